@@ -1,0 +1,33 @@
+# Two entry points for a fresh machine: `make compare` and `make test`.
+# Both (re)build .venv from requirements.lock only when the lock or pyproject changed.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SPEC   ?= specs/noaa20.yaml
+OUT    ?= out/compare
+
+.PHONY: venv test compare bench schema clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -q
+
+compare: $(STAMP)
+	$(BIN)/groundlink plan $(SPEC) --cloud both
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench.py
+
+schema: $(STAMP)
+	$(BIN)/groundlink schema > schema/mission.schema.json
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

@@ -1,0 +1,5 @@
+"""The Azure rendering of a groundlink blueprint."""
+
+from .mission import MissionStack
+
+__all__ = ["MissionStack"]

@@ -1,0 +1,12 @@
+"""Registers the subcommands that live in their own modules (check, compare).
+
+Each module exposes `configure(parser)` and `run(args) -> exit code`; adding a
+command is one line here.
+"""
+
+from __future__ import annotations
+
+from .cli import COMMANDS
+
+# COMMANDS["check"] = ("run the policy pack offline", check.configure, check.run)
+# COMMANDS["compare"] = ("compare both clouds", compare.configure, compare.run)

@@ -1,0 +1,112 @@
+"""The captured plan: what `pulumi preview` would register, as plain data.
+
+The JSON form is a documented interface (README "Plan JSON"); the policy
+runner, parity matrix, cost model and report all read it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, Optional
+
+PLAN_FORMAT_VERSION = 1
+
+
+@dataclass
+class PlannedResource:
+    urn: str
+    type: str
+    name: str
+    parent: Optional[str]
+    custom: bool
+    inputs: dict[str, Any]
+    outputs: dict[str, Any]
+    protect: bool
+    retainOnDelete: bool
+    dependencies: list[str]
+    capability: list[str]
+    provider: Optional[str] = None
+    id: Optional[str] = None
+
+    @property
+    def stateful(self) -> bool:
+        return self.protect and self.retainOnDelete
+
+
+@dataclass
+class Plan:
+    cloud: str
+    spec: str
+    project: str
+    stack: str
+    resources: list[PlannedResource]
+    outputs: dict[str, Any]
+    gaps: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    # -- queries used by tests and consumers ---------------------------------
+    def of_type(self, type_token: str) -> list[PlannedResource]:
+        return [r for r in self.resources if r.type == type_token]
+
+    def one(self, type_token: str, name: Optional[str] = None) -> PlannedResource:
+        found = [r for r in self.of_type(type_token) if name is None or r.name == name]
+        if len(found) != 1:
+            raise LookupError(f"expected one {type_token} {name or ''}, found {len(found)}")
+        return found[0]
+
+    def by_urn(self, urn: str) -> PlannedResource:
+        for r in self.resources:
+            if r.urn == urn:
+                return r
+        raise LookupError(urn)
+
+    def children(self, parent: PlannedResource) -> list[PlannedResource]:
+        return [r for r in self.resources if r.parent == parent.urn]
+
+    def realizing(self, capability_id: str) -> list[PlannedResource]:
+        return [r for r in self.resources if capability_id in r.capability]
+
+    def custom(self) -> Iterator[PlannedResource]:
+        return (r for r in self.resources if r.custom)
+
+    def type_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for r in self.resources:
+            counts[r.type] = counts.get(r.type, 0) + 1
+        return dict(sorted(counts.items()))
+
+    # -- JSON -----------------------------------------------------------------
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "formatVersion": PLAN_FORMAT_VERSION,
+            "cloud": self.cloud,
+            "spec": self.spec,
+            "project": self.project,
+            "stack": self.stack,
+            "resources": [asdict(r) for r in self.resources],
+            "outputs": self.outputs,
+            "gaps": self.gaps,
+            "warnings": self.warnings,
+        }
+
+    def write(self, path: str | Path) -> None:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp.write_text(json.dumps(self.to_json(), indent=2, sort_keys=False, default=str))
+        tmp.replace(path)  # never leave a half-written plan behind
+
+    @classmethod
+    def from_json(cls, doc: dict[str, Any]) -> "Plan":
+        return cls(
+            cloud=doc["cloud"], spec=doc["spec"], project=doc["project"], stack=doc["stack"],
+            resources=[PlannedResource(**r) for r in doc["resources"]],
+            outputs=doc["outputs"], gaps=doc.get("gaps", {}), warnings=doc.get("warnings", []),
+        )
+
+    @classmethod
+    def read(cls, path: str | Path) -> "Plan":
+        return cls.from_json(json.loads(Path(path).read_text()))

@@ -1,0 +1,168 @@
+"""Run the project's `__main__.py` under mocks and capture every registration."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import runpy
+import sys
+import time
+from pathlib import Path
+from typing import Any, Optional
+
+from ..blueprint import REALIZED
+from ..spec import load_spec
+from .plan import Plan, PlannedResource
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+PROJECT = "groundlink"
+CLOUDS = ("aws", "azure")
+
+
+class PlanError(Exception):
+    """The program failed under the offline engine (not a spec problem)."""
+
+
+def _plain(value: Any) -> Any:
+    """Inputs as JSON-ready data: resource references become URNs, unknowns None."""
+    from pulumi.runtime import rpc
+
+    if isinstance(value, dict):
+        if rpc._special_sig_key in value:  # a secret or an asset envelope
+            return _plain(value.get("value"))
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if type(value).__name__ == "Unknown":
+        return None
+    urn = getattr(value, "urn", None)
+    if urn is not None:
+        future = getattr(urn, "future", None)
+        return f"<resource {getattr(value, 'pulumi_resource_name', '?')}>" if future else str(urn)
+    return str(value)
+
+
+def _recording_monitor(mocks):
+    from pulumi.runtime import rpc
+    from pulumi.runtime.mocks import MockMonitor
+    from pulumi.runtime.sync_await import _ensure_event_loop
+
+    class RecordingMonitor(MockMonitor):
+        """A MockMonitor that keeps what `MockResourceArgs` leaves out (parent, options, deps)."""
+
+        def __init__(self, mocks):
+            super().__init__(mocks)
+            self.records: list[dict[str, Any]] = []
+
+        def RegisterResource(self, request):
+            response = super().RegisterResource(request)
+            if request.type == "pulumi:pulumi:Stack":
+                return response
+            _ensure_event_loop()
+            inputs = rpc.deserialize_properties(request.object)
+            outputs = self.resources[response.urn].state if response.urn in self.resources else {}
+            self.records.append({
+                "urn": response.urn,
+                "type": request.type,
+                "name": request.name,
+                "parent": request.parent or None,
+                "custom": bool(request.custom),
+                "inputs": _plain(inputs),
+                "outputs": _plain(outputs),
+                "protect": bool(request.protect),
+                "retainOnDelete": bool(request.retainOnDelete),
+                "dependencies": sorted(set(request.dependencies)),
+                "provider": request.provider or None,
+                "id": response.id or None,
+            })
+            return response
+
+    return RecordingMonitor(mocks)
+
+
+def _reset_runtime() -> None:
+    """The SDK keeps global state; each plan starts from a clean slate."""
+    from pulumi.runtime import settings
+
+    settings.SETTINGS.rpc_manager.clear()
+    settings.SETTINGS.outputs.clear()
+    settings.set_root_resource(None)  # type: ignore[arg-type]
+    REALIZED.clear()
+
+
+def _region_config(cloud: str, spec) -> dict[str, str]:
+    if cloud == "aws":
+        return {"aws:region": spec.clouds.aws.region}
+    return {"azure-native:location": spec.clouds.azure.location}
+
+
+async def _resolve(value: Any) -> Any:
+    import pulumi
+
+    if isinstance(value, pulumi.Output):
+        return _plain(await value.future(with_unknowns=True))
+    if isinstance(value, dict):
+        return {k: await _resolve(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [await _resolve(v) for v in value]
+    return _plain(value)
+
+
+def plan(spec_path: str | os.PathLike, cloud: str, stack: Optional[str] = None,
+         project_dir: str | os.PathLike = PROJECT_DIR) -> Plan:
+    """Evaluate the program for `spec_path` on `cloud` and return what it registers.
+
+    Raises SpecError (bad spec, before any Pulumi code runs) or PlanError.
+    """
+    import pulumi
+    from pulumi.runtime import set_all_config, set_mocks
+    from pulumi.runtime.settings import get_root_resource
+    from pulumi.runtime.stack import run_pulumi_func
+    from pulumi.runtime.sync_await import _sync_await
+
+    if cloud not in CLOUDS:
+        raise PlanError(f"cloud: {cloud!r} is not allowed; allowed: {', '.join(CLOUDS)}")
+    spec_path = Path(spec_path)
+    spec = load_spec(spec_path)  # precise spec errors first, outside any Pulumi machinery
+    stack = stack or f"{spec.mission.name}-{cloud}"
+    project_dir = Path(project_dir)
+    started = time.perf_counter()
+
+    _reset_runtime()
+    from .mocks import OfflineMocks
+
+    mocks = OfflineMocks(region=spec.clouds.aws.region if cloud == "aws" else spec.clouds.azure.location)
+    monitor = _recording_monitor(mocks)
+    config = {"groundlink:spec": str(spec_path.resolve()), "groundlink:cloud": cloud, **_region_config(cloud, spec)}
+    set_all_config(config)
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    set_mocks(mocks, project=PROJECT, stack=stack, preview=True, monitor=monitor)
+    root = get_root_resource()
+
+    if str(project_dir) not in sys.path:
+        sys.path.insert(0, str(project_dir))
+
+    def program():
+        runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
+
+    try:
+        _sync_await(run_pulumi_func(program))
+        outputs = _sync_await(_resolve(dict(root.outputs)))  # type: ignore[union-attr]
+    except pulumi.RunError as exc:
+        raise PlanError(str(exc)) from exc
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
+
+    resources = []
+    for record in monitor.records:
+        record["capability"] = list(REALIZED.by_resource.get((record["type"], record["name"]), []))
+        resources.append(PlannedResource(**record))
+    result = Plan(cloud=cloud, spec=str(spec_path), project=PROJECT, stack=stack, resources=resources,
+                  outputs=outputs, gaps=dict(REALIZED.gaps), warnings=list(REALIZED.warnings))
+    result.seconds = time.perf_counter() - started
+    _reset_runtime()
+    return result

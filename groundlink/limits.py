@@ -1,0 +1,63 @@
+"""Hard limits and catalog facts the spec is validated against.
+
+Each value is a published limit, so a spec that passes here does not fail
+later at `pulumi up`. Sources are REFERENCE.md sections (AWS Ground Station
+API reference 2025-09-16 and CloudFormation schema; Microsoft Learn).
+Pure data: imported by the spec model, the blueprint and the renderers.
+"""
+
+from __future__ import annotations
+
+# AWS Ground Station downlink centre-frequency bands, MHz (API reference).
+DOWNLINK_BANDS_MHZ: tuple[tuple[float, float], ...] = ((2200.0, 2300.0), (7750.0, 8400.0))
+UPLINK_BAND_MHZ: tuple[float, float] = (2025.0, 2120.0)
+
+# Bandwidth per delivery form, MHz (API reference).
+DEMOD_DECODE_BANDWIDTH_MHZ: tuple[float, float] = (0.125, 650.0)
+DIGIF_BANDWIDTH_MHZ: tuple[float, float] = (0.01, 54.0)
+# Billing tier boundary: narrowband <= 40 MHz, wideband above.
+NARROWBAND_MAX_MHZ = 40.0
+
+# MissionProfile timings, seconds (CloudFormation AWS::GroundStation::MissionProfile).
+MIN_CONTACT_SECONDS: tuple[int, int] = (1, 21600)
+PASS_PADDING_SECONDS: tuple[int, int] = (0, 21600)
+# DataflowEndpointGroup pre/post pass, seconds: applies when data is streamed to an endpoint.
+ENDPOINT_PASS_PADDING_SECONDS: tuple[int, int] = (30, 480)
+DATAFLOW_EDGES_MAX = 500
+
+# Config.Name pattern and demod/decode JSON size (CloudFormation schema).
+CONFIG_NAME_PATTERN = r"^[ a-zA-Z0-9_:-]{1,256}$"
+DEMOD_DECODE_JSON_MAX_CHARS = 8192
+
+# S3 data delivery: the bucket name must begin with this (Ground Station user guide).
+DELIVERY_BUCKET_PREFIX = "aws-groundstation"
+S3_KEY_PREFIX_MAX_CHARS = 900
+
+# AWS regions with an AWS Ground Station antenna (user guide "Locations", REFERENCE.md §5).
+AWS_GROUND_STATION_REGIONS: frozenset[str] = frozenset(
+    {
+        "us-west-2", "me-south-1", "af-south-1", "ap-southeast-2", "eu-west-1",
+        "us-east-2", "sa-east-1", "ap-northeast-2", "ap-southeast-1", "eu-north-1",
+    }
+)
+AWS_REGION_PATTERN = r"^(us|eu|ap|sa|ca|me|af|il|mx)-(north|south|east|west|central|northeast|southeast|northwest|southwest)-[1-9]$"
+
+# Azure Orbital Ground Station (retired 2024-12-18): the regions it served.
+AZURE_ORBITAL_RETIRED_ON = "2024-12-18"
+AOGS_ELIGIBLE_LOCATIONS: frozenset[str] = frozenset(
+    {"westus2", "swedencentral", "southeastasia", "brazilsouth", "southafricanorth"}
+)
+AZURE_LOCATION_PATTERN = r"^[a-z]+[a-z0-9]*$"
+# AOGS contact-profile endpoint ports and subnet rules (Microsoft Learn, REFERENCE.md §4).
+AOGS_ENDPOINT_PORTS: tuple[int, int] = (49152, 65535)
+AOGS_MIN_SUBNET_PREFIX = 24
+AOGS_MIN_MTU = 3650
+
+# Satellites AWS Ground Station no longer supports, with the date support ended.
+AWS_UNSUPPORTED_SATELLITES: dict[int, str] = {27424: "2024-11-30"}  # Aqua
+
+# Athena: the smallest per-query bytes-scanned cutoff (10 MB).
+ATHENA_MIN_CUTOFF_BYTES = 10_000_000
+
+# S3 lifecycle: objects must stay 30 days before moving to STANDARD_IA.
+S3_MIN_DAYS_BEFORE_INFREQUENT = 30

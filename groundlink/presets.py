@@ -1,0 +1,106 @@
+"""Named demodulation/decode presets for public direct-broadcast downlinks.
+
+A preset turns a downlink (centre frequency) into the exact JSON that AWS
+Ground Station's `AntennaDownlinkDemodDecodeConfig` takes, and names the
+demodulation the retired Azure Orbital contact profile used. Values follow
+aws-samples/aws-groundstation-s3-data-delivery (`cfn/jpss1-gs-to-s3.yml`),
+awslabs/aws-groundstation-eos-pipeline and Microsoft Learn (REFERENCE.md §3).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    description: str
+    modulation: str  # QPSK | OQPSK
+    symbol_rate_msps: float
+    carrier_range_khz: float
+    rolloff: float
+    viterbi: bool
+    egress_node: str
+    azure_demodulation: str  # named demodulation of the legacy Azure Orbital contact profile
+    source: str
+
+    def demodulation_json(self, center_frequency_mhz: float) -> str:
+        key = self.modulation.lower()
+        doc = {
+            "type": self.modulation,
+            key: {
+                "carrierFrequencyRecovery": {
+                    "centerFrequency": {"value": center_frequency_mhz, "units": "MHz"},
+                    "range": {"value": self.carrier_range_khz, "units": "kHz"},
+                },
+                "symbolTimingRecovery": {
+                    "symbolRate": {"value": self.symbol_rate_msps, "units": "Msps"},
+                    "range": {"value": 0.75, "units": "ksps"},
+                    "matchedFilter": {"type": "ROOT_RAISED_COSINE", "rolloffFactor": self.rolloff},
+                },
+            },
+        }
+        return json.dumps(doc, separators=(",", ":"))
+
+    def decode_json(self) -> str:
+        nodes: dict[str, dict] = {
+            "I-Ingress": {"type": "CODED_SYMBOLS_INGRESS", "codedSymbolsIngress": {"source": "I"}},
+            "Q-Ingress": {"type": "CODED_SYMBOLS_INGRESS", "codedSymbolsIngress": {"source": "Q"}},
+            "IQ-Recombiner": {"type": "IQ_RECOMBINER"},
+        }
+        chain = ["IQ-Recombiner"]
+        if self.viterbi:
+            nodes["CcsdsViterbiDecoder"] = {
+                "type": "CCSDS_171_133_VITERBI_DECODER",
+                "ccsds171133ViterbiDecoder": {"codeRate": "ONE_HALF"},
+            }
+            chain.append("CcsdsViterbiDecoder")
+        nodes["NrzmDecoder"] = {"type": "NRZ_M_DECODER", "nrzmDecoder": {"format": "AUTO"}}
+        chain.append("NrzmDecoder")
+        nodes[self.egress_node] = {"type": "UNCODED_FRAMES_EGRESS"}
+        chain.append(self.egress_node)
+        edges = [{"from": "I-Ingress", "to": "IQ-Recombiner"}, {"from": "Q-Ingress", "to": "IQ-Recombiner"}]
+        edges += [{"from": a, "to": b} for a, b in zip(chain, chain[1:])]
+        return json.dumps({"edges": edges, "nodeConfigs": nodes}, separators=(",", ":"))
+
+
+PRESETS: dict[str, Preset] = {
+    "jpss1_hrd": Preset(
+        name="jpss1_hrd",
+        description="NOAA-20 (JPSS-1) HRD: QPSK 15 Msps, CCSDS 171/133 Viterbi r1/2, NRZ-M",
+        modulation="QPSK", symbol_rate_msps=15.0, carrier_range_khz=250.0, rolloff=0.5,
+        viterbi=True, egress_node="UncodedFramesEgress",
+        azure_demodulation="jpss-1_direct_broadcast",
+        source="aws-samples/aws-groundstation-s3-data-delivery cfn/jpss1-gs-to-s3.yml",
+    ),
+    "snpp_hrd": Preset(
+        name="snpp_hrd",
+        description="Suomi NPP HRD: as NOAA-20",
+        modulation="QPSK", symbol_rate_msps=15.0, carrier_range_khz=250.0, rolloff=0.5,
+        viterbi=True, egress_node="UncodedFramesEgress",
+        azure_demodulation="snpp_direct_broadcast",
+        source="AWS Ground Station user guide; Microsoft Learn 'modem chain'",
+    ),
+    "aqua_db": Preset(
+        name="aqua_db",
+        description="Aqua direct broadcast: OQPSK 7.5 Msps, NRZ-M, no Viterbi",
+        modulation="OQPSK", symbol_rate_msps=7.5, carrier_range_khz=250.0, rolloff=0.5,
+        viterbi=False, egress_node="UncodedFramesEgress",
+        azure_demodulation="aqua_direct_broadcast",
+        source="awslabs/aws-groundstation-eos-pipeline; Microsoft Learn Aqua tutorial",
+    ),
+}
+
+# Egress node names an explicit decode graph may end in (UNCODED_FRAMES_EGRESS etc.).
+EGRESS_NODE_TYPES = frozenset({"UNCODED_FRAMES_EGRESS", "DEMODULATED_SYMBOLS_EGRESS", "DECODED_FRAMES_EGRESS"})
+
+
+def egress_node_of(decode_json: str) -> str | None:
+    """The egress node of a decode graph: the dataflow edge source suffix."""
+    doc = json.loads(decode_json)
+    for name, node in (doc.get("nodeConfigs") or {}).items():
+        if str(node.get("type", "")).endswith("_EGRESS"):
+            return name
+    return None

@@ -1,0 +1,527 @@
+"""The mission spec: one cloud-neutral YAML document, validated up front.
+
+Every limit comes from `groundlink.limits` so that a spec accepted here does
+not fail later inside `pulumi up`. Errors name the field path and the allowed
+values; `load_spec` turns every failure (YAML syntax, duplicate keys, wrong
+types, unknown fields, ranges, contradictions) into a `SpecError` holding one
+line per problem. Pure Python: no pulumi import.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from . import limits
+from .presets import PRESETS, egress_node_of
+
+IDENTIFIER = r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$"
+Identifier = Annotated[
+    str,
+    Field(
+        pattern=IDENTIFIER,
+        description="Identity name: 2-32 lowercase letters, digits and '-', starting with a letter. "
+        "Logical resource names derive from identity names only, so renaming one replaces resources.",
+    ),
+]
+PresetName = Literal[tuple(PRESETS)]  # type: ignore[valid-type]
+
+
+def _fail(field: str, message: str) -> PydanticCustomError:
+    """An error attached to `field` of the model being validated."""
+    return PydanticCustomError("spec", "{message}", {"field": field, "message": message})
+
+
+def _range(value: float, bounds: tuple[float, float]) -> bool:
+    return bounds[0] <= value <= bounds[1]
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Mission(_Model):
+    """Who owns the mission and how its data is classified; both become tags."""
+
+    name: Identifier = Field(description="Mission name; prefixes every logical resource name.")
+    owner: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9 ._@+-]+$",
+                       description="Owning team or person (tag `owner`).")
+    data_classification: Literal["public", "internal", "confidential", "restricted"] = Field(
+        "internal", description="Data classification (tag `data-classification`).")
+    tags: dict[Annotated[str, Field(pattern=r"^[A-Za-z0-9._:/-]{1,64}$")], Annotated[str, Field(max_length=256)]] = Field(
+        default_factory=dict, description="Extra tags put on every taggable resource.")
+
+
+class Downlink(_Model):
+    """One downlink of a satellite, as AWS Ground Station and the partner networks receive it."""
+
+    name: Identifier
+    center_frequency_mhz: float = Field(description="Centre frequency, MHz: 2200-2300 (S-band) or 7750-8400 (X-band).")
+    bandwidth_mhz: float = Field(gt=0, description="Bandwidth, MHz: 0.125-650 demod/decode, 0.01-54 DigIF.")
+    polarization: Literal["right_hand", "left_hand", "none"] = "right_hand"
+    delivery: Literal["digif", "demod_decode"] = Field(
+        "demod_decode",
+        description="digif: raw digitised IF (VITA-49, ~30x the bitstream); demod_decode: demodulated, decoded frames.")
+    preset: Optional[PresetName] = Field(None, description="Named demod/decode preset (demod_decode only).")
+    demodulation_json: Optional[str] = Field(None, description="Explicit demodulation JSON instead of a preset.")
+    decode_json: Optional[str] = Field(None, description="Explicit decode JSON instead of a preset.")
+    data_rate_mbps: float = Field(gt=0, le=10_000, description="Demodulated bitstream rate, Mbps (sizes storage and cost).")
+
+    @model_validator(mode="after")
+    def _check(self) -> "Downlink":
+        f, bw = self.center_frequency_mhz, self.bandwidth_mhz
+        if not any(_range(f, band) for band in limits.DOWNLINK_BANDS_MHZ):
+            bands = " or ".join(f"{_fmt(a)}-{_fmt(b)}" for a, b in limits.DOWNLINK_BANDS_MHZ)
+            raise _fail("center_frequency_mhz", f"{_fmt(f)} is outside {bands} MHz (AWS Ground Station downlink)")
+        if self.delivery == "demod_decode":
+            lo, hi = limits.DEMOD_DECODE_BANDWIDTH_MHZ
+            if not _range(bw, (lo, hi)):
+                raise _fail("bandwidth_mhz", f"{_fmt(bw)} is outside {_fmt(lo)}-{_fmt(hi)} (AWS Ground Station demod/decode)")
+            explicit = (self.demodulation_json is not None, self.decode_json is not None)
+            if self.preset and any(explicit):
+                raise _fail("preset", "give a preset or demodulation_json+decode_json, not both")
+            if not self.preset and not all(explicit):
+                raise _fail("preset", f"demod_decode needs a preset ({', '.join(PRESETS)}) "
+                                      "or both demodulation_json and decode_json")
+            for key in ("demodulation_json", "decode_json"):
+                text = getattr(self, key)
+                if text is None:
+                    continue
+                if len(text) > limits.DEMOD_DECODE_JSON_MAX_CHARS:
+                    raise _fail(key, f"{len(text)} characters is over {limits.DEMOD_DECODE_JSON_MAX_CHARS} (AWS Ground Station)")
+                try:
+                    json.loads(text)
+                except ValueError as exc:
+                    raise _fail(key, f"is not valid JSON ({exc.msg})") from None
+            if self.decode_json is not None and egress_node_of(self.decode_json) is None:
+                raise _fail("decode_json", "has no *_EGRESS node (the dataflow edge needs one)")
+        else:
+            lo, hi = limits.DIGIF_BANDWIDTH_MHZ
+            if not _range(bw, (lo, hi)):
+                raise _fail("bandwidth_mhz", f"{_fmt(bw)} is outside {_fmt(lo)}-{_fmt(hi)} (AWS Ground Station DigIF)")
+            for key in ("preset", "demodulation_json", "decode_json"):
+                if getattr(self, key) is not None:
+                    raise _fail(key, "only applies to delivery: demod_decode")
+        return self
+
+    @property
+    def wideband(self) -> bool:
+        return self.bandwidth_mhz > limits.NARROWBAND_MAX_MHZ
+
+    def demodulation(self) -> Optional[str]:
+        if self.delivery != "demod_decode":
+            return None
+        return self.demodulation_json or PRESETS[self.preset].demodulation_json(self.center_frequency_mhz)
+
+    def decode(self) -> Optional[str]:
+        if self.delivery != "demod_decode":
+            return None
+        return self.decode_json or PRESETS[self.preset].decode_json()
+
+    def egress_node(self) -> Optional[str]:
+        text = self.decode()
+        return egress_node_of(text) if text else None
+
+
+class Satellite(_Model):
+    name: Identifier
+    norad_id: int = Field(ge=1, le=99999, description="NORAD catalogue number.")
+    tle: Optional[list[str]] = Field(None, description="Optional two-line element set (line 1, line 2).")
+    downlinks: list[Downlink] = Field(min_length=1, max_length=16)
+
+    @field_validator("tle")
+    @classmethod
+    def _tle(cls, value: Optional[list[str]]) -> Optional[list[str]]:
+        if value is None:
+            return value
+        if len(value) != 2:
+            raise ValueError("needs exactly two lines")
+        for number, line in enumerate(value, start=1):
+            if len(line) != 69 or not line.startswith(f"{number} "):
+                raise ValueError(f"line {number} must be 69 characters starting '{number} '")
+            digits = sum(int(c) if c.isdigit() else c == "-" for c in line[:68])
+            if not line[68].isdigit() or digits % 10 != int(line[68]):
+                raise ValueError(f"line {number} checksum does not match")
+        return value
+
+    @model_validator(mode="after")
+    def _check(self) -> "Satellite":
+        names = [d.name for d in self.downlinks]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise _fail("downlinks", f"duplicate downlink names {dupes}")
+        if self.tle:
+            for number, line in enumerate(self.tle, start=1):
+                if int(line[2:7]) != self.norad_id:
+                    raise _fail("tle", f"line {number} is for NORAD {int(line[2:7])}, not {self.norad_id}")
+        return self
+
+
+class Partner(_Model):
+    """A ground-station-as-a-service network that delivers into the customer's cloud."""
+
+    name: Literal["ksat_lite", "viasat_rte", "rbc_signals", "other"] = Field(
+        description="Partner network (the ones Microsoft pointed AOGS users to, plus other).")
+    price_per_minute_usd: Optional[float] = Field(
+        None, gt=0, description="Contracted price per contact minute; not public, so unknown when absent.")
+    aws_account_id: Optional[str] = Field(
+        None, pattern=r"^\d{12}$", description="Partner's AWS account allowed to write the landing prefix.")
+    azure_principal_object_id: Optional[str] = Field(
+        None, pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+        description="Entra object id of the partner's principal, granted write on the landing container.")
+
+
+class GroundSegment(_Model):
+    """How contacts are taken. `managed` is AWS Ground Station on AWS; Azure has no managed
+    ground station since 2024-12-18, so Azure always lands partner deliveries unless the
+    retired Azure Orbital resources are opted into."""
+
+    provider: Literal["managed", "partner"] = "managed"
+    partner: Optional[Partner] = None
+    min_elevation_deg: float = Field(5.0, ge=0, le=90)
+    min_contact_seconds: int = Field(180, description="Minimum viable contact, seconds (1-21600).")
+    pre_pass_seconds: int = Field(120, description="Pre-pass padding, seconds (0-21600).")
+    post_pass_seconds: int = Field(120, description="Post-pass padding, seconds (0-21600).")
+    autotrack: Literal["preferred", "required", "removed"] = "preferred"
+    contacts_per_day: float = Field(4.0, gt=0, le=100, description="Contacts taken per day per satellite.")
+    contact_minutes: float = Field(10.0, gt=0, le=360, description="Average contact duration, minutes.")
+
+    @model_validator(mode="after")
+    def _check(self) -> "GroundSegment":
+        for key, bounds in (("min_contact_seconds", limits.MIN_CONTACT_SECONDS),
+                            ("pre_pass_seconds", limits.PASS_PADDING_SECONDS),
+                            ("post_pass_seconds", limits.PASS_PADDING_SECONDS)):
+            value = getattr(self, key)
+            if not _range(value, bounds):
+                raise _fail(key, f"{value} is outside {bounds[0]}-{bounds[1]} (AWS Ground Station mission profile)")
+        if self.provider == "partner" and self.partner is None:
+            raise _fail("partner", "provider: partner needs a partner (name: ksat_lite, viasat_rte, rbc_signals or other)")
+        if self.provider == "managed" and self.partner is not None:
+            raise _fail("partner", "only applies to provider: partner")
+        if self.contact_minutes * 60 < self.min_contact_seconds:
+            raise _fail("contact_minutes", f"{_fmt(self.contact_minutes)} min is shorter than min_contact_seconds {self.min_contact_seconds}")
+        return self
+
+
+class Delivery(_Model):
+    object_store: bool = Field(True, description="Contact data lands as objects in the raw store.")
+    stream: bool = Field(False, description="Contact data is also streamed live to an endpoint.")
+
+    @model_validator(mode="after")
+    def _check(self) -> "Delivery":
+        if not (self.object_store or self.stream):
+            raise _fail("object_store", "delivery needs object_store or stream (or both)")
+        return self
+
+
+class Tier(_Model):
+    after_days: int = Field(ge=1, description="Days after landing that data moves to `tier`.")
+    tier: Literal["cool", "cold", "archive"] = Field(
+        description="cool: S3 Standard-IA / Azure Cool; cold: S3 Glacier Flexible / Azure Cold; "
+        "archive: S3 Glacier Deep Archive / Azure Archive.")
+
+
+TIER_ORDER = ("cool", "cold", "archive")
+
+
+class Storage(_Model):
+    raw_retention_days: int = Field(365, ge=1, le=36500)
+    products_retention_days: int = Field(1825, ge=1, le=36500)
+    tiering: list[Tier] = Field(
+        default_factory=lambda: [Tier(after_days=30, tier="cool"), Tier(after_days=180, tier="archive")],
+        max_length=3, description="Tier schedule applied to raw and products data, ascending.")
+    noncurrent_version_days: int = Field(30, ge=1, le=3650, description="Days a replaced object version is kept.")
+    data_protection: Literal["strict", "dev"] = Field(
+        "strict", description="strict: stores are protected and retained on delete; dev: neither.")
+
+    @model_validator(mode="after")
+    def _check(self) -> "Storage":
+        previous_days, previous_rank = 0, -1
+        for i, step in enumerate(self.tiering):
+            rank = TIER_ORDER.index(step.tier)
+            if step.after_days <= previous_days or rank <= previous_rank:
+                raise _fail(f"tiering[{i}]", f"{step.tier} after {step.after_days} days must come after the previous "
+                            f"step in days and in order {' < '.join(TIER_ORDER)}")
+            if step.tier == "cool" and step.after_days < limits.S3_MIN_DAYS_BEFORE_INFREQUENT:
+                raise _fail(f"tiering[{i}].after_days", f"{step.after_days} is under "
+                            f"{limits.S3_MIN_DAYS_BEFORE_INFREQUENT} (S3 minimum before Standard-IA)")
+            for store in ("raw", "products"):
+                retention = getattr(self, f"{store}_retention_days")
+                if step.after_days >= retention:
+                    raise _fail(f"tiering[{i}].after_days", f"{step.after_days} is not before "
+                                f"{store}_retention_days {retention} (the tier would never apply)")
+            previous_days, previous_rank = step.after_days, rank
+        return self
+
+    @property
+    def protected(self) -> bool:
+        return self.data_protection == "strict"
+
+
+class Analytics(_Model):
+    catalog: bool = Field(True, description="A data catalog over raw and products (Glue / Synapse lake database).")
+    serverless_sql: bool = Field(True, description="Pay-per-query SQL over the stores (Athena / Synapse serverless).")
+    telemetry_stream: bool = Field(True, description="A stream for contact telemetry (Kinesis / Event Hubs).")
+    azure_engine: Literal["synapse", "adx"] = Field("synapse", description="Azure analytics engine.")
+    query_bytes_scanned_cutoff_gb: float = Field(
+        10.0, gt=0, le=1_000_000, description="Per-query scan limit, GB (Athena minimum 0.01).")
+
+    @model_validator(mode="after")
+    def _check(self) -> "Analytics":
+        if self.serverless_sql and not self.catalog:
+            raise _fail("serverless_sql", "needs catalog: true (queries read the catalog's tables)")
+        if self.query_bytes_scanned_cutoff_gb * 1e9 < limits.ATHENA_MIN_CUTOFF_BYTES:
+            raise _fail("query_bytes_scanned_cutoff_gb", f"{_fmt(self.query_bytes_scanned_cutoff_gb)} is under 0.01 (Athena minimum 10 MB)")
+        return self
+
+
+class Security(_Model):
+    customer_managed_keys: bool = Field(True, description="Encrypt stores and streams with keys the mission owns.")
+    network: Literal["public", "private"] = Field(
+        "public", description="public: service endpoints with deny-by-default firewalls; private: private endpoints.")
+
+
+class Budget(_Model):
+    monthly_usd: float = Field(gt=0, description="Monthly budget, USD.")
+    alert_emails: list[Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]] = Field(min_length=1, max_length=10)
+    thresholds_percent: list[Annotated[int, Field(ge=1, le=1000)]] = Field(default_factory=lambda: [80, 100])
+
+
+class Usage(_Model):
+    """Monthly usage assumptions the cost model cannot derive from the rest of the spec."""
+
+    query_tb_scanned_per_month: float = Field(1.0, ge=0, description="TB scanned by serverless SQL per month.")
+    queries_per_month: int = Field(3000, ge=0, description="Serverless SQL queries per month.")
+    egress_gb_per_month: float = Field(0.0, ge=0, description="GB sent out of the cloud per month.")
+    products_ratio: float = Field(0.2, ge=0, le=10, description="Products GB written per raw GB landed.")
+    telemetry_kb_per_second: float = Field(1.0, ge=0, description="Contact telemetry rate while in contact, KB/s.")
+
+
+class AwsCloud(_Model):
+    region: str = Field("us-west-2", pattern=limits.AWS_REGION_PATTERN, description="AWS region of the stack.")
+
+
+class AzureCloud(_Model):
+    location: str = Field("westus2", pattern=limits.AZURE_LOCATION_PATTERN, description="Azure location of the stack.")
+    legacy_orbital: bool = Field(
+        False, description="Emit the retired Azure Orbital Ground Station resources (retired 2024-12-18; "
+        "they preview but can no longer be created).")
+
+
+class Clouds(_Model):
+    aws: AwsCloud = Field(default_factory=AwsCloud)
+    azure: AzureCloud = Field(default_factory=AzureCloud)
+
+
+class MissionSpec(_Model):
+    """A satellite mission's ground-to-cloud data platform."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True,
+                              json_schema_extra={"$id": "https://groundlink.dev/schema/mission.schema.json"})
+
+    version: Literal[1] = 1
+    mission: Mission
+    satellites: list[Satellite] = Field(min_length=1, max_length=500)
+    ground_segment: GroundSegment = Field(default_factory=GroundSegment)
+    delivery: Delivery = Field(default_factory=Delivery)
+    storage: Storage = Field(default_factory=Storage)
+    analytics: Analytics = Field(default_factory=Analytics)
+    security: Security = Field(default_factory=Security)
+    budget: Budget
+    usage: Usage = Field(default_factory=Usage)
+    clouds: Clouds = Field(default_factory=Clouds)
+
+    @model_validator(mode="after")
+    def _check(self) -> "MissionSpec":
+        for key in ("name", "norad_id"):
+            values = [getattr(s, key) for s in self.satellites]
+            dupes = sorted({v for v in values if values.count(v) > 1})
+            if dupes:
+                raise _fail("satellites", f"duplicate satellite {key}s {dupes}")
+        gs = self.ground_segment
+        if gs.provider == "managed":
+            region = self.clouds.aws.region
+            if region not in limits.AWS_GROUND_STATION_REGIONS:
+                raise _fail("clouds.aws.region", f"{region} has no AWS Ground Station antenna; allowed: "
+                            f"{', '.join(sorted(limits.AWS_GROUND_STATION_REGIONS))}")
+            for i, sat in enumerate(self.satellites):
+                ended = limits.AWS_UNSUPPORTED_SATELLITES.get(sat.norad_id)
+                if ended:
+                    raise _fail(f"satellites[{i}].norad_id", f"{sat.norad_id} is not supported by AWS Ground "
+                                f"Station since {ended}; use provider: partner")
+        if self.delivery.stream:
+            lo, hi = limits.ENDPOINT_PASS_PADDING_SECONDS
+            for key in ("pre_pass_seconds", "post_pass_seconds"):
+                value = getattr(gs, key)
+                if not _range(value, (lo, hi)):
+                    raise _fail(f"ground_segment.{key}", f"{value} is outside {lo}-{hi} "
+                                "(AWS Ground Station dataflow endpoint group, delivery.stream)")
+        az = self.clouds.azure
+        if az.legacy_orbital:
+            if az.location not in limits.AOGS_ELIGIBLE_LOCATIONS:
+                raise _fail("clouds.azure.location", f"{az.location} never hosted Azure Orbital; allowed with "
+                            f"legacy_orbital: {', '.join(sorted(limits.AOGS_ELIGIBLE_LOCATIONS))}")
+            missing = [i for i, s in enumerate(self.satellites) if not s.tle]
+            if missing:
+                raise _fail(f"satellites[{missing[0]}].tle", "legacy_orbital needs TLE lines for every satellite "
+                            "(orbital.Spacecraft requires them)")
+        if gs.provider == "partner" and gs.partner and not self.clouds.azure.legacy_orbital:
+            pass  # partner principal ids are optional: without them the landing zone grants nobody write access.
+        return self
+
+    def downlinks(self) -> list[tuple[Satellite, Downlink]]:
+        return [(sat, link) for sat in self.satellites for link in sat.downlinks]
+
+
+# ---------------------------------------------------------------------------
+# Loading: YAML -> model, every failure turned into one precise line.
+
+
+class SpecError(Exception):
+    """A spec that cannot be used; `lines` holds one message per problem."""
+
+    def __init__(self, source: str, lines: list[str]):
+        self.source = source
+        self.lines = lines
+        super().__init__("\n".join(lines))
+
+
+def _unique_key_loader():
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def construct_mapping(loader, node, deep=False):
+        seen: dict[Any, Any] = {}
+        for key_node, _ in node.value:
+            key = loader.construct_object(key_node, deep=deep)
+            if key in seen:
+                mark = key_node.start_mark
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r} (line {mark.line + 1}, column {mark.column + 1})", None)
+            seen[key] = True
+        return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    return Loader
+
+
+def parse_yaml(text: str, source: str) -> Any:
+    import yaml
+
+    try:
+        return yaml.load(text, Loader=_unique_key_loader())  # noqa: S506 - SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = exc.problem or exc.context or "invalid YAML"
+        if "duplicate key" in str(problem):
+            where = ""
+        raise SpecError(source, [f"{source}: {where}{problem}"]) from None
+    except yaml.YAMLError as exc:
+        raise SpecError(source, [f"{source}: {exc}"]) from None
+
+
+def _path(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _model_at(loc: tuple) -> Optional[type[BaseModel]]:
+    """The model class found by walking `loc` from MissionSpec (for did-you-mean)."""
+    import typing
+
+    model: Any = MissionSpec
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(model, type) and issubclass(model, BaseModel)) or part not in model.model_fields:
+            return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+        annotation = model.model_fields[part].annotation
+        while typing.get_origin(annotation) is not None:
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = args[-1] if args else None
+        model = annotation
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _describe(error: dict) -> tuple[str, str]:
+    import difflib
+
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    if kind == "spec":
+        field = ctx["field"]
+        return _path(loc + tuple(re.findall(r"[^.\[\]]+", field))) if field else _path(loc), ctx["message"]
+    # pydantic appends the Literal/model tag to loc for union members; drop non-field parts
+    loc = tuple(p for p in loc if isinstance(p, int) or not str(p).startswith(("function-", "literal[")))
+    if kind == "extra_forbidden":
+        model = _model_at(loc[:-1])
+        allowed = sorted(model.model_fields) if model else []
+        guess = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        hint = f"; did you mean '{guess[0]}'?" if guess else ""
+        return _path(loc), f"unknown field{hint} (allowed: {', '.join(allowed)})"
+    if kind == "missing":
+        return _path(loc), "is required"
+    if kind == "literal_error":
+        return _path(loc), f"{value!r} is not allowed; allowed: {ctx.get('expected')}"
+    if kind == "string_pattern_mismatch":
+        return _path(loc), f"{value!r} does not match {ctx.get('pattern')}"
+    if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
+        return _path(loc), f"{value!r} is out of range: {error['msg'].lower()}"
+    if kind == "value_error":
+        return _path(loc), str(error["msg"]).removeprefix("Value error, ")
+    shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
+    return _path(loc), f"{error['msg'].lower()} (got {shown})"
+
+
+def spec_from_data(data: Any, source: str = "<spec>") -> MissionSpec:
+    from pydantic import ValidationError
+
+    if not isinstance(data, dict):
+        raise SpecError(source, [f"{source}: the spec must be a mapping with mission, satellites and budget"])
+    try:
+        return MissionSpec.model_validate(data)
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors(include_url=False):
+            path, message = _describe(error)
+            lines.append(f"{source}: {path}: {message}" if path else f"{source}: {message}")
+        raise SpecError(source, list(dict.fromkeys(lines))) from None
+
+
+def load_spec(path: str | Path) -> MissionSpec:
+    """Read and validate a spec file; raises SpecError with one line per problem."""
+    path = Path(path)
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SpecError(source, [f"{source}: no such file"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError(source, [f"{source}: cannot read ({exc})"]) from None
+    return spec_from_data(parse_yaml(text, source), source)
+
+
+def json_schema() -> dict:
+    schema = MissionSpec.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "groundlink mission spec"
+    return schema
