@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from . import limits
@@ -65,27 +65,40 @@ class Downlink(_Model):
     """One downlink of a satellite, as AWS Ground Station and the partner networks receive it."""
 
     name: Identifier
-    center_frequency_mhz: float = Field(description="Centre frequency, MHz: 2200-2300 (S-band) or 7750-8400 (X-band).")
-    bandwidth_mhz: float = Field(gt=0, description="Bandwidth, MHz: 0.125-650 demod/decode, 0.01-54 DigIF.")
-    polarization: Literal["right_hand", "left_hand", "none"] = "right_hand"
     delivery: Literal["digif", "demod_decode"] = Field(
         "demod_decode",
         description="digif: raw digitised IF (VITA-49, ~30x the bitstream); demod_decode: demodulated, decoded frames.")
+    center_frequency_mhz: float = Field(description="Centre frequency, MHz: 2200-2300 (S-band) or 7750-8400 (X-band).")
+    bandwidth_mhz: float = Field(gt=0, description="Bandwidth, MHz: 0.125-650 demod/decode, 0.01-54 DigIF.")
+    polarization: Literal["right_hand", "left_hand", "none"] = "right_hand"
     preset: Optional[PresetName] = Field(None, description="Named demod/decode preset (demod_decode only).")
     demodulation_json: Optional[str] = Field(None, description="Explicit demodulation JSON instead of a preset.")
     decode_json: Optional[str] = Field(None, description="Explicit decode JSON instead of a preset.")
     data_rate_mbps: float = Field(gt=0, le=10_000, description="Demodulated bitstream rate, Mbps (sizes storage and cost).")
 
-    @model_validator(mode="after")
-    def _check(self) -> "Downlink":
-        f, bw = self.center_frequency_mhz, self.bandwidth_mhz
+    @field_validator("center_frequency_mhz")
+    @classmethod
+    def _band(cls, f: float) -> float:
         if not any(_range(f, band) for band in limits.DOWNLINK_BANDS_MHZ):
             bands = " or ".join(f"{_fmt(a)}-{_fmt(b)}" for a, b in limits.DOWNLINK_BANDS_MHZ)
-            raise _fail("center_frequency_mhz", f"{_fmt(f)} is outside {bands} MHz (AWS Ground Station downlink)")
+            raise PydanticCustomError("spec", "{message}", {
+                "field": "", "message": f"{_fmt(f)} is outside {bands} MHz (AWS Ground Station downlink)"})
+        return f
+
+    @field_validator("bandwidth_mhz")
+    @classmethod
+    def _bandwidth(cls, bw: float, info: ValidationInfo) -> float:
+        delivery = info.data.get("delivery", "demod_decode")
+        lo, hi = limits.DEMOD_DECODE_BANDWIDTH_MHZ if delivery == "demod_decode" else limits.DIGIF_BANDWIDTH_MHZ
+        if not _range(bw, (lo, hi)):
+            what = "demod/decode" if delivery == "demod_decode" else "DigIF"
+            raise PydanticCustomError("spec", "{message}", {
+                "field": "", "message": f"{_fmt(bw)} is outside {_fmt(lo)}-{_fmt(hi)} (AWS Ground Station {what})"})
+        return bw
+
+    @model_validator(mode="after")
+    def _check(self) -> "Downlink":
         if self.delivery == "demod_decode":
-            lo, hi = limits.DEMOD_DECODE_BANDWIDTH_MHZ
-            if not _range(bw, (lo, hi)):
-                raise _fail("bandwidth_mhz", f"{_fmt(bw)} is outside {_fmt(lo)}-{_fmt(hi)} (AWS Ground Station demod/decode)")
             explicit = (self.demodulation_json is not None, self.decode_json is not None)
             if self.preset and any(explicit):
                 raise _fail("preset", "give a preset or demodulation_json+decode_json, not both")
@@ -105,9 +118,6 @@ class Downlink(_Model):
             if self.decode_json is not None and egress_node_of(self.decode_json) is None:
                 raise _fail("decode_json", "has no *_EGRESS node (the dataflow edge needs one)")
         else:
-            lo, hi = limits.DIGIF_BANDWIDTH_MHZ
-            if not _range(bw, (lo, hi)):
-                raise _fail("bandwidth_mhz", f"{_fmt(bw)} is outside {_fmt(lo)}-{_fmt(hi)} (AWS Ground Station DigIF)")
             for key in ("preset", "demodulation_json", "decode_json"):
                 if getattr(self, key) is not None:
                     raise _fail(key, "only applies to delivery: demod_decode")
@@ -248,9 +258,12 @@ class Storage(_Model):
         previous_days, previous_rank = 0, -1
         for i, step in enumerate(self.tiering):
             rank = TIER_ORDER.index(step.tier)
-            if step.after_days <= previous_days or rank <= previous_rank:
-                raise _fail(f"tiering[{i}]", f"{step.tier} after {step.after_days} days must come after the previous "
-                            f"step in days and in order {' < '.join(TIER_ORDER)}")
+            if step.after_days <= previous_days:
+                raise _fail(f"tiering[{i}].after_days", f"{step.after_days} must be later than the previous "
+                            f"step ({previous_days} days)")
+            if rank <= previous_rank:
+                raise _fail(f"tiering[{i}].tier", f"{step.tier} must come after the previous step's tier; "
+                            f"order: {' < '.join(TIER_ORDER)}")
             if step.tier == "cool" and step.after_days < limits.S3_MIN_DAYS_BEFORE_INFREQUENT:
                 raise _fail(f"tiering[{i}].after_days", f"{step.after_days} is under "
                             f"{limits.S3_MIN_DAYS_BEFORE_INFREQUENT} (S3 minimum before Standard-IA)")
@@ -469,9 +482,12 @@ def _describe(error: dict) -> tuple[str, str]:
     value = error.get("input")
     if kind == "spec":
         field = ctx["field"]
-        return _path(loc + tuple(re.findall(r"[^.\[\]]+", field))) if field else _path(loc), ctx["message"]
+        parts = tuple(int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", field))
+        return _path(loc + parts), ctx["message"]
     # pydantic appends the Literal/model tag to loc for union members; drop non-field parts
     loc = tuple(p for p in loc if isinstance(p, int) or not str(p).startswith(("function-", "literal[")))
+    if loc and loc[-1] == "[key]":
+        return _path(loc[:-2]), f"key {loc[-2]!r} does not match {ctx.get('pattern', 'the allowed form')}"
     if kind == "extra_forbidden":
         model = _model_at(loc[:-1])
         allowed = sorted(model.model_fields) if model else []

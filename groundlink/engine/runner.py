@@ -110,6 +110,17 @@ async def _resolve(value: Any) -> Any:
     return _plain(value)
 
 
+def _tree_order(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Registration order is async and varies; depth-first by name is stable, parents first."""
+    by_urn = {r["urn"]: r for r in records}
+
+    def path(record: dict[str, Any]) -> tuple[str, ...]:
+        parent = by_urn.get(record["parent"] or "")
+        return (*(path(parent) if parent else ()), record["name"], record["type"])
+
+    return sorted(records, key=path)
+
+
 def plan(spec_path: str | os.PathLike, cloud: str, stack: Optional[str] = None,
          project_dir: str | os.PathLike = PROJECT_DIR) -> Plan:
     """Evaluate the program for `spec_path` on `cloud` and return what it registers.
@@ -158,7 +169,7 @@ def plan(spec_path: str | os.PathLike, cloud: str, stack: Optional[str] = None,
         loop.close()
 
     resources = []
-    for record in monitor.records:
+    for record in _tree_order(monitor.records):
         record["capability"] = list(REALIZED.by_resource.get((record["type"], record["name"]), []))
         resources.append(PlannedResource(**record))
     result = Plan(cloud=cloud, spec=str(spec_path), project=PROJECT, stack=stack, resources=resources,

@@ -1,0 +1,75 @@
+"""The command line as users meet it: exit codes, one line per error, no traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import yaml
+
+from .conftest import ROOT, SPECS, spec_data
+
+CLI = [sys.executable, "-m", "groundlink.cli"]
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, cwd=ROOT, timeout=120)
+
+
+def test_validate_good_specs():
+    result = run("validate", *(str(p) for p in sorted(SPECS.glob("*.yaml"))))
+    assert result.returncode == 0, result.stderr
+    assert "specs/noaa20.yaml: ok (noaa20: 1 satellites" in result.stdout.replace(str(ROOT) + "/", "")
+
+
+def test_validate_bad_spec_exits_2_with_one_line_per_error(tmp_path):
+    data = spec_data()
+    data["satellites"][0]["downlinks"][0]["bandwidth_mhz"] = 700
+    data["mission"]["onwer"] = "x"
+    path = tmp_path / "x.yaml"
+    path.write_text(yaml.safe_dump(data))
+    result = run("validate", str(path))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert f"{path}: satellites[0].downlinks[0].bandwidth_mhz: 700 is outside 0.125-650 (AWS Ground Station demod/decode)" in lines
+    assert any(line.startswith(f"{path}: mission.onwer: unknown field; did you mean 'owner'?") for line in lines)
+    assert len(lines) == 2 and "Traceback" not in result.stderr
+
+
+def test_yaml_errors_exit_2_without_traceback(tmp_path):
+    path = tmp_path / "y.yaml"
+    path.write_text("mission: {name: a\n")
+    result = run("validate", str(path))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"{path}: line ")
+
+
+def test_plan_writes_json_and_prints_tree(tmp_path):
+    target = tmp_path / "aws.json"
+    result = run("plan", "specs/noaa20.yaml", "--cloud", "aws", "--json", str(target))
+    assert result.returncode == 0, result.stderr
+    assert "groundlink:index:AwsMissionStack" in result.stdout and "protected" in result.stdout
+    assert json.loads(target.read_text())["cloud"] == "aws"
+
+
+def test_plan_bad_spec_writes_nothing(tmp_path):
+    data = spec_data()
+    data["clouds"]["aws"]["region"] = "us-east-1"
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(data))
+    target = tmp_path / "out.json"
+    result = run("plan", str(path), "--cloud", "aws", "--json", str(target))
+    assert result.returncode == 2 and "clouds.aws.region: us-east-1 has no AWS Ground Station antenna" in result.stderr
+    assert not target.exists()
+
+
+def test_schema_command_prints_the_schema():
+    result = run("schema")
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["title"] == "groundlink mission spec"
+
+
+def test_bad_choice_is_a_usage_error():
+    result = run("plan", "specs/noaa20.yaml", "--cloud", "gcp")
+    assert result.returncode == 2 and "invalid choice: 'gcp'" in result.stderr

@@ -1,0 +1,128 @@
+"""The offline engine: the real program under mocks, captured as a documented plan."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from groundlink.blueprint import OUTPUT_KEYS
+from groundlink.engine import Plan, PlanError, plan
+from groundlink.spec import SpecError
+
+from .conftest import SPECS, cached_plan, spec_data
+
+RESOURCE_KEYS = {"urn", "type", "name", "parent", "custom", "inputs", "outputs", "protect",
+                 "retainOnDelete", "dependencies", "capability", "provider", "id"}
+
+
+@pytest.mark.parametrize("cloud", ["aws", "azure"])
+def test_plan_json_has_the_documented_shape(cloud, tmp_path):
+    result = cached_plan("noaa20.yaml", cloud)
+    target = tmp_path / "plan.json"
+    result.write(target)
+    doc = json.loads(target.read_text())
+    assert {"cloud", "spec", "project", "stack", "resources", "outputs"} <= set(doc)
+    assert (doc["cloud"], doc["project"], doc["stack"]) == (cloud, "groundlink", f"noaa20-{cloud}")
+    assert set(doc["outputs"]) == set(OUTPUT_KEYS)
+    for r in doc["resources"]:
+        assert set(r) == RESOURCE_KEYS
+        assert r["urn"].startswith(f"urn:pulumi:noaa20-{cloud}::groundlink::")
+        assert r["urn"].endswith("::" + r["name"])
+    urns = {r["urn"] for r in doc["resources"]}
+    for r in doc["resources"]:
+        assert r["parent"] is None or r["parent"] in urns or r["parent"].endswith("pulumi:pulumi:Stack::groundlink-" + doc["stack"])
+        assert set(r["dependencies"]) <= urns
+    assert Plan.read(target).to_json() == result.to_json()
+
+
+def test_inputs_use_wire_camel_case_names(aws_noaa20, azure_noaa20):
+    bucket = next(r for r in aws_noaa20.realizing("storage.raw") if r.type == "aws:s3/bucket:Bucket")
+    assert bucket.inputs["bucketPrefix"].startswith("aws-groundstation-noaa20-")
+    account = azure_noaa20.one("azure-native:storage:StorageAccount")
+    assert account.inputs["minimumTlsVersion"] == "TLS1_2" and account.inputs["isHnsEnabled"] is True
+
+
+def test_mock_outputs_look_like_the_clouds(aws_noaa20, azure_noaa20):
+    key = aws_noaa20.one("aws:kms/key:Key")
+    assert key.outputs["arn"].startswith("arn:aws:kms:us-west-2:123456789012:key/")
+    account = azure_noaa20.one("azure-native:storage:StorageAccount")
+    assert account.outputs["id"].startswith("/subscriptions/")
+    assert "/providers/Microsoft.Storage/storageAccounts/" in account.outputs["id"]
+
+
+def test_children_are_parented_to_their_components(aws_noaa20):
+    components = {r.urn for r in aws_noaa20.resources if not r.custom}
+    assert all(r.parent in components for r in aws_noaa20.custom())
+    assert all(r.type.startswith("groundlink:index:") for r in aws_noaa20.resources if not r.custom)
+
+
+def test_bad_spec_fails_before_pulumi_runs(tmp_path):
+    data = spec_data()
+    data["satellites"][0]["downlinks"][0]["bandwidth_mhz"] = 700
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(SpecError):
+        plan(path, "aws")
+
+
+def test_unknown_cloud_is_a_plan_error():
+    with pytest.raises(PlanError, match="allowed: aws, azure"):
+        plan(SPECS / "noaa20.yaml", "gcp")
+
+
+def test_plans_are_reproducible():
+    first, second = plan(SPECS / "noaa20.yaml", "aws"), plan(SPECS / "noaa20.yaml", "aws")
+    assert first.to_json() == second.to_json()
+
+
+def _names(spec: dict, cloud: str) -> set[tuple[str, str]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "spec.yaml"
+        path.write_text(yaml.safe_dump(spec))
+        return {(r.type, r.name) for r in plan(path, cloud).resources}
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    raw_days=st.integers(200, 3000),
+    bandwidth=st.floats(1, 40),
+    contacts=st.floats(1, 20),
+    min_contact=st.integers(60, 600),
+    protection=st.sampled_from(["strict", "dev"]),
+    cutoff=st.floats(0.01, 1000),
+)
+def test_logical_names_depend_only_on_identity(raw_days, bandwidth, contacts, min_contact, protection, cutoff):
+    base = spec_data()
+    baseline = {cloud: _names(base, cloud) for cloud in ("aws", "azure")}
+    tuned = spec_data()
+    tuned["storage"].update(raw_retention_days=raw_days, data_protection=protection)
+    tuned["satellites"][0]["downlinks"][0]["bandwidth_mhz"] = bandwidth
+    tuned["ground_segment"].update(contacts_per_day=contacts, min_contact_seconds=min_contact)
+    tuned["analytics"]["query_bytes_scanned_cutoff_gb"] = cutoff
+    for cloud in ("aws", "azure"):
+        assert _names(tuned, cloud) == baseline[cloud]
+
+
+def test_renaming_an_identity_renames_resources():
+    renamed = spec_data()
+    renamed["mission"]["name"] = "noaa21"
+    names = _names(renamed, "aws")
+    assert names and all(name.startswith("noaa21") for _, name in names)
+
+
+def test_data_protection_drives_protect_and_retain():
+    dev = spec_data()
+    dev["storage"]["data_protection"] = "dev"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "dev.yaml"
+        path.write_text(yaml.safe_dump(dev))
+        for cloud in ("aws", "azure"):
+            assert not any(r.protect or r.retainOnDelete for r in plan(path, cloud).resources)
+            strict = cached_plan("noaa20.yaml", cloud)
+            assert any(r.protect and r.retainOnDelete for r in strict.resources)

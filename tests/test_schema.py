@@ -1,0 +1,37 @@
+"""The JSON Schema editors use is generated from the model and kept current."""
+
+import json
+
+import jsonschema
+import pytest
+import yaml
+
+from groundlink.spec import json_schema
+
+from .conftest import ROOT, SPECS
+
+
+def test_committed_schema_is_current():
+    committed = json.loads((ROOT / "schema" / "mission.schema.json").read_text())
+    assert committed == json_schema(), "run `make schema` and commit schema/mission.schema.json"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SPECS.glob("*.yaml")))
+def test_bundled_specs_validate_against_the_schema(name):
+    jsonschema.Draft202012Validator(json_schema()).validate(yaml.safe_load((SPECS / name).read_text()))
+
+
+def test_schema_rejects_unknown_fields_and_bad_enums():
+    validator = jsonschema.Draft202012Validator(json_schema())
+    spec = yaml.safe_load((SPECS / "noaa20.yaml").read_text())
+    spec["storage"]["retention"] = 1
+    spec["ground_segment"]["provider"] = "orbital"
+    messages = sorted(e.message for e in validator.iter_errors(spec))
+    assert any("'retention' was unexpected" in m for m in messages)
+    assert any("'orbital' is not one of ['managed', 'partner']" in m for m in messages)
+
+
+def test_schema_documents_fields():
+    props = json_schema()["$defs"]["Downlink"]["properties"]
+    assert "7750-8400" in props["center_frequency_mhz"]["description"]
+    assert props["preset"]["anyOf"][0]["enum"] == ["jpss1_hrd", "snpp_hrd", "aqua_db"]

@@ -1,0 +1,299 @@
+"""Every validation rule of the mission spec: a value it accepts and one it rejects,
+with the error naming the field path and what is allowed."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from groundlink.spec import SpecError, load_spec, spec_from_data
+
+from .conftest import SPECS, spec_data
+
+
+def tle_line(number: int, norad: int, body: str = "") -> str:
+    """A syntactically valid TLE line (69 chars, correct mod-10 checksum)."""
+    text = f"{number} {norad:05d}" + (body or "U 00000A   24001.00000000  .00000000  00000-0  00000-0 0  999")
+    text = text[:68].ljust(68)
+    checksum = sum(int(c) if c.isdigit() else c == "-" for c in text) % 10
+    return text + str(checksum)
+
+
+def set_path(data: dict, path: str, value) -> None:
+    keys = [int(k) if k.isdigit() else k for k in path.replace("[", ".").replace("]", "").split(".")]
+    target = data
+    for key in keys[:-1]:
+        if isinstance(key, str) and key not in target:
+            target[key] = {}
+        target = target[key]
+    if value is DELETE:
+        del target[keys[-1]]
+    else:
+        target[keys[-1]] = value
+
+
+DELETE = object()
+DL = "satellites[0].downlinks[0]"
+
+# (field path, good value, bad value, fragment of the error) -- applied to specs/noaa20.yaml
+RULES = [
+    ("mission.name", "noaa-20", "NOAA 20", "does not match"),
+    ("mission.owner", "ops team", "", "at least 1 character"),
+    ("mission.data_classification", "restricted", "secret", "allowed: 'public', 'internal', 'confidential' or 'restricted'"),
+    ("mission.tags", {"team": "x"}, {"bad key!": "x"}, "does not match"),
+    (f"{DL}.center_frequency_mhz", 2250, 3000, "3000 is outside 2200-2300 or 7750-8400 MHz"),
+    (f"{DL}.center_frequency_mhz", 8400, 8450, "8450 is outside"),
+    (f"{DL}.bandwidth_mhz", 0.125, 700, "700 is outside 0.125-650 (AWS Ground Station demod/decode)"),
+    (f"{DL}.bandwidth_mhz", 650, 0.1, "0.1 is outside 0.125-650"),
+    (f"{DL}.polarization", "left_hand", "circular", "allowed: 'right_hand', 'left_hand' or 'none'"),
+    (f"{DL}.delivery", "demod_decode", "iq", "allowed: 'digif' or 'demod_decode'"),
+    (f"{DL}.preset", "snpp_hrd", "goes_hrit", "allowed: 'jpss1_hrd', 'snpp_hrd' or 'aqua_db'"),
+    (f"{DL}.data_rate_mbps", 0.5, 0, "greater than 0"),
+    ("satellites[0].norad_id", 99999, 100000, "less than or equal to 99999"),
+    ("satellites[0].norad_id", 1, "43013", "valid integer"),
+    ("satellites[0].name", "noaa20", "Noaa_20", "does not match"),
+    ("ground_segment.min_contact_seconds", 1, 0, "0 is outside 1-21600 (AWS Ground Station mission profile)"),
+    ("ground_segment.min_contact_seconds", 600, 21601, "21601 is outside 1-21600"),
+    ("ground_segment.pre_pass_seconds", 0, -1, "-1 is outside 0-21600"),
+    ("ground_segment.post_pass_seconds", 21600, 30000, "30000 is outside 0-21600"),
+    ("ground_segment.min_elevation_deg", 90, 91, "less than or equal to 90"),
+    ("ground_segment.autotrack", "removed", "auto", "allowed: 'preferred', 'required' or 'removed'"),
+    ("ground_segment.contacts_per_day", 100, 0, "greater than 0"),
+    ("ground_segment.contact_minutes", 3, 2, "2 min is shorter than min_contact_seconds 180"),
+    ("storage.raw_retention_days", 181, 0, "greater than or equal to 1"),
+    ("storage.data_protection", "dev", "none", "allowed: 'strict' or 'dev'"),
+    ("storage.tiering[0].after_days", 30, 29, "29 is under 30 (S3 minimum before Standard-IA)"),
+    ("storage.tiering[1].tier", "cold", "cool", "cool must come after the previous step's tier; order: cool < cold < archive"),
+    ("storage.tiering[1].after_days", 31, 30, "30 must be later than the previous step (30 days)"),
+    ("storage.tiering[2].after_days", 364, 400, "400 is not before raw_retention_days 365"),
+    ("analytics.azure_engine", "adx", "databricks", "allowed: 'synapse' or 'adx'"),
+    ("analytics.query_bytes_scanned_cutoff_gb", 0.01, 0.001, "0.001 is under 0.01 (Athena minimum 10 MB)"),
+    ("security.network", "private", "vpn", "allowed: 'public' or 'private'"),
+    ("budget.monthly_usd", 1, 0, "greater than 0"),
+    ("budget.alert_emails", ["a@b.io"], ["not-an-email"], "does not match"),
+    ("budget.alert_emails", ["a@b.io"], [], "at least 1 item"),
+    ("clouds.aws.region", "eu-north-1", "us-east-1", "us-east-1 has no AWS Ground Station antenna; allowed: af-south-1"),
+    ("clouds.aws.region", "ap-southeast-2", "mars-1", "does not match"),
+    ("clouds.azure.location", "eastus", "East US", "does not match"),
+    ("version", 1, 2, "allowed: 1"),
+]
+
+
+@pytest.mark.parametrize("path,good,bad,fragment", RULES, ids=[f"{r[0]}={r[2]!r}" for r in RULES])
+def test_rule_accepts_good_and_rejects_bad_with_field_path(path, good, bad, fragment):
+    data = spec_data()
+    set_path(data, path, good)
+    spec_from_data(data, "s.yaml")  # accepted
+
+    set_path(data, path, bad)
+    with pytest.raises(SpecError) as info:
+        spec_from_data(data, "s.yaml")
+    lines = info.value.lines
+    assert any(line.startswith((f"s.yaml: {path}: ", f"s.yaml: {path}[")) and fragment in line for line in lines), lines
+
+
+def _errors(mutate) -> list[str]:
+    data = spec_data()
+    mutate(data)
+    with pytest.raises(SpecError) as info:
+        spec_from_data(data, "s.yaml")
+    return info.value.lines
+
+
+def _ok(mutate):
+    data = spec_data()
+    mutate(data)
+    return spec_from_data(data, "s.yaml")
+
+
+def dl(data):
+    return data["satellites"][0]["downlinks"][0]
+
+
+class TestDownlinkForms:
+    def test_digif_bandwidth_limit(self):
+        _ok(lambda d: dl(d).update(delivery="digif", preset=None, bandwidth_mhz=54))
+        errors = _errors(lambda d: dl(d).update(delivery="digif", preset=None, bandwidth_mhz=60))
+        assert f"s.yaml: {DL}.bandwidth_mhz: 60 is outside 0.01-54 (AWS Ground Station DigIF)" in errors
+
+    def test_digif_rejects_a_preset(self):
+        errors = _errors(lambda d: dl(d).update(delivery="digif"))
+        assert f"s.yaml: {DL}.preset: only applies to delivery: demod_decode" in errors
+
+    def test_demod_decode_needs_preset_or_both_json(self):
+        errors = _errors(lambda d: dl(d).update(preset=None))
+        assert any(e.startswith(f"s.yaml: {DL}.preset: demod_decode needs a preset (jpss1_hrd") for e in errors)
+
+    def test_explicit_json_instead_of_preset(self):
+        from groundlink.presets import PRESETS
+
+        demod, decode = PRESETS["jpss1_hrd"].demodulation_json(7812), PRESETS["jpss1_hrd"].decode_json()
+        spec = _ok(lambda d: dl(d).update(preset=None, demodulation_json=demod, decode_json=decode))
+        assert spec.satellites[0].downlinks[0].egress_node() == "UncodedFramesEgress"
+        errors = _errors(lambda d: dl(d).update(demodulation_json=demod, decode_json=decode))
+        assert f"s.yaml: {DL}.preset: give a preset or demodulation_json+decode_json, not both" in errors
+
+    def test_explicit_json_must_parse_fit_and_have_an_egress(self):
+        decode = json.dumps({"edges": [], "nodeConfigs": {"a": {"type": "IQ_RECOMBINER"}}})
+        errors = _errors(lambda d: dl(d).update(preset=None, demodulation_json="{not json", decode_json=decode))
+        assert any(e.startswith(f"s.yaml: {DL}.demodulation_json: is not valid JSON") for e in errors)
+        errors = _errors(lambda d: dl(d).update(preset=None, demodulation_json="{}", decode_json=decode))
+        assert f"s.yaml: {DL}.decode_json: has no *_EGRESS node (the dataflow edge needs one)" in errors
+        big = json.dumps({"pad": "x" * 8200})
+        errors = _errors(lambda d: dl(d).update(preset=None, demodulation_json=big, decode_json=big))
+        assert any("is over 8192 (AWS Ground Station)" in e for e in errors)
+
+    def test_duplicate_downlink_names(self):
+        errors = _errors(lambda d: d["satellites"][0]["downlinks"].append(copy.deepcopy(dl(d))))
+        assert "s.yaml: satellites[0].downlinks: duplicate downlink names ['hrd']" in errors
+
+
+class TestSatellites:
+    def test_tle_valid_and_checked(self):
+        good = [tle_line(1, 43013), tle_line(2, 43013, " 98.7000 100.0000 0001000  90.0000 270.0000 14.19500000100000")]
+        assert _ok(lambda d: d["satellites"][0].update(tle=good)).satellites[0].tle == good
+        bad_sum = good[0][:-1] + str((int(good[0][-1]) + 1) % 10)
+        errors = _errors(lambda d: d["satellites"][0].update(tle=[bad_sum, good[1]]))
+        assert any(e.startswith("s.yaml: satellites[0].tle: line 1 checksum does not match") for e in errors)
+        errors = _errors(lambda d: d["satellites"][0].update(tle=[good[0]]))
+        assert any("needs exactly two lines" in e for e in errors)
+        other = [tle_line(1, 37849), tle_line(2, 37849)]
+        errors = _errors(lambda d: d["satellites"][0].update(tle=other))
+        assert "s.yaml: satellites[0].tle: line 1 is for NORAD 37849, not 43013" in errors
+
+    def test_duplicate_satellites(self):
+        errors = _errors(lambda d: d["satellites"].append(copy.deepcopy(d["satellites"][0])))
+        assert "s.yaml: satellites: duplicate satellite names ['noaa20']" in errors
+        def same_norad(d):
+            twin = copy.deepcopy(d["satellites"][0])
+            twin["name"] = "twin"
+            d["satellites"].append(twin)
+        assert "s.yaml: satellites: duplicate satellite norad_ids [43013]" in _errors(same_norad)
+
+    def test_aws_no_longer_supports_aqua_on_managed(self):
+        errors = _errors(lambda d: d["satellites"][0].update(norad_id=27424))
+        assert ("s.yaml: satellites[0].norad_id: 27424 is not supported by AWS Ground Station since "
+                "2024-11-30; use provider: partner") in errors
+
+
+class TestContradictions:
+    def test_partner_needs_a_partner_and_managed_refuses_one(self):
+        errors = _errors(lambda d: d["ground_segment"].update(provider="partner"))
+        assert any(e.startswith("s.yaml: ground_segment.partner: provider: partner needs a partner") for e in errors)
+        errors = _errors(lambda d: d["ground_segment"].update(partner={"name": "ksat_lite"}))
+        assert "s.yaml: ground_segment.partner: only applies to provider: partner" in errors
+
+    def test_partner_region_need_not_host_an_antenna(self):
+        spec = _ok(lambda d: (d["ground_segment"].update(provider="partner", partner={"name": "viasat_rte"}),
+                              d["clouds"]["aws"].update(region="us-east-1")))
+        assert spec.clouds.aws.region == "us-east-1"
+
+    def test_partner_ids_are_checked(self):
+        def partner(**kw):
+            return lambda d: d["ground_segment"].update(provider="partner", partner={"name": "ksat_lite", **kw})
+        _ok(partner(aws_account_id="111122223333", price_per_minute_usd=12.5))
+        assert any(e.startswith("s.yaml: ground_segment.partner.aws_account_id: '1234' does not match")
+                   for e in _errors(partner(aws_account_id="1234")))
+        assert any(e.startswith("s.yaml: ground_segment.partner.azure_principal_object_id:")
+                   for e in _errors(partner(azure_principal_object_id="nope")))
+        assert any(e.startswith("s.yaml: ground_segment.partner.name: 'acme' is not allowed")
+                   for e in _errors(partner(name="acme")))
+
+    def test_delivery_needs_a_path(self):
+        errors = _errors(lambda d: d["delivery"].update(object_store=False, stream=False))
+        assert "s.yaml: delivery.object_store: delivery needs object_store or stream (or both)" in errors
+
+    def test_streaming_bounds_the_pass_padding(self):
+        _ok(lambda d: d["delivery"].update(stream=True))
+        errors = _errors(lambda d: (d["delivery"].update(stream=True), d["ground_segment"].update(pre_pass_seconds=20)))
+        assert ("s.yaml: ground_segment.pre_pass_seconds: 20 is outside 30-480 (AWS Ground Station dataflow "
+                "endpoint group, delivery.stream)") in errors
+
+    def test_serverless_sql_needs_a_catalog(self):
+        _ok(lambda d: d["analytics"].update(catalog=False, serverless_sql=False))
+        errors = _errors(lambda d: d["analytics"].update(catalog=False))
+        assert "s.yaml: analytics.serverless_sql: needs catalog: true (queries read the catalog's tables)" in errors
+
+    def test_legacy_orbital_only_in_former_aogs_regions_and_with_tles(self):
+        tle = [tle_line(1, 43013), tle_line(2, 43013)]
+        _ok(lambda d: (d["clouds"]["azure"].update(legacy_orbital=True), d["satellites"][0].update(tle=tle)))
+        errors = _errors(lambda d: (d["clouds"]["azure"].update(legacy_orbital=True, location="eastus"),
+                                    d["satellites"][0].update(tle=tle)))
+        assert any(e.startswith("s.yaml: clouds.azure.location: eastus never hosted Azure Orbital; allowed with "
+                                "legacy_orbital: brazilsouth") for e in errors)
+        errors = _errors(lambda d: d["clouds"]["azure"].update(legacy_orbital=True))
+        assert any(e.startswith("s.yaml: satellites[0].tle: legacy_orbital needs TLE lines") for e in errors)
+
+
+class TestStructure:
+    def test_unknown_field_suggests_the_right_one(self):
+        errors = _errors(lambda d: d["storage"].update(retention_days=10))
+        assert any(e.startswith("s.yaml: storage.retention_days: unknown field; did you mean 'raw_retention_days'?")
+                   for e in errors)
+        errors = _errors(lambda d: dl(d).update(bandwith_mhz=1))
+        assert any(f"{DL}.bandwith_mhz: unknown field; did you mean 'bandwidth_mhz'?" in e for e in errors)
+
+    def test_missing_required_sections(self):
+        errors = _errors(lambda d: d.pop("budget"))
+        assert "s.yaml: budget: is required" in errors
+
+    def test_every_problem_is_reported_at_once(self):
+        def many(d):
+            dl(d).update(bandwidth_mhz=700, polarization="circular")
+            d["mission"]["owner"] = ""
+        assert len(_errors(many)) == 3
+
+    def test_not_a_mapping(self):
+        with pytest.raises(SpecError) as info:
+            spec_from_data(["a"], "s.yaml")
+        assert info.value.lines == ["s.yaml: the spec must be a mapping with mission, satellites and budget"]
+
+
+class TestFiles:
+    def test_duplicate_yaml_keys_are_errors(self, tmp_path):
+        path = tmp_path / "dup.yaml"
+        path.write_text("mission:\n  name: a\n  name: b\n")
+        with pytest.raises(SpecError) as info:
+            load_spec(path)
+        assert info.value.lines == [f"{path}: duplicate key 'name' (line 3, column 3)"]
+
+    def test_yaml_syntax_error_names_line_and_column(self, tmp_path):
+        path = tmp_path / "broken.yaml"
+        path.write_text("mission:\n  name: [a\n")
+        with pytest.raises(SpecError) as info:
+            load_spec(path)
+        assert info.value.lines[0].startswith(f"{path}: line 3, column 1: ")
+
+    def test_missing_file(self, tmp_path):
+        with pytest.raises(SpecError) as info:
+            load_spec(tmp_path / "none.yaml")
+        assert info.value.lines == [f"{tmp_path / 'none.yaml'}: no such file"]
+
+    @pytest.mark.parametrize("name", sorted(p.name for p in SPECS.glob("*.yaml")))
+    def test_bundled_specs_are_valid(self, name):
+        assert load_spec(SPECS / name).mission.name
+
+
+def test_reference_spec_carries_reference_values():
+    spec = load_spec(SPECS / "noaa20.yaml")
+    link = spec.satellites[0].downlinks[0]
+    assert (spec.satellites[0].norad_id, link.center_frequency_mhz, link.bandwidth_mhz, link.polarization) == \
+        (43013, 7812, 30, "right_hand")
+    gs = spec.ground_segment
+    assert (gs.min_contact_seconds, gs.pre_pass_seconds, gs.post_pass_seconds, gs.autotrack) == \
+        (180, 120, 120, "preferred")
+    demod = json.loads(link.demodulation())
+    assert demod["type"] == "QPSK"
+    assert demod["qpsk"]["symbolTimingRecovery"]["symbolRate"] == {"value": 15.0, "units": "Msps"}
+    assert demod["qpsk"]["carrierFrequencyRecovery"]["centerFrequency"] == {"value": 7812.0, "units": "MHz"}
+    decode = json.loads(link.decode())
+    assert decode["edges"][-1] == {"from": "NrzmDecoder", "to": "UncodedFramesEgress"}
+    assert {"from": "IQ-Recombiner", "to": "CcsdsViterbiDecoder"} in decode["edges"]
+
+
+def test_constellation_has_24_satellites_with_several_downlinks():
+    spec = load_spec(SPECS / "constellation.yaml")
+    assert len(spec.satellites) == 24
+    assert all(len(s.downlinks) >= 2 for s in spec.satellites)
