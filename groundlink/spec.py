@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, Optional
 
@@ -408,10 +409,13 @@ class SpecError(Exception):
         super().__init__("\n".join(lines))
 
 
+@lru_cache(maxsize=1)
 def _unique_key_loader():
     import yaml
 
-    class Loader(yaml.SafeLoader):
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same semantics, faster
+
+    class Loader(base):  # type: ignore[misc, valid-type]
         pass
 
     def construct_mapping(loader, node, deep=False):
@@ -423,7 +427,7 @@ def _unique_key_loader():
                 raise yaml.constructor.ConstructorError(
                     None, None, f"duplicate key {key!r} (line {mark.line + 1}, column {mark.column + 1})", None)
             seen[key] = True
-        return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+        return yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep=deep)
 
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
     return Loader
@@ -524,11 +528,24 @@ def spec_from_data(data: Any, source: str = "<spec>") -> MissionSpec:
 
 
 def load_spec(path: str | Path) -> MissionSpec:
-    """Read and validate a spec file; raises SpecError with one line per problem."""
+    """Read and validate a spec file; raises SpecError with one line per problem.
+
+    The model is frozen, so a file read twice (by a tool, then by the Pulumi
+    program it runs) is parsed once: the cache key includes size and mtime.
+    """
     path = Path(path)
     source = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        stat = path.stat()
+        return _load_cached(source, stat.st_mtime_ns, stat.st_size)
+    except FileNotFoundError:
+        raise SpecError(source, [f"{source}: no such file"]) from None
+
+
+@lru_cache(maxsize=32)
+def _load_cached(source: str, mtime_ns: int, size: int) -> MissionSpec:
+    try:
+        text = Path(source).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise SpecError(source, [f"{source}: no such file"]) from None
     except (OSError, UnicodeDecodeError) as exc:

@@ -8,7 +8,7 @@ import runpy
 import sys
 import time
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from ..blueprint import REALIZED
 from ..spec import load_spec
@@ -121,11 +121,12 @@ def _tree_order(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(records, key=path)
 
 
-def plan(spec_path: str | os.PathLike, cloud: str, stack: Optional[str] = None,
-         project_dir: str | os.PathLike = PROJECT_DIR) -> Plan:
-    """Evaluate the program for `spec_path` on `cloud` and return what it registers.
+def run_program(program: Callable[[], None], *, stack: str, region: str,
+                config: dict[str, str]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Run `program` as a Pulumi program under the recording mocks.
 
-    Raises SpecError (bad spec, before any Pulumi code runs) or PlanError.
+    Returns the registrations (in tree order) and the resolved stack outputs.
+    Shared by `plan` and the benchmark's straight-line floor.
     """
     import pulumi
     from pulumi.runtime import set_all_config, set_mocks
@@ -133,32 +134,16 @@ def plan(spec_path: str | os.PathLike, cloud: str, stack: Optional[str] = None,
     from pulumi.runtime.stack import run_pulumi_func
     from pulumi.runtime.sync_await import _sync_await
 
-    if cloud not in CLOUDS:
-        raise PlanError(f"cloud: {cloud!r} is not allowed; allowed: {', '.join(CLOUDS)}")
-    spec_path = Path(spec_path)
-    spec = load_spec(spec_path)  # precise spec errors first, outside any Pulumi machinery
-    stack = stack or f"{spec.mission.name}-{cloud}"
-    project_dir = Path(project_dir)
-    started = time.perf_counter()
-
-    _reset_runtime()
     from .mocks import OfflineMocks
 
-    mocks = OfflineMocks(region=spec.clouds.aws.region if cloud == "aws" else spec.clouds.azure.location)
+    _reset_runtime()
+    mocks = OfflineMocks(region=region)
     monitor = _recording_monitor(mocks)
-    config = {"groundlink:spec": str(spec_path.resolve()), "groundlink:cloud": cloud, **_region_config(cloud, spec)}
     set_all_config(config)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     set_mocks(mocks, project=PROJECT, stack=stack, preview=True, monitor=monitor)
     root = get_root_resource()
-
-    if str(project_dir) not in sys.path:
-        sys.path.insert(0, str(project_dir))
-
-    def program():
-        runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
-
     try:
         _sync_await(run_pulumi_func(program))
         outputs = _sync_await(_resolve(dict(root.outputs)))  # type: ignore[union-attr]
@@ -167,9 +152,33 @@ def plan(spec_path: str | os.PathLike, cloud: str, stack: Optional[str] = None,
     finally:
         asyncio.set_event_loop(None)
         loop.close()
+    return _tree_order(monitor.records), outputs
 
+
+def plan(spec_path: str | os.PathLike, cloud: str, stack: Optional[str] = None,
+         project_dir: str | os.PathLike = PROJECT_DIR) -> Plan:
+    """Evaluate the program for `spec_path` on `cloud` and return what it registers.
+
+    Raises SpecError (bad spec, before any Pulumi code runs) or PlanError.
+    """
+    if cloud not in CLOUDS:
+        raise PlanError(f"cloud: {cloud!r} is not allowed; allowed: {', '.join(CLOUDS)}")
+    started = time.perf_counter()
+    spec_path = Path(spec_path)
+    spec = load_spec(spec_path)  # precise spec errors first, outside any Pulumi machinery
+    stack = stack or f"{spec.mission.name}-{cloud}"
+    project_dir = Path(project_dir)
+    if str(project_dir) not in sys.path:
+        sys.path.insert(0, str(project_dir))
+
+    def program():
+        runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
+
+    region = spec.clouds.aws.region if cloud == "aws" else spec.clouds.azure.location
+    config = {"groundlink:spec": str(spec_path.resolve()), "groundlink:cloud": cloud, **_region_config(cloud, spec)}
+    records, outputs = run_program(program, stack=stack, region=region, config=config)
     resources = []
-    for record in _tree_order(monitor.records):
+    for record in records:
         record["capability"] = list(REALIZED.by_resource.get((record["type"], record["name"]), []))
         resources.append(PlannedResource(**record))
     result = Plan(cloud=cloud, spec=str(spec_path), project=PROJECT, stack=stack, resources=resources,

@@ -1,0 +1,175 @@
+"""Benchmark: what the toolkit costs over declaring the same resources by hand.
+
+For each cloud and for the reference and constellation specs it prints the
+resource count, the offline plan's wall time and peak Python memory, and the
+*floor*: the very resources the plan captured, declared straight-line through
+the same provider classes (same inputs, parents and options) with no spec, no
+blueprint and no component logic, run under the same mocks. The ratio
+toolkit/floor is measured in one run, alternating the two, so machine noise
+hits both alike. Target: the toolkit adds at most 15% over the floor.
+
+Later sections (policy check, compare) print their own figures when present.
+Run: `make bench` (or `.venv/bin/python bench/bench.py [--repeat N]`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import re
+import statistics
+import sys
+import time
+import tracemalloc
+import warnings
+from pathlib import Path
+from typing import Any, Callable
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+warnings.filterwarnings("ignore", category=DeprecationWarning)
+
+from rich.console import Console  # noqa: E402
+from rich.table import Table  # noqa: E402
+
+from groundlink.engine import Plan, plan  # noqa: E402
+from groundlink.engine.runner import run_program  # noqa: E402
+from groundlink.spec import _load_cached  # noqa: E402
+
+SPECS = ("noaa20.yaml", "constellation.yaml")
+CLOUDS = ("aws", "azure")
+PACKAGES = {"aws": "pulumi_aws", "aws-native": "pulumi_aws_native", "azure-native": "pulumi_azure_native"}
+_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+def _snake(key: str) -> str:
+    return _CAMEL.sub("_", key).lower()
+
+
+def _snake_tree(value: Any, key: str = "") -> Any:
+    if isinstance(value, dict):
+        if key == "tags":  # user data: keys stay as written
+            return dict(value)
+        return {_snake(k): _snake_tree(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_snake_tree(v) for v in value]
+    return value
+
+
+def provider_class(type_token: str):
+    package, module, name = type_token.split(":")
+    root = PACKAGES[package]
+    module = module.split("/")[0]
+    mod = importlib.import_module(root if module == "index" else f"{root}.{module}")
+    return getattr(mod, name)
+
+
+def floor_program(captured: Plan) -> tuple[Callable[[], None], list[str]]:
+    """A program that declares `captured`'s resources straight-line, no toolkit code."""
+    import pulumi
+
+    fallbacks: list[str] = []
+    classes = {r.type: provider_class(r.type) for r in captured.resources if r.custom}
+
+    def program() -> None:
+        made: dict[str, pulumi.Resource] = {}
+        for r in captured.resources:
+            opts = pulumi.ResourceOptions(parent=made.get(r.parent or ""), protect=r.protect,
+                                          retain_on_delete=r.retainOnDelete)
+            if not r.custom:
+                made[r.urn] = pulumi.ComponentResource(r.type, r.name, None, opts)
+                continue
+            try:
+                made[r.urn] = classes[r.type](r.name, opts=opts, **_snake_tree(r.inputs))
+            except TypeError:  # an input the class takes under another name: register it raw
+                fallbacks.append(r.type)
+                made[r.urn] = pulumi.CustomResource(r.type, r.name, dict(r.inputs), opts)
+
+    return program, fallbacks
+
+
+def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - started, result
+
+
+def _peak_kib(fn: Callable[[], Any]) -> float:
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1] / 1024
+    finally:
+        tracemalloc.stop()
+
+
+def _cold_plan(spec_path: Path, cloud: str) -> Plan:
+    """One plan as a fresh `pulumi preview` pays for it: the spec parsed once."""
+    _load_cached.cache_clear()
+    return plan(spec_path, cloud)
+
+
+def measure(spec: str, cloud: str, repeat: int) -> dict[str, Any]:
+    spec_path = ROOT / "specs" / spec
+    captured = _cold_plan(spec_path, cloud)  # warm-up: imports
+    program, fallbacks = floor_program(captured)
+
+    def run_floor():
+        return run_program(program, stack=captured.stack, region="bench", config={})
+
+    run_floor()
+    toolkit_times, floor_times = [], []
+    for _ in range(repeat):  # alternate so drift and noise hit both
+        toolkit_times.append(_timed(lambda: _cold_plan(spec_path, cloud))[0])
+        floor_times.append(_timed(run_floor)[0])
+    records, _ = run_floor()
+    same = sorted((r["type"], r["name"]) for r in records) == sorted((r.type, r.name) for r in captured.resources)
+    toolkit, floor = statistics.median(toolkit_times), statistics.median(floor_times)
+    return {
+        "spec": spec, "cloud": cloud, "resources": len(captured.resources),
+        "toolkit_s": toolkit, "floor_s": floor, "ratio": toolkit / floor,
+        "toolkit_peak_kib": _peak_kib(lambda: _cold_plan(spec_path, cloud)),
+        "floor_peak_kib": _peak_kib(run_floor),
+        "floor_matches": same, "fallbacks": sorted(set(fallbacks)),
+    }
+
+
+def _optional_sections(console: Console, repeat: int) -> None:
+    """Figures of later layers, printed when those layers exist."""
+    for module, function in (("groundlink.check", "bench_figures"), ("groundlink.report", "bench_figures")):
+        try:
+            figures = getattr(importlib.import_module(module), function)
+        except (ImportError, AttributeError):
+            continue
+        for line in figures(ROOT / "specs" / "noaa20.yaml", repeat=repeat):
+            console.print(line)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs per measurement (median kept)")
+    parser.add_argument("--spec", action="append", help="spec file name under specs/ (default: reference + constellation)")
+    args = parser.parse_args(argv)
+    console = Console(width=150)
+    table = Table(title=f"offline plan: toolkit vs straight-line floor (median of {args.repeat})")
+    for column in ("spec", "cloud", "resources", "toolkit s", "floor s", "toolkit/floor",
+                   "toolkit peak MiB", "floor peak MiB", "floor = plan"):
+        table.add_column(column, justify="right" if column not in ("spec", "cloud") else "left")
+    rows = [measure(spec, cloud, args.repeat) for spec in (args.spec or SPECS) for cloud in CLOUDS]
+    for row in rows:
+        table.add_row(row["spec"], row["cloud"], str(row["resources"]), f"{row['toolkit_s']:.3f}",
+                      f"{row['floor_s']:.3f}", f"{row['ratio']:.2f}", f"{row['toolkit_peak_kib'] / 1024:.1f}",
+                      f"{row['floor_peak_kib'] / 1024:.1f}",
+                      "yes" if row["floor_matches"] else "NO")
+    console.print(table)
+    worst = max(rows, key=lambda r: r["ratio"])
+    console.print(f"worst toolkit/floor: {worst['ratio']:.2f} ({worst['spec']} on {worst['cloud']}); target <= 1.15")
+    for row in rows:
+        if row["fallbacks"]:
+            console.print(f"note: {row['spec']}/{row['cloud']}: registered raw (kwargs differ): {', '.join(row['fallbacks'])}")
+    _optional_sections(console, args.repeat)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
