@@ -27,6 +27,17 @@ try:
 except SpecError as error:
     raise pulumi.RunError("\n".join(error.lines)) from None
 
+# The stack's provider region must be the spec's, or resources would land elsewhere.
+if cloud == "aws":
+    expected = {("aws", "region"): spec.clouds.aws.region, ("aws-native", "region"): spec.clouds.aws.region}
+else:
+    expected = {("azure-native", "location"): spec.clouds.azure.location}
+for (namespace, key), wanted in expected.items():
+    configured = pulumi.Config(namespace).get(key)
+    if configured is not None and configured != wanted:
+        raise pulumi.RunError(f"{namespace}:{key}: {configured!r} differs from the spec's "
+                              f"clouds.{cloud} ({wanted!r}); set it to {wanted!r} or edit the spec")
+
 blueprint = build_blueprint(spec)
 if cloud == "aws":
     from components.aws import MissionStack

@@ -126,3 +126,31 @@ def test_data_protection_drives_protect_and_retain():
             assert not any(r.protect or r.retainOnDelete for r in plan(path, cloud).resources)
             strict = cached_plan("noaa20.yaml", cloud)
             assert any(r.protect and r.retainOnDelete for r in strict.resources)
+
+
+def test_stack_region_must_match_the_spec():
+    with pytest.raises(PlanError, match="aws:region: 'eu-west-1' differs from the spec's clouds.aws"):
+        plan(SPECS / "noaa20.yaml", "aws", extra_config={"aws:region": "eu-west-1"})
+    with pytest.raises(PlanError, match="azure-native:location: 'eastus' differs"):
+        plan(SPECS / "noaa20.yaml", "azure", extra_config={"azure-native:location": "eastus"})
+
+
+def test_program_rejects_an_unknown_cloud_in_stack_config():
+    with pytest.raises(PlanError, match="groundlink:cloud: 'gcp' is not allowed; allowed: aws, azure"):
+        plan(SPECS / "noaa20.yaml", "aws", extra_config={"groundlink:cloud": "gcp"})
+
+
+def test_stack_files_point_at_valid_specs_in_the_same_region():
+    from groundlink.spec import load_spec
+
+    from .conftest import ROOT
+
+    stacks = sorted((ROOT / "stacks").glob("Pulumi.*.yaml"))
+    assert {s.name for s in stacks} >= {"Pulumi.noaa20-aws.yaml", "Pulumi.noaa20-azure.yaml"}
+    for stack in stacks:
+        config = yaml.safe_load(stack.read_text())["config"]
+        spec = load_spec(ROOT / config["groundlink:spec"])
+        if config["groundlink:cloud"] == "aws":
+            assert config["aws:region"] == config["aws-native:region"] == spec.clouds.aws.region
+        else:
+            assert config["azure-native:location"] == spec.clouds.azure.location

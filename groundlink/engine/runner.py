@@ -94,7 +94,7 @@ def _reset_runtime() -> None:
 
 def _region_config(cloud: str, spec) -> dict[str, str]:
     if cloud == "aws":
-        return {"aws:region": spec.clouds.aws.region}
+        return {"aws:region": spec.clouds.aws.region, "aws-native:region": spec.clouds.aws.region}
     return {"azure-native:location": spec.clouds.azure.location}
 
 
@@ -156,7 +156,7 @@ def run_program(program: Callable[[], None], *, stack: str, region: str,
 
 
 def plan(spec_path: str | os.PathLike, cloud: str, stack: Optional[str] = None,
-         project_dir: str | os.PathLike = PROJECT_DIR) -> Plan:
+         project_dir: str | os.PathLike = PROJECT_DIR, extra_config: Optional[dict[str, str]] = None) -> Plan:
     """Evaluate the program for `spec_path` on `cloud` and return what it registers.
 
     Raises SpecError (bad spec, before any Pulumi code runs) or PlanError.
@@ -175,7 +175,8 @@ def plan(spec_path: str | os.PathLike, cloud: str, stack: Optional[str] = None,
         runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
 
     region = spec.clouds.aws.region if cloud == "aws" else spec.clouds.azure.location
-    config = {"groundlink:spec": str(spec_path.resolve()), "groundlink:cloud": cloud, **_region_config(cloud, spec)}
+    config = {"groundlink:spec": str(spec_path.resolve()), "groundlink:cloud": cloud,
+              **_region_config(cloud, spec), **(extra_config or {})}
     records, outputs = run_program(program, stack=stack, region=region, config=config)
     resources = []
     for record in records:
