@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Callable, Optional
 
 from .spec import SpecError
@@ -46,7 +47,9 @@ def _plan(args: argparse.Namespace) -> int:
         result = plan(args.spec, cloud)
         render_tree(result)
         if args.json:
-            target = args.json if len(clouds) == 1 else args.json.replace(".json", f"-{cloud}.json")
+            target = Path(args.json)
+            if len(clouds) > 1:
+                target = target.with_name(f"{target.stem}-{cloud}{target.suffix or '.json'}")
             result.write(target)
             print(f"wrote {target}")
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Optional
 
 from rich.console import Console
+from rich.table import Table
 from rich.tree import Tree
 
 from .engine.plan import Plan, PlannedResource
@@ -22,21 +23,28 @@ def _label(r: PlannedResource) -> str:
 
 
 def build_tree(plan: Plan) -> Tree:
-    counts = plan.type_counts()
-    title = (f"[bold]{plan.project}-{plan.stack}[/] ({plan.cloud}): {len(plan.resources)} resources to create, "
-             f"{sum(1 for r in plan.resources if r.protect)} protected")
-    tree = Tree(title)
+    tree = Tree(f"[bold]Previewing[/] {plan.project}/{plan.stack} ({plan.cloud}, offline)")
     nodes: dict[Optional[str], Tree] = {}
     for r in plan.resources:
         parent = nodes.get(r.parent, tree)
         nodes[r.urn] = parent.add(_label(r))
-    del counts
     return tree
+
+
+def counts_table(plan: Plan) -> Table:
+    table = Table(title=f"Resources: + {len(plan.resources)} to create, "
+                        f"{sum(1 for r in plan.resources if r.protect)} protected", title_justify="left")
+    table.add_column("type")
+    table.add_column("count", justify="right")
+    for type_token, count in plan.type_counts().items():
+        table.add_row(type_token, str(count))
+    return table
 
 
 def render_tree(plan: Plan, console: Optional[Console] = None) -> None:
     console = console or Console()
     console.print(build_tree(plan))
+    console.print(counts_table(plan))
     for warning in plan.warnings:
         console.print(f"[bold red]warning:[/] {warning}")
     for cap, reason in plan.gaps.items():
