@@ -24,6 +24,8 @@ PASS_PADDING_SECONDS: tuple[int, int] = (0, 21600)
 # DataflowEndpointGroup pre/post pass, seconds: applies when data is streamed to an endpoint.
 ENDPOINT_PASS_PADDING_SECONDS: tuple[int, int] = (30, 480)
 DATAFLOW_EDGES_MAX = 500
+# DataflowEndpointGroup: 1-500 endpoints (create-only).
+DATAFLOW_ENDPOINTS_MAX = 500
 
 # Config.Name pattern and demod/decode JSON size (CloudFormation schema).
 CONFIG_NAME_PATTERN = r"^[ a-zA-Z0-9_:-]{1,256}$"
@@ -32,6 +34,8 @@ DEMOD_DECODE_JSON_MAX_CHARS = 8192
 # S3 data delivery: the bucket name must begin with this (Ground Station user guide).
 DELIVERY_BUCKET_PREFIX = "aws-groundstation"
 S3_KEY_PREFIX_MAX_CHARS = 900
+# pulumi-aws `bucket_prefix`: at most 37 characters (the provider appends a unique suffix).
+S3_BUCKET_PREFIX_MAX_CHARS = 37
 
 # AWS regions with an AWS Ground Station antenna (user guide "Locations", REFERENCE.md §5).
 AWS_GROUND_STATION_REGIONS: frozenset[str] = frozenset(

@@ -13,6 +13,10 @@ import json
 from dataclasses import dataclass
 
 
+def _number(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
 @dataclass(frozen=True)
 class Preset:
     name: str
@@ -27,16 +31,17 @@ class Preset:
     source: str
 
     def demodulation_json(self, center_frequency_mhz: float) -> str:
+        """Byte for byte the reference templates' JSON (whole numbers without `.0`)."""
         key = self.modulation.lower()
         doc = {
             "type": self.modulation,
             key: {
                 "carrierFrequencyRecovery": {
-                    "centerFrequency": {"value": center_frequency_mhz, "units": "MHz"},
-                    "range": {"value": self.carrier_range_khz, "units": "kHz"},
+                    "centerFrequency": {"value": _number(center_frequency_mhz), "units": "MHz"},
+                    "range": {"value": _number(self.carrier_range_khz), "units": "kHz"},
                 },
                 "symbolTimingRecovery": {
-                    "symbolRate": {"value": self.symbol_rate_msps, "units": "Msps"},
+                    "symbolRate": {"value": _number(self.symbol_rate_msps), "units": "Msps"},
                     "range": {"value": 0.75, "units": "ksps"},
                     "matchedFilter": {"type": "ROOT_RAISED_COSINE", "rolloffFactor": self.rolloff},
                 },
@@ -45,20 +50,27 @@ class Preset:
         return json.dumps(doc, separators=(",", ":"))
 
     def decode_json(self) -> str:
+        """With Viterbi (JPSS-1 template): I/Q -> recombiner -> Viterbi -> NRZ-M -> egress.
+        Without (OQPSK, eos-pipeline Aqua template): NRZ-M on each branch, then the recombiner."""
         nodes: dict[str, dict] = {
             "I-Ingress": {"type": "CODED_SYMBOLS_INGRESS", "codedSymbolsIngress": {"source": "I"}},
             "Q-Ingress": {"type": "CODED_SYMBOLS_INGRESS", "codedSymbolsIngress": {"source": "Q"}},
-            "IQ-Recombiner": {"type": "IQ_RECOMBINER"},
         }
-        chain = ["IQ-Recombiner"]
-        if self.viterbi:
-            nodes["CcsdsViterbiDecoder"] = {
-                "type": "CCSDS_171_133_VITERBI_DECODER",
-                "ccsds171133ViterbiDecoder": {"codeRate": "ONE_HALF"},
-            }
-            chain.append("CcsdsViterbiDecoder")
-        nodes["NrzmDecoder"] = {"type": "NRZ_M_DECODER", "nrzmDecoder": {"format": "AUTO"}}
-        chain.append("NrzmDecoder")
+        if not self.viterbi:
+            nodes.update({"I-NrzmDecoder": {"type": "NRZ_M_DECODER"}, "Q-NrzmDecoder": {"type": "NRZ_M_DECODER"},
+                          "IQ-Recombiner": {"type": "IQ_RECOMBINER"},
+                          self.egress_node: {"type": "UNCODED_FRAMES_EGRESS"}})
+            pairs = [("I-Ingress", "I-NrzmDecoder"), ("Q-Ingress", "Q-NrzmDecoder"), ("I-NrzmDecoder", "IQ-Recombiner"),
+                     ("Q-NrzmDecoder", "IQ-Recombiner"), ("IQ-Recombiner", self.egress_node)]
+            edges = [{"from": a, "to": b} for a, b in pairs]
+            return json.dumps({"edges": edges, "nodeConfigs": nodes}, separators=(",", ":"))
+        nodes["IQ-Recombiner"] = {"type": "IQ_RECOMBINER"}
+        nodes["CcsdsViterbiDecoder"] = {
+            "type": "CCSDS_171_133_VITERBI_DECODER",
+            "ccsds171133ViterbiDecoder": {"codeRate": "ONE_HALF"},
+        }
+        nodes["NrzmDecoder"] = {"type": "NRZ_M_DECODER"}
+        chain = ["IQ-Recombiner", "CcsdsViterbiDecoder", "NrzmDecoder"]
         nodes[self.egress_node] = {"type": "UNCODED_FRAMES_EGRESS"}
         chain.append(self.egress_node)
         edges = [{"from": "I-Ingress", "to": "IQ-Recombiner"}, {"from": "Q-Ingress", "to": "IQ-Recombiner"}]

@@ -309,6 +309,14 @@ class Budget(_Model):
     alert_emails: list[Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]] = Field(min_length=1, max_length=10)
     thresholds_percent: list[Annotated[int, Field(ge=1, le=1000)]] = Field(default_factory=lambda: [80, 100])
 
+    @field_validator("alert_emails", "thresholds_percent")
+    @classmethod
+    def _unique(cls, values: list) -> list:
+        dupes = sorted({v for v in values if values.count(v) > 1})
+        if dupes:  # AWS Budgets refuses a notification or subscriber given twice
+            raise ValueError(f"duplicate values {dupes}")
+        return values
+
 
 class Usage(_Model):
     """Monthly usage assumptions the cost model cannot derive from the rest of the spec."""
@@ -379,6 +387,10 @@ class MissionSpec(_Model):
                 if not _range(value, (lo, hi)):
                     raise _fail(f"ground_segment.{key}", f"{value} is outside {lo}-{hi} "
                                 "(AWS Ground Station dataflow endpoint group, delivery.stream)")
+            streamed = len(self.downlinks())
+            if gs.provider == "managed" and streamed > limits.DATAFLOW_ENDPOINTS_MAX:
+                raise _fail("delivery.stream", f"{streamed} downlinks need {streamed} dataflow endpoints; AWS Ground "
+                            f"Station allows {limits.DATAFLOW_ENDPOINTS_MAX} per endpoint group")
         az = self.clouds.azure
         if az.legacy_orbital:
             if az.location not in limits.AOGS_ELIGIBLE_LOCATIONS:

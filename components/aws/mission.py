@@ -5,30 +5,69 @@ from __future__ import annotations
 from typing import Any, Optional
 
 import pulumi
+import pulumi_aws as aws
 
 from groundlink.blueprint import OUTPUT_KEYS, Blueprint
 
 from ..base import MissionComponent
+from .analytics import AwsCatalog, AwsQuery, AwsTelemetry
+from .events import AwsEvents
+from .ground import AwsGroundSegment
+from .observability import AwsObservability
 from .security import AwsSecurity
 from .storage import AwsStorage
 
 
 class MissionStack(MissionComponent):
-    """Renders a blueprint on AWS and exposes the output keys shared with Azure."""
+    """Renders a blueprint on AWS and exposes the output keys shared with Azure.
+
+    Layers are built in data-flow order: keys and network, stores, telemetry, ground
+    segment (it needs the stores and the stream), events, analytics, observability.
+    """
 
     TOKEN = "groundlink:index:AwsMissionStack"
 
     def __init__(self, name: str, blueprint: Blueprint, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, blueprint, opts)
-        security = AwsSecurity(self.child_name("security"), blueprint, opts=self.opts())
-        storage = AwsStorage(self.child_name("storage"), blueprint, key=security.key, opts=self.opts())
+        spec = blueprint.spec
+        account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+        security = AwsSecurity(self.child_name("security"), blueprint, account=account, opts=self.opts())
+        key = security.key
+        storage = AwsStorage(self.child_name("storage"), blueprint, key=key, account=account,
+                             network=security.network, opts=self.opts())
+        telemetry = None
+        if spec.analytics.telemetry_stream:
+            telemetry = AwsTelemetry(self.child_name("telemetry"), blueprint, key=key, products=storage.products,
+                                     account=account, opts=self.opts())
+        ground = AwsGroundSegment(self.child_name("ground"), blueprint, account=account, raw=storage.raw,
+                                  key=key,
+                                  telemetry_stream=telemetry.stream if telemetry else None,
+                                  network=security.network, opts=self.opts())
+        events = AwsEvents(self.child_name("events"), blueprint, key=key,
+                           raw_bucket=storage.raw.bucket if storage.raw else None, opts=self.opts())
+        catalog = query = None
+        if spec.analytics.catalog:
+            catalog = AwsCatalog(self.child_name("catalog"), blueprint, key=key, raw=storage.raw,
+                                 products=storage.products, telemetry=telemetry is not None, opts=self.opts())
+        if storage.results is not None:
+            query = AwsQuery(self.child_name("query"), blueprint, key=key, results=storage.results,
+                             account=account, opts=self.opts())
+        AwsObservability(self.child_name("observability"), blueprint, account=account, key=key,
+                         dead_letter=events.dead_letter, opts=self.opts())
+
         exports: dict[str, Any] = dict.fromkeys(OUTPUT_KEYS)
         exports.update(
             mission=blueprint.mission,
             cloud="aws",
-            raw_store_uri=storage.raw_uri,
-            key_ids=[security.key.arn] if security.key else [],
-            ground_segment_ids=[],
+            raw_store_uri=storage.raw.uri if storage.raw else None,
+            products_store_uri=storage.products.uri,
+            query_results_uri=storage.results.uri if storage.results else None,
+            catalog=catalog.database.name if catalog else None,
+            query_endpoint=query.workgroup.name if query else None,
+            telemetry_stream=telemetry.stream.arn if telemetry else None,
+            event_queue=events.queue.url,
+            ground_segment_ids=ground.ids,
+            key_ids=security.key_ids,
         )
         self.exports = exports
         self.register_outputs(exports)

@@ -1,9 +1,14 @@
-"""Keys: one customer-managed KMS key per mission, rotated, with an explicit policy."""
+"""Keys and network: the mission's customer-managed key and, when needed, its VPC.
+
+One key encrypts the mission's stores, catalog, query results, queues, stream, alarm
+topic and logs. Its policy delegates to IAM (the account root, no `*` principal) and
+admits only the services that publish into encrypted queues, topics and log groups
+themselves, each limited to this account.
+"""
 
 from __future__ import annotations
 
-import json
-from typing import Optional
+from typing import Any, Optional
 
 import pulumi
 import pulumi_aws as aws
@@ -11,42 +16,96 @@ import pulumi_aws as aws
 from groundlink.blueprint import Blueprint, realizes
 
 from ..base import MissionComponent
+from . import iam
+
+# The mission VPC: one private subnet is all the S3 gateway endpoint and the
+# Ground Station dataflow endpoints need.
+VPC_CIDR = "10.64.0.0/16"
+SUBNET_CIDR = "10.64.0.0/24"
+
+
+def _account_admin(account: str) -> dict[str, Any]:
+    """The key policy names the account root (no `*` principal): access is then granted
+    by IAM policies that name the key, never by the key policy alone."""
+    return {"Sid": "AccountAdministers", "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{account}:root"}, "Action": "kms:*", "Resource": "*"}
+
+
+def _key_policy(account: str, region: str) -> list[dict[str, Any]]:
+    """Services that write into CMK-encrypted queues, topics and log groups need the key
+    themselves; each grant is limited to this account (or this account's log groups)."""
+    on_behalf = {"StringEquals": {"aws:SourceAccount": account}}
+    publishers = [
+        {"Sid": "EventBridgeDeliversToQueues", "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
+         "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": "*", "Condition": on_behalf},
+        {"Sid": "CloudWatchAlarmsPublish", "Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"},
+         "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": "*", "Condition": on_behalf},
+        {"Sid": "CloudWatchLogsEncrypt", "Effect": "Allow", "Principal": {"Service": f"logs.{region}.amazonaws.com"},
+         "Action": ["kms:Decrypt", "kms:Describe*", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
+         "Resource": "*", "Condition": {"ArnLike": {
+             "kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{region}:{account}:log-group:*"}}},
+    ]
+    return [_account_admin(account), *publishers]
+
+
+class AwsNetwork(MissionComponent):
+    """A VPC with one private subnet. With `security.network: private` it carries the S3
+    gateway endpoint the bucket policies pin object access to; with `delivery.stream`
+    it hosts the Ground Station dataflow endpoints."""
+
+    TOKEN = "groundlink:index:AwsNetwork"
+
+    def __init__(self, name: str, blueprint: Blueprint, *, private: bool,
+                 opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__(name, blueprint, opts)
+        region = blueprint.spec.clouds.aws.region
+        caps = ("security.private_network",) if private else ()
+        self.vpc = realizes(aws.ec2.Vpc(
+            self.child_name("vpc"), cidr_block=VPC_CIDR, enable_dns_support=True, enable_dns_hostnames=True,
+            tags={**self.tags, "Name": self.child_name("vpc")}, opts=self.opts()), *caps)
+        # Taking over the default security group strips its allow-all rules.
+        aws.ec2.DefaultSecurityGroup(self.child_name("default-sg"), vpc_id=self.vpc.id, tags=self.tags,
+                                     opts=self.opts())
+        self.subnet = aws.ec2.Subnet(
+            self.child_name("private"), vpc_id=self.vpc.id, cidr_block=SUBNET_CIDR, map_public_ip_on_launch=False,
+            tags={**self.tags, "Name": self.child_name("private")}, opts=self.opts())
+        self.route_table = aws.ec2.RouteTable(self.child_name("private-rt"), vpc_id=self.vpc.id, tags=self.tags,
+                                              opts=self.opts())
+        aws.ec2.RouteTableAssociation(self.child_name("private-rta"), subnet_id=self.subnet.id,
+                                      route_table_id=self.route_table.id, opts=self.opts())
+        self.s3_endpoint: Optional[aws.ec2.VpcEndpoint] = None
+        if private:
+            self.s3_endpoint = realizes(aws.ec2.VpcEndpoint(
+                self.child_name("s3"), vpc_id=self.vpc.id, service_name=f"com.amazonaws.{region}.s3",
+                vpc_endpoint_type="Gateway", route_table_ids=[self.route_table.id], tags=self.tags,
+                opts=self.opts()), "security.private_network")
+        self.register_outputs({"vpc_id": self.vpc.id, "subnet_id": self.subnet.id,
+                               "s3_endpoint_id": self.s3_endpoint.id if self.s3_endpoint else None})
 
 
 class AwsSecurity(MissionComponent):
-    """The mission CMK. Its key policy names the account root (no `*` principal), so
-    access is granted by IAM policies that name the key, never by the key policy alone."""
+    """The mission's key (rotated yearly, explicit key policy) and its network."""
 
     TOKEN = "groundlink:index:AwsSecurity"
 
-    def __init__(self, name: str, blueprint: Blueprint, opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(self, name: str, blueprint: Blueprint, *, account: pulumi.Input[str],
+                 opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, blueprint, opts)
-        identity = aws.get_caller_identity_output()
+        spec = blueprint.spec
         self.key: Optional[aws.kms.Key] = None
-        if blueprint.spec.security.customer_managed_keys:
-            policy = identity.account_id.apply(lambda account: json.dumps({
-                "Version": "2012-10-17",
-                "Statement": [{
-                    "Sid": "AccountAdministers",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
-                    "Action": "kms:*",
-                    "Resource": "*",
-                }],
-            }))
+        if spec.security.customer_managed_keys:
             self.key = realizes(aws.kms.Key(
                 self.child_name("data"),
-                description=f"{blueprint.mission}: contact data, products and streams",
-                enable_key_rotation=True,
-                deletion_window_in_days=30,
-                policy=policy,
-                tags=self.tags,
-                opts=self.opts(stateful=True),
-            ), "security.cmk")
+                description=f"{blueprint.mission}: contact data, products, catalog, queues, stream and logs",
+                enable_key_rotation=True, deletion_window_in_days=30,
+                policy=iam.document(_key_policy, account=account, region=spec.clouds.aws.region),
+                tags=self.tags, opts=self.opts(stateful=True)), "security.cmk")
             realizes(aws.kms.Alias(
-                self.child_name("data-alias"),
-                name=f"alias/{blueprint.mission}-data",
-                target_key_id=self.key.key_id,
-                opts=self.opts(),
-            ), "security.cmk")
-        self.register_outputs({"key_arn": self.key.arn if self.key else None})
+                self.child_name("data-alias"), name=f"alias/{blueprint.mission}-data",
+                target_key_id=self.key.key_id, opts=self.opts()), "security.cmk")
+        private = spec.security.network == "private"
+        self.network: Optional[AwsNetwork] = None
+        if private or spec.delivery.stream:
+            self.network = AwsNetwork(self.child_name("network"), blueprint, private=private, opts=self.opts())
+        self.key_ids: Optional[list[pulumi.Output[str]]] = [self.key.arn] if self.key else None
+        self.register_outputs({"key_ids": self.key_ids})

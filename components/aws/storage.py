@@ -1,42 +1,81 @@
-"""Stores: S3 buckets hardened the same way, one per role (raw delivery, ...).
+"""Stores: S3 buckets hardened the same way, one per role (raw delivery, products,
+query results, access logs).
 
-The raw bucket is the AWS Ground Station delivery bucket, so its name must
-begin with `aws-groundstation`; a bucket *prefix* keeps the physical name
-globally unique while depending only on the mission name.
+The raw bucket is the AWS Ground Station delivery bucket, so its name must begin
+with `aws-groundstation`. Physical names come from a bucket *prefix* (the provider
+appends a unique suffix) built only from the mission name, so editing a tunable
+never renames, and so never replaces, a store.
 """
 
 from __future__ import annotations
 
-import json
-from typing import Optional
+import re
+from typing import Any, Callable, Optional
 
 import pulumi
 import pulumi_aws as aws
 
 from groundlink.blueprint import Blueprint, Lifecycle, realizes
-from groundlink.limits import DELIVERY_BUCKET_PREFIX
+from groundlink.limits import DELIVERY_BUCKET_PREFIX, S3_BUCKET_PREFIX_MAX_CHARS
 
 from ..base import MissionComponent
+from . import iam
+from .security import AwsNetwork
 
 # Cloud-neutral tier -> S3 storage class (REFERENCE.md §6 prices use the same pairing).
 S3_STORAGE_CLASS = {"cool": "STANDARD_IA", "cold": "GLACIER", "archive": "DEEP_ARCHIVE"}
+# Object actions a private mission allows only through its VPC endpoint.
+OBJECT_ACTIONS = ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"]
+
+Grants = Callable[[str, str], list[dict[str, Any]]]  # (bucket ARN, account) -> statements
+
+
+def bucket_prefix(mission: str, role: str, head: str = "") -> str:
+    """`[head-]<mission>-<role>-`, trimming the mission name so the prefix fits the
+    provider's limit; the result depends on identity fields only."""
+    fixed = len(role) + 2 + (len(head) + 1 if head else 0)
+    trimmed = mission[: S3_BUCKET_PREFIX_MAX_CHARS - fixed].rstrip("-")
+    prefix = "-".join(p for p in (head, trimmed, role) if p) + "-"
+    if len(prefix) > S3_BUCKET_PREFIX_MAX_CHARS or not re.fullmatch(r"[a-z0-9][a-z0-9-]*-", prefix):
+        raise ValueError(f"bucket prefix {prefix!r} is not a valid S3 bucket prefix")
+    return prefix
+
+
+def _private_object_access(arn: str, account: str, vpce: str, mission: str) -> dict[str, Any]:
+    """Object reads and writes must come through the mission's VPC endpoint, except
+    requests AWS services make on a caller's behalf (Athena), service principals
+    (log delivery) and the mission's own delivery roles (Ground Station, partner,
+    Firehose), which write from AWS's network rather than the VPC."""
+    return {
+        "Sid": "DenyObjectAccessOutsideVpcEndpoint", "Effect": "Deny", "Principal": "*",
+        "Action": OBJECT_ACTIONS, "Resource": f"{arn}/*",
+        "Condition": {
+            "StringNotEquals": {"aws:SourceVpce": vpce},
+            "Bool": {"aws:ViaAWSService": "false", "aws:PrincipalIsAWSService": "false"},
+            "ArnNotLike": {"aws:PrincipalArn": iam.role_arn_pattern(account, mission)},
+        },
+    }
 
 
 class SecureBucket(MissionComponent):
     """A bucket with the controls every groundlink store carries: all four public
     access blocks, bucket-owner-enforced ownership, versioning, SSE-KMS with a
-    bucket key (or SSE-S3 without CMKs), a TLS-only bucket policy and a lifecycle."""
+    bucket key (SSE-S3 without CMKs, and for the access-log bucket, which S3 server
+    access logging requires), a TLS-only bucket policy, a lifecycle and access logs."""
 
     TOKEN = "groundlink:index:AwsSecureBucket"
 
-    def __init__(self, name: str, blueprint: Blueprint, *, bucket_prefix: str, lifecycle: Lifecycle,
-                 capability: str, key: Optional[aws.kms.Key], opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(self, name: str, blueprint: Blueprint, *, prefix: str, lifecycle: Lifecycle,
+                 capabilities: tuple[str, ...], key: Optional[aws.kms.Key], account: pulumi.Input[str],
+                 log_bucket: Optional["SecureBucket"] = None, log_prefix: str = "",
+                 network: Optional[AwsNetwork] = None, grants: Optional[Grants] = None,
+                 opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, blueprint, opts)
         self.bucket = realizes(aws.s3.Bucket(
-            name, bucket_prefix=bucket_prefix, force_destroy=False, tags=self.tags,
-            opts=self.opts(stateful=True)), capability)
+            name, bucket_prefix=prefix, force_destroy=False, tags=self.tags,
+            opts=self.opts(stateful=True)), *capabilities)
         bucket_id = self.bucket.id
-        aws.s3.BucketPublicAccessBlock(
+        public_access_block = aws.s3.BucketPublicAccessBlock(
             self.child_name("public-access-block"), bucket=bucket_id, block_public_acls=True,
             block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True, opts=self.opts())
         aws.s3.BucketOwnershipControls(
@@ -50,20 +89,24 @@ class SecureBucket(MissionComponent):
         aws.s3.BucketServerSideEncryptionConfiguration(
             self.child_name("encryption"), bucket=bucket_id,
             rules=[{"apply_server_side_encryption_by_default": sse, "bucket_key_enabled": key is not None}],
-            opts=self.opts())
+            opts=self.opts(depends_on=[key] if key else None))
+        endpoint = network.s3_endpoint if network else None
+        mission = blueprint.mission
+
+        def statements(arn: str, account: str, vpce: Optional[str]) -> list[dict[str, Any]]:
+            out = [iam.deny_insecure_transport([arn, f"{arn}/*"], "s3:*")]
+            if vpce:
+                out.append(_private_object_access(arn, account, vpce, mission))
+            return out + (grants(arn, account) if grants else [])
+
         self.policy = aws.s3.BucketPolicy(
-            self.child_name("tls-only"), bucket=bucket_id,
-            policy=self.bucket.arn.apply(lambda arn: json.dumps({
-                "Version": "2012-10-17",
-                "Statement": [{
-                    "Sid": "DenyInsecureTransport",
-                    "Effect": "Deny",
-                    "Principal": "*",
-                    "Action": "s3:*",
-                    "Resource": [arn, f"{arn}/*"],
-                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-                }],
-            })), opts=self.opts())
+            self.child_name("policy"), bucket=bucket_id,
+            policy=iam.document(statements, arn=self.bucket.arn, account=account,
+                                vpce=endpoint.id if endpoint else None),
+            # Attached after the public access block: never a policy without it.
+            opts=self.opts(depends_on=[public_access_block]))
+        if endpoint:
+            realizes(self.policy, "security.private_network")
         realizes(aws.s3.BucketLifecycleConfiguration(
             self.child_name("lifecycle"), bucket=bucket_id, rules=[{
                 "id": "retention",
@@ -75,20 +118,59 @@ class SecureBucket(MissionComponent):
                 "noncurrent_version_expiration": {"noncurrent_days": lifecycle.noncurrent_days},
                 "abort_incomplete_multipart_upload": {"days_after_initiation": lifecycle.abort_incomplete_upload_days},
             }], opts=self.opts()), "storage.lifecycle")
-        self.register_outputs({"bucket": self.bucket.bucket, "arn": self.bucket.arn})
+        if log_bucket is not None:
+            realizes(aws.s3.BucketLogging(
+                self.child_name("access-logs"), bucket=bucket_id, target_bucket=log_bucket.bucket.id,
+                target_prefix=log_prefix,
+                target_object_key_format={"partitioned_prefix": {"partition_date_source": "EventTime"}},
+                opts=self.opts()), "observability.logging")
+        self.uri = self.bucket.bucket.apply(lambda b: f"s3://{b}/")
+        self.register_outputs({"bucket": self.bucket.bucket, "arn": self.bucket.arn, "uri": self.uri})
 
 
 class AwsStorage(MissionComponent):
-    """The mission's stores. The raw store is the Ground Station delivery bucket."""
+    """The mission's stores. The raw store is the Ground Station delivery bucket (and the
+    partner's landing zone); the access-log bucket receives every other bucket's logs."""
 
     TOKEN = "groundlink:index:AwsStorage"
 
-    def __init__(self, name: str, blueprint: Blueprint, *, key: Optional[aws.kms.Key],
-                 opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(self, name: str, blueprint: Blueprint, *, key: Optional[aws.kms.Key], account: pulumi.Input[str],
+                 network: Optional[AwsNetwork], opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, blueprint, opts)
-        mission = blueprint.mission
-        self.raw = SecureBucket(
-            self.child_name("raw"), blueprint, bucket_prefix=f"{DELIVERY_BUCKET_PREFIX}-{mission}-raw-",
-            lifecycle=blueprint.raw_lifecycle, capability="storage.raw", key=key, opts=self.opts())
-        self.raw_uri = self.raw.bucket.bucket.apply(lambda b: f"s3://{b}/")
-        self.register_outputs({"raw_store_uri": self.raw_uri})
+        spec, mission = blueprint.spec, blueprint.mission
+        prefixes = {
+            "raw": bucket_prefix(mission, "raw", head=DELIVERY_BUCKET_PREFIX),
+            "products": bucket_prefix(mission, "products"),
+            "query-results": bucket_prefix(mission, "query-results"),
+        }
+        log_sources = [f"arn:aws:s3:::{p}*" for p in prefixes.values()]
+
+        def log_delivery(arn: str, account: str) -> list[dict[str, Any]]:
+            return [{"Sid": "S3ServerAccessLogDelivery", "Effect": "Allow",
+                     "Principal": {"Service": "logging.s3.amazonaws.com"}, "Action": "s3:PutObject",
+                     "Resource": f"{arn}/*", "Condition": {"StringEquals": {"aws:SourceAccount": account},
+                                                          "ArnLike": {"aws:SourceArn": log_sources}}}]
+
+        self.logs = SecureBucket(
+            self.child_name("logs"), blueprint, prefix=bucket_prefix(mission, "logs"),
+            lifecycle=Lifecycle((), spec.storage.raw_retention_days, spec.storage.noncurrent_version_days),
+            capabilities=("observability.logging",), key=None, account=account, grants=log_delivery,
+            opts=self.opts())
+
+        def store(role: str, lifecycle: Lifecycle, *capabilities: str) -> SecureBucket:
+            return SecureBucket(
+                self.child_name(role), blueprint, prefix=prefixes[role], lifecycle=lifecycle,
+                capabilities=capabilities, key=key, account=account, log_bucket=self.logs,
+                log_prefix=f"{role}/", network=network, opts=self.opts())
+
+        self.raw: Optional[SecureBucket] = None
+        if spec.delivery.object_store or not blueprint.managed:
+            landing = () if blueprint.managed else ("ground.partner_landing",)
+            self.raw = store("raw", blueprint.raw_lifecycle, "storage.raw", *landing)
+        self.products = store("products", blueprint.products_lifecycle, "storage.products")
+        self.results: Optional[SecureBucket] = None
+        if spec.analytics.serverless_sql:
+            self.results = store("query-results", blueprint.products_lifecycle, "storage.query_results")
+        self.register_outputs({"raw_store_uri": self.raw.uri if self.raw else None,
+                               "products_store_uri": self.products.uri,
+                               "query_results_uri": self.results.uri if self.results else None})

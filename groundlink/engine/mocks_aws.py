@@ -29,7 +29,9 @@ def _kms_key(args: MockResourceArgs, ctx: dict[str, Any]) -> dict[str, Any]:
 
 def _iam_role(args: MockResourceArgs, ctx: dict[str, Any]) -> dict[str, Any]:
     name = args.inputs.get("name") or f"{args.name}-{_hex(args.name, n=7)}"
-    return {"name": name, "id": name, "arn": f"arn:aws:iam::{ACCOUNT_ID}:role/{name}", "uniqueId": "AROA" + _hex(name, n=17).upper()}
+    path = args.inputs.get("path") or "/"  # a role's ARN carries its path
+    return {"name": name, "id": name, "path": path, "arn": f"arn:aws:iam::{ACCOUNT_ID}:role{path}{name}",
+            "uniqueId": "AROA" + _hex(name, n=17).upper()}
 
 
 def _sqs_queue(args: MockResourceArgs, ctx: dict[str, Any]) -> dict[str, Any]:
@@ -51,12 +53,122 @@ def _groundstation(kind: str) -> Extras:
     return extras
 
 
+def _named(args: MockResourceArgs, n: int = 7) -> str:
+    return args.inputs.get("name") or f"{args.name}-{_hex(args.name, n=n)}"
+
+
+def _arn(service: str, resource: Callable[[str], str]) -> Extras:
+    """A named resource whose ARN is `arn:aws:<service>:<region>:<account>:<resource(name)>`."""
+
+    def extras(args: MockResourceArgs, ctx: dict[str, Any]) -> dict[str, Any]:
+        name = _named(args)
+        return {"name": name, "id": name, "arn": f"arn:aws:{service}:{ctx['region']}:{ACCOUNT_ID}:{resource(name)}"}
+
+    return extras
+
+
+def _ec2(prefix: str, kind: str) -> Extras:
+    """EC2 ids (`vpc-0123...`) and ARNs; a VPC and subnet echo their CIDR, an interface gets an address."""
+
+    def extras(args: MockResourceArgs, ctx: dict[str, Any]) -> dict[str, Any]:
+        ident = f"{prefix}-0{_hex(args.typ, args.name, n=16)}"
+        out: dict[str, Any] = {"id": ident, "arn": f"arn:aws:ec2:{ctx['region']}:{ACCOUNT_ID}:{kind}/{ident}",
+                               "ownerId": ACCOUNT_ID}
+        if prefix == "eni":
+            out.update(privateIp="10.64.0.10", privateIps=["10.64.0.10"], macAddress="0a:00:00:00:00:01")
+        if prefix == "vpce":
+            out.update(prefixListId="pl-68a54001", state="available")
+        if prefix == "vpc":
+            out.update(defaultRouteTableId=f"rtb-0{_hex('main', args.name, n=16)}", mainRouteTableId=f"rtb-0{_hex('main', args.name, n=16)}")
+        return out
+
+    return extras
+
+
+def _same_as(key: str) -> Extras:
+    """Bucket sub-resources, policies and the like: the provider's id is one of the inputs."""
+
+    def extras(args: MockResourceArgs, ctx: dict[str, Any]) -> dict[str, Any]:
+        value = args.inputs.get(key)
+        return {"id": value if isinstance(value, str) and value else f"{args.name}-id"}
+
+    return extras
+
+
+def _role_policy(args: MockResourceArgs, ctx: dict[str, Any]) -> dict[str, Any]:
+    name = _named(args)
+    return {"name": name, "id": f"{args.inputs.get('role', 'role')}:{name}"}
+
+
+def _budget(args: MockResourceArgs, ctx: dict[str, Any]) -> dict[str, Any]:
+    name = _named(args)
+    return {"name": name, "id": f"{ACCOUNT_ID}:{name}", "accountId": ACCOUNT_ID,
+            "arn": f"arn:aws:budgets::{ACCOUNT_ID}:budget/{name}"}
+
+
+def _glue_table(args: MockResourceArgs, ctx: dict[str, Any]) -> dict[str, Any]:
+    name, db = args.inputs.get("name"), args.inputs.get("databaseName")
+    return {"id": f"{ACCOUNT_ID}:{db}:{name}", "catalogId": ACCOUNT_ID,
+            "arn": f"arn:aws:glue:{ctx['region']}:{ACCOUNT_ID}:table/{db}/{name}"}
+
+
+def _glue_database(args: MockResourceArgs, ctx: dict[str, Any]) -> dict[str, Any]:
+    name = args.inputs.get("name")
+    return {"id": f"{ACCOUNT_ID}:{name}", "catalogId": ACCOUNT_ID,
+            "arn": f"arn:aws:glue:{ctx['region']}:{ACCOUNT_ID}:database/{name}"}
+
+
+def _sns_subscription(args: MockResourceArgs, ctx: dict[str, Any]) -> dict[str, Any]:
+    topic = args.inputs.get("topic", "topic")
+    arn = f"{topic}:{_uuid(args.typ, args.name)}"
+    return {"id": arn, "arn": arn, "pendingConfirmation": args.inputs.get("protocol") == "email"}
+
+
 AWS_EXTRAS: dict[str, Extras] = {
     "aws:s3/bucket:Bucket": _bucket,
     "aws:s3/bucketV2:BucketV2": _bucket,
     "aws:kms/key:Key": _kms_key,
     "aws:iam/role:Role": _iam_role,
     "aws:sqs/queue:Queue": _sqs_queue,
+    "aws:kinesis/stream:Stream": _arn("kinesis", lambda n: f"stream/{n}"),
+    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": _arn("firehose", lambda n: f"deliverystream/{n}"),
+    "aws:glue/catalogDatabase:CatalogDatabase": _glue_database,
+    "aws:glue/catalogTable:CatalogTable": _glue_table,
+    "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings": lambda a, c: {"id": ACCOUNT_ID},
+    "aws:athena/workgroup:Workgroup": _arn("athena", lambda n: f"workgroup/{n}"),
+    "aws:cloudwatch/eventRule:EventRule": _arn("events", lambda n: f"rule/{n}"),
+    "aws:cloudwatch/eventTarget:EventTarget": lambda a, c: {"id": f"{a.inputs.get('rule')}-{a.name}",
+                                                            "targetId": _hex(a.name, n=26)},
+    "aws:cloudwatch/metricAlarm:MetricAlarm": _arn("cloudwatch", lambda n: f"alarm:{n}"),
+    "aws:cloudwatch/logGroup:LogGroup": _arn("logs", lambda n: f"log-group:{n}"),
+    "aws:cloudwatch/logStream:LogStream": _arn("logs", lambda n: f"log-group:stream:log-stream:{n}"),
+    "aws:sns/topic:Topic": _arn("sns", lambda n: n),
+    "aws:sns/topicPolicy:TopicPolicy": _same_as("arn"),
+    "aws:sns/topicSubscription:TopicSubscription": _sns_subscription,
+    "aws:sqs/queuePolicy:QueuePolicy": _same_as("queueUrl"),
+    "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy": _same_as("queueUrl"),
+    "aws:iam/rolePolicy:RolePolicy": _role_policy,
+    "aws:budgets/budget:Budget": _budget,
+    "aws:kms/alias:Alias": lambda a, c: {"id": a.inputs.get("name"),
+                                         "arn": f"arn:aws:kms:{c['region']}:{ACCOUNT_ID}:{a.inputs.get('name')}"},
+    "aws:s3/bucketPolicy:BucketPolicy": _same_as("bucket"),
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": _same_as("bucket"),
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": _same_as("bucket"),
+    "aws:s3/bucketVersioning:BucketVersioning": _same_as("bucket"),
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": _same_as("bucket"),
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": _same_as("bucket"),
+    "aws:s3/bucketLogging:BucketLogging": _same_as("bucket"),
+    "aws:s3/bucketNotification:BucketNotification": _same_as("bucket"),
+    "aws:ec2/vpc:Vpc": _ec2("vpc", "vpc"),
+    "aws:ec2/subnet:Subnet": _ec2("subnet", "subnet"),
+    "aws:ec2/routeTable:RouteTable": _ec2("rtb", "route-table"),
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": _ec2("rtbassoc", "route-table-association"),
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": _ec2("sg", "security-group"),
+    "aws:ec2/securityGroup:SecurityGroup": _ec2("sg", "security-group"),
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": _ec2("sgr", "security-group-rule"),
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": _ec2("sgr", "security-group-rule"),
+    "aws:ec2/networkInterface:NetworkInterface": _ec2("eni", "network-interface"),
+    "aws:ec2/vpcEndpoint:VpcEndpoint": _ec2("vpce", "vpc-endpoint"),
     "aws-native:groundstation:Config": _groundstation("config"),
     "aws-native:groundstation:MissionProfile": _groundstation("mission-profile"),
     "aws-native:groundstation:DataflowEndpointGroup": _groundstation("dataflow-endpoint-group"),

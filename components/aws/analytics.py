@@ -1,0 +1,217 @@
+"""Analytics: a Glue catalog over the Hive-style prefixes, an Athena workgroup, and the
+contact telemetry stream archived to the products bucket for SQL.
+
+Tables use partition projection, so partitions are computed from the table's
+properties at query time: no crawler to run, pay for or wait on.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import pulumi
+import pulumi_aws as aws
+
+from groundlink.blueprint import Blueprint, realizes
+
+from ..base import MissionComponent
+from . import iam
+from .storage import SecureBucket
+
+# No contact data predates AWS Ground Station's general availability (2019).
+FIRST_YEAR, LAST_YEAR = 2019, 2100
+TELEMETRY_PREFIX = "telemetry/"
+# CloudWatch Logs accepts only these retention periods (PutRetentionPolicy).
+LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
+                      2922, 3288, 3653)
+TEXT_IO = {"input_format": "org.apache.hadoop.mapred.TextInputFormat",
+           "output_format": "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat"}
+
+
+def glue_name(mission: str, *parts: str) -> str:
+    """Glue and Athena identifiers: lowercase letters, digits and underscores only."""
+    return "_".join((mission, *parts)).replace("-", "_")
+
+
+def log_retention(days: int) -> int:
+    """The shortest CloudWatch retention that keeps logs at least `days`."""
+    return next((d for d in LOG_RETENTION_DAYS if d >= days), LOG_RETENTION_DAYS[-1])
+
+
+def _date_projection(*keys: str) -> dict[str, str]:
+    ranges = {"year": (f"{FIRST_YEAR},{LAST_YEAR}", "4"), "month": ("1,12", "2"), "day": ("1,31", "2"),
+              "hour": ("0,23", "2")}
+    params: dict[str, str] = {}
+    for key in keys:
+        span, digits = ranges[key]
+        params.update({f"projection.{key}.type": "integer", f"projection.{key}.range": span,
+                       f"projection.{key}.digits": digits})
+    return params
+
+
+class AwsCatalog(MissionComponent):
+    """The mission's Glue database, its tables and the catalog's encryption with the CMK."""
+
+    TOKEN = "groundlink:index:AwsCatalog"
+
+    def __init__(self, name: str, blueprint: Blueprint, *, key: Optional[aws.kms.Key],
+                 raw: Optional[SecureBucket], products: SecureBucket, telemetry: bool,
+                 opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__(name, blueprint, opts)
+        # The catalog's encryption is one setting per account and region: a second mission
+        # in the same account takes it over (docs/aws.md).
+        realizes(aws.glue.DataCatalogEncryptionSettings(
+            self.child_name("encryption"), data_catalog_encryption_settings={
+                "encryption_at_rest": {"catalog_encryption_mode": "SSE-KMS",
+                                       **({"sse_aws_kms_key_id": key.arn} if key else {})},
+                "connection_password_encryption": {"return_connection_password_encrypted": True,
+                                                   **({"aws_kms_key_id": key.arn} if key else {})},
+            }, opts=self.opts()), "analytics.catalog", *(("security.cmk",) if key else ()))
+        self.database = realizes(aws.glue.CatalogDatabase(
+            self.child_name("database"), name=glue_name(blueprint.mission),
+            description=f"{blueprint.mission}: contact data and products", tags=self.tags,
+            opts=self.opts(stateful=True)), "analytics.catalog")
+        self.tables: list[aws.glue.CatalogTable] = []
+        if raw is not None:
+            self.tables.append(self._raw_table(raw))
+        if telemetry:
+            self.tables.append(self._telemetry_table(products))
+        self.register_outputs({"database": self.database.name})
+
+    def _raw_table(self, raw: SecureBucket) -> aws.glue.CatalogTable:
+        """Contact objects by partition: `$path` and `$file_size` select a contact's files.
+        Ground Station names satellites by id (injected at query time); a partner writes
+        `satellite=<satellite name>` (projected from the spec)."""
+        bp = self.blueprint
+        base = bp.raw_prefix.split("/")[0] + "/" if bp.managed else bp.partner_prefix
+        satellite = ({"projection.satellite.type": "injected"} if bp.managed else
+                     {"projection.satellite.type": "enum",
+                      "projection.satellite.values": ",".join(s.name for s in bp.spec.satellites)})
+        location = raw.bucket.bucket.apply(lambda b: f"s3://{b}/{base}")
+        template = location.apply(lambda loc: loc + "year=${year}/month=${month}/day=${day}/satellite=${satellite}/")
+        return realizes(aws.glue.CatalogTable(
+            self.child_name("raw-contacts"), database_name=self.database.name, name="raw_contacts",
+            table_type="EXTERNAL_TABLE",
+            parameters=template.apply(lambda t: {"projection.enabled": "true", "storage.location.template": t,
+                                                 "classification": "pcap", **_date_projection("year", "month", "day"),
+                                                 **satellite}),
+            partition_keys=[{"name": k, "type": "string"} for k in ("year", "month", "day", "satellite")],
+            storage_descriptor={"location": location, **TEXT_IO, "columns": [{"name": "line", "type": "string"}],
+                                "ser_de_info": {"serialization_library":
+                                                "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe"}},
+            opts=self.opts()), "analytics.catalog")
+
+    def _telemetry_table(self, products: SecureBucket) -> aws.glue.CatalogTable:
+        """Ground Station telemetry records (user guide "Understand telemetry data") as
+        Firehose writes them: newline-delimited JSON, hourly Hive-style partitions."""
+        location = products.bucket.bucket.apply(lambda b: f"s3://{b}/{TELEMETRY_PREFIX}")
+        template = location.apply(lambda loc: loc + "year=${year}/month=${month}/day=${day}/hour=${hour}/")
+        columns = [("telemetrytype", "string"), ("telemetryversion", "string"), ("scopeid", "string"),
+                   ("metadata", "struct<groundstation:string,satelliteid:string,contactid:string>"),
+                   ("data", "map<string,string>")]
+        return realizes(aws.glue.CatalogTable(
+            self.child_name("telemetry"), database_name=self.database.name, name="telemetry",
+            table_type="EXTERNAL_TABLE",
+            parameters=template.apply(lambda t: {"projection.enabled": "true", "storage.location.template": t,
+                                                 "classification": "json", "compressionType": "gzip",
+                                                 **_date_projection("year", "month", "day", "hour")}),
+            partition_keys=[{"name": k, "type": "string"} for k in ("year", "month", "day", "hour")],
+            storage_descriptor={"location": location, **TEXT_IO,
+                                "columns": [{"name": n, "type": t} for n, t in columns],
+                                "ser_de_info": {"serialization_library": "org.openx.data.jsonserde.JsonSerDe",
+                                                "parameters": {"case.insensitive": "true"}}},
+            opts=self.opts()), "analytics.catalog", "analytics.telemetry_archive")
+
+
+class AwsQuery(MissionComponent):
+    """An Athena workgroup whose settings users cannot override: results encrypted in the
+    query-results bucket, and a per-query scan cutoff from the spec."""
+
+    TOKEN = "groundlink:index:AwsQuery"
+
+    def __init__(self, name: str, blueprint: Blueprint, *, key: Optional[aws.kms.Key], results: SecureBucket,
+                 account: pulumi.Input[str], opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__(name, blueprint, opts)
+        cutoff = round(blueprint.spec.analytics.query_bytes_scanned_cutoff_gb * 1e9)
+        encryption = ({"encryption_option": "SSE_KMS", "kms_key_arn": key.arn} if key
+                      else {"encryption_option": "SSE_S3"})
+        self.workgroup = realizes(aws.athena.Workgroup(
+            self.child_name("workgroup"), name=blueprint.mission, state="ENABLED", force_destroy=False,
+            description=f"{blueprint.mission}: serverless SQL over contact data and products",
+            configuration={
+                "enforce_workgroup_configuration": True,
+                "publish_cloudwatch_metrics_enabled": True,
+                "bytes_scanned_cutoff_per_query": cutoff,
+                "result_configuration": {
+                    "output_location": results.bucket.bucket.apply(lambda b: f"s3://{b}/athena/"),
+                    "encryption_configuration": encryption,
+                    "expected_bucket_owner": account,
+                },
+            }, tags=self.tags, opts=self.opts()), "analytics.serverless_sql")
+        self.register_outputs({"workgroup": self.workgroup.name})
+
+
+class AwsTelemetry(MissionComponent):
+    """A CMK-encrypted Kinesis stream for contact telemetry, archived by Firehose into the
+    products bucket as gzip JSON lines, partitioned by hour for the `telemetry` table."""
+
+    TOKEN = "groundlink:index:AwsTelemetry"
+
+    def __init__(self, name: str, blueprint: Blueprint, *, key: Optional[aws.kms.Key],
+                 products: SecureBucket, account: pulumi.Input[str],
+                 opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__(name, blueprint, opts)
+        spec = blueprint.spec
+        self.stream = realizes(aws.kinesis.Stream(
+            self.child_name("stream"), stream_mode_details={"stream_mode": "ON_DEMAND"}, retention_period=24,
+            encryption_type="KMS", kms_key_id=key.arn if key else "alias/aws/kinesis",
+            tags=self.tags, opts=self.opts(stateful=True)), "analytics.telemetry_stream")
+        self.log_group = realizes(aws.cloudwatch.LogGroup(
+            self.child_name("archive-logs"), retention_in_days=log_retention(spec.storage.raw_retention_days),
+            kms_key_id=key.arn if key else None, tags=self.tags, opts=self.opts()),
+            "observability.logging")
+        log_stream = aws.cloudwatch.LogStream(self.child_name("archive-errors"), log_group_name=self.log_group.name,
+                                              opts=self.opts())
+        self.role = realizes(aws.iam.Role(
+            self.child_name("archive-role"), path=iam.role_path(blueprint.mission),
+            description="Firehose reads the telemetry stream and writes the products bucket",
+            assume_role_policy=iam.document(lambda account: [iam.service_trust("firehose.amazonaws.com", account)],
+                                            account=account),
+            tags=self.tags, opts=self.opts()), "analytics.telemetry_archive")
+        policy = aws.iam.RolePolicy(
+            self.child_name("archive-policy"), role=self.role.id,
+            policy=iam.document(_archive_permissions, stream=self.stream.arn, bucket=products.bucket.arn,
+                                log_group=self.log_group.arn, key=key.arn if key else None),
+            opts=self.opts())
+        realizes(policy, "analytics.telemetry_archive")
+        partitions = "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/"
+        self.firehose = realizes(aws.kinesis.FirehoseDeliveryStream(
+            self.child_name("archive"), destination="extended_s3",
+            kinesis_source_configuration={"kinesis_stream_arn": self.stream.arn, "role_arn": self.role.arn},
+            extended_s3_configuration={
+                "role_arn": self.role.arn,
+                "bucket_arn": products.bucket.arn,
+                "prefix": TELEMETRY_PREFIX + partitions,
+                "error_output_prefix": "telemetry-errors/!{firehose:error-output-type}/" + partitions,
+                "buffering_size": 64,
+                "buffering_interval": 300,
+                "compression_format": "GZIP",
+                **({"kms_key_arn": key.arn} if key else {}),
+                "processing_configuration": {"enabled": True, "processors": [{"type": "AppendDelimiterToRecord"}]},
+                "cloudwatch_logging_options": {"enabled": True, "log_group_name": self.log_group.name,
+                                               "log_stream_name": log_stream.name},
+            }, tags=self.tags, opts=self.opts(depends_on=[policy])), "analytics.telemetry_archive")
+        self.register_outputs({"stream_arn": self.stream.arn, "firehose_arn": self.firehose.arn})
+
+
+def _archive_permissions(stream: str, bucket: str, log_group: str, key: Optional[str]) -> list[dict[str, Any]]:
+    statements = [
+        iam.allow(["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords",
+                   "kinesis:GetShardIterator", "kinesis:ListShards"], stream, "ReadTelemetryStream"),
+        iam.allow(["s3:AbortMultipartUpload", "s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket",
+                   "s3:ListBucketMultipartUploads", "s3:PutObject"], [bucket, f"{bucket}/*"], "WriteProducts"),
+        iam.allow(["logs:PutLogEvents"], f"{log_group}:*", "WriteDeliveryErrors"),
+    ]
+    if key:  # decrypt the stream, encrypt the products
+        statements.append(iam.allow(["kms:Decrypt", "kms:GenerateDataKey"], key, "UseMissionKey"))
+    return statements

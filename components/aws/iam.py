@@ -1,0 +1,54 @@
+"""Policy documents, built as data and serialized once, so tests and the policy
+pack read exactly what AWS will evaluate.
+
+Values that only exist after deployment (account id, ARNs) arrive as Outputs;
+`document` resolves them and calls a plain builder, which keeps each policy a
+readable function of its inputs and never creates a resource inside `.apply()`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+import pulumi
+
+VERSION = "2012-10-17"
+
+
+def document(build: Callable[..., list[dict[str, Any]]], **values: pulumi.Input[Any]) -> pulumi.Output[str]:
+    """`build(**resolved values)` returns statements; the result is the policy JSON."""
+
+    def render(resolved: dict[str, Any]) -> str:
+        return json.dumps({"Version": VERSION, "Statement": build(**resolved)}, sort_keys=True)
+
+    return pulumi.Output.all(**values).apply(render) if values else pulumi.Output.from_input(render({}))
+
+
+def allow(actions: list[str], resources: list[str] | str, sid: str, **extra: Any) -> dict[str, Any]:
+    return {"Sid": sid, "Effect": "Allow", "Action": sorted(actions), "Resource": resources, **extra}
+
+
+def service_trust(service: str, account: str, source_arns: list[str] | None = None) -> dict[str, Any]:
+    """Trust a service principal only on behalf of this account (and, when given, only
+    for these source ARNs): the confused-deputy guard AWS recommends for service roles."""
+    condition: dict[str, Any] = {"StringEquals": {"aws:SourceAccount": account}}
+    if source_arns:
+        condition["ArnLike"] = {"aws:SourceArn": source_arns if len(source_arns) > 1 else source_arns[0]}
+    return {"Sid": "TrustService", "Effect": "Allow", "Principal": {"Service": service},
+            "Action": "sts:AssumeRole", "Condition": condition}
+
+
+def deny_insecure_transport(resources: list[str], action: str) -> dict[str, Any]:
+    return {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": action,
+            "Resource": resources, "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+
+
+def role_path(mission: str) -> str:
+    """Every mission role lives under one path, so a bucket policy can exempt the mission's
+    own delivery roles by ARN pattern without depending on the roles it protects."""
+    return f"/groundlink/{mission}/"
+
+
+def role_arn_pattern(account: str, mission: str) -> str:
+    return f"arn:aws:iam::{account}:role{role_path(mission)}*"

@@ -1,0 +1,252 @@
+"""AWS ground segment: Ground Station configs and mission profiles, delivery roles, partner landing."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from groundlink.limits import CONFIG_NAME_PATTERN
+from groundlink.presets import PRESETS
+
+from .test_aws_support import (ACCOUNT, GS_CONFIG, GS_GROUP, GS_PROFILE, ROLE, as_list, aws, aws_data, aws_variant,
+                               bucket_by_role, component, doc, role_policy_of, sid, spec_data, statements)
+
+# The JPSS-1 demodulation and decode documents of aws-samples/aws-groundstation-s3-data-delivery
+# cfn/jpss1-gs-to-s3.yml (SnppJpssDownlinkDemodDecodeAntennaConfig), transcribed.
+REFERENCE_DEMOD = {"type": "QPSK", "qpsk": {
+    "carrierFrequencyRecovery": {"centerFrequency": {"value": 7812, "units": "MHz"},
+                                 "range": {"value": 250, "units": "kHz"}},
+    "symbolTimingRecovery": {"symbolRate": {"value": 15, "units": "Msps"}, "range": {"value": 0.75, "units": "ksps"},
+                             "matchedFilter": {"type": "ROOT_RAISED_COSINE", "rolloffFactor": 0.5}}}}
+REFERENCE_DECODE = {
+    "edges": [{"from": "I-Ingress", "to": "IQ-Recombiner"}, {"from": "Q-Ingress", "to": "IQ-Recombiner"},
+              {"from": "IQ-Recombiner", "to": "CcsdsViterbiDecoder"}, {"from": "CcsdsViterbiDecoder", "to": "NrzmDecoder"},
+              {"from": "NrzmDecoder", "to": "UncodedFramesEgress"}],
+    "nodeConfigs": {
+        "I-Ingress": {"type": "CODED_SYMBOLS_INGRESS", "codedSymbolsIngress": {"source": "I"}},
+        "Q-Ingress": {"type": "CODED_SYMBOLS_INGRESS", "codedSymbolsIngress": {"source": "Q"}},
+        "IQ-Recombiner": {"type": "IQ_RECOMBINER"},
+        "CcsdsViterbiDecoder": {"type": "CCSDS_171_133_VITERBI_DECODER",
+                                "ccsds171133ViterbiDecoder": {"codeRate": "ONE_HALF"}},
+        "NrzmDecoder": {"type": "NRZ_M_DECODER"},
+        "UncodedFramesEgress": {"type": "UNCODED_FRAMES_EGRESS"}}}
+
+
+def config(plan, suffix):
+    return plan.one(GS_CONFIG, f"noaa20-ground-noaa20-hrd-{suffix}")
+
+
+def data_of(resource):
+    (kind, body), = resource.inputs["configData"].items()
+    return kind, body
+
+
+class TestNoaa20Reference:
+    def test_antenna_is_the_reference_spectrum(self):
+        kind, body = data_of(config(aws(), "antenna"))
+        assert kind == "antennaDownlinkDemodDecodeConfig"
+        assert body["spectrumConfig"] == {"centerFrequency": {"value": 7812, "units": "MHz"},
+                                          "bandwidth": {"value": 30, "units": "MHz"}, "polarization": "RIGHT_HAND"}
+
+    def test_demod_and_decode_are_the_reference_documents(self):
+        _, body = data_of(config(aws(), "antenna"))
+        assert json.loads(body["demodulationConfig"]["unvalidatedJson"]) == REFERENCE_DEMOD
+        assert json.loads(body["decodeConfig"]["unvalidatedJson"]) == REFERENCE_DECODE
+
+    def test_preset_json_is_the_template_text_without_whitespace(self):
+        preset = PRESETS["jpss1_hrd"]
+        assert preset.demodulation_json(7812.0) == json.dumps(REFERENCE_DEMOD, separators=(",", ":"))
+        assert preset.decode_json() == json.dumps(REFERENCE_DECODE, separators=(",", ":"))
+
+    def test_decode_graph_is_one_chain_ending_in_the_egress(self):
+        _, body = data_of(config(aws(), "antenna"))
+        graph = json.loads(body["decodeConfig"]["unvalidatedJson"])
+        sinks = set(graph["nodeConfigs"]) - {e["from"] for e in graph["edges"]}
+        assert sinks == {"UncodedFramesEgress"}
+        assert graph["nodeConfigs"]["UncodedFramesEgress"]["type"] == "UNCODED_FRAMES_EGRESS"
+
+    def test_tracking_autotrack_is_preferred(self):
+        assert data_of(config(aws(), "tracking")) == ("trackingConfig", {"autotrack": "PREFERRED"})
+
+    def test_mission_profile_timings(self):
+        profile = aws().one(GS_PROFILE)
+        assert profile.inputs["minimumViableContactDurationSeconds"] == 180
+        assert profile.inputs["contactPrePassDurationSeconds"] == 120
+        assert profile.inputs["contactPostPassDurationSeconds"] == 120
+        assert profile.inputs["trackingConfigArn"] == config(aws(), "tracking").outputs["arn"]
+
+    def test_dataflow_edge_leaves_the_egress_node_for_the_recording(self):
+        plan = aws()
+        (edge,) = plan.one(GS_PROFILE).inputs["dataflowEdges"]
+        assert edge["source"] == config(plan, "antenna").outputs["arn"] + "/UncodedFramesEgress"
+        assert edge["destination"] == config(plan, "recording").outputs["arn"]
+
+    def test_recording_lands_hive_style_in_the_delivery_bucket(self):
+        plan = aws()
+        _, body = data_of(config(plan, "recording"))
+        raw = bucket_by_role(plan, "raw")
+        assert raw.outputs["bucket"].startswith("aws-groundstation-")
+        assert body["bucketArn"] == raw.outputs["arn"]
+        assert body["prefix"] == "contacts/year={year}/month={month}/day={day}/satellite={satellite_id}"
+        assert not body["prefix"].startswith("/") and len(body["prefix"]) <= 900
+        assert body["roleArn"] == plan.one(ROLE, "noaa20-ground-delivery-role").outputs["arn"]
+
+    def test_telemetry_sink_feeds_the_stream_and_the_profile(self):
+        plan = aws()
+        sink = plan.one(GS_CONFIG, "noaa20-ground-telemetry-sink")
+        kind, body = data_of(sink)
+        assert kind == "telemetrySinkConfig" and body["telemetrySinkType"] == "KINESIS_DATA_STREAM"
+        kinesis = body["telemetrySinkData"]["kinesisDataStreamData"]
+        assert kinesis["kinesisDataStreamArn"] == plan.one("aws:kinesis/stream:Stream").outputs["arn"]
+        assert kinesis["kinesisRoleArn"] == plan.one(ROLE, "noaa20-ground-telemetry-role").outputs["arn"]
+        assert plan.one(GS_PROFILE).inputs["telemetrySinkConfigArn"] == sink.outputs["arn"]
+
+    def test_no_streams_key_for_narrowband_object_delivery(self):
+        assert "streamsKmsKey" not in aws().one(GS_PROFILE).inputs
+
+
+class TestDeliveryRole:
+    def test_trusts_ground_station_only_for_this_accounts_recording_configs(self):
+        role = aws().one(ROLE, "noaa20-ground-delivery-role")
+        (trust,) = statements(doc(role, "assumeRolePolicy"))
+        assert trust["Principal"] == {"Service": "groundstation.amazonaws.com"}
+        assert trust["Action"] == "sts:AssumeRole"
+        assert trust["Condition"]["StringEquals"] == {"aws:SourceAccount": ACCOUNT}
+        assert trust["Condition"]["ArnLike"] == {
+            "aws:SourceArn": f"arn:aws:groundstation:us-west-2:{ACCOUNT}:config/s3-recording/*"}
+
+    def test_s3_permissions_are_exactly_locate_and_put(self):
+        plan = aws()
+        policy = doc(role_policy_of(plan, plan.one(ROLE, "noaa20-ground-delivery-role")))
+        arn = bucket_by_role(plan, "raw").outputs["arn"]
+        s3 = {(a, r) for s in statements(policy) for a in as_list(s["Action"]) if a.startswith("s3:")
+              for r in as_list(s["Resource"])}
+        assert s3 == {("s3:GetBucketLocation", arn), ("s3:PutObject", f"{arn}/*")}
+
+    def test_key_use_is_only_through_s3(self):
+        plan = aws()
+        policy = doc(role_policy_of(plan, plan.one(ROLE, "noaa20-ground-delivery-role")))
+        kms = sid(policy, "EncryptContactData")
+        assert kms["Action"] == ["kms:GenerateDataKey"]
+        assert kms["Resource"] == plan.one("aws:kms/key:Key").outputs["arn"]
+        assert kms["Condition"] == {"StringEquals": {"kms:ViaService": "s3.us-west-2.amazonaws.com"}}
+
+
+class TestLinks:
+    def test_names_pass_the_ground_station_pattern(self):
+        plan = aws("constellation.yaml")
+        names = [r.inputs["name"] for r in plan.of_type(GS_CONFIG) + plan.of_type(GS_PROFILE)]
+        assert names and all(re.fullmatch(CONFIG_NAME_PATTERN, n) for n in names)
+        assert len(set(names)) == len(names)
+
+    def test_digif_link_uses_antenna_downlink_and_an_unsuffixed_edge(self):
+        plan = aws("constellation.yaml")
+        antenna = plan.one(GS_CONFIG, "eo-constellation-ground-eo07-sband-antenna")
+        kind, body = data_of(antenna)
+        assert kind == "antennaDownlinkConfig"
+        assert body["spectrumConfig"]["polarization"] == "LEFT_HAND"
+        assert body["spectrumConfig"]["centerFrequency"] == {"value": 2250, "units": "MHz"}
+        profile = plan.one(GS_PROFILE, "eo-constellation-ground-eo07-sband-profile")
+        assert profile.inputs["dataflowEdges"][0]["source"] == antenna.outputs["arn"]
+
+    def test_every_link_config_lives_under_its_link_component(self):
+        plan = aws("constellation.yaml")
+        segment = component(plan, "AwsGroundSegment")
+        links = [r for r in plan.children(segment) if r.type == "groundlink:index:AwsGroundLink"]
+        assert len(links) == 48
+        for link in links:
+            names = sorted(r.name.rsplit("-", 1)[-1] for r in plan.children(link))
+            assert names == ["antenna", "profile", "recording", "tracking"]
+            assert all(r.name.startswith(link.name + "-") for r in plan.children(link))
+
+    def test_ground_station_resources_carry_the_mission_tags(self):
+        for r in aws().of_type(GS_CONFIG) + aws().of_type(GS_PROFILE):
+            tags = {t["key"]: t["value"] for t in r.inputs["tags"]}
+            assert tags["mission"] == "noaa20" and tags["owner"] == "platform-team"
+            assert tags["data-classification"] == "internal"
+
+
+class TestStreamDelivery:
+    def test_one_endpoint_per_downlink_matching_the_endpoint_configs(self):
+        plan = aws_variant("stream")
+        group = plan.one(GS_GROUP)
+        (detail,) = group.inputs["endpointDetails"]
+        _, endpoint_config = data_of(config(plan, "endpoint"))
+        assert detail["endpoint"]["name"] == endpoint_config["dataflowEndpointName"]
+        assert detail["endpoint"]["address"] == {"name": "10.64.0.10", "port": 55888}
+        assert 1400 <= detail["endpoint"]["mtu"] <= 1500
+        network = component(plan, "AwsNetwork")
+        subnet = next(r for r in plan.children(network) if r.type == "aws:ec2/subnet:Subnet")
+        assert detail["securityDetails"]["subnetIds"] == [subnet.outputs["id"]]
+        assert group.inputs["contactPrePassDurationSeconds"] == 120
+
+    def test_profile_sends_the_egress_to_both_recording_and_endpoint(self):
+        plan = aws_variant("stream")
+        edges = plan.one(GS_PROFILE).inputs["dataflowEdges"]
+        assert {e["destination"] for e in edges} == {config(plan, "recording").outputs["arn"],
+                                                     config(plan, "endpoint").outputs["arn"]}
+        assert {e["source"] for e in edges} == {config(plan, "antenna").outputs["arn"] + "/UncodedFramesEgress"}
+
+    def test_endpoint_role_is_scoped_to_endpoint_groups_and_network_actions(self):
+        plan = aws_variant("stream")
+        role = plan.one(ROLE, "noaa20-ground-stream-role")
+        (trust,) = statements(doc(role, "assumeRolePolicy"))
+        assert trust["Condition"]["ArnLike"]["aws:SourceArn"].endswith(":dataflow-endpoint-group/*")
+        (allow,) = statements(doc(role_policy_of(plan, role)))
+        assert all(a.startswith("ec2:") and "*" not in a for a in allow["Action"])
+
+    def test_wideband_stream_is_encrypted_with_the_mission_key(self):
+        plan = aws_variant("stream-only-wideband")
+        profile = plan.one(GS_PROFILE)
+        key = plan.one("aws:kms/key:Key").outputs["arn"]
+        role = plan.one(ROLE, "noaa20-ground-streams-kms-role")
+        assert profile.inputs["streamsKmsKey"] == {"kmsKeyArn": key}
+        assert profile.inputs["streamsKmsRole"] == role.outputs["arn"]
+        (grant,) = statements(doc(role_policy_of(plan, role)))
+        assert grant["Action"] == ["kms:Decrypt", "kms:GenerateDataKeyWithoutPlaintext"]
+        assert grant["Condition"]["StringEquals"] == {"kms:EncryptionContext:sourceAccount": ACCOUNT}
+        assert grant["Condition"]["ArnLike"]["kms:EncryptionContext:sourceArn"].endswith(":mission-profile/*")
+
+    def test_stream_only_has_no_recording_and_no_raw_store(self):
+        plan = aws_variant("stream-only-wideband")
+        kinds = {next(iter(r.inputs["configData"])) for r in plan.of_type(GS_CONFIG)}
+        assert "s3RecordingConfig" not in kinds and "dataflowEndpointConfig" in kinds
+        assert plan.outputs["raw_store_uri"] is None
+
+
+class TestPartner:
+    def test_no_ground_station_resources(self):
+        plan = aws("partner.yaml")
+        assert not [r for r in plan.resources if r.type.startswith("aws-native:groundstation")]
+        assert plan.realizing("ground.managed_station") == []
+
+    def test_partner_account_may_only_write_the_landing_prefix(self):
+        plan = aws("partner.yaml")
+        role = plan.one(ROLE, "polar-partner-ground-partner-role")
+        (trust,) = statements(doc(role, "assumeRolePolicy"))
+        assert trust["Principal"] == {"AWS": "arn:aws:iam::111122223333:root"}
+        arn = bucket_by_role(plan, "raw").outputs["arn"]
+        policy = doc(role_policy_of(plan, role))
+        s3 = {(a, r) for s in statements(policy) for a in as_list(s["Action"]) if a.startswith("s3:")
+              for r in as_list(s["Resource"])}
+        assert s3 == {("s3:GetBucketLocation", arn), ("s3:PutObject", f"{arn}/partner/*")}
+        assert {c for r in (role,) for c in r.capability} >= {"ground.delivery_identity", "ground.partner_landing"}
+
+    def test_ground_segment_id_is_the_landing_prefix(self):
+        plan = aws("partner.yaml")
+        bucket = bucket_by_role(plan, "raw").outputs["bucket"]
+        assert plan.outputs["ground_segment_ids"] == [f"s3://{bucket}/partner/"]
+
+    def test_without_partner_account_the_identity_is_a_declared_gap(self, tmp_path):
+        data = spec_data("partner.yaml")
+        del data["ground_segment"]["partner"]["aws_account_id"]
+        plan = aws_data(tmp_path, data)
+        assert "partner.aws_account_id" in plan.gaps["ground.delivery_identity"]
+        assert plan.realizing("ground.delivery_identity") == []
+
+    def test_partner_streams_are_a_declared_gap(self, tmp_path):
+        data = spec_data("partner.yaml")
+        data["delivery"] = {"stream": True}
+        plan = aws_data(tmp_path, data)
+        assert "ksat_lite" in plan.gaps["ground.stream_delivery"]
+        assert not plan.of_type(GS_GROUP)

@@ -1,0 +1,78 @@
+"""Values with an AWS limit are refused (spec) or fitted (derived names) before any resource sees them."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from components.aws.analytics import LOG_RETENTION_DAYS, glue_name, log_retention
+from components.aws.ground import gs_name
+from components.aws.storage import bucket_prefix
+from groundlink.limits import DATAFLOW_ENDPOINTS_MAX, DELIVERY_BUCKET_PREFIX, S3_BUCKET_PREFIX_MAX_CHARS
+from groundlink.spec import IDENTIFIER, SpecError, spec_from_data
+
+from .conftest import spec_data
+from .test_aws_support import BUCKET, aws_variant
+
+missions = st.from_regex(IDENTIFIER, fullmatch=True)
+
+
+def errors(data: dict) -> list[str]:
+    with pytest.raises(SpecError) as caught:
+        spec_from_data(data)
+    return caught.value.lines
+
+
+@given(missions, st.sampled_from(["raw", "products", "query-results", "logs"]))
+def test_bucket_prefix_always_fits_and_keeps_the_delivery_head(mission, role):
+    prefix = bucket_prefix(mission, role, head=DELIVERY_BUCKET_PREFIX if role == "raw" else "")
+    assert len(prefix) <= S3_BUCKET_PREFIX_MAX_CHARS
+    assert re.fullmatch(r"[a-z0-9][a-z0-9-]*-", prefix)
+    assert prefix.endswith(f"-{role}-")
+    assert prefix.startswith("aws-groundstation-" if role == "raw" else mission[:3].rstrip("-"))
+
+
+def test_longest_mission_name_plans_with_valid_prefixes():
+    plan = aws_variant("long-name")
+    prefixes = [b.inputs["bucketPrefix"] for b in plan.of_type(BUCKET)]
+    assert len(prefixes) == 4 and all(len(p) <= S3_BUCKET_PREFIX_MAX_CHARS for p in prefixes)
+
+
+@given(missions)
+def test_glue_names_are_athena_identifiers(mission):
+    assert re.fullmatch(r"[a-z][a-z0-9_]*", glue_name(mission, "telemetry"))
+
+
+@pytest.mark.parametrize("days, kept", [(1, 1), (365, 365), (366, 400), (1825, 1827), (36500, 3653)])
+def test_log_retention_is_an_accepted_value_that_keeps_logs_long_enough(days, kept):
+    assert log_retention(days) == kept and kept in LOG_RETENTION_DAYS
+
+
+def test_ground_station_names_outside_the_pattern_are_refused():
+    assert gs_name("noaa20", "hrd", "tracking") == "noaa20 hrd tracking"
+    with pytest.raises(ValueError, match="does not match"):
+        gs_name("noaa20", "hrd/1")
+
+
+@pytest.mark.parametrize("field, values", [("thresholds_percent", [80, 100, 80]),
+                                           ("alert_emails", ["a@example.com", "a@example.com"])])
+def test_budget_refuses_repeated_notifications_and_subscribers(field, values):
+    data = spec_data()
+    data["budget"][field] = values
+    (line,) = errors(data)
+    assert f"budget.{field}" in line and "duplicate" in line
+
+
+def test_streamed_downlinks_fit_one_endpoint_group():
+    data = spec_data()
+    data["delivery"]["stream"] = True
+    link = data["satellites"][0]["downlinks"][0]
+    data["satellites"] = [{"name": f"s{i:03d}", "norad_id": 90000 + i,
+                           "downlinks": [dict(link, name=f"d{j:02d}") for j in range(10)]} for i in range(51)]
+    (line,) = errors(data)
+    assert "delivery.stream" in line and str(DATAFLOW_ENDPOINTS_MAX) in line
+    data["satellites"] = data["satellites"][:50]
+    assert len(spec_from_data(data).downlinks()) == DATAFLOW_ENDPOINTS_MAX
