@@ -1,0 +1,181 @@
+"""Monthly usage derived from the mission spec, with every assumption spelled out.
+
+The quantities here are cloud-neutral (contact minutes, GB landed, objects,
+TB scanned, hours); `model.py` prices them per cloud. Each figure that is not
+read straight from the spec is listed in `MonthlyUsage.assumptions`, so the
+report can print exactly what the estimate rests on.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from ..blueprint import Blueprint, Lifecycle
+from ..limits import NARROWBAND_MAX_MHZ
+from .storage import Span, average_stock, by_tier, spans, steady_state, stock
+
+DAYS_PER_MONTH = 365 / 12
+HOURS_PER_MONTH = 730.0  # 365 * 24 / 12, the convention cloud price lists bill by
+# DigIF is ~30x the demodulated bitstream: a 10.5-minute NOAA-20 DigIF contact to S3
+# wrote 22 objects, 43.1 GB (community measurement, 2026-08-31; REFERENCE.md §3).
+DIGIF_FACTOR = 30.0
+DIGIF_SOURCE = "NOAA-20 DigIF to S3: one 10.5-minute contact = 22 objects, 43.1 GB (community measurement, 2026-08-31)"
+ATHENA_MIN_TB_PER_QUERY = 10e6 / 1e12  # 10 MB minimum billed per query (REFERENCE.md §6)
+
+
+@dataclass(frozen=True)
+class LinkVolume:
+    satellite: str
+    downlink: str
+    delivery: str
+    bandwidth_mhz: float
+    data_rate_mbps: float
+    gb_per_contact: float
+
+
+@dataclass(frozen=True)
+class SatelliteContacts:
+    satellite: str
+    contacts_per_month: float
+    billed_minutes_per_contact: int
+    wideband: bool
+
+    @property
+    def billed_minutes(self) -> float:
+        return self.contacts_per_month * self.billed_minutes_per_contact
+
+
+@dataclass(frozen=True)
+class StoreFlow:
+    """One store's landing rate and its lifecycle."""
+
+    store: str
+    gb_per_day: float
+    spans: tuple[Span, ...]
+
+    def average(self, start_day: float, end_day: float) -> dict[str, float]:
+        return by_tier([(s.tier, average_stock(self.gb_per_day, s, start_day, end_day)) for s in self.spans])
+
+    def at(self, day: float) -> dict[str, float]:
+        return by_tier([(s.tier, stock(self.gb_per_day, s, day)) for s in self.spans])
+
+    def steady(self) -> dict[str, float]:
+        return by_tier([(s.tier, steady_state(self.gb_per_day, s)) for s in self.spans])
+
+
+@dataclass(frozen=True)
+class MonthlyUsage:
+    days_per_month: float
+    contacts: tuple[SatelliteContacts, ...]
+    links: tuple[LinkVolume, ...]
+    contact_seconds: float
+    raw_gb: float
+    products_gb: float
+    stores: tuple[StoreFlow, ...]
+    objects_written: float
+    telemetry_gb: float
+    query_tb: float
+    queries: int
+    billed_query_tb: float
+    egress_gb: float
+    contact_events: float
+    object_size_mb: float
+    assumptions: tuple[str, ...] = field(default=())
+
+    @property
+    def contacts_per_month(self) -> float:
+        return sum(c.contacts_per_month for c in self.contacts)
+
+    def billed_minutes(self, wideband: bool) -> float:
+        return sum(c.billed_minutes for c in self.contacts if c.wideband == wideband)
+
+    def storage_month(self, month: int) -> dict[str, float]:
+        """Average GB per tier over month `month` (1-based) of operation, all stores."""
+        start, end = (month - 1) * self.days_per_month, month * self.days_per_month
+        return _sum_tiers(s.average(start, end) for s in self.stores)
+
+    def storage_end_of_month(self, month: int) -> dict[str, float]:
+        return _sum_tiers(s.at(month * self.days_per_month) for s in self.stores)
+
+    def storage_steady(self) -> dict[str, float]:
+        return _sum_tiers(s.steady() for s in self.stores)
+
+
+def _sum_tiers(parts) -> dict[str, float]:
+    total: dict[str, float] = {}
+    for part in parts:
+        for tier, gb in part.items():
+            total[tier] = total.get(tier, 0.0) + gb
+    return total
+
+
+def _flow(store: str, gb_per_month: float, lifecycle: Lifecycle) -> StoreFlow:
+    return StoreFlow(store, gb_per_month / DAYS_PER_MONTH,
+                     tuple(spans(lifecycle.transitions, lifecycle.expire_days)))
+
+
+def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
+    spec = blueprint.spec
+    gs, use = spec.ground_segment, spec.usage
+    contacts_per_month = gs.contacts_per_day * DAYS_PER_MONTH
+    billed = math.ceil(gs.contact_minutes)
+    seconds_per_contact = gs.contact_minutes * 60
+
+    links, contacts = [], []
+    for sat in spec.satellites:
+        contacts.append(SatelliteContacts(sat.name, contacts_per_month, billed,
+                                          any(d.bandwidth_mhz > NARROWBAND_MAX_MHZ for d in sat.downlinks)))
+        for d in sat.downlinks:
+            gb = d.data_rate_mbps * seconds_per_contact / 8 / 1000
+            if d.delivery == "digif":
+                gb *= DIGIF_FACTOR
+            links.append(LinkVolume(sat.name, d.name, d.delivery, d.bandwidth_mhz, d.data_rate_mbps, gb))
+
+    landed_gb = sum(link.gb_per_contact for link in links) * contacts_per_month
+    raw_gb = landed_gb if spec.delivery.object_store else 0.0
+    products_gb = landed_gb * use.products_ratio
+    objects_per_contact = sum(
+        (math.ceil(link.gb_per_contact * 1000 / object_size_mb) if spec.delivery.object_store else 0)
+        + math.ceil(link.gb_per_contact * use.products_ratio * 1000 / object_size_mb)
+        for link in links)
+    contact_seconds = seconds_per_contact * contacts_per_month * len(spec.satellites)
+    telemetry_gb = use.telemetry_kb_per_second * contact_seconds / 1e6 if spec.analytics.telemetry_stream else 0.0
+    billed_query_tb = max(use.query_tb_scanned_per_month, use.queries_per_month * ATHENA_MIN_TB_PER_QUERY)
+
+    stores = [_flow("products", products_gb, blueprint.products_lifecycle)]
+    if raw_gb:
+        stores.insert(0, _flow("raw", raw_gb, blueprint.raw_lifecycle))
+
+    assumptions = [
+        f"A month is 365/12 = {DAYS_PER_MONTH:.2f} days and {HOURS_PER_MONTH:g} hours.",
+        f"{gs.contacts_per_day:g} contacts/day per satellite x {len(spec.satellites)} satellite(s), "
+        f"{gs.contact_minutes:g} min each (ground_segment.contacts_per_day, contact_minutes).",
+        f"Contact minutes are billed per contact rounded up to whole minutes: {billed} min per contact; "
+        "one contact per satellite pass receives all its downlinks.",
+        f"A satellite's contacts are billed wideband when any of its downlinks is wider than "
+        f"{NARROWBAND_MAX_MHZ:g} MHz, narrowband otherwise.",
+        "Data per contact = data_rate_mbps x contact seconds / 8; DigIF delivery lands "
+        f"{DIGIF_FACTOR:g}x the demodulated bitstream ({DIGIF_SOURCE}).",
+        f"Products written = {use.products_ratio:g} x data landed (usage.products_ratio), "
+        "kept on the same tier schedule with products_retention_days.",
+        "Storage is billed on the average GB held during each month; lifecycle transition requests, "
+        "early-deletion minimums, retrievals and noncurrent versions are not modelled.",
+        f"Objects average {object_size_mb:g} MB (assumptions.object_size_mb); one write request per object "
+        "(multipart / block uploads issue one per part).",
+        "One key request per object written (an upper bound: S3 Bucket Keys and Azure's key caching cut it).",
+        f"Serverless SQL scans {use.query_tb_scanned_per_month:g} TB/month in {use.queries_per_month} queries "
+        "(usage.*); Athena bills at least 10 MB per query.",
+        "One processing event per contact; three queue requests (send, receive, delete) per event.",
+        f"Telemetry flows at {use.telemetry_kb_per_second:g} KB/s while in contact (usage.telemetry_kb_per_second).",
+        f"Egress {use.egress_gb_per_month:g} GB/month (usage.egress_gb_per_month).",
+        "Budgets, logs and catalogs' own storage are not priced (not in the price catalog).",
+    ]
+    return MonthlyUsage(
+        days_per_month=DAYS_PER_MONTH, contacts=tuple(contacts), links=tuple(links),
+        contact_seconds=contact_seconds, raw_gb=raw_gb, products_gb=products_gb, stores=tuple(stores),
+        objects_written=objects_per_contact * contacts_per_month, telemetry_gb=telemetry_gb,
+        query_tb=use.query_tb_scanned_per_month, queries=use.queries_per_month, billed_query_tb=billed_query_tb,
+        egress_gb=use.egress_gb_per_month, contact_events=contacts_per_month * len(spec.satellites),
+        object_size_mb=object_size_mb, assumptions=tuple(assumptions),
+    )
