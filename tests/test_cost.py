@@ -1,0 +1,191 @@
+"""Cost arithmetic against hand-computed cases.
+
+The reference case: one satellite, 3 contacts/day of 9.5 min (billed 10 min),
+8 Mbps demodulated -> 0.57 GB per contact; a month is 365/12 days, so
+3 contacts/day = 91.25 contacts and 912.5 billed minutes per month.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from groundlink.blueprint import build_blueprint
+from groundlink.cost import estimate, load_catalogs
+from groundlink.cost.catalog import Assumptions, Override, OverrideFile, apply_overrides
+from groundlink.cost.storage import Span, average_stock, spans, steady_state, stock
+from groundlink.spec import spec_from_data
+
+from .conftest import spec_data
+
+DAYS = 365 / 12
+
+
+def arith_spec(**changes):
+    data = spec_data("noaa20.yaml")
+    link = data["satellites"][0]["downlinks"][0]
+    link.update(data_rate_mbps=8, bandwidth_mhz=30)
+    data["ground_segment"].update(contacts_per_day=3, contact_minutes=9.5)
+    data["storage"].update(raw_retention_days=365, products_retention_days=730,
+                           tiering=[{"after_days": 30, "tier": "cool"}, {"after_days": 180, "tier": "archive"}])
+    data["usage"] = {"query_tb_scanned_per_month": 2, "queries_per_month": 100, "egress_gb_per_month": 100,
+                     "products_ratio": 0.5, "telemetry_kb_per_second": 2}
+    for path, value in changes.items():
+        target = data
+        *parents, key = path.split(".")
+        for part in parents:
+            target = target[int(part)] if part.isdigit() else target[part]
+        target[int(key) if key.isdigit() else key] = value
+    return build_blueprint(spec_from_data(data))
+
+
+def lines(cloud_cost, layer=None):
+    return {x.item: x for x in cloud_cost.lines if layer is None or x.layer == layer}
+
+
+@pytest.fixture(scope="module")
+def catalogs():
+    return load_catalogs()[0]
+
+
+def test_contact_minutes_are_rounded_up_per_contact_and_priced_narrowband(catalogs):
+    aws = estimate(arith_spec(), catalogs).clouds["aws"]
+    (ground,) = [x for x in aws.lines if x.layer == "ground"]
+    assert ground.quantity == pytest.approx(912.5)  # 3 x 365/12 contacts x ceil(9.5) min
+    assert ground.cost == pytest.approx(9125.0)  # $10/min narrowband
+
+
+def test_wideband_at_dubbo_uses_the_dubbo_wideband_price(catalogs):
+    bp = arith_spec(**{"satellites.0.downlinks.0.bandwidth_mhz": 50, "clouds.aws.region": "ap-southeast-2"})
+    (ground,) = [x for x in estimate(bp, catalogs).clouds["aws"].lines if x.layer == "ground"]
+    assert ground.price_id == "ground_station_dubbo_wideband_minute"
+    assert ground.cost == pytest.approx(912.5 * 25)
+
+
+def test_wideband_elsewhere_is_22_per_minute(catalogs):
+    bp = arith_spec(**{"satellites.0.downlinks.0.bandwidth_mhz": 50})
+    (ground,) = [x for x in estimate(bp, catalogs).clouds["aws"].lines if x.layer == "ground"]
+    assert ground.cost == pytest.approx(20075.0)
+
+
+def test_ingest_and_steady_state_storage_per_tier(catalogs):
+    est = estimate(arith_spec(), catalogs)
+    assert est.usage.raw_gb == pytest.approx(52.0125)  # 0.57 GB x 91.25 contacts
+    assert est.usage.products_gb == pytest.approx(26.00625)
+    # raw lands 1.71 GB/day for 365 days, products 0.855 GB/day for 730 days
+    steady = est.usage.storage_steady()
+    assert steady["hot"] == pytest.approx(30 * 1.71 + 30 * 0.855)  # 76.95
+    assert steady["cool"] == pytest.approx(150 * 1.71 + 150 * 0.855)  # 384.75
+    assert steady["archive"] == pytest.approx(185 * 1.71 + 550 * 0.855)  # 786.6
+    storage = {x.tier: x.cost for x in est.clouds["aws"].lines if x.tier}
+    assert storage == pytest.approx({"hot": 76.95 * 0.023, "cool": 384.75 * 0.0125, "archive": 786.6 * 0.00099})
+    azure = {x.tier: x.cost for x in est.clouds["azure"].lines if x.tier}
+    assert azure == pytest.approx({"hot": 76.95 * 0.0208, "cool": 384.75 * 0.0152, "archive": 786.6 * 0.00099})
+
+
+def test_digif_lands_thirty_times_the_bitstream(catalogs):
+    bp = arith_spec(**{"satellites.0.downlinks.0": {
+        "name": "hrd", "center_frequency_mhz": 7812, "bandwidth_mhz": 30, "delivery": "digif", "data_rate_mbps": 8}})
+    usage = estimate(bp, catalogs).usage
+    assert usage.links[0].gb_per_contact == pytest.approx(17.1)  # 0.57 GB x 30
+    # 17,100 MB in 1,959 MB objects = 9 raw objects, 8,550 MB of products = 5 objects, per contact
+    assert usage.objects_written == pytest.approx(14 * 91.25)
+
+
+def test_requests_queries_stream_keys_and_egress(catalogs):
+    aws = lines(estimate(arith_spec(), catalogs).clouds["aws"])
+    assert aws["S3 PUT requests"].quantity == pytest.approx(182.5)  # 1 raw + 1 products object per contact
+    assert aws["S3 PUT requests"].cost == pytest.approx(182.5 / 1000 * 0.005)
+    assert aws["Athena TB scanned"].cost == pytest.approx(10.0)  # 2 TB > 100 queries x 10 MB
+    assert aws["Kinesis shards"].cost == pytest.approx(730 * 0.015)  # 1 shard assumed without a plan
+    assert aws["Firehose telemetry archive"].quantity == pytest.approx(2 * 570 * 91.25 / 1e6)
+    assert aws["KMS keys"].cost == pytest.approx(1.0)
+    assert aws["Internet egress"].cost == pytest.approx(9.0)
+
+
+def test_athena_bills_ten_megabytes_per_query_at_least(catalogs):
+    bp = arith_spec(**{"usage.query_tb_scanned_per_month": 0.0, "usage.queries_per_month": 200000})
+    aws = lines(estimate(bp, catalogs).clouds["aws"])
+    assert aws["Athena TB scanned"].quantity == pytest.approx(2.0)  # 200,000 x 10 MB
+
+
+def test_unknown_prices_make_a_partial_total_never_zero(catalogs):
+    azure = estimate(arith_spec(), catalogs).clouds["azure"]
+    ground = [x for x in azure.lines if x.layer == "ground"][0]
+    assert ground.cost is None and ground.price_id == "partner_minute"
+    monthly = azure.monthly
+    assert not monthly.complete and "partner_minute" in monthly.unknown
+    assert monthly.known == pytest.approx(sum(x.cost for x in azure.lines if x.cost is not None))
+    assert {x.price_id for x in azure.unknowns()} >= {"partner_minute"}
+    assert all(x.entry.supply for x in azure.unknowns())
+    assert not azure.layer_totals()["ground"].complete and azure.layer_totals()["ground"].known == 0
+
+
+def test_partner_price_from_the_spec_prices_both_clouds(catalogs):
+    data_changes = {"ground_segment.provider": "partner",
+                    "ground_segment.partner": {"name": "ksat_lite", "price_per_minute_usd": 7.5}}
+    est = estimate(arith_spec(**data_changes), catalogs)
+    for cloud in ("aws", "azure"):
+        (ground,) = [x for x in est.clouds[cloud].lines if x.layer == "ground"]
+        assert ground.cost == pytest.approx(912.5 * 7.5)
+        assert "mission spec" in ground.entry.source
+
+
+def test_overrides_fill_unknowns_and_switch_to_reserved_minutes(catalogs):
+    overrides = OverrideFile(
+        aws={"ground_station_reserved_narrowband_minute": Override(price=3, source="contract 42", date="2026-10-01")},
+        azure={"partner_minute": Override(price=12, source="KSAT quote", date="2026-10-02")})
+    chosen = {cloud: apply_overrides(c, overrides, "prices.yaml") for cloud, c in catalogs.items()}
+    est = estimate(arith_spec(), chosen)
+    (aws_ground,) = [x for x in est.clouds["aws"].lines if x.layer == "ground"]
+    (azure_ground,) = [x for x in est.clouds["azure"].lines if x.layer == "ground"]
+    assert aws_ground.cost == pytest.approx(912.5 * 3) and "reserved" in aws_ground.item
+    assert azure_ground.cost == pytest.approx(912.5 * 12)
+    assert azure_ground.entry.source == "KSAT quote (override: prices.yaml)" and azure_ground.entry.date == "2026-10-02"
+
+
+def test_object_size_assumption_changes_request_counts(catalogs):
+    usage = estimate(arith_spec(), catalogs, Assumptions(object_size_mb=100)).usage
+    assert usage.objects_written == pytest.approx((6 + 3) * 91.25)  # ceil(570/100) + ceil(285/100)
+
+
+def test_counts_come_from_the_plan_when_it_has_them(catalogs, aws_noaa20):
+    bp = build_blueprint(spec_from_data(spec_data("noaa20.yaml")))
+    keys = len(aws_noaa20.of_type("aws:kms/key:Key"))
+    with_plan = lines(estimate(bp, catalogs, plans={"aws": aws_noaa20}).clouds["aws"])
+    if keys:
+        assert with_plan["KMS keys"].quantity == keys
+        assert "in the plan" in with_plan["KMS keys"].basis
+
+
+def test_projection_accumulates_storage_until_retention(catalogs):
+    aws = estimate(arith_spec(), catalogs).clouds["aws"]
+    storage = [sum(x.cost for x in month if x.tier) for month in aws.projection]
+    assert len(storage) == 12
+    assert all(a < b for a, b in zip(storage, storage[1:]))  # raw expires after 365 days, not within the year
+    # month 1: hot holds r*t for t<30 then 30r; cool starts filling at day 30 (hand integral over [0, 365/12])
+    r = 1.71 + 0.855
+    hot = r * (30 ** 2 / 2 + 30 * (DAYS - 30)) / DAYS
+    cool = r * ((DAYS - 30) ** 2 / 2) / DAYS
+    assert storage[0] == pytest.approx(hot * 0.023 + cool * 0.0125)
+    non_storage = [sum(x.cost for x in month if not x.tier and x.cost is not None) for month in aws.projection]
+    assert len(set(round(v, 9) for v in non_storage)) == 1
+
+
+# -- the storage schedule on its own -------------------------------------------
+
+
+def test_spans_follow_the_tier_schedule_and_stop_at_expiry():
+    assert spans(((30, "cool"), (180, "archive")), 365) == [
+        Span("hot", 0, 30), Span("cool", 30, 180), Span("archive", 180, 365)]
+    assert spans(((30, "cool"), (180, "archive")), 100) == [Span("hot", 0, 30), Span("cool", 30, 100)]
+
+
+def test_stock_and_monthly_average_by_hand():
+    hot = Span("hot", 0, 30)
+    assert stock(2, hot, 10) == 20 and stock(2, hot, 40) == 60
+    assert average_stock(2, hot, 0, 30) == pytest.approx(30)  # grows 0 -> 60 linearly
+    assert average_stock(2, hot, 20, 40) == pytest.approx(55)  # 40 -> 60 for 10 days, then 60 for 10
+    assert steady_state(2, hot) == 60
+    cool = Span("cool", 30, 180)
+    assert average_stock(2, cool, 0, 30) == 0
+    assert average_stock(2, cool, 200, 230) == pytest.approx(300)  # full: 150 days x 2 GB
