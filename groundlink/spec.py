@@ -332,11 +332,62 @@ class AwsCloud(_Model):
     region: str = Field("us-west-2", pattern=limits.AWS_REGION_PATTERN, description="AWS region of the stack.")
 
 
+class OrbitalEndpoint(_Model):
+    """Where the retired Azure Orbital Ground Station streamed a contact: VNet injection into a
+    delegated subnet, to an endpoint the mission runs (legacy_orbital only). Rules from Microsoft
+    Learn "Prepare the network for Azure Orbital Ground Station integration" (REFERENCE.md §4)."""
+
+    vnet_cidr: str = Field("10.40.0.0/16", description="Address space of the ground-segment VNet.")
+    gateway_subnet_cidr: str = Field(
+        "10.40.1.0/24", description="Empty subnet delegated to Microsoft.Orbital/orbitalGateways: /24 or larger, inside vnet_cidr.")
+    ip_address: str = Field("10.40.0.4", description="IPv4 address of the endpoint (TCP/UDP server mode): inside "
+                            "vnet_cidr, outside the delegated subnet.")
+    port: int = Field(50000, description="First endpoint port; a satellite's downlinks use port, port+1, ... "
+                      "(49152-65535, unique per contact profile).")
+    protocol: Literal["tcp", "udp"] = Field("tcp", description="Endpoint protocol.")
+    mtu: int = Field(3650, description="MTU the endpoint's network interface must use (at least 3650).")
+    resource_provider_object_id: Optional[str] = Field(
+        None, pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+        description="Entra object id of the 'Azure Orbital Resource Provider' service principal in your tenant, "
+        "granted 'Azure Event Hubs Data Sender' on the telemetry hub; without it contact profiles get no telemetry hub.")
+
+    @model_validator(mode="after")
+    def _check(self) -> "OrbitalEndpoint":
+        import ipaddress
+
+        nets = {}
+        for key in ("vnet_cidr", "gateway_subnet_cidr"):
+            try:
+                nets[key] = ipaddress.IPv4Network(getattr(self, key))
+            except ValueError as exc:
+                raise _fail(key, f"is not an IPv4 network ({exc})") from None
+        vnet, gateway = nets["vnet_cidr"], nets["gateway_subnet_cidr"]
+        if gateway.prefixlen > limits.AOGS_MIN_SUBNET_PREFIX:
+            raise _fail("gateway_subnet_cidr", f"/{gateway.prefixlen} is smaller than /{limits.AOGS_MIN_SUBNET_PREFIX} "
+                        "(Azure Orbital delegated subnet)")
+        if not gateway.subnet_of(vnet):
+            raise _fail("gateway_subnet_cidr", f"{gateway} is not inside vnet_cidr {vnet}")
+        try:
+            ip = ipaddress.IPv4Address(self.ip_address)
+        except ValueError as exc:
+            raise _fail("ip_address", f"is not an IPv4 address ({exc})") from None
+        if ip not in vnet or ip in gateway:
+            raise _fail("ip_address", f"{ip} must be inside {vnet} and outside the delegated subnet {gateway}")
+        lo, hi = limits.AOGS_ENDPOINT_PORTS
+        if not _range(self.port, (lo, hi)):
+            raise _fail("port", f"{self.port} is outside {lo}-{hi} (Azure Orbital endpoint ports)")
+        if self.mtu < limits.AOGS_MIN_MTU:
+            raise _fail("mtu", f"{self.mtu} is under {limits.AOGS_MIN_MTU} (Azure Orbital endpoint MTU)")
+        return self
+
+
 class AzureCloud(_Model):
     location: str = Field("westus2", pattern=limits.AZURE_LOCATION_PATTERN, description="Azure location of the stack.")
     legacy_orbital: bool = Field(
         False, description="Emit the retired Azure Orbital Ground Station resources (retired 2024-12-18; "
         "they preview but can no longer be created).")
+    orbital: OrbitalEndpoint = Field(default_factory=OrbitalEndpoint,
+                                     description="Endpoint network of the retired Azure Orbital resources (legacy_orbital only).")
 
 
 class Clouds(_Model):
@@ -400,6 +451,15 @@ class MissionSpec(_Model):
             if missing:
                 raise _fail(f"satellites[{missing[0]}].tle", "legacy_orbital needs TLE lines for every satellite "
                             "(orbital.Spacecraft requires them)")
+            last_port = az.orbital.port + max(len(s.downlinks) for s in self.satellites) - 1
+            if last_port > limits.AOGS_ENDPOINT_PORTS[1]:
+                raise _fail("clouds.azure.orbital.port", f"{az.orbital.port} leaves no room for every downlink: port "
+                            f"{last_port} is over {limits.AOGS_ENDPOINT_PORTS[1]} (one port per downlink)")
+            for i, sat in enumerate(self.satellites):
+                for j, link in enumerate(sat.downlinks):
+                    if link.polarization == "none":
+                        raise _fail(f"satellites[{i}].downlinks[{j}].polarization", "none has no Azure Orbital "
+                                    "equivalent (RHCP or LHCP); use right_hand or left_hand with legacy_orbital")
         if gs.provider == "partner" and gs.partner and not self.clouds.azure.legacy_orbital:
             pass  # partner principal ids are optional: without them the landing zone grants nobody write access.
         return self

@@ -1,29 +1,71 @@
-"""Azure physical names: storage accounts and key vaults are global and short.
+"""Azure physical names: several are global, short and differently restricted.
 
-A storage account name is 3-24 lowercase alphanumerics; a key vault 3-24
-alphanumerics and dashes. Both must be globally unique, so a stable suffix
-hashed from the mission name is appended: identity only, never tunables.
+Storage accounts (3-24 lowercase alphanumerics), key vaults (3-24), Event Hubs
+and Service Bus namespaces (6-50), Synapse workspaces (1-50 lowercase) and Data
+Explorer clusters (4-22 lowercase alphanumerics) must all be globally unique,
+so a stable suffix hashed from identity fields (the mission name and the role)
+is appended: never tunables, so editing a spec never renames a store.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import uuid
+
+# Namespace of the role-assignment GUIDs: an assignment's name is derived, never random.
+_ASSIGNMENTS = uuid.UUID("6f1f3c52-8a0e-4d5b-9f57-2f0c1d8b7a10")
 
 
 def stable_suffix(*identity: str, length: int = 6) -> str:
     return hashlib.sha256("/".join(identity).encode()).hexdigest()[:length]
 
 
+def compact_name(mission: str, role: str = "", *, max_length: int = 24, suffix_length: int = 6) -> str:
+    """`<mission><role><suffix>`: lowercase alphanumerics, starting with a letter."""
+    suffix = stable_suffix(mission, role, length=suffix_length)
+    stem = re.sub(r"[^a-z0-9]", "", (mission + role).lower()).lstrip("0123456789") or "m"
+    return stem[: max_length - len(suffix)] + suffix
+
+
+def dashed_name(kind: str, mission: str, *, max_length: int, suffix_length: int = 5) -> str:
+    """`<kind>-<mission>-<suffix>`: lowercase alphanumerics and dashes, no double or trailing dash."""
+    suffix = stable_suffix(mission, kind, length=suffix_length)
+    room = max_length - len(kind) - len(suffix) - 2
+    stem = re.sub(r"-+", "-", re.sub(r"[^a-z0-9-]", "", mission.lower()))[:room].strip("-")
+    return f"{kind}-{stem}-{suffix}" if stem else f"{kind}-{suffix}"
+
+
 def storage_account_name(mission: str, role: str = "") -> str:
-    """`<mission><role><suffix>`, alphanumerics only, at most 24 characters."""
-    suffix = stable_suffix(mission, role)
-    stem = re.sub(r"[^a-z0-9]", "", (mission + role).lower())[: 24 - len(suffix)]
-    return stem + suffix
+    """At most 24 lowercase alphanumerics, globally unique."""
+    return compact_name(mission, role, max_length=24)
 
 
 def key_vault_name(mission: str) -> str:
     """`kv-<mission>-<suffix>`, at most 24 characters, starting with a letter."""
-    suffix = stable_suffix(mission, "kv", length=5)
-    stem = re.sub(r"[^a-z0-9-]", "", mission.lower())[: 24 - len(suffix) - 4].rstrip("-")
-    return f"kv-{stem}-{suffix}"
+    return dashed_name("kv", mission, max_length=24)
+
+
+def namespace_name(kind: str, mission: str) -> str:
+    """Event Hubs / Service Bus namespace: 6-50 characters, globally unique (`<kind>-<mission>-<suffix>`)."""
+    return dashed_name(kind, mission, max_length=50)
+
+
+def synapse_workspace_name(mission: str) -> str:
+    """At most 50 lowercase alphanumerics and dashes; may not contain '-ondemand' (reserved for serverless SQL)."""
+    return dashed_name("syn", mission.replace("ondemand", "od"), max_length=50)
+
+
+def kusto_cluster_name(mission: str) -> str:
+    """Data Explorer cluster: 4-22 lowercase alphanumerics starting with a letter."""
+    return compact_name("adx" + mission, max_length=22)
+
+
+def lake_database_name(mission: str) -> str:
+    """A Synapse lake / Data Explorer database name: letters, digits and underscores."""
+    return re.sub(r"[^A-Za-z0-9_]", "_", mission)
+
+
+def role_assignment_name(*identity: str) -> str:
+    """A role assignment's name must be a GUID; derive it so a re-run never duplicates a grant."""
+    return str(uuid.uuid5(_ASSIGNMENTS, "/".join(identity)))

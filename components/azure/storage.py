@@ -1,57 +1,158 @@
-"""Stores: one ADLS Gen2 account, one container per role (raw landing, ...).
+"""Stores: one ADLS Gen2 account, one container per role (raw landing, products, query results).
 
-One account with hierarchical namespace is what Synapse and partner
-deliveries both want; the account carries every control, the containers
-separate the roles.
+One account with hierarchical namespace is what Synapse, Event Hubs Capture and
+partner deliveries all want; the account carries every control (HTTPS and TLS
+1.2 only, no public blobs, no shared keys, infrastructure encryption, the
+mission key through a user-assigned identity, deny-by-default firewall), the
+containers separate the roles, and one management policy applies the spec's
+tiering and retention to each store.
 """
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 import pulumi
 import pulumi_azure_native as azure
 
-from groundlink.blueprint import Blueprint, realizes
+from groundlink.blueprint import Blueprint, Lifecycle, realizes
 
 from ..base import MissionComponent
 from .naming import storage_account_name
+from .security import KEY_NAME, AzureSecurity, user_assigned
+
+# Cloud-neutral tier -> management-policy action (Azure Cool / Cold / Archive).
+AZURE_TIER_ACTION = {"cool": "tier_to_cool", "cold": "tier_to_cold", "archive": "tier_to_archive"}
+# Blob and container soft delete accept 1-365 days.
+MAX_SOFT_DELETE_DAYS = 365
+# Change feed retention accepts 1-146000 days.
+MAX_CHANGE_FEED_DAYS = 146000
+
+
+def abfss_uri(container: str, account: pulumi.Input[str]) -> pulumi.Output[str]:
+    return pulumi.Output.concat("abfss://", container, "@", account, ".dfs.core.windows.net/")
+
+
+def lifecycle_rule(name: str, container: str, lifecycle: Lifecycle) -> dict[str, Any]:
+    """A management-policy rule: tier by age, delete at retention, expire old versions and snapshots."""
+    base_blob: dict[str, Any] = {AZURE_TIER_ACTION[tier]: {"days_after_modification_greater_than": days}
+                                 for days, tier in lifecycle.transitions}
+    base_blob["delete"] = {"days_after_modification_greater_than": lifecycle.expire_days}
+    noncurrent = {"delete": {"days_after_creation_greater_than": lifecycle.noncurrent_days}}
+    return {
+        "name": name,
+        "enabled": True,
+        "type": "Lifecycle",
+        "definition": {
+            "filters": {"blob_types": ["blockBlob"], "prefix_match": [f"{container}/"]},
+            "actions": {"base_blob": base_blob, "version": noncurrent, "snapshot": noncurrent},
+        },
+    }
 
 
 class AzureStorage(MissionComponent):
     TOKEN = "groundlink:index:AzureStorage"
 
     def __init__(self, name: str, blueprint: Blueprint, *, resource_group: azure.resources.ResourceGroup,
-                 opts: Optional[pulumi.ResourceOptions] = None):
+                 security: AzureSecurity, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, blueprint, opts)
+        spec = blueprint.spec
+        private = spec.security.network == "private"
+        self.resource_group = resource_group
         self.account_name = storage_account_name(blueprint.mission)
+        encryption: dict[str, Any] = {
+            "require_infrastructure_encryption": True,
+            "services": {"blob": {"enabled": True, "key_type": "Account"},
+                         "file": {"enabled": True, "key_type": "Account"}},
+        }
+        identity = None
+        depends_on: list[pulumi.Resource] = []
+        if security.key and security.identity and security.key_grant:
+            identity = {"type": "UserAssigned", "user_assigned_identities": user_assigned(security.identity)}
+            encryption.update(
+                key_source="Microsoft.Keyvault",
+                key_vault_properties={"key_name": KEY_NAME, "key_vault_uri": security.vault_uri},
+                encryption_identity={"encryption_user_assigned_identity": security.identity.id},
+            )
+            depends_on.append(security.key_grant)  # the identity must hold the key before the account uses it
+        else:
+            encryption["key_source"] = "Microsoft.Storage"
         self.account = realizes(azure.storage.StorageAccount(
             self.child_name("account"),
             account_name=self.account_name,
             resource_group_name=resource_group.name,
+            location=spec.clouds.azure.location,
             kind=azure.storage.Kind.STORAGE_V2,
             sku={"name": azure.storage.SkuName.STANDARD_LRS},
+            access_tier="Hot",
             is_hns_enabled=True,
             enable_https_traffic_only=True,
             minimum_tls_version=azure.storage.MinimumTlsVersion.TLS1_2,
             allow_blob_public_access=False,
             allow_shared_key_access=False,
-            encryption={"require_infrastructure_encryption": True, "key_source": "Microsoft.Storage",
-                        "services": {"blob": {"enabled": True, "key_type": "Account"},
-                                     "file": {"enabled": True, "key_type": "Account"}}},
+            allow_cross_tenant_replication=False,
+            default_to_o_auth_authentication=True,
+            identity=identity,
+            encryption=encryption,
+            public_network_access="Disabled" if private else "Enabled",
             network_rule_set={"default_action": azure.storage.DefaultAction.DENY,
                               "bypass": azure.storage.Bypass.AZURE_SERVICES},
             tags=self.tags,
-            opts=self.opts(stateful=True),
-        ), "storage.raw")
-        self.raw = realizes(azure.storage.BlobContainer(
-            self.child_name("raw"),
-            container_name=blueprint.raw_container,
+            opts=self.opts(stateful=True, depends_on=depends_on),
+        ), *(["storage.raw"] if blueprint.needs("storage.raw") else []), "storage.products")
+        if security.key:
+            realizes(self.account, "security.cmk")
+        soft_delete_days = min(spec.storage.noncurrent_version_days, MAX_SOFT_DELETE_DAYS)
+        change_feed_days = min(max(spec.storage.raw_retention_days, spec.storage.products_retention_days),
+                               MAX_CHANGE_FEED_DAYS)
+        self.blob_service = realizes(azure.storage.BlobServiceProperties(
+            self.child_name("blob-service"),
             account_name=self.account.name,
             resource_group_name=resource_group.name,
+            blob_services_name="default",
+            is_versioning_enabled=True,
+            change_feed={"enabled": True, "retention_in_days": change_feed_days},
+            delete_retention_policy={"enabled": True, "days": soft_delete_days},
+            container_delete_retention_policy={"enabled": True, "days": soft_delete_days},
+            opts=self.opts(),
+        ), "storage.versioning")
+        self.raw = self.container("raw", blueprint.raw_container,
+                                  *(["storage.raw"] if blueprint.needs("storage.raw") else []))
+        self.products = self.container("products", blueprint.products_container, "storage.products")
+        self.query_results = (self.container("query-results", blueprint.query_results_container,
+                                             "storage.query_results")
+                              if blueprint.needs("storage.query_results") else None)
+        realizes(azure.storage.ManagementPolicy(
+            self.child_name("lifecycle"),
+            account_name=self.account.name,
+            resource_group_name=resource_group.name,
+            management_policy_name="default",
+            policy={"rules": [
+                lifecycle_rule("raw-retention", blueprint.raw_container, blueprint.raw_lifecycle),
+                lifecycle_rule("products-retention", blueprint.products_container, blueprint.products_lifecycle),
+            ]},
+            opts=self.opts(depends_on=[self.blob_service]),
+        ), "storage.lifecycle")
+        if security.network:
+            for group in ("blob", "dfs"):
+                security.network.endpoint(self, group, target_id=self.account.id, group=group)
+        self.dfs_endpoint = pulumi.Output.concat("https://", self.account.name, ".dfs.core.windows.net")
+        self.raw_uri = abfss_uri(blueprint.raw_container, self.account.name)
+        self.products_uri = abfss_uri(blueprint.products_container, self.account.name)
+        self.query_results_uri = (abfss_uri(blueprint.query_results_container, self.account.name)
+                                  if self.query_results else None)
+        self.register_outputs({"raw_store_uri": self.raw_uri, "products_store_uri": self.products_uri,
+                               "query_results_uri": self.query_results_uri})
+
+    def container(self, role: str, container_name: str, *capabilities: str,
+                  owner: Optional[MissionComponent] = None) -> azure.storage.BlobContainer:
+        """A private, protected container in the mission account (children of `owner`, default self)."""
+        owner = owner or self
+        return realizes(azure.storage.BlobContainer(
+            owner.child_name(role),
+            container_name=container_name,
+            account_name=self.account.name,
+            resource_group_name=self.resource_group.name,
             public_access=azure.storage.PublicAccess.NONE,
-            opts=self.opts(stateful=True),
-        ), "storage.raw")
-        self.raw_uri = pulumi.Output.concat("abfss://", blueprint.raw_container, "@", self.account.name,
-                                            ".dfs.core.windows.net/")
-        self.register_outputs({"raw_store_uri": self.raw_uri})
+            opts=owner.opts(stateful=True),
+        ), *capabilities)

@@ -21,10 +21,14 @@ AZURE_NAMESPACES = {
     "operationalinsights": "Microsoft.OperationalInsights", "insights": "Microsoft.Insights",
     "monitor": "Microsoft.Insights", "consumption": "Microsoft.Consumption", "orbital": "Microsoft.Orbital",
 }
-_NAME_INPUTS = ("accountName", "vaultName", "keyName", "containerName", "namespaceName", "eventHubName",
-                "queueName", "workspaceName", "clusterName", "databaseName", "resourceName", "spacecraftName",
-                "contactProfileName", "virtualNetworkName", "subnetName", "systemTopicName",
-                "eventSubscriptionName", "ruleName", "budgetName", "name", "resourceGroupName")
+# Most specific first: a child's inputs also name its parents (a consumer group names its hub).
+_NAME_INPUTS = ("containerName", "keyName", "consumerGroupName", "eventHubName", "queueName", "subnetName",
+                "eventSubscriptionName", "dataConnectionName", "scriptName", "databaseName",
+                "privateDnsZoneGroupName", "virtualNetworkLinkName", "managementPolicyName", "blobServicesName",
+                "roleAssignmentName", "accountName", "vaultName", "namespaceName", "workspaceName", "clusterName",
+                "resourceName", "spacecraftName", "contactProfileName", "virtualNetworkName", "systemTopicName",
+                "privateEndpointName", "privateZoneName", "actionGroupName", "ruleName", "budgetName", "name",
+                "resourceGroupName")
 
 
 def _azure_name(args: MockResourceArgs) -> str:
@@ -35,6 +39,27 @@ def _azure_name(args: MockResourceArgs) -> str:
     return f"{args.name}{_hex(args.name, n=6)}"
 
 
+# Resource id paths of child and irregularly named types, below the resource group's providers segment.
+_ID_PATHS = {
+    "storage:BlobContainer": "Microsoft.Storage/storageAccounts/{accountName}/blobServices/default/containers/{name}",
+    "storage:BlobServiceProperties": "Microsoft.Storage/storageAccounts/{accountName}/blobServices/default",
+    "storage:ManagementPolicy": "Microsoft.Storage/storageAccounts/{accountName}/managementPolicies/default",
+    "keyvault:Key": "Microsoft.KeyVault/vaults/{vaultName}/keys/{name}",
+    "eventhub:EventHub": "Microsoft.EventHub/namespaces/{namespaceName}/eventhubs/{name}",
+    "eventhub:ConsumerGroup": "Microsoft.EventHub/namespaces/{namespaceName}/eventhubs/{eventHubName}/consumergroups/{name}",
+    "servicebus:Queue": "Microsoft.ServiceBus/namespaces/{namespaceName}/queues/{name}",
+    "eventgrid:SystemTopicEventSubscription": "Microsoft.EventGrid/systemTopics/{systemTopicName}/eventSubscriptions/{name}",
+    "network:Subnet": "Microsoft.Network/virtualNetworks/{virtualNetworkName}/subnets/{name}",
+    "network:PrivateDnsZoneGroup": "Microsoft.Network/privateEndpoints/{privateEndpointName}/privateDnsZoneGroups/{name}",
+    "privatedns:PrivateZone": "Microsoft.Network/privateDnsZones/{name}",
+    "privatedns:VirtualNetworkLink": "Microsoft.Network/privateDnsZones/{privateZoneName}/virtualNetworkLinks/{name}",
+    "managedidentity:UserAssignedIdentity": "Microsoft.ManagedIdentity/userAssignedIdentities/{name}",
+    "kusto:ReadWriteDatabase": "Microsoft.Kusto/clusters/{clusterName}/databases/{name}",
+    "kusto:Script": "Microsoft.Kusto/clusters/{clusterName}/databases/{databaseName}/scripts/{name}",
+    "kusto:EventHubDataConnection": "Microsoft.Kusto/clusters/{clusterName}/databases/{databaseName}/dataConnections/{name}",
+}
+
+
 def _azure_id(args: MockResourceArgs, name: str) -> str:
     module, cls = args.typ.split(":")[1], args.typ.split(":")[2]
     if args.typ.endswith("resources:ResourceGroup"):
@@ -42,10 +67,16 @@ def _azure_id(args: MockResourceArgs, name: str) -> str:
     namespace = AZURE_NAMESPACES.get(module, "Microsoft." + module.capitalize())
     rg = args.inputs.get("resourceGroupName", "rg")
     kind = cls[0].lower() + cls[1:] + "s"
-    scope = args.inputs.get("scope")
+    scope = args.inputs.get("scope") or args.inputs.get("resourceUri")
     if isinstance(scope, str) and scope.startswith("/subscriptions/"):
         return f"{scope}/providers/{namespace}/{kind}/{name}"
-    return f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{rg}/providers/{namespace}/{kind}/{name}"
+    path = _ID_PATHS.get(f"{module}:{cls}")
+    if path:
+        fields = {k: v for k, v in args.inputs.items() if isinstance(v, str)}
+        path = path.format_map({**fields, "name": name})
+    else:
+        path = f"{namespace}/{kind}/{name}"
+    return f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{rg}/providers/{path}"
 
 
 def _storage_account(args: MockResourceArgs, name: str) -> dict[str, Any]:
@@ -69,12 +100,49 @@ def _user_identity(args: MockResourceArgs, name: str) -> dict[str, Any]:
     return {"principalId": _uuid("principal", name), "clientId": _uuid("client", name), "tenantId": TENANT_ID}
 
 
+def _system_identity(args: MockResourceArgs, name: str) -> dict[str, Any]:
+    """A system-assigned identity gets a principal id, as Entra would create one."""
+    identity = args.inputs.get("identity")
+    if not isinstance(identity, dict) or "SystemAssigned" not in str(identity.get("type", "")):
+        return {}
+    return {"identity": {**identity, "principalId": _uuid("principal", args.typ, name), "tenantId": TENANT_ID}}
+
+
+def _messaging_namespace(args: MockResourceArgs, name: str) -> dict[str, Any]:
+    return {"serviceBusEndpoint": f"https://{name}.servicebus.windows.net:443/", **_system_identity(args, name)}
+
+
+def _synapse_workspace(args: MockResourceArgs, name: str) -> dict[str, Any]:
+    return {"connectivityEndpoints": {"dev": f"https://{name}.dev.azuresynapse.net",
+                                      "sql": f"{name}.sql.azuresynapse.net",
+                                      "sqlOnDemand": f"{name}-ondemand.sql.azuresynapse.net",
+                                      "web": f"https://web.azuresynapse.net?workspace={name}"},
+            **_system_identity(args, name)}
+
+
+def _kusto_cluster(args: MockResourceArgs, name: str) -> dict[str, Any]:
+    location = args.inputs.get("location") or "westus2"
+    return {"uri": f"https://{name}.{location}.kusto.windows.net",
+            "dataIngestionUri": f"https://ingest-{name}.{location}.kusto.windows.net",
+            **_system_identity(args, name)}
+
+
+def _log_analytics(args: MockResourceArgs, name: str) -> dict[str, Any]:
+    return {"customerId": _uuid("workspace", name)}
+
+
 AzureExtras = Callable[[MockResourceArgs, str], dict[str, Any]]
 AZURE_EXTRAS: dict[str, AzureExtras] = {
     "azure-native:storage:StorageAccount": _storage_account,
     "azure-native:keyvault:Vault": _key_vault,
     "azure-native:keyvault:Key": _key,
     "azure-native:managedidentity:UserAssignedIdentity": _user_identity,
+    "azure-native:eventhub:Namespace": _messaging_namespace,
+    "azure-native:servicebus:Namespace": _messaging_namespace,
+    "azure-native:eventgrid:SystemTopic": _system_identity,
+    "azure-native:synapse:Workspace": _synapse_workspace,
+    "azure-native:kusto:Cluster": _kusto_cluster,
+    "azure-native:operationalinsights:Workspace": _log_analytics,
 }
 
 

@@ -1,0 +1,103 @@
+"""Analytics per `analytics.azure_engine`: Synapse serverless SQL, or Data Explorer with telemetry ingestion."""
+
+from __future__ import annotations
+
+import pytest
+
+from .test_azure_support import azure, every, one, variant
+
+SBDC = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
+READER = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"
+EH_RECEIVER = "a638d3c7-ab3a-418d-83e6-5f17a39d4fde"
+
+
+def test_synapse_workspace_is_locked_down_and_uses_the_mission_key(azure_noaa20):
+    workspace = one(azure_noaa20, "synapse:Workspace")
+    inputs = workspace.inputs
+    assert inputs["managedVirtualNetwork"] == "default"
+    assert inputs["managedVirtualNetworkSettings"]["preventDataExfiltration"] is True
+    assert inputs["azureADOnlyAuthentication"] is True
+    assert "sqlAdministratorLoginPassword" not in inputs
+    cmk = inputs["encryption"]["cmk"]
+    assert cmk["key"]["keyVaultUrl"] == one(azure_noaa20, "keyvault:Key").outputs["keyUri"]
+    assert cmk["kekIdentity"]["userAssignedIdentity"] == one(
+        azure_noaa20, "managedidentity:UserAssignedIdentity").outputs["id"]
+    lake = inputs["defaultDataLakeStorage"]
+    assert lake["resourceId"] == one(azure_noaa20, "storage:StorageAccount").outputs["id"]
+    assert workspace.protect and workspace.retainOnDelete
+    assert {"analytics.catalog", "analytics.serverless_sql"} <= set(workspace.capability)
+
+
+def test_synapse_reads_raw_and_writes_only_its_own_containers(azure_noaa20):
+    principal = one(azure_noaa20, "synapse:Workspace").outputs["identity"]["principalId"]
+    grants = {g.inputs["scope"].rsplit("/", 1)[1]: g.inputs["roleDefinitionId"].rsplit("/", 1)[1]
+              for g in every(azure_noaa20, "authorization:RoleAssignment") if g.inputs["principalId"] == principal}
+    assert grants == {"raw-contact-data": READER, "products": SBDC, "query-results": SBDC, "synapse": SBDC}
+
+
+def test_synapse_exports_its_serverless_endpoint_and_lake_database(azure_noaa20):
+    workspace = one(azure_noaa20, "synapse:Workspace")
+    assert azure_noaa20.outputs["query_endpoint"] == workspace.outputs["connectivityEndpoints"]["sqlOnDemand"]
+    assert azure_noaa20.outputs["catalog"] == "noaa20"
+    assert not every(azure_noaa20, "kusto:Cluster")
+
+
+def test_event_hubs_capture_lands_telemetry_in_the_products_container(azure_noaa20):
+    hub = one(azure_noaa20, "eventhub:EventHub")
+    capture = hub.inputs["captureDescription"]
+    assert capture["enabled"] is True
+    destination = capture["destination"]
+    assert destination["blobContainer"] == "products"
+    assert destination["storageAccountResourceId"] == one(azure_noaa20, "storage:StorageAccount").outputs["id"]
+    for token in ("{Namespace}", "{EventHub}", "{PartitionId}", "{Year}", "{Month}", "{Day}", "{Hour}",
+                  "{Minute}", "{Second}"):
+        assert token in destination["archiveNameFormat"]
+    # shared keys are off on the account: capture writes with the namespace identity, granted first
+    namespace = one(azure_noaa20, "eventhub:Namespace")
+    grant = one(azure_noaa20, "authorization:RoleAssignment", "noaa20-ground-telemetry-capture-writes-products")
+    assert grant.inputs["principalId"] == namespace.outputs["identity"]["principalId"]
+    assert grant.urn in hub.dependencies
+    assert "analytics.telemetry_archive" in hub.capability
+
+
+@pytest.fixture(scope="module")
+def adx():
+    return azure("partner.yaml")  # azure_engine: adx
+
+
+def test_adx_cluster_double_encrypts_with_the_mission_key(adx):
+    cluster = one(adx, "kusto:Cluster")
+    assert cluster.inputs["enableDiskEncryption"] is True and cluster.inputs["enableDoubleEncryption"] is True
+    assert cluster.inputs["keyVaultProperties"]["keyName"] == one(adx, "keyvault:Key").inputs["keyName"]
+    assert cluster.inputs["publicNetworkAccess"] == "Disabled"  # partner.yaml is private
+
+
+def test_adx_database_is_the_catalog_and_the_cluster_the_query_endpoint(adx):
+    database = one(adx, "kusto:ReadWriteDatabase")
+    assert database.protect and database.retainOnDelete
+    assert adx.outputs["catalog"] == database.inputs["databaseName"]
+    assert adx.outputs["query_endpoint"] == one(adx, "kusto:Cluster").outputs["uri"]
+    assert not every(adx, "synapse:Workspace")
+    assert "provisioned cluster" in adx.gaps["analytics.serverless_sql"]
+
+
+def test_adx_ingests_the_telemetry_hub_with_its_own_consumer_group_and_identity(adx):
+    connection = one(adx, "kusto:EventHubDataConnection").inputs
+    hub = one(adx, "eventhub:EventHub")
+    cluster = one(adx, "kusto:Cluster")
+    assert connection["eventHubResourceId"] == hub.outputs["id"]
+    assert connection["consumerGroup"] in {g.inputs["consumerGroupName"] for g in every(adx, "eventhub:ConsumerGroup")}
+    assert connection["consumerGroup"] != "analytics"
+    assert connection["managedIdentityResourceId"] == cluster.outputs["id"]
+    script = one(adx, "kusto:Script").inputs["scriptContent"]
+    assert connection["tableName"] in script and connection["mappingRuleName"] in script
+    receive = [g for g in every(adx, "authorization:RoleAssignment")
+               if g.inputs["principalId"] == cluster.outputs["identity"]["principalId"]]
+    assert [(g.inputs["roleDefinitionId"].rsplit("/", 1)[1], g.inputs["scope"]) for g in receive] == [
+        (EH_RECEIVER, hub.outputs["id"])]
+
+
+def test_no_catalog_and_no_sql_means_no_engine(tmp_path):
+    result = variant(tmp_path, {"analytics.catalog": False, "analytics.serverless_sql": False})
+    assert not every(result, "synapse:Workspace") and not every(result, "kusto:Cluster")
+    assert result.outputs["catalog"] is None and result.outputs["query_endpoint"] is None

@@ -1,0 +1,185 @@
+"""The Azure ground segment: partner landing zone by default, retired Azure Orbital only on opt-in."""
+
+from __future__ import annotations
+
+import pytest
+
+from groundlink import limits
+from groundlink.spec import load_spec
+
+from .conftest import SPECS
+from .test_azure_support import azure, every, one, tle_for, variant
+
+SBDC = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"  # Storage Blob Data Contributor
+EH_SENDER = "2b629674-e913-4c01-ae53-ef4638d8f975"  # Azure Event Hubs Data Sender
+DEFAULT_SPECS = ("noaa20.yaml", "partner.yaml", "constellation.yaml")
+
+
+def _grants_to(result, principal):
+    return [r for r in every(result, "authorization:RoleAssignment") if r.inputs["principalId"] == principal]
+
+
+# -- partner mode -------------------------------------------------------------
+
+def test_partner_principal_may_only_write_the_landing_container():
+    result = azure("partner.yaml")
+    principal = load_spec(SPECS / "partner.yaml").ground_segment.partner.azure_principal_object_id
+    grants = _grants_to(result, principal)
+    assert len(grants) == 1
+    landing = one(result, "storage:BlobContainer", "polar-partner-storage-raw")
+    assert grants[0].inputs["roleDefinitionId"].endswith(f"/roleDefinitions/{SBDC}")
+    assert grants[0].inputs["scope"] == landing.outputs["id"]
+    assert grants[0].inputs["scope"].endswith("/blobServices/default/containers/raw-contact-data")
+    assert {"ground.partner_landing", "ground.delivery_identity"} <= set(grants[0].capability)
+    assert "ground.partner_landing" in landing.capability
+
+
+def test_landing_container_is_private_and_protected():
+    landing = one(azure("partner.yaml"), "storage:BlobContainer", "polar-partner-storage-raw")
+    assert landing.inputs["publicAccess"] == "None"
+    assert landing.protect and landing.retainOnDelete
+
+
+@pytest.mark.parametrize("spec", DEFAULT_SPECS)
+def test_telemetry_hub_is_entra_only_tls12_with_an_analytics_consumer_group(spec):
+    result = azure(spec)
+    namespace = one(result, "eventhub:Namespace")
+    assert namespace.inputs["minimumTlsVersion"] == "1.2"
+    assert namespace.inputs["disableLocalAuth"] is True
+    hub = one(result, "eventhub:EventHub")
+    groups = {g.inputs["consumerGroupName"]: g for g in every(result, "eventhub:ConsumerGroup")}
+    assert groups["analytics"].inputs["eventHubName"] == hub.inputs["eventHubName"]
+    assert result.outputs["telemetry_stream"] == hub.outputs["id"]
+
+
+@pytest.mark.parametrize("spec", DEFAULT_SPECS)
+def test_default_plans_contain_no_orbital_resource_and_no_retirement_warning(spec):
+    result = azure(spec)
+    assert not [r for r in result.resources if r.type.startswith("azure-native:orbital:")]
+    assert not [w for w in result.warnings if "Orbital" in w]
+
+
+def test_managed_provider_is_a_named_gap_and_the_landing_zone_is_still_rendered(azure_noaa20):
+    assert "2024-12-18" in azure_noaa20.gaps["ground.managed_station"]
+    assert "partner" in azure_noaa20.gaps["ground.managed_station"]
+    assert azure_noaa20.realizing("ground.partner_landing")
+    # no partner principal named: nobody is granted write, and that is said, not hidden
+    assert "ground.delivery_identity" in azure_noaa20.gaps
+    assert not azure_noaa20.realizing("ground.delivery_identity")
+
+
+def test_stream_delivery_without_legacy_orbital_is_a_gap(tmp_path):
+    result = variant(tmp_path, {"delivery.stream": True})
+    assert "ground.stream_delivery" in result.gaps
+
+
+def test_no_telemetry_stream_means_no_event_hub_and_no_output(tmp_path):
+    result = variant(tmp_path, {"analytics.telemetry_stream": False})
+    assert not [r for r in result.resources if r.type.startswith("azure-native:eventhub:")]
+    assert result.outputs["telemetry_stream"] is None
+
+
+# -- legacy mode (aqua-legacy.yaml) ---------------------------------------------
+
+@pytest.fixture(scope="module")
+def aqua():
+    return azure("aqua-legacy.yaml")
+
+
+def test_aqua_legacy_is_the_only_example_opting_in():
+    opted = [p.name for p in sorted(SPECS.glob("*.yaml")) if load_spec(p).clouds.azure.legacy_orbital]
+    assert opted == ["aqua-legacy.yaml"]
+
+
+def test_aqua_spacecraft_carries_norad_tle_and_the_reference_downlink(aqua):
+    spec = load_spec(SPECS / "aqua-legacy.yaml")
+    craft = one(aqua, "orbital:Spacecraft")
+    assert craft.inputs["noradId"] == "27424"
+    assert [craft.inputs["tleLine1"], craft.inputs["tleLine2"]] == spec.satellites[0].tle
+    assert craft.inputs["links"] == [{"name": "direct-broadcast", "centerFrequencyMHz": 8160.0,
+                                      "bandwidthMHz": 15.0, "direction": "Downlink", "polarization": "RHCP"}]
+
+
+def test_aqua_contact_profile_plans_to_the_reference_values(aqua):
+    profile = one(aqua, "orbital:ContactProfile").inputs
+    assert profile["minimumElevationDegrees"] == 5
+    assert profile["minimumViableContactDuration"] == "PT1M"
+    assert profile["autoTrackingConfiguration"] == "xBand"
+    [link] = profile["links"]
+    assert (link["direction"], link["polarization"]) == ("Downlink", "RHCP")
+    [channel] = link["channels"]
+    assert (channel["centerFrequencyMHz"], channel["bandwidthMHz"]) == (8160, 15)
+    assert channel["demodulationConfiguration"] == "aqua_direct_broadcast"
+    lo, hi = limits.AOGS_ENDPOINT_PORTS
+    assert lo <= int(channel["endPoint"]["port"]) <= hi
+    assert channel["endPoint"]["ipAddress"] == "10.40.0.4" and channel["endPoint"]["protocol"] == "TCP"
+    assert int(profile["tags"]["endpoint-mtu"]) >= limits.AOGS_MIN_MTU
+
+
+def test_aqua_contact_profile_uses_an_empty_delegated_subnet_of_at_least_24(aqua):
+    import ipaddress
+
+    subnet = one(aqua, "network:Subnet")
+    assert [d["serviceName"] for d in subnet.inputs["delegations"]] == ["Microsoft.Orbital/orbitalGateways"]
+    assert ipaddress.ip_network(subnet.inputs["addressPrefix"]).prefixlen <= 24
+    profile = one(aqua, "orbital:ContactProfile")
+    assert profile.inputs["networkConfiguration"]["subnetId"] == subnet.outputs["id"]
+    # nothing else is placed in the delegated subnet
+    others = [r for r in aqua.resources if r is not profile and subnet.outputs["id"] in str(r.inputs)]
+    assert others == []
+
+
+def test_aqua_telemetry_hub_is_wired_and_the_orbital_provider_may_only_send(aqua):
+    spec = load_spec(SPECS / "aqua-legacy.yaml")
+    hub = one(aqua, "eventhub:EventHub")
+    assert one(aqua, "orbital:ContactProfile").inputs["eventHubUri"] == hub.outputs["id"]
+    grants = _grants_to(aqua, spec.clouds.azure.orbital.resource_provider_object_id)
+    assert [(g.inputs["roleDefinitionId"].rsplit("/", 1)[1], g.inputs["scope"]) for g in grants] == [
+        (EH_SENDER, hub.outputs["id"])]
+    # Azure Orbital sends telemetry over the public endpoint
+    assert one(aqua, "eventhub:Namespace").inputs["publicNetworkAccess"] == "Enabled"
+
+
+def test_aqua_plan_warns_that_the_resources_can_no_longer_be_created(aqua):
+    [warning] = [w for w in aqua.warnings if "Orbital" in w]
+    assert "2024-12-18" in warning and "can no longer be created" in warning
+
+
+def test_aqua_legacy_still_renders_the_partner_landing_zone(aqua):
+    assert aqua.realizing("ground.partner_landing")
+    assert aqua.realizing("ground.delivery_identity")
+    ids = set(aqua.outputs["ground_segment_ids"])
+    assert {one(aqua, "orbital:Spacecraft").outputs["id"], one(aqua, "orbital:ContactProfile").outputs["id"]} <= ids
+
+
+def test_legacy_with_managed_provider_realizes_the_station_instead_of_a_gap(tmp_path):
+    result = variant(tmp_path, {
+        "satellites": [{"name": "noaa20", "norad_id": 43013, "tle": tle_for(43013), "downlinks": [
+            {"name": "hrd", "center_frequency_mhz": 7812, "bandwidth_mhz": 30, "preset": "jpss1_hrd",
+             "data_rate_mbps": 15},
+            {"name": "hk", "center_frequency_mhz": 2247.5, "bandwidth_mhz": 5, "polarization": "left_hand",
+             "delivery": "digif", "data_rate_mbps": 1},
+            {"name": "hrd-b", "center_frequency_mhz": 8100, "bandwidth_mhz": 30, "preset": "jpss1_hrd",
+             "data_rate_mbps": 15}]}],
+        "delivery.stream": True,
+        "clouds.azure.legacy_orbital": True,
+        "clouds.azure.orbital": {"resource_provider_object_id": "9e0d3c2b-1a4f-4e5d-8c7b-6a5f4e3d2c1b"},
+    })
+    assert "ground.managed_station" not in result.gaps and "ground.stream_delivery" not in result.gaps
+    assert result.realizing("ground.managed_station") and result.realizing("ground.stream_delivery")
+    profile = one(result, "orbital:ContactProfile").inputs
+    links = {link["polarization"]: link for link in profile["links"]}
+    assert sorted(links) == ["LHCP", "RHCP"]  # one link per polarization, channels under it
+    ports = [c["endPoint"]["port"] for link in profile["links"] for c in link["channels"]]
+    assert len(set(ports)) == 3
+    channels = {c["name"]: c for link in profile["links"] for c in link["channels"]}
+    assert channels["hrd"]["demodulationConfiguration"] == "jpss-1_direct_broadcast"
+    assert "demodulationConfiguration" not in channels["hk"]  # DigIF: no modem
+    assert result.warnings
+
+
+def test_without_the_orbital_principal_profiles_get_no_hub_and_the_plan_says_why(tmp_path):
+    result = variant(tmp_path, {"clouds.azure.orbital.resource_provider_object_id": None}, base="aqua-legacy.yaml")
+    assert "eventHubUri" not in one(result, "orbital:ContactProfile").inputs
+    assert not [g for g in every(result, "authorization:RoleAssignment") if g.inputs["roleDefinitionId"].endswith(EH_SENDER)]
+    assert any("resource_provider_object_id" in w for w in result.warnings)

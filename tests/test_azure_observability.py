@@ -1,0 +1,59 @@
+"""Logs, the dead-letter alarm and the budget on Azure."""
+
+from __future__ import annotations
+
+import datetime
+
+from components.azure.observability import budget_start
+from groundlink.spec import load_spec
+
+from .conftest import SPECS
+from .test_azure_support import azure, every, one
+
+
+def test_diagnostics_of_storage_vault_and_both_namespaces_go_to_log_analytics(azure_noaa20):
+    workspace = one(azure_noaa20, "operationalinsights:Workspace")
+    settings = {s.inputs["resourceUri"]: s.inputs for s in every(azure_noaa20, "monitor:DiagnosticSetting")}
+    account = one(azure_noaa20, "storage:StorageAccount").outputs["id"]
+    expected = {
+        account,
+        one(azure_noaa20, "storage:BlobServiceProperties").outputs["id"],
+        one(azure_noaa20, "keyvault:Vault").outputs["id"],
+        one(azure_noaa20, "servicebus:Namespace").outputs["id"],
+        one(azure_noaa20, "eventhub:Namespace").outputs["id"],
+    }
+    assert set(settings) == expected
+    for uri, setting in settings.items():
+        assert setting["workspaceId"] == workspace.outputs["id"]
+        assert {"category": "AllMetrics", "enabled": True} in setting["metrics"]
+        if uri != account:  # the account itself exposes metrics only; its logs are on the blob service
+            assert {"categoryGroup": "allLogs", "enabled": True} in setting["logs"]
+
+
+def test_dead_lettered_contact_events_raise_an_alert_to_the_budget_emails(azure_noaa20):
+    alert = one(azure_noaa20, "monitor:MetricAlert").inputs
+    assert alert["scopes"] == [one(azure_noaa20, "servicebus:Namespace").outputs["id"]]
+    [criterion] = alert["criteria"]["allOf"]
+    assert criterion["metricName"] == "DeadletteredMessages"
+    assert (criterion["operator"], criterion["threshold"]) == ("GreaterThan", 0)
+    assert criterion["dimensions"] == [{"name": "EntityName", "operator": "Include", "values": ["contact-data"]}]
+    group = one(azure_noaa20, "monitor:ActionGroup")
+    assert alert["actions"] == [{"actionGroupId": group.outputs["id"]}]
+    emails = load_spec(SPECS / "noaa20.yaml").budget.alert_emails
+    assert [r["emailAddress"] for r in group.inputs["emailReceivers"]] == emails
+    assert len(group.inputs["groupShortName"]) <= 12
+
+
+def test_budget_mails_every_threshold_on_the_resource_group():
+    result = azure("partner.yaml")
+    spec = load_spec(SPECS / "partner.yaml").budget
+    budget = one(result, "consumption:Budget").inputs
+    assert budget["amount"] == spec.monthly_usd and budget["timeGrain"] == "Monthly"
+    assert budget["scope"] == one(result, "resources:ResourceGroup").outputs["id"]
+    notes = budget["notifications"].values()
+    assert sorted(n["threshold"] for n in notes) == sorted(spec.thresholds_percent)
+    assert all(n["contactEmails"] == spec.alert_emails and n["enabled"] for n in notes)
+
+
+def test_budget_starts_on_the_first_of_the_current_month():
+    assert budget_start(datetime.date(2026, 9, 17)) == "2026-09-01T00:00:00Z"

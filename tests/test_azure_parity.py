@@ -1,0 +1,75 @@
+"""Parity: whatever the AWS plan realizes and exports, Azure realizes and exports too, or names the gap."""
+
+from __future__ import annotations
+
+import pytest
+
+from groundlink.blueprint import CAPABILITIES, OUTPUT_KEYS, build_blueprint
+from groundlink.spec import load_spec
+
+from .conftest import SPECS, cached_plan
+
+SPECS_ALL = ("noaa20.yaml", "partner.yaml", "constellation.yaml", "aqua-legacy.yaml")
+# The capability behind each output key: a key may be None only when its capability is off or a gap.
+KEY_CAPABILITY = {
+    "raw_store_uri": "storage.raw",
+    "products_store_uri": "storage.products",
+    "query_results_uri": "storage.query_results",
+    "catalog": "analytics.catalog",
+    "query_endpoint": "analytics.serverless_sql",
+    "telemetry_stream": "analytics.telemetry_stream",
+    "event_queue": "events.per_contact",
+    "key_ids": "security.cmk",
+}
+
+
+def _realized(result) -> set[str]:
+    return {cid for r in result.resources for cid in r.capability}
+
+
+@pytest.mark.parametrize("spec", SPECS_ALL)
+def test_every_capability_aws_realizes_has_an_azure_counterpart_or_a_named_gap(spec):
+    aws, az = cached_plan(spec, "aws"), cached_plan(spec, "azure")
+    unmatched = {cid for cid in _realized(aws) - _realized(az) if not az.gaps.get(cid, "").strip()}
+    assert unmatched == set()
+
+
+@pytest.mark.parametrize("spec", SPECS_ALL)
+def test_every_capability_the_spec_needs_is_realized_on_azure_or_a_named_gap(spec):
+    az = cached_plan(spec, "azure")
+    needed = {c.id for c in build_blueprint(load_spec(SPECS / spec)).capabilities}
+    realized = _realized(az)
+    assert {cid for cid in needed if cid not in realized and not az.gaps.get(cid)} == set()
+    # a gap is only declared for what is not realized
+    assert set(az.gaps) & realized == set()
+    assert set(az.gaps) <= {c.id for c in CAPABILITIES}
+
+
+@pytest.mark.parametrize("spec", SPECS_ALL)
+def test_every_output_key_aws_fills_azure_fills_or_names_the_gap(spec):
+    aws, az = cached_plan(spec, "aws"), cached_plan(spec, "azure")
+    assert set(az.outputs) == set(OUTPUT_KEYS)
+    for key in OUTPUT_KEYS:
+        if aws.outputs.get(key) in (None, []) or az.outputs[key] not in (None, []):
+            continue
+        assert az.gaps.get(KEY_CAPABILITY.get(key, "")), f"{key}: exported on AWS, empty on Azure, no gap"
+
+
+@pytest.mark.parametrize("spec", SPECS_ALL)
+def test_a_key_is_none_exactly_when_its_capability_is_off(spec):
+    az = cached_plan(spec, "azure")
+    needed = {c.id for c in build_blueprint(load_spec(SPECS / spec)).capabilities}
+    for key, cid in KEY_CAPABILITY.items():
+        assert (az.outputs[key] is None) == (cid not in needed), key
+    assert az.outputs["cloud"] == "azure" and az.outputs["ground_segment_ids"]
+
+
+def test_keys_turned_off_in_the_spec_are_none(tmp_path):
+    from .test_azure_support import variant
+
+    result = variant(tmp_path, {"security.customer_managed_keys": False, "analytics.telemetry_stream": False,
+                                "analytics.catalog": False, "analytics.serverless_sql": False})
+    for key in ("key_ids", "telemetry_stream", "catalog", "query_endpoint", "query_results_uri"):
+        assert result.outputs[key] is None, key
+    needed = {c.id for c in build_blueprint(load_spec(SPECS / "noaa20.yaml")).capabilities}
+    assert "security.cmk" in needed  # the base spec had it on: the variant really turned it off

@@ -1,0 +1,128 @@
+"""Key Vault, keys, grants and tags: secure by default on every example."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+
+import pytest
+
+from .test_azure_support import azure, every, one
+
+SPECS_ALL = ("noaa20.yaml", "partner.yaml", "constellation.yaml", "aqua-legacy.yaml")
+ALLOWED_ROLES = {
+    "ba92f5b4-2d11-453d-a403-e96b0029c9fe",  # Storage Blob Data Contributor
+    "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",  # Storage Blob Data Reader
+    "e147488a-f6f5-4113-8e2d-b22465e65bf6",  # Key Vault Crypto Service Encryption User
+    "2b629674-e913-4c01-ae53-ef4638d8f975",  # Azure Event Hubs Data Sender
+    "a638d3c7-ab3a-418d-83e6-5f17a39d4fde",  # Azure Event Hubs Data Receiver
+    "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39",  # Azure Service Bus Data Sender
+}
+# A scope that names one resource below its provider, never a resource group or subscription.
+RESOURCE_SCOPE = re.compile(r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.[A-Za-z]+/.+")
+
+
+@pytest.mark.parametrize("spec", SPECS_ALL)
+def test_key_vault_is_rbac_soft_deleting_purge_protected_and_closed(spec):
+    vault = one(azure(spec), "keyvault:Vault")
+    props = vault.inputs["properties"]
+    assert props["enableRbacAuthorization"] is True
+    assert props["enableSoftDelete"] is True and props["softDeleteRetentionInDays"] >= 7
+    assert props["enablePurgeProtection"] is True
+    assert props["networkAcls"]["defaultAction"] == "Deny"
+    assert "accessPolicies" not in props
+    assert re.fullmatch(r"[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]", vault.inputs["vaultName"])
+    assert "--" not in vault.inputs["vaultName"]
+    assert vault.protect and vault.retainOnDelete
+
+
+@pytest.mark.parametrize("spec", SPECS_ALL)
+def test_key_rotates_and_expires(spec):
+    result = azure(spec)
+    key = one(result, "keyvault:Key")
+    policy = key.inputs["properties"]["rotationPolicy"]
+    actions = {a["action"]["type"]: a["trigger"] for a in policy["lifetimeActions"]}
+    assert re.fullmatch(r"P\d+D", actions["rotate"]["timeAfterCreate"])
+    assert "notify" in actions and policy["attributes"]["expiryTime"]
+    assert key.inputs["properties"]["kty"].startswith("RSA") and key.inputs["properties"]["keySize"] >= 2048
+    assert key.protect and key.retainOnDelete
+    assert result.outputs["key_ids"] == [key.outputs["id"]]
+
+
+@pytest.mark.parametrize("spec", SPECS_ALL)
+def test_role_assignments_are_least_privilege(spec):
+    grants = every(azure(spec), "authorization:RoleAssignment")
+    assert grants
+    names = [g.inputs["roleAssignmentName"] for g in grants]
+    assert len(set(names)) == len(names)
+    for g in grants:
+        assert g.inputs["roleDefinitionId"].rsplit("/", 1)[1] in ALLOWED_ROLES, g.name
+        assert RESOURCE_SCOPE.match(g.inputs["scope"]), (g.name, g.inputs["scope"])
+        assert g.inputs["principalId"], g.name
+
+
+def test_only_the_cmk_identity_may_use_the_key(azure_noaa20):
+    key = one(azure_noaa20, "keyvault:Key")
+    identity = one(azure_noaa20, "managedidentity:UserAssignedIdentity")
+    on_key = [g for g in every(azure_noaa20, "authorization:RoleAssignment")
+              if g.inputs["scope"].startswith(one(azure_noaa20, "keyvault:Vault").outputs["id"])]
+    assert [(g.inputs["principalId"], g.inputs["scope"]) for g in on_key] == [
+        (identity.outputs["principalId"], key.outputs["id"])]
+
+
+def _accepts_tags(type_token: str) -> bool:
+    _, module, cls = type_token.split(":")
+    resource = getattr(importlib.import_module(f"pulumi_azure_native.{module}"), cls)
+    return "tags" in inspect.signature(resource._internal_init).parameters
+
+
+@pytest.mark.parametrize("spec", SPECS_ALL)
+def test_every_taggable_resource_carries_the_mission_tags(spec):
+    result = azure(spec)
+    taggable = [r for r in result.custom() if r.type.startswith("azure-native:") and _accepts_tags(r.type)]
+    assert len(taggable) >= 10
+    for r in taggable:
+        tags = r.inputs.get("tags") or {}
+        assert tags.get("mission") and tags.get("managed-by") == "groundlink" and tags.get("owner"), r.name
+
+
+@pytest.mark.parametrize("spec", SPECS_ALL)
+def test_stateful_resources_are_protected_and_retained(spec):
+    result = azure(spec)
+    stateful = ["storage:StorageAccount", "storage:BlobContainer", "keyvault:Vault", "keyvault:Key",
+                "synapse:Workspace", "kusto:Cluster", "kusto:ReadWriteDatabase"]
+    found = [r for kind in stateful for r in every(result, kind)]
+    assert len(found) >= 6
+    assert all(r.protect and r.retainOnDelete for r in found)
+
+
+@pytest.mark.parametrize("spec", SPECS_ALL)
+def test_every_resource_sits_under_the_mission_stack_with_a_prefixed_name(spec):
+    result = azure(spec)
+    [root] = [r for r in result.resources if r.type == "groundlink:index:AzureMissionStack"]
+    for r in result.resources:
+        if r is root:
+            continue
+        parent = result.by_urn(r.parent)
+        assert parent.type.startswith("groundlink:index:"), r.name
+        assert r.name.startswith(parent.name + "-"), (r.name, parent.name)
+
+
+def _snake_keys(value, path=""):
+    """Dict keys the SDK did not translate to wire names (user maps such as tags excluded)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if re.search(r"[a-z]_[a-z]", key) and not path.endswith(("tags", "notifications")):
+                yield f"{path}.{key}"
+            yield from _snake_keys(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for item in value:
+            yield from _snake_keys(item, path + "[]")
+
+
+@pytest.mark.parametrize("spec", SPECS_ALL)
+def test_every_input_reaches_the_provider_under_its_wire_name(spec):
+    """A polymorphic input given as a plain dict keeps snake_case keys the provider ignores."""
+    result = azure(spec)
+    assert [k for r in result.custom() for k in _snake_keys(r.inputs, r.name)] == []

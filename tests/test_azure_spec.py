@@ -1,0 +1,67 @@
+"""The spec fields behind the legacy Azure Orbital resources are checked up front, not at deploy."""
+
+from __future__ import annotations
+
+import pytest
+
+from groundlink.spec import SpecError, load_spec
+
+from .conftest import SPECS, spec_data, write_spec
+from .test_azure_support import with_changes
+
+
+def _errors(tmp_path, changes, base="aqua-legacy.yaml"):
+    with pytest.raises(SpecError) as caught:
+        load_spec(write_spec(tmp_path, with_changes(spec_data(base), changes)))
+    return "\n".join(caught.value.lines)
+
+
+def test_aqua_legacy_spec_is_valid_and_illustrative():
+    spec = load_spec(SPECS / "aqua-legacy.yaml")
+    [aqua] = spec.satellites
+    assert (aqua.norad_id, aqua.downlinks[0].center_frequency_mhz, aqua.downlinks[0].bandwidth_mhz) == (27424, 8160, 15)
+    assert spec.ground_segment.provider == "partner"  # AWS stopped supporting Aqua on 2024-11-30
+    text = (SPECS / "aqua-legacy.yaml").read_text().lower()
+    assert "illustrative" in text and "not an operational element set" in text
+
+
+@pytest.mark.parametrize(("changes", "field", "says"), [
+    ({"clouds.azure.orbital.port": 1024}, "clouds.azure.orbital.port", "49152-65535"),
+    ({"clouds.azure.orbital.port": 65536}, "clouds.azure.orbital.port", "49152-65535"),
+    ({"clouds.azure.orbital.mtu": 1500}, "clouds.azure.orbital.mtu", "3650"),
+    ({"clouds.azure.orbital.gateway_subnet_cidr": "10.40.1.0/25"}, "clouds.azure.orbital.gateway_subnet_cidr", "/24"),
+    ({"clouds.azure.orbital.gateway_subnet_cidr": "10.50.1.0/24"}, "clouds.azure.orbital.gateway_subnet_cidr",
+     "not inside"),
+    ({"clouds.azure.orbital.gateway_subnet_cidr": "banana"}, "clouds.azure.orbital.gateway_subnet_cidr", "IPv4"),
+    ({"clouds.azure.orbital.ip_address": "10.40.1.7"}, "clouds.azure.orbital.ip_address", "outside the delegated"),
+    ({"clouds.azure.orbital.ip_address": "192.168.0.4"}, "clouds.azure.orbital.ip_address", "inside"),
+    ({"clouds.azure.orbital.resource_provider_object_id": "not-a-uuid"},
+     "clouds.azure.orbital.resource_provider_object_id", "does not match"),
+])
+def test_bad_orbital_endpoint_settings_name_the_field(tmp_path, changes, field, says):
+    message = _errors(tmp_path, changes)
+    assert f"{field}:" in message and says in message
+
+
+def test_ports_must_leave_room_for_every_downlink(tmp_path):
+    data = spec_data("aqua-legacy.yaml")
+    link = dict(data["satellites"][0]["downlinks"][0])
+    data["satellites"][0]["downlinks"].append({**link, "name": "second"})
+    data["clouds"]["azure"]["orbital"]["port"] = 65535
+    with pytest.raises(SpecError) as caught:
+        load_spec(write_spec(tmp_path, data))
+    assert "clouds.azure.orbital.port" in caught.value.lines[0] and "65536" in caught.value.lines[0]
+
+
+def test_unpolarized_downlinks_have_no_azure_orbital_equivalent(tmp_path):
+    data = spec_data("aqua-legacy.yaml")
+    data["satellites"][0]["downlinks"][0]["polarization"] = "none"
+    with pytest.raises(SpecError) as caught:
+        load_spec(write_spec(tmp_path, data))
+    assert "satellites[0].downlinks[0].polarization:" in caught.value.lines[0]
+    assert "RHCP or LHCP" in caught.value.lines[0]
+
+
+def test_orbital_settings_are_ignored_without_legacy_orbital(tmp_path):
+    data = with_changes(spec_data("noaa20.yaml"), {"clouds.azure.orbital": {"port": 60000}})
+    assert load_spec(write_spec(tmp_path, data)).clouds.azure.orbital.resource_provider_object_id is None

@@ -1,0 +1,139 @@
+"""The ADLS Gen2 account: every control from the issue, containers per role, lifecycle from the spec."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from groundlink.spec import load_spec
+
+from .conftest import SPECS
+from .test_azure_support import azure, every, one, variant
+
+SPECS_ALL = ("noaa20.yaml", "partner.yaml", "constellation.yaml", "aqua-legacy.yaml")
+
+
+@pytest.mark.parametrize("spec", SPECS_ALL)
+def test_account_is_hardened(spec):
+    account = one(azure(spec), "storage:StorageAccount").inputs
+    assert account["isHnsEnabled"] is True
+    assert account["enableHttpsTrafficOnly"] is True
+    assert account["minimumTlsVersion"] == "TLS1_2"
+    assert account["allowBlobPublicAccess"] is False
+    assert account["allowSharedKeyAccess"] is False
+    assert account["encryption"]["requireInfrastructureEncryption"] is True
+    assert account["networkRuleSet"] == {"defaultAction": "Deny", "bypass": "AzureServices"}
+    assert re.fullmatch(r"[a-z0-9]{3,24}", account["accountName"])
+
+
+def test_account_uses_the_mission_key_through_the_user_assigned_identity(azure_noaa20):
+    account = one(azure_noaa20, "storage:StorageAccount")
+    identity = one(azure_noaa20, "managedidentity:UserAssignedIdentity")
+    vault = one(azure_noaa20, "keyvault:Vault")
+    encryption = account.inputs["encryption"]
+    assert encryption["keySource"] == "Microsoft.Keyvault"
+    assert encryption["keyVaultProperties"] == {"keyName": one(azure_noaa20, "keyvault:Key").inputs["keyName"],
+                                                "keyVaultUri": vault.outputs["properties"]["vaultUri"]}
+    assert encryption["encryptionIdentity"]["encryptionUserAssignedIdentity"] == identity.outputs["id"]
+    assert account.inputs["identity"] == {"type": "UserAssigned",
+                                          "userAssignedIdentities": {identity.outputs["id"]: {}}}
+    # the identity holds the key before the account asks for it
+    grant = one(azure_noaa20, "authorization:RoleAssignment", "noaa20-security-cmk-identity-key-user")
+    assert grant.urn in account.dependencies
+
+
+def test_without_cmk_the_account_uses_microsoft_keys_and_no_vault_exists(tmp_path):
+    result = variant(tmp_path, {"security.customer_managed_keys": False})
+    account = one(result, "storage:StorageAccount").inputs
+    assert account["encryption"]["keySource"] == "Microsoft.Storage"
+    assert "identity" not in account
+    assert not every(result, "keyvault:Vault") and not every(result, "keyvault:Key")
+    assert result.outputs["key_ids"] is None
+
+
+@pytest.mark.parametrize("spec", SPECS_ALL)
+def test_versioning_change_feed_and_soft_delete(spec):
+    service = one(azure(spec), "storage:BlobServiceProperties").inputs
+    days = min(load_spec(SPECS / spec).storage.noncurrent_version_days, 365)
+    assert service["isVersioningEnabled"] is True
+    assert service["changeFeed"]["enabled"] is True
+    assert service["deleteRetentionPolicy"] == {"enabled": True, "days": days}
+    assert service["containerDeleteRetentionPolicy"] == {"enabled": True, "days": days}
+
+
+def test_containers_per_role_all_private_and_protected(azure_noaa20):
+    containers = {c.inputs["containerName"]: c for c in every(azure_noaa20, "storage:BlobContainer")}
+    assert {"raw-contact-data", "products", "query-results"} <= set(containers)
+    for container in containers.values():
+        assert container.inputs["publicAccess"] == "None"
+        assert container.protect and container.retainOnDelete
+
+
+def test_uris_are_abfss_on_the_account(azure_noaa20):
+    name = one(azure_noaa20, "storage:StorageAccount").inputs["accountName"]
+    for key, container in (("raw_store_uri", "raw-contact-data"), ("products_store_uri", "products"),
+                           ("query_results_uri", "query-results")):
+        assert azure_noaa20.outputs[key] == f"abfss://{container}@{name}.dfs.core.windows.net/"
+
+
+def test_no_serverless_sql_means_no_query_results_container(tmp_path):
+    result = variant(tmp_path, {"analytics.serverless_sql": False})
+    assert "query-results" not in {c.inputs["containerName"] for c in every(result, "storage:BlobContainer")}
+    assert result.outputs["query_results_uri"] is None and result.outputs["query_endpoint"] is None
+
+
+@pytest.mark.parametrize("spec", SPECS_ALL)
+def test_lifecycle_policy_follows_the_spec_schedule(spec):
+    parsed = load_spec(SPECS / spec).storage
+    rules = {r["definition"]["filters"]["prefixMatch"][0]: r
+             for r in one(azure(spec), "storage:ManagementPolicy").inputs["policy"]["rules"]}
+    action = {"cool": "tierToCool", "cold": "tierToCold", "archive": "tierToArchive"}
+    for prefix, retention in (("raw-contact-data/", parsed.raw_retention_days),
+                              ("products/", parsed.products_retention_days)):
+        rule = rules[prefix]
+        assert rule["enabled"] is True
+        base = rule["definition"]["actions"]["baseBlob"]
+        for step in parsed.tiering:
+            assert base[action[step.tier]] == {"daysAfterModificationGreaterThan": step.after_days}
+        assert base["delete"] == {"daysAfterModificationGreaterThan": retention}
+        assert rule["definition"]["actions"]["version"]["delete"] == {
+            "daysAfterCreationGreaterThan": parsed.noncurrent_version_days}
+
+
+def test_private_network_puts_the_stores_behind_private_endpoints():
+    result = azure("partner.yaml")
+    account = one(result, "storage:StorageAccount")
+    vault = one(result, "keyvault:Vault")
+    assert account.inputs["publicNetworkAccess"] == "Disabled"
+    assert vault.inputs["properties"]["publicNetworkAccess"] == "Disabled"
+    targets = {(c["privateLinkServiceId"], tuple(c["groupIds"]))
+               for pe in every(result, "network:PrivateEndpoint") for c in pe.inputs["privateLinkServiceConnections"]}
+    assert targets == {(account.outputs["id"], ("blob",)), (account.outputs["id"], ("dfs",)),
+                       (vault.outputs["id"], ("vault",))}
+    zones = {z.inputs["privateZoneName"] for z in every(result, "privatedns:PrivateZone")}
+    assert zones == {"privatelink.blob.core.windows.net", "privatelink.dfs.core.windows.net",
+                     "privatelink.vaultcore.azure.net"}
+    assert len(every(result, "network:PrivateDnsZoneGroup")) == 3
+    assert all("security.private_network" in pe.capability for pe in every(result, "network:PrivateEndpoint"))
+
+
+def test_public_network_has_no_private_endpoints(azure_noaa20):
+    assert not every(azure_noaa20, "network:PrivateEndpoint")
+    assert one(azure_noaa20, "storage:StorageAccount").inputs["publicNetworkAccess"] == "Enabled"
+
+
+def test_tunables_never_rename_a_store(tmp_path, azure_noaa20):
+    tuned = variant(tmp_path, {"storage.raw_retention_days": 400, "storage.noncurrent_version_days": 7,
+                               "budget.monthly_usd": 9999, "analytics.query_bytes_scanned_cutoff_gb": 50})
+
+    def stateful(result):
+        return {(r.type, r.name): {k: v for k, v in r.inputs.items() if k.endswith("Name")}
+                for r in result.resources if r.custom and r.protect}
+
+    assert stateful(tuned) == stateful(azure_noaa20)
+
+
+def test_dev_data_protection_neither_protects_nor_retains(tmp_path):
+    result = variant(tmp_path, {"storage.data_protection": "dev"})
+    assert not [r for r in result.resources if r.protect or r.retainOnDelete]
