@@ -8,5 +8,7 @@ from __future__ import annotations
 
 from .cli import COMMANDS
 
-# COMMANDS["check"] = ("run the policy pack offline", check.configure, check.run)
+from .check import command as check  # noqa: E402
+
+COMMANDS["check"] = ("run the policy pack offline over the Analyzer protocol", check.configure, check.run)
 # COMMANDS["compare"] = ("compare both clouds", compare.configure, compare.run)

@@ -1,0 +1,19 @@
+"""`groundlink check`: the CrossGuard pack in policies/, run offline over the
+same gRPC Analyzer protocol `pulumi preview --policy-pack` uses."""
+
+from .config import PackConfigError
+from .host import PackError, PackProcess
+from .runner import PACK_DIR, CheckResult, CloudCheck, Violation, check, check_plans, timed_check
+
+__all__ = ["PACK_DIR", "CheckResult", "CloudCheck", "PackConfigError", "PackError", "PackProcess", "Violation",
+           "check", "check_plans", "import_pack", "timed_check"]
+
+
+def import_pack(pack_dir=None):
+    """The pack's `pack` module, loaded by the pack's own __main__ loader (for rule-level tests)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("groundlink_policies_main", (pack_dir or PACK_DIR) / "__main__.py")
+    main = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(main)  # type: ignore[union-attr]  (the main guard keeps the pack server off)
+    return main._load_package()

@@ -1,0 +1,37 @@
+"""`groundlink check SPEC [--cloud aws|azure|both] [--policy-pack-config FILE] [--json FILE]`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+EXIT_VIOLATIONS = 1
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("spec", help="mission spec (YAML)")
+    parser.add_argument("--cloud", choices=["aws", "azure", "both"], default="both")
+    parser.add_argument("--policy-pack-config", metavar="FILE",
+                        help="pack config JSON, as for `pulumi preview --policy-pack-config`")
+    parser.add_argument("--json", metavar="FILE", help="write the results as JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..cli import UsageError
+    from .host import PackError
+    from .render import render
+    from .runner import check
+
+    clouds = ["aws", "azure"] if args.cloud == "both" else [args.cloud]
+    try:
+        result = check(args.spec, clouds, policy_pack_config=args.policy_pack_config)
+    except PackError as error:
+        raise UsageError(str(error)) from None
+    render(result)
+    if args.json:
+        path = Path(args.json)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(result.to_json(), indent=2))
+        print(f"wrote {path}")
+    return EXIT_VIOLATIONS if result.mandatory else 0

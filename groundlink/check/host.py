@@ -1,0 +1,193 @@
+"""The policy pack as its own process, started and spoken to the way the
+Pulumi CLI does it (REFERENCE.md §8).
+
+The CLI runs `python -m pulumi.policy <engine-address> <pack-dir>` with the
+stack identity in PULUMI_PROJECT/PULUMI_STACK/PULUMI_DRY_RUN/PULUMI_CONFIG,
+reads the Analyzer's port from the first stdout line and dials it. The engine
+address is a live Engine gRPC service the pack may log to; a small in-process
+one stands in for the CLI's. (pulumi 3.272's policy host configures its
+runtime without that address and logs to stderr, so stderr is kept too.)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from concurrent import futures
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+STARTUP_TIMEOUT_SECONDS = 60.0
+STOP_TIMEOUT_SECONDS = 5.0
+
+
+class PackError(Exception):
+    """The pack process could not be started or failed while analyzing."""
+
+
+@dataclass
+class EngineLog:
+    severity: str
+    message: str
+    urn: str = ""
+
+
+def _engine_servicer():
+    """The engine RPCs a language host or pack may call; logs are recorded."""
+    from google.protobuf import empty_pb2
+    from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc
+
+    class EngineServicer(engine_pb2_grpc.EngineServicer):
+        def __init__(self) -> None:
+            self.logs: list[EngineLog] = []
+            self._root = ""
+
+        def Log(self, request, context):  # noqa: N802 (gRPC method name)
+            severity = engine_pb2.LogSeverity.Name(request.severity).lower()
+            self.logs.append(EngineLog(severity, request.message, request.urn))
+            return empty_pb2.Empty()
+
+        def GetRootResource(self, request, context):  # noqa: N802
+            return engine_pb2.GetRootResourceResponse(urn=self._root)
+
+        def SetRootResource(self, request, context):  # noqa: N802
+            self._root = request.urn
+            return engine_pb2.SetRootResourceResponse()
+
+    return EngineServicer()
+
+
+class EngineServer:
+    def __init__(self) -> None:
+        import grpc
+        from pulumi.runtime.proto import engine_pb2_grpc
+
+        self.servicer = _engine_servicer()
+        self._server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
+        engine_pb2_grpc.add_EngineServicer_to_server(self.servicer, self._server)  # type: ignore[arg-type]
+        self.port = self._server.add_insecure_port("127.0.0.1:0")
+        self._server.start()
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self._server.stop(0)
+
+
+@dataclass
+class PackProcess:
+    """One pack process for one stack. Use as a context manager: it always stops."""
+
+    pack_dir: Path
+    project: str
+    stack: str
+    config: dict[str, str] = field(default_factory=dict)
+    dry_run: bool = True
+    python: str = sys.executable
+    stderr_lines: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._proc: Optional[subprocess.Popen] = None
+        self._engine: Optional[EngineServer] = None
+        self._channel = None
+        self._port_line: list[str] = []
+        self._port_ready = threading.Event()
+        self.stub = None
+
+    # -- lifecycle ---------------------------------------------------------
+    def start(self) -> "PackProcess":
+        """Spawn the process; returns at once so the caller can plan meanwhile."""
+        self._engine = EngineServer()
+        env = {
+            **os.environ,
+            "PYTHONUNBUFFERED": "1",
+            "PULUMI_PROJECT": self.project,
+            "PULUMI_STACK": self.stack,
+            "PULUMI_DRY_RUN": "true" if self.dry_run else "false",
+            "PULUMI_CONFIG": json.dumps(self.config),
+        }
+        self._proc = subprocess.Popen(
+            [self.python, "-m", "pulumi.policy", self._engine.address, str(self.pack_dir)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+            env=env, cwd=str(self.pack_dir),
+        )
+        threading.Thread(target=self._read_stdout, daemon=True).start()
+        threading.Thread(target=self._read_stderr, daemon=True).start()
+        return self
+
+    def _read_stdout(self) -> None:
+        assert self._proc and self._proc.stdout
+        first = self._proc.stdout.readline()
+        self._port_line.append(first.decode(errors="replace").strip())
+        self._port_ready.set()
+        for _ in self._proc.stdout:  # keep draining so the pack never blocks on a full pipe
+            pass
+
+    def _read_stderr(self) -> None:
+        assert self._proc and self._proc.stderr
+        for line in self._proc.stderr:
+            self.stderr_lines.append(line.decode(errors="replace").rstrip())
+
+    def connect(self, timeout: float = STARTUP_TIMEOUT_SECONDS):
+        """Wait for the port line and dial the Analyzer; returns its stub."""
+        import grpc
+        from pulumi.runtime.proto import analyzer_pb2_grpc
+
+        if self.stub is not None:
+            return self.stub
+        if self._proc is None:
+            self.start()
+        if not self._port_ready.wait(timeout):
+            raise PackError(f"policy pack did not report a port within {timeout:.0f}s")
+        line = self._port_line[0]
+        if not line.isdigit():
+            self._proc.wait(STOP_TIMEOUT_SECONDS)  # type: ignore[union-attr]
+            time.sleep(0.05)  # let the stderr reader catch the traceback
+            raise PackError(f"policy pack failed to start (exit {self._proc.returncode}): {self.stderr_tail()}")  # type: ignore[union-attr]
+        self._channel = grpc.insecure_channel(f"127.0.0.1:{line}")
+        grpc.channel_ready_future(self._channel).result(timeout=timeout)
+        self.stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
+        return self.stub
+
+    def stderr_tail(self, lines: int = 8) -> str:
+        tail = [l for l in self.stderr_lines if l.strip()][-lines:]
+        return " | ".join(tail) or "no output on stderr"
+
+    @property
+    def logs(self) -> list[EngineLog]:
+        return list(self._engine.servicer.logs) if self._engine else []
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def stop(self) -> None:
+        """Stop the pack the way the CLI does (signal, then kill), and the engine."""
+        if self._channel is not None:
+            self._channel.close()
+            self._channel = None
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.terminate()
+            try:
+                self._proc.wait(STOP_TIMEOUT_SECONDS)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()
+        if self._engine is not None:
+            self._engine.stop()
+            self._engine = None
+
+    def __enter__(self) -> "PackProcess":
+        if self._proc is None:
+            self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

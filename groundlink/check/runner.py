@@ -1,0 +1,255 @@
+"""Run the policy pack over offline plans, exactly over the Analyzer protocol.
+
+`check(spec, clouds)` plans each cloud and analyzes it; `check_plan(plan)`
+analyzes a plan you already have (tests edit captured plans to break them).
+The pack processes start before planning, so their start-up overlaps it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Optional
+
+from ..engine import Plan, plan as build_plan
+from ..engine.runner import CLOUDS, PROJECT, PROJECT_DIR, _region_config
+from ..spec import load_spec
+from .config import Given, PolicySchema, PolicySettings, load_config_file, parse_config, reconcile
+from .host import PackError, PackProcess
+from .wire import Wire
+
+PACK_DIR = PROJECT_DIR / "policies"
+SEVERITY_ORDER = ("critical", "high", "medium", "low", "unspecified")
+
+
+@dataclass
+class Violation:
+    cloud: str
+    policy: str
+    enforcement: str
+    severity: str
+    message: str
+    urn: str
+    resource_type: str
+    resource_name: str
+    controls: list[str]
+    remediation: str
+
+    @property
+    def mandatory(self) -> bool:
+        return self.enforcement == "mandatory"
+
+
+@dataclass
+class CloudCheck:
+    cloud: str
+    stack: str
+    resources: int
+    violations: list[Violation]
+    plan_seconds: float
+    analyze_seconds: float
+    logs: list[str] = field(default_factory=list)
+
+    @property
+    def mandatory(self) -> list[Violation]:
+        return [v for v in self.violations if v.mandatory]
+
+
+@dataclass
+class CheckResult:
+    spec: str
+    pack: dict[str, Any]
+    clouds: list[CloudCheck]
+    seconds: float = 0.0
+
+    @property
+    def violations(self) -> list[Violation]:
+        return [v for c in self.clouds for v in c.violations]
+
+    @property
+    def mandatory(self) -> list[Violation]:
+        return [v for v in self.violations if v.mandatory]
+
+    @property
+    def passed(self) -> bool:
+        return not self.mandatory
+
+    def by_policy(self) -> dict[str, list[Violation]]:
+        grouped: dict[str, list[Violation]] = {}
+        for v in self.violations:
+            grouped.setdefault(v.policy, []).append(v)
+        return grouped
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "spec": self.spec,
+            "pack": self.pack,
+            "passed": self.passed,
+            "seconds": round(self.seconds, 3),
+            "clouds": [{**{k: v for k, v in asdict(c).items() if k != "violations"},
+                        "mandatory": len(c.mandatory),
+                        "violations": [asdict(v) for v in c.violations]} for c in self.clouds],
+        }
+
+
+def stack_config(spec_path: str | Path, cloud: str) -> dict[str, str]:
+    """The stack config the program reads (stacks/Pulumi.<mission>-<cloud>.yaml shape)."""
+    spec = load_spec(spec_path)
+    return {"groundlink:spec": str(Path(spec_path).resolve()), "groundlink:cloud": cloud,
+            **_region_config(cloud, spec)}
+
+
+def _level_name(pb, value: int) -> str:
+    return pb.EnforcementLevel.Name(value).lower()
+
+
+def _severity_name(pb, value: int) -> str:
+    return pb.PolicySeverity.Name(value).replace("POLICY_SEVERITY_", "").lower()
+
+
+class _Session:
+    """One configured pack process analyzing one stack."""
+
+    def __init__(self, process: PackProcess, given: Optional[Given]):
+        self.process, self.given = process, given
+        self.info: Any = None
+        self.settings: dict[str, PolicySettings] = {}
+
+    def configure(self, plan: Plan, config: dict[str, str]) -> None:
+        from pulumi.runtime.proto import analyzer_pb2 as pb
+        from google.protobuf import empty_pb2, json_format
+
+        stub = self.process.connect()
+        self.info = stub.GetAnalyzerInfo(empty_pb2.Empty())
+        schemas = [PolicySchema(p.name, _level_name(pb, p.enforcementLevel),
+                                json_format.MessageToDict(p.configSchema.properties), list(p.configSchema.required))
+                   for p in self.info.policies]
+        initial = {name: PolicySettings(_level_name(pb, c.enforcementLevel) if c.HasField("enforcementLevel") else "",
+                                        json_format.MessageToDict(c.properties))
+                   for name, c in self.info.initialConfig.items()}
+        self.settings = reconcile(schemas, self.given, initial)
+        request = pb.ConfigureAnalyzerRequest()
+        for name, settings in self.settings.items():
+            entry = request.policyConfig[name]
+            entry.enforcementLevel = pb.EnforcementLevel.Value(settings.enforcement.upper())
+            entry.properties.update(settings.properties)
+        stub.Configure(request)
+        stub.ConfigureStack(pb.AnalyzerStackConfigureRequest(
+            stack=plan.stack, project=plan.project, organization="organization", dry_run=True, config=config))
+
+    def analyze(self, plan: Plan, config: dict[str, str]) -> list[Violation]:
+        from pulumi.runtime.proto import analyzer_pb2 as pb
+
+        stub = self.process.connect()
+        wire = Wire(plan, config)
+        diagnostics = []
+        for resource in plan.resources:
+            diagnostics += [(d, resource.urn) for d in stub.Analyze(wire.analyze(resource)).diagnostics]
+        diagnostics += [(d, d.urn) for d in stub.AnalyzeStack(wire.analyze_stack()).diagnostics]
+        policies = {p.name: p for p in self.info.policies}
+        by_urn = {r.urn: r for r in plan.resources}
+        violations = []
+        for d, urn in diagnostics:
+            urn = d.urn or urn
+            policy = policies.get(d.policyName)
+            message = d.message
+            if message.startswith(d.description):
+                message = message[len(d.description):].strip() or d.description
+            resource = by_urn.get(urn)
+            violations.append(Violation(
+                cloud=plan.cloud, policy=d.policyName, enforcement=_level_name(pb, d.enforcementLevel),
+                severity=_severity_name(pb, d.severity), message=message, urn=urn,
+                resource_type=resource.type if resource else "", resource_name=resource.name if resource else "(stack)",
+                controls=list(policy.tags)[1:] if policy else [],
+                remediation=policy.remediation_steps if policy else ""))
+        violations.sort(key=lambda v: (SEVERITY_ORDER.index(v.severity), not v.mandatory, v.policy, v.resource_name))
+        return violations
+
+
+def _given(policy_pack_config: Any) -> Optional[Given]:
+    if policy_pack_config is None:
+        return None
+    if isinstance(policy_pack_config, dict):
+        return parse_config(policy_pack_config)
+    return load_config_file(policy_pack_config)
+
+
+def pack_version(pack_dir: Path) -> Optional[str]:
+    """The CLI takes the version from PulumiPolicy.yaml (the Python SDK always answers 0.0.1)."""
+    import yaml
+
+    path = pack_dir / "PulumiPolicy.yaml"
+    return str(yaml.safe_load(path.read_text()).get("version")) if path.exists() else None
+
+
+def _pack_info(session: _Session) -> dict[str, Any]:
+    info = session.info
+    return {"name": info.name, "version": pack_version(session.process.pack_dir) or info.version, "policies": len(info.policies),
+            "config": {n: {"enforcementLevel": s.enforcement, **s.properties} for n, s in session.settings.items()}}
+
+
+def _check_all(label: str, jobs: list[tuple[str, str, dict[str, str], Callable[[], Plan]]], given: Optional[Given],
+               pack_dir: Path) -> CheckResult:
+    """jobs: (project, stack, stack config, plan factory). Every pack process starts
+    before the first plan is built, and all are stopped whatever happens."""
+    started = time.perf_counter()
+    with contextlib.ExitStack() as stack:
+        sessions = [(_Session(stack.enter_context(PackProcess(pack_dir, project, name, config).start()), given),
+                     config, make_plan) for project, name, config, make_plan in jobs]
+        clouds = []
+        for session, config, make_plan in sessions:
+            p = make_plan()
+            clouds.append(_run(session, p, config, p.seconds))
+        pack = _pack_info(sessions[0][0]) if sessions else {}
+    return CheckResult(spec=label, pack=pack, clouds=clouds, seconds=time.perf_counter() - started)
+
+
+def _run(session: _Session, plan: Plan, config: dict[str, str], plan_seconds: float) -> CloudCheck:
+    started = time.perf_counter()
+    session.configure(plan, config)
+    violations = session.analyze(plan, config)
+    return CloudCheck(cloud=plan.cloud, stack=plan.stack, resources=len(plan.resources), violations=violations,
+                      plan_seconds=plan_seconds, analyze_seconds=time.perf_counter() - started,
+                      logs=[f"{l.severity}: {l.message}" for l in session.process.logs]
+                      + [l for l in session.process.stderr_lines if l.strip()])
+
+
+def check_plans(plans: Iterable[Plan], policy_pack_config: Any = None, pack_dir: Path = PACK_DIR) -> CheckResult:
+    """Analyze plans already built (one pack process per stack, as the CLI runs it)."""
+    plans = list(plans)
+    jobs = [(p.project, p.stack, stack_config(p.spec, p.cloud), (lambda p=p: p)) for p in plans]
+    return _check_all(plans[0].spec if plans else "", jobs, _given(policy_pack_config), pack_dir)
+
+
+def check(spec_path: str | Path, clouds: Iterable[str] = CLOUDS, policy_pack_config: Any = None,
+          pack_dir: Path = PACK_DIR) -> CheckResult:
+    """Plan `spec_path` on each cloud offline and run the pack over each plan.
+
+    Raises SpecError (bad spec), PlanError, PackConfigError (bad pack config,
+    a UsageError) or PackError.
+    """
+    spec = load_spec(spec_path)
+    clouds = list(clouds)
+    for cloud in clouds:
+        if cloud not in CLOUDS:
+            raise PackError(f"cloud: {cloud!r} is not allowed; allowed: {', '.join(CLOUDS)}")
+    jobs = [(PROJECT, f"{spec.mission.name}-{cloud}", stack_config(spec_path, cloud),
+             (lambda cloud=cloud: build_plan(spec_path, cloud))) for cloud in clouds]
+    return _check_all(str(spec_path), jobs, _given(policy_pack_config), pack_dir)
+
+
+def timed_check(spec_path: str | Path, clouds: Iterable[str] = CLOUDS) -> dict[str, Any]:
+    """Seconds for the offline plan alone and for a full check, for the benchmark."""
+    clouds = list(clouds)
+    for cloud in clouds:  # warm imports, so neither figure pays for them
+        build_plan(spec_path, cloud)
+    started = time.perf_counter()
+    for cloud in clouds:
+        build_plan(spec_path, cloud)
+    plan_seconds = time.perf_counter() - started
+    result = check(spec_path, clouds)
+    return {"plan_seconds": plan_seconds, "check_seconds": result.seconds,
+            "ratio": result.seconds / plan_seconds if plan_seconds else float("inf"),
+            "mandatory_violations": len(result.mandatory)}

@@ -1,0 +1,99 @@
+"""AWS analytics: query results, catalog and streams encrypted with the
+mission's customer-managed key, and query settings users cannot override."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import tokens as T
+from .joins import of_type
+from .props import UNKNOWN, get, is_true
+from .registry import resource_rule, stack_rule
+
+AWS_MANAGED_KINESIS_KEY = "alias/aws/kinesis"
+
+
+@resource_rule(
+    "aws-athena-workgroup-encryption", area="aws-analytics", severity="high", enforcement="mandatory",
+    types=T.ATHENA_WORKGROUP, controls=("CKV_AWS_159", "CKV_AWS_82"),
+    description="Athena workgroups enforce their configuration and encrypt query results with KMS.",
+    remediation="Set configuration.enforce_workgroup_configuration=True and configuration.result_configuration."
+                "encryption_configuration={'encryption_option': 'SSE_KMS', 'kms_key_arn': <key>.arn}.",
+)
+def athena_workgroup_encryption(args: Any, report: Any) -> None:
+    configuration = get(args.props, "configuration", default={})
+    if configuration is UNKNOWN:
+        return
+    if get(configuration, "enforceWorkgroupConfiguration", default=True) is False:
+        report("enforceWorkgroupConfiguration is false: clients can override encryption and limits")
+    option = get(configuration, "resultConfiguration", "encryptionConfiguration", "encryptionOption")
+    if option is UNKNOWN:
+        return
+    if option not in ("SSE_KMS", "CSE_KMS"):
+        report(f"query results are encrypted with {option or 'nothing'}, not SSE_KMS/CSE_KMS")
+    elif not get(configuration, "resultConfiguration", "encryptionConfiguration", "kmsKeyArn"):
+        report(f"{option} without kmsKeyArn")
+
+
+@stack_rule(
+    "aws-glue-catalog-encryption", area="aws-analytics", severity="high", enforcement="mandatory",
+    controls=("CKV_AWS_94",),
+    description="A stack with Glue catalog databases encrypts the Data Catalog at rest with KMS and its "
+                "connection passwords.",
+    remediation="Add aws.glue.DataCatalogEncryptionSettings with encryption_at_rest catalog_encryption_mode "
+                "'SSE-KMS' and sse_aws_kms_key_id=<key>.arn, and connection_password_encryption "
+                "return_connection_password_encrypted=True with aws_kms_key_id.",
+)
+def glue_catalog_encryption(args: Any, report: Any) -> None:
+    databases = of_type(args.resources, T.GLUE_DATABASE)
+    if not databases:
+        return
+    settings = of_type(args.resources, T.GLUE_ENCRYPTION)
+    if not settings:
+        report(f"{len(databases)} Glue database(s) but no DataCatalogEncryptionSettings", databases[0].urn)
+    for setting in settings:
+        body = get(setting.props, "dataCatalogEncryptionSettings", default={})
+        mode = get(body, "encryptionAtRest", "catalogEncryptionMode")
+        if mode is not UNKNOWN and mode != "SSE-KMS" and mode != "SSE-KMS-WITH-SERVICE-ROLE":
+            report(f"catalog encryption mode is {mode or 'DISABLED'}", setting.urn)
+        returned = get(body, "connectionPasswordEncryption", "returnConnectionPasswordEncrypted")
+        if returned is not UNKNOWN and not is_true(returned):
+            report("connection passwords are not encrypted", setting.urn)
+
+
+@resource_rule(
+    "aws-kinesis-cmk", area="aws-analytics", severity="high", enforcement="mandatory", types=T.KINESIS_STREAM,
+    controls=("CKV_AWS_185",),
+    description="Kinesis data streams encrypt with a customer-managed KMS key.",
+    remediation="Set encryption_type='KMS' and kms_key_id=<mission key>.arn (not alias/aws/kinesis).",
+)
+def kinesis_cmk(args: Any, report: Any) -> None:
+    kind, key = get(args.props, "encryptionType"), get(args.props, "kmsKeyId")
+    if kind is UNKNOWN or key is UNKNOWN:
+        return
+    if kind != "KMS":
+        report(f"encryption type is {kind or 'NONE'}")
+    elif not key or key == AWS_MANAGED_KINESIS_KEY:
+        report(f"encrypted with {key or 'no key'}, not a customer-managed key")
+
+
+@resource_rule(
+    "aws-firehose-cmk", area="aws-analytics", severity="high", enforcement="mandatory", types=T.FIREHOSE,
+    controls=("CKV_AWS_241",),
+    description="Firehose delivery streams encrypt with a customer-managed KMS key: server-side encryption for "
+                "direct puts, the S3 destination key when reading from a Kinesis stream (which carries its own key).",
+    remediation="Direct put: server_side_encryption={'enabled': True, 'key_type': 'CUSTOMER_MANAGED_CMK', "
+                "'key_arn': <key>.arn}. Kinesis source: extended_s3_configuration.kms_key_arn=<key>.arn.",
+)
+def firehose_cmk(args: Any, report: Any) -> None:
+    if get(args.props, "kinesisSourceConfiguration"):
+        if get(args.props, "extendedS3Configuration") and not get(args.props, "extendedS3Configuration", "kmsKeyArn"):
+            report("S3 destination has no kmsKeyArn")
+        return
+    sse = get(args.props, "serverSideEncryption", default={})
+    if sse is UNKNOWN:
+        return
+    if not is_true(get(sse, "enabled")):
+        report("server-side encryption is off")
+    elif get(sse, "keyType") != "CUSTOMER_MANAGED_CMK" or not get(sse, "keyArn"):
+        report(f"server-side encryption uses {get(sse, 'keyType') or 'AWS_OWNED_CMK'}, not a customer-managed key")

@@ -1,0 +1,204 @@
+"""S3: every bucket public-access blocked, TLS-only, KMS-encrypted, versioned,
+logged and lifecycled. Bucket-level checks are stack rules because pulumi-aws
+v7 configures a bucket through side resources that refer to it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import tokens as T
+from .joins import of_type, refers_to, sides
+from .props import UNKNOWN, as_list, condition_keys, get, is_true, policy_statements, principals
+from .registry import resource_rule, stack_rule
+
+BUCKET_KEYS = ("bucket", "id", "arn")
+PUBLIC_ACCESS_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+PUBLIC_CANNED_ACLS = {"public-read", "public-read-write", "authenticated-read"}
+PUBLIC_GRANTEE_URIS = ("http://acs.amazonaws.com/groups/global/AllUsers",
+                       "http://acs.amazonaws.com/groups/global/AuthenticatedUsers")
+
+
+def _label(bucket: Any) -> str:
+    return f"bucket {bucket.name}"
+
+
+def _is_log_target(resources: Any, bucket: Any) -> bool:
+    """Server access logs land only in SSE-S3 buckets, and a log bucket does not log itself."""
+    names = {get(bucket.props, k) for k in BUCKET_KEYS} - {None}
+    return any(get(l.props, "targetBucket") in names for l in of_type(resources, T.S3_LOGGING)) or any(
+        refers_to(l, "targetBucket", bucket, BUCKET_KEYS) for l in of_type(resources, T.S3_LOGGING)
+        if get(l.props, "targetBucket") in (None, UNKNOWN))
+
+
+@stack_rule(
+    "aws-s3-public-access-block", area="aws-storage", severity="critical", enforcement="mandatory",
+    controls=("CIS AWS 2.1.4", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56"),
+    description="Every S3 bucket has a public access block with all four settings on.",
+    remediation="Add aws.s3.BucketPublicAccessBlock(bucket=<bucket>.id, block_public_acls=True, "
+                "block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True).",
+)
+def public_access_block(args: Any, report: Any) -> None:
+    for bucket in of_type(args.resources, T.S3_BUCKET):
+        blocks = sides(args.resources, T.S3_PUBLIC_ACCESS_BLOCK, "bucket", bucket, BUCKET_KEYS)
+        if not blocks:
+            report(f"{_label(bucket)} has no BucketPublicAccessBlock", bucket.urn)
+            continue
+        missing = [flag for flag in PUBLIC_ACCESS_FLAGS
+                   if not any(is_true(get(b.props, flag)) or get(b.props, flag) is UNKNOWN for b in blocks)]
+        if missing:
+            report(f"{_label(bucket)}: public access block leaves {', '.join(missing)} off", bucket.urn)
+
+
+def _denies_insecure_transport(statement: dict[str, Any]) -> bool:
+    if statement.get("Effect") != "Deny" or "*" not in principals(statement):
+        return False
+    actions = {str(a) for a in as_list(statement.get("Action"))}
+    if not actions & {"s3:*", "*"}:
+        return False
+    secure = get(statement, "Condition", "Bool", "aws:SecureTransport")
+    return "aws:securetransport" in condition_keys(statement) and str(secure).lower() == "false"
+
+
+@stack_rule(
+    "aws-s3-tls-only", area="aws-storage", severity="high", enforcement="mandatory",
+    controls=("CIS AWS 2.1.1", "AwsSolutions-S10"),
+    description="Every S3 bucket policy denies requests without TLS (aws:SecureTransport = false).",
+    remediation="Attach a BucketPolicy with a Deny statement for Principal '*', Action 's3:*' on the bucket and "
+                "bucket/* with Condition {\"Bool\": {\"aws:SecureTransport\": \"false\"}}.",
+)
+def tls_only(args: Any, report: Any) -> None:
+    for bucket in of_type(args.resources, T.S3_BUCKET):
+        policies = sides(args.resources, T.S3_POLICY, "bucket", bucket, BUCKET_KEYS)
+        documents = [get(p.props, "policy") for p in policies] + [get(bucket.props, "policy")]
+        if any(d is UNKNOWN for d in documents):
+            continue
+        if not any(_denies_insecure_transport(s) for d in documents for s in policy_statements(d)):
+            report(f"{_label(bucket)} has no policy denying aws:SecureTransport=false", bucket.urn)
+
+
+def _sse_defaults(config: Any) -> list[Any]:
+    rules = as_list(get(config, "rules")) + as_list(get(config, "rule"))
+    return [get(r, "applyServerSideEncryptionByDefault") for r in rules]
+
+
+@stack_rule(
+    "aws-s3-kms-encryption", area="aws-storage", severity="high", enforcement="mandatory",
+    controls=("CKV_AWS_145",),
+    description="Every S3 bucket encrypts by default with KMS and a customer-managed key (server access log "
+                "buckets, which S3 can only write with SSE-S3, with AES256).",
+    remediation="Add aws.s3.BucketServerSideEncryptionConfiguration with sse_algorithm 'aws:kms', "
+                "kms_master_key_id=<key>.arn and bucket_key_enabled=True.",
+    config={"requireCustomerManagedKey": {
+        "type": "boolean", "default": True,
+        "description": "Require SSE-KMS with a key the stack names; false accepts SSE-S3 (AES256)."}},
+)
+def kms_encryption(args: Any, report: Any) -> None:
+    require_cmk = args.get_config().get("requireCustomerManagedKey", True)
+    for bucket in of_type(args.resources, T.S3_BUCKET):
+        configs = [s.props for s in sides(args.resources, T.S3_SSE, "bucket", bucket, BUCKET_KEYS)]
+        defaults = [d for c in configs + [get(bucket.props, "serverSideEncryptionConfiguration")]
+                    for d in _sse_defaults(c)]
+        if any(d is UNKNOWN for d in defaults):
+            continue
+        good = [d for d in defaults if get(d, "sseAlgorithm") in ("aws:kms", "aws:kms:dsse")
+                and get(d, "kmsMasterKeyId")]
+        if not require_cmk or _is_log_target(args.resources, bucket):
+            good += [d for d in defaults if get(d, "sseAlgorithm") == "AES256"]
+        if not defaults:
+            report(f"{_label(bucket)} has no default encryption configuration", bucket.urn)
+        elif not good:
+            algorithms = sorted({str(get(d, "sseAlgorithm")) for d in defaults})
+            report(f"{_label(bucket)} encrypts with {', '.join(algorithms)}, not SSE-KMS with a customer-managed key",
+                   bucket.urn)
+
+
+@stack_rule(
+    "aws-s3-versioning", area="aws-storage", severity="medium", enforcement="mandatory",
+    controls=("CKV_AWS_21",),
+    description="Every S3 bucket has versioning enabled, so an overwrite or delete can be undone.",
+    remediation="Add aws.s3.BucketVersioning(bucket=<bucket>.id, versioning_configuration={'status': 'Enabled'}).",
+)
+def versioning(args: Any, report: Any) -> None:
+    for bucket in of_type(args.resources, T.S3_BUCKET):
+        statuses = [get(v.props, "versioningConfiguration", "status")
+                    for v in sides(args.resources, T.S3_VERSIONING, "bucket", bucket, BUCKET_KEYS)]
+        inline = get(bucket.props, "versioning", "enabled")
+        if UNKNOWN in statuses or inline is UNKNOWN or "Enabled" in statuses or is_true(inline):
+            continue
+        report(f"{_label(bucket)} is not versioned" + (f" (status {statuses[0]})" if statuses else ""), bucket.urn)
+
+
+@stack_rule(
+    "aws-s3-access-logging", area="aws-storage", severity="medium", enforcement="mandatory",
+    controls=("CKV_AWS_18",),
+    description="Every S3 bucket except access-log targets writes server access logs to a log bucket.",
+    remediation="Add aws.s3.BucketLogging(bucket=<bucket>.id, target_bucket=<log bucket>.id, target_prefix=...).",
+)
+def access_logging(args: Any, report: Any) -> None:
+    for bucket in of_type(args.resources, T.S3_BUCKET):
+        logged = sides(args.resources, T.S3_LOGGING, "bucket", bucket, BUCKET_KEYS)
+        if logged or get(bucket.props, "logging", "targetBucket") or _is_log_target(args.resources, bucket):
+            continue
+        report(f"{_label(bucket)} has no access logging", bucket.urn)
+
+
+@stack_rule(
+    "aws-s3-lifecycle", area="aws-storage", severity="medium", enforcement="mandatory",
+    controls=("CKV2_AWS_61",),
+    description="Every S3 bucket has an enabled lifecycle rule (tiering, expiry, incomplete-upload cleanup).",
+    remediation="Add aws.s3.BucketLifecycleConfiguration with at least one rule whose status is 'Enabled'.",
+)
+def lifecycle(args: Any, report: Any) -> None:
+    for bucket in of_type(args.resources, T.S3_BUCKET):
+        rules = [r for c in sides(args.resources, T.S3_LIFECYCLE, "bucket", bucket, BUCKET_KEYS)
+                 for r in as_list(get(c.props, "rules"))]
+        inline = as_list(get(bucket.props, "lifecycleRules"))
+        if any(get(r, "status") in ("Enabled", UNKNOWN) for r in rules) or any(is_true(get(r, "enabled")) for r in inline):
+            continue
+        report(f"{_label(bucket)} has no enabled lifecycle rule", bucket.urn)
+
+
+@stack_rule(
+    "aws-s3-ownership-enforced", area="aws-storage", severity="low", enforcement="advisory",
+    controls=("ACLs disabled (S3 Object Ownership)",),
+    description="Every S3 bucket uses BucketOwnerEnforced ownership, which turns ACLs off.",
+    remediation="Add aws.s3.BucketOwnershipControls(bucket=<bucket>.id, rule={'object_ownership': 'BucketOwnerEnforced'}).",
+)
+def ownership_enforced(args: Any, report: Any) -> None:
+    for bucket in of_type(args.resources, T.S3_BUCKET):
+        owners = [get(o.props, "rule", "objectOwnership")
+                  for o in sides(args.resources, T.S3_OWNERSHIP, "bucket", bucket, BUCKET_KEYS)]
+        if "BucketOwnerEnforced" not in owners and UNKNOWN not in owners:
+            report(f"{_label(bucket)} does not enforce bucket-owner ownership (ACLs stay on)", bucket.urn)
+
+
+@resource_rule(
+    "aws-s3-no-public-acl", area="aws-storage", severity="critical", enforcement="mandatory",
+    types=T.S3_BUCKET + T.S3_ACL, controls=("CIS AWS 2.1.4",),
+    description="No S3 bucket grants access to everyone through an ACL.",
+    remediation="Remove the public canned ACL (public-read, public-read-write, authenticated-read) and the "
+                "AllUsers/AuthenticatedUsers grants; share data through scoped IAM or presigned URLs.",
+)
+def no_public_acl(args: Any, report: Any) -> None:
+    acl = get(args.props, "acl")
+    if acl in PUBLIC_CANNED_ACLS:
+        report(f"canned ACL {acl} makes the bucket public")
+    grants = as_list(get(args.props, "accessControlPolicy", "grants")) + as_list(get(args.props, "grants"))
+    for grant in grants:
+        uri = get(grant, "grantee", "uri") or get(grant, "uri")
+        if uri in PUBLIC_GRANTEE_URIS:
+            report(f"ACL grants {get(grant, 'permission') or 'access'} to {uri.rsplit('/', 1)[-1]}")
+
+
+@resource_rule(
+    "aws-s3-policy-no-public-allow", area="aws-storage", severity="critical", enforcement="mandatory",
+    types=T.S3_POLICY, controls=("CIS AWS 2.1.4",),
+    description="No S3 bucket policy allows an action to any principal without a condition.",
+    remediation="Name the principals (account, role or service) in Allow statements, or add a condition that "
+                "scopes them (aws:SourceAccount, aws:PrincipalOrgID...).",
+)
+def policy_no_public_allow(args: Any, report: Any) -> None:
+    for statement in policy_statements(get(args.props, "policy")):
+        if statement.get("Effect") == "Allow" and "*" in principals(statement) and not statement.get("Condition"):
+            report(f"statement {statement.get('Sid') or '(no Sid)'} allows "
+                   f"{', '.join(map(str, as_list(statement.get('Action'))))} to every principal")

@@ -1,0 +1,39 @@
+"""Joining a resource to the side resources that configure it.
+
+AWS splits a bucket into a bucket plus side resources (public access block,
+policy, encryption...) that name it by reference. Under `pulumi preview` the
+bucket's name is usually unknown, so the join follows what the engine knows:
+the side resource's property dependencies for that input first, then an equal
+known value (name, id or ARN), then its only dependency of the target's type.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from .props import UNKNOWN, get
+from .tokens import is_type
+
+
+def refers_to(side: Any, key: str, target: Any, target_keys: tuple[str, ...]) -> bool:
+    linked = (getattr(side, "property_dependencies", None) or {}).get(key)
+    if linked:
+        return any(dep.urn == target.urn for dep in linked)
+    value = get(side.props, key)
+    if isinstance(value, str) and value:
+        names = {get(target.props, k) for k in target_keys}
+        return value in {n for n in names if isinstance(n, str)}
+    if value is UNKNOWN or value is None:
+        same_type = [d for d in getattr(side, "dependencies", None) or [] if d.resource_type == target.resource_type]
+        return len(same_type) == 1 and same_type[0].urn == target.urn
+    return False
+
+
+def sides(resources: Iterable[Any], tokens: tuple[str, ...], key: str, target: Any,
+          target_keys: tuple[str, ...]) -> list[Any]:
+    """Resources of `tokens` whose `key` input refers to `target`."""
+    return [r for r in resources if is_type(r.resource_type, tokens) and refers_to(r, key, target, target_keys)]
+
+
+def of_type(resources: Iterable[Any], tokens: tuple[str, ...]) -> list[Any]:
+    return [r for r in resources if is_type(r.resource_type, tokens)]

@@ -1,0 +1,29 @@
+"""Published limits the pack enforces, copied from groundlink/limits.py.
+
+The pack runs in its own virtualenv without groundlink, so the values are
+duplicated here; tests/test_policies_limits.py fails if the copies drift.
+Sources: AWS Ground Station API reference (2025-09-16) and CloudFormation
+AWS::GroundStation::* schema (REFERENCE.md §2); Microsoft Learn (REFERENCE.md §1).
+"""
+
+from __future__ import annotations
+
+DOWNLINK_BANDS_MHZ: tuple[tuple[float, float], ...] = ((2200.0, 2300.0), (7750.0, 8400.0))
+UPLINK_BAND_MHZ: tuple[float, float] = (2025.0, 2120.0)
+DEMOD_DECODE_BANDWIDTH_MHZ: tuple[float, float] = (0.125, 650.0)
+DIGIF_BANDWIDTH_MHZ: tuple[float, float] = (0.01, 54.0)
+MIN_CONTACT_SECONDS: tuple[int, int] = (1, 21600)
+PASS_PADDING_SECONDS: tuple[int, int] = (0, 21600)
+ENDPOINT_PASS_PADDING_SECONDS: tuple[int, int] = (30, 480)
+DATAFLOW_EDGES_MAX = 500
+CONFIG_NAME_PATTERN = r"^[ a-zA-Z0-9_:-]{1,256}$"
+DEMOD_DECODE_JSON_MAX_CHARS = 8192
+DELIVERY_BUCKET_PREFIX = "aws-groundstation"
+S3_KEY_PREFIX_MAX_CHARS = 900
+AWS_GROUND_STATION_REGIONS: frozenset[str] = frozenset(
+    {
+        "us-west-2", "me-south-1", "af-south-1", "ap-southeast-2", "eu-west-1",
+        "us-east-2", "sa-east-1", "ap-northeast-2", "ap-southeast-1", "eu-north-1",
+    }
+)
+AZURE_ORBITAL_RETIRED_ON = "2024-12-18"

@@ -1,0 +1,138 @@
+"""Reading resource properties the way a preview presents them.
+
+During `pulumi preview` many values are still unknown (an ARN built from a
+bucket that does not exist yet); the policy SDK raises on touching them. A rule
+cannot judge what is not known yet, so `get` returns UNKNOWN and rules let it
+pass; the same rules run again with known values during `pulumi up`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, Iterable
+
+try:  # the SDK's marker for a value not known until deployment
+    from pulumi_policy.proxy import UnknownValueError
+except ImportError:  # pragma: no cover - the pack always has pulumi_policy
+    class UnknownValueError(Exception):  # type: ignore[no-redef]
+        pass
+
+
+class _Unknown:
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+UNKNOWN: Any = _Unknown()
+
+
+def is_seq(value: Any) -> bool:
+    """A list, including the SDK's read-only list proxy (not a str)."""
+    return isinstance(value, Sequence) and not isinstance(value, (str, bytes))
+
+
+def get(props: Any, *path: Any, default: Any = None) -> Any:
+    """props[path[0]][path[1]]..., `default` when absent, UNKNOWN when not yet known."""
+    value = props
+    try:
+        for key in path:
+            if isinstance(key, int):
+                if not is_seq(value) or key >= len(value):
+                    return default
+                value = value[key]
+            else:
+                if not isinstance(value, Mapping) or key not in value:
+                    return default
+                value = value[key]
+        return default if value is None else value
+    except UnknownValueError:
+        return UNKNOWN
+
+
+def known(value: Any) -> bool:
+    return value is not UNKNOWN
+
+
+def as_list(value: Any) -> list[Any]:
+    if value is None or value is UNKNOWN:
+        return []
+    return list(value) if is_seq(value) else [value]
+
+
+def is_true(value: Any) -> bool:
+    return value is True or (isinstance(value, str) and value.lower() == "true")
+
+
+def policy_statements(document: Any) -> list[dict[str, Any]]:
+    """Statements of an IAM-style policy document given as JSON text or a mapping."""
+    if document is None or document is UNKNOWN:
+        return []
+    if isinstance(document, str):
+        try:
+            document = json.loads(document)
+        except ValueError:
+            return []
+    statements = get(document, "Statement", default=[])
+    return [s for s in as_list(statements) if isinstance(s, Mapping)]
+
+
+def principals(statement: Mapping[str, Any]) -> list[str]:
+    """Every principal a statement names, flattened ("*" stays "*")."""
+    principal = statement.get("Principal")
+    if isinstance(principal, str):
+        return [principal]
+    if isinstance(principal, Mapping):
+        return [str(p) for values in principal.values() for p in as_list(values)]
+    return []
+
+
+def service_principals(statement: Mapping[str, Any]) -> list[str]:
+    principal = statement.get("Principal")
+    return [str(p) for p in as_list(principal.get("Service"))] if isinstance(principal, Mapping) else []
+
+
+def condition_keys(statement: Mapping[str, Any]) -> set[str]:
+    """Lower-cased condition keys, whatever the operator (StringEquals, ArnLike...)."""
+    keys: set[str] = set()
+    for block in (statement.get("Condition") or {}).values():
+        if isinstance(block, Mapping):
+            keys.update(str(k).lower() for k in block)
+    return keys
+
+
+def tags_of(props: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Tags as a dict whether the provider models them as a map or a Key/Value list."""
+    tags = get(props, "tags")
+    if tags is UNKNOWN:
+        return None
+    if isinstance(tags, Mapping):
+        return dict(tags)
+    if is_seq(tags):
+        return {str(t.get("key", t.get("Key"))): t.get("value", t.get("Value")) for t in tags if isinstance(t, Mapping)}
+    return {}
+
+
+_UNIT_MHZ = {"ghz": 1000.0, "mhz": 1.0, "khz": 0.001, "hz": 0.000001}
+
+
+def to_mhz(quantity: Any) -> float | None:
+    """A {value, units} Ground Station frequency as MHz; None when absent or unknown."""
+    value, units = get(quantity, "value"), get(quantity, "units", default="MHz")
+    if not isinstance(value, (int, float)) or not isinstance(units, str) or units.lower() not in _UNIT_MHZ:
+        return None
+    return float(value) * _UNIT_MHZ[units.lower()]
+
+
+def tls_at_least(value: Any, minimum: tuple[int, int] = (1, 2)) -> bool:
+    """'TLS1_2', '1.2', 'TLS1_3' ... compared as versions."""
+    match = re.search(r"(\d)[._](\d)", str(value or ""))
+    return bool(match) and (int(match.group(1)), int(match.group(2))) >= minimum
+
+
+def first(items: Iterable[Any]) -> Any:
+    return next(iter(items), None)

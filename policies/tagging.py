@@ -1,0 +1,75 @@
+"""Tags and placement: every taggable resource carries the tags cost
+allocation and ownership reports key on, and lives where policy allows."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from . import tokens as T
+from .props import UNKNOWN, get, tags_of
+from .registry import resource_rule
+
+REQUIRED_TAGS = ["mission", "owner", "data-classification"]
+
+
+def _provider_default_tags(args: Any) -> dict[str, Any]:
+    """aws provider `default_tags`; provider inputs arrive JSON-encoded for objects."""
+    provider = getattr(args, "provider", None)
+    value = get(provider.props, "defaultTags") if provider is not None else None
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return {}
+    tags = get(value, "tags")
+    return dict(tags) if hasattr(tags, "items") else {}
+
+
+@resource_rule(
+    "tags-required", area="tagging", severity="medium", enforcement="mandatory", types=T.TAGGABLE,
+    controls=("Cost allocation and ownership tags",),
+    description="Taggable resources carry the required tags (aws provider default tags count).",
+    remediation="Add the tags to the mission spec (mission.owner, mission.data_classification, mission.tags); "
+                "groundlink puts them on every taggable resource.",
+    config={"requiredTags": {
+        "type": "array", "items": {"type": "string"}, "uniqueItems": True, "default": REQUIRED_TAGS,
+        "description": "Tag keys every taggable resource must carry."}},
+)
+def required_tags(args: Any, report: Any) -> None:
+    tags = tags_of(args.props)
+    if tags is None:  # not known before deployment
+        return
+    present = {**_provider_default_tags(args), **tags}
+    missing = [t for t in args.get_config().get("requiredTags", REQUIRED_TAGS) if not present.get(t)]
+    if missing:
+        report(f"missing tags: {', '.join(missing)}")
+
+
+@resource_rule(
+    "allowed-regions", area="tagging", severity="high", enforcement="mandatory", types=(),
+    controls=("Data residency",),
+    description="Resources deploy only to the allowed AWS regions and Azure locations (empty list: any).",
+    remediation="Change clouds.aws.region / clouds.azure.location in the spec, or extend the allowed lists in "
+                "the pack config.",
+    config={
+        "allowedAwsRegions": {"type": "array", "items": {"type": "string"}, "default": [],
+                              "description": "AWS regions allowed for aws and aws-native resources; [] allows any."},
+        "allowedAzureLocations": {"type": "array", "items": {"type": "string"}, "default": [],
+                                  "description": "Azure locations allowed for azure-native resources; [] allows any."},
+    },
+)
+def allowed_regions(args: Any, report: Any) -> None:
+    config = args.get_config()
+    package = T.provider_of(args.resource_type)
+    provider = getattr(args, "provider", None)
+    if package in ("aws", "aws-native"):
+        allowed, where = config.get("allowedAwsRegions", []), get(provider.props, "region") if provider else None
+    elif package == "azure-native":
+        allowed = config.get("allowedAzureLocations", [])
+        where = get(args.props, "location") or (get(provider.props, "location") if provider else None)
+    else:
+        return
+    if allowed and isinstance(where, str) and where is not UNKNOWN and where.replace(" ", "").lower() not in {
+            a.replace(" ", "").lower() for a in allowed}:
+        report(f"{where} is not an allowed location ({', '.join(allowed)})")

@@ -1,0 +1,97 @@
+"""Resource type tokens the rules match, per provider.
+
+pulumi-aws v7 split the S3 bucket into side resources and kept both spellings
+(`BucketV2`/`BucketVersioningV2` ... and the un-suffixed names); a guard that
+knew only one spelling would let the other through, so every S3 group lists
+both. azure-native tokens may carry an explicit API version module
+(`azure-native:storage/v20240101:StorageAccount`); `is_type` accepts those.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --- AWS (pulumi-aws v7) ---------------------------------------------------
+S3_BUCKET = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
+S3_PUBLIC_ACCESS_BLOCK = ("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",)
+S3_POLICY = ("aws:s3/bucketPolicy:BucketPolicy",)
+S3_SSE = ("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+          "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2")
+S3_VERSIONING = ("aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketVersioningV2:BucketVersioningV2")
+S3_LOGGING = ("aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2")
+S3_LIFECYCLE = ("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+                "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2")
+S3_ACL = ("aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2")
+S3_OWNERSHIP = ("aws:s3/bucketOwnershipControls:BucketOwnershipControls",)
+
+KMS_KEY = ("aws:kms/key:Key",)
+IAM_ROLE = ("aws:iam/role:Role",)
+IAM_POLICY_DOCS = ("aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy", "aws:iam/userPolicy:UserPolicy",
+                   "aws:iam/groupPolicy:GroupPolicy")
+ATHENA_WORKGROUP = ("aws:athena/workgroup:Workgroup",)
+GLUE_DATABASE = ("aws:glue/catalogDatabase:CatalogDatabase",)
+GLUE_ENCRYPTION = ("aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings",)
+KINESIS_STREAM = ("aws:kinesis/stream:Stream",)
+FIREHOSE = ("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",)
+LAMBDA_FUNCTION = ("aws:lambda/function:Function",)
+SQS_QUEUE = ("aws:sqs/queue:Queue",)
+
+# --- AWS Ground Station (pulumi-aws-native; CloudFormation AWS::GroundStation::*) ---
+GS_CONFIG = ("aws-native:groundstation:Config",)
+GS_MISSION_PROFILE = ("aws-native:groundstation:MissionProfile",)
+GS_ENDPOINT_GROUP = ("aws-native:groundstation:DataflowEndpointGroup",
+                     "aws-native:groundstation:DataflowEndpointGroupV2")
+GS_ALL = GS_CONFIG + GS_MISSION_PROFILE + GS_ENDPOINT_GROUP
+
+# --- Azure (pulumi-azure-native 3.x) ----------------------------------------
+STORAGE_ACCOUNT = ("azure-native:storage:StorageAccount",)
+BLOB_CONTAINER = ("azure-native:storage:BlobContainer",)
+BLOB_SERVICE = ("azure-native:storage:BlobServiceProperties",)
+KEY_VAULT = ("azure-native:keyvault:Vault",)
+KEY_VAULT_KEY = ("azure-native:keyvault:Key",)
+EVENTHUB_NAMESPACE = ("azure-native:eventhub:Namespace",)
+SERVICEBUS_NAMESPACE = ("azure-native:servicebus:Namespace",)
+SYNAPSE_WORKSPACE = ("azure-native:synapse:Workspace",)
+KUSTO_CLUSTER = ("azure-native:kusto:Cluster",)
+KUSTO_DATABASE = ("azure-native:kusto:ReadWriteDatabase", "azure-native:kusto:Database")
+# Azure Orbital Ground Station, retired 2024-12-18: still in the SDK, no longer creatable.
+ORBITAL_RETIRED = ("azure-native:orbital:Spacecraft", "azure-native:orbital:ContactProfile",
+                   "azure-native:orbital:Contact")
+
+_VERSIONED = re.compile(r"^(azure-native:[A-Za-z0-9]+)/v[0-9a-z]+(:[A-Za-z0-9]+)$")
+
+
+def canonical(type_token: str) -> str:
+    """`azure-native:storage/v20240101:StorageAccount` -> `azure-native:storage:StorageAccount`."""
+    match = _VERSIONED.match(type_token)
+    return match.group(1) + match.group(2) if match else type_token
+
+
+def is_type(type_token: str, tokens: tuple[str, ...]) -> bool:
+    return canonical(type_token) in tokens
+
+
+def provider_of(type_token: str) -> str:
+    """`aws`, `aws-native`, `azure-native`... the package part of a token."""
+    return type_token.split(":", 1)[0]
+
+# --- Groups used by the data-protection and tagging rules ------------------------
+# Stateful: losing one loses mission data or the keys to read it (DESIGN.md).
+STATEFUL_AWS = S3_BUCKET + KMS_KEY + GLUE_DATABASE + KINESIS_STREAM
+STATEFUL_AZURE = STORAGE_ACCOUNT + BLOB_CONTAINER + KEY_VAULT + KEY_VAULT_KEY + KUSTO_DATABASE
+STATEFUL = STATEFUL_AWS + STATEFUL_AZURE
+
+# Taggable resources a groundlink stack creates (their provider schema has `tags`).
+TAGGABLE_AWS = (S3_BUCKET + KMS_KEY + IAM_ROLE + ("aws:iam/policy:Policy",) + ATHENA_WORKGROUP + GLUE_DATABASE
+                + KINESIS_STREAM + FIREHOSE + LAMBDA_FUNCTION + SQS_QUEUE
+                + ("aws:cloudwatch/eventRule:EventRule", "aws:cloudwatch/metricAlarm:MetricAlarm",
+                   "aws:cloudwatch/logGroup:LogGroup", "aws:sns/topic:Topic", "aws:budgets/budget:Budget")
+                + GS_ALL)
+TAGGABLE_AZURE = (("azure-native:resources:ResourceGroup",) + STORAGE_ACCOUNT + KEY_VAULT + EVENTHUB_NAMESPACE
+                  + SERVICEBUS_NAMESPACE + SYNAPSE_WORKSPACE + KUSTO_CLUSTER
+                  + ("azure-native:operationalinsights:Workspace", "azure-native:eventgrid:SystemTopic",
+                     "azure-native:managedidentity:UserAssignedIdentity", "azure-native:network:VirtualNetwork",
+                     "azure-native:network:PrivateEndpoint", "azure-native:insights:MetricAlert",
+                     "azure-native:monitor:MetricAlert", "azure-native:monitor:ActionGroup")
+                  + ORBITAL_RETIRED)
+TAGGABLE = TAGGABLE_AWS + TAGGABLE_AZURE

@@ -1,0 +1,221 @@
+"""`groundlink check` end to end: the real pack process, driven over the gRPC
+Analyzer protocol. Broken plans are captured plans with a few resources edited
+(Plan.from_json of a modified to_json()), so every other resource stays as the
+stacks really build it."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from groundlink.check import PackConfigError, check, check_plans
+from groundlink.check import runner as check_runner
+from groundlink.cli import main
+from groundlink.engine import Plan
+
+from .conftest import SPECS, cached_plan
+
+
+def _pack_children() -> list[int]:
+    """Pack processes this test process started and that are still alive."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        ppid, state = int(stat.rsplit(")", 1)[1].split()[1]), stat.rsplit(")", 1)[1].split()[0]
+        if ppid == os.getpid() and "pulumi.policy" in cmdline and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def _doc(cloud: str) -> dict:
+    return copy.deepcopy(cached_plan("noaa20.yaml", cloud).to_json())
+
+
+def _find(doc: dict, type_token: str, where=lambda r: True) -> dict:
+    return next(r for r in doc["resources"] if r["type"] == type_token and where(r))
+
+
+def _set(resource: dict, **props) -> None:
+    """Edit inputs and outputs alike (Analyze reads inputs, AnalyzeStack outputs)."""
+    for bag in (resource["inputs"], resource["outputs"]):
+        bag.update(props)
+
+
+def _found(result) -> set[tuple[str, str]]:
+    return {(v.policy, v.resource_name) for v in result.violations}
+
+
+@pytest.mark.parametrize("spec", ["noaa20.yaml", "partner.yaml"])
+def test_reference_specs_pass_on_both_clouds(spec):
+    result = check(SPECS / spec)
+    assert [c.cloud for c in result.clouds] == ["aws", "azure"]
+    assert all(c.resources > 0 for c in result.clouds)
+    assert result.mandatory == [], [(v.cloud, v.policy, v.resource_name, v.message) for v in result.mandatory]
+    assert _pack_children() == []
+
+
+def test_broken_aws_plan_yields_exactly_the_expected_violations():
+    doc = _doc("aws")
+    bucket = _find(doc, "aws:s3/bucket:Bucket")
+    _set(bucket, acl="public-read")
+    name = bucket["outputs"]["bucket"]
+    doc["resources"] = [r for r in doc["resources"] if not (
+        r["type"] == "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock" and r["inputs"]["bucket"] == name)]
+    key = _find(doc, "aws:kms/key:Key")
+    _set(key, enableKeyRotation=False)
+    key["protect"] = False
+    role = _find(doc, "aws:iam/role:Role", lambda r: "groundstation.amazonaws.com" in r["inputs"]["assumeRolePolicy"])
+    trust = json.loads(role["inputs"]["assumeRolePolicy"])
+    for statement in trust["Statement"]:
+        statement.pop("Condition", None)
+    _set(role, assumeRolePolicy=json.dumps(trust))
+    tracking = _find(doc, "aws-native:groundstation:Config", lambda r: "trackingConfig" in r["inputs"].get("configData", {}))
+    _set(tracking, configData={"trackingConfig": {"autotrack": "REMOVED"}})
+
+    result = check_plans([Plan.from_json(doc)])
+    assert _found(result) == {
+        ("aws-s3-no-public-acl", bucket["name"]),
+        ("aws-s3-public-access-block", bucket["name"]),
+        ("aws-kms-key-rotation", key["name"]),
+        ("data-protection-stateful-protected", key["name"]),
+        ("aws-iam-service-trust-conditions", role["name"]),
+        ("aws-gs-autotrack", tracking["name"]),
+    }
+    assert all(v.mandatory for v in result.violations) and not result.passed
+    by_policy = {v.policy: v for v in result.violations}
+    assert by_policy["aws-s3-no-public-acl"].severity == "critical"
+    assert by_policy["aws-kms-key-rotation"].controls == ["CIS AWS 3.6", "CKV_AWS_7"]
+    assert by_policy["aws-kms-key-rotation"].remediation.startswith("Set enable_key_rotation=True")
+    assert by_policy["aws-s3-public-access-block"].resource_type == "aws:s3/bucket:Bucket"
+
+
+def _broken_azure() -> tuple[dict, dict[str, str]]:
+    doc = _doc("azure")
+    account = _find(doc, "azure-native:storage:StorageAccount")
+    _set(account, minimumTlsVersion="TLS1_0")
+    vault = _find(doc, "azure-native:keyvault:Vault")
+    properties = copy.deepcopy(vault["inputs"]["properties"])
+    properties["enablePurgeProtection"] = False
+    _set(vault, properties=properties)
+    container = _find(doc, "azure-native:storage:BlobContainer")
+    _set(container, publicAccess="Blob")
+    spacecraft = copy.deepcopy(account)
+    spacecraft.update(type="azure-native:orbital:Spacecraft", name="noaa20-spacecraft", protect=False,
+                      urn=account["urn"].rsplit("$", 1)[0] + "$azure-native:orbital:Spacecraft::noaa20-spacecraft")
+    spacecraft["inputs"] = spacecraft["outputs"] = {"noradId": "43013", "location": "westus2",
+                                                    "tags": account["inputs"]["tags"], "links": []}
+    doc["resources"].append(spacecraft)
+    names = {"account": account["name"], "vault": vault["name"], "container": container["name"],
+             "spacecraft": spacecraft["name"]}
+    return doc, names
+
+
+def test_broken_azure_plan_yields_exactly_the_expected_violations():
+    doc, names = _broken_azure()
+    result = check_plans([Plan.from_json(doc)])
+    assert _found(result) == {
+        ("azure-storage-min-tls", names["account"]),
+        ("azure-keyvault-purge-protection", names["vault"]),
+        ("azure-container-private", names["container"]),
+        ("retired-azure-orbital", names["spacecraft"]),
+    }
+    [orbital] = [v for v in result.violations if v.policy == "retired-azure-orbital"]
+    assert orbital.mandatory and "2024-12-18" in orbital.message
+
+
+def test_pack_config_opts_in_to_legacy_orbital_and_relaxes_levels(tmp_path):
+    doc, names = _broken_azure()
+    config = tmp_path / "pack.json"
+    config.write_text(json.dumps({"retired-azure-orbital": {"legacyOrbitalAllowed": True},
+                                  "azure-storage-min-tls": "advisory"}))
+    result = check_plans([Plan.from_json(doc)], policy_pack_config=config)
+    assert ("retired-azure-orbital", names["spacecraft"]) not in _found(result)
+    levels = {v.policy: v.enforcement for v in result.violations}
+    assert levels["azure-storage-min-tls"] == "advisory"
+    assert result.pack["config"]["retired-azure-orbital"]["legacyOrbitalAllowed"] is True
+    relaxed = check_plans([Plan.from_json(doc)], policy_pack_config={"all": "advisory"})
+    assert relaxed.violations and relaxed.passed
+
+
+def test_provider_region_reaches_the_pack():
+    """Analyze carries the stack's default provider, whose region the region rules read."""
+    result = check_plans([cached_plan("noaa20.yaml", "aws")],
+                         policy_pack_config={"allowed-regions": {"allowedAwsRegions": ["eu-north-1"]}})
+    flagged = {v.resource_type for v in result.violations if v.policy == "allowed-regions"}
+    assert {"aws:s3/bucket:Bucket", "aws-native:groundstation:Config"} <= flagged
+    assert all("us-west-2" in v.message for v in result.violations if v.policy == "allowed-regions")
+
+
+def test_defaults_from_the_config_schema_are_applied():
+    result = check_plans([cached_plan("noaa20.yaml", "azure")])
+    config = result.pack["config"]
+    assert config["tags-required"]["requiredTags"] == ["mission", "owner", "data-classification"]
+    assert config["retired-azure-orbital"] == {"enforcementLevel": "mandatory", "legacyOrbitalAllowed": False}
+
+
+@pytest.mark.parametrize("config, words", [
+    ({"retired-azure-orbital": {"legacyOrbitalAllowed": "yes"}},
+     "retired-azure-orbital.legacyOrbitalAllowed: \"yes\" is invalid ('yes' is not of type 'boolean'); allowed: true, false"),
+    ({"retired-azure-orbital": "hard"}, "allowed: advisory, mandatory, remediate, disabled"),
+    ({"retired-azure-orbit": "advisory"}, "did you mean 'retired-azure-orbital'?"),
+    ({"tags-required": {"requiredTag": ["x"]}}, "tags-required.requiredTag: unknown property; allowed: requiredTags"),
+])
+def test_invalid_pack_config_is_one_clear_line_and_stops_the_pack(config, words):
+    with pytest.raises(PackConfigError) as raised:
+        check_plans([cached_plan("noaa20.yaml", "azure")], policy_pack_config=config)
+    assert words in str(raised.value) and "\n" not in str(raised.value)
+    assert _pack_children() == []
+
+
+def test_cli_invalid_pack_config_exits_2(tmp_path, capsys):
+    config = tmp_path / "pack.json"
+    config.write_text('{"aws-gs-autotrack": {"allowAutotrackRemoved": 1}}')
+    assert main(["check", str(SPECS / "noaa20.yaml"), "--cloud", "azure", "--policy-pack-config", str(config)]) == 2
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert "aws-gs-autotrack.allowAutotrackRemoved" in line and "allowed: true, false" in line
+
+
+def test_interrupt_during_analysis_still_stops_the_pack(monkeypatch):
+    def interrupted(self, plan, config):
+        assert _pack_children(), "the pack should be running while analyzing"
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(check_runner._Session, "analyze", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        check_plans([cached_plan("noaa20.yaml", "azure")])
+    assert _pack_children() == []
+
+
+def test_cli_json_and_exit_codes(tmp_path, capsys):
+    out = tmp_path / "check.json"
+    assert main(["check", str(SPECS / "noaa20.yaml"), "--cloud", "azure", "--json", str(out)]) == 0
+    doc = json.loads(out.read_text())
+    assert doc["passed"] is True and [c["cloud"] for c in doc["clouds"]] == ["azure"]
+    assert doc["pack"]["name"] == "groundlink" and doc["pack"]["policies"] >= 30
+    config = tmp_path / "pack.json"
+    config.write_text(json.dumps({"allowed-regions": {"allowedAzureLocations": ["eastus"]}}))
+    assert main(["check", str(SPECS / "noaa20.yaml"), "--cloud", "azure", "--policy-pack-config", str(config),
+                 "--json", str(out)]) == 1
+    doc = json.loads(out.read_text())
+    violations = doc["clouds"][0]["violations"]
+    assert doc["passed"] is False and {v["policy"] for v in violations} == {"allowed-regions"}
+    assert "allowed-regions" in capsys.readouterr().out
+
+
+def test_timed_check_reports_plan_and_check_seconds_for_the_benchmark():
+    from groundlink.check import timed_check
+
+    timed = timed_check(SPECS / "noaa20.yaml", ["azure"])
+    assert timed["plan_seconds"] > 0 and timed["check_seconds"] > 0
+    assert timed["ratio"] == pytest.approx(timed["check_seconds"] / timed["plan_seconds"])
+    assert timed["mandatory_violations"] == 0

@@ -1,0 +1,89 @@
+"""The pack as a whole: enough rules in every area, complete metadata, every
+rule exercised by a fire/pass test, and nothing imported that the CLI's pack
+virtualenv would lack."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+import pytest
+
+import groundlink.limits as groundlink_limits
+from groundlink.check import PACK_DIR
+
+from . import test_policies_rules_aws as aws_tests
+from . import test_policies_rules_azure as azure_tests
+from .test_policies_support import PACK, RULES
+
+AREAS = {"aws-storage", "aws-iam", "aws-groundstation", "aws-analytics", "azure-storage", "azure-keyvault",
+         "azure-messaging", "retired", "data-protection", "tagging"}
+
+
+def test_at_least_thirty_rules_across_every_area():
+    assert len(RULES) >= 30
+    assert {rule.area for rule in RULES.values()} == AREAS
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_rule_metadata_is_complete(name):
+    rule = RULES[name]
+    assert rule.description and rule.remediation and rule.controls
+    assert rule.severity in ("low", "medium", "high", "critical")
+    assert rule.enforcement in ("advisory", "mandatory")
+    for key, schema in rule.config.items():
+        assert "default" in schema and "type" in schema and schema.get("description"), key
+    policy = PACK.policy_of(rule)
+    assert policy.remediation_steps == rule.remediation and policy.tags[1:] == list(rule.controls)
+
+
+def test_every_rule_has_a_fire_and_a_pass_test():
+    tested = set(aws_tests.S3_STACK_RULES) | {c[0] for c in aws_tests.RESOURCE_CASES} | {c[0] for c in azure_tests.RESOURCE_CASES}
+    tested |= {"aws-gs-region", "aws-glue-catalog-encryption", "retired-azure-orbital",
+               "data-protection-stateful-protected", "allowed-regions", "azure-storage-soft-delete"}
+    assert tested == set(RULES)
+
+
+def test_bucket_side_resources_list_v2_and_unsuffixed_tokens():
+    tokens = PACK.aws_storage.T
+    for group in (tokens.S3_BUCKET, tokens.S3_SSE, tokens.S3_VERSIONING, tokens.S3_LOGGING, tokens.S3_LIFECYCLE):
+        assert any("V2:" in t for t in group) and any("V2:" not in t for t in group)
+
+
+def test_limits_copy_equals_groundlink_limits():
+    copy = PACK.aws_groundstation.L
+    names = [n for n in vars(copy) if n.isupper()]
+    assert names
+    for name in names:
+        assert getattr(copy, name) == getattr(groundlink_limits, name), name
+
+
+def test_pack_imports_only_the_stdlib_its_sdk_and_itself():
+    allowed = set(sys.stdlib_module_names) | {"pulumi", "pulumi_policy", "__future__"}
+    for path in PACK_DIR.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                roots = [alias.name.split(".")[0] for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                roots = [node.module.split(".")[0]]
+            else:
+                continue
+            assert set(roots) <= allowed, f"{path.name} imports {roots}"
+
+
+def test_pack_files_the_cli_needs():
+    import yaml
+
+    meta = yaml.safe_load((PACK_DIR / "PulumiPolicy.yaml").read_text())
+    runtime = meta["runtime"]["name"] if isinstance(meta["runtime"], dict) else meta["runtime"]
+    assert runtime == "python" and meta["version"]
+    pins = dict(line.split("==") for line in (PACK_DIR / "requirements.txt").read_text().splitlines()
+                if "==" in line and not line.startswith("#"))
+    lock = dict(line.lower().replace("_", "-").split("==") for line in
+                (Path(PACK_DIR).parent / "requirements.lock").read_text().splitlines() if "==" in line)
+    for package, version in pins.items():
+        assert lock[package.lower()] == version, package
+    guards = [node for node in ast.parse((PACK_DIR / "__main__.py").read_text()).body if isinstance(node, ast.If)
+              and isinstance(node.test, ast.Compare) and getattr(node.test.left, "id", "") == "__name__"]
+    assert len(guards) == 1, "PolicyPack must be created under the main guard"
