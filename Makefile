@@ -21,7 +21,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q
 
 compare: $(STAMP)
-	$(BIN)/groundlink plan $(SPEC) --cloud both
+	$(BIN)/groundlink compare $(SPEC) --out $(OUT)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py

@@ -11,4 +11,6 @@ from .cli import COMMANDS
 from .check import command as check  # noqa: E402
 
 COMMANDS["check"] = ("run the policy pack offline over the Analyzer protocol", check.configure, check.run)
-# COMMANDS["compare"] = ("compare both clouds", compare.configure, compare.run)
+from .report import compare  # noqa: E402
+
+COMMANDS["compare"] = ("compare both clouds side by side: parity, cost, report", compare.configure, compare.run)

@@ -1,0 +1,103 @@
+"""The report's charts as PNG bytes (matplotlib, headless), drawn from compare.json."""
+
+from __future__ import annotations
+
+import io
+from typing import Any, Optional
+
+from .render_format import layer_cost
+
+CLOUD_COLORS = {"aws": "#ff9900", "azure": "#0078d4"}
+TIER_COLORS = {"hot": "#d62728", "cool": "#1f77b4", "cold": "#17becf", "archive": "#7f7f7f"}
+
+
+def _png(fig) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def cost_by_layer(doc: dict[str, Any]) -> bytes:
+    """Known monthly cost per layer per cloud (log scale: contact minutes dwarf the rest);
+    layers with an unknown price are marked, since their bar is a lower bound."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    layers = doc["layers"]
+    clouds = list(doc["cost"]["clouds"])
+    fig, ax = plt.subplots(figsize=(8, 0.55 * len(layers) * len(clouds) + 1.2))
+    height = 0.8 / len(clouds)
+    for i, cloud in enumerate(clouds):
+        by_layer = doc["cost"]["clouds"][cloud]["byLayer"]
+        ys = [j + i * height for j in range(len(layers))]
+        values = [max(by_layer[layer]["known"], 0.0) for layer in layers]
+        ax.barh(ys, [v if v > 0 else 0 for v in values], height=height, color=CLOUD_COLORS.get(cloud),
+                label=cloud.upper())
+        for y, layer, value in zip(ys, layers, values):
+            ax.text(max(value, 0.01) * 1.05, y, layer_cost(doc["cost"]["clouds"][cloud], layer),
+                    va="center", fontsize=8)
+    ax.set_xscale("log")
+    ax.set_yticks([j + height * (len(clouds) - 1) / 2 for j in range(len(layers))], layers)
+    ax.invert_yaxis()
+    ax.set_xlabel("USD per month (steady state, log scale; known prices only)")
+    ax.set_title(f"{doc['mission']}: monthly cost by layer")
+    ax.legend(loc="lower right")
+    ax.set_xlim(left=0.01)
+    return _png(fig)
+
+
+def storage_growth(doc: dict[str, Any]) -> bytes:
+    """GB held per tier each month (both clouds hold the same data) and each cloud's storage bill."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    months = doc["cost"]["usage"]["storageGbByMonth"]
+    xs = [m["month"] for m in months]
+    tiers = [t for t in TIER_COLORS if any(m["average"].get(t, 0) for m in months)]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8))
+    left.stackplot(xs, *[[m["average"].get(t, 0) for m in months] for t in tiers], labels=tiers,
+                   colors=[TIER_COLORS[t] for t in tiers], alpha=0.85)
+    left.set_xlabel("month of operation")
+    left.set_ylabel("GB held (monthly average)")
+    left.set_title("Storage by tier (raw + products)")
+    left.legend(loc="upper left", fontsize=8)
+    for cloud, data in doc["cost"]["clouds"].items():
+        right.plot(xs, [p["storageKnown"] for p in data["projection"]], marker="o", label=cloud.upper(),
+                   color=CLOUD_COLORS.get(cloud))
+    right.set_xlabel("month of operation")
+    right.set_ylabel("USD per month")
+    right.set_title("Storage cost over 12 months")
+    right.legend(loc="upper left", fontsize=8)
+    for axis in (left, right):
+        axis.set_xticks(xs)
+        axis.grid(alpha=0.3)
+    return _png(fig)
+
+
+def storage_inputs(doc: dict[str, Any]) -> Any:
+    """Everything `storage_growth` draws from: a chart drawn early is reused only if this matches."""
+    return (doc["cost"]["usage"]["storageGbByMonth"],
+            {cloud: [p["storageKnown"] for p in data["projection"]] for cloud, data in doc["cost"]["clouds"].items()})
+
+
+def render_charts(doc: dict[str, Any], early: Optional[dict[str, Any]] = None) -> dict[str, bytes]:
+    """Both charts; `early` may hold a storage chart drawn while the plans ran (it does not need them)."""
+    early = early or {}
+    if early.get("storage_inputs") == storage_inputs(doc):
+        storage = early["storage_growth"]
+    else:
+        storage = storage_growth(doc)
+    return {"cost_by_layer": cost_by_layer(doc), "storage_growth": storage}
+
+
+def draw_early(cost: dict[str, Any]) -> dict[str, Any]:
+    """The storage chart from a cost section computed without plans (storage does not depend on them)."""
+    doc = {"cost": cost}
+    return {"storage_inputs": storage_inputs(doc), "storage_growth": storage_growth(doc)}

@@ -1,0 +1,195 @@
+"""`groundlink compare SPEC --out DIR`: both clouds side by side, from one spec.
+
+Plans both clouds (in parallel processes when there are two cores), builds the
+parity matrix and the cost estimate, and writes report.md, report.html,
+compare.json, plan-<cloud>.json and charts/ into DIR. Everything is written
+into a temporary sibling directory first and renamed into place at the end,
+so a failed run never leaves a half-written report.
+
+Exit codes: 0 comparable; 1 written but the parity check failed; 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional
+
+CLOUDS = ("aws", "azure")
+EXIT_OK, EXIT_PARITY, EXIT_USAGE = 0, 1, 2
+
+
+class _Background:
+    """A call running in a thread; `result()` joins it and re-raises what it raised."""
+
+    def __init__(self, function, *args):
+        self._outcome: list[Any] = []
+        self._thread = threading.Thread(target=self._run, args=(function, *args), daemon=True)
+        self._thread.start()
+
+    def _run(self, function, *args) -> None:
+        try:
+            self._outcome.append((True, function(*args)))
+        except BaseException as error:  # noqa: BLE001 - handed to the caller in result()
+            self._outcome.append((False, error))
+
+    def result(self) -> Any:
+        self._thread.join()
+        ok, value = self._outcome[0]
+        if not ok:
+            raise value
+        return value
+
+
+@dataclass
+class CompareResult:
+    out_dir: Path
+    document: dict[str, Any]
+    timings: dict[str, float]  # plan_aws, plan_azure (each inside its process), total (wall)
+
+    @property
+    def ok(self) -> bool:
+        return self.document["ok"]
+
+
+def _check_out_dir(out: Path) -> None:
+    from ..cli import UsageError
+
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: exists and is not a directory")
+    if out.is_dir() and any(out.iterdir()) and not (out / "compare.json").exists():
+        raise UsageError(f"--out {out}: not empty and not a previous compare report; choose another directory")
+
+
+def _replace_dir(tmp: Path, out: Path) -> None:
+    """Swap the finished report into place; the previous report is removed only after."""
+    old = None
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        out.replace(old / out.name)
+    tmp.replace(out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _write(tmp: Path, doc: dict[str, Any], runs, charts: dict[str, bytes]) -> None:
+    from .render import render_html, render_markdown
+
+    for cloud, run in runs.items():
+        run.plan.write(tmp / doc["clouds"][cloud]["planFile"])
+    (tmp / "compare.json").write_text(json.dumps(doc, indent=2) + "\n")
+    (tmp / "charts").mkdir()
+    files = {}
+    for name, png in charts.items():
+        (tmp / "charts" / f"{name}.png").write_bytes(png)
+        files[name] = f"charts/{name}.png"
+    (tmp / "report.md").write_text(render_markdown(doc, files))
+    (tmp / "report.html").write_text(render_html(doc, charts))
+
+
+def run_compare(spec_path: str | Path, out_dir: str | Path, prices: Optional[str | Path] = None,
+                console=None, workers: Optional[int] = None) -> CompareResult:
+    """The whole comparison (the function the benchmark times). Raises SpecError, PriceError,
+    UsageError or PlanError on bad input, before anything is written to `out_dir`."""
+    from rich.console import Console
+
+    from ..blueprint import build_blueprint
+    from ..cost import estimate, load_catalogs
+    from ..coverage import coverage_report
+    from ..parity import parity
+    from ..spec import load_spec
+    from .charts import render_charts
+    from .document import build_document, cost_json
+    from .plans import run_plans
+    from .policy import policy_results
+    from .terminal import print_summary, steps
+
+    started = time.perf_counter()
+    console = console or Console(stderr=False)
+    out = Path(out_dir)
+    spec = load_spec(spec_path)  # precise errors before any process starts
+    catalogs, assumptions = load_catalogs(prices)
+    _check_out_dir(out)
+    blueprint = build_blueprint(spec)
+
+    early: dict[str, Any] = {}
+
+    def draw_storage_chart_early() -> None:
+        try:
+            from .charts import draw_early
+
+            early.update(draw_early(cost_json(estimate(blueprint, catalogs, assumptions), spec.budget.monthly_usd)))
+        except Exception:  # noqa: BLE001 - only a head start: the chart is drawn again below
+            early.clear()
+
+    with steps(console) as progress:
+        runs = run_plans(str(spec_path), CLOUDS, workers,
+                         on_start=lambda c: progress.start(c, f"plan {c.upper()}"),
+                         on_done=lambda c, s: progress.done(c, f"{s:.2f} s in its process"),
+                         meanwhile=draw_storage_chart_early)
+        plans = {cloud: run.plan for cloud, run in runs.items()}
+        progress.start("analysis", "parity, cost, coverage, charts")
+        policy_thread = _Background(policy_results, plans)  # the pack runs in its own processes meanwhile
+        progress.start("policy", "policy pack")
+        matrix = parity(blueprint, plans)
+        cost = estimate(blueprint, catalogs, assumptions, plans)
+        coverage = coverage_report(blueprint)
+        doc = build_document(
+            spec_path=str(spec_path), blueprint=blueprint, runs=runs, matrix=matrix, estimate=cost,
+            policy={}, coverage=coverage, prices_file=str(prices) if prices else None,
+            generated_at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"))
+        charts = render_charts(doc, early)  # charts do not read policy results
+        progress.done("analysis")
+        doc["policy"] = policy_thread.result()
+        progress.done("policy", "" if doc["policy"]["available"] else "not available")
+        progress.start("report", "write report.md, report.html, compare.json")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+        try:
+            tmp.chmod(0o777 & ~_umask())
+            _write(tmp, doc, runs, charts)
+            _replace_dir(tmp, out)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        progress.done("report")
+
+    print_summary(doc, str(out), console)
+    timings = {f"plan_{cloud}": run.seconds for cloud, run in runs.items()}
+    timings["total"] = time.perf_counter() - started
+    return CompareResult(out, doc, timings)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("spec", help="mission spec (YAML)")
+    parser.add_argument("--out", required=True, metavar="DIR",
+                        help="directory for report.md, report.html, compare.json and the plans (replaced atomically)")
+    parser.add_argument("--prices", metavar="FILE", help="price overrides (YAML; format in docs/compare.md)")
+    parser.add_argument("--serial", action="store_true", help="plan the clouds one after the other, in-process")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..cost import PriceError
+
+    try:
+        result = run_compare(args.spec, args.out, prices=args.prices, workers=1 if args.serial else None)
+    except PriceError as error:
+        for line in error.lines:
+            print(line, file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK if result.ok else EXIT_PARITY

@@ -1,0 +1,153 @@
+"""compare.json: the one document every rendering (terminal, Markdown, HTML) reads.
+
+Its shape is documented in docs/compare.md and versioned by `formatVersion`;
+the Markdown and HTML reports are templates over this document, so the three
+outputs never disagree.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from ..blueprint import LAYERS, Blueprint
+from ..cost import PROJECTION_MONTHS, CostEstimate, Total
+from ..cost.model import total
+from ..limits import AZURE_ORBITAL_RETIRED_ON
+from ..parity import ParityMatrix
+from .plans import PlanRun
+
+FORMAT_VERSION = 1
+PARTNER_NETWORKS = ("KSAT Lite", "Viasat RTE", "RBC Signals")
+RETIREMENT = (
+    f"Azure Orbital Ground Station was retired on {AZURE_ORBITAL_RETIRED_ON} (no new authorizations; Microsoft "
+    "Learn banner and Azure Update \"Azure Orbital Ground Station Retirement\", Oct 2024). Azure's ground segment "
+    f"is therefore a partner network delivering into the mission's Azure landing zone: {', '.join(PARTNER_NETWORKS)} "
+    "(RBC Signals operates Microsoft's former antennas since 2025). The legacy Microsoft.Orbital resources "
+    "still preview in pulumi-azure-native but can no longer be created."
+)
+
+
+def _total(t: Total) -> dict[str, Any]:
+    return {"known": round(t.known, 6), "complete": t.complete, "unknown": list(t.unknown)}
+
+
+def cost_json(estimate: CostEstimate, budget_usd: float) -> dict[str, Any]:
+    usage = estimate.usage
+    clouds = {}
+    for cloud, cc in estimate.clouds.items():
+        projection = []
+        for month, lines in enumerate(cc.projection, start=1):
+            storage = total([x for x in lines if x.tier])
+            projection.append({"month": month, **_total(total(lines)), "storageKnown": round(storage.known, 6)})
+        year = total([x for lines in cc.projection for x in lines])
+        monthly = cc.monthly
+        clouds[cloud] = {
+            "region": cc.region,
+            "monthly": _total(monthly),
+            "overBudget": monthly.known > budget_usd,
+            "byLayer": {layer: _total(t) for layer, t in cc.layer_totals().items()},
+            "lines": [line.to_json(cloud) for line in cc.lines],
+            "projection": projection,
+            "projectionTotal": _total(year),
+            "toSupply": [{"priceId": f"{cloud}.{x.price_id}", "item": x.item, "unit": x.entry.unit,
+                          "per": x.entry.per, "supply": x.entry.supply} for x in cc.unknowns()],
+        }
+    return {
+        "currency": "USD",
+        "budgetMonthlyUsd": budget_usd,
+        "projectionMonths": PROJECTION_MONTHS,
+        "assumptions": list(usage.assumptions),
+        "notes": estimate.notes,
+        "usage": {
+            "daysPerMonth": usage.days_per_month,
+            "contactsPerMonth": usage.contacts_per_month,
+            "billedMinutes": {"narrowband": usage.billed_minutes(False), "wideband": usage.billed_minutes(True)},
+            "links": [{"satellite": x.satellite, "downlink": x.downlink, "delivery": x.delivery,
+                       "bandwidthMhz": x.bandwidth_mhz, "dataRateMbps": x.data_rate_mbps,
+                       "gbPerContact": x.gb_per_contact} for x in usage.links],
+            "rawGbPerMonth": usage.raw_gb,
+            "productsGbPerMonth": usage.products_gb,
+            "objectsPerMonth": usage.objects_written,
+            "objectSizeMb": usage.object_size_mb,
+            "telemetryGbPerMonth": usage.telemetry_gb,
+            "queryTbBilled": usage.billed_query_tb,
+            "egressGbPerMonth": usage.egress_gb,
+            "storageSteadyGb": usage.storage_steady(),
+            "storageGbByMonth": [{"month": m, "average": usage.storage_month(m),
+                                  "endOfMonth": usage.storage_end_of_month(m)}
+                                 for m in range(1, PROJECTION_MONTHS + 1)],
+        },
+        "clouds": clouds,
+    }
+
+
+def _prices_json(estimate: CostEstimate) -> list[dict[str, Any]]:
+    used = {(cloud, x.price_id) for cloud, cc in estimate.clouds.items() for x in cc.lines}
+    out = []
+    for cloud, catalog in estimate.catalogs.items():
+        for price_id, e in catalog.prices.items():
+            out.append({"priceId": f"{cloud}.{price_id}", "price": e.price, "unit": e.unit, "per": e.per,
+                        "region": e.region, "source": e.source, "date": e.date, "secondary": e.secondary,
+                        "supply": e.supply, "used": (cloud, price_id) in used})
+    # a spec-supplied partner price is not in the catalog: list it where it is used
+    for cloud, cc in estimate.clouds.items():
+        for x in cc.lines:
+            if x.price_id == "partner_minute" and x.entry.source.startswith("mission spec"):
+                for row in out:
+                    if row["priceId"] == f"{cloud}.partner_minute":
+                        row.update(price=x.entry.price, source=x.entry.source, date=x.entry.date, supply=None)
+    return out
+
+
+def _ground_json(blueprint: Blueprint) -> dict[str, Any]:
+    spec = blueprint.spec
+    gs = spec.ground_segment
+    return {
+        "provider": gs.provider,
+        "partner": gs.partner.name if gs.partner else None,
+        "aws": "AWS Ground Station (managed)" if gs.provider == "managed" else f"partner network ({gs.partner.name})",
+        "azure": (f"partner network ({gs.partner.name})" if gs.partner else
+                  "partner network (no first-party ground station since " + AZURE_ORBITAL_RETIRED_ON + ")"),
+        "azureOrbitalRetiredOn": AZURE_ORBITAL_RETIRED_ON,
+        "azureLegacyOrbital": spec.clouds.azure.legacy_orbital,
+        "partnerNetworks": list(PARTNER_NETWORKS),
+        "retirement": RETIREMENT,
+    }
+
+
+def build_document(*, spec_path: str, blueprint: Blueprint, runs: dict[str, PlanRun], matrix: ParityMatrix,
+                   estimate: CostEstimate, policy: dict[str, Any], coverage: Optional[dict[str, Any]],
+                   generated_at: str, prices_file: Optional[str]) -> dict[str, Any]:
+    spec = blueprint.spec
+    clouds = {}
+    for cloud, run in runs.items():
+        p = run.plan
+        clouds[cloud] = {
+            "region": spec.clouds.aws.region if cloud == "aws" else spec.clouds.azure.location,
+            "stack": p.stack,
+            "resources": len(p.resources),
+            "customResources": sum(1 for _ in p.custom()),
+            "protected": sum(1 for r in p.resources if r.protect),
+            "planSeconds": round(run.seconds, 3),
+            "planFile": f"plan-{cloud}.json",
+            "warnings": list(p.warnings),
+            "gaps": dict(p.gaps),
+        }
+    failures = list(matrix.failures)
+    return {
+        "formatVersion": FORMAT_VERSION,
+        "generatedAt": generated_at,
+        "mission": blueprint.mission,
+        "spec": spec_path,
+        "pricesFile": prices_file,
+        "ok": not failures,
+        "failures": failures,
+        "layers": list(LAYERS),
+        "clouds": clouds,
+        "groundSegment": _ground_json(blueprint),
+        "parity": matrix.to_json(),
+        "cost": cost_json(estimate, spec.budget.monthly_usd),
+        "prices": _prices_json(estimate),
+        "coverage": coverage,
+        "policy": policy,
+    }

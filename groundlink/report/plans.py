@@ -1,0 +1,91 @@
+"""Both clouds' offline plans, in parallel processes when the machine has the cores.
+
+A plan is independent per cloud and CPU-bound (the Pulumi SDK under mocks), so
+two processes halve the wall time on two cores. Plans cross the process
+boundary as their documented JSON form (`Plan.to_json` / `Plan.from_json`).
+Workers are forked where the platform allows it, before any thread of ours
+starts: a fork inherits what the caller already imported, so a warm caller
+(a benchmark, a test session) gets warm workers. `meanwhile` runs in a thread
+of the caller while the workers plan, for work that does not need the plans.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+from ..engine.plan import Plan
+
+
+@dataclass
+class PlanRun:
+    plan: Plan
+    seconds: float  # the plan's own wall time, inside the process that ran it
+
+
+def usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _plan_in_process(spec_path: str, cloud: str) -> tuple[dict, float]:
+    """Worker entry point: returns plain data only, so nothing unpicklable crosses back."""
+    from ..engine import PlanError, plan
+    from ..spec import SpecError
+
+    started = time.perf_counter()
+    try:
+        result = plan(spec_path, cloud)
+    except SpecError as error:  # its constructor does not survive pickling
+        raise PlanError("; ".join(error.lines)) from None
+    return result.to_json(), time.perf_counter() - started
+
+
+def _run(doc: dict, seconds: float) -> PlanRun:
+    result = Plan.from_json(doc)
+    result.seconds = seconds  # not part of the JSON form
+    return PlanRun(result, seconds)
+
+
+def _context():
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def run_plans(spec_path: str, clouds: tuple[str, ...], workers: Optional[int] = None,
+              on_start: Callable[[str], None] = lambda cloud: None,
+              on_done: Callable[[str, float], None] = lambda cloud, seconds: None,
+              meanwhile: Callable[[], None] = lambda: None) -> dict[str, PlanRun]:
+    """Plan every cloud; `workers` defaults to one process per cloud, capped by the usable cores."""
+    workers = min(len(clouds), usable_cores()) if workers is None else workers
+    runs: dict[str, PlanRun] = {}
+    if workers < 2:
+        meanwhile()
+        for cloud in clouds:
+            on_start(cloud)
+            runs[cloud] = _run(*_plan_in_process(spec_path, cloud))
+            on_done(cloud, runs[cloud].seconds)
+        return runs
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+    try:
+        futures = {pool.submit(_plan_in_process, spec_path, cloud): cloud for cloud in clouds}
+        for cloud in clouds:
+            on_start(cloud)
+        side = threading.Thread(target=meanwhile, name="groundlink-meanwhile", daemon=True)
+        side.start()
+        for future in as_completed(futures):
+            cloud = futures[future]
+            runs[cloud] = _run(*future.result())
+            on_done(cloud, runs[cloud].seconds)
+        side.join()
+    finally:
+        # the workers' interpreter teardown overlaps with the caller's next steps
+        pool.shutdown(wait=False, cancel_futures=True)
+    return {cloud: runs[cloud] for cloud in clouds}

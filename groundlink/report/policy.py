@@ -1,0 +1,40 @@
+"""Policy results for the report, from the policy runner (`groundlink check`).
+
+The import is guarded: without the runner, or if the pack cannot run, the
+report says the results are not available rather than implying the stacks
+passed. Policy findings are reported, not turned into the compare's exit code:
+`groundlink check` is the gate for that.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def unavailable(reason: str) -> dict[str, Any]:
+    return {"available": False, "reason": reason, "summary": "", "clouds": {}}
+
+
+def policy_results(plans: dict[str, Any]) -> dict[str, Any]:
+    try:
+        from ..check import check_plans
+    except ImportError:
+        return unavailable("the policy runner (groundlink check) is not installed in this checkout.")
+    try:
+        result = check_plans(list(plans.values()))
+    except Exception as error:  # noqa: BLE001 - the comparison stands without policy results; say why
+        return unavailable(f"the policy pack did not run ({type(error).__name__}: {error}).")
+    clouds = {}
+    for checked in result.clouds:
+        clouds[checked.cloud] = {
+            "violations": len(checked.mandatory),
+            "advisories": len(checked.violations) - len(checked.mandatory),
+            "findings": [{"level": v.enforcement, "policy": v.policy, "resource": v.resource_name or v.urn,
+                          "message": v.message} for v in checked.violations],
+        }
+    pack = result.pack
+    verdict = "passed" if result.passed else f"{len(result.mandatory)} mandatory violation(s)"
+    return {"available": True, "reason": "",
+            "summary": f"Policy pack {pack.get('name', '?')} {pack.get('version', '')} "
+                       f"({pack.get('policies', '?')} policies, run offline over the Analyzer protocol): {verdict}.",
+            "clouds": clouds}

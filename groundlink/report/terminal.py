@@ -1,0 +1,80 @@
+"""The terminal side of a comparison: a progress display while plans run, then summary tables."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from .view import Section, sections
+
+STYLES = {"ok": "green", "gap": "yellow", "bad": "bold red", "strong": "bold", "code": "cyan", "": ""}
+
+
+class Steps:
+    """Named steps shown as spinners that turn into check marks with their time."""
+
+    def __init__(self, progress: Progress):
+        self.progress = progress
+        self.tasks: dict[str, int] = {}
+        self.live = False
+
+    def start(self, key: str, label: str) -> None:
+        if not self.live:  # the display's thread starts only now, after the plan workers are forked
+            self.progress.start()
+            self.live = True
+        self.tasks[key] = self.progress.add_task(label, total=1)
+
+    def done(self, key: str, note: str = "") -> None:
+        task = self.tasks[key]
+        if note:
+            label = self.progress.tasks[task].description
+            self.progress.update(task, description=f"{label} [dim]{note}[/]")
+        self.progress.update(task, completed=1)
+
+
+@contextmanager
+def steps(console: Console) -> Iterator[Steps]:
+    progress = Progress(SpinnerColumn(finished_text="[green]✓[/]"), TextColumn("{task.description}"),
+                        TimeElapsedColumn(), console=console, transient=False)
+    shown = Steps(progress)
+    try:
+        yield shown
+    finally:
+        if shown.live:
+            progress.stop()
+
+
+def _rich_table(section: Section) -> Table:
+    table = Table(title=section.title, title_justify="left", show_lines=False)
+    for header, right in zip(section.table.headers, section.table.numeric):
+        table.add_column(header, justify="right" if right else "left", overflow="fold")
+    for row in section.table.rows:
+        table.add_row(*[Text(c.text, style=STYLES[c.mark]) for c in row])
+    return table
+
+
+def print_summary(doc: dict, out_dir: str, console: Console) -> None:
+    chosen = {s.title: s for s in sections(doc)}
+    summary = chosen["Summary"]
+    console.print(_rich_table(summary))
+    console.print(_rich_table(chosen["Monthly cost by layer (steady state)"]))
+    for failure in doc["failures"]:
+        console.print(f"[bold red]parity failure:[/] {escape(failure)}")
+    for cloud, data in doc["clouds"].items():
+        for warning in data["warnings"]:
+            console.print(f"[bold red]{cloud} warning:[/] {escape(warning)}")
+    supply = chosen["Prices to supply"]
+    if doc["cost"]["clouds"] and any(d["toSupply"] for d in doc["cost"]["clouds"].values()):
+        console.print("[yellow]prices to supply (totals are partial until then):[/]")
+        for bullet in supply.bullets:
+            console.print(f"  - {escape(bullet.text)}")
+    if not doc["policy"]["available"]:
+        console.print(f"[yellow]policy results not available:[/] {escape(doc['policy']['reason'])}")
+    verdict = "[green]comparable[/]" if doc["ok"] else "[bold red]FAILED[/]"
+    console.print(f"{verdict}: report written to [bold]{escape(str(out_dir))}[/] (report.html, report.md, compare.json)")

@@ -1,0 +1,128 @@
+"""`groundlink compare`: exit codes, bad input, atomic output, parallel plans."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from groundlink.cli import main
+from groundlink.report import plans as plan_runs
+from groundlink.report import run_compare
+
+from .conftest import SPECS, cached_plan, spec_data, write_spec
+
+NOAA20 = str(SPECS / "noaa20.yaml")
+
+
+def _fake_runs(aws_drop: str = ""):
+    def run_plans(spec_path, clouds, workers=None, on_start=lambda c: None, on_done=lambda c, s: None,
+                  meanwhile=lambda: None):
+        meanwhile()
+        runs = {}
+        for cloud in clouds:
+            plan = plan_runs.Plan.from_json(cached_plan("noaa20.yaml", cloud).to_json())
+            if cloud == "aws" and aws_drop:
+                plan.resources = [r for r in plan.resources if aws_drop not in r.capability]
+                plan.gaps.pop(aws_drop, None)
+            on_start(cloud)
+            runs[cloud] = plan_runs.PlanRun(plan, 0.1)
+            on_done(cloud, 0.1)
+        return runs
+    return run_plans
+
+
+def test_bad_spec_is_one_line_exit_2_and_nothing_written(tmp_path, capsys):
+    data = spec_data()
+    data["ground_segment"]["contacts_per_day"] = -1
+    out = tmp_path / "out"
+    assert main(["compare", str(write_spec(tmp_path, data)), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "ground_segment.contacts_per_day" in err and "Traceback" not in err
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["spec.yaml"]
+
+
+def test_bad_prices_file_is_exit_2_and_nothing_written(tmp_path, capsys):
+    prices = tmp_path / "prices.yaml"
+    prices.write_text("azure:\n  partner_minutes: {price: 3, source: s, date: '2026'}\n")
+    out = tmp_path / "out"
+    assert main(["compare", NOAA20, "--out", str(out), "--prices", str(prices)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"{prices}: azure.partner_minutes: unknown price id; did you mean 'partner_minute'?"]
+    assert not out.exists()
+
+
+def test_refuses_to_replace_a_directory_that_is_not_a_report(tmp_path, capsys):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me")
+    assert main(["compare", NOAA20, "--out", str(out)]) == 2
+    assert "not a previous compare report" in capsys.readouterr().err
+    assert (out / "notes.txt").read_text() == "keep me"
+
+
+def test_parity_failure_writes_the_report_and_exits_1(tmp_path, monkeypatch):
+    monkeypatch.setattr(plan_runs, "run_plans", _fake_runs(aws_drop="storage.raw"))
+    out = tmp_path / "out"
+    assert main(["compare", NOAA20, "--out", str(out)]) == 1
+    doc = json.loads((out / "compare.json").read_text())
+    assert doc["ok"] is False
+    assert any(f.startswith("storage.raw: not realized on aws") for f in doc["failures"])
+    assert "Result: FAILED" in (out / "report.md").read_text()
+
+
+def test_a_failure_while_writing_leaves_no_half_written_report(tmp_path, monkeypatch):
+    from groundlink.report import render
+
+    monkeypatch.setattr(plan_runs, "run_plans", _fake_runs())
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(render, "render_html", broken)
+    out = tmp_path / "out"
+    with pytest.raises(RuntimeError):
+        run_compare(NOAA20, out)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_rerun_replaces_the_previous_report_whole(tmp_path, monkeypatch):
+    monkeypatch.setattr(plan_runs, "run_plans", _fake_runs())
+    out = tmp_path / "out"
+    run_compare(NOAA20, out)
+    (out / "stale.txt").write_text("from an older run")
+    result = run_compare(NOAA20, out)
+    assert not (out / "stale.txt").exists() and (out / "report.html").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert set(result.timings) == {"plan_aws", "plan_azure", "total"}
+
+
+def test_price_overrides_reach_the_report(tmp_path, monkeypatch):
+    monkeypatch.setattr(plan_runs, "run_plans", _fake_runs())
+    prices = tmp_path / "prices.yaml"
+    prices.write_text("azure:\n  partner_minute: {price: 12, source: KSAT quote 9, date: 2026-10-02}\n")
+    result = run_compare(NOAA20, tmp_path / "out", prices=prices)
+    ground = next(x for x in result.document["cost"]["clouds"]["azure"]["lines"] if x["layer"] == "ground")
+    assert ground["price"] == 12 and ground["cost"] == pytest.approx(12 * ground["quantity"])
+    assert "KSAT quote 9" in (tmp_path / "out" / "report.md").read_text()
+    assert result.document["pricesFile"] == str(prices)
+
+
+@pytest.mark.parametrize("cores, pooled", [(1, False), (2, True)])
+def test_plans_run_in_parallel_processes_when_there_are_two_cores(monkeypatch, cores, pooled):
+    used = []
+
+    class Recording(plan_runs.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            used.append(kwargs.get("max_workers"))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(plan_runs, "usable_cores", lambda: cores)
+    monkeypatch.setattr(plan_runs, "ProcessPoolExecutor", Recording)
+    runs = plan_runs.run_plans(NOAA20, ("aws", "azure"))
+    assert used == ([2] if pooled else [])
+    for cloud in ("aws", "azure"):
+        expected = cached_plan("noaa20.yaml", cloud)
+        assert [r.urn for r in runs[cloud].plan.resources] == [r.urn for r in expected.resources]
+        assert runs[cloud].seconds > 0

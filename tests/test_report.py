@@ -1,0 +1,112 @@
+"""The report a user opens: compare.json shape, report.md / report.html content, embedded charts."""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from groundlink.cli import main
+from groundlink.engine import Plan
+from groundlink.report.render_format import money
+
+from .conftest import SPECS
+
+SCHEMA = Path(__file__).resolve().parents[1] / "groundlink" / "report" / "compare.schema.json"
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("compare") / "noaa20"
+    code = main(["compare", str(SPECS / "noaa20.yaml"), "--out", str(out)])
+    doc = json.loads((out / "compare.json").read_text())
+    return code, out, doc
+
+
+def test_compare_json_matches_its_documented_schema(report):
+    _, _, doc = report
+    schema = json.loads(SCHEMA.read_text())
+    jsonschema.validate(doc, schema, format_checker=jsonschema.FormatChecker())
+    assert doc["mission"] == "noaa20" and set(doc["clouds"]) == {"aws", "azure"}
+
+
+def test_exit_code_follows_the_parity_verdict(report):
+    code, _, doc = report
+    assert code == (0 if doc["ok"] else 1)
+    assert doc["ok"] == (not doc["parity"]["failures"])
+
+
+def test_both_plans_are_written_and_readable(report):
+    _, out, doc = report
+    for cloud in ("aws", "azure"):
+        plan = Plan.read(out / doc["clouds"][cloud]["planFile"])
+        assert plan.cloud == cloud and len(plan.resources) == doc["clouds"][cloud]["resources"]
+
+
+def test_cost_totals_add_up_from_the_lines(report):
+    _, _, doc = report
+    for cloud, data in doc["cost"]["clouds"].items():
+        known = [x["cost"] for x in data["lines"] if x["cost"] is not None]
+        assert data["monthly"]["known"] == pytest.approx(sum(known))
+        assert data["monthly"]["complete"] == all(x["cost"] is not None for x in data["lines"])
+        assert sum(t["known"] for t in data["byLayer"].values()) == pytest.approx(data["monthly"]["known"])
+        assert data["projectionTotal"]["known"] == pytest.approx(sum(p["known"] for p in data["projection"]))
+
+
+@pytest.mark.parametrize("name", ["report.md", "report.html"])
+def test_reports_state_retirement_sources_totals_and_policy(report, name):
+    _, out, doc = report
+    text = html.unescape((out / name).read_text())
+    for fact in ("2024-12-18", "KSAT Lite", "Viasat RTE", "RBC Signals"):
+        assert fact in text
+    for price in (p for p in doc["prices"] if p["used"]):
+        assert price["source"] in text and price["date"] in text and price["priceId"] in text
+    for cloud in ("aws", "azure"):
+        assert money(doc["cost"]["clouds"][cloud]["monthly"]) in text
+        for item in doc["cost"]["clouds"][cloud]["toSupply"]:
+            assert item["priceId"] in text and item["supply"] in text
+    for assumption in doc["cost"]["assumptions"]:
+        assert assumption in text
+    if not doc["policy"]["available"]:
+        assert "Policy results not available" in text
+    for row in doc["parity"]["rows"]:
+        assert row["capability"] in text
+
+
+class _Collector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def test_html_is_self_contained_with_embedded_png_charts(report):
+    _, out, _ = report
+    parser = _Collector()
+    parser.feed((out / "report.html").read_text())
+    images = [attrs["src"] for tag, attrs in parser.tags if tag == "img"]
+    assert len(images) == 2
+    for src in images:
+        prefix = "data:image/png;base64,"
+        assert src.startswith(prefix)
+        assert base64.b64decode(src[len(prefix):]).startswith(PNG)
+    for tag, attrs in parser.tags:
+        assert tag not in {"script", "link", "iframe"}
+        for key in ("src", "href"):
+            assert not str(attrs.get(key, "")).startswith(("http:", "https:", "//")), (tag, attrs)
+
+
+def test_markdown_links_the_chart_files_it_ships(report):
+    _, out, _ = report
+    text = (out / "report.md").read_text()
+    for name in ("cost_by_layer", "storage_growth"):
+        assert f"(charts/{name}.png)" in text
+        assert (out / "charts" / f"{name}.png").read_bytes().startswith(PNG)
