@@ -126,3 +126,11 @@ def test_every_input_reaches_the_provider_under_its_wire_name(spec):
     """A polymorphic input given as a plain dict keeps snake_case keys the provider ignores."""
     result = azure(spec)
     assert [k for r in result.custom() for k in _snake_keys(r.inputs, r.name)] == []
+
+
+def test_messaging_namespaces_left_on_microsoft_keys_are_said_not_hidden(azure_noaa20, tmp_path):
+    from .test_azure_support import variant
+
+    assert any("Microsoft-managed keys" in w for w in azure_noaa20.warnings)
+    assert "encryption" not in one(azure_noaa20, "eventhub:Namespace").inputs
+    assert not variant(tmp_path, {"security.customer_managed_keys": False}).warnings

@@ -15,7 +15,7 @@ from typing import Optional, Sequence
 import pulumi
 import pulumi_azure_native as azure
 
-from groundlink.blueprint import Blueprint, realizes
+from groundlink.blueprint import Blueprint, realizes, warn
 
 from ..base import MissionComponent
 from .naming import key_vault_name, role_assignment_name
@@ -36,6 +36,8 @@ KEY_ROTATE_AFTER = "P90D"
 KEY_EXPIRES_AFTER = "P1Y"
 KEY_NOTIFY_BEFORE_EXPIRY = "P30D"
 SOFT_DELETE_DAYS = 90  # Key Vault maximum
+MESSAGING_KEYS = ("customer-managed keys cover the storage account, Synapse and Data Explorer; the Event Hubs and "
+                  "Service Bus Standard namespaces encrypt with Microsoft-managed keys (their CMK needs Premium)")
 
 # Private endpoints live in their own small VNet; peer it with the networks that read the stores.
 PRIVATE_VNET_CIDR = "10.42.0.0/24"
@@ -142,6 +144,7 @@ class AzureSecurity(MissionComponent):
         self.key: Optional[azure.keyvault.Key] = None
         self.key_grant: Optional[azure.authorization.RoleAssignment] = None
         if spec.security.customer_managed_keys:
+            warn(MESSAGING_KEYS)
             client = azure.authorization.get_client_config_output()
             self.identity = realizes(azure.managedidentity.UserAssignedIdentity(
                 self.child_name("cmk-identity"), resource_name_=f"id-{blueprint.mission}-cmk",
