@@ -163,7 +163,7 @@ class AwsStreamEndpoints(MissionComponent):
             description="Ground Station places dataflow endpoint interfaces in the mission subnet",
             assume_role_policy=iam.document(lambda account: [iam.service_trust(
                 GROUND_STATION, account, [_gs_arn(region, account, "dataflow-endpoint-group/*")])], account=account),
-            tags=self.tags, opts=self.opts()), cap)
+            tags=self.tags, opts=self.opts()), cap, "ground.delivery_identity")
         policy = realizes(aws.iam.RolePolicy(
             self.child_name("role-policy"), role=self.role.id,
             policy=iam.document(lambda: [iam.allow(ENDPOINT_NETWORK_ACTIONS, "*", "ManageEndpointInterfaces")]),

@@ -1,0 +1,116 @@
+"""AWS analytics: Glue catalog with partition projection, enforced Athena workgroup, telemetry stream and archive."""
+
+from __future__ import annotations
+
+import re
+
+from .test_aws_support import ACCOUNT, KEY, ROLE, aws, aws_variant, bucket_by_role, doc, role_policy_of, statements
+
+TABLE = "aws:glue/catalogTable:CatalogTable"
+STREAM = "aws:kinesis/stream:Stream"
+FIREHOSE = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"
+
+
+def table(plan, name):
+    return next(t for t in plan.of_type(TABLE) if t.inputs["name"] == name)
+
+
+def as_projection_template(ground_station_prefix: str) -> str:
+    """Ground Station's `{year}` placeholders written as Athena's `${year}` ones."""
+    return re.sub(r"\{(\w+)\}", lambda m: "${" + ("satellite" if m[1] == "satellite_id" else m[1]) + "}",
+                  ground_station_prefix)
+
+
+class TestCatalog:
+    def test_database_is_protected_and_encrypted_with_the_mission_key(self):
+        plan = aws()
+        database = plan.one("aws:glue/catalogDatabase:CatalogDatabase")
+        assert database.inputs["name"] == "noaa20" and database.protect and database.retainOnDelete
+        settings = plan.one("aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings").inputs
+        key = plan.one(KEY).outputs["arn"]
+        rest = settings["dataCatalogEncryptionSettings"]["encryptionAtRest"]
+        assert rest == {"catalogEncryptionMode": "SSE-KMS", "sseAwsKmsKeyId": key}
+
+    def test_raw_table_projects_exactly_the_prefix_ground_station_writes(self):
+        plan = aws()
+        raw = table(plan, "raw_contacts")
+        recording = plan.one("aws-native:groundstation:Config", "noaa20-ground-noaa20-hrd-recording")
+        prefix = recording.inputs["configData"]["s3RecordingConfig"]["prefix"]
+        bucket = bucket_by_role(plan, "raw").outputs["bucket"]
+        params = raw.inputs["parameters"]
+        assert params["projection.enabled"] == "true"
+        assert params["storage.location.template"] == f"s3://{bucket}/{as_projection_template(prefix)}/"
+        assert [k["name"] for k in raw.inputs["partitionKeys"]] == ["year", "month", "day", "satellite"]
+        assert params["projection.satellite.type"] == "injected"  # Ground Station satellite ids are UUIDs
+        assert params["projection.month.range"] == "1,12" and params["projection.month.digits"] == "2"
+
+    def test_partner_raw_table_reads_the_landing_prefix_by_satellite_name(self):
+        plan = aws("partner.yaml")
+        params = table(plan, "raw_contacts").inputs["parameters"]
+        assert "/partner/year=${year}/" in params["storage.location.template"]
+        assert params["projection.satellite.type"] == "enum" and params["projection.satellite.values"] == "snpp"
+
+    def test_telemetry_table_reads_what_firehose_writes(self):
+        plan = aws()
+        params = table(plan, "telemetry").inputs["parameters"]
+        prefix = plan.one(FIREHOSE).inputs["extendedS3Configuration"]["prefix"]
+        as_template = re.sub(r"(\w+)=!\{timestamp:\w+\}", lambda m: f"{m[1]}=${{{m[1]}}}", prefix)
+        bucket = bucket_by_role(plan, "products").outputs["bucket"]
+        assert params["storage.location.template"] == f"s3://{bucket}/{as_template}"
+        assert table(plan, "telemetry").inputs["storageDescriptor"]["serDeInfo"]["serializationLibrary"] == \
+            "org.openx.data.jsonserde.JsonSerDe"
+
+
+class TestQuery:
+    def test_workgroup_enforces_encrypted_results_and_the_scan_cutoff(self):
+        plan = aws()
+        config = plan.one("aws:athena/workgroup:Workgroup").inputs["configuration"]
+        assert config["enforceWorkgroupConfiguration"] is True
+        assert config["bytesScannedCutoffPerQuery"] == 10_000_000_000
+        results = config["resultConfiguration"]
+        assert results["outputLocation"] == plan.outputs["query_results_uri"] + "athena/"
+        assert results["encryptionConfiguration"] == {"encryptionOption": "SSE_KMS",
+                                                      "kmsKeyArn": plan.one(KEY).outputs["arn"]}
+        assert results["expectedBucketOwner"] == ACCOUNT
+
+    def test_cutoff_follows_the_spec(self):
+        config = aws_variant("cutoff").one("aws:athena/workgroup:Workgroup").inputs["configuration"]
+        assert config["bytesScannedCutoffPerQuery"] == 500_000_000
+
+
+class TestTelemetry:
+    def test_stream_is_protected_and_encrypted_with_the_mission_key(self):
+        plan = aws()
+        stream = plan.one(STREAM)
+        assert stream.inputs["encryptionType"] == "KMS" and stream.inputs["kmsKeyId"] == plan.one(KEY).outputs["arn"]
+        assert stream.protect and stream.retainOnDelete
+        assert "alias/aws/kinesis" == aws_variant("no-cmk").one(STREAM).inputs["kmsKeyId"]
+
+    def test_firehose_archives_the_stream_into_products_encrypted_and_partitioned(self):
+        plan = aws()
+        firehose = plan.one(FIREHOSE).inputs
+        role = plan.one(ROLE, "noaa20-telemetry-archive-role").outputs["arn"]
+        assert firehose["kinesisSourceConfiguration"] == {"kinesisStreamArn": plan.one(STREAM).outputs["arn"],
+                                                          "roleArn": role}
+        s3 = firehose["extendedS3Configuration"]
+        assert s3["bucketArn"] == bucket_by_role(plan, "products").outputs["arn"]
+        assert s3["kmsKeyArn"] == plan.one(KEY).outputs["arn"] and s3["compressionFormat"] == "GZIP"
+        assert "!{firehose:error-output-type}" in s3["errorOutputPrefix"]
+
+    def test_archive_role_is_least_privilege(self):
+        plan = aws()
+        role = plan.one(ROLE, "noaa20-telemetry-archive-role")
+        (trust,) = statements(doc(role, "assumeRolePolicy"))
+        assert trust["Principal"] == {"Service": "firehose.amazonaws.com"}
+        assert trust["Condition"]["StringEquals"] == {"aws:SourceAccount": ACCOUNT}
+        for statement in statements(doc(role_policy_of(plan, role))):
+            assert statement["Resource"] != "*" and "*" not in statement["Action"]
+            assert all(not a.endswith(":*") for a in statement["Action"])
+
+    def test_capabilities_off_render_nothing_and_export_none(self):
+        plan = aws_variant("analytics-off")
+        for token in (TABLE, STREAM, FIREHOSE, "aws:athena/workgroup:Workgroup"):
+            assert not plan.of_type(token)
+        assert all(plan.outputs[k] is None for k in ("catalog", "query_endpoint", "telemetry_stream",
+                                                      "query_results_uri"))
+        assert "telemetrySinkConfigArn" not in plan.one("aws-native:groundstation:MissionProfile").inputs

@@ -1,0 +1,86 @@
+"""AWS events: one EventBridge event per contact into an encrypted queue, with a dead-letter queue."""
+
+from __future__ import annotations
+
+import json
+
+from .test_aws_support import KEY, aws, aws_variant, bucket_by_role, doc, sid
+
+RULE = "aws:cloudwatch/eventRule:EventRule"
+QUEUE = "aws:sqs/queue:Queue"
+
+
+def queues(plan):
+    return plan.one(QUEUE, f"{plan.outputs['mission']}-events-contacts"), \
+        plan.one(QUEUE, f"{plan.outputs['mission']}-events-dead-letter")
+
+
+def pattern(plan):
+    return doc(plan.one(RULE), "eventPattern")
+
+
+def test_managed_contacts_signal_once_each_through_ground_station_events():
+    found = pattern(aws())
+    assert found["source"] == ["aws.groundstation"]
+    upload, ended = found["$or"]
+    assert upload == {"detail-type": ["Ground Station S3 Upload Complete"]}
+    assert ended["detail-type"] == ["Ground Station Contact State Change"]
+    # a contact that delivered raises Upload Complete; COMPLETED would count it twice
+    assert "COMPLETED" not in ended["detail"]["contactStatus"]
+    assert {"FAILED", "AWS_FAILED", "AWS_CANCELLED", "FAILED_TO_SCHEDULE"} <= set(ended["detail"]["contactStatus"])
+
+
+def test_stream_only_contacts_signal_on_completion():
+    found = pattern(aws_variant("stream-only-wideband"))
+    assert found["detail-type"] == ["Ground Station Contact State Change"]
+    assert "COMPLETED" in found["detail"]["contactStatus"]
+
+
+def test_partner_contacts_signal_on_the_manifest_in_the_landing_prefix():
+    plan = aws("partner.yaml")
+    found = pattern(plan)
+    bucket = bucket_by_role(plan, "raw")
+    assert found["source"] == ["aws.s3"] and found["detail-type"] == ["Object Created"]
+    assert found["detail"]["bucket"]["name"] == [bucket.outputs["bucket"]]
+    assert found["detail"]["object"]["key"] == [{"wildcard": "partner/*manifest.json"}]
+    notification = plan.one("aws:s3/bucketNotification:BucketNotification")
+    assert notification.inputs == {"bucket": bucket.outputs["bucket"], "eventbridge": True}
+    assert not aws().of_type("aws:s3/bucketNotification:BucketNotification")
+
+
+def test_rule_targets_the_queue_and_dead_letters_failed_deliveries():
+    plan = aws()
+    queue, dead = queues(plan)
+    target = plan.one("aws:cloudwatch/eventTarget:EventTarget")
+    assert target.inputs["rule"] == plan.one(RULE).outputs["name"]
+    assert target.inputs["arn"] == queue.outputs["arn"]
+    assert target.inputs["deadLetterConfig"] == {"arn": dead.outputs["arn"]}
+
+
+def test_queues_are_encrypted_with_the_mission_key_and_redrive_to_the_dead_letter_queue():
+    plan = aws()
+    queue, dead = queues(plan)
+    key = plan.one(KEY).outputs["arn"]
+    assert queue.inputs["kmsMasterKeyId"] == key and dead.inputs["kmsMasterKeyId"] == key
+    assert json.loads(queue.inputs["redrivePolicy"]) == {"deadLetterTargetArn": dead.outputs["arn"], "maxReceiveCount": 5}
+    allow = json.loads(plan.one("aws:sqs/redriveAllowPolicy:RedriveAllowPolicy").inputs["redriveAllowPolicy"])
+    assert allow == {"redrivePermission": "byQueue", "sourceQueueArns": [queue.outputs["arn"]]}
+    assert dead.inputs["messageRetentionSeconds"] == 14 * 24 * 3600
+
+
+def test_queue_policies_admit_only_the_contact_rule_over_tls():
+    plan = aws()
+    rule = plan.one(RULE).outputs["arn"]
+    for queue in queues(plan):
+        policy = next(p for p in plan.of_type("aws:sqs/queuePolicy:QueuePolicy")
+                      if p.inputs["queueUrl"] == queue.outputs["url"])
+        send = sid(doc(policy), "ContactRuleSends")
+        assert send["Principal"] == {"Service": "events.amazonaws.com"} and send["Action"] == "sqs:SendMessage"
+        assert send["Resource"] == queue.outputs["arn"]
+        assert send["Condition"] == {"ArnEquals": {"aws:SourceArn": rule}}
+        assert sid(doc(policy), "DenyInsecureTransport")["Effect"] == "Deny"
+
+
+def test_without_cmk_queues_use_sqs_managed_encryption():
+    for queue in queues(aws_variant("no-cmk")):
+        assert queue.inputs["sqsManagedSseEnabled"] is True and "kmsMasterKeyId" not in queue.inputs

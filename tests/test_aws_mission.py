@@ -1,0 +1,114 @@
+"""The AWS mission stack as a whole: exports, capabilities, parentage, protection, scaling with the constellation."""
+
+from __future__ import annotations
+
+import pytest
+
+from groundlink.blueprint import OUTPUT_KEYS, build_blueprint
+from groundlink.spec import load_spec
+
+from .conftest import SPECS
+from .test_aws_support import (BUCKET, GS_CONFIG, GS_PROFILE, KEY, aws, aws_data, aws_variant, bucket_by_role,
+                               spec_data)
+
+STATEFUL = {BUCKET, KEY, "aws:glue/catalogDatabase:CatalogDatabase", "aws:kinesis/stream:Stream"}
+EXAMPLES = ("noaa20.yaml", "partner.yaml", "constellation.yaml")
+
+
+class TestExports:
+    def test_every_output_key_has_the_real_value(self):
+        plan = aws()
+        out = plan.outputs
+        assert set(out) == set(OUTPUT_KEYS) and all(out[k] is not None for k in OUTPUT_KEYS)
+        for role, key in (("raw", "raw_store_uri"), ("products", "products_store_uri"),
+                          ("query-results", "query_results_uri")):
+            assert out[key] == f"s3://{bucket_by_role(plan, role).outputs['bucket']}/"
+        assert out["catalog"] == plan.one("aws:glue/catalogDatabase:CatalogDatabase").inputs["name"]
+        assert out["query_endpoint"] == plan.one("aws:athena/workgroup:Workgroup").inputs["name"]
+        assert out["telemetry_stream"] == plan.one("aws:kinesis/stream:Stream").outputs["arn"]
+        assert out["event_queue"] == plan.one("aws:sqs/queue:Queue", "noaa20-events-contacts").outputs["url"]
+        assert out["ground_segment_ids"] == [plan.one(GS_PROFILE).outputs["arn"]]
+        assert out["key_ids"] == [plan.one(KEY).outputs["arn"]]
+        assert (out["mission"], out["cloud"]) == ("noaa20", "aws")
+
+
+@pytest.mark.parametrize("spec", EXAMPLES)
+def test_every_needed_capability_is_realized_or_a_declared_gap(spec):
+    plan = aws(spec)
+    needed = {c.id for c in build_blueprint(load_spec(SPECS / spec)).capabilities}
+    realized = {c for r in plan.resources for c in r.capability}
+    assert needed <= realized | set(plan.gaps), needed - realized - set(plan.gaps)
+    assert not set(plan.gaps) & realized
+
+
+@pytest.mark.parametrize("variant", ["stream", "private", "no-cmk", "analytics-off", "stream-only-wideband"])
+def test_variants_realize_what_they_need(variant):
+    plan = aws_variant(variant)
+    realized = {c for r in plan.resources for c in r.capability}
+    spec = load_spec(plan.spec)
+    needed = {c.id for c in build_blueprint(spec).capabilities}
+    assert needed <= realized | set(plan.gaps)
+    off = {"analytics-off": {"analytics.catalog", "analytics.serverless_sql", "analytics.telemetry_stream"},
+           "no-cmk": {"security.cmk"}}.get(variant, set())
+    assert not off & realized
+
+
+@pytest.mark.parametrize("spec", EXAMPLES)
+def test_every_resource_sits_under_a_component_named_as_its_prefix(spec):
+    plan = aws(spec)
+    by_urn = {r.urn: r for r in plan.resources}
+    root = plan.one("groundlink:index:AwsMissionStack")
+    for resource in plan.resources:
+        if resource is root:
+            continue
+        parent = by_urn[resource.parent]
+        assert parent.type.startswith("groundlink:index:"), resource.name
+        assert resource.name.startswith(parent.name + "-") or resource.name == parent.name, resource.name
+
+
+@pytest.mark.parametrize("spec", EXAMPLES)
+def test_stateful_resources_are_protected_and_retained_and_nothing_else_is(spec):
+    plan = aws(spec)
+    for resource in plan.custom():
+        stateful = resource.type in STATEFUL
+        assert (resource.protect, resource.retainOnDelete) == (stateful, stateful), resource.name
+
+
+def test_logical_names_do_not_depend_on_tunables(tmp_path):
+    data = spec_data()
+    data["storage"].update(raw_retention_days=700, products_retention_days=2000, noncurrent_version_days=9)
+    data["satellites"][0]["downlinks"][0].update(bandwidth_mhz=40, center_frequency_mhz=8100)
+    data["ground_segment"].update(min_contact_seconds=300, pre_pass_seconds=60)
+    data["analytics"]["query_bytes_scanned_cutoff_gb"] = 1
+    data["budget"]["monthly_usd"] = 1
+    changed = aws_data(tmp_path, data)
+    assert {(r.type, r.name) for r in changed.resources} == {(r.type, r.name) for r in aws().resources}
+
+
+class TestConstellation:
+    def test_24_satellites_by_2_downlinks(self):
+        plan = aws("constellation.yaml")
+        assert len(plan.of_type(GS_PROFILE)) == 48
+        kinds = [next(iter(r.inputs["configData"])) for r in plan.of_type(GS_CONFIG)]
+        assert kinds.count("antennaDownlinkDemodDecodeConfig") == 24
+        assert kinds.count("antennaDownlinkConfig") == 24
+        assert kinds.count("trackingConfig") == kinds.count("s3RecordingConfig") == 48
+        assert kinds.count("telemetrySinkConfig") == 1
+        assert len(plan.outputs["ground_segment_ids"]) == 48
+
+    @pytest.mark.parametrize("stream", [False, True])
+    def test_resource_count_grows_linearly_with_satellites_and_downlinks(self, tmp_path, stream):
+        base = spec_data("constellation.yaml")
+        base["delivery"] = {"stream": stream}
+
+        def count(satellites: int, downlinks: int) -> int:
+            data = dict(base, satellites=[dict(s, downlinks=s["downlinks"][:downlinks])
+                                          for s in base["satellites"][:satellites]])
+            return len(aws_data(tmp_path, data, f"c{satellites}x{downlinks}.yaml").resources)
+
+        fixed_plus_one = count(1, 1)
+        per_link = count(2, 1) - fixed_plus_one
+        assert per_link > 0
+        for satellites, downlinks in ((3, 1), (5, 1), (2, 2), (4, 2)):
+            links = satellites * downlinks
+            assert count(satellites, downlinks) == fixed_plus_one + per_link * (links - 1), (satellites, downlinks)

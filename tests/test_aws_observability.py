@@ -1,0 +1,56 @@
+"""AWS observability: the dead-letter alarm mailed to the spec's addresses, and the monthly budget."""
+
+from __future__ import annotations
+
+from .test_aws_support import ACCOUNT, KEY, aws, doc, sid
+
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+TOPIC = "aws:sns/topic:Topic"
+BUDGET = "aws:budgets/budget:Budget"
+
+
+def test_alarm_fires_on_any_dead_lettered_contact_event():
+    plan = aws()
+    alarm = plan.one(ALARM).inputs
+    dead = plan.one("aws:sqs/queue:Queue", "noaa20-events-dead-letter")
+    assert (alarm["namespace"], alarm["metricName"]) == ("AWS/SQS", "ApproximateNumberOfMessagesVisible")
+    assert alarm["dimensions"] == {"QueueName": dead.outputs["name"]}
+    assert alarm["comparisonOperator"] == "GreaterThanThreshold" and alarm["threshold"] == 0
+    assert alarm["alarmActions"] == [plan.one(TOPIC).outputs["arn"]]
+    assert alarm["treatMissingData"] == "notBreaching"
+
+
+def test_alert_topic_is_encrypted_and_only_this_accounts_alarms_publish():
+    plan = aws()
+    topic = plan.one(TOPIC)
+    assert topic.inputs["kmsMasterKeyId"] == plan.one(KEY).outputs["arn"]
+    policy = doc(plan.one("aws:sns/topicPolicy:TopicPolicy"))
+    publish = sid(policy, "AlarmsPublish")
+    assert publish["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert publish["Condition"]["StringEquals"] == {"aws:SourceAccount": ACCOUNT}
+    assert publish["Resource"] == topic.outputs["arn"]
+
+
+def test_every_alert_email_is_subscribed():
+    plan = aws("partner.yaml")
+    subscriptions = plan.of_type("aws:sns/topicSubscription:TopicSubscription")
+    assert sorted(s.inputs["endpoint"] for s in subscriptions) == ["finance@example.com", "ops@example.com"]
+    assert {s.inputs["protocol"] for s in subscriptions} == {"email"}
+
+
+def test_budget_is_monthly_over_the_mission_tag_with_one_alert_per_threshold():
+    budget = aws().one(BUDGET).inputs
+    assert (budget["budgetType"], budget["timeUnit"], budget["limitUnit"]) == ("COST", "MONTHLY", "USD")
+    assert budget["limitAmount"] == "8000.00"
+    assert budget["costFilters"] == [{"name": "TagKeyValue", "values": ["user:mission$noaa20"]}]
+    assert [(n["threshold"], n["thresholdType"], n["notificationType"]) for n in budget["notifications"]] == [
+        (80, "PERCENTAGE", "ACTUAL"), (100, "PERCENTAGE", "ACTUAL")]
+    assert all(n["subscriberEmailAddresses"] == ["ground-ops@example.com"] for n in budget["notifications"])
+
+
+def test_observability_capabilities_are_realized():
+    plan = aws()
+    assert {r.type for r in plan.realizing("observability.alarm")} >= {ALARM, TOPIC}
+    assert [r.type for r in plan.realizing("budget.alerts")] == [BUDGET]
+    assert {r.type for r in plan.realizing("observability.logging")} >= {
+        "aws:s3/bucketLogging:BucketLogging", "aws:cloudwatch/logGroup:LogGroup"}

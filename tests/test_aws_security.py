@@ -1,0 +1,143 @@
+"""AWS security: the CMK, least-privilege IAM, confused-deputy guards, tags, network defaults."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+from functools import lru_cache
+
+import pytest
+
+from .test_aws_support import ACCOUNT, KEY, ROLE, ROLE_POLICY, as_list, aws, aws_variant, doc, sid, statements
+
+PLANS = {
+    "noaa20": lambda: aws(),
+    "partner": lambda: aws("partner.yaml"),
+    "constellation": lambda: aws("constellation.yaml"),
+    "stream": lambda: aws_variant("stream"),
+    "wideband": lambda: aws_variant("stream-only-wideband"),
+    "private": lambda: aws_variant("private"),
+    "no-cmk": lambda: aws_variant("no-cmk"),
+}
+REQUIRED_TAGS = {"mission", "owner", "data-classification"}
+# Resource inputs that hold policy documents, by where they sit.
+POLICY_INPUTS = {"aws:kms/key:Key": "policy", "aws:s3/bucketPolicy:BucketPolicy": "policy",
+                 "aws:sqs/queuePolicy:QueuePolicy": "policy", "aws:sns/topicPolicy:TopicPolicy": "policy"}
+
+
+def all_plans():
+    return pytest.mark.parametrize("name", sorted(PLANS))
+
+
+@lru_cache(maxsize=None)
+def taggable(type_token: str) -> bool:
+    """Whether the provider SDK accepts `tags` for this resource type."""
+    package, module, cls = type_token.split(":")
+    sdk = {"aws": "pulumi_aws", "aws-native": "pulumi_aws_native"}[package]
+    args = getattr(importlib.import_module(f"{sdk}.{module.split('/')[0]}"), f"{cls}Args")
+    return "tags" in inspect.signature(args.__init__).parameters
+
+
+def tag_map(tags) -> dict[str, str]:
+    return {t["key"]: t["value"] for t in tags} if isinstance(tags, list) else tags
+
+
+class TestKey:
+    def test_rotated_with_an_explicit_policy_without_a_wildcard_principal(self):
+        key = aws().one(KEY)
+        assert key.inputs["enableKeyRotation"] is True and key.inputs["deletionWindowInDays"] == 30
+        policy = doc(key)
+        assert sid(policy, "AccountAdministers")["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
+        for statement in statements(policy):
+            assert statement["Principal"] != "*" and "*" not in as_list(statement["Principal"].get("AWS", []))
+
+    def test_services_may_use_the_key_only_for_this_account(self):
+        policy = doc(aws().one(KEY))
+        services = [s for s in statements(policy) if "Service" in s["Principal"]]
+        assert {s["Principal"]["Service"] for s in services} == {
+            "events.amazonaws.com", "cloudwatch.amazonaws.com", "logs.us-west-2.amazonaws.com"}
+        for statement in services:
+            condition = json.dumps(statement["Condition"])
+            assert ACCOUNT in condition
+
+    def test_key_is_protected_and_exported(self):
+        plan = aws()
+        key = plan.one(KEY)
+        assert key.protect and key.retainOnDelete
+        assert plan.outputs["key_ids"] == [key.outputs["arn"]]
+
+    def test_without_cmk_there_is_no_key_and_no_key_ids(self):
+        plan = aws_variant("no-cmk")
+        assert not plan.of_type(KEY) and plan.outputs["key_ids"] is None
+        assert plan.realizing("security.cmk") == []
+
+
+@all_plans()
+def test_no_iam_statement_allows_everything(name):
+    plan = PLANS[name]()
+    for policy in plan.of_type(ROLE_POLICY):
+        for statement in statements(doc(policy)):
+            actions, resources = as_list(statement["Action"]), as_list(statement["Resource"])
+            assert "*" not in actions and not any(a.endswith(":*") for a in actions), (policy.name, statement)
+            if "*" in resources:  # only actions AWS cannot scope to a resource
+                assert all(a.startswith("ec2:") for a in actions), (policy.name, statement)
+
+
+@all_plans()
+def test_service_roles_are_guarded_against_confused_deputies(name):
+    plan = PLANS[name]()
+    for role in plan.of_type(ROLE):
+        for trust in statements(doc(role, "assumeRolePolicy")):
+            if "Service" in trust["Principal"]:
+                assert trust["Condition"]["StringEquals"]["aws:SourceAccount"] == ACCOUNT, role.name
+
+
+@all_plans()
+def test_service_grants_in_resource_policies_are_conditioned(name):
+    plan = PLANS[name]()
+    for token, key in POLICY_INPUTS.items():
+        for resource in plan.of_type(token):
+            for statement in statements(doc(resource, key)):
+                if statement["Effect"] == "Allow":
+                    assert statement["Principal"] != "*", (resource.name, statement)
+                    if "Service" in statement["Principal"]:
+                        assert statement.get("Condition"), (resource.name, statement)
+
+
+@all_plans()
+def test_every_taggable_resource_carries_the_mission_tags(name):
+    plan = PLANS[name]()
+    checked = 0
+    for resource in plan.custom():
+        if taggable(resource.type):
+            tags = tag_map(resource.inputs.get("tags") or {})
+            assert REQUIRED_TAGS <= set(tags), (resource.type, resource.name)
+            assert tags["mission"] == plan.outputs["mission"]
+            checked += 1
+    assert checked > 20
+
+
+@all_plans()
+def test_no_lambda_on_a_runtime_aws_stopped_creating(name):
+    for function in PLANS[name]().of_type("aws:lambda/function:Function"):
+        assert function.inputs.get("runtime") not in {"python3.8", "python3.9"}
+
+
+class TestNetwork:
+    def test_default_security_group_is_emptied_and_the_subnet_is_private(self):
+        plan = aws_variant("stream")
+        default = plan.one("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup")
+        assert not default.inputs.get("ingress") and not default.inputs.get("egress")
+        assert plan.one("aws:ec2/subnet:Subnet").inputs["mapPublicIpOnLaunch"] is False
+
+    def test_stream_ports_are_open_only_between_endpoint_and_receiver(self):
+        plan = aws_variant("stream")
+        groups = {g.outputs["id"]: g.name for g in plan.of_type("aws:ec2/securityGroup:SecurityGroup")}
+        egress = plan.one("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").inputs
+        ingress = plan.one("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").inputs
+        assert groups[egress["securityGroupId"]].endswith("endpoint-sg")
+        assert groups[egress["referencedSecurityGroupId"]].endswith("receiver-sg")
+        assert groups[ingress["securityGroupId"]].endswith("receiver-sg")
+        assert (ingress["ipProtocol"], ingress["fromPort"], ingress["toPort"]) == ("udp", 55888, 55888)
+        assert "cidrIpv4" not in ingress and "cidrIpv4" not in egress

@@ -1,0 +1,134 @@
+"""AWS stores: every bucket hardened the same way, lifecycle from the spec, access logs, private access."""
+
+from __future__ import annotations
+
+import pytest
+
+from .test_aws_support import ACCOUNT, BUCKET, KEY, aws, aws_variant, bucket_by_role, doc, side, sid, statements
+
+ROLES = ("raw", "products", "query-results", "logs")
+STORES = ("raw", "products", "query-results")
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return aws()
+
+
+def test_one_bucket_per_role_and_the_delivery_bucket_is_named_for_ground_station(plan):
+    assert len(plan.of_type(BUCKET)) == len(ROLES)
+    assert bucket_by_role(plan, "raw").inputs["bucketPrefix"] == "aws-groundstation-noaa20-raw-"
+    assert bucket_by_role(plan, "products").inputs["bucketPrefix"] == "noaa20-products-"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_public_access_is_blocked_four_ways_and_acls_are_off(plan, role):
+    bucket = bucket_by_role(plan, role)
+    block = side(plan, bucket, "bucketPublicAccessBlock:BucketPublicAccessBlock").inputs
+    assert all(block[k] is True for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls",
+                                          "restrictPublicBuckets"))
+    ownership = side(plan, bucket, "bucketOwnershipControls:BucketOwnershipControls")
+    assert ownership.inputs["rule"] == {"objectOwnership": "BucketOwnerEnforced"}
+    assert side(plan, bucket, "bucketVersioning:BucketVersioning").inputs["versioningConfiguration"]["status"] == "Enabled"
+
+
+@pytest.mark.parametrize("role", STORES)
+def test_stores_use_the_mission_key_with_a_bucket_key(plan, role):
+    (rule,) = side(plan, bucket_by_role(plan, role),
+                   "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs["rules"]
+    assert rule["applyServerSideEncryptionByDefault"] == {"sseAlgorithm": "aws:kms",
+                                                          "kmsMasterKeyId": plan.one(KEY).outputs["arn"]}
+    assert rule["bucketKeyEnabled"] is True
+
+
+def test_access_log_bucket_uses_sse_s3_as_server_access_logging_requires(plan):
+    (rule,) = side(plan, bucket_by_role(plan, "logs"),
+                   "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs["rules"]
+    assert rule["applyServerSideEncryptionByDefault"] == {"sseAlgorithm": "AES256"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_bucket_policy_denies_plain_http_on_bucket_and_objects(plan, role):
+    bucket = bucket_by_role(plan, role)
+    policy = doc(side(plan, bucket, "bucketPolicy:BucketPolicy"))
+    deny = sid(policy, "DenyInsecureTransport")
+    arn = bucket.outputs["arn"]
+    assert deny["Effect"] == "Deny" and deny["Action"] == "s3:*"
+    assert sorted(deny["Resource"]) == [arn, f"{arn}/*"]
+    assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+@pytest.mark.parametrize("role, expire", [("raw", 365), ("products", 1825)])
+def test_lifecycle_follows_the_spec_schedule(plan, role, expire):
+    (rule,) = side(plan, bucket_by_role(plan, role),
+                   "bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs["rules"]
+    assert rule["status"] == "Enabled"
+    assert [(t["days"], t["storageClass"]) for t in rule["transitions"]] == [
+        (30, "STANDARD_IA"), (90, "GLACIER"), (180, "DEEP_ARCHIVE")]
+    assert rule["expiration"]["days"] == expire
+    assert rule["noncurrentVersionExpiration"]["noncurrentDays"] == 30
+    assert rule["abortIncompleteMultipartUpload"]["daysAfterInitiation"] == 7
+
+
+@pytest.mark.parametrize("role", STORES)
+def test_stores_log_access_to_the_log_bucket(plan, role):
+    logging = side(plan, bucket_by_role(plan, role), "bucketLogging:BucketLogging").inputs
+    assert logging["targetBucket"] == bucket_by_role(plan, "logs").outputs["bucket"]
+    assert logging["targetPrefix"] == f"{role}/"
+
+
+def test_log_bucket_admits_only_log_delivery_for_this_accounts_buckets(plan):
+    logs = bucket_by_role(plan, "logs")
+    grant = sid(doc(side(plan, logs, "bucketPolicy:BucketPolicy")), "S3ServerAccessLogDelivery")
+    assert grant["Principal"] == {"Service": "logging.s3.amazonaws.com"} and grant["Action"] == "s3:PutObject"
+    assert grant["Condition"]["StringEquals"] == {"aws:SourceAccount": ACCOUNT}
+    sources = grant["Condition"]["ArnLike"]["aws:SourceArn"]
+    assert all(any(b.outputs["arn"].startswith(s.rstrip("*")) for s in sources)
+               for b in plan.of_type(BUCKET) if b is not logs)
+
+
+def test_buckets_are_protected_and_retained_in_strict_mode_only(plan):
+    assert all(b.protect and b.retainOnDelete for b in plan.of_type(BUCKET))
+    assert all(not b.protect and not b.retainOnDelete for b in aws_variant("dev").of_type(BUCKET))
+    assert not any(r.protect for r in plan.resources if r.type.startswith("aws:s3/bucket") and r.type != BUCKET)
+
+
+def test_without_cmk_stores_fall_back_to_sse_s3():
+    plan = aws_variant("no-cmk")
+    for bucket in plan.of_type(BUCKET):
+        (rule,) = side(plan, bucket, "bucketServerSideEncryptionConfiguration:"
+                       "BucketServerSideEncryptionConfiguration").inputs["rules"]
+        assert rule["applyServerSideEncryptionByDefault"] == {"sseAlgorithm": "AES256"}
+
+
+class TestPrivateNetwork:
+    def test_a_gateway_endpoint_serves_s3_in_the_spec_region(self):
+        plan = aws_variant("private")
+        endpoint = plan.one("aws:ec2/vpcEndpoint:VpcEndpoint")
+        assert endpoint.inputs["serviceName"] == "com.amazonaws.us-west-2.s3"
+        assert endpoint.inputs["vpcEndpointType"] == "Gateway"
+        assert endpoint.inputs["routeTableIds"] == [plan.one("aws:ec2/routeTable:RouteTable").outputs["id"]]
+        assert "security.private_network" in endpoint.capability
+
+    @pytest.mark.parametrize("role", STORES)
+    def test_object_access_outside_the_endpoint_is_denied_except_mission_roles(self, role):
+        plan = aws_variant("private")
+        bucket = bucket_by_role(plan, role)
+        policy = side(plan, bucket, "bucketPolicy:BucketPolicy")
+        deny = sid(doc(policy), "DenyObjectAccessOutsideVpcEndpoint")
+        endpoint = plan.one("aws:ec2/vpcEndpoint:VpcEndpoint").outputs["id"]
+        assert deny["Resource"] == bucket.outputs["arn"] + "/*"
+        assert deny["Condition"]["StringNotEquals"] == {"aws:SourceVpce": endpoint}
+        assert deny["Condition"]["ArnNotLike"] == {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:role/groundlink/noaa20/*"}
+        assert "security.private_network" in policy.capability
+        # the roles that deliver from AWS's network sit under the exempt path
+        exempt = deny["Condition"]["ArnNotLike"]["aws:PrincipalArn"].rstrip("*")
+        assert all(r.outputs["arn"].startswith(exempt) for r in plan.of_type("aws:iam/role:Role"))
+
+    def test_log_bucket_stays_reachable_by_log_delivery(self):
+        plan = aws_variant("private")
+        policy = doc(side(plan, bucket_by_role(plan, "logs"), "bucketPolicy:BucketPolicy"))
+        assert {s["Sid"] for s in statements(policy)} == {"DenyInsecureTransport", "S3ServerAccessLogDelivery"}
+
+    def test_public_network_has_no_vpc(self, plan):
+        assert not plan.of_type("aws:ec2/vpc:Vpc")
