@@ -219,3 +219,15 @@ def test_timed_check_reports_plan_and_check_seconds_for_the_benchmark():
     assert timed["plan_seconds"] > 0 and timed["check_seconds"] > 0
     assert timed["ratio"] == pytest.approx(timed["check_seconds"] / timed["plan_seconds"])
     assert timed["mandatory_violations"] == 0
+
+
+def test_legacy_orbital_spec_fails_without_opt_in_and_passes_with_the_shipped_config():
+    spec = SPECS / "aqua-legacy.yaml"
+    if not spec.exists():
+        pytest.skip("specs/aqua-legacy.yaml is not in this checkout")
+    denied = check(spec, ["azure"])
+    assert {v.policy for v in denied.mandatory} == {"retired-azure-orbital"}
+    assert {v.resource_type for v in denied.mandatory} >= {"azure-native:orbital:Spacecraft",
+                                                           "azure-native:orbital:ContactProfile"}
+    allowed = check(spec, ["azure"], policy_pack_config=check_runner.PACK_DIR / "legacy-orbital.config.json")
+    assert allowed.mandatory == []

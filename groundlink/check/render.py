@@ -29,6 +29,9 @@ def render(result: CheckResult, console: Optional["Console"] = None) -> None:  #
             level = "[bold red]mandatory[/]" if v.mandatory else v.enforcement
             table.add_row(v.cloud, level, v.policy, f"{v.resource_name}\n[dim]{v.resource_type}[/]", v.message)
         console.print(table)
+    fixes = {v.policy: (v.controls, v.remediation) for v in result.violations}
+    for policy, (controls, remediation) in sorted(fixes.items()):
+        console.print(f"[bold]{policy}[/] [dim]({', '.join(controls)})[/]: {remediation}")
     for cloud in result.clouds:
         mandatory, total = len(cloud.mandatory), len(cloud.violations)
         verdict = "[green]pass[/]" if not mandatory else f"[bold red]FAIL[/] ({mandatory} mandatory)"
