@@ -145,9 +145,12 @@ class _Session:
         stub = self.process.connect()
         wire = Wire(plan, config)
         diagnostics = []
-        for resource in plan.resources:
-            diagnostics += [(d, resource.urn) for d in stub.Analyze(wire.analyze(resource)).diagnostics]
-        diagnostics += [(d, d.urn) for d in stub.AnalyzeStack(wire.analyze_stack()).diagnostics]
+        # in flight together: the engine also analyzes steps as they run in parallel
+        calls = [(stub.Analyze.future(wire.analyze(r)), r.urn) for r in plan.resources]
+        stack_call = stub.AnalyzeStack.future(wire.analyze_stack())
+        for call, urn in calls:
+            diagnostics += [(d, urn) for d in call.result().diagnostics]
+        diagnostics += [(d, d.urn) for d in stack_call.result().diagnostics]
         policies = {p.name: p for p in self.info.policies}
         by_urn = {r.urn: r for r in plan.resources}
         violations = []
@@ -192,16 +195,25 @@ def _pack_info(session: _Session) -> dict[str, Any]:
 
 def _check_all(label: str, jobs: list[tuple[str, str, dict[str, str], Callable[[], Plan]]], given: Optional[Given],
                pack_dir: Path) -> CheckResult:
-    """jobs: (project, stack, stack config, plan factory). Every pack process starts
-    before the first plan is built, and all are stopped whatever happens."""
+    """jobs: (project, stack, stack config, plan factory).
+
+    Every pack process starts before the first plan is built, and a plan is
+    analyzed (work done in its pack process) while the next one is planned
+    here; all processes are stopped whatever happens.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     started = time.perf_counter()
     with contextlib.ExitStack() as stack:
         sessions = [(_Session(stack.enter_context(PackProcess(pack_dir, project, name, config).start()), given),
                      config, make_plan) for project, name, config, make_plan in jobs]
-        clouds = []
+        analyzer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="groundlink-check")
+        stack.callback(analyzer.shutdown, wait=True, cancel_futures=True)
+        pending = []
         for session, config, make_plan in sessions:
             p = make_plan()
-            clouds.append(_run(session, p, config, p.seconds))
+            pending.append(analyzer.submit(_run, session, p, config, p.seconds))
+        clouds = [future.result() for future in pending]
         pack = _pack_info(sessions[0][0]) if sessions else {}
     return CheckResult(spec=label, pack=pack, clouds=clouds, seconds=time.perf_counter() - started)
 
