@@ -17,7 +17,7 @@ NOAA20 = str(SPECS / "noaa20.yaml")
 
 def _fake_runs(aws_drop: str = ""):
     def run_plans(spec_path, clouds, workers=None, on_start=lambda c: None, on_done=lambda c, s: None,
-                  meanwhile=lambda: None):
+                  meanwhile=lambda: None, on_plan=lambda c, p: None):
         meanwhile()
         runs = {}
         for cloud in clouds:
@@ -27,6 +27,7 @@ def _fake_runs(aws_drop: str = ""):
                 plan.gaps.pop(aws_drop, None)
             on_start(cloud)
             runs[cloud] = plan_runs.PlanRun(plan, 0.1)
+            on_plan(cloud, plan)
             on_done(cloud, 0.1)
         return runs
     return run_plans
@@ -126,3 +127,34 @@ def test_plans_run_in_parallel_processes_when_there_are_two_cores(monkeypatch, c
         expected = cached_plan("noaa20.yaml", cloud)
         assert [r.urn for r in runs[cloud].plan.resources] == [r.urn for r in expected.resources]
         assert runs[cloud].seconds > 0
+
+
+def test_a_failed_plan_stops_the_policy_pack_and_writes_nothing(tmp_path, monkeypatch, capsys):
+    """The pack processes start while the plans run; a plan that fails must not leave
+    them running or the compare waiting for a plan that never comes."""
+    import multiprocessing
+    import subprocess
+
+    from groundlink.engine import PlanError
+
+    started: list[subprocess.Popen] = []
+    real_popen = subprocess.Popen
+
+    def recording_popen(*args, **kwargs):
+        process = real_popen(*args, **kwargs)
+        started.append(process)
+        return process
+
+    def failing_run_plans(spec_path, clouds, workers=None, on_start=lambda c: None, **_):
+        on_start(clouds[0])  # the policy pack starts here
+        raise PlanError("the aws plan failed")
+
+    monkeypatch.setattr(subprocess, "Popen", recording_popen)
+    monkeypatch.setattr(plan_runs, "run_plans", failing_run_plans)
+    out = tmp_path / "out"
+    assert main(["compare", NOAA20, "--out", str(out)]) == 2
+    assert "the aws plan failed" in capsys.readouterr().err
+    assert not out.exists()
+    assert started, "the policy pack should have started while the plans ran"
+    assert all(process.poll() is not None for process in started), "a pack process outlived the compare"
+    assert not multiprocessing.active_children()

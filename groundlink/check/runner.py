@@ -235,6 +235,17 @@ def check_plans(plans: Iterable[Plan], policy_pack_config: Any = None, pack_dir:
     return _check_all(plans[0].spec if plans else "", jobs, _given(policy_pack_config), pack_dir)
 
 
+def check_as_planned(spec_path: str | Path, clouds: Iterable[str], get_plan: Callable[[str], Plan],
+                     policy_pack_config: Any = None, pack_dir: Path = PACK_DIR) -> CheckResult:
+    """Analyze plans someone else is building: the pack processes start now, and
+    `get_plan(cloud)` blocks until that cloud's plan exists (compare plans in worker
+    processes, so the packs' start-up overlaps the planning)."""
+    spec = load_spec(spec_path)
+    jobs = [(PROJECT, f"{spec.mission.name}-{cloud}", stack_config(spec_path, cloud),
+             (lambda cloud=cloud: get_plan(cloud))) for cloud in clouds]
+    return _check_all(str(spec_path), jobs, _given(policy_pack_config), pack_dir)
+
+
 def check(spec_path: str | Path, clouds: Iterable[str] = CLOUDS, policy_pack_config: Any = None,
           pack_dir: Path = PACK_DIR) -> CheckResult:
     """Plan `spec_path` on each cloud offline and run the pack over each plan.

@@ -13,7 +13,7 @@ TIER_COLORS = {"hot": "#d62728", "cool": "#1f77b4", "cold": "#17becf", "archive"
 
 def _png(fig) -> bytes:
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    fig.savefig(buffer, format="png", dpi=110)  # constrained layout already fits the text: one render pass
     import matplotlib.pyplot as plt
 
     plt.close(fig)
@@ -30,7 +30,7 @@ def cost_by_layer(doc: dict[str, Any]) -> bytes:
 
     layers = doc["layers"]
     clouds = list(doc["cost"]["clouds"])
-    fig, ax = plt.subplots(figsize=(8, 0.55 * len(layers) * len(clouds) + 1.2))
+    fig, ax = plt.subplots(figsize=(8, 0.55 * len(layers) * len(clouds) + 1.2), layout="constrained")
     height = 0.8 / len(clouds)
     for i, cloud in enumerate(clouds):
         by_layer = doc["cost"]["clouds"][cloud]["byLayer"]
@@ -61,7 +61,7 @@ def storage_growth(doc: dict[str, Any]) -> bytes:
     months = doc["cost"]["usage"]["storageGbByMonth"]
     xs = [m["month"] for m in months]
     tiers = [t for t in TIER_COLORS if any(m["average"].get(t, 0) for m in months)]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8), layout="constrained")
     left.stackplot(xs, *[[m["average"].get(t, 0) for m in months] for t in tiers], labels=tiers,
                    colors=[TIER_COLORS[t] for t in tiers], alpha=0.85)
     left.set_xlabel("month of operation")

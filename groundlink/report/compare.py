@@ -42,12 +42,37 @@ class _Background:
         except BaseException as error:  # noqa: BLE001 - handed to the caller in result()
             self._outcome.append((False, error))
 
+    def join(self) -> None:
+        self._thread.join()
+
     def result(self) -> Any:
         self._thread.join()
         ok, value = self._outcome[0]
         if not ok:
             raise value
         return value
+
+
+class _Arrivals:
+    """Plans handed from the planning loop to the policy thread as they finish."""
+
+    def __init__(self, clouds: tuple[str, ...]):
+        self._events = {cloud: threading.Event() for cloud in clouds}
+        self._plans: dict[str, Any] = {}
+
+    def put(self, cloud: str, plan: Any) -> None:
+        self._plans[cloud] = plan
+        self._events[cloud].set()
+
+    def close(self) -> None:
+        for event in self._events.values():
+            event.set()
+
+    def get(self, cloud: str) -> Any:
+        self._events[cloud].wait()
+        if cloud not in self._plans:
+            raise RuntimeError(f"the {cloud} plan did not complete")
+        return self._plans[cloud]
 
 
 @dataclass
@@ -116,7 +141,7 @@ def run_compare(spec_path: str | Path, out_dir: str | Path, prices: Optional[str
     from .charts import render_charts
     from .document import build_document, cost_json
     from .plans import run_plans
-    from .policy import policy_results
+    from .policy import policy_results_as_planned
     from .terminal import print_summary, steps
 
     started = time.perf_counter()
@@ -138,14 +163,29 @@ def run_compare(spec_path: str | Path, out_dir: str | Path, prices: Optional[str
             early.clear()
 
     with steps(console) as progress:
-        runs = run_plans(str(spec_path), CLOUDS, workers,
-                         on_start=lambda c: progress.start(c, f"plan {c.upper()}"),
-                         on_done=lambda c, s: progress.done(c, f"{s:.2f} s in its process"),
-                         meanwhile=draw_storage_chart_early)
+        # The policy pack processes start as soon as the plan workers exist (no gRPC channel
+        # may be open across a fork) and analyze each plan as it arrives.
+        arrivals = _Arrivals(CLOUDS)
+        background: dict[str, _Background] = {}
+
+        def plan_started(cloud: str) -> None:
+            progress.start(cloud, f"plan {cloud.upper()}")
+            if not background:
+                background["policy"] = _Background(policy_results_as_planned, str(spec_path), CLOUDS, arrivals.get)
+                progress.start("policy", "policy pack")
+
+        try:
+            runs = run_plans(str(spec_path), CLOUDS, workers, on_start=plan_started,
+                             on_done=lambda c, s: progress.done(c, f"{s:.2f} s in its process"),
+                             on_plan=arrivals.put, meanwhile=draw_storage_chart_early)
+        except BaseException:
+            arrivals.close()  # a failed plan must not leave the policy thread waiting,
+            if background:  # nor its pack processes running after we return
+                background["policy"].join()
+            raise
+        arrivals.close()
         plans = {cloud: run.plan for cloud, run in runs.items()}
         progress.start("analysis", "parity, cost, coverage, charts")
-        policy_thread = _Background(policy_results, plans)  # the pack runs in its own processes meanwhile
-        progress.start("policy", "policy pack")
         matrix = parity(blueprint, plans)
         cost = estimate(blueprint, catalogs, assumptions, plans)
         coverage = coverage_report(blueprint)
@@ -155,7 +195,7 @@ def run_compare(spec_path: str | Path, out_dir: str | Path, prices: Optional[str
             generated_at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"))
         charts = render_charts(doc, early)  # charts do not read policy results
         progress.done("analysis")
-        doc["policy"] = policy_thread.result()
+        doc["policy"] = background["policy"].result()
         progress.done("policy", "" if doc["policy"]["available"] else "not available")
         progress.start("report", "write report.md, report.html, compare.json")
         out.parent.mkdir(parents=True, exist_ok=True)

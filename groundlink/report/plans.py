@@ -62,7 +62,8 @@ def _context():
 def run_plans(spec_path: str, clouds: tuple[str, ...], workers: Optional[int] = None,
               on_start: Callable[[str], None] = lambda cloud: None,
               on_done: Callable[[str, float], None] = lambda cloud, seconds: None,
-              meanwhile: Callable[[], None] = lambda: None) -> dict[str, PlanRun]:
+              meanwhile: Callable[[], None] = lambda: None,
+              on_plan: Callable[[str, Plan], None] = lambda cloud, plan: None) -> dict[str, PlanRun]:
     """Plan every cloud; `workers` defaults to one process per cloud, capped by the usable cores."""
     workers = min(len(clouds), usable_cores()) if workers is None else workers
     runs: dict[str, PlanRun] = {}
@@ -71,6 +72,7 @@ def run_plans(spec_path: str, clouds: tuple[str, ...], workers: Optional[int] = 
         for cloud in clouds:
             on_start(cloud)
             runs[cloud] = _run(*_plan_in_process(spec_path, cloud))
+            on_plan(cloud, runs[cloud].plan)
             on_done(cloud, runs[cloud].seconds)
         return runs
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
@@ -83,6 +85,7 @@ def run_plans(spec_path: str, clouds: tuple[str, ...], workers: Optional[int] = 
         for future in as_completed(futures):
             cloud = futures[future]
             runs[cloud] = _run(*future.result())
+            on_plan(cloud, runs[cloud].plan)
             on_done(cloud, runs[cloud].seconds)
         side.join()
     finally:

@@ -8,7 +8,7 @@ passed. Policy findings are reported, not turned into the compare's exit code:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 
 def unavailable(reason: str) -> dict[str, Any]:
@@ -16,12 +16,22 @@ def unavailable(reason: str) -> dict[str, Any]:
 
 
 def policy_results(plans: dict[str, Any]) -> dict[str, Any]:
+    """Policy results for plans already built."""
+    return _results(lambda check: check.check_plans(list(plans.values())))
+
+
+def policy_results_as_planned(spec_path: str, clouds: tuple[str, ...], get_plan: Callable[[str], Any]) -> dict[str, Any]:
+    """Policy results for plans still being built: the pack processes start at once."""
+    return _results(lambda check: check.check_as_planned(spec_path, clouds, get_plan))
+
+
+def _results(run: Callable[[Any], Any]) -> dict[str, Any]:
     try:
-        from ..check import check_plans
+        from .. import check
     except ImportError:
         return unavailable("the policy runner (groundlink check) is not installed in this checkout.")
     try:
-        result = check_plans(list(plans.values()))
+        result = run(check)
     except Exception as error:  # noqa: BLE001 - the comparison stands without policy results; say why
         return unavailable(f"the policy pack did not run ({type(error).__name__}: {error}).")
     clouds = {}
