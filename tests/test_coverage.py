@@ -24,7 +24,9 @@ def test_sites_catalog_has_a_source_and_the_reference_networks():
 
 
 def test_without_tle_every_cloud_says_needs_tle():
-    report = coverage_report(build_blueprint(spec_from_data(spec_data("noaa20.yaml"))))
+    data = spec_data("noaa20.yaml")
+    data["satellites"][0].pop("tle")
+    report = coverage_report(build_blueprint(spec_from_data(data)))
     (sat,) = report["satellites"]
     assert {c: e["status"] for c, e in sat["clouds"].items()} == {"aws": "needs TLE", "azure": "needs TLE"}
     assert "Alaska 1" in report["sites"]["aws"] and "Svalbard" in report["sites"]["azure"]
@@ -56,3 +58,13 @@ def test_wideband_satellites_skip_sites_without_wideband():
     data["satellites"] = [{"name": "iss", "norad_id": 25544, "tle": ISS, "downlinks": [link]}]
     report = coverage_report(build_blueprint(spec_from_data(data)))
     assert "Alaska 1" not in report["satellites"][0]["clouds"]["aws"]["bySite"]
+
+
+def test_reference_mission_gets_a_polar_orbit_estimate_on_both_clouds():
+    report = coverage_report(build_blueprint(spec_from_data(spec_data("noaa20.yaml"))))
+    (sat,) = report["satellites"]
+    for cloud in ("aws", "azure"):
+        estimate = sat["clouds"][cloud]
+        assert estimate.get("status") != "needs TLE"
+        # a sun-synchronous satellite passes high-latitude sites several times a day
+        assert estimate["contactsPerDay"] > 4
