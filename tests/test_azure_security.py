@@ -98,6 +98,14 @@ def test_stateful_resources_are_protected_and_retained(spec):
 
 
 @pytest.mark.parametrize("spec", SPECS_ALL)
+def test_resource_group_holding_the_stores_is_protected_and_retained(spec):
+    """Deleting a resource group deletes everything in it, retained or not (pulumi-azure-native#2522):
+    a retained store survives only if its resource group does."""
+    group = one(azure(spec), "resources:ResourceGroup")
+    assert group.protect and group.retainOnDelete
+
+
+@pytest.mark.parametrize("spec", SPECS_ALL)
 def test_every_resource_sits_under_the_mission_stack_with_a_prefixed_name(spec):
     result = azure(spec)
     [root] = [r for r in result.resources if r.type == "groundlink:index:AzureMissionStack"]

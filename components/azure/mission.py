@@ -29,9 +29,11 @@ class MissionStack(MissionComponent):
     def __init__(self, name: str, blueprint: Blueprint, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, blueprint, opts)
         spec = blueprint.spec
+        # Stateful: deleting a resource group deletes every resource in it, so a retained store
+        # survives only if its resource group is retained too.
         self.resource_group = azure.resources.ResourceGroup(
             self.child_name("rg"), resource_group_name=f"rg-{blueprint.mission}", location=spec.clouds.azure.location,
-            tags=self.tags, opts=self.opts())
+            tags=self.tags, opts=self.opts(stateful=True))
         rg = self.resource_group
         security = AzureSecurity(self.child_name("security"), blueprint, resource_group=rg, opts=self.opts())
         storage = AzureStorage(self.child_name("storage"), blueprint, resource_group=rg, security=security,
