@@ -189,3 +189,12 @@ def test_stock_and_monthly_average_by_hand():
     cool = Span("cool", 30, 180)
     assert average_stock(2, cool, 0, 30) == 0
     assert average_stock(2, cool, 200, 230) == pytest.approx(300)  # full: 150 days x 2 GB
+
+
+def test_azure_alert_rules_are_counted_from_the_plan(catalogs, azure_noaa20):
+    """azure-native 3.x emits metric alerts as monitor:MetricAlert; the count must come from the plan."""
+    bp = build_blueprint(spec_from_data(spec_data("noaa20.yaml")))
+    alerts = azure_noaa20.of_type("azure-native:monitor:MetricAlert")
+    assert alerts, "the Azure stack should plan at least one metric alert"
+    line = lines(estimate(bp, catalogs, plans={"azure": azure_noaa20}).clouds["azure"])["Azure Monitor alert rules"]
+    assert line.quantity == len(alerts) and line.basis == f"{len(alerts)} in the plan"

@@ -104,9 +104,14 @@ class CostEstimate:
 # -- counts a rendering decides ------------------------------------------------
 
 
-def _count(plan, type_token: str, default: int, match=lambda r: True) -> tuple[int, str]:
+# azure-native 3.x moved metric alerts from `insights` to `monitor`; either spelling counts.
+AZURE_METRIC_ALERTS = ("azure-native:monitor:MetricAlert", "azure-native:insights:MetricAlert")
+
+
+def _count(plan, type_tokens: str | tuple[str, ...], default: int, match=lambda r: True) -> tuple[int, str]:
     if plan is not None:
-        found = [r for r in plan.of_type(type_token) if match(r)]
+        tokens = (type_tokens,) if isinstance(type_tokens, str) else type_tokens
+        found = [r for token in tokens for r in plan.of_type(token) if match(r)]
         if found:
             return len(found), f"{len(found)} in the plan"
     return default, f"{default} assumed (none in the plan)"
@@ -246,7 +251,7 @@ def _azure_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, pl
                        "event_hubs_standard_tu_hour", e("event_hubs_standard_tu_hour"), basis),
                   Line("analytics", "Event Hubs Capture (telemetry archive)", tus * HOURS_PER_MONTH,
                        "event_hubs_capture_tu_hour", e("event_hubs_capture_tu_hour"), basis)]
-    alerts, basis = _count(plan, "azure-native:insights:MetricAlert", 1)
+    alerts, basis = _count(plan, AZURE_METRIC_ALERTS, 1)
     lines.append(Line("observability", "Azure Monitor alert rules", alerts, "monitor_alert_rule_month",
                       e("monitor_alert_rule_month"), basis))
     return lines
