@@ -169,6 +169,7 @@ def test_defaults_from_the_config_schema_are_applied():
     ({"retired-azure-orbital": "hard"}, "allowed: advisory, mandatory, remediate, disabled"),
     ({"retired-azure-orbit": "advisory"}, "did you mean 'retired-azure-orbital'?"),
     ({"tags-required": {"requiredTag": ["x"]}}, "tags-required.requiredTag: unknown property; allowed: requiredTags"),
+    ({"all": {"legacyOrbitalAllowed": True}}, "all.legacyOrbitalAllowed: `all` sets only enforcementLevel"),
 ])
 def test_invalid_pack_config_is_one_clear_line_and_stops_the_pack(config, words):
     with pytest.raises(PackConfigError) as raised:
@@ -231,3 +232,23 @@ def test_legacy_orbital_spec_fails_without_opt_in_and_passes_with_the_shipped_co
                                                            "azure-native:orbital:ContactProfile"}
     allowed = check(spec, ["azure"], policy_pack_config=check_runner.PACK_DIR / "legacy-orbital.config.json")
     assert allowed.mandatory == []
+
+
+def test_a_rule_that_crashes_is_one_clear_error_and_stops_the_pack(tmp_path):
+    """A pack that fails while analyzing gives a PackError line (exit 2 from the CLI), not a gRPC traceback."""
+    import shutil
+
+    from groundlink.check import PackError
+
+    pack = tmp_path / "pack"
+    shutil.copytree(check_runner.PACK_DIR, pack, ignore=shutil.ignore_patterns("venv", "__pycache__"))
+    with (pack / "data_protection.py").open("a") as module:
+        module.write('\n\n@resource_rule("crashes", area="data-protection", severity="low", enforcement="advisory",\n'
+                     '               types=T.KEY_VAULT, controls=("test",), description="d", remediation="r")\n'
+                     'def crashes(args, report):\n'
+                     '    raise ValueError("rule exploded")\n')
+    with pytest.raises(PackError) as raised:
+        check_plans([cached_plan("noaa20.yaml", "azure")], pack_dir=pack)
+    message = str(raised.value)
+    assert "rule exploded" in message and "azure" in message and "\n" not in message
+    assert _pack_children() == []

@@ -51,6 +51,9 @@ def parse_config(doc: Any, source: str = "policy pack config") -> Given:
             props = dict(value)
             level = _level(f"{source}: {name}.enforcementLevel", props.pop("enforcementLevel")) \
                 if "enforcementLevel" in props else ""
+            if name == "all" and props:  # would be dropped silently: properties belong to one policy
+                raise PackConfigError(f"{source}: all.{next(iter(props))}: `all` sets only enforcementLevel; "
+                                      "put properties under the policy they configure")
             given[name] = PolicySettings(level, props)
         else:
             raise PackConfigError(f"{source}: {name}: {json.dumps(value)} must be an enforcement level "

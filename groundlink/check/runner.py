@@ -219,9 +219,16 @@ def _check_all(label: str, jobs: list[tuple[str, str, dict[str, str], Callable[[
 
 
 def _run(session: _Session, plan: Plan, config: dict[str, str], plan_seconds: float) -> CloudCheck:
+    import grpc
+
     started = time.perf_counter()
-    session.configure(plan, config)
-    violations = session.analyze(plan, config)
+    try:
+        session.configure(plan, config)
+        violations = session.analyze(plan, config)
+    except grpc.RpcError as error:  # a rule that raised, or a pack process that died
+        details = error.details() if hasattr(error, "details") else str(error)
+        raise PackError(f"policy pack failed on the {plan.cloud} stack {plan.stack}: "
+                        f"{' '.join(str(details).split())}") from None
     return CloudCheck(cloud=plan.cloud, stack=plan.stack, resources=len(plan.resources), violations=violations,
                       plan_seconds=plan_seconds, analyze_seconds=time.perf_counter() - started,
                       logs=[f"{l.severity}: {l.message}" for l in session.process.logs]
