@@ -110,3 +110,46 @@ def test_markdown_links_the_chart_files_it_ships(report):
     for name in ("cost_by_layer", "storage_growth"):
         assert f"(charts/{name}.png)" in text
         assert (out / "charts" / f"{name}.png").read_bytes().startswith(PNG)
+
+
+def _with_finding(doc: dict) -> dict:
+    import copy
+
+    changed = copy.deepcopy(doc)
+    changed["policy"] = {"available": True, "reason": "", "summary": "Policy pack groundlink 0.1.0: 1 mandatory violation(s).",
+                         "clouds": {"aws": {"violations": 1, "advisories": 0, "findings": [
+                             {"level": "mandatory", "policy": "aws-s3-public-access-block", "resource": "noaa20-raw",
+                              "message": "bucket noaa20-raw has no BucketPublicAccessBlock"}]},
+                                    "azure": {"violations": 0, "advisories": 0, "findings": []}}}
+    return changed
+
+
+def test_reports_carry_the_policy_summary_and_every_finding(report):
+    from groundlink.report.render import render_html, render_markdown
+
+    _, out, doc = report
+    assert doc["policy"]["available"], doc["policy"]["reason"]
+    for name in ("report.md", "report.html"):
+        text = html.unescape((out / name).read_text())
+        assert doc["policy"]["summary"] in text
+        for cloud, result in doc["policy"]["clouds"].items():
+            assert f"{cloud.upper()}: {result['violations']} mandatory violation(s)" in text
+    broken = _with_finding(doc)
+    files = {"cost_by_layer": "charts/cost_by_layer.png", "storage_growth": "charts/storage_growth.png"}
+    pngs = {name: (out / path).read_bytes() for name, path in files.items()}
+    for text in (render_markdown(broken, files), html.unescape(render_html(broken, pngs))):
+        assert "AWS [mandatory] aws-s3-public-access-block on noaa20-raw: bucket noaa20-raw has no" in text
+        assert "AWS: 1 mandatory violation(s)" in text
+
+
+def test_terminal_summary_states_the_policy_verdict(report):
+    from rich.console import Console
+
+    from groundlink.report.terminal import print_summary
+
+    _, out, doc = report
+    console = Console(record=True, width=200)
+    print_summary(_with_finding(doc), str(out), console)
+    text = console.export_text()
+    assert "Policy pack groundlink 0.1.0: 1 mandatory violation(s)." in text
+    assert "aws-s3-public-access-block" in text

@@ -76,5 +76,10 @@ def print_summary(doc: dict, out_dir: str, console: Console) -> None:
             console.print(f"  - {escape(bullet.text)}")
     if not doc["policy"]["available"]:
         console.print(f"[yellow]policy results not available:[/] {escape(doc['policy']['reason'])}")
+    else:  # the verdict and each mandatory finding; advisories stay in the report
+        console.print(f"[bold]policy:[/] {escape(doc['policy']['summary'])}")
+        for bullet in chosen["Policy"].bullets:
+            if bullet.mark == "bad" and "[mandatory]" in bullet.text:
+                console.print(f"  - [bold red]{escape(bullet.text)}[/]")
     verdict = "[green]comparable[/]" if doc["ok"] else "[bold red]FAILED[/]"
     console.print(f"{verdict}: report written to [bold]{escape(str(out_dir))}[/] (report.html, report.md, compare.json)")
