@@ -66,6 +66,22 @@ def test_every_resource_sits_under_a_component_named_as_its_prefix(spec):
         assert resource.name.startswith(parent.name + "-") or resource.name == parent.name, resource.name
 
 
+# Bucket hardening every store carries whatever the spec says: no capability of the catalog to mark
+# (encryption with the mission key is marked `security.cmk`; SSE-S3 is not a capability).
+UNMARKED = {"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+            "aws:s3/bucketOwnershipControls:BucketOwnershipControls", "aws:s3/bucketPolicy:BucketPolicy",
+            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"}
+MARKED_PLANS = {**{spec: lambda s=spec: aws(s) for spec in EXAMPLES},
+                **{variant: lambda v=variant: aws_variant(v) for variant in ("stream", "private", "no-cmk")}}
+
+
+@pytest.mark.parametrize("name", sorted(MARKED_PLANS))
+def test_every_resource_outside_bucket_hardening_is_marked_with_its_capability(name):
+    plan = MARKED_PLANS[name]()
+    unmarked = {(r.type, r.name) for r in plan.custom() if not r.capability and r.type not in UNMARKED}
+    assert unmarked == set()
+
+
 @pytest.mark.parametrize("spec", EXAMPLES)
 def test_stateful_resources_are_protected_and_retained_and_nothing_else_is(spec):
     plan = aws(spec)

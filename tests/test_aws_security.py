@@ -9,7 +9,8 @@ from functools import lru_cache
 
 import pytest
 
-from .test_aws_support import ACCOUNT, KEY, ROLE, ROLE_POLICY, as_list, aws, aws_variant, doc, sid, statements
+from .test_aws_support import (ACCOUNT, COMPONENT, KEY, ROLE, ROLE_POLICY, as_list, aws, aws_data, aws_variant, doc,
+                               sid, spec_data, statements)
 
 PLANS = {
     "noaa20": lambda: aws(),
@@ -141,3 +142,21 @@ class TestNetwork:
         assert groups[ingress["securityGroupId"]].endswith("receiver-sg")
         assert (ingress["ipProtocol"], ingress["fromPort"], ingress["toPort"]) == ("udp", 55888, 55888)
         assert "cidrIpv4" not in ingress and "cidrIpv4" not in egress
+
+    @pytest.mark.parametrize("variant, capabilities", [("stream", {"ground.stream_delivery"}),
+                                                       ("private", {"security.private_network"})])
+    def test_every_network_resource_realizes_what_the_network_is_for(self, variant, capabilities):
+        plan = aws_variant(variant)
+        network = plan.one(COMPONENT.format("AwsNetwork"))
+        children = [r for r in plan.resources if r.parent == network.urn]
+        assert len(children) >= 5
+        for resource in children:
+            assert capabilities <= set(resource.capability or ()), resource.name
+
+    def test_partner_streams_get_no_vpc(self, tmp_path):
+        """A partner streams over its own link (a declared gap): a VPC would serve nothing."""
+        data = spec_data("partner.yaml")
+        data.update(delivery={"object_store": True, "stream": True}, security={"network": "public"})
+        plan = aws_data(tmp_path, data)
+        assert "ground.stream_delivery" in plan.gaps
+        assert not [r for r in plan.resources if r.type.startswith("aws:ec2/")]

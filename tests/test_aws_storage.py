@@ -41,6 +41,14 @@ def test_stores_use_the_mission_key_with_a_bucket_key(plan, role):
     assert rule["bucketKeyEnabled"] is True
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_encryption_with_the_mission_key_is_marked_as_the_cmk_capability(plan, role):
+    """Parity and cost read the marks: the stores' SSE-KMS is where the CMK is used, the log bucket's SSE-S3 is not."""
+    encryption = side(plan, bucket_by_role(plan, role),
+                      "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
+    assert ("security.cmk" in (encryption.capability or ())) is (role != "logs")
+
+
 def test_access_log_bucket_uses_sse_s3_as_server_access_logging_requires(plan):
     (rule,) = side(plan, bucket_by_role(plan, "logs"),
                    "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs["rules"]

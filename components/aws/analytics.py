@@ -170,8 +170,9 @@ class AwsTelemetry(MissionComponent):
             self.child_name("archive-logs"), retention_in_days=log_retention(spec.storage.raw_retention_days),
             kms_key_id=key.arn if key else None, tags=self.tags, opts=self.opts()),
             "observability.logging")
-        log_stream = aws.cloudwatch.LogStream(self.child_name("archive-errors"), log_group_name=self.log_group.name,
-                                              opts=self.opts())
+        log_stream = realizes(aws.cloudwatch.LogStream(
+            self.child_name("archive-errors"), log_group_name=self.log_group.name, opts=self.opts()),
+            "observability.logging")
         self.role = realizes(aws.iam.Role(
             self.child_name("archive-role"), path=iam.role_path(blueprint.mission),
             description="Firehose reads the telemetry stream and writes the products bucket",

@@ -50,29 +50,29 @@ def _key_policy(account: str, region: str) -> list[dict[str, Any]]:
 
 class AwsNetwork(MissionComponent):
     """A VPC with one private subnet. With `security.network: private` it carries the S3
-    gateway endpoint the bucket policies pin object access to; with `delivery.stream`
-    it hosts the Ground Station dataflow endpoints."""
+    gateway endpoint the bucket policies pin object access to; with `delivery.stream` from
+    a managed ground station it hosts the Ground Station dataflow endpoints."""
 
     TOKEN = "groundlink:index:AwsNetwork"
 
-    def __init__(self, name: str, blueprint: Blueprint, *, private: bool,
+    def __init__(self, name: str, blueprint: Blueprint, *, private: bool, stream: bool,
                  opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, blueprint, opts)
         region = blueprint.spec.clouds.aws.region
-        caps = ("security.private_network",) if private else ()
+        caps = (("security.private_network",) if private else ()) + (("ground.stream_delivery",) if stream else ())
         self.vpc = realizes(aws.ec2.Vpc(
             self.child_name("vpc"), cidr_block=VPC_CIDR, enable_dns_support=True, enable_dns_hostnames=True,
             tags={**self.tags, "Name": self.child_name("vpc")}, opts=self.opts()), *caps)
         # Taking over the default security group strips its allow-all rules.
-        aws.ec2.DefaultSecurityGroup(self.child_name("default-sg"), vpc_id=self.vpc.id, tags=self.tags,
-                                     opts=self.opts())
-        self.subnet = aws.ec2.Subnet(
+        realizes(aws.ec2.DefaultSecurityGroup(self.child_name("default-sg"), vpc_id=self.vpc.id, tags=self.tags,
+                                              opts=self.opts()), *caps)
+        self.subnet = realizes(aws.ec2.Subnet(
             self.child_name("private"), vpc_id=self.vpc.id, cidr_block=SUBNET_CIDR, map_public_ip_on_launch=False,
-            tags={**self.tags, "Name": self.child_name("private")}, opts=self.opts())
-        self.route_table = aws.ec2.RouteTable(self.child_name("private-rt"), vpc_id=self.vpc.id, tags=self.tags,
-                                              opts=self.opts())
-        aws.ec2.RouteTableAssociation(self.child_name("private-rta"), subnet_id=self.subnet.id,
-                                      route_table_id=self.route_table.id, opts=self.opts())
+            tags={**self.tags, "Name": self.child_name("private")}, opts=self.opts()), *caps)
+        self.route_table = realizes(aws.ec2.RouteTable(self.child_name("private-rt"), vpc_id=self.vpc.id,
+                                                       tags=self.tags, opts=self.opts()), *caps)
+        realizes(aws.ec2.RouteTableAssociation(self.child_name("private-rta"), subnet_id=self.subnet.id,
+                                               route_table_id=self.route_table.id, opts=self.opts()), *caps)
         self.s3_endpoint: Optional[aws.ec2.VpcEndpoint] = None
         if private:
             self.s3_endpoint = realizes(aws.ec2.VpcEndpoint(
@@ -104,8 +104,11 @@ class AwsSecurity(MissionComponent):
                 self.child_name("data-alias"), name=f"alias/{blueprint.mission}-data",
                 target_key_id=self.key.key_id, opts=self.opts()), "security.cmk")
         private = spec.security.network == "private"
+        # Only a managed ground station streams into the VPC; a partner streams over its own link.
+        stream = spec.delivery.stream and blueprint.managed
         self.network: Optional[AwsNetwork] = None
-        if private or spec.delivery.stream:
-            self.network = AwsNetwork(self.child_name("network"), blueprint, private=private, opts=self.opts())
+        if private or stream:
+            self.network = AwsNetwork(self.child_name("network"), blueprint, private=private, stream=stream,
+                                      opts=self.opts())
         self.key_ids: Optional[list[pulumi.Output[str]]] = [self.key.arn] if self.key else None
         self.register_outputs({"key_ids": self.key_ids})

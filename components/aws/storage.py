@@ -86,10 +86,10 @@ class SecureBucket(MissionComponent):
             versioning_configuration={"status": "Enabled"}, opts=self.opts()), "storage.versioning")
         sse = ({"sse_algorithm": "aws:kms", "kms_master_key_id": key.arn} if key
                else {"sse_algorithm": "AES256"})
-        aws.s3.BucketServerSideEncryptionConfiguration(
+        realizes(aws.s3.BucketServerSideEncryptionConfiguration(
             self.child_name("encryption"), bucket=bucket_id,
             rules=[{"apply_server_side_encryption_by_default": sse, "bucket_key_enabled": key is not None}],
-            opts=self.opts(depends_on=[key] if key else None))
+            opts=self.opts(depends_on=[key] if key else None)), *(("security.cmk",) if key else ()))
         endpoint = network.s3_endpoint if network else None
         mission = blueprint.mission
 
