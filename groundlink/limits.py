@@ -65,3 +65,15 @@ ATHENA_MIN_CUTOFF_BYTES = 10_000_000
 
 # S3 lifecycle: objects must stay 30 days before moving to STANDARD_IA.
 S3_MIN_DAYS_BEFORE_INFREQUENT = 30
+
+# Tags (AWS "Tagging restrictions"; Microsoft Learn "Use tags to organize your Azure resources"):
+# 50 per resource on both clouds; AWS values use letters, digits, spaces and `_ . : / = + - @`;
+# Azure tag names refuse `< > % & \ ? /`; AWS reserves the `aws:` prefix, Azure `microsoft`,
+# `azure` and `windows`.
+TAGS_PER_RESOURCE_MAX = 50
+AWS_TAG_VALUE_PUNCTUATION = frozenset(" _.:/=+-@")
+RESERVED_TAG_PREFIXES: tuple[str, ...] = ("aws:", "microsoft", "azure", "windows")
+
+# Budget notifications: Azure consumption budgets take up to five (azure-native consumption.Budget,
+# Microsoft.Consumption API); AWS Budgets up to ten. One spec deploys on both.
+BUDGET_NOTIFICATIONS_MAX = 5

@@ -50,6 +50,10 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
+# Tags groundlink puts on every resource itself (blueprint); a spec may not override them.
+GROUNDLINK_TAGS = ("mission", "owner", "data-classification", "managed-by")
+
+
 class Mission(_Model):
     """Who owns the mission and how its data is classified; both become tags."""
 
@@ -58,8 +62,22 @@ class Mission(_Model):
                        description="Owning team or person (tag `owner`).")
     data_classification: Literal["public", "internal", "confidential", "restricted"] = Field(
         "internal", description="Data classification (tag `data-classification`).")
-    tags: dict[Annotated[str, Field(pattern=r"^[A-Za-z0-9._:/-]{1,64}$")], Annotated[str, Field(max_length=256)]] = Field(
-        default_factory=dict, description="Extra tags put on every taggable resource.")
+    tags: dict[Annotated[str, Field(pattern=r"^[A-Za-z0-9._:-]{1,64}$")], Annotated[str, Field(max_length=256)]] = Field(
+        default_factory=dict, max_length=limits.TAGS_PER_RESOURCE_MAX - len(GROUNDLINK_TAGS),
+        description="Extra tags put on every taggable resource (AWS and Azure tag rules both apply).")
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, tags: dict[str, str]) -> dict[str, str]:
+        for key, value in tags.items():
+            if key in GROUNDLINK_TAGS:
+                raise ValueError(f"{key!r} is set by groundlink ({', '.join(GROUNDLINK_TAGS)})")
+            if key.lower().startswith(limits.RESERVED_TAG_PREFIXES):
+                raise ValueError(f"{key!r} starts with a reserved prefix ({', '.join(limits.RESERVED_TAG_PREFIXES)})")
+            if not all(c.isalnum() or c in limits.AWS_TAG_VALUE_PUNCTUATION for c in value):
+                raise ValueError(f"{key}: {value!r} has characters AWS tag values refuse (allowed: letters, "
+                                 "digits, spaces and _ . : / = + - @)")
+        return tags
 
 
 class Downlink(_Model):
@@ -307,7 +325,9 @@ class Security(_Model):
 class Budget(_Model):
     monthly_usd: float = Field(gt=0, description="Monthly budget, USD.")
     alert_emails: list[Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]] = Field(min_length=1, max_length=10)
-    thresholds_percent: list[Annotated[int, Field(ge=1, le=1000)]] = Field(default_factory=lambda: [80, 100])
+    thresholds_percent: list[Annotated[int, Field(ge=1, le=1000)]] = Field(
+        default_factory=lambda: [80, 100], max_length=limits.BUDGET_NOTIFICATIONS_MAX,
+        description="Alert thresholds, % of monthly_usd (at most 5: Azure budgets take five notifications).")
 
     @field_validator("alert_emails", "thresholds_percent")
     @classmethod

@@ -76,3 +76,35 @@ def test_streamed_downlinks_fit_one_endpoint_group():
     assert "delivery.stream" in line and str(DATAFLOW_ENDPOINTS_MAX) in line
     data["satellites"] = data["satellites"][:50]
     assert len(spec_from_data(data).downlinks()) == DATAFLOW_ENDPOINTS_MAX
+
+
+def test_budget_takes_at_most_five_thresholds():
+    """Azure budgets take up to five notifications (AWS ten): one spec must deploy on both."""
+    data = spec_data()
+    data["budget"]["thresholds_percent"] = [50, 80, 90, 100, 120, 150]
+    (line,) = errors(data)
+    assert "budget.thresholds_percent" in line and "5" in line
+    data["budget"]["thresholds_percent"] = data["budget"]["thresholds_percent"][:5]
+    assert spec_from_data(data).budget.thresholds_percent == [50, 80, 90, 100, 120]
+
+
+@pytest.mark.parametrize("tags, says", [
+    ({"team/ops": "x"}, "does not match"),              # Azure tag names refuse < > % & \ ? /
+    ({"aws:team": "x"}, "reserved"),                    # AWS reserves the aws: prefix
+    ({"AzureTeam": "x"}, "reserved"),                   # Azure reserves microsoft, azure, windows
+    ({"mission": "other"}, "set by groundlink"),        # would retarget the budget's tag filter
+    ({"team": "a,b"}, "AWS tag values"),                # AWS values: letters, digits, spaces, _ . : / = + - @
+    ({f"t{i}": "x" for i in range(47)}, "at most 46"),  # 50 tags per resource, 4 set by groundlink
+])
+def test_mission_tags_that_a_cloud_would_refuse_are_refused(tags, says):
+    data = spec_data()
+    data["mission"]["tags"] = tags
+    (line,) = errors(data)
+    assert "mission.tags" in line and says in line, line
+
+
+def test_mission_tags_every_cloud_accepts_are_kept():
+    data = spec_data()
+    data["mission"]["tags"] = {"cost-center": "eo-ground", "team.email": "ops+gs@example.com",
+                               "path": "/eo/ground = main", "region": "Île-de-France"}
+    assert spec_from_data(data).mission.tags == data["mission"]["tags"]
