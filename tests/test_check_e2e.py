@@ -181,9 +181,12 @@ def test_invalid_pack_config_is_one_clear_line_and_stops_the_pack(config, words)
 def test_cli_invalid_pack_config_exits_2(tmp_path, capsys):
     config = tmp_path / "pack.json"
     config.write_text('{"aws-gs-autotrack": {"allowAutotrackRemoved": 1}}')
-    assert main(["check", str(SPECS / "noaa20.yaml"), "--cloud", "azure", "--policy-pack-config", str(config)]) == 2
+    out = tmp_path / "check.json"
+    assert main(["check", str(SPECS / "noaa20.yaml"), "--cloud", "azure", "--policy-pack-config", str(config),
+                 "--json", str(out)]) == 2
     [line] = capsys.readouterr().err.strip().splitlines()
     assert "aws-gs-autotrack.allowAutotrackRemoved" in line and "allowed: true, false" in line
+    assert not out.exists()
 
 
 def test_interrupt_during_analysis_still_stops_the_pack(monkeypatch):

@@ -129,13 +129,10 @@ def test_plans_run_in_parallel_processes_when_there_are_two_cores(monkeypatch, c
         assert runs[cloud].seconds > 0
 
 
-def test_a_failed_plan_stops_the_policy_pack_and_writes_nothing(tmp_path, monkeypatch, capsys):
-    """The pack processes start while the plans run; a plan that fails must not leave
-    them running or the compare waiting for a plan that never comes."""
-    import multiprocessing
+@pytest.fixture
+def pack_processes(monkeypatch):
+    """Every process the compare starts (the policy pack's), recorded to check none outlives it."""
     import subprocess
-
-    from groundlink.engine import PlanError
 
     started: list[subprocess.Popen] = []
     real_popen = subprocess.Popen
@@ -145,11 +142,23 @@ def test_a_failed_plan_stops_the_policy_pack_and_writes_nothing(tmp_path, monkey
         started.append(process)
         return process
 
+    monkeypatch.setattr(subprocess, "Popen", recording_popen)
+    return started
+
+
+def test_a_failed_plan_stops_the_policy_pack_and_writes_nothing(tmp_path, monkeypatch, capsys, pack_processes):
+    """The pack processes start while the plans run; a plan that fails must not leave
+    them running or the compare waiting for a plan that never comes."""
+    import multiprocessing
+
+    from groundlink.engine import PlanError
+
+    started = pack_processes
+
     def failing_run_plans(spec_path, clouds, workers=None, on_start=lambda c: None, **_):
         on_start(clouds[0])  # the policy pack starts here
         raise PlanError("the aws plan failed")
 
-    monkeypatch.setattr(subprocess, "Popen", recording_popen)
     monkeypatch.setattr(plan_runs, "run_plans", failing_run_plans)
     out = tmp_path / "out"
     assert main(["compare", NOAA20, "--out", str(out)]) == 2
@@ -158,3 +167,22 @@ def test_a_failed_plan_stops_the_policy_pack_and_writes_nothing(tmp_path, monkey
     assert started, "the policy pack should have started while the plans ran"
     assert all(process.poll() is not None for process in started), "a pack process outlived the compare"
     assert not multiprocessing.active_children()
+
+
+def test_a_failure_after_the_plans_still_stops_the_policy_pack(tmp_path, monkeypatch, pack_processes):
+    """The policy pack analyzes in the background; an error in the analysis that follows
+    the plans must not return while its pack processes still run."""
+    import groundlink.parity
+
+    started = pack_processes
+
+    def broken_parity(*args, **kwargs):
+        raise RuntimeError("parity broke")
+
+    monkeypatch.setattr(plan_runs, "run_plans", _fake_runs())
+    monkeypatch.setattr(groundlink.parity, "parity", broken_parity)
+    with pytest.raises(RuntimeError, match="parity broke"):
+        run_compare(NOAA20, tmp_path / "out")
+    assert started, "the policy pack should have started while the plans ran"
+    assert all(process.poll() is not None for process in started), "a pack process outlived the compare"
+    assert not (tmp_path / "out").exists()

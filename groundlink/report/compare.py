@@ -168,6 +168,11 @@ def run_compare(spec_path: str | Path, out_dir: str | Path, prices: Optional[str
         arrivals = _Arrivals(CLOUDS)
         background: dict[str, _Background] = {}
 
+        def stop_policy() -> None:
+            """Wait for the policy thread: its pack processes stop when it returns."""
+            if background:
+                background["policy"].join()
+
         def plan_started(cloud: str) -> None:
             progress.start(cloud, f"plan {cloud.upper()}")
             if not background:
@@ -180,20 +185,23 @@ def run_compare(spec_path: str | Path, out_dir: str | Path, prices: Optional[str
                              on_plan=arrivals.put, meanwhile=draw_storage_chart_early)
         except BaseException:
             arrivals.close()  # a failed plan must not leave the policy thread waiting,
-            if background:  # nor its pack processes running after we return
-                background["policy"].join()
+            stop_policy()  # nor its pack processes running after we return
             raise
         arrivals.close()
         plans = {cloud: run.plan for cloud, run in runs.items()}
         progress.start("analysis", "parity, cost, coverage, charts")
-        matrix = parity(blueprint, plans)
-        cost = estimate(blueprint, catalogs, assumptions, plans)
-        coverage = coverage_report(blueprint)
-        doc = build_document(
-            spec_path=str(spec_path), blueprint=blueprint, runs=runs, matrix=matrix, estimate=cost,
-            policy={}, coverage=coverage, prices_file=str(prices) if prices else None,
-            generated_at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"))
-        charts = render_charts(doc, early)  # charts do not read policy results
+        try:
+            matrix = parity(blueprint, plans)
+            cost = estimate(blueprint, catalogs, assumptions, plans)
+            coverage = coverage_report(blueprint)
+            doc = build_document(
+                spec_path=str(spec_path), blueprint=blueprint, runs=runs, matrix=matrix, estimate=cost,
+                policy={}, coverage=coverage, prices_file=str(prices) if prices else None,
+                generated_at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"))
+            charts = render_charts(doc, early)  # charts do not read policy results
+        except BaseException:
+            stop_policy()
+            raise
         progress.done("analysis")
         doc["policy"] = background["policy"].result()
         progress.done("policy", "" if doc["policy"]["available"] else "not available")
