@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .test_aws_support import ACCOUNT, KEY, aws, doc, sid
+from .test_aws_support import ACCOUNT, KEY, aws, aws_data, doc, sid, spec_data
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 TOPIC = "aws:sns/topic:Topic"
@@ -54,3 +54,16 @@ def test_observability_capabilities_are_realized():
     assert [r.type for r in plan.realizing("budget.alerts")] == [BUDGET]
     assert {r.type for r in plan.realizing("observability.logging")} >= {
         "aws:s3/bucketLogging:BucketLogging", "aws:cloudwatch/logGroup:LogGroup"}
+
+
+def test_removing_an_alert_email_leaves_the_other_subscriptions_alone(tmp_path):
+    """A replaced subscription unsubscribes the address and mails a new confirmation: a subscription's
+    name follows its address, not its position in the list."""
+    def subscriptions(plan):
+        return {s.name: s.inputs["endpoint"] for s in plan.of_type("aws:sns/topicSubscription:TopicSubscription")}
+
+    data = spec_data("partner.yaml")
+    before = subscriptions(aws("partner.yaml"))
+    data["budget"]["alert_emails"] = data["budget"]["alert_emails"][1:]
+    after = subscriptions(aws_data(tmp_path, data))
+    assert len(after) == len(before) - 1 and after.items() <= before.items()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import json
+import re
 from functools import lru_cache
 
 import pytest
@@ -160,3 +161,22 @@ class TestNetwork:
         plan = aws_data(tmp_path, data)
         assert "ground.stream_delivery" in plan.gaps
         assert not [r for r in plan.resources if r.type.startswith("aws:ec2/")]
+
+
+def _snake_keys(value, path=""):
+    """Nested keys the SDK did not translate to wire names: a misspelt property the provider would ignore.
+    User maps (tags, Glue table parameters, key-value dimensions) are excluded."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if re.search(r"[a-z]_[a-z]", key) and not path.endswith(("tags", "parameters", "dimensions")):
+                yield f"{path}.{key}"
+            yield from _snake_keys(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for item in value:
+            yield from _snake_keys(item, path + "[]")
+
+
+@all_plans()
+def test_every_input_reaches_the_provider_under_its_wire_name(name):
+    plan = PLANS[name]()
+    assert [k for r in plan.custom() for k in _snake_keys(r.inputs, r.name)] == []

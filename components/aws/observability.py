@@ -6,6 +6,7 @@ Access logs are configured where the logged resources live (storage, telemetry).
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any, Optional
 
 import pulumi
@@ -17,6 +18,10 @@ from ..base import MissionComponent
 from . import iam
 
 ALARM_PERIOD_SECONDS = 300
+
+
+def _address_id(email: str) -> str:
+    return hashlib.sha256(email.lower().encode()).hexdigest()[:8]
 
 
 def _topic_policy(topic: str, account: str, region: str) -> list[dict[str, Any]]:
@@ -45,10 +50,12 @@ class AwsObservability(MissionComponent):
             self.child_name("alerts-policy"), arn=self.topic.arn,
             policy=iam.document(_topic_policy, topic=self.topic.arn, account=account, region=spec.clouds.aws.region),
             opts=self.opts()), "observability.alarm")
-        for i, email in enumerate(spec.budget.alert_emails):
+        for email in spec.budget.alert_emails:
+            # Named after the address, not its position: removing one address leaves the others
+            # subscribed (a replaced subscription unsubscribes and mails a new confirmation).
             realizes(aws.sns.TopicSubscription(
-                self.child_name("alerts", str(i)), topic=self.topic.arn, protocol="email", endpoint=email,
-                opts=self.opts()), "observability.alarm")
+                self.child_name("alerts", _address_id(email)), topic=self.topic.arn, protocol="email",
+                endpoint=email, opts=self.opts()), "observability.alarm")
         self.alarm = realizes(aws.cloudwatch.MetricAlarm(
             self.child_name("dead-letters"),
             alarm_description=f"{blueprint.mission}: contact events failed processing and wait in the dead-letter queue",
