@@ -1,7 +1,7 @@
 """Published limits the pack enforces, copied from groundlink/limits.py.
 
 The pack runs in its own virtualenv without groundlink, so the values are
-duplicated here; tests/test_policies_limits.py fails if the copies drift.
+duplicated here; tests/test_policies_pack.py fails if the copies drift.
 Sources: AWS Ground Station API reference (2025-09-16) and CloudFormation
 AWS::GroundStation::* schema (REFERENCE.md §2); Microsoft Learn (REFERENCE.md §1).
 """

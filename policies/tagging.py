@@ -11,6 +11,9 @@ from .props import UNKNOWN, get, tags_of
 from .registry import resource_rule
 
 REQUIRED_TAGS = ["mission", "owner", "data-classification"]
+# Azure resources that are not placed in a region (action groups, metric alerts, DNS zones):
+# nothing to keep resident, so the allowed-locations list does not apply to them.
+NOT_A_REGION = {"global"}
 
 
 def _provider_default_tags(args: Any) -> dict[str, Any]:
@@ -69,6 +72,8 @@ def allowed_regions(args: Any, report: Any) -> None:
         allowed = config.get("allowedAzureLocations", [])
         where = get(args.props, "location") or (get(provider.props, "location") if provider else None)
     else:
+        return
+    if isinstance(where, str) and where.lower() in NOT_A_REGION:
         return
     if allowed and isinstance(where, str) and where is not UNKNOWN and where.replace(" ", "").lower() not in {
             a.replace(" ", "").lower() for a in allowed}:

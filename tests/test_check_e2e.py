@@ -255,3 +255,10 @@ def test_a_rule_that_crashes_is_one_clear_error_and_stops_the_pack(tmp_path):
     message = str(raised.value)
     assert "rule exploded" in message and "azure" in message and "\n" not in message
     assert _pack_children() == []
+
+
+def test_allowed_regions_with_the_stack_location_pass_the_reference_mission():
+    """Global resources (action group, metric alert) are not placed in a region: no false violation."""
+    result = check_plans([cached_plan("noaa20.yaml", "azure")],
+                         policy_pack_config={"allowed-regions": {"allowedAzureLocations": ["westus2"]}})
+    assert result.violations == []

@@ -124,6 +124,9 @@ def test_allowed_regions_for_each_cloud():
     assert run_resource("allowed-regions", {"location": "westus2"}, type=azure, config=config)
     assert run_resource("allowed-regions", {"location": "swedencentral"}, type=azure, config=config) == []
     assert run_resource("allowed-regions", {"location": "westus2"}, type=azure) == []  # default: any
+    # action groups and metric alerts live in "global": not a region, nothing to keep resident
+    assert run_resource("allowed-regions", {"location": "global"}, type="azure-native:monitor:ActionGroup",
+                        config=config) == []
 
 
 def _account_with_service(**service):
