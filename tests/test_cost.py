@@ -198,3 +198,19 @@ def test_azure_alert_rules_are_counted_from_the_plan(catalogs, azure_noaa20):
     assert alerts, "the Azure stack should plan at least one metric alert"
     line = lines(estimate(bp, catalogs, plans={"azure": azure_noaa20}).clouds["azure"])["Azure Monitor alert rules"]
     assert line.quantity == len(alerts) and line.basis == f"{len(alerts)} in the plan"
+
+
+def test_band_boundary_is_40_mhz_and_each_satellite_is_priced_on_its_own_band(catalogs):
+    at_limit = arith_spec(**{"satellites.0.downlinks.0.bandwidth_mhz": 40})
+    (ground,) = [x for x in estimate(at_limit, catalogs).clouds["aws"].lines if x.layer == "ground"]
+    assert ground.price_id == "ground_station_narrowband_minute"  # narrowband is <= 40 MHz
+    data = spec_data("noaa20.yaml")
+    narrow = data["satellites"][0]
+    wide = {**{k: v for k, v in narrow.items() if k != "tle"}, "name": "wide", "norad_id": 37849,
+            "downlinks": [{**narrow["downlinks"][0], "bandwidth_mhz": 40.5}]}
+    data["satellites"] = [narrow, wide]
+    aws = estimate(build_blueprint(spec_from_data(data)), catalogs).clouds["aws"]
+    ground = {x.price_id: x for x in aws.lines if x.layer == "ground"}
+    per_satellite = 4 * DAYS * 10  # 4 contacts/day x 10 min, each satellite
+    assert ground["ground_station_narrowband_minute"].cost == pytest.approx(per_satellite * 10)
+    assert ground["ground_station_wideband_minute"].cost == pytest.approx(per_satellite * 22)
