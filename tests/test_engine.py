@@ -18,7 +18,7 @@ from groundlink.spec import SpecError
 from .conftest import SPECS, cached_plan, spec_data
 
 RESOURCE_KEYS = {"urn", "type", "name", "parent", "custom", "inputs", "outputs", "protect",
-                 "retainOnDelete", "dependencies", "capability", "provider", "id"}
+                 "retainOnDelete", "dependencies", "capability", "provider", "id", "propertyDependencies"}
 
 
 @pytest.mark.parametrize("cloud", ["aws", "azure"])

@@ -2,7 +2,8 @@
 
 Analyze gets each resource's inputs (camelCase wire names), options and
 provider; AnalyzeStack gets every resource with its outputs (which under the
-offline engine include the inputs), parent and dependencies.
+offline engine include the inputs), parent, dependencies and the
+dependencies of each property (which side resource points at which bucket).
 """
 
 from __future__ import annotations
@@ -70,6 +71,8 @@ class Wire:
             item = self.pb.AnalyzerResource(type=r.type, properties=_struct(r.outputs or r.inputs), urn=r.urn,
                                             name=r.name, options=self._options(r), parent=r.parent or "",
                                             dependencies=r.dependencies)
+            for key, urns in r.propertyDependencies.items():
+                item.propertyDependencies[key].urns.extend(urns)
             provider = self._provider(r)
             if provider is not None:
                 item.provider.CopyFrom(provider)

@@ -29,6 +29,7 @@ class PlannedResource:
     capability: list[str]
     provider: Optional[str] = None
     id: Optional[str] = None
+    propertyDependencies: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def stateful(self) -> bool:

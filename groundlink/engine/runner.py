@@ -74,6 +74,8 @@ def _recording_monitor(mocks):
                 "protect": bool(request.protect),
                 "retainOnDelete": bool(request.retainOnDelete),
                 "dependencies": sorted(set(request.dependencies)),
+                "propertyDependencies": {key: sorted(set(deps.urns))
+                                         for key, deps in sorted(request.propertyDependencies.items()) if deps.urns},
                 "provider": request.provider or None,
                 "id": response.id or None,
             })
