@@ -262,3 +262,12 @@ def test_allowed_regions_with_the_stack_location_pass_the_reference_mission():
     result = check_plans([cached_plan("noaa20.yaml", "azure")],
                          policy_pack_config={"allowed-regions": {"allowedAzureLocations": ["westus2"]}})
     assert result.violations == []
+
+
+def test_a_pack_that_cannot_start_is_one_clear_error_and_leaves_nothing_running(tmp_path):
+    from groundlink.check import PackError, PackProcess
+
+    process = PackProcess(tmp_path / "missing-pack", "groundlink", "noaa20-aws", python=str(tmp_path / "no-python"))
+    with pytest.raises(PackError, match="cannot start the policy pack"):
+        process.start()
+    assert process._engine is None and process._proc is None

@@ -113,11 +113,15 @@ class PackProcess:
             "PULUMI_DRY_RUN": "true" if self.dry_run else "false",
             "PULUMI_CONFIG": json.dumps(self.config),
         }
-        self._proc = subprocess.Popen(
-            [self.python, "-m", "pulumi.policy", self._engine.address, str(self.pack_dir)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-            env=env, cwd=str(self.pack_dir),
-        )
+        try:
+            self._proc = subprocess.Popen(
+                [self.python, "-m", "pulumi.policy", self._engine.address, str(self.pack_dir)],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                env=env, cwd=str(self.pack_dir),
+            )
+        except OSError as error:  # no interpreter, no pack directory: nothing may stay running
+            self.stop()
+            raise PackError(f"cannot start the policy pack in {self.pack_dir}: {error}") from None
         threading.Thread(target=self._read_stdout, daemon=True).start()
         threading.Thread(target=self._read_stderr, daemon=True).start()
         return self
