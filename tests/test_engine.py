@@ -154,3 +154,12 @@ def test_stack_files_point_at_valid_specs_in_the_same_region():
             assert config["aws:region"] == config["aws-native:region"] == spec.clouds.aws.region
         else:
             assert config["azure-native:location"] == spec.clouds.azure.location
+
+
+def test_engine_knows_the_sdk_envelope_key():
+    from pulumi.runtime import rpc
+
+    from groundlink.engine.runner import _SIG_KEY, _plain
+
+    assert _SIG_KEY == rpc._special_sig_key
+    assert _plain({_SIG_KEY: rpc._special_secret_sig, "value": {"a": 1}}) == {"a": 1}

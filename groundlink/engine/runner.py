@@ -23,18 +23,21 @@ class PlanError(Exception):
     """The program failed under the offline engine (not a spec problem)."""
 
 
+# The key the SDK marks secret/asset envelopes with (pulumi.runtime.rpc._special_sig_key),
+# spelled out so that this hot recursive path does no import per value.
+_SIG_KEY = "4dabf18193072939515e22adb298388d"
+
+
 def _plain(value: Any) -> Any:
     """Inputs as JSON-ready data: resource references become URNs, unknowns None."""
-    from pulumi.runtime import rpc
-
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
     if isinstance(value, dict):
-        if rpc._special_sig_key in value:  # a secret or an asset envelope
+        if _SIG_KEY in value:  # a secret or an asset envelope
             return _plain(value.get("value"))
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
     if type(value).__name__ == "Unknown":
         return None
     urn = getattr(value, "urn", None)
