@@ -19,7 +19,10 @@ def test_queue_dead_letters_with_a_maximum_delivery_count(azure_noaa20):
     assert queue.inputs["deadLetteringOnMessageExpiration"] is True
     assert 1 <= queue.inputs["maxDeliveryCount"] <= 100
     assert {"events.per_contact", "events.dead_letter"} <= set(queue.capability)
-    assert azure_noaa20.outputs["event_queue"] == queue.outputs["id"]
+    namespace = one(azure_noaa20, "servicebus:Namespace")
+    # a queue URL, the same kind of value AWS exports (its SQS queue URL)
+    assert azure_noaa20.outputs["event_queue"] == \
+        f"https://{namespace.outputs['name']}.servicebus.windows.net/contact-data"
 
 
 def test_system_topic_watches_the_mission_account(azure_noaa20):

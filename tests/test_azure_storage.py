@@ -89,8 +89,10 @@ def test_lifecycle_policy_follows_the_spec_schedule(spec):
     rules = {r["definition"]["filters"]["prefixMatch"][0]: r
              for r in one(azure(spec), "storage:ManagementPolicy").inputs["policy"]["rules"]}
     action = {"cool": "tierToCool", "cold": "tierToCold", "archive": "tierToArchive"}
+    assert set(rules) == {"raw-contact-data/", "products/", "query-results/"}  # every container ages
     for prefix, retention in (("raw-contact-data/", parsed.raw_retention_days),
-                              ("products/", parsed.products_retention_days)):
+                              ("products/", parsed.products_retention_days),
+                              ("query-results/", parsed.products_retention_days)):
         rule = rules[prefix]
         assert rule["enabled"] is True
         base = rule["definition"]["actions"]["baseBlob"]

@@ -92,4 +92,8 @@ class AzureEvents(MissionComponent):
                           "event_time_to_live_in_minutes": EVENT_GRID_TTL_MINUTES},
             opts=self.opts(depends_on=[send, dead_letter_write, self.dead_letter]),
         ), "events.per_contact", "events.dead_letter")
-        self.register_outputs({"queue_id": self.queue.id, "namespace_id": self.namespace.id})
+        # The queue's URL, as AWS exports its SQS queue URL: what a consumer connects to.
+        self.queue_url = pulumi.Output.concat("https://", self.namespace.name, ".servicebus.windows.net/",
+                                              self.queue.name)
+        self.register_outputs({"queue_id": self.queue.id, "queue_url": self.queue_url,
+                               "namespace_id": self.namespace.id})

@@ -56,7 +56,7 @@ class MissionStack(MissionComponent):
             catalog=analytics.catalog,
             query_endpoint=analytics.query_endpoint,
             telemetry_stream=ground.telemetry.hub.id if ground.telemetry else None,
-            event_queue=events.queue.id,
+            event_queue=events.queue_url,
             ground_segment_ids=ground.ids,
             key_ids=[security.key.id] if security.key else None,
         )

@@ -130,6 +130,9 @@ class AzureStorage(MissionComponent):
             policy={"rules": [
                 lifecycle_rule("raw-retention", blueprint.raw_container, blueprint.raw_lifecycle),
                 lifecycle_rule("products-retention", blueprint.products_container, blueprint.products_lifecycle),
+                # query results age like products, as the AWS query-results bucket does
+                *([lifecycle_rule("query-results-retention", blueprint.query_results_container,
+                                  blueprint.products_lifecycle)] if self.query_results else []),
             ]},
             opts=self.opts(depends_on=[self.blob_service]),
         ), "storage.lifecycle")
