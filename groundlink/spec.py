@@ -204,6 +204,10 @@ class Partner(_Model):
         None, gt=0, description="Contracted price per contact minute; not public, so unknown when absent.")
     aws_account_id: Optional[str] = Field(
         None, pattern=r"^\d{12}$", description="Partner's AWS account allowed to write the landing prefix.")
+    aws_external_id: Optional[str] = Field(
+        None, pattern=r"^[\w+=,.@:/-]+$", min_length=2, max_length=1224,
+        description="The sts:ExternalId the partner presents when it assumes the landing role (agreed with the "
+        "partner; guards against the confused deputy). Without it the plan warns.")
     azure_principal_object_id: Optional[str] = Field(
         None, pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
         description="Entra object id of the partner's principal, granted write on the landing container.")

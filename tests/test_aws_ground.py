@@ -225,6 +225,8 @@ class TestPartner:
         role = plan.one(ROLE, "polar-partner-ground-partner-role")
         (trust,) = statements(doc(role, "assumeRolePolicy"))
         assert trust["Principal"] == {"AWS": "arn:aws:iam::111122223333:root"}
+        assert trust["Condition"] == {"StringEquals": {"sts:ExternalId": "polar-partner-landing"}}
+        assert not [w for w in plan.warnings if "ExternalId" in w]
         arn = bucket_by_role(plan, "raw").outputs["arn"]
         policy = doc(role_policy_of(plan, role))
         s3 = {(a, r) for s in statements(policy) for a in as_list(s["Action"]) if a.startswith("s3:")
@@ -236,6 +238,14 @@ class TestPartner:
         plan = aws("partner.yaml")
         bucket = bucket_by_role(plan, "raw").outputs["bucket"]
         assert plan.outputs["ground_segment_ids"] == [f"s3://{bucket}/partner/"]
+
+    def test_without_external_id_the_trust_has_no_condition_and_the_plan_warns(self, tmp_path):
+        data = spec_data("partner.yaml")
+        del data["ground_segment"]["partner"]["aws_external_id"]
+        plan = aws_data(tmp_path, data)
+        (trust,) = statements(doc(plan.one(ROLE, "polar-partner-ground-partner-role"), "assumeRolePolicy"))
+        assert "Condition" not in trust
+        assert any("without an sts:ExternalId" in w and "aws_external_id" in w for w in plan.warnings)
 
     def test_without_partner_account_the_identity_is_a_declared_gap(self, tmp_path):
         data = spec_data("partner.yaml")

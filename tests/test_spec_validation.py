@@ -194,7 +194,9 @@ class TestContradictions:
     def test_partner_ids_are_checked(self):
         def partner(**kw):
             return lambda d: d["ground_segment"].update(provider="partner", partner={"name": "ksat_lite", **kw})
-        _ok(partner(aws_account_id="111122223333", price_per_minute_usd=12.5))
+        _ok(partner(aws_account_id="111122223333", price_per_minute_usd=12.5, aws_external_id="ksat:landing-42"))
+        assert any(e.startswith("s.yaml: ground_segment.partner.aws_external_id: 'has space' does not match")
+                   for e in _errors(partner(aws_external_id="has space")))
         assert any(e.startswith("s.yaml: ground_segment.partner.aws_account_id: '1234' does not match")
                    for e in _errors(partner(aws_account_id="1234")))
         assert any(e.startswith("s.yaml: ground_segment.partner.azure_principal_object_id:")

@@ -321,9 +321,18 @@ class AwsGroundSegment(MissionComponent):
             return
         prefix, partner_account = bp.partner_prefix, partner.aws_account_id
 
+        external_id = partner.aws_external_id
+        if external_id is None:
+            warn(f"the {partner.name} landing role trusts account {partner_account} without an sts:ExternalId; "
+                 "set ground_segment.partner.aws_external_id to the value agreed with the partner")
+
         def trust(account: str, region: str) -> list[dict[str, Any]]:
-            return [{"Sid": "TrustPartnerAccount", "Effect": "Allow",
-                     "Principal": {"AWS": f"arn:aws:iam::{partner_account}:root"}, "Action": "sts:AssumeRole"}]
+            statement: dict[str, Any] = {"Sid": "TrustPartnerAccount", "Effect": "Allow",
+                                         "Principal": {"AWS": f"arn:aws:iam::{partner_account}:root"},
+                                         "Action": "sts:AssumeRole"}
+            if external_id is not None:  # a third party assuming our role: the confused-deputy guard
+                statement["Condition"] = {"StringEquals": {"sts:ExternalId": external_id}}
+            return [statement]
 
         self._role("partner-role", f"{partner.name} writes contact data under {prefix} (write-only)", trust,
                    write_only(self.region, f"{prefix}*"), ("ground.delivery_identity", "ground.partner_landing"), bucket=raw.bucket.arn,
