@@ -161,3 +161,26 @@ def test_glue_catalog_encryption_joins_databases_and_settings():
 
 def test_wrong_type_is_ignored_by_the_pack_filter():
     assert run_resource("aws-kms-key-rotation", {"enableKeyRotation": False}, type="aws:s3/bucket:Bucket") == []
+
+
+def test_public_acl_through_a_grant_fires_and_a_private_grant_passes():
+    def acl(uri):
+        return {"accessControlPolicy": {"grants": [{"grantee": {"type": "Group", "uri": uri}, "permission": "READ"}],
+                                        "owner": {"id": "owner"}}}
+    all_users = "http://acs.amazonaws.com/groups/global/AllUsers"
+    log_delivery = "http://acs.amazonaws.com/groups/s3/LogDelivery"
+    assert run_resource("aws-s3-no-public-acl", acl(all_users), type="aws:s3/bucketAclV2:BucketAclV2") == \
+        ["ACL grants READ to AllUsers"]
+    assert run_resource("aws-s3-no-public-acl", acl(log_delivery), type="aws:s3/bucketAclV2:BucketAclV2") == []
+
+
+def test_wildcard_admin_in_a_role_inline_policy_fires():
+    def role(statement):
+        return {"assumeRolePolicy": doc({"Effect": "Allow", "Principal": {"Service": "glue.amazonaws.com"},
+                                         "Action": "sts:AssumeRole"}),
+                "inlinePolicies": [{"name": "inline", "policy": doc(statement)}]}
+    admin = role({"Sid": "Everything", "Effect": "Allow", "Action": "s3:*", "Resource": "*"})
+    scoped = role({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"})
+    assert run_resource("aws-iam-no-wildcard-admin", admin, type="aws:iam/role:Role") == \
+        ["statement Everything allows s3:* on '*'"]
+    assert run_resource("aws-iam-no-wildcard-admin", scoped, type="aws:iam/role:Role") == []
