@@ -77,3 +77,8 @@ RESERVED_TAG_PREFIXES: tuple[str, ...] = ("aws:", "microsoft", "azure", "windows
 # Budget notifications: Azure consumption budgets take up to five (azure-native consumption.Budget,
 # Microsoft.Consumption API); AWS Budgets up to ten. One spec deploys on both.
 BUDGET_NOTIFICATIONS_MAX = 5
+
+# Azure storage firewall IP rules (Microsoft Learn, "Configure Azure Storage firewalls and
+# virtual networks"): at most 200 rules, IPv4 only, no RFC 1918 private ranges, no /31 or /32.
+AZURE_STORAGE_MAX_IP_RULES = 200
+RFC1918_BLOCKS: tuple[str, ...] = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")

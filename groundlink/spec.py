@@ -211,6 +211,29 @@ class Partner(_Model):
     azure_principal_object_id: Optional[str] = Field(
         None, pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
         description="Entra object id of the partner's principal, granted write on the landing container.")
+    source_addresses: list[str] = Field(
+        default_factory=list, max_length=limits.AZURE_STORAGE_MAX_IP_RULES,
+        description="Public IPv4 addresses or CIDR ranges the partner writes from; the Azure storage firewall "
+        "admits them (at most 200 IP rules; no RFC 1918 ranges; ranges /30 or wider, a single address bare).")
+
+    @field_validator("source_addresses")
+    @classmethod
+    def _public_ipv4(cls, values: list[str]) -> list[str]:
+        import ipaddress
+
+        for value in values:
+            try:
+                network = ipaddress.IPv4Network(value, strict=True)
+            except ValueError:
+                raise ValueError(f"{value!r} is not an IPv4 address or CIDR range") from None
+            if network.is_loopback or network.is_link_local or network.is_multicast or network.is_reserved or any(
+                    network.overlaps(ipaddress.IPv4Network(block)) for block in limits.RFC1918_BLOCKS):
+                raise ValueError(f"{value} is not a public range (Azure storage IP rules refuse private ranges)")
+            if "/" in value and network.prefixlen > 30:
+                raise ValueError(f"{value}: Azure storage IP rules take /30 or wider ranges; give a single address bare")
+        if len(set(values)) != len(values):
+            raise ValueError("repeats an address")
+        return values
 
 
 class GroundSegment(_Model):

@@ -139,3 +139,19 @@ def test_tunables_never_rename_a_store(tmp_path, azure_noaa20):
 def test_dev_data_protection_neither_protects_nor_retains(tmp_path):
     result = variant(tmp_path, {"storage.data_protection": "dev"})
     assert not [r for r in result.resources if r.protect or r.retainOnDelete]
+
+
+def test_partner_source_addresses_open_the_firewall_for_them_only(tmp_path):
+    import yaml
+
+    from groundlink.engine import plan
+
+    data = yaml.safe_load((SPECS / "partner.yaml").read_text())
+    data["ground_segment"]["partner"]["source_addresses"] = ["203.0.113.7", "198.51.100.0/24"]
+    path = tmp_path / "spec.yaml"
+    path.write_text(yaml.safe_dump(data))
+    rules = one(plan(path, "azure"), "storage:StorageAccount").inputs["networkRuleSet"]
+    assert rules["defaultAction"] == "Deny"
+    assert rules["ipRules"] == [{"iPAddressOrRange": "203.0.113.7", "action": "Allow"},
+                                {"iPAddressOrRange": "198.51.100.0/24", "action": "Allow"}]
+    assert one(azure("partner.yaml"), "storage:StorageAccount").inputs["networkRuleSet"].get("ipRules", []) == []

@@ -300,3 +300,32 @@ def test_constellation_has_24_satellites_with_several_downlinks():
     spec = load_spec(SPECS / "constellation.yaml")
     assert len(spec.satellites) == 24
     assert all(len(s.downlinks) >= 2 for s in spec.satellites)
+
+
+class TestPartnerSourceAddresses:
+    @staticmethod
+    def _with(addresses):
+        def mutate(d):
+            d["ground_segment"].update(provider="partner",
+                                       partner={"name": "ksat_lite", "source_addresses": addresses})
+        return mutate
+
+    def test_public_addresses_and_ranges_are_accepted(self):
+        spec = _ok(self._with(["203.0.113.7", "198.51.100.0/24"]))
+        assert spec.ground_segment.partner.source_addresses == ["203.0.113.7", "198.51.100.0/24"]
+
+    @pytest.mark.parametrize("address, fragment", [
+        ("10.1.2.0/24", "10.1.2.0/24 is not a public range (Azure storage IP rules refuse private ranges)"),
+        ("192.168.1.1", "192.168.1.1 is not a public range"),
+        ("198.51.100.0/31", "198.51.100.0/31: Azure storage IP rules take /30 or wider ranges"),
+        ("198.51.100.1/24", "'198.51.100.1/24' is not an IPv4 address or CIDR range"),
+        ("partner.example.com", "'partner.example.com' is not an IPv4 address or CIDR range"),
+    ])
+    def test_private_tiny_or_malformed_ranges_are_refused(self, address, fragment):
+        errors = _errors(self._with([address]))
+        assert any(e.startswith("s.yaml: ground_segment.partner.source_addresses: ") and fragment in e
+                   for e in errors), errors
+
+    def test_repeats_are_refused(self):
+        errors = _errors(self._with(["203.0.113.7", "203.0.113.7"]))
+        assert any("repeats an address" in e for e in errors)

@@ -29,6 +29,18 @@ MAX_SOFT_DELETE_DAYS = 365
 MAX_CHANGE_FEED_DAYS = 146000
 
 
+def network_rules(spec) -> dict[str, Any]:
+    """Deny by default, trusted Azure services through, and the partner's writers when it
+    lands from outside Azure (ground_segment.partner.source_addresses)."""
+    rules: dict[str, Any] = {"default_action": azure.storage.DefaultAction.DENY,
+                             "bypass": azure.storage.Bypass.AZURE_SERVICES}
+    partner = spec.ground_segment.partner
+    if partner and partner.source_addresses:
+        rules["ip_rules"] = [azure.storage.IPRuleArgs(i_p_address_or_range=address, action=azure.storage.Action.ALLOW)
+                             for address in partner.source_addresses]
+    return rules
+
+
 def abfss_uri(container: str, account: pulumi.Input[str]) -> pulumi.Output[str]:
     return pulumi.Output.concat("abfss://", container, "@", account, ".dfs.core.windows.net/")
 
@@ -95,8 +107,7 @@ class AzureStorage(MissionComponent):
             identity=identity,
             encryption=encryption,
             public_network_access="Disabled" if private else "Enabled",
-            network_rule_set={"default_action": azure.storage.DefaultAction.DENY,
-                              "bypass": azure.storage.Bypass.AZURE_SERVICES},
+            network_rule_set=network_rules(spec),
             tags=self.tags,
             opts=self.opts(stateful=True, depends_on=depends_on),
         ), *(["storage.raw"] if blueprint.needs("storage.raw") else []), "storage.products")
