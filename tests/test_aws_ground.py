@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from groundlink.limits import CONFIG_NAME_PATTERN
 from groundlink.presets import PRESETS
 
-from .test_aws_support import (ACCOUNT, GS_CONFIG, GS_GROUP, GS_PROFILE, ROLE, as_list, aws, aws_data, aws_variant,
+from .test_aws_support import (ACCOUNT, GS_CONFIG, GS_GROUP, GS_PROFILE, KEY, ROLE, as_list, aws, aws_data, aws_variant,
                                bucket_by_role, component, doc, role_policy_of, sid, spec_data, statements)
+
+STREAM = "aws:kinesis/stream:Stream"
 
 # The JPSS-1 demodulation and decode documents of aws-samples/aws-groundstation-s3-data-delivery
 # cfn/jpss1-gs-to-s3.yml (SnppJpssDownlinkDemodDecodeAntennaConfig), transcribed.
@@ -254,9 +258,63 @@ class TestPartner:
         assert "partner.aws_account_id" in plan.gaps["ground.delivery_identity"]
         assert plan.realizing("ground.delivery_identity") == []
 
-    def test_partner_streams_are_a_declared_gap(self, tmp_path):
+    def test_partner_streams_land_on_a_protected_mission_key_stream(self, partner_streaming):
+        plan = partner_streaming
+        stream = plan.one(STREAM, PARTNER_STREAM)
+        assert stream.inputs["streamModeDetails"] == {"streamMode": "ON_DEMAND"}
+        assert stream.inputs["retentionPeriod"] == 24
+        assert stream.inputs["encryptionType"] == "KMS" and stream.inputs["kmsKeyId"] == plan.one(KEY).outputs["arn"]
+        assert stream.protect and stream.retainOnDelete
+        assert stream.parent == component(plan, "AwsGroundSegment").urn
+        assert "ground.stream_delivery" in stream.capability
+        assert "ground.stream_delivery" not in plan.gaps
+        assert not plan.of_type(GS_GROUP)
+
+    def test_partner_role_may_only_put_records_on_the_partner_stream(self, partner_streaming):
+        plan = partner_streaming
+        arn, key = plan.one(STREAM, PARTNER_STREAM).outputs["arn"], plan.one(KEY).outputs["arn"]
+        role = plan.one(ROLE, "polar-partner-ground-partner-role")
+        policy = statements(doc(role_policy_of(plan, role)))
+        kinesis = {(a, r) for s in policy for a in as_list(s["Action"]) if a.startswith("kinesis:")
+                   for r in as_list(s["Resource"])}
+        assert kinesis == {(a, arn) for a in ("kinesis:PutRecord", "kinesis:PutRecords",
+                                              "kinesis:DescribeStreamSummary", "kinesis:ListShards")}
+        via = {s["Condition"]["StringEquals"]["kms:ViaService"]: (as_list(s["Action"]), s["Resource"])
+               for s in policy if any(a.startswith("kms:") for a in as_list(s["Action"]))}
+        assert via["kinesis.eu-north-1.amazonaws.com"] == (["kms:GenerateDataKey"], key)
+        assert {s["Effect"] for s in policy} == {"Allow"}
+        assert "ground.stream_delivery" in role.capability
+
+    def test_partner_stream_id_follows_the_landing_prefix(self, partner_streaming):
+        plan = partner_streaming
+        bucket = bucket_by_role(plan, "raw").outputs["bucket"]
+        assert plan.outputs["ground_segment_ids"] == [f"s3://{bucket}/partner/",
+                                                      plan.one(STREAM, PARTNER_STREAM).outputs["arn"]]
+
+    def test_partner_stream_without_mission_key_uses_the_kinesis_managed_key(self, tmp_path):
+        data = spec_data("partner.yaml")
+        data.update(delivery={"stream": True}, security={"customer_managed_keys": False})
+        plan = aws_data(tmp_path, data)
+        assert plan.one(STREAM, PARTNER_STREAM).inputs["kmsKeyId"] == "alias/aws/kinesis"
+        policy = statements(doc(role_policy_of(plan, plan.one(ROLE, "polar-partner-ground-partner-role"))))
+        assert not [a for s in policy for a in as_list(s["Action"]) if a.startswith("kms:")]
+
+    def test_partner_stream_without_partner_account_is_a_declared_gap(self, tmp_path):
         data = spec_data("partner.yaml")
         data["delivery"] = {"stream": True}
+        del data["ground_segment"]["partner"]["aws_account_id"]
         plan = aws_data(tmp_path, data)
-        assert "ksat_lite" in plan.gaps["ground.stream_delivery"]
-        assert not plan.of_type(GS_GROUP)
+        assert "partner.aws_account_id" in plan.gaps["ground.stream_delivery"]
+        assert "partner.aws_account_id" in plan.gaps["ground.delivery_identity"]
+        assert not [s for s in plan.of_type(STREAM) if s.name == PARTNER_STREAM]
+        assert plan.realizing("ground.stream_delivery") == []
+
+
+PARTNER_STREAM = "polar-partner-ground-partner-stream"
+
+
+@pytest.fixture(scope="module")
+def partner_streaming(tmp_path_factory):
+    data = spec_data("partner.yaml")
+    data["delivery"] = {"stream": True}
+    return aws_data(tmp_path_factory.mktemp("partner-stream"), data)

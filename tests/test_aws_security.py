@@ -155,11 +155,11 @@ class TestNetwork:
             assert capabilities <= set(resource.capability or ()), resource.name
 
     def test_partner_streams_get_no_vpc(self, tmp_path):
-        """A partner streams over its own link (a declared gap): a VPC would serve nothing."""
+        """A partner streams to a Kinesis stream over the AWS API: a VPC would serve nothing."""
         data = spec_data("partner.yaml")
         data.update(delivery={"object_store": True, "stream": True}, security={"network": "public"})
         plan = aws_data(tmp_path, data)
-        assert "ground.stream_delivery" in plan.gaps
+        assert "ground.stream_delivery" not in plan.gaps and plan.realizing("ground.stream_delivery")
         assert not [r for r in plan.resources if r.type.startswith("aws:ec2/")]
 
 

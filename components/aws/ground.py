@@ -77,6 +77,21 @@ def write_only(region: str, objects: str):
     return permissions
 
 
+def put_records(region: str):
+    """Permissions of a stream producer: put records and find the shards to put them on, and use
+    the mission key only through Kinesis in this region. Nothing to read or reconfigure."""
+
+    def permissions(stream: str, key: Optional[str]) -> list[dict[str, Any]]:
+        out = [iam.allow(["kinesis:DescribeStreamSummary", "kinesis:ListShards", "kinesis:PutRecord",
+                          "kinesis:PutRecords"], stream, "PutContactRecords")]
+        if key:
+            out.append(iam.allow(["kms:GenerateDataKey"], key, "EncryptContactRecords",
+                                 Condition={"StringEquals": {"kms:ViaService": f"kinesis.{region}.amazonaws.com"}}))
+        return out
+
+    return permissions
+
+
 class AwsGroundLink(MissionComponent):
     """One satellite downlink: tracking, antenna and delivery configs and the mission profile."""
 
@@ -218,8 +233,10 @@ class AwsGroundSegment(MissionComponent):
             self._managed(raw, key, telemetry_stream, network)
             self.ids = pulumi.Output.all(*[link.profile.arn for link in self.links])
         else:
-            self._partner(raw, key)
-            self.ids = raw.bucket.bucket.apply(lambda b: [f"s3://{b}/{blueprint.partner_prefix}"]) if raw else None
+            stream = self._partner(raw, key)
+            ids = ([raw.bucket.bucket.apply(lambda b: f"s3://{b}/{blueprint.partner_prefix}")] if raw else []) + \
+                  ([stream.arn] if stream else [])
+            self.ids = pulumi.Output.all(*ids) if ids else None
         self.register_outputs({"ground_segment_ids": self.ids})
 
     # -- managed ------------------------------------------------------------------
@@ -307,19 +324,23 @@ class AwsGroundSegment(MissionComponent):
         return role
 
     # -- partner ------------------------------------------------------------------
-    def _partner(self, raw: Optional[SecureBucket], key: Optional[aws.kms.Key]) -> None:
+    def _partner(self, raw: Optional[SecureBucket], key: Optional[aws.kms.Key]) -> Optional[aws.kinesis.Stream]:
+        """The partner delivers with one write-only role in our account: objects under the landing
+        prefix and, when streaming, records on a mission-owned stream. Without the partner's
+        account nothing may assume that role, so neither delivery path is provisioned."""
         bp = self.blueprint
         partner = bp.spec.ground_segment.partner
-        if bp.spec.delivery.stream:
-            declare_gap("ground.stream_delivery", f"live streams from {partner.name} are arranged with the partner "
-                        "network; the stack provisions no AWS endpoint for them")
-        if raw is None:
-            return
-        if partner.aws_account_id is None:
-            declare_gap("ground.delivery_identity", "ground_segment.partner.aws_account_id is not set: no partner "
-                        "account may write the landing prefix until it is")
-            return
-        prefix, partner_account = bp.partner_prefix, partner.aws_account_id
+        streaming = bp.spec.delivery.stream
+        partner_account = partner.aws_account_id
+        if partner_account is None:
+            missing = "ground_segment.partner.aws_account_id is not set"
+            declare_gap("ground.delivery_identity", f"{missing}: no partner account may write the landing prefix "
+                        "or the partner stream until it is")
+            if streaming:
+                declare_gap("ground.stream_delivery", f"{missing}: no partner stream is provisioned, since no "
+                            f"{partner.name} account could put records on it")
+            return None
+        stream = self._partner_stream(key) if streaming else None
 
         external_id = partner.aws_external_id
         if external_id is None:
@@ -334,6 +355,23 @@ class AwsGroundSegment(MissionComponent):
                 statement["Condition"] = {"StringEquals": {"sts:ExternalId": external_id}}
             return [statement]
 
-        self._role("partner-role", f"{partner.name} writes contact data under {prefix} (write-only)", trust,
-                   write_only(self.region, f"{prefix}*"), ("ground.delivery_identity", "ground.partner_landing"), bucket=raw.bucket.arn,
-                   key=key.arn if key else None)
+        landing, records = write_only(self.region, f"{bp.partner_prefix}*"), put_records(self.region)
+
+        def permissions(bucket: Optional[str], stream: Optional[str], key: Optional[str]) -> list[dict[str, Any]]:
+            return (landing(bucket, key) if bucket else []) + (records(stream, key) if stream else [])
+
+        targets = ([f"under {bp.partner_prefix}"] if raw else []) + (["to its stream"] if stream else [])
+        capabilities = (("ground.delivery_identity",) + (("ground.partner_landing",) if raw else ())
+                        + (("ground.stream_delivery",) if stream else ()))
+        self._role("partner-role", f"{partner.name} writes contact data {' and '.join(targets)} (write-only)",
+                   trust, permissions, capabilities, bucket=raw.bucket.arn if raw else None,
+                   stream=stream.arn if stream else None, key=key.arn if key else None)
+        return stream
+
+    def _partner_stream(self, key: Optional[aws.kms.Key]) -> aws.kinesis.Stream:
+        """On-demand, so the partner's contact rate needs no shard sizing; a day of retention
+        covers a consumer's outage between passes. It holds contact data, hence stateful."""
+        return realizes(aws.kinesis.Stream(
+            self.child_name("partner-stream"), stream_mode_details={"stream_mode": "ON_DEMAND"}, retention_period=24,
+            encryption_type="KMS", kms_key_id=key.arn if key else "alias/aws/kinesis",
+            tags=self.tags, opts=self.opts(stateful=True)), "ground.stream_delivery")
