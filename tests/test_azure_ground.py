@@ -68,9 +68,78 @@ def test_managed_provider_is_a_named_gap_and_the_landing_zone_is_still_rendered(
     assert not azure_noaa20.realizing("ground.delivery_identity")
 
 
-def test_stream_delivery_without_legacy_orbital_is_a_gap(tmp_path):
+@pytest.fixture(scope="module")
+def streamed(tmp_path_factory):
+    """partner.yaml with live delivery: the partner streams contact data into the mission's hub."""
+    return variant(tmp_path_factory.mktemp("streamed"), {"delivery.stream": True}, base="partner.yaml")
+
+
+def _stream_hub(result):
+    return one(result, "eventhub:EventHub", "polar-partner-ground-contact-data")
+
+
+def _hub_namespace(result, hub):
+    [namespace] = [n for n in every(result, "eventhub:Namespace")
+                   if n.outputs["name"] == hub.inputs["namespaceName"]]
+    return namespace
+
+
+def test_partner_streams_into_a_contact_data_hub_in_a_hardened_namespace(streamed):
+    hub = _stream_hub(streamed)
+    assert hub.inputs["eventHubName"] == "contact-data"
+    assert hub.inputs["partitionCount"] == 2
+    assert hub.inputs["retentionDescription"]["retentionTimeInHours"] == 24
+    namespace = _hub_namespace(streamed, hub)
+    assert namespace.inputs["sku"]["name"] == "Standard"
+    assert namespace.inputs["minimumTlsVersion"] == "1.2"
+    assert namespace.inputs["disableLocalAuth"] is True
+    # telemetry_stream is on: the telemetry namespace carries both hubs
+    assert namespace.name == "polar-partner-ground-telemetry-namespace"
+    assert len(every(streamed, "eventhub:Namespace")) == 1
+    assert hub.outputs["id"] in streamed.outputs["ground_segment_ids"]
+
+
+def test_partner_may_only_send_to_the_stream_hub(streamed):
+    principal = load_spec(SPECS / "partner.yaml").ground_segment.partner.azure_principal_object_id
+    hub = _stream_hub(streamed)
+    grants = {(g.inputs["roleDefinitionId"].rsplit("/", 1)[1], g.inputs["scope"])
+              for g in _grants_to(streamed, principal)}
+    landing = one(streamed, "storage:BlobContainer", "polar-partner-storage-raw")
+    assert grants == {(SBDC, landing.outputs["id"]), (EH_SENDER, hub.outputs["id"])}
+
+
+def test_stream_delivery_is_realized_not_a_gap(streamed):
+    assert "ground.stream_delivery" not in streamed.gaps
+    realizing = {r.name for r in streamed.realizing("ground.stream_delivery")}
+    assert {"polar-partner-ground-contact-data", "polar-partner-ground-partner-sends-contact-data"} <= realizing
+
+
+def test_without_telemetry_stream_the_hub_gets_its_own_hardened_namespace_with_diagnostics(tmp_path):
+    result = variant(tmp_path, {"delivery.stream": True, "analytics.telemetry_stream": False}, base="partner.yaml")
+    [namespace] = every(result, "eventhub:Namespace")
+    assert namespace is _hub_namespace(result, _stream_hub(result))
+    assert "ground.stream_delivery" in namespace.capability
+    assert (namespace.inputs["minimumTlsVersion"], namespace.inputs["disableLocalAuth"]) == ("1.2", True)
+    assert namespace.inputs["tags"]["mission"] == "polar-partner"
+    assert [r.name for r in every(result, "eventhub:EventHub")] == ["polar-partner-ground-contact-data"]
+    diagnostics = [d for d in every(result, "monitor:DiagnosticSetting")
+                   if d.inputs["resourceUri"] == namespace.outputs["id"]]
+    assert len(diagnostics) == 1 and diagnostics[0].inputs["logs"][0]["categoryGroup"] == "allLogs"
+    assert result.outputs["telemetry_stream"] is None
+    assert "ground.stream_delivery" not in result.gaps
+
+
+def test_stream_delivery_without_a_partner_principal_is_a_gap_naming_the_field(tmp_path):
+    result = variant(tmp_path, {"delivery.stream": True,
+                                "ground_segment.partner.azure_principal_object_id": None}, base="partner.yaml")
+    assert "ground_segment.partner.azure_principal_object_id" in result.gaps["ground.stream_delivery"]
+    assert not result.realizing("ground.stream_delivery")
+    assert not [h for h in every(result, "eventhub:EventHub") if h.inputs["eventHubName"] == "contact-data"]
+
+
+def test_managed_provider_streaming_has_no_partner_to_send_and_says_so(tmp_path):
     result = variant(tmp_path, {"delivery.stream": True})
-    assert "ground.stream_delivery" in result.gaps
+    assert "azure_principal_object_id" in result.gaps["ground.stream_delivery"]
 
 
 def test_no_telemetry_stream_means_no_event_hub_and_no_output(tmp_path):

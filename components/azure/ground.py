@@ -4,7 +4,8 @@ Azure Orbital Ground Station was retired on 2024-12-18, so the honest Azure
 counterpart of "AWS Ground Station -> S3" is "partner network -> landing
 zone": the partner's principal may write only into the raw container, and
 contact telemetry arrives on an Event Hub (Entra-only, TLS 1.2) that Capture
-archives into the products container.
+archives into the products container. With `delivery.stream` the partner
+also streams contact data live into a `contact-data` hub it may only send to.
 
 `clouds.azure.legacy_orbital: true` adds what an AOGS estate looked like
 (spacecraft, contact profiles, the delegated subnet, telemetry wiring) so it
@@ -31,6 +32,7 @@ from .security import grant
 from .storage import AzureStorage
 
 HUB_NAME = "contact-telemetry"
+STREAM_HUB_NAME = "contact-data"
 ANALYTICS_CONSUMER_GROUP = "analytics"
 HUB_PARTITIONS = 2
 HUB_RETENTION_HOURS = 24
@@ -72,6 +74,22 @@ def named_demodulation(downlink: Downlink) -> Optional[str]:
     return PRESETS[downlink.preset].azure_demodulation if downlink.preset else None
 
 
+def hardened_namespace(owner: MissionComponent, name: str, *, kind: str,
+                       resource_group: azure.resources.ResourceGroup,
+                       identity: Optional[dict] = None) -> azure.eventhub.Namespace:
+    """Every Event Hubs namespace of the stack: Standard, TLS 1.2, Entra-only (no SAS keys), tagged.
+
+    Public network access stays on because the senders (Capture, a partner network) reach it
+    from outside the mission's network; Entra ID and per-hub grants are the gate."""
+    return azure.eventhub.Namespace(
+        owner.child_name(name), namespace_name=namespace_name(kind, owner.blueprint.mission),
+        resource_group_name=resource_group.name, location=owner.blueprint.spec.clouds.azure.location,
+        sku={"name": "Standard", "tier": "Standard", "capacity": 1},
+        minimum_tls_version="1.2", disable_local_auth=True, public_network_access="Enabled",
+        identity=identity, tags=owner.tags, opts=owner.opts(),
+    )
+
+
 class AzureTelemetry(MissionComponent):
     """Contact telemetry: an Event Hubs namespace and hub, captured to the products container."""
 
@@ -80,13 +98,10 @@ class AzureTelemetry(MissionComponent):
     def __init__(self, name: str, blueprint: Blueprint, *, resource_group: azure.resources.ResourceGroup,
                  storage: AzureStorage, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, blueprint, opts)
-        self.namespace = realizes(azure.eventhub.Namespace(
-            self.child_name("namespace"), namespace_name=namespace_name("evhns", blueprint.mission),
-            resource_group_name=resource_group.name, location=blueprint.spec.clouds.azure.location,
-            sku={"name": "Standard", "tier": "Standard", "capacity": 1},
-            minimum_tls_version="1.2", disable_local_auth=True, public_network_access="Enabled",
-            identity={"type": "SystemAssigned"}, tags=self.tags, opts=self.opts(),
-        ), "analytics.telemetry_stream")
+        # Capture writes the archive with the namespace's own identity.
+        self.namespace = realizes(hardened_namespace(self, "namespace", kind="evhns", resource_group=resource_group,
+                                                     identity={"type": "SystemAssigned"}),
+                                  "analytics.telemetry_stream")
         principal = self.namespace.identity.apply(lambda identity: identity.principal_id if identity else None)
         capture_write = realizes(grant(self, "capture-writes-products", role="Storage Blob Data Contributor",
                                        principal_id=principal, scope=storage.products.id),
@@ -204,7 +219,8 @@ class AzureOrbitalLegacy(MissionComponent):
 
 
 class AzureGround(MissionComponent):
-    """The landing zone (always), the telemetry hub (when asked) and the legacy resources (opt-in)."""
+    """The landing zone (always), the telemetry hub and the partner's stream hub (when asked) and the
+    legacy resources (opt-in)."""
 
     TOKEN = "groundlink:index:AzureGround"
 
@@ -231,12 +247,43 @@ class AzureGround(MissionComponent):
                           if spec.analytics.telemetry_stream else None)
         self.legacy = (AzureOrbitalLegacy(self.child_name("orbital"), blueprint, resource_group=resource_group,
                                           telemetry=self.telemetry, opts=self.opts()) if legacy else None)
+        self.stream_namespace: Optional[azure.eventhub.Namespace] = None
+        self.stream_hub: Optional[azure.eventhub.EventHub] = None
         if self.legacy:
             self.ids += [r.id for r in (*self.legacy.spacecraft, *self.legacy.contact_profiles)]
         else:
             if blueprint.managed:
                 declare_gap("ground.managed_station", MANAGED_GAP)
             if spec.delivery.stream:
-                declare_gap("ground.stream_delivery", "Azure has no managed streaming of contact data since "
-                            f"{limits.AZURE_ORBITAL_RETIRED_ON}: a partner streams over its own contracted link")
+                self._stream_delivery(resource_group, principal)
         self.register_outputs({"ground_segment_ids": self.ids})
+
+    def _stream_delivery(self, resource_group: azure.resources.ResourceGroup, principal: Optional[str]) -> None:
+        """The partner streams contact data live into a mission-owned hub, allowed to send there and nowhere else."""
+        if not principal:
+            declare_gap("ground.stream_delivery", "no ground_segment.partner.azure_principal_object_id: there is "
+                        "nobody to grant 'Azure Event Hubs Data Sender' on a contact-data hub, so none is created")
+            return
+        if self.telemetry:
+            namespace = self.telemetry.namespace
+        else:
+            namespace = self.stream_namespace = realizes(hardened_namespace(
+                self, "stream-namespace", kind="evhns-stream", resource_group=resource_group),
+                "ground.stream_delivery")
+        self.stream_hub = realizes(azure.eventhub.EventHub(
+            self.child_name("contact-data"), event_hub_name=STREAM_HUB_NAME, namespace_name=namespace.name,
+            resource_group_name=resource_group.name, partition_count=HUB_PARTITIONS,
+            retention_description={"cleanup_policy": "Delete", "retention_time_in_hours": HUB_RETENTION_HOURS},
+            opts=self.opts(),
+        ), "ground.stream_delivery")
+        realizes(grant(self, "partner-sends-contact-data", role="Azure Event Hubs Data Sender", principal_id=principal,
+                       principal_type=None, scope=self.stream_hub.id), "ground.stream_delivery")
+        self.ids.append(self.stream_hub.id)
+
+    @property
+    def eventhub_namespaces(self) -> dict[str, azure.eventhub.Namespace]:
+        """The Event Hubs namespaces this segment created, by the name their diagnostics go under."""
+        found = {"eventhubs": self.telemetry.namespace} if self.telemetry else {}
+        if self.stream_namespace:
+            found["stream-eventhubs"] = self.stream_namespace
+        return found

@@ -45,7 +45,8 @@ class MissionStack(MissionComponent):
         analytics = AzureAnalytics(self.child_name("analytics"), blueprint, resource_group=rg, storage=storage,
                                    security=security, telemetry=ground.telemetry, opts=self.opts())
         AzureObservability(self.child_name("observability"), blueprint, resource_group=rg, storage=storage,
-                           security=security, events=events, telemetry=ground.telemetry, opts=self.opts())
+                           security=security, events=events, eventhub_namespaces=ground.eventhub_namespaces,
+                           opts=self.opts())
         exports: dict[str, Any] = dict.fromkeys(OUTPUT_KEYS)
         exports.update(
             mission=blueprint.mission,

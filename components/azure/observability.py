@@ -1,8 +1,8 @@
 """Logs, the dead-letter alarm and the budget.
 
 Diagnostic settings send every log category group and all metrics of the
-storage account (account metrics, blob-service logs), the Key Vault and both
-messaging namespaces to one Log Analytics workspace. A metric alert fires on
+storage account (account metrics, blob-service logs), the Key Vault and every
+messaging namespace to one Log Analytics workspace. A metric alert fires on
 the first dead-lettered contact event and mails the budget's alert emails
 through an action group; a consumption budget on the resource group mails
 them at each threshold.
@@ -11,7 +11,7 @@ them at each threshold.
 from __future__ import annotations
 
 import datetime
-from typing import Optional
+from typing import Mapping, Optional
 
 import pulumi
 import pulumi_azure_native as azure
@@ -20,7 +20,6 @@ from groundlink.blueprint import Blueprint, realizes
 
 from ..base import MissionComponent
 from .events import AzureEvents
-from .ground import AzureTelemetry
 from .security import AzureSecurity
 from .storage import AzureStorage
 
@@ -42,7 +41,8 @@ class AzureObservability(MissionComponent):
 
     def __init__(self, name: str, blueprint: Blueprint, *, resource_group: azure.resources.ResourceGroup,
                  storage: AzureStorage, security: AzureSecurity, events: AzureEvents,
-                 telemetry: Optional[AzureTelemetry], opts: Optional[pulumi.ResourceOptions] = None):
+                 eventhub_namespaces: Mapping[str, azure.eventhub.Namespace],
+                 opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, blueprint, opts)
         spec = blueprint.spec
         mission = blueprint.mission
@@ -58,8 +58,7 @@ class AzureObservability(MissionComponent):
         ]
         if security.vault:
             targets.append(("vault", security.vault.id, True))
-        if telemetry:
-            targets.append(("eventhubs", telemetry.namespace.id, True))
+        targets += [(target, namespace.id, True) for target, namespace in eventhub_namespaces.items()]
         for target, resource_id, has_logs in targets:
             realizes(azure.monitor.DiagnosticSetting(
                 self.child_name(target, "diagnostics"), name=f"{mission}-to-log-analytics",
