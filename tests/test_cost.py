@@ -214,3 +214,30 @@ def test_band_boundary_is_40_mhz_and_each_satellite_is_priced_on_its_own_band(ca
     per_satellite = 4 * DAYS * 10  # 4 contacts/day x 10 min, each satellite
     assert ground["ground_station_narrowband_minute"].cost == pytest.approx(per_satellite * 10)
     assert ground["ground_station_wideband_minute"].cost == pytest.approx(per_satellite * 22)
+
+
+def test_partner_live_delivery_streams_are_priced_from_the_plans(catalogs, tmp_path):
+    """The stream a partner writes into is billed on the ground layer, apart from the
+    telemetry stream (both are Kinesis streams / Event Hubs namespaces in the plans)."""
+    import yaml
+
+    from groundlink.engine import plan
+
+    data = spec_data("partner.yaml")
+    data["delivery"] = {"object_store": True, "stream": True}
+    data["analytics"]["telemetry_stream"] = False  # Azure then needs a namespace of its own
+    path = tmp_path / "stream.yaml"
+    path.write_text(yaml.safe_dump(data))
+    blueprint = build_blueprint(spec_from_data(data))
+    plans = {cloud: plan(path, cloud) for cloud in ("aws", "azure")}
+    result = estimate(blueprint, catalogs, plans=plans)
+    aws, azure = lines(result.clouds["aws"], "ground"), lines(result.clouds["azure"], "ground")
+    assert aws["Kinesis on-demand stream (partner live delivery)"].cost == pytest.approx(730 * 0.04)
+    assert aws["Kinesis on-demand data in (partner live delivery)"].quantity == pytest.approx(result.usage.raw_gb)
+    assert aws["Kinesis on-demand data in (partner live delivery)"].cost == pytest.approx(result.usage.raw_gb * 0.08)
+    assert azure["Event Hubs Standard throughput units (partner live delivery)"].cost == pytest.approx(730 * 0.03)
+    # no telemetry stream in the spec: no telemetry lines priced from the partner's stream
+    assert not [x for x in result.clouds["aws"].lines if x.item.startswith("Kinesis on-demand stream")
+                and x.layer == "analytics"]
+    without = estimate(blueprint, catalogs, plans={c: plan(tmp_path / "stream.yaml", c) for c in ()})
+    assert "Kinesis on-demand stream (partner live delivery)" not in lines(without.clouds["aws"], "ground")

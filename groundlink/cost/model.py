@@ -117,11 +117,35 @@ def _count(plan, type_tokens: str | tuple[str, ...], default: int, match=lambda 
     return default, f"{default} assumed (none in the plan)"
 
 
-def _first_input(plan, type_token: str) -> Optional[dict]:
-    if plan is None:
-        return None
-    found = plan.of_type(type_token)
+def _first_input(plan, type_token: str, capability: Optional[str] = None) -> Optional[dict]:
+    found = _realizing(plan, type_token, capability) if capability else (plan.of_type(type_token) if plan else [])
     return found[0].inputs if found else None
+
+
+def _realizing(plan, type_token: str, capability: str) -> list:
+    """The plan's resources of a type that realize a capability (a stream for telemetry is
+    not the stream a partner delivers into, though both are Kinesis streams)."""
+    return [r for r in plan.of_type(type_token) if capability in r.capability] if plan is not None else []
+
+
+def _partner_stream_lines(cloud: str, usage: MonthlyUsage, catalog: Catalog, plan) -> list[Line]:
+    """Live partner delivery: the stream the partner writes into, billed like any stream."""
+    e = catalog.entry
+    lines: list[Line] = []
+    if cloud == "aws":
+        for stream in _realizing(plan, "aws:kinesis/stream:Stream", "ground.stream_delivery"):
+            lines += [Line("ground", "Kinesis on-demand stream (partner live delivery)", HOURS_PER_MONTH,
+                           "kinesis_on_demand_stream_hour", e("kinesis_on_demand_stream_hour"),
+                           f"{stream.name}, all month"),
+                      Line("ground", "Kinesis on-demand data in (partner live delivery)", usage.raw_gb,
+                           "kinesis_on_demand_gb_in", e("kinesis_on_demand_gb_in"), "contact data GB, streamed")]
+    else:
+        for namespace in _realizing(plan, "azure-native:eventhub:Namespace", "ground.stream_delivery"):
+            tus = int((namespace.inputs.get("sku") or {}).get("capacity") or 1)
+            lines.append(Line("ground", "Event Hubs Standard throughput units (partner live delivery)",
+                              tus * HOURS_PER_MONTH, "event_hubs_standard_tu_hour", e("event_hubs_standard_tu_hour"),
+                              f"{namespace.name}: {tus} TU x {HOURS_PER_MONTH:g} h"))
+    return lines
 
 
 # -- per-cloud lines -------------------------------------------------------------
@@ -190,7 +214,7 @@ def _aws_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan
         lines.append(Line("analytics", "Athena TB scanned", usage.billed_query_tb, "athena_tb_scanned",
                           e("athena_tb_scanned"), f"max({usage.query_tb:g} TB, {usage.queries} queries x 10 MB)"))
     if spec.analytics.telemetry_stream:
-        stream = _first_input(plan, "aws:kinesis/stream:Stream") or {}
+        stream = _first_input(plan, "aws:kinesis/stream:Stream", "analytics.telemetry_stream") or {}
         mode = (stream.get("streamModeDetails") or {}).get("streamMode")
         if mode == "ON_DEMAND":
             lines += [Line("analytics", "Kinesis on-demand stream", HOURS_PER_MONTH, "kinesis_on_demand_stream_hour",
@@ -244,7 +268,7 @@ def _azure_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, pl
         lines.append(Line("analytics", "Synapse serverless SQL TB processed", usage.query_tb, "synapse_serverless_tb",
                           e("synapse_serverless_tb"), "usage.query_tb_scanned_per_month"))
     if analytics.telemetry_stream:
-        namespace = _first_input(plan, "azure-native:eventhub:Namespace") or {}
+        namespace = _first_input(plan, "azure-native:eventhub:Namespace", "analytics.telemetry_stream") or {}
         tus = int((namespace.get("sku") or {}).get("capacity") or 1)
         basis = f"{tus} TU x {HOURS_PER_MONTH:g} h" + ("" if namespace else " (1 TU assumed: no namespace in the plan)")
         lines += [Line("analytics", "Event Hubs Standard throughput units", tus * HOURS_PER_MONTH,
@@ -261,7 +285,8 @@ _CLOUD_LINES = {"aws": _aws_lines, "azure": _azure_lines}
 
 
 def cloud_cost(cloud: str, blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan=None) -> CloudCost:
-    fixed = _ground_lines(cloud, blueprint, usage, catalog) + _CLOUD_LINES[cloud](blueprint, usage, catalog, plan)
+    fixed = (_ground_lines(cloud, blueprint, usage, catalog) + _partner_stream_lines(cloud, usage, catalog, plan)
+             + _CLOUD_LINES[cloud](blueprint, usage, catalog, plan))
     region = blueprint.spec.clouds.aws.region if cloud == "aws" else blueprint.spec.clouds.azure.location
 
     def with_storage(tiers: dict[str, float]) -> list[Line]:
