@@ -12,7 +12,7 @@ such as retention or bandwidth never renames, and so never replaces, a store.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import Callable
 
 from .spec import Downlink, MissionSpec, Satellite
 
@@ -38,9 +38,6 @@ class Capability:
     layer: str
     title: str
     needed: Callable[[MissionSpec], bool] = lambda spec: True
-
-    def __hash__(self) -> int:
-        return hash(self.id)
 
 
 def _managed(spec: MissionSpec) -> bool:
@@ -118,7 +115,6 @@ class Blueprint:
     raw_container: str = "raw-contact-data"
     products_container: str = "products"
     query_results_container: str = "query-results"
-    notes: tuple[str, ...] = field(default_factory=tuple)
 
     def name(self, *parts: str) -> str:
         """Logical name from identity parts: `<mission>-<part>-...`."""
@@ -194,7 +190,3 @@ def declare_gap(capability_id: str, reason: str) -> None:
 def warn(message: str) -> None:
     if message not in REALIZED.warnings:
         REALIZED.warnings.append(message)
-
-
-def capability_for(type_token: str, name: str) -> Optional[list[str]]:
-    return REALIZED.by_resource.get((type_token, name))

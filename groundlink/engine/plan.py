@@ -31,10 +31,6 @@ class PlannedResource:
     id: Optional[str] = None
     propertyDependencies: dict[str, list[str]] = field(default_factory=dict)
 
-    @property
-    def stateful(self) -> bool:
-        return self.protect and self.retainOnDelete
-
 
 @dataclass
 class Plan:
