@@ -270,6 +270,13 @@ class TestPartner:
         assert "ground.stream_delivery" not in plan.gaps
         assert not plan.of_type(GS_GROUP)
 
+    def test_partner_stream_is_configured_like_the_telemetry_stream(self, partner_streaming):
+        """One stream policy for the mission: sizing, retention and encryption do not drift apart."""
+        def settings(stream):
+            return {k: v for k, v in stream.inputs.items() if k not in ("tags", "kmsKeyId")}
+
+        assert settings(partner_streaming.one(STREAM, PARTNER_STREAM)) == settings(aws().one(STREAM))
+
     def test_partner_role_may_only_put_records_on_the_partner_stream(self, partner_streaming):
         plan = partner_streaming
         arn, key = plan.one(STREAM, PARTNER_STREAM).outputs["arn"], plan.one(KEY).outputs["arn"]

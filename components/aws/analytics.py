@@ -49,6 +49,17 @@ def _date_projection(*keys: str) -> dict[str, str]:
     return params
 
 
+def contact_stream(owner: MissionComponent, suffix: str, key: Optional[aws.kms.Key],
+                   capability: str) -> aws.kinesis.Stream:
+    """Every Kinesis stream of a mission: on-demand, so a contact's rate needs no shard sizing;
+    a day of retention covers a consumer's outage between passes; encrypted with the mission
+    key or else the Kinesis managed key. It holds contact data, hence stateful."""
+    return realizes(aws.kinesis.Stream(
+        owner.child_name(suffix), stream_mode_details={"stream_mode": "ON_DEMAND"}, retention_period=24,
+        encryption_type="KMS", kms_key_id=key.arn if key else "alias/aws/kinesis",
+        tags=owner.tags, opts=owner.opts(stateful=True)), capability)
+
+
 class AwsCatalog(MissionComponent):
     """The mission's Glue database, its tables and the catalog's encryption with the CMK."""
 
@@ -162,10 +173,7 @@ class AwsTelemetry(MissionComponent):
                  opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, blueprint, opts)
         spec = blueprint.spec
-        self.stream = realizes(aws.kinesis.Stream(
-            self.child_name("stream"), stream_mode_details={"stream_mode": "ON_DEMAND"}, retention_period=24,
-            encryption_type="KMS", kms_key_id=key.arn if key else "alias/aws/kinesis",
-            tags=self.tags, opts=self.opts(stateful=True)), "analytics.telemetry_stream")
+        self.stream = contact_stream(self, "stream", key, "analytics.telemetry_stream")
         self.log_group = realizes(aws.cloudwatch.LogGroup(
             self.child_name("archive-logs"), retention_in_days=log_retention(spec.storage.raw_retention_days),
             kms_key_id=key.arn if key else None, tags=self.tags, opts=self.opts()),

@@ -22,6 +22,7 @@ from groundlink.limits import CONFIG_NAME_PATTERN, DATAFLOW_EDGES_MAX
 
 from ..base import MissionComponent
 from . import iam
+from .analytics import contact_stream
 from .security import AwsNetwork
 from .storage import SecureBucket
 
@@ -340,7 +341,7 @@ class AwsGroundSegment(MissionComponent):
                 declare_gap("ground.stream_delivery", f"{missing}: no partner stream is provisioned, since no "
                             f"{partner.name} account could put records on it")
             return None
-        stream = self._partner_stream(key) if streaming else None
+        stream = contact_stream(self, "partner-stream", key, "ground.stream_delivery") if streaming else None
 
         external_id = partner.aws_external_id
         if external_id is None:
@@ -367,11 +368,3 @@ class AwsGroundSegment(MissionComponent):
                    trust, permissions, capabilities, bucket=raw.bucket.arn if raw else None,
                    stream=stream.arn if stream else None, key=key.arn if key else None)
         return stream
-
-    def _partner_stream(self, key: Optional[aws.kms.Key]) -> aws.kinesis.Stream:
-        """On-demand, so the partner's contact rate needs no shard sizing; a day of retention
-        covers a consumer's outage between passes. It holds contact data, hence stateful."""
-        return realizes(aws.kinesis.Stream(
-            self.child_name("partner-stream"), stream_mode_details={"stream_mode": "ON_DEMAND"}, retention_period=24,
-            encryption_type="KMS", kms_key_id=key.arn if key else "alias/aws/kinesis",
-            tags=self.tags, opts=self.opts(stateful=True)), "ground.stream_delivery")
