@@ -596,6 +596,21 @@ def _model_at(loc: tuple) -> Optional[type[BaseModel]]:
     return model if isinstance(model, type) and issubclass(model, BaseModel) else None
 
 
+def _length_message(kind: str, ctx: dict, value: Any) -> str:
+    """Length errors count what was given against the limit, without echoing a long value."""
+    noun = "character" if kind.startswith("string_") else "item"
+
+    def count(n: Any) -> str:
+        return f"{n} {noun}{'' if n == 1 else 's'}"
+
+    actual = ctx.get("actual_length")
+    if actual is None:
+        actual = len(value) if hasattr(value, "__len__") else "?"
+    if kind.endswith("too_long"):
+        return f"has {count(actual)}; at most {ctx['max_length']} allowed"
+    return f"has {count(actual)}; at least {count(ctx['min_length'])} required"
+
+
 def _describe(error: dict) -> tuple[str, str]:
     import difflib
 
@@ -623,6 +638,8 @@ def _describe(error: dict) -> tuple[str, str]:
         return _path(loc), f"{value!r} is not allowed; allowed: {ctx.get('expected')}"
     if kind == "string_pattern_mismatch":
         return _path(loc), f"{value!r} does not match {ctx.get('pattern')}"
+    if kind in {"too_long", "too_short", "string_too_long", "string_too_short"}:
+        return _path(loc), _length_message(kind, ctx, value)
     if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
         return _path(loc), f"{value!r} is out of range: {error['msg'].lower()}"
     if kind == "value_error":
