@@ -271,3 +271,21 @@ def test_a_pack_that_cannot_start_is_one_clear_error_and_leaves_nothing_running(
     with pytest.raises(PackError, match="cannot start the policy pack"):
         process.start()
     assert process._engine is None and process._proc is None
+
+
+@pytest.mark.parametrize("cloud", ["aws", "azure"])
+def test_the_pack_is_configured_with_the_config_the_plan_ran_with(monkeypatch, cloud):
+    """A rule reading stack config must see what the program saw (region, spec path, cloud)."""
+    from groundlink.engine import runner as engine_runner
+
+    spec = SPECS / "noaa20.yaml"
+    seen: dict = {}
+    real_run = engine_runner.run_program
+    monkeypatch.setattr(engine_runner, "run_program",
+                        lambda program, **kw: seen.setdefault("plan", kw["config"]) and real_run(program, **kw))
+    engine_runner.plan(spec, cloud)
+    monkeypatch.setattr(check_runner, "_check_all", lambda label, jobs, given, pack_dir: seen.setdefault("pack", jobs))
+    check_runner.check(spec, [cloud])
+    assert seen["pack"][0][2] == seen["plan"]
+    assert seen["plan"]["groundlink:cloud"] == cloud
+    assert seen["plan"]["groundlink:spec"] == str(spec.resolve())

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Optional
 
 from ..engine import Plan, plan as build_plan
-from ..engine.runner import CLOUDS, PROJECT, PROJECT_DIR, _region_config
+from ..engine.runner import CLOUDS, PROJECT, PROJECT_DIR, stack_config
 from ..spec import load_spec
 from .config import Given, PolicySchema, PolicySettings, load_config_file, parse_config, reconcile
 from .host import PackError, PackProcess
@@ -92,13 +92,6 @@ class CheckResult:
                         "mandatory": len(c.mandatory),
                         "violations": [asdict(v) for v in c.violations]} for c in self.clouds],
         }
-
-
-def stack_config(spec_path: str | Path, cloud: str) -> dict[str, str]:
-    """The stack config the program reads (stacks/Pulumi.<mission>-<cloud>.yaml shape)."""
-    spec = load_spec(spec_path)
-    return {"groundlink:spec": str(Path(spec_path).resolve()), "groundlink:cloud": cloud,
-            **_region_config(cloud, spec)}
 
 
 def _level_name(pb, value: int) -> str:
@@ -238,7 +231,8 @@ def _run(session: _Session, plan: Plan, config: dict[str, str], plan_seconds: fl
 def check_plans(plans: Iterable[Plan], policy_pack_config: Any = None, pack_dir: Path = PACK_DIR) -> CheckResult:
     """Analyze plans already built (one pack process per stack, as the CLI runs it)."""
     plans = list(plans)
-    jobs = [(p.project, p.stack, stack_config(p.spec, p.cloud), (lambda p=p: p)) for p in plans]
+    specs = {path: load_spec(path) for path in {p.spec for p in plans}}
+    jobs = [(p.project, p.stack, stack_config(p.spec, p.cloud, specs[p.spec]), (lambda p=p: p)) for p in plans]
     return _check_all(plans[0].spec if plans else "", jobs, _given(policy_pack_config), pack_dir)
 
 
@@ -248,7 +242,7 @@ def check_as_planned(spec_path: str | Path, clouds: Iterable[str], get_plan: Cal
     `get_plan(cloud)` blocks until that cloud's plan exists (compare plans in worker
     processes, so the packs' start-up overlaps the planning)."""
     spec = load_spec(spec_path)
-    jobs = [(PROJECT, f"{spec.mission.name}-{cloud}", stack_config(spec_path, cloud),
+    jobs = [(PROJECT, f"{spec.mission.name}-{cloud}", stack_config(spec_path, cloud, spec),
              (lambda cloud=cloud: get_plan(cloud))) for cloud in clouds]
     return _check_all(str(spec_path), jobs, _given(policy_pack_config), pack_dir)
 
@@ -265,7 +259,7 @@ def check(spec_path: str | Path, clouds: Iterable[str] = CLOUDS, policy_pack_con
     for cloud in clouds:
         if cloud not in CLOUDS:
             raise PackError(f"cloud: {cloud!r} is not allowed; allowed: {', '.join(CLOUDS)}")
-    jobs = [(PROJECT, f"{spec.mission.name}-{cloud}", stack_config(spec_path, cloud),
+    jobs = [(PROJECT, f"{spec.mission.name}-{cloud}", stack_config(spec_path, cloud, spec),
              (lambda cloud=cloud: build_plan(spec_path, cloud))) for cloud in clouds]
     return _check_all(str(spec_path), jobs, _given(policy_pack_config), pack_dir)
 
