@@ -105,6 +105,17 @@ class TestNoaa20Reference:
         assert kinesis["kinesisRoleArn"] == plan.one(ROLE, "noaa20-ground-telemetry-role").outputs["arn"]
         assert plan.one(GS_PROFILE).inputs["telemetrySinkConfigArn"] == sink.outputs["arn"]
 
+    def test_telemetry_role_may_only_put_on_the_telemetry_stream_and_use_the_key_through_kinesis(self):
+        plan = aws()
+        stream, key = plan.one(STREAM).outputs["arn"], plan.one(KEY).outputs["arn"]
+        policy = statements(doc(role_policy_of(plan, plan.one(ROLE, "noaa20-ground-telemetry-role"))))
+        assert {s["Effect"] for s in policy} == {"Allow"}
+        granted = {(a, s["Resource"]) for s in policy for a in as_list(s["Action"])}
+        assert granted == {("kinesis:DescribeStream", stream), ("kinesis:PutRecord", stream),
+                           ("kinesis:PutRecords", stream), ("kms:GenerateDataKey", key)}
+        (kms,) = [s for s in policy if s["Action"] == ["kms:GenerateDataKey"]]
+        assert kms["Condition"] == {"StringEquals": {"kms:ViaService": "kinesis.us-west-2.amazonaws.com"}}
+
     def test_no_streams_key_for_narrowband_object_delivery(self):
         assert "streamsKmsKey" not in aws().one(GS_PROFILE).inputs
 

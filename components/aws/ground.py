@@ -63,17 +63,20 @@ def spectrum(link: GroundLink) -> dict[str, Any]:
             "polarization": d.polarization.upper()}
 
 
+def _encrypt_via(service: str, region: str, key: Optional[str], sid: str) -> list[dict[str, Any]]:
+    """A producer may make data keys with the mission key only through `service` in this region."""
+    return [iam.allow(["kms:GenerateDataKey"], key, sid,
+                      Condition={"StringEquals": {"kms:ViaService": f"{service}.{region}.amazonaws.com"}})] if key else []
+
+
 def write_only(region: str, objects: str):
     """Permissions of a delivery identity: locate the bucket, put objects matching `objects`,
     and use the mission key only through S3 in this region. Nothing to read, list or delete."""
 
     def permissions(bucket: str, key: Optional[str]) -> list[dict[str, Any]]:
-        out = [iam.allow(["s3:GetBucketLocation"], bucket, "LocateBucket"),
-               iam.allow(["s3:PutObject"], f"{bucket}/{objects}", "WriteContactData")]
-        if key:
-            out.append(iam.allow(["kms:GenerateDataKey"], key, "EncryptContactData",
-                                 Condition={"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}}))
-        return out
+        return [iam.allow(["s3:GetBucketLocation"], bucket, "LocateBucket"),
+                iam.allow(["s3:PutObject"], f"{bucket}/{objects}", "WriteContactData"),
+                *_encrypt_via("s3", region, key, "EncryptContactData")]
 
     return permissions
 
@@ -83,12 +86,9 @@ def put_records(region: str):
     the mission key only through Kinesis in this region. Nothing to read or reconfigure."""
 
     def permissions(stream: str, key: Optional[str]) -> list[dict[str, Any]]:
-        out = [iam.allow(["kinesis:DescribeStreamSummary", "kinesis:ListShards", "kinesis:PutRecord",
-                          "kinesis:PutRecords"], stream, "PutContactRecords")]
-        if key:
-            out.append(iam.allow(["kms:GenerateDataKey"], key, "EncryptContactRecords",
-                                 Condition={"StringEquals": {"kms:ViaService": f"kinesis.{region}.amazonaws.com"}}))
-        return out
+        return [iam.allow(["kinesis:DescribeStreamSummary", "kinesis:ListShards", "kinesis:PutRecord",
+                           "kinesis:PutRecords"], stream, "PutContactRecords"),
+                *_encrypt_via("kinesis", region, key, "EncryptContactRecords")]
 
     return permissions
 
@@ -289,11 +289,10 @@ class AwsGroundSegment(MissionComponent):
                                                                 _gs_arn(region, account, "mission-profile/*")])]
 
         def permissions(stream: str, key: Optional[str]) -> list[dict[str, Any]]:
-            out = [iam.allow(["kinesis:DescribeStream", "kinesis:PutRecord", "kinesis:PutRecords"], stream,
-                             "PutContactTelemetry")]
-            if key:
-                out.append(iam.allow(["kms:GenerateDataKey"], key, "EncryptContactTelemetry"))
-            return out
+            # the actions the telemetry sink documents for its role (KinesisDataStreamData.KinesisRoleArn)
+            return [iam.allow(["kinesis:DescribeStream", "kinesis:PutRecord", "kinesis:PutRecords"], stream,
+                              "PutContactTelemetry"),
+                    *_encrypt_via("kinesis", self.region, key, "EncryptContactTelemetry")]
 
         role, policy = self._role("telemetry-role", "AWS Ground Station puts contact telemetry on the stream",
                                   trust, permissions, ("analytics.telemetry_stream",), stream=stream.arn,
