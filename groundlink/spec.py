@@ -33,8 +33,9 @@ Identifier = Annotated[
 PresetName = Literal[tuple(PRESETS)]  # type: ignore[valid-type]
 
 
-def _fail(field: str, message: str) -> PydanticCustomError:
-    """An error attached to `field` of the model being validated."""
+def _fail(field: str | tuple, message: str) -> PydanticCustomError:
+    """An error attached to `field` of the model being validated: a dotted path, or a tuple
+    of path parts when a part (a tag key) may itself hold dots."""
     return PydanticCustomError("spec", "{message}", {"field": field, "message": message})
 
 
@@ -71,12 +72,12 @@ class Mission(_Model):
     def _tags(cls, tags: dict[str, str]) -> dict[str, str]:
         for key, value in tags.items():
             if key in GROUNDLINK_TAGS:
-                raise ValueError(f"{key!r} is set by groundlink ({', '.join(GROUNDLINK_TAGS)})")
+                raise _fail((key,), f"{key!r} is set by groundlink ({', '.join(GROUNDLINK_TAGS)})")
             if key.lower().startswith(limits.RESERVED_TAG_PREFIXES):
-                raise ValueError(f"{key!r} starts with a reserved prefix ({', '.join(limits.RESERVED_TAG_PREFIXES)})")
+                raise _fail((key,), f"{key!r} starts with a reserved prefix ({', '.join(limits.RESERVED_TAG_PREFIXES)})")
             if not all(c.isalnum() or c in limits.AWS_TAG_VALUE_PUNCTUATION for c in value):
-                raise ValueError(f"{key}: {value!r} has characters AWS tag values refuse (allowed: letters, "
-                                 "digits, spaces and _ . : / = + - @)")
+                raise _fail((key,), f"{value!r} has characters AWS tag values refuse (allowed: letters, "
+                            "digits, spaces and _ . : / = + - @)")
         return tags
 
 
@@ -221,18 +222,18 @@ class Partner(_Model):
     def _public_ipv4(cls, values: list[str]) -> list[str]:
         import ipaddress
 
-        for value in values:
+        for i, value in enumerate(values):
             try:
                 network = ipaddress.IPv4Network(value, strict=True)
             except ValueError:
-                raise ValueError(f"{value!r} is not an IPv4 address or CIDR range") from None
+                raise _fail((i,), f"{value!r} is not an IPv4 address or CIDR range") from None
             if network.is_loopback or network.is_link_local or network.is_multicast or network.is_reserved or any(
                     network.overlaps(ipaddress.IPv4Network(block)) for block in limits.RFC1918_BLOCKS):
-                raise ValueError(f"{value} is not a public range (Azure storage IP rules refuse private ranges)")
+                raise _fail((i,), f"{value} is not a public range (Azure storage IP rules refuse private ranges)")
             if "/" in value and network.prefixlen > 30:
-                raise ValueError(f"{value}: Azure storage IP rules take /30 or wider ranges; give a single address bare")
-        if len(set(values)) != len(values):
-            raise ValueError("repeats an address")
+                raise _fail((i,), f"{value}: Azure storage IP rules take /30 or wider ranges; give a single address bare")
+            if value in values[:i]:
+                raise _fail((i,), f"{value} repeats source_addresses[{values.index(value)}]")
         return values
 
 
@@ -620,7 +621,8 @@ def _describe(error: dict) -> tuple[str, str]:
     value = error.get("input")
     if kind == "spec":
         field = ctx["field"]
-        parts = tuple(int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", field))
+        parts = field if isinstance(field, tuple) else tuple(
+            int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", field))
         return _path(loc + parts), ctx["message"]
     # pydantic appends the Literal/model tag to loc for union members; drop non-field parts
     loc = tuple(p for p in loc if isinstance(p, int) or not str(p).startswith(("function-", "literal[")))

@@ -324,10 +324,11 @@ class TestPartnerSourceAddresses:
         ("partner.example.com", "'partner.example.com' is not an IPv4 address or CIDR range"),
     ])
     def test_private_tiny_or_malformed_ranges_are_refused(self, address, fragment):
-        errors = _errors(self._with([address]))
-        assert any(e.startswith("s.yaml: ground_segment.partner.source_addresses: ") and fragment in e
+        errors = _errors(self._with(["203.0.113.7", address]))
+        assert any(e.startswith("s.yaml: ground_segment.partner.source_addresses[1]: ") and fragment in e
                    for e in errors), errors
 
-    def test_repeats_are_refused(self):
-        errors = _errors(self._with(["203.0.113.7", "203.0.113.7"]))
-        assert any("repeats an address" in e for e in errors)
+    def test_repeats_are_refused_naming_both_places(self):
+        errors = _errors(self._with(["203.0.113.7", "198.51.100.0/24", "203.0.113.7"]))
+        assert errors == ["s.yaml: ground_segment.partner.source_addresses[2]: 203.0.113.7 repeats "
+                          "source_addresses[0]"], errors
