@@ -87,3 +87,29 @@ def test_pack_files_the_cli_needs():
     guards = [node for node in ast.parse((PACK_DIR / "__main__.py").read_text()).body if isinstance(node, ast.If)
               and isinstance(node.test, ast.Compare) and getattr(node.test.left, "id", "") == "__name__"]
     assert len(guards) == 1, "PolicyPack must be created under the main guard"
+
+
+def _doc_table(heading: str) -> list[list[str]]:
+    """Rows of the first Markdown table after `heading` in docs/policies.md."""
+    text = (Path(__file__).parent.parent / "docs" / "policies.md").read_text(encoding="utf-8")
+    lines = text[text.index(heading):].splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("|"))
+    rows = []
+    for line in lines[start + 2:]:
+        if not line.startswith("|"):
+            break
+        rows.append([cell.strip().strip("`") for cell in line.strip("|").split(" | ")])
+    return rows
+
+
+def test_docs_rule_table_lists_every_rule_with_its_severity_and_default():
+    documented = {row[0]: (row[2], row[3]) for row in _doc_table("## Rules")}
+    assert documented == {name: (rule.severity, rule.enforcement) for name, rule in RULES.items()}
+
+
+def test_docs_config_table_lists_every_config_property_with_type_and_default():
+    import json
+
+    documented = {(row[0], row[1]): (row[2], json.loads(row[3])) for row in _doc_table("### Pack config")}
+    assert documented == {(name, key): (schema["type"], schema["default"])
+                          for name, rule in RULES.items() for key, schema in rule.config.items()}
