@@ -76,12 +76,6 @@ class CheckResult:
     def passed(self) -> bool:
         return not self.mandatory
 
-    def by_policy(self) -> dict[str, list[Violation]]:
-        grouped: dict[str, list[Violation]] = {}
-        for v in self.violations:
-            grouped.setdefault(v.policy, []).append(v)
-        return grouped
-
     def to_json(self) -> dict[str, Any]:
         return {
             "spec": self.spec,

@@ -15,23 +15,14 @@ def unavailable(reason: str) -> dict[str, Any]:
     return {"available": False, "reason": reason, "summary": "", "clouds": {}}
 
 
-def policy_results(plans: dict[str, Any]) -> dict[str, Any]:
-    """Policy results for plans already built."""
-    return _results(lambda check: check.check_plans(list(plans.values())))
-
-
 def policy_results_as_planned(spec_path: str, clouds: tuple[str, ...], get_plan: Callable[[str], Any]) -> dict[str, Any]:
     """Policy results for plans still being built: the pack processes start at once."""
-    return _results(lambda check: check.check_as_planned(spec_path, clouds, get_plan))
-
-
-def _results(run: Callable[[Any], Any]) -> dict[str, Any]:
     try:
         from .. import check
     except ImportError:
         return unavailable("the policy runner (groundlink check) is not installed in this checkout.")
     try:
-        result = run(check)
+        result = check.check_as_planned(spec_path, clouds, get_plan)
     except Exception as error:  # noqa: BLE001 - the comparison stands without policy results; say why
         return unavailable(f"the policy pack did not run ({type(error).__name__}: {error}).")
     clouds = {}
