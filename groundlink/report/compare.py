@@ -20,37 +20,13 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
 CLOUDS = ("aws", "azure")
 EXIT_OK, EXIT_PARITY, EXIT_USAGE = 0, 1, 2
-
-
-class _Background:
-    """A call running in a thread; `result()` joins it and re-raises what it raised."""
-
-    def __init__(self, function, *args):
-        self._outcome: list[Any] = []
-        self._thread = threading.Thread(target=self._run, args=(function, *args), daemon=True)
-        self._thread.start()
-
-    def _run(self, function, *args) -> None:
-        try:
-            self._outcome.append((True, function(*args)))
-        except BaseException as error:  # noqa: BLE001 - handed to the caller in result()
-            self._outcome.append((False, error))
-
-    def join(self) -> None:
-        self._thread.join()
-
-    def result(self) -> Any:
-        self._thread.join()
-        ok, value = self._outcome[0]
-        if not ok:
-            raise value
-        return value
 
 
 class _Arrivals:
@@ -166,17 +142,18 @@ def run_compare(spec_path: str | Path, out_dir: str | Path, prices: Optional[str
         # The policy pack processes start as soon as the plan workers exist (no gRPC channel
         # may be open across a fork) and analyze each plan as it arrives.
         arrivals = _Arrivals(CLOUDS)
-        background: dict[str, _Background] = {}
+        policy_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="groundlink-policy")
+        background: dict[str, Future] = {}
 
         def stop_policy() -> None:
             """Wait for the policy thread: its pack processes stop when it returns."""
-            if background:
-                background["policy"].join()
+            policy_thread.shutdown(wait=True)
 
         def plan_started(cloud: str) -> None:
             progress.start(cloud, f"plan {cloud.upper()}")
             if not background:
-                background["policy"] = _Background(policy_results_as_planned, str(spec_path), CLOUDS, arrivals.get)
+                background["policy"] = policy_thread.submit(policy_results_as_planned, str(spec_path), CLOUDS,
+                                                            arrivals.get)
                 progress.start("policy", "policy pack")
 
         try:
@@ -204,6 +181,7 @@ def run_compare(spec_path: str | Path, out_dir: str | Path, prices: Optional[str
             raise
         progress.done("analysis")
         doc["policy"] = background["policy"].result()
+        policy_thread.shutdown()
         progress.done("policy", "" if doc["policy"]["available"] else "not available")
         progress.start("report", "write report.md, report.html, compare.json")
         out.parent.mkdir(parents=True, exist_ok=True)
