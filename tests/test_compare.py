@@ -129,6 +129,18 @@ def test_plans_run_in_parallel_processes_when_there_are_two_cores(monkeypatch, c
         assert runs[cloud].seconds > 0
 
 
+def test_serial_plans_skip_the_json_round_trip(monkeypatch):
+    """Only a plan crossing a process boundary travels as JSON."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("serial plans must not be converted to JSON and back")
+
+    monkeypatch.setattr(plan_runs.Plan, "to_json", refuse)
+    monkeypatch.setattr(plan_runs.Plan, "from_json", refuse)
+    runs = plan_runs.run_plans(NOAA20, ("aws",), workers=1)
+    assert runs["aws"].plan.cloud == "aws"
+    assert runs["aws"].seconds == runs["aws"].plan.seconds > 0
+
+
 @pytest.fixture
 def pack_processes(monkeypatch):
     """Every process the compare starts (the policy pack's), recorded to check none outlives it."""
