@@ -99,6 +99,13 @@ def test_partner_streams_into_a_contact_data_hub_in_a_hardened_namespace(streame
     assert hub.outputs["id"] in streamed.outputs["ground_segment_ids"]
 
 
+def test_stream_hub_is_sized_and_retained_like_the_telemetry_hub(streamed):
+    """One hub shape for the mission, as on AWS one stream shape: the two cannot drift apart."""
+    telemetry = one(streamed, "eventhub:EventHub", "polar-partner-ground-telemetry-hub")
+    settings = ("partitionCount", "retentionDescription")
+    assert [_stream_hub(streamed).inputs[k] for k in settings] == [telemetry.inputs[k] for k in settings]
+
+
 def test_partner_may_only_send_to_the_stream_hub(streamed):
     principal = load_spec(SPECS / "partner.yaml").ground_segment.partner.azure_principal_object_id
     hub = _stream_hub(streamed)

@@ -74,6 +74,17 @@ def named_demodulation(downlink: Downlink) -> Optional[str]:
     return PRESETS[downlink.preset].azure_demodulation if downlink.preset else None
 
 
+def contact_hub(owner: MissionComponent, suffix: str, *, name: str, namespace: azure.eventhub.Namespace,
+                resource_group: azure.resources.ResourceGroup, **extra) -> azure.eventhub.EventHub:
+    """Every Event Hub of the stack, sized and retained alike (the twin of the AWS contact_stream):
+    a day of retention covers a consumer's outage between passes."""
+    return azure.eventhub.EventHub(
+        owner.child_name(suffix), event_hub_name=name, namespace_name=namespace.name,
+        resource_group_name=resource_group.name, partition_count=HUB_PARTITIONS,
+        retention_description={"cleanup_policy": "Delete", "retention_time_in_hours": HUB_RETENTION_HOURS},
+        **extra)
+
+
 def hardened_namespace(owner: MissionComponent, name: str, *, kind: str,
                        resource_group: azure.resources.ResourceGroup,
                        identity: Optional[dict] = None) -> azure.eventhub.Namespace:
@@ -106,10 +117,8 @@ class AzureTelemetry(MissionComponent):
         capture_write = realizes(grant(self, "capture-writes-products", role="Storage Blob Data Contributor",
                                        principal_id=principal, scope=storage.products.id),
                                  "analytics.telemetry_archive")
-        self.hub = realizes(azure.eventhub.EventHub(
-            self.child_name("hub"), event_hub_name=HUB_NAME, namespace_name=self.namespace.name,
-            resource_group_name=resource_group.name, partition_count=HUB_PARTITIONS,
-            retention_description={"cleanup_policy": "Delete", "retention_time_in_hours": HUB_RETENTION_HOURS},
+        self.hub = realizes(contact_hub(
+            self, "hub", name=HUB_NAME, namespace=self.namespace, resource_group=resource_group,
             capture_description={
                 "enabled": True,
                 "encoding": "Avro",
@@ -270,12 +279,9 @@ class AzureGround(MissionComponent):
             namespace = self.stream_namespace = realizes(hardened_namespace(
                 self, "stream-namespace", kind="evhns-stream", resource_group=resource_group),
                 "ground.stream_delivery")
-        self.stream_hub = realizes(azure.eventhub.EventHub(
-            self.child_name("contact-data"), event_hub_name=STREAM_HUB_NAME, namespace_name=namespace.name,
-            resource_group_name=resource_group.name, partition_count=HUB_PARTITIONS,
-            retention_description={"cleanup_policy": "Delete", "retention_time_in_hours": HUB_RETENTION_HOURS},
-            opts=self.opts(),
-        ), "ground.stream_delivery")
+        self.stream_hub = realizes(contact_hub(
+            self, "contact-data", name=STREAM_HUB_NAME, namespace=namespace, resource_group=resource_group,
+            opts=self.opts()), "ground.stream_delivery")
         realizes(grant(self, "partner-sends-contact-data", role="Azure Event Hubs Data Sender", principal_id=principal,
                        principal_type=None, scope=self.stream_hub.id), "ground.stream_delivery")
         self.ids.append(self.stream_hub.id)
