@@ -105,10 +105,6 @@ PRESETS: dict[str, Preset] = {
     ),
 }
 
-# Egress node names an explicit decode graph may end in (UNCODED_FRAMES_EGRESS etc.).
-EGRESS_NODE_TYPES = frozenset({"UNCODED_FRAMES_EGRESS", "DEMODULATED_SYMBOLS_EGRESS", "DECODED_FRAMES_EGRESS"})
-
-
 def egress_node_of(decode_json: str) -> str | None:
     """The egress node of a decode graph: the dataflow edge source suffix."""
     doc = json.loads(decode_json)

@@ -508,8 +508,6 @@ class MissionSpec(_Model):
                     if link.polarization == "none":
                         raise _fail(f"satellites[{i}].downlinks[{j}].polarization", "none has no Azure Orbital "
                                     "equivalent (RHCP or LHCP); use right_hand or left_hand with legacy_orbital")
-        if gs.provider == "partner" and gs.partner and not self.clouds.azure.legacy_orbital:
-            pass  # partner principal ids are optional: without them the landing zone grants nobody write access.
         return self
 
     def downlinks(self) -> list[tuple[Satellite, Downlink]]:

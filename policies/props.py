@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, Iterable
+from typing import Any
 
 try:  # the SDK's marker for a value not known until deployment
     from pulumi_policy.proxy import UnknownValueError
@@ -132,7 +132,3 @@ def tls_at_least(value: Any, minimum: tuple[int, int] = (1, 2)) -> bool:
     """'TLS1_2', '1.2', 'TLS1_3' ... compared as versions."""
     match = re.search(r"(\d)[._](\d)", str(value or ""))
     return bool(match) and (int(match.group(1)), int(match.group(2))) >= minimum
-
-
-def first(items: Iterable[Any]) -> Any:
-    return next(iter(items), None)
