@@ -189,6 +189,17 @@ def test_cli_invalid_pack_config_exits_2(tmp_path, capsys):
     assert not out.exists()
 
 
+@pytest.mark.parametrize("target", ["dir", "under-a-file"])
+def test_cli_json_target_that_cannot_be_written_exits_2_before_checking(tmp_path, capsys, monkeypatch, target):
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("x")
+    out = tmp_path if target == "dir" else blocker / "check.json"
+    monkeypatch.setattr(check_runner, "check", lambda *a, **k: pytest.fail("checked despite a bad --json"))
+    assert main(["check", str(SPECS / "noaa20.yaml"), "--json", str(out)]) == 2
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith(f"groundlink: --json {out}")
+
+
 def test_interrupt_during_analysis_still_stops_the_pack(monkeypatch):
     def interrupted(self, plan, config):
         assert _pack_children(), "the pack should be running while analyzing"

@@ -24,13 +24,15 @@ def run(args: argparse.Namespace) -> int:
     from .runner import check
 
     clouds = ["aws", "azure"] if args.cloud == "both" else [args.cloud]
+    path = Path(args.json) if args.json else None
+    if path is not None and (path.is_dir() or any(p.exists() and not p.is_dir() for p in path.parents)):
+        raise UsageError(f"--json {path}: not a writable file path")  # before minutes of planning are lost
     try:
         result = check(args.spec, clouds, policy_pack_config=args.policy_pack_config)
     except PackError as error:
         raise UsageError(str(error)) from None
     render(result)
-    if args.json:
-        path = Path(args.json)
+    if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(result.to_json(), indent=2))
         print(f"wrote {path}")
