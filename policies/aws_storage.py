@@ -22,6 +22,12 @@ def _label(bucket: Any) -> str:
     return f"bucket {bucket.name}"
 
 
+def _buckets_with(args: Any, tokens: tuple[str, ...]):
+    """Each S3 bucket of the plan with its side resources of `tokens` (policy, encryption...)."""
+    for bucket in of_type(args.resources, T.S3_BUCKET):
+        yield bucket, sides(args.resources, tokens, "bucket", bucket, BUCKET_KEYS)
+
+
 def _is_log_target(resources: Any, bucket: Any) -> bool:
     """Server access logs land only in SSE-S3 buckets, and a log bucket does not log itself."""
     names = {get(bucket.props, k) for k in BUCKET_KEYS} - {None}
@@ -38,8 +44,7 @@ def _is_log_target(resources: Any, bucket: Any) -> bool:
                 "block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True).",
 )
 def public_access_block(args: Any, report: Any) -> None:
-    for bucket in of_type(args.resources, T.S3_BUCKET):
-        blocks = sides(args.resources, T.S3_PUBLIC_ACCESS_BLOCK, "bucket", bucket, BUCKET_KEYS)
+    for bucket, blocks in _buckets_with(args, T.S3_PUBLIC_ACCESS_BLOCK):
         if not blocks:
             report(f"{_label(bucket)} has no BucketPublicAccessBlock", bucket.urn)
             continue
@@ -67,8 +72,7 @@ def _denies_insecure_transport(statement: dict[str, Any]) -> bool:
                 "bucket/* with Condition {\"Bool\": {\"aws:SecureTransport\": \"false\"}}.",
 )
 def tls_only(args: Any, report: Any) -> None:
-    for bucket in of_type(args.resources, T.S3_BUCKET):
-        policies = sides(args.resources, T.S3_POLICY, "bucket", bucket, BUCKET_KEYS)
+    for bucket, policies in _buckets_with(args, T.S3_POLICY):
         documents = [get(p.props, "policy") for p in policies] + [get(bucket.props, "policy")]
         if any(d is UNKNOWN for d in documents):
             continue
@@ -94,8 +98,8 @@ def _sse_defaults(config: Any) -> list[Any]:
 )
 def kms_encryption(args: Any, report: Any) -> None:
     require_cmk = args.get_config().get("requireCustomerManagedKey", True)
-    for bucket in of_type(args.resources, T.S3_BUCKET):
-        configs = [s.props for s in sides(args.resources, T.S3_SSE, "bucket", bucket, BUCKET_KEYS)]
+    for bucket, sse in _buckets_with(args, T.S3_SSE):
+        configs = [s.props for s in sse]
         defaults = [d for c in configs + [get(bucket.props, "serverSideEncryptionConfiguration")]
                     for d in _sse_defaults(c)]
         if any(d is UNKNOWN for d in defaults):
@@ -119,9 +123,8 @@ def kms_encryption(args: Any, report: Any) -> None:
     remediation="Add aws.s3.BucketVersioning(bucket=<bucket>.id, versioning_configuration={'status': 'Enabled'}).",
 )
 def versioning(args: Any, report: Any) -> None:
-    for bucket in of_type(args.resources, T.S3_BUCKET):
-        statuses = [get(v.props, "versioningConfiguration", "status")
-                    for v in sides(args.resources, T.S3_VERSIONING, "bucket", bucket, BUCKET_KEYS)]
+    for bucket, versionings in _buckets_with(args, T.S3_VERSIONING):
+        statuses = [get(v.props, "versioningConfiguration", "status") for v in versionings]
         inline = get(bucket.props, "versioning", "enabled")
         if UNKNOWN in statuses or inline is UNKNOWN or "Enabled" in statuses or is_true(inline):
             continue
@@ -135,8 +138,7 @@ def versioning(args: Any, report: Any) -> None:
     remediation="Add aws.s3.BucketLogging(bucket=<bucket>.id, target_bucket=<log bucket>.id, target_prefix=...).",
 )
 def access_logging(args: Any, report: Any) -> None:
-    for bucket in of_type(args.resources, T.S3_BUCKET):
-        logged = sides(args.resources, T.S3_LOGGING, "bucket", bucket, BUCKET_KEYS)
+    for bucket, logged in _buckets_with(args, T.S3_LOGGING):
         if logged or get(bucket.props, "logging", "targetBucket") or _is_log_target(args.resources, bucket):
             continue
         report(f"{_label(bucket)} has no access logging", bucket.urn)
@@ -149,9 +151,8 @@ def access_logging(args: Any, report: Any) -> None:
     remediation="Add aws.s3.BucketLifecycleConfiguration with at least one rule whose status is 'Enabled'.",
 )
 def lifecycle(args: Any, report: Any) -> None:
-    for bucket in of_type(args.resources, T.S3_BUCKET):
-        rules = [r for c in sides(args.resources, T.S3_LIFECYCLE, "bucket", bucket, BUCKET_KEYS)
-                 for r in as_list(get(c.props, "rules"))]
+    for bucket, lifecycles in _buckets_with(args, T.S3_LIFECYCLE):
+        rules = [r for c in lifecycles for r in as_list(get(c.props, "rules"))]
         inline = as_list(get(bucket.props, "lifecycleRules"))
         if any(get(r, "status") in ("Enabled", UNKNOWN) for r in rules) or any(is_true(get(r, "enabled")) for r in inline):
             continue
@@ -165,9 +166,8 @@ def lifecycle(args: Any, report: Any) -> None:
     remediation="Add aws.s3.BucketOwnershipControls(bucket=<bucket>.id, rule={'object_ownership': 'BucketOwnerEnforced'}).",
 )
 def ownership_enforced(args: Any, report: Any) -> None:
-    for bucket in of_type(args.resources, T.S3_BUCKET):
-        owners = [get(o.props, "rule", "objectOwnership")
-                  for o in sides(args.resources, T.S3_OWNERSHIP, "bucket", bucket, BUCKET_KEYS)]
+    for bucket, ownerships in _buckets_with(args, T.S3_OWNERSHIP):
+        owners = [get(o.props, "rule", "objectOwnership") for o in ownerships]
         if "BucketOwnerEnforced" not in owners and UNKNOWN not in owners:
             report(f"{_label(bucket)} does not enforce bucket-owner ownership (ACLs stay on)", bucket.urn)
 
