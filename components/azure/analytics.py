@@ -23,7 +23,7 @@ from groundlink.blueprint import Blueprint, declare_gap, realizes
 from ..base import MissionComponent
 from .ground import AzureTelemetry
 from .naming import kusto_cluster_name, lake_database_name, synapse_workspace_name
-from .security import KEY_NAME, AzureSecurity, grant, user_assigned
+from .security import KEY_NAME, AzureSecurity, grant, system_principal, user_assigned
 from .storage import AzureStorage
 
 SYNAPSE_CONTAINER = "synapse"
@@ -103,7 +103,7 @@ class AzureAnalytics(MissionComponent):
         ), *capabilities)
         if security.key:
             realizes(self.workspace, "security.cmk")
-        principal = self.workspace.identity.apply(lambda i: i.principal_id if i else None)
+        principal = system_principal(self.workspace)
         reads = [("raw", storage.raw, "Storage Blob Data Reader")]
         writes = [("products", storage.products), ("query-results", storage.query_results), ("synapse", filesystem)]
         grants = reads + [(role, container, "Storage Blob Data Contributor") for role, container in writes if container]
@@ -158,7 +158,7 @@ class AzureAnalytics(MissionComponent):
             event_hub_name=telemetry.hub.name, namespace_name=telemetry.namespace.name,
             resource_group_name=self.resource_group.name, opts=self.opts(),
         ), "analytics.telemetry_stream")
-        principal = self.cluster.identity.apply(lambda i: i.principal_id if i else None)
+        principal = system_principal(self.cluster)
         receive = realizes(grant(self, "cluster-receives-telemetry", role="Azure Event Hubs Data Receiver",
                                  principal_id=principal, scope=telemetry.hub.id), "analytics.telemetry_stream")
         realizes(azure.kusto.EventHubDataConnection(

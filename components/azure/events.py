@@ -19,7 +19,7 @@ from groundlink.blueprint import Blueprint, realizes
 
 from ..base import MissionComponent
 from .naming import namespace_name
-from .security import grant
+from .security import grant, system_principal
 from .storage import AzureStorage
 
 QUEUE_NAME = "contact-data"
@@ -59,7 +59,7 @@ class AzureEvents(MissionComponent):
             source=storage.account.id, topic_type="Microsoft.Storage.StorageAccounts",
             identity={"type": "SystemAssigned"}, tags=self.tags, opts=self.opts(),
         ), "events.per_contact")
-        topic_principal = self.topic.identity.apply(lambda identity: identity.principal_id if identity else None)
+        topic_principal = system_principal(self.topic)
         send = realizes(grant(self, "topic-sends-to-queue", role="Azure Service Bus Data Sender",
                               principal_id=topic_principal, scope=self.queue.id), "events.per_contact")
         self.dead_letter = storage.container("dead-letter", DEAD_LETTER_CONTAINER, "events.dead_letter", owner=self)

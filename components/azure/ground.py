@@ -28,7 +28,7 @@ from groundlink.spec import Downlink, Satellite
 
 from ..base import MissionComponent
 from .naming import namespace_name
-from .security import grant
+from .security import grant, system_principal
 from .storage import AzureStorage
 
 HUB_NAME = "contact-telemetry"
@@ -113,7 +113,7 @@ class AzureTelemetry(MissionComponent):
         self.namespace = realizes(hardened_namespace(self, "namespace", kind="evhns", resource_group=resource_group,
                                                      identity={"type": "SystemAssigned"}),
                                   "analytics.telemetry_stream")
-        principal = self.namespace.identity.apply(lambda identity: identity.principal_id if identity else None)
+        principal = system_principal(self.namespace)
         capture_write = realizes(grant(self, "capture-writes-products", role="Storage Blob Data Contributor",
                                        principal_id=principal, scope=storage.products.id),
                                  "analytics.telemetry_archive")

@@ -68,6 +68,11 @@ def grant(owner: MissionComponent, name: str, *, role: str, principal_id: pulumi
     )
 
 
+def system_principal(resource: pulumi.CustomResource) -> pulumi.Output[Optional[str]]:
+    """The principal of a resource's system-assigned identity, the one its grants go to."""
+    return resource.identity.apply(lambda identity: identity.principal_id if identity else None)
+
+
 def user_assigned(identity: azure.managedidentity.UserAssignedIdentity) -> pulumi.Output[dict]:
     """The `userAssignedIdentities` map Azure wants: the identity's id as key."""
     return identity.id.apply(lambda identity_id: {identity_id: {}})
