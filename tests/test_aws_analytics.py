@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from .test_aws_support import ACCOUNT, KEY, ROLE, aws, aws_variant, bucket_by_role, doc, role_policy_of, statements
 
 TABLE = "aws:glue/catalogTable:CatalogTable"
@@ -59,6 +61,15 @@ class TestCatalog:
         assert params["storage.location.template"] == f"s3://{bucket}/{as_template}"
         assert table(plan, "telemetry").inputs["storageDescriptor"]["serDeInfo"]["serializationLibrary"] == \
             "org.openx.data.jsonserde.JsonSerDe"
+
+    @pytest.mark.parametrize("spec", ["noaa20.yaml", "partner.yaml"])
+    def test_every_table_partitions_by_exactly_the_keys_of_its_template_under_its_location(self, spec):
+        for t in aws(spec).of_type(TABLE):
+            template = t.inputs["parameters"]["storage.location.template"]
+            root = t.inputs["storageDescriptor"]["location"]
+            assert template.startswith(root), t.name
+            assert re.findall(r"(\w+)=\$\{(\w+)\}", template[len(root):]) == \
+                [(k["name"], k["name"]) for k in t.inputs["partitionKeys"]], t.name
 
 
 class TestQuery:

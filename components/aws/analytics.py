@@ -98,40 +98,41 @@ class AwsCatalog(MissionComponent):
         satellite = ({"projection.satellite.type": "injected"} if bp.managed else
                      {"projection.satellite.type": "enum",
                       "projection.satellite.values": ",".join(s.name for s in bp.spec.satellites)})
-        location = raw.bucket.bucket.apply(lambda b: f"s3://{b}/{base}")
-        template = location.apply(lambda loc: loc + "year=${year}/month=${month}/day=${day}/satellite=${satellite}/")
-        return realizes(aws.glue.CatalogTable(
-            self.child_name("raw-contacts"), database_name=self.database.name, name="raw_contacts",
-            table_type="EXTERNAL_TABLE",
-            parameters=template.apply(lambda t: {"projection.enabled": "true", "storage.location.template": t,
-                                                 "classification": "pcap", **_date_projection("year", "month", "day"),
-                                                 **satellite}),
-            partition_keys=[{"name": k, "type": "string"} for k in ("year", "month", "day", "satellite")],
-            storage_descriptor={"location": location, **TEXT_IO, "columns": [{"name": "line", "type": "string"}],
-                                "ser_de_info": {"serialization_library":
-                                                "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe"}},
-            opts=self.opts()), "analytics.catalog")
+        return self._projected_table(
+            "raw-contacts", "raw_contacts", raw, base, ("year", "month", "day"), "satellite",
+            {"classification": "pcap", **satellite}, [("line", "string")],
+            {"serialization_library": "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe"}, "analytics.catalog")
 
     def _telemetry_table(self, products: SecureBucket) -> aws.glue.CatalogTable:
         """Ground Station telemetry records (user guide "Understand telemetry data") as
         Firehose writes them: newline-delimited JSON, hourly Hive-style partitions."""
-        location = products.bucket.bucket.apply(lambda b: f"s3://{b}/{TELEMETRY_PREFIX}")
-        template = location.apply(lambda loc: loc + "year=${year}/month=${month}/day=${day}/hour=${hour}/")
         columns = [("telemetrytype", "string"), ("telemetryversion", "string"), ("scopeid", "string"),
                    ("metadata", "struct<groundstation:string,satelliteid:string,contactid:string>"),
                    ("data", "map<string,string>")]
+        return self._projected_table(
+            "telemetry", "telemetry", products, TELEMETRY_PREFIX, ("year", "month", "day", "hour"), None,
+            {"classification": "json", "compressionType": "gzip"}, columns,
+            {"serialization_library": "org.openx.data.jsonserde.JsonSerDe",
+             "parameters": {"case.insensitive": "true"}},
+            "analytics.catalog", "analytics.telemetry_archive")
+
+    def _projected_table(self, suffix: str, name: str, bucket: SecureBucket, base: str, dates: tuple[str, ...],
+                         last: Optional[str], parameters: dict[str, str], columns: list[tuple[str, str]],
+                         serde: dict[str, Any], *capabilities: str) -> aws.glue.CatalogTable:
+        """An external table under `base` whose Hive-style partitions (`dates`, then `last`) are
+        projected: the template and the partition keys come from one list, so they cannot disagree."""
+        keys = [*dates, *([last] if last else [])]
+        path = "".join(f"{k}=${{{k}}}/" for k in keys)
+        location = bucket.bucket.bucket.apply(lambda b: f"s3://{b}/{base}")
         return realizes(aws.glue.CatalogTable(
-            self.child_name("telemetry"), database_name=self.database.name, name="telemetry",
-            table_type="EXTERNAL_TABLE",
-            parameters=template.apply(lambda t: {"projection.enabled": "true", "storage.location.template": t,
-                                                 "classification": "json", "compressionType": "gzip",
-                                                 **_date_projection("year", "month", "day", "hour")}),
-            partition_keys=[{"name": k, "type": "string"} for k in ("year", "month", "day", "hour")],
-            storage_descriptor={"location": location, **TEXT_IO,
-                                "columns": [{"name": n, "type": t} for n, t in columns],
-                                "ser_de_info": {"serialization_library": "org.openx.data.jsonserde.JsonSerDe",
-                                                "parameters": {"case.insensitive": "true"}}},
-            opts=self.opts()), "analytics.catalog", "analytics.telemetry_archive")
+            self.child_name(suffix), database_name=self.database.name, name=name, table_type="EXTERNAL_TABLE",
+            parameters=location.apply(lambda loc: {"projection.enabled": "true",
+                                                   "storage.location.template": loc + path,
+                                                   **parameters, **_date_projection(*dates)}),
+            partition_keys=[{"name": k, "type": "string"} for k in keys],
+            storage_descriptor={"location": location, **TEXT_IO, "columns": [{"name": n, "type": t} for n, t in columns],
+                                "ser_de_info": serde},
+            opts=self.opts()), *capabilities)
 
 
 class AwsQuery(MissionComponent):
