@@ -101,8 +101,7 @@ class Downlink(_Model):
     def _band(cls, f: float) -> float:
         if not any(_range(f, band) for band in limits.DOWNLINK_BANDS_MHZ):
             bands = " or ".join(f"{_fmt(a)}-{_fmt(b)}" for a, b in limits.DOWNLINK_BANDS_MHZ)
-            raise PydanticCustomError("spec", "{message}", {
-                "field": "", "message": f"{_fmt(f)} is outside {bands} MHz (AWS Ground Station downlink)"})
+            raise _fail("", f"{_fmt(f)} is outside {bands} MHz (AWS Ground Station downlink)")
         return f
 
     @field_validator("bandwidth_mhz")
@@ -112,8 +111,7 @@ class Downlink(_Model):
         lo, hi = limits.DEMOD_DECODE_BANDWIDTH_MHZ if delivery == "demod_decode" else limits.DIGIF_BANDWIDTH_MHZ
         if not _range(bw, (lo, hi)):
             what = "demod/decode" if delivery == "demod_decode" else "DigIF"
-            raise PydanticCustomError("spec", "{message}", {
-                "field": "", "message": f"{_fmt(bw)} is outside {_fmt(lo)}-{_fmt(hi)} (AWS Ground Station {what})"})
+            raise _fail("", f"{_fmt(bw)} is outside {_fmt(lo)}-{_fmt(hi)} (AWS Ground Station {what})")
         return bw
 
     @model_validator(mode="after")
