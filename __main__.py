@@ -28,11 +28,8 @@ except SpecError as error:
     raise pulumi.RunError("\n".join(error.lines)) from None
 
 # The stack's provider region must be the spec's, or resources would land elsewhere.
-if cloud == "aws":
-    expected = {("aws", "region"): spec.clouds.aws.region, ("aws-native", "region"): spec.clouds.aws.region}
-else:
-    expected = {("azure-native", "location"): spec.clouds.azure.location}
-for (namespace, key), wanted in expected.items():
+for full_key, wanted in spec.provider_config(cloud).items():
+    namespace, key = full_key.split(":")
     configured = pulumi.Config(namespace).get(key)
     if configured is not None and configured != wanted:
         raise pulumi.RunError(f"{namespace}:{key}: {configured!r} differs from the spec's "

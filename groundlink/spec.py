@@ -511,6 +511,15 @@ class MissionSpec(_Model):
     def downlinks(self) -> list[tuple[Satellite, Downlink]]:
         return [(sat, link) for sat in self.satellites for link in sat.downlinks]
 
+    def region(self, cloud: str) -> str:
+        """The AWS region or Azure location that cloud's stack runs in."""
+        return self.clouds.aws.region if cloud == "aws" else self.clouds.azure.location
+
+    def provider_config(self, cloud: str) -> dict[str, str]:
+        """The stack config keys the providers read their region from; each must equal the spec's."""
+        keys = ("aws:region", "aws-native:region") if cloud == "aws" else ("azure-native:location",)
+        return dict.fromkeys(keys, self.region(cloud))
+
 
 # ---------------------------------------------------------------------------
 # Loading: YAML -> model, every failure turned into one precise line.

@@ -131,6 +131,8 @@ def test_data_protection_drives_protect_and_retain():
 def test_stack_region_must_match_the_spec():
     with pytest.raises(PlanError, match="aws:region: 'eu-west-1' differs from the spec's clouds.aws"):
         plan(SPECS / "noaa20.yaml", "aws", extra_config={"aws:region": "eu-west-1"})
+    with pytest.raises(PlanError, match="aws-native:region: 'eu-west-1' differs from the spec's clouds.aws"):
+        plan(SPECS / "noaa20.yaml", "aws", extra_config={"aws-native:region": "eu-west-1"})
     with pytest.raises(PlanError, match="azure-native:location: 'eastus' differs"):
         plan(SPECS / "noaa20.yaml", "azure", extra_config={"azure-native:location": "eastus"})
 

@@ -287,7 +287,7 @@ _CLOUD_LINES = {"aws": _aws_lines, "azure": _azure_lines}
 def cloud_cost(cloud: str, blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan=None) -> CloudCost:
     fixed = (_ground_lines(cloud, blueprint, usage, catalog) + _partner_stream_lines(cloud, usage, catalog, plan)
              + _CLOUD_LINES[cloud](blueprint, usage, catalog, plan))
-    region = blueprint.spec.clouds.aws.region if cloud == "aws" else blueprint.spec.clouds.azure.location
+    region = blueprint.spec.region(cloud)
 
     def with_storage(tiers: dict[str, float]) -> list[Line]:
         storage = _storage_lines(cloud, tiers, catalog)

@@ -100,11 +100,8 @@ def _reset_runtime() -> None:
 def stack_config(spec_path: str | os.PathLike, cloud: str, spec) -> dict[str, str]:
     """The stack config the program reads (stacks/Pulumi.<mission>-<cloud>.yaml shape); the
     policy pack is configured with the same map, so it sees the stack the plan ran."""
-    if cloud == "aws":
-        region = {"aws:region": spec.clouds.aws.region, "aws-native:region": spec.clouds.aws.region}
-    else:
-        region = {"azure-native:location": spec.clouds.azure.location}
-    return {"groundlink:spec": str(Path(spec_path).resolve()), "groundlink:cloud": cloud, **region}
+    return {"groundlink:spec": str(Path(spec_path).resolve()), "groundlink:cloud": cloud,
+            **spec.provider_config(cloud)}
 
 
 async def _resolve(value: Any) -> Any:
@@ -183,7 +180,7 @@ def plan(spec_path: str | os.PathLike, cloud: str, stack: Optional[str] = None,
     def program():
         runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
 
-    region = spec.clouds.aws.region if cloud == "aws" else spec.clouds.azure.location
+    region = spec.region(cloud)
     config = {**stack_config(spec_path, cloud, spec), **(extra_config or {})}
     records, outputs = run_program(program, stack=stack, region=region, config=config)
     resources = []

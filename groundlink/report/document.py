@@ -123,7 +123,7 @@ def build_document(*, spec_path: str, blueprint: Blueprint, runs: dict[str, Plan
     for cloud, run in runs.items():
         p = run.plan
         clouds[cloud] = {
-            "region": spec.clouds.aws.region if cloud == "aws" else spec.clouds.azure.location,
+            "region": spec.region(cloud),
             "stack": p.stack,
             "resources": len(p.resources),
             "customResources": sum(1 for _ in p.custom()),
