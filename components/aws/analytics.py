@@ -123,7 +123,7 @@ class AwsCatalog(MissionComponent):
         projected: the template and the partition keys come from one list, so they cannot disagree."""
         keys = [*dates, *([last] if last else [])]
         path = "".join(f"{k}=${{{k}}}/" for k in keys)
-        location = bucket.bucket.bucket.apply(lambda b: f"s3://{b}/{base}")
+        location = pulumi.Output.concat(bucket.uri, base)
         return realizes(aws.glue.CatalogTable(
             self.child_name(suffix), database_name=self.database.name, name=name, table_type="EXTERNAL_TABLE",
             parameters=location.apply(lambda loc: {"projection.enabled": "true",
@@ -155,7 +155,7 @@ class AwsQuery(MissionComponent):
                 "publish_cloudwatch_metrics_enabled": True,
                 "bytes_scanned_cutoff_per_query": cutoff,
                 "result_configuration": {
-                    "output_location": results.bucket.bucket.apply(lambda b: f"s3://{b}/athena/"),
+                    "output_location": pulumi.Output.concat(results.uri, "athena/"),
                     "encryption_configuration": encryption,
                     "expected_bucket_owner": account,
                 },

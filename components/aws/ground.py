@@ -235,7 +235,7 @@ class AwsGroundSegment(MissionComponent):
             self.ids = pulumi.Output.all(*[link.profile.arn for link in self.links])
         else:
             stream = self._partner(raw, key)
-            ids = ([raw.bucket.bucket.apply(lambda b: f"s3://{b}/{blueprint.partner_prefix}")] if raw else []) + \
+            ids = ([pulumi.Output.concat(raw.uri, blueprint.partner_prefix)] if raw else []) + \
                   ([stream.arn] if stream else [])
             self.ids = pulumi.Output.all(*ids) if ids else None
         self.register_outputs({"ground_segment_ids": self.ids})
