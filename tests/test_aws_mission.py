@@ -128,3 +128,12 @@ class TestConstellation:
         for satellites, downlinks in ((3, 1), (5, 1), (2, 2), (4, 2)):
             links = satellites * downlinks
             assert count(satellites, downlinks) == fixed_plus_one + per_link * (links - 1), (satellites, downlinks)
+
+
+def test_every_mocked_output_shape_is_one_the_stack_creates():
+    """A mock entry for a type no component creates would shape outputs nothing reads."""
+    from groundlink.engine.mocks_aws import AWS_EXTRAS
+
+    created = {r.type for plan in (aws(), aws("partner.yaml"), aws_variant("stream"), aws_variant("private"))
+               for r in plan.resources}
+    assert set(AWS_EXTRAS) <= created, sorted(set(AWS_EXTRAS) - created)

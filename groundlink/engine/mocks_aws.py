@@ -126,7 +126,6 @@ def _sns_subscription(args: MockResourceArgs, ctx: dict[str, Any]) -> dict[str, 
 
 AWS_EXTRAS: dict[str, Extras] = {
     "aws:s3/bucket:Bucket": _bucket,
-    "aws:s3/bucketV2:BucketV2": _bucket,
     "aws:kms/key:Key": _kms_key,
     "aws:iam/role:Role": _iam_role,
     "aws:sqs/queue:Queue": _sqs_queue,
@@ -172,7 +171,6 @@ AWS_EXTRAS: dict[str, Extras] = {
     "aws-native:groundstation:Config": _groundstation("config"),
     "aws-native:groundstation:MissionProfile": _groundstation("mission-profile"),
     "aws-native:groundstation:DataflowEndpointGroup": _groundstation("dataflow-endpoint-group"),
-    "aws-native:groundstation:DataflowEndpointGroupV2": _groundstation("dataflow-endpoint-group"),
 }
 
 
