@@ -155,3 +155,12 @@ def test_partner_source_addresses_open_the_firewall_for_them_only(tmp_path):
     assert rules["ipRules"] == [{"iPAddressOrRange": "203.0.113.7", "action": "Allow"},
                                 {"iPAddressOrRange": "198.51.100.0/24", "action": "Allow"}]
     assert one(azure("partner.yaml"), "storage:StorageAccount").inputs["networkRuleSet"].get("ipRules", []) == []
+
+
+def test_every_mocked_output_shape_is_one_the_stack_creates():
+    """A mock entry for a type no component creates would shape outputs nothing reads (the AWS twin is in
+    test_aws_mission)."""
+    from groundlink.engine.mocks_azure import AZURE_EXTRAS
+
+    created = {r.type for spec in ("noaa20.yaml", "partner.yaml") for r in azure(spec).resources}
+    assert set(AZURE_EXTRAS) <= created, sorted(set(AZURE_EXTRAS) - created)
