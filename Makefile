@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 SPEC   ?= specs/noaa20.yaml
 OUT    ?= out/compare
 
-.PHONY: venv test compare bench schema clean
+.PHONY: venv test lint compare bench schema clean
 
 venv: $(STAMP)
 
@@ -17,8 +17,12 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
-test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 -q
+test: lint
+	$(BIN)/python -m pytest -n 2 -q --durations=10
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 compare: $(STAMP)
 	$(BIN)/groundlink compare $(SPEC) --out $(OUT)

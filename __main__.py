@@ -32,8 +32,10 @@ for full_key, wanted in spec.provider_config(cloud).items():
     namespace, key = full_key.split(":")
     configured = pulumi.Config(namespace).get(key)
     if configured is not None and configured != wanted:
-        raise pulumi.RunError(f"{namespace}:{key}: {configured!r} differs from the spec's "
-                              f"clouds.{cloud} ({wanted!r}); set it to {wanted!r} or edit the spec")
+        raise pulumi.RunError(
+            f"{namespace}:{key}: {configured!r} differs from the spec's "
+            f"clouds.{cloud} ({wanted!r}); set it to {wanted!r} or edit the spec"
+        )
 
 blueprint = build_blueprint(spec)
 if cloud == "aws":

@@ -23,8 +23,9 @@ import sys
 import time
 import tracemalloc
 import warnings
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -75,9 +76,12 @@ def floor_program(captured: Plan) -> tuple[Callable[[], None], list[str]]:
     def program() -> None:
         made: dict[str, pulumi.Resource] = {}
         for r in captured.resources:
-            opts = pulumi.ResourceOptions(parent=made.get(r.parent or ""), protect=r.protect,
-                                          retain_on_delete=r.retainOnDelete,
-                                          depends_on=[made[d] for d in r.dependencies if d in made] or None)
+            opts = pulumi.ResourceOptions(
+                parent=made.get(r.parent or ""),
+                protect=r.protect,
+                retain_on_delete=r.retainOnDelete,
+                depends_on=[made[d] for d in r.dependencies if d in made] or None,
+            )
             if not r.custom:
                 made[r.urn] = pulumi.ComponentResource(r.type, r.name, None, opts)
                 continue
@@ -128,11 +132,16 @@ def measure(spec: str, cloud: str, repeat: int) -> dict[str, Any]:
     same = sorted((r["type"], r["name"]) for r in records) == sorted((r.type, r.name) for r in captured.resources)
     toolkit, floor = statistics.median(toolkit_times), statistics.median(floor_times)
     return {
-        "spec": spec, "cloud": cloud, "resources": len(captured.resources),
-        "toolkit_s": toolkit, "floor_s": floor, "ratio": toolkit / floor,
+        "spec": spec,
+        "cloud": cloud,
+        "resources": len(captured.resources),
+        "toolkit_s": toolkit,
+        "floor_s": floor,
+        "ratio": toolkit / floor,
         "toolkit_peak_kib": _peak_kib(lambda: _cold_plan(spec_path, cloud)),
         "floor_peak_kib": _peak_kib(run_floor),
-        "floor_matches": same, "fallbacks": sorted(set(fallbacks)),
+        "floor_matches": same,
+        "fallbacks": sorted(set(fallbacks)),
     }
 
 
@@ -159,38 +168,58 @@ def compare_figures(repeat: int) -> list[tuple[float, float, float, float]]:
     spec = ROOT / "specs" / "noaa20.yaml"
     rows = []
     for _ in range(max(1, repeat // 2)):
-        alone = max(_timed(lambda: _cold_plan(spec, cloud))[0] for cloud in CLOUDS)
+        alone = max(_timed(lambda c=cloud: _cold_plan(spec, c))[0] for cloud in CLOUDS)
         with tempfile.TemporaryDirectory() as tmp:
             result = run_compare(spec, Path(tmp) / "out", console=Console(file=io.StringIO()))
         t = result.timings
         inside = max(t["plan_aws"], t["plan_azure"])
         rows.append((t["plan_aws"], t["plan_azure"], t["total"], t["total"] / inside, alone, t["total"] / alone))
-    return sorted(rows, key=lambda r: r[3])[len(rows) // 2:][:1]
+    return sorted(rows, key=lambda r: r[3])[len(rows) // 2 :][:1]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per measurement (median kept)")
-    parser.add_argument("--spec", action="append", help="spec file name under specs/ (default: reference + constellation)")
+    parser.add_argument(
+        "--spec", action="append", help="spec file name under specs/ (default: reference + constellation)"
+    )
     parser.add_argument("--plan-only", action="store_true", help="only the plan vs floor table")
     args = parser.parse_args(argv)
     console = Console(width=150)
     table = Table(title=f"offline plan: toolkit vs straight-line floor (median of {args.repeat})")
-    for column in ("spec", "cloud", "resources", "toolkit s", "floor s", "toolkit/floor",
-                   "toolkit peak MiB", "floor peak MiB", "floor = plan"):
+    for column in (
+        "spec",
+        "cloud",
+        "resources",
+        "toolkit s",
+        "floor s",
+        "toolkit/floor",
+        "toolkit peak MiB",
+        "floor peak MiB",
+        "floor = plan",
+    ):
         table.add_column(column, justify="right" if column not in ("spec", "cloud") else "left")
     rows = [measure(spec, cloud, args.repeat) for spec in (args.spec or SPECS) for cloud in CLOUDS]
     for row in rows:
-        table.add_row(row["spec"], row["cloud"], str(row["resources"]), f"{row['toolkit_s']:.3f}",
-                      f"{row['floor_s']:.3f}", f"{row['ratio']:.2f}", f"{row['toolkit_peak_kib'] / 1024:.1f}",
-                      f"{row['floor_peak_kib'] / 1024:.1f}",
-                      "yes" if row["floor_matches"] else "NO")
+        table.add_row(
+            row["spec"],
+            row["cloud"],
+            str(row["resources"]),
+            f"{row['toolkit_s']:.3f}",
+            f"{row['floor_s']:.3f}",
+            f"{row['ratio']:.2f}",
+            f"{row['toolkit_peak_kib'] / 1024:.1f}",
+            f"{row['floor_peak_kib'] / 1024:.1f}",
+            "yes" if row["floor_matches"] else "NO",
+        )
     console.print(table)
     worst = max(rows, key=lambda r: r["ratio"])
     console.print(f"worst toolkit/floor: {worst['ratio']:.2f} ({worst['spec']} on {worst['cloud']}); target <= 1.15")
     for row in rows:
         if row["fallbacks"]:
-            console.print(f"note: {row['spec']}/{row['cloud']}: registered raw (kwargs differ): {', '.join(row['fallbacks'])}")
+            console.print(
+                f"note: {row['spec']}/{row['cloud']}: registered raw (kwargs differ): {', '.join(row['fallbacks'])}"
+            )
     if args.plan_only:
         return 0
 
@@ -203,16 +232,25 @@ def main(argv: list[str] | None = None) -> int:
     console.print("target: check <= 2.00x plan")
 
     table = Table(title="groundlink compare vs the slower of its two plans, specs/noaa20.yaml")
-    for column in ("plan aws s", "plan azure s", "compare s", "compare/slower plan",
-                   "slower plan alone s", "compare/slower plan alone"):
+    for column in (
+        "plan aws s",
+        "plan azure s",
+        "compare s",
+        "compare/slower plan",
+        "slower plan alone s",
+        "compare/slower plan alone",
+    ):
         table.add_column(column, justify="right")
     for plan_aws, plan_azure, total, ratio, alone, ratio_alone in compare_figures(args.repeat):
-        table.add_row(f"{plan_aws:.3f}", f"{plan_azure:.3f}", f"{total:.3f}", f"{ratio:.2f}",
-                      f"{alone:.3f}", f"{ratio_alone:.2f}")
+        table.add_row(
+            f"{plan_aws:.3f}", f"{plan_azure:.3f}", f"{total:.3f}", f"{ratio:.2f}", f"{alone:.3f}", f"{ratio_alone:.2f}"
+        )
     console.print(table)
-    console.print(f"target: compare <= 1.50x the slower plan (plans run in parallel on {os.cpu_count()} cores). "
-                  "'plan' columns are timed inside compare's worker processes (sharing the cores with the "
-                  "policy pack); 'alone' is the same plan run by itself in this process.")
+    console.print(
+        f"target: compare <= 1.50x the slower plan (plans run in parallel on {os.cpu_count()} cores). "
+        "'plan' columns are timed inside compare's worker processes (sharing the cores with the "
+        "policy pack); 'alone' is the same plan run by itself in this process."
+    )
     return 0
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import pulumi
 
@@ -19,7 +19,7 @@ class MissionComponent(pulumi.ComponentResource):
 
     TOKEN = "groundlink:index:MissionComponent"
 
-    def __init__(self, name: str, blueprint: Blueprint, opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(self, name: str, blueprint: Blueprint, opts: pulumi.ResourceOptions | None = None):
         super().__init__(self.TOKEN, name, None, opts)
         self.blueprint = blueprint
         self.prefix = name

@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
 
 from .spec import SpecError
 
@@ -26,8 +26,10 @@ def _validate(args: argparse.Namespace) -> int:
 
     for path in args.spec:
         spec = load_spec(path)
-        print(f"{path}: ok ({spec.mission.name}: {len(spec.satellites)} satellites, "
-              f"{len(spec.downlinks())} downlinks, ground segment {spec.ground_segment.provider})")
+        print(
+            f"{path}: ok ({spec.mission.name}: {len(spec.satellites)} satellites, "
+            f"{len(spec.downlinks())} downlinks, ground segment {spec.ground_segment.provider})"
+        )
     return 0
 
 
@@ -87,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Optional[list[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     from .engine import PlanError
 
     parser = build_parser()

@@ -6,9 +6,8 @@ command is one line here.
 
 from __future__ import annotations
 
+from .check import command as check
 from .cli import COMMANDS
-
-from .check import command as check  # noqa: E402
 
 COMMANDS["check"] = ("run the policy pack offline over the Analyzer protocol", check.configure, check.run)
 from .report import compare  # noqa: E402

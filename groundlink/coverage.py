@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from .blueprint import Blueprint
 from .limits import NARROWBAND_MAX_MHZ
@@ -105,8 +105,9 @@ def _passes(visible) -> int:
     return int(np.count_nonzero(np.diff(v) == 1) + v[0])
 
 
-def estimate_satellite(tle: list[str], sites: list[Site], min_elevation_deg: float,
-                       days: float = DAYS) -> Optional[dict[str, Any]]:
+def estimate_satellite(
+    tle: list[str], sites: list[Site], min_elevation_deg: float, days: float = DAYS
+) -> dict[str, Any] | None:
     import numpy as np
 
     track = satellite_track(tle, days)
@@ -121,7 +122,7 @@ def estimate_satellite(tle: list[str], sites: list[Site], min_elevation_deg: flo
     }
 
 
-def coverage_report(blueprint: Blueprint, catalog: Optional[dict[str, Any]] = None) -> dict[str, Any]:
+def coverage_report(blueprint: Blueprint, catalog: dict[str, Any] | None = None) -> dict[str, Any]:
     catalog = catalog or load_sites()
     spec = blueprint.spec
     networks = networks_for(blueprint)
@@ -141,11 +142,13 @@ def coverage_report(blueprint: Blueprint, catalog: Optional[dict[str, Any]] = No
                 clouds[cloud] = {"status": "estimated", **result} if result else {"status": "orbit propagation failed"}
         satellites.append({"satellite": sat.name, "noradId": sat.norad_id, "wideband": wideband, "clouds": clouds})
     return {
-        "method": (f"Passes above {min_el:g} deg elevation over {DAYS} days from each TLE's epoch "
-                   f"({STEP_SECONDS} s steps, sgp4); contacts/day counts passes at every site of the network "
-                   "(available, not booked), minutes/day the time at least one site sees the satellite. "
-                   f"The spec plans {spec.ground_segment.contacts_per_day:g} contacts/day of "
-                   f"{spec.ground_segment.contact_minutes:g} min per satellite."),
+        "method": (
+            f"Passes above {min_el:g} deg elevation over {DAYS} days from each TLE's epoch "
+            f"({STEP_SECONDS} s steps, sgp4); contacts/day counts passes at every site of the network "
+            "(available, not booked), minutes/day the time at least one site sees the satellite. "
+            f"The spec plans {spec.ground_segment.contacts_per_day:g} contacts/day of "
+            f"{spec.ground_segment.contact_minutes:g} min per satellite."
+        ),
         "source": f"{catalog['source']} ({catalog['date']}); data/sites.yaml",
         "networks": {cloud: [catalog["networks"][n]["title"] for n in chosen] for cloud, chosen in networks.items()},
         "sites": {cloud: [s.name for s in _sites(catalog, chosen, False)] for cloud, chosen in networks.items()},

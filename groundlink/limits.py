@@ -40,11 +40,21 @@ S3_BUCKET_PREFIX_MAX_CHARS = 37
 # AWS regions with an AWS Ground Station antenna (user guide "Locations", REFERENCE.md §5).
 AWS_GROUND_STATION_REGIONS: frozenset[str] = frozenset(
     {
-        "us-west-2", "me-south-1", "af-south-1", "ap-southeast-2", "eu-west-1",
-        "us-east-2", "sa-east-1", "ap-northeast-2", "ap-southeast-1", "eu-north-1",
+        "us-west-2",
+        "me-south-1",
+        "af-south-1",
+        "ap-southeast-2",
+        "eu-west-1",
+        "us-east-2",
+        "sa-east-1",
+        "ap-northeast-2",
+        "ap-southeast-1",
+        "eu-north-1",
     }
 )
-AWS_REGION_PATTERN = r"^(us|eu|ap|sa|ca|me|af|il|mx)-(north|south|east|west|central|northeast|southeast|northwest|southwest)-[1-9]$"
+AWS_REGION_PATTERN = (
+    r"^(us|eu|ap|sa|ca|me|af|il|mx)-(north|south|east|west|central|northeast|southeast|northwest|southwest)-[1-9]$"
+)
 
 # Azure Orbital Ground Station (retired 2024-12-18): the regions it served.
 AZURE_ORBITAL_RETIRED_ON = "2024-12-18"

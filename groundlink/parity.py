@@ -24,8 +24,11 @@ class Cell:
     reason: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        return {"status": self.status, "resources": [{"type": t, "name": n} for t, n in self.resources],
-                "reason": self.reason}
+        return {
+            "status": self.status,
+            "resources": [{"type": t, "name": n} for t, n in self.resources],
+            "reason": self.reason,
+        }
 
 
 @dataclass(frozen=True)
@@ -38,8 +41,10 @@ class Row:
         """Why this row fails the comparison, or '' when it does not."""
         missing = [cloud for cloud, cell in self.cells.items() if cell.status == MISSING]
         if missing:
-            return (f"{self.capability.id}: not realized on {', '.join(missing)} and no gap declared "
-                    f"({self.capability.title})")
+            return (
+                f"{self.capability.id}: not realized on {', '.join(missing)} and no gap declared "
+                f"({self.capability.title})"
+            )
         if not any(cell.status == REALIZED for cell in self.cells.values()):
             return f"{self.capability.id}: realized on no cloud ({self.capability.title})"
         return ""
@@ -69,8 +74,15 @@ class ParityMatrix:
         return {
             "ok": self.ok,
             "failures": self.failures,
-            "rows": [{"capability": r.capability.id, "layer": r.capability.layer, "title": r.capability.title,
-                      "clouds": {c: cell.to_json() for c, cell in r.cells.items()}} for r in self.rows],
+            "rows": [
+                {
+                    "capability": r.capability.id,
+                    "layer": r.capability.layer,
+                    "title": r.capability.title,
+                    "clouds": {c: cell.to_json() for c, cell in r.cells.items()},
+                }
+                for r in self.rows
+            ],
             "notNeededButRealized": self.extras,
         }
 

@@ -9,6 +9,7 @@ awslabs/aws-groundstation-eos-pipeline and Microsoft Learn (REFERENCE.md §3).
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import dataclass
 
@@ -57,11 +58,21 @@ class Preset:
             "Q-Ingress": {"type": "CODED_SYMBOLS_INGRESS", "codedSymbolsIngress": {"source": "Q"}},
         }
         if not self.viterbi:
-            nodes.update({"I-NrzmDecoder": {"type": "NRZ_M_DECODER"}, "Q-NrzmDecoder": {"type": "NRZ_M_DECODER"},
-                          "IQ-Recombiner": {"type": "IQ_RECOMBINER"},
-                          self.egress_node: {"type": "UNCODED_FRAMES_EGRESS"}})
-            pairs = [("I-Ingress", "I-NrzmDecoder"), ("Q-Ingress", "Q-NrzmDecoder"), ("I-NrzmDecoder", "IQ-Recombiner"),
-                     ("Q-NrzmDecoder", "IQ-Recombiner"), ("IQ-Recombiner", self.egress_node)]
+            nodes.update(
+                {
+                    "I-NrzmDecoder": {"type": "NRZ_M_DECODER"},
+                    "Q-NrzmDecoder": {"type": "NRZ_M_DECODER"},
+                    "IQ-Recombiner": {"type": "IQ_RECOMBINER"},
+                    self.egress_node: {"type": "UNCODED_FRAMES_EGRESS"},
+                }
+            )
+            pairs = [
+                ("I-Ingress", "I-NrzmDecoder"),
+                ("Q-Ingress", "Q-NrzmDecoder"),
+                ("I-NrzmDecoder", "IQ-Recombiner"),
+                ("Q-NrzmDecoder", "IQ-Recombiner"),
+                ("IQ-Recombiner", self.egress_node),
+            ]
             edges = [{"from": a, "to": b} for a, b in pairs]
             return json.dumps({"edges": edges, "nodeConfigs": nodes}, separators=(",", ":"))
         nodes["IQ-Recombiner"] = {"type": "IQ_RECOMBINER"}
@@ -74,7 +85,7 @@ class Preset:
         nodes[self.egress_node] = {"type": "UNCODED_FRAMES_EGRESS"}
         chain.append(self.egress_node)
         edges = [{"from": "I-Ingress", "to": "IQ-Recombiner"}, {"from": "Q-Ingress", "to": "IQ-Recombiner"}]
-        edges += [{"from": a, "to": b} for a, b in zip(chain, chain[1:])]
+        edges += [{"from": a, "to": b} for a, b in itertools.pairwise(chain)]
         return json.dumps({"edges": edges, "nodeConfigs": nodes}, separators=(",", ":"))
 
 
@@ -82,28 +93,41 @@ PRESETS: dict[str, Preset] = {
     "jpss1_hrd": Preset(
         name="jpss1_hrd",
         description="NOAA-20 (JPSS-1) HRD: QPSK 15 Msps, CCSDS 171/133 Viterbi r1/2, NRZ-M",
-        modulation="QPSK", symbol_rate_msps=15.0, carrier_range_khz=250.0, rolloff=0.5,
-        viterbi=True, egress_node="UncodedFramesEgress",
+        modulation="QPSK",
+        symbol_rate_msps=15.0,
+        carrier_range_khz=250.0,
+        rolloff=0.5,
+        viterbi=True,
+        egress_node="UncodedFramesEgress",
         azure_demodulation="jpss-1_direct_broadcast",
         source="aws-samples/aws-groundstation-s3-data-delivery cfn/jpss1-gs-to-s3.yml",
     ),
     "snpp_hrd": Preset(
         name="snpp_hrd",
         description="Suomi NPP HRD: as NOAA-20",
-        modulation="QPSK", symbol_rate_msps=15.0, carrier_range_khz=250.0, rolloff=0.5,
-        viterbi=True, egress_node="UncodedFramesEgress",
+        modulation="QPSK",
+        symbol_rate_msps=15.0,
+        carrier_range_khz=250.0,
+        rolloff=0.5,
+        viterbi=True,
+        egress_node="UncodedFramesEgress",
         azure_demodulation="snpp_direct_broadcast",
         source="AWS Ground Station user guide; Microsoft Learn 'modem chain'",
     ),
     "aqua_db": Preset(
         name="aqua_db",
         description="Aqua direct broadcast: OQPSK 7.5 Msps, NRZ-M, no Viterbi",
-        modulation="OQPSK", symbol_rate_msps=7.5, carrier_range_khz=250.0, rolloff=0.5,
-        viterbi=False, egress_node="UncodedFramesEgress",
+        modulation="OQPSK",
+        symbol_rate_msps=7.5,
+        carrier_range_khz=250.0,
+        rolloff=0.5,
+        viterbi=False,
+        egress_node="UncodedFramesEgress",
         azure_demodulation="aqua_direct_broadcast",
         source="awslabs/aws-groundstation-eos-pipeline; Microsoft Learn Aqua tutorial",
     ),
 }
+
 
 def egress_node_of(decode_json: str) -> str | None:
     """The egress node of a decode graph: the dataflow edge source suffix."""

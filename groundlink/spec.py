@@ -13,7 +13,7 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -59,13 +59,19 @@ class Mission(_Model):
     """Who owns the mission and how its data is classified; both become tags."""
 
     name: Identifier = Field(description="Mission name; prefixes every logical resource name.")
-    owner: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9 ._@+-]+$",
-                       description="Owning team or person (tag `owner`).")
+    owner: str = Field(
+        min_length=1, max_length=64, pattern=r"^[A-Za-z0-9 ._@+-]+$", description="Owning team or person (tag `owner`)."
+    )
     data_classification: Literal["public", "internal", "confidential", "restricted"] = Field(
-        "internal", description="Data classification (tag `data-classification`).")
-    tags: dict[Annotated[str, Field(pattern=r"^[A-Za-z0-9._:-]{1,64}$")], Annotated[str, Field(max_length=256)]] = Field(
-        default_factory=dict, max_length=limits.TAGS_PER_RESOURCE_MAX - len(GROUNDLINK_TAGS),
-        description="Extra tags put on every taggable resource (AWS and Azure tag rules both apply).")
+        "internal", description="Data classification (tag `data-classification`)."
+    )
+    tags: dict[Annotated[str, Field(pattern=r"^[A-Za-z0-9._:-]{1,64}$")], Annotated[str, Field(max_length=256)]] = (
+        Field(
+            default_factory=dict,
+            max_length=limits.TAGS_PER_RESOURCE_MAX - len(GROUNDLINK_TAGS),
+            description="Extra tags put on every taggable resource (AWS and Azure tag rules both apply).",
+        )
+    )
 
     @field_validator("tags")
     @classmethod
@@ -74,10 +80,15 @@ class Mission(_Model):
             if key in GROUNDLINK_TAGS:
                 raise _fail((key,), f"{key!r} is set by groundlink ({', '.join(GROUNDLINK_TAGS)})")
             if key.lower().startswith(limits.RESERVED_TAG_PREFIXES):
-                raise _fail((key,), f"{key!r} starts with a reserved prefix ({', '.join(limits.RESERVED_TAG_PREFIXES)})")
+                raise _fail(
+                    (key,), f"{key!r} starts with a reserved prefix ({', '.join(limits.RESERVED_TAG_PREFIXES)})"
+                )
             if not all(c.isalnum() or c in limits.AWS_TAG_VALUE_PUNCTUATION for c in value):
-                raise _fail((key,), f"{value!r} has characters AWS tag values refuse (allowed: letters, "
-                            "digits, spaces and _ . : / = + - @)")
+                raise _fail(
+                    (key,),
+                    f"{value!r} has characters AWS tag values refuse (allowed: letters, "
+                    "digits, spaces and _ . : / = + - @)",
+                )
         return tags
 
 
@@ -87,14 +98,17 @@ class Downlink(_Model):
     name: Identifier
     delivery: Literal["digif", "demod_decode"] = Field(
         "demod_decode",
-        description="digif: raw digitised IF (VITA-49, ~30x the bitstream); demod_decode: demodulated, decoded frames.")
+        description="digif: raw digitised IF (VITA-49, ~30x the bitstream); demod_decode: demodulated, decoded frames.",
+    )
     center_frequency_mhz: float = Field(description="Centre frequency, MHz: 2200-2300 (S-band) or 7750-8400 (X-band).")
     bandwidth_mhz: float = Field(gt=0, description="Bandwidth, MHz: 0.125-650 demod/decode, 0.01-54 DigIF.")
     polarization: Literal["right_hand", "left_hand", "none"] = "right_hand"
-    preset: Optional[PresetName] = Field(None, description="Named demod/decode preset (demod_decode only).")
-    demodulation_json: Optional[str] = Field(None, description="Explicit demodulation JSON instead of a preset.")
-    decode_json: Optional[str] = Field(None, description="Explicit decode JSON instead of a preset.")
-    data_rate_mbps: float = Field(gt=0, le=10_000, description="Demodulated bitstream rate, Mbps (sizes storage and cost).")
+    preset: PresetName | None = Field(None, description="Named demod/decode preset (demod_decode only).")
+    demodulation_json: str | None = Field(None, description="Explicit demodulation JSON instead of a preset.")
+    decode_json: str | None = Field(None, description="Explicit decode JSON instead of a preset.")
+    data_rate_mbps: float = Field(
+        gt=0, le=10_000, description="Demodulated bitstream rate, Mbps (sizes storage and cost)."
+    )
 
     @field_validator("center_frequency_mhz")
     @classmethod
@@ -115,20 +129,24 @@ class Downlink(_Model):
         return bw
 
     @model_validator(mode="after")
-    def _check(self) -> "Downlink":
+    def _check(self) -> Downlink:
         if self.delivery == "demod_decode":
             explicit = (self.demodulation_json is not None, self.decode_json is not None)
             if self.preset and any(explicit):
                 raise _fail("preset", "give a preset or demodulation_json+decode_json, not both")
             if not self.preset and not all(explicit):
-                raise _fail("preset", f"demod_decode needs a preset ({', '.join(PRESETS)}) "
-                                      "or both demodulation_json and decode_json")
+                raise _fail(
+                    "preset",
+                    f"demod_decode needs a preset ({', '.join(PRESETS)}) or both demodulation_json and decode_json",
+                )
             for key in ("demodulation_json", "decode_json"):
                 text = getattr(self, key)
                 if text is None:
                     continue
                 if len(text) > limits.DEMOD_DECODE_JSON_MAX_CHARS:
-                    raise _fail(key, f"{len(text)} characters is over {limits.DEMOD_DECODE_JSON_MAX_CHARS} (AWS Ground Station)")
+                    raise _fail(
+                        key, f"{len(text)} characters is over {limits.DEMOD_DECODE_JSON_MAX_CHARS} (AWS Ground Station)"
+                    )
                 try:
                     json.loads(text)
                 except ValueError as exc:
@@ -145,17 +163,17 @@ class Downlink(_Model):
     def wideband(self) -> bool:
         return self.bandwidth_mhz > limits.NARROWBAND_MAX_MHZ
 
-    def demodulation(self) -> Optional[str]:
+    def demodulation(self) -> str | None:
         if self.delivery != "demod_decode":
             return None
         return self.demodulation_json or PRESETS[self.preset].demodulation_json(self.center_frequency_mhz)
 
-    def decode(self) -> Optional[str]:
+    def decode(self) -> str | None:
         if self.delivery != "demod_decode":
             return None
         return self.decode_json or PRESETS[self.preset].decode_json()
 
-    def egress_node(self) -> Optional[str]:
+    def egress_node(self) -> str | None:
         text = self.decode()
         return egress_node_of(text) if text else None
 
@@ -163,12 +181,12 @@ class Downlink(_Model):
 class Satellite(_Model):
     name: Identifier
     norad_id: int = Field(ge=1, le=99999, description="NORAD catalogue number.")
-    tle: Optional[list[str]] = Field(None, description="Optional two-line element set (line 1, line 2).")
+    tle: list[str] | None = Field(None, description="Optional two-line element set (line 1, line 2).")
     downlinks: list[Downlink] = Field(min_length=1, max_length=16)
 
     @field_validator("tle")
     @classmethod
-    def _tle(cls, value: Optional[list[str]]) -> Optional[list[str]]:
+    def _tle(cls, value: list[str] | None) -> list[str] | None:
         if value is None:
             return value
         if len(value) != 2:
@@ -182,7 +200,7 @@ class Satellite(_Model):
         return value
 
     @model_validator(mode="after")
-    def _check(self) -> "Satellite":
+    def _check(self) -> Satellite:
         names = [d.name for d in self.downlinks]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
@@ -198,22 +216,33 @@ class Partner(_Model):
     """A ground-station-as-a-service network that delivers into the customer's cloud."""
 
     name: Literal["ksat_lite", "viasat_rte", "rbc_signals", "other"] = Field(
-        description="Partner network (the ones Microsoft pointed AOGS users to, plus other).")
-    price_per_minute_usd: Optional[float] = Field(
-        None, gt=0, description="Contracted price per contact minute; not public, so unknown when absent.")
-    aws_account_id: Optional[str] = Field(
-        None, pattern=r"^\d{12}$", description="Partner's AWS account allowed to write the landing prefix.")
-    aws_external_id: Optional[str] = Field(
-        None, pattern=r"^[\w+=,.@:/-]+$", min_length=2, max_length=1224,
+        description="Partner network (the ones Microsoft pointed AOGS users to, plus other)."
+    )
+    price_per_minute_usd: float | None = Field(
+        None, gt=0, description="Contracted price per contact minute; not public, so unknown when absent."
+    )
+    aws_account_id: str | None = Field(
+        None, pattern=r"^\d{12}$", description="Partner's AWS account allowed to write the landing prefix."
+    )
+    aws_external_id: str | None = Field(
+        None,
+        pattern=r"^[\w+=,.@:/-]+$",
+        min_length=2,
+        max_length=1224,
         description="The sts:ExternalId the partner presents when it assumes the landing role (agreed with the "
-        "partner; guards against the confused deputy). Without it the plan warns.")
-    azure_principal_object_id: Optional[str] = Field(
-        None, pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
-        description="Entra object id of the partner's principal, granted write on the landing container.")
+        "partner; guards against the confused deputy). Without it the plan warns.",
+    )
+    azure_principal_object_id: str | None = Field(
+        None,
+        pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+        description="Entra object id of the partner's principal, granted write on the landing container.",
+    )
     source_addresses: list[str] = Field(
-        default_factory=list, max_length=limits.AZURE_STORAGE_MAX_IP_RULES,
+        default_factory=list,
+        max_length=limits.AZURE_STORAGE_MAX_IP_RULES,
         description="Public IPv4 addresses or CIDR ranges the partner writes from; the Azure storage firewall "
-        "admits them (at most 200 IP rules; no RFC 1918 ranges; ranges /30 or wider, a single address bare).")
+        "admits them (at most 200 IP rules; no RFC 1918 ranges; ranges /30 or wider, a single address bare).",
+    )
 
     @field_validator("source_addresses")
     @classmethod
@@ -225,11 +254,18 @@ class Partner(_Model):
                 network = ipaddress.IPv4Network(value, strict=True)
             except ValueError:
                 raise _fail((i,), f"{value!r} is not an IPv4 address or CIDR range") from None
-            if network.is_loopback or network.is_link_local or network.is_multicast or network.is_reserved or any(
-                    network.overlaps(ipaddress.IPv4Network(block)) for block in limits.RFC1918_BLOCKS):
+            if (
+                network.is_loopback
+                or network.is_link_local
+                or network.is_multicast
+                or network.is_reserved
+                or any(network.overlaps(ipaddress.IPv4Network(block)) for block in limits.RFC1918_BLOCKS)
+            ):
                 raise _fail((i,), f"{value} is not a public range (Azure storage IP rules refuse private ranges)")
             if "/" in value and network.prefixlen > 30:
-                raise _fail((i,), f"{value}: Azure storage IP rules take /30 or wider ranges; give a single address bare")
+                raise _fail(
+                    (i,), f"{value}: Azure storage IP rules take /30 or wider ranges; give a single address bare"
+                )
             if value in values[:i]:
                 raise _fail((i,), f"{value} repeats source_addresses[{values.index(value)}]")
         return values
@@ -241,7 +277,7 @@ class GroundSegment(_Model):
     retired Azure Orbital resources are opted into."""
 
     provider: Literal["managed", "partner"] = "managed"
-    partner: Optional[Partner] = None
+    partner: Partner | None = None
     min_elevation_deg: float = Field(5.0, ge=0, le=90)
     min_contact_seconds: int = Field(180, description="Minimum viable contact, seconds (1-21600).")
     pre_pass_seconds: int = Field(120, description="Pre-pass padding, seconds (0-21600).")
@@ -251,19 +287,26 @@ class GroundSegment(_Model):
     contact_minutes: float = Field(10.0, gt=0, le=360, description="Average contact duration, minutes.")
 
     @model_validator(mode="after")
-    def _check(self) -> "GroundSegment":
-        for key, bounds in (("min_contact_seconds", limits.MIN_CONTACT_SECONDS),
-                            ("pre_pass_seconds", limits.PASS_PADDING_SECONDS),
-                            ("post_pass_seconds", limits.PASS_PADDING_SECONDS)):
+    def _check(self) -> GroundSegment:
+        for key, bounds in (
+            ("min_contact_seconds", limits.MIN_CONTACT_SECONDS),
+            ("pre_pass_seconds", limits.PASS_PADDING_SECONDS),
+            ("post_pass_seconds", limits.PASS_PADDING_SECONDS),
+        ):
             value = getattr(self, key)
             if not _range(value, bounds):
                 raise _fail(key, f"{value} is outside {bounds[0]}-{bounds[1]} (AWS Ground Station mission profile)")
         if self.provider == "partner" and self.partner is None:
-            raise _fail("partner", "provider: partner needs a partner (name: ksat_lite, viasat_rte, rbc_signals or other)")
+            raise _fail(
+                "partner", "provider: partner needs a partner (name: ksat_lite, viasat_rte, rbc_signals or other)"
+            )
         if self.provider == "managed" and self.partner is not None:
             raise _fail("partner", "only applies to provider: partner")
         if self.contact_minutes * 60 < self.min_contact_seconds:
-            raise _fail("contact_minutes", f"{_fmt(self.contact_minutes)} min is shorter than min_contact_seconds {self.min_contact_seconds}")
+            raise _fail(
+                "contact_minutes",
+                f"{_fmt(self.contact_minutes)} min is shorter than min_contact_seconds {self.min_contact_seconds}",
+            )
         return self
 
 
@@ -272,7 +315,7 @@ class Delivery(_Model):
     stream: bool = Field(False, description="Contact data is also streamed live to an endpoint.")
 
     @model_validator(mode="after")
-    def _check(self) -> "Delivery":
+    def _check(self) -> Delivery:
         if not (self.object_store or self.stream):
             raise _fail("object_store", "delivery needs object_store or stream (or both)")
         return self
@@ -282,7 +325,8 @@ class Tier(_Model):
     after_days: int = Field(ge=1, description="Days after landing that data moves to `tier`.")
     tier: Literal["cool", "cold", "archive"] = Field(
         description="cool: S3 Standard-IA / Azure Cool; cold: S3 Glacier Flexible / Azure Cold; "
-        "archive: S3 Glacier Deep Archive / Azure Archive.")
+        "archive: S3 Glacier Deep Archive / Azure Archive."
+    )
 
 
 TIER_ORDER = ("cool", "cold", "archive")
@@ -293,30 +337,43 @@ class Storage(_Model):
     products_retention_days: int = Field(1825, ge=1, le=36500)
     tiering: list[Tier] = Field(
         default_factory=lambda: [Tier(after_days=30, tier="cool"), Tier(after_days=180, tier="archive")],
-        max_length=3, description="Tier schedule applied to raw and products data, ascending.")
+        max_length=3,
+        description="Tier schedule applied to raw and products data, ascending.",
+    )
     noncurrent_version_days: int = Field(30, ge=1, le=3650, description="Days a replaced object version is kept.")
     data_protection: Literal["strict", "dev"] = Field(
-        "strict", description="strict: stores are protected and retained on delete; dev: neither.")
+        "strict", description="strict: stores are protected and retained on delete; dev: neither."
+    )
 
     @model_validator(mode="after")
-    def _check(self) -> "Storage":
+    def _check(self) -> Storage:
         previous_days, previous_rank = 0, -1
         for i, step in enumerate(self.tiering):
             rank = TIER_ORDER.index(step.tier)
             if step.after_days <= previous_days:
-                raise _fail(f"tiering[{i}].after_days", f"{step.after_days} must be later than the previous "
-                            f"step ({previous_days} days)")
+                raise _fail(
+                    f"tiering[{i}].after_days",
+                    f"{step.after_days} must be later than the previous step ({previous_days} days)",
+                )
             if rank <= previous_rank:
-                raise _fail(f"tiering[{i}].tier", f"{step.tier} must come after the previous step's tier; "
-                            f"order: {' < '.join(TIER_ORDER)}")
+                raise _fail(
+                    f"tiering[{i}].tier",
+                    f"{step.tier} must come after the previous step's tier; order: {' < '.join(TIER_ORDER)}",
+                )
             if step.tier == "cool" and step.after_days < limits.S3_MIN_DAYS_BEFORE_INFREQUENT:
-                raise _fail(f"tiering[{i}].after_days", f"{step.after_days} is under "
-                            f"{limits.S3_MIN_DAYS_BEFORE_INFREQUENT} (S3 minimum before Standard-IA)")
+                raise _fail(
+                    f"tiering[{i}].after_days",
+                    f"{step.after_days} is under "
+                    f"{limits.S3_MIN_DAYS_BEFORE_INFREQUENT} (S3 minimum before Standard-IA)",
+                )
             for store in ("raw", "products"):
                 retention = getattr(self, f"{store}_retention_days")
                 if step.after_days >= retention:
-                    raise _fail(f"tiering[{i}].after_days", f"{step.after_days} is not before "
-                                f"{store}_retention_days {retention} (the tier would never apply)")
+                    raise _fail(
+                        f"tiering[{i}].after_days",
+                        f"{step.after_days} is not before "
+                        f"{store}_retention_days {retention} (the tier would never apply)",
+                    )
             previous_days, previous_rank = step.after_days, rank
         return self
 
@@ -331,29 +388,38 @@ class Analytics(_Model):
     telemetry_stream: bool = Field(True, description="A stream for contact telemetry (Kinesis / Event Hubs).")
     azure_engine: Literal["synapse", "adx"] = Field("synapse", description="Azure analytics engine.")
     query_bytes_scanned_cutoff_gb: float = Field(
-        10.0, gt=0, le=1_000_000, description="Per-query scan limit, GB (Athena minimum 0.01).")
+        10.0, gt=0, le=1_000_000, description="Per-query scan limit, GB (Athena minimum 0.01)."
+    )
 
     @model_validator(mode="after")
-    def _check(self) -> "Analytics":
+    def _check(self) -> Analytics:
         if self.serverless_sql and not self.catalog:
             raise _fail("serverless_sql", "needs catalog: true (queries read the catalog's tables)")
         if self.query_bytes_scanned_cutoff_gb * 1e9 < limits.ATHENA_MIN_CUTOFF_BYTES:
-            raise _fail("query_bytes_scanned_cutoff_gb", f"{_fmt(self.query_bytes_scanned_cutoff_gb)} is under 0.01 (Athena minimum 10 MB)")
+            raise _fail(
+                "query_bytes_scanned_cutoff_gb",
+                f"{_fmt(self.query_bytes_scanned_cutoff_gb)} is under 0.01 (Athena minimum 10 MB)",
+            )
         return self
 
 
 class Security(_Model):
     customer_managed_keys: bool = Field(True, description="Encrypt stores and streams with keys the mission owns.")
     network: Literal["public", "private"] = Field(
-        "public", description="public: service endpoints with deny-by-default firewalls; private: private endpoints.")
+        "public", description="public: service endpoints with deny-by-default firewalls; private: private endpoints."
+    )
 
 
 class Budget(_Model):
     monthly_usd: float = Field(gt=0, description="Monthly budget, USD.")
-    alert_emails: list[Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]] = Field(min_length=1, max_length=10)
+    alert_emails: list[Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]] = Field(
+        min_length=1, max_length=10
+    )
     thresholds_percent: list[Annotated[int, Field(ge=1, le=1000)]] = Field(
-        default_factory=lambda: [80, 100], max_length=limits.BUDGET_NOTIFICATIONS_MAX,
-        description="Alert thresholds, % of monthly_usd (at most 5: Azure budgets take five notifications).")
+        default_factory=lambda: [80, 100],
+        max_length=limits.BUDGET_NOTIFICATIONS_MAX,
+        description="Alert thresholds, % of monthly_usd (at most 5: Azure budgets take five notifications).",
+    )
 
     @field_validator("alert_emails", "thresholds_percent")
     @classmethod
@@ -385,20 +451,30 @@ class OrbitalEndpoint(_Model):
 
     vnet_cidr: str = Field("10.40.0.0/16", description="Address space of the ground-segment VNet.")
     gateway_subnet_cidr: str = Field(
-        "10.40.1.0/24", description="Empty subnet delegated to Microsoft.Orbital/orbitalGateways: /24 or larger, inside vnet_cidr.")
-    ip_address: str = Field("10.40.0.4", description="IPv4 address of the endpoint (TCP/UDP server mode): inside "
-                            "vnet_cidr, outside the delegated subnet.")
-    port: int = Field(50000, description="First endpoint port; a satellite's downlinks use port, port+1, ... "
-                      "(49152-65535, unique per contact profile).")
+        "10.40.1.0/24",
+        description="Empty subnet delegated to Microsoft.Orbital/orbitalGateways: /24 or larger, inside vnet_cidr.",
+    )
+    ip_address: str = Field(
+        "10.40.0.4",
+        description="IPv4 address of the endpoint (TCP/UDP server mode): inside "
+        "vnet_cidr, outside the delegated subnet.",
+    )
+    port: int = Field(
+        50000,
+        description="First endpoint port; a satellite's downlinks use port, port+1, ... "
+        "(49152-65535, unique per contact profile).",
+    )
     protocol: Literal["tcp", "udp"] = Field("tcp", description="Endpoint protocol.")
     mtu: int = Field(3650, description="MTU the endpoint's network interface must use (at least 3650).")
-    resource_provider_object_id: Optional[str] = Field(
-        None, pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+    resource_provider_object_id: str | None = Field(
+        None,
+        pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
         description="Entra object id of the 'Azure Orbital Resource Provider' service principal in your tenant, "
-        "granted 'Azure Event Hubs Data Sender' on the telemetry hub; without it contact profiles get no telemetry hub.")
+        "granted 'Azure Event Hubs Data Sender' on the telemetry hub; without it contact profiles get no telemetry hub.",
+    )
 
     @model_validator(mode="after")
-    def _check(self) -> "OrbitalEndpoint":
+    def _check(self) -> OrbitalEndpoint:
         import ipaddress
 
         nets = {}
@@ -409,8 +485,11 @@ class OrbitalEndpoint(_Model):
                 raise _fail(key, f"is not an IPv4 network ({exc})") from None
         vnet, gateway = nets["vnet_cidr"], nets["gateway_subnet_cidr"]
         if gateway.prefixlen > limits.AOGS_MIN_SUBNET_PREFIX:
-            raise _fail("gateway_subnet_cidr", f"/{gateway.prefixlen} is smaller than /{limits.AOGS_MIN_SUBNET_PREFIX} "
-                        "(Azure Orbital delegated subnet)")
+            raise _fail(
+                "gateway_subnet_cidr",
+                f"/{gateway.prefixlen} is smaller than /{limits.AOGS_MIN_SUBNET_PREFIX} "
+                "(Azure Orbital delegated subnet)",
+            )
         if not gateway.subnet_of(vnet):
             raise _fail("gateway_subnet_cidr", f"{gateway} is not inside vnet_cidr {vnet}")
         try:
@@ -430,10 +509,14 @@ class OrbitalEndpoint(_Model):
 class AzureCloud(_Model):
     location: str = Field("westus2", pattern=limits.AZURE_LOCATION_PATTERN, description="Azure location of the stack.")
     legacy_orbital: bool = Field(
-        False, description="Emit the retired Azure Orbital Ground Station resources (retired 2024-12-18; "
-        "they preview but can no longer be created).")
-    orbital: OrbitalEndpoint = Field(default_factory=OrbitalEndpoint,
-                                     description="Endpoint network of the retired Azure Orbital resources (legacy_orbital only).")
+        False,
+        description="Emit the retired Azure Orbital Ground Station resources (retired 2024-12-18; "
+        "they preview but can no longer be created).",
+    )
+    orbital: OrbitalEndpoint = Field(
+        default_factory=OrbitalEndpoint,
+        description="Endpoint network of the retired Azure Orbital resources (legacy_orbital only).",
+    )
 
 
 class Clouds(_Model):
@@ -444,8 +527,12 @@ class Clouds(_Model):
 class MissionSpec(_Model):
     """A satellite mission's ground-to-cloud data platform."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True,
-                              json_schema_extra={"$id": "https://groundlink.dev/schema/mission.schema.json"})
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        frozen=True,
+        json_schema_extra={"$id": "https://groundlink.dev/schema/mission.schema.json"},
+    )
 
     version: Literal[1] = 1
     mission: Mission
@@ -460,7 +547,7 @@ class MissionSpec(_Model):
     clouds: Clouds = Field(default_factory=Clouds)
 
     @model_validator(mode="after")
-    def _check(self) -> "MissionSpec":
+    def _check(self) -> MissionSpec:
         for key in ("name", "norad_id"):
             values = [getattr(s, key) for s in self.satellites]
             dupes = sorted({v for v in values if values.count(v) > 1})
@@ -470,42 +557,63 @@ class MissionSpec(_Model):
         if gs.provider == "managed":
             region = self.clouds.aws.region
             if region not in limits.AWS_GROUND_STATION_REGIONS:
-                raise _fail("clouds.aws.region", f"{region} has no AWS Ground Station antenna; allowed: "
-                            f"{', '.join(sorted(limits.AWS_GROUND_STATION_REGIONS))}")
+                raise _fail(
+                    "clouds.aws.region",
+                    f"{region} has no AWS Ground Station antenna; allowed: "
+                    f"{', '.join(sorted(limits.AWS_GROUND_STATION_REGIONS))}",
+                )
             for i, sat in enumerate(self.satellites):
                 ended = limits.AWS_UNSUPPORTED_SATELLITES.get(sat.norad_id)
                 if ended:
-                    raise _fail(f"satellites[{i}].norad_id", f"{sat.norad_id} is not supported by AWS Ground "
-                                f"Station since {ended}; use provider: partner")
+                    raise _fail(
+                        f"satellites[{i}].norad_id",
+                        f"{sat.norad_id} is not supported by AWS Ground Station since {ended}; use provider: partner",
+                    )
         if self.delivery.stream:
             lo, hi = limits.ENDPOINT_PASS_PADDING_SECONDS
             for key in ("pre_pass_seconds", "post_pass_seconds"):
                 value = getattr(gs, key)
                 if not _range(value, (lo, hi)):
-                    raise _fail(f"ground_segment.{key}", f"{value} is outside {lo}-{hi} "
-                                "(AWS Ground Station dataflow endpoint group, delivery.stream)")
+                    raise _fail(
+                        f"ground_segment.{key}",
+                        f"{value} is outside {lo}-{hi} (AWS Ground Station dataflow endpoint group, delivery.stream)",
+                    )
             streamed = len(self.downlinks())
             if gs.provider == "managed" and streamed > limits.DATAFLOW_ENDPOINTS_MAX:
-                raise _fail("delivery.stream", f"{streamed} downlinks need {streamed} dataflow endpoints; AWS Ground "
-                            f"Station allows {limits.DATAFLOW_ENDPOINTS_MAX} per endpoint group")
+                raise _fail(
+                    "delivery.stream",
+                    f"{streamed} downlinks need {streamed} dataflow endpoints; AWS Ground "
+                    f"Station allows {limits.DATAFLOW_ENDPOINTS_MAX} per endpoint group",
+                )
         az = self.clouds.azure
         if az.legacy_orbital:
             if az.location not in limits.AOGS_ELIGIBLE_LOCATIONS:
-                raise _fail("clouds.azure.location", f"{az.location} never hosted Azure Orbital; allowed with "
-                            f"legacy_orbital: {', '.join(sorted(limits.AOGS_ELIGIBLE_LOCATIONS))}")
+                raise _fail(
+                    "clouds.azure.location",
+                    f"{az.location} never hosted Azure Orbital; allowed with "
+                    f"legacy_orbital: {', '.join(sorted(limits.AOGS_ELIGIBLE_LOCATIONS))}",
+                )
             missing = [i for i, s in enumerate(self.satellites) if not s.tle]
             if missing:
-                raise _fail(f"satellites[{missing[0]}].tle", "legacy_orbital needs TLE lines for every satellite "
-                            "(orbital.Spacecraft requires them)")
+                raise _fail(
+                    f"satellites[{missing[0]}].tle",
+                    "legacy_orbital needs TLE lines for every satellite (orbital.Spacecraft requires them)",
+                )
             last_port = az.orbital.port + max(len(s.downlinks) for s in self.satellites) - 1
             if last_port > limits.AOGS_ENDPOINT_PORTS[1]:
-                raise _fail("clouds.azure.orbital.port", f"{az.orbital.port} leaves no room for every downlink: port "
-                            f"{last_port} is over {limits.AOGS_ENDPOINT_PORTS[1]} (one port per downlink)")
+                raise _fail(
+                    "clouds.azure.orbital.port",
+                    f"{az.orbital.port} leaves no room for every downlink: port "
+                    f"{last_port} is over {limits.AOGS_ENDPOINT_PORTS[1]} (one port per downlink)",
+                )
             for i, sat in enumerate(self.satellites):
                 for j, link in enumerate(sat.downlinks):
                     if link.polarization == "none":
-                        raise _fail(f"satellites[{i}].downlinks[{j}].polarization", "none has no Azure Orbital "
-                                    "equivalent (RHCP or LHCP); use right_hand or left_hand with legacy_orbital")
+                        raise _fail(
+                            f"satellites[{i}].downlinks[{j}].polarization",
+                            "none has no Azure Orbital "
+                            "equivalent (RHCP or LHCP); use right_hand or left_hand with legacy_orbital",
+                        )
         return self
 
     def downlinks(self) -> list[tuple[Satellite, Downlink]]:
@@ -550,7 +658,8 @@ def _unique_key_loader():
             if key in seen:
                 mark = key_node.start_mark
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r} (line {mark.line + 1}, column {mark.column + 1})", None)
+                    None, None, f"duplicate key {key!r} (line {mark.line + 1}, column {mark.column + 1})", None
+                )
             seen[key] = True
         return yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep=deep)
 
@@ -562,7 +671,7 @@ def parse_yaml(text: str, source: str) -> Any:
     import yaml
 
     try:
-        return yaml.load(text, Loader=_unique_key_loader())  # noqa: S506 - SafeLoader subclass
+        return yaml.load(text, Loader=_unique_key_loader())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
@@ -584,7 +693,7 @@ def _path(loc: tuple) -> str:
     return out
 
 
-def _model_at(loc: tuple) -> Optional[type[BaseModel]]:
+def _model_at(loc: tuple) -> type[BaseModel] | None:
     """The model class found by walking `loc` from MissionSpec (for did-you-mean)."""
     import typing
 
@@ -626,8 +735,11 @@ def _describe(error: dict) -> tuple[str, str]:
     value = error.get("input")
     if kind == "spec":
         field = ctx["field"]
-        parts = field if isinstance(field, tuple) else tuple(
-            int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", field))
+        parts = (
+            field
+            if isinstance(field, tuple)
+            else tuple(int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", field))
+        )
         return _path(loc + parts), ctx["message"]
     # pydantic appends the Literal/model tag to loc for union members; drop non-field parts
     loc = tuple(p for p in loc if isinstance(p, int) or not str(p).startswith(("function-", "literal[")))

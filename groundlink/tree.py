@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 from rich.console import Console
 from rich.table import Table
 from rich.tree import Tree
@@ -24,7 +22,7 @@ def _label(r: PlannedResource) -> str:
 
 def build_tree(plan: Plan) -> Tree:
     tree = Tree(f"[bold]Previewing[/] {plan.project}/{plan.stack} ({plan.cloud}, offline)")
-    nodes: dict[Optional[str], Tree] = {}
+    nodes: dict[str | None, Tree] = {}
     for r in plan.resources:
         parent = nodes.get(r.parent, tree)
         nodes[r.urn] = parent.add(_label(r))
@@ -32,8 +30,10 @@ def build_tree(plan: Plan) -> Tree:
 
 
 def counts_table(plan: Plan) -> Table:
-    table = Table(title=f"Resources: + {len(plan.resources)} to create, "
-                        f"{sum(1 for r in plan.resources if r.protect)} protected", title_justify="left")
+    table = Table(
+        title=f"Resources: + {len(plan.resources)} to create, {sum(1 for r in plan.resources if r.protect)} protected",
+        title_justify="left",
+    )
     table.add_column("type")
     table.add_column("count", justify="right")
     for type_token, count in plan.type_counts().items():
@@ -41,7 +41,7 @@ def counts_table(plan: Plan) -> Table:
     return table
 
 
-def render_tree(plan: Plan, console: Optional[Console] = None) -> None:
+def render_tree(plan: Plan, console: Console | None = None) -> None:
     console = console or Console()
     console.print(build_tree(plan))
     console.print(counts_table(plan))

@@ -14,11 +14,15 @@ AWS_MANAGED_KINESIS_KEY = "alias/aws/kinesis"
 
 
 @resource_rule(
-    "aws-athena-workgroup-encryption", area="aws-analytics", severity="high", enforcement="mandatory",
-    types=T.ATHENA_WORKGROUP, controls=("CKV_AWS_159", "CKV_AWS_82"),
+    "aws-athena-workgroup-encryption",
+    area="aws-analytics",
+    severity="high",
+    enforcement="mandatory",
+    types=T.ATHENA_WORKGROUP,
+    controls=("CKV_AWS_159", "CKV_AWS_82"),
     description="Athena workgroups enforce their configuration and encrypt query results with KMS.",
     remediation="Set configuration.enforce_workgroup_configuration=True and configuration.result_configuration."
-                "encryption_configuration={'encryption_option': 'SSE_KMS', 'kms_key_arn': <key>.arn}.",
+    "encryption_configuration={'encryption_option': 'SSE_KMS', 'kms_key_arn': <key>.arn}.",
 )
 def athena_workgroup_encryption(args: Any, report: Any) -> None:
     configuration = get(args.props, "configuration", default={})
@@ -36,13 +40,16 @@ def athena_workgroup_encryption(args: Any, report: Any) -> None:
 
 
 @stack_rule(
-    "aws-glue-catalog-encryption", area="aws-analytics", severity="high", enforcement="mandatory",
+    "aws-glue-catalog-encryption",
+    area="aws-analytics",
+    severity="high",
+    enforcement="mandatory",
     controls=("CKV_AWS_94",),
     description="A stack with Glue catalog databases encrypts the Data Catalog at rest with KMS and its "
-                "connection passwords.",
+    "connection passwords.",
     remediation="Add aws.glue.DataCatalogEncryptionSettings with encryption_at_rest catalog_encryption_mode "
-                "'SSE-KMS' and sse_aws_kms_key_id=<key>.arn, and connection_password_encryption "
-                "return_connection_password_encrypted=True with aws_kms_key_id.",
+    "'SSE-KMS' and sse_aws_kms_key_id=<key>.arn, and connection_password_encryption "
+    "return_connection_password_encrypted=True with aws_kms_key_id.",
 )
 def glue_catalog_encryption(args: Any, report: Any) -> None:
     databases = of_type(args.resources, T.GLUE_DATABASE)
@@ -62,7 +69,11 @@ def glue_catalog_encryption(args: Any, report: Any) -> None:
 
 
 @resource_rule(
-    "aws-kinesis-cmk", area="aws-analytics", severity="high", enforcement="mandatory", types=T.KINESIS_STREAM,
+    "aws-kinesis-cmk",
+    area="aws-analytics",
+    severity="high",
+    enforcement="mandatory",
+    types=T.KINESIS_STREAM,
     controls=("CKV_AWS_185",),
     description="Kinesis data streams encrypt with a customer-managed KMS key.",
     remediation="Set encryption_type='KMS' and kms_key_id=<mission key>.arn (not alias/aws/kinesis).",
@@ -78,12 +89,16 @@ def kinesis_cmk(args: Any, report: Any) -> None:
 
 
 @resource_rule(
-    "aws-firehose-cmk", area="aws-analytics", severity="high", enforcement="mandatory", types=T.FIREHOSE,
+    "aws-firehose-cmk",
+    area="aws-analytics",
+    severity="high",
+    enforcement="mandatory",
+    types=T.FIREHOSE,
     controls=("CKV_AWS_241",),
     description="Firehose delivery streams encrypt with a customer-managed KMS key: server-side encryption for "
-                "direct puts, the S3 destination key when reading from a Kinesis stream (which carries its own key).",
+    "direct puts, the S3 destination key when reading from a Kinesis stream (which carries its own key).",
     remediation="Direct put: server_side_encryption={'enabled': True, 'key_type': 'CUSTOMER_MANAGED_CMK', "
-                "'key_arn': <key>.arn}. Kinesis source: extended_s3_configuration.kms_key_arn=<key>.arn.",
+    "'key_arn': <key>.arn}. Kinesis source: extended_s3_configuration.kms_key_arn=<key>.arn.",
 )
 def firehose_cmk(args: Any, report: Any) -> None:
     if get(args.props, "kinesisSourceConfiguration"):

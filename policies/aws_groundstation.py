@@ -13,9 +13,11 @@ from .props import UNKNOWN, as_list, get, to_mhz
 from .registry import resource_rule
 
 DOWNLINK_KINDS = ("antennaDownlinkConfig", "antennaDownlinkDemodDecodeConfig")
-BANDWIDTH_MHZ = {"antennaDownlinkConfig": L.DIGIF_BANDWIDTH_MHZ,
-                 "antennaDownlinkDemodDecodeConfig": L.DEMOD_DECODE_BANDWIDTH_MHZ,
-                 "antennaUplinkConfig": L.DIGIF_BANDWIDTH_MHZ}
+BANDWIDTH_MHZ = {
+    "antennaDownlinkConfig": L.DIGIF_BANDWIDTH_MHZ,
+    "antennaDownlinkDemodDecodeConfig": L.DEMOD_DECODE_BANDWIDTH_MHZ,
+    "antennaUplinkConfig": L.DIGIF_BANDWIDTH_MHZ,
+}
 
 
 def _fmt(value: float) -> str:
@@ -27,18 +29,24 @@ def _bands(bands: tuple[tuple[float, float], ...]) -> str:
 
 
 @resource_rule(
-    "aws-gs-frequency", area="aws-groundstation", severity="high", enforcement="mandatory", types=T.GS_CONFIG,
+    "aws-gs-frequency",
+    area="aws-groundstation",
+    severity="high",
+    enforcement="mandatory",
+    types=T.GS_CONFIG,
     controls=("AWS Ground Station API: SpectrumConfig.CenterFrequency",),
     description="Ground Station centre frequencies lie in the bands the antennas serve "
-                "(downlink 2200-2300 or 7750-8400 MHz, uplink 2025-2120 MHz).",
+    "(downlink 2200-2300 or 7750-8400 MHz, uplink 2025-2120 MHz).",
     remediation="Use the satellite's licensed centre frequency inside a supported band, with units MHz/GHz/kHz.",
 )
 def frequency(args: Any, report: Any) -> None:
-    bands = {kind: L.DOWNLINK_BANDS_MHZ for kind in DOWNLINK_KINDS}
+    bands = dict.fromkeys(DOWNLINK_KINDS, L.DOWNLINK_BANDS_MHZ)
     bands["antennaUplinkConfig"] = (L.UPLINK_BAND_MHZ,)
     for kind, raw, mhz in _spectrum(args, "centerFrequency", bands):
         if mhz is None or not any(lo <= mhz <= hi for lo, hi in bands[kind]):
-            report(f"{kind} centre frequency {_fmt(mhz) + ' MHz' if mhz is not None else raw} is outside {_bands(bands[kind])}")
+            report(
+                f"{kind} centre frequency {_fmt(mhz) + ' MHz' if mhz is not None else raw} is outside {_bands(bands[kind])}"
+            )
 
 
 def _spectrum(args: Any, field: str, kinds: Any):
@@ -51,23 +59,33 @@ def _spectrum(args: Any, field: str, kinds: Any):
 
 
 @resource_rule(
-    "aws-gs-bandwidth", area="aws-groundstation", severity="high", enforcement="mandatory", types=T.GS_CONFIG,
+    "aws-gs-bandwidth",
+    area="aws-groundstation",
+    severity="high",
+    enforcement="mandatory",
+    types=T.GS_CONFIG,
     controls=("AWS Ground Station API: FrequencyBandwidth",),
     description="Ground Station bandwidths stay within the limit of their config kind "
-                "(demod/decode 125 kHz-650 MHz; DigIF downlink and uplink 10 kHz-54 MHz).",
+    "(demod/decode 125 kHz-650 MHz; DigIF downlink and uplink 10 kHz-54 MHz).",
     remediation="Lower the bandwidth, or switch a wide DigIF downlink to demod/decode (or to the wideband agent path).",
 )
 def bandwidth(args: Any, report: Any) -> None:
     for kind, raw, mhz in _spectrum(args, "bandwidth", BANDWIDTH_MHZ):
         lo, hi = BANDWIDTH_MHZ[kind]
         if mhz is None or not lo <= mhz <= hi:
-            report(f"{kind} bandwidth {_fmt(mhz) + ' MHz' if mhz is not None else raw} is outside "
-                   f"{_fmt(lo)}-{_fmt(hi)} MHz")
+            report(
+                f"{kind} bandwidth {_fmt(mhz) + ' MHz' if mhz is not None else raw} is outside "
+                f"{_fmt(lo)}-{_fmt(hi)} MHz"
+            )
 
 
 @resource_rule(
-    "aws-gs-config-name-and-size", area="aws-groundstation", severity="medium", enforcement="mandatory",
-    types=T.GS_CONFIG, controls=("CloudFormation AWS::GroundStation::Config schema",),
+    "aws-gs-config-name-and-size",
+    area="aws-groundstation",
+    severity="medium",
+    enforcement="mandatory",
+    types=T.GS_CONFIG,
+    controls=("CloudFormation AWS::GroundStation::Config schema",),
     description="Ground Station config names match ^[ a-zA-Z0-9_:-]{1,256}$ and demod/decode JSON stays within 8192 characters.",
     remediation="Rename the config with letters, digits, space, '_', ':' or '-'; shorten the demodulation/decode JSON.",
 )
@@ -83,12 +101,16 @@ def config_name_and_size(args: Any, report: Any) -> None:
 
 
 @resource_rule(
-    "aws-gs-delivery-bucket", area="aws-groundstation", severity="high", enforcement="mandatory",
-    types=T.GS_CONFIG, controls=("AWS Ground Station user guide: S3 data delivery",),
+    "aws-gs-delivery-bucket",
+    area="aws-groundstation",
+    severity="high",
+    enforcement="mandatory",
+    types=T.GS_CONFIG,
+    controls=("AWS Ground Station user guide: S3 data delivery",),
     description="S3 recording configs deliver into a bucket whose name begins with 'aws-groundstation', under a "
-                "key prefix without a leading '/' and at most 900 characters.",
+    "key prefix without a leading '/' and at most 900 characters.",
     remediation="Name the delivery bucket aws-groundstation-<mission>-... (bucket_prefix works) and use a "
-                "prefix such as year={year}/month={month}/day={day}/satellite={satellite_id}.",
+    "prefix such as year={year}/month={month}/day={day}/satellite={satellite_id}.",
 )
 def delivery_bucket(args: Any, report: Any) -> None:
     recording = get(args.props, "configData", "s3RecordingConfig")
@@ -108,14 +130,22 @@ def delivery_bucket(args: Any, report: Any) -> None:
 
 
 @resource_rule(
-    "aws-gs-autotrack", area="aws-groundstation", severity="medium", enforcement="mandatory", types=T.GS_CONFIG,
+    "aws-gs-autotrack",
+    area="aws-groundstation",
+    severity="medium",
+    enforcement="mandatory",
+    types=T.GS_CONFIG,
     controls=("AWS Ground Station TrackingConfig.Autotrack",),
     description="Tracking configs keep autotrack PREFERRED or REQUIRED; REMOVED only when the pack config allows it.",
     remediation="Set autotrack to PREFERRED (what every AWS reference uses), or set allowAutotrackRemoved: true "
-                "for program-track-only missions.",
-    config={"allowAutotrackRemoved": {
-        "type": "boolean", "default": False,
-        "description": "Accept autotrack REMOVED (antennas follow the ephemeris only)."}},
+    "for program-track-only missions.",
+    config={
+        "allowAutotrackRemoved": {
+            "type": "boolean",
+            "default": False,
+            "description": "Accept autotrack REMOVED (antennas follow the ephemeris only).",
+        }
+    },
 )
 def autotrack(args: Any, report: Any) -> None:
     value = get(args.props, "configData", "trackingConfig", "autotrack")
@@ -128,12 +158,16 @@ def _in(value: Any, bounds: tuple[int, int]) -> bool:
 
 
 @resource_rule(
-    "aws-gs-mission-profile", area="aws-groundstation", severity="high", enforcement="mandatory",
-    types=T.GS_MISSION_PROFILE, controls=("CloudFormation AWS::GroundStation::MissionProfile schema",),
+    "aws-gs-mission-profile",
+    area="aws-groundstation",
+    severity="high",
+    enforcement="mandatory",
+    types=T.GS_MISSION_PROFILE,
+    controls=("CloudFormation AWS::GroundStation::MissionProfile schema",),
     description="Mission profiles keep minimum contact 1-21600 s, pre/post pass 0-21600 s, 1-500 dataflow edges, "
-                "and a streams KMS key only together with its role.",
+    "and a streams KMS key only together with its role.",
     remediation="Use the reference timings (minimum 180 s, pre 120 s, post 60-120 s); pass streams_kms_role "
-                "with streams_kms_key.",
+    "with streams_kms_key.",
 )
 def mission_profile(args: Any, report: Any) -> None:
     props = args.props
@@ -152,11 +186,15 @@ def mission_profile(args: Any, report: Any) -> None:
 
 
 @resource_rule(
-    "aws-gs-endpoint-group-timing", area="aws-groundstation", severity="medium", enforcement="mandatory",
-    types=T.GS_ENDPOINT_GROUP, controls=("CloudFormation AWS::GroundStation::DataflowEndpointGroup schema",),
+    "aws-gs-endpoint-group-timing",
+    area="aws-groundstation",
+    severity="medium",
+    enforcement="mandatory",
+    types=T.GS_ENDPOINT_GROUP,
+    controls=("CloudFormation AWS::GroundStation::DataflowEndpointGroup schema",),
     description="Dataflow endpoint groups keep pre/post pass durations within 30-480 s.",
     remediation="Set contact_pre_pass_duration_seconds and contact_post_pass_duration_seconds between 30 and 480 "
-                "(these are create-only: a change replaces the group).",
+    "(these are create-only: a change replaces the group).",
 )
 def endpoint_group_timing(args: Any, report: Any) -> None:
     for key in ("contactPrePassDurationSeconds", "contactPostPassDurationSeconds"):
@@ -167,7 +205,11 @@ def endpoint_group_timing(args: Any, report: Any) -> None:
 
 
 @resource_rule(
-    "aws-gs-region", area="aws-groundstation", severity="high", enforcement="mandatory", types=T.GS_ALL,
+    "aws-gs-region",
+    area="aws-groundstation",
+    severity="high",
+    enforcement="mandatory",
+    types=T.GS_ALL,
     controls=("AWS Ground Station user guide: Locations",),
     description="Ground Station resources live in a region with a Ground Station antenna.",
     remediation="Deploy the ground segment in one of: " + ", ".join(sorted(L.AWS_GROUND_STATION_REGIONS)) + ".",

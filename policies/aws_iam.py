@@ -15,7 +15,11 @@ CONFUSED_DEPUTY_KEYS = {"aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid",
 
 
 @resource_rule(
-    "aws-kms-key-rotation", area="aws-iam", severity="high", enforcement="mandatory", types=T.KMS_KEY,
+    "aws-kms-key-rotation",
+    area="aws-iam",
+    severity="high",
+    enforcement="mandatory",
+    types=T.KMS_KEY,
     controls=("CIS AWS 3.6", "CKV_AWS_7"),
     description="Every symmetric customer-managed KMS key rotates its key material yearly (or faster).",
     remediation="Set enable_key_rotation=True on aws.kms.Key (optionally rotation_period_in_days 90-2560).",
@@ -27,11 +31,15 @@ def kms_key_rotation(args: Any, report: Any) -> None:
 
 
 @resource_rule(
-    "aws-kms-key-policy", area="aws-iam", severity="high", enforcement="mandatory", types=T.KMS_KEY,
+    "aws-kms-key-policy",
+    area="aws-iam",
+    severity="high",
+    enforcement="mandatory",
+    types=T.KMS_KEY,
     controls=("CKV2_AWS_64", "CKV_AWS_33"),
     description="Every KMS key has an explicit key policy, and no statement allows a '*' principal unconditionally.",
     remediation="Pass policy= with statements naming the account root or specific roles; scope any service "
-                "principal with aws:SourceAccount / kms:EncryptionContext conditions.",
+    "principal with aws:SourceAccount / kms:EncryptionContext conditions.",
 )
 def kms_key_policy(args: Any, report: Any) -> None:
     document = get(args.props, "policy")
@@ -51,11 +59,15 @@ def _documents(args: Any) -> list[Any]:
 
 
 @resource_rule(
-    "aws-iam-no-wildcard-admin", area="aws-iam", severity="critical", enforcement="mandatory",
-    types=T.IAM_ROLE + T.IAM_POLICY_DOCS, controls=("IAM least privilege",),
+    "aws-iam-no-wildcard-admin",
+    area="aws-iam",
+    severity="critical",
+    enforcement="mandatory",
+    types=T.IAM_ROLE + T.IAM_POLICY_DOCS,
+    controls=("IAM least privilege",),
     description="No IAM policy allows every action ('*' or '<service>:*') on every resource ('*').",
     remediation="Grant the specific actions the workload calls (e.g. s3:PutObject) on the specific ARNs it "
-                "touches (bucket/prefix/*, key ARN).",
+    "touches (bucket/prefix/*, key ARN).",
 )
 def no_wildcard_admin(args: Any, report: Any) -> None:
     for document in _documents(args):
@@ -70,14 +82,23 @@ def no_wildcard_admin(args: Any, report: Any) -> None:
 
 
 @resource_rule(
-    "aws-iam-service-trust-conditions", area="aws-iam", severity="high", enforcement="mandatory",
-    types=T.IAM_ROLE, controls=("Confused-deputy prevention (aws:SourceAccount / aws:SourceArn)",),
+    "aws-iam-service-trust-conditions",
+    area="aws-iam",
+    severity="high",
+    enforcement="mandatory",
+    types=T.IAM_ROLE,
+    controls=("Confused-deputy prevention (aws:SourceAccount / aws:SourceArn)",),
     description="A role that a listed AWS service assumes pins it with aws:SourceAccount or aws:SourceArn.",
-    remediation="Add to the trust statement Condition {\"StringEquals\": {\"aws:SourceAccount\": <account>}, "
-                "\"ArnLike\": {\"aws:SourceArn\": \"arn:aws:groundstation:<region>:<account>:config/s3-recording/*\"}}.",
-    config={"services": {
-        "type": "array", "items": {"type": "string"}, "default": ["groundstation.amazonaws.com"],
-        "description": "Service principals whose trust must carry a confused-deputy condition."}},
+    remediation='Add to the trust statement Condition {"StringEquals": {"aws:SourceAccount": <account>}, '
+    '"ArnLike": {"aws:SourceArn": "arn:aws:groundstation:<region>:<account>:config/s3-recording/*"}}.',
+    config={
+        "services": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": ["groundstation.amazonaws.com"],
+            "description": "Service principals whose trust must carry a confused-deputy condition.",
+        }
+    },
 )
 def service_trust_conditions(args: Any, report: Any) -> None:
     guarded = set(args.get_config().get("services", ["groundstation.amazonaws.com"]))

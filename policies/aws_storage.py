@@ -14,8 +14,10 @@ from .registry import resource_rule, stack_rule
 BUCKET_KEYS = ("bucket", "id", "arn")
 PUBLIC_ACCESS_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
 PUBLIC_CANNED_ACLS = {"public-read", "public-read-write", "authenticated-read"}
-PUBLIC_GRANTEE_URIS = ("http://acs.amazonaws.com/groups/global/AllUsers",
-                       "http://acs.amazonaws.com/groups/global/AuthenticatedUsers")
+PUBLIC_GRANTEE_URIS = (
+    "http://acs.amazonaws.com/groups/global/AllUsers",
+    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
+)
 
 
 def _label(bucket: Any) -> str:
@@ -31,25 +33,33 @@ def _buckets_with(args: Any, tokens: tuple[str, ...]):
 def _is_log_target(resources: Any, bucket: Any) -> bool:
     """Server access logs land only in SSE-S3 buckets, and a log bucket does not log itself."""
     names = {get(bucket.props, k) for k in BUCKET_KEYS} - {None}
-    return any(get(l.props, "targetBucket") in names for l in of_type(resources, T.S3_LOGGING)) or any(
-        refers_to(l, "targetBucket", bucket, BUCKET_KEYS) for l in of_type(resources, T.S3_LOGGING)
-        if get(l.props, "targetBucket") in (None, UNKNOWN))
+    return any(get(log.props, "targetBucket") in names for log in of_type(resources, T.S3_LOGGING)) or any(
+        refers_to(log, "targetBucket", bucket, BUCKET_KEYS)
+        for log in of_type(resources, T.S3_LOGGING)
+        if get(log.props, "targetBucket") in (None, UNKNOWN)
+    )
 
 
 @stack_rule(
-    "aws-s3-public-access-block", area="aws-storage", severity="critical", enforcement="mandatory",
+    "aws-s3-public-access-block",
+    area="aws-storage",
+    severity="critical",
+    enforcement="mandatory",
     controls=("CIS AWS 2.1.4", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56"),
     description="Every S3 bucket has a public access block with all four settings on.",
     remediation="Add aws.s3.BucketPublicAccessBlock(bucket=<bucket>.id, block_public_acls=True, "
-                "block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True).",
+    "block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True).",
 )
 def public_access_block(args: Any, report: Any) -> None:
     for bucket, blocks in _buckets_with(args, T.S3_PUBLIC_ACCESS_BLOCK):
         if not blocks:
             report(f"{_label(bucket)} has no BucketPublicAccessBlock", bucket.urn)
             continue
-        missing = [flag for flag in PUBLIC_ACCESS_FLAGS
-                   if not any(is_true(get(b.props, flag)) or get(b.props, flag) is UNKNOWN for b in blocks)]
+        missing = [
+            flag
+            for flag in PUBLIC_ACCESS_FLAGS
+            if not any(is_true(get(b.props, flag)) or get(b.props, flag) is UNKNOWN for b in blocks)
+        ]
         if missing:
             report(f"{_label(bucket)}: public access block leaves {', '.join(missing)} off", bucket.urn)
 
@@ -65,11 +75,14 @@ def _denies_insecure_transport(statement: dict[str, Any]) -> bool:
 
 
 @stack_rule(
-    "aws-s3-tls-only", area="aws-storage", severity="high", enforcement="mandatory",
+    "aws-s3-tls-only",
+    area="aws-storage",
+    severity="high",
+    enforcement="mandatory",
     controls=("CIS AWS 2.1.1", "AwsSolutions-S10"),
     description="Every S3 bucket policy denies requests without TLS (aws:SecureTransport = false).",
     remediation="Attach a BucketPolicy with a Deny statement for Principal '*', Action 's3:*' on the bucket and "
-                "bucket/* with Condition {\"Bool\": {\"aws:SecureTransport\": \"false\"}}.",
+    'bucket/* with Condition {"Bool": {"aws:SecureTransport": "false"}}.',
 )
 def tls_only(args: Any, report: Any) -> None:
     for bucket, policies in _buckets_with(args, T.S3_POLICY):
@@ -86,38 +99,52 @@ def _sse_defaults(config: Any) -> list[Any]:
 
 
 @stack_rule(
-    "aws-s3-kms-encryption", area="aws-storage", severity="high", enforcement="mandatory",
+    "aws-s3-kms-encryption",
+    area="aws-storage",
+    severity="high",
+    enforcement="mandatory",
     controls=("CKV_AWS_145",),
     description="Every S3 bucket encrypts by default with KMS and a customer-managed key (server access log "
-                "buckets, which S3 can only write with SSE-S3, with AES256).",
+    "buckets, which S3 can only write with SSE-S3, with AES256).",
     remediation="Add aws.s3.BucketServerSideEncryptionConfiguration with sse_algorithm 'aws:kms', "
-                "kms_master_key_id=<key>.arn and bucket_key_enabled=True.",
-    config={"requireCustomerManagedKey": {
-        "type": "boolean", "default": True,
-        "description": "Require SSE-KMS with a key the stack names; false accepts SSE-S3 (AES256)."}},
+    "kms_master_key_id=<key>.arn and bucket_key_enabled=True.",
+    config={
+        "requireCustomerManagedKey": {
+            "type": "boolean",
+            "default": True,
+            "description": "Require SSE-KMS with a key the stack names; false accepts SSE-S3 (AES256).",
+        }
+    },
 )
 def kms_encryption(args: Any, report: Any) -> None:
     require_cmk = args.get_config().get("requireCustomerManagedKey", True)
     for bucket, sse in _buckets_with(args, T.S3_SSE):
         configs = [s.props for s in sse]
-        defaults = [d for c in configs + [get(bucket.props, "serverSideEncryptionConfiguration")]
-                    for d in _sse_defaults(c)]
+        defaults = [
+            d for c in [*configs, get(bucket.props, "serverSideEncryptionConfiguration")] for d in _sse_defaults(c)
+        ]
         if any(d is UNKNOWN for d in defaults):
             continue
-        good = [d for d in defaults if get(d, "sseAlgorithm") in ("aws:kms", "aws:kms:dsse")
-                and get(d, "kmsMasterKeyId")]
+        good = [
+            d for d in defaults if get(d, "sseAlgorithm") in ("aws:kms", "aws:kms:dsse") and get(d, "kmsMasterKeyId")
+        ]
         if not require_cmk or _is_log_target(args.resources, bucket):
             good += [d for d in defaults if get(d, "sseAlgorithm") == "AES256"]
         if not defaults:
             report(f"{_label(bucket)} has no default encryption configuration", bucket.urn)
         elif not good:
             algorithms = sorted({str(get(d, "sseAlgorithm")) for d in defaults})
-            report(f"{_label(bucket)} encrypts with {', '.join(algorithms)}, not SSE-KMS with a customer-managed key",
-                   bucket.urn)
+            report(
+                f"{_label(bucket)} encrypts with {', '.join(algorithms)}, not SSE-KMS with a customer-managed key",
+                bucket.urn,
+            )
 
 
 @stack_rule(
-    "aws-s3-versioning", area="aws-storage", severity="medium", enforcement="mandatory",
+    "aws-s3-versioning",
+    area="aws-storage",
+    severity="medium",
+    enforcement="mandatory",
     controls=("CKV_AWS_21",),
     description="Every S3 bucket has versioning enabled, so an overwrite or delete can be undone.",
     remediation="Add aws.s3.BucketVersioning(bucket=<bucket>.id, versioning_configuration={'status': 'Enabled'}).",
@@ -132,7 +159,10 @@ def versioning(args: Any, report: Any) -> None:
 
 
 @stack_rule(
-    "aws-s3-access-logging", area="aws-storage", severity="medium", enforcement="mandatory",
+    "aws-s3-access-logging",
+    area="aws-storage",
+    severity="medium",
+    enforcement="mandatory",
     controls=("CKV_AWS_18",),
     description="Every S3 bucket except access-log targets writes server access logs to a log bucket.",
     remediation="Add aws.s3.BucketLogging(bucket=<bucket>.id, target_bucket=<log bucket>.id, target_prefix=...).",
@@ -145,7 +175,10 @@ def access_logging(args: Any, report: Any) -> None:
 
 
 @stack_rule(
-    "aws-s3-lifecycle", area="aws-storage", severity="medium", enforcement="mandatory",
+    "aws-s3-lifecycle",
+    area="aws-storage",
+    severity="medium",
+    enforcement="mandatory",
     controls=("CKV2_AWS_61",),
     description="Every S3 bucket has an enabled lifecycle rule (tiering, expiry, incomplete-upload cleanup).",
     remediation="Add aws.s3.BucketLifecycleConfiguration with at least one rule whose status is 'Enabled'.",
@@ -154,13 +187,18 @@ def lifecycle(args: Any, report: Any) -> None:
     for bucket, lifecycles in _buckets_with(args, T.S3_LIFECYCLE):
         rules = [r for c in lifecycles for r in as_list(get(c.props, "rules"))]
         inline = as_list(get(bucket.props, "lifecycleRules"))
-        if any(get(r, "status") in ("Enabled", UNKNOWN) for r in rules) or any(is_true(get(r, "enabled")) for r in inline):
+        if any(get(r, "status") in ("Enabled", UNKNOWN) for r in rules) or any(
+            is_true(get(r, "enabled")) for r in inline
+        ):
             continue
         report(f"{_label(bucket)} has no enabled lifecycle rule", bucket.urn)
 
 
 @stack_rule(
-    "aws-s3-ownership-enforced", area="aws-storage", severity="low", enforcement="advisory",
+    "aws-s3-ownership-enforced",
+    area="aws-storage",
+    severity="low",
+    enforcement="advisory",
     controls=("ACLs disabled (S3 Object Ownership)",),
     description="Every S3 bucket uses BucketOwnerEnforced ownership, which turns ACLs off.",
     remediation="Add aws.s3.BucketOwnershipControls(bucket=<bucket>.id, rule={'object_ownership': 'BucketOwnerEnforced'}).",
@@ -173,11 +211,15 @@ def ownership_enforced(args: Any, report: Any) -> None:
 
 
 @resource_rule(
-    "aws-s3-no-public-acl", area="aws-storage", severity="critical", enforcement="mandatory",
-    types=T.S3_BUCKET + T.S3_ACL, controls=("CIS AWS 2.1.4",),
+    "aws-s3-no-public-acl",
+    area="aws-storage",
+    severity="critical",
+    enforcement="mandatory",
+    types=T.S3_BUCKET + T.S3_ACL,
+    controls=("CIS AWS 2.1.4",),
     description="No S3 bucket grants access to everyone through an ACL.",
     remediation="Remove the public canned ACL (public-read, public-read-write, authenticated-read) and the "
-                "AllUsers/AuthenticatedUsers grants; share data through scoped IAM or presigned URLs.",
+    "AllUsers/AuthenticatedUsers grants; share data through scoped IAM or presigned URLs.",
 )
 def no_public_acl(args: Any, report: Any) -> None:
     acl = get(args.props, "acl")
@@ -191,14 +233,20 @@ def no_public_acl(args: Any, report: Any) -> None:
 
 
 @resource_rule(
-    "aws-s3-policy-no-public-allow", area="aws-storage", severity="critical", enforcement="mandatory",
-    types=T.S3_POLICY, controls=("CIS AWS 2.1.4",),
+    "aws-s3-policy-no-public-allow",
+    area="aws-storage",
+    severity="critical",
+    enforcement="mandatory",
+    types=T.S3_POLICY,
+    controls=("CIS AWS 2.1.4",),
     description="No S3 bucket policy allows an action to any principal without a condition.",
     remediation="Name the principals (account, role or service) in Allow statements, or add a condition that "
-                "scopes them (aws:SourceAccount, aws:PrincipalOrgID...).",
+    "scopes them (aws:SourceAccount, aws:PrincipalOrgID...).",
 )
 def policy_no_public_allow(args: Any, report: Any) -> None:
     for statement in policy_statements(get(args.props, "policy")):
         if statement.get("Effect") == "Allow" and "*" in principals(statement) and not statement.get("Condition"):
-            report(f"statement {statement.get('Sid') or '(no Sid)'} allows "
-                   f"{', '.join(map(str, as_list(statement.get('Action'))))} to every principal")
+            report(
+                f"statement {statement.get('Sid') or '(no Sid)'} allows "
+                f"{', '.join(map(str, as_list(statement.get('Action'))))} to every principal"
+            )

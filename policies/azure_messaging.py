@@ -19,26 +19,38 @@ def _min_tls(args: Any, report: Any) -> None:
 
 
 eventhub_min_tls = resource_rule(
-    "azure-eventhub-min-tls", area="azure-messaging", severity="high", enforcement="mandatory",
-    types=T.EVENTHUB_NAMESPACE, controls=("CKV_AZURE_223",),
+    "azure-eventhub-min-tls",
+    area="azure-messaging",
+    severity="high",
+    enforcement="mandatory",
+    types=T.EVENTHUB_NAMESPACE,
+    controls=("CKV_AZURE_223",),
     description="Event Hubs namespaces require TLS 1.2 or later.",
     remediation="Set minimum_tls_version='1.2' on the Event Hubs namespace.",
 )(lambda args, report: _min_tls(args, report))
 
 servicebus_min_tls = resource_rule(
-    "azure-servicebus-min-tls", area="azure-messaging", severity="high", enforcement="mandatory",
-    types=T.SERVICEBUS_NAMESPACE, controls=("Service Bus minimum TLS 1.2",),
+    "azure-servicebus-min-tls",
+    area="azure-messaging",
+    severity="high",
+    enforcement="mandatory",
+    types=T.SERVICEBUS_NAMESPACE,
+    controls=("Service Bus minimum TLS 1.2",),
     description="Service Bus namespaces require TLS 1.2 or later.",
     remediation="Set minimum_tls_version='1.2' on the Service Bus namespace.",
 )(lambda args, report: _min_tls(args, report))
 
 
 @resource_rule(
-    "azure-messaging-local-auth-off", area="azure-messaging", severity="medium", enforcement="mandatory",
-    types=NAMESPACES, controls=("Event Hubs / Service Bus local (SAS) auth disabled",),
+    "azure-messaging-local-auth-off",
+    area="azure-messaging",
+    severity="medium",
+    enforcement="mandatory",
+    types=NAMESPACES,
+    controls=("Event Hubs / Service Bus local (SAS) auth disabled",),
     description="Event Hubs and Service Bus namespaces disable SAS keys; senders and readers use Entra ID.",
     remediation="Set disable_local_auth=True and grant 'Azure Event Hubs Data Sender/Receiver' or "
-                "'Azure Service Bus Data Sender/Receiver' roles.",
+    "'Azure Service Bus Data Sender/Receiver' roles.",
 )
 def local_auth_off(args: Any, report: Any) -> None:
     value = get(args.props, "disableLocalAuth")
@@ -47,11 +59,15 @@ def local_auth_off(args: Any, report: Any) -> None:
 
 
 @resource_rule(
-    "azure-synapse-exfiltration-protection", area="azure-messaging", severity="high", enforcement="mandatory",
-    types=T.SYNAPSE_WORKSPACE, controls=("CKV_AZURE_58", "CKV_AZURE_157"),
+    "azure-synapse-exfiltration-protection",
+    area="azure-messaging",
+    severity="high",
+    enforcement="mandatory",
+    types=T.SYNAPSE_WORKSPACE,
+    controls=("CKV_AZURE_58", "CKV_AZURE_157"),
     description="Synapse workspaces run in a managed virtual network with data exfiltration protection.",
     remediation="Set managed_virtual_network='default' and managed_virtual_network_settings="
-                "{'prevent_data_exfiltration': True} (both create-only).",
+    "{'prevent_data_exfiltration': True} (both create-only).",
 )
 def synapse_exfiltration(args: Any, report: Any) -> None:
     vnet = get(args.props, "managedVirtualNetwork")
@@ -63,8 +79,12 @@ def synapse_exfiltration(args: Any, report: Any) -> None:
 
 
 @resource_rule(
-    "azure-adx-encryption", area="azure-messaging", severity="high", enforcement="mandatory",
-    types=T.KUSTO_CLUSTER, controls=("CKV_AZURE_74", "CKV_AZURE_75"),
+    "azure-adx-encryption",
+    area="azure-messaging",
+    severity="high",
+    enforcement="mandatory",
+    types=T.KUSTO_CLUSTER,
+    controls=("CKV_AZURE_74", "CKV_AZURE_75"),
     description="Azure Data Explorer clusters encrypt disks and double-encrypt data.",
     remediation="Set enable_disk_encryption=True and enable_double_encryption=True (double encryption is create-only).",
 )

@@ -19,58 +19,85 @@ def _account(name: str, **meta: Any):
     return resource_rule(name, area="azure-storage", types=T.STORAGE_ACCOUNT, **meta)
 
 
-@_account("azure-storage-https-only", severity="high", enforcement="mandatory",
-          controls=("CIS Azure 3.1", "CKV_AZURE_3"),
-          description="Storage accounts accept HTTPS traffic only.",
-          remediation="Set enable_https_traffic_only=True (the API default; never set it to False).")
+@_account(
+    "azure-storage-https-only",
+    severity="high",
+    enforcement="mandatory",
+    controls=("CIS Azure 3.1", "CKV_AZURE_3"),
+    description="Storage accounts accept HTTPS traffic only.",
+    remediation="Set enable_https_traffic_only=True (the API default; never set it to False).",
+)
 def https_only(args: Any, report: Any) -> None:
     if get(args.props, "enableHttpsTrafficOnly") is False:
         report("enableHttpsTrafficOnly is false")
 
 
-@_account("azure-storage-min-tls", severity="high", enforcement="mandatory", controls=("CKV_AZURE_44",),
-          description="Storage accounts require TLS 1.2 or later.",
-          remediation="Set minimum_tls_version='TLS1_2'.")
+@_account(
+    "azure-storage-min-tls",
+    severity="high",
+    enforcement="mandatory",
+    controls=("CKV_AZURE_44",),
+    description="Storage accounts require TLS 1.2 or later.",
+    remediation="Set minimum_tls_version='TLS1_2'.",
+)
 def min_tls(args: Any, report: Any) -> None:
     version = get(args.props, "minimumTlsVersion")
     if version is not UNKNOWN and not tls_at_least(version):
         report(f"minimum TLS version is {version or 'unset (TLS1_0 on older API versions)'}")
 
 
-@_account("azure-storage-no-public-blob", severity="critical", enforcement="mandatory", controls=("CKV_AZURE_190",),
-          description="Storage accounts disallow anonymous blob access.",
-          remediation="Set allow_blob_public_access=False.")
+@_account(
+    "azure-storage-no-public-blob",
+    severity="critical",
+    enforcement="mandatory",
+    controls=("CKV_AZURE_190",),
+    description="Storage accounts disallow anonymous blob access.",
+    remediation="Set allow_blob_public_access=False.",
+)
 def no_public_blob(args: Any, report: Any) -> None:
     value = get(args.props, "allowBlobPublicAccess")
     if value is not UNKNOWN and value is not False:
         report("allowBlobPublicAccess is " + ("true" if value else "not set to false"))
 
 
-@_account("azure-storage-shared-key-off", severity="high", enforcement="mandatory",
-          controls=("Shared Key authorization disallowed (Entra ID only)",),
-          description="Storage accounts disable Shared Key (account key and SAS) authorization.",
-          remediation="Set allow_shared_key_access=False and grant data access with Entra ID role assignments.")
+@_account(
+    "azure-storage-shared-key-off",
+    severity="high",
+    enforcement="mandatory",
+    controls=("Shared Key authorization disallowed (Entra ID only)",),
+    description="Storage accounts disable Shared Key (account key and SAS) authorization.",
+    remediation="Set allow_shared_key_access=False and grant data access with Entra ID role assignments.",
+)
 def shared_key_off(args: Any, report: Any) -> None:
     value = get(args.props, "allowSharedKeyAccess")
     if value is not UNKNOWN and value is not False:
         report("allowSharedKeyAccess is " + ("true" if value else "not set to false"))
 
 
-@_account("azure-storage-infrastructure-encryption", severity="medium", enforcement="mandatory",
-          controls=("CIS Azure 3.2",),
-          description="Storage accounts add infrastructure (double) encryption.",
-          remediation="Set encryption.require_infrastructure_encryption=True (create-only: set it when the "
-                      "account is created).")
+@_account(
+    "azure-storage-infrastructure-encryption",
+    severity="medium",
+    enforcement="mandatory",
+    controls=("CIS Azure 3.2",),
+    description="Storage accounts add infrastructure (double) encryption.",
+    remediation="Set encryption.require_infrastructure_encryption=True (create-only: set it when the "
+    "account is created).",
+)
 def infrastructure_encryption(args: Any, report: Any) -> None:
     value = get(args.props, "encryption", "requireInfrastructureEncryption")
     if value is not UNKNOWN and not is_true(value):
         report("requireInfrastructureEncryption is not true")
 
 
-@_account("azure-storage-default-deny", severity="high", enforcement="mandatory", controls=("CKV_AZURE_35",),
-          description="Storage account firewalls deny by default (or public network access is disabled).",
-          remediation="Set network_rule_set.default_action='Deny' (and allow what needs access by VNet rule or "
-                      "private endpoint), or public_network_access='Disabled'.")
+@_account(
+    "azure-storage-default-deny",
+    severity="high",
+    enforcement="mandatory",
+    controls=("CKV_AZURE_35",),
+    description="Storage account firewalls deny by default (or public network access is disabled).",
+    remediation="Set network_rule_set.default_action='Deny' (and allow what needs access by VNet rule or "
+    "private endpoint), or public_network_access='Disabled'.",
+)
 def default_deny(args: Any, report: Any) -> None:
     action = get(args.props, "networkRuleSet", "defaultAction")
     public = get(args.props, "publicNetworkAccess")
@@ -79,9 +106,14 @@ def default_deny(args: Any, report: Any) -> None:
     report(f"network default action is {action or 'Allow (unset)'}")
 
 
-@_account("azure-storage-trusted-services", severity="medium", enforcement="mandatory", controls=("CKV_AZURE_36",),
-          description="Storage account firewalls let trusted Azure services through (Event Grid, diagnostics, backup).",
-          remediation="Set network_rule_set.bypass='AzureServices' (optionally with Logging, Metrics).")
+@_account(
+    "azure-storage-trusted-services",
+    severity="medium",
+    enforcement="mandatory",
+    controls=("CKV_AZURE_36",),
+    description="Storage account firewalls let trusted Azure services through (Event Grid, diagnostics, backup).",
+    remediation="Set network_rule_set.bypass='AzureServices' (optionally with Logging, Metrics).",
+)
 def trusted_services(args: Any, report: Any) -> None:
     rules = get(args.props, "networkRuleSet")
     bypass = get(rules, "bypass")
@@ -89,13 +121,22 @@ def trusted_services(args: Any, report: Any) -> None:
         report(f"network bypass is {bypass or 'None'}, not AzureServices")
 
 
-@_account("azure-storage-cmk", severity="high", enforcement="mandatory", controls=("CIS Azure 3.12",),
-          description="Storage accounts encrypt with a customer-managed key from Key Vault.",
-          remediation="Set encryption.key_source='Microsoft.Keyvault' with key_vault_properties (key name, vault URI) "
-                      "and encryption.identity naming a user-assigned identity that can use the key.",
-          config={"requireCustomerManagedKey": {
-              "type": "boolean", "default": True,
-              "description": "Require a Key Vault key; false accepts Microsoft-managed keys."}})
+@_account(
+    "azure-storage-cmk",
+    severity="high",
+    enforcement="mandatory",
+    controls=("CIS Azure 3.12",),
+    description="Storage accounts encrypt with a customer-managed key from Key Vault.",
+    remediation="Set encryption.key_source='Microsoft.Keyvault' with key_vault_properties (key name, vault URI) "
+    "and encryption.identity naming a user-assigned identity that can use the key.",
+    config={
+        "requireCustomerManagedKey": {
+            "type": "boolean",
+            "default": True,
+            "description": "Require a Key Vault key; false accepts Microsoft-managed keys.",
+        }
+    },
+)
 def customer_managed_key(args: Any, report: Any) -> None:
     if not args.get_config().get("requireCustomerManagedKey", True):
         return
@@ -109,8 +150,12 @@ def customer_managed_key(args: Any, report: Any) -> None:
 
 
 @resource_rule(
-    "azure-container-private", area="azure-storage", severity="critical", enforcement="mandatory",
-    types=T.BLOB_CONTAINER, controls=("CKV_AZURE_34",),
+    "azure-container-private",
+    area="azure-storage",
+    severity="critical",
+    enforcement="mandatory",
+    types=T.BLOB_CONTAINER,
+    controls=("CKV_AZURE_34",),
     description="Blob containers allow no anonymous access.",
     remediation="Set public_access='None' (or leave it unset).",
 )
@@ -121,13 +166,16 @@ def container_private(args: Any, report: Any) -> None:
 
 
 @stack_rule(
-    "azure-storage-soft-delete", area="azure-storage", severity="medium", enforcement="mandatory",
+    "azure-storage-soft-delete",
+    area="azure-storage",
+    severity="medium",
+    enforcement="mandatory",
     controls=("CKV2_AZURE_38",),
     description="Every storage account keeps deleted blobs and containers recoverable (soft delete on both) "
-                "and versions blobs.",
+    "and versions blobs.",
     remediation="Add azure_native.storage.BlobServiceProperties(blob_services_name='default', account_name=..., "
-                "delete_retention_policy={'enabled': True, 'days': 30}, container_delete_retention_policy="
-                "{'enabled': True, 'days': 30}, is_versioning_enabled=True).",
+    "delete_retention_policy={'enabled': True, 'days': 30}, container_delete_retention_policy="
+    "{'enabled': True, 'days': 30}, is_versioning_enabled=True).",
 )
 def soft_delete(args: Any, report: Any) -> None:
     for account in of_type(args.resources, T.STORAGE_ACCOUNT):
@@ -137,8 +185,10 @@ def soft_delete(args: Any, report: Any) -> None:
             report(f"{label} has no BlobServiceProperties (soft delete and versioning off)", account.urn)
             continue
         missing = []
-        for key, what in (("deleteRetentionPolicy", "blob soft delete"),
-                          ("containerDeleteRetentionPolicy", "container soft delete")):
+        for key, what in (
+            ("deleteRetentionPolicy", "blob soft delete"),
+            ("containerDeleteRetentionPolicy", "container soft delete"),
+        ):
             values = [get(s.props, key, "enabled") for s in services]
             if UNKNOWN not in values and not any(is_true(v) for v in values):
                 missing.append(what)

@@ -12,12 +12,16 @@ from .registry import resource_rule
 
 
 @resource_rule(
-    "data-protection-stateful-protected", area="data-protection", severity="high", enforcement="mandatory",
-    types=T.STATEFUL, controls=("Stateful resources protected (groundlink design)",),
+    "data-protection-stateful-protected",
+    area="data-protection",
+    severity="high",
+    enforcement="mandatory",
+    types=T.STATEFUL,
+    controls=("Stateful resources protected (groundlink design)",),
     description="Stateful resources (buckets, storage accounts and containers, keys and vaults, catalog "
-                "databases, streams) are protected against deletion.",
+    "databases, streams) are protected against deletion.",
     remediation="Set storage.data_protection: strict in the mission spec (ResourceOptions protect=True and "
-                "retain_on_delete=True). For throw-away dev stacks set this policy to advisory in the pack config.",
+    "retain_on_delete=True). For throw-away dev stacks set this policy to advisory in the pack config.",
 )
 def stateful_protected(args: Any, report: Any) -> None:
     if not getattr(args.opts, "protect", False):
@@ -25,7 +29,11 @@ def stateful_protected(args: Any, report: Any) -> None:
 
 
 @resource_rule(
-    "aws-s3-no-force-destroy", area="data-protection", severity="high", enforcement="mandatory", types=T.S3_BUCKET,
+    "aws-s3-no-force-destroy",
+    area="data-protection",
+    severity="high",
+    enforcement="mandatory",
+    types=T.S3_BUCKET,
     controls=("Stateful resources protected (groundlink design)",),
     description="S3 buckets never set force_destroy, which empties a bucket on delete.",
     remediation="Set force_destroy=False (the default).",

@@ -9,7 +9,8 @@ known value (name, id or ARN), then its only dependency of the target's type.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from .props import UNKNOWN, get
 from .tokens import is_type
@@ -29,8 +30,9 @@ def refers_to(side: Any, key: str, target: Any, target_keys: tuple[str, ...]) ->
     return False
 
 
-def sides(resources: Iterable[Any], tokens: tuple[str, ...], key: str, target: Any,
-          target_keys: tuple[str, ...]) -> list[Any]:
+def sides(
+    resources: Iterable[Any], tokens: tuple[str, ...], key: str, target: Any, target_keys: tuple[str, ...]
+) -> list[Any]:
     """Resources of `tokens` whose `key` input refers to `target`."""
     return [r for r in resources if is_type(r.resource_type, tokens) and refers_to(r, key, target, target_keys)]
 

@@ -22,8 +22,16 @@ DELIVERY_BUCKET_PREFIX = "aws-groundstation"
 S3_KEY_PREFIX_MAX_CHARS = 900
 AWS_GROUND_STATION_REGIONS: frozenset[str] = frozenset(
     {
-        "us-west-2", "me-south-1", "af-south-1", "ap-southeast-2", "eu-west-1",
-        "us-east-2", "sa-east-1", "ap-northeast-2", "ap-southeast-1", "eu-north-1",
+        "us-west-2",
+        "me-south-1",
+        "af-south-1",
+        "ap-southeast-2",
+        "eu-west-1",
+        "us-east-2",
+        "sa-east-1",
+        "ap-northeast-2",
+        "ap-southeast-1",
+        "eu-north-1",
     }
 )
 AZURE_ORBITAL_RETIRED_ON = "2024-12-18"

@@ -7,7 +7,8 @@ pack run without config still behaves), compliance frameworks and tags.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from pulumi_policy import (
     EnforcementLevel,
@@ -34,8 +35,10 @@ from .registry import RULES, Rule
 from .tokens import is_type
 
 PACK_NAME = "groundlink"
-FRAMEWORKS = {"CIS AWS": "CIS Amazon Web Services Foundations Benchmark",
-              "CIS Azure": "CIS Microsoft Azure Foundations Benchmark"}
+FRAMEWORKS = {
+    "CIS AWS": "CIS Amazon Web Services Foundations Benchmark",
+    "CIS Azure": "CIS Microsoft Azure Foundations Benchmark",
+}
 
 
 class _WithDefaults:
@@ -67,21 +70,21 @@ def _framework(rule: Rule) -> PolicyComplianceFramework | None:
     for control in rule.controls:
         for prefix, name in FRAMEWORKS.items():
             if control.startswith(prefix + " "):
-                return PolicyComplianceFramework(name=name, reference=control[len(prefix) + 1:])
+                return PolicyComplianceFramework(name=name, reference=control[len(prefix) + 1 :])
     return None
 
 
 def policy_of(rule: Rule):
-    common = dict(
-        name=rule.name,
-        description=rule.description,
-        enforcement_level=EnforcementLevel(rule.enforcement),
-        severity=Severity(rule.severity),
-        config_schema=PolicyConfigSchema(properties=rule.config) if rule.config else None,
-        framework=_framework(rule),
-        tags=[rule.area, *rule.controls],
-        remediation_steps=rule.remediation,
-    )
+    common = {
+        "name": rule.name,
+        "description": rule.description,
+        "enforcement_level": EnforcementLevel(rule.enforcement),
+        "severity": Severity(rule.severity),
+        "config_schema": PolicyConfigSchema(properties=rule.config) if rule.config else None,
+        "framework": _framework(rule),
+        "tags": [rule.area, *rule.controls],
+        "remediation_steps": rule.remediation,
+    }
     if rule.kind == "stack":
         return StackValidationPolicy(validate=_validate(rule), **common)
     return ResourceValidationPolicy(validate=_validate(rule), **common)

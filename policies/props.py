@@ -16,6 +16,7 @@ from typing import Any
 try:  # the SDK's marker for a value not known until deployment
     from pulumi_policy.proxy import UnknownValueError
 except ImportError:  # pragma: no cover - the pack always has pulumi_policy
+
     class UnknownValueError(Exception):  # type: ignore[no-redef]
         pass
 

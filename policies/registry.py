@@ -3,8 +3,9 @@ what a rule guards, how hard, against which control, and how to fix it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Any
 
 SEVERITIES = ("low", "medium", "high", "critical")
 ENFORCEMENT_LEVELS = ("advisory", "mandatory", "remediate", "disabled")
@@ -31,18 +32,38 @@ class Rule:
 RULES: list[Rule] = []
 
 
-def _register(kind: str, name: str, *, area: str, description: str, severity: str, enforcement: str,
-              controls: tuple[str, ...], remediation: str, types: tuple[str, ...] = (),
-              config: Optional[dict[str, dict[str, Any]]] = None):
+def _register(
+    kind: str,
+    name: str,
+    *,
+    area: str,
+    description: str,
+    severity: str,
+    enforcement: str,
+    controls: tuple[str, ...],
+    remediation: str,
+    types: tuple[str, ...] = (),
+    config: dict[str, dict[str, Any]] | None = None,
+):
     if severity not in SEVERITIES or enforcement not in ENFORCEMENT_LEVELS:
         raise ValueError(f"{name}: bad severity {severity!r} or enforcement {enforcement!r}")
     if any(rule.name == name for rule in RULES):
         raise ValueError(f"duplicate rule name {name}")
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
-        rule = Rule(name=name, kind=kind, description=description, severity=severity, enforcement=enforcement,
-                    controls=tuple(controls), remediation=remediation, fn=fn, area=area, types=tuple(types),
-                    config=dict(config or {}))
+        rule = Rule(
+            name=name,
+            kind=kind,
+            description=description,
+            severity=severity,
+            enforcement=enforcement,
+            controls=tuple(controls),
+            remediation=remediation,
+            fn=fn,
+            area=area,
+            types=tuple(types),
+            config=dict(config or {}),
+        )
         RULES.append(rule)
         fn.rule = rule  # type: ignore[attr-defined]
         return fn

@@ -16,34 +16,53 @@ RETIRED_LAMBDA_RUNTIMES = ["python2.7", "python3.6", "python3.7", "python3.8", "
 
 
 @resource_rule(
-    "retired-azure-orbital", area="retired", severity="critical", enforcement="mandatory", types=T.ORBITAL_RETIRED,
+    "retired-azure-orbital",
+    area="retired",
+    severity="critical",
+    enforcement="mandatory",
+    types=T.ORBITAL_RETIRED,
     controls=("Azure Orbital Ground Station retirement (Azure Update, Oct 2024)",),
     description=f"No Azure Orbital Ground Station resources (Spacecraft, ContactProfile, Contact): the service was "
-                f"retired on {L.AZURE_ORBITAL_RETIRED_ON} and they can no longer be created, unless the pack "
-                f"config opts in to legacy orbital.",
+    f"retired on {L.AZURE_ORBITAL_RETIRED_ON} and they can no longer be created, unless the pack "
+    f"config opts in to legacy orbital.",
     remediation="Take contacts through a partner network (KSAT Lite, Viasat RTE, RBC Signals) delivering into the "
-                "Azure landing zone (ground_segment.provider: partner). Only a team with a surviving AOGS "
-                "authorization sets legacyOrbitalAllowed: true.",
-    config={"legacyOrbitalAllowed": {
-        "type": "boolean", "default": False,
-        "description": "Accept azure-native:orbital Spacecraft/ContactProfile/Contact (retired service)."}},
+    "Azure landing zone (ground_segment.provider: partner). Only a team with a surviving AOGS "
+    "authorization sets legacyOrbitalAllowed: true.",
+    config={
+        "legacyOrbitalAllowed": {
+            "type": "boolean",
+            "default": False,
+            "description": "Accept azure-native:orbital Spacecraft/ContactProfile/Contact (retired service).",
+        }
+    },
 )
 def retired_azure_orbital(args: Any, report: Any) -> None:
     if not args.get_config().get("legacyOrbitalAllowed", False):
         kind = args.resource_type.rsplit(":", 1)[-1]
-        report(f"{kind} belongs to Azure Orbital Ground Station, retired {L.AZURE_ORBITAL_RETIRED_ON}: "
-               f"it previews but can no longer be created")
+        report(
+            f"{kind} belongs to Azure Orbital Ground Station, retired {L.AZURE_ORBITAL_RETIRED_ON}: "
+            f"it previews but can no longer be created"
+        )
 
 
 @resource_rule(
-    "retired-lambda-runtime", area="retired", severity="high", enforcement="mandatory", types=T.LAMBDA_FUNCTION,
+    "retired-lambda-runtime",
+    area="retired",
+    severity="high",
+    enforcement="mandatory",
+    types=T.LAMBDA_FUNCTION,
     controls=("AWS Lambda runtime deprecation policy",),
     description="Lambda functions use a runtime AWS still lets you create (python3.8/3.9 creation was disabled "
-                "on 2026-06-01).",
+    "on 2026-06-01).",
     remediation="Move the function to a supported runtime (python3.12 or later) and re-test its dependencies.",
-    config={"retiredRuntimes": {
-        "type": "array", "items": {"type": "string"}, "default": RETIRED_LAMBDA_RUNTIMES,
-        "description": "Lambda runtimes treated as retired."}},
+    config={
+        "retiredRuntimes": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": RETIRED_LAMBDA_RUNTIMES,
+            "description": "Lambda runtimes treated as retired.",
+        }
+    },
 )
 def retired_lambda_runtime(args: Any, report: Any) -> None:
     runtime = get(args.props, "runtime")

@@ -30,14 +30,24 @@ def _provider_default_tags(args: Any) -> dict[str, Any]:
 
 
 @resource_rule(
-    "tags-required", area="tagging", severity="medium", enforcement="mandatory", types=T.TAGGABLE,
+    "tags-required",
+    area="tagging",
+    severity="medium",
+    enforcement="mandatory",
+    types=T.TAGGABLE,
     controls=("Cost allocation and ownership tags",),
     description="Taggable resources carry the required tags (aws provider default tags count).",
     remediation="Add the tags to the mission spec (mission.owner, mission.data_classification, mission.tags); "
-                "groundlink puts them on every taggable resource.",
-    config={"requiredTags": {
-        "type": "array", "items": {"type": "string"}, "uniqueItems": True, "default": REQUIRED_TAGS,
-        "description": "Tag keys every taggable resource must carry."}},
+    "groundlink puts them on every taggable resource.",
+    config={
+        "requiredTags": {
+            "type": "array",
+            "items": {"type": "string"},
+            "uniqueItems": True,
+            "default": REQUIRED_TAGS,
+            "description": "Tag keys every taggable resource must carry.",
+        }
+    },
 )
 def required_tags(args: Any, report: Any) -> None:
     tags = tags_of(args.props)
@@ -50,16 +60,28 @@ def required_tags(args: Any, report: Any) -> None:
 
 
 @resource_rule(
-    "allowed-regions", area="tagging", severity="high", enforcement="mandatory", types=(),
+    "allowed-regions",
+    area="tagging",
+    severity="high",
+    enforcement="mandatory",
+    types=(),
     controls=("Data residency",),
     description="Resources deploy only to the allowed AWS regions and Azure locations (empty list: any).",
     remediation="Change clouds.aws.region / clouds.azure.location in the spec, or extend the allowed lists in "
-                "the pack config.",
+    "the pack config.",
     config={
-        "allowedAwsRegions": {"type": "array", "items": {"type": "string"}, "default": [],
-                              "description": "AWS regions allowed for aws and aws-native resources; [] allows any."},
-        "allowedAzureLocations": {"type": "array", "items": {"type": "string"}, "default": [],
-                                  "description": "Azure locations allowed for azure-native resources; [] allows any."},
+        "allowedAwsRegions": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": [],
+            "description": "AWS regions allowed for aws and aws-native resources; [] allows any.",
+        },
+        "allowedAzureLocations": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": [],
+            "description": "Azure locations allowed for azure-native resources; [] allows any.",
+        },
     },
 )
 def allowed_regions(args: Any, report: Any) -> None:
@@ -75,6 +97,10 @@ def allowed_regions(args: Any, report: Any) -> None:
         return
     if isinstance(where, str) and where.lower() in NOT_A_REGION:
         return
-    if allowed and isinstance(where, str) and where is not UNKNOWN and where.replace(" ", "").lower() not in {
-            a.replace(" ", "").lower() for a in allowed}:
+    if (
+        allowed
+        and isinstance(where, str)
+        and where is not UNKNOWN
+        and where.replace(" ", "").lower() not in {a.replace(" ", "").lower() for a in allowed}
+    ):
         report(f"{where} is not an allowed location ({', '.join(allowed)})")

@@ -15,19 +15,27 @@ import re
 S3_BUCKET = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
 S3_PUBLIC_ACCESS_BLOCK = ("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",)
 S3_POLICY = ("aws:s3/bucketPolicy:BucketPolicy",)
-S3_SSE = ("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-          "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2")
+S3_SSE = (
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+)
 S3_VERSIONING = ("aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketVersioningV2:BucketVersioningV2")
 S3_LOGGING = ("aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2")
-S3_LIFECYCLE = ("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-                "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2")
+S3_LIFECYCLE = (
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
+)
 S3_ACL = ("aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2")
 S3_OWNERSHIP = ("aws:s3/bucketOwnershipControls:BucketOwnershipControls",)
 
 KMS_KEY = ("aws:kms/key:Key",)
 IAM_ROLE = ("aws:iam/role:Role",)
-IAM_POLICY_DOCS = ("aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy", "aws:iam/userPolicy:UserPolicy",
-                   "aws:iam/groupPolicy:GroupPolicy")
+IAM_POLICY_DOCS = (
+    "aws:iam/policy:Policy",
+    "aws:iam/rolePolicy:RolePolicy",
+    "aws:iam/userPolicy:UserPolicy",
+    "aws:iam/groupPolicy:GroupPolicy",
+)
 ATHENA_WORKGROUP = ("aws:athena/workgroup:Workgroup",)
 GLUE_DATABASE = ("aws:glue/catalogDatabase:CatalogDatabase",)
 GLUE_ENCRYPTION = ("aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings",)
@@ -39,8 +47,10 @@ SQS_QUEUE = ("aws:sqs/queue:Queue",)
 # --- AWS Ground Station (pulumi-aws-native; CloudFormation AWS::GroundStation::*) ---
 GS_CONFIG = ("aws-native:groundstation:Config",)
 GS_MISSION_PROFILE = ("aws-native:groundstation:MissionProfile",)
-GS_ENDPOINT_GROUP = ("aws-native:groundstation:DataflowEndpointGroup",
-                     "aws-native:groundstation:DataflowEndpointGroupV2")
+GS_ENDPOINT_GROUP = (
+    "aws-native:groundstation:DataflowEndpointGroup",
+    "aws-native:groundstation:DataflowEndpointGroupV2",
+)
 GS_ALL = GS_CONFIG + GS_MISSION_PROFILE + GS_ENDPOINT_GROUP
 
 # --- Azure (pulumi-azure-native 3.x) ----------------------------------------
@@ -55,8 +65,11 @@ SYNAPSE_WORKSPACE = ("azure-native:synapse:Workspace",)
 KUSTO_CLUSTER = ("azure-native:kusto:Cluster",)
 KUSTO_DATABASE = ("azure-native:kusto:ReadWriteDatabase", "azure-native:kusto:Database")
 # Azure Orbital Ground Station, retired 2024-12-18: still in the SDK, no longer creatable.
-ORBITAL_RETIRED = ("azure-native:orbital:Spacecraft", "azure-native:orbital:ContactProfile",
-                   "azure-native:orbital:Contact")
+ORBITAL_RETIRED = (
+    "azure-native:orbital:Spacecraft",
+    "azure-native:orbital:ContactProfile",
+    "azure-native:orbital:Contact",
+)
 
 _VERSIONED = re.compile(r"^(azure-native:[A-Za-z0-9]+)/v[0-9a-z]+(:[A-Za-z0-9]+)$")
 
@@ -75,6 +88,7 @@ def provider_of(type_token: str) -> str:
     """`aws`, `aws-native`, `azure-native`... the package part of a token."""
     return type_token.split(":", 1)[0]
 
+
 # --- Groups used by the data-protection and tagging rules ------------------------
 # Stateful: losing one loses mission data or the keys to read it (DESIGN.md).
 STATEFUL_AWS = S3_BUCKET + KMS_KEY + GLUE_DATABASE + KINESIS_STREAM
@@ -82,16 +96,42 @@ STATEFUL_AZURE = STORAGE_ACCOUNT + BLOB_CONTAINER + KEY_VAULT + KEY_VAULT_KEY + 
 STATEFUL = STATEFUL_AWS + STATEFUL_AZURE
 
 # Taggable resources a groundlink stack creates (their provider schema has `tags`).
-TAGGABLE_AWS = (S3_BUCKET + KMS_KEY + IAM_ROLE + ("aws:iam/policy:Policy",) + ATHENA_WORKGROUP + GLUE_DATABASE
-                + KINESIS_STREAM + FIREHOSE + LAMBDA_FUNCTION + SQS_QUEUE
-                + ("aws:cloudwatch/eventRule:EventRule", "aws:cloudwatch/metricAlarm:MetricAlarm",
-                   "aws:cloudwatch/logGroup:LogGroup", "aws:sns/topic:Topic", "aws:budgets/budget:Budget")
-                + GS_ALL)
-TAGGABLE_AZURE = (("azure-native:resources:ResourceGroup",) + STORAGE_ACCOUNT + KEY_VAULT + EVENTHUB_NAMESPACE
-                  + SERVICEBUS_NAMESPACE + SYNAPSE_WORKSPACE + KUSTO_CLUSTER
-                  + ("azure-native:operationalinsights:Workspace", "azure-native:eventgrid:SystemTopic",
-                     "azure-native:managedidentity:UserAssignedIdentity", "azure-native:network:VirtualNetwork",
-                     "azure-native:network:PrivateEndpoint", "azure-native:insights:MetricAlert",
-                     "azure-native:monitor:MetricAlert", "azure-native:monitor:ActionGroup")
-                  + ORBITAL_RETIRED)
+TAGGABLE_AWS = (
+    S3_BUCKET
+    + KMS_KEY
+    + IAM_ROLE
+    + ("aws:iam/policy:Policy",)
+    + ATHENA_WORKGROUP
+    + GLUE_DATABASE
+    + KINESIS_STREAM
+    + FIREHOSE
+    + LAMBDA_FUNCTION
+    + SQS_QUEUE
+    + (
+        "aws:cloudwatch/eventRule:EventRule",
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        "aws:cloudwatch/logGroup:LogGroup",
+        "aws:sns/topic:Topic",
+        "aws:budgets/budget:Budget",
+    )
+    + GS_ALL
+)
+TAGGABLE_AZURE = (
+    "azure-native:resources:ResourceGroup",
+    *STORAGE_ACCOUNT,
+    *KEY_VAULT,
+    *EVENTHUB_NAMESPACE,
+    *SERVICEBUS_NAMESPACE,
+    *SYNAPSE_WORKSPACE,
+    *KUSTO_CLUSTER,
+    "azure-native:operationalinsights:Workspace",
+    "azure-native:eventgrid:SystemTopic",
+    "azure-native:managedidentity:UserAssignedIdentity",
+    "azure-native:network:VirtualNetwork",
+    "azure-native:network:PrivateEndpoint",
+    "azure-native:insights:MetricAlert",
+    "azure-native:monitor:MetricAlert",
+    "azure-native:monitor:ActionGroup",
+    *ORBITAL_RETIRED,
+)
 TAGGABLE = TAGGABLE_AWS + TAGGABLE_AZURE

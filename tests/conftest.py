@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SPECS = ROOT / "specs"
 
 
-@lru_cache(maxsize=None)
+@cache
 def cached_plan(spec: str, cloud: str):
     from groundlink.engine import plan
 

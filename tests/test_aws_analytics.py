@@ -19,8 +19,9 @@ def table(plan, name):
 
 def as_projection_template(ground_station_prefix: str) -> str:
     """Ground Station's `{year}` placeholders written as Athena's `${year}` ones."""
-    return re.sub(r"\{(\w+)\}", lambda m: "${" + ("satellite" if m[1] == "satellite_id" else m[1]) + "}",
-                  ground_station_prefix)
+    return re.sub(
+        r"\{(\w+)\}", lambda m: "${" + ("satellite" if m[1] == "satellite_id" else m[1]) + "}", ground_station_prefix
+    )
 
 
 class TestCatalog:
@@ -59,8 +60,10 @@ class TestCatalog:
         as_template = re.sub(r"(\w+)=!\{timestamp:\w+\}", lambda m: f"{m[1]}=${{{m[1]}}}", prefix)
         bucket = bucket_by_role(plan, "products").outputs["bucket"]
         assert params["storage.location.template"] == f"s3://{bucket}/{as_template}"
-        assert table(plan, "telemetry").inputs["storageDescriptor"]["serDeInfo"]["serializationLibrary"] == \
-            "org.openx.data.jsonserde.JsonSerDe"
+        assert (
+            table(plan, "telemetry").inputs["storageDescriptor"]["serDeInfo"]["serializationLibrary"]
+            == "org.openx.data.jsonserde.JsonSerDe"
+        )
 
     @pytest.mark.parametrize("spec", ["noaa20.yaml", "partner.yaml"])
     def test_every_table_partitions_by_exactly_the_keys_of_its_template_under_its_location(self, spec):
@@ -68,8 +71,9 @@ class TestCatalog:
             template = t.inputs["parameters"]["storage.location.template"]
             root = t.inputs["storageDescriptor"]["location"]
             assert template.startswith(root), t.name
-            assert re.findall(r"(\w+)=\$\{(\w+)\}", template[len(root):]) == \
-                [(k["name"], k["name"]) for k in t.inputs["partitionKeys"]], t.name
+            assert re.findall(r"(\w+)=\$\{(\w+)\}", template[len(root) :]) == [
+                (k["name"], k["name"]) for k in t.inputs["partitionKeys"]
+            ], t.name
 
 
 class TestQuery:
@@ -80,8 +84,10 @@ class TestQuery:
         assert config["bytesScannedCutoffPerQuery"] == 10_000_000_000
         results = config["resultConfiguration"]
         assert results["outputLocation"] == plan.outputs["query_results_uri"] + "athena/"
-        assert results["encryptionConfiguration"] == {"encryptionOption": "SSE_KMS",
-                                                      "kmsKeyArn": plan.one(KEY).outputs["arn"]}
+        assert results["encryptionConfiguration"] == {
+            "encryptionOption": "SSE_KMS",
+            "kmsKeyArn": plan.one(KEY).outputs["arn"],
+        }
         assert results["expectedBucketOwner"] == ACCOUNT
 
     def test_cutoff_follows_the_spec(self):
@@ -95,14 +101,16 @@ class TestTelemetry:
         stream = plan.one(STREAM)
         assert stream.inputs["encryptionType"] == "KMS" and stream.inputs["kmsKeyId"] == plan.one(KEY).outputs["arn"]
         assert stream.protect and stream.retainOnDelete
-        assert "alias/aws/kinesis" == aws_variant("no-cmk").one(STREAM).inputs["kmsKeyId"]
+        assert aws_variant("no-cmk").one(STREAM).inputs["kmsKeyId"] == "alias/aws/kinesis"
 
     def test_firehose_archives_the_stream_into_products_encrypted_and_partitioned(self):
         plan = aws()
         firehose = plan.one(FIREHOSE).inputs
         role = plan.one(ROLE, "noaa20-telemetry-archive-role").outputs["arn"]
-        assert firehose["kinesisSourceConfiguration"] == {"kinesisStreamArn": plan.one(STREAM).outputs["arn"],
-                                                          "roleArn": role}
+        assert firehose["kinesisSourceConfiguration"] == {
+            "kinesisStreamArn": plan.one(STREAM).outputs["arn"],
+            "roleArn": role,
+        }
         s3 = firehose["extendedS3Configuration"]
         assert s3["bucketArn"] == bucket_by_role(plan, "products").outputs["arn"]
         assert s3["kmsKeyArn"] == plan.one(KEY).outputs["arn"] and s3["compressionFormat"] == "GZIP"
@@ -122,6 +130,7 @@ class TestTelemetry:
         plan = aws_variant("analytics-off")
         for token in (TABLE, STREAM, FIREHOSE, "aws:athena/workgroup:Workgroup"):
             assert not plan.of_type(token)
-        assert all(plan.outputs[k] is None for k in ("catalog", "query_endpoint", "telemetry_stream",
-                                                      "query_results_uri"))
+        assert all(
+            plan.outputs[k] is None for k in ("catalog", "query_endpoint", "telemetry_stream", "query_results_uri")
+        )
         assert "telemetrySinkConfigArn" not in plan.one("aws-native:groundstation:MissionProfile").inputs

@@ -11,8 +11,9 @@ QUEUE = "aws:sqs/queue:Queue"
 
 
 def queues(plan):
-    return plan.one(QUEUE, f"{plan.outputs['mission']}-events-contacts"), \
-        plan.one(QUEUE, f"{plan.outputs['mission']}-events-dead-letter")
+    return plan.one(QUEUE, f"{plan.outputs['mission']}-events-contacts"), plan.one(
+        QUEUE, f"{plan.outputs['mission']}-events-dead-letter"
+    )
 
 
 def pattern(plan):
@@ -62,7 +63,10 @@ def test_queues_are_encrypted_with_the_mission_key_and_redrive_to_the_dead_lette
     queue, dead = queues(plan)
     key = plan.one(KEY).outputs["arn"]
     assert queue.inputs["kmsMasterKeyId"] == key and dead.inputs["kmsMasterKeyId"] == key
-    assert json.loads(queue.inputs["redrivePolicy"]) == {"deadLetterTargetArn": dead.outputs["arn"], "maxReceiveCount": 5}
+    assert json.loads(queue.inputs["redrivePolicy"]) == {
+        "deadLetterTargetArn": dead.outputs["arn"],
+        "maxReceiveCount": 5,
+    }
     allow = json.loads(plan.one("aws:sqs/redriveAllowPolicy:RedriveAllowPolicy").inputs["redriveAllowPolicy"])
     assert allow == {"redrivePermission": "byQueue", "sourceQueueArns": [queue.outputs["arn"]]}
     assert dead.inputs["messageRetentionSeconds"] == 14 * 24 * 3600
@@ -72,8 +76,9 @@ def test_queue_policies_admit_only_the_contact_rule_over_tls():
     plan = aws()
     rule = plan.one(RULE).outputs["arn"]
     for queue in queues(plan):
-        policy = next(p for p in plan.of_type("aws:sqs/queuePolicy:QueuePolicy")
-                      if p.inputs["queueUrl"] == queue.outputs["url"])
+        policy = next(
+            p for p in plan.of_type("aws:sqs/queuePolicy:QueuePolicy") if p.inputs["queueUrl"] == queue.outputs["url"]
+        )
         send = sid(doc(policy), "ContactRuleSends")
         assert send["Principal"] == {"Service": "events.amazonaws.com"} and send["Action"] == "sqs:SendMessage"
         assert send["Resource"] == queue.outputs["arn"]

@@ -10,30 +10,64 @@ import pytest
 from groundlink.limits import CONFIG_NAME_PATTERN
 from groundlink.presets import PRESETS
 
-from .test_aws_support import (ACCOUNT, GS_CONFIG, GS_GROUP, GS_PROFILE, KEY, ROLE, as_list, aws, aws_data, aws_variant,
-                               bucket_by_role, component, doc, role_policy_of, sid, spec_data, statements)
+from .test_aws_support import (
+    ACCOUNT,
+    GS_CONFIG,
+    GS_GROUP,
+    GS_PROFILE,
+    KEY,
+    ROLE,
+    as_list,
+    aws,
+    aws_data,
+    aws_variant,
+    bucket_by_role,
+    component,
+    doc,
+    role_policy_of,
+    sid,
+    spec_data,
+    statements,
+)
 
 STREAM = "aws:kinesis/stream:Stream"
 
 # The JPSS-1 demodulation and decode documents of aws-samples/aws-groundstation-s3-data-delivery
 # cfn/jpss1-gs-to-s3.yml (SnppJpssDownlinkDemodDecodeAntennaConfig), transcribed.
-REFERENCE_DEMOD = {"type": "QPSK", "qpsk": {
-    "carrierFrequencyRecovery": {"centerFrequency": {"value": 7812, "units": "MHz"},
-                                 "range": {"value": 250, "units": "kHz"}},
-    "symbolTimingRecovery": {"symbolRate": {"value": 15, "units": "Msps"}, "range": {"value": 0.75, "units": "ksps"},
-                             "matchedFilter": {"type": "ROOT_RAISED_COSINE", "rolloffFactor": 0.5}}}}
+REFERENCE_DEMOD = {
+    "type": "QPSK",
+    "qpsk": {
+        "carrierFrequencyRecovery": {
+            "centerFrequency": {"value": 7812, "units": "MHz"},
+            "range": {"value": 250, "units": "kHz"},
+        },
+        "symbolTimingRecovery": {
+            "symbolRate": {"value": 15, "units": "Msps"},
+            "range": {"value": 0.75, "units": "ksps"},
+            "matchedFilter": {"type": "ROOT_RAISED_COSINE", "rolloffFactor": 0.5},
+        },
+    },
+}
 REFERENCE_DECODE = {
-    "edges": [{"from": "I-Ingress", "to": "IQ-Recombiner"}, {"from": "Q-Ingress", "to": "IQ-Recombiner"},
-              {"from": "IQ-Recombiner", "to": "CcsdsViterbiDecoder"}, {"from": "CcsdsViterbiDecoder", "to": "NrzmDecoder"},
-              {"from": "NrzmDecoder", "to": "UncodedFramesEgress"}],
+    "edges": [
+        {"from": "I-Ingress", "to": "IQ-Recombiner"},
+        {"from": "Q-Ingress", "to": "IQ-Recombiner"},
+        {"from": "IQ-Recombiner", "to": "CcsdsViterbiDecoder"},
+        {"from": "CcsdsViterbiDecoder", "to": "NrzmDecoder"},
+        {"from": "NrzmDecoder", "to": "UncodedFramesEgress"},
+    ],
     "nodeConfigs": {
         "I-Ingress": {"type": "CODED_SYMBOLS_INGRESS", "codedSymbolsIngress": {"source": "I"}},
         "Q-Ingress": {"type": "CODED_SYMBOLS_INGRESS", "codedSymbolsIngress": {"source": "Q"}},
         "IQ-Recombiner": {"type": "IQ_RECOMBINER"},
-        "CcsdsViterbiDecoder": {"type": "CCSDS_171_133_VITERBI_DECODER",
-                                "ccsds171133ViterbiDecoder": {"codeRate": "ONE_HALF"}},
+        "CcsdsViterbiDecoder": {
+            "type": "CCSDS_171_133_VITERBI_DECODER",
+            "ccsds171133ViterbiDecoder": {"codeRate": "ONE_HALF"},
+        },
         "NrzmDecoder": {"type": "NRZ_M_DECODER"},
-        "UncodedFramesEgress": {"type": "UNCODED_FRAMES_EGRESS"}}}
+        "UncodedFramesEgress": {"type": "UNCODED_FRAMES_EGRESS"},
+    },
+}
 
 
 def config(plan, suffix):
@@ -41,7 +75,7 @@ def config(plan, suffix):
 
 
 def data_of(resource):
-    (kind, body), = resource.inputs["configData"].items()
+    ((kind, body),) = resource.inputs["configData"].items()
     return kind, body
 
 
@@ -49,8 +83,11 @@ class TestNoaa20Reference:
     def test_antenna_is_the_reference_spectrum(self):
         kind, body = data_of(config(aws(), "antenna"))
         assert kind == "antennaDownlinkDemodDecodeConfig"
-        assert body["spectrumConfig"] == {"centerFrequency": {"value": 7812, "units": "MHz"},
-                                          "bandwidth": {"value": 30, "units": "MHz"}, "polarization": "RIGHT_HAND"}
+        assert body["spectrumConfig"] == {
+            "centerFrequency": {"value": 7812, "units": "MHz"},
+            "bandwidth": {"value": 30, "units": "MHz"},
+            "polarization": "RIGHT_HAND",
+        }
 
     def test_demod_and_decode_are_the_reference_documents(self):
         _, body = data_of(config(aws(), "antenna"))
@@ -111,8 +148,12 @@ class TestNoaa20Reference:
         policy = statements(doc(role_policy_of(plan, plan.one(ROLE, "noaa20-ground-telemetry-role"))))
         assert {s["Effect"] for s in policy} == {"Allow"}
         granted = {(a, s["Resource"]) for s in policy for a in as_list(s["Action"])}
-        assert granted == {("kinesis:DescribeStream", stream), ("kinesis:PutRecord", stream),
-                           ("kinesis:PutRecords", stream), ("kms:GenerateDataKey", key)}
+        assert granted == {
+            ("kinesis:DescribeStream", stream),
+            ("kinesis:PutRecord", stream),
+            ("kinesis:PutRecords", stream),
+            ("kms:GenerateDataKey", key),
+        }
         (kms,) = [s for s in policy if s["Action"] == ["kms:GenerateDataKey"]]
         assert kms["Condition"] == {"StringEquals": {"kms:ViaService": "kinesis.us-west-2.amazonaws.com"}}
 
@@ -128,14 +169,20 @@ class TestDeliveryRole:
         assert trust["Action"] == "sts:AssumeRole"
         assert trust["Condition"]["StringEquals"] == {"aws:SourceAccount": ACCOUNT}
         assert trust["Condition"]["ArnLike"] == {
-            "aws:SourceArn": f"arn:aws:groundstation:us-west-2:{ACCOUNT}:config/s3-recording/*"}
+            "aws:SourceArn": f"arn:aws:groundstation:us-west-2:{ACCOUNT}:config/s3-recording/*"
+        }
 
     def test_s3_permissions_are_exactly_locate_and_put(self):
         plan = aws()
         policy = doc(role_policy_of(plan, plan.one(ROLE, "noaa20-ground-delivery-role")))
         arn = bucket_by_role(plan, "raw").outputs["arn"]
-        s3 = {(a, r) for s in statements(policy) for a in as_list(s["Action"]) if a.startswith("s3:")
-              for r in as_list(s["Resource"])}
+        s3 = {
+            (a, r)
+            for s in statements(policy)
+            for a in as_list(s["Action"])
+            if a.startswith("s3:")
+            for r in as_list(s["Resource"])
+        }
         assert s3 == {("s3:GetBucketLocation", arn), ("s3:PutObject", f"{arn}/*")}
 
     def test_key_use_is_only_through_s3(self):
@@ -198,8 +245,10 @@ class TestStreamDelivery:
     def test_profile_sends_the_egress_to_both_recording_and_endpoint(self):
         plan = aws_variant("stream")
         edges = plan.one(GS_PROFILE).inputs["dataflowEdges"]
-        assert {e["destination"] for e in edges} == {config(plan, "recording").outputs["arn"],
-                                                     config(plan, "endpoint").outputs["arn"]}
+        assert {e["destination"] for e in edges} == {
+            config(plan, "recording").outputs["arn"],
+            config(plan, "endpoint").outputs["arn"],
+        }
         assert {e["source"] for e in edges} == {config(plan, "antenna").outputs["arn"] + "/UncodedFramesEgress"}
 
     def test_endpoint_role_is_scoped_to_endpoint_groups_and_network_actions(self):
@@ -244,8 +293,13 @@ class TestPartner:
         assert not [w for w in plan.warnings if "ExternalId" in w]
         arn = bucket_by_role(plan, "raw").outputs["arn"]
         policy = doc(role_policy_of(plan, role))
-        s3 = {(a, r) for s in statements(policy) for a in as_list(s["Action"]) if a.startswith("s3:")
-              for r in as_list(s["Resource"])}
+        s3 = {
+            (a, r)
+            for s in statements(policy)
+            for a in as_list(s["Action"])
+            if a.startswith("s3:")
+            for r in as_list(s["Resource"])
+        }
         assert s3 == {("s3:GetBucketLocation", arn), ("s3:PutObject", f"{arn}/partner/*")}
         assert {c for r in (role,) for c in r.capability} >= {"ground.delivery_identity", "ground.partner_landing"}
 
@@ -283,6 +337,7 @@ class TestPartner:
 
     def test_partner_stream_is_configured_like_the_telemetry_stream(self, partner_streaming):
         """One stream policy for the mission: sizing, retention and encryption do not drift apart."""
+
         def settings(stream):
             return {k: v for k, v in stream.inputs.items() if k not in ("tags", "kmsKeyId")}
 
@@ -293,12 +348,22 @@ class TestPartner:
         arn, key = plan.one(STREAM, PARTNER_STREAM).outputs["arn"], plan.one(KEY).outputs["arn"]
         role = plan.one(ROLE, "polar-partner-ground-partner-role")
         policy = statements(doc(role_policy_of(plan, role)))
-        kinesis = {(a, r) for s in policy for a in as_list(s["Action"]) if a.startswith("kinesis:")
-                   for r in as_list(s["Resource"])}
-        assert kinesis == {(a, arn) for a in ("kinesis:PutRecord", "kinesis:PutRecords",
-                                              "kinesis:DescribeStreamSummary", "kinesis:ListShards")}
-        via = {s["Condition"]["StringEquals"]["kms:ViaService"]: (as_list(s["Action"]), s["Resource"])
-               for s in policy if any(a.startswith("kms:") for a in as_list(s["Action"]))}
+        kinesis = {
+            (a, r)
+            for s in policy
+            for a in as_list(s["Action"])
+            if a.startswith("kinesis:")
+            for r in as_list(s["Resource"])
+        }
+        assert kinesis == {
+            (a, arn)
+            for a in ("kinesis:PutRecord", "kinesis:PutRecords", "kinesis:DescribeStreamSummary", "kinesis:ListShards")
+        }
+        via = {
+            s["Condition"]["StringEquals"]["kms:ViaService"]: (as_list(s["Action"]), s["Resource"])
+            for s in policy
+            if any(a.startswith("kms:") for a in as_list(s["Action"]))
+        }
         assert via["kinesis.eu-north-1.amazonaws.com"] == (["kms:GenerateDataKey"], key)
         assert {s["Effect"] for s in policy} == {"Allow"}
         assert "ground.stream_delivery" in role.capability
@@ -306,8 +371,10 @@ class TestPartner:
     def test_partner_stream_id_follows_the_landing_prefix(self, partner_streaming):
         plan = partner_streaming
         bucket = bucket_by_role(plan, "raw").outputs["bucket"]
-        assert plan.outputs["ground_segment_ids"] == [f"s3://{bucket}/partner/",
-                                                      plan.one(STREAM, PARTNER_STREAM).outputs["arn"]]
+        assert plan.outputs["ground_segment_ids"] == [
+            f"s3://{bucket}/partner/",
+            plan.one(STREAM, PARTNER_STREAM).outputs["arn"],
+        ]
 
     def test_partner_stream_without_mission_key_uses_the_kinesis_managed_key(self, tmp_path):
         data = spec_data("partner.yaml")

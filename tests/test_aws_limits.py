@@ -57,8 +57,9 @@ def test_ground_station_names_outside_the_pattern_are_refused():
         gs_name("noaa20", "hrd/1")
 
 
-@pytest.mark.parametrize("field, values", [("thresholds_percent", [80, 100, 80]),
-                                           ("alert_emails", ["a@example.com", "a@example.com"])])
+@pytest.mark.parametrize(
+    "field, values", [("thresholds_percent", [80, 100, 80]), ("alert_emails", ["a@example.com", "a@example.com"])]
+)
 def test_budget_refuses_repeated_notifications_and_subscribers(field, values):
     data = spec_data()
     data["budget"][field] = values
@@ -70,8 +71,10 @@ def test_streamed_downlinks_fit_one_endpoint_group():
     data = spec_data()
     data["delivery"]["stream"] = True
     link = data["satellites"][0]["downlinks"][0]
-    data["satellites"] = [{"name": f"s{i:03d}", "norad_id": 90000 + i,
-                           "downlinks": [dict(link, name=f"d{j:02d}") for j in range(10)]} for i in range(51)]
+    data["satellites"] = [
+        {"name": f"s{i:03d}", "norad_id": 90000 + i, "downlinks": [dict(link, name=f"d{j:02d}") for j in range(10)]}
+        for i in range(51)
+    ]
     (line,) = errors(data)
     assert "delivery.stream" in line and str(DATAFLOW_ENDPOINTS_MAX) in line
     data["satellites"] = data["satellites"][:50]
@@ -88,14 +91,21 @@ def test_budget_takes_at_most_five_thresholds():
     assert spec_from_data(data).budget.thresholds_percent == [50, 80, 90, 100, 120]
 
 
-@pytest.mark.parametrize("tags, path, says", [
-    ({"team/ops": "x"}, "mission.tags", "does not match"),          # Azure tag names refuse < > % & \ ? /
-    ({"aws:team": "x"}, "mission.tags.aws:team", "reserved"),       # AWS reserves the aws: prefix
-    ({"AzureTeam": "x"}, "mission.tags.AzureTeam", "reserved"),     # Azure reserves microsoft, azure, windows
-    ({"mission": "other"}, "mission.tags.mission", "set by groundlink"),  # would retarget the budget's tag filter
-    ({"team.lead": "a,b"}, "mission.tags.team.lead", "AWS tag values"),  # AWS values: letters, digits, _ . : / = + - @
-    ({f"t{i}": "x" for i in range(47)}, "mission.tags", "at most 46"),  # 50 tags per resource, 4 set by groundlink
-])
+@pytest.mark.parametrize(
+    "tags, path, says",
+    [
+        ({"team/ops": "x"}, "mission.tags", "does not match"),  # Azure tag names refuse < > % & \ ? /
+        ({"aws:team": "x"}, "mission.tags.aws:team", "reserved"),  # AWS reserves the aws: prefix
+        ({"AzureTeam": "x"}, "mission.tags.AzureTeam", "reserved"),  # Azure reserves microsoft, azure, windows
+        ({"mission": "other"}, "mission.tags.mission", "set by groundlink"),  # would retarget the budget's tag filter
+        (
+            {"team.lead": "a,b"},
+            "mission.tags.team.lead",
+            "AWS tag values",
+        ),  # AWS values: letters, digits, _ . : / = + - @
+        ({f"t{i}": "x" for i in range(47)}, "mission.tags", "at most 46"),  # 50 tags per resource, 4 set by groundlink
+    ],
+)
 def test_mission_tags_that_a_cloud_would_refuse_are_refused(tags, path, says):
     data = spec_data()
     data["mission"]["tags"] = tags
@@ -105,6 +115,10 @@ def test_mission_tags_that_a_cloud_would_refuse_are_refused(tags, path, says):
 
 def test_mission_tags_every_cloud_accepts_are_kept():
     data = spec_data()
-    data["mission"]["tags"] = {"cost-center": "eo-ground", "team.email": "ops+gs@example.com",
-                               "path": "/eo/ground = main", "region": "Île-de-France"}
+    data["mission"]["tags"] = {
+        "cost-center": "eo-ground",
+        "team.email": "ops+gs@example.com",
+        "path": "/eo/ground = main",
+        "region": "Île-de-France",
+    }
     assert spec_from_data(data).mission.tags == data["mission"]["tags"]

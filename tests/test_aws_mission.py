@@ -8,8 +8,7 @@ from groundlink.blueprint import OUTPUT_KEYS, build_blueprint
 from groundlink.spec import load_spec
 
 from .conftest import SPECS
-from .test_aws_support import (BUCKET, GS_CONFIG, GS_PROFILE, KEY, aws, aws_data, aws_variant, bucket_by_role,
-                               spec_data)
+from .test_aws_support import BUCKET, GS_CONFIG, GS_PROFILE, KEY, aws, aws_data, aws_variant, bucket_by_role, spec_data
 
 STATEFUL = {BUCKET, KEY, "aws:glue/catalogDatabase:CatalogDatabase", "aws:kinesis/stream:Stream"}
 EXAMPLES = ("noaa20.yaml", "partner.yaml", "constellation.yaml")
@@ -20,8 +19,11 @@ class TestExports:
         plan = aws()
         out = plan.outputs
         assert set(out) == set(OUTPUT_KEYS) and all(out[k] is not None for k in OUTPUT_KEYS)
-        for role, key in (("raw", "raw_store_uri"), ("products", "products_store_uri"),
-                          ("query-results", "query_results_uri")):
+        for role, key in (
+            ("raw", "raw_store_uri"),
+            ("products", "products_store_uri"),
+            ("query-results", "query_results_uri"),
+        ):
             assert out[key] == f"s3://{bucket_by_role(plan, role).outputs['bucket']}/"
         assert out["catalog"] == plan.one("aws:glue/catalogDatabase:CatalogDatabase").inputs["name"]
         assert out["query_endpoint"] == plan.one("aws:athena/workgroup:Workgroup").inputs["name"]
@@ -48,8 +50,10 @@ def test_variants_realize_what_they_need(variant):
     spec = load_spec(plan.spec)
     needed = {c.id for c in build_blueprint(spec).capabilities}
     assert needed <= realized | set(plan.gaps)
-    off = {"analytics-off": {"analytics.catalog", "analytics.serverless_sql", "analytics.telemetry_stream"},
-           "no-cmk": {"security.cmk"}}.get(variant, set())
+    off = {
+        "analytics-off": {"analytics.catalog", "analytics.serverless_sql", "analytics.telemetry_stream"},
+        "no-cmk": {"security.cmk"},
+    }.get(variant, set())
     assert not off & realized
 
 
@@ -68,11 +72,16 @@ def test_every_resource_sits_under_a_component_named_as_its_prefix(spec):
 
 # Bucket hardening every store carries whatever the spec says: no capability of the catalog to mark
 # (encryption with the mission key is marked `security.cmk`; SSE-S3 is not a capability).
-UNMARKED = {"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-            "aws:s3/bucketOwnershipControls:BucketOwnershipControls", "aws:s3/bucketPolicy:BucketPolicy",
-            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"}
-MARKED_PLANS = {**{spec: lambda s=spec: aws(s) for spec in EXAMPLES},
-                **{variant: lambda v=variant: aws_variant(v) for variant in ("stream", "private", "no-cmk")}}
+UNMARKED = {
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+    "aws:s3/bucketPolicy:BucketPolicy",
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+}
+MARKED_PLANS = {
+    **{spec: lambda s=spec: aws(s) for spec in EXAMPLES},
+    **{variant: lambda v=variant: aws_variant(v) for variant in ("stream", "private", "no-cmk")},
+}
 
 
 @pytest.mark.parametrize("name", sorted(MARKED_PLANS))
@@ -118,8 +127,10 @@ class TestConstellation:
         base["delivery"] = {"stream": stream}
 
         def count(satellites: int, downlinks: int) -> int:
-            data = dict(base, satellites=[dict(s, downlinks=s["downlinks"][:downlinks])
-                                          for s in base["satellites"][:satellites]])
+            data = dict(
+                base,
+                satellites=[dict(s, downlinks=s["downlinks"][:downlinks]) for s in base["satellites"][:satellites]],
+            )
             return len(aws_data(tmp_path, data, f"c{satellites}x{downlinks}.yaml").resources)
 
         fixed_plus_one = count(1, 1)
@@ -134,6 +145,9 @@ def test_every_mocked_output_shape_is_one_the_stack_creates():
     """A mock entry for a type no component creates would shape outputs nothing reads."""
     from groundlink.engine.mocks_aws import AWS_EXTRAS
 
-    created = {r.type for plan in (aws(), aws("partner.yaml"), aws_variant("stream"), aws_variant("private"))
-               for r in plan.resources}
+    created = {
+        r.type
+        for plan in (aws(), aws("partner.yaml"), aws_variant("stream"), aws_variant("private"))
+        for r in plan.resources
+    }
     assert set(AWS_EXTRAS) <= created, sorted(set(AWS_EXTRAS) - created)

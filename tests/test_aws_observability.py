@@ -44,7 +44,9 @@ def test_budget_is_monthly_over_the_mission_tag_with_one_alert_per_threshold():
     assert budget["limitAmount"] == "8000.00"
     assert budget["costFilters"] == [{"name": "TagKeyValue", "values": ["user:mission$noaa20"]}]
     assert [(n["threshold"], n["thresholdType"], n["notificationType"]) for n in budget["notifications"]] == [
-        (80, "PERCENTAGE", "ACTUAL"), (100, "PERCENTAGE", "ACTUAL")]
+        (80, "PERCENTAGE", "ACTUAL"),
+        (100, "PERCENTAGE", "ACTUAL"),
+    ]
     assert all(n["subscriberEmailAddresses"] == ["ground-ops@example.com"] for n in budget["notifications"])
 
 
@@ -53,12 +55,15 @@ def test_observability_capabilities_are_realized():
     assert {r.type for r in plan.realizing("observability.alarm")} >= {ALARM, TOPIC}
     assert [r.type for r in plan.realizing("budget.alerts")] == [BUDGET]
     assert {r.type for r in plan.realizing("observability.logging")} >= {
-        "aws:s3/bucketLogging:BucketLogging", "aws:cloudwatch/logGroup:LogGroup"}
+        "aws:s3/bucketLogging:BucketLogging",
+        "aws:cloudwatch/logGroup:LogGroup",
+    }
 
 
 def test_removing_an_alert_email_leaves_the_other_subscriptions_alone(tmp_path):
     """A replaced subscription unsubscribes the address and mails a new confirmation: a subscription's
     name follows its address, not its position in the list."""
+
     def subscriptions(plan):
         return {s.name: s.inputs["endpoint"] for s in plan.of_type("aws:sns/topicSubscription:TopicSubscription")}
 

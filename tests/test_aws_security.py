@@ -6,12 +6,25 @@ import importlib
 import inspect
 import json
 import re
-from functools import lru_cache
+from functools import cache
 
 import pytest
 
-from .test_aws_support import (ACCOUNT, COMPONENT, KEY, ROLE, ROLE_POLICY, as_list, aws, aws_data, aws_variant, doc,
-                               sid, spec_data, statements)
+from .test_aws_support import (
+    ACCOUNT,
+    COMPONENT,
+    KEY,
+    ROLE,
+    ROLE_POLICY,
+    as_list,
+    aws,
+    aws_data,
+    aws_variant,
+    doc,
+    sid,
+    spec_data,
+    statements,
+)
 
 PLANS = {
     "noaa20": lambda: aws(),
@@ -24,15 +37,19 @@ PLANS = {
 }
 REQUIRED_TAGS = {"mission", "owner", "data-classification"}
 # Resource inputs that hold policy documents, by where they sit.
-POLICY_INPUTS = {"aws:kms/key:Key": "policy", "aws:s3/bucketPolicy:BucketPolicy": "policy",
-                 "aws:sqs/queuePolicy:QueuePolicy": "policy", "aws:sns/topicPolicy:TopicPolicy": "policy"}
+POLICY_INPUTS = {
+    "aws:kms/key:Key": "policy",
+    "aws:s3/bucketPolicy:BucketPolicy": "policy",
+    "aws:sqs/queuePolicy:QueuePolicy": "policy",
+    "aws:sns/topicPolicy:TopicPolicy": "policy",
+}
 
 
 def all_plans():
     return pytest.mark.parametrize("name", sorted(PLANS))
 
 
-@lru_cache(maxsize=None)
+@cache
 def taggable(type_token: str) -> bool:
     """Whether the provider SDK accepts `tags` for this resource type."""
     package, module, cls = type_token.split(":")
@@ -58,7 +75,10 @@ class TestKey:
         policy = doc(aws().one(KEY))
         services = [s for s in statements(policy) if "Service" in s["Principal"]]
         assert {s["Principal"]["Service"] for s in services} == {
-            "events.amazonaws.com", "cloudwatch.amazonaws.com", "logs.us-west-2.amazonaws.com"}
+            "events.amazonaws.com",
+            "cloudwatch.amazonaws.com",
+            "logs.us-west-2.amazonaws.com",
+        }
         for statement in services:
             condition = json.dumps(statement["Condition"])
             assert ACCOUNT in condition
@@ -114,7 +134,7 @@ def test_every_taggable_resource_carries_the_mission_tags(name):
     for resource in plan.custom():
         if taggable(resource.type):
             tags = tag_map(resource.inputs.get("tags") or {})
-            assert REQUIRED_TAGS <= set(tags), (resource.type, resource.name)
+            assert set(tags) >= REQUIRED_TAGS, (resource.type, resource.name)
             assert tags["mission"] == plan.outputs["mission"]
             checked += 1
     assert checked > 20
@@ -144,8 +164,9 @@ class TestNetwork:
         assert (ingress["ipProtocol"], ingress["fromPort"], ingress["toPort"]) == ("udp", 55888, 55888)
         assert "cidrIpv4" not in ingress and "cidrIpv4" not in egress
 
-    @pytest.mark.parametrize("variant, capabilities", [("stream", {"ground.stream_delivery"}),
-                                                       ("private", {"security.private_network"})])
+    @pytest.mark.parametrize(
+        "variant, capabilities", [("stream", {"ground.stream_delivery"}), ("private", {"security.private_network"})]
+    )
     def test_every_network_resource_realizes_what_the_network_is_for(self, variant, capabilities):
         plan = aws_variant(variant)
         network = plan.one(COMPONENT.format("AwsNetwork"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .test_aws_support import ACCOUNT, BUCKET, KEY, aws, aws_variant, bucket_by_role, doc, side, sid, statements
+from .test_aws_support import ACCOUNT, BUCKET, KEY, aws, aws_variant, bucket_by_role, doc, sid, side, statements
 
 ROLES = ("raw", "products", "query-results", "logs")
 STORES = ("raw", "products", "query-results")
@@ -25,33 +25,47 @@ def test_one_bucket_per_role_and_the_delivery_bucket_is_named_for_ground_station
 def test_public_access_is_blocked_four_ways_and_acls_are_off(plan, role):
     bucket = bucket_by_role(plan, role)
     block = side(plan, bucket, "bucketPublicAccessBlock:BucketPublicAccessBlock").inputs
-    assert all(block[k] is True for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls",
-                                          "restrictPublicBuckets"))
+    assert all(
+        block[k] is True for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+    )
     ownership = side(plan, bucket, "bucketOwnershipControls:BucketOwnershipControls")
     assert ownership.inputs["rule"] == {"objectOwnership": "BucketOwnerEnforced"}
-    assert side(plan, bucket, "bucketVersioning:BucketVersioning").inputs["versioningConfiguration"]["status"] == "Enabled"
+    assert (
+        side(plan, bucket, "bucketVersioning:BucketVersioning").inputs["versioningConfiguration"]["status"] == "Enabled"
+    )
 
 
 @pytest.mark.parametrize("role", STORES)
 def test_stores_use_the_mission_key_with_a_bucket_key(plan, role):
-    (rule,) = side(plan, bucket_by_role(plan, role),
-                   "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs["rules"]
-    assert rule["applyServerSideEncryptionByDefault"] == {"sseAlgorithm": "aws:kms",
-                                                          "kmsMasterKeyId": plan.one(KEY).outputs["arn"]}
+    (rule,) = side(
+        plan,
+        bucket_by_role(plan, role),
+        "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    ).inputs["rules"]
+    assert rule["applyServerSideEncryptionByDefault"] == {
+        "sseAlgorithm": "aws:kms",
+        "kmsMasterKeyId": plan.one(KEY).outputs["arn"],
+    }
     assert rule["bucketKeyEnabled"] is True
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_encryption_with_the_mission_key_is_marked_as_the_cmk_capability(plan, role):
     """Parity and cost read the marks: the stores' SSE-KMS is where the CMK is used, the log bucket's SSE-S3 is not."""
-    encryption = side(plan, bucket_by_role(plan, role),
-                      "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
+    encryption = side(
+        plan,
+        bucket_by_role(plan, role),
+        "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    )
     assert ("security.cmk" in (encryption.capability or ())) is (role != "logs")
 
 
 def test_access_log_bucket_uses_sse_s3_as_server_access_logging_requires(plan):
-    (rule,) = side(plan, bucket_by_role(plan, "logs"),
-                   "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs["rules"]
+    (rule,) = side(
+        plan,
+        bucket_by_role(plan, "logs"),
+        "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    ).inputs["rules"]
     assert rule["applyServerSideEncryptionByDefault"] == {"sseAlgorithm": "AES256"}
 
 
@@ -68,11 +82,15 @@ def test_bucket_policy_denies_plain_http_on_bucket_and_objects(plan, role):
 
 @pytest.mark.parametrize("role, expire", [("raw", 365), ("products", 1825)])
 def test_lifecycle_follows_the_spec_schedule(plan, role, expire):
-    (rule,) = side(plan, bucket_by_role(plan, role),
-                   "bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs["rules"]
+    (rule,) = side(
+        plan, bucket_by_role(plan, role), "bucketLifecycleConfiguration:BucketLifecycleConfiguration"
+    ).inputs["rules"]
     assert rule["status"] == "Enabled"
     assert [(t["days"], t["storageClass"]) for t in rule["transitions"]] == [
-        (30, "STANDARD_IA"), (90, "GLACIER"), (180, "DEEP_ARCHIVE")]
+        (30, "STANDARD_IA"),
+        (90, "GLACIER"),
+        (180, "DEEP_ARCHIVE"),
+    ]
     assert rule["expiration"]["days"] == expire
     assert rule["noncurrentVersionExpiration"]["noncurrentDays"] == 30
     assert rule["abortIncompleteMultipartUpload"]["daysAfterInitiation"] == 7
@@ -91,8 +109,9 @@ def test_log_bucket_admits_only_log_delivery_for_this_accounts_buckets(plan):
     assert grant["Principal"] == {"Service": "logging.s3.amazonaws.com"} and grant["Action"] == "s3:PutObject"
     assert grant["Condition"]["StringEquals"] == {"aws:SourceAccount": ACCOUNT}
     sources = grant["Condition"]["ArnLike"]["aws:SourceArn"]
-    assert all(any(b.outputs["arn"].startswith(s.rstrip("*")) for s in sources)
-               for b in plan.of_type(BUCKET) if b is not logs)
+    assert all(
+        any(b.outputs["arn"].startswith(s.rstrip("*")) for s in sources) for b in plan.of_type(BUCKET) if b is not logs
+    )
 
 
 def test_buckets_are_protected_and_retained_in_strict_mode_only(plan):
@@ -104,8 +123,9 @@ def test_buckets_are_protected_and_retained_in_strict_mode_only(plan):
 def test_without_cmk_stores_fall_back_to_sse_s3():
     plan = aws_variant("no-cmk")
     for bucket in plan.of_type(BUCKET):
-        (rule,) = side(plan, bucket, "bucketServerSideEncryptionConfiguration:"
-                       "BucketServerSideEncryptionConfiguration").inputs["rules"]
+        (rule,) = side(
+            plan, bucket, "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+        ).inputs["rules"]
         assert rule["applyServerSideEncryptionByDefault"] == {"sseAlgorithm": "AES256"}
 
 
@@ -127,7 +147,9 @@ class TestPrivateNetwork:
         endpoint = plan.one("aws:ec2/vpcEndpoint:VpcEndpoint").outputs["id"]
         assert deny["Resource"] == bucket.outputs["arn"] + "/*"
         assert deny["Condition"]["StringNotEquals"] == {"aws:SourceVpce": endpoint}
-        assert deny["Condition"]["ArnNotLike"] == {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:role/groundlink/noaa20/*"}
+        assert deny["Condition"]["ArnNotLike"] == {
+            "aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:role/groundlink/noaa20/*"
+        }
         assert "security.private_network" in policy.capability
         # the roles that deliver from AWS's network sit under the exempt path
         exempt = deny["Condition"]["ArnNotLike"]["aws:PrincipalArn"].rstrip("*")

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 import tempfile
-from functools import lru_cache
+from collections.abc import Callable, Iterator
+from functools import cache
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from groundlink.engine import Plan, PlannedResource, plan
 
@@ -31,8 +32,10 @@ def _link(data: dict, **fields: Any) -> None:
 # Named one-purpose variants of the NOAA-20 reference spec.
 VARIANTS: dict[str, Callable[[dict], None]] = {
     "stream": lambda d: d["delivery"].update(stream=True),
-    "stream-only-wideband": lambda d: (d["delivery"].update(stream=True, object_store=False),
-                                       _link(d, bandwidth_mhz=100)),
+    "stream-only-wideband": lambda d: (
+        d["delivery"].update(stream=True, object_store=False),
+        _link(d, bandwidth_mhz=100),
+    ),
     "no-cmk": lambda d: d["security"].update(customer_managed_keys=False),
     "private": lambda d: d["security"].update(network="private"),
     "analytics-off": lambda d: d["analytics"].update(catalog=False, serverless_sql=False, telemetry_stream=False),
@@ -48,12 +51,13 @@ def aws(spec: str = "noaa20.yaml") -> Plan:
     return cached_plan(spec, "aws")
 
 
-@lru_cache(maxsize=None)
+@cache
 def aws_variant(name: str, base: str = "noaa20.yaml") -> Plan:
     data = spec_data(base)
     VARIANTS[name](data)
-    data["satellites"][0]["downlinks"][0] = {k: v for k, v in data["satellites"][0]["downlinks"][0].items()
-                                             if v is not None}
+    data["satellites"][0]["downlinks"][0] = {
+        k: v for k, v in data["satellites"][0]["downlinks"][0].items() if v is not None
+    }
     return plan(write_spec(_DIR, data, f"{Path(base).stem}-{name}.yaml"), "aws")
 
 

@@ -20,8 +20,10 @@ def test_synapse_workspace_is_locked_down_and_uses_the_mission_key(azure_noaa20)
     assert "sqlAdministratorLoginPassword" not in inputs
     cmk = inputs["encryption"]["cmk"]
     assert cmk["key"]["keyVaultUrl"] == one(azure_noaa20, "keyvault:Key").outputs["keyUri"]
-    assert cmk["kekIdentity"]["userAssignedIdentity"] == one(
-        azure_noaa20, "managedidentity:UserAssignedIdentity").outputs["id"]
+    assert (
+        cmk["kekIdentity"]["userAssignedIdentity"]
+        == one(azure_noaa20, "managedidentity:UserAssignedIdentity").outputs["id"]
+    )
     lake = inputs["defaultDataLakeStorage"]
     assert lake["resourceId"] == one(azure_noaa20, "storage:StorageAccount").outputs["id"]
     assert workspace.protect and workspace.retainOnDelete
@@ -30,8 +32,11 @@ def test_synapse_workspace_is_locked_down_and_uses_the_mission_key(azure_noaa20)
 
 def test_synapse_reads_raw_and_writes_only_its_own_containers(azure_noaa20):
     principal = one(azure_noaa20, "synapse:Workspace").outputs["identity"]["principalId"]
-    grants = {g.inputs["scope"].rsplit("/", 1)[1]: g.inputs["roleDefinitionId"].rsplit("/", 1)[1]
-              for g in every(azure_noaa20, "authorization:RoleAssignment") if g.inputs["principalId"] == principal}
+    grants = {
+        g.inputs["scope"].rsplit("/", 1)[1]: g.inputs["roleDefinitionId"].rsplit("/", 1)[1]
+        for g in every(azure_noaa20, "authorization:RoleAssignment")
+        if g.inputs["principalId"] == principal
+    }
     assert grants == {"raw-contact-data": READER, "products": SBDC, "query-results": SBDC, "synapse": SBDC}
 
 
@@ -49,8 +54,17 @@ def test_event_hubs_capture_lands_telemetry_in_the_products_container(azure_noaa
     destination = capture["destination"]
     assert destination["blobContainer"] == "products"
     assert destination["storageAccountResourceId"] == one(azure_noaa20, "storage:StorageAccount").outputs["id"]
-    for token in ("{Namespace}", "{EventHub}", "{PartitionId}", "{Year}", "{Month}", "{Day}", "{Hour}",
-                  "{Minute}", "{Second}"):
+    for token in (
+        "{Namespace}",
+        "{EventHub}",
+        "{PartitionId}",
+        "{Year}",
+        "{Month}",
+        "{Day}",
+        "{Hour}",
+        "{Minute}",
+        "{Second}",
+    ):
         assert token in destination["archiveNameFormat"]
     # shared keys are off on the account: capture writes with the namespace identity, granted first
     namespace = one(azure_noaa20, "eventhub:Namespace")
@@ -91,10 +105,14 @@ def test_adx_ingests_the_telemetry_hub_with_its_own_consumer_group_and_identity(
     assert connection["managedIdentityResourceId"] == cluster.outputs["id"]
     script = one(adx, "kusto:Script").inputs["scriptContent"]
     assert connection["tableName"] in script and connection["mappingRuleName"] in script
-    receive = [g for g in every(adx, "authorization:RoleAssignment")
-               if g.inputs["principalId"] == cluster.outputs["identity"]["principalId"]]
+    receive = [
+        g
+        for g in every(adx, "authorization:RoleAssignment")
+        if g.inputs["principalId"] == cluster.outputs["identity"]["principalId"]
+    ]
     assert [(g.inputs["roleDefinitionId"].rsplit("/", 1)[1], g.inputs["scope"]) for g in receive] == [
-        (EH_RECEIVER, hub.outputs["id"])]
+        (EH_RECEIVER, hub.outputs["id"])
+    ]
 
 
 def test_no_catalog_and_no_sql_means_no_engine(tmp_path):

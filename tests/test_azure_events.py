@@ -21,8 +21,10 @@ def test_queue_dead_letters_with_a_maximum_delivery_count(azure_noaa20):
     assert {"events.per_contact", "events.dead_letter"} <= set(queue.capability)
     namespace = one(azure_noaa20, "servicebus:Namespace")
     # a queue URL, the same kind of value AWS exports (its SQS queue URL)
-    assert azure_noaa20.outputs["event_queue"] == \
-        f"https://{namespace.outputs['name']}.servicebus.windows.net/contact-data"
+    assert (
+        azure_noaa20.outputs["event_queue"]
+        == f"https://{namespace.outputs['name']}.servicebus.windows.net/contact-data"
+    )
 
 
 def test_system_topic_watches_the_mission_account(azure_noaa20):
@@ -39,8 +41,10 @@ def test_subscription_passes_completed_writes_under_the_raw_container_to_the_que
     [api] = flt["advancedFilters"]
     assert api["key"] == "data.api" and "FlushWithClose" in api["values"] and "CreateFile" not in api["values"]
     delivery = subscription["deliveryWithResourceIdentity"]
-    assert delivery["destination"] == {"endpointType": "ServiceBusQueue",
-                                       "resourceId": one(azure_noaa20, "servicebus:Queue").outputs["id"]}
+    assert delivery["destination"] == {
+        "endpointType": "ServiceBusQueue",
+        "resourceId": one(azure_noaa20, "servicebus:Queue").outputs["id"],
+    }
 
 
 def test_undeliverable_events_land_in_a_dead_letter_container(azure_noaa20):

@@ -21,6 +21,7 @@ def _grants_to(result, principal):
 
 # -- partner mode -------------------------------------------------------------
 
+
 def test_partner_principal_may_only_write_the_landing_container():
     result = azure("partner.yaml")
     principal = load_spec(SPECS / "partner.yaml").ground_segment.partner.azure_principal_object_id
@@ -79,8 +80,7 @@ def _stream_hub(result):
 
 
 def _hub_namespace(result, hub):
-    [namespace] = [n for n in every(result, "eventhub:Namespace")
-                   if n.outputs["name"] == hub.inputs["namespaceName"]]
+    [namespace] = [n for n in every(result, "eventhub:Namespace") if n.outputs["name"] == hub.inputs["namespaceName"]]
     return namespace
 
 
@@ -109,8 +109,9 @@ def test_stream_hub_is_sized_and_retained_like_the_telemetry_hub(streamed):
 def test_partner_may_only_send_to_the_stream_hub(streamed):
     principal = load_spec(SPECS / "partner.yaml").ground_segment.partner.azure_principal_object_id
     hub = _stream_hub(streamed)
-    grants = {(g.inputs["roleDefinitionId"].rsplit("/", 1)[1], g.inputs["scope"])
-              for g in _grants_to(streamed, principal)}
+    grants = {
+        (g.inputs["roleDefinitionId"].rsplit("/", 1)[1], g.inputs["scope"]) for g in _grants_to(streamed, principal)
+    }
     landing = one(streamed, "storage:BlobContainer", "polar-partner-storage-raw")
     assert grants == {(SBDC, landing.outputs["id"]), (EH_SENDER, hub.outputs["id"])}
 
@@ -129,16 +130,20 @@ def test_without_telemetry_stream_the_hub_gets_its_own_hardened_namespace_with_d
     assert (namespace.inputs["minimumTlsVersion"], namespace.inputs["disableLocalAuth"]) == ("1.2", True)
     assert namespace.inputs["tags"]["mission"] == "polar-partner"
     assert [r.name for r in every(result, "eventhub:EventHub")] == ["polar-partner-ground-contact-data"]
-    diagnostics = [d for d in every(result, "monitor:DiagnosticSetting")
-                   if d.inputs["resourceUri"] == namespace.outputs["id"]]
+    diagnostics = [
+        d for d in every(result, "monitor:DiagnosticSetting") if d.inputs["resourceUri"] == namespace.outputs["id"]
+    ]
     assert len(diagnostics) == 1 and diagnostics[0].inputs["logs"][0]["categoryGroup"] == "allLogs"
     assert result.outputs["telemetry_stream"] is None
     assert "ground.stream_delivery" not in result.gaps
 
 
 def test_stream_delivery_without_a_partner_principal_is_a_gap_naming_the_field(tmp_path):
-    result = variant(tmp_path, {"delivery.stream": True,
-                                "ground_segment.partner.azure_principal_object_id": None}, base="partner.yaml")
+    result = variant(
+        tmp_path,
+        {"delivery.stream": True, "ground_segment.partner.azure_principal_object_id": None},
+        base="partner.yaml",
+    )
     assert "ground_segment.partner.azure_principal_object_id" in result.gaps["ground.stream_delivery"]
     assert not result.realizing("ground.stream_delivery")
     assert not [h for h in every(result, "eventhub:EventHub") if h.inputs["eventHubName"] == "contact-data"]
@@ -157,6 +162,7 @@ def test_no_telemetry_stream_means_no_event_hub_and_no_output(tmp_path):
 
 # -- legacy mode (aqua-legacy.yaml) ---------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def aqua():
     return azure("aqua-legacy.yaml")
@@ -172,8 +178,15 @@ def test_aqua_spacecraft_carries_norad_tle_and_the_reference_downlink(aqua):
     craft = one(aqua, "orbital:Spacecraft")
     assert craft.inputs["noradId"] == "27424"
     assert [craft.inputs["tleLine1"], craft.inputs["tleLine2"]] == spec.satellites[0].tle
-    assert craft.inputs["links"] == [{"name": "direct-broadcast", "centerFrequencyMHz": 8160.0,
-                                      "bandwidthMHz": 15.0, "direction": "Downlink", "polarization": "RHCP"}]
+    assert craft.inputs["links"] == [
+        {
+            "name": "direct-broadcast",
+            "centerFrequencyMHz": 8160.0,
+            "bandwidthMHz": 15.0,
+            "direction": "Downlink",
+            "polarization": "RHCP",
+        }
+    ]
 
 
 def test_aqua_contact_profile_plans_to_the_reference_values(aqua):
@@ -211,7 +224,8 @@ def test_aqua_telemetry_hub_is_wired_and_the_orbital_provider_may_only_send(aqua
     assert one(aqua, "orbital:ContactProfile").inputs["eventHubUri"] == hub.outputs["id"]
     grants = _grants_to(aqua, spec.clouds.azure.orbital.resource_provider_object_id)
     assert [(g.inputs["roleDefinitionId"].rsplit("/", 1)[1], g.inputs["scope"]) for g in grants] == [
-        (EH_SENDER, hub.outputs["id"])]
+        (EH_SENDER, hub.outputs["id"])
+    ]
     # Azure Orbital sends telemetry over the public endpoint
     assert one(aqua, "eventhub:Namespace").inputs["publicNetworkAccess"] == "Enabled"
 
@@ -229,18 +243,45 @@ def test_aqua_legacy_still_renders_the_partner_landing_zone(aqua):
 
 
 def test_legacy_with_managed_provider_realizes_the_station_instead_of_a_gap(tmp_path):
-    result = variant(tmp_path, {
-        "satellites": [{"name": "noaa20", "norad_id": 43013, "tle": tle_for(43013), "downlinks": [
-            {"name": "hrd", "center_frequency_mhz": 7812, "bandwidth_mhz": 30, "preset": "jpss1_hrd",
-             "data_rate_mbps": 15},
-            {"name": "hk", "center_frequency_mhz": 2247.5, "bandwidth_mhz": 5, "polarization": "left_hand",
-             "delivery": "digif", "data_rate_mbps": 1},
-            {"name": "hrd-b", "center_frequency_mhz": 8100, "bandwidth_mhz": 30, "preset": "jpss1_hrd",
-             "data_rate_mbps": 15}]}],
-        "delivery.stream": True,
-        "clouds.azure.legacy_orbital": True,
-        "clouds.azure.orbital": {"resource_provider_object_id": "9e0d3c2b-1a4f-4e5d-8c7b-6a5f4e3d2c1b"},
-    })
+    result = variant(
+        tmp_path,
+        {
+            "satellites": [
+                {
+                    "name": "noaa20",
+                    "norad_id": 43013,
+                    "tle": tle_for(43013),
+                    "downlinks": [
+                        {
+                            "name": "hrd",
+                            "center_frequency_mhz": 7812,
+                            "bandwidth_mhz": 30,
+                            "preset": "jpss1_hrd",
+                            "data_rate_mbps": 15,
+                        },
+                        {
+                            "name": "hk",
+                            "center_frequency_mhz": 2247.5,
+                            "bandwidth_mhz": 5,
+                            "polarization": "left_hand",
+                            "delivery": "digif",
+                            "data_rate_mbps": 1,
+                        },
+                        {
+                            "name": "hrd-b",
+                            "center_frequency_mhz": 8100,
+                            "bandwidth_mhz": 30,
+                            "preset": "jpss1_hrd",
+                            "data_rate_mbps": 15,
+                        },
+                    ],
+                }
+            ],
+            "delivery.stream": True,
+            "clouds.azure.legacy_orbital": True,
+            "clouds.azure.orbital": {"resource_provider_object_id": "9e0d3c2b-1a4f-4e5d-8c7b-6a5f4e3d2c1b"},
+        },
+    )
     assert "ground.managed_station" not in result.gaps and "ground.stream_delivery" not in result.gaps
     assert result.realizing("ground.managed_station") and result.realizing("ground.stream_delivery")
     profile = one(result, "orbital:ContactProfile").inputs
@@ -257,5 +298,7 @@ def test_legacy_with_managed_provider_realizes_the_station_instead_of_a_gap(tmp_
 def test_without_the_orbital_principal_profiles_get_no_hub_and_the_plan_says_why(tmp_path):
     result = variant(tmp_path, {"clouds.azure.orbital.resource_provider_object_id": None}, base="aqua-legacy.yaml")
     assert "eventHubUri" not in one(result, "orbital:ContactProfile").inputs
-    assert not [g for g in every(result, "authorization:RoleAssignment") if g.inputs["roleDefinitionId"].endswith(EH_SENDER)]
+    assert not [
+        g for g in every(result, "authorization:RoleAssignment") if g.inputs["roleDefinitionId"].endswith(EH_SENDER)
+    ]
     assert any("resource_provider_object_id" in w for w in result.warnings)

@@ -67,8 +67,15 @@ def test_a_key_is_none_exactly_when_its_capability_is_off(spec):
 def test_keys_turned_off_in_the_spec_are_none(tmp_path):
     from .test_azure_support import variant
 
-    result = variant(tmp_path, {"security.customer_managed_keys": False, "analytics.telemetry_stream": False,
-                                "analytics.catalog": False, "analytics.serverless_sql": False})
+    result = variant(
+        tmp_path,
+        {
+            "security.customer_managed_keys": False,
+            "analytics.telemetry_stream": False,
+            "analytics.catalog": False,
+            "analytics.serverless_sql": False,
+        },
+    )
     for key in ("key_ids", "telemetry_stream", "catalog", "query_endpoint", "query_results_uri"):
         assert result.outputs[key] is None, key
     needed = {c.id for c in build_blueprint(load_spec(SPECS / "noaa20.yaml")).capabilities}

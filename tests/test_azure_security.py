@@ -65,10 +65,14 @@ def test_role_assignments_are_least_privilege(spec):
 def test_only_the_cmk_identity_may_use_the_key(azure_noaa20):
     key = one(azure_noaa20, "keyvault:Key")
     identity = one(azure_noaa20, "managedidentity:UserAssignedIdentity")
-    on_key = [g for g in every(azure_noaa20, "authorization:RoleAssignment")
-              if g.inputs["scope"].startswith(one(azure_noaa20, "keyvault:Vault").outputs["id"])]
+    on_key = [
+        g
+        for g in every(azure_noaa20, "authorization:RoleAssignment")
+        if g.inputs["scope"].startswith(one(azure_noaa20, "keyvault:Vault").outputs["id"])
+    ]
     assert [(g.inputs["principalId"], g.inputs["scope"]) for g in on_key] == [
-        (identity.outputs["principalId"], key.outputs["id"])]
+        (identity.outputs["principalId"], key.outputs["id"])
+    ]
 
 
 def _accepts_tags(type_token: str) -> bool:
@@ -90,8 +94,15 @@ def test_every_taggable_resource_carries_the_mission_tags(spec):
 @pytest.mark.parametrize("spec", SPECS_ALL)
 def test_stateful_resources_are_protected_and_retained(spec):
     result = azure(spec)
-    stateful = ["storage:StorageAccount", "storage:BlobContainer", "keyvault:Vault", "keyvault:Key",
-                "synapse:Workspace", "kusto:Cluster", "kusto:ReadWriteDatabase"]
+    stateful = [
+        "storage:StorageAccount",
+        "storage:BlobContainer",
+        "keyvault:Vault",
+        "keyvault:Key",
+        "synapse:Workspace",
+        "kusto:Cluster",
+        "kusto:ReadWriteDatabase",
+    ]
     found = [r for kind in stateful for r in every(result, kind)]
     assert len(found) >= 6
     assert all(r.protect and r.retainOnDelete for r in found)

@@ -25,19 +25,32 @@ def test_aqua_legacy_spec_is_valid_and_illustrative():
     assert "illustrative" in text and "not an operational element set" in text
 
 
-@pytest.mark.parametrize(("changes", "field", "says"), [
-    ({"clouds.azure.orbital.port": 1024}, "clouds.azure.orbital.port", "49152-65535"),
-    ({"clouds.azure.orbital.port": 65536}, "clouds.azure.orbital.port", "49152-65535"),
-    ({"clouds.azure.orbital.mtu": 1500}, "clouds.azure.orbital.mtu", "3650"),
-    ({"clouds.azure.orbital.gateway_subnet_cidr": "10.40.1.0/25"}, "clouds.azure.orbital.gateway_subnet_cidr", "/24"),
-    ({"clouds.azure.orbital.gateway_subnet_cidr": "10.50.1.0/24"}, "clouds.azure.orbital.gateway_subnet_cidr",
-     "not inside"),
-    ({"clouds.azure.orbital.gateway_subnet_cidr": "banana"}, "clouds.azure.orbital.gateway_subnet_cidr", "IPv4"),
-    ({"clouds.azure.orbital.ip_address": "10.40.1.7"}, "clouds.azure.orbital.ip_address", "outside the delegated"),
-    ({"clouds.azure.orbital.ip_address": "192.168.0.4"}, "clouds.azure.orbital.ip_address", "inside"),
-    ({"clouds.azure.orbital.resource_provider_object_id": "not-a-uuid"},
-     "clouds.azure.orbital.resource_provider_object_id", "does not match"),
-])
+@pytest.mark.parametrize(
+    ("changes", "field", "says"),
+    [
+        ({"clouds.azure.orbital.port": 1024}, "clouds.azure.orbital.port", "49152-65535"),
+        ({"clouds.azure.orbital.port": 65536}, "clouds.azure.orbital.port", "49152-65535"),
+        ({"clouds.azure.orbital.mtu": 1500}, "clouds.azure.orbital.mtu", "3650"),
+        (
+            {"clouds.azure.orbital.gateway_subnet_cidr": "10.40.1.0/25"},
+            "clouds.azure.orbital.gateway_subnet_cidr",
+            "/24",
+        ),
+        (
+            {"clouds.azure.orbital.gateway_subnet_cidr": "10.50.1.0/24"},
+            "clouds.azure.orbital.gateway_subnet_cidr",
+            "not inside",
+        ),
+        ({"clouds.azure.orbital.gateway_subnet_cidr": "banana"}, "clouds.azure.orbital.gateway_subnet_cidr", "IPv4"),
+        ({"clouds.azure.orbital.ip_address": "10.40.1.7"}, "clouds.azure.orbital.ip_address", "outside the delegated"),
+        ({"clouds.azure.orbital.ip_address": "192.168.0.4"}, "clouds.azure.orbital.ip_address", "inside"),
+        (
+            {"clouds.azure.orbital.resource_provider_object_id": "not-a-uuid"},
+            "clouds.azure.orbital.resource_provider_object_id",
+            "does not match",
+        ),
+    ],
+)
 def test_bad_orbital_endpoint_settings_name_the_field(tmp_path, changes, field, says):
     message = _errors(tmp_path, changes)
     assert f"{field}:" in message and says in message

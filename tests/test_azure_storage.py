@@ -33,11 +33,15 @@ def test_account_uses_the_mission_key_through_the_user_assigned_identity(azure_n
     vault = one(azure_noaa20, "keyvault:Vault")
     encryption = account.inputs["encryption"]
     assert encryption["keySource"] == "Microsoft.Keyvault"
-    assert encryption["keyVaultProperties"] == {"keyName": one(azure_noaa20, "keyvault:Key").inputs["keyName"],
-                                                "keyVaultUri": vault.outputs["properties"]["vaultUri"]}
+    assert encryption["keyVaultProperties"] == {
+        "keyName": one(azure_noaa20, "keyvault:Key").inputs["keyName"],
+        "keyVaultUri": vault.outputs["properties"]["vaultUri"],
+    }
     assert encryption["encryptionIdentity"]["encryptionUserAssignedIdentity"] == identity.outputs["id"]
-    assert account.inputs["identity"] == {"type": "UserAssigned",
-                                          "userAssignedIdentities": {identity.outputs["id"]: {}}}
+    assert account.inputs["identity"] == {
+        "type": "UserAssigned",
+        "userAssignedIdentities": {identity.outputs["id"]: {}},
+    }
     # the identity holds the key before the account asks for it
     grant = one(azure_noaa20, "authorization:RoleAssignment", "noaa20-security-cmk-identity-key-user")
     assert grant.urn in account.dependencies
@@ -72,8 +76,11 @@ def test_containers_per_role_all_private_and_protected(azure_noaa20):
 
 def test_uris_are_abfss_on_the_account(azure_noaa20):
     name = one(azure_noaa20, "storage:StorageAccount").inputs["accountName"]
-    for key, container in (("raw_store_uri", "raw-contact-data"), ("products_store_uri", "products"),
-                           ("query_results_uri", "query-results")):
+    for key, container in (
+        ("raw_store_uri", "raw-contact-data"),
+        ("products_store_uri", "products"),
+        ("query_results_uri", "query-results"),
+    ):
         assert azure_noaa20.outputs[key] == f"abfss://{container}@{name}.dfs.core.windows.net/"
 
 
@@ -86,13 +93,17 @@ def test_no_serverless_sql_means_no_query_results_container(tmp_path):
 @pytest.mark.parametrize("spec", SPECS_ALL)
 def test_lifecycle_policy_follows_the_spec_schedule(spec):
     parsed = load_spec(SPECS / spec).storage
-    rules = {r["definition"]["filters"]["prefixMatch"][0]: r
-             for r in one(azure(spec), "storage:ManagementPolicy").inputs["policy"]["rules"]}
+    rules = {
+        r["definition"]["filters"]["prefixMatch"][0]: r
+        for r in one(azure(spec), "storage:ManagementPolicy").inputs["policy"]["rules"]
+    }
     action = {"cool": "tierToCool", "cold": "tierToCold", "archive": "tierToArchive"}
     assert set(rules) == {"raw-contact-data/", "products/", "query-results/"}  # every container ages
-    for prefix, retention in (("raw-contact-data/", parsed.raw_retention_days),
-                              ("products/", parsed.products_retention_days),
-                              ("query-results/", parsed.products_retention_days)):
+    for prefix, retention in (
+        ("raw-contact-data/", parsed.raw_retention_days),
+        ("products/", parsed.products_retention_days),
+        ("query-results/", parsed.products_retention_days),
+    ):
         rule = rules[prefix]
         assert rule["enabled"] is True
         base = rule["definition"]["actions"]["baseBlob"]
@@ -100,7 +111,8 @@ def test_lifecycle_policy_follows_the_spec_schedule(spec):
             assert base[action[step.tier]] == {"daysAfterModificationGreaterThan": step.after_days}
         assert base["delete"] == {"daysAfterModificationGreaterThan": retention}
         assert rule["definition"]["actions"]["version"]["delete"] == {
-            "daysAfterCreationGreaterThan": parsed.noncurrent_version_days}
+            "daysAfterCreationGreaterThan": parsed.noncurrent_version_days
+        }
 
 
 def test_private_network_puts_the_stores_behind_private_endpoints():
@@ -109,13 +121,22 @@ def test_private_network_puts_the_stores_behind_private_endpoints():
     vault = one(result, "keyvault:Vault")
     assert account.inputs["publicNetworkAccess"] == "Disabled"
     assert vault.inputs["properties"]["publicNetworkAccess"] == "Disabled"
-    targets = {(c["privateLinkServiceId"], tuple(c["groupIds"]))
-               for pe in every(result, "network:PrivateEndpoint") for c in pe.inputs["privateLinkServiceConnections"]}
-    assert targets == {(account.outputs["id"], ("blob",)), (account.outputs["id"], ("dfs",)),
-                       (vault.outputs["id"], ("vault",))}
+    targets = {
+        (c["privateLinkServiceId"], tuple(c["groupIds"]))
+        for pe in every(result, "network:PrivateEndpoint")
+        for c in pe.inputs["privateLinkServiceConnections"]
+    }
+    assert targets == {
+        (account.outputs["id"], ("blob",)),
+        (account.outputs["id"], ("dfs",)),
+        (vault.outputs["id"], ("vault",)),
+    }
     zones = {z.inputs["privateZoneName"] for z in every(result, "privatedns:PrivateZone")}
-    assert zones == {"privatelink.blob.core.windows.net", "privatelink.dfs.core.windows.net",
-                     "privatelink.vaultcore.azure.net"}
+    assert zones == {
+        "privatelink.blob.core.windows.net",
+        "privatelink.dfs.core.windows.net",
+        "privatelink.vaultcore.azure.net",
+    }
     assert len(every(result, "network:PrivateDnsZoneGroup")) == 3
     assert all("security.private_network" in pe.capability for pe in every(result, "network:PrivateEndpoint"))
 
@@ -126,12 +147,22 @@ def test_public_network_has_no_private_endpoints(azure_noaa20):
 
 
 def test_tunables_never_rename_a_store(tmp_path, azure_noaa20):
-    tuned = variant(tmp_path, {"storage.raw_retention_days": 400, "storage.noncurrent_version_days": 7,
-                               "budget.monthly_usd": 9999, "analytics.query_bytes_scanned_cutoff_gb": 50})
+    tuned = variant(
+        tmp_path,
+        {
+            "storage.raw_retention_days": 400,
+            "storage.noncurrent_version_days": 7,
+            "budget.monthly_usd": 9999,
+            "analytics.query_bytes_scanned_cutoff_gb": 50,
+        },
+    )
 
     def stateful(result):
-        return {(r.type, r.name): {k: v for k, v in r.inputs.items() if k.endswith("Name")}
-                for r in result.resources if r.custom and r.protect}
+        return {
+            (r.type, r.name): {k: v for k, v in r.inputs.items() if k.endswith("Name")}
+            for r in result.resources
+            if r.custom and r.protect
+        }
 
     assert stateful(tuned) == stateful(azure_noaa20)
 
@@ -152,8 +183,10 @@ def test_partner_source_addresses_open_the_firewall_for_them_only(tmp_path):
     path.write_text(yaml.safe_dump(data))
     rules = one(plan(path, "azure"), "storage:StorageAccount").inputs["networkRuleSet"]
     assert rules["defaultAction"] == "Deny"
-    assert rules["ipRules"] == [{"iPAddressOrRange": "203.0.113.7", "action": "Allow"},
-                                {"iPAddressOrRange": "198.51.100.0/24", "action": "Allow"}]
+    assert rules["ipRules"] == [
+        {"iPAddressOrRange": "203.0.113.7", "action": "Allow"},
+        {"iPAddressOrRange": "198.51.100.0/24", "action": "Allow"},
+    ]
     assert one(azure("partner.yaml"), "storage:StorageAccount").inputs["networkRuleSet"].get("ipRules", []) == []
 
 

@@ -34,11 +34,14 @@ def variant(tmp_path: Path, changes: dict[str, Any], base: str = "noaa20.yaml", 
 
 def tle_for(norad_id: int) -> list[str]:
     """A well-formed (illustrative) TLE for `norad_id`, checksums included."""
+
     def checksum(line: str) -> str:
         return str(sum(int(c) if c.isdigit() else c == "-" for c in line) % 10)
 
-    lines = [f"1 {norad_id:05d}U 17073A   25001.50000000  .00000100  00000-0  70000-4 0  999",
-             f"2 {norad_id:05d}  98.7000  20.0000 0001000  80.0000 280.1000 14.19500000 1234"]
+    lines = [
+        f"1 {norad_id:05d}U 17073A   25001.50000000  .00000100  00000-0  70000-4 0  999",
+        f"2 {norad_id:05d}  98.7000  20.0000 0001000  80.0000 280.1000 14.19500000 1234",
+    ]
     return [line + checksum(line) for line in lines]
 
 

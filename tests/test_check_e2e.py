@@ -69,8 +69,11 @@ def test_broken_aws_plan_yields_exactly_the_expected_violations():
     bucket = _find(doc, "aws:s3/bucket:Bucket")
     _set(bucket, acl="public-read")
     name = bucket["outputs"]["bucket"]
-    doc["resources"] = [r for r in doc["resources"] if not (
-        r["type"] == "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock" and r["inputs"]["bucket"] == name)]
+    doc["resources"] = [
+        r
+        for r in doc["resources"]
+        if not (r["type"] == "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock" and r["inputs"]["bucket"] == name)
+    ]
     key = _find(doc, "aws:kms/key:Key")
     _set(key, enableKeyRotation=False)
     key["protect"] = False
@@ -79,7 +82,9 @@ def test_broken_aws_plan_yields_exactly_the_expected_violations():
     for statement in trust["Statement"]:
         statement.pop("Condition", None)
     _set(role, assumeRolePolicy=json.dumps(trust))
-    tracking = _find(doc, "aws-native:groundstation:Config", lambda r: "trackingConfig" in r["inputs"].get("configData", {}))
+    tracking = _find(
+        doc, "aws-native:groundstation:Config", lambda r: "trackingConfig" in r["inputs"].get("configData", {})
+    )
     _set(tracking, configData={"trackingConfig": {"autotrack": "REMOVED"}})
 
     result = check_plans([Plan.from_json(doc)])
@@ -110,13 +115,25 @@ def _broken_azure() -> tuple[dict, dict[str, str]]:
     container = _find(doc, "azure-native:storage:BlobContainer")
     _set(container, publicAccess="Blob")
     spacecraft = copy.deepcopy(account)
-    spacecraft.update(type="azure-native:orbital:Spacecraft", name="noaa20-spacecraft", protect=False,
-                      urn=account["urn"].rsplit("$", 1)[0] + "$azure-native:orbital:Spacecraft::noaa20-spacecraft")
-    spacecraft["inputs"] = spacecraft["outputs"] = {"noradId": "43013", "location": "westus2",
-                                                    "tags": account["inputs"]["tags"], "links": []}
+    spacecraft.update(
+        type="azure-native:orbital:Spacecraft",
+        name="noaa20-spacecraft",
+        protect=False,
+        urn=account["urn"].rsplit("$", 1)[0] + "$azure-native:orbital:Spacecraft::noaa20-spacecraft",
+    )
+    spacecraft["inputs"] = spacecraft["outputs"] = {
+        "noradId": "43013",
+        "location": "westus2",
+        "tags": account["inputs"]["tags"],
+        "links": [],
+    }
     doc["resources"].append(spacecraft)
-    names = {"account": account["name"], "vault": vault["name"], "container": container["name"],
-             "spacecraft": spacecraft["name"]}
+    names = {
+        "account": account["name"],
+        "vault": vault["name"],
+        "container": container["name"],
+        "spacecraft": spacecraft["name"],
+    }
     return doc, names
 
 
@@ -136,8 +153,9 @@ def test_broken_azure_plan_yields_exactly_the_expected_violations():
 def test_pack_config_opts_in_to_legacy_orbital_and_relaxes_levels(tmp_path):
     doc, names = _broken_azure()
     config = tmp_path / "pack.json"
-    config.write_text(json.dumps({"retired-azure-orbital": {"legacyOrbitalAllowed": True},
-                                  "azure-storage-min-tls": "advisory"}))
+    config.write_text(
+        json.dumps({"retired-azure-orbital": {"legacyOrbitalAllowed": True}, "azure-storage-min-tls": "advisory"})
+    )
     result = check_plans([Plan.from_json(doc)], policy_pack_config=config)
     assert ("retired-azure-orbital", names["spacecraft"]) not in _found(result)
     levels = {v.policy: v.enforcement for v in result.violations}
@@ -149,8 +167,10 @@ def test_pack_config_opts_in_to_legacy_orbital_and_relaxes_levels(tmp_path):
 
 def test_provider_region_reaches_the_pack():
     """Analyze carries the stack's default provider, whose region the region rules read."""
-    result = check_plans([cached_plan("noaa20.yaml", "aws")],
-                         policy_pack_config={"allowed-regions": {"allowedAwsRegions": ["eu-north-1"]}})
+    result = check_plans(
+        [cached_plan("noaa20.yaml", "aws")],
+        policy_pack_config={"allowed-regions": {"allowedAwsRegions": ["eu-north-1"]}},
+    )
     flagged = {v.resource_type for v in result.violations if v.policy == "allowed-regions"}
     assert {"aws:s3/bucket:Bucket", "aws-native:groundstation:Config"} <= flagged
     assert all("us-west-2" in v.message for v in result.violations if v.policy == "allowed-regions")
@@ -163,14 +183,22 @@ def test_defaults_from_the_config_schema_are_applied():
     assert config["retired-azure-orbital"] == {"enforcementLevel": "mandatory", "legacyOrbitalAllowed": False}
 
 
-@pytest.mark.parametrize("config, words", [
-    ({"retired-azure-orbital": {"legacyOrbitalAllowed": "yes"}},
-     "retired-azure-orbital.legacyOrbitalAllowed: \"yes\" is invalid ('yes' is not of type 'boolean'); allowed: true, false"),
-    ({"retired-azure-orbital": "hard"}, "allowed: advisory, mandatory, remediate, disabled"),
-    ({"retired-azure-orbit": "advisory"}, "did you mean 'retired-azure-orbital'?"),
-    ({"tags-required": {"requiredTag": ["x"]}}, "tags-required.requiredTag: unknown property; allowed: requiredTags"),
-    ({"all": {"legacyOrbitalAllowed": True}}, "all.legacyOrbitalAllowed: `all` sets only enforcementLevel"),
-])
+@pytest.mark.parametrize(
+    "config, words",
+    [
+        (
+            {"retired-azure-orbital": {"legacyOrbitalAllowed": "yes"}},
+            "retired-azure-orbital.legacyOrbitalAllowed: \"yes\" is invalid ('yes' is not of type 'boolean'); allowed: true, false",
+        ),
+        ({"retired-azure-orbital": "hard"}, "allowed: advisory, mandatory, remediate, disabled"),
+        ({"retired-azure-orbit": "advisory"}, "did you mean 'retired-azure-orbital'?"),
+        (
+            {"tags-required": {"requiredTag": ["x"]}},
+            "tags-required.requiredTag: unknown property; allowed: requiredTags",
+        ),
+        ({"all": {"legacyOrbitalAllowed": True}}, "all.legacyOrbitalAllowed: `all` sets only enforcementLevel"),
+    ],
+)
 def test_invalid_pack_config_is_one_clear_line_and_stops_the_pack(config, words):
     with pytest.raises(PackConfigError) as raised:
         check_plans([cached_plan("noaa20.yaml", "azure")], policy_pack_config=config)
@@ -182,8 +210,21 @@ def test_cli_invalid_pack_config_exits_2(tmp_path, capsys):
     config = tmp_path / "pack.json"
     config.write_text('{"aws-gs-autotrack": {"allowAutotrackRemoved": 1}}')
     out = tmp_path / "check.json"
-    assert main(["check", str(SPECS / "noaa20.yaml"), "--cloud", "azure", "--policy-pack-config", str(config),
-                 "--json", str(out)]) == 2
+    assert (
+        main(
+            [
+                "check",
+                str(SPECS / "noaa20.yaml"),
+                "--cloud",
+                "azure",
+                "--policy-pack-config",
+                str(config),
+                "--json",
+                str(out),
+            ]
+        )
+        == 2
+    )
     [line] = capsys.readouterr().err.strip().splitlines()
     assert "aws-gs-autotrack.allowAutotrackRemoved" in line and "allowed: true, false" in line
     assert not out.exists()
@@ -219,8 +260,21 @@ def test_cli_json_and_exit_codes(tmp_path, capsys):
     assert doc["pack"]["name"] == "groundlink" and doc["pack"]["policies"] >= 30
     config = tmp_path / "pack.json"
     config.write_text(json.dumps({"allowed-regions": {"allowedAzureLocations": ["eastus"]}}))
-    assert main(["check", str(SPECS / "noaa20.yaml"), "--cloud", "azure", "--policy-pack-config", str(config),
-                 "--json", str(out)]) == 1
+    assert (
+        main(
+            [
+                "check",
+                str(SPECS / "noaa20.yaml"),
+                "--cloud",
+                "azure",
+                "--policy-pack-config",
+                str(config),
+                "--json",
+                str(out),
+            ]
+        )
+        == 1
+    )
     doc = json.loads(out.read_text())
     violations = doc["clouds"][0]["violations"]
     assert doc["passed"] is False and {v["policy"] for v in violations} == {"allowed-regions"}
@@ -242,8 +296,10 @@ def test_legacy_orbital_spec_fails_without_opt_in_and_passes_with_the_shipped_co
         pytest.skip("specs/aqua-legacy.yaml is not in this checkout")
     denied = check(spec, ["azure"])
     assert {v.policy for v in denied.mandatory} == {"retired-azure-orbital"}
-    assert {v.resource_type for v in denied.mandatory} >= {"azure-native:orbital:Spacecraft",
-                                                           "azure-native:orbital:ContactProfile"}
+    assert {v.resource_type for v in denied.mandatory} >= {
+        "azure-native:orbital:Spacecraft",
+        "azure-native:orbital:ContactProfile",
+    }
     allowed = check(spec, ["azure"], policy_pack_config=check_runner.PACK_DIR / "legacy-orbital.config.json")
     assert allowed.mandatory == []
 
@@ -257,10 +313,12 @@ def test_a_rule_that_crashes_is_one_clear_error_and_stops_the_pack(tmp_path):
     pack = tmp_path / "pack"
     shutil.copytree(check_runner.PACK_DIR, pack, ignore=shutil.ignore_patterns("venv", "__pycache__"))
     with (pack / "data_protection.py").open("a") as module:
-        module.write('\n\n@resource_rule("crashes", area="data-protection", severity="low", enforcement="advisory",\n'
-                     '               types=T.KEY_VAULT, controls=("test",), description="d", remediation="r")\n'
-                     'def crashes(args, report):\n'
-                     '    raise ValueError("rule exploded")\n')
+        module.write(
+            '\n\n@resource_rule("crashes", area="data-protection", severity="low", enforcement="advisory",\n'
+            '               types=T.KEY_VAULT, controls=("test",), description="d", remediation="r")\n'
+            "def crashes(args, report):\n"
+            '    raise ValueError("rule exploded")\n'
+        )
     with pytest.raises(PackError) as raised:
         check_plans([cached_plan("noaa20.yaml", "azure")], pack_dir=pack)
     message = str(raised.value)
@@ -270,8 +328,10 @@ def test_a_rule_that_crashes_is_one_clear_error_and_stops_the_pack(tmp_path):
 
 def test_allowed_regions_with_the_stack_location_pass_the_reference_mission():
     """Global resources (action group, metric alert) are not placed in a region: no false violation."""
-    result = check_plans([cached_plan("noaa20.yaml", "azure")],
-                         policy_pack_config={"allowed-regions": {"allowedAzureLocations": ["westus2"]}})
+    result = check_plans(
+        [cached_plan("noaa20.yaml", "azure")],
+        policy_pack_config={"allowed-regions": {"allowedAzureLocations": ["westus2"]}},
+    )
     assert result.violations == []
 
 
@@ -292,8 +352,11 @@ def test_the_pack_is_configured_with_the_config_the_plan_ran_with(monkeypatch, c
     spec = SPECS / "noaa20.yaml"
     seen: dict = {}
     real_run = engine_runner.run_program
-    monkeypatch.setattr(engine_runner, "run_program",
-                        lambda program, **kw: seen.setdefault("plan", kw["config"]) and real_run(program, **kw))
+    monkeypatch.setattr(
+        engine_runner,
+        "run_program",
+        lambda program, **kw: seen.setdefault("plan", kw["config"]) and real_run(program, **kw),
+    )
     engine_runner.plan(spec, cloud)
     monkeypatch.setattr(check_runner, "_check_all", lambda label, jobs, given, pack_dir: seen.setdefault("pack", jobs))
     check_runner.check(spec, [cloud])

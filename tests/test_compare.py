@@ -16,8 +16,15 @@ NOAA20 = str(SPECS / "noaa20.yaml")
 
 
 def _fake_runs(aws_drop: str = ""):
-    def run_plans(spec_path, clouds, workers=None, on_start=lambda c: None, on_done=lambda c, s: None,
-                  meanwhile=lambda: None, on_plan=lambda c, p: None):
+    def run_plans(
+        spec_path,
+        clouds,
+        workers=None,
+        on_start=lambda c: None,
+        on_done=lambda c, s: None,
+        meanwhile=lambda: None,
+        on_plan=lambda c, p: None,
+    ):
         meanwhile()
         runs = {}
         for cloud in clouds:
@@ -30,6 +37,7 @@ def _fake_runs(aws_drop: str = ""):
             on_plan(cloud, plan)
             on_done(cloud, 0.1)
         return runs
+
     return run_plans
 
 
@@ -131,6 +139,7 @@ def test_plans_run_in_parallel_processes_when_there_are_two_cores(monkeypatch, c
 
 def test_serial_plans_skip_the_json_round_trip(monkeypatch):
     """Only a plan crossing a process boundary travels as JSON."""
+
     def refuse(*args, **kwargs):
         raise AssertionError("serial plans must not be converted to JSON and back")
 

@@ -7,6 +7,8 @@ The reference case: one satellite, 3 contacts/day of 9.5 min (billed 10 min),
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from groundlink.blueprint import build_blueprint
@@ -25,10 +27,18 @@ def arith_spec(**changes):
     link = data["satellites"][0]["downlinks"][0]
     link.update(data_rate_mbps=8, bandwidth_mhz=30)
     data["ground_segment"].update(contacts_per_day=3, contact_minutes=9.5)
-    data["storage"].update(raw_retention_days=365, products_retention_days=730,
-                           tiering=[{"after_days": 30, "tier": "cool"}, {"after_days": 180, "tier": "archive"}])
-    data["usage"] = {"query_tb_scanned_per_month": 2, "queries_per_month": 100, "egress_gb_per_month": 100,
-                     "products_ratio": 0.5, "telemetry_kb_per_second": 2}
+    data["storage"].update(
+        raw_retention_days=365,
+        products_retention_days=730,
+        tiering=[{"after_days": 30, "tier": "cool"}, {"after_days": 180, "tier": "archive"}],
+    )
+    data["usage"] = {
+        "query_tb_scanned_per_month": 2,
+        "queries_per_month": 100,
+        "egress_gb_per_month": 100,
+        "products_ratio": 0.5,
+        "telemetry_kb_per_second": 2,
+    }
     for path, value in changes.items():
         target = data
         *parents, key = path.split(".")
@@ -83,8 +93,17 @@ def test_ingest_and_steady_state_storage_per_tier(catalogs):
 
 
 def test_digif_lands_thirty_times_the_bitstream(catalogs):
-    bp = arith_spec(**{"satellites.0.downlinks.0": {
-        "name": "hrd", "center_frequency_mhz": 7812, "bandwidth_mhz": 30, "delivery": "digif", "data_rate_mbps": 8}})
+    bp = arith_spec(
+        **{
+            "satellites.0.downlinks.0": {
+                "name": "hrd",
+                "center_frequency_mhz": 7812,
+                "bandwidth_mhz": 30,
+                "delivery": "digif",
+                "data_rate_mbps": 8,
+            }
+        }
+    )
     usage = estimate(bp, catalogs).usage
     assert usage.links[0].gb_per_contact == pytest.approx(17.1)  # 0.57 GB x 30
     # 17,100 MB in 1,959 MB objects = 9 raw objects, 8,550 MB of products = 5 objects, per contact
@@ -110,7 +129,7 @@ def test_athena_bills_ten_megabytes_per_query_at_least(catalogs):
 
 def test_unknown_prices_make_a_partial_total_never_zero(catalogs):
     azure = estimate(arith_spec(), catalogs).clouds["azure"]
-    ground = [x for x in azure.lines if x.layer == "ground"][0]
+    ground = next(x for x in azure.lines if x.layer == "ground")
     assert ground.cost is None and ground.price_id == "partner_minute"
     monthly = azure.monthly
     assert not monthly.complete and "partner_minute" in monthly.unknown
@@ -121,8 +140,10 @@ def test_unknown_prices_make_a_partial_total_never_zero(catalogs):
 
 
 def test_partner_price_from_the_spec_prices_both_clouds(catalogs):
-    data_changes = {"ground_segment.provider": "partner",
-                    "ground_segment.partner": {"name": "ksat_lite", "price_per_minute_usd": 7.5}}
+    data_changes = {
+        "ground_segment.provider": "partner",
+        "ground_segment.partner": {"name": "ksat_lite", "price_per_minute_usd": 7.5},
+    }
     est = estimate(arith_spec(**data_changes), catalogs)
     for cloud in ("aws", "azure"):
         (ground,) = [x for x in est.clouds[cloud].lines if x.layer == "ground"]
@@ -133,7 +154,8 @@ def test_partner_price_from_the_spec_prices_both_clouds(catalogs):
 def test_overrides_fill_unknowns_and_switch_to_reserved_minutes(catalogs):
     overrides = OverrideFile(
         aws={"ground_station_reserved_narrowband_minute": Override(price=3, source="contract 42", date="2026-10-01")},
-        azure={"partner_minute": Override(price=12, source="KSAT quote", date="2026-10-02")})
+        azure={"partner_minute": Override(price=12, source="KSAT quote", date="2026-10-02")},
+    )
     chosen = {cloud: apply_overrides(c, overrides, "prices.yaml") for cloud, c in catalogs.items()}
     est = estimate(arith_spec(), chosen)
     (aws_ground,) = [x for x in est.clouds["aws"].lines if x.layer == "ground"]
@@ -161,14 +183,14 @@ def test_projection_accumulates_storage_until_retention(catalogs):
     aws = estimate(arith_spec(), catalogs).clouds["aws"]
     storage = [sum(x.cost for x in month if x.tier) for month in aws.projection]
     assert len(storage) == 12
-    assert all(a < b for a, b in zip(storage, storage[1:]))  # raw expires after 365 days, not within the year
+    assert all(a < b for a, b in itertools.pairwise(storage))  # raw expires after 365 days, not within the year
     # month 1: hot holds r*t for t<30 then 30r; cool starts filling at day 30 (hand integral over [0, 365/12])
     r = 1.71 + 0.855
-    hot = r * (30 ** 2 / 2 + 30 * (DAYS - 30)) / DAYS
+    hot = r * (30**2 / 2 + 30 * (DAYS - 30)) / DAYS
     cool = r * ((DAYS - 30) ** 2 / 2) / DAYS
     assert storage[0] == pytest.approx(hot * 0.023 + cool * 0.0125)
     non_storage = [sum(x.cost for x in month if not x.tier and x.cost is not None) for month in aws.projection]
-    assert len(set(round(v, 9) for v in non_storage)) == 1
+    assert len({round(v, 9) for v in non_storage}) == 1
 
 
 # -- the storage schedule on its own -------------------------------------------
@@ -176,7 +198,10 @@ def test_projection_accumulates_storage_until_retention(catalogs):
 
 def test_spans_follow_the_tier_schedule_and_stop_at_expiry():
     assert spans(((30, "cool"), (180, "archive")), 365) == [
-        Span("hot", 0, 30), Span("cool", 30, 180), Span("archive", 180, 365)]
+        Span("hot", 0, 30),
+        Span("cool", 30, 180),
+        Span("archive", 180, 365),
+    ]
     assert spans(((30, "cool"), (180, "archive")), 100) == [Span("hot", 0, 30), Span("cool", 30, 100)]
 
 
@@ -206,8 +231,12 @@ def test_band_boundary_is_40_mhz_and_each_satellite_is_priced_on_its_own_band(ca
     assert ground.price_id == "ground_station_narrowband_minute"  # narrowband is <= 40 MHz
     data = spec_data("noaa20.yaml")
     narrow = data["satellites"][0]
-    wide = {**{k: v for k, v in narrow.items() if k != "tle"}, "name": "wide", "norad_id": 37849,
-            "downlinks": [{**narrow["downlinks"][0], "bandwidth_mhz": 40.5}]}
+    wide = {
+        **{k: v for k, v in narrow.items() if k != "tle"},
+        "name": "wide",
+        "norad_id": 37849,
+        "downlinks": [{**narrow["downlinks"][0], "bandwidth_mhz": 40.5}],
+    }
     data["satellites"] = [narrow, wide]
     aws = estimate(build_blueprint(spec_from_data(data)), catalogs).clouds["aws"]
     ground = {x.price_id: x for x in aws.lines if x.layer == "ground"}
@@ -237,7 +266,10 @@ def test_partner_live_delivery_streams_are_priced_from_the_plans(catalogs, tmp_p
     assert aws["Kinesis on-demand data in (partner live delivery)"].cost == pytest.approx(result.usage.raw_gb * 0.08)
     assert azure["Event Hubs Standard throughput units (partner live delivery)"].cost == pytest.approx(730 * 0.03)
     # no telemetry stream in the spec: no telemetry lines priced from the partner's stream
-    assert not [x for x in result.clouds["aws"].lines if x.item.startswith("Kinesis on-demand stream")
-                and x.layer == "analytics"]
+    assert not [
+        x
+        for x in result.clouds["aws"].lines
+        if x.item.startswith("Kinesis on-demand stream") and x.layer == "analytics"
+    ]
     without = estimate(blueprint, catalogs, plans={c: plan(tmp_path / "stream.yaml", c) for c in ()})
     assert "Kinesis on-demand stream (partner live delivery)" not in lines(without.clouds["aws"], "ground")

@@ -19,16 +19,20 @@ def test_every_entry_has_a_source_date_and_region_and_unknowns_say_what_to_suppl
 
 def test_the_unknowns_the_reference_names_are_unknown():
     catalogs, _ = load_catalogs()
-    for cloud, price_id in [("aws", "partner_minute"), ("azure", "partner_minute"),
-                            ("azure", "data_explorer_cluster_month"),
-                            ("aws", "ground_station_reserved_narrowband_minute"),
-                            ("aws", "ground_station_reserved_wideband_minute")]:
+    for cloud, price_id in [
+        ("aws", "partner_minute"),
+        ("azure", "partner_minute"),
+        ("azure", "data_explorer_cluster_month"),
+        ("aws", "ground_station_reserved_narrowband_minute"),
+        ("aws", "ground_station_reserved_wideband_minute"),
+    ]:
         assert catalogs[cloud].entry(price_id).price is None, (cloud, price_id)
 
 
 def test_an_unknown_price_without_supply_is_rejected(tmp_path):
     (tmp_path / "aws.yaml").write_text(
-        "cloud: aws\nprices:\n  x:\n    price: null\n    unit: GB\n    region: r\n    source: s\n    date: '2026'\n")
+        "cloud: aws\nprices:\n  x:\n    price: null\n    unit: GB\n    region: r\n    source: s\n    date: '2026'\n"
+    )
     with pytest.raises(PriceError) as error:
         load_catalog("aws", tmp_path)
     assert "supply" in error.value.lines[0]
@@ -36,8 +40,10 @@ def test_an_unknown_price_without_supply_is_rejected(tmp_path):
 
 def test_overrides_apply_with_their_own_source(tmp_path):
     path = tmp_path / "prices.yaml"
-    path.write_text("azure:\n  partner_minute: {price: 11.5, source: RBC quote 7, date: 2026-10-01}\n"
-                    "assumptions:\n  object_size_mb: 250\n")
+    path.write_text(
+        "azure:\n  partner_minute: {price: 11.5, source: RBC quote 7, date: 2026-10-01}\n"
+        "assumptions:\n  object_size_mb: 250\n"
+    )
     catalogs, assumptions = load_catalogs(path)
     entry = catalogs["azure"].entry("partner_minute")
     assert entry.price == 11.5 and entry.date == "2026-10-01" and "RBC quote 7" in entry.source
@@ -54,12 +60,15 @@ def test_an_unknown_price_id_is_an_error_with_a_suggestion(tmp_path):
     assert error.value.lines == [f"{path}: aws.kms_key_months: unknown price id; did you mean 'kms_key_month'?"]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("aws:\n  kms_key_month: {price: 1}\n", "source"),
-    ("aws:\n  kms_key_month: {price: -1, source: s, date: '2026'}\n", "greater than or equal to 0"),
-    ("gcp: {}\n", "gcp"),
-    ("aws: [\n", "line"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("aws:\n  kms_key_month: {price: 1}\n", "source"),
+        ("aws:\n  kms_key_month: {price: -1, source: s, date: '2026'}\n", "greater than or equal to 0"),
+        ("gcp: {}\n", "gcp"),
+        ("aws: [\n", "line"),
+    ],
+)
 def test_bad_override_files_give_one_line_per_problem(tmp_path, text, expected):
     path = tmp_path / "prices.yaml"
     path.write_text(text)

@@ -11,8 +11,10 @@ from groundlink.spec import spec_from_data
 from .conftest import spec_data
 
 # ISS (ZARYA), the example element set in the sgp4 package's documentation: 51.6 deg inclination, ~420 km.
-ISS = ["1 25544U 98067A   19343.69339541  .00001764  00000-0  38792-4 0  9991",
-       "2 25544  51.6439 211.2001 0007417  17.6667  85.6398 15.50103472202482"]
+ISS = [
+    "1 25544U 98067A   19343.69339541  .00001764  00000-0  38792-4 0  9991",
+    "2 25544  51.6439 211.2001 0007417  17.6667  85.6398 15.50103472202482",
+]
 
 
 def test_sites_catalog_has_a_source_and_the_reference_networks():
@@ -42,7 +44,9 @@ def test_a_low_inclination_orbit_is_never_seen_from_svalbard_but_is_from_the_equ
 
 def test_estimates_per_cloud_with_a_tle():
     data = spec_data("noaa20.yaml")
-    data["satellites"] = [{"name": "iss", "norad_id": 25544, "tle": ISS, "downlinks": data["satellites"][0]["downlinks"]}]
+    data["satellites"] = [
+        {"name": "iss", "norad_id": 25544, "tle": ISS, "downlinks": data["satellites"][0]["downlinks"]}
+    ]
     report = coverage_report(build_blueprint(spec_from_data(data)))
     for cloud in ("aws", "azure"):
         entry = report["satellites"][0]["clouds"][cloud]

@@ -65,8 +65,10 @@ def test_a_removed_resource_with_a_declared_gap_is_reported_not_failed(blueprint
 
 
 def test_a_capability_realized_on_no_cloud_fails_even_with_gaps(blueprint, aws_noaa20, azure_noaa20):
-    plans = {"aws": without(aws_noaa20, "storage.products", "reason a"),
-             "azure": without(azure_noaa20, "storage.products", "reason b")}
+    plans = {
+        "aws": without(aws_noaa20, "storage.products", "reason a"),
+        "azure": without(azure_noaa20, "storage.products", "reason b"),
+    }
     matrix = parity(blueprint, plans)
     assert "storage.products: realized on no cloud (Products store)" in matrix.failures
 

@@ -17,8 +17,18 @@ from . import test_policies_rules_aws as aws_tests
 from . import test_policies_rules_azure as azure_tests
 from .test_policies_support import PACK, RULES
 
-AREAS = {"aws-storage", "aws-iam", "aws-groundstation", "aws-analytics", "azure-storage", "azure-keyvault",
-         "azure-messaging", "retired", "data-protection", "tagging"}
+AREAS = {
+    "aws-storage",
+    "aws-iam",
+    "aws-groundstation",
+    "aws-analytics",
+    "azure-storage",
+    "azure-keyvault",
+    "azure-messaging",
+    "retired",
+    "data-protection",
+    "tagging",
+}
 
 
 def test_at_least_thirty_rules_across_every_area():
@@ -39,9 +49,19 @@ def test_rule_metadata_is_complete(name):
 
 
 def test_every_rule_has_a_fire_and_a_pass_test():
-    tested = set(aws_tests.S3_STACK_RULES) | {c[0] for c in aws_tests.RESOURCE_CASES} | {c[0] for c in azure_tests.RESOURCE_CASES}
-    tested |= {"aws-gs-region", "aws-glue-catalog-encryption", "retired-azure-orbital",
-               "data-protection-stateful-protected", "allowed-regions", "azure-storage-soft-delete"}
+    tested = (
+        set(aws_tests.S3_STACK_RULES)
+        | {c[0] for c in aws_tests.RESOURCE_CASES}
+        | {c[0] for c in azure_tests.RESOURCE_CASES}
+    )
+    tested |= {
+        "aws-gs-region",
+        "aws-glue-catalog-encryption",
+        "retired-azure-orbital",
+        "data-protection-stateful-protected",
+        "allowed-regions",
+        "azure-storage-soft-delete",
+    }
     assert tested == set(RULES)
 
 
@@ -78,24 +98,35 @@ def test_pack_files_the_cli_needs():
     meta = yaml.safe_load((PACK_DIR / "PulumiPolicy.yaml").read_text())
     runtime = meta["runtime"]["name"] if isinstance(meta["runtime"], dict) else meta["runtime"]
     assert runtime == "python" and meta["version"]
-    pins = dict(line.split("==") for line in (PACK_DIR / "requirements.txt").read_text().splitlines()
-                if "==" in line and not line.startswith("#"))
-    lock = dict(line.lower().replace("_", "-").split("==") for line in
-                (Path(PACK_DIR).parent / "requirements.lock").read_text().splitlines() if "==" in line)
+    pins = dict(
+        line.split("==")
+        for line in (PACK_DIR / "requirements.txt").read_text().splitlines()
+        if "==" in line and not line.startswith("#")
+    )
+    lock = dict(
+        line.lower().replace("_", "-").split("==")
+        for line in (Path(PACK_DIR).parent / "requirements.lock").read_text().splitlines()
+        if "==" in line
+    )
     for package, version in pins.items():
         assert lock[package.lower()] == version, package
-    guards = [node for node in ast.parse((PACK_DIR / "__main__.py").read_text()).body if isinstance(node, ast.If)
-              and isinstance(node.test, ast.Compare) and getattr(node.test.left, "id", "") == "__name__"]
+    guards = [
+        node
+        for node in ast.parse((PACK_DIR / "__main__.py").read_text()).body
+        if isinstance(node, ast.If)
+        and isinstance(node.test, ast.Compare)
+        and getattr(node.test.left, "id", "") == "__name__"
+    ]
     assert len(guards) == 1, "PolicyPack must be created under the main guard"
 
 
 def _doc_table(heading: str) -> list[list[str]]:
     """Rows of the first Markdown table after `heading` in docs/policies.md."""
     text = (Path(__file__).parent.parent / "docs" / "policies.md").read_text(encoding="utf-8")
-    lines = text[text.index(heading):].splitlines()
+    lines = text[text.index(heading) :].splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("|"))
     rows = []
-    for line in lines[start + 2:]:
+    for line in lines[start + 2 :]:
         if not line.startswith("|"):
             break
         rows.append([cell.strip().strip("`") for cell in line.strip("|").split(" | ")])
@@ -111,5 +142,8 @@ def test_docs_config_table_lists_every_config_property_with_type_and_default():
     import json
 
     documented = {(row[0], row[1]): (row[2], json.loads(row[3])) for row in _doc_table("### Pack config")}
-    assert documented == {(name, key): (schema["type"], schema["default"])
-                          for name, rule in RULES.items() for key, schema in rule.config.items()}
+    assert documented == {
+        (name, key): (schema["type"], schema["default"])
+        for name, rule in RULES.items()
+        for key, schema in rule.config.items()
+    }

@@ -51,7 +51,7 @@ def test_both_plans_are_written_and_readable(report):
 
 def test_cost_totals_add_up_from_the_lines(report):
     _, _, doc = report
-    for cloud, data in doc["cost"]["clouds"].items():
+    for _cloud, data in doc["cost"]["clouds"].items():
         known = [x["cost"] for x in data["lines"] if x["cost"] is not None]
         assert data["monthly"]["known"] == pytest.approx(sum(known))
         assert data["monthly"]["complete"] == all(x["cost"] is not None for x in data["lines"])
@@ -97,7 +97,7 @@ def test_html_is_self_contained_with_embedded_png_charts(report):
     for src in images:
         prefix = "data:image/png;base64,"
         assert src.startswith(prefix)
-        assert base64.b64decode(src[len(prefix):]).startswith(PNG)
+        assert base64.b64decode(src[len(prefix) :]).startswith(PNG)
     for tag, attrs in parser.tags:
         assert tag not in {"script", "link", "iframe"}
         for key in ("src", "href"):
@@ -116,11 +116,26 @@ def _with_finding(doc: dict) -> dict:
     import copy
 
     changed = copy.deepcopy(doc)
-    changed["policy"] = {"available": True, "reason": "", "summary": "Policy pack groundlink 0.1.0: 1 mandatory violation(s).",
-                         "clouds": {"aws": {"violations": 1, "advisories": 0, "findings": [
-                             {"level": "mandatory", "policy": "aws-s3-public-access-block", "resource": "noaa20-raw",
-                              "message": "bucket noaa20-raw has no BucketPublicAccessBlock"}]},
-                                    "azure": {"violations": 0, "advisories": 0, "findings": []}}}
+    changed["policy"] = {
+        "available": True,
+        "reason": "",
+        "summary": "Policy pack groundlink 0.1.0: 1 mandatory violation(s).",
+        "clouds": {
+            "aws": {
+                "violations": 1,
+                "advisories": 0,
+                "findings": [
+                    {
+                        "level": "mandatory",
+                        "policy": "aws-s3-public-access-block",
+                        "resource": "noaa20-raw",
+                        "message": "bucket noaa20-raw has no BucketPublicAccessBlock",
+                    }
+                ],
+            },
+            "azure": {"violations": 0, "advisories": 0, "findings": []},
+        },
+    }
     return changed
 
 

@@ -41,7 +41,12 @@ DL = "satellites[0].downlinks[0]"
 RULES = [
     ("mission.name", "noaa-20", "NOAA 20", "does not match"),
     ("mission.owner", "ops team", "", "at least 1 character"),
-    ("mission.data_classification", "restricted", "secret", "allowed: 'public', 'internal', 'confidential' or 'restricted'"),
+    (
+        "mission.data_classification",
+        "restricted",
+        "secret",
+        "allowed: 'public', 'internal', 'confidential' or 'restricted'",
+    ),
     ("mission.tags", {"team": "x"}, {"bad key!": "x"}, "does not match"),
     (f"{DL}.center_frequency_mhz", 2250, 3000, "3000 is outside 2200-2300 or 7750-8400 MHz"),
     (f"{DL}.center_frequency_mhz", 8400, 8450, "8450 is outside"),
@@ -74,7 +79,12 @@ RULES = [
     ("usage.products_ratio", 10, 10.5, "less than or equal to 10"),
     ("usage.telemetry_kb_per_second", 0, -1, "greater than or equal to 0"),
     ("storage.tiering[0].after_days", 30, 29, "29 is under 30 (S3 minimum before Standard-IA)"),
-    ("storage.tiering[1].tier", "cold", "cool", "cool must come after the previous step's tier; order: cool < cold < archive"),
+    (
+        "storage.tiering[1].tier",
+        "cold",
+        "cool",
+        "cool must come after the previous step's tier; order: cool < cold < archive",
+    ),
     ("storage.tiering[1].after_days", 31, 30, "30 must be later than the previous step (30 days)"),
     ("storage.tiering[2].after_days", 364, 400, "400 is not before raw_retention_days 365"),
     ("analytics.azure_engine", "adx", "databricks", "allowed: 'synapse' or 'adx'"),
@@ -85,7 +95,12 @@ RULES = [
     ("budget.alert_emails", ["a@b.io"], [], "has 0 items; at least 1 item required"),
     ("budget.thresholds_percent", [1, 2, 3, 4, 5], [1, 2, 3, 4, 5, 6], "has 6 items; at most 5 allowed"),
     ("mission.tags.team", "x" * 256, "x" * 257, "has 257 characters; at most 256 allowed"),
-    ("clouds.aws.region", "eu-north-1", "us-east-1", "us-east-1 has no AWS Ground Station antenna; allowed: af-south-1"),
+    (
+        "clouds.aws.region",
+        "eu-north-1",
+        "us-east-1",
+        "us-east-1 has no AWS Ground Station antenna; allowed: af-south-1",
+    ),
     ("clouds.aws.region", "ap-southeast-2", "mars-1", "does not match"),
     ("clouds.azure.location", "eastus", "East US", "does not match"),
     ("version", 1, 2, "allowed: 1"),
@@ -178,16 +193,20 @@ class TestSatellites:
     def test_duplicate_satellites(self):
         errors = _errors(lambda d: d["satellites"].append(copy.deepcopy(d["satellites"][0])))
         assert "s.yaml: satellites: duplicate satellite names ['noaa20']" in errors
+
         def same_norad(d):
             twin = copy.deepcopy(d["satellites"][0])
             twin["name"] = "twin"
             d["satellites"].append(twin)
+
         assert "s.yaml: satellites: duplicate satellite norad_ids [43013]" in _errors(same_norad)
 
     def test_aws_no_longer_supports_aqua_on_managed(self):
         errors = _errors(lambda d: (d["satellites"][0].update(norad_id=27424), d["satellites"][0].pop("tle")))
-        assert ("s.yaml: satellites[0].norad_id: 27424 is not supported by AWS Ground Station since "
-                "2024-11-30; use provider: partner") in errors
+        assert (
+            "s.yaml: satellites[0].norad_id: 27424 is not supported by AWS Ground Station since "
+            "2024-11-30; use provider: partner"
+        ) in errors
 
 
 class TestContradictions:
@@ -198,22 +217,35 @@ class TestContradictions:
         assert "s.yaml: ground_segment.partner: only applies to provider: partner" in errors
 
     def test_partner_region_need_not_host_an_antenna(self):
-        spec = _ok(lambda d: (d["ground_segment"].update(provider="partner", partner={"name": "viasat_rte"}),
-                              d["clouds"]["aws"].update(region="us-east-1")))
+        spec = _ok(
+            lambda d: (
+                d["ground_segment"].update(provider="partner", partner={"name": "viasat_rte"}),
+                d["clouds"]["aws"].update(region="us-east-1"),
+            )
+        )
         assert spec.clouds.aws.region == "us-east-1"
 
     def test_partner_ids_are_checked(self):
         def partner(**kw):
             return lambda d: d["ground_segment"].update(provider="partner", partner={"name": "ksat_lite", **kw})
+
         _ok(partner(aws_account_id="111122223333", price_per_minute_usd=12.5, aws_external_id="ksat:landing-42"))
-        assert any(e.startswith("s.yaml: ground_segment.partner.aws_external_id: 'has space' does not match")
-                   for e in _errors(partner(aws_external_id="has space")))
-        assert any(e.startswith("s.yaml: ground_segment.partner.aws_account_id: '1234' does not match")
-                   for e in _errors(partner(aws_account_id="1234")))
-        assert any(e.startswith("s.yaml: ground_segment.partner.azure_principal_object_id:")
-                   for e in _errors(partner(azure_principal_object_id="nope")))
-        assert any(e.startswith("s.yaml: ground_segment.partner.name: 'acme' is not allowed")
-                   for e in _errors(partner(name="acme")))
+        assert any(
+            e.startswith("s.yaml: ground_segment.partner.aws_external_id: 'has space' does not match")
+            for e in _errors(partner(aws_external_id="has space"))
+        )
+        assert any(
+            e.startswith("s.yaml: ground_segment.partner.aws_account_id: '1234' does not match")
+            for e in _errors(partner(aws_account_id="1234"))
+        )
+        assert any(
+            e.startswith("s.yaml: ground_segment.partner.azure_principal_object_id:")
+            for e in _errors(partner(azure_principal_object_id="nope"))
+        )
+        assert any(
+            e.startswith("s.yaml: ground_segment.partner.name: 'acme' is not allowed")
+            for e in _errors(partner(name="acme"))
+        )
 
     def test_delivery_needs_a_path(self):
         errors = _errors(lambda d: d["delivery"].update(object_store=False, stream=False))
@@ -222,8 +254,10 @@ class TestContradictions:
     def test_streaming_bounds_the_pass_padding(self):
         _ok(lambda d: d["delivery"].update(stream=True))
         errors = _errors(lambda d: (d["delivery"].update(stream=True), d["ground_segment"].update(pre_pass_seconds=20)))
-        assert ("s.yaml: ground_segment.pre_pass_seconds: 20 is outside 30-480 (AWS Ground Station dataflow "
-                "endpoint group, delivery.stream)") in errors
+        assert (
+            "s.yaml: ground_segment.pre_pass_seconds: 20 is outside 30-480 (AWS Ground Station dataflow "
+            "endpoint group, delivery.stream)"
+        ) in errors
 
     def test_serverless_sql_needs_a_catalog(self):
         _ok(lambda d: d["analytics"].update(catalog=False, serverless_sql=False))
@@ -233,10 +267,19 @@ class TestContradictions:
     def test_legacy_orbital_only_in_former_aogs_regions_and_with_tles(self):
         tle = [tle_line(1, 43013), tle_line(2, 43013)]
         _ok(lambda d: (d["clouds"]["azure"].update(legacy_orbital=True), d["satellites"][0].update(tle=tle)))
-        errors = _errors(lambda d: (d["clouds"]["azure"].update(legacy_orbital=True, location="eastus"),
-                                    d["satellites"][0].update(tle=tle)))
-        assert any(e.startswith("s.yaml: clouds.azure.location: eastus never hosted Azure Orbital; allowed with "
-                                "legacy_orbital: brazilsouth") for e in errors)
+        errors = _errors(
+            lambda d: (
+                d["clouds"]["azure"].update(legacy_orbital=True, location="eastus"),
+                d["satellites"][0].update(tle=tle),
+            )
+        )
+        assert any(
+            e.startswith(
+                "s.yaml: clouds.azure.location: eastus never hosted Azure Orbital; allowed with "
+                "legacy_orbital: brazilsouth"
+            )
+            for e in errors
+        )
         errors = _errors(lambda d: (d["clouds"]["azure"].update(legacy_orbital=True), d["satellites"][0].pop("tle")))
         assert any(e.startswith("s.yaml: satellites[0].tle: legacy_orbital needs TLE lines") for e in errors)
 
@@ -244,8 +287,10 @@ class TestContradictions:
 class TestStructure:
     def test_unknown_field_suggests_the_right_one(self):
         errors = _errors(lambda d: d["storage"].update(retention_days=10))
-        assert any(e.startswith("s.yaml: storage.retention_days: unknown field; did you mean 'raw_retention_days'?")
-                   for e in errors)
+        assert any(
+            e.startswith("s.yaml: storage.retention_days: unknown field; did you mean 'raw_retention_days'?")
+            for e in errors
+        )
         errors = _errors(lambda d: dl(d).update(bandwith_mhz=1))
         assert any(f"{DL}.bandwith_mhz: unknown field; did you mean 'bandwidth_mhz'?" in e for e in errors)
 
@@ -257,6 +302,7 @@ class TestStructure:
         def many(d):
             dl(d).update(bandwidth_mhz=700, polarization="circular")
             d["mission"]["owner"] = ""
+
         assert len(_errors(many)) == 3
 
     def test_not_a_mapping(self):
@@ -293,11 +339,19 @@ class TestFiles:
 def test_reference_spec_carries_reference_values():
     spec = load_spec(SPECS / "noaa20.yaml")
     link = spec.satellites[0].downlinks[0]
-    assert (spec.satellites[0].norad_id, link.center_frequency_mhz, link.bandwidth_mhz, link.polarization) == \
-        (43013, 7812, 30, "right_hand")
+    assert (spec.satellites[0].norad_id, link.center_frequency_mhz, link.bandwidth_mhz, link.polarization) == (
+        43013,
+        7812,
+        30,
+        "right_hand",
+    )
     gs = spec.ground_segment
-    assert (gs.min_contact_seconds, gs.pre_pass_seconds, gs.post_pass_seconds, gs.autotrack) == \
-        (180, 120, 120, "preferred")
+    assert (gs.min_contact_seconds, gs.pre_pass_seconds, gs.post_pass_seconds, gs.autotrack) == (
+        180,
+        120,
+        120,
+        "preferred",
+    )
     demod = json.loads(link.demodulation())
     assert demod["type"] == "QPSK"
     assert demod["qpsk"]["symbolTimingRecovery"]["symbolRate"] == {"value": 15.0, "units": "Msps"}
@@ -317,27 +371,32 @@ class TestPartnerSourceAddresses:
     @staticmethod
     def _with(addresses):
         def mutate(d):
-            d["ground_segment"].update(provider="partner",
-                                       partner={"name": "ksat_lite", "source_addresses": addresses})
+            d["ground_segment"].update(provider="partner", partner={"name": "ksat_lite", "source_addresses": addresses})
+
         return mutate
 
     def test_public_addresses_and_ranges_are_accepted(self):
         spec = _ok(self._with(["203.0.113.7", "198.51.100.0/24"]))
         assert spec.ground_segment.partner.source_addresses == ["203.0.113.7", "198.51.100.0/24"]
 
-    @pytest.mark.parametrize("address, fragment", [
-        ("10.1.2.0/24", "10.1.2.0/24 is not a public range (Azure storage IP rules refuse private ranges)"),
-        ("192.168.1.1", "192.168.1.1 is not a public range"),
-        ("198.51.100.0/31", "198.51.100.0/31: Azure storage IP rules take /30 or wider ranges"),
-        ("198.51.100.1/24", "'198.51.100.1/24' is not an IPv4 address or CIDR range"),
-        ("partner.example.com", "'partner.example.com' is not an IPv4 address or CIDR range"),
-    ])
+    @pytest.mark.parametrize(
+        "address, fragment",
+        [
+            ("10.1.2.0/24", "10.1.2.0/24 is not a public range (Azure storage IP rules refuse private ranges)"),
+            ("192.168.1.1", "192.168.1.1 is not a public range"),
+            ("198.51.100.0/31", "198.51.100.0/31: Azure storage IP rules take /30 or wider ranges"),
+            ("198.51.100.1/24", "'198.51.100.1/24' is not an IPv4 address or CIDR range"),
+            ("partner.example.com", "'partner.example.com' is not an IPv4 address or CIDR range"),
+        ],
+    )
     def test_private_tiny_or_malformed_ranges_are_refused(self, address, fragment):
         errors = _errors(self._with(["203.0.113.7", address]))
-        assert any(e.startswith("s.yaml: ground_segment.partner.source_addresses[1]: ") and fragment in e
-                   for e in errors), errors
+        assert any(
+            e.startswith("s.yaml: ground_segment.partner.source_addresses[1]: ") and fragment in e for e in errors
+        ), errors
 
     def test_repeats_are_refused_naming_both_places(self):
         errors = _errors(self._with(["203.0.113.7", "198.51.100.0/24", "203.0.113.7"]))
-        assert errors == ["s.yaml: ground_segment.partner.source_addresses[2]: 203.0.113.7 repeats "
-                          "source_addresses[0]"], errors
+        assert errors == [
+            "s.yaml: ground_segment.partner.source_addresses[2]: 203.0.113.7 repeats source_addresses[0]"
+        ], errors

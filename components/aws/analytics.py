@@ -7,7 +7,7 @@ properties at query time: no crawler to run, pay for or wait on.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -22,10 +22,34 @@ from .storage import SecureBucket
 FIRST_YEAR, LAST_YEAR = 2019, 2100
 TELEMETRY_PREFIX = "telemetry/"
 # CloudWatch Logs accepts only these retention periods (PutRetentionPolicy).
-LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
-                      2922, 3288, 3653)
-TEXT_IO = {"input_format": "org.apache.hadoop.mapred.TextInputFormat",
-           "output_format": "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat"}
+LOG_RETENTION_DAYS = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
+TEXT_IO = {
+    "input_format": "org.apache.hadoop.mapred.TextInputFormat",
+    "output_format": "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
+}
 
 
 def glue_name(mission: str, *parts: str) -> str:
@@ -39,25 +63,39 @@ def log_retention(days: int) -> int:
 
 
 def _date_projection(*keys: str) -> dict[str, str]:
-    ranges = {"year": (f"{FIRST_YEAR},{LAST_YEAR}", "4"), "month": ("1,12", "2"), "day": ("1,31", "2"),
-              "hour": ("0,23", "2")}
+    ranges = {
+        "year": (f"{FIRST_YEAR},{LAST_YEAR}", "4"),
+        "month": ("1,12", "2"),
+        "day": ("1,31", "2"),
+        "hour": ("0,23", "2"),
+    }
     params: dict[str, str] = {}
     for key in keys:
         span, digits = ranges[key]
-        params.update({f"projection.{key}.type": "integer", f"projection.{key}.range": span,
-                       f"projection.{key}.digits": digits})
+        params.update(
+            {f"projection.{key}.type": "integer", f"projection.{key}.range": span, f"projection.{key}.digits": digits}
+        )
     return params
 
 
-def contact_stream(owner: MissionComponent, suffix: str, key: Optional[aws.kms.Key],
-                   capability: str) -> aws.kinesis.Stream:
+def contact_stream(
+    owner: MissionComponent, suffix: str, key: aws.kms.Key | None, capability: str
+) -> aws.kinesis.Stream:
     """Every Kinesis stream of a mission: on-demand, so a contact's rate needs no shard sizing;
     a day of retention covers a consumer's outage between passes; encrypted with the mission
     key or else the Kinesis managed key. It holds contact data, hence stateful."""
-    return realizes(aws.kinesis.Stream(
-        owner.child_name(suffix), stream_mode_details={"stream_mode": "ON_DEMAND"}, retention_period=24,
-        encryption_type="KMS", kms_key_id=key.arn if key else "alias/aws/kinesis",
-        tags=owner.tags, opts=owner.opts(stateful=True)), capability)
+    return realizes(
+        aws.kinesis.Stream(
+            owner.child_name(suffix),
+            stream_mode_details={"stream_mode": "ON_DEMAND"},
+            retention_period=24,
+            encryption_type="KMS",
+            kms_key_id=key.arn if key else "alias/aws/kinesis",
+            tags=owner.tags,
+            opts=owner.opts(stateful=True),
+        ),
+        capability,
+    )
 
 
 class AwsCatalog(MissionComponent):
@@ -65,23 +103,48 @@ class AwsCatalog(MissionComponent):
 
     TOKEN = "groundlink:index:AwsCatalog"
 
-    def __init__(self, name: str, blueprint: Blueprint, *, key: Optional[aws.kms.Key],
-                 raw: Optional[SecureBucket], products: SecureBucket, telemetry: bool,
-                 opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(
+        self,
+        name: str,
+        blueprint: Blueprint,
+        *,
+        key: aws.kms.Key | None,
+        raw: SecureBucket | None,
+        products: SecureBucket,
+        telemetry: bool,
+        opts: pulumi.ResourceOptions | None = None,
+    ):
         super().__init__(name, blueprint, opts)
         # The catalog's encryption is one setting per account and region: a second mission
         # in the same account takes it over (docs/aws.md).
-        realizes(aws.glue.DataCatalogEncryptionSettings(
-            self.child_name("encryption"), data_catalog_encryption_settings={
-                "encryption_at_rest": {"catalog_encryption_mode": "SSE-KMS",
-                                       **({"sse_aws_kms_key_id": key.arn} if key else {})},
-                "connection_password_encryption": {"return_connection_password_encrypted": True,
-                                                   **({"aws_kms_key_id": key.arn} if key else {})},
-            }, opts=self.opts()), "analytics.catalog", *(("security.cmk",) if key else ()))
-        self.database = realizes(aws.glue.CatalogDatabase(
-            self.child_name("database"), name=glue_name(blueprint.mission),
-            description=f"{blueprint.mission}: contact data and products", tags=self.tags,
-            opts=self.opts(stateful=True)), "analytics.catalog")
+        realizes(
+            aws.glue.DataCatalogEncryptionSettings(
+                self.child_name("encryption"),
+                data_catalog_encryption_settings={
+                    "encryption_at_rest": {
+                        "catalog_encryption_mode": "SSE-KMS",
+                        **({"sse_aws_kms_key_id": key.arn} if key else {}),
+                    },
+                    "connection_password_encryption": {
+                        "return_connection_password_encrypted": True,
+                        **({"aws_kms_key_id": key.arn} if key else {}),
+                    },
+                },
+                opts=self.opts(),
+            ),
+            "analytics.catalog",
+            *(("security.cmk",) if key else ()),
+        )
+        self.database = realizes(
+            aws.glue.CatalogDatabase(
+                self.child_name("database"),
+                name=glue_name(blueprint.mission),
+                description=f"{blueprint.mission}: contact data and products",
+                tags=self.tags,
+                opts=self.opts(stateful=True),
+            ),
+            "analytics.catalog",
+        )
         self.tables: list[aws.glue.CatalogTable] = []
         if raw is not None:
             self.tables.append(self._raw_table(raw))
@@ -95,44 +158,94 @@ class AwsCatalog(MissionComponent):
         `satellite=<satellite name>` (projected from the spec)."""
         bp = self.blueprint
         base = bp.raw_prefix.split("/")[0] + "/" if bp.managed else bp.partner_prefix
-        satellite = ({"projection.satellite.type": "injected"} if bp.managed else
-                     {"projection.satellite.type": "enum",
-                      "projection.satellite.values": ",".join(s.name for s in bp.spec.satellites)})
+        satellite = (
+            {"projection.satellite.type": "injected"}
+            if bp.managed
+            else {
+                "projection.satellite.type": "enum",
+                "projection.satellite.values": ",".join(s.name for s in bp.spec.satellites),
+            }
+        )
         return self._projected_table(
-            "raw-contacts", "raw_contacts", raw, base, ("year", "month", "day"), "satellite",
-            {"classification": "pcap", **satellite}, [("line", "string")],
-            {"serialization_library": "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe"}, "analytics.catalog")
+            "raw-contacts",
+            "raw_contacts",
+            raw,
+            base,
+            ("year", "month", "day"),
+            "satellite",
+            {"classification": "pcap", **satellite},
+            [("line", "string")],
+            {"serialization_library": "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe"},
+            "analytics.catalog",
+        )
 
     def _telemetry_table(self, products: SecureBucket) -> aws.glue.CatalogTable:
         """Ground Station telemetry records (user guide "Understand telemetry data") as
         Firehose writes them: newline-delimited JSON, hourly Hive-style partitions."""
-        columns = [("telemetrytype", "string"), ("telemetryversion", "string"), ("scopeid", "string"),
-                   ("metadata", "struct<groundstation:string,satelliteid:string,contactid:string>"),
-                   ("data", "map<string,string>")]
+        columns = [
+            ("telemetrytype", "string"),
+            ("telemetryversion", "string"),
+            ("scopeid", "string"),
+            ("metadata", "struct<groundstation:string,satelliteid:string,contactid:string>"),
+            ("data", "map<string,string>"),
+        ]
         return self._projected_table(
-            "telemetry", "telemetry", products, TELEMETRY_PREFIX, ("year", "month", "day", "hour"), None,
-            {"classification": "json", "compressionType": "gzip"}, columns,
-            {"serialization_library": "org.openx.data.jsonserde.JsonSerDe",
-             "parameters": {"case.insensitive": "true"}},
-            "analytics.catalog", "analytics.telemetry_archive")
+            "telemetry",
+            "telemetry",
+            products,
+            TELEMETRY_PREFIX,
+            ("year", "month", "day", "hour"),
+            None,
+            {"classification": "json", "compressionType": "gzip"},
+            columns,
+            {"serialization_library": "org.openx.data.jsonserde.JsonSerDe", "parameters": {"case.insensitive": "true"}},
+            "analytics.catalog",
+            "analytics.telemetry_archive",
+        )
 
-    def _projected_table(self, suffix: str, name: str, bucket: SecureBucket, base: str, dates: tuple[str, ...],
-                         last: Optional[str], parameters: dict[str, str], columns: list[tuple[str, str]],
-                         serde: dict[str, Any], *capabilities: str) -> aws.glue.CatalogTable:
+    def _projected_table(
+        self,
+        suffix: str,
+        name: str,
+        bucket: SecureBucket,
+        base: str,
+        dates: tuple[str, ...],
+        last: str | None,
+        parameters: dict[str, str],
+        columns: list[tuple[str, str]],
+        serde: dict[str, Any],
+        *capabilities: str,
+    ) -> aws.glue.CatalogTable:
         """An external table under `base` whose Hive-style partitions (`dates`, then `last`) are
         projected: the template and the partition keys come from one list, so they cannot disagree."""
         keys = [*dates, *([last] if last else [])]
         path = "".join(f"{k}=${{{k}}}/" for k in keys)
         location = pulumi.Output.concat(bucket.uri, base)
-        return realizes(aws.glue.CatalogTable(
-            self.child_name(suffix), database_name=self.database.name, name=name, table_type="EXTERNAL_TABLE",
-            parameters=location.apply(lambda loc: {"projection.enabled": "true",
-                                                   "storage.location.template": loc + path,
-                                                   **parameters, **_date_projection(*dates)}),
-            partition_keys=[{"name": k, "type": "string"} for k in keys],
-            storage_descriptor={"location": location, **TEXT_IO, "columns": [{"name": n, "type": t} for n, t in columns],
-                                "ser_de_info": serde},
-            opts=self.opts()), *capabilities)
+        return realizes(
+            aws.glue.CatalogTable(
+                self.child_name(suffix),
+                database_name=self.database.name,
+                name=name,
+                table_type="EXTERNAL_TABLE",
+                parameters=location.apply(
+                    lambda loc: {
+                        "projection.enabled": "true",
+                        "storage.location.template": loc + path,
+                        **parameters,
+                        **_date_projection(*dates),
+                    }
+                ),
+                partition_keys=[{"name": k, "type": "string"} for k in keys],
+                storage_descriptor={
+                    "location": location,
+                    **TEXT_IO,
+                    "columns": [{"name": n, "type": t} for n, t in columns],
+                    "ser_de_info": serde,
+                },
+                opts=self.opts(),
+            ),
+            *capabilities,
+        )
 
 
 class AwsQuery(MissionComponent):
@@ -141,25 +254,43 @@ class AwsQuery(MissionComponent):
 
     TOKEN = "groundlink:index:AwsQuery"
 
-    def __init__(self, name: str, blueprint: Blueprint, *, key: Optional[aws.kms.Key], results: SecureBucket,
-                 account: pulumi.Input[str], opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(
+        self,
+        name: str,
+        blueprint: Blueprint,
+        *,
+        key: aws.kms.Key | None,
+        results: SecureBucket,
+        account: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
+    ):
         super().__init__(name, blueprint, opts)
         cutoff = round(blueprint.spec.analytics.query_bytes_scanned_cutoff_gb * 1e9)
-        encryption = ({"encryption_option": "SSE_KMS", "kms_key_arn": key.arn} if key
-                      else {"encryption_option": "SSE_S3"})
-        self.workgroup = realizes(aws.athena.Workgroup(
-            self.child_name("workgroup"), name=blueprint.mission, state="ENABLED", force_destroy=False,
-            description=f"{blueprint.mission}: serverless SQL over contact data and products",
-            configuration={
-                "enforce_workgroup_configuration": True,
-                "publish_cloudwatch_metrics_enabled": True,
-                "bytes_scanned_cutoff_per_query": cutoff,
-                "result_configuration": {
-                    "output_location": pulumi.Output.concat(results.uri, "athena/"),
-                    "encryption_configuration": encryption,
-                    "expected_bucket_owner": account,
+        encryption = (
+            {"encryption_option": "SSE_KMS", "kms_key_arn": key.arn} if key else {"encryption_option": "SSE_S3"}
+        )
+        self.workgroup = realizes(
+            aws.athena.Workgroup(
+                self.child_name("workgroup"),
+                name=blueprint.mission,
+                state="ENABLED",
+                force_destroy=False,
+                description=f"{blueprint.mission}: serverless SQL over contact data and products",
+                configuration={
+                    "enforce_workgroup_configuration": True,
+                    "publish_cloudwatch_metrics_enabled": True,
+                    "bytes_scanned_cutoff_per_query": cutoff,
+                    "result_configuration": {
+                        "output_location": pulumi.Output.concat(results.uri, "athena/"),
+                        "encryption_configuration": encryption,
+                        "expected_bucket_owner": account,
+                    },
                 },
-            }, tags=self.tags, opts=self.opts()), "analytics.serverless_sql")
+                tags=self.tags,
+                opts=self.opts(),
+            ),
+            "analytics.serverless_sql",
+        )
         self.register_outputs({"workgroup": self.workgroup.name})
 
 
@@ -169,57 +300,116 @@ class AwsTelemetry(MissionComponent):
 
     TOKEN = "groundlink:index:AwsTelemetry"
 
-    def __init__(self, name: str, blueprint: Blueprint, *, key: Optional[aws.kms.Key],
-                 products: SecureBucket, account: pulumi.Input[str],
-                 opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(
+        self,
+        name: str,
+        blueprint: Blueprint,
+        *,
+        key: aws.kms.Key | None,
+        products: SecureBucket,
+        account: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
+    ):
         super().__init__(name, blueprint, opts)
         spec = blueprint.spec
         self.stream = contact_stream(self, "stream", key, "analytics.telemetry_stream")
-        self.log_group = realizes(aws.cloudwatch.LogGroup(
-            self.child_name("archive-logs"), retention_in_days=log_retention(spec.storage.raw_retention_days),
-            kms_key_id=key.arn if key else None, tags=self.tags, opts=self.opts()),
-            "observability.logging")
-        log_stream = realizes(aws.cloudwatch.LogStream(
-            self.child_name("archive-errors"), log_group_name=self.log_group.name, opts=self.opts()),
-            "observability.logging")
-        self.role = realizes(aws.iam.Role(
-            self.child_name("archive-role"), path=iam.role_path(blueprint.mission),
-            description="Firehose reads the telemetry stream and writes the products bucket",
-            assume_role_policy=iam.document(lambda account: [iam.service_trust("firehose.amazonaws.com", account)],
-                                            account=account),
-            tags=self.tags, opts=self.opts()), "analytics.telemetry_archive")
+        self.log_group = realizes(
+            aws.cloudwatch.LogGroup(
+                self.child_name("archive-logs"),
+                retention_in_days=log_retention(spec.storage.raw_retention_days),
+                kms_key_id=key.arn if key else None,
+                tags=self.tags,
+                opts=self.opts(),
+            ),
+            "observability.logging",
+        )
+        log_stream = realizes(
+            aws.cloudwatch.LogStream(
+                self.child_name("archive-errors"), log_group_name=self.log_group.name, opts=self.opts()
+            ),
+            "observability.logging",
+        )
+        self.role = realizes(
+            aws.iam.Role(
+                self.child_name("archive-role"),
+                path=iam.role_path(blueprint.mission),
+                description="Firehose reads the telemetry stream and writes the products bucket",
+                assume_role_policy=iam.document(
+                    lambda account: [iam.service_trust("firehose.amazonaws.com", account)], account=account
+                ),
+                tags=self.tags,
+                opts=self.opts(),
+            ),
+            "analytics.telemetry_archive",
+        )
         policy = aws.iam.RolePolicy(
-            self.child_name("archive-policy"), role=self.role.id,
-            policy=iam.document(_archive_permissions, stream=self.stream.arn, bucket=products.bucket.arn,
-                                log_group=self.log_group.arn, key=key.arn if key else None),
-            opts=self.opts())
+            self.child_name("archive-policy"),
+            role=self.role.id,
+            policy=iam.document(
+                _archive_permissions,
+                stream=self.stream.arn,
+                bucket=products.bucket.arn,
+                log_group=self.log_group.arn,
+                key=key.arn if key else None,
+            ),
+            opts=self.opts(),
+        )
         realizes(policy, "analytics.telemetry_archive")
         partitions = "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/"
-        self.firehose = realizes(aws.kinesis.FirehoseDeliveryStream(
-            self.child_name("archive"), destination="extended_s3",
-            kinesis_source_configuration={"kinesis_stream_arn": self.stream.arn, "role_arn": self.role.arn},
-            extended_s3_configuration={
-                "role_arn": self.role.arn,
-                "bucket_arn": products.bucket.arn,
-                "prefix": TELEMETRY_PREFIX + partitions,
-                "error_output_prefix": "telemetry-errors/!{firehose:error-output-type}/" + partitions,
-                "buffering_size": 64,
-                "buffering_interval": 300,
-                "compression_format": "GZIP",
-                **({"kms_key_arn": key.arn} if key else {}),
-                "processing_configuration": {"enabled": True, "processors": [{"type": "AppendDelimiterToRecord"}]},
-                "cloudwatch_logging_options": {"enabled": True, "log_group_name": self.log_group.name,
-                                               "log_stream_name": log_stream.name},
-            }, tags=self.tags, opts=self.opts(depends_on=[policy])), "analytics.telemetry_archive")
+        self.firehose = realizes(
+            aws.kinesis.FirehoseDeliveryStream(
+                self.child_name("archive"),
+                destination="extended_s3",
+                kinesis_source_configuration={"kinesis_stream_arn": self.stream.arn, "role_arn": self.role.arn},
+                extended_s3_configuration={
+                    "role_arn": self.role.arn,
+                    "bucket_arn": products.bucket.arn,
+                    "prefix": TELEMETRY_PREFIX + partitions,
+                    "error_output_prefix": "telemetry-errors/!{firehose:error-output-type}/" + partitions,
+                    "buffering_size": 64,
+                    "buffering_interval": 300,
+                    "compression_format": "GZIP",
+                    **({"kms_key_arn": key.arn} if key else {}),
+                    "processing_configuration": {"enabled": True, "processors": [{"type": "AppendDelimiterToRecord"}]},
+                    "cloudwatch_logging_options": {
+                        "enabled": True,
+                        "log_group_name": self.log_group.name,
+                        "log_stream_name": log_stream.name,
+                    },
+                },
+                tags=self.tags,
+                opts=self.opts(depends_on=[policy]),
+            ),
+            "analytics.telemetry_archive",
+        )
         self.register_outputs({"stream_arn": self.stream.arn, "firehose_arn": self.firehose.arn})
 
 
-def _archive_permissions(stream: str, bucket: str, log_group: str, key: Optional[str]) -> list[dict[str, Any]]:
+def _archive_permissions(stream: str, bucket: str, log_group: str, key: str | None) -> list[dict[str, Any]]:
     statements = [
-        iam.allow(["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords",
-                   "kinesis:GetShardIterator", "kinesis:ListShards"], stream, "ReadTelemetryStream"),
-        iam.allow(["s3:AbortMultipartUpload", "s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket",
-                   "s3:ListBucketMultipartUploads", "s3:PutObject"], [bucket, f"{bucket}/*"], "WriteProducts"),
+        iam.allow(
+            [
+                "kinesis:DescribeStream",
+                "kinesis:DescribeStreamSummary",
+                "kinesis:GetRecords",
+                "kinesis:GetShardIterator",
+                "kinesis:ListShards",
+            ],
+            stream,
+            "ReadTelemetryStream",
+        ),
+        iam.allow(
+            [
+                "s3:AbortMultipartUpload",
+                "s3:GetBucketLocation",
+                "s3:GetObject",
+                "s3:ListBucket",
+                "s3:ListBucketMultipartUploads",
+                "s3:PutObject",
+            ],
+            [bucket, f"{bucket}/*"],
+            "WriteProducts",
+        ),
         iam.allow(["logs:PutLogEvents"], f"{log_group}:*", "WriteDeliveryErrors"),
     ]
     if key:  # decrypt the stream, encrypt the products

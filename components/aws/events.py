@@ -10,7 +10,7 @@ network, the object the partner writes last for a contact (its manifest).
 from __future__ import annotations
 
 import json
-from typing import Any, Optional
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -33,26 +33,37 @@ QUEUE_RETENTION_SECONDS = 4 * 24 * 3600
 DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600  # the SQS maximum
 
 
-def contact_event_pattern(blueprint: Blueprint, raw_bucket: Optional[str]) -> dict[str, Any]:
+def contact_event_pattern(blueprint: Blueprint, raw_bucket: str | None) -> dict[str, Any]:
     """The EventBridge pattern that matches exactly one event per contact."""
     if blueprint.managed:
-        states = FAILED_CONTACT_STATES if blueprint.spec.delivery.object_store else ["COMPLETED", *FAILED_CONTACT_STATES]
+        states = (
+            FAILED_CONTACT_STATES if blueprint.spec.delivery.object_store else ["COMPLETED", *FAILED_CONTACT_STATES]
+        )
         ending = {"detail-type": [CONTACT_STATE_CHANGE], "detail": {"contactStatus": states}}
         if not blueprint.spec.delivery.object_store:
             return {"source": [GROUND_STATION_SOURCE], **ending}
         return {"source": [GROUND_STATION_SOURCE], "$or": [{"detail-type": [UPLOAD_COMPLETE]}, ending]}
     return {
-        "source": ["aws.s3"], "detail-type": ["Object Created"],
-        "detail": {"bucket": {"name": [raw_bucket]},
-                   "object": {"key": [{"wildcard": f"{blueprint.partner_prefix}*{PARTNER_MANIFEST_SUFFIX}"}]}},
+        "source": ["aws.s3"],
+        "detail-type": ["Object Created"],
+        "detail": {
+            "bucket": {"name": [raw_bucket]},
+            "object": {"key": [{"wildcard": f"{blueprint.partner_prefix}*{PARTNER_MANIFEST_SUFFIX}"}]},
+        },
     }
 
 
 def _queue_policy(queue: str, rule: str) -> list[dict[str, Any]]:
     """Only the mission's contact rule may send, and only over TLS."""
     return [
-        {"Sid": "ContactRuleSends", "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
-         "Action": "sqs:SendMessage", "Resource": queue, "Condition": {"ArnEquals": {"aws:SourceArn": rule}}},
+        {
+            "Sid": "ContactRuleSends",
+            "Effect": "Allow",
+            "Principal": {"Service": "events.amazonaws.com"},
+            "Action": "sqs:SendMessage",
+            "Resource": queue,
+            "Condition": {"ArnEquals": {"aws:SourceArn": rule}},
+        },
         iam.deny_insecure_transport([queue], "sqs:*"),
     ]
 
@@ -63,44 +74,100 @@ class AwsEvents(MissionComponent):
 
     TOKEN = "groundlink:index:AwsEvents"
 
-    def __init__(self, name: str, blueprint: Blueprint, *, key: Optional[aws.kms.Key],
-                 raw_bucket: Optional[aws.s3.Bucket], opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(
+        self,
+        name: str,
+        blueprint: Blueprint,
+        *,
+        key: aws.kms.Key | None,
+        raw_bucket: aws.s3.Bucket | None,
+        opts: pulumi.ResourceOptions | None = None,
+    ):
         super().__init__(name, blueprint, opts)
-        encryption: dict[str, Any] = ({"kms_master_key_id": key.arn, "kms_data_key_reuse_period_seconds": 300}
-                                      if key else {"sqs_managed_sse_enabled": True})
-        self.dead_letter = realizes(aws.sqs.Queue(
-            self.child_name("dead-letter"), message_retention_seconds=DEAD_LETTER_RETENTION_SECONDS,
-            tags=self.tags, opts=self.opts(), **encryption), "events.dead_letter")
-        self.queue = realizes(aws.sqs.Queue(
-            self.child_name("contacts"), message_retention_seconds=QUEUE_RETENTION_SECONDS,
-            redrive_policy=self.dead_letter.arn.apply(lambda arn: json.dumps(
-                {"deadLetterTargetArn": arn, "maxReceiveCount": MAX_RECEIVE_COUNT})),
-            tags=self.tags, opts=self.opts(), **encryption), "events.per_contact")
-        realizes(aws.sqs.RedriveAllowPolicy(
-            self.child_name("dead-letter-sources"), queue_url=self.dead_letter.url,
-            redrive_allow_policy=self.queue.arn.apply(lambda arn: json.dumps(
-                {"redrivePermission": "byQueue", "sourceQueueArns": [arn]})),
-            opts=self.opts()), "events.dead_letter")
+        encryption: dict[str, Any] = (
+            {"kms_master_key_id": key.arn, "kms_data_key_reuse_period_seconds": 300}
+            if key
+            else {"sqs_managed_sse_enabled": True}
+        )
+        self.dead_letter = realizes(
+            aws.sqs.Queue(
+                self.child_name("dead-letter"),
+                message_retention_seconds=DEAD_LETTER_RETENTION_SECONDS,
+                tags=self.tags,
+                opts=self.opts(),
+                **encryption,
+            ),
+            "events.dead_letter",
+        )
+        self.queue = realizes(
+            aws.sqs.Queue(
+                self.child_name("contacts"),
+                message_retention_seconds=QUEUE_RETENTION_SECONDS,
+                redrive_policy=self.dead_letter.arn.apply(
+                    lambda arn: json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": MAX_RECEIVE_COUNT})
+                ),
+                tags=self.tags,
+                opts=self.opts(),
+                **encryption,
+            ),
+            "events.per_contact",
+        )
+        realizes(
+            aws.sqs.RedriveAllowPolicy(
+                self.child_name("dead-letter-sources"),
+                queue_url=self.dead_letter.url,
+                redrive_allow_policy=self.queue.arn.apply(
+                    lambda arn: json.dumps({"redrivePermission": "byQueue", "sourceQueueArns": [arn]})
+                ),
+                opts=self.opts(),
+            ),
+            "events.dead_letter",
+        )
         if not blueprint.managed and raw_bucket is not None:
             # The partner's objects reach EventBridge only if the bucket sends them there.
-            realizes(aws.s3.BucketNotification(
-                self.child_name("raw-to-eventbridge"), bucket=raw_bucket.id, eventbridge=True,
-                opts=self.opts()), "events.per_contact", "ground.partner_landing")
+            realizes(
+                aws.s3.BucketNotification(
+                    self.child_name("raw-to-eventbridge"), bucket=raw_bucket.id, eventbridge=True, opts=self.opts()
+                ),
+                "events.per_contact",
+                "ground.partner_landing",
+            )
         bucket_name = raw_bucket.bucket if raw_bucket is not None else None
-        self.rule = realizes(aws.cloudwatch.EventRule(
-            self.child_name("contact"), description=f"{blueprint.mission}: one event per contact",
-            event_pattern=pulumi.Output.from_input(bucket_name).apply(
-                lambda bucket: json.dumps(contact_event_pattern(blueprint, bucket), sort_keys=True)),
-            state="ENABLED", tags=self.tags, opts=self.opts()), "events.per_contact")
-        realizes(aws.cloudwatch.EventTarget(
-            self.child_name("contact-to-queue"), rule=self.rule.name, arn=self.queue.arn,
-            dead_letter_config={"arn": self.dead_letter.arn},
-            retry_policy={"maximum_event_age_in_seconds": 24 * 3600, "maximum_retry_attempts": 185},
-            opts=self.opts()), "events.per_contact")
-        for queue, role, capability in ((self.queue, "contacts", "events.per_contact"),
-                                        (self.dead_letter, "dead-letter", "events.dead_letter")):
-            realizes(aws.sqs.QueuePolicy(
-                self.child_name(role, "policy"), queue_url=queue.url,
-                policy=iam.document(_queue_policy, queue=queue.arn, rule=self.rule.arn),
-                opts=self.opts()), capability)
+        self.rule = realizes(
+            aws.cloudwatch.EventRule(
+                self.child_name("contact"),
+                description=f"{blueprint.mission}: one event per contact",
+                event_pattern=pulumi.Output.from_input(bucket_name).apply(
+                    lambda bucket: json.dumps(contact_event_pattern(blueprint, bucket), sort_keys=True)
+                ),
+                state="ENABLED",
+                tags=self.tags,
+                opts=self.opts(),
+            ),
+            "events.per_contact",
+        )
+        realizes(
+            aws.cloudwatch.EventTarget(
+                self.child_name("contact-to-queue"),
+                rule=self.rule.name,
+                arn=self.queue.arn,
+                dead_letter_config={"arn": self.dead_letter.arn},
+                retry_policy={"maximum_event_age_in_seconds": 24 * 3600, "maximum_retry_attempts": 185},
+                opts=self.opts(),
+            ),
+            "events.per_contact",
+        )
+        for queue, role, capability in (
+            (self.queue, "contacts", "events.per_contact"),
+            (self.dead_letter, "dead-letter", "events.dead_letter"),
+        ):
+            realizes(
+                aws.sqs.QueuePolicy(
+                    self.child_name(role, "policy"),
+                    queue_url=queue.url,
+                    policy=iam.document(_queue_policy, queue=queue.arn, rule=self.rule.arn),
+                    opts=self.opts(),
+                ),
+                capability,
+            )
         self.register_outputs({"event_queue": self.queue.url, "dead_letter_queue": self.dead_letter.url})

@@ -11,7 +11,7 @@ against the service's name pattern before they reach a resource.
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -34,10 +34,16 @@ STREAM_BASE_PORT = 55888
 STREAM_MTU = 1500
 # Actions Ground Station needs to place its network interfaces in the mission subnet for
 # a dataflow endpoint group; EC2 Describe* calls do not support resource-level scoping.
-ENDPOINT_NETWORK_ACTIONS = ["ec2:CreateNetworkInterface", "ec2:CreateNetworkInterfacePermission",
-                            "ec2:DeleteNetworkInterface", "ec2:DeleteNetworkInterfacePermission",
-                            "ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets",
-                            "ec2:DescribeVpcs"]
+ENDPOINT_NETWORK_ACTIONS = [
+    "ec2:CreateNetworkInterface",
+    "ec2:CreateNetworkInterfacePermission",
+    "ec2:DeleteNetworkInterface",
+    "ec2:DeleteNetworkInterfacePermission",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeSecurityGroups",
+    "ec2:DescribeSubnets",
+    "ec2:DescribeVpcs",
+]
 
 
 def gs_name(*parts: str) -> str:
@@ -58,25 +64,39 @@ def _gs_arn(region: str, account: str, kind: str) -> str:
 
 def spectrum(link: GroundLink) -> dict[str, Any]:
     d = link.downlink
-    return {"center_frequency": {"value": d.center_frequency_mhz, "units": "MHz"},
-            "bandwidth": {"value": d.bandwidth_mhz, "units": "MHz"},
-            "polarization": d.polarization.upper()}
+    return {
+        "center_frequency": {"value": d.center_frequency_mhz, "units": "MHz"},
+        "bandwidth": {"value": d.bandwidth_mhz, "units": "MHz"},
+        "polarization": d.polarization.upper(),
+    }
 
 
-def _encrypt_via(service: str, region: str, key: Optional[str], sid: str) -> list[dict[str, Any]]:
+def _encrypt_via(service: str, region: str, key: str | None, sid: str) -> list[dict[str, Any]]:
     """A producer may make data keys with the mission key only through `service` in this region."""
-    return [iam.allow(["kms:GenerateDataKey"], key, sid,
-                      Condition={"StringEquals": {"kms:ViaService": f"{service}.{region}.amazonaws.com"}})] if key else []
+    return (
+        [
+            iam.allow(
+                ["kms:GenerateDataKey"],
+                key,
+                sid,
+                Condition={"StringEquals": {"kms:ViaService": f"{service}.{region}.amazonaws.com"}},
+            )
+        ]
+        if key
+        else []
+    )
 
 
 def write_only(region: str, objects: str):
     """Permissions of a delivery identity: locate the bucket, put objects matching `objects`,
     and use the mission key only through S3 in this region. Nothing to read, list or delete."""
 
-    def permissions(bucket: str, key: Optional[str]) -> list[dict[str, Any]]:
-        return [iam.allow(["s3:GetBucketLocation"], bucket, "LocateBucket"),
-                iam.allow(["s3:PutObject"], f"{bucket}/{objects}", "WriteContactData"),
-                *_encrypt_via("s3", region, key, "EncryptContactData")]
+    def permissions(bucket: str, key: str | None) -> list[dict[str, Any]]:
+        return [
+            iam.allow(["s3:GetBucketLocation"], bucket, "LocateBucket"),
+            iam.allow(["s3:PutObject"], f"{bucket}/{objects}", "WriteContactData"),
+            *_encrypt_via("s3", region, key, "EncryptContactData"),
+        ]
 
     return permissions
 
@@ -85,10 +105,15 @@ def put_records(region: str):
     """Permissions of a stream producer: put records and find the shards to put them on, and use
     the mission key only through Kinesis in this region. Nothing to read or reconfigure."""
 
-    def permissions(stream: str, key: Optional[str]) -> list[dict[str, Any]]:
-        return [iam.allow(["kinesis:DescribeStreamSummary", "kinesis:ListShards", "kinesis:PutRecord",
-                           "kinesis:PutRecords"], stream, "PutContactRecords"),
-                *_encrypt_via("kinesis", region, key, "EncryptContactRecords")]
+    def permissions(stream: str, key: str | None) -> list[dict[str, Any]]:
+        return [
+            iam.allow(
+                ["kinesis:DescribeStreamSummary", "kinesis:ListShards", "kinesis:PutRecord", "kinesis:PutRecords"],
+                stream,
+                "PutContactRecords",
+            ),
+            *_encrypt_via("kinesis", region, key, "EncryptContactRecords"),
+        ]
 
     return permissions
 
@@ -98,65 +123,120 @@ class AwsGroundLink(MissionComponent):
 
     TOKEN = "groundlink:index:AwsGroundLink"
 
-    def __init__(self, name: str, blueprint: Blueprint, link: GroundLink, *, recording_role: Optional[aws.iam.Role],
-                 recording_ready: list[pulumi.Resource], raw: Optional[SecureBucket],
-                 telemetry_sink: Optional[aws_native.groundstation.Config],
-                 endpoint_name: Optional[str], streams: Optional[tuple[aws.kms.Key, aws.iam.Role]],
-                 opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(
+        self,
+        name: str,
+        blueprint: Blueprint,
+        link: GroundLink,
+        *,
+        recording_role: aws.iam.Role | None,
+        recording_ready: list[pulumi.Resource],
+        raw: SecureBucket | None,
+        telemetry_sink: aws_native.groundstation.Config | None,
+        endpoint_name: str | None,
+        streams: tuple[aws.kms.Key, aws.iam.Role] | None,
+        opts: pulumi.ResourceOptions | None = None,
+    ):
         super().__init__(name, blueprint, opts)
         gs, down = blueprint.spec.ground_segment, link.downlink
         label = (blueprint.mission, link.satellite.name, link.downlink.name)
         tags = native_tags(self.tags)
         station = ("ground.managed_station",)
-        self.tracking = realizes(GS.Config(
-            self.child_name("tracking"), name=gs_name(*label, "tracking"),
-            config_data={"tracking_config": {"autotrack": gs.autotrack.upper()}}, tags=tags, opts=self.opts()),
-            *station)
+        self.tracking = realizes(
+            GS.Config(
+                self.child_name("tracking"),
+                name=gs_name(*label, "tracking"),
+                config_data={"tracking_config": {"autotrack": gs.autotrack.upper()}},
+                tags=tags,
+                opts=self.opts(),
+            ),
+            *station,
+        )
         if down.delivery == "demod_decode":
-            data = {"antenna_downlink_demod_decode_config": {
-                "spectrum_config": spectrum(link),
-                "demodulation_config": {"unvalidated_json": down.demodulation()},
-                "decode_config": {"unvalidated_json": down.decode()}}}
+            data = {
+                "antenna_downlink_demod_decode_config": {
+                    "spectrum_config": spectrum(link),
+                    "demodulation_config": {"unvalidated_json": down.demodulation()},
+                    "decode_config": {"unvalidated_json": down.decode()},
+                }
+            }
         else:
             data = {"antenna_downlink_config": {"spectrum_config": spectrum(link)}}
-        self.antenna = realizes(GS.Config(
-            self.child_name("antenna"), name=gs_name(*label, "downlink", down.delivery.replace("_", " ")),
-            config_data=data, tags=tags, opts=self.opts()), *station)
+        self.antenna = realizes(
+            GS.Config(
+                self.child_name("antenna"),
+                name=gs_name(*label, "downlink", down.delivery.replace("_", " ")),
+                config_data=data,
+                tags=tags,
+                opts=self.opts(),
+            ),
+            *station,
+        )
         egress = down.egress_node()
         source = self.antenna.arn.apply(lambda arn: f"{arn}/{egress}") if egress else self.antenna.arn
         edges: list[dict[str, Any]] = []
-        self.recording: Optional[aws_native.groundstation.Config] = None
+        self.recording: aws_native.groundstation.Config | None = None
         if raw is not None and recording_role is not None:
-            self.recording = realizes(GS.Config(
-                self.child_name("recording"), name=gs_name(*label, "recording"),
-                config_data={"s3_recording_config": {"bucket_arn": raw.bucket.arn, "role_arn": recording_role.arn,
-                                                     "prefix": blueprint.raw_prefix}},
-                tags=tags, opts=self.opts(depends_on=recording_ready)), *station)
+            self.recording = realizes(
+                GS.Config(
+                    self.child_name("recording"),
+                    name=gs_name(*label, "recording"),
+                    config_data={
+                        "s3_recording_config": {
+                            "bucket_arn": raw.bucket.arn,
+                            "role_arn": recording_role.arn,
+                            "prefix": blueprint.raw_prefix,
+                        }
+                    },
+                    tags=tags,
+                    opts=self.opts(depends_on=recording_ready),
+                ),
+                *station,
+            )
             edges.append({"source": source, "destination": self.recording.arn})
-        self.endpoint: Optional[aws_native.groundstation.Config] = None
+        self.endpoint: aws_native.groundstation.Config | None = None
         if endpoint_name is not None:
-            self.endpoint = realizes(GS.Config(
-                self.child_name("endpoint"), name=gs_name(*label, "endpoint"),
-                config_data={"dataflow_endpoint_config": {
-                    "dataflow_endpoint_name": endpoint_name,
-                    "dataflow_endpoint_region": blueprint.spec.clouds.aws.region}},
-                tags=tags, opts=self.opts()), "ground.stream_delivery")
+            self.endpoint = realizes(
+                GS.Config(
+                    self.child_name("endpoint"),
+                    name=gs_name(*label, "endpoint"),
+                    config_data={
+                        "dataflow_endpoint_config": {
+                            "dataflow_endpoint_name": endpoint_name,
+                            "dataflow_endpoint_region": blueprint.spec.clouds.aws.region,
+                        }
+                    },
+                    tags=tags,
+                    opts=self.opts(),
+                ),
+                "ground.stream_delivery",
+            )
             edges.append({"source": source, "destination": self.endpoint.arn})
         if not 1 <= len(edges) <= DATAFLOW_EDGES_MAX:
-            raise ValueError(f"{link.key}: {len(edges)} dataflow edges; AWS Ground Station allows 1-{DATAFLOW_EDGES_MAX}")
+            raise ValueError(
+                f"{link.key}: {len(edges)} dataflow edges; AWS Ground Station allows 1-{DATAFLOW_EDGES_MAX}"
+            )
         extra: dict[str, Any] = {}
         if telemetry_sink is not None:
             extra["telemetry_sink_config_arn"] = telemetry_sink.arn
         if streams is not None:
             key, role = streams
             extra.update(streams_kms_key={"kms_key_arn": key.arn}, streams_kms_role=role.arn)
-        self.profile = realizes(GS.MissionProfile(
-            self.child_name("profile"), name=gs_name(*label),
-            minimum_viable_contact_duration_seconds=gs.min_contact_seconds,
-            contact_pre_pass_duration_seconds=gs.pre_pass_seconds,
-            contact_post_pass_duration_seconds=gs.post_pass_seconds,
-            tracking_config_arn=self.tracking.arn, dataflow_edges=edges, tags=tags, opts=self.opts(), **extra),
-            *station)
+        self.profile = realizes(
+            GS.MissionProfile(
+                self.child_name("profile"),
+                name=gs_name(*label),
+                minimum_viable_contact_duration_seconds=gs.min_contact_seconds,
+                contact_pre_pass_duration_seconds=gs.pre_pass_seconds,
+                contact_post_pass_duration_seconds=gs.post_pass_seconds,
+                tracking_config_arn=self.tracking.arn,
+                dataflow_edges=edges,
+                tags=tags,
+                opts=self.opts(),
+                **extra,
+            ),
+            *station,
+        )
         self.register_outputs({"mission_profile_arn": self.profile.arn})
 
 
@@ -167,52 +247,130 @@ class AwsStreamEndpoints(MissionComponent):
 
     TOKEN = "groundlink:index:AwsStreamEndpoints"
 
-    def __init__(self, name: str, blueprint: Blueprint, *, account: pulumi.Input[str], network: AwsNetwork,
-                 opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(
+        self,
+        name: str,
+        blueprint: Blueprint,
+        *,
+        account: pulumi.Input[str],
+        network: AwsNetwork,
+        opts: pulumi.ResourceOptions | None = None,
+    ):
         super().__init__(name, blueprint, opts)
         region, gs = blueprint.spec.clouds.aws.region, blueprint.spec.ground_segment
         cap = "ground.stream_delivery"
         self.names = {link.key: f"{blueprint.mission}-{link.key}" for link in blueprint.links}
         last_port = STREAM_BASE_PORT + len(blueprint.links) - 1
-        self.role = realizes(aws.iam.Role(
-            self.child_name("role"), path=iam.role_path(blueprint.mission),
-            description="Ground Station places dataflow endpoint interfaces in the mission subnet",
-            assume_role_policy=iam.document(lambda account: [iam.service_trust(
-                GROUND_STATION, account, [_gs_arn(region, account, "dataflow-endpoint-group/*")])], account=account),
-            tags=self.tags, opts=self.opts()), cap, "ground.delivery_identity")
-        policy = realizes(aws.iam.RolePolicy(
-            self.child_name("role-policy"), role=self.role.id,
-            policy=iam.document(lambda: [iam.allow(ENDPOINT_NETWORK_ACTIONS, "*", "ManageEndpointInterfaces")]),
-            opts=self.opts()), cap)
-        endpoint_sg = realizes(aws.ec2.SecurityGroup(
-            self.child_name("endpoint-sg"), vpc_id=network.vpc.id,
-            description="AWS Ground Station dataflow endpoints", tags=self.tags, opts=self.opts()), cap)
-        receiver_sg = realizes(aws.ec2.SecurityGroup(
-            self.child_name("receiver-sg"), vpc_id=network.vpc.id,
-            description="Mission receiver for AWS Ground Station streams", tags=self.tags, opts=self.opts()), cap)
+        self.role = realizes(
+            aws.iam.Role(
+                self.child_name("role"),
+                path=iam.role_path(blueprint.mission),
+                description="Ground Station places dataflow endpoint interfaces in the mission subnet",
+                assume_role_policy=iam.document(
+                    lambda account: [
+                        iam.service_trust(
+                            GROUND_STATION, account, [_gs_arn(region, account, "dataflow-endpoint-group/*")]
+                        )
+                    ],
+                    account=account,
+                ),
+                tags=self.tags,
+                opts=self.opts(),
+            ),
+            cap,
+            "ground.delivery_identity",
+        )
+        policy = realizes(
+            aws.iam.RolePolicy(
+                self.child_name("role-policy"),
+                role=self.role.id,
+                policy=iam.document(lambda: [iam.allow(ENDPOINT_NETWORK_ACTIONS, "*", "ManageEndpointInterfaces")]),
+                opts=self.opts(),
+            ),
+            cap,
+        )
+        endpoint_sg = realizes(
+            aws.ec2.SecurityGroup(
+                self.child_name("endpoint-sg"),
+                vpc_id=network.vpc.id,
+                description="AWS Ground Station dataflow endpoints",
+                tags=self.tags,
+                opts=self.opts(),
+            ),
+            cap,
+        )
+        receiver_sg = realizes(
+            aws.ec2.SecurityGroup(
+                self.child_name("receiver-sg"),
+                vpc_id=network.vpc.id,
+                description="Mission receiver for AWS Ground Station streams",
+                tags=self.tags,
+                opts=self.opts(),
+            ),
+            cap,
+        )
         ports = {"ip_protocol": "udp", "from_port": STREAM_BASE_PORT, "to_port": last_port}
-        realizes(aws.vpc.SecurityGroupEgressRule(
-            self.child_name("endpoint-to-receiver"), security_group_id=endpoint_sg.id,
-            referenced_security_group_id=receiver_sg.id, description="Contact data streams", tags=self.tags,
-            opts=self.opts(), **ports), cap)
-        realizes(aws.vpc.SecurityGroupIngressRule(
-            self.child_name("receiver-from-endpoint"), security_group_id=receiver_sg.id,
-            referenced_security_group_id=endpoint_sg.id, description="Contact data streams", tags=self.tags,
-            opts=self.opts(), **ports), cap)
-        self.receiver = realizes(aws.ec2.NetworkInterface(
-            self.child_name("receiver"), subnet_id=network.subnet.id, security_groups=[receiver_sg.id],
-            description=f"{blueprint.mission}: fixed address the contact streams are sent to",
-            tags=self.tags, opts=self.opts()), cap)
-        security = {"role_arn": self.role.arn, "security_group_ids": [endpoint_sg.id], "subnet_ids": [network.subnet.id]}
-        self.group = realizes(GS.DataflowEndpointGroup(
-            self.child_name("group"),
-            endpoint_details=[{"endpoint": {"name": self.names[link.key], "mtu": STREAM_MTU,
-                                            "address": {"name": self.receiver.private_ip, "port": STREAM_BASE_PORT + i}},
-                               "security_details": security}
-                              for i, link in enumerate(blueprint.links)],
-            contact_pre_pass_duration_seconds=gs.pre_pass_seconds,
-            contact_post_pass_duration_seconds=gs.post_pass_seconds,
-            tags=native_tags(self.tags), opts=self.opts(depends_on=[policy])), cap)
+        realizes(
+            aws.vpc.SecurityGroupEgressRule(
+                self.child_name("endpoint-to-receiver"),
+                security_group_id=endpoint_sg.id,
+                referenced_security_group_id=receiver_sg.id,
+                description="Contact data streams",
+                tags=self.tags,
+                opts=self.opts(),
+                **ports,
+            ),
+            cap,
+        )
+        realizes(
+            aws.vpc.SecurityGroupIngressRule(
+                self.child_name("receiver-from-endpoint"),
+                security_group_id=receiver_sg.id,
+                referenced_security_group_id=endpoint_sg.id,
+                description="Contact data streams",
+                tags=self.tags,
+                opts=self.opts(),
+                **ports,
+            ),
+            cap,
+        )
+        self.receiver = realizes(
+            aws.ec2.NetworkInterface(
+                self.child_name("receiver"),
+                subnet_id=network.subnet.id,
+                security_groups=[receiver_sg.id],
+                description=f"{blueprint.mission}: fixed address the contact streams are sent to",
+                tags=self.tags,
+                opts=self.opts(),
+            ),
+            cap,
+        )
+        security = {
+            "role_arn": self.role.arn,
+            "security_group_ids": [endpoint_sg.id],
+            "subnet_ids": [network.subnet.id],
+        }
+        self.group = realizes(
+            GS.DataflowEndpointGroup(
+                self.child_name("group"),
+                endpoint_details=[
+                    {
+                        "endpoint": {
+                            "name": self.names[link.key],
+                            "mtu": STREAM_MTU,
+                            "address": {"name": self.receiver.private_ip, "port": STREAM_BASE_PORT + i},
+                        },
+                        "security_details": security,
+                    }
+                    for i, link in enumerate(blueprint.links)
+                ],
+                contact_pre_pass_duration_seconds=gs.pre_pass_seconds,
+                contact_post_pass_duration_seconds=gs.post_pass_seconds,
+                tags=native_tags(self.tags),
+                opts=self.opts(depends_on=[policy]),
+            ),
+            cap,
+        )
         self.register_outputs({"dataflow_endpoint_group_arn": self.group.arn})
 
 
@@ -222,33 +380,44 @@ class AwsGroundSegment(MissionComponent):
 
     TOKEN = "groundlink:index:AwsGroundSegment"
 
-    def __init__(self, name: str, blueprint: Blueprint, *, account: pulumi.Input[str], raw: Optional[SecureBucket],
-                 key: Optional[aws.kms.Key], telemetry_stream: Optional[aws.kinesis.Stream], network: Optional[AwsNetwork],
-                 opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(
+        self,
+        name: str,
+        blueprint: Blueprint,
+        *,
+        account: pulumi.Input[str],
+        raw: SecureBucket | None,
+        key: aws.kms.Key | None,
+        telemetry_stream: aws.kinesis.Stream | None,
+        network: AwsNetwork | None,
+        opts: pulumi.ResourceOptions | None = None,
+    ):
         super().__init__(name, blueprint, opts)
         self.account = account
         self.region = blueprint.spec.clouds.aws.region
         self.links: list[AwsGroundLink] = []
-        self.ids: Optional[pulumi.Input[list[str]]] = None
+        self.ids: pulumi.Input[list[str]] | None = None
         if blueprint.managed:
             self._managed(raw, key, telemetry_stream, network)
             self.ids = pulumi.Output.all(*[link.profile.arn for link in self.links])
         else:
             stream = self._partner(raw, key)
-            ids = ([pulumi.Output.concat(raw.uri, blueprint.partner_prefix)] if raw else []) + \
-                  ([stream.arn] if stream else [])
+            ids = ([pulumi.Output.concat(raw.uri, blueprint.partner_prefix)] if raw else []) + (
+                [stream.arn] if stream else []
+            )
             self.ids = pulumi.Output.all(*ids) if ids else None
         self.register_outputs({"ground_segment_ids": self.ids})
 
     # -- managed ------------------------------------------------------------------
     def _managed(self, raw, key, telemetry_stream, network) -> None:
         bp, spec = self.blueprint, self.blueprint.spec
-        role, ready = (self._recording_role(raw, key) if raw is not None else (None, []))
+        role, ready = self._recording_role(raw, key) if raw is not None else (None, [])
         sink = self._telemetry_sink(telemetry_stream, key) if telemetry_stream is not None else None
         endpoints = streams = None
         if spec.delivery.stream and network is not None:
-            endpoints = AwsStreamEndpoints(self.child_name("stream"), bp, account=self.account, network=network,
-                                           opts=self.opts())
+            endpoints = AwsStreamEndpoints(
+                self.child_name("stream"), bp, account=self.account, network=network, opts=self.opts()
+            )
             if any(link.downlink.wideband for link in bp.links):
                 if key is not None:
                     streams = (key, self._streams_role(key))
@@ -256,75 +425,151 @@ class AwsGroundSegment(MissionComponent):
                     warn("wideband streams go unencrypted by a mission key: security.customer_managed_keys is false")
         for link in bp.links:
             wide = streams if streams and link.downlink.wideband else None
-            self.links.append(AwsGroundLink(
-                self.child_name(link.key), bp, link, recording_role=role, recording_ready=ready, raw=raw,
-                telemetry_sink=sink, endpoint_name=endpoints.names[link.key] if endpoints else None,
-                streams=wide, opts=self.opts()))
+            self.links.append(
+                AwsGroundLink(
+                    self.child_name(link.key),
+                    bp,
+                    link,
+                    recording_role=role,
+                    recording_ready=ready,
+                    raw=raw,
+                    telemetry_sink=sink,
+                    endpoint_name=endpoints.names[link.key] if endpoints else None,
+                    streams=wide,
+                    opts=self.opts(),
+                )
+            )
 
-    def _role(self, suffix: str, description: str, trust, permissions, capabilities: tuple[str, ...],
-              **values: Any) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
-        role = realizes(aws.iam.Role(
-            self.child_name(suffix), path=iam.role_path(self.blueprint.mission), description=description,
-            assume_role_policy=iam.document(trust, account=self.account, region=self.region),
-            tags=self.tags, opts=self.opts()), *capabilities)
-        policy = realizes(aws.iam.RolePolicy(
-            self.child_name(suffix, "policy"), role=role.id, policy=iam.document(permissions, **values),
-            opts=self.opts()), *capabilities)
+    def _role(
+        self, suffix: str, description: str, trust, permissions, capabilities: tuple[str, ...], **values: Any
+    ) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
+        role = realizes(
+            aws.iam.Role(
+                self.child_name(suffix),
+                path=iam.role_path(self.blueprint.mission),
+                description=description,
+                assume_role_policy=iam.document(trust, account=self.account, region=self.region),
+                tags=self.tags,
+                opts=self.opts(),
+            ),
+            *capabilities,
+        )
+        policy = realizes(
+            aws.iam.RolePolicy(
+                self.child_name(suffix, "policy"),
+                role=role.id,
+                policy=iam.document(permissions, **values),
+                opts=self.opts(),
+            ),
+            *capabilities,
+        )
         return role, policy
 
-    def _recording_role(self, raw: SecureBucket, key: Optional[aws.kms.Key]):
+    def _recording_role(self, raw: SecureBucket, key: aws.kms.Key | None):
         """Ground Station writes contacts with this role: S3 needs only GetBucketLocation and
         PutObject; the mission key is usable only through S3 in this region."""
+
         def trust(account: str, region: str) -> list[dict[str, Any]]:
             return [iam.service_trust(GROUND_STATION, account, [_gs_arn(region, account, "config/s3-recording/*")])]
 
-        role, policy = self._role("delivery-role", "AWS Ground Station writes contact data to the raw bucket",
-                                  trust, write_only(self.region, "*"), ("ground.delivery_identity",), bucket=raw.bucket.arn,
-                                  key=key.arn if key else None)
+        role, policy = self._role(
+            "delivery-role",
+            "AWS Ground Station writes contact data to the raw bucket",
+            trust,
+            write_only(self.region, "*"),
+            ("ground.delivery_identity",),
+            bucket=raw.bucket.arn,
+            key=key.arn if key else None,
+        )
         return role, [policy, raw.policy]
 
-    def _telemetry_sink(self, stream: aws.kinesis.Stream, key: Optional[aws.kms.Key]):
+    def _telemetry_sink(self, stream: aws.kinesis.Stream, key: aws.kms.Key | None):
         def trust(account: str, region: str) -> list[dict[str, Any]]:
-            return [iam.service_trust(GROUND_STATION, account, [_gs_arn(region, account, "config/telemetry-sink/*"),
-                                                                _gs_arn(region, account, "mission-profile/*")])]
+            return [
+                iam.service_trust(
+                    GROUND_STATION,
+                    account,
+                    [
+                        _gs_arn(region, account, "config/telemetry-sink/*"),
+                        _gs_arn(region, account, "mission-profile/*"),
+                    ],
+                )
+            ]
 
-        def permissions(stream: str, key: Optional[str]) -> list[dict[str, Any]]:
+        def permissions(stream: str, key: str | None) -> list[dict[str, Any]]:
             # the actions the telemetry sink documents for its role (KinesisDataStreamData.KinesisRoleArn)
-            return [iam.allow(["kinesis:DescribeStream", "kinesis:PutRecord", "kinesis:PutRecords"], stream,
-                              "PutContactTelemetry"),
-                    *_encrypt_via("kinesis", self.region, key, "EncryptContactTelemetry")]
+            return [
+                iam.allow(
+                    ["kinesis:DescribeStream", "kinesis:PutRecord", "kinesis:PutRecords"], stream, "PutContactTelemetry"
+                ),
+                *_encrypt_via("kinesis", self.region, key, "EncryptContactTelemetry"),
+            ]
 
-        role, policy = self._role("telemetry-role", "AWS Ground Station puts contact telemetry on the stream",
-                                  trust, permissions, ("analytics.telemetry_stream",), stream=stream.arn,
-                                  key=key.arn if key else None)
-        return realizes(GS.Config(
-            self.child_name("telemetry-sink"), name=gs_name(self.blueprint.mission, "telemetry"),
-            config_data={"telemetry_sink_config": {
-                "telemetry_sink_type": "KINESIS_DATA_STREAM",
-                "telemetry_sink_data": {"kinesis_data_stream_data": {"kinesis_data_stream_arn": stream.arn,
-                                                                      "kinesis_role_arn": role.arn}}}},
-            tags=native_tags(self.tags), opts=self.opts(depends_on=[policy])),
-            "analytics.telemetry_stream", "ground.managed_station")
+        role, policy = self._role(
+            "telemetry-role",
+            "AWS Ground Station puts contact telemetry on the stream",
+            trust,
+            permissions,
+            ("analytics.telemetry_stream",),
+            stream=stream.arn,
+            key=key.arn if key else None,
+        )
+        return realizes(
+            GS.Config(
+                self.child_name("telemetry-sink"),
+                name=gs_name(self.blueprint.mission, "telemetry"),
+                config_data={
+                    "telemetry_sink_config": {
+                        "telemetry_sink_type": "KINESIS_DATA_STREAM",
+                        "telemetry_sink_data": {
+                            "kinesis_data_stream_data": {
+                                "kinesis_data_stream_arn": stream.arn,
+                                "kinesis_role_arn": role.arn,
+                            }
+                        },
+                    }
+                },
+                tags=native_tags(self.tags),
+                opts=self.opts(depends_on=[policy]),
+            ),
+            "analytics.telemetry_stream",
+            "ground.managed_station",
+        )
 
     def _streams_role(self, key: aws.kms.Key) -> aws.iam.Role:
         """Wideband streams are encrypted with the mission key; Ground Station may use it only
         with an encryption context naming this account's mission profiles."""
+
         def trust(account: str, region: str) -> list[dict[str, Any]]:
             return [iam.service_trust(GROUND_STATION, account, [_gs_arn(region, account, "mission-profile/*")])]
 
         def permissions(key: str, account: str, region: str) -> list[dict[str, Any]]:
-            return [iam.allow(["kms:Decrypt", "kms:GenerateDataKeyWithoutPlaintext"], key, "EncryptStreams",
-                              Condition={"StringEquals": {"kms:EncryptionContext:sourceAccount": account},
-                                         "ArnLike": {"kms:EncryptionContext:sourceArn":
-                                                     _gs_arn(region, account, "mission-profile/*")}})]
+            return [
+                iam.allow(
+                    ["kms:Decrypt", "kms:GenerateDataKeyWithoutPlaintext"],
+                    key,
+                    "EncryptStreams",
+                    Condition={
+                        "StringEquals": {"kms:EncryptionContext:sourceAccount": account},
+                        "ArnLike": {"kms:EncryptionContext:sourceArn": _gs_arn(region, account, "mission-profile/*")},
+                    },
+                )
+            ]
 
-        role, _ = self._role("streams-kms-role", "AWS Ground Station encrypts wideband streams with the mission key",
-                             trust, permissions, ("ground.stream_delivery",), key=key.arn, account=self.account,
-                             region=self.region)
+        role, _ = self._role(
+            "streams-kms-role",
+            "AWS Ground Station encrypts wideband streams with the mission key",
+            trust,
+            permissions,
+            ("ground.stream_delivery",),
+            key=key.arn,
+            account=self.account,
+            region=self.region,
+        )
         return role
 
     # -- partner ------------------------------------------------------------------
-    def _partner(self, raw: Optional[SecureBucket], key: Optional[aws.kms.Key]) -> Optional[aws.kinesis.Stream]:
+    def _partner(self, raw: SecureBucket | None, key: aws.kms.Key | None) -> aws.kinesis.Stream | None:
         """The partner delivers with one write-only role in our account: objects under the landing
         prefix and, when streaming, records on a mission-owned stream. Without the partner's
         account nothing may assume that role, so neither delivery path is provisioned."""
@@ -334,36 +579,56 @@ class AwsGroundSegment(MissionComponent):
         partner_account = partner.aws_account_id
         if partner_account is None:
             missing = "ground_segment.partner.aws_account_id is not set"
-            declare_gap("ground.delivery_identity", f"{missing}: no partner account may write the landing prefix "
-                        "or the partner stream until it is")
+            declare_gap(
+                "ground.delivery_identity",
+                f"{missing}: no partner account may write the landing prefix or the partner stream until it is",
+            )
             if streaming:
-                declare_gap("ground.stream_delivery", f"{missing}: no partner stream is provisioned, since no "
-                            f"{partner.name} account could put records on it")
+                declare_gap(
+                    "ground.stream_delivery",
+                    f"{missing}: no partner stream is provisioned, since no "
+                    f"{partner.name} account could put records on it",
+                )
             return None
         stream = contact_stream(self, "partner-stream", key, "ground.stream_delivery") if streaming else None
 
         external_id = partner.aws_external_id
         if external_id is None:
-            warn(f"the {partner.name} landing role trusts account {partner_account} without an sts:ExternalId; "
-                 "set ground_segment.partner.aws_external_id to the value agreed with the partner")
+            warn(
+                f"the {partner.name} landing role trusts account {partner_account} without an sts:ExternalId; "
+                "set ground_segment.partner.aws_external_id to the value agreed with the partner"
+            )
 
         def trust(account: str, region: str) -> list[dict[str, Any]]:
-            statement: dict[str, Any] = {"Sid": "TrustPartnerAccount", "Effect": "Allow",
-                                         "Principal": {"AWS": f"arn:aws:iam::{partner_account}:root"},
-                                         "Action": "sts:AssumeRole"}
+            statement: dict[str, Any] = {
+                "Sid": "TrustPartnerAccount",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{partner_account}:root"},
+                "Action": "sts:AssumeRole",
+            }
             if external_id is not None:  # a third party assuming our role: the confused-deputy guard
                 statement["Condition"] = {"StringEquals": {"sts:ExternalId": external_id}}
             return [statement]
 
         landing, records = write_only(self.region, f"{bp.partner_prefix}*"), put_records(self.region)
 
-        def permissions(bucket: Optional[str], stream: Optional[str], key: Optional[str]) -> list[dict[str, Any]]:
+        def permissions(bucket: str | None, stream: str | None, key: str | None) -> list[dict[str, Any]]:
             return (landing(bucket, key) if bucket else []) + (records(stream, key) if stream else [])
 
         targets = ([f"under {bp.partner_prefix}"] if raw else []) + (["to its stream"] if stream else [])
-        capabilities = (("ground.delivery_identity",) + (("ground.partner_landing",) if raw else ())
-                        + (("ground.stream_delivery",) if stream else ()))
-        self._role("partner-role", f"{partner.name} writes contact data {' and '.join(targets)} (write-only)",
-                   trust, permissions, capabilities, bucket=raw.bucket.arn if raw else None,
-                   stream=stream.arn if stream else None, key=key.arn if key else None)
+        capabilities = (
+            ("ground.delivery_identity",)
+            + (("ground.partner_landing",) if raw else ())
+            + (("ground.stream_delivery",) if stream else ())
+        )
+        self._role(
+            "partner-role",
+            f"{partner.name} writes contact data {' and '.join(targets)} (write-only)",
+            trust,
+            permissions,
+            capabilities,
+            bucket=raw.bucket.arn if raw else None,
+            stream=stream.arn if stream else None,
+            key=key.arn if key else None,
+        )
         return stream

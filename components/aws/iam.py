@@ -9,7 +9,8 @@ readable function of its inputs and never creates a resource inside `.apply()`.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pulumi
 
@@ -35,13 +36,24 @@ def service_trust(service: str, account: str, source_arns: list[str] | None = No
     condition: dict[str, Any] = {"StringEquals": {"aws:SourceAccount": account}}
     if source_arns:
         condition["ArnLike"] = {"aws:SourceArn": source_arns if len(source_arns) > 1 else source_arns[0]}
-    return {"Sid": "TrustService", "Effect": "Allow", "Principal": {"Service": service},
-            "Action": "sts:AssumeRole", "Condition": condition}
+    return {
+        "Sid": "TrustService",
+        "Effect": "Allow",
+        "Principal": {"Service": service},
+        "Action": "sts:AssumeRole",
+        "Condition": condition,
+    }
 
 
 def deny_insecure_transport(resources: list[str], action: str) -> dict[str, Any]:
-    return {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": action,
-            "Resource": resources, "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+    return {
+        "Sid": "DenyInsecureTransport",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": action,
+        "Resource": resources,
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
 
 
 def role_path(mission: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -27,33 +27,65 @@ class MissionStack(MissionComponent):
 
     TOKEN = "groundlink:index:AwsMissionStack"
 
-    def __init__(self, name: str, blueprint: Blueprint, opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(self, name: str, blueprint: Blueprint, opts: pulumi.ResourceOptions | None = None):
         super().__init__(name, blueprint, opts)
         spec = blueprint.spec
         account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
         security = AwsSecurity(self.child_name("security"), blueprint, account=account, opts=self.opts())
         key = security.key
-        storage = AwsStorage(self.child_name("storage"), blueprint, key=key, account=account,
-                             network=security.network, opts=self.opts())
+        storage = AwsStorage(
+            self.child_name("storage"), blueprint, key=key, account=account, network=security.network, opts=self.opts()
+        )
         telemetry = None
         if spec.analytics.telemetry_stream:
-            telemetry = AwsTelemetry(self.child_name("telemetry"), blueprint, key=key, products=storage.products,
-                                     account=account, opts=self.opts())
-        ground = AwsGroundSegment(self.child_name("ground"), blueprint, account=account, raw=storage.raw,
-                                  key=key,
-                                  telemetry_stream=telemetry.stream if telemetry else None,
-                                  network=security.network, opts=self.opts())
-        events = AwsEvents(self.child_name("events"), blueprint, key=key,
-                           raw_bucket=storage.raw.bucket if storage.raw else None, opts=self.opts())
+            telemetry = AwsTelemetry(
+                self.child_name("telemetry"),
+                blueprint,
+                key=key,
+                products=storage.products,
+                account=account,
+                opts=self.opts(),
+            )
+        ground = AwsGroundSegment(
+            self.child_name("ground"),
+            blueprint,
+            account=account,
+            raw=storage.raw,
+            key=key,
+            telemetry_stream=telemetry.stream if telemetry else None,
+            network=security.network,
+            opts=self.opts(),
+        )
+        events = AwsEvents(
+            self.child_name("events"),
+            blueprint,
+            key=key,
+            raw_bucket=storage.raw.bucket if storage.raw else None,
+            opts=self.opts(),
+        )
         catalog = query = None
         if spec.analytics.catalog:
-            catalog = AwsCatalog(self.child_name("catalog"), blueprint, key=key, raw=storage.raw,
-                                 products=storage.products, telemetry=telemetry is not None, opts=self.opts())
+            catalog = AwsCatalog(
+                self.child_name("catalog"),
+                blueprint,
+                key=key,
+                raw=storage.raw,
+                products=storage.products,
+                telemetry=telemetry is not None,
+                opts=self.opts(),
+            )
         if storage.results is not None:
-            query = AwsQuery(self.child_name("query"), blueprint, key=key, results=storage.results,
-                             account=account, opts=self.opts())
-        AwsObservability(self.child_name("observability"), blueprint, account=account, key=key,
-                         dead_letter=events.dead_letter, opts=self.opts())
+            query = AwsQuery(
+                self.child_name("query"), blueprint, key=key, results=storage.results, account=account, opts=self.opts()
+            )
+        AwsObservability(
+            self.child_name("observability"),
+            blueprint,
+            account=account,
+            key=key,
+            dead_letter=events.dead_letter,
+            opts=self.opts(),
+        )
 
         exports: dict[str, Any] = dict.fromkeys(OUTPUT_KEYS)
         exports.update(

@@ -7,7 +7,7 @@ Access logs are configured where the logged resources live (storage, telemetry).
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Optional
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -27,10 +27,17 @@ def _address_id(email: str) -> str:
 def _topic_policy(topic: str, account: str, region: str) -> list[dict[str, Any]]:
     """Only this account's CloudWatch alarms publish; only over TLS."""
     return [
-        {"Sid": "AlarmsPublish", "Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"},
-         "Action": "sns:Publish", "Resource": topic,
-         "Condition": {"StringEquals": {"aws:SourceAccount": account},
-                       "ArnLike": {"aws:SourceArn": f"arn:aws:cloudwatch:{region}:{account}:alarm:*"}}},
+        {
+            "Sid": "AlarmsPublish",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudwatch.amazonaws.com"},
+            "Action": "sns:Publish",
+            "Resource": topic,
+            "Condition": {
+                "StringEquals": {"aws:SourceAccount": account},
+                "ArnLike": {"aws:SourceArn": f"arn:aws:cloudwatch:{region}:{account}:alarm:*"},
+            },
+        },
         iam.deny_insecure_transport([topic], "sns:Publish"),
     ]
 
@@ -38,40 +45,94 @@ def _topic_policy(topic: str, account: str, region: str) -> list[dict[str, Any]]
 class AwsObservability(MissionComponent):
     TOKEN = "groundlink:index:AwsObservability"
 
-    def __init__(self, name: str, blueprint: Blueprint, *, account: pulumi.Input[str],
-                 key: Optional[aws.kms.Key], dead_letter: aws.sqs.Queue,
-                 opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(
+        self,
+        name: str,
+        blueprint: Blueprint,
+        *,
+        account: pulumi.Input[str],
+        key: aws.kms.Key | None,
+        dead_letter: aws.sqs.Queue,
+        opts: pulumi.ResourceOptions | None = None,
+    ):
         super().__init__(name, blueprint, opts)
         spec = blueprint.spec
-        self.topic = realizes(aws.sns.Topic(
-            self.child_name("alerts"), kms_master_key_id=key.arn if key else "alias/aws/sns",
-            tags=self.tags, opts=self.opts()), "observability.alarm")
-        realizes(aws.sns.TopicPolicy(
-            self.child_name("alerts-policy"), arn=self.topic.arn,
-            policy=iam.document(_topic_policy, topic=self.topic.arn, account=account, region=spec.clouds.aws.region),
-            opts=self.opts()), "observability.alarm")
+        self.topic = realizes(
+            aws.sns.Topic(
+                self.child_name("alerts"),
+                kms_master_key_id=key.arn if key else "alias/aws/sns",
+                tags=self.tags,
+                opts=self.opts(),
+            ),
+            "observability.alarm",
+        )
+        realizes(
+            aws.sns.TopicPolicy(
+                self.child_name("alerts-policy"),
+                arn=self.topic.arn,
+                policy=iam.document(
+                    _topic_policy, topic=self.topic.arn, account=account, region=spec.clouds.aws.region
+                ),
+                opts=self.opts(),
+            ),
+            "observability.alarm",
+        )
         for email in spec.budget.alert_emails:
             # Named after the address, not its position: removing one address leaves the others
             # subscribed (a replaced subscription unsubscribes and mails a new confirmation).
-            realizes(aws.sns.TopicSubscription(
-                self.child_name("alerts", _address_id(email)), topic=self.topic.arn, protocol="email",
-                endpoint=email, opts=self.opts()), "observability.alarm")
-        self.alarm = realizes(aws.cloudwatch.MetricAlarm(
-            self.child_name("dead-letters"),
-            alarm_description=f"{blueprint.mission}: contact events failed processing and wait in the dead-letter queue",
-            namespace="AWS/SQS", metric_name="ApproximateNumberOfMessagesVisible",
-            dimensions={"QueueName": dead_letter.name}, statistic="Maximum", period=ALARM_PERIOD_SECONDS,
-            evaluation_periods=1, threshold=0, comparison_operator="GreaterThanThreshold",
-            treat_missing_data="notBreaching", alarm_actions=[self.topic.arn], ok_actions=[self.topic.arn],
-            tags=self.tags, opts=self.opts()), "observability.alarm")
-        self.budget = realizes(aws.budgets.Budget(
-            self.child_name("budget"), name=f"{blueprint.mission}-monthly", budget_type="COST",
-            limit_amount=f"{spec.budget.monthly_usd:.2f}", limit_unit="USD", time_unit="MONTHLY",
-            # Costs of this mission only: the `mission` tag must be activated as a cost allocation tag.
-            cost_filters=[{"name": "TagKeyValue", "values": [f"user:mission${blueprint.mission}"]}],
-            notifications=[{"comparison_operator": "GREATER_THAN", "threshold": percent,
-                            "threshold_type": "PERCENTAGE", "notification_type": "ACTUAL",
-                            "subscriber_email_addresses": list(spec.budget.alert_emails)}
-                           for percent in spec.budget.thresholds_percent],
-            tags=self.tags, opts=self.opts()), "budget.alerts")
+            realizes(
+                aws.sns.TopicSubscription(
+                    self.child_name("alerts", _address_id(email)),
+                    topic=self.topic.arn,
+                    protocol="email",
+                    endpoint=email,
+                    opts=self.opts(),
+                ),
+                "observability.alarm",
+            )
+        self.alarm = realizes(
+            aws.cloudwatch.MetricAlarm(
+                self.child_name("dead-letters"),
+                alarm_description=f"{blueprint.mission}: contact events failed processing and wait in the dead-letter queue",
+                namespace="AWS/SQS",
+                metric_name="ApproximateNumberOfMessagesVisible",
+                dimensions={"QueueName": dead_letter.name},
+                statistic="Maximum",
+                period=ALARM_PERIOD_SECONDS,
+                evaluation_periods=1,
+                threshold=0,
+                comparison_operator="GreaterThanThreshold",
+                treat_missing_data="notBreaching",
+                alarm_actions=[self.topic.arn],
+                ok_actions=[self.topic.arn],
+                tags=self.tags,
+                opts=self.opts(),
+            ),
+            "observability.alarm",
+        )
+        self.budget = realizes(
+            aws.budgets.Budget(
+                self.child_name("budget"),
+                name=f"{blueprint.mission}-monthly",
+                budget_type="COST",
+                limit_amount=f"{spec.budget.monthly_usd:.2f}",
+                limit_unit="USD",
+                time_unit="MONTHLY",
+                # Costs of this mission only: the `mission` tag must be activated as a cost allocation tag.
+                cost_filters=[{"name": "TagKeyValue", "values": [f"user:mission${blueprint.mission}"]}],
+                notifications=[
+                    {
+                        "comparison_operator": "GREATER_THAN",
+                        "threshold": percent,
+                        "threshold_type": "PERCENTAGE",
+                        "notification_type": "ACTUAL",
+                        "subscriber_email_addresses": list(spec.budget.alert_emails),
+                    }
+                    for percent in spec.budget.thresholds_percent
+                ],
+                tags=self.tags,
+                opts=self.opts(),
+            ),
+            "budget.alerts",
+        )
         self.register_outputs({"alerts_topic": self.topic.arn, "budget": self.budget.name})

@@ -8,7 +8,7 @@ themselves, each limited to this account.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -27,8 +27,13 @@ SUBNET_CIDR = "10.64.0.0/24"
 def _account_admin(account: str) -> dict[str, Any]:
     """The key policy names the account root (no `*` principal): access is then granted
     by IAM policies that name the key, never by the key policy alone."""
-    return {"Sid": "AccountAdministers", "Effect": "Allow",
-            "Principal": {"AWS": f"arn:aws:iam::{account}:root"}, "Action": "kms:*", "Resource": "*"}
+    return {
+        "Sid": "AccountAdministers",
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+        "Action": "kms:*",
+        "Resource": "*",
+    }
 
 
 def _key_policy(account: str, region: str) -> list[dict[str, Any]]:
@@ -36,14 +41,32 @@ def _key_policy(account: str, region: str) -> list[dict[str, Any]]:
     themselves; each grant is limited to this account (or this account's log groups)."""
     on_behalf = {"StringEquals": {"aws:SourceAccount": account}}
     publishers = [
-        {"Sid": "EventBridgeDeliversToQueues", "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
-         "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": "*", "Condition": on_behalf},
-        {"Sid": "CloudWatchAlarmsPublish", "Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"},
-         "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": "*", "Condition": on_behalf},
-        {"Sid": "CloudWatchLogsEncrypt", "Effect": "Allow", "Principal": {"Service": f"logs.{region}.amazonaws.com"},
-         "Action": ["kms:Decrypt", "kms:Describe*", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
-         "Resource": "*", "Condition": {"ArnLike": {
-             "kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{region}:{account}:log-group:*"}}},
+        {
+            "Sid": "EventBridgeDeliversToQueues",
+            "Effect": "Allow",
+            "Principal": {"Service": "events.amazonaws.com"},
+            "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+            "Resource": "*",
+            "Condition": on_behalf,
+        },
+        {
+            "Sid": "CloudWatchAlarmsPublish",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudwatch.amazonaws.com"},
+            "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+            "Resource": "*",
+            "Condition": on_behalf,
+        },
+        {
+            "Sid": "CloudWatchLogsEncrypt",
+            "Effect": "Allow",
+            "Principal": {"Service": f"logs.{region}.amazonaws.com"},
+            "Action": ["kms:Decrypt", "kms:Describe*", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
+            "Resource": "*",
+            "Condition": {
+                "ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{region}:{account}:log-group:*"}
+            },
+        },
     ]
     return [_account_admin(account), *publishers]
 
@@ -55,32 +78,81 @@ class AwsNetwork(MissionComponent):
 
     TOKEN = "groundlink:index:AwsNetwork"
 
-    def __init__(self, name: str, blueprint: Blueprint, *, private: bool, stream: bool,
-                 opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(
+        self,
+        name: str,
+        blueprint: Blueprint,
+        *,
+        private: bool,
+        stream: bool,
+        opts: pulumi.ResourceOptions | None = None,
+    ):
         super().__init__(name, blueprint, opts)
         region = blueprint.spec.clouds.aws.region
         caps = (("security.private_network",) if private else ()) + (("ground.stream_delivery",) if stream else ())
-        self.vpc = realizes(aws.ec2.Vpc(
-            self.child_name("vpc"), cidr_block=VPC_CIDR, enable_dns_support=True, enable_dns_hostnames=True,
-            tags={**self.tags, "Name": self.child_name("vpc")}, opts=self.opts()), *caps)
+        self.vpc = realizes(
+            aws.ec2.Vpc(
+                self.child_name("vpc"),
+                cidr_block=VPC_CIDR,
+                enable_dns_support=True,
+                enable_dns_hostnames=True,
+                tags={**self.tags, "Name": self.child_name("vpc")},
+                opts=self.opts(),
+            ),
+            *caps,
+        )
         # Taking over the default security group strips its allow-all rules.
-        realizes(aws.ec2.DefaultSecurityGroup(self.child_name("default-sg"), vpc_id=self.vpc.id, tags=self.tags,
-                                              opts=self.opts()), *caps)
-        self.subnet = realizes(aws.ec2.Subnet(
-            self.child_name("private"), vpc_id=self.vpc.id, cidr_block=SUBNET_CIDR, map_public_ip_on_launch=False,
-            tags={**self.tags, "Name": self.child_name("private")}, opts=self.opts()), *caps)
-        self.route_table = realizes(aws.ec2.RouteTable(self.child_name("private-rt"), vpc_id=self.vpc.id,
-                                                       tags=self.tags, opts=self.opts()), *caps)
-        realizes(aws.ec2.RouteTableAssociation(self.child_name("private-rta"), subnet_id=self.subnet.id,
-                                               route_table_id=self.route_table.id, opts=self.opts()), *caps)
-        self.s3_endpoint: Optional[aws.ec2.VpcEndpoint] = None
+        realizes(
+            aws.ec2.DefaultSecurityGroup(
+                self.child_name("default-sg"), vpc_id=self.vpc.id, tags=self.tags, opts=self.opts()
+            ),
+            *caps,
+        )
+        self.subnet = realizes(
+            aws.ec2.Subnet(
+                self.child_name("private"),
+                vpc_id=self.vpc.id,
+                cidr_block=SUBNET_CIDR,
+                map_public_ip_on_launch=False,
+                tags={**self.tags, "Name": self.child_name("private")},
+                opts=self.opts(),
+            ),
+            *caps,
+        )
+        self.route_table = realizes(
+            aws.ec2.RouteTable(self.child_name("private-rt"), vpc_id=self.vpc.id, tags=self.tags, opts=self.opts()),
+            *caps,
+        )
+        realizes(
+            aws.ec2.RouteTableAssociation(
+                self.child_name("private-rta"),
+                subnet_id=self.subnet.id,
+                route_table_id=self.route_table.id,
+                opts=self.opts(),
+            ),
+            *caps,
+        )
+        self.s3_endpoint: aws.ec2.VpcEndpoint | None = None
         if private:
-            self.s3_endpoint = realizes(aws.ec2.VpcEndpoint(
-                self.child_name("s3"), vpc_id=self.vpc.id, service_name=f"com.amazonaws.{region}.s3",
-                vpc_endpoint_type="Gateway", route_table_ids=[self.route_table.id], tags=self.tags,
-                opts=self.opts()), "security.private_network")
-        self.register_outputs({"vpc_id": self.vpc.id, "subnet_id": self.subnet.id,
-                               "s3_endpoint_id": self.s3_endpoint.id if self.s3_endpoint else None})
+            self.s3_endpoint = realizes(
+                aws.ec2.VpcEndpoint(
+                    self.child_name("s3"),
+                    vpc_id=self.vpc.id,
+                    service_name=f"com.amazonaws.{region}.s3",
+                    vpc_endpoint_type="Gateway",
+                    route_table_ids=[self.route_table.id],
+                    tags=self.tags,
+                    opts=self.opts(),
+                ),
+                "security.private_network",
+            )
+        self.register_outputs(
+            {
+                "vpc_id": self.vpc.id,
+                "subnet_id": self.subnet.id,
+                "s3_endpoint_id": self.s3_endpoint.id if self.s3_endpoint else None,
+            }
+        )
 
 
 class AwsSecurity(MissionComponent):
@@ -88,27 +160,41 @@ class AwsSecurity(MissionComponent):
 
     TOKEN = "groundlink:index:AwsSecurity"
 
-    def __init__(self, name: str, blueprint: Blueprint, *, account: pulumi.Input[str],
-                 opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(
+        self, name: str, blueprint: Blueprint, *, account: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None
+    ):
         super().__init__(name, blueprint, opts)
         spec = blueprint.spec
-        self.key: Optional[aws.kms.Key] = None
+        self.key: aws.kms.Key | None = None
         if spec.security.customer_managed_keys:
-            self.key = realizes(aws.kms.Key(
-                self.child_name("data"),
-                description=f"{blueprint.mission}: contact data, products, catalog, queues, stream and logs",
-                enable_key_rotation=True, deletion_window_in_days=30,
-                policy=iam.document(_key_policy, account=account, region=spec.clouds.aws.region),
-                tags=self.tags, opts=self.opts(stateful=True)), "security.cmk")
-            realizes(aws.kms.Alias(
-                self.child_name("data-alias"), name=f"alias/{blueprint.mission}-data",
-                target_key_id=self.key.key_id, opts=self.opts()), "security.cmk")
+            self.key = realizes(
+                aws.kms.Key(
+                    self.child_name("data"),
+                    description=f"{blueprint.mission}: contact data, products, catalog, queues, stream and logs",
+                    enable_key_rotation=True,
+                    deletion_window_in_days=30,
+                    policy=iam.document(_key_policy, account=account, region=spec.clouds.aws.region),
+                    tags=self.tags,
+                    opts=self.opts(stateful=True),
+                ),
+                "security.cmk",
+            )
+            realizes(
+                aws.kms.Alias(
+                    self.child_name("data-alias"),
+                    name=f"alias/{blueprint.mission}-data",
+                    target_key_id=self.key.key_id,
+                    opts=self.opts(),
+                ),
+                "security.cmk",
+            )
         private = spec.security.network == "private"
         # Only a managed ground station streams into the VPC; a partner streams over its own link.
         stream = spec.delivery.stream and blueprint.managed
-        self.network: Optional[AwsNetwork] = None
+        self.network: AwsNetwork | None = None
         if private or stream:
-            self.network = AwsNetwork(self.child_name("network"), blueprint, private=private, stream=stream,
-                                      opts=self.opts())
-        self.key_ids: Optional[list[pulumi.Output[str]]] = [self.key.arn] if self.key else None
+            self.network = AwsNetwork(
+                self.child_name("network"), blueprint, private=private, stream=stream, opts=self.opts()
+            )
+        self.key_ids: list[pulumi.Output[str]] | None = [self.key.arn] if self.key else None
         self.register_outputs({"key_ids": self.key_ids})

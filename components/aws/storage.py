@@ -10,7 +10,8 @@ never renames, and so never replaces, a store.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -47,8 +48,11 @@ def _private_object_access(arn: str, account: str, vpce: str, mission: str) -> d
     (log delivery) and the mission's own delivery roles (Ground Station, partner,
     Firehose), which write from AWS's network rather than the VPC."""
     return {
-        "Sid": "DenyObjectAccessOutsideVpcEndpoint", "Effect": "Deny", "Principal": "*",
-        "Action": OBJECT_ACTIONS, "Resource": f"{arn}/*",
+        "Sid": "DenyObjectAccessOutsideVpcEndpoint",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": OBJECT_ACTIONS,
+        "Resource": f"{arn}/*",
         "Condition": {
             "StringNotEquals": {"aws:SourceVpce": vpce},
             "Bool": {"aws:ViaAWSService": "false", "aws:PrincipalIsAWSService": "false"},
@@ -65,65 +69,120 @@ class SecureBucket(MissionComponent):
 
     TOKEN = "groundlink:index:AwsSecureBucket"
 
-    def __init__(self, name: str, blueprint: Blueprint, *, prefix: str, lifecycle: Lifecycle,
-                 capabilities: tuple[str, ...], key: Optional[aws.kms.Key], account: pulumi.Input[str],
-                 log_bucket: Optional["SecureBucket"] = None, log_prefix: str = "",
-                 network: Optional[AwsNetwork] = None, grants: Optional[Grants] = None,
-                 opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(
+        self,
+        name: str,
+        blueprint: Blueprint,
+        *,
+        prefix: str,
+        lifecycle: Lifecycle,
+        capabilities: tuple[str, ...],
+        key: aws.kms.Key | None,
+        account: pulumi.Input[str],
+        log_bucket: SecureBucket | None = None,
+        log_prefix: str = "",
+        network: AwsNetwork | None = None,
+        grants: Grants | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ):
         super().__init__(name, blueprint, opts)
-        self.bucket = realizes(aws.s3.Bucket(
-            name, bucket_prefix=prefix, force_destroy=False, tags=self.tags,
-            opts=self.opts(stateful=True)), *capabilities)
+        self.bucket = realizes(
+            aws.s3.Bucket(
+                name, bucket_prefix=prefix, force_destroy=False, tags=self.tags, opts=self.opts(stateful=True)
+            ),
+            *capabilities,
+        )
         bucket_id = self.bucket.id
         public_access_block = aws.s3.BucketPublicAccessBlock(
-            self.child_name("public-access-block"), bucket=bucket_id, block_public_acls=True,
-            block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True, opts=self.opts())
+            self.child_name("public-access-block"),
+            bucket=bucket_id,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+            opts=self.opts(),
+        )
         aws.s3.BucketOwnershipControls(
-            self.child_name("ownership"), bucket=bucket_id,
-            rule={"object_ownership": "BucketOwnerEnforced"}, opts=self.opts())
-        realizes(aws.s3.BucketVersioning(
-            self.child_name("versioning"), bucket=bucket_id,
-            versioning_configuration={"status": "Enabled"}, opts=self.opts()), "storage.versioning")
-        sse = ({"sse_algorithm": "aws:kms", "kms_master_key_id": key.arn} if key
-               else {"sse_algorithm": "AES256"})
-        realizes(aws.s3.BucketServerSideEncryptionConfiguration(
-            self.child_name("encryption"), bucket=bucket_id,
-            rules=[{"apply_server_side_encryption_by_default": sse, "bucket_key_enabled": key is not None}],
-            opts=self.opts(depends_on=[key] if key else None)), *(("security.cmk",) if key else ()))
+            self.child_name("ownership"),
+            bucket=bucket_id,
+            rule={"object_ownership": "BucketOwnerEnforced"},
+            opts=self.opts(),
+        )
+        realizes(
+            aws.s3.BucketVersioning(
+                self.child_name("versioning"),
+                bucket=bucket_id,
+                versioning_configuration={"status": "Enabled"},
+                opts=self.opts(),
+            ),
+            "storage.versioning",
+        )
+        sse = {"sse_algorithm": "aws:kms", "kms_master_key_id": key.arn} if key else {"sse_algorithm": "AES256"}
+        realizes(
+            aws.s3.BucketServerSideEncryptionConfiguration(
+                self.child_name("encryption"),
+                bucket=bucket_id,
+                rules=[{"apply_server_side_encryption_by_default": sse, "bucket_key_enabled": key is not None}],
+                opts=self.opts(depends_on=[key] if key else None),
+            ),
+            *(("security.cmk",) if key else ()),
+        )
         endpoint = network.s3_endpoint if network else None
         mission = blueprint.mission
 
-        def statements(arn: str, account: str, vpce: Optional[str]) -> list[dict[str, Any]]:
+        def statements(arn: str, account: str, vpce: str | None) -> list[dict[str, Any]]:
             out = [iam.deny_insecure_transport([arn, f"{arn}/*"], "s3:*")]
             if vpce:
                 out.append(_private_object_access(arn, account, vpce, mission))
             return out + (grants(arn, account) if grants else [])
 
         self.policy = aws.s3.BucketPolicy(
-            self.child_name("policy"), bucket=bucket_id,
-            policy=iam.document(statements, arn=self.bucket.arn, account=account,
-                                vpce=endpoint.id if endpoint else None),
+            self.child_name("policy"),
+            bucket=bucket_id,
+            policy=iam.document(
+                statements, arn=self.bucket.arn, account=account, vpce=endpoint.id if endpoint else None
+            ),
             # Attached after the public access block: never a policy without it.
-            opts=self.opts(depends_on=[public_access_block]))
+            opts=self.opts(depends_on=[public_access_block]),
+        )
         if endpoint:
             realizes(self.policy, "security.private_network")
-        realizes(aws.s3.BucketLifecycleConfiguration(
-            self.child_name("lifecycle"), bucket=bucket_id, rules=[{
-                "id": "retention",
-                "status": "Enabled",
-                "filter": {},
-                "transitions": [{"days": days, "storage_class": S3_STORAGE_CLASS[tier]}
-                                for days, tier in lifecycle.transitions],
-                "expiration": {"days": lifecycle.expire_days},
-                "noncurrent_version_expiration": {"noncurrent_days": lifecycle.noncurrent_days},
-                "abort_incomplete_multipart_upload": {"days_after_initiation": lifecycle.abort_incomplete_upload_days},
-            }], opts=self.opts()), "storage.lifecycle")
+        realizes(
+            aws.s3.BucketLifecycleConfiguration(
+                self.child_name("lifecycle"),
+                bucket=bucket_id,
+                rules=[
+                    {
+                        "id": "retention",
+                        "status": "Enabled",
+                        "filter": {},
+                        "transitions": [
+                            {"days": days, "storage_class": S3_STORAGE_CLASS[tier]}
+                            for days, tier in lifecycle.transitions
+                        ],
+                        "expiration": {"days": lifecycle.expire_days},
+                        "noncurrent_version_expiration": {"noncurrent_days": lifecycle.noncurrent_days},
+                        "abort_incomplete_multipart_upload": {
+                            "days_after_initiation": lifecycle.abort_incomplete_upload_days
+                        },
+                    }
+                ],
+                opts=self.opts(),
+            ),
+            "storage.lifecycle",
+        )
         if log_bucket is not None:
-            realizes(aws.s3.BucketLogging(
-                self.child_name("access-logs"), bucket=bucket_id, target_bucket=log_bucket.bucket.id,
-                target_prefix=log_prefix,
-                target_object_key_format={"partitioned_prefix": {"partition_date_source": "EventTime"}},
-                opts=self.opts()), "observability.logging")
+            realizes(
+                aws.s3.BucketLogging(
+                    self.child_name("access-logs"),
+                    bucket=bucket_id,
+                    target_bucket=log_bucket.bucket.id,
+                    target_prefix=log_prefix,
+                    target_object_key_format={"partitioned_prefix": {"partition_date_source": "EventTime"}},
+                    opts=self.opts(),
+                ),
+                "observability.logging",
+            )
         self.uri = self.bucket.bucket.apply(lambda b: f"s3://{b}/")
         self.register_outputs({"bucket": self.bucket.bucket, "arn": self.bucket.arn, "uri": self.uri})
 
@@ -134,8 +193,16 @@ class AwsStorage(MissionComponent):
 
     TOKEN = "groundlink:index:AwsStorage"
 
-    def __init__(self, name: str, blueprint: Blueprint, *, key: Optional[aws.kms.Key], account: pulumi.Input[str],
-                 network: Optional[AwsNetwork], opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(
+        self,
+        name: str,
+        blueprint: Blueprint,
+        *,
+        key: aws.kms.Key | None,
+        account: pulumi.Input[str],
+        network: AwsNetwork | None,
+        opts: pulumi.ResourceOptions | None = None,
+    ):
         super().__init__(name, blueprint, opts)
         spec, mission = blueprint.spec, blueprint.mission
         prefixes = {
@@ -146,31 +213,59 @@ class AwsStorage(MissionComponent):
         log_sources = [f"arn:aws:s3:::{p}*" for p in prefixes.values()]
 
         def log_delivery(arn: str, account: str) -> list[dict[str, Any]]:
-            return [{"Sid": "S3ServerAccessLogDelivery", "Effect": "Allow",
-                     "Principal": {"Service": "logging.s3.amazonaws.com"}, "Action": "s3:PutObject",
-                     "Resource": f"{arn}/*", "Condition": {"StringEquals": {"aws:SourceAccount": account},
-                                                          "ArnLike": {"aws:SourceArn": log_sources}}}]
+            return [
+                {
+                    "Sid": "S3ServerAccessLogDelivery",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "logging.s3.amazonaws.com"},
+                    "Action": "s3:PutObject",
+                    "Resource": f"{arn}/*",
+                    "Condition": {
+                        "StringEquals": {"aws:SourceAccount": account},
+                        "ArnLike": {"aws:SourceArn": log_sources},
+                    },
+                }
+            ]
 
         self.logs = SecureBucket(
-            self.child_name("logs"), blueprint, prefix=bucket_prefix(mission, "logs"),
+            self.child_name("logs"),
+            blueprint,
+            prefix=bucket_prefix(mission, "logs"),
             lifecycle=Lifecycle((), spec.storage.raw_retention_days, spec.storage.noncurrent_version_days),
-            capabilities=("observability.logging",), key=None, account=account, grants=log_delivery,
-            opts=self.opts())
+            capabilities=("observability.logging",),
+            key=None,
+            account=account,
+            grants=log_delivery,
+            opts=self.opts(),
+        )
 
         def store(role: str, lifecycle: Lifecycle, *capabilities: str) -> SecureBucket:
             return SecureBucket(
-                self.child_name(role), blueprint, prefix=prefixes[role], lifecycle=lifecycle,
-                capabilities=capabilities, key=key, account=account, log_bucket=self.logs,
-                log_prefix=f"{role}/", network=network, opts=self.opts())
+                self.child_name(role),
+                blueprint,
+                prefix=prefixes[role],
+                lifecycle=lifecycle,
+                capabilities=capabilities,
+                key=key,
+                account=account,
+                log_bucket=self.logs,
+                log_prefix=f"{role}/",
+                network=network,
+                opts=self.opts(),
+            )
 
-        self.raw: Optional[SecureBucket] = None
+        self.raw: SecureBucket | None = None
         if spec.delivery.object_store or not blueprint.managed:
             landing = () if blueprint.managed else ("ground.partner_landing",)
             self.raw = store("raw", blueprint.raw_lifecycle, "storage.raw", *landing)
         self.products = store("products", blueprint.products_lifecycle, "storage.products")
-        self.results: Optional[SecureBucket] = None
+        self.results: SecureBucket | None = None
         if spec.analytics.serverless_sql:
             self.results = store("query-results", blueprint.products_lifecycle, "storage.query_results")
-        self.register_outputs({"raw_store_uri": self.raw.uri if self.raw else None,
-                               "products_store_uri": self.products.uri,
-                               "query_results_uri": self.results.uri if self.results else None})
+        self.register_outputs(
+            {
+                "raw_store_uri": self.raw.uri if self.raw else None,
+                "products_store_uri": self.products.uri,
+                "query_results_uri": self.results.uri if self.results else None,
+            }
+        )

@@ -10,8 +10,6 @@ the queue dead-letters what processing gives up on.
 
 from __future__ import annotations
 
-from typing import Optional
-
 import pulumi
 import pulumi_azure_native as azure
 
@@ -35,65 +33,127 @@ COMPLETED_WRITE_APIS = ["PutBlob", "PutBlockList", "FlushWithClose"]
 class AzureEvents(MissionComponent):
     TOKEN = "groundlink:index:AzureEvents"
 
-    def __init__(self, name: str, blueprint: Blueprint, *, resource_group: azure.resources.ResourceGroup,
-                 storage: AzureStorage, opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(
+        self,
+        name: str,
+        blueprint: Blueprint,
+        *,
+        resource_group: azure.resources.ResourceGroup,
+        storage: AzureStorage,
+        opts: pulumi.ResourceOptions | None = None,
+    ):
         super().__init__(name, blueprint, opts)
         location = blueprint.spec.clouds.azure.location
-        self.namespace = realizes(azure.servicebus.Namespace(
-            self.child_name("bus"), namespace_name=namespace_name("sb", blueprint.mission),
-            resource_group_name=resource_group.name, location=location,
-            sku={"name": "Standard", "tier": "Standard"},
-            minimum_tls_version="1.2", disable_local_auth=True, public_network_access="Enabled",
-            tags=self.tags, opts=self.opts(),
-        ), "events.per_contact")
-        self.queue = realizes(azure.servicebus.Queue(
-            self.child_name("queue"), queue_name=QUEUE_NAME, namespace_name=self.namespace.name,
-            resource_group_name=resource_group.name,
-            max_delivery_count=MAX_DELIVERY_COUNT, dead_lettering_on_message_expiration=True,
-            lock_duration=LOCK_DURATION, default_message_time_to_live=MESSAGE_TTL,
-            opts=self.opts(),
-        ), "events.per_contact", "events.dead_letter")
-        self.topic = realizes(azure.eventgrid.SystemTopic(
-            self.child_name("topic"), system_topic_name=f"{blueprint.mission}-storage-events",
-            resource_group_name=resource_group.name, location=location,
-            source=storage.account.id, topic_type="Microsoft.Storage.StorageAccounts",
-            identity={"type": "SystemAssigned"}, tags=self.tags, opts=self.opts(),
-        ), "events.per_contact")
+        self.namespace = realizes(
+            azure.servicebus.Namespace(
+                self.child_name("bus"),
+                namespace_name=namespace_name("sb", blueprint.mission),
+                resource_group_name=resource_group.name,
+                location=location,
+                sku={"name": "Standard", "tier": "Standard"},
+                minimum_tls_version="1.2",
+                disable_local_auth=True,
+                public_network_access="Enabled",
+                tags=self.tags,
+                opts=self.opts(),
+            ),
+            "events.per_contact",
+        )
+        self.queue = realizes(
+            azure.servicebus.Queue(
+                self.child_name("queue"),
+                queue_name=QUEUE_NAME,
+                namespace_name=self.namespace.name,
+                resource_group_name=resource_group.name,
+                max_delivery_count=MAX_DELIVERY_COUNT,
+                dead_lettering_on_message_expiration=True,
+                lock_duration=LOCK_DURATION,
+                default_message_time_to_live=MESSAGE_TTL,
+                opts=self.opts(),
+            ),
+            "events.per_contact",
+            "events.dead_letter",
+        )
+        self.topic = realizes(
+            azure.eventgrid.SystemTopic(
+                self.child_name("topic"),
+                system_topic_name=f"{blueprint.mission}-storage-events",
+                resource_group_name=resource_group.name,
+                location=location,
+                source=storage.account.id,
+                topic_type="Microsoft.Storage.StorageAccounts",
+                identity={"type": "SystemAssigned"},
+                tags=self.tags,
+                opts=self.opts(),
+            ),
+            "events.per_contact",
+        )
         topic_principal = system_principal(self.topic)
-        send = realizes(grant(self, "topic-sends-to-queue", role="Azure Service Bus Data Sender",
-                              principal_id=topic_principal, scope=self.queue.id), "events.per_contact")
+        send = realizes(
+            grant(
+                self,
+                "topic-sends-to-queue",
+                role="Azure Service Bus Data Sender",
+                principal_id=topic_principal,
+                scope=self.queue.id,
+            ),
+            "events.per_contact",
+        )
         self.dead_letter = storage.container("dead-letter", DEAD_LETTER_CONTAINER, "events.dead_letter", owner=self)
-        dead_letter_write = realizes(grant(self, "topic-writes-dead-letter", role="Storage Blob Data Contributor",
-                                           principal_id=topic_principal, scope=self.dead_letter.id),
-                                     "events.dead_letter")
-        self.subscription = realizes(azure.eventgrid.SystemTopicEventSubscription(
-            self.child_name("raw-created"), event_subscription_name="raw-contact-data-created",
-            system_topic_name=self.topic.name, resource_group_name=resource_group.name,
-            event_delivery_schema="EventGridSchema",
-            filter={
-                "included_event_types": ["Microsoft.Storage.BlobCreated"],
-                "subject_begins_with": f"/blobServices/default/containers/{blueprint.raw_container}/",
-                # polymorphic inputs take their Args class, so the SDK knows their wire names
-                "advanced_filters": [azure.eventgrid.StringInAdvancedFilterArgs(
-                    operator_type="StringIn", key="data.api", values=COMPLETED_WRITE_APIS)],
-            },
-            delivery_with_resource_identity={
-                "identity": {"type": "SystemAssigned"},
-                "destination": azure.eventgrid.ServiceBusQueueEventSubscriptionDestinationArgs(
-                    endpoint_type="ServiceBusQueue", resource_id=self.queue.id),
-            },
-            dead_letter_with_resource_identity={
-                "identity": {"type": "SystemAssigned"},
-                "dead_letter_destination": azure.eventgrid.StorageBlobDeadLetterDestinationArgs(
-                    endpoint_type="StorageBlob", resource_id=storage.account.id,
-                    blob_container_name=DEAD_LETTER_CONTAINER),
-            },
-            retry_policy={"max_delivery_attempts": EVENT_GRID_MAX_ATTEMPTS,
-                          "event_time_to_live_in_minutes": EVENT_GRID_TTL_MINUTES},
-            opts=self.opts(depends_on=[send, dead_letter_write, self.dead_letter]),
-        ), "events.per_contact", "events.dead_letter")
+        dead_letter_write = realizes(
+            grant(
+                self,
+                "topic-writes-dead-letter",
+                role="Storage Blob Data Contributor",
+                principal_id=topic_principal,
+                scope=self.dead_letter.id,
+            ),
+            "events.dead_letter",
+        )
+        self.subscription = realizes(
+            azure.eventgrid.SystemTopicEventSubscription(
+                self.child_name("raw-created"),
+                event_subscription_name="raw-contact-data-created",
+                system_topic_name=self.topic.name,
+                resource_group_name=resource_group.name,
+                event_delivery_schema="EventGridSchema",
+                filter={
+                    "included_event_types": ["Microsoft.Storage.BlobCreated"],
+                    "subject_begins_with": f"/blobServices/default/containers/{blueprint.raw_container}/",
+                    # polymorphic inputs take their Args class, so the SDK knows their wire names
+                    "advanced_filters": [
+                        azure.eventgrid.StringInAdvancedFilterArgs(
+                            operator_type="StringIn", key="data.api", values=COMPLETED_WRITE_APIS
+                        )
+                    ],
+                },
+                delivery_with_resource_identity={
+                    "identity": {"type": "SystemAssigned"},
+                    "destination": azure.eventgrid.ServiceBusQueueEventSubscriptionDestinationArgs(
+                        endpoint_type="ServiceBusQueue", resource_id=self.queue.id
+                    ),
+                },
+                dead_letter_with_resource_identity={
+                    "identity": {"type": "SystemAssigned"},
+                    "dead_letter_destination": azure.eventgrid.StorageBlobDeadLetterDestinationArgs(
+                        endpoint_type="StorageBlob",
+                        resource_id=storage.account.id,
+                        blob_container_name=DEAD_LETTER_CONTAINER,
+                    ),
+                },
+                retry_policy={
+                    "max_delivery_attempts": EVENT_GRID_MAX_ATTEMPTS,
+                    "event_time_to_live_in_minutes": EVENT_GRID_TTL_MINUTES,
+                },
+                opts=self.opts(depends_on=[send, dead_letter_write, self.dead_letter]),
+            ),
+            "events.per_contact",
+            "events.dead_letter",
+        )
         # The queue's URL, as AWS exports its SQS queue URL: what a consumer connects to.
-        self.queue_url = pulumi.Output.concat("https://", self.namespace.name, ".servicebus.windows.net/",
-                                              self.queue.name)
-        self.register_outputs({"queue_id": self.queue.id, "queue_url": self.queue_url,
-                               "namespace_id": self.namespace.id})
+        self.queue_url = pulumi.Output.concat(
+            "https://", self.namespace.name, ".servicebus.windows.net/", self.queue.name
+        )
+        self.register_outputs(
+            {"queue_id": self.queue.id, "queue_url": self.queue_url, "namespace_id": self.namespace.id}
+        )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import pulumi
 import pulumi_azure_native as azure
@@ -26,27 +26,44 @@ class MissionStack(MissionComponent):
 
     TOKEN = "groundlink:index:AzureMissionStack"
 
-    def __init__(self, name: str, blueprint: Blueprint, opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(self, name: str, blueprint: Blueprint, opts: pulumi.ResourceOptions | None = None):
         super().__init__(name, blueprint, opts)
         spec = blueprint.spec
         # Stateful: deleting a resource group deletes every resource in it, so a retained store
         # survives only if its resource group is retained too.
         self.resource_group = azure.resources.ResourceGroup(
-            self.child_name("rg"), resource_group_name=f"rg-{blueprint.mission}", location=spec.clouds.azure.location,
-            tags=self.tags, opts=self.opts(stateful=True))
+            self.child_name("rg"),
+            resource_group_name=f"rg-{blueprint.mission}",
+            location=spec.clouds.azure.location,
+            tags=self.tags,
+            opts=self.opts(stateful=True),
+        )
         rg = self.resource_group
         security = AzureSecurity(self.child_name("security"), blueprint, resource_group=rg, opts=self.opts())
-        storage = AzureStorage(self.child_name("storage"), blueprint, resource_group=rg, security=security,
-                               opts=self.opts())
-        events = AzureEvents(self.child_name("events"), blueprint, resource_group=rg, storage=storage,
-                             opts=self.opts())
-        ground = AzureGround(self.child_name("ground"), blueprint, resource_group=rg, storage=storage,
-                             opts=self.opts())
-        analytics = AzureAnalytics(self.child_name("analytics"), blueprint, resource_group=rg, storage=storage,
-                                   security=security, telemetry=ground.telemetry, opts=self.opts())
-        AzureObservability(self.child_name("observability"), blueprint, resource_group=rg, storage=storage,
-                           security=security, events=events, eventhub_namespaces=ground.eventhub_namespaces,
-                           opts=self.opts())
+        storage = AzureStorage(
+            self.child_name("storage"), blueprint, resource_group=rg, security=security, opts=self.opts()
+        )
+        events = AzureEvents(self.child_name("events"), blueprint, resource_group=rg, storage=storage, opts=self.opts())
+        ground = AzureGround(self.child_name("ground"), blueprint, resource_group=rg, storage=storage, opts=self.opts())
+        analytics = AzureAnalytics(
+            self.child_name("analytics"),
+            blueprint,
+            resource_group=rg,
+            storage=storage,
+            security=security,
+            telemetry=ground.telemetry,
+            opts=self.opts(),
+        )
+        AzureObservability(
+            self.child_name("observability"),
+            blueprint,
+            resource_group=rg,
+            storage=storage,
+            security=security,
+            events=events,
+            eventhub_namespaces=ground.eventhub_namespaces,
+            opts=self.opts(),
+        )
         exports: dict[str, Any] = dict.fromkeys(OUTPUT_KEYS)
         exports.update(
             mission=blueprint.mission,

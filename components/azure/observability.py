@@ -11,7 +11,7 @@ them at each threshold.
 from __future__ import annotations
 
 import datetime
-from typing import Mapping, Optional
+from collections.abc import Mapping
 
 import pulumi
 import pulumi_azure_native as azure
@@ -30,7 +30,7 @@ ALERT_WINDOW = "PT5M"
 ACTION_GROUP_SHORT_NAME_MAX = 12
 
 
-def budget_start(today: Optional[datetime.date] = None) -> str:
+def budget_start(today: datetime.date | None = None) -> str:
     """A monthly budget must start on the first of a month, no earlier than the current month."""
     first = (today or datetime.date.today()).replace(day=1)
     return f"{first.isoformat()}T00:00:00Z"
@@ -39,18 +39,34 @@ def budget_start(today: Optional[datetime.date] = None) -> str:
 class AzureObservability(MissionComponent):
     TOKEN = "groundlink:index:AzureObservability"
 
-    def __init__(self, name: str, blueprint: Blueprint, *, resource_group: azure.resources.ResourceGroup,
-                 storage: AzureStorage, security: AzureSecurity, events: AzureEvents,
-                 eventhub_namespaces: Mapping[str, azure.eventhub.Namespace],
-                 opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(
+        self,
+        name: str,
+        blueprint: Blueprint,
+        *,
+        resource_group: azure.resources.ResourceGroup,
+        storage: AzureStorage,
+        security: AzureSecurity,
+        events: AzureEvents,
+        eventhub_namespaces: Mapping[str, azure.eventhub.Namespace],
+        opts: pulumi.ResourceOptions | None = None,
+    ):
         super().__init__(name, blueprint, opts)
         spec = blueprint.spec
         mission = blueprint.mission
-        self.workspace = realizes(azure.operationalinsights.Workspace(
-            self.child_name("logs"), workspace_name=f"log-{mission}", resource_group_name=resource_group.name,
-            location=spec.clouds.azure.location, sku={"name": "PerGB2018"}, retention_in_days=LOG_RETENTION_DAYS,
-            tags=self.tags, opts=self.opts(),
-        ), "observability.logging")
+        self.workspace = realizes(
+            azure.operationalinsights.Workspace(
+                self.child_name("logs"),
+                workspace_name=f"log-{mission}",
+                resource_group_name=resource_group.name,
+                location=spec.clouds.azure.location,
+                sku={"name": "PerGB2018"},
+                retention_in_days=LOG_RETENTION_DAYS,
+                tags=self.tags,
+                opts=self.opts(),
+            ),
+            "observability.logging",
+        )
         targets: list[tuple[str, pulumi.Input[str], bool]] = [
             ("storage", storage.account.id, False),  # the account itself has metrics only
             ("blob", storage.blob_service.id, True),
@@ -60,53 +76,92 @@ class AzureObservability(MissionComponent):
             targets.append(("vault", security.vault.id, True))
         targets += [(target, namespace.id, True) for target, namespace in eventhub_namespaces.items()]
         for target, resource_id, has_logs in targets:
-            realizes(azure.monitor.DiagnosticSetting(
-                self.child_name(target, "diagnostics"), name=f"{mission}-to-log-analytics",
-                resource_uri=resource_id, workspace_id=self.workspace.id,
-                logs=[{"category_group": "allLogs", "enabled": True}] if has_logs else None,
-                metrics=[{"category": "AllMetrics", "enabled": True}],
-                opts=self.opts(),
-            ), "observability.logging")
+            realizes(
+                azure.monitor.DiagnosticSetting(
+                    self.child_name(target, "diagnostics"),
+                    name=f"{mission}-to-log-analytics",
+                    resource_uri=resource_id,
+                    workspace_id=self.workspace.id,
+                    logs=[{"category_group": "allLogs", "enabled": True}] if has_logs else None,
+                    metrics=[{"category": "AllMetrics", "enabled": True}],
+                    opts=self.opts(),
+                ),
+                "observability.logging",
+            )
         emails = spec.budget.alert_emails
-        self.action_group = realizes(azure.monitor.ActionGroup(
-            self.child_name("alerts"), action_group_name=f"ag-{mission}", resource_group_name=resource_group.name,
-            location="global", group_short_name=mission[:ACTION_GROUP_SHORT_NAME_MAX], enabled=True,
-            email_receivers=[{"name": f"email-{i}", "email_address": email, "use_common_alert_schema": True}
-                             for i, email in enumerate(emails)],
-            tags=self.tags, opts=self.opts(),
-        ), "observability.alarm")
-        realizes(azure.monitor.MetricAlert(
-            self.child_name("dead-lettered"), rule_name=f"{mission}-dead-lettered-contact-events",
-            resource_group_name=resource_group.name, location="global",
-            description="A contact event was dead-lettered: processing gave up on a delivered contact.",
-            severity=ALERT_SEVERITY, enabled=True, auto_mitigate=True,
-            evaluation_frequency=ALERT_FREQUENCY, window_size=ALERT_WINDOW,
-            scopes=[events.namespace.id],
-            # a polymorphic input takes its Args class, so the SDK knows its wire names
-            criteria=azure.monitor.MetricAlertSingleResourceMultipleMetricCriteriaArgs(
-                odata_type="Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
-                all_of=[azure.monitor.MetricCriteriaArgs(
-                    criterion_type="StaticThresholdCriterion",
-                    name="dead-lettered",
-                    metric_namespace="Microsoft.ServiceBus/namespaces",
-                    metric_name="DeadletteredMessages",
-                    operator="GreaterThan",
-                    threshold=0,
-                    time_aggregation="Maximum",
-                    dimensions=[{"name": "EntityName", "operator": "Include", "values": [events.queue.name]}],
-                )],
+        self.action_group = realizes(
+            azure.monitor.ActionGroup(
+                self.child_name("alerts"),
+                action_group_name=f"ag-{mission}",
+                resource_group_name=resource_group.name,
+                location="global",
+                group_short_name=mission[:ACTION_GROUP_SHORT_NAME_MAX],
+                enabled=True,
+                email_receivers=[
+                    {"name": f"email-{i}", "email_address": email, "use_common_alert_schema": True}
+                    for i, email in enumerate(emails)
+                ],
+                tags=self.tags,
+                opts=self.opts(),
             ),
-            actions=[{"action_group_id": self.action_group.id}],
-            tags=self.tags, opts=self.opts(),
-        ), "observability.alarm")
-        realizes(azure.consumption.Budget(
-            self.child_name("budget"), budget_name=f"{mission}-monthly", scope=resource_group.id,
-            amount=spec.budget.monthly_usd, category="Cost", time_grain="Monthly",
-            time_period={"start_date": budget_start()},
-            notifications={f"actual-{threshold}": {
-                "enabled": True, "operator": "GreaterThanOrEqualTo", "threshold": threshold,
-                "threshold_type": "Actual", "contact_emails": emails,
-            } for threshold in spec.budget.thresholds_percent},
-            opts=self.opts(ignore_changes=["timePeriod"]),  # the start month is set once, at creation
-        ), "budget.alerts")
+            "observability.alarm",
+        )
+        realizes(
+            azure.monitor.MetricAlert(
+                self.child_name("dead-lettered"),
+                rule_name=f"{mission}-dead-lettered-contact-events",
+                resource_group_name=resource_group.name,
+                location="global",
+                description="A contact event was dead-lettered: processing gave up on a delivered contact.",
+                severity=ALERT_SEVERITY,
+                enabled=True,
+                auto_mitigate=True,
+                evaluation_frequency=ALERT_FREQUENCY,
+                window_size=ALERT_WINDOW,
+                scopes=[events.namespace.id],
+                # a polymorphic input takes its Args class, so the SDK knows its wire names
+                criteria=azure.monitor.MetricAlertSingleResourceMultipleMetricCriteriaArgs(
+                    odata_type="Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
+                    all_of=[
+                        azure.monitor.MetricCriteriaArgs(
+                            criterion_type="StaticThresholdCriterion",
+                            name="dead-lettered",
+                            metric_namespace="Microsoft.ServiceBus/namespaces",
+                            metric_name="DeadletteredMessages",
+                            operator="GreaterThan",
+                            threshold=0,
+                            time_aggregation="Maximum",
+                            dimensions=[{"name": "EntityName", "operator": "Include", "values": [events.queue.name]}],
+                        )
+                    ],
+                ),
+                actions=[{"action_group_id": self.action_group.id}],
+                tags=self.tags,
+                opts=self.opts(),
+            ),
+            "observability.alarm",
+        )
+        realizes(
+            azure.consumption.Budget(
+                self.child_name("budget"),
+                budget_name=f"{mission}-monthly",
+                scope=resource_group.id,
+                amount=spec.budget.monthly_usd,
+                category="Cost",
+                time_grain="Monthly",
+                time_period={"start_date": budget_start()},
+                notifications={
+                    f"actual-{threshold}": {
+                        "enabled": True,
+                        "operator": "GreaterThanOrEqualTo",
+                        "threshold": threshold,
+                        "threshold_type": "Actual",
+                        "contact_emails": emails,
+                    }
+                    for threshold in spec.budget.thresholds_percent
+                },
+                opts=self.opts(ignore_changes=["timePeriod"]),  # the start month is set once, at creation
+            ),
+            "budget.alerts",
+        )
         self.register_outputs({"workspace_id": self.workspace.id})

@@ -10,7 +10,7 @@ tiering and retention to each store.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import pulumi
 import pulumi_azure_native as azure
@@ -32,12 +32,16 @@ MAX_CHANGE_FEED_DAYS = 146000
 def network_rules(spec) -> dict[str, Any]:
     """Deny by default, trusted Azure services through, and the partner's writers when it
     lands from outside Azure (ground_segment.partner.source_addresses)."""
-    rules: dict[str, Any] = {"default_action": azure.storage.DefaultAction.DENY,
-                             "bypass": azure.storage.Bypass.AZURE_SERVICES}
+    rules: dict[str, Any] = {
+        "default_action": azure.storage.DefaultAction.DENY,
+        "bypass": azure.storage.Bypass.AZURE_SERVICES,
+    }
     partner = spec.ground_segment.partner
     if partner and partner.source_addresses:
-        rules["ip_rules"] = [azure.storage.IPRuleArgs(i_p_address_or_range=address, action=azure.storage.Action.ALLOW)
-                             for address in partner.source_addresses]
+        rules["ip_rules"] = [
+            azure.storage.IPRuleArgs(i_p_address_or_range=address, action=azure.storage.Action.ALLOW)
+            for address in partner.source_addresses
+        ]
     return rules
 
 
@@ -47,8 +51,9 @@ def abfss_uri(container: str, account: pulumi.Input[str]) -> pulumi.Output[str]:
 
 def lifecycle_rule(name: str, container: str, lifecycle: Lifecycle) -> dict[str, Any]:
     """A management-policy rule: tier by age, delete at retention, expire old versions and snapshots."""
-    base_blob: dict[str, Any] = {AZURE_TIER_ACTION[tier]: {"days_after_modification_greater_than": days}
-                                 for days, tier in lifecycle.transitions}
+    base_blob: dict[str, Any] = {
+        AZURE_TIER_ACTION[tier]: {"days_after_modification_greater_than": days} for days, tier in lifecycle.transitions
+    }
     base_blob["delete"] = {"days_after_modification_greater_than": lifecycle.expire_days}
     noncurrent = {"delete": {"days_after_creation_greater_than": lifecycle.noncurrent_days}}
     return {
@@ -65,8 +70,15 @@ def lifecycle_rule(name: str, container: str, lifecycle: Lifecycle) -> dict[str,
 class AzureStorage(MissionComponent):
     TOKEN = "groundlink:index:AzureStorage"
 
-    def __init__(self, name: str, blueprint: Blueprint, *, resource_group: azure.resources.ResourceGroup,
-                 security: AzureSecurity, opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(
+        self,
+        name: str,
+        blueprint: Blueprint,
+        *,
+        resource_group: azure.resources.ResourceGroup,
+        security: AzureSecurity,
+        opts: pulumi.ResourceOptions | None = None,
+    ):
         super().__init__(name, blueprint, opts)
         spec = blueprint.spec
         private = spec.security.network == "private"
@@ -74,8 +86,10 @@ class AzureStorage(MissionComponent):
         self.account_name = storage_account_name(blueprint.mission)
         encryption: dict[str, Any] = {
             "require_infrastructure_encryption": True,
-            "services": {"blob": {"enabled": True, "key_type": "Account"},
-                         "file": {"enabled": True, "key_type": "Account"}},
+            "services": {
+                "blob": {"enabled": True, "key_type": "Account"},
+                "file": {"enabled": True, "key_type": "Account"},
+            },
         }
         identity = None
         depends_on: list[pulumi.Resource] = []
@@ -89,84 +103,121 @@ class AzureStorage(MissionComponent):
             depends_on.append(security.key_grant)  # the identity must hold the key before the account uses it
         else:
             encryption["key_source"] = "Microsoft.Storage"
-        self.account = realizes(azure.storage.StorageAccount(
-            self.child_name("account"),
-            account_name=self.account_name,
-            resource_group_name=resource_group.name,
-            location=spec.clouds.azure.location,
-            kind=azure.storage.Kind.STORAGE_V2,
-            sku={"name": azure.storage.SkuName.STANDARD_LRS},
-            access_tier="Hot",
-            is_hns_enabled=True,
-            enable_https_traffic_only=True,
-            minimum_tls_version=azure.storage.MinimumTlsVersion.TLS1_2,
-            allow_blob_public_access=False,
-            allow_shared_key_access=False,
-            allow_cross_tenant_replication=False,
-            default_to_o_auth_authentication=True,
-            identity=identity,
-            encryption=encryption,
-            public_network_access="Disabled" if private else "Enabled",
-            network_rule_set=network_rules(spec),
-            tags=self.tags,
-            opts=self.opts(stateful=True, depends_on=depends_on),
-        ), *(["storage.raw"] if blueprint.needs("storage.raw") else []), "storage.products")
+        self.account = realizes(
+            azure.storage.StorageAccount(
+                self.child_name("account"),
+                account_name=self.account_name,
+                resource_group_name=resource_group.name,
+                location=spec.clouds.azure.location,
+                kind=azure.storage.Kind.STORAGE_V2,
+                sku={"name": azure.storage.SkuName.STANDARD_LRS},
+                access_tier="Hot",
+                is_hns_enabled=True,
+                enable_https_traffic_only=True,
+                minimum_tls_version=azure.storage.MinimumTlsVersion.TLS1_2,
+                allow_blob_public_access=False,
+                allow_shared_key_access=False,
+                allow_cross_tenant_replication=False,
+                default_to_o_auth_authentication=True,
+                identity=identity,
+                encryption=encryption,
+                public_network_access="Disabled" if private else "Enabled",
+                network_rule_set=network_rules(spec),
+                tags=self.tags,
+                opts=self.opts(stateful=True, depends_on=depends_on),
+            ),
+            *(["storage.raw"] if blueprint.needs("storage.raw") else []),
+            "storage.products",
+        )
         if security.key:
             realizes(self.account, "security.cmk")
         soft_delete_days = min(spec.storage.noncurrent_version_days, MAX_SOFT_DELETE_DAYS)
-        change_feed_days = min(max(spec.storage.raw_retention_days, spec.storage.products_retention_days),
-                               MAX_CHANGE_FEED_DAYS)
-        self.blob_service = realizes(azure.storage.BlobServiceProperties(
-            self.child_name("blob-service"),
-            account_name=self.account.name,
-            resource_group_name=resource_group.name,
-            blob_services_name="default",
-            is_versioning_enabled=True,
-            change_feed={"enabled": True, "retention_in_days": change_feed_days},
-            delete_retention_policy={"enabled": True, "days": soft_delete_days},
-            container_delete_retention_policy={"enabled": True, "days": soft_delete_days},
-            opts=self.opts(),
-        ), "storage.versioning")
-        self.raw = self.container("raw", blueprint.raw_container,
-                                  *(["storage.raw"] if blueprint.needs("storage.raw") else []))
+        change_feed_days = min(
+            max(spec.storage.raw_retention_days, spec.storage.products_retention_days), MAX_CHANGE_FEED_DAYS
+        )
+        self.blob_service = realizes(
+            azure.storage.BlobServiceProperties(
+                self.child_name("blob-service"),
+                account_name=self.account.name,
+                resource_group_name=resource_group.name,
+                blob_services_name="default",
+                is_versioning_enabled=True,
+                change_feed={"enabled": True, "retention_in_days": change_feed_days},
+                delete_retention_policy={"enabled": True, "days": soft_delete_days},
+                container_delete_retention_policy={"enabled": True, "days": soft_delete_days},
+                opts=self.opts(),
+            ),
+            "storage.versioning",
+        )
+        self.raw = self.container(
+            "raw", blueprint.raw_container, *(["storage.raw"] if blueprint.needs("storage.raw") else [])
+        )
         self.products = self.container("products", blueprint.products_container, "storage.products")
-        self.query_results = (self.container("query-results", blueprint.query_results_container,
-                                             "storage.query_results")
-                              if blueprint.needs("storage.query_results") else None)
-        realizes(azure.storage.ManagementPolicy(
-            self.child_name("lifecycle"),
-            account_name=self.account.name,
-            resource_group_name=resource_group.name,
-            management_policy_name="default",
-            policy={"rules": [
-                lifecycle_rule("raw-retention", blueprint.raw_container, blueprint.raw_lifecycle),
-                lifecycle_rule("products-retention", blueprint.products_container, blueprint.products_lifecycle),
-                # query results age like products, as the AWS query-results bucket does
-                *([lifecycle_rule("query-results-retention", blueprint.query_results_container,
-                                  blueprint.products_lifecycle)] if self.query_results else []),
-            ]},
-            opts=self.opts(depends_on=[self.blob_service]),
-        ), "storage.lifecycle")
+        self.query_results = (
+            self.container("query-results", blueprint.query_results_container, "storage.query_results")
+            if blueprint.needs("storage.query_results")
+            else None
+        )
+        realizes(
+            azure.storage.ManagementPolicy(
+                self.child_name("lifecycle"),
+                account_name=self.account.name,
+                resource_group_name=resource_group.name,
+                management_policy_name="default",
+                policy={
+                    "rules": [
+                        lifecycle_rule("raw-retention", blueprint.raw_container, blueprint.raw_lifecycle),
+                        lifecycle_rule(
+                            "products-retention", blueprint.products_container, blueprint.products_lifecycle
+                        ),
+                        # query results age like products, as the AWS query-results bucket does
+                        *(
+                            [
+                                lifecycle_rule(
+                                    "query-results-retention",
+                                    blueprint.query_results_container,
+                                    blueprint.products_lifecycle,
+                                )
+                            ]
+                            if self.query_results
+                            else []
+                        ),
+                    ]
+                },
+                opts=self.opts(depends_on=[self.blob_service]),
+            ),
+            "storage.lifecycle",
+        )
         if security.network:
             for group in ("blob", "dfs"):
                 security.network.endpoint(self, group, target_id=self.account.id, group=group)
         self.dfs_endpoint = pulumi.Output.concat("https://", self.account.name, ".dfs.core.windows.net")
         self.raw_uri = abfss_uri(blueprint.raw_container, self.account.name)
         self.products_uri = abfss_uri(blueprint.products_container, self.account.name)
-        self.query_results_uri = (abfss_uri(blueprint.query_results_container, self.account.name)
-                                  if self.query_results else None)
-        self.register_outputs({"raw_store_uri": self.raw_uri, "products_store_uri": self.products_uri,
-                               "query_results_uri": self.query_results_uri})
+        self.query_results_uri = (
+            abfss_uri(blueprint.query_results_container, self.account.name) if self.query_results else None
+        )
+        self.register_outputs(
+            {
+                "raw_store_uri": self.raw_uri,
+                "products_store_uri": self.products_uri,
+                "query_results_uri": self.query_results_uri,
+            }
+        )
 
-    def container(self, role: str, container_name: str, *capabilities: str,
-                  owner: Optional[MissionComponent] = None) -> azure.storage.BlobContainer:
+    def container(
+        self, role: str, container_name: str, *capabilities: str, owner: MissionComponent | None = None
+    ) -> azure.storage.BlobContainer:
         """A private, protected container in the mission account (children of `owner`, default self)."""
         owner = owner or self
-        return realizes(azure.storage.BlobContainer(
-            owner.child_name(role),
-            container_name=container_name,
-            account_name=self.account.name,
-            resource_group_name=self.resource_group.name,
-            public_access=azure.storage.PublicAccess.NONE,
-            opts=owner.opts(stateful=True),
-        ), *capabilities)
+        return realizes(
+            azure.storage.BlobContainer(
+                owner.child_name(role),
+                container_name=container_name,
+                account_name=self.account.name,
+                resource_group_name=self.resource_group.name,
+                public_access=azure.storage.PublicAccess.NONE,
+                opts=owner.opts(stateful=True),
+            ),
+            *capabilities,
+        )

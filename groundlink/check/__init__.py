@@ -3,11 +3,22 @@ same gRPC Analyzer protocol `pulumi preview --policy-pack` uses."""
 
 from .config import PackConfigError
 from .host import PackError, PackProcess
-from .runner import (PACK_DIR, CheckResult, CloudCheck, Violation, check, check_as_planned, check_plans,
-                     timed_check)
+from .runner import PACK_DIR, CheckResult, CloudCheck, Violation, check, check_as_planned, check_plans, timed_check
 
-__all__ = ["PACK_DIR", "CheckResult", "CloudCheck", "PackConfigError", "PackError", "PackProcess", "Violation",
-           "check", "check_as_planned", "check_plans", "import_pack", "timed_check"]
+__all__ = [
+    "PACK_DIR",
+    "CheckResult",
+    "CloudCheck",
+    "PackConfigError",
+    "PackError",
+    "PackProcess",
+    "Violation",
+    "check",
+    "check_as_planned",
+    "check_plans",
+    "import_pack",
+    "timed_check",
+]
 
 
 def import_pack(pack_dir=None):

@@ -12,8 +12,9 @@ EXIT_VIOLATIONS = 1
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec", help="mission spec (YAML)")
     parser.add_argument("--cloud", choices=["aws", "azure", "both"], default="both")
-    parser.add_argument("--policy-pack-config", metavar="FILE",
-                        help="pack config JSON, as for `pulumi preview --policy-pack-config`")
+    parser.add_argument(
+        "--policy-pack-config", metavar="FILE", help="pack config JSON, as for `pulumi preview --policy-pack-config`"
+    )
     parser.add_argument("--json", metavar="FILE", help="write the results as JSON")
 
 

@@ -14,7 +14,7 @@ import difflib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from ..cli import UsageError
 
@@ -49,15 +49,21 @@ def parse_config(doc: Any, source: str = "policy pack config") -> Given:
             given[name] = PolicySettings(_level(f"{source}: {name}", value))
         elif isinstance(value, dict):
             props = dict(value)
-            level = _level(f"{source}: {name}.enforcementLevel", props.pop("enforcementLevel")) \
-                if "enforcementLevel" in props else ""
+            level = (
+                _level(f"{source}: {name}.enforcementLevel", props.pop("enforcementLevel"))
+                if "enforcementLevel" in props
+                else ""
+            )
             if name == "all" and props:  # would be dropped silently: properties belong to one policy
-                raise PackConfigError(f"{source}: all.{next(iter(props))}: `all` sets only enforcementLevel; "
-                                      "put properties under the policy they configure")
+                raise PackConfigError(
+                    f"{source}: all.{next(iter(props))}: `all` sets only enforcementLevel; "
+                    "put properties under the policy they configure"
+                )
             given[name] = PolicySettings(level, props)
         else:
-            raise PackConfigError(f"{source}: {name}: {json.dumps(value)} must be an enforcement level "
-                                  f"({', '.join(LEVELS)}) or an object")
+            raise PackConfigError(
+                f"{source}: {name}: {json.dumps(value)} must be an enforcement level ({', '.join(LEVELS)}) or an object"
+            )
     return given
 
 
@@ -100,13 +106,16 @@ def _did_you_mean(word: str, options: list[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def reconcile(schemas: list[PolicySchema], given: Optional[Given],
-              initial: Optional[Given] = None) -> dict[str, PolicySettings]:
+def reconcile(
+    schemas: list[PolicySchema], given: Given | None, initial: Given | None = None
+) -> dict[str, PolicySettings]:
     """Defaults, then the pack's initial config, then the file; validated."""
     import jsonschema
 
-    result = {s.name: PolicySettings(s.enforcement, {k: v["default"] for k, v in s.properties.items() if "default" in v})
-              for s in schemas}
+    result = {
+        s.name: PolicySettings(s.enforcement, {k: v["default"] for k, v in s.properties.items() if "default" in v})
+        for s in schemas
+    }
     by_name = {s.name: s for s in schemas}
     for layer in (initial or {}, given or {}):
         if "all" in layer and layer["all"].enforcement:
@@ -116,7 +125,9 @@ def reconcile(schemas: list[PolicySchema], given: Optional[Given],
             if name == "all":
                 continue
             if name not in by_name:
-                raise PackConfigError(f"policy pack config: unknown policy {name!r}{_did_you_mean(name, list(by_name))}")
+                raise PackConfigError(
+                    f"policy pack config: unknown policy {name!r}{_did_you_mean(name, list(by_name))}"
+                )
             if settings.enforcement:
                 result[name].enforcement = settings.enforcement
             result[name].properties.update(settings.properties)
@@ -129,8 +140,12 @@ def reconcile(schemas: list[PolicySchema], given: Optional[Given],
         document = {"type": "object", "properties": schema.properties, "required": schema.required}
         error = jsonschema.exceptions.best_match(jsonschema.Draft7Validator(document).iter_errors(props))
         if error is not None:
-            path = ".".join(str(p) for p in error.absolute_path) or (error.message.split("'")[1] if error.validator == "required" else "")
+            path = ".".join(str(p) for p in error.absolute_path) or (
+                error.message.split("'")[1] if error.validator == "required" else ""
+            )
             top = str(error.absolute_path[0]) if error.absolute_path else path
-            raise PackConfigError(f"policy pack config: {schema.name}.{path}: {json.dumps(error.instance)} is invalid "
-                                  f"({error.message}); allowed: {_allowed(schema.properties.get(top, {}))}")
+            raise PackConfigError(
+                f"policy pack config: {schema.name}.{path}: {json.dumps(error.instance)} is invalid "
+                f"({error.message}); allowed: {_allowed(schema.properties.get(top, {}))}"
+            )
     return result

@@ -20,7 +20,6 @@ import time
 from concurrent import futures
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 
 STARTUP_TIMEOUT_SECONDS = 60.0
 STOP_TIMEOUT_SECONDS = 5.0
@@ -47,15 +46,15 @@ def _engine_servicer():
             self.logs: list[EngineLog] = []
             self._root = ""
 
-        def Log(self, request, context):  # noqa: N802 (gRPC method name)
+        def Log(self, request, context):
             severity = engine_pb2.LogSeverity.Name(request.severity).lower()
             self.logs.append(EngineLog(severity, request.message, request.urn))
             return empty_pb2.Empty()
 
-        def GetRootResource(self, request, context):  # noqa: N802
+        def GetRootResource(self, request, context):
             return engine_pb2.GetRootResourceResponse(urn=self._root)
 
-        def SetRootResource(self, request, context):  # noqa: N802
+        def SetRootResource(self, request, context):
             self._root = request.urn
             return engine_pb2.SetRootResourceResponse()
 
@@ -94,15 +93,15 @@ class PackProcess:
     stderr_lines: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._proc: Optional[subprocess.Popen] = None
-        self._engine: Optional[EngineServer] = None
+        self._proc: subprocess.Popen | None = None
+        self._engine: EngineServer | None = None
         self._channel = None
         self._port_line: list[str] = []
         self._port_ready = threading.Event()
         self.stub = None
 
     # -- lifecycle ---------------------------------------------------------
-    def start(self) -> "PackProcess":
+    def start(self) -> PackProcess:
         """Spawn the process; returns at once so the caller can plan meanwhile."""
         self._engine = EngineServer()
         env = {
@@ -116,8 +115,11 @@ class PackProcess:
         try:
             self._proc = subprocess.Popen(
                 [self.python, "-m", "pulumi.policy", self._engine.address, str(self.pack_dir)],
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                env=env, cwd=str(self.pack_dir),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                stdin=subprocess.DEVNULL,
+                env=env,
+                cwd=str(self.pack_dir),
             )
         except OSError as error:  # no interpreter, no pack directory: nothing may stay running
             self.stop()
@@ -161,7 +163,7 @@ class PackProcess:
         return self.stub
 
     def stderr_tail(self, lines: int = 8) -> str:
-        tail = [l for l in self.stderr_lines if l.strip()][-lines:]
+        tail = [line for line in self.stderr_lines if line.strip()][-lines:]
         return " | ".join(tail) or "no output on stderr"
 
     @property
@@ -188,7 +190,7 @@ class PackProcess:
             self._engine.stop()
             self._engine = None
 
-    def __enter__(self) -> "PackProcess":
+    def __enter__(self) -> PackProcess:
         if self._proc is None:
             self.start()
         return self

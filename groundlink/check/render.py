@@ -2,27 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 from .runner import SEVERITY_ORDER, CheckResult
 
 STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "unspecified": "white"}
 
 
-def render(result: CheckResult, console: Optional["Console"] = None) -> None:  # noqa: F821
+def render(result: CheckResult, console: Console | None = None) -> None:  # noqa: F821
     from rich.console import Console
     from rich.table import Table
 
     console = console or Console()
     pack = result.pack
-    console.print(f"[bold]policy pack[/] {pack.get('name')}@{pack.get('version')} "
-                  f"({pack.get('policies')} policies) on {result.spec}")
+    console.print(
+        f"[bold]policy pack[/] {pack.get('name')}@{pack.get('version')} "
+        f"({pack.get('policies')} policies) on {result.spec}"
+    )
     for severity in SEVERITY_ORDER:
         found = [v for v in result.violations if v.severity == severity]
         if not found:
             continue
-        table = Table(title=f"{severity} ({len(found)})", title_style=STYLE[severity], title_justify="left",
-                      show_lines=False, expand=True)
+        table = Table(
+            title=f"{severity} ({len(found)})",
+            title_style=STYLE[severity],
+            title_justify="left",
+            show_lines=False,
+            expand=True,
+        )
         for column in ("cloud", "level", "rule", "resource", "violation"):
             table.add_column(column, overflow="fold")
         for v in found:
@@ -35,5 +40,7 @@ def render(result: CheckResult, console: Optional["Console"] = None) -> None:  #
     for cloud in result.clouds:
         mandatory, total = len(cloud.mandatory), len(cloud.violations)
         verdict = "[green]pass[/]" if not mandatory else f"[bold red]FAIL[/] ({mandatory} mandatory)"
-        console.print(f"{cloud.cloud} ({cloud.stack}): {cloud.resources} resources, {total} violations: {verdict}  "
-                      f"[dim]plan {cloud.plan_seconds:.2f}s, analyze {cloud.analyze_seconds:.2f}s[/]")
+        console.print(
+            f"{cloud.cloud} ({cloud.stack}): {cloud.resources} resources, {total} violations: {verdict}  "
+            f"[dim]plan {cloud.plan_seconds:.2f}s, analyze {cloud.analyze_seconds:.2f}s[/]"
+        )

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional
+from typing import Any
 
-from ..engine import Plan, plan as build_plan
+from ..engine import Plan
+from ..engine import plan as build_plan
 from ..engine.runner import CLOUDS, PROJECT, PROJECT_DIR, stack_config
 from ..spec import load_spec
 from .config import Given, PolicySchema, PolicySettings, load_config_file, parse_config, reconcile
@@ -82,9 +84,14 @@ class CheckResult:
             "pack": self.pack,
             "passed": self.passed,
             "seconds": round(self.seconds, 3),
-            "clouds": [{**{k: v for k, v in asdict(c).items() if k != "violations"},
-                        "mandatory": len(c.mandatory),
-                        "violations": [asdict(v) for v in c.violations]} for c in self.clouds],
+            "clouds": [
+                {
+                    **{k: v for k, v in asdict(c).items() if k != "violations"},
+                    "mandatory": len(c.mandatory),
+                    "violations": [asdict(v) for v in c.violations],
+                }
+                for c in self.clouds
+            ],
         }
 
 
@@ -99,23 +106,33 @@ def _severity_name(pb, value: int) -> str:
 class _Session:
     """One configured pack process analyzing one stack."""
 
-    def __init__(self, process: PackProcess, given: Optional[Given]):
+    def __init__(self, process: PackProcess, given: Given | None):
         self.process, self.given = process, given
         self.info: Any = None
         self.settings: dict[str, PolicySettings] = {}
 
     def configure(self, plan: Plan, config: dict[str, str]) -> None:
-        from pulumi.runtime.proto import analyzer_pb2 as pb
         from google.protobuf import empty_pb2, json_format
+        from pulumi.runtime.proto import analyzer_pb2 as pb
 
         stub = self.process.connect()
         self.info = stub.GetAnalyzerInfo(empty_pb2.Empty())
-        schemas = [PolicySchema(p.name, _level_name(pb, p.enforcementLevel),
-                                json_format.MessageToDict(p.configSchema.properties), list(p.configSchema.required))
-                   for p in self.info.policies]
-        initial = {name: PolicySettings(_level_name(pb, c.enforcementLevel) if c.HasField("enforcementLevel") else "",
-                                        json_format.MessageToDict(c.properties))
-                   for name, c in self.info.initialConfig.items()}
+        schemas = [
+            PolicySchema(
+                p.name,
+                _level_name(pb, p.enforcementLevel),
+                json_format.MessageToDict(p.configSchema.properties),
+                list(p.configSchema.required),
+            )
+            for p in self.info.policies
+        ]
+        initial = {
+            name: PolicySettings(
+                _level_name(pb, c.enforcementLevel) if c.HasField("enforcementLevel") else "",
+                json_format.MessageToDict(c.properties),
+            )
+            for name, c in self.info.initialConfig.items()
+        }
         self.settings = reconcile(schemas, self.given, initial)
         request = pb.ConfigureAnalyzerRequest()
         for name, settings in self.settings.items():
@@ -123,8 +140,11 @@ class _Session:
             entry.enforcementLevel = pb.EnforcementLevel.Value(settings.enforcement.upper())
             entry.properties.update(settings.properties)
         stub.Configure(request)
-        stub.ConfigureStack(pb.AnalyzerStackConfigureRequest(
-            stack=plan.stack, project=plan.project, organization="organization", dry_run=True, config=config))
+        stub.ConfigureStack(
+            pb.AnalyzerStackConfigureRequest(
+                stack=plan.stack, project=plan.project, organization="organization", dry_run=True, config=config
+            )
+        )
 
     def analyze(self, plan: Plan, config: dict[str, str]) -> list[Violation]:
         from pulumi.runtime.proto import analyzer_pb2 as pb
@@ -146,19 +166,27 @@ class _Session:
             policy = policies.get(d.policyName)
             message = d.message
             if message.startswith(d.description):
-                message = message[len(d.description):].strip() or d.description
+                message = message[len(d.description) :].strip() or d.description
             resource = by_urn.get(urn)
-            violations.append(Violation(
-                cloud=plan.cloud, policy=d.policyName, enforcement=_level_name(pb, d.enforcementLevel),
-                severity=_severity_name(pb, d.severity), message=message, urn=urn,
-                resource_type=resource.type if resource else "", resource_name=resource.name if resource else "(stack)",
-                controls=list(policy.tags)[1:] if policy else [],
-                remediation=policy.remediation_steps if policy else ""))
+            violations.append(
+                Violation(
+                    cloud=plan.cloud,
+                    policy=d.policyName,
+                    enforcement=_level_name(pb, d.enforcementLevel),
+                    severity=_severity_name(pb, d.severity),
+                    message=message,
+                    urn=urn,
+                    resource_type=resource.type if resource else "",
+                    resource_name=resource.name if resource else "(stack)",
+                    controls=list(policy.tags)[1:] if policy else [],
+                    remediation=policy.remediation_steps if policy else "",
+                )
+            )
         violations.sort(key=lambda v: (SEVERITY_ORDER.index(v.severity), not v.mandatory, v.policy, v.resource_name))
         return violations
 
 
-def _given(policy_pack_config: Any) -> Optional[Given]:
+def _given(policy_pack_config: Any) -> Given | None:
     if policy_pack_config is None:
         return None
     if isinstance(policy_pack_config, dict):
@@ -166,7 +194,7 @@ def _given(policy_pack_config: Any) -> Optional[Given]:
     return load_config_file(policy_pack_config)
 
 
-def pack_version(pack_dir: Path) -> Optional[str]:
+def pack_version(pack_dir: Path) -> str | None:
     """The CLI takes the version from PulumiPolicy.yaml (the Python SDK always answers 0.0.1)."""
     import yaml
 
@@ -176,12 +204,17 @@ def pack_version(pack_dir: Path) -> Optional[str]:
 
 def _pack_info(session: _Session) -> dict[str, Any]:
     info = session.info
-    return {"name": info.name, "version": pack_version(session.process.pack_dir) or info.version, "policies": len(info.policies),
-            "config": {n: {"enforcementLevel": s.enforcement, **s.properties} for n, s in session.settings.items()}}
+    return {
+        "name": info.name,
+        "version": pack_version(session.process.pack_dir) or info.version,
+        "policies": len(info.policies),
+        "config": {n: {"enforcementLevel": s.enforcement, **s.properties} for n, s in session.settings.items()},
+    }
 
 
-def _check_all(label: str, jobs: list[tuple[str, str, dict[str, str], Callable[[], Plan]]], given: Optional[Given],
-               pack_dir: Path) -> CheckResult:
+def _check_all(
+    label: str, jobs: list[tuple[str, str, dict[str, str], Callable[[], Plan]]], given: Given | None, pack_dir: Path
+) -> CheckResult:
     """jobs: (project, stack, stack config, plan factory).
 
     Every pack process starts before the first plan is built, and a plan is
@@ -192,8 +225,14 @@ def _check_all(label: str, jobs: list[tuple[str, str, dict[str, str], Callable[[
 
     started = time.perf_counter()
     with contextlib.ExitStack() as stack:
-        sessions = [(_Session(stack.enter_context(PackProcess(pack_dir, project, name, config).start()), given),
-                     config, make_plan) for project, name, config, make_plan in jobs]
+        sessions = [
+            (
+                _Session(stack.enter_context(PackProcess(pack_dir, project, name, config).start()), given),
+                config,
+                make_plan,
+            )
+            for project, name, config, make_plan in jobs
+        ]
         analyzer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="groundlink-check")
         stack.callback(analyzer.shutdown, wait=True, cancel_futures=True)
         pending = []
@@ -214,12 +253,19 @@ def _run(session: _Session, plan: Plan, config: dict[str, str], plan_seconds: fl
         violations = session.analyze(plan, config)
     except grpc.RpcError as error:  # a rule that raised, or a pack process that died
         details = error.details() if hasattr(error, "details") else str(error)
-        raise PackError(f"policy pack failed on the {plan.cloud} stack {plan.stack}: "
-                        f"{' '.join(str(details).split())}") from None
-    return CloudCheck(cloud=plan.cloud, stack=plan.stack, resources=len(plan.resources), violations=violations,
-                      plan_seconds=plan_seconds, analyze_seconds=time.perf_counter() - started,
-                      logs=[f"{l.severity}: {l.message}" for l in session.process.logs]
-                      + [l for l in session.process.stderr_lines if l.strip()])
+        raise PackError(
+            f"policy pack failed on the {plan.cloud} stack {plan.stack}: {' '.join(str(details).split())}"
+        ) from None
+    return CloudCheck(
+        cloud=plan.cloud,
+        stack=plan.stack,
+        resources=len(plan.resources),
+        violations=violations,
+        plan_seconds=plan_seconds,
+        analyze_seconds=time.perf_counter() - started,
+        logs=[f"{log.severity}: {log.message}" for log in session.process.logs]
+        + [line for line in session.process.stderr_lines if line.strip()],
+    )
 
 
 def check_plans(plans: Iterable[Plan], policy_pack_config: Any = None, pack_dir: Path = PACK_DIR) -> CheckResult:
@@ -230,19 +276,32 @@ def check_plans(plans: Iterable[Plan], policy_pack_config: Any = None, pack_dir:
     return _check_all(plans[0].spec if plans else "", jobs, _given(policy_pack_config), pack_dir)
 
 
-def check_as_planned(spec_path: str | Path, clouds: Iterable[str], get_plan: Callable[[str], Plan],
-                     policy_pack_config: Any = None, pack_dir: Path = PACK_DIR) -> CheckResult:
+def check_as_planned(
+    spec_path: str | Path,
+    clouds: Iterable[str],
+    get_plan: Callable[[str], Plan],
+    policy_pack_config: Any = None,
+    pack_dir: Path = PACK_DIR,
+) -> CheckResult:
     """Analyze plans someone else is building: the pack processes start now, and
     `get_plan(cloud)` blocks until that cloud's plan exists (compare plans in worker
     processes, so the packs' start-up overlaps the planning)."""
     spec = load_spec(spec_path)
-    jobs = [(PROJECT, f"{spec.mission.name}-{cloud}", stack_config(spec_path, cloud, spec),
-             (lambda cloud=cloud: get_plan(cloud))) for cloud in clouds]
+    jobs = [
+        (
+            PROJECT,
+            f"{spec.mission.name}-{cloud}",
+            stack_config(spec_path, cloud, spec),
+            (lambda cloud=cloud: get_plan(cloud)),
+        )
+        for cloud in clouds
+    ]
     return _check_all(str(spec_path), jobs, _given(policy_pack_config), pack_dir)
 
 
-def check(spec_path: str | Path, clouds: Iterable[str] = CLOUDS, policy_pack_config: Any = None,
-          pack_dir: Path = PACK_DIR) -> CheckResult:
+def check(
+    spec_path: str | Path, clouds: Iterable[str] = CLOUDS, policy_pack_config: Any = None, pack_dir: Path = PACK_DIR
+) -> CheckResult:
     """Plan `spec_path` on each cloud offline and run the pack over each plan.
 
     Raises SpecError (bad spec), PlanError, PackConfigError (bad pack config,
@@ -253,8 +312,15 @@ def check(spec_path: str | Path, clouds: Iterable[str] = CLOUDS, policy_pack_con
     for cloud in clouds:
         if cloud not in CLOUDS:
             raise PackError(f"cloud: {cloud!r} is not allowed; allowed: {', '.join(CLOUDS)}")
-    jobs = [(PROJECT, f"{spec.mission.name}-{cloud}", stack_config(spec_path, cloud, spec),
-             (lambda cloud=cloud: build_plan(spec_path, cloud))) for cloud in clouds]
+    jobs = [
+        (
+            PROJECT,
+            f"{spec.mission.name}-{cloud}",
+            stack_config(spec_path, cloud, spec),
+            (lambda cloud=cloud: build_plan(spec_path, cloud)),
+        )
+        for cloud in clouds
+    ]
     return _check_all(str(spec_path), jobs, _given(policy_pack_config), pack_dir)
 
 
@@ -268,6 +334,9 @@ def timed_check(spec_path: str | Path, clouds: Iterable[str] = CLOUDS) -> dict[s
         build_plan(spec_path, cloud)
     plan_seconds = time.perf_counter() - started
     result = check(spec_path, clouds)
-    return {"plan_seconds": plan_seconds, "check_seconds": result.seconds,
-            "ratio": result.seconds / plan_seconds if plan_seconds else float("inf"),
-            "mandatory_violations": len(result.mandatory)}
+    return {
+        "plan_seconds": plan_seconds,
+        "check_seconds": result.seconds,
+        "ratio": result.seconds / plan_seconds if plan_seconds else float("inf"),
+        "mandatory_violations": len(result.mandatory),
+    }

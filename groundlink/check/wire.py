@@ -8,7 +8,7 @@ dependencies of each property (which side resource points at which bucket).
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from ..engine import Plan, PlannedResource
 
@@ -42,24 +42,31 @@ class Wire:
     def _options(self, resource: PlannedResource):
         return self.pb.AnalyzerResourceOptions(protect=resource.protect, parent=resource.parent or "")
 
-    def _provider(self, resource: PlannedResource) -> Optional[Any]:
+    def _provider(self, resource: PlannedResource) -> Any | None:
         if not resource.custom or resource.type.startswith("pulumi:providers:"):
             return None
         if resource.provider:
             urn = resource.provider.rsplit("::", 1)[0]
             explicit = self.providers.get(urn)
             if explicit is not None:
-                return self.pb.AnalyzerProviderResource(type=explicit.type, properties=_struct(explicit.inputs),
-                                                        urn=explicit.urn, name=explicit.name)
+                return self.pb.AnalyzerProviderResource(
+                    type=explicit.type, properties=_struct(explicit.inputs), urn=explicit.urn, name=explicit.name
+                )
         package = resource.type.split(":", 1)[0]
         kind = f"pulumi:providers:{package}"
         urn = f"urn:pulumi:{self.plan.stack}::{self.plan.project}::{kind}::default"
-        return self.pb.AnalyzerProviderResource(type=kind, properties=_struct(self.defaults.get(package, {})),
-                                                urn=urn, name="default")
+        return self.pb.AnalyzerProviderResource(
+            type=kind, properties=_struct(self.defaults.get(package, {})), urn=urn, name="default"
+        )
 
     def analyze(self, resource: PlannedResource):
-        request = self.pb.AnalyzeRequest(type=resource.type, properties=_struct(resource.inputs), urn=resource.urn,
-                                         name=resource.name, options=self._options(resource))
+        request = self.pb.AnalyzeRequest(
+            type=resource.type,
+            properties=_struct(resource.inputs),
+            urn=resource.urn,
+            name=resource.name,
+            options=self._options(resource),
+        )
         provider = self._provider(resource)
         if provider is not None:
             request.provider.CopyFrom(provider)
@@ -68,9 +75,15 @@ class Wire:
     def analyze_stack(self):
         resources = []
         for r in self.plan.resources:
-            item = self.pb.AnalyzerResource(type=r.type, properties=_struct(r.outputs or r.inputs), urn=r.urn,
-                                            name=r.name, options=self._options(r), parent=r.parent or "",
-                                            dependencies=r.dependencies)
+            item = self.pb.AnalyzerResource(
+                type=r.type,
+                properties=_struct(r.outputs or r.inputs),
+                urn=r.urn,
+                name=r.name,
+                options=self._options(r),
+                parent=r.parent or "",
+                dependencies=r.dependencies,
+            )
             for key, urns in r.propertyDependencies.items():
                 item.propertyDependencies[key].urns.extend(urns)
             provider = self._provider(r)

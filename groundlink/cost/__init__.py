@@ -8,6 +8,20 @@ from .catalog import Assumptions, Catalog, PriceEntry, PriceError, load_catalogs
 from .model import PROJECTION_MONTHS, CloudCost, CostEstimate, Line, Total, estimate
 from .usage import DAYS_PER_MONTH, HOURS_PER_MONTH, MonthlyUsage, monthly_usage
 
-__all__ = ["Assumptions", "Catalog", "CloudCost", "CostEstimate", "DAYS_PER_MONTH", "HOURS_PER_MONTH", "Line",
-           "MonthlyUsage", "PROJECTION_MONTHS", "PriceEntry", "PriceError", "Total", "estimate", "load_catalogs",
-           "monthly_usage"]
+__all__ = [
+    "DAYS_PER_MONTH",
+    "HOURS_PER_MONTH",
+    "PROJECTION_MONTHS",
+    "Assumptions",
+    "Catalog",
+    "CloudCost",
+    "CostEstimate",
+    "Line",
+    "MonthlyUsage",
+    "PriceEntry",
+    "PriceError",
+    "Total",
+    "estimate",
+    "load_catalogs",
+    "monthly_usage",
+]

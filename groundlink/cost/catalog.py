@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -27,20 +27,20 @@ def _date_text(value: Any) -> Any:
 class PriceEntry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    price: Optional[float] = Field(ge=0, description="USD for `per` units; null when not known.")
+    price: float | None = Field(ge=0, description="USD for `per` units; null when not known.")
     unit: str = Field(min_length=1)
     per: float = Field(1, gt=0, description="How many units the price buys (1000 for 'per 1,000 requests').")
     region: str = Field(min_length=1)
     source: str = Field(min_length=1)
     date: str = Field(min_length=4)
     secondary: bool = Field(False, description="Taken from a secondary source: treat as a default to override.")
-    note: Optional[str] = None
-    supply: Optional[str] = Field(None, description="For an unknown price: what the user must supply.")
+    note: str | None = None
+    supply: str | None = Field(None, description="For an unknown price: what the user must supply.")
 
     _date = field_validator("date", mode="before")(_date_text)
 
     @model_validator(mode="after")
-    def _unknown_says_what_to_supply(self) -> "PriceEntry":
+    def _unknown_says_what_to_supply(self) -> PriceEntry:
         if self.price is None and not self.supply:
             raise ValueError("an unknown price (price: null) needs `supply`: what the user must provide")
         return self
@@ -49,7 +49,7 @@ class PriceEntry(BaseModel):
     def known(self) -> bool:
         return self.price is not None
 
-    def cost(self, quantity: float) -> Optional[float]:
+    def cost(self, quantity: float) -> float | None:
         return None if self.price is None else quantity / self.per * self.price
 
 
@@ -73,8 +73,8 @@ class Override(BaseModel):
     price: float = Field(ge=0)
     source: str = Field(min_length=1)
     date: str = Field(min_length=4)
-    region: Optional[str] = None
-    note: Optional[str] = None
+    region: str | None = None
+    note: str | None = None
 
     _date = field_validator("date", mode="before")(_date_text)
 
@@ -85,8 +85,11 @@ class Assumptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     object_size_mb: float = Field(
-        1959.0, gt=0, description="Average object size landed in the stores, MB. Default: a NOAA-20 DigIF "
-        "contact wrote 22 objects for 43.1 GB (community measurement, 2026-08-31).")
+        1959.0,
+        gt=0,
+        description="Average object size landed in the stores, MB. Default: a NOAA-20 DigIF "
+        "contact wrote 22 objects for 43.1 GB (community measurement, 2026-08-31).",
+    )
 
 
 class OverrideFile(BaseModel):
@@ -163,18 +166,25 @@ def apply_overrides(catalog: Catalog, overrides: OverrideFile, origin: str = "--
             problems.append(f"{origin}: {catalog.cloud}.{price_id}: unknown price id{hint}")
             continue
         base = prices[price_id]
-        prices[price_id] = base.model_copy(update={
-            "price": override.price, "source": f"{override.source} (override: {origin})", "date": override.date,
-            "region": override.region or base.region, "note": override.note or base.note,
-            "secondary": False, "supply": None,
-        })
+        prices[price_id] = base.model_copy(
+            update={
+                "price": override.price,
+                "source": f"{override.source} (override: {origin})",
+                "date": override.date,
+                "region": override.region or base.region,
+                "note": override.note or base.note,
+                "secondary": False,
+                "supply": None,
+            }
+        )
     if problems:
         raise PriceError(problems)
     return catalog.model_copy(update={"prices": prices})
 
 
-def load_catalogs(overrides_path: Optional[str | Path] = None,
-                  directory: Path = PRICES_DIR) -> tuple[dict[str, Catalog], Assumptions]:
+def load_catalogs(
+    overrides_path: str | Path | None = None, directory: Path = PRICES_DIR
+) -> tuple[dict[str, Catalog], Assumptions]:
     """Both clouds' catalogs with the user's overrides applied, and the cost assumptions."""
     overrides = load_overrides(overrides_path) if overrides_path else OverrideFile()
     origin = str(overrides_path) if overrides_path else ""

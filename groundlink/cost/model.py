@@ -9,7 +9,7 @@ from the captured plan when it has them, else from the spec's defaults.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 from ..blueprint import LAYERS, Blueprint
 from ..limits import AZURE_ORBITAL_RETIRED_ON
@@ -18,14 +18,26 @@ from .usage import HOURS_PER_MONTH, MonthlyUsage, monthly_usage
 
 PROJECTION_MONTHS = 12
 STORAGE_PRICE_IDS = {
-    "aws": {"hot": "s3_standard_gb_month", "cool": "s3_standard_ia_gb_month",
-            "cold": "s3_glacier_flexible_gb_month", "archive": "s3_glacier_deep_archive_gb_month"},
-    "azure": {"hot": "blob_hot_gb_month", "cool": "blob_cool_gb_month",
-              "cold": "blob_cold_gb_month", "archive": "blob_archive_gb_month"},
+    "aws": {
+        "hot": "s3_standard_gb_month",
+        "cool": "s3_standard_ia_gb_month",
+        "cold": "s3_glacier_flexible_gb_month",
+        "archive": "s3_glacier_deep_archive_gb_month",
+    },
+    "azure": {
+        "hot": "blob_hot_gb_month",
+        "cool": "blob_cool_gb_month",
+        "cold": "blob_cold_gb_month",
+        "archive": "blob_archive_gb_month",
+    },
 }
 TIER_NAMES = {
-    "aws": {"hot": "S3 Standard", "cool": "S3 Standard-IA", "cold": "S3 Glacier Flexible Retrieval",
-            "archive": "S3 Glacier Deep Archive"},
+    "aws": {
+        "hot": "S3 Standard",
+        "cool": "S3 Standard-IA",
+        "cold": "S3 Glacier Flexible Retrieval",
+        "archive": "S3 Glacier Deep Archive",
+    },
     "azure": {"hot": "Blob Hot", "cool": "Blob Cool", "cold": "Blob Cold", "archive": "Blob Archive"},
 }
 
@@ -38,21 +50,33 @@ class Line:
     price_id: str
     entry: PriceEntry
     basis: str = ""
-    tier: Optional[str] = None  # storage lines are re-priced per projected month
+    tier: str | None = None  # storage lines are re-priced per projected month
 
     @property
-    def cost(self) -> Optional[float]:
+    def cost(self) -> float | None:
         return self.entry.cost(self.quantity)
 
-    def with_quantity(self, quantity: float) -> "Line":
+    def with_quantity(self, quantity: float) -> Line:
         return Line(self.layer, self.item, quantity, self.price_id, self.entry, self.basis, self.tier)
 
     def to_json(self, cloud: str) -> dict[str, Any]:
         e = self.entry
-        return {"layer": self.layer, "item": self.item, "quantity": self.quantity, "unit": e.unit, "per": e.per,
-                "priceId": f"{cloud}.{self.price_id}", "price": e.price, "cost": self.cost, "basis": self.basis,
-                "source": e.source, "date": e.date, "region": e.region, "secondary": e.secondary,
-                "supply": e.supply}
+        return {
+            "layer": self.layer,
+            "item": self.item,
+            "quantity": self.quantity,
+            "unit": e.unit,
+            "per": e.per,
+            "priceId": f"{cloud}.{self.price_id}",
+            "price": e.price,
+            "cost": self.cost,
+            "basis": self.basis,
+            "source": e.source,
+            "date": e.date,
+            "region": e.region,
+            "secondary": e.secondary,
+            "supply": e.supply,
+        }
 
 
 @dataclass(frozen=True)
@@ -66,8 +90,10 @@ class Total:
 
 
 def total(lines: list[Line]) -> Total:
-    return Total(sum(line.cost for line in lines if line.cost is not None),
-                 tuple(dict.fromkeys(line.price_id for line in lines if line.cost is None)))
+    return Total(
+        sum(line.cost for line in lines if line.cost is not None),
+        tuple(dict.fromkeys(line.price_id for line in lines if line.cost is None)),
+    )
 
 
 @dataclass
@@ -77,7 +103,7 @@ class CloudCost:
     lines: list[Line]
     projection: list[list[Line]] = field(default_factory=list)  # month 1..12
 
-    def layer_totals(self, lines: Optional[list[Line]] = None) -> dict[str, Total]:
+    def layer_totals(self, lines: list[Line] | None = None) -> dict[str, Total]:
         lines = self.lines if lines is None else lines
         return {layer: total([x for x in lines if x.layer == layer]) for layer in LAYERS}
 
@@ -117,7 +143,7 @@ def _count(plan, type_tokens: str | tuple[str, ...], default: int, match=lambda 
     return default, f"{default} assumed (none in the plan)"
 
 
-def _first_input(plan, type_token: str, capability: Optional[str] = None) -> Optional[dict]:
+def _first_input(plan, type_token: str, capability: str | None = None) -> dict | None:
     found = _realizing(plan, type_token, capability) if capability else (plan.of_type(type_token) if plan else [])
     return found[0].inputs if found else None
 
@@ -134,17 +160,37 @@ def _partner_stream_lines(cloud: str, usage: MonthlyUsage, catalog: Catalog, pla
     lines: list[Line] = []
     if cloud == "aws":
         for stream in _realizing(plan, "aws:kinesis/stream:Stream", "ground.stream_delivery"):
-            lines += [Line("ground", "Kinesis on-demand stream (partner live delivery)", HOURS_PER_MONTH,
-                           "kinesis_on_demand_stream_hour", e("kinesis_on_demand_stream_hour"),
-                           f"{stream.name}, all month"),
-                      Line("ground", "Kinesis on-demand data in (partner live delivery)", usage.raw_gb,
-                           "kinesis_on_demand_gb_in", e("kinesis_on_demand_gb_in"), "contact data GB, streamed")]
+            lines += [
+                Line(
+                    "ground",
+                    "Kinesis on-demand stream (partner live delivery)",
+                    HOURS_PER_MONTH,
+                    "kinesis_on_demand_stream_hour",
+                    e("kinesis_on_demand_stream_hour"),
+                    f"{stream.name}, all month",
+                ),
+                Line(
+                    "ground",
+                    "Kinesis on-demand data in (partner live delivery)",
+                    usage.raw_gb,
+                    "kinesis_on_demand_gb_in",
+                    e("kinesis_on_demand_gb_in"),
+                    "contact data GB, streamed",
+                ),
+            ]
     else:
         for namespace in _realizing(plan, "azure-native:eventhub:Namespace", "ground.stream_delivery"):
             tus = int((namespace.inputs.get("sku") or {}).get("capacity") or 1)
-            lines.append(Line("ground", "Event Hubs Standard throughput units (partner live delivery)",
-                              tus * HOURS_PER_MONTH, "event_hubs_standard_tu_hour", e("event_hubs_standard_tu_hour"),
-                              f"{namespace.name}: {tus} TU x {HOURS_PER_MONTH:g} h"))
+            lines.append(
+                Line(
+                    "ground",
+                    "Event Hubs Standard throughput units (partner live delivery)",
+                    tus * HOURS_PER_MONTH,
+                    "event_hubs_standard_tu_hour",
+                    e("event_hubs_standard_tu_hour"),
+                    f"{namespace.name}: {tus} TU x {HOURS_PER_MONTH:g} h",
+                )
+            )
     return lines
 
 
@@ -164,120 +210,320 @@ def _ground_lines(cloud: str, blueprint: Blueprint, usage: MonthlyUsage, catalog
             if not minutes:
                 continue
             reserved = f"ground_station_reserved_{band}_minute"
-            price_id = reserved if catalog.entry(reserved).known else (
-                f"ground_station_{'dubbo_' if dubbo else ''}{band}_minute")
+            price_id = (
+                reserved
+                if catalog.entry(reserved).known
+                else (f"ground_station_{'dubbo_' if dubbo else ''}{band}_minute")
+            )
             kind = "reserved" if price_id == reserved else "on-demand"
             site = " at Dubbo 1" if dubbo and kind == "on-demand" else ""
-            lines.append(Line("ground", f"AWS Ground Station {band} minutes ({kind}{site})", minutes, price_id,
-                              catalog.entry(price_id), per_contact))
+            lines.append(
+                Line(
+                    "ground",
+                    f"AWS Ground Station {band} minutes ({kind}{site})",
+                    minutes,
+                    price_id,
+                    catalog.entry(price_id),
+                    per_contact,
+                )
+            )
         if spec.delivery.stream:
-            lines.append(Line("ground", "Dataflow endpoint instance (stream delivery)", HOURS_PER_MONTH,
-                              "dataflow_endpoint_hour", catalog.entry("dataflow_endpoint_hour"),
-                              "one endpoint instance running all month"))
+            lines.append(
+                Line(
+                    "ground",
+                    "Dataflow endpoint instance (stream delivery)",
+                    HOURS_PER_MONTH,
+                    "dataflow_endpoint_hour",
+                    catalog.entry("dataflow_endpoint_hour"),
+                    "one endpoint instance running all month",
+                )
+            )
         return lines
     entry = catalog.entry("partner_minute")
     spec_price = gs.partner.price_per_minute_usd if gs.partner else None
     if not entry.known and spec_price is not None:
-        entry = entry.model_copy(update={
-            "price": spec_price, "source": "mission spec: ground_segment.partner.price_per_minute_usd",
-            "date": "as given in the spec", "supply": None})
+        entry = entry.model_copy(
+            update={
+                "price": spec_price,
+                "source": "mission spec: ground_segment.partner.price_per_minute_usd",
+                "date": "as given in the spec",
+                "supply": None,
+            }
+        )
     network = gs.partner.name if gs.partner else f"no first-party ground station since {AZURE_ORBITAL_RETIRED_ON}"
     minutes = usage.billed_minutes(False) + usage.billed_minutes(True)
-    lines.append(Line("ground", f"Partner network contact minutes ({network})", minutes, "partner_minute", entry,
-                      per_contact))
+    lines.append(
+        Line("ground", f"Partner network contact minutes ({network})", minutes, "partner_minute", entry, per_contact)
+    )
     return lines
 
 
 def _storage_lines(cloud: str, tiers: dict[str, float], catalog: Catalog) -> list[Line]:
-    return [Line("storage", f"{TIER_NAMES[cloud][tier]} storage", gb, STORAGE_PRICE_IDS[cloud][tier],
-                 catalog.entry(STORAGE_PRICE_IDS[cloud][tier]), "average GB held (raw + products)", tier)
-            for tier, gb in tiers.items() if gb > 0]
+    return [
+        Line(
+            "storage",
+            f"{TIER_NAMES[cloud][tier]} storage",
+            gb,
+            STORAGE_PRICE_IDS[cloud][tier],
+            catalog.entry(STORAGE_PRICE_IDS[cloud][tier]),
+            "average GB held (raw + products)",
+            tier,
+        )
+        for tier, gb in tiers.items()
+        if gb > 0
+    ]
 
 
 def _aws_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan) -> list[Line]:
     spec, e = blueprint.spec, catalog.entry
-    lines = [Line("storage", "S3 PUT requests", usage.objects_written, "s3_put_requests", e("s3_put_requests"),
-                  "one per object written")]
+    lines = [
+        Line(
+            "storage",
+            "S3 PUT requests",
+            usage.objects_written,
+            "s3_put_requests",
+            e("s3_put_requests"),
+            "one per object written",
+        )
+    ]
     if usage.egress_gb:
-        lines.append(Line("storage", "Internet egress", usage.egress_gb, "egress_internet_gb", e("egress_internet_gb"),
-                          "usage.egress_gb_per_month"))
+        lines.append(
+            Line(
+                "storage",
+                "Internet egress",
+                usage.egress_gb,
+                "egress_internet_gb",
+                e("egress_internet_gb"),
+                "usage.egress_gb_per_month",
+            )
+        )
     if spec.security.customer_managed_keys:
         keys, basis = _count(plan, "aws:kms/key:Key", 1)
-        lines += [Line("security", "KMS keys", keys, "kms_key_month", e("kms_key_month"), basis),
-                  Line("security", "KMS requests", usage.objects_written, "kms_requests", e("kms_requests"),
-                       "one per object written")]
-    lines += [Line("events", "EventBridge events", usage.contact_events, "eventbridge_events",
-                   e("eventbridge_events"), "one per contact"),
-              Line("events", "SQS requests", 3 * usage.contact_events, "sqs_requests", e("sqs_requests"),
-                   "send, receive, delete per contact event")]
+        lines += [
+            Line("security", "KMS keys", keys, "kms_key_month", e("kms_key_month"), basis),
+            Line(
+                "security",
+                "KMS requests",
+                usage.objects_written,
+                "kms_requests",
+                e("kms_requests"),
+                "one per object written",
+            ),
+        ]
+    lines += [
+        Line(
+            "events",
+            "EventBridge events",
+            usage.contact_events,
+            "eventbridge_events",
+            e("eventbridge_events"),
+            "one per contact",
+        ),
+        Line(
+            "events",
+            "SQS requests",
+            3 * usage.contact_events,
+            "sqs_requests",
+            e("sqs_requests"),
+            "send, receive, delete per contact event",
+        ),
+    ]
     if spec.analytics.serverless_sql:
-        lines.append(Line("analytics", "Athena TB scanned", usage.billed_query_tb, "athena_tb_scanned",
-                          e("athena_tb_scanned"), f"max({usage.query_tb:g} TB, {usage.queries} queries x 10 MB)"))
+        lines.append(
+            Line(
+                "analytics",
+                "Athena TB scanned",
+                usage.billed_query_tb,
+                "athena_tb_scanned",
+                e("athena_tb_scanned"),
+                f"max({usage.query_tb:g} TB, {usage.queries} queries x 10 MB)",
+            )
+        )
     if spec.analytics.telemetry_stream:
         stream = _first_input(plan, "aws:kinesis/stream:Stream", "analytics.telemetry_stream") or {}
         mode = (stream.get("streamModeDetails") or {}).get("streamMode")
         if mode == "ON_DEMAND":
-            lines += [Line("analytics", "Kinesis on-demand stream", HOURS_PER_MONTH, "kinesis_on_demand_stream_hour",
-                           e("kinesis_on_demand_stream_hour"), "one stream, all month (plan: ON_DEMAND)"),
-                      Line("analytics", "Kinesis on-demand data in", usage.telemetry_gb, "kinesis_on_demand_gb_in",
-                           e("kinesis_on_demand_gb_in"), "telemetry GB")]
+            lines += [
+                Line(
+                    "analytics",
+                    "Kinesis on-demand stream",
+                    HOURS_PER_MONTH,
+                    "kinesis_on_demand_stream_hour",
+                    e("kinesis_on_demand_stream_hour"),
+                    "one stream, all month (plan: ON_DEMAND)",
+                ),
+                Line(
+                    "analytics",
+                    "Kinesis on-demand data in",
+                    usage.telemetry_gb,
+                    "kinesis_on_demand_gb_in",
+                    e("kinesis_on_demand_gb_in"),
+                    "telemetry GB",
+                ),
+            ]
         else:
             shards = int(stream.get("shardCount") or 1)
-            basis = f"{shards} shard(s) x {HOURS_PER_MONTH:g} h" + ("" if stream else " (1 shard assumed: no stream in the plan)")
-            lines.append(Line("analytics", "Kinesis shards", shards * HOURS_PER_MONTH, "kinesis_shard_hour",
-                              e("kinesis_shard_hour"), basis))
-        lines.append(Line("analytics", "Firehose telemetry archive", usage.telemetry_gb, "firehose_gb",
-                          e("firehose_gb"), "telemetry GB delivered to the products store"))
+            basis = f"{shards} shard(s) x {HOURS_PER_MONTH:g} h" + (
+                "" if stream else " (1 shard assumed: no stream in the plan)"
+            )
+            lines.append(
+                Line(
+                    "analytics",
+                    "Kinesis shards",
+                    shards * HOURS_PER_MONTH,
+                    "kinesis_shard_hour",
+                    e("kinesis_shard_hour"),
+                    basis,
+                )
+            )
+        lines.append(
+            Line(
+                "analytics",
+                "Firehose telemetry archive",
+                usage.telemetry_gb,
+                "firehose_gb",
+                e("firehose_gb"),
+                "telemetry GB delivered to the products store",
+            )
+        )
     alarms, basis = _count(plan, "aws:cloudwatch/metricAlarm:MetricAlarm", 1)
-    lines.append(Line("observability", "CloudWatch alarms", alarms, "cloudwatch_alarm_month",
-                      e("cloudwatch_alarm_month"), basis))
+    lines.append(
+        Line("observability", "CloudWatch alarms", alarms, "cloudwatch_alarm_month", e("cloudwatch_alarm_month"), basis)
+    )
     return lines
 
 
 def _hsm(resource) -> bool:
-    kty = ((resource.inputs.get("properties") or {}).get("kty") or "")
+    kty = (resource.inputs.get("properties") or {}).get("kty") or ""
     return kty.upper().endswith("-HSM")
 
 
 def _azure_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan) -> list[Line]:
     spec, e = blueprint.spec, catalog.entry
-    lines = [Line("storage", "Blob write operations", usage.objects_written, "blob_hot_write_operations",
-                  e("blob_hot_write_operations"), "one per object written")]
+    lines = [
+        Line(
+            "storage",
+            "Blob write operations",
+            usage.objects_written,
+            "blob_hot_write_operations",
+            e("blob_hot_write_operations"),
+            "one per object written",
+        )
+    ]
     if usage.egress_gb:
-        lines.append(Line("storage", "Internet egress", usage.egress_gb, "egress_internet_gb", e("egress_internet_gb"),
-                          "usage.egress_gb_per_month"))
+        lines.append(
+            Line(
+                "storage",
+                "Internet egress",
+                usage.egress_gb,
+                "egress_internet_gb",
+                e("egress_internet_gb"),
+                "usage.egress_gb_per_month",
+            )
+        )
     if spec.security.customer_managed_keys:
         keys, basis = _count(plan, "azure-native:keyvault:Key", 1, _hsm)
-        if plan is not None and plan.of_type("azure-native:keyvault:Key") and not any(
-                _hsm(r) for r in plan.of_type("azure-native:keyvault:Key")):
+        if (
+            plan is not None
+            and plan.of_type("azure-native:keyvault:Key")
+            and not any(_hsm(r) for r in plan.of_type("azure-native:keyvault:Key"))
+        ):
             keys, basis = 0, "software-protected keys in the plan: operations only"
         if keys:
-            lines.append(Line("security", "Key Vault HSM keys", keys, "key_vault_hsm_key_month",
-                              e("key_vault_hsm_key_month"), basis))
-        lines.append(Line("security", "Key Vault operations", usage.objects_written, "key_vault_operations",
-                          e("key_vault_operations"), "one per object written"))
-    lines += [Line("events", "Event Grid operations", usage.contact_events, "event_grid_operations",
-                   e("event_grid_operations"), "one per contact"),
-              Line("events", "Service Bus operations", 3 * usage.contact_events, "service_bus_operations",
-                   e("service_bus_operations"), "send, receive, complete per contact event")]
+            lines.append(
+                Line(
+                    "security",
+                    "Key Vault HSM keys",
+                    keys,
+                    "key_vault_hsm_key_month",
+                    e("key_vault_hsm_key_month"),
+                    basis,
+                )
+            )
+        lines.append(
+            Line(
+                "security",
+                "Key Vault operations",
+                usage.objects_written,
+                "key_vault_operations",
+                e("key_vault_operations"),
+                "one per object written",
+            )
+        )
+    lines += [
+        Line(
+            "events",
+            "Event Grid operations",
+            usage.contact_events,
+            "event_grid_operations",
+            e("event_grid_operations"),
+            "one per contact",
+        ),
+        Line(
+            "events",
+            "Service Bus operations",
+            3 * usage.contact_events,
+            "service_bus_operations",
+            e("service_bus_operations"),
+            "send, receive, complete per contact event",
+        ),
+    ]
     analytics = spec.analytics
     if analytics.azure_engine == "adx" and (analytics.serverless_sql or analytics.telemetry_stream):
-        lines.append(Line("analytics", "Azure Data Explorer cluster", 1, "data_explorer_cluster_month",
-                          e("data_explorer_cluster_month"), "analytics.azure_engine: adx"))
+        lines.append(
+            Line(
+                "analytics",
+                "Azure Data Explorer cluster",
+                1,
+                "data_explorer_cluster_month",
+                e("data_explorer_cluster_month"),
+                "analytics.azure_engine: adx",
+            )
+        )
     elif analytics.serverless_sql:
-        lines.append(Line("analytics", "Synapse serverless SQL TB processed", usage.query_tb, "synapse_serverless_tb",
-                          e("synapse_serverless_tb"), "usage.query_tb_scanned_per_month"))
+        lines.append(
+            Line(
+                "analytics",
+                "Synapse serverless SQL TB processed",
+                usage.query_tb,
+                "synapse_serverless_tb",
+                e("synapse_serverless_tb"),
+                "usage.query_tb_scanned_per_month",
+            )
+        )
     if analytics.telemetry_stream:
         namespace = _first_input(plan, "azure-native:eventhub:Namespace", "analytics.telemetry_stream") or {}
         tus = int((namespace.get("sku") or {}).get("capacity") or 1)
         basis = f"{tus} TU x {HOURS_PER_MONTH:g} h" + ("" if namespace else " (1 TU assumed: no namespace in the plan)")
-        lines += [Line("analytics", "Event Hubs Standard throughput units", tus * HOURS_PER_MONTH,
-                       "event_hubs_standard_tu_hour", e("event_hubs_standard_tu_hour"), basis),
-                  Line("analytics", "Event Hubs Capture (telemetry archive)", tus * HOURS_PER_MONTH,
-                       "event_hubs_capture_tu_hour", e("event_hubs_capture_tu_hour"), basis)]
+        lines += [
+            Line(
+                "analytics",
+                "Event Hubs Standard throughput units",
+                tus * HOURS_PER_MONTH,
+                "event_hubs_standard_tu_hour",
+                e("event_hubs_standard_tu_hour"),
+                basis,
+            ),
+            Line(
+                "analytics",
+                "Event Hubs Capture (telemetry archive)",
+                tus * HOURS_PER_MONTH,
+                "event_hubs_capture_tu_hour",
+                e("event_hubs_capture_tu_hour"),
+                basis,
+            ),
+        ]
     alerts, basis = _count(plan, AZURE_METRIC_ALERTS, 1)
-    lines.append(Line("observability", "Azure Monitor alert rules", alerts, "monitor_alert_rule_month",
-                      e("monitor_alert_rule_month"), basis))
+    lines.append(
+        Line(
+            "observability",
+            "Azure Monitor alert rules",
+            alerts,
+            "monitor_alert_rule_month",
+            e("monitor_alert_rule_month"),
+            basis,
+        )
+    )
     return lines
 
 
@@ -285,8 +531,11 @@ _CLOUD_LINES = {"aws": _aws_lines, "azure": _azure_lines}
 
 
 def cloud_cost(cloud: str, blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan=None) -> CloudCost:
-    fixed = (_ground_lines(cloud, blueprint, usage, catalog) + _partner_stream_lines(cloud, usage, catalog, plan)
-             + _CLOUD_LINES[cloud](blueprint, usage, catalog, plan))
+    fixed = (
+        _ground_lines(cloud, blueprint, usage, catalog)
+        + _partner_stream_lines(cloud, usage, catalog, plan)
+        + _CLOUD_LINES[cloud](blueprint, usage, catalog, plan)
+    )
     region = blueprint.spec.region(cloud)
 
     def with_storage(tiers: dict[str, float]) -> list[Line]:
@@ -298,14 +547,22 @@ def cloud_cost(cloud: str, blueprint: Blueprint, usage: MonthlyUsage, catalog: C
     return result
 
 
-def estimate(blueprint: Blueprint, catalogs: dict[str, Catalog], assumptions: Optional[Assumptions] = None,
-             plans: Optional[dict[str, Any]] = None) -> CostEstimate:
+def estimate(
+    blueprint: Blueprint,
+    catalogs: dict[str, Catalog],
+    assumptions: Assumptions | None = None,
+    plans: dict[str, Any] | None = None,
+) -> CostEstimate:
     """Monthly cost of `blueprint` on every cloud in `catalogs` (plans refine counts when given)."""
     assumptions = assumptions or Assumptions()
     plans = plans or {}
     usage = monthly_usage(blueprint, assumptions.object_size_mb)
-    clouds = {cloud: cloud_cost(cloud, blueprint, usage, catalog, plans.get(cloud))
-              for cloud, catalog in catalogs.items()}
-    notes = [f"Prices are list prices in the catalog's region (e.g. {catalogs[c].entry(STORAGE_PRICE_IDS[c]['hot']).region}"
-             f" for {c} storage); the {c} stack runs in {clouds[c].region}." for c in clouds]
+    clouds = {
+        cloud: cloud_cost(cloud, blueprint, usage, catalog, plans.get(cloud)) for cloud, catalog in catalogs.items()
+    }
+    notes = [
+        f"Prices are list prices in the catalog's region (e.g. {catalogs[c].entry(STORAGE_PRICE_IDS[c]['hot']).region}"
+        f" for {c} storage); the {c} stack runs in {clouds[c].region}."
+        for c in clouds
+    ]
     return CostEstimate(usage, clouds, catalogs, notes)

@@ -44,7 +44,7 @@ def _accumulated(t: float, span: Span) -> float:
         return 0.0
     if t <= span.end_day:
         return (t - span.start_day) ** 2 / 2
-    return span.days ** 2 / 2 + span.days * (t - span.end_day)
+    return span.days**2 / 2 + span.days * (t - span.end_day)
 
 
 def stock(gb_per_day: float, span: Span, day: float) -> float:

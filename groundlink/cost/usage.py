@@ -111,8 +111,7 @@ def _sum_tiers(parts) -> dict[str, float]:
 
 
 def _flow(store: str, gb_per_month: float, lifecycle: Lifecycle) -> StoreFlow:
-    return StoreFlow(store, gb_per_month / DAYS_PER_MONTH,
-                     tuple(spans(lifecycle.transitions, lifecycle.expire_days)))
+    return StoreFlow(store, gb_per_month / DAYS_PER_MONTH, tuple(spans(lifecycle.transitions, lifecycle.expire_days)))
 
 
 def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
@@ -124,8 +123,11 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
 
     links, contacts = [], []
     for sat in spec.satellites:
-        contacts.append(SatelliteContacts(sat.name, contacts_per_month, billed,
-                                          any(d.bandwidth_mhz > NARROWBAND_MAX_MHZ for d in sat.downlinks)))
+        contacts.append(
+            SatelliteContacts(
+                sat.name, contacts_per_month, billed, any(d.bandwidth_mhz > NARROWBAND_MAX_MHZ for d in sat.downlinks)
+            )
+        )
         for d in sat.downlinks:
             gb = d.data_rate_mbps * seconds_per_contact / 8 / 1000
             if d.delivery == "digif":
@@ -138,7 +140,8 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
     objects_per_contact = sum(
         (math.ceil(link.gb_per_contact * 1000 / object_size_mb) if spec.delivery.object_store else 0)
         + math.ceil(link.gb_per_contact * use.products_ratio * 1000 / object_size_mb)
-        for link in links)
+        for link in links
+    )
     contact_seconds = seconds_per_contact * contacts_per_month * len(spec.satellites)
     telemetry_gb = use.telemetry_kb_per_second * contact_seconds / 1e6 if spec.analytics.telemetry_stream else 0.0
     billed_query_tb = max(use.query_tb_scanned_per_month, use.queries_per_month * ATHENA_MIN_TB_PER_QUERY)
@@ -172,10 +175,20 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         "Budgets, logs and catalogs' own storage are not priced (not in the price catalog).",
     ]
     return MonthlyUsage(
-        days_per_month=DAYS_PER_MONTH, contacts=tuple(contacts), links=tuple(links),
-        contact_seconds=contact_seconds, raw_gb=raw_gb, products_gb=products_gb, stores=tuple(stores),
-        objects_written=objects_per_contact * contacts_per_month, telemetry_gb=telemetry_gb,
-        query_tb=use.query_tb_scanned_per_month, queries=use.queries_per_month, billed_query_tb=billed_query_tb,
-        egress_gb=use.egress_gb_per_month, contact_events=contacts_per_month * len(spec.satellites),
-        object_size_mb=object_size_mb, assumptions=tuple(assumptions),
+        days_per_month=DAYS_PER_MONTH,
+        contacts=tuple(contacts),
+        links=tuple(links),
+        contact_seconds=contact_seconds,
+        raw_gb=raw_gb,
+        products_gb=products_gb,
+        stores=tuple(stores),
+        objects_written=objects_per_contact * contacts_per_month,
+        telemetry_gb=telemetry_gb,
+        query_tb=use.query_tb_scanned_per_month,
+        queries=use.queries_per_month,
+        billed_query_tb=billed_query_tb,
+        egress_gb=use.egress_gb_per_month,
+        contact_events=contacts_per_month * len(spec.satellites),
+        object_size_mb=object_size_mb,
+        assumptions=tuple(assumptions),
     )

@@ -9,4 +9,4 @@ provider's (ARNs, Azure resource ids, endpoints). No CLI, no credentials.
 from .plan import Plan, PlannedResource
 from .runner import PlanError, plan
 
-__all__ = ["Plan", "PlannedResource", "PlanError", "plan"]
+__all__ = ["Plan", "PlanError", "PlannedResource", "plan"]

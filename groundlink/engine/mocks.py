@@ -8,8 +8,6 @@ and name) so plans are reproducible. Per-type extras live in `mocks_aws` and
 
 from __future__ import annotations
 
-from typing import Optional
-
 from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks
 
 from .mockids import ACCOUNT_ID, CLIENT_OBJECT_ID, SUBSCRIPTION_ID, TENANT_ID, _uuid
@@ -23,13 +21,17 @@ class OfflineMocks(Mocks):
     def __init__(self, region: str = "us-west-2"):
         self.ctx = {"region": region}
 
-    def new_resource(self, args: MockResourceArgs) -> tuple[Optional[str], dict]:
+    def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict]:
         package = args.typ.split(":")[0]
         if package in ("aws", "aws-native"):
             extras = AWS_EXTRAS.get(args.typ, _aws_generic)(args, self.ctx)
         elif package == "azure-native":
             name = _azure_name(args)
-            extras = {"name": name, "id": _azure_id(args, name), **AZURE_EXTRAS.get(args.typ, lambda a, n: {})(args, name)}
+            extras = {
+                "name": name,
+                "id": _azure_id(args, name),
+                **AZURE_EXTRAS.get(args.typ, lambda a, n: {})(args, name),
+            }
         elif package == "pulumi" and args.typ.startswith("pulumi:providers:"):
             extras = {}
         else:
@@ -40,12 +42,21 @@ class OfflineMocks(Mocks):
     def call(self, args: MockCallArgs) -> dict:
         token = args.token
         if token == "aws:index/getCallerIdentity:getCallerIdentity":
-            return {"accountId": ACCOUNT_ID, "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/plan", "userId": "AIDPLAN", "id": ACCOUNT_ID}
+            return {
+                "accountId": ACCOUNT_ID,
+                "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/plan",
+                "userId": "AIDPLAN",
+                "id": ACCOUNT_ID,
+            }
         if token in ("aws:index/getRegion:getRegion",):
             return {"name": self.ctx["region"], "region": self.ctx["region"], "id": self.ctx["region"]}
         if token == "aws:index/getPartition:getPartition":
             return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
         if token.startswith("azure-native:authorization:getClientConfig"):
-            return {"clientId": _uuid("client"), "objectId": CLIENT_OBJECT_ID,
-                    "subscriptionId": SUBSCRIPTION_ID, "tenantId": TENANT_ID}
+            return {
+                "clientId": _uuid("client"),
+                "objectId": CLIENT_OBJECT_ID,
+                "subscriptionId": SUBSCRIPTION_ID,
+                "tenantId": TENANT_ID,
+            }
         return {}

@@ -6,7 +6,8 @@ Each entry adds to a resource's inputs what the provider would compute
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from pulumi.runtime import MockResourceArgs
 
@@ -17,9 +18,14 @@ Extras = Callable[[MockResourceArgs, dict[str, Any]], dict[str, Any]]
 
 def _bucket(args: MockResourceArgs, ctx: dict[str, Any]) -> dict[str, Any]:
     name = args.inputs.get("bucket") or (args.inputs.get("bucketPrefix") or f"{args.name}-") + _hex(args.name)
-    return {"bucket": name, "id": name, "arn": f"arn:aws:s3:::{name}",
-            "bucketDomainName": f"{name}.s3.amazonaws.com",
-            "bucketRegionalDomainName": f"{name}.s3.{ctx['region']}.amazonaws.com", "region": ctx["region"]}
+    return {
+        "bucket": name,
+        "id": name,
+        "arn": f"arn:aws:s3:::{name}",
+        "bucketDomainName": f"{name}.s3.amazonaws.com",
+        "bucketRegionalDomainName": f"{name}.s3.{ctx['region']}.amazonaws.com",
+        "region": ctx["region"],
+    }
 
 
 def _kms_key(args: MockResourceArgs, ctx: dict[str, Any]) -> dict[str, Any]:
@@ -30,8 +36,13 @@ def _kms_key(args: MockResourceArgs, ctx: dict[str, Any]) -> dict[str, Any]:
 def _iam_role(args: MockResourceArgs, ctx: dict[str, Any]) -> dict[str, Any]:
     name = args.inputs.get("name") or f"{args.name}-{_hex(args.name, n=7)}"
     path = args.inputs.get("path") or "/"  # a role's ARN carries its path
-    return {"name": name, "id": name, "path": path, "arn": f"arn:aws:iam::{ACCOUNT_ID}:role{path}{name}",
-            "uniqueId": "AROA" + _hex(name, n=17).upper()}
+    return {
+        "name": name,
+        "id": name,
+        "path": path,
+        "arn": f"arn:aws:iam::{ACCOUNT_ID}:role{path}{name}",
+        "uniqueId": "AROA" + _hex(name, n=17).upper(),
+    }
 
 
 def _sqs_queue(args: MockResourceArgs, ctx: dict[str, Any]) -> dict[str, Any]:
@@ -47,7 +58,9 @@ def _groundstation(kind: str) -> Extras:
         if kind == "config":
             data = args.inputs.get("configData") or {}
             first = next(iter(data), "config")
-            sub = "config/" + _kebab(first.removesuffix("Config")).replace("antenna-downlink-demod-decode", "antenna-downlink-demod-decode")
+            sub = "config/" + _kebab(first.removesuffix("Config")).replace(
+                "antenna-downlink-demod-decode", "antenna-downlink-demod-decode"
+            )
         return {"arn": f"arn:aws:groundstation:{ctx['region']}:{ACCOUNT_ID}:{sub}/{uid}", "awsId": uid, "id": uid}
 
     return extras
@@ -72,14 +85,20 @@ def _ec2(prefix: str, kind: str) -> Extras:
 
     def extras(args: MockResourceArgs, ctx: dict[str, Any]) -> dict[str, Any]:
         ident = f"{prefix}-0{_hex(args.typ, args.name, n=16)}"
-        out: dict[str, Any] = {"id": ident, "arn": f"arn:aws:ec2:{ctx['region']}:{ACCOUNT_ID}:{kind}/{ident}",
-                               "ownerId": ACCOUNT_ID}
+        out: dict[str, Any] = {
+            "id": ident,
+            "arn": f"arn:aws:ec2:{ctx['region']}:{ACCOUNT_ID}:{kind}/{ident}",
+            "ownerId": ACCOUNT_ID,
+        }
         if prefix == "eni":
             out.update(privateIp="10.64.0.10", privateIps=["10.64.0.10"], macAddress="0a:00:00:00:00:01")
         if prefix == "vpce":
             out.update(prefixListId="pl-68a54001", state="available")
         if prefix == "vpc":
-            out.update(defaultRouteTableId=f"rtb-0{_hex('main', args.name, n=16)}", mainRouteTableId=f"rtb-0{_hex('main', args.name, n=16)}")
+            out.update(
+                defaultRouteTableId=f"rtb-0{_hex('main', args.name, n=16)}",
+                mainRouteTableId=f"rtb-0{_hex('main', args.name, n=16)}",
+            )
         return out
 
     return extras
@@ -102,20 +121,30 @@ def _role_policy(args: MockResourceArgs, ctx: dict[str, Any]) -> dict[str, Any]:
 
 def _budget(args: MockResourceArgs, ctx: dict[str, Any]) -> dict[str, Any]:
     name = _named(args)
-    return {"name": name, "id": f"{ACCOUNT_ID}:{name}", "accountId": ACCOUNT_ID,
-            "arn": f"arn:aws:budgets::{ACCOUNT_ID}:budget/{name}"}
+    return {
+        "name": name,
+        "id": f"{ACCOUNT_ID}:{name}",
+        "accountId": ACCOUNT_ID,
+        "arn": f"arn:aws:budgets::{ACCOUNT_ID}:budget/{name}",
+    }
 
 
 def _glue_table(args: MockResourceArgs, ctx: dict[str, Any]) -> dict[str, Any]:
     name, db = args.inputs.get("name"), args.inputs.get("databaseName")
-    return {"id": f"{ACCOUNT_ID}:{db}:{name}", "catalogId": ACCOUNT_ID,
-            "arn": f"arn:aws:glue:{ctx['region']}:{ACCOUNT_ID}:table/{db}/{name}"}
+    return {
+        "id": f"{ACCOUNT_ID}:{db}:{name}",
+        "catalogId": ACCOUNT_ID,
+        "arn": f"arn:aws:glue:{ctx['region']}:{ACCOUNT_ID}:table/{db}/{name}",
+    }
 
 
 def _glue_database(args: MockResourceArgs, ctx: dict[str, Any]) -> dict[str, Any]:
     name = args.inputs.get("name")
-    return {"id": f"{ACCOUNT_ID}:{name}", "catalogId": ACCOUNT_ID,
-            "arn": f"arn:aws:glue:{ctx['region']}:{ACCOUNT_ID}:database/{name}"}
+    return {
+        "id": f"{ACCOUNT_ID}:{name}",
+        "catalogId": ACCOUNT_ID,
+        "arn": f"arn:aws:glue:{ctx['region']}:{ACCOUNT_ID}:database/{name}",
+    }
 
 
 def _sns_subscription(args: MockResourceArgs, ctx: dict[str, Any]) -> dict[str, Any]:
@@ -136,8 +165,10 @@ AWS_EXTRAS: dict[str, Extras] = {
     "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings": lambda a, c: {"id": ACCOUNT_ID},
     "aws:athena/workgroup:Workgroup": _arn("athena", lambda n: f"workgroup/{n}"),
     "aws:cloudwatch/eventRule:EventRule": _arn("events", lambda n: f"rule/{n}"),
-    "aws:cloudwatch/eventTarget:EventTarget": lambda a, c: {"id": f"{a.inputs.get('rule')}-{a.name}",
-                                                            "targetId": _hex(a.name, n=26)},
+    "aws:cloudwatch/eventTarget:EventTarget": lambda a, c: {
+        "id": f"{a.inputs.get('rule')}-{a.name}",
+        "targetId": _hex(a.name, n=26),
+    },
     "aws:cloudwatch/metricAlarm:MetricAlarm": _arn("cloudwatch", lambda n: f"alarm:{n}"),
     "aws:cloudwatch/logGroup:LogGroup": _arn("logs", lambda n: f"log-group:{n}"),
     "aws:cloudwatch/logStream:LogStream": _arn("logs", lambda n: f"log-group:stream:log-stream:{n}"),
@@ -148,8 +179,10 @@ AWS_EXTRAS: dict[str, Extras] = {
     "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy": _same_as("queueUrl"),
     "aws:iam/rolePolicy:RolePolicy": _role_policy,
     "aws:budgets/budget:Budget": _budget,
-    "aws:kms/alias:Alias": lambda a, c: {"id": a.inputs.get("name"),
-                                         "arn": f"arn:aws:kms:{c['region']}:{ACCOUNT_ID}:{a.inputs.get('name')}"},
+    "aws:kms/alias:Alias": lambda a, c: {
+        "id": a.inputs.get("name"),
+        "arn": f"arn:aws:kms:{c['region']}:{ACCOUNT_ID}:{a.inputs.get('name')}",
+    },
     "aws:s3/bucketPolicy:BucketPolicy": _same_as("bucket"),
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": _same_as("bucket"),
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": _same_as("bucket"),
@@ -180,5 +213,3 @@ def _aws_generic(args: MockResourceArgs, ctx: dict[str, Any]) -> dict[str, Any]:
     name = args.inputs.get("name") or f"{args.name}-{_hex(args.name, n=7)}"
     arn = f"arn:aws:{module}:{ctx['region']}:{ACCOUNT_ID}:{kind}/{name}"
     return {"id": name, "arn": arn, "name": name} if "name" not in args.inputs else {"id": name, "arn": arn}
-
-

@@ -6,7 +6,8 @@ Each entry adds to a resource's inputs what the provider would compute
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from pulumi.runtime import MockResourceArgs
 
@@ -14,21 +15,58 @@ from .mockids import SUBSCRIPTION_ID, TENANT_ID, _hex, _uuid
 
 # azure-native module -> resource provider namespace (the ones our stacks use; others are derived).
 AZURE_NAMESPACES = {
-    "resources": "Microsoft.Resources", "storage": "Microsoft.Storage", "keyvault": "Microsoft.KeyVault",
-    "eventhub": "Microsoft.EventHub", "servicebus": "Microsoft.ServiceBus", "eventgrid": "Microsoft.EventGrid",
-    "synapse": "Microsoft.Synapse", "kusto": "Microsoft.Kusto", "network": "Microsoft.Network",
-    "managedidentity": "Microsoft.ManagedIdentity", "authorization": "Microsoft.Authorization",
-    "operationalinsights": "Microsoft.OperationalInsights", "insights": "Microsoft.Insights",
-    "monitor": "Microsoft.Insights", "consumption": "Microsoft.Consumption", "orbital": "Microsoft.Orbital",
+    "resources": "Microsoft.Resources",
+    "storage": "Microsoft.Storage",
+    "keyvault": "Microsoft.KeyVault",
+    "eventhub": "Microsoft.EventHub",
+    "servicebus": "Microsoft.ServiceBus",
+    "eventgrid": "Microsoft.EventGrid",
+    "synapse": "Microsoft.Synapse",
+    "kusto": "Microsoft.Kusto",
+    "network": "Microsoft.Network",
+    "managedidentity": "Microsoft.ManagedIdentity",
+    "authorization": "Microsoft.Authorization",
+    "operationalinsights": "Microsoft.OperationalInsights",
+    "insights": "Microsoft.Insights",
+    "monitor": "Microsoft.Insights",
+    "consumption": "Microsoft.Consumption",
+    "orbital": "Microsoft.Orbital",
 }
 # Most specific first: a child's inputs also name its parents (a consumer group names its hub).
-_NAME_INPUTS = ("containerName", "keyName", "consumerGroupName", "eventHubName", "queueName", "subnetName",
-                "eventSubscriptionName", "dataConnectionName", "scriptName", "databaseName",
-                "privateDnsZoneGroupName", "virtualNetworkLinkName", "managementPolicyName", "blobServicesName",
-                "roleAssignmentName", "accountName", "vaultName", "namespaceName", "workspaceName", "clusterName",
-                "resourceName", "spacecraftName", "contactProfileName", "virtualNetworkName", "systemTopicName",
-                "privateEndpointName", "privateZoneName", "actionGroupName", "ruleName", "budgetName", "name",
-                "resourceGroupName")
+_NAME_INPUTS = (
+    "containerName",
+    "keyName",
+    "consumerGroupName",
+    "eventHubName",
+    "queueName",
+    "subnetName",
+    "eventSubscriptionName",
+    "dataConnectionName",
+    "scriptName",
+    "databaseName",
+    "privateDnsZoneGroupName",
+    "virtualNetworkLinkName",
+    "managementPolicyName",
+    "blobServicesName",
+    "roleAssignmentName",
+    "accountName",
+    "vaultName",
+    "namespaceName",
+    "workspaceName",
+    "clusterName",
+    "resourceName",
+    "spacecraftName",
+    "contactProfileName",
+    "virtualNetworkName",
+    "systemTopicName",
+    "privateEndpointName",
+    "privateZoneName",
+    "actionGroupName",
+    "ruleName",
+    "budgetName",
+    "name",
+    "resourceGroupName",
+)
 
 
 def _azure_name(args: MockResourceArgs) -> str:
@@ -80,8 +118,12 @@ def _azure_id(args: MockResourceArgs, name: str) -> str:
 
 
 def _storage_account(args: MockResourceArgs, name: str) -> dict[str, Any]:
-    return {"primaryEndpoints": {"blob": f"https://{name}.blob.core.windows.net/",
-                                 "dfs": f"https://{name}.dfs.core.windows.net/"}}
+    return {
+        "primaryEndpoints": {
+            "blob": f"https://{name}.blob.core.windows.net/",
+            "dfs": f"https://{name}.dfs.core.windows.net/",
+        }
+    }
 
 
 def _key_vault(args: MockResourceArgs, name: str) -> dict[str, Any]:
@@ -92,8 +134,10 @@ def _key_vault(args: MockResourceArgs, name: str) -> dict[str, Any]:
 
 def _key(args: MockResourceArgs, name: str) -> dict[str, Any]:
     vault = args.inputs.get("vaultName", "vault")
-    return {"keyUri": f"https://{vault}.vault.azure.net/keys/{name}",
-            "keyUriWithVersion": f"https://{vault}.vault.azure.net/keys/{name}/{_hex(name, n=32)}"}
+    return {
+        "keyUri": f"https://{vault}.vault.azure.net/keys/{name}",
+        "keyUriWithVersion": f"https://{vault}.vault.azure.net/keys/{name}/{_hex(name, n=32)}",
+    }
 
 
 def _user_identity(args: MockResourceArgs, name: str) -> dict[str, Any]:
@@ -113,18 +157,24 @@ def _messaging_namespace(args: MockResourceArgs, name: str) -> dict[str, Any]:
 
 
 def _synapse_workspace(args: MockResourceArgs, name: str) -> dict[str, Any]:
-    return {"connectivityEndpoints": {"dev": f"https://{name}.dev.azuresynapse.net",
-                                      "sql": f"{name}.sql.azuresynapse.net",
-                                      "sqlOnDemand": f"{name}-ondemand.sql.azuresynapse.net",
-                                      "web": f"https://web.azuresynapse.net?workspace={name}"},
-            **_system_identity(args, name)}
+    return {
+        "connectivityEndpoints": {
+            "dev": f"https://{name}.dev.azuresynapse.net",
+            "sql": f"{name}.sql.azuresynapse.net",
+            "sqlOnDemand": f"{name}-ondemand.sql.azuresynapse.net",
+            "web": f"https://web.azuresynapse.net?workspace={name}",
+        },
+        **_system_identity(args, name),
+    }
 
 
 def _kusto_cluster(args: MockResourceArgs, name: str) -> dict[str, Any]:
     location = args.inputs.get("location") or "westus2"
-    return {"uri": f"https://{name}.{location}.kusto.windows.net",
-            "dataIngestionUri": f"https://ingest-{name}.{location}.kusto.windows.net",
-            **_system_identity(args, name)}
+    return {
+        "uri": f"https://{name}.{location}.kusto.windows.net",
+        "dataIngestionUri": f"https://ingest-{name}.{location}.kusto.windows.net",
+        **_system_identity(args, name),
+    }
 
 
 def _log_analytics(args: MockResourceArgs, name: str) -> dict[str, Any]:
@@ -144,5 +194,3 @@ AZURE_EXTRAS: dict[str, AzureExtras] = {
     "azure-native:kusto:Cluster": _kusto_cluster,
     "azure-native:operationalinsights:Workspace": _log_analytics,
 }
-
-

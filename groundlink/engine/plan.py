@@ -7,9 +7,10 @@ runner, parity matrix, cost model and report all read it.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any
 
 PLAN_FORMAT_VERSION = 1
 
@@ -19,7 +20,7 @@ class PlannedResource:
     urn: str
     type: str
     name: str
-    parent: Optional[str]
+    parent: str | None
     custom: bool
     inputs: dict[str, Any]
     outputs: dict[str, Any]
@@ -27,8 +28,8 @@ class PlannedResource:
     retainOnDelete: bool
     dependencies: list[str]
     capability: list[str]
-    provider: Optional[str] = None
-    id: Optional[str] = None
+    provider: str | None = None
+    id: str | None = None
     propertyDependencies: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -48,7 +49,7 @@ class Plan:
     def of_type(self, type_token: str) -> list[PlannedResource]:
         return [r for r in self.resources if r.type == type_token]
 
-    def one(self, type_token: str, name: Optional[str] = None) -> PlannedResource:
+    def one(self, type_token: str, name: str | None = None) -> PlannedResource:
         found = [r for r in self.of_type(type_token) if name is None or r.name == name]
         if len(found) != 1:
             raise LookupError(f"expected one {type_token} {name or ''}, found {len(found)}")
@@ -97,13 +98,18 @@ class Plan:
         tmp.replace(path)  # never leave a half-written plan behind
 
     @classmethod
-    def from_json(cls, doc: dict[str, Any]) -> "Plan":
+    def from_json(cls, doc: dict[str, Any]) -> Plan:
         return cls(
-            cloud=doc["cloud"], spec=doc["spec"], project=doc["project"], stack=doc["stack"],
+            cloud=doc["cloud"],
+            spec=doc["spec"],
+            project=doc["project"],
+            stack=doc["stack"],
             resources=[PlannedResource(**r) for r in doc["resources"]],
-            outputs=doc["outputs"], gaps=doc.get("gaps", {}), warnings=doc.get("warnings", []),
+            outputs=doc["outputs"],
+            gaps=doc.get("gaps", {}),
+            warnings=doc.get("warnings", []),
         )
 
     @classmethod
-    def read(cls, path: str | Path) -> "Plan":
+    def read(cls, path: str | Path) -> Plan:
         return cls.from_json(json.loads(Path(path).read_text()))

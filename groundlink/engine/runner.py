@@ -7,8 +7,9 @@ import os
 import runpy
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
 
 from ..blueprint import REALIZED
 from ..spec import load_spec
@@ -66,22 +67,27 @@ def _recording_monitor(mocks):
             _ensure_event_loop()
             inputs = rpc.deserialize_properties(request.object)
             outputs = self.resources[response.urn].state if response.urn in self.resources else {}
-            self.records.append({
-                "urn": response.urn,
-                "type": request.type,
-                "name": request.name,
-                "parent": request.parent or None,
-                "custom": bool(request.custom),
-                "inputs": _plain(inputs),
-                "outputs": _plain(outputs),
-                "protect": bool(request.protect),
-                "retainOnDelete": bool(request.retainOnDelete),
-                "dependencies": sorted(set(request.dependencies)),
-                "propertyDependencies": {key: sorted(set(deps.urns))
-                                         for key, deps in sorted(request.propertyDependencies.items()) if deps.urns},
-                "provider": request.provider or None,
-                "id": response.id or None,
-            })
+            self.records.append(
+                {
+                    "urn": response.urn,
+                    "type": request.type,
+                    "name": request.name,
+                    "parent": request.parent or None,
+                    "custom": bool(request.custom),
+                    "inputs": _plain(inputs),
+                    "outputs": _plain(outputs),
+                    "protect": bool(request.protect),
+                    "retainOnDelete": bool(request.retainOnDelete),
+                    "dependencies": sorted(set(request.dependencies)),
+                    "propertyDependencies": {
+                        key: sorted(set(deps.urns))
+                        for key, deps in sorted(request.propertyDependencies.items())
+                        if deps.urns
+                    },
+                    "provider": request.provider or None,
+                    "id": response.id or None,
+                }
+            )
             return response
 
     return RecordingMonitor(mocks)
@@ -100,8 +106,7 @@ def _reset_runtime() -> None:
 def stack_config(spec_path: str | os.PathLike, cloud: str, spec) -> dict[str, str]:
     """The stack config the program reads (stacks/Pulumi.<mission>-<cloud>.yaml shape); the
     policy pack is configured with the same map, so it sees the stack the plan ran."""
-    return {"groundlink:spec": str(Path(spec_path).resolve()), "groundlink:cloud": cloud,
-            **spec.provider_config(cloud)}
+    return {"groundlink:spec": str(Path(spec_path).resolve()), "groundlink:cloud": cloud, **spec.provider_config(cloud)}
 
 
 async def _resolve(value: Any) -> Any:
@@ -127,8 +132,9 @@ def _tree_order(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(records, key=path)
 
 
-def run_program(program: Callable[[], None], *, stack: str, region: str,
-                config: dict[str, str]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def run_program(
+    program: Callable[[], None], *, stack: str, region: str, config: dict[str, str]
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Run `program` as a Pulumi program under the recording mocks.
 
     Returns the registrations (in tree order) and the resolved stack outputs.
@@ -161,8 +167,13 @@ def run_program(program: Callable[[], None], *, stack: str, region: str,
     return _tree_order(monitor.records), outputs
 
 
-def plan(spec_path: str | os.PathLike, cloud: str, stack: Optional[str] = None,
-         project_dir: str | os.PathLike = PROJECT_DIR, extra_config: Optional[dict[str, str]] = None) -> Plan:
+def plan(
+    spec_path: str | os.PathLike,
+    cloud: str,
+    stack: str | None = None,
+    project_dir: str | os.PathLike = PROJECT_DIR,
+    extra_config: dict[str, str] | None = None,
+) -> Plan:
     """Evaluate the program for `spec_path` on `cloud` and return what it registers.
 
     Raises SpecError (bad spec, before any Pulumi code runs) or PlanError.
@@ -187,8 +198,16 @@ def plan(spec_path: str | os.PathLike, cloud: str, stack: Optional[str] = None,
     for record in records:
         record["capability"] = list(REALIZED.by_resource.get((record["type"], record["name"]), []))
         resources.append(PlannedResource(**record))
-    result = Plan(cloud=cloud, spec=str(spec_path), project=PROJECT, stack=stack, resources=resources,
-                  outputs=outputs, gaps=dict(REALIZED.gaps), warnings=list(REALIZED.warnings))
+    result = Plan(
+        cloud=cloud,
+        spec=str(spec_path),
+        project=PROJECT,
+        stack=stack,
+        resources=resources,
+        outputs=outputs,
+        gaps=dict(REALIZED.gaps),
+        warnings=list(REALIZED.warnings),
+    )
     result.seconds = time.perf_counter() - started
     _reset_runtime()
     return result

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from typing import Any, Optional
+from typing import Any
 
 from .render_format import layer_cost
 
@@ -36,11 +36,13 @@ def cost_by_layer(doc: dict[str, Any]) -> bytes:
         by_layer = doc["cost"]["clouds"][cloud]["byLayer"]
         ys = [j + i * height for j in range(len(layers))]
         values = [max(by_layer[layer]["known"], 0.0) for layer in layers]
-        ax.barh(ys, [v if v > 0 else 0 for v in values], height=height, color=CLOUD_COLORS.get(cloud),
-                label=cloud.upper())
-        for y, layer, value in zip(ys, layers, values):
-            ax.text(max(value, 0.01) * 1.05, y, layer_cost(doc["cost"]["clouds"][cloud], layer),
-                    va="center", fontsize=8)
+        ax.barh(
+            ys, [v if v > 0 else 0 for v in values], height=height, color=CLOUD_COLORS.get(cloud), label=cloud.upper()
+        )
+        for y, layer, value in zip(ys, layers, values, strict=False):
+            ax.text(
+                max(value, 0.01) * 1.05, y, layer_cost(doc["cost"]["clouds"][cloud], layer), va="center", fontsize=8
+            )
     ax.set_xscale("log")
     ax.set_yticks([j + height * (len(clouds) - 1) / 2 for j in range(len(layers))], layers)
     ax.invert_yaxis()
@@ -62,15 +64,25 @@ def storage_growth(doc: dict[str, Any]) -> bytes:
     xs = [m["month"] for m in months]
     tiers = [t for t in TIER_COLORS if any(m["average"].get(t, 0) for m in months)]
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8), layout="constrained")
-    left.stackplot(xs, *[[m["average"].get(t, 0) for m in months] for t in tiers], labels=tiers,
-                   colors=[TIER_COLORS[t] for t in tiers], alpha=0.85)
+    left.stackplot(
+        xs,
+        *[[m["average"].get(t, 0) for m in months] for t in tiers],
+        labels=tiers,
+        colors=[TIER_COLORS[t] for t in tiers],
+        alpha=0.85,
+    )
     left.set_xlabel("month of operation")
     left.set_ylabel("GB held (monthly average)")
     left.set_title("Storage by tier (raw + products)")
     left.legend(loc="upper left", fontsize=8)
     for cloud, data in doc["cost"]["clouds"].items():
-        right.plot(xs, [p["storageKnown"] for p in data["projection"]], marker="o", label=cloud.upper(),
-                   color=CLOUD_COLORS.get(cloud))
+        right.plot(
+            xs,
+            [p["storageKnown"] for p in data["projection"]],
+            marker="o",
+            label=cloud.upper(),
+            color=CLOUD_COLORS.get(cloud),
+        )
     right.set_xlabel("month of operation")
     right.set_ylabel("USD per month")
     right.set_title("Storage cost over 12 months")
@@ -83,17 +95,16 @@ def storage_growth(doc: dict[str, Any]) -> bytes:
 
 def storage_inputs(doc: dict[str, Any]) -> Any:
     """Everything `storage_growth` draws from: a chart drawn early is reused only if this matches."""
-    return (doc["cost"]["usage"]["storageGbByMonth"],
-            {cloud: [p["storageKnown"] for p in data["projection"]] for cloud, data in doc["cost"]["clouds"].items()})
+    return (
+        doc["cost"]["usage"]["storageGbByMonth"],
+        {cloud: [p["storageKnown"] for p in data["projection"]] for cloud, data in doc["cost"]["clouds"].items()},
+    )
 
 
-def render_charts(doc: dict[str, Any], early: Optional[dict[str, Any]] = None) -> dict[str, bytes]:
+def render_charts(doc: dict[str, Any], early: dict[str, Any] | None = None) -> dict[str, bytes]:
     """Both charts; `early` may hold a storage chart drawn while the plans ran (it does not need them)."""
     early = early or {}
-    if early.get("storage_inputs") == storage_inputs(doc):
-        storage = early["storage_growth"]
-    else:
-        storage = storage_growth(doc)
+    storage = early["storage_growth"] if early.get("storage_inputs") == storage_inputs(doc) else storage_growth(doc)
     return {"cost_by_layer": cost_by_layer(doc), "storage_growth": storage}
 
 

@@ -23,7 +23,7 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 CLOUDS = ("aws", "azure")
 EXIT_OK, EXIT_PARITY, EXIT_USAGE = 0, 1, 2
@@ -103,8 +103,13 @@ def _write(tmp: Path, doc: dict[str, Any], runs, charts: dict[str, bytes]) -> No
     (tmp / "report.html").write_text(render_html(doc, charts))
 
 
-def run_compare(spec_path: str | Path, out_dir: str | Path, prices: Optional[str | Path] = None,
-                console=None, workers: Optional[int] = None) -> CompareResult:
+def run_compare(
+    spec_path: str | Path,
+    out_dir: str | Path,
+    prices: str | Path | None = None,
+    console=None,
+    workers: int | None = None,
+) -> CompareResult:
     """The whole comparison (the function the benchmark times). Raises SpecError, PriceError,
     UsageError or PlanError on bad input, before anything is written to `out_dir`."""
     from rich.console import Console
@@ -135,7 +140,7 @@ def run_compare(spec_path: str | Path, out_dir: str | Path, prices: Optional[str
             from .charts import draw_early
 
             early.update(draw_early(cost_json(estimate(blueprint, catalogs, assumptions), spec.budget.monthly_usd)))
-        except Exception:  # noqa: BLE001 - only a head start: the chart is drawn again below
+        except Exception:
             early.clear()
 
     with steps(console) as progress:
@@ -152,14 +157,21 @@ def run_compare(spec_path: str | Path, out_dir: str | Path, prices: Optional[str
         def plan_started(cloud: str) -> None:
             progress.start(cloud, f"plan {cloud.upper()}")
             if not background:
-                background["policy"] = policy_thread.submit(policy_results_as_planned, str(spec_path), CLOUDS,
-                                                            arrivals.get)
+                background["policy"] = policy_thread.submit(
+                    policy_results_as_planned, str(spec_path), CLOUDS, arrivals.get
+                )
                 progress.start("policy", "policy pack")
 
         try:
-            runs = run_plans(str(spec_path), CLOUDS, workers, on_start=plan_started,
-                             on_done=lambda c, s: progress.done(c, f"{s:.2f} s in its process"),
-                             on_plan=arrivals.put, meanwhile=draw_storage_chart_early)
+            runs = run_plans(
+                str(spec_path),
+                CLOUDS,
+                workers,
+                on_start=plan_started,
+                on_done=lambda c, s: progress.done(c, f"{s:.2f} s in its process"),
+                on_plan=arrivals.put,
+                meanwhile=draw_storage_chart_early,
+            )
         except BaseException:
             arrivals.close()  # a failed plan must not leave the policy thread waiting,
             stop_policy()  # nor its pack processes running after we return
@@ -172,9 +184,16 @@ def run_compare(spec_path: str | Path, out_dir: str | Path, prices: Optional[str
             cost = estimate(blueprint, catalogs, assumptions, plans)
             coverage = coverage_report(blueprint)
             doc = build_document(
-                spec_path=str(spec_path), blueprint=blueprint, runs=runs, matrix=matrix, estimate=cost,
-                policy={}, coverage=coverage, prices_file=str(prices) if prices else None,
-                generated_at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"))
+                spec_path=str(spec_path),
+                blueprint=blueprint,
+                runs=runs,
+                matrix=matrix,
+                estimate=cost,
+                policy={},
+                coverage=coverage,
+                prices_file=str(prices) if prices else None,
+                generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+            )
             charts = render_charts(doc, early)  # charts do not read policy results
         except BaseException:
             stop_policy()
@@ -203,8 +222,12 @@ def run_compare(spec_path: str | Path, out_dir: str | Path, prices: Optional[str
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec", help="mission spec (YAML)")
-    parser.add_argument("--out", required=True, metavar="DIR",
-                        help="directory for report.md, report.html, compare.json and the plans (replaced atomically)")
+    parser.add_argument(
+        "--out",
+        required=True,
+        metavar="DIR",
+        help="directory for report.md, report.html, compare.json and the plans (replaced atomically)",
+    )
     parser.add_argument("--prices", metavar="FILE", help="price overrides (YAML; format in docs/compare.md)")
     parser.add_argument("--serial", action="store_true", help="plan the clouds one after the other, in-process")
 

@@ -7,7 +7,7 @@ outputs never disagree.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from ..blueprint import LAYERS, Blueprint
 from ..cost import PROJECTION_MONTHS, CostEstimate, Total
@@ -20,7 +20,7 @@ FORMAT_VERSION = 1
 PARTNER_NETWORKS = ("KSAT Lite", "Viasat RTE", "RBC Signals")
 RETIREMENT = (
     f"Azure Orbital Ground Station was retired on {AZURE_ORBITAL_RETIRED_ON} (no new authorizations; Microsoft "
-    "Learn banner and Azure Update \"Azure Orbital Ground Station Retirement\", Oct 2024). Azure's ground segment "
+    'Learn banner and Azure Update "Azure Orbital Ground Station Retirement", Oct 2024). Azure\'s ground segment '
     f"is therefore a partner network delivering into the mission's Azure landing zone: {', '.join(PARTNER_NETWORKS)} "
     "(RBC Signals operates Microsoft's former antennas since 2025). The legacy Microsoft.Orbital resources "
     "still preview in pulumi-azure-native but can no longer be created."
@@ -49,8 +49,16 @@ def cost_json(estimate: CostEstimate, budget_usd: float) -> dict[str, Any]:
             "lines": [line.to_json(cloud) for line in cc.lines],
             "projection": projection,
             "projectionTotal": _total(year),
-            "toSupply": [{"priceId": f"{cloud}.{x.price_id}", "item": x.item, "unit": x.entry.unit,
-                          "per": x.entry.per, "supply": x.entry.supply} for x in cc.unknowns()],
+            "toSupply": [
+                {
+                    "priceId": f"{cloud}.{x.price_id}",
+                    "item": x.item,
+                    "unit": x.entry.unit,
+                    "per": x.entry.per,
+                    "supply": x.entry.supply,
+                }
+                for x in cc.unknowns()
+            ],
         }
     return {
         "currency": "USD",
@@ -62,9 +70,17 @@ def cost_json(estimate: CostEstimate, budget_usd: float) -> dict[str, Any]:
             "daysPerMonth": usage.days_per_month,
             "contactsPerMonth": usage.contacts_per_month,
             "billedMinutes": {"narrowband": usage.billed_minutes(False), "wideband": usage.billed_minutes(True)},
-            "links": [{"satellite": x.satellite, "downlink": x.downlink, "delivery": x.delivery,
-                       "bandwidthMhz": x.bandwidth_mhz, "dataRateMbps": x.data_rate_mbps,
-                       "gbPerContact": x.gb_per_contact} for x in usage.links],
+            "links": [
+                {
+                    "satellite": x.satellite,
+                    "downlink": x.downlink,
+                    "delivery": x.delivery,
+                    "bandwidthMhz": x.bandwidth_mhz,
+                    "dataRateMbps": x.data_rate_mbps,
+                    "gbPerContact": x.gb_per_contact,
+                }
+                for x in usage.links
+            ],
             "rawGbPerMonth": usage.raw_gb,
             "productsGbPerMonth": usage.products_gb,
             "objectsPerMonth": usage.objects_written,
@@ -73,9 +89,10 @@ def cost_json(estimate: CostEstimate, budget_usd: float) -> dict[str, Any]:
             "queryTbBilled": usage.billed_query_tb,
             "egressGbPerMonth": usage.egress_gb,
             "storageSteadyGb": usage.storage_steady(),
-            "storageGbByMonth": [{"month": m, "average": usage.storage_month(m),
-                                  "endOfMonth": usage.storage_end_of_month(m)}
-                                 for m in range(1, PROJECTION_MONTHS + 1)],
+            "storageGbByMonth": [
+                {"month": m, "average": usage.storage_month(m), "endOfMonth": usage.storage_end_of_month(m)}
+                for m in range(1, PROJECTION_MONTHS + 1)
+            ],
         },
         "clouds": clouds,
     }
@@ -86,9 +103,20 @@ def _prices_json(estimate: CostEstimate) -> list[dict[str, Any]]:
     out = []
     for cloud, catalog in estimate.catalogs.items():
         for price_id, e in catalog.prices.items():
-            out.append({"priceId": f"{cloud}.{price_id}", "price": e.price, "unit": e.unit, "per": e.per,
-                        "region": e.region, "source": e.source, "date": e.date, "secondary": e.secondary,
-                        "supply": e.supply, "used": (cloud, price_id) in used})
+            out.append(
+                {
+                    "priceId": f"{cloud}.{price_id}",
+                    "price": e.price,
+                    "unit": e.unit,
+                    "per": e.per,
+                    "region": e.region,
+                    "source": e.source,
+                    "date": e.date,
+                    "secondary": e.secondary,
+                    "supply": e.supply,
+                    "used": (cloud, price_id) in used,
+                }
+            )
     # a spec-supplied partner price is not in the catalog: list it where it is used
     for cloud, cc in estimate.clouds.items():
         for x in cc.lines:
@@ -106,8 +134,11 @@ def _ground_json(blueprint: Blueprint) -> dict[str, Any]:
         "provider": gs.provider,
         "partner": gs.partner.name if gs.partner else None,
         "aws": "AWS Ground Station (managed)" if gs.provider == "managed" else f"partner network ({gs.partner.name})",
-        "azure": (f"partner network ({gs.partner.name})" if gs.partner else
-                  "partner network (no first-party ground station since " + AZURE_ORBITAL_RETIRED_ON + ")"),
+        "azure": (
+            f"partner network ({gs.partner.name})"
+            if gs.partner
+            else "partner network (no first-party ground station since " + AZURE_ORBITAL_RETIRED_ON + ")"
+        ),
         "azureOrbitalRetiredOn": AZURE_ORBITAL_RETIRED_ON,
         "azureLegacyOrbital": spec.clouds.azure.legacy_orbital,
         "partnerNetworks": list(PARTNER_NETWORKS),
@@ -115,9 +146,18 @@ def _ground_json(blueprint: Blueprint) -> dict[str, Any]:
     }
 
 
-def build_document(*, spec_path: str, blueprint: Blueprint, runs: dict[str, PlanRun], matrix: ParityMatrix,
-                   estimate: CostEstimate, policy: dict[str, Any], coverage: Optional[dict[str, Any]],
-                   generated_at: str, prices_file: Optional[str]) -> dict[str, Any]:
+def build_document(
+    *,
+    spec_path: str,
+    blueprint: Blueprint,
+    runs: dict[str, PlanRun],
+    matrix: ParityMatrix,
+    estimate: CostEstimate,
+    policy: dict[str, Any],
+    coverage: dict[str, Any] | None,
+    generated_at: str,
+    prices_file: str | None,
+) -> dict[str, Any]:
     spec = blueprint.spec
     clouds = {}
     for cloud, run in runs.items():

@@ -14,9 +14,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from typing import Callable, Optional
 
 from ..engine.plan import Plan
 
@@ -65,11 +65,15 @@ def _context():
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
-def run_plans(spec_path: str, clouds: tuple[str, ...], workers: Optional[int] = None,
-              on_start: Callable[[str], None] = lambda cloud: None,
-              on_done: Callable[[str, float], None] = lambda cloud, seconds: None,
-              meanwhile: Callable[[], None] = lambda: None,
-              on_plan: Callable[[str, Plan], None] = lambda cloud, plan: None) -> dict[str, PlanRun]:
+def run_plans(
+    spec_path: str,
+    clouds: tuple[str, ...],
+    workers: int | None = None,
+    on_start: Callable[[str], None] = lambda cloud: None,
+    on_done: Callable[[str, float], None] = lambda cloud, seconds: None,
+    meanwhile: Callable[[], None] = lambda: None,
+    on_plan: Callable[[str, Plan], None] = lambda cloud, plan: None,
+) -> dict[str, PlanRun]:
     """Plan every cloud; `workers` defaults to one process per cloud, capped by the usable cores."""
     workers = min(len(clouds), usable_cores()) if workers is None else workers
     runs: dict[str, PlanRun] = {}

@@ -8,14 +8,17 @@ passed. Policy findings are reported, not turned into the compare's exit code:
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 
 def unavailable(reason: str) -> dict[str, Any]:
     return {"available": False, "reason": reason, "summary": "", "clouds": {}}
 
 
-def policy_results_as_planned(spec_path: str, clouds: tuple[str, ...], get_plan: Callable[[str], Any]) -> dict[str, Any]:
+def policy_results_as_planned(
+    spec_path: str, clouds: tuple[str, ...], get_plan: Callable[[str], Any]
+) -> dict[str, Any]:
     """Policy results for plans still being built: the pack processes start at once."""
     try:
         from .. import check
@@ -23,19 +26,24 @@ def policy_results_as_planned(spec_path: str, clouds: tuple[str, ...], get_plan:
         return unavailable("the policy runner (groundlink check) is not installed in this checkout.")
     try:
         result = check.check_as_planned(spec_path, clouds, get_plan)
-    except Exception as error:  # noqa: BLE001 - the comparison stands without policy results; say why
+    except Exception as error:
         return unavailable(f"the policy pack did not run ({type(error).__name__}: {error}).")
     clouds = {}
     for checked in result.clouds:
         clouds[checked.cloud] = {
             "violations": len(checked.mandatory),
             "advisories": len(checked.violations) - len(checked.mandatory),
-            "findings": [{"level": v.enforcement, "policy": v.policy, "resource": v.resource_name or v.urn,
-                          "message": v.message} for v in checked.violations],
+            "findings": [
+                {"level": v.enforcement, "policy": v.policy, "resource": v.resource_name or v.urn, "message": v.message}
+                for v in checked.violations
+            ],
         }
     pack = result.pack
     verdict = "passed" if result.passed else f"{len(result.mandatory)} mandatory violation(s)"
-    return {"available": True, "reason": "",
-            "summary": f"Policy pack {pack.get('name', '?')} {pack.get('version', '')} "
-                       f"({pack.get('policies', '?')} policies, run offline over the Analyzer protocol): {verdict}.",
-            "clouds": clouds}
+    return {
+        "available": True,
+        "reason": "",
+        "summary": f"Policy pack {pack.get('name', '?')} {pack.get('version', '')} "
+        f"({pack.get('policies', '?')} policies, run offline over the Analyzer protocol): {verdict}.",
+        "clouds": clouds,
+    }

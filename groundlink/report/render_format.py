@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 
-def usd(value: Optional[float]) -> str:
+def usd(value: float | None) -> str:
     if value is None:
         return "unknown"
     if 0 < abs(value) < 0.01:
@@ -27,7 +27,7 @@ def money(t: dict[str, Any]) -> str:
     return f"{usd(t['known'])} + unknown"
 
 
-def num(value: Optional[float]) -> str:
+def num(value: float | None) -> str:
     if value is None:
         return "—"
     if value == int(value) and abs(value) < 1e15:

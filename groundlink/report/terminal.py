@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.markup import escape
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -40,8 +40,13 @@ class Steps:
 
 @contextmanager
 def steps(console: Console) -> Iterator[Steps]:
-    progress = Progress(SpinnerColumn(finished_text="[green]✓[/]"), TextColumn("{task.description}"),
-                        TimeElapsedColumn(), console=console, transient=False)
+    progress = Progress(
+        SpinnerColumn(finished_text="[green]✓[/]"),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
     shown = Steps(progress)
     try:
         yield shown
@@ -52,7 +57,7 @@ def steps(console: Console) -> Iterator[Steps]:
 
 def _rich_table(section: Section) -> Table:
     table = Table(title=section.title, title_justify="left", show_lines=False)
-    for header, right in zip(section.table.headers, section.table.numeric):
+    for header, right in zip(section.table.headers, section.table.numeric, strict=False):
         table.add_column(header, justify="right" if right else "left", overflow="fold")
     for row in section.table.rows:
         table.add_row(*[Text(c.text, style=STYLES[c.mark]) for c in row])
@@ -82,4 +87,6 @@ def print_summary(doc: dict, out_dir: str, console: Console) -> None:
             if bullet.mark == "bad" and "[mandatory]" in bullet.text:
                 console.print(f"  - [bold red]{escape(bullet.text)}[/]")
     verdict = "[green]comparable[/]" if doc["ok"] else "[bold red]FAILED[/]"
-    console.print(f"{verdict}: report written to [bold]{escape(str(out_dir))}[/] (report.html, report.md, compare.json)")
+    console.print(
+        f"{verdict}: report written to [bold]{escape(str(out_dir))}[/] (report.html, report.md, compare.json)"
+    )

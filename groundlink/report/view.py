@@ -7,7 +7,7 @@ is formatted in one place and both reports always say the same thing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 from .render_format import layer_cost, money, num, rate, usd
 
@@ -29,8 +29,8 @@ class Table:
 class Section:
     title: str
     paragraphs: list[Cell] = field(default_factory=list)
-    table: Optional[Table] = None
-    chart: Optional[str] = None
+    table: Table | None = None
+    chart: str | None = None
     bullets: list[Cell] = field(default_factory=list)
     after: list[Cell] = field(default_factory=list)
 
@@ -39,7 +39,7 @@ def _c(text: Any, mark: str = "") -> Cell:
     return Cell(str(text), mark)
 
 
-def _table(headers: list[str], rows: list[list[Any]], numeric: Optional[list[bool]] = None) -> Table:
+def _table(headers: list[str], rows: list[list[Any]], numeric: list[bool] | None = None) -> Table:
     cells = [[x if isinstance(x, Cell) else _c(x) for x in row] for row in rows]
     return Table(headers, cells, numeric or [False] * len(headers))
 
@@ -60,32 +60,48 @@ def _summary(doc: dict, clouds: list[str]) -> Section:
     rows = [
         ["Region"] + [doc["clouds"][c]["region"] for c in clouds],
         ["Ground segment"] + [doc["groundSegment"][c] for c in clouds],
-        ["Resources planned (protected)"] + [f"{doc['clouds'][c]['resources']} ({doc['clouds'][c]['protected']})"
-                                             for c in clouds],
+        ["Resources planned (protected)"]
+        + [f"{doc['clouds'][c]['resources']} ({doc['clouds'][c]['protected']})" for c in clouds],
         ["Capabilities realized / gaps / missing"] + [_counts(doc, c) for c in clouds],
-        [_c("Monthly cost, steady state", "strong")] + [_c(money(cost["clouds"][c]["monthly"]), "strong")
-                                                        for c in clouds],
+        [_c("Monthly cost, steady state", "strong")]
+        + [_c(money(cost["clouds"][c]["monthly"]), "strong") for c in clouds],
         ["First 12 months"] + [money(cost["clouds"][c]["projectionTotal"]) for c in clouds],
         [f"Budget {usd(cost['budgetMonthlyUsd'])}/month"] + [_budget(cost["clouds"][c]) for c in clouds],
         ["Offline plan time"] + [f"{doc['clouds'][c]['planSeconds']:.2f} s" for c in clouds],
     ]
     if doc["ok"]:
-        verdict = _c("Result: comparable. Every capability the spec needs is realized on each cloud or declared "
-                     "as a gap with its reason.", "ok")
+        verdict = _c(
+            "Result: comparable. Every capability the spec needs is realized on each cloud or declared "
+            "as a gap with its reason.",
+            "ok",
+        )
     else:
         verdict = _c("Result: FAILED. The two stacks cannot be compared like for like (see below).", "bad")
-    return Section("Summary", paragraphs=[verdict], bullets=[_c(f, "bad") for f in doc["failures"]],
-                   table=_table([""] + [c.upper() for c in clouds], rows),
-                   after=[_c("A total marked \"+ unknown\" is partial: it leaves out prices the catalog does not "
-                             "know (see \"Prices to supply\"); they are never counted as zero.")])
+    return Section(
+        "Summary",
+        paragraphs=[verdict],
+        bullets=[_c(f, "bad") for f in doc["failures"]],
+        table=_table([""] + [c.upper() for c in clouds], rows),
+        after=[
+            _c(
+                'A total marked "+ unknown" is partial: it leaves out prices the catalog does not '
+                'know (see "Prices to supply"); they are never counted as zero.'
+            )
+        ],
+    )
 
 
 def _retirement(doc: dict) -> Section:
     gs = doc["groundSegment"]
     paragraphs = [_c(gs["retirement"])]
     if gs["azureLegacyOrbital"]:
-        paragraphs.append(_c("This spec opts into the legacy Azure Orbital resources (clouds.azure.legacy_orbital: "
-                             "true): they preview but fail at deploy.", "bad"))
+        paragraphs.append(
+            _c(
+                "This spec opts into the legacy Azure Orbital resources (clouds.azure.legacy_orbital: "
+                "true): they preview but fail at deploy.",
+                "bad",
+            )
+        )
     return Section("Ground segment: Azure Orbital retirement", paragraphs=paragraphs)
 
 
@@ -102,10 +118,13 @@ def _parity(doc: dict, clouds: list[str]) -> Section:
             else:
                 cells.append(_c("MISSING (no resource, no declared gap)", "bad"))
         rows.append(cells)
-    extras = [_c(f"{c.upper()} also realizes capabilities this spec does not need: {', '.join(x)}")
-              for c, x in doc["parity"]["notNeededButRealized"].items()]
-    return Section("Parity matrix", table=_table(["Capability", "Layer"] + [c.upper() for c in clouds], rows),
-                   after=extras)
+    extras = [
+        _c(f"{c.upper()} also realizes capabilities this spec does not need: {', '.join(x)}")
+        for c, x in doc["parity"]["notNeededButRealized"].items()
+    ]
+    return Section(
+        "Parity matrix", table=_table(["Capability", "Layer"] + [c.upper() for c in clouds], rows), after=extras
+    )
 
 
 def _layers(doc: dict, clouds: list[str]) -> Section:
@@ -115,8 +134,11 @@ def _layers(doc: dict, clouds: list[str]) -> Section:
         cells += [layer_cost(doc["cost"]["clouds"][c], layer) for c in clouds]
         rows.append(cells)
     rows.append([_c("total", "strong")] + [_c(money(doc["cost"]["clouds"][c]["monthly"]), "strong") for c in clouds])
-    return Section("Monthly cost by layer (steady state)", chart="cost_by_layer",
-                   table=_table(["Layer"] + [c.upper() for c in clouds], rows, [False] + [True] * len(clouds)))
+    return Section(
+        "Monthly cost by layer (steady state)",
+        chart="cost_by_layer",
+        table=_table(["Layer"] + [c.upper() for c in clouds], rows, [False] + [True] * len(clouds)),
+    )
 
 
 def _projection(doc: dict, clouds: list[str]) -> Section:
@@ -128,13 +150,18 @@ def _projection(doc: dict, clouds: list[str]) -> Section:
             p = cost["clouds"][c]["projection"][i]
             cells += [money(p), usd(p["storageKnown"])]
         rows.append(cells)
-    rows.append([_c("12 months", "strong")] + [x for c in clouds for x in
-                                                (_c(money(cost["clouds"][c]["projectionTotal"]), "strong"), "")])
+    rows.append(
+        [_c("12 months", "strong")]
+        + [x for c in clouds for x in (_c(money(cost["clouds"][c]["projectionTotal"]), "strong"), "")]
+    )
     headers = ["Month"] + [h for c in clouds for h in (f"{c.upper()} total", f"{c.upper()} storage")]
     steady = ", ".join(f"{tier} {num(gb)} GB" for tier, gb in cost["usage"]["storageSteadyGb"].items() if gb)
-    return Section("12-month projection (storage accumulates until retention)", chart="storage_growth",
-                   table=_table(headers, rows, [True] * len(headers)),
-                   after=[_c(f"Storage held at steady state: {steady}.")])
+    return Section(
+        "12-month projection (storage accumulates until retention)",
+        chart="storage_growth",
+        table=_table(headers, rows, [True] * len(headers)),
+        after=[_c(f"Storage held at steady state: {steady}.")],
+    )
 
 
 def _price(line: dict) -> str:
@@ -144,28 +171,63 @@ def _price(line: dict) -> str:
 
 
 def _lines(doc: dict, cloud: str) -> Section:
-    rows = [[x["layer"], x["item"], num(x["quantity"]), x["unit"], _price(x),
-             _c(usd(x["cost"]), "gap" if x["cost"] is None else ""), x["basis"]]
-            for x in doc["cost"]["clouds"][cloud]["lines"]]
-    return Section(f"{cloud.upper()} cost lines (steady-state month)", table=_table(
-        ["Layer", "Item", "Quantity", "Unit", "Price", "Cost", "Basis"], rows,
-        [False, False, True, False, True, True, False]))
+    rows = [
+        [
+            x["layer"],
+            x["item"],
+            num(x["quantity"]),
+            x["unit"],
+            _price(x),
+            _c(usd(x["cost"]), "gap" if x["cost"] is None else ""),
+            x["basis"],
+        ]
+        for x in doc["cost"]["clouds"][cloud]["lines"]
+    ]
+    return Section(
+        f"{cloud.upper()} cost lines (steady-state month)",
+        table=_table(
+            ["Layer", "Item", "Quantity", "Unit", "Price", "Cost", "Basis"],
+            rows,
+            [False, False, True, False, True, True, False],
+        ),
+    )
 
 
 def _supply(doc: dict, clouds: list[str]) -> Section:
-    bullets = [_c(f"{s['priceId']} ({s['item']}): {s['supply']}")
-               for c in clouds for s in doc["cost"]["clouds"][c]["toSupply"]]
-    return Section("Prices to supply", bullets=bullets or [_c("Nothing: every price used is known.")],
-                   after=[_c("Put them in a prices file, each as <cloud>: <price id>: {price, source, date}, and run "
-                             f"groundlink compare {doc['spec']} --out DIR --prices FILE (docs/compare.md).")])
+    bullets = [
+        _c(f"{s['priceId']} ({s['item']}): {s['supply']}") for c in clouds for s in doc["cost"]["clouds"][c]["toSupply"]
+    ]
+    return Section(
+        "Prices to supply",
+        bullets=bullets or [_c("Nothing: every price used is known.")],
+        after=[
+            _c(
+                "Put them in a prices file, each as <cloud>: <price id>: {price, source, date}, and run "
+                f"groundlink compare {doc['spec']} --out DIR --prices FILE (docs/compare.md)."
+            )
+        ],
+    )
 
 
 def _sources(doc: dict) -> Section:
-    rows = [[_c(p["priceId"], "code"), _price(p), p["unit"], p["region"],
-             p["source"] + (" (secondary)" if p["secondary"] else ""), p["date"]]
-            for p in doc["prices"] if p["used"]]
-    return Section("Price sources and dates", table=_table(
-        ["Price", "Value", "Unit", "Region", "Source", "Date"], rows, [False, True, False, False, False, False]))
+    rows = [
+        [
+            _c(p["priceId"], "code"),
+            _price(p),
+            p["unit"],
+            p["region"],
+            p["source"] + (" (secondary)" if p["secondary"] else ""),
+            p["date"],
+        ]
+        for p in doc["prices"]
+        if p["used"]
+    ]
+    return Section(
+        "Price sources and dates",
+        table=_table(
+            ["Price", "Value", "Unit", "Region", "Source", "Date"], rows, [False, True, False, False, False, False]
+        ),
+    )
 
 
 def _coverage(doc: dict, clouds: list[str]) -> Section:
@@ -177,13 +239,20 @@ def _coverage(doc: dict, clouds: list[str]) -> Section:
         cells: list[Any] = [sat["satellite"]]
         for c in clouds:
             e = sat["clouds"][c]
-            cells += [num(e["contactsPerDay"]), num(e["minutesPerDay"])] if e["status"] == "estimated" \
+            cells += (
+                [num(e["contactsPerDay"]), num(e["minutesPerDay"])]
+                if e["status"] == "estimated"
                 else [_c(e["status"], "gap"), ""]
+            )
         rows.append(cells)
     headers = ["Satellite"] + [h for c in clouds for h in (f"{c.upper()} contacts/day", f"{c.upper()} minutes/day")]
     sites = [_c(f"{c.upper()} sites: {', '.join(cov['sites'][c]) or 'none in the site catalog'}") for c in clouds]
-    return Section("Contact coverage", paragraphs=[_c(cov["method"])], table=_table(headers, rows),
-                   after=sites + [_c(f"Sites: {cov['source']}")])
+    return Section(
+        "Contact coverage",
+        paragraphs=[_c(cov["method"])],
+        table=_table(headers, rows),
+        after=[*sites, _c(f"Sites: {cov['source']}")],
+    )
 
 
 def _warnings(doc: dict, clouds: list[str]) -> Section:
@@ -206,22 +275,42 @@ def _policy(doc: dict, clouds: list[str]) -> Section:
         result = policy["clouds"].get(c)
         if result is None:
             continue
-        bullets.append(_c(f"{c.upper()}: {result['violations']} mandatory violation(s), "
-                          f"{result['advisories']} advisory finding(s)", "bad" if result["violations"] else "ok"))
-        bullets += [_c(f"{c.upper()} [{f['level']}] {f['policy']} on {f['resource']}: {f['message']}",
-                       "bad" if f["level"] == "mandatory" else "gap") for f in result["findings"]]
+        bullets.append(
+            _c(
+                f"{c.upper()}: {result['violations']} mandatory violation(s), "
+                f"{result['advisories']} advisory finding(s)",
+                "bad" if result["violations"] else "ok",
+            )
+        )
+        bullets += [
+            _c(
+                f"{c.upper()} [{f['level']}] {f['policy']} on {f['resource']}: {f['message']}",
+                "bad" if f["level"] == "mandatory" else "gap",
+            )
+            for f in result["findings"]
+        ]
     return Section("Policy", paragraphs=[_c(policy["summary"])], bullets=bullets)
 
 
 def _assumptions(doc: dict) -> Section:
-    return Section("Assumptions taken from the spec",
-                   bullets=[_c(a) for a in doc["cost"]["assumptions"] + doc["cost"]["notes"]])
+    return Section(
+        "Assumptions taken from the spec", bullets=[_c(a) for a in doc["cost"]["assumptions"] + doc["cost"]["notes"]]
+    )
 
 
 def sections(doc: dict) -> list[Section]:
     clouds = list(doc["clouds"])
     return [
-        _summary(doc, clouds), _retirement(doc), _parity(doc, clouds), _layers(doc, clouds),
-        _projection(doc, clouds), *[_lines(doc, c) for c in clouds], _supply(doc, clouds), _assumptions(doc),
-        _sources(doc), _coverage(doc, clouds), _warnings(doc, clouds), _policy(doc, clouds),
+        _summary(doc, clouds),
+        _retirement(doc),
+        _parity(doc, clouds),
+        _layers(doc, clouds),
+        _projection(doc, clouds),
+        *[_lines(doc, c) for c in clouds],
+        _supply(doc, clouds),
+        _assumptions(doc),
+        _sources(doc),
+        _coverage(doc, clouds),
+        _warnings(doc, clouds),
+        _policy(doc, clouds),
     ]
