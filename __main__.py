@@ -10,9 +10,8 @@ from pathlib import Path
 import pulumi
 
 from groundlink.blueprint import OUTPUT_KEYS, build_blueprint
+from groundlink.clouds import CLOUDS
 from groundlink.spec import SpecError, load_spec
-
-CLOUDS = ("aws", "azure")
 
 config = pulumi.Config("groundlink")
 cloud = config.require("cloud")

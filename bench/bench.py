@@ -34,12 +34,12 @@ warnings.filterwarnings("ignore", category=DeprecationWarning)
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
+from groundlink.clouds import CLOUDS  # noqa: E402
 from groundlink.engine import Plan, plan  # noqa: E402
 from groundlink.engine.runner import run_program  # noqa: E402
 from groundlink.spec import _load_cached  # noqa: E402
 
 SPECS = ("noaa20.yaml", "constellation.yaml")
-CLOUDS = ("aws", "azure")
 PACKAGES = {"aws": "pulumi_aws", "aws-native": "pulumi_aws_native", "azure-native": "pulumi_azure_native"}
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 

@@ -15,6 +15,7 @@ import pytest
 from groundlink.check import PackConfigError, check, check_plans
 from groundlink.check import runner as check_runner
 from groundlink.cli import main
+from groundlink.clouds import CLOUDS
 from groundlink.engine import Plan
 
 from .conftest import SPECS, cached_plan
@@ -344,7 +345,7 @@ def test_a_pack_that_cannot_start_is_one_clear_error_and_leaves_nothing_running(
     assert process._engine is None and process._proc is None
 
 
-@pytest.mark.parametrize("cloud", ["aws", "azure"])
+@pytest.mark.parametrize("cloud", CLOUDS)
 def test_the_pack_is_configured_with_the_config_the_plan_ran_with(monkeypatch, cloud):
     """A rule reading stack config must see what the program saw (region, spec path, cloud)."""
     from groundlink.engine import runner as engine_runner

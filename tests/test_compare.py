@@ -9,6 +9,7 @@ import pytest
 from groundlink.app import parallel_plans as plan_runs
 from groundlink.app.compare import run_compare
 from groundlink.cli import main
+from groundlink.clouds import CLOUDS
 
 from .conftest import SPECS, cached_plan, spec_data, write_spec
 
@@ -82,14 +83,14 @@ def test_parity_failure_writes_the_report_and_exits_1(tmp_path, monkeypatch):
 
 
 def test_a_failure_while_writing_leaves_no_half_written_report(tmp_path, monkeypatch):
-    from groundlink.report import render
+    from groundlink.report import markdown_html
 
     monkeypatch.setattr(plan_runs, "run_plans", _fake_runs())
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(render, "render_html", broken)
+    monkeypatch.setattr(markdown_html, "render_html", broken)
     out = tmp_path / "out"
     with pytest.raises(RuntimeError):
         run_compare(NOAA20, out)
@@ -129,9 +130,9 @@ def test_plans_run_in_parallel_processes_when_there_are_two_cores(monkeypatch, c
 
     monkeypatch.setattr(plan_runs, "usable_cores", lambda: cores)
     monkeypatch.setattr(plan_runs, "ProcessPoolExecutor", Recording)
-    runs = plan_runs.run_plans(NOAA20, ("aws", "azure"))
+    runs = plan_runs.run_plans(NOAA20, CLOUDS)
     assert used == ([2] if pooled else [])
-    for cloud in ("aws", "azure"):
+    for cloud in CLOUDS:
         expected = cached_plan("noaa20.yaml", cloud)
         assert [r.urn for r in runs[cloud].plan.resources] == [r.urn for r in expected.resources]
         assert runs[cloud].seconds > 0

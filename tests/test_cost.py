@@ -12,6 +12,7 @@ import itertools
 import pytest
 
 from groundlink.blueprint import build_blueprint
+from groundlink.clouds import CLOUDS
 from groundlink.cost import estimate, load_catalogs
 from groundlink.cost.catalog import Assumptions, Override, OverrideFile, apply_overrides
 from groundlink.cost.storage import Span, average_stock, spans, steady_state, stock
@@ -145,7 +146,7 @@ def test_partner_price_from_the_spec_prices_both_clouds(catalogs):
         "ground_segment.partner": {"name": "ksat_lite", "price_per_minute_usd": 7.5},
     }
     est = estimate(arith_spec(**data_changes), catalogs)
-    for cloud in ("aws", "azure"):
+    for cloud in CLOUDS:
         (ground,) = [x for x in est.clouds[cloud].lines if x.layer == "ground"]
         assert ground.cost == pytest.approx(912.5 * 7.5)
         assert "mission spec" in ground.entry.source
@@ -258,7 +259,7 @@ def test_partner_live_delivery_streams_are_priced_from_the_plans(catalogs, tmp_p
     path = tmp_path / "stream.yaml"
     path.write_text(yaml.safe_dump(data))
     blueprint = build_blueprint(spec_from_data(data))
-    plans = {cloud: plan(path, cloud) for cloud in ("aws", "azure")}
+    plans = {cloud: plan(path, cloud) for cloud in CLOUDS}
     result = estimate(blueprint, catalogs, plans=plans)
     aws, azure = lines(result.clouds["aws"], "ground"), lines(result.clouds["azure"], "ground")
     assert aws["Kinesis on-demand stream (partner live delivery)"].cost == pytest.approx(730 * 0.04)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from groundlink.clouds import CLOUDS
 from groundlink.cost import PriceError, load_catalogs
 from groundlink.cost.catalog import load_catalog, load_overrides
 
 
-@pytest.mark.parametrize("cloud", ["aws", "azure"])
+@pytest.mark.parametrize("cloud", CLOUDS)
 def test_every_entry_has_a_source_date_and_region_and_unknowns_say_what_to_supply(cloud):
     catalog = load_catalog(cloud)
     assert catalog.prices

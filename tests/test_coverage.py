@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from groundlink.blueprint import build_blueprint
+from groundlink.clouds import CLOUDS
 from groundlink.coverage import Site, coverage_report, estimate_satellite, load_sites
 from groundlink.spec import spec_from_data
 
@@ -48,7 +49,7 @@ def test_estimates_per_cloud_with_a_tle():
         {"name": "iss", "norad_id": 25544, "tle": ISS, "downlinks": data["satellites"][0]["downlinks"]}
     ]
     report = coverage_report(build_blueprint(spec_from_data(data)))
-    for cloud in ("aws", "azure"):
+    for cloud in CLOUDS:
         entry = report["satellites"][0]["clouds"][cloud]
         assert entry["status"] == "estimated"
         assert entry["contactsPerDay"] == pytest.approx(sum(entry["bySite"].values()))
@@ -67,7 +68,7 @@ def test_wideband_satellites_skip_sites_without_wideband():
 def test_reference_mission_gets_a_polar_orbit_estimate_on_both_clouds():
     report = coverage_report(build_blueprint(spec_from_data(spec_data("noaa20.yaml"))))
     (sat,) = report["satellites"]
-    for cloud in ("aws", "azure"):
+    for cloud in CLOUDS:
         estimate = sat["clouds"][cloud]
         assert estimate.get("status") != "needs TLE"
         # a sun-synchronous satellite passes high-latitude sites several times a day

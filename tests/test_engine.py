@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from groundlink.blueprint import OUTPUT_KEYS
+from groundlink.clouds import CLOUDS
 from groundlink.engine import Plan, PlanError, plan
 from groundlink.spec import SpecError
 
@@ -35,7 +36,7 @@ RESOURCE_KEYS = {
 }
 
 
-@pytest.mark.parametrize("cloud", ["aws", "azure"])
+@pytest.mark.parametrize("cloud", CLOUDS)
 def test_plan_json_has_the_documented_shape(cloud, tmp_path):
     result = cached_plan("noaa20.yaml", cloud)
     target = tmp_path / "plan.json"
@@ -117,13 +118,13 @@ def _names(spec: dict, cloud: str) -> set[tuple[str, str]]:
 )
 def test_logical_names_depend_only_on_identity(raw_days, bandwidth, contacts, min_contact, protection, cutoff):
     base = spec_data()
-    baseline = {cloud: _names(base, cloud) for cloud in ("aws", "azure")}
+    baseline = {cloud: _names(base, cloud) for cloud in CLOUDS}
     tuned = spec_data()
     tuned["storage"].update(raw_retention_days=raw_days, data_protection=protection)
     tuned["satellites"][0]["downlinks"][0]["bandwidth_mhz"] = bandwidth
     tuned["ground_segment"].update(contacts_per_day=contacts, min_contact_seconds=min_contact)
     tuned["analytics"]["query_bytes_scanned_cutoff_gb"] = cutoff
-    for cloud in ("aws", "azure"):
+    for cloud in CLOUDS:
         assert _names(tuned, cloud) == baseline[cloud]
 
 
@@ -140,7 +141,7 @@ def test_data_protection_drives_protect_and_retain():
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "dev.yaml"
         path.write_text(yaml.safe_dump(dev))
-        for cloud in ("aws", "azure"):
+        for cloud in CLOUDS:
             assert not any(r.protect or r.retainOnDelete for r in plan(path, cloud).resources)
             strict = cached_plan("noaa20.yaml", cloud)
             assert any(r.protect and r.retainOnDelete for r in strict.resources)

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from groundlink.blueprint import OUTPUT_KEYS, build_blueprint
+from groundlink.clouds import CLOUDS
 from groundlink.engine import plan
 from groundlink.spec import load_spec
 
@@ -59,7 +60,7 @@ def test_every_needed_capability_is_realized_or_a_declared_gap_on_both_clouds(ch
         path = Path(tmp) / "spec.yaml"
         path.write_text(yaml.safe_dump(_spec(choice)))
         needed = [c.id for c in build_blueprint(load_spec(path)).capabilities]
-        plans = {cloud: plan(path, cloud) for cloud in ("aws", "azure")}
+        plans = {cloud: plan(path, cloud) for cloud in CLOUDS}
     for cloud, result in plans.items():
         assert set(result.outputs) == set(OUTPUT_KEYS)
         for capability in needed:

@@ -12,8 +12,9 @@ import jsonschema
 import pytest
 
 from groundlink.cli import main
+from groundlink.clouds import CLOUDS
 from groundlink.engine import Plan
-from groundlink.report.render_format import money
+from groundlink.report.number_format import money
 
 from .conftest import SPECS
 
@@ -44,7 +45,7 @@ def test_exit_code_follows_the_parity_verdict(report):
 
 def test_both_plans_are_written_and_readable(report):
     _, out, doc = report
-    for cloud in ("aws", "azure"):
+    for cloud in CLOUDS:
         plan = Plan.read(out / doc["clouds"][cloud]["planFile"])
         assert plan.cloud == cloud and len(plan.resources) == doc["clouds"][cloud]["resources"]
 
@@ -67,7 +68,7 @@ def test_reports_state_retirement_sources_totals_and_policy(report, name):
         assert fact in text
     for price in (p for p in doc["prices"] if p["used"]):
         assert price["source"] in text and price["date"] in text and price["priceId"] in text
-    for cloud in ("aws", "azure"):
+    for cloud in CLOUDS:
         assert money(doc["cost"]["clouds"][cloud]["monthly"]) in text
         for item in doc["cost"]["clouds"][cloud]["toSupply"]:
             assert item["priceId"] in text and item["supply"] in text
@@ -140,7 +141,7 @@ def _with_finding(doc: dict) -> dict:
 
 
 def test_reports_carry_the_policy_summary_and_every_finding(report):
-    from groundlink.report.render import render_html, render_markdown
+    from groundlink.report.markdown_html import render_html, render_markdown
 
     _, out, doc = report
     assert doc["policy"]["available"], doc["policy"]["reason"]

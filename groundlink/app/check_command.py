@@ -6,12 +6,13 @@ import argparse
 import json
 from pathlib import Path
 
+from ..clouds import CLOUD_CHOICES, chosen_clouds
 from ..errors import EXIT_FAILED, EXIT_OK, UsageError
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec", help="mission spec (YAML)")
-    parser.add_argument("--cloud", choices=["aws", "azure", "both"], default="both")
+    parser.add_argument("--cloud", choices=CLOUD_CHOICES, default="both")
     parser.add_argument(
         "--policy-pack-config", metavar="FILE", help="pack config JSON, as for `pulumi preview --policy-pack-config`"
     )
@@ -23,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
     from ..check.runner import check
     from ..report.check_console import render
 
-    clouds = ["aws", "azure"] if args.cloud == "both" else [args.cloud]
+    clouds = chosen_clouds(args.cloud)
     path = Path(args.json) if args.json else None
     if path is not None and (path.is_dir() or any(p.exists() and not p.is_dir() for p in path.parents)):
         raise UsageError(f"--json {path}: not a writable file path")  # before minutes of planning are lost

@@ -25,9 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..clouds import CLOUDS
 from ..errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
-
-CLOUDS = ("aws", "azure")
 
 
 class _Arrivals:
@@ -88,7 +87,7 @@ def _umask() -> int:
 
 
 def _write(tmp: Path, doc: dict[str, Any], runs, charts: dict[str, bytes]) -> None:
-    from ..report.render import render_html, render_markdown
+    from ..report.markdown_html import render_html, render_markdown
 
     for cloud, run in runs.items():
         run.plan.write(tmp / doc["clouds"][cloud]["planFile"])

@@ -6,6 +6,8 @@ import argparse
 import json
 from pathlib import Path
 
+from ..clouds import CLOUD_CHOICES, chosen_clouds
+
 
 def configure_validate(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec", nargs="+")
@@ -36,15 +38,15 @@ def schema(args: argparse.Namespace) -> int:
 
 def configure_plan(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec")
-    parser.add_argument("--cloud", choices=["aws", "azure", "both"], default="both")
+    parser.add_argument("--cloud", choices=CLOUD_CHOICES, default="both")
     parser.add_argument("--json", metavar="FILE", help="write the plan JSON (one file per cloud with --cloud both)")
 
 
 def plan(args: argparse.Namespace) -> int:
     from ..engine import plan
-    from ..tree import render_tree
+    from ..report.plan_tree import render_tree
 
-    clouds = ["aws", "azure"] if args.cloud == "both" else [args.cloud]
+    clouds = chosen_clouds(args.cloud)
     for cloud in clouds:
         result = plan(args.spec, cloud)
         render_tree(result)

@@ -14,9 +14,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..clouds import CLOUDS
 from ..engine import Plan
 from ..engine import plan as build_plan
-from ..engine.runner import CLOUDS, PROJECT, PROJECT_DIR, stack_config
+from ..engine.runner import PROJECT, PROJECT_DIR, stack_config
 from ..spec import load_spec
 from .config import Given, PolicySchema, PolicySettings, load_config_file, parse_config, reconcile
 from .host import PackError, PackProcess

@@ -15,8 +15,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from ..clouds import CLOUDS
+
 PRICES_DIR = Path(__file__).resolve().parents[2] / "prices"
-CLOUDS = ("aws", "azure")
 
 
 def _date_text(value: Any) -> Any:

@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from ..blueprint import REALIZED
+from ..clouds import CLOUDS
 from ..spec import load_spec
 from .plan import Plan, PlannedResource
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 PROJECT = "groundlink"
-CLOUDS = ("aws", "azure")
 
 
 class PlanError(Exception):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from .render_format import layer_cost
+from .number_format import layer_cost
 
 CLOUD_COLORS = {"aws": "#ff9900", "azure": "#0078d4"}
 TIER_COLORS = {"hot": "#d62728", "cool": "#1f77b4", "cold": "#17becf", "archive": "#7f7f7f"}

@@ -6,7 +6,7 @@ import base64
 from pathlib import Path
 from typing import Any
 
-from .view import sections
+from .sections import sections
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .render_format import layer_cost, money, num, rate, usd
+from .number_format import layer_cost, money, num, rate, usd
 
 
 @dataclass(frozen=True)

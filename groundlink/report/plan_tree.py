@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.tree import Tree
 
-from .engine.plan import Plan, PlannedResource
+from ..engine.plan import Plan, PlannedResource
 
 
 def _label(r: PlannedResource) -> str:

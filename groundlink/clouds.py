@@ -1,0 +1,16 @@
+"""The clouds groundlink builds for, in the order every listing and report uses.
+
+One home for the tuple, so a command's `--cloud` choices, the engine's check
+of a stack's cloud, the price catalogs and the comparison cannot disagree.
+"""
+
+from __future__ import annotations
+
+CLOUDS = ("aws", "azure")
+BOTH = "both"  # the `--cloud` choice meaning every cloud in CLOUDS
+CLOUD_CHOICES = (*CLOUDS, BOTH)
+
+
+def chosen_clouds(choice: str) -> list[str]:
+    """The clouds a `--cloud` choice names: one, or every cloud for `both`."""
+    return list(CLOUDS) if choice == BOTH else [choice]

@@ -1,0 +1,34 @@
+"""Shared constants have one home: the list of clouds is groundlink.clouds.CLOUDS,
+and no other module of the project (toolkit, components, program, policy pack,
+benchmark, tests) defines its own copy."""
+
+from __future__ import annotations
+
+import ast
+
+from .conftest import ROOT
+
+SOURCES = ("groundlink", "components", "policies", "bench", "tests")
+
+
+def _python_files():
+    yield ROOT / "__main__.py"
+    for top in SOURCES:
+        yield from (ROOT / top).rglob("*.py")
+
+
+def _assigned_names(tree: ast.AST):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            yield from (t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            yield node.target.id
+
+
+def test_the_clouds_are_defined_in_one_module():
+    defining = sorted(
+        str(path.relative_to(ROOT))
+        for path in _python_files()
+        if "CLOUDS" in set(_assigned_names(ast.parse(path.read_text(), str(path))))
+    )
+    assert defining == ["groundlink/clouds.py"]
