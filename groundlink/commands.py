@@ -13,3 +13,11 @@ COMMANDS["check"] = ("run the policy pack offline over the Analyzer protocol", c
 from .report import compare  # noqa: E402
 
 COMMANDS["compare"] = ("compare both clouds side by side: parity, cost, report", compare.configure, compare.run)
+from .processing import command as processing  # noqa: E402
+
+COMMANDS["process"] = (
+    "process a contact's capture files into frame streams, a frame index and a summary",
+    processing.configure_process,
+    processing.run_process,
+)
+COMMANDS["query"] = ("SQL (DuckDB) over a products directory", processing.configure_query, processing.run_query)
