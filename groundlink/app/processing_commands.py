@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-EXIT_USAGE = 2
+from ..errors import EXIT_USAGE
 
 
 def configure_process(parser: argparse.ArgumentParser) -> None:
@@ -33,7 +33,7 @@ def _fail(lines: list[str]) -> int:
 def run_process(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
-    from . import CaptureFormat, ProcessingError, discover, process_contact
+    from ..processing import CaptureFormat, ProcessingError, discover, process_contact
 
     try:
         fmt = CaptureFormat(
@@ -86,7 +86,7 @@ def run_query(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from .query import run_query as query
+    from ..processing.query import run_query as query
 
     if not args.products_dir.is_dir():
         return _fail([f"groundlink query: {args.products_dir}: not a directory"])
