@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from .inputs import InputError, one_line
 from .spec import SpecError
 
 EXIT_USAGE = 2
@@ -101,7 +102,10 @@ def main(argv: list[str] | None = None) -> int:
             print(line, file=sys.stderr)
         return EXIT_USAGE
     except (UsageError, PlanError) as error:
-        print(f"groundlink: {error}", file=sys.stderr)
+        print(one_line(f"groundlink: {error}"), file=sys.stderr)
+        return EXIT_USAGE
+    except InputError as error:
+        print(error.line, file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
