@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from .app import check_command, compare, processing_commands, spec_commands
 from .errors import EXIT_INTERRUPTED, EXIT_USAGE, UsageError
+from .inputs import InputError, one_line
 from .spec import SpecError
 
 
@@ -83,7 +84,10 @@ def main(argv: list[str] | None = None) -> int:
             print(line, file=sys.stderr)
         return EXIT_USAGE
     except (UsageError, PlanError) as error:
-        print(f"groundlink: {error}", file=sys.stderr)
+        print(one_line(f"groundlink: {error}"), file=sys.stderr)
+        return EXIT_USAGE
+    except InputError as error:
+        print(error.line, file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
