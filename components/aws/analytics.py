@@ -16,6 +16,7 @@ from groundlink.blueprint import AnalyticsInputs, MissionInputs
 
 from ..base import MissionComponent
 from . import iam
+from .naming import glue_name
 from .storage import Store
 
 # No contact data predates AWS Ground Station's general availability (2019).
@@ -50,11 +51,6 @@ TEXT_IO = {
     "input_format": "org.apache.hadoop.mapred.TextInputFormat",
     "output_format": "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
 }
-
-
-def glue_name(mission: str, *parts: str) -> str:
-    """Glue and Athena identifiers: lowercase letters, digits and underscores only."""
-    return "_".join((mission, *parts)).replace("-", "_")
 
 
 def log_retention(days: int) -> int:

@@ -10,7 +10,6 @@ against the service's name pattern before they reach a resource.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pulumi
@@ -18,11 +17,12 @@ import pulumi_aws as aws
 import pulumi_aws_native as aws_native
 
 from groundlink.blueprint import GroundInputs, GroundLink, MissionInputs
-from groundlink.limits import CONFIG_NAME_PATTERN, DATAFLOW_EDGES_MAX
+from groundlink.limits import DATAFLOW_EDGES_MAX
 
 from ..base import MissionComponent
 from . import iam
 from .analytics import contact_stream
+from .naming import gs_name
 from .security import Network
 from .storage import Store
 
@@ -44,14 +44,6 @@ ENDPOINT_NETWORK_ACTIONS = [
     "ec2:DescribeSubnets",
     "ec2:DescribeVpcs",
 ]
-
-
-def gs_name(*parts: str) -> str:
-    """A Ground Station object name, refused before deployment if the service would refuse it."""
-    name = " ".join(parts)
-    if not re.fullmatch(CONFIG_NAME_PATTERN, name):
-        raise ValueError(f"{name!r} does not match {CONFIG_NAME_PATTERN} (AWS Ground Station names)")
-    return name
 
 
 def native_tags(tags: dict[str, str]) -> list[dict[str, str]]:

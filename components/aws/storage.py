@@ -9,7 +9,6 @@ never renames, and so never replaces, a store.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -18,10 +17,11 @@ import pulumi
 import pulumi_aws as aws
 
 from groundlink.blueprint import Lifecycle, MissionInputs, StorageInputs
-from groundlink.limits import DELIVERY_BUCKET_PREFIX, S3_BUCKET_PREFIX_MAX_CHARS
+from groundlink.limits import DELIVERY_BUCKET_PREFIX
 
 from ..base import MissionComponent
 from . import iam
+from .naming import bucket_prefix
 from .security import Network
 
 # Cloud-neutral tier -> S3 storage class (REFERENCE.md §6 prices use the same pairing).
@@ -42,17 +42,6 @@ class Store:
 
 
 Grants = Callable[[str, str], list[dict[str, Any]]]  # (bucket ARN, account) -> statements
-
-
-def bucket_prefix(mission: str, role: str, head: str = "") -> str:
-    """`[head-]<mission>-<role>-`, trimming the mission name so the prefix fits the
-    provider's limit; the result depends on identity fields only."""
-    fixed = len(role) + 2 + (len(head) + 1 if head else 0)
-    trimmed = mission[: S3_BUCKET_PREFIX_MAX_CHARS - fixed].rstrip("-")
-    prefix = "-".join(p for p in (head, trimmed, role) if p) + "-"
-    if len(prefix) > S3_BUCKET_PREFIX_MAX_CHARS or not re.fullmatch(r"[a-z0-9][a-z0-9-]*-", prefix):
-        raise ValueError(f"bucket prefix {prefix!r} is not a valid S3 bucket prefix")
-    return prefix
 
 
 def _private_object_access(arn: str, account: str, vpce: str, mission: str) -> dict[str, Any]:
@@ -92,7 +81,7 @@ class SecureBucket(MissionComponent):
         capabilities: tuple[str, ...],
         key: aws.kms.Key | None,
         account: pulumi.Input[str],
-        log_bucket: SecureBucket | None = None,
+        log_bucket_id: pulumi.Input[str] | None = None,
         log_prefix: str = "",
         network: Network | None = None,
         grants: Grants | None = None,
@@ -182,12 +171,12 @@ class SecureBucket(MissionComponent):
             ),
             "storage.lifecycle",
         )
-        if log_bucket is not None:
+        if log_bucket_id is not None:
             self.realize(
                 aws.s3.BucketLogging(
                     self.child_name("access-logs"),
                     bucket=bucket_id,
-                    target_bucket=log_bucket.bucket.id,
+                    target_bucket=log_bucket_id,
                     target_prefix=log_prefix,
                     target_object_key_format={"partitioned_prefix": {"partition_date_source": "EventTime"}},
                     opts=self.opts(),
@@ -262,7 +251,7 @@ class AwsStorage(MissionComponent):
                 capabilities=capabilities,
                 key=key,
                 account=account,
-                log_bucket=self.logs,
+                log_bucket_id=self.logs.bucket.id,
                 log_prefix=f"{role}/",
                 network=network,
                 opts=self.opts(),

@@ -22,8 +22,9 @@ import pulumi_azure_native as azure
 from groundlink.blueprint import AnalyticsInputs, MissionInputs
 
 from ..base import MissionComponent
+from .iam import grant, system_principal, user_assigned
 from .naming import kusto_cluster_name, lake_database_name, namespace_name, synapse_workspace_name
-from .security import KEY_NAME, MissionKey, grant, system_principal, user_assigned
+from .security import KEY_NAME, MissionKey
 from .storage import Stores, container
 
 HUB_NAME = "contact-telemetry"

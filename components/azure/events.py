@@ -16,8 +16,8 @@ import pulumi_azure_native as azure
 from groundlink.blueprint import EventsInputs, MissionInputs
 
 from ..base import MissionComponent
+from .iam import grant, system_principal
 from .naming import namespace_name
-from .security import grant, system_principal
 from .storage import Stores, container
 
 QUEUE_NAME = "contact-data"

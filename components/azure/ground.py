@@ -27,7 +27,7 @@ from groundlink.presets import PRESETS
 
 from ..base import MissionComponent
 from .analytics import AzureTelemetry, TelemetryHub, contact_hub, hardened_namespace
-from .security import grant
+from .iam import grant
 from .storage import Stores
 
 STREAM_HUB_NAME = "contact-data"

@@ -10,9 +10,8 @@ Every grant in the stack goes through `grant`, scoped to a single resource.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import pulumi
 import pulumi_azure_native as azure
@@ -20,17 +19,8 @@ import pulumi_azure_native as azure
 from groundlink.blueprint import MissionInputs, SecurityInputs
 
 from ..base import MissionComponent
-from .naming import key_vault_name, role_assignment_name
-
-# Built-in role definition GUIDs (Microsoft Learn "Azure built-in roles").
-ROLES = {
-    "Storage Blob Data Contributor": "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
-    "Storage Blob Data Reader": "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
-    "Key Vault Crypto Service Encryption User": "e147488a-f6f5-4113-8e2d-b22465e65bf6",
-    "Azure Event Hubs Data Sender": "2b629674-e913-4c01-ae53-ef4638d8f975",
-    "Azure Event Hubs Data Receiver": "a638d3c7-ab3a-418d-83e6-5f17a39d4fde",
-    "Azure Service Bus Data Sender": "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39",
-}
+from .iam import grant
+from .naming import key_vault_name
 
 KEY_NAME = "data"
 KEY_SIZE = 3072  # accepted by Storage, Synapse and Data Explorer CMK alike
@@ -72,45 +62,6 @@ class PrivateNetwork:
     resource_group_name: pulumi.Output[str]
     subnet_id: pulumi.Output[str]
     zone_ids: Mapping[str, pulumi.Output[str]]  # by sub-resource group: blob, dfs, vault
-
-
-def grant(
-    owner: MissionComponent,
-    name: str,
-    *,
-    role: str,
-    principal_id: pulumi.Input[str],
-    scope: pulumi.Input[str],
-    principal_type: str | None = "ServicePrincipal",
-    depends_on: Sequence[pulumi.Resource] = (),
-) -> azure.authorization.RoleAssignment:
-    """Grant one built-in role to one principal on one resource (never a group or subscription)."""
-    client = azure.authorization.get_client_config_output()
-    return azure.authorization.RoleAssignment(
-        owner.child_name(name),
-        role_assignment_name=role_assignment_name(owner.mission.name, owner.child_name(name)),
-        role_definition_id=pulumi.Output.concat(
-            "/subscriptions/",
-            client.subscription_id,
-            "/providers/Microsoft.Authorization/roleDefinitions/",
-            ROLES[role],
-        ),
-        principal_id=principal_id,
-        principal_type=principal_type,
-        scope=scope,
-        description=f"{owner.mission.name}: {role}",
-        opts=owner.opts(depends_on=list(depends_on)),
-    )
-
-
-def system_principal(resource: pulumi.CustomResource) -> pulumi.Output[str | None]:
-    """The principal of a resource's system-assigned identity, the one its grants go to."""
-    return resource.identity.apply(lambda identity: identity.principal_id if identity else None)
-
-
-def user_assigned(identity_id: pulumi.Output[str]) -> pulumi.Output[dict[str, Any]]:
-    """The `userAssignedIdentities` map Azure wants: the identity's id as key."""
-    return identity_id.apply(lambda resolved: {resolved: {}})
 
 
 class AzurePrivateNetwork(MissionComponent):

@@ -19,8 +19,9 @@ import pulumi_azure_native as azure
 from groundlink.blueprint import Lifecycle, MissionInputs, StorageInputs
 
 from ..base import MissionComponent
+from .iam import user_assigned
 from .naming import storage_account_name
-from .security import KEY_NAME, MissionKey, PrivateNetwork, private_endpoint, user_assigned
+from .security import KEY_NAME, MissionKey, PrivateNetwork, private_endpoint
 
 # Cloud-neutral tier -> management-policy action (Azure Cool / Cold / Archive).
 AZURE_TIER_ACTION = {"cool": "tier_to_cool", "cold": "tier_to_cold", "archive": "tier_to_archive"}
