@@ -8,16 +8,21 @@ cloud's MissionStack and exports the output keys both clouds share.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import pulumi
 
-from .blueprint import CLOUDS, OUTPUT_KEYS, build_blueprint
+from .blueprint import CLOUDS, OUTPUT_KEYS, Realization, build_blueprint
 from .spec import SpecError, load_spec
 
-if TYPE_CHECKING:
-    from .components.base import MissionComponent
+
+class RenderedMission(Protocol):
+    """The root component of a rendered mission, as the program and the engine use it."""
+
+    realization: Realization
+    exports: dict[str, Any]
 
 
 def _check_regions(spec_region_keys: dict[str, str], cloud: str) -> None:
@@ -32,7 +37,7 @@ def _check_regions(spec_region_keys: dict[str, str], cloud: str) -> None:
             )
 
 
-def main() -> MissionComponent:
+def main() -> RenderedMission:
     """Render the configured mission on the configured cloud; returns the root component
     (its `realization` says which capabilities each resource realizes)."""
     config = pulumi.Config("groundlink")
@@ -48,12 +53,9 @@ def main() -> MissionComponent:
     _check_regions(spec.provider_config(cloud), cloud)
 
     blueprint = build_blueprint(spec).for_cloud(cloud)
-    if cloud == "aws":
-        from .components.aws import MissionStack
-    else:
-        from .components.azure import MissionStack  # type: ignore[assignment]
-
-    mission = MissionStack(blueprint.mission.name, blueprint)
+    # components/ installs as groundlink.components (setup.py); only the chosen cloud's SDK is imported
+    renderer = importlib.import_module(f"groundlink.components.{cloud}")
+    mission: RenderedMission = renderer.MissionStack(blueprint.mission.name, blueprint)
     for key in OUTPUT_KEYS:
         pulumi.export(key, mission.exports[key])
     return mission
