@@ -32,3 +32,10 @@ def test_the_clouds_are_defined_in_one_module():
         if "CLOUDS" in set(_assigned_names(ast.parse(path.read_text(), str(path))))
     )
     assert defining == ["groundlink/clouds.py"]
+
+
+def test_the_blueprint_knows_the_facts_of_every_cloud():
+    from groundlink.blueprint.layers import CLOUD_FACTS
+    from groundlink.clouds import CLOUDS
+
+    assert tuple(CLOUD_FACTS) == CLOUDS
