@@ -13,3 +13,10 @@ COMMANDS["check"] = ("run the policy pack offline over the Analyzer protocol", c
 from .report import compare  # noqa: E402
 
 COMMANDS["compare"] = ("compare both clouds side by side: parity, cost, report", compare.configure, compare.run)
+from .preflight import command as preflight  # noqa: E402
+
+COMMANDS["preflight"] = (
+    "check a spec's plans against the provider schemas and the cloud APIs; exit 1 on any finding",
+    preflight.configure,
+    preflight.run,
+)
