@@ -344,9 +344,22 @@ class Storage(_Model):
     data_protection: Literal["strict", "dev"] = Field(
         "strict", description="strict: stores are protected and retained on delete; dev: neither."
     )
+    redundancy: Literal["zone", "geo"] = Field(
+        "zone",
+        description="zone: copies in three availability zones of one region (S3 Standard; Azure ZRS). "
+        "geo: zone copies plus a copy in a second region (S3 replication to clouds.aws.replica_region with "
+        "its own key; Azure GZRS, read access to the secondary with RA-GZRS).",
+    )
+    geo_read_access: bool = Field(
+        False,
+        description="With redundancy: geo, the secondary copy is readable before a failover "
+        "(Azure RA-GZRS; an S3 replica bucket is always readable).",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Storage:
+        if self.geo_read_access and self.redundancy != "geo":
+            raise _fail("geo_read_access", "only applies to redundancy: geo")
         previous_days, previous_rank = 0, -1
         for i, step in enumerate(self.tiering):
             rank = TIER_ORDER.index(step.tier)
@@ -408,6 +421,30 @@ class Security(_Model):
     network: Literal["public", "private"] = Field(
         "public", description="public: service endpoints with deny-by-default firewalls; private: private endpoints."
     )
+    hsm_keys: bool = Field(
+        True,
+        description="Keys live in hardware security modules: Azure Key Vault premium with RSA-HSM keys "
+        "(AWS KMS keys always are). false: Azure software-protected keys on a standard vault, reported as such.",
+    )
+    premium_messaging: bool = Field(
+        False,
+        description="Azure Service Bus and Event Hubs on the Premium tier, encrypted with the mission's key "
+        "(Standard has no customer-managed key). false: Microsoft-managed keys, declared as a gap. "
+        "AWS queues and topics always use the mission's key.",
+    )
+    flow_log_retention_days: int = Field(
+        365,
+        ge=1,
+        le=3653,
+        description="Days VPC flow logs are kept (network: private on AWS), rounded up to a value CloudWatch Logs "
+        "accepts.",
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> Security:
+        if self.premium_messaging and not self.customer_managed_keys:
+            raise _fail("premium_messaging", "needs customer_managed_keys: true (Premium is for the mission's key)")
+        return self
 
 
 class Budget(_Model):
@@ -442,6 +479,17 @@ class Usage(_Model):
 
 class AwsCloud(_Model):
     region: str = Field("us-west-2", pattern=limits.AWS_REGION_PATTERN, description="AWS region of the stack.")
+    replica_region: str | None = Field(
+        None,
+        pattern=limits.AWS_REGION_PATTERN,
+        description="Region S3 replicates the stores to with storage.redundancy: geo (not the stack's region).",
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> AwsCloud:
+        if self.replica_region is not None and self.replica_region == self.region:
+            raise _fail("replica_region", f"{self.replica_region} is the stack's region; name a second region")
+        return self
 
 
 class OrbitalEndpoint(_Model):
@@ -553,6 +601,7 @@ class MissionSpec(_Model):
             dupes = sorted({v for v in values if values.count(v) > 1})
             if dupes:
                 raise _fail("satellites", f"duplicate satellite {key}s {dupes}")
+        self._check_redundancy()
         gs = self.ground_segment
         if gs.provider == "managed":
             region = self.clouds.aws.region
@@ -615,6 +664,17 @@ class MissionSpec(_Model):
                             "equivalent (RHCP or LHCP); use right_hand or left_hand with legacy_orbital",
                         )
         return self
+
+    def _check_redundancy(self) -> None:
+        aws = self.clouds.aws
+        if self.storage.redundancy == "geo" and aws.replica_region is None:
+            raise _fail(
+                "clouds.aws.replica_region",
+                "storage.redundancy: geo needs the region S3 replicates to; allowed: an AWS region other "
+                f"than {aws.region}",
+            )
+        if self.storage.redundancy != "geo" and aws.replica_region is not None:
+            raise _fail("clouds.aws.replica_region", "only applies to storage.redundancy: geo")
 
     def downlinks(self) -> list[tuple[Satellite, Downlink]]:
         return [(sat, link) for sat in self.satellites for link in sat.downlinks]

@@ -76,3 +76,12 @@ def test_schema_command_prints_the_schema():
 def test_bad_choice_is_a_usage_error():
     result = run("plan", "specs/noaa20.yaml", "--cloud", "gcp")
     assert result.returncode == 2 and "invalid choice: 'gcp'" in result.stderr
+
+
+def test_python_m_reaches_every_subcommand():
+    """`python -m groundlink.cli` once listed only validate/schema/plan: check and compare
+    registered themselves into a second copy of the module."""
+    result = run("--help")
+    assert result.returncode == 0, result.stderr
+    assert "{validate,schema,plan,check,compare}" in result.stdout
+    assert run("compare", "--help").returncode == 0

@@ -11,9 +11,8 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from ..engine.plan import Plan
+from ..errors import EXIT_FAILED, EXIT_OK
 from .findings import Finding
-
-EXIT_FINDINGS = 1
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -32,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
         findings = preflight_planned(result)
         print_findings(result, findings)
         total += len(findings)
-    return EXIT_FINDINGS if total else 0
+    return EXIT_FAILED if total else EXIT_OK
 
 
 def print_findings(plan: Plan, findings: Sequence[Finding], stream: TextIO | None = None) -> None:
