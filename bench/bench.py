@@ -163,7 +163,7 @@ def compare_figures(repeat: int) -> list[tuple[float, float, float, float]]:
     import io
     import tempfile
 
-    from groundlink.report import run_compare
+    from groundlink.app.compare import run_compare
 
     spec = ROOT / "specs" / "noaa20.yaml"
     rows = []

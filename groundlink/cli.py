@@ -1,4 +1,4 @@
-"""`groundlink`: validate, schema, plan, check, compare.
+"""`groundlink`: validate, schema, plan, check, compare, process, query.
 
 Every user error (bad spec, bad flag value, unreadable file) ends as one line
 per problem on stderr and exit code 2, never a traceback.
@@ -7,85 +7,67 @@ per problem on stderr and exit code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
-from pathlib import Path
+from typing import NamedTuple
 
+from .app import check_command, compare, processing_commands, spec_commands
+from .errors import EXIT_INTERRUPTED, EXIT_USAGE, UsageError
+from .inputs import InputError, one_line
 from .spec import SpecError
 
-EXIT_USAGE = 2
+
+class Command(NamedTuple):
+    name: str
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
 
 
-class UsageError(Exception):
-    """A user-facing error: printed as is, exit 2."""
-
-
-def _validate(args: argparse.Namespace) -> int:
-    from .spec import load_spec
-
-    for path in args.spec:
-        spec = load_spec(path)
-        print(
-            f"{path}: ok ({spec.mission.name}: {len(spec.satellites)} satellites, "
-            f"{len(spec.downlinks())} downlinks, ground segment {spec.ground_segment.provider})"
-        )
-    return 0
-
-
-def _schema(args: argparse.Namespace) -> int:
-    from .spec import json_schema
-
-    print(json.dumps(json_schema(), indent=2))
-    return 0
-
-
-def _plan(args: argparse.Namespace) -> int:
-    from .engine import plan
-    from .tree import render_tree
-
-    clouds = ["aws", "azure"] if args.cloud == "both" else [args.cloud]
-    for cloud in clouds:
-        result = plan(args.spec, cloud)
-        render_tree(result)
-        if args.json:
-            target = Path(args.json)
-            if len(clouds) > 1:
-                target = target.with_name(f"{target.stem}-{cloud}{target.suffix or '.json'}")
-            result.write(target)
-            print(f"wrote {target}")
-    return 0
-
-
-# Subcommands added by other modules register here: name -> (configure parser, run).
-COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {}
-
-
-def _configure_builtin(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("validate", help="check mission specs; one line per problem, exit 2 if any")
-    p.add_argument("spec", nargs="+")
-    p.set_defaults(run=_validate)
-
-    p = sub.add_parser("schema", help="print the mission spec JSON Schema")
-    p.set_defaults(run=_schema)
-
-    p = sub.add_parser("plan", help="offline plan of a spec on a cloud (no CLI, no credentials)")
-    p.add_argument("spec")
-    p.add_argument("--cloud", choices=["aws", "azure", "both"], default="both")
-    p.add_argument("--json", metavar="FILE", help="write the plan JSON (one file per cloud with --cloud both)")
-    p.set_defaults(run=_plan)
+# Every subcommand, in the order `groundlink --help` lists them; adding one is one line here.
+COMMANDS = (
+    Command(
+        "validate",
+        "check mission specs; one line per problem, exit 2 if any",
+        spec_commands.configure_validate,
+        spec_commands.validate,
+    ),
+    Command("schema", "print the mission spec JSON Schema", spec_commands.configure_schema, spec_commands.schema),
+    Command(
+        "plan",
+        "offline plan of a spec on a cloud (no CLI, no credentials)",
+        spec_commands.configure_plan,
+        spec_commands.plan,
+    ),
+    Command(
+        "check",
+        "run the policy pack offline over the Analyzer protocol",
+        check_command.configure,
+        check_command.run,
+    ),
+    Command("compare", "compare both clouds side by side: parity, cost, report", compare.configure, compare.run),
+    Command(
+        "process",
+        "process a contact's capture files into frame streams, a frame index and a summary",
+        processing_commands.configure_process,
+        processing_commands.run_process,
+    ),
+    Command(
+        "query",
+        "SQL (DuckDB) over a products directory, the local stand-in for Athena and Synapse",
+        processing_commands.configure_query,
+        processing_commands.run_query,
+    ),
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import commands  # noqa: F401  (registers check/compare)
-
-    parser = argparse.ArgumentParser(prog="groundlink", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="groundlink", description=(__doc__ or "").splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    _configure_builtin(sub)
-    for name, (help_text, configure, run) in COMMANDS.items():
-        p = sub.add_parser(name, help=help_text)
-        configure(p)
-        p.set_defaults(run=run)
+    for command in COMMANDS:
+        p = sub.add_parser(command.name, help=command.help)
+        command.configure(p)
+        p.set_defaults(run=command.run)
     return parser
 
 
@@ -95,16 +77,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.run(args)
+        code: int = args.run(args)
+        return code
     except SpecError as error:
         for line in error.lines:
             print(line, file=sys.stderr)
         return EXIT_USAGE
     except (UsageError, PlanError) as error:
-        print(f"groundlink: {error}", file=sys.stderr)
+        print(one_line(f"groundlink: {error}"), file=sys.stderr)
+        return EXIT_USAGE
+    except InputError as error:
+        print(error.line, file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

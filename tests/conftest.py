@@ -1,43 +1,166 @@
-"""Shared fixtures: plans come from the real offline engine, cached per session."""
+"""Shared fixtures: plans come from the real offline engine, built once per test session.
+
+A plan costs 0.3-1 s, and many tests look at the same spec variant (an example spec
+plus a few edited fields). Every plan a test needs goes through `plan_of`,
+`variant_plan` or `cached_plan`, which key the plan by (spec content, cloud):
+
+- in one process the `Plan` object is memoized;
+- across pytest-xdist workers the plan's JSON is shared through a directory that
+  lives for the whole session, under a per-variant file lock, so the second worker
+  that needs a variant reads it instead of planning it again.
+
+Cached plans are shared: tests read them and never mutate them (copy first, as
+`copy.deepcopy(plan.to_json())`). Tests of the engine itself (reproducibility, stack
+config errors) still call `groundlink.engine.plan` directly.
+"""
 
 from __future__ import annotations
 
-from functools import cache
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
+
+from groundlink.engine import Plan
 
 ROOT = Path(__file__).resolve().parents[1]
 SPECS = ROOT / "specs"
+_CACHE_ENV = "GROUNDLINK_TEST_PLAN_CACHE"
+_MEMO: dict[tuple[str, str], Plan] = {}
+DROP = object()
+"""A `variant_plan` change value that removes the field (back to the model's default)."""
 
 
-@cache
-def cached_plan(spec: str, cloud: str):
+def pytest_configure(config: pytest.Config) -> None:
+    # The controller creates the directory before xdist starts its workers, which
+    # inherit the environment; a worker finds the variable already set.
+    if _CACHE_ENV not in os.environ:
+        os.environ[_CACHE_ENV] = tempfile.mkdtemp(prefix="groundlink-test-plans-")
+        config._groundlink_plan_cache = os.environ[_CACHE_ENV]  # type: ignore[attr-defined]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    created = getattr(config, "_groundlink_plan_cache", None)
+    if created:
+        shutil.rmtree(created, ignore_errors=True)
+        os.environ.pop(_CACHE_ENV, None)
+
+
+def _cache_dir() -> Path:
+    path = Path(os.environ.get(_CACHE_ENV) or tempfile.mkdtemp(prefix="groundlink-test-plans-"))
+    os.environ[_CACHE_ENV] = str(path)
+    return path
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _plan_file(spec_path: Path, cloud: str, key: str) -> Plan:
+    """The plan of `spec_path` on `cloud`, built by whichever worker asks first."""
     from groundlink.engine import plan
 
-    return plan(SPECS / spec if not Path(spec).is_absolute() else spec, cloud)
+    memo = _MEMO.get((key, cloud))
+    if memo is not None:
+        return memo
+    stored = _cache_dir() / f"{key}-{cloud}.json"
+    with _locked(stored.with_suffix(".lock")):
+        if stored.exists():
+            doc = json.loads(stored.read_text())
+            result = Plan.from_json(doc["plan"])
+            result.seconds = doc["seconds"]
+        else:
+            result = plan(spec_path, cloud)
+            tmp = stored.with_suffix(".tmp")
+            tmp.write_text(json.dumps({"plan": result.to_json(), "seconds": result.seconds}))
+            tmp.replace(stored)
+    _MEMO[(key, cloud)] = result
+    return result
+
+
+def cached_plan(spec: str | os.PathLike[str], cloud: str) -> Plan:
+    """The plan of an example spec (`noaa20.yaml`) or of a spec file that stays put."""
+    path = Path(spec).resolve() if os.sep in str(spec) else SPECS / spec
+    key = hashlib.sha256(f"{path}\n".encode() + path.read_bytes()).hexdigest()[:16]
+    return _plan_file(path, cloud, key)
+
+
+def plan_of(data: dict[str, Any], cloud: str) -> Plan:
+    """The plan of a spec given as a dict (a variant of an example spec), keyed by its content."""
+    text = yaml.safe_dump(data, sort_keys=False)
+    key = hashlib.sha256(text.encode()).hexdigest()[:16]
+    path = _cache_dir() / f"{key}.yaml"
+    if not path.exists():
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(text)
+        tmp.replace(path)
+    return _plan_file(path, cloud, key)
+
+
+def with_changes(data: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """Set dotted paths (`analytics.azure_engine`, `satellites.0.downlinks.0.preset`) in a
+    spec dict; the value `DROP` removes the field."""
+    for dotted, value in changes.items():
+        *parents, leaf = dotted.split(".")
+        node: Any = data
+        for key in parents:
+            node = node[int(key)] if isinstance(node, list) else node.setdefault(key, {})
+        if value is DROP:
+            del node[int(leaf) if isinstance(node, list) else leaf]
+        elif isinstance(node, list):
+            node[int(leaf)] = value
+        else:
+            node[leaf] = value
+    return data
+
+
+def variant_plan(cloud: str, changes: dict[str, Any] | None = None, base: str = "noaa20.yaml") -> Plan:
+    """The plan of example spec `base` with `changes` (see `with_changes`) on `cloud`."""
+    if not changes:
+        return cached_plan(base, cloud)
+    return plan_of(with_changes(spec_data(base), changes), cloud)
+
+
+@pytest.fixture
+def shared_plans(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`groundlink check` takes its plans from the session's shared plans: for tests of the
+    check and its command line, whose subject is not the engine."""
+    from groundlink.check import runner
+
+    monkeypatch.setattr(runner, "build_plan", cached_plan)
 
 
 @pytest.fixture(scope="session")
-def aws_noaa20():
+def aws_noaa20() -> Plan:
     return cached_plan("noaa20.yaml", "aws")
 
 
 @pytest.fixture(scope="session")
-def azure_noaa20():
+def azure_noaa20() -> Plan:
     return cached_plan("noaa20.yaml", "azure")
 
 
-def spec_data(name: str = "noaa20.yaml") -> dict:
+def spec_data(name: str = "noaa20.yaml") -> dict[str, Any]:
     """A spec as a mutable dict, for tests that break one field."""
-    import yaml
-
     return yaml.safe_load((SPECS / name).read_text())
 
 
-def write_spec(tmp_path: Path, data: dict, name: str = "spec.yaml") -> Path:
-    import yaml
-
+def write_spec(tmp_path: Path, data: dict[str, Any], name: str = "spec.yaml") -> Path:
     path = tmp_path / name
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     return path

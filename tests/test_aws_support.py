@@ -4,15 +4,14 @@ and policy documents parsed from plan inputs (no tests here)."""
 from __future__ import annotations
 
 import json
-import tempfile
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from groundlink.engine import Plan, PlannedResource, plan
+from groundlink.engine import Plan, PlannedResource
 
-from .conftest import cached_plan, spec_data, write_spec
+from .conftest import cached_plan, plan_of, spec_data
 
 ACCOUNT = "123456789012"
 COMPONENT = "groundlink:index:{}"
@@ -44,7 +43,6 @@ VARIANTS: dict[str, Callable[[dict], None]] = {
     "cutoff": lambda d: d["analytics"].update(query_bytes_scanned_cutoff_gb=0.5),
     "long-name": lambda d: d["mission"].update(name="a-very-long-mission-name-of-32ch"),
 }
-_DIR = Path(tempfile.mkdtemp(prefix="groundlink-aws-tests-"))
 
 
 def aws(spec: str = "noaa20.yaml") -> Plan:
@@ -58,11 +56,13 @@ def aws_variant(name: str, base: str = "noaa20.yaml") -> Plan:
     data["satellites"][0]["downlinks"][0] = {
         k: v for k, v in data["satellites"][0]["downlinks"][0].items() if v is not None
     }
-    return plan(write_spec(_DIR, data, f"{Path(base).stem}-{name}.yaml"), "aws")
+    return plan_of(data, "aws")
 
 
-def aws_data(tmp_path: Path, data: dict, name: str = "spec.yaml") -> Plan:
-    return plan(write_spec(tmp_path, data, name), "aws")
+def aws_data(_tmp_path: Path, data: dict, _name: str = "spec.yaml") -> Plan:
+    """The plan of a spec dict, shared by the whole session (conftest); the path
+    arguments are unused and stay for the callers that pass them."""
+    return plan_of(data, "aws")
 
 
 def doc(resource: PlannedResource, key: str = "policy") -> dict[str, Any]:

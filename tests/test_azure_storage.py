@@ -173,15 +173,9 @@ def test_dev_data_protection_neither_protects_nor_retains(tmp_path):
 
 
 def test_partner_source_addresses_open_the_firewall_for_them_only(tmp_path):
-    import yaml
-
-    from groundlink.engine import plan
-
-    data = yaml.safe_load((SPECS / "partner.yaml").read_text())
-    data["ground_segment"]["partner"]["source_addresses"] = ["203.0.113.7", "198.51.100.0/24"]
-    path = tmp_path / "spec.yaml"
-    path.write_text(yaml.safe_dump(data))
-    rules = one(plan(path, "azure"), "storage:StorageAccount").inputs["networkRuleSet"]
+    addresses = ["203.0.113.7", "198.51.100.0/24"]
+    result = variant(tmp_path, {"ground_segment.partner.source_addresses": addresses}, base="partner.yaml")
+    rules = one(result, "storage:StorageAccount").inputs["networkRuleSet"]
     assert rules["defaultAction"] == "Deny"
     assert rules["ipRules"] == [
         {"iPAddressOrRange": "203.0.113.7", "action": "Allow"},

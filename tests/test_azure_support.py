@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from groundlink.engine import Plan, plan
+from groundlink.engine import Plan
 
-from .conftest import cached_plan, spec_data, write_spec
+from .conftest import cached_plan, variant_plan, with_changes  # noqa: F401  (with_changes: re-exported for the Azure tests)
 
 TYPE = "azure-native:{}"
 
@@ -16,20 +16,10 @@ def azure(spec: str) -> Plan:
     return cached_plan(spec, "azure")
 
 
-def with_changes(data: dict, changes: dict[str, Any]) -> dict:
-    """Set dotted paths (`analytics.azure_engine`) in a spec dict."""
-    for path, value in changes.items():
-        *parents, leaf = path.split(".")
-        node = data
-        for key in parents:
-            node = node.setdefault(key, {})
-        node[leaf] = value
-    return data
-
-
-def variant(tmp_path: Path, changes: dict[str, Any], base: str = "noaa20.yaml", cloud: str = "azure") -> Plan:
-    """The plan of `base` with `changes` applied."""
-    return plan(write_spec(tmp_path, with_changes(spec_data(base), changes)), cloud)
+def variant(_tmp_path: Path, changes: dict[str, Any], base: str = "noaa20.yaml", cloud: str = "azure") -> Plan:
+    """The plan of `base` with `changes` applied, shared by the whole session (conftest);
+    the first argument is unused and stays for the callers that pass a tmp_path."""
+    return variant_plan(cloud, changes, base)
 
 
 def tle_for(norad_id: int) -> list[str]:

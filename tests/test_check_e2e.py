@@ -55,6 +55,7 @@ def _found(result) -> set[tuple[str, str]]:
     return {(v.policy, v.resource_name) for v in result.violations}
 
 
+@pytest.mark.usefixtures("shared_plans")
 @pytest.mark.parametrize("spec", ["noaa20.yaml", "partner.yaml"])
 def test_reference_specs_pass_on_both_clouds(spec):
     result = check(SPECS / spec)
@@ -206,6 +207,7 @@ def test_invalid_pack_config_is_one_clear_line_and_stops_the_pack(config, words)
     assert _pack_children() == []
 
 
+@pytest.mark.usefixtures("shared_plans")
 def test_cli_invalid_pack_config_exits_2(tmp_path, capsys):
     config = tmp_path / "pack.json"
     config.write_text('{"aws-gs-autotrack": {"allowAutotrackRemoved": 1}}')
@@ -252,6 +254,7 @@ def test_interrupt_during_analysis_still_stops_the_pack(monkeypatch):
     assert _pack_children() == []
 
 
+@pytest.mark.usefixtures("shared_plans")
 def test_cli_json_and_exit_codes(tmp_path, capsys):
     out = tmp_path / "check.json"
     assert main(["check", str(SPECS / "noaa20.yaml"), "--cloud", "azure", "--json", str(out)]) == 0
@@ -290,6 +293,7 @@ def test_timed_check_reports_plan_and_check_seconds_for_the_benchmark():
     assert timed["mandatory_violations"] == 0
 
 
+@pytest.mark.usefixtures("shared_plans")
 def test_legacy_orbital_spec_fails_without_opt_in_and_passes_with_the_shipped_config():
     spec = SPECS / "aqua-legacy.yaml"
     if not spec.exists():

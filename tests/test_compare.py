@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from groundlink.app import parallel_plans as plan_runs
+from groundlink.app.compare import run_compare
 from groundlink.cli import main
-from groundlink.report import plans as plan_runs
-from groundlink.report import run_compare
 
 from .conftest import SPECS, cached_plan, spec_data, write_spec
 

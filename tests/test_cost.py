@@ -17,7 +17,7 @@ from groundlink.cost.catalog import Assumptions, Override, OverrideFile, apply_o
 from groundlink.cost.storage import Span, average_stock, spans, steady_state, stock
 from groundlink.spec import spec_from_data
 
-from .conftest import spec_data
+from .conftest import plan_of, spec_data
 
 DAYS = 365 / 12
 
@@ -248,17 +248,11 @@ def test_band_boundary_is_40_mhz_and_each_satellite_is_priced_on_its_own_band(ca
 def test_partner_live_delivery_streams_are_priced_from_the_plans(catalogs, tmp_path):
     """The stream a partner writes into is billed on the ground layer, apart from the
     telemetry stream (both are Kinesis streams / Event Hubs namespaces in the plans)."""
-    import yaml
-
-    from groundlink.engine import plan
-
     data = spec_data("partner.yaml")
     data["delivery"] = {"object_store": True, "stream": True}
     data["analytics"]["telemetry_stream"] = False  # Azure then needs a namespace of its own
-    path = tmp_path / "stream.yaml"
-    path.write_text(yaml.safe_dump(data))
     blueprint = build_blueprint(spec_from_data(data))
-    plans = {cloud: plan(path, cloud) for cloud in ("aws", "azure")}
+    plans = {cloud: plan_of(data, cloud) for cloud in ("aws", "azure")}
     result = estimate(blueprint, catalogs, plans=plans)
     aws, azure = lines(result.clouds["aws"], "ground"), lines(result.clouds["azure"], "ground")
     assert aws["Kinesis on-demand stream (partner live delivery)"].cost == pytest.approx(730 * 0.04)
@@ -271,5 +265,5 @@ def test_partner_live_delivery_streams_are_priced_from_the_plans(catalogs, tmp_p
         for x in result.clouds["aws"].lines
         if x.item.startswith("Kinesis on-demand stream") and x.layer == "analytics"
     ]
-    without = estimate(blueprint, catalogs, plans={c: plan(tmp_path / "stream.yaml", c) for c in ()})
+    without = estimate(blueprint, catalogs, plans={})
     assert "Kinesis on-demand stream (partner live delivery)" not in lines(without.clouds["aws"], "ground")

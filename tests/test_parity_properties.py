@@ -3,18 +3,13 @@ the blueprint asks for: realized by resources, or a gap with a reason. Never sil
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
-import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from groundlink.blueprint import OUTPUT_KEYS, build_blueprint
-from groundlink.engine import plan
-from groundlink.spec import load_spec
+from groundlink.spec import spec_from_data
 
-from .conftest import spec_data
+from .conftest import plan_of, spec_data
 
 switches = st.fixed_dictionaries(
     {
@@ -55,11 +50,9 @@ def _spec(choice: dict) -> dict:
 @settings(max_examples=10, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(switches)
 def test_every_needed_capability_is_realized_or_a_declared_gap_on_both_clouds(choice):
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "spec.yaml"
-        path.write_text(yaml.safe_dump(_spec(choice)))
-        needed = [c.id for c in build_blueprint(load_spec(path)).capabilities]
-        plans = {cloud: plan(path, cloud) for cloud in ("aws", "azure")}
+    data = _spec(choice)
+    needed = [c.id for c in build_blueprint(spec_from_data(data)).capabilities]
+    plans = {cloud: plan_of(data, cloud) for cloud in ("aws", "azure")}
     for cloud, result in plans.items():
         assert set(result.outputs) == set(OUTPUT_KEYS)
         for capability in needed:

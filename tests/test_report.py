@@ -160,7 +160,7 @@ def test_reports_carry_the_policy_summary_and_every_finding(report):
 def test_terminal_summary_states_the_policy_verdict(report):
     from rich.console import Console
 
-    from groundlink.report.terminal import print_summary
+    from groundlink.report.compare_console import print_summary
 
     _, out, doc = report
     console = Console(record=True, width=200)

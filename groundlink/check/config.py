@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..cli import UsageError
+from ..errors import UsageError
 
 LEVELS = ("advisory", "mandatory", "remediate", "disabled")
 

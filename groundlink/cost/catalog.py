@@ -25,7 +25,7 @@ def _date_text(value: Any) -> Any:
 
 
 class PriceEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     price: float | None = Field(ge=0, description="USD for `per` units; null when not known.")
     unit: str = Field(min_length=1)
@@ -54,7 +54,7 @@ class PriceEntry(BaseModel):
 
 
 class Catalog(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     cloud: str
     currency: str = "USD"
@@ -68,7 +68,7 @@ class Catalog(BaseModel):
 class Override(BaseModel):
     """One user-supplied price: the number plus where it comes from."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     price: float = Field(ge=0)
     source: str = Field(min_length=1)
@@ -82,7 +82,7 @@ class Override(BaseModel):
 class Assumptions(BaseModel):
     """Cost-model assumptions the spec does not carry; overridable in the prices file."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     object_size_mb: float = Field(
         1959.0,
@@ -93,7 +93,7 @@ class Assumptions(BaseModel):
 
 
 class OverrideFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     aws: dict[str, Override] = Field(default_factory=dict)
     azure: dict[str, Override] = Field(default_factory=dict)
@@ -124,10 +124,12 @@ def _read_yaml(path: Path) -> Any:
 
 
 def _errors(path: Path, exc: ValidationError) -> PriceError:
+    from ..inputs import key_text, one_line
+
     lines = []
     for error in exc.errors(include_url=False):
-        where = ".".join(str(p) for p in error["loc"])
-        lines.append(f"{path}: {where}: {error['msg'].removeprefix('Value error, ')}")
+        where = ".".join(key_text(p) for p in error["loc"])
+        lines.append(one_line(f"{path}: {where}: {error['msg'].removeprefix('Value error, ')}"))
     return PriceError(lines)
 
 

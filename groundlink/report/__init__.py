@@ -1,6 +1,3 @@
-"""The comparison report: run both plans, then parity, cost, coverage and policy, rendered
-as terminal tables, report.md, a self-contained report.html and compare.json."""
-
-from .compare import CompareResult, run_compare
-
-__all__ = ["CompareResult", "run_compare"]
+"""The comparison and check results as documents: compare.json, report.md, a
+self-contained report.html with its charts, and the terminal tables. Rendering
+only; the workflows that produce the results live in groundlink.app."""

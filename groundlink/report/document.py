@@ -7,14 +7,14 @@ outputs never disagree.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from ..blueprint import LAYERS, Blueprint
 from ..cost import PROJECTION_MONTHS, CostEstimate, Total
 from ..cost.model import total
+from ..engine.plan import Plan
 from ..limits import AZURE_ORBITAL_RETIRED_ON
 from ..parity import ParityMatrix
-from .plans import PlanRun
 
 FORMAT_VERSION = 1
 PARTNER_NETWORKS = ("KSAT Lite", "Viasat RTE", "RBC Signals")
@@ -25,6 +25,13 @@ RETIREMENT = (
     "(RBC Signals operates Microsoft's former antennas since 2025). The legacy Microsoft.Orbital resources "
     "still preview in pulumi-azure-native but can no longer be created."
 )
+
+
+class TimedPlan(Protocol):
+    """A cloud's plan with the wall time it took in the process that built it."""
+
+    plan: Plan
+    seconds: float
 
 
 def _total(t: Total) -> dict[str, Any]:
@@ -150,7 +157,7 @@ def build_document(
     *,
     spec_path: str,
     blueprint: Blueprint,
-    runs: dict[str, PlanRun],
+    runs: dict[str, TimedPlan],
     matrix: ParityMatrix,
     estimate: CostEstimate,
     policy: dict[str, Any],

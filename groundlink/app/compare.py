@@ -25,8 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
+
 CLOUDS = ("aws", "azure")
-EXIT_OK, EXIT_PARITY, EXIT_USAGE = 0, 1, 2
 
 
 class _Arrivals:
@@ -63,8 +64,6 @@ class CompareResult:
 
 
 def _check_out_dir(out: Path) -> None:
-    from ..cli import UsageError
-
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: exists and is not a directory")
     if out.is_dir() and any(out.iterdir()) and not (out / "compare.json").exists():
@@ -89,7 +88,7 @@ def _umask() -> int:
 
 
 def _write(tmp: Path, doc: dict[str, Any], runs, charts: dict[str, bytes]) -> None:
-    from .render import render_html, render_markdown
+    from ..report.render import render_html, render_markdown
 
     for cloud, run in runs.items():
         run.plan.write(tmp / doc["clouds"][cloud]["planFile"])
@@ -118,12 +117,13 @@ def run_compare(
     from ..cost import estimate, load_catalogs
     from ..coverage import coverage_report
     from ..parity import parity
+    from ..report.charts import render_charts
+    from ..report.compare_console import print_summary
+    from ..report.document import build_document, cost_json
     from ..spec import load_spec
-    from .charts import render_charts
-    from .document import build_document, cost_json
-    from .plans import run_plans
-    from .policy import policy_results_as_planned
-    from .terminal import print_summary, steps
+    from .parallel_plans import run_plans
+    from .policy_results import policy_results_as_planned
+    from .progress import steps
 
     started = time.perf_counter()
     console = console or Console(stderr=False)
@@ -137,7 +137,7 @@ def run_compare(
 
     def draw_storage_chart_early() -> None:
         try:
-            from .charts import draw_early
+            from ..report.charts import draw_early
 
             early.update(draw_early(cost_json(estimate(blueprint, catalogs, assumptions), spec.budget.monthly_usd)))
         except Exception:
@@ -241,4 +241,4 @@ def run(args: argparse.Namespace) -> int:
         for line in error.lines:
             print(line, file=sys.stderr)
         return EXIT_USAGE
-    return EXIT_OK if result.ok else EXIT_PARITY
+    return EXIT_OK if result.ok else EXIT_FAILED

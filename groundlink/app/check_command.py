@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-EXIT_VIOLATIONS = 1
+from ..errors import EXIT_FAILED, EXIT_OK, UsageError
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -19,10 +19,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..cli import UsageError
-    from .host import PackError
-    from .render import render
-    from .runner import check
+    from ..check.host import PackError
+    from ..check.runner import check
+    from ..report.check_console import render
 
     clouds = ["aws", "azure"] if args.cloud == "both" else [args.cloud]
     path = Path(args.json) if args.json else None
@@ -37,4 +36,4 @@ def run(args: argparse.Namespace) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(result.to_json(), indent=2))
         print(f"wrote {path}")
-    return EXIT_VIOLATIONS if result.mandatory else 0
+    return EXIT_FAILED if result.mandatory else EXIT_OK

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .runner import SEVERITY_ORDER, CheckResult
+from ..check.runner import SEVERITY_ORDER, CheckResult
 
 STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "unspecified": "white"}
 

@@ -1,4 +1,4 @@
-"""Policy results for the report, from the policy runner (`groundlink check`).
+"""Policy results for the comparison report, from the policy runner (`groundlink check`).
 
 The import is guarded: without the runner, or if the pack cannot run, the
 report says the results are not available rather than implying the stacks

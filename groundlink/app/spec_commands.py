@@ -1,0 +1,57 @@
+"""`groundlink validate`, `schema` and `plan`: the commands over one spec and the offline engine."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+
+def configure_validate(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("spec", nargs="+")
+
+
+def validate(args: argparse.Namespace) -> int:
+    from ..spec import load_spec
+
+    for path in args.spec:
+        spec = load_spec(path)
+        print(
+            f"{path}: ok ({spec.mission.name}: {len(spec.satellites)} satellites, "
+            f"{len(spec.downlinks())} downlinks, ground segment {spec.ground_segment.provider})"
+        )
+    return 0
+
+
+def configure_schema(parser: argparse.ArgumentParser) -> None:
+    """`schema` takes no arguments."""
+
+
+def schema(args: argparse.Namespace) -> int:
+    from ..spec import json_schema
+
+    print(json.dumps(json_schema(), indent=2))
+    return 0
+
+
+def configure_plan(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("spec")
+    parser.add_argument("--cloud", choices=["aws", "azure", "both"], default="both")
+    parser.add_argument("--json", metavar="FILE", help="write the plan JSON (one file per cloud with --cloud both)")
+
+
+def plan(args: argparse.Namespace) -> int:
+    from ..engine import plan
+    from ..tree import render_tree
+
+    clouds = ["aws", "azure"] if args.cloud == "both" else [args.cloud]
+    for cloud in clouds:
+        result = plan(args.spec, cloud)
+        render_tree(result)
+        if args.json:
+            target = Path(args.json)
+            if len(clouds) > 1:
+                target = target.with_name(f"{target.stem}-{cloud}{target.suffix or '.json'}")
+            result.write(target)
+            print(f"wrote {target}")
+    return 0

@@ -1,0 +1,18 @@
+"""User-facing errors and the exit codes every command shares.
+
+Libraries raise these (or their own errors: SpecError, PlanError, PriceError)
+and never print or exit; the command line turns them into one line on stderr
+and an exit code. Keeping them here lets any layer raise a user error without
+importing the command line.
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_FAILED = 1  # the command ran and found a problem: a mandatory policy violation, a parity failure
+EXIT_USAGE = 2  # bad input: spec, flag, file; nothing was written
+EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports SIGINT
+
+
+class UsageError(Exception):
+    """A user-facing error: printed as is after `groundlink: `, exit 2."""
