@@ -16,8 +16,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..clouds import CLOUDS
+from ..resources import package_dir
 
-PRICES_DIR = Path(__file__).resolve().parents[2] / "prices"
+# prices/ ships in the package as groundlink.prices, so an installed copy finds the catalogs too.
+PRICES_DIR = package_dir("groundlink.prices")
 
 
 def _date_text(value: Any) -> Any:
