@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from groundlink import blueprint as blueprint_module
 from groundlink.blueprint import build_blueprint
+from groundlink.clouds import CLOUDS
 from groundlink.spec import spec_from_data
 
 from .conftest import ROOT, spec_data
@@ -101,7 +102,7 @@ def test_both_clouds_get_the_same_layer_decisions(choice):
 @given(switches)
 def test_each_layer_decision_is_what_the_needed_capabilities_ask_for(choice):
     bp = build_blueprint(_spec(choice))
-    for cloud in ("aws", "azure"):
+    for cloud in CLOUDS:
         layers = bp.for_cloud(cloud)
         assert layers.storage.raw_needed == bp.needs("storage.raw")
         assert layers.storage.query_results == bp.needs("storage.query_results")

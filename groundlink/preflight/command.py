@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
+from ..clouds import CLOUD_CHOICES, chosen_clouds
 from ..engine.plan import Plan
 from ..errors import EXIT_FAILED, EXIT_OK
 from .findings import Finding
@@ -17,14 +18,14 @@ from .findings import Finding
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec", help="mission spec (YAML)")
-    parser.add_argument("--cloud", choices=["aws", "azure", "both"], default="both")
+    parser.add_argument("--cloud", choices=CLOUD_CHOICES, default="both")
 
 
 def run(args: argparse.Namespace) -> int:
     from ..engine import plan
     from . import preflight_planned
 
-    clouds = ["aws", "azure"] if args.cloud == "both" else [args.cloud]
+    clouds = chosen_clouds(args.cloud)
     total = 0
     for cloud in clouds:
         result = plan(args.spec, cloud)
