@@ -23,6 +23,7 @@ test: lint
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 compare: $(STAMP)
 	$(BIN)/groundlink compare $(SPEC) --out $(OUT)

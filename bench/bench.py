@@ -30,15 +30,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
-from rich.console import Console  # noqa: E402
-from rich.table import Table  # noqa: E402
+from rich.console import Console  # noqa: E402  (imported after the sys.path and warnings set-up above)
+from rich.table import Table  # noqa: E402  (imported after the sys.path and warnings set-up above)
 
-from groundlink.clouds import CLOUDS  # noqa: E402
-from groundlink.engine import Plan, plan  # noqa: E402
-from groundlink.engine.runner import run_program  # noqa: E402
-from groundlink.preflight import preflight_planned  # noqa: E402
-from groundlink.preflight.schema import provider_class  # noqa: E402
-from groundlink.spec import _load_cached  # noqa: E402
+from groundlink.clouds import CLOUDS  # noqa: E402  (imported after the sys.path and warnings set-up above)
+from groundlink.engine import Plan, plan  # noqa: E402  (imported after the sys.path and warnings set-up above)
+from groundlink.engine.runner import run_program  # noqa: E402  (imported after the sys.path and warnings set-up above)
+from groundlink.preflight import preflight_planned  # noqa: E402  (imported after the sys.path and warnings set-up above)
+from groundlink.preflight.schema import provider_class  # noqa: E402  (imported after the sys.path and warnings set-up above)
+from groundlink.spec import _load_cached  # noqa: E402  (imported after the sys.path and warnings set-up above)
 
 SPECS = ("noaa20.yaml", "constellation.yaml")
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")

@@ -149,7 +149,7 @@ def _base_loader() -> type[yaml.SafeLoader]:
 def _unique_key_loader() -> type[yaml.SafeLoader]:
     """The safe loader (libyaml when present) refusing duplicate and non-scalar keys."""
 
-    class Loader(_base_loader()):  # type: ignore[misc]
+    class Loader(_base_loader()):  # type: ignore[misc]  # a base class chosen at run time (libyaml when present)
         pass
 
     def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:

@@ -10,9 +10,12 @@ not compare like with like. Pure: reads a Blueprint and Plan objects.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .blueprint import CAPABILITY_BY_ID, Blueprint, Capability
+
+if TYPE_CHECKING:
+    from .engine.plan import Plan
 
 REALIZED, GAP, MISSING = "realized", "gap", "missing"
 
@@ -87,7 +90,7 @@ class ParityMatrix:
         }
 
 
-def _cell(plan, capability_id: str) -> Cell:
+def _cell(plan: Plan, capability_id: str) -> Cell:
     resources = tuple((r.type, r.name) for r in plan.realizing(capability_id))
     if resources:
         return Cell(REALIZED, resources)

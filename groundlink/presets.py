@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import json
 from dataclasses import dataclass
+from typing import Any
 
 
 def _number(value: float) -> float | int:
@@ -53,7 +54,7 @@ class Preset:
     def decode_json(self) -> str:
         """With Viterbi (JPSS-1 template): I/Q -> recombiner -> Viterbi -> NRZ-M -> egress.
         Without (OQPSK, eos-pipeline Aqua template): NRZ-M on each branch, then the recombiner."""
-        nodes: dict[str, dict] = {
+        nodes: dict[str, dict[str, Any]] = {
             "I-Ingress": {"type": "CODED_SYMBOLS_INGRESS", "codedSymbolsIngress": {"source": "I"}},
             "Q-Ingress": {"type": "CODED_SYMBOLS_INGRESS", "codedSymbolsIngress": {"source": "Q"}},
         }
@@ -181,5 +182,5 @@ def egress_node_of(decode_json: str) -> str | None:
     doc = json.loads(decode_json)
     for name, node in (doc.get("nodeConfigs") or {}).items():
         if str(node.get("type", "")).endswith("_EGRESS"):
-            return name
+            return str(name)
     return None

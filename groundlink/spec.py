@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 from . import limits
 from .inputs import Document, InputError, key_text, load_yaml, one_line, show
@@ -30,10 +30,11 @@ Identifier = Annotated[
         "Logical resource names derive from identity names only, so renaming one replaces resources.",
     ),
 ]
-PresetName = Literal[tuple(PRESETS)]  # type: ignore[valid-type]
+# The preset names, spelled out for the type checker; a test keeps them equal to PRESETS.
+PresetName = Literal["jpss1_hrd", "snpp_hrd", "aqua_db"]
 
 
-def _fail(field: str | tuple, message: str) -> PydanticCustomError:
+def _fail(field: str | tuple[str | int, ...], message: str) -> PydanticCustomError:
     """An error attached to `field` of the model being validated: a dotted path, or a tuple
     of path parts when a part (a tag key) may itself hold dots."""
     return PydanticCustomError("spec", "{message}", {"field": field, "message": message})
@@ -166,12 +167,16 @@ class Downlink(_Model):
     def demodulation(self) -> str | None:
         if self.delivery != "demod_decode":
             return None
-        return self.demodulation_json or PRESETS[self.preset].demodulation_json(self.center_frequency_mhz)
+        if self.demodulation_json or self.preset is None:  # the validator allows no third case
+            return self.demodulation_json
+        return PRESETS[self.preset].demodulation_json(self.center_frequency_mhz)
 
     def decode(self) -> str | None:
         if self.delivery != "demod_decode":
             return None
-        return self.decode_json or PRESETS[self.preset].decode_json()
+        if self.decode_json or self.preset is None:  # the validator allows no third case
+            return self.decode_json
+        return PRESETS[self.preset].decode_json()
 
     def egress_node(self) -> str | None:
         text = self.decode()
@@ -460,7 +465,7 @@ class Budget(_Model):
 
     @field_validator("alert_emails", "thresholds_percent")
     @classmethod
-    def _unique(cls, values: list) -> list:
+    def _unique(cls, values: list[Any]) -> list[Any]:
         dupes = sorted({v for v in values if values.count(v) > 1})
         if dupes:  # AWS Budgets refuses a notification or subscriber given twice
             raise ValueError(f"duplicate values {dupes}")
@@ -715,7 +720,7 @@ def parse_yaml(text: str, source: str) -> Any:
     return read_yaml(text, source).data
 
 
-def _path(loc: tuple) -> str:
+def _path(loc: tuple[str | int, ...]) -> str:
     out = ""
     for part in loc:
         if isinstance(part, int):
@@ -725,7 +730,7 @@ def _path(loc: tuple) -> str:
     return out
 
 
-def _model_at(loc: tuple) -> type[BaseModel] | None:
+def _model_at(loc: tuple[str | int, ...]) -> type[BaseModel] | None:
     """The model class found by walking `loc` from MissionSpec (for did-you-mean)."""
     import typing
 
@@ -743,7 +748,7 @@ def _model_at(loc: tuple) -> type[BaseModel] | None:
     return model if isinstance(model, type) and issubclass(model, BaseModel) else None
 
 
-def _length_message(kind: str, ctx: dict, value: Any) -> str:
+def _length_message(kind: str, ctx: dict[str, Any], value: Any) -> str:
     """Length errors count what was given against the limit, without echoing a long value."""
     noun = "character" if kind.startswith("string_") else "item"
 
@@ -758,7 +763,7 @@ def _length_message(kind: str, ctx: dict, value: Any) -> str:
     return f"has {count(actual)}; at least {count(ctx['min_length'])} required"
 
 
-def _describe(error: dict) -> tuple[str, str]:
+def _describe(error: ErrorDetails) -> tuple[str, str]:
     import difflib
 
     loc = tuple(error["loc"])
@@ -870,7 +875,7 @@ def _load_cached(source: str, mtime_ns: int, size: int) -> MissionSpec:
     return spec_from_data(document.data, source, document)
 
 
-def json_schema() -> dict:
+def json_schema() -> dict[str, Any]:
     schema = MissionSpec.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "groundlink mission spec"

@@ -17,7 +17,7 @@ try:  # the SDK's marker for a value not known until deployment
     from pulumi_policy.proxy import UnknownValueError
 except ImportError:  # pragma: no cover - the pack always has pulumi_policy
 
-    class UnknownValueError(Exception):  # type: ignore[no-redef]
+    class UnknownValueError(Exception):  # type: ignore[no-redef]  # stands in for the SDK's class of the same name
         pass
 
 

@@ -65,7 +65,6 @@ def _register(
             config=dict(config or {}),
         )
         RULES.append(rule)
-        fn.rule = rule  # type: ignore[attr-defined]
         return fn
 
     return decorate

@@ -45,7 +45,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # inherit the environment; a worker finds the variable already set.
     if _CACHE_ENV not in os.environ:
         os.environ[_CACHE_ENV] = tempfile.mkdtemp(prefix="groundlink-test-plans-")
-        config._groundlink_plan_cache = os.environ[_CACHE_ENV]  # type: ignore[attr-defined]
+        config._groundlink_plan_cache = os.environ[_CACHE_ENV]  # type: ignore[attr-defined]  # our own attribute on pytest's Config
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -39,3 +39,14 @@ def test_the_blueprint_knows_the_facts_of_every_cloud():
     from groundlink.clouds import CLOUDS
 
     assert tuple(CLOUD_FACTS) == CLOUDS
+
+
+def test_the_spec_offers_exactly_the_preset_catalog():
+    """PresetName spells the preset names out for the type checker; it must not drift from PRESETS."""
+    from typing import get_args
+
+    from groundlink.presets import PRESETS
+    from groundlink.spec import PresetName
+
+    assert get_args(PresetName) == tuple(PRESETS)
+    assert len(PRESETS) >= 3

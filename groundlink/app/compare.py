@@ -23,10 +23,15 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..clouds import CLOUDS
 from ..errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .parallel_plans import PlanRun
 
 
 class _Arrivals:
@@ -59,7 +64,7 @@ class CompareResult:
 
     @property
     def ok(self) -> bool:
-        return self.document["ok"]
+        return bool(self.document["ok"])
 
 
 def _check_out_dir(out: Path) -> None:
@@ -86,7 +91,7 @@ def _umask() -> int:
     return mask
 
 
-def _write(tmp: Path, doc: dict[str, Any], runs, charts: dict[str, bytes]) -> None:
+def _write(tmp: Path, doc: dict[str, Any], runs: dict[str, PlanRun], charts: dict[str, bytes]) -> None:
     from ..report.markdown_html import render_html, render_markdown
 
     for cloud, run in runs.items():
@@ -105,7 +110,7 @@ def run_compare(
     spec_path: str | Path,
     out_dir: str | Path,
     prices: str | Path | None = None,
-    console=None,
+    console: Console | None = None,
     workers: int | None = None,
 ) -> CompareResult:
     """The whole comparison (the function the benchmark times). Raises SpecError, PriceError,
@@ -147,7 +152,7 @@ def run_compare(
         # may be open across a fork) and analyze each plan as it arrives.
         arrivals = _Arrivals(CLOUDS)
         policy_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="groundlink-policy")
-        background: dict[str, Future] = {}
+        background: dict[str, Future[dict[str, Any]]] = {}
 
         def stop_policy() -> None:
             """Wait for the policy thread: its pack processes stop when it returns."""

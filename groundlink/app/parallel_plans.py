@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from typing import Any
 
 from ..engine.plan import Plan
 
@@ -34,7 +35,7 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
-def _plan_in_process(spec_path: str, cloud: str) -> tuple[dict, float]:
+def _plan_in_process(spec_path: str, cloud: str) -> tuple[dict[str, Any], float]:
     """Worker entry point: returns plain data only, so nothing unpicklable crosses back."""
     from ..engine import PlanError, plan
     from ..spec import SpecError
@@ -46,7 +47,7 @@ def _plan_in_process(spec_path: str, cloud: str) -> tuple[dict, float]:
     return result.to_json(), result.seconds
 
 
-def _run(doc: dict, seconds: float) -> PlanRun:
+def _run(doc: dict[str, Any], seconds: float) -> PlanRun:
     result = Plan.from_json(doc)
     result.seconds = seconds  # not part of the JSON form
     return PlanRun(result, seconds)
@@ -60,7 +61,7 @@ def _plan_here(spec_path: str, cloud: str) -> PlanRun:
     return PlanRun(result, result.seconds)
 
 
-def _context():
+def _context() -> multiprocessing.context.BaseContext:
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 

@@ -28,9 +28,9 @@ def policy_results_as_planned(
         result = check.check_as_planned(spec_path, clouds, get_plan)
     except Exception as error:
         return unavailable(f"the policy pack did not run ({type(error).__name__}: {error}).")
-    clouds = {}
+    by_cloud: dict[str, Any] = {}
     for checked in result.clouds:
-        clouds[checked.cloud] = {
+        by_cloud[checked.cloud] = {
             "violations": len(checked.mandatory),
             "advisories": len(checked.violations) - len(checked.mandatory),
             "findings": [
@@ -45,5 +45,5 @@ def policy_results_as_planned(
         "reason": "",
         "summary": f"Policy pack {pack.get('name', '?')} {pack.get('version', '')} "
         f"({pack.get('policies', '?')} policies, run offline over the Analyzer protocol): {verdict}.",
-        "clouds": clouds,
+        "clouds": by_cloud,
     }

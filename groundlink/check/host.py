@@ -20,6 +20,10 @@ import time
 from concurrent import futures
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pulumi.runtime.proto import analyzer_pb2_grpc, engine_pb2, engine_pb2_grpc
 
 STARTUP_TIMEOUT_SECONDS = 60.0
 STOP_TIMEOUT_SECONDS = 5.0
@@ -36,25 +40,28 @@ class EngineLog:
     urn: str = ""
 
 
-def _engine_servicer():
-    """The engine RPCs a language host or pack may call; logs are recorded."""
+def _engine_servicer(logs: list[EngineLog]) -> engine_pb2_grpc.EngineServicer:
+    """The engine RPCs a language host or pack may call; logs are appended to `logs`."""
     from google.protobuf import empty_pb2
     from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc
 
     class EngineServicer(engine_pb2_grpc.EngineServicer):
         def __init__(self) -> None:
-            self.logs: list[EngineLog] = []
             self._root = ""
 
-        def Log(self, request, context):
+        def Log(self, request: engine_pb2.LogRequest, context: Any) -> empty_pb2.Empty:
             severity = engine_pb2.LogSeverity.Name(request.severity).lower()
-            self.logs.append(EngineLog(severity, request.message, request.urn))
+            logs.append(EngineLog(severity, request.message, request.urn))
             return empty_pb2.Empty()
 
-        def GetRootResource(self, request, context):
+        def GetRootResource(
+            self, request: engine_pb2.GetRootResourceRequest, context: Any
+        ) -> engine_pb2.GetRootResourceResponse:
             return engine_pb2.GetRootResourceResponse(urn=self._root)
 
-        def SetRootResource(self, request, context):
+        def SetRootResource(
+            self, request: engine_pb2.SetRootResourceRequest, context: Any
+        ) -> engine_pb2.SetRootResourceResponse:
             self._root = request.urn
             return engine_pb2.SetRootResourceResponse()
 
@@ -66,10 +73,10 @@ class EngineServer:
         import grpc
         from pulumi.runtime.proto import engine_pb2_grpc
 
-        self.servicer = _engine_servicer()
+        self.logs: list[EngineLog] = []
         self._server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
-        engine_pb2_grpc.add_EngineServicer_to_server(self.servicer, self._server)  # type: ignore[arg-type]
-        self.port = self._server.add_insecure_port("127.0.0.1:0")
+        engine_pb2_grpc.add_EngineServicer_to_server(_engine_servicer(self.logs), self._server)
+        self.port: int = self._server.add_insecure_port("127.0.0.1:0")
         self._server.start()
 
     @property
@@ -93,12 +100,12 @@ class PackProcess:
     stderr_lines: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._proc: subprocess.Popen | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
         self._engine: EngineServer | None = None
-        self._channel = None
+        self._channel: Any = None  # a grpc.Channel (grpc ships no types)
         self._port_line: list[str] = []
         self._port_ready = threading.Event()
-        self.stub = None
+        self.stub: analyzer_pb2_grpc.AnalyzerStub | None = None
 
     # -- lifecycle ---------------------------------------------------------
     def start(self) -> PackProcess:
@@ -141,7 +148,7 @@ class PackProcess:
         for line in self._proc.stderr:
             self.stderr_lines.append(line.decode(errors="replace").rstrip())
 
-    def connect(self, timeout: float = STARTUP_TIMEOUT_SECONDS):
+    def connect(self, timeout: float = STARTUP_TIMEOUT_SECONDS) -> analyzer_pb2_grpc.AnalyzerStub:
         """Wait for the port line and dial the Analyzer; returns its stub."""
         import grpc
         from pulumi.runtime.proto import analyzer_pb2_grpc
@@ -154,9 +161,11 @@ class PackProcess:
             raise PackError(f"policy pack did not report a port within {timeout:.0f}s")
         line = self._port_line[0]
         if not line.isdigit():
-            self._proc.wait(STOP_TIMEOUT_SECONDS)  # type: ignore[union-attr]
+            proc = self._proc
+            assert proc is not None  # started above
+            proc.wait(STOP_TIMEOUT_SECONDS)
             time.sleep(0.05)  # let the stderr reader catch the traceback
-            raise PackError(f"policy pack failed to start (exit {self._proc.returncode}): {self.stderr_tail()}")  # type: ignore[union-attr]
+            raise PackError(f"policy pack failed to start (exit {proc.returncode}): {self.stderr_tail()}")
         self._channel = grpc.insecure_channel(f"127.0.0.1:{line}")
         grpc.channel_ready_future(self._channel).result(timeout=timeout)
         self.stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
@@ -168,7 +177,7 @@ class PackProcess:
 
     @property
     def logs(self) -> list[EngineLog]:
-        return list(self._engine.servicer.logs) if self._engine else []
+        return list(self._engine.logs) if self._engine else []
 
     @property
     def running(self) -> bool:
@@ -195,5 +204,5 @@ class PackProcess:
             self.start()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()

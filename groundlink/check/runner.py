@@ -8,10 +8,12 @@ The pack processes start before planning, so their start-up overlaps it.
 from __future__ import annotations
 
 import contextlib
+import functools
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from ..clouds import CLOUDS
@@ -25,6 +27,8 @@ from .host import PackError, PackProcess
 from .wire import Wire
 
 PACK_DIR = package_dir("groundlink.policies")  # the pack runs from its folder, as under the CLI
+# One stack to check: (project, stack, stack config, plan factory).
+Job = tuple[str, str, dict[str, str], Callable[[], Plan]]
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "unspecified")
 
 
@@ -97,12 +101,12 @@ class CheckResult:
         }
 
 
-def _level_name(pb, value: int) -> str:
-    return pb.EnforcementLevel.Name(value).lower()
+def _level_name(pb: ModuleType, value: int) -> str:
+    return str(pb.EnforcementLevel.Name(value)).lower()
 
 
-def _severity_name(pb, value: int) -> str:
-    return pb.PolicySeverity.Name(value).replace("POLICY_SEVERITY_", "").lower()
+def _severity_name(pb: ModuleType, value: int) -> str:
+    return str(pb.PolicySeverity.Name(value)).replace("POLICY_SEVERITY_", "").lower()
 
 
 class _Session:
@@ -214,9 +218,7 @@ def _pack_info(session: _Session) -> dict[str, Any]:
     }
 
 
-def _check_all(
-    label: str, jobs: list[tuple[str, str, dict[str, str], Callable[[], Plan]]], given: Given | None, pack_dir: Path
-) -> CheckResult:
+def _check_all(label: str, jobs: list[Job], given: Given | None, pack_dir: Path) -> CheckResult:
     """jobs: (project, stack, stack config, plan factory).
 
     Every pack process starts before the first plan is built, and a plan is
@@ -270,11 +272,18 @@ def _run(session: _Session, plan: Plan, config: dict[str, str], plan_seconds: fl
     )
 
 
+def _given_plan(plan: Plan) -> Plan:
+    return plan
+
+
 def check_plans(plans: Iterable[Plan], policy_pack_config: Any = None, pack_dir: Path = PACK_DIR) -> CheckResult:
     """Analyze plans already built (one pack process per stack, as the CLI runs it)."""
     plans = list(plans)
     specs = {path: load_spec(path) for path in {p.spec for p in plans}}
-    jobs = [(p.project, p.stack, stack_config(p.spec, p.cloud, specs[p.spec]), (lambda p=p: p)) for p in plans]
+    jobs: list[Job] = [
+        (p.project, p.stack, stack_config(p.spec, p.cloud, specs[p.spec]), functools.partial(_given_plan, p))
+        for p in plans
+    ]
     return _check_all(plans[0].spec if plans else "", jobs, _given(policy_pack_config), pack_dir)
 
 
@@ -289,12 +298,12 @@ def check_as_planned(
     `get_plan(cloud)` blocks until that cloud's plan exists (compare plans in worker
     processes, so the packs' start-up overlaps the planning)."""
     spec = load_spec(spec_path)
-    jobs = [
+    jobs: list[Job] = [
         (
             PROJECT,
             f"{spec.mission.name}-{cloud}",
             stack_config(spec_path, cloud, spec),
-            (lambda cloud=cloud: get_plan(cloud)),
+            functools.partial(get_plan, cloud),
         )
         for cloud in clouds
     ]
@@ -314,12 +323,12 @@ def check(
     for cloud in clouds:
         if cloud not in CLOUDS:
             raise PackError(f"cloud: {cloud!r} is not allowed; allowed: {', '.join(CLOUDS)}")
-    jobs = [
+    jobs: list[Job] = [
         (
             PROJECT,
             f"{spec.mission.name}-{cloud}",
             stack_config(spec_path, cloud, spec),
-            (lambda cloud=cloud: build_plan(spec_path, cloud)),
+            functools.partial(build_plan, spec_path, cloud),
         )
         for cloud in clouds
     ]

@@ -8,12 +8,15 @@ dependencies of each property (which side resource points at which bucket).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..engine import Plan, PlannedResource
 
+if TYPE_CHECKING:
+    from pulumi.runtime.proto import analyzer_pb2
 
-def _struct(value: dict[str, Any]):
+
+def _struct(value: dict[str, Any]) -> Any:  # a protobuf Struct (protobuf ships no types)
     from google.protobuf import json_format, struct_pb2
 
     return json_format.ParseDict(value or {}, struct_pb2.Struct())
@@ -31,7 +34,7 @@ def provider_config(config: dict[str, str]) -> dict[str, dict[str, Any]]:
 class Wire:
     """Builds requests for one plan; resolves providers once."""
 
-    def __init__(self, plan: Plan, config: dict[str, str]):
+    def __init__(self, plan: Plan, config: dict[str, str]) -> None:
         from pulumi.runtime.proto import analyzer_pb2
 
         self.pb = analyzer_pb2
@@ -39,10 +42,10 @@ class Wire:
         self.defaults = provider_config(config)
         self.providers = {r.urn: r for r in plan.resources if r.type.startswith("pulumi:providers:")}
 
-    def _options(self, resource: PlannedResource):
+    def _options(self, resource: PlannedResource) -> analyzer_pb2.AnalyzerResourceOptions:
         return self.pb.AnalyzerResourceOptions(protect=resource.protect, parent=resource.parent or "")
 
-    def _provider(self, resource: PlannedResource) -> Any | None:
+    def _provider(self, resource: PlannedResource) -> analyzer_pb2.AnalyzerProviderResource | None:
         if not resource.custom or resource.type.startswith("pulumi:providers:"):
             return None
         if resource.provider:
@@ -59,7 +62,7 @@ class Wire:
             type=kind, properties=_struct(self.defaults.get(package, {})), urn=urn, name="default"
         )
 
-    def analyze(self, resource: PlannedResource):
+    def analyze(self, resource: PlannedResource) -> analyzer_pb2.AnalyzeRequest:
         request = self.pb.AnalyzeRequest(
             type=resource.type,
             properties=_struct(resource.inputs),
@@ -72,7 +75,7 @@ class Wire:
             request.provider.CopyFrom(provider)
         return request
 
-    def analyze_stack(self):
+    def analyze_stack(self) -> analyzer_pb2.AnalyzeStackRequest:
         resources = []
         for r in self.plan.resources:
             item = self.pb.AnalyzerResource(

@@ -8,13 +8,17 @@ from the captured plan when it has them, else from the spec's defaults.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..blueprint import LAYERS, Blueprint
 from ..limits import AZURE_ORBITAL_RETIRED_ON
 from .catalog import Assumptions, Catalog, PriceEntry
 from .usage import HOURS_PER_MONTH, MonthlyUsage, monthly_usage
+
+if TYPE_CHECKING:
+    from ..engine.plan import Plan, PlannedResource
 
 PROJECTION_MONTHS = 12
 STORAGE_PRICE_IDS = {
@@ -134,7 +138,12 @@ class CostEstimate:
 AZURE_METRIC_ALERTS = ("azure-native:monitor:MetricAlert", "azure-native:insights:MetricAlert")
 
 
-def _count(plan, type_tokens: str | tuple[str, ...], default: int, match=lambda r: True) -> tuple[int, str]:
+def _count(
+    plan: Plan | None,
+    type_tokens: str | tuple[str, ...],
+    default: int,
+    match: Callable[[PlannedResource], bool] = lambda r: True,
+) -> tuple[int, str]:
     if plan is not None:
         tokens = (type_tokens,) if isinstance(type_tokens, str) else type_tokens
         found = [r for token in tokens for r in plan.of_type(token) if match(r)]
@@ -143,18 +152,18 @@ def _count(plan, type_tokens: str | tuple[str, ...], default: int, match=lambda 
     return default, f"{default} assumed (none in the plan)"
 
 
-def _first_input(plan, type_token: str, capability: str | None = None) -> dict | None:
+def _first_input(plan: Plan | None, type_token: str, capability: str | None = None) -> dict[str, Any] | None:
     found = _realizing(plan, type_token, capability) if capability else (plan.of_type(type_token) if plan else [])
     return found[0].inputs if found else None
 
 
-def _realizing(plan, type_token: str, capability: str) -> list:
+def _realizing(plan: Plan | None, type_token: str, capability: str) -> list[Any]:
     """The plan's resources of a type that realize a capability (a stream for telemetry is
     not the stream a partner delivers into, though both are Kinesis streams)."""
     return [r for r in plan.of_type(type_token) if capability in r.capability] if plan is not None else []
 
 
-def _partner_stream_lines(cloud: str, usage: MonthlyUsage, catalog: Catalog, plan) -> list[Line]:
+def _partner_stream_lines(cloud: str, usage: MonthlyUsage, catalog: Catalog, plan: Plan | None) -> list[Line]:
     """Live partner delivery: the stream the partner writes into, billed like any stream."""
     e = catalog.entry
     lines: list[Line] = []
@@ -274,7 +283,7 @@ def _storage_lines(cloud: str, tiers: dict[str, float], catalog: Catalog) -> lis
     ]
 
 
-def _aws_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan) -> list[Line]:
+def _aws_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan: Plan | None) -> list[Line]:
     spec, e = blueprint.spec, catalog.entry
     lines = [
         Line(
@@ -393,12 +402,12 @@ def _aws_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan
     return lines
 
 
-def _hsm(resource) -> bool:
+def _hsm(resource: PlannedResource) -> bool:
     kty = (resource.inputs.get("properties") or {}).get("kty") or ""
     return kty.upper().endswith("-HSM")
 
 
-def _azure_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan) -> list[Line]:
+def _azure_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan: Plan | None) -> list[Line]:
     spec, e = blueprint.spec, catalog.entry
     lines = [
         Line(
@@ -530,7 +539,9 @@ def _azure_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, pl
 _CLOUD_LINES = {"aws": _aws_lines, "azure": _azure_lines}
 
 
-def cloud_cost(cloud: str, blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan=None) -> CloudCost:
+def cloud_cost(
+    cloud: str, blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan: Plan | None = None
+) -> CloudCost:
     fixed = (
         _ground_lines(cloud, blueprint, usage, catalog)
         + _partner_stream_lines(cloud, usage, catalog, plan)

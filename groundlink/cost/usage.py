@@ -9,6 +9,7 @@ report can print exactly what the estimate rests on.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..blueprint import Blueprint, Lifecycle
@@ -102,7 +103,7 @@ class MonthlyUsage:
         return _sum_tiers(s.steady() for s in self.stores)
 
 
-def _sum_tiers(parts) -> dict[str, float]:
+def _sum_tiers(parts: Iterable[dict[str, float]]) -> dict[str, float]:
     total: dict[str, float] = {}
     for part in parts:
         for tier, gb in part.items():

@@ -7,12 +7,17 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..blueprint import Realization
 from ..clouds import CLOUDS
 from ..spec import load_spec
 from .plan import Plan, PlannedResource
+
+if TYPE_CHECKING:
+    from pulumi.runtime.mocks import MockMonitor, Mocks
+
+    from ..spec import MissionSpec
 
 PROJECT = "groundlink"
 
@@ -45,26 +50,21 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def _recording_monitor(mocks):
+def _recording_monitor(mocks: Mocks, records: list[dict[str, Any]]) -> MockMonitor:
+    """A MockMonitor that appends what `MockResourceArgs` leaves out (parent, options, deps) to `records`."""
     from pulumi.runtime import rpc
     from pulumi.runtime.mocks import MockMonitor
     from pulumi.runtime.sync_await import _ensure_event_loop
 
     class RecordingMonitor(MockMonitor):
-        """A MockMonitor that keeps what `MockResourceArgs` leaves out (parent, options, deps)."""
-
-        def __init__(self, mocks):
-            super().__init__(mocks)
-            self.records: list[dict[str, Any]] = []
-
-        def RegisterResource(self, request):
-            response = super().RegisterResource(request)
+        def RegisterResource(self, request: Any) -> Any:  # the SDK's RegisterResourceRequest and response
+            response = MockMonitor.RegisterResource(self, request)
             if request.type == "pulumi:pulumi:Stack":
                 return response
             _ensure_event_loop()
             inputs = rpc.deserialize_properties(request.object)
             outputs = self.resources[response.urn].state if response.urn in self.resources else {}
-            self.records.append(
+            records.append(
                 {
                     "urn": response.urn,
                     "type": request.type,
@@ -96,10 +96,10 @@ def _reset_runtime() -> None:
 
     settings.SETTINGS.rpc_manager.clear()
     settings.SETTINGS.outputs.clear()
-    settings.set_root_resource(None)  # type: ignore[arg-type]
+    settings.set_root_resource(None)  # type: ignore[arg-type]  # the SDK types it as a resource but resets with None
 
 
-def stack_config(spec_path: str | os.PathLike, cloud: str, spec) -> dict[str, str]:
+def stack_config(spec_path: str | os.PathLike[str], cloud: str, spec: MissionSpec) -> dict[str, str]:
     """The stack config the program reads (stacks/Pulumi.<mission>-<cloud>.yaml shape); the
     policy pack is configured with the same map, so it sees the stack the plan ran."""
     return {"groundlink:spec": str(Path(spec_path).resolve()), "groundlink:cloud": cloud, **spec.provider_config(cloud)}
@@ -146,7 +146,8 @@ def run_program(
 
     _reset_runtime()
     mocks = OfflineMocks(region=region)
-    monitor = _recording_monitor(mocks)
+    records: list[dict[str, Any]] = []
+    monitor = _recording_monitor(mocks, records)
     set_all_config(config)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
@@ -154,17 +155,17 @@ def run_program(
     root = get_root_resource()
     try:
         _sync_await(run_pulumi_func(program))
-        outputs = _sync_await(_resolve(dict(root.outputs)))  # type: ignore[union-attr]
+        outputs = _sync_await(_resolve(dict(root.outputs)))  # type: ignore[union-attr]  # set_mocks created the root stack
     except pulumi.RunError as exc:
         raise PlanError(str(exc)) from exc
     finally:
         asyncio.set_event_loop(None)
         loop.close()
-    return _tree_order(monitor.records), outputs
+    return _tree_order(records), outputs
 
 
 def plan(
-    spec_path: str | os.PathLike,
+    spec_path: str | os.PathLike[str],
     cloud: str,
     stack: str | None = None,
     extra_config: dict[str, str] | None = None,

@@ -80,8 +80,8 @@ SHAPES_FILE = Path(__file__).with_name("aws_shapes.json")
 
 def derive_shapes() -> dict[str, Any]:
     """The shapes the table names, read from botocore (what `make preflight-shapes` writes)."""
-    import botocore  # type: ignore[import-untyped]
-    from botocore.loaders import Loader  # type: ignore[import-untyped]
+    import botocore
+    from botocore.loaders import Loader
 
     loader = Loader()
     services = {service for service, _ in API_SHAPES.values()}

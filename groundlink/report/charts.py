@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .number_format import layer_cost
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 CLOUD_COLORS = {"aws": "#ff9900", "azure": "#0078d4"}
 TIER_COLORS = {"hot": "#d62728", "cool": "#1f77b4", "cold": "#17becf", "archive": "#7f7f7f"}
 
 
-def _png(fig) -> bytes:
+def _png(fig: Figure) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=110)  # constrained layout already fits the text: one render pass
     import matplotlib.pyplot as plt

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..check.runner import SEVERITY_ORDER, CheckResult
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "unspecified": "white"}
 
 
-def render(result: CheckResult, console: Console | None = None) -> None:  # noqa: F821
+def render(result: CheckResult, console: Console | None = None) -> None:
     from rich.console import Console
     from rich.table import Table
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -13,6 +15,7 @@ STYLES = {"ok": "green", "gap": "yellow", "bad": "bold red", "strong": "bold", "
 
 
 def _rich_table(section: Section) -> Table:
+    assert section.table is not None  # only sections with a table are printed as one
     table = Table(title=section.title, title_justify="left", show_lines=False)
     for header, right in zip(section.table.headers, section.table.numeric, strict=False):
         table.add_column(header, justify="right" if right else "left", overflow="fold")
@@ -21,7 +24,7 @@ def _rich_table(section: Section) -> Table:
     return table
 
 
-def print_summary(doc: dict, out_dir: str, console: Console) -> None:
+def print_summary(doc: dict[str, Any], out_dir: str, console: Console) -> None:
     chosen = {s.title: s for s in sections(doc)}
     summary = chosen["Summary"]
     console.print(_rich_table(summary))

@@ -7,6 +7,7 @@ outputs never disagree.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 from ..blueprint import LAYERS, Blueprint
@@ -137,13 +138,14 @@ def _prices_json(estimate: CostEstimate) -> list[dict[str, Any]]:
 def _ground_json(blueprint: Blueprint) -> dict[str, Any]:
     spec = blueprint.spec
     gs = spec.ground_segment
+    partner = gs.partner.name if gs.partner else None  # the spec requires one with provider: partner
     return {
         "provider": gs.provider,
-        "partner": gs.partner.name if gs.partner else None,
-        "aws": "AWS Ground Station (managed)" if gs.provider == "managed" else f"partner network ({gs.partner.name})",
+        "partner": partner,
+        "aws": "AWS Ground Station (managed)" if gs.provider == "managed" else f"partner network ({partner})",
         "azure": (
-            f"partner network ({gs.partner.name})"
-            if gs.partner
+            f"partner network ({partner})"
+            if partner
             else "partner network (no first-party ground station since " + AZURE_ORBITAL_RETIRED_ON + ")"
         ),
         "azureOrbitalRetiredOn": AZURE_ORBITAL_RETIRED_ON,
@@ -157,7 +159,7 @@ def build_document(
     *,
     spec_path: str,
     blueprint: Blueprint,
-    runs: dict[str, TimedPlan],
+    runs: Mapping[str, TimedPlan],
     matrix: ParityMatrix,
     estimate: CostEstimate,
     policy: dict[str, Any],

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import base64
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .sections import sections
+
+if TYPE_CHECKING:
+    import jinja2
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -15,7 +18,7 @@ def _md_escape(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def _env(autoescape: bool):
+def _env(autoescape: bool) -> jinja2.Environment:
     import jinja2
 
     env = jinja2.Environment(

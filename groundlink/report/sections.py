@@ -44,18 +44,18 @@ def _table(headers: list[str], rows: list[list[Any]], numeric: list[bool] | None
     return Table(headers, cells, numeric or [False] * len(headers))
 
 
-def _counts(doc: dict, cloud: str) -> str:
+def _counts(doc: dict[str, Any], cloud: str) -> str:
     statuses = [row["clouds"][cloud]["status"] for row in doc["parity"]["rows"]]
     return " / ".join(str(statuses.count(s)) for s in ("realized", "gap", "missing"))
 
 
-def _budget(cost: dict) -> str:
+def _budget(cost: dict[str, Any]) -> str:
     if cost["overBudget"]:
         return "over budget"
     return "within budget" if cost["monthly"]["complete"] else "known part within budget"
 
 
-def _summary(doc: dict, clouds: list[str]) -> Section:
+def _summary(doc: dict[str, Any], clouds: list[str]) -> Section:
     cost = doc["cost"]
     rows = [
         ["Region"] + [doc["clouds"][c]["region"] for c in clouds],
@@ -91,7 +91,7 @@ def _summary(doc: dict, clouds: list[str]) -> Section:
     )
 
 
-def _retirement(doc: dict) -> Section:
+def _retirement(doc: dict[str, Any]) -> Section:
     gs = doc["groundSegment"]
     paragraphs = [_c(gs["retirement"])]
     if gs["azureLegacyOrbital"]:
@@ -105,7 +105,7 @@ def _retirement(doc: dict) -> Section:
     return Section("Ground segment: Azure Orbital retirement", paragraphs=paragraphs)
 
 
-def _parity(doc: dict, clouds: list[str]) -> Section:
+def _parity(doc: dict[str, Any], clouds: list[str]) -> Section:
     rows = []
     for row in doc["parity"]["rows"]:
         cells: list[Any] = [_c(f"{row['capability']}: {row['title']}"), row["layer"]]
@@ -127,7 +127,7 @@ def _parity(doc: dict, clouds: list[str]) -> Section:
     )
 
 
-def _layers(doc: dict, clouds: list[str]) -> Section:
+def _layers(doc: dict[str, Any], clouds: list[str]) -> Section:
     rows = []
     for layer in doc["layers"]:
         cells: list[Any] = [layer]
@@ -141,7 +141,7 @@ def _layers(doc: dict, clouds: list[str]) -> Section:
     )
 
 
-def _projection(doc: dict, clouds: list[str]) -> Section:
+def _projection(doc: dict[str, Any], clouds: list[str]) -> Section:
     cost = doc["cost"]
     rows = []
     for i in range(cost["projectionMonths"]):
@@ -164,13 +164,13 @@ def _projection(doc: dict, clouds: list[str]) -> Section:
     )
 
 
-def _price(line: dict) -> str:
+def _price(line: dict[str, Any]) -> str:
     if line["price"] is None:
         return "unknown"
     return rate(line["price"]) + (f" per {num(line['per'])}" if line["per"] != 1 else "")
 
 
-def _lines(doc: dict, cloud: str) -> Section:
+def _lines(doc: dict[str, Any], cloud: str) -> Section:
     rows = [
         [
             x["layer"],
@@ -193,7 +193,7 @@ def _lines(doc: dict, cloud: str) -> Section:
     )
 
 
-def _supply(doc: dict, clouds: list[str]) -> Section:
+def _supply(doc: dict[str, Any], clouds: list[str]) -> Section:
     bullets = [
         _c(f"{s['priceId']} ({s['item']}): {s['supply']}") for c in clouds for s in doc["cost"]["clouds"][c]["toSupply"]
     ]
@@ -209,7 +209,7 @@ def _supply(doc: dict, clouds: list[str]) -> Section:
     )
 
 
-def _sources(doc: dict) -> Section:
+def _sources(doc: dict[str, Any]) -> Section:
     rows = [
         [
             _c(p["priceId"], "code"),
@@ -230,7 +230,7 @@ def _sources(doc: dict) -> Section:
     )
 
 
-def _coverage(doc: dict, clouds: list[str]) -> Section:
+def _coverage(doc: dict[str, Any], clouds: list[str]) -> Section:
     cov = doc["coverage"]
     if not cov:
         return Section("Contact coverage", paragraphs=[_c("Not estimated.")])
@@ -265,7 +265,7 @@ def _coverage(doc: dict, clouds: list[str]) -> Section:
     )
 
 
-def _warnings(doc: dict, clouds: list[str]) -> Section:
+def _warnings(doc: dict[str, Any], clouds: list[str]) -> Section:
     bullets = []
     for c in clouds:
         data = doc["clouds"][c]
@@ -276,7 +276,7 @@ def _warnings(doc: dict, clouds: list[str]) -> Section:
     return Section("Plan warnings and gaps", bullets=bullets)
 
 
-def _policy(doc: dict, clouds: list[str]) -> Section:
+def _policy(doc: dict[str, Any], clouds: list[str]) -> Section:
     policy = doc["policy"]
     if not policy["available"]:
         return Section("Policy", paragraphs=[_c(f"Policy results not available: {policy['reason']}", "gap")])
@@ -302,13 +302,13 @@ def _policy(doc: dict, clouds: list[str]) -> Section:
     return Section("Policy", paragraphs=[_c(policy["summary"])], bullets=bullets)
 
 
-def _assumptions(doc: dict) -> Section:
+def _assumptions(doc: dict[str, Any]) -> Section:
     return Section(
         "Assumptions taken from the spec", bullets=[_c(a) for a in doc["cost"]["assumptions"] + doc["cost"]["notes"]]
     )
 
 
-def sections(doc: dict) -> list[Section]:
+def sections(doc: dict[str, Any]) -> list[Section]:
     clouds = list(doc["clouds"])
     return [
         _summary(doc, clouds),

@@ -1,0 +1,37 @@
+"""Every lint or type-check suppression says why on its own line, so a reader
+can judge whether it still holds without digging through history."""
+
+from __future__ import annotations
+
+import re
+
+from .conftest import ROOT
+
+SOURCES = ("__main__.py", "groundlink", "components", "policies", "bench", "tests")
+PRAGMA = re.compile(
+    r"#\s*(noqa\b(?::\s*[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)?|type:\s*ignore(?:\[[^\]]*\])?|pragma:\s*no cover)(.*)$"
+)
+
+
+def _python_files():
+    for name in SOURCES:
+        path = ROOT / name
+        yield from ([path] if path.is_file() else path.rglob("*.py"))
+
+
+def _reason(rest: str) -> str:
+    return rest.strip().lstrip("#(-: ").rstrip(")").strip()
+
+
+def test_every_suppression_carries_its_reason():
+    found, silent = 0, []
+    for path in _python_files():
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            match = PRAGMA.search(line)
+            if match is None or "PRAGMA = re.compile" in line:
+                continue
+            found += 1
+            if len(_reason(match.group(2)).split()) < 3:
+                silent.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert found >= 1  # the scan sees the pragmas the repository has
+    assert not silent, "suppressions without a reason:\n" + "\n".join(silent)
