@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from typing import NamedTuple
 
-from .app import check_command, compare, spec_commands
+from .app import check_command, compare, diff_command, spec_commands
 from .errors import EXIT_INTERRUPTED, EXIT_USAGE, UsageError
 from .inputs import InputError, one_line
 from .spec import SpecError
@@ -46,6 +46,12 @@ COMMANDS = (
         check_command.run,
     ),
     Command("compare", "compare both clouds side by side: parity, cost, report", compare.configure, compare.run),
+    Command(
+        "diff",
+        "what applying a spec does to a deployed stack: create, update, replace, delete",
+        diff_command.configure,
+        diff_command.run,
+    ),
 )
 
 
