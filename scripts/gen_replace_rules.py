@@ -91,7 +91,7 @@ def _resource_class(package: str, token: str) -> type:
 
 def aws_native(token: str) -> dict[str, object]:
     source = inspect.getsource(_resource_class("pulumi_aws_native", token)._internal_init)  # type: ignore[attr-defined]
-    found = re.search(r"replace_on_changes=\[([^\]]*)\]", source)
+    found = re.search(r'replace_on_changes=\[((?:"[^"]*",?\s*)*)\]', source)
     names = re.findall(r'"([^"]+)"', found.group(1)) if found else []
     top = sorted({re.split(r"[.\[]", n)[0] for n in names})
     return {
@@ -131,14 +131,45 @@ def pulumi_aws(token: str) -> dict[str, object]:
     return {"properties": sorted(props), "source": f"{TF_AWS} {path}@{commit} ForceNew"}
 
 
+VARIANTS = {  # the options that add resource types the example specs leave out
+    "stream": {"delivery": {"object_store": True, "stream": True}},
+    "private": {"security": {"network": "private"}},
+    "adx": {"analytics": {"azure_engine": "adx"}},
+}
+
+
+def _variant(data: dict, patch: dict) -> dict:
+    out = dict(data)
+    for section, fields in patch.items():
+        out[section] = {**(data.get(section) or {}), **fields}
+    return out
+
+
 def plan_types() -> list[str]:
+    """Every resource type of the offline plans of each example spec, as is and with each
+    variant that the spec model accepts."""
+    import tempfile
+
+    import yaml
+
     sys.path.insert(0, str(ROOT))
     from groundlink.engine import plan
+    from groundlink.spec import SpecError, spec_from_data
 
     types: set[str] = set()
-    for spec in sorted((ROOT / "specs").glob("*.yaml")):
-        for cloud in ("aws", "azure"):
-            types |= {r.type for r in plan(spec, cloud).resources if r.custom}
+    with tempfile.TemporaryDirectory() as tmp:
+        for spec in sorted((ROOT / "specs").glob("*.yaml")):
+            data = yaml.safe_load(spec.read_text())
+            for name, patch in {"": {}, **VARIANTS}.items():
+                variant = _variant(data, patch)
+                try:
+                    spec_from_data(variant)
+                except SpecError:
+                    continue
+                path = Path(tmp) / f"{spec.stem}-{name or 'as-is'}.yaml"
+                path.write_text(yaml.safe_dump(variant, sort_keys=False))
+                for cloud in ("aws", "azure"):
+                    types |= {r.type for r in plan(path, cloud).resources if r.custom}
     return sorted(types)
 
 

@@ -74,10 +74,22 @@ def _resource(raw: Any, where: str, source: str) -> Resource | None:
         key=urn_key(urn),
         type=type_token,
         name=urn.rsplit("::", 1)[-1],
-        inputs={k: v for k, v in inputs.items() if not k.startswith("__")},  # provider bookkeeping
+        inputs=_without_defaults(inputs),
         protected=bool(raw.get("protect")) or bool(raw.get("retainOnDelete")),
         dependencies={k: tuple(urn_key(u) for u in v) for k, v in deps.items()},
     )
+
+
+def _without_defaults(value: Any) -> Any:
+    """Inputs as the program gave them: a bridged provider records the inputs it filled in
+    itself (auto-names, schema defaults) under `__defaults` and fills them again on the next
+    preview, so they are not the program's to change."""
+    if isinstance(value, dict):
+        filled = set(value.get("__defaults") or ()) if isinstance(value.get("__defaults"), list) else set()
+        return {k: _without_defaults(v) for k, v in value.items() if not k.startswith("__") and k not in filled}
+    if isinstance(value, list):
+        return [_without_defaults(v) for v in value]
+    return value
 
 
 def _resources(items: Any, where: str, source: str) -> dict[str, Resource]:
@@ -136,7 +148,7 @@ def from_document(doc: Any, source: str) -> State:
         deployment = doc["deployment"]
         if not isinstance(deployment, dict):
             raise StateError(f"{source}: deployment: must be an object")
-        resources = _resources(deployment.get("resources") or [], "deployment.resources", source)
+        resources = _resources(deployment.get("resources", []), "deployment.resources", source)
         if not resources:
             raise StateError(f"{source}: deployment.resources: no cloud resources (an empty stack)")
         return State(_cloud_of(resources, source), "checkpoint", source, resources)
