@@ -184,8 +184,12 @@ def main(argv: list[str] | None = None) -> int:
         "--spec", action="append", help="spec file name under specs/ (default: reference + constellation)"
     )
     parser.add_argument("--plan-only", action="store_true", help="only the plan vs floor table")
+    parser.add_argument("--passes-only", action="store_true", help="only pass prediction vs skyfield")
     args = parser.parse_args(argv)
     console = Console(width=150)
+    if args.passes_only:
+        print_pass_figures(console)
+        return 0
     table = Table(title=f"offline plan: toolkit vs straight-line floor (median of {args.repeat})")
     for column in (
         "spec",
@@ -251,7 +255,36 @@ def main(argv: list[str] | None = None) -> int:
         "'plan' columns are timed inside compare's worker processes (sharing the cores with the "
         "policy pack); 'alone' is the same plan run by itself in this process."
     )
+    print_pass_figures(console)
     return 0
+
+
+def print_pass_figures(console: Console) -> None:
+    from passes import pass_figures
+
+    f = pass_figures()
+    table = Table(title="pass prediction (groundlink.passes) vs a skyfield find_events loop")
+    for column in (
+        "satellites x sites x days",
+        "passes",
+        "matched within 1 s",
+        "worst error s",
+        "groundlink CPU s",
+        "skyfield CPU s",
+        "skyfield/groundlink",
+    ):
+        table.add_column(column, justify="right")
+    table.add_row(
+        f"{f['satellites']} x {f['sites']} x {f['days']}",
+        str(f["passes"]),
+        str(f["matched"]),
+        f"{f['worstSeconds']:.3f}",
+        f"{f['oursSeconds']:.3f}",
+        f"{f['skyfieldSeconds']:.2f}",
+        f"{f['ratio']:.1f}x",
+    )
+    console.print(table)
+    console.print("target: every pass matched, AOS and LOS within 1 s, at least 20x faster")
 
 
 if __name__ == "__main__":
