@@ -45,6 +45,8 @@ def configure_plan(parser: argparse.ArgumentParser) -> None:
 
 def plan(args: argparse.Namespace) -> int:
     from ..engine import plan
+    from ..preflight import preflight_planned
+    from ..preflight.command import print_findings
     from ..tree import render_tree
 
     clouds = ["aws", "azure"] if args.cloud == "both" else [args.cloud]
@@ -53,6 +55,7 @@ def plan(args: argparse.Namespace) -> int:
     for cloud in clouds:
         result = plans[cloud] = plan(args.spec, cloud)
         render_tree(result)
+        print_findings(result, preflight_planned(result))
         if args.json:
             target = Path(args.json)
             if len(clouds) > 1:
