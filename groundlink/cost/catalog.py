@@ -15,7 +15,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-PRICES_DIR = Path(__file__).resolve().parents[2] / "prices"
+from ..resources import package_dir
+
+# prices/ ships in the package as groundlink.prices, so an installed copy finds the catalogs too.
+PRICES_DIR = package_dir("groundlink.prices")
 CLOUDS = ("aws", "azure")
 
 
