@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from ..clouds import CLOUD_CHOICES, chosen_clouds
+from . import diff_command
 
 
 def configure_validate(parser: argparse.ArgumentParser) -> None:
@@ -40,6 +41,7 @@ def configure_plan(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec")
     parser.add_argument("--cloud", choices=CLOUD_CHOICES, default="both")
     parser.add_argument("--json", metavar="FILE", help="write the plan JSON (one file per cloud with --cloud both)")
+    diff_command.add_against(parser)
 
 
 def plan(args: argparse.Namespace) -> int:
@@ -49,8 +51,10 @@ def plan(args: argparse.Namespace) -> int:
     from ..report.plan_tree import render_tree
 
     clouds = chosen_clouds(args.cloud)
+    diff_command.check_against(args)
+    plans = {}
     for cloud in clouds:
-        result = plan(args.spec, cloud)
+        result = plans[cloud] = plan(args.spec, cloud)
         render_tree(result)
         print_findings(result, preflight_planned(result))
         if args.json:
@@ -59,4 +63,4 @@ def plan(args: argparse.Namespace) -> int:
                 target = target.with_name(f"{target.stem}-{cloud}{target.suffix or '.json'}")
             result.write(target)
             print(f"wrote {target}")
-    return 0
+    return diff_command.against(args, clouds, plans)
