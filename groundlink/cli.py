@@ -1,4 +1,4 @@
-"""`groundlink`: validate, schema, plan, check, compare.
+"""`groundlink`: validate, schema, plan, check, compare, process, query.
 
 Every user error (bad spec, bad flag value, unreadable file) ends as one line
 per problem on stderr and exit code 2, never a traceback.
@@ -11,8 +11,10 @@ import sys
 from collections.abc import Callable
 from typing import NamedTuple
 
-from .app import check_command, compare, spec_commands
+from .app import check_command, compare, diff_command, processing_commands, spec_commands
 from .errors import EXIT_INTERRUPTED, EXIT_USAGE, UsageError
+from .inputs import InputError, one_line
+from .preflight import command as preflight_command
 from .spec import SpecError
 
 
@@ -45,6 +47,30 @@ COMMANDS = (
         check_command.run,
     ),
     Command("compare", "compare both clouds side by side: parity, cost, report", compare.configure, compare.run),
+    Command(
+        "process",
+        "process a contact's capture files into frame streams, a frame index and a summary",
+        processing_commands.configure_process,
+        processing_commands.run_process,
+    ),
+    Command(
+        "query",
+        "SQL (DuckDB) over a products directory, the local stand-in for Athena and Synapse",
+        processing_commands.configure_query,
+        processing_commands.run_query,
+    ),
+    Command(
+        "preflight",
+        "check a spec's plans against the provider schemas and the cloud APIs; exit 1 on any finding",
+        preflight_command.configure,
+        preflight_command.run,
+    ),
+    Command(
+        "diff",
+        "what applying a spec does to a deployed stack: create, update, replace, delete",
+        diff_command.configure,
+        diff_command.run,
+    ),
 )
 
 
@@ -71,7 +97,10 @@ def main(argv: list[str] | None = None) -> int:
             print(line, file=sys.stderr)
         return EXIT_USAGE
     except (UsageError, PlanError) as error:
-        print(f"groundlink: {error}", file=sys.stderr)
+        print(one_line(f"groundlink: {error}"), file=sys.stderr)
+        return EXIT_USAGE
+    except InputError as error:
+        print(error.line, file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED

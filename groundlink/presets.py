@@ -129,6 +129,53 @@ PRESETS: dict[str, Preset] = {
 }
 
 
+JSON_MAX_DEPTH = 32  # the reference graphs are 5 levels deep
+
+
+def _depth(doc: object) -> int:
+    """Nesting depth of parsed JSON, without recursion."""
+    deepest, todo = 0, [(doc, 1)]
+    while todo:
+        value, depth = todo.pop()
+        deepest = max(deepest, depth)
+        if depth <= JSON_MAX_DEPTH:
+            children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+            todo.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def json_shape_problem(text: str, kind: str) -> str | None:
+    """Why `text` is not a usable demodulation (`kind` "demodulation") or decode ("decode")
+    document, or None. AWS Ground Station takes an object: a demodulation names its "type";
+    a decode graph has "nodeConfigs" (named nodes, each with a "type") and "edges" joining them."""
+    try:
+        doc = json.loads(text)
+    except RecursionError:
+        return "is nested too deeply"
+    except ValueError as exc:
+        return f"is not valid JSON ({getattr(exc, 'msg', exc)})"
+    if not isinstance(doc, dict):
+        return f"must be a JSON object, not {type(doc).__name__ if doc is not None else 'null'}"
+    if _depth(doc) > JSON_MAX_DEPTH:
+        return f"is nested deeper than {JSON_MAX_DEPTH} levels"
+    if kind == "demodulation":
+        return None if isinstance(doc.get("type"), str) else 'needs a "type" string (QPSK, OQPSK, ...)'
+    nodes = doc.get("nodeConfigs")
+    if not isinstance(nodes, dict) or not nodes:
+        return 'needs "nodeConfigs": an object of named nodes'
+    for name, node in nodes.items():
+        if not isinstance(node, dict) or not isinstance(node.get("type"), str):
+            return f'nodeConfigs.{name[:40]}: needs an object with a "type" string'
+    edges = doc.get("edges")
+    if not isinstance(edges, list):
+        return 'needs "edges": a list of {"from": node, "to": node}'
+    for i, edge in enumerate(edges):
+        ends = [edge.get(end) for end in ("from", "to")] if isinstance(edge, dict) else [None]
+        if not all(isinstance(end, str) and end in nodes for end in ends):
+            return f'edges[{i}]: needs "from" and "to" naming nodes of nodeConfigs'
+    return None
+
+
 def egress_node_of(decode_json: str) -> str | None:
     """The egress node of a decode graph: the dataflow edge source suffix."""
     doc = json.loads(decode_json)

@@ -9,7 +9,6 @@ line per problem. Pure Python: no pulumi import.
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -19,7 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from pydantic_core import PydanticCustomError
 
 from . import limits
-from .presets import PRESETS, egress_node_of
+from .inputs import Document, InputError, key_text, load_yaml, one_line, show
+from .presets import PRESETS, egress_node_of, json_shape_problem
 
 IDENTIFIER = r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$"
 Identifier = Annotated[
@@ -48,7 +48,8 @@ def _fmt(x: float) -> str:
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # allow_inf_nan=False: `.inf` and `.nan` are YAML floats, and no field of a spec means either
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
 
 # Tags groundlink puts on every resource itself (blueprint); a spec may not override them.
@@ -147,10 +148,9 @@ class Downlink(_Model):
                     raise _fail(
                         key, f"{len(text)} characters is over {limits.DEMOD_DECODE_JSON_MAX_CHARS} (AWS Ground Station)"
                     )
-                try:
-                    json.loads(text)
-                except ValueError as exc:
-                    raise _fail(key, f"is not valid JSON ({exc.msg})") from None
+                problem = json_shape_problem(text, "demodulation" if key == "demodulation_json" else "decode")
+                if problem:
+                    raise _fail(key, problem)
             if self.decode_json is not None and egress_node_of(self.decode_json) is None:
                 raise _fail("decode_json", "has no *_EGRESS node (the dataflow edge needs one)")
         else:
@@ -579,6 +579,7 @@ class MissionSpec(_Model):
         extra="forbid",
         strict=True,
         frozen=True,
+        allow_inf_nan=False,
         json_schema_extra={"$id": "https://groundlink.dev/schema/mission.schema.json"},
     )
 
@@ -698,49 +699,20 @@ class SpecError(Exception):
 
     def __init__(self, source: str, lines: list[str]):
         self.source = source
-        self.lines = lines
+        self.lines = [one_line(line) for line in lines]  # whatever a value held: one line, bounded
         super().__init__("\n".join(lines))
 
 
-@lru_cache(maxsize=1)
-def _unique_key_loader():
-    import yaml
-
-    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same semantics, faster
-
-    class Loader(base):  # type: ignore[misc, valid-type]
-        pass
-
-    def construct_mapping(loader, node, deep=False):
-        seen: dict[Any, Any] = {}
-        for key_node, _ in node.value:
-            key = loader.construct_object(key_node, deep=deep)
-            if key in seen:
-                mark = key_node.start_mark
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r} (line {mark.line + 1}, column {mark.column + 1})", None
-                )
-            seen[key] = True
-        return yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep=deep)
-
-    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
-    return Loader
+def read_yaml(text: str, source: str) -> Document:
+    """The YAML document in `text`, bounded (depth, alias expansion); SpecError on any failure."""
+    try:
+        return load_yaml(text, source)
+    except InputError as exc:
+        raise SpecError(source, [exc.line]) from None
 
 
 def parse_yaml(text: str, source: str) -> Any:
-    import yaml
-
-    try:
-        return yaml.load(text, Loader=_unique_key_loader())
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = exc.problem or exc.context or "invalid YAML"
-        if "duplicate key" in str(problem):
-            where = ""
-        raise SpecError(source, [f"{source}: {where}{problem}"]) from None
-    except yaml.YAMLError as exc:
-        raise SpecError(source, [f"{source}: {exc}"]) from None
+    return read_yaml(text, source).data
 
 
 def _path(loc: tuple) -> str:
@@ -749,7 +721,7 @@ def _path(loc: tuple) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += ("." if out else "") + str(part)
+            out += ("." if out else "") + key_text(part)
     return out
 
 
@@ -804,7 +776,7 @@ def _describe(error: dict) -> tuple[str, str]:
     # pydantic appends the Literal/model tag to loc for union members; drop non-field parts
     loc = tuple(p for p in loc if isinstance(p, int) or not str(p).startswith(("function-", "literal[")))
     if loc and loc[-1] == "[key]":
-        return _path(loc[:-2]), f"key {loc[-2]!r} does not match {ctx.get('pattern', 'the allowed form')}"
+        return _path(loc[:-2]), f"key {show(loc[-2])} does not match {ctx.get('pattern', 'the allowed form')}"
     if kind == "extra_forbidden":
         model = _model_at(loc[:-1])
         allowed = sorted(model.model_fields) if model else []
@@ -814,20 +786,24 @@ def _describe(error: dict) -> tuple[str, str]:
     if kind == "missing":
         return _path(loc), "is required"
     if kind == "literal_error":
-        return _path(loc), f"{value!r} is not allowed; allowed: {ctx.get('expected')}"
+        return _path(loc), f"{show(value)} is not allowed; allowed: {ctx.get('expected')}"
     if kind == "string_pattern_mismatch":
-        return _path(loc), f"{value!r} does not match {ctx.get('pattern')}"
+        return _path(loc), f"{show(value)} does not match {ctx.get('pattern')}"
     if kind in {"too_long", "too_short", "string_too_long", "string_too_short"}:
         return _path(loc), _length_message(kind, ctx, value)
     if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
-        return _path(loc), f"{value!r} is out of range: {error['msg'].lower()}"
+        return _path(loc), f"{show(value)} is out of range: {error['msg'].lower()}"
+    if kind == "finite_number":
+        return _path(loc), f"{show(value)} is not allowed: must be a finite number"
     if kind == "value_error":
         return _path(loc), str(error["msg"]).removeprefix("Value error, ")
-    shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
+    shown = show(value) if not isinstance(value, (dict, list)) else type(value).__name__
     return _path(loc), f"{error['msg'].lower()} (got {shown})"
 
 
-def spec_from_data(data: Any, source: str = "<spec>") -> MissionSpec:
+def spec_from_data(data: Any, source: str = "<spec>", document: Document | None = None) -> MissionSpec:
+    """Validate parsed data; SpecError with one line per problem, each naming the field path
+    (and its line and column when `document` holds the YAML it came from)."""
     from pydantic import ValidationError
 
     if not isinstance(data, dict):
@@ -838,8 +814,25 @@ def spec_from_data(data: Any, source: str = "<spec>") -> MissionSpec:
         lines = []
         for error in exc.errors(include_url=False):
             path, message = _describe(error)
-            lines.append(f"{source}: {path}: {message}" if path else f"{source}: {message}")
+            where = document.where(_path_parts(error)) if document else ""
+            suffix = f" ({where})" if where else ""
+            line = f"{source}: {path}: {message}" if path else f"{source}: {message}"
+            lines.append(one_line(line[: 300 - len(suffix)] + suffix))
         raise SpecError(source, list(dict.fromkeys(lines))) from None
+    except RecursionError:  # read_yaml bounds depth; data built in Python may not be
+        raise SpecError(source, [f"{source}: nested too deeply"]) from None
+
+
+def _path_parts(error: Any) -> tuple[str | int, ...]:
+    """The error's location as spec keys and indexes (what `Document.where` walks)."""
+    loc = tuple(p for p in error["loc"] if isinstance(p, int) or not str(p).startswith(("function-", "literal[")))
+    if loc and loc[-1] == "[key]":
+        loc = loc[:-1]
+    if error["type"] == "spec":
+        field = (error.get("ctx") or {}).get("field", "")
+        parts = field if isinstance(field, tuple) else re.findall(r"[^.\[\]]+", field)
+        loc += tuple(int(p) if isinstance(p, str) and p.isdigit() else p for p in parts)
+    return loc
 
 
 def load_spec(path: str | Path) -> MissionSpec:
@@ -852,9 +845,15 @@ def load_spec(path: str | Path) -> MissionSpec:
     source = str(path)
     try:
         stat = path.stat()
-        return _load_cached(source, stat.st_mtime_ns, stat.st_size)
     except FileNotFoundError:
         raise SpecError(source, [f"{source}: no such file"]) from None
+    except (OSError, ValueError) as exc:  # a symlink loop, a name too long, a NUL in the name
+        raise SpecError(source, [one_line(f"{source}: cannot read ({_os_reason(exc)})")]) from None
+    return _load_cached(source, stat.st_mtime_ns, stat.st_size)
+
+
+def _os_reason(exc: Exception) -> str:
+    return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
 
 
 @lru_cache(maxsize=32)
@@ -863,9 +862,12 @@ def _load_cached(source: str, mtime_ns: int, size: int) -> MissionSpec:
         text = Path(source).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise SpecError(source, [f"{source}: no such file"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError(source, [f"{source}: cannot read ({exc})"]) from None
-    return spec_from_data(parse_yaml(text, source), source)
+    except UnicodeDecodeError as exc:
+        raise SpecError(source, [f"{source}: not UTF-8 text (byte {exc.start})"]) from None
+    except OSError as exc:
+        raise SpecError(source, [one_line(f"{source}: cannot read ({_os_reason(exc)})")]) from None
+    document = read_yaml(text, source)
+    return spec_from_data(document.data, source, document)
 
 
 def json_schema() -> dict:

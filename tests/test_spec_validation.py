@@ -166,7 +166,9 @@ class TestDownlinkForms:
         decode = json.dumps({"edges": [], "nodeConfigs": {"a": {"type": "IQ_RECOMBINER"}}})
         errors = _errors(lambda d: dl(d).update(preset=None, demodulation_json="{not json", decode_json=decode))
         assert any(e.startswith(f"s.yaml: {DL}.demodulation_json: is not valid JSON") for e in errors)
-        errors = _errors(lambda d: dl(d).update(preset=None, demodulation_json="{}", decode_json=decode))
+        errors = _errors(
+            lambda d: dl(d).update(preset=None, demodulation_json=json.dumps({"type": "QPSK"}), decode_json=decode)
+        )
         assert f"s.yaml: {DL}.decode_json: has no *_EGRESS node (the dataflow edge needs one)" in errors
         big = json.dumps({"pad": "x" * 8200})
         errors = _errors(lambda d: dl(d).update(preset=None, demodulation_json=big, decode_json=big))

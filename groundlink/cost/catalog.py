@@ -15,7 +15,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-PRICES_DIR = Path(__file__).resolve().parents[2] / "prices"
+from ..resources import package_dir
+
+# prices/ ships in the package as groundlink.prices, so an installed copy finds the catalogs too.
+PRICES_DIR = package_dir("groundlink.prices")
 CLOUDS = ("aws", "azure")
 
 
@@ -25,7 +28,7 @@ def _date_text(value: Any) -> Any:
 
 
 class PriceEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     price: float | None = Field(ge=0, description="USD for `per` units; null when not known.")
     unit: str = Field(min_length=1)
@@ -36,6 +39,12 @@ class PriceEntry(BaseModel):
     secondary: bool = Field(False, description="Taken from a secondary source: treat as a default to override.")
     note: str | None = None
     supply: str | None = Field(None, description="For an unknown price: what the user must supply.")
+    free_per_month: float = Field(
+        0,
+        ge=0,
+        description="Units a month that cost nothing (a free tier, or what a base charge includes); "
+        "only the quantity above it is billed. Assumes this stack is the account's only user of it.",
+    )
 
     _date = field_validator("date", mode="before")(_date_text)
 
@@ -50,11 +59,16 @@ class PriceEntry(BaseModel):
         return self.price is not None
 
     def cost(self, quantity: float) -> float | None:
-        return None if self.price is None else quantity / self.per * self.price
+        """USD for `quantity` units a month; None when the price is unknown and the quantity
+        exceeds the free allowance (within it the cost is known to be zero)."""
+        billed = max(quantity - self.free_per_month, 0.0)
+        if billed == 0:
+            return 0.0
+        return None if self.price is None else billed / self.per * self.price
 
 
 class Catalog(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     cloud: str
     currency: str = "USD"
@@ -68,7 +82,7 @@ class Catalog(BaseModel):
 class Override(BaseModel):
     """One user-supplied price: the number plus where it comes from."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     price: float = Field(ge=0)
     source: str = Field(min_length=1)
@@ -82,7 +96,7 @@ class Override(BaseModel):
 class Assumptions(BaseModel):
     """Cost-model assumptions the spec does not carry; overridable in the prices file."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     object_size_mb: float = Field(
         1959.0,
@@ -93,7 +107,7 @@ class Assumptions(BaseModel):
 
 
 class OverrideFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     aws: dict[str, Override] = Field(default_factory=dict)
     azure: dict[str, Override] = Field(default_factory=dict)
@@ -124,10 +138,12 @@ def _read_yaml(path: Path) -> Any:
 
 
 def _errors(path: Path, exc: ValidationError) -> PriceError:
+    from ..inputs import key_text, one_line
+
     lines = []
     for error in exc.errors(include_url=False):
-        where = ".".join(str(p) for p in error["loc"])
-        lines.append(f"{path}: {where}: {error['msg'].removeprefix('Value error, ')}")
+        where = ".".join(key_text(p) for p in error["loc"])
+        lines.append(one_line(f"{path}: {where}: {error['msg'].removeprefix('Value error, ')}"))
     return PriceError(lines)
 
 

@@ -1,0 +1,105 @@
+"""`groundlink process CONTACT_DIR --out PRODUCTS_DIR` and `groundlink query PRODUCTS_DIR "SQL"`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ..errors import EXIT_USAGE
+
+
+def configure_process(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("contact_dir", type=Path, help="a contact's delivered capture files (searched recursively)")
+    parser.add_argument("--out", type=Path, required=True, help="products directory (the products store's layout)")
+    parser.add_argument("--satellite", help="satellite name; default: the satellite= part of the files' path")
+    parser.add_argument("--contact-id", help="treat every file as this contact; default: the id in each file name")
+    parser.add_argument("--cadu-length", type=int, default=1024, help="sync marker + frame bytes (default 1024)")
+    parser.add_argument(
+        "--spacecraft-id", type=int, action="append", default=[], help="expected spacecraft id (repeatable)"
+    )
+    parser.add_argument("--udp-port", type=int, action="append", default=[], help="downlink UDP port (repeatable)")
+
+
+def _fail(lines: list[str]) -> int:
+    for line in lines:
+        print(line, file=sys.stderr)
+    return EXIT_USAGE
+
+
+def run_process(args: argparse.Namespace) -> int:
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+
+    from ..processing import CaptureFormat, ProcessingError, discover, process_contact
+
+    try:
+        fmt = CaptureFormat(
+            cadu_length=args.cadu_length,
+            spacecraft_ids=frozenset(args.spacecraft_id),
+            udp_ports=frozenset(args.udp_port),
+        )
+    except ValueError as error:
+        return _fail([f"groundlink process: --{error}"])
+    try:
+        contacts = discover(args.contact_dir, fmt, satellite=args.satellite, contact_id=args.contact_id)
+        total = sum(p.stat().st_size for c in contacts for p in c.files)
+        columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn())
+        summaries = []
+        with Progress(*columns, transient=True, disable=not sys.stderr.isatty()) as bar:
+            task = bar.add_task("processing", total=total)
+            for contact in contacts:
+                bar.update(task, description=f"contact {contact.contact_id}")
+                summaries.append(process_contact(contact, args.out, fmt, lambda n: bar.advance(task, n)))
+    except ProcessingError as error:
+        return _fail(error.lines)
+    for s in summaries:
+        print(
+            f"{s['satellite']} contact {s['contact_id']}: {s['frames']} frames ({s['ok_frames']} ok, "
+            f"{s['duplicate_frames']} duplicate, {s['corrupt_frames']} corrupt), {s['gaps']} gaps "
+            f"({s['missing_frames']} frames missing), {s['bytes']} bytes in {s['files']} files"
+        )
+    print(f"wrote {args.out}")
+    return 0
+
+
+def configure_query(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("products_dir", type=Path, help="a products directory written by `groundlink process`")
+    parser.add_argument("sql", help="SQL over the tables frame_index and contact_summary")
+    parser.add_argument("--json", action="store_true", help="print the rows as JSON lines")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def run_query(args: argparse.Namespace) -> int:
+    import duckdb
+    from rich.console import Console
+    from rich.table import Table
+
+    from ..processing.query import run_query as query
+
+    if not args.products_dir.is_dir():
+        return _fail([f"groundlink query: {args.products_dir}: not a directory"])
+    try:
+        names, rows = query(args.products_dir, args.sql)
+    except duckdb.Error as error:
+        return _fail([f"groundlink query: {str(error).splitlines()[0]}"])
+    if args.json:
+        for row in rows:
+            print(json.dumps({n: _plain(v) for n, v in zip(names, row, strict=True)}))
+        return 0
+    table = Table(*names)
+    for row in rows:
+        table.add_row(*(json.dumps(_plain(v)) if isinstance(v, list | dict) else str(_plain(v)) for v in row))
+    Console().print(table)
+    return 0

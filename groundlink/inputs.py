@@ -1,0 +1,191 @@
+"""Reading untrusted YAML text: bounded in depth and size, every failure one short line.
+
+A spec, a price override file or a pack config is written by a person and may
+be wrong in any way: nested 10,000 levels deep, an alias bomb that expands a
+2 KB file to a billion nodes, keys holding newlines. Every reader goes through
+`load_yaml`, which checks the event stream (iterative, so no recursion limit is
+reached) before any object is built, and every message goes through
+`one_line`, so no user value can make a message span lines or grow without
+bound. Pure Python: no pulumi import.
+"""
+
+from __future__ import annotations
+
+import math
+import reprlib
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import yaml
+
+MAX_DEPTH = 64  # a spec is at most ~6 levels deep; 64 leaves room and stays far from any recursion limit
+MAX_NODES = 200_000  # nodes after alias expansion: 500 satellites x 16 downlinks fit ~10x over
+MAX_LINE = 300  # characters in one error line
+MAX_SHOWN = 60  # characters of a user value echoed back
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = MAX_SHOWN
+_REPR.maxother = MAX_SHOWN
+_REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = _REPR.maxset = 4
+_REPR.maxlevel = 2
+
+
+class InputError(Exception):
+    """Unusable input text: `line` is the one line to print."""
+
+    def __init__(self, line: str):
+        self.line = one_line(line)
+        super().__init__(self.line)
+
+
+def one_line(text: str, limit: int = MAX_LINE) -> str:
+    """`text` with control characters escaped and cut to `limit` characters."""
+    clean = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return clean if len(clean) <= limit else clean[: limit - 1] + "…"
+
+
+def show(value: Any) -> str:
+    """A user value as echoed in a message: repr, truncated, never the whole of a large value."""
+    if isinstance(value, str) and len(value) <= MAX_SHOWN and value.isprintable():
+        return repr(value)
+    return one_line(_REPR.repr(value), MAX_SHOWN + 10)
+
+
+def key_text(key: Any) -> str:
+    """A mapping key as a field-path part: bare when it is a plain word (tag keys such as
+    `aws:team` included), quoted and truncated when it holds spaces, quotes or control characters."""
+    text = str(key)
+    if text and len(text) <= MAX_SHOWN and all(c.isalnum() or c in "_-.:/@+=" for c in text):
+        return text
+    return show(key if isinstance(key, str) else text)
+
+
+def is_finite(value: Any) -> bool:
+    return not isinstance(value, float) or math.isfinite(value)
+
+
+@dataclass(frozen=True)
+class Document:
+    """Parsed YAML data and the node tree it came from, to point errors at lines."""
+
+    data: Any
+    root: yaml.Node | None
+
+    def where(self, path: tuple[str | int, ...]) -> str:
+        """`line L, column C` of the deepest node `path` reaches, or '' when unknown."""
+        node = self.root
+        mark = None
+        for part in path:
+            if isinstance(node, yaml.MappingNode):
+                match = [(k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == str(part)]
+                if not match:
+                    break
+                mark, node = match[0][0].start_mark, match[0][1]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                node = node.value[part]
+                mark = node.start_mark
+            else:
+                break
+        if mark is None:
+            return ""
+        return f"line {mark.line + 1}, column {mark.column + 1}"
+
+
+def _at(mark: Any) -> str:
+    return f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+
+
+def check_bounds(text: str, source: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH and alias expansion past MAX_NODES, from the
+    event stream alone (libyaml's parser is iterative), before any node is built."""
+    sizes: dict[str, int] = {}
+    stack: list[list[Any]] = []  # [expanded size so far, anchor] per open collection
+    try:
+        for event in yaml.parse(text, Loader=_base_loader()):
+            if isinstance(event, yaml.CollectionStartEvent):
+                if len(stack) >= MAX_DEPTH:
+                    raise InputError(f"{source}: {_at(event.start_mark)}nested deeper than {MAX_DEPTH} levels")
+                stack.append([1, event.anchor])
+                continue
+            if isinstance(event, yaml.CollectionEndEvent):
+                size, anchor = stack.pop()
+            elif isinstance(event, yaml.AliasEvent):
+                size, anchor = sizes.get(str(event.anchor), 1), None
+            elif isinstance(event, yaml.ScalarEvent):
+                size, anchor = 1, event.anchor
+            else:
+                continue
+            if anchor is not None:
+                sizes[anchor] = size
+            if stack:
+                stack[-1][0] += size
+                if stack[-1][0] > MAX_NODES:
+                    raise InputError(
+                        f"{source}: {_at(event.start_mark)}expands to more than {MAX_NODES} values "
+                        "(aliases repeat whole subtrees)"
+                    )
+    except yaml.MarkedYAMLError as exc:
+        raise InputError(_yaml_message(exc, source)) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"{source}: {exc}") from None
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError, source: str) -> str:
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or exc.context or "invalid YAML"
+    if "duplicate key" in str(problem):
+        mark = None
+    return f"{source}: {_at(mark)}{problem}"
+
+
+@lru_cache(maxsize=1)
+def _base_loader() -> type[yaml.SafeLoader]:
+    base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return base
+
+
+@lru_cache(maxsize=1)
+def _unique_key_loader() -> type[yaml.SafeLoader]:
+    """The safe loader (libyaml when present) refusing duplicate and non-scalar keys."""
+
+    class Loader(_base_loader()):  # type: ignore[misc]
+        pass
+
+    def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            mark = key_node.start_mark
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise yaml.constructor.ConstructorError(None, None, "a key must be a plain value", mark)
+            key = loader.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"duplicate key {show(key)} (line {mark.line + 1}, column {mark.column + 1})",
+                    None,
+                )
+            seen.add(key)
+        return yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep=deep)
+
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    return Loader
+
+
+def load_yaml(text: str, source: str) -> Document:
+    """Parse one YAML document within the bounds above; InputError (one line) on any failure."""
+    check_bounds(text, source)
+    loader = _unique_key_loader()(text)
+    try:
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
+    except yaml.MarkedYAMLError as exc:
+        raise InputError(_yaml_message(exc, source)) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"{source}: {exc}") from None
+    except RecursionError:  # a backstop: check_bounds keeps documents far shallower
+        raise InputError(f"{source}: nested too deeply") from None
+    finally:
+        loader.dispose()
+    return Document(data, root)

@@ -1,0 +1,47 @@
+"""What the processor assumes about a contact's capture files.
+
+AWS Ground Station documents the data-plane formats only by name and gives
+their details during satellite onboarding (docs/processing.md has the sources).
+Everything here that onboarding may change is a field with a sourced default,
+so a mission can set it without touching the code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# CCSDS 131.0-B attached sync marker for uncoded and Reed-Solomon coded frames.
+ASM = bytes.fromhex("1ACFFC1D")
+# A contact id as AWS Ground Station writes it (a UUID), anywhere in a capture file's name.
+CONTACT_ID_PATTERN = r"(?P<contact_id>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})"
+
+
+@dataclass(frozen=True)
+class CaptureFormat:
+    """The onboarding details of one downlink's delivered data."""
+
+    # Channel access data unit: sync marker + transfer frame (+ Reed-Solomon check symbols).
+    cadu_length: int = 1024
+    sync_marker: bytes = ASM
+    # AOS transfer frame version number (CCSDS 732.0-B: binary 01).
+    frame_version: int = 1
+    # Spacecraft ids the downlink may carry; a frame naming another one is corrupt. Empty: any.
+    spacecraft_ids: frozenset[int] = frozenset()
+    # VITA-49 packet types that carry payload: signal data and extension data, each with or
+    # without a stream id (0-3). Context packets (4-5) carry no payload and are skipped.
+    vrt_data_types: frozenset[int] = frozenset({0, 1, 2, 3})
+    # UDP destination ports that carry the downlink. Empty: every UDP packet.
+    udp_ports: frozenset[int] = frozenset()
+    contact_id_pattern: str = CONTACT_ID_PATTERN
+
+    def __post_init__(self) -> None:
+        header = len(self.sync_marker) + 6  # the AOS primary header is 6 bytes
+        if not self.sync_marker:
+            raise ValueError("sync_marker: must not be empty")
+        if self.cadu_length < header:
+            raise ValueError(f"cadu_length: {self.cadu_length} is shorter than sync marker + primary header ({header})")
+        if not 0 <= self.frame_version <= 3:
+            raise ValueError(f"frame_version: {self.frame_version} is not a 2-bit value (0-3)")
+        if "contact_id" not in re.compile(self.contact_id_pattern).groupindex:
+            raise ValueError("contact_id_pattern: needs a (?P<contact_id>...) group")

@@ -1,0 +1,105 @@
+"""Finding CCSDS transfer frames in a contact's payload stream, vectorised with numpy.
+
+The synchroniser works like a hardware frame sync: search for the attached sync
+marker, then *predict* that the next one sits exactly one CADU later and verify
+every prediction of the chunk at once (a gather of four bytes per frame). Only
+where a prediction fails does it search again, so clean data costs a few numpy
+operations per chunk whatever its size, and a slip, a truncated frame or junk
+costs one local search.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from .config import CaptureFormat
+
+U8 = npt.NDArray[np.uint8]
+I64 = npt.NDArray[np.int64]
+SEARCH_WINDOW = 1 << 20
+
+
+def find_marker(data: U8, marker: U8, start: int) -> int:
+    """Offset of the first sync marker at or after `start`, or -1."""
+    m = len(marker)
+    end = len(data)
+    while start + m <= end:
+        stop = min(start + SEARCH_WINDOW, end - m + 1)
+        window = data[start : stop + m - 1]
+        hits = np.flatnonzero(window[: stop - start] == marker[0])
+        for k in range(1, m):
+            if not len(hits):
+                break
+            hits = hits[window[hits + k] == marker[k]]
+        if len(hits):
+            return start + int(hits[0])
+        start = stop
+    return -1
+
+
+def markers_at(data: U8, marker: U8, positions: I64) -> npt.NDArray[np.bool_]:
+    """Whether each position holds the sync marker (positions must leave room for it)."""
+    ok = np.ones(len(positions), dtype=bool)
+    for k in range(len(marker)):
+        ok &= data[positions + k] == marker[k]
+    return ok
+
+
+@dataclass
+class Found:
+    """Frames found in one buffer: their start offsets and lengths, plus bytes outside frames."""
+
+    starts: list[I64] = field(default_factory=list)
+    lengths: list[I64] = field(default_factory=list)
+    skipped: int = 0
+
+    def add_run(self, first: int, count: int, length: int) -> None:
+        if count > 0:
+            self.starts.append(first + length * np.arange(count, dtype=np.int64))
+            self.lengths.append(np.full(count, length, dtype=np.int64))
+
+    def arrays(self) -> tuple[I64, I64]:
+        if not self.starts:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.concatenate(self.starts), np.concatenate(self.lengths)
+
+
+def synchronise(data: U8, fmt: CaptureFormat, final: bool) -> tuple[Found, int]:
+    """Frames in `data`, and the offset from which bytes must be kept for the next buffer.
+
+    Unless `final`, a frame is only taken once the marker after it is in the buffer
+    (or the frame is complete and something else follows), so a frame cut by the
+    buffer's end is carried over instead of being reported truncated.
+    """
+    marker = np.frombuffer(fmt.sync_marker, dtype=np.uint8)
+    m, size, length = len(marker), len(data), fmt.cadu_length
+    found = Found()
+    at = 0
+    while True:
+        start = find_marker(data, marker, at)
+        if start < 0:
+            keep = size if final else max(at, size - m + 1)
+            found.skipped += keep - at
+            return found, keep
+        found.skipped += start - at
+        room = (size - m - start) // length  # predictions whose marker fits in the buffer
+        predicted = start + length * np.arange(1, room + 1, dtype=np.int64)
+        misses = np.flatnonzero(~markers_at(data, marker, predicted))
+        verified = int(misses[0]) if len(misses) else room
+        found.add_run(start, verified, length)
+        last = start + verified * length  # a frame not (yet) followed by a marker
+        if not final and last + length + m > size:
+            return found, last
+        following = find_marker(data, marker, last + 1)
+        if 0 <= following < last + length:  # the next marker came early: this frame is short
+            found.add_run(last, 1, following - last)
+            at = following
+        elif last + length <= size:
+            found.add_run(last, 1, length)
+            at = last + length
+        else:  # the stream ends inside this frame
+            found.add_run(last, 1, size - last)
+            return found, size

@@ -1,0 +1,95 @@
+"""Where products go: the catalog tables' Hive partitions, written all or nothing.
+
+Every product of a contact is first written under a hidden staging directory in
+the products root and moved into place only once all of them are complete, so
+a bad file or a crash never leaves a half-written product where the catalog
+looks (the catalog's globs skip names starting with a dot).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .tables import CONTACT_SUMMARY, FRAME_INDEX, PARTITION_KEYS
+
+FRAMES_PREFIX = "frames/"
+_HIVE = re.compile(r"^(year|month|day|satellite)=(.+)$")
+
+
+@dataclass(frozen=True)
+class Partition:
+    year: str
+    month: str
+    day: str
+    satellite: str
+
+    @classmethod
+    def at(cls, time_us: int, satellite: str) -> Partition:
+        when = datetime.fromtimestamp(time_us / 1e6, UTC)
+        return cls(f"{when.year:04d}", f"{when.month:02d}", f"{when.day:02d}", satellite)
+
+    @property
+    def path(self) -> str:
+        values = (self.year, self.month, self.day, self.satellite)
+        return "/".join(f"{k}={v}" for k, v in zip(PARTITION_KEYS, values, strict=True))
+
+
+def hive_values(path: Path) -> dict[str, str]:
+    """The `key=value` partition components of a delivered file's path (the raw prefix's keys)."""
+    values: dict[str, str] = {}
+    for part in path.parts:
+        match = _HIVE.match(part)
+        if match:
+            values[match.group(1)] = match.group(2)
+    return values
+
+
+class Staging:
+    """A contact's products, staged under `root` and committed together."""
+
+    def __init__(self, root: Path, contact_id: str):
+        root.mkdir(parents=True, exist_ok=True)
+        self.root = root
+        self.contact_id = contact_id
+        self.dir = Path(tempfile.mkdtemp(prefix=f".staging-{contact_id}-", dir=root))
+
+    def frames_dir(self) -> Path:
+        path = self.dir / "frames"
+        path.mkdir(exist_ok=True)
+        return path
+
+    def index_file(self) -> Path:
+        return self.dir / "frame_index.parquet"
+
+    def summary_file(self) -> Path:
+        return self.dir / "contact_summary.parquet"
+
+    def targets(self, partition: Partition) -> dict[Path, Path]:
+        name = f"{self.contact_id}.parquet"
+        return {
+            self.index_file(): self.root / FRAME_INDEX.prefix / partition.path / name,
+            self.summary_file(): self.root / CONTACT_SUMMARY.prefix / partition.path / name,
+        }
+
+    def commit(self, partition: Partition) -> None:
+        """Move the frame streams, then the index, then the summary into place; a contact
+        processed again replaces its earlier products."""
+        frames = self.root / FRAMES_PREFIX / partition.path / self.contact_id
+        frames.parent.mkdir(parents=True, exist_ok=True)
+        if frames.exists():
+            old = self.dir / "previous-frames"
+            os.replace(frames, old)
+        os.replace(self.frames_dir(), frames)
+        for source, target in self.targets(partition).items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, target)
+        self.discard()
+
+    def discard(self) -> None:
+        shutil.rmtree(self.dir, ignore_errors=True)

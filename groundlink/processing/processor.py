@@ -1,0 +1,291 @@
+"""One contact's capture files in, its products out: frame streams, frame index, summary."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .capture import Chunk, FileStats, read_capture
+from .classify import OK, STATUS_NAMES, Judge, decode_headers
+from .config import CaptureFormat
+from .errors import CaptureError, ProcessingError
+from .frames import I64, synchronise
+from .layout import Partition, Staging, hive_values
+from .tables import CONTACT_SUMMARY, FRAME_INDEX
+
+CHUNK_BYTES = 64 << 20
+Progress = Callable[[int], None]
+
+
+@dataclass
+class Contact:
+    """The files of one contact, found in a delivery directory."""
+
+    contact_id: str
+    satellite: str
+    files: list[Path]
+
+
+def _no_progress(_: int) -> None:
+    return None
+
+
+def discover(
+    directory: Path, fmt: CaptureFormat, *, satellite: str | None = None, contact_id: str | None = None
+) -> list[Contact]:
+    """Group a directory's capture files by contact (from their names, or `contact_id` for all).
+
+    The satellite is `satellite`, else the `satellite=` partition of the files' path (the
+    raw prefix Ground Station and the partner landing zone write)."""
+    if not directory.is_dir():
+        raise ProcessingError([f"{directory}: not a directory"])
+    files = sorted(p for p in directory.rglob("*") if p.is_file() and p.suffix in (".pcap", ".pcapng"))
+    if not files:
+        raise ProcessingError([f"{directory}: no capture files (*.pcap, *.pcapng)"])
+    pattern = re.compile(fmt.contact_id_pattern)
+    groups: dict[tuple[str, str], list[Path]] = {}
+    errors: list[str] = []
+    for path in files:
+        match = None if contact_id else pattern.search(path.name)
+        cid = contact_id or (match.group("contact_id").lower() if match else None)
+        sat = satellite or hive_values(path.relative_to(directory.parent)).get("satellite")
+        if cid is None:
+            errors.append(
+                f"{path}: no contact id in the file name (pattern {fmt.contact_id_pattern}); pass --contact-id"
+            )
+        elif sat is None:
+            errors.append(f"{path}: no satellite= in the path; pass --satellite")
+        else:
+            groups.setdefault((cid, sat), []).append(path)
+    if errors:
+        raise ProcessingError(errors)
+    return [Contact(cid, sat, paths) for (cid, sat), paths in sorted(groups.items())]
+
+
+@dataclass
+class _Packets:
+    """Where each packet's payload starts in the contact's stream, to date each frame."""
+
+    starts: list[I64] = field(default_factory=list)
+    packets: list[I64] = field(default_factory=list)
+    times: list[I64] = field(default_factory=list)
+    files: list[I64] = field(default_factory=list)
+
+    def add(self, chunk: Chunk, base: int) -> None:
+        self.starts.append(base + np.asarray(chunk.offsets, dtype=np.int64))
+        self.packets.append(np.asarray(chunk.packets, dtype=np.int64))
+        self.times.append(np.asarray(chunk.times, dtype=np.int64))
+        self.files.append(np.full(len(chunk.offsets), chunk.file, dtype=np.int64))
+
+    def lookup(self, offsets: I64) -> tuple[I64, I64, I64]:
+        """(time, packet, file index) of the packet holding each stream offset."""
+        for name in ("starts", "packets", "times", "files"):
+            parts = getattr(self, name)
+            if len(parts) > 1:
+                setattr(self, name, [np.concatenate(parts)])
+        at = np.searchsorted(self.starts[0], offsets, side="right") - 1
+        return self.times[0][at], self.packets[0][at], self.files[0][at]
+
+
+class _Streams:
+    """One open file per virtual channel, under the staging directory."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.open: dict[tuple[int, int], BinaryIO] = {}
+
+    def write(self, channel: tuple[int, int], rows: Any) -> None:
+        stream = self.open.get(channel)
+        if stream is None:
+            spacecraft, vc = channel
+            stream = (self.directory / f"sc{spacecraft}-vc{vc}.cadu").open("wb")
+            self.open[channel] = stream
+        stream.write(rows)
+
+    def close(self) -> None:
+        for stream in self.open.values():
+            stream.close()
+
+
+class _ContactRun:
+    """State of one contact while its files stream through."""
+
+    def __init__(self, contact: Contact, fmt: CaptureFormat, staging: Staging):
+        self.contact, self.fmt = contact, fmt
+        self.judge = Judge(fmt)
+        self.packets = _Packets()
+        self.streams = _Streams(staging.frames_dir())
+        self.index = pq.ParquetWriter(staging.index_file(), FRAME_INDEX.schema)
+        self.carry = np.zeros(0, dtype=np.uint8)
+        self.carry_at = 0  # stream offset of carry[0]
+        self.stream_size = 0
+        self.frames = 0
+        self.counts = [0, 0, 0]
+        self.skipped = 0
+        self.names: list[str] = []
+
+    def feed(self, chunk: Chunk | None) -> None:
+        final = chunk is None
+        if chunk is not None:
+            self.packets.add(chunk, self.stream_size)
+            self.stream_size += chunk.size
+            data = np.frombuffer(b"".join([self.carry.tobytes(), *chunk.pieces]), dtype=np.uint8)
+        else:
+            data = self.carry
+        found, keep = synchronise(data, self.fmt, final)
+        self.skipped += found.skipped
+        starts, lengths = found.arrays()
+        if len(starts):
+            self._emit(data, starts, lengths)
+        self.carry_at += keep
+        self.carry = data[keep:].copy()
+
+    def _emit(self, data: Any, starts: I64, lengths: I64) -> None:
+        fmt = self.fmt
+        marker = len(fmt.sync_marker)
+        headers = decode_headers(data, starts, lengths, marker)
+        status, reasons, missing = self.judge.judge(headers, lengths)
+        self._write_streams(data, starts, lengths, status, headers.spacecraft * 64 + headers.channel)
+        offsets = self.carry_at + starts
+        times, packets, files = self.packets.lookup(offsets)
+        n = len(starts)
+        valid = headers.valid
+        batch = pa.record_batch(
+            [
+                pa.array([self.contact.contact_id] * n, pa.string()),
+                pa.array(self.frames + np.arange(n, dtype=np.int64)),
+                pa.array(times, pa.timestamp("us")),
+                pa.DictionaryArray.from_arrays(pa.array(files, pa.int32()), pa.array(self.names)).cast(pa.string()),
+                pa.array(packets),
+                pa.array(offsets),
+                pa.array(headers.spacecraft.astype(np.int32), mask=~valid),
+                pa.array(headers.channel.astype(np.int32), mask=~valid),
+                pa.array(headers.count, mask=~valid),
+                pa.DictionaryArray.from_arrays(pa.array(status), pa.array(STATUS_NAMES)).cast(pa.string()),
+                pa.array(reasons, pa.string()),
+                pa.array(missing),
+            ],
+            schema=FRAME_INDEX.schema,
+        )
+        self.index.write_batch(batch)
+        self.frames += n
+        for value, total in enumerate(np.bincount(status, minlength=3)):
+            self.counts[value] += int(total)
+
+    def _write_streams(self, data: Any, starts: I64, lengths: I64, status: Any, keys: I64) -> None:
+        """Append the ok frames to their channel's stream. Frames that follow each other
+        without a byte between them are a 2-D view of the buffer, so a run costs one
+        row selection per channel instead of one write per frame."""
+        length = self.fmt.cadu_length
+        breaks = np.flatnonzero((np.diff(starts) != length) | (lengths[1:] != length)) + 1
+        for lo, hi in zip(np.concatenate(([0], breaks)), np.concatenate((breaks, [len(starts)])), strict=True):
+            if lengths[lo] != length:
+                continue  # a truncated frame is never ok
+            rows = data[starts[lo] : starts[lo] + (hi - lo) * length].reshape(hi - lo, length)
+            ok = status[lo:hi] == OK
+            run_keys = keys[lo:hi]
+            for key in np.unique(run_keys[ok]):
+                select = ok & (run_keys == key)
+                channel = (int(key) // 64, int(key) % 64)
+                self.streams.write(channel, rows if select.all() else rows[select])
+
+    def close(self) -> None:
+        self.streams.close()
+        self.index.close()
+
+
+def process_contact(
+    contact: Contact, out: Path, fmt: CaptureFormat | None = None, progress: Progress = _no_progress
+) -> dict[str, Any]:
+    """Process one contact into `out`; return its summary row. All or nothing: any bad file
+    raises ProcessingError (one line per bad file) and leaves `out` as it was."""
+    fmt = fmt or CaptureFormat()
+    staging = Staging(out, contact.contact_id)
+    run = _ContactRun(contact, fmt, staging)
+    stats: list[FileStats] = []
+    errors: list[str] = []
+    try:
+        for index, path in enumerate(contact.files):
+            run.names.append(path.name)
+            file_stats = FileStats(path, path.stat().st_size)
+            stats.append(file_stats)
+            done = 0
+            try:
+                for chunk in read_capture(path, fmt, file_stats, index, CHUNK_BYTES):
+                    run.feed(chunk)
+                    done += chunk.size
+                    progress(chunk.size)
+            except CaptureError as error:
+                errors.append(str(error))
+            progress(max(file_stats.bytes - done, 0))
+        run.feed(None)
+        run.close()
+        if errors:
+            raise ProcessingError(errors)
+        summary = _summary(contact, run, stats)
+        partition = _partition(contact, summary)
+        pq.write_table(pa.Table.from_pylist([summary], schema=CONTACT_SUMMARY.schema), staging.summary_file())
+        staging.commit(partition)
+        return summary
+    except BaseException:
+        run.close()
+        staging.discard()
+        raise
+
+
+def _partition(contact: Contact, summary: dict[str, Any]) -> Partition:
+    if summary["start"] is not None:
+        return Partition.at(summary["start"], contact.satellite)
+    values = hive_values(contact.files[0])
+    try:
+        return Partition(
+            f"{int(values['year']):04d}", f"{int(values['month']):02d}", f"{int(values['day']):02d}", contact.satellite
+        )
+    except (KeyError, ValueError):
+        raise ProcessingError(
+            [f"{contact.files[0]}: contact {contact.contact_id} has no packets and its path has no year=/month=/day="]
+        ) from None
+
+
+def _summary(contact: Contact, run: _ContactRun, stats: list[FileStats]) -> dict[str, Any]:
+    firsts = [s.first_time for s in stats if s.first_time is not None]
+    lasts = [s.last_time for s in stats if s.last_time is not None]
+    channels = [
+        {
+            "spacecraft_id": sc,
+            "virtual_channel": vc,
+            "frames": t.frames,
+            "duplicates": t.duplicates,
+            "gaps": t.gaps,
+            "missing_frames": t.missing_frames,
+            "bytes": t.frames * run.fmt.cadu_length,
+        }
+        for (sc, vc), t in sorted(run.judge.totals.items())
+    ]
+    ok, duplicate, corrupt = run.counts
+    return {
+        "contact_id": contact.contact_id,
+        "satellite": contact.satellite,
+        "start": min(firsts) if firsts else None,
+        "end": max(lasts) if lasts else None,
+        "files": len(stats),
+        "packets": sum(s.packets for s in stats),
+        "truncated_packets": sum(s.truncated_packets for s in stats),
+        "bytes": sum(s.bytes for s in stats),
+        "payload_bytes": run.stream_size,
+        "frames": run.frames,
+        "ok_frames": ok,
+        "duplicate_frames": duplicate,
+        "corrupt_frames": corrupt,
+        "gaps": sum(c["gaps"] for c in channels),
+        "missing_frames": sum(c["missing_frames"] for c in channels),
+        "skipped_bytes": run.skipped,
+        "channels": channels,
+    }

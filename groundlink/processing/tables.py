@@ -1,0 +1,133 @@
+"""The product tables, declared once.
+
+The processor writes these columns, `groundlink query` declares them to DuckDB,
+and the cloud catalogs (Glue, the Synapse lake database) declare the same
+columns: one list, so the local stand-in and the cloud cannot disagree on a
+column's name or type. Types are written in the catalog's (Hive) vocabulary and
+translated for Arrow and DuckDB here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+# Partition keys of every product table, in path order. They are the raw
+# contact prefix's keys (`year=/month=/day=/satellite=`), so one projection
+# serves raw data and products alike; the catalog declares them as strings.
+PARTITION_KEYS = ("year", "month", "day", "satellite")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: `kind` is a Hive scalar type, or `fields` makes it an array of structs."""
+
+    name: str
+    kind: str
+    fields: tuple[Column, ...] = ()
+
+    @property
+    def hive(self) -> str:
+        if self.fields:
+            inner = ",".join(f"{f.name}:{f.hive}" for f in self.fields)
+            return f"array<struct<{inner}>>"
+        return self.kind
+
+    @property
+    def arrow(self) -> pa.DataType:
+        if self.fields:
+            return pa.list_(pa.struct([pa.field(f.name, f.arrow) for f in self.fields]))
+        return _ARROW[self.kind]
+
+    @property
+    def duckdb(self) -> str:
+        if self.fields:
+            inner = ", ".join(f"{f.name} {f.duckdb}" for f in self.fields)
+            return f"STRUCT({inner})[]"
+        return _DUCKDB[self.kind]
+
+
+_ARROW: dict[str, pa.DataType] = {
+    "string": pa.string(),
+    "int": pa.int32(),
+    "bigint": pa.int64(),
+    "timestamp": pa.timestamp("us"),  # UTC, without a zone: what Hive's `timestamp` means
+}
+_DUCKDB = {"string": "VARCHAR", "int": "INTEGER", "bigint": "BIGINT", "timestamp": "TIMESTAMP"}
+
+
+@dataclass(frozen=True)
+class Table:
+    """A product table: Parquet files under `prefix`, Hive-partitioned by PARTITION_KEYS."""
+
+    name: str
+    prefix: str
+    description: str
+    columns: tuple[Column, ...]
+
+    @property
+    def schema(self) -> pa.Schema:
+        return pa.schema([pa.field(c.name, c.arrow) for c in self.columns])
+
+
+def _c(name: str, kind: str) -> Column:
+    return Column(name, kind)
+
+
+FRAME_INDEX = Table(
+    "frame_index",
+    "frame_index/",
+    "one row per transfer frame found in a contact, in stream order",
+    (
+        _c("contact_id", "string"),
+        _c("frame", "bigint"),  # position in the contact's stream of frames, from 0
+        _c("time", "timestamp"),  # capture time of the packet holding the frame's sync marker
+        _c("file", "string"),
+        _c("packet", "bigint"),  # 1-based packet number within `file`
+        _c("stream_offset", "bigint"),  # byte offset of the sync marker in the contact's payload stream
+        _c("spacecraft_id", "int"),
+        _c("virtual_channel", "int"),
+        _c("frame_count", "bigint"),  # the header's virtual channel frame count
+        _c("status", "string"),  # ok | duplicate | corrupt
+        _c("reason", "string"),  # why a frame is not ok; null when ok
+        _c("missing_before", "bigint"),  # frames of this virtual channel missing just before this one
+    ),
+)
+
+CHANNEL_FIELDS = (
+    _c("spacecraft_id", "int"),
+    _c("virtual_channel", "int"),
+    _c("frames", "bigint"),
+    _c("duplicates", "bigint"),
+    _c("gaps", "bigint"),
+    _c("missing_frames", "bigint"),
+    _c("bytes", "bigint"),
+)
+
+CONTACT_SUMMARY = Table(
+    "contact_summary",
+    "contact_summary/",
+    "one row per processed contact",
+    (
+        _c("contact_id", "string"),
+        # the satellite is the `satellite` partition key: a catalog table cannot repeat it as a column
+        _c("start", "timestamp"),
+        _c("end", "timestamp"),
+        _c("files", "int"),
+        _c("packets", "bigint"),
+        _c("truncated_packets", "bigint"),
+        _c("bytes", "bigint"),  # size of the contact's capture files
+        _c("payload_bytes", "bigint"),
+        _c("frames", "bigint"),
+        _c("ok_frames", "bigint"),
+        _c("duplicate_frames", "bigint"),
+        _c("corrupt_frames", "bigint"),
+        _c("gaps", "bigint"),
+        _c("missing_frames", "bigint"),
+        _c("skipped_bytes", "bigint"),  # payload bytes outside any frame
+        Column("channels", "", CHANNEL_FIELDS),
+    ),
+)
+
+TABLES = (FRAME_INDEX, CONTACT_SUMMARY)

@@ -1,0 +1,127 @@
+"""Synthetic contacts, exact to the byte: CADUs -> VITA-49 -> UDP/IP/Ethernet -> pcap.
+
+Every test contact is built from a list of frames the test states, so each
+expectation (frames, gaps, duplicates, corrupt frames, the bytes of each
+virtual channel's stream) follows from the test's own inputs, never from the
+processor under test. dpkt builds the network headers and the pcap records.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dpkt
+
+ASM = bytes.fromhex("1ACFFC1D")
+CADU = 1024
+EPOCH = 1_764_547_200  # 2025-12-01T00:00:00Z
+PORT = 55888
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One CADU as the satellite sent it; `version` other than 1 makes its header corrupt."""
+
+    count: int
+    vc: int = 0
+    spacecraft: int = 157
+    version: int = 1
+
+    def header(self) -> bytes:
+        word = (self.version << 14) | (self.spacecraft << 6) | self.vc
+        return struct.pack(">H", word) + (self.count % (1 << 24)).to_bytes(3, "big") + b"\x00"
+
+    def bytes(self, length: int = CADU) -> bytes:
+        """ASM + header + a fill that depends on the frame (never forms the ASM)."""
+        fill = bytes([0x20 + (self.count * 7 + self.vc) % 0x60]) * (length - len(ASM) - 6)
+        return ASM + self.header() + fill
+
+
+def frames(counts: Iterable[int], vc: int = 0, spacecraft: int = 157) -> list[Frame]:
+    return [Frame(c, vc, spacecraft) for c in counts]
+
+
+def vita49(payload: bytes, kind: int = 1, count: int = 0, trailer: bool = False, class_id: bool = True) -> bytes:
+    """One VITA-49 data packet: header word, stream id (types 1, 3), class id, integer and
+    fractional timestamps, payload padded to 32-bit words, optional trailer."""
+    pad = -len(payload) % 4
+    body = payload + b"\x00" * pad
+    words = 1 + (1 if kind in (1, 3) else 0) + (2 if class_id else 0) + 3 + len(body) // 4 + (1 if trailer else 0)
+    word0 = (kind << 28) | (int(class_id) << 27) | (int(trailer) << 26) | (1 << 22) | (2 << 20) | ((count % 16) << 16)
+    out = struct.pack(">I", word0 | words)
+    if kind in (1, 3):
+        out += struct.pack(">I", 0x0000_0001)
+    if class_id:
+        out += struct.pack(">II", 0x00_12_34_56, 0x0001_0002)
+    out += struct.pack(">IQ", EPOCH, 0)
+    assert not pad, "payload pieces are whole words in these contacts"
+    return out + body + (struct.pack(">I", 0) if trailer else b"")
+
+
+def datagram(payload: bytes, port: int = PORT) -> bytes:
+    udp = dpkt.udp.UDP(sport=50000, dport=port, data=payload)
+    udp.ulen = 8 + len(payload)
+    ip = dpkt.ip.IP(src=bytes([10, 0, 0, 1]), dst=bytes([10, 0, 0, 2]), p=dpkt.ip.IP_PROTO_UDP, data=udp)
+    ip.len = 20 + udp.ulen
+    eth = dpkt.ethernet.Ethernet(src=b"\x02" * 6, dst=b"\x04" * 6, type=dpkt.ethernet.ETH_TYPE_IP, data=ip)
+    return bytes(eth)
+
+
+def split(stream: bytes, size: int) -> Iterator[bytes]:
+    for at in range(0, len(stream), size):
+        yield stream[at : at + size]
+
+
+@dataclass
+class Packet:
+    """One captured datagram: `keep` bytes of it are captured (a truncated packet) when set."""
+
+    payload: bytes
+    time_us: int
+    keep: int | None = None
+    port: int = PORT
+
+
+@dataclass
+class Capture:
+    packets: list[Packet] = field(default_factory=list)
+
+    def write(self, path: Path) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as stream:
+            writer = dpkt.pcap.Writer(stream, nano=False)
+            for p in self.packets:
+                raw = datagram(p.payload, p.port)
+                if p.keep is not None:
+                    raw = raw[: 14 + 20 + 8 + p.keep]
+                writer.writepkt(raw, ts=p.time_us / 1e6)
+        return path
+
+
+def packetise(stream: bytes, piece: int, start_us: int, step_us: int = 1000, per_datagram: int = 1) -> list[Packet]:
+    """The stream cut into `piece`-byte VITA-49 payloads, `per_datagram` of them per datagram."""
+    pieces = [vita49(p, count=i) for i, p in enumerate(split(stream, piece))]
+    return [
+        Packet(b"".join(pieces[i : i + per_datagram]), start_us + (i // per_datagram) * step_us)
+        for i in range(0, len(pieces), per_datagram)
+    ]
+
+
+def stream_of(items: Iterable[Frame | bytes]) -> bytes:
+    return b"".join(i if isinstance(i, bytes) else i.bytes() for i in items)
+
+
+def raw_dir(root: Path, satellite: str = "noaa20", day: tuple[int, int, int] = (2025, 12, 1)) -> Path:
+    year, month, dd = day
+    return root / "contacts" / f"year={year}" / f"month={month:02d}" / f"day={dd:02d}" / f"satellite={satellite}"
+
+
+CONTACT_A = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f1"
+CONTACT_B = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
+
+
+def contact_file(directory: Path, contact_id: str, number: int) -> Path:
+    return directory / f"noaa20_{contact_id}_{number:04d}.pcap"

@@ -1,0 +1,173 @@
+"""Hostile and broken input: every command answers with exit 2 and one short line naming the
+file and the field, quickly, with no traceback. Each case is a fault a user met."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+import yaml
+
+from groundlink import cli
+from groundlink.inputs import MAX_LINE
+
+from .conftest import SPECS, spec_data, write_spec
+
+DL = "satellites[0].downlinks[0]"
+
+
+def answer(capsys, *argv: str) -> tuple[int, list[str]]:
+    """Run the CLI in-process; its exit code and stderr lines."""
+    code = cli.main(list(argv))
+    err = capsys.readouterr().err
+    return code, err.splitlines()
+
+
+def one_line_error(capsys, *argv: str) -> str:
+    code, lines = answer(capsys, *argv)
+    assert code == 2, lines
+    assert len(lines) == 1, lines
+    assert len(lines[0]) <= MAX_LINE and "Traceback" not in lines[0]
+    return lines[0]
+
+
+def with_downlink(tmp_path, **fields):
+    data = spec_data()
+    link = data["satellites"][0]["downlinks"][0]
+    link.pop("preset", None)
+    link.update(fields)
+    return write_spec(tmp_path, data)
+
+
+GOOD_DEMOD = json.dumps({"type": "QPSK"})
+GOOD_DECODE = json.dumps(
+    {"edges": [{"from": "a", "to": "b"}], "nodeConfigs": {"a": {"type": "IQ_RECOMBINER"}, "b": {"type": "X_EGRESS"}}}
+)
+
+
+@pytest.mark.parametrize("text", ["[]", "null", "1", '"s"', '{"nodeConfigs": {"a": "x"}}', '{"edges": 1}'])
+def test_decode_json_that_is_json_but_not_a_graph_is_one_line(capsys, tmp_path, text):
+    path = with_downlink(tmp_path, demodulation_json=GOOD_DEMOD, decode_json=text)
+    line = one_line_error(capsys, "validate", str(path))
+    assert line.startswith(f"{path}: {DL}.decode_json: ")
+
+
+@pytest.mark.parametrize("text", ["[]", "null", "1", '{"qpsk": {}}'])
+def test_demodulation_json_that_is_not_an_object_with_a_type_is_one_line(capsys, tmp_path, text):
+    path = with_downlink(tmp_path, demodulation_json=text, decode_json=GOOD_DECODE)
+    line = one_line_error(capsys, "validate", str(path))
+    assert line.startswith(f"{path}: {DL}.demodulation_json: ")
+
+
+def test_an_explicit_graph_of_the_right_shape_is_accepted(capsys, tmp_path):
+    path = with_downlink(tmp_path, demodulation_json=GOOD_DEMOD, decode_json=GOOD_DECODE)
+    assert answer(capsys, "validate", str(path))[0] == 0
+
+
+def test_deeply_nested_json_under_the_size_limit_is_one_line(capsys, tmp_path):
+    deep = "[" * 4000 + "]" * 4000
+    path = with_downlink(tmp_path, demodulation_json=deep, decode_json=GOOD_DECODE)
+    line = one_line_error(capsys, "validate", str(path))
+    assert line.startswith(f"{path}: {DL}.demodulation_json: ")
+    path = with_downlink(tmp_path, demodulation_json='{"type": "Q", "a": ' + "[" * 100 + "]" * 100 + "}")
+    assert "nested" in one_line_error(capsys, "validate", str(path))
+
+
+def test_deeply_nested_yaml_names_line_and_column(capsys, tmp_path):
+    path = tmp_path / "deep.yaml"
+    path.write_text((SPECS / "noaa20.yaml").read_text() + "usage: " + "{a: " * 250 + "1" + "}" * 250 + "\n")
+    line = one_line_error(capsys, "validate", str(path))
+    assert line.startswith(f"{path}: line ") and "nested deeper than" in line
+
+
+def test_an_alias_bomb_answers_in_well_under_a_second_with_one_line(capsys, tmp_path):
+    rows = ['a0: &a0 ["x","x","x","x","x","x","x","x","x","x"]']
+    rows += [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
+    text = (SPECS / "noaa20.yaml").read_text()
+    text = text.replace("mission:", "anchors:\n" + "\n".join("  " + r for r in rows) + "\nmission:", 1)
+    path = tmp_path / "bomb.yaml"
+    path.write_text(text.replace("data_classification: internal", "data_classification: *a8"))
+    assert len(text) < 3000
+    started = time.perf_counter()
+    line = one_line_error(capsys, "validate", str(path))
+    assert time.perf_counter() - started < 0.5
+    assert line.startswith(f"{path}: line ") and "expands to more than" in line
+
+
+def test_a_huge_rejected_value_is_echoed_truncated(capsys, tmp_path):
+    data = spec_data()
+    data["mission"]["data_classification"] = "x" * 100_000
+    data["clouds"] = {"aws": {"region": ["y" * 1000] * 1000}}
+    code, lines = answer(capsys, "validate", str(write_spec(tmp_path, data)))
+    assert code == 2 and len(lines) == 2
+    assert all(len(line) <= MAX_LINE for line in lines)
+    assert any("mission.data_classification: 'xxx" in line for line in lines)
+
+
+@pytest.mark.parametrize("key", ["na\nme", "own\x07er", "\x1b[31mred"])
+def test_control_characters_in_keys_give_one_line_with_a_field_path(capsys, tmp_path, key):
+    data = spec_data()
+    data["mission"][key] = "x"
+    path = write_spec(tmp_path, data)
+    line = one_line_error(capsys, "validate", str(path))
+    assert line.startswith(f"{path}: mission.'") and "unknown field" in line
+    assert "(line " in line
+
+
+def test_errors_from_a_file_name_their_line_and_column(capsys, tmp_path):
+    data = spec_data()
+    data["budget"]["monthly_usd"] = -5
+    path = write_spec(tmp_path, data)
+    line = one_line_error(capsys, "validate", str(path))
+    lineno = path.read_text().splitlines().index("  monthly_usd: -5") + 1
+    assert line.startswith(f"{path}: budget.monthly_usd: ") and line.endswith(f"(line {lineno}, column 3)")
+
+
+@pytest.mark.parametrize("value", [".inf", "-.inf", ".nan"])
+@pytest.mark.parametrize("field", ["budget.monthly_usd", "usage.egress_gb_per_month", "usage.products_ratio"])
+def test_non_finite_numbers_are_refused(capsys, tmp_path, field, value):
+    section, key = field.split(".")
+    path = tmp_path / "spec.yaml"
+    data = spec_data()
+    data.setdefault(section, {})[key] = 1.5
+    text = yaml.safe_dump(data, sort_keys=False).replace(f"{key}: 1.5", f"{key}: {value}")
+    path.write_text(text)
+    line = one_line_error(capsys, "validate", str(path))
+    assert line.startswith(f"{path}: {field}: ") and "finite" in line
+
+
+@pytest.mark.parametrize("value", [".inf", ".nan"])
+def test_non_finite_prices_are_refused_before_planning(capsys, tmp_path, value):
+    prices = tmp_path / "prices.yaml"
+    prices.write_text(
+        f"aws:\n  ground_station_narrowband_minute:\n    price: {value}\n    source: x\n    date: 2026-01-01\n"
+    )
+    line = one_line_error(
+        capsys, "compare", str(SPECS / "noaa20.yaml"), "--out", str(tmp_path / "o"), "--prices", str(prices)
+    )
+    assert line.startswith(f"{prices}: aws.ground_station_narrowband_minute.price: ") and "finite" in line
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_symlink_loop_as_the_spec_is_one_line(capsys, tmp_path):
+    (tmp_path / "a.yaml").symlink_to(tmp_path / "b.yaml")
+    (tmp_path / "b.yaml").symlink_to(tmp_path / "a.yaml")
+    for command in ("validate", "plan", "check", "compare"):
+        extra = ["--out", str(tmp_path / "o")] if command == "compare" else []
+        line = one_line_error(capsys, command, str(tmp_path / "a.yaml"), *extra)
+        assert line.startswith(f"{tmp_path / 'a.yaml'}: cannot read")
+
+
+def test_a_directory_or_binary_file_as_the_spec_is_one_line(capsys, tmp_path):
+    assert one_line_error(capsys, "validate", str(tmp_path)).startswith(f"{tmp_path}: cannot read")
+    binary = tmp_path / "b.yaml"
+    binary.write_bytes(b"\xff\xfe\x00junk")
+    assert one_line_error(capsys, "validate", str(binary)).startswith(f"{binary}: not UTF-8")
+
+
+@pytest.mark.parametrize("text", ["? [a, b]\n: 1\n", "a: 1\n---\nb: 2\n", "!!python/object:os.system {}\n", "\t- x"])
+def test_yaml_the_loader_refuses_is_one_line(capsys, tmp_path, text):
+    path = tmp_path / "s.yaml"
+    path.write_text(text)
+    assert one_line_error(capsys, "validate", str(path)).startswith(f"{path}: ")

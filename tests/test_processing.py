@@ -1,0 +1,239 @@
+"""The contact processor on synthetic contacts whose every byte the test states."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from groundlink.processing import CaptureFormat, ProcessingError, discover, process_contact, processor
+from groundlink.processing.query import run_query
+from tests.contactgen import (
+    CADU,
+    CONTACT_A,
+    CONTACT_B,
+    EPOCH,
+    Capture,
+    Frame,
+    Packet,
+    contact_file,
+    frames,
+    packetise,
+    raw_dir,
+    stream_of,
+    vita49,
+)
+
+START = EPOCH * 1_000_000
+PART = "year=2025/month=12/day=01/satellite=noaa20"
+
+
+def run(root: Path, **kwargs: object) -> list[dict[str, object]]:
+    return [process_contact(c, root / "out") for c in discover(root / "raw", CaptureFormat(), **kwargs)]
+
+
+def stream_file(root: Path, contact: str, spacecraft: int, vc: int) -> bytes:
+    return (root / "out" / "frames" / PART / contact / f"sc{spacecraft}-vc{vc}.cadu").read_bytes()
+
+
+def index_rows(root: Path, contact: str) -> list[dict[str, object]]:
+    return pq.read_table(root / "out" / "frame_index" / PART / f"{contact}.parquet").to_pylist()
+
+
+def write(root: Path, items: list[Frame | bytes], contact: str = CONTACT_A, files: int = 1, piece: int = 1000) -> None:
+    """The stream of `items` as VITA-49 pieces of `piece` bytes, spread over `files` captures."""
+    packets = packetise(stream_of(items), piece, START)
+    per_file = -(-len(packets) // files)
+    for n in range(files):
+        Capture(packets[n * per_file : (n + 1) * per_file]).write(contact_file(raw_dir(root / "raw"), contact, n + 1))
+
+
+def test_clean_contact_over_two_files_gives_each_channel_its_exact_frames(tmp_path: Path) -> None:
+    vc0, vc3 = frames(range(40)), frames(range(100, 120), vc=3)
+    interleaved = [f for pair in zip(vc0[:20], vc3, strict=True) for f in pair] + vc0[20:]
+    write(tmp_path, interleaved, files=2, piece=1000)  # pieces and files cut frames anywhere
+
+    (summary,) = run(tmp_path)
+
+    assert stream_file(tmp_path, CONTACT_A, 157, 0) == stream_of(vc0)
+    assert stream_file(tmp_path, CONTACT_A, 157, 3) == stream_of(vc3)
+    assert (summary["frames"], summary["ok_frames"], summary["gaps"], summary["files"]) == (60, 60, 0, 2)
+    assert summary["payload_bytes"] == 60 * CADU and summary["skipped_bytes"] == 0
+    assert summary["start"] == START and summary["end"] == START + (62 - 1) * 1000  # 62 packets, 1 ms apart
+    assert [(c["virtual_channel"], c["frames"], c["bytes"]) for c in summary["channels"]] == [
+        (0, 40, 40 * CADU),
+        (3, 20, 20 * CADU),
+    ]
+    rows = index_rows(tmp_path, CONTACT_A)
+    assert [r["frame_count"] for r in rows[:4]] == [0, 100, 1, 101]
+    assert [r["stream_offset"] for r in rows[:3]] == [0, CADU, 2 * CADU]
+    assert rows[1]["packet"] == 2 and rows[1]["file"].endswith("_0001.pcap")  # byte 1024 is in the 2nd piece
+    assert rows[-1]["file"].endswith("_0002.pcap")
+
+
+def test_gap_is_counted_once_with_its_missing_frames(tmp_path: Path) -> None:
+    write(tmp_path, frames([*range(10), *range(15, 20)]))
+
+    (summary,) = run(tmp_path)
+
+    assert (summary["gaps"], summary["missing_frames"], summary["ok_frames"]) == (1, 5, 15)
+    rows = index_rows(tmp_path, CONTACT_A)
+    assert [(r["frame_count"], r["missing_before"]) for r in rows if r["missing_before"]] == [(15, 5)]
+
+
+def test_repeated_frame_is_a_duplicate_and_left_out_of_the_stream(tmp_path: Path) -> None:
+    sent = frames([0, 1, 2, 3, 3, 4, 2, 5])
+    write(tmp_path, sent)
+
+    (summary,) = run(tmp_path)
+
+    assert (summary["duplicate_frames"], summary["ok_frames"], summary["gaps"]) == (2, 6, 0)
+    assert stream_file(tmp_path, CONTACT_A, 157, 0) == stream_of(frames(range(6)))
+    statuses = [(r["frame_count"], r["status"]) for r in index_rows(tmp_path, CONTACT_A)]
+    assert statuses[4] == (3, "duplicate") and statuses[6] == (2, "duplicate")
+
+
+def test_counts_wrap_at_24_bits_without_a_gap(tmp_path: Path) -> None:
+    top = (1 << 24) - 2
+    write(tmp_path, frames([top, top + 1, 0, 1]))
+
+    (summary,) = run(tmp_path)
+
+    assert (summary["ok_frames"], summary["gaps"], summary["duplicate_frames"]) == (4, 0, 0)
+
+
+def test_truncated_packet_makes_one_short_corrupt_frame_and_a_gap(tmp_path: Path) -> None:
+    # One frame per packet; packet 3 (frame count 2) is captured short: 28 header bytes + 472 of its frame.
+    packets = [Packet(vita49(f.bytes()), START + i * 1000) for i, f in enumerate(frames(range(6)))]
+    packets[2].keep = 500
+    Capture(packets).write(contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1))
+
+    (summary,) = run(tmp_path)
+
+    assert summary["truncated_packets"] == 1
+    assert (summary["corrupt_frames"], summary["ok_frames"], summary["gaps"], summary["missing_frames"]) == (1, 5, 1, 1)
+    corrupt = [r for r in index_rows(tmp_path, CONTACT_A) if r["status"] == "corrupt"]
+    assert [(r["packet"], r["reason"]) for r in corrupt] == [(3, "truncated: 472 of 1024 bytes")]
+    assert stream_file(tmp_path, CONTACT_A, 157, 0) == stream_of(frames([0, 1, 3, 4, 5]))
+
+
+def test_corrupt_header_is_reported_and_not_streamed(tmp_path: Path) -> None:
+    sent = [*frames(range(3)), Frame(3, version=0), *frames(range(4, 6))]
+    write(tmp_path, sent)
+
+    (summary,) = run(tmp_path)
+
+    assert (summary["corrupt_frames"], summary["ok_frames"], summary["missing_frames"]) == (1, 5, 1)
+    (bad,) = [r for r in index_rows(tmp_path, CONTACT_A) if r["status"] == "corrupt"]
+    assert bad["reason"] == "transfer frame version 0, expected 1" and bad["frame"] == 3
+    assert stream_file(tmp_path, CONTACT_A, 157, 0) == stream_of(frames([0, 1, 2, 4, 5]))
+
+
+def test_junk_between_frames_is_skipped_and_counted(tmp_path: Path) -> None:
+    junk = b"\x00" * 300
+    write(tmp_path, [junk, *frames(range(3)), junk + junk, *frames(range(3, 5))])
+
+    (summary,) = run(tmp_path)
+
+    assert (summary["ok_frames"], summary["skipped_bytes"], summary["corrupt_frames"]) == (5, 900, 0)
+    assert stream_file(tmp_path, CONTACT_A, 157, 0) == stream_of(frames(range(5)))
+
+
+def test_frames_cut_by_chunk_boundaries_come_out_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(processor, "CHUNK_BYTES", 3000)  # chunks end inside frames and inside sync markers
+    sent = frames(range(50))
+    write(tmp_path, sent, piece=700)
+
+    (summary,) = run(tmp_path)
+
+    assert (summary["ok_frames"], summary["corrupt_frames"], summary["skipped_bytes"]) == (50, 0, 0)
+    assert stream_file(tmp_path, CONTACT_A, 157, 0) == stream_of(sent)
+
+
+def test_empty_contact_has_a_summary_and_no_frames(tmp_path: Path) -> None:
+    Capture([]).write(contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1))
+
+    (summary,) = run(tmp_path)
+
+    assert (summary["frames"], summary["packets"], summary["start"], summary["channels"]) == (0, 0, None, [])
+    assert index_rows(tmp_path, CONTACT_A) == []
+    _, rows = run_query(tmp_path / "out", "SELECT contact_id, frames, satellite, day FROM contact_summary")
+    assert rows == [(CONTACT_A, 0, "noaa20", "01")]
+
+
+def test_two_contacts_mixed_in_one_directory_are_processed_apart(tmp_path: Path) -> None:
+    write(tmp_path, frames(range(10)), contact=CONTACT_A)
+    write(tmp_path, frames(range(500, 507), vc=1), contact=CONTACT_B)
+
+    summaries = {s["contact_id"]: s for s in run(tmp_path)}
+
+    assert {k: s["ok_frames"] for k, s in summaries.items()} == {CONTACT_A: 10, CONTACT_B: 7}
+    assert stream_file(tmp_path, CONTACT_B, 157, 1) == stream_of(frames(range(500, 507), vc=1))
+    assert {r["contact_id"] for r in index_rows(tmp_path, CONTACT_B)} == {CONTACT_B}
+
+
+def test_bad_files_get_one_error_each_and_nothing_is_written(tmp_path: Path) -> None:
+    write(tmp_path, frames(range(10)), files=1)
+    directory = raw_dir(tmp_path / "raw")
+    (directory / f"noaa20_{CONTACT_A}_0002.pcap").write_bytes(b"this is not a capture")
+    good = contact_file(directory, CONTACT_A, 1).read_bytes()
+    (directory / f"noaa20_{CONTACT_A}_0003.pcap").write_bytes(good + bytes(8))  # ends inside a record header
+
+    with pytest.raises(ProcessingError) as error:
+        run(tmp_path)
+
+    assert len(error.value.lines) == 2
+    assert error.value.lines[0].endswith("_0002.pcap: not a pcap or pcapng capture")
+    assert "_0003.pcap: record " in error.value.lines[1] and "cut short" in error.value.lines[1]
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
+def test_processing_again_replaces_the_contact_products(tmp_path: Path) -> None:
+    write(tmp_path, frames(range(10)))
+    run(tmp_path)
+    write(tmp_path, frames(range(4)))
+
+    (summary,) = run(tmp_path)
+
+    assert summary["ok_frames"] == 4 and len(index_rows(tmp_path, CONTACT_A)) == 4
+    assert stream_file(tmp_path, CONTACT_A, 157, 0) == stream_of(frames(range(4)))
+    assert [p.name for p in (tmp_path / "out").iterdir()] != [] and not list((tmp_path / "out").glob(".staging-*"))
+
+
+def test_file_without_contact_id_or_satellite_is_refused(tmp_path: Path) -> None:
+    Capture([]).write(tmp_path / "raw" / "capture.pcap")
+
+    with pytest.raises(ProcessingError) as error:
+        discover(tmp_path / "raw", CaptureFormat())
+
+    assert error.value.lines == [
+        f"{tmp_path / 'raw' / 'capture.pcap'}: no contact id in the file name "
+        f"(pattern {CaptureFormat().contact_id_pattern}); pass --contact-id"
+    ]
+
+
+def test_duckdb_rows_match_the_processor_counts(tmp_path: Path) -> None:
+    sent = [*frames([0, 1, 2, 2, 5, 6]), Frame(7, version=3), *frames(range(40, 45), vc=2)]
+    write(tmp_path, sent)
+    (summary,) = run(tmp_path)
+    root = tmp_path / "out"
+
+    _, by_status = run_query(root, "SELECT status, count(*) FROM frame_index GROUP BY status ORDER BY status")
+    _, by_channel = run_query(
+        root,
+        "SELECT virtual_channel, count(*), sum(missing_before) FROM frame_index "
+        "WHERE status = 'ok' GROUP BY virtual_channel ORDER BY 1",
+    )
+    _, channels = run_query(
+        root, "SELECT c.virtual_channel, c.frames, c.missing_frames FROM contact_summary, unnest(channels) AS t(c)"
+    )
+
+    assert by_status == [
+        ("corrupt", summary["corrupt_frames"]),
+        ("duplicate", summary["duplicate_frames"]),
+        ("ok", summary["ok_frames"]),
+    ]
+    assert by_status == [("corrupt", 1), ("duplicate", 1), ("ok", 10)]
+    assert by_channel == [(0, 5, 2), (2, 5, 0)]
+    assert sorted(channels) == by_channel

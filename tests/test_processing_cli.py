@@ -1,0 +1,48 @@
+"""`groundlink process` and `groundlink query` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from groundlink.cli import main
+from tests.contactgen import CONTACT_A, EPOCH, Capture, contact_file, frames, packetise, raw_dir, stream_of
+
+
+def test_process_then_query_prints_the_contact(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    packets = packetise(stream_of(frames([0, 1, 2, 6])), 1000, EPOCH * 1_000_000)
+    Capture(packets).write(contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1))
+
+    assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 0
+    printed = capsys.readouterr().out
+    assert f"noaa20 contact {CONTACT_A}: 4 frames (4 ok, 0 duplicate, 0 corrupt), 1 gaps (3 frames missing)" in printed
+
+    sql = "SELECT contact_id, satellite, start, missing_frames FROM contact_summary"
+    assert main(["query", str(tmp_path / "out"), sql, "--json"]) == 0
+    row = json.loads(capsys.readouterr().out)
+    assert row == {"contact_id": CONTACT_A, "satellite": "noaa20", "start": "2025-12-01T00:00:00Z", "missing_frames": 3}
+
+
+def test_bad_capture_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1)
+    bad.parent.mkdir(parents=True)
+    bad.write_bytes(b"\x00" * 10)
+
+    assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err == f"{bad}: not a pcap or pcapng capture\n"
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_bad_sql_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["query", str(tmp_path), "SELECT nope FROM frame_index"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("groundlink query: Binder Error") and error.count("\n") == 1
+
+
+def test_bad_cadu_length_names_the_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["process", str(tmp_path), "--out", str(tmp_path / "o"), "--cadu-length", "4"]) == 2
+    assert capsys.readouterr().err == (
+        "groundlink process: --cadu_length: 4 is shorter than sync marker + primary header (10)\n"
+    )
