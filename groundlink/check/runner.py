@@ -230,14 +230,16 @@ def _check_all(label: str, jobs: list[Job], given: Given | None, pack_dir: Path)
     started = time.perf_counter()
     warm = warm_packs()
 
-    def pack(stack: contextlib.ExitStack, project: str, name: str, config: dict[str, str]) -> PackProcess:
+    def start_pack(
+        stack: contextlib.ExitStack[bool | None], project: str, name: str, config: dict[str, str]
+    ) -> PackProcess:
         if warm is not None:  # a warm session owns its processes and stops them when it ends
             return warm.acquire(pack_dir, project, name, config)
         return stack.enter_context(PackProcess(pack_dir, project, name, config).start())
 
     with contextlib.ExitStack() as stack:
         sessions = [
-            (_Session(pack(stack, project, name, config), given), config, make_plan)
+            (_Session(start_pack(stack, project, name, config), given), config, make_plan)
             for project, name, config, make_plan in jobs
         ]
         analyzer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="groundlink-check")
