@@ -36,4 +36,4 @@ def run(args: argparse.Namespace) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(result.to_json(), indent=2))
         print(f"wrote {path}")
-    return EXIT_FAILED if result.mandatory else EXIT_OK
+    return EXIT_OK if result.passed else EXIT_FAILED
