@@ -14,7 +14,7 @@ from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks
 
 from .mockids import ACCOUNT_ID, CLIENT_OBJECT_ID, SUBSCRIPTION_ID, TENANT_ID, _uuid
 from .mocks_aws import AWS_EXTRAS, _aws_generic
-from .mocks_azure import AZURE_EXTRAS, _azure_id, _azure_name
+from .mocks_azure import AZURE_EXTRAS, _azure_id, _azure_name, identity
 
 
 def _no_extras(args: MockResourceArgs, name: str) -> dict[str, Any]:
@@ -36,6 +36,7 @@ class OfflineMocks(Mocks):
             extras = {
                 "name": name,
                 "id": _azure_id(args, name),
+                **identity(args, name),
                 **AZURE_EXTRAS.get(args.typ, _no_extras)(args, name),
             }
         elif package == "pulumi" and args.typ.startswith("pulumi:providers:"):
