@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import re
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -173,3 +174,37 @@ def test_layers_are_wired_by_outputs_not_by_sibling_components():
     for cls, annotation in parameters:
         used = {c for c in components if c in annotation.replace("|", " ").split()}
         assert not used, f"{cls} takes {used}"
+
+
+def _trace_section() -> str:
+    readme = (ROOT / "README.md").read_text()
+    start = readme.index("### Tracing one field: `storage.raw_retention_days`")
+    return readme[start : readme.index("Choices made along the way:", start)]
+
+
+def test_the_readme_traces_raw_retention_through_at_most_four_files_per_cloud_that_exist():
+    section = _trace_section()
+    aws_part, azure_part = section.split("On Azure")
+    files = {
+        "aws": re.findall(r"`((?:groundlink|components)/[\w/]+\.py)`", aws_part),
+        "azure": [
+            "groundlink/spec.py",  # "the same first two files"
+            "groundlink/blueprint/__init__.py",
+            *re.findall(r"`((?:groundlink|components)/[\w/]+\.py)`", azure_part),
+        ],
+    }
+    for cloud, paths in files.items():
+        assert len(paths) == len(set(paths)) == 4, (cloud, paths)
+        for path in paths:
+            assert (ROOT / path).is_file(), path
+    # every function the trace names is defined in the files it names
+    defined = {
+        node.name
+        for paths in files.values()
+        for path in paths
+        for node in ast.walk(ast.parse((ROOT / path).read_text()))
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef))
+    }
+    named = set(re.findall(r"`(\w+)(?:\.__init__)?(?:\(|`)", section))
+    for name in ("build_blueprint", "_cloud_blueprint", "MissionStack", "AwsStorage", "AzureStorage", "lifecycle_rule"):
+        assert name in named and name in defined, name
