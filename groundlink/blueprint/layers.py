@@ -102,6 +102,7 @@ class GroundInputs:
     links: tuple[GroundLink, ...]
     satellites: tuple[Satellite, ...]
     partner: Partner | None
+    partner_principal: str | None  # the partner identity this cloud grants: AWS account, Entra object id
     timing: ContactTiming
     raw_prefix: str
     partner_prefix: str
@@ -177,3 +178,4 @@ class CloudBlueprint:
     analytics: AnalyticsInputs
     security: SecurityInputs
     observability: ObservabilityInputs
+    gaps: tuple[tuple[str, str], ...]  # (capability, why this cloud leaves it out), in layer order
