@@ -100,10 +100,6 @@ class Blueprint:
     products_container: str = PRODUCTS_CONTAINER
     query_results_container: str = QUERY_RESULTS_CONTAINER
 
-    def name(self, *parts: str) -> str:
-        """Logical name from identity parts: `<mission>-<part>-...`."""
-        return "-".join((self.mission, *parts))
-
     @property
     def managed(self) -> bool:
         return self.spec.ground_segment.provider == "managed"

@@ -46,10 +46,6 @@ class MissionInputs:
     protected: bool  # stateful children carry protect and retain_on_delete
     region: str  # the AWS region or Azure location of this cloud's stack
 
-    def name_of(self, *parts: str) -> str:
-        """Logical name from identity parts: `<mission>-<part>-...`."""
-        return "-".join((self.name, *parts))
-
 
 @dataclass(frozen=True)
 class GroundLink:
