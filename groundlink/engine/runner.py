@@ -11,13 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from ..blueprint import Realization
 from ..clouds import CLOUDS
-from ..spec import load_spec
+from ..spec import MissionSpec, load_spec
 from .plan import Plan, PlannedResource
 
 if TYPE_CHECKING:
-    from pulumi.runtime.mocks import MockMonitor, Mocks
-
-    from ..spec import MissionSpec
+    from pulumi.runtime.mocks import Mocks
 
 PROJECT = "groundlink"
 
@@ -50,21 +48,32 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def _recording_monitor(mocks: Mocks, records: list[dict[str, Any]]) -> MockMonitor:
-    """A MockMonitor that appends what `MockResourceArgs` leaves out (parent, options, deps) to `records`."""
+def _recording_monitor(mocks: Mocks) -> Any:
+    """A monitor recording every registration in `records` (requests and responses are protobuf
+    messages the SDK generates at run time, hence Any)."""
     from pulumi.runtime import rpc
     from pulumi.runtime.mocks import MockMonitor
     from pulumi.runtime.sync_await import _ensure_event_loop
 
+    # The SDK leaves these two unannotated; typed views keep strict checking on the rest.
+    ensure_event_loop: Callable[[], object] = _ensure_event_loop
+
     class RecordingMonitor(MockMonitor):
-        def RegisterResource(self, request: Any) -> Any:  # the SDK's RegisterResourceRequest and response
-            response = MockMonitor.RegisterResource(self, request)
+        """A MockMonitor that keeps what `MockResourceArgs` leaves out (parent, options, deps)."""
+
+        def __init__(self, mocks: Mocks) -> None:
+            super().__init__(mocks)
+            self.records: list[dict[str, Any]] = []
+
+        def RegisterResource(self, request: Any) -> Any:
+            register: Callable[[Any], Any] = super().RegisterResource
+            response = register(request)
             if request.type == "pulumi:pulumi:Stack":
                 return response
-            _ensure_event_loop()
+            ensure_event_loop()
             inputs = rpc.deserialize_properties(request.object)
             outputs = self.resources[response.urn].state if response.urn in self.resources else {}
-            records.append(
+            self.records.append(
                 {
                     "urn": response.urn,
                     "type": request.type,
@@ -87,7 +96,8 @@ def _recording_monitor(mocks: Mocks, records: list[dict[str, Any]]) -> MockMonit
             )
             return response
 
-    return RecordingMonitor(mocks)
+    make: Callable[[Mocks], Any] = RecordingMonitor
+    return make(mocks)
 
 
 def _reset_runtime() -> None:
@@ -146,8 +156,7 @@ def run_program(
 
     _reset_runtime()
     mocks = OfflineMocks(region=region)
-    records: list[dict[str, Any]] = []
-    monitor = _recording_monitor(mocks, records)
+    monitor = _recording_monitor(mocks)
     set_all_config(config)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
@@ -161,7 +170,7 @@ def run_program(
     finally:
         asyncio.set_event_loop(None)
         loop.close()
-    return _tree_order(records), outputs
+    return _tree_order(monitor.records), outputs
 
 
 def plan(
