@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from groundlink.components.aws.analytics import LOG_RETENTION_DAYS, log_retention
+from groundlink.components.aws.logs import LOG_RETENTION_DAYS, log_retention
 from groundlink.components.aws.naming import bucket_prefix, glue_name, gs_name
 from hypothesis import given
 from hypothesis import strategies as st

@@ -230,6 +230,12 @@ class AzureAnalytics(MissionComponent):
                 self.gap("analytics.serverless_sql", ADX_NO_SERVERLESS)
         self.register_outputs({"catalog": self.catalog, "query_endpoint": self.query_endpoint})
 
+    @property
+    def engine_ids(self) -> dict[str, pulumi.Output[str]]:
+        """The SQL engines this layer created, by the name their audit diagnostics go under."""
+        engines = {"synapse": self.workspace, "adx": self.cluster}
+        return {name: engine.id for name, engine in engines.items() if engine is not None}
+
     def _capabilities(self) -> list[str]:
         analytics = self.inputs
         return [

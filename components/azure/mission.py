@@ -91,6 +91,7 @@ class MissionStack(MissionComponent):
             bus_namespace_id=events.namespace.id,
             queue_name=events.queue.name,
             eventhub_namespace_ids=ground.eventhub_namespace_ids,
+            analytics_engine_ids=analytics.engine_ids,
             opts=self.opts(),
         )
         exports: dict[str, Any] = dict.fromkeys(OUTPUT_KEYS)

@@ -223,13 +223,14 @@ class AzureSecurity(MissionComponent):
                     location=location,
                     properties={
                         "tenant_id": client.tenant_id,
-                        "sku": {"family": "A", "name": "standard"},
+                        "sku": {"family": "A", "name": "premium" if inputs.hsm_keys else "standard"},
                         "enable_rbac_authorization": True,
                         "enable_soft_delete": True,
                         "soft_delete_retention_in_days": SOFT_DELETE_DAYS,
                         "enable_purge_protection": True,
                         "network_acls": {"default_action": "Deny", "bypass": "AzureServices"},
-                        "public_network_access": "Disabled" if private else "Enabled",
+                        # keys are managed through ARM and used by trusted services: no network mode needs more
+                        "public_network_access": "Disabled",
                     },
                     tags=self.tags,
                     opts=self.opts(stateful=True),
@@ -243,7 +244,7 @@ class AzureSecurity(MissionComponent):
                     vault_name=self.vault.name,
                     resource_group_name=resource_group_name,
                     properties={
-                        "kty": "RSA",
+                        "kty": "RSA-HSM" if inputs.hsm_keys else "RSA",
                         "key_size": KEY_SIZE,
                         "key_ops": ["wrapKey", "unwrapKey"],
                         "rotation_policy": {
