@@ -13,10 +13,10 @@ import pulumi
 import pulumi_aws as aws
 
 from groundlink.blueprint import AnalyticsInputs, MissionInputs
+from groundlink.limits import log_retention
 
 from ..base import MissionComponent
 from . import iam
-from .logs import log_retention
 from .naming import glue_name
 from .storage import Store
 

@@ -15,10 +15,10 @@ import pulumi
 import pulumi_aws as aws
 
 from groundlink.blueprint import MissionInputs, SecurityInputs
+from groundlink.limits import log_retention
 
 from ..base import MissionComponent
 from . import iam
-from .logs import log_retention
 
 # The mission VPC: one private subnet is all the S3 gateway endpoint and the
 # Ground Station dataflow endpoints need.
