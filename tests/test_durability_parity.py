@@ -151,3 +151,25 @@ def test_private_vpc_flow_logs_go_to_a_kms_log_group_kept_as_the_spec_says():
             "assumeRolePolicy"
         ]
     )
+
+
+def test_standard_messaging_declares_the_key_gap_and_premium_closes_it():
+    default = cached_plan("noaa20.yaml", "azure")
+    assert "Premium" in default.gaps["security.messaging_cmk"]
+    aws = cached_plan("noaa20.yaml", "aws")
+    assert "security.messaging_cmk" not in aws.gaps
+    keyed = {r.type for r in aws.resources if "security.messaging_cmk" in r.capability}
+    assert keyed == {"aws:sqs/queue:Queue", "aws:sns/topic:Topic", "aws:kinesis/stream:Stream"}
+
+    premium = plan_of(with_changes(spec_data(), {"security.premium_messaging": True}), "azure")
+    assert "security.messaging_cmk" not in premium.gaps
+    namespaces = [r for r in premium.resources if r.type.endswith(":Namespace")]
+    assert {r.type for r in namespaces} == {"azure-native:servicebus:Namespace", "azure-native:eventhub:Namespace"}
+    [key] = premium.of_type("azure-native:keyvault:Key")
+    for namespace in namespaces:
+        assert namespace.inputs["sku"]["tier"] == "Premium" and "security.messaging_cmk" in namespace.capability
+        [vault_key] = namespace.inputs["encryption"]["keyVaultProperties"]
+        assert namespace.inputs["encryption"]["keySource"] == "Microsoft.KeyVault"
+        assert vault_key["keyName"] == key.inputs["keyName"]
+    result = check_plans([premium])
+    assert [v for v in result.violations if v.policy in DURABILITY_RULES] == []

@@ -62,6 +62,7 @@ def contact_stream(
             opts=owner.opts(stateful=True),
         ),
         capability,
+        *(["security.messaging_cmk"] if key else []),
     )
 
 

@@ -60,6 +60,7 @@ class MissionStack(MissionComponent):
             blueprint.events,
             resource_group_name=rg_name,
             storage=storage,
+            messaging_key=security.messaging_key,
             opts=self.opts(),
         )
         ground = AzureGround(
@@ -68,6 +69,7 @@ class MissionStack(MissionComponent):
             blueprint.ground,
             resource_group_name=rg_name,
             storage=storage,
+            messaging_key=security.messaging_key,
             opts=self.opts(),
         )
         analytics = AzureAnalytics(

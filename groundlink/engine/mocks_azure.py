@@ -153,7 +153,23 @@ def _system_identity(args: MockResourceArgs, name: str) -> dict[str, Any]:
 
 
 def _messaging_namespace(args: MockResourceArgs, name: str) -> dict[str, Any]:
-    return {"serviceBusEndpoint": f"https://{name}.servicebus.windows.net:443/", **_system_identity(args, name)}
+    """Event Hubs and Service Bus take user-assigned identities as a list of ids and answer with a
+    map of id -> identity, as ARM does (a Premium namespace encrypting with the mission key)."""
+    outputs: dict[str, Any] = {
+        "serviceBusEndpoint": f"https://{name}.servicebus.windows.net:443/",
+        **_system_identity(args, name),
+    }
+    identity = args.inputs.get("identity")
+    assigned = identity.get("userAssignedIdentities") if isinstance(identity, dict) else None
+    if isinstance(assigned, list):
+        outputs["identity"] = {
+            **outputs.get("identity", identity),
+            "userAssignedIdentities": {
+                ident: {"principalId": _uuid("principal", ident), "clientId": _uuid("client", ident)}
+                for ident in assigned
+            },
+        }
+    return outputs
 
 
 def _synapse_workspace(args: MockResourceArgs, name: str) -> dict[str, Any]:
