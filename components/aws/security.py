@@ -192,7 +192,6 @@ class AwsNetwork(MissionComponent):
     ) -> None:
         """Every packet accepted or rejected in the VPC, kept in a log group encrypted with the
         mission key for the spec's retention (CIS AWS 3.7)."""
-        mission = self.mission.name
         self.flow_log_group = self.realize(
             aws.cloudwatch.LogGroup(
                 self.child_name("flow-logs"),
@@ -206,7 +205,6 @@ class AwsNetwork(MissionComponent):
         role = self.realize(
             aws.iam.Role(
                 self.child_name("flow-logs-role"),
-                path=iam.role_path(mission),
                 description="VPC Flow Logs writes the mission VPC's traffic records",
                 assume_role_policy=iam.document(
                     lambda account, region: [
