@@ -161,7 +161,7 @@ def test_reports_say_when_policy_results_are_not_available(report):
 
     _, out, doc = report
     unavailable = {**doc, "policy": {"available": False, "reason": "the pack did not start", "clouds": {}}}
-    files = {"cost_by_layer": "charts/cost_by_layer.png", "storage_growth": "charts/storage_growth.png"}
+    files = {name: f"charts/{name}.png" for name in ("cost_by_layer", "storage_growth", "sensitivity")}
     pngs = {name: (out / path).read_bytes() for name, path in files.items()}
     for text in (render_markdown(unavailable, files), html.unescape(render_html(unavailable, pngs))):
         assert "Policy results not available" in text and "the pack did not start" in text
