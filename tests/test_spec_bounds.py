@@ -114,6 +114,7 @@ STRICTER = {
     "ground_segment.contact_minutes": "min is shorter than min_contact_seconds 180",
     "storage.tiering[0].after_days": "1 is under 30 (S3 minimum before Standard-IA)",
     "analytics.query_bytes_scanned_cutoff_gb": "is under 0.01 (Athena minimum 10 MB)",
+    "satellites[0].downlinks[0].data_rate_mbps": "is above the 15 Mbps jpss1_hrd carries",
 }
 
 
@@ -141,7 +142,9 @@ def test_bound(path, value, accepted):
         node = node[key]
     node[path[-1]] = value
     at_field = [e for e in _errors(data) if e.startswith(f"s.yaml: {_text(path)}: ")]
-    if accepted and _text(path) in STRICTER and value <= 1:
+    # the data rate's stricter rule is an upper one (the preset's rate); the others are lower ones
+    stricter_side = value > 15 if _text(path).endswith("data_rate_mbps") else value <= 1
+    if accepted and _text(path) in STRICTER and stricter_side:
         assert len(at_field) == 1 and STRICTER[_text(path)] in at_field[0], at_field
     elif accepted:
         assert at_field == []
