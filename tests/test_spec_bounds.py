@@ -118,6 +118,11 @@ STRICTER = {
 }
 
 
+def _on_the_stricter_side(path: str, value: float) -> bool:
+    """The data rate's stricter rule is an upper one (what the preset carries); the others are lower."""
+    return value > 15 if path.endswith("data_rate_mbps") else value <= 1
+
+
 def _errors(data: dict) -> list[str]:
     try:
         spec_from_data(data, "s.yaml")
@@ -142,9 +147,7 @@ def test_bound(path, value, accepted):
         node = node[key]
     node[path[-1]] = value
     at_field = [e for e in _errors(data) if e.startswith(f"s.yaml: {_text(path)}: ")]
-    # the data rate's stricter rule is an upper one (the preset's rate); the others are lower ones
-    stricter_side = value > 15 if _text(path).endswith("data_rate_mbps") else value <= 1
-    if accepted and _text(path) in STRICTER and stricter_side:
+    if accepted and _text(path) in STRICTER and _on_the_stricter_side(_text(path), value):
         assert len(at_field) == 1 and STRICTER[_text(path)] in at_field[0], at_field
     elif accepted:
         assert at_field == []
