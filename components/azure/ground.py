@@ -28,6 +28,7 @@ from groundlink.presets import PRESETS
 from ..base import MissionComponent
 from .analytics import AzureTelemetry, TelemetryHub, contact_hub, hardened_namespace
 from .iam import grant
+from .security import MissionKey
 from .storage import Stores
 
 STREAM_HUB_NAME = "contact-data"
@@ -37,10 +38,6 @@ ORBITAL_RETIRED = (
     "orbital.Spacecraft, orbital.ContactProfile and the subnet delegated to "
     "Microsoft.Orbital/orbitalGateways preview but can no longer be created; contacts come "
     "from a partner network (KSAT Lite, Viasat RTE, RBC Signals) delivering into the landing zone"
-)
-MANAGED_GAP = (
-    f"Azure Orbital Ground Station retired {limits.AZURE_ORBITAL_RETIRED_ON}; Azure has no "
-    "first-party ground station: use provider: partner (partner network)"
 )
 NO_ORBITAL_PRINCIPAL = (
     "no clouds.azure.orbital.resource_provider_object_id: contact profiles get no telemetry hub, "
@@ -236,14 +233,15 @@ class AzureGround(MissionComponent):
         *,
         resource_group_name: pulumi.Output[str],
         storage: Stores,
+        messaging_key: MissionKey | None,
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__(name, mission, opts)
+        self.messaging_key = messaging_key
         # The landing zone is the raw container (storage records it as ground.partner_landing).
         landing_id = storage.raw_container_id
         self.ids: list[pulumi.Output[str]] = [landing_id]
-        partner = inputs.partner
-        principal = partner.azure_principal_object_id if partner else None
+        principal = inputs.partner_principal
         self.partner_grant: azure.authorization.RoleAssignment | None = None
         if principal:
             self.partner_grant = self.realize(
@@ -258,12 +256,6 @@ class AzureGround(MissionComponent):
                 "ground.delivery_identity",
             )
             self.ids.append(self.partner_grant.id)
-        else:
-            self.gap(
-                "ground.delivery_identity",
-                "no ground_segment.partner.azure_principal_object_id: the "
-                "landing container grants nobody write access until a partner principal is named",
-            )
         # The telemetry hub is the analytics layer's (as on AWS); it stays a child of the ground
         # segment, where contacts send their telemetry, so its resources keep their identity.
         self.telemetry: TelemetryHub | None = (
@@ -272,6 +264,7 @@ class AzureGround(MissionComponent):
                 mission,
                 resource_group_name=resource_group_name,
                 storage=storage,
+                messaging_key=messaging_key,
                 opts=self.opts(),
             ).outputs
             if inputs.telemetry
@@ -294,30 +287,27 @@ class AzureGround(MissionComponent):
         self.stream_hub: azure.eventhub.EventHub | None = None
         if self.legacy:
             self.ids += [r.id for r in (*self.legacy.spacecraft, *self.legacy.contact_profiles)]
-        else:
-            if inputs.managed and not inputs.station:
-                self.gap("ground.managed_station", MANAGED_GAP)
-            if inputs.stream:
-                self._stream_delivery(resource_group_name, principal)
+        elif inputs.stream:
+            self._stream_delivery(resource_group_name, principal)
         self.register_outputs({"ground_segment_ids": self.ids})
 
     def _stream_delivery(self, resource_group_name: pulumi.Output[str], principal: str | None) -> None:
         """The partner streams contact data live into a mission-owned hub, allowed to send there and nowhere else."""
-        if not principal:
-            self.gap(
-                "ground.stream_delivery",
-                "no ground_segment.partner.azure_principal_object_id: there is "
-                "nobody to grant 'Azure Event Hubs Data Sender' on a contact-data hub, so none is created",
-            )
+        if not principal:  # nobody to grant sending: the blueprint declares the stream gap
             return
         if self.telemetry:
             namespace_name = self.telemetry.namespace_name
         else:
             self.stream_namespace = self.realize(
                 hardened_namespace(
-                    self, "stream-namespace", kind="evhns-stream", resource_group_name=resource_group_name
+                    self,
+                    "stream-namespace",
+                    kind="evhns-stream",
+                    resource_group_name=resource_group_name,
+                    key=self.messaging_key,
                 ),
                 "ground.stream_delivery",
+                *(["security.messaging_cmk"] if self.messaging_key else []),
             )
             namespace_name = self.stream_namespace.name
         self.stream_hub = self.realize(

@@ -32,6 +32,8 @@ class MissionStack(MissionComponent):
     def __init__(self, name: str, blueprint: CloudBlueprint, opts: pulumi.ResourceOptions | None = None):
         mission = blueprint.mission
         super().__init__(name, mission, opts)
+        for capability, reason in blueprint.gaps:  # what this cloud leaves out, decided by the blueprint
+            self.gap(capability, reason)
         # Stateful: deleting a resource group deletes every resource in it, so a retained store
         # survives only if its resource group is retained too.
         self.resource_group = azure.resources.ResourceGroup(
@@ -60,6 +62,7 @@ class MissionStack(MissionComponent):
             blueprint.events,
             resource_group_name=rg_name,
             storage=storage,
+            messaging_key=security.messaging_key,
             opts=self.opts(),
         )
         ground = AzureGround(
@@ -68,6 +71,7 @@ class MissionStack(MissionComponent):
             blueprint.ground,
             resource_group_name=rg_name,
             storage=storage,
+            messaging_key=security.messaging_key,
             opts=self.opts(),
         )
         analytics = AzureAnalytics(
@@ -91,6 +95,7 @@ class MissionStack(MissionComponent):
             bus_namespace_id=events.namespace.id,
             queue_name=events.queue.name,
             eventhub_namespace_ids=ground.eventhub_namespace_ids,
+            analytics_engine_ids=analytics.engine_ids,
             opts=self.opts(),
         )
         exports: dict[str, Any] = dict.fromkeys(OUTPUT_KEYS)

@@ -46,10 +46,6 @@ class MissionInputs:
     protected: bool  # stateful children carry protect and retain_on_delete
     region: str  # the AWS region or Azure location of this cloud's stack
 
-    def name_of(self, *parts: str) -> str:
-        """Logical name from identity parts: `<mission>-<part>-...`."""
-        return "-".join((self.name, *parts))
-
 
 @dataclass(frozen=True)
 class GroundLink:
@@ -102,6 +98,7 @@ class GroundInputs:
     links: tuple[GroundLink, ...]
     satellites: tuple[Satellite, ...]
     partner: Partner | None
+    partner_principal: str | None  # the partner identity this cloud grants: AWS account, Entra object id
     timing: ContactTiming
     raw_prefix: str
     partner_prefix: str
@@ -123,6 +120,9 @@ class StorageInputs:
     query_results_container: str
     private: bool  # store endpoints are private
     partner_source_addresses: tuple[str, ...]  # addresses a partner writes from, outside the cloud
+    redundancy: str  # zone: three availability zones; geo: also a copy in a second region
+    geo_read_access: bool  # the second region's copy is readable before a failover
+    replica_region: str | None  # where AWS replicates the stores with geo redundancy
 
 
 @dataclass(frozen=True)
@@ -156,6 +156,9 @@ class SecurityInputs:
     customer_managed_keys: bool
     private: bool  # private endpoints for the stores
     station_stream: bool  # a managed station streams into the mission network
+    hsm_keys: bool  # keys live in hardware security modules
+    premium_messaging: bool  # Azure messaging on Premium, encrypted with the mission key
+    network_log_retention_days: int  # wanted days of VPC flow logs, before a cloud rounds
 
 
 @dataclass(frozen=True)
@@ -177,3 +180,4 @@ class CloudBlueprint:
     analytics: AnalyticsInputs
     security: SecurityInputs
     observability: ObservabilityInputs
+    gaps: tuple[tuple[str, str], ...]  # (capability, why this cloud leaves it out), in layer order
