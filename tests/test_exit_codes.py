@@ -157,7 +157,7 @@ def _shared_plan(spec: str | Path, cloud: str, *args: object, **kwargs: object) 
     """The session's plan of a spec that exists; the engine itself for anything else
     (a missing file, extra stack config), so its errors stay the engine's."""
     if args or kwargs or not Path(spec).is_file():
-        return engine_plan(spec, cloud, *args, **kwargs)  # type: ignore[arg-type]
+        return engine_plan(spec, cloud, *args, **kwargs)  # type: ignore[arg-type]  # passed through as the engine got them
     return cached_plan(Path(spec).resolve(), cloud)
 
 

@@ -163,7 +163,7 @@ def test_reports_carry_the_policy_summary_and_every_finding(report):
 
 
 def test_reports_say_when_policy_results_are_not_available(report):
-    from groundlink.report.render import render_html, render_markdown
+    from groundlink.report.markdown_html import render_html, render_markdown
 
     _, out, doc = report
     unavailable = {**doc, "policy": {"available": False, "reason": "the pack did not start", "clouds": {}}}
