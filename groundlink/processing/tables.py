@@ -4,7 +4,8 @@ The processor writes these columns, `groundlink query` declares them to DuckDB,
 and the cloud catalogs (Glue, the Synapse lake database) declare the same
 columns: one list, so the local stand-in and the cloud cannot disagree on a
 column's name or type. Types are written in the catalog's (Hive) vocabulary and
-translated for Arrow and DuckDB here.
+translated for Arrow and DuckDB here. No column is named after a word Trino
+(Athena), T-SQL (Synapse) or DuckDB reserve, so one query text needs no quoting.
 """
 
 from __future__ import annotations
@@ -82,9 +83,9 @@ FRAME_INDEX = Table(
     (
         _c("contact_id", "string"),
         _c("frame", "bigint"),  # position in the contact's stream of frames, from 0
-        _c("time", "timestamp"),  # capture time of the packet holding the frame's sync marker
-        _c("file", "string"),
-        _c("packet", "bigint"),  # 1-based packet number within `file`
+        _c("captured_at", "timestamp"),  # capture time of the packet holding the frame's sync marker
+        _c("capture_file", "string"),
+        _c("packet", "bigint"),  # 1-based packet number within `capture_file`
         _c("stream_offset", "bigint"),  # byte offset of the sync marker in the contact's payload stream
         _c("spacecraft_id", "int"),
         _c("virtual_channel", "int"),
@@ -112,8 +113,8 @@ CONTACT_SUMMARY = Table(
     (
         _c("contact_id", "string"),
         # the satellite is the `satellite` partition key: a catalog table cannot repeat it as a column
-        _c("start", "timestamp"),
-        _c("end", "timestamp"),
+        _c("start_time", "timestamp"),
+        _c("end_time", "timestamp"),
         _c("files", "int"),
         _c("packets", "bigint"),
         _c("truncated_packets", "bigint"),
