@@ -186,11 +186,15 @@ def main(argv: list[str] | None = None) -> int:
         "--spec", action="append", help="spec file name under specs/ (default: reference + constellation)"
     )
     parser.add_argument("--plan-only", action="store_true", help="only the plan vs floor table")
+    parser.add_argument("--passes-only", action="store_true", help="only pass prediction vs skyfield")
     parser.add_argument(
         "--processing-only", action="store_true", help="only the contact processor's throughput (bench/processing.py)"
     )
     args = parser.parse_args(argv)
     console = Console(width=150)
+    if args.passes_only:
+        print_pass_figures(console)
+        return 0
     if args.processing_only:
         return _processing(console)
     table = Table(title=f"offline plan: toolkit vs straight-line floor (median of {args.repeat})")
@@ -258,16 +262,46 @@ def main(argv: list[str] | None = None) -> int:
         "'plan' columns are timed inside compare's worker processes (sharing the cores with the "
         "policy pack); 'alone' is the same plan run by itself in this process."
     )
+    print_pass_figures(console)
     return _processing(console)
 
 
 def _processing(console: Console) -> int:
-    """The contact processor against `cat` of the same 1 GB synthetic contact (bench/processing.py)."""
+    """The contact processor against `cat` of the same 1 GB synthetic contact (bench/processing.py).
+    Last, because it pins this process to one core."""
     sys.path.insert(0, str(ROOT / "bench"))
     import processing
 
     processing.report(processing.measure(gb=1.0, piece=8192, repeat=3), console)
     return 0
+
+
+def print_pass_figures(console: Console) -> None:
+    from passes import pass_figures
+
+    f = pass_figures()
+    table = Table(title="pass prediction (groundlink.passes) vs a skyfield find_events loop")
+    for column in (
+        "satellites x sites x days",
+        "passes",
+        "matched within 1 s",
+        "worst error s",
+        "groundlink CPU s",
+        "skyfield CPU s",
+        "skyfield/groundlink",
+    ):
+        table.add_column(column, justify="right")
+    table.add_row(
+        f"{f['satellites']} x {f['sites']} x {f['days']}",
+        str(f["passes"]),
+        str(f["matched"]),
+        f"{f['worstSeconds']:.3f}",
+        f"{f['oursSeconds']:.3f}",
+        f"{f['skyfieldSeconds']:.2f}",
+        f"{f['ratio']:.1f}x",
+    )
+    console.print(table)
+    console.print("target: every pass matched, AOS and LOS within 1 s, at least 20x faster")
 
 
 if __name__ == "__main__":

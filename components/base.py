@@ -1,33 +1,42 @@
-"""What every groundlink component shares: its token, its blueprint, child options."""
+"""What every groundlink component shares: its token, its mission inputs, child options,
+and the record of what it realizes."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import pulumi
 
-from groundlink.blueprint import Blueprint
+from groundlink.blueprint import MissionInputs, Realization
+
+R = TypeVar("R", bound=pulumi.Resource)
 
 
 class MissionComponent(pulumi.ComponentResource):
     """A component that renders part of a blueprint.
 
     Children get `parent=self`; stateful children (stores, keys, catalogs) get
-    `protect` and `retain_on_delete` from the spec's data protection, set on the
+    `protect` and `retain_on_delete` from the mission's data protection, set on the
     child itself because the engine, not the SDK, would inherit retain-on-delete.
+
+    Capabilities travel with the components: `realize`, `gap` and `warn` write to
+    the `realization` of the mission tree, which the root creates and every child
+    takes from its parent component. The offline engine reads it from the root.
     """
 
     TOKEN = "groundlink:index:MissionComponent"
 
-    def __init__(self, name: str, blueprint: Blueprint, opts: pulumi.ResourceOptions | None = None):
+    def __init__(self, name: str, mission: MissionInputs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(self.TOKEN, name, None, opts)
-        self.blueprint = blueprint
+        parent = opts.parent if opts else None
+        self.realization: Realization = parent.realization if isinstance(parent, MissionComponent) else Realization()
+        self.mission = mission
         self.prefix = name
 
     def opts(self, stateful: bool = False, **kwargs: Any) -> pulumi.ResourceOptions:
         if stateful:
-            kwargs.setdefault("protect", self.blueprint.protected)
-            kwargs.setdefault("retain_on_delete", self.blueprint.protected)
+            kwargs.setdefault("protect", self.mission.protected)
+            kwargs.setdefault("retain_on_delete", self.mission.protected)
         return pulumi.ResourceOptions(parent=self, **kwargs)
 
     def child_name(self, *parts: str) -> str:
@@ -35,4 +44,16 @@ class MissionComponent(pulumi.ComponentResource):
 
     @property
     def tags(self) -> dict[str, str]:
-        return dict(self.blueprint.tags)
+        return dict(self.mission.tags)
+
+    def realize(self, resource: R, *capability_ids: str) -> R:
+        """Record that `resource` realizes the given capabilities; returns the resource."""
+        self.realization.record(resource.pulumi_resource_type, resource.pulumi_resource_name, capability_ids)
+        return resource
+
+    def gap(self, capability_id: str, reason: str) -> None:
+        """This cloud cannot realize `capability_id`, for `reason`."""
+        self.realization.gap(capability_id, reason)
+
+    def warn(self, message: str) -> None:
+        self.realization.warn(message)

@@ -8,6 +8,7 @@ from typing import Any
 from . import tokens as T
 from .props import UNKNOWN, as_list, get
 from .registry import resource_rule
+from .tokens import is_type
 
 
 def _vault(name: str, **meta: Any):
@@ -91,3 +92,56 @@ def key_rotation(args: Any, report: Any) -> None:
     actions = [str(get(a, "action", "type") or "").lower() for a in as_list(get(policy, "lifetimeActions"))]
     if "rotate" not in actions:
         report("no rotation policy with a 'rotate' lifetime action")
+
+
+@_vault(
+    "azure-keyvault-public-access-disabled",
+    severity="high",
+    enforcement="advisory",
+    controls=("CKV_AZURE_189", "MCSB NS-2"),
+    description="Key vaults refuse public network access in every network mode; the services that use the keys "
+    "come in as trusted services.",
+    remediation="Set properties.public_network_access='Disabled' and properties.network_acls="
+    "{'default_action': 'Deny', 'bypass': 'AzureServices'} (keys are managed through Azure Resource Manager).",
+)
+def public_access_disabled(args: Any, report: Any) -> None:
+    public = get(args.props, "properties", "publicNetworkAccess")
+    bypass = get(args.props, "properties", "networkAcls", "bypass")
+    if public is not UNKNOWN and str(public).lower() != "disabled":
+        report(f"publicNetworkAccess is {public or 'Enabled (unset)'}")
+    if bypass is not UNKNOWN and "AzureServices" not in str(bypass or ""):
+        report(f"network bypass is {bypass or 'None'}, not AzureServices (trusted services could not use the keys)")
+
+
+HSM_KEY_TYPES = ("RSA-HSM", "EC-HSM")
+
+
+@resource_rule(
+    "azure-keyvault-hsm-keys",
+    area="azure-keyvault",
+    severity="medium",
+    enforcement="advisory",
+    types=T.KEY_VAULT + T.KEY_VAULT_KEY,
+    controls=("CKV_AZURE_112", "MCSB DP-6"),
+    description="Key Vault keys are HSM-protected (RSA-HSM or EC-HSM, on a premium vault), as AWS KMS keys are.",
+    remediation="Set properties.sku={'family': 'A', 'name': 'premium'} on the vault and properties.kty='RSA-HSM' "
+    "on its keys (the key type is create-only).",
+    config={
+        "allowSoftwareKeys": {
+            "type": "boolean",
+            "default": False,
+            "description": "Accept software-protected keys on a standard vault (the spec's security.hsm_keys: false).",
+        }
+    },
+)
+def hsm_keys(args: Any, report: Any) -> None:
+    if args.get_config().get("allowSoftwareKeys", False):
+        return
+    if is_type(args.resource_type, T.KEY_VAULT):
+        sku = get(args.props, "properties", "sku", "name")
+        if sku is not UNKNOWN and str(sku).lower() != "premium":
+            report(f"vault sku is {sku or 'unset'}, not premium (no HSM-protected keys)")
+        return
+    kty = get(args.props, "properties", "kty")
+    if kty is not UNKNOWN and kty not in HSM_KEY_TYPES:
+        report(f"key type is {kty or 'unset'}; allowed: {', '.join(HSM_KEY_TYPES)}")

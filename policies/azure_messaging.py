@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import tokens as T
-from .props import UNKNOWN, get, tls_at_least
+from .props import UNKNOWN, as_list, get, tls_at_least
 from .registry import resource_rule
 
 NAMESPACES = T.EVENTHUB_NAMESPACE + T.SERVICEBUS_NAMESPACE
@@ -93,3 +93,39 @@ def adx_encryption(args: Any, report: Any) -> None:
         value = get(args.props, key)
         if value is not UNKNOWN and value is not True:
             report(f"{key} is not true")
+
+
+@resource_rule(
+    "azure-messaging-premium-cmk",
+    area="azure-messaging",
+    severity="high",
+    enforcement="mandatory",
+    types=NAMESPACES,
+    controls=("MCSB DP-5",),
+    description="Premium Event Hubs and Service Bus namespaces encrypt with the mission's Key Vault key "
+    "(Standard has no customer-managed key: groundlink declares that gap instead).",
+    remediation="Set encryption={'key_source': 'Microsoft.KeyVault', 'key_vault_properties': [{'key_name': ..., "
+    "'key_vault_uri': ..., 'identity': {'user_assigned_identity': ...}}]} and identity on the Premium namespace.",
+    config={
+        "requirePremium": {
+            "type": "boolean",
+            "default": False,
+            "description": "Also refuse Standard namespaces (the spec's security.premium_messaging: true).",
+        }
+    },
+)
+def premium_cmk(args: Any, report: Any) -> None:
+    tier = get(args.props, "sku", "tier", default=get(args.props, "sku", "name"))
+    if tier is UNKNOWN:
+        return
+    if str(tier).lower() != "premium":
+        if args.get_config().get("requirePremium", False):
+            report(f"sku tier is {tier or 'unset'}, not Premium (no customer-managed key)")
+        return
+    source = get(args.props, "encryption", "keySource")
+    if source is UNKNOWN:
+        return
+    if str(source or "").lower() != "microsoft.keyvault":
+        report(f"Premium namespace encrypts with {source or 'Microsoft-managed keys (unset)'}, not Microsoft.KeyVault")
+    elif not any(get(k, "keyName") for k in as_list(get(args.props, "encryption", "keyVaultProperties"))):
+        report("Premium namespace names no Key Vault key (encryption.keyVaultProperties[].keyName)")

@@ -197,3 +197,34 @@ def soft_delete(args: Any, report: Any) -> None:
             missing.append("blob versioning")
         if missing:
             report(f"{label}: {', '.join(missing)} off", account.urn)
+
+
+ZONE_REDUNDANT_SKUS = ["Standard_ZRS", "Standard_GZRS", "Standard_RAGZRS", "Premium_ZRS"]
+
+
+@_account(
+    "azure-storage-redundancy",
+    severity="high",
+    enforcement="advisory",
+    controls=("CKV_AZURE_206",),
+    description="Storage accounts keep mission data in more than one datacenter: zone-redundant (ZRS) or "
+    "geo-zone-redundant (GZRS, RA-GZRS), as S3 Standard keeps it across availability zones.",
+    remediation="Set sku={'name': 'Standard_ZRS'} (or Standard_GZRS / Standard_RAGZRS for a copy in the paired "
+    "region).",
+    config={
+        "allowedSkus": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": ZONE_REDUNDANT_SKUS,
+            "description": "Storage SKUs accepted for mission data; LRS and GRS keep the primary copies in one "
+            "datacenter.",
+        }
+    },
+)
+def redundancy(args: Any, report: Any) -> None:
+    sku = get(args.props, "sku", "name")
+    if sku is UNKNOWN:
+        return
+    allowed = list(args.get_config().get("allowedSkus") or ZONE_REDUNDANT_SKUS)
+    if sku not in allowed:
+        report(f"sku is {sku or 'unset'}, not zone-redundant; allowed: {', '.join(allowed)}")

@@ -43,6 +43,10 @@ KINESIS_STREAM = ("aws:kinesis/stream:Stream",)
 FIREHOSE = ("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",)
 LAMBDA_FUNCTION = ("aws:lambda/function:Function",)
 SQS_QUEUE = ("aws:sqs/queue:Queue",)
+SNS_TOPIC = ("aws:sns/topic:Topic",)
+VPC = ("aws:ec2/vpc:Vpc",)
+FLOW_LOG = ("aws:ec2/flowLog:FlowLog",)
+LOG_GROUP = ("aws:cloudwatch/logGroup:LogGroup",)
 
 # --- AWS Ground Station (pulumi-aws-native; CloudFormation AWS::GroundStation::*) ---
 GS_CONFIG = ("aws-native:groundstation:Config",)
@@ -64,6 +68,7 @@ SERVICEBUS_NAMESPACE = ("azure-native:servicebus:Namespace",)
 SYNAPSE_WORKSPACE = ("azure-native:synapse:Workspace",)
 KUSTO_CLUSTER = ("azure-native:kusto:Cluster",)
 KUSTO_DATABASE = ("azure-native:kusto:ReadWriteDatabase", "azure-native:kusto:Database")
+DIAGNOSTIC_SETTING = ("azure-native:monitor:DiagnosticSetting", "azure-native:insights:DiagnosticSetting")
 # Azure Orbital Ground Station, retired 2024-12-18: still in the SDK, no longer creatable.
 ORBITAL_RETIRED = (
     "azure-native:orbital:Spacecraft",
@@ -110,8 +115,10 @@ TAGGABLE_AWS = (
     + (
         "aws:cloudwatch/eventRule:EventRule",
         "aws:cloudwatch/metricAlarm:MetricAlarm",
-        "aws:cloudwatch/logGroup:LogGroup",
-        "aws:sns/topic:Topic",
+        *LOG_GROUP,
+        *SNS_TOPIC,
+        *VPC,
+        *FLOW_LOG,
         "aws:budgets/budget:Budget",
     )
     + GS_ALL

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime
 
-from components.azure.observability import budget_start
+from groundlink.components.azure.observability import budget_start
+
 from groundlink.spec import load_spec
 
 from .conftest import SPECS

@@ -15,6 +15,7 @@ from groundlink.check import PACK_DIR
 
 from . import test_policies_rules_aws as aws_tests
 from . import test_policies_rules_azure as azure_tests
+from . import test_policies_rules_durability as durability_tests
 from .test_policies_support import PACK, RULES
 
 AREAS = {
@@ -22,7 +23,10 @@ AREAS = {
     "aws-iam",
     "aws-groundstation",
     "aws-analytics",
+    "aws-network",
+    "aws-messaging",
     "azure-storage",
+    "azure-audit",
     "azure-keyvault",
     "azure-messaging",
     "retired",
@@ -53,6 +57,8 @@ def test_every_rule_has_a_fire_and_a_pass_test():
         set(aws_tests.S3_STACK_RULES)
         | {c[0] for c in aws_tests.RESOURCE_CASES}
         | {c[0] for c in azure_tests.RESOURCE_CASES}
+        | {c[0] for c in durability_tests.RESOURCE_CASES}
+        | durability_tests.STACK_RULES
     )
     tested |= {
         "aws-gs-region",

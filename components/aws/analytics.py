@@ -12,11 +12,12 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from groundlink.blueprint import Blueprint, realizes
+from groundlink.blueprint import AnalyticsInputs, MissionInputs
 
 from ..base import MissionComponent
 from . import iam
-from .storage import SecureBucket
+from .naming import glue_name
+from .storage import Store
 
 # No contact data predates AWS Ground Station's general availability (2019).
 FIRST_YEAR, LAST_YEAR = 2019, 2100
@@ -52,11 +53,6 @@ TEXT_IO = {
 }
 
 
-def glue_name(mission: str, *parts: str) -> str:
-    """Glue and Athena identifiers: lowercase letters, digits and underscores only."""
-    return "_".join((mission, *parts)).replace("-", "_")
-
-
 def log_retention(days: int) -> int:
     """The shortest CloudWatch retention that keeps logs at least `days`."""
     return next((d for d in LOG_RETENTION_DAYS if d >= days), LOG_RETENTION_DAYS[-1])
@@ -84,7 +80,7 @@ def contact_stream(
     """Every Kinesis stream of a mission: on-demand, so a contact's rate needs no shard sizing;
     a day of retention covers a consumer's outage between passes; encrypted with the mission
     key or else the Kinesis managed key. It holds contact data, hence stateful."""
-    return realizes(
+    return owner.realize(
         aws.kinesis.Stream(
             owner.child_name(suffix),
             stream_mode_details={"stream_mode": "ON_DEMAND"},
@@ -106,18 +102,19 @@ class AwsCatalog(MissionComponent):
     def __init__(
         self,
         name: str,
-        blueprint: Blueprint,
+        mission: MissionInputs,
+        inputs: AnalyticsInputs,
         *,
         key: aws.kms.Key | None,
-        raw: SecureBucket | None,
-        products: SecureBucket,
-        telemetry: bool,
+        raw: Store | None,
+        products: Store,
         opts: pulumi.ResourceOptions | None = None,
     ):
-        super().__init__(name, blueprint, opts)
+        super().__init__(name, mission, opts)
+        self.inputs = inputs
         # The catalog's encryption is one setting per account and region: a second mission
         # in the same account takes it over (docs/aws.md).
-        realizes(
+        self.realize(
             aws.glue.DataCatalogEncryptionSettings(
                 self.child_name("encryption"),
                 data_catalog_encryption_settings={
@@ -135,11 +132,11 @@ class AwsCatalog(MissionComponent):
             "analytics.catalog",
             *(("security.cmk",) if key else ()),
         )
-        self.database = realizes(
+        self.database = self.realize(
             aws.glue.CatalogDatabase(
                 self.child_name("database"),
-                name=glue_name(blueprint.mission),
-                description=f"{blueprint.mission}: contact data and products",
+                name=glue_name(mission.name),
+                description=f"{mission.name}: contact data and products",
                 tags=self.tags,
                 opts=self.opts(stateful=True),
             ),
@@ -148,22 +145,22 @@ class AwsCatalog(MissionComponent):
         self.tables: list[aws.glue.CatalogTable] = []
         if raw is not None:
             self.tables.append(self._raw_table(raw))
-        if telemetry:
+        if inputs.telemetry:
             self.tables.append(self._telemetry_table(products))
         self.register_outputs({"database": self.database.name})
 
-    def _raw_table(self, raw: SecureBucket) -> aws.glue.CatalogTable:
+    def _raw_table(self, raw: Store) -> aws.glue.CatalogTable:
         """Contact objects by partition: `$path` and `$file_size` select a contact's files.
         Ground Station names satellites by id (injected at query time); a partner writes
         `satellite=<satellite name>` (projected from the spec)."""
-        bp = self.blueprint
-        base = bp.raw_prefix.split("/")[0] + "/" if bp.managed else bp.partner_prefix
+        inputs = self.inputs
+        base = inputs.raw_prefix.split("/")[0] + "/" if inputs.station else inputs.partner_prefix
         satellite = (
             {"projection.satellite.type": "injected"}
-            if bp.managed
+            if inputs.station
             else {
                 "projection.satellite.type": "enum",
-                "projection.satellite.values": ",".join(s.name for s in bp.spec.satellites),
+                "projection.satellite.values": ",".join(inputs.satellite_names),
             }
         )
         return self._projected_table(
@@ -179,7 +176,7 @@ class AwsCatalog(MissionComponent):
             "analytics.catalog",
         )
 
-    def _telemetry_table(self, products: SecureBucket) -> aws.glue.CatalogTable:
+    def _telemetry_table(self, products: Store) -> aws.glue.CatalogTable:
         """Ground Station telemetry records (user guide "Understand telemetry data") as
         Firehose writes them: newline-delimited JSON, hourly Hive-style partitions."""
         columns = [
@@ -207,7 +204,7 @@ class AwsCatalog(MissionComponent):
         self,
         suffix: str,
         name: str,
-        bucket: SecureBucket,
+        bucket: Store,
         base: str,
         dates: tuple[str, ...],
         last: str | None,
@@ -221,7 +218,7 @@ class AwsCatalog(MissionComponent):
         keys = [*dates, *([last] if last else [])]
         path = "".join(f"{k}=${{{k}}}/" for k in keys)
         location = pulumi.Output.concat(bucket.uri, base)
-        return realizes(
+        return self.realize(
             aws.glue.CatalogTable(
                 self.child_name(suffix),
                 database_name=self.database.name,
@@ -257,25 +254,26 @@ class AwsQuery(MissionComponent):
     def __init__(
         self,
         name: str,
-        blueprint: Blueprint,
+        mission: MissionInputs,
+        inputs: AnalyticsInputs,
         *,
         key: aws.kms.Key | None,
-        results: SecureBucket,
+        results: Store,
         account: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
     ):
-        super().__init__(name, blueprint, opts)
-        cutoff = round(blueprint.spec.analytics.query_bytes_scanned_cutoff_gb * 1e9)
+        super().__init__(name, mission, opts)
+        cutoff = inputs.query_bytes_scanned_cutoff
         encryption = (
             {"encryption_option": "SSE_KMS", "kms_key_arn": key.arn} if key else {"encryption_option": "SSE_S3"}
         )
-        self.workgroup = realizes(
+        self.workgroup = self.realize(
             aws.athena.Workgroup(
                 self.child_name("workgroup"),
-                name=blueprint.mission,
+                name=mission.name,
                 state="ENABLED",
                 force_destroy=False,
-                description=f"{blueprint.mission}: serverless SQL over contact data and products",
+                description=f"{mission.name}: serverless SQL over contact data and products",
                 configuration={
                     "enforce_workgroup_configuration": True,
                     "publish_cloudwatch_metrics_enabled": True,
@@ -303,36 +301,36 @@ class AwsTelemetry(MissionComponent):
     def __init__(
         self,
         name: str,
-        blueprint: Blueprint,
+        mission: MissionInputs,
+        inputs: AnalyticsInputs,
         *,
         key: aws.kms.Key | None,
-        products: SecureBucket,
+        products: Store,
         account: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
     ):
-        super().__init__(name, blueprint, opts)
-        spec = blueprint.spec
+        super().__init__(name, mission, opts)
         self.stream = contact_stream(self, "stream", key, "analytics.telemetry_stream")
-        self.log_group = realizes(
+        self.log_group = self.realize(
             aws.cloudwatch.LogGroup(
                 self.child_name("archive-logs"),
-                retention_in_days=log_retention(spec.storage.raw_retention_days),
+                retention_in_days=log_retention(inputs.telemetry_log_retention_days),
                 kms_key_id=key.arn if key else None,
                 tags=self.tags,
                 opts=self.opts(),
             ),
             "observability.logging",
         )
-        log_stream = realizes(
+        log_stream = self.realize(
             aws.cloudwatch.LogStream(
                 self.child_name("archive-errors"), log_group_name=self.log_group.name, opts=self.opts()
             ),
             "observability.logging",
         )
-        self.role = realizes(
+        self.role = self.realize(
             aws.iam.Role(
                 self.child_name("archive-role"),
-                path=iam.role_path(blueprint.mission),
+                path=iam.role_path(mission.name),
                 description="Firehose reads the telemetry stream and writes the products bucket",
                 assume_role_policy=iam.document(
                     lambda account: [iam.service_trust("firehose.amazonaws.com", account)], account=account
@@ -348,22 +346,22 @@ class AwsTelemetry(MissionComponent):
             policy=iam.document(
                 _archive_permissions,
                 stream=self.stream.arn,
-                bucket=products.bucket.arn,
+                bucket=products.arn,
                 log_group=self.log_group.arn,
                 key=key.arn if key else None,
             ),
             opts=self.opts(),
         )
-        realizes(policy, "analytics.telemetry_archive")
+        self.realize(policy, "analytics.telemetry_archive")
         partitions = "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/"
-        self.firehose = realizes(
+        self.firehose = self.realize(
             aws.kinesis.FirehoseDeliveryStream(
                 self.child_name("archive"),
                 destination="extended_s3",
                 kinesis_source_configuration={"kinesis_stream_arn": self.stream.arn, "role_arn": self.role.arn},
                 extended_s3_configuration={
                     "role_arn": self.role.arn,
-                    "bucket_arn": products.bucket.arn,
+                    "bucket_arn": products.arn,
                     "prefix": TELEMETRY_PREFIX + partitions,
                     "error_output_prefix": "telemetry-errors/!{firehose:error-output-type}/" + partitions,
                     "buffering_size": 64,

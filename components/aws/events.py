@@ -15,10 +15,11 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from groundlink.blueprint import Blueprint, realizes
+from groundlink.blueprint import EventsInputs, MissionInputs
 
 from ..base import MissionComponent
 from . import iam
+from .storage import Store
 
 GROUND_STATION_SOURCE = "aws.groundstation"
 UPLOAD_COMPLETE = "Ground Station S3 Upload Complete"
@@ -33,14 +34,12 @@ QUEUE_RETENTION_SECONDS = 4 * 24 * 3600
 DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600  # the SQS maximum
 
 
-def contact_event_pattern(blueprint: Blueprint, raw_bucket: str | None) -> dict[str, Any]:
+def contact_event_pattern(inputs: EventsInputs, raw_bucket: str | None) -> dict[str, Any]:
     """The EventBridge pattern that matches exactly one event per contact."""
-    if blueprint.managed:
-        states = (
-            FAILED_CONTACT_STATES if blueprint.spec.delivery.object_store else ["COMPLETED", *FAILED_CONTACT_STATES]
-        )
+    if inputs.station:
+        states = FAILED_CONTACT_STATES if inputs.object_store else ["COMPLETED", *FAILED_CONTACT_STATES]
         ending = {"detail-type": [CONTACT_STATE_CHANGE], "detail": {"contactStatus": states}}
-        if not blueprint.spec.delivery.object_store:
+        if not inputs.object_store:
             return {"source": [GROUND_STATION_SOURCE], **ending}
         return {"source": [GROUND_STATION_SOURCE], "$or": [{"detail-type": [UPLOAD_COMPLETE]}, ending]}
     return {
@@ -48,7 +47,7 @@ def contact_event_pattern(blueprint: Blueprint, raw_bucket: str | None) -> dict[
         "detail-type": ["Object Created"],
         "detail": {
             "bucket": {"name": [raw_bucket]},
-            "object": {"key": [{"wildcard": f"{blueprint.partner_prefix}*{PARTNER_MANIFEST_SUFFIX}"}]},
+            "object": {"key": [{"wildcard": f"{inputs.partner_prefix}*{PARTNER_MANIFEST_SUFFIX}"}]},
         },
     }
 
@@ -77,19 +76,20 @@ class AwsEvents(MissionComponent):
     def __init__(
         self,
         name: str,
-        blueprint: Blueprint,
+        mission: MissionInputs,
+        inputs: EventsInputs,
         *,
         key: aws.kms.Key | None,
-        raw_bucket: aws.s3.Bucket | None,
+        raw: Store | None,
         opts: pulumi.ResourceOptions | None = None,
     ):
-        super().__init__(name, blueprint, opts)
+        super().__init__(name, mission, opts)
         encryption: dict[str, Any] = (
             {"kms_master_key_id": key.arn, "kms_data_key_reuse_period_seconds": 300}
             if key
             else {"sqs_managed_sse_enabled": True}
         )
-        self.dead_letter = realizes(
+        self.dead_letter = self.realize(
             aws.sqs.Queue(
                 self.child_name("dead-letter"),
                 message_retention_seconds=DEAD_LETTER_RETENTION_SECONDS,
@@ -99,7 +99,7 @@ class AwsEvents(MissionComponent):
             ),
             "events.dead_letter",
         )
-        self.queue = realizes(
+        self.queue = self.realize(
             aws.sqs.Queue(
                 self.child_name("contacts"),
                 message_retention_seconds=QUEUE_RETENTION_SECONDS,
@@ -112,7 +112,7 @@ class AwsEvents(MissionComponent):
             ),
             "events.per_contact",
         )
-        realizes(
+        self.realize(
             aws.sqs.RedriveAllowPolicy(
                 self.child_name("dead-letter-sources"),
                 queue_url=self.dead_letter.url,
@@ -123,22 +123,22 @@ class AwsEvents(MissionComponent):
             ),
             "events.dead_letter",
         )
-        if not blueprint.managed and raw_bucket is not None:
+        if inputs.landing and raw is not None:
             # The partner's objects reach EventBridge only if the bucket sends them there.
-            realizes(
+            self.realize(
                 aws.s3.BucketNotification(
-                    self.child_name("raw-to-eventbridge"), bucket=raw_bucket.id, eventbridge=True, opts=self.opts()
+                    self.child_name("raw-to-eventbridge"), bucket=raw.id, eventbridge=True, opts=self.opts()
                 ),
                 "events.per_contact",
                 "ground.partner_landing",
             )
-        bucket_name = raw_bucket.bucket if raw_bucket is not None else None
-        self.rule = realizes(
+        bucket_name = raw.name if raw is not None else None
+        self.rule = self.realize(
             aws.cloudwatch.EventRule(
                 self.child_name("contact"),
-                description=f"{blueprint.mission}: one event per contact",
+                description=f"{mission.name}: one event per contact",
                 event_pattern=pulumi.Output.from_input(bucket_name).apply(
-                    lambda bucket: json.dumps(contact_event_pattern(blueprint, bucket), sort_keys=True)
+                    lambda bucket: json.dumps(contact_event_pattern(inputs, bucket), sort_keys=True)
                 ),
                 state="ENABLED",
                 tags=self.tags,
@@ -146,7 +146,7 @@ class AwsEvents(MissionComponent):
             ),
             "events.per_contact",
         )
-        realizes(
+        self.realize(
             aws.cloudwatch.EventTarget(
                 self.child_name("contact-to-queue"),
                 rule=self.rule.name,
@@ -161,7 +161,7 @@ class AwsEvents(MissionComponent):
             (self.queue, "contacts", "events.per_contact"),
             (self.dead_letter, "dead-letter", "events.dead_letter"),
         ):
-            realizes(
+            self.realize(
                 aws.sqs.QueuePolicy(
                     self.child_name(role, "policy"),
                     queue_url=queue.url,

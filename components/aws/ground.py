@@ -10,21 +10,21 @@ against the service's name pattern before they reach a resource.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 import pulumi_aws_native as aws_native
 
-from groundlink.blueprint import Blueprint, GroundLink, declare_gap, realizes, warn
-from groundlink.limits import CONFIG_NAME_PATTERN, DATAFLOW_EDGES_MAX
+from groundlink.blueprint import GroundInputs, GroundLink, MissionInputs
+from groundlink.limits import DATAFLOW_EDGES_MAX
 
 from ..base import MissionComponent
 from . import iam
 from .analytics import contact_stream
-from .security import AwsNetwork
-from .storage import SecureBucket
+from .naming import gs_name
+from .security import Network
+from .storage import Store
 
 GS = aws_native.groundstation
 GROUND_STATION = "groundstation.amazonaws.com"
@@ -44,14 +44,6 @@ ENDPOINT_NETWORK_ACTIONS = [
     "ec2:DescribeSubnets",
     "ec2:DescribeVpcs",
 ]
-
-
-def gs_name(*parts: str) -> str:
-    """A Ground Station object name, refused before deployment if the service would refuse it."""
-    name = " ".join(parts)
-    if not re.fullmatch(CONFIG_NAME_PATTERN, name):
-        raise ValueError(f"{name!r} does not match {CONFIG_NAME_PATTERN} (AWS Ground Station names)")
-    return name
 
 
 def native_tags(tags: dict[str, str]) -> list[dict[str, str]]:
@@ -126,23 +118,24 @@ class AwsGroundLink(MissionComponent):
     def __init__(
         self,
         name: str,
-        blueprint: Blueprint,
+        mission: MissionInputs,
+        inputs: GroundInputs,
         link: GroundLink,
         *,
         recording_role: aws.iam.Role | None,
         recording_ready: list[pulumi.Resource],
-        raw: SecureBucket | None,
+        raw: Store | None,
         telemetry_sink: aws_native.groundstation.Config | None,
         endpoint_name: str | None,
         streams: tuple[aws.kms.Key, aws.iam.Role] | None,
         opts: pulumi.ResourceOptions | None = None,
     ):
-        super().__init__(name, blueprint, opts)
-        gs, down = blueprint.spec.ground_segment, link.downlink
-        label = (blueprint.mission, link.satellite.name, link.downlink.name)
+        super().__init__(name, mission, opts)
+        gs, down = inputs.timing, link.downlink
+        label = (mission.name, link.satellite.name, link.downlink.name)
         tags = native_tags(self.tags)
         station = ("ground.managed_station",)
-        self.tracking = realizes(
+        self.tracking = self.realize(
             GS.Config(
                 self.child_name("tracking"),
                 name=gs_name(*label, "tracking"),
@@ -162,7 +155,7 @@ class AwsGroundLink(MissionComponent):
             }
         else:
             data = {"antenna_downlink_config": {"spectrum_config": spectrum(link)}}
-        self.antenna = realizes(
+        self.antenna = self.realize(
             GS.Config(
                 self.child_name("antenna"),
                 name=gs_name(*label, "downlink", down.delivery.replace("_", " ")),
@@ -177,15 +170,15 @@ class AwsGroundLink(MissionComponent):
         edges: list[dict[str, Any]] = []
         self.recording: aws_native.groundstation.Config | None = None
         if raw is not None and recording_role is not None:
-            self.recording = realizes(
+            self.recording = self.realize(
                 GS.Config(
                     self.child_name("recording"),
                     name=gs_name(*label, "recording"),
                     config_data={
                         "s3_recording_config": {
-                            "bucket_arn": raw.bucket.arn,
+                            "bucket_arn": raw.arn,
                             "role_arn": recording_role.arn,
-                            "prefix": blueprint.raw_prefix,
+                            "prefix": inputs.raw_prefix,
                         }
                     },
                     tags=tags,
@@ -196,14 +189,14 @@ class AwsGroundLink(MissionComponent):
             edges.append({"source": source, "destination": self.recording.arn})
         self.endpoint: aws_native.groundstation.Config | None = None
         if endpoint_name is not None:
-            self.endpoint = realizes(
+            self.endpoint = self.realize(
                 GS.Config(
                     self.child_name("endpoint"),
                     name=gs_name(*label, "endpoint"),
                     config_data={
                         "dataflow_endpoint_config": {
                             "dataflow_endpoint_name": endpoint_name,
-                            "dataflow_endpoint_region": blueprint.spec.clouds.aws.region,
+                            "dataflow_endpoint_region": mission.region,
                         }
                     },
                     tags=tags,
@@ -222,7 +215,7 @@ class AwsGroundLink(MissionComponent):
         if streams is not None:
             key, role = streams
             extra.update(streams_kms_key={"kms_key_arn": key.arn}, streams_kms_role=role.arn)
-        self.profile = realizes(
+        self.profile = self.realize(
             GS.MissionProfile(
                 self.child_name("profile"),
                 name=gs_name(*label),
@@ -250,21 +243,22 @@ class AwsStreamEndpoints(MissionComponent):
     def __init__(
         self,
         name: str,
-        blueprint: Blueprint,
+        mission: MissionInputs,
+        inputs: GroundInputs,
         *,
         account: pulumi.Input[str],
-        network: AwsNetwork,
+        network: Network,
         opts: pulumi.ResourceOptions | None = None,
     ):
-        super().__init__(name, blueprint, opts)
-        region, gs = blueprint.spec.clouds.aws.region, blueprint.spec.ground_segment
+        super().__init__(name, mission, opts)
+        region, gs = mission.region, inputs.timing
         cap = "ground.stream_delivery"
-        self.names = {link.key: f"{blueprint.mission}-{link.key}" for link in blueprint.links}
-        last_port = STREAM_BASE_PORT + len(blueprint.links) - 1
-        self.role = realizes(
+        self.names = {link.key: f"{mission.name}-{link.key}" for link in inputs.links}
+        last_port = STREAM_BASE_PORT + len(inputs.links) - 1
+        self.role = self.realize(
             aws.iam.Role(
                 self.child_name("role"),
-                path=iam.role_path(blueprint.mission),
+                path=iam.role_path(mission.name),
                 description="Ground Station places dataflow endpoint interfaces in the mission subnet",
                 assume_role_policy=iam.document(
                     lambda account: [
@@ -280,7 +274,7 @@ class AwsStreamEndpoints(MissionComponent):
             cap,
             "ground.delivery_identity",
         )
-        policy = realizes(
+        policy = self.realize(
             aws.iam.RolePolicy(
                 self.child_name("role-policy"),
                 role=self.role.id,
@@ -289,20 +283,20 @@ class AwsStreamEndpoints(MissionComponent):
             ),
             cap,
         )
-        endpoint_sg = realizes(
+        endpoint_sg = self.realize(
             aws.ec2.SecurityGroup(
                 self.child_name("endpoint-sg"),
-                vpc_id=network.vpc.id,
+                vpc_id=network.vpc_id,
                 description="AWS Ground Station dataflow endpoints",
                 tags=self.tags,
                 opts=self.opts(),
             ),
             cap,
         )
-        receiver_sg = realizes(
+        receiver_sg = self.realize(
             aws.ec2.SecurityGroup(
                 self.child_name("receiver-sg"),
-                vpc_id=network.vpc.id,
+                vpc_id=network.vpc_id,
                 description="Mission receiver for AWS Ground Station streams",
                 tags=self.tags,
                 opts=self.opts(),
@@ -310,7 +304,7 @@ class AwsStreamEndpoints(MissionComponent):
             cap,
         )
         ports = {"ip_protocol": "udp", "from_port": STREAM_BASE_PORT, "to_port": last_port}
-        realizes(
+        self.realize(
             aws.vpc.SecurityGroupEgressRule(
                 self.child_name("endpoint-to-receiver"),
                 security_group_id=endpoint_sg.id,
@@ -322,7 +316,7 @@ class AwsStreamEndpoints(MissionComponent):
             ),
             cap,
         )
-        realizes(
+        self.realize(
             aws.vpc.SecurityGroupIngressRule(
                 self.child_name("receiver-from-endpoint"),
                 security_group_id=receiver_sg.id,
@@ -334,12 +328,12 @@ class AwsStreamEndpoints(MissionComponent):
             ),
             cap,
         )
-        self.receiver = realizes(
+        self.receiver = self.realize(
             aws.ec2.NetworkInterface(
                 self.child_name("receiver"),
-                subnet_id=network.subnet.id,
+                subnet_id=network.subnet_id,
                 security_groups=[receiver_sg.id],
-                description=f"{blueprint.mission}: fixed address the contact streams are sent to",
+                description=f"{mission.name}: fixed address the contact streams are sent to",
                 tags=self.tags,
                 opts=self.opts(),
             ),
@@ -348,9 +342,9 @@ class AwsStreamEndpoints(MissionComponent):
         security = {
             "role_arn": self.role.arn,
             "security_group_ids": [endpoint_sg.id],
-            "subnet_ids": [network.subnet.id],
+            "subnet_ids": [network.subnet_id],
         }
-        self.group = realizes(
+        self.group = self.realize(
             GS.DataflowEndpointGroup(
                 self.child_name("group"),
                 endpoint_details=[
@@ -362,7 +356,7 @@ class AwsStreamEndpoints(MissionComponent):
                         },
                         "security_details": security,
                     }
-                    for i, link in enumerate(blueprint.links)
+                    for i, link in enumerate(inputs.links)
                 ],
                 contact_pre_pass_duration_seconds=gs.pre_pass_seconds,
                 contact_post_pass_duration_seconds=gs.post_pass_seconds,
@@ -383,52 +377,63 @@ class AwsGroundSegment(MissionComponent):
     def __init__(
         self,
         name: str,
-        blueprint: Blueprint,
+        mission: MissionInputs,
+        inputs: GroundInputs,
         *,
         account: pulumi.Input[str],
-        raw: SecureBucket | None,
+        raw: Store | None,
         key: aws.kms.Key | None,
-        telemetry_stream: aws.kinesis.Stream | None,
-        network: AwsNetwork | None,
+        telemetry_stream_arn: pulumi.Output[str] | None,
+        network: Network | None,
         opts: pulumi.ResourceOptions | None = None,
     ):
-        super().__init__(name, blueprint, opts)
+        super().__init__(name, mission, opts)
+        self.inputs = inputs
         self.account = account
-        self.region = blueprint.spec.clouds.aws.region
+        self.region = mission.region
         self.links: list[AwsGroundLink] = []
         self.ids: pulumi.Input[list[str]] | None = None
-        if blueprint.managed:
-            self._managed(raw, key, telemetry_stream, network)
+        if inputs.station:
+            self._managed(raw, key, telemetry_stream_arn, network)
             self.ids = pulumi.Output.all(*[link.profile.arn for link in self.links])
         else:
             stream = self._partner(raw, key)
-            ids = ([pulumi.Output.concat(raw.uri, blueprint.partner_prefix)] if raw else []) + (
+            ids = ([pulumi.Output.concat(raw.uri, inputs.partner_prefix)] if raw else []) + (
                 [stream.arn] if stream else []
             )
             self.ids = pulumi.Output.all(*ids) if ids else None
         self.register_outputs({"ground_segment_ids": self.ids})
 
     # -- managed ------------------------------------------------------------------
-    def _managed(self, raw, key, telemetry_stream, network) -> None:
-        bp, spec = self.blueprint, self.blueprint.spec
+    def _managed(
+        self,
+        raw: Store | None,
+        key: aws.kms.Key | None,
+        telemetry_stream_arn: pulumi.Output[str] | None,
+        network: Network | None,
+    ) -> None:
+        inputs = self.inputs
         role, ready = self._recording_role(raw, key) if raw is not None else (None, [])
-        sink = self._telemetry_sink(telemetry_stream, key) if telemetry_stream is not None else None
+        sink = self._telemetry_sink(telemetry_stream_arn, key) if telemetry_stream_arn is not None else None
         endpoints = streams = None
-        if spec.delivery.stream and network is not None:
+        if inputs.stream and network is not None:
             endpoints = AwsStreamEndpoints(
-                self.child_name("stream"), bp, account=self.account, network=network, opts=self.opts()
+                self.child_name("stream"), self.mission, inputs, account=self.account, network=network, opts=self.opts()
             )
-            if any(link.downlink.wideband for link in bp.links):
+            if any(link.downlink.wideband for link in inputs.links):
                 if key is not None:
                     streams = (key, self._streams_role(key))
                 else:
-                    warn("wideband streams go unencrypted by a mission key: security.customer_managed_keys is false")
-        for link in bp.links:
+                    self.warn(
+                        "wideband streams go unencrypted by a mission key: security.customer_managed_keys is false"
+                    )
+        for link in inputs.links:
             wide = streams if streams and link.downlink.wideband else None
             self.links.append(
                 AwsGroundLink(
                     self.child_name(link.key),
-                    bp,
+                    self.mission,
+                    inputs,
                     link,
                     recording_role=role,
                     recording_ready=ready,
@@ -443,10 +448,10 @@ class AwsGroundSegment(MissionComponent):
     def _role(
         self, suffix: str, description: str, trust, permissions, capabilities: tuple[str, ...], **values: Any
     ) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
-        role = realizes(
+        role = self.realize(
             aws.iam.Role(
                 self.child_name(suffix),
-                path=iam.role_path(self.blueprint.mission),
+                path=iam.role_path(self.mission.name),
                 description=description,
                 assume_role_policy=iam.document(trust, account=self.account, region=self.region),
                 tags=self.tags,
@@ -454,7 +459,7 @@ class AwsGroundSegment(MissionComponent):
             ),
             *capabilities,
         )
-        policy = realizes(
+        policy = self.realize(
             aws.iam.RolePolicy(
                 self.child_name(suffix, "policy"),
                 role=role.id,
@@ -465,7 +470,7 @@ class AwsGroundSegment(MissionComponent):
         )
         return role, policy
 
-    def _recording_role(self, raw: SecureBucket, key: aws.kms.Key | None):
+    def _recording_role(self, raw: Store, key: aws.kms.Key | None):
         """Ground Station writes contacts with this role: S3 needs only GetBucketLocation and
         PutObject; the mission key is usable only through S3 in this region."""
 
@@ -478,12 +483,14 @@ class AwsGroundSegment(MissionComponent):
             trust,
             write_only(self.region, "*"),
             ("ground.delivery_identity",),
-            bucket=raw.bucket.arn,
+            bucket=raw.arn,
             key=key.arn if key else None,
         )
         return role, [policy, raw.policy]
 
-    def _telemetry_sink(self, stream: aws.kinesis.Stream, key: aws.kms.Key | None):
+    def _telemetry_sink(
+        self, stream_arn: pulumi.Output[str], key: aws.kms.Key | None
+    ) -> aws_native.groundstation.Config:
         def trust(account: str, region: str) -> list[dict[str, Any]]:
             return [
                 iam.service_trust(
@@ -511,19 +518,19 @@ class AwsGroundSegment(MissionComponent):
             trust,
             permissions,
             ("analytics.telemetry_stream",),
-            stream=stream.arn,
+            stream=stream_arn,
             key=key.arn if key else None,
         )
-        return realizes(
+        return self.realize(
             GS.Config(
                 self.child_name("telemetry-sink"),
-                name=gs_name(self.blueprint.mission, "telemetry"),
+                name=gs_name(self.mission.name, "telemetry"),
                 config_data={
                     "telemetry_sink_config": {
                         "telemetry_sink_type": "KINESIS_DATA_STREAM",
                         "telemetry_sink_data": {
                             "kinesis_data_stream_data": {
-                                "kinesis_data_stream_arn": stream.arn,
+                                "kinesis_data_stream_arn": stream_arn,
                                 "kinesis_role_arn": role.arn,
                             }
                         },
@@ -569,22 +576,24 @@ class AwsGroundSegment(MissionComponent):
         return role
 
     # -- partner ------------------------------------------------------------------
-    def _partner(self, raw: SecureBucket | None, key: aws.kms.Key | None) -> aws.kinesis.Stream | None:
+    def _partner(self, raw: Store | None, key: aws.kms.Key | None) -> aws.kinesis.Stream | None:
         """The partner delivers with one write-only role in our account: objects under the landing
         prefix and, when streaming, records on a mission-owned stream. Without the partner's
         account nothing may assume that role, so neither delivery path is provisioned."""
-        bp = self.blueprint
-        partner = bp.spec.ground_segment.partner
-        streaming = bp.spec.delivery.stream
+        inputs = self.inputs
+        partner = inputs.partner
+        if partner is None:
+            raise ValueError("a partner ground segment needs ground_segment.partner")
+        streaming = inputs.stream
         partner_account = partner.aws_account_id
         if partner_account is None:
             missing = "ground_segment.partner.aws_account_id is not set"
-            declare_gap(
+            self.gap(
                 "ground.delivery_identity",
                 f"{missing}: no partner account may write the landing prefix or the partner stream until it is",
             )
             if streaming:
-                declare_gap(
+                self.gap(
                     "ground.stream_delivery",
                     f"{missing}: no partner stream is provisioned, since no "
                     f"{partner.name} account could put records on it",
@@ -594,7 +603,7 @@ class AwsGroundSegment(MissionComponent):
 
         external_id = partner.aws_external_id
         if external_id is None:
-            warn(
+            self.warn(
                 f"the {partner.name} landing role trusts account {partner_account} without an sts:ExternalId; "
                 "set ground_segment.partner.aws_external_id to the value agreed with the partner"
             )
@@ -610,12 +619,12 @@ class AwsGroundSegment(MissionComponent):
                 statement["Condition"] = {"StringEquals": {"sts:ExternalId": external_id}}
             return [statement]
 
-        landing, records = write_only(self.region, f"{bp.partner_prefix}*"), put_records(self.region)
+        landing, records = write_only(self.region, f"{inputs.partner_prefix}*"), put_records(self.region)
 
         def permissions(bucket: str | None, stream: str | None, key: str | None) -> list[dict[str, Any]]:
             return (landing(bucket, key) if bucket else []) + (records(stream, key) if stream else [])
 
-        targets = ([f"under {bp.partner_prefix}"] if raw else []) + (["to its stream"] if stream else [])
+        targets = ([f"under {inputs.partner_prefix}"] if raw else []) + (["to its stream"] if stream else [])
         capabilities = (
             ("ground.delivery_identity",)
             + (("ground.partner_landing",) if raw else ())
@@ -627,7 +636,7 @@ class AwsGroundSegment(MissionComponent):
             trust,
             permissions,
             capabilities,
-            bucket=raw.bucket.arn if raw else None,
+            bucket=raw.arn if raw else None,
             stream=stream.arn if stream else None,
             key=key.arn if key else None,
         )

@@ -7,7 +7,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from groundlink.blueprint import OUTPUT_KEYS, Blueprint
+from groundlink.blueprint import OUTPUT_KEYS, CloudBlueprint
 
 from ..base import MissionComponent
 from .analytics import AwsCatalog, AwsQuery, AwsTelemetry
@@ -23,24 +23,34 @@ class MissionStack(MissionComponent):
 
     Layers are built in data-flow order: keys and network, stores, telemetry, ground
     segment (it needs the stores and the stream), events, analytics, observability.
+    Each layer gets its own inputs from the blueprint and its siblings' outputs.
     """
 
     TOKEN = "groundlink:index:AwsMissionStack"
 
-    def __init__(self, name: str, blueprint: Blueprint, opts: pulumi.ResourceOptions | None = None):
-        super().__init__(name, blueprint, opts)
-        spec = blueprint.spec
+    def __init__(self, name: str, blueprint: CloudBlueprint, opts: pulumi.ResourceOptions | None = None):
+        mission = blueprint.mission
+        super().__init__(name, mission, opts)
         account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
-        security = AwsSecurity(self.child_name("security"), blueprint, account=account, opts=self.opts())
+        security = AwsSecurity(
+            self.child_name("security"), mission, blueprint.security, account=account, opts=self.opts()
+        )
         key = security.key
         storage = AwsStorage(
-            self.child_name("storage"), blueprint, key=key, account=account, network=security.network, opts=self.opts()
+            self.child_name("storage"),
+            mission,
+            blueprint.storage,
+            key=key,
+            account=account,
+            network=security.network,
+            opts=self.opts(),
         )
         telemetry = None
-        if spec.analytics.telemetry_stream:
+        if blueprint.analytics.telemetry:
             telemetry = AwsTelemetry(
                 self.child_name("telemetry"),
-                blueprint,
+                mission,
+                blueprint.analytics,
                 key=key,
                 products=storage.products,
                 account=account,
@@ -48,48 +58,52 @@ class MissionStack(MissionComponent):
             )
         ground = AwsGroundSegment(
             self.child_name("ground"),
-            blueprint,
+            mission,
+            blueprint.ground,
             account=account,
             raw=storage.raw,
             key=key,
-            telemetry_stream=telemetry.stream if telemetry else None,
+            telemetry_stream_arn=telemetry.stream.arn if telemetry else None,
             network=security.network,
             opts=self.opts(),
         )
         events = AwsEvents(
-            self.child_name("events"),
-            blueprint,
-            key=key,
-            raw_bucket=storage.raw.bucket if storage.raw else None,
-            opts=self.opts(),
+            self.child_name("events"), mission, blueprint.events, key=key, raw=storage.raw, opts=self.opts()
         )
         catalog = query = None
-        if spec.analytics.catalog:
+        if blueprint.analytics.catalog:
             catalog = AwsCatalog(
                 self.child_name("catalog"),
-                blueprint,
+                mission,
+                blueprint.analytics,
                 key=key,
                 raw=storage.raw,
                 products=storage.products,
-                telemetry=telemetry is not None,
                 opts=self.opts(),
             )
         if storage.results is not None:
             query = AwsQuery(
-                self.child_name("query"), blueprint, key=key, results=storage.results, account=account, opts=self.opts()
+                self.child_name("query"),
+                mission,
+                blueprint.analytics,
+                key=key,
+                results=storage.results,
+                account=account,
+                opts=self.opts(),
             )
         AwsObservability(
             self.child_name("observability"),
-            blueprint,
+            mission,
+            blueprint.observability,
             account=account,
             key=key,
-            dead_letter=events.dead_letter,
+            dead_letter_queue_name=events.dead_letter.name,
             opts=self.opts(),
         )
 
         exports: dict[str, Any] = dict.fromkeys(OUTPUT_KEYS)
         exports.update(
-            mission=blueprint.mission,
+            mission=mission.name,
             cloud="aws",
             raw_store_uri=storage.raw.uri if storage.raw else None,
             products_store_uri=storage.products.uri,

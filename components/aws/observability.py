@@ -12,7 +12,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from groundlink.blueprint import Blueprint, realizes
+from groundlink.blueprint import MissionInputs, ObservabilityInputs
 
 from ..base import MissionComponent
 from . import iam
@@ -48,16 +48,16 @@ class AwsObservability(MissionComponent):
     def __init__(
         self,
         name: str,
-        blueprint: Blueprint,
+        mission: MissionInputs,
+        inputs: ObservabilityInputs,
         *,
         account: pulumi.Input[str],
         key: aws.kms.Key | None,
-        dead_letter: aws.sqs.Queue,
+        dead_letter_queue_name: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
     ):
-        super().__init__(name, blueprint, opts)
-        spec = blueprint.spec
-        self.topic = realizes(
+        super().__init__(name, mission, opts)
+        self.topic = self.realize(
             aws.sns.Topic(
                 self.child_name("alerts"),
                 kms_master_key_id=key.arn if key else "alias/aws/sns",
@@ -66,21 +66,19 @@ class AwsObservability(MissionComponent):
             ),
             "observability.alarm",
         )
-        realizes(
+        self.realize(
             aws.sns.TopicPolicy(
                 self.child_name("alerts-policy"),
                 arn=self.topic.arn,
-                policy=iam.document(
-                    _topic_policy, topic=self.topic.arn, account=account, region=spec.clouds.aws.region
-                ),
+                policy=iam.document(_topic_policy, topic=self.topic.arn, account=account, region=mission.region),
                 opts=self.opts(),
             ),
             "observability.alarm",
         )
-        for email in spec.budget.alert_emails:
+        for email in inputs.alert_emails:
             # Named after the address, not its position: removing one address leaves the others
             # subscribed (a replaced subscription unsubscribes and mails a new confirmation).
-            realizes(
+            self.realize(
                 aws.sns.TopicSubscription(
                     self.child_name("alerts", _address_id(email)),
                     topic=self.topic.arn,
@@ -90,13 +88,13 @@ class AwsObservability(MissionComponent):
                 ),
                 "observability.alarm",
             )
-        self.alarm = realizes(
+        self.alarm = self.realize(
             aws.cloudwatch.MetricAlarm(
                 self.child_name("dead-letters"),
-                alarm_description=f"{blueprint.mission}: contact events failed processing and wait in the dead-letter queue",
+                alarm_description=f"{mission.name}: contact events failed processing and wait in the dead-letter queue",
                 namespace="AWS/SQS",
                 metric_name="ApproximateNumberOfMessagesVisible",
-                dimensions={"QueueName": dead_letter.name},
+                dimensions={"QueueName": dead_letter_queue_name},
                 statistic="Maximum",
                 period=ALARM_PERIOD_SECONDS,
                 evaluation_periods=1,
@@ -110,25 +108,25 @@ class AwsObservability(MissionComponent):
             ),
             "observability.alarm",
         )
-        self.budget = realizes(
+        self.budget = self.realize(
             aws.budgets.Budget(
                 self.child_name("budget"),
-                name=f"{blueprint.mission}-monthly",
+                name=f"{mission.name}-monthly",
                 budget_type="COST",
-                limit_amount=f"{spec.budget.monthly_usd:.2f}",
+                limit_amount=f"{inputs.budget_monthly_usd:.2f}",
                 limit_unit="USD",
                 time_unit="MONTHLY",
                 # Costs of this mission only: the `mission` tag must be activated as a cost allocation tag.
-                cost_filters=[{"name": "TagKeyValue", "values": [f"user:mission${blueprint.mission}"]}],
+                cost_filters=[{"name": "TagKeyValue", "values": [f"user:mission${mission.name}"]}],
                 notifications=[
                     {
                         "comparison_operator": "GREATER_THAN",
                         "threshold": percent,
                         "threshold_type": "PERCENTAGE",
                         "notification_type": "ACTUAL",
-                        "subscriber_email_addresses": list(spec.budget.alert_emails),
+                        "subscriber_email_addresses": list(inputs.alert_emails),
                     }
-                    for percent in spec.budget.thresholds_percent
+                    for percent in inputs.budget_thresholds_percent
                 ],
                 tags=self.tags,
                 opts=self.opts(),

@@ -8,12 +8,13 @@ themselves, each limited to this account.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from groundlink.blueprint import Blueprint, realizes
+from groundlink.blueprint import MissionInputs, SecurityInputs
 
 from ..base import MissionComponent
 from . import iam
@@ -22,6 +23,15 @@ from . import iam
 # Ground Station dataflow endpoints need.
 VPC_CIDR = "10.64.0.0/16"
 SUBNET_CIDR = "10.64.0.0/24"
+
+
+@dataclass(frozen=True)
+class Network:
+    """The mission network as the stores and the ground segment use it."""
+
+    vpc_id: pulumi.Output[str]
+    subnet_id: pulumi.Output[str]
+    s3_endpoint_id: pulumi.Output[str] | None  # the endpoint private object access is pinned to
 
 
 def _account_admin(account: str) -> dict[str, Any]:
@@ -81,16 +91,16 @@ class AwsNetwork(MissionComponent):
     def __init__(
         self,
         name: str,
-        blueprint: Blueprint,
+        mission: MissionInputs,
         *,
         private: bool,
         stream: bool,
         opts: pulumi.ResourceOptions | None = None,
     ):
-        super().__init__(name, blueprint, opts)
-        region = blueprint.spec.clouds.aws.region
+        super().__init__(name, mission, opts)
+        region = mission.region
         caps = (("security.private_network",) if private else ()) + (("ground.stream_delivery",) if stream else ())
-        self.vpc = realizes(
+        self.vpc = self.realize(
             aws.ec2.Vpc(
                 self.child_name("vpc"),
                 cidr_block=VPC_CIDR,
@@ -102,13 +112,13 @@ class AwsNetwork(MissionComponent):
             *caps,
         )
         # Taking over the default security group strips its allow-all rules.
-        realizes(
+        self.realize(
             aws.ec2.DefaultSecurityGroup(
                 self.child_name("default-sg"), vpc_id=self.vpc.id, tags=self.tags, opts=self.opts()
             ),
             *caps,
         )
-        self.subnet = realizes(
+        self.subnet = self.realize(
             aws.ec2.Subnet(
                 self.child_name("private"),
                 vpc_id=self.vpc.id,
@@ -119,11 +129,11 @@ class AwsNetwork(MissionComponent):
             ),
             *caps,
         )
-        self.route_table = realizes(
+        self.route_table = self.realize(
             aws.ec2.RouteTable(self.child_name("private-rt"), vpc_id=self.vpc.id, tags=self.tags, opts=self.opts()),
             *caps,
         )
-        realizes(
+        self.realize(
             aws.ec2.RouteTableAssociation(
                 self.child_name("private-rta"),
                 subnet_id=self.subnet.id,
@@ -134,7 +144,7 @@ class AwsNetwork(MissionComponent):
         )
         self.s3_endpoint: aws.ec2.VpcEndpoint | None = None
         if private:
-            self.s3_endpoint = realizes(
+            self.s3_endpoint = self.realize(
                 aws.ec2.VpcEndpoint(
                     self.child_name("s3"),
                     vpc_id=self.vpc.id,
@@ -146,6 +156,11 @@ class AwsNetwork(MissionComponent):
                 ),
                 "security.private_network",
             )
+        self.outputs = Network(
+            vpc_id=self.vpc.id,
+            subnet_id=self.subnet.id,
+            s3_endpoint_id=self.s3_endpoint.id if self.s3_endpoint else None,
+        )
         self.register_outputs(
             {
                 "vpc_id": self.vpc.id,
@@ -161,40 +176,46 @@ class AwsSecurity(MissionComponent):
     TOKEN = "groundlink:index:AwsSecurity"
 
     def __init__(
-        self, name: str, blueprint: Blueprint, *, account: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None
+        self,
+        name: str,
+        mission: MissionInputs,
+        inputs: SecurityInputs,
+        *,
+        account: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
     ):
-        super().__init__(name, blueprint, opts)
-        spec = blueprint.spec
+        super().__init__(name, mission, opts)
         self.key: aws.kms.Key | None = None
-        if spec.security.customer_managed_keys:
-            self.key = realizes(
+        if inputs.customer_managed_keys:
+            self.key = self.realize(
                 aws.kms.Key(
                     self.child_name("data"),
-                    description=f"{blueprint.mission}: contact data, products, catalog, queues, stream and logs",
+                    description=f"{mission.name}: contact data, products, catalog, queues, stream and logs",
                     enable_key_rotation=True,
                     deletion_window_in_days=30,
-                    policy=iam.document(_key_policy, account=account, region=spec.clouds.aws.region),
+                    policy=iam.document(_key_policy, account=account, region=mission.region),
                     tags=self.tags,
                     opts=self.opts(stateful=True),
                 ),
                 "security.cmk",
             )
-            realizes(
+            self.realize(
                 aws.kms.Alias(
                     self.child_name("data-alias"),
-                    name=f"alias/{blueprint.mission}-data",
+                    name=f"alias/{mission.name}-data",
                     target_key_id=self.key.key_id,
                     opts=self.opts(),
                 ),
                 "security.cmk",
             )
-        private = spec.security.network == "private"
-        # Only a managed ground station streams into the VPC; a partner streams over its own link.
-        stream = spec.delivery.stream and blueprint.managed
-        self.network: AwsNetwork | None = None
-        if private or stream:
+        self.network: Network | None = None
+        if inputs.private or inputs.station_stream:
             self.network = AwsNetwork(
-                self.child_name("network"), blueprint, private=private, stream=stream, opts=self.opts()
-            )
+                self.child_name("network"),
+                mission,
+                private=inputs.private,
+                stream=inputs.station_stream,
+                opts=self.opts(),
+            ).outputs
         self.key_ids: list[pulumi.Output[str]] | None = [self.key.arn] if self.key else None
         self.register_outputs({"key_ids": self.key_ids})

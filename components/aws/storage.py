@@ -9,37 +9,39 @@ never renames, and so never replaces, a store.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from groundlink.blueprint import Blueprint, Lifecycle, realizes
-from groundlink.limits import DELIVERY_BUCKET_PREFIX, S3_BUCKET_PREFIX_MAX_CHARS
+from groundlink.blueprint import Lifecycle, MissionInputs, StorageInputs
+from groundlink.limits import DELIVERY_BUCKET_PREFIX
 
 from ..base import MissionComponent
 from . import iam
-from .security import AwsNetwork
+from .naming import bucket_prefix
+from .security import Network
 
 # Cloud-neutral tier -> S3 storage class (REFERENCE.md §6 prices use the same pairing).
 S3_STORAGE_CLASS = {"cool": "STANDARD_IA", "cold": "GLACIER", "archive": "DEEP_ARCHIVE"}
 # Object actions a private mission allows only through its VPC endpoint.
 OBJECT_ACTIONS = ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"]
 
+
+@dataclass(frozen=True)
+class Store:
+    """A store as its writers and readers use it."""
+
+    id: pulumi.Output[str]
+    name: pulumi.Output[str]
+    arn: pulumi.Output[str]
+    uri: pulumi.Output[str]  # s3://<bucket>/
+    policy: aws.s3.BucketPolicy  # writers wait for it: no write before the policy guards the bucket
+
+
 Grants = Callable[[str, str], list[dict[str, Any]]]  # (bucket ARN, account) -> statements
-
-
-def bucket_prefix(mission: str, role: str, head: str = "") -> str:
-    """`[head-]<mission>-<role>-`, trimming the mission name so the prefix fits the
-    provider's limit; the result depends on identity fields only."""
-    fixed = len(role) + 2 + (len(head) + 1 if head else 0)
-    trimmed = mission[: S3_BUCKET_PREFIX_MAX_CHARS - fixed].rstrip("-")
-    prefix = "-".join(p for p in (head, trimmed, role) if p) + "-"
-    if len(prefix) > S3_BUCKET_PREFIX_MAX_CHARS or not re.fullmatch(r"[a-z0-9][a-z0-9-]*-", prefix):
-        raise ValueError(f"bucket prefix {prefix!r} is not a valid S3 bucket prefix")
-    return prefix
 
 
 def _private_object_access(arn: str, account: str, vpce: str, mission: str) -> dict[str, Any]:
@@ -72,21 +74,21 @@ class SecureBucket(MissionComponent):
     def __init__(
         self,
         name: str,
-        blueprint: Blueprint,
+        mission: MissionInputs,
         *,
         prefix: str,
         lifecycle: Lifecycle,
         capabilities: tuple[str, ...],
         key: aws.kms.Key | None,
         account: pulumi.Input[str],
-        log_bucket: SecureBucket | None = None,
+        log_bucket_id: pulumi.Input[str] | None = None,
         log_prefix: str = "",
-        network: AwsNetwork | None = None,
+        network: Network | None = None,
         grants: Grants | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ):
-        super().__init__(name, blueprint, opts)
-        self.bucket = realizes(
+        super().__init__(name, mission, opts)
+        self.bucket = self.realize(
             aws.s3.Bucket(
                 name, bucket_prefix=prefix, force_destroy=False, tags=self.tags, opts=self.opts(stateful=True)
             ),
@@ -108,7 +110,7 @@ class SecureBucket(MissionComponent):
             rule={"object_ownership": "BucketOwnerEnforced"},
             opts=self.opts(),
         )
-        realizes(
+        self.realize(
             aws.s3.BucketVersioning(
                 self.child_name("versioning"),
                 bucket=bucket_id,
@@ -118,7 +120,7 @@ class SecureBucket(MissionComponent):
             "storage.versioning",
         )
         sse = {"sse_algorithm": "aws:kms", "kms_master_key_id": key.arn} if key else {"sse_algorithm": "AES256"}
-        realizes(
+        self.realize(
             aws.s3.BucketServerSideEncryptionConfiguration(
                 self.child_name("encryption"),
                 bucket=bucket_id,
@@ -127,27 +129,25 @@ class SecureBucket(MissionComponent):
             ),
             *(("security.cmk",) if key else ()),
         )
-        endpoint = network.s3_endpoint if network else None
-        mission = blueprint.mission
+        endpoint = network.s3_endpoint_id if network else None
+        mission_name = mission.name
 
         def statements(arn: str, account: str, vpce: str | None) -> list[dict[str, Any]]:
             out = [iam.deny_insecure_transport([arn, f"{arn}/*"], "s3:*")]
             if vpce:
-                out.append(_private_object_access(arn, account, vpce, mission))
+                out.append(_private_object_access(arn, account, vpce, mission_name))
             return out + (grants(arn, account) if grants else [])
 
         self.policy = aws.s3.BucketPolicy(
             self.child_name("policy"),
             bucket=bucket_id,
-            policy=iam.document(
-                statements, arn=self.bucket.arn, account=account, vpce=endpoint.id if endpoint else None
-            ),
+            policy=iam.document(statements, arn=self.bucket.arn, account=account, vpce=endpoint),
             # Attached after the public access block: never a policy without it.
             opts=self.opts(depends_on=[public_access_block]),
         )
         if endpoint:
-            realizes(self.policy, "security.private_network")
-        realizes(
+            self.realize(self.policy, "security.private_network")
+        self.realize(
             aws.s3.BucketLifecycleConfiguration(
                 self.child_name("lifecycle"),
                 bucket=bucket_id,
@@ -171,12 +171,12 @@ class SecureBucket(MissionComponent):
             ),
             "storage.lifecycle",
         )
-        if log_bucket is not None:
-            realizes(
+        if log_bucket_id is not None:
+            self.realize(
                 aws.s3.BucketLogging(
                     self.child_name("access-logs"),
                     bucket=bucket_id,
-                    target_bucket=log_bucket.bucket.id,
+                    target_bucket=log_bucket_id,
                     target_prefix=log_prefix,
                     target_object_key_format={"partitioned_prefix": {"partition_date_source": "EventTime"}},
                     opts=self.opts(),
@@ -184,6 +184,9 @@ class SecureBucket(MissionComponent):
                 "observability.logging",
             )
         self.uri = self.bucket.bucket.apply(lambda b: f"s3://{b}/")
+        self.outputs = Store(
+            id=self.bucket.id, name=self.bucket.bucket, arn=self.bucket.arn, uri=self.uri, policy=self.policy
+        )
         self.register_outputs({"bucket": self.bucket.bucket, "arn": self.bucket.arn, "uri": self.uri})
 
 
@@ -196,19 +199,19 @@ class AwsStorage(MissionComponent):
     def __init__(
         self,
         name: str,
-        blueprint: Blueprint,
+        mission: MissionInputs,
+        inputs: StorageInputs,
         *,
         key: aws.kms.Key | None,
         account: pulumi.Input[str],
-        network: AwsNetwork | None,
+        network: Network | None,
         opts: pulumi.ResourceOptions | None = None,
     ):
-        super().__init__(name, blueprint, opts)
-        spec, mission = blueprint.spec, blueprint.mission
+        super().__init__(name, mission, opts)
         prefixes = {
-            "raw": bucket_prefix(mission, "raw", head=DELIVERY_BUCKET_PREFIX),
-            "products": bucket_prefix(mission, "products"),
-            "query-results": bucket_prefix(mission, "query-results"),
+            "raw": bucket_prefix(mission.name, "raw", head=DELIVERY_BUCKET_PREFIX),
+            "products": bucket_prefix(mission.name, "products"),
+            "query-results": bucket_prefix(mission.name, "query-results"),
         }
         log_sources = [f"arn:aws:s3:::{p}*" for p in prefixes.values()]
 
@@ -229,9 +232,9 @@ class AwsStorage(MissionComponent):
 
         self.logs = SecureBucket(
             self.child_name("logs"),
-            blueprint,
-            prefix=bucket_prefix(mission, "logs"),
-            lifecycle=Lifecycle((), spec.storage.raw_retention_days, spec.storage.noncurrent_version_days),
+            mission,
+            prefix=bucket_prefix(mission.name, "logs"),
+            lifecycle=inputs.logs_lifecycle,
             capabilities=("observability.logging",),
             key=None,
             account=account,
@@ -242,26 +245,28 @@ class AwsStorage(MissionComponent):
         def store(role: str, lifecycle: Lifecycle, *capabilities: str) -> SecureBucket:
             return SecureBucket(
                 self.child_name(role),
-                blueprint,
+                mission,
                 prefix=prefixes[role],
                 lifecycle=lifecycle,
                 capabilities=capabilities,
                 key=key,
                 account=account,
-                log_bucket=self.logs,
+                log_bucket_id=self.logs.bucket.id,
                 log_prefix=f"{role}/",
                 network=network,
                 opts=self.opts(),
             )
 
-        self.raw: SecureBucket | None = None
-        if spec.delivery.object_store or not blueprint.managed:
-            landing = () if blueprint.managed else ("ground.partner_landing",)
-            self.raw = store("raw", blueprint.raw_lifecycle, "storage.raw", *landing)
-        self.products = store("products", blueprint.products_lifecycle, "storage.products")
-        self.results: SecureBucket | None = None
-        if spec.analytics.serverless_sql:
-            self.results = store("query-results", blueprint.products_lifecycle, "storage.query_results")
+        self.raw: Store | None = None
+        if inputs.raw_store:
+            raw = ("storage.raw",) if inputs.raw_needed else ()
+            landing = ("ground.partner_landing",) if inputs.landing else ()
+            self.raw = store("raw", inputs.raw_lifecycle, *raw, *landing).outputs
+        self.products = store("products", inputs.products_lifecycle, "storage.products").outputs
+        self.results: Store | None = None
+        if inputs.query_results:
+            # query results age like products
+            self.results = store("query-results", inputs.products_lifecycle, "storage.query_results").outputs
         self.register_outputs(
             {
                 "raw_store_uri": self.raw.uri if self.raw else None,

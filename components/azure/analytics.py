@@ -13,18 +13,28 @@ containers or hub it reads.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_azure_native as azure
 
-from groundlink.blueprint import Blueprint, declare_gap, realizes
+from groundlink.blueprint import AnalyticsInputs, MissionInputs
 
 from ..base import MissionComponent
-from .ground import AzureTelemetry
-from .naming import kusto_cluster_name, lake_database_name, synapse_workspace_name
-from .security import KEY_NAME, AzureSecurity, grant, system_principal, user_assigned
-from .storage import AzureStorage
+from .iam import grant, system_principal, user_assigned
+from .naming import kusto_cluster_name, lake_database_name, namespace_name, synapse_workspace_name
+from .security import KEY_NAME, MissionKey
+from .storage import Stores, container
 
+HUB_NAME = "contact-telemetry"
+ANALYTICS_CONSUMER_GROUP = "analytics"
+HUB_PARTITIONS = 2
+HUB_RETENTION_HOURS = 24
+CAPTURE_INTERVAL_SECONDS = 300
+CAPTURE_SIZE_BYTES = 314_572_800
+# Capture requires every token; the prefix keeps telemetry apart from other products.
+CAPTURE_NAME_FORMAT = "telemetry/{Namespace}/{EventHub}/{PartitionId}/{Year}/{Month}/{Day}/{Hour}/{Minute}/{Second}"
 SYNAPSE_CONTAINER = "synapse"
 ADX_SKU = {"name": "Standard_E2ads_v5", "tier": "Standard", "capacity": 2}
 ADX_HOT_CACHE = "P31D"
@@ -45,40 +55,183 @@ ADX_NO_SERVERLESS = (
 )
 
 
+@dataclass(frozen=True)
+class TelemetryHub:
+    """The contact telemetry hub as its senders and readers use it."""
+
+    hub_id: pulumi.Output[str]
+    hub_name: pulumi.Output[str]
+    namespace_id: pulumi.Output[str]
+    namespace_name: pulumi.Output[str]
+
+
+def contact_hub(
+    owner: MissionComponent,
+    suffix: str,
+    *,
+    name: str,
+    namespace_name: pulumi.Input[str],
+    resource_group_name: pulumi.Input[str],
+    **extra: Any,
+) -> azure.eventhub.EventHub:
+    """Every Event Hub of the stack, sized and retained alike (the twin of the AWS contact_stream):
+    a day of retention covers a consumer's outage between passes."""
+    return azure.eventhub.EventHub(
+        owner.child_name(suffix),
+        event_hub_name=name,
+        namespace_name=namespace_name,
+        resource_group_name=resource_group_name,
+        partition_count=HUB_PARTITIONS,
+        retention_description={"cleanup_policy": "Delete", "retention_time_in_hours": HUB_RETENTION_HOURS},
+        **extra,
+    )
+
+
+def hardened_namespace(
+    owner: MissionComponent,
+    name: str,
+    *,
+    kind: str,
+    resource_group_name: pulumi.Input[str],
+    identity: dict[str, Any] | None = None,
+) -> azure.eventhub.Namespace:
+    """Every Event Hubs namespace of the stack: Standard, TLS 1.2, Entra-only (no SAS keys), tagged.
+
+    Public network access stays on because the senders (Capture, a partner network) reach it
+    from outside the mission's network; Entra ID and per-hub grants are the gate."""
+    return azure.eventhub.Namespace(
+        owner.child_name(name),
+        namespace_name=namespace_name(kind, owner.mission.name),
+        resource_group_name=resource_group_name,
+        location=owner.mission.region,
+        sku={"name": "Standard", "tier": "Standard", "capacity": 1},
+        minimum_tls_version="1.2",
+        disable_local_auth=True,
+        public_network_access="Enabled",
+        identity=identity,
+        tags=owner.tags,
+        opts=owner.opts(),
+    )
+
+
+class AzureTelemetry(MissionComponent):
+    """Contact telemetry: an Event Hubs namespace and hub, captured to the products container."""
+
+    TOKEN = "groundlink:index:AzureTelemetry"
+
+    def __init__(
+        self,
+        name: str,
+        mission: MissionInputs,
+        *,
+        resource_group_name: pulumi.Output[str],
+        storage: Stores,
+        opts: pulumi.ResourceOptions | None = None,
+    ):
+        super().__init__(name, mission, opts)
+        # Capture writes the archive with the namespace's own identity.
+        self.namespace = self.realize(
+            hardened_namespace(
+                self,
+                "namespace",
+                kind="evhns",
+                resource_group_name=resource_group_name,
+                identity={"type": "SystemAssigned"},
+            ),
+            "analytics.telemetry_stream",
+        )
+        principal = system_principal(self.namespace)
+        capture_write = self.realize(
+            grant(
+                self,
+                "capture-writes-products",
+                role="Storage Blob Data Contributor",
+                principal_id=principal,
+                scope=storage.products_container_id,
+            ),
+            "analytics.telemetry_archive",
+        )
+        self.hub = self.realize(
+            contact_hub(
+                self,
+                "hub",
+                name=HUB_NAME,
+                namespace_name=self.namespace.name,
+                resource_group_name=resource_group_name,
+                capture_description={
+                    "enabled": True,
+                    "encoding": "Avro",
+                    "interval_in_seconds": CAPTURE_INTERVAL_SECONDS,
+                    "size_limit_in_bytes": CAPTURE_SIZE_BYTES,
+                    "skip_empty_archives": True,
+                    "destination": {
+                        "name": "EventHubArchive.AzureBlockBlob",
+                        "storage_account_resource_id": storage.account_id,
+                        "blob_container": storage.products_container,
+                        "archive_name_format": CAPTURE_NAME_FORMAT,
+                        "identity": {"type": "SystemAssigned"},
+                    },
+                },
+                opts=self.opts(depends_on=[capture_write]),
+            ),
+            "analytics.telemetry_stream",
+            "analytics.telemetry_archive",
+        )
+        self.consumer_group = self.realize(
+            azure.eventhub.ConsumerGroup(
+                self.child_name("analytics"),
+                consumer_group_name=ANALYTICS_CONSUMER_GROUP,
+                event_hub_name=self.hub.name,
+                namespace_name=self.namespace.name,
+                resource_group_name=resource_group_name,
+                opts=self.opts(),
+            ),
+            "analytics.telemetry_stream",
+        )
+        self.outputs = TelemetryHub(
+            hub_id=self.hub.id,
+            hub_name=self.hub.name,
+            namespace_id=self.namespace.id,
+            namespace_name=self.namespace.name,
+        )
+        self.register_outputs({"hub_id": self.hub.id})
+
+
 class AzureAnalytics(MissionComponent):
     TOKEN = "groundlink:index:AzureAnalytics"
 
     def __init__(
         self,
         name: str,
-        blueprint: Blueprint,
+        mission: MissionInputs,
+        inputs: AnalyticsInputs,
         *,
-        resource_group: azure.resources.ResourceGroup,
-        storage: AzureStorage,
-        security: AzureSecurity,
-        telemetry: AzureTelemetry | None,
+        resource_group_name: pulumi.Output[str],
+        storage: Stores,
+        key: MissionKey | None,
+        telemetry: TelemetryHub | None,
         opts: pulumi.ResourceOptions | None = None,
     ):
-        super().__init__(name, blueprint, opts)
-        analytics = blueprint.spec.analytics
-        self.resource_group = resource_group
-        self.location = blueprint.spec.clouds.azure.location
-        self.private = blueprint.spec.security.network == "private"
+        super().__init__(name, mission, opts)
+        analytics = self.inputs = inputs
+        self.resource_group_name = resource_group_name
+        self.location = mission.region
+        self.private = inputs.private
         self.catalog: pulumi.Input[str] | None = None
         self.query_endpoint: pulumi.Input[str] | None = None
         self.workspace: azure.synapse.Workspace | None = None
         self.cluster: azure.kusto.Cluster | None = None
         self.database: azure.kusto.ReadWriteDatabase | None = None
-        if analytics.azure_engine == "synapse" and (analytics.catalog or analytics.serverless_sql):
-            self._synapse(storage, security)
-        elif analytics.azure_engine == "adx":
-            self._adx(security, telemetry)
+        if analytics.engine == "synapse" and (analytics.catalog or analytics.serverless_sql):
+            self._synapse(storage, key)
+        elif analytics.engine == "adx":
+            self._adx(key, telemetry)
             if analytics.serverless_sql:
-                declare_gap("analytics.serverless_sql", ADX_NO_SERVERLESS)
+                self.gap("analytics.serverless_sql", ADX_NO_SERVERLESS)
         self.register_outputs({"catalog": self.catalog, "query_endpoint": self.query_endpoint})
 
     def _capabilities(self) -> list[str]:
-        analytics = self.blueprint.spec.analytics
+        analytics = self.inputs
         return [
             cid
             for cid, on in (
@@ -88,38 +241,45 @@ class AzureAnalytics(MissionComponent):
             if on
         ]
 
-    def _synapse(self, storage: AzureStorage, security: AzureSecurity) -> None:
-        mission = self.blueprint.mission
+    def _synapse(self, storage: Stores, key: MissionKey | None) -> None:
+        mission = self.mission.name
         capabilities = self._capabilities()
-        filesystem = storage.container("synapse", SYNAPSE_CONTAINER, *capabilities, owner=self)
-        identity: dict = {"type": "SystemAssigned"}
+        filesystem = container(
+            self,
+            "synapse",
+            SYNAPSE_CONTAINER,
+            *capabilities,
+            account_name=storage.account_name,
+            resource_group_name=self.resource_group_name,
+        )
+        identity: dict[str, Any] = {"type": "SystemAssigned"}
         encryption = None
         depends_on: list[pulumi.Resource] = [filesystem]
-        if security.key and security.identity and security.key_grant:
+        if key:
             identity = {
                 "type": "SystemAssigned,UserAssigned",
-                "user_assigned_identities": user_assigned(security.identity),
+                "user_assigned_identities": user_assigned(key.identity_id),
             }
             encryption = {
                 "cmk": {
                     "kek_identity": {
-                        "user_assigned_identity": security.identity.id,
+                        "user_assigned_identity": key.identity_id,
                         "use_system_assigned_identity": False,
                     },
-                    "key": {"name": KEY_NAME, "key_vault_url": security.key.key_uri},
+                    "key": {"name": KEY_NAME, "key_vault_url": key.key_uri},
                 }
             }
-            depends_on.append(security.key_grant)
-        self.workspace = realizes(
+            depends_on.append(key.grant)
+        self.workspace = self.realize(
             azure.synapse.Workspace(
                 self.child_name("workspace"),
                 workspace_name=synapse_workspace_name(mission),
-                resource_group_name=self.resource_group.name,
+                resource_group_name=self.resource_group_name,
                 location=self.location,
                 default_data_lake_storage={
                     "account_url": storage.dfs_endpoint,
                     "filesystem": SYNAPSE_CONTAINER,
-                    "resource_id": storage.account.id,
+                    "resource_id": storage.account_id,
                     "create_managed_private_endpoint": True,
                 },
                 managed_virtual_network="default",
@@ -138,47 +298,49 @@ class AzureAnalytics(MissionComponent):
             ),
             *capabilities,
         )
-        if security.key:
-            realizes(self.workspace, "security.cmk")
+        if key:
+            self.realize(self.workspace, "security.cmk")
         principal = system_principal(self.workspace)
-        reads = [("raw", storage.raw, "Storage Blob Data Reader")]
-        writes = [("products", storage.products), ("query-results", storage.query_results), ("synapse", filesystem)]
-        grants = reads + [(role, container, "Storage Blob Data Contributor") for role, container in writes if container]
-        for role, container, role_name in grants:
-            realizes(
-                grant(self, f"workspace-{role}", role=role_name, principal_id=principal, scope=container.id),
+        reads = [("raw", storage.raw_container_id, "Storage Blob Data Reader")]
+        writes = [
+            ("products", storage.products_container_id),
+            ("query-results", storage.query_results_container_id),
+            ("synapse", filesystem.id),
+        ]
+        grants = reads + [(role, scope, "Storage Blob Data Contributor") for role, scope in writes if scope is not None]
+        for role, scope, role_name in grants:
+            self.realize(
+                grant(self, f"workspace-{role}", role=role_name, principal_id=principal, scope=scope),
                 *capabilities,
             )
-        self.catalog = lake_database_name(mission) if self.blueprint.spec.analytics.catalog else None
+        self.catalog = lake_database_name(mission) if self.inputs.catalog else None
         endpoints = self.workspace.connectivity_endpoints
         self.query_endpoint = (
-            endpoints.apply(lambda e: (e or {}).get("sqlOnDemand"))
-            if self.blueprint.spec.analytics.serverless_sql
-            else None
+            endpoints.apply(lambda e: (e or {}).get("sqlOnDemand")) if self.inputs.serverless_sql else None
         )
 
-    def _adx(self, security: AzureSecurity, telemetry: AzureTelemetry | None) -> None:
-        mission = self.blueprint.mission
-        spec = self.blueprint.spec
-        identity: dict = {"type": "SystemAssigned"}
+    def _adx(self, key: MissionKey | None, telemetry: TelemetryHub | None) -> None:
+        mission = self.mission.name
+        inputs = self.inputs
+        identity: dict[str, Any] = {"type": "SystemAssigned"}
         key_vault_properties = None
         depends_on: list[pulumi.Resource] = []
-        if security.key and security.identity and security.key_grant:
+        if key:
             identity = {
                 "type": "SystemAssigned, UserAssigned",
-                "user_assigned_identities": user_assigned(security.identity),
+                "user_assigned_identities": user_assigned(key.identity_id),
             }
             key_vault_properties = {
                 "key_name": KEY_NAME,
-                "key_vault_uri": security.vault_uri,
-                "user_identity": security.identity.id,
+                "key_vault_uri": key.vault_uri,
+                "user_identity": key.identity_id,
             }
-            depends_on.append(security.key_grant)
-        self.cluster = realizes(
+            depends_on.append(key.grant)
+        self.cluster = self.realize(
             azure.kusto.Cluster(
                 self.child_name("cluster"),
                 cluster_name=kusto_cluster_name(mission),
-                resource_group_name=self.resource_group.name,
+                resource_group_name=self.resource_group_name,
                 location=self.location,
                 sku=ADX_SKU,
                 enable_disk_encryption=True,
@@ -192,73 +354,73 @@ class AzureAnalytics(MissionComponent):
                 tags=self.tags,
                 opts=self.opts(stateful=True, depends_on=depends_on),
             ),
-            *(["analytics.catalog"] if spec.analytics.catalog else []),
+            *(["analytics.catalog"] if inputs.catalog else []),
         )
-        if security.key:
-            realizes(self.cluster, "security.cmk")
-        self.database = realizes(
+        if key:
+            self.realize(self.cluster, "security.cmk")
+        self.database = self.realize(
             azure.kusto.ReadWriteDatabase(
                 self.child_name("database"),
                 database_name=lake_database_name(mission),
                 kind="ReadWrite",
                 cluster_name=self.cluster.name,
-                resource_group_name=self.resource_group.name,
+                resource_group_name=self.resource_group_name,
                 location=self.location,
-                soft_delete_period=f"P{spec.storage.products_retention_days}D",
+                soft_delete_period=f"P{inputs.catalog_retention_days}D",
                 hot_cache_period=ADX_HOT_CACHE,
                 opts=self.opts(stateful=True),
             ),
-            *(["analytics.catalog"] if spec.analytics.catalog else []),
+            *(["analytics.catalog"] if inputs.catalog else []),
         )
-        self.catalog = lake_database_name(mission) if spec.analytics.catalog else None
-        self.query_endpoint = self.cluster.uri if spec.analytics.serverless_sql else None
+        self.catalog = lake_database_name(mission) if inputs.catalog else None
+        self.query_endpoint = self.cluster.uri if inputs.serverless_sql else None
         if telemetry is None:
             return
-        schema = realizes(
+        schema = self.realize(
             azure.kusto.Script(
                 self.child_name("telemetry-schema"),
                 script_name="telemetry-schema",
                 cluster_name=self.cluster.name,
                 database_name=self.database.name,
-                resource_group_name=self.resource_group.name,
+                resource_group_name=self.resource_group_name,
                 script_content=TELEMETRY_SCRIPT,
                 continue_on_errors=False,
                 opts=self.opts(),
             ),
             "analytics.telemetry_stream",
         )
-        consumer = realizes(
+        consumer = self.realize(
             azure.eventhub.ConsumerGroup(
                 self.child_name("adx-consumer"),
                 consumer_group_name=ADX_CONSUMER_GROUP,
-                event_hub_name=telemetry.hub.name,
-                namespace_name=telemetry.namespace.name,
-                resource_group_name=self.resource_group.name,
+                event_hub_name=telemetry.hub_name,
+                namespace_name=telemetry.namespace_name,
+                resource_group_name=self.resource_group_name,
                 opts=self.opts(),
             ),
             "analytics.telemetry_stream",
         )
         principal = system_principal(self.cluster)
-        receive = realizes(
+        receive = self.realize(
             grant(
                 self,
                 "cluster-receives-telemetry",
                 role="Azure Event Hubs Data Receiver",
                 principal_id=principal,
-                scope=telemetry.hub.id,
+                scope=telemetry.hub_id,
             ),
             "analytics.telemetry_stream",
         )
-        realizes(
+        self.realize(
             azure.kusto.EventHubDataConnection(
                 self.child_name("telemetry-ingest"),
                 data_connection_name="contact-telemetry",
                 kind="EventHub",
                 cluster_name=self.cluster.name,
                 database_name=self.database.name,
-                resource_group_name=self.resource_group.name,
+                resource_group_name=self.resource_group_name,
                 location=self.location,
-                event_hub_resource_id=telemetry.hub.id,
+                event_hub_resource_id=telemetry.hub_id,
                 consumer_group=ADX_CONSUMER_GROUP,
                 table_name=TELEMETRY_TABLE,
                 mapping_rule_name=TELEMETRY_MAPPING,

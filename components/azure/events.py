@@ -13,12 +13,12 @@ from __future__ import annotations
 import pulumi
 import pulumi_azure_native as azure
 
-from groundlink.blueprint import Blueprint, realizes
+from groundlink.blueprint import EventsInputs, MissionInputs
 
 from ..base import MissionComponent
+from .iam import grant, system_principal
 from .naming import namespace_name
-from .security import grant, system_principal
-from .storage import AzureStorage
+from .storage import Stores, container
 
 QUEUE_NAME = "contact-data"
 DEAD_LETTER_CONTAINER = "event-dead-letter"
@@ -36,19 +36,20 @@ class AzureEvents(MissionComponent):
     def __init__(
         self,
         name: str,
-        blueprint: Blueprint,
+        mission: MissionInputs,
+        inputs: EventsInputs,
         *,
-        resource_group: azure.resources.ResourceGroup,
-        storage: AzureStorage,
+        resource_group_name: pulumi.Output[str],
+        storage: Stores,
         opts: pulumi.ResourceOptions | None = None,
     ):
-        super().__init__(name, blueprint, opts)
-        location = blueprint.spec.clouds.azure.location
-        self.namespace = realizes(
+        super().__init__(name, mission, opts)
+        location = mission.region
+        self.namespace = self.realize(
             azure.servicebus.Namespace(
                 self.child_name("bus"),
-                namespace_name=namespace_name("sb", blueprint.mission),
-                resource_group_name=resource_group.name,
+                namespace_name=namespace_name("sb", mission.name),
+                resource_group_name=resource_group_name,
                 location=location,
                 sku={"name": "Standard", "tier": "Standard"},
                 minimum_tls_version="1.2",
@@ -59,12 +60,12 @@ class AzureEvents(MissionComponent):
             ),
             "events.per_contact",
         )
-        self.queue = realizes(
+        self.queue = self.realize(
             azure.servicebus.Queue(
                 self.child_name("queue"),
                 queue_name=QUEUE_NAME,
                 namespace_name=self.namespace.name,
-                resource_group_name=resource_group.name,
+                resource_group_name=resource_group_name,
                 max_delivery_count=MAX_DELIVERY_COUNT,
                 dead_lettering_on_message_expiration=True,
                 lock_duration=LOCK_DURATION,
@@ -74,13 +75,13 @@ class AzureEvents(MissionComponent):
             "events.per_contact",
             "events.dead_letter",
         )
-        self.topic = realizes(
+        self.topic = self.realize(
             azure.eventgrid.SystemTopic(
                 self.child_name("topic"),
-                system_topic_name=f"{blueprint.mission}-storage-events",
-                resource_group_name=resource_group.name,
+                system_topic_name=f"{mission.name}-storage-events",
+                resource_group_name=resource_group_name,
                 location=location,
-                source=storage.account.id,
+                source=storage.account_id,
                 topic_type="Microsoft.Storage.StorageAccounts",
                 identity={"type": "SystemAssigned"},
                 tags=self.tags,
@@ -89,7 +90,7 @@ class AzureEvents(MissionComponent):
             "events.per_contact",
         )
         topic_principal = system_principal(self.topic)
-        send = realizes(
+        send = self.realize(
             grant(
                 self,
                 "topic-sends-to-queue",
@@ -99,8 +100,15 @@ class AzureEvents(MissionComponent):
             ),
             "events.per_contact",
         )
-        self.dead_letter = storage.container("dead-letter", DEAD_LETTER_CONTAINER, "events.dead_letter", owner=self)
-        dead_letter_write = realizes(
+        self.dead_letter = container(
+            self,
+            "dead-letter",
+            DEAD_LETTER_CONTAINER,
+            "events.dead_letter",
+            account_name=storage.account_name,
+            resource_group_name=resource_group_name,
+        )
+        dead_letter_write = self.realize(
             grant(
                 self,
                 "topic-writes-dead-letter",
@@ -110,16 +118,16 @@ class AzureEvents(MissionComponent):
             ),
             "events.dead_letter",
         )
-        self.subscription = realizes(
+        self.subscription = self.realize(
             azure.eventgrid.SystemTopicEventSubscription(
                 self.child_name("raw-created"),
                 event_subscription_name="raw-contact-data-created",
                 system_topic_name=self.topic.name,
-                resource_group_name=resource_group.name,
+                resource_group_name=resource_group_name,
                 event_delivery_schema="EventGridSchema",
                 filter={
                     "included_event_types": ["Microsoft.Storage.BlobCreated"],
-                    "subject_begins_with": f"/blobServices/default/containers/{blueprint.raw_container}/",
+                    "subject_begins_with": f"/blobServices/default/containers/{inputs.raw_container}/",
                     # polymorphic inputs take their Args class, so the SDK knows their wire names
                     "advanced_filters": [
                         azure.eventgrid.StringInAdvancedFilterArgs(
@@ -137,7 +145,7 @@ class AzureEvents(MissionComponent):
                     "identity": {"type": "SystemAssigned"},
                     "dead_letter_destination": azure.eventgrid.StorageBlobDeadLetterDestinationArgs(
                         endpoint_type="StorageBlob",
-                        resource_id=storage.account.id,
+                        resource_id=storage.account_id,
                         blob_container_name=DEAD_LETTER_CONTAINER,
                     ),
                 },

@@ -16,28 +16,21 @@ that renders them says so.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pulumi
 import pulumi_azure_native as azure
 
 from groundlink import limits
-from groundlink.blueprint import Blueprint, declare_gap, realizes, warn
+from groundlink.blueprint import Downlink, GroundInputs, MissionInputs, OrbitalEndpoint, Satellite
 from groundlink.presets import PRESETS
-from groundlink.spec import Downlink, Satellite
 
 from ..base import MissionComponent
-from .naming import namespace_name
-from .security import grant, system_principal
-from .storage import AzureStorage
+from .analytics import AzureTelemetry, TelemetryHub, contact_hub, hardened_namespace
+from .iam import grant
+from .storage import Stores
 
-HUB_NAME = "contact-telemetry"
 STREAM_HUB_NAME = "contact-data"
-ANALYTICS_CONSUMER_GROUP = "analytics"
-HUB_PARTITIONS = 2
-HUB_RETENTION_HOURS = 24
-CAPTURE_INTERVAL_SECONDS = 300
-CAPTURE_SIZE_BYTES = 314_572_800
-# Capture requires every token; the prefix keeps telemetry apart from other products.
-CAPTURE_NAME_FORMAT = "telemetry/{Namespace}/{EventHub}/{PartitionId}/{Year}/{Month}/{Day}/{Hour}/{Minute}/{Second}"
 
 ORBITAL_RETIRED = (
     f"Azure Orbital Ground Station was retired on {limits.AZURE_ORBITAL_RETIRED_ON}: "
@@ -78,128 +71,6 @@ def named_demodulation(downlink: Downlink) -> str | None:
     return PRESETS[downlink.preset].azure_demodulation if downlink.preset else None
 
 
-def contact_hub(
-    owner: MissionComponent,
-    suffix: str,
-    *,
-    name: str,
-    namespace: azure.eventhub.Namespace,
-    resource_group: azure.resources.ResourceGroup,
-    **extra,
-) -> azure.eventhub.EventHub:
-    """Every Event Hub of the stack, sized and retained alike (the twin of the AWS contact_stream):
-    a day of retention covers a consumer's outage between passes."""
-    return azure.eventhub.EventHub(
-        owner.child_name(suffix),
-        event_hub_name=name,
-        namespace_name=namespace.name,
-        resource_group_name=resource_group.name,
-        partition_count=HUB_PARTITIONS,
-        retention_description={"cleanup_policy": "Delete", "retention_time_in_hours": HUB_RETENTION_HOURS},
-        **extra,
-    )
-
-
-def hardened_namespace(
-    owner: MissionComponent,
-    name: str,
-    *,
-    kind: str,
-    resource_group: azure.resources.ResourceGroup,
-    identity: dict | None = None,
-) -> azure.eventhub.Namespace:
-    """Every Event Hubs namespace of the stack: Standard, TLS 1.2, Entra-only (no SAS keys), tagged.
-
-    Public network access stays on because the senders (Capture, a partner network) reach it
-    from outside the mission's network; Entra ID and per-hub grants are the gate."""
-    return azure.eventhub.Namespace(
-        owner.child_name(name),
-        namespace_name=namespace_name(kind, owner.blueprint.mission),
-        resource_group_name=resource_group.name,
-        location=owner.blueprint.spec.clouds.azure.location,
-        sku={"name": "Standard", "tier": "Standard", "capacity": 1},
-        minimum_tls_version="1.2",
-        disable_local_auth=True,
-        public_network_access="Enabled",
-        identity=identity,
-        tags=owner.tags,
-        opts=owner.opts(),
-    )
-
-
-class AzureTelemetry(MissionComponent):
-    """Contact telemetry: an Event Hubs namespace and hub, captured to the products container."""
-
-    TOKEN = "groundlink:index:AzureTelemetry"
-
-    def __init__(
-        self,
-        name: str,
-        blueprint: Blueprint,
-        *,
-        resource_group: azure.resources.ResourceGroup,
-        storage: AzureStorage,
-        opts: pulumi.ResourceOptions | None = None,
-    ):
-        super().__init__(name, blueprint, opts)
-        # Capture writes the archive with the namespace's own identity.
-        self.namespace = realizes(
-            hardened_namespace(
-                self, "namespace", kind="evhns", resource_group=resource_group, identity={"type": "SystemAssigned"}
-            ),
-            "analytics.telemetry_stream",
-        )
-        principal = system_principal(self.namespace)
-        capture_write = realizes(
-            grant(
-                self,
-                "capture-writes-products",
-                role="Storage Blob Data Contributor",
-                principal_id=principal,
-                scope=storage.products.id,
-            ),
-            "analytics.telemetry_archive",
-        )
-        self.hub = realizes(
-            contact_hub(
-                self,
-                "hub",
-                name=HUB_NAME,
-                namespace=self.namespace,
-                resource_group=resource_group,
-                capture_description={
-                    "enabled": True,
-                    "encoding": "Avro",
-                    "interval_in_seconds": CAPTURE_INTERVAL_SECONDS,
-                    "size_limit_in_bytes": CAPTURE_SIZE_BYTES,
-                    "skip_empty_archives": True,
-                    "destination": {
-                        "name": "EventHubArchive.AzureBlockBlob",
-                        "storage_account_resource_id": storage.account.id,
-                        "blob_container": blueprint.products_container,
-                        "archive_name_format": CAPTURE_NAME_FORMAT,
-                        "identity": {"type": "SystemAssigned"},
-                    },
-                },
-                opts=self.opts(depends_on=[capture_write]),
-            ),
-            "analytics.telemetry_stream",
-            "analytics.telemetry_archive",
-        )
-        self.consumer_group = realizes(
-            azure.eventhub.ConsumerGroup(
-                self.child_name("analytics"),
-                consumer_group_name=ANALYTICS_CONSUMER_GROUP,
-                event_hub_name=self.hub.name,
-                namespace_name=self.namespace.name,
-                resource_group_name=resource_group.name,
-                opts=self.opts(),
-            ),
-            "analytics.telemetry_stream",
-        )
-        self.register_outputs({"hub_id": self.hub.id})
-
-
 class AzureOrbitalLegacy(MissionComponent):
     """The retired Azure Orbital Ground Station resources: opt-in only, always with a warning."""
 
@@ -208,23 +79,24 @@ class AzureOrbitalLegacy(MissionComponent):
     def __init__(
         self,
         name: str,
-        blueprint: Blueprint,
+        mission: MissionInputs,
+        inputs: GroundInputs,
+        endpoint: OrbitalEndpoint,
         *,
-        resource_group: azure.resources.ResourceGroup,
-        telemetry: AzureTelemetry | None,
+        resource_group_name: pulumi.Output[str],
+        telemetry: TelemetryHub | None,
         opts: pulumi.ResourceOptions | None = None,
     ):
-        super().__init__(name, blueprint, opts)
-        warn(ORBITAL_RETIRED)
-        spec = blueprint.spec
-        endpoint = spec.clouds.azure.orbital
-        location = spec.clouds.azure.location
-        capabilities = ["ground.managed_station"] + (["ground.stream_delivery"] if spec.delivery.stream else [])
-        self.vnet = realizes(
+        super().__init__(name, mission, opts)
+        self.warn(ORBITAL_RETIRED)
+        self.endpoint = endpoint
+        location = mission.region
+        capabilities = ["ground.managed_station"] + (["ground.stream_delivery"] if inputs.stream else [])
+        self.vnet = self.realize(
             azure.network.VirtualNetwork(
                 self.child_name("vnet"),
-                virtual_network_name=f"vnet-{blueprint.mission}-orbital",
-                resource_group_name=resource_group.name,
+                virtual_network_name=f"vnet-{mission.name}-orbital",
+                resource_group_name=resource_group_name,
                 location=location,
                 address_space={"address_prefixes": [endpoint.vnet_cidr]},
                 tags=self.tags,
@@ -232,12 +104,12 @@ class AzureOrbitalLegacy(MissionComponent):
             ),
             *capabilities,
         )
-        self.subnet = realizes(
+        self.subnet = self.realize(
             azure.network.Subnet(
                 self.child_name("gateway-subnet"),
                 subnet_name="orbital-gateway",
                 virtual_network_name=self.vnet.name,
-                resource_group_name=resource_group.name,
+                resource_group_name=resource_group_name,
                 address_prefix=endpoint.gateway_subnet_cidr,
                 delegations=[{"name": "orbital-gateway", "service_name": "Microsoft.Orbital/orbitalGateways"}],
                 opts=self.opts(),
@@ -246,29 +118,29 @@ class AzureOrbitalLegacy(MissionComponent):
         )
         event_hub_uri = None
         if telemetry and endpoint.resource_provider_object_id:
-            event_hub_uri = telemetry.hub.id
-            realizes(
+            event_hub_uri = telemetry.hub_id
+            self.realize(
                 grant(
                     self,
                     "orbital-sends-telemetry",
                     role="Azure Event Hubs Data Sender",
                     principal_id=endpoint.resource_provider_object_id,
-                    scope=telemetry.hub.id,
+                    scope=telemetry.hub_id,
                 ),
                 "ground.managed_station",
             )
         elif telemetry:
-            warn(NO_ORBITAL_PRINCIPAL)
+            self.warn(NO_ORBITAL_PRINCIPAL)
         self.spacecraft: list[azure.orbital.Spacecraft] = []
         self.contact_profiles: list[azure.orbital.ContactProfile] = []
-        gs = spec.ground_segment
-        for sat in spec.satellites:
+        gs = inputs.timing
+        for sat in inputs.satellites:
             self.spacecraft.append(
-                realizes(
+                self.realize(
                     azure.orbital.Spacecraft(
                         self.child_name(sat.name, "spacecraft"),
                         spacecraft_name=sat.name,
-                        resource_group_name=resource_group.name,
+                        resource_group_name=resource_group_name,
                         location=location,
                         norad_id=str(sat.norad_id),
                         title_line=sat.name.upper(),
@@ -291,11 +163,11 @@ class AzureOrbitalLegacy(MissionComponent):
                 )
             )
             self.contact_profiles.append(
-                realizes(
+                self.realize(
                     azure.orbital.ContactProfile(
                         self.child_name(sat.name, "contact-profile"),
                         contact_profile_name=f"{sat.name}-downlink",
-                        resource_group_name=resource_group.name,
+                        resource_group_name=resource_group_name,
                         location=location,
                         minimum_elevation_degrees=gs.min_elevation_deg,
                         minimum_viable_contact_duration=iso_duration(gs.min_contact_seconds),
@@ -316,11 +188,11 @@ class AzureOrbitalLegacy(MissionComponent):
             }
         )
 
-    def _links(self, sat: Satellite) -> list[dict]:
+    def _links(self, sat: Satellite) -> list[dict[str, Any]]:
         """One link per polarization (a link is unique in direction and polarity), one channel per
         downlink; each channel gets its own port, so ports are unique within the profile."""
-        endpoint = self.blueprint.spec.clouds.azure.orbital
-        links: dict[str, dict] = {}
+        endpoint = self.endpoint
+        links: dict[str, dict[str, Any]] = {}
         for index, downlink in enumerate(sat.downlinks):
             polarization = POLARIZATION[downlink.polarization]
             link = links.setdefault(
@@ -359,60 +231,64 @@ class AzureGround(MissionComponent):
     def __init__(
         self,
         name: str,
-        blueprint: Blueprint,
+        mission: MissionInputs,
+        inputs: GroundInputs,
         *,
-        resource_group: azure.resources.ResourceGroup,
-        storage: AzureStorage,
+        resource_group_name: pulumi.Output[str],
+        storage: Stores,
         opts: pulumi.ResourceOptions | None = None,
     ):
-        super().__init__(name, blueprint, opts)
-        spec = blueprint.spec
-        legacy = spec.clouds.azure.legacy_orbital
-        self.landing = realizes(storage.raw, "ground.partner_landing")
-        self.ids: list[pulumi.Output[str]] = [self.landing.id]
-        partner = spec.ground_segment.partner
+        super().__init__(name, mission, opts)
+        # The landing zone is the raw container (storage records it as ground.partner_landing).
+        landing_id = storage.raw_container_id
+        self.ids: list[pulumi.Output[str]] = [landing_id]
+        partner = inputs.partner
         principal = partner.azure_principal_object_id if partner else None
         self.partner_grant: azure.authorization.RoleAssignment | None = None
         if principal:
-            self.partner_grant = realizes(
+            self.partner_grant = self.realize(
                 grant(
                     self,
                     "partner-writes-landing",
                     role="Storage Blob Data Contributor",
                     principal_id=principal,
                     principal_type=None,
-                    scope=self.landing.id,
+                    scope=landing_id,
                 ),
                 "ground.partner_landing",
                 "ground.delivery_identity",
             )
             self.ids.append(self.partner_grant.id)
         else:
-            declare_gap(
+            self.gap(
                 "ground.delivery_identity",
                 "no ground_segment.partner.azure_principal_object_id: the "
                 "landing container grants nobody write access until a partner principal is named",
             )
-        self.telemetry = (
+        # The telemetry hub is the analytics layer's (as on AWS); it stays a child of the ground
+        # segment, where contacts send their telemetry, so its resources keep their identity.
+        self.telemetry: TelemetryHub | None = (
             AzureTelemetry(
                 self.child_name("telemetry"),
-                blueprint,
-                resource_group=resource_group,
+                mission,
+                resource_group_name=resource_group_name,
                 storage=storage,
                 opts=self.opts(),
-            )
-            if spec.analytics.telemetry_stream
+            ).outputs
+            if inputs.telemetry
             else None
         )
         self.legacy = (
             AzureOrbitalLegacy(
                 self.child_name("orbital"),
-                blueprint,
-                resource_group=resource_group,
+                mission,
+                inputs,
+                inputs.legacy_orbital,
+                resource_group_name=resource_group_name,
                 telemetry=self.telemetry,
                 opts=self.opts(),
             )
-            if legacy
+            if inputs.legacy_orbital is not None
             else None
         )
         self.stream_namespace: azure.eventhub.Namespace | None = None
@@ -420,40 +296,43 @@ class AzureGround(MissionComponent):
         if self.legacy:
             self.ids += [r.id for r in (*self.legacy.spacecraft, *self.legacy.contact_profiles)]
         else:
-            if blueprint.managed:
-                declare_gap("ground.managed_station", MANAGED_GAP)
-            if spec.delivery.stream:
-                self._stream_delivery(resource_group, principal)
+            if inputs.managed and not inputs.station:
+                self.gap("ground.managed_station", MANAGED_GAP)
+            if inputs.stream:
+                self._stream_delivery(resource_group_name, principal)
         self.register_outputs({"ground_segment_ids": self.ids})
 
-    def _stream_delivery(self, resource_group: azure.resources.ResourceGroup, principal: str | None) -> None:
+    def _stream_delivery(self, resource_group_name: pulumi.Output[str], principal: str | None) -> None:
         """The partner streams contact data live into a mission-owned hub, allowed to send there and nowhere else."""
         if not principal:
-            declare_gap(
+            self.gap(
                 "ground.stream_delivery",
                 "no ground_segment.partner.azure_principal_object_id: there is "
                 "nobody to grant 'Azure Event Hubs Data Sender' on a contact-data hub, so none is created",
             )
             return
         if self.telemetry:
-            namespace = self.telemetry.namespace
+            namespace_name = self.telemetry.namespace_name
         else:
-            namespace = self.stream_namespace = realizes(
-                hardened_namespace(self, "stream-namespace", kind="evhns-stream", resource_group=resource_group),
+            self.stream_namespace = self.realize(
+                hardened_namespace(
+                    self, "stream-namespace", kind="evhns-stream", resource_group_name=resource_group_name
+                ),
                 "ground.stream_delivery",
             )
-        self.stream_hub = realizes(
+            namespace_name = self.stream_namespace.name
+        self.stream_hub = self.realize(
             contact_hub(
                 self,
                 "contact-data",
                 name=STREAM_HUB_NAME,
-                namespace=namespace,
-                resource_group=resource_group,
+                namespace_name=namespace_name,
+                resource_group_name=resource_group_name,
                 opts=self.opts(),
             ),
             "ground.stream_delivery",
         )
-        realizes(
+        self.realize(
             grant(
                 self,
                 "partner-sends-contact-data",
@@ -467,9 +346,9 @@ class AzureGround(MissionComponent):
         self.ids.append(self.stream_hub.id)
 
     @property
-    def eventhub_namespaces(self) -> dict[str, azure.eventhub.Namespace]:
-        """The Event Hubs namespaces this segment created, by the name their diagnostics go under."""
-        found = {"eventhubs": self.telemetry.namespace} if self.telemetry else {}
+    def eventhub_namespace_ids(self) -> dict[str, pulumi.Output[str]]:
+        """The Event Hubs namespaces this segment holds, by the name their diagnostics go under."""
+        found = {"eventhubs": self.telemetry.namespace_id} if self.telemetry else {}
         if self.stream_namespace:
-            found["stream-eventhubs"] = self.stream_namespace
+            found["stream-eventhubs"] = self.stream_namespace.id
         return found

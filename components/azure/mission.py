@@ -7,7 +7,7 @@ from typing import Any
 import pulumi
 import pulumi_azure_native as azure
 
-from groundlink.blueprint import OUTPUT_KEYS, Blueprint
+from groundlink.blueprint import OUTPUT_KEYS, CloudBlueprint
 
 from ..base import MissionComponent
 from .analytics import AzureAnalytics
@@ -21,62 +21,91 @@ from .storage import AzureStorage
 class MissionStack(MissionComponent):
     """Renders a blueprint on Azure and exposes the output keys shared with AWS.
 
+    Layers are built in data-flow order, as on AWS: keys and network, stores, events,
+    ground segment (with the telemetry hub), analytics, observability. Each layer gets
+    its own inputs from the blueprint and its siblings' outputs.
     A key whose capability the spec turns off is None, as on AWS.
     """
 
     TOKEN = "groundlink:index:AzureMissionStack"
 
-    def __init__(self, name: str, blueprint: Blueprint, opts: pulumi.ResourceOptions | None = None):
-        super().__init__(name, blueprint, opts)
-        spec = blueprint.spec
+    def __init__(self, name: str, blueprint: CloudBlueprint, opts: pulumi.ResourceOptions | None = None):
+        mission = blueprint.mission
+        super().__init__(name, mission, opts)
         # Stateful: deleting a resource group deletes every resource in it, so a retained store
         # survives only if its resource group is retained too.
         self.resource_group = azure.resources.ResourceGroup(
             self.child_name("rg"),
-            resource_group_name=f"rg-{blueprint.mission}",
-            location=spec.clouds.azure.location,
+            resource_group_name=f"rg-{mission.name}",
+            location=mission.region,
             tags=self.tags,
             opts=self.opts(stateful=True),
         )
-        rg = self.resource_group
-        security = AzureSecurity(self.child_name("security"), blueprint, resource_group=rg, opts=self.opts())
-        storage = AzureStorage(
-            self.child_name("storage"), blueprint, resource_group=rg, security=security, opts=self.opts()
+        rg_name = self.resource_group.name
+        security = AzureSecurity(
+            self.child_name("security"), mission, blueprint.security, resource_group_name=rg_name, opts=self.opts()
         )
-        events = AzureEvents(self.child_name("events"), blueprint, resource_group=rg, storage=storage, opts=self.opts())
-        ground = AzureGround(self.child_name("ground"), blueprint, resource_group=rg, storage=storage, opts=self.opts())
+        storage = AzureStorage(
+            self.child_name("storage"),
+            mission,
+            blueprint.storage,
+            resource_group_name=rg_name,
+            key=security.outputs,
+            network=security.network,
+            opts=self.opts(),
+        ).outputs
+        events = AzureEvents(
+            self.child_name("events"),
+            mission,
+            blueprint.events,
+            resource_group_name=rg_name,
+            storage=storage,
+            opts=self.opts(),
+        )
+        ground = AzureGround(
+            self.child_name("ground"),
+            mission,
+            blueprint.ground,
+            resource_group_name=rg_name,
+            storage=storage,
+            opts=self.opts(),
+        )
         analytics = AzureAnalytics(
             self.child_name("analytics"),
-            blueprint,
-            resource_group=rg,
+            mission,
+            blueprint.analytics,
+            resource_group_name=rg_name,
             storage=storage,
-            security=security,
+            key=security.outputs,
             telemetry=ground.telemetry,
             opts=self.opts(),
         )
         AzureObservability(
             self.child_name("observability"),
-            blueprint,
-            resource_group=rg,
+            mission,
+            blueprint.observability,
+            resource_group_name=rg_name,
+            resource_group_id=self.resource_group.id,
             storage=storage,
-            security=security,
-            events=events,
-            eventhub_namespaces=ground.eventhub_namespaces,
+            vault_id=security.outputs.vault_id if security.outputs else None,
+            bus_namespace_id=events.namespace.id,
+            queue_name=events.queue.name,
+            eventhub_namespace_ids=ground.eventhub_namespace_ids,
             opts=self.opts(),
         )
         exports: dict[str, Any] = dict.fromkeys(OUTPUT_KEYS)
         exports.update(
-            mission=blueprint.mission,
+            mission=mission.name,
             cloud="azure",
-            raw_store_uri=storage.raw_uri if blueprint.needs("storage.raw") else None,
+            raw_store_uri=storage.raw_uri if blueprint.storage.raw_needed else None,
             products_store_uri=storage.products_uri,
             query_results_uri=storage.query_results_uri,
             catalog=analytics.catalog,
             query_endpoint=analytics.query_endpoint,
-            telemetry_stream=ground.telemetry.hub.id if ground.telemetry else None,
+            telemetry_stream=ground.telemetry.hub_id if ground.telemetry else None,
             event_queue=events.queue_url,
             ground_segment_ids=ground.ids,
-            key_ids=[security.key.id] if security.key else None,
+            key_ids=[security.outputs.key_id] if security.outputs else None,
         )
         self.exports = exports
         self.register_outputs(exports)

@@ -16,12 +16,10 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_azure_native as azure
 
-from groundlink.blueprint import Blueprint, realizes
+from groundlink.blueprint import MissionInputs, ObservabilityInputs
 
 from ..base import MissionComponent
-from .events import AzureEvents
-from .security import AzureSecurity
-from .storage import AzureStorage
+from .storage import Stores
 
 LOG_RETENTION_DAYS = 90
 ALERT_SEVERITY = 2
@@ -42,24 +40,26 @@ class AzureObservability(MissionComponent):
     def __init__(
         self,
         name: str,
-        blueprint: Blueprint,
+        mission_inputs: MissionInputs,
+        inputs: ObservabilityInputs,
         *,
-        resource_group: azure.resources.ResourceGroup,
-        storage: AzureStorage,
-        security: AzureSecurity,
-        events: AzureEvents,
-        eventhub_namespaces: Mapping[str, azure.eventhub.Namespace],
+        resource_group_name: pulumi.Output[str],
+        resource_group_id: pulumi.Output[str],
+        storage: Stores,
+        vault_id: pulumi.Output[str] | None,
+        bus_namespace_id: pulumi.Output[str],
+        queue_name: pulumi.Output[str],
+        eventhub_namespace_ids: Mapping[str, pulumi.Output[str]],
         opts: pulumi.ResourceOptions | None = None,
     ):
-        super().__init__(name, blueprint, opts)
-        spec = blueprint.spec
-        mission = blueprint.mission
-        self.workspace = realizes(
+        super().__init__(name, mission_inputs, opts)
+        mission = mission_inputs.name
+        self.workspace = self.realize(
             azure.operationalinsights.Workspace(
                 self.child_name("logs"),
                 workspace_name=f"log-{mission}",
-                resource_group_name=resource_group.name,
-                location=spec.clouds.azure.location,
+                resource_group_name=resource_group_name,
+                location=mission_inputs.region,
                 sku={"name": "PerGB2018"},
                 retention_in_days=LOG_RETENTION_DAYS,
                 tags=self.tags,
@@ -68,15 +68,15 @@ class AzureObservability(MissionComponent):
             "observability.logging",
         )
         targets: list[tuple[str, pulumi.Input[str], bool]] = [
-            ("storage", storage.account.id, False),  # the account itself has metrics only
-            ("blob", storage.blob_service.id, True),
-            ("servicebus", events.namespace.id, True),
+            ("storage", storage.account_id, False),  # the account itself has metrics only
+            ("blob", storage.blob_service_id, True),
+            ("servicebus", bus_namespace_id, True),
         ]
-        if security.vault:
-            targets.append(("vault", security.vault.id, True))
-        targets += [(target, namespace.id, True) for target, namespace in eventhub_namespaces.items()]
+        if vault_id is not None:
+            targets.append(("vault", vault_id, True))
+        targets += [(target, namespace_id, True) for target, namespace_id in eventhub_namespace_ids.items()]
         for target, resource_id, has_logs in targets:
-            realizes(
+            self.realize(
                 azure.monitor.DiagnosticSetting(
                     self.child_name(target, "diagnostics"),
                     name=f"{mission}-to-log-analytics",
@@ -88,12 +88,12 @@ class AzureObservability(MissionComponent):
                 ),
                 "observability.logging",
             )
-        emails = spec.budget.alert_emails
-        self.action_group = realizes(
+        emails = list(inputs.alert_emails)
+        self.action_group = self.realize(
             azure.monitor.ActionGroup(
                 self.child_name("alerts"),
                 action_group_name=f"ag-{mission}",
-                resource_group_name=resource_group.name,
+                resource_group_name=resource_group_name,
                 location="global",
                 group_short_name=mission[:ACTION_GROUP_SHORT_NAME_MAX],
                 enabled=True,
@@ -106,11 +106,11 @@ class AzureObservability(MissionComponent):
             ),
             "observability.alarm",
         )
-        realizes(
+        self.realize(
             azure.monitor.MetricAlert(
                 self.child_name("dead-lettered"),
                 rule_name=f"{mission}-dead-lettered-contact-events",
-                resource_group_name=resource_group.name,
+                resource_group_name=resource_group_name,
                 location="global",
                 description="A contact event was dead-lettered: processing gave up on a delivered contact.",
                 severity=ALERT_SEVERITY,
@@ -118,7 +118,7 @@ class AzureObservability(MissionComponent):
                 auto_mitigate=True,
                 evaluation_frequency=ALERT_FREQUENCY,
                 window_size=ALERT_WINDOW,
-                scopes=[events.namespace.id],
+                scopes=[bus_namespace_id],
                 # a polymorphic input takes its Args class, so the SDK knows its wire names
                 criteria=azure.monitor.MetricAlertSingleResourceMultipleMetricCriteriaArgs(
                     odata_type="Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
@@ -131,7 +131,7 @@ class AzureObservability(MissionComponent):
                             operator="GreaterThan",
                             threshold=0,
                             time_aggregation="Maximum",
-                            dimensions=[{"name": "EntityName", "operator": "Include", "values": [events.queue.name]}],
+                            dimensions=[{"name": "EntityName", "operator": "Include", "values": [queue_name]}],
                         )
                     ],
                 ),
@@ -141,12 +141,12 @@ class AzureObservability(MissionComponent):
             ),
             "observability.alarm",
         )
-        realizes(
+        self.realize(
             azure.consumption.Budget(
                 self.child_name("budget"),
                 budget_name=f"{mission}-monthly",
-                scope=resource_group.id,
-                amount=spec.budget.monthly_usd,
+                scope=resource_group_id,
+                amount=inputs.budget_monthly_usd,
                 category="Cost",
                 time_grain="Monthly",
                 time_period={"start_date": budget_start()},
@@ -158,7 +158,7 @@ class AzureObservability(MissionComponent):
                         "threshold_type": "Actual",
                         "contact_emails": emails,
                     }
-                    for threshold in spec.budget.thresholds_percent
+                    for threshold in inputs.budget_thresholds_percent
                 },
                 opts=self.opts(ignore_changes=["timePeriod"]),  # the start month is set once, at creation
             ),

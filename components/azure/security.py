@@ -10,25 +10,17 @@ Every grant in the stack goes through `grant`, scoped to a single resource.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import pulumi
 import pulumi_azure_native as azure
 
-from groundlink.blueprint import Blueprint, realizes, warn
+from groundlink.blueprint import MissionInputs, SecurityInputs
 
 from ..base import MissionComponent
-from .naming import key_vault_name, role_assignment_name
-
-# Built-in role definition GUIDs (Microsoft Learn "Azure built-in roles").
-ROLES = {
-    "Storage Blob Data Contributor": "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
-    "Storage Blob Data Reader": "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
-    "Key Vault Crypto Service Encryption User": "e147488a-f6f5-4113-8e2d-b22465e65bf6",
-    "Azure Event Hubs Data Sender": "2b629674-e913-4c01-ae53-ef4638d8f975",
-    "Azure Event Hubs Data Receiver": "a638d3c7-ab3a-418d-83e6-5f17a39d4fde",
-    "Azure Service Bus Data Sender": "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39",
-}
+from .iam import grant
+from .naming import key_vault_name
 
 KEY_NAME = "data"
 KEY_SIZE = 3072  # accepted by Storage, Synapse and Data Explorer CMK alike
@@ -51,43 +43,25 @@ PRIVATE_DNS_ZONES = {
 }
 
 
-def grant(
-    owner: MissionComponent,
-    name: str,
-    *,
-    role: str,
-    principal_id: pulumi.Input[str],
-    scope: pulumi.Input[str],
-    principal_type: str | None = "ServicePrincipal",
-    depends_on: Sequence[pulumi.Resource] = (),
-) -> azure.authorization.RoleAssignment:
-    """Grant one built-in role to one principal on one resource (never a group or subscription)."""
-    client = azure.authorization.get_client_config_output()
-    return azure.authorization.RoleAssignment(
-        owner.child_name(name),
-        role_assignment_name=role_assignment_name(owner.blueprint.mission, owner.child_name(name)),
-        role_definition_id=pulumi.Output.concat(
-            "/subscriptions/",
-            client.subscription_id,
-            "/providers/Microsoft.Authorization/roleDefinitions/",
-            ROLES[role],
-        ),
-        principal_id=principal_id,
-        principal_type=principal_type,
-        scope=scope,
-        description=f"{owner.blueprint.mission}: {role}",
-        opts=owner.opts(depends_on=list(depends_on)),
-    )
+@dataclass(frozen=True)
+class MissionKey:
+    """The mission key as the services that encrypt with it use it."""
+
+    key_id: pulumi.Output[str]
+    key_uri: pulumi.Output[str]  # the key's URI without a version (rotation-safe)
+    vault_id: pulumi.Output[str]
+    vault_uri: pulumi.Output[str]
+    identity_id: pulumi.Output[str]  # the user-assigned identity every encrypting service uses
+    grant: azure.authorization.RoleAssignment  # wait for it: the identity must hold the key first
 
 
-def system_principal(resource: pulumi.CustomResource) -> pulumi.Output[str | None]:
-    """The principal of a resource's system-assigned identity, the one its grants go to."""
-    return resource.identity.apply(lambda identity: identity.principal_id if identity else None)
+@dataclass(frozen=True)
+class PrivateNetwork:
+    """Where private endpoints go and the DNS zones they register in."""
 
-
-def user_assigned(identity: azure.managedidentity.UserAssignedIdentity) -> pulumi.Output[dict]:
-    """The `userAssignedIdentities` map Azure wants: the identity's id as key."""
-    return identity.id.apply(lambda identity_id: {identity_id: {}})
+    resource_group_name: pulumi.Output[str]
+    subnet_id: pulumi.Output[str]
+    zone_ids: Mapping[str, pulumi.Output[str]]  # by sub-resource group: blob, dfs, vault
 
 
 class AzurePrivateNetwork(MissionComponent):
@@ -98,19 +72,18 @@ class AzurePrivateNetwork(MissionComponent):
     def __init__(
         self,
         name: str,
-        blueprint: Blueprint,
+        mission: MissionInputs,
         *,
-        resource_group: azure.resources.ResourceGroup,
+        resource_group_name: pulumi.Output[str],
         opts: pulumi.ResourceOptions | None = None,
     ):
-        super().__init__(name, blueprint, opts)
-        self.resource_group = resource_group
-        location = blueprint.spec.clouds.azure.location
-        self.vnet = realizes(
+        super().__init__(name, mission, opts)
+        location = mission.region
+        self.vnet = self.realize(
             azure.network.VirtualNetwork(
                 self.child_name("vnet"),
-                virtual_network_name=f"vnet-{blueprint.mission}-endpoints",
-                resource_group_name=resource_group.name,
+                virtual_network_name=f"vnet-{mission.name}-endpoints",
+                resource_group_name=resource_group_name,
                 location=location,
                 address_space={"address_prefixes": [PRIVATE_VNET_CIDR]},
                 tags=self.tags,
@@ -118,12 +91,12 @@ class AzurePrivateNetwork(MissionComponent):
             ),
             "security.private_network",
         )
-        self.subnet = realizes(
+        self.subnet = self.realize(
             azure.network.Subnet(
                 self.child_name("endpoints"),
                 subnet_name="private-endpoints",
                 virtual_network_name=self.vnet.name,
-                resource_group_name=resource_group.name,
+                resource_group_name=resource_group_name,
                 address_prefix=PRIVATE_ENDPOINT_SUBNET_CIDR,
                 private_endpoint_network_policies="Enabled",
                 default_outbound_access=False,
@@ -133,23 +106,23 @@ class AzurePrivateNetwork(MissionComponent):
         )
         self.zones: dict[str, azure.privatedns.PrivateZone] = {}
         for group, zone in PRIVATE_DNS_ZONES.items():
-            self.zones[group] = realizes(
+            self.zones[group] = self.realize(
                 azure.privatedns.PrivateZone(
                     self.child_name(f"{group}-zone"),
                     private_zone_name=zone,
-                    resource_group_name=resource_group.name,
+                    resource_group_name=resource_group_name,
                     location="global",
                     tags=self.tags,
                     opts=self.opts(),
                 ),
                 "security.private_network",
             )
-            realizes(
+            self.realize(
                 azure.privatedns.VirtualNetworkLink(
                     self.child_name(f"{group}-zone-link"),
-                    virtual_network_link_name=f"{blueprint.mission}-endpoints",
+                    virtual_network_link_name=f"{mission.name}-endpoints",
                     private_zone_name=self.zones[group].name,
-                    resource_group_name=resource_group.name,
+                    resource_group_name=resource_group_name,
                     location="global",
                     registration_enabled=False,
                     virtual_network={"id": self.vnet.id},
@@ -158,39 +131,46 @@ class AzurePrivateNetwork(MissionComponent):
                 ),
                 "security.private_network",
             )
+        self.outputs = PrivateNetwork(
+            resource_group_name=resource_group_name,
+            subnet_id=self.subnet.id,
+            zone_ids={group: zone.id for group, zone in self.zones.items()},
+        )
         self.register_outputs({"vnet_id": self.vnet.id, "subnet_id": self.subnet.id})
 
-    def endpoint(
-        self, owner: MissionComponent, name: str, *, target_id: pulumi.Input[str], group: str
-    ) -> azure.network.PrivateEndpoint:
-        """A private endpoint for `target_id`'s `group` sub-resource, registered in its DNS zone."""
-        endpoint = realizes(
-            azure.network.PrivateEndpoint(
-                owner.child_name(f"{name}-endpoint"),
-                private_endpoint_name=f"pe-{owner.child_name(name)}",
-                resource_group_name=self.resource_group.name,
-                location=self.blueprint.spec.clouds.azure.location,
-                subnet={"id": self.subnet.id},
-                private_link_service_connections=[
-                    {"name": name, "private_link_service_id": target_id, "group_ids": [group]}
-                ],
-                tags=owner.tags,
-                opts=owner.opts(),
-            ),
-            "security.private_network",
-        )
-        realizes(
-            azure.network.PrivateDnsZoneGroup(
-                owner.child_name(f"{name}-endpoint-dns"),
-                private_dns_zone_group_name="default",
-                private_endpoint_name=endpoint.name,
-                resource_group_name=self.resource_group.name,
-                private_dns_zone_configs=[{"name": group, "private_dns_zone_id": self.zones[group].id}],
-                opts=owner.opts(),
-            ),
-            "security.private_network",
-        )
-        return endpoint
+
+def private_endpoint(
+    owner: MissionComponent, network: PrivateNetwork, name: str, *, target_id: pulumi.Input[str], group: str
+) -> azure.network.PrivateEndpoint:
+    """A private endpoint (a child of `owner`) for `target_id`'s `group` sub-resource in the
+    mission's endpoint subnet, registered in its privatelink DNS zone."""
+    endpoint = owner.realize(
+        azure.network.PrivateEndpoint(
+            owner.child_name(f"{name}-endpoint"),
+            private_endpoint_name=f"pe-{owner.child_name(name)}",
+            resource_group_name=network.resource_group_name,
+            location=owner.mission.region,
+            subnet={"id": network.subnet_id},
+            private_link_service_connections=[
+                {"name": name, "private_link_service_id": target_id, "group_ids": [group]}
+            ],
+            tags=owner.tags,
+            opts=owner.opts(),
+        ),
+        "security.private_network",
+    )
+    owner.realize(
+        azure.network.PrivateDnsZoneGroup(
+            owner.child_name(f"{name}-endpoint-dns"),
+            private_dns_zone_group_name="default",
+            private_endpoint_name=endpoint.name,
+            resource_group_name=network.resource_group_name,
+            private_dns_zone_configs=[{"name": group, "private_dns_zone_id": network.zone_ids[group]}],
+            opts=owner.opts(),
+        ),
+        "security.private_network",
+    )
+    return endpoint
 
 
 class AzureSecurity(MissionComponent):
@@ -201,17 +181,19 @@ class AzureSecurity(MissionComponent):
     def __init__(
         self,
         name: str,
-        blueprint: Blueprint,
+        mission: MissionInputs,
+        inputs: SecurityInputs,
         *,
-        resource_group: azure.resources.ResourceGroup,
+        resource_group_name: pulumi.Output[str],
         opts: pulumi.ResourceOptions | None = None,
     ):
-        super().__init__(name, blueprint, opts)
-        spec = blueprint.spec
-        location = spec.clouds.azure.location
-        private = spec.security.network == "private"
-        self.network: AzurePrivateNetwork | None = (
-            AzurePrivateNetwork(self.child_name("network"), blueprint, resource_group=resource_group, opts=self.opts())
+        super().__init__(name, mission, opts)
+        location = mission.region
+        private = inputs.private
+        self.network: PrivateNetwork | None = (
+            AzurePrivateNetwork(
+                self.child_name("network"), mission, resource_group_name=resource_group_name, opts=self.opts()
+            ).outputs
             if private
             else None
         )
@@ -219,25 +201,25 @@ class AzureSecurity(MissionComponent):
         self.vault: azure.keyvault.Vault | None = None
         self.key: azure.keyvault.Key | None = None
         self.key_grant: azure.authorization.RoleAssignment | None = None
-        if spec.security.customer_managed_keys:
-            warn(MESSAGING_KEYS)
+        if inputs.customer_managed_keys:
+            self.warn(MESSAGING_KEYS)
             client = azure.authorization.get_client_config_output()
-            self.identity = realizes(
+            self.identity = self.realize(
                 azure.managedidentity.UserAssignedIdentity(
                     self.child_name("cmk-identity"),
-                    resource_name_=f"id-{blueprint.mission}-cmk",
-                    resource_group_name=resource_group.name,
+                    resource_name_=f"id-{mission.name}-cmk",
+                    resource_group_name=resource_group_name,
                     location=location,
                     tags=self.tags,
                     opts=self.opts(),
                 ),
                 "security.cmk",
             )
-            self.vault = realizes(
+            self.vault = self.realize(
                 azure.keyvault.Vault(
                     self.child_name("vault"),
-                    vault_name=key_vault_name(blueprint.mission),
-                    resource_group_name=resource_group.name,
+                    vault_name=key_vault_name(mission.name),
+                    resource_group_name=resource_group_name,
                     location=location,
                     properties={
                         "tenant_id": client.tenant_id,
@@ -254,12 +236,12 @@ class AzureSecurity(MissionComponent):
                 ),
                 "security.cmk",
             )
-            self.key = realizes(
+            self.key = self.realize(
                 azure.keyvault.Key(
                     self.child_name("data"),
                     key_name=KEY_NAME,
                     vault_name=self.vault.name,
-                    resource_group_name=resource_group.name,
+                    resource_group_name=resource_group_name,
                     properties={
                         "kty": "RSA",
                         "key_size": KEY_SIZE,
@@ -280,7 +262,7 @@ class AzureSecurity(MissionComponent):
                 ),
                 "security.cmk",
             )
-            self.key_grant = realizes(
+            self.key_grant = self.realize(
                 grant(
                     self,
                     "cmk-identity-key-user",
@@ -291,11 +273,18 @@ class AzureSecurity(MissionComponent):
                 "security.cmk",
             )
             if self.network:
-                self.network.endpoint(self, "vault", target_id=self.vault.id, group="vault")
+                private_endpoint(self, self.network, "vault", target_id=self.vault.id, group="vault")
         self.register_outputs(
             {"key_id": self.key.id if self.key else None, "identity_id": self.identity.id if self.identity else None}
         )
 
-    @property
-    def vault_uri(self) -> pulumi.Output[str] | None:
-        return self.vault.properties.vault_uri if self.vault else None
+        self.outputs: MissionKey | None = None
+        if self.key and self.vault and self.identity and self.key_grant:
+            self.outputs = MissionKey(
+                key_id=self.key.id,
+                key_uri=self.key.key_uri,
+                vault_id=self.vault.id,
+                vault_uri=self.vault.properties.vault_uri,
+                identity_id=self.identity.id,
+                grant=self.key_grant,
+            )

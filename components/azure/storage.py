@@ -10,16 +10,18 @@ tiering and retention to each store.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi_azure_native as azure
 
-from groundlink.blueprint import Blueprint, Lifecycle, realizes
+from groundlink.blueprint import Lifecycle, MissionInputs, StorageInputs
 
 from ..base import MissionComponent
+from .iam import user_assigned
 from .naming import storage_account_name
-from .security import KEY_NAME, AzureSecurity, user_assigned
+from .security import KEY_NAME, MissionKey, PrivateNetwork, private_endpoint
 
 # Cloud-neutral tier -> management-policy action (Azure Cool / Cold / Archive).
 AZURE_TIER_ACTION = {"cool": "tier_to_cool", "cold": "tier_to_cold", "archive": "tier_to_archive"}
@@ -29,24 +31,62 @@ MAX_SOFT_DELETE_DAYS = 365
 MAX_CHANGE_FEED_DAYS = 146000
 
 
-def network_rules(spec) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Stores:
+    """The mission account and its containers as the other layers use them."""
+
+    account_id: pulumi.Output[str]
+    account_name: pulumi.Output[str]
+    blob_service_id: pulumi.Output[str]
+    dfs_endpoint: pulumi.Output[str]
+    raw_container_id: pulumi.Output[str]
+    products_container_id: pulumi.Output[str]
+    products_container: str  # the products container's name, where telemetry is archived
+    query_results_container_id: pulumi.Output[str] | None
+    raw_uri: pulumi.Output[str]
+    products_uri: pulumi.Output[str]
+    query_results_uri: pulumi.Output[str] | None
+
+
+def network_rules(partner_source_addresses: tuple[str, ...]) -> dict[str, Any]:
     """Deny by default, trusted Azure services through, and the partner's writers when it
     lands from outside Azure (ground_segment.partner.source_addresses)."""
     rules: dict[str, Any] = {
         "default_action": azure.storage.DefaultAction.DENY,
         "bypass": azure.storage.Bypass.AZURE_SERVICES,
     }
-    partner = spec.ground_segment.partner
-    if partner and partner.source_addresses:
+    if partner_source_addresses:
         rules["ip_rules"] = [
             azure.storage.IPRuleArgs(i_p_address_or_range=address, action=azure.storage.Action.ALLOW)
-            for address in partner.source_addresses
+            for address in partner_source_addresses
         ]
     return rules
 
 
 def abfss_uri(container: str, account: pulumi.Input[str]) -> pulumi.Output[str]:
     return pulumi.Output.concat("abfss://", container, "@", account, ".dfs.core.windows.net/")
+
+
+def container(
+    owner: MissionComponent,
+    role: str,
+    container_name: str,
+    *capabilities: str,
+    account_name: pulumi.Input[str],
+    resource_group_name: pulumi.Input[str],
+) -> azure.storage.BlobContainer:
+    """A private, protected container in the mission account, a child of `owner`."""
+    return owner.realize(
+        azure.storage.BlobContainer(
+            owner.child_name(role),
+            container_name=container_name,
+            account_name=account_name,
+            resource_group_name=resource_group_name,
+            public_access=azure.storage.PublicAccess.NONE,
+            opts=owner.opts(stateful=True),
+        ),
+        *capabilities,
+    )
 
 
 def lifecycle_rule(name: str, container: str, lifecycle: Lifecycle) -> dict[str, Any]:
@@ -73,17 +113,18 @@ class AzureStorage(MissionComponent):
     def __init__(
         self,
         name: str,
-        blueprint: Blueprint,
+        mission: MissionInputs,
+        inputs: StorageInputs,
         *,
-        resource_group: azure.resources.ResourceGroup,
-        security: AzureSecurity,
+        resource_group_name: pulumi.Output[str],
+        key: MissionKey | None,
+        network: PrivateNetwork | None,
         opts: pulumi.ResourceOptions | None = None,
     ):
-        super().__init__(name, blueprint, opts)
-        spec = blueprint.spec
-        private = spec.security.network == "private"
-        self.resource_group = resource_group
-        self.account_name = storage_account_name(blueprint.mission)
+        super().__init__(name, mission, opts)
+        private = inputs.private
+        self.resource_group_name = resource_group_name
+        self.account_name = storage_account_name(mission.name)
         encryption: dict[str, Any] = {
             "require_infrastructure_encryption": True,
             "services": {
@@ -93,22 +134,22 @@ class AzureStorage(MissionComponent):
         }
         identity = None
         depends_on: list[pulumi.Resource] = []
-        if security.key and security.identity and security.key_grant:
-            identity = {"type": "UserAssigned", "user_assigned_identities": user_assigned(security.identity)}
+        if key:
+            identity = {"type": "UserAssigned", "user_assigned_identities": user_assigned(key.identity_id)}
             encryption.update(
                 key_source="Microsoft.Keyvault",
-                key_vault_properties={"key_name": KEY_NAME, "key_vault_uri": security.vault_uri},
-                encryption_identity={"encryption_user_assigned_identity": security.identity.id},
+                key_vault_properties={"key_name": KEY_NAME, "key_vault_uri": key.vault_uri},
+                encryption_identity={"encryption_user_assigned_identity": key.identity_id},
             )
-            depends_on.append(security.key_grant)  # the identity must hold the key before the account uses it
+            depends_on.append(key.grant)  # the identity must hold the key before the account uses it
         else:
             encryption["key_source"] = "Microsoft.Storage"
-        self.account = realizes(
+        self.account = self.realize(
             azure.storage.StorageAccount(
                 self.child_name("account"),
                 account_name=self.account_name,
-                resource_group_name=resource_group.name,
-                location=spec.clouds.azure.location,
+                resource_group_name=resource_group_name,
+                location=mission.region,
                 kind=azure.storage.Kind.STORAGE_V2,
                 sku={"name": azure.storage.SkuName.STANDARD_LRS},
                 access_tier="Hot",
@@ -122,24 +163,23 @@ class AzureStorage(MissionComponent):
                 identity=identity,
                 encryption=encryption,
                 public_network_access="Disabled" if private else "Enabled",
-                network_rule_set=network_rules(spec),
+                network_rule_set=network_rules(inputs.partner_source_addresses),
                 tags=self.tags,
                 opts=self.opts(stateful=True, depends_on=depends_on),
             ),
-            *(["storage.raw"] if blueprint.needs("storage.raw") else []),
+            *(["storage.raw"] if inputs.raw_needed else []),
             "storage.products",
         )
-        if security.key:
-            realizes(self.account, "security.cmk")
-        soft_delete_days = min(spec.storage.noncurrent_version_days, MAX_SOFT_DELETE_DAYS)
-        change_feed_days = min(
-            max(spec.storage.raw_retention_days, spec.storage.products_retention_days), MAX_CHANGE_FEED_DAYS
-        )
-        self.blob_service = realizes(
+        if key:
+            self.realize(self.account, "security.cmk")
+        raw_lifecycle, products_lifecycle = inputs.raw_lifecycle, inputs.products_lifecycle
+        soft_delete_days = min(raw_lifecycle.noncurrent_days, MAX_SOFT_DELETE_DAYS)
+        change_feed_days = min(max(raw_lifecycle.expire_days, products_lifecycle.expire_days), MAX_CHANGE_FEED_DAYS)
+        self.blob_service = self.realize(
             azure.storage.BlobServiceProperties(
                 self.child_name("blob-service"),
                 account_name=self.account.name,
-                resource_group_name=resource_group.name,
+                resource_group_name=resource_group_name,
                 blob_services_name="default",
                 is_versioning_enabled=True,
                 change_feed={"enabled": True, "retention_in_days": change_feed_days},
@@ -149,34 +189,36 @@ class AzureStorage(MissionComponent):
             ),
             "storage.versioning",
         )
+        # Azure has no first-party station: the raw container is always the partner's landing zone.
         self.raw = self.container(
-            "raw", blueprint.raw_container, *(["storage.raw"] if blueprint.needs("storage.raw") else [])
+            "raw",
+            inputs.raw_container,
+            *(["storage.raw"] if inputs.raw_needed else []),
+            *(["ground.partner_landing"] if inputs.landing else []),
         )
-        self.products = self.container("products", blueprint.products_container, "storage.products")
+        self.products = self.container("products", inputs.products_container, "storage.products")
         self.query_results = (
-            self.container("query-results", blueprint.query_results_container, "storage.query_results")
-            if blueprint.needs("storage.query_results")
+            self.container("query-results", inputs.query_results_container, "storage.query_results")
+            if inputs.query_results
             else None
         )
-        realizes(
+        self.realize(
             azure.storage.ManagementPolicy(
                 self.child_name("lifecycle"),
                 account_name=self.account.name,
-                resource_group_name=resource_group.name,
+                resource_group_name=resource_group_name,
                 management_policy_name="default",
                 policy={
                     "rules": [
-                        lifecycle_rule("raw-retention", blueprint.raw_container, blueprint.raw_lifecycle),
-                        lifecycle_rule(
-                            "products-retention", blueprint.products_container, blueprint.products_lifecycle
-                        ),
+                        lifecycle_rule("raw-retention", inputs.raw_container, raw_lifecycle),
+                        lifecycle_rule("products-retention", inputs.products_container, products_lifecycle),
                         # query results age like products, as the AWS query-results bucket does
                         *(
                             [
                                 lifecycle_rule(
                                     "query-results-retention",
-                                    blueprint.query_results_container,
-                                    blueprint.products_lifecycle,
+                                    inputs.query_results_container,
+                                    products_lifecycle,
                                 )
                             ]
                             if self.query_results
@@ -188,14 +230,27 @@ class AzureStorage(MissionComponent):
             ),
             "storage.lifecycle",
         )
-        if security.network:
+        if network:
             for group in ("blob", "dfs"):
-                security.network.endpoint(self, group, target_id=self.account.id, group=group)
+                private_endpoint(self, network, group, target_id=self.account.id, group=group)
         self.dfs_endpoint = pulumi.Output.concat("https://", self.account.name, ".dfs.core.windows.net")
-        self.raw_uri = abfss_uri(blueprint.raw_container, self.account.name)
-        self.products_uri = abfss_uri(blueprint.products_container, self.account.name)
+        self.raw_uri = abfss_uri(inputs.raw_container, self.account.name)
+        self.products_uri = abfss_uri(inputs.products_container, self.account.name)
         self.query_results_uri = (
-            abfss_uri(blueprint.query_results_container, self.account.name) if self.query_results else None
+            abfss_uri(inputs.query_results_container, self.account.name) if self.query_results else None
+        )
+        self.outputs = Stores(
+            account_id=self.account.id,
+            account_name=self.account.name,
+            blob_service_id=self.blob_service.id,
+            dfs_endpoint=self.dfs_endpoint,
+            raw_container_id=self.raw.id,
+            products_container_id=self.products.id,
+            products_container=inputs.products_container,
+            query_results_container_id=self.query_results.id if self.query_results else None,
+            raw_uri=self.raw_uri,
+            products_uri=self.products_uri,
+            query_results_uri=self.query_results_uri,
         )
         self.register_outputs(
             {
@@ -205,19 +260,12 @@ class AzureStorage(MissionComponent):
             }
         )
 
-    def container(
-        self, role: str, container_name: str, *capabilities: str, owner: MissionComponent | None = None
-    ) -> azure.storage.BlobContainer:
-        """A private, protected container in the mission account (children of `owner`, default self)."""
-        owner = owner or self
-        return realizes(
-            azure.storage.BlobContainer(
-                owner.child_name(role),
-                container_name=container_name,
-                account_name=self.account.name,
-                resource_group_name=self.resource_group.name,
-                public_access=azure.storage.PublicAccess.NONE,
-                opts=owner.opts(stateful=True),
-            ),
+    def container(self, role: str, container_name: str, *capabilities: str) -> azure.storage.BlobContainer:
+        return container(
+            self,
+            role,
+            container_name,
             *capabilities,
+            account_name=self.account.name,
+            resource_group_name=self.resource_group_name,
         )

@@ -16,13 +16,14 @@ from typing import Any
 
 from ..engine import Plan
 from ..engine import plan as build_plan
-from ..engine.runner import CLOUDS, PROJECT, PROJECT_DIR, stack_config
+from ..engine.runner import CLOUDS, PROJECT, stack_config
+from ..resources import package_dir
 from ..spec import load_spec
 from .config import Given, PolicySchema, PolicySettings, load_config_file, parse_config, reconcile
 from .host import PackError, PackProcess
 from .wire import Wire
 
-PACK_DIR = PROJECT_DIR / "policies"
+PACK_DIR = package_dir("groundlink.policies")  # the pack runs from its folder, as under the CLI
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "unspecified")
 
 

@@ -1,23 +1,19 @@
-"""Run the project's `__main__.py` under mocks and capture every registration."""
+"""Run the groundlink program (`groundlink.program.main`) under mocks and capture every registration."""
 
 from __future__ import annotations
 
 import asyncio
 import os
-import runpy
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..blueprint import REALIZED
+from ..blueprint import CLOUDS, Realization
 from ..spec import load_spec
 from .plan import Plan, PlannedResource
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
 PROJECT = "groundlink"
-CLOUDS = ("aws", "azure")
 
 
 class PlanError(Exception):
@@ -100,7 +96,6 @@ def _reset_runtime() -> None:
     settings.SETTINGS.rpc_manager.clear()
     settings.SETTINGS.outputs.clear()
     settings.set_root_resource(None)  # type: ignore[arg-type]
-    REALIZED.clear()
 
 
 def stack_config(spec_path: str | os.PathLike, cloud: str, spec) -> dict[str, str]:
@@ -171,7 +166,6 @@ def plan(
     spec_path: str | os.PathLike,
     cloud: str,
     stack: str | None = None,
-    project_dir: str | os.PathLike = PROJECT_DIR,
     extra_config: dict[str, str] | None = None,
 ) -> Plan:
     """Evaluate the program for `spec_path` on `cloud` and return what it registers.
@@ -184,19 +178,20 @@ def plan(
     spec_path = Path(spec_path)
     spec = load_spec(spec_path)  # precise spec errors first, outside any Pulumi machinery
     stack = stack or f"{spec.mission.name}-{cloud}"
-    project_dir = Path(project_dir)
-    if str(project_dir) not in sys.path:
-        sys.path.insert(0, str(project_dir))
+    from ..program import main
 
-    def program():
-        runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
+    realized: list[Realization] = []
+
+    def program() -> None:
+        realized.append(main().realization)
 
     region = spec.region(cloud)
     config = {**stack_config(spec_path, cloud, spec), **(extra_config or {})}
     records, outputs = run_program(program, stack=stack, region=region, config=config)
+    realization = realized[0]
     resources = []
     for record in records:
-        record["capability"] = list(REALIZED.by_resource.get((record["type"], record["name"]), []))
+        record["capability"] = realization.capabilities_of(record["type"], record["name"])
         resources.append(PlannedResource(**record))
     result = Plan(
         cloud=cloud,
@@ -205,8 +200,8 @@ def plan(
         stack=stack,
         resources=resources,
         outputs=outputs,
-        gaps=dict(REALIZED.gaps),
-        warnings=list(REALIZED.warnings),
+        gaps=dict(realization.gaps),
+        warnings=list(realization.warnings),
     )
     result.seconds = time.perf_counter() - started
     _reset_runtime()

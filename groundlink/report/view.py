@@ -240,18 +240,28 @@ def _coverage(doc: dict, clouds: list[str]) -> Section:
         for c in clouds:
             e = sat["clouds"][c]
             cells += (
-                [num(e["contactsPerDay"]), num(e["minutesPerDay"])]
+                [num(e["contactsPerDay"]), num(e["minutesPerDay"]), num(e["longestGapHours"])]
                 if e["status"] == "estimated"
-                else [_c(e["status"], "gap"), ""]
+                else [_c(e["status"], "gap"), "", ""]
             )
         rows.append(cells)
-    headers = ["Satellite"] + [h for c in clouds for h in (f"{c.upper()} contacts/day", f"{c.upper()} minutes/day")]
+    headers = ["Satellite"] + [
+        h
+        for c in clouds
+        for h in (f"{c.upper()} contacts/day", f"{c.upper()} minutes/day", f"{c.upper()} longest gap h")
+    ]
     sites = [_c(f"{c.upper()} sites: {', '.join(cov['sites'][c]) or 'none in the site catalog'}") for c in clouds]
+    unplaced = [
+        _c(f"{n['title']}: {', '.join(n['withoutCoordinates'])} listed without coordinates (no source gives them)")
+        for n in cov.get("catalog", {}).values()
+        if n["withoutCoordinates"]
+    ]
+    warnings = [_c(w, "gap") for w in cov.get("warnings", [])]
     return Section(
         "Contact coverage",
-        paragraphs=[_c(cov["method"])],
+        paragraphs=[_c(cov["method"]), *warnings],
         table=_table(headers, rows),
-        after=[*sites, _c(f"Sites: {cov['source']}")],
+        after=[*sites, *unplaced, _c(f"Sites: {cov['source']}")],
     )
 
 

@@ -1,0 +1,238 @@
+"""Blueprint: the contract between the spec and the clouds.
+
+`build_blueprint(spec)` resolves every decision once: which capabilities the
+mission needs (parity, cost and the report read them) and, per cloud, the
+typed inputs of each layer (`Blueprint.for_cloud`) that the components in
+components/aws and components/azure build from. Components never see the spec.
+Everything here is a pure function of the spec, so it is property-tested
+without Pulumi.
+
+Logical resource names come from identity fields only (mission, satellite and
+downlink names): editing a tunable such as retention or bandwidth never
+renames, and so never replaces, a store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..spec import Downlink, MissionSpec, OrbitalEndpoint, Satellite
+from .capabilities import CAPABILITIES, CAPABILITY_BY_ID, LAYERS, Capability
+from .layers import (
+    CLOUD_FACTS,
+    PARTNER_PREFIX,
+    PRODUCTS_CONTAINER,
+    QUERY_RESULTS_CONTAINER,
+    RAW_CONTAINER,
+    RAW_PREFIX,
+    AnalyticsInputs,
+    CloudBlueprint,
+    ContactTiming,
+    EventsInputs,
+    GroundInputs,
+    GroundLink,
+    Lifecycle,
+    MissionInputs,
+    ObservabilityInputs,
+    Partner,
+    SecurityInputs,
+    StorageInputs,
+)
+from .realization import Realization
+
+__all__ = [
+    "CAPABILITIES",
+    "CAPABILITY_BY_ID",
+    "CLOUDS",
+    "LAYERS",
+    "OUTPUT_KEYS",
+    "AnalyticsInputs",
+    "Blueprint",
+    "Capability",
+    "CloudBlueprint",
+    "Downlink",
+    "EventsInputs",
+    "GroundInputs",
+    "GroundLink",
+    "Lifecycle",
+    "MissionInputs",
+    "ObservabilityInputs",
+    "OrbitalEndpoint",
+    "Realization",
+    "Satellite",
+    "SecurityInputs",
+    "StorageInputs",
+    "build_blueprint",
+]
+
+CLOUDS: tuple[str, ...] = tuple(CLOUD_FACTS)
+
+# Stack outputs both clouds export, so a consumer does not care which cloud it is on.
+OUTPUT_KEYS: tuple[str, ...] = (
+    "mission",
+    "cloud",
+    "raw_store_uri",
+    "products_store_uri",
+    "query_results_uri",
+    "catalog",
+    "query_endpoint",
+    "telemetry_stream",
+    "event_queue",
+    "ground_segment_ids",
+    "key_ids",
+)
+
+
+@dataclass(frozen=True)
+class Blueprint:
+    spec: MissionSpec  # for the consumers that model usage (cost, coverage, report); never for components
+    mission: str
+    tags: dict[str, str]
+    protected: bool
+    links: tuple[GroundLink, ...]
+    raw_lifecycle: Lifecycle
+    products_lifecycle: Lifecycle
+    capabilities: tuple[Capability, ...]
+    raw_prefix: str = RAW_PREFIX
+    partner_prefix: str = PARTNER_PREFIX
+    raw_container: str = RAW_CONTAINER
+    products_container: str = PRODUCTS_CONTAINER
+    query_results_container: str = QUERY_RESULTS_CONTAINER
+
+    def name(self, *parts: str) -> str:
+        """Logical name from identity parts: `<mission>-<part>-...`."""
+        return "-".join((self.mission, *parts))
+
+    @property
+    def managed(self) -> bool:
+        return self.spec.ground_segment.provider == "managed"
+
+    def needs(self, capability_id: str) -> bool:
+        return any(c.id == capability_id for c in self.capabilities)
+
+    def for_cloud(self, cloud: str) -> CloudBlueprint:
+        """The layer inputs of `cloud`'s MissionStack."""
+        return _cloud_blueprint(self, cloud)
+
+
+def build_blueprint(spec: MissionSpec) -> Blueprint:
+    storage = spec.storage
+    transitions = tuple((t.after_days, t.tier) for t in storage.tiering)
+    tags = {
+        "mission": spec.mission.name,
+        "owner": spec.mission.owner,
+        "data-classification": spec.mission.data_classification,
+        "managed-by": "groundlink",
+        **spec.mission.tags,
+    }
+    return Blueprint(
+        spec=spec,
+        mission=spec.mission.name,
+        tags=tags,
+        protected=storage.protected,
+        links=tuple(GroundLink(sat, link) for sat, link in spec.downlinks()),
+        raw_lifecycle=Lifecycle(transitions, storage.raw_retention_days, storage.noncurrent_version_days),
+        products_lifecycle=Lifecycle(transitions, storage.products_retention_days, storage.noncurrent_version_days),
+        capabilities=tuple(c for c in CAPABILITIES if c.needed(spec)),
+    )
+
+
+def _partner(spec: MissionSpec) -> Partner | None:
+    partner = spec.ground_segment.partner
+    if partner is None:
+        return None
+    return Partner(
+        name=partner.name,
+        aws_account_id=partner.aws_account_id,
+        aws_external_id=partner.aws_external_id,
+        azure_principal_object_id=partner.azure_principal_object_id,
+        source_addresses=tuple(partner.source_addresses),
+    )
+
+
+def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
+    """One function decides every layer for both clouds; the cloud enters only through
+    CLOUD_FACTS (does it have a first-party station?) and the region."""
+    spec = blueprint.spec
+    facts = CLOUD_FACTS[cloud]
+    gs, delivery, analytics = spec.ground_segment, spec.delivery, spec.analytics
+    private = spec.security.network == "private"
+    station = blueprint.managed and facts.first_party_station
+    landing = not station  # without a station of its own the mission lands a partner's deliveries
+    telemetry = analytics.telemetry_stream
+    partner = _partner(spec)
+    legacy = spec.clouds.azure.orbital if cloud == "azure" and spec.clouds.azure.legacy_orbital else None
+    return CloudBlueprint(
+        cloud=cloud,
+        mission=MissionInputs(
+            name=blueprint.mission, tags=dict(blueprint.tags), protected=blueprint.protected, region=spec.region(cloud)
+        ),
+        ground=GroundInputs(
+            managed=blueprint.managed,
+            station=station,
+            landing=landing,
+            stream=delivery.stream,
+            links=blueprint.links,
+            satellites=tuple(spec.satellites),
+            partner=partner,
+            timing=ContactTiming(
+                min_elevation_deg=gs.min_elevation_deg,
+                min_contact_seconds=gs.min_contact_seconds,
+                pre_pass_seconds=gs.pre_pass_seconds,
+                post_pass_seconds=gs.post_pass_seconds,
+                autotrack=gs.autotrack,
+            ),
+            raw_prefix=blueprint.raw_prefix,
+            partner_prefix=blueprint.partner_prefix,
+            telemetry=telemetry,
+            legacy_orbital=legacy,
+        ),
+        storage=StorageInputs(
+            raw_store=delivery.object_store or landing,
+            raw_needed=delivery.object_store,
+            landing=landing,
+            query_results=analytics.serverless_sql,
+            raw_lifecycle=blueprint.raw_lifecycle,
+            products_lifecycle=blueprint.products_lifecycle,
+            # access logs are kept as long as the raw data they describe, never tiered
+            logs_lifecycle=Lifecycle((), spec.storage.raw_retention_days, spec.storage.noncurrent_version_days),
+            raw_container=blueprint.raw_container,
+            products_container=blueprint.products_container,
+            query_results_container=blueprint.query_results_container,
+            private=private,
+            partner_source_addresses=partner.source_addresses if partner else (),
+        ),
+        events=EventsInputs(
+            station=station,
+            object_store=delivery.object_store,
+            landing=landing,
+            partner_prefix=blueprint.partner_prefix,
+            raw_container=blueprint.raw_container,
+        ),
+        analytics=AnalyticsInputs(
+            station=station,
+            raw_prefix=blueprint.raw_prefix,
+            partner_prefix=blueprint.partner_prefix,
+            catalog=analytics.catalog,
+            serverless_sql=analytics.serverless_sql,
+            telemetry=telemetry,
+            engine=analytics.azure_engine,
+            query_bytes_scanned_cutoff=round(analytics.query_bytes_scanned_cutoff_gb * 1e9),
+            satellite_names=tuple(s.name for s in spec.satellites),
+            telemetry_log_retention_days=spec.storage.raw_retention_days,
+            catalog_retention_days=spec.storage.products_retention_days,
+            products_container=blueprint.products_container,
+            private=private,
+        ),
+        security=SecurityInputs(
+            customer_managed_keys=spec.security.customer_managed_keys,
+            private=private,
+            # only a managed station streams into the mission network; a partner streams over its own link
+            station_stream=delivery.stream and station,
+        ),
+        observability=ObservabilityInputs(
+            alert_emails=tuple(spec.budget.alert_emails),
+            budget_monthly_usd=spec.budget.monthly_usd,
+            budget_thresholds_percent=tuple(spec.budget.thresholds_percent),
+        ),
+    )

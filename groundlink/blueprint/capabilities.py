@@ -1,0 +1,86 @@
+"""The cloud-neutral capabilities a mission can need, and when a spec needs each.
+
+Parity is judged against this table: every needed capability is realized by
+resources on each cloud, or declared a gap with its reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..spec import MissionSpec
+
+
+def _always(spec: MissionSpec) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Capability:
+    id: str
+    layer: str
+    title: str
+    needed: Callable[[MissionSpec], bool] = _always
+
+
+def _managed(spec: MissionSpec) -> bool:
+    return spec.ground_segment.provider == "managed"
+
+
+def _partner(spec: MissionSpec) -> bool:
+    return spec.ground_segment.provider == "partner"
+
+
+CAPABILITIES: tuple[Capability, ...] = (
+    Capability(
+        "ground.managed_station",
+        "ground",
+        "First-party ground station: antenna, tracking and demod/decode configs per downlink",
+        _managed,
+    ),
+    Capability(
+        "ground.partner_landing", "ground", "Partner ground network writes into the mission's landing zone", _partner
+    ),
+    Capability("ground.delivery_identity", "ground", "Write-only identity that delivers contact data"),
+    Capability(
+        "ground.stream_delivery", "ground", "Live streaming of contact data to an endpoint", lambda s: s.delivery.stream
+    ),
+    Capability("storage.raw", "storage", "Raw contact-data store", lambda s: s.delivery.object_store),
+    Capability("storage.products", "storage", "Products store"),
+    Capability("storage.query_results", "storage", "Query results store", lambda s: s.analytics.serverless_sql),
+    Capability("storage.lifecycle", "storage", "Tiering and expiry from the retention schedule"),
+    Capability("storage.versioning", "storage", "Object versions and soft delete against overwrite and deletion"),
+    Capability(
+        "security.cmk",
+        "security",
+        "Customer-managed encryption keys with rotation",
+        lambda s: s.security.customer_managed_keys,
+    ),
+    Capability(
+        "security.private_network",
+        "security",
+        "Private endpoints for the stores",
+        lambda s: s.security.network == "private",
+    ),
+    Capability("events.per_contact", "events", "One processing event per contact delivered"),
+    Capability("events.dead_letter", "events", "Dead-letter queue for events that fail processing"),
+    Capability("analytics.catalog", "analytics", "Data catalog over raw and products", lambda s: s.analytics.catalog),
+    Capability(
+        "analytics.serverless_sql", "analytics", "Serverless SQL over the stores", lambda s: s.analytics.serverless_sql
+    ),
+    Capability(
+        "analytics.telemetry_stream", "analytics", "Contact telemetry stream", lambda s: s.analytics.telemetry_stream
+    ),
+    Capability(
+        "analytics.telemetry_archive",
+        "analytics",
+        "Telemetry archived to the products store for SQL",
+        lambda s: s.analytics.telemetry_stream,
+    ),
+    Capability("observability.logging", "observability", "Access and diagnostic logs"),
+    Capability("observability.alarm", "observability", "Alarm on dead-lettered contact events"),
+    Capability("budget.alerts", "budget", "Monthly budget with alert emails"),
+)
+CAPABILITY_BY_ID = {c.id: c for c in CAPABILITIES}
+LAYERS: tuple[str, ...] = tuple(dict.fromkeys(c.layer for c in CAPABILITIES))

@@ -1,0 +1,61 @@
+"""The groundlink Pulumi program, as a function.
+
+`__main__.py` (what the Pulumi CLI runs) and the offline engine both call
+`main()`: it reads the stack config (`groundlink:spec`, `groundlink:cloud`),
+loads and validates the mission spec, builds the blueprint, renders that
+cloud's MissionStack and exports the output keys both clouds share.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any, Protocol
+
+import pulumi
+
+from .blueprint import CLOUDS, OUTPUT_KEYS, Realization, build_blueprint
+from .spec import SpecError, load_spec
+
+
+class RenderedMission(Protocol):
+    """The root component of a rendered mission, as the program and the engine use it."""
+
+    realization: Realization
+    exports: dict[str, Any]
+
+
+def _check_regions(spec_region_keys: dict[str, str], cloud: str) -> None:
+    """The stack's provider region must be the spec's, or resources would land elsewhere."""
+    for full_key, wanted in spec_region_keys.items():
+        namespace, key = full_key.split(":")
+        configured = pulumi.Config(namespace).get(key)
+        if configured is not None and configured != wanted:
+            raise pulumi.RunError(
+                f"{namespace}:{key}: {configured!r} differs from the spec's "
+                f"clouds.{cloud} ({wanted!r}); set it to {wanted!r} or edit the spec"
+            )
+
+
+def main() -> RenderedMission:
+    """Render the configured mission on the configured cloud; returns the root component
+    (its `realization` says which capabilities each resource realizes)."""
+    config = pulumi.Config("groundlink")
+    cloud = config.require("cloud")
+    if cloud not in CLOUDS:
+        raise pulumi.RunError(f"groundlink:cloud: {cloud!r} is not allowed; allowed: {', '.join(CLOUDS)}")
+    # A relative spec path is relative to the project directory, where the CLI runs the program.
+    spec_path = Path(config.require("spec"))
+    try:
+        spec = load_spec(spec_path.resolve())
+    except SpecError as error:
+        raise pulumi.RunError("\n".join(error.lines)) from None
+    _check_regions(spec.provider_config(cloud), cloud)
+
+    blueprint = build_blueprint(spec).for_cloud(cloud)
+    # components/ installs as groundlink.components (setup.py); only the chosen cloud's SDK is imported
+    renderer = importlib.import_module(f"groundlink.components.{cloud}")
+    mission: RenderedMission = renderer.MissionStack(blueprint.mission.name, blueprint)
+    for key in OUTPUT_KEYS:
+        pulumi.export(key, mission.exports[key])
+    return mission

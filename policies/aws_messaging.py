@@ -1,0 +1,56 @@
+"""AWS messaging: the queues and topics that carry contact events and alerts
+are encrypted with the mission's own KMS key, like the stores they announce."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import tokens as T
+from .joins import of_type, refers_to
+from .props import UNKNOWN, get, is_true
+from .registry import stack_rule
+
+KEY_IDS = ("arn", "keyId", "id")
+
+
+def _problem(resources: list[Any], channel: Any, require_mission_key: bool) -> str | None:
+    key = get(channel.props, "kmsMasterKeyId")
+    if key is UNKNOWN:
+        return None
+    if not key:
+        if is_true(get(channel.props, "sqsManagedSseEnabled")) and not require_mission_key:
+            return None
+        return "has no kmsMasterKeyId" + (" (SSE-SQS keys are not the mission's)" if require_mission_key else "")
+    if not require_mission_key:
+        return None
+    if isinstance(key, str) and key.startswith("alias/aws/"):
+        return f"uses the AWS managed key {key}, not the mission's key"
+    if not any(refers_to(channel, "kmsMasterKeyId", k, KEY_IDS) for k in of_type(resources, T.KMS_KEY)):
+        return f"uses kmsMasterKeyId {key}, which is not a key this stack creates"
+    return None
+
+
+@stack_rule(
+    "aws-messaging-mission-key",
+    area="aws-messaging",
+    severity="high",
+    enforcement="mandatory",
+    controls=("CKV_AWS_27", "CKV_AWS_26", "MCSB DP-5"),
+    description="SQS queues and SNS topics are encrypted with the mission's customer-managed KMS key.",
+    remediation="Set kms_master_key_id=key.arn on every aws.sqs.Queue and aws.sns.Topic; the key policy must let "
+    "the producing services (events.amazonaws.com, cloudwatch.amazonaws.com) use the key.",
+    config={
+        "requireCustomerManagedKey": {
+            "type": "boolean",
+            "default": True,
+            "description": "Require a KMS key the stack creates; false accepts SSE-SQS and AWS managed keys.",
+        }
+    },
+)
+def messaging_mission_key(args: Any, report: Any) -> None:
+    require = bool(args.get_config().get("requireCustomerManagedKey", True))
+    for kind, tokens in (("queue", T.SQS_QUEUE), ("topic", T.SNS_TOPIC)):
+        for channel in of_type(args.resources, tokens):
+            problem = _problem(args.resources, channel, require)
+            if problem:
+                report(f"{kind} {channel.name} {problem}", channel.urn)

@@ -1,0 +1,59 @@
+"""AWS networking: every VPC the stack creates records its traffic in flow
+logs, and the logs land somewhere encrypted with a key the mission controls."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import tokens as T
+from .joins import of_type, refers_to, sides
+from .props import UNKNOWN, get
+from .registry import stack_rule
+
+
+def _log_groups(resources: list[Any], flow_log: Any) -> list[Any]:
+    """The stack's log groups a flow log delivers to (by ARN, or the older log group name)."""
+    return [
+        group
+        for group in of_type(resources, T.LOG_GROUP)
+        if refers_to(flow_log, "logDestination", group, ("arn",))
+        or refers_to(flow_log, "logGroupName", group, ("name",))
+    ]
+
+
+def _destination_problem(resources: list[Any], flow_log: Any) -> str | None:
+    kind = get(flow_log.props, "logDestinationType", default="cloud-watch-logs")
+    if kind is UNKNOWN or kind == "s3":  # buckets are judged by aws-s3-kms-encryption
+        return None
+    if kind != "cloud-watch-logs":
+        return f"flow log {flow_log.name} delivers to {kind}, whose encryption the pack cannot see"
+    groups = _log_groups(resources, flow_log)
+    if not groups:
+        return f"flow log {flow_log.name} delivers to a log group this stack does not create"
+    for group in groups:
+        key = get(group.props, "kmsKeyId")
+        if key is not UNKNOWN and not key:
+            return f"flow log {flow_log.name} delivers to log group {group.name}, which has no kmsKeyId"
+    return None
+
+
+@stack_rule(
+    "aws-vpc-flow-logs",
+    area="aws-network",
+    severity="medium",
+    enforcement="advisory",
+    controls=("CIS AWS 3.7", "CKV2_AWS_11", "CKV_AWS_158", "MCSB LT-4"),
+    description="Every VPC has a flow log, delivered to a KMS-encrypted CloudWatch log group (or to S3).",
+    remediation="Add aws.ec2.FlowLog(vpc_id=vpc.id, traffic_type='ALL', log_destination=group.arn, "
+    "iam_role_arn=...) with aws.cloudwatch.LogGroup(kms_key_id=key.arn, retention_in_days=...); the key policy "
+    "must let logs.<region>.amazonaws.com use the key.",
+)
+def vpc_flow_logs(args: Any, report: Any) -> None:
+    for vpc in of_type(args.resources, T.VPC):
+        flow_logs = sides(args.resources, T.FLOW_LOG, "vpcId", vpc, ("id",))
+        if not flow_logs:
+            report(f"VPC {vpc.name} has no flow log", vpc.urn)
+            continue
+        problems = [p for p in (_destination_problem(args.resources, f) for f in flow_logs) if p]
+        if len(problems) == len(flow_logs):
+            report(f"VPC {vpc.name}: {'; '.join(problems)}", vpc.urn)

@@ -1,0 +1,67 @@
+"""Azure audit trail: the SQL engines that query contact data (Synapse
+workspaces, Data Explorer clusters) send every SQL, security and audit log
+category to the mission's Log Analytics workspace, so a query leaves a trace."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import tokens as T
+from .joins import of_type, sides
+from .props import UNKNOWN, as_list, get, is_true
+from .registry import stack_rule
+
+# The audit-relevant categories (Microsoft Learn, "Supported logs for Microsoft.Synapse/workspaces" and
+# "... for Microsoft.Kusto/clusters"); the category group allLogs covers them all.
+AUDIT_CATEGORIES = {
+    "Synapse workspace": (
+        T.SYNAPSE_WORKSPACE,
+        ("BuiltinSqlReqsEnded", "GatewayApiRequests", "SQLSecurityAuditEvents", "SynapseRbacOperations"),
+    ),
+    "Data Explorer cluster": (T.KUSTO_CLUSTER, ("Command", "Query", "Journal")),
+}
+
+
+def _missing(setting: Any, required: tuple[str, ...]) -> list[str] | None:
+    """Categories the setting does not send; None when it cannot be judged yet."""
+    logs = get(setting.props, "logs")
+    if logs is UNKNOWN:
+        return None
+    enabled = [entry for entry in as_list(logs) if is_true(get(entry, "enabled", default=True))]
+    if any(get(entry, "categoryGroup") == "allLogs" for entry in enabled):
+        return []
+    sent = {get(entry, "category") for entry in enabled}
+    return [category for category in required if category not in sent]
+
+
+@stack_rule(
+    "azure-analytics-audit-logs",
+    area="azure-audit",
+    severity="high",
+    enforcement="advisory",
+    controls=("CIS Azure 5.4", "MCSB LT-3"),
+    description="Synapse workspaces and Data Explorer clusters send every SQL, security and audit log category "
+    "(the allLogs category group) to a Log Analytics workspace.",
+    remediation="Add azure_native.monitor.DiagnosticSetting(resource_uri=<workspace or cluster id>, workspace_id="
+    "<Log Analytics workspace id>, logs=[{'category_group': 'allLogs', 'enabled': True}]).",
+)
+def analytics_audit_logs(args: Any, report: Any) -> None:
+    for kind, (tokens, required) in AUDIT_CATEGORIES.items():
+        for engine in of_type(args.resources, tokens):
+            settings = sides(args.resources, T.DIAGNOSTIC_SETTING, "resourceUri", engine, ("id",))
+            if not settings:
+                report(f"{kind} {engine.name} has no diagnostic setting (queries leave no audit trail)", engine.urn)
+                continue
+            gaps = []
+            for setting in settings:
+                missing = _missing(setting, required)
+                workspace = get(setting.props, "workspaceId")
+                if missing is None or workspace is UNKNOWN or (workspace and not missing):
+                    gaps = []
+                    break
+                gaps.append(
+                    f"diagnostic setting {setting.name} "
+                    + ("sends to no Log Analytics workspace" if not workspace else f"misses {', '.join(missing)}")
+                )
+            if gaps:
+                report(f"{kind} {engine.name}: {'; '.join(gaps)}", engine.urn)

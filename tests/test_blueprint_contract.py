@@ -1,0 +1,175 @@
+"""The blueprint is the contract between the spec and the clouds.
+
+Cross-cloud parity is a property of the blueprint: for any combination of spec
+switches both clouds get the same layer decisions, except where a cloud fact
+(Azure has no first-party ground station) forces them apart, and each layer
+decision is the one the needed capabilities ask for. The components never see
+the spec, and the two component trees mirror each other module for module.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from groundlink import blueprint as blueprint_module
+from groundlink.blueprint import build_blueprint
+from groundlink.spec import spec_from_data
+
+from .conftest import ROOT, spec_data
+
+COMPONENTS = ROOT / "components"
+
+switches = st.fixed_dictionaries(
+    {
+        "provider": st.sampled_from(["managed", "partner"]),
+        "object_store": st.booleans(),
+        "stream": st.booleans(),
+        "catalog": st.booleans(),
+        "serverless_sql": st.booleans(),
+        "telemetry_stream": st.booleans(),
+        "azure_engine": st.sampled_from(["synapse", "adx"]),
+        "cmk": st.booleans(),
+        "network": st.sampled_from(["public", "private"]),
+        "raw_retention_days": st.integers(min_value=60, max_value=3650),
+    }
+)
+
+
+def _spec(choice: dict):
+    data = spec_data("noaa20.yaml")
+    if choice["provider"] == "partner":
+        data["ground_segment"].update(
+            provider="partner",
+            partner={"name": "ksat_lite", "aws_account_id": "111122223333", "source_addresses": ["203.0.113.7"]},
+        )
+    data["delivery"].update(object_store=choice["object_store"] or not choice["stream"], stream=choice["stream"])
+    data["analytics"].update(
+        catalog=choice["catalog"] or choice["serverless_sql"],
+        serverless_sql=choice["serverless_sql"],
+        telemetry_stream=choice["telemetry_stream"],
+        azure_engine=choice["azure_engine"],
+    )
+    data["security"].update(customer_managed_keys=choice["cmk"], network=choice["network"])
+    data["storage"]["raw_retention_days"] = choice["raw_retention_days"]
+    data["storage"]["tiering"] = []
+    return spec_from_data(data)
+
+
+def _decisions(layer: object) -> dict:
+    return {f.name: getattr(layer, f.name) for f in dataclasses.fields(layer)}
+
+
+# Decisions a cloud fact may set apart: whether the cloud books its own station, and
+# what follows from it (who lands the raw data, who signals a contact, who streams
+# into the mission network); the retired Azure Orbital resources exist only on Azure.
+STATION_DEPENDENT = {
+    "ground": {"station", "landing", "legacy_orbital"},
+    "storage": {"raw_store", "landing"},
+    "events": {"station", "landing"},
+    "analytics": {"station"},
+    "security": {"station_stream"},
+}
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(switches)
+def test_both_clouds_get_the_same_layer_decisions(choice):
+    bp = build_blueprint(_spec(choice))
+    aws, azure = bp.for_cloud("aws"), bp.for_cloud("azure")
+    partner = choice["provider"] == "partner"
+    for layer in ("ground", "storage", "events", "analytics", "security", "observability"):
+        left, right = _decisions(getattr(aws, layer)), _decisions(getattr(azure, layer))
+        apart = set() if partner else STATION_DEPENDENT.get(layer, set())
+        same = {k for k in left if k not in apart}
+        assert {k: left[k] for k in same} == {k: right[k] for k in same}, layer
+    # with a partner network neither cloud has a station and both land the partner's data
+    if partner:
+        assert not aws.ground.station and not azure.ground.station
+        assert aws.storage.landing and azure.storage.landing
+    else:
+        assert aws.ground.station and not azure.ground.station
+    # the mission identity differs only by region
+    assert dataclasses.replace(aws.mission, region="") == dataclasses.replace(azure.mission, region="")
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(switches)
+def test_each_layer_decision_is_what_the_needed_capabilities_ask_for(choice):
+    bp = build_blueprint(_spec(choice))
+    for cloud in ("aws", "azure"):
+        layers = bp.for_cloud(cloud)
+        assert layers.storage.raw_needed == bp.needs("storage.raw")
+        assert layers.storage.query_results == bp.needs("storage.query_results")
+        assert layers.security.customer_managed_keys == bp.needs("security.cmk")
+        assert layers.security.private == layers.storage.private == bp.needs("security.private_network")
+        assert layers.analytics.catalog == bp.needs("analytics.catalog")
+        assert layers.analytics.serverless_sql == bp.needs("analytics.serverless_sql")
+        assert layers.analytics.telemetry == layers.ground.telemetry == bp.needs("analytics.telemetry_stream")
+        assert layers.ground.stream == bp.needs("ground.stream_delivery")
+        assert layers.ground.managed == bp.needs("ground.managed_station")
+        # a raw store exists whenever the spec needs one or a partner lands there
+        assert layers.storage.raw_store == (bp.needs("storage.raw") or layers.storage.landing)
+        # the retention the spec asks for is the raw store's expiry on every cloud
+        assert layers.storage.raw_lifecycle.expire_days == choice["raw_retention_days"]
+
+
+def test_the_blueprint_holds_no_module_level_registry():
+    for name in ("REALIZED", "realizes", "declare_gap", "warn"):
+        assert not hasattr(blueprint_module, name), name
+
+
+def _component_modules() -> list[Path]:
+    found = sorted(COMPONENTS.rglob("*.py"))
+    assert len(found) > 10
+    return found
+
+
+def test_no_component_reads_the_spec():
+    """Components get layer inputs and siblings' outputs: no `.spec` attribute, no spec import."""
+    for path in _component_modules():
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute):
+                assert node.attr != "spec", f"{path.relative_to(ROOT)}:{node.lineno} reads .spec"
+            if isinstance(node, ast.ImportFrom):
+                assert node.module != "groundlink.spec", f"{path.relative_to(ROOT)}:{node.lineno} imports the spec"
+
+
+def test_the_aws_and_azure_trees_have_the_same_modules():
+    aws = {p.name for p in (COMPONENTS / "aws").glob("*.py")}
+    azure = {p.name for p in (COMPONENTS / "azure").glob("*.py")}
+    assert aws == azure
+    assert {"ground.py", "storage.py", "events.py", "analytics.py", "security.py", "observability.py"} <= aws
+
+
+def _component_parameters(path: Path) -> list[tuple[str, str]]:
+    """(class, annotation) for every constructor parameter of every component class in `path`."""
+    tree = ast.parse(path.read_text())
+    out = []
+    for cls in (n for n in tree.body if isinstance(n, ast.ClassDef)):
+        for fn in (n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"):
+            for arg in fn.args.args[1:] + fn.args.kwonlyargs:
+                if arg.annotation is not None:
+                    out.append((cls.name, ast.unparse(arg.annotation)))
+    return out
+
+
+def test_layers_are_wired_by_outputs_not_by_sibling_components():
+    """No component constructor takes another layer's component (AwsStorage, AzureSecurity...)."""
+    components = {
+        node.name
+        for path in _component_modules()
+        for node in ast.parse(path.read_text()).body
+        if isinstance(node, ast.ClassDef) and any(ast.unparse(b).endswith("Component") for b in node.bases)
+    }
+    assert "AzureSecurity" in components and "AwsStorage" in components
+    parameters = [p for path in _component_modules() for p in _component_parameters(path)]
+    assert parameters
+    for cls, annotation in parameters:
+        used = {c for c in components if c in annotation.replace("|", " ").split()}
+        assert not used, f"{cls} takes {used}"
