@@ -7,7 +7,11 @@ STAMP  := $(VENV)/.installed
 SPEC   ?= specs/noaa20.yaml
 OUT    ?= out/compare
 
+<<<<<<< HEAD
 .PHONY: venv test lint compare bench demo schema clean
+=======
+.PHONY: venv test lint compare bench schema clean preflight-shapes
+>>>>>>> main
 
 venv: $(STAMP)
 
@@ -44,3 +48,7 @@ schema: $(STAMP)
 
 clean:
 	rm -rf $(VENV) out .pytest_cache
+
+# The botocore shapes preflight checks against, copied from the locked botocore (a test compares them).
+preflight-shapes: $(STAMP)
+	$(BIN)/python -m groundlink.preflight.aws_api

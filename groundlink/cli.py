@@ -14,6 +14,7 @@ from typing import NamedTuple
 from .app import check_command, compare, processing_commands, spec_commands
 from .errors import EXIT_INTERRUPTED, EXIT_USAGE, UsageError
 from .inputs import InputError, one_line
+from .preflight import command as preflight_command
 from .spec import SpecError
 
 
@@ -57,6 +58,12 @@ COMMANDS = (
         "SQL (DuckDB) over a products directory, the local stand-in for Athena and Synapse",
         processing_commands.configure_query,
         processing_commands.run_query,
+    ),
+    Command(
+        "preflight",
+        "check a spec's plans against the provider schemas and the cloud APIs; exit 1 on any finding",
+        preflight_command.configure,
+        preflight_command.run,
     ),
 )
 

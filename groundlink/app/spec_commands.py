@@ -42,12 +42,15 @@ def configure_plan(parser: argparse.ArgumentParser) -> None:
 
 def plan(args: argparse.Namespace) -> int:
     from ..engine import plan
+    from ..preflight import preflight_planned
+    from ..preflight.command import print_findings
     from ..tree import render_tree
 
     clouds = ["aws", "azure"] if args.cloud == "both" else [args.cloud]
     for cloud in clouds:
         result = plan(args.spec, cloud)
         render_tree(result)
+        print_findings(result, preflight_planned(result))
         if args.json:
             target = Path(args.json)
             if len(clouds) > 1:

@@ -1,0 +1,112 @@
+"""AWS service API constraints the providers do not check at preview, from botocore's models.
+
+Each planned property is mapped to the API shape its value ends up in (one
+table, no per-rule code); the shape's `pattern`, `min` and `max` come from the
+botocore service model pinned in requirements.lock. Patterns are applied to
+the whole value, as the services validate them (the Ground Station model's
+patterns carry no anchors but describe whole values: an ARN with an IAM path
+is refused by `RoleArn`).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .constraints import Constraint
+
+GS_CONFIG = "aws-native:groundstation:Config"
+GS_PROFILE = "aws-native:groundstation:MissionProfile"
+GS_ENDPOINTS = "aws-native:groundstation:DataflowEndpointGroup"
+FIREHOSE = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"
+_S3_RECORDING = "configData.s3RecordingConfig"
+_KINESIS_SINK = "configData.telemetrySinkConfig.telemetrySinkData.kinesisDataStreamData"
+_DEMOD_DECODE = "configData.antennaDownlinkDemodDecodeConfig"
+
+# (resource type, input path) -> (botocore service, shape). `a[]` walks every item of list `a`.
+API_SHAPES: dict[tuple[str, str], tuple[str, str]] = {
+    (GS_CONFIG, "name"): ("groundstation", "SafeName"),
+    (GS_CONFIG, f"{_S3_RECORDING}.roleArn"): ("groundstation", "RoleArn"),
+    (GS_CONFIG, f"{_S3_RECORDING}.prefix"): ("groundstation", "S3KeyPrefix"),
+    (GS_CONFIG, f"{_KINESIS_SINK}.kinesisRoleArn"): ("groundstation", "RoleArn"),
+    (GS_CONFIG, f"{_KINESIS_SINK}.kinesisDataStreamArn"): ("groundstation", "KinesisDataStreamArn"),
+    (GS_CONFIG, f"{_DEMOD_DECODE}.demodulationConfig.unvalidatedJson"): ("groundstation", "JsonString"),
+    (GS_CONFIG, f"{_DEMOD_DECODE}.decodeConfig.unvalidatedJson"): ("groundstation", "JsonString"),
+    (GS_PROFILE, "name"): ("groundstation", "SafeName"),
+    (GS_PROFILE, "trackingConfigArn"): ("groundstation", "ConfigArn"),
+    (GS_PROFILE, "telemetrySinkConfigArn"): ("groundstation", "ConfigArn"),
+    (GS_PROFILE, "dataflowEdges[].source"): ("groundstation", "ConfigArn"),
+    (GS_PROFILE, "dataflowEdges[].destination"): ("groundstation", "ConfigArn"),
+    (GS_PROFILE, "streamsKmsRole"): ("groundstation", "RoleArn"),
+    (GS_PROFILE, "streamsKmsKey.kmsAliasArn"): ("groundstation", "KeyAliasArn"),
+    (GS_ENDPOINTS, "endpointDetails[].securityDetails.roleArn"): ("groundstation", "RoleArn"),
+    ("aws:s3/bucket:Bucket", "bucket"): ("groundstation", "S3BucketName"),
+    ("aws:s3/bucket:Bucket", "bucketPrefix"): ("groundstation", "S3BucketName"),
+    ("aws:iam/role:Role", "name"): ("iam", "roleNameType"),
+    ("aws:iam/role:Role", "path"): ("iam", "pathType"),
+    ("aws:iam/role:Role", "description"): ("iam", "roleDescriptionType"),
+    ("aws:iam/role:Role", "assumeRolePolicy"): ("iam", "policyDocumentType"),
+    ("aws:iam/rolePolicy:RolePolicy", "name"): ("iam", "policyNameType"),
+    ("aws:iam/rolePolicy:RolePolicy", "policy"): ("iam", "policyDocumentType"),
+    ("aws:kinesis/stream:Stream", "name"): ("kinesis", "StreamName"),
+    (FIREHOSE, "name"): ("firehose", "DeliveryStreamName"),
+    (FIREHOSE, "extendedS3Configuration.roleArn"): ("firehose", "RoleARN"),
+    (FIREHOSE, "extendedS3Configuration.bucketArn"): ("firehose", "BucketARN"),
+    (FIREHOSE, "extendedS3Configuration.prefix"): ("firehose", "Prefix"),
+    (FIREHOSE, "extendedS3Configuration.errorOutputPrefix"): ("firehose", "ErrorOutputPrefix"),
+    (FIREHOSE, "kinesisSourceConfiguration.roleArn"): ("firehose", "RoleARN"),
+    ("aws:kms/key:Key", "description"): ("kms", "DescriptionType"),
+    ("aws:kms/key:Key", "policy"): ("kms", "PolicyType"),
+    ("aws:kms/alias:Alias", "name"): ("kms", "AliasNameType"),
+}
+
+# Names botocore models as free strings; the rule is in the operation's documentation.
+DOCUMENTED: dict[tuple[str, str], Constraint] = {
+    ("aws:sqs/queue:Queue", "name"): Constraint(
+        "SQS queue name",
+        "botocore sqs service-2, CreateQueue QueueName documentation",
+        pattern=r"[A-Za-z0-9_-]{1,80}(\.fifo)?",
+        min=1,
+        max=80,
+        description="up to 80 alphanumerics, hyphens, underscores; FIFO ends in .fifo",
+    ),
+}
+
+
+SHAPES_FILE = Path(__file__).with_name("aws_shapes.json")
+
+
+def derive_shapes() -> dict[str, Any]:
+    """The shapes the table names, read from botocore (what `make preflight-shapes` writes)."""
+    import botocore  # type: ignore[import-untyped]
+    from botocore.loaders import Loader  # type: ignore[import-untyped]
+
+    loader = Loader()
+    services = {service for service, _ in API_SHAPES.values()}
+    models = {service: loader.load_service_model(service, "service-2")["shapes"] for service in sorted(services)}
+    shapes = {
+        f"{service} {shape}": {
+            k: models[service][shape][k] for k in ("pattern", "min", "max") if k in models[service][shape]
+        }
+        for service, shape in sorted(set(API_SHAPES.values()))
+    }
+    return {"source": f"botocore {botocore.__version__}", "shapes": shapes}
+
+
+@cache
+def constraints() -> dict[tuple[str, str], Constraint]:
+    """The whole AWS table with its shapes resolved, from the file derived from botocore
+    (loading botocore's models takes longer than a plan; the file is checked against them by a test)."""
+    derived = json.loads(SHAPES_FILE.read_text())
+    source = f"{derived['source']} {{service}} service-2"
+    table = {}
+    for key, (service, shape) in API_SHAPES.items():
+        facts = derived["shapes"][f"{service} {shape}"]
+        table[key] = Constraint(f"{service} {shape}", source.format(service=service), **facts)
+    return {**table, **DOCUMENTED}
+
+
+if __name__ == "__main__":
+    SHAPES_FILE.write_text(json.dumps(derive_shapes(), indent=1, sort_keys=True) + "\n")

@@ -1,0 +1,43 @@
+"""`groundlink preflight SPEC --cloud aws|azure|both`: plan offline, then preflight each plan.
+
+Exit 0 when every plan is clean, 1 on any finding (one line each on stdout).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from ..engine.plan import Plan
+from ..errors import EXIT_FAILED, EXIT_OK
+from .findings import Finding
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("spec", help="mission spec (YAML)")
+    parser.add_argument("--cloud", choices=["aws", "azure", "both"], default="both")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..engine import plan
+    from . import preflight_planned
+
+    clouds = ["aws", "azure"] if args.cloud == "both" else [args.cloud]
+    total = 0
+    for cloud in clouds:
+        result = plan(args.spec, cloud)
+        findings = preflight_planned(result)
+        print_findings(result, findings)
+        total += len(findings)
+    return EXIT_FAILED if total else EXIT_OK
+
+
+def print_findings(plan: Plan, findings: Sequence[Finding], stream: TextIO | None = None) -> None:
+    """One line per finding, then a verdict line for the plan."""
+    out = stream or sys.stdout
+    for finding in findings:
+        print(f"{plan.cloud}: {finding.line()}", file=out)
+    verdict = "clean" if not findings else f"{len(findings)} finding{'s' if len(findings) > 1 else ''}"
+    print(f"preflight {plan.cloud} ({plan.stack}): {len(plan.resources)} resources, {verdict}", file=out)

@@ -1,0 +1,290 @@
+"""Preflight: each rule fires on a crafted bad plan and stays quiet on the example plans."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from groundlink.engine import Plan, PlannedResource
+from groundlink.preflight import aws_api, azure_names, azure_roles, cmk, preflight
+from groundlink.preflight.constraints import check_table
+from groundlink.preflight.provider import check_resource
+from groundlink.preflight.schema import Closed, ListOf, MapOf, Scalar, resource_schema
+
+from .conftest import cached_plan
+
+EXAMPLES = ("noaa20.yaml", "constellation.yaml", "partner.yaml", "aqua-legacy.yaml")
+PARTNER_PRINCIPAL = "3f2b8c1e-6a4d-4e2f-9b7a-0c5d1e2f3a4b"  # specs/partner.yaml, aqua-legacy.yaml
+
+
+def broken(spec: str, cloud: str) -> Plan:
+    """A private copy of an example plan, to break one input of."""
+    return copy.deepcopy(cached_plan(spec, cloud))
+
+
+def first(plan: Plan, type_token: str) -> PlannedResource:
+    found = plan.of_type(type_token)
+    assert found, f"the plan has no {type_token}"
+    return found[0]
+
+
+def lines(findings) -> list[str]:
+    return [f.line() for f in findings]
+
+
+# -- the provider schema, derived from the installed SDKs --------------------------------
+
+
+def test_schema_is_the_installed_providers():
+    storage = resource_schema("azure-native:storage:StorageAccount")
+    identity = storage.props["identity"].schema.props
+    assert identity["userAssignedIdentities"].schema == ListOf(Scalar("str"))  # pulumi-azure-native 3.x
+    assert identity["type"].required
+    autotrack = resource_schema("aws-native:groundstation:Config").props["configData"].schema
+    assert autotrack.props["trackingConfig"].schema.props["autotrack"].schema == Closed(
+        "ConfigTrackingConfigAutotrack", ("REQUIRED", "PREFERRED", "REMOVED")
+    )
+    role = resource_schema("aws:iam/role:Role").props
+    assert role["assumeRolePolicy"].required and not role["path"].required
+    assert role["tags"].schema == MapOf(Scalar("str"))
+    assert resource_schema("pulumi:providers:aws") is None
+
+
+def test_unknown_property_fires():
+    plan = broken("noaa20.yaml", "aws")
+    bucket = first(plan, "aws:s3/bucket:Bucket")
+    bucket.inputs["bucketPrefx"] = bucket.inputs.pop("bucketPrefix")
+    found = lines(check_resource(bucket))
+    assert len(found) == 1 and "bucketPrefx" in found[0] and "unknown property of BucketArgs" in found[0]
+    assert "pulumi-aws 7.51.1" in found[0]
+
+
+def test_missing_required_input_fires():
+    plan = broken("noaa20.yaml", "aws")
+    role = first(plan, "aws:iam/role:Role")
+    del role.inputs["assumeRolePolicy"]
+    assert [f.path for f in check_resource(role)] == ["assumeRolePolicy"]
+
+
+def test_wrong_type_fires_recursively():
+    plan = broken("noaa20.yaml", "aws")
+    profile = first(plan, "aws-native:groundstation:MissionProfile")
+    profile.inputs["dataflowEdges"][0]["source"] = 42
+    profile.inputs["minimumViableContactDurationSeconds"] = "180"
+    found = {f.path: f.rule for f in check_resource(profile)}
+    assert found == {
+        "dataflowEdges[0].source": "expected str, got int",
+        "minimumViableContactDurationSeconds": "expected int, got a string",
+    }
+
+
+def test_closed_enum_fires():
+    plan = broken("noaa20.yaml", "aws")
+    tracking = next(
+        c for c in plan.of_type("aws-native:groundstation:Config") if "trackingConfig" in c.inputs["configData"]
+    )
+    tracking.inputs["configData"]["trackingConfig"]["autotrack"] = "SOMETIMES"
+    found = lines(check_resource(tracking))
+    assert len(found) == 1 and "configData.trackingConfig.autotrack" in found[0]
+    assert "REQUIRED, PREFERRED, REMOVED" in found[0]
+
+
+def test_identity_map_refused_where_a_list_is_declared():
+    plan = broken("noaa20.yaml", "azure")
+    account = first(plan, "azure-native:storage:StorageAccount")
+    account.inputs["identity"]["userAssignedIdentities"] = {"/subscriptions/x/id-cmk": {}}
+    found = [f for f in check_resource(account) if f.path == "identity.userAssignedIdentities"]
+    assert found and found[0].rule == "expected a list, got a map"
+
+
+# -- AWS API constraints from botocore ---------------------------------------------------
+
+
+def test_shapes_file_is_what_botocore_says():
+    assert json.loads(aws_api.SHAPES_FILE.read_text()) == aws_api.derive_shapes()
+
+
+def test_role_arn_with_a_path_is_refused_by_ground_station():
+    plan = broken("noaa20.yaml", "aws")
+    recording = next(c for c in plan.of_type(aws_api.GS_CONFIG) if "s3RecordingConfig" in c.inputs["configData"])
+    recording.inputs["configData"]["s3RecordingConfig"]["roleArn"] = "arn:aws:iam::123456789012:role/team/x-role"
+    found = [f for f in check_table(plan, aws_api.constraints()) if f.resource == recording.name]
+    assert len(found) == 1 and found[0].path == "configData.s3RecordingConfig.roleArn"
+    assert "groundstation RoleArn" in found[0].rule and found[0].source.startswith("botocore 1.44.5")
+
+
+@pytest.mark.parametrize(
+    ("type_token", "key", "value", "shape"),
+    [
+        ("aws:kinesis/stream:Stream", "name", "telemetry stream!", "kinesis StreamName"),
+        ("aws:iam/role:Role", "path", "groundlink", "iam pathType"),
+        ("aws:iam/role:Role", "name", "r" * 65, "iam roleNameType"),
+        ("aws:sqs/queue:Queue", "name", "q" * 81, "SQS queue name"),
+        ("aws:kms/alias:Alias", "name", "alias/mission key", "kms AliasNameType"),
+    ],
+)
+def test_api_name_rules_fire(type_token, key, value, shape):
+    plan = broken("noaa20.yaml", "aws")
+    first(plan, type_token).inputs[key] = value
+    found = [f for f in check_table(plan, aws_api.constraints()) if f.path == key and f.type == type_token]
+    assert len(found) == 1 and found[0].rule.startswith(shape)
+
+
+def test_demodulation_json_outside_the_api_alphabet_fires():
+    plan = broken("noaa20.yaml", "aws")
+    antenna = next(
+        c for c in plan.of_type(aws_api.GS_CONFIG) if "antennaDownlinkDemodDecodeConfig" in c.inputs["configData"]
+    )
+    antenna.inputs["configData"]["antennaDownlinkDemodDecodeConfig"]["decodeConfig"]["unvalidatedJson"] = '{"a":"#"}'
+    found = [f for f in check_table(plan, aws_api.constraints()) if f.resource == antenna.name]
+    assert [f.rule.split(":")[0] for f in found] == ["groundstation JsonString"]
+
+
+# -- Azure naming rules and principal types ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("type_token", "key", "value"),
+    [
+        ("azure-native:storage:StorageAccount", "accountName", "Noaa20_Store"),
+        ("azure-native:keyvault:Vault", "vaultName", "kv-" + "x" * 22),
+        ("azure-native:keyvault:Vault", "vaultName", "kv--noaa20"),
+        ("azure-native:storage:BlobContainer", "containerName", "Raw-Contacts"),
+        ("azure-native:eventhub:Namespace", "namespaceName", "evh-1"),
+        ("azure-native:servicebus:Namespace", "namespaceName", "sb-noaa20-sb"),
+    ],
+)
+def test_azure_name_rules_fire(type_token, key, value):
+    plan = broken("noaa20.yaml", "azure")
+    first(plan, type_token).inputs[key] = value
+    found = [f for f in check_table(plan, azure_names.NAME_RULES) if f.type == type_token]
+    assert len(found) == 1 and found[0].path == key and "Microsoft Learn" in found[0].source
+
+
+def test_duplicate_global_name_fires():
+    plan = broken("noaa20.yaml", "azure")
+    vault = first(plan, "azure-native:keyvault:Vault")
+    twin = copy.deepcopy(vault)
+    twin.name = "noaa20-second-vault"
+    plan.resources.append(twin)
+    found = list(azure_names.duplicate_global_names(plan))
+    assert len(found) == 1 and found[0].resource == "noaa20-second-vault" and vault.name in found[0].rule
+
+
+def test_identity_granted_as_a_user_fires():
+    plan = broken("noaa20.yaml", "azure")
+    identity = first(plan, "azure-native:managedidentity:UserAssignedIdentity")
+    grants = [
+        a
+        for a in plan.of_type(azure_roles.ROLE_ASSIGNMENT)
+        if a.inputs["principalId"] == identity.outputs["principalId"]
+    ]
+    assert grants
+    grants[0].inputs["principalType"] = "User"
+    found = list(azure_roles.principal_type_findings(plan))
+    assert [(f.resource, f.value) for f in found] == [(grants[0].name, "User")]
+    assert identity.name in found[0].rule
+
+
+def test_spec_service_principal_granted_as_a_user_fires():
+    plan = broken("partner.yaml", "azure")
+    for assignment in plan.of_type(azure_roles.ROLE_ASSIGNMENT):
+        if assignment.inputs["principalId"] == PARTNER_PRINCIPAL:
+            assignment.inputs["principalType"] = "User"
+    found = list(azure_roles.principal_type_findings(plan, [PARTNER_PRINCIPAL]))
+    assert found and all("service principal the spec names" in f.rule for f in found)
+
+
+# -- writers into customer-managed-key stores ----------------------------------------------
+
+
+def _without_kms_decrypt(policy: PlannedResource) -> None:
+    document = json.loads(policy.inputs["policy"])
+    for statement in document["Statement"]:
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        statement["Action"] = [a for a in actions if a != "kms:Decrypt"] or ["kms:GenerateDataKey"]
+    policy.inputs["policy"] = json.dumps(document)
+
+
+def test_s3_writer_without_kms_decrypt_fires():
+    plan = broken("noaa20.yaml", "aws")
+    archive = plan.one("aws:iam/rolePolicy:RolePolicy", "noaa20-telemetry-archive-policy")
+    assert not [f for f in cmk.aws_findings(plan) if f.resource == archive.name]  # it holds both today
+    _without_kms_decrypt(archive)
+    found = [f for f in cmk.aws_findings(plan) if f.resource == archive.name]
+    assert len(found) == 1 and "s3:PutObject" in found[0].rule and "lacks kms:Decrypt" in found[0].rule
+    assert "Multipart" in found[0].source
+
+
+def test_kinesis_writer_without_generate_data_key_fires():
+    plan = broken("noaa20.yaml", "aws")
+    policy = plan.one("aws:iam/rolePolicy:RolePolicy", "noaa20-ground-telemetry-role-policy")
+    document = json.loads(policy.inputs["policy"])
+    document["Statement"] = [s for s in document["Statement"] if not str(s["Action"]).count("kms:")]
+    policy.inputs["policy"] = json.dumps(document)
+    found = [f.rule for f in cmk.aws_findings(plan) if f.resource == policy.name]
+    assert found and all("kinesis:PutRecord" in rule and "kms:GenerateDataKey" in rule for rule in found)
+
+
+def test_azure_cmk_identity_without_a_key_role_fires():
+    plan = broken("noaa20.yaml", "azure")
+    assert not list(cmk.azure_findings(plan))
+    plan.resources = [
+        r
+        for r in plan.resources
+        if not (r.type == azure_roles.ROLE_ASSIGNMENT and r.inputs["roleDefinitionId"].endswith(tuple(cmk.KEY_ROLES)))
+    ]
+    found = list(cmk.azure_findings(plan))
+    assert {f.type for f in found} == {"azure-native:storage:StorageAccount", "azure-native:synapse:Workspace"}
+    assert all("Key Vault Crypto Service Encryption User" in f.rule for f in found)
+
+
+# -- the example plans ----------------------------------------------------------------------
+
+RULES = {
+    "provider schema": lambda plan: [f for r in plan.custom() for f in check_resource(r)],
+    "AWS API shapes": lambda plan: list(check_table(plan, aws_api.constraints())) if plan.cloud == "aws" else [],
+    "Azure names": lambda plan: (
+        list(check_table(plan, azure_names.NAME_RULES)) + list(azure_names.duplicate_global_names(plan))
+    ),
+    "principal types": lambda plan: list(azure_roles.principal_type_findings(plan, [PARTNER_PRINCIPAL])),
+    "CMK writers": lambda plan: list(cmk.aws_findings(plan)) + list(cmk.azure_findings(plan)),
+}
+
+
+# What the components still get wrong; the fixes wait for the component refactor. Strict, so
+# a fix that lands turns these into failures until the mark is dropped.
+PENDING_FIXES = {
+    "provider schema": "identity.userAssignedIdentities sent as a map on storage, Synapse, Kusto",
+    "AWS API shapes": "Ground Station role ARNs carry an IAM path",
+    "principal types": "the partner's role assignment is sent as principalType User",
+    "CMK writers": "delivery and partner roles lack kms:Decrypt for multipart uploads",
+}
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        pytest.param(rule, marks=pytest.mark.xfail(strict=True, reason=PENDING_FIXES[rule]))
+        if rule in PENDING_FIXES
+        else rule
+        for rule in RULES
+    ],
+)
+def test_rule_is_quiet_on_the_example_plans(rule):
+    checked = 0
+    for spec in EXAMPLES:
+        for cloud in ("aws", "azure"):
+            assert lines(RULES[rule](cached_plan(spec, cloud))) == []
+            checked += 1
+    assert checked == 8
+
+
+def test_preflight_runs_every_rule():
+    plan = broken("noaa20.yaml", "aws")
+    first(plan, "aws:kinesis/stream:Stream").inputs["name"] = "bad name"
+    first(plan, "aws:s3/bucket:Bucket").inputs["bucketPrefx"] = "x"
+    found = {f.path for f in preflight(plan)}
+    assert {"name", "bucketPrefx"} <= found

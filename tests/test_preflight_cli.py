@@ -1,0 +1,45 @@
+"""`groundlink preflight`: one line per finding, exit 1 on any, 0 when clean, 2 on a bad spec."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from groundlink import cli, engine
+
+from .conftest import SPECS, cached_plan, spec_data, write_spec
+
+SPEC = "aqua-legacy.yaml"  # the example whose AWS plan is clean
+
+
+@pytest.fixture
+def planned():
+    """The command plans through the engine; tests hand it the session's plan instead."""
+    return cached_plan(SPEC, "aws")
+
+
+def test_clean_plan_exits_0(planned, monkeypatch, capsys):
+    monkeypatch.setattr(engine, "plan", lambda spec, cloud: copy.deepcopy(planned))
+    assert cli.main(["preflight", str(SPECS / SPEC), "--cloud", "aws"]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1].endswith("resources, clean")
+
+
+def test_a_finding_exits_1_with_one_line(planned, monkeypatch, capsys):
+    def broken_plan(spec, cloud):
+        plan = copy.deepcopy(planned)
+        plan.of_type("aws:kinesis/stream:Stream")[0].inputs["name"] = "telemetry stream!"
+        return plan
+
+    monkeypatch.setattr(engine, "plan", broken_plan)
+    assert cli.main(["preflight", str(SPECS / SPEC), "--cloud", "aws"]) == 1
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out[0].startswith('aws: aqua-telemetry-stream (aws:kinesis/stream:Stream) name = "telemetry stream!"')
+    assert "kinesis StreamName" in out[0] and out[-1].endswith("1 finding")
+
+
+def test_bad_spec_exits_2_without_planning(tmp_path, capsys):
+    data = spec_data()
+    data["satellites"][0]["downlinks"][0]["bandwidth_mhz"] = 700
+    assert cli.main(["preflight", str(write_spec(tmp_path, data)), "--cloud", "aws"]) == 2
+    assert "bandwidth_mhz" in capsys.readouterr().err
