@@ -21,8 +21,10 @@ from sgp4.api import Satrec
 from .blueprint import Blueprint
 from .limits import NARROWBAND_MAX_MHZ
 from .passes import DAY_S, Pass, Site, Window, predict
+from .resources import package_dir
 
-SITES_FILE = Path(__file__).resolve().parents[1] / "data" / "sites.yaml"
+# data/ ships in the package as groundlink.data, so an installed copy finds the sites too.
+SITES_FILE = package_dir("groundlink.data") / "sites.yaml"
 DAYS = 7
 PARTNER_NETWORKS: dict[str, list[str]] = {
     "ksat_lite": ["ksatlite"],

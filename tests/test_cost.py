@@ -92,7 +92,7 @@ def test_ingest_and_steady_state_storage_per_tier(catalogs):
     assert azure == pytest.approx({"hot": 76.95 * 0.0208, "cool": 384.75 * 0.0152, "archive": 786.6 * 0.00099})
 
 
-def test_digif_lands_thirty_times_the_bitstream(catalogs):
+def test_digif_lands_the_sampled_bandwidth_not_the_data_rate(catalogs):
     bp = arith_spec(
         **{
             "satellites.0.downlinks.0": {
@@ -105,15 +105,17 @@ def test_digif_lands_thirty_times_the_bitstream(catalogs):
         }
     )
     usage = estimate(bp, catalogs).usage
-    assert usage.links[0].gb_per_contact == pytest.approx(17.1)  # 0.57 GB x 30
-    # 17,100 MB in 1,959 MB objects = 9 raw objects, 8,550 MB of products = 5 objects, per contact
-    assert usage.objects_written == pytest.approx(14 * 91.25)
+    # 43.1 GB per 630 s of a 30 MHz downlink; 570 s of 30 MHz = 43.1 x 570 / 630 GB
+    assert usage.links[0].gb_per_contact == pytest.approx(43.1 * 570 / 630)
+    # 19 raw files (one per 30 s of 570 s) + ceil(19,495.2 MB of products / 1,959 MB) = 10 product objects
+    assert usage.objects_written == pytest.approx((19 + 10) * 91.25)
 
 
 def test_requests_queries_stream_keys_and_egress(catalogs):
     aws = lines(estimate(arith_spec(), catalogs).clouds["aws"])
-    assert aws["S3 PUT requests"].quantity == pytest.approx(182.5)  # 1 raw + 1 products object per contact
-    assert aws["S3 PUT requests"].cost == pytest.approx(182.5 / 1000 * 0.005)
+    # 19 raw files (one per 30 s of a 570 s contact) + 1 products object per contact
+    assert aws["S3 PUT requests"].quantity == pytest.approx(20 * 91.25)
+    assert aws["S3 PUT requests"].cost == pytest.approx(1825 / 1000 * 0.005)
     assert aws["Athena TB scanned"].cost == pytest.approx(10.0)  # 2 TB > 100 queries x 10 MB
     assert aws["Kinesis shards"].cost == pytest.approx(730 * 0.015)  # 1 shard assumed without a plan
     assert aws["Firehose telemetry archive"].quantity == pytest.approx(2 * 570 * 91.25 / 1e6)
@@ -167,7 +169,8 @@ def test_overrides_fill_unknowns_and_switch_to_reserved_minutes(catalogs):
 
 def test_object_size_assumption_changes_request_counts(catalogs):
     usage = estimate(arith_spec(), catalogs, Assumptions(object_size_mb=100)).usage
-    assert usage.objects_written == pytest.approx((6 + 3) * 91.25)  # ceil(570/100) + ceil(285/100)
+    # raw files follow the 30 s cadence, not the object size: 19 raw + ceil(285/100) products
+    assert usage.objects_written == pytest.approx((19 + 3) * 91.25)
 
 
 def test_counts_come_from_the_plan_when_it_has_them(catalogs, aws_noaa20):

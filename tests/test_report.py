@@ -93,7 +93,7 @@ def test_html_is_self_contained_with_embedded_png_charts(report):
     parser = _Collector()
     parser.feed((out / "report.html").read_text())
     images = [attrs["src"] for tag, attrs in parser.tags if tag == "img"]
-    assert len(images) == 2
+    assert len(images) == 3  # cost by layer, storage growth, sensitivity
     for src in images:
         prefix = "data:image/png;base64,"
         assert src.startswith(prefix)
@@ -107,7 +107,7 @@ def test_html_is_self_contained_with_embedded_png_charts(report):
 def test_markdown_links_the_chart_files_it_ships(report):
     _, out, _ = report
     text = (out / "report.md").read_text()
-    for name in ("cost_by_layer", "storage_growth"):
+    for name in ("cost_by_layer", "storage_growth", "sensitivity"):
         assert f"(charts/{name}.png)" in text
         assert (out / "charts" / f"{name}.png").read_bytes().startswith(PNG)
 
@@ -150,7 +150,7 @@ def test_reports_carry_the_policy_summary_and_every_finding(report):
         for cloud, result in doc["policy"]["clouds"].items():
             assert f"{cloud.upper()}: {result['violations']} mandatory violation(s)" in text
     broken = _with_finding(doc)
-    files = {"cost_by_layer": "charts/cost_by_layer.png", "storage_growth": "charts/storage_growth.png"}
+    files = {name: f"charts/{name}.png" for name in ("cost_by_layer", "storage_growth", "sensitivity")}
     pngs = {name: (out / path).read_bytes() for name, path in files.items()}
     for text in (render_markdown(broken, files), html.unescape(render_html(broken, pngs))):
         assert "AWS [mandatory] aws-s3-public-access-block on noaa20-raw: bucket noaa20-raw has no" in text
@@ -168,3 +168,15 @@ def test_terminal_summary_states_the_policy_verdict(report):
     text = console.export_text()
     assert "Policy pack groundlink 0.1.0: 1 mandatory violation(s)." in text
     assert "aws-s3-public-access-block" in text
+
+
+def test_report_leads_with_the_decision_and_compare_json_carries_break_even_and_sensitivity(report):
+    _, out, doc = report
+    decision = doc["decision"]
+    markdown = (out / "report.md").read_text()
+    summary = markdown.index("## Summary")
+    assert markdown.index("Decision: ", summary) < markdown.index("Result:", summary)
+    assert decision["sentence"] in html.unescape(markdown)
+    assert decision["breakEvenPerMinute"]["azurePartnerVsAwsOnDemand"] > 0
+    assert len(decision["sensitivity"]["series"]) >= 10
+    assert (out / "charts" / "sensitivity.png").read_bytes().startswith(PNG)

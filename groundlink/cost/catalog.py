@@ -15,7 +15,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-PRICES_DIR = Path(__file__).resolve().parents[2] / "prices"
+from ..resources import package_dir
+
+# prices/ ships in the package as groundlink.prices, so an installed copy finds the catalogs too.
+PRICES_DIR = package_dir("groundlink.prices")
 CLOUDS = ("aws", "azure")
 
 
@@ -36,6 +39,12 @@ class PriceEntry(BaseModel):
     secondary: bool = Field(False, description="Taken from a secondary source: treat as a default to override.")
     note: str | None = None
     supply: str | None = Field(None, description="For an unknown price: what the user must supply.")
+    free_per_month: float = Field(
+        0,
+        ge=0,
+        description="Units a month that cost nothing (a free tier, or what a base charge includes); "
+        "only the quantity above it is billed. Assumes this stack is the account's only user of it.",
+    )
 
     _date = field_validator("date", mode="before")(_date_text)
 
@@ -50,7 +59,12 @@ class PriceEntry(BaseModel):
         return self.price is not None
 
     def cost(self, quantity: float) -> float | None:
-        return None if self.price is None else quantity / self.per * self.price
+        """USD for `quantity` units a month; None when the price is unknown and the quantity
+        exceeds the free allowance (within it the cost is known to be zero)."""
+        billed = max(quantity - self.free_per_month, 0.0)
+        if billed == 0:
+            return 0.0
+        return None if self.price is None else billed / self.per * self.price
 
 
 class Catalog(BaseModel):

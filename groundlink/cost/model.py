@@ -17,6 +17,8 @@ from .catalog import Assumptions, Catalog, PriceEntry
 from .usage import HOURS_PER_MONTH, MonthlyUsage, monthly_usage
 
 PROJECTION_MONTHS = 12
+# How a catalog entry says "whatever region the stack runs in" (no regional price difference).
+STACK_REGION = ("stack region", "stack location")
 STORAGE_PRICE_IDS = {
     "aws": {
         "hot": "s3_standard_gb_month",
@@ -76,6 +78,7 @@ class Line:
             "region": e.region,
             "secondary": e.secondary,
             "supply": e.supply,
+            "freePerMonth": e.free_per_month,
         }
 
 
@@ -313,11 +316,11 @@ def _aws_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan
     lines += [
         Line(
             "events",
-            "EventBridge events",
+            "EventBridge events (from AWS Ground Station)",
             usage.contact_events,
             "eventbridge_events",
             e("eventbridge_events"),
-            "one per contact",
+            "one per contact (Ground Station contact events, not per object)",
         ),
         Line(
             "events",
@@ -325,7 +328,7 @@ def _aws_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan
             3 * usage.contact_events,
             "sqs_requests",
             e("sqs_requests"),
-            "send, receive, delete per contact event",
+            "send, receive, delete per contact event; first 1M a month free",
         ),
     ]
     if spec.analytics.serverless_sql:
@@ -454,18 +457,30 @@ def _azure_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, pl
         Line(
             "events",
             "Event Grid operations",
-            usage.contact_events,
+            usage.objects_written + usage.raw_objects,
             "event_grid_operations",
             e("event_grid_operations"),
-            "one per contact",
+            "an ingress per blob created in the account, a delivery per raw blob (BlobCreated); "
+            "first 100,000 a month free",
+        ),
+    ]
+    namespaces, basis = _count(plan, "azure-native:servicebus:Namespace", 1)
+    lines += [
+        Line(
+            "events",
+            "Service Bus Standard base charge",
+            namespaces * HOURS_PER_MONTH,
+            "service_bus_standard_base_hour",
+            e("service_bus_standard_base_hour"),
+            f"{basis} x {HOURS_PER_MONTH:g} h; includes 13M operations a month",
         ),
         Line(
             "events",
             "Service Bus operations",
-            3 * usage.contact_events,
+            3 * usage.raw_objects,
             "service_bus_operations",
             e("service_bus_operations"),
-            "send, receive, complete per contact event",
+            "send, receive, complete per raw-blob event; the first 13M a month are in the base charge",
         ),
     ]
     analytics = spec.analytics
@@ -530,11 +545,18 @@ def _azure_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, pl
 _CLOUD_LINES = {"aws": _aws_lines, "azure": _azure_lines}
 
 
+def _processing_lines(cloud: str, blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan) -> list[Line]:
+    """Contact processing compute, priced from the processor's measured throughput. None is
+    rendered yet, so there is nothing to price; the catalog already holds the Functions prices."""
+    return []
+
+
 def cloud_cost(cloud: str, blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan=None) -> CloudCost:
     fixed = (
         _ground_lines(cloud, blueprint, usage, catalog)
         + _partner_stream_lines(cloud, usage, catalog, plan)
         + _CLOUD_LINES[cloud](blueprint, usage, catalog, plan)
+        + _processing_lines(cloud, blueprint, usage, catalog, plan)
     )
     region = blueprint.spec.region(cloud)
 
@@ -560,9 +582,23 @@ def estimate(
     clouds = {
         cloud: cloud_cost(cloud, blueprint, usage, catalog, plans.get(cloud)) for cloud, catalog in catalogs.items()
     }
-    notes = [
-        f"Prices are list prices in the catalog's region (e.g. {catalogs[c].entry(STORAGE_PRICE_IDS[c]['hot']).region}"
-        f" for {c} storage); the {c} stack runs in {clouds[c].region}."
-        for c in clouds
-    ]
-    return CostEstimate(usage, clouds, catalogs, notes)
+    notes = [_region_note(cc) for cc in clouds.values()]
+    return CostEstimate(usage, clouds, catalogs, [n for n in notes if n])
+
+
+def other_regions(cost: CloudCost) -> dict[str, str]:
+    """Price ids the estimate uses whose catalog region is not the stack's, with the region used."""
+    seen: dict[str, str] = {}
+    for line in cost.lines:
+        region = line.entry.region
+        if region not in (cost.region, *STACK_REGION) and line.layer != "ground":
+            seen.setdefault(line.price_id, region)
+    return seen
+
+
+def _region_note(cost: CloudCost) -> str:
+    other = other_regions(cost)
+    if not other:
+        return ""
+    used = "; ".join(f"{price_id}: {region}" for price_id, region in other.items())
+    return f"{cost.cloud.upper()} runs in {cost.region}; these prices are for another region or none stated: {used}."

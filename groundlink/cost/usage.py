@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..blueprint import Blueprint, Lifecycle
 from ..limits import NARROWBAND_MAX_MHZ
@@ -17,10 +18,22 @@ from .storage import Span, average_stock, by_tier, spans, steady_state, stock
 
 DAYS_PER_MONTH = 365 / 12
 HOURS_PER_MONTH = 730.0  # 365 * 24 / 12, the convention cloud price lists bill by
-# DigIF is ~30x the demodulated bitstream: a 10.5-minute NOAA-20 DigIF contact to S3
-# wrote 22 objects, 43.1 GB (community measurement, 2026-08-31; REFERENCE.md §3).
-DIGIF_FACTOR = 30.0
-DIGIF_SOURCE = "NOAA-20 DigIF to S3: one 10.5-minute contact = 22 objects, 43.1 GB (community measurement, 2026-08-31)"
+# DigIF delivers the digitised intermediate frequency: its volume follows the sampled
+# bandwidth, not the data rate. A 10.5-minute NOAA-20 DigIF contact of a 30 MHz downlink
+# wrote 22 objects, 43.1 GB to S3 (community measurement, 2026-08-31): 43.1 GB / 630 s /
+# 30 MHz = 2.28 MB per second per MHz of bandwidth.
+DIGIF_GB_PER_MHZ_SECOND = 43.1 / (10.5 * 60) / 30
+DIGIF_SOURCE = (
+    "NOAA-20 DigIF to S3: one 10.5-minute 30 MHz contact = 22 objects, 43.1 GB (community measurement, 2026-08-31)"
+)
+# The ground segment writes the contact's data as it arrives, one file about every 30 s (AWS
+# Ground Station user guide, "Plan your dataflow communication paths": "The pcap files are
+# delivered to your Amazon S3 bucket every 30 seconds"; the 10.5-minute contact above wrote 22).
+FILE_SECONDS = 30
+FILE_SOURCE = (
+    'AWS Ground Station user guide, "Plan your dataflow communication paths" '
+    "(https://docs.aws.amazon.com/ground-station/latest/ug/getting-started.step2.html), read 2026-12-01"
+)
 ATHENA_MIN_TB_PER_QUERY = 10e6 / 1e12  # 10 MB minimum billed per query (REFERENCE.md §6)
 
 
@@ -73,7 +86,8 @@ class MonthlyUsage:
     raw_gb: float
     products_gb: float
     stores: tuple[StoreFlow, ...]
-    objects_written: float
+    objects_written: float  # raw files plus product objects, a month
+    raw_objects: float  # raw files a month: one per downlink per FILE_SECONDS of contact
     telemetry_gb: float
     query_tb: float
     queries: int
@@ -114,6 +128,14 @@ def _flow(store: str, gb_per_month: float, lifecycle: Lifecycle) -> StoreFlow:
     return StoreFlow(store, gb_per_month / DAYS_PER_MONTH, tuple(spans(lifecycle.transitions, lifecycle.expire_days)))
 
 
+def gb_per_contact(downlink: Any, seconds: float) -> float:
+    """GB one downlink lands in a contact of `seconds`: the data rate for demod/decode, the
+    sampled bandwidth for DigIF."""
+    if downlink.delivery == "digif":
+        return float(downlink.bandwidth_mhz * seconds * DIGIF_GB_PER_MHZ_SECOND)
+    return float(downlink.data_rate_mbps * seconds / 8 / 1000)
+
+
 def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
     spec = blueprint.spec
     gs, use = spec.ground_segment, spec.usage
@@ -129,18 +151,25 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
             )
         )
         for d in sat.downlinks:
-            gb = d.data_rate_mbps * seconds_per_contact / 8 / 1000
-            if d.delivery == "digif":
-                gb *= DIGIF_FACTOR
-            links.append(LinkVolume(sat.name, d.name, d.delivery, d.bandwidth_mhz, d.data_rate_mbps, gb))
+            links.append(
+                LinkVolume(
+                    sat.name,
+                    d.name,
+                    d.delivery,
+                    d.bandwidth_mhz,
+                    d.data_rate_mbps,
+                    gb_per_contact(d, seconds_per_contact),
+                )
+            )
 
     landed_gb = sum(link.gb_per_contact for link in links) * contacts_per_month
     raw_gb = landed_gb if spec.delivery.object_store else 0.0
     products_gb = landed_gb * use.products_ratio
-    objects_per_contact = sum(
-        (math.ceil(link.gb_per_contact * 1000 / object_size_mb) if spec.delivery.object_store else 0)
-        + math.ceil(link.gb_per_contact * use.products_ratio * 1000 / object_size_mb)
-        for link in links
+    raw_files_per_contact = (
+        len(links) * math.ceil(seconds_per_contact / FILE_SECONDS) if spec.delivery.object_store else 0
+    )
+    products_per_contact = sum(
+        math.ceil(link.gb_per_contact * use.products_ratio * 1000 / object_size_mb) for link in links
     )
     contact_seconds = seconds_per_contact * contacts_per_month * len(spec.satellites)
     telemetry_gb = use.telemetry_kb_per_second * contact_seconds / 1e6 if spec.analytics.telemetry_stream else 0.0
@@ -158,18 +187,23 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         "one contact per satellite pass receives all its downlinks.",
         f"A satellite's contacts are billed wideband when any of its downlinks is wider than "
         f"{NARROWBAND_MAX_MHZ:g} MHz, narrowband otherwise.",
-        "Data per contact = data_rate_mbps x contact seconds / 8; DigIF delivery lands "
-        f"{DIGIF_FACTOR:g}x the demodulated bitstream ({DIGIF_SOURCE}).",
+        "Data per contact: demod/decode lands data_rate_mbps x contact seconds / 8; DigIF lands the sampled "
+        f"bandwidth, {DIGIF_GB_PER_MHZ_SECOND * 1000:.2f} MB per second per MHz of bandwidth_mhz ({DIGIF_SOURCE}).",
         f"Products written = {use.products_ratio:g} x data landed (usage.products_ratio), "
         "kept on the same tier schedule with products_retention_days.",
         "Storage is billed on the average GB held during each month; lifecycle transition requests, "
         "early-deletion minimums, retrievals and noncurrent versions are not modelled.",
-        f"Objects average {object_size_mb:g} MB (assumptions.object_size_mb); one write request per object "
-        "(multipart / block uploads issue one per part).",
+        f"The ground segment writes one raw file per downlink about every {FILE_SECONDS} s of contact "
+        f"({FILE_SOURCE}): {raw_files_per_contact} raw files per contact; the same cadence is assumed for a "
+        f"partner's delivery. Product objects average {object_size_mb:g} MB (assumptions.object_size_mb). "
+        "One write request per object (multipart / block uploads issue one per part).",
         "One key request per object written (an upper bound: S3 Bucket Keys and Azure's key caching cut it).",
         f"Serverless SQL scans {use.query_tb_scanned_per_month:g} TB/month in {use.queries_per_month} queries "
         "(usage.*); Athena bills at least 10 MB per query.",
-        "One processing event per contact; three queue requests (send, receive, delete) per event.",
+        "Processing events follow each cloud's trigger: on AWS, EventBridge fires once per contact (Ground "
+        "Station's contact events); on Azure, Event Grid fires once per raw blob created (BlobCreated). Event "
+        "Grid counts an ingress operation for every blob the account creates (raw and products) and a delivery "
+        "per raw blob. Three queue requests (send, receive, delete/complete) per processing event.",
         f"Telemetry flows at {use.telemetry_kb_per_second:g} KB/s while in contact (usage.telemetry_kb_per_second).",
         f"Egress {use.egress_gb_per_month:g} GB/month (usage.egress_gb_per_month).",
         "Budgets, logs and catalogs' own storage are not priced (not in the price catalog).",
@@ -182,7 +216,8 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         raw_gb=raw_gb,
         products_gb=products_gb,
         stores=tuple(stores),
-        objects_written=objects_per_contact * contacts_per_month,
+        objects_written=(raw_files_per_contact + products_per_contact) * contacts_per_month,
+        raw_objects=raw_files_per_contact * contacts_per_month,
         telemetry_gb=telemetry_gb,
         query_tb=use.query_tb_scanned_per_month,
         queries=use.queries_per_month,

@@ -93,6 +93,59 @@ def storage_growth(doc: dict[str, Any]) -> bytes:
     return _png(fig)
 
 
+def sensitivity(doc: dict[str, Any]) -> bytes:
+    """Monthly cost of both clouds against contacts per day: AWS with Ground Station on demand (and
+    reserved when supplied) as lines, Azure with a partner as a band over the range of partner prices."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    d = doc["decision"]
+    series, prices = d["sensitivity"]["series"], d["sensitivity"]["partnerPrices"]
+    xs = [p["contactsPerDay"] for p in series]
+    fig, ax = plt.subplots(figsize=(9, 4.6), layout="constrained")
+    if prices:
+        low = [p["azureAtPrice"][0] for p in series]
+        high = [p["azureAtPrice"][-1] for p in series]
+        ax.fill_between(
+            xs,
+            low,
+            high,
+            color=CLOUD_COLORS["azure"],
+            alpha=0.18,
+            label=f"Azure + partner, \\${prices[0]:,.2f}-\\${prices[-1]:,.2f}/min",
+        )
+        for i, price in enumerate(prices):
+            ax.plot(xs, [p["azureAtPrice"][i] for p in series], color=CLOUD_COLORS["azure"], lw=0.8, alpha=0.6)
+            ax.annotate(
+                f"\\${price:,.2f}/min",
+                (xs[-1], series[-1]["azureAtPrice"][i]),
+                fontsize=7,
+                color=CLOUD_COLORS["azure"],
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+            )
+    for key, style, width, label in (
+        ("awsOnDemand", "-", 2.2, "AWS + Ground Station on demand"),
+        ("awsReserved", "--", 1.6, "AWS + Ground Station reserved"),
+    ):
+        if all(p[key] is not None for p in series):
+            ax.plot(xs, [p[key] for p in series], color=CLOUD_COLORS["aws"], lw=width, ls=style, label=label)
+    planned = doc["decision"]["plannedContactsPerDay"]
+    ax.axvline(planned, color="#444444", ls=":", lw=1)
+    ax.annotate(" spec", (planned, ax.get_ylim()[0]), fontsize=8, ha="left", va="bottom")
+    ax.set_xlabel("contacts per day per satellite")
+    ax.set_ylabel("USD per month (known prices)")
+    breakeven = d["breakEvenPerMinute"]["azurePartnerVsAwsOnDemand"]
+    subtitle = "" if breakeven is None else f" (break-even at the spec's contacts: \\${breakeven:,.2f}/min)"
+    ax.set_title(f"{doc['mission']}: monthly cost vs contacts per day{subtitle}")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", fontsize=8)
+    return _png(fig)
+
+
 def storage_inputs(doc: dict[str, Any]) -> Any:
     """Everything `storage_growth` draws from: a chart drawn early is reused only if this matches."""
     return (
@@ -105,7 +158,7 @@ def render_charts(doc: dict[str, Any], early: dict[str, Any] | None = None) -> d
     """Both charts; `early` may hold a storage chart drawn while the plans ran (it does not need them)."""
     early = early or {}
     storage = early["storage_growth"] if early.get("storage_inputs") == storage_inputs(doc) else storage_growth(doc)
-    return {"cost_by_layer": cost_by_layer(doc), "storage_growth": storage}
+    return {"cost_by_layer": cost_by_layer(doc), "storage_growth": storage, "sensitivity": sensitivity(doc)}
 
 
 def draw_early(cost: dict[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from ..blueprint import LAYERS, Blueprint
-from ..cost import PROJECTION_MONTHS, CostEstimate, Total
+from ..cost import PROJECTION_MONTHS, Assumptions, CostEstimate, Total
+from ..cost.decision import decision
 from ..cost.model import total
 from ..engine.plan import Plan
 from ..limits import AZURE_ORBITAL_RETIRED_ON
@@ -193,6 +194,12 @@ def build_document(
         "clouds": clouds,
         "groundSegment": _ground_json(blueprint),
         "parity": matrix.to_json(),
+        "decision": decision(
+            blueprint,
+            estimate,
+            Assumptions(object_size_mb=estimate.usage.object_size_mb),
+            {cloud: run.plan for cloud, run in runs.items()},
+        ),
         "cost": cost_json(estimate, spec.budget.monthly_usd),
         "prices": _prices_json(estimate),
         "coverage": coverage,

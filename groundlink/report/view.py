@@ -79,7 +79,7 @@ def _summary(doc: dict, clouds: list[str]) -> Section:
         verdict = _c("Result: FAILED. The two stacks cannot be compared like for like (see below).", "bad")
     return Section(
         "Summary",
-        paragraphs=[verdict],
+        paragraphs=[_c(f"Decision: {doc['decision']['sentence']}", "strong"), verdict],
         bullets=[_c(f, "bad") for f in doc["failures"]],
         table=_table([""] + [c.upper() for c in clouds], rows),
         after=[
@@ -88,6 +88,42 @@ def _summary(doc: dict, clouds: list[str]) -> Section:
                 'know (see "Prices to supply"); they are never counted as zero.'
             )
         ],
+    )
+
+
+def _decision(doc: dict) -> Section:
+    d = doc["decision"]
+    names = {
+        "azurePartnerVsAwsOnDemand": "Azure + partner = AWS Ground Station on demand",
+        "azurePartnerVsAwsReserved": "Azure + partner = AWS Ground Station reserved",
+        "awsPartnerVsAwsOnDemand": "AWS + partner = AWS Ground Station on demand",
+        "awsPartnerVsAwsReserved": "AWS + partner = AWS Ground Station reserved",
+    }
+    rows = [
+        [
+            label,
+            "n/a (reserved price not supplied)"
+            if d["breakEvenPerMinute"][key] is None
+            else f"{usd(d['breakEvenPerMinute'][key])}/min",
+        ]
+        for key, label in names.items()
+    ]
+    rest = d["restMonthly"]
+    after = [
+        _c(
+            f"Partner minutes: {num(d['partnerMinutesPerMonth'])}/month. Monthly cost without the ground segment: "
+            f"AWS {usd(rest['aws'])}, Azure {usd(rest['azure'])}. Prices not known are left out of both sides: "
+            + (", ".join(f"{c}.{p}" for c, ids in d["notPriced"].items() for p in ids) or "none")
+            + "."
+        ),
+        *[_c(f"Not in the comparison: {x}", "gap") for x in d["leftOut"]],
+    ]
+    return Section(
+        "Break-even partner price",
+        paragraphs=[_c(d["sentence"])],
+        table=_table(["Where the monthly totals are equal", "Partner price"], rows, [False, True]),
+        chart="sensitivity",
+        after=after,
     )
 
 
@@ -312,6 +348,7 @@ def sections(doc: dict) -> list[Section]:
     clouds = list(doc["clouds"])
     return [
         _summary(doc, clouds),
+        _decision(doc),
         _retirement(doc),
         _parity(doc, clouds),
         _layers(doc, clouds),

@@ -1,0 +1,1 @@
+"""Site data (ground station sites); installed as groundlink.data (package data)."""

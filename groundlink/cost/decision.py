@@ -1,0 +1,208 @@
+"""The decision: at which partner price per minute the clouds cost the same, and how that moves.
+
+Azure has no first-party ground station, so its monthly total is the rest of its stack plus
+partner minutes at a contractual price p. AWS's is the rest of its stack plus AWS Ground Station
+minutes at the catalog's on-demand (or the supplied reserved) price, or plus partner minutes at
+p with `provider: partner`. Each comparison is linear in p, so the break-even price is exact:
+
+    p* = (AWS rest + AWS ground - Azure rest) / partner minutes
+
+"Rest" is the known monthly cost of every non-ground line; prices that stay unknown are left
+out of both sides and named as conditions, never counted as zero. Ground-segment stream lines
+(a dataflow endpoint, a partner's live-delivery stream) are not part of the comparison either
+and are named when present. Pure Python: no pulumi.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..blueprint import Blueprint, build_blueprint
+from .catalog import Assumptions, Catalog
+from .model import CloudCost, CostEstimate, estimate
+
+BANDS = ((False, "narrowband"), (True, "wideband"))
+CONTACTS_GRID = (1, 2, 3, 4, 6, 8, 10, 12, 16, 20)
+# Partner prices drawn in the sensitivity chart, as fractions of AWS Ground Station's on-demand
+# price per minute for the mission: a range to read a quote against, not a quote.
+PRICE_FRACTIONS = (0.25, 0.5, 0.75, 1.0)
+
+
+@dataclass(frozen=True)
+class Sides:
+    """One mission's monthly figures that the comparison is linear in."""
+
+    minutes: float  # partner minutes = AWS Ground Station minutes (the same contacts)
+    aws_rest: float
+    azure_rest: float
+    on_demand: float  # AWS Ground Station minutes at on-demand prices
+    reserved: float | None  # at reserved prices, when every band's is supplied
+    unknown: dict[str, list[str]]  # price ids left out of each cloud's rest
+    left_out: list[str]  # ground-segment lines outside the comparison
+
+    def breakeven(self, ground: float | None, rest: float) -> float | None:
+        """Partner price per minute at which `rest + partner minutes` equals AWS's `aws_rest + ground`."""
+        if ground is None or self.minutes <= 0:
+            return None
+        return (self.aws_rest + ground - rest) / self.minutes
+
+
+def _rest(cost: CloudCost) -> tuple[float, list[str]]:
+    rest = [x for x in cost.lines if x.layer != "ground"]
+    known = sum(x.cost for x in rest if x.cost is not None)
+    return known, list(dict.fromkeys(x.price_id for x in rest if x.cost is None))
+
+
+def _ground_station(blueprint: Blueprint, est: CostEstimate, catalog: Catalog) -> tuple[float, float | None]:
+    """AWS Ground Station's monthly cost for the mission's minutes: on demand, and reserved if supplied."""
+    dubbo = "dubbo_" if blueprint.spec.clouds.aws.region == "ap-southeast-2" else ""
+    on_demand, reserved = 0.0, 0.0
+    reserved_known = True
+    for wide, band in BANDS:
+        minutes = est.usage.billed_minutes(wide)
+        if not minutes:
+            continue
+        on_demand += catalog.entry(f"ground_station_{dubbo}{band}_minute").cost(minutes) or 0.0
+        cost = catalog.entry(f"ground_station_reserved_{band}_minute").cost(minutes)
+        reserved_known = reserved_known and cost is not None
+        reserved += cost or 0.0
+    return on_demand, (reserved if reserved_known else None)
+
+
+def sides(blueprint: Blueprint, est: CostEstimate) -> Sides:
+    aws_rest, aws_unknown = _rest(est.clouds["aws"])
+    azure_rest, azure_unknown = _rest(est.clouds["azure"])
+    on_demand, reserved = _ground_station(blueprint, est, est.catalogs["aws"])
+    left_out = [
+        f"{cloud.upper()}: {x.item}"
+        for cloud, cost in est.clouds.items()
+        for x in cost.lines
+        if x.layer == "ground" and x.price_id != "partner_minute" and not x.price_id.startswith("ground_station_")
+    ]
+    return Sides(
+        minutes=est.usage.billed_minutes(False) + est.usage.billed_minutes(True),
+        aws_rest=aws_rest,
+        azure_rest=azure_rest,
+        on_demand=on_demand,
+        reserved=reserved,
+        unknown={"aws": aws_unknown, "azure": azure_unknown},
+        left_out=left_out,
+    )
+
+
+def _with_contacts(blueprint: Blueprint, contacts_per_day: float) -> Blueprint:
+    spec = blueprint.spec
+    gs = spec.ground_segment.model_copy(update={"contacts_per_day": contacts_per_day})
+    return build_blueprint(spec.model_copy(update={"ground_segment": gs}))
+
+
+def _money(x: float | None) -> float | None:
+    return None if x is None else round(x, 4)
+
+
+def sensitivity(
+    blueprint: Blueprint,
+    catalogs: dict[str, Catalog],
+    assumptions: Assumptions | None,
+    plans: dict[str, Any] | None,
+    prices: list[float],
+) -> list[dict[str, Any]]:
+    """Monthly cost of both clouds against contacts per day, Azure (and AWS with a partner) at each price."""
+    grid = sorted({*CONTACTS_GRID, blueprint.spec.ground_segment.contacts_per_day})
+    series = []
+    for contacts in grid:
+        s = sides(blueprint, estimate(_with_contacts(blueprint, contacts), catalogs, assumptions, plans))
+        series.append(
+            {
+                "contactsPerDay": contacts,
+                "awsOnDemand": _money(s.aws_rest + s.on_demand),
+                "awsReserved": _money(None if s.reserved is None else s.aws_rest + s.reserved),
+                "azureAtPrice": [_money(s.azure_rest + p * s.minutes) for p in prices],
+                "awsPartnerAtPrice": [_money(s.aws_rest + p * s.minutes) for p in prices],
+            }
+        )
+    return series
+
+
+def _partner_price(est: CostEstimate) -> float | None:
+    ground = [x for x in est.clouds["azure"].lines if x.price_id == "partner_minute"]
+    return ground[0].entry.price if ground else None
+
+
+def _sentence(blueprint: Blueprint, s: Sides, breakeven: dict[str, float | None], price: float | None) -> str:
+    gs = blueprint.spec.ground_segment
+    conditions = f"{gs.contacts_per_day:g} contacts/day of {gs.contact_minutes:g} min per satellite"
+    unknown = sorted({f"{c}.{p}" for c, ids in s.unknown.items() for p in ids if p != "partner_minute"})
+    if unknown:
+        conditions += f"; not priced: {', '.join(unknown)}"
+    on_demand = breakeven["azurePartnerVsAwsOnDemand"]
+    reserved = breakeven["azurePartnerVsAwsReserved"]
+    per_minute = s.on_demand / s.minutes if s.minutes else 0.0
+    if on_demand is None:
+        return f"No contact minutes: the clouds differ only by their other costs ({conditions})."
+    if on_demand <= 0:
+        lead = (
+            f"AWS is cheaper at any partner price: its stack with AWS Ground Station on demand "
+            f"(${s.aws_rest + s.on_demand:,.2f}/month) costs less than Azure's without any contact minutes"
+        )
+    elif price is not None:
+        azure = s.azure_rest + price * s.minutes
+        cheaper = "Azure" if azure < s.aws_rest + s.on_demand else "AWS"
+        lead = (
+            f"{cheaper} is cheaper: Azure with the partner at ${price:,.2f}/min costs ${azure:,.2f}/month against "
+            f"${s.aws_rest + s.on_demand:,.2f} on AWS with Ground Station on demand; the break-even partner price "
+            f"is ${on_demand:,.2f}/min"
+        )
+    else:
+        lead = (
+            f"Choose Azure with a partner network if the partner charges less than ${on_demand:,.2f}/min, "
+            f"otherwise AWS with Ground Station on demand (${per_minute:,.2f}/min list, "
+            f"${s.aws_rest + s.on_demand:,.2f}/month)"
+        )
+    if reserved is not None:
+        lead += f"; with the supplied reserved minutes the break-even is ${reserved:,.2f}/min"
+    both = "Azure" if s.azure_rest < s.aws_rest else "AWS"
+    lead += (
+        f"; with a partner on both clouds {both} is cheaper by ${abs(s.aws_rest - s.azure_rest):,.2f}/month "
+        "at any partner price"
+    )
+    return f"{lead} (for {conditions})."
+
+
+def decision(
+    blueprint: Blueprint,
+    est: CostEstimate,
+    assumptions: Assumptions | None = None,
+    plans: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Break-even partner prices, the sensitivity series and the sentence the report leads with."""
+    s = sides(blueprint, est)
+    breakeven = {
+        "azurePartnerVsAwsOnDemand": s.breakeven(s.on_demand, s.azure_rest),
+        "azurePartnerVsAwsReserved": s.breakeven(s.reserved, s.azure_rest),
+        "awsPartnerVsAwsOnDemand": s.breakeven(s.on_demand, s.aws_rest),
+        "awsPartnerVsAwsReserved": s.breakeven(s.reserved, s.aws_rest),
+    }
+    per_minute = s.on_demand / s.minutes if s.minutes else 0.0
+    price = _partner_price(est)
+    prices = sorted(
+        {round(f * per_minute, 2) for f in PRICE_FRACTIONS}
+        | ({round(price, 2)} if price is not None and price > 0 else set())
+    )
+    return {
+        "sentence": _sentence(blueprint, s, breakeven, price),
+        "plannedContactsPerDay": blueprint.spec.ground_segment.contacts_per_day,
+        "partnerPricePerMinute": price,
+        "partnerMinutesPerMonth": s.minutes,
+        "groundStationMonthly": {"onDemand": _money(s.on_demand), "reserved": _money(s.reserved)},
+        "groundStationOnDemandPerMinute": _money(per_minute),
+        "restMonthly": {"aws": _money(s.aws_rest), "azure": _money(s.azure_rest)},
+        "notPriced": s.unknown,
+        "leftOut": s.left_out,
+        "breakEvenPerMinute": breakeven,
+        "sensitivity": {
+            "partnerPrices": prices,
+            "series": sensitivity(blueprint, est.catalogs, assumptions, plans, prices),
+        },
+    }

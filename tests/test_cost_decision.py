@@ -1,0 +1,169 @@
+"""Prices, the per-cloud event model and the break-even decision, against hand-computed figures.
+
+The case: one satellite, 3 contacts/day of 9.5 min (billed 10 min), one 8 Mbps demod/decode
+downlink of 30 MHz. A month is 365/12 days: 91.25 contacts, 912.5 billed minutes; a 570 s
+contact is 19 raw files at one file per 30 s.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from groundlink.blueprint import build_blueprint
+from groundlink.cost import estimate, load_catalogs
+from groundlink.cost.catalog import Override, OverrideFile, apply_overrides
+from groundlink.cost.decision import decision
+from groundlink.spec import spec_from_data
+
+from .conftest import spec_data
+
+CONTACTS = 91.25
+MINUTES = 912.5
+RAW_FILES = 19 * CONTACTS
+
+# Every price the catalogs leave unknown, and why: contractual, or no public source gives it.
+REMAINING_UNKNOWNS = {
+    "aws": {
+        "ground_station_reserved_narrowband_minute": "contractual (reserved minutes)",
+        "ground_station_reserved_wideband_minute": "contractual (reserved minutes)",
+        "partner_minute": "contractual (partner network)",
+        "dataflow_endpoint_hour": "the EC2 instance the user picks for the dataflow endpoint",
+    },
+    "azure": {
+        "partner_minute": "contractual (partner network)",
+        "data_explorer_cluster_month": "no list price: engine VMs plus a per-vCore markup",
+        "event_grid_operations": "no source at hand gives the price beyond the free 100,000 a month",
+        "monitor_alert_rule_month": "no source at hand gives it",
+    },
+}
+
+
+def blueprint(**ground):
+    data = spec_data("noaa20.yaml")
+    data["satellites"][0]["downlinks"][0].update(data_rate_mbps=8, bandwidth_mhz=30, delivery="demod_decode")
+    data["ground_segment"].update(contacts_per_day=3, contact_minutes=9.5, **ground)
+    return build_blueprint(spec_from_data(data))
+
+
+@pytest.fixture(scope="module")
+def catalogs():
+    return load_catalogs()[0]
+
+
+def by_item(cost):
+    return {x.item: x for x in cost.lines}
+
+
+def test_remaining_unknown_prices_are_only_contractual_or_unsourced(catalogs):
+    for cloud, expected in REMAINING_UNKNOWNS.items():
+        unknown = {price_id for price_id, e in catalogs[cloud].prices.items() if not e.known}
+        assert unknown == set(expected), cloud
+        assert all(catalogs[cloud].entry(p).supply for p in unknown)
+
+
+def test_public_list_prices_are_filled_with_source_and_date(catalogs):
+    expected = {
+        ("aws", "sqs_requests"): (0.40, 1_000_000, 1_000_000),
+        ("aws", "eventbridge_events"): (0.0, 1_000_000, 0),
+        ("aws", "eventbridge_custom_events"): (1.0, 1_000_000, 0),
+        ("aws", "cloudwatch_alarm_month"): (0.10, 1, 0),
+        ("azure", "service_bus_standard_base_hour"): (0.0135, 1, 0),
+        ("azure", "service_bus_operations"): (0.80, 1_000_000, 13_000_000),
+        ("azure", "egress_internet_gb"): (0.087, 1, 100),
+        ("azure", "functions_executions"): (0.20, 1_000_000, 1_000_000),
+        ("azure", "functions_gb_second"): (0.000016, 1, 400_000),
+    }
+    for (cloud, price_id), (price, per, free) in expected.items():
+        e = catalogs[cloud].entry(price_id)
+        assert (e.price, e.per, e.free_per_month) == (price, per, free), price_id
+        assert "https://" in e.source and e.date, price_id
+    assert catalogs["azure"].entry("event_grid_operations").free_per_month == 100_000
+
+
+def test_free_allowances_bill_only_what_is_above_them(catalogs):
+    assert catalogs["aws"].entry("sqs_requests").cost(1_500_000) == pytest.approx(0.5 * 0.40)
+    assert catalogs["aws"].entry("sqs_requests").cost(999_999) == 0
+    assert catalogs["azure"].entry("egress_internet_gb").cost(150) == pytest.approx(50 * 0.087)
+    grid = catalogs["azure"].entry("event_grid_operations")
+    assert grid.cost(100_000) == 0 and grid.cost(100_001) is None  # unknown price beyond the grant
+
+
+def test_events_follow_each_clouds_trigger(catalogs):
+    est = estimate(blueprint(), catalogs)
+    aws, azure = by_item(est.clouds["aws"]), by_item(est.clouds["azure"])
+    # AWS: one EventBridge event per contact (free: an AWS-service event), three SQS requests per event
+    assert aws["EventBridge events (from AWS Ground Station)"].quantity == pytest.approx(CONTACTS)
+    assert aws["EventBridge events (from AWS Ground Station)"].cost == 0
+    assert aws["SQS requests"].quantity == pytest.approx(3 * CONTACTS)
+    # Azure: an ingress per blob (19 raw + 1 products per contact) and a delivery per raw blob
+    assert azure["Event Grid operations"].quantity == pytest.approx(20 * CONTACTS + RAW_FILES)
+    assert azure["Event Grid operations"].cost == 0  # 3,558.75 < 100,000 free
+    assert azure["Service Bus operations"].quantity == pytest.approx(3 * RAW_FILES)
+    assert azure["Service Bus Standard base charge"].cost == pytest.approx(730 * 0.0135)
+
+
+def test_prices_from_another_region_are_named(catalogs):
+    notes = " ".join(estimate(blueprint(), catalogs).notes)
+    assert "AWS runs in us-west-2" in notes and "firehose_gb: eu-west-2" in notes
+    assert "AZURE runs in westus2" in notes and "synapse_serverless_tb: westeurope" in notes
+
+
+def test_break_even_makes_the_two_totals_equal(catalogs):
+    bp = blueprint()
+    est = estimate(bp, catalogs)
+    price = decision(bp, est)["breakEvenPerMinute"]["azurePartnerVsAwsOnDemand"]
+    assert price is not None and 0 < price < 10
+    at_price = OverrideFile(azure={"partner_minute": Override(price=price, source="break-even", date="2026-12-01")})
+    chosen = {cloud: apply_overrides(c, at_price, "test") for cloud, c in catalogs.items()}
+    again = estimate(bp, chosen)
+    assert again.clouds["azure"].monthly.known == pytest.approx(again.clouds["aws"].monthly.known, abs=0.01)
+
+
+def test_aws_with_a_partner_breaks_even_at_the_ground_station_price_and_reserved_shifts_it(catalogs):
+    bp = blueprint()
+    on_demand = decision(bp, estimate(bp, catalogs))
+    # same contacts, same minutes: a partner on AWS costs what Ground Station does at $10/min narrowband
+    assert on_demand["breakEvenPerMinute"]["awsPartnerVsAwsOnDemand"] == pytest.approx(10.0)
+    assert on_demand["groundStationMonthly"]["onDemand"] == pytest.approx(MINUTES * 10)
+    assert on_demand["breakEvenPerMinute"]["azurePartnerVsAwsReserved"] is None
+    reserved = OverrideFile(
+        aws={"ground_station_reserved_narrowband_minute": Override(price=3, source="contract", date="2026-12-01")}
+    )
+    chosen = {cloud: apply_overrides(c, reserved, "test") for cloud, c in catalogs.items()}
+    with_reserved = decision(bp, estimate(bp, chosen))["breakEvenPerMinute"]
+    assert with_reserved["awsPartnerVsAwsReserved"] == pytest.approx(3.0)
+    # reserved is $7/min cheaper on every minute: the Azure break-even drops by exactly $7/min
+    assert with_reserved["azurePartnerVsAwsReserved"] == pytest.approx(
+        on_demand["breakEvenPerMinute"]["azurePartnerVsAwsOnDemand"] - 7
+    )
+
+
+def test_the_sentence_states_the_decision_and_its_conditions(catalogs):
+    bp = blueprint()
+    d = decision(bp, estimate(bp, catalogs))
+    price = d["breakEvenPerMinute"]["azurePartnerVsAwsOnDemand"]
+    assert d["sentence"].startswith(
+        f"Choose Azure with a partner network if the partner charges less than ${price:,.2f}/min"
+    )
+    assert "3 contacts/day of 9.5 min" in d["sentence"] and "azure.monitor_alert_rule_month" in d["sentence"]
+    partner = blueprint(provider="partner", partner={"name": "ksat_lite", "price_per_minute_usd": 4})
+    quoted = decision(partner, estimate(partner, catalogs))
+    assert quoted["partnerPricePerMinute"] == 4
+    assert quoted["sentence"].startswith("Azure is cheaper: Azure with the partner at $4.00/min")
+
+
+def test_sensitivity_moves_with_contacts_and_partner_price(catalogs):
+    bp = blueprint()
+    d = decision(bp, estimate(bp, catalogs))
+    prices = d["sensitivity"]["partnerPrices"]
+    assert prices == [2.5, 5.0, 7.5, 10.0]  # quarters of the $10/min on-demand price
+    series = {p["contactsPerDay"]: p for p in d["sensitivity"]["series"]}
+    assert 3 in series and min(series) == 1 and max(series) == 20
+    for contacts, point in series.items():
+        minutes = contacts * 365 / 12 * 10
+        # the band: each partner price step adds exactly (price step) x minutes, on both clouds
+        assert point["azureAtPrice"][1] - point["azureAtPrice"][0] == pytest.approx(2.5 * minutes, abs=0.01)
+        assert point["awsPartnerAtPrice"][3] - point["awsPartnerAtPrice"][0] == pytest.approx(7.5 * minutes, abs=0.01)
+        # AWS with Ground Station on demand is AWS with a partner at $10/min
+        assert point["awsOnDemand"] == pytest.approx(point["awsPartnerAtPrice"][3], abs=0.01)
+    assert series[4]["awsOnDemand"] > series[3]["awsOnDemand"]
