@@ -7,11 +7,7 @@ STAMP  := $(VENV)/.installed
 SPEC   ?= specs/noaa20.yaml
 OUT    ?= out/compare
 
-<<<<<<< HEAD
-.PHONY: venv test lint compare bench demo schema clean
-=======
-.PHONY: venv test lint compare bench schema clean preflight-shapes
->>>>>>> main
+.PHONY: venv test lint compare bench demo schema clean preflight-shapes
 
 venv: $(STAMP)
 
