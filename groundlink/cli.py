@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from typing import NamedTuple
 
-from .app import check_command, compare, processing_commands, spec_commands
+from .app import check_command, compare, diff_command, processing_commands, spec_commands
 from .errors import EXIT_INTERRUPTED, EXIT_USAGE, UsageError
 from .inputs import InputError, one_line
 from .preflight import command as preflight_command
@@ -64,6 +64,12 @@ COMMANDS = (
         "check a spec's plans against the provider schemas and the cloud APIs; exit 1 on any finding",
         preflight_command.configure,
         preflight_command.run,
+    ),
+    Command(
+        "diff",
+        "what applying a spec does to a deployed stack: create, update, replace, delete",
+        diff_command.configure,
+        diff_command.run,
     ),
 )
 

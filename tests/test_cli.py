@@ -83,5 +83,5 @@ def test_python_m_reaches_every_subcommand():
     registered themselves into a second copy of the module."""
     result = run("--help")
     assert result.returncode == 0, result.stderr
-    assert "{validate,schema,plan,check,compare,process,query,preflight}" in result.stdout
+    assert "{validate,schema,plan,check,compare,process,query,preflight,diff}" in result.stdout
     assert run("compare", "--help").returncode == 0

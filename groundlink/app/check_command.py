@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from ..errors import EXIT_FAILED, EXIT_OK, UsageError
+from . import diff_command
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -16,6 +17,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--policy-pack-config", metavar="FILE", help="pack config JSON, as for `pulumi preview --policy-pack-config`"
     )
     parser.add_argument("--json", metavar="FILE", help="write the results as JSON")
+    diff_command.add_against(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -27,6 +29,7 @@ def run(args: argparse.Namespace) -> int:
     path = Path(args.json) if args.json else None
     if path is not None and (path.is_dir() or any(p.exists() and not p.is_dir() for p in path.parents)):
         raise UsageError(f"--json {path}: not a writable file path")  # before minutes of planning are lost
+    diff_command.check_against(args)
     try:
         result = check(args.spec, clouds, policy_pack_config=args.policy_pack_config)
     except PackError as error:
@@ -36,4 +39,5 @@ def run(args: argparse.Namespace) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(result.to_json(), indent=2))
         print(f"wrote {path}")
-    return EXIT_FAILED if result.mandatory else EXIT_OK
+    lost = diff_command.against(args, clouds, None)
+    return EXIT_FAILED if result.mandatory or lost != EXIT_OK else EXIT_OK

@@ -21,11 +21,12 @@ import tempfile
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
+from . import diff_command
 
 CLOUDS = ("aws", "azure")
 
@@ -57,6 +58,7 @@ class CompareResult:
     out_dir: Path
     document: dict[str, Any]
     timings: dict[str, float]  # plan_aws, plan_azure (each inside its process), total (wall)
+    diffs: list[Any] = field(default_factory=list)  # against OLD, when asked (groundlink.diff.Diff)
 
     @property
     def ok(self) -> bool:
@@ -108,6 +110,7 @@ def run_compare(
     prices: str | Path | None = None,
     console=None,
     workers: int | None = None,
+    against: str | None = None,
 ) -> CompareResult:
     """The whole comparison (the function the benchmark times). Raises SpecError, PriceError,
     UsageError or PlanError on bad input, before anything is written to `out_dir`."""
@@ -116,6 +119,7 @@ def run_compare(
     from ..blueprint import build_blueprint
     from ..cost import estimate, load_catalogs
     from ..coverage import coverage_report
+    from ..diff.run import check_old, diff_against
     from ..parity import parity
     from ..report.charts import render_charts
     from ..report.compare_console import print_summary
@@ -131,6 +135,8 @@ def run_compare(
     spec = load_spec(spec_path)  # precise errors before any process starts
     catalogs, assumptions = load_catalogs(prices)
     _check_out_dir(out)
+    if against:
+        check_old(against)
     blueprint = build_blueprint(spec)
 
     early: dict[str, Any] = {}
@@ -194,6 +200,9 @@ def run_compare(
                 prices_file=str(prices) if prices else None,
                 generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
             )
+            diffs = diff_against(against, str(spec_path), CLOUDS, plans) if against else []
+            if against:
+                doc["diff"] = {"against": against, "clouds": [d.to_json() for d in diffs]}
             charts = render_charts(doc, early)  # charts do not read policy results
         except BaseException:
             stop_policy()
@@ -217,7 +226,7 @@ def run_compare(
     print_summary(doc, str(out), console)
     timings = {f"plan_{cloud}": run.seconds for cloud, run in runs.items()}
     timings["total"] = time.perf_counter() - started
-    return CompareResult(out, doc, timings)
+    return CompareResult(out, doc, timings, diffs)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -230,15 +239,22 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--prices", metavar="FILE", help="price overrides (YAML; format in docs/compare.md)")
     parser.add_argument("--serial", action="store_true", help="plan the clouds one after the other, in-process")
+    diff_command.add_against(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..cost import PriceError
+    from ..diff import render_text
 
     try:
-        result = run_compare(args.spec, args.out, prices=args.prices, workers=1 if args.serial else None)
+        result = run_compare(
+            args.spec, args.out, prices=args.prices, workers=1 if args.serial else None, against=args.against
+        )
     except PriceError as error:
         for line in error.lines:
             print(line, file=sys.stderr)
         return EXIT_USAGE
-    return EXIT_OK if result.ok else EXIT_FAILED
+    for diff in result.diffs:
+        print("\n".join(render_text(diff)))
+    lost = diff_command.verdict(result.diffs, args.allow_data_loss)
+    return EXIT_OK if result.ok and lost == EXIT_OK else EXIT_FAILED

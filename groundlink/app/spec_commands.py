@@ -6,6 +6,8 @@ import argparse
 import json
 from pathlib import Path
 
+from . import diff_command
+
 
 def configure_validate(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec", nargs="+")
@@ -38,6 +40,7 @@ def configure_plan(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec")
     parser.add_argument("--cloud", choices=["aws", "azure", "both"], default="both")
     parser.add_argument("--json", metavar="FILE", help="write the plan JSON (one file per cloud with --cloud both)")
+    diff_command.add_against(parser)
 
 
 def plan(args: argparse.Namespace) -> int:
@@ -47,8 +50,10 @@ def plan(args: argparse.Namespace) -> int:
     from ..tree import render_tree
 
     clouds = ["aws", "azure"] if args.cloud == "both" else [args.cloud]
+    diff_command.check_against(args)
+    plans = {}
     for cloud in clouds:
-        result = plan(args.spec, cloud)
+        result = plans[cloud] = plan(args.spec, cloud)
         render_tree(result)
         print_findings(result, preflight_planned(result))
         if args.json:
@@ -57,4 +62,4 @@ def plan(args: argparse.Namespace) -> int:
                 target = target.with_name(f"{target.stem}-{cloud}{target.suffix or '.json'}")
             result.write(target)
             print(f"wrote {target}")
-    return 0
+    return diff_command.against(args, clouds, plans)

@@ -360,4 +360,37 @@ def sections(doc: dict) -> list[Section]:
         _coverage(doc, clouds),
         _warnings(doc, clouds),
         _policy(doc, clouds),
+        *([_changes(doc)] if doc.get("diff") else []),
     ]
+
+
+ACTIONS = ("create", "update", "replace", "delete")
+
+
+def _changes(doc: dict) -> Section:
+    """What applying this spec over --against OLD does, resource by resource."""
+    rows = [
+        [
+            _c(cloud["cloud"]),
+            _c(change["action"], "bad" if change["dataLoss"] else ""),
+            _c(change["type"]),
+            _c(change["name"]),
+            _c(", ".join(change["forcedBy"])),
+            _c("data loss" if change["dataLoss"] else "", "bad" if change["dataLoss"] else ""),
+        ]
+        for cloud in doc["diff"]["clouds"]
+        for change in cloud["changes"]
+    ]
+    summary = [
+        _c(
+            f"{cloud['cloud']}: "
+            + ", ".join(f"{n} to {a}" for a, n in cloud["summary"].items() if n and a in ACTIONS)
+            + f"; {cloud['summary']['unchanged']} unchanged"
+        )
+        for cloud in doc["diff"]["clouds"]
+    ]
+    return Section(
+        f"Changes against {doc['diff']['against']}",
+        paragraphs=summary,
+        table=Table(["cloud", "action", "type", "name", "forced by", ""], rows, [False] * 6) if rows else None,
+    )

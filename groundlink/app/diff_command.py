@@ -1,0 +1,86 @@
+"""`groundlink diff OLD NEW [--cloud aws|azure|both] [--json] [--allow-data-loss]`,
+and the `--against OLD` option plan, check and compare share."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..errors import EXIT_FAILED, EXIT_OK
+
+OLD_HELP = "a spec, a plan (groundlink plan --json) or a checkpoint (pulumi stack export)"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("old", help=f"what is deployed: {OLD_HELP}")
+    parser.add_argument("new", help="the mission spec to apply (YAML)")
+    parser.add_argument("--cloud", choices=["aws", "azure", "both"], default="both")
+    parser.add_argument("--json", action="store_true", help="print the diff as JSON")
+    add_allow_data_loss(parser)
+
+
+def add_allow_data_loss(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-data-loss",
+        action="store_true",
+        help="do not fail when a stateful resource would be deleted or replaced",
+    )
+
+
+def add_against(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--against", metavar="OLD", help=f"also show the diff against {OLD_HELP}")
+    add_allow_data_loss(parser)
+
+
+def clouds_of(args: argparse.Namespace) -> list[str]:
+    return ["aws", "azure"] if args.cloud == "both" else [args.cloud]
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..diff import render_text
+    from ..diff.run import diff_against
+
+    diffs = diff_against(args.old, args.new, clouds_of(args))
+    if args.json:
+        print(json.dumps([d.to_json() for d in diffs], indent=2, default=str))
+    else:
+        for diff in diffs:
+            print("\n".join(render_text(diff)))
+    return verdict(diffs, args.allow_data_loss)
+
+
+def verdict(diffs: Sequence[Any], allow_data_loss: bool) -> int:
+    """EXIT_FAILED, with one line per loss on stderr, when data would be lost and that was not allowed."""
+    from ..diff.run import data_loss_lines
+
+    lines = data_loss_lines(diffs)
+    if not lines or allow_data_loss:
+        return EXIT_OK
+    for line in lines:
+        print(line, file=sys.stderr)
+    print("groundlink: refusing data loss; pass --allow-data-loss to accept it", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def check_against(args: argparse.Namespace) -> None:
+    """Before planning: a bad --against OLD is one line, not minutes of planning later."""
+    from ..diff.run import check_old
+
+    if args.against:
+        check_old(args.against)
+
+
+def against(args: argparse.Namespace, clouds: Sequence[str], new_plans: Mapping[str, Any] | None) -> int:
+    """For plan/check/compare --against: print the diff; the exit code a data loss calls for."""
+    from ..diff import render_text
+    from ..diff.run import diff_against
+
+    if not args.against:
+        return EXIT_OK
+    diffs = diff_against(args.against, args.spec, clouds, new_plans)
+    for diff in diffs:
+        print("\n".join(render_text(diff)))
+    return verdict(diffs, args.allow_data_loss)

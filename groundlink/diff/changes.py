@@ -1,0 +1,164 @@
+"""What applying NEW over OLD does to each resource, as `pulumi preview --diff` shows it.
+
+A resource only in NEW is created, only in OLD deleted. One in both is unchanged, updated
+in place, or replaced when a changed input is one its provider cannot update (see
+`rules`). Replacement cascades as it does in a real preview: a replaced resource's outputs
+are unknown until it exists again, so every input that came from it is a change, and when
+that input forces a replacement too, the dependent is replaced as well.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from . import rules
+from .state import Resource, State
+
+Action = Literal["create", "update", "replace", "delete"]
+COMPUTED = "(computed)"  # an input whose value is only known once a replaced resource exists
+
+
+@dataclass(frozen=True)
+class PropertyChange:
+    path: str
+    kind: Literal["+", "-", "~"]
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class Change:
+    action: Action
+    key: str
+    type: str
+    name: str
+    stateful: bool
+    properties: tuple[PropertyChange, ...] = ()
+    forced_by: tuple[str, ...] = ()  # inputs whose change forces the replacement
+    rules_known: bool = True
+
+    @property
+    def loses_data(self) -> bool:
+        return self.stateful and self.action in ("delete", "replace")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "action": self.action,
+            "type": self.type,
+            "name": self.name,
+            "stateful": self.stateful,
+            "dataLoss": self.loses_data,
+            "forcedBy": list(self.forced_by),
+            "replacementRules": rules.source(self.type) if self.rules_known else "unknown",
+            "properties": [{"path": p.path, "kind": p.kind, "old": p.old, "new": p.new} for p in self.properties],
+        }
+
+
+@dataclass(frozen=True)
+class Diff:
+    cloud: str
+    old: str
+    new: str
+    changes: tuple[Change, ...]
+    unchanged: int
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def data_loss(self) -> list[Change]:
+        return [c for c in self.changes if c.loses_data]
+
+    def count(self, action: Action) -> int:
+        return sum(1 for c in self.changes if c.action == action)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "cloud": self.cloud,
+            "old": self.old,
+            "new": self.new,
+            "summary": {a: self.count(a) for a in ("create", "update", "replace", "delete")}
+            | {"unchanged": self.unchanged, "dataLoss": len(self.data_loss)},
+            "changes": [c.to_json() for c in self.changes],
+        }
+
+
+def _leaves(old: Any, new: Any, path: str) -> Iterator[PropertyChange]:
+    """Leaf-level differences between two input values, as dotted paths."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in sorted(set(old) | set(new), key=str):
+            sub = f"{path}.{key}"
+            if key not in old:
+                yield PropertyChange(sub, "+", None, new[key])
+            elif key not in new:
+                yield PropertyChange(sub, "-", old[key], None)
+            elif old[key] != new[key]:
+                yield from _leaves(old[key], new[key], sub)
+    elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        for i, (a, b) in enumerate(zip(old, new, strict=True)):
+            if a != b:
+                yield from _leaves(a, b, f"{path}[{i}]")
+    else:
+        yield PropertyChange(path, "~", old, new)
+
+
+def _input_changes(old: Resource, new: Resource, computed: set[str]) -> list[PropertyChange]:
+    found: list[PropertyChange] = []
+    for key in sorted(set(old.inputs) | set(new.inputs)):
+        if key in computed:
+            found.append(PropertyChange(key, "~", old.inputs.get(key), COMPUTED))
+        elif key not in old.inputs:
+            found.append(PropertyChange(key, "+", None, new.inputs[key]))
+        elif key not in new.inputs:
+            found.append(PropertyChange(key, "-", old.inputs[key], None))
+        elif old.inputs[key] != new.inputs[key]:
+            found.extend(_leaves(old.inputs[key], new.inputs[key], key))
+    return found
+
+
+def _top(path: str) -> str:
+    return path.split(".", 1)[0].split("[", 1)[0]
+
+
+def diff_states(old: State, new: State) -> Diff:
+    """Every create, update, replace and delete that turns OLD into NEW."""
+    common = [k for k in new.resources if k in old.resources]
+    replaced: set[str] = set()
+    computed: dict[str, set[str]] = {}
+    decided: dict[str, Change] = {}
+    while True:  # until no replacement makes another input unknown (a fixpoint: the set only grows)
+        for key in common:
+            before, after = old.resources[key], new.resources[key]
+            unknown = {prop for prop, deps in after.dependencies.items() if replaced.intersection(deps)}
+            computed[key] = unknown
+            props = _input_changes(before, after, unknown)
+            forcing = rules.forcing(after.type)
+            changed = sorted({_top(p.path) for p in props})
+            forced = tuple(p for p in changed if forcing is not None and p in forcing)
+            action: Action = "replace" if forced else "update"
+            if props:
+                decided[key] = Change(
+                    action,
+                    key,
+                    after.type,
+                    after.name,
+                    before.protected or after.protected,
+                    tuple(props),
+                    forced,
+                    forcing is not None,
+                )
+        now = {k for k, c in decided.items() if c.action == "replace"}
+        if now == replaced:
+            break
+        replaced = now
+    changes: list[Change] = list(decided.values())
+    for key, r in new.resources.items():
+        if key not in old.resources:
+            changes.append(Change("create", key, r.type, r.name, r.protected))
+    for key, r in old.resources.items():
+        if key not in new.resources:
+            changes.append(Change("delete", key, r.type, r.name, r.protected))
+    order = {"delete": 0, "replace": 1, "update": 2, "create": 3}
+    changes.sort(key=lambda c: (order[c.action], c.type, c.name))
+    unchanged = len(common) - len(decided)
+    return Diff(new.cloud, old.source, new.source, tuple(changes), unchanged)

@@ -1,0 +1,49 @@
+"""A diff as text, in the shape of `pulumi preview --diff`: one line per resource with its
+operation symbol, the inputs that changed beneath it, and what forces each replacement."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..inputs import one_line
+from .changes import Change, Diff
+
+SYMBOL = {"create": "+", "update": "~", "replace": "+-", "delete": "-"}
+VALUE_CHARS = 80
+
+
+def _value(value: Any) -> str:
+    text = value if isinstance(value, str) and value.startswith("(") else json.dumps(value, default=str)
+    return one_line(text, VALUE_CHARS)
+
+
+def _property_line(change: Change, path: str, kind: str, old: Any, new: Any) -> str:
+    forced = " (forces replacement)" if path.split(".")[0].split("[")[0] in change.forced_by else ""
+    if kind == "+":
+        return f"        + {path}: {_value(new)}{forced}"
+    if kind == "-":
+        return f"        - {path}: {_value(old)}{forced}"
+    return f"        ~ {path}: {_value(old)} => {_value(new)}{forced}"
+
+
+def change_lines(change: Change) -> list[str]:
+    head = f"    {SYMBOL[change.action]:>2} {change.type} {change.name} {change.action}"
+    if change.action == "replace":
+        head += f" [forced by {', '.join(change.forced_by)}]"
+    if change.loses_data:
+        head += "  DATA LOSS: stateful resource"
+    elif change.action == "update" and not change.rules_known:
+        head += "  (replacement rules for this type not recorded)"
+    lines = [head]
+    lines += [_property_line(change, p.path, p.kind, p.old, p.new) for p in change.properties]
+    return lines
+
+
+def render_text(diff: Diff) -> list[str]:
+    lines = [f"{diff.cloud}: {diff.old} -> {diff.new}"]
+    for change in diff.changes:
+        lines += change_lines(change)
+    counts = ", ".join(f"{diff.count(a)} to {a}" for a in ("create", "update", "replace", "delete") if diff.count(a))
+    lines.append(f"    {counts or 'no changes'}; {diff.unchanged} unchanged")
+    return lines

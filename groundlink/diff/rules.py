@@ -1,0 +1,41 @@
+"""Which input properties force a provider to replace a resource, per resource type.
+
+The table is generated (scripts/gen_replace_rules.py) from each provider's own metadata:
+aws-native's create-only properties and azure-native's path parameters, as the installed
+SDKs carry them, azure-native's forceNewMap and Terraform's ForceNew attributes for
+pulumi-aws, each entry naming its source and version. A type the table does not know is
+reported as unknown rather than assumed safe.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+RULES_FILE = Path(__file__).with_name("replace_rules.json")
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads(RULES_FILE.read_text(encoding="utf-8"))
+    return doc
+
+
+def forcing(type_token: str) -> frozenset[str] | None:
+    """The top-level input properties whose change replaces a `type_token` resource, or
+    None when no provider metadata for the type is recorded."""
+    entry = _table()["types"].get(type_token)
+    if entry is None or entry["properties"] is None:
+        return None
+    return frozenset(entry["properties"])
+
+
+def source(type_token: str) -> str:
+    entry = _table()["types"].get(type_token)
+    return str(entry["source"]) if entry else "not recorded"
+
+
+def provider_versions() -> dict[str, str]:
+    return dict(_table()["providers"])

@@ -1,0 +1,64 @@
+"""Diffs of a spec against OLD, for `groundlink diff` and the `--against` flag of plan,
+check and compare (which pass the plans they already built, so NEW is planned once)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .changes import Diff, diff_states
+from .state import Planner, StateError, from_plan, is_spec_path, load_states
+
+
+def _engine_plan(spec: str, cloud: str) -> Any:
+    from ..engine import plan
+
+    return plan(spec, cloud)
+
+
+def diff_against(
+    old: str,
+    new_spec: str,
+    clouds: Sequence[str],
+    new_plans: Mapping[str, Any] | None = None,
+    planner: Planner | None = None,
+) -> list[Diff]:
+    """One diff per cloud OLD covers among `clouds`. Bad input (either side) raises before
+    anything is planned: SpecError for NEW, StateError or SpecError for OLD."""
+    from ..spec import load_spec
+
+    if not is_spec_path(new_spec):
+        raise StateError(f"{new_spec}: NEW must be a mission spec (.yaml)")
+    load_spec(new_spec)
+    plan = planner or _engine_plan
+    olds = load_states(old, list(clouds), plan)
+    diffs = []
+    for cloud in clouds:
+        if cloud in olds:
+            new_plan = new_plans[cloud] if new_plans and cloud in new_plans else plan(new_spec, cloud)
+            diffs.append(diff_states(olds[cloud], from_plan(new_plan)))
+    return diffs
+
+
+def check_old(old: str) -> None:
+    """Read OLD up front (a spec is validated, a plan or checkpoint parsed) so that a bad
+    OLD is reported before any planning starts."""
+    from pathlib import Path
+
+    from ..spec import load_spec
+    from .state import from_document, read_json
+
+    if is_spec_path(old):
+        load_spec(old)
+    else:
+        from_document(read_json(Path(old)), old)
+
+
+def data_loss_lines(diffs: Sequence[Diff]) -> list[str]:
+    """One line per stateful resource the change would delete or replace."""
+    lines = []
+    for diff in diffs:
+        for change in diff.data_loss:
+            how = f"replaced (forced by {', '.join(change.forced_by)})" if change.action == "replace" else "deleted"
+            lines.append(f"{diff.cloud}: {change.type} {change.name} would be {how}: data loss")
+    return lines

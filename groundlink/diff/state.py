@@ -1,0 +1,193 @@
+"""The resources of one side of a diff, whatever it was read from.
+
+OLD may be a spec (planned offline), a saved plan (`groundlink plan --json`) or a
+`pulumi stack export` checkpoint (deployment version 3), so that a diff can run against
+what is really deployed. Every form becomes a `State`: resources keyed by their URN
+without stack and project (a checkpoint's stack may be named differently from the
+offline plan's), with their inputs, protection and property dependencies.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import UsageError
+from ..inputs import one_line
+
+CLOUD_OF_PROVIDER = {"aws": "aws", "aws-native": "aws", "azure-native": "azure"}
+CHECKPOINT_VERSION = 3
+MAX_STATE_BYTES = 256 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Resource:
+    key: str
+    type: str
+    name: str
+    inputs: Mapping[str, Any]
+    protected: bool  # protect or retainOnDelete: the stack treats it as holding data
+    dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # input -> keys
+
+
+@dataclass(frozen=True)
+class State:
+    cloud: str
+    kind: str  # spec | plan | checkpoint
+    source: str
+    resources: Mapping[str, Resource]
+
+
+def urn_key(urn: str) -> str:
+    """`urn:pulumi:STACK::PROJECT::TYPES::NAME` without STACK and PROJECT."""
+    parts = urn.split("::")
+    return "::".join(parts[2:]) if len(parts) >= 4 else urn
+
+
+class StateError(UsageError):
+    """An OLD or NEW file that cannot be read as a spec, plan or checkpoint: one line."""
+
+    def __init__(self, line: str):
+        super().__init__(one_line(line))
+
+
+def _resource(raw: Any, where: str, source: str) -> Resource | None:
+    if not isinstance(raw, dict):
+        raise StateError(f"{source}: {where}: must be an object")
+    urn, type_token = raw.get("urn"), raw.get("type")
+    if not isinstance(urn, str) or not isinstance(type_token, str):
+        raise StateError(f"{source}: {where}: needs string 'urn' and 'type'")
+    if raw.get("custom") is False or type_token.startswith("pulumi:"):
+        return None  # components, the stack and provider resources hold no cloud state
+    inputs = raw.get("inputs") or {}
+    if not isinstance(inputs, dict):
+        raise StateError(f"{source}: {where}.inputs: must be an object")
+    deps = raw.get("propertyDependencies") or {}
+    if not isinstance(deps, dict) or not all(
+        isinstance(v, list) and all(isinstance(u, str) for u in v) for v in deps.values()
+    ):
+        raise StateError(f"{source}: {where}.propertyDependencies: must map inputs to lists of URNs")
+    return Resource(
+        key=urn_key(urn),
+        type=type_token,
+        name=urn.rsplit("::", 1)[-1],
+        inputs=_without_defaults(inputs),
+        protected=bool(raw.get("protect")) or bool(raw.get("retainOnDelete")),
+        dependencies={k: tuple(urn_key(u) for u in v) for k, v in deps.items()},
+    )
+
+
+def _without_defaults(value: Any) -> Any:
+    """Inputs as the program gave them: a bridged provider records the inputs it filled in
+    itself (auto-names, schema defaults) under `__defaults` and fills them again on the next
+    preview, so they are not the program's to change."""
+    if isinstance(value, dict):
+        filled = set(value.get("__defaults") or ()) if isinstance(value.get("__defaults"), list) else set()
+        return {k: _without_defaults(v) for k, v in value.items() if not k.startswith("__") and k not in filled}
+    if isinstance(value, list):
+        return [_without_defaults(v) for v in value]
+    return value
+
+
+def _resources(items: Any, where: str, source: str) -> dict[str, Resource]:
+    if not isinstance(items, list):
+        raise StateError(f"{source}: {where}: must be a list of resources")
+    found = (_resource(raw, f"{where}[{i}]", source) for i, raw in enumerate(items))
+    return {r.key: r for r in found if r is not None}
+
+
+def _cloud_of(resources: Mapping[str, Resource], source: str) -> str:
+    clouds = {CLOUD_OF_PROVIDER.get(r.type.split(":")[0]) for r in resources.values()}
+    if len(clouds) != 1 or None in clouds:
+        raise StateError(f"{source}: resources of {len(clouds)} clouds; expected AWS or Azure resources only")
+    return str(clouds.pop())
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a finite number")
+
+
+def read_json(path: Path) -> Any:
+    """A JSON document, or one line naming the file and where it is broken."""
+    source = str(path)
+    try:
+        if path.stat().st_size > MAX_STATE_BYTES:
+            raise StateError(f"{source}: larger than {MAX_STATE_BYTES // 2**20} MiB")
+        text = path.read_text(encoding="utf-8")
+        return json.loads(text, parse_constant=_refuse_constant)
+    except FileNotFoundError:
+        raise StateError(f"{source}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise StateError(f"{source}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise StateError(f"{source}: cannot read ({exc.strerror or exc})") from None
+    except json.JSONDecodeError as exc:
+        raise StateError(f"{source}: line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except ValueError as exc:
+        raise StateError(f"{source}: {exc}") from None
+    except RecursionError:
+        raise StateError(f"{source}: nested too deeply") from None
+
+
+def from_document(doc: Any, source: str) -> State:
+    """A plan JSON document or a checkpoint (`pulumi stack export`) as a State."""
+    if isinstance(doc, dict) and "formatVersion" in doc:
+        if doc["formatVersion"] != 1:
+            raise StateError(f"{source}: formatVersion: {doc['formatVersion']!r} is not 1")
+        resources = _resources(doc.get("resources"), "resources", source)
+        cloud = doc.get("cloud")
+        if cloud not in ("aws", "azure"):
+            raise StateError(f"{source}: cloud: must be 'aws' or 'azure'")
+        return State(str(cloud), "plan", source, resources)
+    if isinstance(doc, dict) and "deployment" in doc:
+        if doc.get("version") != CHECKPOINT_VERSION:
+            raise StateError(f"{source}: version: {doc.get('version')!r}; only deployment version 3 is read")
+        deployment = doc["deployment"]
+        if not isinstance(deployment, dict):
+            raise StateError(f"{source}: deployment: must be an object")
+        resources = _resources(deployment.get("resources", []), "deployment.resources", source)
+        if not resources:
+            raise StateError(f"{source}: deployment.resources: no cloud resources (an empty stack)")
+        return State(_cloud_of(resources, source), "checkpoint", source, resources)
+    raise StateError(
+        f"{source}: neither a plan (groundlink plan --json) nor a checkpoint (pulumi stack export, version 3)"
+    )
+
+
+def from_plan(plan: Any, kind: str = "spec") -> State:
+    """An offline plan (groundlink.engine.Plan) as a State."""
+    resources = {}
+    for r in plan.resources:
+        if not r.custom:
+            continue
+        key = urn_key(r.urn)
+        resources[key] = Resource(
+            key=key,
+            type=r.type,
+            name=r.name,
+            inputs=r.inputs,
+            protected=bool(r.protect or r.retainOnDelete),
+            dependencies={k: tuple(urn_key(u) for u in v) for k, v in r.propertyDependencies.items()},
+        )
+    return State(plan.cloud, kind, plan.spec, resources)
+
+
+Planner = Callable[[str, str], Any]
+
+
+def is_spec_path(path: str) -> bool:
+    return Path(path).suffix.lower() in (".yaml", ".yml")
+
+
+def load_states(path: str, clouds: list[str], planner: Planner) -> dict[str, State]:
+    """OLD as one State per cloud it covers among `clouds`: a spec is planned on each;
+    a plan or checkpoint covers the one cloud it holds."""
+    if is_spec_path(path):
+        return {cloud: from_plan(planner(path, cloud)) for cloud in clouds}
+    state = from_document(read_json(Path(path)), path)
+    if state.cloud not in clouds:
+        raise StateError(f"{path}: holds the {state.cloud} stack; --cloud {'/'.join(clouds)} asks for another")
+    return {state.cloud: state}

@@ -1,0 +1,253 @@
+"""`groundlink diff` and `--against`: each resource created, updated, replaced (with the
+property that forces it) or deleted, against a spec, a saved plan or a checkpoint; data
+loss refused unless allowed; a bad OLD is one line."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import re
+
+import pulumi_aws_native.groundstation as groundstation
+import pytest
+
+from groundlink import cli
+from groundlink.diff import rules
+from groundlink.diff.run import diff_against
+
+from .conftest import ROOT, SPECS, cached_plan, spec_data
+from .plan_cache import plan_of, spec_file
+
+NOAA20 = str(SPECS / "noaa20.yaml")
+CHECKPOINT = str(ROOT / "tests" / "fixtures" / "noaa20-aws.checkpoint.json")
+
+
+def edited(change) -> str:
+    data = spec_data()
+    change(data)
+    return spec_file(data)
+
+
+def one_diff(old: str, new: str, cloud: str):
+    (diff,) = diff_against(old, new, [cloud], planner=plan_of)
+    return diff
+
+
+def change_of(diff, type_token: str, name: str):
+    found = [c for c in diff.changes if c.type == type_token and c.name == name]
+    assert len(found) == 1, [(c.action, c.type, c.name) for c in diff.changes]
+    return found[0]
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_a_spec_against_itself_changes_nothing():
+    diff = one_diff(NOAA20, NOAA20, "aws")
+    assert diff.changes == () and diff.unchanged == len(list(cached_plan("noaa20.yaml", "aws").custom()))
+
+
+def test_turning_off_the_telemetry_stream_deletes_the_kinesis_stream_as_data_loss():
+    new = edited(lambda d: d["analytics"].update(telemetry_stream=False))
+    diff = one_diff(NOAA20, new, "aws")
+    stream = change_of(diff, "aws:kinesis/stream:Stream", "noaa20-telemetry-stream")
+    assert stream.action == "delete" and stream.loses_data
+    assert [c.name for c in diff.data_loss] == ["noaa20-telemetry-stream"]
+
+
+def test_moving_the_azure_location_replaces_the_storage_account_forced_by_location():
+    new = edited(lambda d: d["clouds"].setdefault("azure", {}).update(location="eastus"))
+    diff = one_diff(NOAA20, new, "azure")
+    account = change_of(diff, "azure-native:storage:StorageAccount", "noaa20-storage-account")
+    assert account.action == "replace" and "location" in account.forced_by and account.loses_data
+    group = change_of(diff, "azure-native:resources:ResourceGroup", "noaa20-rg")
+    assert group.forced_by == ("location",)
+    # the containers go with the account: their accountName is unknown until it exists again
+    raw = change_of(diff, "azure-native:storage:BlobContainer", "noaa20-storage-raw")
+    assert raw.action == "replace" and "accountName" in raw.forced_by
+
+
+def test_pass_padding_replaces_the_dataflow_endpoint_group_when_streaming():
+    def stream(d):
+        d["delivery"] = {"object_store": True, "stream": True}
+
+    def stream_and_pad(d):
+        stream(d)
+        d["ground_segment"]["pre_pass_seconds"] = 200
+
+    diff = one_diff(edited(stream), edited(stream_and_pad), "aws")
+    group = [c for c in diff.changes if c.type == "aws-native:groundstation:DataflowEndpointGroup"]
+    assert len(group) == 1 and group[0].action == "replace"
+    assert group[0].forced_by == ("contactPrePassDurationSeconds",)
+    assert not group[0].loses_data
+
+
+def test_an_in_place_update_shows_the_property_diff():
+    new = edited(lambda d: d["mission"].setdefault("tags", {}).update({"cost-center": "eo-ops"}))
+    diff = one_diff(NOAA20, new, "aws")
+    bucket = change_of(diff, "aws:s3/bucket:Bucket", "noaa20-storage-raw")
+    assert bucket.action == "update" and bucket.forced_by == ()
+    assert [(p.path, p.old, p.new) for p in bucket.properties] == [("tags.cost-center", "eo-ground", "eo-ops")]
+
+
+def test_the_cli_refuses_data_loss_with_exit_1_unless_allowed(capsys):
+    new = edited(lambda d: d["analytics"].update(telemetry_stream=False))
+    code, out, err = run_cli(capsys, "diff", NOAA20, new, "--cloud", "aws")
+    assert code == 1
+    assert "- aws:kinesis/stream:Stream noaa20-telemetry-stream delete  DATA LOSS" in out
+    assert "aws: aws:kinesis/stream:Stream noaa20-telemetry-stream would be deleted: data loss" in err
+    code, out, err = run_cli(capsys, "diff", NOAA20, new, "--cloud", "aws", "--allow-data-loss")
+    assert code == 0 and "DATA LOSS" in out
+
+
+def test_json_output_lists_every_change_with_its_action(capsys):
+    new = edited(lambda d: d["analytics"].update(telemetry_stream=False))
+    code, out, _ = run_cli(capsys, "diff", NOAA20, new, "--cloud", "aws", "--json", "--allow-data-loss")
+    (doc,) = json.loads(out)
+    assert code == 0 and doc["cloud"] == "aws" and doc["summary"]["dataLoss"] == 1
+    stream = [c for c in doc["changes"] if c["type"] == "aws:kinesis/stream:Stream"]
+    assert stream == [
+        {
+            "action": "delete",
+            "type": "aws:kinesis/stream:Stream",
+            "name": "noaa20-telemetry-stream",
+            "stateful": True,
+            "dataLoss": True,
+            "forcedBy": [],
+            "replacementRules": stream[0]["replacementRules"],
+            "properties": [],
+        }
+    ]
+
+
+class TestCheckpoint:
+    """A `pulumi stack export` of stack `prod` (deployment version 3): matched to the offline
+    plan by type and name, whatever the stack is called; provider-filled inputs ignored."""
+
+    def test_what_the_checkpoint_holds_is_updated_replaced_or_deleted(self):
+        diff = one_diff(CHECKPOINT, NOAA20, "aws")
+        queue = change_of(diff, "aws:sqs/queue:Queue", "noaa20-events-contacts")
+        assert queue.action == "update"
+        assert [(p.path, p.old, p.new) for p in queue.properties] == [("messageRetentionSeconds", 86400, 345600)]
+        raw = change_of(diff, "aws:s3/bucket:Bucket", "noaa20-storage-raw")
+        assert raw.action == "replace" and raw.forced_by == ("bucketPrefix",) and raw.loses_data
+        archive = change_of(diff, "aws:s3/bucket:Bucket", "noaa20-storage-archive")
+        assert archive.action == "delete" and archive.loses_data
+        assert diff.unchanged == 1  # the stream: its auto-name is the provider's, not a change
+        assert diff.count("create") == len(list(cached_plan("noaa20.yaml", "aws").custom())) - 3
+
+    def test_a_checkpoint_answers_only_for_its_cloud(self, capsys):
+        code, _, err = run_cli(capsys, "diff", CHECKPOINT, NOAA20, "--cloud", "azure")
+        assert code == 2 and err.startswith(f"groundlink: {CHECKPOINT}: holds the aws stack")
+
+
+def test_a_saved_plan_is_an_old_side(tmp_path, capsys):
+    saved = tmp_path / "plan.json"
+    cached_plan("noaa20.yaml", "aws").write(saved)
+    diff = one_diff(str(saved), NOAA20, "aws")
+    assert diff.changes == ()
+
+
+def test_plan_against_prints_the_diff_and_fails_on_data_loss(tmp_path, capsys):
+    saved = tmp_path / "plan.json"
+    cached_plan("noaa20.yaml", "aws").write(saved)
+    code, out, _ = run_cli(capsys, "plan", NOAA20, "--cloud", "aws", "--against", str(saved))
+    assert code == 0 and "aws: " in out and "no changes" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("not json", "line 1, column 1: Expecting value"),
+        ("[]", "neither a plan"),
+        ('{"version": 2, "deployment": {}}', "only deployment version 3 is read"),
+        ('{"version": 3, "deployment": {"resources": {}}}', "deployment.resources: must be a list"),
+        ('{"version": 3, "deployment": {"resources": [1]}}', "deployment.resources[0]: must be an object"),
+        ('{"version": 3, "deployment": {"resources": [{"urn": 1}]}}', "needs string 'urn' and 'type'"),
+        ('{"formatVersion": 1, "cloud": "aws", "resources": [{"urn": "u", "type": "t", "inputs": NaN}]}', "NaN"),
+        ('{"formatVersion": 1, "cloud": "gcp", "resources": []}', "cloud: must be 'aws' or 'azure'"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ],
+)
+def test_a_bad_old_is_one_line_and_exit_2_before_planning(tmp_path, capsys, text, fragment):
+    old = tmp_path / "old.json"
+    old.write_text(text)
+    code, out, err = run_cli(capsys, "diff", str(old), NOAA20)
+    assert code == 2 and out == ""
+    assert len(err.splitlines()) == 1 and err.startswith(f"groundlink: {old}: ") and fragment in err, err
+    code, out, err = run_cli(capsys, "plan", NOAA20, "--against", str(old))
+    assert code == 2 and out == "" and fragment in err  # nothing planned
+
+
+def test_new_must_be_a_spec(capsys, tmp_path):
+    code, _, err = run_cli(capsys, "diff", NOAA20, CHECKPOINT)
+    assert code == 2 and "NEW must be a mission spec" in err
+
+
+class TestReplacementRules:
+    """The table comes from the providers' metadata, covers every type the stacks create,
+    and names its source for each type."""
+
+    def test_every_type_of_every_example_plan_has_an_entry_with_its_source(self):
+        types = {
+            r.type for s in SPECS.glob("*.yaml") for c in ("aws", "azure") for r in cached_plan(s.name, c).custom()
+        }
+        assert len(types) > 40
+        assert not sorted(t for t in types if rules.source(t) == "not recorded")
+
+    def test_aws_native_entries_are_the_sdk_create_only_properties(self):
+        source = inspect.getsource(groundstation.DataflowEndpointGroup._internal_init)
+        assert '"contactPrePassDurationSeconds"' in source
+        assert {"contactPrePassDurationSeconds", "contactPostPassDurationSeconds", "endpointDetails"} == rules.forcing(
+            "aws-native:groundstation:DataflowEndpointGroup"
+        )
+
+    def test_azure_entries_hold_the_id_path_parameters_and_location(self):
+        assert {"resourceGroupName", "accountName", "location", "isHnsEnabled"} <= rules.forcing(
+            "azure-native:storage:StorageAccount"
+        )
+        assert rules.forcing("azure-native:storage:BlobContainer") == {
+            "resourceGroupName",
+            "accountName",
+            "containerName",
+        }
+
+    def test_pulumi_aws_entries_name_the_terraform_source_and_stores_are_known(self):
+        for token in ("aws:s3/bucket:Bucket", "aws:kinesis/stream:Stream", "aws:kms/key:Key", "aws:sqs/queue:Queue"):
+            assert rules.forcing(token), token
+            assert re.search(r"terraform-provider-aws .+@[0-9a-f]{40} ForceNew", rules.source(token)), token
+        assert "bucketPrefix" in rules.forcing("aws:s3/bucket:Bucket")
+        assert rules.forcing("aws:iam/role:Role") is None  # not read: unknown, never "safe"
+
+    def test_the_table_is_what_the_generator_writes_from_the_installed_sdks(self):
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location("gen", ROOT / "scripts" / "gen_replace_rules.py")
+        gen = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(gen)
+        table = json.loads(rules.RULES_FILE.read_text())["types"]
+        for token, entry in table.items():
+            reader = {"aws-native": gen.aws_native, "azure-native": gen.azure_native, "aws": gen.pulumi_aws}
+            assert reader[token.split(":")[0]](token) == entry, token
+
+
+def test_compare_against_writes_the_diff_into_the_report(tmp_path, monkeypatch, capsys):
+    from groundlink.app import parallel_plans
+
+    from .test_compare import _fake_runs
+
+    saved = tmp_path / "old-aws.json"
+    cached_plan("noaa20.yaml", "aws").write(saved)
+    monkeypatch.setattr(parallel_plans, "run_plans", _fake_runs(aws_drop="analytics.telemetry_stream"))
+    out = tmp_path / "report"
+    code, _, err = run_cli(capsys, "compare", NOAA20, "--out", str(out), "--against", str(saved))
+    assert code == 1 and "noaa20-telemetry-stream would be deleted: data loss" in err
+    doc = json.loads((out / "compare.json").read_text())
+    (aws,) = doc["diff"]["clouds"]
+    assert doc["diff"]["against"] == str(saved) and aws["summary"]["dataLoss"] == 1
+    report = (out / "report.md").read_text()
+    assert f"## Changes against {saved}" in report
+    assert "| aws | **delete** | aws:kinesis/stream:Stream | noaa20-telemetry-stream |  | **data loss** |" in report
