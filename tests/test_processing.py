@@ -7,7 +7,10 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from groundlink.processing import CaptureFormat, ProcessingError, discover, process_contact, processor
+from groundlink.processing import processor
+from groundlink.processing.config import CaptureFormat
+from groundlink.processing.errors import ProcessingError
+from groundlink.processing.processor import discover, process_contact
 from groundlink.processing.query import run_query
 from tests.contactgen import (
     CADU,

@@ -33,7 +33,9 @@ def _fail(lines: list[str]) -> int:
 def run_process(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
-    from ..processing import CaptureFormat, ProcessingError, discover, process_contact
+    from ..processing.config import CaptureFormat
+    from ..processing.errors import ProcessingError
+    from ..processing.processor import discover, process_contact
 
     try:
         fmt = CaptureFormat(

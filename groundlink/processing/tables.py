@@ -11,8 +11,10 @@ translated for Arrow and DuckDB here. No column is named after a word Trino
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pyarrow as pa
+if TYPE_CHECKING:  # pyarrow is imported where Arrow types are used: the Pulumi program reads only the names
+    import pyarrow as pa
 
 # Partition keys of every product table, in path order. They are the raw
 # contact prefix's keys (`year=/month=/day=/satellite=`), so one projection
@@ -37,9 +39,20 @@ class Column:
 
     @property
     def arrow(self) -> pa.DataType:
+        import pyarrow as pa
+
         if self.fields:
             return pa.list_(pa.struct([pa.field(f.name, f.arrow) for f in self.fields]))
-        return _ARROW[self.kind]
+        # timestamps are UTC without a zone: what Hive's `timestamp` means
+        arrow = {"string": pa.string(), "int": pa.int32(), "bigint": pa.int64(), "timestamp": pa.timestamp("us")}
+        return arrow[self.kind]
+
+    @property
+    def synapse(self) -> str:
+        """Synapse serverless SQL reads Parquet strings as UTF-8 varchar and nested columns as JSON text."""
+        if self.fields:
+            return "varchar(max)"
+        return _SYNAPSE[self.kind]
 
     @property
     def duckdb(self) -> str:
@@ -49,12 +62,7 @@ class Column:
         return _DUCKDB[self.kind]
 
 
-_ARROW: dict[str, pa.DataType] = {
-    "string": pa.string(),
-    "int": pa.int32(),
-    "bigint": pa.int64(),
-    "timestamp": pa.timestamp("us"),  # UTC, without a zone: what Hive's `timestamp` means
-}
+_SYNAPSE = {"string": "varchar(1024)", "int": "int", "bigint": "bigint", "timestamp": "datetime2(6)"}
 _DUCKDB = {"string": "VARCHAR", "int": "INTEGER", "bigint": "BIGINT", "timestamp": "TIMESTAMP"}
 
 
@@ -69,7 +77,22 @@ class Table:
 
     @property
     def schema(self) -> pa.Schema:
+        import pyarrow as pa
+
         return pa.schema([pa.field(c.name, c.arrow) for c in self.columns])
+
+    def synapse_ddl(self, data_source: str = "products") -> str:
+        """The Synapse serverless SQL view over the same files: OPENROWSET with the catalog's
+        columns, and the partition keys read from the path with filepath(), as serverless SQL
+        partitions only through views."""
+        columns = ",\n".join(f"    {c.name} {c.synapse}" for c in self.columns)
+        pattern = "/".join(f"{k}=*" for k in PARTITION_KEYS) + "/*.parquet"
+        keys = ", ".join(f"rows.filepath({i}) AS {k}" for i, k in enumerate(PARTITION_KEYS, 1))
+        return (
+            f"CREATE VIEW {self.name} AS\nSELECT rows.*, {keys}\n"
+            f"FROM OPENROWSET(BULK '{self.prefix}{pattern}', DATA_SOURCE = '{data_source}', FORMAT = 'PARQUET')\n"
+            f"WITH (\n{columns}\n) AS rows;"
+        )
 
 
 def _c(name: str, kind: str) -> Column:
