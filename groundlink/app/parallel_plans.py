@@ -87,7 +87,11 @@ def run_plans(
             on_done(cloud, runs[cloud].seconds)
         return runs
     warm = _warm_pool is not None
-    pool = _warm_pool.get(workers) if _warm_pool is not None else ProcessPoolExecutor(workers, mp_context=_context())
+    pool = (
+        _warm_pool.get(workers)
+        if _warm_pool is not None
+        else ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+    )
     try:
         futures = {pool.submit(_plan_in_process, spec_path, cloud): cloud for cloud in clouds}
         for cloud in clouds:
