@@ -33,8 +33,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from groundlink.processing.config import CaptureFormat  # noqa: E402
-from groundlink.processing.processor import discover, process_contact  # noqa: E402
+from groundlink.processing.config import CaptureFormat  # noqa: E402  (imported after the sys.path set-up above)
+from groundlink.processing.processor import discover, process_contact  # noqa: E402  (imported after the sys.path set-up above)
 
 CADU = 1024
 ASM = bytes.fromhex("1ACFFC1D")
