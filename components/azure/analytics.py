@@ -92,6 +92,7 @@ def hardened_namespace(
     name: str,
     *,
     kind: str,
+    holds: str,
     resource_group_name: pulumi.Input[str],
     identity: dict[str, Any] | None = None,
 ) -> azure.eventhub.Namespace:
@@ -110,7 +111,7 @@ def hardened_namespace(
         public_network_access="Enabled",
         identity=identity,
         tags=owner.tags,
-        opts=owner.opts(),
+        opts=owner.holder_opts(holds),
     )
 
 
@@ -135,6 +136,7 @@ class AzureTelemetry(MissionComponent):
                 self,
                 "namespace",
                 kind="evhns",
+                holds="analytics.telemetry_stream",
                 resource_group_name=resource_group_name,
                 identity={"type": "SystemAssigned"},
             ),
@@ -172,7 +174,7 @@ class AzureTelemetry(MissionComponent):
                         "identity": {"type": "SystemAssigned"},
                     },
                 },
-                opts=self.opts(depends_on=[capture_write]),
+                opts=self.holder_opts("analytics.telemetry_stream", depends_on=[capture_write]),
             ),
             "analytics.telemetry_stream",
             "analytics.telemetry_archive",

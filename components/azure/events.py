@@ -56,7 +56,7 @@ class AzureEvents(MissionComponent):
                 disable_local_auth=True,
                 public_network_access="Enabled",
                 tags=self.tags,
-                opts=self.opts(),
+                opts=self.holder_opts("events.per_contact"),
             ),
             "events.per_contact",
         )
@@ -70,7 +70,7 @@ class AzureEvents(MissionComponent):
                 dead_lettering_on_message_expiration=True,
                 lock_duration=LOCK_DURATION,
                 default_message_time_to_live=MESSAGE_TTL,
-                opts=self.opts(),
+                opts=self.holder_opts("events.per_contact"),
             ),
             "events.per_contact",
             "events.dead_letter",

@@ -316,7 +316,11 @@ class AzureGround(MissionComponent):
         else:
             self.stream_namespace = self.realize(
                 hardened_namespace(
-                    self, "stream-namespace", kind="evhns-stream", resource_group_name=resource_group_name
+                    self,
+                    "stream-namespace",
+                    kind="evhns-stream",
+                    holds="ground.stream_delivery",
+                    resource_group_name=resource_group_name,
                 ),
                 "ground.stream_delivery",
             )
@@ -328,7 +332,7 @@ class AzureGround(MissionComponent):
                 name=STREAM_HUB_NAME,
                 namespace_name=namespace_name,
                 resource_group_name=resource_group_name,
-                opts=self.opts(),
+                opts=self.holder_opts("ground.stream_delivery"),
             ),
             "ground.stream_delivery",
         )
