@@ -31,6 +31,7 @@ import pytest
 import yaml
 
 from groundlink.engine import Plan
+from groundlink.engine import plan as _engine_plan  # bound now: tests may patch groundlink.engine.plan
 
 ROOT = Path(__file__).resolve().parents[1]
 SPECS = ROOT / "specs"
@@ -73,8 +74,6 @@ def _locked(path: Path) -> Iterator[None]:
 
 def _plan_file(spec_path: Path, cloud: str, key: str) -> Plan:
     """The plan of `spec_path` on `cloud`, built by whichever worker asks first."""
-    from groundlink.engine import plan
-
     memo = _MEMO.get((key, cloud))
     if memo is not None:
         return memo
@@ -85,7 +84,7 @@ def _plan_file(spec_path: Path, cloud: str, key: str) -> Plan:
             result = Plan.from_json(doc["plan"])
             result.seconds = doc["seconds"]
         else:
-            result = plan(spec_path, cloud)
+            result = _engine_plan(spec_path, cloud)
             tmp = stored.with_suffix(".tmp")
             tmp.write_text(json.dumps({"plan": result.to_json(), "seconds": result.seconds}))
             tmp.replace(stored)
@@ -164,3 +163,20 @@ def write_spec(tmp_path: Path, data: dict[str, Any], name: str = "spec.yaml") ->
     path = tmp_path / name
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     return path
+
+
+def live_children(cmdline_contains: str = "") -> list[int]:
+    """Processes this test process started that still run (not zombies), optionally only
+    those whose command line holds `cmdline_contains`: what a command must not leave behind."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            after_name = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if int(after_name[1]) == os.getpid() and after_name[0] != "Z" and cmdline_contains in cmdline:
+            found.append(int(entry.name))
+    return found

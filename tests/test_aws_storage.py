@@ -96,6 +96,18 @@ def test_lifecycle_follows_the_spec_schedule(plan, role, expire):
     assert rule["abortIncompleteMultipartUpload"]["daysAfterInitiation"] == 7
 
 
+def test_access_logs_are_kept_as_long_as_raw_data_and_never_tiered(plan):
+    """The access logs are the audit trail of the raw data: they expire with it (365 days
+    in the reference spec), not before, and stay in S3 Standard."""
+    (rule,) = side(
+        plan, bucket_by_role(plan, "logs"), "bucketLifecycleConfiguration:BucketLifecycleConfiguration"
+    ).inputs["rules"]
+    assert rule["status"] == "Enabled"
+    assert rule["expiration"]["days"] == 365
+    assert rule.get("transitions") in (None, [])
+    assert rule["noncurrentVersionExpiration"]["noncurrentDays"] == 30
+
+
 @pytest.mark.parametrize("role", STORES)
 def test_stores_log_access_to_the_log_bucket(plan, role):
     logging = side(plan, bucket_by_role(plan, role), "bucketLogging:BucketLogging").inputs

@@ -22,6 +22,7 @@ def test_account_is_hardened(spec):
     assert account["minimumTlsVersion"] == "TLS1_2"
     assert account["allowBlobPublicAccess"] is False
     assert account["allowSharedKeyAccess"] is False
+    assert account["allowCrossTenantReplication"] is False
     assert account["encryption"]["requireInfrastructureEncryption"] is True
     assert account["networkRuleSet"] == {"defaultAction": "Deny", "bypass": "AzureServices"}
     assert re.fullmatch(r"[a-z0-9]{3,24}", account["accountName"])
@@ -56,14 +57,26 @@ def test_without_cmk_the_account_uses_microsoft_keys_and_no_vault_exists(tmp_pat
     assert result.outputs["key_ids"] is None
 
 
-@pytest.mark.parametrize("spec", SPECS_ALL)
-def test_versioning_change_feed_and_soft_delete(spec):
-    service = one(azure(spec), "storage:BlobServiceProperties").inputs
-    days = min(load_spec(SPECS / spec).storage.noncurrent_version_days, 365)
+# (storage edits, change-feed days, soft-delete days). The change feed is kept as long as
+# the longest-lived store (products 1825 days in the reference spec), so every change to
+# a store can be traced for its whole life; soft delete keeps replaced data for
+# noncurrent_version_days, capped at 365, the most Azure accepts.
+BLOB_SERVICE_CASES = [
+    ({}, 1825, 30),
+    ({"storage.raw_retention_days": 4000, "storage.products_retention_days": 3000}, 4000, 30),
+    ({"storage.noncurrent_version_days": 364}, 1825, 364),
+    ({"storage.noncurrent_version_days": 365}, 1825, 365),
+    ({"storage.noncurrent_version_days": 400}, 1825, 365),
+]
+
+
+@pytest.mark.parametrize("changes, feed_days, soft_delete_days", BLOB_SERVICE_CASES)
+def test_versioning_change_feed_and_soft_delete(tmp_path, changes, feed_days, soft_delete_days):
+    service = one(variant(tmp_path, changes), "storage:BlobServiceProperties").inputs
     assert service["isVersioningEnabled"] is True
-    assert service["changeFeed"]["enabled"] is True
-    assert service["deleteRetentionPolicy"] == {"enabled": True, "days": days}
-    assert service["containerDeleteRetentionPolicy"] == {"enabled": True, "days": days}
+    assert service["changeFeed"] == {"enabled": True, "retentionInDays": feed_days}
+    assert service["deleteRetentionPolicy"] == {"enabled": True, "days": soft_delete_days}
+    assert service["containerDeleteRetentionPolicy"] == {"enabled": True, "days": soft_delete_days}
 
 
 def test_containers_per_role_all_private_and_protected(azure_noaa20):
@@ -110,9 +123,11 @@ def test_lifecycle_policy_follows_the_spec_schedule(spec):
         for step in parsed.tiering:
             assert base[action[step.tier]] == {"daysAfterModificationGreaterThan": step.after_days}
         assert base["delete"] == {"daysAfterModificationGreaterThan": retention}
-        assert rule["definition"]["actions"]["version"]["delete"] == {
-            "daysAfterCreationGreaterThan": parsed.noncurrent_version_days
-        }
+        # replaced versions and snapshots alike are deleted after noncurrent_version_days
+        for kind in ("version", "snapshot"):
+            assert rule["definition"]["actions"][kind] == {
+                "delete": {"daysAfterCreationGreaterThan": parsed.noncurrent_version_days}
+            }
 
 
 def test_private_network_puts_the_stores_behind_private_endpoints():

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-from pathlib import Path
 
 import pytest
 
@@ -17,24 +15,12 @@ from groundlink.check import runner as check_runner
 from groundlink.cli import main
 from groundlink.engine import Plan
 
-from .conftest import SPECS, cached_plan
+from .conftest import SPECS, cached_plan, live_children
 
 
 def _pack_children() -> list[int]:
     """Pack processes this test process started and that are still alive."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:
-            continue
-        ppid, state = int(stat.rsplit(")", 1)[1].split()[1]), stat.rsplit(")", 1)[1].split()[0]
-        if ppid == os.getpid() and "pulumi.policy" in cmdline and state != "Z":
-            found.append(int(entry.name))
-    return found
+    return live_children("pulumi.policy")
 
 
 def _doc(cloud: str) -> dict:

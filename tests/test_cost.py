@@ -175,11 +175,12 @@ def test_object_size_assumption_changes_request_counts(catalogs):
 
 def test_counts_come_from_the_plan_when_it_has_them(catalogs, aws_noaa20):
     bp = build_blueprint(spec_from_data(spec_data("noaa20.yaml")))
-    keys = len(aws_noaa20.of_type("aws:kms/key:Key"))
+    assert len(aws_noaa20.of_type("aws:kms/key:Key")) == 1  # one mission key (README)
     with_plan = lines(estimate(bp, catalogs, plans={"aws": aws_noaa20}).clouds["aws"])
-    if keys:
-        assert with_plan["KMS keys"].quantity == keys
-        assert "in the plan" in with_plan["KMS keys"].basis
+    assert with_plan["KMS keys"].quantity == 1
+    assert with_plan["KMS keys"].basis == "1 in the plan"
+    without = lines(estimate(bp, catalogs).clouds["aws"])
+    assert without["KMS keys"].basis == "1 assumed (none in the plan)"
 
 
 def test_projection_accumulates_storage_until_retention(catalogs):

@@ -1,0 +1,275 @@
+"""A worked example of the cost model, every line type on both clouds, computed by hand.
+
+The catalog here is made up (round prices, all known, `per` 1) so that each figure
+below is a product of two numbers written in the test: no expectation is rebuilt
+with the model's own formulas. The real catalogs are tested in test_cost.py.
+
+The mission (two satellites, one downlink each):
+
+- alpha: 30 MHz (narrowband), 8 Mbps; beta: 50 MHz (wideband), 8 Mbps.
+- 1.2 contacts/day per satellite: 1.2 x 365/12 = 36.5 contacts/month each, 73 in all.
+- 9.5-minute contacts: billed 10 minutes each; 570 seconds each.
+- Data per contact per link: 8 Mbps x 570 s / 8 / 1000 = 0.57 GB = 570 MB.
+- Objects of 1,959 MB (the default): per contact and link ceil(570/1959) = 1 raw
+  object and ceil(285/1959) = 1 product object (products_ratio 0.5); 2 links x 2
+  objects = 4 per pass x 36.5 = 146 objects/month.
+- Contact events: one per contact of each satellite = 36.5 x 2 = 73/month.
+- Telemetry: 2 KB/s x 570 s x 73 contacts = 83,220 KB = 0.08322 GB/month.
+- Raw landed: 2 x 0.57 x 36.5 = 41.61 GB/month = 41.61 x 12 / 365 = 1.368 GB/day;
+  products half of it, 0.684 GB/day.
+- Tiers: hot until day 30, cool until 90, cold until 180, archive until expiry
+  (raw 365 days, products 730). Steady state GB held = GB/day x days in tier:
+  hot  30 x (1.368 + 0.684) = 61.56
+  cool 60 x 2.052 = 123.12
+  cold 90 x 2.052 = 184.68
+  archive 185 x 1.368 + 550 x 0.684 = 253.08 + 376.2 = 629.28
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from groundlink.blueprint import build_blueprint
+from groundlink.cost import estimate, load_catalogs
+from groundlink.cost.catalog import Catalog, PriceEntry
+from groundlink.engine import Plan
+from groundlink.spec import spec_from_data
+
+from .conftest import cached_plan, spec_data, variant_plan, with_changes
+
+PRICES = {
+    "aws": {
+        "ground_station_narrowband_minute": 10,
+        "ground_station_wideband_minute": 20,
+        "ground_station_dubbo_narrowband_minute": 15,
+        "ground_station_dubbo_wideband_minute": 25,
+        "dataflow_endpoint_hour": 2,
+        "partner_minute": 7,
+        "s3_standard_gb_month": 0.02,
+        "s3_standard_ia_gb_month": 0.01,
+        "s3_glacier_flexible_gb_month": 0.004,
+        "s3_glacier_deep_archive_gb_month": 0.001,
+        "s3_put_requests": 0.01,
+        "athena_tb_scanned": 5,
+        "kinesis_shard_hour": 0.015,
+        "kinesis_on_demand_stream_hour": 0.04,
+        "kinesis_on_demand_gb_in": 0.08,
+        "firehose_gb": 0.03,
+        "kms_key_month": 1,
+        "kms_requests": 0.001,
+        "egress_internet_gb": 0.1,
+        "eventbridge_events": 0.002,
+        "sqs_requests": 0.003,
+        "cloudwatch_alarm_month": 0.1,
+    },
+    "azure": {
+        "partner_minute": 7,
+        "blob_hot_gb_month": 0.021,
+        "blob_cool_gb_month": 0.015,
+        "blob_cold_gb_month": 0.0036,
+        "blob_archive_gb_month": 0.002,
+        "blob_hot_write_operations": 0.05,
+        "synapse_serverless_tb": 6,
+        "event_hubs_standard_tu_hour": 0.03,
+        "event_hubs_capture_tu_hour": 0.1,
+        "key_vault_operations": 0.0003,
+        "key_vault_hsm_key_month": 1.5,
+        "data_explorer_cluster_month": 300,
+        "event_grid_operations": 0.0006,
+        "service_bus_operations": 0.0005,
+        "monitor_alert_rule_month": 0.2,
+        "egress_internet_gb": 0.087,
+    },
+}
+
+
+def _catalogs() -> dict[str, Catalog]:
+    """Every price id of the real catalogs; the ones the example prices are known, the
+    others (reserved minutes, read requests) unknown, as the real catalog has them."""
+    made = {}
+    for cloud, real in load_catalogs()[0].items():
+        prices = {
+            price_id: PriceEntry(
+                price=PRICES[cloud].get(price_id),
+                unit="unit",
+                region="example",
+                source="worked example",
+                date="2026-12-01",
+                supply=None if price_id in PRICES[cloud] else "not in the worked example",
+            )
+            for price_id in real.prices
+        }
+        made[cloud] = Catalog(cloud=cloud, prices=prices)
+    return made
+
+
+def _example(**changes):
+    data = spec_data("noaa20.yaml")
+    beta = {
+        "name": "beta",
+        "norad_id": 37849,
+        "downlinks": [
+            {
+                "name": "wide",
+                "center_frequency_mhz": 8160,
+                "bandwidth_mhz": 50,
+                "delivery": "demod_decode",
+                "preset": "jpss1_hrd",
+                "data_rate_mbps": 8,
+            }
+        ],
+    }
+    data["satellites"][0].update(name="alpha")
+    data["satellites"][0].pop("tle")
+    data["satellites"][0]["downlinks"][0].update(data_rate_mbps=8, bandwidth_mhz=30)
+    data["satellites"].append(beta)
+    data["ground_segment"].update(contacts_per_day=1.2, contact_minutes=9.5)
+    data["storage"].update(raw_retention_days=365, products_retention_days=730)
+    data["usage"] = {
+        "query_tb_scanned_per_month": 2,
+        "queries_per_month": 100,
+        "egress_gb_per_month": 100,
+        "products_ratio": 0.5,
+        "telemetry_kb_per_second": 2,
+    }
+    return with_changes(data, changes)
+
+
+def _lines(data, cloud, plan=None) -> dict[str, tuple[float, float]]:
+    """{item: (quantity, cost)} of one cloud's steady-state month."""
+    plans = {cloud: plan} if plan is not None else None
+    result = estimate(build_blueprint(spec_from_data(data)), _catalogs(), plans=plans)
+    return {x.item: (x.quantity, x.cost) for x in result.clouds[cloud].lines}
+
+
+def _approx(expected: dict[str, tuple[float, float]]):
+    return {item: pytest.approx(pair) for item, pair in expected.items()}
+
+
+def test_every_aws_line_of_the_managed_example():
+    assert _lines(_example(), "aws") == _approx(
+        {
+            "AWS Ground Station narrowband minutes (on-demand)": (365, 3650),  # 36.5 x 10 min x $10
+            "AWS Ground Station wideband minutes (on-demand)": (365, 7300),  # 36.5 x 10 min x $20
+            "S3 PUT requests": (146, 1.46),
+            "Internet egress": (100, 10),
+            "KMS keys": (1, 1),  # no plan: one key assumed
+            "KMS requests": (146, 0.146),  # one per object written
+            "EventBridge events": (73, 0.146),  # one per contact, both satellites
+            "SQS requests": (219, 0.657),  # send, receive, delete: 3 x 73
+            "Athena TB scanned": (2, 10),  # max(2 TB, 100 x 10 MB)
+            "Kinesis shards": (730, 10.95),  # no plan: 1 shard x 730 h
+            "Firehose telemetry archive": (0.08322, 0.0024966),
+            "CloudWatch alarms": (1, 0.1),
+            "S3 Standard storage": (61.56, 1.2312),
+            "S3 Standard-IA storage": (123.12, 1.2312),
+            "S3 Glacier Flexible Retrieval storage": (184.68, 0.73872),
+            "S3 Glacier Deep Archive storage": (629.28, 0.62928),
+        }
+    )
+
+
+def test_every_azure_line_of_the_managed_example():
+    assert _lines(_example(), "azure") == _approx(
+        {
+            # managed on AWS is a partner network on Azure: all 730 minutes at the partner price
+            "Partner network contact minutes (no first-party ground station since 2024-12-18)": (730, 5110),
+            "Blob write operations": (146, 7.3),
+            "Internet egress": (100, 8.7),
+            "Key Vault HSM keys": (1, 1.5),  # no plan: one HSM key assumed
+            "Key Vault operations": (146, 0.0438),
+            "Event Grid operations": (73, 0.0438),
+            "Service Bus operations": (219, 0.1095),  # send, receive, complete: 3 x 73
+            "Synapse serverless SQL TB processed": (2, 12),
+            "Event Hubs Standard throughput units": (730, 21.9),  # 1 TU x 730 h
+            "Event Hubs Capture (telemetry archive)": (730, 73),
+            "Azure Monitor alert rules": (1, 0.2),
+            "Blob Hot storage": (61.56, 1.29276),
+            "Blob Cool storage": (123.12, 1.8468),
+            "Blob Cold storage": (184.68, 0.664848),
+            "Blob Archive storage": (629.28, 1.25856),
+        }
+    )
+
+
+def test_dubbo_stream_delivery_and_data_explorer_lines():
+    data = _example(**{"clouds.aws.region": "ap-southeast-2", "delivery.stream": True, "analytics.azure_engine": "adx"})
+    aws = _lines(data, "aws")
+    assert aws["AWS Ground Station narrowband minutes (on-demand at Dubbo 1)"] == pytest.approx((365, 5475))  # x $15
+    assert aws["AWS Ground Station wideband minutes (on-demand at Dubbo 1)"] == pytest.approx((365, 9125))  # x $25
+    assert aws["Dataflow endpoint instance (stream delivery)"] == pytest.approx((730, 1460))  # 730 h x $2
+    azure = _lines(data, "azure")
+    assert azure["Azure Data Explorer cluster"] == pytest.approx((1, 300))
+    assert "Synapse serverless SQL TB processed" not in azure
+
+
+def test_partner_minutes_on_aws_and_no_ground_station_lines():
+    data = _example(
+        **{
+            "ground_segment.provider": "partner",
+            "ground_segment.partner": {"name": "ksat_lite", "aws_account_id": "111122223333"},
+        }
+    )
+    aws = _lines(data, "aws")
+    assert aws["Partner network contact minutes (ksat_lite)"] == pytest.approx((730, 5110))  # 2 x 36.5 x 10 x $7
+    assert not [item for item in aws if item.startswith("AWS Ground Station")]
+
+
+def _with_key_type(kty: str) -> Plan:
+    """The reference Azure plan with every Key Vault key of type `kty`."""
+    doc = copy.deepcopy(cached_plan("noaa20.yaml", "azure").to_json())
+    keys = [r for r in doc["resources"] if r["type"] == "azure-native:keyvault:Key"]
+    assert len(keys) == 1
+    for key in keys:
+        key["inputs"]["properties"]["kty"] = kty
+    return Plan.from_json(doc)
+
+
+def test_counts_and_stream_modes_come_from_the_plans():
+    """The reference plans: AWS has one KMS key, one alarm and an ON_DEMAND telemetry
+    stream; Azure one alert and a 1-TU namespace."""
+    data = spec_data("noaa20.yaml")
+    aws_plan = cached_plan("noaa20.yaml", "aws")
+    assert len(aws_plan.of_type("aws:kms/key:Key")) == 1
+    aws = _lines(data, "aws", aws_plan)
+    assert "Kinesis shards" not in aws
+    # on demand: 730 h x $0.04 for the stream; telemetry 1 KB/s x 600 s x 4 x 365/12 contacts
+    # = 73,000 KB = 0.073 GB at $0.08
+    assert aws["Kinesis on-demand stream"] == pytest.approx((730, 29.2))
+    assert aws["Kinesis on-demand data in"] == pytest.approx((0.073, 0.00584))
+    assert aws["KMS keys"] == pytest.approx((1, 1))
+    assert aws["CloudWatch alarms"] == pytest.approx((1, 0.1))
+    azure = _lines(data, "azure", cached_plan("noaa20.yaml", "azure"))
+    assert azure["Event Hubs Standard throughput units"] == pytest.approx((730, 21.9))
+    assert azure["Azure Monitor alert rules"] == pytest.approx((1, 0.2))
+
+
+def test_software_keys_bill_operations_only_and_hsm_keys_per_key():
+    data = spec_data("noaa20.yaml")
+    software = _lines(data, "azure", _with_key_type("RSA"))
+    assert "Key Vault HSM keys" not in software
+    # 1 raw + 1 product object per contact (15 Mbps x 600 s / 8 = 1,125 MB < 1,959 MB),
+    # 4 x 365/12 = 121.67 contacts: 243.33 operations at $0.0003
+    assert software["Key Vault operations"] == pytest.approx((243.333333, 0.073))
+    hsm = _lines(data, "azure", _with_key_type("RSA-HSM"))
+    assert hsm["Key Vault HSM keys"] == pytest.approx((1, 1.5))
+    assert hsm["Key Vault operations"] == software["Key Vault operations"]
+
+
+def test_partner_live_delivery_streams_are_priced_per_stream():
+    data = with_changes(spec_data("partner.yaml"), {"delivery.stream": True, "analytics.telemetry_stream": False})
+    aws_plan = variant_plan("aws", {"delivery.stream": True, "analytics.telemetry_stream": False}, "partner.yaml")
+    azure_plan = variant_plan("azure", {"delivery.stream": True, "analytics.telemetry_stream": False}, "partner.yaml")
+    aws = _lines(data, "aws", aws_plan)
+    assert aws["Kinesis on-demand stream (partner live delivery)"] == pytest.approx((730, 29.2))
+    azure = _lines(data, "azure", azure_plan)
+    assert azure["Event Hubs Standard throughput units (partner live delivery)"] == pytest.approx((730, 21.9))
+    assert "Event Hubs Standard throughput units" not in azure  # no telemetry stream
+
+
+def test_no_object_store_lands_no_raw_objects():
+    aws = _lines(_example(**{"delivery.object_store": False, "delivery.stream": True}), "aws")
+    # products only: 1 object per link per contact = 2 x 36.5 = 73
+    assert aws["S3 PUT requests"] == pytest.approx((73, 0.73))
