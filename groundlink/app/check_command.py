@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     render(result)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(result.to_json(), indent=2))
+        path.write_text(json.dumps(result.to_json(), indent=2), encoding="utf-8")
         print(f"wrote {path}")
     lost = diff_command.against(args, clouds, None)
     return EXIT_FAILED if result.mandatory or lost != EXIT_OK else EXIT_OK

@@ -94,14 +94,14 @@ def _write(tmp: Path, doc: dict[str, Any], runs, charts: dict[str, bytes]) -> No
 
     for cloud, run in runs.items():
         run.plan.write(tmp / doc["clouds"][cloud]["planFile"])
-    (tmp / "compare.json").write_text(json.dumps(doc, indent=2) + "\n")
+    (tmp / "compare.json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
     (tmp / "charts").mkdir()
     files = {}
     for name, png in charts.items():
         (tmp / "charts" / f"{name}.png").write_bytes(png)
         files[name] = f"charts/{name}.png"
-    (tmp / "report.md").write_text(render_markdown(doc, files))
-    (tmp / "report.html").write_text(render_html(doc, charts))
+    (tmp / "report.md").write_text(render_markdown(doc, files), encoding="utf-8")
+    (tmp / "report.html").write_text(render_html(doc, charts), encoding="utf-8")
 
 
 def run_compare(

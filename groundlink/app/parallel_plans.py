@@ -60,6 +60,13 @@ def _plan_here(spec_path: str, cloud: str) -> PlanRun:
     return PlanRun(result, result.seconds)
 
 
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the caller, which stops them: no traceback from each worker."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _context():
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
@@ -85,7 +92,7 @@ def run_plans(
             on_plan(cloud, runs[cloud].plan)
             on_done(cloud, runs[cloud].seconds)
         return runs
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_ignore_sigint)
     try:
         futures = {pool.submit(_plan_in_process, spec_path, cloud): cloud for cloud in clouds}
         for cloud in clouds:
@@ -98,6 +105,10 @@ def run_plans(
             on_plan(cloud, runs[cloud].plan)
             on_done(cloud, runs[cloud].seconds)
         side.join()
+    except BaseException:  # Ctrl-C or a failed plan: no worker outlives the command
+        for process in list((pool._processes or {}).values()):  # the executor offers no public handle
+            process.terminate()
+        raise
     finally:
         # the workers' interpreter teardown overlaps with the caller's next steps
         pool.shutdown(wait=False, cancel_futures=True)

@@ -94,7 +94,9 @@ class Plan:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_text(json.dumps(self.to_json(), indent=2, sort_keys=False, default=str))
+        tmp.write_text(
+            json.dumps(self.to_json(), indent=2, sort_keys=False, default=str, allow_nan=False), encoding="utf-8"
+        )
         tmp.replace(path)  # never leave a half-written plan behind
 
     @classmethod
