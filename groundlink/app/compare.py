@@ -12,6 +12,7 @@ Exit codes: 0 comparable; 1 written but the parity check failed; 2 bad input.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -20,6 +21,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -227,6 +229,18 @@ def run_compare(
     timings = {f"plan_{cloud}": run.seconds for cloud, run in runs.items()}
     timings["total"] = time.perf_counter() - started
     return CompareResult(out, doc, timings, diffs)
+
+
+@contextlib.contextmanager
+def warm_session() -> Iterator[None]:
+    """Compares run within this block reuse the plan workers and the policy pack processes of the
+    first (what a benchmark or a long-lived caller wants); everything stops when it ends. A single
+    `groundlink compare` does not use it: it starts, and stops, its own processes."""
+    from ..check.host import keep_packs_warm
+    from .parallel_plans import keep_workers_warm
+
+    with keep_workers_warm(), keep_packs_warm():
+        yield
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -11,10 +11,11 @@ of the caller while the workers plan, for work that does not need the plans.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
@@ -92,7 +93,12 @@ def run_plans(
             on_plan(cloud, runs[cloud].plan)
             on_done(cloud, runs[cloud].seconds)
         return runs
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_ignore_sigint)
+    warm = _warm_pool is not None
+    pool = (
+        _warm_pool.get(workers)
+        if _warm_pool is not None
+        else ProcessPoolExecutor(workers, mp_context=_context(), initializer=_ignore_sigint)
+    )
     try:
         futures = {pool.submit(_plan_in_process, spec_path, cloud): cloud for cloud in clouds}
         for cloud in clouds:
@@ -105,11 +111,47 @@ def run_plans(
             on_plan(cloud, runs[cloud].plan)
             on_done(cloud, runs[cloud].seconds)
         side.join()
-    except BaseException:  # Ctrl-C or a failed plan: no worker outlives the command
-        for process in list((pool._processes or {}).values()):  # the executor offers no public handle
-            process.terminate()
+    except BaseException:  # Ctrl-C or a failed plan: no worker of this run outlives the command
+        if not warm:
+            for process in list((pool._processes or {}).values()):  # the executor offers no public handle
+                process.terminate()
         raise
     finally:
-        # the workers' interpreter teardown overlaps with the caller's next steps
-        pool.shutdown(wait=False, cancel_futures=True)
+        if not warm:  # the workers' interpreter teardown overlaps with the caller's next steps
+            pool.shutdown(wait=False, cancel_futures=True)
     return {cloud: runs[cloud] for cloud in clouds}
+
+
+class WarmPool:
+    """Plan worker processes kept between runs (forked once, already warm): a caller that plans
+    again and again skips the fork and the workers' first-plan imports."""
+
+    def __init__(self) -> None:
+        self._pools: dict[int, ProcessPoolExecutor] = {}
+
+    def get(self, workers: int) -> ProcessPoolExecutor:
+        if workers not in self._pools:
+            self._pools[workers] = ProcessPoolExecutor(
+                max_workers=workers, mp_context=_context(), initializer=_ignore_sigint
+            )
+        return self._pools[workers]
+
+    def close(self) -> None:
+        for pool in self._pools.values():
+            pool.shutdown(wait=True, cancel_futures=True)
+        self._pools.clear()
+
+
+_warm_pool: WarmPool | None = None
+
+
+@contextlib.contextmanager
+def keep_workers_warm() -> Iterator[WarmPool]:
+    """Within this block, plans reuse the same worker processes; they stop when it ends."""
+    global _warm_pool
+    previous, _warm_pool = _warm_pool, WarmPool()
+    try:
+        yield _warm_pool
+    finally:
+        _warm_pool.close()
+        _warm_pool = previous

@@ -11,12 +11,14 @@ runtime without that address and logs to stderr, so stderr is kept too.)
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from concurrent import futures
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -197,3 +199,54 @@ class PackProcess:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+class WarmPacks:
+    """Pack processes kept running between checks of the same stacks, for a caller that checks
+    again and again (a benchmark, a long-lived session): the second check skips the pack's start-up.
+
+    Keyed by everything the process was started with (pack, project, stack, config), so a pack is
+    only reused for the stack it was started for; the Analyzer is configured again on every check.
+    `close()` stops them all.
+    """
+
+    def __init__(self) -> None:
+        self._packs: dict[tuple[str, str, str, str], PackProcess] = {}
+        self._lock = threading.Lock()
+
+    def acquire(self, pack_dir: Path, project: str, stack: str, config: dict[str, str]) -> PackProcess:
+        key = (str(pack_dir), project, stack, json.dumps(config, sort_keys=True))
+        with self._lock:
+            process = self._packs.get(key)
+            if process is None or (process._proc is not None and not process.running):
+                if process is not None:
+                    process.stop()
+                process = PackProcess(pack_dir, project, stack, config).start()
+                self._packs[key] = process
+            return process
+
+    def close(self) -> None:
+        with self._lock:
+            for process in self._packs.values():
+                process.stop()
+            self._packs.clear()
+
+
+_warm: WarmPacks | None = None
+
+
+def warm_packs() -> WarmPacks | None:
+    """The registry checks reuse pack processes from, if a caller opened one."""
+    return _warm
+
+
+@contextlib.contextmanager
+def keep_packs_warm() -> Iterator[WarmPacks]:
+    """Within this block, checks reuse running pack processes; all stop when it ends."""
+    global _warm
+    previous, _warm = _warm, WarmPacks()
+    try:
+        yield _warm
+    finally:
+        _warm.close()
+        _warm = previous

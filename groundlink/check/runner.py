@@ -20,7 +20,7 @@ from ..engine.runner import CLOUDS, PROJECT, stack_config
 from ..resources import package_dir
 from ..spec import load_spec
 from .config import Given, PolicySchema, PolicySettings, load_config_file, parse_config, reconcile
-from .host import PackError, PackProcess
+from .host import PackError, PackProcess, warm_packs
 from .wire import Wire
 
 PACK_DIR = package_dir("groundlink.policies")  # the pack runs from its folder, as under the CLI
@@ -225,13 +225,16 @@ def _check_all(
     from concurrent.futures import ThreadPoolExecutor
 
     started = time.perf_counter()
+    warm = warm_packs()
+
+    def pack(stack: contextlib.ExitStack, project: str, name: str, config: dict[str, str]) -> PackProcess:
+        if warm is not None:  # a warm session owns its processes and stops them when it ends
+            return warm.acquire(pack_dir, project, name, config)
+        return stack.enter_context(PackProcess(pack_dir, project, name, config).start())
+
     with contextlib.ExitStack() as stack:
         sessions = [
-            (
-                _Session(stack.enter_context(PackProcess(pack_dir, project, name, config).start()), given),
-                config,
-                make_plan,
-            )
+            (_Session(pack(stack, project, name, config), given), config, make_plan)
             for project, name, config, make_plan in jobs
         ]
         analyzer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="groundlink-check")
@@ -249,6 +252,8 @@ def _run(session: _Session, plan: Plan, config: dict[str, str], plan_seconds: fl
     import grpc
 
     started = time.perf_counter()
+    # a warm pack process serves many checks: report only what this one logged
+    logs_before, stderr_before = len(session.process.logs), len(session.process.stderr_lines)
     try:
         session.configure(plan, config)
         violations = session.analyze(plan, config)
@@ -264,8 +269,8 @@ def _run(session: _Session, plan: Plan, config: dict[str, str], plan_seconds: fl
         violations=violations,
         plan_seconds=plan_seconds,
         analyze_seconds=time.perf_counter() - started,
-        logs=[f"{log.severity}: {log.message}" for log in session.process.logs]
-        + [line for line in session.process.stderr_lines if line.strip()],
+        logs=[f"{log.severity}: {log.message}" for log in session.process.logs[logs_before:]]
+        + [line for line in session.process.stderr_lines[stderr_before:] if line.strip()],
     )
 
 
