@@ -97,7 +97,7 @@ def run_plans(
     pool = (
         _warm_pool.get(workers)
         if _warm_pool is not None
-        else ProcessPoolExecutor(workers, mp_context=_context(), initializer=_ignore_sigint)
+        else ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_ignore_sigint)
     )
     try:
         futures = {pool.submit(_plan_in_process, spec_path, cloud): cloud for cloud in clouds}
