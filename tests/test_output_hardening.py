@@ -42,3 +42,35 @@ def test_ctrl_c_during_compare_exits_130_with_one_line_and_leaves_no_process(tmp
     assert survivors == ""
     assert not (tmp_path / "out").exists()
     assert [p.name for p in tmp_path.iterdir()] == []  # no half-written report left beside it
+
+
+def test_plan_json_into_a_directory_or_under_a_file_is_one_line_before_planning(tmp_path, capsys, monkeypatch):
+    from groundlink import cli, engine
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("planned despite a bad --json")
+
+    monkeypatch.setattr(engine, "plan", refuse)
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    for target in (tmp_path, blocker / "plan.json"):
+        assert cli.main(["plan", str(SPECS / "noaa20.yaml"), "--cloud", "aws", "--json", str(target)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"groundlink: --json {target}: ") and len(err.splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
+
+
+def test_a_plan_is_written_atomically_with_nothing_left_beside_it(tmp_path):
+    from .conftest import cached_plan
+
+    target = tmp_path / "plan.json"
+    cached_plan("noaa20.yaml", "aws").write(target)
+    cached_plan("noaa20.yaml", "aws").write(target)
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.json"]
+    assert oct(target.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
