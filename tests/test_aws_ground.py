@@ -189,7 +189,7 @@ class TestDeliveryRole:
         plan = aws()
         policy = doc(role_policy_of(plan, plan.one(ROLE, "noaa20-ground-delivery-role")))
         kms = sid(policy, "EncryptContactData")
-        assert kms["Action"] == ["kms:GenerateDataKey"]
+        assert kms["Action"] == ["kms:Decrypt", "kms:GenerateDataKey"]  # multipart uploads need both
         assert kms["Resource"] == plan.one("aws:kms/key:Key").outputs["arn"]
         assert kms["Condition"] == {"StringEquals": {"kms:ViaService": "s3.us-west-2.amazonaws.com"}}
 

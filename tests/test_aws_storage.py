@@ -159,11 +159,9 @@ class TestPrivateNetwork:
         endpoint = plan.one("aws:ec2/vpcEndpoint:VpcEndpoint").outputs["id"]
         assert deny["Resource"] == bucket.outputs["arn"] + "/*"
         assert deny["Condition"]["StringNotEquals"] == {"aws:SourceVpce": endpoint}
-        assert deny["Condition"]["ArnNotLike"] == {
-            "aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:role/groundlink/noaa20/*"
-        }
+        assert deny["Condition"]["ArnNotLike"] == {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:role/noaa20-*"}
         assert "security.private_network" in policy.capability
-        # the roles that deliver from AWS's network sit under the exempt path
+        # the roles that deliver from AWS's network are the mission's, named after it
         exempt = deny["Condition"]["ArnNotLike"]["aws:PrincipalArn"].rstrip("*")
         assert all(r.outputs["arn"].startswith(exempt) for r in plan.of_type("aws:iam/role:Role"))
 

@@ -41,7 +41,7 @@ def test_account_uses_the_mission_key_through_the_user_assigned_identity(azure_n
     assert encryption["encryptionIdentity"]["encryptionUserAssignedIdentity"] == identity.outputs["id"]
     assert account.inputs["identity"] == {
         "type": "UserAssigned",
-        "userAssignedIdentities": {identity.outputs["id"]: {}},
+        "userAssignedIdentities": [identity.outputs["id"]],  # a list of ids in pulumi-azure-native 3.x
     }
     # the identity holds the key before the account asks for it
     grant = one(azure_noaa20, "authorization:RoleAssignment", "noaa20-security-cmk-identity-key-user")

@@ -108,9 +108,13 @@ def _broken_azure() -> tuple[dict, dict[str, str]]:
         protect=False,
         urn=account["urn"].rsplit("$", 1)[0] + "$azure-native:orbital:Spacecraft::noaa20-spacecraft",
     )
-    spacecraft["inputs"] = spacecraft["outputs"] = {
+    spacecraft["inputs"] = spacecraft["outputs"] = {  # complete, so preflight finds nothing to refuse
         "noradId": "43013",
         "location": "westus2",
+        "resourceGroupName": account["inputs"]["resourceGroupName"],
+        "titleLine": "NOAA 20",
+        "tleLine1": "1 43013U 17073A   24169.90584172  .00000089  00000+0  62647-4 0  9992",
+        "tleLine2": "2 43013  98.7065 107.8155 0000956 138.6960 221.4288 14.19597428341003",
         "tags": account["inputs"]["tags"],
         "links": [],
     }

@@ -254,25 +254,7 @@ RULES = {
 }
 
 
-# What the components still get wrong; the fixes wait for the component refactor. Strict, so
-# a fix that lands turns these into failures until the mark is dropped.
-PENDING_FIXES = {
-    "provider schema": "identity.userAssignedIdentities sent as a map on storage, Synapse, Kusto",
-    "AWS API shapes": "Ground Station role ARNs carry an IAM path",
-    "principal types": "the partner's role assignment is sent as principalType User",
-    "CMK writers": "delivery and partner roles lack kms:Decrypt for multipart uploads",
-}
-
-
-@pytest.mark.parametrize(
-    "rule",
-    [
-        pytest.param(rule, marks=pytest.mark.xfail(strict=True, reason=PENDING_FIXES[rule]))
-        if rule in PENDING_FIXES
-        else rule
-        for rule in RULES
-    ],
-)
+@pytest.mark.parametrize("rule", RULES)
 def test_rule_is_quiet_on_the_example_plans(rule):
     checked = 0
     for spec in EXAMPLES:

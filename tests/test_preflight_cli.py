@@ -43,3 +43,17 @@ def test_bad_spec_exits_2_without_planning(tmp_path, capsys):
     data["satellites"][0]["downlinks"][0]["bandwidth_mhz"] = 700
     assert cli.main(["preflight", str(write_spec(tmp_path, data)), "--cloud", "aws"]) == 2
     assert "bandwidth_mhz" in capsys.readouterr().err
+
+
+def test_check_fails_on_a_preflight_finding():
+    from groundlink.check import check_plans
+
+    plan = copy.deepcopy(cached_plan("noaa20.yaml", "aws"))
+    plan.one("aws:kinesis/stream:Stream").inputs["name"] = "telemetry stream!"
+    result = check_plans([plan])
+    assert not result.mandatory  # the policy pack has nothing against it: only the API refuses the name
+    assert not result.passed
+    assert [line.split(" = ")[0] for line in result.preflight] == [
+        "noaa20-telemetry-stream (aws:kinesis/stream:Stream) name"
+    ]
+    assert result.to_json()["clouds"][0]["preflight"] == result.preflight

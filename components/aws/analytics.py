@@ -330,7 +330,6 @@ class AwsTelemetry(MissionComponent):
         self.role = self.realize(
             aws.iam.Role(
                 self.child_name("archive-role"),
-                path=iam.role_path(mission.name),
                 description="Firehose reads the telemetry stream and writes the products bucket",
                 assume_role_policy=iam.document(
                     lambda account: [iam.service_trust("firehose.amazonaws.com", account)], account=account

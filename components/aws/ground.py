@@ -63,12 +63,18 @@ def spectrum(link: GroundLink) -> dict[str, Any]:
     }
 
 
+# What a producer needs on the mission key, per service: S3 multipart uploads into an SSE-KMS
+# bucket decrypt the data key for every part (Amazon S3 User Guide, "Multipart upload and
+# permissions"); a Kinesis producer only makes data keys.
+PRODUCER_KEY_ACTIONS = {"s3": ["kms:Decrypt", "kms:GenerateDataKey"], "kinesis": ["kms:GenerateDataKey"]}
+
+
 def _encrypt_via(service: str, region: str, key: str | None, sid: str) -> list[dict[str, Any]]:
-    """A producer may make data keys with the mission key only through `service` in this region."""
+    """A producer may use the mission key only through `service` in this region."""
     return (
         [
             iam.allow(
-                ["kms:GenerateDataKey"],
+                PRODUCER_KEY_ACTIONS[service],
                 key,
                 sid,
                 Condition={"StringEquals": {"kms:ViaService": f"{service}.{region}.amazonaws.com"}},
@@ -258,7 +264,6 @@ class AwsStreamEndpoints(MissionComponent):
         self.role = self.realize(
             aws.iam.Role(
                 self.child_name("role"),
-                path=iam.role_path(mission.name),
                 description="Ground Station places dataflow endpoint interfaces in the mission subnet",
                 assume_role_policy=iam.document(
                     lambda account: [
@@ -451,7 +456,6 @@ class AwsGroundSegment(MissionComponent):
         role = self.realize(
             aws.iam.Role(
                 self.child_name(suffix),
-                path=iam.role_path(self.mission.name),
                 description=description,
                 assume_role_policy=iam.document(trust, account=self.account, region=self.region),
                 tags=self.tags,

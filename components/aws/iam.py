@@ -56,11 +56,8 @@ def deny_insecure_transport(resources: list[str], action: str) -> dict[str, Any]
     }
 
 
-def role_path(mission: str) -> str:
-    """Every mission role lives under one path, so a bucket policy can exempt the mission's
-    own delivery roles by ARN pattern without depending on the roles it protects."""
-    return f"/groundlink/{mission}/"
-
-
 def role_arn_pattern(account: str, mission: str) -> str:
-    return f"arn:aws:iam::{account}:role{role_path(mission)}*"
+    """The mission's own roles, by name: every role's name starts with the mission name (logical
+    names derive from it). Roles carry no IAM path, because AWS Ground Station's `RoleArn`
+    (botocore groundstation model) admits none, so the path cannot tell mission roles apart."""
+    return f"arn:aws:iam::{account}:role/{mission}-*"

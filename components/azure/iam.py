@@ -8,7 +8,6 @@ identity fields so a re-run never duplicates an assignment.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import pulumi
 import pulumi_azure_native as azure
@@ -34,10 +33,11 @@ def grant(
     role: str,
     principal_id: pulumi.Input[str],
     scope: pulumi.Input[str],
-    principal_type: str | None = "ServicePrincipal",
     depends_on: Sequence[pulumi.Resource] = (),
 ) -> azure.authorization.RoleAssignment:
-    """Grant one built-in role to one principal on one resource (never a group or subscription)."""
+    """Grant one built-in role to one service principal (a managed identity, or the partner's
+    delivery identity) on one resource (never a group or subscription). principalType is always
+    sent: pulumi-azure-native defaults it to "User", which ARM refuses for a service principal."""
     client = azure.authorization.get_client_config_output()
     return azure.authorization.RoleAssignment(
         owner.child_name(name),
@@ -49,7 +49,7 @@ def grant(
             ROLES[role],
         ),
         principal_id=principal_id,
-        principal_type=principal_type,
+        principal_type="ServicePrincipal",
         scope=scope,
         description=f"{owner.mission.name}: {role}",
         opts=owner.opts(depends_on=list(depends_on)),
@@ -61,6 +61,7 @@ def system_principal(resource: pulumi.CustomResource) -> pulumi.Output[str | Non
     return resource.identity.apply(lambda identity: identity.principal_id if identity else None)
 
 
-def user_assigned(identity_id: pulumi.Output[str]) -> pulumi.Output[dict[str, Any]]:
-    """The `userAssignedIdentities` map Azure wants: the identity's id as key."""
-    return identity_id.apply(lambda resolved: {resolved: {}})
+def user_assigned(identity_id: pulumi.Output[str]) -> list[pulumi.Output[str]]:
+    """`userAssignedIdentities` as pulumi-azure-native 3.x declares it: a list of identity ids
+    (the provider builds ARM's map from it, and its `Check` refuses the map)."""
+    return [identity_id]

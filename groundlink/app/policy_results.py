@@ -37,9 +37,13 @@ def policy_results_as_planned(
                 {"level": v.enforcement, "policy": v.policy, "resource": v.resource_name or v.urn, "message": v.message}
                 for v in checked.violations
             ],
+            "preflight": checked.preflight,
         }
     pack = result.pack
-    verdict = "passed" if result.passed else f"{len(result.mandatory)} mandatory violation(s)"
+    failures = [f"{len(result.mandatory)} mandatory violation(s)"] * bool(result.mandatory) + [
+        f"{len(result.preflight)} preflight finding(s) the clouds would refuse"
+    ] * bool(result.preflight)
+    verdict = "passed" if result.passed else ", ".join(failures)
     return {
         "available": True,
         "reason": "",

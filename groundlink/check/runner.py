@@ -54,6 +54,7 @@ class CloudCheck:
     plan_seconds: float
     analyze_seconds: float
     logs: list[str] = field(default_factory=list)
+    preflight: list[str] = field(default_factory=list)  # what the clouds would refuse (groundlink.preflight)
 
     @property
     def mandatory(self) -> list[Violation]:
@@ -76,8 +77,13 @@ class CheckResult:
         return [v for v in self.violations if v.mandatory]
 
     @property
+    def preflight(self) -> list[str]:
+        return [line for c in self.clouds for line in c.preflight]
+
+    @property
     def passed(self) -> bool:
-        return not self.mandatory
+        """No mandatory violation and nothing the clouds would refuse."""
+        return not self.mandatory and not self.preflight
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -251,6 +257,8 @@ def _check_all(
 def _run(session: _Session, plan: Plan, config: dict[str, str], plan_seconds: float) -> CloudCheck:
     import grpc
 
+    from ..preflight import preflight_planned
+
     started = time.perf_counter()
     # a warm pack process serves many checks: report only what this one logged
     logs_before, stderr_before = len(session.process.logs), len(session.process.stderr_lines)
@@ -271,6 +279,7 @@ def _run(session: _Session, plan: Plan, config: dict[str, str], plan_seconds: fl
         analyze_seconds=time.perf_counter() - started,
         logs=[f"{log.severity}: {log.message}" for log in session.process.logs[logs_before:]]
         + [line for line in session.process.stderr_lines[stderr_before:] if line.strip()],
+        preflight=[finding.line() for finding in preflight_planned(plan)],
     )
 
 

@@ -12,7 +12,7 @@ from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks
 
 from .mockids import ACCOUNT_ID, CLIENT_OBJECT_ID, SUBSCRIPTION_ID, TENANT_ID, _uuid
 from .mocks_aws import AWS_EXTRAS, _aws_generic
-from .mocks_azure import AZURE_EXTRAS, _azure_id, _azure_name
+from .mocks_azure import AZURE_EXTRAS, _azure_id, _azure_name, identity
 
 
 class OfflineMocks(Mocks):
@@ -30,6 +30,7 @@ class OfflineMocks(Mocks):
             extras = {
                 "name": name,
                 "id": _azure_id(args, name),
+                **identity(args, name),
                 **AZURE_EXTRAS.get(args.typ, lambda a, n: {})(args, name),
             }
         elif package == "pulumi" and args.typ.startswith("pulumi:providers:"):

@@ -144,16 +144,26 @@ def _user_identity(args: MockResourceArgs, name: str) -> dict[str, Any]:
     return {"principalId": _uuid("principal", name), "clientId": _uuid("client", name), "tenantId": TENANT_ID}
 
 
-def _system_identity(args: MockResourceArgs, name: str) -> dict[str, Any]:
-    """A system-assigned identity gets a principal id, as Entra would create one."""
-    identity = args.inputs.get("identity")
-    if not isinstance(identity, dict) or "SystemAssigned" not in str(identity.get("type", "")):
+def identity(args: MockResourceArgs, name: str) -> dict[str, Any]:
+    """A resource's `identity` as ARM returns it: a system-assigned identity gets a principal id,
+    as Entra would create one; the user-assigned identities sent as a list of ids (pulumi-azure-native
+    3.x input) come back as ARM's map of id -> that identity's principal and client ids."""
+    sent = args.inputs.get("identity")
+    if not isinstance(sent, dict):
         return {}
-    return {"identity": {**identity, "principalId": _uuid("principal", args.typ, name), "tenantId": TENANT_ID}}
+    shaped = dict(sent)
+    if "SystemAssigned" in str(sent.get("type", "")):
+        shaped.update(principalId=_uuid("principal", args.typ, name), tenantId=TENANT_ID)
+    assigned = sent.get("userAssignedIdentities")
+    if isinstance(assigned, list):
+        shaped["userAssignedIdentities"] = {
+            ident: _user_identity(args, ident.rsplit("/", 1)[-1]) for ident in assigned if isinstance(ident, str)
+        }
+    return {"identity": shaped}
 
 
 def _messaging_namespace(args: MockResourceArgs, name: str) -> dict[str, Any]:
-    return {"serviceBusEndpoint": f"https://{name}.servicebus.windows.net:443/", **_system_identity(args, name)}
+    return {"serviceBusEndpoint": f"https://{name}.servicebus.windows.net:443/"}
 
 
 def _synapse_workspace(args: MockResourceArgs, name: str) -> dict[str, Any]:
@@ -164,7 +174,6 @@ def _synapse_workspace(args: MockResourceArgs, name: str) -> dict[str, Any]:
             "sqlOnDemand": f"{name}-ondemand.sql.azuresynapse.net",
             "web": f"https://web.azuresynapse.net?workspace={name}",
         },
-        **_system_identity(args, name),
     }
 
 
@@ -173,7 +182,6 @@ def _kusto_cluster(args: MockResourceArgs, name: str) -> dict[str, Any]:
     return {
         "uri": f"https://{name}.{location}.kusto.windows.net",
         "dataIngestionUri": f"https://ingest-{name}.{location}.kusto.windows.net",
-        **_system_identity(args, name),
     }
 
 
@@ -189,7 +197,6 @@ AZURE_EXTRAS: dict[str, AzureExtras] = {
     "azure-native:managedidentity:UserAssignedIdentity": _user_identity,
     "azure-native:eventhub:Namespace": _messaging_namespace,
     "azure-native:servicebus:Namespace": _messaging_namespace,
-    "azure-native:eventgrid:SystemTopic": _system_identity,
     "azure-native:synapse:Workspace": _synapse_workspace,
     "azure-native:kusto:Cluster": _kusto_cluster,
     "azure-native:operationalinsights:Workspace": _log_analytics,

@@ -38,8 +38,14 @@ def render(result: CheckResult, console: Console | None = None) -> None:  # noqa
     for policy, (controls, remediation) in sorted(fixes.items()):
         console.print(f"[bold]{policy}[/] [dim]({', '.join(controls)})[/]: {remediation}")
     for cloud in result.clouds:
+        for line in cloud.preflight:
+            console.print(f"[red]preflight[/] {cloud.cloud}: {line}", markup=False, highlight=False)
+    for cloud in result.clouds:
         mandatory, total = len(cloud.mandatory), len(cloud.violations)
-        verdict = "[green]pass[/]" if not mandatory else f"[bold red]FAIL[/] ({mandatory} mandatory)"
+        failures = [f"{mandatory} mandatory"] * bool(mandatory) + [f"{len(cloud.preflight)} preflight"] * bool(
+            cloud.preflight
+        )
+        verdict = "[green]pass[/]" if not failures else f"[bold red]FAIL[/] ({', '.join(failures)})"
         console.print(
             f"{cloud.cloud} ({cloud.stack}): {cloud.resources} resources, {total} violations: {verdict}  "
             f"[dim]plan {cloud.plan_seconds:.2f}s, analyze {cloud.analyze_seconds:.2f}s[/]"
