@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 SPEC   ?= specs/noaa20.yaml
 OUT    ?= out/compare
 
-.PHONY: venv test lint compare bench schema clean preflight-shapes fuzz
+.PHONY: venv test lint compare bench schema clean mutation preflight-shapes fuzz
 
 venv: $(STAMP)
 
@@ -40,8 +40,17 @@ bench: $(STAMP)
 schema: $(STAMP)
 	$(BIN)/groundlink schema > schema/mission.schema.json
 
+# Mutation testing (docs/testing.md): the spec, blueprint, cost, parity and check modules,
+# the policy pack and the components, selected by mutant name so the globs follow the tree.
+# MUTATE="groundlink.cost.*" make mutation runs one area. mutmut keeps its results in
+# mutants/ and reruns only what changed; `rm -rf mutants` starts over.
+MUTATE ?= groundlink.spec.* groundlink.blueprint.* groundlink.cost.* groundlink.parity.* groundlink.check.* policies.* components.*
+mutation: $(STAMP)
+	nice $(BIN)/mutmut run --max-children 2 $(MUTATE)
+	$(BIN)/python scripts/mutation_score.py
+
 clean:
-	rm -rf $(VENV) out .pytest_cache
+	rm -rf $(VENV) out .pytest_cache mutants
 
 # The botocore shapes preflight checks against, copied from the locked botocore (a test compares them).
 preflight-shapes: $(STAMP)

@@ -38,8 +38,8 @@ BREAKS = (
     Break(
         "service-bus-operations-per-contact",
         "groundlink/cost/model.py",
-        '3 * usage.contact_events,\n            "service_bus_operations"',
-        '1 * usage.contact_events,\n            "service_bus_operations"',
+        '3 * usage.raw_objects,\n            "service_bus_operations"',
+        '1 * usage.raw_objects,\n            "service_bus_operations"',
         ("tests/test_cost_worked_example.py", "tests/test_cost.py"),
     ),
     Break(

@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from .conftest import variant_plan
 from .test_azure_support import azure, every, one
 
 SPECS_ALL = ("noaa20.yaml", "partner.yaml", "constellation.yaml", "aqua-legacy.yaml")
@@ -153,3 +154,31 @@ def test_messaging_namespaces_left_on_microsoft_keys_are_said_not_hidden(azure_n
     assert any("Microsoft-managed keys" in w for w in azure_noaa20.warnings)
     assert "encryption" not in one(azure_noaa20, "eventhub:Namespace").inputs
     assert not variant(tmp_path, {"security.customer_managed_keys": False}).warnings
+
+
+# What holds data (or, for the resource group, holds what holds data: deleting a group deletes
+# everything in it): protected and retained on delete in strict mode, and nothing else is.
+STATEFUL = {
+    "azure-native:resources:ResourceGroup",
+    "azure-native:storage:StorageAccount",
+    "azure-native:storage:BlobContainer",
+    "azure-native:keyvault:Vault",
+    "azure-native:keyvault:Key",
+    "azure-native:synapse:Workspace",
+    "azure-native:kusto:Cluster",
+    "azure-native:kusto:ReadWriteDatabase",
+}
+PROTECTION_PLANS = {
+    **{spec: lambda s=spec: azure(s) for spec in SPECS_ALL},
+    "partner-stream": lambda: variant_plan("azure", {"delivery.stream": True}, "partner.yaml"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PROTECTION_PLANS))
+def test_exactly_the_stateful_resources_are_protected_and_retained(name):
+    result = PROTECTION_PLANS[name]()
+    custom = list(result.custom())
+    assert {r.type for r in custom} & STATEFUL >= {"azure-native:storage:StorageAccount"}
+    for resource in custom:
+        stateful = resource.type in STATEFUL
+        assert (resource.protect, resource.retainOnDelete) == (stateful, stateful), (resource.type, resource.name)

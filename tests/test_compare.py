@@ -159,7 +159,7 @@ def test_plans_run_in_parallel_processes_when_there_are_two_cores(monkeypatch, c
 
     class Recording(plan_runs.ProcessPoolExecutor):
         def __init__(self, *args, **kwargs):
-            used.append(kwargs.get("max_workers"))
+            used.append(kwargs["max_workers"] if "max_workers" in kwargs else args[0])
             super().__init__(*args, **kwargs)
 
     monkeypatch.setattr(plan_runs, "usable_cores", lambda: cores)

@@ -10,9 +10,10 @@ The mission (two satellites, one downlink each):
 - 1.2 contacts/day per satellite: 1.2 x 365/12 = 36.5 contacts/month each, 73 in all.
 - 9.5-minute contacts: billed 10 minutes each; 570 seconds each.
 - Data per contact per link: 8 Mbps x 570 s / 8 / 1000 = 0.57 GB = 570 MB.
-- Objects of 1,959 MB (the default): per contact and link ceil(570/1959) = 1 raw
-  object and ceil(285/1959) = 1 product object (products_ratio 0.5); 2 links x 2
-  objects = 4 per pass x 36.5 = 146 objects/month.
+- Raw files: the ground segment writes one file per link every 30 s of contact:
+  ceil(570/30) = 19 per link, 2 links = 38 per pass x 36.5 = 1,387 raw files/month.
+- Product objects of 1,959 MB (the default): ceil(285/1959) = 1 per link per pass
+  (products_ratio 0.5), 2 x 36.5 = 73/month. Objects written: 1,387 + 73 = 1,460.
 - Contact events: one per contact of each satellite = 36.5 x 2 = 73/month.
 - Telemetry: 2 KB/s x 570 s x 73 contacts = 83,220 KB = 0.08322 GB/month.
 - Raw landed: 2 x 0.57 x 36.5 = 41.61 GB/month = 41.61 x 12 / 365 = 1.368 GB/day;
@@ -79,6 +80,7 @@ PRICES = {
         "data_explorer_cluster_month": 300,
         "event_grid_operations": 0.0006,
         "service_bus_operations": 0.0005,
+        "service_bus_standard_base_hour": 0.0135,
         "monitor_alert_rule_month": 0.2,
         "egress_internet_gb": 0.087,
     },
@@ -153,11 +155,11 @@ def test_every_aws_line_of_the_managed_example():
         {
             "AWS Ground Station narrowband minutes (on-demand)": (365, 3650),  # 36.5 x 10 min x $10
             "AWS Ground Station wideband minutes (on-demand)": (365, 7300),  # 36.5 x 10 min x $20
-            "S3 PUT requests": (146, 1.46),
+            "S3 PUT requests": (1460, 14.6),
             "Internet egress": (100, 10),
             "KMS keys": (1, 1),  # no plan: one key assumed
-            "KMS requests": (146, 0.146),  # one per object written
-            "EventBridge events": (73, 0.146),  # one per contact, both satellites
+            "KMS requests": (1460, 1.46),  # one per object written
+            "EventBridge events (from AWS Ground Station)": (73, 0.146),  # one per contact, both satellites
             "SQS requests": (219, 0.657),  # send, receive, delete: 3 x 73
             "Athena TB scanned": (2, 10),  # max(2 TB, 100 x 10 MB)
             "Kinesis shards": (730, 10.95),  # no plan: 1 shard x 730 h
@@ -176,12 +178,14 @@ def test_every_azure_line_of_the_managed_example():
         {
             # managed on AWS is a partner network on Azure: all 730 minutes at the partner price
             "Partner network contact minutes (no first-party ground station since 2024-12-18)": (730, 5110),
-            "Blob write operations": (146, 7.3),
+            "Blob write operations": (1460, 73),
             "Internet egress": (100, 8.7),
             "Key Vault HSM keys": (1, 1.5),  # no plan: one HSM key assumed
-            "Key Vault operations": (146, 0.0438),
-            "Event Grid operations": (73, 0.0438),
-            "Service Bus operations": (219, 0.1095),  # send, receive, complete: 3 x 73
+            "Key Vault operations": (1460, 0.438),
+            # an ingress per blob created (1,460) and a delivery per raw blob (1,387)
+            "Event Grid operations": (2847, 1.7082),
+            "Service Bus Standard base charge": (730, 9.855),  # one namespace x 730 h
+            "Service Bus operations": (4161, 2.0805),  # send, receive, complete: 3 x 1,387 raw blobs
             "Synapse serverless SQL TB processed": (2, 12),
             "Event Hubs Standard throughput units": (730, 21.9),  # 1 TU x 730 h
             "Event Hubs Capture (telemetry archive)": (730, 73),
@@ -250,9 +254,9 @@ def test_software_keys_bill_operations_only_and_hsm_keys_per_key():
     data = spec_data("noaa20.yaml")
     software = _lines(data, "azure", _with_key_type("RSA"))
     assert "Key Vault HSM keys" not in software
-    # 1 raw + 1 product object per contact (15 Mbps x 600 s / 8 = 1,125 MB < 1,959 MB),
-    # 4 x 365/12 = 121.67 contacts: 243.33 operations at $0.0003
-    assert software["Key Vault operations"] == pytest.approx((243.333333, 0.073))
+    # per contact: 600 s / 30 s = 20 raw files + 1 product object (15 Mbps x 600 s / 8 x 0.2
+    # = 225 MB < 1,959 MB); 4 x 365/12 = 121.67 contacts: 2,555 operations at $0.0003
+    assert software["Key Vault operations"] == pytest.approx((2555, 0.7665))
     hsm = _lines(data, "azure", _with_key_type("RSA-HSM"))
     assert hsm["Key Vault HSM keys"] == pytest.approx((1, 1.5))
     assert hsm["Key Vault operations"] == software["Key Vault operations"]
@@ -271,5 +275,5 @@ def test_partner_live_delivery_streams_are_priced_per_stream():
 
 def test_no_object_store_lands_no_raw_objects():
     aws = _lines(_example(**{"delivery.object_store": False, "delivery.stream": True}), "aws")
-    # products only: 1 object per link per contact = 2 x 36.5 = 73
+    # no raw files, products only: 1 object per link per contact = 2 x 36.5 = 73
     assert aws["S3 PUT requests"] == pytest.approx((73, 0.73))

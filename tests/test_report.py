@@ -138,6 +138,12 @@ def _with_finding(doc: dict) -> dict:
     return changed
 
 
+def _charts(out: Path) -> tuple[dict[str, str], dict[str, bytes]]:
+    """The chart files a report links and the PNG bytes it embeds, from a written report."""
+    files = {path.stem: f"charts/{path.name}" for path in sorted((out / "charts").glob("*.png"))}
+    return files, {name: (out / path).read_bytes() for name, path in files.items()}
+
+
 def test_reports_carry_the_policy_summary_and_every_finding(report):
     from groundlink.report.render import render_html, render_markdown
 
@@ -149,8 +155,7 @@ def test_reports_carry_the_policy_summary_and_every_finding(report):
         for cloud, result in doc["policy"]["clouds"].items():
             assert f"{cloud.upper()}: {result['violations']} mandatory violation(s)" in text
     broken = _with_finding(doc)
-    files = {name: f"charts/{name}.png" for name in ("cost_by_layer", "storage_growth", "sensitivity")}
-    pngs = {name: (out / path).read_bytes() for name, path in files.items()}
+    files, pngs = _charts(out)
     for text in (render_markdown(broken, files), html.unescape(render_html(broken, pngs))):
         assert "AWS [mandatory] aws-s3-public-access-block on noaa20-raw: bucket noaa20-raw has no" in text
         assert "AWS: 1 mandatory violation(s)" in text
@@ -161,8 +166,7 @@ def test_reports_say_when_policy_results_are_not_available(report):
 
     _, out, doc = report
     unavailable = {**doc, "policy": {"available": False, "reason": "the pack did not start", "clouds": {}}}
-    files = {"cost_by_layer": "charts/cost_by_layer.png", "storage_growth": "charts/storage_growth.png"}
-    pngs = {name: (out / path).read_bytes() for name, path in files.items()}
+    files, pngs = _charts(out)
     for text in (render_markdown(unavailable, files), html.unescape(render_html(unavailable, pngs))):
         assert "Policy results not available" in text and "the pack did not start" in text
 
