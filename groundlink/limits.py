@@ -52,6 +52,25 @@ AWS_GROUND_STATION_REGIONS: frozenset[str] = frozenset(
         "eu-north-1",
     }
 )
+# Regions with an AWS Ground Station API endpoint (botocore 1.44.5 endpoint data, FIPS endpoints
+# left out; a test compares it with botocore): where a mission's configs and profiles can live.
+# Contacts at any antenna site deliver there by cross-region data delivery.
+AWS_GROUND_STATION_API_REGIONS: frozenset[str] = frozenset(
+    {
+        "af-south-1",
+        "ap-northeast-2",
+        "ap-southeast-1",
+        "ap-southeast-2",
+        "eu-central-1",
+        "eu-north-1",
+        "eu-west-1",
+        "me-south-1",
+        "sa-east-1",
+        "us-east-1",
+        "us-east-2",
+        "us-west-2",
+    }
+)
 AWS_REGION_PATTERN = (
     r"^(us|eu|ap|sa|ca|me|af|il|mx)-(north|south|east|west|central|northeast|southeast|northwest|southwest)-[1-9]$"
 )

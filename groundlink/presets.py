@@ -13,6 +13,8 @@ import itertools
 import json
 from dataclasses import dataclass
 
+BITS_PER_SYMBOL = {"QPSK": 2, "OQPSK": 2}
+
 
 def _number(value: float) -> float | int:
     return int(value) if float(value).is_integer() else value
@@ -30,6 +32,19 @@ class Preset:
     egress_node: str
     azure_demodulation: str  # named demodulation of the legacy Azure Orbital contact profile
     source: str
+    center_frequency_mhz: float  # the satellite's own downlink: the preset is that signal
+
+    @property
+    def occupied_bandwidth_mhz(self) -> float:
+        """A root-raised-cosine filtered signal occupies symbol rate x (1 + roll-off) (CCSDS 413.0-G,
+        Bandwidth-Efficient Modulations): 15 Msps at roll-off 0.5 needs 22.5 MHz."""
+        return self.symbol_rate_msps * (1 + self.rolloff)
+
+    @property
+    def information_rate_mbps(self) -> float:
+        """What the decoded stream carries: 2 bits per QPSK/OQPSK symbol, halved by a rate-1/2
+        Viterbi code (the decode graph's `codeRate: ONE_HALF`)."""
+        return self.symbol_rate_msps * BITS_PER_SYMBOL[self.modulation] * (0.5 if self.viterbi else 1.0)
 
     def demodulation_json(self, center_frequency_mhz: float) -> str:
         """Byte for byte the reference templates' JSON (whole numbers without `.0`)."""
@@ -101,6 +116,7 @@ PRESETS: dict[str, Preset] = {
         egress_node="UncodedFramesEgress",
         azure_demodulation="jpss-1_direct_broadcast",
         source="aws-samples/aws-groundstation-s3-data-delivery cfn/jpss1-gs-to-s3.yml",
+        center_frequency_mhz=7812.0,
     ),
     "snpp_hrd": Preset(
         name="snpp_hrd",
@@ -113,6 +129,7 @@ PRESETS: dict[str, Preset] = {
         egress_node="UncodedFramesEgress",
         azure_demodulation="snpp_direct_broadcast",
         source="AWS Ground Station user guide; Microsoft Learn 'modem chain'",
+        center_frequency_mhz=7812.0,
     ),
     "aqua_db": Preset(
         name="aqua_db",
@@ -125,6 +142,7 @@ PRESETS: dict[str, Preset] = {
         egress_node="UncodedFramesEgress",
         azure_demodulation="aqua_direct_broadcast",
         source="awslabs/aws-groundstation-eos-pipeline; Microsoft Learn Aqua tutorial",
+        center_frequency_mhz=8160.0,
     ),
 }
 

@@ -19,8 +19,3 @@ def package_dir(package: str) -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise ModuleNotFoundError(f"{package} is not installed with groundlink")
     return Path(next(iter(spec.submodule_search_locations)))
-
-
-def data_file(package: str, name: str) -> Path:
-    """A data file shipped in `package` (e.g. groundlink.prices, aws.yaml)."""
-    return package_dir(package) / name

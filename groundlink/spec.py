@@ -17,9 +17,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from . import limits
+from . import apishapes, limits
 from .inputs import Document, InputError, key_text, load_yaml, one_line, show
-from .presets import PRESETS, egress_node_of, json_shape_problem
+from .presets import PRESETS, Preset, egress_node_of, json_shape_problem
 
 IDENTIFIER = r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$"
 Identifier = Annotated[
@@ -93,6 +93,17 @@ class Mission(_Model):
         return tags
 
 
+def _outside_json_string(text: str) -> str | None:
+    """The first character AWS Ground Station's `JsonString` shape refuses (botocore model), or None."""
+    shape = apishapes.shape("groundstation", "JsonString")
+    assert shape.pattern is not None
+    alphabet = shape.pattern[: shape.pattern.rindex("{")]  # the character class before `{2,8192}`
+    bad = next((c for c in text if not re.fullmatch(alphabet, c)), None)
+    if bad is None:
+        return None
+    return f"has {bad!r}, outside the API's JsonString alphabet; allowed: {alphabet} ({shape.source}, {shape.name})"
+
+
 class Downlink(_Model):
     """One downlink of a satellite, as AWS Ground Station and the partner networks receive it."""
 
@@ -148,16 +159,48 @@ class Downlink(_Model):
                     raise _fail(
                         key, f"{len(text)} characters is over {limits.DEMOD_DECODE_JSON_MAX_CHARS} (AWS Ground Station)"
                     )
+                outside = _outside_json_string(text)
+                if outside:
+                    raise _fail(key, outside)
                 problem = json_shape_problem(text, "demodulation" if key == "demodulation_json" else "decode")
                 if problem:
                     raise _fail(key, problem)
             if self.decode_json is not None and egress_node_of(self.decode_json) is None:
                 raise _fail("decode_json", "has no *_EGRESS node (the dataflow edge needs one)")
+            if self.preset:
+                self._check_preset(PRESETS[self.preset])
         else:
             for key in ("preset", "demodulation_json", "decode_json"):
                 if getattr(self, key) is not None:
                     raise _fail(key, "only applies to delivery: demod_decode")
         return self
+
+    def _check_preset(self, preset: Preset) -> None:
+        """A preset is one satellite's signal: its frequency, the bandwidth its symbol rate and
+        roll-off occupy, the information rate its modulation and code carry."""
+        if self.center_frequency_mhz != preset.center_frequency_mhz:
+            raise _fail(
+                "center_frequency_mhz",
+                f"{_fmt(self.center_frequency_mhz)} is not the {preset.name} downlink; allowed: "
+                f"{_fmt(preset.center_frequency_mhz)} ({preset.description}; another signal needs "
+                "demodulation_json and decode_json)",
+            )
+        occupied = preset.occupied_bandwidth_mhz
+        if self.bandwidth_mhz < occupied:
+            raise _fail(
+                "bandwidth_mhz",
+                f"{_fmt(self.bandwidth_mhz)} is below the {_fmt(occupied)} MHz {preset.name} occupies "
+                f"({_fmt(preset.symbol_rate_msps)} Msps x (1 + roll-off {preset.rolloff})); allowed: "
+                f"{_fmt(occupied)}-{_fmt(limits.DEMOD_DECODE_BANDWIDTH_MHZ[1])}",
+            )
+        carried = preset.information_rate_mbps
+        if self.data_rate_mbps > carried:
+            raise _fail(
+                "data_rate_mbps",
+                f"{_fmt(self.data_rate_mbps)} is above the {_fmt(carried)} Mbps {preset.name} carries "
+                f"({preset.modulation} at {_fmt(preset.symbol_rate_msps)} Msps"
+                f"{', rate-1/2 Viterbi' if preset.viterbi else ''}); allowed: up to {_fmt(carried)}",
+            )
 
     @property
     def wideband(self) -> bool:
@@ -606,11 +649,12 @@ class MissionSpec(_Model):
         gs = self.ground_segment
         if gs.provider == "managed":
             region = self.clouds.aws.region
-            if region not in limits.AWS_GROUND_STATION_REGIONS:
+            if region not in limits.AWS_GROUND_STATION_API_REGIONS:
                 raise _fail(
                     "clouds.aws.region",
-                    f"{region} has no AWS Ground Station antenna; allowed: "
-                    f"{', '.join(sorted(limits.AWS_GROUND_STATION_REGIONS))}",
+                    f"{region} has no AWS Ground Station API endpoint; allowed: "
+                    f"{', '.join(sorted(limits.AWS_GROUND_STATION_API_REGIONS))} (antenna sites deliver "
+                    "to any of them across regions)",
                 )
             for i, sat in enumerate(self.satellites):
                 ended = limits.AWS_UNSUPPORTED_SATELLITES.get(sat.norad_id)

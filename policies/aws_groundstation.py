@@ -210,12 +210,13 @@ def endpoint_group_timing(args: Any, report: Any) -> None:
     severity="high",
     enforcement="mandatory",
     types=T.GS_ALL,
-    controls=("AWS Ground Station user guide: Locations",),
-    description="Ground Station resources live in a region with a Ground Station antenna.",
-    remediation="Deploy the ground segment in one of: " + ", ".join(sorted(L.AWS_GROUND_STATION_REGIONS)) + ".",
+    controls=("AWS Ground Station API endpoints (botocore endpoint data)",),
+    description="Ground Station resources live in a region with a Ground Station API endpoint "
+    "(antenna sites deliver there across regions).",
+    remediation="Deploy the ground segment in one of: " + ", ".join(sorted(L.AWS_GROUND_STATION_API_REGIONS)) + ".",
 )
 def region(args: Any, report: Any) -> None:
     provider = getattr(args, "provider", None)
     value = get(provider.props, "region") if provider is not None else None
-    if isinstance(value, str) and value not in L.AWS_GROUND_STATION_REGIONS:
-        report(f"region {value} has no AWS Ground Station antenna")
+    if isinstance(value, str) and value not in L.AWS_GROUND_STATION_API_REGIONS:
+        report(f"region {value} has no AWS Ground Station API endpoint")

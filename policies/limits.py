@@ -34,4 +34,20 @@ AWS_GROUND_STATION_REGIONS: frozenset[str] = frozenset(
         "eu-north-1",
     }
 )
+AWS_GROUND_STATION_API_REGIONS: frozenset[str] = frozenset(
+    {
+        "af-south-1",
+        "ap-northeast-2",
+        "ap-southeast-1",
+        "ap-southeast-2",
+        "eu-central-1",
+        "eu-north-1",
+        "eu-west-1",
+        "me-south-1",
+        "sa-east-1",
+        "us-east-1",
+        "us-east-2",
+        "us-west-2",
+    }
+)
 AZURE_ORBITAL_RETIRED_ON = "2024-12-18"

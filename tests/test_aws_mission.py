@@ -102,7 +102,7 @@ def test_stateful_resources_are_protected_and_retained_and_nothing_else_is(spec)
 def test_logical_names_do_not_depend_on_tunables(tmp_path):
     data = spec_data()
     data["storage"].update(raw_retention_days=700, products_retention_days=2000, noncurrent_version_days=9)
-    data["satellites"][0]["downlinks"][0].update(bandwidth_mhz=40, center_frequency_mhz=8100)
+    data["satellites"][0]["downlinks"][0].update(bandwidth_mhz=40, data_rate_mbps=12)
     data["ground_segment"].update(min_contact_seconds=300, pre_pass_seconds=60)
     data["analytics"]["query_bytes_scanned_cutoff_gb"] = 1
     data["budget"]["monthly_usd"] = 1

@@ -269,7 +269,7 @@ def test_legacy_with_managed_provider_realizes_the_station_instead_of_a_gap(tmp_
                         },
                         {
                             "name": "hrd-b",
-                            "center_frequency_mhz": 8100,
+                            "center_frequency_mhz": 7812,
                             "bandwidth_mhz": 30,
                             "preset": "jpss1_hrd",
                             "data_rate_mbps": 15,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import re
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -36,6 +37,7 @@ switches = st.fixed_dictionaries(
         "cmk": st.booleans(),
         "network": st.sampled_from(["public", "private"]),
         "raw_retention_days": st.integers(min_value=60, max_value=3650),
+        "partner_identities": st.booleans(),
     }
 )
 
@@ -43,10 +45,12 @@ switches = st.fixed_dictionaries(
 def _spec(choice: dict):
     data = spec_data("noaa20.yaml")
     if choice["provider"] == "partner":
-        data["ground_segment"].update(
-            provider="partner",
-            partner={"name": "ksat_lite", "aws_account_id": "111122223333", "source_addresses": ["203.0.113.7"]},
-        )
+        partner = {"name": "ksat_lite", "source_addresses": ["203.0.113.7"]}
+        if choice["partner_identities"]:
+            partner.update(
+                aws_account_id="111122223333", azure_principal_object_id="3f2b8c1e-6a4d-4e2f-9b7a-0c5d1e2f3a4b"
+            )
+        data["ground_segment"].update(provider="partner", partner=partner)
     data["delivery"].update(object_store=choice["object_store"] or not choice["stream"], stream=choice["stream"])
     data["analytics"].update(
         catalog=choice["catalog"] or choice["serverless_sql"],
@@ -68,7 +72,7 @@ def _decisions(layer: object) -> dict:
 # what follows from it (who lands the raw data, who signals a contact, who streams
 # into the mission network); the retired Azure Orbital resources exist only on Azure.
 STATION_DEPENDENT = {
-    "ground": {"station", "landing", "legacy_orbital"},
+    "ground": {"station", "landing", "legacy_orbital", "partner_principal"},
     "storage": {"raw_store", "landing"},
     "events": {"station", "landing"},
     "analytics": {"station"},
@@ -84,13 +88,21 @@ def test_both_clouds_get_the_same_layer_decisions(choice):
     partner = choice["provider"] == "partner"
     for layer in ("ground", "storage", "events", "analytics", "security", "observability"):
         left, right = _decisions(getattr(aws, layer)), _decisions(getattr(azure, layer))
-        apart = set() if partner else STATION_DEPENDENT.get(layer, set())
+        apart = ({"partner_principal"} if layer == "ground" else set()) | (
+            set() if partner else STATION_DEPENDENT.get(layer, set())
+        )
         same = {k for k in left if k not in apart}
         assert {k: left[k] for k in same} == {k: right[k] for k in same}, layer
     # with a partner network neither cloud has a station and both land the partner's data
+    ground_gaps = {
+        cloud: [c for c, _ in b.gaps if c.startswith("ground.")] for cloud, b in (("aws", aws), ("azure", azure))
+    }
     if partner:
         assert not aws.ground.station and not azure.ground.station
         assert aws.storage.landing and azure.storage.landing
+        # the same rules leave out the same ground capabilities on both clouds
+        assert ground_gaps["aws"] == ground_gaps["azure"]
+        assert bool(ground_gaps["aws"]) != choice["partner_identities"]
     else:
         assert aws.ground.station and not azure.ground.station
     # the mission identity differs only by region
@@ -173,3 +185,37 @@ def test_layers_are_wired_by_outputs_not_by_sibling_components():
     for cls, annotation in parameters:
         used = {c for c in components if c in annotation.replace("|", " ").split()}
         assert not used, f"{cls} takes {used}"
+
+
+def _trace_section() -> str:
+    readme = (ROOT / "README.md").read_text()
+    start = readme.index("### Tracing one field: `storage.raw_retention_days`")
+    return readme[start : readme.index("Choices made along the way:", start)]
+
+
+def test_the_readme_traces_raw_retention_through_at_most_four_files_per_cloud_that_exist():
+    section = _trace_section()
+    aws_part, azure_part = section.split("On Azure")
+    files = {
+        "aws": re.findall(r"`((?:groundlink|components)/[\w/]+\.py)`", aws_part),
+        "azure": [
+            "groundlink/spec.py",  # "the same first two files"
+            "groundlink/blueprint/__init__.py",
+            *re.findall(r"`((?:groundlink|components)/[\w/]+\.py)`", azure_part),
+        ],
+    }
+    for cloud, paths in files.items():
+        assert len(paths) == len(set(paths)) == 4, (cloud, paths)
+        for path in paths:
+            assert (ROOT / path).is_file(), path
+    # every function the trace names is defined in the files it names
+    defined = {
+        node.name
+        for paths in files.values()
+        for path in paths
+        for node in ast.walk(ast.parse((ROOT / path).read_text()))
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef))
+    }
+    named = set(re.findall(r"`(\w+)(?:\.__init__)?(?:\(|`)", section))
+    for name in ("build_blueprint", "_cloud_blueprint", "MissionStack", "AwsStorage", "AzureStorage", "lifecycle_rule"):
+        assert name in named and name in defined, name

@@ -58,12 +58,15 @@ def test_plan_writes_json_and_prints_tree(tmp_path):
 
 def test_plan_bad_spec_writes_nothing(tmp_path):
     data = spec_data()
-    data["clouds"]["aws"]["region"] = "us-east-1"
+    data["clouds"]["aws"]["region"] = "ca-central-1"
     path = tmp_path / "bad.yaml"
     path.write_text(yaml.safe_dump(data))
     target = tmp_path / "out.json"
     result = run("plan", str(path), "--cloud", "aws", "--json", str(target))
-    assert result.returncode == 2 and "clouds.aws.region: us-east-1 has no AWS Ground Station antenna" in result.stderr
+    assert (
+        result.returncode == 2
+        and "clouds.aws.region: ca-central-1 has no AWS Ground Station API endpoint" in result.stderr
+    )
     assert not target.exists()
 
 

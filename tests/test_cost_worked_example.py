@@ -115,7 +115,7 @@ def _example(**changes):
         "downlinks": [
             {
                 "name": "wide",
-                "center_frequency_mhz": 8160,
+                "center_frequency_mhz": 7812,  # preset jpss1_hrd is the JPSS-1 signal, at its frequency
                 "bandwidth_mhz": 50,
                 "delivery": "demod_decode",
                 "preset": "jpss1_hrd",

@@ -104,7 +104,7 @@ def _names(spec: dict, cloud: str) -> set[tuple[str, str]]:
 @settings(max_examples=6, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(
     raw_days=st.integers(200, 3000),
-    bandwidth=st.floats(1, 40),
+    bandwidth=st.floats(22.5, 40),  # what preset jpss1_hrd occupies, up to the narrowband tier
     contacts=st.floats(1, 20),
     min_contact=st.integers(60, 600),
     protection=st.sampled_from(["strict", "dev"]),

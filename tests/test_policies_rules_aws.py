@@ -243,10 +243,11 @@ def test_resource_rule_fires_and_passes(rule, bad, good, kwargs):
 
 
 def test_gs_region_reads_the_provider_region():
-    assert run_resource("aws-gs-region", {}, provider={"region": "us-east-1"}) == [
-        "region us-east-1 has no AWS Ground Station antenna"
+    assert run_resource("aws-gs-region", {}, provider={"region": "ca-central-1"}) == [
+        "region ca-central-1 has no AWS Ground Station API endpoint"
     ]
     assert run_resource("aws-gs-region", {}, provider={"region": "us-west-2"}) == []
+    assert run_resource("aws-gs-region", {}, provider={"region": "us-east-1"}) == []  # an API region, no antenna
 
 
 def test_autotrack_removed_allowed_by_config():

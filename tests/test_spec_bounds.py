@@ -114,7 +114,13 @@ STRICTER = {
     "ground_segment.contact_minutes": "min is shorter than min_contact_seconds 180",
     "storage.tiering[0].after_days": "1 is under 30 (S3 minimum before Standard-IA)",
     "analytics.query_bytes_scanned_cutoff_gb": "is under 0.01 (Athena minimum 10 MB)",
+    "satellites[0].downlinks[0].data_rate_mbps": "is above the 15 Mbps jpss1_hrd carries",
 }
+
+
+def _on_the_stricter_side(path: str, value: float) -> bool:
+    """The data rate's stricter rule is an upper one (what the preset carries); the others are lower."""
+    return value > 15 if path.endswith("data_rate_mbps") else value <= 1
 
 
 def _errors(data: dict) -> list[str]:
@@ -141,7 +147,7 @@ def test_bound(path, value, accepted):
         node = node[key]
     node[path[-1]] = value
     at_field = [e for e in _errors(data) if e.startswith(f"s.yaml: {_text(path)}: ")]
-    if accepted and _text(path) in STRICTER and value <= 1:
+    if accepted and _text(path) in STRICTER and _on_the_stricter_side(_text(path), value):
         assert len(at_field) == 1 and STRICTER[_text(path)] in at_field[0], at_field
     elif accepted:
         assert at_field == []

@@ -48,9 +48,11 @@ RULES = [
         "allowed: 'public', 'internal', 'confidential' or 'restricted'",
     ),
     ("mission.tags", {"team": "x"}, {"bad key!": "x"}, "does not match"),
-    (f"{DL}.center_frequency_mhz", 2250, 3000, "3000 is outside 2200-2300 or 7750-8400 MHz"),
-    (f"{DL}.center_frequency_mhz", 8400, 8450, "8450 is outside"),
-    (f"{DL}.bandwidth_mhz", 0.125, 700, "700 is outside 0.125-650 (AWS Ground Station demod/decode)"),
+    # the reference downlink is preset jpss1_hrd: good values are that signal's (band edges for
+    # signals without a preset: tests/test_spec_signals.py)
+    (f"{DL}.center_frequency_mhz", 7812, 3000, "3000 is outside 2200-2300 or 7750-8400 MHz"),
+    (f"{DL}.center_frequency_mhz", 7812, 8450, "8450 is outside"),
+    (f"{DL}.bandwidth_mhz", 22.5, 700, "700 is outside 0.125-650 (AWS Ground Station demod/decode)"),
     (f"{DL}.bandwidth_mhz", 650, 0.1, "0.1 is outside 0.125-650"),
     (f"{DL}.polarization", "left_hand", "circular", "allowed: 'right_hand', 'left_hand' or 'none'"),
     (f"{DL}.delivery", "demod_decode", "iq", "allowed: 'digif' or 'demod_decode'"),
@@ -97,9 +99,9 @@ RULES = [
     ("mission.tags.team", "x" * 256, "x" * 257, "has 257 characters; at most 256 allowed"),
     (
         "clouds.aws.region",
-        "eu-north-1",
-        "us-east-1",
-        "us-east-1 has no AWS Ground Station antenna; allowed: af-south-1",
+        "eu-central-1",  # a Ground Station API region without an antenna
+        "ca-central-1",
+        "ca-central-1 has no AWS Ground Station API endpoint; allowed: af-south-1",
     ),
     ("clouds.aws.region", "ap-southeast-2", "mars-1", "does not match"),
     ("clouds.azure.location", "eastus", "East US", "does not match"),

@@ -583,25 +583,15 @@ class AwsGroundSegment(MissionComponent):
     def _partner(self, raw: Store | None, key: aws.kms.Key | None) -> aws.kinesis.Stream | None:
         """The partner delivers with one write-only role in our account: objects under the landing
         prefix and, when streaming, records on a mission-owned stream. Without the partner's
-        account nothing may assume that role, so neither delivery path is provisioned."""
+        account nothing may assume that role, so neither delivery path is provisioned (the
+        blueprint declares those gaps)."""
         inputs = self.inputs
         partner = inputs.partner
         if partner is None:
             raise ValueError("a partner ground segment needs ground_segment.partner")
         streaming = inputs.stream
-        partner_account = partner.aws_account_id
+        partner_account = inputs.partner_principal
         if partner_account is None:
-            missing = "ground_segment.partner.aws_account_id is not set"
-            self.gap(
-                "ground.delivery_identity",
-                f"{missing}: no partner account may write the landing prefix or the partner stream until it is",
-            )
-            if streaming:
-                self.gap(
-                    "ground.stream_delivery",
-                    f"{missing}: no partner stream is provisioned, since no "
-                    f"{partner.name} account could put records on it",
-                )
             return None
         stream = contact_stream(self, "partner-stream", key, "ground.stream_delivery") if streaming else None
 

@@ -31,6 +31,8 @@ class MissionStack(MissionComponent):
     def __init__(self, name: str, blueprint: CloudBlueprint, opts: pulumi.ResourceOptions | None = None):
         mission = blueprint.mission
         super().__init__(name, mission, opts)
+        for capability, reason in blueprint.gaps:  # what this cloud leaves out, decided by the blueprint
+            self.gap(capability, reason)
         account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
         security = AwsSecurity(
             self.child_name("security"), mission, blueprint.security, account=account, opts=self.opts()

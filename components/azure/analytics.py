@@ -48,11 +48,6 @@ TELEMETRY_SCRIPT = "\n".join(
         f"'{json.dumps([{'column': 'Record', 'Properties': {'Path': '$'}}], separators=(',', ':'))}'",
     )
 )
-ADX_NO_SERVERLESS = (
-    "Azure Data Explorer runs on a provisioned cluster (engine VMs billed per hour): there is no "
-    "pay-per-query SQL; the cluster answers KQL and T-SQL at query_endpoint. Use azure_engine: "
-    "synapse for serverless SQL"
-)
 
 
 @dataclass(frozen=True)
@@ -227,9 +222,7 @@ class AzureAnalytics(MissionComponent):
         if analytics.engine == "synapse" and (analytics.catalog or analytics.serverless_sql):
             self._synapse(storage, key)
         elif analytics.engine == "adx":
-            self._adx(key, telemetry)
-            if analytics.serverless_sql:
-                self.gap("analytics.serverless_sql", ADX_NO_SERVERLESS)
+            self._adx(key, telemetry)  # serverless SQL is then a gap the blueprint declares
         self.register_outputs({"catalog": self.catalog, "query_endpoint": self.query_endpoint})
 
     def _capabilities(self) -> list[str]:

@@ -38,10 +38,6 @@ ORBITAL_RETIRED = (
     "Microsoft.Orbital/orbitalGateways preview but can no longer be created; contacts come "
     "from a partner network (KSAT Lite, Viasat RTE, RBC Signals) delivering into the landing zone"
 )
-MANAGED_GAP = (
-    f"Azure Orbital Ground Station retired {limits.AZURE_ORBITAL_RETIRED_ON}; Azure has no "
-    "first-party ground station: use provider: partner (partner network)"
-)
 NO_ORBITAL_PRINCIPAL = (
     "no clouds.azure.orbital.resource_provider_object_id: contact profiles get no telemetry hub, "
     "because Azure Orbital may send to it only as the 'Azure Orbital Resource Provider' principal "
@@ -242,8 +238,7 @@ class AzureGround(MissionComponent):
         # The landing zone is the raw container (storage records it as ground.partner_landing).
         landing_id = storage.raw_container_id
         self.ids: list[pulumi.Output[str]] = [landing_id]
-        partner = inputs.partner
-        principal = partner.azure_principal_object_id if partner else None
+        principal = inputs.partner_principal
         self.partner_grant: azure.authorization.RoleAssignment | None = None
         if principal:
             self.partner_grant = self.realize(
@@ -258,12 +253,6 @@ class AzureGround(MissionComponent):
                 "ground.delivery_identity",
             )
             self.ids.append(self.partner_grant.id)
-        else:
-            self.gap(
-                "ground.delivery_identity",
-                "no ground_segment.partner.azure_principal_object_id: the "
-                "landing container grants nobody write access until a partner principal is named",
-            )
         # The telemetry hub is the analytics layer's (as on AWS); it stays a child of the ground
         # segment, where contacts send their telemetry, so its resources keep their identity.
         self.telemetry: TelemetryHub | None = (
@@ -294,21 +283,13 @@ class AzureGround(MissionComponent):
         self.stream_hub: azure.eventhub.EventHub | None = None
         if self.legacy:
             self.ids += [r.id for r in (*self.legacy.spacecraft, *self.legacy.contact_profiles)]
-        else:
-            if inputs.managed and not inputs.station:
-                self.gap("ground.managed_station", MANAGED_GAP)
-            if inputs.stream:
-                self._stream_delivery(resource_group_name, principal)
+        elif inputs.stream:
+            self._stream_delivery(resource_group_name, principal)
         self.register_outputs({"ground_segment_ids": self.ids})
 
     def _stream_delivery(self, resource_group_name: pulumi.Output[str], principal: str | None) -> None:
         """The partner streams contact data live into a mission-owned hub, allowed to send there and nowhere else."""
-        if not principal:
-            self.gap(
-                "ground.stream_delivery",
-                "no ground_segment.partner.azure_principal_object_id: there is "
-                "nobody to grant 'Azure Event Hubs Data Sender' on a contact-data hub, so none is created",
-            )
+        if not principal:  # nobody to grant sending: the blueprint declares the stream gap
             return
         if self.telemetry:
             namespace_name = self.telemetry.namespace_name

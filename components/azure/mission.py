@@ -32,6 +32,8 @@ class MissionStack(MissionComponent):
     def __init__(self, name: str, blueprint: CloudBlueprint, opts: pulumi.ResourceOptions | None = None):
         mission = blueprint.mission
         super().__init__(name, mission, opts)
+        for capability, reason in blueprint.gaps:  # what this cloud leaves out, decided by the blueprint
+            self.gap(capability, reason)
         # Stateful: deleting a resource group deletes every resource in it, so a retained store
         # survives only if its resource group is retained too.
         self.resource_group = azure.resources.ResourceGroup(

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from ..spec import Downlink, MissionSpec, OrbitalEndpoint, Satellite
 from .capabilities import CAPABILITIES, CAPABILITY_BY_ID, LAYERS, STATEFUL_CAPABILITIES, Capability
+from .gaps import cloud_gaps
 from .layers import (
     CLOUD_FACTS,
     PARTNER_PREFIX,
@@ -100,10 +101,6 @@ class Blueprint:
     products_container: str = PRODUCTS_CONTAINER
     query_results_container: str = QUERY_RESULTS_CONTAINER
 
-    def name(self, *parts: str) -> str:
-        """Logical name from identity parts: `<mission>-<part>-...`."""
-        return "-".join((self.mission, *parts))
-
     @property
     def managed(self) -> bool:
         return self.spec.ground_segment.provider == "managed"
@@ -163,6 +160,10 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
     telemetry = analytics.telemetry_stream
     partner = _partner(spec)
     legacy = spec.clouds.azure.orbital if cloud == "azure" and spec.clouds.azure.legacy_orbital else None
+    principal = None
+    if partner is not None:
+        principal = (partner.aws_account_id if cloud == "aws" else partner.azure_principal_object_id) or None
+    adx = cloud == "azure" and analytics.azure_engine == "adx"
     return CloudBlueprint(
         cloud=cloud,
         mission=MissionInputs(
@@ -176,6 +177,7 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
             links=blueprint.links,
             satellites=tuple(spec.satellites),
             partner=partner,
+            partner_principal=principal,
             timing=ContactTiming(
                 min_elevation_deg=gs.min_elevation_deg,
                 min_contact_seconds=gs.min_contact_seconds,
@@ -235,5 +237,17 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
             alert_emails=tuple(spec.budget.alert_emails),
             budget_monthly_usd=spec.budget.monthly_usd,
             budget_thresholds_percent=tuple(spec.budget.thresholds_percent),
+        ),
+        gaps=cloud_gaps(
+            cloud,
+            managed=blueprint.managed,
+            station=station,
+            landing=landing,
+            legacy_orbital=legacy is not None,
+            stream=delivery.stream,
+            partner_principal=principal,
+            partner_name=partner.name if partner else "",
+            adx=adx,
+            serverless_sql=analytics.serverless_sql,
         ),
     )

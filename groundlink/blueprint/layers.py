@@ -46,10 +46,6 @@ class MissionInputs:
     protected: bool  # stateful children carry protect and retain_on_delete
     region: str  # the AWS region or Azure location of this cloud's stack
 
-    def name_of(self, *parts: str) -> str:
-        """Logical name from identity parts: `<mission>-<part>-...`."""
-        return "-".join((self.name, *parts))
-
 
 @dataclass(frozen=True)
 class GroundLink:
@@ -102,6 +98,7 @@ class GroundInputs:
     links: tuple[GroundLink, ...]
     satellites: tuple[Satellite, ...]
     partner: Partner | None
+    partner_principal: str | None  # the partner identity this cloud grants: AWS account, Entra object id
     timing: ContactTiming
     raw_prefix: str
     partner_prefix: str
@@ -177,3 +174,4 @@ class CloudBlueprint:
     analytics: AnalyticsInputs
     security: SecurityInputs
     observability: ObservabilityInputs
+    gaps: tuple[tuple[str, str], ...]  # (capability, why this cloud leaves it out), in layer order

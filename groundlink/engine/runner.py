@@ -7,11 +7,14 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..blueprint import CLOUDS, Realization
-from ..spec import load_spec
+from ..spec import MissionSpec, load_spec
 from .plan import Plan, PlannedResource
+
+if TYPE_CHECKING:
+    from pulumi.runtime.mocks import Mocks
 
 PROJECT = "groundlink"
 
@@ -44,23 +47,29 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def _recording_monitor(mocks):
+def _recording_monitor(mocks: Mocks) -> Any:
+    """A monitor recording every registration in `records` (requests and responses are protobuf
+    messages the SDK generates at run time, hence Any)."""
     from pulumi.runtime import rpc
     from pulumi.runtime.mocks import MockMonitor
     from pulumi.runtime.sync_await import _ensure_event_loop
 
+    # The SDK leaves these two unannotated; typed views keep strict checking on the rest.
+    ensure_event_loop: Callable[[], object] = _ensure_event_loop
+
     class RecordingMonitor(MockMonitor):
         """A MockMonitor that keeps what `MockResourceArgs` leaves out (parent, options, deps)."""
 
-        def __init__(self, mocks):
+        def __init__(self, mocks: Mocks) -> None:
             super().__init__(mocks)
             self.records: list[dict[str, Any]] = []
 
-        def RegisterResource(self, request):
-            response = super().RegisterResource(request)
+        def RegisterResource(self, request: Any) -> Any:
+            register: Callable[[Any], Any] = super().RegisterResource
+            response = register(request)
             if request.type == "pulumi:pulumi:Stack":
                 return response
-            _ensure_event_loop()
+            ensure_event_loop()
             inputs = rpc.deserialize_properties(request.object)
             outputs = self.resources[response.urn].state if response.urn in self.resources else {}
             self.records.append(
@@ -86,7 +95,8 @@ def _recording_monitor(mocks):
             )
             return response
 
-    return RecordingMonitor(mocks)
+    make: Callable[[Mocks], Any] = RecordingMonitor
+    return make(mocks)
 
 
 def _reset_runtime() -> None:
@@ -98,7 +108,7 @@ def _reset_runtime() -> None:
     settings.set_root_resource(None)  # type: ignore[arg-type]
 
 
-def stack_config(spec_path: str | os.PathLike, cloud: str, spec) -> dict[str, str]:
+def stack_config(spec_path: str | os.PathLike[str], cloud: str, spec: MissionSpec) -> dict[str, str]:
     """The stack config the program reads (stacks/Pulumi.<mission>-<cloud>.yaml shape); the
     policy pack is configured with the same map, so it sees the stack the plan ran."""
     return {"groundlink:spec": str(Path(spec_path).resolve()), "groundlink:cloud": cloud, **spec.provider_config(cloud)}
@@ -163,7 +173,7 @@ def run_program(
 
 
 def plan(
-    spec_path: str | os.PathLike,
+    spec_path: str | os.PathLike[str],
     cloud: str,
     stack: str | None = None,
     extra_config: dict[str, str | None] | None = None,

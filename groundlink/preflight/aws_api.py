@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-from .constraints import Constraint
+from ..apishapes import SHAPES_FILE, Constraint, shape
 
 GS_CONFIG = "aws-native:groundstation:Config"
 GS_PROFILE = "aws-native:groundstation:MissionProfile"
@@ -75,9 +74,6 @@ DOCUMENTED: dict[tuple[str, str], Constraint] = {
 }
 
 
-SHAPES_FILE = Path(__file__).with_name("aws_shapes.json")
-
-
 def derive_shapes() -> dict[str, Any]:
     """The shapes the table names, read from botocore (what `make preflight-shapes` writes)."""
     import botocore  # type: ignore[import-untyped]
@@ -95,17 +91,19 @@ def derive_shapes() -> dict[str, Any]:
     return {"source": f"botocore {botocore.__version__}", "shapes": shapes}
 
 
+def service_regions(service: str) -> list[str]:
+    """The regions botocore's endpoint data lists for `service` in the aws partition, FIPS
+    endpoints left out (what limits.AWS_GROUND_STATION_API_REGIONS copies; a test compares)."""
+    from botocore.loaders import Loader
+
+    aws = next(p for p in Loader().load_data("endpoints")["partitions"] if p["partition"] == "aws")
+    return sorted(r for r in aws["services"][service]["endpoints"] if not r.startswith("fips-"))
+
+
 @cache
 def constraints() -> dict[tuple[str, str], Constraint]:
-    """The whole AWS table with its shapes resolved, from the file derived from botocore
-    (loading botocore's models takes longer than a plan; the file is checked against them by a test)."""
-    derived = json.loads(SHAPES_FILE.read_text())
-    source = f"{derived['source']} {{service}} service-2"
-    table = {}
-    for key, (service, shape) in API_SHAPES.items():
-        facts = derived["shapes"][f"{service} {shape}"]
-        table[key] = Constraint(f"{service} {shape}", source.format(service=service), **facts)
-    return {**table, **DOCUMENTED}
+    """The whole AWS table with its shapes resolved (from the copy of botocore's models)."""
+    return {**{key: shape(*where) for key, where in API_SHAPES.items()}, **DOCUMENTED}
 
 
 if __name__ == "__main__":

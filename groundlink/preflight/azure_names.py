@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..apishapes import Constraint
 from ..engine.plan import Plan
-from .constraints import Constraint
 from .findings import Finding
 
 _RULES_PAGE = "Microsoft Learn, Naming rules and restrictions for Azure resources"

@@ -1,4 +1,4 @@
-"""String constraints (pattern, length) and the check every API rule shares.
+"""The check every API rule shares: a table of (type, property path) -> string constraint.
 
 A constraint comes from botocore's service models (AWS) or from a documented
 naming rule (Azure, and the few AWS names botocore models as free strings);
@@ -7,37 +7,11 @@ either way it carries its source so a finding can cite it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from functools import cache
 
+from ..apishapes import Constraint
 from ..engine.plan import Plan
 from .findings import Finding, values_at
-
-
-@dataclass(frozen=True)
-class Constraint:
-    name: str  # e.g. "groundstation RoleArn" or "storage account name"
-    source: str
-    pattern: str | None = None  # matched against the whole value
-    min: int | None = None
-    max: int | None = None
-    description: str = ""
-
-    def broken_by(self, value: str) -> str | None:
-        """Why `value` breaks this constraint, or None."""
-        if (self.min is not None and len(value) < self.min) or (self.max is not None and len(value) > self.max):
-            return f"length {len(value)} outside {self.min or 0}-{self.max if self.max is not None else '∞'}"
-        if self.pattern is not None and not _compiled(self.pattern).fullmatch(value):
-            return f"does not match {self.pattern}" + (f" ({self.description})" if self.description else "")
-        return None
-
-
-@cache
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
-
 
 Table = Mapping[tuple[str, str], Constraint]
 

@@ -1,0 +1,54 @@
+"""AWS API shape constraints copied from the locked botocore.
+
+`make preflight-shapes` copies them into `preflight/aws_shapes.json` (reading botocore's
+models takes longer than a plan; a test fails when the copy and botocore differ). The spec
+model and preflight both read them from here, so neither holds its own copy of an API rule.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+SHAPES_FILE = Path(__file__).parent / "preflight" / "aws_shapes.json"
+
+
+@dataclass(frozen=True)
+class Constraint:
+    name: str  # e.g. "groundstation RoleArn" or "storage account name"
+    source: str
+    pattern: str | None = None  # matched against the whole value
+    min: int | None = None
+    max: int | None = None
+    description: str = ""
+
+    def broken_by(self, value: str) -> str | None:
+        """Why `value` breaks this constraint, or None."""
+        if (self.min is not None and len(value) < self.min) or (self.max is not None and len(value) > self.max):
+            return f"length {len(value)} outside {self.min or 0}-{self.max if self.max is not None else '∞'}"
+        if self.pattern is not None and not _compiled(self.pattern).fullmatch(value):
+            return f"does not match {self.pattern}" + (f" ({self.description})" if self.description else "")
+        return None
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+@cache
+def _facts() -> dict[str, Any]:
+    facts: dict[str, Any] = json.loads(SHAPES_FILE.read_text())
+    return facts
+
+
+def shape(service: str, name: str) -> Constraint:
+    """One botocore shape's pattern and length limits, with its source."""
+    facts = _facts()
+    return Constraint(
+        f"{service} {name}", f"{facts['source']} {service} service-2", **facts["shapes"][f"{service} {name}"]
+    )

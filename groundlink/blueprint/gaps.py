@@ -1,0 +1,77 @@
+"""What a cloud cannot realize for a spec, and why: decided here, once, for both clouds.
+
+A gap is a needed capability a cloud leaves out on purpose, with the reason a
+reader of the comparison needs. The components build nothing for a gap; the
+root component records these so the plan carries them.
+"""
+
+from __future__ import annotations
+
+from ..limits import AZURE_ORBITAL_RETIRED_ON
+
+# The spec field that names the partner identity each cloud grants.
+PARTNER_PRINCIPAL_FIELD = {
+    "aws": "ground_segment.partner.aws_account_id",
+    "azure": "ground_segment.partner.azure_principal_object_id",
+}
+
+MANAGED_STATION_RETIRED = (
+    f"Azure Orbital Ground Station retired {AZURE_ORBITAL_RETIRED_ON}; Azure has no "
+    "first-party ground station: use provider: partner (partner network)"
+)
+ADX_NO_SERVERLESS = (
+    "Azure Data Explorer runs on a provisioned cluster (engine VMs billed per hour): there is no "
+    "pay-per-query SQL; the cluster answers KQL and T-SQL at query_endpoint. Use azure_engine: "
+    "synapse for serverless SQL"
+)
+
+
+def _no_identity(cloud: str) -> str:
+    if cloud == "aws":
+        return (
+            f"{PARTNER_PRINCIPAL_FIELD[cloud]} is not set: no partner account may write the landing prefix "
+            "or the partner stream until it is"
+        )
+    return (
+        f"no {PARTNER_PRINCIPAL_FIELD[cloud]}: the landing container grants nobody write access until a "
+        "partner principal is named"
+    )
+
+
+def _no_stream(cloud: str, partner_name: str) -> str:
+    if cloud == "aws":
+        return (
+            f"{PARTNER_PRINCIPAL_FIELD[cloud]} is not set: no partner stream is provisioned, since no "
+            f"{partner_name} account could put records on it"
+        )
+    return (
+        f"no {PARTNER_PRINCIPAL_FIELD[cloud]}: there is nobody to grant 'Azure Event Hubs Data Sender' "
+        "on a contact-data hub, so none is created"
+    )
+
+
+def cloud_gaps(
+    cloud: str,
+    *,
+    managed: bool,
+    station: bool,
+    landing: bool,
+    legacy_orbital: bool,
+    stream: bool,
+    partner_principal: str | None,
+    partner_name: str,
+    adx: bool,
+    serverless_sql: bool,
+) -> tuple[tuple[str, str], ...]:
+    """The gaps of one cloud, layer by layer (ground, then analytics). The same rules hold on
+    both clouds; the cloud changes only the facts (a station of its own) and the wording."""
+    gaps: list[tuple[str, str]] = []
+    if landing and partner_principal is None:
+        gaps.append(("ground.delivery_identity", _no_identity(cloud)))
+    if managed and not station and not legacy_orbital:
+        gaps.append(("ground.managed_station", MANAGED_STATION_RETIRED))
+    if stream and landing and partner_principal is None and not legacy_orbital:
+        gaps.append(("ground.stream_delivery", _no_stream(cloud, partner_name)))
+    if adx and serverless_sql:
+        gaps.append(("analytics.serverless_sql", ADX_NO_SERVERLESS))
+    return tuple(gaps)
