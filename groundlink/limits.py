@@ -111,3 +111,34 @@ BUDGET_NOTIFICATIONS_MAX = 5
 # virtual networks"): at most 200 rules, IPv4 only, no RFC 1918 private ranges, no /31 or /32.
 AZURE_STORAGE_MAX_IP_RULES = 200
 RFC1918_BLOCKS: tuple[str, ...] = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
+
+# CloudWatch Logs accepts only these retention periods (PutRetentionPolicy; pulumi-aws LogGroup docs).
+LOG_RETENTION_DAYS = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
+
+
+def log_retention(days: int) -> int:
+    """The shortest CloudWatch retention that keeps logs at least `days`."""
+    return next((d for d in LOG_RETENTION_DAYS if d >= days), LOG_RETENTION_DAYS[-1])

@@ -41,7 +41,7 @@ def _destination_problem(resources: list[Any], flow_log: Any) -> str | None:
     "aws-vpc-flow-logs",
     area="aws-network",
     severity="medium",
-    enforcement="advisory",
+    enforcement="mandatory",
     controls=("CIS AWS 3.7", "CKV2_AWS_11", "CKV_AWS_158", "MCSB LT-4"),
     description="Every VPC has a flow log, delivered to a KMS-encrypted CloudWatch log group (or to S3).",
     remediation="Add aws.ec2.FlowLog(vpc_id=vpc.id, traffic_type='ALL', log_destination=group.arn, "

@@ -38,7 +38,7 @@ def _missing(setting: Any, required: tuple[str, ...]) -> list[str] | None:
     "azure-analytics-audit-logs",
     area="azure-audit",
     severity="high",
-    enforcement="advisory",
+    enforcement="mandatory",
     controls=("CIS Azure 5.4", "MCSB LT-3"),
     description="Synapse workspaces and Data Explorer clusters send every SQL, security and audit log category "
     "(the allLogs category group) to a Log Analytics workspace.",

@@ -97,7 +97,7 @@ def key_rotation(args: Any, report: Any) -> None:
 @_vault(
     "azure-keyvault-public-access-disabled",
     severity="high",
-    enforcement="advisory",
+    enforcement="mandatory",
     controls=("CKV_AZURE_189", "MCSB NS-2"),
     description="Key vaults refuse public network access in every network mode; the services that use the keys "
     "come in as trusted services.",
@@ -120,7 +120,7 @@ HSM_KEY_TYPES = ("RSA-HSM", "EC-HSM")
     "azure-keyvault-hsm-keys",
     area="azure-keyvault",
     severity="medium",
-    enforcement="advisory",
+    enforcement="mandatory",
     types=T.KEY_VAULT + T.KEY_VAULT_KEY,
     controls=("CKV_AZURE_112", "MCSB DP-6"),
     description="Key Vault keys are HSM-protected (RSA-HSM or EC-HSM, on a premium vault), as AWS KMS keys are.",

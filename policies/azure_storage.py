@@ -205,7 +205,7 @@ ZONE_REDUNDANT_SKUS = ["Standard_ZRS", "Standard_GZRS", "Standard_RAGZRS", "Prem
 @_account(
     "azure-storage-redundancy",
     severity="high",
-    enforcement="advisory",
+    enforcement="mandatory",
     controls=("CKV_AZURE_206",),
     description="Storage accounts keep mission data in more than one datacenter: zone-redundant (ZRS) or "
     "geo-zone-redundant (GZRS, RA-GZRS), as S3 Standard keeps it across availability zones.",

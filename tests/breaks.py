@@ -58,9 +58,9 @@ BREAKS = (
     ),
     Break(
         "check-exit-1-on-advisory",
-        "groundlink/app/check_command.py",
-        "return EXIT_FAILED if result.mandatory else EXIT_OK",
-        "return EXIT_FAILED if result.violations else EXIT_OK",
+        "groundlink/check/runner.py",
+        "return not self.mandatory and not self.preflight",
+        "return not self.violations and not self.preflight",
         ("tests/test_exit_codes.py", "tests/test_check_e2e.py"),
     ),
     Break(
@@ -107,9 +107,9 @@ BREAKS = (
     ),
     Break(
         "aws-access-log-bucket-expires-after-1-day",
-        "components/aws/storage.py",
-        "lifecycle=Lifecycle((), spec.storage.raw_retention_days, spec.storage.noncurrent_version_days),",
-        "lifecycle=Lifecycle((), 1, spec.storage.noncurrent_version_days),",
+        "groundlink/blueprint/__init__.py",
+        "logs_lifecycle=Lifecycle((), spec.storage.raw_retention_days,",
+        "logs_lifecycle=Lifecycle((), 1,",
         ("tests/test_aws_storage.py",),
     ),
     Break(

@@ -5,12 +5,17 @@ from __future__ import annotations
 import re
 
 import pytest
-from groundlink.components.aws.analytics import LOG_RETENTION_DAYS, log_retention
 from groundlink.components.aws.naming import bucket_prefix, glue_name, gs_name
 from hypothesis import given
 from hypothesis import strategies as st
 
-from groundlink.limits import DATAFLOW_ENDPOINTS_MAX, DELIVERY_BUCKET_PREFIX, S3_BUCKET_PREFIX_MAX_CHARS
+from groundlink.limits import (
+    DATAFLOW_ENDPOINTS_MAX,
+    DELIVERY_BUCKET_PREFIX,
+    LOG_RETENTION_DAYS,
+    S3_BUCKET_PREFIX_MAX_CHARS,
+    log_retention,
+)
 from groundlink.spec import IDENTIFIER, SpecError, spec_from_data
 
 from .conftest import spec_data

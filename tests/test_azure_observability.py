@@ -12,7 +12,7 @@ from .conftest import SPECS
 from .test_azure_support import azure, every, one
 
 
-def test_diagnostics_of_storage_vault_and_both_namespaces_go_to_log_analytics(azure_noaa20):
+def test_diagnostics_of_storage_vault_namespaces_and_synapse_go_to_log_analytics(azure_noaa20):
     workspace = one(azure_noaa20, "operationalinsights:Workspace")
     settings = {s.inputs["resourceUri"]: s.inputs for s in every(azure_noaa20, "monitor:DiagnosticSetting")}
     account = one(azure_noaa20, "storage:StorageAccount").outputs["id"]
@@ -22,6 +22,7 @@ def test_diagnostics_of_storage_vault_and_both_namespaces_go_to_log_analytics(az
         one(azure_noaa20, "keyvault:Vault").outputs["id"],
         one(azure_noaa20, "servicebus:Namespace").outputs["id"],
         one(azure_noaa20, "eventhub:Namespace").outputs["id"],
+        one(azure_noaa20, "synapse:Workspace").outputs["id"],  # its SQL audit trail
     }
     assert set(settings) == expected
     for uri, setting in settings.items():

@@ -90,14 +90,24 @@ def test_keys_turned_off_in_the_spec_are_none(tmp_path):
 # 2024-12-18, and name no partner identity to grant; partner and constellation pick Data Explorer
 # on Azure, which has no serverless SQL; aqua-legacy delivers through a partner on AWS (AQUA left
 # AWS Ground Station) without naming its AWS identity, and through legacy Orbital on Azure.
+# Every example keeps customer-managed keys on without Premium messaging: Azure's Standard
+# Service Bus and Event Hubs cannot use the mission key.
 VERDICTS = {
-    "noaa20.yaml": {"aws": [], "azure": ["ground.managed_station", "ground.delivery_identity"]},
-    "partner.yaml": {"aws": [], "azure": ["analytics.serverless_sql"]},
+    "noaa20.yaml": {
+        "aws": [],
+        "azure": ["ground.managed_station", "ground.delivery_identity", "security.messaging_cmk"],
+    },
+    "partner.yaml": {"aws": [], "azure": ["security.messaging_cmk", "analytics.serverless_sql"]},
     "constellation.yaml": {
         "aws": [],
-        "azure": ["ground.managed_station", "ground.delivery_identity", "analytics.serverless_sql"],
+        "azure": [
+            "ground.managed_station",
+            "ground.delivery_identity",
+            "security.messaging_cmk",
+            "analytics.serverless_sql",
+        ],
     },
-    "aqua-legacy.yaml": {"aws": ["ground.delivery_identity"], "azure": []},
+    "aqua-legacy.yaml": {"aws": ["ground.delivery_identity"], "azure": ["security.messaging_cmk"]},
 }
 
 

@@ -8,6 +8,8 @@ import pytest
 
 from groundlink.app import parallel_plans as plan_runs
 from groundlink.app.compare import run_compare
+from groundlink.check import check_plans
+from groundlink.check.host import keep_packs_warm
 from groundlink.cli import main
 
 from .conftest import SPECS, cached_plan, spec_data, write_spec
@@ -242,3 +244,33 @@ def test_a_failure_after_the_plans_still_stops_the_policy_pack(tmp_path, monkeyp
     assert started, "the policy pack should have started while the plans ran"
     assert all(process.poll() is not None for process in started), "a pack process outlived the compare"
     assert not (tmp_path / "out").exists()
+
+
+# A warm session (a benchmark, a long-lived caller) reuses the policy pack processes and plan
+# workers across runs, and stops every one of them when it ends.
+
+
+def test_checks_in_a_warm_session_reuse_the_pack_and_it_stops_at_the_end(pack_processes):
+    plan = cached_plan("noaa20.yaml", "azure")
+    with keep_packs_warm():
+        first = check_plans([plan])
+        second = check_plans([plan])
+        assert len(pack_processes) == 1, "the second check should reuse the running pack process"
+        assert pack_processes[0].poll() is None
+    assert first.passed and second.passed
+    assert [len(c.violations) for c in first.clouds] == [len(c.violations) for c in second.clouds]
+    assert pack_processes[0].poll() is not None, "the pack process outlived the warm session"
+
+
+def test_checks_outside_a_session_start_and_stop_their_own_pack(pack_processes):
+    check_plans([cached_plan("noaa20.yaml", "azure")])
+    assert len(pack_processes) == 1 and pack_processes[0].poll() is not None
+
+
+def test_warm_workers_are_one_pool_per_size_and_stop_at_the_end():
+    with plan_runs.keep_workers_warm() as warm:
+        pool = warm.get(2)
+        assert warm.get(2) is pool
+        assert pool.submit(sum, [1, 2]).result() == 3
+    with pytest.raises(RuntimeError):
+        pool.submit(sum, [1])  # shut down with the session

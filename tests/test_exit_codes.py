@@ -19,8 +19,10 @@ import pytest
 
 from groundlink.check import host, runner
 from groundlink.cli import main
+from groundlink.engine import Plan
+from groundlink.engine import plan as engine_plan  # bound before a test patches it
 
-from .conftest import SPECS, cached_plan, live_children, spec_data, write_spec
+from .conftest import SPECS, cached_plan, live_children, spec_data, with_changes, write_spec
 
 NOAA20 = str(SPECS / "noaa20.yaml")
 REGIONS_EASTUS = {"allowed-regions": {"allowedAzureLocations": ["eastus"]}}
@@ -63,6 +65,13 @@ def _bad_spec(tmp: Path, _mp: pytest.MonkeyPatch) -> None:
     data = spec_data()
     data["ground_segment"]["contacts_per_day"] = -1
     write_spec(tmp, data, "bad.yaml")
+
+
+def _edited(**changes: object) -> Callable[[Path, pytest.MonkeyPatch], None]:
+    def setup(tmp: Path, _mp: pytest.MonkeyPatch) -> None:
+        write_spec(tmp, with_changes(spec_data(), dict(changes)), "new.yaml")
+
+    return setup
 
 
 def _a_file(tmp: Path, _mp: pytest.MonkeyPatch) -> None:
@@ -120,11 +129,36 @@ CASES = {
         ("compare", NOAA20, "--out", "{tmp}/file/out"), 2, "{tmp}/file/out", _a_file, "file/out"
     ),
     "validate bad spec": Case(("validate", "{tmp}/bad.yaml"), 2, "ground_segment.contacts_per_day", _bad_spec),
+    "diff tunable edit": Case(
+        ("diff", NOAA20, "{tmp}/new.yaml", "--cloud", "aws"), 0, setup=_edited(**{"storage.raw_retention_days": 400})
+    ),
+    "diff data loss": Case(
+        ("diff", NOAA20, "{tmp}/new.yaml", "--cloud", "aws"),
+        1,
+        "groundlink: refusing data loss; pass --allow-data-loss to accept it",
+        _edited(**{"mission.name": "noaa21"}),
+    ),
+    "diff data loss allowed": Case(
+        ("diff", NOAA20, "{tmp}/new.yaml", "--cloud", "aws", "--allow-data-loss"),
+        0,
+        setup=_edited(**{"mission.name": "noaa21"}),
+    ),
+    "diff bad spec": Case(("diff", NOAA20, "{tmp}/bad.yaml"), 2, "ground_segment.contacts_per_day", _bad_spec),
+    "preflight passes": Case(("preflight", NOAA20, "--cloud", "aws"), 0),
+    "preflight missing spec": Case(("preflight", "{tmp}/none.yaml"), 2, "{tmp}/none.yaml: no such file"),
 }
 XFAIL = {
     "plan unwritable json": "plan --json under a file raises a traceback instead of one line and exit 2",
     "compare unwritable out": "compare --out under a file raises a traceback instead of one line and exit 2",
 }
+
+
+def _shared_plan(spec: str | Path, cloud: str, *args: object, **kwargs: object) -> Plan:
+    """The session's plan of a spec that exists; the engine itself for anything else
+    (a missing file, extra stack config), so its errors stay the engine's."""
+    if args or kwargs or not Path(spec).is_file():
+        return engine_plan(spec, cloud, *args, **kwargs)  # type: ignore[arg-type]
+    return cached_plan(Path(spec).resolve(), cloud)
 
 
 @pytest.mark.parametrize(
@@ -133,7 +167,7 @@ XFAIL = {
 )
 def test_exit_code(name, tmp_path, monkeypatch, capsys, shared_plans):
     case = CASES[name]
-    monkeypatch.setattr("groundlink.engine.plan", cached_plan)
+    monkeypatch.setattr("groundlink.engine.plan", _shared_plan)
     case.setup(tmp_path, monkeypatch)
     argv = [arg.replace("{tmp}", str(tmp_path)) for arg in case.argv]
     try:
@@ -143,9 +177,8 @@ def test_exit_code(name, tmp_path, monkeypatch, capsys, shared_plans):
     err = capsys.readouterr().err
     assert code == case.code, err
     assert "Traceback" not in err
-    if case.code == 2:
-        lines = err.strip().splitlines()
-        assert case.stderr.replace("{tmp}", str(tmp_path)) in lines[-1]
+    if case.stderr:
+        assert case.stderr.replace("{tmp}", str(tmp_path)) in err.strip().splitlines()[-1]
     else:
         assert err.strip() == ""
     if case.absent:

@@ -13,6 +13,7 @@ import pulumi
 import pulumi_aws as aws
 
 from groundlink.blueprint import AnalyticsInputs, MissionInputs
+from groundlink.limits import log_retention
 
 from ..base import MissionComponent
 from . import iam
@@ -22,40 +23,10 @@ from .storage import Store
 # No contact data predates AWS Ground Station's general availability (2019).
 FIRST_YEAR, LAST_YEAR = 2019, 2100
 TELEMETRY_PREFIX = "telemetry/"
-# CloudWatch Logs accepts only these retention periods (PutRetentionPolicy).
-LOG_RETENTION_DAYS = (
-    1,
-    3,
-    5,
-    7,
-    14,
-    30,
-    60,
-    90,
-    120,
-    150,
-    180,
-    365,
-    400,
-    545,
-    731,
-    1096,
-    1827,
-    2192,
-    2557,
-    2922,
-    3288,
-    3653,
-)
 TEXT_IO = {
     "input_format": "org.apache.hadoop.mapred.TextInputFormat",
     "output_format": "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
 }
-
-
-def log_retention(days: int) -> int:
-    """The shortest CloudWatch retention that keeps logs at least `days`."""
-    return next((d for d in LOG_RETENTION_DAYS if d >= days), LOG_RETENTION_DAYS[-1])
 
 
 def _date_projection(*keys: str) -> dict[str, str]:
@@ -91,6 +62,7 @@ def contact_stream(
             opts=owner.opts(stateful=True),
         ),
         capability,
+        *(["security.messaging_cmk"] if key else []),
     )
 
 

@@ -112,6 +112,9 @@ class AwsEvents(MissionComponent):
             ),
             "events.per_contact",
         )
+        if key:
+            for queue in (self.dead_letter, self.queue):
+                self.realize(queue, "security.messaging_cmk")
         self.realize(
             aws.sqs.RedriveAllowPolicy(
                 self.child_name("dead-letter-sources"),

@@ -66,6 +66,8 @@ class AwsObservability(MissionComponent):
             ),
             "observability.alarm",
         )
+        if key:
+            self.realize(self.topic, "security.messaging_cmk")
         self.realize(
             aws.sns.TopicPolicy(
                 self.child_name("alerts-policy"),

@@ -15,6 +15,7 @@ import pulumi
 import pulumi_aws as aws
 
 from groundlink.blueprint import MissionInputs, SecurityInputs
+from groundlink.limits import log_retention
 
 from ..base import MissionComponent
 from . import iam
@@ -32,6 +33,19 @@ class Network:
     vpc_id: pulumi.Output[str]
     subnet_id: pulumi.Output[str]
     s3_endpoint_id: pulumi.Output[str] | None  # the endpoint private object access is pinned to
+
+
+def _flow_log_permissions(log_group: str) -> list[dict[str, Any]]:
+    """What VPC Flow Logs needs to write into its one log group (AWS VPC user guide, "IAM role for
+    publishing flow logs to CloudWatch Logs"), scoped to that group: the stack creates it, so the
+    guide's account-wide logs:CreateLogGroup and logs:DescribeLogGroups are not needed."""
+    return [
+        iam.allow(
+            ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+            [log_group, f"{log_group}:*"],
+            "WriteFlowLogs",
+        )
+    ]
 
 
 def _account_admin(account: str) -> dict[str, Any]:
@@ -95,6 +109,9 @@ class AwsNetwork(MissionComponent):
         *,
         private: bool,
         stream: bool,
+        account: pulumi.Input[str],
+        key: aws.kms.Key | None,
+        flow_log_retention_days: int,
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__(name, mission, opts)
@@ -156,6 +173,7 @@ class AwsNetwork(MissionComponent):
                 ),
                 "security.private_network",
             )
+        self._flow_logs(caps, account, key, flow_log_retention_days)
         self.outputs = Network(
             vpc_id=self.vpc.id,
             subnet_id=self.subnet.id,
@@ -167,6 +185,63 @@ class AwsNetwork(MissionComponent):
                 "subnet_id": self.subnet.id,
                 "s3_endpoint_id": self.s3_endpoint.id if self.s3_endpoint else None,
             }
+        )
+
+    def _flow_logs(
+        self, caps: tuple[str, ...], account: pulumi.Input[str], key: aws.kms.Key | None, retention_days: int
+    ) -> None:
+        """Every packet accepted or rejected in the VPC, kept in a log group encrypted with the
+        mission key for the spec's retention (CIS AWS 3.7)."""
+        self.flow_log_group = self.realize(
+            aws.cloudwatch.LogGroup(
+                self.child_name("flow-logs"),
+                retention_in_days=log_retention(retention_days),
+                kms_key_id=key.arn if key else None,
+                tags=self.tags,
+                opts=self.opts(),
+            ),
+            *caps,
+        )
+        role = self.realize(
+            aws.iam.Role(
+                self.child_name("flow-logs-role"),
+                description="VPC Flow Logs writes the mission VPC's traffic records",
+                assume_role_policy=iam.document(
+                    lambda account, region: [
+                        iam.service_trust(
+                            "vpc-flow-logs.amazonaws.com", account, [f"arn:aws:ec2:{region}:{account}:vpc-flow-log/*"]
+                        )
+                    ],
+                    account=account,
+                    region=self.mission.region,
+                ),
+                tags=self.tags,
+                opts=self.opts(),
+            ),
+            *caps,
+        )
+        policy = self.realize(
+            aws.iam.RolePolicy(
+                self.child_name("flow-logs-policy"),
+                role=role.id,
+                policy=iam.document(_flow_log_permissions, log_group=self.flow_log_group.arn),
+                opts=self.opts(),
+            ),
+            *caps,
+        )
+        self.realize(
+            aws.ec2.FlowLog(
+                self.child_name("flow-log"),
+                vpc_id=self.vpc.id,
+                traffic_type="ALL",
+                log_destination_type="cloud-watch-logs",
+                log_destination=self.flow_log_group.arn,
+                iam_role_arn=role.arn,
+                max_aggregation_interval=600,
+                tags=self.tags,
+                opts=self.opts(depends_on=[policy]),
+            ),
+            *caps,
         )
 
 
@@ -215,6 +290,9 @@ class AwsSecurity(MissionComponent):
                 mission,
                 private=inputs.private,
                 stream=inputs.station_stream,
+                account=account,
+                key=self.key,
+                flow_log_retention_days=inputs.network_log_retention_days,
                 opts=self.opts(),
             ).outputs
         self.key_ids: list[pulumi.Output[str]] | None = [self.key.arn] if self.key else None

@@ -24,7 +24,7 @@ from groundlink.blueprint import AnalyticsInputs, MissionInputs
 from ..base import MissionComponent
 from .iam import grant, system_principal, user_assigned
 from .naming import kusto_cluster_name, lake_database_name, namespace_name, synapse_workspace_name
-from .security import KEY_NAME, MissionKey
+from .security import KEY_NAME, MissionKey, messaging_encryption
 from .storage import Stores, container
 
 HUB_NAME = "contact-telemetry"
@@ -89,9 +89,11 @@ def hardened_namespace(
     kind: str,
     holds: str,
     resource_group_name: pulumi.Input[str],
-    identity: dict[str, Any] | None = None,
+    system_identity: bool = False,
+    key: MissionKey | None = None,
 ) -> azure.eventhub.Namespace:
-    """Every Event Hubs namespace of the stack: Standard, TLS 1.2, Entra-only (no SAS keys), tagged.
+    """Every Event Hubs namespace of the stack: TLS 1.2, Entra-only (no SAS keys), tagged; Standard,
+    or Premium with the mission key when `key` is given (security.premium_messaging).
 
     Public network access stays on because the senders (Capture, a partner network) reach it
     from outside the mission's network; Entra ID and per-hub grants are the gate."""
@@ -100,13 +102,11 @@ def hardened_namespace(
         namespace_name=namespace_name(kind, owner.mission.name),
         resource_group_name=resource_group_name,
         location=owner.mission.region,
-        sku={"name": "Standard", "tier": "Standard", "capacity": 1},
         minimum_tls_version="1.2",
         disable_local_auth=True,
         public_network_access="Enabled",
-        identity=identity,
         tags=owner.tags,
-        opts=owner.holder_opts(holds),
+        **messaging_encryption(owner, key, system_identity=system_identity, holds=holds),
     )
 
 
@@ -122,6 +122,7 @@ class AzureTelemetry(MissionComponent):
         *,
         resource_group_name: pulumi.Output[str],
         storage: Stores,
+        messaging_key: MissionKey | None,
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__(name, mission, opts)
@@ -133,9 +134,11 @@ class AzureTelemetry(MissionComponent):
                 kind="evhns",
                 holds="analytics.telemetry_stream",
                 resource_group_name=resource_group_name,
-                identity={"type": "SystemAssigned"},
+                system_identity=True,
+                key=messaging_key,
             ),
             "analytics.telemetry_stream",
+            *(["security.messaging_cmk"] if messaging_key else []),
         )
         principal = system_principal(self.namespace)
         capture_write = self.realize(
@@ -224,6 +227,12 @@ class AzureAnalytics(MissionComponent):
         elif analytics.engine == "adx":
             self._adx(key, telemetry)  # serverless SQL is then a gap the blueprint declares
         self.register_outputs({"catalog": self.catalog, "query_endpoint": self.query_endpoint})
+
+    @property
+    def engine_ids(self) -> dict[str, pulumi.Output[str]]:
+        """The SQL engines this layer created, by the name their audit diagnostics go under."""
+        engines = {"synapse": self.workspace, "adx": self.cluster}
+        return {name: engine.id for name, engine in engines.items() if engine is not None}
 
     def _capabilities(self) -> list[str]:
         analytics = self.inputs

@@ -18,6 +18,7 @@ from groundlink.blueprint import EventsInputs, MissionInputs
 from ..base import MissionComponent
 from .iam import grant, system_principal
 from .naming import namespace_name
+from .security import MissionKey, messaging_encryption
 from .storage import Stores, container
 
 QUEUE_NAME = "contact-data"
@@ -41,6 +42,7 @@ class AzureEvents(MissionComponent):
         *,
         resource_group_name: pulumi.Output[str],
         storage: Stores,
+        messaging_key: MissionKey | None,
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__(name, mission, opts)
@@ -51,14 +53,14 @@ class AzureEvents(MissionComponent):
                 namespace_name=namespace_name("sb", mission.name),
                 resource_group_name=resource_group_name,
                 location=location,
-                sku={"name": "Standard", "tier": "Standard"},
                 minimum_tls_version="1.2",
                 disable_local_auth=True,
                 public_network_access="Enabled",
                 tags=self.tags,
-                opts=self.holder_opts("events.per_contact"),
+                **messaging_encryption(self, messaging_key, system_identity=False, holds="events.per_contact"),
             ),
             "events.per_contact",
+            *(["security.messaging_cmk"] if messaging_key else []),
         )
         self.queue = self.realize(
             azure.servicebus.Queue(

@@ -28,6 +28,7 @@ from groundlink.presets import PRESETS
 from ..base import MissionComponent
 from .analytics import AzureTelemetry, TelemetryHub, contact_hub, hardened_namespace
 from .iam import grant
+from .security import MissionKey
 from .storage import Stores
 
 STREAM_HUB_NAME = "contact-data"
@@ -232,9 +233,11 @@ class AzureGround(MissionComponent):
         *,
         resource_group_name: pulumi.Output[str],
         storage: Stores,
+        messaging_key: MissionKey | None,
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__(name, mission, opts)
+        self.messaging_key = messaging_key
         # The landing zone is the raw container (storage records it as ground.partner_landing).
         landing_id = storage.raw_container_id
         self.ids: list[pulumi.Output[str]] = [landing_id]
@@ -261,6 +264,7 @@ class AzureGround(MissionComponent):
                 mission,
                 resource_group_name=resource_group_name,
                 storage=storage,
+                messaging_key=messaging_key,
                 opts=self.opts(),
             ).outputs
             if inputs.telemetry
@@ -301,8 +305,10 @@ class AzureGround(MissionComponent):
                     kind="evhns-stream",
                     holds="ground.stream_delivery",
                     resource_group_name=resource_group_name,
+                    key=self.messaging_key,
                 ),
                 "ground.stream_delivery",
+                *(["security.messaging_cmk"] if self.messaging_key else []),
             )
             namespace_name = self.stream_namespace.name
         self.stream_hub = self.realize(

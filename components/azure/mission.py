@@ -62,6 +62,7 @@ class MissionStack(MissionComponent):
             blueprint.events,
             resource_group_name=rg_name,
             storage=storage,
+            messaging_key=security.messaging_key,
             opts=self.opts(),
         )
         ground = AzureGround(
@@ -70,6 +71,7 @@ class MissionStack(MissionComponent):
             blueprint.ground,
             resource_group_name=rg_name,
             storage=storage,
+            messaging_key=security.messaging_key,
             opts=self.opts(),
         )
         analytics = AzureAnalytics(
@@ -93,6 +95,7 @@ class MissionStack(MissionComponent):
             bus_namespace_id=events.namespace.id,
             queue_name=events.queue.name,
             eventhub_namespace_ids=ground.eventhub_namespace_ids,
+            analytics_engine_ids=analytics.engine_ids,
             opts=self.opts(),
         )
         exports: dict[str, Any] = dict.fromkeys(OUTPUT_KEYS)

@@ -50,6 +50,7 @@ class AzureObservability(MissionComponent):
         bus_namespace_id: pulumi.Output[str],
         queue_name: pulumi.Output[str],
         eventhub_namespace_ids: Mapping[str, pulumi.Output[str]],
+        analytics_engine_ids: Mapping[str, pulumi.Output[str]],
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__(name, mission_inputs, opts)
@@ -75,6 +76,8 @@ class AzureObservability(MissionComponent):
         if vault_id is not None:
             targets.append(("vault", vault_id, True))
         targets += [(target, namespace_id, True) for target, namespace_id in eventhub_namespace_ids.items()]
+        # every SQL, security and audit category of the query engines (allLogs): a query leaves a trace
+        targets += [(target, engine_id, True) for target, engine_id in analytics_engine_ids.items()]
         for target, resource_id, has_logs in targets:
             self.realize(
                 azure.monitor.DiagnosticSetting(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_azure_native as azure
@@ -29,8 +30,8 @@ KEY_EXPIRES_AFTER = "P1Y"
 KEY_NOTIFY_BEFORE_EXPIRY = "P30D"
 SOFT_DELETE_DAYS = 90  # Key Vault maximum
 MESSAGING_KEYS = (
-    "customer-managed keys cover the storage account, Synapse and Data Explorer; the Event Hubs and "
-    "Service Bus Standard namespaces encrypt with Microsoft-managed keys (their CMK needs Premium)"
+    "Event Hubs and Service Bus Standard namespaces encrypt with Microsoft-managed keys only; a "
+    "customer-managed key needs Premium (security.premium_messaging: true)"
 )
 
 # Private endpoints live in their own small VNet; peer it with the networks that read the stores.
@@ -139,6 +140,44 @@ class AzurePrivateNetwork(MissionComponent):
         self.register_outputs({"vnet_id": self.vnet.id, "subnet_id": self.subnet.id})
 
 
+def messaging_encryption(
+    owner: MissionComponent, key: MissionKey | None, *, system_identity: bool, holds: str | None = None
+) -> dict[str, Any]:
+    """Sku, identity and encryption of an Event Hubs or Service Bus namespace: Standard with
+    Microsoft-managed keys, or Premium (1 unit) encrypting with the mission key through its
+    user-assigned identity, double-encrypted, once that identity holds the key. A namespace
+    holding a stateful capability's data (`holds`) is protected like the stores."""
+
+    def opts(**kwargs: Any) -> pulumi.ResourceOptions:
+        return owner.holder_opts(holds, **kwargs) if holds else owner.opts(**kwargs)
+
+    if key is None:
+        return {
+            "sku": {"name": "Standard", "tier": "Standard", "capacity": 1},
+            "identity": {"type": "SystemAssigned"} if system_identity else None,
+            "opts": opts(),
+        }
+    return {
+        "sku": {"name": "Premium", "tier": "Premium", "capacity": 1},
+        "identity": {
+            "type": "SystemAssigned, UserAssigned" if system_identity else "UserAssigned",
+            "user_assigned_identities": [key.identity_id],
+        },
+        "encryption": {
+            "key_source": "Microsoft.KeyVault",
+            "key_vault_properties": [
+                {
+                    "key_name": KEY_NAME,
+                    "key_vault_uri": key.vault_uri,
+                    "identity": {"user_assigned_identity": key.identity_id},
+                }
+            ],
+            "require_infrastructure_encryption": True,
+        },
+        "opts": opts(depends_on=[key.grant]),
+    }
+
+
 def private_endpoint(
     owner: MissionComponent, network: PrivateNetwork, name: str, *, target_id: pulumi.Input[str], group: str
 ) -> azure.network.PrivateEndpoint:
@@ -201,8 +240,10 @@ class AzureSecurity(MissionComponent):
         self.vault: azure.keyvault.Vault | None = None
         self.key: azure.keyvault.Key | None = None
         self.key_grant: azure.authorization.RoleAssignment | None = None
-        if inputs.customer_managed_keys:
+        if inputs.customer_managed_keys and not inputs.premium_messaging:
             self.warn(MESSAGING_KEYS)
+            self.gap("security.messaging_cmk", MESSAGING_KEYS)
+        if inputs.customer_managed_keys:
             client = azure.authorization.get_client_config_output()
             self.identity = self.realize(
                 azure.managedidentity.UserAssignedIdentity(
@@ -223,13 +264,14 @@ class AzureSecurity(MissionComponent):
                     location=location,
                     properties={
                         "tenant_id": client.tenant_id,
-                        "sku": {"family": "A", "name": "standard"},
+                        "sku": {"family": "A", "name": "premium" if inputs.hsm_keys else "standard"},
                         "enable_rbac_authorization": True,
                         "enable_soft_delete": True,
                         "soft_delete_retention_in_days": SOFT_DELETE_DAYS,
                         "enable_purge_protection": True,
                         "network_acls": {"default_action": "Deny", "bypass": "AzureServices"},
-                        "public_network_access": "Disabled" if private else "Enabled",
+                        # keys are managed through ARM and used by trusted services: no network mode needs more
+                        "public_network_access": "Disabled",
                     },
                     tags=self.tags,
                     opts=self.opts(stateful=True),
@@ -243,7 +285,7 @@ class AzureSecurity(MissionComponent):
                     vault_name=self.vault.name,
                     resource_group_name=resource_group_name,
                     properties={
-                        "kty": "RSA",
+                        "kty": "RSA-HSM" if inputs.hsm_keys else "RSA",
                         "key_size": KEY_SIZE,
                         "key_ops": ["wrapKey", "unwrapKey"],
                         "rotation_policy": {
@@ -288,3 +330,5 @@ class AzureSecurity(MissionComponent):
                 identity_id=self.identity.id,
                 grant=self.key_grant,
             )
+        # Premium namespaces encrypt with the mission key; Standard ones cannot (the gap above).
+        self.messaging_key: MissionKey | None = self.outputs if inputs.premium_messaging else None

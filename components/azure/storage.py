@@ -107,6 +107,14 @@ def lifecycle_rule(name: str, container: str, lifecycle: Lifecycle) -> dict[str,
     }
 
 
+def storage_sku(redundancy: str, geo_read_access: bool) -> str:
+    """ZRS keeps three copies in three availability zones, as S3 Standard does; GZRS adds a copy in
+    the paired region, RA-GZRS makes that copy readable before a failover (docs/azure.md)."""
+    if redundancy == "geo":
+        return azure.storage.SkuName.STANDARD_RAGZRS if geo_read_access else azure.storage.SkuName.STANDARD_GZRS
+    return azure.storage.SkuName.STANDARD_ZRS
+
+
 class AzureStorage(MissionComponent):
     TOKEN = "groundlink:index:AzureStorage"
 
@@ -151,7 +159,7 @@ class AzureStorage(MissionComponent):
                 resource_group_name=resource_group_name,
                 location=mission.region,
                 kind=azure.storage.Kind.STORAGE_V2,
-                sku={"name": azure.storage.SkuName.STANDARD_LRS},
+                sku={"name": storage_sku(inputs.redundancy, inputs.geo_read_access)},
                 access_tier="Hot",
                 is_hns_enabled=True,
                 enable_https_traffic_only=True,

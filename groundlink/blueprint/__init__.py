@@ -204,6 +204,9 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
             query_results_container=blueprint.query_results_container,
             private=private,
             partner_source_addresses=partner.source_addresses if partner else (),
+            redundancy=spec.storage.redundancy,
+            geo_read_access=spec.storage.geo_read_access,
+            replica_region=spec.clouds.aws.replica_region if cloud == "aws" else None,
         ),
         events=EventsInputs(
             station=station,
@@ -232,6 +235,9 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
             private=private,
             # only a managed station streams into the mission network; a partner streams over its own link
             station_stream=delivery.stream and station,
+            hsm_keys=spec.security.hsm_keys,
+            premium_messaging=spec.security.premium_messaging,
+            network_log_retention_days=spec.security.flow_log_retention_days,
         ),
         observability=ObservabilityInputs(
             alert_emails=tuple(spec.budget.alert_emails),

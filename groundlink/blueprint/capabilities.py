@@ -58,6 +58,12 @@ CAPABILITIES: tuple[Capability, ...] = (
         lambda s: s.security.customer_managed_keys,
     ),
     Capability(
+        "security.messaging_cmk",
+        "security",
+        "Queues, topics and event streams encrypted with the mission's key",
+        lambda s: s.security.customer_managed_keys,
+    ),
+    Capability(
         "security.private_network",
         "security",
         "Private endpoints for the stores",

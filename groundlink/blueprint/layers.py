@@ -120,6 +120,9 @@ class StorageInputs:
     query_results_container: str
     private: bool  # store endpoints are private
     partner_source_addresses: tuple[str, ...]  # addresses a partner writes from, outside the cloud
+    redundancy: str  # zone: three availability zones; geo: also a copy in a second region
+    geo_read_access: bool  # the second region's copy is readable before a failover
+    replica_region: str | None  # where AWS replicates the stores with geo redundancy
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,9 @@ class SecurityInputs:
     customer_managed_keys: bool
     private: bool  # private endpoints for the stores
     station_stream: bool  # a managed station streams into the mission network
+    hsm_keys: bool  # keys live in hardware security modules
+    premium_messaging: bool  # Azure messaging on Premium, encrypted with the mission key
+    network_log_retention_days: int  # wanted days of VPC flow logs, before a cloud rounds
 
 
 @dataclass(frozen=True)
