@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 SPEC   ?= specs/noaa20.yaml
 OUT    ?= out/compare
 
-.PHONY: venv test lint compare bench schema clean mutation preflight-shapes fuzz
+.PHONY: venv test lint compare bench demo schema clean mutation preflight-shapes fuzz
 
 venv: $(STAMP)
 
@@ -36,6 +36,15 @@ compare: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py
+
+# A synthetic delivery (two contacts, with a gap, a duplicate, a corrupt header and a truncated
+# packet), processed into products, then the documented example queries run over them.
+DEMO ?= out/demo
+demo: $(STAMP)
+	rm -rf $(DEMO)
+	$(BIN)/python -m tests.contactgen $(DEMO)/raw
+	$(BIN)/groundlink process $(DEMO)/raw --out $(DEMO)/products
+	$(BIN)/groundlink query $(DEMO)/products --examples
 
 schema: $(STAMP)
 	$(BIN)/groundlink schema > schema/mission.schema.json

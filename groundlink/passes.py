@@ -352,10 +352,11 @@ def _passes(
     los = _newton(above, los_lo, times[k], at_los_lo, los_start)
 
     out: list[list[Pass]] = [[] for _ in sites]
-    for s, start, end, top, top_sin in zip(site_idx.tolist(), aos, los, peak_t, peak_sin, strict=True):
-        out[s].append(
-            Pass(sites[s].name, float(start), float(end), float(top), float(np.degrees(np.arcsin(min(top_sin, 1.0)))))
-        )
+    names = [site.name for site in sites]
+    peak_deg = np.degrees(np.arcsin(np.minimum(peak_sin, 1.0)))
+    columns = (site_idx.tolist(), aos.tolist(), los.tolist(), peak_t.tolist(), peak_deg.tolist())
+    for s, start, end, top, top_deg in zip(*columns, strict=True):  # plain floats: no numpy scalar per pass
+        out[s].append(Pass(names[s], start, end, top, top_deg))
     for site_passes in out:
         site_passes.sort(key=lambda p: p.aos)
     return out

@@ -173,3 +173,13 @@ def test_standard_messaging_declares_the_key_gap_and_premium_closes_it():
         assert vault_key["keyName"] == key.inputs["keyName"]
     result = check_plans([premium])
     assert [v for v in result.violations if v.policy in DURABILITY_RULES] == []
+
+
+def test_geo_redundancy_is_realized_on_azure_and_a_declared_gap_on_aws():
+    data = with_changes(spec_data(), {"storage.redundancy": "geo", "clouds.aws.replica_region": "us-east-2"})
+    azure = plan_of(data, "azure")
+    [account] = azure.of_type("azure-native:storage:StorageAccount")
+    assert account.inputs["sku"] == {"name": "Standard_GZRS"} and "storage.geo_redundancy" in account.capability
+    aws = plan_of(data, "aws")
+    assert "us-east-2" in aws.gaps["storage.geo_redundancy"]
+    assert "storage.geo_redundancy" not in cached_plan("noaa20.yaml", "aws").gaps

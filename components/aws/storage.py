@@ -190,6 +190,13 @@ class SecureBucket(MissionComponent):
         self.register_outputs({"bucket": self.bucket.bucket, "arn": self.bucket.arn, "uri": self.uri})
 
 
+# S3 Standard already keeps every object in three availability zones (storage.redundancy: zone).
+GEO_NOT_RENDERED = (
+    "S3 replication to {region} (a replica bucket with its own KMS key) is not rendered by groundlink "
+    "yet: the stores stay in one region's three availability zones"
+)
+
+
 class AwsStorage(MissionComponent):
     """The mission's stores. The raw store is the Ground Station delivery bucket (and the
     partner's landing zone); the access-log bucket receives every other bucket's logs."""
@@ -208,6 +215,8 @@ class AwsStorage(MissionComponent):
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__(name, mission, opts)
+        if inputs.redundancy == "geo":
+            self.gap("storage.geo_redundancy", GEO_NOT_RENDERED.format(region=inputs.replica_region))
         prefixes = {
             "raw": bucket_prefix(mission.name, "raw", head=DELIVERY_BUCKET_PREFIX),
             "products": bucket_prefix(mission.name, "products"),

@@ -49,6 +49,12 @@ CAPABILITIES: tuple[Capability, ...] = (
     Capability("storage.raw", "storage", "Raw contact-data store", lambda s: s.delivery.object_store),
     Capability("storage.products", "storage", "Products store"),
     Capability("storage.query_results", "storage", "Query results store", lambda s: s.analytics.serverless_sql),
+    Capability(
+        "storage.geo_redundancy",
+        "storage",
+        "A copy of the stores in a second region",
+        lambda s: s.storage.redundancy == "geo",
+    ),
     Capability("storage.lifecycle", "storage", "Tiering and expiry from the retention schedule"),
     Capability("storage.versioning", "storage", "Object versions and soft delete against overwrite and deletion"),
     Capability(
