@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from ..clouds import CLOUDS
 from ..spec import Downlink, MissionSpec, OrbitalEndpoint, Satellite
-from .capabilities import CAPABILITIES, CAPABILITY_BY_ID, LAYERS, Capability
+from .capabilities import CAPABILITIES, CAPABILITY_BY_ID, LAYERS, STATEFUL_CAPABILITIES, Capability
 from .gaps import cloud_gaps
 from .layers import (
     CLOUD_FACTS,
@@ -48,6 +48,7 @@ __all__ = [
     "CLOUDS",
     "LAYERS",
     "OUTPUT_KEYS",
+    "STATEFUL_CAPABILITIES",
     "AnalyticsInputs",
     "Blueprint",
     "Capability",
