@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 SPEC   ?= specs/noaa20.yaml
 OUT    ?= out/compare
 
-.PHONY: venv test lint compare bench schema clean mutation preflight-shapes
+.PHONY: venv test lint compare bench demo schema clean mutation preflight-shapes fuzz
 
 venv: $(STAMP)
 
@@ -20,6 +20,13 @@ $(STAMP): requirements.lock pyproject.toml setup.py
 test: lint
 	$(BIN)/python -m pytest -n 2 -q --durations=10
 
+# The large budget: 5,000 fuzzed specs per fuzz test (zero crashes, zero hangs, every
+# rejection one line naming the field) and the whole edit matrix (every tunable, every
+# example spec, both clouds). `make test` runs a small fixed subset of both.
+fuzz: $(STAMP)
+	GROUNDLINK_FUZZ_EXAMPLES=5000 GROUNDLINK_EDIT_MATRIX=full $(BIN)/python -m pytest -q -n 2 -p no:cacheprovider \
+		tests/test_fuzz.py tests/test_edit_matrix.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -29,6 +36,15 @@ compare: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py
+
+# A synthetic delivery (two contacts, with a gap, a duplicate, a corrupt header and a truncated
+# packet), processed into products, then the documented example queries run over them.
+DEMO ?= out/demo
+demo: $(STAMP)
+	rm -rf $(DEMO)
+	$(BIN)/python -m tests.contactgen $(DEMO)/raw
+	$(BIN)/groundlink process $(DEMO)/raw --out $(DEMO)/products
+	$(BIN)/groundlink query $(DEMO)/products --examples
 
 schema: $(STAMP)
 	$(BIN)/groundlink schema > schema/mission.schema.json

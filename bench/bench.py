@@ -9,6 +9,8 @@ toolkit/floor is measured in one run, alternating the two, so machine noise
 hits both alike. Target: the toolkit adds at most 15% over the floor.
 
 It prints what preflight adds to each plan (target <= 20%), then the policy check against the plan alone (target <= 2x) and\nthe whole compare against the slower of its two plans (target <= 1.5x).
+Last, the contact processor's throughput on a 1 GB synthetic contact against
+`cat` of the same file (bench/processing.py; target >= 0.5).
 Run: `make bench` (or `.venv/bin/python bench/bench.py [--repeat N]`).
 """
 
@@ -212,6 +214,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--plan-only", action="store_true", help="only the plan vs floor table")
     parser.add_argument("--passes-only", action="store_true", help="only pass prediction vs skyfield")
     parser.add_argument("--compare-only", action="store_true", help="only compare vs the slower plan")
+    parser.add_argument(
+        "--processing-only", action="store_true", help="only the contact processor's throughput (bench/processing.py)"
+    )
     args = parser.parse_args(argv)
     console = Console(width=150)
     if args.passes_only:
@@ -220,6 +225,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.compare_only:
         print_compare_figures(console, args.repeat)
         return 0
+    if args.processing_only:
+        return _processing(console)
     table = Table(title=f"offline plan: toolkit vs straight-line floor (median of {args.repeat})")
     for column in (
         "spec",
@@ -268,6 +275,16 @@ def main(argv: list[str] | None = None) -> int:
 
     print_compare_figures(console, args.repeat)
     print_pass_figures(console)
+    return _processing(console)
+
+
+def _processing(console: Console) -> int:
+    """The contact processor against `cat` of the same 1 GB synthetic contact (bench/processing.py).
+    Last, because it pins this process to one core."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import processing
+
+    processing.report(processing.measure(gb=1.0, piece=8192, repeat=3), console)
     return 0
 
 

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 import pulumi
 
-from groundlink.blueprint import MissionInputs, Realization
+from groundlink.blueprint import STATEFUL_CAPABILITIES, MissionInputs, Realization
 
 R = TypeVar("R", bound=pulumi.Resource)
 
@@ -38,6 +38,11 @@ class MissionComponent(pulumi.ComponentResource):
             kwargs.setdefault("protect", self.mission.protected)
             kwargs.setdefault("retain_on_delete", self.mission.protected)
         return pulumi.ResourceOptions(parent=self, **kwargs)
+
+    def holder_opts(self, capability_id: str, **kwargs: Any) -> pulumi.ResourceOptions:
+        """Options of the resource that holds `capability_id`'s data: protected like every
+        store when the blueprint counts that capability as stateful."""
+        return self.opts(stateful=capability_id in STATEFUL_CAPABILITIES, **kwargs)
 
     def child_name(self, *parts: str) -> str:
         return "-".join((self.prefix, *parts))

@@ -11,11 +11,7 @@ import sys
 from collections.abc import Callable
 from typing import NamedTuple
 
-from .app import check_command, compare, diff_command, processing_commands, spec_commands
-from .errors import EXIT_INTERRUPTED, EXIT_USAGE, UsageError
-from .inputs import InputError, one_line
-from .preflight import command as preflight_command
-from .spec import SpecError
+from .errors import EXIT_INTERRUPTED
 
 
 class Command(NamedTuple):
@@ -25,68 +21,94 @@ class Command(NamedTuple):
     run: Callable[[argparse.Namespace], int]
 
 
-# Every subcommand, in the order `groundlink --help` lists them; adding one is one line here.
-COMMANDS = (
-    Command(
-        "validate",
-        "check mission specs; one line per problem, exit 2 if any",
-        spec_commands.configure_validate,
-        spec_commands.validate,
-    ),
-    Command("schema", "print the mission spec JSON Schema", spec_commands.configure_schema, spec_commands.schema),
-    Command(
-        "plan",
-        "offline plan of a spec on a cloud (no CLI, no credentials)",
-        spec_commands.configure_plan,
-        spec_commands.plan,
-    ),
-    Command(
-        "check",
-        "run the policy pack offline over the Analyzer protocol",
-        check_command.configure,
-        check_command.run,
-    ),
-    Command("compare", "compare both clouds side by side: parity, cost, report", compare.configure, compare.run),
-    Command(
-        "process",
-        "process a contact's capture files into frame streams, a frame index and a summary",
-        processing_commands.configure_process,
-        processing_commands.run_process,
-    ),
-    Command(
-        "query",
-        "SQL (DuckDB) over a products directory, the local stand-in for Athena and Synapse",
-        processing_commands.configure_query,
-        processing_commands.run_query,
-    ),
-    Command(
-        "preflight",
-        "check a spec's plans against the provider schemas and the cloud APIs; exit 1 on any finding",
-        preflight_command.configure,
-        preflight_command.run,
-    ),
-    Command(
-        "diff",
-        "what applying a spec does to a deployed stack: create, update, replace, delete",
-        diff_command.configure,
-        diff_command.run,
-    ),
-)
+def commands() -> tuple[Command, ...]:
+    """Every subcommand, in the order `groundlink --help` lists them; adding one is one line here.
+    Imported when the command line runs, so that Ctrl-C during start-up is handled like any other."""
+    from .app import check_command, compare, diff_command, processing_commands, spec_commands
+    from .preflight import command as preflight_command
+
+    return (
+        Command(
+            "validate",
+            "check mission specs; one line per problem, exit 2 if any",
+            spec_commands.configure_validate,
+            spec_commands.validate,
+        ),
+        Command("schema", "print the mission spec JSON Schema", spec_commands.configure_schema, spec_commands.schema),
+        Command(
+            "plan",
+            "offline plan of a spec on a cloud (no CLI, no credentials)",
+            spec_commands.configure_plan,
+            spec_commands.plan,
+        ),
+        Command(
+            "check",
+            "run the policy pack offline over the Analyzer protocol",
+            check_command.configure,
+            check_command.run,
+        ),
+        Command("compare", "compare both clouds side by side: parity, cost, report", compare.configure, compare.run),
+        Command(
+            "process",
+            "process a contact's capture files into frame streams, a frame index and a summary",
+            processing_commands.configure_process,
+            processing_commands.run_process,
+        ),
+        Command(
+            "query",
+            "SQL (DuckDB) over a products directory, the local stand-in for Athena and Synapse",
+            processing_commands.configure_query,
+            processing_commands.run_query,
+        ),
+        Command(
+            "preflight",
+            "check a spec's plans against the provider schemas and the cloud APIs; exit 1 on any finding",
+            preflight_command.configure,
+            preflight_command.run,
+        ),
+        Command(
+            "diff",
+            "what applying a spec does to a deployed stack: create, update, replace, delete",
+            diff_command.configure,
+            diff_command.run,
+        ),
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="groundlink", description=(__doc__ or "").splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    for command in COMMANDS:
+    for command in commands():
         p = sub.add_parser(command.name, help=command.help)
         command.configure(p)
         p.set_defaults(run=command.run)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    from .engine import PlanError
+def _utf8_output() -> None:
+    """Spec values, resource names and reports are UTF-8 whatever the locale says (a C or
+    latin-1 locale would otherwise end a plan in UnicodeEncodeError)."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="backslashreplace")
 
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:  # at any point, start-up imports included: one line, exit 130
+        print("groundlink: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _run(argv: list[str] | None) -> int:
+    from .engine import PlanError
+    from .errors import EXIT_USAGE, UsageError
+    from .inputs import InputError, one_line
+    from .spec import SpecError
+
+    _utf8_output()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -102,8 +124,6 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as error:
         print(error.line, file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

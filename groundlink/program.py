@@ -30,7 +30,12 @@ def _check_regions(spec_region_keys: dict[str, str], cloud: str) -> None:
     for full_key, wanted in spec_region_keys.items():
         namespace, key = full_key.split(":")
         configured = pulumi.Config(namespace).get(key)
-        if configured is not None and configured != wanted:
+        if configured is None:  # the provider would fall back to its environment's region
+            raise pulumi.RunError(
+                f"{namespace}:{key}: not set in the stack config; set it to the spec's clouds.{cloud} "
+                f"({wanted!r}): pulumi config set {full_key} {wanted}"
+            )
+        if configured != wanted:
             raise pulumi.RunError(
                 f"{namespace}:{key}: {configured!r} differs from the spec's "
                 f"clouds.{cloud} ({wanted!r}); set it to {wanted!r} or edit the spec"

@@ -125,3 +125,31 @@ CONTACT_B = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
 
 def contact_file(directory: Path, contact_id: str, number: int) -> Path:
     return directory / f"noaa20_{contact_id}_{number:04d}.pcap"
+
+
+def demo_contact(root: Path) -> list[Path]:
+    """The `make demo` delivery: two contacts of one day, with a gap, a duplicate, a corrupt
+    header, a truncated packet and a second virtual channel; returns the files written."""
+    directory = raw_dir(root)
+    first = [*frames(range(200)), *frames(range(205, 300)), Frame(300, version=0), *frames(range(301, 400))]
+    first[50:50] = [first[49]]  # frame 49 sent twice
+    channel = frames(range(1000, 1100), vc=6)
+    mixed = [f for pair in zip(first[:100], channel, strict=True) for f in pair] + first[100:]
+    packets = packetise(stream_of(mixed), 4096, START_DEMO)
+    packets[120].keep = 1500
+    half = len(packets) // 2
+    written = [Capture(packets[:half]).write(contact_file(directory, CONTACT_A, 1))]
+    written.append(Capture(packets[half:]).write(contact_file(directory, CONTACT_A, 2)))
+    later = packetise(stream_of(frames(range(50))), 4096, START_DEMO + 6 * 3600 * 1_000_000)
+    written.append(Capture(later).write(contact_file(directory, CONTACT_B, 1)))
+    return written
+
+
+START_DEMO = (EPOCH + 9 * 3600) * 1_000_000
+
+
+if __name__ == "__main__":
+    import sys
+
+    for path in demo_contact(Path(sys.argv[1])):
+        print(f"wrote {path}")

@@ -10,7 +10,7 @@ from groundlink.spec import load_spec
 from .conftest import SPECS
 from .test_aws_support import BUCKET, GS_CONFIG, GS_PROFILE, KEY, aws, aws_data, aws_variant, bucket_by_role, spec_data
 
-STATEFUL = {BUCKET, KEY, "aws:glue/catalogDatabase:CatalogDatabase", "aws:kinesis/stream:Stream"}
+STATEFUL = {BUCKET, KEY, "aws:glue/catalogDatabase:CatalogDatabase", "aws:kinesis/stream:Stream", "aws:sqs/queue:Queue"}
 EXAMPLES = ("noaa20.yaml", "partner.yaml", "constellation.yaml")
 
 

@@ -69,8 +69,18 @@ def test_refuses_to_replace_a_directory_that_is_not_a_report(tmp_path, capsys):
     out.mkdir()
     (out / "notes.txt").write_text("keep me")
     assert main(["compare", NOAA20, "--out", str(out)]) == 2
-    assert "not a previous compare report" in capsys.readouterr().err
+    assert "not empty and not an earlier groundlink report" in capsys.readouterr().err
     assert (out / "notes.txt").read_text() == "keep me"
+
+
+def test_a_directory_merely_holding_a_compare_json_is_not_a_report(tmp_path, capsys):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "compare.json").write_text("{}")
+    (out / "thesis.tex").write_text("keep me")
+    assert main(["compare", NOAA20, "--out", str(out)]) == 2
+    assert "not an earlier groundlink report" in capsys.readouterr().err
+    assert (out / "thesis.tex").read_text() == "keep me"
 
 
 def test_parity_failure_writes_the_report_and_exits_1(tmp_path, monkeypatch):
@@ -102,11 +112,36 @@ def test_a_rerun_replaces_the_previous_report_whole(tmp_path, monkeypatch):
     monkeypatch.setattr(plan_runs, "run_plans", _fake_runs())
     out = tmp_path / "out"
     run_compare(NOAA20, out)
-    (out / "stale.txt").write_text("from an older run")
+    (out / "report.md").write_text("from an older run")
     result = run_compare(NOAA20, out)
-    assert not (out / "stale.txt").exists() and (out / "report.html").exists()
+    assert (out / "report.md").read_text().startswith("# groundlink compare")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
     assert set(result.timings) == {"plan_aws", "plan_azure", "total"}
+
+
+def test_a_rerun_never_deletes_a_file_it_did_not_write(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(plan_runs, "run_plans", _fake_runs())
+    out = tmp_path / "out"
+    run_compare(NOAA20, out)
+    (out / "my-notes.txt").write_text("keep me")
+    assert main(["compare", NOAA20, "--out", str(out)]) == 2
+    assert "holds 1 file(s) groundlink did not write (my-notes.txt)" in capsys.readouterr().err
+    assert (out / "my-notes.txt").read_text() == "keep me"
+
+
+@pytest.mark.parametrize("where", ["under-a-file", "is-a-file"])
+def test_an_impossible_out_is_one_line_before_planning(tmp_path, monkeypatch, capsys, where):
+    def refuse(*args, **kwargs):
+        raise AssertionError("planned despite a bad --out")
+
+    monkeypatch.setattr(plan_runs, "run_plans", refuse)
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    out = blocker / "report" if where == "under-a-file" else blocker
+    assert main(["compare", NOAA20, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"groundlink: --out {out}: ") and len(err.splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
 
 
 def test_price_overrides_reach_the_report(tmp_path, monkeypatch):

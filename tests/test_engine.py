@@ -146,6 +146,16 @@ def test_stack_region_must_match_the_spec():
         plan(SPECS / "noaa20.yaml", "azure", extra_config={"azure-native:location": "eastus"})
 
 
+@pytest.mark.parametrize(
+    ("cloud", "key"), [("aws", "aws:region"), ("aws", "aws-native:region"), ("azure", "azure-native:location")]
+)
+def test_a_stack_config_lacking_a_region_key_is_refused(cloud, key):
+    """Without the key the provider would take its region from the environment: stores in the
+    wrong region. A wrong value was already refused; a missing one now is too."""
+    with pytest.raises(PlanError, match=f"{key}: not set in the stack config; set it to the spec's clouds.{cloud}"):
+        plan(SPECS / "noaa20.yaml", cloud, extra_config={key: None})
+
+
 def test_program_rejects_an_unknown_cloud_in_stack_config():
     with pytest.raises(PlanError, match="groundlink:cloud: 'gcp' is not allowed; allowed: aws, azure"):
         plan(SPECS / "noaa20.yaml", "aws", extra_config={"groundlink:cloud": "gcp"})

@@ -7,7 +7,10 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from groundlink.processing import CaptureFormat, ProcessingError, discover, process_contact, processor
+from groundlink.processing import processor
+from groundlink.processing.config import CaptureFormat
+from groundlink.processing.errors import ProcessingError
+from groundlink.processing.processor import discover, process_contact
 from groundlink.processing.query import run_query
 from tests.contactgen import (
     CADU,
@@ -60,7 +63,7 @@ def test_clean_contact_over_two_files_gives_each_channel_its_exact_frames(tmp_pa
     assert stream_file(tmp_path, CONTACT_A, 157, 3) == stream_of(vc3)
     assert (summary["frames"], summary["ok_frames"], summary["gaps"], summary["files"]) == (60, 60, 0, 2)
     assert summary["payload_bytes"] == 60 * CADU and summary["skipped_bytes"] == 0
-    assert summary["start"] == START and summary["end"] == START + (62 - 1) * 1000  # 62 packets, 1 ms apart
+    assert summary["start_time"] == START and summary["end_time"] == START + (62 - 1) * 1000  # 62 packets, 1 ms apart
     assert [(c["virtual_channel"], c["frames"], c["bytes"]) for c in summary["channels"]] == [
         (0, 40, 40 * CADU),
         (3, 20, 20 * CADU),
@@ -68,8 +71,8 @@ def test_clean_contact_over_two_files_gives_each_channel_its_exact_frames(tmp_pa
     rows = index_rows(tmp_path, CONTACT_A)
     assert [r["frame_count"] for r in rows[:4]] == [0, 100, 1, 101]
     assert [r["stream_offset"] for r in rows[:3]] == [0, CADU, 2 * CADU]
-    assert rows[1]["packet"] == 2 and rows[1]["file"].endswith("_0001.pcap")  # byte 1024 is in the 2nd piece
-    assert rows[-1]["file"].endswith("_0002.pcap")
+    assert rows[1]["packet"] == 2 and rows[1]["capture_file"].endswith("_0001.pcap")  # byte 1024 is in the 2nd piece
+    assert rows[-1]["capture_file"].endswith("_0002.pcap")
 
 
 def test_gap_is_counted_once_with_its_missing_frames(tmp_path: Path) -> None:
@@ -156,7 +159,7 @@ def test_empty_contact_has_a_summary_and_no_frames(tmp_path: Path) -> None:
 
     (summary,) = run(tmp_path)
 
-    assert (summary["frames"], summary["packets"], summary["start"], summary["channels"]) == (0, 0, None, [])
+    assert (summary["frames"], summary["packets"], summary["start_time"], summary["channels"]) == (0, 0, None, [])
     assert index_rows(tmp_path, CONTACT_A) == []
     _, rows = run_query(tmp_path / "out", "SELECT contact_id, frames, satellite, day FROM contact_summary")
     assert rows == [(CONTACT_A, 0, "noaa20", "01")]

@@ -19,10 +19,15 @@ def test_process_then_query_prints_the_contact(tmp_path: Path, capsys: pytest.Ca
     printed = capsys.readouterr().out
     assert f"noaa20 contact {CONTACT_A}: 4 frames (4 ok, 0 duplicate, 0 corrupt), 1 gaps (3 frames missing)" in printed
 
-    sql = "SELECT contact_id, satellite, start, missing_frames FROM contact_summary"
+    sql = "SELECT contact_id, satellite, start_time, missing_frames FROM contact_summary"
     assert main(["query", str(tmp_path / "out"), sql, "--json"]) == 0
     row = json.loads(capsys.readouterr().out)
-    assert row == {"contact_id": CONTACT_A, "satellite": "noaa20", "start": "2025-12-01T00:00:00Z", "missing_frames": 3}
+    assert row == {
+        "contact_id": CONTACT_A,
+        "satellite": "noaa20",
+        "start_time": "2025-12-01T00:00:00Z",
+        "missing_frames": 3,
+    }
 
 
 def test_bad_capture_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -46,3 +51,38 @@ def test_bad_cadu_length_names_the_option(tmp_path: Path, capsys: pytest.Capture
     assert capsys.readouterr().err == (
         "groundlink process: --cadu_length: 4 is shorter than sync marker + primary header (10)\n"
     )
+
+
+def test_docs_give_every_example_query_in_every_dialect() -> None:
+    from groundlink.processing.examples import EXAMPLES
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "processing.md").read_text()
+    assert len(EXAMPLES) >= 5
+    for example in EXAMPLES:
+        for sql in {example.duckdb, example.athena, example.synapse}:
+            assert f"```sql\n{sql}\n```" in docs, example.title
+
+
+def test_docs_list_every_table_column() -> None:
+    from groundlink.processing.tables import TABLES
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "processing.md").read_text()
+    for table in TABLES:
+        for column in table.columns:
+            assert f"| `{column.name}` | `{column.hive}` |" in docs, (table.name, column.name)
+
+
+def test_every_example_query_runs_on_the_demo_delivery(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.contactgen import demo_contact
+
+    demo_contact(tmp_path / "raw")
+    assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 0
+    capsys.readouterr()
+
+    assert main(["query", str(tmp_path / "out"), "--examples", "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert {"status": "corrupt", "frames": 2} in rows and {"status": "duplicate", "frames": 1} in rows
+    assert [r["reason"] for r in rows if "reason" in r] == [
+        "transfer frame version 0, expected 1",
+        "truncated: 448 of 1024 bytes",
+    ]

@@ -14,6 +14,8 @@ import pulumi_aws as aws
 
 from groundlink.blueprint import AnalyticsInputs, MissionInputs
 from groundlink.limits import log_retention
+from groundlink.processing.tables import PARTITION_KEYS, Table
+from groundlink.processing.tables import TABLES as PRODUCT_TABLES
 
 from ..base import MissionComponent
 from . import iam
@@ -27,6 +29,11 @@ TEXT_IO = {
     "input_format": "org.apache.hadoop.mapred.TextInputFormat",
     "output_format": "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
 }
+PARQUET_IO = {
+    "input_format": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+    "output_format": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
+}
+PARQUET_SERDE = {"serialization_library": "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"}
 
 
 def _date_projection(*keys: str) -> dict[str, str]:
@@ -119,7 +126,36 @@ class AwsCatalog(MissionComponent):
             self.tables.append(self._raw_table(raw))
         if inputs.telemetry:
             self.tables.append(self._telemetry_table(products))
+        self.tables.extend(self._product_table(t, products) for t in PRODUCT_TABLES)
         self.register_outputs({"database": self.database.name})
+
+    def _satellite_projection(self) -> dict[str, str]:
+        """Ground Station names satellites by id (injected at query time); a partner writes
+        `satellite=<satellite name>` (projected from the spec). Products keep the raw partition."""
+        if self.inputs.station:
+            return {"projection.satellite.type": "injected"}
+        return {
+            "projection.satellite.type": "enum",
+            "projection.satellite.values": ",".join(self.inputs.satellite_names),
+        }
+
+    def _product_table(self, table: Table, products: Store) -> aws.glue.CatalogTable:
+        """A table the contact processor writes (Parquet), with the columns of its one
+        definition in groundlink.processing.tables, the same ones `groundlink query` declares."""
+        dates, last = PARTITION_KEYS[:-1], PARTITION_KEYS[-1]
+        return self._projected_table(
+            table.name.replace("_", "-"),
+            table.name,
+            products,
+            table.prefix,
+            dates,
+            last,
+            {"classification": "parquet", **self._satellite_projection()},
+            [(c.name, c.hive) for c in table.columns],
+            PARQUET_SERDE,
+            "analytics.catalog",
+            io=PARQUET_IO,
+        )
 
     def _raw_table(self, raw: Store) -> aws.glue.CatalogTable:
         """Contact objects by partition: `$path` and `$file_size` select a contact's files.
@@ -127,14 +163,7 @@ class AwsCatalog(MissionComponent):
         `satellite=<satellite name>` (projected from the spec)."""
         inputs = self.inputs
         base = inputs.raw_prefix.split("/")[0] + "/" if inputs.station else inputs.partner_prefix
-        satellite = (
-            {"projection.satellite.type": "injected"}
-            if inputs.station
-            else {
-                "projection.satellite.type": "enum",
-                "projection.satellite.values": ",".join(inputs.satellite_names),
-            }
-        )
+        satellite = self._satellite_projection()
         return self._projected_table(
             "raw-contacts",
             "raw_contacts",
@@ -184,6 +213,7 @@ class AwsCatalog(MissionComponent):
         columns: list[tuple[str, str]],
         serde: dict[str, Any],
         *capabilities: str,
+        io: dict[str, str] = TEXT_IO,
     ) -> aws.glue.CatalogTable:
         """An external table under `base` whose Hive-style partitions (`dates`, then `last`) are
         projected: the template and the partition keys come from one list, so they cannot disagree."""
@@ -207,7 +237,7 @@ class AwsCatalog(MissionComponent):
                 partition_keys=[{"name": k, "type": "string"} for k in keys],
                 storage_descriptor={
                     "location": location,
-                    **TEXT_IO,
+                    **io,
                     "columns": [{"name": n, "type": t} for n, t in columns],
                     "ser_de_info": serde,
                 },

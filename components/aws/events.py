@@ -94,7 +94,7 @@ class AwsEvents(MissionComponent):
                 self.child_name("dead-letter"),
                 message_retention_seconds=DEAD_LETTER_RETENTION_SECONDS,
                 tags=self.tags,
-                opts=self.opts(),
+                opts=self.holder_opts("events.dead_letter"),
                 **encryption,
             ),
             "events.dead_letter",
@@ -107,7 +107,7 @@ class AwsEvents(MissionComponent):
                     lambda arn: json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": MAX_RECEIVE_COUNT})
                 ),
                 tags=self.tags,
-                opts=self.opts(),
+                opts=self.holder_opts("events.per_contact"),
                 **encryption,
             ),
             "events.per_contact",

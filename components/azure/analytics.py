@@ -87,6 +87,7 @@ def hardened_namespace(
     name: str,
     *,
     kind: str,
+    holds: str,
     resource_group_name: pulumi.Input[str],
     system_identity: bool = False,
     key: MissionKey | None = None,
@@ -105,7 +106,7 @@ def hardened_namespace(
         disable_local_auth=True,
         public_network_access="Enabled",
         tags=owner.tags,
-        **messaging_encryption(owner, key, system_identity=system_identity),
+        **messaging_encryption(owner, key, system_identity=system_identity, holds=holds),
     )
 
 
@@ -131,6 +132,7 @@ class AzureTelemetry(MissionComponent):
                 self,
                 "namespace",
                 kind="evhns",
+                holds="analytics.telemetry_stream",
                 resource_group_name=resource_group_name,
                 system_identity=True,
                 key=messaging_key,
@@ -170,7 +172,7 @@ class AzureTelemetry(MissionComponent):
                         "identity": {"type": "SystemAssigned"},
                     },
                 },
-                opts=self.opts(depends_on=[capture_write]),
+                opts=self.holder_opts("analytics.telemetry_stream", depends_on=[capture_write]),
             ),
             "analytics.telemetry_stream",
             "analytics.telemetry_archive",

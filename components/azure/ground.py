@@ -303,6 +303,7 @@ class AzureGround(MissionComponent):
                     self,
                     "stream-namespace",
                     kind="evhns-stream",
+                    holds="ground.stream_delivery",
                     resource_group_name=resource_group_name,
                     key=self.messaging_key,
                 ),
@@ -317,7 +318,7 @@ class AzureGround(MissionComponent):
                 name=STREAM_HUB_NAME,
                 namespace_name=namespace_name,
                 resource_group_name=resource_group_name,
-                opts=self.opts(),
+                opts=self.holder_opts("ground.stream_delivery"),
             ),
             "ground.stream_delivery",
         )

@@ -64,7 +64,7 @@ class AzureObservability(MissionComponent):
                 sku={"name": "PerGB2018"},
                 retention_in_days=LOG_RETENTION_DAYS,
                 tags=self.tags,
-                opts=self.opts(),
+                opts=self.holder_opts("observability.logging"),
             ),
             "observability.logging",
         )

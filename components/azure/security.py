@@ -140,15 +140,22 @@ class AzurePrivateNetwork(MissionComponent):
         self.register_outputs({"vnet_id": self.vnet.id, "subnet_id": self.subnet.id})
 
 
-def messaging_encryption(owner: MissionComponent, key: MissionKey | None, *, system_identity: bool) -> dict[str, Any]:
+def messaging_encryption(
+    owner: MissionComponent, key: MissionKey | None, *, system_identity: bool, holds: str | None = None
+) -> dict[str, Any]:
     """Sku, identity and encryption of an Event Hubs or Service Bus namespace: Standard with
     Microsoft-managed keys, or Premium (1 unit) encrypting with the mission key through its
-    user-assigned identity, double-encrypted, once that identity holds the key."""
+    user-assigned identity, double-encrypted, once that identity holds the key. A namespace
+    holding a stateful capability's data (`holds`) is protected like the stores."""
+
+    def opts(**kwargs: Any) -> pulumi.ResourceOptions:
+        return owner.holder_opts(holds, **kwargs) if holds else owner.opts(**kwargs)
+
     if key is None:
         return {
             "sku": {"name": "Standard", "tier": "Standard", "capacity": 1},
             "identity": {"type": "SystemAssigned"} if system_identity else None,
-            "opts": owner.opts(),
+            "opts": opts(),
         }
     return {
         "sku": {"name": "Premium", "tier": "Premium", "capacity": 1},
@@ -167,7 +174,7 @@ def messaging_encryption(owner: MissionComponent, key: MissionKey | None, *, sys
             ],
             "require_infrastructure_encryption": True,
         },
-        "opts": owner.opts(depends_on=[key.grant]),
+        "opts": opts(depends_on=[key.grant]),
     }
 
 

@@ -23,12 +23,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..check.host import PackError
     from ..check.runner import check
+    from ..engine.plan import write_atomically
+    from ..outputs import check_file_target
     from ..report.check_console import render
 
     clouds = ["aws", "azure"] if args.cloud == "both" else [args.cloud]
     path = Path(args.json) if args.json else None
-    if path is not None and (path.is_dir() or any(p.exists() and not p.is_dir() for p in path.parents)):
-        raise UsageError(f"--json {path}: not a writable file path")  # before minutes of planning are lost
+    if path is not None:
+        check_file_target(path, "--json")  # before minutes of planning are lost
     diff_command.check_against(args)
     try:
         result = check(args.spec, clouds, policy_pack_config=args.policy_pack_config)
@@ -36,8 +38,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     render(result)
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(result.to_json(), indent=2))
+        write_atomically(path, json.dumps(result.to_json(), indent=2))
         print(f"wrote {path}")
     lost = diff_command.against(args, clouds, None)
     return EXIT_OK if result.passed and lost == EXIT_OK else EXIT_FAILED

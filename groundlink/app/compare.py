@@ -67,11 +67,38 @@ class CompareResult:
         return self.document["ok"]
 
 
+REPORT_MARKER = ".groundlink-report"  # lists the files compare wrote; marks DIR as its own
+
+
 def _check_out_dir(out: Path) -> None:
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out}: exists and is not a directory")
-    if out.is_dir() and any(out.iterdir()) and not (out / "compare.json").exists():
-        raise UsageError(f"--out {out}: not empty and not a previous compare report; choose another directory")
+    """DIR is new, empty, or an earlier report holding only files compare wrote: replacing it
+    then loses nothing of the user's."""
+    from ..outputs import check_dir_target
+
+    check_dir_target(out, "--out")
+    if not out.is_dir() or not any(out.iterdir()):
+        return
+    try:
+        written = set(json.loads((out / REPORT_MARKER).read_text(encoding="utf-8"))["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        raise UsageError(
+            f"--out {out}: not empty and not an earlier groundlink report (no {REPORT_MARKER}); "
+            "choose another directory"
+        ) from None
+    foreign = sorted(
+        str(p.relative_to(out)) for p in out.rglob("*") if not p.is_dir() and str(p.relative_to(out)) not in written
+    )
+    foreign = [f for f in foreign if f != REPORT_MARKER]
+    if foreign:
+        raise UsageError(
+            f"--out {out}: holds {len(foreign)} file(s) groundlink did not write ({foreign[0]}); "
+            "move them or choose another directory"
+        )
+
+
+def _mark_report(tmp: Path) -> None:
+    files = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if not p.is_dir())
+    (tmp / REPORT_MARKER).write_text(json.dumps({"files": files}, indent=1) + "\n", encoding="utf-8")
 
 
 def _replace_dir(tmp: Path, out: Path) -> None:
@@ -96,14 +123,14 @@ def _write(tmp: Path, doc: dict[str, Any], runs, charts: dict[str, bytes]) -> No
 
     for cloud, run in runs.items():
         run.plan.write(tmp / doc["clouds"][cloud]["planFile"])
-    (tmp / "compare.json").write_text(json.dumps(doc, indent=2) + "\n")
+    (tmp / "compare.json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
     (tmp / "charts").mkdir()
     files = {}
     for name, png in charts.items():
         (tmp / "charts" / f"{name}.png").write_bytes(png)
         files[name] = f"charts/{name}.png"
-    (tmp / "report.md").write_text(render_markdown(doc, files))
-    (tmp / "report.html").write_text(render_html(doc, charts))
+    (tmp / "report.md").write_text(render_markdown(doc, files), encoding="utf-8")
+    (tmp / "report.html").write_text(render_html(doc, charts), encoding="utf-8")
 
 
 def run_compare(
@@ -221,6 +248,7 @@ def run_compare(
         try:
             tmp.chmod(0o777 & ~_umask())
             _write(tmp, doc, runs, charts)
+            _mark_report(tmp)
             _replace_dir(tmp, out)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -61,6 +61,13 @@ def _plan_here(spec_path: str, cloud: str) -> PlanRun:
     return PlanRun(result, result.seconds)
 
 
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the caller, which stops them: no traceback from each worker."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _context():
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
@@ -90,7 +97,7 @@ def run_plans(
     pool = (
         _warm_pool.get(workers)
         if _warm_pool is not None
-        else ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+        else ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_ignore_sigint)
     )
     try:
         futures = {pool.submit(_plan_in_process, spec_path, cloud): cloud for cloud in clouds}
@@ -104,6 +111,11 @@ def run_plans(
             on_plan(cloud, runs[cloud].plan)
             on_done(cloud, runs[cloud].seconds)
         side.join()
+    except BaseException:  # Ctrl-C or a failed plan: no worker of this run outlives the command
+        if not warm:
+            for process in list((pool._processes or {}).values()):  # the executor offers no public handle
+                process.terminate()
+        raise
     finally:
         if not warm:  # the workers' interpreter teardown overlaps with the caller's next steps
             pool.shutdown(wait=False, cancel_futures=True)
@@ -119,7 +131,9 @@ class WarmPool:
 
     def get(self, workers: int) -> ProcessPoolExecutor:
         if workers not in self._pools:
-            self._pools[workers] = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+            self._pools[workers] = ProcessPoolExecutor(
+                max_workers=workers, mp_context=_context(), initializer=_ignore_sigint
+            )
         return self._pools[workers]
 
     def close(self) -> None:

@@ -33,7 +33,9 @@ def _fail(lines: list[str]) -> int:
 def run_process(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
-    from ..processing import CaptureFormat, ProcessingError, discover, process_contact
+    from ..processing.config import CaptureFormat
+    from ..processing.errors import ProcessingError
+    from ..processing.processor import discover, process_contact
 
     try:
         fmt = CaptureFormat(
@@ -67,7 +69,8 @@ def run_process(args: argparse.Namespace) -> int:
 
 def configure_query(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("products_dir", type=Path, help="a products directory written by `groundlink process`")
-    parser.add_argument("sql", help="SQL over the tables frame_index and contact_summary")
+    parser.add_argument("sql", nargs="?", help="SQL over the tables frame_index and contact_summary")
+    parser.add_argument("--examples", action="store_true", help="run the documented example queries instead")
     parser.add_argument("--json", action="store_true", help="print the rows as JSON lines")
 
 
@@ -86,20 +89,28 @@ def run_query(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
+    from ..processing.examples import EXAMPLES
     from ..processing.query import run_query as query
 
     if not args.products_dir.is_dir():
         return _fail([f"groundlink query: {args.products_dir}: not a directory"])
-    try:
-        names, rows = query(args.products_dir, args.sql)
-    except duckdb.Error as error:
-        return _fail([f"groundlink query: {str(error).splitlines()[0]}"])
-    if args.json:
+    if (args.sql is None) == (not args.examples):
+        return _fail(["groundlink query: give either SQL or --examples"])
+    queries = [(e.title, e.duckdb) for e in EXAMPLES] if args.examples else [("", args.sql)]
+    console = Console()
+    for title, sql in queries:
+        try:
+            names, rows = query(args.products_dir, sql)
+        except duckdb.Error as error:
+            return _fail([f"groundlink query: {str(error).splitlines()[0]}"])
+        if args.json:
+            for row in rows:
+                print(json.dumps({n: _plain(v) for n, v in zip(names, row, strict=True)}))
+            continue
+        table = Table(*names, title=title or None)
         for row in rows:
-            print(json.dumps({n: _plain(v) for n, v in zip(names, row, strict=True)}))
-        return 0
-    table = Table(*names)
-    for row in rows:
-        table.add_row(*(json.dumps(_plain(v)) if isinstance(v, list | dict) else str(_plain(v)) for v in row))
-    Console().print(table)
+            table.add_row(*(json.dumps(_plain(v)) if isinstance(v, list | dict) else str(_plain(v)) for v in row))
+        if title:
+            console.print(f"[dim]{sql}[/]")
+        console.print(table)
     return 0

@@ -43,23 +43,28 @@ def configure_plan(parser: argparse.ArgumentParser) -> None:
     diff_command.add_against(parser)
 
 
+def _plan_target(path: Path, cloud: str, clouds: int) -> Path:
+    return path.with_name(f"{path.stem}-{cloud}{path.suffix or '.json'}") if clouds > 1 else path
+
+
 def plan(args: argparse.Namespace) -> int:
     from ..engine import plan
+    from ..outputs import check_file_target
     from ..preflight import preflight_planned
     from ..preflight.command import print_findings
     from ..tree import render_tree
 
     clouds = ["aws", "azure"] if args.cloud == "both" else [args.cloud]
+    targets = {cloud: _plan_target(Path(args.json), cloud, len(clouds)) for cloud in clouds} if args.json else {}
+    for target in targets.values():
+        check_file_target(target, "--json")  # before any planning
     diff_command.check_against(args)
     plans = {}
     for cloud in clouds:
         result = plans[cloud] = plan(args.spec, cloud)
         render_tree(result)
         print_findings(result, preflight_planned(result))
-        if args.json:
-            target = Path(args.json)
-            if len(clouds) > 1:
-                target = target.with_name(f"{target.stem}-{cloud}{target.suffix or '.json'}")
-            result.write(target)
-            print(f"wrote {target}")
+        if cloud in targets:
+            result.write(targets[cloud])
+            print(f"wrote {targets[cloud]}")
     return diff_command.against(args, clouds, plans)

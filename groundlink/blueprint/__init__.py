@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..spec import Downlink, MissionSpec, OrbitalEndpoint, Satellite
-from .capabilities import CAPABILITIES, CAPABILITY_BY_ID, LAYERS, Capability
+from .capabilities import CAPABILITIES, CAPABILITY_BY_ID, LAYERS, STATEFUL_CAPABILITIES, Capability
 from .gaps import cloud_gaps
 from .layers import (
     CLOUD_FACTS,
@@ -47,6 +47,7 @@ __all__ = [
     "CLOUDS",
     "LAYERS",
     "OUTPUT_KEYS",
+    "STATEFUL_CAPABILITIES",
     "AnalyticsInputs",
     "Blueprint",
     "Capability",

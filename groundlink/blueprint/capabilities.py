@@ -96,3 +96,21 @@ CAPABILITIES: tuple[Capability, ...] = (
 )
 CAPABILITY_BY_ID = {c.id: c for c in CAPABILITIES}
 LAYERS: tuple[str, ...] = tuple(dict.fromkeys(c.layer for c in CAPABILITIES))
+
+# Capabilities whose resources hold data that deleting or replacing them loses: the stores,
+# the keys that decrypt them, the catalog, the logs, and every queue or stream that holds
+# undelivered data. The resource holding one is protected (`protect`, `retain_on_delete`)
+# under data_protection: strict, on both clouds alike.
+STATEFUL_CAPABILITIES: frozenset[str] = frozenset(
+    {
+        "storage.raw",
+        "storage.products",
+        "storage.query_results",
+        "security.cmk",
+        "analytics.catalog",
+        "analytics.telemetry_stream",
+        "events.per_contact",
+        "events.dead_letter",
+        "observability.logging",
+    }
+)

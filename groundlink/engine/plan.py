@@ -7,12 +7,33 @@ runner, parity matrix, cost model and report all read it.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 PLAN_FORMAT_VERSION = 1
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write `text` (UTF-8) to `path` through a temporary sibling renamed into place: a reader
+    sees the old file or the new one, and a failure leaves neither a half-written file nor
+    the temporary behind."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with open(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(name, 0o666 & ~mask)  # as an ordinary write would create it, not mkstemp's 0600
+        Path(name).replace(path)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
 
 
 @dataclass
@@ -91,11 +112,7 @@ class Plan:
         }
 
     def write(self, path: str | Path) -> None:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_text(json.dumps(self.to_json(), indent=2, sort_keys=False, default=str))
-        tmp.replace(path)  # never leave a half-written plan behind
+        write_atomically(Path(path), json.dumps(self.to_json(), indent=2, default=str, allow_nan=False))
 
     @classmethod
     def from_json(cls, doc: dict[str, Any]) -> Plan:

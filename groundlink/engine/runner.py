@@ -176,7 +176,7 @@ def plan(
     spec_path: str | os.PathLike[str],
     cloud: str,
     stack: str | None = None,
-    extra_config: dict[str, str] | None = None,
+    extra_config: dict[str, str | None] | None = None,
 ) -> Plan:
     """Evaluate the program for `spec_path` on `cloud` and return what it registers.
 
@@ -196,7 +196,10 @@ def plan(
         realized.append(main().realization)
 
     region = spec.region(cloud)
-    config = {**stack_config(spec_path, cloud, spec), **(extra_config or {})}
+    # an extra_config value of None removes the key (a stack file that lacks it)
+    config = {
+        k: v for k, v in {**stack_config(spec_path, cloud, spec), **(extra_config or {})}.items() if v is not None
+    }
     records, outputs = run_program(program, stack=stack, region=region, config=config)
     realization = realized[0]
     resources = []

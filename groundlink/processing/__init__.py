@@ -3,22 +3,8 @@
 Pure Python (dpkt, numpy, pyarrow), no cloud SDK: the same code runs on a
 laptop (`groundlink process`), in a function (Lambda, Azure Functions) and in a
 container job. docs/processing.md describes the formats and the products.
+
+Import from the submodules (`processor`, `config`, `tables`, `query`): this package
+imports nothing itself, so the Pulumi program can read the table definitions
+without loading dpkt, numpy or pyarrow.
 """
-
-from __future__ import annotations
-
-from .config import CaptureFormat
-from .errors import ProcessingError
-from .processor import Contact, discover, process_contact
-from .tables import CONTACT_SUMMARY, FRAME_INDEX, TABLES
-
-__all__ = [
-    "CONTACT_SUMMARY",
-    "FRAME_INDEX",
-    "TABLES",
-    "CaptureFormat",
-    "Contact",
-    "ProcessingError",
-    "discover",
-    "process_contact",
-]

@@ -241,8 +241,8 @@ def process_contact(
 
 
 def _partition(contact: Contact, summary: dict[str, Any]) -> Partition:
-    if summary["start"] is not None:
-        return Partition.at(summary["start"], contact.satellite)
+    if summary["start_time"] is not None:
+        return Partition.at(summary["start_time"], contact.satellite)
     values = hive_values(contact.files[0])
     try:
         return Partition(
@@ -273,8 +273,8 @@ def _summary(contact: Contact, run: _ContactRun, stats: list[FileStats]) -> dict
     return {
         "contact_id": contact.contact_id,
         "satellite": contact.satellite,
-        "start": min(firsts) if firsts else None,
-        "end": max(lasts) if lasts else None,
+        "start_time": min(firsts) if firsts else None,
+        "end_time": max(lasts) if lasts else None,
         "files": len(stats),
         "packets": sum(s.packets for s in stats),
         "truncated_packets": sum(s.truncated_packets for s in stats),

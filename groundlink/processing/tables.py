@@ -4,14 +4,17 @@ The processor writes these columns, `groundlink query` declares them to DuckDB,
 and the cloud catalogs (Glue, the Synapse lake database) declare the same
 columns: one list, so the local stand-in and the cloud cannot disagree on a
 column's name or type. Types are written in the catalog's (Hive) vocabulary and
-translated for Arrow and DuckDB here.
+translated for Arrow and DuckDB here. No column is named after a word Trino
+(Athena), T-SQL (Synapse) or DuckDB reserve, so one query text needs no quoting.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pyarrow as pa
+if TYPE_CHECKING:  # pyarrow is imported where Arrow types are used: the Pulumi program reads only the names
+    import pyarrow as pa
 
 # Partition keys of every product table, in path order. They are the raw
 # contact prefix's keys (`year=/month=/day=/satellite=`), so one projection
@@ -36,9 +39,20 @@ class Column:
 
     @property
     def arrow(self) -> pa.DataType:
+        import pyarrow as pa
+
         if self.fields:
             return pa.list_(pa.struct([pa.field(f.name, f.arrow) for f in self.fields]))
-        return _ARROW[self.kind]
+        # timestamps are UTC without a zone: what Hive's `timestamp` means
+        arrow = {"string": pa.string(), "int": pa.int32(), "bigint": pa.int64(), "timestamp": pa.timestamp("us")}
+        return arrow[self.kind]
+
+    @property
+    def synapse(self) -> str:
+        """Synapse serverless SQL reads Parquet strings as UTF-8 varchar and nested columns as JSON text."""
+        if self.fields:
+            return "varchar(max)"
+        return _SYNAPSE[self.kind]
 
     @property
     def duckdb(self) -> str:
@@ -48,12 +62,7 @@ class Column:
         return _DUCKDB[self.kind]
 
 
-_ARROW: dict[str, pa.DataType] = {
-    "string": pa.string(),
-    "int": pa.int32(),
-    "bigint": pa.int64(),
-    "timestamp": pa.timestamp("us"),  # UTC, without a zone: what Hive's `timestamp` means
-}
+_SYNAPSE = {"string": "varchar(1024)", "int": "int", "bigint": "bigint", "timestamp": "datetime2(6)"}
 _DUCKDB = {"string": "VARCHAR", "int": "INTEGER", "bigint": "BIGINT", "timestamp": "TIMESTAMP"}
 
 
@@ -68,7 +77,22 @@ class Table:
 
     @property
     def schema(self) -> pa.Schema:
+        import pyarrow as pa
+
         return pa.schema([pa.field(c.name, c.arrow) for c in self.columns])
+
+    def synapse_ddl(self, data_source: str = "products") -> str:
+        """The Synapse serverless SQL view over the same files: OPENROWSET with the catalog's
+        columns, and the partition keys read from the path with filepath(), as serverless SQL
+        partitions only through views."""
+        columns = ",\n".join(f"    {c.name} {c.synapse}" for c in self.columns)
+        pattern = "/".join(f"{k}=*" for k in PARTITION_KEYS) + "/*.parquet"
+        keys = ", ".join(f"rows.filepath({i}) AS {k}" for i, k in enumerate(PARTITION_KEYS, 1))
+        return (
+            f"CREATE VIEW {self.name} AS\nSELECT rows.*, {keys}\n"
+            f"FROM OPENROWSET(BULK '{self.prefix}{pattern}', DATA_SOURCE = '{data_source}', FORMAT = 'PARQUET')\n"
+            f"WITH (\n{columns}\n) AS rows;"
+        )
 
 
 def _c(name: str, kind: str) -> Column:
@@ -82,9 +106,9 @@ FRAME_INDEX = Table(
     (
         _c("contact_id", "string"),
         _c("frame", "bigint"),  # position in the contact's stream of frames, from 0
-        _c("time", "timestamp"),  # capture time of the packet holding the frame's sync marker
-        _c("file", "string"),
-        _c("packet", "bigint"),  # 1-based packet number within `file`
+        _c("captured_at", "timestamp"),  # capture time of the packet holding the frame's sync marker
+        _c("capture_file", "string"),
+        _c("packet", "bigint"),  # 1-based packet number within `capture_file`
         _c("stream_offset", "bigint"),  # byte offset of the sync marker in the contact's payload stream
         _c("spacecraft_id", "int"),
         _c("virtual_channel", "int"),
@@ -112,8 +136,8 @@ CONTACT_SUMMARY = Table(
     (
         _c("contact_id", "string"),
         # the satellite is the `satellite` partition key: a catalog table cannot repeat it as a column
-        _c("start", "timestamp"),
-        _c("end", "timestamp"),
+        _c("start_time", "timestamp"),
+        _c("end_time", "timestamp"),
         _c("files", "int"),
         _c("packets", "bigint"),
         _c("truncated_packets", "bigint"),

@@ -1,0 +1,164 @@
+"""Fuzzing the spec reader: specs generated from the JSON Schema, then broken at a random
+place in a random way, go through the same path as a file (YAML text -> bounded parse ->
+model). No input may crash or hang the reader, and every rejection is one short line
+naming the file and a field. `make test` runs a small fixed budget; `make fuzz` runs
+GROUNDLINK_FUZZ_EXAMPLES (5,000) of each."""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from groundlink.inputs import MAX_LINE
+from groundlink.spec import MissionSpec, SpecError, json_schema, read_yaml, spec_from_data
+
+from .conftest import SPECS, spec_data
+from .jsonschema_strategies import from_schema
+
+EXAMPLES = int(os.environ.get("GROUNDLINK_FUZZ_EXAMPLES", "0")) or None  # None: the small default budgets
+SECONDS_PER_INPUT = 2.0  # far above the slowest honest spec; a hang or blow-up exceeds it
+SOURCE = "fuzz.yaml"
+
+
+def fuzz(default_examples: int) -> settings:
+    """make test: a small budget, derandomized so every run tries the same inputs;
+    make fuzz: GROUNDLINK_FUZZ_EXAMPLES random inputs."""
+    return settings(
+        max_examples=EXAMPLES or default_examples,
+        deadline=None,  # timed below, per input, with the reader's own clock
+        derandomize=EXAMPLES is None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+    )
+
+
+JUNK = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.sampled_from([math.inf, -math.inf, math.nan, 1e308, -0.0, 5e-324]),
+    st.text(max_size=40),
+    st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=31), min_size=1, max_size=5),
+    st.just("x" * 20_000),
+    st.just("[" * 300 + "]" * 300),
+    st.lists(st.integers(), max_size=4),
+    st.dictionaries(st.text(max_size=8), st.integers(), max_size=3),
+    st.integers(min_value=50, max_value=400).map(lambda n: {"k": _nested(n)}),
+)
+
+
+def _nested(depth: int) -> object:
+    value: object = 1
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def _paths(value: object, prefix: tuple = ()) -> list[tuple]:
+    found = [prefix]
+    if isinstance(value, dict):
+        for k, v in value.items():
+            found += _paths(v, (*prefix, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            found += _paths(v, (*prefix, i))
+    return found
+
+
+def _set(doc: object, path: tuple, value: object) -> object:
+    if not path:
+        return value
+    *head, last = path
+    target = doc
+    for part in head:
+        target = target[part]  # type: ignore[index]
+    target[last] = value  # type: ignore[index]
+    return doc
+
+
+@st.composite
+def mutated(draw, base: st.SearchStrategy) -> object:
+    doc = draw(base)
+    for _ in range(draw(st.integers(min_value=0, max_value=3))):  # 0: the generated spec as is
+        paths = _paths(doc)
+        path = draw(st.sampled_from(paths))
+        how = draw(st.sampled_from(["replace", "drop", "add_key"]))
+        if how == "drop" and path:
+            parent = doc
+            for part in path[:-1]:
+                parent = parent[part]  # type: ignore[index]
+            del parent[path[-1]]  # type: ignore[arg-type]
+        elif how == "add_key":
+            key = draw(st.one_of(st.text(max_size=12), st.sampled_from(["a\nb", "\x00", "x" * 500])))
+            target = doc
+            for part in path:
+                target = target[part]  # type: ignore[index]
+            if isinstance(target, dict):
+                target[key] = draw(JUNK)
+        else:
+            doc = _set(doc, path, draw(JUNK))
+    return doc
+
+
+def _small(schema: dict) -> dict:
+    """The schema with its lists capped at a few items for generation: a 500-satellite
+    spec teaches the reader nothing a 3-satellite one does not, and costs a second each."""
+    if isinstance(schema, dict):
+        out = {k: _small(v) for k, v in schema.items()}
+        if out.get("type") == "array":
+            out["maxItems"] = min(out.get("maxItems", 3), 3)
+        return out
+    if isinstance(schema, list):
+        return [_small(v) for v in schema]
+    return schema
+
+
+SCHEMA_SPECS = from_schema(_small(json_schema()))
+EXAMPLE_SPECS = st.sampled_from(sorted(p.name for p in SPECS.glob("*.yaml"))).map(spec_data)
+
+
+def _read(doc: object) -> MissionSpec | SpecError:
+    """The file path of the reader, timed: YAML text -> bounded parse -> model."""
+    text = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+    started = time.perf_counter()
+    try:
+        document = read_yaml(text, SOURCE)
+        result: MissionSpec | SpecError = spec_from_data(document.data, SOURCE, document)
+    except SpecError as error:
+        result = error
+    elapsed = time.perf_counter() - started
+    assert elapsed < SECONDS_PER_INPUT, f"{elapsed:.1f} s for one spec"
+    return result
+
+
+def _assert_one_line_each(error: SpecError) -> None:
+    assert error.lines
+    for line in error.lines:
+        assert "\n" not in line and "\r" not in line and len(line) <= MAX_LINE, line
+        assert line.startswith(f"{SOURCE}: "), line
+        where = line[len(SOURCE) + 2 :]
+        # a field path (or the YAML position, or the document itself) before the message
+        assert ": " in where or where.startswith("the spec must be a mapping"), line
+
+
+@fuzz(default_examples=100)
+@given(mutated(EXAMPLE_SPECS))
+def test_broken_example_specs_never_crash_and_answer_in_one_line_per_problem(doc):
+    result = _read(doc)
+    if isinstance(result, SpecError):
+        _assert_one_line_each(result)
+
+
+@fuzz(default_examples=12)
+@given(mutated(SCHEMA_SPECS))
+def test_schema_generated_specs_whole_or_broken_never_crash_and_answer_in_one_line_per_problem(doc):
+    """The JSON Schema cannot express the cross-field rules (bands, padding, TLE checksums),
+    so even an unbroken generated spec may be refused, but only by lines naming a field."""
+    result = _read(doc)
+    if isinstance(result, SpecError):
+        _assert_one_line_each(result)

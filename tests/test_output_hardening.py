@@ -1,0 +1,76 @@
+"""Output and environment faults a user met: a non-UTF-8 locale, Ctrl-C during compare."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+from .conftest import ROOT, SPECS
+
+CLI = [sys.executable, "-m", "groundlink.cli"]
+
+
+def test_output_is_utf8_whatever_the_locale(tmp_path):
+    spec = tmp_path / "été.yaml"
+    shutil.copy(SPECS / "noaa20.yaml", spec)
+    env = {**os.environ, "PYTHONIOENCODING": "ascii", "LC_ALL": "C", "LANG": "C"}
+    result = subprocess.run([*CLI, "validate", str(spec)], capture_output=True, cwd=ROOT, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert f"{spec}: ok (noaa20".encode() in result.stdout  # UTF-8 bytes, not an encoding error
+
+
+def test_ctrl_c_during_compare_exits_130_with_one_line_and_leaves_no_process(tmp_path):
+    process = subprocess.Popen(
+        [*CLI, "compare", str(SPECS / "noaa20.yaml"), "--out", str(tmp_path / "out")],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's Ctrl-C reaches it
+    )
+    time.sleep(3)
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert err.strip().splitlines() == ["groundlink: interrupted"]
+    time.sleep(0.5)
+    survivors = subprocess.run(["pgrep", "-g", str(process.pid)], capture_output=True, text=True).stdout
+    assert survivors == ""
+    assert not (tmp_path / "out").exists()
+    assert [p.name for p in tmp_path.iterdir()] == []  # no half-written report left beside it
+
+
+def test_plan_json_into_a_directory_or_under_a_file_is_one_line_before_planning(tmp_path, capsys, monkeypatch):
+    from groundlink import cli, engine
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("planned despite a bad --json")
+
+    monkeypatch.setattr(engine, "plan", refuse)
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    for target in (tmp_path, blocker / "plan.json"):
+        assert cli.main(["plan", str(SPECS / "noaa20.yaml"), "--cloud", "aws", "--json", str(target)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"groundlink: --json {target}: ") and len(err.splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
+
+
+def test_a_plan_is_written_atomically_with_nothing_left_beside_it(tmp_path):
+    from .conftest import cached_plan
+
+    target = tmp_path / "plan.json"
+    cached_plan("noaa20.yaml", "aws").write(target)
+    cached_plan("noaa20.yaml", "aws").write(target)
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.json"]
+    assert oct(target.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
