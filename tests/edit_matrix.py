@@ -78,6 +78,16 @@ def _explicit_json(data: dict) -> None:
     link["decode_json"] = preset.decode_json()
 
 
+def _retune(data: dict) -> None:
+    """A preset pins its frequency: retuning a preset downlink spells its JSON out at the new one."""
+    link = data["satellites"][0]["downlinks"][0]
+    link["center_frequency_mhz"] += 1
+    preset = PRESETS[link.pop("preset")] if "preset" in link else None
+    if preset is not None:
+        link["demodulation_json"] = preset.demodulation_json(link["center_frequency_mhz"])
+        link["decode_json"] = preset.decode_json()
+
+
 def _to_partner(data: dict) -> None:
     data["ground_segment"]["provider"] = "partner"
     data["ground_segment"]["partner"] = {"name": "ksat_lite"}
@@ -149,6 +159,7 @@ EDITS: dict[str, list[Edit | typing.Any]] = {
     "demodulation_json": [_explicit_json],
     "decode_json": [_explicit_json],
     "preset": ["snpp_hrd", "jpss1_hrd"],
+    "center_frequency_mhz": [_retune],
     "provider": [_to_partner, _to_managed],
     "price_per_minute_usd": [2.5],
     "aws_account_id": ["210987654321"],

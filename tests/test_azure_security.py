@@ -8,6 +8,8 @@ import re
 
 import pytest
 
+from groundlink.blueprint import STATEFUL_CAPABILITIES
+
 from .conftest import variant_plan
 from .test_azure_support import azure, every, one
 
@@ -168,6 +170,15 @@ STATEFUL = {
     "azure-native:kusto:Cluster",
     "azure-native:kusto:ReadWriteDatabase",
 }
+# Hold data only when they realize a stateful capability of the blueprint (undelivered events,
+# telemetry, audit logs; tests/test_protection_parity.py); a partner's live-delivery hub does not.
+HOLDERS = {
+    "azure-native:servicebus:Namespace",
+    "azure-native:servicebus:Queue",
+    "azure-native:eventhub:Namespace",
+    "azure-native:eventhub:EventHub",
+    "azure-native:operationalinsights:Workspace",
+}
 PROTECTION_PLANS = {
     **{spec: lambda s=spec: azure(s) for spec in SPECS_ALL},
     "partner-stream": lambda: variant_plan("azure", {"delivery.stream": True}, "partner.yaml"),
@@ -180,5 +191,7 @@ def test_exactly_the_stateful_resources_are_protected_and_retained(name):
     custom = list(result.custom())
     assert {r.type for r in custom} & STATEFUL >= {"azure-native:storage:StorageAccount"}
     for resource in custom:
-        stateful = resource.type in STATEFUL
+        stateful = resource.type in STATEFUL or (
+            resource.type in HOLDERS and bool(set(resource.capability) & STATEFUL_CAPABILITIES)
+        )
         assert (resource.protect, resource.retainOnDelete) == (stateful, stateful), (resource.type, resource.name)

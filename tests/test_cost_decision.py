@@ -34,6 +34,17 @@ REMAINING_UNKNOWNS = {
         "data_explorer_cluster_month": "no list price: engine VMs plus a per-vCore markup",
         "event_grid_operations": "no source at hand gives the price beyond the free 100,000 a month",
         "monitor_alert_rule_month": "no source at hand gives it",
+        **{
+            f"blob_{tier}_{redundancy}_gb_month": "no USD list price at hand for ZRS/GZRS/RA-GZRS capacity"
+            for tier in ("hot", "cool", "cold")
+            for redundancy in ("zrs", "gzrs", "ragzrs")
+        },
+        **{
+            f"blob_archive_{redundancy}_gb_month": "Azure offers no archive tier on ZRS/GZRS/RA-GZRS accounts"
+            for redundancy in ("zrs", "gzrs", "ragzrs")
+        },
+        "service_bus_premium_mu_hour": "no USD rate at hand (Microsoft's page renders $- offline)",
+        "event_hubs_premium_pu_hour": "no USD rate at hand (only a CNY figure for China regions)",
     },
 }
 

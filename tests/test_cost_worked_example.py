@@ -71,6 +71,9 @@ PRICES = {
         "blob_cool_gb_month": 0.015,
         "blob_cold_gb_month": 0.0036,
         "blob_archive_gb_month": 0.002,
+        "blob_hot_zrs_gb_month": 0.026,
+        "blob_cool_zrs_gb_month": 0.019,
+        "blob_cold_zrs_gb_month": 0.0045,
         "blob_hot_write_operations": 0.05,
         "synapse_serverless_tb": 6,
         "event_hubs_standard_tu_hour": 0.03,
@@ -190,10 +193,11 @@ def test_every_azure_line_of_the_managed_example():
             "Event Hubs Standard throughput units": (730, 21.9),  # 1 TU x 730 h
             "Event Hubs Capture (telemetry archive)": (730, 73),
             "Azure Monitor alert rules": (1, 0.2),
-            "Blob Hot storage": (61.56, 1.29276),
-            "Blob Cool storage": (123.12, 1.8468),
-            "Blob Cold storage": (184.68, 0.664848),
-            "Blob Archive storage": (629.28, 1.25856),
+            # the default account is ZRS; Azure has no archive tier on ZRS, so that line stays unknown
+            "Blob Hot storage (ZRS)": (61.56, 1.60056),  # 61.56 GB x $0.026
+            "Blob Cool storage (ZRS)": (123.12, 2.33928),  # 123.12 GB x $0.019
+            "Blob Cold storage (ZRS)": (184.68, 0.83106),  # 184.68 GB x $0.0045
+            "Blob Archive storage (ZRS)": (629.28, None),
         }
     )
 

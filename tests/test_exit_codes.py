@@ -147,10 +147,7 @@ CASES = {
     "preflight passes": Case(("preflight", NOAA20, "--cloud", "aws"), 0),
     "preflight missing spec": Case(("preflight", "{tmp}/none.yaml"), 2, "{tmp}/none.yaml: no such file"),
 }
-XFAIL = {
-    "plan unwritable json": "plan --json under a file raises a traceback instead of one line and exit 2",
-    "compare unwritable out": "compare --out under a file raises a traceback instead of one line and exit 2",
-}
+XFAIL: dict[str, str] = {}  # cases with a known defect, until it is fixed (strict: a fix must drop the entry)
 
 
 def _shared_plan(spec: str | Path, cloud: str, *args: object, **kwargs: object) -> Plan:

@@ -195,3 +195,18 @@ def test_report_leads_with_the_decision_and_compare_json_carries_break_even_and_
     assert decision["breakEvenPerMinute"]["azurePartnerVsAwsOnDemand"] > 0
     assert len(decision["sensitivity"]["series"]) >= 10
     assert (out / "charts" / "sensitivity.png").read_bytes().startswith(PNG)
+
+
+def test_report_states_each_clouds_durability_choices_and_their_cost(report):
+    _, out, doc = report
+    choices = {cloud: doc["cost"]["clouds"][cloud]["choices"] for cloud in ("aws", "azure")}
+    # the catalog has no ZRS price: the Azure storage choice is unknown, never $0
+    assert choices["azure"]["storageRedundancy"]["value"] == "ZRS"
+    assert choices["azure"]["storageRedundancy"]["monthly"]["complete"] is False
+    assert choices["azure"]["messagingEncryption"]["value"] == "service-managed"
+    assert choices["aws"]["messagingEncryption"]["value"] == "mission key"
+    md = (out / "report.md").read_text()
+    assert "| Storage redundancy | S3 Standard (3 zones): " in md
+    assert " | ZRS: unknown/month |" in md
+    assert "| Messaging encryption | mission key: $0.00/month | service-managed: $0.00/month |" in md
+    assert "Durability and security choices" in (out / "report.html").read_text()

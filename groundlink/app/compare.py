@@ -178,7 +178,9 @@ def run_compare(
         try:
             from ..report.charts import draw_early
 
-            early.update(draw_early(cost_json(estimate(blueprint, catalogs, assumptions), spec.budget.monthly_usd)))
+            early.update(
+                draw_early(cost_json(estimate(blueprint, catalogs, assumptions), spec.budget.monthly_usd, spec))
+            )
         except Exception:
             early.clear()
 

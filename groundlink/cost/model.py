@@ -46,6 +46,26 @@ TIER_NAMES = {
     },
     "azure": {"hot": "Blob Hot", "cool": "Blob Cool", "cold": "Blob Cold", "archive": "Blob Archive"},
 }
+# Azure prices blob capacity per redundancy; the LRS figures carry the plain price ids.
+AZURE_REDUNDANCY_PRICE_KEYS = {"LRS": "", "ZRS": "_zrs", "GZRS": "_gzrs", "RA-GZRS": "_ragzrs"}
+AWS_GEO_GAP_NOTE = (
+    "AWS storage.redundancy: geo is a declared gap (no S3 replication is rendered yet), so the AWS "
+    "estimate has no replica storage or replication line."
+)
+
+
+def azure_storage_redundancy(spec: Any) -> str:
+    """The storage account's redundancy the spec asks for: ZRS, GZRS or RA-GZRS."""
+    if spec.storage.redundancy == "geo":
+        return "RA-GZRS" if spec.storage.geo_read_access else "GZRS"
+    return "ZRS"
+
+
+def storage_price_id(cloud: str, tier: str, redundancy: str = "ZRS") -> str:
+    """Catalog id of a tier's GB-month price (Azure's depends on the account's redundancy)."""
+    if cloud == "azure":
+        return f"blob_{tier}{AZURE_REDUNDANCY_PRICE_KEYS[redundancy]}_gb_month"
+    return STORAGE_PRICE_IDS[cloud][tier]
 
 
 @dataclass(frozen=True)
@@ -270,14 +290,15 @@ def _ground_lines(cloud: str, blueprint: Blueprint, usage: MonthlyUsage, catalog
     return lines
 
 
-def _storage_lines(cloud: str, tiers: dict[str, float], catalog: Catalog) -> list[Line]:
+def _storage_lines(cloud: str, tiers: dict[str, float], catalog: Catalog, redundancy: str = "ZRS") -> list[Line]:
+    suffix = f" ({redundancy})" if cloud == "azure" else ""
     return [
         Line(
             "storage",
-            f"{TIER_NAMES[cloud][tier]} storage",
+            f"{TIER_NAMES[cloud][tier]} storage{suffix}",
             gb,
-            STORAGE_PRICE_IDS[cloud][tier],
-            catalog.entry(STORAGE_PRICE_IDS[cloud][tier]),
+            storage_price_id(cloud, tier, redundancy),
+            catalog.entry(storage_price_id(cloud, tier, redundancy)),
             "average GB held (raw + products)",
             tier,
         )
@@ -441,6 +462,8 @@ def _azure_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, pl
             and not any(_hsm(r) for r in plan.of_type("azure-native:keyvault:Key"))
         ):
             keys, basis = 0, "software-protected keys in the plan: operations only"
+        if plan is None and not spec.security.hsm_keys:
+            keys, basis = 0, "security.hsm_keys: false: software-protected keys, operations only"
         if keys:
             lines.append(
                 Line(
@@ -473,6 +496,19 @@ def _azure_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, pl
             "first 100,000 a month free",
         ),
     ]
+    if _premium(plan, "azure-native:servicebus:Namespace", spec.security.premium_messaging):
+        units, basis = _units(plan, "azure-native:servicebus:Namespace")
+        lines.append(
+            Line(
+                "events",
+                "Service Bus Premium messaging units (mission key)",
+                units * HOURS_PER_MONTH,
+                "service_bus_premium_mu_hour",
+                e("service_bus_premium_mu_hour"),
+                f"{basis} x {HOURS_PER_MONTH:g} h; operations included",
+            )
+        )
+        return _azure_analytics_lines(blueprint, usage, catalog, plan, lines)
     namespaces, basis = _count(plan, "azure-native:servicebus:Namespace", 1)
     lines += [
         Line(
@@ -492,6 +528,30 @@ def _azure_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, pl
             "send, receive, complete per raw-blob event; the first 13M a month are in the base charge",
         ),
     ]
+    return _azure_analytics_lines(blueprint, usage, catalog, plan, lines)
+
+
+def _premium(plan: Any, type_token: str, spec_premium: bool, capability: str | None = None) -> bool:
+    """Whether the namespaces are Premium: as planned when the plan has them, else as the spec asks."""
+    found = (_realizing(plan, type_token, capability) if capability else plan.of_type(type_token)) if plan else []
+    if found:
+        return any((r.inputs.get("sku") or {}).get("name") == "Premium" for r in found)
+    return spec_premium
+
+
+def _units(plan: Any, type_token: str, capability: str | None = None) -> tuple[int, str]:
+    """Premium units (messaging or processing) summed over the plan's namespaces; 1 when none."""
+    found = (_realizing(plan, type_token, capability) if capability else plan.of_type(type_token)) if plan else []
+    units = sum(int((r.inputs.get("sku") or {}).get("capacity") or 1) for r in found)
+    if found:
+        return units, f"{units} unit(s) in the plan"
+    return 1, "1 unit assumed (none in the plan)"
+
+
+def _azure_analytics_lines(
+    blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan: Any, lines: list[Line]
+) -> list[Line]:
+    spec, e = blueprint.spec, catalog.entry
     analytics = spec.analytics
     if analytics.azure_engine == "adx" and (analytics.serverless_sql or analytics.telemetry_stream):
         lines.append(
@@ -515,7 +575,21 @@ def _azure_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, pl
                 "usage.query_tb_scanned_per_month",
             )
         )
-    if analytics.telemetry_stream:
+    telemetry = "analytics.telemetry_stream"
+    eventhub = "azure-native:eventhub:Namespace"
+    if analytics.telemetry_stream and _premium(plan, eventhub, spec.security.premium_messaging, telemetry):
+        units, basis = _units(plan, eventhub, telemetry)
+        lines.append(
+            Line(
+                "analytics",
+                "Event Hubs Premium processing units (mission key)",
+                units * HOURS_PER_MONTH,
+                "event_hubs_premium_pu_hour",
+                e("event_hubs_premium_pu_hour"),
+                f"{basis} x {HOURS_PER_MONTH:g} h; ingress and Capture included",
+            )
+        )
+    elif analytics.telemetry_stream:
         namespace = _first_input(plan, "azure-native:eventhub:Namespace", "analytics.telemetry_stream") or {}
         tus = int((namespace.get("sku") or {}).get("capacity") or 1)
         basis = f"{tus} TU x {HOURS_PER_MONTH:g} h" + ("" if namespace else " (1 TU assumed: no namespace in the plan)")
@@ -572,9 +646,10 @@ def cloud_cost(
         + _processing_lines(cloud, blueprint, usage, catalog, plan)
     )
     region = blueprint.spec.region(cloud)
+    redundancy = azure_storage_redundancy(blueprint.spec)
 
     def with_storage(tiers: dict[str, float]) -> list[Line]:
-        storage = _storage_lines(cloud, tiers, catalog)
+        storage = _storage_lines(cloud, tiers, catalog, redundancy)
         return sorted(fixed + storage, key=lambda x: LAYERS.index(x.layer))
 
     result = CloudCost(cloud, region, with_storage(usage.storage_steady()))
@@ -596,6 +671,8 @@ def estimate(
         cloud: cloud_cost(cloud, blueprint, usage, catalog, plans.get(cloud)) for cloud, catalog in catalogs.items()
     }
     notes = [_region_note(cc) for cc in clouds.values()]
+    if "aws" in clouds and blueprint.spec.storage.redundancy == "geo":
+        notes.append(AWS_GEO_GAP_NOTE)
     return CostEstimate(usage, clouds, catalogs, [n for n in notes if n])
 
 

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from ..blueprint import LAYERS, Blueprint
 from ..cost import PROJECTION_MONTHS, Assumptions, CostEstimate, Total
+from ..cost.choices import durability_choices
 from ..cost.decision import decision
 from ..cost.model import total
 from ..engine.plan import Plan
@@ -40,7 +41,14 @@ def _total(t: Total) -> dict[str, Any]:
     return {"known": round(t.known, 6), "complete": t.complete, "unknown": list(t.unknown)}
 
 
-def cost_json(estimate: CostEstimate, budget_usd: float) -> dict[str, Any]:
+def _choices_json(estimate: CostEstimate, cloud: str, spec: Any) -> dict[str, Any]:
+    return {
+        name: {"value": choice.value, "monthly": _total(choice.monthly), "basis": choice.basis}
+        for name, choice in durability_choices(cloud, spec, estimate.clouds[cloud]).items()
+    }
+
+
+def cost_json(estimate: CostEstimate, budget_usd: float, spec: Any) -> dict[str, Any]:
     usage = estimate.usage
     clouds = {}
     for cloud, cc in estimate.clouds.items():
@@ -56,6 +64,7 @@ def cost_json(estimate: CostEstimate, budget_usd: float) -> dict[str, Any]:
             "overBudget": monthly.known > budget_usd,
             "byLayer": {layer: _total(t) for layer, t in cc.layer_totals().items()},
             "lines": [line.to_json(cloud) for line in cc.lines],
+            "choices": _choices_json(estimate, cloud, spec),
             "projection": projection,
             "projectionTotal": _total(year),
             "toSupply": [
@@ -202,7 +211,7 @@ def build_document(
             Assumptions(object_size_mb=estimate.usage.object_size_mb),
             {cloud: run.plan for cloud, run in runs.items()},
         ),
-        "cost": cost_json(estimate, spec.budget.monthly_usd),
+        "cost": cost_json(estimate, spec.budget.monthly_usd, spec),
         "prices": _prices_json(estimate),
         "coverage": coverage,
         "policy": policy,

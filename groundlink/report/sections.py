@@ -177,6 +177,36 @@ def _layers(doc: dict[str, Any], clouds: list[str]) -> Section:
     )
 
 
+CHOICES = (
+    ("storageRedundancy", "Storage redundancy"),
+    ("hsmKeys", "HSM keys"),
+    ("messagingEncryption", "Messaging encryption"),
+)
+
+
+def _choice(choice: dict[str, Any]) -> str:
+    value = choice["value"]
+    shown = ("yes" if value else "no") if isinstance(value, bool) else value
+    return f"{shown}: {money(choice['monthly'])}/month"
+
+
+def _choices(doc: dict[str, Any], clouds: list[str]) -> Section:
+    """What each cloud keeps of durability and security, and what each choice costs a month."""
+    rows: list[list[Any]] = [
+        [label] + [_choice(doc["cost"]["clouds"][c]["choices"][key]) for c in clouds] for key, label in CHOICES
+    ]
+    basis = [
+        _c(f"{c.upper()} {label.lower()}: {doc['cost']['clouds'][c]['choices'][key]['basis']}.")
+        for key, label in CHOICES
+        for c in clouds
+    ]
+    return Section(
+        "Durability and security choices (monthly cost of each)",
+        table=_table(["Choice"] + [c.upper() for c in clouds], rows),
+        after=basis,
+    )
+
+
 def _projection(doc: dict[str, Any], clouds: list[str]) -> Section:
     cost = doc["cost"]
     rows = []
@@ -352,6 +382,7 @@ def sections(doc: dict[str, Any]) -> list[Section]:
         _retirement(doc),
         _parity(doc, clouds),
         _layers(doc, clouds),
+        _choices(doc, clouds),
         _projection(doc, clouds),
         *[_lines(doc, c) for c in clouds],
         _supply(doc, clouds),

@@ -1,0 +1,67 @@
+"""The durability and security choices a reader weighs per cloud, and what each costs a month.
+
+Storage redundancy, HSM-backed keys and the key that encrypts messaging differ in kind between
+the clouds (S3 Standard is zone-redundant at its list price; Azure prices ZRS, GZRS and RA-GZRS
+apart), so the report states each choice next to the cost lines it brings, never a bare total.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .model import CloudCost, Total, azure_storage_redundancy, total
+
+# Price ids whose lines exist because of a choice (Azure Standard messaging is the no-key baseline).
+HSM_PRICE_IDS = frozenset({"kms_key_month", "key_vault_hsm_key_month"})
+PREMIUM_MESSAGING_PRICE_IDS = frozenset({"service_bus_premium_mu_hour", "event_hubs_premium_pu_hour"})
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str | bool
+    monthly: Total
+    basis: str
+
+
+def _storage(cloud: str, spec: Any, cost: CloudCost) -> Choice:
+    stored = total([x for x in cost.lines if x.tier])
+    if cloud == "azure":
+        return Choice(azure_storage_redundancy(spec), stored, "blob capacity lines at this redundancy's prices")
+    if spec.storage.redundancy == "geo":
+        return Choice(
+            "S3 Standard (3 zones); geo replication: declared gap",
+            stored,
+            "S3 capacity lines; no replica or replication line while the gap stands",
+        )
+    return Choice("S3 Standard (3 zones)", stored, "S3 capacity lines; zone redundancy is in the list price")
+
+
+def _hsm(cloud: str, spec: Any, cost: CloudCost) -> Choice:
+    keys = total([x for x in cost.lines if x.price_id in HSM_PRICE_IDS])
+    if not spec.security.customer_managed_keys:
+        return Choice(False, keys, "no customer-managed keys")
+    if cloud == "aws":
+        return Choice(True, keys, "KMS keys are HSM-backed; the key-month lines")
+    if spec.security.hsm_keys:
+        return Choice(True, keys, "Key Vault premium RSA-HSM key-month lines")
+    return Choice(False, keys, "software-protected keys: operations only, no key-month charge")
+
+
+def _messaging(cloud: str, spec: Any, cost: CloudCost) -> Choice:
+    premium = total([x for x in cost.lines if x.price_id in PREMIUM_MESSAGING_PRICE_IDS])
+    if cloud == "aws":
+        value = "mission key" if spec.security.customer_managed_keys else "service-managed"
+        return Choice(value, premium, "queues and topics use the mission key; no charge beyond the KMS lines")
+    if spec.security.premium_messaging:
+        return Choice("mission key", premium, "Service Bus and Event Hubs Premium unit-hour lines")
+    return Choice("service-managed", premium, "Standard tier: Microsoft-managed keys (declared gap)")
+
+
+def durability_choices(cloud: str, spec: Any, cost: CloudCost) -> dict[str, Choice]:
+    """Storage redundancy, HSM keys and messaging encryption on `cloud`, each with its monthly cost."""
+    return {
+        "storageRedundancy": _storage(cloud, spec, cost),
+        "hsmKeys": _hsm(cloud, spec, cost),
+        "messagingEncryption": _messaging(cloud, spec, cost),
+    }

@@ -1,0 +1,119 @@
+"""What storage redundancy, HSM keys and messaging encryption cost, against hand-computed figures.
+
+The case is test_cost's reference mission (0.57 GB a contact, 3 contacts a day: raw lands
+1.71 GB/day for 365 days, products 0.855 GB/day for 730 days) tiered hot -> cool after 30 days:
+
+    hot  = 30 x 1.71 + 30 x 0.855   =   76.95 GB
+    cool = 335 x 1.71 + 700 x 0.855 = 1,171.35 GB
+
+The ZRS, GZRS, RA-GZRS and Premium figures below are illustrative inputs supplied as overrides
+(the catalog leaves them unknown); the LRS figures are the catalog's.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from groundlink.cost import estimate, load_catalogs
+from groundlink.cost.catalog import Override, OverrideFile, apply_overrides
+from groundlink.cost.model import AWS_GEO_GAP_NOTE
+from groundlink.report.document import cost_json
+
+from .conftest import variant_plan
+from .test_cost import arith_spec
+
+HOT_GB, COOL_GB = 76.95, 1171.35
+SUPPLIED = {
+    "blob_hot_zrs_gb_month": 0.026,
+    "blob_cool_zrs_gb_month": 0.019,
+    "blob_hot_gzrs_gb_month": 0.0468,
+    "blob_cool_gzrs_gb_month": 0.0342,
+    "blob_hot_ragzrs_gb_month": 0.0598,
+    "blob_cool_ragzrs_gb_month": 0.0437,
+    "service_bus_premium_mu_hour": 0.9,
+    "event_hubs_premium_pu_hour": 1.5,
+}
+ONLY_COOL = {"storage.tiering": [{"after_days": 30, "tier": "cool"}]}
+GEO = {**ONLY_COOL, "storage.redundancy": "geo", "clouds.aws.replica_region": "us-east-2"}
+
+
+@pytest.fixture(scope="module")
+def catalogs():
+    real = load_catalogs()[0]
+    given = {p: Override(price=v, source="illustrative test input", date="2026-12-01") for p, v in SUPPLIED.items()}
+    return {**real, "azure": apply_overrides(real["azure"], OverrideFile(azure=given))}
+
+
+def _storage(cost):
+    return {x.price_id: (x.quantity, x.cost) for x in cost.lines if x.tier}
+
+
+def test_each_redundancy_prices_blob_capacity_at_its_own_tier_prices(catalogs):
+    zone = estimate(arith_spec(**ONLY_COOL), catalogs)
+    geo = estimate(arith_spec(**GEO), catalogs)
+    readable = estimate(arith_spec(**GEO, **{"storage.geo_read_access": True}), catalogs)
+
+    assert _storage(zone.clouds["azure"]) == {
+        "blob_hot_zrs_gb_month": pytest.approx((HOT_GB, 2.0007)),  # 76.95 x 0.026
+        "blob_cool_zrs_gb_month": pytest.approx((COOL_GB, 22.25565)),  # 1,171.35 x 0.019
+    }
+    assert _storage(geo.clouds["azure"]) == {
+        "blob_hot_gzrs_gb_month": pytest.approx((HOT_GB, 3.60126)),  # 76.95 x 0.0468
+        "blob_cool_gzrs_gb_month": pytest.approx((COOL_GB, 40.06017)),  # 1,171.35 x 0.0342
+    }
+    assert _storage(readable.clouds["azure"]) == {
+        "blob_hot_ragzrs_gb_month": pytest.approx((HOT_GB, 4.60161)),  # 76.95 x 0.0598
+        "blob_cool_ragzrs_gb_month": pytest.approx((COOL_GB, 51.187995)),  # 1,171.35 x 0.0437
+    }
+    # the same GB at the catalog's LRS prices, which the default account no longer is:
+    # 76.95 x 0.0208 + 1,171.35 x 0.0152 = 1.60056 + 17.80452 = 19.40508
+    zrs_total = sum(cost for _, cost in _storage(zone.clouds["azure"]).values())
+    assert zrs_total == pytest.approx(24.25635) and zrs_total != pytest.approx(19.40508)
+    assert {x.item for x in zone.clouds["azure"].lines if x.tier} == {
+        "Blob Hot storage (ZRS)",
+        "Blob Cool storage (ZRS)",
+    }
+
+
+def test_aws_geo_is_a_declared_gap_with_no_replication_line(catalogs):
+    zone = estimate(arith_spec(**ONLY_COOL), catalogs)
+    geo = estimate(arith_spec(**GEO), catalogs)
+    # S3 Standard is zone-redundant at its list price: 76.95 x 0.023 + 1,171.35 x 0.0125
+    assert sum(x.cost for x in geo.clouds["aws"].lines if x.tier) == pytest.approx(1.76985 + 14.641875)
+    assert [x.item for x in geo.clouds["aws"].lines] == [x.item for x in zone.clouds["aws"].lines]
+    assert AWS_GEO_GAP_NOTE in geo.notes and AWS_GEO_GAP_NOTE not in zone.notes
+
+
+def test_premium_messaging_replaces_standard_lines_with_unit_hours(catalogs):
+    spec = arith_spec(**{"security.premium_messaging": True})
+    plan = variant_plan("azure", {"security.premium_messaging": True})
+    for plans in (None, {"azure": plan}):
+        lines = {x.item: (x.quantity, x.cost) for x in estimate(spec, catalogs, plans=plans).clouds["azure"].lines}
+        assert lines["Service Bus Premium messaging units (mission key)"] == pytest.approx((730, 657))  # 730 h x 0.9
+        assert lines["Event Hubs Premium processing units (mission key)"] == pytest.approx((730, 1095))  # x 1.5
+        standard = [item for item in lines if "Standard" in item or "Capture" in item or item.endswith("operations")]
+        assert standard == ["Blob write operations", "Key Vault operations", "Event Grid operations"]
+
+
+def test_compare_json_states_each_choice_and_its_monthly_cost(catalogs):
+    spec = arith_spec(**ONLY_COOL, **{"security.premium_messaging": True})
+    doc = cost_json(estimate(spec, catalogs), 1000, spec.spec)
+    azure, aws = doc["clouds"]["azure"]["choices"], doc["clouds"]["aws"]["choices"]
+    assert azure["storageRedundancy"]["value"] == "ZRS"
+    assert azure["storageRedundancy"]["monthly"] == {"known": pytest.approx(24.25635), "complete": True, "unknown": []}
+    assert azure["hsmKeys"]["value"] is True
+    assert azure["hsmKeys"]["monthly"]["known"] == pytest.approx(1.0)  # one HSM key (no plan) x $1 a month
+    assert azure["messagingEncryption"]["value"] == "mission key"
+    assert azure["messagingEncryption"]["monthly"]["known"] == pytest.approx(1752)  # 657 + 1,095
+    assert aws["storageRedundancy"]["value"] == "S3 Standard (3 zones)"
+    assert aws["storageRedundancy"]["monthly"]["known"] == pytest.approx(16.411725)  # 1.76985 + 14.641875
+    assert aws["hsmKeys"]["value"] is True and aws["hsmKeys"]["monthly"]["known"] == pytest.approx(1.0)  # $1 KMS key
+    assert aws["messagingEncryption"]["value"] == "mission key"
+
+
+def test_software_keys_and_standard_messaging_cost_nothing_and_say_so(catalogs):
+    spec = arith_spec(**{"security.hsm_keys": False})
+    azure = cost_json(estimate(spec, catalogs), 1000, spec.spec)["clouds"]["azure"]["choices"]
+    assert azure["hsmKeys"]["value"] is False and azure["hsmKeys"]["monthly"]["known"] == 0
+    assert azure["messagingEncryption"]["value"] == "service-managed"
+    assert azure["messagingEncryption"]["monthly"] == {"known": 0, "complete": True, "unknown": []}
