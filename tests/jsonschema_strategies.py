@@ -36,4 +36,4 @@ if not hasattr(_cu.many, "more"):
     class _Utils:
         many = _Many
 
-    _from_schema.cu = _Utils  # type: ignore[assignment]
+    _from_schema.cu = _Utils

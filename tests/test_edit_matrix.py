@@ -14,6 +14,7 @@ from functools import cache
 
 import pytest
 
+from groundlink.clouds import CLOUDS
 from groundlink.diff import diff_states, from_plan, rules
 from groundlink.diff.run import data_loss_lines
 
@@ -22,7 +23,6 @@ from .edit_matrix import EditCase, combined_edits, example_specs, label, single_
 from .plan_cache import plan_data
 
 FULL = os.environ.get("GROUNDLINK_EDIT_MATRIX") == "full"
-CLOUDS = ("aws", "azure")
 
 
 @cache

@@ -76,8 +76,8 @@ def _set(doc: object, path: tuple, value: object) -> object:
     *head, last = path
     target = doc
     for part in head:
-        target = target[part]  # type: ignore[index]
-    target[last] = value  # type: ignore[index]
+        target = target[part]
+    target[last] = value
     return doc
 
 
@@ -91,13 +91,13 @@ def mutated(draw, base: st.SearchStrategy) -> object:
         if how == "drop" and path:
             parent = doc
             for part in path[:-1]:
-                parent = parent[part]  # type: ignore[index]
-            del parent[path[-1]]  # type: ignore[arg-type]
+                parent = parent[part]
+            del parent[path[-1]]
         elif how == "add_key":
             key = draw(st.one_of(st.text(max_size=12), st.sampled_from(["a\nb", "\x00", "x" * 500])))
             target = doc
             for part in path:
-                target = target[part]  # type: ignore[index]
+                target = target[part]
             if isinstance(target, dict):
                 target[key] = draw(JUNK)
         else:
