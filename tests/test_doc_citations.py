@@ -14,7 +14,7 @@ SKIP_DIRS = {"out", "build", "dist", "__pycache__"}  # and hidden directories (.
 OUTPUTS = {"report.md"}  # files the tools write, named but not cited
 THIS_FILE = Path(__file__).resolve()
 MD_MENTION = re.compile(r"(?<![\w/.-])((?:\.\./)*[\w./-]*[\w-]+\.md)(?![\w-]|\.\w)")
-FACTS_SECTION = re.compile(r"docs/facts\.md §(\d+)(?:[-–](\d+))?")
+FACTS_SECTION = re.compile(r"docs/facts\.md §(\d+)(?:[-\u2013](\d+))?")
 OUTSIDE = re.compile(r"REFERENCE\.md|DESIGN\.md|\.\./shared|/work/shared|domain reference")
 
 
