@@ -1,7 +1,7 @@
 """Hard limits and catalog facts the spec is validated against.
 
 Each value is a published limit, so a spec that passes here does not fail
-later at `pulumi up`. Sources are REFERENCE.md sections (AWS Ground Station
+later at `pulumi up`. Sources are docs/facts.md sections (AWS Ground Station
 API reference 2025-09-16 and CloudFormation schema; Microsoft Learn).
 Pure data: imported by the spec model, the blueprint and the renderers.
 """
@@ -37,7 +37,7 @@ S3_KEY_PREFIX_MAX_CHARS = 900
 # pulumi-aws `bucket_prefix`: at most 37 characters (the provider appends a unique suffix).
 S3_BUCKET_PREFIX_MAX_CHARS = 37
 
-# AWS regions with an AWS Ground Station antenna (user guide "Locations", REFERENCE.md §5).
+# AWS regions with an AWS Ground Station antenna (user guide "Locations", docs/facts.md §5).
 AWS_GROUND_STATION_REGIONS: frozenset[str] = frozenset(
     {
         "us-west-2",
@@ -81,7 +81,7 @@ AOGS_ELIGIBLE_LOCATIONS: frozenset[str] = frozenset(
     {"westus2", "swedencentral", "southeastasia", "brazilsouth", "southafricanorth"}
 )
 AZURE_LOCATION_PATTERN = r"^[a-z]+[a-z0-9]*$"
-# AOGS contact-profile endpoint ports and subnet rules (Microsoft Learn, REFERENCE.md §4).
+# AOGS contact-profile endpoint ports and subnet rules (Microsoft Learn, docs/facts.md §4).
 AOGS_ENDPOINT_PORTS: tuple[int, int] = (49152, 65535)
 AOGS_MIN_SUBNET_PREFIX = 24
 AOGS_MIN_MTU = 3650

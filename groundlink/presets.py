@@ -4,7 +4,7 @@ A preset turns a downlink (centre frequency) into the exact JSON that AWS
 Ground Station's `AntennaDownlinkDemodDecodeConfig` takes, and names the
 demodulation the retired Azure Orbital contact profile used. Values follow
 aws-samples/aws-groundstation-s3-data-delivery (`cfn/jpss1-gs-to-s3.yml`),
-awslabs/aws-groundstation-eos-pipeline and Microsoft Learn (REFERENCE.md §3).
+awslabs/aws-groundstation-eos-pipeline and Microsoft Learn (docs/facts.md §3).
 """
 
 from __future__ import annotations

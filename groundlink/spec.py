@@ -543,7 +543,7 @@ class AwsCloud(_Model):
 class OrbitalEndpoint(_Model):
     """Where the retired Azure Orbital Ground Station streamed a contact: VNet injection into a
     delegated subnet, to an endpoint the mission runs (legacy_orbital only). Rules from Microsoft
-    Learn "Prepare the network for Azure Orbital Ground Station integration" (REFERENCE.md §4)."""
+    Learn "Prepare the network for Azure Orbital Ground Station integration" (docs/facts.md §4)."""
 
     vnet_cidr: str = Field("10.40.0.0/16", description="Address space of the ground-segment VNet.")
     gateway_subnet_cidr: str = Field(

@@ -10,7 +10,7 @@ from .props import as_list, condition_keys, get, policy_statements, principals, 
 from .registry import resource_rule
 
 # Condition keys that pin a service principal to this account or resource (AWS
-# "cross-service confused deputy prevention"; REFERENCE.md §2 for Ground Station).
+# "cross-service confused deputy prevention"; docs/facts.md §2 for Ground Station).
 CONFUSED_DEPUTY_KEYS = {"aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths"}
 
 

@@ -3,7 +3,7 @@
 The pack runs in its own virtualenv without groundlink, so the values are
 duplicated here; tests/test_policies_pack.py fails if the copies drift.
 Sources: AWS Ground Station API reference (2025-09-16) and CloudFormation
-AWS::GroundStation::* schema (REFERENCE.md §2); Microsoft Learn (REFERENCE.md §1).
+AWS::GroundStation::* schema (docs/facts.md §2); Microsoft Learn (docs/facts.md §1).
 """
 
 from __future__ import annotations

@@ -95,7 +95,7 @@ def provider_of(type_token: str) -> str:
 
 
 # --- Groups used by the data-protection and tagging rules ------------------------
-# Stateful: losing one loses mission data or the keys to read it (DESIGN.md).
+# Stateful: losing one loses mission data or the keys to read it (README.md, "Data protection").
 STATEFUL_AWS = S3_BUCKET + KMS_KEY + GLUE_DATABASE + KINESIS_STREAM
 STATEFUL_AZURE = STORAGE_ACCOUNT + BLOB_CONTAINER + KEY_VAULT + KEY_VAULT_KEY + KUSTO_DATABASE
 STATEFUL = STATEFUL_AWS + STATEFUL_AZURE

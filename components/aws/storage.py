@@ -24,7 +24,7 @@ from . import iam
 from .naming import bucket_prefix
 from .security import Network
 
-# Cloud-neutral tier -> S3 storage class (REFERENCE.md §6 prices use the same pairing).
+# Cloud-neutral tier -> S3 storage class (docs/facts.md §6 prices use the same pairing).
 S3_STORAGE_CLASS = {"cool": "STANDARD_IA", "cold": "GLACIER", "archive": "DEEP_ARCHIVE"}
 # Object actions a private mission allows only through its VPC endpoint.
 OBJECT_ACTIONS = ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"]

@@ -1,5 +1,5 @@
 """The policy pack as its own process, started and spoken to the way the
-Pulumi CLI does it (REFERENCE.md §8).
+Pulumi CLI does it (docs/facts.md §8).
 
 The CLI runs `python -m pulumi.policy <engine-address> <pack-dir>` with the
 stack identity in PULUMI_PROJECT/PULUMI_STACK/PULUMI_DRY_RUN/PULUMI_CONFIG,

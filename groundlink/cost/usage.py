@@ -21,7 +21,7 @@ DAYS_PER_MONTH = 365 / 12
 HOURS_PER_MONTH = 730.0  # 365 * 24 / 12, the convention cloud price lists bill by
 # DigIF delivers the digitised intermediate frequency: its volume follows the sampled
 # bandwidth, not the data rate. A 10.5-minute NOAA-20 DigIF contact of a 30 MHz downlink
-# wrote 22 objects, 43.1 GB to S3 (community measurement, 2026-08-31): 43.1 GB / 630 s /
+# wrote 22 objects, 43.1 GB to S3 (community measurement, 2026-08-31; docs/facts.md §3): 43.1 GB / 630 s /
 # 30 MHz = 2.28 MB per second per MHz of bandwidth.
 DIGIF_GB_PER_MHZ_SECOND = 43.1 / (10.5 * 60) / 30
 DIGIF_SOURCE = (
@@ -35,7 +35,7 @@ FILE_SOURCE = (
     'AWS Ground Station user guide, "Plan your dataflow communication paths" '
     "(https://docs.aws.amazon.com/ground-station/latest/ug/getting-started.step2.html), read 2026-12-01"
 )
-ATHENA_MIN_TB_PER_QUERY = 10e6 / 1e12  # 10 MB minimum billed per query (REFERENCE.md §6)
+ATHENA_MIN_TB_PER_QUERY = 10e6 / 1e12  # 10 MB minimum billed per query (docs/facts.md §6)
 
 
 @dataclass(frozen=True)
