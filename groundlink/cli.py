@@ -7,6 +7,7 @@ per problem on stderr and exit code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from typing import NamedTuple
@@ -126,5 +127,23 @@ def _run(argv: list[str] | None) -> int:
         return EXIT_USAGE
 
 
+def entry() -> None:
+    """The `groundlink` console script and `python -m groundlink.cli`.
+
+    After Ctrl-C every process and server groundlink started has been stopped on the way
+    out, but gRPC's own threads (the policy pack's engine server and channels) can still
+    hang or abort the interpreter's shutdown; so an interrupted run leaves at once, with
+    its one line already written. gRPC's C core is kept to errors, so its connection
+    chatter on a cancelled call never reaches the user's terminal.
+    """
+    os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
+    code = main()
+    if code == EXIT_INTERRUPTED:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

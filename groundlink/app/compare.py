@@ -23,6 +23,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_for
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,6 +36,10 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from .parallel_plans import PlanRun
+
+
+# How long an interrupted compare waits for its policy thread to stop the pack processes.
+INTERRUPT_GRACE_SECONDS = 5.0
 
 
 class _Arrivals:
@@ -191,9 +196,16 @@ def run_compare(
         policy_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="groundlink-policy")
         background: dict[str, Future[dict[str, Any]]] = {}
 
-        def stop_policy() -> None:
-            """Wait for the policy thread: its pack processes stop when it returns."""
-            policy_thread.shutdown(wait=True)
+        def stop_policy(error: BaseException) -> None:
+            """Wait for the policy thread: its pack processes stop when it returns.
+
+            After Ctrl-C the packs took the signal too, so an analysis may never answer:
+            the wait is then bounded, and the command leaves with its one line."""
+            if isinstance(error, KeyboardInterrupt) and "policy" in background:
+                policy_thread.shutdown(wait=False, cancel_futures=True)
+                wait_for([background["policy"]], timeout=INTERRUPT_GRACE_SECONDS)
+            else:
+                policy_thread.shutdown(wait=True)
 
         def plan_started(cloud: str) -> None:
             progress.start(cloud, f"plan {cloud.upper()}")
@@ -213,9 +225,9 @@ def run_compare(
                 on_plan=arrivals.put,
                 meanwhile=draw_storage_chart_early,
             )
-        except BaseException:
+        except BaseException as error:
             arrivals.close()  # a failed plan must not leave the policy thread waiting,
-            stop_policy()  # nor its pack processes running after we return
+            stop_policy(error)  # nor its pack processes running after we return
             raise
         arrivals.close()
         plans = {cloud: run.plan for cloud, run in runs.items()}
@@ -239,8 +251,8 @@ def run_compare(
             if against:
                 doc["diff"] = {"against": against, "clouds": [d.to_json() for d in diffs]}
             charts = render_charts(doc, early)  # charts do not read policy results
-        except BaseException:
-            stop_policy()
+        except BaseException as error:
+            stop_policy(error)
             raise
         progress.done("analysis")
         doc["policy"] = background["policy"].result()
