@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 SPEC   ?= specs/noaa20.yaml
 OUT    ?= out/compare
 
-.PHONY: venv test lint compare bench demo schema clean mutation preflight-shapes fuzz
+.PHONY: venv test lint compare bench demo schema clean mutation preflight-shapes fuzz breaks
 
 venv: $(STAMP)
 
@@ -58,6 +58,11 @@ MUTATE ?= groundlink.spec.* groundlink.blueprint.* groundlink.cost.* groundlink.
 mutation: $(STAMP)
 	nice $(BIN)/mutmut run --max-children 2 $(MUTATE)
 	$(BIN)/python scripts/mutation_score.py
+
+# The deliberate one-line breaks (scripts/breaks.py), each applied to a temporary copy of the
+# tree, never to the checkout: prints killed/survived per break, exits 1 if any survived.
+breaks: $(STAMP)
+	$(BIN)/python scripts/breaks.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache mutants
