@@ -49,14 +49,15 @@ def _pack_config(config: dict) -> Callable[[Path, pytest.MonkeyPatch], None]:
 
 def _fake_pack(script: str) -> Callable[[Path, pytest.MonkeyPatch], None]:
     """Run the pack with an interpreter that is a shell script: it crashes, prints
-    something that is not a port, or never answers. Startup waits 2 s, not 60."""
+    something that is not a port, or never answers. Startup waits 2 s, not 60
+    (GROUNDLINK_PACK_STARTUP_SECONDS, as a user on a slow machine would set it)."""
 
     def setup(tmp: Path, mp: pytest.MonkeyPatch) -> None:
         python = tmp / "python"
         python.write_text("#!/bin/sh\n" + script + "\n")
         python.chmod(python.stat().st_mode | stat.S_IXUSR)
         mp.setattr(runner, "PackProcess", functools.partial(host.PackProcess, python=str(python)))
-        mp.setattr(host.PackProcess.connect, "__defaults__", (2.0,))
+        mp.setenv(host.STARTUP_TIMEOUT_ENV, "2")
 
     return setup
 
@@ -102,6 +103,18 @@ CASES = {
     ),
     "check pack prints no port": Case(
         CHECK, 2, "policy pack failed to start (exit 4): boom", _fake_pack("echo hello; echo boom >&2; exit 4")
+    ),
+    "check pack first line not a port": Case(
+        CHECK,
+        2,
+        "policy pack failed to start: its first line is not a port: 'listening on 5000'",
+        _fake_pack("echo 'listening on 5000'; exec sleep 30"),
+    ),
+    "check startup wait not a number": Case(
+        CHECK,
+        2,
+        "GROUNDLINK_PACK_STARTUP_SECONDS: 'soon' is not allowed",
+        lambda tmp, mp: mp.setenv(host.STARTUP_TIMEOUT_ENV, "soon"),
     ),
     "check pack never answers": Case(
         CHECK, 2, "policy pack did not report a port within 2s", _fake_pack("exec sleep 30")

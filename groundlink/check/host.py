@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import subprocess
 import sys
@@ -28,11 +29,28 @@ if TYPE_CHECKING:
     from pulumi.runtime.proto import analyzer_pb2_grpc, engine_pb2, engine_pb2_grpc
 
 STARTUP_TIMEOUT_SECONDS = 60.0
+STARTUP_TIMEOUT_ENV = "GROUNDLINK_PACK_STARTUP_SECONDS"
 STOP_TIMEOUT_SECONDS = 5.0
 
 
 class PackError(Exception):
     """The pack process could not be started or failed while analyzing."""
+
+
+def startup_timeout() -> float:
+    """How long to wait for the pack's port line: 60 s (a cold pack imports the Pulumi SDK
+    and every rule), or GROUNDLINK_PACK_STARTUP_SECONDS on a slower machine, or to give up
+    quickly on a pack that never answers."""
+    raw = os.environ.get(STARTUP_TIMEOUT_ENV)
+    if raw is None:
+        return STARTUP_TIMEOUT_SECONDS
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise PackError(f"{STARTUP_TIMEOUT_ENV}: {raw[:40]!r} is not allowed; allowed: a number of seconds above 0")
+    return value
 
 
 @dataclass
@@ -150,13 +168,15 @@ class PackProcess:
         for line in self._proc.stderr:
             self.stderr_lines.append(line.decode(errors="replace").rstrip())
 
-    def connect(self, timeout: float = STARTUP_TIMEOUT_SECONDS) -> analyzer_pb2_grpc.AnalyzerStub:
-        """Wait for the port line and dial the Analyzer; returns its stub."""
+    def connect(self, timeout: float | None = None) -> analyzer_pb2_grpc.AnalyzerStub:
+        """Wait for the port line (`startup_timeout()` by default) and dial the Analyzer; returns its stub."""
         import grpc
         from pulumi.runtime.proto import analyzer_pb2_grpc
 
         if self.stub is not None:
             return self.stub
+        if timeout is None:
+            timeout = startup_timeout()
         if self._proc is None:
             self.start()
         if not self._port_ready.wait(timeout):
@@ -165,7 +185,11 @@ class PackProcess:
         if not line.isdigit():
             proc = self._proc
             assert proc is not None  # started above
-            proc.wait(STOP_TIMEOUT_SECONDS)
+            try:  # a pack that crashed closed its stdout: its exit status and traceback explain why
+                proc.wait(min(timeout, STOP_TIMEOUT_SECONDS))
+            except subprocess.TimeoutExpired:  # it printed something else and runs on: not a pack to talk to
+                self.stop()
+                raise PackError(f"policy pack failed to start: its first line is not a port: {line[:60]!r}") from None
             time.sleep(0.05)  # let the stderr reader catch the traceback
             raise PackError(f"policy pack failed to start (exit {proc.returncode}): {self.stderr_tail()}")
         self._channel = grpc.insecure_channel(f"127.0.0.1:{line}")
