@@ -67,6 +67,7 @@ class TestCatalog:
 
     @pytest.mark.parametrize("spec", ["noaa20.yaml", "partner.yaml"])
     def test_every_table_partitions_by_exactly_the_keys_of_its_template_under_its_location(self, spec):
+        assert aws(spec).of_type(TABLE)
         for t in aws(spec).of_type(TABLE):
             template = t.inputs["parameters"]["storage.location.template"]
             root = t.inputs["storageDescriptor"]["location"]
@@ -122,6 +123,7 @@ class TestTelemetry:
         (trust,) = statements(doc(role, "assumeRolePolicy"))
         assert trust["Principal"] == {"Service": "firehose.amazonaws.com"}
         assert trust["Condition"]["StringEquals"] == {"aws:SourceAccount": ACCOUNT}
+        assert statements(doc(role_policy_of(plan, role)))
         for statement in statements(doc(role_policy_of(plan, role))):
             assert statement["Resource"] != "*" and "*" not in statement["Action"]
             assert all(not a.endswith(":*") for a in statement["Action"])

@@ -75,6 +75,7 @@ def test_queues_are_encrypted_with_the_mission_key_and_redrive_to_the_dead_lette
 def test_queue_policies_admit_only_the_contact_rule_over_tls():
     plan = aws()
     rule = plan.one(RULE).outputs["arn"]
+    assert len(queues(plan)) == 2  # the contact queue and its dead-letter queue
     for queue in queues(plan):
         policy = next(
             p for p in plan.of_type("aws:sqs/queuePolicy:QueuePolicy") if p.inputs["queueUrl"] == queue.outputs["url"]
@@ -87,5 +88,6 @@ def test_queue_policies_admit_only_the_contact_rule_over_tls():
 
 
 def test_without_cmk_queues_use_sqs_managed_encryption():
+    assert queues(aws_variant("no-cmk"))
     for queue in queues(aws_variant("no-cmk")):
         assert queue.inputs["sqsManagedSseEnabled"] is True and "kmsMasterKeyId" not in queue.inputs

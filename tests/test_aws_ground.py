@@ -222,6 +222,7 @@ class TestLinks:
             assert all(r.name.startswith(link.name + "-") for r in plan.children(link))
 
     def test_ground_station_resources_carry_the_mission_tags(self):
+        assert aws().of_type(GS_CONFIG) + aws().of_type(GS_PROFILE)
         for r in aws().of_type(GS_CONFIG) + aws().of_type(GS_PROFILE):
             tags = {t["key"]: t["value"] for t in r.inputs["tags"]}
             assert tags["mission"] == "noaa20" and tags["owner"] == "platform-team"

@@ -62,6 +62,7 @@ def test_every_resource_sits_under_a_component_named_as_its_prefix(spec):
     plan = aws(spec)
     by_urn = {r.urn: r for r in plan.resources}
     root = plan.one("groundlink:index:AwsMissionStack")
+    assert len(plan.resources) > 1
     for resource in plan.resources:
         if resource is root:
             continue
@@ -94,6 +95,7 @@ def test_every_resource_outside_bucket_hardening_is_marked_with_its_capability(n
 @pytest.mark.parametrize("spec", EXAMPLES)
 def test_stateful_resources_are_protected_and_retained_and_nothing_else_is(spec):
     plan = aws(spec)
+    assert {r.type for r in plan.custom()} & STATEFUL >= {"aws:s3/bucket:Bucket", "aws:kms/key:Key"}
     for resource in plan.custom():
         stateful = resource.type in STATEFUL
         assert (resource.protect, resource.retainOnDelete) == (stateful, stateful), resource.name

@@ -68,6 +68,7 @@ class TestKey:
         assert key.inputs["enableKeyRotation"] is True and key.inputs["deletionWindowInDays"] == 30
         policy = doc(key)
         assert sid(policy, "AccountAdministers")["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
+        assert statements(policy)
         for statement in statements(policy):
             assert statement["Principal"] != "*" and "*" not in as_list(statement["Principal"].get("AWS", []))
 
@@ -98,33 +99,43 @@ class TestKey:
 @all_plans()
 def test_no_iam_statement_allows_everything(name):
     plan = PLANS[name]()
-    for policy in plan.of_type(ROLE_POLICY):
-        for statement in statements(doc(policy)):
-            actions, resources = as_list(statement["Action"]), as_list(statement["Resource"])
-            assert "*" not in actions and not any(a.endswith(":*") for a in actions), (policy.name, statement)
-            if "*" in resources:  # only actions AWS cannot scope to a resource
-                assert all(a.startswith("ec2:") for a in actions), (policy.name, statement)
+    found = [(policy, statement) for policy in plan.of_type(ROLE_POLICY) for statement in statements(doc(policy))]
+    assert found
+    for policy, statement in found:
+        actions, resources = as_list(statement["Action"]), as_list(statement["Resource"])
+        assert "*" not in actions and not any(a.endswith(":*") for a in actions), (policy.name, statement)
+        # only actions AWS cannot scope to a resource
+        assert "*" not in resources or all(a.startswith("ec2:") for a in actions), (policy.name, statement)
 
 
 @all_plans()
 def test_service_roles_are_guarded_against_confused_deputies(name):
     plan = PLANS[name]()
-    for role in plan.of_type(ROLE):
-        for trust in statements(doc(role, "assumeRolePolicy")):
-            if "Service" in trust["Principal"]:
-                assert trust["Condition"]["StringEquals"]["aws:SourceAccount"] == ACCOUNT, role.name
+    trusts = [
+        (role, trust)
+        for role in plan.of_type(ROLE)
+        for trust in statements(doc(role, "assumeRolePolicy"))
+        if "Service" in trust["Principal"]
+    ]
+    assert trusts
+    for role, trust in trusts:
+        assert trust["Condition"]["StringEquals"]["aws:SourceAccount"] == ACCOUNT, role.name
 
 
 @all_plans()
 def test_service_grants_in_resource_policies_are_conditioned(name):
     plan = PLANS[name]()
-    for token, key in POLICY_INPUTS.items():
-        for resource in plan.of_type(token):
-            for statement in statements(doc(resource, key)):
-                if statement["Effect"] == "Allow":
-                    assert statement["Principal"] != "*", (resource.name, statement)
-                    if "Service" in statement["Principal"]:
-                        assert statement.get("Condition"), (resource.name, statement)
+    grants = [
+        (resource, statement)
+        for token, key in POLICY_INPUTS.items()
+        for resource in plan.of_type(token)
+        for statement in statements(doc(resource, key))
+        if statement["Effect"] == "Allow"
+    ]
+    assert grants
+    for resource, statement in grants:
+        assert statement["Principal"] != "*", (resource.name, statement)
+        assert "Service" not in statement["Principal"] or statement.get("Condition"), (resource.name, statement)
 
 
 @all_plans()

@@ -134,6 +134,7 @@ def test_buckets_are_protected_and_retained_in_strict_mode_only(plan):
 
 def test_without_cmk_stores_fall_back_to_sse_s3():
     plan = aws_variant("no-cmk")
+    assert plan.of_type(BUCKET)
     for bucket in plan.of_type(BUCKET):
         (rule,) = side(
             plan, bucket, "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"

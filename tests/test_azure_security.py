@@ -123,6 +123,7 @@ def test_resource_group_holding_the_stores_is_protected_and_retained(spec):
 def test_every_resource_sits_under_the_mission_stack_with_a_prefixed_name(spec):
     result = azure(spec)
     [root] = [r for r in result.resources if r.type == "groundlink:index:AzureMissionStack"]
+    assert len(result.resources) > 1
     for r in result.resources:
         if r is root:
             continue

@@ -66,12 +66,15 @@ def test_reports_state_retirement_sources_totals_and_policy(report, name):
     text = html.unescape((out / name).read_text())
     for fact in ("2024-12-18", "KSAT Lite", "Viasat RTE", "RBC Signals"):
         assert fact in text
-    for price in (p for p in doc["prices"] if p["used"]):
+    used = [p for p in doc["prices"] if p["used"]]
+    assert len(used) > 10
+    for price in used:
         assert price["source"] in text and price["date"] in text and price["priceId"] in text
     for cloud in CLOUDS:
         assert money(doc["cost"]["clouds"][cloud]["monthly"]) in text
         for item in doc["cost"]["clouds"][cloud]["toSupply"]:
             assert item["priceId"] in text and item["supply"] in text
+    assert doc["cost"]["assumptions"] and doc["parity"]["rows"]
     for assumption in doc["cost"]["assumptions"]:
         assert assumption in text
     assert doc["policy"]["available"] is True
