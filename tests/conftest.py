@@ -16,7 +16,9 @@ config errors) still call `groundlink.engine.plan` directly.
 
 from __future__ import annotations
 
+import copy
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -47,6 +49,34 @@ def pytest_configure(config: pytest.Config) -> None:
     if _CACHE_ENV not in os.environ:
         os.environ[_CACHE_ENV] = tempfile.mkdtemp(prefix="groundlink-test-plans-")
         config._groundlink_plan_cache = os.environ[_CACHE_ENV]  # type: ignore[attr-defined]  # our own attribute on pytest's Config
+
+
+# Files holding the longest tests (a wheel built and installed, compare runs, pack processes,
+# many plans): scheduled first, so that at the end both workers finish short tests instead
+# of one worker running a long one alone.
+SLOW_FIRST = (
+    "test_wheel_install.py",
+    "test_report.py",
+    "test_compare.py",
+    "test_check_e2e.py",
+    "test_parity_properties.py",
+    "test_engine.py",
+    "test_preflight_specs.py",
+    "test_edit_matrix.py",
+    "test_diff.py",
+)
+# Files whose module fixture is a whole command run (test_report: one compare): one worker
+# runs the file, so the run is not repeated on the other (`make test` uses --dist loadgroup).
+ONE_WORKER = ("test_report.py",)
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: files stay whole
+    for item in items:
+        if item.path.name in ONE_WORKER:
+            item.add_marker(pytest.mark.xdist_group(item.path.name))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -95,20 +125,41 @@ def _plan_file(spec_path: Path, cloud: str, key: str) -> Plan:
 def cached_plan(spec: str | os.PathLike[str], cloud: str) -> Plan:
     """The plan of an example spec (`noaa20.yaml`) or of a spec file that stays put."""
     path = Path(spec).resolve() if os.sep in str(spec) else SPECS / spec
+    if path.parent == _cache_dir().resolve() and path.suffix == ".yaml":  # written by `spec_file`
+        return _plan_file(path, cloud, path.stem)
     key = hashlib.sha256(f"{path}\n".encode() + path.read_bytes()).hexdigest()[:16]
     return _plan_file(path, cloud, key)
 
 
-def plan_of(data: dict[str, Any], cloud: str) -> Plan:
-    """The plan of a spec given as a dict (a variant of an example spec), keyed by its content."""
-    text = yaml.safe_dump(data, sort_keys=False)
-    key = hashlib.sha256(text.encode()).hexdigest()[:16]
+def _canonical(data: dict[str, Any]) -> str:
+    return json.dumps(data, sort_keys=True, default=str)
+
+
+@functools.cache
+def _examples() -> dict[str, str]:
+    """Each example spec's content (canonical JSON) -> its file name."""
+    return {_canonical(spec_data(path.name)): path.name for path in SPECS.glob("*.yaml")}
+
+
+def spec_file(data: dict[str, Any]) -> Path:
+    """The spec as a file named by its content, in the session's directory: the same data,
+    the same path, whichever worker writes it."""
+    key = hashlib.sha256(_canonical(data).encode()).hexdigest()[:16]
     path = _cache_dir() / f"{key}.yaml"
     if not path.exists():
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(text)
+        tmp.write_text(yaml.safe_dump(data, sort_keys=False))
         tmp.replace(path)
-    return _plan_file(path, cloud, key)
+    return path
+
+
+def plan_of(data: dict[str, Any], cloud: str) -> Plan:
+    """The plan of a spec given as a dict (a variant of an example spec), keyed by its content;
+    an example spec's own content is that example's plan."""
+    example = _examples().get(_canonical(data))
+    if example is not None:
+        return cached_plan(example, cloud)
+    return cached_plan(spec_file(data), cloud)
 
 
 def with_changes(data: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
@@ -154,9 +205,15 @@ def azure_noaa20() -> Plan:
     return cached_plan("noaa20.yaml", "azure")
 
 
+@functools.cache
+def _parsed(name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.load((SPECS / name).read_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return loaded
+
+
 def spec_data(name: str = "noaa20.yaml") -> dict[str, Any]:
-    """A spec as a mutable dict, for tests that break one field."""
-    return yaml.safe_load((SPECS / name).read_text())
+    """A spec as a mutable dict (a copy: parsed once per session), for tests that break one field."""
+    return copy.deepcopy(_parsed(name))
 
 
 def write_spec(tmp_path: Path, data: dict[str, Any], name: str = "spec.yaml") -> Path:
