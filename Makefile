@@ -17,8 +17,13 @@ $(STAMP): requirements.lock pyproject.toml setup.py
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
+# Bytecode is written (__pycache__/, ignored by git) even where the environment turns it off,
+# so the two workers and every process a test starts (the command line, the policy pack,
+# compare's planners) compile each module once per change instead of once per process;
+# --dist loadgroup keeps a file whose module fixture is a whole command run on one worker
+# (tests/conftest.py ONE_WORKER).
 test: lint
-	$(BIN)/python -m pytest -n 2 -q --durations=10
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n 2 --dist loadgroup -q --durations=10
 
 # The large budget: 5,000 fuzzed specs per fuzz test (zero crashes, zero hangs, every
 # rejection one line naming the field) and the whole edit matrix (every tunable, every

@@ -4,6 +4,7 @@ names a section that exists, and nothing cites a file outside the checkout."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -19,14 +20,16 @@ OUTSIDE = re.compile(r"REFERENCE\.md|DESIGN\.md|\.\./shared|/work/shared|domain 
 
 
 def _sources() -> list[Path]:
+    """Text files of the checkout; skipped directories are not even entered (.venv alone
+    holds tens of thousands of files)."""
     found = []
-    for path in ROOT.rglob("*"):
-        parts = path.relative_to(ROOT).parts[:-1]
-        if any(p in SKIP_DIRS or p.startswith(".") or p.endswith(".egg-info") for p in parts):
-            continue
-        if path.is_file() and (path.suffix in TEXT_SUFFIXES or path.name == "Makefile") and path != THIS_FILE:
-            found.append(path)
-    return found
+    for folder, dirs, files in os.walk(ROOT):
+        dirs[:] = [d for d in dirs if not (d in SKIP_DIRS or d.startswith(".") or d.endswith(".egg-info"))]
+        for name in files:
+            path = Path(folder) / name
+            if (path.suffix in TEXT_SUFFIXES or name == "Makefile") and path != THIS_FILE:
+                found.append(path)
+    return sorted(found)
 
 
 def _resolves(name: str, citing: Path) -> bool:
