@@ -8,6 +8,7 @@ stderr, no traceback, nothing half-written.
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import stat
@@ -31,13 +32,15 @@ REGIONS_EASTUS = {"allowed-regions": {"allowedAzureLocations": ["eastus"]}}
 @dataclass(frozen=True)
 class Case:
     """argv (with {tmp} for the test's directory), a setup that returns nothing, the
-    exit code, words stderr must hold (one line), and a path that must not exist after."""
+    exit code, words stderr must hold (one line), a path that must not exist after, and
+    words stdout must hold."""
 
     argv: tuple[str, ...]
     code: int
     stderr: str = ""
     setup: Callable[[Path, pytest.MonkeyPatch], None] = lambda tmp, mp: None
     absent: str = ""
+    stdout: str = ""
 
 
 def _pack_config(config: dict) -> Callable[[Path, pytest.MonkeyPatch], None]:
@@ -73,6 +76,22 @@ def _edited(**changes: object) -> Callable[[Path, pytest.MonkeyPatch], None]:
         write_spec(tmp, with_changes(spec_data(), dict(changes)), "new.yaml")
 
     return setup
+
+
+def _stream_named_with_a_space(plan: Plan) -> Plan:
+    """A plan the API would refuse (a Kinesis stream name with a space) though the pack accepts it."""
+    broken = Plan.from_json(copy.deepcopy(plan.to_json()))
+    broken.one("aws:kinesis/stream:Stream").inputs["name"] = "telemetry stream!"
+    return broken
+
+
+def _preflight_finding(tmp: Path, mp: pytest.MonkeyPatch) -> None:
+    mp.setattr("groundlink.engine.plan", lambda spec, cloud: _stream_named_with_a_space(cached_plan(spec, cloud)))
+    mp.setattr(runner, "build_plan", lambda spec, cloud: _stream_named_with_a_space(cached_plan(spec, cloud)))
+
+
+def _bad_prices(tmp: Path, _mp: pytest.MonkeyPatch) -> None:
+    (tmp / "prices.yaml").write_text("aws: [\n")
 
 
 def _a_file(tmp: Path, _mp: pytest.MonkeyPatch) -> None:
@@ -123,6 +142,7 @@ CASES = {
         (*CHECK, "--json", "{tmp}/file/check.json"), 2, "--json {tmp}/file/check.json", _a_file, "file/check.json"
     ),
     "check unknown cloud": Case(("check", NOAA20, "--cloud", "gcp"), 2, "invalid choice: 'gcp'"),
+    "check preflight finding": Case(("check", NOAA20, "--cloud", "aws"), 1, setup=_preflight_finding),
     "plan passes": Case(("plan", NOAA20, "--cloud", "aws", "--json", "{tmp}/aws.json"), 0),
     "plan bad spec": Case(
         ("plan", "{tmp}/bad.yaml", "--json", "{tmp}/out.json"),
@@ -141,6 +161,16 @@ CASES = {
     "compare unwritable out": Case(
         ("compare", NOAA20, "--out", "{tmp}/file/out"), 2, "{tmp}/file/out", _a_file, "file/out"
     ),
+    "compare bad prices": Case(
+        ("compare", NOAA20, "--prices", "{tmp}/prices.yaml", "--out", "{tmp}/out"),
+        2,
+        "{tmp}/prices.yaml: line 2",
+        _bad_prices,
+        "out",
+    ),
+    "compare missing prices file": Case(
+        ("compare", NOAA20, "--prices", "{tmp}/none.yaml", "--out", "{tmp}/out"), 2, "{tmp}/none.yaml", absent="out"
+    ),
     "validate bad spec": Case(("validate", "{tmp}/bad.yaml"), 2, "ground_segment.contacts_per_day", _bad_spec),
     "diff tunable edit": Case(
         ("diff", NOAA20, "{tmp}/new.yaml", "--cloud", "aws"), 0, setup=_edited(**{"storage.raw_retention_days": 400})
@@ -157,8 +187,15 @@ CASES = {
         setup=_edited(**{"mission.name": "noaa21"}),
     ),
     "diff bad spec": Case(("diff", NOAA20, "{tmp}/bad.yaml"), 2, "ground_segment.contacts_per_day", _bad_spec),
+    "diff missing deployed": Case(("diff", "{tmp}/none.json", NOAA20), 2, "{tmp}/none.json: no such file"),
+    "diff unknown cloud": Case(("diff", NOAA20, NOAA20, "--cloud", "gcp"), 2, "invalid choice: 'gcp'"),
     "preflight passes": Case(("preflight", NOAA20, "--cloud", "aws"), 0),
     "preflight missing spec": Case(("preflight", "{tmp}/none.yaml"), 2, "{tmp}/none.yaml: no such file"),
+    "preflight finding": Case(
+        ("preflight", NOAA20, "--cloud", "aws"), 1, setup=_preflight_finding, stdout="kinesis StreamName"
+    ),
+    "preflight bad spec": Case(("preflight", "{tmp}/bad.yaml"), 2, "ground_segment.contacts_per_day", _bad_spec),
+    "preflight unknown cloud": Case(("preflight", NOAA20, "--cloud", "gcp"), 2, "invalid choice: 'gcp'"),
 }
 XFAIL: dict[str, str] = {}  # cases with a known defect, until it is fixed (strict: a fix must drop the entry)
 
@@ -184,13 +221,14 @@ def test_exit_code(name, tmp_path, monkeypatch, capsys, shared_plans):
         code = main(argv)
     except SystemExit as exit_:  # argparse refuses a choice before any command runs
         code = exit_.code
-    err = capsys.readouterr().err
+    out, err = capsys.readouterr()
     assert code == case.code, err
     assert "Traceback" not in err
     if case.stderr:
         assert case.stderr.replace("{tmp}", str(tmp_path)) in err.strip().splitlines()[-1]
     else:
         assert err.strip() == ""
+    assert case.stdout in out
     if case.absent:
         assert not (tmp_path / case.absent).exists()
     assert live_children() == [], "a pack process outlived the command"
