@@ -96,7 +96,7 @@ def _base(path: tuple[Any, ...]) -> tuple[str, dict] | None:
                 node = node[key]
         except (KeyError, IndexError, TypeError):
             continue
-        if isinstance(node, dict):
+        if isinstance(node, dict | list):
             return name, data
     return None
 
