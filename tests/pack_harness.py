@@ -161,7 +161,19 @@ class State:
     config: Mapping[str, Any] = field(default_factory=dict)
 
 
+_RESOLVED: dict[tuple[int, str], State] = {}
+
+
 def resolve(baselines: Mapping[str, Baseline], key: str) -> State:
+    """The state baseline `key` stands for, built once (states are never edited in place:
+    `apply` returns a new one over deep-copied inputs)."""
+    memo = (id(baselines), key)
+    if memo not in _RESOLVED:
+        _RESOLVED[memo] = _build(baselines, key)
+    return _RESOLVED[memo]
+
+
+def _build(baselines: Mapping[str, Baseline], key: str) -> State:
     base = baselines[key]
     if isinstance(base, Stack):
         return State(cached_plan(base.spec, base.cloud))
