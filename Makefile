@@ -19,11 +19,11 @@ $(STAMP): requirements.lock pyproject.toml setup.py
 
 # Bytecode is written (__pycache__/, ignored by git) even where the environment turns it off,
 # so the two workers and every process a test starts (the command line, the policy pack,
-# compare's planners) compile each module once per change instead of once per process;
-# --dist loadgroup keeps a file whose module fixture is a whole command run on one worker
-# (tests/conftest.py ONE_WORKER).
+# compare's planners) compile each module once per change instead of once per process.
+# --dist loadscope hands out whole files (a module fixture, such as test_report's compare run,
+# runs once), in the order of tests/conftest.py SLOW_FIRST: the longest files first.
 test: lint
-	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n 2 --dist loadgroup -q --durations=10
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n 2 --dist loadscope --no-loadscope-reorder -q --durations=10
 
 # The large budget: 5,000 fuzzed specs per fuzz test (zero crashes, zero hangs, every
 # rejection one line naming the field) and the whole edit matrix (every tunable, every

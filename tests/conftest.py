@@ -52,31 +52,29 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 # Files holding the longest tests (a wheel built and installed, compare runs, pack processes,
-# many plans): scheduled first, so that at the end both workers finish short tests instead
-# of one worker running a long one alone.
+# many plans), first: `make test` hands out whole files (--dist loadscope) in this order, the
+# longest first, so that the run does not end with one worker busy alone on a long file.
 SLOW_FIRST = (
-    "test_wheel_install.py",
-    "test_report.py",
     "test_compare.py",
     "test_check_e2e.py",
+    "test_wheel_install.py",
+    "test_report.py",
     "test_parity_properties.py",
-    "test_engine.py",
-    "test_preflight_specs.py",
-    "test_edit_matrix.py",
     "test_diff.py",
+    "test_edit_matrix.py",
+    "test_azure_ground.py",
+    "test_aws_mission.py",
+    "test_engine.py",
+    "test_azure_storage.py",
+    "test_preflight_specs.py",
+    "test_durability_parity.py",
+    "test_cli.py",
 )
-# Files whose module fixture is a whole command run (test_report: one compare): one worker
-# runs the file, so the run is not repeated on the other (`make test` uses --dist loadgroup).
-ONE_WORKER = ("test_report.py",)
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     rank = {name: i for i, name in enumerate(SLOW_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: files stay whole
-    for item in items:
-        if item.path.name in ONE_WORKER:
-            item.add_marker(pytest.mark.xdist_group(item.path.name))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
