@@ -287,8 +287,6 @@ def test_timed_check_reports_plan_and_check_seconds_for_the_benchmark():
 @pytest.mark.usefixtures("shared_plans")
 def test_legacy_orbital_spec_fails_without_opt_in_and_passes_with_the_shipped_config():
     spec = SPECS / "aqua-legacy.yaml"
-    if not spec.exists():
-        pytest.skip("specs/aqua-legacy.yaml is not in this checkout")
     denied = check(spec, ["azure"])
     assert {v.policy for v in denied.mandatory} == {"retired-azure-orbital"}
     assert {v.resource_type for v in denied.mandatory} >= {
