@@ -39,10 +39,6 @@ REMAINING_UNKNOWNS = {
             for tier in ("hot", "cool", "cold")
             for redundancy in ("zrs", "gzrs", "ragzrs")
         },
-        **{
-            f"blob_archive_{redundancy}_gb_month": "Azure offers no archive tier on ZRS/GZRS/RA-GZRS accounts"
-            for redundancy in ("zrs", "gzrs", "ragzrs")
-        },
         "service_bus_premium_mu_hour": "no USD rate at hand (Microsoft's page renders $- offline)",
         "event_hubs_premium_pu_hour": "no USD rate at hand (only a CNY figure for China regions)",
     },

@@ -210,3 +210,17 @@ def test_report_states_each_clouds_durability_choices_and_their_cost(report):
     assert " | ZRS: unknown/month |" in md
     assert "| Messaging encryption | mission key: $0.00/month | service-managed: $0.00/month |" in md
     assert "Durability and security choices" in (out / "report.html").read_text()
+
+
+def test_the_archive_tier_azure_lacks_is_a_gap_with_its_reason_and_priced_in_cold(report):
+    _, out, doc = report
+    (row,) = [r for r in doc["parity"]["rows"] if r["capability"] == "storage.archive_tier"]
+    assert row["clouds"]["aws"]["status"] == "realized"
+    assert row["clouds"]["azure"]["status"] == "gap"
+    assert "storage.tiering[2]" in row["clouds"]["azure"]["reason"]
+    azure = doc["cost"]["clouds"]["azure"]
+    assert "archive-aged data is held and priced in Cold" in azure["choices"]["storageRedundancy"]["basis"]
+    stored = {line["item"]: line for line in azure["lines"] if line["layer"] == "storage"}
+    assert "Blob Archive storage (ZRS)" not in stored
+    assert "includes the data tiered to archive" in stored["Blob Cold storage (ZRS)"]["basis"]
+    assert "storage.archive_tier" in (out / "report.md").read_text()

@@ -170,6 +170,7 @@ class SecureBucket(MissionComponent):
                 opts=self.opts(),
             ),
             "storage.lifecycle",
+            *(["storage.archive_tier"] if any(tier == "archive" for _, tier in lifecycle.transitions) else []),
         )
         if log_bucket_id is not None:
             self.realize(

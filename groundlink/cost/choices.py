@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..blueprint.tiering import ARCHIVE
 from .model import CloudCost, Total, azure_storage_redundancy, total
 
 # Price ids whose lines exist because of a choice (Azure Standard messaging is the no-key baseline).
@@ -27,7 +28,10 @@ class Choice:
 def _storage(cloud: str, spec: Any, cost: CloudCost) -> Choice:
     stored = total([x for x in cost.lines if x.tier])
     if cloud == "azure":
-        return Choice(azure_storage_redundancy(spec), stored, "blob capacity lines at this redundancy's prices")
+        sku = azure_storage_redundancy(spec)
+        held = "; no archive tier on this redundancy: archive-aged data is held and priced in Cold"
+        archived = any(step.tier == ARCHIVE for step in spec.storage.tiering)
+        return Choice(sku, stored, "blob capacity lines at this redundancy's prices" + (held if archived else ""))
     if spec.storage.redundancy == "geo":
         return Choice(
             "S3 Standard (3 zones); geo replication: declared gap",

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..blueprint import LAYERS, Blueprint
+from ..blueprint.tiering import held_tier
 from ..limits import AZURE_ORBITAL_RETIRED_ON
 from .catalog import Assumptions, Catalog, PriceEntry
 from .usage import HOURS_PER_MONTH, MonthlyUsage, monthly_usage
@@ -290,8 +291,19 @@ def _ground_lines(cloud: str, blueprint: Blueprint, usage: MonthlyUsage, catalog
     return lines
 
 
+def held_tiers(cloud: str, tiers: dict[str, float]) -> dict[str, float]:
+    """GB per tier as `cloud` holds them: Azure keeps archive-aged data in Cold on its
+    zone-redundant accounts, so that GB is priced at Cold's rate (groundlink.blueprint.tiering)."""
+    out: dict[str, float] = {}
+    for tier, gb in tiers.items():
+        held = held_tier(cloud, tier)
+        out[held] = out.get(held, 0.0) + gb
+    return out
+
+
 def _storage_lines(cloud: str, tiers: dict[str, float], catalog: Catalog, redundancy: str = "ZRS") -> list[Line]:
     suffix = f" ({redundancy})" if cloud == "azure" else ""
+    absorbed = {held_tier(cloud, t) for t, gb in tiers.items() if gb > 0 and held_tier(cloud, t) != t}
     return [
         Line(
             "storage",
@@ -299,10 +311,11 @@ def _storage_lines(cloud: str, tiers: dict[str, float], catalog: Catalog, redund
             gb,
             storage_price_id(cloud, tier, redundancy),
             catalog.entry(storage_price_id(cloud, tier, redundancy)),
-            "average GB held (raw + products)",
+            "average GB held (raw + products)"
+            + (f"; includes the data tiered to archive (no archive tier on {redundancy})" if tier in absorbed else ""),
             tier,
         )
-        for tier, gb in tiers.items()
+        for tier, gb in held_tiers(cloud, tiers).items()
         if gb > 0
     ]
 
