@@ -27,6 +27,7 @@ S3_LIFECYCLE = (
 )
 S3_ACL = ("aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2")
 S3_OWNERSHIP = ("aws:s3/bucketOwnershipControls:BucketOwnershipControls",)
+S3_REPLICATION = ("aws:s3/bucketReplicationConfig:BucketReplicationConfig",)
 
 KMS_KEY = ("aws:kms/key:Key",)
 IAM_ROLE = ("aws:iam/role:Role",)
