@@ -39,6 +39,7 @@ REMAINING_UNKNOWNS = {
             for tier in ("hot", "cool", "cold")
             for redundancy in ("zrs", "gzrs", "ragzrs")
         },
+        "blob_geo_replication_gb": "no USD rate at hand for GZRS/RA-GZRS geo-replication data transfer",
         "service_bus_premium_mu_hour": "no USD rate at hand (Microsoft's page renders $- offline)",
         "event_hubs_premium_pu_hour": "no USD rate at hand (only a CNY figure for China regions)",
     },

@@ -100,6 +100,27 @@ def test_aws_geo_prices_the_replica_and_the_replication_itself(catalogs):
     assert choice["monthly"] == {"known": pytest.approx(35.4039), "complete": True, "unknown": []}
 
 
+def test_azure_geo_adds_the_paired_region_copy_unpriced_until_supplied(catalogs):
+    zone = estimate(arith_spec(**ONLY_COOL), catalogs).clouds["azure"]
+    geo = estimate(arith_spec(**GEO), catalogs).clouds["azure"]
+    [copied] = [x for x in geo.lines if x.price_id == "blob_geo_replication_gb"]
+    # 52.0125 GB raw + 26.00625 GB products landed a month, each copied once; no USD rate at hand
+    assert (copied.item, copied.quantity, copied.cost) == (
+        "Geo-replication data transfer (GZRS)",
+        pytest.approx(78.01875),
+        None,
+    )
+    assert not [x for x in zone.lines if x.price_id == "blob_geo_replication_gb"]
+    choice = cost_json(estimate(arith_spec(**GEO), catalogs), 1000, arith_spec(**GEO).spec)["clouds"]["azure"]
+    monthly = choice["choices"]["storageRedundancy"]["monthly"]
+    # the GZRS capacity is known from the supplied figures, the transfer is not: the total says so
+    assert monthly == {
+        "known": pytest.approx(43.66143),
+        "complete": False,
+        "unknown": ["blob_geo_replication_gb"],
+    }
+
+
 def test_premium_messaging_replaces_standard_lines_with_unit_hours(catalogs):
     spec = arith_spec(**{"security.premium_messaging": True})
     plan = variant_plan("azure", {"security.premium_messaging": True})

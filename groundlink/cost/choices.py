@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..blueprint.tiering import ARCHIVE
-from .model import REPLICATION, CloudCost, Total, azure_storage_redundancy, total
+from .model import GEO_TRANSFER, REPLICATION, CloudCost, Total, azure_storage_redundancy, total
 
 # Price ids whose lines exist because of a choice (Azure Standard messaging is the no-key baseline).
 HSM_PRICE_IDS = frozenset({"kms_key_month", "key_vault_hsm_key_month"})
@@ -26,7 +26,7 @@ class Choice:
 
 
 def _storage(cloud: str, spec: Any, cost: CloudCost) -> Choice:
-    stored = total([x for x in cost.lines if x.tier or x.item.startswith(REPLICATION)])
+    stored = total([x for x in cost.lines if x.tier or x.item.startswith(REPLICATION) or x.price_id == GEO_TRANSFER])
     if cloud == "azure":
         sku = azure_storage_redundancy(spec)
         held = "; no archive tier on this redundancy: archive-aged data is held and priced in Cold"

@@ -51,6 +51,8 @@ TIER_NAMES = {
 AZURE_REDUNDANCY_PRICE_KEYS = {"LRS": "", "ZRS": "_zrs", "GZRS": "_gzrs", "RA-GZRS": "_ragzrs"}
 # Every AWS line storage.redundancy: geo brings starts with this (the storage choice sums them).
 REPLICATION = "S3 replication: "
+# Azure's price id of the GB a GZRS / RA-GZRS account copies to its paired region.
+GEO_TRANSFER = "blob_geo_replication_gb"
 
 
 def azure_storage_redundancy(spec: Any) -> str:
@@ -523,6 +525,17 @@ def _azure_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, pl
                 "egress_internet_gb",
                 e("egress_internet_gb"),
                 "usage.egress_gb_per_month",
+            )
+        )
+    if spec.storage.redundancy == "geo":  # GZRS / RA-GZRS copy every write to the paired region
+        lines.append(
+            Line(
+                "storage",
+                f"Geo-replication data transfer ({azure_storage_redundancy(spec)})",
+                usage.raw_gb + usage.products_gb,
+                GEO_TRANSFER,
+                e(GEO_TRANSFER),
+                "GB landed a month (raw + products), copied once to the paired region",
             )
         )
     if spec.security.customer_managed_keys:
