@@ -237,6 +237,11 @@ BASELINES: dict[str, Baseline] = {
     ),
     # --- Azure, from specs/noaa20.yaml unless said otherwise ---
     "noaa20-azure": Stack("noaa20.yaml", "azure"),
+    "noaa20-azure-lrs": Derived(
+        "noaa20-azure",
+        {"noaa20-storage-account/sku.name": "Standard_LRS"},
+        "an LRS account, which has the Archive tier (groundlink renders zone-redundant accounts only)",
+    ),
     "constellation-azure": Stack("constellation.yaml", "azure"),
     "storage-account": Planned("noaa20.yaml", "azure", "noaa20-storage-account"),
     "storage-account-private": Derived(
@@ -1149,6 +1154,22 @@ passes(rule, "blob-container", {"publicAccess": DROP})
 passes(rule, "blob-container", {"publicAccess": UNKNOWN})
 
 ACCOUNT, BLOB_SERVICE = "noaa20-storage-account", "noaa20-storage-blob-service"
+rule = "azure-storage-archive-tier-supported"
+ARCHIVE_ACTION = "noaa20-storage-lifecycle/policy.rules.0.definition.actions.baseBlob.tierToArchive"
+ARCHIVE_AFTER = {"daysAfterModificationGreaterThan": 180.0}
+fires(
+    rule,
+    "noaa20-azure",
+    {ARCHIVE_ACTION: ARCHIVE_AFTER},
+    (
+        "management policy noaa20-storage-lifecycle rule raw-retention tiers baseBlob to Archive, which a "
+        "Standard_ZRS account does not have; allowed: Standard_LRS, Standard_GRS, Standard_RAGRS",
+        "noaa20-storage-lifecycle",
+    ),
+)
+passes(rule, "noaa20-azure-lrs", {ARCHIVE_ACTION: ARCHIVE_AFTER})
+passes(rule, "noaa20-azure")  # the ZRS account's lifecycle tiers to Cold
+
 rule = "azure-storage-soft-delete"
 NO_SERVICE = (f"storage account {ACCOUNT} has no BlobServiceProperties (soft delete and versioning off)", ACCOUNT)
 fires(rule, "noaa20-azure", {BLOB_SERVICE: DROP}, NO_SERVICE)
