@@ -25,10 +25,8 @@ def _fake_runs(aws_drop: str = ""):
         workers=None,
         on_start=lambda c: None,
         on_done=lambda c, s: None,
-        meanwhile=lambda: None,
-        on_plan=lambda c, p: None,
+        on_plan=lambda c, r: None,
     ):
-        meanwhile()
         runs = {}
         for cloud in clouds:
             plan = plan_runs.Plan.from_json(cached_plan("noaa20.yaml", cloud).to_json())
@@ -37,7 +35,7 @@ def _fake_runs(aws_drop: str = ""):
                 plan.gaps.pop(aws_drop, None)
             on_start(cloud)
             runs[cloud] = plan_runs.PlanRun(plan, 0.1)
-            on_plan(cloud, plan)
+            on_plan(cloud, runs[cloud])
             on_done(cloud, 0.1)
         return runs
 
