@@ -19,7 +19,7 @@ from groundlink.report.number_format import money
 from .conftest import SPECS
 
 SCHEMA = Path(__file__).resolve().parents[1] / "groundlink" / "report" / "compare.schema.json"
-SVG = b"<svg xmlns=\"http://www.w3.org/2000/svg\""
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg"'
 
 
 @pytest.fixture(scope="module")
