@@ -1,4 +1,4 @@
-"""The report's charts: standalone SVG whose shapes sit where the figures in compare.json put them."""
+"""compare.json's decision, and the report's charts: standalone SVG whose shapes sit where its figures put them."""
 
 from __future__ import annotations
 
@@ -42,6 +42,25 @@ def doc():
         prices_file=None,
         generated_at="2026-12-02T00:00:00Z",
     )
+
+
+def test_break_even_is_where_the_two_monthly_totals_meet(doc):
+    """The reference mission: AWS with Ground Station on demand, Azure with a partner whose price is
+    not known, so Azure's known total is everything but the partner minutes."""
+    spec = load_spec(SPECS / "noaa20.yaml")
+    minutes = spec.ground_segment.contacts_per_day * spec.ground_segment.contact_minutes * 365 / 12
+    assert len(spec.satellites) == 1 and spec.ground_segment.contact_minutes == int(spec.ground_segment.contact_minutes)
+    decision, totals = doc["decision"], {c: d["monthly"]["known"] for c, d in doc["cost"]["clouds"].items()}
+    assert decision["partnerPricePerMinute"] is None and decision["partnerMinutesPerMonth"] == pytest.approx(minutes)
+    recomputed = (totals["aws"] - totals["azure"]) / minutes
+    assert decision["breakEvenPerMinute"]["azurePartnerVsAwsOnDemand"] == pytest.approx(recomputed, rel=1e-6)
+    # at that partner price Azure's month costs what AWS's does
+    assert totals["azure"] + recomputed * minutes == pytest.approx(totals["aws"])
+    # the spec's contacts are a point of the sensitivity series, with the same totals
+    (point,) = [
+        p for p in decision["sensitivity"]["series"] if p["contactsPerDay"] == spec.ground_segment.contacts_per_day
+    ]
+    assert point["awsOnDemand"] == pytest.approx(totals["aws"], abs=0.01)
 
 
 def shapes(svg: bytes, tag: str) -> list[ET.Element]:
