@@ -234,12 +234,15 @@ def _check_all(
     given: Given | None,
     pack_dir: Path,
     preflight_of: Callable[[Plan], list[str] | None] = _no_preflight_yet,
+    one_process: bool = False,
 ) -> CheckResult:
     """jobs: (project, stack, stack config, plan factory).
 
     Every pack process starts before the first plan is built, and a plan is
     analyzed (work done in its pack process) while the next one is planned
-    here; all processes are stopped whatever happens.
+    here; all processes are stopped whatever happens. `one_process`: one pack
+    process analyzes every stack in turn, configured for each over the Analyzer
+    protocol (Configure, ConfigureStack) before its analysis.
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -254,9 +257,13 @@ def _check_all(
         return stack.enter_context(PackProcess(pack_dir, project, name, config).start())
 
     with contextlib.ExitStack() as stack:
+        processes: list[PackProcess] = []
+        for project, name, config, _ in jobs:
+            shared = one_process and bool(processes)
+            processes.append(processes[0] if shared else start_pack(stack, project, name, config))
         sessions = [
-            (_Session(start_pack(stack, project, name, config), given), config, make_plan)
-            for project, name, config, make_plan in jobs
+            (_Session(process, given), config, make_plan)
+            for process, (_, _, config, make_plan) in zip(processes, jobs, strict=True)
         ]
         analyzer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="groundlink-check")
         stack.callback(analyzer.shutdown, wait=True, cancel_futures=True)
@@ -323,11 +330,14 @@ def check_as_planned(
     policy_pack_config: Any = None,
     pack_dir: Path = PACK_DIR,
     preflight_of: Callable[[Plan], list[str] | None] = _no_preflight_yet,
+    one_process: bool = False,
 ) -> CheckResult:
     """Analyze plans someone else is building: the pack processes start now, and
     `get_plan(cloud)` blocks until that cloud's plan exists (compare plans in worker
     processes, so the packs' start-up overlaps the planning). `preflight_of(plan)` gives the
-    preflight finding lines the builder already has, or None to preflight here."""
+    preflight finding lines the builder already has, or None to preflight here.
+    `one_process`: one pack process for every stack, each configured in turn (the pack reads
+    its stack and configuration from the Analyzer calls only, so its findings are the same)."""
     spec = load_spec(spec_path)
     jobs: list[Job] = [
         (
@@ -338,7 +348,7 @@ def check_as_planned(
         )
         for cloud in clouds
     ]
-    return _check_all(str(spec_path), jobs, _given(policy_pack_config), pack_dir, preflight_of)
+    return _check_all(str(spec_path), jobs, _given(policy_pack_config), pack_dir, preflight_of, one_process)
 
 
 def check(
