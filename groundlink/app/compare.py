@@ -161,12 +161,7 @@ def run_compare(
 
     from ..blueprint import build_blueprint
     from ..cost import estimate, load_catalogs
-    from ..coverage import coverage_report
     from ..diff.run import check_old, diff_against
-    from ..parity import parity
-    from ..report.charts import render_charts
-    from ..report.compare_console import print_summary
-    from ..report.document import build_document
     from ..spec import load_spec
     from .parallel_plans import run_plans
     from .policy_results import policy_results_as_planned
@@ -181,6 +176,15 @@ def run_compare(
     if against:
         check_old(against)
     blueprint = build_blueprint(spec)
+    prepared: dict[str, Any] = {}
+
+    def prepare() -> None:
+        """What needs no plan, done while the workers plan (after the fork, so the workers do not
+        inherit numpy or jinja2): the coverage, and the analysis and report modules' imports."""
+        from ..coverage import coverage_report
+        from ..report import compare_console, document, markdown_html  # noqa: F401  (imported ahead of use)
+
+        prepared["coverage"] = coverage_report(blueprint)
 
     with steps(console) as progress:
         # The policy pack processes start as soon as the plan workers exist (no gRPC channel
@@ -216,6 +220,7 @@ def run_compare(
                 on_start=plan_started,
                 on_done=lambda c, s: progress.done(c, f"{s:.2f} s in its process"),
                 on_plan=arrivals.put,
+                meanwhile=prepare,
             )
         except BaseException as error:
             arrivals.close()  # a failed plan must not leave the policy thread waiting,
@@ -225,9 +230,14 @@ def run_compare(
         plans = {cloud: run.plan for cloud, run in runs.items()}
         progress.start("analysis", "parity, cost, coverage, charts")
         try:
+            from ..coverage import coverage_report
+            from ..parity import parity
+            from ..report.charts import render_charts
+            from ..report.document import build_document
+
             matrix = parity(blueprint, plans)
             cost = estimate(blueprint, catalogs, assumptions, plans)
-            coverage = coverage_report(blueprint)
+            coverage = prepared["coverage"] if "coverage" in prepared else coverage_report(blueprint)
             doc = build_document(
                 spec_path=str(spec_path),
                 blueprint=blueprint,
@@ -262,6 +272,8 @@ def run_compare(
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         progress.done("report")
+
+    from ..report.compare_console import print_summary
 
     print_summary(doc, str(out), console)
     timings = {f"plan_{cloud}": run.seconds for cloud, run in runs.items()}

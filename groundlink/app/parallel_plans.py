@@ -7,6 +7,8 @@ Workers are forked where the platform allows it, before any thread of ours
 starts: a fork inherits what the caller already imported, so a warm caller
 (a benchmark, a test session) gets warm workers. Each worker also preflights
 its plan: it already holds its cloud's provider SDK, so no process imports both.
+`meanwhile` runs in a thread of the caller while the workers plan, for work that
+needs no plan.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -73,6 +76,13 @@ def _import_before_fork() -> None:
     from ..engine import runner  # noqa: F401  (imported for the workers to inherit)
 
 
+def _quietly(work: Callable[[], None]) -> None:
+    """`meanwhile` work is an optimization: if it fails, the caller does it again itself and
+    meets the error there, in its own thread."""
+    with contextlib.suppress(Exception):
+        work()
+
+
 def _ignore_sigint() -> None:
     """Workers leave Ctrl-C to the caller, which stops them: no traceback from each worker."""
     import signal
@@ -92,11 +102,13 @@ def run_plans(
     on_start: Callable[[str], None] = lambda cloud: None,
     on_done: Callable[[str, float], None] = lambda cloud, seconds: None,
     on_plan: Callable[[str, PlanRun], None] = lambda cloud, run: None,
+    meanwhile: Callable[[], None] = lambda: None,
 ) -> dict[str, PlanRun]:
     """Plan every cloud; `workers` defaults to one process per cloud, capped by the usable cores."""
     workers = min(len(clouds), usable_cores()) if workers is None else workers
     runs: dict[str, PlanRun] = {}
     if workers < 2:
+        _quietly(meanwhile)
         for cloud in clouds:
             on_start(cloud)
             runs[cloud] = _plan_here(spec_path, cloud)
@@ -114,11 +126,14 @@ def run_plans(
         futures = {pool.submit(_plan_in_process, spec_path, cloud): cloud for cloud in clouds}
         for cloud in clouds:
             on_start(cloud)
+        side = threading.Thread(target=_quietly, args=(meanwhile,), name="groundlink-meanwhile", daemon=True)
+        side.start()
         for future in as_completed(futures):
             cloud = futures[future]
             runs[cloud] = _run(*future.result())
             on_plan(cloud, runs[cloud])
             on_done(cloud, runs[cloud].seconds)
+        side.join()
     except BaseException:  # Ctrl-C or a failed plan: no worker of this run outlives the command
         if not warm:
             for process in list((pool._processes or {}).values()):  # the executor offers no public handle

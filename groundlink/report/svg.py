@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape, quoteattr
+from html import escape
 
 FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
 CHAR_WIDTH = 0.6  # of the font size: a width estimate for laying out labels
@@ -78,7 +78,7 @@ class Canvas:
     parts: list[str] = field(default_factory=list)
 
     def add(self, tag: str, text: str = "", /, **attrs: str | float) -> None:
-        rendered = " ".join(f"{k.rstrip('_').replace('_', '-')}={quoteattr(_attr(v))}" for k, v in attrs.items())
+        rendered = " ".join(f'{k.rstrip("_").replace("_", "-")}="{escape(_attr(v))}"' for k, v in attrs.items())
         self.parts.append(f"<{tag} {rendered}>{escape(text)}</{tag}>" if text else f"<{tag} {rendered}/>")
 
     def text(
@@ -89,7 +89,7 @@ class Canvas:
     def svg(self, title: str) -> bytes:
         head = (
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{self.width:.0f}" height="{self.height:.0f}" '
-            f'viewBox="0 0 {self.width:.0f} {self.height:.0f}" font-family={quoteattr(FONT)}>'
+            f'viewBox="0 0 {self.width:.0f} {self.height:.0f}" font-family="{escape(FONT)}">'
             f"<title>{escape(title)}</title>"
             f'<rect x="0" y="0" width="{self.width:.0f}" height="{self.height:.0f}" fill="white"/>'
         )
