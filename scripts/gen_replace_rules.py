@@ -10,7 +10,10 @@ per resource type the stacks create, from each provider's own metadata.
   arguments of the SDK's `get_<resource>` invoke, read from the installed
   pulumi_azure_native), when `location` of a tracked resource changes (ARM: x-ms-mutability
   read/create, RPC-Put-V1-14), and for the properties of its hand-kept `forceNewMap`
-  (provider/pkg/gen/replacement.go, transcribed in AZURE_FORCE_NEW_MAP with its commit).
+  (provider/pkg/gen/replacement.go, transcribed in AZURE_FORCE_NEW_MAP with its commit); and
+  the create-only body properties of AZURE_CREATE_ONLY, each with its source (the REST spec's
+  x-ms-mutability, which the provider honours but the SDK does not carry, or the service's
+  documentation).
 - pulumi-aws: the bridged SDK does not carry Terraform's ForceNew flags; AWS_FORCE_NEW holds
   the top-level ForceNew attributes of hashicorp/terraform-provider-aws, read per resource
   file at the commit named beside it. A type missing there is written as unknown, never as
@@ -79,6 +82,35 @@ AZURE_FORCE_NEW_MAP: dict[str, dict[str, list[str]]] = {
 }
 AZURE_NO_FORCE_NEW: dict[str, dict[str, list[str]]] = {"servicebus": {"Namespace": ["zoneRedundant"]}}
 
+SPECS = "Azure/azure-rest-api-specs specification"
+# Body properties Azure accepts only at creation, which the installed SDK cannot tell: the
+# provider forces a replacement on a property its REST spec marks x-ms-mutability without
+# `update` (pulumi/pulumi-azure-native#137), and the SDK does not carry that mark; and some
+# properties are create-only by the service's own documentation, marked nowhere in the spec.
+# Read for the stateful types the stacks create, at the API version the SDK uses, per the
+# source beside each (read 2026-12-02).
+AZURE_CREATE_ONLY: dict[str, list[tuple[str, str]]] = {
+    "azure-native:synapse:Workspace": [
+        (
+            "defaultDataLakeStorage.accountUrl",
+            f"{SPECS}/synapse/resource-manager/Microsoft.Synapse/stable/2021-06-01/workspace.json"
+            "@00eda9b5ca57d38ddca2e0635a837a0c64036339 x-ms-mutability create, read",
+        ),
+        (
+            "encryption",
+            "https://learn.microsoft.com/azure/synapse-analytics/security/workspaces-encryption: double "
+            "encryption with a customer-managed key is chosen when the workspace is created",
+        ),
+    ],
+    "azure-native:keyvault:Key": [
+        (
+            "properties",
+            f"{SPECS}/keyvault/resource-manager/Microsoft.KeyVault/stable/2024-11-01/keys.json"
+            "@7ee08af0efef13b8dff475453cf2f5cf76a68d65 Keys_CreateIfNotExist: 'does not update existing keys'",
+        ),
+    ],
+}
+
 
 def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
@@ -115,12 +147,15 @@ def azure_native(token: str) -> dict[str, object]:
     if tracked:
         forced.add("location")
     forced -= set(AZURE_NO_FORCE_NEW.get(module, {}).get(name, []))
+    create_only = AZURE_CREATE_ONLY.get(token, [])
+    forced |= {path for path, _ in create_only}
     version = metadata.version("pulumi_azure_native")
     return {
         "properties": sorted(forced),
         "source": f"pulumi_azure_native {version} get_{_snake(name)} path parameters"
         + ("; location (ARM tracked resource)" if tracked else "")
-        + f"; {AZURE_FORCE_NEW_SOURCE}",
+        + f"; {AZURE_FORCE_NEW_SOURCE}"
+        + "".join(f"; {path}: create-only ({where})" for path, where in create_only),
     }
 
 
