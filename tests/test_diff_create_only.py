@@ -9,7 +9,7 @@ from groundlink.diff.state import Resource
 
 WORKSPACE = "azure-native:synapse:Workspace"
 KEY = "azure-native:keyvault:Key"
-ROLE = "aws:iam/role:Role"  # its Terraform ForceNew attributes are not recorded
+ROLE = "aws:ec2/vpc:Vpc"  # its Terraform ForceNew attributes are not recorded
 
 
 def one(type_token: str, inputs: dict, protected: bool = True, cloud: str = "azure") -> State:
@@ -50,19 +50,24 @@ def test_a_key_vault_key_cannot_change_its_type_in_place():
 
 def test_a_store_of_a_type_without_recorded_rules_counts_a_change_as_a_possible_replacement():
     assert rules.forcing(ROLE) is None
-    old, new = one(ROLE, {"path": "/"}, cloud="aws"), one(ROLE, {"path": "/ops/"}, cloud="aws")
+    old, new = (
+        one(ROLE, {"cidrBlock": "10.0.0.0/16"}, cloud="aws"),
+        one(ROLE, {"cidrBlock": "10.1.0.0/16"}, cloud="aws"),
+    )
     change = only_change(old, new)
     assert (change.action, change.rules_known, change.loses_data) == ("replace", False, True)
     assert (
-        "may be forced by path: replacement rules for this type not recorded" in render_text(diff_states(old, new))[1]
+        "may be forced by cidrBlock: replacement rules for this type not recorded"
+        in render_text(diff_states(old, new))[1]
     )
     assert data_loss_lines([diff_states(old, new)]) == [
-        f"aws: {ROLE} r would be replaced (changed path; no replacement rules recorded for the type): data loss"
+        f"aws: {ROLE} r would be replaced (changed cidrBlock; no replacement rules recorded for the type): data loss"
     ]
 
 
 def test_a_resource_holding_no_data_of_an_unknown_type_is_an_update_marked_unknown():
     change = only_change(
-        one(ROLE, {"path": "/"}, protected=False, cloud="aws"), one(ROLE, {"path": "/x/"}, False, "aws")
+        one(ROLE, {"cidrBlock": "10.0.0.0/16"}, protected=False, cloud="aws"),
+        one(ROLE, {"cidrBlock": "10.2.0.0/16"}, False, "aws"),
     )
     assert (change.action, change.rules_known, change.loses_data) == ("update", False, False)
