@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..clouds import CLOUDS
 from ..errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
+from ..outputs import writing
 from . import diff_command
 
 if TYPE_CHECKING:
@@ -120,8 +121,18 @@ def _replace_dir(tmp: Path, out: Path) -> None:
     old = None
     if out.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-        out.replace(old / out.name)
-    tmp.replace(out)
+        try:
+            out.replace(old / out.name)
+        except BaseException:
+            old.rmdir()
+            raise
+    try:
+        tmp.replace(out)
+    except BaseException:
+        if old is not None:  # the previous report goes back where it was
+            (old / out.name).replace(out)
+            old.rmdir()
+        raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
@@ -261,16 +272,16 @@ def run_compare(
         policy_thread.shutdown()
         progress.done("policy", "" if doc["policy"]["available"] else "not available")
         progress.start("report", "write report.md, report.html, compare.json")
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-        try:
-            tmp.chmod(0o777 & ~_umask())
-            _write(tmp, doc, runs, charts)
-            _mark_report(tmp)
-            _replace_dir(tmp, out)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+        with writing(out, "--out"):
+            tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+            try:
+                tmp.chmod(0o777 & ~_umask())
+                _write(tmp, doc, runs, charts)
+                _mark_report(tmp)
+                _replace_dir(tmp, out)
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
         progress.done("report")
 
     from ..report.compare_console import print_summary
