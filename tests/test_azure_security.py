@@ -173,7 +173,7 @@ STATEFUL = {
     "azure-native:kusto:ReadWriteDatabase",
 }
 # Hold data only when they realize a stateful capability of the blueprint (undelivered events,
-# telemetry, audit logs; tests/test_protection_parity.py); a partner's live-delivery hub does not.
+# telemetry, contact data streamed live by a partner, audit logs; tests/test_protection_parity.py).
 HOLDERS = {
     "azure-native:servicebus:Namespace",
     "azure-native:servicebus:Queue",
