@@ -528,16 +528,30 @@ class Usage(_Model):
 
 class AwsCloud(_Model):
     region: str = Field("us-west-2", pattern=limits.AWS_REGION_PATTERN, description="AWS region of the stack.")
-    replica_region: str | None = Field(
+    replica_region: (
+        Annotated[
+            str,
+            Field(pattern=limits.AWS_REGION_PATTERN, json_schema_extra={"enum": sorted(limits.AWS_REPLICA_REGIONS)}),
+        ]
+        | None
+    ) = Field(
         None,
-        pattern=limits.AWS_REGION_PATTERN,
         description="Region S3 replicates the stores to with storage.redundancy: geo (not the stack's region).",
     )
 
     @model_validator(mode="after")
     def _check(self) -> AwsCloud:
-        if self.replica_region is not None and self.replica_region == self.region:
-            raise _fail("replica_region", f"{self.replica_region} is the stack's region; name a second region")
+        replica = self.replica_region
+        if replica is not None and replica == self.region:
+            raise _fail("replica_region", f"{replica} is the stack's region; name a second region")
+        if replica is not None and replica not in limits.AWS_REPLICA_REGIONS:
+            nearby = sorted(r for r in limits.AWS_REPLICA_REGIONS if r.split("-")[0] == replica.split("-")[0])
+            raise _fail(
+                "replica_region",
+                f"{replica} has no S3 and KMS endpoints (botocore endpoint data); allowed: "
+                f"{', '.join(nearby[:8]) or 'us-east-1, us-east-2, eu-west-1'} ... (every AWS region: the "
+                "schema's enum lists them)",
+            )
         return self
 
 

@@ -56,6 +56,12 @@ CAPABILITIES: tuple[Capability, ...] = (
         lambda s: s.storage.redundancy == "geo",
     ),
     Capability("storage.lifecycle", "storage", "Tiering and expiry from the retention schedule"),
+    Capability(
+        "storage.archive_tier",
+        "storage",
+        "Data past its archive age held in an offline archive tier",
+        lambda s: any(step.tier == "archive" for step in s.storage.tiering),
+    ),
     Capability("storage.versioning", "storage", "Object versions and soft delete against overwrite and deletion"),
     Capability(
         "security.cmk",
