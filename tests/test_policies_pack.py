@@ -13,6 +13,7 @@ import pytest
 import groundlink.limits as groundlink_limits
 from groundlink.check import PACK_DIR
 
+from . import test_policies_processing as processing_tests
 from . import test_policies_rules_aws as aws_tests
 from . import test_policies_rules_azure as azure_tests
 from . import test_policies_rules_durability as durability_tests
@@ -30,6 +31,7 @@ AREAS = {
     "azure-keyvault",
     "azure-messaging",
     "retired",
+    "processing",
     "data-protection",
     "tagging",
 }
@@ -59,6 +61,7 @@ def test_every_rule_has_a_fire_and_a_pass_test():
         | {c[0] for c in azure_tests.RESOURCE_CASES}
         | {c[0] for c in durability_tests.RESOURCE_CASES}
         | durability_tests.STACK_RULES
+        | processing_tests.TESTED
     )
     tested |= {
         "aws-gs-region",
