@@ -45,6 +45,9 @@ REMAINING_UNKNOWNS = {
         },
         "service_bus_premium_mu_hour": "no USD rate at hand (Microsoft's page renders $- offline)",
         "event_hubs_premium_pu_hour": "no USD rate at hand (only a CNY figure for China regions)",
+        "functions_flex_executions": "no USD rate at hand (the pricing page renders $- offline)",
+        "container_apps_vcpu_second": "no USD rate at hand (the pricing page renders $- offline)",
+        "container_apps_gib_second": "no USD rate at hand (the pricing page renders $- offline)",
     },
 }
 
