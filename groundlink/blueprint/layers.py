@@ -123,6 +123,7 @@ class StorageInputs:
     redundancy: str  # zone: three availability zones; geo: also a copy in a second region
     geo_read_access: bool  # the second region's copy is readable before a failover
     replica_region: str | None  # where AWS replicates the stores with geo redundancy
+    archive_gap: str | None  # why this cloud holds archive-aged data in another tier (warned), else None
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ class EventsInputs:
     partner_prefix: str
     raw_container: str
     # How long a received contact event stays hidden from other consumers: six times the
-    # processor's timeout when a function consumes the queue (SQS guidance, docs/facts.md §9).
+    # processor's timeout when a function consumes the queue (SQS guidance, docs/facts.md §10).
     visibility_timeout_seconds: int | None = None
 
 
