@@ -303,7 +303,7 @@ def _processing(console: Console) -> int:
     sys.path.insert(0, str(ROOT / "bench"))
     import processing
 
-    processing.report(processing.measure(gb=1.0, piece=8192, repeat=3), console)
+    processing.report(processing.measure(gb=1.0, piece=8192, repeat=5), console)
     return 0
 
 

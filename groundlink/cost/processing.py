@@ -33,7 +33,7 @@ class Throughput:
 @cache
 def measured_throughput() -> Throughput:
     data = yaml.safe_load(THROUGHPUT_FILE.read_text())
-    return Throughput(float(data["mb_per_second"]), str(data["date"]), str(data["machine"]))
+    return Throughput(float(data["bytes_per_second"]) / 1e6, str(data["measured"]), str(data["machine"]))
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def processing_quantities(
         return []
     seconds = throughput.seconds(raw_mb_per_contact)
     why = (
-        f"{contacts:.1f} contacts x {seconds:g} s ({raw_mb_per_contact:,.0f} MB at {throughput.mb_per_second:g} MB/s, "
+        f"{contacts:.1f} contacts x {seconds:g} s ({raw_mb_per_contact:,.0f} MB at {throughput.mb_per_second:.0f} MB/s, "
         f"make bench {throughput.date})"
     )
     if inputs.mode == "function":
