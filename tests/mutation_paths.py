@@ -24,7 +24,8 @@ makes. The session's shared plans (tests/conftest.py, tests/plan_cache.py) and t
 package's own caches would credit a plan's components to the first test that asked for
 it only, and every later test that reads the same plan would never be run against their
 mutants. So the functions a plan's build reached are credited to every test that gets
-that plan, and the package's caches are emptied before each test. Each mutant's own run
+that plan, a module- or session-wide fixture's build is credited to every test that uses
+it, and the package's caches are emptied before each test. Each mutant's own run
 starts with empty caches too (the worker is forked from a process that only collected).
 """
 
@@ -36,10 +37,12 @@ import importlib.machinery
 import importlib.util
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+import pytest
 
 ALIASES = {"groundlink.components": "components", "groundlink.policies": "policies", "groundlink_policies": "policies"}
 
@@ -151,7 +154,36 @@ def pytest_sessionstart() -> None:
             _credit_plan_builds()
 
 
-def pytest_runtest_setup() -> None:
+_FIXTURE_REACHED: dict[Any, set[str]] = {}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_fixture_setup(fixturedef: Any) -> Iterator[None]:
+    """Remember what building a fixture reached: a module- or session-wide fixture is built
+    for the first test that asks, and later tests get its value without a call."""
+    if not _STATS:
+        yield
+        return
+    from mutmut.state import state
+
+    outer, state()._stats = state()._stats, set()
+    try:
+        yield
+    finally:
+        _FIXTURE_REACHED[fixturedef] = state()._stats
+        state()._stats = outer | state()._stats
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
     if _STATS:
         for clear in _package_caches():
             clear()
+    yield
+    if _STATS:
+        from mutmut.state import state
+
+        defs = getattr(item, "_fixtureinfo", None)
+        for name in getattr(item, "fixturenames", ()):
+            for fixturedef in defs.name2fixturedefs.get(name, ()) if defs else ():
+                state()._stats |= _FIXTURE_REACHED.get(fixturedef, set())
