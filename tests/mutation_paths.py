@@ -25,7 +25,7 @@ package's own caches would credit a plan's components to the first test that ask
 it only, and every later test that reads the same plan would never be run against their
 mutants. So the functions a plan's build reached are credited to every test that gets
 that plan, a module- or session-wide fixture's build is credited to every test that uses
-it, and the package's caches are emptied before each test. Each mutant's own run
+it, and the caches of the mutated modules are emptied before each test. Each mutant's own run
 starts with empty caches too (the worker is forked from a process that only collected).
 """
 
@@ -90,14 +90,20 @@ if _IN_MUTANTS:
     sys.meta_path.insert(0, _AliasFinder())
 
 
-_PACKAGES = ("groundlink", "components", "policies")
+_MUTATED = ("groundlink.spec", "groundlink.parity", "groundlink.blueprint", "groundlink.cost", "groundlink.check")
+_MUTATED_PACKAGES = ("components", "policies")
+
+
+def _mutated(name: str) -> bool:
+    return name.split(".")[0] in _MUTATED_PACKAGES or any(name == m or name.startswith(m + ".") for m in _MUTATED)
 
 
 def _package_caches() -> list[Callable[[], None]]:
-    """`cache_clear` of every functools cache in the mutated packages' loaded modules."""
+    """`cache_clear` of every functools cache in the mutated modules (`only_mutate`): the
+    others (provider schemas, botocore shapes) are large, and no mutant lives in them."""
     clears = []
     for name, module in list(sys.modules.items()):
-        if module is None or name.split(".")[0] not in _PACKAGES:
+        if module is None or not _mutated(name):
             continue
         for value in list(vars(module).values()):
             clear = getattr(value, "cache_clear", None)
