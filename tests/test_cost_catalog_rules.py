@@ -107,30 +107,27 @@ def test_unknown_price_ids_are_each_one_line(tmp_path):
     assert str(raised.value) == "; ".join(raised.value.lines)
 
 
-def test_catalog_files_that_cannot_be_used(tmp_path):
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        (None, "no such file"),
+        ("cloud: azure\nprices: {}\n", "cloud: 'azure' should be 'aws'"),
+        (
+            "cloud: aws\nprices:\n  x: {price: -1, unit: u, region: r, source: s, date: '2026'}\n",
+            "prices.x.price: Input should be greater than or equal to 0",
+        ),
+        (
+            "cloud: aws\nprices:\n  x: {price: null, unit: u, region: r, source: s, date: '2026'}\n",
+            "prices.x: an unknown price (price: null) needs `supply`: what the user must provide",
+        ),
+    ],
+)
+def test_catalog_files_that_cannot_be_used(tmp_path, text, problem):
+    if text is not None:
+        (tmp_path / "aws.yaml").write_text(text)
     with pytest.raises(PriceError) as raised:
         load_catalog("aws", tmp_path)
-    assert raised.value.lines == [f"{tmp_path / 'aws.yaml'}: no such file"]
-    (tmp_path / "aws.yaml").write_text("cloud: azure\nprices: {}\n")
-    with pytest.raises(PriceError) as raised:
-        load_catalog("aws", tmp_path)
-    assert raised.value.lines == [f"{tmp_path / 'aws.yaml'}: cloud: 'azure' should be 'aws'"]
-    (tmp_path / "aws.yaml").write_text(
-        "cloud: aws\nprices:\n  x: {price: -1, unit: u, region: r, source: s, date: '2026'}\n"
-    )
-    with pytest.raises(PriceError) as raised:
-        load_catalog("aws", tmp_path)
-    assert raised.value.lines == [
-        f"{tmp_path / 'aws.yaml'}: prices.x.price: Input should be greater than or equal to 0"
-    ]
-    (tmp_path / "aws.yaml").write_text(
-        "cloud: aws\nprices:\n  x: {price: null, unit: u, region: r, source: s, date: '2026'}\n"
-    )
-    with pytest.raises(PriceError) as raised:
-        load_catalog("aws", tmp_path)
-    assert raised.value.lines == [
-        f"{tmp_path / 'aws.yaml'}: prices.x: an unknown price (price: null) needs `supply`: what the user must provide"
-    ]
+    assert raised.value.lines == [f"{tmp_path / 'aws.yaml'}: {problem}"]
 
 
 def test_an_empty_override_file_changes_nothing(tmp_path):
