@@ -24,6 +24,16 @@ def _fmt(value: float) -> str:
     return f"{value:g}"
 
 
+def _show(value: Any) -> str:
+    """A number as the user wrote it (the Analyzer protocol turns 180 into 180.0), anything else as is."""
+    return _fmt(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+
+
+def _quantity(raw: Any, mhz: float | None) -> str:
+    """A {value, units} frequency in MHz, or as given when its units are not a frequency's."""
+    return f"{_fmt(mhz)} MHz" if mhz is not None else f"{_show(get(raw, 'value'))} {get(raw, 'units')}"
+
+
 def _bands(bands: tuple[tuple[float, float], ...]) -> str:
     return " or ".join(f"{_fmt(lo)}-{_fmt(hi)} MHz" for lo, hi in bands)
 
@@ -44,9 +54,7 @@ def frequency(args: Any, report: Any) -> None:
     bands["antennaUplinkConfig"] = (L.UPLINK_BAND_MHZ,)
     for kind, raw, mhz in _spectrum(args, "centerFrequency", bands):
         if mhz is None or not any(lo <= mhz <= hi for lo, hi in bands[kind]):
-            report(
-                f"{kind} centre frequency {_fmt(mhz) + ' MHz' if mhz is not None else raw} is outside {_bands(bands[kind])}"
-            )
+            report(f"{kind} centre frequency {_quantity(raw, mhz)} is outside {_bands(bands[kind])}")
 
 
 def _spectrum(args: Any, field: str, kinds: Any):
@@ -73,10 +81,7 @@ def bandwidth(args: Any, report: Any) -> None:
     for kind, raw, mhz in _spectrum(args, "bandwidth", BANDWIDTH_MHZ):
         lo, hi = BANDWIDTH_MHZ[kind]
         if mhz is None or not lo <= mhz <= hi:
-            report(
-                f"{kind} bandwidth {_fmt(mhz) + ' MHz' if mhz is not None else raw} is outside "
-                f"{_fmt(lo)}-{_fmt(hi)} MHz"
-            )
+            report(f"{kind} bandwidth {_quantity(raw, mhz)} is outside {_fmt(lo)}-{_fmt(hi)} MHz")
 
 
 @resource_rule(
@@ -172,12 +177,15 @@ def _in(value: Any, bounds: tuple[int, int]) -> bool:
 def mission_profile(args: Any, report: Any) -> None:
     props = args.props
     minimum = get(props, "minimumViableContactDurationSeconds")
-    if minimum is not UNKNOWN and not _in(minimum, L.MIN_CONTACT_SECONDS):
-        report(f"minimum viable contact {minimum} s is outside {L.MIN_CONTACT_SECONDS[0]}-{L.MIN_CONTACT_SECONDS[1]} s")
+    allowed = f"{L.MIN_CONTACT_SECONDS[0]}-{L.MIN_CONTACT_SECONDS[1]} s"
+    if minimum is None:
+        report(f"minimumViableContactDurationSeconds is not set (allowed {allowed})")
+    elif minimum is not UNKNOWN and not _in(minimum, L.MIN_CONTACT_SECONDS):
+        report(f"minimum viable contact {_show(minimum)} s is outside {allowed}")
     for key in ("contactPrePassDurationSeconds", "contactPostPassDurationSeconds"):
         value = get(props, key)
         if value is not None and value is not UNKNOWN and not _in(value, L.PASS_PADDING_SECONDS):
-            report(f"{key} {value} is outside {L.PASS_PADDING_SECONDS[0]}-{L.PASS_PADDING_SECONDS[1]} s")
+            report(f"{key} {_show(value)} is outside {L.PASS_PADDING_SECONDS[0]}-{L.PASS_PADDING_SECONDS[1]} s")
     edges = get(props, "dataflowEdges")
     if edges is not UNKNOWN and not 1 <= len(as_list(edges)) <= L.DATAFLOW_EDGES_MAX:
         report(f"{len(as_list(edges))} dataflow edges (allowed 1-{L.DATAFLOW_EDGES_MAX})")
@@ -201,7 +209,7 @@ def endpoint_group_timing(args: Any, report: Any) -> None:
         value = get(args.props, key)
         if value is not None and value is not UNKNOWN and not _in(value, L.ENDPOINT_PASS_PADDING_SECONDS):
             lo, hi = L.ENDPOINT_PASS_PADDING_SECONDS
-            report(f"{key} {value} is outside {lo}-{hi} s")
+            report(f"{key} {_show(value)} is outside {lo}-{hi} s")
 
 
 @resource_rule(

@@ -1,6 +1,6 @@
-"""The pack as a whole: enough rules in every area, complete metadata, every
-rule exercised by a fire/pass test, and nothing imported that the CLI's pack
-virtualenv would lack."""
+"""The pack as a whole: enough rules in every area, metadata that reaches the SDK's
+policies, and nothing imported that the CLI's pack virtualenv would lack (that every rule
+has firing and passing cases is tests/test_policies_conditions.py's meta-test)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,6 @@ import pytest
 import groundlink.limits as groundlink_limits
 from groundlink.check import PACK_DIR
 
-from . import test_policies_rules_aws as aws_tests
-from . import test_policies_rules_azure as azure_tests
-from . import test_policies_rules_durability as durability_tests
 from .test_policies_support import PACK, RULES
 
 AREAS = {
@@ -40,35 +37,50 @@ def test_at_least_thirty_rules_across_every_area():
     assert {rule.area for rule in RULES.values()} == AREAS
 
 
-@pytest.mark.parametrize("name", sorted(RULES))
-def test_rule_metadata_is_complete(name):
-    rule = RULES[name]
-    assert rule.description and rule.remediation and rule.controls
-    assert rule.severity in ("low", "medium", "high", "critical")
-    assert rule.enforcement in ("advisory", "mandatory")
-    for key, schema in rule.config.items():
-        assert "default" in schema and "type" in schema and schema.get("description"), key
-    policy = PACK.policy_of(rule)
-    assert policy.remediation_steps == rule.remediation and policy.tags[1:] == list(rule.controls)
+def test_every_rule_says_what_it_guards_how_to_fix_it_and_against_which_control():
+    incomplete = [name for name, rule in RULES.items() if not (rule.description and rule.remediation and rule.controls)]
+    assert incomplete == []
+    assert {rule.enforcement for rule in RULES.values()} == {"advisory", "mandatory"}
+    undocumented = [
+        (name, key)
+        for name, rule in RULES.items()
+        for key, schema in rule.config.items()
+        if not ("default" in schema and "type" in schema and schema.get("description"))
+    ]
+    assert undocumented == []
 
 
-def test_every_rule_has_a_fire_and_a_pass_test():
-    tested = (
-        set(aws_tests.S3_STACK_RULES)
-        | {c[0] for c in aws_tests.RESOURCE_CASES}
-        | {c[0] for c in azure_tests.RESOURCE_CASES}
-        | {c[0] for c in durability_tests.RESOURCE_CASES}
-        | durability_tests.STACK_RULES
-    )
-    tested |= {
-        "aws-gs-region",
-        "aws-glue-catalog-encryption",
-        "retired-azure-orbital",
-        "data-protection-stateful-protected",
-        "allowed-regions",
-        "azure-storage-soft-delete",
-    }
-    assert tested == set(RULES)
+def test_the_sdk_policy_carries_the_rule_metadata():
+    """What the CLI shows and enforces comes from the policy object, not from the rule."""
+    for name, rule in RULES.items():
+        policy = PACK.policy_of(rule)
+        assert (policy.name, policy.description) == (name, rule.description)
+        assert (policy.enforcement_level.value, policy.severity.value) == (rule.enforcement, rule.severity)
+        assert policy.remediation_steps == rule.remediation
+        assert policy.tags == [rule.area, *rule.controls]
+        if rule.config:
+            assert policy.config_schema.properties == rule.config
+        else:
+            assert policy.config_schema is None
+
+
+@pytest.mark.parametrize(
+    "rule, framework, reference",
+    [
+        ("aws-kms-key-rotation", "CIS Amazon Web Services Foundations Benchmark", "3.6"),
+        ("aws-s3-tls-only", "CIS Amazon Web Services Foundations Benchmark", "2.1.1"),
+        ("azure-storage-https-only", "CIS Microsoft Azure Foundations Benchmark", "3.1"),
+        ("azure-analytics-audit-logs", "CIS Microsoft Azure Foundations Benchmark", "5.4"),
+    ],
+)
+def test_cis_controls_become_the_compliance_framework(rule, framework, reference):
+    found = PACK.policy_of(RULES[rule]).framework
+    assert (found.name, found.reference) == (framework, reference)
+
+
+def test_a_rule_without_a_cis_control_has_no_framework():
+    assert RULES["aws-s3-versioning"].controls == ("CKV_AWS_21",)
+    assert PACK.policy_of(RULES["aws-s3-versioning"]).framework is None
 
 
 def test_bucket_side_resources_list_v2_and_unsuffixed_tokens():

@@ -1,25 +1,33 @@
-"""Reading one capture file: pcap records -> IP/UDP (dpkt) -> VITA-49 payload bytes.
+"""Reading one capture file: pcap records -> IP/UDP -> VITA-49 payload bytes.
 
 The delivered files are pcap captures of the data-plane datagrams; each UDP
 payload holds one or more VITA-49 packets whose payload is the downlink's byte
-stream (docs/processing.md). dpkt parses the pcap records and the network
-headers; the VITA-49 header, for which no maintained Python library exists, is
-decoded here from its first word, as the AWS S3 data delivery sample does.
+stream (docs/processing.md). dpkt opens every file: it checks the global header
+and the link type, and reads pcapng files and every record whose shape is not
+the plain one. The plain records (nearly all of a data-plane capture) are
+located with array operations over the memory-mapped file (records.py,
+datagrams.py), because dpkt's per-record objects cost ten times more than the
+rest of the processor. The VITA-49 header, for which no maintained Python
+library exists, is decoded from its first word, as the AWS S3 data delivery
+sample does.
 """
 
 from __future__ import annotations
 
 import struct
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import dpkt
+import numpy as np
 
 from .config import CaptureFormat
+from .datagrams import ETHERNET_HEADER, read_plain
 from .errors import CaptureError
+from .records import I64, U8, Records, index_records, map_file
 
 # pcap link types the ground segment's captures use: Ethernet, or raw IP (both values in use).
 LINK_ETHERNET = 1
@@ -29,25 +37,39 @@ _CLASS_ID = 1 << 27
 _TRAILER = 1 << 26
 _STREAM_ID_TYPES = frozenset({1, 3})
 _WORD = struct.Struct(">I")
+# Room kept in front of a chunk's bytes for the bytes the synchroniser carries over
+# from the chunk before (less than a CADU), so joining them costs no copy of the chunk.
+HEADROOM = 1 << 20
 
 
 @dataclass
 class Chunk:
-    """Payload bytes of consecutive packets, with where each packet's payload starts."""
+    """Payload bytes of consecutive packets, with where each packet's payload starts.
+
+    `buffer[begin:begin + size]` holds the bytes. The mapped reader reuses its buffer:
+    a chunk is valid until the next one is asked for."""
 
     file: int
-    pieces: list[memoryview] = field(default_factory=list)
-    offsets: list[int] = field(default_factory=list)  # offset of each piece within the chunk
-    packets: list[int] = field(default_factory=list)  # 1-based packet number in its file
-    times: list[int] = field(default_factory=list)  # capture time, microseconds since the epoch
-    size: int = 0
+    buffer: U8
+    begin: int
+    size: int
+    offsets: I64  # offset of each piece within the chunk
+    packets: I64  # 1-based packet number in its file
+    times: I64  # capture time, microseconds since the epoch
 
-    def add(self, piece: memoryview, packet: int, time_us: int) -> None:
-        self.pieces.append(piece)
-        self.offsets.append(self.size)
-        self.packets.append(packet)
-        self.times.append(time_us)
-        self.size += len(piece)
+    @property
+    def data(self) -> U8:
+        return self.buffer[self.begin : self.begin + self.size]
+
+    def after(self, carry: U8) -> U8:
+        """`carry` followed by this chunk's bytes, in one array."""
+        if not len(carry):
+            return self.data
+        if len(carry) <= self.begin:
+            start = self.begin - len(carry)
+            self.buffer[start : self.begin] = carry
+            return self.buffer[start : self.begin + self.size]
+        return np.concatenate((carry, self.data))
 
 
 @dataclass
@@ -85,6 +107,43 @@ def _udp_payload(frame: bytes, link: int) -> tuple[dpkt.udp.UDP, bytes] | None:
     return udp, udp.data
 
 
+def _vita_payloads(data: bytes, fmt: CaptureFormat, path: Path, number: int) -> list[bytes]:
+    """The payloads of the VITA-49 data packets in one datagram."""
+    pieces: list[bytes] = []
+    size = len(data)
+    at = 0
+    while at + 4 <= size:
+        (word,) = _WORD.unpack_from(data, at)
+        length = (word & 0xFFFF) * 4
+        if length == 0:
+            raise CaptureError(path, f"packet {number}: VITA-49 header at byte {at} gives size 0")
+        kind = word >> 28
+        if kind in fmt.vrt_data_types:
+            header = (
+                4
+                + (4 if kind in _STREAM_ID_TYPES else 0)
+                + (8 if word & _CLASS_ID else 0)
+                + (4 if (word >> 22) & 3 else 0)  # integer timestamp
+                + (8 if (word >> 20) & 3 else 0)  # fractional timestamp
+            )
+            end = min(at + length - (4 if word & _TRAILER else 0), size)
+            if at + header < end:
+                pieces.append(data[at + header : end])
+        at += length
+    return pieces
+
+
+def _datagram(frame: bytes, link: int, fmt: CaptureFormat, path: Path, number: int) -> tuple[bool, list[bytes]] | None:
+    """(truncated, payloads) of one record read by dpkt; None when it is no datagram of the downlink."""
+    found = _udp_payload(frame, link)
+    if found is None:
+        return None
+    udp, data = found
+    if fmt.udp_ports and udp.dport not in fmt.udp_ports:
+        return None
+    return len(data) < udp.ulen - 8, _vita_payloads(data, fmt, path, number)
+
+
 def read_capture(
     path: Path, fmt: CaptureFormat, stats: FileStats, file_index: int, chunk_bytes: int
 ) -> Iterator[Chunk]:
@@ -94,55 +153,130 @@ def read_capture(
     the file; a datagram shorter than its UDP length (a truncated packet) is kept for
     what it holds and counted, so the frames it broke show up as corrupt or missing.
     """
-    ports = fmt.udp_ports
-    data_types = fmt.vrt_data_types
     with path.open("rb") as stream:
         reader = _open_reader(stream, path)
         link = reader.datalink()
         if link != LINK_ETHERNET and link not in LINK_RAW_IP:
             raise CaptureError(path, f"link type {link} is neither Ethernet (1) nor raw IP (12, 14, 101)")
-        chunk = Chunk(file_index)
-        number = 0
+        records = index_records(map_file(path)) if isinstance(reader, dpkt.pcap.Reader) else None
+        if records is None:  # pcapng, a modified pcap, or a file whose last record is cut
+            yield from _read_with_dpkt(reader, link, path, fmt, stats, file_index, chunk_bytes)
+            return
+    yield from _read_mapped(records, link, path, fmt, stats, file_index, chunk_bytes)
+
+
+def _read_with_dpkt(
+    reader: Any, link: int, path: Path, fmt: CaptureFormat, stats: FileStats, file_index: int, chunk_bytes: int
+) -> Iterator[Chunk]:
+    pieces: list[bytes] = []
+    offsets: list[int] = []
+    packets: list[int] = []
+    times: list[int] = []
+    size = 0
+    number = 0
+    try:
+        for ts, frame in reader:
+            number += 1
+            found = _datagram(frame, link, fmt, path, number)
+            if found is None:
+                continue
+            time_us = _time_us(ts)
+            stats.first_time = time_us if stats.first_time is None else stats.first_time
+            stats.last_time = time_us
+            stats.truncated_packets += found[0]
+            for piece in found[1]:
+                pieces.append(piece)
+                offsets.append(size)
+                packets.append(number)
+                times.append(time_us)
+                size += len(piece)
+            if size >= chunk_bytes:
+                yield _joined(file_index, pieces, offsets, packets, times)
+                pieces, offsets, packets, times, size = [], [], [], [], 0
+    except (dpkt.NeedData, dpkt.UnpackError, struct.error) as error:
+        raise CaptureError(path, f"record {number + 1} is cut short or malformed ({error or 'no data'})") from None
+    stats.packets = number
+    if size:
+        yield _joined(file_index, pieces, offsets, packets, times)
+
+
+def _joined(file: int, pieces: list[bytes], offsets: list[int], packets: list[int], times: list[int]) -> Chunk:
+    data = np.frombuffer(b"".join(pieces), dtype=np.uint8)
+    return Chunk(
+        file, data, 0, len(data), np.array(offsets, np.int64), np.array(packets, np.int64), np.array(times, np.int64)
+    )
+
+
+def _read_mapped(
+    records: Records, link: int, path: Path, fmt: CaptureFormat, stats: FileStats, file_index: int, chunk_bytes: int
+) -> Iterator[Chunk]:
+    plain = read_plain(records, ETHERNET_HEADER if link == LINK_ETHERNET else 0, fmt)
+    times = records.times_us()
+    udp, truncated = plain.udp, plain.truncated
+    has = plain.payload_length > 0
+    piece_record = [np.flatnonzero(has)]
+    piece_at = [plain.payload_at[has]]
+    piece_length = [plain.payload_length[has]]
+    extra: list[bytes] = []  # payloads of the records dpkt reads, addressed as -1 - index
+    for record in np.flatnonzero(~plain.plain):
+        start = int(records.starts[record])
+        frame = records.data[start : start + int(records.lengths[record])].tobytes()
+        number = int(record) + 1
         try:
-            for ts, frame in reader:
-                number += 1
-                found = _udp_payload(frame, link)
-                if found is None:
-                    continue
-                udp, data = found
-                if ports and udp.dport not in ports:
-                    continue
-                time_us = _time_us(ts)
-                stats.first_time = time_us if stats.first_time is None else stats.first_time
-                stats.last_time = time_us
-                view = memoryview(data)
-                size = len(data)
-                if size < udp.ulen - 8:
-                    stats.truncated_packets += 1
-                at = 0
-                while at + 4 <= size:
-                    (word,) = _WORD.unpack_from(data, at)
-                    length = (word & 0xFFFF) * 4
-                    if length == 0:
-                        raise CaptureError(path, f"packet {number}: VITA-49 header at byte {at} gives size 0")
-                    kind = word >> 28
-                    if kind in data_types:
-                        header = (
-                            4
-                            + (4 if kind in _STREAM_ID_TYPES else 0)
-                            + (8 if word & _CLASS_ID else 0)
-                            + (4 if (word >> 22) & 3 else 0)  # integer timestamp
-                            + (8 if (word >> 20) & 3 else 0)  # fractional timestamp
-                        )
-                        end = min(at + length - (4 if word & _TRAILER else 0), size)
-                        if at + header < end:
-                            chunk.add(view[at + header : end], number, time_us)
-                    at += length
-                if chunk.size >= chunk_bytes:
-                    yield chunk
-                    chunk = Chunk(file_index)
+            found = _datagram(frame, link, fmt, path, number)
         except (dpkt.NeedData, dpkt.UnpackError, struct.error) as error:
             raise CaptureError(path, f"record {number + 1} is cut short or malformed ({error or 'no data'})") from None
-        stats.packets = number
-        if chunk.size:
-            yield chunk
+        if found is None:
+            continue
+        udp[record], truncated[record] = True, found[0]
+        for piece in found[1]:
+            piece_record.append(np.array([record], np.int64))
+            piece_at.append(np.array([-1 - len(extra)], np.int64))
+            piece_length.append(np.array([len(piece)], np.int64))
+            extra.append(piece)
+    order = np.argsort(np.concatenate(piece_record), kind="stable")
+    owner = np.concatenate(piece_record)[order]
+    source = np.concatenate(piece_at)[order]
+    lengths = np.concatenate(piece_length)[order]
+    seen = np.flatnonzero(udp)
+    if len(seen):
+        stats.first_time, stats.last_time = int(times[seen[0]]), int(times[seen[-1]])
+    stats.truncated_packets += int(truncated.sum())
+    stats.packets = len(records.heads)
+    ends = np.cumsum(lengths)
+    buffer = np.zeros(0, np.uint8)
+    first = 0
+    while first < len(lengths):
+        base = int(ends[first - 1]) if first else 0
+        last = min(int(np.searchsorted(ends, base + chunk_bytes, side="left")), len(lengths) - 1)
+        size = int(ends[last]) - base
+        if len(buffer) < HEADROOM + size:
+            buffer = np.empty(HEADROOM + size, np.uint8)
+        out = buffer[HEADROOM : HEADROOM + size]
+        take = slice(first, last + 1)
+        offsets = np.concatenate(([0], ends[take][:-1] - base))
+        _gather(records.data, source[take], lengths[take], offsets, extra, out)
+        yield Chunk(file_index, buffer, HEADROOM, size, offsets, owner[take] + 1, times[owner[take]])
+        first = last + 1
+
+
+def _gather(data: U8, source: I64, lengths: I64, offsets: I64, extra: list[bytes], out: U8) -> None:
+    """Copy each piece (`source` in `data`, or `extra[-1 - source]`) to `out` at its offset.
+
+    Consecutive mapped pieces of one length at a constant stride (the usual capture: one
+    datagram size) are one strided copy; anything else is copied piece by piece."""
+    n = len(source)
+    cuts = np.flatnonzero((lengths[1:] != lengths[:-1]) | (source[1:] < 0) | (source[:-1] < 0)) + 1
+    for lo, hi in zip(np.concatenate(([0], cuts)).tolist(), np.concatenate((cuts, [n])).tolist(), strict=True):
+        first, length = int(source[lo]), int(lengths[lo])
+        if first < 0:
+            out[offsets[lo] : offsets[lo] + length] = np.frombuffer(extra[-1 - first], np.uint8)
+            continue
+        strides = np.diff(source[lo:hi])
+        if hi - lo > 1 and not (strides == strides[0]).all():
+            for k in range(lo, hi):
+                out[offsets[k] : offsets[k] + length] = data[source[k] : source[k] + length]
+            continue
+        stride = int(strides[0]) if hi - lo > 1 else length
+        rows = np.lib.stride_tricks.as_strided(data[first:], (hi - lo, length), (stride, 1), writeable=False)
+        out[offsets[lo] : offsets[lo] + (hi - lo) * length].reshape(hi - lo, length)[...] = rows

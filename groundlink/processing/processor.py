@@ -21,6 +21,7 @@ from .layout import Partition, Staging, hive_values
 from .tables import CONTACT_SUMMARY, FRAME_INDEX
 
 CHUNK_BYTES = 64 << 20
+INDEX_DICTIONARY = [c.name for c in FRAME_INDEX.columns if c.kind == "string"]
 Progress = Callable[[int], None]
 
 
@@ -122,7 +123,9 @@ class _ContactRun:
         self.judge = Judge(fmt)
         self.packets = _Packets()
         self.streams = _Streams(staging.frames_dir())
-        self.index = pq.ParquetWriter(staging.index_file(), FRAME_INDEX.schema)
+        # Dictionary encoding only where it pays (the repetitive strings): on the integer
+        # columns, unique per frame, it was most of the index's cost and saved nothing.
+        self.index = pq.ParquetWriter(staging.index_file(), FRAME_INDEX.schema, use_dictionary=INDEX_DICTIONARY)
         self.carry = np.zeros(0, dtype=np.uint8)
         self.carry_at = 0  # stream offset of carry[0]
         self.stream_size = 0
@@ -130,13 +133,14 @@ class _ContactRun:
         self.counts = [0, 0, 0]
         self.skipped = 0
         self.names: list[str] = []
+        self.scratch = np.zeros(0, dtype=np.uint8)
 
     def feed(self, chunk: Chunk | None) -> None:
         final = chunk is None
         if chunk is not None:
             self.packets.add(chunk, self.stream_size)
             self.stream_size += chunk.size
-            data = np.frombuffer(b"".join([self.carry.tobytes(), *chunk.pieces]), dtype=np.uint8)
+            data = chunk.after(self.carry)
         else:
             data = self.carry
         found, keep = synchronise(data, self.fmt, final)
@@ -159,7 +163,7 @@ class _ContactRun:
         valid = headers.valid
         batch = pa.record_batch(
             [
-                pa.array([self.contact.contact_id] * n, pa.string()),
+                pa.repeat(self.contact.contact_id, n),
                 pa.array(self.frames + np.arange(n, dtype=np.int64)),
                 pa.array(times, pa.timestamp("us")),
                 pa.DictionaryArray.from_arrays(pa.array(files, pa.int32()), pa.array(self.names)).cast(pa.string()),
@@ -169,7 +173,7 @@ class _ContactRun:
                 pa.array(headers.channel.astype(np.int32), mask=~valid),
                 pa.array(headers.count, mask=~valid),
                 pa.DictionaryArray.from_arrays(pa.array(status), pa.array(STATUS_NAMES)).cast(pa.string()),
-                pa.array(reasons, pa.string()),
+                pa.array(reasons, pa.string()) if any(reasons) else pa.nulls(n, pa.string()),
                 pa.array(missing),
             ],
             schema=FRAME_INDEX.schema,
@@ -194,7 +198,18 @@ class _ContactRun:
             for key in np.unique(run_keys[ok]):
                 select = ok & (run_keys == key)
                 channel = (int(key) // 64, int(key) % 64)
-                self.streams.write(channel, rows if select.all() else rows[select])
+                self.streams.write(channel, rows if select.all() else self._selected(rows, select))
+
+    def _selected(self, rows: Any, select: Any) -> Any:
+        """The selected rows, copied into a buffer kept across chunks: a fresh array per
+        chunk would cost a page fault every few rows, more than the copy itself."""
+        count, width = int(select.sum()), rows.shape[1]
+        if len(self.scratch) < count * width:
+            self.scratch = np.empty(count * width, dtype=np.uint8)
+        out = self.scratch[: count * width].reshape(count, width)
+        # mode="clip": with the default mode numpy buffers `out`, which costs five times the copy
+        np.take(rows, np.flatnonzero(select), axis=0, out=out, mode="clip")
+        return out
 
     def close(self) -> None:
         self.streams.close()

@@ -1,0 +1,96 @@
+"""The payload of every plain datagram of a capture, found with array operations.
+
+A data-plane capture is almost entirely one shape of record: Ethernet (or raw
+IP), an IPv4 header without options, UDP, and one VITA-49 packet filling the
+datagram. For records of that shape the offsets of every header are fixed, so
+their fields are read for all records at once and the payload's position is
+computed rather than parsed. Every other record (VLAN tags, IPv6, IP options
+or fragments, several VITA-49 packets in one datagram, a header too short to
+hold them) is marked for dpkt, which reads it exactly as before; the two paths
+meet in record order. The rules below are dpkt's own for the plain shape
+(docs/processing.md, "How frames are found"), so both paths give the same bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from .config import CaptureFormat
+from .records import I64, U8, Records
+
+ETHERNET_HEADER = 14
+IPV4_PLAIN = 0x45  # version 4, header of 5 words: no options
+IPV4_HEADER = 20
+UDP_HEADER = 8
+PROTO_UDP = 17
+
+
+@dataclass
+class Plain:
+    """Per record: whether it is read here (`plain`) and, if so, what it holds."""
+
+    plain: npt.NDArray[np.bool_]  # read here; the others go to dpkt
+    udp: npt.NDArray[np.bool_]  # plain and a datagram of the downlink (port filter passed)
+    truncated: npt.NDArray[np.bool_]  # captured shorter than its UDP length
+    payload_at: I64  # file offset of the VITA-49 payload (plain records with a payload)
+    payload_length: I64  # 0: no payload
+
+
+def _be(data: U8, at: I64, width: int) -> I64:
+    value = np.zeros(len(at), dtype=np.int64)
+    for k in range(width):
+        value = (value << 8) | data[at + k]
+    return value
+
+
+def read_plain(records: Records, link_header: int, fmt: CaptureFormat) -> Plain:
+    """Classify every record and locate the payload of the plain ones."""
+    data, starts, lengths = records.data, records.starts, records.lengths
+    n = len(starts)
+    ip = link_header
+    shaped = lengths >= ip + IPV4_HEADER + UDP_HEADER + 4
+    at = starts[shaped]  # record data of the records long enough to be read here
+    length = lengths[shaped]
+    ok = np.ones(len(at), dtype=bool)
+    if link_header == ETHERNET_HEADER:
+        ok &= (data[at + 12] == 0x08) & (data[at + 13] == 0x00)  # EtherType IPv4, no VLAN tag
+    ok &= data[at + ip] == IPV4_PLAIN
+    ok &= data[at + ip + 9] == PROTO_UDP
+    ok &= ((data[at + ip + 6] & 0x1F) == 0) & (data[at + ip + 7] == 0)  # not a later fragment
+    ip_length = _be(data, at + ip + 2, 2)
+    ok &= ip_length >= IPV4_HEADER + UDP_HEADER + 4  # 0 (segmentation offload) goes to dpkt
+    # dpkt cuts the IP payload at the IP length; the capture may hold less (a truncated packet)
+    size = np.minimum(ip_length, length - ip) - IPV4_HEADER - UDP_HEADER
+    udp_at = at + ip + IPV4_HEADER
+    port_ok = np.isin(_be(data, udp_at + 2, 2), sorted(fmt.udp_ports)) if fmt.udp_ports else np.ones_like(ok)
+    truncated = size < _be(data, udp_at + 4, 2) - UDP_HEADER
+    word = _be(data, udp_at + UDP_HEADER, 4)
+    vrt_length = (word & 0xFFFF) * 4
+    # one VITA-49 packet that fills the datagram (or runs past its end); a size of 0 or a
+    # second packet in the datagram goes to dpkt, which walks or rejects it
+    ok &= ~port_ok | ((vrt_length > 0) & (vrt_length >= size - 3))
+    kind = word >> 28
+    header = (
+        4
+        + np.where((kind == 1) | (kind == 3), 4, 0)
+        + np.where(word & (1 << 27), 8, 0)  # class id
+        + np.where((word >> 22) & 3, 4, 0)  # integer timestamp
+        + np.where((word >> 20) & 3, 8, 0)  # fractional timestamp
+    )
+    end = np.minimum(vrt_length - np.where(word & (1 << 26), 4, 0), size)  # before the trailer
+    carries = np.isin(kind, sorted(fmt.vrt_data_types)) & (header < end) & port_ok
+
+    plain = np.zeros(n, dtype=bool)
+    plain[shaped] = ok
+    udp = np.zeros(n, dtype=bool)
+    udp[shaped] = ok & port_ok
+    cut = np.zeros(n, dtype=bool)
+    cut[shaped] = ok & port_ok & truncated
+    payload_at = np.zeros(n, dtype=np.int64)
+    payload_at[shaped] = udp_at + UDP_HEADER + header
+    payload_length = np.zeros(n, dtype=np.int64)
+    payload_length[shaped] = np.where(ok & carries, end - header, 0)
+    return Plain(plain, udp, cut, payload_at, payload_length)

@@ -1,0 +1,1293 @@
+"""Every condition of every pack rule, as data: a passing baseline per resource type (taken
+from a plan of an example spec) and, per condition, one case that changes exactly one thing
+of it and the exact violation that change must produce (or none, for a case that shows
+where a rule must not fire). tests/test_policies_conditions.py runs them; see
+tests/pack_harness.py for the change paths.
+
+Values are what a provider would send: JSON policy documents are edited inside, numbers
+arrive as floats (the Analyzer protocol is protobuf), unknown values are the SDK's
+sentinels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pulumi_policy.proxy import UNKNOWN_ARRAY_VALUE, UNKNOWN_NUMBER_VALUE, UNKNOWN_OBJECT_VALUE, UNKNOWN_STRING_VALUE
+
+from .conftest import DROP
+from .pack_harness import Baseline, Derived, Planned, Stack, Written
+
+UNKNOWN = UNKNOWN_STRING_VALUE
+KEY_ARN = "arn:aws:kms:us-west-2:123456789012:key/mission"  # in derived baselines only
+
+BASELINES: dict[str, Baseline] = {
+    # --- AWS, from specs/noaa20.yaml unless said otherwise ---
+    "noaa20-aws": Stack("noaa20.yaml", "aws"),
+    "partner-aws": Stack("partner.yaml", "aws"),
+    "athena-workgroup": Planned("noaa20.yaml", "aws", "noaa20-query-workgroup"),
+    "kinesis-stream": Planned("noaa20.yaml", "aws", "noaa20-telemetry-stream"),
+    "firehose": Planned("noaa20.yaml", "aws", "noaa20-telemetry-archive"),
+    "firehose-direct-put": Derived(
+        "firehose",
+        {
+            "kinesisSourceConfiguration": DROP,
+            "serverSideEncryption": {"enabled": True, "keyType": "CUSTOMER_MANAGED_CMK", "keyArn": KEY_ARN},
+        },
+        "a delivery stream producers put records into directly (groundlink reads from Kinesis)",
+    ),
+    "gs-demod-decode": Planned("noaa20.yaml", "aws", "noaa20-ground-noaa20-hrd-antenna"),
+    "gs-digif": Planned("constellation.yaml", "aws", "eo-constellation-ground-eo01-sband-antenna"),
+    "gs-uplink": Written(
+        "aws-native:groundstation:Config",
+        "uplink",
+        {
+            "name": "uplink",
+            "configData": {
+                "antennaUplinkConfig": {
+                    "spectrumConfig": {
+                        "centerFrequency": {"value": 2050.0, "units": "MHz"},
+                        "polarization": "RIGHT_HAND",
+                    },
+                    "targetEirp": {"value": 20.0, "units": "dBW"},
+                }
+            },
+        },
+        "groundlink plans downlinks only",
+    ),
+    "gs-recording": Planned("noaa20.yaml", "aws", "noaa20-ground-noaa20-hrd-recording"),
+    "gs-tracking": Planned("noaa20.yaml", "aws", "noaa20-ground-noaa20-hrd-tracking"),
+    "gs-tracking-removed-allowed": Derived(
+        "gs-tracking",
+        {"configData.trackingConfig.autotrack": "REMOVED", "@config.allowAutotrackRemoved": True},
+        "a program-track-only mission that opted in",
+    ),
+    "gs-profile": Planned("noaa20.yaml", "aws", "noaa20-ground-noaa20-hrd-profile"),
+    "gs-profile-streams-key": Derived(
+        "gs-profile",
+        {"streamsKmsKey": {"kmsKeyArn": KEY_ARN}, "streamsKmsRole": "arn:aws:iam::123456789012:role/streams"},
+        "a profile that streams through a dataflow endpoint with its own key and role",
+    ),
+    "gs-endpoint-group": Written(
+        "aws-native:groundstation:DataflowEndpointGroup",
+        "endpoints",
+        {"contactPrePassDurationSeconds": 120.0, "contactPostPassDurationSeconds": 120.0, "endpointDetails": []},
+        "groundlink delivers to S3; dataflow endpoint groups are for EC2 receivers",
+    ),
+    "gs-endpoint-group-v2": Written(
+        "aws-native:groundstation:DataflowEndpointGroupV2",
+        "endpoints-v2",
+        {"contactPrePassDurationSeconds": 120.0, "contactPostPassDurationSeconds": 120.0, "endpoints": []},
+        "groundlink delivers to S3; dataflow endpoint groups are for EC2 receivers",
+    ),
+    "kms-key": Planned("noaa20.yaml", "aws", "noaa20-security-data"),
+    "kms-key-asymmetric": Derived(
+        "kms-key",
+        {"keySpec": "RSA_2048", "enableKeyRotation": False},
+        "a signing key (AWS rotates only symmetric keys)",
+    ),
+    "kms-key-asymmetric-legacy-spec": Derived(
+        "kms-key",
+        {"customerMasterKeySpec": "RSA_2048", "enableKeyRotation": False},
+        "a signing key named with the deprecated customerMasterKeySpec",
+    ),
+    "role-policy": Planned("noaa20.yaml", "aws", "noaa20-ground-delivery-role-policy"),
+    "role-policy-any-resource": Derived(
+        "role-policy",
+        {"policy.Statement.0.Resource": "*"},
+        "a statement on every resource whose actions are named",
+    ),
+    "role-policy-named-resource-wild-action": Derived(
+        "role-policy",
+        {"policy.Statement.0.Action": "s3:*"},
+        "every S3 action, on one bucket",
+    ),
+    "role-policy-deny-everything": Derived(
+        "role-policy",
+        {"policy.Statement.0": {"Sid": "Guard", "Effect": "Deny", "Action": "*", "Resource": "*"}},
+        "a guard statement denying everything",
+    ),
+    "role-policy-not-action": Derived(
+        "role-policy",
+        {"policy.Statement.0": {"Sid": "AllButIam", "Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}},
+        "an allow-all-but statement (NotAction), which the rule leaves to review",
+    ),
+    "delivery-role": Planned("noaa20.yaml", "aws", "noaa20-ground-delivery-role"),
+    "delivery-role-inline-policy": Derived(
+        "delivery-role",
+        {
+            "inlinePolicies": [
+                {
+                    "name": "inline",
+                    "policy": '{"Version": "2012-10-17", "Statement": [{"Sid": "WriteRaw", "Effect": "Allow", '
+                    '"Action": "s3:*", "Resource": "arn:aws:s3:::aws-groundstation-raw/*"}]}',
+                }
+            ]
+        },
+        "a role that carries its policy inline",
+    ),
+    "delivery-role-unconditioned-deny": Derived(
+        "delivery-role",
+        {"assumeRolePolicy.Statement.0.Condition": DROP, "assumeRolePolicy.Statement.0.Effect": "Deny"},
+        "a trust statement that denies the service",
+    ),
+    "firehose-role": Planned("noaa20.yaml", "aws", "noaa20-telemetry-archive-role"),
+    "firehose-role-guarded": Derived(
+        "firehose-role",
+        {"@config.services": ["firehose.amazonaws.com"]},
+        "a pack config that also guards Firehose trust",
+    ),
+    "kms-key-owner-from-provider": Derived(
+        "kms-key",
+        {"tags.owner": DROP, "@provider.defaultTags": '{"tags": {"owner": "platform-team"}}'},
+        "a tag that comes from the aws provider's default_tags",
+    ),
+    "raw-bucket": Planned("noaa20.yaml", "aws", "noaa20-storage-raw"),
+    "bucket-acl": Written(
+        "aws:s3/bucketAclV2:BucketAclV2",
+        "log-delivery-acl",
+        {
+            "bucket": "logs",
+            "accessControlPolicy": {
+                "owner": {"id": "owner"},
+                "grants": [
+                    {
+                        "grantee": {"type": "Group", "uri": "http://acs.amazonaws.com/groups/s3/LogDelivery"},
+                        "permission": "WRITE",
+                    }
+                ],
+            },
+        },
+        "groundlink turns ACLs off (BucketOwnerEnforced)",
+    ),
+    "raw-bucket-policy": Planned("noaa20.yaml", "aws", "noaa20-storage-raw-policy"),
+    "raw-bucket-policy-unconditioned-deny": Derived(
+        "raw-bucket-policy",
+        {"policy.Statement.0.Condition": DROP},
+        "a policy that denies everyone everything",
+    ),
+    "logs-bucket-policy": Planned("noaa20.yaml", "aws", "noaa20-storage-logs-policy"),
+    "logs-bucket-policy-conditioned-public": Derived(
+        "logs-bucket-policy",
+        {"policy.Statement.1.Principal": "*"},
+        "an allow to every principal that a condition scopes",
+    ),
+    "noaa20-aws-sse-s3-accepted": Derived(
+        "noaa20-aws",
+        {
+            "noaa20-storage-raw-encryption/rules.0.applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"},
+            "@config.requireCustomerManagedKey": False,
+        },
+        "a mission without customer-managed keys (security.customer_managed_keys: false)",
+    ),
+    "noaa20-aws-inline-bucket-settings": Derived(
+        "noaa20-aws",
+        {
+            "noaa20-storage-raw-versioning": DROP,
+            "noaa20-storage-raw/versioning": {"enabled": True},
+            "noaa20-storage-raw-access-logs": DROP,
+            "noaa20-storage-raw/logging": {"targetBucket": "noaa20-logs", "targetPrefix": "raw/"},
+            "noaa20-storage-raw-lifecycle": DROP,
+            "noaa20-storage-raw/lifecycleRules": [{"id": "retention", "enabled": True, "expiration": {"days": 365}}],
+            "noaa20-storage-raw-encryption": DROP,
+            "noaa20-storage-raw/serverSideEncryptionConfiguration": {
+                "rule": {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": KEY_ARN}}
+            },
+            "noaa20-storage-raw-policy": DROP,
+            "noaa20-storage-raw/policy": '{"Version": "2012-10-17", "Statement": [{"Sid": "DenyInsecureTransport", '
+            '"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*", '
+            '"Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}',
+        },
+        "a bucket configured inline (the pulumi-aws v6 style) instead of through side resources",
+    ),
+    "noaa20-aws-cmk-off": Derived(
+        "noaa20-aws",
+        {"@config.requireCustomerManagedKey": False},
+        "a mission without customer-managed keys",
+    ),
+    "noaa20-aws-sse-sqs": Derived(
+        "noaa20-aws",
+        {
+            "noaa20-events-contacts/kmsMasterKeyId": DROP,
+            "noaa20-events-contacts/sqsManagedSseEnabled": True,
+            "@config.requireCustomerManagedKey": False,
+        },
+        "a queue on SSE-SQS in a mission without customer-managed keys",
+    ),
+    "lambda-function": Written(
+        "aws:lambda/function:Function",
+        "processor",
+        {
+            "runtime": "python3.12",
+            "handler": "app.handler",
+            "role": "arn:aws:iam::123456789012:role/processor",
+            "tags": {"mission": "noaa20", "owner": "platform-team", "data-classification": "internal"},
+        },
+        "no example spec plans a Lambda function",
+    ),
+    # --- Azure, from specs/noaa20.yaml unless said otherwise ---
+    "noaa20-azure": Stack("noaa20.yaml", "azure"),
+    "constellation-azure": Stack("constellation.yaml", "azure"),
+    "storage-account": Planned("noaa20.yaml", "azure", "noaa20-storage-account"),
+    "storage-account-private": Derived(
+        "storage-account",
+        {"publicNetworkAccess": "Disabled", "networkRuleSet.defaultAction": "Allow"},
+        "an account reachable through private endpoints only",
+    ),
+    "storage-account-microsoft-keys-accepted": Derived(
+        "storage-account",
+        {"encryption.keySource": "Microsoft.Storage", "@config.requireCustomerManagedKey": False},
+        "a mission without customer-managed keys",
+    ),
+    "storage-account-location-from-provider": Derived(
+        "storage-account",
+        {"location": DROP, "@config.allowedAzureLocations": ["westus2"]},
+        "a resource placed by the provider's location, in a residency-restricted stack",
+    ),
+    "action-group-residency": Derived(
+        "action-group",
+        {"@config.allowedAzureLocations": ["westus2"]},
+        "a residency-restricted stack",
+    ),
+    "action-group": Planned("noaa20.yaml", "azure", "noaa20-observability-alerts"),
+    "blob-container": Planned("noaa20.yaml", "azure", "noaa20-storage-raw"),
+    "key-vault": Planned("noaa20.yaml", "azure", "noaa20-security-vault"),
+    "key-vault-public": Derived(
+        "key-vault",
+        {"properties.publicNetworkAccess": "Enabled"},
+        "a vault reachable from the internet through its firewall",
+    ),
+    "key-vault-standard-accepted": Derived(
+        "key-vault",
+        {"properties.sku.name": "standard", "@config.allowSoftwareKeys": True},
+        "a mission with software keys (security.hsm_keys: false)",
+    ),
+    "vault-key": Planned("noaa20.yaml", "azure", "noaa20-security-data"),
+    "eventhub-namespace": Planned("noaa20.yaml", "azure", "noaa20-ground-telemetry-namespace"),
+    "servicebus-namespace": Planned("noaa20.yaml", "azure", "noaa20-events-bus"),
+    "eventhub-premium": Planned(
+        "noaa20.yaml", "azure", "noaa20-ground-telemetry-namespace", {"security.premium_messaging": True}
+    ),
+    "servicebus-premium": Planned("noaa20.yaml", "azure", "noaa20-events-bus", {"security.premium_messaging": True}),
+    "synapse-workspace": Planned("noaa20.yaml", "azure", "noaa20-analytics-workspace"),
+    "adx-cluster": Planned("constellation.yaml", "azure", "eo-constellation-analytics-cluster"),
+    "orbital-spacecraft-allowed": Derived(
+        "orbital-spacecraft", {"@config.legacyOrbitalAllowed": True}, "the legacy-orbital opt-in"
+    ),
+    "orbital-contact-profile-allowed": Derived(
+        "orbital-contact-profile", {"@config.legacyOrbitalAllowed": True}, "the legacy-orbital opt-in"
+    ),
+    "orbital-spacecraft": Planned("aqua-legacy.yaml", "azure", "aqua-ground-orbital-aqua-spacecraft"),
+    "orbital-contact-profile": Planned("aqua-legacy.yaml", "azure", "aqua-ground-orbital-aqua-contact-profile"),
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One change of a baseline and what `rule` must report after it: messages for a
+    resource rule, (message, resource name) pairs for a stack rule; () means it passes."""
+
+    rule: str
+    base: str
+    change: dict[str, Any] = field(default_factory=dict)
+    expect: tuple[Any, ...] = ()
+
+    @property
+    def id(self) -> str:
+        if not self.change:
+            return f"{self.rule}@{self.base}"
+        [(path, value)] = self.change.items()
+        shown = "DROP" if value is DROP else "UNKNOWN" if _unknown(value) else repr(value)
+        return f"{self.rule}@{self.base}:{path}={shown[:40]}"
+
+
+def _unknown(value: Any) -> bool:
+    unknowns = (UNKNOWN_STRING_VALUE, UNKNOWN_NUMBER_VALUE, UNKNOWN_OBJECT_VALUE, UNKNOWN_ARRAY_VALUE)
+    return isinstance(value, str) and value in unknowns
+
+
+CASES: list[Case] = []
+
+
+def fires(rule: str, base: str, change: dict[str, Any], *expect: Any) -> None:
+    assert expect, "a firing case names what it reports"
+    CASES.append(Case(rule, base, change, expect))
+
+
+def passes(rule: str, base: str, change: dict[str, Any] | None = None) -> None:
+    CASES.append(Case(rule, base, change or {}))
+
+
+# === AWS analytics =============================================================================
+
+ATHENA_ENC = "configuration.resultConfiguration.encryptionConfiguration"
+rule = "aws-athena-workgroup-encryption"
+fires(
+    rule,
+    "athena-workgroup",
+    {"configuration.enforceWorkgroupConfiguration": False},
+    "enforceWorkgroupConfiguration is false: clients can override encryption and limits",
+)
+passes(rule, "athena-workgroup", {"configuration.enforceWorkgroupConfiguration": DROP})  # the API default is true
+fires(
+    rule,
+    "athena-workgroup",
+    {f"{ATHENA_ENC}.encryptionOption": "SSE_S3"},
+    "query results are encrypted with SSE_S3, not SSE_KMS/CSE_KMS",
+)
+fires(rule, "athena-workgroup", {ATHENA_ENC: DROP}, "query results are encrypted with nothing, not SSE_KMS/CSE_KMS")
+passes(rule, "athena-workgroup", {f"{ATHENA_ENC}.encryptionOption": "CSE_KMS"})
+fires(rule, "athena-workgroup", {f"{ATHENA_ENC}.kmsKeyArn": DROP}, "SSE_KMS without kmsKeyArn")
+passes(rule, "athena-workgroup", {f"{ATHENA_ENC}.encryptionOption": UNKNOWN})
+passes(rule, "athena-workgroup", {"configuration": UNKNOWN_OBJECT_VALUE})
+
+GLUE = "noaa20-catalog-encryption/dataCatalogEncryptionSettings"
+rule = "aws-glue-catalog-encryption"
+fires(
+    rule,
+    "noaa20-aws",
+    {"noaa20-catalog-encryption": DROP},
+    ("1 Glue database(s) but no DataCatalogEncryptionSettings", "noaa20-catalog-database"),
+)
+fires(
+    rule,
+    "noaa20-aws",
+    {f"{GLUE}.encryptionAtRest.catalogEncryptionMode": "DISABLED"},
+    ("catalog encryption mode is DISABLED", "noaa20-catalog-encryption"),
+)
+fires(
+    rule,
+    "noaa20-aws",
+    {f"{GLUE}.encryptionAtRest": DROP},
+    ("catalog encryption mode is DISABLED", "noaa20-catalog-encryption"),
+)
+passes(rule, "noaa20-aws", {f"{GLUE}.encryptionAtRest.catalogEncryptionMode": "SSE-KMS-WITH-SERVICE-ROLE"})
+passes(rule, "noaa20-aws", {f"{GLUE}.encryptionAtRest.catalogEncryptionMode": UNKNOWN})
+fires(
+    rule,
+    "noaa20-aws",
+    {f"{GLUE}.connectionPasswordEncryption.returnConnectionPasswordEncrypted": False},
+    ("connection passwords are not encrypted", "noaa20-catalog-encryption"),
+)
+passes(rule, "noaa20-aws", {f"{GLUE}.connectionPasswordEncryption.returnConnectionPasswordEncrypted": UNKNOWN})
+passes(rule, "noaa20-azure")  # no Glue database: nothing to encrypt
+
+rule = "aws-kinesis-cmk"
+fires(rule, "kinesis-stream", {"encryptionType": "NONE"}, "encryption type is NONE")
+fires(rule, "kinesis-stream", {"encryptionType": DROP}, "encryption type is NONE")
+fires(
+    rule,
+    "kinesis-stream",
+    {"kmsKeyId": "alias/aws/kinesis"},
+    "encrypted with alias/aws/kinesis, not a customer-managed key",
+)
+fires(rule, "kinesis-stream", {"kmsKeyId": DROP}, "encrypted with no key, not a customer-managed key")
+passes(rule, "kinesis-stream", {"kmsKeyId": UNKNOWN})
+passes(rule, "kinesis-stream", {"encryptionType": UNKNOWN})
+
+rule = "aws-firehose-cmk"
+fires(rule, "firehose", {"extendedS3Configuration.kmsKeyArn": DROP}, "S3 destination has no kmsKeyArn")
+passes(rule, "firehose", {"extendedS3Configuration": DROP})  # no S3 destination: the stream's own key applies
+fires(rule, "firehose", {"kinesisSourceConfiguration": DROP}, "server-side encryption is off")
+fires(rule, "firehose-direct-put", {"serverSideEncryption.enabled": False}, "server-side encryption is off")
+fires(rule, "firehose-direct-put", {"serverSideEncryption": DROP}, "server-side encryption is off")
+for change, key_type in (
+    ({"serverSideEncryption.keyType": "AWS_OWNED_CMK"}, "AWS_OWNED_CMK"),
+    ({"serverSideEncryption.keyType": DROP}, "AWS_OWNED_CMK"),  # the service default
+    ({"serverSideEncryption.keyArn": DROP}, "CUSTOMER_MANAGED_CMK"),
+):
+    fires(rule, "firehose-direct-put", change, f"server-side encryption uses {key_type}, not a customer-managed key")
+passes(rule, "firehose-direct-put", {"serverSideEncryption": UNKNOWN_OBJECT_VALUE})
+
+# === AWS Ground Station ========================================================================
+
+DEMOD = "configData.antennaDownlinkDemodDecodeConfig"
+DIGIF = "configData.antennaDownlinkConfig"
+UPLINK = "configData.antennaUplinkConfig"
+BANDS = "2200-2300 MHz or 7750-8400 MHz"
+rule = "aws-gs-frequency"
+for base, kind, at in (
+    ("gs-demod-decode", "antennaDownlinkDemodDecodeConfig", DEMOD),
+    ("gs-digif", "antennaDownlinkConfig", DIGIF),
+):
+    frequency = f"{at}.spectrumConfig.centerFrequency"
+    for outside in (2199.5, 2300.5, 7749.5, 8400.5):
+        fires(
+            rule, base, {f"{frequency}.value": outside}, f"{kind} centre frequency {outside:g} MHz is outside {BANDS}"
+        )
+    for edge in (2200.0, 2300.0, 7750.0, 8400.0):
+        passes(rule, base, {f"{frequency}.value": edge})
+    passes(rule, base, {frequency: UNKNOWN_OBJECT_VALUE})
+fires(
+    rule,
+    "gs-demod-decode",
+    {f"{DEMOD}.spectrumConfig.centerFrequency.units": "GHz"},
+    f"antennaDownlinkDemodDecodeConfig centre frequency 7.812e+06 MHz is outside {BANDS}",
+)
+fires(
+    rule,
+    "gs-demod-decode",
+    {f"{DEMOD}.spectrumConfig.centerFrequency.units": "furlongs"},
+    f"antennaDownlinkDemodDecodeConfig centre frequency 7812 furlongs is outside {BANDS}",
+)
+fires(
+    rule,
+    "gs-uplink",
+    {f"{UPLINK}.spectrumConfig.centerFrequency.value": 2120.5},
+    "antennaUplinkConfig centre frequency 2120.5 MHz is outside 2025-2120 MHz",
+)
+fires(
+    rule,
+    "gs-uplink",
+    {f"{UPLINK}.spectrumConfig.centerFrequency.value": 2250.0},  # a downlink band
+    "antennaUplinkConfig centre frequency 2250 MHz is outside 2025-2120 MHz",
+)
+passes(rule, "gs-uplink", {f"{UPLINK}.spectrumConfig.centerFrequency.value": 2025.0})
+
+rule = "aws-gs-bandwidth"
+for base, kind, at, (low, high) in (
+    ("gs-demod-decode", "antennaDownlinkDemodDecodeConfig", DEMOD, (0.125, 650.0)),
+    ("gs-digif", "antennaDownlinkConfig", DIGIF, (0.01, 54.0)),
+):
+    bandwidth = f"{at}.spectrumConfig.bandwidth"
+    for outside in (low / 2, high + 0.5):
+        fires(
+            rule,
+            base,
+            {f"{bandwidth}.value": outside},
+            f"{kind} bandwidth {outside:g} MHz is outside {low:g}-{high:g} MHz",
+        )
+    for edge in (low, high):
+        passes(rule, base, {f"{bandwidth}.value": edge})
+    passes(rule, base, {bandwidth: UNKNOWN_OBJECT_VALUE})
+fires(
+    rule,
+    "gs-demod-decode",
+    {f"{DEMOD}.spectrumConfig.bandwidth.units": "kHz"},
+    "antennaDownlinkDemodDecodeConfig bandwidth 0.03 MHz is outside 0.125-650 MHz",
+)
+fires(
+    rule,
+    "gs-demod-decode",
+    {f"{DEMOD}.spectrumConfig.bandwidth.units": "furlongs"},
+    "antennaDownlinkDemodDecodeConfig bandwidth 30 furlongs is outside 0.125-650 MHz",
+)
+
+rule = "aws-gs-config-name-and-size"
+PATTERN = "^[ a-zA-Z0-9_:-]{1,256}$"
+fires(rule, "gs-demod-decode", {"name": "noaa20/hrd"}, f"config name 'noaa20/hrd' does not match {PATTERN}")
+fires(rule, "gs-demod-decode", {"name": ""}, f"config name '' does not match {PATTERN}")
+fires(rule, "gs-demod-decode", {"name": "n" * 257}, f"config name '{'n' * 257}' does not match {PATTERN}")
+passes(rule, "gs-demod-decode", {"name": "n" * 256})
+passes(rule, "gs-demod-decode", {"name": "noaa20 hrd_x-band:demod"})
+for part in ("demodulationConfig", "decodeConfig"):
+    fires(
+        rule,
+        "gs-demod-decode",
+        {f"{DEMOD}.{part}.unvalidatedJson": "x" * 8193},
+        f"{part} JSON has 8193 characters (limit 8192)",
+    )
+    passes(rule, "gs-demod-decode", {f"{DEMOD}.{part}.unvalidatedJson": "x" * 8192})
+passes(rule, "gs-demod-decode", {"name": UNKNOWN})
+
+RECORDING = "configData.s3RecordingConfig"
+rule = "aws-gs-delivery-bucket"
+fires(
+    rule,
+    "gs-recording",
+    {f"{RECORDING}.bucketArn": "arn:aws:s3:::noaa20-raw"},
+    "delivery bucket 'noaa20-raw' does not begin with 'aws-groundstation'",
+)
+passes(rule, "gs-recording", {f"{RECORDING}.bucketArn": UNKNOWN})
+fires(rule, "gs-recording", {f"{RECORDING}.prefix": "/raw"}, "key prefix '/raw' begins with '/'")
+fires(rule, "gs-recording", {f"{RECORDING}.prefix": "p" * 901}, "key prefix has 901 characters (limit 900)")
+passes(rule, "gs-recording", {f"{RECORDING}.prefix": "p" * 900})
+passes(rule, "gs-recording", {f"{RECORDING}.prefix": DROP})
+
+rule = "aws-gs-autotrack"
+fires(
+    rule,
+    "gs-tracking",
+    {"configData.trackingConfig.autotrack": "REMOVED"},
+    "autotrack is REMOVED: the antenna will not correct pointing from the signal",
+)
+passes(rule, "gs-tracking", {"configData.trackingConfig.autotrack": "REQUIRED"})
+fires(
+    rule,
+    "gs-tracking-removed-allowed",
+    {"@config.allowAutotrackRemoved": False},
+    "autotrack is REMOVED: the antenna will not correct pointing from the signal",
+)
+
+rule = "aws-gs-mission-profile"
+fires(
+    rule,
+    "gs-profile",
+    {"minimumViableContactDurationSeconds": 0.0},
+    "minimum viable contact 0 s is outside 1-21600 s",
+)
+fires(
+    rule,
+    "gs-profile",
+    {"minimumViableContactDurationSeconds": 21601.0},
+    "minimum viable contact 21601 s is outside 1-21600 s",
+)
+fires(
+    rule,
+    "gs-profile",
+    {"minimumViableContactDurationSeconds": DROP},
+    "minimumViableContactDurationSeconds is not set (allowed 1-21600 s)",
+)
+for edge in (1.0, 21600.0):
+    passes(rule, "gs-profile", {"minimumViableContactDurationSeconds": edge})
+passes(rule, "gs-profile", {"minimumViableContactDurationSeconds": UNKNOWN_NUMBER_VALUE})
+for key in ("contactPrePassDurationSeconds", "contactPostPassDurationSeconds"):
+    for outside in (-1.0, 21601.0):
+        fires(rule, "gs-profile", {key: outside}, f"{key} {outside:g} is outside 0-21600 s")
+    for edge in (0.0, 21600.0):
+        passes(rule, "gs-profile", {key: edge})
+    passes(rule, "gs-profile", {key: DROP})
+    passes(rule, "gs-profile", {key: UNKNOWN_NUMBER_VALUE})
+fires(rule, "gs-profile", {"dataflowEdges": []}, "0 dataflow edges (allowed 1-500)")
+fires(rule, "gs-profile", {"dataflowEdges": DROP}, "0 dataflow edges (allowed 1-500)")
+EDGE = {"source": "arn:aws:groundstation:us-west-2:123456789012:config/a", "destination": "arn:b"}
+fires(rule, "gs-profile", {"dataflowEdges": [EDGE] * 501}, "501 dataflow edges (allowed 1-500)")
+passes(rule, "gs-profile", {"dataflowEdges": [EDGE] * 500})
+passes(rule, "gs-profile", {"dataflowEdges": UNKNOWN_ARRAY_VALUE})
+fires(rule, "gs-profile", {"streamsKmsKey": {"kmsKeyArn": KEY_ARN}}, "streamsKmsKey is set without streamsKmsRole")
+fires(rule, "gs-profile-streams-key", {"streamsKmsRole": DROP}, "streamsKmsKey is set without streamsKmsRole")
+passes(rule, "gs-profile-streams-key", {"streamsKmsKey": DROP})
+
+rule = "aws-gs-endpoint-group-timing"
+for base in ("gs-endpoint-group", "gs-endpoint-group-v2"):
+    for key in ("contactPrePassDurationSeconds", "contactPostPassDurationSeconds"):
+        for outside in (29.0, 481.0):
+            fires(rule, base, {key: outside}, f"{key} {outside:g} is outside 30-480 s")
+        for edge in (30.0, 480.0):
+            passes(rule, base, {key: edge})
+        passes(rule, base, {key: DROP})
+        passes(rule, base, {key: UNKNOWN_NUMBER_VALUE})
+
+rule = "aws-gs-region"
+for base in ("gs-demod-decode", "gs-profile", "gs-endpoint-group"):
+    fires(
+        rule,
+        base,
+        {"@provider.region": "ca-central-1"},
+        "region ca-central-1 has no AWS Ground Station API endpoint",
+    )
+passes(rule, "gs-demod-decode", {"@provider.region": "us-east-1"})  # an API region without an antenna
+passes(rule, "gs-demod-decode", {"@provider.region": UNKNOWN})
+
+# === AWS KMS and IAM ===========================================================================
+
+rule = "aws-kms-key-rotation"
+fires(rule, "kms-key", {"enableKeyRotation": False}, "key rotation is off")
+fires(rule, "kms-key", {"enableKeyRotation": DROP}, "key rotation is off")
+fires(rule, "kms-key-asymmetric", {"keySpec": "SYMMETRIC_DEFAULT"}, "key rotation is off")
+fires(rule, "kms-key-asymmetric", {"keySpec": DROP}, "key rotation is off")
+fires(rule, "kms-key-asymmetric-legacy-spec", {"customerMasterKeySpec": DROP}, "key rotation is off")
+
+rule = "aws-kms-key-policy"
+fires(rule, "kms-key", {"policy": DROP}, "no key policy: the default policy is applied implicitly")
+fires(rule, "kms-key", {"policy.Statement.0.Principal.AWS": "*"}, "statement AccountAdministers allows any principal")
+fires(rule, "kms-key", {"policy.Statement.0.Principal": "*"}, "statement AccountAdministers allows any principal")
+passes(rule, "kms-key", {"policy.Statement.1.Principal": "*"})  # scoped by its aws:SourceAccount condition
+passes(
+    rule,
+    "kms-key",
+    {"policy.Statement.0": {"Sid": "DenyAll", "Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": "*"}},
+)
+passes(rule, "kms-key", {"policy": UNKNOWN})
+
+rule = "aws-iam-no-wildcard-admin"
+fires(
+    rule, "role-policy-any-resource", {"policy.Statement.0.Action": "s3:*"}, "statement LocateBucket allows s3:* on '*'"
+)
+fires(rule, "role-policy-any-resource", {"policy.Statement.0.Action": "*"}, "statement LocateBucket allows * on '*'")
+fires(
+    rule,
+    "role-policy-any-resource",
+    {"policy.Statement.0.Action": ["s3:GetBucketLocation", "kms:*"]},
+    "statement LocateBucket allows kms:* on '*'",
+)
+passes(rule, "role-policy-any-resource", {"policy.Statement.0.Action": "s3:Get*"})
+fires(
+    rule,
+    "role-policy-named-resource-wild-action",
+    {"policy.Statement.0.Resource": "*"},
+    "statement LocateBucket allows s3:* on '*'",
+)
+fires(
+    rule,
+    "role-policy-named-resource-wild-action",
+    {"policy.Statement.0.Resource": ["arn:aws:s3:::aws-groundstation-noaa20-raw", "*"]},
+    "statement LocateBucket allows s3:* on '*'",
+)
+fires(rule, "role-policy-deny-everything", {"policy.Statement.0.Effect": "Allow"}, "statement Guard allows * on '*'")
+passes(rule, "role-policy-not-action")  # NotAction statements are left to review
+fires(
+    rule,
+    "role-policy-not-action",
+    {"policy.Statement.0": {"Sid": "AllButIam", "Effect": "Allow", "Action": "*", "Resource": "*"}},
+    "statement AllButIam allows * on '*'",
+)
+fires(
+    rule,
+    "role-policy-deny-everything",
+    {"policy.Statement.0": {"Effect": "Allow", "Action": "*", "Resource": "*"}},
+    "statement (no Sid) allows * on '*'",
+)
+fires(
+    rule,
+    "delivery-role-inline-policy",
+    {"inlinePolicies.0.policy.Statement.0.Resource": "*"},
+    "statement WriteRaw allows s3:* on '*'",
+)
+passes(rule, "role-policy", {"policy": UNKNOWN})
+
+rule = "aws-iam-service-trust-conditions"
+TRUST = "assumeRolePolicy.Statement.0"
+GS_TRUST = "trust for groundstation.amazonaws.com has no aws:SourceAccount/aws:SourceArn condition"
+fires(rule, "delivery-role", {f"{TRUST}.Condition": DROP}, GS_TRUST)
+fires(rule, "delivery-role", {f"{TRUST}.Condition": {"StringEquals": {"aws:PrincipalTag/team": "ground"}}}, GS_TRUST)
+passes(rule, "delivery-role", {f"{TRUST}.Condition.StringEquals": DROP})  # aws:SourceArn alone pins it
+passes(rule, "delivery-role", {f"{TRUST}.Condition.ArnLike": DROP})  # aws:SourceAccount alone pins it
+passes(rule, "delivery-role", {f"{TRUST}.Condition": {"StringEquals": {"aws:SourceOrgID": "o-1"}}})
+fires(rule, "delivery-role-unconditioned-deny", {f"{TRUST}.Effect": "Allow"}, GS_TRUST)
+passes(rule, "firehose-role", {f"{TRUST}.Condition": DROP})  # Firehose is not guarded by default
+fires(
+    rule,
+    "firehose-role-guarded",
+    {f"{TRUST}.Condition": DROP},
+    "trust for firehose.amazonaws.com has no aws:SourceAccount/aws:SourceArn condition",
+)
+passes(rule, "delivery-role", {"assumeRolePolicy": UNKNOWN})
+
+# === AWS messaging and network ==================================================================
+
+QUEUE, TOPIC = "noaa20-events-contacts", "noaa20-observability-alerts"
+rule = "aws-messaging-mission-key"
+fires(
+    rule,
+    "noaa20-aws",
+    {f"{QUEUE}/kmsMasterKeyId": DROP},
+    (f"queue {QUEUE} has no kmsMasterKeyId (SSE-SQS keys are not the mission's)", QUEUE),
+)
+fires(
+    rule,
+    "noaa20-aws",
+    {f"{TOPIC}/kmsMasterKeyId": DROP},
+    (f"topic {TOPIC} has no kmsMasterKeyId (SSE-SQS keys are not the mission's)", TOPIC),
+)
+fires(
+    rule,
+    "noaa20-aws",
+    {f"{QUEUE}/kmsMasterKeyId": "alias/aws/sqs"},
+    (f"queue {QUEUE} uses the AWS managed key alias/aws/sqs, not the mission's key", QUEUE),
+)
+fires(
+    rule,
+    "noaa20-aws",
+    {f"{TOPIC}/kmsMasterKeyId": "arn:aws:kms:us-west-2:123456789012:key/other"},
+    (
+        f"topic {TOPIC} uses kmsMasterKeyId arn:aws:kms:us-west-2:123456789012:key/other, which is not a key this "
+        "stack creates",
+        TOPIC,
+    ),
+)
+passes(rule, "noaa20-aws", {f"{QUEUE}/kmsMasterKeyId": UNKNOWN})
+fires(rule, "noaa20-aws-cmk-off", {f"{QUEUE}/kmsMasterKeyId": DROP}, (f"queue {QUEUE} has no kmsMasterKeyId", QUEUE))
+passes(rule, "noaa20-aws-cmk-off", {f"{QUEUE}/kmsMasterKeyId": "alias/aws/sqs"})
+passes(rule, "noaa20-aws-cmk-off", {f"{QUEUE}/kmsMasterKeyId": "arn:aws:kms:us-west-2:123456789012:key/other"})
+fires(
+    rule,
+    "noaa20-aws-sse-sqs",
+    {"@config.requireCustomerManagedKey": True},
+    (f"queue {QUEUE} has no kmsMasterKeyId (SSE-SQS keys are not the mission's)", QUEUE),
+)
+fires(
+    rule,
+    "noaa20-aws-sse-sqs",
+    {f"{QUEUE}/sqsManagedSseEnabled": False},
+    (f"queue {QUEUE} has no kmsMasterKeyId", QUEUE),
+)
+passes(rule, "noaa20-azure")  # no queue, no topic
+
+VPC, FLOW_LOG, FLOW_GROUP = (
+    "polar-partner-security-network-vpc",
+    "polar-partner-security-network-flow-log",
+    "polar-partner-security-network-flow-logs",
+)
+rule = "aws-vpc-flow-logs"
+fires(rule, "partner-aws", {FLOW_LOG: DROP}, (f"VPC {VPC} has no flow log", VPC))
+fires(rule, "partner-aws", {f"{FLOW_LOG}/vpcId": "vpc-other"}, (f"VPC {VPC} has no flow log", VPC))
+fires(
+    rule,
+    "partner-aws",
+    {f"{FLOW_GROUP}/kmsKeyId": DROP},
+    (f"VPC {VPC}: flow log {FLOW_LOG} delivers to log group {FLOW_GROUP}, which has no kmsKeyId", VPC),
+)
+passes(rule, "partner-aws", {f"{FLOW_GROUP}/kmsKeyId": UNKNOWN})
+fires(
+    rule,
+    "partner-aws",
+    {f"{FLOW_LOG}/logDestinationType": "kinesis-data-firehose"},
+    (f"VPC {VPC}: flow log {FLOW_LOG} delivers to kinesis-data-firehose, whose encryption the pack cannot see", VPC),
+)
+passes(rule, "partner-aws", {f"{FLOW_LOG}/logDestinationType": "s3"})  # judged by aws-s3-kms-encryption
+passes(rule, "partner-aws", {f"{FLOW_LOG}/logDestinationType": UNKNOWN})
+passes(rule, "partner-aws", {f"{FLOW_LOG}/logDestinationType": DROP})  # the default is CloudWatch Logs
+fires(
+    rule,
+    "partner-aws",
+    {f"{FLOW_LOG}/logDestination": "arn:aws:logs:eu-north-1:123456789012:log-group:elsewhere"},
+    (f"VPC {VPC}: flow log {FLOW_LOG} delivers to a log group this stack does not create", VPC),
+)
+passes(rule, "noaa20-aws")  # no VPC
+
+# === AWS S3 ====================================================================================
+
+RAW = "noaa20-storage-raw"
+rule = "aws-s3-public-access-block"
+fires(rule, "noaa20-aws", {f"{RAW}-public-access-block": DROP}, (f"bucket {RAW} has no BucketPublicAccessBlock", RAW))
+for flag in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"):
+    fires(
+        rule,
+        "noaa20-aws",
+        {f"{RAW}-public-access-block/{flag}": False},
+        (f"bucket {RAW}: public access block leaves {flag} off", RAW),
+    )
+    passes(rule, "noaa20-aws", {f"{RAW}-public-access-block/{flag}": UNKNOWN})
+fires(
+    rule,
+    "noaa20-aws",
+    {f"{RAW}-public-access-block/bucket": "another-bucket"},
+    (f"bucket {RAW} has no BucketPublicAccessBlock", RAW),
+)
+
+TLS = f"{RAW}-policy/policy.Statement.0"
+NO_TLS = (f"bucket {RAW} has no policy denying aws:SecureTransport=false", RAW)
+rule = "aws-s3-tls-only"
+fires(rule, "noaa20-aws", {f"{RAW}-policy": DROP}, NO_TLS)
+fires(rule, "noaa20-aws", {f"{TLS}.Effect": "Allow"}, NO_TLS)
+fires(rule, "noaa20-aws", {f"{TLS}.Principal": {"AWS": "arn:aws:iam::123456789012:root"}}, NO_TLS)
+passes(rule, "noaa20-aws", {f"{TLS}.Principal": {"AWS": "*"}})
+fires(rule, "noaa20-aws", {f"{TLS}.Action": "s3:GetObject"}, NO_TLS)
+passes(rule, "noaa20-aws", {f"{TLS}.Action": "*"})
+passes(rule, "noaa20-aws", {f"{TLS}.Action": ["s3:GetObject", "s3:*"]})
+fires(rule, "noaa20-aws", {f"{TLS}.Condition.Bool.aws:SecureTransport": "true"}, NO_TLS)
+fires(rule, "noaa20-aws", {f"{TLS}.Condition": DROP}, NO_TLS)
+fires(rule, "noaa20-aws", {f"{TLS}.Condition": {"Bool": {"aws:ViaAWSService": "false"}}}, NO_TLS)
+passes(rule, "noaa20-aws", {f"{TLS}.Condition.Bool.aws:SecureTransport": False})  # a JSON boolean reads the same
+passes(rule, "noaa20-aws", {f"{RAW}-policy/policy": UNKNOWN})
+fires(rule, "noaa20-aws-inline-bucket-settings", {f"{RAW}/policy": DROP}, NO_TLS)
+
+SSE = f"{RAW}-encryption/rules.0.applyServerSideEncryptionByDefault"
+rule = "aws-s3-kms-encryption"
+fires(rule, "noaa20-aws", {f"{RAW}-encryption": DROP}, (f"bucket {RAW} has no default encryption configuration", RAW))
+fires(
+    rule,
+    "noaa20-aws",
+    {f"{SSE}.sseAlgorithm": "AES256"},
+    (f"bucket {RAW} encrypts with AES256, not SSE-KMS with a customer-managed key", RAW),
+)
+fires(
+    rule,
+    "noaa20-aws",
+    {f"{SSE}.kmsMasterKeyId": DROP},
+    (f"bucket {RAW} encrypts with aws:kms, not SSE-KMS with a customer-managed key", RAW),
+)
+passes(rule, "noaa20-aws", {f"{SSE}.sseAlgorithm": "aws:kms:dsse"})
+passes(rule, "noaa20-aws", {SSE: UNKNOWN_OBJECT_VALUE})
+fires(
+    rule,
+    "noaa20-aws-sse-s3-accepted",
+    {"@config.requireCustomerManagedKey": True},
+    (f"bucket {RAW} encrypts with AES256, not SSE-KMS with a customer-managed key", RAW),
+)
+fires(
+    rule,
+    "noaa20-aws-inline-bucket-settings",
+    {f"{RAW}/serverSideEncryptionConfiguration": DROP},
+    (f"bucket {RAW} has no default encryption configuration", RAW),
+)
+
+rule = "aws-s3-versioning"
+fires(rule, "noaa20-aws", {f"{RAW}-versioning": DROP}, (f"bucket {RAW} is not versioned", RAW))
+fires(
+    rule,
+    "noaa20-aws",
+    {f"{RAW}-versioning/versioningConfiguration.status": "Suspended"},
+    (f"bucket {RAW} is not versioned (status Suspended)", RAW),
+)
+passes(rule, "noaa20-aws", {f"{RAW}-versioning/versioningConfiguration.status": UNKNOWN})
+fires(
+    rule,
+    "noaa20-aws-inline-bucket-settings",
+    {f"{RAW}/versioning.enabled": False},
+    (f"bucket {RAW} is not versioned", RAW),
+)
+passes(rule, "noaa20-aws-inline-bucket-settings", {f"{RAW}/versioning.enabled": "true"})
+
+rule = "aws-s3-access-logging"
+fires(rule, "noaa20-aws", {f"{RAW}-access-logs": DROP}, (f"bucket {RAW} has no access logging", RAW))
+fires(rule, "noaa20-aws-inline-bucket-settings", {f"{RAW}/logging": DROP}, (f"bucket {RAW} has no access logging", RAW))
+
+rule = "aws-s3-lifecycle"
+fires(rule, "noaa20-aws", {f"{RAW}-lifecycle": DROP}, (f"bucket {RAW} has no enabled lifecycle rule", RAW))
+fires(
+    rule,
+    "noaa20-aws",
+    {f"{RAW}-lifecycle/rules.0.status": "Disabled"},
+    (f"bucket {RAW} has no enabled lifecycle rule", RAW),
+)
+passes(rule, "noaa20-aws", {f"{RAW}-lifecycle/rules.0.status": UNKNOWN})
+fires(
+    rule,
+    "noaa20-aws-inline-bucket-settings",
+    {f"{RAW}/lifecycleRules.0.enabled": False},
+    (f"bucket {RAW} has no enabled lifecycle rule", RAW),
+)
+
+OWNERSHIP = f"{RAW}-ownership/rule.objectOwnership"
+NOT_OWNED = (f"bucket {RAW} does not enforce bucket-owner ownership (ACLs stay on)", RAW)
+rule = "aws-s3-ownership-enforced"
+fires(rule, "noaa20-aws", {f"{RAW}-ownership": DROP}, NOT_OWNED)
+fires(rule, "noaa20-aws", {OWNERSHIP: "ObjectWriter"}, NOT_OWNED)
+fires(rule, "noaa20-aws", {OWNERSHIP: "BucketOwnerPreferred"}, NOT_OWNED)
+passes(rule, "noaa20-aws", {OWNERSHIP: UNKNOWN})
+
+for rule in (
+    "aws-s3-public-access-block",
+    "aws-s3-tls-only",
+    "aws-s3-kms-encryption",
+    "aws-s3-versioning",
+    "aws-s3-access-logging",
+    "aws-s3-lifecycle",
+    "aws-s3-ownership-enforced",
+):
+    passes(rule, "noaa20-azure")  # no bucket
+
+rule = "aws-s3-no-public-acl"
+for acl in ("public-read", "public-read-write", "authenticated-read"):
+    fires(rule, "raw-bucket", {"acl": acl}, f"canned ACL {acl} makes the bucket public")
+for acl in ("private", "log-delivery-write"):
+    passes(rule, "raw-bucket", {"acl": acl})
+GROUPS = "http://acs.amazonaws.com/groups/global/"
+for group in ("AllUsers", "AuthenticatedUsers"):
+    fires(
+        rule,
+        "raw-bucket",
+        {"grants": [{"type": "Group", "uri": GROUPS + group, "permissions": ["READ"]}]},
+        f"ACL grants access to {group}",
+    )
+    fires(
+        rule, "bucket-acl", {"accessControlPolicy.grants.0.grantee.uri": GROUPS + group}, f"ACL grants WRITE to {group}"
+    )
+
+rule = "aws-s3-policy-no-public-allow"
+PUBLIC_READ = {
+    "Sid": "PublicRead",
+    "Effect": "Allow",
+    "Principal": "*",
+    "Action": "s3:GetObject",
+    "Resource": "arn:aws:s3:::aws-groundstation-noaa20-raw/*",
+}
+fires(
+    rule,
+    "raw-bucket-policy",
+    {"policy.Statement.1": PUBLIC_READ},
+    "statement PublicRead allows s3:GetObject to every principal",
+)
+fires(
+    rule,
+    "raw-bucket-policy",
+    {"policy.Statement.1": {k: v for k, v in PUBLIC_READ.items() if k != "Sid"}},
+    "statement (no Sid) allows s3:GetObject to every principal",
+)
+passes(rule, "raw-bucket-policy", {"policy.Statement.0.Effect": "Allow"})  # scoped by its condition
+fires(
+    rule,
+    "raw-bucket-policy-unconditioned-deny",
+    {"policy.Statement.0.Effect": "Allow"},
+    "statement DenyInsecureTransport allows s3:* to every principal",
+)
+fires(
+    rule,
+    "logs-bucket-policy-conditioned-public",
+    {"policy.Statement.1.Condition": DROP},
+    "statement S3ServerAccessLogDelivery allows s3:PutObject to every principal",
+)
+passes(rule, "logs-bucket-policy", {"policy.Statement.1.Condition": DROP})  # a named service principal
+passes(rule, "raw-bucket-policy", {"policy": UNKNOWN})
+
+rule = "aws-s3-no-force-destroy"
+fires(
+    rule, "raw-bucket", {"forceDestroy": True}, "forceDestroy is true: deleting the bucket deletes every object in it"
+)
+passes(rule, "raw-bucket", {"forceDestroy": DROP})
+
+rule = "retired-lambda-runtime"
+for runtime in ("python2.7", "python3.6", "python3.7", "python3.8", "python3.9"):
+    fires(rule, "lambda-function", {"runtime": runtime}, f"runtime {runtime} is retired")
+passes(rule, "lambda-function", {"runtime": "python3.13"})
+passes(rule, "lambda-function", {"runtime": DROP})  # a container image names no runtime
+fires(rule, "lambda-function", {"@config.retiredRuntimes": ["python3.12"]}, "runtime python3.12 is retired")
+
+# === AWS and Azure: protection, tags, regions ==================================================
+
+rule = "data-protection-stateful-protected"
+UNPROTECTED = "stateful resource is not protected: `pulumi destroy` or a replacement would delete its data"
+for base in ("kms-key", "raw-bucket", "kinesis-stream", "storage-account", "blob-container", "key-vault", "vault-key"):
+    fires(rule, base, {"@protect": False}, UNPROTECTED)
+passes(rule, "athena-workgroup", {"@protect": False})  # holds no data
+passes(rule, "eventhub-namespace", {"@protect": False})
+
+rule = "tags-required"
+fires(rule, "kms-key", {"tags.owner": DROP}, "missing tags: owner")
+fires(rule, "kms-key", {"tags.mission": ""}, "missing tags: mission")
+fires(rule, "kms-key", {"tags": DROP}, "missing tags: mission, owner, data-classification")
+fires(rule, "kms-key", {"@config.requiredTags": ["budget-code"]}, "missing tags: budget-code")
+passes(rule, "kms-key", {"@config.requiredTags": ["cost-center"]})
+passes(rule, "kms-key", {"tags": UNKNOWN_OBJECT_VALUE})
+fires(rule, "gs-demod-decode", {"tags.4": DROP}, "missing tags: owner")  # aws-native: a Key/Value list
+fires(rule, "storage-account", {"tags.data-classification": DROP}, "missing tags: data-classification")
+fires(rule, "kms-key-owner-from-provider", {"@provider.defaultTags": DROP}, "missing tags: owner")
+passes(rule, "kms-key-owner-from-provider", {"@provider.defaultTags": '{"tags": {"owner": "ops"}}'})
+
+rule = "allowed-regions"
+fires(
+    rule, "kms-key", {"@config.allowedAwsRegions": ["eu-north-1"]}, "us-west-2 is not an allowed location (eu-north-1)"
+)
+fires(
+    rule,
+    "gs-demod-decode",
+    {"@config.allowedAwsRegions": ["eu-north-1", "eu-west-1"]},
+    "us-west-2 is not an allowed location (eu-north-1, eu-west-1)",
+)
+passes(rule, "kms-key", {"@config.allowedAwsRegions": ["us-west-2"]})
+passes(rule, "kms-key", {"@config.allowedAzureLocations": ["swedencentral"]})  # Azure's list, not AWS's
+fires(
+    rule,
+    "storage-account",
+    {"@config.allowedAzureLocations": ["swedencentral"]},
+    "westus2 is not an allowed location (swedencentral)",
+)
+passes(rule, "storage-account", {"@config.allowedAzureLocations": ["West US 2"]})  # display names match
+passes(rule, "storage-account", {"@config.allowedAwsRegions": ["eu-north-1"]})
+fires(
+    rule,
+    "storage-account-location-from-provider",
+    {"@provider.location": "eastus"},
+    "eastus is not an allowed location (westus2)",
+)
+fires(rule, "action-group-residency", {"location": "eastus"}, "eastus is not an allowed location (westus2)")
+passes(rule, "action-group", {"@config.allowedAzureLocations": ["westus2"]})  # "global" is not a region
+
+# === Azure storage ==============================================================================
+
+rule = "azure-storage-https-only"
+fires(rule, "storage-account", {"enableHttpsTrafficOnly": False}, "enableHttpsTrafficOnly is false")
+passes(rule, "storage-account", {"enableHttpsTrafficOnly": DROP})  # the API default is true
+
+rule = "azure-storage-min-tls"
+for version in ("TLS1_0", "TLS1_1"):
+    fires(rule, "storage-account", {"minimumTlsVersion": version}, f"minimum TLS version is {version}")
+fires(
+    rule, "storage-account", {"minimumTlsVersion": DROP}, "minimum TLS version is unset (TLS1_0 on older API versions)"
+)
+passes(rule, "storage-account", {"minimumTlsVersion": "TLS1_3"})
+passes(rule, "storage-account", {"minimumTlsVersion": UNKNOWN})
+
+rule = "azure-storage-no-public-blob"
+fires(rule, "storage-account", {"allowBlobPublicAccess": True}, "allowBlobPublicAccess is true")
+fires(rule, "storage-account", {"allowBlobPublicAccess": DROP}, "allowBlobPublicAccess is not set to false")
+passes(rule, "storage-account", {"allowBlobPublicAccess": UNKNOWN})
+
+rule = "azure-storage-shared-key-off"
+fires(rule, "storage-account", {"allowSharedKeyAccess": True}, "allowSharedKeyAccess is true")
+fires(rule, "storage-account", {"allowSharedKeyAccess": DROP}, "allowSharedKeyAccess is not set to false")
+passes(rule, "storage-account", {"allowSharedKeyAccess": UNKNOWN})
+
+rule = "azure-storage-infrastructure-encryption"
+for off in (False, DROP):
+    fires(
+        rule,
+        "storage-account",
+        {"encryption.requireInfrastructureEncryption": off},
+        "requireInfrastructureEncryption is not true",
+    )
+passes(rule, "storage-account", {"encryption.requireInfrastructureEncryption": UNKNOWN})
+
+rule = "azure-storage-default-deny"
+fires(rule, "storage-account", {"networkRuleSet.defaultAction": "Allow"}, "network default action is Allow")
+fires(rule, "storage-account", {"networkRuleSet": DROP}, "network default action is Allow (unset)")
+passes(rule, "storage-account", {"networkRuleSet.defaultAction": UNKNOWN})
+fires(rule, "storage-account-private", {"publicNetworkAccess": "Enabled"}, "network default action is Allow")
+fires(rule, "storage-account-private", {"publicNetworkAccess": DROP}, "network default action is Allow")
+passes(rule, "storage-account-private", {"publicNetworkAccess": UNKNOWN})
+
+rule = "azure-storage-trusted-services"
+fires(rule, "storage-account", {"networkRuleSet.bypass": "None"}, "network bypass is None, not AzureServices")
+fires(
+    rule,
+    "storage-account",
+    {"networkRuleSet.bypass": "Logging, Metrics"},
+    "network bypass is Logging, Metrics, not AzureServices",
+)
+fires(rule, "storage-account", {"networkRuleSet.bypass": DROP}, "network bypass is None, not AzureServices")
+passes(rule, "storage-account", {"networkRuleSet.bypass": "Logging, Metrics, AzureServices"})
+passes(rule, "storage-account", {"networkRuleSet": DROP})  # no firewall rules: nothing to bypass
+passes(rule, "storage-account", {"networkRuleSet.bypass": UNKNOWN})
+
+rule = "azure-storage-cmk"
+fires(
+    rule,
+    "storage-account",
+    {"encryption.keySource": "Microsoft.Storage"},
+    "key source is Microsoft.Storage, not Microsoft.Keyvault",
+)
+fires(
+    rule,
+    "storage-account",
+    {"encryption.keySource": DROP},
+    "key source is Microsoft.Storage (default), not Microsoft.Keyvault",
+)
+fires(
+    rule,
+    "storage-account",
+    {"encryption.keyVaultProperties.keyName": DROP},
+    "key source is Microsoft.Keyvault without keyVaultProperties.keyName",
+)
+passes(rule, "storage-account", {"encryption.keySource": "microsoft.keyvault"})
+passes(rule, "storage-account", {"encryption.keySource": UNKNOWN})
+fires(
+    rule,
+    "storage-account-microsoft-keys-accepted",
+    {"@config.requireCustomerManagedKey": True},
+    "key source is Microsoft.Storage, not Microsoft.Keyvault",
+)
+
+rule = "azure-storage-redundancy"
+ZONE_REDUNDANT = "allowed: Standard_ZRS, Standard_GZRS, Standard_RAGZRS, Premium_ZRS"
+for sku in ("Standard_LRS", "Standard_GRS", "Standard_RAGRS", "Premium_LRS"):
+    fires(rule, "storage-account", {"sku.name": sku}, f"sku is {sku}, not zone-redundant; {ZONE_REDUNDANT}")
+fires(rule, "storage-account", {"sku": DROP}, f"sku is unset, not zone-redundant; {ZONE_REDUNDANT}")
+for sku in ("Standard_GZRS", "Standard_RAGZRS", "Premium_ZRS"):
+    passes(rule, "storage-account", {"sku.name": sku})
+passes(rule, "storage-account", {"sku.name": UNKNOWN})
+fires(
+    rule,
+    "storage-account",
+    {"@config.allowedSkus": ["Standard_GZRS"]},
+    "sku is Standard_ZRS, not zone-redundant; allowed: Standard_GZRS",
+)
+
+rule = "azure-container-private"
+for access in ("Blob", "Container"):
+    fires(rule, "blob-container", {"publicAccess": access}, f"public access level is {access}")
+passes(rule, "blob-container", {"publicAccess": DROP})
+passes(rule, "blob-container", {"publicAccess": UNKNOWN})
+
+ACCOUNT, BLOB_SERVICE = "noaa20-storage-account", "noaa20-storage-blob-service"
+rule = "azure-storage-soft-delete"
+NO_SERVICE = (f"storage account {ACCOUNT} has no BlobServiceProperties (soft delete and versioning off)", ACCOUNT)
+fires(rule, "noaa20-azure", {BLOB_SERVICE: DROP}, NO_SERVICE)
+fires(rule, "noaa20-azure", {f"{BLOB_SERVICE}/accountName": "anotheraccount"}, NO_SERVICE)
+for key, what in (
+    ("deleteRetentionPolicy", "blob soft delete"),
+    ("containerDeleteRetentionPolicy", "container soft delete"),
+):
+    fires(
+        rule,
+        "noaa20-azure",
+        {f"{BLOB_SERVICE}/{key}.enabled": False},
+        (f"storage account {ACCOUNT}: {what} off", ACCOUNT),
+    )
+    fires(rule, "noaa20-azure", {f"{BLOB_SERVICE}/{key}": DROP}, (f"storage account {ACCOUNT}: {what} off", ACCOUNT))
+    passes(rule, "noaa20-azure", {f"{BLOB_SERVICE}/{key}.enabled": UNKNOWN})
+fires(
+    rule,
+    "noaa20-azure",
+    {f"{BLOB_SERVICE}/isVersioningEnabled": False},
+    (f"storage account {ACCOUNT}: blob versioning off", ACCOUNT),
+)
+passes(rule, "noaa20-azure", {f"{BLOB_SERVICE}/isVersioningEnabled": UNKNOWN})
+passes(rule, "noaa20-aws")  # no storage account
+
+# === Azure Key Vault ===========================================================================
+
+rule = "azure-keyvault-purge-protection"
+fires(rule, "key-vault", {"properties.enablePurgeProtection": False}, "enablePurgeProtection is not true")
+fires(rule, "key-vault", {"properties.enablePurgeProtection": DROP}, "enablePurgeProtection is not true")
+passes(rule, "key-vault", {"properties.enablePurgeProtection": UNKNOWN})
+
+rule = "azure-keyvault-soft-delete"
+fires(rule, "key-vault", {"properties.enableSoftDelete": False}, "enableSoftDelete is false")
+passes(rule, "key-vault", {"properties.enableSoftDelete": DROP})  # on by default
+
+rule = "azure-keyvault-rbac"
+RBAC_OFF = "enableRbacAuthorization is not true (vault access policies in use)"
+fires(rule, "key-vault", {"properties.enableRbacAuthorization": False}, RBAC_OFF)
+fires(rule, "key-vault", {"properties.enableRbacAuthorization": DROP}, RBAC_OFF)
+passes(rule, "key-vault", {"properties.enableRbacAuthorization": UNKNOWN})
+
+rule = "azure-keyvault-network"
+passes(rule, "key-vault", {"properties.networkAcls.defaultAction": "Allow"})  # public access is disabled
+passes(rule, "key-vault", {"properties.publicNetworkAccess": "disabled"})
+fires(rule, "key-vault-public", {"properties.networkAcls.defaultAction": "Allow"}, "network default action is Allow")
+fires(rule, "key-vault-public", {"properties.networkAcls": DROP}, "network default action is Allow (unset)")
+passes(rule, "key-vault-public", {"properties.networkAcls.defaultAction": UNKNOWN})
+
+rule = "azure-keyvault-public-access-disabled"
+fires(rule, "key-vault", {"properties.publicNetworkAccess": "Enabled"}, "publicNetworkAccess is Enabled")
+fires(rule, "key-vault", {"properties.publicNetworkAccess": DROP}, "publicNetworkAccess is Enabled (unset)")
+passes(rule, "key-vault", {"properties.publicNetworkAccess": "disabled"})
+passes(rule, "key-vault", {"properties.publicNetworkAccess": UNKNOWN})
+BYPASS = "not AzureServices (trusted services could not use the keys)"
+fires(rule, "key-vault", {"properties.networkAcls.bypass": "None"}, f"network bypass is None, {BYPASS}")
+fires(rule, "key-vault", {"properties.networkAcls": DROP}, f"network bypass is None, {BYPASS}")
+passes(rule, "key-vault", {"properties.networkAcls.bypass": UNKNOWN})
+
+rule = "azure-keyvault-key-rotation"
+NO_ROTATION = "no rotation policy with a 'rotate' lifetime action"
+fires(rule, "vault-key", {"properties.rotationPolicy": DROP}, NO_ROTATION)
+fires(rule, "vault-key", {"properties.rotationPolicy.lifetimeActions.0.action.type": "notify"}, NO_ROTATION)
+fires(rule, "vault-key", {"properties.rotationPolicy.lifetimeActions": []}, NO_ROTATION)
+passes(rule, "vault-key", {"properties.rotationPolicy.lifetimeActions.0.action.type": "Rotate"})
+passes(rule, "vault-key", {"properties.rotationPolicy": UNKNOWN_OBJECT_VALUE})
+
+rule = "azure-keyvault-hsm-keys"
+fires(
+    rule, "key-vault", {"properties.sku.name": "standard"}, "vault sku is standard, not premium (no HSM-protected keys)"
+)
+fires(rule, "key-vault", {"properties.sku": DROP}, "vault sku is unset, not premium (no HSM-protected keys)")
+passes(rule, "key-vault", {"properties.sku.name": "Premium"})
+passes(rule, "key-vault", {"properties.sku.name": UNKNOWN})
+fires(
+    rule,
+    "key-vault-standard-accepted",
+    {"@config.allowSoftwareKeys": False},
+    "vault sku is standard, not premium (no HSM-protected keys)",
+)
+for kty in ("RSA", "EC", "oct"):
+    fires(rule, "vault-key", {"properties.kty": kty}, f"key type is {kty}; allowed: RSA-HSM, EC-HSM")
+fires(rule, "vault-key", {"properties.kty": DROP}, "key type is unset; allowed: RSA-HSM, EC-HSM")
+passes(rule, "vault-key", {"properties.kty": "EC-HSM"})
+passes(rule, "vault-key", {"properties.kty": UNKNOWN})
+
+# === Azure messaging and analytics =============================================================
+
+for rule, base in (
+    ("azure-eventhub-min-tls", "eventhub-namespace"),
+    ("azure-servicebus-min-tls", "servicebus-namespace"),
+):
+    for version in ("1.0", "1.1"):
+        fires(rule, base, {"minimumTlsVersion": version}, f"minimum TLS version is {version}")
+    fires(rule, base, {"minimumTlsVersion": DROP}, "minimum TLS version is unset")
+    passes(rule, base, {"minimumTlsVersion": "1.3"})
+    passes(rule, base, {"minimumTlsVersion": UNKNOWN})
+
+rule = "azure-messaging-local-auth-off"
+for base in ("eventhub-namespace", "servicebus-namespace"):
+    fires(rule, base, {"disableLocalAuth": False}, "disableLocalAuth is not true (SAS keys accepted)")
+    fires(rule, base, {"disableLocalAuth": DROP}, "disableLocalAuth is not true (SAS keys accepted)")
+    passes(rule, base, {"disableLocalAuth": UNKNOWN})
+
+rule = "azure-messaging-premium-cmk"
+for base in ("eventhub-namespace", "servicebus-namespace"):
+    fires(rule, base, {"@config.requirePremium": True}, "sku tier is Standard, not Premium (no customer-managed key)")
+    passes(rule, base, {"sku.tier": DROP})  # the sku name says Standard too
+for base, service_key in (("eventhub-premium", "Microsoft.EventHub"), ("servicebus-premium", "Microsoft.ServiceBus")):
+    fires(
+        rule,
+        base,
+        {"encryption.keySource": service_key},
+        f"Premium namespace encrypts with {service_key}, not Microsoft.KeyVault",
+    )
+    fires(
+        rule,
+        base,
+        {"encryption": DROP},
+        "Premium namespace encrypts with Microsoft-managed keys (unset), not Microsoft.KeyVault",
+    )
+    fires(
+        rule,
+        base,
+        {"encryption.keyVaultProperties.0.keyName": DROP},
+        "Premium namespace names no Key Vault key (encryption.keyVaultProperties[].keyName)",
+    )
+    fires(
+        rule,
+        base,
+        {"encryption.keyVaultProperties": []},
+        "Premium namespace names no Key Vault key (encryption.keyVaultProperties[].keyName)",
+    )
+    passes(rule, base, {"encryption.keySource": UNKNOWN})
+    passes(rule, base, {"sku.tier": DROP})  # the sku name says Premium too
+    passes(rule, base, {"@config.requirePremium": True})
+
+rule = "azure-synapse-exfiltration-protection"
+fires(rule, "synapse-workspace", {"managedVirtualNetwork": DROP}, "no managed virtual network")
+fires(rule, "synapse-workspace", {"managedVirtualNetwork": ""}, "no managed virtual network")
+passes(rule, "synapse-workspace", {"managedVirtualNetwork": UNKNOWN})
+fires(
+    rule,
+    "synapse-workspace",
+    {"managedVirtualNetworkSettings.preventDataExfiltration": False},
+    "data exfiltration protection is off",
+)
+fires(rule, "synapse-workspace", {"managedVirtualNetworkSettings": DROP}, "data exfiltration protection is off")
+passes(rule, "synapse-workspace", {"managedVirtualNetworkSettings.preventDataExfiltration": UNKNOWN})
+
+rule = "azure-adx-encryption"
+for key in ("enableDiskEncryption", "enableDoubleEncryption"):
+    fires(rule, "adx-cluster", {key: False}, f"{key} is not true")
+    fires(rule, "adx-cluster", {key: DROP}, f"{key} is not true")
+    passes(rule, "adx-cluster", {key: UNKNOWN})
+
+rule = "azure-analytics-audit-logs"
+SYNAPSE, SYNAPSE_LOGS = "noaa20-analytics-workspace", "noaa20-observability-synapse-diagnostics"
+ADX, ADX_LOGS = "eo-constellation-analytics-cluster", "eo-constellation-observability-adx-diagnostics"
+SYNAPSE_AUDIT = ["BuiltinSqlReqsEnded", "GatewayApiRequests", "SQLSecurityAuditEvents", "SynapseRbacOperations"]
+for stack, kind, engine, setting, categories in (
+    ("noaa20-azure", "Synapse workspace", SYNAPSE, SYNAPSE_LOGS, SYNAPSE_AUDIT),
+    ("constellation-azure", "Data Explorer cluster", ADX, ADX_LOGS, ["Command", "Query", "Journal"]),
+):
+    no_trail = (f"{kind} {engine} has no diagnostic setting (queries leave no audit trail)", engine)
+    fires(rule, stack, {setting: DROP}, no_trail)
+    fires(rule, stack, {f"{setting}/resourceUri": "/subscriptions/s/other"}, no_trail)
+    fires(
+        rule,
+        stack,
+        {f"{setting}/logs.0.enabled": False},
+        (f"{kind} {engine}: diagnostic setting {setting} misses {', '.join(categories)}", engine),
+    )
+    fires(
+        rule,
+        stack,
+        {f"{setting}/logs": [{"category": categories[0], "enabled": True}]},
+        (f"{kind} {engine}: diagnostic setting {setting} misses {', '.join(categories[1:])}", engine),
+    )
+    passes(rule, stack, {f"{setting}/logs": [{"category": c, "enabled": True} for c in categories]})
+    passes(rule, stack, {f"{setting}/logs": [{"category": c} for c in categories]})  # enabled by default
+    passes(rule, stack, {f"{setting}/logs": UNKNOWN_ARRAY_VALUE})
+    fires(
+        rule,
+        stack,
+        {f"{setting}/workspaceId": DROP},
+        (f"{kind} {engine}: diagnostic setting {setting} sends to no Log Analytics workspace", engine),
+    )
+    passes(rule, stack, {f"{setting}/workspaceId": UNKNOWN})
+passes(rule, "noaa20-aws")  # no Azure analytics engine
+
+rule = "retired-azure-orbital"
+for base, kind in (("orbital-spacecraft-allowed", "Spacecraft"), ("orbital-contact-profile-allowed", "ContactProfile")):
+    fires(
+        rule,
+        base,
+        {"@config.legacyOrbitalAllowed": False},
+        f"{kind} belongs to Azure Orbital Ground Station, retired 2024-12-18: it previews but can no longer be created",
+    )

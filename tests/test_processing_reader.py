@@ -1,0 +1,188 @@
+"""The capture reader's array path gives what dpkt gives, record for record.
+
+read_capture locates the payload of plain records (Ethernet or raw IP, IPv4 without
+options, UDP, one VITA-49 packet) with array operations and hands every other record
+to dpkt. Each capture below mixes plain records with the shapes that must go to dpkt;
+the expectation is dpkt reading the whole file (`_read_with_dpkt`), the library
+reference, never the array path itself.
+"""
+
+from __future__ import annotations
+
+import struct
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import dpkt
+import pytest
+
+from groundlink.processing import capture
+from groundlink.processing.capture import FileStats, read_capture
+from groundlink.processing.config import CaptureFormat
+from groundlink.processing.errors import CaptureError
+from tests.contactgen import EPOCH, PORT, datagram, frames, stream_of, vita49
+
+START = EPOCH + 0.25
+
+
+def _ip_udp(payload: bytes, port: int = PORT) -> dpkt.ip.IP:
+    udp = dpkt.udp.UDP(sport=50000, dport=port, data=payload)
+    udp.ulen = 8 + len(payload)
+    ip = dpkt.ip.IP(src=bytes([10, 0, 0, 1]), dst=bytes([10, 0, 0, 2]), p=dpkt.ip.IP_PROTO_UDP, data=udp)
+    ip.len = 20 + udp.ulen
+    return ip
+
+
+def _vlan(payload: bytes) -> bytes:
+    """An 802.1Q-tagged frame: the EtherType is not IPv4 at byte 12."""
+    ip = bytes(_ip_udp(payload))
+    return b"\x04" * 6 + b"\x02" * 6 + struct.pack(">HHH", 0x8100, 7, 0x0800) + ip
+
+
+def _ipv6(payload: bytes) -> bytes:
+    udp = dpkt.udp.UDP(sport=50000, dport=PORT, data=payload, ulen=8 + len(payload))
+    ip6 = dpkt.ip6.IP6(src=b"\x20" + b"\x00" * 15, dst=b"\x20" + b"\x01" * 15, nxt=17, hlim=64, data=udp)
+    ip6.plen = len(bytes(udp))
+    eth = dpkt.ethernet.Ethernet(src=b"\x02" * 6, dst=b"\x04" * 6, type=dpkt.ethernet.ETH_TYPE_IP6, data=ip6)
+    return bytes(eth)
+
+
+def _ip_options(payload: bytes) -> bytes:
+    ip = _ip_udp(payload)
+    ip.opts = b"\x01\x01\x01\x00"  # two no-ops and an end of options
+    ip.hl = 6
+    ip.len += 4
+    eth = dpkt.ethernet.Ethernet(src=b"\x02" * 6, dst=b"\x04" * 6, type=dpkt.ethernet.ETH_TYPE_IP, data=ip)
+    return bytes(eth)
+
+
+def _tcp(payload: bytes) -> bytes:
+    tcp = dpkt.tcp.TCP(sport=1, dport=PORT, data=payload)
+    ip = dpkt.ip.IP(src=bytes([10, 0, 0, 1]), dst=bytes([10, 0, 0, 2]), p=dpkt.ip.IP_PROTO_TCP, data=tcp)
+    eth = dpkt.ethernet.Ethernet(src=b"\x02" * 6, dst=b"\x04" * 6, type=dpkt.ethernet.ETH_TYPE_IP, data=ip)
+    return bytes(eth)
+
+
+def _records() -> list[bytes]:
+    """Ethernet records of every shape, in an order that interleaves them with plain runs."""
+    stream = stream_of(frames(range(40)))
+    pieces = [stream[at : at + 1000] for at in range(0, len(stream), 1000)]
+    plain = [datagram(vita49(p)) for p in pieces]
+    odd = [
+        datagram(vita49(pieces[0]) + vita49(pieces[1], kind=3, trailer=True)),  # two VITA-49 packets
+        datagram(vita49(pieces[2]))[:300],  # a truncated packet (plain: dpkt reads what is there)
+        datagram(vita49(pieces[3], kind=4)),  # a context packet: no payload
+        datagram(vita49(pieces[4], class_id=False, kind=0)),  # no stream id, no class id
+        datagram(vita49(pieces[5]), port=9999),  # another port
+        _vlan(vita49(pieces[6])),
+        _ipv6(vita49(pieces[7])),
+        _ip_options(vita49(pieces[8])),
+        _tcp(vita49(pieces[9])),
+        datagram(b"\x00\x01"),  # a datagram too short for a VITA-49 header
+        datagram(vita49(pieces[10]))[:30],  # cut inside the IP header
+    ]
+    out = plain[:10]
+    for k, record in enumerate(odd):
+        out += [record, *plain[10 + 2 * k : 12 + 2 * k]]
+    return out
+
+
+def _write(path: Path, records: list[bytes], nano: bool = False, linktype: int = 1) -> Path:
+    with path.open("wb") as stream:
+        writer = dpkt.pcap.Writer(stream, nano=nano, linktype=linktype, snaplen=65535)
+        for k, record in enumerate(records):
+            ts = Decimal(START) + Decimal(k * 1000 + 500) / Decimal(10**9) if nano else START + k * 0.001
+            writer.writepkt(record, ts=ts)
+    return path
+
+
+def _big_endian(path: Path, records: list[bytes]) -> Path:
+    out = [struct.pack(">IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)]
+    for k, record in enumerate(records):
+        out.append(struct.pack(">IIII", EPOCH + k, 7 * k, len(record), len(record)) + record)
+    path.write_bytes(b"".join(out))
+    return path
+
+
+def _read(path: Path, fmt: CaptureFormat, chunk_bytes: int, *, with_dpkt: bool) -> tuple[Any, ...]:
+    """The file's payload bytes, where each piece starts, its packet and time, and the file's stats."""
+    stats = FileStats(path, path.stat().st_size)
+    with path.open("rb") as stream:
+        reader = capture._open_reader(stream, path)
+        if with_dpkt:
+            chunks = capture._read_with_dpkt(reader, reader.datalink(), path, fmt, stats, 0, chunk_bytes)
+        else:
+            chunks = read_capture(path, fmt, stats, 0, chunk_bytes)
+        data, starts, packets, times = b"", [], [], []
+        for chunk in chunks:  # a chunk is valid until the next one is asked for
+            starts += (chunk.offsets + len(data)).tolist()
+            data += chunk.data.tobytes()
+            packets += chunk.packets.tolist()
+            times += chunk.times.tolist()
+    return data, starts, packets, times, (stats.packets, stats.truncated_packets, stats.first_time, stats.last_time)
+
+
+def _same_as_dpkt(path: Path, fmt: CaptureFormat | None = None, chunk_bytes: int = 5000) -> tuple[Any, ...]:
+    fmt = fmt or CaptureFormat()
+    mapped = _read(path, fmt, chunk_bytes, with_dpkt=False)
+    reference = _read(path, fmt, chunk_bytes, with_dpkt=True)
+    assert mapped == reference
+    assert len(mapped[0]) > 10_000  # the capture's payload came through
+    return mapped
+
+
+def test_every_record_shape_reads_as_dpkt_reads_it(tmp_path: Path) -> None:
+    _, _, packets, _, (count, truncated, first, _) = _same_as_dpkt(_write(tmp_path / "c.pcap", _records()))
+
+    assert count == len(_records()) and truncated >= 1
+    assert first == round(START * 1e6) and packets[0] == 1
+
+
+def test_port_filter_and_payload_types_are_applied_alike(tmp_path: Path) -> None:
+    path = _write(tmp_path / "c.pcap", _records())
+    _same_as_dpkt(path, CaptureFormat(udp_ports=frozenset({PORT}), vrt_data_types=frozenset({1})))
+
+
+def test_nanosecond_big_endian_and_raw_ip_captures_read_as_dpkt_reads_them(tmp_path: Path) -> None:
+    stream = stream_of(frames(range(30)))
+    plain = [datagram(vita49(stream[at : at + 2000])) for at in range(0, len(stream), 2000)]
+    _same_as_dpkt(_write(tmp_path / "nano.pcap", plain, nano=True))
+    _same_as_dpkt(_big_endian(tmp_path / "big.pcap", plain))
+    raw_ip = [record[14:] for record in plain]
+    _same_as_dpkt(_write(tmp_path / "raw.pcap", raw_ip, linktype=101))
+
+
+def test_plain_captures_never_build_a_dpkt_packet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    stream = stream_of(frames(range(30)))
+    path = _write(tmp_path / "c.pcap", [datagram(vita49(stream[at : at + 4096])) for at in range(0, len(stream), 4096)])
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("a plain record went through dpkt")
+
+    monkeypatch.setattr(capture, "_datagram", refuse)
+    stats = FileStats(path, path.stat().st_size)
+    data = b"".join(c.data.tobytes() for c in read_capture(path, CaptureFormat(), stats, 0, 1 << 20))
+
+    assert data == stream
+
+
+@pytest.mark.parametrize(
+    ("record", "ending"),
+    [
+        (datagram(struct.pack(">I", 1 << 28) + bytes(40)), "packet 16: VITA-49 header at byte 0 gives size 0"),
+        (b"\x00" * 10, "record 17 is cut short or malformed (got 10, 14 needed at least)"),  # no Ethernet header
+    ],
+)
+def test_a_bad_record_is_the_same_error_on_both_paths(tmp_path: Path, record: bytes, ending: str) -> None:
+    records = _records()
+    records[15] = record
+    path = _write(tmp_path / "c.pcap", records)
+
+    messages = []
+    for with_dpkt in (False, True):
+        with pytest.raises(CaptureError) as error:
+            _read(path, CaptureFormat(), 5000, with_dpkt=with_dpkt)
+        messages.append(str(error.value))
+
+    assert messages[0] == messages[1] and messages[0].endswith(ending)
