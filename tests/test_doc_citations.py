@@ -10,7 +10,7 @@ from pathlib import Path
 from .conftest import ROOT
 
 TEXT_SUFFIXES = {".py", ".md", ".yaml", ".yml", ".json", ".j2", ".toml", ".txt", ".cfg"}
-SKIP_DIRS = {"out", "build", "dist", "__pycache__"}  # and hidden directories (.git, .venv, caches), *.egg-info
+SKIP_DIRS = {"out", "build", "dist", "__pycache__", "mutants"}  # mutants: make mutation's copies; and hidden directories (.git, .venv, caches), *.egg-info
 OUTPUTS = {"report.md"}  # files the tools write, named but not cited
 THIS_FILE = Path(__file__).resolve()
 MD_MENTION = re.compile(r"(?<![\w/.-])((?:\.\./)*[\w./-]*[\w-]+\.md)(?![\w-]|\.\w)")
