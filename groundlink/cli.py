@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable
 from typing import NamedTuple
 
+from . import interrupt
 from .errors import EXIT_INTERRUPTED
 
 
@@ -97,9 +98,10 @@ def _utf8_output() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     try:
+        interrupt.hand_to_python()  # what the command starts is stopped on the way out
         return _run(argv)
     except KeyboardInterrupt:  # at any point, start-up imports included: one line, exit 130
-        print("groundlink: interrupted", file=sys.stderr)
+        print(interrupt.MESSAGE, file=sys.stderr)
         return EXIT_INTERRUPTED
 
 
@@ -128,7 +130,7 @@ def _run(argv: list[str] | None) -> int:
 
 
 def entry() -> None:
-    """The `groundlink` console script and `python -m groundlink.cli`.
+    """The command line of the console script (groundlink.console) and of `python -m groundlink.cli`.
 
     After Ctrl-C every process and server groundlink started has been stopped on the way
     out, but gRPC's own threads (the policy pack's engine server and channels) can still
@@ -137,7 +139,9 @@ def entry() -> None:
     chatter on a cancelled call never reaches the user's terminal.
     """
     os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
+    interrupt.install()  # before the command (python -m) and after it: one line, exit 130
     code = main()
+    interrupt.install()
     if code == EXIT_INTERRUPTED:
         sys.stdout.flush()
         sys.stderr.flush()

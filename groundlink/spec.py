@@ -18,7 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from . import apishapes, limits
-from .inputs import Document, InputError, key_text, load_yaml, one_line, show
+from .fieldpath import FieldPath, field_path
+from .inputs import Document, InputError, load_yaml, one_line, show
 from .presets import PRESETS, Preset, egress_node_of, json_shape_problem
 
 IDENTIFIER = r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$"
@@ -527,16 +528,30 @@ class Usage(_Model):
 
 class AwsCloud(_Model):
     region: str = Field("us-west-2", pattern=limits.AWS_REGION_PATTERN, description="AWS region of the stack.")
-    replica_region: str | None = Field(
+    replica_region: (
+        Annotated[
+            str,
+            Field(pattern=limits.AWS_REGION_PATTERN, json_schema_extra={"enum": sorted(limits.AWS_REPLICA_REGIONS)}),
+        ]
+        | None
+    ) = Field(
         None,
-        pattern=limits.AWS_REGION_PATTERN,
         description="Region S3 replicates the stores to with storage.redundancy: geo (not the stack's region).",
     )
 
     @model_validator(mode="after")
     def _check(self) -> AwsCloud:
-        if self.replica_region is not None and self.replica_region == self.region:
-            raise _fail("replica_region", f"{self.replica_region} is the stack's region; name a second region")
+        replica = self.replica_region
+        if replica is not None and replica == self.region:
+            raise _fail("replica_region", f"{replica} is the stack's region; name a second region")
+        if replica is not None and replica not in limits.AWS_REPLICA_REGIONS:
+            nearby = sorted(r for r in limits.AWS_REPLICA_REGIONS if r.split("-")[0] == replica.split("-")[0])
+            raise _fail(
+                "replica_region",
+                f"{replica} has no S3 and KMS endpoints (botocore endpoint data); allowed: "
+                f"{', '.join(nearby[:8]) or 'us-east-1, us-east-2, eu-west-1'} ... (every AWS region: the "
+                "schema's enum lists them)",
+            )
         return self
 
 
@@ -764,16 +779,6 @@ def parse_yaml(text: str, source: str) -> Any:
     return read_yaml(text, source).data
 
 
-def _path(loc: tuple[str | int, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + key_text(part)
-    return out
-
-
 def _model_at(loc: tuple[str | int, ...]) -> type[BaseModel] | None:
     """The model class found by walking `loc` from MissionSpec (for did-you-mean)."""
     import typing
@@ -807,13 +812,24 @@ def _length_message(kind: str, ctx: dict[str, Any], value: Any) -> str:
     return f"has {count(actual)}; at least {count(ctx['min_length'])} required"
 
 
-def _describe(error: ErrorDetails) -> tuple[str, str]:
+def _key_message(kind: str, ctx: dict[str, Any]) -> str:
+    if kind == "string_pattern_mismatch":
+        return f"key does not match {ctx.get('pattern')}"
+    if kind in {"invalid_key", "string_type"}:
+        return "a key must be text"
+    if kind in {"string_too_long", "string_too_short"}:
+        return f"key {_length_message(kind, ctx, '')}"
+    return "key is not allowed here"
+
+
+def _describe(error: ErrorDetails, data: Any) -> tuple[FieldPath, str]:
+    """The user's field path of one pydantic error over `data`, and what is wrong there."""
     import difflib
 
-    loc = tuple(error["loc"])
     kind = error["type"]
     ctx = error.get("ctx") or {}
     value = error.get("input")
+    path = field_path(tuple(error["loc"]), data, kind)
     if kind == "spec":
         field = ctx["field"]
         parts = (
@@ -821,33 +837,31 @@ def _describe(error: ErrorDetails) -> tuple[str, str]:
             if isinstance(field, tuple)
             else tuple(int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", field))
         )
-        return _path(loc + parts), ctx["message"]
-    # pydantic appends the Literal/model tag to loc for union members; drop non-field parts
-    loc = tuple(p for p in loc if isinstance(p, int) or not str(p).startswith(("function-", "literal[")))
-    if loc and loc[-1] == "[key]":
-        return _path(loc[:-2]), f"key {show(loc[-2])} does not match {ctx.get('pattern', 'the allowed form')}"
+        return path.plus(parts), ctx["message"]
+    if path.key_error:
+        return path, _key_message(kind, ctx)
     if kind == "extra_forbidden":
-        model = _model_at(loc[:-1])
+        model = _model_at(path.parts()[:-1])
         allowed = sorted(model.model_fields) if model else []
-        guess = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        guess = difflib.get_close_matches(str(path.last_key), allowed, n=1)
         hint = f"; did you mean '{guess[0]}'?" if guess else ""
-        return _path(loc), f"unknown field{hint} (allowed: {', '.join(allowed)})"
+        return path, f"unknown field{hint} (allowed: {', '.join(allowed)})"
     if kind == "missing":
-        return _path(loc), "is required"
+        return path, "is required"
     if kind == "literal_error":
-        return _path(loc), f"{show(value)} is not allowed; allowed: {ctx.get('expected')}"
+        return path, f"{show(value)} is not allowed; allowed: {ctx.get('expected')}"
     if kind == "string_pattern_mismatch":
-        return _path(loc), f"{show(value)} does not match {ctx.get('pattern')}"
+        return path, f"{show(value)} does not match {ctx.get('pattern')}"
     if kind in {"too_long", "too_short", "string_too_long", "string_too_short"}:
-        return _path(loc), _length_message(kind, ctx, value)
+        return path, _length_message(kind, ctx, value)
     if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
-        return _path(loc), f"{show(value)} is out of range: {error['msg'].lower()}"
+        return path, f"{show(value)} is out of range: {error['msg'].lower()}"
     if kind == "finite_number":
-        return _path(loc), f"{show(value)} is not allowed: must be a finite number"
+        return path, f"{show(value)} is not allowed: must be a finite number"
     if kind == "value_error":
-        return _path(loc), str(error["msg"]).removeprefix("Value error, ")
+        return path, str(error["msg"]).removeprefix("Value error, ")
     shown = show(value) if not isinstance(value, (dict, list)) else type(value).__name__
-    return _path(loc), f"{error['msg'].lower()} (got {shown})"
+    return path, f"{error['msg'].lower()} (got {shown})"
 
 
 def spec_from_data(data: Any, source: str = "<spec>", document: Document | None = None) -> MissionSpec:
@@ -862,26 +876,15 @@ def spec_from_data(data: Any, source: str = "<spec>", document: Document | None 
     except ValidationError as exc:
         lines = []
         for error in exc.errors(include_url=False):
-            path, message = _describe(error)
-            where = document.where(_path_parts(error)) if document else ""
+            path, message = _describe(error, data)
+            where = document.where(path.parts()) if document else ""
             suffix = f" ({where})" if where else ""
-            line = f"{source}: {path}: {message}" if path else f"{source}: {message}"
+            shown = path.text()
+            line = f"{source}: {shown}: {message}" if shown else f"{source}: {message}"
             lines.append(one_line(line[: 300 - len(suffix)] + suffix))
         raise SpecError(source, list(dict.fromkeys(lines))) from None
     except RecursionError:  # read_yaml bounds depth; data built in Python may not be
         raise SpecError(source, [f"{source}: nested too deeply"]) from None
-
-
-def _path_parts(error: Any) -> tuple[str | int, ...]:
-    """The error's location as spec keys and indexes (what `Document.where` walks)."""
-    loc = tuple(p for p in error["loc"] if isinstance(p, int) or not str(p).startswith(("function-", "literal[")))
-    if loc and loc[-1] == "[key]":
-        loc = loc[:-1]
-    if error["type"] == "spec":
-        field = (error.get("ctx") or {}).get("field", "")
-        parts = field if isinstance(field, tuple) else re.findall(r"[^.\[\]]+", field)
-        loc += tuple(int(p) if isinstance(p, str) and p.isdigit() else p for p in parts)
-    return loc
 
 
 def load_spec(path: str | Path) -> MissionSpec:

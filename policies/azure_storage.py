@@ -9,7 +9,7 @@ from typing import Any
 
 from . import tokens as T
 from .joins import of_type, sides
-from .props import UNKNOWN, get, is_true, tls_at_least
+from .props import UNKNOWN, as_list, get, is_true, tls_at_least
 from .registry import resource_rule, stack_rule
 
 ACCOUNT_KEYS = ("accountName", "name")
@@ -200,6 +200,36 @@ def soft_delete(args: Any, report: Any) -> None:
 
 
 ZONE_REDUNDANT_SKUS = ["Standard_ZRS", "Standard_GZRS", "Standard_RAGZRS", "Premium_ZRS"]
+# Azure's Archive tier exists on LRS, GRS and RA-GRS accounts only (docs/facts.md §9).
+ARCHIVE_SKUS = ("Standard_LRS", "Standard_GRS", "Standard_RAGRS")
+
+
+@stack_rule(
+    "azure-storage-archive-tier-supported",
+    area="azure-storage",
+    severity="medium",
+    enforcement="mandatory",
+    controls=("Microsoft Learn: Archive tier on LRS, GRS and RA-GRS only",),
+    description="A lifecycle management policy tiers to Archive only on an account that has the Archive tier "
+    "(LRS, GRS, RA-GRS); a zone-redundant account (ZRS, GZRS, RA-GZRS) does not.",
+    remediation="Tier to Cold instead (tier_to_cold) on a zone-redundant account, as groundlink does, or keep "
+    "archived data in an LRS/GRS account of its own.",
+)
+def archive_tier_supported(args: Any, report: Any) -> None:
+    for account in of_type(args.resources, T.STORAGE_ACCOUNT):
+        sku = get(account.props, "sku", "name")
+        if sku is UNKNOWN or sku in ARCHIVE_SKUS:
+            continue
+        for policy in sides(args.resources, T.MANAGEMENT_POLICY, "accountName", account, ACCOUNT_KEYS):
+            for rule in as_list(get(policy.props, "policy", "rules")):
+                actions = get(rule, "definition", "actions")
+                archived = [kind for kind in ("baseBlob", "snapshot", "version") if get(actions, kind, "tierToArchive")]
+                if archived:
+                    report(
+                        f"management policy {policy.name} rule {get(rule, 'name')} tiers {', '.join(archived)} to "
+                        f"Archive, which a {sku or 'default'} account does not have; allowed: {', '.join(ARCHIVE_SKUS)}",
+                        policy.urn,
+                    )
 
 
 @_account(

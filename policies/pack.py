@@ -25,6 +25,7 @@ from . import (  # noqa: F401  (importing a module registers its rules)
     aws_iam,
     aws_messaging,
     aws_network,
+    aws_replication,
     aws_storage,
     azure_audit,
     azure_keyvault,

@@ -27,6 +27,7 @@ S3_LIFECYCLE = (
 )
 S3_ACL = ("aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2")
 S3_OWNERSHIP = ("aws:s3/bucketOwnershipControls:BucketOwnershipControls",)
+S3_REPLICATION = ("aws:s3/bucketReplicationConfig:BucketReplicationConfig",)
 
 KMS_KEY = ("aws:kms/key:Key",)
 IAM_ROLE = ("aws:iam/role:Role",)
@@ -61,6 +62,7 @@ GS_ALL = GS_CONFIG + GS_MISSION_PROFILE + GS_ENDPOINT_GROUP
 STORAGE_ACCOUNT = ("azure-native:storage:StorageAccount",)
 BLOB_CONTAINER = ("azure-native:storage:BlobContainer",)
 BLOB_SERVICE = ("azure-native:storage:BlobServiceProperties",)
+MANAGEMENT_POLICY = ("azure-native:storage:ManagementPolicy",)
 KEY_VAULT = ("azure-native:keyvault:Vault",)
 KEY_VAULT_KEY = ("azure-native:keyvault:Key",)
 EVENTHUB_NAMESPACE = ("azure-native:eventhub:Namespace",)

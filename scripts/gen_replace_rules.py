@@ -10,7 +10,10 @@ per resource type the stacks create, from each provider's own metadata.
   arguments of the SDK's `get_<resource>` invoke, read from the installed
   pulumi_azure_native), when `location` of a tracked resource changes (ARM: x-ms-mutability
   read/create, RPC-Put-V1-14), and for the properties of its hand-kept `forceNewMap`
-  (provider/pkg/gen/replacement.go, transcribed in AZURE_FORCE_NEW_MAP with its commit).
+  (provider/pkg/gen/replacement.go, transcribed in AZURE_FORCE_NEW_MAP with its commit); and
+  the create-only body properties of AZURE_CREATE_ONLY, each with its source (the REST spec's
+  x-ms-mutability, which the provider honours but the SDK does not carry, or the service's
+  documentation).
 - pulumi-aws: the bridged SDK does not carry Terraform's ForceNew flags; AWS_FORCE_NEW holds
   the top-level ForceNew attributes of hashicorp/terraform-provider-aws, read per resource
   file at the commit named beside it. A type missing there is written as unknown, never as
@@ -60,6 +63,116 @@ AWS_FORCE_NEW: dict[str, tuple[list[str], str, str]] = {
         "internal/service/sqs/queue.go",
         "00a35305dc1b297a6fcdecdfbba33f1e63c3da39",
     ),
+    "aws:athena/workgroup:Workgroup": (
+        ["name"],
+        "internal/service/athena/workgroup.go",
+        "0148137dc6fb802b97b74036846777ab15c0f9ad",
+    ),
+    "aws:budgets/budget:Budget": (
+        ["accountId", "name", "namePrefix"],
+        "internal/service/budgets/budget.go",
+        "01d5888a070712729f1d55bb0918d299a3d2a140",
+    ),
+    "aws:cloudwatch/eventRule:EventRule": (
+        ["eventBusName", "name", "namePrefix"],
+        "internal/service/events/rule.go",
+        "0cdab4ae09a963535e03dde0bff4784afe8e3517",
+    ),
+    "aws:cloudwatch/eventTarget:EventTarget": (
+        ["eventBusName", "rule", "targetId"],
+        "internal/service/events/target.go",
+        "0762c41e2027fcd3cb8340d3e6886c6975fc0a59",
+    ),
+    "aws:cloudwatch/logGroup:LogGroup": (
+        ["logGroupClass", "name", "namePrefix"],
+        "internal/service/logs/group.go",
+        "0073593e7d6993ba482409f4dc35438daaa79bb3",
+    ),
+    "aws:cloudwatch/logStream:LogStream": (
+        ["logGroupName", "name"],
+        "internal/service/logs/stream.go",
+        "1468653aa61d1cfef737d390082fa99b8ddfc24b",
+    ),
+    "aws:cloudwatch/metricAlarm:MetricAlarm": (
+        ["alarmName"],
+        "internal/service/cloudwatch/metric_alarm.go",
+        "055611a654738da73e7b1e2b5d2b7672c6d4d531",
+    ),
+    "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings": (
+        ["catalogId"],
+        "internal/service/glue/data_catalog_encryption_settings.go",
+        "0620f2a6a126dfcbc4aecbc9a117b0fbea1656ff",
+    ),
+    "aws:iam/role:Role": (
+        ["name", "namePrefix", "path"],
+        "internal/service/iam/role.go",
+        "0040ea6911af00bea2cca6dbb14e86829826ad8e",
+    ),
+    "aws:iam/rolePolicy:RolePolicy": (
+        ["name", "namePrefix", "role"],
+        "internal/service/iam/role_policy.go",
+        "02f97af85f89a04e8ed89f5e8b64a9a67f3cfe07",
+    ),
+    "aws:kms/alias:Alias": (
+        ["name", "namePrefix"],
+        "internal/service/kms/alias.go",
+        "01c08000ddb14181b5bd19201d8fca311dc570e4",
+    ),
+    "aws:s3/bucketLogging:BucketLogging": (
+        ["bucket", "expectedBucketOwner"],
+        "internal/service/s3/bucket_logging.go",
+        "01f431114674c27cf790fafb67ac274bf8f765e1",
+    ),
+    "aws:s3/bucketNotification:BucketNotification": (
+        ["bucket"],
+        "internal/service/s3/bucket_notification.go",
+        "033c721bf1eda7db79395cd73acb54c7efa57ffc",
+    ),
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": (
+        ["bucket"],
+        "internal/service/s3/bucket_ownership_controls.go",
+        "01c08000ddb14181b5bd19201d8fca311dc570e4",
+    ),
+    "aws:s3/bucketPolicy:BucketPolicy": (
+        ["bucket"],
+        "internal/service/s3/bucket_policy.go",
+        "0073593e7d6993ba482409f4dc35438daaa79bb3",
+    ),
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": (
+        ["bucket"],
+        "internal/service/s3/bucket_public_access_block.go",
+        "01606926a0c0ab9174aec440f976a48b0baee722",
+    ),
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": (
+        ["bucket", "expectedBucketOwner"],
+        "internal/service/s3/bucket_server_side_encryption_configuration.go",
+        "01606926a0c0ab9174aec440f976a48b0baee722",
+    ),
+    "aws:s3/bucketVersioning:BucketVersioning": (
+        ["bucket", "expectedBucketOwner"],
+        "internal/service/s3/bucket_versioning.go",
+        "01c08000ddb14181b5bd19201d8fca311dc570e4",
+    ),
+    "aws:sns/topic:Topic": (
+        ["fifoTopic", "name", "namePrefix"],
+        "internal/service/sns/topic.go",
+        "00a35305dc1b297a6fcdecdfbba33f1e63c3da39",
+    ),
+    "aws:sns/topicPolicy:TopicPolicy": (
+        ["arn"],
+        "internal/service/sns/topic_policy.go",
+        "00a35305dc1b297a6fcdecdfbba33f1e63c3da39",
+    ),
+    "aws:sqs/queuePolicy:QueuePolicy": (
+        ["queueUrl"],
+        "internal/service/sqs/queue_policy.go",
+        "0148137dc6fb802b97b74036846777ab15c0f9ad",
+    ),
+    "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy": (
+        ["queueUrl"],
+        "internal/service/sqs/queue_redrive_allow_policy.go",
+        "0389eecfc28a5e2ac619651541a16d7fc289abf6",
+    ),
     "aws:sns/topicSubscription:TopicSubscription": (
         ["endpoint", "protocol", "topicArn"],
         "internal/service/sns/topic_subscription.go",
@@ -78,6 +191,35 @@ AZURE_FORCE_NEW_MAP: dict[str, dict[str, list[str]]] = {
     "storage": {"BlobContainer": [], "StorageAccount": ["isHnsEnabled", "location"]},
 }
 AZURE_NO_FORCE_NEW: dict[str, dict[str, list[str]]] = {"servicebus": {"Namespace": ["zoneRedundant"]}}
+
+SPECS = "Azure/azure-rest-api-specs specification"
+# Body properties Azure accepts only at creation, which the installed SDK cannot tell: the
+# provider forces a replacement on a property its REST spec marks x-ms-mutability without
+# `update` (pulumi/pulumi-azure-native#137), and the SDK does not carry that mark; and some
+# properties are create-only by the service's own documentation, marked nowhere in the spec.
+# Read for the stateful types the stacks create, at the API version the SDK uses, per the
+# source beside each (read 2026-12-02).
+AZURE_CREATE_ONLY: dict[str, list[tuple[str, str]]] = {
+    "azure-native:synapse:Workspace": [
+        (
+            "defaultDataLakeStorage.accountUrl",
+            f"{SPECS}/synapse/resource-manager/Microsoft.Synapse/stable/2021-06-01/workspace.json"
+            "@00eda9b5ca57d38ddca2e0635a837a0c64036339 x-ms-mutability create, read",
+        ),
+        (
+            "encryption",
+            "https://learn.microsoft.com/azure/synapse-analytics/security/workspaces-encryption: double "
+            "encryption with a customer-managed key is chosen when the workspace is created",
+        ),
+    ],
+    "azure-native:keyvault:Key": [
+        (
+            "properties",
+            f"{SPECS}/keyvault/resource-manager/Microsoft.KeyVault/stable/2024-11-01/keys.json"
+            "@7ee08af0efef13b8dff475453cf2f5cf76a68d65 Keys_CreateIfNotExist: 'does not update existing keys'",
+        ),
+    ],
+}
 
 
 def _snake(name: str) -> str:
@@ -115,12 +257,15 @@ def azure_native(token: str) -> dict[str, object]:
     if tracked:
         forced.add("location")
     forced -= set(AZURE_NO_FORCE_NEW.get(module, {}).get(name, []))
+    create_only = AZURE_CREATE_ONLY.get(token, [])
+    forced |= {path for path, _ in create_only}
     version = metadata.version("pulumi_azure_native")
     return {
         "properties": sorted(forced),
         "source": f"pulumi_azure_native {version} get_{_snake(name)} path parameters"
         + ("; location (ARM tracked resource)" if tracked else "")
-        + f"; {AZURE_FORCE_NEW_SOURCE}",
+        + f"; {AZURE_FORCE_NEW_SOURCE}"
+        + "".join(f"; {path}: create-only ({where})" for path, where in create_only),
     }
 
 

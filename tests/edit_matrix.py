@@ -134,6 +134,8 @@ def _orbital_subnet(field: str) -> Edit:
     def edit(data: dict) -> None:
         import ipaddress
 
+        if "vnet_cidr" not in data["clouds"]["azure"].get("orbital", {}):
+            _orbital_network(data)  # a subnet needs the network it belongs to
         orbital = data["clouds"]["azure"]["orbital"]
         vnet = ipaddress.IPv4Network(orbital["vnet_cidr"])
         if field == "gateway_subnet_cidr":
@@ -150,26 +152,72 @@ def _renumber(data: dict) -> None:
     satellite.pop("tle", None)  # the TLE names the old number
 
 
+def _tle_checksum(line: str) -> str:
+    """The last digit of a TLE line: digits summed, '-' counting 1, modulo 10."""
+    return str(sum(int(c) if c.isdigit() else c == "-" for c in line[:68]) % 10)
+
+
+def _with_checksum(line: str) -> str:
+    return line[:68] + _tle_checksum(line)
+
+
+def _renumber_with_tle(data: dict) -> None:
+    """A legacy spec needs its TLE: the new number goes into both lines."""
+    satellite = data["satellites"][0]
+    satellite["norad_id"] += 1
+    number = f"{satellite['norad_id']:05d}"
+    satellite["tle"] = [_with_checksum(line[:2] + number + line[7:]) for line in satellite["tle"]]
+
+
+def _newer_tle(data: dict) -> None:
+    """The same orbit one revolution later (line 2's revolution number)."""
+    line1, line2 = data["satellites"][0]["tle"]
+    revolution = int(line2[63:68]) + 1
+    data["satellites"][0]["tle"] = [line1, _with_checksum(f"{line2[:63]}{revolution:5d}")]
+
+
+def _as_partner(field: str, value: typing.Any) -> Edit:
+    """A partner field on a spec whose ground segment is managed: the switch to that partner."""
+
+    def edit(data: dict) -> None:
+        data["ground_segment"]["provider"] = "partner"
+        data["ground_segment"]["partner"] = {"name": "ksat_lite", field: value}
+
+    return edit
+
+
+def _partner_name(data: dict) -> None:
+    segment = data["ground_segment"]
+    if segment.get("provider") == "partner":
+        segment["partner"]["name"] = "viasat_rte" if segment["partner"]["name"] != "viasat_rte" else "ksat_lite"
+    else:
+        _as_partner("name", "viasat_rte")(data)
+
+
 # Edits by field name, for values a type alone does not suggest.
 EDITS: dict[str, list[Edit | typing.Any]] = {
     "owner": ["ops team"],
     "tags": [{"team": "ground-ops"}],
-    "tle": [None],
-    "norad_id": [_renumber],
+    "tle": [None, _newer_tle],
+    "norad_id": [_renumber, _renumber_with_tle],
     "demodulation_json": [_explicit_json],
     "decode_json": [_explicit_json],
     "preset": ["snpp_hrd", "jpss1_hrd"],
     "center_frequency_mhz": [_retune],
     "provider": [_to_partner, _to_managed],
-    "price_per_minute_usd": [2.5],
-    "aws_account_id": ["210987654321"],
-    "aws_external_id": ["groundlink-partner-7"],
-    "azure_principal_object_id": ["0b1e2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"],
-    "source_addresses": [["203.0.113.7"]],
+    "name": [_partner_name],  # the partner's (identity names are no tunables)
+    "price_per_minute_usd": [2.5, _as_partner("price_per_minute_usd", 2.5)],
+    "aws_account_id": ["210987654321", _as_partner("aws_account_id", "210987654321")],
+    "aws_external_id": ["groundlink-partner-7", _as_partner("aws_external_id", "groundlink-partner-7")],
+    "azure_principal_object_id": [
+        "0b1e2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+        _as_partner("azure_principal_object_id", "0b1e2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"),
+    ],
+    "source_addresses": [["203.0.113.7"], _as_partner("source_addresses", ["203.0.113.7"])],
     "alert_emails": [["ops@example.com", "oncall@example.com"]],
     "thresholds_percent": [[50, 90, 100]],
     "region": ["us-east-2", "us-west-2"],
-    "location": ["eastus", "westus2"],
+    "location": ["eastus", "westus2", "swedencentral"],
     "vnet_cidr": [_orbital_network],
     "gateway_subnet_cidr": [_orbital_subnet("gateway_subnet_cidr")],
     "ip_address": [_orbital_subnet("ip_address")],
@@ -279,3 +327,16 @@ def _merge(into: dict, base: dict, edited: dict) -> None:
 def example_specs() -> list[str]:
     present = {p.name for p in SPECS.glob("*.yaml")}
     return [s for s in SPEC_ORDER if s in present] + sorted(present - set(SPEC_ORDER))
+
+
+def stack_inputs(data: dict, cloud: str) -> tuple[typing.Any, dict[str, str]]:
+    """All a cloud's stack is built from: its blueprint and its provider config."""
+    from groundlink.blueprint import build_blueprint
+
+    spec = spec_from_data(data)
+    return build_blueprint(spec).for_cloud(cloud), spec.provider_config(cloud)
+
+
+def reaches_stack(case: EditCase, cloud: str) -> bool:
+    """Whether the edit changes anything `cloud`'s stack is built from."""
+    return stack_inputs(case.data, cloud) != stack_inputs(spec_data(case.spec), cloud)

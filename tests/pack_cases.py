@@ -22,10 +22,17 @@ from .pack_harness import Baseline, Derived, Planned, Stack, Written
 UNKNOWN = UNKNOWN_STRING_VALUE
 KEY_ARN = "arn:aws:kms:us-west-2:123456789012:key/mission"  # in derived baselines only
 
+GEO = {"storage.redundancy": "geo", "clouds.aws.replica_region": "us-east-2"}  # S3 replication to us-east-2
 BASELINES: dict[str, Baseline] = {
     # --- AWS, from specs/noaa20.yaml unless said otherwise ---
     "noaa20-aws": Stack("noaa20.yaml", "aws"),
     "partner-aws": Stack("partner.yaml", "aws"),
+    "noaa20-aws-geo": Stack("noaa20.yaml", "aws", GEO),
+    "noaa20-aws-geo-sse-s3-allowed": Derived(
+        "noaa20-aws-geo",
+        {"@config.requireCustomerManagedKey": False},
+        "a geo mission without customer-managed keys, whose replicas are SSE-S3 like its stores",
+    ),
     "athena-workgroup": Planned("noaa20.yaml", "aws", "noaa20-query-workgroup"),
     "kinesis-stream": Planned("noaa20.yaml", "aws", "noaa20-telemetry-stream"),
     "firehose": Planned("noaa20.yaml", "aws", "noaa20-telemetry-archive"),
@@ -144,6 +151,8 @@ BASELINES: dict[str, Baseline] = {
         "a tag that comes from the aws provider's default_tags",
     ),
     "raw-bucket": Planned("noaa20.yaml", "aws", "noaa20-storage-raw"),
+    "replica-bucket": Planned("noaa20.yaml", "aws", "noaa20-storage-replica-raw", GEO),
+    "replica-key": Planned("noaa20.yaml", "aws", "noaa20-storage-replica-key", GEO),
     "bucket-acl": Written(
         "aws:s3/bucketAclV2:BucketAclV2",
         "log-delivery-acl",
@@ -228,6 +237,11 @@ BASELINES: dict[str, Baseline] = {
     ),
     # --- Azure, from specs/noaa20.yaml unless said otherwise ---
     "noaa20-azure": Stack("noaa20.yaml", "azure"),
+    "noaa20-azure-lrs": Derived(
+        "noaa20-azure",
+        {"noaa20-storage-account/sku.name": "Standard_LRS"},
+        "an LRS account, which has the Archive tier (groundlink renders zone-redundant accounts only)",
+    ),
     "constellation-azure": Stack("constellation.yaml", "azure"),
     "storage-account": Planned("noaa20.yaml", "azure", "noaa20-storage-account"),
     "storage-account-private": Derived(
@@ -936,11 +950,59 @@ passes(rule, "lambda-function", {"runtime": "python3.13"})
 passes(rule, "lambda-function", {"runtime": DROP})  # a container image names no runtime
 fires(rule, "lambda-function", {"@config.retiredRuntimes": ["python3.12"]}, "runtime python3.12 is retired")
 
+# === AWS S3 replication (storage.redundancy: geo) ==============================================
+
+RAW_REPLICATION = "noaa20-storage-replica-raw-replication"
+RAW_REPLICA = "noaa20-storage-replica-raw"
+REPLICA_SSE = f"{RAW_REPLICA}-encryption/rules.0.applyServerSideEncryptionByDefault"
+MISSION_KEY = "arn:aws:kms:us-west-2:123456789012:key/c885a445-7875-91a1-4645-e0b61492a0a1"  # the mock's ARN
+rule = "aws-s3-replica-own-key"
+fires(
+    rule,
+    "noaa20-aws-geo",
+    {f"{RAW_REPLICATION}/rules.0.sourceSelectionCriteria": DROP},
+    (
+        "replication skips SSE-KMS objects: sourceSelectionCriteria.sseKmsEncryptedObjects is not Enabled",
+        RAW_REPLICATION,
+    ),
+)
+fires(
+    rule,
+    "noaa20-aws-geo",
+    {f"{RAW_REPLICATION}/rules.0.destination.encryptionConfiguration": DROP},
+    ("replication names no destination.encryptionConfiguration.replicaKmsKeyId", RAW_REPLICATION),
+)
+fires(
+    rule,
+    "noaa20-aws-geo",
+    {f"{REPLICA_SSE}.kmsMasterKeyId": MISSION_KEY},
+    (f"replica bucket {RAW_REPLICA} is encrypted with the source bucket's key", RAW_REPLICA),
+)
+fires(
+    rule,
+    "noaa20-aws-geo",
+    {f"{REPLICA_SSE}.sseAlgorithm": "AES256"},
+    (f"replica bucket {RAW_REPLICA} is not encrypted by default with a KMS key", RAW_REPLICA),
+)
+passes(rule, "noaa20-aws-geo", {f"{REPLICA_SSE}.kmsMasterKeyId": UNKNOWN})  # the replica key is not known yet
+passes(rule, "noaa20-aws")  # no replication
+passes(rule, "noaa20-aws-geo-sse-s3-allowed", {f"{REPLICA_SSE}.sseAlgorithm": "AES256"})
+
 # === AWS and Azure: protection, tags, regions ==================================================
 
 rule = "data-protection-stateful-protected"
 UNPROTECTED = "stateful resource is not protected: `pulumi destroy` or a replacement would delete its data"
-for base in ("kms-key", "raw-bucket", "kinesis-stream", "storage-account", "blob-container", "key-vault", "vault-key"):
+for base in (
+    "kms-key",
+    "raw-bucket",
+    "replica-bucket",
+    "replica-key",
+    "kinesis-stream",
+    "storage-account",
+    "blob-container",
+    "key-vault",
+    "vault-key",
+):
     fires(rule, base, {"@protect": False}, UNPROTECTED)
 passes(rule, "athena-workgroup", {"@protect": False})  # holds no data
 passes(rule, "eventhub-namespace", {"@protect": False})
@@ -1092,6 +1154,22 @@ passes(rule, "blob-container", {"publicAccess": DROP})
 passes(rule, "blob-container", {"publicAccess": UNKNOWN})
 
 ACCOUNT, BLOB_SERVICE = "noaa20-storage-account", "noaa20-storage-blob-service"
+rule = "azure-storage-archive-tier-supported"
+ARCHIVE_ACTION = "noaa20-storage-lifecycle/policy.rules.0.definition.actions.baseBlob.tierToArchive"
+ARCHIVE_AFTER = {"daysAfterModificationGreaterThan": 180.0}
+fires(
+    rule,
+    "noaa20-azure",
+    {ARCHIVE_ACTION: ARCHIVE_AFTER},
+    (
+        "management policy noaa20-storage-lifecycle rule raw-retention tiers baseBlob to Archive, which a "
+        "Standard_ZRS account does not have; allowed: Standard_LRS, Standard_GRS, Standard_RAGRS",
+        "noaa20-storage-lifecycle",
+    ),
+)
+passes(rule, "noaa20-azure-lrs", {ARCHIVE_ACTION: ARCHIVE_AFTER})
+passes(rule, "noaa20-azure")  # the ZRS account's lifecycle tiers to Cold
+
 rule = "azure-storage-soft-delete"
 NO_SERVICE = (f"storage account {ACCOUNT} has no BlobServiceProperties (soft delete and versioning off)", ACCOUNT)
 fires(rule, "noaa20-azure", {BLOB_SERVICE: DROP}, NO_SERVICE)

@@ -131,10 +131,11 @@ class Written:
 
 @dataclass(frozen=True)
 class Stack:
-    """A whole example plan, for stack rules."""
+    """A whole example plan (a spec variant with `spec_changes`), for stack rules."""
 
     spec: str
     cloud: str
+    spec_changes: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,8 @@ def resolve(baselines: Mapping[str, Baseline], key: str) -> State:
 def _build(baselines: Mapping[str, Baseline], key: str) -> State:
     base = baselines[key]
     if isinstance(base, Stack):
+        if base.spec_changes:
+            return State(variant_plan(base.cloud, dict(base.spec_changes), base.spec))
         return State(cached_plan(base.spec, base.cloud))
     if isinstance(base, Planned):
         plan = variant_plan(base.cloud, dict(base.spec_changes), base.spec)

@@ -98,7 +98,7 @@ def test_budget_takes_at_most_five_thresholds():
 @pytest.mark.parametrize(
     "tags, path, says",
     [
-        ({"team/ops": "x"}, "mission.tags", "does not match"),  # Azure tag names refuse < > % & \ ? /
+        ({"team/ops": "x"}, "mission.tags.team/ops", "does not match"),  # Azure tag names refuse < > % & \ ? /
         ({"aws:team": "x"}, "mission.tags.aws:team", "reserved"),  # AWS reserves the aws: prefix
         ({"AzureTeam": "x"}, "mission.tags.AzureTeam", "reserved"),  # Azure reserves microsoft, azure, windows
         ({"mission": "other"}, "mission.tags.mission", "set by groundlink"),  # would retarget the budget's tag filter

@@ -92,22 +92,35 @@ def test_keys_turned_off_in_the_spec_are_none(tmp_path):
 # AWS Ground Station) without naming its AWS identity, and through legacy Orbital on Azure.
 # Every example keeps customer-managed keys on without Premium messaging: Azure's Standard
 # Service Bus and Event Hubs cannot use the mission key.
+# Every example spec tiers to archive, which Azure's zone-redundant accounts cannot hold.
 VERDICTS = {
     "noaa20.yaml": {
         "aws": [],
-        "azure": ["ground.managed_station", "ground.delivery_identity", "security.messaging_cmk"],
+        "azure": [
+            "ground.managed_station",
+            "ground.delivery_identity",
+            "storage.archive_tier",
+            "security.messaging_cmk",
+        ],
     },
-    "partner.yaml": {"aws": [], "azure": ["security.messaging_cmk", "analytics.serverless_sql"]},
+    "partner.yaml": {
+        "aws": [],
+        "azure": ["storage.archive_tier", "security.messaging_cmk", "analytics.serverless_sql"],
+    },
     "constellation.yaml": {
         "aws": [],
         "azure": [
             "ground.managed_station",
             "ground.delivery_identity",
+            "storage.archive_tier",
             "security.messaging_cmk",
             "analytics.serverless_sql",
         ],
     },
-    "aqua-legacy.yaml": {"aws": ["ground.delivery_identity"], "azure": ["security.messaging_cmk"]},
+    "aqua-legacy.yaml": {
+        "aws": ["ground.delivery_identity"],
+        "azure": ["storage.archive_tier", "security.messaging_cmk"],
+    },
 }
 
 

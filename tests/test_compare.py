@@ -25,8 +25,8 @@ def _fake_runs(aws_drop: str = ""):
         workers=None,
         on_start=lambda c: None,
         on_done=lambda c, s: None,
+        on_plan=lambda c, r: None,
         meanwhile=lambda: None,
-        on_plan=lambda c, p: None,
     ):
         meanwhile()
         runs = {}
@@ -37,7 +37,7 @@ def _fake_runs(aws_drop: str = ""):
                 plan.gaps.pop(aws_drop, None)
             on_start(cloud)
             runs[cloud] = plan_runs.PlanRun(plan, 0.1)
-            on_plan(cloud, plan)
+            on_plan(cloud, runs[cloud])
             on_done(cloud, 0.1)
         return runs
 
@@ -275,3 +275,54 @@ def test_warm_workers_are_one_pool_per_size_and_stop_at_the_end():
         assert pool.submit(sum, [1, 2]).result() == 3
     with pytest.raises(RuntimeError):
         pool.submit(sum, [1])  # shut down with the session
+
+
+def _broken_runs():
+    """Plans with a finding on each cloud: an AWS bucket without its public access block, an Azure
+    storage account that allows public blob access."""
+    plans = {cloud: plan_runs.Plan.from_json(cached_plan("noaa20.yaml", cloud).to_json()) for cloud in CLOUDS}
+    plans["aws"].resources = [
+        r for r in plans["aws"].resources if r.type != "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+    ]
+    (account, *_) = plans["azure"].of_type("azure-native:storage:StorageAccount")
+    account.inputs["allowBlobPublicAccess"] = True
+
+    def run_plans(spec_path, clouds, workers=None, on_start=lambda c: None, on_plan=lambda c, r: None, **_):
+        runs = {}
+        for cloud in clouds:
+            on_start(cloud)
+            runs[cloud] = plan_runs.PlanRun(plans[cloud], 0.1)
+            on_plan(cloud, runs[cloud])
+        return runs
+
+    return plans, run_plans
+
+
+def test_compare_analyzes_both_stacks_in_one_pack_process_with_the_findings_of_check(
+    tmp_path, monkeypatch, pack_processes
+):
+    plans, run_plans = _broken_runs()
+    monkeypatch.setattr(plan_runs, "run_plans", run_plans)
+    doc = run_compare(NOAA20, tmp_path / "out").document
+    assert len(pack_processes) == 1 and pack_processes[0].poll() is not None
+    checked = {c.cloud: c for c in check_plans([plans[cloud] for cloud in CLOUDS]).clouds}
+    assert len(pack_processes) == 1 + len(CLOUDS)  # check: one process per stack, as the CLI runs it
+    for cloud in CLOUDS:
+        found = [(f["policy"], f["resource"], f["message"]) for f in doc["policy"]["clouds"][cloud]["findings"]]
+        expected = [(v.policy, v.resource_name or v.urn, v.message) for v in checked[cloud].violations]
+        assert found == expected and found, cloud
+
+
+def test_the_pack_reads_no_stack_from_the_pulumi_runtime():
+    """What lets one pack process analyze both stacks: its rules see a stack only through the
+    Analyzer calls, never through the process's Pulumi runtime settings."""
+    import ast
+    from pathlib import Path
+
+    modules = sorted((Path(__file__).resolve().parents[1] / "policies").glob("*.py"))
+    assert len(modules) > 5
+    for module in modules:
+        for node in ast.walk(ast.parse(module.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            names += [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            assert not [n for n in names if n == "pulumi" or n.startswith("pulumi.")], module.name

@@ -16,7 +16,6 @@ import pytest
 
 from groundlink.cost import estimate, load_catalogs
 from groundlink.cost.catalog import Override, OverrideFile, apply_overrides
-from groundlink.cost.model import AWS_GEO_GAP_NOTE
 from groundlink.report.document import cost_json
 
 from .conftest import variant_plan
@@ -75,13 +74,51 @@ def test_each_redundancy_prices_blob_capacity_at_its_own_tier_prices(catalogs):
     }
 
 
-def test_aws_geo_is_a_declared_gap_with_no_replication_line(catalogs):
+def test_aws_geo_prices_the_replica_and_the_replication_itself(catalogs):
     zone = estimate(arith_spec(**ONLY_COOL), catalogs)
     geo = estimate(arith_spec(**GEO), catalogs)
-    # S3 Standard is zone-redundant at its list price: 76.95 x 0.023 + 1,171.35 x 0.0125
-    assert sum(x.cost for x in geo.clouds["aws"].lines if x.tier) == pytest.approx(1.76985 + 14.641875)
-    assert [x.item for x in geo.clouds["aws"].lines] == [x.item for x in zone.clouds["aws"].lines]
-    assert AWS_GEO_GAP_NOTE in geo.notes and AWS_GEO_GAP_NOTE not in zone.notes
+    added = {x.item: (x.quantity, x.cost) for x in geo.clouds["aws"].lines if x.item.startswith("S3 replication")}
+    assert added == {
+        # the replica buckets hold the same GB per tier: 76.95 x 0.023 and 1,171.35 x 0.0125
+        "S3 replication: replica S3 Standard storage (us-east-2)": pytest.approx((76.95, 1.76985)),
+        "S3 replication: replica S3 Standard-IA storage (us-east-2)": pytest.approx((1171.35, 14.641875)),
+        # 20 objects a contact x 91.25 contacts written again there, at $0.005 per 1,000
+        "S3 replication: PUT requests (us-east-2)": pytest.approx((1825, 0.009125)),
+        # 52.0125 GB raw + 26.00625 GB products landed a month cross once, at $0.02 per GB
+        "S3 replication: inter-region transfer (to us-east-2)": pytest.approx((78.01875, 1.560375)),
+        "S3 replication: KMS replica key": pytest.approx((1, 1.0)),
+        # a Decrypt and an Encrypt per object, at $0.03 per 10,000
+        "S3 replication: KMS requests": pytest.approx((3650, 0.01095)),
+    }
+    # everything else is the zone mission's
+    assert [x.item for x in geo.clouds["aws"].lines if x.item not in added] == [
+        x.item for x in zone.clouds["aws"].lines
+    ]
+    choice = cost_json(geo, 1000, arith_spec(**GEO).spec)["clouds"]["aws"]["choices"]["storageRedundancy"]
+    assert choice["value"] == "S3 Standard (3 zones), replicated to us-east-2"
+    # 2 x (1.76985 + 14.641875) = 32.82345 of capacity, + 0.009125 + 1.560375 + 1.0 + 0.01095 = 35.4039
+    assert choice["monthly"] == {"known": pytest.approx(35.4039), "complete": True, "unknown": []}
+
+
+def test_azure_geo_adds_the_paired_region_copy_unpriced_until_supplied(catalogs):
+    zone = estimate(arith_spec(**ONLY_COOL), catalogs).clouds["azure"]
+    geo = estimate(arith_spec(**GEO), catalogs).clouds["azure"]
+    [copied] = [x for x in geo.lines if x.price_id == "blob_geo_replication_gb"]
+    # 52.0125 GB raw + 26.00625 GB products landed a month, each copied once; no USD rate at hand
+    assert (copied.item, copied.quantity, copied.cost) == (
+        "Geo-replication data transfer (GZRS)",
+        pytest.approx(78.01875),
+        None,
+    )
+    assert not [x for x in zone.lines if x.price_id == "blob_geo_replication_gb"]
+    choice = cost_json(estimate(arith_spec(**GEO), catalogs), 1000, arith_spec(**GEO).spec)["clouds"]["azure"]
+    monthly = choice["choices"]["storageRedundancy"]["monthly"]
+    # the GZRS capacity is known from the supplied figures, the transfer is not: the total says so
+    assert monthly == {
+        "known": pytest.approx(43.66143),
+        "complete": False,
+        "unknown": ["blob_geo_replication_gb"],
+    }
 
 
 def test_premium_messaging_replaces_standard_lines_with_unit_hours(catalogs):

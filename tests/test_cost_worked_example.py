@@ -193,11 +193,11 @@ def test_every_azure_line_of_the_managed_example():
             "Event Hubs Standard throughput units": (730, 21.9),  # 1 TU x 730 h
             "Event Hubs Capture (telemetry archive)": (730, 73),
             "Azure Monitor alert rules": (1, 0.2),
-            # the default account is ZRS; Azure has no archive tier on ZRS, so that line stays unknown
+            # the default account is ZRS, which has no archive tier: the 629.28 GB past 180 days
+            # stay in Cold with the 184.68 GB of days 90-180
             "Blob Hot storage (ZRS)": (61.56, 1.60056),  # 61.56 GB x $0.026
             "Blob Cool storage (ZRS)": (123.12, 2.33928),  # 123.12 GB x $0.019
-            "Blob Cold storage (ZRS)": (184.68, 0.83106),  # 184.68 GB x $0.0045
-            "Blob Archive storage (ZRS)": (629.28, None),
+            "Blob Cold storage (ZRS)": (813.96, 3.66282),  # (184.68 + 629.28) GB x $0.0045
         }
     )
 

@@ -175,11 +175,18 @@ def test_standard_messaging_declares_the_key_gap_and_premium_closes_it():
     assert [v for v in result.violations if v.policy in DURABILITY_RULES] == []
 
 
-def test_geo_redundancy_is_realized_on_azure_and_a_declared_gap_on_aws():
+def test_geo_redundancy_is_realized_on_both_clouds():
+    from groundlink.blueprint import build_blueprint
+    from groundlink.parity import parity
+    from groundlink.spec import spec_from_data
+
     data = with_changes(spec_data(), {"storage.redundancy": "geo", "clouds.aws.replica_region": "us-east-2"})
-    azure = plan_of(data, "azure")
+    azure, aws = plan_of(data, "azure"), plan_of(data, "aws")
     [account] = azure.of_type("azure-native:storage:StorageAccount")
     assert account.inputs["sku"] == {"name": "Standard_GZRS"} and "storage.geo_redundancy" in account.capability
-    aws = plan_of(data, "aws")
-    assert "us-east-2" in aws.gaps["storage.geo_redundancy"]
-    assert "storage.geo_redundancy" not in cached_plan("noaa20.yaml", "aws").gaps
+    assert "storage.geo_redundancy" not in aws.gaps
+    matrix = parity(build_blueprint(spec_from_data(data)), {"aws": aws, "azure": azure})
+    [row] = [r for r in matrix.rows if r.capability.id == "storage.geo_redundancy"]
+    assert {cloud: cell.status for cloud, cell in row.cells.items()} == {"aws": "realized", "azure": "realized"}
+    assert "aws:s3/bucketReplicationConfig:BucketReplicationConfig" in {t for t, _ in row.cells["aws"].resources}
+    assert matrix.ok

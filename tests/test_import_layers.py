@@ -11,7 +11,11 @@ import ast
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent / "groundlink"
-APPLICATION_LAYER = ("groundlink.cli", "groundlink.app")
+APPLICATION_LAYER = (
+    "groundlink.console",
+    "groundlink.cli",
+    "groundlink.app",
+)  # console: the script that starts the command line
 
 
 def _module_name(path: Path) -> str:

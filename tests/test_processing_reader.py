@@ -139,6 +139,13 @@ def test_every_record_shape_reads_as_dpkt_reads_it(tmp_path: Path) -> None:
     assert first == round(START * 1e6) and packets[0] == 1
 
 
+def test_a_file_classified_in_small_windows_reads_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(capture, "WINDOW_BYTES", 3000)  # a window ends every few records, and inside them
+    _, _, packets, _, (count, _, _, _) = _same_as_dpkt(_write(tmp_path / "c.pcap", _records()), chunk_bytes=1 << 20)
+
+    assert count == len(_records()) and packets[-1] == count
+
+
 def test_port_filter_and_payload_types_are_applied_alike(tmp_path: Path) -> None:
     path = _write(tmp_path / "c.pcap", _records())
     _same_as_dpkt(path, CaptureFormat(udp_ports=frozenset({PORT}), vrt_data_types=frozenset({1})))

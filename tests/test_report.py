@@ -19,7 +19,7 @@ from groundlink.report.number_format import money
 from .conftest import SPECS
 
 SCHEMA = Path(__file__).resolve().parents[1] / "groundlink" / "report" / "compare.schema.json"
-PNG = b"\x89PNG\r\n\x1a\n"
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg"'
 
 
 @pytest.fixture(scope="module")
@@ -88,16 +88,16 @@ class _Collector(HTMLParser):
         self.tags.append((tag, dict(attrs)))
 
 
-def test_html_is_self_contained_with_embedded_png_charts(report):
+def test_html_is_self_contained_with_embedded_svg_charts(report):
     _, out, _ = report
     parser = _Collector()
     parser.feed((out / "report.html").read_text())
     images = [attrs["src"] for tag, attrs in parser.tags if tag == "img"]
     assert len(images) == 3  # cost by layer, storage growth, sensitivity
     for src in images:
-        prefix = "data:image/png;base64,"
+        prefix = "data:image/svg+xml;base64,"
         assert src.startswith(prefix)
-        assert base64.b64decode(src[len(prefix) :]).startswith(PNG)
+        assert base64.b64decode(src[len(prefix) :]).startswith(SVG)
     for tag, attrs in parser.tags:
         assert tag not in {"script", "link", "iframe"}
         for key in ("src", "href"):
@@ -108,8 +108,8 @@ def test_markdown_links_the_chart_files_it_ships(report):
     _, out, _ = report
     text = (out / "report.md").read_text()
     for name in ("cost_by_layer", "storage_growth", "sensitivity"):
-        assert f"(charts/{name}.png)" in text
-        assert (out / "charts" / f"{name}.png").read_bytes().startswith(PNG)
+        assert f"(charts/{name}.svg)" in text
+        assert (out / "charts" / f"{name}.svg").read_bytes().startswith(SVG)
 
 
 def _with_finding(doc: dict) -> dict:
@@ -140,8 +140,8 @@ def _with_finding(doc: dict) -> dict:
 
 
 def _charts(out: Path) -> tuple[dict[str, str], dict[str, bytes]]:
-    """The chart files a report links and the PNG bytes it embeds, from a written report."""
-    files = {path.stem: f"charts/{path.name}" for path in sorted((out / "charts").glob("*.png"))}
+    """The chart files a report links and the SVG bytes it embeds, from a written report."""
+    files = {path.stem: f"charts/{path.name}" for path in sorted((out / "charts").glob("*.svg"))}
     return files, {name: (out / path).read_bytes() for name, path in files.items()}
 
 
@@ -156,8 +156,8 @@ def test_reports_carry_the_policy_summary_and_every_finding(report):
         for cloud, result in doc["policy"]["clouds"].items():
             assert f"{cloud.upper()}: {result['violations']} mandatory violation(s)" in text
     broken = _with_finding(doc)
-    files, pngs = _charts(out)
-    for text in (render_markdown(broken, files), html.unescape(render_html(broken, pngs))):
+    files, svgs = _charts(out)
+    for text in (render_markdown(broken, files), html.unescape(render_html(broken, svgs))):
         assert "AWS [mandatory] aws-s3-public-access-block on noaa20-raw: bucket noaa20-raw has no" in text
         assert "AWS: 1 mandatory violation(s)" in text
 
@@ -167,8 +167,8 @@ def test_reports_say_when_policy_results_are_not_available(report):
 
     _, out, doc = report
     unavailable = {**doc, "policy": {"available": False, "reason": "the pack did not start", "clouds": {}}}
-    files, pngs = _charts(out)
-    for text in (render_markdown(unavailable, files), html.unescape(render_html(unavailable, pngs))):
+    files, svgs = _charts(out)
+    for text in (render_markdown(unavailable, files), html.unescape(render_html(unavailable, svgs))):
         assert "Policy results not available" in text and "the pack did not start" in text
 
 
@@ -194,7 +194,7 @@ def test_report_leads_with_the_decision_and_compare_json_carries_break_even_and_
     assert decision["sentence"] in html.unescape(markdown)
     assert decision["breakEvenPerMinute"]["azurePartnerVsAwsOnDemand"] > 0
     assert len(decision["sensitivity"]["series"]) >= 10
-    assert (out / "charts" / "sensitivity.png").read_bytes().startswith(PNG)
+    assert (out / "charts" / "sensitivity.svg").read_bytes().startswith(SVG)
 
 
 def test_report_states_each_clouds_durability_choices_and_their_cost(report):
@@ -210,3 +210,17 @@ def test_report_states_each_clouds_durability_choices_and_their_cost(report):
     assert " | ZRS: unknown/month |" in md
     assert "| Messaging encryption | mission key: $0.00/month | service-managed: $0.00/month |" in md
     assert "Durability and security choices" in (out / "report.html").read_text()
+
+
+def test_the_archive_tier_azure_lacks_is_a_gap_with_its_reason_and_priced_in_cold(report):
+    _, out, doc = report
+    (row,) = [r for r in doc["parity"]["rows"] if r["capability"] == "storage.archive_tier"]
+    assert row["clouds"]["aws"]["status"] == "realized"
+    assert row["clouds"]["azure"]["status"] == "gap"
+    assert "storage.tiering[2]" in row["clouds"]["azure"]["reason"]
+    azure = doc["cost"]["clouds"]["azure"]
+    assert "archive-aged data is held and priced in Cold" in azure["choices"]["storageRedundancy"]["basis"]
+    stored = {line["item"]: line for line in azure["lines"] if line["layer"] == "storage"}
+    assert "Blob Archive storage (ZRS)" not in stored
+    assert "includes the data tiered to archive" in stored["Blob Cold storage (ZRS)"]["basis"]
+    assert "storage.archive_tier" in (out / "report.md").read_text()

@@ -120,7 +120,10 @@ def test_rule_accepts_good_and_rejects_bad_with_field_path(path, good, bad, frag
     with pytest.raises(SpecError) as info:
         spec_from_data(data, "s.yaml")
     lines = info.value.lines
-    assert any(line.startswith((f"s.yaml: {path}: ", f"s.yaml: {path}[")) and fragment in line for line in lines), lines
+    assert any(
+        line.startswith((f"s.yaml: {path}: ", f"s.yaml: {path}[", f"s.yaml: {path}.")) and fragment in line
+        for line in lines
+    ), lines
 
 
 def _errors(mutate) -> list[str]:

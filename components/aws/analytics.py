@@ -57,7 +57,8 @@ def contact_stream(
 ) -> aws.kinesis.Stream:
     """Every Kinesis stream of a mission: on-demand, so a contact's rate needs no shard sizing;
     a day of retention covers a consumer's outage between passes; encrypted with the mission
-    key or else the Kinesis managed key. It holds contact data, hence stateful."""
+    key or else the Kinesis managed key. It holds undelivered contact data: protected as the
+    blueprint counts `capability` stateful, like its Event Hubs twin on Azure."""
     return owner.realize(
         aws.kinesis.Stream(
             owner.child_name(suffix),
@@ -66,7 +67,7 @@ def contact_stream(
             encryption_type="KMS",
             kms_key_id=key.arn if key else "alias/aws/kinesis",
             tags=owner.tags,
-            opts=owner.opts(stateful=True),
+            opts=owner.holder_opts(capability),
         ),
         capability,
         *(["security.messaging_cmk"] if key else []),

@@ -48,7 +48,7 @@ def _flow_log_permissions(log_group: str) -> list[dict[str, Any]]:
     ]
 
 
-def _account_admin(account: str) -> dict[str, Any]:
+def account_admin(account: str) -> dict[str, Any]:
     """The key policy names the account root (no `*` principal): access is then granted
     by IAM policies that name the key, never by the key policy alone."""
     return {
@@ -92,7 +92,23 @@ def _key_policy(account: str, region: str) -> list[dict[str, Any]]:
             },
         },
     ]
-    return [_account_admin(account), *publishers]
+    return [account_admin(account), *publishers]
+
+
+def rotated_key(
+    owner: MissionComponent, role: str, description: str, policy: pulumi.Input[str], **opts: Any
+) -> aws.kms.Key:
+    """A symmetric key of `owner`, rotated yearly, with an explicit policy and the longest
+    deletion window, protected like the data it decrypts."""
+    return aws.kms.Key(
+        owner.child_name(role),
+        description=description,
+        enable_key_rotation=True,
+        deletion_window_in_days=30,
+        policy=policy,
+        tags=owner.tags,
+        opts=owner.opts(stateful=True, **opts),
+    )
 
 
 class AwsNetwork(MissionComponent):
@@ -263,14 +279,11 @@ class AwsSecurity(MissionComponent):
         self.key: aws.kms.Key | None = None
         if inputs.customer_managed_keys:
             self.key = self.realize(
-                aws.kms.Key(
-                    self.child_name("data"),
-                    description=f"{mission.name}: contact data, products, catalog, queues, stream and logs",
-                    enable_key_rotation=True,
-                    deletion_window_in_days=30,
-                    policy=iam.document(_key_policy, account=account, region=mission.region),
-                    tags=self.tags,
-                    opts=self.opts(stateful=True),
+                rotated_key(
+                    self,
+                    "data",
+                    f"{mission.name}: contact data, products, catalog, queues, stream and logs",
+                    iam.document(_key_policy, account=account, region=mission.region),
                 ),
                 "security.cmk",
             )

@@ -22,10 +22,13 @@ from groundlink.limits import DELIVERY_BUCKET_PREFIX
 from ..base import MissionComponent
 from . import iam
 from .naming import bucket_prefix
-from .security import Network
+from .security import Network, account_admin, rotated_key
 
 # Cloud-neutral tier -> S3 storage class (docs/facts.md §6 prices use the same pairing).
 S3_STORAGE_CLASS = {"cool": "STANDARD_IA", "cold": "GLACIER", "archive": "DEEP_ARCHIVE"}
+# The stores that hold data no query can rebuild, replicated with storage.redundancy: geo (query
+# results are rerun, access logs describe the primary region's buckets).
+REPLICATED_STORES = ("raw", "products")
 # Object actions a private mission allows only through its VPC endpoint.
 OBJECT_ACTIONS = ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"]
 
@@ -110,7 +113,8 @@ class SecureBucket(MissionComponent):
             rule={"object_ownership": "BucketOwnerEnforced"},
             opts=self.opts(),
         )
-        self.realize(
+        self.lifecycle = lifecycle
+        self.versioning = self.realize(
             aws.s3.BucketVersioning(
                 self.child_name("versioning"),
                 bucket=bucket_id,
@@ -170,6 +174,7 @@ class SecureBucket(MissionComponent):
                 opts=self.opts(),
             ),
             "storage.lifecycle",
+            *(["storage.archive_tier"] if any(tier == "archive" for _, tier in lifecycle.transitions) else []),
         )
         if log_bucket_id is not None:
             self.realize(
@@ -190,11 +195,26 @@ class SecureBucket(MissionComponent):
         self.register_outputs({"bucket": self.bucket.bucket, "arn": self.bucket.arn, "uri": self.uri})
 
 
-# S3 Standard already keeps every object in three availability zones (storage.redundancy: zone).
-GEO_NOT_RENDERED = (
-    "S3 replication to {region} (a replica bucket with its own KMS key) is not rendered by groundlink "
-    "yet: the stores stay in one region's three availability zones"
-)
+def log_delivery(prefixes: list[str]) -> Grants:
+    """S3 server access logging may write into a log bucket, for the buckets named by `prefixes`
+    in this account only."""
+
+    def grants(arn: str, account: str) -> list[dict[str, Any]]:
+        return [
+            {
+                "Sid": "S3ServerAccessLogDelivery",
+                "Effect": "Allow",
+                "Principal": {"Service": "logging.s3.amazonaws.com"},
+                "Action": "s3:PutObject",
+                "Resource": f"{arn}/*",
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": account},
+                    "ArnLike": {"aws:SourceArn": [f"arn:aws:s3:::{p}*" for p in prefixes]},
+                },
+            }
+        ]
+
+    return grants
 
 
 class AwsStorage(MissionComponent):
@@ -215,30 +235,11 @@ class AwsStorage(MissionComponent):
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__(name, mission, opts)
-        if inputs.redundancy == "geo":
-            self.gap("storage.geo_redundancy", GEO_NOT_RENDERED.format(region=inputs.replica_region))
         prefixes = {
             "raw": bucket_prefix(mission.name, "raw", head=DELIVERY_BUCKET_PREFIX),
             "products": bucket_prefix(mission.name, "products"),
             "query-results": bucket_prefix(mission.name, "query-results"),
         }
-        log_sources = [f"arn:aws:s3:::{p}*" for p in prefixes.values()]
-
-        def log_delivery(arn: str, account: str) -> list[dict[str, Any]]:
-            return [
-                {
-                    "Sid": "S3ServerAccessLogDelivery",
-                    "Effect": "Allow",
-                    "Principal": {"Service": "logging.s3.amazonaws.com"},
-                    "Action": "s3:PutObject",
-                    "Resource": f"{arn}/*",
-                    "Condition": {
-                        "StringEquals": {"aws:SourceAccount": account},
-                        "ArnLike": {"aws:SourceArn": log_sources},
-                    },
-                }
-            ]
-
         self.logs = SecureBucket(
             self.child_name("logs"),
             mission,
@@ -247,12 +248,14 @@ class AwsStorage(MissionComponent):
             capabilities=("observability.logging",),
             key=None,
             account=account,
-            grants=log_delivery,
+            grants=log_delivery(list(prefixes.values())),
             opts=self.opts(),
         )
 
+        buckets: dict[str, SecureBucket] = {}
+
         def store(role: str, lifecycle: Lifecycle, *capabilities: str) -> SecureBucket:
-            return SecureBucket(
+            buckets[role] = SecureBucket(
                 self.child_name(role),
                 mission,
                 prefix=prefixes[role],
@@ -265,6 +268,7 @@ class AwsStorage(MissionComponent):
                 network=network,
                 opts=self.opts(),
             )
+            return buckets[role]
 
         self.raw: Store | None = None
         if inputs.raw_store:
@@ -276,6 +280,12 @@ class AwsStorage(MissionComponent):
         if inputs.query_results:
             # query results age like products
             self.results = store("query-results", inputs.products_lifecycle, "storage.query_results").outputs
+        self.replica: AwsReplica | None = None
+        if inputs.replica_region is not None:  # storage.redundancy: geo
+            held = {role: buckets[role] for role in REPLICATED_STORES if role in buckets}
+            self.replica = AwsReplica(
+                self.child_name("replica"), mission, inputs, sources=held, key=key, account=account, opts=self.opts()
+            )
         self.register_outputs(
             {
                 "raw_store_uri": self.raw.uri if self.raw else None,
@@ -283,3 +293,171 @@ class AwsStorage(MissionComponent):
                 "query_results_uri": self.results.uri if self.results else None,
             }
         )
+
+
+# What S3 replication needs (S3 user guide "Setting up permissions for live replication" and
+# "Replicating objects encrypted with SSE-KMS", docs/facts.md §9): read the source bucket's
+# replication configuration and every object version with its ACL and tags, write replicas,
+# delete markers and tags into the replica bucket, decrypt with the source key and encrypt
+# with the replica key, each through S3 in its own region only.
+def _replication_permissions(
+    sources: list[str],
+    replicas: list[str],
+    source_key: str | None,
+    replica_key: str | None,
+    region: str,
+    replica_region: str,
+) -> list[dict[str, Any]]:
+    statements = [
+        iam.allow(["s3:GetReplicationConfiguration", "s3:ListBucket"], sources, "ReadReplicationConfiguration"),
+        iam.allow(
+            ["s3:GetObjectVersionAcl", "s3:GetObjectVersionForReplication", "s3:GetObjectVersionTagging"],
+            [f"{arn}/*" for arn in sources],
+            "ReadSourceVersions",
+        ),
+        iam.allow(
+            ["s3:ReplicateDelete", "s3:ReplicateObject", "s3:ReplicateTags"],
+            [f"{arn}/*" for arn in replicas],
+            "WriteReplicas",
+        ),
+    ]
+    if source_key and replica_key:
+        statements += [
+            iam.allow(["kms:Decrypt"], source_key, "DecryptSources", Condition=_through_s3(region, sources)),
+            iam.allow(["kms:Encrypt"], replica_key, "EncryptReplicas", Condition=_through_s3(replica_region, replicas)),
+        ]
+    return statements
+
+
+def _through_s3(region: str, buckets: list[str]) -> dict[str, Any]:
+    """A key used only by S3 in `region`, for these buckets (the bucket ARN is the encryption
+    context with bucket keys, the object ARN without)."""
+    return {
+        "StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"},
+        "StringLike": {"kms:EncryptionContext:aws:s3:arn": [*buckets, *[f"{arn}/*" for arn in buckets]]},
+    }
+
+
+class AwsReplica(MissionComponent):
+    """storage.redundancy: geo on AWS: the raw and products stores replicate, with delete markers
+    and SSE-KMS objects, into protected buckets in `replica_region`, encrypted with a key of that
+    region (a KMS key never leaves its region), through a provider of that region. The replica
+    buckets carry every control of the stores and log to an access-log bucket of their own region
+    (S3 server access logs stay in the bucket's region)."""
+
+    TOKEN = "groundlink:index:AwsReplica"
+
+    def __init__(
+        self,
+        name: str,
+        mission: MissionInputs,
+        inputs: StorageInputs,
+        *,
+        sources: dict[str, SecureBucket],
+        key: aws.kms.Key | None,
+        account: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
+    ):
+        super().__init__(name, mission, opts)
+        region = inputs.replica_region
+        if region is None:
+            raise ValueError("a replica needs storage.replica_region")
+        self.provider = aws.Provider(self.child_name("provider"), region=region, opts=self.opts())
+        in_replica_region = self.opts(provider=self.provider)
+        self.key: aws.kms.Key | None = None
+        if key is not None:
+            self.key = self.realize(
+                rotated_key(
+                    self,
+                    "key",
+                    f"{mission.name}: replicas of the contact data and products in {region}",
+                    iam.document(lambda account: [account_admin(account)], account=account),
+                    provider=self.provider,
+                ),
+                "storage.geo_redundancy",
+            )
+            aws.kms.Alias(
+                self.child_name("key-alias"),
+                name=f"alias/{mission.name}-replica",
+                target_key_id=self.key.key_id,
+                opts=in_replica_region,
+            )
+        self.logs = SecureBucket(
+            self.child_name("logs"),
+            mission,
+            prefix=bucket_prefix(mission.name, "replica-logs"),
+            lifecycle=inputs.logs_lifecycle,
+            capabilities=("storage.geo_redundancy",),
+            key=None,
+            account=account,
+            grants=log_delivery([bucket_prefix(mission.name, f"{role}-replica") for role in sources]),
+            opts=in_replica_region,
+        )
+        self.replicas: dict[str, SecureBucket] = {}
+        for role, source in sources.items():
+            self.replicas[role] = SecureBucket(
+                self.child_name(role),
+                mission,
+                prefix=bucket_prefix(mission.name, f"{role}-replica"),
+                lifecycle=source.lifecycle,
+                capabilities=("storage.geo_redundancy",),
+                key=self.key,
+                account=account,
+                log_bucket_id=self.logs.bucket.id,
+                log_prefix=f"{role}/",
+                opts=in_replica_region,
+            )
+        role = self.realize(
+            aws.iam.Role(
+                self.child_name("role"),
+                description=f"S3 replicates the {mission.name} stores to {region}",
+                assume_role_policy=iam.document(
+                    lambda account: [iam.service_trust("s3.amazonaws.com", account)], account=account
+                ),
+                tags=self.tags,
+                opts=self.opts(),
+            ),
+            "storage.geo_redundancy",
+        )
+        policy = self.realize(
+            aws.iam.RolePolicy(
+                self.child_name("policy"),
+                role=role.id,
+                policy=iam.document(
+                    _replication_permissions,
+                    sources=[s.bucket.arn for s in sources.values()],
+                    replicas=[r.bucket.arn for r in self.replicas.values()],
+                    source_key=key.arn if key else None,
+                    replica_key=self.key.arn if self.key else None,
+                    region=mission.region,
+                    replica_region=region,
+                ),
+                opts=self.opts(),
+            ),
+            "storage.geo_redundancy",
+        )
+        for name_, source in sources.items():
+            replica = self.replicas[name_]
+            destination: dict[str, Any] = {"bucket": replica.bucket.arn, "storage_class": "STANDARD"}
+            rule: dict[str, Any] = {
+                "id": f"{name_}-to-{region}",
+                "status": "Enabled",
+                "filter": {},
+                "delete_marker_replication": {"status": "Enabled"},
+                "destination": destination,
+            }
+            if self.key is not None:
+                destination["encryption_configuration"] = {"replica_kms_key_id": self.key.arn}
+                rule["source_selection_criteria"] = {"sse_kms_encrypted_objects": {"status": "Enabled"}}
+            self.realize(
+                aws.s3.BucketReplicationConfig(
+                    self.child_name(name_, "replication"),
+                    bucket=source.bucket.id,
+                    role=role.arn,
+                    rules=[rule],
+                    # both buckets must be versioned first, and the role able to act
+                    opts=self.opts(depends_on=[source.versioning, replica.versioning, policy]),
+                ),
+                "storage.geo_redundancy",
+            )
+        self.register_outputs({"replica_region": region})

@@ -182,6 +182,8 @@ class AzureStorage(MissionComponent):
             self.realize(self.account, "security.cmk")
         if inputs.redundancy == "geo":  # GZRS / RA-GZRS: three more copies in the paired region
             self.realize(self.account, "storage.geo_redundancy")
+        if inputs.archive_gap:  # the lifecycle keeps archive-aged data in Cold (groundlink.blueprint.tiering)
+            self.warn(inputs.archive_gap)
         raw_lifecycle, products_lifecycle = inputs.raw_lifecycle, inputs.products_lifecycle
         soft_delete_days = min(raw_lifecycle.noncurrent_days, MAX_SOFT_DELETE_DAYS)
         change_feed_days = min(max(raw_lifecycle.expire_days, products_lifecycle.expire_days), MAX_CHANGE_FEED_DAYS)

@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     from ..check.host import PackError
     from ..check.runner import check
     from ..engine.plan import write_atomically
-    from ..outputs import check_file_target
+    from ..outputs import check_file_target, writing
     from ..report.check_console import render
 
     clouds = chosen_clouds(args.cloud)
@@ -39,7 +39,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     render(result)
     if path is not None:
-        write_atomically(path, json.dumps(result.to_json(), indent=2))
+        with writing(path, "--json"):
+            write_atomically(path, json.dumps(result.to_json(), indent=2))
         print(f"wrote {path}")
     lost = diff_command.against(args, clouds, None)
     return EXIT_OK if result.passed and lost == EXIT_OK else EXIT_FAILED

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..clouds import CLOUDS
 from ..errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
+from ..outputs import writing
 from . import diff_command
 
 if TYPE_CHECKING:
@@ -43,15 +44,20 @@ INTERRUPT_GRACE_SECONDS = 5.0
 
 
 class _Arrivals:
-    """Plans handed from the planning loop to the policy thread as they finish."""
+    """Plans handed from the planning loop to the policy thread as they finish, with the
+    preflight findings their worker found."""
 
     def __init__(self, clouds: tuple[str, ...]):
         self._events = {cloud: threading.Event() for cloud in clouds}
-        self._plans: dict[str, Any] = {}
+        self._runs: dict[str, PlanRun] = {}
 
-    def put(self, cloud: str, plan: Any) -> None:
-        self._plans[cloud] = plan
+    def put(self, cloud: str, run: PlanRun) -> None:
+        self._runs[cloud] = run
         self._events[cloud].set()
+
+    def preflight(self, plan: Any) -> list[str] | None:
+        run = self._runs.get(plan.cloud)
+        return run.preflight if run is not None and run.plan is plan else None
 
     def close(self) -> None:
         for event in self._events.values():
@@ -59,9 +65,9 @@ class _Arrivals:
 
     def get(self, cloud: str) -> Any:
         self._events[cloud].wait()
-        if cloud not in self._plans:
+        if cloud not in self._runs:
             raise RuntimeError(f"the {cloud} plan did not complete")
-        return self._plans[cloud]
+        return self._runs[cloud].plan
 
 
 @dataclass
@@ -115,8 +121,18 @@ def _replace_dir(tmp: Path, out: Path) -> None:
     old = None
     if out.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-        out.replace(old / out.name)
-    tmp.replace(out)
+        try:
+            out.replace(old / out.name)
+        except BaseException:
+            old.rmdir()
+            raise
+    try:
+        tmp.replace(out)
+    except BaseException:
+        if old is not None:  # the previous report goes back where it was
+            (old / out.name).replace(out)
+            old.rmdir()
+        raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
@@ -135,9 +151,9 @@ def _write(tmp: Path, doc: dict[str, Any], runs: dict[str, PlanRun], charts: dic
     (tmp / "compare.json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
     (tmp / "charts").mkdir()
     files = {}
-    for name, png in charts.items():
-        (tmp / "charts" / f"{name}.png").write_bytes(png)
-        files[name] = f"charts/{name}.png"
+    for name, svg in charts.items():
+        (tmp / "charts" / f"{name}.svg").write_bytes(svg)
+        files[name] = f"charts/{name}.svg"
     (tmp / "report.md").write_text(render_markdown(doc, files), encoding="utf-8")
     (tmp / "report.html").write_text(render_html(doc, charts), encoding="utf-8")
 
@@ -156,12 +172,7 @@ def run_compare(
 
     from ..blueprint import build_blueprint
     from ..cost import estimate, load_catalogs
-    from ..coverage import coverage_report
     from ..diff.run import check_old, diff_against
-    from ..parity import parity
-    from ..report.charts import render_charts
-    from ..report.compare_console import print_summary
-    from ..report.document import build_document, cost_json
     from ..spec import load_spec
     from .parallel_plans import run_plans
     from .policy_results import policy_results_as_planned
@@ -176,18 +187,15 @@ def run_compare(
     if against:
         check_old(against)
     blueprint = build_blueprint(spec)
+    prepared: dict[str, Any] = {}
 
-    early: dict[str, Any] = {}
+    def prepare() -> None:
+        """What needs no plan, done while the workers plan (after the fork, so the workers do not
+        inherit numpy or jinja2): the coverage, and the analysis and report modules' imports."""
+        from ..coverage import coverage_report
+        from ..report import compare_console, document, markdown_html  # noqa: F401  (imported ahead of use)
 
-    def draw_storage_chart_early() -> None:
-        try:
-            from ..report.charts import draw_early
-
-            early.update(
-                draw_early(cost_json(estimate(blueprint, catalogs, assumptions), spec.budget.monthly_usd, spec))
-            )
-        except Exception:
-            early.clear()
+        prepared["coverage"] = coverage_report(blueprint)
 
     with steps(console) as progress:
         # The policy pack processes start as soon as the plan workers exist (no gRPC channel
@@ -211,7 +219,7 @@ def run_compare(
             progress.start(cloud, f"plan {cloud.upper()}")
             if not background:
                 background["policy"] = policy_thread.submit(
-                    policy_results_as_planned, str(spec_path), CLOUDS, arrivals.get
+                    policy_results_as_planned, str(spec_path), CLOUDS, arrivals.get, arrivals.preflight
                 )
                 progress.start("policy", "policy pack")
 
@@ -223,7 +231,7 @@ def run_compare(
                 on_start=plan_started,
                 on_done=lambda c, s: progress.done(c, f"{s:.2f} s in its process"),
                 on_plan=arrivals.put,
-                meanwhile=draw_storage_chart_early,
+                meanwhile=prepare,
             )
         except BaseException as error:
             arrivals.close()  # a failed plan must not leave the policy thread waiting,
@@ -233,9 +241,14 @@ def run_compare(
         plans = {cloud: run.plan for cloud, run in runs.items()}
         progress.start("analysis", "parity, cost, coverage, charts")
         try:
+            from ..coverage import coverage_report
+            from ..parity import parity
+            from ..report.charts import render_charts
+            from ..report.document import build_document
+
             matrix = parity(blueprint, plans)
             cost = estimate(blueprint, catalogs, assumptions, plans)
-            coverage = coverage_report(blueprint)
+            coverage = prepared["coverage"] if "coverage" in prepared else coverage_report(blueprint)
             doc = build_document(
                 spec_path=str(spec_path),
                 blueprint=blueprint,
@@ -250,7 +263,7 @@ def run_compare(
             diffs = diff_against(against, str(spec_path), CLOUDS, plans) if against else []
             if against:
                 doc["diff"] = {"against": against, "clouds": [d.to_json() for d in diffs]}
-            charts = render_charts(doc, early)  # charts do not read policy results
+            charts = render_charts(doc)  # charts do not read policy results
         except BaseException as error:
             stop_policy(error)
             raise
@@ -259,17 +272,19 @@ def run_compare(
         policy_thread.shutdown()
         progress.done("policy", "" if doc["policy"]["available"] else "not available")
         progress.start("report", "write report.md, report.html, compare.json")
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-        try:
-            tmp.chmod(0o777 & ~_umask())
-            _write(tmp, doc, runs, charts)
-            _mark_report(tmp)
-            _replace_dir(tmp, out)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+        with writing(out, "--out"):
+            tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+            try:
+                tmp.chmod(0o777 & ~_umask())
+                _write(tmp, doc, runs, charts)
+                _mark_report(tmp)
+                _replace_dir(tmp, out)
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
         progress.done("report")
+
+    from ..report.compare_console import print_summary
 
     print_summary(doc, str(out), console)
     timings = {f"plan_{cloud}": run.seconds for cloud, run in runs.items()}

@@ -17,15 +17,24 @@ def unavailable(reason: str) -> dict[str, Any]:
 
 
 def policy_results_as_planned(
-    spec_path: str, clouds: tuple[str, ...], get_plan: Callable[[str], Any]
+    spec_path: str,
+    clouds: tuple[str, ...],
+    get_plan: Callable[[str], Any],
+    preflight_of: Callable[[Any], list[str] | None] = lambda plan: None,
 ) -> dict[str, Any]:
-    """Policy results for plans still being built: the pack processes start at once."""
+    """Policy results for plans still being built: the pack process starts at once.
+    `preflight_of(plan)`: the plan's preflight finding lines if already known, else None.
+
+    One pack process analyzes both stacks, configured for each in turn: the pack reads
+    its stack and configuration only from the Analyzer calls (it never imports the Pulumi
+    runtime), so the findings are those of `groundlink check`'s process per stack, and the
+    comparison saves the start-up of a second interpreter with the pack loaded."""
     try:
         from .. import check
     except ImportError:
         return unavailable("the policy runner (groundlink check) is not installed in this checkout.")
     try:
-        result = check.check_as_planned(spec_path, clouds, get_plan)
+        result = check.check_as_planned(spec_path, clouds, get_plan, preflight_of=preflight_of, one_process=True)
     except Exception as error:
         return unavailable(f"the policy pack did not run ({type(error).__name__}: {error}).")
     by_cloud: dict[str, Any] = {}

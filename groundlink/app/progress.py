@@ -40,6 +40,7 @@ def steps(console: Console) -> Iterator[Steps]:
         TimeElapsedColumn(),
         console=console,
         transient=False,
+        refresh_per_second=4,  # a spinner and whole seconds: more redraws would only take CPU from the plans
     )
     shown = Steps(progress)
     try:

@@ -50,7 +50,7 @@ def _plan_target(path: Path, cloud: str, clouds: int) -> Path:
 
 def plan(args: argparse.Namespace) -> int:
     from ..engine import plan
-    from ..outputs import check_file_target
+    from ..outputs import check_file_target, writing
     from ..preflight import preflight_planned
     from ..preflight.command import print_findings
     from ..report.plan_tree import render_tree
@@ -66,6 +66,7 @@ def plan(args: argparse.Namespace) -> int:
         render_tree(result)
         print_findings(result, preflight_planned(result))
         if cloud in targets:
-            result.write(targets[cloud])
+            with writing(targets[cloud], "--json"):
+                result.write(targets[cloud])
             print(f"wrote {targets[cloud]}")
     return diff_command.against(args, clouds, plans)

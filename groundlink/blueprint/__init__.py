@@ -14,7 +14,7 @@ renames, and so never replaces, a store.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..clouds import CLOUDS
 from ..spec import Downlink, MissionSpec, OrbitalEndpoint, Satellite
@@ -41,6 +41,7 @@ from .layers import (
     StorageInputs,
 )
 from .realization import Realization
+from .tiering import archive_gap, cloud_transitions
 
 __all__ = [
     "CAPABILITIES",
@@ -163,6 +164,7 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
     if partner is not None:
         principal = (partner.aws_account_id if cloud == "aws" else partner.azure_principal_object_id) or None
     adx = cloud == "azure" and analytics.azure_engine == "adx"
+    archive = archive_gap(cloud, blueprint.raw_lifecycle.transitions)
     return CloudBlueprint(
         cloud=cloud,
         mission=MissionInputs(
@@ -194,8 +196,8 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
             raw_needed=delivery.object_store,
             landing=landing,
             query_results=analytics.serverless_sql,
-            raw_lifecycle=blueprint.raw_lifecycle,
-            products_lifecycle=blueprint.products_lifecycle,
+            raw_lifecycle=_on_cloud(cloud, blueprint.raw_lifecycle),
+            products_lifecycle=_on_cloud(cloud, blueprint.products_lifecycle),
             # access logs are kept as long as the raw data they describe, never tiered
             logs_lifecycle=Lifecycle((), spec.storage.raw_retention_days, spec.storage.noncurrent_version_days),
             raw_container=blueprint.raw_container,
@@ -206,6 +208,7 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
             redundancy=spec.storage.redundancy,
             geo_read_access=spec.storage.geo_read_access,
             replica_region=spec.clouds.aws.replica_region if cloud == "aws" else None,
+            archive_gap=archive,
         ),
         events=EventsInputs(
             station=station,
@@ -254,5 +257,11 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
             partner_name=partner.name if partner else "",
             adx=adx,
             serverless_sql=analytics.serverless_sql,
+            archive_gap=archive,
         ),
     )
+
+
+def _on_cloud(cloud: str, lifecycle: Lifecycle) -> Lifecycle:
+    """`lifecycle` in the tiers `cloud` holds data in (Azure keeps archive-aged data in Cold)."""
+    return replace(lifecycle, transitions=cloud_transitions(cloud, lifecycle.transitions))

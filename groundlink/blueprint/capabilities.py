@@ -56,6 +56,12 @@ CAPABILITIES: tuple[Capability, ...] = (
         lambda s: s.storage.redundancy == "geo",
     ),
     Capability("storage.lifecycle", "storage", "Tiering and expiry from the retention schedule"),
+    Capability(
+        "storage.archive_tier",
+        "storage",
+        "Data past its archive age held in an offline archive tier",
+        lambda s: any(step.tier == "archive" for step in s.storage.tiering),
+    ),
     Capability("storage.versioning", "storage", "Object versions and soft delete against overwrite and deletion"),
     Capability(
         "security.cmk",
@@ -99,10 +105,14 @@ LAYERS: tuple[str, ...] = tuple(dict.fromkeys(c.layer for c in CAPABILITIES))
 
 # Capabilities whose resources hold data that deleting or replacing them loses: the stores,
 # the keys that decrypt them, the catalog, the logs, and every queue or stream that holds
-# undelivered data. The resource holding one is protected (`protect`, `retain_on_delete`)
-# under data_protection: strict, on both clouds alike.
+# undelivered data (per-contact events and their dead letters, telemetry, and contact data a
+# partner streams live: Kinesis on AWS, an Event Hub and its namespace on Azure). The resource
+# holding one is protected (`protect`, `retain_on_delete`) under data_protection: strict, on
+# both clouds alike; AWS Ground Station's own live stream goes to the mission's receiver and
+# holds nothing in the stack.
 STATEFUL_CAPABILITIES: frozenset[str] = frozenset(
     {
+        "ground.stream_delivery",
         "storage.raw",
         "storage.products",
         "storage.query_results",

@@ -62,9 +62,10 @@ def cloud_gaps(
     partner_name: str,
     adx: bool,
     serverless_sql: bool,
+    archive_gap: str | None = None,
 ) -> tuple[tuple[str, str], ...]:
-    """The gaps of one cloud, layer by layer (ground, then analytics). The same rules hold on
-    both clouds; the cloud changes only the facts (a station of its own) and the wording."""
+    """The gaps of one cloud, layer by layer (ground, storage, analytics). The same rules hold on
+    both clouds; the cloud changes only the facts (a station of its own, its tiers) and the wording."""
     gaps: list[tuple[str, str]] = []
     if landing and partner_principal is None:
         gaps.append(("ground.delivery_identity", _no_identity(cloud)))
@@ -72,6 +73,8 @@ def cloud_gaps(
         gaps.append(("ground.managed_station", MANAGED_STATION_RETIRED))
     if stream and landing and partner_principal is None and not legacy_orbital:
         gaps.append(("ground.stream_delivery", _no_stream(cloud, partner_name)))
+    if archive_gap:
+        gaps.append(("storage.archive_tier", archive_gap))
     if adx and serverless_sql:
         gaps.append(("analytics.serverless_sql", ADX_NO_SERVERLESS))
     return tuple(gaps)

@@ -123,6 +123,7 @@ class StorageInputs:
     redundancy: str  # zone: three availability zones; geo: also a copy in a second region
     geo_read_access: bool  # the second region's copy is readable before a failover
     replica_region: str | None  # where AWS replicates the stores with geo redundancy
+    archive_gap: str | None  # why this cloud holds archive-aged data in another tier (warned), else None
 
 
 @dataclass(frozen=True)

@@ -224,12 +224,25 @@ def _pack_info(session: _Session) -> dict[str, Any]:
     }
 
 
-def _check_all(label: str, jobs: list[Job], given: Given | None, pack_dir: Path) -> CheckResult:
+def _no_preflight_yet(plan: Plan) -> list[str] | None:
+    return None
+
+
+def _check_all(
+    label: str,
+    jobs: list[Job],
+    given: Given | None,
+    pack_dir: Path,
+    preflight_of: Callable[[Plan], list[str] | None] = _no_preflight_yet,
+    one_process: bool = False,
+) -> CheckResult:
     """jobs: (project, stack, stack config, plan factory).
 
     Every pack process starts before the first plan is built, and a plan is
     analyzed (work done in its pack process) while the next one is planned
-    here; all processes are stopped whatever happens.
+    here; all processes are stopped whatever happens. `one_process`: one pack
+    process analyzes every stack in turn, configured for each over the Analyzer
+    protocol (Configure, ConfigureStack) before its analysis.
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -244,22 +257,29 @@ def _check_all(label: str, jobs: list[Job], given: Given | None, pack_dir: Path)
         return stack.enter_context(PackProcess(pack_dir, project, name, config).start())
 
     with contextlib.ExitStack() as stack:
+        processes: list[PackProcess] = []
+        for project, name, config, _ in jobs:
+            shared = one_process and bool(processes)
+            processes.append(processes[0] if shared else start_pack(stack, project, name, config))
         sessions = [
-            (_Session(start_pack(stack, project, name, config), given), config, make_plan)
-            for project, name, config, make_plan in jobs
+            (_Session(process, given), config, make_plan)
+            for process, (_, _, config, make_plan) in zip(processes, jobs, strict=True)
         ]
         analyzer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="groundlink-check")
         stack.callback(analyzer.shutdown, wait=True, cancel_futures=True)
         pending = []
         for session, config, make_plan in sessions:
             p = make_plan()
-            pending.append(analyzer.submit(_run, session, p, config, p.seconds))
+            pending.append(analyzer.submit(_run, session, p, config, p.seconds, preflight_of(p)))
         clouds = [future.result() for future in pending]
         pack = _pack_info(sessions[0][0]) if sessions else {}
     return CheckResult(spec=label, pack=pack, clouds=clouds, seconds=time.perf_counter() - started)
 
 
-def _run(session: _Session, plan: Plan, config: dict[str, str], plan_seconds: float) -> CloudCheck:
+def _run(
+    session: _Session, plan: Plan, config: dict[str, str], plan_seconds: float, preflight: list[str] | None = None
+) -> CloudCheck:
+    """`preflight`: the plan's finding lines when whoever built the plan already checked it."""
     import grpc
 
     from ..preflight import preflight_planned
@@ -284,7 +304,7 @@ def _run(session: _Session, plan: Plan, config: dict[str, str], plan_seconds: fl
         analyze_seconds=time.perf_counter() - started,
         logs=[f"{log.severity}: {log.message}" for log in session.process.logs[logs_before:]]
         + [line for line in session.process.stderr_lines[stderr_before:] if line.strip()],
-        preflight=[finding.line() for finding in preflight_planned(plan)],
+        preflight=preflight if preflight is not None else [finding.line() for finding in preflight_planned(plan)],
     )
 
 
@@ -309,10 +329,15 @@ def check_as_planned(
     get_plan: Callable[[str], Plan],
     policy_pack_config: Any = None,
     pack_dir: Path = PACK_DIR,
+    preflight_of: Callable[[Plan], list[str] | None] = _no_preflight_yet,
+    one_process: bool = False,
 ) -> CheckResult:
     """Analyze plans someone else is building: the pack processes start now, and
     `get_plan(cloud)` blocks until that cloud's plan exists (compare plans in worker
-    processes, so the packs' start-up overlaps the planning)."""
+    processes, so the packs' start-up overlaps the planning). `preflight_of(plan)` gives the
+    preflight finding lines the builder already has, or None to preflight here.
+    `one_process`: one pack process for every stack, each configured in turn (the pack reads
+    its stack and configuration from the Analyzer calls only, so its findings are the same)."""
     spec = load_spec(spec_path)
     jobs: list[Job] = [
         (
@@ -323,7 +348,7 @@ def check_as_planned(
         )
         for cloud in clouds
     ]
-    return _check_all(str(spec_path), jobs, _given(policy_pack_config), pack_dir)
+    return _check_all(str(spec_path), jobs, _given(policy_pack_config), pack_dir, preflight_of, one_process)
 
 
 def check(

@@ -137,13 +137,17 @@ def _read_yaml(path: Path) -> Any:
         raise PriceError(exc.lines) from None
 
 
-def _errors(path: Path, exc: ValidationError) -> PriceError:
-    from ..inputs import key_text, one_line
+def _errors(path: Path, exc: ValidationError, data: Any) -> PriceError:
+    """One line per problem, naming the field path as the file spells it."""
+    from ..fieldpath import field_path
+    from ..inputs import one_line
 
     lines = []
     for error in exc.errors(include_url=False):
-        where = ".".join(key_text(p) for p in error["loc"])
-        lines.append(one_line(f"{path}: {where}: {error['msg'].removeprefix('Value error, ')}"))
+        field = field_path(tuple(error["loc"]), data, error["type"])
+        message = "a key must be text" if field.key_error else error["msg"].removeprefix("Value error, ")
+        where = field.text() or "the whole file"
+        lines.append(one_line(f"{path}: {where}: {message}"))
     return PriceError(lines)
 
 
@@ -153,7 +157,7 @@ def load_catalog(cloud: str, directory: Path = PRICES_DIR) -> Catalog:
     try:
         catalog = Catalog.model_validate({**(data or {}), "origin": str(path)})
     except ValidationError as exc:
-        raise _errors(path, exc) from None
+        raise _errors(path, exc, data) from None
     if catalog.cloud != cloud:
         raise PriceError([f"{path}: cloud: {catalog.cloud!r} should be {cloud!r}"])
     return catalog
@@ -167,7 +171,7 @@ def load_overrides(path: str | Path) -> OverrideFile:
     try:
         return OverrideFile.model_validate(data)
     except ValidationError as exc:
-        raise _errors(path, exc) from None
+        raise _errors(path, exc, data) from None
 
 
 def apply_overrides(catalog: Catalog, overrides: OverrideFile, origin: str = "--prices") -> Catalog:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .model import CloudCost, Total, azure_storage_redundancy, total
+from ..blueprint.tiering import ARCHIVE
+from .model import GEO_TRANSFER, REPLICATION, CloudCost, Total, azure_storage_redundancy, total
 
 # Price ids whose lines exist because of a choice (Azure Standard messaging is the no-key baseline).
 HSM_PRICE_IDS = frozenset({"kms_key_month", "key_vault_hsm_key_month"})
@@ -25,14 +26,18 @@ class Choice:
 
 
 def _storage(cloud: str, spec: Any, cost: CloudCost) -> Choice:
-    stored = total([x for x in cost.lines if x.tier])
+    stored = total([x for x in cost.lines if x.tier or x.item.startswith(REPLICATION) or x.price_id == GEO_TRANSFER])
     if cloud == "azure":
-        return Choice(azure_storage_redundancy(spec), stored, "blob capacity lines at this redundancy's prices")
+        sku = azure_storage_redundancy(spec)
+        held = "; no archive tier on this redundancy: archive-aged data is held and priced in Cold"
+        archived = any(step.tier == ARCHIVE for step in spec.storage.tiering)
+        return Choice(sku, stored, "blob capacity lines at this redundancy's prices" + (held if archived else ""))
     if spec.storage.redundancy == "geo":
         return Choice(
-            "S3 Standard (3 zones); geo replication: declared gap",
+            f"S3 Standard (3 zones), replicated to {spec.clouds.aws.replica_region}",
             stored,
-            "S3 capacity lines; no replica or replication line while the gap stands",
+            "S3 capacity lines plus the replication lines: replica capacity, PUTs, inter-region transfer, "
+            "replica key and its requests",
         )
     return Choice("S3 Standard (3 zones)", stored, "S3 capacity lines; zone redundancy is in the list price")
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..blueprint import LAYERS, Blueprint
+from ..blueprint.tiering import held_tier
 from ..limits import AZURE_ORBITAL_RETIRED_ON
 from .catalog import Assumptions, Catalog, PriceEntry
 from .usage import HOURS_PER_MONTH, MonthlyUsage, monthly_usage
@@ -48,10 +49,10 @@ TIER_NAMES = {
 }
 # Azure prices blob capacity per redundancy; the LRS figures carry the plain price ids.
 AZURE_REDUNDANCY_PRICE_KEYS = {"LRS": "", "ZRS": "_zrs", "GZRS": "_gzrs", "RA-GZRS": "_ragzrs"}
-AWS_GEO_GAP_NOTE = (
-    "AWS storage.redundancy: geo is a declared gap (no S3 replication is rendered yet), so the AWS "
-    "estimate has no replica storage or replication line."
-)
+# Every AWS line storage.redundancy: geo brings starts with this (the storage choice sums them).
+REPLICATION = "S3 replication: "
+# Azure's price id of the GB a GZRS / RA-GZRS account copies to its paired region.
+GEO_TRANSFER = "blob_geo_replication_gb"
 
 
 def azure_storage_redundancy(spec: Any) -> str:
@@ -290,8 +291,19 @@ def _ground_lines(cloud: str, blueprint: Blueprint, usage: MonthlyUsage, catalog
     return lines
 
 
+def held_tiers(cloud: str, tiers: dict[str, float]) -> dict[str, float]:
+    """GB per tier as `cloud` holds them: Azure keeps archive-aged data in Cold on its
+    zone-redundant accounts, so that GB is priced at Cold's rate (groundlink.blueprint.tiering)."""
+    out: dict[str, float] = {}
+    for tier, gb in tiers.items():
+        held = held_tier(cloud, tier)
+        out[held] = out.get(held, 0.0) + gb
+    return out
+
+
 def _storage_lines(cloud: str, tiers: dict[str, float], catalog: Catalog, redundancy: str = "ZRS") -> list[Line]:
     suffix = f" ({redundancy})" if cloud == "azure" else ""
+    absorbed = {held_tier(cloud, t) for t, gb in tiers.items() if gb > 0 and held_tier(cloud, t) != t}
     return [
         Line(
             "storage",
@@ -299,12 +311,71 @@ def _storage_lines(cloud: str, tiers: dict[str, float], catalog: Catalog, redund
             gb,
             storage_price_id(cloud, tier, redundancy),
             catalog.entry(storage_price_id(cloud, tier, redundancy)),
-            "average GB held (raw + products)",
+            "average GB held (raw + products)"
+            + (f"; includes the data tiered to archive (no archive tier on {redundancy})" if tier in absorbed else ""),
+            tier,
+        )
+        for tier, gb in held_tiers(cloud, tiers).items()
+        if gb > 0
+    ]
+
+
+def _replica_storage_lines(tiers: dict[str, float], catalog: Catalog, region: str) -> list[Line]:
+    """S3 replication of the raw and products stores: the replica GB per tier (query results
+    are not replicated, and the tiers hold raw and products only)."""
+    return [
+        Line(
+            "storage",
+            f"{REPLICATION}replica {TIER_NAMES['aws'][tier]} storage ({region})",
+            gb,
+            storage_price_id("aws", tier),
+            catalog.entry(storage_price_id("aws", tier)),
+            "average GB held in the replica buckets (raw + products)",
             tier,
         )
         for tier, gb in tiers.items()
         if gb > 0
     ]
+
+
+def _replication_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog) -> list[Line]:
+    """What S3 replication adds beyond the replica's capacity: every object landed is written
+    again in the replica region (a PUT there), crosses regions once, and with the mission's
+    keys is decrypted and re-encrypted under the replica region's key."""
+    spec, e = blueprint.spec, catalog.entry
+    region = spec.clouds.aws.replica_region
+    landed = usage.raw_gb + usage.products_gb
+    lines = [
+        Line(
+            "storage",
+            f"{REPLICATION}PUT requests ({region})",
+            usage.objects_written,
+            "s3_put_requests",
+            e("s3_put_requests"),
+            "one replica write per object written",
+        ),
+        Line(
+            "storage",
+            f"{REPLICATION}inter-region transfer (to {region})",
+            landed,
+            "s3_inter_region_transfer_gb",
+            e("s3_inter_region_transfer_gb"),
+            "GB landed a month (raw + products), copied once",
+        ),
+    ]
+    if spec.security.customer_managed_keys:
+        lines += [
+            Line("security", f"{REPLICATION}KMS replica key", 1, "kms_key_month", e("kms_key_month"), "one key"),
+            Line(
+                "security",
+                f"{REPLICATION}KMS requests",
+                2 * usage.objects_written,
+                "kms_requests",
+                e("kms_requests"),
+                "at most a Decrypt and an Encrypt per object replicated (S3 Bucket Keys need fewer)",
+            ),
+        ]
+    return lines
 
 
 def _aws_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan: Plan | None) -> list[Line]:
@@ -331,7 +402,7 @@ def _aws_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan
             )
         )
     if spec.security.customer_managed_keys:
-        keys, basis = _count(plan, "aws:kms/key:Key", 1)
+        keys, basis = _count(plan, "aws:kms/key:Key", 1, lambda r: "storage.geo_redundancy" not in r.capability)
         lines += [
             Line("security", "KMS keys", keys, "kms_key_month", e("kms_key_month"), basis),
             Line(
@@ -423,6 +494,8 @@ def _aws_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan
     lines.append(
         Line("observability", "CloudWatch alarms", alarms, "cloudwatch_alarm_month", e("cloudwatch_alarm_month"), basis)
     )
+    if spec.storage.redundancy == "geo":
+        lines += _replication_lines(blueprint, usage, catalog)
     return lines
 
 
@@ -452,6 +525,17 @@ def _azure_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, pl
                 "egress_internet_gb",
                 e("egress_internet_gb"),
                 "usage.egress_gb_per_month",
+            )
+        )
+    if spec.storage.redundancy == "geo":  # GZRS / RA-GZRS copy every write to the paired region
+        lines.append(
+            Line(
+                "storage",
+                f"Geo-replication data transfer ({azure_storage_redundancy(spec)})",
+                usage.raw_gb + usage.products_gb,
+                GEO_TRANSFER,
+                e(GEO_TRANSFER),
+                "GB landed a month (raw + products), copied once to the paired region",
             )
         )
     if spec.security.customer_managed_keys:
@@ -648,8 +732,12 @@ def cloud_cost(
     region = blueprint.spec.region(cloud)
     redundancy = azure_storage_redundancy(blueprint.spec)
 
+    replica_region = blueprint.spec.clouds.aws.replica_region if cloud == "aws" else None  # set with geo only
+
     def with_storage(tiers: dict[str, float]) -> list[Line]:
         storage = _storage_lines(cloud, tiers, catalog, redundancy)
+        if replica_region:  # the replica buckets age like their sources: the same GB per tier, again
+            storage += _replica_storage_lines(tiers, catalog, replica_region)
         return sorted(fixed + storage, key=lambda x: LAYERS.index(x.layer))
 
     result = CloudCost(cloud, region, with_storage(usage.storage_steady()))
@@ -671,8 +759,6 @@ def estimate(
         cloud: cloud_cost(cloud, blueprint, usage, catalog, plans.get(cloud)) for cloud, catalog in catalogs.items()
     }
     notes = [_region_note(cc) for cc in clouds.values()]
-    if "aws" in clouds and blueprint.spec.storage.redundancy == "geo":
-        notes.append(AWS_GEO_GAP_NOTE)
     return CostEstimate(usage, clouds, catalogs, [n for n in notes if n])
 
 

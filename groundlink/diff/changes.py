@@ -37,7 +37,7 @@ class Change:
     stateful: bool
     properties: tuple[PropertyChange, ...] = ()
     forced_by: tuple[str, ...] = ()  # inputs whose change forces the replacement
-    rules_known: bool = True
+    rules_known: bool = True  # False: no replacement metadata; a store's change counts as a replacement
 
     @property
     def loses_data(self) -> bool:
@@ -133,8 +133,11 @@ def diff_states(old: State, new: State) -> Diff:
             computed[key] = unknown
             props = _input_changes(before, after, unknown)
             forcing = rules.forcing(after.type)
-            changed = sorted({_top(p.path) for p in props})
-            forced = tuple(p for p in changed if forcing is not None and p in forcing)
+            stateful = before.protected or after.protected
+            if forcing is None and stateful:  # no metadata for a store: a change may replace it
+                forced = tuple(sorted({_top(p.path) for p in props}))
+            else:
+                forced = tuple(sorted({f for p in props for f in rules.forced_by(p.path, forcing or frozenset())}))
             action: Action = "replace" if forced else "update"
             if props:
                 decided[key] = Change(
@@ -142,7 +145,7 @@ def diff_states(old: State, new: State) -> Diff:
                     key,
                     after.type,
                     after.name,
-                    before.protected or after.protected,
+                    stateful,
                     tuple(props),
                     forced,
                     forcing is not None,

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from ..inputs import one_line
+from . import rules
 from .changes import Change, Diff
 
 SYMBOL = {"create": "+", "update": "~", "replace": "+-", "delete": "-"}
@@ -19,7 +20,8 @@ def _value(value: Any) -> str:
 
 
 def _property_line(change: Change, path: str, kind: str, old: Any, new: Any) -> str:
-    forced = " (forces replacement)" if path.split(".")[0].split("[")[0] in change.forced_by else ""
+    forcing = rules.forced_by(path, frozenset(change.forced_by)) if change.action == "replace" else []
+    forced = " (forces replacement)" if forcing else ""
     if kind == "+":
         return f"        + {path}: {_value(new)}{forced}"
     if kind == "-":
@@ -29,7 +31,9 @@ def _property_line(change: Change, path: str, kind: str, old: Any, new: Any) -> 
 
 def change_lines(change: Change) -> list[str]:
     head = f"    {SYMBOL[change.action]:>2} {change.type} {change.name} {change.action}"
-    if change.action == "replace":
+    if change.action == "replace" and not change.rules_known:
+        head += f" [may be forced by {', '.join(change.forced_by)}: replacement rules for this type not recorded]"
+    elif change.action == "replace":
         head += f" [forced by {', '.join(change.forced_by)}]"
     if change.loses_data:
         head += "  DATA LOSS: stateful resource"

@@ -24,12 +24,31 @@ def _table() -> dict[str, Any]:
 
 
 def forcing(type_token: str) -> frozenset[str] | None:
-    """The top-level input properties whose change replaces a `type_token` resource, or
-    None when no provider metadata for the type is recorded."""
+    """The input properties whose change replaces a `type_token` resource, as top-level
+    names or dotted paths into an object (`defaultDataLakeStorage.accountUrl`), or None
+    when no provider metadata for the type is recorded."""
     entry = _table()["types"].get(type_token)
     if entry is None or entry["properties"] is None:
         return None
     return frozenset(entry["properties"])
+
+
+def _parts(path: str) -> list[str]:
+    return [p for p in path.replace("[", ".[").split(".") if p and not p.startswith("[")]
+
+
+def forced_by(changed: str, forcing_paths: frozenset[str]) -> list[str]:
+    """The forcing paths a change at property path `changed` touches: the change is at or
+    under one (`encryption.cmk.key.name` under `encryption`), or holds one (the whole
+    `defaultDataLakeStorage` object replaced holds its `accountUrl`). List indexes do not
+    matter: a forcing path names the property of every item."""
+    at = _parts(changed)
+    found = []
+    for path in forcing_paths:
+        rule = _parts(path)
+        if at[: len(rule)] == rule or rule[: len(at)] == at:
+            found.append(path)
+    return sorted(found)
 
 
 def source(type_token: str) -> str:

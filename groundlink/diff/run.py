@@ -59,6 +59,11 @@ def data_loss_lines(diffs: Sequence[Diff]) -> list[str]:
     lines = []
     for diff in diffs:
         for change in diff.data_loss:
-            how = f"replaced (forced by {', '.join(change.forced_by)})" if change.action == "replace" else "deleted"
+            if change.action == "delete":
+                how = "deleted"
+            elif change.rules_known:
+                how = f"replaced (forced by {', '.join(change.forced_by)})"
+            else:
+                how = f"replaced (changed {', '.join(change.forced_by)}; no replacement rules recorded for the type)"
             lines.append(f"{diff.cloud}: {change.type} {change.name} would be {how}: data loss")
     return lines

@@ -26,11 +26,19 @@ class OfflineMocks(Mocks):
 
     def __init__(self, region: str = "us-west-2") -> None:
         self.ctx = {"region": region}
+        self.provider_regions: dict[str, str] = {}  # explicit AWS provider id -> its region
+
+    def _ctx(self, args: MockResourceArgs) -> dict[str, str]:
+        """The stack's context, in the region of the explicit provider the resource names (a
+        replica region's resources get that region's ARNs, as the real provider gives them)."""
+        provider_id = (args.provider or "").rsplit("::", 1)[-1]
+        region = self.provider_regions.get(provider_id)
+        return {**self.ctx, "region": region} if region else self.ctx
 
     def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         package = args.typ.split(":")[0]
         if package in ("aws", "aws-native"):
-            extras = AWS_EXTRAS.get(args.typ, _aws_generic)(args, self.ctx)
+            extras = AWS_EXTRAS.get(args.typ, _aws_generic)(args, self._ctx(args))
         elif package == "azure-native":
             name = _azure_name(args)
             extras = {
@@ -41,6 +49,8 @@ class OfflineMocks(Mocks):
             }
         elif package == "pulumi" and args.typ.startswith("pulumi:providers:"):
             extras = {}
+            if args.typ == "pulumi:providers:aws" and args.inputs.get("region"):
+                self.provider_regions[f"{args.name}-id"] = args.inputs["region"]
         else:
             extras = {}
         state = {**args.inputs, **extras}

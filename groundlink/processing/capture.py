@@ -14,6 +14,7 @@ sample does.
 
 from __future__ import annotations
 
+import itertools
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -40,6 +41,9 @@ _WORD = struct.Struct(">I")
 # Room kept in front of a chunk's bytes for the bytes the synchroniser carries over
 # from the chunk before (less than a CADU), so joining them costs no copy of the chunk.
 HEADROOM = 1 << 20
+# File bytes whose records are classified at a time: bounds the per-record arrays (some
+# hundred bytes per record) whatever the size of the file.
+WINDOW_BYTES = 256 << 20
 
 
 @dataclass
@@ -207,9 +211,45 @@ def _joined(file: int, pieces: list[bytes], offsets: list[int], packets: list[in
     )
 
 
+@dataclass
+class _Pieces:
+    """The payload pieces of a window of records, in record order."""
+
+    owner: I64  # record index in the file
+    source: I64  # offset in the file, or -1 - index into `extra`
+    lengths: I64
+    times: I64
+    extra: list[bytes]  # payloads of the records dpkt read
+
+
 def _read_mapped(
     records: Records, link: int, path: Path, fmt: CaptureFormat, stats: FileStats, file_index: int, chunk_bytes: int
 ) -> Iterator[Chunk]:
+    """The payload of a mapped capture, classified WINDOW_BYTES of file at a time."""
+    stats.packets = len(records.heads)
+    starts = np.searchsorted(records.heads, np.arange(WINDOW_BYTES, len(records.data), WINDOW_BYTES))
+    edges = np.unique(np.concatenate(([0], starts, [len(records.heads)]))).tolist()
+    buffer = np.zeros(0, np.uint8)
+    for lo, hi in itertools.pairwise(edges):
+        pieces = _pieces(records.window(lo, hi), lo, link, path, fmt, stats)
+        ends = np.cumsum(pieces.lengths)
+        first = 0
+        while first < len(ends):
+            base = int(ends[first - 1]) if first else 0
+            last = min(int(np.searchsorted(ends, base + chunk_bytes, side="left")), len(ends) - 1)
+            size = int(ends[last]) - base
+            if len(buffer) < HEADROOM + size:
+                buffer = np.empty(HEADROOM + size, np.uint8)
+            take = slice(first, last + 1)
+            offsets = np.concatenate(([0], ends[take][:-1] - base))
+            out = buffer[HEADROOM : HEADROOM + size]
+            _gather(records.data, pieces.source[take], pieces.lengths[take], offsets, pieces.extra, out)
+            yield Chunk(file_index, buffer, HEADROOM, size, offsets, pieces.owner[take] + 1, pieces.times[take])
+            first = last + 1
+
+
+def _pieces(records: Records, first: int, link: int, path: Path, fmt: CaptureFormat, stats: FileStats) -> _Pieces:
+    """The payload pieces of `records` (record `first` of the file onwards); fill `stats`."""
     plain = read_plain(records, ETHERNET_HEADER if link == LINK_ETHERNET else 0, fmt)
     times = records.times_us()
     udp, truncated = plain.udp, plain.truncated
@@ -217,11 +257,11 @@ def _read_mapped(
     piece_record = [np.flatnonzero(has)]
     piece_at = [plain.payload_at[has]]
     piece_length = [plain.payload_length[has]]
-    extra: list[bytes] = []  # payloads of the records dpkt reads, addressed as -1 - index
+    extra: list[bytes] = []
     for record in np.flatnonzero(~plain.plain):
         start = int(records.starts[record])
         frame = records.data[start : start + int(records.lengths[record])].tobytes()
-        number = int(record) + 1
+        number = first + int(record) + 1
         try:
             found = _datagram(frame, link, fmt, path, number)
         except (dpkt.NeedData, dpkt.UnpackError, struct.error) as error:
@@ -234,30 +274,17 @@ def _read_mapped(
             piece_at.append(np.array([-1 - len(extra)], np.int64))
             piece_length.append(np.array([len(piece)], np.int64))
             extra.append(piece)
-    order = np.argsort(np.concatenate(piece_record), kind="stable")
-    owner = np.concatenate(piece_record)[order]
-    source = np.concatenate(piece_at)[order]
-    lengths = np.concatenate(piece_length)[order]
     seen = np.flatnonzero(udp)
     if len(seen):
-        stats.first_time, stats.last_time = int(times[seen[0]]), int(times[seen[-1]])
+        stats.first_time = int(times[seen[0]]) if stats.first_time is None else stats.first_time
+        stats.last_time = int(times[seen[-1]])
     stats.truncated_packets += int(truncated.sum())
-    stats.packets = len(records.heads)
-    ends = np.cumsum(lengths)
-    buffer = np.zeros(0, np.uint8)
-    first = 0
-    while first < len(lengths):
-        base = int(ends[first - 1]) if first else 0
-        last = min(int(np.searchsorted(ends, base + chunk_bytes, side="left")), len(lengths) - 1)
-        size = int(ends[last]) - base
-        if len(buffer) < HEADROOM + size:
-            buffer = np.empty(HEADROOM + size, np.uint8)
-        out = buffer[HEADROOM : HEADROOM + size]
-        take = slice(first, last + 1)
-        offsets = np.concatenate(([0], ends[take][:-1] - base))
-        _gather(records.data, source[take], lengths[take], offsets, extra, out)
-        yield Chunk(file_index, buffer, HEADROOM, size, offsets, owner[take] + 1, times[owner[take]])
-        first = last + 1
+    owner = np.concatenate(piece_record)
+    order = np.argsort(owner, kind="stable")
+    owner = owner[order]
+    return _Pieces(
+        owner + first, np.concatenate(piece_at)[order], np.concatenate(piece_length)[order], times[owner], extra
+    )
 
 
 def _gather(data: U8, source: I64, lengths: I64, offsets: I64, extra: list[bytes], out: U8) -> None:

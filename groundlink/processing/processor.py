@@ -21,6 +21,9 @@ from .layout import Partition, Staging, hive_values
 from .tables import CONTACT_SUMMARY, FRAME_INDEX
 
 CHUNK_BYTES = 64 << 20
+# Streams are written 1 MiB at a time: measured on the build machine, one 32 MiB write()
+# cost the kernel about eight times the CPU of the same bytes in 1 MiB writes.
+WRITE_BYTES = 1 << 20
 INDEX_DICTIONARY = [c.name for c in FRAME_INDEX.columns if c.kind == "string"]
 Progress = Callable[[int], None]
 
@@ -108,7 +111,9 @@ class _Streams:
             spacecraft, vc = channel
             stream = (self.directory / f"sc{spacecraft}-vc{vc}.cadu").open("wb")
             self.open[channel] = stream
-        stream.write(rows)
+        view = memoryview(rows).cast("B")
+        for at in range(0, len(view), WRITE_BYTES):
+            stream.write(view[at : at + WRITE_BYTES])
 
     def close(self) -> None:
         for stream in self.open.values():
@@ -207,8 +212,12 @@ class _ContactRun:
         if len(self.scratch) < count * width:
             self.scratch = np.empty(count * width, dtype=np.uint8)
         out = self.scratch[: count * width].reshape(count, width)
-        # mode="clip": with the default mode numpy buffers `out`, which costs five times the copy
-        np.take(rows, np.flatnonzero(select), axis=0, out=out, mode="clip")
+        chosen = np.flatnonzero(select)
+        steps = np.diff(chosen)
+        if len(steps) and (steps == steps[0]).all():  # channels taking turns: a strided copy
+            np.copyto(out, rows[chosen[0] :: steps[0]][:count])
+        else:  # mode="clip": with the default mode numpy buffers `out`, five times the copy
+            np.take(rows, chosen, axis=0, out=out, mode="clip")
         return out
 
     def close(self) -> None:

@@ -27,6 +27,7 @@ I64 = npt.NDArray[np.int64]
 
 GLOBAL_HEADER = 24
 _FIRST_WINDOW = 16
+POPULATE_BYTES = 2 << 30
 RECORD_HEADER = 16
 # The first four bytes of a libpcap file as written: byte order and time resolution.
 # The modified-pcap magics (24-byte record headers) are left to dpkt.
@@ -40,13 +41,12 @@ _MAGICS: dict[bytes, tuple[Literal["<", ">"], bool]] = {
 
 @dataclass
 class Records:
-    """The records of one mapped capture: header offsets, captured lengths, time stamps."""
+    """The records of one mapped capture: where their headers are and their captured lengths."""
 
     data: U8  # the whole file, mapped read-only
     heads: I64  # offset of each record header
     lengths: I64  # captured length of each record
-    seconds: I64
-    fractions: I64  # microseconds, or nanoseconds when `nano`
+    order: Literal["<", ">"]
     nano: bool
 
     @property
@@ -54,13 +54,19 @@ class Records:
         """Offset of each record's data (its link-layer header)."""
         return self.heads + RECORD_HEADER
 
+    def window(self, lo: int, hi: int) -> Records:
+        """Records lo to hi (exclusive)."""
+        return Records(self.data, self.heads[lo:hi], self.lengths[lo:hi], self.order, self.nano)
+
     def times_us(self) -> I64:
         """Capture times in microseconds, rounded exactly as `round(ts * 1_000_000)` rounds
         dpkt's time stamp (a float for microsecond files, a Decimal for nanosecond files)."""
+        seconds = _gather32(self.data, self.heads, self.order)
+        fractions = _gather32(self.data, self.heads + 4, self.order)  # micro- or nanoseconds
         if not self.nano:
-            seconds = self.seconds.astype(np.float64) + self.fractions.astype(np.float64) / 1e6
-            return np.rint(seconds * 1_000_000).astype(np.int64)
-        micros, rest = np.divmod(self.seconds * 1_000_000_000 + self.fractions, 1000)
+            stamps = seconds.astype(np.float64) + fractions.astype(np.float64) / 1e6
+            return np.rint(stamps * 1_000_000).astype(np.int64)
+        micros, rest = np.divmod(seconds * 1_000_000_000 + fractions, 1000)
         half_up = (rest > 500) | ((rest == 500) & (micros % 2 == 1))  # round half to even, as Decimal does
         return np.asarray(micros + half_up, dtype=np.int64)
 
@@ -68,8 +74,10 @@ class Records:
 def map_file(path: Path) -> U8:
     """The file's bytes, mapped read-only (the mapping lives as long as the array)."""
     # MAP_POPULATE maps the file's cached pages up front, in one call, instead of taking
-    # a page fault for every few pages on first touch.
-    flags = mmap.MAP_SHARED | getattr(mmap, "MAP_POPULATE", 0)
+    # a page fault for every few pages on first touch; only for files that fit in memory
+    # with room to spare, since it reads the whole file in before returning.
+    populate = getattr(mmap, "MAP_POPULATE", 0) if path.stat().st_size <= POPULATE_BYTES else 0
+    flags = mmap.MAP_SHARED | populate
     with path.open("rb") as stream:
         mapped = mmap.mmap(stream.fileno(), 0, flags=flags, prot=mmap.PROT_READ)
     return np.frombuffer(mapped, dtype=np.uint8)
@@ -105,15 +113,7 @@ def index_records(data: U8) -> Records | None:
     if at != size:
         return None
     head = np.concatenate(heads) if heads else np.zeros(0, np.int64)
-
-    return Records(
-        data,
-        head,
-        _gather32(data, head + 8, order),
-        _gather32(data, head, order),
-        _gather32(data, head + 4, order),
-        nano,
-    )
+    return Records(data, head, _gather32(data, head + 8, order), order, nano)
 
 
 def _gather32(data: U8, at: I64, order: str) -> I64:

@@ -1,170 +1,126 @@
-"""The report's charts as PNG bytes (matplotlib, headless), drawn from compare.json."""
+"""The report's charts as SVG documents (groundlink.report.svg), drawn from compare.json."""
 
 from __future__ import annotations
 
-import io
-from typing import TYPE_CHECKING, Any
+import math
+from typing import Any
 
 from .number_format import layer_cost
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+from .svg import Axis, Canvas, Plot, stacked, text_width
 
 CLOUD_COLORS = {"aws": "#ff9900", "azure": "#0078d4"}
 TIER_COLORS = {"hot": "#d62728", "cool": "#1f77b4", "cold": "#17becf", "archive": "#7f7f7f"}
-
-
-def _png(fig: Figure) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110)  # constrained layout already fits the text: one render pass
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
-    return buffer.getvalue()
+LOG_FLOOR = 0.01  # USD: the cost chart's log axis starts here; smaller amounts get no bar
 
 
 def cost_by_layer(doc: dict[str, Any]) -> bytes:
     """Known monthly cost per layer per cloud (log scale: contact minutes dwarf the rest);
-    layers with an unknown price are marked, since their bar is a lower bound."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    every bar is labelled with its cost as the report states it, so a layer with an unknown
+    price reads "+ unknown" (its bar is a lower bound) and an unpriced one "not priced"."""
     layers = doc["layers"]
     clouds = list(doc["cost"]["clouds"])
-    fig, ax = plt.subplots(figsize=(8, 0.55 * len(layers) * len(clouds) + 1.2), layout="constrained")
+    band = 24 * len(clouds) + 14  # pixels per layer
+    left = 20 + max(text_width(layer, 11) for layer in layers)
+    canvas = Canvas(820, band * len(layers) + 100)
+    known = [by["known"] for c in clouds for by in doc["cost"]["clouds"][c]["byLayer"].values()]
+    top = max([LOG_FLOOR * 10, *known])
+    plot = Plot(
+        canvas,
+        left,
+        40,
+        700,
+        40 + band * len(layers),
+        Axis(LOG_FLOOR, 10 ** math.ceil(math.log10(top)), True),
+        Axis(len(layers), 0),
+    )
+    plot.frame(
+        f"{doc['mission']}: monthly cost by layer",
+        "USD per month (steady state, log scale; known prices only)",
+        grid=False,
+        yticks=[(j + 0.5, layer) for j, layer in enumerate(layers)],
+    )
     height = 0.8 / len(clouds)
     for i, cloud in enumerate(clouds):
-        by_layer = doc["cost"]["clouds"][cloud]["byLayer"]
-        ys = [j + i * height for j in range(len(layers))]
-        values = [max(by_layer[layer]["known"], 0.0) for layer in layers]
-        ax.barh(
-            ys, [v if v > 0 else 0 for v in values], height=height, color=CLOUD_COLORS.get(cloud), label=cloud.upper()
-        )
-        for y, layer, value in zip(ys, layers, values, strict=False):
-            ax.text(
-                max(value, 0.01) * 1.05, y, layer_cost(doc["cost"]["clouds"][cloud], layer), va="center", fontsize=8
-            )
-    ax.set_xscale("log")
-    ax.set_yticks([j + height * (len(clouds) - 1) / 2 for j in range(len(layers))], layers)
-    ax.invert_yaxis()
-    ax.set_xlabel("USD per month (steady state, log scale; known prices only)")
-    ax.set_title(f"{doc['mission']}: monthly cost by layer")
-    ax.legend(loc="lower right")
-    ax.set_xlim(left=0.01)
-    return _png(fig)
+        data = doc["cost"]["clouds"][cloud]
+        for j, layer in enumerate(layers):
+            y = j + 0.1 + height * (i + 0.5)
+            value = data["byLayer"][layer]["known"]
+            plot.hbar(y, height, value, CLOUD_COLORS.get(cloud, "#555555"))
+            canvas.text(plot.px(max(value, LOG_FLOOR)) + 4, plot.py(y) + 3.5, layer_cost(data, layer), size=9)
+    plot.legend([(c.upper(), CLOUD_COLORS.get(c, "#555555"), "box") for c in clouds], "lower right")
+    return canvas.svg(f"{doc['mission']}: monthly cost by layer")
 
 
 def storage_growth(doc: dict[str, Any]) -> bytes:
     """GB held per tier each month (both clouds hold the same data) and each cloud's storage bill."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     months = doc["cost"]["usage"]["storageGbByMonth"]
-    xs = [m["month"] for m in months]
+    xs = [float(m["month"]) for m in months]
     tiers = [t for t in TIER_COLORS if any(m["average"].get(t, 0) for m in months)]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8), layout="constrained")
-    left.stackplot(
-        xs,
-        *[[m["average"].get(t, 0) for m in months] for t in tiers],
-        labels=tiers,
-        colors=[TIER_COLORS[t] for t in tiers],
-        alpha=0.85,
+    layers = stacked([[m["average"].get(t, 0.0) for m in months] for t in tiers])
+    canvas = Canvas(1000, 380)
+    months_axis = Axis(min(xs), max(xs)) if len(xs) > 1 else Axis(xs[0] - 1, xs[0] + 1)
+    month_ticks = [(x, f"{x:.0f}") for x in xs]
+    held = Plot(canvas, 80, 40, 470, 310, months_axis, Axis.fitting([v for layer in layers for v in layer] or [1.0]))
+    below = [0.0] * len(xs)
+    for tier, upper in zip(tiers, layers, strict=True):
+        held.band(xs, below, upper, TIER_COLORS[tier], 0.85)
+        below = upper
+    held.frame(
+        "Storage by tier (raw + products)", "month of operation", "GB held (monthly average)", xticks=month_ticks
     )
-    left.set_xlabel("month of operation")
-    left.set_ylabel("GB held (monthly average)")
-    left.set_title("Storage by tier (raw + products)")
-    left.legend(loc="upper left", fontsize=8)
-    for cloud, data in doc["cost"]["clouds"].items():
-        right.plot(
-            xs,
-            [p["storageKnown"] for p in data["projection"]],
-            marker="o",
-            label=cloud.upper(),
-            color=CLOUD_COLORS.get(cloud),
-        )
-    right.set_xlabel("month of operation")
-    right.set_ylabel("USD per month")
-    right.set_title("Storage cost over 12 months")
-    right.legend(loc="upper left", fontsize=8)
-    for axis in (left, right):
-        axis.set_xticks(xs)
-        axis.grid(alpha=0.3)
-    return _png(fig)
+    held.legend([(tier, TIER_COLORS[tier], "box") for tier in tiers])
+    bills = {cloud: [p["storageKnown"] for p in data["projection"]] for cloud, data in doc["cost"]["clouds"].items()}
+    cost = Plot(canvas, 590, 40, 980, 310, months_axis, Axis.fitting([v for b in bills.values() for v in b] or [1.0]))
+    cost.frame("Storage cost over 12 months", "month of operation", "USD per month", xticks=month_ticks)
+    for cloud, values in bills.items():
+        cost.line(xs, values, CLOUD_COLORS.get(cloud, "#555555"), marker=True)
+    cost.legend([(cloud.upper(), CLOUD_COLORS.get(cloud, "#555555"), "line") for cloud in bills])
+    return canvas.svg(f"{doc['mission']}: storage by tier and its cost")
 
 
 def sensitivity(doc: dict[str, Any]) -> bytes:
     """Monthly cost of both clouds against contacts per day: AWS with Ground Station on demand (and
     reserved when supplied) as lines, Azure with a partner as a band over the range of partner prices."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     d = doc["decision"]
     series, prices = d["sensitivity"]["series"], d["sensitivity"]["partnerPrices"]
-    xs = [p["contactsPerDay"] for p in series]
-    fig, ax = plt.subplots(figsize=(9, 4.6), layout="constrained")
-    if prices:
-        low = [p["azureAtPrice"][0] for p in series]
-        high = [p["azureAtPrice"][-1] for p in series]
-        ax.fill_between(
-            xs,
-            low,
-            high,
-            color=CLOUD_COLORS["azure"],
-            alpha=0.18,
-            label=f"Azure + partner, \\${prices[0]:,.2f}-\\${prices[-1]:,.2f}/min",
+    xs = [float(p["contactsPerDay"]) for p in series]
+    aws_lines = [
+        (key, dash, width, label)
+        for key, dash, width, label in (
+            ("awsOnDemand", "", 2.4, "AWS + Ground Station on demand"),
+            ("awsReserved", "6 3", 1.8, "AWS + Ground Station reserved"),
         )
-        for i, price in enumerate(prices):
-            ax.plot(xs, [p["azureAtPrice"][i] for p in series], color=CLOUD_COLORS["azure"], lw=0.8, alpha=0.6)
-            ax.annotate(
-                f"\\${price:,.2f}/min",
-                (xs[-1], series[-1]["azureAtPrice"][i]),
-                fontsize=7,
-                color=CLOUD_COLORS["azure"],
-                xytext=(3, 0),
-                textcoords="offset points",
-                va="center",
-            )
-    for key, style, width, label in (
-        ("awsOnDemand", "-", 2.2, "AWS + Ground Station on demand"),
-        ("awsReserved", "--", 1.6, "AWS + Ground Station reserved"),
-    ):
-        if all(p[key] is not None for p in series):
-            ax.plot(xs, [p[key] for p in series], color=CLOUD_COLORS["aws"], lw=width, ls=style, label=label)
-    planned = doc["decision"]["plannedContactsPerDay"]
-    ax.axvline(planned, color="#444444", ls=":", lw=1)
-    ax.annotate(" spec", (planned, ax.get_ylim()[0]), fontsize=8, ha="left", va="bottom")
-    ax.set_xlabel("contacts per day per satellite")
-    ax.set_ylabel("USD per month (known prices)")
+        if all(p[key] is not None for p in series)
+    ]
+    values = [v for p in series for v in p["azureAtPrice"]] + [p[key] for p in series for key, *_ in aws_lines]
+    canvas = Canvas(920, 460)
+    plot = Plot(canvas, 80, 40, 820, 390, Axis.fitting(xs, zero=False), Axis.fitting(values or [1.0]))
     breakeven = d["breakEvenPerMinute"]["azurePartnerVsAwsOnDemand"]
-    subtitle = "" if breakeven is None else f" (break-even at the spec's contacts: \\${breakeven:,.2f}/min)"
-    ax.set_title(f"{doc['mission']}: monthly cost vs contacts per day{subtitle}")
-    ax.grid(alpha=0.3)
-    ax.legend(loc="upper left", fontsize=8)
-    return _png(fig)
+    subtitle = "" if breakeven is None else f" (break-even at the spec's contacts: ${breakeven:,.2f}/min)"
+    title = f"{doc['mission']}: monthly cost vs contacts per day{subtitle}"
+    plot.frame(title, "contacts per day per satellite", "USD per month (known prices)")
+    azure = CLOUD_COLORS["azure"]
+    legend: list[tuple[str, str, str]] = []
+    if prices:
+        plot.band(xs, [p["azureAtPrice"][0] for p in series], [p["azureAtPrice"][-1] for p in series], azure, 0.18)
+        legend.append((f"Azure + partner, ${prices[0]:,.2f}-${prices[-1]:,.2f}/min", azure, "box"))
+        for i, price in enumerate(prices):
+            ys = [p["azureAtPrice"][i] for p in series]
+            plot.line(xs, ys, azure, width=0.8, opacity=0.6)
+            canvas.text(plot.px(xs[-1]) + 4, plot.py(ys[-1]) + 3, f"${price:,.2f}/min", size=8, fill=azure)
+    for key, dash, width, label in aws_lines:
+        plot.line(xs, [p[key] for p in series], CLOUD_COLORS["aws"], width=width, dash=dash)
+        legend.append((label, CLOUD_COLORS["aws"], "dash" if dash else "line"))
+    planned = d["plannedContactsPerDay"]
+    plot.vline(planned, "#444444")
+    canvas.text(plot.px(planned) + 3, plot.bottom - 4, "spec", size=9)
+    plot.legend(legend)
+    return canvas.svg(title)
 
 
-def storage_inputs(doc: dict[str, Any]) -> Any:
-    """Everything `storage_growth` draws from: a chart drawn early is reused only if this matches."""
-    return (
-        doc["cost"]["usage"]["storageGbByMonth"],
-        {cloud: [p["storageKnown"] for p in data["projection"]] for cloud, data in doc["cost"]["clouds"].items()},
-    )
+CHARTS = {"cost_by_layer": cost_by_layer, "storage_growth": storage_growth, "sensitivity": sensitivity}
 
 
-def render_charts(doc: dict[str, Any], early: dict[str, Any] | None = None) -> dict[str, bytes]:
-    """Both charts; `early` may hold a storage chart drawn while the plans ran (it does not need them)."""
-    early = early or {}
-    storage = early["storage_growth"] if early.get("storage_inputs") == storage_inputs(doc) else storage_growth(doc)
-    return {"cost_by_layer": cost_by_layer(doc), "storage_growth": storage, "sensitivity": sensitivity(doc)}
-
-
-def draw_early(cost: dict[str, Any]) -> dict[str, Any]:
-    """The storage chart from a cost section computed without plans (storage does not depend on them)."""
-    doc = {"cost": cost}
-    return {"storage_inputs": storage_inputs(doc), "storage_growth": storage_growth(doc)}
+def render_charts(doc: dict[str, Any]) -> dict[str, bytes]:
+    """Every chart of the report, by name, as SVG bytes."""
+    return {name: draw(doc) for name, draw in CHARTS.items()}

@@ -38,5 +38,7 @@ def render_markdown(doc: dict[str, Any], chart_files: dict[str, str]) -> str:
 
 
 def render_html(doc: dict[str, Any], charts: dict[str, bytes]) -> str:
-    embedded = {name: "data:image/png;base64," + base64.b64encode(png).decode("ascii") for name, png in charts.items()}
+    embedded = {
+        name: "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii") for name, svg in charts.items()
+    }
     return _env(True).get_template("report.html.j2").render(doc=doc, sections=sections(doc), charts=embedded)

@@ -1,0 +1,37 @@
+"""Ctrl-C before a command has started, or after it has ended: one line, exit 130, at once.
+
+While a command runs, Ctrl-C raises KeyboardInterrupt so that whatever it started (worker
+processes, the policy pack's engine) is stopped on the way out. Before that point there is
+nothing to stop, but the imports take a while, and an interrupt there used to end in a
+bare KeyboardInterrupt traceback. So the console script installs `leave_at_once` before
+anything else, the command line hands SIGINT back to Python once its own handling is in
+place, and takes it again when the command has returned. Only the standard library is
+imported here, to keep the start that no handler covers short.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from types import FrameType
+
+from .errors import EXIT_INTERRUPTED
+
+MESSAGE = "groundlink: interrupted"
+
+
+def leave_at_once(signum: int, frame: FrameType | None) -> None:
+    """Write the one line and end the process: nothing has been started that needs stopping."""
+    os.write(2, f"{MESSAGE}\n".encode())
+    os._exit(EXIT_INTERRUPTED)
+
+
+def install() -> None:
+    signal.signal(signal.SIGINT, leave_at_once)
+
+
+def hand_to_python() -> None:
+    """From here on Ctrl-C raises KeyboardInterrupt, where `install` had taken it over (a
+    caller's own handler, as in a test calling the command line in-process, stays)."""
+    if signal.getsignal(signal.SIGINT) is leave_at_once:
+        signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -1,0 +1,48 @@
+"""The contact processor's measured throughput: what a contact's processing duration is taken from.
+
+`make bench` measures the processor on a 1 GB synthetic contact on one core
+(bench/processing.py) and `bench/processing.py --record` writes the figures,
+with their date and machine, to data/processing_throughput.yaml. The cost model
+prices a contact's compute from this figure rather than from a guess. Reading it
+imports nothing heavy, so the Pulumi program and the cost model can use it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from groundlink.resources import package_dir
+
+THROUGHPUT_FILE = "processing_throughput.yaml"
+
+
+@dataclass(frozen=True)
+class Throughput:
+    bytes_per_second: float  # wall clock, on one shared core: what a run took
+    cpu_bytes_per_second: float  # CPU time (user + system): what a dedicated core would take
+    ratio_to_cat: float  # against `cat FILE > /dev/null` of the same file, same run
+    measured: str  # ISO date
+    machine: str
+    source: str
+
+    def seconds(self, contact_bytes: float) -> float:
+        """Processing duration of a contact whose capture files hold `contact_bytes`."""
+        return contact_bytes / self.bytes_per_second
+
+
+def measured_throughput(path: Path | None = None) -> Throughput:
+    """The recorded figures (data/processing_throughput.yaml unless `path`)."""
+    path = path or package_dir("groundlink.data") / THROUGHPUT_FILE
+    entry: dict[str, Any] = yaml.safe_load(path.read_text())
+    return Throughput(
+        bytes_per_second=float(entry["bytes_per_second"]),
+        cpu_bytes_per_second=float(entry["cpu_bytes_per_second"]),
+        ratio_to_cat=float(entry["ratio_to_cat"]),
+        measured=str(entry["measured"]),
+        machine=str(entry["machine"]),
+        source=f"data/{THROUGHPUT_FILE} ({entry['command']}, {entry['measured']})",
+    )

@@ -1,0 +1,93 @@
+"""S3 replication (storage.redundancy: geo): the copy in the second region is as safe as the
+original. A replication rule that does not select SSE-KMS objects silently skips every object
+the mission's key encrypts, and a replica encrypted with the source's key depends on a key in
+the region it is meant to survive. (The replica bucket is protected like every store:
+data-protection-stateful-protected.)"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import tokens as T
+from .joins import of_type, refers_to, sides
+from .props import UNKNOWN, as_list, get
+from .registry import stack_rule
+
+BUCKET_KEYS = ("bucket", "id", "arn")
+KEY_IDS = ("arn", "keyId", "id")
+
+
+def _default_key(resources: list[Any], bucket: Any) -> Any:
+    """The KMS key a bucket encrypts with by default: its value, UNKNOWN, or None (no SSE-KMS)."""
+    for config in sides(resources, T.S3_SSE, "bucket", bucket, BUCKET_KEYS):
+        for rule in as_list(get(config.props, "rules")):
+            default = get(rule, "applyServerSideEncryptionByDefault")
+            if default is UNKNOWN:
+                return UNKNOWN
+            if get(default, "sseAlgorithm") in ("aws:kms", "aws:kms:dsse"):
+                return get(default, "kmsMasterKeyId")
+    return None
+
+
+def _replicas(resources: list[Any], replication: Any, rule: Any) -> list[Any]:
+    """The buckets a replication rule writes to: by ARN, else by the rules' dependencies."""
+    target = get(rule, "destination", "bucket")
+    buckets = of_type(resources, T.S3_BUCKET)
+    if isinstance(target, str) and target:
+        return [b for b in buckets if get(b.props, "arn") == target]
+    linked = (getattr(replication, "property_dependencies", None) or {}).get("rules") or []
+    urns = {d.urn for d in linked}
+    return [b for b in buckets if b.urn in urns]
+
+
+def _replications(resources: list[Any]):
+    """Each replication configuration with its source bucket and its rules."""
+    for replication in of_type(resources, T.S3_REPLICATION):
+        sources = [b for b in of_type(resources, T.S3_BUCKET) if refers_to(replication, "bucket", b, BUCKET_KEYS)]
+        for rule in as_list(get(replication.props, "rules")):
+            yield replication, sources, rule
+
+
+@stack_rule(
+    "aws-s3-replica-own-key",
+    area="aws-storage",
+    severity="high",
+    enforcement="mandatory",
+    controls=("CKV_AWS_145", "MCSB DP-5", "MCSB BR-2"),
+    description="S3 replication copies SSE-KMS objects and encrypts each replica with a KMS key of its own, "
+    "not the source bucket's key.",
+    remediation="In aws.s3.BucketReplicationConfig set source_selection_criteria.sse_kms_encrypted_objects.status "
+    "'Enabled' and destination.encryption_configuration.replica_kms_key_id to a key in the replica region, "
+    "and encrypt the replica bucket by default with that key.",
+    config={
+        "requireCustomerManagedKey": {
+            "type": "boolean",
+            "default": True,
+            "description": "Require the replica bucket to encrypt with a KMS key; false accepts SSE-S3 (AES256) "
+            "replicas of SSE-S3 sources (security.customer_managed_keys: false).",
+        }
+    },
+)
+def replica_own_key(args: Any, report: Any) -> None:
+    require_cmk = args.get_config().get("requireCustomerManagedKey", True)
+    resources = args.resources
+    for replication, sources, rule in _replications(resources):
+        selected = get(rule, "sourceSelectionCriteria", "sseKmsEncryptedObjects", "status")
+        replica_key = get(rule, "destination", "encryptionConfiguration", "replicaKmsKeyId")
+        source_keys = [_default_key(resources, s) for s in sources]
+        if any(k not in (None, UNKNOWN) for k in source_keys):
+            if selected not in ("Enabled", UNKNOWN):
+                report(
+                    "replication skips SSE-KMS objects: sourceSelectionCriteria.sseKmsEncryptedObjects is not Enabled",
+                    replication.urn,
+                )
+            if not replica_key:
+                report("replication names no destination.encryptionConfiguration.replicaKmsKeyId", replication.urn)
+        for replica in _replicas(resources, replication, rule):
+            key = _default_key(resources, replica)
+            if key is UNKNOWN:
+                continue
+            if key is None and require_cmk:
+                report(f"replica bucket {replica.name} is not encrypted by default with a KMS key", replica.urn)
+            elif key in source_keys:
+                report(f"replica bucket {replica.name} is encrypted with the source bucket's key", replica.urn)

@@ -1,0 +1,165 @@
+"""storage.redundancy: geo on AWS: the raw and products stores replicate, with delete markers and
+SSE-KMS objects, to protected buckets in clouds.aws.replica_region encrypted with a key of that
+region, through a provider of that region, by a role that can do only that."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from groundlink import limits
+from groundlink.cli import main
+from groundlink.preflight.aws_api import service_regions
+
+from .conftest import cached_plan, spec_data, variant_plan, with_changes, write_spec
+
+GEO = {"storage.redundancy": "geo", "clouds.aws.replica_region": "us-east-2"}
+REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
+BUCKET = "aws:s3/bucket:Bucket"
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return variant_plan("aws", GEO)
+
+
+def _in_replica_region(plan, resource) -> bool:
+    [provider] = plan.of_type("pulumi:providers:aws")
+    return resource.provider is not None and resource.provider.startswith(provider.urn + "::")
+
+
+def test_the_replica_key_and_buckets_live_in_the_replica_region_and_are_protected(plan):
+    [provider] = plan.of_type("pulumi:providers:aws")
+    assert provider.inputs["region"] == "us-east-2" and provider.parent.endswith("noaa20-storage-replica")
+    key = plan.one("aws:kms/key:Key", "noaa20-storage-replica-key")
+    assert key.outputs["arn"].startswith("arn:aws:kms:us-east-2:")
+    assert key.inputs["enableKeyRotation"] is True
+    replicas = {r.name: r for r in plan.of_type(BUCKET) if "replica" in r.name}
+    assert set(replicas) == {
+        "noaa20-storage-replica-raw",
+        "noaa20-storage-replica-products",
+        "noaa20-storage-replica-logs",
+    }
+    for resource in (key, *replicas.values()):
+        assert resource.protect and resource.retainOnDelete, resource.name
+        assert _in_replica_region(plan, resource), resource.name
+    # every side resource of a replica bucket is in that region too (a bucket is configured where it lives)
+    sides = [r for r in plan.resources if r.name.startswith("noaa20-storage-replica-raw-") and r.type != REPLICATION]
+    assert len(sides) >= 6 and all(_in_replica_region(plan, r) for r in sides)
+
+
+def test_replicas_are_encrypted_with_their_own_key_versioned_blocked_and_logged(plan):
+    key = plan.one("aws:kms/key:Key", "noaa20-storage-replica-key").outputs["arn"]
+    mission_key = plan.one("aws:kms/key:Key", "noaa20-security-data").outputs["arn"]
+    for store in ("raw", "products"):
+        name = f"noaa20-storage-replica-{store}"
+        [rule] = plan.one(
+            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+            f"{name}-encryption",
+        ).inputs["rules"]
+        assert rule["applyServerSideEncryptionByDefault"] == {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": key}
+        assert key != mission_key
+        assert plan.one("aws:s3/bucketVersioning:BucketVersioning", f"{name}-versioning").inputs[
+            "versioningConfiguration"
+        ] == {"status": "Enabled"}
+        block = plan.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", f"{name}-public-access-block")
+        flags = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+        assert all(block.inputs[f] is True for f in flags)
+        logging = plan.one("aws:s3/bucketLogging:BucketLogging", f"{name}-access-logs")
+        assert logging.inputs["targetBucket"] == plan.one(BUCKET, "noaa20-storage-replica-logs").outputs["id"]
+
+
+def test_each_store_replicates_kms_objects_and_delete_markers_into_its_replica(plan):
+    replica_key = plan.one("aws:kms/key:Key", "noaa20-storage-replica-key").outputs["arn"]
+    role = plan.one("aws:iam/role:Role", "noaa20-storage-replica-role").outputs["arn"]
+    configs = plan.of_type(REPLICATION)
+    assert len(configs) == 2  # raw and products; query results are rerun, access logs stay put
+    for store in ("raw", "products"):
+        config = plan.one(REPLICATION, f"noaa20-storage-replica-{store}-replication")
+        assert config.inputs["bucket"] == plan.one(BUCKET, f"noaa20-storage-{store}").outputs["bucket"]
+        assert config.inputs["role"] == role
+        assert config.inputs["rules"] == [
+            {
+                "id": f"{store}-to-us-east-2",
+                "status": "Enabled",
+                "filter": {},
+                "deleteMarkerReplication": {"status": "Enabled"},
+                "sourceSelectionCriteria": {"sseKmsEncryptedObjects": {"status": "Enabled"}},
+                "destination": {
+                    "bucket": plan.one(BUCKET, f"noaa20-storage-replica-{store}").outputs["arn"],
+                    "storageClass": "STANDARD",
+                    "encryptionConfiguration": {"replicaKmsKeyId": replica_key},
+                },
+            }
+        ]
+        assert "storage.geo_redundancy" in config.capability
+    assert "storage.geo_redundancy" not in plan.gaps
+
+
+def test_the_replication_role_can_only_replicate(plan):
+    role = plan.one("aws:iam/role:Role", "noaa20-storage-replica-role")
+    [trust] = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
+    assert trust["Principal"] == {"Service": "s3.amazonaws.com"}
+    assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
+    arn = {
+        name: plan.one(BUCKET, name).outputs["arn"]
+        for name in (
+            "noaa20-storage-raw",
+            "noaa20-storage-products",
+            "noaa20-storage-replica-raw",
+            "noaa20-storage-replica-products",
+        )
+    }
+    sources = [arn["noaa20-storage-raw"], arn["noaa20-storage-products"]]
+    replicas = [arn["noaa20-storage-replica-raw"], arn["noaa20-storage-replica-products"]]
+    statements = json.loads(
+        plan.one("aws:iam/rolePolicy:RolePolicy", "noaa20-storage-replica-policy").inputs["policy"]
+    )["Statement"]
+    granted = {(s["Sid"], tuple(s["Action"])): s["Resource"] for s in statements}
+    mission_key = plan.one("aws:kms/key:Key", "noaa20-security-data").outputs["arn"]
+    replica_key = plan.one("aws:kms/key:Key", "noaa20-storage-replica-key").outputs["arn"]
+    assert granted == {
+        ("ReadReplicationConfiguration", ("s3:GetReplicationConfiguration", "s3:ListBucket")): sources,
+        (
+            "ReadSourceVersions",
+            ("s3:GetObjectVersionAcl", "s3:GetObjectVersionForReplication", "s3:GetObjectVersionTagging"),
+        ): [f"{a}/*" for a in sources],
+        ("WriteReplicas", ("s3:ReplicateDelete", "s3:ReplicateObject", "s3:ReplicateTags")): [
+            f"{a}/*" for a in replicas
+        ],
+        ("DecryptSources", ("kms:Decrypt",)): mission_key,
+        ("EncryptReplicas", ("kms:Encrypt",)): replica_key,
+    }
+    via = {s["Sid"]: s["Condition"]["StringEquals"]["kms:ViaService"] for s in statements if "Condition" in s}
+    assert via == {"DecryptSources": "s3.us-west-2.amazonaws.com", "EncryptReplicas": "s3.us-east-2.amazonaws.com"}
+
+
+def test_a_zone_mission_has_no_replica():
+    plan = cached_plan("noaa20.yaml", "aws")
+    assert plan.of_type(REPLICATION) == [] and plan.of_type("pulumi:providers:aws") == []
+    assert not [r for r in plan.resources if "replica" in r.name]
+
+
+def test_replica_regions_are_botocores_s3_and_kms_regions():
+    s3 = set(service_regions("s3")) - {"aws-global", "s3-external-1"}
+    both = s3 & set(service_regions("kms"))
+    assert both == limits.AWS_REPLICA_REGIONS
+
+
+@pytest.mark.parametrize(
+    "region, message",
+    [
+        ("us-west-2", "clouds.aws.replica_region: us-west-2 is the stack's region; name a second region"),
+        (
+            "us-east-7",
+            "clouds.aws.replica_region: us-east-7 has no S3 and KMS endpoints (botocore endpoint data); allowed: "
+            "us-east-1, us-east-2, us-west-1, us-west-2 ... (every AWS region: the schema's enum lists them)",
+        ),
+    ],
+)
+def test_a_replica_region_that_cannot_hold_the_replica_is_refused_in_one_line(tmp_path, capsys, region, message):
+    path = write_spec(tmp_path, with_changes(spec_data(), {**GEO, "clouds.aws.replica_region": region}))
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0] and "Traceback" not in err[0]

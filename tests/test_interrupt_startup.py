@@ -1,0 +1,60 @@
+"""Ctrl-C at any moment of the console script, its first milliseconds included, ends with
+exit 130 and one line: the handler is installed before any import of the command line.
+
+What comes before the console script's first line is the interpreter's own start-up
+(encodings, `site` and the environment's .pth files): a signal there either kills the
+process before Python has a handler (exit -SIGINT, nothing printed, which a shell shows as
+130) or fails the interpreter's start-up with the interpreter's own message. Neither runs a
+line of groundlink; every other outcome must be the one line."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import groundlink
+
+from .conftest import ROOT, SPECS
+
+CONSOLE_SCRIPT = Path(sys.executable).with_name("groundlink")
+PACKAGE = str(Path(groundlink.__file__).parent)
+# the modules that run before the handler is in place, and only at their top level
+BEFORE_THE_HANDLER = ("__init__.py", "console.py", "interrupt.py", "errors.py", CONSOLE_SCRIPT.name)
+DELAYS = (0.0, 0.02, 0.05, 0.1, 0.2, 0.5)
+
+
+def _interrupted_at(delay: float) -> tuple[int, str]:
+    process = subprocess.Popen(
+        [str(CONSOLE_SCRIPT), "plan", str(SPECS / "noaa20.yaml"), "--cloud", "aws"],  # seconds long
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(delay)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    return process.returncode, err
+
+
+def _before_groundlink_ran(code: int, err: str) -> bool:
+    """The signal came during the interpreter's start-up, before the handler could exist."""
+    if code == -signal.SIGINT and err == "":
+        return True
+    if "Traceback" not in err:
+        return False
+    frames = re.findall(r'File "([^"]+)", line \d+, in (\S+)', err)
+    ours = [(Path(path), where) for path, where in frames if path.startswith(PACKAGE) or path == str(CONSOLE_SCRIPT)]
+    return all(where == "<module>" and path.name in BEFORE_THE_HANDLER for path, where in ours)
+
+
+def test_ctrl_c_at_any_moment_of_start_up_exits_130_with_one_line():
+    outcomes = [(delay, *_interrupted_at(delay)) for delay in DELAYS]
+    handled = [(delay, code, err) for delay, code, err in outcomes if not _before_groundlink_ran(code, err)]
+    assert handled, outcomes  # the later signals reach groundlink's code
+    for delay, code, err in handled:
+        assert (code, err) == (130, "groundlink: interrupted\n"), (delay, code, err[-2000:])

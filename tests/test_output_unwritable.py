@@ -1,0 +1,87 @@
+"""Outputs that cannot be written: one line, exit 2, nothing half-written left behind.
+
+A directory under /proc refuses new entries whatever the permission bits say, even to
+root (for whom every `os.access` check passes and chmod changes nothing): the real case of
+a read-only location, found before any planning. A write that fails after planning (a
+disk turned read-only meanwhile) is simulated at the file system call and ends the same
+way, removing the directories it created."""
+
+from __future__ import annotations
+
+import errno
+import json
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+
+from groundlink import cli, engine
+from groundlink.app import compare, parallel_plans
+
+from .conftest import SPECS, cached_plan
+
+SPEC = str(SPECS / "noaa20.yaml")
+
+
+def unwritable() -> Path:
+    return Path("/proc") / f"groundlink-{uuid.uuid4().hex}"
+
+
+def refuse(*args, **kwargs):
+    raise AssertionError("planned although the output cannot be written")
+
+
+def one_line(capsys) -> str:
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1, err
+    return err.strip()
+
+
+def test_plan_json_in_a_read_only_location_is_refused_before_planning(capsys, monkeypatch):
+    monkeypatch.setattr(engine, "plan", refuse)
+    target = unwritable() / "plan.json"
+    assert cli.main(["plan", SPEC, "--cloud", "aws", "--json", str(target)]) == 2
+    assert one_line(capsys).startswith(f"groundlink: --json {target}: cannot write in /proc (")
+    assert not target.parent.exists()
+
+
+def test_compare_out_in_a_read_only_location_is_refused_before_planning(capsys, monkeypatch):
+    monkeypatch.setattr(parallel_plans, "run_plans", refuse)
+    out = unwritable() / "report"
+    assert cli.main(["compare", SPEC, "--out", str(out)]) == 2
+    assert one_line(capsys).startswith(f"groundlink: --out {out}: cannot write in /proc (")
+
+
+def test_a_write_failing_after_planning_is_one_line_and_removes_what_it_created(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(engine, "plan", lambda spec, cloud: cached_plan("noaa20.yaml", cloud))
+
+    def read_only_after_the_check(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(tempfile, "mkstemp", read_only_after_the_check)
+    target = tmp_path / "new" / "deeper" / "plan.json"
+    assert cli.main(["plan", SPEC, "--cloud", "aws", "--json", str(target)]) == 2
+    assert one_line(capsys) == f"groundlink: --json {target}: cannot write (Read-only file system)"
+    assert list(tmp_path.iterdir()) == []  # the directories it made are gone, and no temporary file
+
+
+def test_a_report_that_cannot_be_moved_into_place_leaves_the_previous_report_whole(tmp_path, monkeypatch):
+    out = tmp_path / "report"
+    out.mkdir()
+    (out / "compare.json").write_text(json.dumps({"previous": True}))
+    fresh = tmp_path / ".report.tmp-1"
+    fresh.mkdir()
+    (fresh / "compare.json").write_text(json.dumps({"previous": False}))
+    real_replace = Path.replace
+
+    def failing_replace(self, target):
+        if self == fresh:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_replace(self, target)
+
+    monkeypatch.setattr(Path, "replace", failing_replace)
+    with pytest.raises(OSError):
+        compare._replace_dir(fresh, out)
+    assert json.loads((out / "compare.json").read_text()) == {"previous": True}
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".report.tmp-1", "report"]  # no .report.old-* left

@@ -1,0 +1,42 @@
+"""The measured throughput the cost model reads: recorded by the benchmark, dated, read back whole."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from groundlink.processing.throughput import measured_throughput
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_processing", ROOT / "bench" / "processing.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_recorded_throughput_is_dated_and_says_where_it_was_measured() -> None:
+    figures = measured_throughput()
+
+    assert figures.bytes_per_second > 0 and figures.cpu_bytes_per_second >= figures.bytes_per_second
+    assert dt.date.fromisoformat(figures.measured) <= dt.date.today()
+    assert "cores" in figures.machine and figures.source.startswith("data/processing_throughput.yaml (make bench")
+
+
+def test_the_benchmark_records_what_it_measured(tmp_path: Path) -> None:
+    path = tmp_path / "throughput.yaml"
+    measured = {"bytes": 1_000_000_000, "process": 4.0, "process_cpu": 2.0, "cat": 0.5, "cp": 1.0}
+
+    _bench().record(measured, path)
+    figures = measured_throughput(path)
+
+    assert (figures.bytes_per_second, figures.cpu_bytes_per_second, figures.ratio_to_cat) == (250e6, 500e6, 0.125)
+    assert figures.seconds(2_000_000_000) == pytest.approx(8.0)
+    assert figures.measured == dt.date.today().isoformat()
