@@ -33,8 +33,9 @@ def test_every_rule_of_the_pack_has_a_firing_and_a_passing_case():
     """A rule added to the pack without cases here fails this test."""
     firing = {case.rule for case in CASES if case.expect}
     passing = {rule for rule, _ in BASELINE_PAIRS} | {case.rule for case in CASES if case.change and not case.expect}
-    assert sorted(set(RULES) - firing) == [], "rules without a firing case"
-    assert sorted(set(RULES) - passing) == [], "rules without a passing case"
+    how = "add them to tests/pack_cases.py (docs/policies.md, 'Testing a rule')"
+    assert sorted(set(RULES) - firing) == [], f"rules without a firing case: {how}"
+    assert sorted(set(RULES) - passing) == [], f"rules without a passing case: {how}"
     assert sorted({case.rule for case in CASES} - set(RULES)) == [], "cases for rules the pack does not have"
 
 
