@@ -3,7 +3,7 @@ month, for the worked example of test_cost_worked_example.py (made-up prices, al
 except the ones named here).
 
 - Storage: AWS S3 capacity lines 1.2312 + 1.2312 + 0.73872 + 0.62928 = $3.8304; Azure ZRS
-  1.60056 + 2.33928 + 0.83106 = $4.7709, and the archive tier has no ZRS price (unknown).
+  has no archive tier, so archive-aged data is priced in Cold: 1.60056 + 2.33928 + 3.66282.
 - Keys: one KMS key at $1 on AWS; one Key Vault HSM key at $1.5 on Azure.
 - Messaging: no premium lines on either cloud unless premium messaging is chosen; its
   unit-hour prices are not in the worked example's catalog, so they stay unknown.
@@ -50,10 +50,12 @@ def test_aws_choices_of_the_worked_example():
 
 def test_azure_choices_of_the_worked_example():
     assert _choices("azure") == {
+        # no archive tier on ZRS: archive-aged data stays in Cold, (184.68 + 629.28) GB x $0.0045
         "storageRedundancy": (
             "ZRS",
-            _total(4.7709, "blob_archive_zrs_gb_month"),
-            "blob capacity lines at this redundancy's prices",
+            _total(1.60056 + 2.33928 + 3.66282),
+            "blob capacity lines at this redundancy's prices; no archive tier on this redundancy: "
+            "archive-aged data is held and priced in Cold",
         ),
         "hsmKeys": (True, _total(1.5), "Key Vault premium RSA-HSM key-month lines"),
         "messagingEncryption": (
