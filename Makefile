@@ -56,12 +56,14 @@ schema: $(STAMP)
 	$(BIN)/groundlink schema > schema/mission.schema.json
 
 # Mutation testing (docs/testing.md): the spec, blueprint, cost, parity and check modules,
-# the policy pack and the components, selected by mutant name so the globs follow the tree.
-# MUTATE="groundlink.cost.*" make mutation runs one area. mutmut keeps its results in
-# mutants/ and reruns only what changed; `rm -rf mutants` starts over.
+# the policy pack and the components, chosen by module glob so the globs follow the tree.
+# MUTATE="groundlink.cost.*" make mutation runs one area; MUTATION_SAMPLE=N runs one mutant
+# in N per module (the same ones on every run), 1 runs them all. Results stay in mutants/;
+# `rm -rf mutants` starts over (the mutants and the test stats are then rebuilt).
 MUTATE ?= groundlink.spec.* groundlink.blueprint.* groundlink.cost.* groundlink.parity.* groundlink.check.* policies.* components.*
+MUTATION_SAMPLE ?= 1
 mutation: $(STAMP)
-	nice $(BIN)/mutmut run --max-children 2 $(MUTATE)
+	MUTATION_SAMPLE=$(MUTATION_SAMPLE) nice $(BIN)/python scripts/mutation_run.py $(MUTATE)
 	$(BIN)/python scripts/mutation_score.py
 
 # The deliberate one-line breaks (scripts/breaks.py), each applied to a temporary copy of the

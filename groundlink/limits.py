@@ -183,3 +183,33 @@ LOG_RETENTION_DAYS = (
 def log_retention(days: int) -> int:
     """The shortest CloudWatch retention that keeps logs at least `days`."""
     return next((d for d in LOG_RETENTION_DAYS if d >= days), LOG_RETENTION_DAYS[-1])
+
+
+# Contact processing (docs/facts.md §10). One spec deploys on both clouds, so a value must be
+# accepted by both: the function mode by Lambda and by Azure Functions Flex Consumption, the
+# container mode by AWS Batch on Fargate and by Azure Container Apps jobs (consumption).
+# Lambda memory: 128-10,240 MB (Lambda quotas); botocore's CreateFunction models MemorySize >= 128.
+LAMBDA_MEMORY_MB: tuple[int, int] = (128, 10240)
+# Lambda timeout: at most 900 s (botocore 1.44.5 lambda CreateFunction `Timeout` documentation).
+LAMBDA_TIMEOUT_SECONDS: tuple[int, int] = (1, 900)
+# Flex Consumption instance memory sizes, MB (Microsoft Learn, "Flex Consumption plan hosting").
+FLEX_INSTANCE_MEMORY_MB: tuple[int, ...] = (512, 2048, 4096)
+# Lambda event source mapping ScalingConfig.MaximumConcurrency 2-1000 (botocore 1.44.5);
+# Flex Consumption scales out to at most 1,000 instances (Microsoft Learn, same page).
+MAX_CONCURRENCY: tuple[int, int] = (2, 1000)
+# Container sizes both accept: Azure Container Apps consumption allocations are 0.25-4 vCPU with
+# 2 GiB per vCPU; each of those pairs is a Fargate task size (AWS Batch on Fargate, vCPU/memory).
+CONTAINER_VCPU: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0, 4.0)
+CONTAINER_GB_PER_VCPU = 2.0
+# A container job's timeout: AWS Batch's attemptDurationSeconds is at least 60; Container Apps
+# jobs' replicaTimeout is in seconds; a day bounds a single contact's processing.
+CONTAINER_TIMEOUT_SECONDS: tuple[int, int] = (60, 86400)
+# SQS: the queue's visibility timeout should be at least six times the function timeout
+# (SQS developer guide, "Configuring an Amazon SQS queue to trigger an AWS Lambda function").
+SQS_VISIBILITY_PER_FUNCTION_TIMEOUT = 6
+SQS_MAX_VISIBILITY_SECONDS = 43200
+
+
+def flex_instance_memory(memory_mb: int) -> int:
+    """The smallest Flex Consumption instance size holding `memory_mb` (the spec bounds it)."""
+    return next(size for size in FLEX_INSTANCE_MEMORY_MB if size >= memory_mb)

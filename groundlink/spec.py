@@ -496,6 +496,92 @@ class Security(_Model):
         return self
 
 
+class Processing(_Model):
+    """The contact processor in the cloud: the same `groundlink.processing` module a laptop runs,
+    triggered by the per-contact queue, writing to the products store. One spec deploys on both
+    clouds, so every bound is what both services accept (docs/facts.md §10)."""
+
+    enabled: bool = Field(True, description="Process every contact in the cloud as its event arrives.")
+    mode: Literal["function", "container_job"] = Field(
+        "function",
+        description="function: AWS Lambda / Azure Functions Flex Consumption, up to timeout_seconds (900) per "
+        "contact; container_job: AWS Batch on Fargate / Azure Container Apps jobs, for long contacts.",
+    )
+    memory_mb: int = Field(
+        2048,
+        description="Function memory, MB: 128-4096 (Lambda takes 128-10240; Azure rounds up to a Flex Consumption "
+        "instance size, 512, 2048 or 4096). CPU grows with memory on both.",
+    )
+    timeout_seconds: int = Field(
+        900, description="Longest run for one contact, seconds: 1-900 in function mode (Lambda), 60-86400 as a job."
+    )
+    max_concurrency: int = Field(
+        10,
+        description="Contacts processed at once, 2-1000 (Lambda event source mapping maximum concurrency; Flex "
+        "Consumption maximum instance count; Batch vCPUs / Container Apps parallel executions).",
+    )
+    container_vcpu: float = Field(
+        2.0, description="vCPUs of a container job: 0.25, 0.5, 1, 2 or 4 (Container Apps consumption; Fargate)."
+    )
+    container_memory_gb: float = Field(
+        4.0, description="Memory of a container job, GB: 2 per vCPU (Container Apps consumption; a Fargate size)."
+    )
+    container_image: str | None = Field(
+        None,
+        pattern=r"^[a-z0-9][a-z0-9._/:@-]{0,254}$",
+        description="The processor's container image (mode container_job), an OCI reference both clouds can "
+        "pull; built from this package with `groundlink.runtime.job` as its command.",
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> Processing:
+        lo, hi = limits.LAMBDA_MEMORY_MB
+        if not _range(self.memory_mb, (lo, hi)):
+            raise _fail("memory_mb", f"{self.memory_mb} is outside {lo}-{hi} (AWS Lambda memory)")
+        flex = limits.FLEX_INSTANCE_MEMORY_MB
+        if self.memory_mb > flex[-1]:
+            raise _fail(
+                "memory_mb",
+                f"{self.memory_mb} is over {flex[-1]}, the largest Azure Functions Flex Consumption instance "
+                f"({', '.join(map(str, flex))} MB); use mode: container_job for more",
+            )
+        bounds = limits.LAMBDA_TIMEOUT_SECONDS if self.mode == "function" else limits.CONTAINER_TIMEOUT_SECONDS
+        if not _range(self.timeout_seconds, bounds):
+            where = "AWS Lambda maximum; use mode: container_job for longer" if self.mode == "function" else "job"
+            raise _fail(
+                "timeout_seconds",
+                f"{self.timeout_seconds} is outside {bounds[0]}-{bounds[1]} in mode {self.mode} ({where})",
+            )
+        if self.mode == "container_job" and self.container_image is None:
+            raise _fail(
+                "container_image",
+                "mode container_job needs the processor's image: an OCI reference (registry/name:tag) both clouds pull",
+            )
+        if self.mode == "function" and self.container_image is not None:
+            raise _fail("container_image", "only applies to mode: container_job")
+        lo, hi = limits.MAX_CONCURRENCY
+        if not _range(self.max_concurrency, (lo, hi)):
+            raise _fail(
+                "max_concurrency",
+                f"{self.max_concurrency} is outside {lo}-{hi} (Lambda event source mapping maximum concurrency; "
+                "Flex Consumption's 1000 instances)",
+            )
+        if self.container_vcpu not in limits.CONTAINER_VCPU:
+            raise _fail(
+                "container_vcpu",
+                f"{_fmt(self.container_vcpu)} is not allowed; allowed: "
+                f"{', '.join(_fmt(v) for v in limits.CONTAINER_VCPU)} (Azure Container Apps consumption; Fargate)",
+            )
+        wanted = self.container_vcpu * limits.CONTAINER_GB_PER_VCPU
+        if self.container_memory_gb != wanted:
+            raise _fail(
+                "container_memory_gb",
+                f"{_fmt(self.container_memory_gb)} is not allowed with container_vcpu {_fmt(self.container_vcpu)}; "
+                f"allowed: {_fmt(wanted)} (2 GB per vCPU: Azure Container Apps consumption)",
+            )
+        return self
+
+
 class Budget(_Model):
     monthly_usd: float = Field(gt=0, description="Monthly budget, USD.")
     alert_emails: list[Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]] = Field(
@@ -654,6 +740,7 @@ class MissionSpec(_Model):
     storage: Storage = Field(default_factory=Storage)
     analytics: Analytics = Field(default_factory=Analytics)
     security: Security = Field(default_factory=Security)
+    processing: Processing = Field(default_factory=Processing)
     budget: Budget
     usage: Usage = Field(default_factory=Usage)
     clouds: Clouds = Field(default_factory=Clouds)

@@ -51,3 +51,6 @@ AWS_GROUND_STATION_API_REGIONS: frozenset[str] = frozenset(
     }
 )
 AZURE_ORBITAL_RETIRED_ON = "2024-12-18"
+# A Lambda consumer's queue hides a message at least six times the function timeout (SQS
+# developer guide, "Configuring an Amazon SQS queue to trigger an AWS Lambda function").
+SQS_VISIBILITY_PER_FUNCTION_TIMEOUT = 6

@@ -32,6 +32,7 @@ from . import (  # noqa: F401  (importing a module registers its rules)
     azure_messaging,
     azure_storage,
     data_protection,
+    processing,
     retired,
     tagging,
 )

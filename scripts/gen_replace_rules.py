@@ -245,7 +245,9 @@ def aws_native(token: str) -> dict[str, object]:
 def azure_native(token: str) -> dict[str, object]:
     _, module, name = token.split(":")
     package = importlib.import_module(f"pulumi_azure_native.{module}")
-    getter = getattr(package, f"get_{_snake(name)}")
+    getter = getattr(package, f"get_{_snake(name)}", None)
+    if getter is None:  # a data-plane resource (storage.Blob) has no ARM id and no get_ invoke
+        return {"properties": None, "source": f"unknown: pulumi_azure_native has no get_{_snake(name)} invoke"}
     cls = _resource_class("pulumi_azure_native", token)
     inputs = inspect.signature(cls._internal_init).parameters  # type: ignore[attr-defined]
     # the invoke's arguments that are also resource inputs are the id's path parameters

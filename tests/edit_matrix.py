@@ -195,6 +195,20 @@ def _partner_name(data: dict) -> None:
 
 
 # Edits by field name, for values a type alone does not suggest.
+def _container_job(image: str) -> Edit:
+    """The processor as a container job, which needs its image."""
+
+    def edit(data: dict) -> None:
+        data.setdefault("processing", {}).update(mode="container_job", container_image=image)
+
+    return edit
+
+
+def _container_size(data: dict) -> None:
+    """A smaller container: vCPU and memory move together (2 GB per vCPU)."""
+    data.setdefault("processing", {}).update(container_vcpu=1.0, container_memory_gb=2.0)
+
+
 EDITS: dict[str, list[Edit | typing.Any]] = {
     "owner": ["ops team"],
     "tags": [{"team": "ground-ops"}],
@@ -230,6 +244,10 @@ EDITS: dict[str, list[Edit | typing.Any]] = {
     "resource_provider_object_id": ["0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4e"],
     "after_days": [{"storage.tiering": [{"after_days": 45, "tier": "cool"}]}],
     "tier": [{"storage.tiering": [{"after_days": 60, "tier": "cold"}]}],
+    "mode": [_container_job("ghcr.io/example/groundlink:1")],
+    "container_image": [_container_job("ghcr.io/example/groundlink:2")],
+    "container_vcpu": [_container_size],
+    "container_memory_gb": [_container_size],
 }
 
 

@@ -1369,3 +1369,81 @@ for base, kind in (("orbital-spacecraft-allowed", "Spacecraft"), ("orbital-conta
         {"@config.legacyOrbitalAllowed": False},
         f"{kind} belongs to Azure Orbital Ground Station, retired 2024-12-18: it previews but can no longer be created",
     )
+
+# === Contact processing ========================================================================
+
+MAPPING, QUEUE, ROLE_POLICY = "noaa20-processing-contacts", "noaa20-events-contacts", "noaa20-processing-policy"
+BASELINES["functions-app"] = Planned("noaa20.yaml", "azure", "noaa20-processing-app")
+
+rule = "processing-queue-consumer-loses-nothing"
+fires(
+    rule,
+    "noaa20-aws",
+    {f"{MAPPING}/functionResponseTypes": []},
+    (
+        f"event source mapping {MAPPING} does not report batch item failures (a failed contact retries its whole batch)",
+        MAPPING,
+    ),
+)
+fires(
+    rule,
+    "noaa20-aws",
+    {f"{QUEUE}/redrivePolicy": ""},
+    (f"event source mapping {MAPPING} reads queue {QUEUE}, which has no dead-letter queue", MAPPING),
+)
+fires(
+    rule,
+    "noaa20-aws",
+    {f"{QUEUE}/visibilityTimeoutSeconds": 900.0},
+    (
+        f"event source mapping {MAPPING} reads queue {QUEUE} whose visibility timeout 900 s is under 6 x the "
+        "function timeout (5400 s)",
+        MAPPING,
+    ),
+)
+passes(rule, "noaa20-aws", {f"{QUEUE}/visibilityTimeoutSeconds": UNKNOWN_NUMBER_VALUE})
+
+rule = "processing-function-writes-product-prefixes"
+PRODUCTS_ARN = "arn:aws:s3:::noaa20-products-5f590e5a"
+fires(
+    rule,
+    "noaa20-aws",
+    {f"{ROLE_POLICY}/policy.Statement.3.Resource": f"{PRODUCTS_ARN}/*"},
+    (
+        f"function noaa20-processing-function: role policy {ROLE_POLICY} allows ['s3:PutObject'] on all of "
+        f"{PRODUCTS_ARN}/*",
+        ROLE_POLICY,
+    ),
+)
+fires(
+    rule,
+    "noaa20-aws",
+    {f"{ROLE_POLICY}/policy.Statement.2.Action": ["s3:*"]},
+    (
+        f"function noaa20-processing-function: role policy {ROLE_POLICY} allows ['s3:*'] on "
+        "arn:aws:s3:::aws-groundstation-noaa20-raw-6f266222/*",
+        ROLE_POLICY,
+    ),
+)
+passes(rule, "noaa20-aws", {f"{ROLE_POLICY}/policy.Statement.3.Effect": "Deny"})
+
+rule = "processing-functions-app-https-no-keys"
+fires(rule, "functions-app", {"httpsOnly": False}, "serves plain HTTP (httpsOnly is not true)")
+fires(rule, "functions-app", {"siteConfig.minTlsVersion": "1.0"}, "accepts TLS below 1.2")
+fires(
+    rule, "functions-app", {"siteConfig.ftpsState": "AllAllowed"}, "allows FTP deployment (ftpsState is not Disabled)"
+)
+fires(
+    rule,
+    "functions-app",
+    {"siteConfig.appSettings.0.value": "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=k"},
+    "app setting AzureWebJobsStorage__accountName holds a key",
+)
+fires(
+    rule,
+    "functions-app",
+    {"functionAppConfig.deployment.storage.authentication.type": "StorageAccountConnectionString"},
+    "reads its deployment storage with a connection string",
+)
+passes(rule, "functions-app", {"kind": "app,linux"})
+passes(rule, "functions-app", {"siteConfig.ftpsState": UNKNOWN})

@@ -21,6 +21,7 @@ ALLOWED_ROLES = {
     "2b629674-e913-4c01-ae53-ef4638d8f975",  # Azure Event Hubs Data Sender
     "a638d3c7-ab3a-418d-83e6-5f17a39d4fde",  # Azure Event Hubs Data Receiver
     "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39",  # Azure Service Bus Data Sender
+    "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0",  # Azure Service Bus Data Receiver (the contact processor)
 }
 # A scope that names one resource below its provider, never a resource group or subscription.
 RESOURCE_SCOPE = re.compile(r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.[A-Za-z]+/.+")
@@ -136,7 +137,7 @@ def _snake_keys(value, path=""):
     """Dict keys the SDK did not translate to wire names (user maps such as tags excluded)."""
     if isinstance(value, dict):
         for key, item in value.items():
-            if re.search(r"[a-z]_[a-z]", key) and not path.endswith(("tags", "notifications")):
+            if re.search(r"[a-z]_[a-z]", key) and not path.endswith(("tags", "notifications", ".source")):
                 yield f"{path}.{key}"
             yield from _snake_keys(item, f"{path}.{key}")
     elif isinstance(value, list):

@@ -40,6 +40,9 @@ REMAINING_UNKNOWNS = {
         "blob_geo_replication_gb": "no USD rate at hand for GZRS/RA-GZRS geo-replication data transfer",
         "service_bus_premium_mu_hour": "no USD rate at hand (Microsoft's page renders $- offline)",
         "event_hubs_premium_pu_hour": "no USD rate at hand (only a CNY figure for China regions)",
+        "functions_flex_executions": "no USD rate at hand (the pricing page renders $- offline)",
+        "container_apps_vcpu_second": "no USD rate at hand (the pricing page renders $- offline)",
+        "container_apps_gib_second": "no USD rate at hand (the pricing page renders $- offline)",
     },
 }
 

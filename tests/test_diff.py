@@ -132,7 +132,11 @@ class TestCheckpoint:
         diff = one_diff(CHECKPOINT, NOAA20, "aws")
         queue = change_of(diff, "aws:sqs/queue:Queue", "noaa20-events-contacts")
         assert queue.action == "update"
-        assert [(p.path, p.old, p.new) for p in queue.properties] == [("messageRetentionSeconds", 86400, 345600)]
+        # the contact processor needs six times its timeout of visibility (900 s x 6)
+        assert [(p.path, p.old, p.new) for p in queue.properties] == [
+            ("messageRetentionSeconds", 86400, 345600),
+            ("visibilityTimeoutSeconds", None, 5400),
+        ]
         raw = change_of(diff, "aws:s3/bucket:Bucket", "noaa20-storage-raw")
         assert raw.action == "replace" and raw.forced_by == ("bucketPrefix",) and raw.loses_data
         archive = change_of(diff, "aws:s3/bucket:Bucket", "noaa20-storage-archive")

@@ -11,7 +11,8 @@ from pathlib import Path
 from .conftest import ROOT
 
 TEXT_SUFFIXES = {".py", ".md", ".yaml", ".yml", ".json", ".j2", ".toml", ".txt", ".cfg"}
-SKIP_DIRS = {"out", "build", "dist", "__pycache__"}  # and hidden directories (.git, .venv, caches), *.egg-info
+# mutants/ holds make mutation's copies; hidden directories (.git, .venv, caches) and *.egg-info too
+SKIP_DIRS = {"out", "build", "dist", "__pycache__", "mutants"}
 OUTPUTS = {"report.md"}  # files the tools write, named but not cited
 THIS_FILE = Path(__file__).resolve()
 MD_MENTION = re.compile(r"(?<![\w/.-])((?:\.\./)*[\w./-]*[\w-]+\.md)(?![\w-]|\.\w)")

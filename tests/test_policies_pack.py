@@ -27,6 +27,7 @@ AREAS = {
     "azure-keyvault",
     "azure-messaging",
     "retired",
+    "processing",
     "data-protection",
     "tagging",
 }

@@ -103,6 +103,7 @@ class AwsEvents(MissionComponent):
             aws.sqs.Queue(
                 self.child_name("contacts"),
                 message_retention_seconds=QUEUE_RETENTION_SECONDS,
+                visibility_timeout_seconds=inputs.visibility_timeout_seconds,
                 redrive_policy=self.dead_letter.arn.apply(
                     lambda arn: json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": MAX_RECEIVE_COUNT})
                 ),

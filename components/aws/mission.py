@@ -14,6 +14,7 @@ from .analytics import AwsCatalog, AwsQuery, AwsTelemetry
 from .events import AwsEvents
 from .ground import AwsGroundSegment
 from .observability import AwsObservability
+from .processing import AwsProcessing
 from .security import AwsSecurity
 from .storage import AwsStorage
 
@@ -72,6 +73,18 @@ class MissionStack(MissionComponent):
         events = AwsEvents(
             self.child_name("events"), mission, blueprint.events, key=key, raw=storage.raw, opts=self.opts()
         )
+        if blueprint.processing.enabled and storage.raw is not None:
+            AwsProcessing(
+                self.child_name("processing"),
+                mission,
+                blueprint.processing,
+                account=account,
+                key=key,
+                queue=events.queue,
+                raw=storage.raw,
+                products=storage.products,
+                opts=self.opts(),
+            )
         catalog = query = None
         if blueprint.analytics.catalog:
             catalog = AwsCatalog(

@@ -112,9 +112,10 @@ def rotated_key(
 
 
 class AwsNetwork(MissionComponent):
-    """A VPC with one private subnet. With `security.network: private` it carries the S3
+    """A VPC with one subnet and flow logs. With `security.network: private` it carries the S3
     gateway endpoint the bucket policies pin object access to; with `delivery.stream` from
-    a managed ground station it hosts the Ground Station dataflow endpoints."""
+    a managed ground station it hosts the Ground Station dataflow endpoints; with
+    `internet_egress` (container jobs) its subnet routes out through an internet gateway."""
 
     TOKEN = "groundlink:index:AwsNetwork"
 
@@ -128,11 +129,17 @@ class AwsNetwork(MissionComponent):
         account: pulumi.Input[str],
         key: aws.kms.Key | None,
         flow_log_retention_days: int,
+        internet_egress: bool = False,
+        capabilities: tuple[str, ...] = (),
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__(name, mission, opts)
         region = mission.region
-        caps = (("security.private_network",) if private else ()) + (("ground.stream_delivery",) if stream else ())
+        caps = (
+            (("security.private_network",) if private else ())
+            + (("ground.stream_delivery",) if stream else ())
+            + capabilities
+        )
         self.vpc = self.realize(
             aws.ec2.Vpc(
                 self.child_name("vpc"),
@@ -175,6 +182,21 @@ class AwsNetwork(MissionComponent):
             ),
             *caps,
         )
+        if internet_egress:  # a public address reaches the internet; nothing routes in without one
+            gateway = self.realize(
+                aws.ec2.InternetGateway(self.child_name("igw"), vpc_id=self.vpc.id, tags=self.tags, opts=self.opts()),
+                *caps,
+            )
+            self.realize(
+                aws.ec2.Route(
+                    self.child_name("internet"),
+                    route_table_id=self.route_table.id,
+                    destination_cidr_block="0.0.0.0/0",
+                    gateway_id=gateway.id,
+                    opts=self.opts(),
+                ),
+                *caps,
+            )
         self.s3_endpoint: aws.ec2.VpcEndpoint | None = None
         if private:
             self.s3_endpoint = self.realize(

@@ -14,6 +14,7 @@ from .analytics import AzureAnalytics
 from .events import AzureEvents
 from .ground import AzureGround
 from .observability import AzureObservability
+from .processing import AzureProcessing
 from .security import AzureSecurity
 from .storage import AzureStorage
 
@@ -74,6 +75,17 @@ class MissionStack(MissionComponent):
             messaging_key=security.messaging_key,
             opts=self.opts(),
         )
+        if blueprint.processing.enabled:
+            AzureProcessing(
+                self.child_name("processing"),
+                mission,
+                blueprint.processing,
+                resource_group_name=rg_name,
+                storage=storage,
+                namespace=events.namespace,
+                queue=events.queue,
+                opts=self.opts(),
+            )
         analytics = AzureAnalytics(
             self.child_name("analytics"),
             mission,

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ..clouds import CLOUDS
+from ..limits import SQS_MAX_VISIBILITY_SECONDS, SQS_VISIBILITY_PER_FUNCTION_TIMEOUT, flex_instance_memory
 from ..spec import Downlink, MissionSpec, OrbitalEndpoint, Satellite
 from .capabilities import CAPABILITIES, CAPABILITY_BY_ID, LAYERS, STATEFUL_CAPABILITIES, Capability
 from .gaps import cloud_gaps
@@ -37,6 +38,7 @@ from .layers import (
     MissionInputs,
     ObservabilityInputs,
     Partner,
+    ProcessingInputs,
     SecurityInputs,
     StorageInputs,
 )
@@ -62,6 +64,7 @@ __all__ = [
     "MissionInputs",
     "ObservabilityInputs",
     "OrbitalEndpoint",
+    "ProcessingInputs",
     "Realization",
     "Satellite",
     "SecurityInputs",
@@ -148,6 +151,16 @@ def _partner(spec: MissionSpec) -> Partner | None:
     )
 
 
+def _visibility_timeout(spec: MissionSpec) -> int | None:
+    """Six times the processor's timeout, so a throttled retry never sees a contact twice; the
+    queue's default when nothing in the cloud consumes it."""
+    processing = spec.processing
+    if not (processing.enabled and spec.delivery.object_store):
+        return None
+    wanted = SQS_VISIBILITY_PER_FUNCTION_TIMEOUT * processing.timeout_seconds
+    return min(wanted, SQS_MAX_VISIBILITY_SECONDS)
+
+
 def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
     """One function decides every layer for both clouds; the cloud enters only through
     CLOUD_FACTS (does it have a first-party station?) and the region."""
@@ -216,6 +229,7 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
             landing=landing,
             partner_prefix=blueprint.partner_prefix,
             raw_container=blueprint.raw_container,
+            visibility_timeout_seconds=_visibility_timeout(spec),
         ),
         analytics=AnalyticsInputs(
             station=station,
@@ -245,6 +259,22 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
             alert_emails=tuple(spec.budget.alert_emails),
             budget_monthly_usd=spec.budget.monthly_usd,
             budget_thresholds_percent=tuple(spec.budget.thresholds_percent),
+        ),
+        processing=ProcessingInputs(
+            enabled=spec.processing.enabled and delivery.object_store,
+            mode=spec.processing.mode,
+            memory_mb=spec.processing.memory_mb,
+            flex_instance_memory_mb=flex_instance_memory(spec.processing.memory_mb),
+            timeout_seconds=spec.processing.timeout_seconds,
+            max_concurrency=spec.processing.max_concurrency,
+            container_vcpu=spec.processing.container_vcpu,
+            container_memory_gb=spec.processing.container_memory_gb,
+            container_image=spec.processing.container_image,
+            raw_container=blueprint.raw_container,
+            products_container=blueprint.products_container,
+            # the processor's logs describe the products: kept as long as the raw data they came from
+            log_retention_days=spec.storage.raw_retention_days,
+            flow_log_retention_days=spec.security.flow_log_retention_days,
         ),
         gaps=cloud_gaps(
             cloud,

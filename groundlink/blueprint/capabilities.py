@@ -32,6 +32,11 @@ def _partner(spec: MissionSpec) -> bool:
     return spec.ground_segment.provider == "partner"
 
 
+def _processes(spec: MissionSpec) -> bool:
+    """Contacts are processed in the cloud: asked for, and delivered as objects to read."""
+    return spec.processing.enabled and spec.delivery.object_store
+
+
 CAPABILITIES: tuple[Capability, ...] = (
     Capability(
         "ground.managed_station",
@@ -95,6 +100,24 @@ CAPABILITIES: tuple[Capability, ...] = (
         "analytics",
         "Telemetry archived to the products store for SQL",
         lambda s: s.analytics.telemetry_stream,
+    ),
+    Capability(
+        "processing.function",
+        "processing",
+        "Each contact processed into products by a function triggered from the contact queue",
+        lambda s: _processes(s) and s.processing.mode == "function",
+    ),
+    Capability(
+        "processing.container_job",
+        "processing",
+        "Each contact processed into products by a container job scaled from the contact queue",
+        lambda s: _processes(s) and s.processing.mode == "container_job",
+    ),
+    Capability(
+        "processing.least_privilege",
+        "processing",
+        "Processor identity limited to its queue, reading raw and writing products",
+        _processes,
     ),
     Capability("observability.logging", "observability", "Access and diagnostic logs"),
     Capability("observability.alarm", "observability", "Alarm on dead-lettered contact events"),

@@ -133,6 +133,9 @@ class EventsInputs:
     landing: bool  # a partner lands objects in the raw store
     partner_prefix: str
     raw_container: str
+    # How long a received contact event stays hidden from other consumers: six times the
+    # processor's timeout when a function consumes the queue (SQS guidance, docs/facts.md §10).
+    visibility_timeout_seconds: int | None = None
 
 
 @dataclass(frozen=True)
@@ -150,6 +153,26 @@ class AnalyticsInputs:
     catalog_retention_days: int
     products_container: str
     private: bool
+
+
+@dataclass(frozen=True)
+class ProcessingInputs:
+    """The contact processor in the cloud: how it runs and how big it is, already bounded by
+    what both clouds accept (the spec validates it); each cloud maps it onto its own service."""
+
+    enabled: bool
+    mode: str  # function | container_job
+    memory_mb: int  # function memory; Azure takes the next Flex Consumption instance size
+    flex_instance_memory_mb: int  # that Flex Consumption instance size
+    timeout_seconds: int
+    max_concurrency: int
+    container_vcpu: float
+    container_memory_gb: float
+    container_image: str | None
+    raw_container: str
+    products_container: str
+    log_retention_days: int  # wanted days of the processor's logs, before a cloud rounds
+    flow_log_retention_days: int  # a container job's own network keeps flow logs this long
 
 
 @dataclass(frozen=True)
@@ -181,4 +204,5 @@ class CloudBlueprint:
     analytics: AnalyticsInputs
     security: SecurityInputs
     observability: ObservabilityInputs
+    processing: ProcessingInputs
     gaps: tuple[tuple[str, str], ...]  # (capability, why this cloud leaves it out), in layer order

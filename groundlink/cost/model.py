@@ -16,6 +16,7 @@ from ..blueprint import LAYERS, Blueprint
 from ..blueprint.tiering import held_tier
 from ..limits import AZURE_ORBITAL_RETIRED_ON
 from .catalog import Assumptions, Catalog, PriceEntry
+from .processing import measured_throughput, processing_quantities
 from .usage import HOURS_PER_MONTH, MonthlyUsage, monthly_usage
 
 if TYPE_CHECKING:
@@ -715,9 +716,15 @@ _CLOUD_LINES = {"aws": _aws_lines, "azure": _azure_lines}
 def _processing_lines(
     cloud: str, blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan: Plan | None
 ) -> list[Line]:
-    """Contact processing compute, priced from the processor's measured throughput. None is
-    rendered yet, so there is nothing to price; the catalog already holds the Functions prices."""
-    return []
+    """Contact processing compute, priced from the processor's measured throughput (make bench)."""
+    contacts = usage.contacts_per_month
+    if not contacts:
+        return []
+    raw_mb_per_contact = usage.raw_gb * 1000 / contacts
+    quantities = processing_quantities(
+        cloud, blueprint.for_cloud(cloud).processing, contacts, raw_mb_per_contact, measured_throughput()
+    )
+    return [Line("processing", q.item, q.quantity, q.price_id, catalog.entry(q.price_id), q.basis) for q in quantities]
 
 
 def cloud_cost(

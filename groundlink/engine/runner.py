@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import time
 from collections.abc import Callable
@@ -45,7 +46,23 @@ def _plain(value: Any) -> Any:
     if urn is not None:
         future = getattr(urn, "future", None)
         return f"<resource {getattr(value, 'pulumi_resource_name', '?')}>" if future else str(urn)
+    if type(value).__module__ == "pulumi.asset":
+        return _asset(value)
     return str(value)
+
+
+def _asset(value: Any) -> Any:
+    """An asset or archive by content, not by object or local path: the same code plans the same
+    on every machine, and a code change shows as an update of the resource that carries it."""
+    import pulumi
+
+    if isinstance(value, pulumi.AssetArchive):
+        return {name: _asset(member) for name, member in sorted(value.assets.items())}
+    if isinstance(value, pulumi.StringAsset):
+        return "sha256:" + hashlib.sha256(value.text.encode()).hexdigest()
+    if isinstance(value, (pulumi.FileAsset, pulumi.FileArchive)) and Path(value.path).is_file():
+        return "sha256:" + hashlib.sha256(Path(value.path).read_bytes()).hexdigest()
+    return type(value).__name__
 
 
 def _recording_monitor(mocks: Mocks) -> Any:

@@ -1,0 +1,392 @@
+"""Contact processing on AWS: the same `groundlink.processing` module a laptop runs, consuming
+the per-contact SQS queue and writing the products bucket.
+
+`function` mode: a Lambda function (Python 3.12) packaged as a Pulumi asset archive from the
+installed modules, an event source mapping with partial batch failures (a failed contact goes
+back alone, then to the dead-letter queue by the queue's redrive policy), a role that may only
+read that queue, read raw objects, write the product prefixes and use the mission key.
+`container_job` mode: the same code as a container on AWS Batch (Fargate), each message
+submitted as one job by an EventBridge pipe from the queue.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from groundlink.blueprint import MissionInputs, ProcessingInputs
+from groundlink.limits import log_retention
+from groundlink.processing.layout import FRAMES_PREFIX
+from groundlink.processing.tables import TABLES
+from groundlink.runtime.aws_lambda import PRODUCTS_BUCKET, RAW_BUCKET
+from groundlink.runtime.package import AWS_HANDLER, package_files, requirements
+
+from ..base import MissionComponent
+from . import iam
+from .security import AwsNetwork
+from .storage import Store
+
+RUNTIME = "python3.12"
+ARCHITECTURE = "arm64"  # Graviton: the lower GB-second price (prices/aws.yaml)
+# One contact per invocation: a contact takes minutes, and one failure never holds back another.
+BATCH_SIZE = 1
+PRODUCT_PREFIXES = (FRAMES_PREFIX, *(t.prefix for t in TABLES))
+
+
+def code_archive() -> pulumi.AssetArchive:
+    """The processor and its runtime, file by file from the installed package, plus the pins."""
+    assets: dict[str, pulumi.Asset | pulumi.Archive] = {
+        path: pulumi.FileAsset(str(source)) for path, source in package_files().items()
+    }
+    assets["requirements.txt"] = pulumi.StringAsset(requirements("aws"))
+    return pulumi.AssetArchive(assets)
+
+
+def processor_permissions(
+    queue: str | None, raw: str, products: str, key: str | None, log_group: str | None
+) -> list[dict[str, Any]]:
+    """Least privilege: the contact queue (when the function polls it), raw objects read, the
+    product prefixes written, the mission key, its own log group."""
+    statements = [
+        iam.allow(["s3:ListBucket"], raw, "ListRawContacts"),
+        iam.allow(["s3:GetObject"], f"{raw}/*", "ReadRawContacts"),
+        iam.allow(["s3:PutObject"], [f"{products}/{p}*" for p in PRODUCT_PREFIXES], "WriteProducts"),
+    ]
+    if queue is not None:
+        statements.insert(
+            0,
+            iam.allow(
+                ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"],
+                queue,
+                "ConsumeContactQueue",
+            ),
+        )
+    if key is not None:
+        statements.append(iam.allow(["kms:Decrypt", "kms:GenerateDataKey"], key, "UseMissionKey"))
+    if log_group is not None:
+        statements.append(iam.allow(["logs:CreateLogStream", "logs:PutLogEvents"], f"{log_group}:*", "WriteLogs"))
+    return statements
+
+
+class AwsProcessing(MissionComponent):
+    TOKEN = "groundlink:index:AwsProcessing"
+
+    def __init__(
+        self,
+        name: str,
+        mission: MissionInputs,
+        inputs: ProcessingInputs,
+        *,
+        account: pulumi.Input[str],
+        key: aws.kms.Key | None,
+        queue: aws.sqs.Queue,
+        raw: Store,
+        products: Store,
+        opts: pulumi.ResourceOptions | None = None,
+    ):
+        super().__init__(name, mission, opts)
+        self.inputs = inputs
+        self.key, self.raw, self.products, self.queue, self.account = key, raw, products, queue, account
+        self.log_group = self.realize(
+            aws.cloudwatch.LogGroup(
+                self.child_name("logs"),
+                retention_in_days=log_retention(inputs.log_retention_days),
+                kms_key_id=key.arn if key else None,
+                tags=self.tags,
+                opts=self.opts(),
+            ),
+            "observability.logging",
+        )
+        self.function: aws.lambda_.Function | None = None
+        self.job_queue: aws.batch.JobQueue | None = None
+        if inputs.mode == "function":
+            self._function()
+        else:
+            self._container_job()
+        self.register_outputs(
+            {
+                "function": self.function.arn if self.function else None,
+                "job_queue": self.job_queue.arn if self.job_queue else None,
+            }
+        )
+
+    @property
+    def capability(self) -> str:
+        return "processing.function" if self.inputs.mode == "function" else "processing.container_job"
+
+    def _role(self, service: str, queue: bool) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
+        role = self.realize(
+            aws.iam.Role(
+                self.child_name("role"),
+                description="The contact processor: its queue, raw objects read, products written",
+                assume_role_policy=iam.document(
+                    lambda account: [iam.service_trust(service, account)], account=self.account
+                ),
+                tags=self.tags,
+                opts=self.opts(),
+            ),
+            self.capability,
+            "processing.least_privilege",
+        )
+        policy = self.realize(
+            aws.iam.RolePolicy(
+                self.child_name("policy"),
+                role=role.id,
+                policy=iam.document(
+                    processor_permissions,
+                    queue=self.queue.arn if queue else None,
+                    raw=self.raw.arn,
+                    products=self.products.arn,
+                    key=self.key.arn if self.key else None,
+                    log_group=self.log_group.arn,
+                ),
+                opts=self.opts(),
+            ),
+            self.capability,
+            "processing.least_privilege",
+        )
+        return role, policy
+
+    def _environment(self) -> dict[str, pulumi.Input[str]]:
+        return {RAW_BUCKET: self.raw.name, PRODUCTS_BUCKET: self.products.name}
+
+    def _function(self) -> None:
+        inputs = self.inputs
+        role, policy = self._role("lambda.amazonaws.com", queue=True)
+        self.function = self.realize(
+            aws.lambda_.Function(
+                self.child_name("function"),
+                description=f"{self.mission.name}: one contact's captures into products",
+                runtime=RUNTIME,
+                architectures=[ARCHITECTURE],
+                handler=AWS_HANDLER,
+                code=code_archive(),
+                role=role.arn,
+                memory_size=inputs.memory_mb,
+                timeout=inputs.timeout_seconds,
+                # the processor stages a contact on local disk: the most /tmp Lambda gives
+                ephemeral_storage={"size": 10240},
+                environment={"variables": self._environment()},
+                kms_key_arn=self.key.arn if self.key else None,
+                logging_config={"log_format": "JSON", "log_group": self.log_group.name},
+                tracing_config={"mode": "Active"},
+                tags=self.tags,
+                opts=self.opts(depends_on=[policy]),
+            ),
+            "processing.function",
+        )
+        self.realize(
+            aws.lambda_.EventSourceMapping(
+                self.child_name("contacts"),
+                event_source_arn=self.queue.arn,
+                function_name=self.function.arn,
+                batch_size=BATCH_SIZE,
+                function_response_types=["ReportBatchItemFailures"],
+                scaling_config={"maximum_concurrency": inputs.max_concurrency},
+                enabled=True,
+                tags=self.tags,
+                opts=self.opts(depends_on=[policy]),
+            ),
+            "processing.function",
+        )
+
+    def _network(self) -> tuple[pulumi.Output[str], aws.ec2.SecurityGroup]:
+        """The jobs' own VPC (flow logs included): Fargate pulls the image and reaches S3 with a
+        public address, behind a security group that lets nothing in and only HTTPS out."""
+        caps = ("processing.container_job",)
+        network = AwsNetwork(
+            self.child_name("network"),
+            self.mission,
+            private=False,
+            stream=False,
+            account=self.account,
+            key=self.key,
+            flow_log_retention_days=self.inputs.flow_log_retention_days,
+            internet_egress=True,
+            capabilities=caps,
+            opts=self.opts(),
+        )
+        group = self.realize(
+            aws.ec2.SecurityGroup(
+                self.child_name("sg"),
+                vpc_id=network.vpc.id,
+                description="Contact processing jobs: outbound HTTPS only",
+                egress=[{"protocol": "tcp", "from_port": 443, "to_port": 443, "cidr_blocks": ["0.0.0.0/0"]}],
+                tags=self.tags,
+                opts=self.opts(),
+            ),
+            *caps,
+        )
+        return network.subnet.id, group
+
+    def _container_job(self) -> None:
+        inputs = self.inputs
+        caps = ("processing.container_job",)
+        role, policy = self._role("ecs-tasks.amazonaws.com", queue=False)
+        subnet, group = self._network()
+        environment = self.realize(
+            aws.batch.ComputeEnvironment(
+                self.child_name("compute"),
+                type="MANAGED",
+                state="ENABLED",
+                compute_resources={
+                    "type": "FARGATE",
+                    "max_vcpus": max(1, round(inputs.max_concurrency * inputs.container_vcpu)),
+                    "subnets": [subnet],
+                    "security_group_ids": [group.id],
+                },
+                tags=self.tags,
+                opts=self.opts(),
+            ),
+            *caps,
+        )
+        self.job_queue = self.realize(
+            aws.batch.JobQueue(
+                self.child_name("jobs"),
+                name=f"{self.mission.name}-contacts",
+                state="ENABLED",
+                priority=1,
+                compute_environment_orders=[{"order": 1, "compute_environment": environment.arn}],
+                tags=self.tags,
+                opts=self.opts(),
+            ),
+            *caps,
+        )
+        execution = self.realize(
+            aws.iam.Role(
+                self.child_name("execution-role"),
+                description="Fargate pulls the processor image and writes its logs",
+                assume_role_policy=iam.document(
+                    lambda account: [iam.service_trust("ecs-tasks.amazonaws.com", account)], account=self.account
+                ),
+                tags=self.tags,
+                opts=self.opts(),
+            ),
+            *caps,
+        )
+        self.realize(
+            aws.iam.RolePolicy(
+                self.child_name("execution-policy"),
+                role=execution.id,
+                policy=iam.document(
+                    lambda log_group: [
+                        iam.allow(["logs:CreateLogStream", "logs:PutLogEvents"], f"{log_group}:*", "WriteLogs")
+                    ],
+                    log_group=self.log_group.arn,
+                ),
+                opts=self.opts(),
+            ),
+            *caps,
+        )
+        memory_mib = round(inputs.container_memory_gb * 1024)
+        definition = self.realize(
+            aws.batch.JobDefinition(
+                self.child_name("job"),
+                name=f"{self.mission.name}-process-contact",
+                type="container",
+                platform_capabilities=["FARGATE"],
+                timeout={"attempt_duration_seconds": inputs.timeout_seconds},
+                retry_strategy={"attempts": 3},
+                propagate_tags=True,
+                container_properties=pulumi.Output.all(
+                    role=role.arn,
+                    execution=execution.arn,
+                    log_group=self.log_group.name,
+                    raw=self.raw.name,
+                    products=self.products.name,
+                ).apply(
+                    lambda v: json.dumps(
+                        {
+                            "image": inputs.container_image,
+                            "command": ["python", "-m", "groundlink.runtime.job", "Ref::event"],
+                            "jobRoleArn": v["role"],
+                            "executionRoleArn": v["execution"],
+                            "resourceRequirements": [
+                                {"type": "VCPU", "value": f"{inputs.container_vcpu:g}"},
+                                {"type": "MEMORY", "value": str(memory_mib)},
+                            ],
+                            "environment": [
+                                {"name": RAW_BUCKET, "value": v["raw"]},
+                                {"name": PRODUCTS_BUCKET, "value": v["products"]},
+                            ],
+                            "networkConfiguration": {"assignPublicIp": "ENABLED"},
+                            "fargatePlatformConfiguration": {"platformVersion": "LATEST"},
+                            "logConfiguration": {
+                                "logDriver": "awslogs",
+                                "options": {"awslogs-group": v["log_group"], "awslogs-stream-prefix": "contact"},
+                            },
+                        },
+                        sort_keys=True,
+                    )
+                ),
+                tags=self.tags,
+                opts=self.opts(depends_on=[policy]),
+            ),
+            *caps,
+        )
+        self._pipe(definition, self.job_queue)
+
+    def _pipe(self, definition: aws.batch.JobDefinition, job_queue: aws.batch.JobQueue) -> None:
+        """EventBridge Pipes reads the contact queue and submits one Batch job per message,
+        with the message body as the job's `event` parameter."""
+        caps = ("processing.container_job", "processing.least_privilege")
+        pipe_role = self.realize(
+            aws.iam.Role(
+                self.child_name("pipe-role"),
+                description="The pipe reads the contact queue and submits processing jobs",
+                assume_role_policy=iam.document(
+                    lambda account: [iam.service_trust("pipes.amazonaws.com", account)], account=self.account
+                ),
+                tags=self.tags,
+                opts=self.opts(),
+            ),
+            *caps,
+        )
+        pipe_policy = self.realize(
+            aws.iam.RolePolicy(
+                self.child_name("pipe-policy"),
+                role=pipe_role.id,
+                policy=iam.document(
+                    _pipe_permissions,
+                    queue=self.queue.arn,
+                    job_queue=job_queue.arn,
+                    definition=definition.arn,
+                    key=self.key.arn if self.key else None,
+                ),
+                opts=self.opts(),
+            ),
+            *caps,
+        )
+        self.realize(
+            aws.pipes.Pipe(
+                self.child_name("pipe"),
+                description=f"{self.mission.name}: one processing job per contact event",
+                role_arn=pipe_role.arn,
+                source=self.queue.arn,
+                source_parameters={"sqs_queue_parameters": {"batch_size": BATCH_SIZE}},
+                target=job_queue.arn,
+                target_parameters={
+                    "batch_job_parameters": {
+                        "job_definition": definition.arn,
+                        "job_name": "contact",
+                        "parameters": {"event": "$.body"},
+                    }
+                },
+                tags=self.tags,
+                opts=self.opts(depends_on=[pipe_policy]),
+            ),
+            "processing.container_job",
+        )
+
+
+def _pipe_permissions(queue: str, job_queue: str, definition: str, key: str | None) -> list[dict[str, Any]]:
+    statements = [
+        iam.allow(["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"], queue, "ConsumeContactQueue"),
+        iam.allow(["batch:SubmitJob"], [job_queue, definition.rsplit(":", 1)[0] + ":*"], "SubmitJobs"),
+    ]
+    if key is not None:
+        statements.append(iam.allow(["kms:Decrypt"], key, "ReadEncryptedQueue"))
+    return statements

@@ -1,0 +1,281 @@
+"""Contact processing on Azure, the twin of components/aws/processing.py: the same
+`groundlink.processing` module, triggered by the per-contact Service Bus queue, writing the
+products container.
+
+`function` mode: a Functions app on the Flex Consumption plan (Python 3.11), its package
+uploaded to a deployment container it reads with its own identity, a Service Bus trigger with
+an identity-based connection. Failed messages are retried and dead-lettered by the queue's
+maxDeliveryCount. `container_job` mode: a Container Apps job whose KEDA `azure-servicebus` rule
+starts one execution per waiting message. Either way the app's or job's own identity holds only: receive
+on the queue, read raw, write products (Storage Blob Data Contributor on that container only).
+"""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_azure_native as azure
+
+from groundlink.blueprint import MissionInputs, ProcessingInputs
+from groundlink.runtime.azure_functions import ACCOUNT_URL, CONNECTION, PRODUCTS_CONTAINER, QUEUE, RAW_CONTAINER
+from groundlink.runtime.job import NAMESPACE
+from groundlink.runtime.package import AZURE_FUNCTION_APP, package_files, requirements
+
+from ..base import MissionComponent
+from .iam import grant, system_principal
+from .naming import compact_name, dashed_name
+from .storage import Stores, container
+
+RUNTIME, RUNTIME_VERSION = "python", "3.11"
+DEPLOYMENT_CONTAINER = "processing-deployment"
+PACKAGE_BLOB = "released-package.zip"
+# host.json: the function may run for the spec's timeout, and the trigger renews the message lock
+# for as long (Service Bus locks last at most 5 minutes; the extension renews them).
+HOST_JSON = (
+    '{{"version": "2.0", "functionTimeout": "{timeout}", '
+    '"extensions": {{"serviceBus": {{"maxAutoLockRenewalDuration": "{timeout}", '
+    '"maxConcurrentCalls": 1, "autoCompleteMessages": true}}}}}}\n'
+)
+
+
+def _duration(seconds: int) -> str:
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}"
+
+
+def code_archive(timeout_seconds: int) -> pulumi.AssetArchive:
+    """The processor and its runtime from the installed package, the app's entry point, host.json
+    and the requirements the Functions host installs."""
+    assets: dict[str, pulumi.Asset | pulumi.Archive] = {
+        path: pulumi.FileAsset(str(source)) for path, source in package_files().items()
+    }
+    assets["function_app.py"] = pulumi.StringAsset(AZURE_FUNCTION_APP)
+    assets["host.json"] = pulumi.StringAsset(HOST_JSON.format(timeout=_duration(timeout_seconds)))
+    assets["requirements.txt"] = pulumi.StringAsset(requirements("azure"))
+    return pulumi.AssetArchive(assets)
+
+
+class AzureProcessing(MissionComponent):
+    TOKEN = "groundlink:index:AzureProcessing"
+
+    def __init__(
+        self,
+        name: str,
+        mission: MissionInputs,
+        inputs: ProcessingInputs,
+        *,
+        resource_group_name: pulumi.Output[str],
+        storage: Stores,
+        namespace: azure.servicebus.Namespace,
+        queue: azure.servicebus.Queue,
+        opts: pulumi.ResourceOptions | None = None,
+    ):
+        super().__init__(name, mission, opts)
+        self.inputs, self.storage, self.resource_group_name = inputs, storage, resource_group_name
+        self.namespace, self.queue = namespace, queue
+        self.capability = "processing.function" if inputs.mode == "function" else "processing.container_job"
+        self.grants: list[azure.authorization.RoleAssignment] = []
+        # what the function mode's own containers need, granted with the rest below
+        self.deployment_grants: list[tuple[str, str, pulumi.Input[str]]] = []
+        self.app: azure.web.WebApp | None = None
+        self.job: azure.app.Job | None = None
+        holder: pulumi.CustomResource = self._function() if inputs.mode == "function" else self._container_job()
+        principal = system_principal(holder)
+        for grant_name, role, scope in [
+            ("receives-contacts", "Azure Service Bus Data Receiver", queue.id),
+            ("reads-raw", "Storage Blob Data Reader", storage.raw_container_id),
+            ("writes-products", "Storage Blob Data Contributor", storage.products_container_id),
+            *self.deployment_grants,
+        ]:
+            self.grants.append(self._grant(grant_name, role, scope, principal))
+        self.register_outputs({"app": self.app.id if self.app else None, "job": self.job.id if self.job else None})
+
+    def _grant(
+        self, name: str, role: str, scope: pulumi.Input[str], principal: pulumi.Output[str | None]
+    ) -> azure.authorization.RoleAssignment:
+        return self.realize(
+            grant(self, name, role=role, principal_id=principal.apply(lambda p: p or ""), scope=scope),
+            self.capability,
+            "processing.least_privilege",
+        )
+
+    def _settings(self) -> dict[str, pulumi.Input[str]]:
+        """What the runtime reads; every connection is identity-based (no keys, no secrets)."""
+        return {
+            ACCOUNT_URL: pulumi.Output.concat("https://", self.storage.account_name, ".blob.core.windows.net"),
+            RAW_CONTAINER: self.inputs.raw_container,
+            PRODUCTS_CONTAINER: self.inputs.products_container,
+            QUEUE: self.queue.name,
+        }
+
+    def _function(self) -> azure.web.WebApp:
+        inputs, storage = self.inputs, self.storage
+        deployment = container(
+            self,
+            "deployment",
+            DEPLOYMENT_CONTAINER,
+            "processing.function",
+            account_name=storage.account_name,
+            resource_group_name=self.resource_group_name,
+        )
+        package = self.realize(
+            azure.storage.Blob(
+                self.child_name("package"),
+                blob_name=PACKAGE_BLOB,
+                container_name=deployment.name,
+                account_name=storage.account_name,
+                resource_group_name=self.resource_group_name,
+                type=azure.storage.BlobType.BLOCK,
+                content_type="application/zip",
+                source=code_archive(inputs.timeout_seconds),
+                opts=self.opts(),
+            ),
+            "processing.function",
+        )
+        # The host keeps its leases in its own container of the account, granted there only.
+        hosts = container(
+            self,
+            "host",
+            "azure-webjobs-hosts",
+            "processing.function",
+            account_name=storage.account_name,
+            resource_group_name=self.resource_group_name,
+        )
+        self.deployment_grants = [
+            ("reads-deployment", "Storage Blob Data Reader", deployment.id),
+            ("host-leases", "Storage Blob Data Contributor", hosts.id),
+        ]
+        plan = self.realize(
+            azure.web.AppServicePlan(
+                self.child_name("plan"),
+                name=dashed_name("asp", self.mission.name, max_length=40),
+                resource_group_name=self.resource_group_name,
+                location=self.mission.region,
+                kind="functionapp",
+                reserved=True,  # Linux: Flex Consumption runs on Linux only
+                sku={"name": "FC1", "tier": "FlexConsumption"},
+                tags=self.tags,
+                opts=self.opts(),
+            ),
+            "processing.function",
+        )
+        settings = {
+            **self._settings(),
+            f"{CONNECTION}__fullyQualifiedNamespace": pulumi.Output.concat(
+                self.namespace.name, ".servicebus.windows.net"
+            ),
+            "AzureWebJobsStorage__accountName": storage.account_name,
+        }
+        self.app = self.realize(
+            azure.web.WebApp(
+                self.child_name("app"),
+                name=dashed_name("func", self.mission.name, max_length=60),
+                resource_group_name=self.resource_group_name,
+                location=self.mission.region,
+                kind="functionapp,linux",
+                server_farm_id=plan.id,
+                https_only=True,
+                client_cert_enabled=False,
+                identity={"type": "SystemAssigned"},
+                function_app_config={
+                    "deployment": {
+                        "storage": {
+                            "type": "blobContainer",
+                            "value": pulumi.Output.concat(
+                                "https://", storage.account_name, ".blob.core.windows.net/", DEPLOYMENT_CONTAINER
+                            ),
+                            "authentication": {"type": "SystemAssignedIdentity"},
+                        }
+                    },
+                    "runtime": {"name": RUNTIME, "version": RUNTIME_VERSION},
+                    "scale_and_concurrency": {
+                        "instance_memory_mb": inputs.flex_instance_memory_mb,
+                        "maximum_instance_count": inputs.max_concurrency,
+                    },
+                },
+                site_config={
+                    "app_settings": [{"name": k, "value": v} for k, v in sorted(settings.items())],
+                    "min_tls_version": "1.2",
+                    "ftps_state": "Disabled",
+                    "http20_enabled": True,
+                },
+                public_network_access="Disabled",
+                tags=self.tags,
+                opts=self.opts(depends_on=[package]),
+            ),
+            "processing.function",
+        )
+        return self.app
+
+    def _container_job(self) -> azure.app.Job:
+        inputs = self.inputs
+        caps = ("processing.container_job",)
+        environment = self.realize(
+            azure.app.ManagedEnvironment(
+                self.child_name("environment"),
+                environment_name=dashed_name("cae", self.mission.name, max_length=32),
+                resource_group_name=self.resource_group_name,
+                location=self.mission.region,
+                zone_redundant=False,
+                public_network_access="Disabled",
+                tags=self.tags,
+                opts=self.opts(),
+            ),
+            *caps,
+        )
+        namespace_host = pulumi.Output.concat(self.namespace.name, ".servicebus.windows.net")
+        env = {**self._settings(), NAMESPACE: namespace_host}
+        self.job = self.realize(
+            azure.app.Job(
+                self.child_name("job"),
+                job_name=compact_name(self.mission.name, "job", max_length=32),
+                resource_group_name=self.resource_group_name,
+                location=self.mission.region,
+                environment_id=environment.id,
+                identity={"type": "SystemAssigned"},
+                configuration={
+                    "trigger_type": "Event",
+                    "replica_timeout": inputs.timeout_seconds,
+                    "replica_retry_limit": 0,  # Service Bus retries the message, then dead-letters it
+                    "event_trigger_config": {
+                        "parallelism": 1,
+                        "replica_completion_count": 1,
+                        "scale": {
+                            "min_executions": 0,
+                            "max_executions": inputs.max_concurrency,
+                            "polling_interval": 30,
+                            "rules": [
+                                {
+                                    "name": "contact-queue",
+                                    "type": "azure-servicebus",
+                                    "identity": "system",
+                                    "metadata": {
+                                        "queueName": self.queue.name,
+                                        "namespace": self.namespace.name,
+                                        "messageCount": "1",
+                                    },
+                                }
+                            ],
+                        },
+                    },
+                },
+                template={
+                    "containers": [
+                        {
+                            "name": "processor",
+                            "image": inputs.container_image,
+                            "command": ["python", "-m", "groundlink.runtime.job"],
+                            "resources": {
+                                "cpu": inputs.container_vcpu,
+                                "memory": f"{inputs.container_memory_gb:g}Gi",
+                            },
+                            "env": [{"name": k, "value": v} for k, v in sorted(env.items())],
+                        }
+                    ]
+                },
+                tags=self.tags,
+                opts=self.opts(),
+            ),
+            *caps,
+        )
+        return self.job

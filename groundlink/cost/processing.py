@@ -1,0 +1,119 @@
+"""Compute for contact processing: how long the processor takes per contact, from its measured
+throughput (data/processing_throughput.yaml, written from `make bench`), and what that bills
+on each cloud's service for the spec's mode and size. Pure Python: no pulumi.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cache
+
+import yaml
+
+from ..blueprint import ProcessingInputs
+from ..resources import package_dir
+
+THROUGHPUT_FILE = package_dir("groundlink.data") / "processing_throughput.yaml"
+# Fargate bills per second with a one-minute minimum (prices/aws.yaml).
+FARGATE_MINIMUM_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Throughput:
+    mb_per_second: float
+    date: str
+    machine: str
+
+    def seconds(self, mb: float) -> float:
+        """Seconds to process `mb` on one core, to the millisecond Lambda bills."""
+        return math.ceil(mb / self.mb_per_second * 1000) / 1000
+
+
+@cache
+def measured_throughput() -> Throughput:
+    data = yaml.safe_load(THROUGHPUT_FILE.read_text())
+    return Throughput(float(data["bytes_per_second"]) / 1e6, str(data["measured"]), str(data["machine"]))
+
+
+@dataclass(frozen=True)
+class ComputeQuantity:
+    """One billed quantity of processing compute: what, how much, at which price, and why."""
+
+    item: str
+    quantity: float
+    price_id: str
+    basis: str
+
+
+def processing_quantities(
+    cloud: str, inputs: ProcessingInputs, contacts: float, raw_mb_per_contact: float, throughput: Throughput
+) -> list[ComputeQuantity]:
+    """The month's compute for processing `contacts` contacts of `raw_mb_per_contact` each."""
+    if not inputs.enabled or contacts <= 0:
+        return []
+    seconds = throughput.seconds(raw_mb_per_contact)
+    why = (
+        f"{contacts:.1f} contacts x {seconds:g} s ({raw_mb_per_contact:,.0f} MB at {throughput.mb_per_second:.0f} MB/s, "
+        f"make bench {throughput.date})"
+    )
+    if inputs.mode == "function":
+        if cloud == "aws":
+            gb = inputs.memory_mb / 1024
+            return [
+                ComputeQuantity(
+                    "Lambda duration (contact processor)",
+                    gb * seconds * contacts,
+                    "lambda_arm_gb_second",
+                    f"{gb:g} GB x {why}",
+                ),
+                ComputeQuantity(
+                    "Lambda requests (contact processor)", contacts, "lambda_requests", "one invocation per contact"
+                ),
+            ]
+        gb = inputs.flex_instance_memory_mb / 1024
+        return [
+            ComputeQuantity(
+                "Functions Flex Consumption execution time (contact processor)",
+                gb * seconds * contacts,
+                "functions_flex_gb_second",
+                f"{gb:g} GB instance x {why}",
+            ),
+            ComputeQuantity(
+                "Functions Flex Consumption executions (contact processor)",
+                contacts,
+                "functions_flex_executions",
+                "one execution per contact manifest (data-blob events are acknowledged too, not counted)",
+            ),
+        ]
+    if cloud == "aws":
+        billed = max(seconds, FARGATE_MINIMUM_SECONDS)
+        hours = billed / 3600 * contacts
+        return [
+            ComputeQuantity(
+                "Fargate vCPU (contact jobs)",
+                inputs.container_vcpu * hours,
+                "fargate_vcpu_hour",
+                f"{inputs.container_vcpu:g} vCPU x {why}, at least 60 s",
+            ),
+            ComputeQuantity(
+                "Fargate memory (contact jobs)",
+                inputs.container_memory_gb * hours,
+                "fargate_gb_hour",
+                f"{inputs.container_memory_gb:g} GB x {why}, at least 60 s",
+            ),
+        ]
+    return [
+        ComputeQuantity(
+            "Container Apps vCPU (contact jobs)",
+            inputs.container_vcpu * seconds * contacts,
+            "container_apps_vcpu_second",
+            f"{inputs.container_vcpu:g} vCPU x {why}",
+        ),
+        ComputeQuantity(
+            "Container Apps memory (contact jobs)",
+            inputs.container_memory_gb * seconds * contacts,
+            "container_apps_gib_second",
+            f"{inputs.container_memory_gb:g} GiB x {why}",
+        ),
+    ]

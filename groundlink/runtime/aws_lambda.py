@@ -1,0 +1,60 @@
+"""The Lambda handler: SQS batch in, one contact per message, failures reported per message.
+
+The event source mapping sets `ReportBatchItemFailures`, so a failed contact returns only its
+own message to the queue; after the queue's maxReceiveCount it is redriven to the dead-letter
+queue. boto3 comes with the Lambda Python runtime and is loaded only there.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .delivery import ContactLocation, NotAContact, locate, process_location
+
+RAW_BUCKET = "GROUNDLINK_RAW_BUCKET"
+PRODUCTS_BUCKET = "GROUNDLINK_PRODUCTS_BUCKET"
+
+
+class S3Store:
+    """An S3 bucket through boto3's client."""
+
+    def __init__(self, client: Any, bucket: str):
+        self.client, self.bucket = client, bucket
+
+    def keys(self, prefix: str) -> Iterable[str]:
+        for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix):
+            for item in page.get("Contents", []):
+                yield str(item["Key"])
+
+    def download(self, key: str, path: Path) -> None:
+        self.client.download_file(self.bucket, key, str(path))
+
+    def upload(self, path: Path, key: str) -> None:
+        self.client.upload_file(str(path), self.bucket, key)
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, list[dict[str, str]]]:
+    """Process each message's contact; return the ids of the messages that failed."""
+    client = importlib.import_module("boto3").client("s3")
+    raw, products = S3Store(client, os.environ[RAW_BUCKET]), S3Store(client, os.environ[PRODUCTS_BUCKET])
+    failures = []
+    for record in event.get("Records", []):
+        try:
+            location: ContactLocation = locate(json.loads(record["body"]))
+        except NotAContact as skipped:  # nothing to process: acknowledged, not retried
+            print(json.dumps({"skipped": record["messageId"], "reason": str(skipped)}))
+            continue
+        try:
+            with tempfile.TemporaryDirectory() as work:
+                summaries = process_location(location, raw, products, Path(work))
+            print(json.dumps({"processed": location.prefix, "contacts": [s["contact_id"] for s in summaries]}))
+        except Exception as error:  # the contact goes back to the queue, then to the dead-letter queue
+            print(json.dumps({"failed": record["messageId"], "error": str(error)}))
+            failures.append({"itemIdentifier": record["messageId"]})
+    return {"batchItemFailures": failures}

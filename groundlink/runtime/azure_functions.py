@@ -1,0 +1,74 @@
+"""The Azure Functions app: a Service Bus trigger, one contact event per message.
+
+The trigger's connection is identity-based (`ServiceBusConnection__fullyQualifiedNamespace`)
+and blobs are reached with the app's managed identity. A message whose function raises is
+retried by Service Bus and dead-lettered after the queue's maxDeliveryCount. The Functions,
+Storage and Identity SDKs are installed from the package's requirements on the app and loaded
+only there.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .delivery import NotAContact, locate, process_location
+
+ACCOUNT_URL = "GROUNDLINK_BLOB_ENDPOINT"
+RAW_CONTAINER = "GROUNDLINK_RAW_CONTAINER"
+PRODUCTS_CONTAINER = "GROUNDLINK_PRODUCTS_CONTAINER"
+QUEUE = "GROUNDLINK_QUEUE"
+CONNECTION = "ServiceBusConnection"
+
+
+class BlobStore:
+    """A blob container through azure-storage-blob's ContainerClient."""
+
+    def __init__(self, container: Any):
+        self.container = container
+
+    def keys(self, prefix: str) -> Iterable[str]:
+        return (str(blob.name) for blob in self.container.list_blobs(name_starts_with=prefix))
+
+    def download(self, key: str, path: Path) -> None:
+        with path.open("wb") as handle:
+            self.container.download_blob(key).readinto(handle)
+
+    def upload(self, path: Path, key: str) -> None:
+        with path.open("rb") as handle:
+            self.container.upload_blob(key, handle, overwrite=True)
+
+
+def process_message(body: str, raw: BlobStore, products: BlobStore) -> None:
+    """One Service Bus message: an Event Grid event; raises to have Service Bus retry it."""
+    try:
+        location = locate(json.loads(body))
+    except NotAContact as skipped:  # a data blob: its contact starts with the manifest
+        print(json.dumps({"skipped": str(skipped)}))
+        return
+    with tempfile.TemporaryDirectory() as work:
+        process_location(location, raw, products, Path(work))
+
+
+def build_app() -> Any:
+    """The FunctionApp the packaged `function_app.py` exposes to the Functions host."""
+    func = importlib.import_module("azure.functions")
+    identity = importlib.import_module("azure.identity")
+    blob = importlib.import_module("azure.storage.blob")
+    service = blob.BlobServiceClient(os.environ[ACCOUNT_URL], credential=identity.DefaultAzureCredential())
+    raw = BlobStore(service.get_container_client(os.environ[RAW_CONTAINER]))
+    products = BlobStore(service.get_container_client(os.environ[PRODUCTS_CONTAINER]))
+    app = func.FunctionApp()
+
+    def contact(message: Any) -> None:
+        process_message(message.get_body().decode(), raw, products)
+
+    # the decorator, applied by hand: the SDK is untyped and only installed on the app
+    trigger = app.service_bus_queue_trigger(arg_name="message", queue_name=os.environ[QUEUE], connection=CONNECTION)
+    trigger(contact)
+    return app

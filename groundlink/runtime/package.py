@@ -1,0 +1,43 @@
+"""What the cloud runs: the files of `groundlink.processing` and `groundlink.runtime`, plus the
+third-party requirements they import, pinned to the versions installed with groundlink.
+
+Both clouds' functions and the container image are built from this one list, so the code in
+the cloud is the code `groundlink process` runs on a laptop.
+"""
+
+from __future__ import annotations
+
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]  # the groundlink package
+PACKAGES = ("processing", "runtime")
+# What the processor imports (docs/processing.md); pinned to the installed versions.
+PROCESSOR_REQUIREMENTS = ("dpkt", "numpy", "pyarrow")
+# What the Azure runtime loads on the app, unpinned: the Functions host decides their versions.
+AZURE_REQUIREMENTS = ("azure-functions", "azure-identity", "azure-storage-blob", "azure-servicebus")
+AWS_HANDLER = "groundlink.runtime.aws_lambda.handler"
+# The Python v2 programming model finds the app in function_app.py at the package root.
+AZURE_FUNCTION_APP = "from groundlink.runtime.azure_functions import build_app\n\napp = build_app()\n"
+
+
+def package_files() -> dict[str, Path]:
+    """Archive path -> source file, for every module the runtime needs (no tests, no caches)."""
+    files = {"groundlink/__init__.py": ROOT / "__init__.py"}
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).glob("*.py")):
+            files[f"groundlink/{package}/{path.name}"] = path
+    return files
+
+
+def pinned(names: tuple[str, ...]) -> list[str]:
+    """`name==version` for each of `names`, as installed here (requirements.lock pins them)."""
+    return [f"{name}=={metadata.version(name)}" for name in names]
+
+
+def requirements(cloud: str) -> str:
+    """The requirements.txt that goes into the package for `cloud`."""
+    lines = pinned(PROCESSOR_REQUIREMENTS)
+    if cloud == "azure":
+        lines += list(AZURE_REQUIREMENTS)
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,97 @@
+"""The gaps a cloud declares, decided in one place for both clouds: each rule on its own
+inputs, with the exact reason the comparison prints. A gap that is not declared becomes a
+parity failure; one declared wrongly hides a missing resource."""
+
+from __future__ import annotations
+
+import pytest
+
+from groundlink.blueprint import Realization
+from groundlink.blueprint.gaps import cloud_gaps
+
+NOTHING = {
+    "managed": False,
+    "station": False,
+    "landing": False,
+    "legacy_orbital": False,
+    "stream": False,
+    "partner_principal": None,
+    "partner_name": "KSAT",
+    "adx": False,
+    "serverless_sql": False,
+}
+AWS_IDENTITY = (
+    "ground.delivery_identity",
+    "ground_segment.partner.aws_account_id is not set: no partner account may write the landing prefix "
+    "or the partner stream until it is",
+)
+AZURE_IDENTITY = (
+    "ground.delivery_identity",
+    "no ground_segment.partner.azure_principal_object_id: the landing container grants nobody write access "
+    "until a partner principal is named",
+)
+RETIRED = (
+    "ground.managed_station",
+    "Azure Orbital Ground Station retired 2024-12-18; Azure has no first-party ground station: "
+    "use provider: partner (partner network)",
+)
+AWS_STREAM = (
+    "ground.stream_delivery",
+    "ground_segment.partner.aws_account_id is not set: no partner stream is provisioned, since no KSAT "
+    "account could put records on it",
+)
+AZURE_STREAM = (
+    "ground.stream_delivery",
+    "no ground_segment.partner.azure_principal_object_id: there is nobody to grant 'Azure Event Hubs Data "
+    "Sender' on a contact-data hub, so none is created",
+)
+ADX = (
+    "analytics.serverless_sql",
+    "Azure Data Explorer runs on a provisioned cluster (engine VMs billed per hour): there is no pay-per-query "
+    "SQL; the cluster answers KQL and T-SQL at query_endpoint. Use azure_engine: synapse for serverless SQL",
+)
+
+
+@pytest.mark.parametrize(
+    "cloud, given, gaps",
+    [
+        ("aws", {}, ()),
+        ("aws", {"landing": True}, (AWS_IDENTITY,)),
+        ("azure", {"landing": True}, (AZURE_IDENTITY,)),
+        ("azure", {"landing": True, "partner_principal": "p"}, ()),
+        ("azure", {"managed": True}, (RETIRED,)),
+        ("aws", {"managed": True, "station": True}, ()),
+        ("azure", {"managed": True, "legacy_orbital": True}, ()),
+        ("aws", {"landing": True, "stream": True}, (AWS_IDENTITY, AWS_STREAM)),
+        ("azure", {"landing": True, "stream": True}, (AZURE_IDENTITY, AZURE_STREAM)),
+        ("azure", {"stream": True}, ()),  # no landing: nothing to stream from a partner
+        ("azure", {"landing": True, "stream": True, "partner_principal": "p"}, ()),
+        ("azure", {"landing": True, "stream": True, "legacy_orbital": True}, (AZURE_IDENTITY,)),
+        ("azure", {"adx": True, "serverless_sql": True}, (ADX,)),
+        ("azure", {"adx": True}, ()),
+        ("azure", {"serverless_sql": True}, ()),
+        (
+            "azure",
+            {"managed": True, "landing": True, "stream": True, "adx": True, "serverless_sql": True},
+            (AZURE_IDENTITY, RETIRED, AZURE_STREAM, ADX),
+        ),
+    ],
+)
+def test_each_gap_rule_with_its_reason(cloud, given, gaps):
+    assert cloud_gaps(cloud, **{**NOTHING, **given}) == gaps
+
+
+def test_a_realization_records_capabilities_gaps_and_warnings_once():
+    record = Realization()
+    record.record("aws:s3/bucket:Bucket", "raw", ("storage.raw",))
+    record.record("aws:s3/bucket:Bucket", "raw", ("storage.products",))
+    record.gap("ground.managed_station", "retired")
+    record.warn("careful")
+    record.warn("careful")
+    assert record.capabilities_of("aws:s3/bucket:Bucket", "raw") == ["storage.raw", "storage.products"]
+    assert record.capabilities_of("aws:s3/bucket:Bucket", "other") == []
+    assert record.gaps == {"ground.managed_station": "retired"} and record.warnings == ["careful"]
+    with pytest.raises(KeyError, match=r"unknown capability 'storage\.nope'"):
+        record.record("t", "n", ("storage.nope",))
+    with pytest.raises(KeyError, match=r"unknown capability 'ground\.nope'"):
+        record.gap("ground.nope", "x")

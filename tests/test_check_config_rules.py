@@ -1,0 +1,188 @@
+"""Pack configuration without the pack: how `--policy-pack-config` is read and layered, and
+the one line each mistake gets (the message names the field and what is allowed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from groundlink.check.config import (
+    PackConfigError,
+    PolicySchema,
+    PolicySettings,
+    load_config_file,
+    parse_config,
+    reconcile,
+)
+
+LEVELS = "advisory, mandatory, remediate, disabled"
+
+
+def _error(call, *args) -> str:
+    with pytest.raises(PackConfigError) as raised:
+        call(*args)
+    return str(raised.value)
+
+
+def test_levels_and_settings_are_read_per_policy():
+    doc = {
+        "p": "mandatory",
+        "q": {"enforcementLevel": "disabled", "k": 1},
+        "r": {"k": 2},
+        "all": {"enforcementLevel": "advisory"},
+    }
+    assert parse_config(doc) == {
+        "p": PolicySettings("mandatory", {}),
+        "q": PolicySettings("disabled", {"k": 1}),
+        "r": PolicySettings("", {"k": 2}),
+        "all": PolicySettings("advisory", {}),
+    }
+    assert doc["q"] == {"enforcementLevel": "disabled", "k": 1}  # the caller's document is left as it was
+
+
+@pytest.mark.parametrize(
+    "doc, line",
+    [
+        (["p"], "pack.json: must be a JSON object of policy name -> level or settings"),
+        ({"p": "hard"}, f'pack.json: p: "hard" is not an enforcement level; allowed: {LEVELS}'),
+        (
+            {"p": {"enforcementLevel": 3}},
+            f"pack.json: p.enforcementLevel: 3 is not an enforcement level; allowed: {LEVELS}",
+        ),
+        (
+            {"all": {"enforcementLevel": "advisory", "x": 1}},
+            "pack.json: all.x: `all` sets only enforcementLevel; put properties under the policy they configure",
+        ),
+        ({"p": 5}, f"pack.json: p: 5 must be an enforcement level ({LEVELS}) or an object"),
+        ({"p": None}, f"pack.json: p: null must be an enforcement level ({LEVELS}) or an object"),
+    ],
+)
+def test_a_malformed_document_is_one_line_naming_the_field(doc, line):
+    assert _error(parse_config, doc, "pack.json") == line
+
+
+def test_the_default_source_name_is_the_policy_pack_config():
+    assert _error(parse_config, "x").startswith("policy pack config: must be a JSON object")
+
+
+def test_config_files(tmp_path):
+    missing = tmp_path / "none.json"
+    assert _error(load_config_file, missing) == f"{missing}: cannot read policy pack config (No such file or directory)"
+    blank = tmp_path / "blank.json"
+    blank.write_text("  \n")
+    assert load_config_file(blank) == {}
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"p": "advisory",\n x}')
+    assert (
+        _error(load_config_file, broken)
+        == f"{broken}: line 2: not valid JSON (Expecting property name enclosed in double quotes)"
+    )
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text('{"p": "hard"}')
+    assert _error(load_config_file, str(wrong)).startswith(f'{wrong}: p: "hard" is not an enforcement level')
+    good = tmp_path / "good.json"
+    good.write_text('{"p": {"enforcementLevel": "mandatory", "k": [1]}}')
+    assert load_config_file(good) == {"p": PolicySettings("mandatory", {"k": [1]})}
+
+
+SCHEMAS = [
+    PolicySchema(
+        "a",
+        "advisory",
+        {
+            "n": {"type": "integer", "default": 3},
+            "flag": {"type": "boolean"},
+            "mode": {"enum": ["x", "y"], "default": "x"},
+            "tags": {"type": "array", "items": {"type": "string"}},
+            "free": {},
+            "list": {"type": "array"},
+        },
+        [],
+    ),
+    PolicySchema("b", "mandatory", {}, []),
+    PolicySchema("c", "advisory", {"k": {"type": "string"}}, ["k"]),
+]
+
+
+def _settings(result):
+    return {name: (s.enforcement, s.properties) for name, s in result.items()}
+
+
+def _given(**layers):
+    return {name: PolicySettings(*value) for name, value in layers.items()}
+
+
+def test_defaults_come_from_the_schemas():
+    assert _settings(reconcile(SCHEMAS[:2], None)) == {
+        "a": ("advisory", {"n": 3, "mode": "x"}),
+        "b": ("mandatory", {}),
+    }
+
+
+def test_the_file_overrides_the_pack_s_initial_config_which_overrides_the_defaults():
+    initial = _given(all=("disabled",), a=("mandatory", {"n": 4}))
+    given = _given(b=("advisory",), a=("", {"mode": "y"}))
+    assert _settings(reconcile(SCHEMAS[:2], given, initial)) == {
+        "a": ("mandatory", {"n": 4, "mode": "y"}),
+        "b": ("advisory", {}),
+    }
+
+
+def test_all_in_the_file_sets_every_level_and_all_without_a_level_changes_none():
+    initial = _given(a=("mandatory",))
+    assert _settings(reconcile(SCHEMAS[:2], _given(all=("advisory",)), initial)) == {
+        "a": ("advisory", {"n": 3, "mode": "x"}),
+        "b": ("advisory", {}),
+    }
+    assert _settings(reconcile(SCHEMAS[:2], _given(all=("",)), initial)) == {
+        "a": ("mandatory", {"n": 3, "mode": "x"}),
+        "b": ("mandatory", {}),
+    }
+
+
+@pytest.mark.parametrize(
+    "given, line",
+    [
+        ({"z": ("advisory",)}, "policy pack config: unknown policy 'z'"),
+        ({"aa": ("advisory",)}, "policy pack config: unknown policy 'aa'; did you mean 'a'?"),
+        (
+            {"a": ("", {"zz": 1})},
+            "policy pack config: a.zz: unknown property; allowed: n, flag, mode, tags, free, list",
+        ),
+        ({"b": ("", {"zz": 1})}, "policy pack config: b.zz: unknown property; allowed: none (only enforcementLevel)"),
+        (
+            {"a": ("", {"n": "x"})},
+            "policy pack config: a.n: \"x\" is invalid ('x' is not of type 'integer'); allowed: a integer",
+        ),
+        (
+            {"a": ("", {"flag": "yes"})},
+            "policy pack config: a.flag: \"yes\" is invalid ('yes' is not of type 'boolean'); allowed: true, false",
+        ),
+        (
+            {"a": ("", {"mode": "z"})},
+            "policy pack config: a.mode: \"z\" is invalid ('z' is not one of ['x', 'y']); allowed: \"x\", \"y\"",
+        ),
+        (
+            {"a": ("", {"tags": ["ok", 1]})},
+            "policy pack config: a.tags.1: 1 is invalid (1 is not of type 'string'); allowed: a list of strings",
+        ),
+        (
+            {"a": ("", {"list": "one"})},
+            "policy pack config: a.list: \"one\" is invalid ('one' is not of type 'array'); allowed: a list of values",
+        ),
+        (
+            {"c": ("advisory",)},
+            "policy pack config: c.k: {} is invalid ('k' is a required property); allowed: a string",
+        ),
+    ],
+)
+def test_a_setting_the_schema_refuses_is_one_line_with_what_is_allowed(given, line):
+    assert _error(reconcile, SCHEMAS, _given(**given)) == line
+
+
+def test_a_property_without_type_or_values_points_at_the_schema():
+    schemas = [PolicySchema("d", "advisory", {"x": {"not": {"type": "integer"}}}, [])]
+    assert (
+        _error(reconcile, schemas, _given(d=("", {"x": 1})))
+        == "policy pack config: d.x: 1 is invalid (1 should not be valid under {'type': 'integer'}); "
+        "allowed: see the policy's schema"
+    )

@@ -1,0 +1,94 @@
+"""The durability and security choices the report states per cloud, each with what it costs a
+month, for the worked example of test_cost_worked_example.py (made-up prices, all known
+except the ones named here).
+
+- Storage: AWS S3 capacity lines 1.2312 + 1.2312 + 0.73872 + 0.62928 = $3.8304; Azure ZRS
+  has no archive tier, so archive-aged data is priced in Cold: 1.60056 + 2.33928 + 3.66282.
+- Keys: one KMS key at $1 on AWS; one Key Vault HSM key at $1.5 on Azure.
+- Messaging: no premium lines on either cloud unless premium messaging is chosen; its
+  unit-hour prices are not in the worked example's catalog, so they stay unknown.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from groundlink.blueprint import build_blueprint
+from groundlink.cost import estimate
+from groundlink.cost.choices import durability_choices
+from groundlink.cost.model import Total
+from groundlink.spec import spec_from_data
+
+from .test_cost_worked_example import _catalogs, _example
+
+
+def _choices(cloud: str, **changes):
+    spec = spec_from_data(_example(**changes))
+    cost = estimate(build_blueprint(spec), _catalogs()).clouds[cloud]
+    return {name: (c.value, c.monthly, c.basis) for name, c in durability_choices(cloud, spec, cost).items()}
+
+
+def _total(known: float, *unknown: str) -> Total:
+    return Total(pytest.approx(known), unknown)
+
+
+def test_aws_choices_of_the_worked_example():
+    assert _choices("aws") == {
+        "storageRedundancy": (
+            "S3 Standard (3 zones)",
+            _total(3.8304),
+            "S3 capacity lines; zone redundancy is in the list price",
+        ),
+        "hsmKeys": (True, _total(1), "KMS keys are HSM-backed; the key-month lines"),
+        "messagingEncryption": (
+            "mission key",
+            _total(0),
+            "queues and topics use the mission key; no charge beyond the KMS lines",
+        ),
+    }
+
+
+def test_azure_choices_of_the_worked_example():
+    assert _choices("azure") == {
+        # no archive tier on ZRS: archive-aged data stays in Cold, (184.68 + 629.28) GB x $0.0045
+        "storageRedundancy": (
+            "ZRS",
+            _total(1.60056 + 2.33928 + 3.66282),
+            "blob capacity lines at this redundancy's prices; no archive tier on this redundancy: "
+            "archive-aged data is held and priced in Cold",
+        ),
+        "hsmKeys": (True, _total(1.5), "Key Vault premium RSA-HSM key-month lines"),
+        "messagingEncryption": (
+            "service-managed",
+            _total(0),
+            "Standard tier: Microsoft-managed keys (declared gap)",
+        ),
+    }
+
+
+def test_without_customer_managed_keys_no_key_is_chosen_and_aws_messaging_is_service_managed():
+    changes = {"security.customer_managed_keys": False, "security.hsm_keys": False}
+    aws, azure = _choices("aws", **changes), _choices("azure", **changes)
+    assert aws["hsmKeys"] == (False, _total(0), "no customer-managed keys")
+    assert azure["hsmKeys"] == (False, _total(0), "no customer-managed keys")
+    assert aws["messagingEncryption"][0] == "service-managed"
+
+
+def test_software_keys_on_azure_bring_no_key_month_charge():
+    assert _choices("azure", **{"security.hsm_keys": False})["hsmKeys"] == (
+        False,
+        _total(0),
+        "software-protected keys: operations only, no key-month charge",
+    )
+
+
+def test_premium_messaging_on_azure_is_the_mission_key_at_the_premium_unit_prices():
+    value, monthly, basis = _choices("azure", **{"security.premium_messaging": True})["messagingEncryption"]
+    assert (value, basis) == ("mission key", "Service Bus and Event Hubs Premium unit-hour lines")
+    assert monthly.known == 0 and set(monthly.unknown) == {"service_bus_premium_mu_hour", "event_hubs_premium_pu_hour"}
+
+
+def test_geo_redundancy_names_the_azure_account_kind():
+    geo = {"storage.redundancy": "geo", "clouds.aws.replica_region": "us-east-1"}
+    assert _choices("azure", **geo)["storageRedundancy"][0] == "GZRS"
+    assert _choices("azure", **geo, **{"storage.geo_read_access": True})["storageRedundancy"][0] == "RA-GZRS"

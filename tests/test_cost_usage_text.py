@@ -1,0 +1,113 @@
+"""What the cost report says it assumed, and the storage it expects month by month, for the
+worked example of test_cost_worked_example.py (two satellites, 1.2 contacts/day of 9.5
+minutes, 8 Mbps each, products half the raw data, raw kept 365 days, products 730).
+
+The report prints `usage.assumptions` word for word, with the spec's figures in them; the
+figures below are the worked example's, written out by hand.
+
+Storage month by month: 1.368 GB/day raw + 0.684 GB/day products = 2.052 GB/day lands;
+a month is T = 365/12 = 30.41667 days; data is hot for its first 30 days, then cool.
+- End of month 1 (day T): hot holds 30 days of data = 2.052 x 30 = 61.56 GB; cool holds
+  what is older than 30 days, T - 30 = 0.41667 days = 0.855 GB.
+- Average over month 1: hot grows as 2.052 t until day 30, then stays at 61.56:
+  (2.052 x 30^2 / 2 + 61.56 x 0.41667) / T = (923.4 + 25.65) / 30.41667 = 31.202 GB;
+  cool grows as 2.052 (t - 30) after day 30: 2.052 x 0.41667^2 / 2 / T = 0.005856 GB.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from groundlink.blueprint import build_blueprint
+from groundlink.cost import estimate
+from groundlink.spec import spec_from_data
+
+from .test_cost_worked_example import _catalogs, _example
+
+
+def _usage(**changes):
+    return estimate(build_blueprint(spec_from_data(_example(**changes))), _catalogs()).usage
+
+
+def test_the_assumptions_the_report_prints_name_the_figures_they_rest_on():
+    assert list(_usage().assumptions) == [
+        "A month is 365/12 = 30.42 days and 730 hours.",
+        "1.2 contacts/day per satellite x 2 satellite(s), 9.5 min each (ground_segment.contacts_per_day, "
+        "contact_minutes).",
+        "Contact minutes are billed per contact rounded up to whole minutes: 10 min per contact; one contact "
+        "per satellite pass receives all its downlinks.",
+        "A satellite's contacts are billed wideband when any of its downlinks is wider than 40 MHz, "
+        "narrowband otherwise.",
+        "Data per contact: demod/decode lands data_rate_mbps x contact seconds / 8; DigIF lands the sampled "
+        "bandwidth, 2.28 MB per second per MHz of bandwidth_mhz (NOAA-20 DigIF to S3: one 10.5-minute 30 MHz "
+        "contact = 22 objects, 43.1 GB (community measurement, 2026-08-31)).",
+        "Products written = 0.5 x data landed (usage.products_ratio), kept on the same tier schedule with "
+        "products_retention_days.",
+        "Storage is billed on the average GB held during each month; lifecycle transition requests, "
+        "early-deletion minimums, retrievals and noncurrent versions are not modelled.",
+        "The ground segment writes one raw file per downlink about every 30 s of contact (AWS Ground Station "
+        'user guide, "Plan your dataflow communication paths" '
+        "(https://docs.aws.amazon.com/ground-station/latest/ug/getting-started.step2.html), read 2026-12-01): "
+        "38 raw files per contact; the same cadence is assumed for a partner's delivery. Product objects "
+        "average 1959 MB (assumptions.object_size_mb). One write request per object (multipart / block "
+        "uploads issue one per part).",
+        "One key request per object written (an upper bound: S3 Bucket Keys and Azure's key caching cut it).",
+        "Serverless SQL scans 2 TB/month in 100 queries (usage.*); Athena bills at least 10 MB per query.",
+        "Processing events follow each cloud's trigger: on AWS, EventBridge fires once per contact (Ground "
+        "Station's contact events); on Azure, Event Grid fires once per raw blob created (BlobCreated). Event "
+        "Grid counts an ingress operation for every blob the account creates (raw and products) and a delivery "
+        "per raw blob. Three queue requests (send, receive, delete/complete) per processing event.",
+        "Telemetry flows at 2 KB/s while in contact (usage.telemetry_kb_per_second).",
+        "Egress 100 GB/month (usage.egress_gb_per_month).",
+        "Budgets, logs and catalogs' own storage are not priced (not in the price catalog).",
+    ]
+
+
+def test_the_usage_figures_of_the_worked_example():
+    usage = _usage()
+    assert usage.days_per_month == pytest.approx(30.41667, rel=1e-6)
+    assert usage.contacts_per_month == pytest.approx(73)  # 36.5 per satellite
+    assert usage.billed_minutes(wideband=False) == pytest.approx(365)  # alpha, 30 MHz
+    assert usage.billed_minutes(wideband=True) == pytest.approx(365)  # beta, 50 MHz
+    assert usage.contact_seconds == pytest.approx(41610)  # 570 s x 73
+    assert usage.raw_gb == pytest.approx(41.61)
+    assert usage.products_gb == pytest.approx(20.805)
+    assert usage.raw_objects == pytest.approx(1387)
+    assert usage.objects_written == pytest.approx(1460)
+    assert usage.telemetry_gb == pytest.approx(0.08322)
+    assert (usage.query_tb, usage.queries, usage.billed_query_tb) == (2, 100, pytest.approx(2))
+    assert usage.egress_gb == 100
+    assert usage.contact_events == pytest.approx(73)
+    assert [(s.store, s.gb_per_day) for s in usage.stores] == [
+        ("raw", pytest.approx(1.368)),
+        ("products", pytest.approx(0.684)),
+    ]
+    assert [(link.satellite, link.downlink, link.gb_per_contact) for link in usage.links] == [
+        ("alpha", usage.links[0].downlink, pytest.approx(0.57)),
+        ("beta", "wide", pytest.approx(0.57)),
+    ]
+
+
+def test_many_small_queries_are_billed_at_the_athena_minimum():
+    # 1,000,000 queries x 10 MB = 10 TB billed, though only 2 TB are scanned
+    usage = _usage(**{"usage.queries_per_month": 1_000_000})
+    assert usage.billed_query_tb == pytest.approx(10)
+    assert usage.query_tb == 2
+
+
+def test_storage_at_the_end_of_the_first_month():
+    assert _usage().storage_end_of_month(1) == {
+        "hot": pytest.approx(61.56),
+        "cool": pytest.approx(0.855),
+        "cold": 0,
+        "archive": 0,
+    }
+
+
+def test_storage_held_on_average_during_the_first_month():
+    assert _usage().storage_month(1) == {
+        "hot": pytest.approx(31.202, rel=1e-4),
+        "cool": pytest.approx(0.005856, rel=1e-3),
+        "cold": 0,
+        "archive": 0,
+    }

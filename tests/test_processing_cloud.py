@@ -1,0 +1,185 @@
+"""Contact processing in the plans of both clouds: wired to the contact queue and to the
+products store, sized from `processing.*`, under an identity that may do nothing else."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from groundlink.spec import SpecError, spec_from_data
+
+from .conftest import cached_plan, spec_data, variant_plan, with_changes
+from .test_aws_support import bucket_by_role, doc, statements
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTAINER_JOB = {
+    "processing.mode": "container_job",
+    "processing.timeout_seconds": 7200,
+    "processing.max_concurrency": 4,
+    "processing.container_image": "ghcr.io/example/groundlink:1.0",
+}
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("memory_mb", 64, "processing.memory_mb: 64 is outside 128-10240 (AWS Lambda memory)"),
+        ("memory_mb", 8192, "processing.memory_mb: 8192 is over 4096, the largest Azure Functions Flex Consumption"),
+        ("timeout_seconds", 901, "processing.timeout_seconds: 901 is outside 1-900 in mode function"),
+        ("max_concurrency", 1, "processing.max_concurrency: 1 is outside 2-1000"),
+        ("container_vcpu", 3.0, "processing.container_vcpu: 3 is not allowed; allowed: 0.25, 0.5, 1, 2, 4"),
+        (
+            "container_memory_gb",
+            3.0,
+            "processing.container_memory_gb: 3 is not allowed with container_vcpu 2; allowed: 4",
+        ),
+        ("mode", "batch", "processing.mode: 'batch' is not allowed; allowed: 'function' or 'container_job'"),
+        ("container_image", "ghcr.io/x:1", "processing.container_image: only applies to mode: container_job"),
+    ],
+)
+def test_a_bad_processing_field_is_one_line_naming_it_and_what_is_allowed(field, value, message) -> None:
+    data = with_changes(spec_data(), {f"processing.{field}": value})
+    with pytest.raises(SpecError) as caught:
+        spec_from_data(data, "spec.yaml")
+    (line,) = caught.value.lines
+    assert line.startswith(f"spec.yaml: {message}")
+
+
+def test_a_container_job_needs_its_image() -> None:
+    data = with_changes(spec_data(), {"processing.mode": "container_job"})
+    with pytest.raises(SpecError) as caught:
+        spec_from_data(data, "spec.yaml")
+    assert caught.value.lines == [
+        "spec.yaml: processing.container_image: mode container_job needs the processor's "
+        "image: an OCI reference (registry/name:tag) both clouds pull"
+    ]
+
+
+class TestAwsFunction:
+    def test_the_function_consumes_the_contact_queue_reporting_failures_per_contact(self, aws_noaa20) -> None:
+        queue = aws_noaa20.one("aws:sqs/queue:Queue", "noaa20-events-contacts")
+        mapping = aws_noaa20.one("aws:lambda/eventSourceMapping:EventSourceMapping")
+        function = aws_noaa20.one("aws:lambda/function:Function")
+        assert mapping.inputs["eventSourceArn"] == queue.outputs["arn"]
+        assert mapping.inputs["functionName"] == function.outputs["arn"]
+        assert mapping.inputs["functionResponseTypes"] == ["ReportBatchItemFailures"]
+        assert mapping.inputs["batchSize"] == 1 and mapping.inputs["scalingConfig"] == {"maximumConcurrency": 10}
+        # failures reach the dead-letter queue through the queue's redrive policy
+        assert '"maxReceiveCount": 5' in queue.inputs["redrivePolicy"]
+
+    def test_the_queue_hides_a_contact_six_times_the_function_timeout(self, aws_noaa20) -> None:
+        function = aws_noaa20.one("aws:lambda/function:Function")
+        queue = aws_noaa20.one("aws:sqs/queue:Queue", "noaa20-events-contacts")
+        assert (function.inputs["timeout"], queue.inputs["visibilityTimeoutSeconds"]) == (900, 5400)
+
+    def test_the_function_is_sized_from_the_spec_and_encrypted_with_the_mission_key(self, aws_noaa20) -> None:
+        function = aws_noaa20.one("aws:lambda/function:Function")
+        key = aws_noaa20.one("aws:kms/key:Key")
+        assert function.inputs["memorySize"] == 2048 and function.inputs["runtime"] == "python3.12"
+        assert function.inputs["kmsKeyArn"] == key.outputs["arn"]
+        assert function.inputs["handler"] == "groundlink.runtime.aws_lambda.handler"
+        variables = function.inputs["environment"]["variables"]
+        assert variables["GROUNDLINK_PRODUCTS_BUCKET"] == bucket_by_role(aws_noaa20, "products").outputs["bucket"]
+        assert variables["GROUNDLINK_RAW_BUCKET"] == bucket_by_role(aws_noaa20, "raw").outputs["bucket"]
+
+    def test_the_code_is_the_processor_module_byte_for_byte(self, aws_noaa20) -> None:
+        code = aws_noaa20.one("aws:lambda/function:Function").inputs["code"]
+        processor = (ROOT / "groundlink" / "processing" / "processor.py").read_bytes()
+        assert code["groundlink/processing/processor.py"] == "sha256:" + hashlib.sha256(processor).hexdigest()
+
+    def test_the_role_reads_raw_writes_only_product_prefixes_and_uses_the_key(self, aws_noaa20) -> None:
+        policy = aws_noaa20.one("aws:iam/rolePolicy:RolePolicy", "noaa20-processing-policy")
+        products = bucket_by_role(aws_noaa20, "products").outputs["arn"]
+        raw = bucket_by_role(aws_noaa20, "raw").outputs["arn"]
+        queue = aws_noaa20.one("aws:sqs/queue:Queue", "noaa20-events-contacts").outputs["arn"]
+        by_sid = {s["Sid"]: s for s in statements(doc(policy))}
+        assert by_sid["ConsumeContactQueue"]["Resource"] == queue
+        assert by_sid["ReadRawContacts"] == {
+            "Sid": "ReadRawContacts",
+            "Effect": "Allow",
+            "Action": ["s3:GetObject"],
+            "Resource": f"{raw}/*",
+        }
+        assert by_sid["WriteProducts"]["Action"] == ["s3:PutObject"]
+        assert by_sid["WriteProducts"]["Resource"] == [
+            f"{products}/frames/*",
+            f"{products}/frame_index/*",
+            f"{products}/contact_summary/*",
+        ]
+        assert by_sid["UseMissionKey"]["Action"] == ["kms:Decrypt", "kms:GenerateDataKey"]
+        assert not [s for s in statements(doc(policy)) if "*" in s["Action"] or s["Resource"] == "*"]
+
+
+def test_aws_container_job_is_batch_on_fargate_fed_by_a_pipe_from_the_queue() -> None:
+    plan = variant_plan("aws", CONTAINER_JOB)
+    queue = plan.one("aws:sqs/queue:Queue", "noaa20-events-contacts")
+    pipe = plan.one("aws:pipes/pipe:Pipe")
+    job_queue = plan.one("aws:batch/jobQueue:JobQueue")
+    compute = plan.one("aws:batch/computeEnvironment:ComputeEnvironment")
+    definition = plan.one("aws:batch/jobDefinition:JobDefinition")
+    assert (pipe.inputs["source"], pipe.inputs["target"]) == (queue.outputs["arn"], job_queue.outputs["arn"])
+    assert compute.inputs["computeResources"]["type"] == "FARGATE"
+    assert compute.inputs["computeResources"]["maxVcpus"] == 8  # 4 contacts at once x 2 vCPU
+    assert definition.inputs["timeout"] == {"attemptDurationSeconds": 7200}
+    assert plan.of_type("aws:lambda/function:Function") == []
+    assert plan.of_type("aws:ec2/flowLog:FlowLog"), "the job's own network logs its traffic"
+
+
+class TestAzureFunction:
+    def test_a_flex_consumption_app_sized_from_the_spec(self, azure_noaa20) -> None:
+        farm = azure_noaa20.one("azure-native:web:AppServicePlan")
+        app = azure_noaa20.one("azure-native:web:WebApp")
+        assert farm.inputs["sku"] == {"name": "FC1", "tier": "FlexConsumption"}
+        assert app.inputs["serverFarmId"] == farm.outputs["id"]
+        config = app.inputs["functionAppConfig"]
+        assert config["runtime"] == {"name": "python", "version": "3.11"}
+        assert config["scaleAndConcurrency"] == {"instanceMemoryMB": 2048, "maximumInstanceCount": 10}
+        assert app.inputs["httpsOnly"] is True and app.inputs["identity"] == {"type": "SystemAssigned"}
+
+    def test_the_trigger_connects_to_the_contact_queue_by_identity(self, azure_noaa20) -> None:
+        app = azure_noaa20.one("azure-native:web:WebApp")
+        namespace = azure_noaa20.one("azure-native:servicebus:Namespace")
+        settings = {s["name"]: s["value"] for s in app.inputs["siteConfig"]["appSettings"]}
+        host = f"{namespace.inputs['namespaceName']}.servicebus.windows.net"
+        assert settings["ServiceBusConnection__fullyQualifiedNamespace"] == host
+        assert settings["GROUNDLINK_QUEUE"] == "contact-data"
+        assert not [k for k in settings if "ConnectionString" in k or k == "AzureWebJobsStorage"]
+
+    def test_the_app_identity_writes_only_the_products_container(self, azure_noaa20) -> None:
+        grants = [
+            g for g in azure_noaa20.of_type("azure-native:authorization:RoleAssignment") if "-processing-" in g.name
+        ]
+        products = azure_noaa20.one("azure-native:storage:BlobContainer", "noaa20-storage-products")
+        queue = azure_noaa20.one("azure-native:servicebus:Queue")
+        roles = {
+            g.name.split("-processing-")[1]: (g.inputs["description"].split(": ")[1], g.inputs["scope"]) for g in grants
+        }
+        assert roles["writes-products"] == ("Storage Blob Data Contributor", products.outputs["id"])
+        assert roles["receives-contacts"] == ("Azure Service Bus Data Receiver", queue.outputs["id"])
+        writers = [scope for role, scope in roles.values() if role == "Storage Blob Data Contributor"]
+        assert sorted(s.rsplit("/", 1)[1] for s in writers) == ["azure-webjobs-hosts", "products"]
+
+
+def test_azure_container_job_is_scaled_by_the_service_bus_queue() -> None:
+    plan = variant_plan("azure", CONTAINER_JOB)
+    job = plan.one("azure-native:app:Job")
+    config = job.inputs["configuration"]
+    (rule,) = config["eventTriggerConfig"]["scale"]["rules"]
+    assert config["triggerType"] == "Event" and config["replicaTimeout"] == 7200
+    assert rule["type"] == "azure-servicebus" and rule["metadata"]["queueName"] == "contact-data"
+    assert config["eventTriggerConfig"]["scale"]["maxExecutions"] == 4
+    container = job.inputs["template"]["containers"][0]
+    assert container["image"] == "ghcr.io/example/groundlink:1.0"
+    assert container["resources"] == {"cpu": 2.0, "memory": "4Gi"}
+    assert plan.of_type("azure-native:web:WebApp") == []
+
+
+@pytest.mark.parametrize("cloud", ["aws", "azure"])
+def test_both_clouds_realize_the_same_processing_capabilities(cloud) -> None:
+    plan = cached_plan("noaa20.yaml", cloud)
+    assert plan.realizing("processing.function") and plan.realizing("processing.least_privilege")
+    assert not plan.realizing("processing.container_job")
+    disabled = variant_plan(cloud, {"processing.enabled": False})
+    assert not [r for r in disabled.resources if "processing" in r.name]

@@ -1,0 +1,110 @@
+"""Spec rules whose one-line message was not asserted anywhere: each case breaks one field of
+an example spec and expects the exact line `validate` prints (field path, value, what is
+allowed). The Azure Orbital endpoint rules are checked on the legacy example, the only one
+that renders that endpoint."""
+
+from __future__ import annotations
+
+import pytest
+
+from groundlink.spec import SpecError, spec_from_data
+
+from .conftest import DROP, spec_data, with_changes
+
+ORBITAL = "clouds.azure.orbital"
+
+
+@pytest.mark.parametrize(
+    "base, changes, line",
+    [
+        (
+            "noaa20.yaml",
+            {"satellites.0.downlinks.0.preset": DROP},
+            "satellites[0].downlinks[0].preset: demod_decode needs a preset (jpss1_hrd, snpp_hrd, aqua_db) "
+            "or both demodulation_json and decode_json",
+        ),
+        (
+            "noaa20.yaml",
+            {"ground_segment.provider": "partner"},
+            "ground_segment.partner: provider: partner needs a partner (name: ksat_lite, viasat_rte, rbc_signals "
+            "or other)",
+        ),
+        (
+            "aqua-legacy.yaml",
+            {f"{ORBITAL}.gateway_subnet_cidr": "10.40.1.0/25"},
+            f"{ORBITAL}.gateway_subnet_cidr: /25 is smaller than /24 (Azure Orbital delegated subnet)",
+        ),
+        (
+            "aqua-legacy.yaml",
+            {f"{ORBITAL}.gateway_subnet_cidr": "10.41.1.0/24"},
+            f"{ORBITAL}.gateway_subnet_cidr: 10.41.1.0/24 is not inside vnet_cidr 10.40.0.0/16",
+        ),
+        (
+            "aqua-legacy.yaml",
+            {f"{ORBITAL}.vnet_cidr": "10.40.0.0/33"},
+            f"{ORBITAL}.vnet_cidr: is not an IPv4 network ('33' is not a valid netmask)",
+        ),
+        (
+            "aqua-legacy.yaml",
+            {f"{ORBITAL}.ip_address": "10.40.0.300"},
+            f"{ORBITAL}.ip_address: is not an IPv4 address (Octet 300 (> 255) not permitted in '10.40.0.300')",
+        ),
+        (
+            "aqua-legacy.yaml",
+            {f"{ORBITAL}.ip_address": "10.40.1.4"},
+            f"{ORBITAL}.ip_address: 10.40.1.4 must be inside 10.40.0.0/16 and outside the delegated subnet "
+            "10.40.1.0/24",
+        ),
+        (
+            "aqua-legacy.yaml",
+            {f"{ORBITAL}.ip_address": "10.50.0.4"},
+            f"{ORBITAL}.ip_address: 10.50.0.4 must be inside 10.40.0.0/16 and outside the delegated subnet "
+            "10.40.1.0/24",
+        ),
+        (
+            "aqua-legacy.yaml",
+            {f"{ORBITAL}.port": 49151},
+            f"{ORBITAL}.port: 49151 is outside 49152-65535 (Azure Orbital endpoint ports)",
+        ),
+        (
+            "aqua-legacy.yaml",
+            {f"{ORBITAL}.port": 65536},
+            f"{ORBITAL}.port: 65536 is outside 49152-65535 (Azure Orbital endpoint ports)",
+        ),
+        (
+            "aqua-legacy.yaml",
+            {f"{ORBITAL}.mtu": 3649},
+            f"{ORBITAL}.mtu: 3649 is under 3650 (Azure Orbital endpoint MTU)",
+        ),
+    ],
+)
+def test_one_broken_field_is_one_exact_line(base, changes, line):
+    with pytest.raises(SpecError) as raised:
+        spec_from_data(with_changes(spec_data(base), changes), "spec.yaml")
+    assert raised.value.lines == [f"spec.yaml: {line}"]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {f"{ORBITAL}.port": 49152},
+        {f"{ORBITAL}.port": 65535},
+        {f"{ORBITAL}.mtu": 3650},
+        {f"{ORBITAL}.gateway_subnet_cidr": "10.40.1.0/24", f"{ORBITAL}.ip_address": "10.40.2.4"},
+    ],
+)
+def test_the_orbital_endpoint_bounds_themselves_are_allowed(changes):
+    spec_from_data(with_changes(spec_data("aqua-legacy.yaml"), changes), "spec.yaml")
+
+
+def test_each_downlink_of_a_legacy_satellite_needs_its_own_port_below_the_top():
+    data = spec_data("aqua-legacy.yaml")
+    downlinks = data["satellites"][0]["downlinks"]
+    downlinks.append({**downlinks[0], "name": "second"})
+    spec_from_data(with_changes(data, {f"{ORBITAL}.port": 65534}), "spec.yaml")
+    with pytest.raises(SpecError) as raised:
+        spec_from_data(with_changes(data, {f"{ORBITAL}.port": 65535}), "spec.yaml")
+    assert raised.value.lines == [
+        f"spec.yaml: {ORBITAL}.port: 65535 leaves no room for every downlink: port 65536 is over 65535 "
+        "(one port per downlink)"
+    ]
