@@ -98,6 +98,9 @@ def test_aws_geo_prices_the_replica_and_the_replication_itself(catalogs):
     assert choice["value"] == "S3 Standard (3 zones), replicated to us-east-2"
     # 2 x (1.76985 + 14.641875) = 32.82345 of capacity, + 0.009125 + 1.560375 + 1.0 + 0.01095 = 35.4039
     assert choice["monthly"] == {"known": pytest.approx(35.4039), "complete": True, "unknown": []}
+    # the replica key is the storage choice's: the HSM keys choice still counts the mission key alone
+    hsm = cost_json(geo, 1000, arith_spec(**GEO).spec)["clouds"]["aws"]["choices"]["hsmKeys"]
+    assert hsm["monthly"]["known"] == pytest.approx(1.0)
 
 
 def test_azure_geo_adds_the_paired_region_copy_unpriced_until_supplied(catalogs):

@@ -43,7 +43,8 @@ def _storage(cloud: str, spec: Any, cost: CloudCost) -> Choice:
 
 
 def _hsm(cloud: str, spec: Any, cost: CloudCost) -> Choice:
-    keys = total([x for x in cost.lines if x.price_id in HSM_PRICE_IDS])
+    # the replica key of an AWS geo mission is the storage choice's line, counted there only
+    keys = total([x for x in cost.lines if x.price_id in HSM_PRICE_IDS and not x.item.startswith(REPLICATION)])
     if not spec.security.customer_managed_keys:
         return Choice(False, keys, "no customer-managed keys")
     if cloud == "aws":
