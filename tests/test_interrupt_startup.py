@@ -35,10 +35,21 @@ def _interrupted_at(delay: float) -> tuple[int, str]:
         stderr=subprocess.PIPE,
         text=True,
     )
+    _wait_until_executed(process.pid)
     time.sleep(delay)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=120)
     return process.returncode, err
+
+
+def _wait_until_executed(pid: int) -> None:
+    """A signal sent between fork and exec reaches the test's own Python, which swallows it,
+    and the plan then runs to exit 0: no user can press Ctrl-C before the program exists."""
+    cmdline = Path(f"/proc/{pid}/cmdline")
+    deadline = time.monotonic() + 10
+    while str(CONSOLE_SCRIPT) not in cmdline.read_bytes().decode(errors="replace").split("\0"):
+        assert time.monotonic() < deadline, "the console script never started"
+        time.sleep(0.001)
 
 
 def _before_groundlink_ran(code: int, err: str) -> bool:
