@@ -24,7 +24,9 @@ CONSOLE_SCRIPT = Path(sys.executable).with_name("groundlink")
 PACKAGE = str(Path(groundlink.__file__).parent)
 # the modules that run before the handler is in place, and only at their top level
 BEFORE_THE_HANDLER = ("__init__.py", "console.py", "interrupt.py", "errors.py", CONSOLE_SCRIPT.name)
-DELAYS = (0.0, 0.02, 0.05, 0.1, 0.2, 0.5)
+# From 20 ms on: a signal in the first milliseconds after exec lands in the interpreter's own
+# start-up, where on a clean checkout it was once lost altogether (the plan then ran to exit 0)
+DELAYS = (0.02, 0.05, 0.1, 0.2, 0.5)
 
 
 def _interrupted_at(delay: float) -> tuple[int, str]:
