@@ -26,8 +26,7 @@ class Command(NamedTuple):
 def commands() -> tuple[Command, ...]:
     """Every subcommand, in the order `groundlink --help` lists them; adding one is one line here.
     Imported when the command line runs, so that Ctrl-C during start-up is handled like any other."""
-    from .app import check_command, compare, diff_command, processing_commands, spec_commands
-    from .preflight import command as preflight_command
+    from .app import check_command, compare, diff_command, preflight_command, processing_commands, spec_commands
 
     return (
         Command(
