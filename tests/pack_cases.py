@@ -693,7 +693,7 @@ fires(
     rule,
     "noaa20-aws",
     {f"{TOPIC}/kmsMasterKeyId": DROP},
-    (f"topic {TOPIC} has no kmsMasterKeyId (SSE-SQS keys are not the mission's)", TOPIC),
+    (f"topic {TOPIC} has no kmsMasterKeyId (the topic is not encrypted at rest)", TOPIC),
 )
 fires(
     rule,
@@ -714,6 +714,12 @@ fires(
 passes(rule, "noaa20-aws", {f"{QUEUE}/kmsMasterKeyId": UNKNOWN})
 fires(rule, "noaa20-aws-cmk-off", {f"{QUEUE}/kmsMasterKeyId": DROP}, (f"queue {QUEUE} has no kmsMasterKeyId", QUEUE))
 passes(rule, "noaa20-aws-cmk-off", {f"{QUEUE}/kmsMasterKeyId": "alias/aws/sqs"})
+fires(  # SSE-SQS is a queue's fallback only: a topic without a key is not encrypted at all
+    rule,
+    "noaa20-aws-cmk-off",
+    {f"{TOPIC}/kmsMasterKeyId": DROP},
+    (f"topic {TOPIC} has no kmsMasterKeyId (the topic is not encrypted at rest)", TOPIC),
+)
 passes(rule, "noaa20-aws-cmk-off", {f"{QUEUE}/kmsMasterKeyId": "arn:aws:kms:us-west-2:123456789012:key/other"})
 fires(
     rule,

@@ -83,6 +83,7 @@ class MissionStack(MissionComponent):
                 queue=events.queue,
                 raw=storage.raw,
                 products=storage.products,
+                network=security.network if blueprint.security.private else None,
                 opts=self.opts(),
             )
         catalog = query = None

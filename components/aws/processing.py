@@ -26,7 +26,7 @@ from groundlink.runtime.package import AWS_HANDLER, package_files, requirements
 
 from ..base import MissionComponent
 from . import iam
-from .security import AwsNetwork
+from .security import AwsNetwork, Network
 from .storage import Store
 
 RUNTIME = "python3.12"
@@ -45,11 +45,24 @@ def code_archive() -> pulumi.AssetArchive:
     return pulumi.AssetArchive(assets)
 
 
+# What Lambda does with the function's role to attach it to the mission VPC (the actions of the
+# AWSLambdaVPCAccessExecutionRole managed policy; EC2 authorizes the Describe actions only on "*").
+VPC_ACCESS_ACTIONS = [
+    "ec2:AssignPrivateIpAddresses",
+    "ec2:CreateNetworkInterface",
+    "ec2:DeleteNetworkInterface",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeSubnets",
+    "ec2:UnassignPrivateIpAddresses",
+]
+
+
 def processor_permissions(
-    queue: str | None, raw: str, products: str, key: str | None, log_group: str | None
+    queue: str | None, raw: str, products: str, key: str | None, log_group: str | None, vpc: bool = False
 ) -> list[dict[str, Any]]:
     """Least privilege: the contact queue (when the function polls it), raw objects read, the
-    product prefixes written, the mission key, its own log group."""
+    product prefixes written, the mission key, its own log group, and (`vpc`) the network
+    interfaces Lambda creates to run it in the mission VPC."""
     statements = [
         iam.allow(["s3:ListBucket"], raw, "ListRawContacts"),
         iam.allow(["s3:GetObject"], f"{raw}/*", "ReadRawContacts"),
@@ -68,6 +81,8 @@ def processor_permissions(
         statements.append(iam.allow(["kms:Decrypt", "kms:GenerateDataKey"], key, "UseMissionKey"))
     if log_group is not None:
         statements.append(iam.allow(["logs:CreateLogStream", "logs:PutLogEvents"], f"{log_group}:*", "WriteLogs"))
+    if vpc:
+        statements.append(iam.allow(VPC_ACCESS_ACTIONS, "*", "AttachToMissionVpc"))
     return statements
 
 
@@ -85,10 +100,14 @@ class AwsProcessing(MissionComponent):
         queue: aws.sqs.Queue,
         raw: Store,
         products: Store,
+        network: Network | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__(name, mission, opts)
         self.inputs = inputs
+        # A private mission's bucket policies admit object access only through the VPC's S3
+        # endpoint: the function runs in that VPC (components/aws/storage.py).
+        self.network = network
         self.key, self.raw, self.products, self.queue, self.account = key, raw, products, queue, account
         self.log_group = self.realize(
             aws.cloudwatch.LogGroup(
@@ -117,7 +136,7 @@ class AwsProcessing(MissionComponent):
     def capability(self) -> str:
         return "processing.function" if self.inputs.mode == "function" else "processing.container_job"
 
-    def _role(self, service: str, queue: bool) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
+    def _role(self, service: str, queue: bool, vpc: bool = False) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
         role = self.realize(
             aws.iam.Role(
                 self.child_name("role"),
@@ -142,6 +161,7 @@ class AwsProcessing(MissionComponent):
                     products=self.products.arn,
                     key=self.key.arn if self.key else None,
                     log_group=self.log_group.arn,
+                    vpc=vpc,
                 ),
                 opts=self.opts(),
             ),
@@ -155,7 +175,11 @@ class AwsProcessing(MissionComponent):
 
     def _function(self) -> None:
         inputs = self.inputs
-        role, policy = self._role("lambda.amazonaws.com", queue=True)
+        role, policy = self._role("lambda.amazonaws.com", queue=True, vpc=self.network is not None)
+        vpc_config = None
+        if self.network is not None:
+            group = self._egress_group(self.network.vpc_id, "The contact processor: outbound HTTPS to S3 only")
+            vpc_config = {"subnet_ids": [self.network.subnet_id], "security_group_ids": [group.id]}
         self.function = self.realize(
             aws.lambda_.Function(
                 self.child_name("function"),
@@ -173,6 +197,7 @@ class AwsProcessing(MissionComponent):
                 kms_key_arn=self.key.arn if self.key else None,
                 logging_config={"log_format": "JSON", "log_group": self.log_group.name},
                 tracing_config={"mode": "Active"},
+                vpc_config=vpc_config,
                 tags=self.tags,
                 opts=self.opts(depends_on=[policy]),
             ),
@@ -209,18 +234,22 @@ class AwsProcessing(MissionComponent):
             capabilities=caps,
             opts=self.opts(),
         )
-        group = self.realize(
+        return network.subnet.id, self._egress_group(network.vpc.id, "Contact processing jobs: outbound HTTPS only")
+
+    def _egress_group(self, vpc_id: pulumi.Input[str], description: str) -> aws.ec2.SecurityGroup:
+        """Nothing in, HTTPS out: the subnet's routes decide where out leads (S3's gateway
+        endpoint in the mission VPC, the internet in a container job's own)."""
+        return self.realize(
             aws.ec2.SecurityGroup(
                 self.child_name("sg"),
-                vpc_id=network.vpc.id,
-                description="Contact processing jobs: outbound HTTPS only",
+                vpc_id=vpc_id,
+                description=description,
                 egress=[{"protocol": "tcp", "from_port": 443, "to_port": 443, "cidr_blocks": ["0.0.0.0/0"]}],
                 tags=self.tags,
                 opts=self.opts(),
             ),
-            *caps,
+            self.capability,
         )
-        return network.subnet.id, group
 
     def _container_job(self) -> None:
         inputs = self.inputs

@@ -68,10 +68,14 @@ class AzureProcessing(MissionComponent):
         storage: Stores,
         namespace: azure.servicebus.Namespace,
         queue: azure.servicebus.Queue,
+        subnet_id: pulumi.Output[str] | None,
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__(name, mission, opts)
         self.inputs, self.storage, self.resource_group_name = inputs, storage, resource_group_name
+        # The account denies what its firewall does not admit: the app or job reaches it from this
+        # delegated subnet (components/azure/security.py processing_subnet).
+        self.subnet_id = subnet_id
         self.namespace, self.queue = namespace, queue
         self.capability = "processing.function" if inputs.mode == "function" else "processing.container_job"
         self.grants: list[azure.authorization.RoleAssignment] = []
@@ -200,6 +204,9 @@ class AzureProcessing(MissionComponent):
                     "http20_enabled": True,
                 },
                 public_network_access="Disabled",
+                # Flex Consumption VNet integration: the deployment package, the host's leases and
+                # the stores are all read through the processor's subnet
+                virtual_network_subnet_id=self.subnet_id,
                 tags=self.tags,
                 opts=self.opts(depends_on=[package]),
             ),
@@ -218,6 +225,11 @@ class AzureProcessing(MissionComponent):
                 location=self.mission.region,
                 zone_redundant=False,
                 public_network_access="Disabled",
+                # an internal environment in the processor's subnet (workload profiles: a delegated subnet)
+                workload_profiles=[{"name": "Consumption", "workload_profile_type": "Consumption"}],
+                vnet_configuration={"infrastructure_subnet_id": self.subnet_id, "internal": True}
+                if self.subnet_id
+                else None,
                 tags=self.tags,
                 opts=self.opts(),
             ),

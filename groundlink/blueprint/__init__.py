@@ -254,6 +254,9 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
             hsm_keys=spec.security.hsm_keys,
             premium_messaging=spec.security.premium_messaging,
             network_log_retention_days=spec.security.flow_log_retention_days,
+            processing=f"processing.{spec.processing.mode}"
+            if spec.processing.enabled and delivery.object_store
+            else None,
         ),
         observability=ObservabilityInputs(
             alert_emails=tuple(spec.budget.alert_emails),

@@ -183,6 +183,8 @@ class SecurityInputs:
     hsm_keys: bool  # keys live in hardware security modules
     premium_messaging: bool  # Azure messaging on Premium, encrypted with the mission key
     network_log_retention_days: int  # wanted days of VPC flow logs, before a cloud rounds
+    # the processing capability when the stack processes contacts: its compute joins the network
+    processing: str | None = None
 
 
 @dataclass(frozen=True)
