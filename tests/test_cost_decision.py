@@ -32,9 +32,6 @@ REMAINING_UNKNOWNS = {
     "azure": {
         "partner_minute": "contractual (partner network)",
         "data_explorer_cluster_month": "no list price: engine VMs plus a per-vCore markup",
-        "functions_flex_executions": "no USD rate at hand (the pricing page renders $- offline)",
-        "container_apps_vcpu_second": "no USD rate at hand (the pricing page renders $- offline)",
-        "container_apps_gib_second": "no USD rate at hand (the pricing page renders $- offline)",
     },
 }
 

@@ -204,14 +204,14 @@ def test_report_states_each_clouds_durability_choices_and_their_cost(report):
     _, out, doc = report
     choices = {cloud: doc["cost"]["clouds"][cloud]["choices"] for cloud in ("aws", "azure")}
     # the Azure storage choice is its ZRS capacity lines at the catalog's ZRS prices
-    # ($0.0221 hot, $0.013 cool, $0.005 cold per GB-month), every one of them known
+    # ($0.0221 hot, $0.0131 cool, $0.005 cold per GB-month), every one of them known
     assert choices["azure"]["storageRedundancy"]["value"] == "ZRS"
     stored = {
         line["priceId"]: line["quantity"] for line in doc["cost"]["clouds"]["azure"]["lines"] if "ZRS" in line["item"]
     }
     zrs = {
         "azure.blob_hot_zrs_gb_month": 0.0221,
-        "azure.blob_cool_zrs_gb_month": 0.013,
+        "azure.blob_cool_zrs_gb_month": 0.0131,
         "azure.blob_cold_zrs_gb_month": 0.005,
     }
     assert set(stored) == set(zrs)
