@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 SPEC   ?= specs/noaa20.yaml
 OUT    ?= out/compare
 
-.PHONY: venv test lint compare bench demo schema clean mutation preflight-shapes fuzz breaks
+.PHONY: venv test lint compare bench demo schema clean mutation preflight-shapes fuzz breaks function-deps
 
 venv: $(STAMP)
 
@@ -51,6 +51,12 @@ demo: $(STAMP)
 	$(BIN)/python -m tests.contactgen $(DEMO)/raw
 	$(BIN)/groundlink process $(DEMO)/raw --out $(DEMO)/products
 	$(BIN)/groundlink query $(DEMO)/products --examples
+
+# The contact processor's third-party wheels for each cloud's function runtime (needs PyPI):
+# build/processing/aws-lambda-layer.zip and azure-python-packages.zip, the same bytes for the
+# same pins; the Pulumi program refuses a processing function without them (docs/processing.md).
+function-deps: $(STAMP)
+	$(BIN)/python -m groundlink.functiondeps
 
 schema: $(STAMP)
 	$(BIN)/groundlink schema > schema/mission.schema.json

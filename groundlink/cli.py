@@ -7,6 +7,7 @@ per problem on stderr and exit code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Callable
@@ -21,13 +22,13 @@ class Command(NamedTuple):
     help: str
     configure: Callable[[argparse.ArgumentParser], None]
     run: Callable[[argparse.Namespace], int]
+    imports_first: tuple[str, ...] = ()  # Rust extensions it imports (see IMPORTED_BY_EVERY_COMMAND)
 
 
 def commands() -> tuple[Command, ...]:
     """Every subcommand, in the order `groundlink --help` lists them; adding one is one line here.
     Imported when the command line runs, so that Ctrl-C during start-up is handled like any other."""
-    from .app import check_command, compare, diff_command, processing_commands, spec_commands
-    from .preflight import command as preflight_command
+    from .app import check_command, compare, diff_command, preflight_command, processing_commands, spec_commands
 
     return (
         Command(
@@ -48,8 +49,15 @@ def commands() -> tuple[Command, ...]:
             "run the policy pack offline over the Analyzer protocol",
             check_command.configure,
             check_command.run,
+            imports_first=("jsonschema",),  # the pack's configuration
         ),
-        Command("compare", "compare both clouds side by side: parity, cost, report", compare.configure, compare.run),
+        Command(
+            "compare",
+            "compare both clouds side by side: parity, cost, report",
+            compare.configure,
+            compare.run,
+            imports_first=("jsonschema",),  # the pack's configuration
+        ),
         Command(
             "process",
             "process a contact's capture files into frame streams, a frame index and a summary",
@@ -83,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     for command in commands():
         p = sub.add_parser(command.name, help=command.help)
         command.configure(p)
-        p.set_defaults(run=command.run)
+        p.set_defaults(run=command.run, imports_first=command.imports_first)
     return parser
 
 
@@ -96,24 +104,38 @@ def _utf8_output() -> None:
             stream.reconfigure(encoding="utf-8", errors="backslashreplace")
 
 
+# Extension modules written in Rust (PyO3) cannot be interrupted while they initialise: a
+# KeyboardInterrupt there becomes a Rust panic, whose report the panic hook writes to stderr
+# at once. Every command reads a spec or the schema through pydantic (pydantic-core), so it is
+# imported, with what the chosen command adds (`Command.imports_first`), while Ctrl-C still
+# ends the process at once: nothing has been started yet that would need stopping.
+IMPORTED_BY_EVERY_COMMAND = ("pydantic", "yaml")
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
+        _utf8_output()
+        args = build_parser().parse_args(argv)
+        for module in (*IMPORTED_BY_EVERY_COMMAND, *args.imports_first):
+            importlib.import_module(module)
         interrupt.hand_to_python()  # what the command starts is stopped on the way out
-        return _run(argv)
+        return _run(args)
     except KeyboardInterrupt:  # at any point, start-up imports included: one line, exit 130
         print(interrupt.MESSAGE, file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BaseException:
+        if not interrupt.received():
+            raise
+        print(interrupt.MESSAGE, file=sys.stderr)  # the interrupt, as an extension module reraised it
+        return EXIT_INTERRUPTED
 
 
-def _run(argv: list[str] | None) -> int:
+def _run(args: argparse.Namespace) -> int:
     from .engine import PlanError
     from .errors import EXIT_USAGE, UsageError
     from .inputs import InputError, one_line
     from .spec import SpecError
 
-    _utf8_output()
-    parser = build_parser()
-    args = parser.parse_args(argv)
     try:
         code: int = args.run(args)
         return code

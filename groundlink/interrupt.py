@@ -27,11 +27,34 @@ def leave_at_once(signum: int, frame: FrameType | None) -> None:
 
 
 def install() -> None:
+    """Take Ctrl-C over, unless whoever started groundlink told it to ignore SIGINT (a
+    background job of a script, `nohup`-style launchers): that choice is inherited and kept,
+    as the interpreter itself keeps it, so the signal meant for the foreground never stops
+    a job that was started to outlive it."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        return
     signal.signal(signal.SIGINT, leave_at_once)
+
+
+_received = False
+
+
+def raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    """KeyboardInterrupt, remembered: an extension module interrupted inside its own
+    initialisation can turn it into another exception (an ImportError, a SystemError), and
+    the command line still reports the run as interrupted (`received`)."""
+    global _received
+    _received = True
+    raise KeyboardInterrupt
+
+
+def received() -> bool:
+    """Whether Ctrl-C has reached the running command."""
+    return _received
 
 
 def hand_to_python() -> None:
     """From here on Ctrl-C raises KeyboardInterrupt, where `install` had taken it over (a
     caller's own handler, as in a test calling the command line in-process, stays)."""
     if signal.getsignal(signal.SIGINT) is leave_at_once:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGINT, raise_interrupt)

@@ -13,14 +13,20 @@ from .registry import stack_rule
 KEY_IDS = ("arn", "keyId", "id")
 
 
-def _problem(resources: list[Any], channel: Any, require_mission_key: bool) -> str | None:
+# Without a key, SQS falls back to its own SSE-SQS keys, while an SNS topic is not encrypted at rest.
+NO_KEY_MEANS = {"queue": "SSE-SQS keys are not the mission's", "topic": "the topic is not encrypted at rest"}
+
+
+def _problem(resources: list[Any], kind: str, channel: Any, require_mission_key: bool) -> str | None:
     key = get(channel.props, "kmsMasterKeyId")
     if key is UNKNOWN:
         return None
     if not key:
-        if is_true(get(channel.props, "sqsManagedSseEnabled")) and not require_mission_key:
+        if kind == "queue" and is_true(get(channel.props, "sqsManagedSseEnabled")) and not require_mission_key:
             return None
-        return "has no kmsMasterKeyId" + (" (SSE-SQS keys are not the mission's)" if require_mission_key else "")
+        if kind == "queue" and not require_mission_key:
+            return "has no kmsMasterKeyId"
+        return f"has no kmsMasterKeyId ({NO_KEY_MEANS[kind]})"
     if not require_mission_key:
         return None
     if isinstance(key, str) and key.startswith("alias/aws/"):
@@ -51,6 +57,6 @@ def messaging_mission_key(args: Any, report: Any) -> None:
     require = bool(args.get_config().get("requireCustomerManagedKey", True))
     for kind, tokens in (("queue", T.SQS_QUEUE), ("topic", T.SNS_TOPIC)):
         for channel in of_type(args.resources, tokens):
-            problem = _problem(args.resources, channel, require)
+            problem = _problem(args.resources, kind, channel, require)
             if problem:
                 report(f"{kind} {channel.name} {problem}", channel.urn)

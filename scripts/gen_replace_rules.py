@@ -14,12 +14,16 @@ per resource type the stacks create, from each provider's own metadata.
   the create-only body properties of AZURE_CREATE_ONLY, each with its source (the REST spec's
   x-ms-mutability, which the provider honours but the SDK does not carry, or the service's
   documentation).
-- pulumi-aws: the bridged SDK does not carry Terraform's ForceNew flags; AWS_FORCE_NEW holds
-  the top-level ForceNew attributes of hashicorp/terraform-provider-aws, read per resource
-  file at the commit named beside it. A type missing there is written as unknown, never as
-  "nothing forces a replacement".
+- pulumi-aws: the bridged SDK does not carry Terraform's ForceNew flags; terraform_force_new.json
+  holds, per type, the attributes of hashicorp/terraform-provider-aws that force a replacement
+  (schema `ForceNew`, or the Plugin Framework's `RequiresReplace` plan modifiers), nested ones
+  as dotted paths, in Terraform's names, read in the resource's file at the commit named beside
+  it. They are mapped to Pulumi's property names here, each checked against the installed
+  pulumi_aws SDK. A type missing there is written as unknown, never as "nothing forces a
+  replacement".
 
-The types are those of the offline plans of every example spec on both clouds.
+The types are those of the offline plans of every example spec on both clouds, as they are and
+with each variant of VARIANTS.
 """
 
 from __future__ import annotations
@@ -27,158 +31,19 @@ from __future__ import annotations
 import importlib
 import inspect
 import json
+import keyword
 import re
 import sys
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "groundlink" / "diff" / "replace_rules.json"
 
 TF_AWS = "hashicorp/terraform-provider-aws"
-# type -> (ForceNew attributes in Pulumi's camelCase, file, commit the attributes were read at)
-AWS_FORCE_NEW: dict[str, tuple[list[str], str, str]] = {
-    "aws:s3/bucket:Bucket": (
-        ["bucket", "bucketPrefix"],
-        "internal/service/s3/bucket.go",
-        "0070bcd12c952f14c5434a6f351ef7b6fa791226",
-    ),
-    "aws:kinesis/stream:Stream": (
-        ["name"],
-        "internal/service/kinesis/stream.go",
-        "03aadd4385481a5bb0e26d7eec2a2d75ea30c9a0",
-    ),
-    "aws:kms/key:Key": (
-        ["customKeyStoreId", "customerMasterKeySpec", "keyUsage", "multiRegion", "xksKeyId"],
-        "internal/service/kms/key.go",
-        "00a35305dc1b297a6fcdecdfbba33f1e63c3da39",
-    ),
-    "aws:glue/catalogDatabase:CatalogDatabase": (
-        ["catalogId", "name", "targetDatabase"],
-        "internal/service/glue/catalog_database.go",
-        "0075c7864e9415d7cb404160187eeb9257b34ca6",
-    ),
-    "aws:sqs/queue:Queue": (
-        ["fifoQueue", "name", "namePrefix"],
-        "internal/service/sqs/queue.go",
-        "00a35305dc1b297a6fcdecdfbba33f1e63c3da39",
-    ),
-    "aws:athena/workgroup:Workgroup": (
-        ["name"],
-        "internal/service/athena/workgroup.go",
-        "0148137dc6fb802b97b74036846777ab15c0f9ad",
-    ),
-    "aws:budgets/budget:Budget": (
-        ["accountId", "name", "namePrefix"],
-        "internal/service/budgets/budget.go",
-        "01d5888a070712729f1d55bb0918d299a3d2a140",
-    ),
-    "aws:cloudwatch/eventRule:EventRule": (
-        ["eventBusName", "name", "namePrefix"],
-        "internal/service/events/rule.go",
-        "0cdab4ae09a963535e03dde0bff4784afe8e3517",
-    ),
-    "aws:cloudwatch/eventTarget:EventTarget": (
-        ["eventBusName", "rule", "targetId"],
-        "internal/service/events/target.go",
-        "0762c41e2027fcd3cb8340d3e6886c6975fc0a59",
-    ),
-    "aws:cloudwatch/logGroup:LogGroup": (
-        ["logGroupClass", "name", "namePrefix"],
-        "internal/service/logs/group.go",
-        "0073593e7d6993ba482409f4dc35438daaa79bb3",
-    ),
-    "aws:cloudwatch/logStream:LogStream": (
-        ["logGroupName", "name"],
-        "internal/service/logs/stream.go",
-        "1468653aa61d1cfef737d390082fa99b8ddfc24b",
-    ),
-    "aws:cloudwatch/metricAlarm:MetricAlarm": (
-        ["alarmName"],
-        "internal/service/cloudwatch/metric_alarm.go",
-        "055611a654738da73e7b1e2b5d2b7672c6d4d531",
-    ),
-    "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings": (
-        ["catalogId"],
-        "internal/service/glue/data_catalog_encryption_settings.go",
-        "0620f2a6a126dfcbc4aecbc9a117b0fbea1656ff",
-    ),
-    "aws:iam/role:Role": (
-        ["name", "namePrefix", "path"],
-        "internal/service/iam/role.go",
-        "0040ea6911af00bea2cca6dbb14e86829826ad8e",
-    ),
-    "aws:iam/rolePolicy:RolePolicy": (
-        ["name", "namePrefix", "role"],
-        "internal/service/iam/role_policy.go",
-        "02f97af85f89a04e8ed89f5e8b64a9a67f3cfe07",
-    ),
-    "aws:kms/alias:Alias": (
-        ["name", "namePrefix"],
-        "internal/service/kms/alias.go",
-        "01c08000ddb14181b5bd19201d8fca311dc570e4",
-    ),
-    "aws:s3/bucketLogging:BucketLogging": (
-        ["bucket", "expectedBucketOwner"],
-        "internal/service/s3/bucket_logging.go",
-        "01f431114674c27cf790fafb67ac274bf8f765e1",
-    ),
-    "aws:s3/bucketNotification:BucketNotification": (
-        ["bucket"],
-        "internal/service/s3/bucket_notification.go",
-        "033c721bf1eda7db79395cd73acb54c7efa57ffc",
-    ),
-    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": (
-        ["bucket"],
-        "internal/service/s3/bucket_ownership_controls.go",
-        "01c08000ddb14181b5bd19201d8fca311dc570e4",
-    ),
-    "aws:s3/bucketPolicy:BucketPolicy": (
-        ["bucket"],
-        "internal/service/s3/bucket_policy.go",
-        "0073593e7d6993ba482409f4dc35438daaa79bb3",
-    ),
-    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": (
-        ["bucket"],
-        "internal/service/s3/bucket_public_access_block.go",
-        "01606926a0c0ab9174aec440f976a48b0baee722",
-    ),
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": (
-        ["bucket", "expectedBucketOwner"],
-        "internal/service/s3/bucket_server_side_encryption_configuration.go",
-        "01606926a0c0ab9174aec440f976a48b0baee722",
-    ),
-    "aws:s3/bucketVersioning:BucketVersioning": (
-        ["bucket", "expectedBucketOwner"],
-        "internal/service/s3/bucket_versioning.go",
-        "01c08000ddb14181b5bd19201d8fca311dc570e4",
-    ),
-    "aws:sns/topic:Topic": (
-        ["fifoTopic", "name", "namePrefix"],
-        "internal/service/sns/topic.go",
-        "00a35305dc1b297a6fcdecdfbba33f1e63c3da39",
-    ),
-    "aws:sns/topicPolicy:TopicPolicy": (
-        ["arn"],
-        "internal/service/sns/topic_policy.go",
-        "00a35305dc1b297a6fcdecdfbba33f1e63c3da39",
-    ),
-    "aws:sqs/queuePolicy:QueuePolicy": (
-        ["queueUrl"],
-        "internal/service/sqs/queue_policy.go",
-        "0148137dc6fb802b97b74036846777ab15c0f9ad",
-    ),
-    "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy": (
-        ["queueUrl"],
-        "internal/service/sqs/queue_redrive_allow_policy.go",
-        "0389eecfc28a5e2ac619651541a16d7fc289abf6",
-    ),
-    "aws:sns/topicSubscription:TopicSubscription": (
-        ["endpoint", "protocol", "topicArn"],
-        "internal/service/sns/topic_subscription.go",
-        "04a2e6e5bc625ec85ea8c678219b483fc674877e",
-    ),
-}
+# type -> the Terraform attributes that force a replacement, the file and commit they were read at
+TF_AWS_FORCE_NEW = Path(__file__).with_name("terraform_force_new.json")
 
 AZURE_FORCE_NEW_SOURCE = (
     "pulumi/pulumi-azure-native provider/pkg/gen/replacement.go@1b7112af33c62b247daed1028686bf279f4d5e69"
@@ -228,7 +93,9 @@ def _snake(name: str) -> str:
 
 def _resource_class(package: str, token: str) -> type:
     _, module, name = token.split(":")
-    return getattr(importlib.import_module(f"{package}.{module.split('/')[0]}"), name)  # type: ignore[no-any-return]
+    python = module.split("/")[0]
+    python += "_" if keyword.iskeyword(python) else ""  # pulumi_aws.lambda_
+    return getattr(importlib.import_module(f"{package}.{python}"), name)  # type: ignore[no-any-return]
 
 
 def aws_native(token: str) -> dict[str, object]:
@@ -271,24 +138,64 @@ def azure_native(token: str) -> dict[str, object]:
     }
 
 
+def _camel(name: str) -> str:
+    return re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), name)
+
+
+def _args_class(module: object, annotation: object) -> type | None:
+    """The SDK's Args class an input annotation refers to (an object, or a list of them)."""
+    found = re.search(r"ForwardRef\('(\w+Args)'\)", str(annotation))
+    return getattr(module, found.group(1), None) if found else None
+
+
+def _pulumi_path(token: str, tf_path: str, renamed: dict[str, str]) -> str:
+    """A Terraform attribute path in pulumi_aws's camelCase property names, each segment checked
+    against the installed SDK: the bridge keeps Terraform's snake_case names but pluralizes a
+    block that may hold several items (ec2_configuration -> ec2Configurations) and renames a
+    few (given per type in `renamed`). A segment the SDK does not know fails the generator."""
+    cls = _resource_class("pulumi_aws", token)
+    module = importlib.import_module(cls.__module__.rsplit(".", 1)[0])
+    init = cls._internal_init  # type: ignore[attr-defined]
+    out = []
+    for segment in tf_path.split("."):
+        params = inspect.signature(init).parameters if init else {}
+        candidates = [renamed.get(segment, segment), f"{segment}s", f"{segment}es"]
+        name = next((c for c in candidates if c in params), None)
+        if name is None:
+            raise SystemExit(f"{token}: pulumi_aws has no input for Terraform's {tf_path!r} (at {segment!r})")
+        out.append(_camel(name))
+        nested = _args_class(module, params[name].annotation)
+        init = nested.__init__ if nested else None  # type: ignore[misc]
+    return ".".join(out)
+
+
 def pulumi_aws(token: str) -> dict[str, object]:
-    if token not in AWS_FORCE_NEW:
+    table = json.loads(TF_AWS_FORCE_NEW.read_text(encoding="utf-8"))["types"]
+    if token not in table:
         return {"properties": None, "source": "unknown: not read from " + TF_AWS}
-    props, path, commit = AWS_FORCE_NEW[token]
-    return {"properties": sorted(props), "source": f"{TF_AWS} {path}@{commit} ForceNew"}
+    entry = table[token]
+    parts = [entry, *entry.get("more", [])]  # attributes a resource defines in another file
+    renamed = entry.get("renamed", {})
+    props = {_pulumi_path(token, attr, renamed) for part in parts for attr in part["force_new"]}
+    where = ", ".join(f"{part['file']}@{part['commit']}" for part in parts)
+    return {"properties": sorted(props), "source": f"{TF_AWS} {where} {entry.get('how', 'ForceNew')}"}
 
 
-VARIANTS = {  # the options that add resource types the example specs leave out
+VARIANTS: dict[str, dict[str, Any]] = {  # the options that add resource types the example specs leave out
     "stream": {"delivery": {"object_store": True, "stream": True}},
     "private": {"security": {"network": "private"}},
     "adx": {"analytics": {"azure_engine": "adx"}},
+    "container": {"processing": {"enabled": True, "mode": "container_job", "container_image": "ghcr.io/example/p:1"}},
+    "geo": {"storage": {"redundancy": "geo"}, "clouds": {"aws": {"replica_region": "us-east-1"}}},
 }
 
 
-def _variant(data: dict, patch: dict) -> dict:
+def _variant(data: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    """`data` with `patch` merged in, nested mappings key by key."""
     out = dict(data)
-    for section, fields in patch.items():
-        out[section] = {**(data.get(section) or {}), **fields}
+    for key, value in patch.items():
+        inner = out.get(key)
+        out[key] = _variant(inner, value) if isinstance(value, dict) and isinstance(inner, dict) else value
     return out
 
 
@@ -316,16 +223,22 @@ def plan_types() -> list[str]:
                 path = Path(tmp) / f"{spec.stem}-{name or 'as-is'}.yaml"
                 path.write_text(yaml.safe_dump(variant, sort_keys=False))
                 for cloud in ("aws", "azure"):
-                    types |= {r.type for r in plan(path, cloud).resources if r.custom}
+                    # a provider resource of its own (pulumi:providers:aws for the replica region)
+                    # is the engine's, not a cloud resource: no replacement rules apply
+                    types |= {
+                        r.type for r in plan(path, cloud).resources if r.custom and r.type.split(":")[0] in READERS
+                    }
     return sorted(types)
+
+
+READERS = {"aws-native": aws_native, "azure-native": azure_native, "aws": pulumi_aws}
 
 
 def main() -> None:
     rules = {}
     for token in plan_types():
         provider = token.split(":")[0]
-        reader = {"aws-native": aws_native, "azure-native": azure_native, "aws": pulumi_aws}[provider]
-        rules[token] = reader(token)
+        rules[token] = READERS[provider](token)
     doc = {
         "generated_by": "scripts/gen_replace_rules.py",
         "providers": {

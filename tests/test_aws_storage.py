@@ -6,7 +6,7 @@ import pytest
 
 from .test_aws_support import ACCOUNT, BUCKET, KEY, aws, aws_variant, bucket_by_role, doc, sid, side, statements
 
-ROLES = ("raw", "products", "query-results", "logs")
+ROLES = ("raw", "products", "query-results", "logs", "artifacts")
 STORES = ("raw", "products", "query-results")
 
 
@@ -159,12 +159,16 @@ class TestPrivateNetwork:
         deny = sid(doc(policy), "DenyObjectAccessOutsideVpcEndpoint")
         endpoint = plan.one("aws:ec2/vpcEndpoint:VpcEndpoint").outputs["id"]
         assert deny["Resource"] == bucket.outputs["arn"] + "/*"
-        assert deny["Condition"]["StringNotEquals"] == {"aws:SourceVpce": endpoint}
-        assert deny["Condition"]["ArnNotLike"] == {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:role/noaa20-*"}
+        assert deny["Condition"]["StringNotEquals"] == {
+            "aws:SourceVpce": endpoint,
+            "aws:PrincipalTag/mission": "noaa20",
+        }
+        assert "ArnNotLike" not in deny["Condition"]  # a name prefix would let in `noaa20-b`'s roles
         assert "security.private_network" in policy.capability
-        # the roles that deliver from AWS's network are the mission's, named after it
-        exempt = deny["Condition"]["ArnNotLike"]["aws:PrincipalArn"].rstrip("*")
-        assert all(r.outputs["arn"].startswith(exempt) for r in plan.of_type("aws:iam/role:Role"))
+        # the roles that deliver from AWS's network are the mission's: each carries the exact tag
+        roles = plan.of_type("aws:iam/role:Role")
+        assert len(roles) >= 3
+        assert [r.name for r in roles if (r.inputs.get("tags") or {}).get("mission") != "noaa20"] == []
 
     def test_log_bucket_stays_reachable_by_log_delivery(self):
         plan = aws_variant("private")

@@ -208,10 +208,14 @@ def test_aqua_contact_profile_plans_to_the_reference_values(aqua):
 def test_aqua_contact_profile_uses_an_empty_delegated_subnet_of_at_least_24(aqua):
     import ipaddress
 
-    subnet = one(aqua, "network:Subnet")
+    profile = one(aqua, "orbital:ContactProfile")
+    (subnet,) = [
+        s
+        for s in every(aqua, "network:Subnet")
+        if s.outputs["id"] == profile.inputs["networkConfiguration"]["subnetId"]
+    ]
     assert [d["serviceName"] for d in subnet.inputs["delegations"]] == ["Microsoft.Orbital/orbitalGateways"]
     assert ipaddress.ip_network(subnet.inputs["addressPrefix"]).prefixlen <= 24
-    profile = one(aqua, "orbital:ContactProfile")
     assert profile.inputs["networkConfiguration"]["subnetId"] == subnet.outputs["id"]
     # nothing else is placed in the delegated subnet
     others = [r for r in aqua.resources if r is not profile and subnet.outputs["id"] in str(r.inputs)]

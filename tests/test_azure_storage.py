@@ -24,7 +24,11 @@ def test_account_is_hardened(spec):
     assert account["allowSharedKeyAccess"] is False
     assert account["allowCrossTenantReplication"] is False
     assert account["encryption"]["requireInfrastructureEncryption"] is True
-    assert account["networkRuleSet"] == {"defaultAction": "Deny", "bypass": "AzureServices"}
+    rules = dict(account["networkRuleSet"])
+    # the only network admitted is the contact processor's own subnet (tests/test_processing_network.py)
+    admitted = [r["virtualNetworkResourceId"] for r in rules.pop("virtualNetworkRules", [])]
+    assert rules == {"defaultAction": "Deny", "bypass": "AzureServices"}
+    assert all(a.endswith("/subnets/processing") for a in admitted)
     assert re.fullmatch(r"[a-z0-9]{3,24}", account["accountName"])
 
 

@@ -89,14 +89,14 @@ def test_ingest_and_steady_state_storage_per_tier(catalogs):
     assert steady["archive"] == pytest.approx(185 * 1.71 + 550 * 0.855)  # 786.6
     storage = {x.tier: x.cost for x in est.clouds["aws"].lines if x.tier}
     assert storage == pytest.approx({"hot": 76.95 * 0.023, "cool": 384.75 * 0.0125, "archive": 786.6 * 0.00099})
-    # Azure holds the same GB on a ZRS account, whose prices the catalog does not have: the
-    # lines keep their quantity and stay unknown rather than borrowing LRS figures. ZRS has no
-    # archive tier, so the archive-aged GB are held (and priced) in Cold.
+    # Azure holds the same GB on a ZRS (ADLS Gen2) account at the catalog's ZRS prices, never
+    # LRS's: $0.0221 hot, $0.0131 cool, $0.005 cold per GB-month. ZRS has no archive tier, so the
+    # archive-aged GB are held (and priced) in Cold.
     azure = {x.tier: (x.price_id, x.quantity, x.cost) for x in est.clouds["azure"].lines if x.tier}
     assert azure == {
-        "hot": ("blob_hot_zrs_gb_month", pytest.approx(76.95), None),
-        "cool": ("blob_cool_zrs_gb_month", pytest.approx(384.75), None),
-        "cold": ("blob_cold_zrs_gb_month", pytest.approx(786.6), None),
+        "hot": ("blob_hot_zrs_gb_month", pytest.approx(76.95), pytest.approx(1.700595)),  # 76.95 x 0.0221
+        "cool": ("blob_cool_zrs_gb_month", pytest.approx(384.75), pytest.approx(5.040225)),  # 384.75 x 0.0131
+        "cold": ("blob_cold_zrs_gb_month", pytest.approx(786.6), pytest.approx(3.933)),  # 786.6 x 0.005
     }
 
 

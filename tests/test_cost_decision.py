@@ -32,17 +32,6 @@ REMAINING_UNKNOWNS = {
     "azure": {
         "partner_minute": "contractual (partner network)",
         "data_explorer_cluster_month": "no list price: engine VMs plus a per-vCore markup",
-        **{
-            f"blob_{tier}_{redundancy}_gb_month": "no USD list price at hand for ZRS/GZRS/RA-GZRS capacity"
-            for tier in ("hot", "cool", "cold")
-            for redundancy in ("zrs", "gzrs", "ragzrs")
-        },
-        "blob_geo_replication_gb": "no USD rate at hand for GZRS/RA-GZRS geo-replication data transfer",
-        "service_bus_premium_mu_hour": "no USD rate at hand (Microsoft's page renders $- offline)",
-        "event_hubs_premium_pu_hour": "no USD rate at hand (only a CNY figure for China regions)",
-        "functions_flex_executions": "no USD rate at hand (the pricing page renders $- offline)",
-        "container_apps_vcpu_second": "no USD rate at hand (the pricing page renders $- offline)",
-        "container_apps_gib_second": "no USD rate at hand (the pricing page renders $- offline)",
     },
 }
 

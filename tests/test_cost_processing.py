@@ -55,7 +55,7 @@ def test_no_processing_bills_nothing() -> None:
     assert processing_quantities("azure", inputs(enabled=False), 120, 1125.0, BENCH) == []
 
 
-def test_the_estimate_has_a_processing_layer_on_both_clouds_and_unknowns_stay_unknown() -> None:
+def test_the_estimate_has_a_processing_layer_on_both_clouds_priced_from_the_catalog() -> None:
     spec = load_spec(SPECS / "noaa20.yaml")
     catalogs, assumptions = load_catalogs()
     result = estimate(build_blueprint(spec), catalogs, assumptions)
@@ -63,7 +63,8 @@ def test_the_estimate_has_a_processing_layer_on_both_clouds_and_unknowns_stay_un
     azure = {x.price_id: x for x in result.clouds["azure"].lines if x.layer == "processing"}
     assert set(aws) == {"lambda_arm_gb_second", "lambda_requests"}
     assert set(azure) == {"functions_flex_gb_second", "functions_flex_executions"}
-    assert azure["functions_flex_executions"].cost is None  # no sourced USD rate: supplied, never zero
-    assert azure["functions_flex_gb_second"].cost == pytest.approx(
-        azure["functions_flex_gb_second"].quantity * 0.000026
-    )
+    # $0.40 per million executions, no free grant counted; GB-s within the 100,000 free a month
+    executions = azure["functions_flex_executions"]
+    assert executions.cost == pytest.approx(executions.quantity * 0.40 / 1_000_000) and executions.cost > 0
+    assert 0 < azure["functions_flex_gb_second"].quantity < 100_000
+    assert azure["functions_flex_gb_second"].cost == 0

@@ -6,8 +6,9 @@ The case is test_cost's reference mission (0.57 GB a contact, 3 contacts a day: 
     hot  = 30 x 1.71 + 30 x 0.855   =   76.95 GB
     cool = 335 x 1.71 + 700 x 0.855 = 1,171.35 GB
 
-The ZRS, GZRS, RA-GZRS and Premium figures below are illustrative inputs supplied as overrides
-(the catalog leaves them unknown); the LRS figures are the catalog's.
+The ZRS, GZRS, RA-GZRS and Premium figures below are illustrative inputs supplied as overrides,
+so the figures here stay fixed whatever the catalog holds; the geo-replication transfer is the
+catalog's $0.02 per GB.
 """
 
 from __future__ import annotations
@@ -103,25 +104,21 @@ def test_aws_geo_prices_the_replica_and_the_replication_itself(catalogs):
     assert hsm["monthly"]["known"] == pytest.approx(1.0)
 
 
-def test_azure_geo_adds_the_paired_region_copy_unpriced_until_supplied(catalogs):
+def test_azure_geo_adds_the_paired_region_copy_at_the_geo_replication_rate(catalogs):
     zone = estimate(arith_spec(**ONLY_COOL), catalogs).clouds["azure"]
     geo = estimate(arith_spec(**GEO), catalogs).clouds["azure"]
     [copied] = [x for x in geo.lines if x.price_id == "blob_geo_replication_gb"]
-    # 52.0125 GB raw + 26.00625 GB products landed a month, each copied once; no USD rate at hand
+    # 52.0125 GB raw + 26.00625 GB products landed a month, each copied once, at $0.02 per GB
     assert (copied.item, copied.quantity, copied.cost) == (
         "Geo-replication data transfer (GZRS)",
         pytest.approx(78.01875),
-        None,
+        pytest.approx(1.560375),
     )
     assert not [x for x in zone.lines if x.price_id == "blob_geo_replication_gb"]
     choice = cost_json(estimate(arith_spec(**GEO), catalogs), 1000, arith_spec(**GEO).spec)["clouds"]["azure"]
     monthly = choice["choices"]["storageRedundancy"]["monthly"]
-    # the GZRS capacity is known from the supplied figures, the transfer is not: the total says so
-    assert monthly == {
-        "known": pytest.approx(43.66143),
-        "complete": False,
-        "unknown": ["blob_geo_replication_gb"],
-    }
+    # GZRS capacity 3.60126 + 40.06017 = 43.66143, plus the transfer 1.560375
+    assert monthly == {"known": pytest.approx(45.221805), "complete": True, "unknown": []}
 
 
 def test_premium_messaging_replaces_standard_lines_with_unit_hours(catalogs):

@@ -95,6 +95,8 @@ def test_no_edit_replaces_or_deletes_a_store_silently(case, cloud):
     stores = {k: r for k, r in from_plan(base).resources.items() if r.protected}
     assert stores, "the base plan protects its stores"
     after = from_plan(edited).resources
+    unknown = sorted({r.type for r in after.values() if r.type.startswith("aws:") and rules.forcing(r.type) is None})
+    assert not unknown, f"no replacement rules for {unknown} (scripts/terraform_force_new.json)"
     for key, store in stores.items():
         forcing = rules.forcing(store.type)
         assert forcing is not None, f"no replacement rules for the store type {store.type}"

@@ -203,14 +203,29 @@ def test_report_leads_with_the_decision_and_compare_json_carries_break_even_and_
 def test_report_states_each_clouds_durability_choices_and_their_cost(report):
     _, out, doc = report
     choices = {cloud: doc["cost"]["clouds"][cloud]["choices"] for cloud in ("aws", "azure")}
-    # the catalog has no ZRS price: the Azure storage choice is unknown, never $0
+    # the Azure storage choice is its ZRS capacity lines at the catalog's ZRS prices
+    # ($0.0221 hot, $0.0131 cool, $0.005 cold per GB-month), every one of them known
     assert choices["azure"]["storageRedundancy"]["value"] == "ZRS"
-    assert choices["azure"]["storageRedundancy"]["monthly"]["complete"] is False
+    stored = {
+        line["priceId"]: line["quantity"] for line in doc["cost"]["clouds"]["azure"]["lines"] if "ZRS" in line["item"]
+    }
+    zrs = {
+        "azure.blob_hot_zrs_gb_month": 0.0221,
+        "azure.blob_cool_zrs_gb_month": 0.0131,
+        "azure.blob_cold_zrs_gb_month": 0.005,
+    }
+    assert set(stored) == set(zrs)
+    by_hand = sum(stored[p] * zrs[p] for p in zrs)
+    assert choices["azure"]["storageRedundancy"]["monthly"] == {
+        "known": pytest.approx(by_hand),
+        "complete": True,
+        "unknown": [],
+    }
     assert choices["azure"]["messagingEncryption"]["value"] == "service-managed"
     assert choices["aws"]["messagingEncryption"]["value"] == "mission key"
     md = (out / "report.md").read_text()
     assert "| Storage redundancy | S3 Standard (3 zones): " in md
-    assert " | ZRS: unknown/month |" in md
+    assert f" | ZRS: ${by_hand:,.2f}/month |" in md
     assert "| Messaging encryption | mission key: $0.00/month | service-managed: $0.00/month |" in md
     assert "Durability and security choices" in (out / "report.html").read_text()
 

@@ -54,10 +54,3 @@ def deny_insecure_transport(resources: list[str], action: str) -> dict[str, Any]
         "Resource": resources,
         "Condition": {"Bool": {"aws:SecureTransport": "false"}},
     }
-
-
-def role_arn_pattern(account: str, mission: str) -> str:
-    """The mission's own roles, by name: every role's name starts with the mission name (logical
-    names derive from it). Roles carry no IAM path, because AWS Ground Station's `RoleArn`
-    (botocore groundstation model) admits none, so the path cannot tell mission roles apart."""
-    return f"arn:aws:iam::{account}:role/{mission}-*"

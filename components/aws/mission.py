@@ -83,6 +83,8 @@ class MissionStack(MissionComponent):
                 queue=events.queue,
                 raw=storage.raw,
                 products=storage.products,
+                network=security.network if blueprint.security.private else None,
+                artifacts=storage.artifacts,
                 opts=self.opts(),
             )
         catalog = query = None

@@ -18,6 +18,7 @@ import pulumi
 import pulumi_aws as aws
 
 from groundlink.blueprint import MissionInputs, ProcessingInputs
+from groundlink.functiondeps import BUNDLES
 from groundlink.limits import log_retention
 from groundlink.processing.layout import FRAMES_PREFIX
 from groundlink.processing.tables import TABLES
@@ -26,10 +27,11 @@ from groundlink.runtime.package import AWS_HANDLER, package_files, requirements
 
 from ..base import MissionComponent
 from . import iam
-from .security import AwsNetwork
+from .security import AwsNetwork, Network
 from .storage import Store
 
-RUNTIME = "python3.12"
+LAYER = BUNDLES["aws"]  # the processor's wheels, built for this runtime by `make function-deps`
+RUNTIME = f"python{LAYER.python_version}"
 ARCHITECTURE = "arm64"  # Graviton: the lower GB-second price (prices/aws.yaml)
 # One contact per invocation: a contact takes minutes, and one failure never holds back another.
 BATCH_SIZE = 1
@@ -45,11 +47,24 @@ def code_archive() -> pulumi.AssetArchive:
     return pulumi.AssetArchive(assets)
 
 
+# What Lambda does with the function's role to attach it to the mission VPC (the actions of the
+# AWSLambdaVPCAccessExecutionRole managed policy; EC2 authorizes the Describe actions only on "*").
+VPC_ACCESS_ACTIONS = [
+    "ec2:AssignPrivateIpAddresses",
+    "ec2:CreateNetworkInterface",
+    "ec2:DeleteNetworkInterface",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeSubnets",
+    "ec2:UnassignPrivateIpAddresses",
+]
+
+
 def processor_permissions(
-    queue: str | None, raw: str, products: str, key: str | None, log_group: str | None
+    queue: str | None, raw: str, products: str, key: str | None, log_group: str | None, vpc: bool = False
 ) -> list[dict[str, Any]]:
     """Least privilege: the contact queue (when the function polls it), raw objects read, the
-    product prefixes written, the mission key, its own log group."""
+    product prefixes written, the mission key, its own log group, and (`vpc`) the network
+    interfaces Lambda creates to run it in the mission VPC."""
     statements = [
         iam.allow(["s3:ListBucket"], raw, "ListRawContacts"),
         iam.allow(["s3:GetObject"], f"{raw}/*", "ReadRawContacts"),
@@ -68,6 +83,8 @@ def processor_permissions(
         statements.append(iam.allow(["kms:Decrypt", "kms:GenerateDataKey"], key, "UseMissionKey"))
     if log_group is not None:
         statements.append(iam.allow(["logs:CreateLogStream", "logs:PutLogEvents"], f"{log_group}:*", "WriteLogs"))
+    if vpc:
+        statements.append(iam.allow(VPC_ACCESS_ACTIONS, "*", "AttachToMissionVpc"))
     return statements
 
 
@@ -85,10 +102,16 @@ class AwsProcessing(MissionComponent):
         queue: aws.sqs.Queue,
         raw: Store,
         products: Store,
+        network: Network | None = None,
+        artifacts: Store | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__(name, mission, opts)
         self.inputs = inputs
+        # A private mission's bucket policies admit object access only through the VPC's S3
+        # endpoint: the function runs in that VPC (components/aws/storage.py).
+        self.network = network
+        self.artifacts = artifacts
         self.key, self.raw, self.products, self.queue, self.account = key, raw, products, queue, account
         self.log_group = self.realize(
             aws.cloudwatch.LogGroup(
@@ -117,7 +140,7 @@ class AwsProcessing(MissionComponent):
     def capability(self) -> str:
         return "processing.function" if self.inputs.mode == "function" else "processing.container_job"
 
-    def _role(self, service: str, queue: bool) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
+    def _role(self, service: str, queue: bool, vpc: bool = False) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
         role = self.realize(
             aws.iam.Role(
                 self.child_name("role"),
@@ -142,6 +165,7 @@ class AwsProcessing(MissionComponent):
                     products=self.products.arn,
                     key=self.key.arn if self.key else None,
                     log_group=self.log_group.arn,
+                    vpc=vpc,
                 ),
                 opts=self.opts(),
             ),
@@ -155,7 +179,12 @@ class AwsProcessing(MissionComponent):
 
     def _function(self) -> None:
         inputs = self.inputs
-        role, policy = self._role("lambda.amazonaws.com", queue=True)
+        role, policy = self._role("lambda.amazonaws.com", queue=True, vpc=self.network is not None)
+        vpc_config = None
+        if self.network is not None:
+            group = self._egress_group(self.network.vpc_id, "The contact processor: outbound HTTPS to S3 only")
+            vpc_config = {"subnet_ids": [self.network.subnet_id], "security_group_ids": [group.id]}
+        layer = self._dependencies()
         self.function = self.realize(
             aws.lambda_.Function(
                 self.child_name("function"),
@@ -164,6 +193,7 @@ class AwsProcessing(MissionComponent):
                 architectures=[ARCHITECTURE],
                 handler=AWS_HANDLER,
                 code=code_archive(),
+                layers=[layer.arn],
                 role=role.arn,
                 memory_size=inputs.memory_mb,
                 timeout=inputs.timeout_seconds,
@@ -173,6 +203,7 @@ class AwsProcessing(MissionComponent):
                 kms_key_arn=self.key.arn if self.key else None,
                 logging_config={"log_format": "JSON", "log_group": self.log_group.name},
                 tracing_config={"mode": "Active"},
+                vpc_config=vpc_config,
                 tags=self.tags,
                 opts=self.opts(depends_on=[policy]),
             ),
@@ -193,6 +224,39 @@ class AwsProcessing(MissionComponent):
             "processing.function",
         )
 
+    def _dependencies(self) -> aws.lambda_.LayerVersion:
+        """numpy, pyarrow and dpkt as the runtime imports them: a layer of the archive `make
+        function-deps` builds for this runtime and architecture. Zipped it is over Lambda's 50 MB
+        direct upload, so it goes through the artifacts bucket (docs/processing.md, "Dependencies")."""
+        if self.artifacts is None:
+            raise ValueError("a processing function needs the artifacts store (StorageInputs.artifacts)")
+        archive = self.realize(
+            aws.s3.BucketObjectv2(
+                self.child_name("dependencies-archive"),
+                bucket=self.artifacts.id,
+                key=f"processing/{LAYER.filename}",
+                source=pulumi.FileAsset(str(LAYER.path)),
+                content_type="application/zip",
+                tags=self.tags,
+                opts=self.opts(depends_on=[self.artifacts.policy]),
+            ),
+            "processing.function",
+        )
+        return self.realize(
+            aws.lambda_.LayerVersion(
+                self.child_name("dependencies"),
+                layer_name=f"{self.mission.name}-processor-dependencies",
+                description="dpkt, numpy and pyarrow at the pinned versions, for the contact processor",
+                s3_bucket=self.artifacts.name,
+                s3_key=archive.key,
+                s3_object_version=archive.version_id,
+                compatible_runtimes=[RUNTIME],
+                compatible_architectures=[ARCHITECTURE],
+                opts=self.opts(),
+            ),
+            "processing.function",
+        )
+
     def _network(self) -> tuple[pulumi.Output[str], aws.ec2.SecurityGroup]:
         """The jobs' own VPC (flow logs included): Fargate pulls the image and reaches S3 with a
         public address, behind a security group that lets nothing in and only HTTPS out."""
@@ -209,18 +273,22 @@ class AwsProcessing(MissionComponent):
             capabilities=caps,
             opts=self.opts(),
         )
-        group = self.realize(
+        return network.subnet.id, self._egress_group(network.vpc.id, "Contact processing jobs: outbound HTTPS only")
+
+    def _egress_group(self, vpc_id: pulumi.Input[str], description: str) -> aws.ec2.SecurityGroup:
+        """Nothing in, HTTPS out: the subnet's routes decide where out leads (S3's gateway
+        endpoint in the mission VPC, the internet in a container job's own)."""
+        return self.realize(
             aws.ec2.SecurityGroup(
                 self.child_name("sg"),
-                vpc_id=network.vpc.id,
-                description="Contact processing jobs: outbound HTTPS only",
+                vpc_id=vpc_id,
+                description=description,
                 egress=[{"protocol": "tcp", "from_port": 443, "to_port": 443, "cidr_blocks": ["0.0.0.0/0"]}],
                 tags=self.tags,
                 opts=self.opts(),
             ),
-            *caps,
+            self.capability,
         )
-        return network.subnet.id, group
 
     def _container_job(self) -> None:
         inputs = self.inputs

@@ -29,6 +29,8 @@ S3_STORAGE_CLASS = {"cool": "STANDARD_IA", "cold": "GLACIER", "archive": "DEEP_A
 # The stores that hold data no query can rebuild, replicated with storage.redundancy: geo (query
 # results are rerun, access logs describe the primary region's buckets).
 REPLICATED_STORES = ("raw", "products")
+# The tag every mission resource carries (blueprint tags): the mission's roles are known by it.
+MISSION_TAG = "mission"
 # Object actions a private mission allows only through its VPC endpoint.
 OBJECT_ACTIONS = ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"]
 
@@ -47,11 +49,15 @@ class Store:
 Grants = Callable[[str, str], list[dict[str, Any]]]  # (bucket ARN, account) -> statements
 
 
-def _private_object_access(arn: str, account: str, vpce: str, mission: str) -> dict[str, Any]:
+def _private_object_access(arn: str, vpce: str, mission_tag: str) -> dict[str, Any]:
     """Object reads and writes must come through the mission's VPC endpoint, except
     requests AWS services make on a caller's behalf (Athena), service principals
     (log delivery) and the mission's own delivery roles (Ground Station, partner,
-    Firehose), which write from AWS's network rather than the VPC."""
+    Firehose), which write from AWS's network rather than the VPC. Those roles are told
+    apart by their `mission` tag, matched exactly: a role-name prefix would also let in
+    the roles of a mission whose name starts with this one's (`noaa20-*` matches
+    `noaa20-b-...`), and IAM paths cannot separate them (Ground Station refuses a role
+    ARN with a path)."""
     return {
         "Sid": "DenyObjectAccessOutsideVpcEndpoint",
         "Effect": "Deny",
@@ -59,9 +65,8 @@ def _private_object_access(arn: str, account: str, vpce: str, mission: str) -> d
         "Action": OBJECT_ACTIONS,
         "Resource": f"{arn}/*",
         "Condition": {
-            "StringNotEquals": {"aws:SourceVpce": vpce},
+            "StringNotEquals": {"aws:SourceVpce": vpce, f"aws:PrincipalTag/{MISSION_TAG}": mission_tag},
             "Bool": {"aws:ViaAWSService": "false", "aws:PrincipalIsAWSService": "false"},
-            "ArnNotLike": {"aws:PrincipalArn": iam.role_arn_pattern(account, mission)},
         },
     }
 
@@ -134,12 +139,12 @@ class SecureBucket(MissionComponent):
             *(("security.cmk",) if key else ()),
         )
         endpoint = network.s3_endpoint_id if network else None
-        mission_name = mission.name
+        mission_tag = self.tags[MISSION_TAG]
 
         def statements(arn: str, account: str, vpce: str | None) -> list[dict[str, Any]]:
             out = [iam.deny_insecure_transport([arn, f"{arn}/*"], "s3:*")]
             if vpce:
-                out.append(_private_object_access(arn, account, vpce, mission_name))
+                out.append(_private_object_access(arn, vpce, mission_tag))
             return out + (grants(arn, account) if grants else [])
 
         self.policy = aws.s3.BucketPolicy(
@@ -239,6 +244,7 @@ class AwsStorage(MissionComponent):
             "raw": bucket_prefix(mission.name, "raw", head=DELIVERY_BUCKET_PREFIX),
             "products": bucket_prefix(mission.name, "products"),
             "query-results": bucket_prefix(mission.name, "query-results"),
+            "artifacts": bucket_prefix(mission.name, "artifacts"),
         }
         self.logs = SecureBucket(
             self.child_name("logs"),
@@ -254,7 +260,9 @@ class AwsStorage(MissionComponent):
 
         buckets: dict[str, SecureBucket] = {}
 
-        def store(role: str, lifecycle: Lifecycle, *capabilities: str) -> SecureBucket:
+        def store(
+            role: str, lifecycle: Lifecycle, *capabilities: str, network: Network | None = network
+        ) -> SecureBucket:
             buckets[role] = SecureBucket(
                 self.child_name(role),
                 mission,
@@ -280,6 +288,11 @@ class AwsStorage(MissionComponent):
         if inputs.query_results:
             # query results age like products
             self.results = store("query-results", inputs.products_lifecycle, "storage.query_results").outputs
+        self.artifacts: Store | None = None
+        if inputs.artifacts:
+            # what the deployer uploads (the processor's dependency layer), from outside the VPC;
+            # kept like the access logs
+            self.artifacts = store("artifacts", inputs.logs_lifecycle, "processing.function", network=None).outputs
         self.replica: AwsReplica | None = None
         if inputs.replica_region is not None:  # storage.redundancy: geo
             held = {role: buckets[role] for role in REPLICATED_STORES if role in buckets}

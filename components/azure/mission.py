@@ -55,6 +55,7 @@ class MissionStack(MissionComponent):
             resource_group_name=rg_name,
             key=security.outputs,
             network=security.network,
+            processing_subnet_id=security.processing_subnet_id,
             opts=self.opts(),
         ).outputs
         events = AzureEvents(
@@ -84,6 +85,7 @@ class MissionStack(MissionComponent):
                 storage=storage,
                 namespace=events.namespace,
                 queue=events.queue,
+                subnet_id=security.processing_subnet_id,
                 opts=self.opts(),
             )
         analytics = AzureAnalytics(

@@ -37,6 +37,11 @@ MESSAGING_KEYS = (
 # Private endpoints live in their own small VNet; peer it with the networks that read the stores.
 PRIVATE_VNET_CIDR = "10.42.0.0/24"
 PRIVATE_ENDPOINT_SUBNET_CIDR = "10.42.0.0/25"
+# The processor's own subnet (Functions Flex Consumption VNet integration, or the Container Apps
+# environment of a container job): dedicated, delegated to Microsoft.App/environments, nothing else
+# in it (docs/azure.md, "Contact processing in the network").
+PROCESSING_SUBNET_CIDR = "10.42.0.128/25"
+PROCESSING_DELEGATION = "Microsoft.App/environments"
 PRIVATE_DNS_ZONES = {
     "blob": "privatelink.blob.core.windows.net",
     "dfs": "privatelink.dfs.core.windows.net",
@@ -63,6 +68,34 @@ class PrivateNetwork:
     resource_group_name: pulumi.Output[str]
     subnet_id: pulumi.Output[str]
     zone_ids: Mapping[str, pulumi.Output[str]]  # by sub-resource group: blob, dfs, vault
+    processing_subnet_id: pulumi.Output[str] | None = None  # the processor's delegated subnet
+
+
+def processing_subnet(
+    owner: MissionComponent,
+    *,
+    virtual_network_name: pulumi.Input[str],
+    resource_group_name: pulumi.Input[str],
+    storage_service_endpoint: bool,
+    capabilities: tuple[str, ...],
+) -> azure.network.Subnet:
+    """The subnet the contact processor runs in, a child of `owner`: delegated to
+    Microsoft.App/environments as Flex Consumption and Container Apps require. Behind a private
+    network it reaches the stores through their private endpoints; otherwise a Microsoft.Storage
+    service endpoint lets the account's firewall admit it (`storage_service_endpoint`)."""
+    return owner.realize(
+        azure.network.Subnet(
+            owner.child_name("processing"),
+            subnet_name="processing",
+            virtual_network_name=virtual_network_name,
+            resource_group_name=resource_group_name,
+            address_prefix=PROCESSING_SUBNET_CIDR,
+            delegations=[{"name": "processing", "service_name": PROCESSING_DELEGATION}],
+            service_endpoints=[{"service": "Microsoft.Storage"}] if storage_service_endpoint else None,
+            opts=owner.opts(),
+        ),
+        *capabilities,
+    )
 
 
 class AzurePrivateNetwork(MissionComponent):
@@ -76,6 +109,7 @@ class AzurePrivateNetwork(MissionComponent):
         mission: MissionInputs,
         *,
         resource_group_name: pulumi.Output[str],
+        processing: tuple[str, ...] = (),
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__(name, mission, opts)
@@ -104,6 +138,18 @@ class AzurePrivateNetwork(MissionComponent):
                 opts=self.opts(),
             ),
             "security.private_network",
+        )
+        # the processor's subnet, when the stack processes contacts (its capability in `processing`)
+        self.processing_subnet = (
+            processing_subnet(
+                self,
+                virtual_network_name=self.vnet.name,
+                resource_group_name=resource_group_name,
+                storage_service_endpoint=False,
+                capabilities=("security.private_network", *processing),
+            )
+            if processing
+            else None
         )
         self.zones: dict[str, azure.privatedns.PrivateZone] = {}
         for group, zone in PRIVATE_DNS_ZONES.items():
@@ -136,6 +182,7 @@ class AzurePrivateNetwork(MissionComponent):
             resource_group_name=resource_group_name,
             subnet_id=self.subnet.id,
             zone_ids={group: zone.id for group, zone in self.zones.items()},
+            processing_subnet_id=self.processing_subnet.id if self.processing_subnet else None,
         )
         self.register_outputs({"vnet_id": self.vnet.id, "subnet_id": self.subnet.id})
 
@@ -227,14 +274,25 @@ class AzureSecurity(MissionComponent):
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__(name, mission, opts)
+        self.resource_group_name = resource_group_name
         location = mission.region
         private = inputs.private
+        processing = (inputs.processing,) if inputs.processing else ()
         self.network: PrivateNetwork | None = (
             AzurePrivateNetwork(
-                self.child_name("network"), mission, resource_group_name=resource_group_name, opts=self.opts()
+                self.child_name("network"),
+                mission,
+                resource_group_name=resource_group_name,
+                processing=processing,
+                opts=self.opts(),
             ).outputs
             if private
             else None
+        )
+        # Where the contact processor runs: the private network's subnet, or its own network
+        # whose subnet the account's firewall admits (docs/azure.md, "Contact processing in the network").
+        self.processing_subnet_id: pulumi.Output[str] | None = (
+            self.network.processing_subnet_id if self.network else self._processing_network(processing)
         )
         self.identity: azure.managedidentity.UserAssignedIdentity | None = None
         self.vault: azure.keyvault.Vault | None = None
@@ -332,3 +390,27 @@ class AzureSecurity(MissionComponent):
             )
         # Premium namespaces encrypt with the mission key; Standard ones cannot (the gap above).
         self.messaging_key: MissionKey | None = self.outputs if inputs.premium_messaging else None
+
+    def _processing_network(self, capabilities: tuple[str, ...]) -> pulumi.Output[str] | None:
+        """A public-mode stack's network for the processor alone: one VNet, one delegated subnet."""
+        if not capabilities:
+            return None
+        vnet = self.realize(
+            azure.network.VirtualNetwork(
+                self.child_name("processing-vnet"),
+                virtual_network_name=f"vnet-{self.mission.name}-processing",
+                resource_group_name=self.resource_group_name,
+                location=self.mission.region,
+                address_space={"address_prefixes": [PRIVATE_VNET_CIDR]},
+                tags=self.tags,
+                opts=self.opts(),
+            ),
+            *capabilities,
+        )
+        return processing_subnet(
+            self,
+            virtual_network_name=vnet.name,
+            resource_group_name=self.resource_group_name,
+            storage_service_endpoint=True,
+            capabilities=capabilities,
+        ).id

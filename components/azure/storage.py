@@ -48,13 +48,20 @@ class Stores:
     query_results_uri: pulumi.Output[str] | None
 
 
-def network_rules(partner_source_addresses: tuple[str, ...]) -> dict[str, Any]:
-    """Deny by default, trusted Azure services through, and the partner's writers when it
-    lands from outside Azure (ground_segment.partner.source_addresses)."""
+def network_rules(
+    partner_source_addresses: tuple[str, ...], processing_subnet_id: pulumi.Input[str] | None = None
+) -> dict[str, Any]:
+    """Deny by default, trusted Azure services through, the partner's writers when it lands from
+    outside Azure (ground_segment.partner.source_addresses), and the contact processor's subnet
+    when it reaches the account through a service endpoint (a public-mode stack)."""
     rules: dict[str, Any] = {
         "default_action": azure.storage.DefaultAction.DENY,
         "bypass": azure.storage.Bypass.AZURE_SERVICES,
     }
+    if processing_subnet_id is not None:
+        rules["virtual_network_rules"] = [
+            {"virtual_network_resource_id": processing_subnet_id, "action": azure.storage.Action.ALLOW}
+        ]
     if partner_source_addresses:
         rules["ip_rules"] = [
             azure.storage.IPRuleArgs(i_p_address_or_range=address, action=azure.storage.Action.ALLOW)
@@ -127,6 +134,7 @@ class AzureStorage(MissionComponent):
         resource_group_name: pulumi.Output[str],
         key: MissionKey | None,
         network: PrivateNetwork | None,
+        processing_subnet_id: pulumi.Output[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__(name, mission, opts)
@@ -171,7 +179,10 @@ class AzureStorage(MissionComponent):
                 identity=identity,
                 encryption=encryption,
                 public_network_access="Disabled" if private else "Enabled",
-                network_rule_set=network_rules(inputs.partner_source_addresses),
+                # behind private endpoints the processor needs no firewall rule (nor has a service endpoint)
+                network_rule_set=network_rules(
+                    inputs.partner_source_addresses, None if network else processing_subnet_id
+                ),
                 tags=self.tags,
                 opts=self.opts(stateful=True, depends_on=depends_on),
             ),

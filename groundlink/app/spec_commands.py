@@ -52,8 +52,8 @@ def plan(args: argparse.Namespace) -> int:
     from ..engine import plan
     from ..outputs import check_file_target, writing
     from ..preflight import preflight_planned
-    from ..preflight.command import print_findings
     from ..report.plan_tree import render_tree
+    from .preflight_command import print_findings
 
     clouds = chosen_clouds(args.cloud)
     targets = {cloud: _plan_target(Path(args.json), cloud, len(clouds)) for cloud in clouds} if args.json else {}

@@ -213,6 +213,7 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
             products_lifecycle=_on_cloud(cloud, blueprint.products_lifecycle),
             # access logs are kept as long as the raw data they describe, never tiered
             logs_lifecycle=Lifecycle((), spec.storage.raw_retention_days, spec.storage.noncurrent_version_days),
+            artifacts=spec.processing.enabled and delivery.object_store and spec.processing.mode == "function",
             raw_container=blueprint.raw_container,
             products_container=blueprint.products_container,
             query_results_container=blueprint.query_results_container,
@@ -254,6 +255,9 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
             hsm_keys=spec.security.hsm_keys,
             premium_messaging=spec.security.premium_messaging,
             network_log_retention_days=spec.security.flow_log_retention_days,
+            processing=f"processing.{spec.processing.mode}"
+            if spec.processing.enabled and delivery.object_store
+            else None,
         ),
         observability=ObservabilityInputs(
             alert_emails=tuple(spec.budget.alert_emails),

@@ -9,12 +9,9 @@ import math
 from dataclasses import dataclass
 from functools import cache
 
-import yaml
-
 from ..blueprint import ProcessingInputs
-from ..resources import package_dir
+from ..processing.throughput import measured_throughput as processor_throughput
 
-THROUGHPUT_FILE = package_dir("groundlink.data") / "processing_throughput.yaml"
 # Fargate bills per second with a one-minute minimum (prices/aws.yaml).
 FARGATE_MINIMUM_SECONDS = 60
 
@@ -32,8 +29,9 @@ class Throughput:
 
 @cache
 def measured_throughput() -> Throughput:
-    data = yaml.safe_load(THROUGHPUT_FILE.read_text())
-    return Throughput(float(data["bytes_per_second"]) / 1e6, str(data["measured"]), str(data["machine"]))
+    """The figures `make bench` recorded, read by the processor's own reader."""
+    recorded = processor_throughput()
+    return Throughput(recorded.bytes_per_second / 1e6, recorded.measured, recorded.machine)
 
 
 @dataclass(frozen=True)

