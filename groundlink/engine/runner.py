@@ -234,7 +234,7 @@ def plan(
     realized: list[Realization] = []
 
     def program() -> None:
-        realized.append(main().realization)
+        realized.append(main(offline=True).realization)
 
     region = spec.region(cloud)
     # an extra_config value of None removes the key (a stack file that lacks it)
