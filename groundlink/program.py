@@ -16,6 +16,7 @@ import pulumi
 
 from .blueprint import OUTPUT_KEYS, Realization, build_blueprint
 from .clouds import CLOUDS
+from .functiondeps import missing
 from .spec import SpecError, load_spec
 
 
@@ -43,9 +44,11 @@ def _check_regions(spec_region_keys: dict[str, str], cloud: str) -> None:
             )
 
 
-def main() -> RenderedMission:
+def main(*, offline: bool = False) -> RenderedMission:
     """Render the configured mission on the configured cloud; returns the root component
-    (its `realization` says which capabilities each resource realizes)."""
+    (its `realization` says which capabilities each resource realizes). Under the Pulumi CLI a
+    processing function needs its built dependencies (`make function-deps`); the offline engine
+    (`offline`) plans without them, the archive's content then shows as not known."""
     config = pulumi.Config("groundlink")
     cloud = config.require("cloud")
     if cloud not in CLOUDS:
@@ -59,6 +62,10 @@ def main() -> RenderedMission:
     _check_regions(spec.provider_config(cloud), cloud)
 
     blueprint = build_blueprint(spec).for_cloud(cloud)
+    if not offline and blueprint.processing.enabled and blueprint.processing.mode == "function":
+        problem = missing(cloud)
+        if problem:
+            raise pulumi.RunError(problem)
     # components/ installs as groundlink.components (setup.py); only the chosen cloud's SDK is imported
     renderer = importlib.import_module(f"groundlink.components.{cloud}")
     mission: RenderedMission = renderer.MissionStack(blueprint.mission.name, blueprint)

@@ -1,10 +1,12 @@
 """Contact processing: the function that consumes the contact queue loses no contact (partial
 batch failures, a dead-letter queue, enough visibility), its role writes only product prefixes,
-and the Azure Functions app takes no keys and serves only HTTPS."""
+it carries the third-party packages it imports, and the Azure Functions app takes no keys,
+serves only HTTPS and can reach the storage account it deploys from."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from . import limits as L
@@ -18,6 +20,10 @@ SQS_QUEUE = ("aws:sqs/queue:Queue",)
 IAM_ROLE = ("aws:iam/role:Role",)
 ROLE_POLICY = ("aws:iam/rolePolicy:RolePolicy",)
 WEB_APP = ("azure-native:web:WebApp",)
+STORAGE_ACCOUNT = ("azure-native:storage:StorageAccount",)
+SUBNET = ("azure-native:network:Subnet",)
+# Flex Consumption and Container Apps take a subnet delegated to this service (docs/processing.md)
+FLEX_DELEGATION = "Microsoft.App/environments"
 S3_WRITES = {"s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:*", "*"}
 KEY_MARKERS = ("AccountKey=", "SharedAccessKey=", "SharedAccessSignature=")
 
@@ -137,3 +143,109 @@ def functions_app_https_no_keys(args: Any, report: Any) -> None:
     auth = get(props, "functionAppConfig", "deployment", "storage", "authentication", "type")
     if auth == "StorageAccountConnectionString":
         report("reads its deployment storage with a connection string")
+
+
+def _archive_members(code: Any) -> set[str]:
+    """Member paths of a code archive: a mapping under the offline check, an AssetArchive's
+    `assets` under the Pulumi CLI; nothing known otherwise."""
+    assets = getattr(code, "assets", code)
+    return {str(name) for name in assets} if isinstance(assets, Mapping) else set()
+
+
+@resource_rule(
+    "processing-python-function-ships-its-requirements",
+    area="processing",
+    severity="high",
+    enforcement="mandatory",
+    types=LAMBDA_FUNCTION,
+    controls=("AWS Lambda developer guide: Python deployment packages and layers",),
+    description="A Python Lambda function whose archive declares third-party requirements (requirements.txt) "
+    "carries them: in a layer, or installed in the archive itself. Lambda never installs requirements.txt, so "
+    "otherwise the handler fails at import.",
+    remediation="Build the wheels for the function's runtime and architecture (make function-deps) and attach "
+    "them as a layer (aws.lambda_.LayerVersion, layers=[layer.arn]), or install them into the archive.",
+)
+def python_function_ships_its_requirements(args: Any, report: Any) -> None:
+    props = args.props
+    runtime = get(props, "runtime")
+    if not (isinstance(runtime, str) and runtime.startswith("python")):
+        return
+    members = _archive_members(get(props, "code"))
+    if "requirements.txt" not in members or any(".dist-info/" in m or m.endswith(".dist-info") for m in members):
+        return
+    layers = get(props, "layers")
+    if layers is UNKNOWN or as_list(layers):
+        return
+    report(
+        "declares third-party requirements (requirements.txt) but has no layer and installs none: Lambda does not "
+        "install them, so the handler fails at import"
+    )
+
+
+def _app_account(app: Any, accounts: list[Any]) -> Any | None:
+    """The storage account the app deploys from: named in its deployment container URL, or the
+    stack's only account while that URL is not known yet."""
+    url = get(app.props, "functionAppConfig", "deployment", "storage", "value")
+    if isinstance(url, str) and url:
+        return next((a for a in accounts if f"//{get(a.props, 'accountName')}." in url), None)
+    return accounts[0] if len(accounts) == 1 else None
+
+
+def _denies_networks(account: Any) -> bool:
+    return get(account.props, "publicNetworkAccess") == "Disabled" or (
+        get(account.props, "networkRuleSet", "defaultAction") == "Deny"
+    )
+
+
+def _reach_problems(app: Any, account: Any, subnets: list[Any]) -> list[str]:
+    name = account.name
+    subnet_id = get(app.props, "virtualNetworkSubnetId")
+    if subnet_id is UNKNOWN:
+        return []
+    if not subnet_id:
+        return [
+            f"runs outside any virtual network, and storage account {name} denies network access: it cannot "
+            "read its deployment package, its host storage or its data"
+        ]
+    subnet = next((s for s in subnets if refers_to(app, "virtualNetworkSubnetId", s, ("id",))), None)
+    if subnet is None:
+        return []  # a subnet of another stack: not judged here
+    problems = []
+    services = {get(d, "serviceName") for d in as_list(get(subnet.props, "delegations"))}
+    if UNKNOWN not in services and FLEX_DELEGATION not in services:
+        problems.append(f"integrates subnet {subnet.name}, which is not delegated to {FLEX_DELEGATION}")
+    if get(account.props, "publicNetworkAccess") != "Disabled":  # the firewall must admit the subnet
+        rules = [
+            get(r, "virtualNetworkResourceId")
+            for r in as_list(get(account.props, "networkRuleSet", "virtualNetworkRules"))
+        ]
+        subnet_ids = {get(subnet.props, "id"), subnet_id}
+        if UNKNOWN not in rules and not subnet_ids & set(rules):
+            problems.append(f"integrates subnet {subnet.name}, which storage account {name}'s firewall does not admit")
+    return problems
+
+
+@stack_rule(
+    "processing-functions-app-reaches-its-storage",
+    area="processing",
+    severity="high",
+    enforcement="mandatory",
+    controls=("Azure Functions networking options: virtual network integration", "MCSB NS-2"),
+    description="A Functions app whose storage account denies network access (public access disabled, or a "
+    "firewall denying by default) runs in a subnet delegated to Microsoft.App/environments, which that "
+    "account's firewall admits when its public endpoint is on (Functions apps are not trusted Azure services).",
+    remediation="Set virtual_network_subnet_id to a subnet delegated to Microsoft.App/environments; with public "
+    "network access on, list it in the account's network_rule_set.virtual_network_rules (Microsoft.Storage "
+    "service endpoint); with it disabled, give the account blob private endpoints the subnet resolves.",
+)
+def functions_app_reaches_its_storage(args: Any, report: Any) -> None:
+    accounts = of_type(args.resources, STORAGE_ACCOUNT)
+    subnets = of_type(args.resources, SUBNET)
+    for app in of_type(args.resources, WEB_APP):
+        if "functionapp" not in str(get(app.props, "kind", default="")):
+            continue
+        account = _app_account(app, accounts)
+        if account is None or not _denies_networks(account):
+            continue
+        for problem in _reach_problems(app, account, subnets):
+            report(f"functions app {app.name} {problem}", app.urn)

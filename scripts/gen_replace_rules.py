@@ -174,9 +174,11 @@ def pulumi_aws(token: str) -> dict[str, object]:
     if token not in table:
         return {"properties": None, "source": "unknown: not read from " + TF_AWS}
     entry = table[token]
-    props = {_pulumi_path(token, attr, entry.get("renamed", {})) for attr in entry["force_new"]}
-    how = entry.get("how", "ForceNew")
-    return {"properties": sorted(props), "source": f"{TF_AWS} {entry['file']}@{entry['commit']} {how}"}
+    parts = [entry, *entry.get("more", [])]  # attributes a resource defines in another file
+    renamed = entry.get("renamed", {})
+    props = {_pulumi_path(token, attr, renamed) for part in parts for attr in part["force_new"]}
+    where = ", ".join(f"{part['file']}@{part['commit']}" for part in parts)
+    return {"properties": sorted(props), "source": f"{TF_AWS} {where} {entry.get('how', 'ForceNew')}"}
 
 
 VARIANTS: dict[str, dict[str, Any]] = {  # the options that add resource types the example specs leave out

@@ -5,9 +5,15 @@ which tests reach which function ("stats", once; again only for new tests), then
 chosen mutant against the tests that reach its function. Arguments are module globs
 (`groundlink.cost.*`); a mutant is chosen when its name matches one.
 
-MUTATION_SAMPLE=N runs one mutant in N per module (at least one), chosen by a hash of the
-mutant's name, so the same code gives the same sample on every machine; MUTATION_SAMPLE=1
+MUTATION_SAMPLE=N runs one mutant in N per source file (at least one), chosen by a hash of
+the mutant's name, so the same code gives the same sample on every machine; MUTATION_SAMPLE=1
 runs them all. The score script reports how many of each module's mutants were run.
+
+Each module (spec, blueprint, cost, parity, check, the pack, each cloud's components) is run
+on its own, in its own process, against the test files that assert its behaviour (AREA_TESTS):
+the stats phase then runs only those files, not the whole selection. mutmut forgets every
+verdict when its test selection changes, so each module's verdicts are written to
+mutants/results/<module>.txt as soon as its run ends; the score script reads those.
 """
 
 from __future__ import annotations
@@ -17,10 +23,64 @@ import hashlib
 import json
 import math
 import os
+import re
+import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+SPEC = [
+    "tests/test_spec_validation.py", "tests/test_spec_bounds.py", "tests/test_spec_schema_bounds.py",
+    "tests/test_spec_rule_messages.py", "tests/test_spec_durability.py", "tests/test_spec_signals.py",
+    "tests/test_azure_spec.py", "tests/test_field_paths.py", "tests/test_input_hardening.py",
+]  # fmt: skip
+BLUEPRINT = ["tests/test_blueprint_contract.py", "tests/test_blueprint_gaps_rules.py", "tests/test_archive_tier.py"]
+PARITY = [
+    "tests/test_parity.py", "tests/test_azure_parity.py", "tests/test_durability_parity.py",
+    "tests/test_protection_parity.py",
+]  # fmt: skip
+AWS = [
+    "tests/test_aws_analytics.py", "tests/test_aws_events.py", "tests/test_aws_ground.py", "tests/test_aws_limits.py",
+    "tests/test_aws_mission.py", "tests/test_aws_observability.py", "tests/test_aws_replication.py",
+    "tests/test_aws_security.py", "tests/test_aws_storage.py",
+    "tests/test_protection_sets.py", "tests/test_stream_delivery_protection.py",
+]  # fmt: skip
+AZURE = [
+    "tests/test_azure_analytics.py", "tests/test_azure_events.py", "tests/test_azure_ground.py",
+    "tests/test_azure_observability.py", "tests/test_azure_security.py", "tests/test_azure_storage.py",
+    "tests/test_azure_parity.py", "tests/test_protection_sets.py", "tests/test_stream_delivery_protection.py",
+]  # fmt: skip
+# The test files that assert each module's behaviour in this process. Left out everywhere: tests
+# that run the command line or the pack in another process (it runs the code unmutated, so they
+# cannot kill a mutant), the end-to-end compare/report/diff/edit-matrix/engine/preflight runs
+# (minutes of plans; `make test` runs them), the property and fuzz tests, tests of the source
+# text (mutants/ holds instrumented copies) and of groundlink/processing (not mutated).
+AREA_TESTS: dict[str, list[str]] = {  # run in this order, the cheapest first
+    "groundlink.cost": sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests").glob("test_cost*.py")),
+    "groundlink.spec": SPEC,
+    "groundlink.blueprint": [*BLUEPRINT, "tests/test_azure_parity.py"],
+    "groundlink.parity": PARITY,
+    "groundlink.check": [
+        "tests/test_check_config_rules.py", "tests/test_check_property_dependencies.py", "tests/test_check_e2e.py",
+    ],
+    "policies": sorted(
+        str(p.relative_to(ROOT)) for g in ("test_policies_*.py", "test_pack_*.py") for p in (ROOT / "tests").glob(g)
+    ),
+    "components.aws": AWS,
+    "components.azure": AZURE,
+    "components": sorted({*AWS, *AZURE}),
+}  # fmt: skip
+
+
+def area(name: str) -> str:
+    """The module a mutant belongs to: groundlink's subpackage, the cloud's components, the pack."""
+    parts = re.split(r"\.x[_ǁ]", name, maxsplit=1)[0].split(".")
+    if parts[0] == "groundlink" or (parts[0] == "components" and parts[1:2] in (["aws"], ["azure"])):
+        return ".".join(parts[:2])
+    return parts[0]
 
 
 def chosen(names: list[str], globs: list[str], every: int) -> list[str]:
@@ -47,25 +107,89 @@ def all_mutants() -> list[str]:
     return names
 
 
+def one_clean_run() -> None:
+    """mutmut runs the chosen mutants' tests unmutated before mutating: when this run has just
+    recorded the stats, that is a second clean run of the same tests (minutes), since the stats
+    run itself runs every selected test unmutated and fails on the first failure. Skip it then;
+    when the stats are reused from an earlier run, the clean run still checks the tests pass."""
+    import mutmut.__main__ as mutmut_main
+
+    make_runner = mutmut_main.get_mutant_runner
+
+    def runner(children: int) -> Any:
+        made = make_runner(children)
+        collect, clean = made.collect_stats, made.run_clean_tests
+        recorded_all: list[bool] = []
+
+        def collect_stats(tests: Any) -> int:
+            recorded_all.append(not tests)
+            return int(collect(tests))
+
+        def run_clean_tests(tests: Any) -> int:
+            if recorded_all and all(recorded_all):
+                print("    the stats run was the clean run", flush=True)
+                return 0
+            return int(clean(tests))
+
+        made.collect_stats, made.run_clean_tests = collect_stats, run_clean_tests
+        return made
+
+    mutmut_main.get_mutant_runner = runner
+
+
+def run_area(module: str, children: int) -> int:
+    """One module's chosen mutants against its own tests; its verdicts to mutants/results/."""
+    from mutmut.__main__ import _run
+    from mutmut.configuration import config
+    from mutmut.stats import status_by_exit_code
+
+    names = (ROOT / "mutants" / "chosen" / f"{module}.txt").read_text().split()
+    selection = config().pytest_add_cli_args_test_selection
+    config().pytest_add_cli_args_test_selection = AREA_TESTS[module] + [a for a in selection if a.startswith("-")]
+    one_clean_run()
+    _run(names, children)
+    codes: dict[str, int | None] = {}
+    for path in (ROOT / "mutants").rglob("*.py.meta"):
+        codes |= json.loads(path.read_text())["exit_code_by_key"]
+    results = ROOT / "mutants" / "results"
+    results.mkdir(exist_ok=True)
+    (results / f"{module}.txt").write_text("".join(f"{n}: {status_by_exit_code[codes.get(n)]}\n" for n in names))
+    return 0
+
+
 def main(argv: list[str]) -> int:
     os.chdir(ROOT)
-    from mutmut.__main__ import _run, copy_also_copy_files, copy_src_dir, create_mutants, setup_source_paths
-
     children = int(os.environ.get("MUTATION_CHILDREN", "2"))
+    if argv[:1] == ["--area"]:
+        from mutmut.utils.file_utils import setup_source_paths
+
+        setup_source_paths()
+        return run_area(argv[1], children)
+    from mutmut.__main__ import copy_also_copy_files, copy_src_dir, create_mutants, set_mutant_under_test
+    from mutmut.utils.file_utils import setup_source_paths
+
     every = int(os.environ.get("MUTATION_SAMPLE", "1"))
     globs = argv or ["*"]
     Path("mutants").mkdir(exist_ok=True)
+    set_mutant_under_test("mutant_generation")
     copy_src_dir()
     copy_also_copy_files()
     setup_source_paths()
     create_mutants(children)
     names = chosen(all_mutants(), globs, every)
-    print(f"{len(names)} mutants chosen (one in {every} per module) for {' '.join(globs)}", flush=True)
+    print(f"{len(names)} mutants chosen (one in {every} per source file) for {' '.join(globs)}", flush=True)
+    by_area: dict[str, list[str]] = {}
+    for name in names:
+        by_area.setdefault(area(name), []).append(name)
+    (ROOT / "mutants" / "chosen").mkdir(exist_ok=True)
     (ROOT / "mutants" / "chosen.txt").write_text("".join(f"{n}\n" for n in names))
-    if not names:
-        return 1
-    _run(names, children)
-    return 0
+    for module, members in ((m, by_area[m]) for m in AREA_TESTS if m in by_area):
+        (ROOT / "mutants" / "chosen" / f"{module}.txt").write_text("".join(f"{n}\n" for n in members))
+        (ROOT / "mutants" / "results" / f"{module}.txt").unlink(missing_ok=True)
+        print(f"== {module}: {len(members)} mutants, tests {' '.join(AREA_TESTS[module])}", flush=True)
+        if subprocess.run([sys.executable, __file__, "--area", module]).returncode:
+            print(f"== {module}: stopped without results; the other modules still run", flush=True)
+    return 0 if names else 1
 
 
 if __name__ == "__main__":

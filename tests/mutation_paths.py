@@ -20,7 +20,7 @@ name, or record stats where nobody reads them (and, with no mutmut config in its
 directory, crash). Mutants are judged by what the test process itself runs.
 
 While mutmut records which tests reach which function, it sees only the calls a test
-makes. The session's shared plans (tests/conftest.py, tests/plan_cache.py) and the
+makes. The session's shared plans (tests/conftest.py `_plan_file`) and the
 package's own caches would credit a plan's components to the first test that asked for
 it only, and every later test that reads the same plan would never be run against their
 mutants. So the functions a plan's build reached are credited to every test that gets
@@ -116,7 +116,7 @@ def _credit_plan_builds() -> None:
     """Every test that gets a shared plan is credited with the functions its build reached."""
     from mutmut.state import state
 
-    from tests import conftest, plan_cache
+    from tests import conftest
 
     reached: dict[tuple[Any, ...], set[str]] = {}
 
@@ -134,8 +134,8 @@ def _credit_plan_builds() -> None:
 
         return wrapper
 
+    # every shared plan (cached_plan, plan_of, variant_plan, tests/plan_cache.py) is built here
     conftest._plan_file = crediting(conftest._plan_file)
-    plan_cache._plan = crediting(plan_cache._plan)
 
 
 _STATS = False
@@ -193,3 +193,21 @@ def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
         for name in getattr(item, "fixturenames", ()):
             for fixturedef in defs.name2fixturedefs.get(name, ()) if defs else ():
                 state()._stats |= _FIXTURE_REACHED.get(fixturedef, set())
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A mutant's run stops at its first failing test (`-x`), so its cheapest test files run
+    first (by the time the stats run recorded for them), each file whole so that its module
+    fixtures are built once. Most mutants are killed, most of them by the first file."""
+    if not _IN_MUTANTS or _STATS:
+        return
+    from mutmut.state import state
+
+    recorded = state().duration_by_test
+    if not recorded:
+        return
+    by_file: dict[Path, float] = {}
+    for item in items:
+        by_file[item.path] = by_file.get(item.path, 0.0) + recorded.get(item.nodeid, 0.0)
+    items.sort(key=lambda item: by_file[item.path])

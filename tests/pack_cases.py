@@ -1453,3 +1453,50 @@ fires(
 )
 passes(rule, "functions-app", {"kind": "app,linux"})
 passes(rule, "functions-app", {"siteConfig.ftpsState": UNKNOWN})
+
+BASELINES["processing-function"] = Planned("noaa20.yaml", "aws", "noaa20-processing-function")
+rule = "processing-python-function-ships-its-requirements"
+fires(
+    rule,
+    "processing-function",
+    {"layers": DROP},
+    "declares third-party requirements (requirements.txt) but has no layer and installs none: Lambda does not "
+    "install them, so the handler fails at import",
+)
+passes(rule, "processing-function")
+passes(rule, "processing-function", {"layers": UNKNOWN_ARRAY_VALUE})
+# the wheels installed in the archive itself
+passes(
+    rule, "processing-function", {"code": {"requirements.txt": "sha256:0", "numpy-2.4.6.dist-info/RECORD": "sha256:1"}}
+)
+passes(rule, "processing-function", {"code": {"groundlink/runtime/aws_lambda.py": "sha256:0"}})  # no requirements
+
+BASELINES["partner-azure"] = Stack("partner.yaml", "azure")
+APP, ACCOUNT, SUBNET = "noaa20-processing-app", "noaa20-storage-account", "noaa20-security-processing"
+rule = "processing-functions-app-reaches-its-storage"
+fires(
+    rule,
+    "noaa20-azure",
+    {f"{APP}/virtualNetworkSubnetId": DROP},
+    (
+        f"functions app {APP} runs outside any virtual network, and storage account {ACCOUNT} denies network "
+        "access: it cannot read its deployment package, its host storage or its data",
+        APP,
+    ),
+)
+fires(
+    rule,
+    "noaa20-azure",
+    {f"{SUBNET}/delegations.0.serviceName": "Microsoft.Web/serverFarms"},
+    (f"functions app {APP} integrates subnet {SUBNET}, which is not delegated to Microsoft.App/environments", APP),
+)
+fires(
+    rule,
+    "noaa20-azure",
+    {f"{ACCOUNT}/networkRuleSet.virtualNetworkRules": []},
+    (f"functions app {APP} integrates subnet {SUBNET}, which storage account {ACCOUNT}'s firewall does not admit", APP),
+)
+passes(rule, "noaa20-azure")
+passes(rule, "noaa20-azure", {f"{ACCOUNT}/networkRuleSet.defaultAction": "Allow"})
+passes(rule, "noaa20-azure", {f"{APP}/virtualNetworkSubnetId": UNKNOWN})
+passes(rule, "partner-azure")  # private: next to the private endpoints, no firewall rule needed

@@ -42,7 +42,7 @@ def test_bucket_prefix_always_fits_and_keeps_the_delivery_head(mission, role):
 def test_longest_mission_name_plans_with_valid_prefixes():
     plan = aws_variant("long-name")
     prefixes = [b.inputs["bucketPrefix"] for b in plan.of_type(BUCKET)]
-    assert len(prefixes) == 4 and all(len(p) <= S3_BUCKET_PREFIX_MAX_CHARS for p in prefixes)
+    assert len(prefixes) == 5 and all(len(p) <= S3_BUCKET_PREFIX_MAX_CHARS for p in prefixes)
 
 
 @given(missions)

@@ -6,7 +6,7 @@ import pytest
 
 from .test_aws_support import ACCOUNT, BUCKET, KEY, aws, aws_variant, bucket_by_role, doc, sid, side, statements
 
-ROLES = ("raw", "products", "query-results", "logs")
+ROLES = ("raw", "products", "query-results", "logs", "artifacts")
 STORES = ("raw", "products", "query-results")
 
 

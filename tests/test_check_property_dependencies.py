@@ -52,4 +52,9 @@ def test_pack_joins_logging_to_its_bucket_through_property_dependencies():
 def test_without_property_dependencies_the_join_is_lost():
     # two bucket dependencies and no known name: the logging cannot be placed
     findings = _logging_findings(_unknown_bucket_names(keep_property_dependencies=False))
-    assert sorted(findings) == ["noaa20-storage-products", "noaa20-storage-query-results", "noaa20-storage-raw"]
+    assert sorted(findings) == [
+        "noaa20-storage-artifacts",
+        "noaa20-storage-products",
+        "noaa20-storage-query-results",
+        "noaa20-storage-raw",
+    ]

@@ -109,6 +109,23 @@ def test_a_nested_force_new_attribute_replaces_only_through_its_own_path():
     assert scaled.action == "update"
 
 
+def test_a_pipe_source_attribute_defined_in_its_own_file_replaces_and_the_sqs_batch_size_updates():
+    token = "aws:pipes/pipe:Pipe"
+    kinesis = {"kinesisStreamParameters": {"startingPosition": "LATEST"}}
+    moved = _change(
+        token,
+        {"sourceParameters": kinesis},
+        {"sourceParameters": {"kinesisStreamParameters": {"startingPosition": "TRIM_HORIZON"}}},
+    )
+    assert (moved.action, moved.forced_by) == (
+        "replace",
+        ("sourceParameters.kinesisStreamParameters.startingPosition",),
+    )
+    sqs = {"sqsQueueParameters": {"batchSize": 1}}
+    resized = _change(token, {"sourceParameters": sqs}, {"sourceParameters": {"sqsQueueParameters": {"batchSize": 5}}})
+    assert resized.action == "update"
+
+
 def test_pulumi_renamed_attributes_are_matched_under_their_pulumi_names():
     """Terraform's alarm_name, topic_arn and function_name are Pulumi's name, topic and name."""
     alarm = _change("aws:cloudwatch/metricAlarm:MetricAlarm", {"name": "a"}, {"name": "b"})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from copy import deepcopy
+
 import pytest
 
 from groundlink.blueprint import build_blueprint
@@ -18,7 +20,8 @@ def blueprint():
 
 
 def copy(plan: Plan) -> Plan:
-    return Plan.from_json(plan.to_json())
+    # deep: `to_json` hands out the plan's own gaps dict, and the plans are the session's shared ones
+    return Plan.from_json(deepcopy(plan.to_json()))
 
 
 def without(plan: Plan, capability: str, gap: str = "") -> Plan:

@@ -111,3 +111,39 @@ def test_the_networked_processors_pass_preflight_on_both_clouds() -> None:
         variant_plan("azure", CONTAINER_JOB),
     ]
     assert [(p.cloud, preflight_planned(p)) for p in plans] == [(p.cloud, []) for p in plans]
+
+
+def _with_subnet(plan, **changes):
+    """A copy of `plan` whose processor subnet has `changes` in its inputs."""
+    import copy
+
+    changed = copy.deepcopy(plan)
+    _processing_subnet(changed).inputs.update(changes)
+    return changed
+
+
+def test_preflight_finds_a_processor_subnet_not_delegated_to_container_apps(azure_noaa20) -> None:
+    from groundlink.preflight import integration
+
+    plan = _with_subnet(azure_noaa20, delegations=[{"name": "web", "serviceName": "Microsoft.Web/serverFarms"}])
+    (finding,) = integration.azure_findings(plan)
+    assert (finding.resource, finding.path) == ("noaa20-processing-app", "virtualNetworkSubnetId")
+    assert (
+        finding.rule == "joins subnet noaa20-security-processing, which is not delegated to Microsoft.App/environments"
+    )
+    assert list(integration.azure_findings(azure_noaa20)) == []
+
+
+def test_preflight_finds_a_processor_subnet_shared_with_private_endpoints() -> None:
+    import copy
+
+    from groundlink.preflight import integration
+
+    plan = copy.deepcopy(cached_plan("partner.yaml", "azure"))
+    endpoint = plan.of_type("azure-native:network:PrivateEndpoint")[0]
+    endpoint.inputs["subnet"] = {"id": _processing_subnet(plan).outputs["id"]}
+    (finding,) = integration.azure_findings(plan)
+    assert finding.rule == (
+        "joins subnet polar-partner-security-network-processing, which also holds private endpoints: "
+        "the subnet must be its alone"
+    )

@@ -84,6 +84,7 @@ class MissionStack(MissionComponent):
                 raw=storage.raw,
                 products=storage.products,
                 network=security.network if blueprint.security.private else None,
+                artifacts=storage.artifacts,
                 opts=self.opts(),
             )
         catalog = query = None

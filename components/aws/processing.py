@@ -18,6 +18,7 @@ import pulumi
 import pulumi_aws as aws
 
 from groundlink.blueprint import MissionInputs, ProcessingInputs
+from groundlink.functiondeps import BUNDLES
 from groundlink.limits import log_retention
 from groundlink.processing.layout import FRAMES_PREFIX
 from groundlink.processing.tables import TABLES
@@ -29,7 +30,8 @@ from . import iam
 from .security import AwsNetwork, Network
 from .storage import Store
 
-RUNTIME = "python3.12"
+LAYER = BUNDLES["aws"]  # the processor's wheels, built for this runtime by `make function-deps`
+RUNTIME = f"python{LAYER.python_version}"
 ARCHITECTURE = "arm64"  # Graviton: the lower GB-second price (prices/aws.yaml)
 # One contact per invocation: a contact takes minutes, and one failure never holds back another.
 BATCH_SIZE = 1
@@ -101,6 +103,7 @@ class AwsProcessing(MissionComponent):
         raw: Store,
         products: Store,
         network: Network | None = None,
+        artifacts: Store | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__(name, mission, opts)
@@ -108,6 +111,7 @@ class AwsProcessing(MissionComponent):
         # A private mission's bucket policies admit object access only through the VPC's S3
         # endpoint: the function runs in that VPC (components/aws/storage.py).
         self.network = network
+        self.artifacts = artifacts
         self.key, self.raw, self.products, self.queue, self.account = key, raw, products, queue, account
         self.log_group = self.realize(
             aws.cloudwatch.LogGroup(
@@ -180,6 +184,7 @@ class AwsProcessing(MissionComponent):
         if self.network is not None:
             group = self._egress_group(self.network.vpc_id, "The contact processor: outbound HTTPS to S3 only")
             vpc_config = {"subnet_ids": [self.network.subnet_id], "security_group_ids": [group.id]}
+        layer = self._dependencies()
         self.function = self.realize(
             aws.lambda_.Function(
                 self.child_name("function"),
@@ -188,6 +193,7 @@ class AwsProcessing(MissionComponent):
                 architectures=[ARCHITECTURE],
                 handler=AWS_HANDLER,
                 code=code_archive(),
+                layers=[layer.arn],
                 role=role.arn,
                 memory_size=inputs.memory_mb,
                 timeout=inputs.timeout_seconds,
@@ -214,6 +220,39 @@ class AwsProcessing(MissionComponent):
                 enabled=True,
                 tags=self.tags,
                 opts=self.opts(depends_on=[policy]),
+            ),
+            "processing.function",
+        )
+
+    def _dependencies(self) -> aws.lambda_.LayerVersion:
+        """numpy, pyarrow and dpkt as the runtime imports them: a layer of the archive `make
+        function-deps` builds for this runtime and architecture. Zipped it is over Lambda's 50 MB
+        direct upload, so it goes through the artifacts bucket (docs/processing.md, "Dependencies")."""
+        if self.artifacts is None:
+            raise ValueError("a processing function needs the artifacts store (StorageInputs.artifacts)")
+        archive = self.realize(
+            aws.s3.BucketObjectv2(
+                self.child_name("dependencies-archive"),
+                bucket=self.artifacts.id,
+                key=f"processing/{LAYER.filename}",
+                source=pulumi.FileAsset(str(LAYER.path)),
+                content_type="application/zip",
+                tags=self.tags,
+                opts=self.opts(depends_on=[self.artifacts.policy]),
+            ),
+            "processing.function",
+        )
+        return self.realize(
+            aws.lambda_.LayerVersion(
+                self.child_name("dependencies"),
+                layer_name=f"{self.mission.name}-processor-dependencies",
+                description="dpkt, numpy and pyarrow at the pinned versions, for the contact processor",
+                s3_bucket=self.artifacts.name,
+                s3_key=archive.key,
+                s3_object_version=archive.version_id,
+                compatible_runtimes=[RUNTIME],
+                compatible_architectures=[ARCHITECTURE],
+                opts=self.opts(),
             ),
             "processing.function",
         )

@@ -244,6 +244,7 @@ class AwsStorage(MissionComponent):
             "raw": bucket_prefix(mission.name, "raw", head=DELIVERY_BUCKET_PREFIX),
             "products": bucket_prefix(mission.name, "products"),
             "query-results": bucket_prefix(mission.name, "query-results"),
+            "artifacts": bucket_prefix(mission.name, "artifacts"),
         }
         self.logs = SecureBucket(
             self.child_name("logs"),
@@ -259,7 +260,9 @@ class AwsStorage(MissionComponent):
 
         buckets: dict[str, SecureBucket] = {}
 
-        def store(role: str, lifecycle: Lifecycle, *capabilities: str) -> SecureBucket:
+        def store(
+            role: str, lifecycle: Lifecycle, *capabilities: str, network: Network | None = network
+        ) -> SecureBucket:
             buckets[role] = SecureBucket(
                 self.child_name(role),
                 mission,
@@ -285,6 +288,11 @@ class AwsStorage(MissionComponent):
         if inputs.query_results:
             # query results age like products
             self.results = store("query-results", inputs.products_lifecycle, "storage.query_results").outputs
+        self.artifacts: Store | None = None
+        if inputs.artifacts:
+            # what the deployer uploads (the processor's dependency layer), from outside the VPC;
+            # kept like the access logs
+            self.artifacts = store("artifacts", inputs.logs_lifecycle, "processing.function", network=None).outputs
         self.replica: AwsReplica | None = None
         if inputs.replica_region is not None:  # storage.redundancy: geo
             held = {role: buckets[role] for role in REPLICATED_STORES if role in buckets}

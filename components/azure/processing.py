@@ -16,6 +16,7 @@ import pulumi
 import pulumi_azure_native as azure
 
 from groundlink.blueprint import MissionInputs, ProcessingInputs
+from groundlink.functiondeps import BUNDLES
 from groundlink.runtime.azure_functions import ACCOUNT_URL, CONNECTION, PRODUCTS_CONTAINER, QUEUE, RAW_CONTAINER
 from groundlink.runtime.job import NAMESPACE
 from groundlink.runtime.package import AZURE_FUNCTION_APP, package_files, requirements
@@ -25,7 +26,10 @@ from .iam import grant, system_principal
 from .naming import compact_name, dashed_name
 from .storage import Stores, container
 
-RUNTIME, RUNTIME_VERSION = "python", "3.11"
+PACKAGES = BUNDLES["azure"]  # the processor's and the runtime's wheels, built by `make function-deps`
+RUNTIME, RUNTIME_VERSION = "python", PACKAGES.python_version
+# where a Python app deployed without a remote build finds its dependencies (docs/processing.md)
+SITE_PACKAGES = ".python_packages/lib/site-packages"
 DEPLOYMENT_CONTAINER = "processing-deployment"
 PACKAGE_BLOB = "released-package.zip"
 # host.json: the function may run for the spec's timeout, and the trigger renews the message lock
@@ -44,14 +48,16 @@ def _duration(seconds: int) -> str:
 
 
 def code_archive(timeout_seconds: int) -> pulumi.AssetArchive:
-    """The processor and its runtime from the installed package, the app's entry point, host.json
-    and the requirements the Functions host installs."""
+    """The processor and its runtime from the installed package, the app's entry point, host.json,
+    the pinned requirements and, installed from them, the wheels under .python_packages: the app
+    runs the package as uploaded, nothing installs them there."""
     assets: dict[str, pulumi.Asset | pulumi.Archive] = {
         path: pulumi.FileAsset(str(source)) for path, source in package_files().items()
     }
     assets["function_app.py"] = pulumi.StringAsset(AZURE_FUNCTION_APP)
     assets["host.json"] = pulumi.StringAsset(HOST_JSON.format(timeout=_duration(timeout_seconds)))
     assets["requirements.txt"] = pulumi.StringAsset(requirements("azure"))
+    assets[SITE_PACKAGES] = pulumi.FileArchive(str(PACKAGES.path))
     return pulumi.AssetArchive(assets)
 
 

@@ -213,6 +213,7 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
             products_lifecycle=_on_cloud(cloud, blueprint.products_lifecycle),
             # access logs are kept as long as the raw data they describe, never tiered
             logs_lifecycle=Lifecycle((), spec.storage.raw_retention_days, spec.storage.noncurrent_version_days),
+            artifacts=spec.processing.enabled and delivery.object_store and spec.processing.mode == "function",
             raw_container=blueprint.raw_container,
             products_container=blueprint.products_container,
             query_results_container=blueprint.query_results_container,

