@@ -68,6 +68,10 @@ SLOW_FIRST = (
     "test_azure_storage.py",
     "test_preflight_specs.py",
     "test_durability_parity.py",
+    "test_exit_codes.py",
+    "test_interrupt_imports.py",
+    "test_policies_conditions.py",
+    "test_fuzz.py",
     "test_cli.py",
 )
 

@@ -1,12 +1,21 @@
-"""The command line as users meet it: exit codes, one line per error, no traceback."""
+"""The command line as users meet it: exit codes, one line per error, no traceback.
+
+The commands run in this process through `groundlink.cli.main` (what the console script
+calls), with the checkout as the working directory; a started Python costs a second or two
+of imports and a cold plan. What only a real process shows (`python -m groundlink.cli`
+itself, argparse's usage exit) runs as one."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+from dataclasses import dataclass
 
+import pytest
 import yaml
+
+from groundlink.cli import main
 
 from .conftest import ROOT, SPECS, spec_data
 
@@ -17,19 +26,39 @@ def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([*CLI, *args], capture_output=True, text=True, cwd=ROOT, timeout=120)
 
 
-def test_validate_good_specs():
-    result = run("validate", *(str(p) for p in sorted(SPECS.glob("*.yaml"))))
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def cli(capsys, monkeypatch):
+    """`groundlink ARGS` in this process, from the checkout: its exit code and output."""
+    monkeypatch.chdir(ROOT)
+
+    def call(*args: str) -> Result:
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return Result(code, out, err)
+
+    return call
+
+
+def test_validate_good_specs(cli):
+    result = cli("validate", *(str(p) for p in sorted(SPECS.glob("*.yaml"))))
     assert result.returncode == 0, result.stderr
     assert "specs/noaa20.yaml: ok (noaa20: 1 satellites" in result.stdout.replace(str(ROOT) + "/", "")
 
 
-def test_validate_bad_spec_exits_2_with_one_line_per_error(tmp_path):
+def test_validate_bad_spec_exits_2_with_one_line_per_error(cli, tmp_path):
     data = spec_data()
     data["satellites"][0]["downlinks"][0]["bandwidth_mhz"] = 700
     data["mission"]["onwer"] = "x"
     path = tmp_path / "x.yaml"
     path.write_text(yaml.safe_dump(data))
-    result = run("validate", str(path))
+    result = cli("validate", str(path))
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert (
@@ -40,29 +69,29 @@ def test_validate_bad_spec_exits_2_with_one_line_per_error(tmp_path):
     assert len(lines) == 2 and "Traceback" not in result.stderr
 
 
-def test_yaml_errors_exit_2_without_traceback(tmp_path):
+def test_yaml_errors_exit_2_without_traceback(cli, tmp_path):
     path = tmp_path / "y.yaml"
     path.write_text("mission: {name: a\n")
-    result = run("validate", str(path))
+    result = cli("validate", str(path))
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.startswith(f"{path}: line ")
 
 
-def test_plan_writes_json_and_prints_tree(tmp_path):
+def test_plan_writes_json_and_prints_tree(cli, tmp_path):
     target = tmp_path / "aws.json"
-    result = run("plan", "specs/noaa20.yaml", "--cloud", "aws", "--json", str(target))
+    result = cli("plan", "specs/noaa20.yaml", "--cloud", "aws", "--json", str(target))
     assert result.returncode == 0, result.stderr
     assert "groundlink:index:AwsMissionStack" in result.stdout and "protected" in result.stdout
     assert json.loads(target.read_text())["cloud"] == "aws"
 
 
-def test_plan_bad_spec_writes_nothing(tmp_path):
+def test_plan_bad_spec_writes_nothing(cli, tmp_path):
     data = spec_data()
     data["clouds"]["aws"]["region"] = "ca-central-1"
     path = tmp_path / "bad.yaml"
     path.write_text(yaml.safe_dump(data))
     target = tmp_path / "out.json"
-    result = run("plan", str(path), "--cloud", "aws", "--json", str(target))
+    result = cli("plan", str(path), "--cloud", "aws", "--json", str(target))
     assert (
         result.returncode == 2
         and "clouds.aws.region: ca-central-1 has no AWS Ground Station API endpoint" in result.stderr
@@ -70,8 +99,8 @@ def test_plan_bad_spec_writes_nothing(tmp_path):
     assert not target.exists()
 
 
-def test_schema_command_prints_the_schema():
-    result = run("schema")
+def test_schema_command_prints_the_schema(cli):
+    result = cli("schema")
     assert result.returncode == 0
     assert json.loads(result.stdout)["title"] == "groundlink mission spec"
 

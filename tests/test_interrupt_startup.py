@@ -22,19 +22,13 @@ import groundlink
 from groundlink import interrupt
 
 from .conftest import ROOT, SPECS
+from .terminal import sigint_as_a_terminal_leaves_it
 
 CONSOLE_SCRIPT = Path(sys.executable).with_name("groundlink")
 PACKAGE = str(Path(groundlink.__file__).parent)
 # the modules that run before the handler is in place, and only at their top level
 BEFORE_THE_HANDLER = ("__init__.py", "console.py", "interrupt.py", "errors.py", CONSOLE_SCRIPT.name)
 DELAYS = (0.0, 0.02, 0.05, 0.1, 0.2, 0.5)
-
-
-def _as_a_terminal_starts_it() -> None:
-    """A shell starts a foreground command with SIGINT at its default. A test run started in
-    the background of a script inherits SIGINT ignored, which groundlink keeps (see below),
-    and a Ctrl-C test must not depend on how its own runner was started."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _interrupted_at(delay: float) -> tuple[int, str]:
@@ -44,7 +38,7 @@ def _interrupted_at(delay: float) -> tuple[int, str]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
-        preexec_fn=_as_a_terminal_starts_it,
+        preexec_fn=sigint_as_a_terminal_leaves_it,
     )
     _wait_until_executed(process.pid)
     time.sleep(delay)

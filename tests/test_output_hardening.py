@@ -10,6 +10,7 @@ import sys
 import time
 
 from .conftest import ROOT, SPECS
+from .terminal import sigint_as_a_terminal_leaves_it
 
 CLI = [sys.executable, "-m", "groundlink.cli"]
 
@@ -42,6 +43,7 @@ def test_ctrl_c_during_compare_exits_130_with_one_line_and_leaves_no_process(tmp
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # its own process group, as a terminal's Ctrl-C reaches it
+        preexec_fn=sigint_as_a_terminal_leaves_it,
     )
     time.sleep(3)
     os.killpg(process.pid, signal.SIGINT)
