@@ -9,8 +9,8 @@ Score = killed / (mutants that ran - equivalent survivors). Killed includes time
 test looks at that code). Equivalent survivors are the mutant names listed in
 docs/testing.md, each with its reason; a listed name that was killed counts as killed.
 
-When the last run chose a sample (scripts/mutation_run.py writes mutants/chosen.txt), only
-the chosen mutants count: the score is then an estimate of the whole module's, and the
+A run chooses a sample (scripts/mutation_run.py writes mutants/chosen/<module>.txt); only the
+chosen mutants of each module's last run count: the score is then an estimate of the whole module's, and the
 table gives the sample's size next to the module's mutant count, and the 95% interval of
 the estimate (Wilson score interval of a binomial proportion).
 Exits 1 when a module, or the whole, is below the bar (85%).
@@ -27,7 +27,7 @@ from pathlib import Path
 
 BAR = 0.85
 KILLED = {"killed", "timeout", "caught by type check", "segfault"}
-CHOSEN = Path("mutants/chosen.txt")
+CHOSEN = Path("mutants/chosen")
 RESULTS = Path("mutants/results")
 Z95 = 1.959964
 
@@ -102,8 +102,9 @@ def results() -> str:
 
 
 def main() -> int:
-    chosen = set(CHOSEN.read_text().split()) if CHOSEN.exists() else None
-    files = tally(results(), chosen, equivalents())
+    # each module's last run: its chosen mutants have a verdict, the others are "not checked"
+    chosen = {n for p in CHOSEN.glob("*.txt") if (RESULTS / p.name).exists() for n in p.read_text().split()}
+    files = tally(results(), None, equivalents())
     areas: dict[str, Counter[str]] = defaultdict(Counter)
     for name, c in files.items():
         areas[area(name)] += c
@@ -120,11 +121,11 @@ def main() -> int:
         low += [name] if score(c["killed"], c["survived"]) < BAR else []
         print(row(name, c, bar=True))
         for file in sorted(f for f in files if area(f) == name):
-            if files[file]["killed"] + files[file]["survived"] + files[file]["equivalent"]:
+            if file != name and files[file]["killed"] + files[file]["survived"] + files[file]["equivalent"]:
                 print(row("  " + file, files[file], bar=False))
     ran = total["killed"] + total["survived"] + total["equivalent"]
     print(row("all", total, bar=True))
-    if chosen is not None:
+    if chosen:
         print(
             f"Sampled run: {len(chosen)} mutants chosen; each score estimates its module's, within the interval shown."
         )

@@ -18,6 +18,7 @@ import pulumi
 import pulumi_azure_native as azure
 
 from groundlink.blueprint import MissionInputs, SecurityInputs
+from groundlink.blueprint.gaps import MESSAGING_KEYS
 
 from ..base import MissionComponent
 from .iam import grant
@@ -29,10 +30,6 @@ KEY_ROTATE_AFTER = "P90D"
 KEY_EXPIRES_AFTER = "P1Y"
 KEY_NOTIFY_BEFORE_EXPIRY = "P30D"
 SOFT_DELETE_DAYS = 90  # Key Vault maximum
-MESSAGING_KEYS = (
-    "Event Hubs and Service Bus Standard namespaces encrypt with Microsoft-managed keys only; a "
-    "customer-managed key needs Premium (security.premium_messaging: true)"
-)
 
 # Private endpoints live in their own small VNet; peer it with the networks that read the stores.
 PRIVATE_VNET_CIDR = "10.42.0.0/24"

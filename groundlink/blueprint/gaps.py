@@ -25,6 +25,12 @@ ADX_NO_SERVERLESS = (
     "synapse for serverless SQL"
 )
 
+# Declared by the Azure security component with customer-managed keys on the Standard tier.
+MESSAGING_KEYS = (
+    "Event Hubs and Service Bus Standard namespaces encrypt with Microsoft-managed keys only; a "
+    "customer-managed key needs Premium (security.premium_messaging: true)"
+)
+
 
 def _no_identity(cloud: str) -> str:
     if cloud == "aws":

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from ..blueprint import LAYERS, Blueprint
 from ..cost import PROJECTION_MONTHS, Assumptions, CostEstimate, Total
+from ..cost.alternatives import CHOICE_FIELDS, Alternative, alternatives
 from ..cost.choices import durability_choices
 from ..cost.decision import decision
 from ..cost.model import total
@@ -41,9 +42,29 @@ def _total(t: Total) -> dict[str, Any]:
     return {"known": round(t.known, 6), "complete": t.complete, "unknown": list(t.unknown)}
 
 
-def _choices_json(estimate: CostEstimate, cloud: str, spec: Any) -> dict[str, Any]:
+def _alternative_json(alt: Alternative) -> dict[str, Any]:
     return {
-        name: {"value": choice.value, "monthly": _total(choice.monthly), "basis": choice.basis}
+        "value": alt.value,
+        "option": alt.option,
+        "chosen": alt.chosen,
+        "valid": alt.monthly is not None,
+        "monthly": _total(alt.monthly) if alt.monthly is not None else None,
+        "delta": _total(alt.delta) if alt.delta is not None else None,
+        "notes": list(alt.notes),
+        "gaps": [{"capability": capability, "reason": reason} for capability, reason in alt.gaps],
+    }
+
+
+def _choices_json(estimate: CostEstimate, cloud: str, spec: Any) -> dict[str, Any]:
+    others = alternatives(cloud, spec, estimate.catalogs)
+    return {
+        name: {
+            "value": choice.value,
+            "monthly": _total(choice.monthly),
+            "basis": choice.basis,
+            "field": CHOICE_FIELDS[name][0],
+            "alternatives": [_alternative_json(alt) for alt in others[name]],
+        }
         for name, choice in durability_choices(cloud, spec, estimate.clouds[cloud]).items()
     }
 

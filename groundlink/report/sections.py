@@ -207,6 +207,59 @@ def _choices(doc: dict[str, Any], clouds: list[str]) -> Section:
     )
 
 
+def _yaml(value: Any) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+def _delta(t: dict[str, Any]) -> str:
+    """A change of monthly cost, signed; a change made only of unknown prices is never shown as $0."""
+    if not t["complete"] and not t["known"]:
+        return "unknown change"
+    if t["complete"] and not round(t["known"], 2):
+        return "no change"
+    sign = "+" if t["known"] > 0 else "-"
+    return f"{sign}{usd(abs(t['known']))}" + ("" if t["complete"] else " + unknown")
+
+
+def _alternative(alt: dict[str, Any]) -> Cell:
+    if not alt["valid"]:
+        return _c("not a valid spec", "gap")
+    option = alt["option"]
+    shown = ("yes" if option else "no") if isinstance(option, bool) else option
+    delta = _delta(alt["delta"])
+    change = "the spec's choice" if alt["chosen"] else delta if delta == "no change" else f"{delta} a month"
+    return _c(f"{shown}: {money(alt['monthly'])}/month ({change})", "strong" if alt["chosen"] else "")
+
+
+def _alternatives(doc: dict[str, Any], clouds: list[str]) -> Section:
+    """Every value of each choice's spec field, per cloud, with what it adds or saves a month."""
+    choices = {c: doc["cost"]["clouds"][c]["choices"] for c in clouds}
+    rows: list[list[Any]] = []
+    said: dict[tuple[str, str, str], list[str]] = {}  # (cloud, field, note) -> the values it holds for
+    for key, label in CHOICES:
+        field = choices[clouds[0]][key]["field"]
+        for i, alt in enumerate(choices[clouds[0]][key]["alternatives"]):
+            cells = [choices[c][key]["alternatives"][i] for c in clouds]
+            rows.append([label, f"{field}: {_yaml(alt['value'])}"] + [_alternative(x) for x in cells])
+            for c, mine in zip(clouds, cells, strict=True):
+                gaps = (f"declared gap {g['capability']}: {g['reason']}" for g in mine["gaps"])
+                for note in (*mine["notes"], *gaps):
+                    said.setdefault((c, field, note), []).append(_yaml(alt["value"]))
+    return Section(
+        "What each alternative would cost",
+        paragraphs=[
+            _c(
+                "Each value of the field priced by the cost model on the spec with only that field changed (no plan: "
+                "one key and one messaging unit assumed), against the spec's value priced the same way."
+            )
+        ],
+        table=_table(["Choice", "Spec value"] + [c.upper() for c in clouds], rows),
+        after=[
+            _c(f"{c.upper()}, {field}: {' or '.join(values)}: {note}.") for (c, field, note), values in said.items()
+        ],
+    )
+
+
 def _projection(doc: dict[str, Any], clouds: list[str]) -> Section:
     cost = doc["cost"]
     rows = []
@@ -383,6 +436,7 @@ def sections(doc: dict[str, Any]) -> list[Section]:
         _parity(doc, clouds),
         _layers(doc, clouds),
         _choices(doc, clouds),
+        _alternatives(doc, clouds),
         _projection(doc, clouds),
         *[_lines(doc, c) for c in clouds],
         _supply(doc, clouds),

@@ -1,0 +1,137 @@
+"""What each durability and security choice would cost a month had the spec chosen otherwise.
+
+A reader weighs a choice only against its alternatives. Each alternative is priced by re-running
+the pure cost model (spec -> blueprint -> cost: no plan, no Pulumi) on the spec with that one
+field changed, and compared with the spec as written priced the same way: the delta is the lines
+the change adds minus the lines it removes. Both sides use the model's no-plan counts (one key,
+one messaging unit), so the delta compares like with like even where a plan refines the counts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from ..blueprint import build_blueprint
+from ..blueprint.gaps import MESSAGING_KEYS
+from ..limits import AWS_REPLICA_REGIONS
+from ..spec import MissionSpec, SpecError, spec_from_data
+from .catalog import Catalog
+from .choices import durability_choices
+from .model import Line, Total, estimate, total
+
+# The spec field behind each choice, and its values in the order the report lists them.
+CHOICE_FIELDS: dict[str, tuple[str, tuple[str | bool, ...]]] = {
+    "storageRedundancy": ("storage.redundancy", ("zone", "geo")),
+    "hsmKeys": ("security.hsm_keys", (True, False)),
+    "messagingEncryption": ("security.premium_messaging", (False, True)),
+}
+# The gaps a choice's alternative can bring or keep, by the capability id's prefix.
+CHOICE_GAPS = {"storageRedundancy": "storage.", "hsmKeys": "security.", "messagingEncryption": "security."}
+NO_KEYS = "security.customer_managed_keys: false: there is no mission key to protect or to encrypt messaging with"
+NO_EFFECT = {
+    ("aws", "hsmKeys"): "AWS KMS keys are HSM-backed whatever security.hsm_keys says: nothing changes on AWS",
+    ("aws", "messagingEncryption"): (
+        "AWS queues and topics use the mission key whatever security.premium_messaging says: nothing changes on AWS"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One value of a choice's spec field on one cloud; monthly and delta are None when invalid."""
+
+    value: str | bool  # the spec field's value
+    option: str | bool | None  # what the cloud renders for it (the choice's value), None when invalid
+    chosen: bool
+    monthly: Total | None  # the choice's own lines under this value
+    delta: Total | None  # the cloud's monthly total under this value minus under the spec's
+    notes: tuple[str, ...]
+    gaps: tuple[tuple[str, str], ...]  # (capability, reason) the cloud declares under this value
+
+
+def stand_in_replica_region(region: str) -> str:
+    """A replica region for pricing AWS geo when the spec names none: the first region of the
+    stack's geography other than its own (the model prices the replica alike in every region)."""
+    nearby = sorted(r for r in AWS_REPLICA_REGIONS if r.split("-")[0] == region.split("-")[0] and r != region)
+    return (nearby or sorted(r for r in AWS_REPLICA_REGIONS if r != region))[0]
+
+
+def _changed(data: dict[str, Any], key: str, value: str | bool) -> list[str]:
+    """Set the choice's field in `data` (plus what the spec requires with it); notes on what was assumed."""
+    aws = data["clouds"]["aws"]
+    if key == "storageRedundancy":
+        data["storage"]["redundancy"] = value
+        if value == "zone":
+            data["storage"]["geo_read_access"] = False
+            aws["replica_region"] = None
+        elif aws.get("replica_region") is None:
+            aws["replica_region"] = stand_in_replica_region(aws["region"])
+            return [f"AWS replica priced in {aws['replica_region']}: the spec names no clouds.aws.replica_region"]
+    elif key == "hsmKeys":
+        data["security"]["hsm_keys"] = value
+    else:
+        data["security"]["premium_messaging"] = value
+    return []
+
+
+def _signature(line: Line) -> tuple[str, str, str, float]:
+    return (line.layer, line.item, line.price_id, line.quantity)
+
+
+def line_delta(chosen: list[Line], other: list[Line]) -> Total:
+    """Lines `other` adds minus lines it removes against `chosen`; an unknown price on either side
+    makes the delta partial and is named."""
+    mine, theirs = Counter(map(_signature, chosen)), Counter(map(_signature, other))
+    added = [x for x in other if (theirs - mine)[_signature(x)]]
+    removed = [x for x in chosen if (mine - theirs)[_signature(x)]]
+    plus, minus = total(added), total(removed)
+    return Total(plus.known - minus.known, tuple(dict.fromkeys(plus.unknown + minus.unknown)))
+
+
+def _option(cloud: str, key: str, spec: MissionSpec, catalogs: dict[str, Catalog]) -> tuple[Any, list[Line], Any]:
+    blueprint = build_blueprint(spec)
+    cost = estimate(blueprint, {cloud: catalogs[cloud]}).clouds[cloud]
+    return durability_choices(cloud, spec, cost)[key], cost.lines, blueprint.for_cloud(cloud).gaps
+
+
+def _notes_and_gaps(
+    cloud: str, key: str, spec: MissionSpec, gaps: tuple[tuple[str, str], ...]
+) -> tuple[list[str], tuple[tuple[str, str], ...]]:
+    """Why a value changes nothing on `cloud`, and the gaps `cloud` declares for the choice under it."""
+    notes = [NO_EFFECT[cloud, key]] if (cloud, key) in NO_EFFECT else []
+    keyed = spec.security.customer_managed_keys
+    if key != "storageRedundancy" and not keyed:
+        notes.append(NO_KEYS)
+    kept = tuple((cap, why) for cap, why in gaps if cap.startswith(CHOICE_GAPS[key]))
+    if cloud == "azure" and key == "messagingEncryption" and keyed and not spec.security.premium_messaging:
+        kept += (("security.messaging_cmk", MESSAGING_KEYS),)
+    return notes, kept
+
+
+def _alternative(
+    cloud: str, key: str, spec: MissionSpec, value: str | bool, base: list[Line], catalogs: dict[str, Catalog]
+) -> Alternative:
+    path = CHOICE_FIELDS[key][0].split(".")
+    chosen = getattr(getattr(spec, path[0]), path[1]) == value
+    data = spec.model_dump()
+    assumed = [] if chosen else _changed(data, key, value)
+    try:
+        other = spec_from_data(data, source="spec")
+    except SpecError as exc:
+        reason = exc.lines[0].removeprefix("spec: ")
+        return Alternative(value, None, False, None, None, (f"not a valid spec: {reason}",), ())
+    choice, lines, gaps = _option(cloud, key, other, catalogs)
+    notes, kept = _notes_and_gaps(cloud, key, other, gaps)
+    said = (assumed if cloud == "aws" else []) + notes
+    return Alternative(value, choice.value, chosen, choice.monthly, line_delta(base, lines), tuple(said), kept)
+
+
+def alternatives(cloud: str, spec: MissionSpec, catalogs: dict[str, Catalog]) -> dict[str, list[Alternative]]:
+    """Every value of each choice's field on `cloud`, priced against the spec's own value."""
+    out: dict[str, list[Alternative]] = {}
+    for key, (_, values) in CHOICE_FIELDS.items():
+        _, base, _ = _option(cloud, key, spec, catalogs)
+        out[key] = [_alternative(cloud, key, spec, value, base, catalogs) for value in values]
+    return out

@@ -1,0 +1,198 @@
+"""What every alternative of the durability and security choices would cost, per cloud, for the
+worked example of test_cost_worked_example.py (made-up prices, `per` 1), with these made-up
+prices added so that every alternative is known:
+
+    AWS   s3_inter_region_transfer_gb 0.02
+    Azure blob_hot_gzrs 0.05, blob_cool_gzrs 0.04, blob_cold_gzrs 0.01, blob_geo_replication_gb 0.02,
+          service_bus_premium_mu_hour 1, event_hubs_premium_pu_hour 2
+
+The example holds hot 61.56 GB, cool 123.12, cold 184.68, archive 629.28 (Azure keeps the
+archive GB in Cold: 813.96), lands 41.61 + 20.805 = 62.415 GB and writes 1,460 objects a month.
+
+- AWS geo adds: replica capacity 1.2312 + 1.2312 + 0.73872 + 0.62928 = 3.8304; replica PUTs
+  1,460 x 0.01 = 14.6; transfer 62.415 x 0.02 = 1.2483; replica key 1; KMS requests
+  2 x 1,460 x 0.001 = 2.92. Delta 23.5987; the storage choice becomes 2 x 3.8304 + 14.6 + 1.2483
+  + 1 + 2.92 = 27.4291.
+- Azure geo (GZRS): 61.56 x 0.05 + 123.12 x 0.04 + 813.96 x 0.01 = 3.078 + 4.9248 + 8.1396 = 16.1424,
+  plus transfer 1.2483 = 17.3907, against ZRS 1.60056 + 2.33928 + 3.66282 = 7.60266: delta 9.78804.
+- Azure software keys: the $1.5 HSM key line goes: delta -1.5.
+- Azure Premium messaging adds 730 h x $1 + 730 h x $2 = 2,190 and removes the Standard lines
+  9.855 + 2.0805 + 21.9 + 73 = 106.8355: delta 2,083.1645.
+- AWS keys are HSM-backed and its queues use the mission key whatever the spec says: no change.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from groundlink.blueprint import build_blueprint
+from groundlink.cost import estimate, load_catalogs
+from groundlink.cost.alternatives import alternatives
+from groundlink.cost.catalog import Catalog
+from groundlink.report.document import cost_json
+from groundlink.report.sections import _alternatives
+from groundlink.spec import load_spec, spec_from_data
+
+from .conftest import SPECS
+from .test_cost_worked_example import _catalogs, _example
+
+SCHEMA = Path(__file__).resolve().parents[1] / "groundlink" / "report" / "compare.schema.json"
+ADDED = {
+    "aws": {"s3_inter_region_transfer_gb": 0.02},
+    "azure": {
+        "blob_hot_gzrs_gb_month": 0.05,
+        "blob_cool_gzrs_gb_month": 0.04,
+        "blob_cold_gzrs_gb_month": 0.01,
+        "blob_geo_replication_gb": 0.02,
+        "service_bus_premium_mu_hour": 1,
+        "event_hubs_premium_pu_hour": 2,
+    },
+}
+GEO = {"storage.redundancy": "geo", "clouds.aws.replica_region": "us-east-2"}
+
+
+def _priced() -> dict[str, Catalog]:
+    out = {}
+    for cloud, catalog in _catalogs().items():
+        prices = dict(catalog.prices)
+        for price_id, price in ADDED[cloud].items():
+            prices[price_id] = prices[price_id].model_copy(update={"price": price, "supply": None})
+        out[cloud] = Catalog(cloud=cloud, prices=prices)
+    return out
+
+
+def _figures(cloud: str, catalogs: dict[str, Catalog] | None = None, **changes):
+    """{choice: {spec value: (option, chosen, monthly known, delta known, delta unknown)}}."""
+    spec = spec_from_data(_example(**changes))
+    found = alternatives(cloud, spec, catalogs or _priced())
+    return {
+        key: {
+            alt.value: (
+                alt.option,
+                alt.chosen,
+                pytest.approx(alt.monthly.known),
+                pytest.approx(alt.delta.known),
+                alt.delta.unknown,
+            )
+            for alt in rows
+        }
+        for key, rows in found.items()
+    }
+
+
+def test_aws_alternatives_of_the_worked_example():
+    assert _figures("aws") == {
+        "storageRedundancy": {
+            "zone": ("S3 Standard (3 zones)", True, 3.8304, 0, ()),
+            "geo": ("S3 Standard (3 zones), replicated to us-east-1", False, 27.4291, 23.5987, ()),
+        },
+        "hsmKeys": {True: (True, True, 1, 0, ()), False: (True, False, 1, 0, ())},
+        "messagingEncryption": {False: ("mission key", True, 0, 0, ()), True: ("mission key", False, 0, 0, ())},
+    }
+
+
+def test_azure_alternatives_of_the_worked_example():
+    assert _figures("azure") == {
+        "storageRedundancy": {"zone": ("ZRS", True, 7.60266, 0, ()), "geo": ("GZRS", False, 17.3907, 9.78804, ())},
+        "hsmKeys": {True: (True, True, 1.5, 0, ()), False: (False, False, 0, -1.5, ())},
+        "messagingEncryption": {
+            False: ("service-managed", True, 0, 0, ()),
+            True: ("mission key", False, 2190, 2083.1645, ()),
+        },
+    }
+
+
+def test_from_a_geo_spec_zone_saves_what_geo_costs_and_read_access_is_dropped():
+    aws, azure = _figures("aws", **GEO), _figures("azure", **GEO, **{"storage.geo_read_access": True})
+    assert aws["storageRedundancy"]["zone"][1:4] == (False, pytest.approx(3.8304), pytest.approx(-23.5987))
+    # RA-GZRS prices are not among the added ones: the chosen account's capacity is unknown, so the
+    # saving is the transfer line's 1.2483 plus an unknown, named
+    option, chosen, _, saving, unknown = azure["storageRedundancy"]["zone"]
+    assert (option, chosen, saving) == ("ZRS", False, pytest.approx(7.60266 - 1.2483))
+    assert set(unknown) == {"blob_hot_ragzrs_gb_month", "blob_cool_ragzrs_gb_month", "blob_cold_ragzrs_gb_month"}
+    assert azure["storageRedundancy"]["geo"][:2] == ("RA-GZRS", True)
+
+
+def test_an_unknown_price_makes_the_delta_partial_and_names_it():
+    geo = _figures("aws", _catalogs())["storageRedundancy"]["geo"]
+    assert geo[3] == pytest.approx(23.5987 - 1.2483) and geo[4] == ("s3_inter_region_transfer_gb",)
+
+
+def test_notes_say_what_was_assumed_what_has_no_effect_and_the_declared_gaps():
+    spec = spec_from_data(_example())
+    aws, azure = alternatives("aws", spec, _priced()), alternatives("azure", spec, _priced())
+    assert aws["storageRedundancy"][1].notes == (
+        "AWS replica priced in us-east-1: the spec names no clouds.aws.replica_region",
+    )
+    assert all("HSM-backed whatever security.hsm_keys says" in alt.notes[0] for alt in aws["hsmKeys"])
+    assert [alt.notes for alt in azure["messagingEncryption"]] == [(), ()]
+    # Standard messaging with the mission's keys is the gap the Azure plan declares
+    assert [[cap for cap, _ in alt.gaps] for alt in azure["messagingEncryption"]] == [["security.messaging_cmk"], []]
+    # Azure keeps archive-aged data in Cold on ZRS and GZRS alike
+    assert [[cap for cap, _ in alt.gaps] for alt in azure["storageRedundancy"]] == [["storage.archive_tier"]] * 2
+
+
+def test_premium_messaging_without_customer_keys_is_not_priced_but_said_invalid():
+    spec = spec_from_data(_example(**{"security.customer_managed_keys": False, "security.hsm_keys": False}))
+    for cloud in ("aws", "azure"):
+        chosen, premium = alternatives(cloud, spec, _priced())["messagingEncryption"]
+        assert chosen.chosen and chosen.monthly is not None
+        assert premium.monthly is None and premium.delta is None and premium.option is None
+        assert premium.notes == (
+            "not a valid spec: security.premium_messaging: needs customer_managed_keys: true (Premium is for the "
+            "mission's key)",
+        )
+
+
+def test_the_report_table_shows_each_alternative_and_its_delta_per_cloud():
+    spec = spec_from_data(_example())
+    doc = {"cost": cost_json(estimate(build_blueprint(spec), _priced()), 1000, spec)}
+    section = _alternatives(doc, ["aws", "azure"])
+    assert section.table is not None
+    rows = {row[1].text: [cell.text for cell in row[2:]] for row in section.table.rows}
+    assert rows == {
+        "storage.redundancy: zone": [
+            "S3 Standard (3 zones): $3.83/month (the spec's choice)",
+            "ZRS: $7.60/month (the spec's choice)",
+        ],
+        "storage.redundancy: geo": [
+            "S3 Standard (3 zones), replicated to us-east-1: $27.43/month (+$23.60 a month)",
+            "GZRS: $17.39/month (+$9.79 a month)",
+        ],
+        "security.hsm_keys: true": ["yes: $1.00/month (the spec's choice)", "yes: $1.50/month (the spec's choice)"],
+        "security.hsm_keys: false": ["yes: $1.00/month (no change)", "no: $0.00/month (-$1.50 a month)"],
+        "security.premium_messaging: false": [
+            "mission key: $0.00/month (the spec's choice)",
+            "service-managed: $0.00/month (the spec's choice)",
+        ],
+        "security.premium_messaging: true": [
+            "mission key: $0.00/month (no change)",
+            "mission key: $2,190.00/month (+$2,083.16 a month)",
+        ],
+    }
+
+
+def test_compare_json_carries_every_alternative_for_both_clouds():
+    spec = load_spec(SPECS / "noaa20.yaml")
+    catalogs = load_catalogs()[0]
+    clouds = cost_json(estimate(build_blueprint(spec), catalogs), spec.budget.monthly_usd, spec)["clouds"]
+    defs = json.loads(SCHEMA.read_text())["$defs"]
+    expected = {
+        "storageRedundancy": ("storage.redundancy", ["zone", "geo"]),
+        "hsmKeys": ("security.hsm_keys", [True, False]),
+        "messagingEncryption": ("security.premium_messaging", [False, True]),
+    }
+    assert set(clouds) == {"aws", "azure"}
+    for cloud, data in clouds.items():
+        assert set(data["choices"]) == set(expected), cloud
+        for key, (field, values) in expected.items():
+            choice = data["choices"][key]
+            jsonschema.validate(choice, {"$ref": "#/$defs/choice", "$defs": defs})
+            assert choice["field"] == field
+            assert [alt["value"] for alt in choice["alternatives"]] == values
+            assert [alt["chosen"] for alt in choice["alternatives"]] == [True, False]  # noaa20 takes the defaults
+            assert all(alt["valid"] and alt["monthly"]["complete"] for alt in choice["alternatives"]), (cloud, key)
