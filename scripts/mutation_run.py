@@ -38,10 +38,13 @@ SPEC = [
     "tests/test_azure_spec.py", "tests/test_field_paths.py", "tests/test_input_hardening.py",
     "tests/test_spec_provider_config.py",
 ]  # fmt: skip
-BLUEPRINT = ["tests/test_blueprint_contract.py", "tests/test_blueprint_gaps_rules.py", "tests/test_archive_tier.py"]
+BLUEPRINT = [
+    "tests/test_blueprint_contract.py", "tests/test_blueprint_gaps_rules.py", "tests/test_archive_tier.py",
+    "tests/test_blueprint_partner_addresses.py",
+]  # fmt: skip
 PARITY = [
     "tests/test_parity.py", "tests/test_azure_parity.py", "tests/test_durability_parity.py",
-    "tests/test_protection_parity.py",
+    "tests/test_protection_parity.py", "tests/test_parity_json.py",
 ]  # fmt: skip
 AWS = [
     "tests/test_aws_analytics.py", "tests/test_aws_events.py", "tests/test_aws_ground.py", "tests/test_aws_limits.py",
