@@ -24,6 +24,7 @@ import json
 import math
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -38,10 +39,13 @@ SPEC = [
     "tests/test_azure_spec.py", "tests/test_field_paths.py", "tests/test_input_hardening.py",
     "tests/test_spec_provider_config.py",
 ]  # fmt: skip
-BLUEPRINT = ["tests/test_blueprint_contract.py", "tests/test_blueprint_gaps_rules.py", "tests/test_archive_tier.py"]
+BLUEPRINT = [
+    "tests/test_blueprint_contract.py", "tests/test_blueprint_gaps_rules.py", "tests/test_archive_tier.py",
+    "tests/test_blueprint_partner_addresses.py",
+]  # fmt: skip
 PARITY = [
     "tests/test_parity.py", "tests/test_azure_parity.py", "tests/test_durability_parity.py",
-    "tests/test_protection_parity.py",
+    "tests/test_protection_parity.py", "tests/test_parity_json.py",
 ]  # fmt: skip
 AWS = [
     "tests/test_aws_analytics.py", "tests/test_aws_events.py", "tests/test_aws_ground.py", "tests/test_aws_limits.py",
@@ -138,6 +142,20 @@ def one_clean_run() -> None:
     mutmut_main.get_mutant_runner = runner
 
 
+def refresh_data_files() -> None:
+    """mutmut copies a source file into mutants/ once and regenerates only the Python ones when
+    they change: a data file of the package (a JSON schema, a YAML catalog) changed since would
+    stay stale there and fail the tests that read it. Copy the newer ones again."""
+    from mutmut.utils.file_utils import walk_all_files
+
+    for root, name in walk_all_files():
+        source = Path(root) / name
+        target = ROOT / "mutants" / root / name
+        stale = target.exists() and source.stat().st_mtime > target.stat().st_mtime
+        if source.suffix != ".py" and source.is_file() and stale:
+            shutil.copy2(source, target)
+
+
 def run_area(module: str, children: int) -> int:
     """One module's chosen mutants against its own tests; its verdicts to mutants/results/."""
     from mutmut.__main__ import _run
@@ -174,6 +192,7 @@ def main(argv: list[str]) -> int:
     Path("mutants").mkdir(exist_ok=True)
     set_mutant_under_test("mutant_generation")
     copy_src_dir()
+    refresh_data_files()
     copy_also_copy_files()
     setup_source_paths()
     create_mutants(children)

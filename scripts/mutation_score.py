@@ -33,7 +33,10 @@ Z95 = 1.959964
 
 
 def equivalents(doc: Path = Path("docs/testing.md")) -> set[str]:
-    return set(re.findall(r"^- `([^`]+__mutmut_\d+)`", doc.read_text(), re.M)) if doc.exists() else set()
+    """The names listed under the "Equivalent survivors" heading (and only there)."""
+    text = doc.read_text() if doc.exists() else ""
+    section = re.search(r"^### Equivalent survivors\n(.*?)(?=^#|\Z)", text, re.M | re.S)
+    return set(re.findall(r"^- `([^`]+__mutmut_\d+)`", section.group(1), re.M)) if section else set()
 
 
 def source_file(name: str) -> str:

@@ -2,8 +2,8 @@
 
 A reader of compare.json looks a line's price up by its `priceId` in `prices[]` and reads the
 keys docs/compare.md documents. So every line of every example plan, on both clouds, must
-carry each documented key, name a price the catalog has, and repeat that catalog entry's
-price, unit and source. The expectations come from docs/compare.md and the price catalogs
+carry each documented key, name a price the catalog has, repeat that catalog entry's
+price, unit and source, and say how its quantity was reached (its basis). The expectations come from docs/compare.md and the price catalogs
 (data the model reads), never from the model's own output.
 """
 
@@ -78,6 +78,7 @@ def test_every_line_carries_the_documented_keys_and_its_catalog_entry(spec, clou
         entry = prices[price_id]
         assert (line["price"], line["unit"], line["per"]) == (entry.price, entry.unit, entry.per), line["item"]
         assert (line["source"], line["region"]) == (entry.source, entry.region), line["item"]
+        assert isinstance(line["basis"], str) and line["basis"].strip(), f"{line['item']}: no basis for its quantity"
 
 
 def test_a_partner_streaming_live_is_billed_for_its_stream_on_both_clouds():
