@@ -58,6 +58,19 @@ def test_plan_json_has_the_documented_shape(cloud, tmp_path):
     assert Plan.read(target).to_json() == result.to_json()
 
 
+def test_a_plan_document_is_its_own(azure_noaa20):
+    """Plans are shared (the caches); editing the document of one never edits the plan."""
+    doc = azure_noaa20.to_json()
+    gaps, outputs, warnings = dict(azure_noaa20.gaps), json.dumps(azure_noaa20.outputs), list(azure_noaa20.warnings)
+    assert gaps  # the Azure plan declares gaps: the edit below has something to spill into
+    doc["gaps"]["storage.invented"] = "edited on the document"
+    doc["outputs"].clear()
+    doc["warnings"].append("edited on the document")
+    assert azure_noaa20.gaps == gaps
+    assert json.dumps(azure_noaa20.outputs) == outputs
+    assert azure_noaa20.warnings == warnings
+
+
 def test_inputs_use_wire_camel_case_names(aws_noaa20, azure_noaa20):
     bucket = next(r for r in aws_noaa20.realizing("storage.raw") if r.type == "aws:s3/bucket:Bucket")
     assert bucket.inputs["bucketPrefix"].startswith("aws-groundstation-noaa20-")

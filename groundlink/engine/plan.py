@@ -6,6 +6,7 @@ runner, parity matrix, cost model and report all read it.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 from collections.abc import Iterator
@@ -99,6 +100,8 @@ class Plan:
 
     # -- JSON -----------------------------------------------------------------
     def to_json(self) -> dict[str, Any]:
+        """A document of its own: editing it (a test declaring a gap on a copy) never edits the
+        plan, which callers share (the plan caches)."""
         return {
             "formatVersion": PLAN_FORMAT_VERSION,
             "cloud": self.cloud,
@@ -106,9 +109,9 @@ class Plan:
             "project": self.project,
             "stack": self.stack,
             "resources": [asdict(r) for r in self.resources],
-            "outputs": self.outputs,
-            "gaps": self.gaps,
-            "warnings": self.warnings,
+            "outputs": copy.deepcopy(self.outputs),
+            "gaps": dict(self.gaps),
+            "warnings": list(self.warnings),
         }
 
     def write(self, path: str | Path) -> None:
