@@ -334,9 +334,7 @@ class AwsTelemetry(MissionComponent):
             aws.iam.Role(
                 self.child_name("archive-role"),
                 description="Firehose reads the telemetry stream and writes the products bucket",
-                assume_role_policy=iam.document(
-                    lambda account: [iam.service_trust("firehose.amazonaws.com", account)], account=account
-                ),
+                assume_role_policy=iam.trusted_by("firehose.amazonaws.com", account),
                 tags=self.tags,
                 opts=self.opts(),
             ),

@@ -45,6 +45,11 @@ def service_trust(service: str, account: str, source_arns: list[str] | None = No
     }
 
 
+def trusted_by(service: str, account: pulumi.Input[str]) -> pulumi.Output[str]:
+    """The assume-role policy of a role that only `service`, acting for this account, assumes."""
+    return document(lambda account: [service_trust(service, account)], account=account)
+
+
 def deny_insecure_transport(resources: list[str], action: str) -> dict[str, Any]:
     return {
         "Sid": "DenyInsecureTransport",

@@ -145,9 +145,7 @@ class AwsProcessing(MissionComponent):
             aws.iam.Role(
                 self.child_name("role"),
                 description="The contact processor: its queue, raw objects read, products written",
-                assume_role_policy=iam.document(
-                    lambda account: [iam.service_trust(service, account)], account=self.account
-                ),
+                assume_role_policy=iam.trusted_by(service, self.account),
                 tags=self.tags,
                 opts=self.opts(),
             ),
@@ -327,9 +325,7 @@ class AwsProcessing(MissionComponent):
             aws.iam.Role(
                 self.child_name("execution-role"),
                 description="Fargate pulls the processor image and writes its logs",
-                assume_role_policy=iam.document(
-                    lambda account: [iam.service_trust("ecs-tasks.amazonaws.com", account)], account=self.account
-                ),
+                assume_role_policy=iam.trusted_by("ecs-tasks.amazonaws.com", self.account),
                 tags=self.tags,
                 opts=self.opts(),
             ),
@@ -405,9 +401,7 @@ class AwsProcessing(MissionComponent):
             aws.iam.Role(
                 self.child_name("pipe-role"),
                 description="The pipe reads the contact queue and submits processing jobs",
-                assume_role_policy=iam.document(
-                    lambda account: [iam.service_trust("pipes.amazonaws.com", account)], account=self.account
-                ),
+                assume_role_policy=iam.trusted_by("pipes.amazonaws.com", self.account),
                 tags=self.tags,
                 opts=self.opts(),
             ),

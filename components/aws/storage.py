@@ -424,9 +424,7 @@ class AwsReplica(MissionComponent):
             aws.iam.Role(
                 self.child_name("role"),
                 description=f"S3 replicates the {mission.name} stores to {region}",
-                assume_role_policy=iam.document(
-                    lambda account: [iam.service_trust("s3.amazonaws.com", account)], account=account
-                ),
+                assume_role_policy=iam.trusted_by("s3.amazonaws.com", account),
                 tags=self.tags,
                 opts=self.opts(),
             ),
