@@ -40,7 +40,7 @@ def _at(inputs: dict[str, object], path: str) -> object:
     return value
 
 
-def _joined(plan: Plan) -> Iterator[tuple[PlannedResource, str, str]]:
+def joined(plan: Plan) -> Iterator[tuple[PlannedResource, str, str]]:
     """(resource, input path, subnet id) of every app or environment that joins a subnet."""
     for type_token, path in JOINERS:
         for resource in plan.of_type(type_token):
@@ -54,7 +54,7 @@ def azure_findings(plan: Plan) -> Iterator[Finding]:
     endpoint_subnets = {
         str((e.inputs.get("subnet") or {}).get("id")) for e in plan.of_type("azure-native:network:PrivateEndpoint")
     }
-    for resource, path, subnet_id in _joined(plan):
+    for resource, path, subnet_id in joined(plan):
         subnet = subnets.get(subnet_id)
         if subnet is None:
             continue  # a subnet of another stack: not known here
