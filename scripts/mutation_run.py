@@ -51,8 +51,14 @@ PARITY = [
 # so mutmut's stats alone would run every plan-building file for it (hours). Each component file's
 # mutants run only the test files that assert that file's resources (its own file first, then the
 # cross-cutting protection and stack tests); the cloud's area runs the union.
-PROTECTED = ["tests/test_protection_sets.py", "tests/test_stream_delivery_protection.py"]
-PROCESSING = ["tests/test_processing_cloud.py", "tests/test_processing_network.py", "tests/test_processing_catalog.py"]
+# every component file: the protection tests and the names of the mission tree
+PROTECTED = [
+    "tests/test_protection_sets.py", "tests/test_stream_delivery_protection.py", "tests/test_resource_names.py",
+]  # fmt: skip
+PROCESSING = [
+    "tests/test_processing_cloud.py", "tests/test_processing_network.py", "tests/test_processing_catalog.py",
+    "tests/test_aws_processing_pipe.py", "tests/test_resource_names.py",
+]  # fmt: skip
 COMPONENT_TESTS: dict[str, list[str]] = {
     "components.aws.analytics": ["tests/test_aws_analytics.py", "tests/test_aws_mission.py", *PROTECTED],
     "components.aws.events": ["tests/test_aws_events.py", "tests/test_aws_mission.py", *PROTECTED],
@@ -62,8 +68,10 @@ COMPONENT_TESTS: dict[str, list[str]] = {
         "tests/test_aws_ground.py",
     ],
     "components.aws.mission": ["tests/test_aws_mission.py", "tests/test_smoke_plan.py", *PROTECTED],
-    "components.aws.naming": ["tests/test_aws_limits.py", "tests/test_aws_storage.py", "tests/test_aws_ground.py"],
-    "components.aws.observability": ["tests/test_aws_observability.py", "tests/test_aws_security.py"],
+    "components.aws.naming": [
+        "tests/test_aws_limits.py", "tests/test_aws_storage.py", "tests/test_aws_ground.py", "tests/test_resource_names.py",
+    ],
+    "components.aws.observability": ["tests/test_aws_observability.py", "tests/test_aws_security.py", *PROTECTED],
     "components.aws.processing": PROCESSING,
     "components.aws.security": ["tests/test_aws_security.py", "tests/test_aws_mission.py", *PROTECTED],
     "components.aws.storage": [
@@ -74,8 +82,8 @@ COMPONENT_TESTS: dict[str, list[str]] = {
     "components.azure.ground": ["tests/test_azure_ground.py", *PROTECTED],
     "components.azure.iam": ["tests/test_azure_security.py", "tests/test_processing_cloud.py"],
     "components.azure.mission": ["tests/test_azure_parity.py", "tests/test_smoke_plan.py", *PROTECTED],
-    "components.azure.naming": ["tests/test_azure_security.py", "tests/test_azure_storage.py"],
-    "components.azure.observability": ["tests/test_azure_observability.py", "tests/test_azure_security.py"],
+    "components.azure.naming": ["tests/test_azure_security.py", "tests/test_azure_storage.py", "tests/test_resource_names.py"],
+    "components.azure.observability": ["tests/test_azure_observability.py", "tests/test_azure_security.py", *PROTECTED],
     "components.azure.processing": PROCESSING,
     "components.azure.security": ["tests/test_azure_security.py", "tests/test_processing_network.py", *PROTECTED],
     "components.azure.storage": [
@@ -85,7 +93,12 @@ COMPONENT_TESTS: dict[str, list[str]] = {
 }  # fmt: skip
 
 
-COMPONENT_TIMEOUT_CONSTANT = 20.0  # seconds added to a component mutant's tests' recorded time
+# A test that names the other cloud (`[azure]`, `test_the_azure_plan_…`, `TestAzurePrivate`) plans
+# only that cloud's stack, which holds no mutant of this one: a cross-cloud test file runs its own half.
+OTHER_CLOUD = {
+    cloud: re.compile(rf"(?<![a-z]){other}(?![a-z])", re.I) for cloud, other in (("aws", "azure"), ("azure", "aws"))
+}
+COMPONENT_TIMEOUT_CONSTANT = 120.0  # seconds added to a component mutant's tests' recorded time
 
 
 def component_tests(cloud: str) -> list[str]:
@@ -191,9 +204,15 @@ def own_tests_only() -> None:
         collect_or_load(*args, **kwargs)
         by_function = state().tests_by_mangled_function_name
         for function, tests in by_function.items():
-            files = COMPONENT_TESTS.get(re.split(r"\.x[_ǁ]", function, maxsplit=1)[0])
+            module = re.split(r"\.x[_ǁ]", function, maxsplit=1)[0]
+            files = COMPONENT_TESTS.get(module)
             if files is not None:
-                by_function[function] = {t for t in tests if t.split("::", 1)[0] in files}
+                other = OTHER_CLOUD.get(module.split(".")[1])
+                by_function[function] = {
+                    t
+                    for t in tests
+                    if t.split("::", 1)[0] in files and not (other and other.search(t.split("::", 1)[1]))
+                }
 
     mutmut_main.collect_or_load_stats = collect_or_load_stats
 
