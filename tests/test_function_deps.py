@@ -12,7 +12,7 @@ import pytest
 
 from groundlink import functiondeps
 from groundlink.engine.runner import PlanError, run_program, stack_config
-from groundlink.functiondeps import BUNDLES, LAMBDA_UNZIPPED_MAX, BuildError
+from groundlink.functiondeps import BUNDLES
 from groundlink.spec import load_spec
 
 from .conftest import ROOT, SPECS
@@ -65,18 +65,6 @@ def test_the_archive_is_the_same_bytes_for_the_same_files_with_the_runtime_prefi
     assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
     assert [i.external_attr >> 16 for i in infos] == [0o644, 0o644, 0o755]
     assert not list(tmp_path.glob("*.partial"))
-
-
-def test_lambda_refuses_a_layer_that_unzips_past_its_limit_with_the_function() -> None:
-    aws = BUNDLES["aws"]
-    functiondeps.check_size(aws, LAMBDA_UNZIPPED_MAX - 1001, 1000)
-    with pytest.raises(BuildError) as caught:
-        functiondeps.check_size(aws, LAMBDA_UNZIPPED_MAX - 1000, 1000)
-    assert str(caught.value) == (
-        "processing: the aws dependencies unzip to 262,143,000 bytes, with the function's 1,000: "
-        "over the runtime's 262,144,000"
-    )
-    functiondeps.check_size(BUNDLES["azure"], 10 * LAMBDA_UNZIPPED_MAX, 1000)  # no such limit on Azure
 
 
 def test_a_missing_archive_is_one_line_naming_the_make_target(tmp_path, monkeypatch) -> None:

@@ -17,6 +17,7 @@ import pulumi_azure_native as azure
 
 from groundlink.blueprint import MissionInputs, ProcessingInputs
 from groundlink.functiondeps import BUNDLES
+from groundlink.limits import flex_maximum_instance_count
 from groundlink.runtime.azure_functions import ACCOUNT_URL, CONNECTION, PRODUCTS_CONTAINER, QUEUE, RAW_CONTAINER
 from groundlink.runtime.job import NAMESPACE
 from groundlink.runtime.package import AZURE_FUNCTION_APP, package_files, requirements
@@ -200,7 +201,8 @@ class AzureProcessing(MissionComponent):
                     "runtime": {"name": RUNTIME, "version": RUNTIME_VERSION},
                     "scale_and_concurrency": {
                         "instance_memory_mb": inputs.flex_instance_memory_mb,
-                        "maximum_instance_count": inputs.max_concurrency,
+                        # Azure's lowest maximum is 40: a smaller concurrency plans 40
+                        "maximum_instance_count": flex_maximum_instance_count(inputs.max_concurrency),
                     },
                 },
                 site_config={
