@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +34,10 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
 # together; 50 MB zipped when uploaded directly, larger archives through S3 (docs/processing.md).
 LAMBDA_UNZIPPED_MAX = 262_144_000
 LAMBDA_DIRECT_UPLOAD_MAX = 50 * 1024 * 1024
+# Flex Consumption runs from its package, and "the maximum size for a deployment package file is
+# 1 GB" (Microsoft Learn, "Run your functions from a package file in Azure"); read as 10**9 bytes,
+# the smaller reading of "GB". No unzipped limit is documented (docs/processing.md).
+FLEX_PACKAGE_MAX = 1_000_000_000
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,7 @@ class Bundle:
     prefix: str  # where the runtime looks inside the archive
     filename: str
     unzipped_max: int | None  # the runtime's limit on the extracted size, when it has one
+    zipped_max: int | None = None  # the runtime's limit on the package file, when the wheels ride in it
 
     @property
     def path(self) -> Path:
@@ -76,6 +81,7 @@ BUNDLES = {
         "",
         "azure-python-packages.zip",
         None,
+        FLEX_PACKAGE_MAX,
     ),
 }
 
@@ -99,17 +105,44 @@ def unzipped_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def write_zip(folder: Path, archive: Path, prefix: str) -> None:
-    """Every file under `folder` into `archive` under `prefix`, in sorted order with fixed
-    times and modes: the same files give the same bytes. Written aside, then moved in place."""
+def write_zip(folder: Path, archive: Path, prefix: str, fits: Callable[[int], None] | None = None) -> None:
+    """Every file under `folder` into `archive` under `prefix` (see `write_entries`), executables
+    0755, the rest 0644."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    write_entries(
+        (
+            (
+                prefix + path.relative_to(folder).as_posix(),
+                path.read_bytes(),
+                0o755 if path.stat().st_mode & 0o111 else 0o644,
+            )
+            for path in files
+        ),
+        archive,
+        fits,
+    )
+
+
+def write_entries(
+    entries: Iterable[tuple[str, bytes, int]], archive: Path, fits: Callable[[int], None] | None = None
+) -> None:
+    """(name, content, mode) entries into `archive` in name order with fixed times: the same
+    entries give the same bytes. Written aside, then moved in place once `fits` (given the
+    zipped size) accepts it; refused, the partial file is removed."""
     archive.parent.mkdir(parents=True, exist_ok=True)
     partial = archive.with_suffix(".partial")
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            entry = zipfile.ZipInfo(prefix + path.relative_to(folder).as_posix(), ZIP_EPOCH)
-            entry.external_attr = (0o755 if path.stat().st_mode & 0o111 else 0o644) << 16
+        for name, content, mode in sorted(entries):
+            entry = zipfile.ZipInfo(name, ZIP_EPOCH)
+            entry.external_attr = mode << 16
             entry.compress_type = zipfile.ZIP_DEFLATED
-            out.writestr(entry, path.read_bytes())
+            out.writestr(entry, content)
+    try:
+        if fits is not None:
+            fits(partial.stat().st_size)
+    except BaseException:
+        partial.unlink()
+        raise
     partial.replace(archive)
 
 
@@ -118,6 +151,15 @@ def check_size(bundle: Bundle, size: int, code_size: int) -> None:
         raise BuildError(
             f"processing: the {bundle.cloud} dependencies unzip to {size:,} bytes, with the function's "
             f"{code_size:,}: over the runtime's {bundle.unzipped_max:,}"
+        )
+
+
+def check_zipped(bundle: Bundle, size: int, code_size: int) -> None:
+    """The package the runtime fetches holds these wheels zipped and the code beside them."""
+    if bundle.zipped_max is not None and size + code_size > bundle.zipped_max:
+        raise BuildError(
+            f"processing: the {bundle.cloud} dependencies zip to {size:,} bytes, with the function's "
+            f"{code_size:,}: over the package limit of {bundle.zipped_max:,}"
         )
 
 
@@ -158,7 +200,7 @@ def build(bundle: Bundle, code_size: int = 0) -> Path:
         for cache in [*target.rglob("__pycache__"), target / "bin"]:
             shutil.rmtree(cache, ignore_errors=True)
         check_size(bundle, unzipped_size(target), code_size)
-        write_zip(target, bundle.path, bundle.prefix)
+        write_zip(target, bundle.path, bundle.prefix, lambda zipped: check_zipped(bundle, zipped, code_size))
     return bundle.path
 
 

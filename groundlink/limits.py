@@ -197,6 +197,10 @@ FLEX_INSTANCE_MEMORY_MB: tuple[int, ...] = (512, 2048, 4096)
 # Lambda event source mapping ScalingConfig.MaximumConcurrency 2-1000 (botocore 1.44.5);
 # Flex Consumption scales out to at most 1,000 instances (Microsoft Learn, same page).
 MAX_CONCURRENCY: tuple[int, int] = (2, 1000)
+# Flex Consumption "Scale: The lowest maximum scale is currently 40. The highest currently
+# supported value is 1000" (Microsoft Learn, "Flex Consumption plan hosting", Considerations):
+# a smaller spec concurrency still plans 40 instances (docs/processing.md).
+FLEX_MAXIMUM_INSTANCE_COUNT: tuple[int, int] = (40, 1000)
 # Container sizes both accept: Azure Container Apps consumption allocations are 0.25-4 vCPU with
 # 2 GiB per vCPU; each of those pairs is a Fargate task size (AWS Batch on Fargate, vCPU/memory).
 CONTAINER_VCPU: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0, 4.0)
@@ -208,6 +212,12 @@ CONTAINER_TIMEOUT_SECONDS: tuple[int, int] = (60, 86400)
 # (SQS developer guide, "Configuring an Amazon SQS queue to trigger an AWS Lambda function").
 SQS_VISIBILITY_PER_FUNCTION_TIMEOUT = 6
 SQS_MAX_VISIBILITY_SECONDS = 43200
+
+
+def flex_maximum_instance_count(max_concurrency: int) -> int:
+    """The Flex Consumption maximum instance count for the spec's concurrency: Azure's lowest."""
+    low, high = FLEX_MAXIMUM_INSTANCE_COUNT
+    return min(max(max_concurrency, low), high)
 
 
 def flex_instance_memory(memory_mb: int) -> int:

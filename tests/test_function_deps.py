@@ -1,6 +1,7 @@
 """The processor's third-party wheels reach both function runtimes: built for the runtime by
-`make function-deps`, carried as a Lambda layer and under the Flex app's .python_packages, and
-the Pulumi program refuses in one line to deploy a function without them."""
+`make function-deps`, carried as a Lambda layer and under the Flex app's .python_packages
+(tests/test_flex_package.py), and the Pulumi program refuses in one line to deploy a function
+without them."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 
 from groundlink import functiondeps
 from groundlink.engine.runner import PlanError, run_program, stack_config
-from groundlink.functiondeps import BUNDLES, LAMBDA_UNZIPPED_MAX, BuildError
+from groundlink.functiondeps import BUNDLES
 from groundlink.spec import load_spec
 
 from .conftest import ROOT, SPECS
@@ -67,18 +68,6 @@ def test_the_archive_is_the_same_bytes_for_the_same_files_with_the_runtime_prefi
     assert not list(tmp_path.glob("*.partial"))
 
 
-def test_lambda_refuses_a_layer_that_unzips_past_its_limit_with_the_function() -> None:
-    aws = BUNDLES["aws"]
-    functiondeps.check_size(aws, LAMBDA_UNZIPPED_MAX - 1001, 1000)
-    with pytest.raises(BuildError) as caught:
-        functiondeps.check_size(aws, LAMBDA_UNZIPPED_MAX - 1000, 1000)
-    assert str(caught.value) == (
-        "processing: the aws dependencies unzip to 262,143,000 bytes, with the function's 1,000: "
-        "over the runtime's 262,144,000"
-    )
-    functiondeps.check_size(BUNDLES["azure"], 10 * LAMBDA_UNZIPPED_MAX, 1000)  # no such limit on Azure
-
-
 def test_a_missing_archive_is_one_line_naming_the_make_target(tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     assert functiondeps.missing("aws") == (
@@ -115,9 +104,3 @@ def test_the_function_runs_with_the_layer_uploaded_through_the_artifacts_bucket(
     assert archive.inputs["bucket"] == bucket.outputs["id"]
     assert "processing.function" in layer.capability and "processing.function" in bucket.capability
     assert bucket.protect is True
-
-
-def test_the_flex_package_carries_the_wheels_where_a_deployment_without_remote_build_finds_them(azure_noaa20) -> None:
-    package = azure_noaa20.one("azure-native:storage:Blob")
-    members = package.inputs["source"]
-    assert {"function_app.py", "host.json", "requirements.txt", ".python_packages/lib/site-packages"} <= set(members)

@@ -135,7 +135,7 @@ class TestAzureFunction:
         assert app.inputs["serverFarmId"] == farm.outputs["id"]
         config = app.inputs["functionAppConfig"]
         assert config["runtime"] == {"name": "python", "version": "3.11"}
-        assert config["scaleAndConcurrency"] == {"instanceMemoryMB": 2048, "maximumInstanceCount": 10}
+        assert config["scaleAndConcurrency"] == {"instanceMemoryMB": 2048, "maximumInstanceCount": 40}
         assert app.inputs["httpsOnly"] is True and app.inputs["identity"] == {"type": "SystemAssigned"}
 
     def test_the_trigger_connects_to_the_contact_queue_by_identity(self, azure_noaa20) -> None:

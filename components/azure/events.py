@@ -43,6 +43,7 @@ class AzureEvents(MissionComponent):
         resource_group_name: pulumi.Output[str],
         storage: Stores,
         messaging_key: MissionKey | None,
+        processing_subnet_id: pulumi.Output[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__(name, mission, opts)
@@ -62,6 +63,8 @@ class AzureEvents(MissionComponent):
             "events.per_contact",
             *(["security.messaging_cmk"] if messaging_key else []),
         )
+        if messaging_key and processing_subnet_id is not None:
+            self._admit_processor(resource_group_name, processing_subnet_id)
         self.queue = self.realize(
             azure.servicebus.Queue(
                 self.child_name("queue"),
@@ -166,4 +169,25 @@ class AzureEvents(MissionComponent):
         )
         self.register_outputs(
             {"queue_id": self.queue.id, "queue_url": self.queue_url, "namespace_id": self.namespace.id}
+        )
+
+    def _admit_processor(self, resource_group_name: pulumi.Input[str], subnet_id: pulumi.Input[str]) -> None:
+        """A Premium namespace's firewall: only the processor's subnet (through its
+        Microsoft.ServiceBus service endpoint) and trusted services, Event Grid among them,
+        which delivers with its identity over the public endpoint. Without a rule Service Bus
+        does not enforce `Deny`, so the subnet's rule is what closes the namespace
+        (docs/processing.md, "Reaching the contact queue")."""
+        self.realize(
+            azure.servicebus.NamespaceNetworkRuleSet(
+                self.child_name("bus-network"),
+                namespace_name=self.namespace.name,
+                resource_group_name=resource_group_name,
+                default_action="Deny",
+                public_network_access="Enabled",
+                trusted_service_access_enabled=True,
+                virtual_network_rules=[{"subnet": {"id": subnet_id}, "ignore_missing_vnet_service_endpoint": False}],
+                ip_rules=[],
+                opts=self.opts(),
+            ),
+            "events.per_contact",
         )

@@ -65,6 +65,7 @@ class MissionStack(MissionComponent):
             resource_group_name=rg_name,
             storage=storage,
             messaging_key=security.messaging_key,
+            processing_subnet_id=security.processing_subnet_id,
             opts=self.opts(),
         )
         ground = AzureGround(

@@ -74,12 +74,20 @@ def processing_subnet(
     virtual_network_name: pulumi.Input[str],
     resource_group_name: pulumi.Input[str],
     storage_service_endpoint: bool,
+    servicebus_service_endpoint: bool,
     capabilities: tuple[str, ...],
 ) -> azure.network.Subnet:
     """The subnet the contact processor runs in, a child of `owner`: delegated to
     Microsoft.App/environments as Flex Consumption and Container Apps require. Behind a private
     network it reaches the stores through their private endpoints; otherwise a Microsoft.Storage
-    service endpoint lets the account's firewall admit it (`storage_service_endpoint`)."""
+    service endpoint lets the account's firewall admit it (`storage_service_endpoint`). A Premium
+    Service Bus namespace admits it by a Microsoft.ServiceBus service endpoint and a virtual
+    network rule (`servicebus_service_endpoint`); a Standard one takes no virtual network rule,
+    and a subnet with that endpoint reaches Premium namespaces only (docs/processing.md)."""
+    services = [
+        *(["Microsoft.Storage"] if storage_service_endpoint else []),
+        *(["Microsoft.ServiceBus"] if servicebus_service_endpoint else []),
+    ]
     return owner.realize(
         azure.network.Subnet(
             owner.child_name("processing"),
@@ -88,7 +96,7 @@ def processing_subnet(
             resource_group_name=resource_group_name,
             address_prefix=PROCESSING_SUBNET_CIDR,
             delegations=[{"name": "processing", "service_name": PROCESSING_DELEGATION}],
-            service_endpoints=[{"service": "Microsoft.Storage"}] if storage_service_endpoint else None,
+            service_endpoints=[{"service": service} for service in services] or None,
             opts=owner.opts(),
         ),
         *capabilities,
@@ -107,6 +115,7 @@ class AzurePrivateNetwork(MissionComponent):
         *,
         resource_group_name: pulumi.Output[str],
         processing: tuple[str, ...] = (),
+        servicebus_service_endpoint: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__(name, mission, opts)
@@ -143,6 +152,7 @@ class AzurePrivateNetwork(MissionComponent):
                 virtual_network_name=self.vnet.name,
                 resource_group_name=resource_group_name,
                 storage_service_endpoint=False,
+                servicebus_service_endpoint=servicebus_service_endpoint,
                 capabilities=("security.private_network", *processing),
             )
             if processing
@@ -281,6 +291,7 @@ class AzureSecurity(MissionComponent):
                 mission,
                 resource_group_name=resource_group_name,
                 processing=processing,
+                servicebus_service_endpoint=inputs.premium_messaging,
                 opts=self.opts(),
             ).outputs
             if private
@@ -289,7 +300,9 @@ class AzureSecurity(MissionComponent):
         # Where the contact processor runs: the private network's subnet, or its own network
         # whose subnet the account's firewall admits (docs/azure.md, "Contact processing in the network").
         self.processing_subnet_id: pulumi.Output[str] | None = (
-            self.network.processing_subnet_id if self.network else self._processing_network(processing)
+            self.network.processing_subnet_id
+            if self.network
+            else self._processing_network(processing, servicebus_service_endpoint=inputs.premium_messaging)
         )
         self.identity: azure.managedidentity.UserAssignedIdentity | None = None
         self.vault: azure.keyvault.Vault | None = None
@@ -388,7 +401,9 @@ class AzureSecurity(MissionComponent):
         # Premium namespaces encrypt with the mission key; Standard ones cannot (the gap above).
         self.messaging_key: MissionKey | None = self.outputs if inputs.premium_messaging else None
 
-    def _processing_network(self, capabilities: tuple[str, ...]) -> pulumi.Output[str] | None:
+    def _processing_network(
+        self, capabilities: tuple[str, ...], *, servicebus_service_endpoint: bool
+    ) -> pulumi.Output[str] | None:
         """A public-mode stack's network for the processor alone: one VNet, one delegated subnet."""
         if not capabilities:
             return None
@@ -409,5 +424,6 @@ class AzureSecurity(MissionComponent):
             virtual_network_name=vnet.name,
             resource_group_name=self.resource_group_name,
             storage_service_endpoint=True,
+            servicebus_service_endpoint=servicebus_service_endpoint,
             capabilities=capabilities,
         ).id

@@ -11,7 +11,8 @@ provider schema. Preflight checks every planned resource's inputs against:
 - cross-resource rules the APIs enforce only when data moves: writers into
   customer-managed-key stores hold every key permission the write needs (`cmk`);
 - subnets serverless compute joins: delegated to Microsoft.App/environments, nothing else
-  in them (`integration`).
+  in them, large enough (`integration`); the processor's Service Bus namespace admits the
+  subnet it runs in (`servicebus_reach`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..engine.plan import Plan
-from . import aws_api, azure_names, azure_roles, cmk, integration
+from . import aws_api, azure_names, azure_roles, cmk, integration, servicebus_reach
 from .constraints import check_table
 from .findings import Finding
 from .provider import check_resource
@@ -54,4 +55,5 @@ def preflight(plan: Plan, service_principals: Iterable[str] = ()) -> list[Findin
         findings += azure_roles.principal_type_findings(plan, service_principals)
         findings += cmk.azure_findings(plan)
         findings += integration.azure_findings(plan)
+        findings += servicebus_reach.azure_findings(plan)
     return findings

@@ -2,19 +2,30 @@
 
 Azure accepts a Flex Consumption app's `virtualNetworkSubnetId` and a Container Apps
 environment's `infrastructureSubnetId` at preview whatever the subnet is; the deployment then
-fails unless the subnet is delegated to Microsoft.App/environments and holds nothing else (no
-private endpoint). docs/processing.md, "In the network", has the sources.
+fails unless the subnet is delegated to Microsoft.App/environments, holds nothing else (no
+private endpoint) and is at least a /27 (a /26 for a Flex app allowed past 1,000 instances).
+A Flex app's subnet name has no underscore, and its maximum instance count is 40-1000.
+docs/processing.md, "In the network" and "Sizing the subnet", has the sources.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator
 
 from ..engine.plan import Plan, PlannedResource
+from ..limits import FLEX_MAXIMUM_INSTANCE_COUNT
 from .findings import Finding
 
 DELEGATION = "Microsoft.App/environments"
 SOURCE = "Azure Functions Flex Consumption / Container Apps virtual network integration (docs/processing.md)"
+SIZING_SOURCE = "Azure Functions networking options, Subnets (docs/processing.md)"
+FLEX_SCALE_SOURCE = "Azure Functions Flex Consumption plan hosting, Considerations (docs/processing.md)"
+FLEX_APP = "azure-native:web:WebApp"
+INSTANCES = "functionAppConfig.scaleAndConcurrency.maximumInstanceCount"
+# The smallest subnet (largest prefix length) for a joiner; a Flex app past 1,000 instances needs a /26.
+MIN_SUBNET_PREFIX = 27
+FLEX_INSTANCES_PER_MIN_SUBNET = 1000
 # (resource type, input path of the subnet it joins)
 JOINERS = (
     ("azure-native:web:WebApp", "virtualNetworkSubnetId"),
@@ -29,7 +40,7 @@ def _at(inputs: dict[str, object], path: str) -> object:
     return value
 
 
-def _joined(plan: Plan) -> Iterator[tuple[PlannedResource, str, str]]:
+def joined(plan: Plan) -> Iterator[tuple[PlannedResource, str, str]]:
     """(resource, input path, subnet id) of every app or environment that joins a subnet."""
     for type_token, path in JOINERS:
         for resource in plan.of_type(type_token):
@@ -43,7 +54,7 @@ def azure_findings(plan: Plan) -> Iterator[Finding]:
     endpoint_subnets = {
         str((e.inputs.get("subnet") or {}).get("id")) for e in plan.of_type("azure-native:network:PrivateEndpoint")
     }
-    for resource, path, subnet_id in _joined(plan):
+    for resource, path, subnet_id in joined(plan):
         subnet = subnets.get(subnet_id)
         if subnet is None:
             continue  # a subnet of another stack: not known here
@@ -54,3 +65,32 @@ def azure_findings(plan: Plan) -> Iterator[Finding]:
         if subnet_id in endpoint_subnets:
             rule = f"joins subnet {subnet.name}, which also holds private endpoints: the subnet must be its alone"
             yield Finding(resource.name, resource.type, path, subnet_id, rule, SOURCE)
+        yield from _sizing(resource, path, subnet)
+    for app in plan.of_type(FLEX_APP):
+        count = _at(app.inputs, INSTANCES)
+        low, high = FLEX_MAXIMUM_INSTANCE_COUNT
+        if isinstance(count, int) and not low <= count <= high:
+            rule = f"a Flex Consumption app's maximum instance count is {low}-{high}"
+            yield Finding(app.name, app.type, INSTANCES, count, rule, FLEX_SCALE_SOURCE)
+
+
+def needed_prefix(resource: PlannedResource) -> int:
+    """The largest prefix length the joiner's subnet may have, from the app's planned scale."""
+    count = _at(resource.inputs, INSTANCES)
+    if isinstance(count, int) and count > FLEX_INSTANCES_PER_MIN_SUBNET:
+        return MIN_SUBNET_PREFIX - 1
+    return MIN_SUBNET_PREFIX
+
+
+def _sizing(resource: PlannedResource, path: str, subnet: PlannedResource) -> Iterator[Finding]:
+    prefix = subnet.inputs.get("addressPrefix")
+    if isinstance(prefix, str):
+        length = ipaddress.ip_network(prefix, strict=False).prefixlen
+        wanted = needed_prefix(resource)
+        if length > wanted:
+            rule = f"joins subnet {subnet.name} ({prefix}): smaller than the /{wanted} its scale needs"
+            yield Finding(resource.name, resource.type, path, prefix, rule, SIZING_SOURCE)
+    name = subnet.inputs.get("subnetName")
+    if resource.type == FLEX_APP and isinstance(name, str) and "_" in name:
+        rule = f"joins subnet {name!r}: Flex Consumption takes no subnet whose name has an underscore"
+        yield Finding(resource.name, resource.type, path, name, rule, SIZING_SOURCE)
