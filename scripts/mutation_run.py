@@ -118,7 +118,8 @@ AREA_TESTS: dict[str, list[str]] = {  # run in this order, the cheapest first
     "groundlink.blueprint": [*BLUEPRINT, "tests/test_azure_parity.py"],
     "groundlink.parity": PARITY,
     "groundlink.check": [
-        "tests/test_check_config_rules.py", "tests/test_check_property_dependencies.py", "tests/test_check_e2e.py",
+        "tests/test_check_config_rules.py", "tests/test_check_pack_stderr.py", "tests/test_check_requests.py",
+        "tests/test_check_property_dependencies.py", "tests/test_check_e2e.py",
     ],
     "policies": sorted(
         str(p.relative_to(ROOT)) for g in ("test_policies_*.py", "test_pack_*.py") for p in (ROOT / "tests").glob(g)

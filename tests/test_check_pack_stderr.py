@@ -1,0 +1,38 @@
+"""A pack that dies at start explains itself through its stderr: the check keeps every line
+the process wrote there, as written, and quotes the last ones in its one-line error.
+
+The "interpreter" is a shell script standing in for a crashing pack (milliseconds, no Python
+start-up), as a user's broken pack would crash before printing its port."""
+
+from __future__ import annotations
+
+import stat
+import time
+from pathlib import Path
+
+import pytest
+
+from groundlink.check import PackError, PackProcess
+
+TRACEBACK = ["Traceback (most recent call last):", '  File "__main__.py", line 3', "ImportError: pack exploded"]
+
+
+def _crashing_python(tmp_path: Path) -> str:
+    script = tmp_path / "python"
+    lines = "\n".join(f"printf '%s\\n' '{line}' >&2" for line in TRACEBACK)
+    script.write_text(f"#!/bin/sh\n{lines}\nprintf '   \\n' >&2\nexit 3\n")
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    return str(script)
+
+
+def test_a_pack_that_crashes_at_start_keeps_its_stderr_and_quotes_it(tmp_path):
+    process = PackProcess(tmp_path, "groundlink", "noaa20-aws", python=_crashing_python(tmp_path))
+    with process, pytest.raises(PackError, match=r"policy pack failed to start \(exit 3\)"):
+        process.connect(timeout=10)
+    deadline = time.monotonic() + 10
+    while len(process.stderr_lines) < 4 and time.monotonic() < deadline:  # the reader thread may lag
+        time.sleep(0.01)
+    assert process.stderr_lines == [*TRACEBACK, ""]  # trailing blanks stripped, nothing else changed
+    assert process.stderr_tail() == " | ".join(TRACEBACK)
+    assert process.stderr_tail(lines=1) == "ImportError: pack exploded"
+    assert not process.running
