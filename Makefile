@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 SPEC   ?= specs/noaa20.yaml
 OUT    ?= out/compare
 
-.PHONY: venv test lint compare bench demo schema clean mutation preflight-shapes fuzz breaks function-deps
+.PHONY: venv test lint compare bench demo schema clean mutation preflight-shapes fuzz breaks function-deps flex-package
 
 venv: $(STAMP)
 
@@ -57,6 +57,10 @@ demo: $(STAMP)
 # same pins; the Pulumi program refuses a processing function without them (docs/processing.md).
 function-deps: $(STAMP)
 	$(BIN)/python -m groundlink.functiondeps
+
+# The Flex app's package for SPEC, uploaded by the deployer with Entra ID (docs/processing.md).
+flex-package: $(STAMP)
+	$(BIN)/python -m groundlink.flexpackage $(SPEC)
 
 schema: $(STAMP)
 	$(BIN)/groundlink schema > schema/mission.schema.json

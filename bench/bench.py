@@ -12,7 +12,8 @@ It prints what preflight adds to each plan (target <= 20%), then the policy chec
 alone (target <= 2x) and `groundlink compare` against the slower of `groundlink plan --cloud aws`
 and `--cloud azure`, each a fresh process (target <= 1.5x).
 Last, the contact processor's throughput on a 1 GB synthetic contact against
-`cat` of the same file (bench/processing.py; target >= 0.5).
+`cat` of the same file, with the file in the page cache and evicted from it
+(bench/processing.py; target >= 0.5).
 Run: `make bench` (or `.venv/bin/python bench/bench.py [--repeat N]`).
 """
 

@@ -10,7 +10,8 @@ processor and in `groundlink.runtime.package.AZURE_REQUIREMENTS` for the Azure r
 reproducibly: sorted entries, fixed timestamps and modes, so the same pins give the same bytes
 and the plan shows no change.
 
-The Pulumi program takes the archive as an asset and refuses, in one line, to run without it.
+The Pulumi program takes Lambda's archive as an asset and refuses, in one line, to run without it;
+`make flex-package` builds the Flex app's package from Azure's (groundlink/flexpackage.py).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,9 +96,11 @@ def missing(cloud: str) -> str | None:
     bundle = BUNDLES[cloud]
     if bundle.path.is_file():
         return None
+    # Lambda's layer is a Pulumi asset; the Flex package is built from the archive by make flex-package
+    before = "pulumi preview or up" if cloud == "aws" else "make flex-package"
     return (
         f"processing: {bundle.path} is not built: run `make function-deps` (the processor's wheels "
-        f"for the {cloud} function runtime, Python {bundle.python_version}) before pulumi preview or up"
+        f"for the {cloud} function runtime, Python {bundle.python_version}) before {before}"
     )
 
 
@@ -106,17 +109,37 @@ def unzipped_size(folder: Path) -> int:
 
 
 def write_zip(folder: Path, archive: Path, prefix: str, fits: Callable[[int], None] | None = None) -> None:
-    """Every file under `folder` into `archive` under `prefix`, in sorted order with fixed
-    times and modes: the same files give the same bytes. Written aside, then moved in place
-    once `fits` (given the zipped size) accepts it; refused, the partial file is removed."""
+    """Every file under `folder` into `archive` under `prefix` (see `write_entries`), executables
+    0755, the rest 0644."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    write_entries(
+        (
+            (
+                prefix + path.relative_to(folder).as_posix(),
+                path.read_bytes(),
+                0o755 if path.stat().st_mode & 0o111 else 0o644,
+            )
+            for path in files
+        ),
+        archive,
+        fits,
+    )
+
+
+def write_entries(
+    entries: Iterable[tuple[str, bytes, int]], archive: Path, fits: Callable[[int], None] | None = None
+) -> None:
+    """(name, content, mode) entries into `archive` in name order with fixed times: the same
+    entries give the same bytes. Written aside, then moved in place once `fits` (given the
+    zipped size) accepts it; refused, the partial file is removed."""
     archive.parent.mkdir(parents=True, exist_ok=True)
     partial = archive.with_suffix(".partial")
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            entry = zipfile.ZipInfo(prefix + path.relative_to(folder).as_posix(), ZIP_EPOCH)
-            entry.external_attr = (0o755 if path.stat().st_mode & 0o111 else 0o644) << 16
+        for name, content, mode in sorted(entries):
+            entry = zipfile.ZipInfo(name, ZIP_EPOCH)
+            entry.external_attr = mode << 16
             entry.compress_type = zipfile.ZIP_DEFLATED
-            out.writestr(entry, path.read_bytes())
+            out.writestr(entry, content)
     try:
         if fits is not None:
             fits(partial.stat().st_size)

@@ -1,6 +1,7 @@
 """The processor's third-party wheels reach both function runtimes: built for the runtime by
-`make function-deps`, carried as a Lambda layer and under the Flex app's .python_packages, and
-the Pulumi program refuses in one line to deploy a function without them."""
+`make function-deps`, carried as a Lambda layer and under the Flex app's .python_packages
+(tests/test_flex_package.py), and the Pulumi program refuses in one line to deploy a function
+without them."""
 
 from __future__ import annotations
 
@@ -103,9 +104,3 @@ def test_the_function_runs_with_the_layer_uploaded_through_the_artifacts_bucket(
     assert archive.inputs["bucket"] == bucket.outputs["id"]
     assert "processing.function" in layer.capability and "processing.function" in bucket.capability
     assert bucket.protect is True
-
-
-def test_the_flex_package_carries_the_wheels_where_a_deployment_without_remote_build_finds_them(azure_noaa20) -> None:
-    package = azure_noaa20.one("azure-native:storage:Blob")
-    members = package.inputs["source"]
-    assert {"function_app.py", "host.json", "requirements.txt", ".python_packages/lib/site-packages"} <= set(members)

@@ -8,6 +8,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+import yaml
 
 from groundlink.processing.throughput import measured_throughput
 
@@ -32,11 +33,22 @@ def test_the_recorded_throughput_is_dated_and_says_where_it_was_measured() -> No
 
 def test_the_benchmark_records_what_it_measured(tmp_path: Path) -> None:
     path = tmp_path / "throughput.yaml"
-    measured = {"bytes": 1_000_000_000, "process": 4.0, "process_cpu": 2.0, "cat": 0.5, "cp": 1.0}
+
+    def runs(cat: float, cp: float, process: float) -> dict[str, dict[str, float]]:
+        return {
+            "cat": {"wall": cat, "cpu": cat / 2},
+            "cp": {"wall": cp, "cpu": cp / 2},
+            "process": {"wall": process, "cpu": process / 2},
+        }
+
+    measured = {"bytes": 1_000_000_000, "load": 3.0, "warm": runs(0.5, 1.0, 4.0), "cold": runs(1.0, 1.5, 5.0)}
 
     _bench().record(measured, path)
     figures = measured_throughput(path)
+    recorded = yaml.safe_load(path.read_text())
 
+    # the cost model reads the warm state; the cold one is recorded next to it
     assert (figures.bytes_per_second, figures.cpu_bytes_per_second, figures.ratio_to_cat) == (250e6, 500e6, 0.125)
+    assert (recorded["cold_bytes_per_second"], recorded["cold_ratio_to_cat"]) == (200e6, 0.2)
     assert figures.seconds(2_000_000_000) == pytest.approx(8.0)
     assert figures.measured == dt.date.today().isoformat()

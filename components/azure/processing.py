@@ -2,12 +2,14 @@
 `groundlink.processing` module, triggered by the per-contact Service Bus queue, writing the
 products container.
 
-`function` mode: a Functions app on the Flex Consumption plan (Python 3.11), its package
-uploaded to a deployment container it reads with its own identity, a Service Bus trigger with
-an identity-based connection. Failed messages are retried and dead-lettered by the queue's
+`function` mode: a Functions app on the Flex Consumption plan (Python 3.11) that runs the
+package in a deployment container it reads with its own identity, a Service Bus trigger with an
+identity-based connection. The package is built by `python -m groundlink.flexpackage` and
+uploaded by the deployer with Entra ID: the account takes no shared key, the only way
+pulumi-azure-native writes a blob. Failed messages are retried and dead-lettered by the queue's
 maxDeliveryCount. `container_job` mode: a Container Apps job whose KEDA `azure-servicebus` rule
-starts one execution per waiting message. Either way the app's or job's own identity holds only: receive
-on the queue, read raw, write products (Storage Blob Data Contributor on that container only).
+starts one execution per waiting message. Either way the app's or job's own identity holds only:
+receive on the queue, read raw, write products (Storage Blob Data Contributor on that container only).
 """
 
 from __future__ import annotations
@@ -16,11 +18,11 @@ import pulumi
 import pulumi_azure_native as azure
 
 from groundlink.blueprint import MissionInputs, ProcessingInputs
+from groundlink.flexpackage import DEPLOYMENT_CONTAINER
 from groundlink.functiondeps import BUNDLES
 from groundlink.limits import flex_maximum_instance_count
 from groundlink.runtime.azure_functions import ACCOUNT_URL, CONNECTION, PRODUCTS_CONTAINER, QUEUE, RAW_CONTAINER
 from groundlink.runtime.job import NAMESPACE
-from groundlink.runtime.package import AZURE_FUNCTION_APP, package_files, requirements
 
 from ..base import MissionComponent
 from .iam import grant, system_principal
@@ -29,37 +31,10 @@ from .storage import Stores, container
 
 PACKAGES = BUNDLES["azure"]  # the processor's and the runtime's wheels, built by `make function-deps`
 RUNTIME, RUNTIME_VERSION = "python", PACKAGES.python_version
-# where a Python app deployed without a remote build finds its dependencies (docs/processing.md)
-SITE_PACKAGES = ".python_packages/lib/site-packages"
-DEPLOYMENT_CONTAINER = "processing-deployment"
-PACKAGE_BLOB = "released-package.zip"
-# host.json: the function may run for the spec's timeout, and the trigger renews the message lock
-# for as long (Service Bus locks last at most 5 minutes; the extension renews them).
-HOST_JSON = (
-    '{{"version": "2.0", "functionTimeout": "{timeout}", '
-    '"extensions": {{"serviceBus": {{"maxAutoLockRenewalDuration": "{timeout}", '
-    '"maxConcurrentCalls": 1, "autoCompleteMessages": true}}}}}}\n'
-)
-
-
-def _duration(seconds: int) -> str:
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours:02d}:{minutes:02d}:{secs:02d}"
-
-
-def code_archive(timeout_seconds: int) -> pulumi.AssetArchive:
-    """The processor and its runtime from the installed package, the app's entry point, host.json,
-    the pinned requirements and, installed from them, the wheels under .python_packages: the app
-    runs the package as uploaded, nothing installs them there."""
-    assets: dict[str, pulumi.Asset | pulumi.Archive] = {
-        path: pulumi.FileAsset(str(source)) for path, source in package_files().items()
-    }
-    assets["function_app.py"] = pulumi.StringAsset(AZURE_FUNCTION_APP)
-    assets["host.json"] = pulumi.StringAsset(HOST_JSON.format(timeout=_duration(timeout_seconds)))
-    assets["requirements.txt"] = pulumi.StringAsset(requirements("azure"))
-    assets[SITE_PACKAGES] = pulumi.FileArchive(str(PACKAGES.path))
-    return pulumi.AssetArchive(assets)
+# The Functions host's own blob containers in AzureWebJobsStorage: leases, and keys (the default
+# secret store) (docs/processing.md, "The host's storage").
+HOST_LEASES_CONTAINER = "azure-webjobs-hosts"
+HOST_KEYS_CONTAINER = "azure-webjobs-secrets"
 
 
 class AzureProcessing(MissionComponent):
@@ -129,32 +104,23 @@ class AzureProcessing(MissionComponent):
             account_name=storage.account_name,
             resource_group_name=self.resource_group_name,
         )
-        package = self.realize(
-            azure.storage.Blob(
-                self.child_name("package"),
-                blob_name=PACKAGE_BLOB,
-                container_name=deployment.name,
+        # The host keeps its leases and its keys in containers of its own in the account, created
+        # here (a grant scoped to a container cannot create one) and granted there only.
+        hosts, secrets = (
+            container(
+                self,
+                child,
+                name,
+                "processing.function",
                 account_name=storage.account_name,
                 resource_group_name=self.resource_group_name,
-                type=azure.storage.BlobType.BLOCK,
-                content_type="application/zip",
-                source=code_archive(inputs.timeout_seconds),
-                opts=self.opts(),
-            ),
-            "processing.function",
-        )
-        # The host keeps its leases in its own container of the account, granted there only.
-        hosts = container(
-            self,
-            "host",
-            "azure-webjobs-hosts",
-            "processing.function",
-            account_name=storage.account_name,
-            resource_group_name=self.resource_group_name,
+            )
+            for child, name in (("host", HOST_LEASES_CONTAINER), ("host-secrets", HOST_KEYS_CONTAINER))
         )
         self.deployment_grants = [
             ("reads-deployment", "Storage Blob Data Reader", deployment.id),
             ("host-leases", "Storage Blob Data Contributor", hosts.id),
+            ("host-keys", "Storage Blob Data Contributor", secrets.id),
         ]
         plan = self.realize(
             azure.web.AppServicePlan(
@@ -216,7 +182,7 @@ class AzureProcessing(MissionComponent):
                 # the stores are all read through the processor's subnet
                 virtual_network_subnet_id=self.subnet_id,
                 tags=self.tags,
-                opts=self.opts(depends_on=[package]),
+                opts=self.opts(),
             ),
             "processing.function",
         )

@@ -1,0 +1,106 @@
+"""The Flex Consumption app's package, built on the deployer's machine for an upload with Entra ID.
+
+A Flex Consumption app runs the package it finds in its deployment container. The mission's
+storage account disables shared keys and its firewall refuses the deployer's address, and
+pulumi-azure-native writes blobs only with the account's keys, so the Pulumi program does not
+upload the package: `python -m groundlink.flexpackage SPEC` writes `released-package.zip` (the
+processor and its runtime from the installed package, the app's entry point, a host.json with the
+spec's timeout, the pinned requirements and the wheels `make function-deps` built, under
+`.python_packages/lib/site-packages`), and the deployer uploads it with `az storage blob upload
+--auth-mode login` from a machine the account admits (docs/processing.md, "Not automated here").
+The zip is reproducible: sorted entries, fixed times and modes, so the same code and pins give the
+same bytes and the same SHA-256.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from .functiondeps import ARTIFACTS_DIR, BUNDLES, FLEX_PACKAGE_MAX, BuildError, missing, write_entries
+from .runtime.package import AZURE_FUNCTION_APP, package_files, requirements
+
+DEPLOYMENT_CONTAINER = "processing-deployment"
+PACKAGE_BLOB = "released-package.zip"
+# where a Python app deployed without a remote build finds its dependencies (docs/processing.md)
+SITE_PACKAGES = ".python_packages/lib/site-packages/"
+# host.json: the function may run for the spec's timeout, and the trigger renews the message lock
+# for as long (Service Bus locks last at most 5 minutes; the extension renews them).
+HOST_JSON = (
+    '{{"version": "2.0", "functionTimeout": "{timeout}", '
+    '"extensions": {{"serviceBus": {{"maxAutoLockRenewalDuration": "{timeout}", '
+    '"maxConcurrentCalls": 1, "autoCompleteMessages": true}}}}}}\n'
+)
+
+
+def duration(seconds: int) -> str:
+    """hh:mm:ss, as host.json writes a timespan."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}"
+
+
+def entries(timeout_seconds: int, wheels: Path) -> dict[str, tuple[bytes, int]]:
+    """Package path -> (content, mode) of every file the app runs."""
+    files: dict[str, tuple[bytes, int]] = {path: (src.read_bytes(), 0o644) for path, src in package_files().items()}
+    files["function_app.py"] = (AZURE_FUNCTION_APP.encode(), 0o644)
+    files["host.json"] = (HOST_JSON.format(timeout=duration(timeout_seconds)).encode(), 0o644)
+    files["requirements.txt"] = (requirements("azure").encode(), 0o644)
+    with zipfile.ZipFile(wheels) as archive:
+        for info in archive.infolist():
+            if not info.is_dir():
+                files[SITE_PACKAGES + info.filename] = (archive.read(info), (info.external_attr >> 16) or 0o644)
+    return files
+
+
+def write_package(files: dict[str, tuple[bytes, int]], out: Path, limit: int = FLEX_PACKAGE_MAX) -> str:
+    """The package at `out`, moved in place only within `limit`; its SHA-256."""
+
+    def fits(size: int) -> None:
+        if size > limit:
+            raise BuildError(
+                f"processing: the Flex package zips to {size:,} bytes: over the package limit of {limit:,}"
+            )
+
+    write_entries(((name, content, mode) for name, (content, mode) in files.items()), out, fits)
+    return hashlib.sha256(out.read_bytes()).hexdigest()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from .spec import SpecError, load_spec
+
+    parser = argparse.ArgumentParser(prog="python -m groundlink.flexpackage", description=__doc__)
+    parser.add_argument("spec", help="the mission spec whose Azure processor the package is for")
+    parser.add_argument("--out", type=Path, default=ARTIFACTS_DIR / PACKAGE_BLOB, help="where to write it")
+    args = parser.parse_args(argv)
+    try:
+        spec = load_spec(Path(args.spec))
+    except SpecError as error:
+        print("\n".join(error.lines), file=sys.stderr)
+        return 2
+    if not (spec.processing.enabled and spec.processing.mode == "function"):
+        print(
+            f"{args.spec}: processing.mode: the Flex package is for mode function with processing.enabled: true "
+            f"(this spec: enabled {str(spec.processing.enabled).lower()}, mode {spec.processing.mode})",
+            file=sys.stderr,
+        )
+        return 2
+    problem = missing("azure")
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    try:
+        digest = write_package(entries(spec.processing.timeout_seconds, BUNDLES["azure"].path), args.out)
+    except BuildError as error:
+        print(error, file=sys.stderr)
+        return 2
+    print(f"{args.out}: {args.out.stat().st_size:,} bytes, sha256 {digest}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,117 @@
+"""The Flex app's package is built on the deployer's machine for an upload with Entra ID, and the
+plan holds nothing the provider cannot create on the mission's account.
+
+The account disables shared keys and pulumi-azure-native writes blobs only with them
+(pulumi/pulumi-azure-native#2015), so a planned package blob would fail every `pulumi up`.
+`python -m groundlink.flexpackage SPEC` writes released-package.zip instead (docs/processing.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from groundlink import flexpackage
+from groundlink.functiondeps import BUNDLES
+
+from .conftest import SPECS, spec_data, write_spec
+
+
+def test_the_azure_plan_uploads_no_blob_and_the_app_reads_the_deployment_container(azure_noaa20) -> None:
+    assert azure_noaa20.of_type("azure-native:storage:Blob") == []
+    account = azure_noaa20.one("azure-native:storage:StorageAccount")
+    assert account.inputs["allowSharedKeyAccess"] is False  # why the provider could not write one
+    storage = azure_noaa20.one("azure-native:web:WebApp").inputs["functionAppConfig"]["deployment"]["storage"]
+    assert storage["value"].endswith(f".blob.core.windows.net/{flexpackage.DEPLOYMENT_CONTAINER}")
+    assert storage["authentication"] == {"type": "SystemAssignedIdentity"}
+    containers = [c.inputs["containerName"] for c in azure_noaa20.of_type("azure-native:storage:BlobContainer")]
+    assert flexpackage.DEPLOYMENT_CONTAINER in containers
+
+
+def _wheels(folder: Path) -> Path:
+    """A stand-in for the archive `make function-deps` builds: one module, one extension."""
+    path = folder / BUNDLES["azure"].path
+    path.parent.mkdir(parents=True)
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content, mode in (
+            ("numpy/__init__.py", b"version = 1\n", 0o644),
+            ("numpy/_core.so", b"\x7fELF", 0o755),
+        ):
+            entry = zipfile.ZipInfo(name)
+            entry.external_attr = mode << 16
+            archive.writestr(entry, content)
+    return path
+
+
+def test_the_package_holds_the_app_its_host_settings_and_the_wheels_where_the_runtime_finds_them(tmp_path) -> None:
+    files = flexpackage.entries(900, _wheels(tmp_path))
+    assert {"function_app.py", "host.json", "requirements.txt", "groundlink/processing/__init__.py"} <= set(files)
+    assert files[".python_packages/lib/site-packages/numpy/__init__.py"] == (b"version = 1\n", 0o644)
+    assert files[".python_packages/lib/site-packages/numpy/_core.so"] == (b"\x7fELF", 0o755)
+    host = json.loads(files["host.json"][0])
+    assert host["functionTimeout"] == "00:15:00"
+    assert host["extensions"]["serviceBus"] == {
+        "maxAutoLockRenewalDuration": "00:15:00",
+        "maxConcurrentCalls": 1,
+        "autoCompleteMessages": True,
+    }
+
+
+def test_the_same_files_give_the_same_bytes_and_the_digest_printed(tmp_path) -> None:
+    files = flexpackage.entries(600, _wheels(tmp_path))
+    first, second = tmp_path / "a" / "released-package.zip", tmp_path / "b" / "released-package.zip"
+    digest = flexpackage.write_package(files, first)
+    assert flexpackage.write_package(files, second) == digest
+    assert first.read_bytes() == second.read_bytes() and hashlib.sha256(first.read_bytes()).hexdigest() == digest
+    with zipfile.ZipFile(first) as archive:
+        names = archive.namelist()
+        assert names == sorted(names) and {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_a_package_over_the_limit_is_refused_and_nothing_is_left(tmp_path) -> None:
+    out = tmp_path / "released-package.zip"
+    with pytest.raises(flexpackage.BuildError) as caught:
+        flexpackage.write_package({"a.txt": (b"x", 0o644)}, out, limit=10)
+    assert str(caught.value).startswith("processing: the Flex package zips to ")
+    assert str(caught.value).endswith(" bytes: over the package limit of 10")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_command_writes_the_package_for_a_spec(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    _wheels(tmp_path)
+    assert flexpackage.main([str(SPECS / "noaa20.yaml")]) == 0
+    out = tmp_path / "build" / "processing" / "released-package.zip"
+    digest = hashlib.sha256(out.read_bytes()).hexdigest()
+    assert (
+        capsys.readouterr().out
+        == f"build/processing/released-package.zip: {out.stat().st_size:,} bytes, sha256 {digest}\n"
+    )
+
+
+def test_the_command_refuses_in_one_line(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert flexpackage.main([str(SPECS / "noaa20.yaml")]) == 2  # no wheels built here
+    assert capsys.readouterr().err.startswith("processing: build/processing/azure-python-packages.zip is not built")
+    _wheels(tmp_path)
+    data = spec_data()
+    data["processing"] = {
+        "mode": "container_job",
+        "container_image": "registry.example/groundlink:1",
+        "timeout_seconds": 3600,
+    }
+    job = write_spec(tmp_path, data)
+    assert flexpackage.main([str(job)]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line == (
+        f"{job}: processing.mode: the Flex package is for mode function with processing.enabled: true "
+        "(this spec: enabled true, mode container_job)"
+    )
+    broken = write_spec(tmp_path, {**spec_data(), "budget": "lots"}, "broken.yaml")
+    assert flexpackage.main([str(broken)]) == 2
+    assert len(capsys.readouterr().err.splitlines()) == 1
+    assert not (tmp_path / "build" / "processing" / "released-package.zip").exists()
