@@ -211,6 +211,21 @@ def own_pack_processes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(host, "_warm", None)
 
 
+def shared_engine_plan(spec: str | os.PathLike[str], cloud: str, *args: Any, **kwargs: Any) -> Plan:
+    """The session's plan of a spec file that exists; the engine itself for anything else (a
+    missing file, extra stack config), so that its errors stay the engine's."""
+    if args or kwargs or not Path(spec).is_file():
+        return _engine_plan(spec, cloud, *args, **kwargs)
+    return cached_plan(Path(spec).resolve(), cloud)
+
+
+@pytest.fixture
+def commands_use_shared_plans(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands (`plan`, `diff`, `preflight`) take their plans from the session's shared plans:
+    for tests of a command whose subject is not the engine."""
+    monkeypatch.setattr("groundlink.engine.plan", shared_engine_plan)
+
+
 @pytest.fixture
 def shared_plans(monkeypatch: pytest.MonkeyPatch) -> None:
     """`groundlink check` takes its plans from the session's shared plans: for tests of the
