@@ -57,15 +57,20 @@ PROTECTED = [
 ]  # fmt: skip
 PROCESSING = [
     "tests/test_processing_cloud.py", "tests/test_processing_network.py", "tests/test_processing_catalog.py",
-    "tests/test_aws_processing_pipe.py", "tests/test_resource_names.py",
+    "tests/test_aws_processing_pipe.py", "tests/test_aws_processing_layer.py",
+    "tests/test_resource_names.py",
 ]  # fmt: skip
 COMPONENT_TESTS: dict[str, list[str]] = {
-    "components.aws.analytics": ["tests/test_aws_analytics.py", "tests/test_aws_mission.py", *PROTECTED],
+    "components.aws.analytics": [
+        "tests/test_aws_analytics.py", "tests/test_aws_catalog_serdes.py", "tests/test_aws_mission.py", *PROTECTED,
+    ],
     "components.aws.events": ["tests/test_aws_events.py", "tests/test_aws_mission.py", *PROTECTED],
-    "components.aws.ground": ["tests/test_aws_ground.py", "tests/test_aws_limits.py", *PROTECTED],
+    "components.aws.ground": [
+        "tests/test_aws_ground.py", "tests/test_aws_ground_roles.py", "tests/test_aws_limits.py", *PROTECTED,
+    ],
     "components.aws.iam": [
-        "tests/test_aws_security.py", "tests/test_aws_events.py", "tests/test_aws_replication.py",
-        "tests/test_aws_ground.py",
+        "tests/test_aws_security.py", "tests/test_aws_storage.py", "tests/test_aws_events.py",
+        "tests/test_aws_replication.py", "tests/test_aws_ground.py", "tests/test_aws_ground_roles.py",
     ],
     "components.aws.mission": ["tests/test_aws_mission.py", "tests/test_smoke_plan.py", *PROTECTED],
     "components.aws.naming": [
