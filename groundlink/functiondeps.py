@@ -10,7 +10,8 @@ processor and in `groundlink.runtime.package.AZURE_REQUIREMENTS` for the Azure r
 reproducibly: sorted entries, fixed timestamps and modes, so the same pins give the same bytes
 and the plan shows no change.
 
-The Pulumi program takes the archive as an asset and refuses, in one line, to run without it.
+The Pulumi program takes Lambda's archive as an asset and refuses, in one line, to run without it;
+`make flex-package` builds the Flex app's package from Azure's (groundlink/flexpackage.py).
 """
 
 from __future__ import annotations
@@ -95,9 +96,11 @@ def missing(cloud: str) -> str | None:
     bundle = BUNDLES[cloud]
     if bundle.path.is_file():
         return None
+    # Lambda's layer is a Pulumi asset; the Flex package is built from the archive by make flex-package
+    before = "pulumi preview or up" if cloud == "aws" else "make flex-package"
     return (
         f"processing: {bundle.path} is not built: run `make function-deps` (the processor's wheels "
-        f"for the {cloud} function runtime, Python {bundle.python_version}) before pulumi preview or up"
+        f"for the {cloud} function runtime, Python {bundle.python_version}) before {before}"
     )
 
 

@@ -62,7 +62,8 @@ def main(*, offline: bool = False) -> RenderedMission:
     _check_regions(spec.provider_config(cloud), cloud)
 
     blueprint = build_blueprint(spec).for_cloud(cloud)
-    if not offline and blueprint.processing.enabled and blueprint.processing.mode == "function":
+    # Lambda's wheels are an asset of the plan; the Flex app's package is built and uploaded outside it
+    if not offline and cloud == "aws" and blueprint.processing.enabled and blueprint.processing.mode == "function":
         problem = missing(cloud)
         if problem:
             raise pulumi.RunError(problem)

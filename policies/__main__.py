@@ -25,6 +25,7 @@ if __name__ == "__main__":
     from pulumi_policy import EnforcementLevel, PolicyPack
 
     pack = _load_package()
+    importlib.import_module("groundlink_policies.struct_dicts").install()  # properties to dicts, faster
     PolicyPack(
         name=pack.PACK_NAME,
         enforcement_level=EnforcementLevel.ADVISORY,

@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SPECS = ROOT / "specs"
 _CACHE_ENV = "GROUNDLINK_TEST_PLAN_CACHE"
 _MEMO: dict[tuple[str, str], Plan] = {}
+_SESSION_PACKS: list[Any] = []  # the session's WarmPacks: its processes are no test's leftovers
 DROP = object()
 """A `variant_plan` change value that removes the field (back to the model's default)."""
 
@@ -188,6 +189,28 @@ def variant_plan(cloud: str, changes: dict[str, Any] | None = None, base: str = 
     return plan_of(with_changes(spec_data(base), changes), cloud)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def warm_policy_packs() -> Iterator[None]:
+    """Checks reuse the pack processes of earlier checks of the same stack and config, as a
+    long-lived caller's do (`keep_packs_warm`): a pack process costs about 0.3 s of CPU to
+    start, and the suite checks the same few stacks dozens of times. Tests of how a command
+    starts and stops its own pack processes take `own_pack_processes`."""
+    from groundlink.check.host import keep_packs_warm
+
+    with keep_packs_warm() as packs:
+        _SESSION_PACKS.append(packs)
+        yield
+    _SESSION_PACKS.clear()
+
+
+@pytest.fixture
+def own_pack_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No warm packs: each check starts, and stops, its own pack processes, as one command does."""
+    from groundlink.check import host
+
+    monkeypatch.setattr(host, "_warm", None)
+
+
 @pytest.fixture
 def shared_plans(monkeypatch: pytest.MonkeyPatch) -> None:
     """`groundlink check` takes its plans from the session's shared plans: for tests of the
@@ -226,7 +249,9 @@ def write_spec(tmp_path: Path, data: dict[str, Any], name: str = "spec.yaml") ->
 
 def live_children(cmdline_contains: str = "") -> list[int]:
     """Processes this test process started that still run (not zombies), optionally only
-    those whose command line holds `cmdline_contains`: what a command must not leave behind."""
+    those whose command line holds `cmdline_contains`: what a command must not leave behind.
+    The session's warm pack processes (`warm_policy_packs`) are not a command's."""
+    session_packs = {p._proc.pid for packs in _SESSION_PACKS for p in packs._packs.values() if p._proc}
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -236,6 +261,8 @@ def live_children(cmdline_contains: str = "") -> list[int]:
             cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
             continue
-        if int(after_name[1]) == os.getpid() and after_name[0] != "Z" and cmdline_contains in cmdline:
+        if int(after_name[1]) != os.getpid() or int(entry.name) in session_packs:
+            continue
+        if after_name[0] != "Z" and cmdline_contains in cmdline:
             found.append(int(entry.name))
     return found

@@ -44,7 +44,7 @@ def _found(result) -> set[tuple[str, str]]:
 
 @pytest.mark.usefixtures("shared_plans")
 @pytest.mark.parametrize("spec", ["noaa20.yaml", "partner.yaml"])
-def test_reference_specs_pass_on_both_clouds(spec):
+def test_reference_specs_pass_on_both_clouds(spec, own_pack_processes):
     result = check(SPECS / spec)
     assert [c.cloud for c in result.clouds] == ["aws", "azure"]
     assert all(c.resources > 0 for c in result.clouds)
@@ -168,7 +168,7 @@ def test_provider_region_reaches_the_pack():
     assert all("us-west-2" in v.message for v in result.violations if v.policy == "allowed-regions")
 
 
-def test_defaults_from_the_config_schema_are_applied():
+def test_defaults_from_the_config_schema_are_applied(own_pack_processes):
     result = check_plans([cached_plan("noaa20.yaml", "azure")])
     config = result.pack["config"]
     assert config["tags-required"]["requiredTags"] == ["mission", "owner", "data-classification"]
@@ -191,7 +191,7 @@ def test_defaults_from_the_config_schema_are_applied():
         ({"all": {"legacyOrbitalAllowed": True}}, "all.legacyOrbitalAllowed: `all` sets only enforcementLevel"),
     ],
 )
-def test_invalid_pack_config_is_one_clear_line_and_stops_the_pack(config, words):
+def test_invalid_pack_config_is_one_clear_line_and_stops_the_pack(config, words, own_pack_processes):
     with pytest.raises(PackConfigError) as raised:
         check_plans([cached_plan("noaa20.yaml", "azure")], policy_pack_config=config)
     assert words in str(raised.value) and "\n" not in str(raised.value)
@@ -234,7 +234,7 @@ def test_cli_json_target_that_cannot_be_written_exits_2_before_checking(tmp_path
     assert line.startswith(f"groundlink: --json {out}")
 
 
-def test_interrupt_during_analysis_still_stops_the_pack(monkeypatch):
+def test_interrupt_during_analysis_still_stops_the_pack(monkeypatch, own_pack_processes):
     def interrupted(self, plan, config):
         assert _pack_children(), "the pack should be running while analyzing"
         raise KeyboardInterrupt
@@ -297,7 +297,7 @@ def test_legacy_orbital_spec_fails_without_opt_in_and_passes_with_the_shipped_co
     assert allowed.mandatory == []
 
 
-def test_a_rule_that_crashes_is_one_clear_error_and_stops_the_pack(tmp_path):
+def test_a_rule_that_crashes_is_one_clear_error_and_stops_the_pack(tmp_path, own_pack_processes):
     """A pack that fails while analyzing gives a PackError line (exit 2 from the CLI), not a gRPC traceback."""
     import shutil
 

@@ -117,7 +117,7 @@ class InProcessPack:
 
 
 @pytest.fixture
-def probe_pack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None]]:
+def probe_pack(monkeypatch: pytest.MonkeyPatch, own_pack_processes: None) -> Iterator[Callable[..., None]]:
     """`probe_pack(*policies)`: the check's pack processes become in-process packs of those policies."""
 
     def use(*policies: Any) -> None:

@@ -189,7 +189,7 @@ def test_serial_plans_skip_the_json_round_trip(monkeypatch):
 
 
 @pytest.fixture
-def pack_processes(monkeypatch):
+def pack_processes(monkeypatch, own_pack_processes):
     """Every process the compare starts (the policy pack's), recorded to check none outlives it."""
     import subprocess
 

@@ -111,6 +111,20 @@ def test_plans_are_reproducible():
     assert plan(SPECS / "noaa20.yaml", "aws").to_json() == cached_plan("noaa20.yaml", "aws").to_json()
 
 
+def test_a_plan_hands_the_sdk_back_as_it_found_it():
+    """The engine turns off the cyclic collector and the SDK's stack walk (source positions no
+    plan holds) while a program runs; a caller running Pulumi code after a plan gets both back."""
+    import gc
+
+    from pulumi.runtime import resource
+
+    walk = resource._get_stack_trace
+    assert gc.isenabled()
+    result = plan(SPECS / "noaa20.yaml", "azure")
+    assert resource._get_stack_trace is walk and gc.isenabled()
+    assert result.resources and "file://" not in json.dumps(result.to_json())
+
+
 def _names(spec: dict, cloud: str) -> set[tuple[str, str]]:
     return {(r.type, r.name) for r in plan_of(spec, cloud).resources}
 

@@ -52,7 +52,7 @@ def _pack_config(config: dict) -> Callable[[Path, pytest.MonkeyPatch], None]:
 
 def _fake_pack(script: str) -> Callable[[Path, pytest.MonkeyPatch], None]:
     """Run the pack with an interpreter that is a shell script: it crashes, prints
-    something that is not a port, or never answers. Startup waits 2 s, not 60
+    something that is not a port, or never answers. Startup waits 1 s, not 60
     (GROUNDLINK_PACK_STARTUP_SECONDS, as a user on a slow machine would set it)."""
 
     def setup(tmp: Path, mp: pytest.MonkeyPatch) -> None:
@@ -60,7 +60,7 @@ def _fake_pack(script: str) -> Callable[[Path, pytest.MonkeyPatch], None]:
         python.write_text("#!/bin/sh\n" + script + "\n")
         python.chmod(python.stat().st_mode | stat.S_IXUSR)
         mp.setattr(runner, "PackProcess", functools.partial(host.PackProcess, python=str(python)))
-        mp.setenv(host.STARTUP_TIMEOUT_ENV, "2")
+        mp.setenv(host.STARTUP_TIMEOUT_ENV, "1")
 
     return setup
 
@@ -136,7 +136,7 @@ CASES = {
         lambda tmp, mp: mp.setenv(host.STARTUP_TIMEOUT_ENV, "soon"),
     ),
     "check pack never answers": Case(
-        CHECK, 2, "policy pack did not report a port within 2s", _fake_pack("exec sleep 30")
+        CHECK, 2, "policy pack did not report a port within 1s", _fake_pack("exec sleep 30")
     ),
     "check unwritable json": Case(
         (*CHECK, "--json", "{tmp}/file/check.json"), 2, "--json {tmp}/file/check.json", _a_file, "file/check.json"
@@ -212,7 +212,7 @@ def _shared_plan(spec: str | Path, cloud: str, *args: object, **kwargs: object) 
     "name",
     [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=XFAIL[n])) if n in XFAIL else n for n in CASES],
 )
-def test_exit_code(name, tmp_path, monkeypatch, capsys, shared_plans):
+def test_exit_code(name, tmp_path, monkeypatch, capsys, shared_plans, own_pack_processes):
     case = CASES[name]
     monkeypatch.setattr("groundlink.engine.plan", _shared_plan)
     case.setup(tmp_path, monkeypatch)

@@ -84,3 +84,15 @@ def test_a_container_apps_environment_in_a_28_is_found() -> None:
         "azure-native:app:ManagedEnvironment",
         "vnetConfiguration.infrastructureSubnetId",
     )
+
+
+def test_a_flex_app_sharing_its_subnet_with_a_container_apps_environment_is_found(azure_noaa20) -> None:
+    environment = variant_plan("azure", CONTAINER_JOB).one("azure-native:app:ManagedEnvironment")
+    plan = copy.deepcopy(azure_noaa20)
+    (processing,) = [s for s in plan.of_type(SUBNET) if s.inputs["subnetName"] == "processing"]
+    shared = copy.deepcopy(environment)
+    shared.inputs["vnetConfiguration"]["infrastructureSubnetId"] = processing.outputs["id"]
+    plan.resources.append(shared)
+    assert _rules(plan) == [
+        "joins subnet noaa20-security-processing, which a Container Apps environment also joins: they cannot share it"
+    ]

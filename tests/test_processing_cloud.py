@@ -159,7 +159,11 @@ class TestAzureFunction:
         assert roles["writes-products"] == ("Storage Blob Data Contributor", products.outputs["id"])
         assert roles["receives-contacts"] == ("Azure Service Bus Data Receiver", queue.outputs["id"])
         writers = [scope for role, scope in roles.values() if role == "Storage Blob Data Contributor"]
-        assert sorted(s.rsplit("/", 1)[1] for s in writers) == ["azure-webjobs-hosts", "products"]
+        assert sorted(s.rsplit("/", 1)[1] for s in writers) == [
+            "azure-webjobs-hosts",
+            "azure-webjobs-secrets",
+            "products",
+        ]
 
 
 def test_azure_container_job_is_scaled_by_the_service_bus_queue() -> None:

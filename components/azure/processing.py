@@ -31,6 +31,10 @@ from .storage import Stores, container
 
 PACKAGES = BUNDLES["azure"]  # the processor's and the runtime's wheels, built by `make function-deps`
 RUNTIME, RUNTIME_VERSION = "python", PACKAGES.python_version
+# The Functions host's own blob containers in AzureWebJobsStorage: leases, and keys (the default
+# secret store) (docs/processing.md, "The host's storage").
+HOST_LEASES_CONTAINER = "azure-webjobs-hosts"
+HOST_KEYS_CONTAINER = "azure-webjobs-secrets"
 
 
 class AzureProcessing(MissionComponent):
@@ -100,18 +104,23 @@ class AzureProcessing(MissionComponent):
             account_name=storage.account_name,
             resource_group_name=self.resource_group_name,
         )
-        # The host keeps its leases in its own container of the account, granted there only.
-        hosts = container(
-            self,
-            "host",
-            "azure-webjobs-hosts",
-            "processing.function",
-            account_name=storage.account_name,
-            resource_group_name=self.resource_group_name,
+        # The host keeps its leases and its keys in containers of its own in the account, created
+        # here (a grant scoped to a container cannot create one) and granted there only.
+        hosts, secrets = (
+            container(
+                self,
+                child,
+                name,
+                "processing.function",
+                account_name=storage.account_name,
+                resource_group_name=self.resource_group_name,
+            )
+            for child, name in (("host", HOST_LEASES_CONTAINER), ("host-secrets", HOST_KEYS_CONTAINER))
         )
         self.deployment_grants = [
             ("reads-deployment", "Storage Blob Data Reader", deployment.id),
             ("host-leases", "Storage Blob Data Contributor", hosts.id),
+            ("host-keys", "Storage Blob Data Contributor", secrets.id),
         ]
         plan = self.realize(
             azure.web.AppServicePlan(

@@ -4,7 +4,8 @@ Azure accepts a Flex Consumption app's `virtualNetworkSubnetId` and a Container 
 environment's `infrastructureSubnetId` at preview whatever the subnet is; the deployment then
 fails unless the subnet is delegated to Microsoft.App/environments, holds nothing else (no
 private endpoint) and is at least a /27 (a /26 for a Flex app allowed past 1,000 instances).
-A Flex app's subnet name has no underscore, and its maximum instance count is 40-1000.
+A Flex app's subnet name has no underscore, no Container Apps environment shares it, and the
+app's maximum instance count is 40-1000.
 docs/processing.md, "In the network" and "Sizing the subnet", has the sources.
 """
 
@@ -54,10 +55,17 @@ def azure_findings(plan: Plan) -> Iterator[Finding]:
     endpoint_subnets = {
         str((e.inputs.get("subnet") or {}).get("id")) for e in plan.of_type("azure-native:network:PrivateEndpoint")
     }
-    for resource, path, subnet_id in joined(plan):
+    joiners = list(joined(plan))
+    kinds: dict[str, set[str]] = {}
+    for resource, _, subnet_id in joiners:
+        kinds.setdefault(subnet_id, set()).add(resource.type)
+    for resource, path, subnet_id in joiners:
         subnet = subnets.get(subnet_id)
         if subnet is None:
             continue  # a subnet of another stack: not known here
+        if resource.type == FLEX_APP and len(kinds[subnet_id]) > 1:
+            rule = f"joins subnet {subnet.name}, which a Container Apps environment also joins: they cannot share it"
+            yield Finding(resource.name, resource.type, path, subnet_id, rule, SIZING_SOURCE)
         services = [d.get("serviceName") for d in subnet.inputs.get("delegations") or [] if isinstance(d, dict)]
         if DELEGATION not in services:
             rule = f"joins subnet {subnet.name}, which is not delegated to {DELEGATION}"

@@ -1,0 +1,93 @@
+"""Whether a Lambda function in a VPC can reach S3, which its role lets it use.
+
+The AWS twin of `servicebus_reach`. A function attached to a VPC (`vpcConfig`) has only the routes
+of its subnets: a private subnet reaches S3 through an S3 gateway endpoint on its route table, or
+through a NAT gateway. AWS accepts the function either way; without one, its S3 calls time out.
+The contact queue needs no route: the event source mapping (the Lambda service) polls it and
+invokes the function. docs/processing.md, "Reaching the contact queue", has the sources.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from ..engine.plan import Plan, PlannedResource
+from .findings import Finding
+
+SOURCE = "AWS Lambda, giving VPC-connected functions access to AWS services (docs/processing.md)"
+FUNCTION = "aws:lambda/function:Function"
+
+
+def _actions(document: Any) -> set[str]:
+    try:
+        policy = json.loads(document) if isinstance(document, str) else document
+    except ValueError:
+        return set()
+    statements = policy.get("Statement", []) if isinstance(policy, dict) else []
+    found: set[str] = set()
+    for statement in statements if isinstance(statements, list) else [statements]:
+        action = statement.get("Action", []) if isinstance(statement, dict) else []
+        found.update([action] if isinstance(action, str) else [str(a) for a in action])
+    return found
+
+
+def _uses_s3(plan: Plan, function: PlannedResource) -> bool:
+    """The function's role holds an S3 action in one of its inline policies."""
+    role = next(
+        (r for r in plan.of_type("aws:iam/role:Role") if r.outputs.get("arn") == function.inputs.get("role")), None
+    )
+    if role is None:
+        return False
+    names = {role.outputs.get("id"), role.outputs.get("name")}
+    return any(
+        action.startswith("s3:")
+        for policy in plan.of_type("aws:iam/rolePolicy:RolePolicy")
+        if policy.inputs.get("role") in names
+        for action in _actions(policy.inputs.get("policy"))
+    )
+
+
+def _route_tables(plan: Plan, subnet_id: str) -> set[str]:
+    return {
+        str(a.inputs.get("routeTableId"))
+        for a in plan.of_type("aws:ec2/routeTableAssociation:RouteTableAssociation")
+        if a.inputs.get("subnetId") == subnet_id
+    }
+
+
+def _reaches_s3(plan: Plan, table: str) -> bool:
+    gateway = any(
+        e.inputs.get("vpcEndpointType") == "Gateway"
+        and str(e.inputs.get("serviceName", "")).endswith(".s3")
+        and table in (e.inputs.get("routeTableIds") or [])
+        for e in plan.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")
+    )
+    routes = [r.inputs for r in plan.of_type("aws:ec2/route:Route") if r.inputs.get("routeTableId") == table]
+    routes += [
+        route
+        for t in plan.of_type("aws:ec2/routeTable:RouteTable")
+        if t.outputs.get("id") == table
+        for route in t.inputs.get("routes") or []
+        if isinstance(route, dict)
+    ]
+    nat = any(route.get("natGatewayId") for route in routes)
+    return gateway or nat
+
+
+def aws_findings(plan: Plan) -> Iterator[Finding]:
+    for function in plan.of_type(FUNCTION):
+        subnets = (function.inputs.get("vpcConfig") or {}).get("subnetIds") or []
+        if not subnets or not _uses_s3(plan, function):
+            continue
+        for index, subnet in enumerate(subnets):
+            tables = _route_tables(plan, str(subnet))
+            if not tables:
+                continue  # a subnet of another stack: its routes are not known here
+            if not any(_reaches_s3(plan, table) for table in tables):
+                rule = (
+                    f"runs in subnet {subnet}, whose route table reaches S3 through neither an S3 gateway "
+                    "endpoint nor a NAT gateway, and its role uses S3"
+                )
+                yield Finding(function.name, function.type, f"vpcConfig.subnetIds[{index}]", subnet, rule, SOURCE)

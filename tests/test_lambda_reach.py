@@ -1,0 +1,54 @@
+"""A private AWS mission's contact function reaches S3 from the VPC it runs in: preflight finds a
+VPC function whose subnet's route table has neither an S3 gateway endpoint nor a NAT gateway.
+The queue needs no route: the event source mapping polls it (docs/processing.md)."""
+
+from __future__ import annotations
+
+import copy
+
+from groundlink.preflight import lambda_reach
+
+from .conftest import cached_plan
+
+ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
+
+
+def _rules(plan) -> list[str]:
+    return [f.rule for f in lambda_reach.aws_findings(plan)]
+
+
+def test_the_private_function_reaches_s3_through_the_gateway_endpoint_on_its_route_table() -> None:
+    plan = cached_plan("partner.yaml", "aws")
+    function = plan.one("aws:lambda/function:Function")
+    (subnet,) = function.inputs["vpcConfig"]["subnetIds"]
+    (association,) = [
+        a for a in plan.of_type("aws:ec2/routeTableAssociation:RouteTableAssociation") if a.inputs["subnetId"] == subnet
+    ]
+    (endpoint,) = plan.of_type(ENDPOINT)
+    assert endpoint.inputs["serviceName"].endswith(".s3") and endpoint.inputs["vpcEndpointType"] == "Gateway"
+    assert association.inputs["routeTableId"] in endpoint.inputs["routeTableIds"]
+    assert _rules(plan) == []
+
+
+def test_a_public_function_outside_any_vpc_is_not_held_to_it(aws_noaa20) -> None:
+    assert "vpcConfig" not in aws_noaa20.one("aws:lambda/function:Function").inputs
+    assert _rules(aws_noaa20) == []
+
+
+def test_a_route_table_without_the_endpoint_is_found_and_a_nat_route_answers_it() -> None:
+    plan = copy.deepcopy(cached_plan("partner.yaml", "aws"))
+    plan.one(ENDPOINT).inputs["routeTableIds"] = []
+    (finding,) = lambda_reach.aws_findings(plan)
+    subnet = plan.one("aws:lambda/function:Function").inputs["vpcConfig"]["subnetIds"][0]
+    assert (finding.resource, finding.path, finding.value) == (
+        "polar-partner-processing-function",
+        "vpcConfig.subnetIds[0]",
+        subnet,
+    )
+    assert finding.rule == (
+        f"runs in subnet {subnet}, whose route table reaches S3 through neither an S3 gateway endpoint nor a "
+        "NAT gateway, and its role uses S3"
+    )
+    (table,) = plan.of_type("aws:ec2/routeTable:RouteTable")
+    table.inputs["routes"] = [{"cidrBlock": "0.0.0.0/0", "natGatewayId": "nat-0123456789abcdef0"}]
+    assert _rules(plan) == []
