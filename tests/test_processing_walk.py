@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import struct
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,7 +28,7 @@ def _counting_dpkt(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     seen: list[int] = []
     real = capture._datagram
 
-    def counted(frame: bytes, link: int, fmt: CaptureFormat, path: Path, number: int):  # type: ignore[no-untyped-def]
+    def counted(frame: bytes, link: int, fmt: CaptureFormat, path: Path, number: int) -> Any:
         seen.append(number)
         return real(frame, link, fmt, path, number)
 
