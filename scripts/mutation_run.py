@@ -47,17 +47,71 @@ PARITY = [
     "tests/test_parity.py", "tests/test_azure_parity.py", "tests/test_durability_parity.py",
     "tests/test_protection_parity.py", "tests/test_parity_json.py",
 ]  # fmt: skip
-AWS = [
-    "tests/test_aws_analytics.py", "tests/test_aws_events.py", "tests/test_aws_ground.py", "tests/test_aws_limits.py",
-    "tests/test_aws_mission.py", "tests/test_aws_observability.py", "tests/test_aws_replication.py",
-    "tests/test_aws_security.py", "tests/test_aws_storage.py",
-    "tests/test_protection_sets.py", "tests/test_stream_delivery_protection.py",
+# A component mutant is reached by every test that plans its cloud (a plan runs the whole program),
+# so mutmut's stats alone would run every plan-building file for it (hours). Each component file's
+# mutants run only the test files that assert that file's resources (its own file first, then the
+# cross-cutting protection and stack tests); the cloud's area runs the union.
+# every component file: the protection tests and the names of the mission tree
+PROTECTED = [
+    "tests/test_protection_sets.py", "tests/test_stream_delivery_protection.py", "tests/test_resource_names.py",
 ]  # fmt: skip
-AZURE = [
-    "tests/test_azure_analytics.py", "tests/test_azure_events.py", "tests/test_azure_ground.py",
-    "tests/test_azure_observability.py", "tests/test_azure_security.py", "tests/test_azure_storage.py",
-    "tests/test_azure_parity.py", "tests/test_protection_sets.py", "tests/test_stream_delivery_protection.py",
+PROCESSING = [
+    "tests/test_processing_cloud.py", "tests/test_processing_network.py", "tests/test_processing_catalog.py",
+    "tests/test_aws_processing_pipe.py", "tests/test_aws_processing_layer.py",
+    "tests/test_resource_names.py",
 ]  # fmt: skip
+COMPONENT_TESTS: dict[str, list[str]] = {
+    "components.aws.analytics": [
+        "tests/test_aws_analytics.py", "tests/test_aws_catalog_serdes.py", "tests/test_aws_mission.py", *PROTECTED,
+    ],
+    "components.aws.events": ["tests/test_aws_events.py", "tests/test_aws_mission.py", *PROTECTED],
+    "components.aws.ground": [
+        "tests/test_aws_ground.py", "tests/test_aws_ground_roles.py", "tests/test_aws_limits.py", *PROTECTED,
+    ],
+    "components.aws.iam": [
+        "tests/test_aws_security.py", "tests/test_aws_storage.py", "tests/test_aws_events.py",
+        "tests/test_aws_replication.py", "tests/test_aws_ground.py", "tests/test_aws_ground_roles.py",
+    ],
+    "components.aws.mission": ["tests/test_aws_mission.py", "tests/test_smoke_plan.py", *PROTECTED],
+    "components.aws.naming": [
+        "tests/test_aws_limits.py", "tests/test_aws_storage.py", "tests/test_aws_ground.py", "tests/test_resource_names.py",
+    ],
+    "components.aws.observability": ["tests/test_aws_observability.py", "tests/test_aws_security.py", *PROTECTED],
+    "components.aws.processing": PROCESSING,
+    "components.aws.security": ["tests/test_aws_security.py", "tests/test_aws_mission.py", *PROTECTED],
+    "components.aws.storage": [
+        "tests/test_aws_storage.py", "tests/test_aws_replication.py", "tests/test_archive_tier.py", *PROTECTED,
+    ],
+    "components.azure.analytics": ["tests/test_azure_analytics.py", *PROTECTED],
+    "components.azure.events": ["tests/test_azure_events.py", *PROTECTED],
+    "components.azure.ground": ["tests/test_azure_ground.py", *PROTECTED],
+    "components.azure.iam": ["tests/test_azure_security.py", "tests/test_processing_cloud.py"],
+    "components.azure.mission": ["tests/test_azure_parity.py", "tests/test_smoke_plan.py", *PROTECTED],
+    "components.azure.naming": ["tests/test_azure_security.py", "tests/test_azure_storage.py", "tests/test_resource_names.py"],
+    "components.azure.observability": ["tests/test_azure_observability.py", "tests/test_azure_security.py", *PROTECTED],
+    "components.azure.processing": PROCESSING,
+    "components.azure.security": ["tests/test_azure_security.py", "tests/test_processing_network.py", *PROTECTED],
+    "components.azure.storage": [
+        "tests/test_azure_storage.py", "tests/test_archive_tier.py", "tests/test_azure_security.py", *PROTECTED,
+    ],
+    "components.base": ["tests/test_aws_mission.py", "tests/test_smoke_plan.py", "tests/test_azure_parity.py", *PROTECTED],
+}  # fmt: skip
+
+
+# A test that names the other cloud (`[azure]`, `test_the_azure_plan_…`, `TestAzurePrivate`) plans
+# only that cloud's stack, which holds no mutant of this one: a cross-cloud test file runs its own half.
+OTHER_CLOUD = {
+    cloud: re.compile(rf"(?<![a-z]){other}(?![a-z])", re.I) for cloud, other in (("aws", "azure"), ("azure", "aws"))
+}
+COMPONENT_TIMEOUT_CONSTANT = 120.0  # seconds added to a component mutant's tests' recorded time
+
+
+def component_tests(cloud: str) -> list[str]:
+    """The cloud's test files: every file some component file of that cloud is tested by."""
+    prefix = f"components.{cloud}."
+    return sorted({f for module, files in COMPONENT_TESTS.items() if module.startswith(prefix) for f in files})
+
+
 # The test files that assert each module's behaviour in this process. Left out everywhere: tests
 # that run the command line or the pack in another process (it runs the code unmutated, so they
 # cannot kill a mutant), the end-to-end compare/report/diff/edit-matrix/engine/preflight runs
@@ -75,9 +129,9 @@ AREA_TESTS: dict[str, list[str]] = {  # run in this order, the cheapest first
     "policies": sorted(
         str(p.relative_to(ROOT)) for g in ("test_policies_*.py", "test_pack_*.py") for p in (ROOT / "tests").glob(g)
     ),
-    "components.aws": AWS,
-    "components.azure": AZURE,
-    "components": sorted({*AWS, *AZURE}),
+    "components.aws": component_tests("aws"),
+    "components.azure": component_tests("azure"),
+    "components": COMPONENT_TESTS["components.base"],
 }  # fmt: skip
 
 
@@ -143,6 +197,32 @@ def one_clean_run() -> None:
     mutmut_main.get_mutant_runner = runner
 
 
+def own_tests_only() -> None:
+    """After the stats are recorded or loaded, a component function keeps only the tests of
+    its own file's entry in COMPONENT_TESTS: the stats credit every test that gets a plan with
+    every component function the plan reached, which is every test of that cloud."""
+    import mutmut.__main__ as mutmut_main
+    from mutmut.state import state
+
+    collect_or_load = mutmut_main.collect_or_load_stats
+
+    def collect_or_load_stats(*args: Any, **kwargs: Any) -> None:
+        collect_or_load(*args, **kwargs)
+        by_function = state().tests_by_mangled_function_name
+        for function, tests in by_function.items():
+            module = re.split(r"\.x[_ǁ]", function, maxsplit=1)[0]
+            files = COMPONENT_TESTS.get(module)
+            if files is not None:
+                other = OTHER_CLOUD.get(module.split(".")[1])
+                by_function[function] = {
+                    t
+                    for t in tests
+                    if t.split("::", 1)[0] in files and not (other and other.search(t.split("::", 1)[1]))
+                }
+
+    mutmut_main.collect_or_load_stats = collect_or_load_stats
+
+
 def refresh_data_files() -> None:
     """mutmut copies a source file into mutants/ once and regenerates only the Python ones when
     they change: a data file of the package (a JSON schema, a YAML catalog) changed since would
@@ -167,6 +247,12 @@ def run_area(module: str, children: int) -> int:
     selection = config().pytest_add_cli_args_test_selection
     config().pytest_add_cli_args_test_selection = AREA_TESTS[module] + [a for a in selection if a.startswith("-")]
     one_clean_run()
+    if module.startswith("components"):
+        own_tests_only()
+        # mutmut's time limit grows from the tests' recorded call time, but a mutant's run plans
+        # again what the stats run took from the plans an earlier test had built: under a busy
+        # machine a limit of seconds would stop it, and a timeout counts as killed.
+        config().timeout_constant = max(config().timeout_constant, COMPONENT_TIMEOUT_CONSTANT)
     _run(names, children)
     codes: dict[str, int | None] = {}
     for path in (ROOT / "mutants").rglob("*.py.meta"):

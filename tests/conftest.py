@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SPECS = ROOT / "specs"
 _CACHE_ENV = "GROUNDLINK_TEST_PLAN_CACHE"
 _MEMO: dict[tuple[str, str], Plan] = {}
-_SESSION_PACKS: list[Any] = []  # the session's WarmPacks: its processes are no test's leftovers
+_WARM_PACKS: list[Any] = []  # the open `warm_policy_packs`: their processes are no test's leftovers
 DROP = object()
 """A `variant_plan` change value that removes the field (back to the model's default)."""
 
@@ -189,18 +189,23 @@ def variant_plan(cloud: str, changes: dict[str, Any] | None = None, base: str = 
     return plan_of(with_changes(spec_data(base), changes), cloud)
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="module")
 def warm_policy_packs() -> Iterator[None]:
-    """Checks reuse the pack processes of earlier checks of the same stack and config, as a
-    long-lived caller's do (`keep_packs_warm`): a pack process costs about 0.3 s of CPU to
-    start, and the suite checks the same few stacks dozens of times. Tests of how a command
-    starts and stops its own pack processes take `own_pack_processes`."""
+    """Within a module that takes it, checks reuse the pack processes of earlier checks of the
+    same stack and config, as a long-lived caller's do (`keep_packs_warm`): a pack process
+    costs about 0.3 s of CPU to start, and a module of check tests checks the same few stacks
+    again and again. All stop when the module ends.
+
+    Only for modules that fork no process: a fork while the packs' reader and gRPC threads run
+    can leave the child hung on a lock one of them held (the product forks its plan workers
+    before it starts any thread). Tests of how a command starts and stops its own pack
+    processes take `own_pack_processes`."""
     from groundlink.check.host import keep_packs_warm
 
     with keep_packs_warm() as packs:
-        _SESSION_PACKS.append(packs)
+        _WARM_PACKS.append(packs)
         yield
-    _SESSION_PACKS.clear()
+    _WARM_PACKS.remove(packs)
 
 
 @pytest.fixture
@@ -209,6 +214,21 @@ def own_pack_processes(monkeypatch: pytest.MonkeyPatch) -> None:
     from groundlink.check import host
 
     monkeypatch.setattr(host, "_warm", None)
+
+
+def shared_engine_plan(spec: str | os.PathLike[str], cloud: str, *args: Any, **kwargs: Any) -> Plan:
+    """The session's plan of a spec file that exists; the engine itself for anything else (a
+    missing file, extra stack config), so that its errors stay the engine's."""
+    if args or kwargs or not Path(spec).is_file():
+        return _engine_plan(spec, cloud, *args, **kwargs)
+    return cached_plan(Path(spec).resolve(), cloud)
+
+
+@pytest.fixture
+def commands_use_shared_plans(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands (`plan`, `diff`, `preflight`) take their plans from the session's shared plans:
+    for tests of a command whose subject is not the engine."""
+    monkeypatch.setattr("groundlink.engine.plan", shared_engine_plan)
 
 
 @pytest.fixture
@@ -250,8 +270,8 @@ def write_spec(tmp_path: Path, data: dict[str, Any], name: str = "spec.yaml") ->
 def live_children(cmdline_contains: str = "") -> list[int]:
     """Processes this test process started that still run (not zombies), optionally only
     those whose command line holds `cmdline_contains`: what a command must not leave behind.
-    The session's warm pack processes (`warm_policy_packs`) are not a command's."""
-    session_packs = {p._proc.pid for packs in _SESSION_PACKS for p in packs._packs.values() if p._proc}
+    The warm pack processes of `warm_policy_packs` are not a command's."""
+    warm = {p._proc.pid for packs in _WARM_PACKS for p in packs._packs.values() if p._proc}
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -261,7 +281,7 @@ def live_children(cmdline_contains: str = "") -> list[int]:
             cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
             continue
-        if int(after_name[1]) != os.getpid() or int(entry.name) in session_packs:
+        if int(after_name[1]) != os.getpid() or int(entry.name) in warm:
             continue
         if after_name[0] != "Z" and cmdline_contains in cmdline:
             found.append(int(entry.name))

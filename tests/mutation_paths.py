@@ -98,12 +98,16 @@ def _mutated(name: str) -> bool:
     return name.split(".")[0] in _MUTATED_PACKAGES or any(name == m or name.startswith(m + ".") for m in _MUTATED)
 
 
-def _package_caches() -> list[Callable[[], None]]:
+def _package_caches(with_tests: bool = False) -> list[Callable[[], None]]:
     """`cache_clear` of every functools cache in the mutated modules (`only_mutate`): the
-    others (provider schemas, botocore shapes) are large, and no mutant lives in them."""
+    others (provider schemas, botocore shapes) are large, and no mutant lives in them. With
+    `with_tests`, the test modules' caches too (`aws_variant`, a cost document per spec): a
+    test that got a plan or a document from one of them would otherwise never be recorded as
+    reaching the functions that built it. conftest's own plans are credited below instead."""
     clears = []
     for name, module in list(sys.modules.items()):
-        if module is None or not _mutated(name):
+        in_tests = with_tests and name.startswith("tests.") and name != "tests.conftest"
+        if module is None or not (_mutated(name) or in_tests):
             continue
         for value in list(vars(module).values()):
             clear = getattr(value, "cache_clear", None)
@@ -183,7 +187,7 @@ def pytest_fixture_setup(fixturedef: Any) -> Iterator[None]:
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
     if _STATS:
-        for clear in _package_caches():
+        for clear in _package_caches(with_tests=True):
             clear()
     yield
     if _STATS:

@@ -8,8 +8,21 @@ inherited ignore, as Python does; a Ctrl-C test must not depend on how its runne
 from __future__ import annotations
 
 import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 
-def sigint_as_a_terminal_leaves_it() -> None:
-    """`preexec_fn` of the command under test: SIGINT back at its default before exec."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+@contextmanager
+def sigint_as_a_terminal_leaves_it() -> Iterator[None]:
+    """Commands started within this block start with SIGINT at its default, as it is set here for
+    the moment they are started (dispositions are inherited; only an ignore outlives exec).
+
+    Not a `preexec_fn`: that runs Python in the child between fork and exec, and in a test
+    process with other threads (the session's gRPC channels to warm pack processes) the child
+    could hang there, holding a lock some other thread had at the fork, and never exec.
+    """
+    previous = signal.signal(signal.SIGINT, signal.SIG_DFL)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

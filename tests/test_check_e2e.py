@@ -18,6 +18,8 @@ from groundlink.engine import Plan
 
 from .conftest import SPECS, cached_plan, live_children
 
+pytestmark = pytest.mark.usefixtures("warm_policy_packs")  # this module forks no process
+
 
 def _pack_children() -> list[int]:
     """Pack processes this test process started and that are still alive."""

@@ -17,6 +17,10 @@ from .conftest import SPECS, cached_plan, spec_data, write_spec
 
 NOAA20 = str(SPECS / "noaa20.yaml")
 
+# Compares here plan in this process (the fakes below) and start no other process than the pack;
+# the plan workers' forks are tests/test_parallel_plans.py.
+pytestmark = pytest.mark.usefixtures("warm_policy_packs")
+
 
 def _fake_runs(aws_drop: str = ""):
     def run_plans(
@@ -156,38 +160,6 @@ def test_price_overrides_reach_the_report(tmp_path, monkeypatch):
     assert result.document["pricesFile"] == str(prices)
 
 
-@pytest.mark.parametrize("cores, pooled", [(1, False), (2, True)])
-def test_plans_run_in_parallel_processes_when_there_are_two_cores(monkeypatch, cores, pooled):
-    used = []
-
-    class Recording(plan_runs.ProcessPoolExecutor):
-        def __init__(self, *args, **kwargs):
-            used.append(kwargs["max_workers"] if "max_workers" in kwargs else args[0])
-            super().__init__(*args, **kwargs)
-
-    monkeypatch.setattr(plan_runs, "usable_cores", lambda: cores)
-    monkeypatch.setattr(plan_runs, "ProcessPoolExecutor", Recording)
-    runs = plan_runs.run_plans(NOAA20, CLOUDS)
-    assert used == ([2] if pooled else [])
-    for cloud in CLOUDS:
-        expected = cached_plan("noaa20.yaml", cloud)
-        assert [r.urn for r in runs[cloud].plan.resources] == [r.urn for r in expected.resources]
-        assert runs[cloud].seconds > 0
-
-
-def test_serial_plans_skip_the_json_round_trip(monkeypatch):
-    """Only a plan crossing a process boundary travels as JSON."""
-
-    def refuse(*args, **kwargs):
-        raise AssertionError("serial plans must not be converted to JSON and back")
-
-    monkeypatch.setattr(plan_runs.Plan, "to_json", refuse)
-    monkeypatch.setattr(plan_runs.Plan, "from_json", refuse)
-    runs = plan_runs.run_plans(NOAA20, ("aws",), workers=1)
-    assert runs["aws"].plan.cloud == "aws"
-    assert runs["aws"].seconds == runs["aws"].plan.seconds > 0
-
-
 @pytest.fixture
 def pack_processes(monkeypatch, own_pack_processes):
     """Every process the compare starts (the policy pack's), recorded to check none outlives it."""
@@ -266,15 +238,6 @@ def test_checks_in_a_warm_session_reuse_the_pack_and_it_stops_at_the_end(pack_pr
 def test_checks_outside_a_session_start_and_stop_their_own_pack(pack_processes):
     check_plans([cached_plan("noaa20.yaml", "azure")])
     assert len(pack_processes) == 1 and pack_processes[0].poll() is not None
-
-
-def test_warm_workers_are_one_pool_per_size_and_stop_at_the_end():
-    with plan_runs.keep_workers_warm() as warm:
-        pool = warm.get(2)
-        assert warm.get(2) is pool
-        assert pool.submit(sum, [1, 2]).result() == 3
-    with pytest.raises(RuntimeError):
-        pool.submit(sum, [1])  # shut down with the session
 
 
 def _broken_runs():

@@ -94,7 +94,7 @@ def test_an_in_place_update_shows_the_property_diff():
     assert [(p.path, p.old, p.new) for p in bucket.properties] == [("tags.cost-center", "eo-ground", "eo-ops")]
 
 
-def test_the_cli_refuses_data_loss_with_exit_1_unless_allowed(capsys):
+def test_the_cli_refuses_data_loss_with_exit_1_unless_allowed(capsys, commands_use_shared_plans):
     new = edited(lambda d: d["analytics"].update(telemetry_stream=False))
     code, out, err = run_cli(capsys, "diff", NOAA20, new, "--cloud", "aws")
     assert code == 1
@@ -104,7 +104,7 @@ def test_the_cli_refuses_data_loss_with_exit_1_unless_allowed(capsys):
     assert code == 0 and "DATA LOSS" in out
 
 
-def test_json_output_lists_every_change_with_its_action(capsys):
+def test_json_output_lists_every_change_with_its_action(capsys, commands_use_shared_plans):
     new = edited(lambda d: d["analytics"].update(telemetry_stream=False))
     code, out, _ = run_cli(capsys, "diff", NOAA20, new, "--cloud", "aws", "--json", "--allow-data-loss")
     (doc,) = json.loads(out)
@@ -156,7 +156,7 @@ def test_a_saved_plan_is_an_old_side(tmp_path, capsys):
     assert diff.changes == ()
 
 
-def test_plan_against_prints_the_diff_and_fails_on_data_loss(tmp_path, capsys):
+def test_plan_against_prints_the_diff_and_fails_on_data_loss(tmp_path, capsys, commands_use_shared_plans):
     saved = tmp_path / "plan.json"
     cached_plan("noaa20.yaml", "aws").write(saved)
     code, out, _ = run_cli(capsys, "plan", NOAA20, "--cloud", "aws", "--against", str(saved))

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import copy
 
+import pytest
+
 from groundlink.check import check_plans
 from groundlink.engine import Plan
 
 from .conftest import cached_plan, plan_of, spec_data, with_changes
+
+pytestmark = pytest.mark.usefixtures("warm_policy_packs")  # this module forks no process
 
 DURABILITY_RULES = {
     "azure-storage-redundancy",

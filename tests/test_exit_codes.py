@@ -21,7 +21,6 @@ import pytest
 from groundlink.check import host, runner
 from groundlink.cli import main
 from groundlink.engine import Plan
-from groundlink.engine import plan as engine_plan  # bound before a test patches it
 
 from .conftest import SPECS, cached_plan, live_children, spec_data, with_changes, write_spec
 
@@ -200,21 +199,12 @@ CASES = {
 XFAIL: dict[str, str] = {}  # cases with a known defect, until it is fixed (strict: a fix must drop the entry)
 
 
-def _shared_plan(spec: str | Path, cloud: str, *args: object, **kwargs: object) -> Plan:
-    """The session's plan of a spec that exists; the engine itself for anything else
-    (a missing file, extra stack config), so its errors stay the engine's."""
-    if args or kwargs or not Path(spec).is_file():
-        return engine_plan(spec, cloud, *args, **kwargs)  # type: ignore[arg-type]  # passed through as the engine got them
-    return cached_plan(Path(spec).resolve(), cloud)
-
-
 @pytest.mark.parametrize(
     "name",
     [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=XFAIL[n])) if n in XFAIL else n for n in CASES],
 )
-def test_exit_code(name, tmp_path, monkeypatch, capsys, shared_plans, own_pack_processes):
+def test_exit_code(name, tmp_path, monkeypatch, capsys, shared_plans, commands_use_shared_plans, own_pack_processes):
     case = CASES[name]
-    monkeypatch.setattr("groundlink.engine.plan", _shared_plan)
     case.setup(tmp_path, monkeypatch)
     argv = [arg.replace("{tmp}", str(tmp_path)) for arg in case.argv]
     try:

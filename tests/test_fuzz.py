@@ -124,7 +124,9 @@ def _small(schema: dict) -> dict:
     return schema
 
 
-SCHEMA_SPECS = from_schema(_small(json_schema()))
+# deferred: building the strategy from the schema takes about a second, paid by the worker that
+# runs these tests when it first draws, not by every worker collecting the suite
+SCHEMA_SPECS = st.deferred(lambda: from_schema(_small(json_schema())))
 EXAMPLE_SPECS = st.sampled_from(sorted(p.name for p in SPECS.glob("*.yaml"))).map(spec_data)
 
 

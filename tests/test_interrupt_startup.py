@@ -32,14 +32,14 @@ DELAYS = (0.0, 0.02, 0.05, 0.1, 0.2, 0.5)
 
 
 def _interrupted_at(delay: float) -> tuple[int, str]:
-    process = subprocess.Popen(
-        [str(CONSOLE_SCRIPT), "plan", str(SPECS / "noaa20.yaml"), "--cloud", "aws"],  # seconds long
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        preexec_fn=sigint_as_a_terminal_leaves_it,
-    )
+    with sigint_as_a_terminal_leaves_it():
+        process = subprocess.Popen(
+            [str(CONSOLE_SCRIPT), "plan", str(SPECS / "noaa20.yaml"), "--cloud", "aws"],  # seconds long
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
     _wait_until_executed(process.pid)
     time.sleep(delay)
     process.send_signal(signal.SIGINT)

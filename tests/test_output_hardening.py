@@ -36,15 +36,15 @@ def _group_members(group: int, within: float = 10.0) -> str:
 
 
 def test_ctrl_c_during_compare_exits_130_with_one_line_and_leaves_no_process(tmp_path):
-    process = subprocess.Popen(
-        [*CLI, "compare", str(SPECS / "noaa20.yaml"), "--out", str(tmp_path / "out")],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # its own process group, as a terminal's Ctrl-C reaches it
-        preexec_fn=sigint_as_a_terminal_leaves_it,
-    )
+    with sigint_as_a_terminal_leaves_it():
+        process = subprocess.Popen(
+            [*CLI, "compare", str(SPECS / "noaa20.yaml"), "--out", str(tmp_path / "out")],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,  # its own process group, as a terminal's Ctrl-C reaches it
+        )
     time.sleep(3)
     os.killpg(process.pid, signal.SIGINT)
     _, err = process.communicate(timeout=60)

@@ -201,6 +201,10 @@ AWS_EXTRAS: dict[str, Extras] = {
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": _ec2("sgr", "security-group-rule"),
     "aws:ec2/networkInterface:NetworkInterface": _ec2("eni", "network-interface"),
     "aws:ec2/vpcEndpoint:VpcEndpoint": _ec2("vpce", "vpc-endpoint"),
+    # a job definition's ARN ends in its revision, 1 for the first (botocore's batch examples:
+    # "arn:aws:batch:us-east-1:012345678910:job-definition/sleep60:1"): policies that grant every
+    # revision cut it off, which a revision-less ARN would turn into the whole account
+    "aws:batch/jobDefinition:JobDefinition": _arn("batch", lambda n: f"job-definition/{n}:1"),
     "aws-native:groundstation:Config": _groundstation("config"),
     "aws-native:groundstation:MissionProfile": _groundstation("mission-profile"),
     "aws-native:groundstation:DataflowEndpointGroup": _groundstation("dataflow-endpoint-group"),

@@ -14,7 +14,7 @@ sample does.
 
 from __future__ import annotations
 
-import itertools
+import io
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,7 +28,7 @@ import numpy as np
 from .config import CaptureFormat
 from .datagrams import ETHERNET_HEADER, read_plain
 from .errors import CaptureError
-from .records import I64, U8, Records, index_records, map_file
+from .records import GLOBAL_HEADER, I64, U8, Mapped, Records, map_capture, walk_records
 
 # pcap link types the ground segment's captures use: Ethernet, or raw IP (both values in use).
 LINK_ETHERNET = 1
@@ -162,22 +162,30 @@ def read_capture(
         link = reader.datalink()
         if link != LINK_ETHERNET and link not in LINK_RAW_IP:
             raise CaptureError(path, f"link type {link} is neither Ethernet (1) nor raw IP (12, 14, 101)")
-        records = index_records(map_file(path)) if isinstance(reader, dpkt.pcap.Reader) else None
-        if records is None:  # pcapng, a modified pcap, or a file whose last record is cut
+        mapped = map_capture(path) if isinstance(reader, dpkt.pcap.Reader) else None
+        if mapped is None:  # pcapng or a modified pcap
             yield from _read_with_dpkt(reader, link, path, fmt, stats, file_index, chunk_bytes)
             return
-    yield from _read_mapped(records, link, path, fmt, stats, file_index, chunk_bytes)
+    yield from _read_mapped(mapped, link, path, fmt, stats, file_index, chunk_bytes)
 
 
 def _read_with_dpkt(
-    reader: Any, link: int, path: Path, fmt: CaptureFormat, stats: FileStats, file_index: int, chunk_bytes: int
+    reader: Any,
+    link: int,
+    path: Path,
+    fmt: CaptureFormat,
+    stats: FileStats,
+    file_index: int,
+    chunk_bytes: int,
+    before: int = 0,
 ) -> Iterator[Chunk]:
+    """The payload of the records `reader` reads, the first one being record `before` + 1 of the file."""
     pieces: list[bytes] = []
     offsets: list[int] = []
     packets: list[int] = []
     times: list[int] = []
     size = 0
-    number = 0
+    number = before
     try:
         for ts, frame in reader:
             number += 1
@@ -223,29 +231,42 @@ class _Pieces:
 
 
 def _read_mapped(
-    records: Records, link: int, path: Path, fmt: CaptureFormat, stats: FileStats, file_index: int, chunk_bytes: int
+    mapped: Mapped, link: int, path: Path, fmt: CaptureFormat, stats: FileStats, file_index: int, chunk_bytes: int
 ) -> Iterator[Chunk]:
-    """The payload of a mapped capture, classified WINDOW_BYTES of file at a time."""
-    stats.packets = len(records.heads)
-    starts = np.searchsorted(records.heads, np.arange(WINDOW_BYTES, len(records.data), WINDOW_BYTES))
-    edges = np.unique(np.concatenate(([0], starts, [len(records.heads)]))).tolist()
+    """The payload of a mapped capture, walked and classified WINDOW_BYTES of file at a time,
+    the next window already being read in; from a record that does not fit in the file on,
+    dpkt reads the rest (it gives a record cut short its error)."""
+    size = len(mapped.data)
     buffer = np.zeros(0, np.uint8)
-    for lo, hi in itertools.pairwise(edges):
-        pieces = _pieces(records.window(lo, hi), lo, link, path, fmt, stats)
+    at, before = GLOBAL_HEADER, 0
+    mapped.prefetch(0, at + WINDOW_BYTES)
+    while at < size:
+        stop = at + WINDOW_BYTES
+        mapped.prefetch(stop, stop + WINDOW_BYTES)
+        records, end = walk_records(mapped, at, stop)
+        pieces = _pieces(records, before, link, path, fmt, stats)
+        before += len(records.heads)
         ends = np.cumsum(pieces.lengths)
         first = 0
         while first < len(ends):
             base = int(ends[first - 1]) if first else 0
             last = min(int(np.searchsorted(ends, base + chunk_bytes, side="left")), len(ends) - 1)
-            size = int(ends[last]) - base
-            if len(buffer) < HEADROOM + size:
-                buffer = np.empty(HEADROOM + size, np.uint8)
+            chunk = int(ends[last]) - base
+            if len(buffer) < HEADROOM + chunk:
+                buffer = np.empty(HEADROOM + chunk, np.uint8)
             take = slice(first, last + 1)
             offsets = np.concatenate(([0], ends[take][:-1] - base))
-            out = buffer[HEADROOM : HEADROOM + size]
-            _gather(records.data, pieces.source[take], pieces.lengths[take], offsets, pieces.extra, out)
-            yield Chunk(file_index, buffer, HEADROOM, size, offsets, pieces.owner[take] + 1, pieces.times[take])
+            out = buffer[HEADROOM : HEADROOM + chunk]
+            _gather(mapped.data, pieces.source[take], pieces.lengths[take], offsets, pieces.extra, out)
+            yield Chunk(file_index, buffer, HEADROOM, chunk, offsets, pieces.owner[take] + 1, pieces.times[take])
             first = last + 1
+        if end < min(stop, size):  # the walk stopped at a record that does not fit
+            tail = io.BytesIO(mapped.data[:GLOBAL_HEADER].tobytes() + mapped.data[end:].tobytes())
+            stats.packets = before
+            yield from _read_with_dpkt(dpkt.pcap.Reader(tail), link, path, fmt, stats, file_index, chunk_bytes, before)
+            return
+        at = end
+    stats.packets = before
 
 
 def _pieces(records: Records, first: int, link: int, path: Path, fmt: CaptureFormat, stats: FileStats) -> _Pieces:

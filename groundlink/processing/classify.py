@@ -14,6 +14,7 @@ import numpy.typing as npt
 
 from .config import CaptureFormat
 from .frames import I64, U8
+from .gather import uints_at
 
 COUNT_MODULUS = 1 << 24
 OK, DUPLICATE, CORRUPT = 0, 1, 2
@@ -40,8 +41,9 @@ def decode_headers(data: U8, starts: I64, lengths: I64, marker_length: int) -> H
         out[valid] = values
         return out
 
-    b0, b1 = data[at].astype(np.int64), data[at + 1].astype(np.int64)
-    count = (data[at + 2].astype(np.int64) << 16) | (data[at + 3].astype(np.int64) << 8) | data[at + 4]
+    first = uints_at(data, at, 4)  # version, spacecraft, channel, frame count's high byte
+    b0, b1 = first >> 24, (first >> 16) & 0xFF
+    count = ((first & 0xFFFF) << 8) | data[at + 4]
     return Headers(
         valid,
         column(b0 >> 6),

@@ -19,7 +19,8 @@ import numpy as np
 import numpy.typing as npt
 
 from .config import CaptureFormat
-from .records import I64, U8, Records
+from .gather import uints_at
+from .records import I64, Records
 
 ETHERNET_HEADER = 14
 IPV4_PLAIN = 0x45  # version 4, header of 5 words: no options
@@ -39,13 +40,6 @@ class Plain:
     payload_length: I64  # 0: no payload
 
 
-def _be(data: U8, at: I64, width: int) -> I64:
-    value = np.zeros(len(at), dtype=np.int64)
-    for k in range(width):
-        value = (value << 8) | data[at + k]
-    return value
-
-
 def read_plain(records: Records, link_header: int, fmt: CaptureFormat) -> Plain:
     """Classify every record and locate the payload of the plain ones."""
     data, starts, lengths = records.data, records.starts, records.lengths
@@ -60,14 +54,14 @@ def read_plain(records: Records, link_header: int, fmt: CaptureFormat) -> Plain:
     ok &= data[at + ip] == IPV4_PLAIN
     ok &= data[at + ip + 9] == PROTO_UDP
     ok &= ((data[at + ip + 6] & 0x1F) == 0) & (data[at + ip + 7] == 0)  # not a later fragment
-    ip_length = _be(data, at + ip + 2, 2)
+    ip_length = uints_at(data, at + ip + 2, 2)
     ok &= ip_length >= IPV4_HEADER + UDP_HEADER + 4  # 0 (segmentation offload) goes to dpkt
     # dpkt cuts the IP payload at the IP length; the capture may hold less (a truncated packet)
     size = np.minimum(ip_length, length - ip) - IPV4_HEADER - UDP_HEADER
     udp_at = at + ip + IPV4_HEADER
-    port_ok = np.isin(_be(data, udp_at + 2, 2), sorted(fmt.udp_ports)) if fmt.udp_ports else np.ones_like(ok)
-    truncated = size < _be(data, udp_at + 4, 2) - UDP_HEADER
-    word = _be(data, udp_at + UDP_HEADER, 4)
+    port_ok = np.isin(uints_at(data, udp_at + 2, 2), sorted(fmt.udp_ports)) if fmt.udp_ports else np.ones_like(ok)
+    truncated = size < uints_at(data, udp_at + 4, 2) - UDP_HEADER
+    word = uints_at(data, udp_at + UDP_HEADER, 4)
     vrt_length = (word & 0xFFFF) * 4
     # one VITA-49 packet that fills the datagram (or runs past its end); a size of 0 or a
     # second packet in the datagram goes to dpkt, which walks or rejects it

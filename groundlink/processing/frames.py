@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .config import CaptureFormat
+from .gather import uints_at
 
 U8 = npt.NDArray[np.uint8]
 I64 = npt.NDArray[np.int64]
@@ -42,6 +43,9 @@ def find_marker(data: U8, marker: U8, start: int) -> int:
 
 def markers_at(data: U8, marker: U8, positions: I64) -> npt.NDArray[np.bool_]:
     """Whether each position holds the sync marker (positions must leave room for it)."""
+    if len(marker) in (1, 2, 4):  # the usual 4-byte marker: one gather
+        expected = int.from_bytes(marker.tobytes(), "big")
+        return np.asarray(uints_at(data, positions, len(marker)) == expected)
     ok = np.ones(len(positions), dtype=bool)
     for k in range(len(marker)):
         ok &= data[positions + k] == marker[k]

@@ -8,8 +8,10 @@ the data plane are runs of records of one length, so the walk works like a
 frame synchroniser: it takes the length of the record it stands on, predicts
 that the following records have the same length, checks every prediction at
 once (a strided view of the length fields) and only steps by hand where the
-length changes. A file that does not end exactly on a record boundary returns
-None: dpkt then reads it, so that a record cut short gets dpkt's error.
+length changes. The walk goes window by window, each one processed before the
+next is walked. A record that does not end within the file, or a header cut
+short, ends the walk: dpkt reads the file from there, so that a record cut short
+gets dpkt's error.
 """
 
 from __future__ import annotations
@@ -22,12 +24,13 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from .gather import uints_at
+
 U8 = npt.NDArray[np.uint8]
 I64 = npt.NDArray[np.int64]
 
 GLOBAL_HEADER = 24
 _FIRST_WINDOW = 16
-POPULATE_BYTES = 2 << 30
 RECORD_HEADER = 16
 # The first four bytes of a libpcap file as written: byte order and time resolution.
 # The modified-pcap magics (24-byte record headers) are left to dpkt.
@@ -71,37 +74,59 @@ class Records:
         return np.asarray(micros + half_up, dtype=np.int64)
 
 
-def map_file(path: Path) -> U8:
-    """The file's bytes, mapped read-only (the mapping lives as long as the array)."""
-    # MAP_POPULATE maps the file's cached pages up front, in one call, instead of taking
-    # a page fault for every few pages on first touch; only for files that fit in memory
-    # with room to spare, since it reads the whole file in before returning.
-    populate = getattr(mmap, "MAP_POPULATE", 0) if path.stat().st_size <= POPULATE_BYTES else 0
-    flags = mmap.MAP_SHARED | populate
+@dataclass
+class Mapped:
+    """A capture file mapped read-only, and the libpcap layout its magic names."""
+
+    data: U8  # the whole file (the mapping lives as long as the array)
+    mapping: mmap.mmap
+    order: Literal["<", ">"]
+    nano: bool
+
+    def prefetch(self, start: int, stop: int) -> None:
+        """Have the kernel start reading bytes [start, stop) in now (MADV_WILLNEED), so a
+        file that is not in the page cache is read while the bytes before are processed."""
+        start = max(0, start - start % mmap.PAGESIZE)
+        stop = min(stop, len(self.data))
+        if stop > start:
+            self.mapping.madvise(mmap.MADV_WILLNEED, start, stop - start)
+
+
+def map_capture(path: Path) -> Mapped | None:
+    """The libpcap file mapped, or None when it is one dpkt must read itself (another magic,
+    or shorter than a global header). The mapping is not populated up front: pages come in
+    as the records are walked, window after window, with the next window already asked for
+    (Mapped.prefetch), so that reading a file that is not in the page cache overlaps its
+    processing instead of preceding it."""
     with path.open("rb") as stream:
-        mapped = mmap.mmap(stream.fileno(), 0, flags=flags, prot=mmap.PROT_READ)
-    return np.frombuffer(mapped, dtype=np.uint8)
+        if len(stream.read(GLOBAL_HEADER)) < GLOBAL_HEADER:
+            return None
+        stream.seek(0)
+        layout = _MAGICS.get(stream.read(4))
+        if layout is None:
+            return None
+        mapping = mmap.mmap(stream.fileno(), 0, flags=mmap.MAP_SHARED, prot=mmap.PROT_READ)
+    return Mapped(np.frombuffer(mapping, dtype=np.uint8), mapping, *layout)
 
 
-def index_records(data: U8) -> Records | None:
-    """The records of a libpcap file, or None when the file is one dpkt must read itself
-    (another magic, or a last record that does not end exactly at the end of the file)."""
-    layout = _MAGICS.get(bytes(data[:4]))
-    if layout is None or len(data) < GLOBAL_HEADER:
-        return None
-    order, nano = layout
+def walk_records(mapped: Mapped, start: int, stop: int) -> tuple[Records, int]:
+    """The records that start from offset `start` (a record header) up to about `stop`, and
+    the offset after the last of them. The walk ends early, at a record that does not fit
+    in the file or a header cut short: that offset is then neither `stop` nor the file's end."""
+    data, order = mapped.data, mapped.order
     word = np.dtype(np.uint32).newbyteorder(order)
     byteorder: Literal["little", "big"] = "little" if order == "<" else "big"
     size = len(data)
     heads: list[I64] = []
-    at = GLOBAL_HEADER
+    at = start
     window = _FIRST_WINDOW
-    while at + RECORD_HEADER <= size:
+    while at < stop and at + RECORD_HEADER <= size:
         length = int.from_bytes(data[at + 8 : at + 12].tobytes(), byteorder)
         stride = RECORD_HEADER + length
-        fit = min((size - at) // stride, window)  # records of this length that fit in what is left
+        # records of this length that fit in what is left, and no more than reach `stop`
+        fit = min((size - at) // stride, window, (stop - at - 1) // stride + 1)
         if fit == 0:
-            return None
+            break
         lengths = np.ndarray((fit,), word, buffer=data, offset=at + 8, strides=(stride,))
         changed = np.flatnonzero(lengths != length)
         run = int(changed[0]) if len(changed) else fit
@@ -110,15 +135,10 @@ def index_records(data: U8) -> Records | None:
         window = window * 2 if run == fit else _FIRST_WINDOW
         heads.append(at + stride * np.arange(run, dtype=np.int64))
         at += stride * run
-    if at != size:
-        return None
     head = np.concatenate(heads) if heads else np.zeros(0, np.int64)
-    return Records(data, head, _gather32(data, head + 8, order), order, nano)
+    return Records(data, head, _gather32(data, head + 8, order), order, mapped.nano), at
 
 
-def _gather32(data: U8, at: I64, order: str) -> I64:
+def _gather32(data: U8, at: I64, order: Literal["<", ">"]) -> I64:
     """The 32-bit unsigned integers at offsets `at`, in byte order `order`."""
-    b = [data[at + k].astype(np.int64) for k in range(4)]
-    if order == ">":
-        return (b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]
-    return (b[3] << 24) | (b[2] << 16) | (b[1] << 8) | b[0]
+    return uints_at(data, at, 4, order)
