@@ -1,0 +1,87 @@
+"""Rules that join resources by a value written out in full (a bucket name, a subnet id) and not
+by a dependency the engine recorded: a resource of another stack, or one the program names by a
+literal string. The join must hold by value alone, and a reference to something outside the
+stack is not judged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .test_policies_support import res, run_stack
+
+BUCKET = "aws:s3/bucket:Bucket"
+SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
+SOURCE_KEY = "arn:aws:kms:us-west-2:111122223333:key/source"
+REPLICA_KEY = "arn:aws:kms:us-east-2:111122223333:key/replica"
+
+
+def _bucket_with_key(name: str, key: str) -> list[Any]:
+    bucket = res(BUCKET, name, {"bucket": f"{name}-1", "arn": f"arn:aws:s3:::{name}-1"})
+    default = {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": key}
+    sse = res(SSE, f"{name}-sse", {"bucket": f"{name}-1", "rules": [{"applyServerSideEncryptionByDefault": default}]})
+    return [bucket, sse]  # no dependency: the configuration names its bucket by value
+
+
+def _replicated(replica_key: str) -> list[Any]:
+    rule = {
+        "status": "Enabled",
+        "sourceSelectionCriteria": {"sseKmsEncryptedObjects": {"status": "Enabled"}},
+        "destination": {
+            "bucket": "arn:aws:s3:::replica-1",
+            "encryptionConfiguration": {"replicaKmsKeyId": REPLICA_KEY},
+        },
+    }
+    replication = res(REPLICATION, "raw-replication", {"bucket": "raw-1", "rules": [rule]})
+    return [*_bucket_with_key("raw", SOURCE_KEY), *_bucket_with_key("replica", replica_key), replication]
+
+
+def test_a_replica_named_by_arn_with_its_own_key_passes():
+    assert run_stack("aws-s3-replica-own-key", _replicated(REPLICA_KEY)) == []
+
+
+def test_a_replica_named_by_arn_encrypted_with_the_source_key_is_found():
+    resources = _replicated(SOURCE_KEY)
+    replica = next(r for r in resources if r.name == "replica")
+    assert run_stack("aws-s3-replica-own-key", resources) == [
+        ("replica bucket replica is encrypted with the source bucket's key", replica.urn)
+    ]
+
+
+def _functions_app(subnet_id: str) -> list[Any]:
+    account = res(
+        "azure-native:storage:StorageAccount", "data", {"accountName": "data1", "publicNetworkAccess": "Disabled"}
+    )
+    subnet = res(
+        "azure-native:network:Subnet",
+        "processing",
+        {"id": "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/v/subnets/processing"},
+    )
+    app = res(
+        "azure-native:web:WebApp",
+        "processor",
+        {
+            "kind": "functionapp,linux",
+            "functionAppConfig": {"deployment": {"storage": {"value": "https://data1.blob.core.windows.net/deploy"}}},
+            "virtualNetworkSubnetId": subnet_id,
+        },
+    )
+    return [account, subnet, app]
+
+
+def test_a_functions_app_in_a_subnet_of_another_stack_is_not_judged():
+    other = "/subscriptions/s/resourceGroups/shared/providers/Microsoft.Network/virtualNetworks/hub/subnets/apps"
+    assert run_stack("processing-functions-app-reaches-its-storage", _functions_app(other)) == []
+
+
+def test_a_functions_app_in_an_undelegated_subnet_of_this_stack_is_found():
+    resources = _functions_app(
+        "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/v/subnets/processing"
+    )
+    app = resources[-1]
+    assert run_stack("processing-functions-app-reaches-its-storage", resources) == [
+        (
+            "functions app processor integrates subnet processing, which is not delegated to Microsoft.App/environments",
+            app.urn,
+        )
+    ]
