@@ -82,9 +82,9 @@ COMPONENT_TESTS: dict[str, list[str]] = {
     "components.aws.storage": [
         "tests/test_aws_storage.py", "tests/test_aws_replication.py", "tests/test_archive_tier.py", *PROTECTED,
     ],
-    "components.azure.analytics": ["tests/test_azure_analytics.py", *PROTECTED],
+    "components.azure.analytics": ["tests/test_azure_analytics.py", "tests/test_azure_synapse_network.py", *PROTECTED],
     "components.azure.events": ["tests/test_azure_events.py", *PROTECTED],
-    "components.azure.ground": ["tests/test_azure_ground.py", *PROTECTED],
+    "components.azure.ground": ["tests/test_azure_ground.py", "tests/test_azure_ground_ids.py", *PROTECTED],
     "components.azure.iam": ["tests/test_azure_security.py", "tests/test_processing_cloud.py"],
     "components.azure.mission": ["tests/test_azure_parity.py", "tests/test_smoke_plan.py", *PROTECTED],
     "components.azure.naming": ["tests/test_azure_security.py", "tests/test_azure_storage.py", "tests/test_resource_names.py"],
