@@ -58,7 +58,7 @@ PROTECTED = [
 PROCESSING = [
     "tests/test_processing_cloud.py", "tests/test_processing_network.py", "tests/test_processing_catalog.py",
     "tests/test_aws_processing_pipe.py", "tests/test_aws_processing_layer.py",
-    "tests/test_resource_names.py",
+    "tests/test_azure_processing_off.py", "tests/test_resource_names.py",
 ]  # fmt: skip
 COMPONENT_TESTS: dict[str, list[str]] = {
     "components.aws.analytics": [
@@ -96,7 +96,10 @@ COMPONENT_TESTS: dict[str, list[str]] = {
         "tests/test_azure_security.py", *PROTECTED,
     ],
     "components.azure.processing": PROCESSING,
-    "components.azure.security": ["tests/test_azure_security.py", "tests/test_processing_network.py", *PROTECTED],
+    "components.azure.security": [
+        "tests/test_azure_security.py", "tests/test_processing_network.py", "tests/test_azure_processing_off.py",
+        *PROTECTED,
+    ],
     "components.azure.storage": [
         "tests/test_azure_storage.py", "tests/test_archive_tier.py", "tests/test_azure_security.py", *PROTECTED,
     ],
