@@ -1,10 +1,12 @@
-"""Without contact processing there is nothing to host: a private Azure stack then has no
-processor subnet, and the function app of a processing stack takes no client certificates."""
+"""Where Azure hosts the contact processor: nothing without processing (a private stack then has
+no processor subnet); a function app that takes no client certificates; a Container Apps
+environment that is internal and, as sized, not zone redundant."""
 
 from __future__ import annotations
 
 from .conftest import variant_plan
 from .test_azure_support import one
+from .test_processing_cloud import CONTAINER_JOB
 
 
 def test_a_private_stack_without_processing_has_no_processor_subnet() -> None:
@@ -18,3 +20,8 @@ def test_a_private_stack_without_processing_has_no_processor_subnet() -> None:
 def test_the_function_app_takes_no_client_certificates(azure_noaa20) -> None:
     app = one(azure_noaa20, "web:WebApp").inputs
     assert app["clientCertEnabled"] is False and app["httpsOnly"] is True
+
+
+def test_the_container_apps_environment_is_internal_and_not_zone_redundant() -> None:
+    environment = one(variant_plan("azure", CONTAINER_JOB), "app:ManagedEnvironment").inputs
+    assert environment["zoneRedundant"] is False and environment["publicNetworkAccess"] == "Disabled"
