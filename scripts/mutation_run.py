@@ -90,7 +90,10 @@ COMPONENT_TESTS: dict[str, list[str]] = {
     "components.azure.ground": ["tests/test_azure_ground.py", "tests/test_azure_ground_ids.py", *PROTECTED],
     "components.azure.iam": ["tests/test_azure_security.py", "tests/test_processing_cloud.py"],
     "components.azure.mission": ["tests/test_azure_parity.py", "tests/test_smoke_plan.py", *PROTECTED],
-    "components.azure.naming": ["tests/test_azure_security.py", "tests/test_azure_storage.py", "tests/test_resource_names.py"],
+    "components.azure.naming": [
+        "tests/test_azure_dashed_names.py", "tests/test_azure_security.py", "tests/test_azure_storage.py",
+        "tests/test_resource_names.py",
+    ],
     "components.azure.observability": [
         "tests/test_azure_observability.py", "tests/test_azure_diagnostics.py", "tests/test_azure_alert_receivers.py",
         "tests/test_azure_security.py", *PROTECTED,
@@ -101,7 +104,8 @@ COMPONENT_TESTS: dict[str, list[str]] = {
         *PROTECTED,
     ],
     "components.azure.storage": [
-        "tests/test_azure_storage.py", "tests/test_archive_tier.py", "tests/test_azure_security.py", *PROTECTED,
+        "tests/test_azure_storage.py", "tests/test_azure_geo_storage.py", "tests/test_archive_tier.py",
+        "tests/test_azure_security.py", *PROTECTED,
     ],
     "components.base": ["tests/test_aws_mission.py", "tests/test_smoke_plan.py", "tests/test_azure_parity.py", *PROTECTED],
 }  # fmt: skip
