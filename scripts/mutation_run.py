@@ -82,13 +82,19 @@ COMPONENT_TESTS: dict[str, list[str]] = {
     "components.aws.storage": [
         "tests/test_aws_storage.py", "tests/test_aws_replication.py", "tests/test_archive_tier.py", *PROTECTED,
     ],
-    "components.azure.analytics": ["tests/test_azure_analytics.py", *PROTECTED],
-    "components.azure.events": ["tests/test_azure_events.py", *PROTECTED],
-    "components.azure.ground": ["tests/test_azure_ground.py", *PROTECTED],
+    "components.azure.analytics": [
+        "tests/test_azure_analytics.py", "tests/test_azure_synapse_network.py", "tests/test_azure_adx_identity.py",
+        *PROTECTED,
+    ],
+    "components.azure.events": ["tests/test_azure_events.py", "tests/test_servicebus_reach.py", *PROTECTED],
+    "components.azure.ground": ["tests/test_azure_ground.py", "tests/test_azure_ground_ids.py", *PROTECTED],
     "components.azure.iam": ["tests/test_azure_security.py", "tests/test_processing_cloud.py"],
     "components.azure.mission": ["tests/test_azure_parity.py", "tests/test_smoke_plan.py", *PROTECTED],
     "components.azure.naming": ["tests/test_azure_security.py", "tests/test_azure_storage.py", "tests/test_resource_names.py"],
-    "components.azure.observability": ["tests/test_azure_observability.py", "tests/test_azure_security.py", *PROTECTED],
+    "components.azure.observability": [
+        "tests/test_azure_observability.py", "tests/test_azure_diagnostics.py", "tests/test_azure_alert_receivers.py",
+        "tests/test_azure_security.py", *PROTECTED,
+    ],
     "components.azure.processing": PROCESSING,
     "components.azure.security": ["tests/test_azure_security.py", "tests/test_processing_network.py", *PROTECTED],
     "components.azure.storage": [
