@@ -58,7 +58,7 @@ PROTECTED = [
 PROCESSING = [
     "tests/test_processing_cloud.py", "tests/test_processing_network.py", "tests/test_processing_catalog.py",
     "tests/test_aws_processing_pipe.py", "tests/test_aws_processing_layer.py",
-    "tests/test_resource_names.py",
+    "tests/test_azure_processing_off.py", "tests/test_resource_names.py",
 ]  # fmt: skip
 COMPONENT_TESTS: dict[str, list[str]] = {
     "components.aws.analytics": [
@@ -90,15 +90,22 @@ COMPONENT_TESTS: dict[str, list[str]] = {
     "components.azure.ground": ["tests/test_azure_ground.py", "tests/test_azure_ground_ids.py", *PROTECTED],
     "components.azure.iam": ["tests/test_azure_security.py", "tests/test_processing_cloud.py"],
     "components.azure.mission": ["tests/test_azure_parity.py", "tests/test_smoke_plan.py", *PROTECTED],
-    "components.azure.naming": ["tests/test_azure_security.py", "tests/test_azure_storage.py", "tests/test_resource_names.py"],
+    "components.azure.naming": [
+        "tests/test_azure_dashed_names.py", "tests/test_azure_security.py", "tests/test_azure_storage.py",
+        "tests/test_resource_names.py",
+    ],
     "components.azure.observability": [
         "tests/test_azure_observability.py", "tests/test_azure_diagnostics.py", "tests/test_azure_alert_receivers.py",
         "tests/test_azure_security.py", *PROTECTED,
     ],
     "components.azure.processing": PROCESSING,
-    "components.azure.security": ["tests/test_azure_security.py", "tests/test_processing_network.py", *PROTECTED],
+    "components.azure.security": [
+        "tests/test_azure_security.py", "tests/test_processing_network.py", "tests/test_azure_processing_off.py",
+        *PROTECTED,
+    ],
     "components.azure.storage": [
-        "tests/test_azure_storage.py", "tests/test_archive_tier.py", "tests/test_azure_security.py", *PROTECTED,
+        "tests/test_azure_storage.py", "tests/test_azure_geo_storage.py", "tests/test_archive_tier.py",
+        "tests/test_azure_security.py", *PROTECTED,
     ],
     "components.base": ["tests/test_aws_mission.py", "tests/test_smoke_plan.py", "tests/test_azure_parity.py", *PROTECTED],
 }  # fmt: skip
