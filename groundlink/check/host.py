@@ -18,7 +18,6 @@ import os
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from concurrent import futures
 from dataclasses import dataclass, field
@@ -125,6 +124,7 @@ class PackProcess:
         self._channel: Any = None  # a grpc.Channel (grpc ships no types)
         self._port_line: list[str] = []
         self._port_ready = threading.Event()
+        self._stderr_reader: threading.Thread | None = None
         self.stub: analyzer_pb2_grpc.AnalyzerStub | None = None
 
     # -- lifecycle ---------------------------------------------------------
@@ -152,7 +152,8 @@ class PackProcess:
             self.stop()
             raise PackError(f"cannot start the policy pack in {self.pack_dir}: {error}") from None
         threading.Thread(target=self._read_stdout, daemon=True).start()
-        threading.Thread(target=self._read_stderr, daemon=True).start()
+        self._stderr_reader = threading.Thread(target=self._read_stderr, daemon=True)
+        self._stderr_reader.start()
         return self
 
     def _read_stdout(self) -> None:
@@ -190,7 +191,9 @@ class PackProcess:
             except subprocess.TimeoutExpired:  # it printed something else and runs on: not a pack to talk to
                 self.stop()
                 raise PackError(f"policy pack failed to start: its first line is not a port: {line[:60]!r}") from None
-            time.sleep(0.05)  # let the stderr reader catch the traceback
+            # the pack has exited, so its stderr ends: the reader has its traceback once it stops
+            if self._stderr_reader is not None:
+                self._stderr_reader.join(STOP_TIMEOUT_SECONDS)
             raise PackError(f"policy pack failed to start (exit {proc.returncode}): {self.stderr_tail()}")
         self._channel = grpc.insecure_channel(f"127.0.0.1:{line}")
         grpc.channel_ready_future(self._channel).result(timeout=timeout)
