@@ -18,7 +18,7 @@ def sigint_as_a_terminal_leaves_it() -> Iterator[None]:
     the moment they are started (dispositions are inherited; only an ignore outlives exec).
 
     Not a `preexec_fn`: that runs Python in the child between fork and exec, and in a test
-    process with other threads (the session's gRPC channels to warm pack processes) the child
+    process with other threads (gRPC channels to warm pack processes, their readers) the child
     could hang there, holding a lock some other thread had at the fork, and never exec.
     """
     previous = signal.signal(signal.SIGINT, signal.SIG_DFL)
