@@ -16,8 +16,8 @@ The mission (two satellites, one downlink each):
   (products_ratio 0.5), 2 x 36.5 = 73/month. Objects written: 1,387 + 73 = 1,460.
 - Contact events: one per contact of each satellite = 36.5 x 2 = 73/month.
 - Processing: 41.61 GB / 73 contacts = 570 MB per contact; at the committed bench figure of
-  831.020786 MB/s that is 0.68590 s, billed to the millisecond: 0.686 s. The 2,048 MB function
-  (and Flex instance): 2 GB x 0.686 s x 73 = 100.156 GB-s; one invocation per contact, 73.
+  981.771129 MB/s that is 0.58058 s, billed to the millisecond: 0.581 s. The 2,048 MB function
+  (and Flex instance): 2 GB x 0.581 s x 73 = 84.826 GB-s; one invocation per contact, 73.
 - Telemetry: 2 KB/s x 570 s x 73 contacts = 83,220 KB = 0.08322 GB/month.
 - Raw landed: 2 x 0.57 x 36.5 = 41.61 GB/month = 41.61 x 12 / 365 = 1.368 GB/day;
   products half of it, 0.684 GB/day.
@@ -175,7 +175,7 @@ def test_every_aws_line_of_the_managed_example():
             "Kinesis shards": (730, 10.95),  # no plan: 1 shard x 730 h
             "Firehose telemetry archive": (0.08322, 0.0024966),
             "CloudWatch alarms": (1, 0.1),
-            "Lambda duration (contact processor)": (100.156, 0.00100156),
+            "Lambda duration (contact processor)": (84.826, 0.00084826),
             "Lambda requests (contact processor)": (73, 14.6),
             "S3 Standard storage": (61.56, 1.2312),
             "S3 Standard-IA storage": (123.12, 1.2312),
@@ -202,7 +202,7 @@ def test_every_azure_line_of_the_managed_example():
             "Event Hubs Standard throughput units": (730, 21.9),  # 1 TU x 730 h
             "Event Hubs Capture (telemetry archive)": (730, 73),
             "Azure Monitor alert rules": (1, 0.2),
-            "Functions Flex Consumption execution time (contact processor)": (100.156, 0.00200312),
+            "Functions Flex Consumption execution time (contact processor)": (84.826, 0.00169652),
             "Functions Flex Consumption executions (contact processor)": (73, 29.2),
             # the default account is ZRS, which has no archive tier: the 629.28 GB past 180 days
             # stay in Cold with the 184.68 GB of days 90-180

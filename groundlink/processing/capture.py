@@ -28,6 +28,7 @@ import numpy as np
 from .config import CaptureFormat
 from .datagrams import ETHERNET_HEADER, read_plain
 from .errors import CaptureError
+from .readahead import ReadAhead
 from .records import GLOBAL_HEADER, I64, U8, Mapped, Records, map_capture, walk_records
 
 # pcap link types the ground segment's captures use: Ethernet, or raw IP (both values in use).
@@ -234,38 +235,40 @@ def _read_mapped(
     mapped: Mapped, link: int, path: Path, fmt: CaptureFormat, stats: FileStats, file_index: int, chunk_bytes: int
 ) -> Iterator[Chunk]:
     """The payload of a mapped capture, walked and classified WINDOW_BYTES of file at a time,
-    the next window already being read in; from a record that does not fit in the file on,
+    the pages ahead of the walk brought in by a thread (ReadAhead); from a record that does not fit in the file on,
     dpkt reads the rest (it gives a record cut short its error)."""
     size = len(mapped.data)
     buffer = np.zeros(0, np.uint8)
     at, before = GLOBAL_HEADER, 0
-    mapped.prefetch(0, at + WINDOW_BYTES)
-    while at < size:
-        stop = at + WINDOW_BYTES
-        mapped.prefetch(stop, stop + WINDOW_BYTES)
-        records, end = walk_records(mapped, at, stop)
-        pieces = _pieces(records, before, link, path, fmt, stats)
-        before += len(records.heads)
-        ends = np.cumsum(pieces.lengths)
-        first = 0
-        while first < len(ends):
-            base = int(ends[first - 1]) if first else 0
-            last = min(int(np.searchsorted(ends, base + chunk_bytes, side="left")), len(ends) - 1)
-            chunk = int(ends[last]) - base
-            if len(buffer) < HEADROOM + chunk:
-                buffer = np.empty(HEADROOM + chunk, np.uint8)
-            take = slice(first, last + 1)
-            offsets = np.concatenate(([0], ends[take][:-1] - base))
-            out = buffer[HEADROOM : HEADROOM + chunk]
-            _gather(mapped.data, pieces.source[take], pieces.lengths[take], offsets, pieces.extra, out)
-            yield Chunk(file_index, buffer, HEADROOM, chunk, offsets, pieces.owner[take] + 1, pieces.times[take])
-            first = last + 1
-        if end < min(stop, size):  # the walk stopped at a record that does not fit
-            tail = io.BytesIO(mapped.data[:GLOBAL_HEADER].tobytes() + mapped.data[end:].tobytes())
-            stats.packets = before
-            yield from _read_with_dpkt(dpkt.pcap.Reader(tail), link, path, fmt, stats, file_index, chunk_bytes, before)
-            return
-        at = end
+    with ReadAhead(mapped.data) as ahead:
+        while at < size:
+            ahead.reached(at)
+            stop = at + WINDOW_BYTES
+            records, end = walk_records(mapped, at, stop)
+            pieces = _pieces(records, before, link, path, fmt, stats)
+            before += len(records.heads)
+            ends = np.cumsum(pieces.lengths)
+            first = 0
+            while first < len(ends):
+                base = int(ends[first - 1]) if first else 0
+                last = min(int(np.searchsorted(ends, base + chunk_bytes, side="left")), len(ends) - 1)
+                chunk = int(ends[last]) - base
+                if len(buffer) < HEADROOM + chunk:
+                    buffer = np.empty(HEADROOM + chunk, np.uint8)
+                take = slice(first, last + 1)
+                offsets = np.concatenate(([0], ends[take][:-1] - base))
+                out = buffer[HEADROOM : HEADROOM + chunk]
+                _gather(mapped.data, pieces.source[take], pieces.lengths[take], offsets, pieces.extra, out)
+                yield Chunk(file_index, buffer, HEADROOM, chunk, offsets, pieces.owner[take] + 1, pieces.times[take])
+                first = last + 1
+            if end < min(stop, size):  # the walk stopped at a record that does not fit
+                tail = io.BytesIO(mapped.data[:GLOBAL_HEADER].tobytes() + mapped.data[end:].tobytes())
+                stats.packets = before
+                yield from _read_with_dpkt(
+                    dpkt.pcap.Reader(tail), link, path, fmt, stats, file_index, chunk_bytes, before
+                )
+                return
+            at = end
     stats.packets = before
 
 

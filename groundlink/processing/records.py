@@ -83,21 +83,12 @@ class Mapped:
     order: Literal["<", ">"]
     nano: bool
 
-    def prefetch(self, start: int, stop: int) -> None:
-        """Have the kernel start reading bytes [start, stop) in now (MADV_WILLNEED), so a
-        file that is not in the page cache is read while the bytes before are processed."""
-        start = max(0, start - start % mmap.PAGESIZE)
-        stop = min(stop, len(self.data))
-        if stop > start:
-            self.mapping.madvise(mmap.MADV_WILLNEED, start, stop - start)
-
 
 def map_capture(path: Path) -> Mapped | None:
     """The libpcap file mapped, or None when it is one dpkt must read itself (another magic,
-    or shorter than a global header). The mapping is not populated up front: pages come in
-    as the records are walked, window after window, with the next window already asked for
-    (Mapped.prefetch), so that reading a file that is not in the page cache overlaps its
-    processing instead of preceding it."""
+    or shorter than a global header). The mapping is not populated up front: a thread brings
+    its pages in a bounded distance ahead of the walk (readahead.ReadAhead), so that reading a
+    file that is not in the page cache overlaps its processing instead of preceding it."""
     with path.open("rb") as stream:
         if len(stream.read(GLOBAL_HEADER)) < GLOBAL_HEADER:
             return None
