@@ -9,7 +9,7 @@ from typing import Any
 
 from . import limits as L
 from . import tokens as T
-from .props import UNKNOWN, as_list, get, to_mhz
+from .props import UNKNOWN, as_list, get, is_number, to_mhz
 from .registry import resource_rule
 
 DOWNLINK_KINDS = ("antennaDownlinkConfig", "antennaDownlinkDemodDecodeConfig")
@@ -26,7 +26,7 @@ def _fmt(value: float) -> str:
 
 def _show(value: Any) -> str:
     """A number as the user wrote it (the Analyzer protocol turns 180 into 180.0), anything else as is."""
-    return _fmt(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+    return _fmt(value) if is_number(value) else str(value)
 
 
 def _quantity(raw: Any, mhz: float | None) -> str:
@@ -159,7 +159,7 @@ def autotrack(args: Any, report: Any) -> None:
 
 
 def _in(value: Any, bounds: tuple[int, int]) -> bool:
-    return isinstance(value, (int, float)) and bounds[0] <= value <= bounds[1]
+    return is_number(value) and bounds[0] <= value <= bounds[1]
 
 
 @resource_rule(

@@ -11,7 +11,7 @@ from typing import Any
 
 from . import limits as L
 from .joins import of_type, refers_to
-from .props import UNKNOWN, as_list, get, is_true, policy_statements, tls_at_least
+from .props import UNKNOWN, as_list, get, is_number, is_true, policy_statements, tls_at_least
 from .registry import resource_rule, stack_rule
 
 EVENT_SOURCE_MAPPING = ("aws:lambda/eventSourceMapping:EventSourceMapping",)
@@ -39,7 +39,7 @@ def _queue_problems(mapping: Any, queue: Any, function: Any | None) -> list[str]
             problems.append(f"reads queue {queue.name}, which has no dead-letter queue")
     timeout = get(function.props, "timeout", default=3) if function is not None else None
     visibility = get(queue.props, "visibilityTimeoutSeconds", default=30)
-    if isinstance(timeout, (int, float)) and isinstance(visibility, (int, float)):
+    if is_number(timeout) and is_number(visibility):
         wanted = L.SQS_VISIBILITY_PER_FUNCTION_TIMEOUT * timeout
         if visibility < wanted:
             problems.append(

@@ -37,6 +37,12 @@ def is_seq(value: Any) -> bool:
     return isinstance(value, Sequence) and not isinstance(value, (str, bytes))
 
 
+def is_number(value: Any) -> bool:
+    """A number as the engine sends one (an int or a float). A boolean is not one, though
+    Python counts bool as an int: `True` where seconds belong is a wrong type, never 1 s."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def get(props: Any, *path: Any, default: Any = None) -> Any:
     """props[path[0]][path[1]]..., `default` when absent, UNKNOWN when not yet known."""
     value = props
@@ -124,7 +130,7 @@ _UNIT_MHZ = {"ghz": 1000.0, "mhz": 1.0, "khz": 0.001, "hz": 0.000001}
 def to_mhz(quantity: Any) -> float | None:
     """A {value, units} Ground Station frequency as MHz; None when absent or unknown."""
     value, units = get(quantity, "value"), get(quantity, "units", default="MHz")
-    if not isinstance(value, (int, float)) or not isinstance(units, str) or units.lower() not in _UNIT_MHZ:
+    if not is_number(value) or not isinstance(units, str) or units.lower() not in _UNIT_MHZ:
         return None
     return float(value) * _UNIT_MHZ[units.lower()]
 

@@ -553,12 +553,19 @@ fires(
     {"minimumViableContactDurationSeconds": DROP},
     "minimumViableContactDurationSeconds is not set (allowed 1-21600 s)",
 )
+fires(  # a boolean is a wrong type, never 1 s (Python counts bool as an int)
+    rule,
+    "gs-profile",
+    {"minimumViableContactDurationSeconds": True},
+    "minimum viable contact True s is outside 1-21600 s",
+)
 for edge in (1.0, 21600.0):
     passes(rule, "gs-profile", {"minimumViableContactDurationSeconds": edge})
 passes(rule, "gs-profile", {"minimumViableContactDurationSeconds": UNKNOWN_NUMBER_VALUE})
 for key in ("contactPrePassDurationSeconds", "contactPostPassDurationSeconds"):
     for outside in (-1.0, 21601.0):
         fires(rule, "gs-profile", {key: outside}, f"{key} {outside:g} is outside 0-21600 s")
+    fires(rule, "gs-profile", {key: False}, f"{key} False is outside 0-21600 s")
     for edge in (0.0, 21600.0):
         passes(rule, "gs-profile", {key: edge})
     passes(rule, "gs-profile", {key: DROP})
@@ -578,6 +585,7 @@ for base in ("gs-endpoint-group", "gs-endpoint-group-v2"):
     for key in ("contactPrePassDurationSeconds", "contactPostPassDurationSeconds"):
         for outside in (29.0, 481.0):
             fires(rule, base, {key: outside}, f"{key} {outside:g} is outside 30-480 s")
+        fires(rule, base, {key: True}, f"{key} True is outside 30-480 s")
         for edge in (30.0, 480.0):
             passes(rule, base, {key: edge})
         passes(rule, base, {key: DROP})
@@ -1408,6 +1416,8 @@ fires(
     ),
 )
 passes(rule, "noaa20-aws", {f"{QUEUE}/visibilityTimeoutSeconds": UNKNOWN_NUMBER_VALUE})
+# a boolean is no visibility timeout of 1 s; the provider schema check (preflight) names the wrong type
+passes(rule, "noaa20-aws", {f"{QUEUE}/visibilityTimeoutSeconds": True})
 
 rule = "processing-function-writes-product-prefixes"
 PRODUCTS_ARN = "arn:aws:s3:::noaa20-products-5f590e5a"
