@@ -58,7 +58,8 @@ PROTECTED = [
 PROCESSING = [
     "tests/test_processing_cloud.py", "tests/test_processing_network.py", "tests/test_processing_catalog.py",
     "tests/test_aws_processing_pipe.py", "tests/test_aws_processing_layer.py",
-    "tests/test_azure_processing_off.py", "tests/test_resource_names.py",
+    "tests/test_azure_processing_off.py", "tests/test_resource_names.py", "tests/test_flex_package.py",
+    "tests/test_flex_subnet_sizing.py", "tests/test_lambda_reach.py",
 ]  # fmt: skip
 COMPONENT_TESTS: dict[str, list[str]] = {
     "components.aws.analytics": [
