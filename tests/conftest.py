@@ -271,7 +271,7 @@ def live_children(cmdline_contains: str = "") -> list[int]:
     """Processes this test process started that still run (not zombies), optionally only
     those whose command line holds `cmdline_contains`: what a command must not leave behind.
     The warm pack processes of `warm_policy_packs` are not a command's."""
-    warm = {p._proc.pid for packs in _WARM_PACKS for p in packs._packs.values() if p._proc}
+    warm = {pid for packs in _WARM_PACKS for pid in packs.pids()}
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():

@@ -225,11 +225,13 @@ def test_a_failure_after_the_plans_still_stops_the_policy_pack(tmp_path, monkeyp
 
 def test_checks_in_a_warm_session_reuse_the_pack_and_it_stops_at_the_end(pack_processes):
     plan = cached_plan("noaa20.yaml", "azure")
-    with keep_packs_warm():
+    with keep_packs_warm() as packs:
         first = check_plans([plan])
         second = check_plans([plan])
         assert len(pack_processes) == 1, "the second check should reuse the running pack process"
         assert pack_processes[0].poll() is None
+        assert packs.pids() == {pack_processes[0].pid}
+    assert packs.pids() == set()
     assert first.passed and second.passed
     assert [len(c.violations) for c in first.clouds] == [len(c.violations) for c in second.clouds]
     assert pack_processes[0].poll() is not None, "the pack process outlived the warm session"

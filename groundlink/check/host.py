@@ -212,6 +212,11 @@ class PackProcess:
     def running(self) -> bool:
         return self._proc is not None and self._proc.poll() is None
 
+    @property
+    def pid(self) -> int | None:
+        """The pack process's id once started (until the object goes), else None."""
+        return self._proc.pid if self._proc is not None else None
+
     def stop(self) -> None:
         """Stop the pack the way the CLI does (signal, then kill), and the engine."""
         if self._channel is not None:
@@ -260,6 +265,12 @@ class WarmPacks:
                 process = PackProcess(pack_dir, project, stack, config).start()
                 self._packs[key] = process
             return process
+
+    def pids(self) -> set[int]:
+        """The process ids of the packs kept, so a caller that looks for leftover processes
+        can tell them from a command's."""
+        with self._lock:
+            return {process.pid for process in self._packs.values() if process.pid is not None}
 
     def close(self) -> None:
         with self._lock:
