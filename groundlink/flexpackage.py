@@ -71,6 +71,8 @@ def write_package(files: dict[str, tuple[bytes, int]], out: Path, limit: int = F
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from .errors import UsageError
+    from .outputs import check_file_target, writing
     from .spec import SpecError, load_spec
 
     parser = argparse.ArgumentParser(prog="python -m groundlink.flexpackage", description=__doc__)
@@ -94,8 +96,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(problem, file=sys.stderr)
         return 2
     try:
-        digest = write_package(entries(spec.processing.timeout_seconds, BUNDLES["azure"].path), args.out)
-    except BuildError as error:
+        check_file_target(args.out, "--out")  # before the package is built
+        with writing(args.out, "--out"):
+            digest = write_package(entries(spec.processing.timeout_seconds, BUNDLES["azure"].path), args.out)
+    except (BuildError, UsageError) as error:
         print(error, file=sys.stderr)
         return 2
     print(f"{args.out}: {args.out.stat().st_size:,} bytes, sha256 {digest}")

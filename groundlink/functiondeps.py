@@ -132,21 +132,21 @@ def write_entries(
     """(name, content, mode) entries into `archive` in name order with fixed times: the same
     entries give the same bytes. Written aside, then moved in place once `fits` (given the
     zipped size) accepts it; refused, the partial file is removed."""
-    archive.parent.mkdir(parents=True, exist_ok=True)
     partial = archive.with_suffix(".partial")
-    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
-        for name, content, mode in sorted(entries):
-            entry = zipfile.ZipInfo(name, ZIP_EPOCH)
-            entry.external_attr = mode << 16
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            out.writestr(entry, content)
     try:
+        archive.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
+            for name, content, mode in sorted(entries):
+                entry = zipfile.ZipInfo(name, ZIP_EPOCH)
+                entry.external_attr = mode << 16
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                out.writestr(entry, content)
         if fits is not None:
             fits(partial.stat().st_size)
-    except BaseException:
-        partial.unlink()
+        partial.replace(archive)
+    except BaseException:  # refused, or a write that failed (a full disk): no partial file stays
+        partial.unlink(missing_ok=True)
         raise
-    partial.replace(archive)
 
 
 def check_size(bundle: Bundle, size: int, code_size: int) -> None:
@@ -224,6 +224,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{path}: {path.stat().st_size:,} bytes")
     except BuildError as error:
         print(error, file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"{error.filename}: cannot write ({error.strerror or type(error).__name__})", file=sys.stderr)
         return 2
     return 0
 

@@ -68,3 +68,28 @@ def writing(path: Path, flag: str) -> Iterator[None]:
             with contextlib.suppress(OSError):
                 directory.rmdir()
         raise UsageError(f"{flag} {path}: cannot write ({_reason(exc)})") from None
+
+
+@contextlib.contextmanager
+def writing_dir(path: Path, flag: str) -> Iterator[None]:
+    """For a block that writes into the directory `path`, creating it on the way: if the block
+    fails, the directories it created and left empty are removed, and a failed write under
+    `path` (an OSError naming a file there, or none) becomes UsageError (one line, exit 2).
+    What the block committed before it failed (one contact of several) stays."""
+    missing = [p for p in (path, *path.parents) if not p.exists()]  # deepest first
+    try:
+        yield
+    except BaseException as exc:
+        for directory in missing:
+            with contextlib.suppress(OSError):
+                directory.rmdir()  # only an empty one
+        if isinstance(exc, OSError) and _names_a_path_under(exc, path):
+            raise UsageError(f"{flag} {path}: cannot write ({_reason(exc)})") from None
+        raise
+
+
+def _names_a_path_under(exc: OSError, root: Path) -> bool:
+    if exc.filename is None:
+        return True
+    named = Path(os.fsdecode(exc.filename)).absolute()
+    return named == root.absolute() or root.absolute() in named.parents

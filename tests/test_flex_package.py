@@ -8,8 +8,10 @@ The account disables shared keys and pulumi-azure-native writes blobs only with 
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import uuid
 import zipfile
 from pathlib import Path
 
@@ -115,3 +117,39 @@ def test_the_command_refuses_in_one_line(tmp_path, monkeypatch, capsys) -> None:
     assert flexpackage.main([str(broken)]) == 2
     assert len(capsys.readouterr().err.splitlines()) == 1
     assert not (tmp_path / "build" / "processing" / "released-package.zip").exists()
+
+
+@pytest.mark.parametrize("where", ["read-only", "under-a-file", "is-a-directory"])
+def test_an_out_that_cannot_be_written_is_one_line_before_the_package_is_built(
+    tmp_path, monkeypatch, capsys, where
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    _wheels(tmp_path)
+    monkeypatch.setattr(flexpackage, "entries", lambda *a: pytest.fail("built although --out cannot be written"))
+    (tmp_path / "file").write_text("x")
+    (tmp_path / "directory").mkdir()
+    out = {
+        "read-only": Path("/proc") / f"groundlink-{uuid.uuid4().hex}" / "released-package.zip",
+        "under-a-file": tmp_path / "file" / "released-package.zip",
+        "is-a-directory": tmp_path / "directory",
+    }[where]
+    assert flexpackage.main([str(SPECS / "noaa20.yaml"), "--out", str(out)]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"--out {out}: ")
+
+
+def test_a_write_failing_mid_package_is_one_line_and_leaves_no_partial_file(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    _wheels(tmp_path)
+    out = tmp_path / "new" / "released-package.zip"
+    real = zipfile.ZipFile.writestr
+
+    def disk_full(self, info, data, *args, **kwargs):
+        if str(info.filename if hasattr(info, "filename") else info).startswith("groundlink/"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(self, info, data, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", disk_full)
+    assert flexpackage.main([str(SPECS / "noaa20.yaml"), "--out", str(out)]) == 2
+    assert capsys.readouterr().err == f"--out {out}: cannot write (No space left on device)\n"
+    assert not (tmp_path / "new").exists()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import uuid
 from pathlib import Path
 
 import pytest
@@ -37,7 +39,18 @@ def test_bad_capture_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.Captu
 
     assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 2
     assert capsys.readouterr().err == f"{bad}: not a pcap or pcapng capture\n"
-    assert list((tmp_path / "out").iterdir()) == []
+    assert not (tmp_path / "out").exists()  # the run created it, and leaves nothing behind
+
+
+def test_a_failed_run_leaves_an_existing_out_as_it_was(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1)
+    bad.parent.mkdir(parents=True)
+    bad.write_bytes(b"\x00" * 10)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "notes.txt").write_text("keep me")
+
+    assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 2
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["notes.txt"]
 
 
 def test_bad_sql_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -86,3 +99,75 @@ def test_every_example_query_runs_on_the_demo_delivery(tmp_path: Path, capsys: p
         "transfer frame version 0, expected 1",
         "truncated: 448 of 1024 bytes",
     ]
+
+
+def _delivery(root: Path) -> Path:
+    packets = packetise(stream_of(frames(range(8))), 1000, EPOCH * 1_000_000)
+    return Capture(packets).write(contact_file(raw_dir(root), CONTACT_A, 1))
+
+
+def _one_line(capsys: pytest.CaptureFixture[str]) -> str:
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1, err
+    return err.strip()
+
+
+@pytest.mark.parametrize("where", ["read-only", "under-a-file", "is-a-file"])
+def test_an_out_that_cannot_be_written_is_one_line_before_any_capture_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    from groundlink.processing import processor
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("read the delivery although --out cannot be written")
+
+    monkeypatch.setattr(processor, "discover", refuse)
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    out = {
+        "read-only": Path("/proc") / f"groundlink-{uuid.uuid4().hex}" / "products",
+        "under-a-file": blocker / "products",
+        "is-a-file": blocker,
+    }[where]
+    assert main(["process", str(tmp_path), "--out", str(out)]) == 2
+    line = _one_line(capsys)
+    assert line.startswith(f"groundlink: --out {out}: ")
+    assert line.endswith(
+        {"read-only": ")", "under-a-file": "is a file, not a directory", "is-a-file": "exists and is not a directory"}[
+            where
+        ]
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
+
+
+def test_a_write_failing_mid_run_is_one_line_and_removes_what_the_run_created(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from groundlink.processing import layout
+
+    _delivery(tmp_path / "raw")
+    out = tmp_path / "new" / "products"
+
+    def disk_full(self: object, partition: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(out / "frames" / "x.cadu"))
+
+    monkeypatch.setattr(layout.Staging, "commit", disk_full)
+    assert main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 2
+    assert _one_line(capsys) == f"groundlink: --out {out}: cannot write (No space left on device)"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["raw"]
+
+
+def test_a_capture_that_cannot_be_read_is_one_line_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from groundlink.processing import processor
+
+    capture = _delivery(tmp_path / "raw")
+
+    def unreadable(path: Path, *args: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    monkeypatch.setattr(processor, "read_capture", unreadable)
+    assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 2
+    assert _one_line(capsys) == f"groundlink process: {capture}: cannot read (Permission denied)"
+    assert not (tmp_path / "out").exists()

@@ -33,6 +33,7 @@ def _fail(lines: list[str]) -> int:
 def run_process(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
+    from ..outputs import check_dir_target, writing_dir
     from ..processing.config import CaptureFormat
     from ..processing.errors import ProcessingError
     from ..processing.processor import discover, process_contact
@@ -45,18 +46,24 @@ def run_process(args: argparse.Namespace) -> int:
         )
     except ValueError as error:
         return _fail([f"groundlink process: --{error}"])
+    check_dir_target(args.out, "--out")  # before the contact is read
     try:
         contacts = discover(args.contact_dir, fmt, satellite=args.satellite, contact_id=args.contact_id)
         total = sum(p.stat().st_size for c in contacts for p in c.files)
         columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn())
         summaries = []
-        with Progress(*columns, transient=True, disable=not sys.stderr.isatty()) as bar:
+        with (
+            writing_dir(args.out, "--out"),
+            Progress(*columns, transient=True, disable=not sys.stderr.isatty()) as bar,
+        ):
             task = bar.add_task("processing", total=total)
             for contact in contacts:
                 bar.update(task, description=f"contact {contact.contact_id}")
                 summaries.append(process_contact(contact, args.out, fmt, lambda n: bar.advance(task, n)))
     except ProcessingError as error:
         return _fail(error.lines)
+    except OSError as error:  # a capture that cannot be read (writes under --out are UsageError)
+        return _fail([f"groundlink process: {error.filename}: cannot read ({error.strerror or type(error).__name__})"])
     for s in summaries:
         print(
             f"{s['satellite']} contact {s['contact_id']}: {s['frames']} frames ({s['ok_frames']} ok, "
