@@ -32,6 +32,7 @@ from typing import Any
 import pytest
 import yaml
 
+from groundlink.cli import no_collection_at_exit
 from groundlink.engine import Plan
 from groundlink.engine import plan as _engine_plan  # bound now: tests may patch groundlink.engine.plan
 
@@ -87,6 +88,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if created:
         shutil.rmtree(created, ignore_errors=True)
         os.environ.pop(_CACHE_ENV, None)
+    # As the command line does at its end: the session's heap (provider SDKs, every plan) is
+    # frozen out of the collector, whose passes over it at interpreter shutdown kept each
+    # xdist worker alive about 4.5 s after its last test (the controller waits for them).
+    no_collection_at_exit()
 
 
 def _cache_dir() -> Path:

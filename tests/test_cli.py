@@ -117,3 +117,19 @@ def test_python_m_reaches_every_subcommand():
     assert result.returncode == 0, result.stderr
     assert "{validate,schema,plan,check,compare,process,query,preflight,diff}" in result.stdout
     assert run("compare", "--help").returncode == 0
+
+
+@pytest.mark.parametrize(("args", "code"), [(["validate", "specs/noaa20.yaml"], 0), (["validate", "nope.yaml"], 2)])
+def test_the_command_line_leaves_its_heap_out_of_the_collector_at_exit(args, code):
+    """Interpreter shutdown would run full collections over the provider SDKs and the plans
+    (1.7 s of `plan --cloud both`); the command freezes its heap instead, on every exit code."""
+    probe = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0, 'collecting', gc.isenabled()))\n"
+        f"sys.argv = ['groundlink', *{args!r}]\n"
+        "from groundlink.cli import entry\n"
+        "entry()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == code, result.stderr
+    assert result.stdout.splitlines()[-1] == "frozen True collecting False"
