@@ -16,6 +16,7 @@ config errors) still call `groundlink.engine.plan` directly.
 
 from __future__ import annotations
 
+import atexit
 import copy
 import fcntl
 import functools
@@ -90,9 +91,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         os.environ.pop(_CACHE_ENV, None)
     # As the command line does at its end: the session's heap (provider SDKs, every plan) is
     # frozen out of the collector, whose passes over it at interpreter shutdown kept each
-    # xdist worker alive about 4.5 s after its last test (the controller waits for them). A
-    # worker has sent its results by now, so its stderr may go (DuckDB's leak report).
-    no_collection_at_exit(silence_leak_reports="PYTEST_XDIST_WORKER" in os.environ)
+    # xdist worker alive about 4.5 s after its last test (the controller waits for them). At
+    # exit, after pytest has put the captured file descriptors back: a worker has sent its
+    # results by then, so its stderr may go (DuckDB's leak report).
+    atexit.register(no_collection_at_exit, silence_leak_reports="PYTEST_XDIST_WORKER" in os.environ)
 
 
 def _cache_dir() -> Path:
