@@ -19,7 +19,6 @@ MADV_WILLNEED instead. Measured figures are in docs/processing.md
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import errno
 import mmap
 import threading
@@ -37,10 +36,9 @@ LEAD_BYTES = 512 << 20  # how far ahead of the walk the thread may go
 
 
 def _madvise() -> ctypes._CFuncPtr | None:  # type: ignore[name-defined]  # ctypes types its function pointers privately
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-        call = libc.madvise
-    except (OSError, AttributeError):
+    try:  # the process's own symbols, libc's among them (find_library would run ldconfig)
+        call = ctypes.CDLL(None, use_errno=True).madvise
+    except (OSError, AttributeError, TypeError):  # no madvise here (TypeError: Windows takes no None)
         return None
     call.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
     call.restype = ctypes.c_int
