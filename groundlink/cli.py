@@ -160,7 +160,11 @@ def entry() -> None:
     hang or abort the interpreter's shutdown; so an interrupted run leaves at once, with
     its one line already written. gRPC's C core is kept to errors, so its connection
     chatter on a cancelled call never reaches the user's terminal.
+
+    A command is a short-lived process, so the cyclic collector stays off for all of it
+    (`no_collection_during_the_command`) and the heap is frozen at its end.
     """
+    no_collection_during_the_command()
     os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
     interrupt.install()  # before the command (python -m) and after it: one line, exit 130
     code = main()
@@ -171,6 +175,22 @@ def entry() -> None:
         os._exit(code)
     no_collection_at_exit()
     sys.exit(code)
+
+
+def no_collection_during_the_command() -> None:
+    """Turn the cyclic collector off for the rest of a short-lived process.
+
+    A plan leaves about 85,000 objects in reference cycles (the SDK's futures, tasks and
+    outputs), about 5 MB; collecting them cost 0.15 s per plan, 0.45 s when the collection
+    reached the older generations, and the forked plan workers inherit the setting. A command
+    plans a few stacks and ends, and its garbage goes with the process. Measured 2026-12-02,
+    four alternated runs each: `groundlink compare specs/noaa20.yaml` 3.1-3.7 s wall with the
+    collector, 2.7-3.1 s without; `plan specs/constellation.yaml --cloud both` 3.7-4.5 s
+    against 3.0-3.6 s; `process` of a 1 GB contact peaked at the same memory either way.
+    Long-lived callers (the benchmark, a test session, a service planning again and again)
+    keep the collector: the engine pauses it only while a program runs.
+    """
+    gc.disable()
 
 
 # Extensions built with nanobind count their objects still alive at interpreter shutdown and
