@@ -35,6 +35,19 @@ def _group_members(group: int, within: float = 10.0) -> str:
         time.sleep(0.1)
 
 
+def _wait_for_helpers(process: subprocess.Popen[str], within: float = 60.0) -> None:
+    """Until the command has started at least two processes of its own in its group (a fixed
+    sleep either missed the work on a fast run or waited for nothing)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "compare ended before it started any process"
+        members = subprocess.run(["pgrep", "-g", str(process.pid)], capture_output=True, text=True).stdout.split()
+        if len([pid for pid in members if int(pid) != process.pid]) >= 2:
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"compare started no plan worker or pack within {within:.0f} s")
+
+
 def test_ctrl_c_during_compare_exits_130_with_one_line_and_leaves_no_process(tmp_path):
     with sigint_as_a_terminal_leaves_it():
         process = subprocess.Popen(
@@ -45,7 +58,7 @@ def test_ctrl_c_during_compare_exits_130_with_one_line_and_leaves_no_process(tmp
             text=True,
             start_new_session=True,  # its own process group, as a terminal's Ctrl-C reaches it
         )
-    time.sleep(3)
+    _wait_for_helpers(process)  # mid-compare: its plan workers (or policy pack) are running
     os.killpg(process.pid, signal.SIGINT)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130
