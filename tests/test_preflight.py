@@ -12,9 +12,10 @@ from groundlink.engine import Plan, PlannedResource
 from groundlink.preflight import aws_api, azure_names, azure_roles, cmk, preflight
 from groundlink.preflight.constraints import check_table
 from groundlink.preflight.provider import check_resource
-from groundlink.preflight.schema import Closed, ListOf, MapOf, Scalar, resource_schema
+from groundlink.preflight.schema import PACKAGES, Closed, ListOf, MapOf, Scalar, provider_class, resource_schema
 
-from .conftest import cached_plan
+from .conftest import cached_plan, variant_plan
+from .test_processing_cloud import CONTAINER_JOB
 
 EXAMPLES = ("noaa20.yaml", "constellation.yaml", "partner.yaml", "aqua-legacy.yaml")
 PARTNER_PRINCIPAL = "3f2b8c1e-6a4d-4e2f-9b7a-0c5d1e2f3a4b"  # specs/partner.yaml, aqua-legacy.yaml
@@ -51,6 +52,30 @@ def test_schema_is_the_installed_providers():
     assert role["assumeRolePolicy"].required and not role["path"].required
     assert role["tags"].schema == MapOf(Scalar("str"))
     assert resource_schema("pulumi:providers:aws") is None
+
+
+def test_every_resource_type_the_plans_create_has_its_provider_schema():
+    """Preflight checks each resource against its SDK class's inputs; a type whose class it could
+    not find was skipped without a word (`aws:lambda/...` lives in `pulumi_aws.lambda_`)."""
+    plans = [cached_plan(spec, cloud) for spec in EXAMPLES for cloud in CLOUDS]
+    plans += [variant_plan(cloud, CONTAINER_JOB) for cloud in CLOUDS]
+    types = {r.type for plan in plans for r in plan.resources if r.custom and r.type.split(":")[0] in PACKAGES}
+    assert {"aws:lambda/function:Function", "aws:batch/jobDefinition:JobDefinition", "azure-native:app:Job"} <= types
+    assert sorted(t for t in types if resource_schema(t) is None) == []
+    assert provider_class("aws:lambda/eventSourceMapping:EventSourceMapping").__module__.startswith(
+        "pulumi_aws.lambda_"
+    )
+
+
+def test_a_lambda_function_input_of_the_wrong_type_fires():
+    plan = broken("noaa20.yaml", "aws")
+    function = first(plan, "aws:lambda/function:Function")
+    function.inputs["timeout"] = "900"
+    (line,) = lines(check_resource(function))
+    assert line.startswith(
+        f'{function.name} ({function.type}) timeout = "900": expected int, got a string [pulumi-aws '
+    )
+    assert line.endswith(" FunctionArgs]")
 
 
 def test_unknown_property_fires():

@@ -16,6 +16,7 @@ import collections.abc
 import enum
 import importlib
 import inspect
+import keyword
 import typing
 from dataclasses import dataclass, field
 from functools import cache
@@ -98,10 +99,16 @@ _SCALARS: dict[object, Scalar] = {str: Scalar("str"), int: Scalar("int"), float:
 
 
 def provider_class(type_token: str) -> type:
-    """The SDK class of a resource type token (`aws:s3/bucket:Bucket` -> `pulumi_aws.s3.Bucket`)."""
+    """The SDK class of a resource type token (`aws:s3/bucket:Bucket` -> `pulumi_aws.s3.Bucket`).
+
+    Pulumi's Python code generator names a module that is a Python keyword with a trailing
+    underscore (`aws:lambda/function:Function` -> `pulumi_aws.lambda_.Function`), as the
+    package's own registration (`"fqn": "pulumi_aws.lambda_"`) says."""
     package, module, name = type_token.split(":")
     root = PACKAGES[package]
     module = module.split("/")[0]
+    if keyword.iskeyword(module):
+        module += "_"
     mod = importlib.import_module(root if module == "index" else f"{root}.{module}")
     cls = getattr(mod, name)
     assert isinstance(cls, type)
