@@ -63,6 +63,29 @@ def _snake_tree(value: Any, key: str = "") -> Any:
     return value
 
 
+_ASSET_NAMES = ("AssetArchive", "FileArchive", "FileAsset", "StringAsset", "RemoteAsset", "RemoteArchive")
+
+
+def _digest(value: Any) -> bool:
+    return isinstance(value, str) and (value.startswith("sha256:") or value in _ASSET_NAMES)
+
+
+def _replayable(inputs: dict[str, Any]) -> dict[str, Any]:
+    """Recorded inputs with the assets a plan records by digest (`engine.runner._asset`: an
+    archive as {member: digest}, a file as its digest) turned back into assets, which the SDK
+    checks the type of (a Lambda function's `code`, a bucket object's `source`)."""
+    import pulumi
+
+    replayed: dict[str, Any] = {}
+    for key, value in inputs.items():
+        if isinstance(value, dict) and value and all(_digest(member) for member in value.values()):
+            value = pulumi.AssetArchive({name: pulumi.StringAsset(digest) for name, digest in value.items()})
+        elif _digest(value):
+            value = pulumi.StringAsset(value)
+        replayed[key] = value
+    return replayed
+
+
 def floor_program(captured: Plan) -> tuple[Callable[[], None], list[str]]:
     """A program that declares `captured`'s resources straight-line, no toolkit code."""
     import pulumi
@@ -83,7 +106,7 @@ def floor_program(captured: Plan) -> tuple[Callable[[], None], list[str]]:
                 made[r.urn] = pulumi.ComponentResource(r.type, r.name, None, opts)
                 continue
             try:
-                made[r.urn] = classes[r.type](r.name, opts=opts, **_snake_tree(r.inputs))
+                made[r.urn] = classes[r.type](r.name, opts=opts, **_snake_tree(_replayable(r.inputs)))
             except TypeError:  # an input the class takes under another name: register it raw
                 fallbacks.append(r.type)
                 made[r.urn] = pulumi.CustomResource(r.type, r.name, dict(r.inputs), opts)
