@@ -21,6 +21,7 @@ import copy
 import fcntl
 import functools
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
@@ -28,6 +29,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -95,6 +97,15 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     # exit, after pytest has put the captured file descriptors back: a worker has sent its
     # results by then, so its stderr may go (DuckDB's leak report).
     atexit.register(no_collection_at_exit, silence_leak_reports="PYTEST_XDIST_WORKER" in os.environ)
+
+
+def bench_module(file: str) -> ModuleType:
+    """A script of bench/ (`bench.py`, `processing.py`) loaded as a module, to test its parts."""
+    spec = importlib.util.spec_from_file_location(f"bench_{Path(file).stem}", ROOT / "bench" / file)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _cache_dir() -> Path:

@@ -4,29 +4,15 @@ plans gain a type or an input it cannot replay (it did, with the contact functio
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-from types import ModuleType
-
 from groundlink.engine.runner import run_program
 
-from .conftest import cached_plan
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_main", ROOT / "bench" / "bench.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from .conftest import bench_module, cached_plan
 
 
 def test_the_floor_declares_every_resource_of_the_aws_plan() -> None:
     """The AWS plan holds the assets (the contact function's code, a bucket object's source)."""
     captured = cached_plan("noaa20.yaml", "aws")
-    program, _ = _bench().floor_program(captured)
+    program, _ = bench_module("bench.py").floor_program(captured)
     records, _ = run_program(program, stack=captured.stack, region="bench", config={})
     assert sorted((r["type"], r["name"]) for r in records) == sorted((r.type, r.name) for r in captured.resources)
     (function,) = [r for r in records if r["type"] == "aws:lambda/function:Function"]

@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from groundlink.processing.throughput import measured_throughput
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_processing", ROOT / "bench" / "processing.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from .conftest import bench_module
 
 
 def test_the_recorded_throughput_is_dated_and_says_where_it_was_measured() -> None:
@@ -42,7 +32,7 @@ def test_the_benchmark_records_what_it_measured(tmp_path: Path) -> None:
 
     measured = {"bytes": 1_000_000_000, "load": 3.0, "warm": runs(0.5, 1.0, 4.0), "cold": runs(1.0, 1.5, 5.0)}
 
-    _bench().record(measured, path)
+    bench_module("processing.py").record(measured, path)
     figures = measured_throughput(path)
 
     # the cost model reads the warm state; the cold one is recorded next to it
