@@ -31,7 +31,6 @@ from __future__ import annotations
 import importlib
 import inspect
 import json
-import keyword
 import re
 import sys
 from importlib import metadata
@@ -39,6 +38,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from groundlink.preflight.schema import provider_class  # noqa: E402  (imported after the sys.path set-up above)
+
 OUT = ROOT / "groundlink" / "diff" / "replace_rules.json"
 
 TF_AWS = "hashicorp/terraform-provider-aws"
@@ -91,15 +94,8 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
-def _resource_class(package: str, token: str) -> type:
-    _, module, name = token.split(":")
-    python = module.split("/")[0]
-    python += "_" if keyword.iskeyword(python) else ""  # pulumi_aws.lambda_
-    return getattr(importlib.import_module(f"{package}.{python}"), name)  # type: ignore[no-any-return]
-
-
 def aws_native(token: str) -> dict[str, object]:
-    source = inspect.getsource(_resource_class("pulumi_aws_native", token)._internal_init)  # type: ignore[attr-defined]
+    source = inspect.getsource(provider_class(token)._internal_init)  # type: ignore[attr-defined]
     found = re.search(r'replace_on_changes=\[((?:"[^"]*",?\s*)*)\]', source)
     names = re.findall(r'"([^"]+)"', found.group(1)) if found else []
     top = sorted({re.split(r"[.\[]", n)[0] for n in names})
@@ -115,7 +111,7 @@ def azure_native(token: str) -> dict[str, object]:
     getter = getattr(package, f"get_{_snake(name)}", None)
     if getter is None:  # a data-plane resource (storage.Blob) has no ARM id and no get_ invoke
         return {"properties": None, "source": f"unknown: pulumi_azure_native has no get_{_snake(name)} invoke"}
-    cls = _resource_class("pulumi_azure_native", token)
+    cls = provider_class(token)
     inputs = inspect.signature(cls._internal_init).parameters  # type: ignore[attr-defined]
     # the invoke's arguments that are also resource inputs are the id's path parameters
     # (the others, such as expand or tenantId, are query parameters)
@@ -153,7 +149,7 @@ def _pulumi_path(token: str, tf_path: str, renamed: dict[str, str]) -> str:
     against the installed SDK: the bridge keeps Terraform's snake_case names but pluralizes a
     block that may hold several items (ec2_configuration -> ec2Configurations) and renames a
     few (given per type in `renamed`). A segment the SDK does not know fails the generator."""
-    cls = _resource_class("pulumi_aws", token)
+    cls = provider_class(token)
     module = importlib.import_module(cls.__module__.rsplit(".", 1)[0])
     init = cls._internal_init  # type: ignore[attr-defined]
     out = []
@@ -206,7 +202,6 @@ def plan_types() -> list[str]:
 
     import yaml
 
-    sys.path.insert(0, str(ROOT))
     from groundlink.engine import plan
     from groundlink.spec import SpecError, spec_from_data
 
