@@ -99,9 +99,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     atexit.register(no_collection_at_exit, silence_leak_reports="PYTEST_XDIST_WORKER" in os.environ)
 
 
-def bench_module(file: str) -> ModuleType:
-    """A script of bench/ (`bench.py`, `processing.py`) loaded as a module, to test its parts."""
-    spec = importlib.util.spec_from_file_location(f"bench_{Path(file).stem}", ROOT / "bench" / file)
+def script_module(path: str) -> ModuleType:
+    """A script of the checkout (`bench/bench.py`, `scripts/mutation_run.py`) loaded as a module,
+    to test its parts."""
+    spec = importlib.util.spec_from_file_location(f"script_{Path(path).stem}", ROOT / path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

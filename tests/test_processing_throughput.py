@@ -9,7 +9,7 @@ import pytest
 
 from groundlink.processing.throughput import measured_throughput
 
-from .conftest import bench_module
+from .conftest import script_module
 
 
 def test_the_recorded_throughput_is_dated_and_says_where_it_was_measured() -> None:
@@ -32,7 +32,7 @@ def test_the_benchmark_records_what_it_measured(tmp_path: Path) -> None:
 
     measured = {"bytes": 1_000_000_000, "load": 3.0, "warm": runs(0.5, 1.0, 4.0), "cold": runs(1.0, 1.5, 5.0)}
 
-    bench_module("processing.py").record(measured, path)
+    script_module("bench/processing.py").record(measured, path)
     figures = measured_throughput(path)
 
     # the cost model reads the warm state; the cold one is recorded next to it
