@@ -33,6 +33,7 @@ def snapshot():
     hand_over()
 
 interrupt.hand_to_python = snapshot
+cli.no_collection_during_the_command()  # as the command line's entry does
 code = cli.main(sys.argv[1:])
 print(json.dumps({"code": code, "before": sorted(before["pyo3"]), "after": sorted(pyo3_modules() - before["pyo3"])}))
 """
