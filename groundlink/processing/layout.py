@@ -58,6 +58,7 @@ class Staging:
         self.root = root
         self.contact_id = contact_id
         self.dir = Path(tempfile.mkdtemp(prefix=f".staging-{contact_id}-", dir=root))
+        self.keep = False  # set when a failed commit could not put an earlier product back
 
     def frames_dir(self) -> Path:
         path = self.dir / "frames"
@@ -79,17 +80,39 @@ class Staging:
 
     def commit(self, partition: Partition) -> None:
         """Move the frame streams, then the index, then the summary into place; a contact
-        processed again replaces its earlier products."""
+        processed again replaces its earlier products. Each earlier product is set aside in
+        the staging directory before its successor moves in, and if any move fails every move
+        made is undone: the contact's products are the earlier ones whole or the new ones whole.
+        Should the undoing fail too, the staging directory, holding what it could not put back,
+        is kept (`discard` leaves it) rather than deleted with the earlier products in it."""
         frames = self.root / FRAMES_PREFIX / partition.path / self.contact_id
-        frames.parent.mkdir(parents=True, exist_ok=True)
-        if frames.exists():
-            old = self.dir / "previous-frames"
-            os.replace(frames, old)
-        os.replace(self.frames_dir(), frames)
-        for source, target in self.targets(partition).items():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(source, target)
+        moves = [(self.frames_dir(), frames), *self.targets(partition).items()]
+        done: list[tuple[Path, Path, Path | None]] = []  # (staged, target, the earlier one set aside)
+        moved_in: set[Path] = set()
+        try:
+            for number, (staged, target) in enumerate(moves):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                aside = self.dir / f"previous-{number}" if target.exists() else None
+                if aside is not None:
+                    os.replace(target, aside)
+                done.append((staged, target, aside))
+                os.replace(staged, target)
+                moved_in.add(target)
+        except BaseException:
+            self._undo(done, moved_in)
+            raise
         self.discard()
 
+    def _undo(self, done: list[tuple[Path, Path, Path | None]], moved_in: set[Path]) -> None:
+        for staged, target, aside in reversed(done):
+            try:
+                if target in moved_in:
+                    os.replace(target, staged)
+                if aside is not None:
+                    os.replace(aside, target)
+            except OSError:
+                self.keep = True  # the earlier product is still in the staging directory
+
     def discard(self) -> None:
-        shutil.rmtree(self.dir, ignore_errors=True)
+        if not self.keep:
+            shutil.rmtree(self.dir, ignore_errors=True)

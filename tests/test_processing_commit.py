@@ -1,0 +1,92 @@
+"""A contact processed again replaces its products all or nothing: a move that fails while the new
+products go into place (a disk remounted read-only) leaves the earlier products whole, and if even
+putting them back fails they stay on disk in the staging directory, never deleted."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+from groundlink.processing import layout
+from groundlink.processing.config import CaptureFormat
+from groundlink.processing.processor import discover, process_contact
+
+from .contactgen import CONTACT_A, EPOCH, Capture, contact_file, frames, packetise, raw_dir, stream_of
+
+MOVES = 6  # frames, index, summary: each earlier one set aside, then the new one moved in
+
+
+def _delivery(root: Path, count: int) -> Path:
+    packets = packetise(stream_of(frames(range(count))), 1000, EPOCH * 1_000_000)
+    Capture(packets).write(contact_file(raw_dir(root), CONTACT_A, 1))
+    return root
+
+
+def _products(out: Path) -> dict[str, str]:
+    """Every product file (staging directories aside) and its digest."""
+    return {
+        str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(out).parts)
+    }
+
+
+def _process(raw: Path, out: Path) -> dict[str, object]:
+    (contact,) = discover(raw, CaptureFormat())
+    return process_contact(contact, out)
+
+
+@pytest.fixture
+def processed(tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
+    """Products of a contact of 8 frames, and a second delivery of the same contact with 12."""
+    out = tmp_path / "products"
+    _process(_delivery(tmp_path / "first", 8), out)
+    return out, _delivery(tmp_path / "again", 12), _products(out)
+
+
+def _failing_replace(monkeypatch: pytest.MonkeyPatch, fail_from: int, until: int | None = None) -> list[int]:
+    """os.replace in the layout fails from its `fail_from`-th call (1-based) up to `until`."""
+    calls: list[int] = []
+    real = os.replace
+
+    def replace(src: object, dst: object) -> None:
+        calls.append(len(calls) + 1)
+        if calls[-1] >= fail_from and (until is None or calls[-1] <= until):
+            raise OSError(30, "Read-only file system")
+        real(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(layout.os, "replace", replace)
+    return calls
+
+
+def test_processing_again_replaces_the_products(processed) -> None:
+    out, again, before = processed
+    assert _process(again, out)["frames"] == 12
+    after = _products(out)
+    assert set(after) == set(before) and after != before
+    assert not [p for p in out.iterdir() if p.name.startswith(".staging")]
+
+
+@pytest.mark.parametrize("fail_at", range(1, MOVES + 1))
+def test_a_move_that_fails_leaves_the_earlier_products_whole(processed, monkeypatch, fail_at) -> None:
+    out, again, before = processed
+    calls = _failing_replace(monkeypatch, fail_at, until=fail_at)
+    with pytest.raises(OSError, match="Read-only"):
+        _process(again, out)
+    assert len(calls) >= fail_at
+    assert _products(out) == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".staging")]
+
+
+def test_when_putting_back_fails_too_the_earlier_products_stay_on_disk(processed, monkeypatch) -> None:
+    out, again, before = processed
+    _failing_replace(monkeypatch, 4)  # the index is set aside, then every move fails
+    with pytest.raises(OSError):
+        _process(again, out)
+    (staging,) = [p for p in out.iterdir() if p.name.startswith(".staging")]
+    kept = {hashlib.sha256(p.read_bytes()).hexdigest() for p in staging.rglob("*") if p.is_file()}
+    on_disk = kept | set(_products(out).values())
+    assert set(before.values()) <= on_disk  # every earlier product is somewhere: none was deleted
