@@ -52,11 +52,11 @@ def _failing_replace(monkeypatch: pytest.MonkeyPatch, fail_from: int, until: int
     calls: list[int] = []
     real = os.replace
 
-    def replace(src: object, dst: object) -> None:
+    def replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
         calls.append(len(calls) + 1)
         if calls[-1] >= fail_from and (until is None or calls[-1] <= until):
             raise OSError(30, "Read-only file system")
-        real(src, dst)  # type: ignore[arg-type]
+        real(src, dst)
 
     monkeypatch.setattr(layout.os, "replace", replace)
     return calls
