@@ -5,6 +5,7 @@ The queue needs no route: the event source mapping polls it (docs/processing.md)
 from __future__ import annotations
 
 import copy
+import json
 
 from groundlink.preflight import lambda_reach
 
@@ -51,4 +52,20 @@ def test_a_route_table_without_the_endpoint_is_found_and_a_nat_route_answers_it(
     )
     (table,) = plan.of_type("aws:ec2/routeTable:RouteTable")
     table.inputs["routes"] = [{"cidrBlock": "0.0.0.0/0", "natGatewayId": "nat-0123456789abcdef0"}]
+    assert _rules(plan) == []
+
+
+def test_a_function_whose_role_is_allowed_no_s3_action_needs_no_route_to_s3() -> None:
+    plan = copy.deepcopy(cached_plan("partner.yaml", "aws"))
+    plan.one(ENDPOINT).inputs["routeTableIds"] = []
+    role = plan.one("aws:lambda/function:Function").inputs["role"].rsplit("/", 1)[1]
+    policies = [p for p in plan.of_type("aws:iam/rolePolicy:RolePolicy") if p.inputs["role"] == role]
+    assert policies and len(_rules(plan)) == 1
+    for policy in policies:  # the S3 statements turned to Deny: no longer an action the role may take
+        document = json.loads(policy.inputs["policy"])
+        for statement in document["Statement"]:
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            if any(action.startswith("s3:") for action in actions):
+                statement["Effect"] = "Deny"
+        policy.inputs["policy"] = json.dumps(document)
     assert _rules(plan) == []

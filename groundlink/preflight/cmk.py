@@ -113,8 +113,9 @@ def _aws_stores(plan: Plan) -> Iterator[Store]:
             yield Store(f"queue {queue.outputs.get('name')}", key, (str(queue.outputs.get("arn")),))
 
 
-def _role_policies(plan: Plan) -> Iterator[tuple[str, PlannedResource, list[Statement]]]:
-    """(role name, the resource carrying the policy, its Allow statements) for every role."""
+def _policies_by_role(plan: Plan) -> dict[str, list[tuple[PlannedResource, list[Statement]]]]:
+    """Role name -> (the resource carrying a policy, its Allow statements): role policies and
+    the role's inline policies."""
     by_role: dict[str, list[tuple[PlannedResource, list[Statement]]]] = {}
     for policy in plan.of_type("aws:iam/rolePolicy:RolePolicy"):
         role = str(policy.inputs.get("role"))
@@ -123,7 +124,17 @@ def _role_policies(plan: Plan) -> Iterator[tuple[str, PlannedResource, list[Stat
         name = str(role_resource.outputs.get("name") or role_resource.name)
         for _, inline in values_at(role_resource.inputs, "inlinePolicies[].policy"):
             by_role.setdefault(name, []).append((role_resource, _statements(inline)))
-    for role_name, policies in by_role.items():
+    return by_role
+
+
+def role_statements(plan: Plan) -> dict[str, list[Statement]]:
+    """Role name -> every Allow statement of the role's policies."""
+    return {role: [s for _, found in policies for s in found] for role, policies in _policies_by_role(plan).items()}
+
+
+def _role_policies(plan: Plan) -> Iterator[tuple[str, PlannedResource, list[Statement]]]:
+    """(role name, the resource carrying the policy, its Allow statements) for every role."""
+    for role_name, policies in _policies_by_role(plan).items():
         statements = [s for _, found in policies for s in found]
         for owner, _ in policies:
             yield role_name, owner, statements

@@ -9,44 +9,25 @@ invokes the function. docs/processing.md, "Reaching the contact queue", has the 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from typing import Any
 
 from ..engine.plan import Plan, PlannedResource
+from .cmk import role_statements
 from .findings import Finding
 
 SOURCE = "AWS Lambda, giving VPC-connected functions access to AWS services (docs/processing.md)"
 FUNCTION = "aws:lambda/function:Function"
 
 
-def _actions(document: Any) -> set[str]:
-    try:
-        policy = json.loads(document) if isinstance(document, str) else document
-    except ValueError:
-        return set()
-    statements = policy.get("Statement", []) if isinstance(policy, dict) else []
-    found: set[str] = set()
-    for statement in statements if isinstance(statements, list) else [statements]:
-        action = statement.get("Action", []) if isinstance(statement, dict) else []
-        found.update([action] if isinstance(action, str) else [str(a) for a in action])
-    return found
-
-
 def _uses_s3(plan: Plan, function: PlannedResource) -> bool:
-    """The function's role holds an S3 action in one of its inline policies."""
+    """The function's role is allowed an S3 action by one of its policies."""
     role = next(
         (r for r in plan.of_type("aws:iam/role:Role") if r.outputs.get("arn") == function.inputs.get("role")), None
     )
     if role is None:
         return False
-    names = {role.outputs.get("id"), role.outputs.get("name")}
-    return any(
-        action.startswith("s3:")
-        for policy in plan.of_type("aws:iam/rolePolicy:RolePolicy")
-        if policy.inputs.get("role") in names
-        for action in _actions(policy.inputs.get("policy"))
-    )
+    statements = role_statements(plan).get(str(role.outputs.get("name") or role.name), [])
+    return any(action.startswith("s3:") for statement in statements for action in statement.actions)
 
 
 def _route_tables(plan: Plan, subnet_id: str) -> set[str]:
