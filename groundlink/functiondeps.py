@@ -226,7 +226,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 2
     except OSError as error:
-        print(f"{error.filename}: cannot write ({error.strerror or type(error).__name__})", file=sys.stderr)
+        from .outputs import reason
+
+        print(f"{error.filename}: cannot write ({reason(error)})", file=sys.stderr)
         return 2
     return 0
 

@@ -20,7 +20,8 @@ from .errors import UsageError
 PROBE_PREFIX = ".groundlink-probe-"
 
 
-def _reason(exc: OSError) -> str:
+def reason(exc: OSError) -> str:
+    """An OSError in a few words for a one-line message (its strerror)."""
     return exc.strerror or type(exc).__name__
 
 
@@ -34,7 +35,7 @@ def _check_parent(path: Path, flag: str) -> None:
         try:
             os.rmdir(tempfile.mkdtemp(prefix=PROBE_PREFIX, dir=parent))
         except OSError as exc:
-            raise UsageError(f"{flag} {path}: cannot write in {parent} ({_reason(exc)})") from None
+            raise UsageError(f"{flag} {path}: cannot write in {parent} ({reason(exc)})") from None
         return
 
 
@@ -67,7 +68,7 @@ def writing(path: Path, flag: str) -> Iterator[None]:
         for directory in missing:
             with contextlib.suppress(OSError):
                 directory.rmdir()
-        raise UsageError(f"{flag} {path}: cannot write ({_reason(exc)})") from None
+        raise UsageError(f"{flag} {path}: cannot write ({reason(exc)})") from None
 
 
 @contextlib.contextmanager
@@ -84,7 +85,7 @@ def writing_dir(path: Path, flag: str) -> Iterator[None]:
             with contextlib.suppress(OSError):
                 directory.rmdir()  # only an empty one
         if isinstance(exc, OSError) and _names_a_path_under(exc, path):
-            raise UsageError(f"{flag} {path}: cannot write ({_reason(exc)})") from None
+            raise UsageError(f"{flag} {path}: cannot write ({reason(exc)})") from None
         raise
 
 

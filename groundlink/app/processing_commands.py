@@ -33,7 +33,7 @@ def _fail(lines: list[str]) -> int:
 def run_process(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
-    from ..outputs import check_dir_target, writing_dir
+    from ..outputs import check_dir_target, reason, writing_dir
     from ..processing.config import CaptureFormat
     from ..processing.errors import ProcessingError
     from ..processing.processor import discover, process_contact
@@ -63,7 +63,7 @@ def run_process(args: argparse.Namespace) -> int:
     except ProcessingError as error:
         return _fail(error.lines)
     except OSError as error:  # a capture that cannot be read (writes under --out are UsageError)
-        return _fail([f"groundlink process: {error.filename}: cannot read ({error.strerror or type(error).__name__})"])
+        return _fail([f"groundlink process: {error.filename}: cannot read ({reason(error)})"])
     for s in summaries:
         print(
             f"{s['satellite']} contact {s['contact_id']}: {s['frames']} frames ({s['ok_frames']} ok, "

@@ -64,8 +64,8 @@ class Records:
     def times_us(self) -> I64:
         """Capture times in microseconds, rounded exactly as `round(ts * 1_000_000)` rounds
         dpkt's time stamp (a float for microsecond files, a Decimal for nanosecond files)."""
-        seconds = _gather32(self.data, self.heads, self.order)
-        fractions = _gather32(self.data, self.heads + 4, self.order)  # micro- or nanoseconds
+        seconds = uints_at(self.data, self.heads, 4, self.order)
+        fractions = uints_at(self.data, self.heads + 4, 4, self.order)  # micro- or nanoseconds
         if not self.nano:
             stamps = seconds.astype(np.float64) + fractions.astype(np.float64) / 1e6
             return np.rint(stamps * 1_000_000).astype(np.int64)
@@ -127,9 +127,4 @@ def walk_records(mapped: Mapped, start: int, stop: int) -> tuple[Records, int]:
         heads.append(at + stride * np.arange(run, dtype=np.int64))
         at += stride * run
     head = np.concatenate(heads) if heads else np.zeros(0, np.int64)
-    return Records(data, head, _gather32(data, head + 8, order), order, mapped.nano), at
-
-
-def _gather32(data: U8, at: I64, order: Literal["<", ">"]) -> I64:
-    """The 32-bit unsigned integers at offsets `at`, in byte order `order`."""
-    return uints_at(data, at, 4, order)
+    return Records(data, head, uints_at(data, head + 8, 4, order), order, mapped.nano), at
