@@ -118,11 +118,49 @@ def test_a_plan_hands_the_sdk_back_as_it_found_it():
 
     from pulumi.runtime import resource
 
-    walk = resource._get_stack_trace
+    import pulumi
+
+    walk, merge = resource._get_stack_trace, pulumi.ResourceOptions.merge
     assert gc.isenabled()
     result = plan(SPECS / "noaa20.yaml", "azure")
     assert resource._get_stack_trace is walk and gc.isenabled()
+    assert pulumi.ResourceOptions.merge is merge  # the provider type aliases are left out only during a run
     assert result.resources and "file://" not in json.dumps(result.to_json())
+
+
+def test_offline_runs_leave_out_only_the_provider_sdks_own_type_aliases():
+    """Offline, the aliases a provider SDK merges into every resource (each earlier API version
+    of an azure-native type) are dropped; an alias the program declares itself is kept."""
+    import pulumi
+
+    from groundlink.engine.runner import run_program
+
+    declared = [
+        pulumi.Alias(name="raw-store-before-rename"),  # a renamed resource
+        pulumi.Alias(type_="groundlink:aws:OldStorage"),  # a renamed component type
+        pulumi.Alias(type_="azure-native:storage/v20190601:StorageAccount", parent=None),  # moved to the root
+        "urn:pulumi:s::groundlink::aws:s3/bucket:Bucket::old",
+    ]
+    provider = [
+        pulumi.Alias(type_="azure-native:storage/v20190601:StorageAccount"),
+        pulumi.Alias(type_="aws:s3/bucketV2:BucketV2"),
+        pulumi.Alias(type_="aws-native:s3:Bucket"),
+    ]
+    seen: dict[str, object] = {}
+
+    def program() -> None:
+        seen["merged"] = pulumi.ResourceOptions.merge(
+            pulumi.ResourceOptions(aliases=declared), pulumi.ResourceOptions(aliases=provider)
+        ).aliases
+        seen["only_provider"] = pulumi.ResourceOptions.merge(None, pulumi.ResourceOptions(aliases=provider)).aliases
+        seen["as_a_method"] = pulumi.ResourceOptions(protect=True).merge(pulumi.ResourceOptions(aliases=provider))
+
+    run_program(program, stack="s", region="westeurope", config={})
+    assert seen["merged"] == declared
+    assert seen["only_provider"] is None
+    assert seen["as_a_method"].aliases is None and seen["as_a_method"].protect is True
+    # outside a run the SDK merges as it always did
+    assert pulumi.ResourceOptions.merge(None, pulumi.ResourceOptions(aliases=provider)).aliases == provider
 
 
 def _names(spec: dict, cloud: str) -> set[tuple[str, str]]:
