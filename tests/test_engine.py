@@ -116,9 +116,8 @@ def test_a_plan_hands_the_sdk_back_as_it_found_it():
     plan holds) while a program runs; a caller running Pulumi code after a plan gets both back."""
     import gc
 
-    from pulumi.runtime import resource
-
     import pulumi
+    from pulumi.runtime import resource
 
     walk, merge = resource._get_stack_trace, pulumi.ResourceOptions.merge
     assert gc.isenabled()
