@@ -6,15 +6,26 @@ runner, parity matrix, cost model and report all read it.
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 PLAN_FORMAT_VERSION = 1
+
+
+def _copied(value: Any) -> Any:
+    """A copy of plain JSON-shaped data (dicts, lists, immutable scalars), what a plan holds.
+
+    `dataclasses.asdict` and `copy.deepcopy` copy anything, and paid for it: a shared test
+    plan's document took 60-70 ms, a seventh of an Azure plan (2026-12-02)."""
+    if isinstance(value, dict):
+        return {key: _copied(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_copied(item) for item in value]
+    return value
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -53,6 +64,9 @@ class PlannedResource:
     provider: str | None = None
     id: str | None = None
     propertyDependencies: dict[str, list[str]] = field(default_factory=dict)
+
+
+_RESOURCE_FIELDS = tuple(f.name for f in fields(PlannedResource))
 
 
 @dataclass
@@ -108,8 +122,8 @@ class Plan:
             "spec": self.spec,
             "project": self.project,
             "stack": self.stack,
-            "resources": [asdict(r) for r in self.resources],
-            "outputs": copy.deepcopy(self.outputs),
+            "resources": [{name: _copied(getattr(r, name)) for name in _RESOURCE_FIELDS} for r in self.resources],
+            "outputs": _copied(self.outputs),
             "gaps": dict(self.gaps),
             "warnings": list(self.warnings),
         }
