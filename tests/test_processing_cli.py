@@ -59,6 +59,66 @@ def test_bad_sql_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFi
     assert error.startswith("groundlink query: Binder Error") and error.count("\n") == 1
 
 
+def _products(tmp_path: Path) -> Path:
+    packets = packetise(stream_of(frames([0, 1, 2])), 1000, EPOCH * 1_000_000)
+    Capture(packets).write(contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1))
+    assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 0
+    return tmp_path / "out"
+
+
+def _listing(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*"))
+
+
+@pytest.mark.parametrize(
+    ("sql", "kind"),
+    [
+        ("COPY (SELECT * FROM frame_index) TO '{out}/frame_index/copy.csv'", "COPY"),  # into the products
+        ("COPY (SELECT 1) TO '{elsewhere}/leak.csv'", "COPY"),
+        ("SELECT 1; CREATE TABLE kept AS SELECT * FROM frame_index", "CREATE"),  # after a read
+        ("EXPORT DATABASE '{elsewhere}/export'", "EXPORT"),
+        ("ATTACH '{elsewhere}/other.duckdb' AS other", "ATTACH"),
+        ("INSTALL httpfs", "LOAD"),
+        ("SET enable_external_access = true", "SET"),
+    ],
+)
+def test_a_query_that_would_write_or_reconfigure_is_refused_before_it_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], sql: str, kind: str
+) -> None:
+    out = _products(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    before = _listing(tmp_path)
+    capsys.readouterr()
+    assert main(["query", str(out), sql.format(out=out, elsewhere=elsewhere)]) == 2
+    error = capsys.readouterr().err
+    assert error == (
+        f"groundlink query: {kind} statements are not run: queries only read the products; allowed: SELECT, EXPLAIN\n"
+    )
+    assert _listing(tmp_path) == before
+
+
+@pytest.mark.parametrize("sql", ["", "  ;  ", "-- a comment only"])
+def test_a_query_without_a_statement_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], sql: str) -> None:
+    assert main(["query", str(_products(tmp_path)), sql]) == 2
+    assert capsys.readouterr().err == "groundlink query: no SQL statement given; allowed: SELECT, EXPLAIN\n"
+
+
+def test_a_query_reads_no_file_outside_the_products(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = _products(tmp_path)
+    secret = tmp_path / "secret.csv"
+    secret.write_text("token\nhunter2\n")
+    capsys.readouterr()
+    assert main(["query", str(out), f"SELECT * FROM read_csv('{secret}')"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("groundlink query: Permission Error") and "hunter2" not in error
+    # reads of the products themselves, by the views or directly, still run
+    sql = f"SELECT count(*) AS n FROM read_parquet('{out}/frame_index/**/*.parquet')"
+    assert main(["query", str(out), sql, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"n": 3}
+    assert main(["query", str(out), "EXPLAIN SELECT count(*) FROM frame_index"]) == 0
+
+
 def test_bad_cadu_length_names_the_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["process", str(tmp_path), "--out", str(tmp_path / "o"), "--cadu-length", "4"]) == 2
     assert capsys.readouterr().err == (

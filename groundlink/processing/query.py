@@ -1,6 +1,11 @@
 """`groundlink query`: DuckDB over a products directory, the embedded stand-in for Athena
 and Synapse serverless SQL. Each product table is a view with the catalog's columns
-(groundlink.processing.tables) and its partition keys as strings, as the catalog declares them."""
+(groundlink.processing.tables) and its partition keys as strings, as the catalog declares them.
+
+A query only reads, as a query of Athena or of Synapse serverless SQL over the catalog does:
+statements other than SELECT (and EXPLAIN of one) are refused before anything runs, and the
+connection reaches no file outside the products directory, installs and loads no extension,
+and cannot be reconfigured by the query (DuckDB's own settings, locked)."""
 
 from __future__ import annotations
 
@@ -31,16 +36,49 @@ def _view(table: Table, root: Path) -> str:
     )
 
 
+# SELECT covers DESCRIBE, SHOW, SUMMARIZE, VALUES, FROM-first and WITH queries as well.
+READ_ONLY_STATEMENTS = ("SELECT", "EXPLAIN")
+
+
+class WriteRefused(ValueError):
+    """A query statement that would do more than read the products."""
+
+
 def connect(root: Path) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with one view per product table under `root`."""
+    """An in-memory DuckDB with one view per product table under `root`, reaching no other file."""
     connection = duckdb.connect(":memory:")
     for table in TABLES:
         connection.execute(_view(table, root))
+    directory = str(root.resolve()).rstrip("/") + "/"
+    for setting in (
+        f"SET allowed_directories = [{_sql_string(directory)}]",
+        "SET enable_external_access = false",  # only allowed_directories, no URL
+        "SET autoinstall_known_extensions = false",
+        "SET autoload_known_extensions = false",
+        "SET lock_configuration = true",  # a query cannot SET any of the above back
+    ):
+        connection.execute(setting)
     return connection
 
 
+def refuse_writes(sql: str) -> None:
+    """WriteRefused naming the first statement of `sql` that is not a read, or for no statement."""
+    statements = duckdb.extract_statements(sql)
+    if not statements:
+        raise WriteRefused("no SQL statement given; allowed: " + ", ".join(READ_ONLY_STATEMENTS))
+    for statement in statements:
+        kind = statement.type.name
+        if kind not in READ_ONLY_STATEMENTS:
+            raise WriteRefused(
+                f"{kind} statements are not run: queries only read the products; allowed: "
+                + ", ".join(READ_ONLY_STATEMENTS)
+            )
+
+
 def run_query(root: Path, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Column names and rows of `sql` over the products under `root`."""
+    """Column names and rows of `sql` over the products under `root` (reads only: WriteRefused
+    for any other statement, before one runs)."""
+    refuse_writes(sql)
     connection = connect(root)
     try:
         cursor = connection.execute(sql)
