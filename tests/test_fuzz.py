@@ -10,14 +10,13 @@ import math
 import os
 import time
 
-import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from groundlink.inputs import MAX_LINE
 from groundlink.spec import MissionSpec, SpecError, json_schema, read_yaml, spec_from_data
 
-from .conftest import SPECS, spec_data
+from .conftest import SPECS, spec_data, yaml_text
 from .jsonschema_strategies import from_schema
 
 EXAMPLES = int(os.environ.get("GROUNDLINK_FUZZ_EXAMPLES", "0")) or None  # None: the small default budgets
@@ -132,7 +131,7 @@ EXAMPLE_SPECS = st.sampled_from(sorted(p.name for p in SPECS.glob("*.yaml"))).ma
 
 def _read(doc: object) -> MissionSpec | SpecError:
     """The file path of the reader, timed: YAML text -> bounded parse -> model."""
-    text = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+    text = yaml_text(doc, sort_keys=False, allow_unicode=True)
     started = time.process_time()
     try:
         document = read_yaml(text, SOURCE)
