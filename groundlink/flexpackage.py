@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .functiondeps import ARTIFACTS_DIR, BUNDLES, FLEX_PACKAGE_MAX, BuildError, missing, write_entries
+from .runtime.azure_functions import CODE_DIGEST
 from .runtime.package import AZURE_FUNCTION_APP, package_files, requirements
 
 DEPLOYMENT_CONTAINER = "processing-deployment"
@@ -44,12 +45,35 @@ def duration(seconds: int) -> str:
     return f"{hours:02d}:{minutes:02d}:{secs:02d}"
 
 
-def entries(timeout_seconds: int, wheels: Path) -> dict[str, tuple[bytes, int]]:
-    """Package path -> (content, mode) of every file the app runs."""
+def code_entries(timeout_seconds: int) -> dict[str, tuple[bytes, int]]:
+    """Package path -> (content, mode) of the package's own files: everything but the wheels,
+    which the pins in requirements.txt stand for."""
     files: dict[str, tuple[bytes, int]] = {path: (src.read_bytes(), 0o644) for path, src in package_files().items()}
     files["function_app.py"] = (AZURE_FUNCTION_APP.encode(), 0o644)
     files["host.json"] = (HOST_JSON.format(timeout=duration(timeout_seconds)).encode(), 0o644)
     files["requirements.txt"] = (requirements("azure").encode(), 0o644)
+    return files
+
+
+def code_digest(timeout_seconds: int) -> str:
+    """SHA-256 of the package's own files, path by path: what the stack plans as the app's
+    `GROUNDLINK_CODE_SHA256` setting and what this module prints beside the package it writes.
+
+    The package is uploaded outside Pulumi, so without it a code change would show in no plan;
+    with it, a change to the processor, its runtime, the pins or the spec's timeout is an update
+    of the app in `pulumi preview` and `groundlink diff`, as a change of the Lambda's code archive
+    is on AWS. The wheels are left out: the build machine's wheels need not exist where the stack
+    is planned, and the pinned versions they are built from are in requirements.txt."""
+    lines = (
+        f"{path}\0{hashlib.sha256(content).hexdigest()}\n"
+        for path, (content, _) in sorted(code_entries(timeout_seconds).items())
+    )
+    return hashlib.sha256("".join(lines).encode()).hexdigest()
+
+
+def entries(timeout_seconds: int, wheels: Path) -> dict[str, tuple[bytes, int]]:
+    """Package path -> (content, mode) of every file the app runs."""
+    files = code_entries(timeout_seconds)
     with zipfile.ZipFile(wheels) as archive:
         for info in archive.infolist():
             if not info.is_dir():
@@ -103,6 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 2
     print(f"{args.out}: {args.out.stat().st_size:,} bytes, sha256 {digest}")
+    print(f"code sha256 {code_digest(spec.processing.timeout_seconds)} (the app setting {CODE_DIGEST} the stack plans)")
     return 0
 
 

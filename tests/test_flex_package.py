@@ -18,9 +18,11 @@ from pathlib import Path
 import pytest
 
 from groundlink import flexpackage
+from groundlink.diff.run import diff_against
 from groundlink.functiondeps import BUNDLES
+from groundlink.runtime.package import package_files
 
-from .conftest import SPECS, spec_data, write_spec
+from .conftest import SPECS, cached_plan, spec_data, write_spec
 
 
 def test_the_azure_plan_uploads_no_blob_and_the_app_reads_the_deployment_container(azure_noaa20) -> None:
@@ -89,10 +91,55 @@ def test_the_command_writes_the_package_for_a_spec(tmp_path, monkeypatch, capsys
     assert flexpackage.main([str(SPECS / "noaa20.yaml")]) == 0
     out = tmp_path / "build" / "processing" / "released-package.zip"
     digest = hashlib.sha256(out.read_bytes()).hexdigest()
-    assert (
-        capsys.readouterr().out
-        == f"build/processing/released-package.zip: {out.stat().st_size:,} bytes, sha256 {digest}\n"
+    planned = _code_setting(cached_plan("noaa20.yaml", "azure"))
+    assert capsys.readouterr().out == (
+        f"build/processing/released-package.zip: {out.stat().st_size:,} bytes, sha256 {digest}\n"
+        f"code sha256 {planned} (the app setting GROUNDLINK_CODE_SHA256 the stack plans)\n"
     )
+    # the deployer can check a package against the stack: the digest of its own files, path by path
+    with zipfile.ZipFile(out) as archive:
+        own = sorted(n for n in archive.namelist() if not n.startswith(".python_packages/"))
+        lines = "".join(f"{n}\0{hashlib.sha256(archive.read(n)).hexdigest()}\n" for n in own)
+    assert own == sorted(["function_app.py", "host.json", "requirements.txt", *package_files()])
+    assert hashlib.sha256(lines.encode()).hexdigest() == planned
+
+
+def _code_setting(plan) -> str:
+    (app,) = [r for r in plan.of_type("azure-native:web:WebApp") if r.custom]
+    settings = {s["name"]: s["value"] for s in app.inputs["siteConfig"]["appSettings"]}
+    return settings["GROUNDLINK_CODE_SHA256"]
+
+
+def test_a_code_change_is_an_update_of_the_app_and_of_nothing_else(tmp_path, monkeypatch) -> None:
+    """The package is uploaded outside Pulumi; the digest of its code in the app's settings is
+    what makes a code change show in the plan, as an in-place update (the app keeps its name,
+    identity and grants)."""
+    from groundlink.engine import plan
+
+    before = cached_plan("noaa20.yaml", "azure")
+    files = package_files()
+    fixed = tmp_path / "processor.py"
+    fixed.write_bytes(files["groundlink/processing/processor.py"].read_bytes() + b"\n# a fix\n")
+    monkeypatch.setattr(flexpackage, "package_files", lambda: {**files, "groundlink/processing/processor.py": fixed})
+    after = plan(SPECS / "noaa20.yaml", "azure")
+    assert _code_setting(after) != _code_setting(before)
+    (diff,) = diff_against(
+        str(SPECS / "noaa20.yaml"),
+        str(SPECS / "noaa20.yaml"),
+        ["azure"],
+        new_plans={"azure": after},
+        planner=lambda spec, cloud: before,
+    )
+    assert [(c.action, c.type) for c in diff.changes] == [("update", "azure-native:web:WebApp")]
+    assert not diff.data_loss
+
+
+def test_the_code_digest_follows_the_pins_and_the_timeout(monkeypatch) -> None:
+    base = flexpackage.code_digest(600)
+    assert flexpackage.code_digest(600) == base  # the same code, the same digest
+    assert flexpackage.code_digest(900) != base  # host.json's functionTimeout
+    monkeypatch.setattr(flexpackage, "requirements", lambda cloud: "numpy==1.0\n")
+    assert flexpackage.code_digest(600) != base
 
 
 def test_the_command_refuses_in_one_line(tmp_path, monkeypatch, capsys) -> None:

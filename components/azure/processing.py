@@ -18,10 +18,17 @@ import pulumi
 import pulumi_azure_native as azure
 
 from groundlink.blueprint import MissionInputs, ProcessingInputs
-from groundlink.flexpackage import DEPLOYMENT_CONTAINER
+from groundlink.flexpackage import DEPLOYMENT_CONTAINER, code_digest
 from groundlink.functiondeps import BUNDLES
 from groundlink.limits import flex_maximum_instance_count
-from groundlink.runtime.azure_functions import ACCOUNT_URL, CONNECTION, PRODUCTS_CONTAINER, QUEUE, RAW_CONTAINER
+from groundlink.runtime.azure_functions import (
+    ACCOUNT_URL,
+    CODE_DIGEST,
+    CONNECTION,
+    PRODUCTS_CONTAINER,
+    QUEUE,
+    RAW_CONTAINER,
+)
 from groundlink.runtime.job import NAMESPACE
 
 from ..base import MissionComponent
@@ -142,6 +149,8 @@ class AzureProcessing(MissionComponent):
                 self.namespace.name, ".servicebus.windows.net"
             ),
             "AzureWebJobsStorage__accountName": storage.account_name,
+            # the package is uploaded outside Pulumi: its code's digest makes a code change an update
+            CODE_DIGEST: code_digest(inputs.timeout_seconds),
         }
         self.app = self.realize(
             azure.web.WebApp(

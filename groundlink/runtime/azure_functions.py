@@ -24,6 +24,9 @@ RAW_CONTAINER = "GROUNDLINK_RAW_CONTAINER"
 PRODUCTS_CONTAINER = "GROUNDLINK_PRODUCTS_CONTAINER"
 QUEUE = "GROUNDLINK_QUEUE"
 CONNECTION = "ServiceBusConnection"
+# The digest of the code the stack expects the app to run (groundlink.flexpackage.code_digest):
+# the package is uploaded outside Pulumi, so this setting is what makes a code change show in a plan.
+CODE_DIGEST = "GROUNDLINK_CODE_SHA256"
 
 
 class BlobStore:
