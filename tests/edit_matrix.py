@@ -294,10 +294,13 @@ class EditCase:
     data: dict
 
 
-def single_edits(spec: str) -> Iterator[EditCase]:
-    """Every tunable's first valid edit on `spec` (tunables with none are left out)."""
+def single_edits(spec: str, skip: frozenset[str] = frozenset()) -> Iterator[EditCase]:
+    """Every tunable's first valid edit on `spec` (tunables with none are left out), except
+    the tunables labelled in `skip`."""
     base = spec_data(spec)
     for path, field in tunables():
+        if label(path) in skip:
+            continue
         for edit in _edits_for(path, field, base):
             data = copy.deepcopy(base)
             try:

@@ -54,7 +54,9 @@ def subset() -> list[EditCase]:
     seen: set[str] = set()
     chosen: list[EditCase] = []
     for spec in example_specs():
-        fresh = [c for c in _singles(spec) if c.tunables[0] not in seen]
+        # only the tunables not yet covered are tried: every worker builds this list while
+        # collecting, and trying each tunable on every spec cost about a second there
+        fresh = list(single_edits(spec, frozenset(seen)))
         seen |= {c.tunables[0] for c in fresh}
         chosen += combined_edits(fresh)
     return chosen
