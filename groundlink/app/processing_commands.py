@@ -97,7 +97,7 @@ def run_query(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from ..processing.examples import EXAMPLES
-    from ..processing.query import WriteRefused
+    from ..processing.query import QueryRefused
     from ..processing.query import run_query as query
 
     if not args.products_dir.is_dir():
@@ -109,7 +109,7 @@ def run_query(args: argparse.Namespace) -> int:
     for title, sql in queries:
         try:
             names, rows = query(args.products_dir, sql)
-        except (duckdb.Error, WriteRefused) as error:
+        except (duckdb.Error, QueryRefused) as error:
             return _fail([f"groundlink query: {str(error).splitlines()[0]}"])
         if args.json:
             for row in rows:

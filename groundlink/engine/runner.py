@@ -203,15 +203,13 @@ def _no_source_positions() -> Iterator[None]:
 _PROVIDER_PACKAGES = frozenset({"aws", "aws-native", "azure-native"})
 
 
-def _provider_type_alias(alias: Any) -> bool:
+def _provider_type_alias(alias: Any, alias_class: type) -> bool:
     """An alias naming only an earlier type of a provider package (every other field left as
     `...`, "the same as the resource's"): what a provider SDK adds by itself."""
-    import pulumi
-
+    type_ = getattr(alias, "type_", None) if isinstance(alias, alias_class) else None
     return (
-        isinstance(alias, pulumi.Alias)
-        and isinstance(alias.type_, str)
-        and alias.type_.split(":", 1)[0] in _PROVIDER_PACKAGES
+        isinstance(type_, str)
+        and type_.split(":", 1)[0] in _PROVIDER_PACKAGES
         and all(getattr(alias, field) is ... for field in ("name", "parent", "stack", "project"))
     )
 
@@ -236,7 +234,7 @@ def _no_provider_type_aliases() -> Iterator[None]:
     def merge_without_type_aliases(opts1: Any, opts2: Any) -> Any:
         merged = merge(opts1, opts2)
         if merged.aliases:
-            merged.aliases = [alias for alias in merged.aliases if not _provider_type_alias(alias)] or None
+            merged.aliases = [a for a in merged.aliases if not _provider_type_alias(a, pulumi.Alias)] or None
         return merged
 
     pulumi.ResourceOptions.merge = merge_without_type_aliases  # type: ignore[method-assign]  # the original comes back in the finally below

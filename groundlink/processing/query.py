@@ -40,8 +40,8 @@ def _view(table: Table, root: Path) -> str:
 READ_ONLY_STATEMENTS = ("SELECT", "EXPLAIN")
 
 
-class WriteRefused(ValueError):
-    """A query statement that would do more than read the products."""
+class QueryRefused(ValueError):
+    """A query that is not one or more reads of the products (a write, a setting, or nothing at all)."""
 
 
 def connect(root: Path) -> duckdb.DuckDBPyConnection:
@@ -61,24 +61,24 @@ def connect(root: Path) -> duckdb.DuckDBPyConnection:
     return connection
 
 
-def refuse_writes(sql: str) -> None:
-    """WriteRefused naming the first statement of `sql` that is not a read, or for no statement."""
+def refuse_all_but_reads(sql: str) -> None:
+    """QueryRefused naming the first statement of `sql` that is not a read, or for no statement."""
     statements = duckdb.extract_statements(sql)
     if not statements:
-        raise WriteRefused("no SQL statement given; allowed: " + ", ".join(READ_ONLY_STATEMENTS))
+        raise QueryRefused("no SQL statement given; allowed: " + ", ".join(READ_ONLY_STATEMENTS))
     for statement in statements:
         kind = statement.type.name
         if kind not in READ_ONLY_STATEMENTS:
-            raise WriteRefused(
+            raise QueryRefused(
                 f"{kind} statements are not run: queries only read the products; allowed: "
                 + ", ".join(READ_ONLY_STATEMENTS)
             )
 
 
 def run_query(root: Path, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Column names and rows of `sql` over the products under `root` (reads only: WriteRefused
+    """Column names and rows of `sql` over the products under `root` (reads only: QueryRefused
     for any other statement, before one runs)."""
-    refuse_writes(sql)
+    refuse_all_but_reads(sql)
     connection = connect(root)
     try:
         cursor = connection.execute(sql)
