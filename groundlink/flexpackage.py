@@ -96,7 +96,7 @@ def write_package(files: dict[str, tuple[bytes, int]], out: Path, limit: int = F
 
 def main(argv: Sequence[str] | None = None) -> int:
     from .errors import UsageError
-    from .outputs import check_file_target, writing
+    from .outputs import check_file_target, file_location, writing
     from .spec import SpecError, load_spec
 
     parser = argparse.ArgumentParser(prog="python -m groundlink.flexpackage", description=__doc__)
@@ -120,9 +120,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(problem, file=sys.stderr)
         return 2
     try:
-        check_file_target(args.out, "--out")  # before the package is built
+        check_file_target(args.out, "--out", streams=False)  # before the package is built
         with writing(args.out, "--out"):
-            digest = write_package(entries(spec.processing.timeout_seconds, BUNDLES["azure"].path), args.out)
+            digest = write_package(
+                entries(spec.processing.timeout_seconds, BUNDLES["azure"].path), file_location(args.out)
+            )
     except (BuildError, UsageError) as error:
         print(error, file=sys.stderr)
         return 2

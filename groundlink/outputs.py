@@ -5,15 +5,27 @@ nothing half-written behind.
 
 Permission bits say little: root passes every `os.access` check, and a read-only mount
 or a pseudo filesystem such as /proc refuses what the bits allow. So the check creates,
-and removes, a probe directory where the output will go."""
+and removes, a probe directory where the output will go.
+
+A file is written through a temporary sibling renamed into place, which suits a file and
+nothing else: renamed over /dev/null it replaces the device node (for root, for every
+program on the machine), over a symbolic link it replaces the link. So a link is followed
+to the file it names; a pipe, a terminal, /dev/null, or a path naming one of this process's
+descriptors (/dev/stdout, /dev/fd/3) is written straight into; any other path that is not a
+file (a block device, a socket, /dev/zero) is refused."""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import re
+import stat
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from .errors import UsageError
 
@@ -25,9 +37,137 @@ def reason(exc: OSError) -> str:
     return exc.strerror or type(exc).__name__
 
 
-def _check_parent(path: Path, flag: str) -> None:
-    """The nearest existing ancestor must be a directory this process can create entries in."""
-    for parent in path.parents:
+# An open descriptor, whatever it is open on (a terminal, a pipe, a file the shell opened):
+# written through, never replaced.
+_DESCRIPTOR = re.compile(
+    r"/dev/std(?P<std>out|err)|/dev/fd/(?P<fd>\d+)|/proc/(?P<pid>self|thread-self|\d+)/fd/(?P<pfd>\d+)"
+)
+# The devices a command's output may be sent to: the null device and terminals.
+_OUTPUT_DEVICE = re.compile(r"/dev/(null|tty\w*|pts/\d+|console)")
+
+
+def _hops(path: Path) -> list[str]:
+    """`path`, absolute, then each path its symbolic links lead to in turn."""
+    hops = [os.path.abspath(path)]
+    while len(hops) < 40 and os.path.islink(hops[-1]):
+        hops.append(os.path.normpath(os.path.join(os.path.dirname(hops[-1]), os.readlink(hops[-1]))))
+    return hops
+
+
+def _names_a_descriptor(path: Path) -> bool:
+    return any(_DESCRIPTOR.fullmatch(hop) for hop in _hops(path))
+
+
+def _own_descriptor(path: Path) -> int | None:
+    """The number of this process's descriptor that `path` names (/dev/stdout: 1), if any."""
+    for hop in _hops(path):
+        found = _DESCRIPTOR.fullmatch(hop)
+        if found is None:
+            continue
+        if found["std"]:
+            return 1 if found["std"] == "out" else 2
+        if found["fd"]:
+            return int(found["fd"])
+        if found["pid"] in ("self", "thread-self", str(os.getpid())):
+            return int(found["pfd"])
+    return None
+
+
+def written_in_place(path: Path) -> bool:
+    """`path` is written straight into, not replaced: a descriptor of this process, a pipe,
+    /dev/null or a terminal."""
+    if _names_a_descriptor(path):
+        return True
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISFIFO(mode) or (stat.S_ISCHR(mode) and bool(_OUTPUT_DEVICE.fullmatch(os.path.realpath(path))))
+
+
+def _kind(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISFIFO, "a pipe"),
+    ):
+        if test(mode):
+            return name
+    return "not a file"
+
+
+def not_writable_as_file(path: Path, streams: bool = True) -> str | None:
+    """Why `path` cannot take a command's file output, or None. With `streams` false (an
+    archive), a pipe, a terminal or /dev/null is refused too."""
+    if str(path) == "-":
+        return "standard output is not a file here; give a file path (or /dev/stdout)"
+    in_place = written_in_place(path)
+    if in_place and not streams:
+        return "not a file; give a file path"
+    if _names_a_descriptor(path) and not os.path.exists(path):
+        return "no such open descriptor"
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None  # a new file (or a broken link, whose file is created where it points)
+    if stat.S_ISDIR(mode):
+        return "is a directory; give a file path"
+    if not (stat.S_ISREG(mode) or in_place):
+        return f"{_kind(mode)}, not a file; give a file path"
+    return None
+
+
+def _opened_in_place(path: Path) -> IO[str]:
+    """`path` opened to write at its end. This process's own descriptor is duplicated, not
+    opened anew: a second opening of the file the shell sent stdout to would keep an offset
+    of its own, and the next print would overwrite the text."""
+    own = _own_descriptor(path)
+    if own is not None:
+        return os.fdopen(os.dup(own), "w", encoding="utf-8")
+    return path.open("a", encoding="utf-8")
+
+
+def file_location(path: Path) -> Path:
+    """Where the file `path` names lives: a symbolic link followed, so that writing it
+    replaces the file and the link stays."""
+    return Path(os.path.realpath(path))
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write `text` (UTF-8) to `path`. A file is written through a temporary sibling renamed
+    into place: a reader sees the old file or the new one, and a failure leaves neither a
+    half-written file nor the temporary behind. A pipe, a terminal, /dev/null or a
+    descriptor of this process is appended to, after what this process has printed there."""
+    problem = not_writable_as_file(path)
+    if problem is not None:
+        raise OSError(errno.EINVAL, problem, str(path))
+    if written_in_place(path):
+        sys.stdout.flush()  # what was printed before comes first on a shared terminal or file
+        sys.stderr.flush()
+        text = text if text.endswith("\n") else text + "\n"  # the next line starts on its own
+        with _opened_in_place(path) as handle:
+            handle.write(text)
+        return
+    target = file_location(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with open(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(name, 0o666 & ~mask)  # as an ordinary write would create it, not mkstemp's 0600
+        Path(name).replace(target)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+
+
+def _check_parent(path: Path, flag: str, target: Path | None = None) -> None:
+    """The nearest existing ancestor of `target` (where `path` leads; `path` itself by default)
+    must be a directory this process can create entries in."""
+    for parent in (target or path).parents:
         if not parent.exists():
             continue
         if not parent.is_dir():
@@ -39,13 +179,16 @@ def _check_parent(path: Path, flag: str) -> None:
         return
 
 
-def check_file_target(path: Path, flag: str) -> None:
-    """`path` can be written as a file (it may not exist yet)."""
-    if path.is_dir():
-        raise UsageError(f"{flag} {path}: is a directory; give a file path")
+def check_file_target(path: Path, flag: str, streams: bool = True) -> None:
+    """`path` can be written as a file (it may not exist yet), or, with `streams`, written
+    into as a pipe, a terminal, /dev/null or a descriptor (`not_writable_as_file`)."""
+    problem = not_writable_as_file(path, streams)
+    if problem is not None:
+        raise UsageError(f"{flag} {path}: {problem}")
     if path.exists() and not os.access(path, os.W_OK):
         raise UsageError(f"{flag} {path}: cannot overwrite (no write permission)")
-    _check_parent(path, flag)
+    if not written_in_place(path):
+        _check_parent(path, flag, file_location(path))
 
 
 def check_dir_target(path: Path, flag: str) -> None:

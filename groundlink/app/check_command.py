@@ -24,8 +24,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..check.host import PackError
     from ..check.runner import check
-    from ..engine.plan import write_atomically
-    from ..outputs import check_file_target, writing
+    from ..outputs import check_file_target, write_text, writing
     from ..report.check_console import render
 
     clouds = chosen_clouds(args.cloud)
@@ -40,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     render(result)
     if path is not None:
         with writing(path, "--json"):
-            write_atomically(path, json.dumps(result.to_json(), indent=2))
+            write_text(path, json.dumps(result.to_json(), indent=2))
         print(f"wrote {path}")
     lost = diff_command.against(args, clouds, None)
     return EXIT_OK if result.passed and lost == EXIT_OK else EXIT_FAILED

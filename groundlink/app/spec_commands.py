@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from ..clouds import CLOUD_CHOICES, chosen_clouds
+from ..errors import UsageError
 from . import diff_command
 
 
@@ -45,7 +46,16 @@ def configure_plan(parser: argparse.ArgumentParser) -> None:
 
 
 def _plan_target(path: Path, cloud: str, clouds: int) -> Path:
-    return path.with_name(f"{path.stem}-{cloud}{path.suffix or '.json'}") if clouds > 1 else path
+    """The file of `cloud`'s plan: `--json` itself for one cloud, NAME-<cloud>.json beside it for both."""
+    from ..outputs import written_in_place
+
+    if clouds == 1:
+        return path
+    if written_in_place(path):  # one stream would carry two documents, and no name to tell them apart
+        raise UsageError(
+            f"--json {path}: --cloud both writes a file per cloud (NAME-aws.json, NAME-azure.json); give a file path or one --cloud"
+        )
+    return path.with_name(f"{path.stem}-{cloud}{path.suffix or '.json'}")
 
 
 def plan(args: argparse.Namespace) -> int:

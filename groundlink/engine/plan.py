@@ -7,7 +7,6 @@ runner, parity matrix, cost model and report all read it.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -27,26 +26,6 @@ def _copied(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_copied(item) for item in value]
     return value
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write `text` (UTF-8) to `path` through a temporary sibling renamed into place: a reader
-    sees the old file or the new one, and a failure leaves neither a half-written file nor
-    the temporary behind."""
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with open(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(name, 0o666 & ~mask)  # as an ordinary write would create it, not mkstemp's 0600
-        Path(name).replace(path)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
 
 
 @dataclass
@@ -130,7 +109,9 @@ class Plan:
         }
 
     def write(self, path: str | Path) -> None:
-        write_atomically(Path(path), json.dumps(self.to_json(), indent=2, default=str, allow_nan=False))
+        from ..outputs import write_text
+
+        write_text(Path(path), json.dumps(self.to_json(), indent=2, default=str, allow_nan=False))
 
     @classmethod
     def from_json(cls, doc: dict[str, Any]) -> Plan:

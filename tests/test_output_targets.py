@@ -1,0 +1,179 @@
+"""Output paths that are not plain files: `--json /dev/null`, `--json /dev/stdout`, a pipe, a
+symbolic link, `-`.
+
+A file output is written through a temporary renamed into place. Renamed over /dev/null that
+replaced the device node (for root: for every program on the machine), over a link it replaced
+the link, and `-` became a file named "-". Here a pipe, /dev/null, a terminal or a descriptor
+of the process is written straight into (through the descriptor itself, so what is printed
+after it does not overwrite it), a link is followed, and anything else that is not a file is
+refused in one line before any planning.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import threading
+from pathlib import Path
+
+import pytest
+
+from groundlink import cli, engine
+from groundlink.errors import UsageError
+from groundlink.outputs import check_file_target, write_text, written_in_place
+
+from .conftest import SPECS, cached_plan
+
+SPEC = str(SPECS / "noaa20.yaml")
+
+
+@pytest.fixture
+def planned(monkeypatch):
+    """`groundlink plan` takes the session's plan instead of planning again."""
+    monkeypatch.setattr(engine, "plan", lambda spec, cloud: cached_plan("noaa20.yaml", cloud))
+
+
+@pytest.fixture
+def never_planned(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("planned although the output was refused")
+
+    monkeypatch.setattr(engine, "plan", refuse)
+
+
+def one_line(capsys) -> str:
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1, err
+    return err.strip()
+
+
+def _read_fifo(fifo: Path, into: list[bytes]) -> threading.Thread:
+    def read() -> None:
+        with fifo.open("rb") as handle:  # blocks until the writer opens it
+            into.append(handle.read())
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    return reader
+
+
+@pytest.mark.usefixtures("planned")
+def test_a_pipe_gets_the_plan_and_stays_a_pipe(tmp_path):
+    fifo = tmp_path / "plan.pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = _read_fifo(fifo, received)
+    assert cli.main(["plan", SPEC, "--cloud", "aws", "--json", str(fifo)]) == 0
+    reader.join(10)
+    assert json.loads(received[0])["stack"] == "noaa20-aws"
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.pipe"]  # no temporary beside it
+
+
+@pytest.mark.usefixtures("planned")
+def test_dev_null_takes_the_plan_and_stays_the_device(capsys):
+    assert cli.main(["plan", SPEC, "--cloud", "aws", "--json", "/dev/null"]) == 0
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    assert "wrote /dev/null" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("alias", ["/dev/fd/{fd}", "/proc/self/fd/{fd}"])
+def test_a_descriptor_is_written_through_so_later_output_follows_the_text(tmp_path, alias):
+    """As `groundlink plan --json /dev/stdout > out.txt`: the shell's descriptor writes at its own
+    offset, so text written through a second opening of the file was overwritten by the next print."""
+    out = tmp_path / "out.txt"
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    try:
+        os.write(fd, b"printed before\n")
+        write_text(Path(alias.format(fd=fd)), '{"stack": "s"}')
+        os.write(fd, b"printed after\n")
+    finally:
+        os.close(fd)
+    assert out.read_text() == 'printed before\n{"stack": "s"}\nprinted after\n'
+
+
+def test_a_pipe_descriptor_gets_the_text_with_its_line_ended():
+    read, write = os.pipe()
+    try:
+        write_text(Path(f"/dev/fd/{write}"), "{}")
+    finally:
+        os.close(write)
+    with os.fdopen(read, "rb") as handle:
+        assert handle.read() == b"{}\n"
+
+
+@pytest.mark.usefixtures("planned")
+def test_a_link_is_followed_and_stays_a_link(tmp_path):
+    (tmp_path / "plans").mkdir()
+    real = tmp_path / "plans" / "aws.json"
+    real.write_text("older plan")
+    link = tmp_path / "latest.json"
+    link.symlink_to(real)
+    assert cli.main(["plan", SPEC, "--cloud", "aws", "--json", str(link)]) == 0
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert json.loads(real.read_text())["stack"] == "noaa20-aws"
+    assert sorted(p.name for p in (tmp_path / "plans").iterdir()) == ["aws.json"]
+
+
+@pytest.mark.usefixtures("never_planned")
+@pytest.mark.parametrize("command", ["plan", "check"])
+def test_dash_is_one_line_before_planning_and_no_file_named_dash(tmp_path, monkeypatch, capsys, command):
+    monkeypatch.chdir(tmp_path)
+    assert cli.main([command, SPEC, "--cloud", "aws", "--json", "-"]) == 2
+    assert one_line(capsys) == (
+        "groundlink: --json -: standard output is not a file here; give a file path (or /dev/stdout)"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.usefixtures("never_planned")
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/full", "/dev/random"])
+def test_a_device_that_is_not_an_output_is_refused_before_planning(capsys, device):
+    assert cli.main(["plan", SPEC, "--cloud", "aws", "--json", device]) == 2
+    assert one_line(capsys) == f"groundlink: --json {device}: a character device, not a file; give a file path"
+    assert stat.S_ISCHR(os.stat(device).st_mode)
+
+
+@pytest.mark.usefixtures("never_planned")
+def test_both_clouds_into_one_stream_is_refused_before_planning(capsys):
+    assert cli.main(["plan", SPEC, "--json", "/dev/null"]) == 2
+    assert one_line(capsys) == (
+        "groundlink: --json /dev/null: --cloud both writes a file per cloud (NAME-aws.json, NAME-azure.json); "
+        "give a file path or one --cloud"
+    )
+
+
+def test_an_archive_output_must_be_a_file(tmp_path):
+    fifo = tmp_path / "package.pipe"
+    os.mkfifo(fifo)
+    for target in (fifo, Path("/dev/null"), Path("/dev/stdout")):
+        with pytest.raises(UsageError, match=f"^--out {target}: not a file; give a file path$"):
+            check_file_target(target, "--out", streams=False)
+    check_file_target(tmp_path / "package.zip", "--out", streams=False)  # a new file is fine
+
+
+def test_a_descriptor_that_is_not_open_is_refused():
+    read, write = os.pipe()
+    os.close(read)
+    os.close(write)
+    with pytest.raises(UsageError, match=f"^--json /dev/fd/{write}: no such open descriptor$"):
+        check_file_target(Path(f"/dev/fd/{write}"), "--json")
+
+
+def test_what_is_written_in_place(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    (tmp_path / "file.json").write_text("{}")
+    (tmp_path / "null-link").symlink_to("/dev/null")
+    in_place = {
+        "/dev/null": True,
+        "/dev/stdout": True,
+        "/dev/fd/1": True,
+        str(fifo): True,
+        str(tmp_path / "null-link"): True,
+        "/dev/zero": False,
+        str(tmp_path / "file.json"): False,
+        str(tmp_path / "new.json"): False,
+    }
+    assert {path: written_in_place(Path(path)) for path in in_place} == in_place
