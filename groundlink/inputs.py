@@ -15,12 +15,14 @@ import math
 import reprlib
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import yaml
 
 MAX_DEPTH = 64  # a spec is at most ~6 levels deep; 64 leaves room and stays far from any recursion limit
 MAX_NODES = 200_000  # nodes after alias expansion: 500 satellites x 16 downlinks fit ~10x over
+MAX_FILE_BYTES = 8 * 2**20  # a spec, a price override file, a pack config: kilobytes in practice
 MAX_LINE = 300  # characters in one error line
 MAX_SHOWN = 60  # characters of a user value echoed back
 
@@ -37,6 +39,27 @@ class InputError(Exception):
     def __init__(self, line: str):
         self.line = one_line(line)
         super().__init__(self.line)
+
+
+class InputTooLarge(ValueError):
+    """The input goes on past its limit: a wrong file, or a device that never ends."""
+
+    def __init__(self, limit: int):
+        size = f"{limit // 2**20} MiB" if limit % 2**20 == 0 else f"{limit:,} bytes"
+        super().__init__(f"larger than {size}")
+
+
+def read_input(path: Path, limit: int = MAX_FILE_BYTES) -> str:
+    """The UTF-8 text of `path`, newlines as `Path.read_text` gives them, read up to `limit`
+    bytes and one more: a pipe's or a device's size says nothing of what it holds
+    (`/dev/zero` never ends, and read whole it ran out of memory with a traceback), so
+    whatever the path names, more than `limit` is refused (InputTooLarge). OSError and
+    UnicodeDecodeError (its `start`, the offset of the bad byte) as reading a file raises them."""
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise InputTooLarge(limit)
+    return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def one_line(text: str, limit: int = MAX_LINE) -> str:

@@ -19,7 +19,7 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 
 from . import apishapes, limits
 from .fieldpath import FieldPath, field_path
-from .inputs import Document, InputError, load_yaml, one_line, show
+from .inputs import Document, InputError, InputTooLarge, load_yaml, one_line, read_input, show
 from .presets import PRESETS, Preset, egress_node_of, json_shape_problem
 
 IDENTIFIER = r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$"
@@ -998,11 +998,13 @@ def _os_reason(exc: Exception) -> str:
 @lru_cache(maxsize=32)
 def _load_cached(source: str, mtime_ns: int, size: int) -> MissionSpec:
     try:
-        text = Path(source).read_text(encoding="utf-8")
+        text = read_input(Path(source))
     except FileNotFoundError:
         raise SpecError(source, [f"{source}: no such file"]) from None
     except UnicodeDecodeError as exc:
         raise SpecError(source, [f"{source}: not UTF-8 text (byte {exc.start})"]) from None
+    except InputTooLarge as exc:
+        raise SpecError(source, [f"{source}: {exc}; not a mission spec"]) from None
     except OSError as exc:
         raise SpecError(source, [one_line(f"{source}: cannot read ({_os_reason(exc)})")]) from None
     document = read_yaml(text, source)

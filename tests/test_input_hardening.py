@@ -171,3 +171,66 @@ def test_yaml_the_loader_refuses_is_one_line(capsys, tmp_path, text):
     path = tmp_path / "s.yaml"
     path.write_text(text)
     assert one_line_error(capsys, "validate", str(path)).startswith(f"{path}: ")
+
+
+def _no_planning(monkeypatch):
+    from groundlink import engine
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("planned although an input was refused")
+
+    monkeypatch.setattr(engine, "plan", refuse)
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["validate", "/dev/zero"], "/dev/zero: larger than 8 MiB; not a mission spec"),
+        (["validate", "/dev/urandom"], "/dev/urandom: larger than 8 MiB; not a mission spec"),
+        (
+            ["compare", "SPEC", "--out", "OUT", "--prices", "/dev/zero"],
+            "/dev/zero: larger than 8 MiB; not a price file",
+        ),
+        (
+            ["check", "SPEC", "--cloud", "aws", "--policy-pack-config", "/dev/zero"],
+            "groundlink: /dev/zero: larger than 8 MiB; not a policy pack config",
+        ),
+        (["diff", "/dev/zero", "SPEC"], "groundlink: /dev/zero: larger than 256 MiB"),
+    ],
+)
+def test_an_endless_input_is_one_line_not_a_memory_error(capsys, tmp_path, monkeypatch, argv, expected):
+    """A device that never ends was read whole: MemoryError and a traceback, or the machine's
+    memory gone. Every input is read up to its limit and one byte more."""
+    _no_planning(monkeypatch)
+    spec = str(SPECS / "noaa20.yaml")
+    argv = [spec if a == "SPEC" else str(tmp_path / "o") if a == "OUT" else a for a in argv]
+    assert one_line_error(capsys, *argv) == expected
+    assert not (tmp_path / "o").exists()
+
+
+def test_an_input_at_its_limit_is_read_and_one_byte_over_is_not(tmp_path):
+    from groundlink import inputs
+
+    path = tmp_path / "small.yaml"
+    path.write_bytes(b"a: 1\r\n" + b"#" * 58)  # 64 bytes
+    assert inputs.read_input(path, 64) == "a: 1\n" + "#" * 58  # newlines as read_text gives them
+    path.write_bytes(b"a: 1\r\n" + b"#" * 59)
+    with pytest.raises(inputs.InputTooLarge, match=r"^larger than 64 bytes$"):
+        inputs.read_input(path, 64)
+
+
+def test_a_spec_from_a_pipe_is_read(capsys, tmp_path):
+    import os
+    import threading
+
+    fifo = tmp_path / "spec.pipe"
+    os.mkfifo(fifo)
+    text = (SPECS / "noaa20.yaml").read_bytes()
+
+    def feed() -> None:
+        with fifo.open("wb") as handle:
+            handle.write(text)
+
+    threading.Thread(target=feed, daemon=True).start()
+    assert cli.main(["validate", str(fifo)]) == 0
+    assert capsys.readouterr().out.startswith(f"{fifo}: ok (noaa20:")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
+from ..inputs import InputTooLarge, read_input
 
 LEVELS = ("advisory", "mandatory", "remediate", "disabled")
 
@@ -70,9 +71,13 @@ def parse_config(doc: Any, source: str = "policy pack config") -> Given:
 def load_config_file(path: str | Path) -> Given:
     path = Path(path)
     try:
-        text = path.read_text()
+        text = read_input(path)
     except OSError as error:
         raise PackConfigError(f"{path}: cannot read policy pack config ({error.strerror})") from None
+    except UnicodeDecodeError as error:
+        raise PackConfigError(f"{path}: policy pack config is not UTF-8 text (byte {error.start})") from None
+    except InputTooLarge as error:
+        raise PackConfigError(f"{path}: {error}; not a policy pack config") from None
     if not text.strip():
         return {}
     try:

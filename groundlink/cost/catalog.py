@@ -123,12 +123,15 @@ class PriceError(Exception):
 
 
 def _read_yaml(path: Path) -> Any:
+    from ..inputs import InputTooLarge, read_input
     from ..spec import SpecError, parse_yaml
 
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_input(path)
     except FileNotFoundError:
         raise PriceError([f"{path}: no such file"]) from None
+    except InputTooLarge as exc:
+        raise PriceError([f"{path}: {exc}; not a price file"]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise PriceError([f"{path}: cannot read ({exc})"]) from None
     try:

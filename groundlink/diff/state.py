@@ -17,7 +17,7 @@ from typing import Any
 
 from ..clouds import CLOUDS
 from ..errors import UsageError
-from ..inputs import one_line
+from ..inputs import InputTooLarge, one_line, read_input
 
 CLOUD_OF_PROVIDER = {"aws": "aws", "aws-native": "aws", "azure-native": "azure"}
 CHECKPOINT_VERSION = 3
@@ -115,14 +115,14 @@ def read_json(path: Path) -> Any:
     """A JSON document, or one line naming the file and where it is broken."""
     source = str(path)
     try:
-        if path.stat().st_size > MAX_STATE_BYTES:
-            raise StateError(f"{source}: larger than {MAX_STATE_BYTES // 2**20} MiB")
-        text = path.read_text(encoding="utf-8")
+        text = read_input(path, MAX_STATE_BYTES)
         return json.loads(text, parse_constant=_refuse_constant)
     except FileNotFoundError:
         raise StateError(f"{source}: no such file") from None
     except UnicodeDecodeError as exc:
         raise StateError(f"{source}: not UTF-8 text (byte {exc.start})") from None
+    except InputTooLarge as exc:
+        raise StateError(f"{source}: {exc}") from None
     except OSError as exc:
         raise StateError(f"{source}: cannot read ({exc.strerror or exc})") from None
     except json.JSONDecodeError as exc:
