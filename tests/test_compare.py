@@ -291,3 +291,41 @@ def test_the_pack_reads_no_stack_from_the_pulumi_runtime():
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
             names += [node.module or ""] if isinstance(node, ast.ImportFrom) else []
             assert not [n for n in names if n == "pulumi" or n.startswith("pulumi.")], module.name
+
+
+def test_a_link_to_an_earlier_report_is_followed_and_stays_a_link(tmp_path, monkeypatch):
+    """`--out latest` where latest links to an earlier report: the report it names is replaced,
+    and the link still names it (renamed over, the link itself became the new report)."""
+    from groundlink.app.compare import REPORT_MARKER
+
+    monkeypatch.setattr(plan_runs, "run_plans", _fake_runs())
+    earlier = tmp_path / "reports" / "2026-12-01"
+    earlier.mkdir(parents=True)
+    (earlier / "report.md").write_text("the earlier report")
+    (earlier / REPORT_MARKER).write_text(json.dumps({"files": ["report.md"]}))
+    latest = tmp_path / "latest"
+    latest.symlink_to(earlier)
+    run_compare(NOAA20, latest)
+    assert latest.is_symlink() and latest.resolve() == earlier.resolve()
+    assert (earlier / "report.md").read_text().startswith("# groundlink compare")
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["2026-12-01"]
+
+
+@pytest.mark.parametrize("out", [".", ".."])
+def test_out_holding_the_current_directory_is_refused_before_planning(tmp_path, monkeypatch, capsys, out):
+    """The report replaces DIR whole: renaming "." failed after the plans (EBUSY), and replacing
+    the directory the shell stands in would leave it in a deleted one."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("planned although --out was refused")
+
+    monkeypatch.setattr(plan_runs, "run_plans", refuse)
+    here = tmp_path / "reports" / "today"
+    here.mkdir(parents=True)
+    monkeypatch.chdir(here)
+    assert main(["compare", NOAA20, "--out", out]) == 2
+    assert capsys.readouterr().err == (
+        f"groundlink: --out {out}: holds the current directory, and the report replaces DIR whole; "
+        "choose another directory\n"
+    )
+    assert list(here.iterdir()) == []

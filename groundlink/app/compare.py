@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..clouds import CLOUDS
 from ..errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
-from ..outputs import writing
+from ..outputs import file_location, writing
 from . import diff_command
 
 if TYPE_CHECKING:
@@ -91,6 +91,11 @@ def _check_out_dir(out: Path) -> None:
     from ..outputs import check_dir_target
 
     check_dir_target(out, "--out")
+    here = Path.cwd().resolve()
+    if file_location(out) == here or file_location(out) in here.parents:
+        raise UsageError(
+            f"--out {out}: holds the current directory, and the report replaces DIR whole; choose another directory"
+        )
     if not out.is_dir() or not any(out.iterdir()):
         return
     try:
@@ -273,12 +278,13 @@ def run_compare(
         progress.done("policy", "" if doc["policy"]["available"] else "not available")
         progress.start("report", "write report.md, report.html, compare.json")
         with writing(out, "--out"):
-            tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+            place = file_location(out)  # a link to an earlier report is followed and stays a link
+            tmp = Path(tempfile.mkdtemp(prefix=f".{place.name}.tmp-", dir=place.parent))
             try:
                 tmp.chmod(0o777 & ~_umask())
                 _write(tmp, doc, runs, charts)
                 _mark_report(tmp)
-                _replace_dir(tmp, out)
+                _replace_dir(tmp, place)
             except BaseException:
                 shutil.rmtree(tmp, ignore_errors=True)
                 raise
