@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from . import interrupt
-from .errors import EXIT_INTERRUPTED
+from .errors import EXIT_INTERRUPTED, EXIT_OUTPUT_CLOSED
 
 
 class Command(NamedTuple):
@@ -124,11 +124,41 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:  # at any point, start-up imports included: one line, exit 130
         print(interrupt.MESSAGE, file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # a print() to a pipe whose reader left (`groundlink validate ... | head -1`)
+        _output_closed()
+        return EXIT_OUTPUT_CLOSED
+    except SystemExit as stop:  # rich ends a Console's write to such a pipe with SystemExit(1)
+        if not isinstance(stop.__context__, BrokenPipeError):
+            raise
+        _output_closed()
+        return EXIT_OUTPUT_CLOSED
     except BaseException:
         if not interrupt.received():
             raise
         print(interrupt.MESSAGE, file=sys.stderr)  # the interrupt, as an extension module reraised it
         return EXIT_INTERRUPTED
+
+
+def _output_closed() -> None:
+    """The reader of stdout is gone: what is left to write, down to the interpreter's last
+    flush, goes to /dev/null instead of ending in another BrokenPipeError and a traceback
+    (https://docs.python.org/3/library/signal.html#note-on-sigpipe). The command has
+    stopped what it started on the way out, as after any error."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
+def _flushed(code: int) -> int:
+    """`code`, once what is still buffered for stdout is written; EXIT_OUTPUT_CLOSED if its
+    reader has left meanwhile (the interpreter's own last flush would print "Exception
+    ignored ... BrokenPipeError" and exit 120)."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _output_closed()
+        return EXIT_OUTPUT_CLOSED
+    return code
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -167,7 +197,7 @@ def entry() -> None:
     no_collection_during_the_command()
     os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
     interrupt.install()  # before the command (python -m) and after it: one line, exit 130
-    code = main()
+    code = _flushed(main())
     interrupt.install()
     if code == EXIT_INTERRUPTED:
         sys.stdout.flush()

@@ -12,6 +12,7 @@ EXIT_OK = 0
 EXIT_FAILED = 1  # the command ran and found a problem: a mandatory policy violation, a parity failure
 EXIT_USAGE = 2  # bad input: spec, flag, file; nothing was written
 EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports SIGINT
+EXIT_OUTPUT_CLOSED = 141  # the reader of stdout went away (`| head`), as a shell reports SIGPIPE
 
 
 class UsageError(Exception):

@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -177,3 +179,42 @@ def test_what_is_written_in_place(tmp_path):
         str(tmp_path / "new.json"): False,
     }
     assert {path: written_in_place(Path(path)) for path in in_place} == in_place
+
+
+def _with_stdout_closed(argv: list[str], unbuffered: bool) -> subprocess.CompletedProcess[str]:
+    """`groundlink ARGV | head -0`: the reader of stdout is gone before anything is written."""
+    read, write = os.pipe()
+    os.close(read)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = "1"
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "groundlink.cli", *argv],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+    finally:
+        os.close(write)
+
+
+@pytest.mark.parametrize("unbuffered", [False, True], ids=["buffered", "unbuffered"])
+@pytest.mark.parametrize("command", ["validate", "schema", "process"])
+def test_a_reader_that_leaves_is_exit_141_without_a_traceback(tmp_path, command, unbuffered):
+    """`groundlink validate a.yaml b.yaml | head -1`: print() raised BrokenPipeError (a traceback),
+    a buffered line failed at the interpreter's last flush (exit 120, "Exception ignored"), and
+    rich's consoles exit 1, the code of a failed check. Now each ends quietly with 141, what a
+    shell reports for a process a closed pipe ended."""
+    from tests.contactgen import demo_contact
+
+    argv = {
+        "validate": ["validate", SPEC, str(SPECS / "partner.yaml")],
+        "schema": ["schema"],
+        "process": ["process", str(tmp_path / "raw"), "--out", str(tmp_path / "products")],
+    }[command]
+    demo_contact(tmp_path / "raw")
+    done = _with_stdout_closed(argv, unbuffered)
+    assert (done.returncode, done.stderr) == (141, "")
