@@ -6,7 +6,8 @@ be wrong in any way: nested 10,000 levels deep, an alias bomb that expands a
 `load_yaml`, which checks the event stream (iterative, so no recursion limit is
 reached) before any object is built, and every message goes through
 `one_line`, so no user value can make a message span lines or grow without
-bound. Pure Python: no pulumi import.
+bound. The text itself comes through `read_input`, bounded too: a path may name a pipe
+or a device as well as a file. Pure Python: no pulumi import.
 """
 
 from __future__ import annotations
