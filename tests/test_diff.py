@@ -187,6 +187,24 @@ def test_a_bad_old_is_one_line_and_exit_2_before_planning(tmp_path, capsys, text
     assert code == 2 and out == "" and fragment in err  # nothing planned
 
 
+def test_a_compare_report_as_old_points_at_its_plans(tmp_path, capsys):
+    """What `compare --out` wrote is the natural thing to try as OLD: the report directory and
+    its compare.json each say which of its files to give instead."""
+    report = tmp_path / "report"
+    report.mkdir()
+    cached_plan("noaa20.yaml", "aws").write(report / "plan-aws.json")
+    (report / "compare.json").write_text(json.dumps({"formatVersion": 1, "parity": {}, "clouds": {}}))
+    expected = {
+        report: "a compare report; give its plan-aws.json or plan-azure.json",
+        report
+        / "compare.json": "a compare report's summary, not a plan; give plan-aws.json or plan-azure.json beside it",
+        tmp_path: "a directory; give a plan (groundlink plan --json), a checkpoint (pulumi stack export) or a spec",
+    }
+    for old, message in expected.items():
+        code, out, err = run_cli(capsys, "diff", str(old), NOAA20)
+        assert (code, out, err) == (2, "", f"groundlink: {old}: {message}\n")
+
+
 def test_new_must_be_a_spec(capsys, tmp_path):
     code, _, err = run_cli(capsys, "diff", NOAA20, CHECKPOINT)
     assert code == 2 and "NEW must be a mission spec" in err

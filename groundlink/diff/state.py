@@ -114,6 +114,8 @@ def _refuse_constant(name: str) -> Any:
 def read_json(path: Path) -> Any:
     """A JSON document, or one line naming the file and where it is broken."""
     source = str(path)
+    if path.is_dir():
+        raise StateError(f"{source}: {_REPORT_HINT if (path / 'plan-aws.json').is_file() else _DIRECTORY_HINT}")
     try:
         text = read_input(path, MAX_STATE_BYTES)
         return json.loads(text, parse_constant=_refuse_constant)
@@ -133,8 +135,16 @@ def read_json(path: Path) -> Any:
         raise StateError(f"{source}: nested too deeply") from None
 
 
+_REPORT_HINT = "a compare report; give its plan-aws.json or plan-azure.json"
+_DIRECTORY_HINT = "a directory; give a plan (groundlink plan --json), a checkpoint (pulumi stack export) or a spec"
+
+
 def from_document(doc: Any, source: str) -> State:
     """A plan JSON document or a checkpoint (`pulumi stack export`) as a State."""
+    if isinstance(doc, dict) and "parity" in doc and "resources" not in doc:  # compare.json
+        raise StateError(
+            f"{source}: a compare report's summary, not a plan; give plan-aws.json or plan-azure.json beside it"
+        )
     if isinstance(doc, dict) and "formatVersion" in doc:
         if doc["formatVersion"] != 1:
             raise StateError(f"{source}: formatVersion: {doc['formatVersion']!r} is not 1")
