@@ -208,6 +208,30 @@ def test_an_endless_input_is_one_line_not_a_memory_error(capsys, tmp_path, monke
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["validate", "BAD"], "BAD: not UTF-8 text (byte 4)"),
+        (["compare", "SPEC", "--out", "OUT", "--prices", "BAD"], "BAD: not UTF-8 text (byte 4)"),
+        (
+            ["check", "SPEC", "--cloud", "aws", "--policy-pack-config", "BAD"],
+            "groundlink: BAD: policy pack config is not UTF-8 text (byte 4)",
+        ),
+        (["diff", "BAD", "SPEC"], "groundlink: BAD: not UTF-8 text (byte 4)"),
+    ],
+)
+def test_an_input_that_is_not_utf8_is_one_line(capsys, tmp_path, monkeypatch, argv, expected):
+    """A pack config in another encoding ended in a UnicodeDecodeError traceback."""
+    _no_planning(monkeypatch)
+    bad = tmp_path / "latin1.json"
+    bad.write_bytes(b'{"a"\xe9: 1}')
+    spec = str(SPECS / "noaa20.yaml")
+    names = {"BAD": str(bad), "SPEC": spec, "OUT": str(tmp_path / "o")}
+    line = one_line_error(capsys, *[names.get(a, a) for a in argv])
+    assert line.startswith(expected.replace("BAD", str(bad)))
+    assert not (tmp_path / "o").exists()
+
+
 def test_an_input_at_its_limit_is_read_and_one_byte_over_is_not(tmp_path):
     from groundlink import inputs
 

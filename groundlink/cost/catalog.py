@@ -132,7 +132,9 @@ def _read_yaml(path: Path) -> Any:
         raise PriceError([f"{path}: no such file"]) from None
     except InputTooLarge as exc:
         raise PriceError([f"{path}: {exc}; not a price file"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise PriceError([f"{path}: not UTF-8 text (byte {exc.start})"]) from None
+    except OSError as exc:
         raise PriceError([f"{path}: cannot read ({exc})"]) from None
     try:
         return parse_yaml(text, str(path))
