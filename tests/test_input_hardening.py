@@ -258,3 +258,22 @@ def test_a_spec_from_a_pipe_is_read(capsys, tmp_path):
     threading.Thread(target=feed, daemon=True).start()
     assert cli.main(["validate", str(fifo)]) == 0
     assert capsys.readouterr().out.startswith(f"{fifo}: ok (noaa20:")
+
+
+@pytest.mark.parametrize(
+    ("config", "key"),
+    [
+        ('{"tags-required": "advisory", "tags-required": "mandatory"}', "tags-required"),
+        ('{"tags-required": {"enforcementLevel": "advisory", "enforcementLevel": "disabled"}}', "enforcementLevel"),
+    ],
+)
+def test_a_pack_config_key_given_twice_is_refused_before_planning(capsys, tmp_path, monkeypatch, config, key):
+    """JSON readers keep the last of two equal keys without a word: a rule set to advisory,
+    then to mandatory, passed as whichever came last; the spec's YAML refuses the same."""
+    _no_planning(monkeypatch)
+    path = tmp_path / "pack.json"
+    path.write_text(config)
+    line = one_line_error(capsys, "check", str(SPECS / "noaa20.yaml"), "--policy-pack-config", str(path))
+    assert line == (
+        f"groundlink: {path}: {key!r} is given twice in one object; keep one (JSON readers keep the last silently)"
+    )
