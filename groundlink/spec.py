@@ -23,6 +23,7 @@ from .inputs import Document, InputError, InputTooLarge, load_yaml, one_line, re
 from .presets import PRESETS, Preset, egress_node_of, json_shape_problem
 
 IDENTIFIER = r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$"
+GUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 Identifier = Annotated[
     str,
     Field(
@@ -283,7 +284,7 @@ class Partner(_Model):
     )
     azure_principal_object_id: str | None = Field(
         None,
-        pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+        pattern=GUID_PATTERN,
         description="Entra object id of the partner's principal, granted write on the landing container.",
     )
     source_addresses: list[str] = Field(
@@ -665,7 +666,7 @@ class OrbitalEndpoint(_Model):
     mtu: int = Field(3650, description="MTU the endpoint's network interface must use (at least 3650).")
     resource_provider_object_id: str | None = Field(
         None,
-        pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+        pattern=GUID_PATTERN,
         description="Entra object id of the 'Azure Orbital Resource Provider' service principal in your tenant, "
         "granted 'Azure Event Hubs Data Sender' on the telemetry hub; without it contact profiles get no telemetry hub.",
     )
@@ -899,9 +900,31 @@ def _length_message(kind: str, ctx: dict[str, Any], value: Any) -> str:
     return f"has {count(actual)}; at least {count(ctx['min_length'])} required"
 
 
+# Each pattern of the spec in words, after the pattern itself in a message: a regular
+# expression is exact but not what a person reads first. A test keeps every pattern of the
+# spec's JSON Schema in this table.
+PATTERN_WORDS = {
+    IDENTIFIER: "2-32 lowercase letters, digits and '-', starting with a letter and not ending with '-'",
+    r"^[A-Za-z0-9 ._@+-]+$": "letters, digits, spaces and . _ @ + -",
+    r"^[A-Za-z0-9._:-]{1,64}$": "1-64 letters, digits and . _ : -",
+    r"^\d{12}$": "an AWS account id, 12 digits",
+    r"^[\w+=,.@:/-]+$": "letters, digits and _ + = , . @ : / -",
+    GUID_PATTERN: "an object id, lowercase hex digits as 8-4-4-4-12",
+    r"^[a-z0-9][a-z0-9._/:@-]{0,254}$": "an image reference: up to 255 lowercase letters, digits and . _ / : @ -",
+    r"^[^@\s]+@[^@\s]+\.[^@\s]+$": "an email address, name@domain.tld",
+    limits.AWS_REGION_PATTERN: "an AWS region name such as us-west-2",
+    limits.AZURE_LOCATION_PATTERN: "an Azure location name such as westus2, lowercase letters and digits",
+}
+
+
+def _pattern_text(pattern: Any) -> str:
+    words = PATTERN_WORDS.get(str(pattern))
+    return f"{pattern} ({words})" if words else str(pattern)
+
+
 def _key_message(kind: str, ctx: dict[str, Any]) -> str:
     if kind == "string_pattern_mismatch":
-        return f"key does not match {ctx.get('pattern')}"
+        return f"key does not match {_pattern_text(ctx.get('pattern'))}"
     if kind in {"invalid_key", "string_type"}:
         return "a key must be text"
     if kind in {"string_too_long", "string_too_short"}:
@@ -938,7 +961,7 @@ def _describe(error: ErrorDetails, data: Any) -> tuple[FieldPath, str]:
     if kind == "literal_error":
         return path, f"{show(value)} is not allowed; allowed: {ctx.get('expected')}"
     if kind == "string_pattern_mismatch":
-        return path, f"{show(value)} does not match {ctx.get('pattern')}"
+        return path, f"{show(value)} does not match {_pattern_text(ctx.get('pattern'))}"
     if kind in {"too_long", "too_short", "string_too_long", "string_too_short"}:
         return path, _length_message(kind, ctx, value)
     if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:

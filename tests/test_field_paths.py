@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 
 from groundlink.cost.catalog import PriceError, load_overrides
-from groundlink.spec import SpecError, spec_from_data
+from groundlink.spec import SpecError, load_spec, spec_from_data
 
-from .conftest import spec_data
+from .conftest import spec_data, write_spec
 
 SOURCE = "x.yaml"
 
@@ -27,10 +27,22 @@ def rejection(edit) -> list[str]:
 @pytest.mark.parametrize(
     ("tags", "expected"),
     [
-        ({"bad key": "v"}, "x.yaml: mission.tags.'bad key': key does not match ^[A-Za-z0-9._:-]{1,64}$"),
-        ({"mission": "v", "a/b": "v"}, "x.yaml: mission.tags.a/b: key does not match ^[A-Za-z0-9._:-]{1,64}$"),
-        ({"literal[x": "v"}, "x.yaml: mission.tags.'literal[x': key does not match ^[A-Za-z0-9._:-]{1,64}$"),
-        ({"[key]": "v"}, "x.yaml: mission.tags.'[key]': key does not match ^[A-Za-z0-9._:-]{1,64}$"),
+        (
+            {"bad key": "v"},
+            "x.yaml: mission.tags.'bad key': key does not match ^[A-Za-z0-9._:-]{1,64}$ (1-64 letters, digits and . _ : -)",
+        ),
+        (
+            {"mission": "v", "a/b": "v"},
+            "x.yaml: mission.tags.a/b: key does not match ^[A-Za-z0-9._:-]{1,64}$ (1-64 letters, digits and . _ : -)",
+        ),
+        (
+            {"literal[x": "v"},
+            "x.yaml: mission.tags.'literal[x': key does not match ^[A-Za-z0-9._:-]{1,64}$ (1-64 letters, digits and . _ : -)",
+        ),
+        (
+            {"[key]": "v"},
+            "x.yaml: mission.tags.'[key]': key does not match ^[A-Za-z0-9._:-]{1,64}$ (1-64 letters, digits and . _ : -)",
+        ),
         ({3: "v"}, "x.yaml: mission.tags.3: a key must be text"),
         ({None: "v"}, "x.yaml: mission.tags.None: a key must be text"),
     ],
@@ -84,4 +96,35 @@ def test_price_overrides_name_the_path_of_bad_keys_and_of_a_file_that_is_no_mapp
         load_overrides(prices)
     assert info.value.lines == [
         f"{prices}: the whole file: Input should be a valid dictionary or instance of OverrideFile"
+    ]
+
+
+def test_every_pattern_of_the_spec_is_also_said_in_words():
+    """A pattern mismatch names the pattern and then says it in words (spec.PATTERN_WORDS): every
+    pattern the spec's JSON Schema holds has its words, so a new field cannot fall back to a bare
+    regular expression."""
+    from groundlink.spec import PATTERN_WORDS, json_schema
+
+    def patterns(node):
+        if isinstance(node, dict):
+            yield from ([node["pattern"]] if "pattern" in node else [])
+            for value in node.values():
+                yield from patterns(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from patterns(value)
+
+    found = set(patterns(json_schema()))
+    assert len(found) >= 9
+    assert found <= set(PATTERN_WORDS)
+
+
+def test_a_bad_name_says_what_is_allowed_in_words(tmp_path):
+    data = spec_data()
+    data["mission"]["name"] = "Mission_X"
+    with pytest.raises(SpecError) as raised:
+        load_spec(write_spec(tmp_path, data))
+    assert raised.value.lines == [
+        f"{tmp_path / 'spec.yaml'}: mission.name: 'Mission_X' does not match ^[a-z][a-z0-9-]{{0,30}}[a-z0-9]$ "
+        "(2-32 lowercase letters, digits and '-', starting with a letter and not ending with '-') (line 3, column 3)"
     ]
