@@ -119,11 +119,33 @@ def test_a_query_reads_no_file_outside_the_products(tmp_path: Path, capsys: pyte
     assert main(["query", str(out), "EXPLAIN SELECT count(*) FROM frame_index"]) == 0
 
 
-def test_bad_cadu_length_names_the_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["process", str(tmp_path), "--out", str(tmp_path / "o"), "--cadu-length", "4"]) == 2
-    assert capsys.readouterr().err == (
-        "groundlink process: --cadu_length: 4 is shorter than sync marker + primary header (10)\n"
-    )
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--cadu-length", "4"], "--cadu-length: 4 is shorter than sync marker + primary header (10)"),
+        (["--udp-port", "70000"], "--udp-port: 70000 is not a UDP port (1-65535)"),
+        (["--udp-port", "55888", "--udp-port", "0"], "--udp-port: 0 is not a UDP port (1-65535)"),
+        (["--spacecraft-id", "256"], "--spacecraft-id: 256 is not an 8-bit AOS spacecraft id (0-255)"),
+        (["--spacecraft-id", "-1"], "--spacecraft-id: -1 is not an 8-bit AOS spacecraft id (0-255)"),
+    ],
+)
+def test_a_bad_format_option_is_named_by_its_flag_and_read_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], flags: list[str], message: str
+) -> None:
+    """A port past 65535 or a spacecraft id past 255 could never match: every packet skipped or
+    every frame judged corrupt, without a word. The message names the flag as typed."""
+    assert main(["process", str(tmp_path), "--out", str(tmp_path / "o"), *flags]) == 2
+    assert capsys.readouterr().err == f"groundlink process: {message}\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_format_options_bounds_are_accepted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.contactgen import demo_contact
+
+    demo_contact(tmp_path / "raw")
+    flags = ["--udp-port", "1", "--udp-port", "65535", "--spacecraft-id", "0", "--spacecraft-id", "255"]
+    assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "o"), *flags]) == 0
+    assert capsys.readouterr().out.endswith(f"wrote {tmp_path / 'o'}\n")
 
 
 def test_docs_give_every_example_query_in_every_dialect() -> None:

@@ -24,6 +24,10 @@ def configure_process(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--udp-port", type=int, action="append", default=[], help="downlink UDP port (repeatable)")
 
 
+# CaptureFormat's fields and the `process` flags that set them.
+_FLAGS = {"cadu_length": "--cadu-length", "spacecraft_ids": "--spacecraft-id", "udp_ports": "--udp-port"}
+
+
 def _fail(lines: list[str]) -> int:
     for line in lines:
         print(line, file=sys.stderr)
@@ -44,8 +48,9 @@ def run_process(args: argparse.Namespace) -> int:
             spacecraft_ids=frozenset(args.spacecraft_id),
             udp_ports=frozenset(args.udp_port),
         )
-    except ValueError as error:
-        return _fail([f"groundlink process: --{error}"])
+    except ValueError as error:  # "cadu_length: ...": named by the flag that set it
+        field, _, problem = str(error).partition(": ")
+        return _fail([f"groundlink process: {_FLAGS.get(field, field)}: {problem}"])
     check_dir_target(args.out, "--out")  # before the contact is read
     try:
         contacts = discover(args.contact_dir, fmt, satellite=args.satellite, contact_id=args.contact_id)

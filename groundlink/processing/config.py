@@ -43,5 +43,14 @@ class CaptureFormat:
             raise ValueError(f"cadu_length: {self.cadu_length} is shorter than sync marker + primary header ({header})")
         if not 0 <= self.frame_version <= 3:
             raise ValueError(f"frame_version: {self.frame_version} is not a 2-bit value (0-3)")
+        # The AOS primary header holds an 8-bit spacecraft id (CCSDS 732.0-B): an id past 255
+        # could never match, and every frame would be judged corrupt.
+        for spacecraft in sorted(self.spacecraft_ids):
+            if not 0 <= spacecraft <= 255:
+                raise ValueError(f"spacecraft_ids: {spacecraft} is not an 8-bit AOS spacecraft id (0-255)")
+        # A UDP destination port is 16 bits (RFC 768); 0 is reserved, never a destination.
+        for port in sorted(self.udp_ports):
+            if not 1 <= port <= 65535:
+                raise ValueError(f"udp_ports: {port} is not a UDP port (1-65535)")
         if "contact_id" not in re.compile(self.contact_id_pattern).groupindex:
             raise ValueError("contact_id_pattern: needs a (?P<contact_id>...) group")
