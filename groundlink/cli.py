@@ -86,8 +86,19 @@ def commands() -> tuple[Command, ...]:
     )
 
 
+def _version() -> str:
+    """The installed distribution's version (pyproject.toml), as `pip show groundlink` gives it."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("groundlink")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "(not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="groundlink", description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"groundlink {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     for command in commands():
         p = sub.add_parser(command.name, help=command.help)

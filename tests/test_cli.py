@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tomllib
 from dataclasses import dataclass
 
 import pytest
@@ -117,6 +118,17 @@ def test_python_m_reaches_every_subcommand():
     assert result.returncode == 0, result.stderr
     assert "{validate,schema,plan,check,compare,process,query,preflight,diff}" in result.stdout
     assert run("compare", "--help").returncode == 0
+
+
+def test_python_m_groundlink_is_the_command_line_and_says_its_version():
+    """`python -m groundlink` is what a user types when the script is not on PATH; it said
+    "No module named groundlink.__main__". `--version` said "the following arguments are
+    required: command"."""
+    result = subprocess.run(
+        [sys.executable, "-m", "groundlink", "--version"], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    assert (result.returncode, result.stdout, result.stderr) == (0, f"groundlink {declared}\n", "")
 
 
 def _exit_probe(args: list[str]) -> subprocess.CompletedProcess[str]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent / "groundlink"
 APPLICATION_LAYER = (
+    "groundlink.__main__",
     "groundlink.console",
     "groundlink.cli",
     "groundlink.app",
