@@ -96,6 +96,7 @@ def write_package(files: dict[str, tuple[bytes, int]], out: Path, limit: int = F
 
 def main(argv: Sequence[str] | None = None) -> int:
     from .errors import UsageError
+    from .inputs import one_line
     from .outputs import check_file_target, file_location, writing
     from .spec import SpecError, load_spec
 
@@ -126,7 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 entries(spec.processing.timeout_seconds, BUNDLES["azure"].path), file_location(args.out)
             )
     except (BuildError, UsageError) as error:
-        print(error, file=sys.stderr)
+        print(one_line(str(error)), file=sys.stderr)
         return 2
     print(f"{args.out}: {args.out.stat().st_size:,} bytes, sha256 {digest}")
     print(f"code sha256 {code_digest(spec.processing.timeout_seconds)} (the app setting {CODE_DIGEST} the stack plans)")

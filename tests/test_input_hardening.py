@@ -277,3 +277,23 @@ def test_a_pack_config_key_given_twice_is_refused_before_planning(capsys, tmp_pa
     assert line == (
         f"groundlink: {path}: {key!r} is given twice in one object; keep one (JSON readers keep the last silently)"
     )
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["validate", "NL"], "NL: no such file"),
+        (["process", "NL", "--out", "OUT"], "NL: not a directory"),
+        (["query", "NL", "select 1"], "groundlink query: NL: not a directory"),
+        (["compare", "SPEC", "--out", "OUT", "--prices", "NL"], "NL: no such file"),
+        (["diff", "NL", "SPEC"], "groundlink: NL: no such file"),
+    ],
+)
+def test_a_path_holding_a_newline_is_still_one_line(capsys, tmp_path, monkeypatch, argv, expected):
+    """`process` and `query` printed a path as given, so a name holding a newline split the
+    message in two; `--prices` likewise. Every message escapes it as the spec reader does."""
+    _no_planning(monkeypatch)
+    odd = str(tmp_path / "a\nb")
+    names = {"NL": odd, "SPEC": str(SPECS / "noaa20.yaml"), "OUT": str(tmp_path / "o")}
+    line = one_line_error(capsys, *[names.get(a, a) for a in argv])
+    assert line == expected.replace("NL", odd.replace("\n", "\\n"))

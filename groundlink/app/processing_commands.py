@@ -29,8 +29,11 @@ _FLAGS = {"cadu_length": "--cadu-length", "spacecraft_ids": "--spacecraft-id", "
 
 
 def _fail(lines: list[str]) -> int:
+    """Each problem on one line: a path or SQL holding a newline is escaped, not split."""
+    from ..inputs import one_line
+
     for line in lines:
-        print(line, file=sys.stderr)
+        print(one_line(line), file=sys.stderr)
     return EXIT_USAGE
 
 

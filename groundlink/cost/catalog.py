@@ -118,8 +118,10 @@ class PriceError(Exception):
     """A catalog or override file that cannot be used; one line per problem."""
 
     def __init__(self, lines: list[str]):
-        self.lines = lines
-        super().__init__("; ".join(lines))
+        from ..inputs import one_line
+
+        self.lines = [one_line(line) for line in lines]  # a file name holding a newline stays on its line
+        super().__init__("; ".join(self.lines))
 
 
 def _read_yaml(path: Path) -> Any:
