@@ -32,6 +32,22 @@ def test_process_then_query_prints_the_contact(tmp_path: Path, capsys: pytest.Ca
     }
 
 
+def test_a_piped_query_table_holds_every_value_whole(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Piped or redirected, rich drew the table at 80 columns and cut each cell of a wide row
+    to "…": the file held no value whole. Now the table takes the width its values need."""
+    packets = packetise(stream_of(frames([0, 1])), 1000, EPOCH * 1_000_000)
+    capture = contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1)
+    Capture(packets).write(capture)
+    assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 0
+    capsys.readouterr()
+    assert main(["query", str(tmp_path / "out"), "SELECT * FROM frame_index ORDER BY frame"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    header = next(line for line in lines if "contact_id" in line)
+    first = next(line for line in lines if CONTACT_A in line)
+    assert "…" not in header + first and len(header) > 80
+    assert capture.name in first and "captured_at" in header and "missing" in header
+
+
 def test_bad_capture_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1)
     bad.parent.mkdir(parents=True)

@@ -24,6 +24,8 @@ def configure_process(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--udp-port", type=int, action="append", default=[], help="downlink UDP port (repeatable)")
 
 
+UNBOUNDED_WIDTH = 100_000  # columns: wider than any row a query prints
+
 # CaptureFormat's fields and the `process` flags that set them.
 _FLAGS = {"cadu_length": "--cadu-length", "spacecraft_ids": "--spacecraft-id", "udp_ports": "--udp-port"}
 
@@ -113,7 +115,9 @@ def run_query(args: argparse.Namespace) -> int:
     if (args.sql is None) == (not args.examples):
         return _fail(["groundlink query: give either SQL or --examples"])
     queries = [(e.title, e.duckdb) for e in EXAMPLES] if args.examples else [("", args.sql)]
-    console = Console()
+    # Piped or redirected, the table takes the width its values need: at a console's default
+    # 80 columns rich cut every cell of a wide row to "…", and the file held no value whole.
+    console = Console() if sys.stdout.isatty() else Console(width=UNBOUNDED_WIDTH)
     for title, sql in queries:
         try:
             names, rows = query(args.products_dir, sql)
@@ -123,7 +127,9 @@ def run_query(args: argparse.Namespace) -> int:
             for row in rows:
                 print(json.dumps({n: _plain(v) for n, v in zip(names, row, strict=True)}))
             continue
-        table = Table(*names, title=title or None)
+        table = Table(title=title or None)
+        for name in names:  # on a terminal narrower than the row, a value wraps instead of being cut
+            table.add_column(name, overflow="fold")
         for row in rows:
             table.add_row(*(json.dumps(_plain(v)) if isinstance(v, list | dict) else str(_plain(v)) for v in row))
         if title:
