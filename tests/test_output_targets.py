@@ -218,3 +218,17 @@ def test_a_reader_that_leaves_is_exit_141_without_a_traceback(tmp_path, command,
     demo_contact(tmp_path / "raw")
     done = _with_stdout_closed(argv, unbuffered)
     assert (done.returncode, done.stderr) == (141, "")
+
+
+@pytest.mark.usefixtures("planned")
+def test_a_piped_plan_holds_every_type_whole_on_its_line(capsys):
+    """Redirected, rich drew the plan at 80 columns: the resource counts cut long types to "…"
+    and the tree split them over lines. Piped, the report takes the width its lines need,
+    and no line is padded out to that width."""
+    assert cli.main(["plan", SPEC, "--cloud", "aws"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    long_type = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+    assert any(long_type in line and "noaa20-storage-raw-encryption" in line for line in lines)
+    assert any(long_type in line and line.rstrip(" │").endswith("5") for line in lines)  # the counts table
+    assert not any("…" in line for line in lines)
+    assert max(len(line) for line in lines) < 400

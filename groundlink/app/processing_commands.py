@@ -24,8 +24,6 @@ def configure_process(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--udp-port", type=int, action="append", default=[], help="downlink UDP port (repeatable)")
 
 
-UNBOUNDED_WIDTH = 100_000  # columns: wider than any row a query prints
-
 # CaptureFormat's fields and the `process` flags that set them.
 _FLAGS = {"cadu_length": "--cadu-length", "spacecraft_ids": "--spacecraft-id", "udp_ports": "--udp-port"}
 
@@ -103,21 +101,19 @@ def _plain(value: Any) -> Any:
 
 def run_query(args: argparse.Namespace) -> int:
     import duckdb
-    from rich.console import Console
     from rich.table import Table
 
     from ..processing.examples import EXAMPLES
     from ..processing.query import QueryRefused
     from ..processing.query import run_query as query
+    from ..report.terminal import report_console
 
     if not args.products_dir.is_dir():
         return _fail([f"groundlink query: {args.products_dir}: not a directory"])
     if (args.sql is None) == (not args.examples):
         return _fail(["groundlink query: give either SQL or --examples"])
     queries = [(e.title, e.duckdb) for e in EXAMPLES] if args.examples else [("", args.sql)]
-    # Piped or redirected, the table takes the width its values need: at a console's default
-    # 80 columns rich cut every cell of a wide row to "…", and the file held no value whole.
-    console = Console() if sys.stdout.isatty() else Console(width=UNBOUNDED_WIDTH)
+    console = report_console()  # piped, as wide as the rows
     for title, sql in queries:
         try:
             names, rows = query(args.products_dir, sql)

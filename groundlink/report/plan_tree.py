@@ -7,6 +7,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from ..engine.plan import Plan, PlannedResource
+from .terminal import report_console
 
 
 def _label(r: PlannedResource) -> str:
@@ -34,7 +35,7 @@ def counts_table(plan: Plan) -> Table:
         title=f"Resources: + {len(plan.resources)} to create, {sum(1 for r in plan.resources if r.protect)} protected",
         title_justify="left",
     )
-    table.add_column("type")
+    table.add_column("type", overflow="fold")
     table.add_column("count", justify="right")
     for type_token, count in plan.type_counts().items():
         table.add_row(type_token, str(count))
@@ -42,7 +43,7 @@ def counts_table(plan: Plan) -> Table:
 
 
 def render_tree(plan: Plan, console: Console | None = None) -> None:
-    console = console or Console()
+    console = console or report_console()
     console.print(build_tree(plan))
     console.print(counts_table(plan))
     for warning in plan.warnings:
