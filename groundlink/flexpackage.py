@@ -97,12 +97,12 @@ def write_package(files: dict[str, tuple[bytes, int]], out: Path, limit: int = F
 def main(argv: Sequence[str] | None = None) -> int:
     from .errors import UsageError
     from .inputs import one_line
-    from .outputs import check_file_target, file_location, writing
+    from .outputs import check_file_target, file_location, output_path, writing
     from .spec import SpecError, load_spec
 
     parser = argparse.ArgumentParser(prog="python -m groundlink.flexpackage", description=__doc__)
     parser.add_argument("spec", help="the mission spec whose Azure processor the package is for")
-    parser.add_argument("--out", type=Path, default=ARTIFACTS_DIR / PACKAGE_BLOB, help="where to write it")
+    parser.add_argument("--out", default=str(ARTIFACTS_DIR / PACKAGE_BLOB), help="where to write it")
     args = parser.parse_args(argv)
     try:
         spec = load_spec(Path(args.spec))
@@ -121,15 +121,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(problem, file=sys.stderr)
         return 2
     try:
-        check_file_target(args.out, "--out", streams=False)  # before the package is built
-        with writing(args.out, "--out"):
-            digest = write_package(
-                entries(spec.processing.timeout_seconds, BUNDLES["azure"].path), file_location(args.out)
-            )
+        out = output_path(args.out, "--out")
+        check_file_target(out, "--out", streams=False)  # before the package is built
+        with writing(out, "--out"):
+            digest = write_package(entries(spec.processing.timeout_seconds, BUNDLES["azure"].path), file_location(out))
     except (BuildError, UsageError) as error:
         print(one_line(str(error)), file=sys.stderr)
         return 2
-    print(f"{args.out}: {args.out.stat().st_size:,} bytes, sha256 {digest}")
+    print(f"{out}: {out.stat().st_size:,} bytes, sha256 {digest}")
     print(f"code sha256 {code_digest(spec.processing.timeout_seconds)} (the app setting {CODE_DIGEST} the stack plans)")
     return 0
 

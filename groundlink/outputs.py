@@ -179,6 +179,14 @@ def _check_parent(path: Path, flag: str, target: Path | None = None) -> None:
         return
 
 
+def output_path(given: str, flag: str) -> Path:
+    """A file flag's value as a Path. A trailing slash says the user meant a directory, and a
+    Path drops it: `--json results/` would have written a file named `results`."""
+    if given.endswith(("/", os.sep)) and given.strip("/" + os.sep):
+        raise UsageError(f"{flag} {given}: names a directory (it ends in /); give a file path")
+    return Path(given)
+
+
 def check_file_target(path: Path, flag: str, streams: bool = True) -> None:
     """`path` can be written as a file (it may not exist yet), or, with `streams`, written
     into as a pipe, a terminal, /dev/null or a descriptor (`not_writable_as_file`)."""

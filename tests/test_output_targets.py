@@ -232,3 +232,23 @@ def test_a_piped_plan_holds_every_type_whole_on_its_line(capsys):
     assert any(long_type in line and line.rstrip(" │").endswith("5") for line in lines)  # the counts table
     assert not any("…" in line for line in lines)
     assert max(len(line) for line in lines) < 400
+
+
+@pytest.mark.usefixtures("never_planned")
+@pytest.mark.parametrize("command", ["plan", "check"])
+def test_a_json_path_ending_in_a_slash_is_refused_before_planning(tmp_path, monkeypatch, capsys, command):
+    """`--json results/` meant a directory; a Path drops the slash, and a file named `results`
+    was written."""
+    monkeypatch.chdir(tmp_path)
+    assert cli.main([command, SPEC, "--cloud", "aws", "--json", "results/"]) == 2
+    assert one_line(capsys) == "groundlink: --json results/: names a directory (it ends in /); give a file path"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_output_path_keeps_a_file_and_the_root_to_the_checks_after_it():
+    from groundlink.outputs import output_path
+
+    assert output_path("out/plan.json", "--json") == Path("out/plan.json")
+    assert output_path("/", "--json") == Path("/")  # the root: "is a directory" from check_file_target
+    with pytest.raises(UsageError, match=r"^--out build/: names a directory \(it ends in /\); give a file path$"):
+        output_path("build/", "--out")

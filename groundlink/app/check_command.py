@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
 from ..clouds import CLOUD_CHOICES, chosen_clouds
 from ..errors import EXIT_FAILED, EXIT_OK, UsageError
@@ -24,11 +23,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..check.host import PackError
     from ..check.runner import check
-    from ..outputs import check_file_target, write_text, writing
+    from ..outputs import check_file_target, output_path, write_text, writing
     from ..report.check_console import render
 
     clouds = chosen_clouds(args.cloud)
-    path = Path(args.json) if args.json else None
+    path = output_path(args.json, "--json") if args.json else None
     if path is not None:
         check_file_target(path, "--json")  # before minutes of planning are lost
     diff_command.check_against(args)

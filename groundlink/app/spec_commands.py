@@ -60,13 +60,14 @@ def _plan_target(path: Path, cloud: str, clouds: int) -> Path:
 
 def plan(args: argparse.Namespace) -> int:
     from ..engine import plan
-    from ..outputs import check_file_target, writing
+    from ..outputs import check_file_target, output_path, writing
     from ..preflight import preflight_planned
     from ..report.plan_tree import render_tree
     from .preflight_command import print_findings
 
     clouds = chosen_clouds(args.cloud)
-    targets = {cloud: _plan_target(Path(args.json), cloud, len(clouds)) for cloud in clouds} if args.json else {}
+    given = output_path(args.json, "--json") if args.json else None
+    targets = {cloud: _plan_target(given, cloud, len(clouds)) for cloud in clouds} if given else {}
     for target in targets.values():
         check_file_target(target, "--json")  # before any planning
     diff_command.check_against(args)
