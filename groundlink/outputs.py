@@ -54,23 +54,25 @@ def _hops(path: Path) -> list[str]:
     return hops
 
 
+def _descriptor(path: Path) -> re.Match[str] | None:
+    """The first of `path`'s hops that names an open descriptor, if one does."""
+    return next((found for hop in _hops(path) if (found := _DESCRIPTOR.fullmatch(hop))), None)
+
+
 def _names_a_descriptor(path: Path) -> bool:
-    return any(_DESCRIPTOR.fullmatch(hop) for hop in _hops(path))
+    return _descriptor(path) is not None
 
 
 def _own_descriptor(path: Path) -> int | None:
     """The number of this process's descriptor that `path` names (/dev/stdout: 1), if any."""
-    for hop in _hops(path):
-        found = _DESCRIPTOR.fullmatch(hop)
-        if found is None:
-            continue
-        if found["std"]:
-            return 1 if found["std"] == "out" else 2
-        if found["fd"]:
-            return int(found["fd"])
-        if found["pid"] in ("self", "thread-self", str(os.getpid())):
-            return int(found["pfd"])
-    return None
+    found = _descriptor(path)
+    if found is None:
+        return None
+    if found["std"]:
+        return 1 if found["std"] == "out" else 2
+    if found["fd"]:
+        return int(found["fd"])
+    return int(found["pfd"]) if found["pid"] in ("self", "thread-self", str(os.getpid())) else None
 
 
 def written_in_place(path: Path) -> bool:
@@ -90,7 +92,6 @@ def _kind(mode: int) -> str:
         (stat.S_ISCHR, "a character device"),
         (stat.S_ISBLK, "a block device"),
         (stat.S_ISSOCK, "a socket"),
-        (stat.S_ISFIFO, "a pipe"),
     ):
         if test(mode):
             return name

@@ -24,6 +24,12 @@ from .presets import PRESETS, Preset, egress_node_of, json_shape_problem
 
 IDENTIFIER = r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$"
 GUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+OWNER_PATTERN = r"^[A-Za-z0-9 ._@+-]+$"
+TAG_KEY_PATTERN = r"^[A-Za-z0-9._:-]{1,64}$"
+ACCOUNT_ID_PATTERN = r"^\d{12}$"
+EXTERNAL_ID_PATTERN = r"^[\w+=,.@:/-]+$"
+IMAGE_PATTERN = r"^[a-z0-9][a-z0-9._/:@-]{0,254}$"
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 Identifier = Annotated[
     str,
     Field(
@@ -64,17 +70,15 @@ class Mission(_Model):
 
     name: Identifier = Field(description="Mission name; prefixes every logical resource name.")
     owner: str = Field(
-        min_length=1, max_length=64, pattern=r"^[A-Za-z0-9 ._@+-]+$", description="Owning team or person (tag `owner`)."
+        min_length=1, max_length=64, pattern=OWNER_PATTERN, description="Owning team or person (tag `owner`)."
     )
     data_classification: Literal["public", "internal", "confidential", "restricted"] = Field(
         "internal", description="Data classification (tag `data-classification`)."
     )
-    tags: dict[Annotated[str, Field(pattern=r"^[A-Za-z0-9._:-]{1,64}$")], Annotated[str, Field(max_length=256)]] = (
-        Field(
-            default_factory=dict,
-            max_length=limits.TAGS_PER_RESOURCE_MAX - len(GROUNDLINK_TAGS),
-            description="Extra tags put on every taggable resource (AWS and Azure tag rules both apply).",
-        )
+    tags: dict[Annotated[str, Field(pattern=TAG_KEY_PATTERN)], Annotated[str, Field(max_length=256)]] = Field(
+        default_factory=dict,
+        max_length=limits.TAGS_PER_RESOURCE_MAX - len(GROUNDLINK_TAGS),
+        description="Extra tags put on every taggable resource (AWS and Azure tag rules both apply).",
     )
 
     @field_validator("tags")
@@ -272,11 +276,11 @@ class Partner(_Model):
         None, gt=0, description="Contracted price per contact minute; not public, so unknown when absent."
     )
     aws_account_id: str | None = Field(
-        None, pattern=r"^\d{12}$", description="Partner's AWS account allowed to write the landing prefix."
+        None, pattern=ACCOUNT_ID_PATTERN, description="Partner's AWS account allowed to write the landing prefix."
     )
     aws_external_id: str | None = Field(
         None,
-        pattern=r"^[\w+=,.@:/-]+$",
+        pattern=EXTERNAL_ID_PATTERN,
         min_length=2,
         max_length=1224,
         description="The sts:ExternalId the partner presents when it assumes the landing role (agreed with the "
@@ -529,7 +533,7 @@ class Processing(_Model):
     )
     container_image: str | None = Field(
         None,
-        pattern=r"^[a-z0-9][a-z0-9._/:@-]{0,254}$",
+        pattern=IMAGE_PATTERN,
         description="The processor's container image (mode container_job), an OCI reference both clouds can "
         "pull; built from this package with `groundlink.runtime.job` as its command.",
     )
@@ -585,9 +589,7 @@ class Processing(_Model):
 
 class Budget(_Model):
     monthly_usd: float = Field(gt=0, description="Monthly budget, USD.")
-    alert_emails: list[Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]] = Field(
-        min_length=1, max_length=10
-    )
+    alert_emails: list[Annotated[str, Field(pattern=EMAIL_PATTERN)]] = Field(min_length=1, max_length=10)
     thresholds_percent: list[Annotated[int, Field(ge=1, le=1000)]] = Field(
         default_factory=lambda: [80, 100],
         max_length=limits.BUDGET_NOTIFICATIONS_MAX,
@@ -901,17 +903,17 @@ def _length_message(kind: str, ctx: dict[str, Any], value: Any) -> str:
 
 
 # Each pattern of the spec in words, after the pattern itself in a message: a regular
-# expression is exact but not what a person reads first. A test keeps every pattern of the
-# spec's JSON Schema in this table.
+# expression is exact but not what a person reads first. The fields use the constants above,
+# and a test keeps every pattern of the spec's JSON Schema in this table.
 PATTERN_WORDS = {
     IDENTIFIER: "2-32 lowercase letters, digits and '-', starting with a letter and not ending with '-'",
-    r"^[A-Za-z0-9 ._@+-]+$": "letters, digits, spaces and . _ @ + -",
-    r"^[A-Za-z0-9._:-]{1,64}$": "1-64 letters, digits and . _ : -",
-    r"^\d{12}$": "an AWS account id, 12 digits",
-    r"^[\w+=,.@:/-]+$": "letters, digits and _ + = , . @ : / -",
+    OWNER_PATTERN: "letters, digits, spaces and . _ @ + -",
+    TAG_KEY_PATTERN: "1-64 letters, digits and . _ : -",
+    ACCOUNT_ID_PATTERN: "an AWS account id, 12 digits",
+    EXTERNAL_ID_PATTERN: "letters, digits and _ + = , . @ : / -",
     GUID_PATTERN: "an object id, lowercase hex digits as 8-4-4-4-12",
-    r"^[a-z0-9][a-z0-9._/:@-]{0,254}$": "an image reference: up to 255 lowercase letters, digits and . _ / : @ -",
-    r"^[^@\s]+@[^@\s]+\.[^@\s]+$": "an email address, name@domain.tld",
+    IMAGE_PATTERN: "an image reference: up to 255 lowercase letters, digits and . _ / : @ -",
+    EMAIL_PATTERN: "an email address, name@domain.tld",
     limits.AWS_REGION_PATTERN: "an AWS region name such as us-west-2",
     limits.AZURE_LOCATION_PATTERN: "an Azure location name such as westus2, lowercase letters and digits",
 }

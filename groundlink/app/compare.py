@@ -91,8 +91,8 @@ def _check_out_dir(out: Path) -> None:
     from ..outputs import check_dir_target
 
     check_dir_target(out, "--out")
-    here = Path.cwd().resolve()
-    if file_location(out) == here or file_location(out) in here.parents:
+    here, place = Path.cwd().resolve(), file_location(out)
+    if place == here or place in here.parents:
         raise UsageError(
             f"--out {out}: holds the current directory, and the report replaces DIR whole; choose another directory"
         )
