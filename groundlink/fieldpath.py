@@ -11,9 +11,12 @@ integer) stays a key, never shown as a list index. Pure Python: no pulumi import
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from pydantic import BaseModel
 
 from .inputs import key_text, show
 
@@ -113,3 +116,20 @@ def _holds(data: Any, parts: Sequence[Any]) -> bool:
         else:
             return False
     return True
+
+
+def model_at(root: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel] | None:
+    """The model class expected at `loc` below `root` (list items and mapping values taken as
+    their item's model), for the fields a message lists; None below a field that is no model."""
+    model: Any = root
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(model, type) and issubclass(model, BaseModel)) or part not in model.model_fields:
+            return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+        annotation = model.model_fields[part].annotation
+        while typing.get_origin(annotation) is not None:
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = args[-1] if args else None
+        model = annotation
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None

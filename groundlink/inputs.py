@@ -12,8 +12,10 @@ or a device as well as a file. Pure Python: no pulumi import.
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 import reprlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -74,6 +76,45 @@ def show(value: Any) -> str:
     if isinstance(value, str) and len(value) <= MAX_SHOWN and value.isprintable():
         return repr(value)
     return one_line(_REPR.repr(value), MAX_SHOWN + 10)
+
+
+def given(value: Any) -> str:
+    """What the user gave, for a message that expected another shape: a mapping or a list is
+    named by its kind (its contents may be long), a scalar shown as it is."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return "nothing (null)" if value is None else show(value)
+
+
+def not_text(value: Any) -> str | None:
+    """Why a scalar YAML typed by itself is no text, and the fix. YAML 1.1, which PyYAML reads,
+    turns an unquoted `no`, `on` or `yes` into a boolean, `2025-01-01` into a date and `1.0`
+    into a number: a mission named `no` arrives as false. None for any other value."""
+    if isinstance(value, bool):
+        read = f"the boolean {str(value).lower()} (YAML reads an unquoted yes, no, on, off, true or false as one)"
+    elif isinstance(value, _dt.date):  # a datetime too
+        read = f"the date {value.isoformat()} (YAML reads an unquoted date as one)"
+    elif isinstance(value, int | float):
+        read = f"the number {value}"
+    else:
+        return None
+    return f"must be text, got {read}; put the value in quotes"
+
+
+def type_message(kind: str, value: Any, fields: Iterable[str] = ()) -> str | None:
+    """A pydantic type error (`kind`) over a YAML value in the file's own words, with the fix,
+    instead of pydantic's (which names its model classes); None for other kinds. `fields` are
+    those of the mapping expected here."""
+    if kind == "string_type":
+        return not_text(value)
+    if kind in {"model_type", "dict_type"}:
+        names = ", ".join(fields)
+        return f"must be a mapping{f' (fields: {names})' if names else ''}, got {given(value)}"
+    if kind == "list_type":
+        return f"must be a list, got {given(value)}"
+    return None
 
 
 def key_text(key: Any) -> str:

@@ -18,8 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from . import apishapes, limits
-from .fieldpath import FieldPath, field_path
-from .inputs import Document, InputError, InputTooLarge, load_yaml, one_line, read_input, show
+from .fieldpath import FieldPath, field_path, model_at
+from .inputs import Document, InputError, InputTooLarge, load_yaml, one_line, read_input, show, type_message
 from .presets import PRESETS, Preset, egress_node_of, json_shape_problem
 
 IDENTIFIER = r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$"
@@ -869,24 +869,6 @@ def parse_yaml(text: str, source: str) -> Any:
     return read_yaml(text, source).data
 
 
-def _model_at(loc: tuple[str | int, ...]) -> type[BaseModel] | None:
-    """The model class found by walking `loc` from MissionSpec (for did-you-mean)."""
-    import typing
-
-    model: Any = MissionSpec
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        if not (isinstance(model, type) and issubclass(model, BaseModel)) or part not in model.model_fields:
-            return model if isinstance(model, type) and issubclass(model, BaseModel) else None
-        annotation = model.model_fields[part].annotation
-        while typing.get_origin(annotation) is not None:
-            args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            annotation = args[-1] if args else None
-        model = annotation
-    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
-
-
 def _length_message(kind: str, ctx: dict[str, Any], value: Any) -> str:
     """Length errors count what was given against the limit, without echoing a long value."""
     noun = "character" if kind.startswith("string_") else "item"
@@ -928,7 +910,7 @@ def _key_message(kind: str, ctx: dict[str, Any]) -> str:
     if kind == "string_pattern_mismatch":
         return f"key does not match {_pattern_text(ctx.get('pattern'))}"
     if kind in {"invalid_key", "string_type"}:
-        return "a key must be text"
+        return "a key must be text; put it in quotes"
     if kind in {"string_too_long", "string_too_short"}:
         return f"key {_length_message(kind, ctx, '')}"
     return "key is not allowed here"
@@ -953,7 +935,7 @@ def _describe(error: ErrorDetails, data: Any) -> tuple[FieldPath, str]:
     if path.key_error:
         return path, _key_message(kind, ctx)
     if kind == "extra_forbidden":
-        model = _model_at(path.parts()[:-1])
+        model = model_at(MissionSpec, path.parts()[:-1])
         allowed = sorted(model.model_fields) if model else []
         guess = difflib.get_close_matches(str(path.last_key), allowed, n=1)
         hint = f"; did you mean '{guess[0]}'?" if guess else ""
@@ -972,6 +954,9 @@ def _describe(error: ErrorDetails, data: Any) -> tuple[FieldPath, str]:
         return path, f"{show(value)} is not allowed: must be a finite number"
     if kind == "value_error":
         return path, str(error["msg"]).removeprefix("Value error, ")
+    model = model_at(MissionSpec, path.parts()) if kind == "model_type" else None
+    if typed := type_message(kind, value, model.model_fields if model else ()):
+        return path, typed
     shown = show(value) if not isinstance(value, (dict, list)) else type(value).__name__
     return path, f"{error['msg'].lower()} (got {shown})"
 

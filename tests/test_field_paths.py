@@ -11,7 +11,7 @@ import pytest
 from groundlink.cost.catalog import PriceError, load_overrides
 from groundlink.spec import SpecError, load_spec, spec_from_data
 
-from .conftest import spec_data, write_spec
+from .conftest import SPECS, spec_data, write_spec
 
 SOURCE = "x.yaml"
 
@@ -43,8 +43,8 @@ def rejection(edit) -> list[str]:
             {"[key]": "v"},
             "x.yaml: mission.tags.'[key]': key does not match ^[A-Za-z0-9._:-]{1,64}$ (1-64 letters, digits and . _ : -)",
         ),
-        ({3: "v"}, "x.yaml: mission.tags.3: a key must be text"),
-        ({None: "v"}, "x.yaml: mission.tags.None: a key must be text"),
+        ({3: "v"}, "x.yaml: mission.tags.3: a key must be text; put it in quotes"),
+        ({None: "v"}, "x.yaml: mission.tags.None: a key must be text; put it in quotes"),
     ],
 )
 def test_a_bad_key_of_a_mapping_field_is_named_under_the_field(tags, expected):
@@ -53,17 +53,17 @@ def test_a_bad_key_of_a_mapping_field_is_named_under_the_field(tags, expected):
 
 def test_a_tag_key_spelled_like_a_validator_keeps_its_place_in_the_path():
     lines = rejection(lambda d: d["mission"].update(tags={"function-after": 1}))
-    assert lines == ["x.yaml: mission.tags.function-after: input should be a valid string (got 1)"]
+    assert lines == ["x.yaml: mission.tags.function-after: must be text, got the number 1; put the value in quotes"]
 
 
 @pytest.mark.parametrize(
     ("edit", "expected"),
     [
-        (lambda d: d.update({7: "x"}), "x.yaml: 7: a key must be text"),
-        (lambda d: d["mission"].update({3: "x"}), "x.yaml: mission.3: a key must be text"),
+        (lambda d: d.update({7: "x"}), "x.yaml: 7: a key must be text; put it in quotes"),
+        (lambda d: d["mission"].update({3: "x"}), "x.yaml: mission.3: a key must be text; put it in quotes"),
         (
             lambda d: d["satellites"][0]["downlinks"][0].update({None: "x"}),
-            "x.yaml: satellites[0].downlinks[0].None: a key must be text",
+            "x.yaml: satellites[0].downlinks[0].None: a key must be text; put it in quotes",
         ),
     ],
 )
@@ -89,13 +89,16 @@ def test_price_overrides_name_the_path_of_bad_keys_and_of_a_file_that_is_no_mapp
     prices.write_text('aws:\n  3: {price: 1}\n  "a b": 2\n', encoding="utf-8")
     with pytest.raises(PriceError) as info:
         load_overrides(prices)
-    assert f"{prices}: aws.3: a key must be text" in info.value.lines
-    assert f"{prices}: aws.'a b': Input should be a valid dictionary or instance of Override" in info.value.lines
+    assert f"{prices}: aws.3: a key must be text; put it in quotes" in info.value.lines
+    assert f"{prices}: aws.3.source: is required" in info.value.lines
+    assert (
+        f"{prices}: aws.'a b': must be a mapping (fields: price, source, date, region, note), got 2" in info.value.lines
+    )
     prices.write_text("[1]\n", encoding="utf-8")
     with pytest.raises(PriceError) as info:
         load_overrides(prices)
     assert info.value.lines == [
-        f"{prices}: the whole file: Input should be a valid dictionary or instance of OverrideFile"
+        f"{prices}: the whole file: must be a mapping (fields: aws, azure, assumptions), got a list"
     ]
 
 
@@ -128,3 +131,100 @@ def test_a_bad_name_says_what_is_allowed_in_words(tmp_path):
         f"{tmp_path / 'spec.yaml'}: mission.name: 'Mission_X' does not match ^[a-z][a-z0-9-]{{0,30}}[a-z0-9]$ "
         "(2-32 lowercase letters, digits and '-', starting with a letter and not ending with '-') (line 3, column 3)"
     ]
+
+
+# YAML 1.1 (what PyYAML reads) types unquoted scalars by itself: `no` is false, `2025-01-01` a
+# date, `1.0` a number. Where text is expected, the message says what YAML made of it and how
+# to keep it text, instead of "input should be a valid string (got datetime.date(...))".
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "  name: no",
+            "x.yaml: mission.name: must be text, got the boolean false (YAML reads an unquoted yes, no, on, off, "
+            "true or false as one); put the value in quotes (line 7, column 3)",
+        ),
+        (
+            "  name: on",
+            "x.yaml: mission.name: must be text, got the boolean true (YAML reads an unquoted yes, no, on, off, "
+            "true or false as one); put the value in quotes (line 7, column 3)",
+        ),
+        (
+            "  name: 2025-01-01",
+            "x.yaml: mission.name: must be text, got the date 2025-01-01 (YAML reads an unquoted date as one); "
+            "put the value in quotes (line 7, column 3)",
+        ),
+        (
+            "  name: 2025-01-01 10:00:00",
+            "x.yaml: mission.name: must be text, got the date 2025-01-01T10:00:00 (YAML reads an unquoted date as "
+            "one); put the value in quotes (line 7, column 3)",
+        ),
+        (
+            "  name: 1.5",
+            "x.yaml: mission.name: must be text, got the number 1.5; put the value in quotes (line 7, column 3)",
+        ),
+    ],
+)
+def test_a_value_yaml_typed_by_itself_says_so_and_how_to_keep_it_text(tmp_path, line, expected):
+    text = (SPECS / "noaa20.yaml").read_text(encoding="utf-8").replace("  name: noaa20\n", line + "\n", 1)
+    path = tmp_path / SOURCE
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SpecError) as info:
+        load_spec(path)
+    assert [one.replace(str(path), SOURCE) for one in info.value.lines] == [expected]
+
+
+def test_the_quoted_value_is_text_and_valid(tmp_path):
+    text = (SPECS / "noaa20.yaml").read_text(encoding="utf-8").replace("  name: noaa20\n", '  name: "no"\n', 1)
+    path = tmp_path / SOURCE
+    path.write_text(text, encoding="utf-8")
+    assert load_spec(path).mission.name == "no"
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (
+            lambda d: d.update(mission=5),
+            "x.yaml: mission: must be a mapping (fields: name, owner, data_classification, tags), got 5",
+        ),
+        (
+            lambda d: d.update(mission=None),
+            "must be a mapping (fields: name, owner, data_classification, tags), got nothing (null)",
+        ),
+        (lambda d: d.update(satellites={"a": 1}), "x.yaml: satellites: must be a list, got a mapping"),
+        (lambda d: d["mission"].update(tags=["a"]), "x.yaml: mission.tags: must be a mapping, got a list"),
+        (
+            lambda d: d["satellites"][0].update(downlinks=[5]),
+            "x.yaml: satellites[0].downlinks[0]: must be a mapping (fields: name,",
+        ),
+    ],
+)
+def test_a_value_of_the_wrong_shape_names_the_shape_and_the_fields_never_a_class(edit, expected):
+    (line,) = rejection(edit)
+    assert expected in line
+    assert "instance of" not in line and "dictionary" not in line
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "aws:\n  eventbridge_events: {price: 1, source: yes, date: '2026-11-01'}\n",
+            "aws.eventbridge_events.source: must be text, got the boolean true",
+        ),
+        (
+            "azure:\n  partner_minute: {price: 1, source: q, date: '2026-11-01', region: 2026}\n",
+            "azure.partner_minute.region: must be text, got the number 2026; put the value in quotes",
+        ),
+        ("aws: 5\n", "aws: must be a mapping, got 5"),
+        ("assumptions: [1]\n", "assumptions: must be a mapping (fields: object_size_mb), got a list"),
+    ],
+)
+def test_price_overrides_say_what_yaml_read_and_the_shape_expected(tmp_path, text, expected):
+    prices = tmp_path / "prices.yaml"
+    prices.write_text(text, encoding="utf-8")
+    with pytest.raises(PriceError) as info:
+        load_overrides(prices)
+    (line,) = info.value.lines
+    assert line.removeprefix(f"{prices}: ").startswith(expected)

@@ -27,7 +27,7 @@ SECONDS_PER_INPUT = 2.0
 SOURCE = "fuzz.yaml"
 FIELDS = tuple(MissionSpec.model_fields)
 DOCUMENT_LEVEL = ("line ", "the spec must be a mapping", "duplicate key")
-TOP_LEVEL_KEY_ENDINGS = (": a key must be text",)
+TOP_LEVEL_KEY_ENDINGS = (": a key must be text; put it in quotes",)
 
 
 def fuzz(default_examples: int) -> settings:

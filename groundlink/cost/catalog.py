@@ -144,15 +144,22 @@ def _read_yaml(path: Path) -> Any:
         raise PriceError(exc.lines) from None
 
 
-def _errors(path: Path, exc: ValidationError, data: Any) -> PriceError:
-    """One line per problem, naming the field path as the file spells it."""
-    from ..fieldpath import field_path
-    from ..inputs import one_line
+def _errors(path: Path, exc: ValidationError, data: Any, root: type[BaseModel]) -> PriceError:
+    """One line per problem, naming the field path as the file spells it (`root`: the file's model)."""
+    from ..fieldpath import field_path, model_at
+    from ..inputs import one_line, type_message
 
     lines = []
     for error in exc.errors(include_url=False):
         field = field_path(tuple(error["loc"]), data, error["type"])
-        message = "a key must be text" if field.key_error else error["msg"].removeprefix("Value error, ")
+        model = model_at(root, field.parts()) if error["type"] == "model_type" else None
+        typed = type_message(error["type"], error.get("input"), model.model_fields if model else ())
+        if field.key_error:
+            message = "a key must be text; put it in quotes"
+        elif error["type"] == "missing":
+            message = "is required"
+        else:
+            message = typed or error["msg"].removeprefix("Value error, ")
         where = field.text() or "the whole file"
         lines.append(one_line(f"{path}: {where}: {message}"))
     return PriceError(lines)
@@ -164,7 +171,7 @@ def load_catalog(cloud: str, directory: Path = PRICES_DIR) -> Catalog:
     try:
         catalog = Catalog.model_validate({**(data or {}), "origin": str(path)})
     except ValidationError as exc:
-        raise _errors(path, exc, data) from None
+        raise _errors(path, exc, data, Catalog) from None
     if catalog.cloud != cloud:
         raise PriceError([f"{path}: cloud: {catalog.cloud!r} should be {cloud!r}"])
     return catalog
@@ -178,7 +185,7 @@ def load_overrides(path: str | Path) -> OverrideFile:
     try:
         return OverrideFile.model_validate(data)
     except ValidationError as exc:
-        raise _errors(path, exc, data) from None
+        raise _errors(path, exc, data, OverrideFile) from None
 
 
 def apply_overrides(catalog: Catalog, overrides: OverrideFile, origin: str = "--prices") -> Catalog:
