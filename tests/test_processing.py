@@ -106,6 +106,31 @@ def test_counts_wrap_at_24_bits_without_a_gap(tmp_path: Path) -> None:
     assert (summary["ok_frames"], summary["gaps"], summary["duplicate_frames"]) == (4, 0, 0)
 
 
+@pytest.mark.parametrize(
+    ("counts", "duplicates", "stream"),
+    [
+        # a frame from before the wrap, repeated after it: one duplicate, nothing missing
+        ([(1 << 24) - 3, (1 << 24) - 2, (1 << 24) - 1, 0, (1 << 24) - 1, 1, 2], [4], [0, 1, 2, 3, 5, 6]),
+        # the last frame before the wrap, arriving again two frames after it
+        ([(1 << 24) - 1, 0, 1, (1 << 24) - 1, 2], [3], [0, 1, 2, 4]),
+        # older than the first frame of the contact
+        ([5, 6, (1 << 24) - 2, 7], [2], [0, 1, 3]),
+    ],
+)
+def test_a_repeat_from_before_the_wrap_is_one_duplicate_not_a_jump_of_2_to_the_24(
+    tmp_path: Path, counts: list[int], duplicates: list[int], stream: list[int]
+) -> None:
+    sent = frames(counts)
+    write(tmp_path, sent)
+
+    (summary,) = run(tmp_path)
+
+    assert (summary["duplicate_frames"], summary["gaps"], summary["missing_frames"]) == (len(duplicates), 0, 0)
+    rows = index_rows(tmp_path, CONTACT_A)
+    assert [i for i, r in enumerate(rows) if r["status"] == "duplicate"] == duplicates
+    assert stream_file(tmp_path, CONTACT_A, 157, 0) == stream_of([sent[i] for i in stream])
+
+
 def test_truncated_packet_makes_one_short_corrupt_frame_and_a_gap(tmp_path: Path) -> None:
     # One frame per packet; packet 3 (frame count 2) is captured short: 28 header bytes + 472 of its frame.
     packets = [Packet(vita49(f.bytes()), START + i * 1000) for i, f in enumerate(frames(range(6)))]

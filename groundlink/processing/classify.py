@@ -1,7 +1,7 @@
 """Decoding AOS primary headers and judging each frame: ok, duplicate or corrupt, and gaps.
 
-Frame counts are 24-bit and wrap; per virtual channel they are unwrapped to a
-monotonic count so that a repeat (a count at or below the highest seen) is a
+Frame counts are 24-bit and wrap; per virtual channel they are unwrapped (each to
+the value nearest the count before it) to a monotonic count so that a repeat (a count at or below the highest seen) is a
 duplicate and a jump is a gap of `jump - 1` missing frames, all vectorised.
 """
 
@@ -112,8 +112,11 @@ class Judge:
         first = state is None
         if state is None:
             state = ChannelState(last_raw=int(counts[0]), wraps=0, highest=-1)
-        raw = np.concatenate(([state.last_raw], counts))
-        wrapped = np.diff(raw) < -(COUNT_MODULUS // 2)
+        # Each count is taken as the one nearest the count before it (within half the modulus),
+        # in either direction: a drop of more than half is a wrap forward, and a rise of more
+        # than half a late frame from before the wrap (a duplicate), not a jump of 2**24.
+        step = np.diff(np.concatenate(([state.last_raw], counts)))
+        wrapped = (step < -(COUNT_MODULUS // 2)).astype(np.int64) - (step > COUNT_MODULUS // 2)
         unwrapped = counts + COUNT_MODULUS * (state.wraps + np.cumsum(wrapped))
         before = np.maximum.accumulate(np.concatenate(([state.highest], unwrapped)))[:-1]
         duplicate = unwrapped <= before
