@@ -15,6 +15,17 @@ from dataclasses import dataclass
 ASM = bytes.fromhex("1ACFFC1D")
 # A contact id as AWS Ground Station writes it (a UUID), anywhere in a capture file's name.
 CONTACT_ID_PATTERN = r"(?P<contact_id>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})"
+# A contact id or satellite name as a products path holds it: one path component of a Hive
+# partition (`satellite=<name>`, `<contact id>.parquet`), never `.`, `..` or a nested path.
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
+NAME_WORDS = "1-128 letters, digits, '.', '_' and '-', starting with a letter or digit"
+
+
+def name_problem(value: str) -> str | None:
+    """Why `value` cannot name a contact or satellite in the products' paths; None when it can."""
+    if re.fullmatch(NAME_PATTERN, value):
+        return None
+    return f"{value!r} cannot be part of a products path ({NAME_WORDS})"
 
 
 @dataclass(frozen=True)

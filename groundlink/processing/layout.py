@@ -8,6 +8,7 @@ looks (the catalog's globs skip names starting with a dot).
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 import shutil
@@ -80,16 +81,20 @@ class Staging:
 
     def commit(self, partition: Partition) -> None:
         """Move the frame streams, then the index, then the summary into place; a contact
-        processed again replaces its earlier products. Each earlier product is set aside in
+        processed again replaces its earlier products, in this partition or another. Each earlier product is set aside in
         the staging directory before its successor moves in, and if any move fails every move
         made is undone: the contact's products are the earlier ones whole or the new ones whole.
         Should the undoing fail too, the staging directory, holding what it could not put back,
         is kept (`discard` leaves it) rather than deleted with the earlier products in it."""
         frames = self.root / FRAMES_PREFIX / partition.path / self.contact_id
         moves = [(self.frames_dir(), frames), *self.targets(partition).items()]
-        done: list[tuple[Path, Path, Path | None]] = []  # (staged, target, the earlier one set aside)
+        done: list[tuple[Path | None, Path, Path | None]] = []  # (staged, target, the earlier one set aside)
         moved_in: set[Path] = set()
         try:
+            for number, elsewhere in enumerate(self._elsewhere({target for _, target in moves})):
+                set_aside = self.dir / f"elsewhere-{number}"
+                os.replace(elsewhere, set_aside)
+                done.append((None, elsewhere, set_aside))
             for number, (staged, target) in enumerate(moves):
                 target.parent.mkdir(parents=True, exist_ok=True)
                 aside = self.dir / f"previous-{number}" if target.exists() else None
@@ -103,10 +108,25 @@ class Staging:
             raise
         self.discard()
 
-    def _undo(self, done: list[tuple[Path, Path, Path | None]], moved_in: set[Path]) -> None:
+    def _elsewhere(self, targets: set[Path]) -> list[Path]:
+        """This contact's earlier products in other partitions than `targets`' (its first packet
+        dated another day, or another satellite given): the contact processed again replaces
+        them too, or a query would count its frames twice."""
+        pattern = "/".join(f"{key}=*" for key in PARTITION_KEYS)
+        found = [
+            *(self.root / FRAMES_PREFIX).glob(f"{pattern}/{glob.escape(self.contact_id)}"),
+            *(
+                path
+                for table in (FRAME_INDEX, CONTACT_SUMMARY)
+                for path in (self.root / table.prefix).glob(f"{pattern}/{glob.escape(self.contact_id)}.parquet")
+            ),
+        ]
+        return sorted(path for path in found if path not in targets)
+
+    def _undo(self, done: list[tuple[Path | None, Path, Path | None]], moved_in: set[Path]) -> None:
         for staged, target, aside in reversed(done):
             try:
-                if target in moved_in:
+                if staged is not None and target in moved_in:
                     os.replace(target, staged)
                 if aside is not None:
                     os.replace(aside, target)

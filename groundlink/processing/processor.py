@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 
 from .capture import Chunk, FileStats, read_capture
 from .classify import OK, STATUS_NAMES, Judge, decode_headers
-from .config import CaptureFormat
+from .config import CaptureFormat, name_problem
 from .errors import CaptureError, ProcessingError
 from .frames import I64, synchronise
 from .layout import Partition, Staging, hive_values
@@ -41,6 +41,13 @@ def _no_progress(_: int) -> None:
     return None
 
 
+def _in_sequence(path: Path) -> tuple[list[tuple[str | int, ...]], str]:
+    """A contact's files in the order of the numbers in their names: `_2` before `_10`, as the
+    parts of a delivery are numbered whether or not the numbers are padded to one width."""
+    runs = [tuple(int(t) if i % 2 else t for i, t in enumerate(re.split(r"(\d+)", part))) for part in path.parts]
+    return runs, str(path)
+
+
 def discover(
     directory: Path, fmt: CaptureFormat, *, satellite: str | None = None, contact_id: str | None = None
 ) -> list[Contact]:
@@ -53,19 +60,27 @@ def discover(
     files = sorted(p for p in directory.rglob("*") if p.is_file() and p.suffix in (".pcap", ".pcapng"))
     if not files:
         raise ProcessingError([f"{directory}: no capture files (*.pcap, *.pcapng)"])
+    given = [(flag, value) for flag, value in (("--satellite", satellite), ("--contact-id", contact_id)) if value is not None]
+    flag_errors = [f"{flag}: {problem}" for flag, value in given if (problem := name_problem(value))]
+    if flag_errors:
+        raise ProcessingError(flag_errors)
     pattern = re.compile(fmt.contact_id_pattern)
     groups: dict[tuple[str, str], list[Path]] = {}
     errors: list[str] = []
-    for path in files:
-        match = None if contact_id else pattern.search(path.name)
-        cid = contact_id or (match.group("contact_id").lower() if match else None)
-        sat = satellite or hive_values(path.relative_to(directory.parent)).get("satellite")
+    for path in sorted(files, key=_in_sequence):
+        match = None if contact_id is not None else pattern.search(path.name)
+        cid = contact_id if contact_id is not None else (match.group("contact_id").lower() if match else None)
+        sat = satellite if satellite is not None else hive_values(path.relative_to(directory.parent)).get("satellite")
         if cid is None:
             errors.append(
                 f"{path}: no contact id in the file name (pattern {fmt.contact_id_pattern}); pass --contact-id"
             )
         elif sat is None:
             errors.append(f"{path}: no satellite= in the path; pass --satellite")
+        elif problem := name_problem(cid):
+            errors.append(f"{path}: contact id {problem}; pass --contact-id")
+        elif problem := name_problem(sat):
+            errors.append(f"{path}: satellite {problem}; pass --satellite")
         else:
             groups.setdefault((cid, sat), []).append(path)
     if errors:

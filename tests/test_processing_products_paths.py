@@ -1,0 +1,143 @@
+"""Where a contact's products land, and what a run replaces: a contact id or satellite never
+escapes its partition, files are read in their numbered order, and a contact processed again
+leaves no products of the earlier run in another partition."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from groundlink.cli import main
+from tests.contactgen import CONTACT_A, CONTACT_B, EPOCH, Capture, contact_file, frames, packetise, raw_dir, stream_of
+
+START = EPOCH * 1_000_000
+
+
+def _deliver(root: Path, contact: str, counts: list[int], start: int = START, number: int = 1) -> Path:
+    path = contact_file(root, contact, number)
+    Capture(packetise(stream_of(frames(counts)), 1000, start)).write(path)
+    return path
+
+
+def _products(out: Path) -> list[str]:
+    return sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"),
+    [
+        ("--contact-id", "."),
+        ("--contact-id", ".."),
+        ("--contact-id", ""),
+        ("--contact-id", "a/b"),
+        ("--satellite", "../../../x"),
+        ("--satellite", "a/b"),
+        ("--satellite", ""),
+        ("--satellite", "_x"),
+    ],
+)
+def test_a_name_flag_a_path_cannot_hold_is_refused_before_anything_is_read_or_replaced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], flag: str, value: str
+) -> None:
+    """`--contact-id .` named the satellite's whole folder as the contact's frames and replaced
+    it, deleting every other contact's streams; `--satellite ../../x` wrote outside --out."""
+    out = tmp_path / "out"
+    _deliver(raw_dir(tmp_path / "raw"), CONTACT_A, [0, 1])
+    _deliver(raw_dir(tmp_path / "raw"), CONTACT_B, [0, 1, 2])
+    assert main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 0
+    before = _products(out)
+    capsys.readouterr()
+
+    assert main(["process", str(tmp_path / "raw"), "--out", str(out), flag, value]) == 2
+
+    err = capsys.readouterr().err
+    assert (
+        err
+        == f"{flag}: {value!r} cannot be part of a products path (1-128 letters, digits, '.', '_' and '-', starting with a letter or digit)\n"
+    )
+    assert _products(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "raw"]
+
+
+def test_a_satellite_folder_a_path_cannot_hold_is_named_with_its_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # the file named as given, in a line of at most 300 characters
+    path = _deliver(raw_dir(Path("raw"), satellite="no sat"), CONTACT_A, [0, 1])
+
+    assert main(["process", "raw", "--out", "out"]) == 2
+
+    assert capsys.readouterr().err == (
+        f"{path}: satellite 'no sat' cannot be part of a products path (1-128 letters, digits, '.', '_' and '-', "
+        "starting with a letter or digit); pass --satellite\n"
+    )
+
+
+def test_a_contact_id_flag_a_path_can_hold_names_the_products(tmp_path: Path) -> None:
+    _deliver(raw_dir(tmp_path / "raw"), CONTACT_A, [0, 1])
+    out = tmp_path / "out"
+
+    assert (
+        main(
+            ["process", str(tmp_path / "raw"), "--out", str(out), "--contact-id", "pass_0042.b", "--satellite", "sat-1"]
+        )
+        == 0
+    )
+
+    assert "frame_index/year=2025/month=12/day=01/satellite=sat-1/pass_0042.b.parquet" in _products(out)
+
+
+def test_files_are_read_in_the_order_of_their_numbers_padded_or_not(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Name order read `_10` before `_2`: 96 frames of 110 came out duplicates and missing."""
+    directory = raw_dir(tmp_path / "raw")
+    directory.mkdir(parents=True)
+    packets = packetise(stream_of(frames(range(110))), 1000, START)
+    per_file = -(-len(packets) // 10)
+    for n in range(10):
+        Capture(packets[n * per_file : (n + 1) * per_file]).write(directory / f"x_{CONTACT_A}_{n + 1}.pcap")
+
+    assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 0
+
+    assert (
+        f"{CONTACT_A}: 110 frames (110 ok, 0 duplicate, 0 corrupt), 0 gaps (0 frames missing)"
+        in capsys.readouterr().out
+    )
+    (stream,) = (tmp_path / "out" / "frames").rglob("sc157-vc0.cadu")
+    assert stream.read_bytes() == stream_of(frames(range(110)))
+
+
+def test_a_contact_processed_again_into_another_partition_leaves_none_of_its_earlier_products(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Dated by its first packet, a contact crossing midnight, processed when only its second
+    file had arrived and again with both, stood in two day partitions: a query counted 60 of
+    its 40 frames. Another contact's products stay."""
+    directory = raw_dir(tmp_path / "raw")
+    before_midnight = (EPOCH + 86_400 - 1) * 1_000_000
+    first = _deliver(directory, CONTACT_A, list(range(20)), before_midnight, 1)
+    _deliver(directory, CONTACT_A, list(range(20, 40)), before_midnight + 2_000_000, 2)
+    _deliver(raw_dir(tmp_path / "other"), CONTACT_B, [0, 1, 2])
+    out = tmp_path / "out"
+    assert main(["process", str(tmp_path / "other"), "--out", str(out)]) == 0
+    moved = first.rename(tmp_path / first.name)
+    assert main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 0  # the second file alone: day 02
+    moved.rename(first)
+
+    assert main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 0
+    capsys.readouterr()
+
+    assert (
+        main(["query", str(out), "SELECT contact_id, day, frames FROM contact_summary ORDER BY contact_id", "--json"])
+        == 0
+    )
+    rows = capsys.readouterr().out.splitlines()
+    assert rows == [
+        f'{{"contact_id": "{CONTACT_A}", "day": "01", "frames": 40}}',
+        f'{{"contact_id": "{CONTACT_B}", "day": "01", "frames": 3}}',
+    ]
+    assert not [p for p in _products(out) if "day=02" in p]
+    assert main(["query", str(out), "SELECT count(*) AS n FROM frame_index", "--json"]) == 0
+    assert capsys.readouterr().out == '{"n": 43}\n'
