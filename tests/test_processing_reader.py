@@ -109,9 +109,9 @@ def _read(path: Path, fmt: CaptureFormat, chunk_bytes: int, *, with_dpkt: bool) 
     """The file's payload bytes, where each piece starts, its packet and time, and the file's stats."""
     stats = FileStats(path, path.stat().st_size)
     with path.open("rb") as stream:
-        reader = capture._open_reader(stream, path)
+        reader, reads = capture._open_reader(stream, path)
         if with_dpkt:
-            chunks = capture._read_with_dpkt(reader, reader.datalink(), path, fmt, stats, 0, chunk_bytes)
+            chunks = capture._read_with_dpkt(reader, reads, reader.datalink(), path, fmt, stats, 0, chunk_bytes)
         else:
             chunks = read_capture(path, fmt, stats, 0, chunk_bytes)
         data, starts, packets, times = b"", [], [], []
@@ -178,7 +178,7 @@ def test_plain_captures_never_build_a_dpkt_packet(tmp_path: Path, monkeypatch: p
     ("record", "ending"),
     [
         (datagram(struct.pack(">I", 1 << 28) + bytes(40)), "packet 16: VITA-49 header at byte 0 gives size 0"),
-        (b"\x00" * 10, "record 17 is cut short or malformed (got 10, 14 needed at least)"),  # no Ethernet header
+        (b"\x00" * 10, "record 16 is cut short or malformed (got 10, 14 needed at least)"),  # no Ethernet header
     ],
 )
 def test_a_bad_record_is_the_same_error_on_both_paths(tmp_path: Path, record: bytes, ending: str) -> None:

@@ -14,13 +14,12 @@ sample does.
 
 from __future__ import annotations
 
-import io
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Literal
 
 import dpkt
 import numpy as np
@@ -29,7 +28,7 @@ from .config import CaptureFormat
 from .datagrams import ETHERNET_HEADER, read_plain
 from .errors import CaptureError
 from .readahead import ReadAhead
-from .records import GLOBAL_HEADER, I64, U8, Mapped, Records, map_capture, walk_records
+from .records import GLOBAL_HEADER, I64, RECORD_HEADER, U8, Mapped, Records, map_capture, walk_records
 
 # pcap link types the ground segment's captures use: Ethernet, or raw IP (both values in use).
 LINK_ETHERNET = 1
@@ -87,13 +86,40 @@ class FileStats:
     last_time: int | None = None
 
 
-def _open_reader(stream: BinaryIO, path: Path) -> Any:
+class _Reads:
+    """A capture file as dpkt reads it, keeping how many bytes the last read asked for and got:
+    dpkt's pcap reader returns a record the file ends inside as if it were whole."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self.asked = self.got = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        self.asked, self.got = size, len(data)
+        return data
+
+    def __getattr__(self, name: str) -> Any:  # seek, tell, name: the file's own
+        return getattr(self._stream, name)
+
+
+def _cut_record(number: int, asked: int, got: int, header: bool) -> str:
+    """The one line for record `number`, which the file ends inside: in its header, or in the
+    bytes its header gives (a copy or a transfer cut short)."""
+    if header:
+        return f"record {number} is cut short (the file ends {got} bytes into its {asked}-byte header)"
+    return f"record {number} is cut short (its header gives {asked} bytes, the file holds {got})"
+
+
+def _open_reader(stream: BinaryIO, path: Path) -> tuple[Any, _Reads]:
+    """dpkt's reader of the file (pcap, else pcapng), and the reads it makes."""
+    reads = _Reads(stream)
     try:
-        return dpkt.pcap.Reader(stream)
+        return dpkt.pcap.Reader(reads), reads
     except (ValueError, dpkt.UnpackError):
         stream.seek(0)
     try:
-        return dpkt.pcapng.Reader(stream)
+        return dpkt.pcapng.Reader(reads), reads
     except (ValueError, dpkt.UnpackError):
         raise CaptureError(path, "not a pcap or pcapng capture") from None
 
@@ -149,6 +175,14 @@ def _datagram(frame: bytes, link: int, fmt: CaptureFormat, path: Path, number: i
     return len(data) < udp.ulen - 8, _vita_payloads(data, fmt, path, number)
 
 
+def _parsed(frame: bytes, link: int, fmt: CaptureFormat, path: Path, number: int) -> tuple[bool, list[bytes]] | None:
+    """`_datagram` of record `number` (1-based), a record dpkt cannot parse named by its number."""
+    try:
+        return _datagram(frame, link, fmt, path, number)
+    except (dpkt.NeedData, dpkt.UnpackError, struct.error) as error:
+        raise CaptureError(path, f"record {number} is cut short or malformed ({str(error) or 'no data'})") from None
+
+
 def read_capture(
     path: Path, fmt: CaptureFormat, stats: FileStats, file_index: int, chunk_bytes: int
 ) -> Iterator[Chunk]:
@@ -159,19 +193,20 @@ def read_capture(
     what it holds and counted, so the frames it broke show up as corrupt or missing.
     """
     with path.open("rb") as stream:
-        reader = _open_reader(stream, path)
+        reader, reads = _open_reader(stream, path)
         link = reader.datalink()
         if link != LINK_ETHERNET and link not in LINK_RAW_IP:
             raise CaptureError(path, f"link type {link} is neither Ethernet (1) nor raw IP (12, 14, 101)")
         mapped = map_capture(path) if isinstance(reader, dpkt.pcap.Reader) else None
         if mapped is None:  # pcapng or a modified pcap
-            yield from _read_with_dpkt(reader, link, path, fmt, stats, file_index, chunk_bytes)
+            yield from _read_with_dpkt(reader, reads, link, path, fmt, stats, file_index, chunk_bytes)
             return
     yield from _read_mapped(mapped, link, path, fmt, stats, file_index, chunk_bytes)
 
 
 def _read_with_dpkt(
     reader: Any,
+    reads: _Reads,
     link: int,
     path: Path,
     fmt: CaptureFormat,
@@ -187,10 +222,13 @@ def _read_with_dpkt(
     times: list[int] = []
     size = 0
     number = before
+    pcap = isinstance(reader, dpkt.pcap.Reader)  # pcapng's reader checks its blocks' lengths itself
     try:
         for ts, frame in reader:
             number += 1
-            found = _datagram(frame, link, fmt, path, number)
+            if pcap and reads.got < reads.asked:
+                raise CaptureError(path, _cut_record(number, reads.asked, reads.got, header=False))
+            found = _parsed(frame, link, fmt, path, number)
             if found is None:
                 continue
             time_us = _time_us(ts)
@@ -206,8 +244,10 @@ def _read_with_dpkt(
             if size >= chunk_bytes:
                 yield _joined(file_index, pieces, offsets, packets, times)
                 pieces, offsets, packets, times, size = [], [], [], [], 0
-    except (dpkt.NeedData, dpkt.UnpackError, struct.error) as error:
-        raise CaptureError(path, f"record {number + 1} is cut short or malformed ({error or 'no data'})") from None
+    except (dpkt.NeedData, dpkt.UnpackError, struct.error) as error:  # reading the record after `number`
+        if pcap and 0 < reads.got < reads.asked:
+            raise CaptureError(path, _cut_record(number + 1, reads.asked, reads.got, header=True)) from None
+        raise CaptureError(path, f"record {number + 1} is cut short or malformed ({str(error) or 'no data'})") from None
     stats.packets = number
     if size:
         yield _joined(file_index, pieces, offsets, packets, times)
@@ -235,8 +275,8 @@ def _read_mapped(
     mapped: Mapped, link: int, path: Path, fmt: CaptureFormat, stats: FileStats, file_index: int, chunk_bytes: int
 ) -> Iterator[Chunk]:
     """The payload of a mapped capture, walked and classified WINDOW_BYTES of file at a time,
-    the pages ahead of the walk brought in by a thread (ReadAhead); from a record that does not fit in the file on,
-    dpkt reads the rest (it gives a record cut short its error)."""
+    the pages ahead of the walk brought in by a thread (ReadAhead). A record that does not fit
+    in the file (the file cut short) is a CaptureError naming it."""
     size = len(mapped.data)
     buffer = np.zeros(0, np.uint8)
     at, before = GLOBAL_HEADER, 0
@@ -262,14 +302,21 @@ def _read_mapped(
                 yield Chunk(file_index, buffer, HEADROOM, chunk, offsets, pieces.owner[take] + 1, pieces.times[take])
                 first = last + 1
             if end < min(stop, size):  # the walk stopped at a record that does not fit
-                tail = io.BytesIO(mapped.data[:GLOBAL_HEADER].tobytes() + mapped.data[end:].tobytes())
-                stats.packets = before
-                yield from _read_with_dpkt(
-                    dpkt.pcap.Reader(tail), link, path, fmt, stats, file_index, chunk_bytes, before
-                )
-                return
+                raise CaptureError(path, _cut_short(mapped, end, before + 1))
             at = end
     stats.packets = before
+
+
+def _cut_short(mapped: Mapped, at: int, number: int) -> str:
+    """What is wrong with record `number`, at offset `at`, which does not fit in the file: the
+    file ends inside its header or inside the bytes its header gives (a copy or a transfer cut
+    short), worded as dpkt's path words it (`_Reads`)."""
+    left = len(mapped.data) - at
+    if left < RECORD_HEADER:
+        return _cut_record(number, RECORD_HEADER, left, header=True)
+    byteorder: Literal["little", "big"] = "little" if mapped.order == "<" else "big"
+    captured = int.from_bytes(mapped.data[at + 8 : at + 12].tobytes(), byteorder)
+    return _cut_record(number, captured, left - RECORD_HEADER, header=False)
 
 
 def _pieces(records: Records, first: int, link: int, path: Path, fmt: CaptureFormat, stats: FileStats) -> _Pieces:
@@ -285,11 +332,7 @@ def _pieces(records: Records, first: int, link: int, path: Path, fmt: CaptureFor
     for record in np.flatnonzero(~plain.plain):
         start = int(records.starts[record])
         frame = records.data[start : start + int(records.lengths[record])].tobytes()
-        number = first + int(record) + 1
-        try:
-            found = _datagram(frame, link, fmt, path, number)
-        except (dpkt.NeedData, dpkt.UnpackError, struct.error) as error:
-            raise CaptureError(path, f"record {number + 1} is cut short or malformed ({error or 'no data'})") from None
+        found = _parsed(frame, link, fmt, path, first + int(record) + 1)
         if found is None:
             continue
         udp[record], truncated[record] = True, found[0]

@@ -60,7 +60,9 @@ def discover(
     files = sorted(p for p in directory.rglob("*") if p.is_file() and p.suffix in (".pcap", ".pcapng"))
     if not files:
         raise ProcessingError([f"{directory}: no capture files (*.pcap, *.pcapng)"])
-    given = [(flag, value) for flag, value in (("--satellite", satellite), ("--contact-id", contact_id)) if value is not None]
+    given = [
+        (flag, value) for flag, value in (("--satellite", satellite), ("--contact-id", contact_id)) if value is not None
+    ]
     flag_errors = [f"{flag}: {problem}" for flag, value in given if (problem := name_problem(value))]
     if flag_errors:
         raise ProcessingError(flag_errors)
