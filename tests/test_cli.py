@@ -159,6 +159,7 @@ def test_the_command_line_leaves_its_heap_out_of_the_collector_at_exit(args, cod
 def test_a_command_that_loaded_duckdb_exits_as_usual_and_says_nothing_of_leaks(tmp_path):
     """DuckDB reports the objects alive at shutdown, which a frozen heap would leave: `query`
     (a small heap) is not frozen, shutdown collects as usual, and its stderr stays empty."""
+    (tmp_path / "frame_index").mkdir()  # a products directory, no contact in it yet
     result = _exit_probe(["query", str(tmp_path), "SELECT COUNT(*) AS n FROM frame_index", "--json"])
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [

@@ -69,17 +69,20 @@ def test_a_failed_run_leaves_an_existing_out_as_it_was(tmp_path: Path, capsys: p
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["notes.txt"]
 
 
-def test_bad_sql_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["query", str(tmp_path), "SELECT nope FROM frame_index"]) == 2
-    error = capsys.readouterr().err
-    assert error.startswith("groundlink query: Binder Error") and error.count("\n") == 1
-
-
-def _products(tmp_path: Path) -> Path:
+def _products(tmp_path: Path, name: str = "out") -> Path:
     packets = packetise(stream_of(frames([0, 1, 2])), 1000, EPOCH * 1_000_000)
     Capture(packets).write(contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1))
-    assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 0
-    return tmp_path / "out"
+    out = tmp_path / name
+    assert main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 0
+    return out
+
+
+def test_bad_sql_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = _products(tmp_path)
+    capsys.readouterr()
+    assert main(["query", str(out), "SELECT nope FROM frame_index"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("groundlink query: Binder Error") and error.count("\n") == 1
 
 
 def _listing(root: Path) -> list[str]:
@@ -269,3 +272,85 @@ def test_a_capture_that_cannot_be_read_is_one_line_naming_it(
     assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 2
     assert _one_line(capsys) == f"groundlink process: {capture}: cannot read (Permission denied)"
     assert not (tmp_path / "out").exists()
+
+
+def test_a_value_or_column_that_looks_like_markup_is_printed_as_it_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`[/]` in a value ended in a MarkupError traceback, and `[red]a[/red]` printed as `a`."""
+    out = _products(tmp_path)
+    capsys.readouterr()
+
+    assert main(["query", str(out), """SELECT '[/]' AS x, '[red]a[/red]' AS y, NULL AS "[bold]" """]) == 0
+
+    printed = capsys.readouterr().out
+    assert "[/]" in printed and "[red]a[/red]" in printed and "[bold]" in printed and "NULL" in printed
+
+
+def test_json_rows_hold_every_duckdb_type_as_json_can(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Dates, decimals, times, intervals, blobs, UUIDs and zoned timestamps were a TypeError
+    traceback (or, for now(), a missing module); NaN printed as NaN, which is no JSON."""
+    out = _products(tmp_path)
+    capsys.readouterr()
+    sql = (
+        "SELECT CAST(captured_at AS DATE) AS d, 1.5 AS dec, 12345678901234567890.5 AS big, TIME '10:00:01' AS t, "
+        "INTERVAL 36 HOUR AS i, '\\x1A\\xCF'::BLOB AS b, '5b1c0d2e-3f4a-4b5c-8d6e-7f8091a2b3c4'::UUID AS u, "
+        "'nan'::DOUBLE AS n, 'inf'::DOUBLE AS inf, TIMESTAMPTZ '2025-12-01 01:00:00+01' AS tz, "
+        "captured_at AS ts FROM frame_index ORDER BY frame LIMIT 1"
+    )
+
+    assert main(["query", str(out), sql, "--json"]) == 0
+
+    assert json.loads(capsys.readouterr().out) == {
+        "d": "2025-12-01",
+        "dec": 1.5,
+        "big": "12345678901234567890.5",
+        "t": "10:00:01",
+        "i": "P1DT43200S",
+        "b": "1acf",
+        "u": "5b1c0d2e-3f4a-4b5c-8d6e-7f8091a2b3c4",
+        "n": None,
+        "inf": None,
+        "tz": "2025-12-01T00:00:00Z",
+        "ts": "2025-12-01T00:00:00Z",
+    }
+
+
+def test_a_products_directory_whose_path_holds_glob_characters_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = _products(tmp_path, "prod [v2] *")
+    capsys.readouterr()
+
+    assert main(["query", str(out), "SELECT count(*) AS n FROM frame_index", "--json"]) == 0
+
+    assert capsys.readouterr().out == '{"n": 3}\n'
+
+
+@pytest.mark.parametrize("where", ["raw", "out/frame_index", "elsewhere"])
+def test_a_directory_that_holds_no_products_is_one_line_not_empty_tables(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], where: str
+) -> None:
+    """The delivery, a table's own directory or any other folder answered with empty tables
+    and exit 0, as if no contact had been processed."""
+    _products(tmp_path)
+    (tmp_path / "elsewhere").mkdir()
+    capsys.readouterr()
+
+    assert main(["query", str(tmp_path / where), "SELECT count(*) FROM frame_index"]) == 2
+
+    assert capsys.readouterr().err == (
+        f"groundlink query: {tmp_path / where}: holds no products (no frame_index/ or contact_summary/); "
+        "give the --out directory of groundlink process\n"
+    )
+
+
+def test_several_statements_are_refused_not_all_but_the_last_dropped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = _products(tmp_path)
+    capsys.readouterr()
+
+    assert main(["query", str(out), "SELECT 1; SELECT 2"]) == 2
+
+    assert capsys.readouterr().err == "groundlink query: one statement per query, as in Athena; got 2\n"

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+if TYPE_CHECKING:  # rich is imported by the commands that print, not by the command line's start
+    from rich.text import Text
 
 from ..errors import EXIT_USAGE
 
@@ -90,21 +96,47 @@ def configure_query(parser: argparse.ArgumentParser) -> None:
 
 
 def _plain(value: Any) -> Any:
+    """A DuckDB result value as JSON holds it: timestamps in ISO 8601 UTC with a Z, dates and
+    times in ISO 8601, intervals as ISO 8601 durations, decimals as numbers (as text past a
+    double's 15 digits), blobs as hex, UUIDs as text, and NaN or an infinity as null (JSON has
+    neither)."""
     if isinstance(value, datetime):
-        return value.replace(tzinfo=UTC).isoformat().replace("+00:00", "Z")
-    if isinstance(value, list):
+        utc = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+        return utc.isoformat().replace("+00:00", "Z")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return f"P{value.days}DT{value.seconds + value.microseconds / 1e6:g}S"
+    if isinstance(value, Decimal):
+        return float(value) if len(value.as_tuple().digits) <= 15 and value.is_finite() else str(value)
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value).hex()
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {str(k): _plain(v) for k, v in value.items()}
     return value
+
+
+def _cell(value: Any) -> Text:
+    """A value as a table cell, never read as rich markup (`[red]` in a value is text)."""
+    from rich.text import Text
+
+    shown = _plain(value)
+    return Text(json.dumps(shown) if isinstance(shown, list | dict) else "NULL" if value is None else str(shown))
 
 
 def run_query(args: argparse.Namespace) -> int:
     import duckdb
     from rich.table import Table
+    from rich.text import Text
 
     from ..processing.examples import EXAMPLES
-    from ..processing.query import QueryRefused
+    from ..processing.query import NotProducts, QueryRefused, check_products
     from ..processing.query import run_query as query
     from ..report.terminal import report_console
 
@@ -112,6 +144,10 @@ def run_query(args: argparse.Namespace) -> int:
         return _fail([f"groundlink query: {args.products_dir}: not a directory"])
     if (args.sql is None) == (not args.examples):
         return _fail(["groundlink query: give either SQL or --examples"])
+    try:
+        check_products(args.products_dir)
+    except NotProducts as error:
+        return _fail([f"groundlink query: {error}"])
     queries = [(e.title, e.duckdb) for e in EXAMPLES] if args.examples else [("", args.sql)]
     console = report_console()  # piped, as wide as the rows
     for title, sql in queries:
@@ -121,14 +157,14 @@ def run_query(args: argparse.Namespace) -> int:
             return _fail([f"groundlink query: {str(error).splitlines()[0]}"])
         if args.json:
             for row in rows:
-                print(json.dumps({n: _plain(v) for n, v in zip(names, row, strict=True)}))
+                print(json.dumps({n: _plain(v) for n, v in zip(names, row, strict=True)}, allow_nan=False))
             continue
-        table = Table(title=title or None)
+        table = Table(title=Text(title) if title else None)
         for name in names:  # on a terminal narrower than the row, a value wraps instead of being cut
-            table.add_column(name, overflow="fold")
+            table.add_column(Text(name), overflow="fold")
         for row in rows:
-            table.add_row(*(json.dumps(_plain(v)) if isinstance(v, list | dict) else str(_plain(v)) for v in row))
+            table.add_row(*(_cell(v) for v in row))
         if title:
-            console.print(f"[dim]{sql}[/]")
+            console.print(Text(sql, style="dim"))
         console.print(table)
     return 0

@@ -22,18 +22,33 @@ def _sql_string(text: str) -> str:
 
 
 def _view(table: Table, root: Path) -> str:
+    """The table's view over its files, found here and named one by one: DuckDB would read
+    `[`, `*` or `?` in the products directory's own path as a pattern."""
     columns = ", ".join(f'CAST("{c.name}" AS {c.duckdb}) AS "{c.name}"' for c in table.columns)
     keys = ", ".join(f'"{k}"' for k in PARTITION_KEYS)
-    glob = root / table.prefix / "/".join("*" for _ in PARTITION_KEYS) / "*.parquet"
-    if not any(root.joinpath(table.prefix).glob("/".join("*" for _ in PARTITION_KEYS) + "/*.parquet")):
+    files = sorted(root.joinpath(table.prefix).glob("/".join(f"{k}=*" for k in PARTITION_KEYS) + "/*.parquet"))
+    if not files:
         nulls = ", ".join(f'CAST(NULL AS {c.duckdb}) AS "{c.name}"' for c in table.columns)
         parts = ", ".join(f'CAST(NULL AS VARCHAR) AS "{k}"' for k in PARTITION_KEYS)
         return f"CREATE VIEW {table.name} AS SELECT {nulls}, {parts} WHERE false"
     types = ", ".join(f"'{k}': VARCHAR" for k in PARTITION_KEYS)
+    names = ", ".join(_sql_string(str(path)) for path in files)
     return (
         f"CREATE VIEW {table.name} AS SELECT {columns}, {keys} FROM read_parquet("
-        f"{_sql_string(str(glob))}, hive_partitioning = true, hive_types = {{{types}}})"
+        f"[{names}], hive_partitioning = true, hive_types = {{{types}}})"
     )
+
+
+class NotProducts(ValueError):
+    """A directory that holds none of the product tables: not what `groundlink process` wrote."""
+
+
+def check_products(root: Path) -> None:
+    """NotProducts unless `root` holds a product table's directory (a products root, not a
+    delivery, a table's own directory or any other folder, where every table reads empty)."""
+    if not any(root.joinpath(table.prefix).is_dir() for table in TABLES):
+        expected = " or ".join(table.prefix for table in TABLES)
+        raise NotProducts(f"{root}: holds no products (no {expected}); give the --out directory of groundlink process")
 
 
 # SELECT covers DESCRIBE, SHOW, SUMMARIZE, VALUES, FROM-first and WITH queries as well.
@@ -73,6 +88,8 @@ def refuse_all_but_reads(sql: str) -> None:
                 f"{kind} statements are not run: queries only read the products; allowed: "
                 + ", ".join(READ_ONLY_STATEMENTS)
             )
+    if len(statements) > 1:  # DuckDB would run them all and hand back the last one's rows only
+        raise QueryRefused(f"one statement per query, as in Athena; got {len(statements)}")
 
 
 def run_query(root: Path, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
