@@ -142,6 +142,16 @@ def test_a_query_reads_no_file_outside_the_products(tmp_path: Path, capsys: pyte
     ("flags", "message"),
     [
         (["--cadu-length", "4"], "--cadu-length: 4 is shorter than sync marker + primary header (10)"),
+        (
+            ["--cadu-length", "65541"],
+            "--cadu-length: 65541 is longer than sync marker + the longest CCSDS transfer frame "
+            "(65540; USLP, CCSDS 732.1-B-3: a 16-bit frame length, 65536 octets)",
+        ),
+        (  # was an OverflowError traceback
+            ["--cadu-length", "9223372036854775808"],
+            "--cadu-length: 9223372036854775808 is longer than sync marker + the longest CCSDS transfer frame "
+            "(65540; USLP, CCSDS 732.1-B-3: a 16-bit frame length, 65536 octets)",
+        ),
         (["--udp-port", "70000"], "--udp-port: 70000 is not a UDP port (1-65535)"),
         (["--udp-port", "55888", "--udp-port", "0"], "--udp-port: 0 is not a UDP port (1-65535)"),
         (["--spacecraft-id", "256"], "--spacecraft-id: 256 is not an 8-bit AOS spacecraft id (0-255)"),
@@ -164,6 +174,7 @@ def test_the_format_options_bounds_are_accepted(tmp_path: Path, capsys: pytest.C
     demo_contact(tmp_path / "raw")
     flags = ["--udp-port", "1", "--udp-port", "65535", "--spacecraft-id", "0", "--spacecraft-id", "255"]
     assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "o"), *flags]) == 0
+    assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "o"), "--cadu-length", "65540"]) == 0
     assert capsys.readouterr().out.endswith(f"wrote {tmp_path / 'o'}\n")
 
 

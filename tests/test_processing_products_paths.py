@@ -4,6 +4,7 @@ leaves no products of the earlier run in another partition."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -141,3 +142,19 @@ def test_a_contact_processed_again_into_another_partition_leaves_none_of_its_ear
     assert not [p for p in _products(out) if "day=02" in p]
     assert main(["query", str(out), "SELECT count(*) AS n FROM frame_index", "--json"]) == 0
     assert capsys.readouterr().out == '{"n": 43}\n'
+
+
+def test_a_capture_name_that_is_not_utf8_is_indexed_by_its_escapes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file name holding the byte 0xff ended in a UnicodeEncodeError traceback from Arrow."""
+    directory = raw_dir(tmp_path / "raw")
+    directory.mkdir(parents=True)
+    name = b"bad\xff_" + CONTACT_A.encode() + b".pcap"
+    Capture(packetise(stream_of(frames([0, 1])), 1000, START)).write(directory / os.fsdecode(name))
+
+    assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 0
+    capsys.readouterr()
+
+    assert main(["query", str(tmp_path / "out"), "SELECT DISTINCT capture_file FROM frame_index", "--json"]) == 0
+    assert capsys.readouterr().out == '{"capture_file": "bad\\\\xff_' + CONTACT_A + '.pcap"}\n'

@@ -13,6 +13,10 @@ from dataclasses import dataclass
 
 # CCSDS 131.0-B attached sync marker for uncoded and Reed-Solomon coded frames.
 ASM = bytes.fromhex("1ACFFC1D")
+# The longest transfer frame a CCSDS space data link protocol defines: USLP's, whose Frame
+# Length field (16 bits) holds the frame's length in octets minus one (CCSDS 732.1-B-3). TM and
+# AOS frames are shorter still.
+LONGEST_FRAME = 65_536
 # A contact id as AWS Ground Station writes it (a UUID), anywhere in a capture file's name.
 CONTACT_ID_PATTERN = r"(?P<contact_id>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})"
 # A contact id or satellite name as a products path holds it: one path component of a Hive
@@ -52,6 +56,12 @@ class CaptureFormat:
             raise ValueError("sync_marker: must not be empty")
         if self.cadu_length < header:
             raise ValueError(f"cadu_length: {self.cadu_length} is shorter than sync marker + primary header ({header})")
+        longest = len(self.sync_marker) + LONGEST_FRAME
+        if self.cadu_length > longest:
+            raise ValueError(
+                f"cadu_length: {self.cadu_length} is longer than sync marker + the longest CCSDS transfer frame "
+                f"({longest}; USLP, CCSDS 732.1-B-3: a 16-bit frame length, {LONGEST_FRAME} octets)"
+            )
         if not 0 <= self.frame_version <= 3:
             raise ValueError(f"frame_version: {self.frame_version} is not a 2-bit value (0-3)")
         # The AOS primary header holds an 8-bit spacecraft id (CCSDS 732.0-B): an id past 255

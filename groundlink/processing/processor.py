@@ -266,7 +266,8 @@ def process_contact(
     errors: list[str] = []
     try:
         for index, path in enumerate(contact.files):
-            run.names.append(path.name)
+            # a name that is not UTF-8 (bytes the file system took as they came) is kept as its escapes
+            run.names.append(path.name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
             file_stats = FileStats(path, path.stat().st_size)
             stats.append(file_stats)
             done = 0
