@@ -70,6 +70,24 @@ def test_validate_bad_spec_exits_2_with_one_line_per_error(cli, tmp_path):
     assert len(lines) == 2 and "Traceback" not in result.stderr
 
 
+def test_validate_reads_every_spec_given_a_bad_one_included(cli, tmp_path):
+    """`validate specs/*.yaml` stopped at the first bad spec: the ones after it went unread."""
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    for path, field in ((first, "onwer"), (second, "ownr")):
+        data = spec_data()
+        data["mission"][field] = "x"
+        path.write_text(yaml.safe_dump(data))
+    good = str(SPECS / "noaa20.yaml")
+
+    result = cli("validate", str(first), good, str(second))
+
+    assert result.returncode == 2
+    assert result.stdout == f"{good}: ok (noaa20: 1 satellites, 1 downlinks, ground segment managed)\n"
+    lines = result.stderr.splitlines()
+    assert [line.split(": mission.")[0] for line in lines] == [str(first), str(second)]
+    assert "unknown field" in lines[0] and "unknown field" in lines[1]
+
+
 def test_yaml_errors_exit_2_without_traceback(cli, tmp_path):
     path = tmp_path / "y.yaml"
     path.write_text("mission: {name: a\n")

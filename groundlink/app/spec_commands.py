@@ -16,15 +16,28 @@ def configure_validate(parser: argparse.ArgumentParser) -> None:
 
 
 def validate(args: argparse.Namespace) -> int:
-    from ..spec import load_spec
+    """Every spec given is read, a bad one included: its lines on stderr as they come, the good
+    ones' summaries on stdout, and exit 2 when any spec had a problem."""
+    import sys
 
+    from ..errors import EXIT_OK, EXIT_USAGE
+    from ..spec import SpecError, load_spec
+
+    code = EXIT_OK
     for path in args.spec:
-        spec = load_spec(path)
+        try:
+            spec = load_spec(path)
+        except SpecError as error:
+            for line in error.lines:
+                print(line, file=sys.stderr, flush=True)
+            code = EXIT_USAGE
+            continue
         print(
             f"{path}: ok ({spec.mission.name}: {len(spec.satellites)} satellites, "
-            f"{len(spec.downlinks())} downlinks, ground segment {spec.ground_segment.provider})"
+            f"{len(spec.downlinks())} downlinks, ground segment {spec.ground_segment.provider})",
+            flush=True,
         )
-    return 0
+    return code
 
 
 def configure_schema(parser: argparse.ArgumentParser) -> None:
