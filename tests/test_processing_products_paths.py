@@ -158,3 +158,28 @@ def test_a_capture_name_that_is_not_utf8_is_indexed_by_its_escapes(
 
     assert main(["query", str(tmp_path / "out"), "SELECT DISTINCT capture_file FROM frame_index", "--json"]) == 0
     assert capsys.readouterr().out == '{"capture_file": "bad\\\\xff_' + CONTACT_A + '.pcap"}\n'
+
+
+def test_a_bad_file_stops_its_own_contact_only_and_the_written_ones_are_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With two contacts delivered, the second one's bad file ended the run with exit 2 and
+    its one line: the first contact's products were written, and nothing said so."""
+    directory = raw_dir(tmp_path / "raw")
+    _deliver(directory, CONTACT_A, [0, 1])
+    bad = contact_file(directory, CONTACT_B, 1)
+    bad.write_bytes(b"junk")
+    out = tmp_path / "out"
+
+    assert main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 2
+
+    printed = capsys.readouterr()
+    assert printed.out == (
+        f"noaa20 contact {CONTACT_A}: 2 frames (2 ok, 0 duplicate, 0 corrupt), 0 gaps (0 frames missing), "
+        f"{bad.with_name(contact_file(directory, CONTACT_A, 1).name).stat().st_size} bytes in 1 files\nwrote {out}\n"
+    )
+    assert printed.err == (
+        f"{bad}: not a pcap or pcapng capture\ngroundlink process: 1 of 2 contacts not written (above)\n"
+    )
+    assert [p for p in _products(out) if CONTACT_B in p] == []
+    assert f"contact_summary/year=2025/month=12/day=01/satellite=noaa20/{CONTACT_A}.parquet" in _products(out)

@@ -66,14 +66,20 @@ def run_process(args: argparse.Namespace) -> int:
         total = sum(p.stat().st_size for c in contacts for p in c.files)
         columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn())
         summaries = []
+        problems: list[str] = []
         with (
             writing_dir(args.out, "--out"),
             Progress(*columns, transient=True, disable=not sys.stderr.isatty()) as bar,
         ):
             task = bar.add_task("processing", total=total)
-            for contact in contacts:
+            for contact in contacts:  # each contact all or nothing, and one's bad file stops no other
                 bar.update(task, description=f"contact {contact.contact_id}")
-                summaries.append(process_contact(contact, args.out, fmt, lambda n: bar.advance(task, n)))
+                try:
+                    summaries.append(process_contact(contact, args.out, fmt, lambda n: bar.advance(task, n)))
+                except ProcessingError as error:
+                    problems.extend(error.lines)
+            if problems and not summaries:  # nothing written: what the run created goes again
+                raise ProcessingError(problems)
     except ProcessingError as error:
         return _fail(error.lines)
     except OSError as error:  # a capture that cannot be read (writes under --out are UsageError)
@@ -85,6 +91,9 @@ def run_process(args: argparse.Namespace) -> int:
             f"({s['missing_frames']} frames missing), {s['bytes']} bytes in {s['files']} files"
         )
     print(f"wrote {args.out}")
+    if problems:  # after the summaries of the contacts that were written
+        failed = len(contacts) - len(summaries)
+        return _fail([*problems, f"groundlink process: {failed} of {len(contacts)} contacts not written (above)"])
     return 0
 
 
