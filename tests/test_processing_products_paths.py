@@ -10,7 +10,18 @@ from pathlib import Path
 import pytest
 
 from groundlink.cli import main
-from tests.contactgen import CONTACT_A, CONTACT_B, EPOCH, Capture, contact_file, frames, packetise, raw_dir, stream_of
+from tests.contactgen import (
+    CONTACT_A,
+    CONTACT_B,
+    EPOCH,
+    PORT,
+    Capture,
+    contact_file,
+    frames,
+    packetise,
+    raw_dir,
+    stream_of,
+)
 
 START = EPOCH * 1_000_000
 
@@ -183,3 +194,33 @@ def test_a_bad_file_stops_its_own_contact_only_and_the_written_ones_are_named(
     )
     assert [p for p in _products(out) if CONTACT_B in p] == []
     assert f"contact_summary/year=2025/month=12/day=01/satellite=noaa20/{CONTACT_A}.parquet" in _products(out)
+
+
+def test_a_port_that_matches_no_datagram_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A wrong --udp-port gave "0 frames" and exit 0 without a word."""
+    _deliver(raw_dir(tmp_path / "raw"), CONTACT_A, [0, 1])
+    wrong = str(PORT + 1)
+
+    assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out"), "--udp-port", wrong]) == 0
+
+    printed = capsys.readouterr()
+    assert f"{CONTACT_A}: 0 frames" in printed.out
+    assert printed.err == (
+        f"groundlink process: contact {CONTACT_A}: none of its 3 packets is a datagram of the downlink "
+        f"(UDP port {wrong}); check --udp-port\n"
+    )
+
+
+def test_a_contact_without_a_downlink_datagram_or_a_dated_path_says_why_it_cannot_be_dated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It said "has no packets" of a file holding three."""
+    monkeypatch.chdir(tmp_path)
+    path = _deliver(Path("raw") / "satellite=noaa20", CONTACT_A, [0, 1])
+
+    assert main(["process", "raw", "--out", "out", "--udp-port", str(PORT + 1)]) == 2
+
+    assert capsys.readouterr().err == (
+        f"{path}: contact {CONTACT_A} cannot be dated: none of its 3 packets is a datagram of the downlink "
+        "(see --udp-port), and its path has no year=/month=/day=\n"
+    )

@@ -91,6 +91,14 @@ def run_process(args: argparse.Namespace) -> int:
             f"({s['missing_frames']} frames missing), {s['bytes']} bytes in {s['files']} files"
         )
     print(f"wrote {args.out}")
+    for s in summaries:  # read, but nothing in it was the downlink: most likely the wrong port
+        if s["packets"] and not s["payload_bytes"]:
+            ports = ", ".join(map(str, sorted(fmt.udp_ports))) or "any"
+            print(
+                f"groundlink process: contact {s['contact_id']}: none of its {s['packets']} packets is a datagram "
+                f"of the downlink (UDP port {ports}); check --udp-port",
+                file=sys.stderr,
+            )
     if problems:  # after the summaries of the contacts that were written
         failed = len(contacts) - len(summaries)
         return _fail([*problems, f"groundlink process: {failed} of {len(contacts)} contacts not written (above)"])

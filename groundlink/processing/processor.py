@@ -303,8 +303,12 @@ def _partition(contact: Contact, summary: dict[str, Any]) -> Partition:
             f"{int(values['year']):04d}", f"{int(values['month']):02d}", f"{int(values['day']):02d}", contact.satellite
         )
     except (KeyError, ValueError):
+        found = f"none of its {summary['packets']} packets is" if summary["packets"] else "it has no packet,"
         raise ProcessingError(
-            [f"{contact.files[0]}: contact {contact.contact_id} has no packets and its path has no year=/month=/day="]
+            [
+                f"{contact.files[0]}: contact {contact.contact_id} cannot be dated: {found} a datagram of the "
+                "downlink (see --udp-port), and its path has no year=/month=/day="
+            ]
         ) from None
 
 
