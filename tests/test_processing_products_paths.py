@@ -224,3 +224,12 @@ def test_a_contact_without_a_downlink_datagram_or_a_dated_path_says_why_it_canno
         f"{path}: contact {CONTACT_A} cannot be dated: none of its 3 packets is a datagram of the downlink "
         "(see --udp-port), and its path has no year=/month=/day=\n"
     )
+
+
+def test_a_capture_named_in_capitals_is_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _deliver(raw_dir(tmp_path / "raw"), CONTACT_A, [0, 1])
+    path.rename(path.with_suffix(".PCAP"))
+
+    assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 0
+
+    assert f"{CONTACT_A}: 2 frames (2 ok" in capsys.readouterr().out

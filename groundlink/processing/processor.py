@@ -57,7 +57,7 @@ def discover(
     raw prefix Ground Station and the partner landing zone write)."""
     if not directory.is_dir():
         raise ProcessingError([f"{directory}: not a directory"])
-    files = sorted(p for p in directory.rglob("*") if p.is_file() and p.suffix in (".pcap", ".pcapng"))
+    files = sorted(p for p in directory.rglob("*") if p.is_file() and p.suffix.lower() in (".pcap", ".pcapng"))
     if not files:
         raise ProcessingError([f"{directory}: no capture files (*.pcap, *.pcapng)"])
     given = [
