@@ -153,9 +153,11 @@ def _doc_table(heading: str) -> list[list[str]]:
     return rows
 
 
-def test_docs_rule_table_lists_every_rule_with_its_severity_and_default():
-    documented = {row[0]: (row[2], row[3]) for row in _doc_table("## Rules")}
-    assert documented == {name: (rule.severity, rule.enforcement) for name, rule in RULES.items()}
+def test_docs_rule_table_lists_every_rule_with_its_severity_default_and_controls():
+    documented = {row[0]: (row[2], row[3], row[4]) for row in _doc_table("## Rules")}
+    assert documented == {
+        name: (rule.severity, rule.enforcement, ", ".join(rule.controls)) for name, rule in RULES.items()
+    }
 
 
 def test_docs_config_table_lists_every_config_property_with_type_and_default():
