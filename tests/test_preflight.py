@@ -158,6 +158,44 @@ def test_api_name_rules_fire(type_token, key, value, shape):
     assert len(found) == 1 and found[0].rule.startswith(shape)
 
 
+def test_a_name_the_provider_chooses_is_checked_as_a_given_one():
+    """A role given no name is named by Pulumi `<resource name>-xxxxxxx`; at 72 characters AWS
+    refused it at `pulumi up` while preflight, which read only the names a program gives, said
+    clean."""
+    plan = broken("noaa20.yaml", "aws")
+    role = first(plan, "aws:iam/role:Role")
+    assert "name" not in role.inputs
+    role.outputs["name"] = "r" * 65
+
+    (found,) = [f for f in check_table(plan, aws_api.constraints()) if f.type == "aws:iam/role:Role"]
+
+    assert found.path == "name (named by the provider)" and found.rule == "iam roleNameType: length 65 outside 1-64"
+
+
+LONGEST_MISSION = "m" + "x" * 30 + "1"  # the spec's longest mission name: 32 characters
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"security.network": "private"}, {"security.network": "private", **CONTAINER_JOB}],
+    ids=["private", "private-container-job"],
+)
+def test_the_longest_mission_name_plans_roles_iam_accepts(changes):
+    plan = variant_plan("aws", {"mission.name": LONGEST_MISSION, **changes})
+    roles = plan.of_type("aws:iam/role:Role")
+
+    assert [f.line() for f in preflight(plan)] == []
+    assert roles and all(len(r.outputs["name"]) <= 64 for r in roles)
+    prefixed = [r.inputs["namePrefix"] for r in roles if "namePrefix" in r.inputs]
+    assert prefixed and all(len(p) == 38 and p.endswith("-") for p in prefixed)  # + 26: Terraform's unique id
+    assert len(set(prefixed)) == len(prefixed)  # two long roles told apart by the digest of their whole name
+
+
+def test_a_role_whose_auto_name_fits_keeps_it():
+    """Only a name past the limit changes: a deployed stack's roles are not renamed (replaced)."""
+    assert not any("namePrefix" in r.inputs for r in cached_plan("noaa20.yaml", "aws").of_type("aws:iam/role:Role"))
+
+
 def test_demodulation_json_outside_the_api_alphabet_fires():
     plan = broken("noaa20.yaml", "aws")
     antenna = next(

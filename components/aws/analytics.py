@@ -19,7 +19,7 @@ from groundlink.processing.tables import TABLES as PRODUCT_TABLES
 
 from ..base import MissionComponent
 from . import iam
-from .naming import glue_name
+from .naming import glue_name, role_name
 from .storage import Store
 
 # No contact data predates AWS Ground Station's general availability (2019).
@@ -333,6 +333,7 @@ class AwsTelemetry(MissionComponent):
         self.role = self.realize(
             aws.iam.Role(
                 self.child_name("archive-role"),
+                **role_name(self.child_name("archive-role")),
                 description="Firehose reads the telemetry stream and writes the products bucket",
                 assume_role_policy=iam.trusted_by("firehose.amazonaws.com", account),
                 tags=self.tags,

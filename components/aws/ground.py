@@ -22,7 +22,7 @@ from groundlink.limits import DATAFLOW_EDGES_MAX
 from ..base import MissionComponent
 from . import iam
 from .analytics import contact_stream
-from .naming import gs_name
+from .naming import gs_name, role_name
 from .security import Network
 from .storage import Store
 
@@ -264,6 +264,7 @@ class AwsStreamEndpoints(MissionComponent):
         self.role = self.realize(
             aws.iam.Role(
                 self.child_name("role"),
+                **role_name(self.child_name("role")),
                 description="Ground Station places dataflow endpoint interfaces in the mission subnet",
                 assume_role_policy=iam.document(
                     lambda account: [
@@ -456,6 +457,7 @@ class AwsGroundSegment(MissionComponent):
         role = self.realize(
             aws.iam.Role(
                 self.child_name(suffix),
+                **role_name(self.child_name(suffix)),
                 description=description,
                 assume_role_policy=iam.document(trust, account=self.account, region=self.region),
                 tags=self.tags,

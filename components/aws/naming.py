@@ -7,9 +7,17 @@ prefix (the provider appends a unique suffix): bucket names are global.
 
 from __future__ import annotations
 
+import hashlib
 import re
 
+from groundlink.apishapes import shape
 from groundlink.limits import CONFIG_NAME_PATTERN, S3_BUCKET_PREFIX_MAX_CHARS
+
+# Pulumi names a resource that is given no name `<resource name>-<7 random characters>`.
+AUTONAME_SUFFIX_CHARS = 8
+# Terraform (which pulumi-aws bridges) appends a 26-character unique id to a `name_prefix`
+# (terraform-provider-aws internal/create: id.UniqueIDSuffixLength).
+UNIQUE_ID_SUFFIX_CHARS = 26
 
 
 def bucket_prefix(mission: str, role: str, head: str = "") -> str:
@@ -34,3 +42,18 @@ def gs_name(*parts: str) -> str:
 def glue_name(mission: str, *parts: str) -> str:
     """Glue and Athena identifiers: lowercase letters, digits and underscores only."""
     return "_".join((mission, *parts)).replace("-", "_")
+
+
+def role_name(resource_name: str) -> dict[str, str]:
+    """The name arguments of an IAM role: none, so that Pulumi names it as any other resource,
+    while `<resource name>-xxxxxxx` fits IAM's limit (botocore iam roleNameType); past it (a
+    long mission name and a long component path), a `name_prefix` the provider completes with
+    its unique id, within the same limit. A role of a 32-character mission was refused at
+    `pulumi up` at 72 characters."""
+    limit = shape("iam", "roleNameType").max or 64
+    if len(resource_name) + AUTONAME_SUFFIX_CHARS <= limit:
+        return {}
+    # the head of the name and a digest of all of it, so two long roles stay apart to a reader
+    digest = hashlib.sha256(resource_name.encode()).hexdigest()[:7]
+    head = resource_name[: limit - UNIQUE_ID_SUFFIX_CHARS - len(digest) - 2].rstrip("-")
+    return {"name_prefix": f"{head}-{digest}-"}

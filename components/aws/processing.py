@@ -27,6 +27,7 @@ from groundlink.runtime.package import AWS_HANDLER, package_files, requirements
 
 from ..base import MissionComponent
 from . import iam
+from .naming import role_name
 from .security import AwsNetwork, Network
 from .storage import Store
 
@@ -144,6 +145,7 @@ class AwsProcessing(MissionComponent):
         role = self.realize(
             aws.iam.Role(
                 self.child_name("role"),
+                **role_name(self.child_name("role")),
                 description="The contact processor: its queue, raw objects read, products written",
                 assume_role_policy=iam.trusted_by(service, self.account),
                 tags=self.tags,
@@ -324,6 +326,7 @@ class AwsProcessing(MissionComponent):
         execution = self.realize(
             aws.iam.Role(
                 self.child_name("execution-role"),
+                **role_name(self.child_name("execution-role")),
                 description="Fargate pulls the processor image and writes its logs",
                 assume_role_policy=iam.trusted_by("ecs-tasks.amazonaws.com", self.account),
                 tags=self.tags,
@@ -400,6 +403,7 @@ class AwsProcessing(MissionComponent):
         pipe_role = self.realize(
             aws.iam.Role(
                 self.child_name("pipe-role"),
+                **role_name(self.child_name("pipe-role")),
                 description="The pipe reads the contact queue and submits processing jobs",
                 assume_role_policy=iam.trusted_by("pipes.amazonaws.com", self.account),
                 tags=self.tags,

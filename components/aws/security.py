@@ -19,6 +19,7 @@ from groundlink.limits import log_retention
 
 from ..base import MissionComponent
 from . import iam
+from .naming import role_name
 
 # The mission VPC: one private subnet is all the S3 gateway endpoint and the
 # Ground Station dataflow endpoints need.
@@ -243,6 +244,7 @@ class AwsNetwork(MissionComponent):
         role = self.realize(
             aws.iam.Role(
                 self.child_name("flow-logs-role"),
+                **role_name(self.child_name("flow-logs-role")),
                 description="VPC Flow Logs writes the mission VPC's traffic records",
                 assume_role_policy=iam.document(
                     lambda account, region: [

@@ -21,7 +21,7 @@ from groundlink.limits import DELIVERY_BUCKET_PREFIX
 
 from ..base import MissionComponent
 from . import iam
-from .naming import bucket_prefix
+from .naming import bucket_prefix, role_name
 from .security import Network, account_admin, rotated_key
 
 # Cloud-neutral tier -> S3 storage class (docs/facts.md §6 prices use the same pairing).
@@ -423,6 +423,7 @@ class AwsReplica(MissionComponent):
         role = self.realize(
             aws.iam.Role(
                 self.child_name("role"),
+                **role_name(self.child_name("role")),
                 description=f"S3 replicates the {mission.name} stores to {region}",
                 assume_role_policy=iam.trusted_by("s3.amazonaws.com", account),
                 tags=self.tags,

@@ -34,7 +34,7 @@ def _kms_key(args: MockResourceArgs, ctx: dict[str, Any]) -> dict[str, Any]:
 
 
 def _iam_role(args: MockResourceArgs, ctx: dict[str, Any]) -> dict[str, Any]:
-    name = args.inputs.get("name") or f"{args.name}-{_hex(args.name, n=7)}"
+    name = _named(args)
     path = args.inputs.get("path") or "/"  # a role's ARN carries its path
     return {
         "name": name,
@@ -46,7 +46,7 @@ def _iam_role(args: MockResourceArgs, ctx: dict[str, Any]) -> dict[str, Any]:
 
 
 def _sqs_queue(args: MockResourceArgs, ctx: dict[str, Any]) -> dict[str, Any]:
-    name = args.inputs.get("name") or f"{args.name}-{_hex(args.name, n=7)}"
+    name = _named(args)
     url = f"https://sqs.{ctx['region']}.amazonaws.com/{ACCOUNT_ID}/{name}"
     return {"name": name, "id": url, "url": url, "arn": f"arn:aws:sqs:{ctx['region']}:{ACCOUNT_ID}:{name}"}
 
@@ -67,7 +67,13 @@ def _groundstation(kind: str) -> Extras:
 
 
 def _named(args: MockResourceArgs, n: int = 7) -> str:
-    return args.inputs.get("name") or f"{args.name}-{_hex(args.name, n=n)}"
+    """The name the provider gives: the one given; a `namePrefix` and Terraform's 26-character
+    unique id; else Pulumi's auto-name (`<resource name>-` and `n` random characters)."""
+    if args.inputs.get("name"):
+        return str(args.inputs["name"])
+    if args.inputs.get("namePrefix"):
+        return f"{args.inputs['namePrefix']}{_hex('prefix', args.name, n=26)}"
+    return f"{args.name}-{_hex(args.name, n=n)}"
 
 
 def _arn(service: str, resource: Callable[[str], str]) -> Extras:
@@ -214,6 +220,6 @@ AWS_EXTRAS: dict[str, Extras] = {
 def _aws_generic(args: MockResourceArgs, ctx: dict[str, Any]) -> dict[str, Any]:
     module = args.typ.split(":")[1].split("/")[0]
     kind = _kebab(args.typ.split(":")[-1])
-    name = args.inputs.get("name") or f"{args.name}-{_hex(args.name, n=7)}"
+    name = _named(args)
     arn = f"arn:aws:{module}:{ctx['region']}:{ACCOUNT_ID}:{kind}/{name}"
     return {"id": name, "arn": arn, "name": name} if "name" not in args.inputs else {"id": name, "arn": arn}

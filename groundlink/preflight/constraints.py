@@ -8,6 +8,7 @@ either way it carries its source so a finding can cite it.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from typing import Any
 
 from ..apishapes import Constraint
 from ..engine.plan import Plan
@@ -23,10 +24,23 @@ def check_table(plan: Plan, table: Table) -> Iterator[Finding]:
         by_type.setdefault(type_token, []).append((path, constraint))
     for resource in plan.resources:
         for path, constraint in by_type.get(resource.type, ()):
-            for where, value in values_at(resource.inputs, path):
+            for where, value, named in _values(resource.inputs, resource.outputs, path):
                 if not isinstance(value, str):
                     continue
                 broken = constraint.broken_by(value)
                 if broken:
                     rule = f"{constraint.name}: {broken}"
-                    yield Finding(resource.name, resource.type, where, value, rule, constraint.source)
+                    yield Finding(resource.name, resource.type, where + named, value, rule, constraint.source)
+
+
+def _values(inputs: dict[str, Any], outputs: dict[str, Any], path: str) -> Iterator[tuple[str, Any, str]]:
+    """The values `path` names in the inputs; a top-level property the program leaves out (a
+    name) is the provider's to choose, so its planned output is checked in its place. The
+    offline plan holds what the provider would choose (the resource's name, '-' and seven hex
+    characters, as Pulumi names a resource), and AWS refuses that name as it would a given one:
+    a role of a long mission name failed at `pulumi up` though the plan looked complete."""
+    found = list(values_at(inputs, path))
+    if found or "." in path or path.endswith("[]") or path in inputs:
+        yield from ((where, value, "") for where, value in found)
+        return
+    yield from ((where, value, " (named by the provider)") for where, value in values_at(outputs, path))
