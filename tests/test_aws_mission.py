@@ -8,10 +8,11 @@ from groundlink.blueprint import OUTPUT_KEYS, build_blueprint
 from groundlink.spec import load_spec
 
 from .conftest import SPECS, variant_plan
-from .test_aws_support import BUCKET, GS_CONFIG, GS_PROFILE, KEY, aws, aws_data, aws_variant, bucket_by_role, spec_data
+from .test_aws_support import GS_CONFIG, GS_PROFILE, KEY, aws, aws_data, aws_variant, bucket_by_role, spec_data
 from .test_processing_cloud import CONTAINER_JOB
+from .test_protection_sets import STATEFUL_TYPES
 
-STATEFUL = {BUCKET, KEY, "aws:glue/catalogDatabase:CatalogDatabase", "aws:kinesis/stream:Stream", "aws:sqs/queue:Queue"}
+STATEFUL = STATEFUL_TYPES["aws"]  # one list of what deleting loses data, decided by type
 EXAMPLES = ("noaa20.yaml", "partner.yaml", "constellation.yaml")
 
 

@@ -56,7 +56,8 @@ def test_turning_off_the_telemetry_stream_deletes_the_kinesis_stream_as_data_los
     diff = one_diff(NOAA20, new, "aws")
     stream = change_of(diff, "aws:kinesis/stream:Stream", "noaa20-telemetry-stream")
     assert stream.action == "delete" and stream.loses_data
-    assert [c.name for c in diff.data_loss] == ["noaa20-telemetry-stream"]
+    # the stream's archive goes with it, and its log group (Firehose's delivery errors) with it
+    assert [c.name for c in diff.data_loss] == ["noaa20-telemetry-archive-logs", "noaa20-telemetry-stream"]
 
 
 def test_moving_the_azure_location_replaces_the_storage_account_forced_by_location():
@@ -108,7 +109,7 @@ def test_json_output_lists_every_change_with_its_action(capsys, commands_use_sha
     new = edited(lambda d: d["analytics"].update(telemetry_stream=False))
     code, out, _ = run_cli(capsys, "diff", NOAA20, new, "--cloud", "aws", "--json", "--allow-data-loss")
     (doc,) = json.loads(out)
-    assert code == 0 and doc["cloud"] == "aws" and doc["summary"]["dataLoss"] == 1
+    assert code == 0 and doc["cloud"] == "aws" and doc["summary"]["dataLoss"] == 2  # the stream and its archive's logs
     stream = [c for c in doc["changes"] if c["type"] == "aws:kinesis/stream:Stream"]
     assert stream == [
         {

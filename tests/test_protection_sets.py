@@ -25,6 +25,7 @@ STATEFUL_TYPES = {
         "aws:glue/catalogDatabase:CatalogDatabase",
         "aws:kinesis/stream:Stream",  # telemetry not yet archived
         "aws:sqs/queue:Queue",  # contact events not yet delivered
+        "aws:cloudwatch/logGroup:LogGroup",  # flow, processor and archive logs kept for their retention
     },
     # what holds data, and the queues, streams and log workspace that hold it until delivered
     "azure": AZURE_STATEFUL | AZURE_HOLDERS,

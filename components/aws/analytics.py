@@ -320,7 +320,7 @@ class AwsTelemetry(MissionComponent):
                 retention_in_days=log_retention(inputs.telemetry_log_retention_days),
                 kms_key_id=key.arn if key else None,
                 tags=self.tags,
-                opts=self.opts(),
+                opts=self.holder_opts("observability.logging"),  # logs kept for their retention, as Azure's workspace
             ),
             "observability.logging",
         )

@@ -120,7 +120,7 @@ class AwsProcessing(MissionComponent):
                 retention_in_days=log_retention(inputs.log_retention_days),
                 kms_key_id=key.arn if key else None,
                 tags=self.tags,
-                opts=self.opts(),
+                opts=self.holder_opts("observability.logging"),  # logs kept for their retention, as Azure's workspace
             ),
             "observability.logging",
         )
