@@ -39,7 +39,8 @@ def grant(
     """Grant one built-in role to one service principal (a managed identity, or the partner's
     delivery identity) on one resource (never a group or subscription). principalType is always
     sent: pulumi-azure-native defaults it to "User", which ARM refuses for a service principal."""
-    client = azure.authorization.get_client_config_output()
+    # asked through the owner, so a caller's provider (another subscription) answers it
+    client = azure.authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=owner))
     return azure.authorization.RoleAssignment(
         owner.child_name(name),
         role_assignment_name=role_assignment_name(owner.mission.name, owner.child_name(name)),

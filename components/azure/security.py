@@ -312,7 +312,7 @@ class AzureSecurity(MissionComponent):
             self.warn(MESSAGING_KEYS)
             self.gap("security.messaging_cmk", MESSAGING_KEYS)
         if inputs.customer_managed_keys:
-            client = azure.authorization.get_client_config_output()
+            client = azure.authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self))
             self.identity = self.realize(
                 azure.managedidentity.UserAssignedIdentity(
                     self.child_name("cmk-identity"),
