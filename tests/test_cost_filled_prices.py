@@ -151,7 +151,14 @@ def test_container_apps_jobs_bill_vcpu_and_memory_seconds_above_the_free_grants(
     # 14,000 MB a contact at 140 MB/s = 100 s; 2 vCPU and 4 GiB for 3,000 contacts a month
     inputs = arith_spec().for_cloud("azure").processing
     bench = Throughput(140.0, "2026-12-01", "worked example")
-    jobs = dataclasses.replace(inputs, enabled=True, mode="container_job", container_vcpu=2, container_memory_gb=4)
+    jobs = dataclasses.replace(
+        inputs,
+        enabled=True,
+        mode="container_job",
+        container_vcpu=2,
+        container_memory_gb=4,
+        container_image="ghcr.io/example/groundlink:1.0",
+    )
     vcpu, memory = processing_quantities("azure", jobs, 3000, 14_000.0, bench)
     assert (vcpu.price_id, vcpu.quantity) == ("container_apps_vcpu_second", pytest.approx(600_000))
     assert (memory.price_id, memory.quantity) == ("container_apps_gib_second", pytest.approx(1_200_000))

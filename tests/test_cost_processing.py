@@ -45,7 +45,8 @@ def test_flex_consumption_bills_the_instance_size_the_memory_rounds_up_to() -> N
 
 
 def test_a_fargate_job_bills_at_least_a_minute() -> None:
-    vcpu, memory = processing_quantities("aws", inputs(mode="container_job"), 60, 140.0, BENCH)
+    job = inputs(mode="container_job", container_image="ghcr.io/example/groundlink:1.0")
+    vcpu, memory = processing_quantities("aws", job, 60, 140.0, BENCH)
     # 1 s of work bills 60 s: 2 vCPU x 60 s x 60 contacts = 2 vCPU-hours; 4 GB -> 4 GB-hours
     assert (vcpu.price_id, vcpu.quantity) == ("fargate_vcpu_hour", pytest.approx(2.0))
     assert (memory.price_id, memory.quantity) == ("fargate_gb_hour", pytest.approx(4.0))

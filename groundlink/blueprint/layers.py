@@ -10,10 +10,50 @@ the region.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any, Literal
 
-from ..spec import Downlink, OrbitalEndpoint, Satellite
+from ..spec import Downlink, OrbitalEndpoint, Satellite, Tier
+
+# the tiers a lifecycle moves data into: the spec's own (spec.Tier.tier)
+TIERS: tuple[str, ...] = typing.get_args(typing.get_type_hints(Tier)["tier"])
+
+
+class LayerInputError(ValueError):
+    """A layer input a component cannot build: the blueprint never makes one from a valid spec,
+    a program that builds components itself can."""
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    """A layer class's field types, resolved once (the module imports annotations lazily)."""
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]
+
+
+class Checked:
+    """Layer inputs checked where they are made: an enumerated field (a `Literal`) holds one of
+    its values and a count or size is not negative, so a component built from a program of
+    one's own refuses `mode="lambda"` or a memory of -1 in one line instead of building
+    something else (a container job, a zone-redundant account) or a plan the cloud refuses."""
+
+    def __post_init__(self) -> None:
+        for field in fields(self):  # type: ignore[arg-type]  # every subclass is a dataclass
+            value, hint = getattr(self, field.name), _hints(type(self))[field.name]
+            allowed = typing.get_args(hint) if typing.get_origin(hint) is Literal else None
+            where = f"{type(self).__name__}.{field.name}"
+            if allowed is not None and value not in allowed:
+                raise LayerInputError(f"{where}: {value!r} is not allowed; allowed: {', '.join(map(str, allowed))}")
+            if hint in (int, float) and not (isinstance(value, int | float) and not isinstance(value, bool)):
+                raise LayerInputError(f"{where}: {value!r} is not a number")
+            if hint in (int, float) and value < 0:
+                raise LayerInputError(f"{where}: {value!r} is negative")
+
 
 # Identity-derived prefixes and container names shared by both clouds.
 RAW_PREFIX = "contacts/year={year}/month={month}/day={day}/satellite={satellite_id}"
@@ -38,13 +78,18 @@ CLOUD_FACTS: Mapping[str, CloudFacts] = {
 
 
 @dataclass(frozen=True)
-class MissionInputs:
+class MissionInputs(Checked):
     """What every component of a mission shares: identity, tags, protection, region."""
 
     name: str
     tags: Mapping[str, str]
     protected: bool  # stateful children carry protect and retain_on_delete
     region: str  # the AWS region or Azure location of this cloud's stack
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not self.name:  # every physical name derives from it
+            raise LayerInputError("MissionInputs.name: must not be empty")
 
 
 @dataclass(frozen=True)
@@ -60,13 +105,22 @@ class GroundLink:
 
 
 @dataclass(frozen=True)
-class Lifecycle:
+class Lifecycle(Checked):
     """A store's retention schedule, in cloud-neutral tiers."""
 
-    transitions: tuple[tuple[int, str], ...]  # (after_days, cool|cold|archive)
+    transitions: tuple[tuple[int, str], ...]  # (after_days, a tier of TIERS)
     expire_days: int
     noncurrent_days: int
     abort_incomplete_upload_days: int = 7
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        for days, tier in self.transitions:
+            if tier not in TIERS or days < 0 or (self.expire_days and days >= self.expire_days):
+                raise LayerInputError(
+                    f"Lifecycle.transitions: ({days}, {tier!r}) must be a tier of {', '.join(TIERS)} "
+                    f"after 0 or more days, before the expiry ({self.expire_days} days)"
+                )
 
 
 @dataclass(frozen=True)
@@ -81,16 +135,16 @@ class Partner:
 
 
 @dataclass(frozen=True)
-class ContactTiming:
+class ContactTiming(Checked):
     min_elevation_deg: float
     min_contact_seconds: int
     pre_pass_seconds: int
     post_pass_seconds: int
-    autotrack: str  # preferred | required | removed
+    autotrack: Literal["preferred", "required", "removed"]
 
 
 @dataclass(frozen=True)
-class GroundInputs:
+class GroundInputs(Checked):
     managed: bool  # the spec asks for a first-party ground station
     station: bool  # ... and this cloud has one: the station is rendered
     landing: bool  # a partner network lands contacts in the raw store
@@ -107,7 +161,7 @@ class GroundInputs:
 
 
 @dataclass(frozen=True)
-class StorageInputs:
+class StorageInputs(Checked):
     raw_store: bool  # a raw store exists: objects are delivered, or a partner lands there
     raw_needed: bool  # the spec needs the raw store itself (delivery.object_store)
     landing: bool  # the raw store is the partner's landing zone
@@ -120,7 +174,7 @@ class StorageInputs:
     query_results_container: str
     private: bool  # store endpoints are private
     partner_source_addresses: tuple[str, ...]  # addresses a partner writes from, outside the cloud
-    redundancy: str  # zone: three availability zones; geo: also a copy in a second region
+    redundancy: Literal["zone", "geo"]  # zone: three availability zones; geo: also a copy in a second region
     geo_read_access: bool  # the second region's copy is readable before a failover
     replica_region: str | None  # where AWS replicates the stores with geo redundancy
     archive_gap: str | None  # why this cloud holds archive-aged data in another tier (warned), else None
@@ -130,7 +184,7 @@ class StorageInputs:
 
 
 @dataclass(frozen=True)
-class EventsInputs:
+class EventsInputs(Checked):
     station: bool  # contact events come from the ground station, else from landed objects
     object_store: bool  # contacts are delivered as objects
     landing: bool  # a partner lands objects in the raw store
@@ -142,14 +196,14 @@ class EventsInputs:
 
 
 @dataclass(frozen=True)
-class AnalyticsInputs:
+class AnalyticsInputs(Checked):
     station: bool  # raw objects come from the ground station (else from a partner, by satellite name)
     raw_prefix: str
     partner_prefix: str
     catalog: bool
     serverless_sql: bool
     telemetry: bool
-    engine: str  # the Azure engine: synapse | adx
+    engine: Literal["synapse", "adx"]  # the Azure engine
     query_bytes_scanned_cutoff: int
     satellite_names: tuple[str, ...]
     telemetry_log_retention_days: int  # wanted days, before a cloud rounds to what it accepts
@@ -159,12 +213,12 @@ class AnalyticsInputs:
 
 
 @dataclass(frozen=True)
-class ProcessingInputs:
+class ProcessingInputs(Checked):
     """The contact processor in the cloud: how it runs and how big it is, already bounded by
     what both clouds accept (the spec validates it); each cloud maps it onto its own service."""
 
     enabled: bool
-    mode: str  # function | container_job
+    mode: Literal["function", "container_job"]
     memory_mb: int  # function memory; Azure takes the next Flex Consumption instance size
     flex_instance_memory_mb: int  # that Flex Consumption instance size
     timeout_seconds: int
@@ -177,9 +231,19 @@ class ProcessingInputs:
     log_retention_days: int  # wanted days of the processor's logs, before a cloud rounds
     flow_log_retention_days: int  # a container job's own network keeps flow logs this long
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.enabled and self.mode == "container_job" and not self.container_image:
+            raise LayerInputError("ProcessingInputs.container_image: mode container_job needs the processor's image")
+        if self.enabled and min(self.memory_mb, self.timeout_seconds, self.max_concurrency) < 1:
+            raise LayerInputError(
+                f"ProcessingInputs: memory_mb {self.memory_mb}, timeout_seconds {self.timeout_seconds} and "
+                f"max_concurrency {self.max_concurrency} must each be at least 1"
+            )
+
 
 @dataclass(frozen=True)
-class SecurityInputs:
+class SecurityInputs(Checked):
     customer_managed_keys: bool
     private: bool  # private endpoints for the stores
     station_stream: bool  # a managed station streams into the mission network
@@ -191,7 +255,7 @@ class SecurityInputs:
 
 
 @dataclass(frozen=True)
-class ObservabilityInputs:
+class ObservabilityInputs(Checked):
     alert_emails: tuple[str, ...]
     budget_monthly_usd: float
     budget_thresholds_percent: tuple[int, ...]
