@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
 from groundlink.components.azure.observability import budget_start
 
 from groundlink.spec import load_spec
 
-from .conftest import SPECS
+from .conftest import SPECS, variant_plan
 from .test_azure_support import azure, every, one
 
 
@@ -59,3 +60,23 @@ def test_budget_mails_every_threshold_on_the_resource_group():
 
 def test_budget_starts_on_the_first_of_the_current_month():
     assert budget_start(datetime.date(2026, 9, 17)) == "2026-09-01T00:00:00Z"
+
+
+@pytest.mark.parametrize(
+    ("raw_days", "flow_days", "kept", "warned"),
+    [
+        (365, 365, 365, False),  # noaa20: what AWS keeps its access, processor and flow logs
+        (20, 60, 60, False),  # flow logs kept longer than the data: the longest log wins
+        (10, 14, 30, False),  # below the workspace's least, 30 days
+        (3650, 365, 730, True),  # past its most (730): kept 730 days, and said so
+    ],
+)
+def test_the_workspace_keeps_logs_as_long_as_aws_keeps_its_longest(raw_days, flow_days, kept, warned):
+    """The workspace kept every log 90 days whatever the spec said, while AWS kept the same
+    logs for the raw retention (a year for noaa20) and flow logs for their own."""
+    plan = variant_plan(
+        "azure",
+        {"storage.raw_retention_days": raw_days, "storage.tiering": [], "security.flow_log_retention_days": flow_days},
+    )
+    assert one(plan, "operationalinsights:Workspace").inputs["retentionInDays"] == kept
+    assert any("Log Analytics workspace keeps logs 730 days" in w for w in plan.warnings) is warned

@@ -21,7 +21,10 @@ from groundlink.blueprint import MissionInputs, ObservabilityInputs
 from ..base import MissionComponent
 from .storage import Stores
 
-LOG_RETENTION_DAYS = 90
+# A workspace's default (analytics) retention: 30 to 730 days on the PerGB2018 plan (Microsoft
+# Learn, "Manage data retention in a Log Analytics workspace": up to two years; the azurerm
+# provider's log_analytics_workspace docs: "range between 30 and 730"; read 2026-12-02).
+WORKSPACE_RETENTION_DAYS = (30, 730)
 ALERT_SEVERITY = 2
 ALERT_FREQUENCY = "PT5M"
 ALERT_WINDOW = "PT5M"
@@ -55,6 +58,12 @@ class AzureObservability(MissionComponent):
     ):
         super().__init__(name, mission_inputs, opts)
         mission = mission_inputs.name
+        least, most = WORKSPACE_RETENTION_DAYS
+        if inputs.log_retention_days > most:
+            self.warn(
+                f"the Log Analytics workspace keeps logs {most} days, the most its default retention holds; "
+                f"the stack's logs are kept {inputs.log_retention_days} days on AWS"
+            )
         self.workspace = self.realize(
             azure.operationalinsights.Workspace(
                 self.child_name("logs"),
@@ -62,7 +71,8 @@ class AzureObservability(MissionComponent):
                 resource_group_name=resource_group_name,
                 location=mission_inputs.region,
                 sku={"name": "PerGB2018"},
-                retention_in_days=LOG_RETENTION_DAYS,
+                # as long as the longest of the stack's logs, as AWS keeps each of its log stores
+                retention_in_days=min(max(inputs.log_retention_days, least), most),
                 tags=self.tags,
                 opts=self.holder_opts("observability.logging"),
             ),

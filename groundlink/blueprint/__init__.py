@@ -263,6 +263,7 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
             alert_emails=tuple(spec.budget.alert_emails),
             budget_monthly_usd=spec.budget.monthly_usd,
             budget_thresholds_percent=tuple(spec.budget.thresholds_percent),
+            log_retention_days=max(spec.storage.raw_retention_days, spec.security.flow_log_retention_days),
         ),
         processing=ProcessingInputs(
             enabled=spec.processing.enabled and delivery.object_store,

@@ -259,6 +259,9 @@ class ObservabilityInputs(Checked):
     alert_emails: tuple[str, ...]
     budget_monthly_usd: float
     budget_thresholds_percent: tuple[int, ...]
+    # the longest any of the stack's logs is kept (access, processor, archive logs: the raw
+    # retention; flow logs: their own), for a cloud that keeps all logs in one store
+    log_retention_days: int = 90
 
 
 @dataclass(frozen=True)
