@@ -150,6 +150,55 @@ class TestCheckpoint:
         assert code == 2 and err.startswith(f"groundlink: {CHECKPOINT}: holds the aws stack")
 
 
+class TestRegion:
+    """No AWS resource moves region: its provider deploying into another one replaces it. The
+    region is the provider's, not an input, and a region edit diffed as updates, exit 0."""
+
+    def test_moving_the_aws_region_replaces_every_aws_resource_and_every_store_is_data_loss(self):
+        new = edited(lambda d: d["clouds"]["aws"].update(region="us-east-2"))
+        diff = one_diff(NOAA20, new, "aws")
+        plan = cached_plan("noaa20.yaml", "aws")
+        aws = [r for r in plan.custom() if not r.type.startswith("pulumi:")]
+        assert diff.count("replace") == len(aws) and diff.count("update") == 0
+        raw = change_of(diff, "aws:s3/bucket:Bucket", "noaa20-storage-raw")
+        assert raw.forced_by[0] == "(provider region)" and raw.loses_data
+        assert (raw.properties[0].old, raw.properties[0].new) == ("us-west-2", "us-east-2")
+        assert {c.type for c in diff.data_loss} >= {"aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:sqs/queue:Queue"}
+
+    def test_moving_the_replica_region_replaces_the_replicas_only(self):
+        def replica(region: str):
+            def change(d):
+                d["storage"]["redundancy"] = "geo"
+                d["clouds"]["aws"]["replica_region"] = region
+
+            return change
+
+        diff = one_diff(edited(replica("us-east-1")), edited(replica("us-east-2")), "aws")
+        lost = {c.name for c in diff.data_loss}
+        assert lost and all("replica" in name for name in lost)
+        assert change_of(diff, "aws:s3/bucket:Bucket", "noaa20-storage-replica-raw").forced_by == ("(provider region)",)
+
+    def test_a_checkpoint_of_another_region_is_data_loss_and_of_its_own_is_not(self, tmp_path):
+        moved = json.loads((ROOT / "tests" / "fixtures" / "noaa20-aws.checkpoint.json").read_text())
+        for resource in moved["deployment"]["resources"]:
+            if resource["type"] == "pulumi:providers:aws":
+                resource["inputs"]["region"] = "eu-west-1"
+        old = tmp_path / "moved.checkpoint.json"
+        old.write_text(json.dumps(moved))
+
+        queue = change_of(one_diff(str(old), NOAA20, "aws"), "aws:sqs/queue:Queue", "noaa20-events-contacts")
+        assert queue.action == "replace" and queue.forced_by[0] == "(provider region)" and queue.loses_data
+        same = change_of(one_diff(CHECKPOINT, NOAA20, "aws"), "aws:sqs/queue:Queue", "noaa20-events-contacts")
+        assert same.action == "update"
+
+    def test_a_saved_plan_records_its_region(self, tmp_path):
+        saved = tmp_path / "plan.json"
+        cached_plan("noaa20.yaml", "aws").write(saved)
+        assert json.loads(saved.read_text())["region"] == "us-west-2"
+        new = edited(lambda d: d["clouds"]["aws"].update(region="us-east-2"))
+        assert change_of(one_diff(str(saved), new, "aws"), "aws:kms/key:Key", "noaa20-security-data").loses_data
+
+
 def test_a_saved_plan_is_an_old_side(tmp_path, capsys):
     saved = tmp_path / "plan.json"
     cached_plan("noaa20.yaml", "aws").write(saved)

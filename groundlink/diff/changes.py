@@ -18,6 +18,7 @@ from .state import Resource, State
 
 Action = Literal["create", "update", "replace", "delete"]
 COMPUTED = "(computed)"  # an input whose value is only known once a replaced resource exists
+PROVIDER_REGION = "(provider region)"  # the region the resource's provider deploys into
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,10 @@ def diff_states(old: State, new: State) -> Diff:
                 forced = tuple(sorted({_top(p.path) for p in props}))
             else:
                 forced = tuple(sorted({f for p in props for f in rules.forced_by(p.path, forcing or frozenset())}))
+            if before.region and after.region and before.region != after.region:
+                # its provider deploys into another region, and no resource moves region
+                props.insert(0, PropertyChange(PROVIDER_REGION, "~", before.region, after.region))
+                forced = (PROVIDER_REGION, *forced)
             action: Action = "replace" if forced else "update"
             if props:
                 decided[key] = Change(

@@ -20,6 +20,9 @@ from ..errors import UsageError
 from ..inputs import InputTooLarge, one_line, read_input
 
 CLOUD_OF_PROVIDER = {"aws": "aws", "aws-native": "aws", "azure-native": "azure"}
+# Packages whose provider holds the region its resources live in (Azure resources carry their
+# own `location`, an input the diff compares).
+REGIONAL_PACKAGES = frozenset({"aws", "aws-native"})
 CHECKPOINT_VERSION = 3
 MAX_STATE_BYTES = 256 * 1024 * 1024
 
@@ -32,6 +35,9 @@ class Resource:
     inputs: Mapping[str, Any]
     protected: bool  # protect or retainOnDelete: the stack treats it as holding data
     dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # input -> keys
+    # the AWS region its provider deploys into (None: not an AWS resource, or not recorded): a
+    # resource cannot move region, so a change replaces it
+    region: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,7 +61,30 @@ class StateError(UsageError):
         super().__init__(one_line(line))
 
 
-def _resource(raw: Any, where: str, source: str) -> Resource | None:
+def _provider_regions(items: list[Any]) -> dict[str, str]:
+    """The region of each explicit or default provider resource in `items`, by URN."""
+    regions: dict[str, str] = {}
+    for raw in items:
+        if isinstance(raw, dict) and str(raw.get("type", "")).startswith("pulumi:providers:"):
+            region = (raw.get("inputs") or {}).get("region") if isinstance(raw.get("inputs"), dict) else None
+            if isinstance(region, str) and region and isinstance(raw.get("urn"), str):
+                regions[raw["urn"]] = region
+    return regions
+
+
+def _region_of(type_token: str, provider: Any, regions: Mapping[str, str], default: str | None) -> str | None:
+    """The region a resource of `type_token` deploys into through `provider` (a provider
+    reference, `URN::ID`, or None for the stack's default provider, of region `default`)."""
+    if type_token.split(":", 1)[0] not in REGIONAL_PACKAGES:
+        return None
+    if isinstance(provider, str) and provider:
+        return regions.get(provider.rsplit("::", 1)[0])
+    return default or None
+
+
+def _resource(
+    raw: Any, where: str, source: str, regions: Mapping[str, str] | None = None, default_region: str | None = None
+) -> Resource | None:
     if not isinstance(raw, dict):
         raise StateError(f"{source}: {where}: must be an object")
     urn, type_token = raw.get("urn"), raw.get("type")
@@ -78,6 +107,7 @@ def _resource(raw: Any, where: str, source: str) -> Resource | None:
         inputs=_without_defaults(inputs),
         protected=bool(raw.get("protect")) or bool(raw.get("retainOnDelete")),
         dependencies={k: tuple(urn_key(u) for u in v) for k, v in deps.items()},
+        region=_region_of(type_token, raw.get("provider"), regions or {}, default_region),
     )
 
 
@@ -93,10 +123,11 @@ def _without_defaults(value: Any) -> Any:
     return value
 
 
-def _resources(items: Any, where: str, source: str) -> dict[str, Resource]:
+def _resources(items: Any, where: str, source: str, default_region: str | None = None) -> dict[str, Resource]:
     if not isinstance(items, list):
         raise StateError(f"{source}: {where}: must be a list of resources")
-    found = (_resource(raw, f"{where}[{i}]", source) for i, raw in enumerate(items))
+    regions = _provider_regions(items)
+    found = (_resource(raw, f"{where}[{i}]", source, regions, default_region) for i, raw in enumerate(items))
     return {r.key: r for r in found if r is not None}
 
 
@@ -148,7 +179,8 @@ def from_document(doc: Any, source: str) -> State:
     if isinstance(doc, dict) and "formatVersion" in doc:
         if doc["formatVersion"] != 1:
             raise StateError(f"{source}: formatVersion: {doc['formatVersion']!r} is not 1")
-        resources = _resources(doc.get("resources"), "resources", source)
+        region = doc.get("region") if isinstance(doc.get("region"), str) else None
+        resources = _resources(doc.get("resources"), "resources", source, region)
         cloud = doc.get("cloud")
         if cloud not in CLOUDS:
             raise StateError(f"{source}: cloud: must be {' or '.join(repr(c) for c in CLOUDS)}")
@@ -171,8 +203,9 @@ def from_document(doc: Any, source: str) -> State:
 def from_plan(plan: Any, kind: str = "spec") -> State:
     """An offline plan (groundlink.engine.Plan) as a State."""
     resources = {}
+    regions = _provider_regions([{"type": r.type, "urn": r.urn, "inputs": r.inputs} for r in plan.resources])
     for r in plan.resources:
-        if not r.custom:
+        if not r.custom or r.type.startswith("pulumi:"):
             continue
         key = urn_key(r.urn)
         resources[key] = Resource(
@@ -182,6 +215,7 @@ def from_plan(plan: Any, kind: str = "spec") -> State:
             inputs=r.inputs,
             protected=bool(r.protect or r.retainOnDelete),
             dependencies={k: tuple(urn_key(u) for u in v) for k, v in r.propertyDependencies.items()},
+            region=_region_of(r.type, r.provider, regions, getattr(plan, "region", "") or None),
         )
     return State(plan.cloud, kind, plan.spec, resources)
 

@@ -60,6 +60,9 @@ class Plan:
     gaps: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    # the AWS region or Azure location of the stack's default providers: a diff replaces what
+    # a provider deploys when its region changes ("" in a plan written before it was recorded)
+    region: str = ""
 
     # -- queries used by tests and consumers ---------------------------------
     def of_type(self, type_token: str) -> list[PlannedResource]:
@@ -106,6 +109,7 @@ class Plan:
             "outputs": _copied(self.outputs),
             "gaps": dict(self.gaps),
             "warnings": list(self.warnings),
+            "region": self.region,
         }
 
     def write(self, path: str | Path) -> None:
@@ -124,6 +128,7 @@ class Plan:
             outputs=doc["outputs"],
             gaps=doc.get("gaps", {}),
             warnings=doc.get("warnings", []),
+            region=doc.get("region", ""),
         )
 
     @classmethod

@@ -323,6 +323,7 @@ def plan(
         outputs=outputs,
         gaps=dict(realization.gaps),
         warnings=list(realization.warnings),
+        region=region,
     )
     result.seconds = time.perf_counter() - started
     _reset_runtime()
