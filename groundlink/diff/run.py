@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .changes import Diff, diff_states
-from .state import Planner, StateError, from_plan, is_spec_path, load_states
+from .state import Planner, StateError, as_deployed, from_plan, is_spec_path, load_states
 
 
 def _engine_plan(spec: str, cloud: str) -> Any:
@@ -36,7 +36,7 @@ def diff_against(
     for cloud in clouds:
         if cloud in olds:
             new_plan = new_plans[cloud] if new_plans and cloud in new_plans else plan(new_spec, cloud)
-            diffs.append(diff_states(olds[cloud], from_plan(new_plan)))
+            diffs.append(diff_states(olds[cloud], as_deployed(from_plan(new_plan), olds[cloud])))
     return diffs
 
 

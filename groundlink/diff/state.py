@@ -10,8 +10,9 @@ offline plan's), with their inputs, protection and property dependencies.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ class Resource:
     # the AWS region its provider deploys into (None: not an AWS resource, or not recorded): a
     # resource cannot move region, so a change replaces it
     region: str | None = None
+    outputs: Mapping[str, Any] = field(default_factory=dict)  # what the cloud (or the mocks) gave it
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,8 @@ def _resource(
         raise StateError(f"{source}: {where}: needs string 'urn' and 'type'")
     if raw.get("custom") is False or type_token.startswith("pulumi:"):
         return None  # components, the stack and provider resources hold no cloud state
+    if raw.get("delete") is True:  # the old half of an interrupted replacement, not the live resource
+        return None
     inputs = raw.get("inputs") or {}
     if not isinstance(inputs, dict):
         raise StateError(f"{source}: {where}.inputs: must be an object")
@@ -108,6 +112,7 @@ def _resource(
         protected=bool(raw.get("protect")) or bool(raw.get("retainOnDelete")),
         dependencies={k: tuple(urn_key(u) for u in v) for k, v in deps.items()},
         region=_region_of(type_token, raw.get("provider"), regions or {}, default_region),
+        outputs=outputs if isinstance(outputs := raw.get("outputs"), dict) else {},
     )
 
 
@@ -216,6 +221,7 @@ def from_plan(plan: Any, kind: str = "spec") -> State:
             protected=bool(r.protect or r.retainOnDelete),
             dependencies={k: tuple(urn_key(u) for u in v) for k, v in r.propertyDependencies.items()},
             region=_region_of(r.type, r.provider, regions, getattr(plan, "region", "") or None),
+            outputs=r.outputs,
         )
     return State(plan.cloud, kind, plan.spec, resources)
 
@@ -236,3 +242,92 @@ def load_states(path: str, clouds: list[str], planner: Planner) -> dict[str, Sta
     if state.cloud not in clouds:
         raise StateError(f"{path}: holds the {state.cloud} stack; --cloud {'/'.join(clouds)} asks for another")
     return {state.cloud: state}
+
+
+def as_deployed(new: State, old: State) -> State:
+    """NEW with the values only a deployment knows taken from the checkpoint OLD, as a real
+    preview has them: the offline plan holds placeholders (the mocks' account, subscription and
+    tenant, and each resource's made-up id, ARN and name), and compared with a real export every
+    input built from them read as a change; a Synapse key URL forced a replacement that was not.
+    Each placeholder becomes what OLD records for the same resource (its output of the same
+    name) or the identity OLD's ARNs and resource ids name."""
+    if old.kind != "checkpoint":
+        return new
+    real: dict[str, str] = {}
+    for key, resource in new.resources.items():
+        deployed = old.resources.get(key)
+        if deployed is None:
+            continue
+        given = _strings(resource.inputs)  # the program's own values: a change of one is a change
+        for name, value in resource.outputs.items():
+            known = deployed.outputs.get(name)
+            if not (isinstance(value, str) and isinstance(known, str)) or value == known or value in given:
+                continue
+            if len(value) >= _LEAST_PLACEHOLDER and not any(value in text for text in given):
+                real.setdefault(value, known)
+    real.update(_identities(old))
+    if not real:
+        return new
+    pattern = re.compile("|".join(re.escape(v) for v in sorted(real, key=len, reverse=True)))
+
+    def swapped(value: Any) -> Any:
+        if isinstance(value, str):
+            return pattern.sub(lambda m: real[m.group(0)], value)
+        if isinstance(value, dict):
+            return {k: swapped(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [swapped(v) for v in value]
+        return value
+
+    resources = {key: replace(r, inputs=swapped(r.inputs)) for key, r in new.resources.items()}
+    return replace(new, resources=resources)
+
+
+def _strings(value: Any) -> set[str]:
+    """Every string inside an input value."""
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, dict):
+        return set().union(*(_strings(v) for v in value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*(_strings(v) for v in value)) if value else set()
+    return set()
+
+
+# Shorter output values (a count, "true", a region) are no placeholder worth replacing.
+_LEAST_PLACEHOLDER = 8
+_ACCOUNT = re.compile(r"arn:aws[a-z-]*:[a-z0-9-]*:[a-z0-9-]*:(\d{12}):")
+_SUBSCRIPTION = re.compile(r"/subscriptions/([0-9a-fA-F-]{36})(?:/|$)")
+
+
+def _identities(old: State) -> dict[str, str]:
+    """The mocks' account, subscription and tenant -> the ones OLD's values name most often."""
+    from collections import Counter
+
+    from ..engine.mockids import ACCOUNT_ID, SUBSCRIPTION_ID, TENANT_ID
+
+    accounts: Counter[str] = Counter()
+    subscriptions: Counter[str] = Counter()
+    tenants: Counter[str] = Counter()
+
+    def scan(value: Any, key: str = "") -> None:
+        if isinstance(value, str):
+            accounts.update(_ACCOUNT.findall(value))
+            subscriptions.update(_SUBSCRIPTION.findall(value))
+            if key == "tenantId":
+                tenants[value] += 1
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                scan(v, str(k))
+        elif isinstance(value, list):
+            for v in value:
+                scan(v, key)
+
+    for resource in old.resources.values():
+        scan(resource.inputs)
+        scan(resource.outputs)
+    found = {}
+    for placeholder, counts in ((ACCOUNT_ID, accounts), (SUBSCRIPTION_ID, subscriptions), (TENANT_ID, tenants)):
+        if counts:
+            found[placeholder] = counts.most_common(1)[0][0]
+    return found

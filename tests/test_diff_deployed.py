@@ -1,0 +1,85 @@
+"""A diff against what is really deployed (`pulumi stack export`) of a stack that was
+deployed from the same spec: no change at all, though every value the cloud chose differs
+from the offline plan's placeholders. Compared as they were, a real export of an unchanged
+Azure stack read 22 replacements and refused a Synapse workspace as data loss."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from groundlink.clouds import CLOUDS
+from groundlink.diff.run import diff_against
+from groundlink.engine.mockids import ACCOUNT_ID, SUBSCRIPTION_ID, TENANT_ID
+
+from .conftest import SPECS, cached_plan
+
+NOAA20 = str(SPECS / "noaa20.yaml")
+REAL = {
+    ACCOUNT_ID: "210987654321",
+    SUBSCRIPTION_ID: "6b1f2c3d-1111-2222-3333-444455556666",
+    TENANT_ID: "9c8d7e6f-aaaa-bbbb-cccc-ddddeeeeffff",
+}
+
+
+def _deployed(cloud: str) -> dict:
+    """The checkpoint a deployment of the noaa20 plan leaves: the stack's own account,
+    subscription and tenant, and for every value the provider chose (an output that is none of
+    the resource's inputs: ids, ARNs, generated names, URLs, principal ids) another value,
+    wherever it appears."""
+    plan = cached_plan("noaa20.yaml", cloud)
+    identities = re.compile("|".join(map(re.escape, REAL)))
+    planned = json.loads(identities.sub(lambda m: REAL[m.group(0)], json.dumps([r.__dict__ for r in plan.resources])))
+    chosen: dict[str, str] = {}
+    for resource in planned:
+        given = json.dumps(resource["inputs"])
+        for value in resource["outputs"].values():
+            if not isinstance(value, str) or len(value) < 8 or value in REAL.values():
+                continue
+            if value not in given and value not in chosen:
+                chosen[value] = f"{value}-d{len(chosen):04d}"  # deployed: another value, as long or longer
+    pattern = re.compile("|".join(re.escape(v) for v in sorted(chosen, key=len, reverse=True)))
+    text = pattern.sub(lambda m: chosen[m.group(0)], json.dumps(planned))
+    resources = [
+        {**r, "urn": r["urn"].replace(f"urn:pulumi:{plan.stack}::", "urn:pulumi:prod::")} for r in json.loads(text)
+    ]
+    provider = {
+        "urn": "urn:pulumi:prod::groundlink::pulumi:providers:aws::default_7_51_1",
+        "type": "pulumi:providers:aws",
+        "custom": True,
+        "inputs": {"region": plan.region},
+    }
+    return {"version": 3, "deployment": {"resources": [provider, *resources] if cloud == "aws" else resources}}
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_a_stack_deployed_from_the_spec_diffs_as_no_change(cloud: str, tmp_path: Path) -> None:
+    checkpoint = tmp_path / f"{cloud}.checkpoint.json"
+    checkpoint.write_text(json.dumps(_deployed(cloud)))
+
+    (diff,) = diff_against(str(checkpoint), NOAA20, [cloud], {cloud: cached_plan("noaa20.yaml", cloud)})
+
+    assert [(c.action, c.name, [p.path for p in c.properties]) for c in diff.changes] == []
+    assert diff.unchanged == len(
+        [r for r in cached_plan("noaa20.yaml", cloud).custom() if not r.type.startswith("pulumi:")]
+    )
+
+
+def test_an_interrupted_replacement_compares_the_live_resource_not_the_one_pending_delete(tmp_path: Path) -> None:
+    """Pulumi keeps the old half of an interrupted replacement under the same URN, marked
+    `delete`; it replaced the live resource in the comparison and read as data loss."""
+    doc = _deployed("azure")
+    resources = doc["deployment"]["resources"]
+    live = next(r for r in resources if r["type"] == "azure-native:storage:StorageAccount")
+    resources.append(
+        {**json.loads(json.dumps(live)), "delete": True, "inputs": {**live["inputs"], "location": "eastus"}}
+    )
+    checkpoint = tmp_path / "pending.checkpoint.json"
+    checkpoint.write_text(json.dumps(doc))
+
+    (diff,) = diff_against(str(checkpoint), NOAA20, ["azure"], {"azure": cached_plan("noaa20.yaml", "azure")})
+
+    assert diff.changes == ()
