@@ -117,6 +117,27 @@ def type_message(kind: str, value: Any, fields: Iterable[str] = ()) -> str | Non
     return None
 
 
+class DuplicateKey(ValueError):
+    """A JSON object holding one key twice (see `once_each`)."""
+
+    def __init__(self, key: str):
+        self.key = key
+        super().__init__(key)
+
+
+def once_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys differ (`json.loads(object_pairs_hook=once_each)`): JSON readers
+    keep the last of a key given twice without a word, so a rule's level given twice (advisory,
+    then mandatory) or a plan's cloud would pass as whichever came last, as a spec's duplicate
+    key would not."""
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise DuplicateKey(key)
+        seen[key] = value
+    return seen
+
+
 def key_text(key: Any) -> str:
     """A mapping key as a field-path part: bare when it is a plain word (tag keys such as
     `aws:team` included), quoted and truncated when it holds spaces, quotes or control characters."""

@@ -225,6 +225,27 @@ def test_plan_against_prints_the_diff_and_fails_on_data_loss(tmp_path, capsys, c
         ('{"formatVersion": 1, "cloud": "aws", "resources": [{"urn": "u", "type": "t", "inputs": NaN}]}', "NaN"),
         ('{"formatVersion": 1, "cloud": "gcp", "resources": []}', "cloud: must be 'aws' or 'azure'"),
         ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        # a RecursionError traceback at 500-990 levels: refused past 100, before any walk
+        (
+            '{"formatVersion": 1, "cloud": "aws", "resources": ' + "[" * 500 + "]" * 500 + "}",
+            "nested deeper than 100 levels",
+        ),
+        # read as infinity, then written by --json as Infinity, which is no JSON
+        (
+            '{"formatVersion": 1, "cloud": "aws", "resources": [{"urn": "u", "type": "t", "inputs": {"x": 1e999}}]}',
+            "1e999 is not a finite number",
+        ),
+        (
+            '{"formatVersion": 1, "cloud": "aws", "resources": [{"urn": "u", "type": "t", "inputs": {"x": '
+            + "9" * 5000
+            + "}}]}",
+            "a number of 5000 digits is past what any input holds",
+        ),
+        # JSON readers keep the last of a key given twice without a word
+        (
+            '{"formatVersion": 1, "cloud": "azure", "cloud": "aws", "resources": []}',
+            "'cloud' is given twice in one object; keep one",
+        ),
     ],
 )
 def test_a_bad_old_is_one_line_and_exit_2_before_planning(tmp_path, capsys, text, fragment):

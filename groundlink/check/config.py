@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
-from ..inputs import InputTooLarge, read_input
+from ..inputs import DuplicateKey, InputTooLarge, once_each, read_input
 
 LEVELS = ("advisory", "mandatory", "remediate", "disabled")
 
@@ -81,31 +81,14 @@ def load_config_file(path: str | Path) -> Given:
     if not text.strip():
         return {}
     try:
-        doc = json.loads(text, object_pairs_hook=_once_each)
+        doc = json.loads(text, object_pairs_hook=once_each)
     except json.JSONDecodeError as error:
         raise PackConfigError(f"{path}: line {error.lineno}: not valid JSON ({error.msg})") from None
-    except _DuplicateKey as duplicate:
+    except DuplicateKey as duplicate:
         raise PackConfigError(
             f"{path}: {duplicate.key!r} is given twice in one object; keep one (JSON readers keep the last silently)"
         ) from None
     return parse_config(doc, str(path))
-
-
-class _DuplicateKey(ValueError):
-    def __init__(self, key: str):
-        self.key = key
-        super().__init__(key)
-
-
-def _once_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object whose keys differ: a rule's level given twice (advisory, then mandatory)
-    would otherwise pass with whichever came last, as a spec's duplicate key would not."""
-    seen: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in seen:
-            raise _DuplicateKey(key)
-        seen[key] = value
-    return seen
 
 
 @dataclass

@@ -10,6 +10,7 @@ offline plan's), with their inputs, protection and property dependencies.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -18,7 +19,7 @@ from typing import Any
 
 from ..clouds import CLOUDS
 from ..errors import UsageError
-from ..inputs import InputTooLarge, one_line, read_input
+from ..inputs import DuplicateKey, InputTooLarge, once_each, one_line, read_input
 
 CLOUD_OF_PROVIDER = {"aws": "aws", "aws-native": "aws", "azure-native": "azure"}
 # Packages whose provider holds the region its resources live in (Azure resources carry their
@@ -147,6 +148,39 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a finite number")
 
 
+def _finite(text: str) -> float:
+    """A JSON number as a float, refused when it is past what a float holds (`1e999` reads as
+    infinity, which no JSON, --json output included, may hold)."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text[:40]} is not a finite number")
+    return value
+
+
+def _integer(text: str) -> int:
+    """A JSON integer; past Python's 4,300 digits, one line instead of its advice on limits."""
+    if len(text.lstrip("-")) > 4300:
+        raise ValueError(f"a number of {len(text.lstrip('-'))} digits is past what any input holds")
+    return int(text)
+
+
+# Deeper than any plan or checkpoint nests its values; the readers walk them recursively.
+MAX_DEPTH = 100
+
+
+def _refuse_deep(doc: Any, source: str) -> None:
+    """StateError for a document nested deeper than MAX_DEPTH (walked without recursion)."""
+    stack = [(doc, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise StateError(f"{source}: nested deeper than {MAX_DEPTH} levels")
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+
+
 def read_json(path: Path) -> Any:
     """A JSON document, or one line naming the file and where it is broken."""
     source = str(path)
@@ -154,7 +188,13 @@ def read_json(path: Path) -> Any:
         raise StateError(f"{source}: {_REPORT_HINT if (path / 'plan-aws.json').is_file() else _DIRECTORY_HINT}")
     try:
         text = read_input(path, MAX_STATE_BYTES)
-        return json.loads(text, parse_constant=_refuse_constant)
+        doc = json.loads(
+            text, parse_constant=_refuse_constant, parse_float=_finite, parse_int=_integer, object_pairs_hook=once_each
+        )
+        _refuse_deep(doc, source)
+        return doc
+    except DuplicateKey as exc:
+        raise StateError(f"{source}: {exc.key!r} is given twice in one object; keep one") from None
     except FileNotFoundError:
         raise StateError(f"{source}: no such file") from None
     except UnicodeDecodeError as exc:
