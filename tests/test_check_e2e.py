@@ -277,6 +277,30 @@ def test_cli_json_and_exit_codes(tmp_path, capsys):
     assert "allowed-regions" in capsys.readouterr().out
 
 
+@pytest.mark.usefixtures("shared_plans", "commands_use_shared_plans")
+def test_json_says_failed_and_holds_the_diff_when_check_refuses_data_loss(tmp_path, capsys):
+    """`check --against --json` exited 1 for the data loss it refused, and its JSON said
+    passed: true with no diff in it: a CI step reading the file saw a pass."""
+    old = tmp_path / "old.json"
+    cached_plan("noaa20.yaml", "aws").write(old)
+    renamed = tmp_path / "noaa21.yaml"
+    renamed.write_text((SPECS / "noaa20.yaml").read_text().replace("  name: noaa20\n", "  name: noaa21\n", 1))
+    out = tmp_path / "check.json"
+    argv = ["check", str(renamed), "--cloud", "aws", "--against", str(old), "--json", str(out)]
+
+    assert main(argv) == 1
+    doc = json.loads(out.read_text())
+    assert doc["passed"] is False and doc["clouds"][0]["mandatory"] == 0  # the pack passed; the diff did not
+    (cloud,) = doc["diff"]["clouds"]
+    assert doc["diff"]["against"] == str(old) and doc["diff"]["allowDataLoss"] is False
+    assert cloud["cloud"] == "aws" and cloud["summary"]["dataLoss"] > 0
+
+    assert main([*argv, "--allow-data-loss"]) == 0
+    doc = json.loads(out.read_text())
+    assert doc["passed"] is True and doc["diff"]["allowDataLoss"] is True
+    capsys.readouterr()
+
+
 def test_timed_check_reports_plan_and_check_seconds_for_the_benchmark():
     from groundlink.check import timed_check
 

@@ -36,9 +36,17 @@ def run(args: argparse.Namespace) -> int:
     except PackError as error:
         raise UsageError(str(error)) from None
     render(result)
-    if path is not None:
+    lost, diffs = diff_command.against_diffs(args, clouds, None)
+    passed = result.passed and lost == EXIT_OK
+    if path is not None:  # what the exit code says, the refused data loss included
+        doc = {**result.to_json(), "passed": passed}
+        if args.against:
+            doc["diff"] = {
+                "against": args.against,
+                "allowDataLoss": bool(args.allow_data_loss),
+                "clouds": [d.to_json() for d in diffs],
+            }
         with writing(path, "--json"):
-            write_text(path, json.dumps(result.to_json(), indent=2))
+            write_text(path, json.dumps(doc, indent=2))
         print(f"wrote {path}")
-    lost = diff_command.against(args, clouds, None)
-    return EXIT_OK if result.passed and lost == EXIT_OK else EXIT_FAILED
+    return EXIT_OK if passed else EXIT_FAILED

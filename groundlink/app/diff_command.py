@@ -76,12 +76,20 @@ def check_against(args: argparse.Namespace) -> None:
 
 def against(args: argparse.Namespace, clouds: Sequence[str], new_plans: Mapping[str, Any] | None) -> int:
     """For plan/check/compare --against: print the diff; the exit code a data loss calls for."""
+    return against_diffs(args, clouds, new_plans)[0]
+
+
+def against_diffs(
+    args: argparse.Namespace, clouds: Sequence[str], new_plans: Mapping[str, Any] | None
+) -> tuple[int, list[Any]]:
+    """`against`, and the diffs it printed (none without --against), for a command that also
+    records them (check --json)."""
     from ..diff import render_text
     from ..diff.run import diff_against
 
     if not args.against:
-        return EXIT_OK
+        return EXIT_OK, []
     diffs = diff_against(args.against, args.spec, clouds, new_plans)
     for diff in diffs:
         print("\n".join(render_text(diff)))
-    return verdict(diffs, args.allow_data_loss)
+    return verdict(diffs, args.allow_data_loss), diffs
