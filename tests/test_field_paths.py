@@ -228,3 +228,26 @@ def test_price_overrides_say_what_yaml_read_and_the_shape_expected(tmp_path, tex
         load_overrides(prices)
     (line,) = info.value.lines
     assert line.removeprefix(f"{prices}: ").startswith(expected)
+
+
+@pytest.mark.parametrize("value", ["yes", '"5"'])
+def test_a_price_override_is_a_number_as_written_not_one_pydantic_reads_into_it(tmp_path, value):
+    """`price: yes` was billed as $1 and `price: "5"` as $5: the spec refuses both."""
+    prices = tmp_path / "prices.yaml"
+    prices.write_text(
+        f"aws:\n  athena_tb_scanned: {{price: {value}, source: x, date: '2026-01-01'}}\n", encoding="utf-8"
+    )
+    with pytest.raises(PriceError) as info:
+        load_overrides(prices)
+    (line,) = info.value.lines
+    assert line.startswith(f"{prices}: aws.athena_tb_scanned.price: ")
+
+
+def test_an_empty_override_region_is_refused_not_the_catalogs_taken_silently(tmp_path):
+    prices = tmp_path / "prices.yaml"
+    prices.write_text(
+        "aws:\n  athena_tb_scanned: {price: 5, source: x, date: '2026-01-01', region: ''}\n", encoding="utf-8"
+    )
+    with pytest.raises(PriceError) as info:
+        load_overrides(prices)
+    assert info.value.lines[0].startswith(f"{prices}: aws.athena_tb_scanned.region: ")

@@ -80,14 +80,15 @@ class Catalog(BaseModel):
 
 
 class Override(BaseModel):
-    """One user-supplied price: the number plus where it comes from."""
+    """One user-supplied price: the number plus where it comes from. Strict, as the spec is:
+    YAML's `yes` or a quoted "5" is no price (pydantic would read them as 1.0 and 5.0)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
 
     price: float = Field(ge=0)
     source: str = Field(min_length=1)
     date: str = Field(min_length=4)
-    region: str | None = None
+    region: str | None = Field(None, min_length=1)  # left out: the catalog entry's region
     note: str | None = None
 
     _date = field_validator("date", mode="before")(_date_text)
