@@ -8,12 +8,14 @@ from the captured plan when it has them, else from the spec's defaults.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..blueprint import LAYERS, Blueprint
 from ..blueprint.tiering import held_tier
+from ..errors import UsageError
 from ..limits import AZURE_ORBITAL_RETIRED_ON
 from .catalog import Assumptions, Catalog, PriceEntry
 from .processing import measured_throughput, processing_quantities
@@ -766,7 +768,33 @@ def estimate(
         cloud: cloud_cost(cloud, blueprint, usage, catalog, plans.get(cloud)) for cloud, catalog in catalogs.items()
     }
     notes = [_region_note(cc) for cc in clouds.values()]
+    for cc in clouds.values():
+        _refuse_overflow(cc)
     return CostEstimate(usage, clouds, catalogs, [n for n in notes if n])
+
+
+class CostOverflow(UsageError):
+    """A usage figure or price so large that a cost is past what a number holds: the report
+    would print inf and its charts could not be drawn."""
+
+
+def _refuse_overflow(cc: CloudCost) -> None:
+    """CostOverflow naming the first line whose quantity, cost or first year is not finite
+    (a spec's usage.egress_gb_per_month of 1e308 passed validation and ended compare in a
+    traceback from the charts)."""
+    months = [cc.lines, *cc.projection]
+    for line in (line for lines in months for line in lines):
+        cost = line.cost or 0.0
+        if not (math.isfinite(line.quantity) and math.isfinite(cost) and math.isfinite(cost * len(months) * 2)):
+            raise CostOverflow(
+                f"cost: {cc.cloud} {line.layer} '{line.item}': {line.quantity:g} {line.entry.unit} at "
+                f"{line.entry.price} USD per {line.entry.per:g} is past what a number holds; check the spec's "
+                "usage figures and --prices"
+            )
+    if not math.isfinite(sum(total(lines).known for lines in months) * 2):
+        raise CostOverflow(
+            f"cost: {cc.cloud}: the first year's total is past what a number holds; check usage and prices"
+        )
 
 
 def other_regions(cost: CloudCost) -> dict[str, str]:
