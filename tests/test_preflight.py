@@ -196,6 +196,32 @@ def test_a_role_whose_auto_name_fits_keeps_it():
     assert not any("namePrefix" in r.inputs for r in cached_plan("noaa20.yaml", "aws").of_type("aws:iam/role:Role"))
 
 
+@pytest.mark.parametrize(
+    ("key", "value", "fires"),
+    [
+        ("bucketPrefix", "xn--noaa20-raw-", True),
+        ("bucketPrefix", "sthree-noaa20-raw-", True),
+        ("bucketPrefix", "amzn-s3-demo-noaa20-", True),
+        ("bucketPrefix", "noaa20-xn--raw-", False),  # reserved only at the start
+        ("bucket", "noaa20-raw-s3alias", True),
+        ("bucket", "noaa20-raw-s3alias-x", False),
+        ("bucket", "noaa20-raw--ol-s3", True),
+        ("bucket", "noaa20-raw-x-s3alias", True),
+        ("bucket", "noaa20.mrap", True),
+    ],
+)
+def test_bucket_names_s3_reserves_fire_where_botocore_says_nothing(key, value, fires):
+    """A mission named xn--noaa20 planned buckets S3 refuses, and preflight said clean:
+    botocore's bucket name shape carries none of S3's reserved prefixes and suffixes."""
+    plan = broken("noaa20.yaml", "aws")
+    bucket = first(plan, "aws:s3/bucket:Bucket")
+    bucket.inputs.pop("bucketPrefix", None)
+    bucket.inputs[key] = value
+    found = [f for f in check_table(plan, aws_api.RESERVED) if f.resource == bucket.name and f.path == key]
+    assert bool(found) is fires
+    assert all(f.source.startswith("Amazon S3 User Guide") for f in found)
+
+
 def test_demodulation_json_outside_the_api_alphabet_fires():
     plan = broken("noaa20.yaml", "aws")
     antenna = next(

@@ -48,6 +48,7 @@ def preflight(plan: Plan, service_principals: Iterable[str] = ()) -> list[Findin
     findings = [finding for resource in plan.custom() for finding in check_resource(resource)]
     if plan.cloud == "aws":
         findings += check_table(plan, aws_api.constraints())
+        findings += check_table(plan, aws_api.RESERVED)
         findings += cmk.aws_findings(plan)
         findings += lambda_reach.aws_findings(plan)
     else:

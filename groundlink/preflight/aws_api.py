@@ -74,6 +74,29 @@ DOCUMENTED: dict[tuple[str, str], Constraint] = {
 }
 
 
+# What S3 refuses in a bucket name beyond botocore's shape (which carries no rule of it):
+# names starting with a prefix S3 reserves. A prefix is checked as the start of the name the
+# provider completes, so only the starting rules apply to it (the suffix is the provider's).
+_S3_RESERVED_START = r"(?!xn--|sthree-|amzn-s3-demo-)"
+_S3_RESERVED_END = r"(?<!-s3alias)(?<!--ol-s3)(?<!\.mrap)(?<!--x-s3)(?<!--table-s3)"
+_S3_RULES = "Amazon S3 User Guide, General purpose bucket naming rules (read 2026-12-02)"
+RESERVED: dict[tuple[str, str], Constraint] = {
+    ("aws:s3/bucket:Bucket", "bucketPrefix"): Constraint(
+        "S3 reserved bucket name prefix",
+        _S3_RULES,
+        pattern=_S3_RESERVED_START + r".*",
+        description="no name starts with xn--, sthree- or amzn-s3-demo-",
+    ),
+    ("aws:s3/bucket:Bucket", "bucket"): Constraint(
+        "S3 reserved bucket name prefix or suffix",
+        _S3_RULES,
+        pattern=_S3_RESERVED_START + r".*" + _S3_RESERVED_END,
+        description="no name starts with xn--, sthree- or amzn-s3-demo-, or ends with -s3alias, --ol-s3, "
+        ".mrap, --x-s3 or --table-s3",
+    ),
+}
+
+
 def derive_shapes() -> dict[str, Any]:
     """The shapes the table names, read from botocore (what `make preflight-shapes` writes)."""
     import botocore
