@@ -37,7 +37,12 @@ def test_the_largest_finite_figures_of_the_example_still_price() -> None:
     assert cost.clouds["aws"].monthly.known > 1e10
 
 
-def test_compare_refuses_it_in_one_line_and_writes_nothing(tmp_path, capsys) -> None:
+def test_compare_refuses_it_in_one_line_and_writes_nothing(tmp_path, capsys, monkeypatch) -> None:
+    from groundlink.app import parallel_plans
+
+    from .test_compare import _fake_runs
+
+    monkeypatch.setattr(parallel_plans, "run_plans", _fake_runs())  # the example's plans: the cost is the subject
     spec = write_spec(tmp_path, _huge_egress(), "huge.yaml")
     out = tmp_path / "report"
 
