@@ -167,7 +167,8 @@ class Document:
                 match = [(k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == str(part)]
                 if not match:
                     break
-                mark, node = match[0][0].start_mark, match[0][1]
+                # the last: after a merge key (`<<: *defaults`) the mapping's own value comes last and wins
+                mark, node = match[-1][0].start_mark, match[-1][1]
             elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
                 node = node.value[part]
                 mark = node.start_mark
@@ -231,6 +232,9 @@ def _base_loader() -> type[yaml.SafeLoader]:
     return base
 
 
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
 @lru_cache(maxsize=1)
 def _unique_key_loader() -> type[yaml.SafeLoader]:
     """The safe loader (libyaml when present) refusing duplicate and non-scalar keys."""
@@ -241,6 +245,8 @@ def _unique_key_loader() -> type[yaml.SafeLoader]:
     def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag == _MERGE_TAG:
+                continue  # `<<: *defaults`: its keys come first, and the mapping's own override them
             mark = key_node.start_mark
             if not isinstance(key_node, yaml.ScalarNode):
                 raise yaml.constructor.ConstructorError(None, None, "a key must be a plain value", mark)
@@ -253,6 +259,7 @@ def _unique_key_loader() -> type[yaml.SafeLoader]:
                     None,
                 )
             seen.add(key)
+        loader.flatten_mapping(node)  # YAML's merge keys, as the safe loader itself reads them
         return yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep=deep)
 
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)

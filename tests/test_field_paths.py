@@ -6,6 +6,8 @@ bad keys of a mapping-valued field (`mission.tags`) at any depth, in specs and i
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from groundlink.cost.catalog import PriceError, load_overrides
@@ -251,3 +253,29 @@ def test_an_empty_override_region_is_refused_not_the_catalogs_taken_silently(tmp
     with pytest.raises(PriceError) as info:
         load_overrides(prices)
     assert info.value.lines[0].startswith(f"{prices}: aws.athena_tb_scanned.region: ")
+
+
+def test_a_yaml_merge_key_is_read_and_the_mappings_own_value_wins(tmp_path, monkeypatch):
+    """`<<: *defaults` was refused with "could not determine a constructor for the tag
+    'tag:yaml.org,2002:merge'" and no field path: the safe loader reads merge keys, ours did not."""
+    monkeypatch.chdir(tmp_path)
+    text = (
+        (SPECS / "noaa20.yaml")
+        .read_text(encoding="utf-8")
+        .replace(
+            "      - name: hrd\n        center_frequency_mhz: 7812\n        bandwidth_mhz: 30\n",
+            "      - name: hrd\n        <<: {center_frequency_mhz: 7812, bandwidth_mhz: 30}\n        bandwidth_mhz: 25\n",
+            1,
+        )
+    )
+    Path(SOURCE).write_text(text, encoding="utf-8")
+    assert load_spec(SOURCE).satellites[0].downlinks[0].bandwidth_mhz == 25
+
+    Path(SOURCE).write_text(text.replace("bandwidth_mhz: 25\n", "bandwidth_mhz: 2000\n"), encoding="utf-8")
+    with pytest.raises(SpecError) as info:
+        load_spec(SOURCE)
+    (line,) = info.value.lines
+    assert line.startswith("x.yaml: satellites[0].downlinks[0].bandwidth_mhz: 2000 is outside")
+    assert line.endswith(
+        f"(line {text.splitlines().index('        bandwidth_mhz: 25') + 1}, column 9)"
+    )  # the value that won
