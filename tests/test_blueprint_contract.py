@@ -14,15 +14,16 @@ import dataclasses
 import re
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from groundlink import blueprint as blueprint_module
 from groundlink.blueprint import build_blueprint
 from groundlink.clouds import CLOUDS
-from groundlink.spec import spec_from_data
+from groundlink.spec import load_spec, spec_from_data
 
-from .conftest import ROOT, spec_data
+from .conftest import ROOT, SPECS, cached_plan, spec_data
 
 COMPONENTS = ROOT / "components"
 
@@ -220,3 +221,13 @@ def test_the_readme_traces_raw_retention_through_at_most_four_files_per_cloud_th
     named = set(re.findall(r"`(\w+)(?:\.__init__)?(?:\(|`)", section))
     for name in ("build_blueprint", "_cloud_blueprint", "MissionStack", "AwsStorage", "AzureStorage", "lifecycle_rule"):
         assert name in named and name in defined, name
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+@pytest.mark.parametrize("spec", sorted(p.name for p in SPECS.glob("*.yaml")))
+def test_the_blueprints_gaps_are_every_gap_the_plan_declares(spec: str, cloud: str) -> None:
+    """The blueprint is the contract: Azure's security component declared the messaging-key gap
+    itself, so code reading `for_cloud("azure").gaps` missed it (and the cost alternatives
+    decided it a second time)."""
+    blueprint = build_blueprint(load_spec(SPECS / spec)).for_cloud(cloud)
+    assert dict(blueprint.gaps) == cached_plan(spec, cloud).gaps

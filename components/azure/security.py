@@ -309,8 +309,7 @@ class AzureSecurity(MissionComponent):
         self.key: azure.keyvault.Key | None = None
         self.key_grant: azure.authorization.RoleAssignment | None = None
         if inputs.customer_managed_keys and not inputs.premium_messaging:
-            self.warn(MESSAGING_KEYS)
-            self.gap("security.messaging_cmk", MESSAGING_KEYS)
+            self.warn(MESSAGING_KEYS)  # the gap itself is the blueprint's (gaps.cloud_gaps)
         if inputs.customer_managed_keys:
             client = azure.authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self))
             self.identity = self.realize(

@@ -293,6 +293,11 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
             adx=adx,
             serverless_sql=analytics.serverless_sql,
             archive_gap=archive,
+            messaging_keys_unavailable=(
+                spec.security.customer_managed_keys
+                and not spec.security.premium_messaging
+                and CLOUD_FACTS[cloud].messaging_key_needs_premium
+            ),
         ),
     )
 

@@ -25,7 +25,7 @@ ADX_NO_SERVERLESS = (
     "synapse for serverless SQL"
 )
 
-# Declared by the Azure security component with customer-managed keys on the Standard tier.
+# With customer-managed keys, on a cloud whose messaging takes them on a premium tier only.
 MESSAGING_KEYS = (
     "Event Hubs and Service Bus Standard namespaces encrypt with Microsoft-managed keys only; a "
     "customer-managed key needs Premium (security.premium_messaging: true)"
@@ -69,6 +69,7 @@ def cloud_gaps(
     adx: bool,
     serverless_sql: bool,
     archive_gap: str | None = None,
+    messaging_keys_unavailable: bool = False,
 ) -> tuple[tuple[str, str], ...]:
     """The gaps of one cloud, layer by layer (ground, storage, analytics). The same rules hold on
     both clouds; the cloud changes only the facts (a station of its own, its tiers) and the wording."""
@@ -83,4 +84,6 @@ def cloud_gaps(
         gaps.append(("storage.archive_tier", archive_gap))
     if adx and serverless_sql:
         gaps.append(("analytics.serverless_sql", ADX_NO_SERVERLESS))
+    if messaging_keys_unavailable:
+        gaps.append(("security.messaging_cmk", MESSAGING_KEYS))
     return tuple(gaps)

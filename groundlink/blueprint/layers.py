@@ -68,12 +68,15 @@ class CloudFacts:
     """What a cloud offers regardless of the spec."""
 
     first_party_station: bool  # a managed ground station the mission can book
+    # its messaging (queues, streams) takes the mission's key only on a premium tier
+    messaging_key_needs_premium: bool = False
 
 
 CLOUD_FACTS: Mapping[str, CloudFacts] = {
     "aws": CloudFacts(first_party_station=True),
     # Azure Orbital Ground Station was retired on 2024-12-18 (docs/azure.md).
-    "azure": CloudFacts(first_party_station=False),
+    # Event Hubs and Service Bus Standard encrypt with Microsoft-managed keys only (docs/azure.md).
+    "azure": CloudFacts(first_party_station=False, messaging_key_needs_premium=True),
 }
 
 

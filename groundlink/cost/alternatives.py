@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..blueprint import build_blueprint
-from ..blueprint.gaps import MESSAGING_KEYS
 from ..limits import AWS_REPLICA_REGIONS
 from ..spec import MissionSpec, SpecError, spec_from_data
 from .catalog import Catalog
@@ -105,8 +104,6 @@ def _notes_and_gaps(
     if key != "storageRedundancy" and not keyed:
         notes.append(NO_KEYS)
     kept = tuple((cap, why) for cap, why in gaps if cap.startswith(CHOICE_GAPS[key]))
-    if cloud == "azure" and key == "messagingEncryption" and keyed and not spec.security.premium_messaging:
-        kept += (("security.messaging_cmk", MESSAGING_KEYS),)
     return notes, kept
 
 
