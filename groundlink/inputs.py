@@ -114,7 +114,27 @@ def type_message(kind: str, value: Any, fields: Iterable[str] = ()) -> str | Non
         return f"must be a mapping{f' (fields: {names})' if names else ''}, got {given(value)}"
     if kind == "list_type":
         return f"must be a list, got {given(value)}"
+    if kind == "int_from_float" or (kind == "int_type" and isinstance(value, float)):
+        return f"must be a whole number, got {value}"
+    if kind in {"int_type", "int_parsing", "float_type", "float_parsing"}:
+        return f"must be a number, got {_as_written(value)}"
+    if kind in {"bool_type", "bool_parsing"}:
+        return f"must be true or false, got {_as_written(value)}"
     return None
+
+
+def _as_written(value: Any) -> str:
+    """A value where another kind belongs, with what YAML did to it: a quoted number is text,
+    an unquoted yes or no a boolean."""
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()} (YAML reads an unquoted yes, no, on, off, true or false as one)"
+    if isinstance(value, str):
+        try:
+            float(value)
+        except ValueError:
+            return f"the text {show(value)}"
+        return f"the text {show(value)}; write the number without quotes"
+    return given(value)
 
 
 class DuplicateKey(ValueError):

@@ -81,7 +81,7 @@ def test_an_unknown_field_named_like_a_validator_is_reported_where_it_is():
 def test_errors_inside_list_items_keep_their_index_and_missing_fields_their_name():
     lines = rejection(lambda d: d["storage"].update(tiering=[{"after_days": "x"}]))
     assert lines == [
-        "x.yaml: storage.tiering[0].after_days: input should be a valid integer (got 'x')",
+        "x.yaml: storage.tiering[0].after_days: must be a number, got the text 'x'",
         "x.yaml: storage.tiering[0].tier: is required",
     ]
 
