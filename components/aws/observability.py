@@ -43,6 +43,12 @@ def _topic_policy(topic: str, account: str, region: str) -> list[dict[str, Any]]
 
 
 class AwsObservability(MissionComponent):
+    """What tells the operators that the mission needs them: a contact that failed processing
+    (the first dead-lettered event) and spend crossing the spec's budget thresholds. Pass
+    `account` (only its alarms may publish), `key` (encrypts the alert topic; None: the
+    AWS-managed key) and `dead_letter_queue_name` (the events layer's queue the alarm watches).
+    Azure's counterpart: AzureObservability in components/azure/observability.py."""
+
     TOKEN = "groundlink:index:AwsObservability"
 
     def __init__(

@@ -90,6 +90,13 @@ def processor_permissions(
 
 
 class AwsProcessing(MissionComponent):
+    """The mission's contact processor on AWS: the code a laptop runs, one contact per Lambda
+    invocation or Batch job, so a failed contact holds back no other. Pass `account` and `key`
+    (policy scope; the mission key or None), `queue` (the per-contact queue it consumes), `raw`
+    and `products` (the stores it reads and writes), `network` on a private mission (its buckets
+    admit only the VPC endpoint) and `artifacts` in function mode (where the dependency layer goes).
+    Azure's counterpart: AzureProcessing in components/azure/processing.py."""
+
     TOKEN = "groundlink:index:AwsProcessing"
 
     def __init__(

@@ -198,6 +198,12 @@ class AzureTelemetry(MissionComponent):
 
 
 class AzureAnalytics(MissionComponent):
+    """The mission's catalog and SQL over the stores on Azure, on the engine the spec picks:
+    Synapse serverless (pay per query, as Athena) or Data Explorer (a provisioned cluster that
+    ingests the telemetry hub). Pass `resource_group_name`, `storage` (the containers it reads
+    and writes), `key` (the mission key, or None) and `telemetry` (the hub ADX ingests, or None).
+    AWS's counterparts: AwsCatalog and AwsQuery in components/aws/analytics.py."""
+
     TOKEN = "groundlink:index:AzureAnalytics"
 
     def __init__(

@@ -32,6 +32,12 @@ COMPLETED_WRITE_APIS = ["PutBlob", "PutBlockList", "FlushWithClose"]
 
 
 class AzureEvents(MissionComponent):
+    """One message per completed contact write, so processing starts on a whole contact and a
+    failure is kept rather than lost. Pass `resource_group_name`, `storage` (the account whose
+    raw container raises the events and keeps the dead letters), `messaging_key` (Premium
+    messaging with the mission key, or None) and `processing_subnet_id` (the subnet a keyed
+    namespace's firewall admits). AWS's counterpart: AwsEvents in components/aws/events.py."""
+
     TOKEN = "groundlink:index:AzureEvents"
 
     def __init__(

@@ -38,6 +38,13 @@ def budget_start(today: datetime.date | None = None) -> str:
 
 
 class AzureObservability(MissionComponent):
+    """One Log Analytics workspace that every log and metric of the stack is sent to (AWS keeps
+    each log beside what it describes), the dead-letter alarm and the budget. Pass the resource
+    group's name and id (the budget's scope), and the ids of what it collects from: `storage`,
+    `vault_id`, `bus_namespace_id`, `eventhub_namespace_ids`, `analytics_engine_ids`; and
+    `queue_name`, the contact queue whose dead letters raise the alarm.
+    AWS's counterpart: AwsObservability in components/aws/observability.py."""
+
     TOKEN = "groundlink:index:AzureObservability"
 
     def __init__(

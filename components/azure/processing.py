@@ -45,6 +45,13 @@ HOST_KEYS_CONTAINER = "azure-webjobs-secrets"
 
 
 class AzureProcessing(MissionComponent):
+    """The mission's contact processor on Azure: the same code as on AWS, one contact per
+    Service Bus message, run by its own identity granted per queue and per container only.
+    Pass `resource_group_name`, `storage` (the containers it reads and writes), `namespace` and
+    `queue` (the contact queue that triggers it) and `subnet_id` (its delegated subnet, through
+    which it reaches the account's firewall; or None). AWS's counterpart: AwsProcessing in
+    components/aws/processing.py."""
+
     TOKEN = "groundlink:index:AzureProcessing"
 
     def __init__(

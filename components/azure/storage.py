@@ -123,6 +123,13 @@ def storage_sku(redundancy: str, geo_read_access: bool) -> str:
 
 
 class AzureStorage(MissionComponent):
+    """The mission's stores on Azure: one hardened ADLS Gen2 account, because Synapse, Capture and
+    partner deliveries all want one hierarchical namespace; the raw container is always the
+    partner's landing zone (Azure has no station). Pass `resource_group_name`, `key` (the mission
+    key and its identity, or None), `network` (private endpoints, or None) and, without them,
+    `processing_subnet_id` (the processor's subnet, admitted by the firewall).
+    AWS's counterpart: AwsStorage in components/aws/storage.py."""
+
     TOKEN = "groundlink:index:AzureStorage"
 
     def __init__(

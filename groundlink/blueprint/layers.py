@@ -139,6 +139,10 @@ class Partner:
 
 @dataclass(frozen=True)
 class ContactTiming(Checked):
+    """When a pass counts as a contact and how long the antenna listens around it: part of the
+    ground layer's inputs, its own type so AWS's mission profiles and Azure's legacy contact
+    profiles read the same numbers, decided once from the spec in groundlink/blueprint/__init__.py."""
+
     min_elevation_deg: float
     min_contact_seconds: int
     pre_pass_seconds: int
@@ -148,6 +152,10 @@ class ContactTiming(Checked):
 
 @dataclass(frozen=True)
 class GroundInputs(Checked):
+    """The ground layer (AwsGroundSegment, AzureGround): station or partner landing, links, timing.
+    Its own type so both clouds' ground components read one answer to who receives the contacts,
+    decided once from the spec and CLOUD_FACTS in groundlink/blueprint/__init__.py."""
+
     managed: bool  # the spec asks for a first-party ground station
     station: bool  # ... and this cloud has one: the station is rendered
     landing: bool  # a partner network lands contacts in the raw store
@@ -165,6 +173,10 @@ class GroundInputs(Checked):
 
 @dataclass(frozen=True)
 class StorageInputs(Checked):
+    """The storage layer (AwsStorage, AzureStorage): which stores exist, their names, lifecycles
+    and redundancy. Its own type so both clouds keep the same data as long, decided once from
+    the spec in groundlink/blueprint/__init__.py."""
+
     raw_store: bool  # a raw store exists: objects are delivered, or a partner lands there
     raw_needed: bool  # the spec needs the raw store itself (delivery.object_store)
     landing: bool  # the raw store is the partner's landing zone
@@ -188,6 +200,10 @@ class StorageInputs(Checked):
 
 @dataclass(frozen=True)
 class EventsInputs(Checked):
+    """The events layer (AwsEvents, AzureEvents): where a contact's event comes from and how long
+    a consumer holds it. Its own type so both clouds raise one event per contact from the same
+    source, decided once from the spec in groundlink/blueprint/__init__.py."""
+
     station: bool  # contact events come from the ground station, else from landed objects
     object_store: bool  # contacts are delivered as objects
     landing: bool  # a partner lands objects in the raw store
@@ -200,6 +216,10 @@ class EventsInputs(Checked):
 
 @dataclass(frozen=True)
 class AnalyticsInputs(Checked):
+    """The analytics layer (AwsCatalog, AwsQuery, AwsTelemetry; AzureAnalytics): catalog, SQL,
+    telemetry and where they find the data. Its own type so both clouds query the same prefixes
+    under the same limits, decided once from the spec in groundlink/blueprint/__init__.py."""
+
     station: bool  # raw objects come from the ground station (else from a partner, by satellite name)
     raw_prefix: str
     partner_prefix: str
@@ -247,6 +267,10 @@ class ProcessingInputs(Checked):
 
 @dataclass(frozen=True)
 class SecurityInputs(Checked):
+    """The security layer (AwsSecurity, AzureSecurity): keys, private networking, flow-log
+    retention. Its own type so both clouds protect the mission alike, decided once from the
+    spec in groundlink/blueprint/__init__.py."""
+
     customer_managed_keys: bool
     private: bool  # private endpoints for the stores
     station_stream: bool  # a managed station streams into the mission network
@@ -259,6 +283,10 @@ class SecurityInputs(Checked):
 
 @dataclass(frozen=True)
 class ObservabilityInputs(Checked):
+    """The observability layer (AwsObservability, AzureObservability): who is alerted, the budget
+    and how long logs are kept. Its own type so both clouds alarm and bill against the same
+    numbers, decided once from the spec in groundlink/blueprint/__init__.py."""
+
     alert_emails: tuple[str, ...]
     budget_monthly_usd: float
     budget_thresholds_percent: tuple[int, ...]
