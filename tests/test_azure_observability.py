@@ -11,6 +11,7 @@ from groundlink.spec import load_spec
 
 from .conftest import SPECS, variant_plan
 from .test_azure_support import azure, every, one
+from .test_processing_cloud import CONTAINER_JOB
 
 
 def test_diagnostics_of_storage_vault_namespaces_and_synapse_go_to_log_analytics(azure_noaa20):
@@ -24,6 +25,7 @@ def test_diagnostics_of_storage_vault_namespaces_and_synapse_go_to_log_analytics
         one(azure_noaa20, "servicebus:Namespace").outputs["id"],
         one(azure_noaa20, "eventhub:Namespace").outputs["id"],
         one(azure_noaa20, "synapse:Workspace").outputs["id"],  # its SQL audit trail
+        one(azure_noaa20, "web:WebApp").outputs["id"],  # the contact processor's own logs
     }
     assert set(settings) == expected
     for uri, setting in settings.items():
@@ -80,3 +82,17 @@ def test_the_workspace_keeps_logs_as_long_as_aws_keeps_its_longest(raw_days, flo
     )
     assert one(plan, "operationalinsights:Workspace").inputs["retentionInDays"] == kept
     assert any("Log Analytics workspace keeps logs 730 days" in w for w in plan.warnings) is warned
+
+
+def test_the_container_jobs_logs_go_to_the_workspace_as_the_functions_do():
+    """Neither the Flex app nor the Container Apps jobs sent their logs anywhere: a failed
+    contact left no trace on Azure, where AWS keeps the processor's log group."""
+    plan = variant_plan("azure", CONTAINER_JOB)
+    environment = one(plan, "app:ManagedEnvironment")
+    assert environment.inputs["appLogsConfiguration"] == {"destination": "azure-monitor"}
+    (setting,) = [
+        s for s in every(plan, "monitor:DiagnosticSetting") if s.inputs["resourceUri"] == environment.outputs["id"]
+    ]
+    assert setting.inputs["workspaceId"] == one(plan, "operationalinsights:Workspace").outputs["id"]
+    assert setting.inputs["logs"] == [{"categoryGroup": "allLogs", "enabled": True}]
+    assert "observability.logging" in setting.capability

@@ -77,8 +77,9 @@ class MissionStack(MissionComponent):
             messaging_key=security.messaging_key,
             opts=self.opts(),
         )
+        processing = None
         if blueprint.processing.enabled:
-            AzureProcessing(
+            processing = AzureProcessing(
                 self.child_name("processing"),
                 mission,
                 blueprint.processing,
@@ -111,6 +112,7 @@ class MissionStack(MissionComponent):
             queue_name=events.queue.name,
             eventhub_namespace_ids=ground.eventhub_namespace_ids,
             analytics_engine_ids=analytics.engine_ids,
+            processing_ids=processing.log_sources if processing else {},
             opts=self.opts(),
         )
         exports: dict[str, Any] = dict.fromkeys(OUTPUT_KEYS)

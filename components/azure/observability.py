@@ -61,6 +61,7 @@ class AzureObservability(MissionComponent):
         queue_name: pulumi.Output[str],
         eventhub_namespace_ids: Mapping[str, pulumi.Output[str]],
         analytics_engine_ids: Mapping[str, pulumi.Output[str]],
+        processing_ids: Mapping[str, pulumi.Output[str]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__(name, mission_inputs, opts)
@@ -95,6 +96,9 @@ class AzureObservability(MissionComponent):
         targets += [(target, namespace_id, True) for target, namespace_id in eventhub_namespace_ids.items()]
         # every SQL, security and audit category of the query engines (allLogs): a query leaves a trace
         targets += [(target, engine_id, True) for target, engine_id in analytics_engine_ids.items()]
+        # the contact processor's own logs (the function app's, or the container jobs'), kept as
+        # long as AWS keeps its processor log group; without them a failed contact left no trace
+        targets += [(target, source_id, True) for target, source_id in (processing_ids or {}).items()]
         for target, resource_id, has_logs in targets:
             self.realize(
                 azure.monitor.DiagnosticSetting(

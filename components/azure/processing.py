@@ -79,6 +79,7 @@ class AzureProcessing(MissionComponent):
         self.deployment_grants: list[tuple[str, str, pulumi.Input[str]]] = []
         self.app: azure.web.WebApp | None = None
         self.job: azure.app.Job | None = None
+        self.environment: azure.app.ManagedEnvironment | None = None
         holder: pulumi.CustomResource = self._function() if inputs.mode == "function" else self._container_job()
         principal = system_principal(holder)
         for grant_name, role, scope in [
@@ -89,6 +90,14 @@ class AzureProcessing(MissionComponent):
         ]:
             self.grants.append(self._grant(grant_name, role, scope, principal))
         self.register_outputs({"app": self.app.id if self.app else None, "job": self.job.id if self.job else None})
+
+    @property
+    def log_sources(self) -> dict[str, pulumi.Output[str]]:
+        """What writes the processor's logs, by diagnostics target name: the function app, or
+        the container jobs' environment. AWS keeps them in a log group of its own."""
+        if self.app is not None:
+            return {"processing-app": self.app.id}
+        return {"processing-environment": self.environment.id} if self.environment is not None else {}
 
     def _grant(
         self, name: str, role: str, scope: pulumi.Input[str], principal: pulumi.Output[str | None]
@@ -207,7 +216,7 @@ class AzureProcessing(MissionComponent):
     def _container_job(self) -> azure.app.Job:
         inputs = self.inputs
         caps = ("processing.container_job",)
-        environment = self.realize(
+        self.environment = environment = self.realize(
             azure.app.ManagedEnvironment(
                 self.child_name("environment"),
                 environment_name=dashed_name("cae", self.mission.name, max_length=32),
@@ -220,6 +229,9 @@ class AzureProcessing(MissionComponent):
                 vnet_configuration={"infrastructure_subnet_id": self.subnet_id, "internal": True}
                 if self.subnet_id
                 else None,
+                # the jobs' console and system logs go out through diagnostic settings (the
+                # mission's workspace, components/azure/observability.py), as AWS's go to CloudWatch
+                app_logs_configuration={"destination": "azure-monitor"},
                 tags=self.tags,
                 opts=self.opts(),
             ),
