@@ -224,6 +224,12 @@ def test_plan_against_prints_the_diff_and_fails_on_data_loss(tmp_path, capsys, c
         ('{"version": 3, "deployment": {"resources": [{"urn": 1}]}}', "needs string 'urn' and 'type'"),
         ('{"formatVersion": 1, "cloud": "aws", "resources": [{"urn": "u", "type": "t", "inputs": NaN}]}', "NaN"),
         ('{"formatVersion": 1, "cloud": "gcp", "resources": []}', "cloud: must be 'aws' or 'azure'"),
+        ('{"formatVersion": true, "cloud": "aws", "resources": []}', "formatVersion: True is not 1"),
+        (
+            '{"version": 3, "deployment": {"resources": [{"urn": "urn:pulumi:s::p::gcp:storage/bucket:Bucket::b", '
+            '"type": "gcp:storage/bucket:Bucket"}]}}',
+            "gcp:storage/bucket:Bucket is no resource of AWS or Azure (aws, aws-native, azure-native packages)",
+        ),
         ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
         # a RecursionError traceback at 500-990 levels: refused past 100, before any walk
         (

@@ -138,10 +138,15 @@ def _resources(items: Any, where: str, source: str, default_region: str | None =
 
 
 def _cloud_of(resources: Mapping[str, Resource], source: str) -> str:
-    clouds = {CLOUD_OF_PROVIDER.get(r.type.split(":")[0]) for r in resources.values()}
-    if len(clouds) != 1 or None in clouds:
-        raise StateError(f"{source}: resources of {len(clouds)} clouds; expected AWS or Azure resources only")
-    return str(clouds.pop())
+    foreign = sorted({r.type for r in resources.values() if r.type.split(":")[0] not in CLOUD_OF_PROVIDER})
+    if foreign:
+        raise StateError(
+            f"{source}: {foreign[0]} is no resource of AWS or Azure ({', '.join(sorted(CLOUD_OF_PROVIDER))} packages)"
+        )
+    clouds = sorted({CLOUD_OF_PROVIDER[r.type.split(":")[0]] for r in resources.values()})
+    if len(clouds) != 1:
+        raise StateError(f"{source}: holds resources of both {' and '.join(clouds)}; one stack holds one cloud's")
+    return clouds[0]
 
 
 def _refuse_constant(name: str) -> Any:
@@ -222,7 +227,7 @@ def from_document(doc: Any, source: str) -> State:
             f"{source}: a compare report's summary, not a plan; give plan-aws.json or plan-azure.json beside it"
         )
     if isinstance(doc, dict) and "formatVersion" in doc:
-        if doc["formatVersion"] != 1:
+        if doc["formatVersion"] != 1 or isinstance(doc["formatVersion"], bool):  # JSON true == 1 in Python
             raise StateError(f"{source}: formatVersion: {doc['formatVersion']!r} is not 1")
         region = doc.get("region") if isinstance(doc.get("region"), str) else None
         resources = _resources(doc.get("resources"), "resources", source, region)
