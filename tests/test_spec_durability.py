@@ -70,7 +70,7 @@ def test_geo_with_a_replica_region_is_accepted():
         ),
         (
             {"security": {"hsm_keys": "yes"}},
-            "s.yaml: security.hsm_keys: input should be a valid boolean (got 'yes')",
+            "s.yaml: security.hsm_keys: must be true or false, got the text 'yes'",
         ),
         (
             {"security": {"flow_log_retention_days": 0}},
