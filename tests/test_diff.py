@@ -349,3 +349,20 @@ def test_compare_against_writes_the_diff_into_the_report(tmp_path, monkeypatch, 
     report = (out / "report.md").read_text()
     assert f"## Changes against {saved}" in report
     assert "| aws | **delete** | aws:kinesis/stream:Stream | noaa20-telemetry-stream |  | **data loss** |" in report
+
+
+def test_a_checkpoint_whose_provider_records_no_region_is_placed_by_its_arns(tmp_path):
+    """A provider configured through AWS_REGION records no region input: the region is the one
+    its resources' ARNs name, so a spec moved to another region still replaces the stores."""
+    doc = json.loads((ROOT / "tests" / "fixtures" / "noaa20-aws.checkpoint.json").read_text())
+    for resource in doc["deployment"]["resources"]:
+        if resource["type"] == "pulumi:providers:aws":
+            del resource["inputs"]["region"]
+    old = tmp_path / "env-region.checkpoint.json"
+    old.write_text(json.dumps(doc))
+
+    moved = edited(lambda d: d["clouds"]["aws"].update(region="us-east-2"))
+    queue = change_of(one_diff(str(old), moved, "aws"), "aws:sqs/queue:Queue", "noaa20-events-contacts")
+
+    assert queue.action == "replace" and queue.forced_by[0] == "(provider region)"
+    assert (queue.properties[0].old, queue.properties[0].new) == ("us-west-2", "us-east-2")

@@ -25,19 +25,21 @@ REAL = {
 }
 
 
-def _deployed(cloud: str) -> dict:
+def _deployed(cloud: str, spec: str = "noaa20.yaml") -> dict:
     """The checkpoint a deployment of the noaa20 plan leaves: the stack's own account,
     subscription and tenant, and for every value the provider chose (an output that is none of
     the resource's inputs: ids, ARNs, generated names, URLs, principal ids) another value,
     wherever it appears."""
-    plan = cached_plan("noaa20.yaml", cloud)
+    plan = cached_plan(spec, cloud)
     identities = re.compile("|".join(map(re.escape, REAL)))
     planned = json.loads(identities.sub(lambda m: REAL[m.group(0)], json.dumps([r.__dict__ for r in plan.resources])))
     chosen: dict[str, str] = {}
     for resource in planned:
         given = json.dumps(resource["inputs"])
-        for value in resource["outputs"].values():
-            if not isinstance(value, str) or len(value) < 8 or value in REAL.values():
+        for name, value in resource["outputs"].items():
+            if name in ("region", "location") or not isinstance(value, str) or len(value) < 8:
+                continue  # where it lives is the stack's, not a value the cloud chose
+            if value in REAL.values():
                 continue
             if value not in given and value not in chosen:
                 chosen[value] = f"{value}-d{len(chosen):04d}"  # deployed: another value, as long or longer
@@ -83,3 +85,38 @@ def test_an_interrupted_replacement_compares_the_live_resource_not_the_one_pendi
     (diff,) = diff_against(str(checkpoint), NOAA20, ["azure"], {"azure": cached_plan("noaa20.yaml", "azure")})
 
     assert diff.changes == ()
+
+
+@pytest.mark.parametrize(
+    ("edit", "changed"),
+    [
+        # a value the program computes from the spec: the replica role's description names its region
+        (
+            lambda d: (d["storage"].update(redundancy="geo"), d["clouds"]["aws"].update(replica_region="eu-west-1")),
+            "noaa20-storage-replica-role",
+        ),
+        # the mission key's alias follows the spec, whatever the deployed key's id
+        (lambda d: d["mission"]["tags"].update({"cost-center": "eo-ground-2"}), "noaa20-storage-raw"),
+    ],
+    ids=["replica region", "tag"],
+)
+def test_a_real_change_survives_the_deployed_values(edit, changed, tmp_path: Path) -> None:
+    """Placeholders are taken from the deployment only where an input came from another
+    resource: a substitution everywhere turned a region in a role's description back into the
+    deployed one, and a region move read as no change."""
+    from .conftest import spec_data
+    from .plan_cache import spec_file
+
+    base = spec_data("noaa20.yaml")
+    geo = json.loads(json.dumps(base))
+    geo["storage"]["redundancy"] = "geo"
+    geo["clouds"]["aws"]["replica_region"] = "us-east-2"
+    old_spec = geo if changed == "noaa20-storage-replica-role" else base
+    checkpoint = tmp_path / "deployed.json"
+    checkpoint.write_text(json.dumps(_deployed("aws", spec_file(old_spec))))
+    new = json.loads(json.dumps(old_spec))
+    edit(new)
+
+    (diff,) = diff_against(str(checkpoint), spec_file(new), ["aws"])
+
+    assert changed in {c.name for c in diff.changes}

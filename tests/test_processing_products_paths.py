@@ -233,3 +233,33 @@ def test_a_capture_named_in_capitals_is_read(tmp_path: Path, capsys: pytest.Capt
     assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 0
 
     assert f"{CONTACT_A}: 2 frames (2 ok" in capsys.readouterr().out
+
+
+def test_one_contact_id_for_two_satellites_is_refused_before_anything_is_replaced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--contact-id pass-1` over two satellites' deliveries made two contacts of one id: the
+    second one's commit took the first one's products for its own earlier run and deleted them."""
+    _deliver(raw_dir(tmp_path / "raw", satellite="sat-a"), CONTACT_A, [0, 1])
+    _deliver(raw_dir(tmp_path / "raw", satellite="sat-b"), CONTACT_B, [0, 1, 2])
+
+    assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out"), "--contact-id", "pass-1"]) == 2
+
+    assert capsys.readouterr().err == (
+        f"{tmp_path / 'raw'}: contact id pass-1 is delivered for satellites sat-a, sat-b; "
+        "process each satellite's files with its own --contact-id\n"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_another_satellites_products_of_the_same_id_are_never_replaced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    _deliver(raw_dir(tmp_path / "a", satellite="sat-a"), CONTACT_A, [0, 1])
+    _deliver(raw_dir(tmp_path / "b", satellite="sat-b"), CONTACT_A, [0, 1, 2])
+    assert main(["process", str(tmp_path / "a"), "--out", str(out)]) == 0
+    assert main(["process", str(tmp_path / "b"), "--out", str(out)]) == 0
+
+    kept = [p for p in _products(out) if "satellite=sat-a" in p]
+    assert len(kept) == 3  # its frame stream, frame index and summary

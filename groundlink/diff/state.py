@@ -65,14 +65,30 @@ class StateError(UsageError):
 
 
 def _provider_regions(items: list[Any]) -> dict[str, str]:
-    """The region of each explicit or default provider resource in `items`, by URN."""
+    """The region of each explicit or default provider resource in `items`, by URN. A provider
+    that records none (its region came from AWS_REGION) deploys where the ARNs of what it
+    created say: the region they name most often."""
     regions: dict[str, str] = {}
     for raw in items:
-        if isinstance(raw, dict) and str(raw.get("type", "")).startswith("pulumi:providers:"):
+        if isinstance(raw, dict) and str(raw.get("type", "")).startswith("pulumi:providers:aws"):
             region = (raw.get("inputs") or {}).get("region") if isinstance(raw.get("inputs"), dict) else None
-            if isinstance(region, str) and region and isinstance(raw.get("urn"), str):
-                regions[raw["urn"]] = region
-    return regions
+            if isinstance(raw.get("urn"), str):
+                regions[raw["urn"]] = region if isinstance(region, str) and region else _arn_region(items, raw["urn"])
+    return {urn: region for urn, region in regions.items() if region}
+
+
+_ARN_REGION = re.compile(r"arn:aws[a-z-]*:[a-z0-9-]+:([a-z]{2}(?:-[a-z]+)+-\d):")
+
+
+def _arn_region(items: list[Any], provider_urn: str) -> str:
+    """The region the ARNs of the resources `provider_urn` created name most often ('' for none)."""
+    from collections import Counter
+
+    counts: Counter[str] = Counter()
+    for raw in items:
+        if isinstance(raw, dict) and str(raw.get("provider", "")).rsplit("::", 1)[0] == provider_urn:
+            counts.update(_ARN_REGION.findall(json.dumps(raw.get("outputs") or {})))
+    return counts.most_common(1)[0][0] if counts else ""
 
 
 def _region_of(type_token: str, provider: Any, regions: Mapping[str, str], default: str | None) -> str | None:
@@ -294,38 +310,63 @@ def as_deployed(new: State, old: State) -> State:
     preview has them: the offline plan holds placeholders (the mocks' account, subscription and
     tenant, and each resource's made-up id, ARN and name), and compared with a real export every
     input built from them read as a change; a Synapse key URL forced a replacement that was not.
-    Each placeholder becomes what OLD records for the same resource (its output of the same
-    name) or the identity OLD's ARNs and resource ids name."""
+
+    An input that came from other resources (its property dependencies) takes their outputs as
+    OLD records them; the mocks' identities are replaced everywhere. Nothing else is touched,
+    so a value the program computes itself (a description naming a region) is compared as it is."""
     if old.kind != "checkpoint":
         return new
-    real: dict[str, str] = {}
-    for key, resource in new.resources.items():
-        deployed = old.resources.get(key)
-        if deployed is None:
-            continue
-        given = _strings(resource.inputs)  # the program's own values: a change of one is a change
-        for name, value in resource.outputs.items():
-            known = deployed.outputs.get(name)
-            if not (isinstance(value, str) and isinstance(known, str)) or value == known or value in given:
-                continue
-            if len(value) >= _LEAST_PLACEHOLDER and not any(value in text for text in given):
-                real.setdefault(value, known)
-    real.update(_identities(old))
-    if not real:
-        return new
-    pattern = re.compile("|".join(re.escape(v) for v in sorted(real, key=len, reverse=True)))
+    placeholders = {key: _placeholders(resource, old.resources.get(key)) for key, resource in new.resources.items()}
+    identities = _identities(old)
 
-    def swapped(value: Any) -> Any:
+    def swapped(value: Any, real: Mapping[str, str], pattern: re.Pattern[str] | None) -> Any:
+        if pattern is None:
+            return value
         if isinstance(value, str):
             return pattern.sub(lambda m: real[m.group(0)], value)
         if isinstance(value, dict):
-            return {k: swapped(v) for k, v in value.items()}
+            return {k: swapped(v, real, pattern) for k, v in value.items()}
         if isinstance(value, list):
-            return [swapped(v) for v in value]
+            return [swapped(v, real, pattern) for v in value]
         return value
 
-    resources = {key: replace(r, inputs=swapped(r.inputs)) for key, r in new.resources.items()}
+    resources = {}
+    for key, resource in new.resources.items():
+        inputs = {}
+        for name, value in resource.inputs.items():
+            real = dict(identities)
+            for dependency in resource.dependencies.get(name, ()):
+                real.update(placeholders.get(dependency, {}))
+            inputs[name] = swapped(value, real, _alternation(real))
+        resources[key] = replace(resource, inputs=inputs)
     return replace(new, resources=resources)
+
+
+# Outputs that echo where a resource lives, not a value the cloud chose for it.
+_NOT_PLACEHOLDERS = frozenset({"region", "location"})
+
+
+def _placeholders(resource: Resource, deployed: Resource | None) -> dict[str, str]:
+    """The mock outputs of `resource` -> what OLD records for them: the values the cloud chose
+    (an output that is none of the program's inputs), at least _LEAST_PLACEHOLDER long."""
+    if deployed is None:
+        return {}
+    given = _strings(resource.inputs)  # the program's own values: a change of one is a change
+    found: dict[str, str] = {}
+    for name, value in resource.outputs.items():
+        known = deployed.outputs.get(name)
+        if name in _NOT_PLACEHOLDERS or not (isinstance(value, str) and isinstance(known, str)):
+            continue
+        if value != known and len(value) >= _LEAST_PLACEHOLDER and not any(value in text for text in given):
+            found.setdefault(value, known)
+    return found
+
+
+def _alternation(real: Mapping[str, str]) -> re.Pattern[str] | None:
+    """One pattern matching every placeholder of `real`, the longest first."""
+    if not real:
+        return None
+    return re.compile("|".join(re.escape(v) for v in sorted(real, key=len, reverse=True)))
 
 
 def _strings(value: Any) -> set[str]:
@@ -339,7 +380,7 @@ def _strings(value: Any) -> set[str]:
     return set()
 
 
-# Shorter output values (a count, "true", a region) are no placeholder worth replacing.
+# Shorter output values (a count, "true") are no placeholder worth replacing.
 _LEAST_PLACEHOLDER = 8
 _ACCOUNT = re.compile(r"arn:aws[a-z-]*:[a-z0-9-]*:[a-z0-9-]*:(\d{12}):")
 _SUBSCRIPTION = re.compile(r"/subscriptions/([0-9a-fA-F-]{36})(?:/|$)")

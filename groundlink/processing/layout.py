@@ -81,7 +81,7 @@ class Staging:
 
     def commit(self, partition: Partition) -> None:
         """Move the frame streams, then the index, then the summary into place; a contact
-        processed again replaces its earlier products, in this partition or another. Each earlier product is set aside in
+        processed again replaces its earlier products, in this partition or another day's. Each earlier product is set aside in
         the staging directory before its successor moves in, and if any move fails every move
         made is undone: the contact's products are the earlier ones whole or the new ones whole.
         Should the undoing fail too, the staging directory, holding what it could not put back,
@@ -91,7 +91,7 @@ class Staging:
         done: list[tuple[Path | None, Path, Path | None]] = []  # (staged, target, the earlier one set aside)
         moved_in: set[Path] = set()
         try:
-            for number, elsewhere in enumerate(self._elsewhere({target for _, target in moves})):
+            for number, elsewhere in enumerate(self._elsewhere({target for _, target in moves}, partition.satellite)):
                 set_aside = self.dir / f"elsewhere-{number}"
                 os.replace(elsewhere, set_aside)
                 done.append((None, elsewhere, set_aside))
@@ -108,11 +108,13 @@ class Staging:
             raise
         self.discard()
 
-    def _elsewhere(self, targets: set[Path]) -> list[Path]:
-        """This contact's earlier products in other partitions than `targets`' (its first packet
-        dated another day, or another satellite given): the contact processed again replaces
-        them too, or a query would count its frames twice."""
-        pattern = "/".join(f"{key}=*" for key in PARTITION_KEYS)
+    def _elsewhere(self, targets: set[Path], satellite: str) -> list[Path]:
+        """This contact's earlier products in other day partitions of its satellite than
+        `targets`' (its first packet dated another day once more files arrived): the contact
+        processed again replaces them too, or a query would count its frames twice. Another
+        satellite's products of the same contact id are never touched: the id names another
+        delivery there (a --contact-id given to two), and replacing them would lose it."""
+        pattern = "/".join(f"{key}=*" for key in PARTITION_KEYS[:-1]) + f"/satellite={glob.escape(satellite)}"
         found = [
             *(self.root / FRAMES_PREFIX).glob(f"{pattern}/{glob.escape(self.contact_id)}"),
             *(

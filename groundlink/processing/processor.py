@@ -85,6 +85,15 @@ def discover(
             errors.append(f"{path}: satellite {problem}; pass --satellite")
         else:
             groups.setdefault((cid, sat), []).append(path)
+    satellites: dict[str, list[str]] = {}
+    for cid, sat in sorted(groups):
+        satellites.setdefault(cid, []).append(sat)
+    for cid, sats in satellites.items():  # one id, two deliveries: their products would share names
+        if len(sats) > 1:
+            errors.append(
+                f"{directory}: contact id {cid} is delivered for satellites {', '.join(sats)}; "
+                "process each satellite's files with its own --contact-id"
+            )
     if errors:
         raise ProcessingError(errors)
     return [Contact(cid, sat, paths) for (cid, sat), paths in sorted(groups.items())]
