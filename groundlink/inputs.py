@@ -262,15 +262,26 @@ def _unique_key_loader() -> type[yaml.SafeLoader]:
     class Loader(_base_loader()):  # type: ignore[misc]  # a base class chosen at run time (libyaml when present)
         pass
 
-    def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    def refuse_duplicates(loader: yaml.SafeLoader, node: yaml.MappingNode) -> None:
+        """Duplicate keys in `node` and in every mapping it merges (which the safe loader's
+        flattening takes in without constructing them): each is one problem, as anywhere."""
         seen: set[Any] = set()
-        for key_node, _ in node.value:
+        for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag == _MERGE_TAG:
+                if "<<" in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, "a mapping merges (<<) once", key_node.start_mark
+                    )
+                seen.add("<<")
+                merged = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+                for source in merged:
+                    if isinstance(source, yaml.MappingNode):
+                        refuse_duplicates(loader, source)
                 continue  # `<<: *defaults`: its keys come first, and the mapping's own override them
             mark = key_node.start_mark
             if not isinstance(key_node, yaml.ScalarNode):
                 raise yaml.constructor.ConstructorError(None, None, "a key must be a plain value", mark)
-            key = loader.construct_object(key_node, deep=deep)
+            key = loader.construct_object(key_node, deep=True)
             if key in seen:
                 raise yaml.constructor.ConstructorError(
                     None,
@@ -279,6 +290,9 @@ def _unique_key_loader() -> type[yaml.SafeLoader]:
                     None,
                 )
             seen.add(key)
+
+    def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        refuse_duplicates(loader, node)
         loader.flatten_mapping(node)  # YAML's merge keys, as the safe loader itself reads them
         return yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep=deep)
 

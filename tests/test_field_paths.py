@@ -279,3 +279,21 @@ def test_a_yaml_merge_key_is_read_and_the_mappings_own_value_wins(tmp_path, monk
     assert line.endswith(
         f"(line {text.splitlines().index('        bandwidth_mhz: 25') + 1}, column 9)"
     )  # the value that won
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a: {<<: {x: 1, x: 2}}\n", "f.yaml: duplicate key 'x' (line 1, column 16)"),
+        ("a: {<<: [{x: 1, x: 2}]}\n", "f.yaml: duplicate key 'x' (line 1, column 17)"),
+        ("a: {<<: {x: 1}, <<: {y: 2}}\n", "f.yaml: line 1, column 17: a mapping merges (<<) once"),
+    ],
+)
+def test_a_key_given_twice_inside_a_merged_mapping_is_refused_as_anywhere(text, expected):
+    """The safe loader flattens a merged mapping without constructing it, so a key given twice
+    there was taken as whichever came first without a word."""
+    from groundlink.inputs import InputError, load_yaml
+
+    with pytest.raises(InputError) as info:
+        load_yaml(text, "f.yaml")
+    assert str(info.value) == expected

@@ -217,8 +217,8 @@ def test_bucket_names_s3_reserves_fire_where_botocore_says_nothing(key, value, f
     bucket = first(plan, "aws:s3/bucket:Bucket")
     bucket.inputs.pop("bucketPrefix", None)
     bucket.inputs[key] = value
-    found = [f for f in check_table(plan, aws_api.RESERVED) if f.resource == bucket.name and f.path == key]
-    assert bool(found) is fires
+    found = [f for f in check_table(plan, aws_api.RESERVED) if f.resource == bucket.name]
+    assert [f.path for f in found] == ([key] if fires else [])  # once, at what the program gave
     assert all(f.source.startswith("Amazon S3 User Guide") for f in found)
 
 

@@ -305,7 +305,7 @@ def test_json_rows_hold_every_duckdb_type_as_json_can(tmp_path: Path, capsys: py
     capsys.readouterr()
     sql = (
         "SELECT CAST(captured_at AS DATE) AS d, 1.5 AS dec, 12345678901234567890.5 AS big, TIME '10:00:01' AS t, "
-        "INTERVAL 36 HOUR AS i, '\\x1A\\xCF'::BLOB AS b, '5b1c0d2e-3f4a-4b5c-8d6e-7f8091a2b3c4'::UUID AS u, "
+        "INTERVAL 36 HOUR AS i, INTERVAL '23:59:59.999999' AS fine, '\\x1A\\xCF'::BLOB AS b, '5b1c0d2e-3f4a-4b5c-8d6e-7f8091a2b3c4'::UUID AS u, "
         "'nan'::DOUBLE AS n, 'inf'::DOUBLE AS inf, TIMESTAMPTZ '2025-12-01 01:00:00+01' AS tz, "
         "captured_at AS ts FROM frame_index ORDER BY frame LIMIT 1"
     )
@@ -318,6 +318,7 @@ def test_json_rows_hold_every_duckdb_type_as_json_can(tmp_path: Path, capsys: py
         "big": "12345678901234567890.5",
         "t": "10:00:01",
         "i": "P1DT43200S",
+        "fine": "P0DT86399.999999S",  # %g wrote P0DT86400S
         "b": "1acf",
         "u": "5b1c0d2e-3f4a-4b5c-8d6e-7f8091a2b3c4",
         "n": None,

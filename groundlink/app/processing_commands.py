@@ -122,8 +122,9 @@ def _plain(value: Any) -> Any:
         return utc.isoformat().replace("+00:00", "Z")
     if isinstance(value, date | time):
         return value.isoformat()
-    if isinstance(value, timedelta):
-        return f"P{value.days}DT{value.seconds + value.microseconds / 1e6:g}S"
+    if isinstance(value, timedelta):  # every microsecond written out: %g would round to six digits
+        fraction = f".{value.microseconds:06d}".rstrip("0").rstrip(".")
+        return f"P{value.days}DT{value.seconds}{fraction}S"
     if isinstance(value, Decimal):
         return float(value) if len(value.as_tuple().digits) <= 15 and value.is_finite() else str(value)
     if isinstance(value, bytes | bytearray | memoryview):
@@ -144,7 +145,11 @@ def _cell(value: Any) -> Text:
     from rich.text import Text
 
     shown = _plain(value)
-    return Text(json.dumps(shown) if isinstance(shown, list | dict) else "NULL" if value is None else str(shown))
+    if value is None:
+        return Text("NULL")
+    if isinstance(value, float) and not math.isfinite(value):
+        return Text(str(value))  # nan, inf: JSON has no word for them, a table does
+    return Text(json.dumps(shown) if isinstance(shown, list | dict) else str(shown))
 
 
 def run_query(args: argparse.Namespace) -> int:

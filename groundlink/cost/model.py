@@ -773,6 +773,11 @@ def estimate(
     return CostEstimate(usage, clouds, catalogs, [n for n in notes if n])
 
 
+# The report adds a line's cost over the first year's months and scales it (the sensitivity
+# chart's multiples of a price): a cost stays finite through that when it does times this.
+_REPORT_SCALE = 100
+
+
 class CostOverflow(UsageError):
     """A usage figure or price so large that a cost is past what a number holds: the report
     would print inf and its charts could not be drawn."""
@@ -785,13 +790,13 @@ def _refuse_overflow(cc: CloudCost) -> None:
     months = [cc.lines, *cc.projection]
     for line in (line for lines in months for line in lines):
         cost = line.cost or 0.0
-        if not (math.isfinite(line.quantity) and math.isfinite(cost) and math.isfinite(cost * len(months) * 2)):
+        if not (math.isfinite(line.quantity) and math.isfinite(cost * _REPORT_SCALE)):
             raise CostOverflow(
                 f"cost: {cc.cloud} {line.layer} '{line.item}': {line.quantity:g} {line.entry.unit} at "
                 f"{line.entry.price} USD per {line.entry.per:g} is past what a number holds; check the spec's "
                 "usage figures and --prices"
             )
-    if not math.isfinite(sum(total(lines).known for lines in months) * 2):
+    if not math.isfinite(sum(total(lines).known for lines in months) * _REPORT_SCALE):
         raise CostOverflow(
             f"cost: {cc.cloud}: the first year's total is past what a number holds; check usage and prices"
         )

@@ -23,8 +23,11 @@ def check_table(plan: Plan, table: Table) -> Iterator[Finding]:
     for (type_token, path), constraint in table.items():
         by_type.setdefault(type_token, []).append((path, constraint))
     for resource in plan.resources:
+        checked = {path for path, _ in by_type.get(resource.type, ())}
         for path, constraint in by_type.get(resource.type, ()):
-            for where, value, named in _values(resource.inputs, resource.outputs, path):
+            # a name completed from a prefix the table checks is found wrong once, at the prefix
+            outputs = {} if f"{path}Prefix" in resource.inputs and f"{path}Prefix" in checked else resource.outputs
+            for where, value, named in _values(resource.inputs, outputs, path):
                 if not isinstance(value, str):
                     continue
                 broken = constraint.broken_by(value)

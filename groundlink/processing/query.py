@@ -56,7 +56,7 @@ READ_ONLY_STATEMENTS = ("SELECT", "EXPLAIN")
 
 
 class QueryRefused(ValueError):
-    """A query that is not one or more reads of the products (a write, a setting, or nothing at all)."""
+    """A query that is not one read of the products (a write, a setting, several statements, or none)."""
 
 
 def connect(root: Path) -> duckdb.DuckDBPyConnection:

@@ -10,8 +10,8 @@ that the following records have the same length, checks every prediction at
 once (a strided view of the length fields) and only steps by hand where the
 length changes. The walk goes window by window, each one processed before the
 next is walked. A record that does not end within the file, or a header cut
-short, ends the walk: dpkt reads the file from there, so that a record cut short
-gets dpkt's error.
+short, ends the walk, and the reader (capture.py) refuses the file naming that
+record.
 """
 
 from __future__ import annotations
