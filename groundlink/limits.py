@@ -36,6 +36,9 @@ DELIVERY_BUCKET_PREFIX = "aws-groundstation"
 S3_KEY_PREFIX_MAX_CHARS = 900
 # pulumi-aws `bucket_prefix`: at most 37 characters (the provider appends a unique suffix).
 S3_BUCKET_PREFIX_MAX_CHARS = 37
+# Starts of a bucket name S3 reserves (Amazon S3 User Guide, "General purpose bucket naming
+# rules", read 2026-12-02); the buckets of a mission are named after it.
+S3_RESERVED_BUCKET_STARTS = ("xn--", "sthree-", "amzn-s3-demo-")
 
 # AWS regions with an AWS Ground Station antenna (user guide "Locations", docs/facts.md §5).
 AWS_GROUND_STATION_REGIONS: frozenset[str] = frozenset(

@@ -81,6 +81,17 @@ class Mission(_Model):
         description="Extra tags put on every taggable resource (AWS and Azure tag rules both apply).",
     )
 
+    @field_validator("name")
+    @classmethod
+    def _name(cls, name: str) -> str:
+        reserved = [start for start in limits.S3_RESERVED_BUCKET_STARTS if name.startswith(start)]
+        if reserved:  # S3 refuses such a bucket, and the mission's buckets start with its name
+            raise ValueError(
+                f"{name!r} starts with {reserved[0]}, which S3 reserves for bucket names, and the mission's "
+                f"buckets are named after it; not allowed: {', '.join(limits.S3_RESERVED_BUCKET_STARTS)}"
+            )
+        return name
+
     @field_validator("tags")
     @classmethod
     def _tags(cls, tags: dict[str, str]) -> dict[str, str]:

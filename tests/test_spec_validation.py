@@ -61,6 +61,8 @@ RULES = [
     ("satellites[0].norad_id", 99999, 100000, "less than or equal to 99999"),
     ("satellites[0].norad_id", 1, "43013", "must be a number, got the text '43013'; write the number without quotes"),
     ("satellites[0].name", "noaa20", "Noaa_20", "does not match"),
+    ("mission.name", "xn-noaa20", "xn--noaa20", "starts with xn--, which S3 reserves for bucket names"),
+    ("mission.name", "amzn-s3-dem", "amzn-s3-demo-x", "starts with amzn-s3-demo-, which S3 reserves"),
     ("ground_segment.min_contact_seconds", 1, 0, "0 is outside 1-21600 (AWS Ground Station mission profile)"),
     ("ground_segment.min_contact_seconds", 600, 21601, "21601 is outside 1-21600"),
     ("ground_segment.pre_pass_seconds", 0, -1, "-1 is outside 0-21600"),

@@ -11,10 +11,12 @@ is refused by `RoleArn`).
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from typing import Any
 
 from ..apishapes import SHAPES_FILE, Constraint, shape
+from ..limits import S3_RESERVED_BUCKET_STARTS
 
 GS_CONFIG = "aws-native:groundstation:Config"
 GS_PROFILE = "aws-native:groundstation:MissionProfile"
@@ -77,7 +79,7 @@ DOCUMENTED: dict[tuple[str, str], Constraint] = {
 # What S3 refuses in a bucket name beyond botocore's shape (which carries no rule of it):
 # names starting with a prefix S3 reserves. A prefix is checked as the start of the name the
 # provider completes, so only the starting rules apply to it (the suffix is the provider's).
-_S3_RESERVED_START = r"(?!xn--|sthree-|amzn-s3-demo-)"
+_S3_RESERVED_START = "(?!" + "|".join(re.escape(start) for start in S3_RESERVED_BUCKET_STARTS) + ")"
 _S3_RESERVED_END = r"(?<!-s3alias)(?<!--ol-s3)(?<!\.mrap)(?<!--x-s3)(?<!--table-s3)"
 _S3_RULES = "Amazon S3 User Guide, General purpose bucket naming rules (read 2026-12-02)"
 RESERVED: dict[tuple[str, str], Constraint] = {
