@@ -174,6 +174,17 @@ def test_plain_captures_never_build_a_dpkt_packet(tmp_path: Path, monkeypatch: p
     assert data == stream
 
 
+def error_on_both_paths(path: Path) -> str:
+    """The one CaptureError line reading `path` raises, the same on the mapped path and dpkt's."""
+    messages = []
+    for with_dpkt in (False, True):
+        with pytest.raises(CaptureError) as error:
+            _read(path, CaptureFormat(), 5000, with_dpkt=with_dpkt)
+        messages.append(str(error.value))
+    assert messages[0] == messages[1]
+    return messages[0]
+
+
 @pytest.mark.parametrize(
     ("record", "ending"),
     [
@@ -186,10 +197,4 @@ def test_a_bad_record_is_the_same_error_on_both_paths(tmp_path: Path, record: by
     records[15] = record
     path = _write(tmp_path / "c.pcap", records)
 
-    messages = []
-    for with_dpkt in (False, True):
-        with pytest.raises(CaptureError) as error:
-            _read(path, CaptureFormat(), 5000, with_dpkt=with_dpkt)
-        messages.append(str(error.value))
-
-    assert messages[0] == messages[1] and messages[0].endswith(ending)
+    assert error_on_both_paths(path).endswith(ending)
