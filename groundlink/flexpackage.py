@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import sys
 import zipfile
 from collections.abc import Sequence
@@ -30,12 +31,25 @@ PACKAGE_BLOB = "released-package.zip"
 # where a Python app deployed without a remote build finds its dependencies (docs/processing.md)
 SITE_PACKAGES = ".python_packages/lib/site-packages/"
 # host.json: the function may run for the spec's timeout, and the trigger renews the message lock
-# for as long (Service Bus locks last at most 5 minutes; the extension renews them).
-HOST_JSON = (
-    '{{"version": "2.0", "functionTimeout": "{timeout}", '
-    '"extensions": {{"serviceBus": {{"maxAutoLockRenewalDuration": "{timeout}", '
-    '"maxConcurrentCalls": 1, "autoCompleteMessages": true}}}}}}\n'
-)
+# for as long (Service Bus locks last at most 5 minutes; the extension renews them). A Python app
+# gets every trigger but HTTP and timer from the extension bundle it names: without the bundle the
+# host has no `serviceBusTrigger` binding and the function is never indexed (Microsoft Learn,
+# "Azure Functions extension bundles": `extensionBundle` in host.json, versions [4.0.0, 5.0.0)).
+EXTENSION_BUNDLE = {"id": "Microsoft.Azure.Functions.ExtensionBundle", "version": "[4.0.0, 5.0.0)"}
+
+
+def host_json(timeout_seconds: int) -> str:
+    """The app's host.json for a function that may run `timeout_seconds`."""
+    timeout = duration(timeout_seconds)
+    host = {
+        "version": "2.0",
+        "extensionBundle": EXTENSION_BUNDLE,
+        "functionTimeout": timeout,
+        "extensions": {
+            "serviceBus": {"maxAutoLockRenewalDuration": timeout, "maxConcurrentCalls": 1, "autoCompleteMessages": True}
+        },
+    }
+    return json.dumps(host) + "\n"
 
 
 def duration(seconds: int) -> str:
@@ -50,7 +64,7 @@ def code_entries(timeout_seconds: int) -> dict[str, tuple[bytes, int]]:
     which the pins in requirements.txt stand for."""
     files: dict[str, tuple[bytes, int]] = {path: (src.read_bytes(), 0o644) for path, src in package_files().items()}
     files["function_app.py"] = (AZURE_FUNCTION_APP.encode(), 0o644)
-    files["host.json"] = (HOST_JSON.format(timeout=duration(timeout_seconds)).encode(), 0o644)
+    files["host.json"] = (host_json(timeout_seconds).encode(), 0o644)
     files["requirements.txt"] = (requirements("azure").encode(), 0o644)
     return files
 

@@ -21,6 +21,7 @@ from . import apishapes, limits
 from .fieldpath import FieldPath, field_path, model_at
 from .inputs import Document, InputError, InputTooLarge, load_yaml, one_line, read_input, show, type_message
 from .presets import PRESETS, Preset, egress_node_of, json_shape_problem
+from .processing.config import CaptureFormat
 
 IDENTIFIER = r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$"
 GUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
@@ -512,6 +513,48 @@ class Security(_Model):
         return self
 
 
+class Capture(_Model):
+    """The onboarding details of the mission's captures, which AWS Ground Station and a partner
+    give out only during onboarding (docs/processing.md, "What onboarding decides"). The cloud
+    processor reads them as `groundlink process` takes them from its flags."""
+
+    cadu_length: int = Field(
+        1024,
+        description="Octets per CADU, sync marker included: 10-65540 (marker + AOS header to marker + USLP's "
+        "longest frame). 1024 = marker + one Reed-Solomon (255,223) codeblock at interleave 4. --cadu-length.",
+    )
+    spacecraft_ids: list[int] = Field(
+        default_factory=list,
+        description="AOS spacecraft ids (0-255) the downlinks carry; a frame naming another is corrupt. Empty: any. "
+        "--spacecraft-id.",
+    )
+    udp_ports: list[int] = Field(
+        default_factory=list,
+        description="UDP destination ports (1-65535) that carry the downlink. Empty: every UDP packet. --udp-port.",
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> Capture:
+        try:
+            self.capture_format()
+        except ValueError as error:
+            field, _, message = str(error).partition(": ")
+            raise _fail(field, message) from None
+        for field in ("spacecraft_ids", "udp_ports"):
+            values = getattr(self, field)
+            if len(set(values)) != len(values):
+                raise _fail(field, f"{values} names a value twice")
+        return self
+
+    def capture_format(self) -> CaptureFormat:
+        """The processor's CaptureFormat with these details (ValueError: which field, why)."""
+        return CaptureFormat(
+            cadu_length=self.cadu_length,
+            spacecraft_ids=frozenset(self.spacecraft_ids),
+            udp_ports=frozenset(self.udp_ports),
+        )
+
+
 class Processing(_Model):
     """The contact processor in the cloud: the same `groundlink.processing` module a laptop runs,
     triggered by the per-contact queue, writing to the products store. One spec deploys on both
@@ -541,6 +584,9 @@ class Processing(_Model):
     )
     container_memory_gb: float = Field(
         4.0, description="Memory of a container job, GB: 2 per vCPU (Container Apps consumption; a Fargate size)."
+    )
+    capture: Capture = Field(
+        default_factory=Capture, description="The onboarding details of the mission's captures (cloud processor)."
     )
     container_image: str | None = Field(
         None,

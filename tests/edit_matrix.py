@@ -248,6 +248,8 @@ EDITS: dict[str, list[Edit | typing.Any]] = {
     "container_image": [_container_job("ghcr.io/example/groundlink:2")],
     "container_vcpu": [_container_size],
     "container_memory_gb": [_container_size],
+    "spacecraft_ids": [[157]],
+    "udp_ports": [[55888]],
 }
 
 

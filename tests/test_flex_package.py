@@ -57,6 +57,8 @@ def test_the_package_holds_the_app_its_host_settings_and_the_wheels_where_the_ru
     assert files[".python_packages/lib/site-packages/numpy/__init__.py"] == (b"version = 1\n", 0o644)
     assert files[".python_packages/lib/site-packages/numpy/_core.so"] == (b"\x7fELF", 0o755)
     host = json.loads(files["host.json"][0])
+    # a Python app's Service Bus trigger comes from the extension bundle: without it, no trigger
+    assert host["extensionBundle"] == {"id": "Microsoft.Azure.Functions.ExtensionBundle", "version": "[4.0.0, 5.0.0)"}
     assert host["functionTimeout"] == "00:15:00"
     assert host["extensions"]["serviceBus"] == {
         "maxAutoLockRenewalDuration": "00:15:00",

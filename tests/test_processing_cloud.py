@@ -4,6 +4,7 @@ products store, sized from `processing.*`, under an identity that may do nothing
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -108,6 +109,17 @@ class TestAwsFunction:
             f"{products}/frame_index/*",
             f"{products}/contact_summary/*",
         ]
+        # a contact processed again replaces its earlier products: listed and deleted, in the
+        # product prefixes only
+        assert by_sid["ListProducts"] == {
+            "Sid": "ListProducts",
+            "Effect": "Allow",
+            "Action": ["s3:ListBucket"],
+            "Resource": products,
+            "Condition": {"StringLike": {"s3:prefix": ["frames/*", "frame_index/*", "contact_summary/*"]}},
+        }
+        assert by_sid["ReplaceProducts"]["Action"] == ["s3:DeleteObject"]
+        assert by_sid["ReplaceProducts"]["Resource"] == by_sid["WriteProducts"]["Resource"]
         assert by_sid["UseMissionKey"]["Action"] == ["kms:Decrypt", "kms:GenerateDataKey"]
         assert not [s for s in statements(doc(policy)) if "*" in s["Action"] or s["Resource"] == "*"]
 
@@ -177,6 +189,8 @@ def test_azure_container_job_is_scaled_by_the_service_bus_queue() -> None:
     container = job.inputs["template"]["containers"][0]
     assert container["image"] == "ghcr.io/example/groundlink:1.0"
     assert container["resources"] == {"cpu": 2.0, "memory": "4Gi"}
+    # the execution renews its message's lock for as long as the replica may run
+    assert {"name": "GROUNDLINK_TIMEOUT_SECONDS", "value": "7200"} in container["env"]
     assert plan.of_type("azure-native:web:WebApp") == []
 
 
@@ -187,3 +201,35 @@ def test_both_clouds_realize_the_same_processing_capabilities(cloud) -> None:
     assert not plan.realizing("processing.container_job")
     disabled = variant_plan(cloud, {"processing.enabled": False})
     assert not [r for r in disabled.resources if "processing" in r.name]
+
+
+DEFAULT_CAPTURE = '{"cadu_length":1024,"spacecraft_ids":[],"udp_ports":[]}'
+MISSION_CAPTURE = '{"cadu_length":2048,"spacecraft_ids":[157],"udp_ports":[55888]}'
+
+
+def _runtime_settings(plan, cloud: str) -> list[dict[str, str]]:
+    """Every runtime environment the plan gives the processor (function or job), as name -> value."""
+    found = []
+    for fn in plan.of_type("aws:lambda/function:Function"):
+        found.append(fn.inputs["environment"]["variables"])
+    for definition in plan.of_type("aws:batch/jobDefinition:JobDefinition"):
+        found.append(
+            {e["name"]: e["value"] for e in json.loads(definition.inputs["containerProperties"])["environment"]}
+        )
+    for app in plan.of_type("azure-native:web:WebApp"):
+        found.append({s["name"]: s["value"] for s in app.inputs["siteConfig"]["appSettings"]})
+    for job in plan.of_type("azure-native:app:Job"):
+        found.append({e["name"]: e["value"] for e in job.inputs["template"]["containers"][0]["env"]})
+    assert found, f"no processor runtime in the {cloud} plan"
+    return found
+
+
+@pytest.mark.parametrize("cloud", ["aws", "azure"])
+def test_every_processor_runtime_gets_the_specs_capture_format(cloud: str) -> None:
+    capture = {"processing.capture": {"cadu_length": 2048, "spacecraft_ids": [157], "udp_ports": [55888]}}
+    for plan, expected in (
+        (cached_plan("noaa20.yaml", cloud), DEFAULT_CAPTURE),
+        (variant_plan(cloud, capture), MISSION_CAPTURE),
+        (variant_plan(cloud, CONTAINER_JOB), DEFAULT_CAPTURE),
+    ):
+        assert [s["GROUNDLINK_CAPTURE_FORMAT"] for s in _runtime_settings(plan, cloud)] == [expected]

@@ -11,9 +11,21 @@ import pyarrow.parquet as pq
 import pytest
 
 from groundlink.runtime import aws_lambda
-from groundlink.runtime.delivery import ContactLocation, NotAContact, capture_keys, locate, process_location
+from groundlink.runtime.delivery import (
+    CAPTURE_FORMAT,
+    ContactLocation,
+    MissingCaptures,
+    NotAContact,
+    capture_keys,
+    handle_message,
+    locate,
+    process_location,
+)
 from groundlink.runtime.package import package_files, requirements
 from tests.contactgen import CONTACT_A, CONTACT_B, EPOCH, Capture, contact_file, frames, packetise, raw_dir, stream_of
+
+CONTACT_C = "11111111-2222-4333-8444-555555555555"
+EPOCH_LESS = "00000000-0000-4000-8000-000000000000"  # a contact id with no files anywhere
 
 
 class DirStore:
@@ -22,9 +34,11 @@ class DirStore:
     def __init__(self, root: Path):
         self.root = root
         self.uploaded: list[str] = []
+        self.deleted: list[str] = []
 
     def keys(self, prefix: str):
-        return sorted(p.relative_to(self.root).as_posix() for p in self.root.rglob("*") if p.is_file())
+        every = sorted(p.relative_to(self.root).as_posix() for p in self.root.rglob("*") if p.is_file())
+        return [k for k in every if k.startswith(prefix)]
 
     def download(self, key: str, path: Path) -> None:
         shutil.copyfile(self.root / key, path)
@@ -34,6 +48,10 @@ class DirStore:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target)
         self.uploaded.append(key)
+
+    def delete(self, key: str) -> None:
+        (self.root / key).unlink()
+        self.deleted.append(key)
 
 
 @pytest.fixture
@@ -46,16 +64,74 @@ def raw(tmp_path: Path) -> DirStore:
     return DirStore(tmp_path / "raw")
 
 
-def test_a_station_event_locates_its_day_and_contact() -> None:
-    event = {"source": "aws.groundstation", "time": "2025-12-01T10:20:00Z", "detail": {"contactId": CONTACT_A.upper()}}
-    assert locate(event) == ContactLocation("contacts/year=2025/month=12/day=01/", CONTACT_A)
+def test_a_station_event_locates_its_contact_under_its_day_and_the_day_before() -> None:
+    """The upload completes after the contact: one that began before midnight UTC has its files
+    under the day before, so both days are searched."""
+    event = {"source": "aws.groundstation", "time": "2025-12-01T00:10:00Z", "detail": {"contactId": CONTACT_A.upper()}}
+    assert locate(event) == ContactLocation(
+        ("contacts/year=2025/month=11/day=30/", "contacts/year=2025/month=12/day=01/"), CONTACT_A
+    )
+
+
+def test_a_contact_that_crossed_midnight_is_processed_from_both_days(tmp_path: Path) -> None:
+    """Frames 0-2 under 11-30 and 3-4 under 12-01, the upload event on 12-01: every frame is read."""
+    for day, counts, number in (((2025, 11, 30), [0, 1, 2], 1), ((2025, 12, 1), [3, 4], 2)):
+        start = EPOCH - 60 + 30 * (number - 1)
+        Capture(packetise(stream_of(frames(counts)), 1000, start * 1_000_000)).write(
+            contact_file(raw_dir(tmp_path / "raw", day=day), CONTACT_C, number)
+        )
+    raw, products = DirStore(tmp_path / "raw"), DirStore(tmp_path / "products")
+    event = {"source": "aws.groundstation", "time": "2025-12-01T00:10:00Z", "detail": {"contactId": CONTACT_C}}
+    (summary,) = process_location(locate(event), raw, products, tmp_path / "work")
+    assert (summary["ok_frames"], summary["files"], summary["gaps"]) == (5, 2, 0)
+
+
+@pytest.mark.parametrize("status", ["FAILED", "AWS_FAILED", "AWS_CANCELLED", "FAILED_TO_SCHEDULE"])
+def test_a_contact_that_ended_without_a_delivery_is_acknowledged_not_retried(status: str, raw, tmp_path) -> None:
+    event = {
+        "source": "aws.groundstation",
+        "time": "2025-12-01T10:20:00Z",
+        "detail-type": "Ground Station Contact State Change",
+        "detail": {"contactId": CONTACT_A, "contactStatus": status},
+    }
+    products = DirStore(tmp_path / "products")
+    assert handle_message(json.dumps(event), raw, products) == {
+        "skipped": f"contact {CONTACT_A} ended {status} without a delivery"
+    }
+    assert products.uploaded == []
+
+
+def test_an_upload_event_whose_captures_are_missing_fails(raw: DirStore, tmp_path: Path) -> None:
+    """Ground Station said the contact was delivered and nothing is there: data is missing, the
+    message must reach the dead-letter queue."""
+    event = {"source": "aws.groundstation", "time": "2025-12-01T10:20:00Z", "detail": {"contactId": EPOCH_LESS}}
+    with pytest.raises(MissingCaptures, match=f"no capture files of contact {EPOCH_LESS} under contacts/"):
+        handle_message(json.dumps(event), raw, DirStore(tmp_path / "products"))
+
+
+def test_a_partner_contact_is_named_by_its_prefix_whatever_its_file_names(tmp_path: Path) -> None:
+    """The partner contract asks for a prefix per contact and a manifest written last, not for
+    contact ids in file names."""
+    contact = tmp_path / "raw/partner/year=2025/month=12/day=01/satellite=snpp/pass-0042"
+    contact.mkdir(parents=True)
+    Capture(packetise(stream_of(frames([0, 1, 2])), 1000, EPOCH * 1_000_000)).write(contact / "capture_1.pcap")
+    (contact / "manifest.json").write_text("{}")
+    raw, products = DirStore(tmp_path / "raw"), DirStore(tmp_path / "products")
+    key = "partner/year=2025/month=12/day=01/satellite=snpp/pass-0042/manifest.json"
+    result = handle_message(json.dumps({"subject": f"/blobServices/default/containers/raw/blobs/{key}"}), raw, products)
+    assert result == {"processed": "pass-0042", "contacts": ["pass-0042"]}
+    assert sorted(products.uploaded) == [
+        "contact_summary/year=2025/month=12/day=01/satellite=snpp/pass-0042.parquet",
+        "frame_index/year=2025/month=12/day=01/satellite=snpp/pass-0042.parquet",
+        "frames/year=2025/month=12/day=01/satellite=snpp/pass-0042/sc157-vc0.cadu",
+    ]
 
 
 def test_a_partner_manifest_locates_its_prefix_on_both_clouds() -> None:
     key = "partner/year=2025/month=12/day=01/satellite=snpp/c1/manifest.json"
     aws = {"source": "aws.s3", "detail": {"bucket": {"name": "raw"}, "object": {"key": key}}}
     azure = {"subject": f"/blobServices/default/containers/raw-contact-data/blobs/{key}"}
-    expected = ContactLocation("partner/year=2025/month=12/day=01/satellite=snpp/c1/")
+    expected = ContactLocation(("partner/year=2025/month=12/day=01/satellite=snpp/c1/",), "c1", named_in_files=False)
     assert locate(aws) == locate(azure) == expected
 
 
@@ -65,13 +141,13 @@ def test_a_data_blob_is_not_a_contact() -> None:
 
 
 def test_only_the_contacts_own_captures_are_fetched(raw: DirStore) -> None:
-    keys = capture_keys(raw, ContactLocation("contacts/", CONTACT_B))
+    keys = capture_keys(raw, ContactLocation(("contacts/",), CONTACT_B))
     assert keys == [f"contacts/year=2025/month=12/day=01/satellite=noaa20/noaa20_{CONTACT_B}_0001.pcap"]
 
 
 def test_one_contact_is_processed_and_exactly_its_products_uploaded(raw: DirStore, tmp_path: Path) -> None:
     products = DirStore(tmp_path / "products")
-    (summary,) = process_location(ContactLocation("contacts/", CONTACT_A), raw, products, tmp_path / "work")
+    (summary,) = process_location(ContactLocation(("contacts/",), CONTACT_A), raw, products, tmp_path / "work")
     partition = "year=2025/month=12/day=01/satellite=noaa20"
     assert sorted(products.uploaded) == [
         f"contact_summary/{partition}/{CONTACT_A}.parquet",
@@ -117,3 +193,153 @@ def test_the_package_is_the_installed_processor_with_its_pinned_requirements() -
     assert requirements("aws").splitlines() == ["dpkt==1.9.8", "numpy==2.4.6", "pyarrow==26.0.1"]
     # the Azure runtime's libraries, pinned: no remote build resolves them on the app
     assert {"azure-functions==1.26.0", "azure-identity==1.27.0"} <= set(requirements("azure").splitlines())
+
+
+def test_a_contact_processed_again_replaces_its_earlier_products_in_the_store(raw: DirStore, tmp_path: Path) -> None:
+    """An earlier run dated the contact a day later and saw another virtual channel: both are
+    gone after the new run, so no query counts the contact twice; another contact's stay."""
+    products = DirStore(tmp_path / "products")
+    earlier_day = "year=2025/month=12/day=02/satellite=noaa20"
+    same_day = "year=2025/month=12/day=01/satellite=noaa20"
+    planted = [
+        f"contact_summary/{earlier_day}/{CONTACT_A}.parquet",
+        f"frame_index/{earlier_day}/{CONTACT_A}.parquet",
+        f"frames/{earlier_day}/{CONTACT_A}/sc157-vc0.cadu",
+        f"frames/{same_day}/{CONTACT_A}/sc157-vc5.cadu",  # a channel the new run no longer sees
+        f"frames/{same_day}/{CONTACT_B}/sc157-vc0.cadu",  # another contact
+        f"frame_index/{earlier_day}/{CONTACT_A}-other.parquet",  # another id sharing the prefix
+    ]
+    for key in planted:
+        (products.root / key).parent.mkdir(parents=True, exist_ok=True)
+        (products.root / key).write_bytes(b"earlier")
+    process_location(ContactLocation(("contacts/",), CONTACT_A), raw, products, tmp_path / "work")
+    assert sorted(products.deleted) == sorted(planted[:4])
+    assert sorted(products.keys("")) == sorted(
+        [
+            f"contact_summary/{same_day}/{CONTACT_A}.parquet",
+            f"frame_index/{same_day}/{CONTACT_A}.parquet",
+            f"frames/{same_day}/{CONTACT_A}/sc157-vc0.cadu",
+            *planted[4:],
+        ]
+    )
+
+
+def test_the_lambda_reports_a_malformed_record_alone(raw: DirStore, tmp_path: Path, monkeypatch) -> None:
+    """Not JSON, not an object, a station event without a time: each fails alone, and the good
+    contact in the same batch is acknowledged (not processed a second time)."""
+    products = DirStore(tmp_path / "products")
+    stores = {"raw": raw, "products": products}
+    monkeypatch.setenv(aws_lambda.RAW_BUCKET, "raw")
+    monkeypatch.setenv(aws_lambda.PRODUCTS_BUCKET, "products")
+    monkeypatch.setattr(aws_lambda, "S3Store", lambda client, bucket: stores[bucket])
+    monkeypatch.setattr(aws_lambda.importlib, "import_module", lambda name: type("boto3", (), {"client": print}))
+    good = {"source": "aws.groundstation", "time": "2025-12-01T10:00:00Z", "detail": {"contactId": CONTACT_A}}
+    timeless = {"source": "aws.groundstation", "detail": {"contactId": CONTACT_B}}
+    records = [
+        {"messageId": "not-json", "body": "{"},
+        {"messageId": "a-list", "body": "[1, 2]"},
+        {"messageId": "timeless", "body": json.dumps(timeless)},
+        {"messageId": "good", "body": json.dumps(good)},
+    ]
+    result = aws_lambda.handler({"Records": records}, None)
+    assert result == {"batchItemFailures": [{"itemIdentifier": m} for m in ("not-json", "a-list", "timeless")]}
+    assert len(products.uploaded) == 3 and all(CONTACT_A in k for k in products.uploaded)
+
+
+def test_the_functions_worker_accepts_the_apps_trigger(monkeypatch) -> None:
+    """Indexed as the Python worker indexes it: the Service Bus trigger's parameter must be
+    annotated with a type the binding accepts, or the host loads no function at all."""
+    import types
+    import typing
+
+    func = pytest.importorskip("azure.functions")
+    from azure.functions.servicebus import ServiceBusMessageInConverter
+
+    from groundlink.runtime import azure_functions
+
+    blob = types.SimpleNamespace(
+        BlobServiceClient=lambda url, credential: types.SimpleNamespace(get_container_client=lambda name: name)
+    )
+    identity = types.SimpleNamespace(DefaultAzureCredential=lambda: None)
+    modules = {"azure.functions": func, "azure.storage.blob": blob, "azure.identity": identity}
+    monkeypatch.setattr(azure_functions.importlib, "import_module", modules.__getitem__)
+    for name, value in (("ACCOUNT_URL", "https://a.blob.core.windows.net"), ("RAW_CONTAINER", "raw")):
+        monkeypatch.setenv(getattr(azure_functions, name), value)
+    monkeypatch.setenv(azure_functions.PRODUCTS_CONTAINER, "products")
+    monkeypatch.setenv(azure_functions.QUEUE, "contact-data")
+    (function,) = azure_functions.build_app().get_functions()
+    (binding,) = json.loads(function.get_function_json())["bindings"]
+    assert (binding["type"], binding["queueName"], binding["connection"]) == (
+        "serviceBusTrigger",
+        "contact-data",
+        "ServiceBusConnection",
+    )
+    annotation = typing.get_type_hints(function.get_user_function())["message"]
+    assert ServiceBusMessageInConverter.check_input_type_annotation(annotation)
+
+
+def test_the_container_job_renews_its_message_lock_for_its_whole_timeout(monkeypatch) -> None:
+    """A peek-lock lasts 5 minutes; a job may run for hours: the receiver renews the lock."""
+    import types
+
+    from groundlink.runtime import azure_functions, job
+
+    made: dict[str, object] = {}
+
+    class Renewer:
+        def __init__(self, max_lock_renewal_duration: float):
+            made["renewal"] = max_lock_renewal_duration
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    class Receiver:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def receive_messages(self, max_message_count: int):
+            return []
+
+    class Client(Receiver):
+        def __init__(self, namespace: str, credential: object):
+            pass
+
+        def get_queue_receiver(self, queue: str, **options: object):
+            made["options"] = options
+            return Receiver()
+
+    servicebus = types.SimpleNamespace(ServiceBusClient=Client, AutoLockRenewer=Renewer)
+    blob = types.SimpleNamespace(
+        BlobServiceClient=lambda url, credential: types.SimpleNamespace(get_container_client=lambda name: name)
+    )
+    identity = types.SimpleNamespace(DefaultAzureCredential=lambda: None)
+    modules = {"azure.servicebus": servicebus, "azure.storage.blob": blob, "azure.identity": identity}
+    monkeypatch.setattr(job.importlib, "import_module", modules.__getitem__)
+    for name in ("ACCOUNT_URL", "RAW_CONTAINER", "PRODUCTS_CONTAINER", "QUEUE"):
+        monkeypatch.setenv(getattr(azure_functions, name), "x")
+    monkeypatch.setenv(job.NAMESPACE, "ns.servicebus.windows.net")
+    monkeypatch.setenv(job.TIMEOUT, "7200")
+    job.run_azure()
+    assert made["renewal"] == 7200.0
+    assert isinstance(made["options"], dict) and isinstance(made["options"]["auto_lock_renewer"], Renewer)
+
+
+def test_the_cloud_runtime_reads_the_missions_capture_format_from_its_setting(tmp_path: Path, monkeypatch) -> None:
+    """A 2048-octet CADU mission: with the setting the stack gives it, the cloud processor keeps
+    whole frames, as `groundlink process --cadu-length 2048` does; without it every frame would be
+    cut to the default 1024."""
+    directory = raw_dir(tmp_path / "raw")
+    stream = b"".join(f.bytes(2048) for f in frames(range(4)))
+    Capture(packetise(stream, 1000, EPOCH * 1_000_000)).write(contact_file(directory, CONTACT_A, 1))
+    raw, products = DirStore(tmp_path / "raw"), DirStore(tmp_path / "products")
+    monkeypatch.setenv(CAPTURE_FORMAT, '{"cadu_length":2048,"spacecraft_ids":[157],"udp_ports":[55888]}')
+    (summary,) = process_location(ContactLocation(("contacts/",), CONTACT_A), raw, products, tmp_path / "work")
+    assert (summary["ok_frames"], summary["skipped_bytes"]) == (4, 0)
+    (stream_file,) = [k for k in products.uploaded if k.endswith(".cadu")]
+    assert (products.root / stream_file).read_bytes() == stream

@@ -23,6 +23,7 @@ from groundlink.limits import log_retention
 from groundlink.processing.layout import FRAMES_PREFIX
 from groundlink.processing.tables import TABLES
 from groundlink.runtime.aws_lambda import PRODUCTS_BUCKET, RAW_BUCKET
+from groundlink.runtime.delivery import CAPTURE_FORMAT
 from groundlink.runtime.package import AWS_HANDLER, package_files, requirements
 
 from ..base import MissionComponent
@@ -70,6 +71,15 @@ def processor_permissions(
         iam.allow(["s3:ListBucket"], raw, "ListRawContacts"),
         iam.allow(["s3:GetObject"], f"{raw}/*", "ReadRawContacts"),
         iam.allow(["s3:PutObject"], [f"{products}/{p}*" for p in PRODUCT_PREFIXES], "WriteProducts"),
+        # a contact processed again replaces its earlier products (groundlink.runtime.delivery):
+        # it lists the contact's partitions and deletes what the new products did not overwrite
+        iam.allow(
+            ["s3:ListBucket"],
+            products,
+            "ListProducts",
+            Condition={"StringLike": {"s3:prefix": [f"{p}*" for p in PRODUCT_PREFIXES]}},
+        ),
+        iam.allow(["s3:DeleteObject"], [f"{products}/{p}*" for p in PRODUCT_PREFIXES], "ReplaceProducts"),
     ]
     if queue is not None:
         statements.insert(
@@ -182,7 +192,11 @@ class AwsProcessing(MissionComponent):
         return role, policy
 
     def _environment(self) -> dict[str, pulumi.Input[str]]:
-        return {RAW_BUCKET: self.raw.name, PRODUCTS_BUCKET: self.products.name}
+        return {
+            RAW_BUCKET: self.raw.name,
+            PRODUCTS_BUCKET: self.products.name,
+            CAPTURE_FORMAT: self.inputs.capture_format,
+        }
 
     def _function(self) -> None:
         inputs = self.inputs
@@ -383,6 +397,7 @@ class AwsProcessing(MissionComponent):
                                 {"type": "MEMORY", "value": str(memory_mib)},
                             ],
                             "environment": [
+                                {"name": CAPTURE_FORMAT, "value": inputs.capture_format},
                                 {"name": RAW_BUCKET, "value": v["raw"]},
                                 {"name": PRODUCTS_BUCKET, "value": v["products"]},
                             ],

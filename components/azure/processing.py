@@ -29,7 +29,8 @@ from groundlink.runtime.azure_functions import (
     QUEUE,
     RAW_CONTAINER,
 )
-from groundlink.runtime.job import NAMESPACE
+from groundlink.runtime.delivery import CAPTURE_FORMAT
+from groundlink.runtime.job import NAMESPACE, TIMEOUT
 
 from ..base import MissionComponent
 from .iam import grant, system_principal
@@ -115,6 +116,7 @@ class AzureProcessing(MissionComponent):
             RAW_CONTAINER: self.inputs.raw_container,
             PRODUCTS_CONTAINER: self.inputs.products_container,
             QUEUE: self.queue.name,
+            CAPTURE_FORMAT: self.inputs.capture_format,
         }
 
     def _function(self) -> azure.web.WebApp:
@@ -238,7 +240,7 @@ class AzureProcessing(MissionComponent):
             *caps,
         )
         namespace_host = pulumi.Output.concat(self.namespace.name, ".servicebus.windows.net")
-        env = {**self._settings(), NAMESPACE: namespace_host}
+        env = {**self._settings(), NAMESPACE: namespace_host, TIMEOUT: str(self.inputs.timeout_seconds)}
         self.job = self.realize(
             azure.app.Job(
                 self.child_name("job"),

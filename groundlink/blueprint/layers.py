@@ -249,6 +249,9 @@ class ProcessingInputs(Checked):
     container_vcpu: float
     container_memory_gb: float
     container_image: str | None
+    # the onboarding details of the captures (spec processing.capture), as the runtime reads them
+    # from its GROUNDLINK_CAPTURE_FORMAT setting: a JSON object of CaptureFormat fields
+    capture_format: str
     raw_container: str
     products_container: str
     log_retention_days: int  # wanted days of the processor's logs, before a cloud rounds

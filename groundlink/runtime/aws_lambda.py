@@ -10,12 +10,11 @@ from __future__ import annotations
 import importlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .delivery import ContactLocation, NotAContact, locate, process_location
+from .delivery import handle_message
 
 RAW_BUCKET = "GROUNDLINK_RAW_BUCKET"
 PRODUCTS_BUCKET = "GROUNDLINK_PRODUCTS_BUCKET"
@@ -38,23 +37,22 @@ class S3Store:
     def upload(self, path: Path, key: str) -> None:
         self.client.upload_file(str(path), self.bucket, key)
 
+    def delete(self, key: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=key)
+
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, list[dict[str, str]]]:
-    """Process each message's contact; return the ids of the messages that failed."""
+    """Process each message's contact; return the ids of the messages that failed. A record
+    that fails for any reason, a malformed one included, is reported alone: the others of the
+    batch are acknowledged."""
     client = importlib.import_module("boto3").client("s3")
     raw, products = S3Store(client, os.environ[RAW_BUCKET]), S3Store(client, os.environ[PRODUCTS_BUCKET])
     failures = []
     for record in event.get("Records", []):
+        message_id = str(record.get("messageId", ""))
         try:
-            location: ContactLocation = locate(json.loads(record["body"]))
-        except NotAContact as skipped:  # nothing to process: acknowledged, not retried
-            print(json.dumps({"skipped": record["messageId"], "reason": str(skipped)}))
-            continue
-        try:
-            with tempfile.TemporaryDirectory() as work:
-                summaries = process_location(location, raw, products, Path(work))
-            print(json.dumps({"processed": location.prefix, "contacts": [s["contact_id"] for s in summaries]}))
+            print(json.dumps({"message": message_id, **handle_message(record["body"], raw, products)}))
         except Exception as error:  # the contact goes back to the queue, then to the dead-letter queue
-            print(json.dumps({"failed": record["messageId"], "error": str(error)}))
-            failures.append({"itemIdentifier": record["messageId"]})
+            print(json.dumps({"failed": message_id, "error": f"{type(error).__name__}: {error}"}))
+            failures.append({"itemIdentifier": message_id})
     return {"batchItemFailures": failures}

@@ -12,12 +12,11 @@ from __future__ import annotations
 import importlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .delivery import NotAContact, locate, process_location
+from .delivery import handle_message
 
 ACCOUNT_URL = "GROUNDLINK_BLOB_ENDPOINT"
 RAW_CONTAINER = "GROUNDLINK_RAW_CONTAINER"
@@ -46,16 +45,8 @@ class BlobStore:
         with path.open("rb") as handle:
             self.container.upload_blob(key, handle, overwrite=True)
 
-
-def process_message(body: str, raw: BlobStore, products: BlobStore) -> None:
-    """One Service Bus message: an Event Grid event; raises to have Service Bus retry it."""
-    try:
-        location = locate(json.loads(body))
-    except NotAContact as skipped:  # a data blob: its contact starts with the manifest
-        print(json.dumps({"skipped": str(skipped)}))
-        return
-    with tempfile.TemporaryDirectory() as work:
-        process_location(location, raw, products, Path(work))
+    def delete(self, key: str) -> None:
+        self.container.delete_blob(key)
 
 
 def build_app() -> Any:
@@ -69,7 +60,12 @@ def build_app() -> Any:
     app = func.FunctionApp()
 
     def contact(message: Any) -> None:
-        process_message(message.get_body().decode(), raw, products)
+        print(json.dumps(handle_message(message.get_body().decode(), raw, products)))
+
+    # The worker checks the trigger's parameter against its annotation when it indexes the app
+    # and refuses any other type for a Service Bus trigger (`Any` included); the SDK is loaded at
+    # run time, so the annotation is set here rather than written in the signature.
+    contact.__annotations__["message"] = func.ServiceBusMessage
 
     # the decorator, applied by hand: the SDK is untyped and only installed on the app
     trigger = app.service_bus_queue_trigger(arg_name="message", queue_name=os.environ[QUEUE], connection=CONNECTION)

@@ -12,23 +12,19 @@ import importlib
 import json
 import os
 import sys
-import tempfile
-from pathlib import Path
 from typing import Any
 
-from .delivery import NotAContact, locate, process_location
+from .delivery import handle_message
 
 NAMESPACE = "GROUNDLINK_SERVICEBUS_NAMESPACE"
+# The execution's replica timeout (spec processing.timeout_seconds), for as long as the message lock
+# is renewed; the Container Apps maximum when unset.
+TIMEOUT = "GROUNDLINK_TIMEOUT_SECONDS"
+DEFAULT_TIMEOUT = 86_400
 
 
 def _process(body: str, raw: Any, products: Any) -> None:
-    try:
-        location = locate(json.loads(body))
-    except NotAContact as skipped:
-        print(json.dumps({"skipped": str(skipped)}))
-        return
-    with tempfile.TemporaryDirectory() as work:
-        process_location(location, raw, products, Path(work))
+    print(json.dumps(handle_message(body, raw, products)))
 
 
 def run_aws(body: str) -> None:
@@ -45,8 +41,17 @@ def run_azure() -> None:
     blobs = importlib.import_module("azure.storage.blob").BlobServiceClient(os.environ[ACCOUNT_URL], credential)
     raw = BlobStore(blobs.get_container_client(os.environ[RAW_CONTAINER]))
     products = BlobStore(blobs.get_container_client(os.environ[PRODUCTS_CONTAINER]))
-    bus = importlib.import_module("azure.servicebus").ServiceBusClient(os.environ[NAMESPACE], credential)
-    with bus, bus.get_queue_receiver(os.environ[QUEUE], max_wait_time=30) as receiver:
+    servicebus = importlib.import_module("azure.servicebus")
+    bus = servicebus.ServiceBusClient(os.environ[NAMESPACE], credential)
+    # A peek-lock lasts at most 5 minutes and a contact may take the job's whole replica timeout:
+    # unrenewed, the lock would lapse, the message reach another execution meanwhile, and this
+    # one's completion fail. The renewer holds the lock for as long as the job may run.
+    renewer = servicebus.AutoLockRenewer(max_lock_renewal_duration=float(os.environ.get(TIMEOUT, DEFAULT_TIMEOUT)))
+    with (
+        bus,
+        renewer,
+        bus.get_queue_receiver(os.environ[QUEUE], max_wait_time=30, auto_lock_renewer=renewer) as receiver,
+    ):
         for message in receiver.receive_messages(max_message_count=1):
             try:
                 _process(str(message), raw, products)
