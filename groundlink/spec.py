@@ -805,6 +805,24 @@ class MissionSpec(_Model):
     usage: Usage = Field(default_factory=Usage)
     clouds: Clouds = Field(default_factory=Clouds)
 
+    def _check_link_names(self) -> None:
+        """A downlink's resources are named `<satellite>-<downlink>` (GroundLink.key): `sat` +
+        `x-hrd` and `sat-x` + `hrd` would register the same resources twice, which Pulumi
+        refuses at preview ("Duplicate resource URN")."""
+        seen: dict[str, tuple[int, int]] = {}
+        for i, sat in enumerate(self.satellites):
+            for j, downlink in enumerate(sat.downlinks):
+                joined = f"{sat.name}-{downlink.name}"
+                if joined in seen:
+                    k, m = seen[joined]
+                    other = self.satellites[k]
+                    raise _fail(
+                        f"satellites[{i}].downlinks[{j}].name",
+                        f"satellite {sat.name!r} with downlink {downlink.name!r} names its resources {joined!r}, as "
+                        f"satellites[{k}] {other.name!r} with downlink {other.downlinks[m].name!r} does; rename one",
+                    )
+                seen[joined] = (i, j)
+
     @model_validator(mode="after")
     def _check(self) -> MissionSpec:
         for key in ("name", "norad_id"):
@@ -812,6 +830,7 @@ class MissionSpec(_Model):
             dupes = sorted({v for v in values if values.count(v) > 1})
             if dupes:
                 raise _fail("satellites", f"duplicate satellite {key}s {dupes}")
+        self._check_link_names()
         self._check_redundancy()
         gs = self.ground_segment
         if gs.provider == "managed":

@@ -253,3 +253,34 @@ def test_engine_knows_the_sdk_envelope_key():
 
     assert rpc._special_sig_key == _SIG_KEY
     assert _plain({_SIG_KEY: rpc._special_secret_sig, "value": {"a": 1}}) == {"a": 1}
+
+
+def test_a_program_registering_one_urn_twice_is_refused_as_the_engine_refuses_it():
+    """The mocks would keep the second registration and drop the first without a word; the real
+    engine stops the preview ("Duplicate resource URN")."""
+    import pulumi
+
+    from groundlink.engine.runner import run_program
+
+    def twice() -> None:
+        pulumi.CustomResource("test:index:Thing", "same", {})
+        pulumi.CustomResource("test:index:Thing", "same", {})
+
+    with pytest.raises(
+        PlanError,
+        match=r"duplicate resource URN urn:pulumi:s::groundlink::pulumi:pulumi:Stack\$test:index:Thing::same:",
+    ):
+        run_program(twice, stack="s", region="us-west-2", config={})
+
+
+def test_one_name_under_two_types_is_no_duplicate():
+    import pulumi
+
+    from groundlink.engine.runner import run_program
+
+    def two_types() -> None:
+        pulumi.CustomResource("test:index:Thing", "same", {})
+        pulumi.CustomResource("test:index:Other", "same", {})
+
+    records, _ = run_program(two_types, stack="s", region="us-west-2", config={})
+    assert sorted(r["type"] for r in records) == ["test:index:Other", "test:index:Thing"]

@@ -210,6 +210,24 @@ class TestSatellites:
 
         assert "s.yaml: satellites: duplicate satellite norad_ids [43013]" in _errors(same_norad)
 
+    def test_two_satellites_whose_downlinks_join_to_one_name_are_refused(self):
+        """`sat` + `x-hrd` and `sat-x` + `hrd` would name one downlink's resources twice."""
+
+        def joined(d, second: str = "hrd"):
+            d["satellites"][0].update(name="sat")
+            d["satellites"][0]["downlinks"][0]["name"] = "x-hrd"
+            twin = copy.deepcopy(d["satellites"][0])
+            twin.update(name="sat-x", norad_id=43014)
+            twin.pop("tle", None)
+            twin["downlinks"][0]["name"] = second
+            d["satellites"].append(twin)
+
+        assert (
+            "s.yaml: satellites[1].downlinks[0].name: satellite 'sat-x' with downlink 'hrd' names its resources "
+            "'sat-x-hrd', as satellites[0] 'sat' with downlink 'x-hrd' does; rename one"
+        ) in _errors(joined)
+        assert _ok(lambda d: joined(d, "lrd")).satellites[1].downlinks[0].name == "lrd"
+
     def test_aws_no_longer_supports_aqua_on_managed(self):
         errors = _errors(lambda d: (d["satellites"][0].update(norad_id=27424), d["satellites"][0].pop("tle")))
         assert (

@@ -83,12 +83,17 @@ def _recording_monitor(mocks: Mocks) -> Any:
         def __init__(self, mocks: Mocks) -> None:
             super().__init__(mocks)
             self.records: list[dict[str, Any]] = []
+            self.seen: set[str] = set()
+            self.duplicates: list[str] = []  # the real engine refuses these ("Duplicate resource URN")
 
         def RegisterResource(self, request: Any) -> Any:
             register: Callable[[Any], Any] = super().RegisterResource
             response = register(request)
             if request.type == "pulumi:pulumi:Stack":
                 return response
+            if response.urn in self.seen:
+                self.duplicates.append(response.urn)
+            self.seen.add(response.urn)
             ensure_event_loop()
             inputs = rpc.deserialize_properties(request.object)
             outputs = self.resources[response.urn].state if response.urn in self.resources else {}
@@ -277,6 +282,11 @@ def run_program(
     finally:
         asyncio.set_event_loop(None)
         loop.close()
+    if monitor.duplicates:
+        raise PlanError(
+            f"duplicate resource URN {monitor.duplicates[0]}: the program registers two resources of one type "
+            "and name, which the Pulumi engine refuses"
+        )
     return _tree_order(monitor.records), outputs
 
 
