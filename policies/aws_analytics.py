@@ -23,6 +23,13 @@ AWS_MANAGED_KINESIS_KEY = "alias/aws/kinesis"
     description="Athena workgroups enforce their configuration and encrypt query results with KMS.",
     remediation="Set configuration.enforce_workgroup_configuration=True and configuration.result_configuration."
     "encryption_configuration={'encryption_option': 'SSE_KMS', 'kms_key_arn': <key>.arn}.",
+    config={
+        "requireCustomerManagedKey": {
+            "type": "boolean",
+            "default": True,
+            "description": "Require KMS (SSE_KMS/CSE_KMS with a key); false also accepts SSE_S3 (security.customer_managed_keys: false).",
+        }
+    },
 )
 def athena_workgroup_encryption(args: Any, report: Any) -> None:
     configuration = get(args.props, "configuration", default={})
@@ -32,6 +39,8 @@ def athena_workgroup_encryption(args: Any, report: Any) -> None:
         report("enforceWorkgroupConfiguration is false: clients can override encryption and limits")
     option = get(configuration, "resultConfiguration", "encryptionConfiguration", "encryptionOption")
     if option is UNKNOWN:
+        return
+    if option == "SSE_S3" and not args.get_config().get("requireCustomerManagedKey", True):
         return
     if option not in ("SSE_KMS", "CSE_KMS"):
         report(f"query results are encrypted with {option or 'nothing'}, not SSE_KMS/CSE_KMS")
@@ -77,6 +86,13 @@ def glue_catalog_encryption(args: Any, report: Any) -> None:
     controls=("CKV_AWS_185",),
     description="Kinesis data streams encrypt with a customer-managed KMS key.",
     remediation="Set encryption_type='KMS' and kms_key_id=<mission key>.arn (not alias/aws/kinesis).",
+    config={
+        "requireCustomerManagedKey": {
+            "type": "boolean",
+            "default": True,
+            "description": "Require a customer-managed key; false also accepts alias/aws/kinesis (security.customer_managed_keys: false).",
+        }
+    },
 )
 def kinesis_cmk(args: Any, report: Any) -> None:
     kind, key = get(args.props, "encryptionType"), get(args.props, "kmsKeyId")
@@ -84,8 +100,10 @@ def kinesis_cmk(args: Any, report: Any) -> None:
         return
     if kind != "KMS":
         report(f"encryption type is {kind or 'NONE'}")
-    elif not key or key == AWS_MANAGED_KINESIS_KEY:
-        report(f"encrypted with {key or 'no key'}, not a customer-managed key")
+    elif not key:
+        report("encrypted with no key, not a customer-managed key")
+    elif key == AWS_MANAGED_KINESIS_KEY and args.get_config().get("requireCustomerManagedKey", True):
+        report(f"encrypted with {key}, not a customer-managed key")
 
 
 @resource_rule(
@@ -99,10 +117,19 @@ def kinesis_cmk(args: Any, report: Any) -> None:
     "direct puts, the S3 destination key when reading from a Kinesis stream (which carries its own key).",
     remediation="Direct put: server_side_encryption={'enabled': True, 'key_type': 'CUSTOMER_MANAGED_CMK', "
     "'key_arn': <key>.arn}. Kinesis source: extended_s3_configuration.kms_key_arn=<key>.arn.",
+    config={
+        "requireCustomerManagedKey": {
+            "type": "boolean",
+            "default": True,
+            "description": "Require a customer-managed key; false also accepts an AWS owned key for direct puts and the destination bucket's default encryption (security.customer_managed_keys: false).",
+        }
+    },
 )
 def firehose_cmk(args: Any, report: Any) -> None:
+    require = args.get_config().get("requireCustomerManagedKey", True)
     if get(args.props, "kinesisSourceConfiguration"):
-        if get(args.props, "extendedS3Configuration") and not get(args.props, "extendedS3Configuration", "kmsKeyArn"):
+        destination = get(args.props, "extendedS3Configuration")
+        if require and destination and not get(args.props, "extendedS3Configuration", "kmsKeyArn"):
             report("S3 destination has no kmsKeyArn")
         return
     sse = get(args.props, "serverSideEncryption", default={})
@@ -110,5 +137,5 @@ def firehose_cmk(args: Any, report: Any) -> None:
         return
     if not is_true(get(sse, "enabled")):
         report("server-side encryption is off")
-    elif get(sse, "keyType") != "CUSTOMER_MANAGED_CMK" or not get(sse, "keyArn"):
+    elif require and (get(sse, "keyType") != "CUSTOMER_MANAGED_CMK" or not get(sse, "keyArn")):
         report(f"server-side encryption uses {get(sse, 'keyType') or 'AWS_OWNED_CMK'}, not a customer-managed key")

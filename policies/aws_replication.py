@@ -89,5 +89,5 @@ def replica_own_key(args: Any, report: Any) -> None:
                 continue
             if key is None and require_cmk:
                 report(f"replica bucket {replica.name} is not encrypted by default with a KMS key", replica.urn)
-            elif key in source_keys:
+            elif key is not None and key in source_keys:  # SSE-S3 on both sides shares no key
                 report(f"replica bucket {replica.name} is encrypted with the source bucket's key", replica.urn)

@@ -286,6 +286,19 @@ BASELINES: dict[str, Baseline] = {
     "servicebus-premium": Planned("noaa20.yaml", "azure", "noaa20-events-bus", {"security.premium_messaging": True}),
     "synapse-workspace": Planned("noaa20.yaml", "azure", "noaa20-analytics-workspace"),
     "adx-cluster": Planned("constellation.yaml", "azure", "eo-constellation-analytics-cluster"),
+    # security.customer_managed_keys: false (policies/customer-managed-keys-off.config.json)
+    "athena-workgroup-no-cmk": Derived(
+        "athena-workgroup", {"@config.requireCustomerManagedKey": False}, "a mission without customer-managed keys"
+    ),
+    "kinesis-stream-no-cmk": Derived(
+        "kinesis-stream", {"@config.requireCustomerManagedKey": False}, "a mission without customer-managed keys"
+    ),
+    "firehose-no-cmk": Derived(
+        "firehose", {"@config.requireCustomerManagedKey": False}, "a mission without customer-managed keys"
+    ),
+    "firehose-direct-put-no-cmk": Derived(
+        "firehose-direct-put", {"@config.requireCustomerManagedKey": False}, "a mission without customer-managed keys"
+    ),
     "orbital-spacecraft-allowed": Derived(
         "orbital-spacecraft", {"@config.legacyOrbitalAllowed": True}, "the legacy-orbital opt-in"
     ),
@@ -355,6 +368,14 @@ passes(rule, "athena-workgroup", {f"{ATHENA_ENC}.encryptionOption": "CSE_KMS"})
 fires(rule, "athena-workgroup", {f"{ATHENA_ENC}.kmsKeyArn": DROP}, "SSE_KMS without kmsKeyArn")
 passes(rule, "athena-workgroup", {f"{ATHENA_ENC}.encryptionOption": UNKNOWN})
 passes(rule, "athena-workgroup", {"configuration": UNKNOWN_OBJECT_VALUE})
+# security.customer_managed_keys: false: SSE_S3 is accepted, unencrypted results are not
+passes(rule, "athena-workgroup-no-cmk", {f"{ATHENA_ENC}.encryptionOption": "SSE_S3"})
+fires(
+    rule,
+    "athena-workgroup-no-cmk",
+    {ATHENA_ENC: DROP},
+    "query results are encrypted with nothing, not SSE_KMS/CSE_KMS",
+)
 
 GLUE = "noaa20-catalog-encryption/dataCatalogEncryptionSettings"
 rule = "aws-glue-catalog-encryption"
@@ -399,6 +420,8 @@ fires(
 fires(rule, "kinesis-stream", {"kmsKeyId": DROP}, "encrypted with no key, not a customer-managed key")
 passes(rule, "kinesis-stream", {"kmsKeyId": UNKNOWN})
 passes(rule, "kinesis-stream", {"encryptionType": UNKNOWN})
+passes(rule, "kinesis-stream-no-cmk", {"kmsKeyId": "alias/aws/kinesis"})
+fires(rule, "kinesis-stream-no-cmk", {"encryptionType": "NONE"}, "encryption type is NONE")
 
 rule = "aws-firehose-cmk"
 fires(rule, "firehose", {"extendedS3Configuration.kmsKeyArn": DROP}, "S3 destination has no kmsKeyArn")
@@ -413,6 +436,15 @@ for change, key_type in (
 ):
     fires(rule, "firehose-direct-put", change, f"server-side encryption uses {key_type}, not a customer-managed key")
 passes(rule, "firehose-direct-put", {"serverSideEncryption": UNKNOWN_OBJECT_VALUE})
+# security.customer_managed_keys: false: the bucket's default encryption, an AWS owned key
+passes(rule, "firehose-no-cmk", {"extendedS3Configuration.kmsKeyArn": DROP})
+passes(rule, "firehose-direct-put-no-cmk", {"serverSideEncryption.keyType": "AWS_OWNED_CMK"})
+fires(
+    rule,
+    "firehose-direct-put-no-cmk",
+    {"serverSideEncryption.enabled": False},
+    "server-side encryption is off",
+)
 
 # === AWS Ground Station ========================================================================
 

@@ -323,6 +323,36 @@ def test_legacy_orbital_spec_fails_without_opt_in_and_passes_with_the_shipped_co
     assert allowed.mandatory == []
 
 
+@pytest.mark.usefixtures("shared_plans")
+def test_a_mission_without_customer_managed_keys_passes_with_the_shipped_config(tmp_path):
+    """security.customer_managed_keys: false is a supported choice (SSE-S3, AWS managed keys):
+    every rule it fails takes `requireCustomerManagedKey: false`, gathered in one shipped file."""
+    from .conftest import spec_data, with_changes, write_spec
+
+    data = with_changes(
+        spec_data(),
+        {
+            "security.customer_managed_keys": False,
+            "storage.redundancy": "geo",
+            "clouds.aws.replica_region": "us-east-2",
+        },
+    )
+    spec = write_spec(tmp_path, data)
+    denied = check(spec, list(CLOUDS))
+    assert {v.policy for v in denied.mandatory} == {
+        "aws-s3-kms-encryption",
+        "aws-s3-replica-own-key",
+        "aws-messaging-mission-key",
+        "aws-athena-workgroup-encryption",
+        "aws-kinesis-cmk",
+        "aws-firehose-cmk",
+        "azure-storage-cmk",
+    }
+    config = check_runner.PACK_DIR / "customer-managed-keys-off.config.json"
+    allowed = check(spec, list(CLOUDS), policy_pack_config=config)
+    assert allowed.mandatory == []
+
+
 def test_a_rule_that_crashes_is_one_clear_error_and_stops_the_pack(tmp_path, own_pack_processes):
     """A pack that fails while analyzing gives a PackError line (exit 2 from the CLI), not a gRPC traceback."""
     import shutil
