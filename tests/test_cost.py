@@ -128,7 +128,18 @@ def test_requests_queries_stream_keys_and_egress(catalogs):
     assert aws["Kinesis shards"].cost == pytest.approx(730 * 0.015)  # 1 shard assumed without a plan
     assert aws["Firehose telemetry archive"].quantity == pytest.approx(2 * 570 * 91.25 / 1e6)
     assert aws["KMS keys"].cost == pytest.approx(1.0)
-    assert aws["Internet egress"].cost == pytest.approx(9.0)
+    # 100 GB out: all inside AWS's 100 GB a month of free data transfer out
+    assert aws["Internet egress"].cost == 0
+
+
+def test_internet_egress_is_free_up_to_100_gb_a_month_on_both_clouds(catalogs):
+    est = estimate(arith_spec(**{"usage.egress_gb_per_month": 250}), catalogs)
+    aws, azure = lines(est.clouds["aws"]), lines(est.clouds["azure"])
+    # 250 GB out, the first 100 free on each cloud: (250 - 100) x $0.09 on AWS, x $0.087 on Azure
+    assert aws["Internet egress"].cost == pytest.approx(150 * 0.09)  # $13.50
+    assert azure["Internet egress"].cost == pytest.approx(150 * 0.087)  # $13.05
+    assert "first 100 GB a month are free" in aws["Internet egress"].basis
+    assert aws["Internet egress"].basis == azure["Internet egress"].basis
 
 
 def test_athena_bills_ten_megabytes_per_query_at_least(catalogs):

@@ -15,7 +15,7 @@ archive GB in Cold: 813.96), lands 41.61 + 20.805 = 62.415 GB and writes 1,460 o
   + 1 + 2.92 = 27.4291.
 - Azure geo (GZRS): 61.56 x 0.05 + 123.12 x 0.04 + 813.96 x 0.01 = 3.078 + 4.9248 + 8.1396 = 16.1424,
   plus transfer 1.2483 = 17.3907, against ZRS 1.60056 + 2.33928 + 3.66282 = 7.60266: delta 9.78804.
-- Azure software keys: the $1.5 HSM key line goes: delta -1.5.
+- Azure software keys: the $5.5 HSM key line (the 3,072-bit key the stack creates) goes: delta -5.5.
 - Azure Premium messaging adds 730 h x $1 + 730 h x $2 = 2,190 and removes the Standard lines
   9.855 + 2.0805 + 21.9 + 73 = 106.8355: delta 2,083.1645.
 - AWS keys are HSM-backed and its queues use the mission key whatever the spec says: no change.
@@ -98,7 +98,7 @@ def test_aws_alternatives_of_the_worked_example():
 def test_azure_alternatives_of_the_worked_example():
     assert _figures("azure") == {
         "storageRedundancy": {"zone": ("ZRS", True, 7.60266, 0, ()), "geo": ("GZRS", False, 17.3907, 9.78804, ())},
-        "hsmKeys": {True: (True, True, 1.5, 0, ()), False: (False, False, 0, -1.5, ())},
+        "hsmKeys": {True: (True, True, 5.5, 0, ()), False: (False, False, 0, -5.5, ())},
         "messagingEncryption": {
             False: ("service-managed", True, 0, 0, ()),
             True: ("mission key", False, 2190, 2083.1645, ()),
@@ -163,8 +163,8 @@ def test_the_report_table_shows_each_alternative_and_its_delta_per_cloud():
             "S3 Standard (3 zones), replicated to us-east-1: $27.43/month (+$23.60 a month)",
             "GZRS: $17.39/month (+$9.79 a month)",
         ],
-        "security.hsm_keys: true": ["yes: $1.00/month (the spec's choice)", "yes: $1.50/month (the spec's choice)"],
-        "security.hsm_keys: false": ["yes: $1.00/month (no change)", "no: $0.00/month (-$1.50 a month)"],
+        "security.hsm_keys: true": ["yes: $1.00/month (the spec's choice)", "yes: $5.50/month (the spec's choice)"],
+        "security.hsm_keys: false": ["yes: $1.00/month (no change)", "no: $0.00/month (-$5.50 a month)"],
         "security.premium_messaging: false": [
             "mission key: $0.00/month (the spec's choice)",
             "service-managed: $0.00/month (the spec's choice)",

@@ -4,7 +4,7 @@ except the ones named here).
 
 - Storage: AWS S3 capacity lines 1.2312 + 1.2312 + 0.73872 + 0.62928 = $3.8304; Azure ZRS
   has no archive tier, so archive-aged data is priced in Cold: 1.60056 + 2.33928 + 3.66282.
-- Keys: one KMS key at $1 on AWS; one Key Vault HSM key at $1.5 on Azure.
+- Keys: one KMS key at $1 on AWS; one Key Vault HSM key of 3,072 bits at $5.5 on Azure.
 - Messaging: no premium lines on either cloud unless premium messaging is chosen; its
   unit-hour prices are not in the worked example's catalog, so they stay unknown.
 """
@@ -57,7 +57,7 @@ def test_azure_choices_of_the_worked_example():
             "blob capacity lines at this redundancy's prices; no archive tier on this redundancy: "
             "archive-aged data is held and priced in Cold",
         ),
-        "hsmKeys": (True, _total(1.5), "Key Vault premium RSA-HSM key-month lines"),
+        "hsmKeys": (True, _total(5.5), "Key Vault premium RSA-HSM key-month lines, priced by the key's size"),
         "messagingEncryption": (
             "service-managed",
             _total(0),

@@ -154,7 +154,56 @@ def test_the_sentence_states_the_decision_and_its_conditions(catalogs):
     partner = blueprint(provider="partner", partner={"name": "ksat_lite", "price_per_minute_usd": 4})
     quoted = decision(partner, estimate(partner, catalogs))
     assert quoted["partnerPricePerMinute"] == 4
-    assert quoted["sentence"].startswith("Azure is cheaper: Azure with the partner at $4.00/min")
+    assert quoted["sentence"].startswith("With the partner network on both clouds")
+
+
+def test_the_sentence_compares_against_reserved_minutes_when_they_are_supplied(catalogs):
+    """--prices with the reserved narrowband price: AWS's total prices its minutes reserved, and so
+    must the sentence (it quoted the on-demand total while the summary showed the reserved one)."""
+    bp = blueprint()
+    reserved = OverrideFile(
+        aws={"ground_station_reserved_narrowband_minute": Override(price=3.5, source="contract", date="2026-06-01")},
+        azure={"partner_minute": Override(price=12.0, source="quote", date="2026-10-02")},
+    )
+    chosen = {cloud: apply_overrides(c, reserved, "test") for cloud, c in catalogs.items()}
+    est = estimate(bp, chosen)
+    d = decision(bp, est)
+    rest_aws, rest_azure = d["restMonthly"]["aws"], d["restMonthly"]["azure"]
+    # AWS: 912.5 minutes x $3.50 reserved = $3,193.75 on top of the rest; Azure: 912.5 x $12 = $10,950
+    aws_total = rest_aws + 912.5 * 3.5
+    azure_total = rest_azure + 912.5 * 12
+    assert est.clouds["aws"].monthly.known == pytest.approx(aws_total, abs=0.005)  # the report's AWS total
+    breakeven = (rest_aws + 3193.75 - rest_azure) / 912.5
+    assert d["sentence"].startswith(
+        f"AWS is cheaper: Azure with the partner at $12.00/min costs ${azure_total:,.2f}/month against "
+        f"${aws_total:,.2f} on AWS with Ground Station reserved; the break-even partner price is "
+        f"${breakeven:,.2f}/min; with Ground Station on demand (${rest_aws + 912.5 * 10:,.2f}/month) the "
+        f"break-even would be ${(rest_aws + 9125 - rest_azure) / 912.5:,.2f}/min"
+    )
+    # without a partner price: the choice names the reserved rate and AWS's reserved total
+    no_quote = OverrideFile(aws=reserved.aws)
+    chosen = {cloud: apply_overrides(c, no_quote, "test") for cloud, c in catalogs.items()}
+    sentence = decision(bp, estimate(bp, chosen))["sentence"]
+    assert f"otherwise AWS with Ground Station reserved ($3.50/min supplied, ${aws_total:,.2f}/month)" in sentence
+
+
+def test_with_a_partner_on_both_clouds_the_sentence_compares_the_partner_totals(catalogs):
+    """provider: partner: neither total has Ground Station minutes; the sentence compared Azure
+    against AWS Ground Station on demand, which the report's AWS total does not contain."""
+    bp = blueprint(provider="partner", partner={"name": "ksat_lite", "price_per_minute_usd": 4})
+    est = estimate(bp, catalogs)
+    d = decision(bp, est)
+    rest_aws, rest_azure = d["restMonthly"]["aws"], d["restMonthly"]["azure"]
+    # both clouds: 912.5 partner minutes x $4 = $3,650 on top of their other lines
+    aws_total, azure_total = rest_aws + 3650, rest_azure + 3650
+    assert est.clouds["aws"].monthly.known == pytest.approx(aws_total, abs=0.005)
+    assert est.clouds["azure"].monthly.known == pytest.approx(azure_total, abs=0.005)
+    cheaper = "Azure" if rest_azure < rest_aws else "AWS"
+    assert d["sentence"].startswith(
+        f"With the partner network on both clouds {cheaper} is cheaper by ${abs(rest_aws - rest_azure):,.2f}/month "
+        f"at any partner price: at $4.00/min AWS costs ${aws_total:,.2f}/month and Azure ${azure_total:,.2f}/month; "
+        f"AWS with Ground Station on demand instead (${rest_aws + 912.5 * 10:,.2f}/month) would break even"
+    )
 
 
 def test_sensitivity_moves_with_contacts_and_partner_price(catalogs):

@@ -29,31 +29,45 @@ def test_the_throughput_is_the_committed_bench_figure_with_its_date_and_machine(
     assert "core" in measured.machine
 
 
-def test_lambda_bills_memory_times_measured_seconds_and_one_request_per_contact() -> None:
-    duration, requests = processing_quantities("aws", inputs(), 120, 1125.0, BENCH)
+def test_lambda_bills_memory_times_measured_seconds_and_one_request_per_message() -> None:
+    duration, requests = processing_quantities(
+        "aws", inputs(), 120, 1125.0, BENCH, messages=120, messages_basis="one per contact event"
+    )
     # 1125 MB / 140 MB/s = 8.0357 s, billed to the millisecond: 8.036 s; 2 GB x 8.036 s x 120
     assert (duration.price_id, duration.quantity) == ("lambda_arm_gb_second", pytest.approx(1928.64))
+    # one invocation per SQS message: the 120 messages the queue's line counts
     assert (requests.price_id, requests.quantity) == ("lambda_requests", 120)
+    assert requests.basis == "one invocation per SQS message (one per contact event)"
 
 
 def test_flex_consumption_bills_the_instance_size_the_memory_rounds_up_to() -> None:
     duration, executions = processing_quantities(
-        "azure", inputs(memory_mb=1000, flex_instance_memory_mb=2048), 10, 140.0, BENCH
+        "azure",
+        inputs(memory_mb=1000, flex_instance_memory_mb=2048),
+        10,
+        140.0,
+        BENCH,
+        messages=200,
+        messages_basis="x",
     )
     assert (duration.price_id, duration.quantity) == ("functions_flex_gb_second", pytest.approx(2 * 1.0 * 10))
-    assert (executions.price_id, executions.quantity) == ("functions_flex_executions", 10)
+    # every Service Bus message is an execution: 200 messages for 10 contacts (20 data blobs each)
+    assert (executions.price_id, executions.quantity) == ("functions_flex_executions", 200)
 
 
 def test_a_fargate_job_bills_at_least_a_minute() -> None:
     job = inputs(mode="container_job", container_image="ghcr.io/example/groundlink:1.0")
-    vcpu, memory = processing_quantities("aws", job, 60, 140.0, BENCH)
+    vcpu, memory = processing_quantities("aws", job, 60, 140.0, BENCH, messages=60, messages_basis="x")
     # 1 s of work bills 60 s: 2 vCPU x 60 s x 60 contacts = 2 vCPU-hours; 4 GB -> 4 GB-hours
     assert (vcpu.price_id, vcpu.quantity) == ("fargate_vcpu_hour", pytest.approx(2.0))
     assert (memory.price_id, memory.quantity) == ("fargate_gb_hour", pytest.approx(4.0))
 
 
 def test_no_processing_bills_nothing() -> None:
-    assert processing_quantities("azure", inputs(enabled=False), 120, 1125.0, BENCH) == []
+    assert (
+        processing_quantities("azure", inputs(enabled=False), 120, 1125.0, BENCH, messages=120, messages_basis="x")
+        == []
+    )
 
 
 def test_the_estimate_has_a_processing_layer_on_both_clouds_priced_from_the_catalog() -> None:

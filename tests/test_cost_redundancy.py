@@ -88,8 +88,9 @@ def test_aws_geo_prices_the_replica_and_the_replication_itself(catalogs):
         # 52.0125 GB raw + 26.00625 GB products landed a month cross once, at $0.02 per GB
         "S3 replication: inter-region transfer (to us-east-2)": pytest.approx((78.01875, 1.560375)),
         "S3 replication: KMS replica key": pytest.approx((1, 1.0)),
-        # a Decrypt and an Encrypt per object, at $0.03 per 10,000
-        "S3 replication: KMS requests": pytest.approx((3650, 0.01095)),
+        # a Decrypt and an Encrypt per object: 3,650, inside the 20,000 free KMS requests a month
+        # less the 1,825 of the KMS requests line (18,175 left), so $0
+        "S3 replication: KMS requests": pytest.approx((3650, 0.0)),
     }
     # everything else is the zone mission's
     assert [x.item for x in geo.clouds["aws"].lines if x.item not in added] == [
@@ -97,8 +98,8 @@ def test_aws_geo_prices_the_replica_and_the_replication_itself(catalogs):
     ]
     choice = cost_json(geo, 1000, arith_spec(**GEO).spec)["clouds"]["aws"]["choices"]["storageRedundancy"]
     assert choice["value"] == "S3 Standard (3 zones), replicated to us-east-2"
-    # 2 x (1.76985 + 14.641875) = 32.82345 of capacity, + 0.009125 + 1.560375 + 1.0 + 0.01095 = 35.4039
-    assert choice["monthly"] == {"known": pytest.approx(35.4039), "complete": True, "unknown": []}
+    # 2 x (1.76985 + 14.641875) = 32.82345 of capacity, + 0.009125 + 1.560375 + 1.0 + 0 = 35.39295
+    assert choice["monthly"] == {"known": pytest.approx(35.39295), "complete": True, "unknown": []}
     # the replica key is the storage choice's: the HSM keys choice still counts the mission key alone
     hsm = cost_json(geo, 1000, arith_spec(**GEO).spec)["clouds"]["aws"]["choices"]["hsmKeys"]
     assert hsm["monthly"]["known"] == pytest.approx(1.0)
@@ -128,8 +129,8 @@ def test_premium_messaging_replaces_standard_lines_with_unit_hours(catalogs):
         lines = {x.item: (x.quantity, x.cost) for x in estimate(spec, catalogs, plans=plans).clouds["azure"].lines}
         assert lines["Service Bus Premium messaging units (mission key)"] == pytest.approx((730, 657))  # 730 h x 0.9
         assert lines["Event Hubs Premium processing units (mission key)"] == pytest.approx((730, 1095))  # x 1.5
-        standard = [item for item in lines if "Standard" in item or "Capture" in item or item.endswith("operations")]
-        assert standard == ["Blob write operations", "Key Vault operations", "Event Grid operations"]
+        standard = [item for item in lines if "Standard" in item or "Capture" in item or "operations" in item]
+        assert standard == ["Blob write operations", "Key Vault operations (RSA 3072-bit key)", "Event Grid operations"]
 
 
 def test_compare_json_states_each_choice_and_its_monthly_cost(catalogs):
@@ -139,7 +140,8 @@ def test_compare_json_states_each_choice_and_its_monthly_cost(catalogs):
     assert azure["storageRedundancy"]["value"] == "ZRS"
     assert azure["storageRedundancy"]["monthly"] == {"known": pytest.approx(24.25635), "complete": True, "unknown": []}
     assert azure["hsmKeys"]["value"] is True
-    assert azure["hsmKeys"]["monthly"]["known"] == pytest.approx(1.0)  # one HSM key (no plan) x $1 a month
+    # one HSM key (no plan: the 3,072-bit mission key assumed) x $5 a month
+    assert azure["hsmKeys"]["monthly"]["known"] == pytest.approx(5.0)
     assert azure["messagingEncryption"]["value"] == "mission key"
     assert azure["messagingEncryption"]["monthly"]["known"] == pytest.approx(1752)  # 657 + 1,095
     assert aws["storageRedundancy"]["value"] == "S3 Standard (3 zones)"

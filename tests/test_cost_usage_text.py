@@ -52,11 +52,13 @@ def test_the_assumptions_the_report_prints_name_the_figures_they_rest_on():
         "average 1959 MB (assumptions.object_size_mb). One write request per object (multipart / block "
         "uploads issue one per part).",
         "One key request per object written (an upper bound: S3 Bucket Keys and Azure's key caching cut it).",
-        "Serverless SQL scans 2 TB/month in 100 queries (usage.*); Athena bills at least 10 MB per query.",
+        "Serverless SQL scans 2 TB/month in 100 queries (usage.*); Athena and Synapse serverless SQL bill at "
+        "least 10 MB per query.",
         "Processing events follow each cloud's trigger: on AWS, EventBridge fires once per contact (Ground "
         "Station's contact events); on Azure, Event Grid fires once per raw blob created (BlobCreated). Event "
         "Grid counts an ingress operation for every blob the account creates (raw and products) and a delivery "
-        "per raw blob. Three queue requests (send, receive, delete/complete) per processing event.",
+        "per raw blob. Three queue requests (send, receive, delete/complete) per processing event, and one "
+        "processor invocation per message delivered.",
         "Telemetry flows at 2 KB/s while in contact (usage.telemetry_kb_per_second).",
         "Egress 100 GB/month (usage.egress_gb_per_month).",
         "Budgets, logs and catalogs' own storage are not priced (not in the price catalog).",

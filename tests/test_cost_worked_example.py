@@ -17,7 +17,8 @@ The mission (two satellites, one downlink each):
 - Contact events: one per contact of each satellite = 36.5 x 2 = 73/month.
 - Processing: 41.61 GB / 73 contacts = 570 MB per contact; at the committed bench figure of
   981.771129 MB/s that is 0.58058 s, billed to the millisecond: 0.581 s. The 2,048 MB function
-  (and Flex instance): 2 GB x 0.581 s x 73 = 84.826 GB-s; one invocation per contact, 73.
+  (and Flex instance): 2 GB x 0.581 s x 73 = 84.826 GB-s; one invocation per queue message: 73 SQS
+  messages (contact events) on AWS, 1,387 Service Bus messages (raw blobs) on Azure.
 - Telemetry: 2 KB/s x 570 s x 73 contacts = 83,220 KB = 0.08322 GB/month.
 - Raw landed: 2 x 0.57 x 36.5 = 41.61 GB/month = 41.61 x 12 / 365 = 1.368 GB/day;
   products half of it, 0.684 GB/day.
@@ -87,6 +88,8 @@ PRICES = {
         "event_hubs_capture_tu_hour": 0.1,
         "key_vault_operations": 0.0003,
         "key_vault_hsm_key_month": 1.5,
+        "key_vault_advanced_key_operations": 0.0015,
+        "key_vault_hsm_advanced_key_month": 5.5,
         "data_explorer_cluster_month": 300,
         "event_grid_operations": 0.0006,
         "service_bus_operations": 0.0005,
@@ -176,7 +179,7 @@ def test_every_aws_line_of_the_managed_example():
             "Firehose telemetry archive": (0.08322, 0.0024966),
             "CloudWatch alarms": (1, 0.1),
             "Lambda duration (contact processor)": (84.826, 0.00084826),
-            "Lambda requests (contact processor)": (73, 14.6),
+            "Lambda requests (contact processor)": (73, 14.6),  # one per SQS message: 73 contact events
             "S3 Standard storage": (61.56, 1.2312),
             "S3 Standard-IA storage": (123.12, 1.2312),
             "S3 Glacier Flexible Retrieval storage": (184.68, 0.73872),
@@ -192,8 +195,9 @@ def test_every_azure_line_of_the_managed_example():
             "Partner network contact minutes (no first-party ground station since 2024-12-18)": (730, 5110),
             "Blob write operations": (1460, 73),
             "Internet egress": (100, 8.7),
-            "Key Vault HSM keys": (1, 1.5),  # no plan: one HSM key assumed
-            "Key Vault operations": (1460, 0.438),
+            # no plan: one HSM key assumed, of the 3,072 bits the Azure stack gives its key: $5.5
+            "Key Vault HSM keys (RSA 3072-bit)": (1, 5.5),
+            "Key Vault operations (RSA 3072-bit key)": (1460, 2.19),  # 1,460 x $0.0015
             # an ingress per blob created (1,460) and a delivery per raw blob (1,387)
             "Event Grid operations": (2847, 1.7082),
             "Service Bus Standard base charge": (730, 9.855),  # one namespace x 730 h
@@ -203,7 +207,8 @@ def test_every_azure_line_of_the_managed_example():
             "Event Hubs Capture (telemetry archive)": (730, 73),
             "Azure Monitor alert rules": (1, 0.2),
             "Functions Flex Consumption execution time (contact processor)": (84.826, 0.00169652),
-            "Functions Flex Consumption executions (contact processor)": (73, 29.2),
+            # one execution per Service Bus message: 1,387 raw blobs x $0.4 (not 73 contacts)
+            "Functions Flex Consumption executions (contact processor)": (1387, 554.8),
             # the default account is ZRS, which has no archive tier: the 629.28 GB past 180 days
             # stay in Cold with the 184.68 GB of days 90-180
             "Blob Hot storage (ZRS)": (61.56, 1.60056),  # 61.56 GB x $0.026
@@ -268,13 +273,14 @@ def test_counts_and_stream_modes_come_from_the_plans():
 def test_software_keys_bill_operations_only_and_hsm_keys_per_key():
     data = spec_data("noaa20.yaml")
     software = _lines(data, "azure", _with_key_type("RSA"))
-    assert "Key Vault HSM keys" not in software
+    assert not [item for item in software if item.startswith("Key Vault HSM keys")]
     # per contact: 600 s / 30 s = 20 raw files + 1 product object (15 Mbps x 600 s / 8 x 0.2
-    # = 225 MB < 1,959 MB); 4 x 365/12 = 121.67 contacts: 2,555 operations at $0.0003
-    assert software["Key Vault operations"] == pytest.approx((2555, 0.7665))
+    # = 225 MB < 1,959 MB); 4 x 365/12 = 121.67 contacts: 2,555 operations on the plan's 3,072-bit
+    # key at $0.0015
+    assert software["Key Vault operations (RSA 3072-bit key)"] == pytest.approx((2555, 3.8325))
     hsm = _lines(data, "azure", _with_key_type("RSA-HSM"))
-    assert hsm["Key Vault HSM keys"] == pytest.approx((1, 1.5))
-    assert hsm["Key Vault operations"] == software["Key Vault operations"]
+    assert hsm["Key Vault HSM keys (RSA 3072-bit)"] == pytest.approx((1, 5.5))
+    assert hsm["Key Vault operations (RSA 3072-bit key)"] == software["Key Vault operations (RSA 3072-bit key)"]
 
 
 def test_partner_live_delivery_streams_are_priced_per_stream():

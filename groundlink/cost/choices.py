@@ -14,7 +14,7 @@ from ..blueprint.tiering import ARCHIVE
 from .model import GEO_TRANSFER, REPLICATION, CloudCost, Total, azure_storage_redundancy, total
 
 # Price ids whose lines exist because of a choice (Azure Standard messaging is the no-key baseline).
-HSM_PRICE_IDS = frozenset({"kms_key_month", "key_vault_hsm_key_month"})
+HSM_PRICE_IDS = frozenset({"kms_key_month", "key_vault_hsm_key_month", "key_vault_hsm_advanced_key_month"})
 PREMIUM_MESSAGING_PRICE_IDS = frozenset({"service_bus_premium_mu_hour", "event_hubs_premium_pu_hour"})
 
 
@@ -50,7 +50,7 @@ def _hsm(cloud: str, spec: Any, cost: CloudCost) -> Choice:
     if cloud == "aws":
         return Choice(True, keys, "KMS keys are HSM-backed; the key-month lines")
     if spec.security.hsm_keys:
-        return Choice(True, keys, "Key Vault premium RSA-HSM key-month lines")
+        return Choice(True, keys, "Key Vault premium RSA-HSM key-month lines, priced by the key's size")
     return Choice(False, keys, "software-protected keys: operations only, no key-month charge")
 
 

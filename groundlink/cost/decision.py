@@ -38,6 +38,8 @@ class Sides:
     azure_rest: float
     on_demand: float  # AWS Ground Station minutes at on-demand prices
     reserved: float | None  # at reserved prices, when every band's is supplied
+    used: float  # AWS Ground Station minutes as AWS's total prices them (reserved where supplied)
+    used_kind: str  # "on demand", "reserved" or "reserved and on demand" (one band each)
     unknown: dict[str, list[str]]  # price ids left out of each cloud's rest
     left_out: list[str]  # ground-segment lines outside the comparison
 
@@ -70,10 +72,19 @@ def _ground_station(blueprint: Blueprint, est: CostEstimate, catalog: Catalog) -
     return on_demand, (reserved if reserved_known else None)
 
 
+def _ground_station_used(est: CostEstimate) -> tuple[float, str]:
+    """AWS Ground Station's minutes as AWS's own lines price them: each band reserved when its
+    reserved price is supplied, else on demand (model._ground_lines). 0 with a partner network."""
+    lines = [x for x in est.clouds["aws"].lines if x.price_id.startswith("ground_station_")]
+    kinds = sorted({"reserved" if "_reserved_" in x.price_id else "on demand" for x in lines}, reverse=True)
+    return sum(x.cost or 0.0 for x in lines), " and ".join(kinds) or "on demand"
+
+
 def sides(blueprint: Blueprint, est: CostEstimate) -> Sides:
     aws_rest, aws_unknown = _rest(est.clouds["aws"])
     azure_rest, azure_unknown = _rest(est.clouds["azure"])
     on_demand, reserved = _ground_station(blueprint, est, est.catalogs["aws"])
+    used, used_kind = _ground_station_used(est)
     left_out = [
         f"{cloud.upper()}: {x.item}"
         for cloud, cost in est.clouds.items()
@@ -86,6 +97,8 @@ def sides(blueprint: Blueprint, est: CostEstimate) -> Sides:
         azure_rest=azure_rest,
         on_demand=on_demand,
         reserved=reserved,
+        used=used,
+        used_kind=used_kind,
         unknown={"aws": aws_unknown, "azure": azure_unknown},
         left_out=left_out,
     )
@@ -130,44 +143,82 @@ def _partner_price(est: CostEstimate) -> float | None:
     return ground[0].entry.price if ground else None
 
 
-def _sentence(blueprint: Blueprint, s: Sides, breakeven: dict[str, float | None], price: float | None) -> str:
+def _conditions(blueprint: Blueprint, s: Sides) -> str:
     gs = blueprint.spec.ground_segment
     conditions = f"{gs.contacts_per_day:g} contacts/day of {gs.contact_minutes:g} min per satellite"
     unknown = sorted({f"{c}.{p}" for c, ids in s.unknown.items() for p in ids if p != "partner_minute"})
     if unknown:
         conditions += f"; not priced: {', '.join(unknown)}"
-    on_demand = breakeven["azurePartnerVsAwsOnDemand"]
-    reserved = breakeven["azurePartnerVsAwsReserved"]
-    per_minute = s.on_demand / s.minutes if s.minutes else 0.0
-    if on_demand is None:
-        return f"No contact minutes: the clouds differ only by their other costs ({conditions})."
-    if on_demand <= 0:
+    return conditions
+
+
+def _partner_sentence(s: Sides, price: float | None, on_demand: float | None) -> str:
+    """With `provider: partner` both clouds' totals carry the same partner minutes: they differ by
+    their other lines at any partner price. AWS Ground Station is the alternative, not AWS's total."""
+    both = "Azure" if s.azure_rest < s.aws_rest else "AWS"
+    lead = (
+        f"With the partner network on both clouds {both} is cheaper by "
+        f"${abs(s.aws_rest - s.azure_rest):,.2f}/month at any partner price"
+    )
+    if price is not None:
+        lead += (
+            f": at ${price:,.2f}/min AWS costs ${s.aws_rest + price * s.minutes:,.2f}/month and Azure "
+            f"${s.azure_rest + price * s.minutes:,.2f}/month"
+        )
+    if on_demand is not None:
+        lead += (
+            f"; AWS with Ground Station on demand instead (${s.aws_rest + s.on_demand:,.2f}/month) would break "
+            f"even with Azure and the partner at ${on_demand:,.2f}/min"
+        )
+    return lead
+
+
+def _managed_sentence(s: Sides, price: float | None, on_demand: float | None) -> str:
+    """AWS Ground Station as AWS's total prices it (reserved when supplied) against Azure + partner."""
+    aws = s.aws_rest + s.used
+    station = f"Ground Station {s.used_kind}"
+    breakeven = s.breakeven(s.used, s.azure_rest)
+    assert breakeven is not None  # minutes > 0: the caller returned otherwise
+    if breakeven <= 0:
         lead = (
-            f"AWS is cheaper at any partner price: its stack with AWS Ground Station on demand "
-            f"(${s.aws_rest + s.on_demand:,.2f}/month) costs less than Azure's without any contact minutes"
+            f"AWS is cheaper at any partner price: its stack with AWS {station} "
+            f"(${aws:,.2f}/month) costs less than Azure's without any contact minutes"
         )
     elif price is not None:
         azure = s.azure_rest + price * s.minutes
-        cheaper = "Azure" if azure < s.aws_rest + s.on_demand else "AWS"
+        cheaper = "Azure" if azure < aws else "AWS"
         lead = (
             f"{cheaper} is cheaper: Azure with the partner at ${price:,.2f}/min costs ${azure:,.2f}/month against "
-            f"${s.aws_rest + s.on_demand:,.2f} on AWS with Ground Station on demand; the break-even partner price "
-            f"is ${on_demand:,.2f}/min"
+            f"${aws:,.2f} on AWS with {station}; the break-even partner price is ${breakeven:,.2f}/min"
         )
     else:
+        rate = {"on demand": "list", "reserved": "supplied"}.get(s.used_kind, "on average")
         lead = (
-            f"Choose Azure with a partner network if the partner charges less than ${on_demand:,.2f}/min, "
-            f"otherwise AWS with Ground Station on demand (${per_minute:,.2f}/min list, "
-            f"${s.aws_rest + s.on_demand:,.2f}/month)"
+            f"Choose Azure with a partner network if the partner charges less than ${breakeven:,.2f}/min, "
+            f"otherwise AWS with {station} (${s.used / s.minutes:,.2f}/min {rate}, ${aws:,.2f}/month)"
         )
-    if reserved is not None:
-        lead += f"; with the supplied reserved minutes the break-even is ${reserved:,.2f}/min"
+    if s.used_kind != "on demand" and on_demand is not None:
+        lead += (
+            f"; with Ground Station on demand (${s.aws_rest + s.on_demand:,.2f}/month) the break-even would be "
+            f"${on_demand:,.2f}/min"
+        )
     both = "Azure" if s.azure_rest < s.aws_rest else "AWS"
-    lead += (
+    return lead + (
         f"; with a partner on both clouds {both} is cheaper by ${abs(s.aws_rest - s.azure_rest):,.2f}/month "
         "at any partner price"
     )
-    return f"{lead} (for {conditions})."
+
+
+def _sentence(blueprint: Blueprint, s: Sides, breakeven: dict[str, float | None], price: float | None) -> str:
+    """The decision against the totals the report shows: AWS's Ground Station minutes as its lines
+    price them (reserved where supplied), or, with a partner on both clouds, the partner's."""
+    conditions = _conditions(blueprint, s)
+    on_demand = breakeven["azurePartnerVsAwsOnDemand"]
+    if on_demand is None:
+        return f"No contact minutes: the clouds differ only by their other costs ({conditions})."
+    if blueprint.spec.ground_segment.provider == "partner":
+        return f"{_partner_sentence(s, price, on_demand)} (for {conditions})."
+    return f"{_managed_sentence(s, price, on_demand)} (for {conditions})."
 
 
 def decision(

@@ -19,7 +19,7 @@ from ..errors import UsageError
 from ..limits import AZURE_ORBITAL_RETIRED_ON
 from .catalog import Assumptions, Catalog, PriceEntry
 from .processing import measured_throughput, processing_quantities
-from .usage import HOURS_PER_MONTH, MonthlyUsage, monthly_usage
+from .usage import HOURS_PER_MONTH, MonthlyUsage, billed_sql_basis, monthly_usage
 
 if TYPE_CHECKING:
     from ..engine.plan import Plan, PlannedResource
@@ -341,6 +341,12 @@ def _replica_storage_lines(tiers: dict[str, float], catalog: Catalog, region: st
     ]
 
 
+def _after_line(entry: PriceEntry, used: float) -> PriceEntry:
+    """`entry` for a second line of the same price id: its free allowance is what the first line,
+    of `used` units, leaves (an account's allowance is counted once, not once per line)."""
+    return entry.model_copy(update={"free_per_month": max(entry.free_per_month - used, 0.0)})
+
+
 def _replication_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog) -> list[Line]:
     """What S3 replication adds beyond the replica's capacity: every object landed is written
     again in the replica region (a PUT there), crosses regions once, and with the mission's
@@ -374,11 +380,46 @@ def _replication_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catal
                 f"{REPLICATION}KMS requests",
                 2 * usage.objects_written,
                 "kms_requests",
-                e("kms_requests"),
-                "at most a Decrypt and an Encrypt per object replicated (S3 Bucket Keys need fewer)",
+                _after_line(e("kms_requests"), usage.objects_written),
+                "at most a Decrypt and an Encrypt per object replicated (S3 Bucket Keys need fewer); "
+                "free only what the KMS requests line leaves of the monthly free requests",
             ),
         ]
     return lines
+
+
+# What AWS's EventBridge rule fires on, per ground segment (components/aws/events.py contact_event_pattern).
+EVENTBRIDGE_ITEMS = {
+    "managed": "EventBridge events (from AWS Ground Station)",
+    "partner": "EventBridge events (S3 Object Created: the partner's manifest)",
+}
+
+
+def _eventbridge_line(provider: str, usage: MonthlyUsage, catalog: Catalog) -> Line:
+    """One EventBridge event per contact, from what the plan's rule matches: Ground Station's contact
+    events with a managed ground station; with a partner, the S3 Object Created event of the manifest
+    the partner writes last for a contact (the raw bucket's other objects reach the bus too; every one is
+    an AWS-service event on the default bus, free)."""
+    basis = (
+        "one per contact (Ground Station contact events, not per object)"
+        if provider == "managed"
+        else "one per contact (the rule matches the partner's manifest object in the raw bucket; the other "
+        "objects' S3 events are free AWS-service events too)"
+    )
+    return Line(
+        "events",
+        EVENTBRIDGE_ITEMS[provider],
+        usage.contact_events,
+        "eventbridge_events",
+        catalog.entry("eventbridge_events"),
+        basis,
+    )
+
+
+def _egress_basis(entry: PriceEntry) -> str:
+    """The egress line's basis, the same on both clouds: the spec's figure and the free allowance."""
+    free = f"; the first {entry.free_per_month:g} GB a month are free" if entry.free_per_month else ""
+    return f"usage.egress_gb_per_month{free}"
 
 
 def _aws_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan: Plan | None) -> list[Line]:
@@ -401,7 +442,7 @@ def _aws_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan
                 usage.egress_gb,
                 "egress_internet_gb",
                 e("egress_internet_gb"),
-                "usage.egress_gb_per_month",
+                _egress_basis(e("egress_internet_gb")),
             )
         )
     if spec.security.customer_managed_keys:
@@ -417,22 +458,16 @@ def _aws_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan
                 "one per object written",
             ),
         ]
+    messages, why = usage.queue_messages("aws")
     lines += [
-        Line(
-            "events",
-            "EventBridge events (from AWS Ground Station)",
-            usage.contact_events,
-            "eventbridge_events",
-            e("eventbridge_events"),
-            "one per contact (Ground Station contact events, not per object)",
-        ),
+        _eventbridge_line(spec.ground_segment.provider, usage, catalog),
         Line(
             "events",
             "SQS requests",
-            3 * usage.contact_events,
+            3 * messages,
             "sqs_requests",
             e("sqs_requests"),
-            "send, receive, delete per contact event; first 1M a month free",
+            f"send, receive, delete per message ({why}); first 1M a month free",
         ),
     ]
     if spec.analytics.serverless_sql:
@@ -443,7 +478,7 @@ def _aws_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan
                 usage.billed_query_tb,
                 "athena_tb_scanned",
                 e("athena_tb_scanned"),
-                f"max({usage.query_tb:g} TB, {usage.queries} queries x 10 MB)",
+                billed_sql_basis(usage),
             )
         )
     if spec.analytics.telemetry_stream:
@@ -502,6 +537,47 @@ def _aws_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan
     return lines
 
 
+# Key Vault prices an RSA key by its size: a 2048-bit key at one rate, a 3072- or 4096-bit key (an
+# "advanced" key) at another, for the HSM key-month and for each operation with the key (prices/azure.yaml).
+KEY_VAULT_PRICE_IDS = {
+    2048: ("key_vault_hsm_key_month", "key_vault_operations"),
+    3072: ("key_vault_hsm_advanced_key_month", "key_vault_advanced_key_operations"),
+    4096: ("key_vault_hsm_advanced_key_month", "key_vault_advanced_key_operations"),
+}
+# A size Key Vault has no price for here: the line keeps its quantity and an unknown price.
+UNKNOWN_KEY_MONTH, UNKNOWN_KEY_OPERATIONS = KEY_VAULT_PRICE_IDS[3072]
+# The mission key's size when there is no plan to read it from: the size components/azure/security.py
+# creates (KEY_SIZE; tests/test_cost_key_vault.py fails when the two part).
+ASSUMED_KEY_SIZE = 3072
+
+
+def key_vault_key_size(plan: Plan | None) -> tuple[int, str]:
+    """The RSA size of the plan's Key Vault key (the largest, should there be several), and why."""
+    keys = plan.of_type("azure-native:keyvault:Key") if plan is not None else []
+    sizes = [int((r.inputs.get("properties") or {}).get("keySize") or 0) for r in keys]
+    if not sizes:
+        return ASSUMED_KEY_SIZE, f"{ASSUMED_KEY_SIZE}-bit assumed (no key in the plan)"
+    if not all(sizes):
+        return 0, "a key in the plan gives no keySize"
+    return max(sizes), f"keySize {max(sizes)} in the plan"
+
+
+def _key_vault_entry(catalog: Catalog, price_id: str, size: int) -> PriceEntry:
+    """The catalog entry of a key size's price; unknown (never another size's price) for a size
+    KEY_VAULT_PRICE_IDS does not list."""
+    entry = catalog.entry(price_id)
+    if size in KEY_VAULT_PRICE_IDS:
+        return entry
+    return entry.model_copy(
+        update={
+            "price": None,
+            "supply": f"no Key Vault price for an RSA key of {size or 'unknown'} bits: give the key a keySize of "
+            "2048, 3072 or 4096",
+            "free_per_month": 0,
+        }
+    )
+
+
 def _hsm(resource: PlannedResource) -> bool:
     kty = (resource.inputs.get("properties") or {}).get("kty") or ""
     return kty.upper().endswith("-HSM")
@@ -527,7 +603,7 @@ def _azure_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, pl
                 usage.egress_gb,
                 "egress_internet_gb",
                 e("egress_internet_gb"),
-                "usage.egress_gb_per_month",
+                _egress_basis(e("egress_internet_gb")),
             )
         )
     if spec.storage.redundancy == "geo":  # GZRS / RA-GZRS copy every write to the paired region
@@ -551,25 +627,29 @@ def _azure_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, pl
             keys, basis = 0, "software-protected keys in the plan: operations only"
         if plan is None and not spec.security.hsm_keys:
             keys, basis = 0, "security.hsm_keys: false: software-protected keys, operations only"
+        size, size_basis = key_vault_key_size(plan)
+        bits = f"RSA {size}-bit" if size else "RSA, size not in the plan"
+        key_text = f"{bits} key" if size else bits
+        key_month, operations = KEY_VAULT_PRICE_IDS.get(size, (UNKNOWN_KEY_MONTH, UNKNOWN_KEY_OPERATIONS))
         if keys:
             lines.append(
                 Line(
                     "security",
-                    "Key Vault HSM keys",
+                    f"Key Vault HSM keys ({bits})",
                     keys,
-                    "key_vault_hsm_key_month",
-                    e("key_vault_hsm_key_month"),
-                    basis,
+                    key_month,
+                    _key_vault_entry(catalog, key_month, size),
+                    f"{basis}; {size_basis}",
                 )
             )
         lines.append(
             Line(
                 "security",
-                "Key Vault operations",
+                f"Key Vault operations ({key_text})",
                 usage.objects_written,
-                "key_vault_operations",
-                e("key_vault_operations"),
-                "one per object written",
+                operations,
+                _key_vault_entry(catalog, operations, size),
+                f"one per object written; {size_basis}",
             )
         )
     lines += [
@@ -597,6 +677,7 @@ def _azure_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, pl
         )
         return _azure_analytics_lines(blueprint, usage, catalog, plan, lines)
     namespaces, basis = _count(plan, "azure-native:servicebus:Namespace", 1)
+    messages, why = usage.queue_messages("azure")
     lines += [
         Line(
             "events",
@@ -609,10 +690,10 @@ def _azure_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, pl
         Line(
             "events",
             "Service Bus operations",
-            3 * usage.raw_objects,
+            3 * messages,
             "service_bus_operations",
             e("service_bus_operations"),
-            "send, receive, complete per raw-blob event; the first 13M a month are in the base charge",
+            f"send, receive, complete per message ({why}); the first 13M a month are in the base charge",
         ),
     ]
     return _azure_analytics_lines(blueprint, usage, catalog, plan, lines)
@@ -656,10 +737,10 @@ def _azure_analytics_lines(
             Line(
                 "analytics",
                 "Synapse serverless SQL TB processed",
-                usage.query_tb,
+                usage.billed_query_tb,
                 "synapse_serverless_tb",
                 e("synapse_serverless_tb"),
-                "usage.query_tb_scanned_per_month",
+                billed_sql_basis(usage),
             )
         )
     telemetry = "analytics.telemetry_stream"
@@ -723,8 +804,15 @@ def _processing_lines(
     if not contacts:
         return []
     raw_mb_per_contact = usage.raw_gb * 1000 / contacts
+    messages, why = usage.queue_messages(cloud)
     quantities = processing_quantities(
-        cloud, blueprint.for_cloud(cloud).processing, contacts, raw_mb_per_contact, measured_throughput()
+        cloud,
+        blueprint.for_cloud(cloud).processing,
+        contacts,
+        raw_mb_per_contact,
+        measured_throughput(),
+        messages=messages,
+        messages_basis=why,
     )
     return [Line("processing", q.item, q.quantity, q.price_id, catalog.entry(q.price_id), q.basis) for q in quantities]
 

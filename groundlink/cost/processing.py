@@ -45,9 +45,20 @@ class ComputeQuantity:
 
 
 def processing_quantities(
-    cloud: str, inputs: ProcessingInputs, contacts: float, raw_mb_per_contact: float, throughput: Throughput
+    cloud: str,
+    inputs: ProcessingInputs,
+    contacts: float,
+    raw_mb_per_contact: float,
+    throughput: Throughput,
+    *,
+    messages: float,
+    messages_basis: str,
 ) -> list[ComputeQuantity]:
-    """The month's compute for processing `contacts` contacts of `raw_mb_per_contact` each."""
+    """The month's compute for processing `contacts` contacts of `raw_mb_per_contact` each.
+
+    `messages` is what the contact queue delivers to the processor a month (the count the queue's
+    own cost line uses, `MonthlyUsage.queue_messages`): every message invokes the function once,
+    whether it carries a contact or a data-blob event the runtime acknowledges without work."""
     if not inputs.enabled or contacts <= 0:
         return []
     seconds = throughput.seconds(raw_mb_per_contact)
@@ -66,7 +77,10 @@ def processing_quantities(
                     f"{gb:g} GB x {why}",
                 ),
                 ComputeQuantity(
-                    "Lambda requests (contact processor)", contacts, "lambda_requests", "one invocation per contact"
+                    "Lambda requests (contact processor)",
+                    messages,
+                    "lambda_requests",
+                    f"one invocation per SQS message ({messages_basis})",
                 ),
             ]
         gb = inputs.flex_instance_memory_mb / 1024
@@ -79,9 +93,10 @@ def processing_quantities(
             ),
             ComputeQuantity(
                 "Functions Flex Consumption executions (contact processor)",
-                contacts,
+                messages,
                 "functions_flex_executions",
-                "one execution per contact manifest (data-blob events are acknowledged too, not counted)",
+                f"one execution per Service Bus message ({messages_basis}); a data-blob message is "
+                "acknowledged without processing, its execution time is not modelled",
             ),
         ]
     if cloud == "aws":
@@ -106,7 +121,8 @@ def processing_quantities(
             "Container Apps vCPU (contact jobs)",
             inputs.container_vcpu * seconds * contacts,
             "container_apps_vcpu_second",
-            f"{inputs.container_vcpu:g} vCPU x {why}",
+            f"{inputs.container_vcpu:g} vCPU x {why}; the execution each data-blob message also starts "
+            "(acknowledged without processing) is not modelled",
         ),
         ComputeQuantity(
             "Container Apps memory (contact jobs)",

@@ -35,7 +35,33 @@ FILE_SOURCE = (
     'AWS Ground Station user guide, "Plan your dataflow communication paths" '
     "(https://docs.aws.amazon.com/ground-station/latest/ug/getting-started.step2.html), read 2026-12-01"
 )
-ATHENA_MIN_TB_PER_QUERY = 10e6 / 1e12  # 10 MB minimum billed per query (docs/facts.md §6)
+# Serverless SQL bills at least 10 MB per query on both clouds: Athena (docs/facts.md §6) and Synapse
+# serverless SQL (Microsoft Learn, "Cost management for serverless SQL pool in Azure Synapse Analytics",
+# https://learn.microsoft.com/azure/synapse-analytics/sql/data-processed, "Rounding": "a minimum of 10 MB
+# of data processed per query", read 2026-12-02). One minimum, one function: `billed_sql_tb`.
+SQL_MIN_TB_PER_QUERY = 10e6 / 1e12
+SQL_MINIMUM_TEXT = "Athena and Synapse serverless SQL bill at least 10 MB per query"
+
+
+def aws_contact_event(provider: str) -> str:
+    """What the AWS stack's EventBridge rule matches once per contact (components/aws/events.py
+    contact_event_pattern): Ground Station's own events with a managed ground station, the partner's
+    manifest object landing in the raw bucket (S3 Object Created) with a partner network."""
+    if provider == "managed":
+        return "Ground Station's contact events"
+    return "the partner's manifest object, S3 Object Created"
+
+
+def billed_sql_tb(tb_scanned: float, queries: int) -> float:
+    """TB a month's serverless SQL is billed for, on either cloud: what it scans, but at least
+    10 MB for each query. (Both clouds also round each query up to a whole MB; the spec gives
+    the month's TB, not each query's, so that rounding is not modelled.)"""
+    return max(tb_scanned, queries * SQL_MIN_TB_PER_QUERY)
+
+
+def billed_sql_basis(usage: MonthlyUsage) -> str:
+    """How the billed serverless SQL TB were derived, the same words on both clouds."""
+    return f"max({usage.query_tb:g} TB, {usage.queries} queries x 10 MB): at least 10 MB billed per query"
 
 
 @dataclass(frozen=True)
@@ -101,6 +127,14 @@ class MonthlyUsage:
     @property
     def contacts_per_month(self) -> float:
         return sum(c.contacts_per_month for c in self.contacts)
+
+    def queue_messages(self, cloud: str) -> tuple[float, str]:
+        """Messages the contact queue carries a month, and why: one per event of the cloud's trigger
+        (AWS: one per contact event into SQS; Azure: one per raw blob created into Service Bus). The
+        queue's requests and the processor's invocations are both counted from this one figure."""
+        if cloud == "aws":
+            return self.contact_events, "one per contact event"
+        return self.raw_objects, "one per raw blob created, BlobCreated"
 
     def billed_minutes(self, wideband: bool) -> float:
         return sum(c.billed_minutes for c in self.contacts if c.wideband == wideband)
@@ -174,7 +208,7 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
     )
     contact_seconds = seconds_per_contact * contacts_per_month * len(spec.satellites)
     telemetry_gb = use.telemetry_kb_per_second * contact_seconds / 1e6 if spec.analytics.telemetry_stream else 0.0
-    billed_query_tb = max(use.query_tb_scanned_per_month, use.queries_per_month * ATHENA_MIN_TB_PER_QUERY)
+    billed_query_tb = billed_sql_tb(use.query_tb_scanned_per_month, use.queries_per_month)
 
     stores = [_flow("products", products_gb, blueprint.products_lifecycle)]
     if raw_gb:
@@ -200,11 +234,12 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         "One write request per object (multipart / block uploads issue one per part).",
         "One key request per object written (an upper bound: S3 Bucket Keys and Azure's key caching cut it).",
         f"Serverless SQL scans {use.query_tb_scanned_per_month:g} TB/month in {use.queries_per_month} queries "
-        "(usage.*); Athena bills at least 10 MB per query.",
-        "Processing events follow each cloud's trigger: on AWS, EventBridge fires once per contact (Ground "
-        "Station's contact events); on Azure, Event Grid fires once per raw blob created (BlobCreated). Event "
-        "Grid counts an ingress operation for every blob the account creates (raw and products) and a delivery "
-        "per raw blob. Three queue requests (send, receive, delete/complete) per processing event.",
+        f"(usage.*); {SQL_MINIMUM_TEXT}.",
+        f"Processing events follow each cloud's trigger: on AWS, EventBridge fires once per contact "
+        f"({aws_contact_event(gs.provider)}); on Azure, Event Grid fires once per raw blob created (BlobCreated). "
+        "Event Grid counts an ingress operation for every blob the account creates (raw and products) and a "
+        "delivery per raw blob. Three queue requests (send, receive, delete/complete) per processing event, and "
+        "one processor invocation per message delivered.",
         f"Telemetry flows at {use.telemetry_kb_per_second:g} KB/s while in contact (usage.telemetry_kb_per_second).",
         f"Egress {use.egress_gb_per_month:g} GB/month (usage.egress_gb_per_month).",
         "Budgets, logs and catalogs' own storage are not priced (not in the price catalog).",

@@ -1,0 +1,111 @@
+"""The Azure mission key is priced at the rate of the key the plan creates, by its RSA size.
+
+Key Vault (Premium) prices an RSA 2048-bit HSM key at $1 a key-month and its operations at $0.03
+per 10,000; a 3072- or 4096-bit key at $5 a key-month (first 250 keys) and $0.15 per 10,000
+(prices/azure.yaml). The Azure stack creates an RSA-HSM key of components/azure/security.py
+KEY_SIZE bits: the cost model reads the size from the plan, and assumes that same size when it has
+no plan (the alternatives table); a change of KEY_SIZE fails here instead of leaving the price wrong.
+
+The reference mission (noaa20): 600 s contacts write 20 raw files + 1 product object each;
+4 contacts a day x 365/12 = 121.67 contacts: 21 x 121.67 = 2,555 key operations a month.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from groundlink.components.azure.security import KEY_SIZE
+
+from groundlink.blueprint import build_blueprint
+from groundlink.cost import estimate, load_catalogs
+from groundlink.cost.model import ASSUMED_KEY_SIZE
+from groundlink.engine import Plan
+from groundlink.spec import spec_from_data
+
+from .conftest import cached_plan, spec_data
+
+OPERATIONS = 2555
+
+
+@pytest.fixture(scope="module")
+def catalogs():
+    return load_catalogs()[0]
+
+
+def _with_key_size(size: int | None) -> Plan:
+    """The reference Azure plan with its Key Vault key of `size` bits (None: no keySize at all)."""
+    doc = copy.deepcopy(cached_plan("noaa20.yaml", "azure").to_json())
+    [key] = [r for r in doc["resources"] if r["type"] == "azure-native:keyvault:Key"]
+    if size is None:
+        key["inputs"]["properties"].pop("keySize")
+    else:
+        key["inputs"]["properties"]["keySize"] = size
+    return Plan.from_json(doc)
+
+
+def _key_lines(catalogs, plan: Plan | None) -> dict[str, tuple[str, float, float | None]]:
+    est = estimate(build_blueprint(spec_from_data(spec_data("noaa20.yaml"))), catalogs, plans={"azure": plan})
+    return {
+        x.item: (x.price_id, x.quantity, x.cost) for x in est.clouds["azure"].lines if x.item.startswith("Key Vault")
+    }
+
+
+def test_the_plan_creates_the_key_size_the_model_assumes_without_a_plan(azure_noaa20):
+    [key] = azure_noaa20.of_type("azure-native:keyvault:Key")
+    assert key.inputs["properties"]["keySize"] == KEY_SIZE == ASSUMED_KEY_SIZE == 3072
+    assert key.inputs["properties"]["kty"] == "RSA-HSM"
+
+
+def test_the_3072_bit_hsm_key_of_the_plan_is_priced_at_the_advanced_key_rate(catalogs, azure_noaa20):
+    assert _key_lines(catalogs, azure_noaa20) == {
+        # 1 key x $5 a key-month (not the 2048-bit $1)
+        "Key Vault HSM keys (RSA 3072-bit)": ("key_vault_hsm_advanced_key_month", 1, pytest.approx(5.0)),
+        # 2,555 operations x $0.15 / 10,000 = $0.038325 (not x $0.03 = $0.007665)
+        "Key Vault operations (RSA 3072-bit key)": (
+            "key_vault_advanced_key_operations",
+            pytest.approx(OPERATIONS),
+            pytest.approx(0.038325),
+        ),
+    }
+
+
+def test_without_a_plan_the_stack_s_key_size_is_assumed(catalogs):
+    assert _key_lines(catalogs, None) == {
+        "Key Vault HSM keys (RSA 3072-bit)": ("key_vault_hsm_advanced_key_month", 1, pytest.approx(5.0)),
+        "Key Vault operations (RSA 3072-bit key)": (
+            "key_vault_advanced_key_operations",
+            pytest.approx(OPERATIONS),
+            pytest.approx(0.038325),
+        ),
+    }
+
+
+def test_the_price_follows_the_key_size_in_the_plan(catalogs):
+    assert _key_lines(catalogs, _with_key_size(2048)) == {
+        # 1 x $1; 2,555 x $0.03 / 10,000 = $0.007665
+        "Key Vault HSM keys (RSA 2048-bit)": ("key_vault_hsm_key_month", 1, pytest.approx(1.0)),
+        "Key Vault operations (RSA 2048-bit key)": (
+            "key_vault_operations",
+            pytest.approx(OPERATIONS),
+            pytest.approx(0.007665),
+        ),
+    }
+    four = _key_lines(catalogs, _with_key_size(4096))
+    assert four["Key Vault HSM keys (RSA 4096-bit)"] == ("key_vault_hsm_advanced_key_month", 1, pytest.approx(5.0))
+
+
+def test_a_key_without_a_size_is_an_unknown_price_never_another_size_s(catalogs):
+    lines = _key_lines(catalogs, _with_key_size(None))
+    assert {item: cost for item, (_, _, cost) in lines.items()} == {
+        "Key Vault HSM keys (RSA, size not in the plan)": None,
+        "Key Vault operations (RSA, size not in the plan)": None,
+    }
+
+
+def test_the_catalog_gives_the_advanced_key_prices_with_their_source(catalogs):
+    azure = catalogs["azure"]
+    month, ops = azure.entry("key_vault_hsm_advanced_key_month"), azure.entry("key_vault_advanced_key_operations")
+    assert (month.price, month.per, ops.price, ops.per) == (5, 1, 0.15, 10000)
+    for entry in (month, ops):
+        assert "key_vault_key_test.golden" in entry.source and entry.secondary and entry.date == "2026-12-02"
