@@ -163,3 +163,25 @@ def test_a_replica_region_that_cannot_hold_the_replica_is_refused_in_one_line(tm
     assert main(["validate", str(path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and message in err[0] and "Traceback" not in err[0]
+
+
+def test_the_replica_provider_takes_the_stacks_aws_settings(tmp_path):
+    """An explicit provider reads no stack config: the replicas must be deployed with the stack's
+    profile, role, account guard and default tags, not with whatever credentials are ambient."""
+    from groundlink.engine import plan as engine_plan
+
+    stack = {
+        "aws:profile": "mission-prod",
+        "aws:allowedAccountIds": '["111111111111"]',
+        "aws:assumeRoles": '[{"roleArn": "arn:aws:iam::111111111111:role/deploy"}]',
+        "aws:defaultTags": '{"tags": {"team": "ground"}}',
+        "aws:maxRetries": "7",
+    }
+    geo = engine_plan(write_spec(tmp_path, with_changes(spec_data(), GEO)), "aws", extra_config=stack)
+    [provider] = geo.of_type("pulumi:providers:aws")
+    assert provider.inputs["region"] == "us-east-2"  # the spec's replica region, not the stack's
+    assert provider.inputs["profile"] == "mission-prod"
+    assert json.loads(provider.inputs["allowedAccountIds"]) == ["111111111111"]
+    assert json.loads(provider.inputs["assumeRoles"]) == [{"roleArn": "arn:aws:iam::111111111111:role/deploy"}]
+    assert json.loads(provider.inputs["defaultTags"]) == {"tags": {"team": "ground"}}
+    assert provider.inputs["maxRetries"] == "7"

@@ -9,6 +9,9 @@ never renames, and so never replaces, a store.
 
 from __future__ import annotations
 
+import inspect
+import re
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -351,6 +354,39 @@ def _through_s3(region: str, buckets: list[str]) -> dict[str, Any]:
     }
 
 
+# Settings the stack's own `aws:*` config holds as secrets: passed on as secrets, never in the clear.
+_SECRET_SETTINGS = {"access_key", "secret_key", "token"}
+
+
+def stack_provider_settings() -> dict[str, Any]:
+    """The stack's `aws:*` settings (all but the region), as an explicit provider takes them.
+
+    An explicit provider reads no stack config (Pulumi's providers guide; pulumi-aws issues
+    #1307, #3259): without these, a replica provider would deploy with the ambient credentials,
+    outside `aws:allowedAccountIds`, without `aws:assumeRoles` or `aws:defaultTags`, possibly
+    into another account. Every argument `aws.Provider` takes is read, typed as it declares it."""
+    config = pulumi.Config("aws")
+    settings: dict[str, Any] = {}
+    for name, parameter in inspect.signature(aws.ProviderArgs.__init__).parameters.items():
+        if name in ("__self__", "region"):
+            continue
+        key = re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), name)
+        kind = typing.get_args(parameter.annotation)[0] if typing.get_args(parameter.annotation) else str
+        if name in _SECRET_SETTINGS:
+            value: Any = config.get_secret(key)
+        elif kind is bool:
+            value = config.get_bool(key)
+        elif kind is int:
+            value = config.get_int(key)
+        elif kind is str:
+            value = config.get(key)
+        else:  # a list or an object: the stack config holds it as JSON
+            value = config.get_object(key)
+        if value is not None:
+            settings[name] = value
+    return settings
+
+
 class AwsReplica(MissionComponent):
     """storage.redundancy: geo on AWS: the raw and products stores replicate, with delete markers
     and SSE-KMS objects, into protected buckets in `replica_region`, encrypted with a key of that
@@ -375,7 +411,9 @@ class AwsReplica(MissionComponent):
         region = inputs.replica_region
         if region is None:
             raise ValueError("a replica needs storage.replica_region")
-        self.provider = aws.Provider(self.child_name("provider"), region=region, opts=self.opts())
+        self.provider = aws.Provider(
+            self.child_name("provider"), **stack_provider_settings(), region=region, opts=self.opts()
+        )
         in_replica_region = self.opts(provider=self.provider)
         self.key: aws.kms.Key | None = None
         if key is not None:
