@@ -27,21 +27,41 @@ class RenderedMission(Protocol):
     exports: dict[str, Any]
 
 
+# The spec field each cloud's stack region must equal.
+REGION_FIELDS = {"aws": "clouds.aws.region", "azure": "clouds.azure.location"}
+
+
 def _check_regions(spec_region_keys: dict[str, str], cloud: str) -> None:
     """The stack's provider region must be the spec's, or resources would land elsewhere."""
+    field = REGION_FIELDS[cloud]
     for full_key, wanted in spec_region_keys.items():
         namespace, key = full_key.split(":")
         configured = pulumi.Config(namespace).get(key)
         if configured is None:  # the provider would fall back to its environment's region
             raise pulumi.RunError(
-                f"{namespace}:{key}: not set in the stack config; set it to the spec's clouds.{cloud} "
+                f"{namespace}:{key}: not set in the stack config; set it to the spec's {field} "
                 f"({wanted!r}): pulumi config set {full_key} {wanted}"
             )
         if configured != wanted:
             raise pulumi.RunError(
                 f"{namespace}:{key}: {configured!r} differs from the spec's "
-                f"clouds.{cloud} ({wanted!r}); set it to {wanted!r} or edit the spec"
+                f"{field} ({wanted!r}); set it to {wanted!r} or edit the spec"
             )
+
+
+def _spec_file(configured: str) -> Path:
+    """The mission spec `groundlink:spec` names, relative to the project directory (where the
+    CLI runs the program); a path that is no file is refused naming the key."""
+    path = Path(configured).resolve()
+    if not configured.strip():
+        raise pulumi.RunError("groundlink:spec: empty; set it to the mission spec's path: pulumi config set spec PATH")
+    if not path.is_file():
+        why = "is a directory" if path.is_dir() else "does not exist"
+        raise pulumi.RunError(
+            f"groundlink:spec: {configured!r} {why} ({path}, relative to the project directory); "
+            "set it to the mission spec's path: pulumi config set spec PATH"
+        )
+    return path
 
 
 def main(*, offline: bool = False) -> RenderedMission:
@@ -53,10 +73,9 @@ def main(*, offline: bool = False) -> RenderedMission:
     cloud = config.require("cloud")
     if cloud not in CLOUDS:
         raise pulumi.RunError(f"groundlink:cloud: {cloud!r} is not allowed; allowed: {', '.join(CLOUDS)}")
-    # A relative spec path is relative to the project directory, where the CLI runs the program.
-    spec_path = Path(config.require("spec"))
+    spec_path = _spec_file(config.require("spec"))
     try:
-        spec = load_spec(spec_path.resolve())
+        spec = load_spec(spec_path)
     except SpecError as error:
         raise pulumi.RunError("\n".join(error.lines)) from None
     _check_regions(spec.provider_config(cloud), cloud)

@@ -207,22 +207,44 @@ def test_data_protection_drives_protect_and_retain():
 
 
 def test_stack_region_must_match_the_spec():
-    with pytest.raises(PlanError, match=r"aws:region: 'eu-west-1' differs from the spec's clouds\.aws"):
+    """The error names the spec field to edit, as the README's stack steps do."""
+    aws_field = r"differs from the spec's clouds\.aws\.region \('us-west-2'\); set it to 'us-west-2' or edit the spec"
+    with pytest.raises(PlanError, match=r"aws:region: 'eu-west-1' " + aws_field):
         plan(SPECS / "noaa20.yaml", "aws", extra_config={"aws:region": "eu-west-1"})
-    with pytest.raises(PlanError, match=r"aws-native:region: 'eu-west-1' differs from the spec's clouds\.aws"):
+    with pytest.raises(PlanError, match=r"aws-native:region: 'eu-west-1' " + aws_field):
         plan(SPECS / "noaa20.yaml", "aws", extra_config={"aws-native:region": "eu-west-1"})
-    with pytest.raises(PlanError, match="azure-native:location: 'eastus' differs"):
+    with pytest.raises(
+        PlanError, match=r"azure-native:location: 'eastus' differs from the spec's clouds\.azure\.location"
+    ):
         plan(SPECS / "noaa20.yaml", "azure", extra_config={"azure-native:location": "eastus"})
 
 
 @pytest.mark.parametrize(
-    ("cloud", "key"), [("aws", "aws:region"), ("aws", "aws-native:region"), ("azure", "azure-native:location")]
+    ("cloud", "key", "field"),
+    [
+        ("aws", "aws:region", "clouds.aws.region"),
+        ("aws", "aws-native:region", "clouds.aws.region"),
+        ("azure", "azure-native:location", "clouds.azure.location"),
+    ],
 )
-def test_a_stack_config_lacking_a_region_key_is_refused(cloud, key):
+def test_a_stack_config_lacking_a_region_key_is_refused(cloud, key, field):
     """Without the key the provider would take its region from the environment: stores in the
     wrong region. A wrong value was already refused; a missing one now is too."""
-    with pytest.raises(PlanError, match=f"{key}: not set in the stack config; set it to the spec's clouds.{cloud}"):
+    with pytest.raises(PlanError, match=f"{key}: not set in the stack config; set it to the spec's {field} "):
         plan(SPECS / "noaa20.yaml", cloud, extra_config={key: None})
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        ("", "empty; set it to the mission spec's path"),
+        ("specs", "'specs' is a directory"),
+        ("nope.yaml", "'nope.yaml' does not exist"),
+    ],
+)
+def test_a_stack_spec_path_that_is_no_file_names_the_key(value, why):
+    with pytest.raises(PlanError, match=f"groundlink:spec: {why}"):
+        plan(SPECS / "noaa20.yaml", "aws", extra_config={"groundlink:spec": value})
 
 
 def test_program_rejects_an_unknown_cloud_in_stack_config():
