@@ -146,9 +146,14 @@ def test_all_in_the_file_sets_every_level_and_all_without_a_level_changes_none()
         ({"aa": ("advisory",)}, "policy pack config: unknown policy 'aa'; did you mean 'a'?"),
         (
             {"a": ("", {"zz": 1})},
-            "policy pack config: a.zz: unknown property; allowed: n, flag, mode, tags, free, list",
+            "policy pack config: a.zz: unknown property; allowed: enforcementLevel, n, flag, mode, tags, free, list",
         ),
-        ({"b": ("", {"zz": 1})}, "policy pack config: b.zz: unknown property; allowed: none (only enforcementLevel)"),
+        ({"b": ("", {"zz": 1})}, "policy pack config: b.zz: unknown property; allowed: enforcementLevel"),
+        (
+            {"b": ("", {"enforcementlevel": "advisory"})},
+            "policy pack config: b.enforcementlevel: unknown property; allowed: enforcementLevel; "
+            "did you mean 'enforcementLevel'?",
+        ),
         (
             {"a": ("", {"n": "x"})},
             "policy pack config: a.n: \"x\" is invalid ('x' is not of type 'integer'); allowed: a integer",

@@ -188,7 +188,7 @@ def test_defaults_from_the_config_schema_are_applied(own_pack_processes):
         ({"retired-azure-orbit": "advisory"}, "did you mean 'retired-azure-orbital'?"),
         (
             {"tags-required": {"requiredTag": ["x"]}},
-            "tags-required.requiredTag: unknown property; allowed: requiredTags",
+            "tags-required.requiredTag: unknown property; allowed: enforcementLevel, requiredTags; did you mean 'requiredTags'?",
         ),
         ({"all": {"legacyOrbitalAllowed": True}}, "all.legacyOrbitalAllowed: `all` sets only enforcementLevel"),
     ],

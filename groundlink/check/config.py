@@ -144,8 +144,11 @@ def reconcile(
         props = result[schema.name].properties
         for key in props:
             if key not in schema.properties:
-                allowed = ", ".join(schema.properties) or "none (only enforcementLevel)"
-                raise PackConfigError(f"policy pack config: {schema.name}.{key}: unknown property; allowed: {allowed}")
+                known = ["enforcementLevel", *schema.properties]
+                raise PackConfigError(
+                    f"policy pack config: {schema.name}.{key}: unknown property; allowed: {', '.join(known)}"
+                    f"{_did_you_mean(key, known)}"
+                )
         document = {"type": "object", "properties": schema.properties, "required": schema.required}
         error = jsonschema.exceptions.best_match(jsonschema.Draft7Validator(document).iter_errors(props))
         if error is not None:
