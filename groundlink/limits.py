@@ -193,6 +193,15 @@ def log_retention(days: int) -> int:
 # container mode by AWS Batch on Fargate and by Azure Container Apps jobs (consumption).
 # Lambda memory: 128-10,240 MB (Lambda quotas); botocore's CreateFunction models MemorySize >= 128.
 LAMBDA_MEMORY_MB: tuple[int, int] = (128, 10240)
+# Lambda /tmp: the size the processing function is given (components/aws/processing.py), the
+# 10,240 MB maximum of the Lambda quotas page (botocore 1.44.5 models EphemeralStorageSize as
+# 512-32768 MB, more than the quota documents: 10,240 is what is known to deploy).
+LAMBDA_EPHEMERAL_STORAGE_MB = 10240
+# DigIF delivers the digitised intermediate frequency: its volume follows the sampled
+# bandwidth, not the data rate. A 10.5-minute NOAA-20 DigIF contact of a 30 MHz downlink
+# wrote 22 objects, 43.1 GB to S3 (community measurement, 2026-08-31; docs/facts.md §3): 43.1 GB / 630 s /
+# 30 MHz = 2.28 MB per second per MHz of bandwidth.
+DIGIF_GB_PER_MHZ_SECOND = 43.1 / (10.5 * 60) / 30
 # Lambda timeout: at most 900 s (botocore 1.44.5 lambda CreateFunction `Timeout` documentation).
 LAMBDA_TIMEOUT_SECONDS: tuple[int, int] = (1, 900)
 # Flex Consumption instance memory sizes, MB (Microsoft Learn, "Flex Consumption plan hosting").

@@ -194,6 +194,13 @@ class Downlink(_Model):
                     raise _fail(key, "only applies to delivery: demod_decode")
         return self
 
+    def gb_in(self, seconds: float) -> float:
+        """GB this downlink lands in a contact of `seconds`: the data rate for demod/decode, the
+        sampled bandwidth for DigIF (limits.DIGIF_GB_PER_MHZ_SECOND)."""
+        if self.delivery == "digif":
+            return self.bandwidth_mhz * seconds * limits.DIGIF_GB_PER_MHZ_SECOND
+        return self.data_rate_mbps * seconds / 8 / 1000
+
     def _check_preset(self, preset: Preset) -> None:
         """A preset is one satellite's signal: its frequency, the bandwidth its symbol rate and
         roll-off occupy, the information rate its modulation and code carry."""
@@ -805,6 +812,27 @@ class MissionSpec(_Model):
     usage: Usage = Field(default_factory=Usage)
     clouds: Clouds = Field(default_factory=Clouds)
 
+    def _check_function_disk(self) -> None:
+        """In function mode a contact is fetched into Lambda's /tmp and processed there: its raw
+        files and, beside them, its products (frame streams as large as the decoded data; DigIF
+        samples hold no frames) must fit, or every attempt ends in the dead-letter queue."""
+        if not (self.processing.enabled and self.processing.mode == "function" and self.delivery.object_store):
+            return
+        seconds = self.ground_segment.contact_minutes * 60
+        room_mb = limits.LAMBDA_EPHEMERAL_STORAGE_MB * 1024 * 1024 / 1e6  # MiB to MB
+        for sat in self.satellites:
+            raw = sum(d.gb_in(seconds) for d in sat.downlinks)
+            frames = sum(d.gb_in(seconds) for d in sat.downlinks if d.delivery == "demod_decode")
+            need_mb = (raw + frames) * 1000
+            if need_mb > room_mb:
+                raise _fail(
+                    "processing.mode",
+                    f"function cannot hold a contact of satellite {sat.name!r}: {raw * 1000:,.0f} MB of raw files "
+                    f"and {frames * 1000:,.0f} MB of frame streams in a {self.ground_segment.contact_minutes:g}-minute "
+                    f"contact need {need_mb:,.0f} MB of /tmp, over the {limits.LAMBDA_EPHEMERAL_STORAGE_MB:,} MiB "
+                    f"({room_mb:,.0f} MB) a Lambda function has; use mode: container_job",
+                )
+
     def _check_link_names(self) -> None:
         """A downlink's resources are named `<satellite>-<downlink>` (GroundLink.key): `sat` +
         `x-hrd` and `sat-x` + `hrd` would register the same resources twice, which Pulumi
@@ -831,6 +859,7 @@ class MissionSpec(_Model):
             if dupes:
                 raise _fail("satellites", f"duplicate satellite {key}s {dupes}")
         self._check_link_names()
+        self._check_function_disk()
         self._check_redundancy()
         gs = self.ground_segment
         if gs.provider == "managed":

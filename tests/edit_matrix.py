@@ -123,11 +123,15 @@ def _stream_only(data: dict) -> None:
 
 
 def _digif(data: dict) -> None:
+    """DigIF samples: tens of GB a contact, more than a function's /tmp holds, so the processor
+    runs as a container job (the spec refuses DigIF of that size in function mode)."""
     link = data["satellites"][0]["downlinks"][0]
     for key in ("preset", "demodulation_json", "decode_json"):
         link.pop(key, None)
     link["delivery"] = "digif"
     link["bandwidth_mhz"] = min(link["bandwidth_mhz"], 30)
+    if data.get("processing", {}).get("mode", "function") == "function":
+        data.setdefault("processing", {}).update(mode="container_job", container_image="ghcr.io/example/groundlink:1")
 
 
 def _orbital_subnet(field: str) -> Edit:

@@ -282,6 +282,7 @@ def test_legacy_with_managed_provider_realizes_the_station_instead_of_a_gap(tmp_
                 }
             ],
             "delivery.stream": True,
+            "processing.enabled": False,  # 9 GB of DigIF a contact: no function holds it (a job would)
             "clouds.azure.legacy_orbital": True,
             "clouds.azure.orbital": {"resource_provider_object_id": "9e0d3c2b-1a4f-4e5d-8c7b-6a5f4e3d2c1b"},
         },

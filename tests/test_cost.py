@@ -109,7 +109,8 @@ def test_digif_lands_the_sampled_bandwidth_not_the_data_rate(catalogs):
                 "bandwidth_mhz": 30,
                 "delivery": "digif",
                 "data_rate_mbps": 8,
-            }
+            },
+            "processing.enabled": False,  # 39 GB a contact: no function holds it
         }
     )
     usage = estimate(bp, catalogs).usage

@@ -148,7 +148,12 @@ def dl(data):
 
 class TestDownlinkForms:
     def test_digif_bandwidth_limit(self):
-        _ok(lambda d: dl(d).update(delivery="digif", preset=None, bandwidth_mhz=54))
+        _ok(
+            lambda d: (
+                dl(d).update(delivery="digif", preset=None, bandwidth_mhz=54),
+                d["processing"].update(enabled=False),
+            )
+        )
         errors = _errors(lambda d: dl(d).update(delivery="digif", preset=None, bandwidth_mhz=60))
         assert f"s.yaml: {DL}.bandwidth_mhz: 60 is outside 0.01-54 (AWS Ground Station DigIF)" in errors
 
@@ -209,6 +214,21 @@ class TestSatellites:
             d["satellites"].append(twin)
 
         assert "s.yaml: satellites: duplicate satellite norad_ids [43013]" in _errors(same_norad)
+
+    def test_a_function_refuses_a_contact_its_tmp_cannot_hold(self):
+        """15 Mbit/s decoded: 0.1125 GB of raw files a minute, as much again in frame streams;
+        Lambda's /tmp is 10,240 MiB = 10,737.4 MB, so 47.7 minutes fit (10,732.5 MB) and 47.8 do
+        not (10,755 MB)."""
+        fits = _ok(lambda d: d["ground_segment"].update(contact_minutes=47.7))
+        assert fits.processing.mode == "function"
+        errors = _errors(lambda d: d["ground_segment"].update(contact_minutes=47.8))
+        assert (
+            "s.yaml: processing.mode: function cannot hold a contact of satellite 'noaa20': 5,378 MB of raw files "
+            "and 5,378 MB of frame streams in a 47.8-minute contact need 10,755 MB of /tmp, over the 10,240 MiB "
+            "(10,737 MB) a Lambda function has; use mode: container_job"
+        ) in errors
+        job = {"mode": "container_job", "container_image": "ghcr.io/example/groundlink:1"}
+        assert _ok(lambda d: (d["ground_segment"].update(contact_minutes=47.8), d["processing"].update(job)))
 
     def test_two_satellites_whose_downlinks_join_to_one_name_are_refused(self):
         """`sat` + `x-hrd` and `sat-x` + `hrd` would name one downlink's resources twice."""

@@ -19,7 +19,7 @@ import pulumi_aws as aws
 
 from groundlink.blueprint import MissionInputs, ProcessingInputs
 from groundlink.functiondeps import BUNDLES
-from groundlink.limits import log_retention
+from groundlink.limits import LAMBDA_EPHEMERAL_STORAGE_MB, log_retention
 from groundlink.processing.layout import FRAMES_PREFIX
 from groundlink.processing.tables import TABLES
 from groundlink.runtime.aws_lambda import PRODUCTS_BUCKET, RAW_BUCKET
@@ -219,7 +219,7 @@ class AwsProcessing(MissionComponent):
                 memory_size=inputs.memory_mb,
                 timeout=inputs.timeout_seconds,
                 # the processor stages a contact on local disk: the most /tmp Lambda gives
-                ephemeral_storage={"size": 10240},
+                ephemeral_storage={"size": LAMBDA_EPHEMERAL_STORAGE_MB},
                 environment={"variables": self._environment()},
                 kms_key_arn=self.key.arn if self.key else None,
                 logging_config={"log_format": "JSON", "log_group": self.log_group.name},

@@ -14,16 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..blueprint import Blueprint, Lifecycle
-from ..limits import NARROWBAND_MAX_MHZ
+from ..limits import DIGIF_GB_PER_MHZ_SECOND, NARROWBAND_MAX_MHZ
 from .storage import Span, average_stock, by_tier, spans, steady_state, stock
 
 DAYS_PER_MONTH = 365 / 12
 HOURS_PER_MONTH = 730.0  # 365 * 24 / 12, the convention cloud price lists bill by
-# DigIF delivers the digitised intermediate frequency: its volume follows the sampled
-# bandwidth, not the data rate. A 10.5-minute NOAA-20 DigIF contact of a 30 MHz downlink
-# wrote 22 objects, 43.1 GB to S3 (community measurement, 2026-08-31; docs/facts.md §3): 43.1 GB / 630 s /
-# 30 MHz = 2.28 MB per second per MHz of bandwidth.
-DIGIF_GB_PER_MHZ_SECOND = 43.1 / (10.5 * 60) / 30
 DIGIF_SOURCE = (
     "NOAA-20 DigIF to S3: one 10.5-minute 30 MHz contact = 22 objects, 43.1 GB (community measurement, 2026-08-31)"
 )
@@ -164,11 +159,8 @@ def _flow(store: str, gb_per_month: float, lifecycle: Lifecycle) -> StoreFlow:
 
 
 def gb_per_contact(downlink: Any, seconds: float) -> float:
-    """GB one downlink lands in a contact of `seconds`: the data rate for demod/decode, the
-    sampled bandwidth for DigIF."""
-    if downlink.delivery == "digif":
-        return float(downlink.bandwidth_mhz * seconds * DIGIF_GB_PER_MHZ_SECOND)
-    return float(downlink.data_rate_mbps * seconds / 8 / 1000)
+    """GB one downlink lands in a contact of `seconds` (spec.Downlink.gb_in)."""
+    return float(downlink.gb_in(seconds))
 
 
 def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
