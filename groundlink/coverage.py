@@ -5,8 +5,11 @@ Passes come from `passes.py` (sgp4, every pass above the minimum elevation, AOS 
 refined to well under 1 s) over the sites of `data/sites.yaml`, each with its source. A
 network's *contacts per day* are the distinct contacts it can offer one satellite: passes
 of all its sites merged where they overlap (one satellite is received once at a time), kept
-when at least `min_contact_seconds` long. Its *longest gap* is the longest time without any
-of its sites in view. A satellite without TLE lines is reported as "needs TLE": orbital
+when at least `min_contact_seconds` long. Its *contacts of planned length per day* are the
+distinct single-site passes lasting at least the spec's `contact_minutes` (see
+`planned_length_contacts`), and its *longest pass* the longest single-site pass: the contact
+the cost model bills must fit in one of them. Its *longest gap* is the longest time without
+any of its sites in view. A satellite without TLE lines is reported as "needs TLE": orbital
 elements are never made up. Pure Python: no pulumi.
 """
 
@@ -14,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sgp4.api import Satrec
 
@@ -22,6 +25,9 @@ from .blueprint import Blueprint
 from .limits import NARROWBAND_MAX_MHZ
 from .passes import DAY_S, Pass, Site, Window, predict
 from .resources import package_dir
+
+if TYPE_CHECKING:
+    from .spec import GroundSegment
 
 # data/ ships in the package as groundlink.data, so an installed copy finds the sites too.
 SITES_FILE = package_dir("groundlink.data") / "sites.yaml"
@@ -44,6 +50,8 @@ __all__ = [
     "network_sites",
     "networks_for",
     "placed_sites",
+    "planned_length_contacts",
+    "planned_length_warning",
 ]
 
 
@@ -81,12 +89,16 @@ class Contacts:
     minutes_per_day: float
     longest_gap_hours: float
     by_site: dict[str, float]
+    planned_length_per_day: float
+    longest_pass_minutes: float
 
     def to_json(self) -> dict[str, Any]:
         return {
             "contactsPerDay": self.per_day,
             "minutesPerDay": self.minutes_per_day,
             "longestGapHours": self.longest_gap_hours,
+            "contactsOfPlannedLengthPerDay": self.planned_length_per_day,
+            "longestPassMinutes": self.longest_pass_minutes,
             "bySite": self.by_site,
         }
 
@@ -102,7 +114,31 @@ def merge(passes: list[Pass]) -> list[tuple[float, float]]:
     return merged
 
 
-def contacts(by_site: dict[str, list[Pass]], days: float, min_contact_seconds: float) -> Contacts:
+def planned_length_contacts(passes: list[Pass], contact_seconds: float) -> int:
+    """How many contacts `contact_seconds` long the passes can hold: the largest set of
+    single-site passes, each at least `contact_seconds` long, no two overlapping in time.
+
+    Single-site passes, not the windows `merge` joins across sites: a contact is taken on
+    one antenna. AWS Ground Station's ReserveContact names one `groundStation` with the
+    contact's `startTime` and `endTime` (API reference); partner networks are modelled alike.
+    So a contact cannot continue from one site's pass into another's: two 7-minute passes at
+    two sites overlapping by 4 minutes merge into a 10-minute window in `contacts`, but hold
+    no 10-minute contact. Each long-enough pass holds one contact (the pass is what is
+    booked, as in the merged count), and passes that overlap in time count once, as in
+    `merge` (one satellite is received once at a time). The largest set of pairwise
+    non-overlapping intervals is found exactly by taking them in order of their end, each
+    one that starts no earlier than the last one taken ends (interval scheduling)."""
+    long_enough = sorted((p for p in passes if p.seconds >= contact_seconds), key=lambda p: p.los)
+    count, busy_until = 0, float("-inf")
+    for p in long_enough:
+        if p.aos >= busy_until:
+            count, busy_until = count + 1, p.los
+    return count
+
+
+def contacts(
+    by_site: dict[str, list[Pass]], days: float, min_contact_seconds: float, contact_seconds: float = 0
+) -> Contacts:
     everything = [p for site_passes in by_site.values() for p in site_passes]
     merged = merge(everything)
     usable = [(a, b) for a, b in merged if b - a >= min_contact_seconds]
@@ -113,18 +149,26 @@ def contacts(by_site: dict[str, list[Pass]], days: float, min_contact_seconds: f
         minutes_per_day=sum(b - a for a, b in merged) / 60 / days,
         longest_gap_hours=max(gaps) / 3600,
         by_site={name: len(site_passes) / days for name, site_passes in by_site.items()},
+        planned_length_per_day=planned_length_contacts(everything, contact_seconds) / days,
+        longest_pass_minutes=max((p.seconds for p in everything), default=0.0) / 60,
     )
 
 
 def estimate_satellite(
-    tle: list[str], sites: list[Site], min_elevation_deg: float, days: float = DAYS, min_contact_seconds: float = 0
+    tle: list[str],
+    sites: list[Site],
+    min_elevation_deg: float,
+    days: float = DAYS,
+    min_contact_seconds: float = 0,
+    contact_seconds: float = 0,
 ) -> dict[str, Any] | None:
     """Contacts the sites offer the satellite over `days` from its TLE epoch; None if sgp4 fails."""
     sat = Satrec.twoline2rv(tle[0], tle[1])
     (per_site,) = predict([sat], sites, Window.from_epoch(tle, days), min_elevation_deg)
     if not per_site:
         return None
-    return contacts(dict(zip([s.name for s in sites], per_site, strict=True)), days, min_contact_seconds).to_json()
+    by_site = dict(zip([s.name for s in sites], per_site, strict=True))
+    return contacts(by_site, days, min_contact_seconds, contact_seconds).to_json()
 
 
 def placed_sites(catalog: dict[str, Any], wideband: bool = False) -> list[Site]:
@@ -137,7 +181,12 @@ def placed_sites(catalog: dict[str, Any], wideband: bool = False) -> list[Site]:
 
 
 def _satellite(
-    sat_spec: Any, catalog: dict[str, Any], networks: dict[str, list[str]], min_el: float, min_contact: float
+    sat_spec: Any,
+    catalog: dict[str, Any],
+    networks: dict[str, list[str]],
+    min_el: float,
+    min_contact: float,
+    contact_seconds: float,
 ) -> dict[str, Any]:
     wideband = any(d.bandwidth_mhz > NARROWBAND_MAX_MHZ for d in sat_spec.downlinks)
     entry: dict[str, Any] = {"satellite": sat_spec.name, "noradId": sat_spec.norad_id, "wideband": wideband}
@@ -155,24 +204,58 @@ def _satellite(
         names = [s.name for n in chosen for s in network_sites(catalog, n, wideband)[0]]
         if not names:
             return {"status": "no sites with coordinates in the site catalog"}
-        return {"status": "estimated", **contacts({n: passes[n] for n in names}, DAYS, min_contact).to_json()}
+        offered = contacts({n: passes[n] for n in names}, DAYS, min_contact, contact_seconds)
+        return {"status": "estimated", **offered.to_json()}
 
     entry["networks"] = {n: offer([n]) for n in catalog["networks"]}
     entry["clouds"] = {cloud: {**offer(chosen), "networks": chosen} for cloud, chosen in networks.items()}
     return entry
 
 
-def _warnings(satellites: list[dict[str, Any]], planned: float, catalog: dict[str, Any]) -> list[str]:
+def planned_length_warning(
+    satellite: str, cloud: str, titles: str, offer: dict[str, Any], gs: GroundSegment, days: float = DAYS
+) -> str | None:
+    """One sentence when the cloud's networks have fewer single-site passes a day at least
+    `contact_minutes` long than the `contacts_per_day` the cost model bills (or none at all);
+    None when they have enough. Every cloud is judged by this one function."""
+    per_day, longest = offer["contactsOfPlannedLengthPerDay"], offer["longestPassMinutes"]
+    if per_day >= gs.contacts_per_day:
+        return None
+    head = (
+        f"{satellite} on {cloud.upper()}: the spec plans, and the cost estimate bills, "
+        f"{gs.contacts_per_day:g} contacts/day of {gs.contact_minutes:g} min "
+        "(ground_segment.contacts_per_day, ground_segment.contact_minutes), but "
+    )
+    above = f"above {gs.min_elevation_deg:g} deg (ground_segment.min_elevation_deg)"
+    if per_day == 0:
+        return (
+            head + f"in {days:g} days no pass over any single site of {titles} {above} lasts "
+            f"{gs.contact_minutes:g} min: the longest lasts {longest:.2f} min"
+        )
+    return (
+        head + f"in {days:g} days the sites of {titles} have only {round(per_day * days)} single-site passes "
+        f"{above} lasting at least {gs.contact_minutes:g} min, distinct in time ({per_day:.2f}/day); "
+        f"the longest lasts {longest:.2f} min"
+    )
+
+
+def _warnings(satellites: list[dict[str, Any]], gs: GroundSegment, catalog: dict[str, Any]) -> list[str]:
+    planned = gs.contacts_per_day
     out = []
     for sat in satellites:
         for cloud, e in sat["clouds"].items():
-            if e["status"] == "estimated" and e["contactsPerDay"] < planned:
-                titles = " + ".join(catalog["networks"][n]["title"] for n in e["networks"])
+            if e["status"] != "estimated":
+                continue
+            titles = " + ".join(catalog["networks"][n]["title"] for n in e["networks"])
+            if e["contactsPerDay"] < planned:
                 out.append(
                     f"{sat['satellite']} on {cloud.upper()}: the spec plans {planned:g} contacts/day, "
                     f"but {titles} can give {e['contactsPerDay']:.1f} "
                     f"(ground_segment.contacts_per_day)"
                 )
+            too_short = planned_length_warning(sat["satellite"], cloud, titles, e, gs)
+            if too_short is not None:
+                out.append(too_short)
     return out
 
 
@@ -182,7 +265,8 @@ def coverage_report(blueprint: Blueprint, catalog: dict[str, Any] | None = None)
     gs = spec.ground_segment
     networks = networks_for(blueprint)
     satellites = [
-        _satellite(sat, catalog, networks, gs.min_elevation_deg, gs.min_contact_seconds) for sat in spec.satellites
+        _satellite(sat, catalog, networks, gs.min_elevation_deg, gs.min_contact_seconds, gs.contact_minutes * 60)
+        for sat in spec.satellites
     ]
     unplaced = {n: network_sites(catalog, n)[1] for n in catalog["networks"]}
     return {
@@ -191,7 +275,10 @@ def coverage_report(blueprint: Blueprint, catalog: dict[str, Any] | None = None)
             "(sgp4; each elevation maximum found from the sign of the elevation rate, AOS and LOS refined by "
             "root finding to well under 1 s). Contacts/day: passes of all the network's sites merged where they "
             f"overlap, at least {gs.min_contact_seconds} s long (ground_segment.min_contact_seconds): what the "
-            "network can offer, not what is booked. Longest gap: the longest time no site sees the satellite. "
+            "network can offer, not what is booked. Contacts/day of planned length: single-site passes at least "
+            f"{gs.contact_minutes:g} min long (ground_segment.contact_minutes), no two overlapping in time (a "
+            "contact is booked on one antenna for one pass; it cannot continue at another site). Longest pass: the "
+            "longest over a single site. Longest gap: the longest time no site sees the satellite. "
             f"The spec plans {gs.contacts_per_day:g} contacts/day of {gs.contact_minutes:g} min per satellite."
         ),
         "source": f"data/sites.yaml ({catalog['date']}): every site with its source",
@@ -211,5 +298,5 @@ def coverage_report(blueprint: Blueprint, catalog: dict[str, Any] | None = None)
             for n, v in catalog["networks"].items()
         },
         "satellites": satellites,
-        "warnings": _warnings(satellites, gs.contacts_per_day, catalog),
+        "warnings": _warnings(satellites, gs, catalog),
     }

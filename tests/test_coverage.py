@@ -162,5 +162,134 @@ def test_warns_when_the_spec_plans_more_contacts_than_the_network_gives():
     data = spec_data("noaa20.yaml")
     data["ground_segment"]["contacts_per_day"] = 100
     report = coverage_report(build_blueprint(spec_from_data(data)))
+    too_few = [w for w in report["warnings"] if "plans 100 contacts/day" in w]
+    assert len(too_few) == 2
+    assert all("ground_segment.contacts_per_day" in w for w in too_few)
+    # fewer than 100 passes a day last the 10 minutes billed either: one more sentence per cloud
+    too_short = [w for w in report["warnings"] if "bills, 100 contacts/day of 10 min" in w]
+    assert len(too_short) == 2 and len(report["warnings"]) == 4
+
+
+def test_planned_length_counts_single_site_passes_at_least_contact_minutes_long_at_the_boundary():
+    from groundlink.coverage import contacts, planned_length_contacts
+
+    ten_min = 600.0
+    exactly = Pass("a", 0, 600, 300, 40)  # exactly contact_minutes: counts
+    one_second_short = Pass("a", 10_000, 10_599, 10_300, 40)  # 599 s: does not
+    assert planned_length_contacts([exactly], ten_min) == 1
+    assert planned_length_contacts([one_second_short], ten_min) == 0
+    assert planned_length_contacts([exactly, one_second_short], ten_min) == 1
+    # two 7-minute passes at two sites overlapping by 4 min merge into a 10-minute window,
+    # but a contact is taken on one antenna: neither holds a 10-minute contact
+    relay = [Pass("a", 20_000, 20_420, 20_210, 30), Pass("b", 20_180, 20_600, 20_390, 30)]
+    assert _merged_length(relay) == 600
+    assert planned_length_contacts(relay, ten_min) == 0
+    # two long passes at the same time over two sites are one contact, not two
+    together = [Pass("a", 30_000, 30_700, 30_350, 60), Pass("b", 30_050, 30_650, 30_350, 50)]
+    assert planned_length_contacts(together, ten_min) == 1
+    # a pass starting the second the previous one ends is a distinct contact
+    back_to_back = [Pass("a", 40_000, 40_600, 40_300, 60), Pass("b", 40_600, 41_200, 40_900, 60)]
+    assert planned_length_contacts(back_to_back, ten_min) == 2
+    # the largest non-overlapping set: one long pass spanning two shorter disjoint ones counts 2, not 1
+    spanning = [
+        Pass("a", 50_000, 51_500, 50_750, 80),
+        Pass("b", 50_100, 50_700, 50_400, 30),
+        Pass("c", 50_800, 51_400, 51_100, 30),
+    ]
+    assert planned_length_contacts(spanning, ten_min) == 2
+
+    by_site = {"a": [exactly, one_second_short], "b": []}
+    result = contacts(by_site, days=2, min_contact_seconds=180, contact_seconds=ten_min).to_json()
+    assert result["contactsOfPlannedLengthPerDay"] == 0.5  # 1 pass in 2 days
+    assert result["longestPassMinutes"] == 10.0
+    # the merged count still takes both windows: they are at least min_contact_seconds long
+    assert result["contactsPerDay"] == 1.0
+
+
+def _merged_length(passes: list[Pass]) -> float:
+    from groundlink.coverage import merge
+
+    ((start, end),) = merge(passes)
+    return end - start
+
+
+def test_planned_length_warning_judges_each_cloud_by_the_same_counts():
+    from groundlink.coverage import planned_length_warning
+
+    gs = spec_from_data(spec_data("noaa20.yaml")).ground_segment  # 4 contacts/day of 10 min above 5 deg
+    enough = {"contactsOfPlannedLengthPerDay": 4.0, "longestPassMinutes": 12.5}
+    assert planned_length_warning("sat", "aws", "Net", enough, gs) is None
+    assert planned_length_warning("sat", "azure", "Net", enough, gs) is None
+    few = {"contactsOfPlannedLengthPerDay": 27 / 7, "longestPassMinutes": 12.5}
+    for cloud in ("aws", "azure"):
+        text = planned_length_warning("sat", cloud, "Net", few, gs)
+        assert text is not None and text.startswith(f"sat on {cloud.upper()}: ")
+        assert "only 27 single-site passes" in text and "(3.86/day)" in text and "12.50 min" in text
+    none = planned_length_warning(
+        "sat", "aws", "Net", {"contactsOfPlannedLengthPerDay": 0, "longestPassMinutes": 9.99}, gs
+    )
+    assert none is not None and "no pass over any single site of Net" in none and "longest lasts 9.99 min" in none
+    for text in (none, planned_length_warning("sat", "aws", "Net", few, gs)):
+        assert text is not None and text.count(". ") == 0  # one sentence
+        for field in (
+            "ground_segment.contacts_per_day",
+            "ground_segment.contact_minutes",
+            "ground_segment.min_elevation_deg",
+        ):
+            assert field in text
+
+
+def _noaa20_coverage(**ground_segment: float) -> dict:
+    data = spec_data("noaa20.yaml")
+    data["ground_segment"].update(ground_segment)
+    return coverage_report(build_blueprint(spec_from_data(data)))
+
+
+def test_real_noaa20_at_20_deg_has_no_pass_long_enough_for_its_10_minute_contacts_and_says_so():
+    report = _noaa20_coverage(min_elevation_deg=20)
+    (sat,) = report["satellites"]
     assert len(report["warnings"]) == 2
-    assert all("plans 100 contacts/day" in w and "ground_segment.contacts_per_day" in w for w in report["warnings"])
+    for cloud, warning in zip(CLOUDS, report["warnings"], strict=True):
+        offer = sat["clouds"][cloud]
+        # the merged windows are many (the old check saw nothing wrong) ...
+        assert offer["contactsPerDay"] > 4
+        # ... but no single-site pass above 20 deg lasts 10 min
+        assert offer["contactsOfPlannedLengthPerDay"] == 0
+        assert 0 < offer["longestPassMinutes"] < 10
+        assert warning.startswith(f"noaa20 on {cloud.upper()}: ")
+        assert "4 contacts/day of 10 min" in warning and "above 20 deg" in warning
+        assert f"the longest lasts {offer['longestPassMinutes']:.2f} min" in warning
+        for field in ("ground_segment.contact_minutes", "ground_segment.min_elevation_deg"):
+            assert field in warning
+
+
+def test_real_noaa20_25_minute_contacts_exist_on_no_cloud():
+    report = _noaa20_coverage(contact_minutes=25)
+    (sat,) = report["satellites"]
+    assert [w.split(":")[0] for w in report["warnings"]] == ["noaa20 on AWS", "noaa20 on AZURE"]
+    for cloud in CLOUDS:
+        assert sat["clouds"][cloud]["contactsOfPlannedLengthPerDay"] == 0
+        assert sat["clouds"][cloud]["longestPassMinutes"] < 25
+        assert "lasts 25 min" in report["warnings"][CLOUDS.index(cloud)]
+
+
+def test_real_noaa20_default_spec_has_its_10_minute_contacts_on_both_clouds_and_no_warning():
+    report = _noaa20_coverage()
+    (sat,) = report["satellites"]
+    for cloud in CLOUDS:
+        offer = sat["clouds"][cloud]
+        assert offer["contactsOfPlannedLengthPerDay"] >= 4
+        assert offer["longestPassMinutes"] >= 10
+    assert report["warnings"] == []
+
+
+def test_real_noaa20_each_cloud_warns_exactly_when_its_passes_of_planned_length_are_too_few():
+    report = _noaa20_coverage(contacts_per_day=30)
+    (sat,) = report["satellites"]
+    short = {c for c in CLOUDS if sat["clouds"][c]["contactsOfPlannedLengthPerDay"] < 30}
+    warned = {
+        c
+        for c in CLOUDS
+        if any(w.startswith(f"noaa20 on {c.upper()}: ") and "lasting at least 10 min" in w for w in report["warnings"])
+    }
+    assert short and warned == short

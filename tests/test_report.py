@@ -242,3 +242,44 @@ def test_the_archive_tier_azure_lacks_is_a_gap_with_its_reason_and_priced_in_col
     assert "Blob Archive storage (ZRS)" not in stored
     assert "includes the data tiered to archive" in stored["Blob Cold storage (ZRS)"]["basis"]
     assert "storage.archive_tier" in (out / "report.md").read_text()
+
+
+def test_compare_json_documents_the_contacts_of_planned_length_and_the_longest_pass(report):
+    _, _, doc = report
+    schema = json.loads(SCHEMA.read_text())
+    offer = schema["$defs"]["offer"]
+    for field in ("contactsOfPlannedLengthPerDay", "longestPassMinutes"):
+        assert offer["properties"][field]["description"]
+        assert field in offer["then"]["required"]
+        for cloud in CLOUDS:
+            assert doc["coverage"]["satellites"][0]["clouds"][cloud][field] >= 0
+    # an estimated offer without the new fields does not match the documented schema
+    import copy
+
+    stripped = copy.deepcopy(doc)
+    del stripped["coverage"]["satellites"][0]["clouds"]["aws"]["contactsOfPlannedLengthPerDay"]
+    with pytest.raises(jsonschema.ValidationError, match="contactsOfPlannedLengthPerDay"):
+        jsonschema.validate(stripped, schema)
+
+
+def test_reports_show_the_warning_that_no_pass_lasts_the_planned_contact(report):
+    from groundlink.blueprint import build_blueprint
+    from groundlink.coverage import coverage_report
+    from groundlink.report.markdown_html import render_html, render_markdown
+    from groundlink.spec import spec_from_data
+
+    from .conftest import spec_data
+
+    _, out, doc = report
+    data = spec_data("noaa20.yaml")
+    data["ground_segment"]["min_elevation_deg"] = 20
+    coverage = coverage_report(build_blueprint(spec_from_data(data)))
+    too_short = [w for w in coverage["warnings"] if "ground_segment.contact_minutes" in w]
+    assert len(too_short) == 2  # one per cloud
+    steep = {**doc, "coverage": coverage}
+    jsonschema.validate(steep, json.loads(SCHEMA.read_text()))
+    files, svgs = _charts(out)
+    for text in (render_markdown(steep, files), html.unescape(render_html(steep, svgs))):
+        coverage_section = text[text.index("Contact coverage") :]
+        for warning in too_short:
+            assert warning in coverage_section
