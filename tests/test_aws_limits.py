@@ -74,6 +74,7 @@ def test_budget_refuses_repeated_notifications_and_subscribers(field, values):
 def test_streamed_downlinks_fit_one_endpoint_group():
     data = spec_data()
     data["delivery"]["stream"] = True
+    data["processing"]["enabled"] = False  # ten 15 Mbit/s downlinks a contact: no function holds that
     link = data["satellites"][0]["downlinks"][0]
     data["satellites"] = [
         {"name": f"s{i:03d}", "norad_id": 90000 + i, "downlinks": [dict(link, name=f"d{j:02d}") for j in range(10)]}
