@@ -149,6 +149,12 @@ def test_role_arn_with_a_path_is_refused_by_ground_station():
         ("aws:iam/role:Role", "name", "r" * 65, "iam roleNameType"),
         ("aws:sqs/queue:Queue", "name", "q" * 81, "SQS queue name"),
         ("aws:kms/alias:Alias", "name", "alias/mission key", "kms AliasNameType"),
+        (
+            "aws:lambda/eventSourceMapping:EventSourceMapping",
+            "functionName",
+            "arn:aws:lambda:us-west-2:123456789012:function/noaa20-processing",  # `function/`, not `function:`
+            "lambda NamespacedFunctionName",
+        ),
     ],
 )
 def test_api_name_rules_fire(type_token, key, value, shape):
@@ -156,6 +162,15 @@ def test_api_name_rules_fire(type_token, key, value, shape):
     first(plan, type_token).inputs[key] = value
     found = [f for f in check_table(plan, aws_api.constraints()) if f.path == key and f.type == type_token]
     assert len(found) == 1 and found[0].rule.startswith(shape)
+
+
+def test_a_layer_arn_without_its_version_fires():
+    """Lambda takes a layer by its version's ARN (`...:layer:<name>:<version>`)."""
+    plan = broken("noaa20.yaml", "aws")
+    function = first(plan, "aws:lambda/function:Function")
+    function.inputs["layers"] = ["arn:aws:lambda:us-west-2:123456789012:layer:noaa20-processor-dependencies"]
+    found = [f for f in check_table(plan, aws_api.constraints()) if f.path == "layers[0]"]
+    assert len(found) == 1 and found[0].rule.startswith("lambda LayerVersionArn")
 
 
 def test_a_name_the_provider_chooses_is_checked_as_a_given_one():

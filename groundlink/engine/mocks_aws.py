@@ -76,6 +76,13 @@ def _named(args: MockResourceArgs, n: int = 7) -> str:
     return f"{args.name}-{_hex(args.name, n=n)}"
 
 
+def _layer_version(args: MockResourceArgs, ctx: dict[str, Any]) -> dict[str, Any]:
+    """A layer's first version: the layer ARN, and the version ARN ending in its number."""
+    name = str(args.inputs.get("layerName") or args.name)
+    layer = f"arn:aws:lambda:{ctx['region']}:{ACCOUNT_ID}:layer:{name}"
+    return {"id": f"{layer}:1", "arn": f"{layer}:1", "layerArn": layer, "version": "1"}
+
+
 def _arn(service: str, resource: Callable[[str], str]) -> Extras:
     """A named resource whose ARN is `arn:aws:<service>:<region>:<account>:<resource(name)>`."""
 
@@ -211,6 +218,10 @@ AWS_EXTRAS: dict[str, Extras] = {
     # "arn:aws:batch:us-east-1:012345678910:job-definition/sleep60:1"): policies that grant every
     # revision cut it off, which a revision-less ARN would turn into the whole account
     "aws:batch/jobDefinition:JobDefinition": _arn("batch", lambda n: f"job-definition/{n}:1"),
+    # Lambda's ARNs separate with colons (botocore lambda: FunctionArn `...:function:<name>`,
+    # LayerVersionArn `...:layer:<name>:<version>`), not the generic `<kind>/<name>`
+    "aws:lambda/function:Function": _arn("lambda", lambda n: f"function:{n}"),
+    "aws:lambda/layerVersion:LayerVersion": _layer_version,
     "aws-native:groundstation:Config": _groundstation("config"),
     "aws-native:groundstation:MissionProfile": _groundstation("mission-profile"),
     "aws-native:groundstation:DataflowEndpointGroup": _groundstation("dataflow-endpoint-group"),

@@ -64,6 +64,8 @@ _NAME_INPUTS = (
     "actionGroupName",
     "ruleName",
     "budgetName",
+    "environmentName",
+    "jobName",
     "name",
     "resourceGroupName",
 )

@@ -61,6 +61,8 @@ API_SHAPES: dict[tuple[str, str], tuple[str, str]] = {
     ("aws:kms/key:Key", "description"): ("kms", "DescriptionType"),
     ("aws:kms/key:Key", "policy"): ("kms", "PolicyType"),
     ("aws:kms/alias:Alias", "name"): ("kms", "AliasNameType"),
+    ("aws:lambda/function:Function", "layers[]"): ("lambda", "LayerVersionArn"),
+    ("aws:lambda/eventSourceMapping:EventSourceMapping", "functionName"): ("lambda", "NamespacedFunctionName"),
 }
 
 # Names botocore models as free strings; the rule is in the operation's documentation.
