@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 import pulumi
 
-from groundlink.blueprint import STATEFUL_CAPABILITIES, MissionInputs, Realization
+from groundlink.blueprint import LAYER_OUTPUTS, STATEFUL_CAPABILITIES, MissionInputs, Realization
 
 R = TypeVar("R", bound=pulumi.Resource)
 
@@ -25,6 +25,9 @@ class MissionComponent(pulumi.ComponentResource):
     """
 
     TOKEN = "groundlink:index:MissionComponent"
+    # The layer whose outputs this component registers (groundlink.blueprint.LAYER_OUTPUTS: the
+    # same keys on every cloud); None for the root and for a building block inside a layer.
+    LAYER: str | None = None
 
     def __init__(self, name: str, mission: MissionInputs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(self.TOKEN, name, None, opts)
@@ -43,6 +46,14 @@ class MissionComponent(pulumi.ComponentResource):
         """Options of the resource that holds `capability_id`'s data: protected like every
         store when the blueprint counts that capability as stateful."""
         return self.opts(stateful=capability_id in STATEFUL_CAPABILITIES, **kwargs)
+
+    def register_outputs(self, outputs: Any) -> None:
+        """A layer component registers only its layer's keys (the contract the other cloud keeps too)."""
+        if self.LAYER is not None and isinstance(outputs, dict):
+            extra = sorted(set(outputs) - set(LAYER_OUTPUTS[self.LAYER]))
+            if extra:
+                raise ValueError(f"{type(self).__name__} registers {extra}, not {self.LAYER} outputs")
+        super().register_outputs(outputs)
 
     def child_name(self, *parts: str) -> str:
         return "-".join((self.prefix, *parts))

@@ -78,6 +78,7 @@ class AwsCatalog(MissionComponent):
     """The mission's Glue database, its tables and the catalog's encryption with the CMK."""
 
     TOKEN = "groundlink:index:AwsCatalog"
+    LAYER = "analytics"
 
     def __init__(
         self,
@@ -128,7 +129,7 @@ class AwsCatalog(MissionComponent):
         if inputs.telemetry:
             self.tables.append(self._telemetry_table(products))
         self.tables.extend(self._product_table(t, products) for t in PRODUCT_TABLES)
-        self.register_outputs({"database": self.database.name})
+        self.register_outputs({"catalog": self.database.name})
 
     def _satellite_projection(self) -> dict[str, str]:
         """Ground Station names satellites by id (injected at query time); a partner writes
@@ -253,6 +254,7 @@ class AwsQuery(MissionComponent):
     query-results bucket, and a per-query scan cutoff from the spec."""
 
     TOKEN = "groundlink:index:AwsQuery"
+    LAYER = "analytics"
 
     def __init__(
         self,
@@ -292,7 +294,7 @@ class AwsQuery(MissionComponent):
             ),
             "analytics.serverless_sql",
         )
-        self.register_outputs({"workgroup": self.workgroup.name})
+        self.register_outputs({"query_endpoint": self.workgroup.name})
 
 
 class AwsTelemetry(MissionComponent):
@@ -300,6 +302,7 @@ class AwsTelemetry(MissionComponent):
     products bucket as gzip JSON lines, partitioned by hour for the `telemetry` table."""
 
     TOKEN = "groundlink:index:AwsTelemetry"
+    LAYER = "analytics"
 
     def __init__(
         self,
@@ -381,7 +384,7 @@ class AwsTelemetry(MissionComponent):
             ),
             "analytics.telemetry_archive",
         )
-        self.register_outputs({"stream_arn": self.stream.arn, "firehose_arn": self.firehose.arn})
+        self.register_outputs({"telemetry_stream": self.stream.arn})
 
 
 def _archive_permissions(stream: str, bucket: str, log_group: str, key: str | None) -> list[dict[str, Any]]:

@@ -72,6 +72,7 @@ class AwsEvents(MissionComponent):
     both land in the dead-letter queue."""
 
     TOKEN = "groundlink:index:AwsEvents"
+    LAYER = "events"
 
     def __init__(
         self,

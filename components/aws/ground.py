@@ -379,6 +379,7 @@ class AwsGroundSegment(MissionComponent):
     bucket and a write-only role the partner's AWS account may assume."""
 
     TOKEN = "groundlink:index:AwsGroundSegment"
+    LAYER = "ground"
 
     def __init__(
         self,

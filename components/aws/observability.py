@@ -50,6 +50,7 @@ class AwsObservability(MissionComponent):
     Azure's counterpart: AzureObservability in components/azure/observability.py."""
 
     TOKEN = "groundlink:index:AwsObservability"
+    LAYER = "observability"
 
     def __init__(
         self,
@@ -141,4 +142,5 @@ class AwsObservability(MissionComponent):
             ),
             "budget.alerts",
         )
-        self.register_outputs({"alerts_topic": self.topic.arn, "budget": self.budget.name})
+        # AWS keeps each log beside what it describes (log groups, the access-log bucket): no one workspace
+        self.register_outputs({"alerts": self.topic.arn, "budget": self.budget.name, "log_workspace": None})

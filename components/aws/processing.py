@@ -108,6 +108,7 @@ class AwsProcessing(MissionComponent):
     Azure's counterpart: AzureProcessing in components/azure/processing.py."""
 
     TOKEN = "groundlink:index:AwsProcessing"
+    LAYER = "processing"
 
     def __init__(
         self,
@@ -150,7 +151,7 @@ class AwsProcessing(MissionComponent):
         self.register_outputs(
             {
                 "function": self.function.arn if self.function else None,
-                "job_queue": self.job_queue.arn if self.job_queue else None,
+                "job": self.job_queue.arn if self.job_queue else None,
             }
         )
 

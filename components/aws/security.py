@@ -119,6 +119,7 @@ class AwsNetwork(MissionComponent):
     `internet_egress` (container jobs) its subnet routes out through an internet gateway."""
 
     TOKEN = "groundlink:index:AwsNetwork"
+    LAYER = "security"
 
     def __init__(
         self,
@@ -218,13 +219,7 @@ class AwsNetwork(MissionComponent):
             subnet_id=self.subnet.id,
             s3_endpoint_id=self.s3_endpoint.id if self.s3_endpoint else None,
         )
-        self.register_outputs(
-            {
-                "vpc_id": self.vpc.id,
-                "subnet_id": self.subnet.id,
-                "s3_endpoint_id": self.s3_endpoint.id if self.s3_endpoint else None,
-            }
-        )
+        self.register_outputs({"network_id": self.vpc.id, "subnet_id": self.subnet.id})
 
     def _flow_logs(
         self, caps: tuple[str, ...], account: pulumi.Input[str], key: aws.kms.Key | None, retention_days: int
@@ -289,6 +284,7 @@ class AwsSecurity(MissionComponent):
     """The mission's key (rotated yearly, explicit key policy) and its network."""
 
     TOKEN = "groundlink:index:AwsSecurity"
+    LAYER = "security"
 
     def __init__(
         self,
@@ -333,4 +329,10 @@ class AwsSecurity(MissionComponent):
                 opts=self.opts(),
             ).outputs
         self.key_ids: list[pulumi.Output[str]] | None = [self.key.arn] if self.key else None
-        self.register_outputs({"key_ids": self.key_ids})
+        self.register_outputs(
+            {
+                "key_ids": self.key_ids,
+                "network_id": self.network.vpc_id if self.network else None,
+                "subnet_id": self.network.subnet_id if self.network else None,
+            }
+        )

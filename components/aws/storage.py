@@ -230,6 +230,7 @@ class AwsStorage(MissionComponent):
     partner's landing zone); the access-log bucket receives every other bucket's logs."""
 
     TOKEN = "groundlink:index:AwsStorage"
+    LAYER = "storage"
 
     def __init__(
         self,
@@ -307,6 +308,7 @@ class AwsStorage(MissionComponent):
                 "raw_store_uri": self.raw.uri if self.raw else None,
                 "products_store_uri": self.products.uri,
                 "query_results_uri": self.results.uri if self.results else None,
+                "replica_region": inputs.replica_region,
             }
         )
 
@@ -395,6 +397,7 @@ class AwsReplica(MissionComponent):
     (S3 server access logs stay in the bucket's region)."""
 
     TOKEN = "groundlink:index:AwsReplica"
+    LAYER = "storage"
 
     def __init__(
         self,

@@ -114,6 +114,7 @@ class AzureTelemetry(MissionComponent):
     """Contact telemetry: an Event Hubs namespace and hub, captured to the products container."""
 
     TOKEN = "groundlink:index:AzureTelemetry"
+    LAYER = "analytics"
 
     def __init__(
         self,
@@ -194,7 +195,7 @@ class AzureTelemetry(MissionComponent):
             namespace_id=self.namespace.id,
             namespace_name=self.namespace.name,
         )
-        self.register_outputs({"hub_id": self.hub.id})
+        self.register_outputs({"telemetry_stream": self.hub.id})
 
 
 class AzureAnalytics(MissionComponent):
@@ -205,6 +206,7 @@ class AzureAnalytics(MissionComponent):
     AWS's counterparts: AwsCatalog and AwsQuery in components/aws/analytics.py."""
 
     TOKEN = "groundlink:index:AzureAnalytics"
+    LAYER = "analytics"
 
     def __init__(
         self,
@@ -232,7 +234,14 @@ class AzureAnalytics(MissionComponent):
             self._synapse(storage, key)
         elif analytics.engine == "adx":
             self._adx(key, telemetry)  # serverless SQL is then a gap the blueprint declares
-        self.register_outputs({"catalog": self.catalog, "query_endpoint": self.query_endpoint})
+        self.register_outputs(
+            {
+                "catalog": self.catalog,
+                "query_endpoint": self.query_endpoint,
+                # the hub lives under the ground segment (AzureTelemetry), the layer's key here too
+                "telemetry_stream": telemetry.hub_id if telemetry else None,
+            }
+        )
 
     @property
     def engine_ids(self) -> dict[str, pulumi.Output[str]]:

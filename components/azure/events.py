@@ -39,6 +39,7 @@ class AzureEvents(MissionComponent):
     namespace's firewall admits). AWS's counterpart: AwsEvents in components/aws/events.py."""
 
     TOKEN = "groundlink:index:AzureEvents"
+    LAYER = "events"
 
     def __init__(
         self,
@@ -173,9 +174,9 @@ class AzureEvents(MissionComponent):
         self.queue_url = pulumi.Output.concat(
             "https://", self.namespace.name, ".servicebus.windows.net/", self.queue.name
         )
-        self.register_outputs(
-            {"queue_id": self.queue.id, "queue_url": self.queue_url, "namespace_id": self.namespace.id}
-        )
+        # Service Bus keeps a queue's dead letters in its $DeadLetterQueue subqueue (AWS: a queue of its own)
+        self.dead_letter_queue = pulumi.Output.concat(self.queue_url, "/$DeadLetterQueue")
+        self.register_outputs({"event_queue": self.queue_url, "dead_letter_queue": self.dead_letter_queue})
 
     def _admit_processor(self, resource_group_name: pulumi.Input[str], subnet_id: pulumi.Input[str]) -> None:
         """A Premium namespace's firewall: only the processor's subnet (through its

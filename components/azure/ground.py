@@ -224,6 +224,7 @@ class AzureGround(MissionComponent):
     legacy resources (opt-in)."""
 
     TOKEN = "groundlink:index:AzureGround"
+    LAYER = "ground"
 
     def __init__(
         self,

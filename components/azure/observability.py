@@ -46,6 +46,7 @@ class AzureObservability(MissionComponent):
     AWS's counterpart: AwsObservability in components/aws/observability.py."""
 
     TOKEN = "groundlink:index:AzureObservability"
+    LAYER = "observability"
 
     def __init__(
         self,
@@ -165,7 +166,7 @@ class AzureObservability(MissionComponent):
             ),
             "observability.alarm",
         )
-        self.realize(
+        self.budget = self.realize(
             azure.consumption.Budget(
                 self.child_name("budget"),
                 budget_name=f"{mission}-monthly",
@@ -188,4 +189,6 @@ class AzureObservability(MissionComponent):
             ),
             "budget.alerts",
         )
-        self.register_outputs({"workspace_id": self.workspace.id})
+        self.register_outputs(
+            {"alerts": self.action_group.id, "budget": self.budget.name, "log_workspace": self.workspace.id}
+        )

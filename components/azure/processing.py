@@ -54,6 +54,7 @@ class AzureProcessing(MissionComponent):
     components/aws/processing.py."""
 
     TOKEN = "groundlink:index:AzureProcessing"
+    LAYER = "processing"
 
     def __init__(
         self,
@@ -90,7 +91,7 @@ class AzureProcessing(MissionComponent):
             *self.deployment_grants,
         ]:
             self.grants.append(self._grant(grant_name, role, scope, principal))
-        self.register_outputs({"app": self.app.id if self.app else None, "job": self.job.id if self.job else None})
+        self.register_outputs({"function": self.app.id if self.app else None, "job": self.job.id if self.job else None})
 
     @property
     def log_sources(self) -> dict[str, pulumi.Output[str]]:

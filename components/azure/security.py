@@ -107,6 +107,7 @@ class AzurePrivateNetwork(MissionComponent):
     """A VNet, an endpoint subnet and the privatelink DNS zones the stores resolve through."""
 
     TOKEN = "groundlink:index:AzurePrivateNetwork"
+    LAYER = "security"
 
     def __init__(
         self,
@@ -191,7 +192,7 @@ class AzurePrivateNetwork(MissionComponent):
             zone_ids={group: zone.id for group, zone in self.zones.items()},
             processing_subnet_id=self.processing_subnet.id if self.processing_subnet else None,
         )
-        self.register_outputs({"vnet_id": self.vnet.id, "subnet_id": self.subnet.id})
+        self.register_outputs({"network_id": self.vnet.id, "subnet_id": self.subnet.id})
 
 
 def messaging_encryption(
@@ -270,6 +271,7 @@ class AzureSecurity(MissionComponent):
     """The mission key, its vault and the identity that uses it; the private network when asked."""
 
     TOKEN = "groundlink:index:AzureSecurity"
+    LAYER = "security"
 
     def __init__(
         self,
@@ -285,7 +287,7 @@ class AzureSecurity(MissionComponent):
         location = mission.region
         private = inputs.private
         processing = (inputs.processing,) if inputs.processing else ()
-        self.network: PrivateNetwork | None = (
+        self.private_network: AzurePrivateNetwork | None = (
             AzurePrivateNetwork(
                 self.child_name("network"),
                 mission,
@@ -293,10 +295,11 @@ class AzureSecurity(MissionComponent):
                 processing=processing,
                 servicebus_service_endpoint=inputs.premium_messaging,
                 opts=self.opts(),
-            ).outputs
+            )
             if private
             else None
         )
+        self.network: PrivateNetwork | None = self.private_network.outputs if self.private_network else None
         # Where the contact processor runs: the private network's subnet, or its own network
         # whose subnet the account's firewall admits (docs/azure.md, "Contact processing in the network").
         self.processing_subnet_id: pulumi.Output[str] | None = (
@@ -383,8 +386,13 @@ class AzureSecurity(MissionComponent):
             )
             if self.network:
                 private_endpoint(self, self.network, "vault", target_id=self.vault.id, group="vault")
+        # the processor's own network in public mode is no network a consumer joins: not network_id
         self.register_outputs(
-            {"key_id": self.key.id if self.key else None, "identity_id": self.identity.id if self.identity else None}
+            {
+                "key_ids": [self.key.id] if self.key else None,
+                "network_id": self.private_network.vnet.id if self.private_network else None,
+                "subnet_id": self.private_network.subnet.id if self.private_network else None,
+            }
         )
 
         self.outputs: MissionKey | None = None

@@ -131,6 +131,7 @@ class AzureStorage(MissionComponent):
     AWS's counterpart: AwsStorage in components/aws/storage.py."""
 
     TOKEN = "groundlink:index:AzureStorage"
+    LAYER = "storage"
 
     def __init__(
         self,
@@ -287,6 +288,8 @@ class AzureStorage(MissionComponent):
                 "raw_store_uri": self.raw_uri,
                 "products_store_uri": self.products_uri,
                 "query_results_uri": self.query_results_uri,
+                # GZRS / RA-GZRS keep the second copy in the paired region, as AWS replicates to replica_region
+                "replica_region": self.account.secondary_location if inputs.redundancy == "geo" else None,
             }
         )
 

@@ -22,6 +22,7 @@ from ..limits import SQS_MAX_VISIBILITY_SECONDS, SQS_VISIBILITY_PER_FUNCTION_TIM
 from ..spec import Downlink, MissionSpec, OrbitalEndpoint, Satellite
 from .capabilities import CAPABILITIES, CAPABILITY_BY_ID, LAYERS, STATEFUL_CAPABILITIES, Capability
 from .gaps import cloud_gaps
+from .layer_outputs import LAYER_OUTPUT_MEANINGS, LAYER_OUTPUTS
 from .layers import (
     CLOUD_FACTS,
     PARTNER_PREFIX,
@@ -51,6 +52,8 @@ __all__ = [
     "CAPABILITY_BY_ID",
     "CLOUDS",
     "LAYERS",
+    "LAYER_OUTPUTS",
+    "LAYER_OUTPUT_MEANINGS",
     "OUTPUT_KEYS",
     "STATEFUL_CAPABILITIES",
     "AnalyticsInputs",
