@@ -4,7 +4,9 @@ exit 130 and one line: the handler is installed before any import of the command
 What comes before the console script's first line is the interpreter's own start-up
 (encodings, `site` and the environment's .pth files): a signal there either kills the
 process before Python has a handler (exit -SIGINT, nothing printed, which a shell shows as
-130) or fails the interpreter's start-up with the interpreter's own message. Neither runs a
+130) or fails the interpreter's start-up with the interpreter's own message (a traceback of
+start-up frames, or a bare `KeyboardInterrupt` when no frame was running, seen on a first run
+whose modules were still being compiled). Neither runs a
 line of groundlink; every other outcome must be the one line."""
 
 from __future__ import annotations
@@ -61,6 +63,8 @@ def _before_groundlink_ran(code: int, err: str) -> bool:
     """The signal came during the interpreter's start-up, before the handler could exist."""
     if code == -signal.SIGINT and err == "":
         return True
+    if code == 1 and err == "KeyboardInterrupt\n":  # raised with no Python frame on the stack: the
+        return True  # interpreter's own start-up (a frame of groundlink's would print a traceback)
     if "Traceback" not in err:
         return False
     frames = re.findall(r'File "([^"]+)", line \d+, in (\S+)', err)
