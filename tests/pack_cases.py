@@ -287,18 +287,12 @@ BASELINES: dict[str, Baseline] = {
     "synapse-workspace": Planned("noaa20.yaml", "azure", "noaa20-analytics-workspace"),
     "adx-cluster": Planned("constellation.yaml", "azure", "eo-constellation-analytics-cluster"),
     # security.customer_managed_keys: false (policies/customer-managed-keys-off.config.json)
-    "athena-workgroup-no-cmk": Derived(
-        "athena-workgroup", {"@config.requireCustomerManagedKey": False}, "a mission without customer-managed keys"
-    ),
-    "kinesis-stream-no-cmk": Derived(
-        "kinesis-stream", {"@config.requireCustomerManagedKey": False}, "a mission without customer-managed keys"
-    ),
-    "firehose-no-cmk": Derived(
-        "firehose", {"@config.requireCustomerManagedKey": False}, "a mission without customer-managed keys"
-    ),
-    "firehose-direct-put-no-cmk": Derived(
-        "firehose-direct-put", {"@config.requireCustomerManagedKey": False}, "a mission without customer-managed keys"
-    ),
+    **{
+        f"{base}-no-cmk": Derived(
+            base, {"@config.requireCustomerManagedKey": False}, "a mission without customer-managed keys"
+        )
+        for base in ("athena-workgroup", "kinesis-stream", "firehose", "firehose-direct-put")
+    },
     "orbital-spacecraft-allowed": Derived(
         "orbital-spacecraft", {"@config.legacyOrbitalAllowed": True}, "the legacy-orbital opt-in"
     ),

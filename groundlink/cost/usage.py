@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from ..blueprint import Blueprint, Lifecycle
 from ..limits import DIGIF_GB_PER_MHZ_SECOND, NARROWBAND_MAX_MHZ
@@ -158,11 +157,6 @@ def _flow(store: str, gb_per_month: float, lifecycle: Lifecycle) -> StoreFlow:
     return StoreFlow(store, gb_per_month / DAYS_PER_MONTH, tuple(spans(lifecycle.transitions, lifecycle.expire_days)))
 
 
-def gb_per_contact(downlink: Any, seconds: float) -> float:
-    """GB one downlink lands in a contact of `seconds` (spec.Downlink.gb_in)."""
-    return float(downlink.gb_in(seconds))
-
-
 def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
     spec = blueprint.spec
     gs, use = spec.ground_segment, spec.usage
@@ -185,7 +179,7 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
                     d.delivery,
                     d.bandwidth_mhz,
                     d.data_rate_mbps,
-                    gb_per_contact(d, seconds_per_contact),
+                    d.gb_in(seconds_per_contact),
                 )
             )
 
