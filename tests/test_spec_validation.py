@@ -215,6 +215,29 @@ class TestSatellites:
 
         assert "s.yaml: satellites: duplicate satellite norad_ids [43013]" in _errors(same_norad)
 
+    @pytest.mark.parametrize(
+        ("field", "value", "message"),
+        [
+            ("cadu_length", 9, "9 is shorter than sync marker + primary header (10)"),
+            ("cadu_length", 65541, "65541 is longer than sync marker + the longest CCSDS transfer frame (65540;"),
+            ("spacecraft_ids", [256], "256 is not an 8-bit AOS spacecraft id (0-255)"),
+            ("spacecraft_ids", [157, 157], "[157, 157] names a value twice"),
+            ("udp_ports", [0], "0 is not a UDP port (1-65535)"),
+            ("udp_ports", [65536], "65536 is not a UDP port (1-65535)"),
+        ],
+    )
+    def test_capture_details_outside_their_bounds_are_refused(self, field, value, message):
+        errors = _errors(lambda d: d["processing"].update(capture={field: value}))
+        assert any(e.startswith(f"s.yaml: processing.capture.{field}: {message}") for e in errors), errors
+
+    def test_capture_details_at_their_bounds_are_accepted(self):
+        for capture in (
+            {"cadu_length": 10, "spacecraft_ids": [0, 255], "udp_ports": [1, 65535]},
+            {"cadu_length": 65540},
+        ):
+            spec = _ok(lambda d, c=capture: d["processing"].update(capture=c))
+            assert spec.processing.capture.capture_format().cadu_length == capture["cadu_length"]
+
     def test_a_function_refuses_a_contact_its_tmp_cannot_hold(self):
         """15 Mbit/s decoded: 0.1125 GB of raw files a minute, as much again in frame streams;
         Lambda's /tmp is 10,240 MiB = 10,737.4 MB, so 47.7 minutes fit (10,732.5 MB) and 47.8 do
