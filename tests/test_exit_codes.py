@@ -49,9 +49,9 @@ def _pack_config(config: dict) -> Callable[[Path, pytest.MonkeyPatch], None]:
     return setup
 
 
-def _fake_pack(script: str) -> Callable[[Path, pytest.MonkeyPatch], None]:
+def _fake_pack(script: str, wait: str = "1") -> Callable[[Path, pytest.MonkeyPatch], None]:
     """Run the pack with an interpreter that is a shell script: it crashes, prints
-    something that is not a port, or never answers. Startup waits 1 s, not 60
+    something that is not a port, or never answers. Startup waits `wait` seconds, not 60
     (GROUNDLINK_PACK_STARTUP_SECONDS, as a user on a slow machine would set it)."""
 
     def setup(tmp: Path, mp: pytest.MonkeyPatch) -> None:
@@ -59,7 +59,7 @@ def _fake_pack(script: str) -> Callable[[Path, pytest.MonkeyPatch], None]:
         python.write_text("#!/bin/sh\n" + script + "\n")
         python.chmod(python.stat().st_mode | stat.S_IXUSR)
         mp.setattr(runner, "PackProcess", functools.partial(host.PackProcess, python=str(python)))
-        mp.setenv(host.STARTUP_TIMEOUT_ENV, "1")
+        mp.setenv(host.STARTUP_TIMEOUT_ENV, wait)
 
     return setup
 
@@ -126,7 +126,7 @@ CASES = {
         CHECK,
         2,
         "policy pack failed to start: its first line is not a port: 'listening on 5000'",
-        _fake_pack("echo 'listening on 5000'; exec sleep 30"),
+        _fake_pack("echo 'listening on 5000'; exec sleep 30", wait="0.5"),
     ),
     "check startup wait not a number": Case(
         CHECK,
@@ -135,7 +135,7 @@ CASES = {
         lambda tmp, mp: mp.setenv(host.STARTUP_TIMEOUT_ENV, "soon"),
     ),
     "check pack never answers": Case(
-        CHECK, 2, "policy pack did not report a port within 1s", _fake_pack("exec sleep 30")
+        CHECK, 2, "policy pack did not report a port within 0.3s", _fake_pack("exec sleep 30", wait="0.3")
     ),
     "check unwritable json": Case(
         (*CHECK, "--json", "{tmp}/file/check.json"), 2, "--json {tmp}/file/check.json", _a_file, "file/check.json"

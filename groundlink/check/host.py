@@ -181,7 +181,7 @@ class PackProcess:
         if self._proc is None:
             self.start()
         if not self._port_ready.wait(timeout):
-            raise PackError(f"policy pack did not report a port within {timeout:.0f}s")
+            raise PackError(f"policy pack did not report a port within {timeout:g}s")
         line = self._port_line[0]
         if not line.isdigit():
             proc = self._proc
