@@ -125,7 +125,7 @@ def test_each_layer_decision_is_what_the_needed_capabilities_ask_for(choice):
         assert layers.analytics.serverless_sql == bp.needs("analytics.serverless_sql")
         assert layers.analytics.telemetry == layers.ground.telemetry == bp.needs("analytics.telemetry_stream")
         assert layers.ground.stream == bp.needs("ground.stream_delivery")
-        assert layers.ground.managed == bp.needs("ground.managed_station")
+        assert not layers.ground.station or bp.needs("ground.managed_station")  # never unasked
         # a raw store exists whenever the spec needs one or a partner lands there
         assert layers.storage.raw_store == (bp.needs("storage.raw") or layers.storage.landing)
         # the retention the spec asks for is the raw store's expiry on every cloud

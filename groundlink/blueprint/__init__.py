@@ -188,7 +188,6 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
             name=blueprint.mission, tags=dict(blueprint.tags), protected=blueprint.protected, region=spec.region(cloud)
         ),
         ground=GroundInputs(
-            managed=blueprint.managed,
             station=station,
             landing=landing,
             stream=delivery.stream,

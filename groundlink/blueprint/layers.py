@@ -156,8 +156,7 @@ class GroundInputs(Checked):
     Its own type so both clouds' ground components read one answer to who receives the contacts,
     decided once from the spec and CLOUD_FACTS in groundlink/blueprint/__init__.py."""
 
-    managed: bool  # the spec asks for a first-party ground station
-    station: bool  # ... and this cloud has one: the station is rendered
+    station: bool  # the spec asks for a first-party ground station and this cloud has one
     landing: bool  # a partner network lands contacts in the raw store
     stream: bool  # contact data is also streamed live
     links: tuple[GroundLink, ...]
