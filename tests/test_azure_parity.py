@@ -101,11 +101,17 @@ VERDICTS = {
             "ground.delivery_identity",
             "storage.archive_tier",
             "security.messaging_cmk",
+            "analytics.query_scan_limit",
         ],
     },
     "partner.yaml": {
         "aws": [],
-        "azure": ["storage.archive_tier", "security.messaging_cmk", "analytics.serverless_sql"],
+        "azure": [
+            "storage.archive_tier",
+            "security.messaging_cmk",
+            "analytics.serverless_sql",
+            "analytics.query_scan_limit",
+        ],
     },
     "constellation.yaml": {
         "aws": [],
@@ -115,11 +121,12 @@ VERDICTS = {
             "storage.archive_tier",
             "security.messaging_cmk",
             "analytics.serverless_sql",
+            "analytics.query_scan_limit",
         ],
     },
     "aqua-legacy.yaml": {
         "aws": ["ground.delivery_identity"],
-        "azure": ["storage.archive_tier", "security.messaging_cmk"],
+        "azure": ["storage.archive_tier", "security.messaging_cmk", "analytics.query_scan_limit"],
     },
 }
 

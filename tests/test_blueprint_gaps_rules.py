@@ -50,6 +50,14 @@ ADX = (
     "Azure Data Explorer runs on a provisioned cluster (engine VMs billed per hour): there is no pay-per-query "
     "SQL; the cluster answers KQL and T-SQL at query_endpoint. Use azure_engine: synapse for serverless SQL",
 )
+ADX_SCAN = ("analytics.query_scan_limit", ADX[1])  # no serverless SQL: no scan limit either, for the same reason
+NO_SCAN_LIMIT = (
+    "analytics.query_scan_limit",
+    "Synapse serverless SQL has no per-query scan limit: analytics.query_bytes_scanned_cutoff_gb binds Athena only. "
+    "Synapse budgets the data processed per day, week or month (TB), set in Synapse Studio or with "
+    "sp_set_data_processed_limit in T-SQL, not through Azure Resource Manager, and a query running past the "
+    "budget is not stopped",
+)
 
 
 @pytest.mark.parametrize(
@@ -67,13 +75,16 @@ ADX = (
         ("azure", {"stream": True}, ()),  # no landing: nothing to stream from a partner
         ("azure", {"landing": True, "stream": True, "partner_principal": "p"}, ()),
         ("azure", {"landing": True, "stream": True, "legacy_orbital": True}, (AZURE_IDENTITY,)),
-        ("azure", {"adx": True, "serverless_sql": True}, (ADX,)),
+        ("azure", {"adx": True, "serverless_sql": True}, (ADX, ADX_SCAN)),
+        ("azure", {"adx": True, "serverless_sql": True, "query_scan_limit": False}, (ADX, ADX_SCAN)),
         ("azure", {"adx": True}, ()),
         ("azure", {"serverless_sql": True}, ()),
+        ("azure", {"serverless_sql": True, "query_scan_limit": False}, (NO_SCAN_LIMIT,)),
+        ("azure", {"query_scan_limit": False}, ()),  # no serverless SQL: no query to stop
         (
             "azure",
             {"managed": True, "landing": True, "stream": True, "adx": True, "serverless_sql": True},
-            (AZURE_IDENTITY, RETIRED, AZURE_STREAM, ADX),
+            (AZURE_IDENTITY, RETIRED, AZURE_STREAM, ADX, ADX_SCAN),
         ),
     ],
 )

@@ -293,6 +293,7 @@ class AwsQuery(MissionComponent):
                 opts=self.opts(),
             ),
             "analytics.serverless_sql",
+            "analytics.query_scan_limit",
         )
         self.register_outputs({"query_endpoint": self.workgroup.name})
 

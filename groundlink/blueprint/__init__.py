@@ -297,6 +297,7 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
             adx=adx,
             serverless_sql=analytics.serverless_sql,
             archive_gap=archive,
+            query_scan_limit=CLOUD_FACTS[cloud].query_scan_limit,
             messaging_keys_unavailable=(
                 spec.security.customer_managed_keys
                 and not spec.security.premium_messaging

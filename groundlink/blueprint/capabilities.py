@@ -93,6 +93,12 @@ CAPABILITIES: tuple[Capability, ...] = (
         "analytics.serverless_sql", "analytics", "Serverless SQL over the stores", lambda s: s.analytics.serverless_sql
     ),
     Capability(
+        "analytics.query_scan_limit",
+        "analytics",
+        "A query stops at the per-query scan limit (analytics.query_bytes_scanned_cutoff_gb)",
+        lambda s: s.analytics.serverless_sql,
+    ),
+    Capability(
         "analytics.telemetry_stream", "analytics", "Contact telemetry stream", lambda s: s.analytics.telemetry_stream
     ),
     Capability(

@@ -25,6 +25,14 @@ ADX_NO_SERVERLESS = (
     "synapse for serverless SQL"
 )
 
+# With serverless SQL, on a cloud whose serverless SQL has no per-query limit (docs/azure.md).
+NO_QUERY_SCAN_LIMIT = (
+    "Synapse serverless SQL has no per-query scan limit: analytics.query_bytes_scanned_cutoff_gb binds "
+    "Athena only. Synapse budgets the data processed per day, week or month (TB), set in Synapse Studio "
+    "or with sp_set_data_processed_limit in T-SQL, not through Azure Resource Manager, and a query "
+    "running past the budget is not stopped"
+)
+
 # With customer-managed keys, on a cloud whose messaging takes them on a premium tier only.
 MESSAGING_KEYS = (
     "Event Hubs and Service Bus Standard namespaces encrypt with Microsoft-managed keys only; a "
@@ -70,6 +78,7 @@ def cloud_gaps(
     serverless_sql: bool,
     archive_gap: str | None = None,
     messaging_keys_unavailable: bool = False,
+    query_scan_limit: bool = True,
 ) -> tuple[tuple[str, str], ...]:
     """The gaps of one cloud, layer by layer (ground, storage, analytics). The same rules hold on
     both clouds; the cloud changes only the facts (a station of its own, its tiers) and the wording."""
@@ -84,6 +93,9 @@ def cloud_gaps(
         gaps.append(("storage.archive_tier", archive_gap))
     if adx and serverless_sql:
         gaps.append(("analytics.serverless_sql", ADX_NO_SERVERLESS))
+        gaps.append(("analytics.query_scan_limit", ADX_NO_SERVERLESS))
+    elif serverless_sql and not query_scan_limit:
+        gaps.append(("analytics.query_scan_limit", NO_QUERY_SCAN_LIMIT))
     if messaging_keys_unavailable:
         gaps.append(("security.messaging_cmk", MESSAGING_KEYS))
     return tuple(gaps)

@@ -70,13 +70,16 @@ class CloudFacts:
     first_party_station: bool  # a managed ground station the mission can book
     # its messaging (queues, streams) takes the mission's key only on a premium tier
     messaging_key_needs_premium: bool = False
+    # its serverless SQL stops a query that scans past a set limit
+    query_scan_limit: bool = True
 
 
 CLOUD_FACTS: Mapping[str, CloudFacts] = {
     "aws": CloudFacts(first_party_station=True),
     # Azure Orbital Ground Station was retired on 2024-12-18 (docs/azure.md).
     # Event Hubs and Service Bus Standard encrypt with Microsoft-managed keys only (docs/azure.md).
-    "azure": CloudFacts(first_party_station=False, messaging_key_needs_premium=True),
+    # Synapse serverless SQL budgets data processed per day, week or month, never per query (docs/azure.md).
+    "azure": CloudFacts(first_party_station=False, messaging_key_needs_premium=True, query_scan_limit=False),
 }
 
 
