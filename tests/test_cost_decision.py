@@ -94,10 +94,11 @@ def test_events_follow_each_clouds_trigger(catalogs):
     assert aws["EventBridge events (from AWS Ground Station)"].quantity == pytest.approx(CONTACTS)
     assert aws["EventBridge events (from AWS Ground Station)"].cost == 0
     assert aws["SQS requests"].quantity == pytest.approx(3 * CONTACTS)
-    # Azure: an ingress per blob (19 raw + 1 products per contact) and a delivery per raw blob
-    assert azure["Event Grid operations"].quantity == pytest.approx(20 * CONTACTS + RAW_FILES)
-    assert azure["Event Grid operations"].cost == 0  # 3,558.75 < 100,000 free
-    assert azure["Service Bus operations"].quantity == pytest.approx(3 * RAW_FILES)
+    # Azure: an ingress per blob (19 raw + the partner's manifest + 1 products per contact) and a
+    # delivery per raw blob (19 + the manifest)
+    assert azure["Event Grid operations"].quantity == pytest.approx(21 * CONTACTS + RAW_FILES + CONTACTS)
+    assert azure["Event Grid operations"].cost == 0  # 3,741.25 < 100,000 free
+    assert azure["Service Bus operations"].quantity == pytest.approx(3 * (RAW_FILES + CONTACTS))
     assert azure["Service Bus Standard base charge"].cost == pytest.approx(730 * 0.0135)
 
 

@@ -6,8 +6,9 @@ per 10,000; a 3072- or 4096-bit key at $5 a key-month (first 250 keys) and $0.15
 KEY_SIZE bits: the cost model reads the size from the plan, and assumes that same size when it has
 no plan (the alternatives table); a change of KEY_SIZE fails here instead of leaving the price wrong.
 
-The reference mission (noaa20): 600 s contacts write 20 raw files + 1 product object each;
-4 contacts a day x 365/12 = 121.67 contacts: 21 x 121.67 = 2,555 key operations a month.
+The reference mission (noaa20): on Azure, 600 s contacts write 20 raw files, the partner's
+manifest (Azure lands every contact from a partner network) and 1 product object each;
+4 contacts a day x 365/12 = 121.67 contacts: 22 x 121.67 = 2,676.67 key operations a month.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from groundlink.spec import spec_from_data
 
 from .conftest import cached_plan, spec_data
 
-OPERATIONS = 2555
+OPERATIONS = 22 * 4 * 365 / 12
 
 
 @pytest.fixture(scope="module")
@@ -61,11 +62,11 @@ def test_the_3072_bit_hsm_key_of_the_plan_is_priced_at_the_advanced_key_rate(cat
     assert _key_lines(catalogs, azure_noaa20) == {
         # 1 key x $5 a key-month (not the 2048-bit $1)
         "Key Vault HSM keys (RSA 3072-bit)": ("key_vault_hsm_advanced_key_month", 1, pytest.approx(5.0)),
-        # 2,555 operations x $0.15 / 10,000 = $0.038325 (not x $0.03 = $0.007665)
+        # 2,676.67 operations x $0.15 / 10,000 = $0.04015 (not x $0.03 = $0.00803)
         "Key Vault operations (RSA 3072-bit key)": (
             "key_vault_advanced_key_operations",
             pytest.approx(OPERATIONS),
-            pytest.approx(0.038325),
+            pytest.approx(0.04015),
         ),
     }
 
@@ -76,19 +77,19 @@ def test_without_a_plan_the_stack_s_key_size_is_assumed(catalogs):
         "Key Vault operations (RSA 3072-bit key)": (
             "key_vault_advanced_key_operations",
             pytest.approx(OPERATIONS),
-            pytest.approx(0.038325),
+            pytest.approx(0.04015),
         ),
     }
 
 
 def test_the_price_follows_the_key_size_in_the_plan(catalogs):
     assert _key_lines(catalogs, _with_key_size(2048)) == {
-        # 1 x $1; 2,555 x $0.03 / 10,000 = $0.007665
+        # 1 x $1; 2,676.67 x $0.03 / 10,000 = $0.00803
         "Key Vault HSM keys (RSA 2048-bit)": ("key_vault_hsm_key_month", 1, pytest.approx(1.0)),
         "Key Vault operations (RSA 2048-bit key)": (
             "key_vault_operations",
             pytest.approx(OPERATIONS),
-            pytest.approx(0.007665),
+            pytest.approx(0.00803),
         ),
     }
     four = _key_lines(catalogs, _with_key_size(4096))

@@ -55,12 +55,13 @@ def test_with_a_managed_ground_station_the_aws_events_line_names_ground_station(
 def test_every_queue_message_is_one_function_invocation_on_both_clouds(catalogs):
     est = estimate(blueprint(), catalogs)
     aws, azure = by_item(est.clouds["aws"]), by_item(est.clouds["azure"])
-    # Azure: a Service Bus message per raw blob (1,733.75), sent, received and completed: 3 x 1,733.75
-    assert azure["Service Bus operations"].quantity == pytest.approx(3 * 1733.75)
-    # each message invokes the function once: 1,733.75 executions, not 91.25 (one per contact)
+    # Azure: a Service Bus message per raw blob, 19 files and the partner's manifest per contact:
+    # 20 x 91.25 = 1,825, sent, received and completed: 3 x 1,825
+    assert azure["Service Bus operations"].quantity == pytest.approx(3 * 1825)
+    # each message invokes the function once: 1,825 executions, not 91.25 (one per contact)
     executions = azure["Functions Flex Consumption executions (contact processor)"]
-    assert executions.quantity == pytest.approx(1733.75)
-    assert executions.cost == pytest.approx(1733.75 / 1e6 * 0.40)  # $0.40 per million, no free grant
+    assert executions.quantity == pytest.approx(1825)
+    assert executions.cost == pytest.approx(1825 / 1e6 * 0.40)  # $0.40 per million, no free grant
     # AWS: an SQS message per contact event (91.25), 3 requests each; one Lambda invocation each
     assert aws["SQS requests"].quantity == pytest.approx(3 * 91.25)
     assert aws["Lambda requests (contact processor)"].quantity == pytest.approx(91.25)
@@ -79,8 +80,8 @@ def test_the_message_count_is_read_once_by_the_queue_and_the_processor(catalogs)
     doubled = Doubled(**{f: getattr(est.usage, f) for f in est.usage.__dataclass_fields__})
     azure = by_item(cloud_cost("azure", bp, doubled, catalogs["azure"]))
     aws = by_item(cloud_cost("aws", bp, doubled, catalogs["aws"]))
-    assert azure["Service Bus operations"].quantity == pytest.approx(3 * 2 * 1733.75)
-    assert azure["Functions Flex Consumption executions (contact processor)"].quantity == pytest.approx(2 * 1733.75)
+    assert azure["Service Bus operations"].quantity == pytest.approx(3 * 2 * 1825)
+    assert azure["Functions Flex Consumption executions (contact processor)"].quantity == pytest.approx(2 * 1825)
     assert aws["SQS requests"].quantity == pytest.approx(3 * 2 * 91.25)
     assert aws["Lambda requests (contact processor)"].quantity == pytest.approx(2 * 91.25)
 

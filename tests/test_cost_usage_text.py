@@ -51,6 +51,8 @@ def test_the_assumptions_the_report_prints_name_the_figures_they_rest_on():
         "38 raw files per contact; the same cadence is assumed for a partner's delivery. Product objects "
         "average 1959 MB (assumptions.object_size_mb). One write request per object (multipart / block "
         "uploads issue one per part).",
+        "A partner network also writes one manifest per contact, last, into the raw store (the AWS stack with "
+        "provider: partner; the Azure stack always, as it has no ground station of its own).",
         "One key request per object written (an upper bound: S3 Bucket Keys and Azure's key caching cut it).",
         "Serverless SQL scans 2 TB/month in 100 queries (usage.*); Athena and Synapse serverless SQL bill at "
         "least 10 MB per query.",
@@ -76,6 +78,10 @@ def test_the_usage_figures_of_the_worked_example():
     assert usage.products_gb == pytest.approx(20.805)
     assert usage.raw_objects == pytest.approx(1387)
     assert usage.objects_written == pytest.approx(1460)
+    # the managed example: AWS Ground Station writes no manifest; on Azure a partner writes one per contact
+    assert usage.manifests == {"azure": pytest.approx(73)}
+    assert (usage.written("aws"), usage.written("azure")) == (pytest.approx(1460), pytest.approx(1533))
+    assert (usage.raw_blobs("aws"), usage.raw_blobs("azure")) == (pytest.approx(1387), pytest.approx(1460))
     assert usage.telemetry_gb == pytest.approx(0.08322)
     assert (usage.query_tb, usage.queries, usage.billed_query_tb) == (2, 100, pytest.approx(2))
     assert usage.egress_gb == 100

@@ -18,7 +18,10 @@ The mission (two satellites, one downlink each):
 - Processing: 41.61 GB / 73 contacts = 570 MB per contact; at the committed bench figure of
   981.771129 MB/s that is 0.58058 s, billed to the millisecond: 0.581 s. The 2,048 MB function
   (and Flex instance): 2 GB x 0.581 s x 73 = 84.826 GB-s; one invocation per queue message: 73 SQS
-  messages (contact events) on AWS, 1,387 Service Bus messages (raw blobs) on Azure.
+  messages (contact events) on AWS, 1,460 Service Bus messages (raw blobs) on Azure.
+- Manifests: AWS Ground Station writes none; on Azure a partner network lands the contacts and
+  writes one manifest per contact into the raw store: 73/month. Azure writes 1,460 + 73 = 1,533
+  objects, 1,387 + 73 = 1,460 of them raw blobs.
 - Telemetry: 2 KB/s x 570 s x 73 contacts = 83,220 KB = 0.08322 GB/month.
 - Raw landed: 2 x 0.57 x 36.5 = 41.61 GB/month = 41.61 x 12 / 365 = 1.368 GB/day;
   products half of it, 0.684 GB/day.
@@ -193,22 +196,22 @@ def test_every_azure_line_of_the_managed_example():
         {
             # managed on AWS is a partner network on Azure: all 730 minutes at the partner price
             "Partner network contact minutes (no first-party ground station since 2024-12-18)": (730, 5110),
-            "Blob write operations": (1460, 73),
+            "Blob write operations": (1533, 76.65),  # 1,460 objects + 73 manifests, x $0.05
             "Internet egress": (100, 8.7),
             # no plan: one HSM key assumed, of the 3,072 bits the Azure stack gives its key: $5.5
             "Key Vault HSM keys (RSA 3072-bit)": (1, 5.5),
-            "Key Vault operations (RSA 3072-bit key)": (1460, 2.19),  # 1,460 x $0.0015
-            # an ingress per blob created (1,460) and a delivery per raw blob (1,387)
-            "Event Grid operations": (2847, 1.7082),
+            "Key Vault operations (RSA 3072-bit key)": (1533, 2.2995),  # 1,533 x $0.0015
+            # an ingress per blob created (1,533) and a delivery per raw blob (1,460)
+            "Event Grid operations": (2993, 1.7958),
             "Service Bus Standard base charge": (730, 9.855),  # one namespace x 730 h
-            "Service Bus operations": (4161, 2.0805),  # send, receive, complete: 3 x 1,387 raw blobs
+            "Service Bus operations": (4380, 2.19),  # send, receive, complete: 3 x 1,460 raw blobs
             "Synapse serverless SQL TB processed": (2, 12),
             "Event Hubs Standard throughput units": (730, 21.9),  # 1 TU x 730 h
             "Event Hubs Capture (telemetry archive)": (730, 73),
             "Azure Monitor alert rules": (1, 0.2),
             "Functions Flex Consumption execution time (contact processor)": (84.826, 0.00169652),
-            # one execution per Service Bus message: 1,387 raw blobs x $0.4 (not 73 contacts)
-            "Functions Flex Consumption executions (contact processor)": (1387, 554.8),
+            # one execution per Service Bus message: 1,460 raw blobs x $0.4 (not 73 contacts)
+            "Functions Flex Consumption executions (contact processor)": (1460, 584),
             # the default account is ZRS, which has no archive tier: the 629.28 GB past 180 days
             # stay in Cold with the 184.68 GB of days 90-180
             "Blob Hot storage (ZRS)": (61.56, 1.60056),  # 61.56 GB x $0.026
@@ -239,6 +242,11 @@ def test_partner_minutes_on_aws_and_no_ground_station_lines():
     aws = _lines(data, "aws")
     assert aws["Partner network contact minutes (ksat_lite)"] == pytest.approx((730, 5110))  # 2 x 36.5 x 10 x $7
     assert not [item for item in aws if item.startswith("AWS Ground Station")]
+    # the partner writes a manifest per contact into S3 too: 1,460 objects + 73 manifests = 1,533
+    assert aws["S3 PUT requests"] == pytest.approx((1533, 15.33))
+    assert aws["KMS requests"] == pytest.approx((1533, 1.533))
+    # and its S3 event is the contact event: still one per contact, so 3 x 73 SQS requests
+    assert aws["SQS requests"] == pytest.approx((219, 0.657))
 
 
 def _with_key_type(kty: str) -> Plan:
@@ -274,10 +282,10 @@ def test_software_keys_bill_operations_only_and_hsm_keys_per_key():
     data = spec_data("noaa20.yaml")
     software = _lines(data, "azure", _with_key_type("RSA"))
     assert not [item for item in software if item.startswith("Key Vault HSM keys")]
-    # per contact: 600 s / 30 s = 20 raw files + 1 product object (15 Mbps x 600 s / 8 x 0.2
-    # = 225 MB < 1,959 MB); 4 x 365/12 = 121.67 contacts: 2,555 operations on the plan's 3,072-bit
-    # key at $0.0015
-    assert software["Key Vault operations (RSA 3072-bit key)"] == pytest.approx((2555, 3.8325))
+    # per contact: 600 s / 30 s = 20 raw files + the partner's manifest + 1 product object (15 Mbps
+    # x 600 s / 8 x 0.2 = 225 MB < 1,959 MB); 4 x 365/12 = 121.67 contacts: 2,676.67 operations on
+    # the plan's 3,072-bit key at $0.0015
+    assert software["Key Vault operations (RSA 3072-bit key)"] == pytest.approx((22 * 4 * 365 / 12, 4.015))
     hsm = _lines(data, "azure", _with_key_type("RSA-HSM"))
     assert hsm["Key Vault HSM keys (RSA 3072-bit)"] == pytest.approx((1, 5.5))
     assert hsm["Key Vault operations (RSA 3072-bit key)"] == software["Key Vault operations (RSA 3072-bit key)"]
@@ -295,6 +303,9 @@ def test_partner_live_delivery_streams_are_priced_per_stream():
 
 
 def test_no_object_store_lands_no_raw_objects():
-    aws = _lines(_example(**{"delivery.object_store": False, "delivery.stream": True}), "aws")
+    data = _example(**{"delivery.object_store": False, "delivery.stream": True})
+    aws = _lines(data, "aws")
     # no raw files, products only: 1 object per link per contact = 2 x 36.5 = 73
     assert aws["S3 PUT requests"] == pytest.approx((73, 0.73))
+    # nor a partner's manifest on Azure: nothing lands in a raw store
+    assert _lines(data, "azure")["Blob write operations"] == pytest.approx((73, 3.65))

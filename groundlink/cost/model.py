@@ -358,7 +358,7 @@ def _replication_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catal
         Line(
             "storage",
             f"{REPLICATION}PUT requests ({region})",
-            usage.objects_written,
+            usage.written("aws"),
             "s3_put_requests",
             e("s3_put_requests"),
             "one replica write per object written",
@@ -378,9 +378,9 @@ def _replication_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catal
             Line(
                 "security",
                 f"{REPLICATION}KMS requests",
-                2 * usage.objects_written,
+                2 * usage.written("aws"),
                 "kms_requests",
-                _after_line(e("kms_requests"), usage.objects_written),
+                _after_line(e("kms_requests"), usage.written("aws")),
                 "at most a Decrypt and an Encrypt per object replicated (S3 Bucket Keys need fewer); "
                 "free only what the KMS requests line leaves of the monthly free requests",
             ),
@@ -428,7 +428,7 @@ def _aws_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan
         Line(
             "storage",
             "S3 PUT requests",
-            usage.objects_written,
+            usage.written("aws"),
             "s3_put_requests",
             e("s3_put_requests"),
             "one per object written",
@@ -452,7 +452,7 @@ def _aws_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan
             Line(
                 "security",
                 "KMS requests",
-                usage.objects_written,
+                usage.written("aws"),
                 "kms_requests",
                 e("kms_requests"),
                 "one per object written",
@@ -589,7 +589,7 @@ def _azure_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, pl
         Line(
             "storage",
             "Blob write operations",
-            usage.objects_written,
+            usage.written("azure"),
             "blob_hot_write_operations",
             e("blob_hot_write_operations"),
             "one per object written",
@@ -646,7 +646,7 @@ def _azure_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, pl
             Line(
                 "security",
                 f"Key Vault operations ({key_text})",
-                usage.objects_written,
+                usage.written("azure"),
                 operations,
                 _key_vault_entry(catalog, operations, size),
                 f"one per object written; {size_basis}",
@@ -656,7 +656,7 @@ def _azure_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, pl
         Line(
             "events",
             "Event Grid operations",
-            usage.objects_written + usage.raw_objects,
+            usage.written("azure") + usage.raw_blobs("azure"),
             "event_grid_operations",
             e("event_grid_operations"),
             "an ingress per blob created in the account, a delivery per raw blob (BlobCreated); "

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..blueprint import Blueprint, Lifecycle
+from ..clouds import CLOUDS
 from ..limits import DIGIF_GB_PER_MHZ_SECOND, NARROWBAND_MAX_MHZ
 from .storage import Span, average_stock, by_tier, spans, steady_state, stock
 
@@ -107,7 +108,7 @@ class MonthlyUsage:
     raw_gb: float
     products_gb: float
     stores: tuple[StoreFlow, ...]
-    objects_written: float  # raw files plus product objects, a month
+    objects_written: float  # raw files plus product objects, a month (manifests: `written`)
     raw_objects: float  # raw files a month: one per downlink per FILE_SECONDS of contact
     telemetry_gb: float
     query_tb: float
@@ -118,9 +119,21 @@ class MonthlyUsage:
     object_size_mb: float
     assumptions: tuple[str, ...] = field(default=())
 
+    # per cloud: the manifests a partner network writes a month into that cloud's raw store, one
+    # per contact, last (groundlink/runtime/delivery.py); none where a first-party station delivers
+    manifests: dict[str, float] = field(default_factory=dict)
+
     @property
     def contacts_per_month(self) -> float:
         return sum(c.contacts_per_month for c in self.contacts)
+
+    def written(self, cloud: str) -> float:
+        """Objects written a month on `cloud`: raw files, a partner's manifests, product objects."""
+        return self.objects_written + self.manifests.get(cloud, 0.0)
+
+    def raw_blobs(self, cloud: str) -> float:
+        """Objects landed a month in `cloud`'s raw store: raw files and a partner's manifests."""
+        return self.raw_objects + self.manifests.get(cloud, 0.0)
 
     def queue_messages(self, cloud: str) -> tuple[float, str]:
         """Messages the contact queue carries a month, and why: one per event of the cloud's trigger
@@ -128,7 +141,7 @@ class MonthlyUsage:
         queue's requests and the processor's invocations are both counted from this one figure."""
         if cloud == "aws":
             return self.contact_events, "one per contact event"
-        return self.raw_objects, "one per raw blob created, BlobCreated"
+        return self.raw_blobs(cloud), "one per raw blob created, BlobCreated"
 
     def billed_minutes(self, wideband: bool) -> float:
         return sum(c.billed_minutes for c in self.contacts if c.wideband == wideband)
@@ -218,6 +231,8 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         f"({FILE_SOURCE}): {raw_files_per_contact} raw files per contact; the same cadence is assumed for a "
         f"partner's delivery. Product objects average {object_size_mb:g} MB (assumptions.object_size_mb). "
         "One write request per object (multipart / block uploads issue one per part).",
+        "A partner network also writes one manifest per contact, last, into the raw store (the AWS stack "
+        "with provider: partner; the Azure stack always, as it has no ground station of its own).",
         "One key request per object written (an upper bound: S3 Bucket Keys and Azure's key caching cut it).",
         f"Serverless SQL scans {use.query_tb_scanned_per_month:g} TB/month in {use.queries_per_month} queries "
         f"(usage.*); {SQL_MINIMUM_TEXT}.",
@@ -246,6 +261,11 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         billed_query_tb=billed_query_tb,
         egress_gb=use.egress_gb_per_month,
         contact_events=contacts_per_month * len(spec.satellites),
+        manifests={
+            cloud: contacts_per_month * len(spec.satellites)
+            for cloud in CLOUDS
+            if spec.delivery.object_store and blueprint.for_cloud(cloud).ground.landing
+        },
         object_size_mb=object_size_mb,
         assumptions=tuple(assumptions),
     )
