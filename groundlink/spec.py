@@ -292,7 +292,11 @@ class Partner(_Model):
         description="Partner network (the ones Microsoft pointed AOGS users to, plus other)."
     )
     price_per_minute_usd: float | None = Field(
-        None, gt=0, description="Contracted price per contact minute; not public, so unknown when absent."
+        None,
+        gt=0,
+        le=1e6,
+        description="Contracted price per contact minute; not public, so unknown when absent (a sanity bound "
+        "of a million USD a minute keeps every cost a number).",
     )
     aws_account_id: str | None = Field(
         None, pattern=ACCOUNT_ID_PATTERN, description="Partner's AWS account allowed to write the landing prefix."
@@ -670,13 +674,26 @@ class Budget(_Model):
 
 
 class Usage(_Model):
-    """Monthly usage assumptions the cost model cannot derive from the rest of the spec."""
+    """Monthly usage assumptions the cost model cannot derive from the rest of the spec.
 
-    query_tb_scanned_per_month: float = Field(1.0, ge=0, description="TB scanned by serverless SQL per month.")
-    queries_per_month: int = Field(3000, ge=0, description="Serverless SQL queries per month.")
-    egress_gb_per_month: float = Field(0.0, ge=0, description="GB sent out of the cloud per month.")
+    The upper bounds are sanity bounds, not service limits: an exabyte a month, a million
+    queries an hour, a gigabyte a second. A figure past them is a slip of the keyboard, and
+    below them every cost the report adds up stays a number (1e308 GB of egress was an
+    infinite cost; 10**400 queries a crash)."""
+
+    query_tb_scanned_per_month: float = Field(
+        1.0, ge=0, le=1e6, description="TB scanned by serverless SQL per month (at most an exabyte)."
+    )
+    queries_per_month: int = Field(
+        3000, ge=0, le=730_000_000, description="Serverless SQL queries per month (at most a million an hour)."
+    )
+    egress_gb_per_month: float = Field(
+        0.0, ge=0, le=1e9, description="GB sent out of the cloud per month (at most an exabyte)."
+    )
     products_ratio: float = Field(0.2, ge=0, le=10, description="Products GB written per raw GB landed.")
-    telemetry_kb_per_second: float = Field(1.0, ge=0, description="Contact telemetry rate while in contact, KB/s.")
+    telemetry_kb_per_second: float = Field(
+        1.0, ge=0, le=1e6, description="Contact telemetry rate while in contact, KB/s (at most a GB a second)."
+    )
 
 
 class AwsCloud(_Model):

@@ -1,40 +1,77 @@
-"""A cost past what a number holds is one line naming the line item, not a report of inf or
-a traceback from the charts: the spec bounds usage figures below only, and a price may be
-any finite number."""
+"""Every cost stays a number. The spec bounds the figures a cost multiplies (usage.*, a
+partner's price per minute) above as well as below, so the largest figures it allows still
+price; a price from --prices that takes a cost past what a number holds is one line naming
+the line item and the price id, not a report of inf or a traceback from the charts."""
 
 from __future__ import annotations
 
+import math
+
+import annotated_types as at
 import pytest
 
 from groundlink.blueprint import build_blueprint
 from groundlink.cli import main
 from groundlink.cost import estimate, load_catalogs
 from groundlink.cost.model import CostOverflow
-from groundlink.spec import spec_from_data
+from groundlink.spec import Partner, SpecError, Usage, spec_from_data
 
-from .conftest import spec_data, write_spec
-
-
-def _huge_egress() -> dict:
-    data = spec_data("noaa20.yaml")
-    data["usage"]["egress_gb_per_month"] = 1.0e308
-    return data
+from .conftest import spec_data, with_changes, write_spec
 
 
-def test_a_usage_figure_past_what_a_cost_holds_names_the_line() -> None:
+def _upper(model, name: str) -> float:
+    [bound] = [m.le for m in model.model_fields[name].metadata if isinstance(m, at.Le)]
+    return bound
+
+
+USAGE_MAXIMA = {f"usage.{name}": _upper(Usage, name) for name in Usage.model_fields}
+
+
+@pytest.mark.parametrize("base", ["noaa20.yaml", "partner.yaml", "constellation.yaml"])
+def test_the_largest_figures_the_spec_allows_still_price(base) -> None:
+    changes = dict(USAGE_MAXIMA)
+    if base == "partner.yaml":
+        changes["ground_segment.partner.price_per_minute_usd"] = _upper(Partner, "price_per_minute_usd")
+    spec = spec_from_data(with_changes(spec_data(base), changes))
     catalogs, assumptions = load_catalogs()
+    cost = estimate(build_blueprint(spec), catalogs, assumptions)
+    for cloud in cost.clouds.values():
+        # an exabyte of egress alone bills tens of millions of dollars on either cloud
+        assert math.isfinite(cloud.monthly.known) and cloud.monthly.known > 1e7
+
+
+@pytest.mark.parametrize(
+    "path, value",
+    [
+        ("usage.egress_gb_per_month", 1.0e308),
+        ("usage.queries_per_month", 10**400),  # was an OverflowError from the cost model
+        ("usage.telemetry_kb_per_second", 1.0e308),
+        ("ground_segment.partner.price_per_minute_usd", 1.0e308),
+    ],
+)
+def test_a_figure_past_its_bound_is_refused_by_the_spec_naming_the_field(path, value) -> None:
+    with pytest.raises(SpecError) as error:
+        spec_from_data(with_changes(spec_data("partner.yaml"), {path: value}))
+    [line] = str(error.value).splitlines()
+    assert line.startswith(f"<spec>: {path}: ") and "less than or equal to" in line
+
+
+def _huge_egress_price(tmp_path):
+    prices = tmp_path / "prices.yaml"
+    prices.write_text("aws:\n  egress_internet_gb: {price: 1.0e+306, source: a typo, date: '2026-12-02'}\n")
+    data = with_changes(spec_data("noaa20.yaml"), {"usage.egress_gb_per_month": 1.0e6})
+    return data, prices
+
+
+def test_a_price_past_what_a_cost_holds_names_the_line_and_the_price(tmp_path) -> None:
+    data, prices = _huge_egress_price(tmp_path)
+    catalogs, assumptions = load_catalogs(prices)
     with pytest.raises(CostOverflow) as error:
-        estimate(build_blueprint(spec_from_data(_huge_egress())), catalogs, assumptions)
-    assert str(error.value).startswith("cost: aws storage 'Internet egress': 1e+308 GB")
-    assert str(error.value).endswith("is past what a number holds; check the spec's usage figures and --prices")
-
-
-def test_the_largest_finite_figures_of_the_example_still_price() -> None:
-    data = spec_data("noaa20.yaml")
-    data["usage"]["egress_gb_per_month"] = 1.0e12  # a petabyte a month, a thousand times over
-    catalogs, assumptions = load_catalogs()
-    cost = estimate(build_blueprint(spec_from_data(data)), catalogs, assumptions)
-    assert cost.clouds["aws"].monthly.known > 1e10
+        estimate(build_blueprint(spec_from_data(data)), catalogs, assumptions)
+    assert str(error.value).startswith("cost: aws storage 'Internet egress': 1e+06 GB")
+    assert str(error.value).endswith(
+        "is past what a number holds; check the price aws.egress_internet_gb (--prices) and the spec's usage figures"
+    )
 
 
 def test_compare_refuses_it_in_one_line_and_writes_nothing(tmp_path, capsys, monkeypatch) -> None:
@@ -43,10 +80,11 @@ def test_compare_refuses_it_in_one_line_and_writes_nothing(tmp_path, capsys, mon
     from .test_compare import _fake_runs
 
     monkeypatch.setattr(parallel_plans, "run_plans", _fake_runs())  # the example's plans: the cost is the subject
-    spec = write_spec(tmp_path, _huge_egress(), "huge.yaml")
+    data, prices = _huge_egress_price(tmp_path)
+    spec = write_spec(tmp_path, data, "huge.yaml")
     out = tmp_path / "report"
 
-    assert main(["compare", str(spec), "--out", str(out)]) == 2
+    assert main(["compare", str(spec), "--out", str(out), "--prices", str(prices)]) == 2
 
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("groundlink: cost: aws storage 'Internet egress'") and not out.exists()

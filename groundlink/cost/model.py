@@ -872,17 +872,18 @@ class CostOverflow(UsageError):
 
 
 def _refuse_overflow(cc: CloudCost) -> None:
-    """CostOverflow naming the first line whose quantity, cost or first year is not finite
-    (a spec's usage.egress_gb_per_month of 1e308 passed validation and ended compare in a
-    traceback from the charts)."""
+    """CostOverflow naming the first line whose quantity, cost or first year is not finite, and
+    its price id. The spec's sanity bounds keep every quantity finite at the catalogs' prices
+    (tests/test_cost_overflow.py prices the largest figures it allows); what is left is a price
+    from --prices."""
     months = [cc.lines, *cc.projection]
     for line in (line for lines in months for line in lines):
         cost = line.cost or 0.0
         if not (math.isfinite(line.quantity) and math.isfinite(cost * _REPORT_SCALE)):
             raise CostOverflow(
                 f"cost: {cc.cloud} {line.layer} '{line.item}': {line.quantity:g} {line.entry.unit} at "
-                f"{line.entry.price} USD per {line.entry.per:g} is past what a number holds; check the spec's "
-                "usage figures and --prices"
+                f"{line.entry.price} USD per {line.entry.per:g} is past what a number holds; check the price "
+                f"{cc.cloud}.{line.price_id} (--prices) and the spec's usage figures"
             )
     if not math.isfinite(sum(total(lines).known for lines in months) * _REPORT_SCALE):
         raise CostOverflow(
