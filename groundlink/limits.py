@@ -115,6 +115,20 @@ AWS_REPLICA_REGIONS: frozenset[str] = frozenset(
         "us-west-2",
     }
 )
+# Regions where every service the AWS stack uses has an endpoint: S3, KMS, SQS, EventBridge, Glue,
+# Athena, Kinesis, Firehose, Lambda, CloudWatch and its logs, Batch, ECS, EC2 (botocore 1.44.5
+# endpoint data; tests/test_aws_regions.py recomputes it). Today the same regions as S3 and KMS.
+AWS_STACK_REGIONS: frozenset[str] = AWS_REPLICA_REGIONS
+AWS_STACK_SERVICES = (
+    "s3", "kms", "sqs", "events", "glue", "athena", "kinesis", "firehose", "lambda", "cloudwatch", "logs",
+    "batch", "ecs", "ec2",
+)  # fmt: skip
+# ... and EventBridge Pipes, which starts the container jobs (processing.mode: container_job):
+# every stack region but these eight.
+AWS_PIPES_REGIONS: frozenset[str] = AWS_STACK_REGIONS - frozenset(
+    {"ap-east-2", "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "ca-west-1", "il-central-1",
+     "mx-central-1"}
+)  # fmt: skip
 AWS_REGION_PATTERN = (
     r"^(us|eu|ap|sa|ca|me|af|il|mx)-(north|south|east|west|central|northeast|southeast|northwest|southwest)-[1-9]$"
 )

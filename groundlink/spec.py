@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationInfo, field_validator, model_validator
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from . import apishapes, limits
@@ -696,8 +696,16 @@ class Usage(_Model):
     )
 
 
+_STACK_REGION_ENUM: list[JsonValue] = [*sorted(limits.AWS_STACK_REGIONS)]
+
+
 class AwsCloud(_Model):
-    region: str = Field("us-west-2", pattern=limits.AWS_REGION_PATTERN, description="AWS region of the stack.")
+    region: str = Field(
+        "us-west-2",
+        pattern=limits.AWS_REGION_PATTERN,
+        json_schema_extra={"enum": _STACK_REGION_ENUM},
+        description="AWS region of the stack.",
+    )
     replica_region: (
         Annotated[
             str,
@@ -711,18 +719,32 @@ class AwsCloud(_Model):
 
     @model_validator(mode="after")
     def _check(self) -> AwsCloud:
+        if self.region not in limits.AWS_STACK_REGIONS:
+            raise _fail(
+                "region",
+                f"{self.region} is not an AWS region with the stack's services (botocore endpoint data); "
+                f"{_nearby_regions(self.region, limits.AWS_STACK_REGIONS)}",
+            )
         replica = self.replica_region
         if replica is not None and replica == self.region:
             raise _fail("replica_region", f"{replica} is the stack's region; name a second region")
         if replica is not None and replica not in limits.AWS_REPLICA_REGIONS:
-            nearby = sorted(r for r in limits.AWS_REPLICA_REGIONS if r.split("-")[0] == replica.split("-")[0])
             raise _fail(
                 "replica_region",
-                f"{replica} has no S3 and KMS endpoints (botocore endpoint data); allowed: "
-                f"{', '.join(nearby[:8]) or 'us-east-1, us-east-2, eu-west-1'} ... (every AWS region: the "
-                "schema's enum lists them)",
+                f"{replica} has no S3 and KMS endpoints (botocore endpoint data); "
+                f"{_nearby_regions(replica, limits.AWS_REPLICA_REGIONS)}",
             )
         return self
+
+
+def _nearby_regions(region: str, allowed: frozenset[str]) -> str:
+    """'allowed: ...' for a region outside `allowed`: those of its geography first (the schema's
+    enum lists every one)."""
+    nearby = sorted(r for r in allowed if r.split("-")[0] == region.split("-")[0])
+    return (
+        f"allowed: {', '.join(nearby[:8]) or 'us-east-1, us-east-2, eu-west-1'} ... (every AWS region: the "
+        "schema's enum lists them)"
+    )
 
 
 class OrbitalEndpoint(_Model):
@@ -878,6 +900,14 @@ class MissionSpec(_Model):
         self._check_link_names()
         self._check_function_disk()
         self._check_redundancy()
+        if self.processing.enabled and self.processing.mode == "container_job":
+            region = self.clouds.aws.region
+            if region not in limits.AWS_PIPES_REGIONS:
+                raise _fail(
+                    "processing.mode",
+                    f"container_job starts its jobs through EventBridge Pipes, which {region} (clouds.aws.region) "
+                    f"does not have (botocore endpoint data); use mode: function, or {_nearby_regions(region, limits.AWS_PIPES_REGIONS)}",
+                )
         gs = self.ground_segment
         if gs.provider == "managed":
             region = self.clouds.aws.region
