@@ -7,6 +7,7 @@ from __future__ import annotations
 import inspect
 import json
 import re
+from pathlib import Path
 
 import pulumi_aws_native.groundstation as groundstation
 import pytest
@@ -285,6 +286,20 @@ def test_a_compare_report_as_old_points_at_its_plans(tmp_path, capsys):
 def test_new_must_be_a_spec(capsys, tmp_path):
     code, _, err = run_cli(capsys, "diff", NOAA20, CHECKPOINT)
     assert code == 2 and "NEW must be a mission spec" in err
+
+
+def test_what_a_file_holds_decides_spec_or_plan_not_its_name(capsys, tmp_path):
+    """A spec without a suffix is a spec on either side; a plan saved under a .yaml name is a plan."""
+    spec = tmp_path / "mission"
+    spec.write_text(Path(NOAA20).read_text())
+    code, out, err = run_cli(capsys, "diff", str(spec), str(spec), "--cloud", "aws")
+    assert (code, err) == (0, "") and "no changes" in out
+    saved = tmp_path / "v2-aws.yaml"
+    cached_plan("noaa20.yaml", "aws").write(saved)
+    code, out, err = run_cli(capsys, "diff", str(saved), str(spec), "--cloud", "aws")
+    assert (code, err) == (0, "") and "no changes" in out
+    code, _, err = run_cli(capsys, "diff", NOAA20, str(saved))
+    assert code == 2 and f"{saved}: NEW must be a mission spec; this is a plan, checkpoint or report" in err
 
 
 class TestReplacementRules:

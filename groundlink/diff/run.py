@@ -28,7 +28,7 @@ def diff_against(
     from ..spec import load_spec
 
     if not is_spec_path(new_spec):
-        raise StateError(f"{new_spec}: NEW must be a mission spec (.yaml)")
+        raise StateError(f"{new_spec}: NEW must be a mission spec; this is a plan, checkpoint or report")
     load_spec(new_spec)
     plan = planner or _engine_plan
     olds = load_states(old, list(clouds), plan)

@@ -290,8 +290,26 @@ def from_plan(plan: Any, kind: str = "spec") -> State:
 Planner = Callable[[str, str], Any]
 
 
+# A key one of the JSON documents a diff reads opens with (plan, compare.json, checkpoint).
+_DOCUMENT_KEY = re.compile(r'"(formatVersion|version|deployment)"\s*:')
+
+
 def is_spec_path(path: str) -> bool:
-    return Path(path).suffix.lower() in (".yaml", ".yml")
+    """Whether `path` holds a mission spec rather than a plan, checkpoint or compare report,
+    judged by what it holds and not only by its name: a spec without a suffix is a spec, and a
+    plan saved under a .yaml name (`plan --json v2.yaml`) is a plan. A .json name is always a
+    document; anything that is not a JSON object opening with a document's key is a spec."""
+    file = Path(path)
+    if file.suffix.lower() == ".json" or file.is_dir():  # a directory: read_json says what to give
+        return False
+    head = ""
+    if file.is_file():
+        try:
+            with file.open("rb") as handle:
+                head = handle.read(4096).decode("utf-8", errors="replace").lstrip()
+        except OSError:
+            return True  # the spec loader names the reason
+    return not (head.startswith("{") and _DOCUMENT_KEY.search(head[:200]))
 
 
 def load_states(path: str, clouds: list[str], planner: Planner) -> dict[str, State]:
