@@ -96,6 +96,13 @@ def test_an_in_place_update_shows_the_property_diff():
     assert [(p.path, p.old, p.new) for p in bucket.properties] == [("tags.cost-center", "eo-ground", "eo-ops")]
 
 
+def test_a_whole_number_is_shown_as_the_spec_wrote_it(capsys, commands_use_shared_plans):
+    new = edited(lambda d: d["storage"].update(raw_retention_days=400))
+    code, out, _ = run_cli(capsys, "diff", NOAA20, new, "--cloud", "azure")
+    assert code == 0
+    assert "~ retentionInDays: 365 => 400" in out and "365.0" not in out
+
+
 def test_the_cli_refuses_data_loss_with_exit_1_unless_allowed(capsys, commands_use_shared_plans):
     new = edited(lambda d: d["analytics"].update(telemetry_stream=False))
     code, out, err = run_cli(capsys, "diff", NOAA20, new, "--cloud", "aws")

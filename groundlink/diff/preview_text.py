@@ -14,9 +14,22 @@ SYMBOL = {"create": "+", "update": "~", "replace": "+-", "delete": "-"}
 VALUE_CHARS = 80
 
 
+def _whole(value: Any) -> Any:
+    """Whole floats as integers: a plan's numbers pass through protobuf Structs, which hold only
+    floats, so a spec's 365 came back as 365.0."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _whole(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_whole(v) for v in value]
+    return value
+
+
 def _value(value: Any) -> str:
-    text = value if isinstance(value, str) and value.startswith("(") else json.dumps(value, default=str)
-    return one_line(text, VALUE_CHARS)
+    if isinstance(value, str) and value.startswith("("):
+        return one_line(value, VALUE_CHARS)
+    return one_line(json.dumps(_whole(value), default=str), VALUE_CHARS)
 
 
 def _property_line(change: Change, path: str, kind: str, old: Any, new: Any) -> str:
