@@ -19,7 +19,7 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 
 from . import apishapes, limits
 from .fieldpath import FieldPath, field_path, model_at
-from .inputs import Document, InputError, InputTooLarge, load_yaml, one_line, read_input, show, type_message
+from .inputs import Document, InputError, InputTooLarge, given, load_yaml, one_line, read_input, show, type_message
 from .presets import PRESETS, Preset, egress_node_of, json_shape_problem
 from .processing.config import CaptureFormat
 
@@ -1113,18 +1113,40 @@ def _describe(error: ErrorDetails, data: Any) -> tuple[FieldPath, str]:
     return path, f"{error['msg'].lower()} (got {shown})"
 
 
+def _misspelt_elsewhere(error: ErrorDetails, errors: list[ErrorDetails], data: Any) -> bool:
+    """A required field reported missing because it was misspelt: the unknown key beside it
+    already says 'did you mean' it, so `owner: is required` would only repeat that line."""
+    import difflib
+
+    if error["type"] != "missing" or not error["loc"]:
+        return False
+    *parent, name = error["loc"]
+    for other in errors:
+        if other["type"] == "extra_forbidden" and list(other["loc"][:-1]) == parent:
+            model = model_at(MissionSpec, field_path(tuple(other["loc"]), data, "extra_forbidden").parts()[:-1])
+            allowed = sorted(model.model_fields) if model else []
+            if difflib.get_close_matches(str(other["loc"][-1]), allowed, n=1) == [name]:
+                return True
+    return False
+
+
 def spec_from_data(data: Any, source: str = "<spec>", document: Document | None = None) -> MissionSpec:
     """Validate parsed data; SpecError with one line per problem, each naming the field path
     (and its line and column when `document` holds the YAML it came from)."""
     from pydantic import ValidationError
 
     if not isinstance(data, dict):
-        raise SpecError(source, [f"{source}: the spec must be a mapping with mission, satellites and budget"])
+        raise SpecError(
+            source, [f"{source}: the spec must be a mapping with mission, satellites and budget, got {given(data)}"]
+        )
     try:
         return MissionSpec.model_validate(data)
     except ValidationError as exc:
         lines = []
-        for error in exc.errors(include_url=False):
+        errors = exc.errors(include_url=False)
+        for error in errors:
+            if _misspelt_elsewhere(error, errors, data):
+                continue
             path, message = _describe(error, data)
             where = document.where(path.parts()) if document else ""
             suffix = f" ({where})" if where else ""

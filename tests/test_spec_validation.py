@@ -376,9 +376,26 @@ class TestStructure:
         assert len(_errors(many)) == 3
 
     def test_not_a_mapping(self):
+        for data, got in ((["a"], "a list"), ("mission", "'mission'"), (None, "nothing (null)")):
+            with pytest.raises(SpecError) as info:
+                spec_from_data(data, "s.yaml")
+            assert info.value.lines == [
+                f"s.yaml: the spec must be a mapping with mission, satellites and budget, got {got}"
+            ]
+
+    def test_a_misspelt_required_field_is_one_line_not_two(self):
+        data = spec_data()
+        data["mission"]["onwer"] = data["mission"].pop("owner")
         with pytest.raises(SpecError) as info:
-            spec_from_data(["a"], "s.yaml")
-        assert info.value.lines == ["s.yaml: the spec must be a mapping with mission, satellites and budget"]
+            spec_from_data(data, "s.yaml")
+        [line] = info.value.lines
+        assert line.startswith("s.yaml: mission.onwer: unknown field; did you mean 'owner'?")
+        # a required field missing with no near spelling beside it is still reported
+        del data["mission"]["onwer"]
+        data["mission"]["colour"] = "blue"
+        with pytest.raises(SpecError) as info:
+            spec_from_data(data, "s.yaml")
+        assert sorted(line.split(": ")[1] for line in info.value.lines) == ["mission.colour", "mission.owner"]
 
 
 class TestFiles:
