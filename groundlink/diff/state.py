@@ -298,17 +298,19 @@ def is_spec_path(path: str) -> bool:
     """Whether `path` holds a mission spec rather than a plan, checkpoint or compare report,
     judged by what it holds and not only by its name: a spec without a suffix is a spec, and a
     plan saved under a .yaml name (`plan --json v2.yaml`) is a plan. A .json name is always a
-    document; anything that is not a JSON object opening with a document's key is a spec."""
+    document; of other files, anything that is not a JSON object opening with a document's key
+    is a spec."""
     file = Path(path)
-    if file.suffix.lower() == ".json" or file.is_dir():  # a directory: read_json says what to give
-        return False
-    head = ""
-    if file.is_file():
-        try:
-            with file.open("rb") as handle:
-                head = handle.read(4096).decode("utf-8", errors="replace").lstrip()
-        except OSError:
-            return True  # the spec loader names the reason
+    named_spec = file.suffix.lower() in (".yaml", ".yml")
+    if file.suffix.lower() == ".json" or not file.is_file():
+        # a directory, a pipe (`pulumi stack export | groundlink diff /dev/stdin ...`) or a missing
+        # file: read only once, so the name decides, and the reader names what is wrong
+        return named_spec
+    try:
+        with file.open("rb") as handle:
+            head = handle.read(4096).decode("utf-8", errors="replace").lstrip()
+    except OSError:
+        return named_spec
     return not (head.startswith("{") and _DOCUMENT_KEY.search(head[:200]))
 
 
