@@ -54,7 +54,9 @@ def test_bad_capture_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.Captu
     bad.write_bytes(b"\x00" * 10)
 
     assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 2
-    assert capsys.readouterr().err == f"{bad}: not a pcap or pcapng capture\n"
+    assert capsys.readouterr().err == (
+        f"{bad}: not a pcap or pcapng capture\ngroundlink: 1 of 1 contacts not written (above)\n"
+    )
     assert not (tmp_path / "out").exists()  # the run created it, and leaves nothing behind
 
 
@@ -82,7 +84,7 @@ def test_bad_sql_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFi
     capsys.readouterr()
     assert main(["query", str(out), "SELECT nope FROM frame_index"]) == 2
     error = capsys.readouterr().err
-    assert error.startswith("groundlink query: Binder Error") and error.count("\n") == 1
+    assert error.startswith("groundlink: Binder Error") and error.count("\n") == 1
 
 
 def _listing(root: Path) -> list[str]:
@@ -112,7 +114,7 @@ def test_a_query_that_would_write_or_reconfigure_is_refused_before_it_runs(
     assert main(["query", str(out), sql.format(out=out, elsewhere=elsewhere)]) == 2
     error = capsys.readouterr().err
     assert error == (
-        f"groundlink query: {kind} statements are not run: queries only read the products; allowed: SELECT, EXPLAIN\n"
+        f"groundlink: {kind} statements are not run: queries only read the products; allowed: SELECT, EXPLAIN\n"
     )
     assert _listing(tmp_path) == before
 
@@ -120,7 +122,7 @@ def test_a_query_that_would_write_or_reconfigure_is_refused_before_it_runs(
 @pytest.mark.parametrize("sql", ["", "  ;  ", "-- a comment only"])
 def test_a_query_without_a_statement_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], sql: str) -> None:
     assert main(["query", str(_products(tmp_path)), sql]) == 2
-    assert capsys.readouterr().err == "groundlink query: no SQL statement given; allowed: SELECT, EXPLAIN\n"
+    assert capsys.readouterr().err == "groundlink: no SQL statement given; allowed: SELECT, EXPLAIN\n"
 
 
 def test_a_query_reads_no_file_outside_the_products(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -130,7 +132,7 @@ def test_a_query_reads_no_file_outside_the_products(tmp_path: Path, capsys: pyte
     capsys.readouterr()
     assert main(["query", str(out), f"SELECT * FROM read_csv('{secret}')"]) == 2
     error = capsys.readouterr().err
-    assert error.startswith("groundlink query: Permission Error") and "hunter2" not in error
+    assert error.startswith("groundlink: Permission Error") and "hunter2" not in error
     # reads of the products themselves, by the views or directly, still run
     sql = f"SELECT count(*) AS n FROM read_parquet('{out}/frame_index/**/*.parquet')"
     assert main(["query", str(out), sql, "--json"]) == 0
@@ -164,7 +166,7 @@ def test_a_bad_format_option_is_named_by_its_flag_and_read_nothing(
     """A port past 65535 or a spacecraft id past 255 could never match: every packet skipped or
     every frame judged corrupt, without a word. The message names the flag as typed."""
     assert main(["process", str(tmp_path), "--out", str(tmp_path / "o"), *flags]) == 2
-    assert capsys.readouterr().err == f"groundlink process: {message}\n"
+    assert capsys.readouterr().err == f"groundlink: {message}\n"
     assert list(tmp_path.iterdir()) == []
 
 
@@ -205,7 +207,7 @@ def test_every_example_query_runs_on_the_demo_delivery(tmp_path: Path, capsys: p
     capsys.readouterr()
 
     assert main(["query", str(tmp_path / "out"), "--examples", "--json"]) == 0
-    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    rows = [row for line in capsys.readouterr().out.splitlines() for row in json.loads(line)["rows"]]
     assert {"status": "corrupt", "frames": 2} in rows and {"status": "duplicate", "frames": 1} in rows
     assert [r["reason"] for r in rows if "reason" in r] == [
         "transfer frame version 0, expected 1",
@@ -241,7 +243,8 @@ def test_an_out_that_cannot_be_written_is_one_line_before_any_capture_is_read(
         "under-a-file": blocker / "products",
         "is-a-file": blocker,
     }[where]
-    assert main(["process", str(tmp_path), "--out", str(out)]) == 2
+    (tmp_path / "raw").mkdir()  # apart from --out: an --out inside the delivery is refused for that
+    assert main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 2
     line = _one_line(capsys)
     assert line.startswith(f"groundlink: --out {out}: ")
     assert line.endswith(
@@ -249,7 +252,7 @@ def test_an_out_that_cannot_be_written_is_one_line_before_any_capture_is_read(
             where
         ]
     )
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "raw"]
 
 
 def test_a_write_failing_mid_run_is_one_line_and_removes_what_the_run_created(
@@ -269,7 +272,7 @@ def test_a_write_failing_mid_run_is_one_line_and_removes_what_the_run_created(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["raw"]
 
 
-def test_a_capture_that_cannot_be_read_is_one_line_naming_it(
+def test_a_capture_that_cannot_be_read_is_named_and_its_contact_counted(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from groundlink.processing import processor
@@ -281,7 +284,9 @@ def test_a_capture_that_cannot_be_read_is_one_line_naming_it(
 
     monkeypatch.setattr(processor, "read_capture", unreadable)
     assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 2
-    assert _one_line(capsys) == f"groundlink process: {capture}: cannot read (Permission denied)"
+    assert capsys.readouterr().err == (
+        f"{capture}: cannot read (Permission denied)\ngroundlink: 1 of 1 contacts not written (above)\n"
+    )
     assert not (tmp_path / "out").exists()
 
 
@@ -352,7 +357,7 @@ def test_a_directory_that_holds_no_products_is_one_line_not_empty_tables(
     assert main(["query", str(tmp_path / where), "SELECT count(*) FROM frame_index"]) == 2
 
     assert capsys.readouterr().err == (
-        f"groundlink query: {tmp_path / where}: holds no products (no frame_index/ or contact_summary/); "
+        f"groundlink: {tmp_path / where}: holds no products (no frame_index/ or contact_summary/); "
         "give the --out directory of groundlink process\n"
     )
 
@@ -365,4 +370,4 @@ def test_several_statements_are_refused_not_all_but_the_last_dropped(
 
     assert main(["query", str(out), "SELECT 1; SELECT 2"]) == 2
 
-    assert capsys.readouterr().err == "groundlink query: one statement per query, as in Athena; got 2\n"
+    assert capsys.readouterr().err == "groundlink: one statement per query, as in Athena; got 2\n"

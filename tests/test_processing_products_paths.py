@@ -66,7 +66,7 @@ def test_a_name_flag_a_path_cannot_hold_is_refused_before_anything_is_read_or_re
     err = capsys.readouterr().err
     assert (
         err
-        == f"{flag}: {value!r} cannot be part of a products path (1-128 letters, digits, '.', '_' and '-', starting with a letter or digit)\n"
+        == f"groundlink: {flag}: {value!r} cannot be part of a products path (1-128 letters, digits, '.', '_' and '-', starting with a letter or digit)\n"
     )
     assert _products(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "raw"]
@@ -189,9 +189,7 @@ def test_a_bad_file_stops_its_own_contact_only_and_the_written_ones_are_named(
         f"noaa20 contact {CONTACT_A}: 2 frames (2 ok, 0 duplicate, 0 corrupt), 0 gaps (0 frames missing), "
         f"{bad.with_name(contact_file(directory, CONTACT_A, 1).name).stat().st_size} bytes in 1 files\nwrote {out}\n"
     )
-    assert printed.err == (
-        f"{bad}: not a pcap or pcapng capture\ngroundlink process: 1 of 2 contacts not written (above)\n"
-    )
+    assert printed.err == (f"{bad}: not a pcap or pcapng capture\ngroundlink: 1 of 2 contacts not written (above)\n")
     assert [p for p in _products(out) if CONTACT_B in p] == []
     assert f"contact_summary/year=2025/month=12/day=01/satellite=noaa20/{CONTACT_A}.parquet" in _products(out)
 
@@ -206,7 +204,7 @@ def test_a_port_that_matches_no_datagram_says_so(tmp_path: Path, capsys: pytest.
     printed = capsys.readouterr()
     assert f"{CONTACT_A}: 0 frames" in printed.out
     assert printed.err == (
-        f"groundlink process: contact {CONTACT_A}: none of its 3 packets is a datagram of the downlink "
+        f"groundlink: contact {CONTACT_A}: none of its 3 packets is a datagram of the downlink "
         f"(UDP port {wrong}); check --udp-port\n"
     )
 
@@ -223,6 +221,7 @@ def test_a_contact_without_a_downlink_datagram_or_a_dated_path_says_why_it_canno
     assert capsys.readouterr().err == (
         f"{path}: contact {CONTACT_A} cannot be dated: none of its 3 packets is a datagram of the downlink "
         "(see --udp-port), and its path has no year=/month=/day=\n"
+        "groundlink: 1 of 1 contacts not written (above)\n"
     )
 
 
@@ -246,7 +245,7 @@ def test_one_contact_id_for_two_satellites_is_refused_before_anything_is_replace
     assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out"), "--contact-id", "pass-1"]) == 2
 
     assert capsys.readouterr().err == (
-        f"{tmp_path / 'raw'}: contact id pass-1 is delivered for satellites sat-a, sat-b; "
+        f"groundlink: {tmp_path / 'raw'}: contact id pass-1 is delivered for satellites sat-a, sat-b; "
         "process each satellite's files with its own --contact-id\n"
     )
     assert not (tmp_path / "out").exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -33,6 +34,10 @@ def configure_process(parser: argparse.ArgumentParser) -> None:
 # CaptureFormat's fields and the `process` flags that set them.
 _FLAGS = {"cadu_length": "--cadu-length", "spacecraft_ids": "--spacecraft-id", "udp_ports": "--udp-port"}
 
+# Every line `process` and `query` print about their own run, as every command's UsageError is
+# printed (groundlink.cli): a script or a reader sees one prefix whichever command it ran.
+PREFIX = "groundlink: "
+
 
 def _fail(lines: list[str]) -> int:
     """Each problem on one line: a path or SQL holding a newline is escaped, not split."""
@@ -43,14 +48,69 @@ def _fail(lines: list[str]) -> int:
     return EXIT_USAGE
 
 
+def _inside(path: Path, root: Path) -> bool:
+    """`path` is `root` or lies under it, both resolved (a symbolic link anywhere on either
+    path followed) and compared by the directories' identity too, so a bind mount or a
+    case-insensitive file system spelling `root` another way is still seen."""
+    path, root = path.resolve(), root.resolve()
+    if path == root or root in path.parents:
+        return True
+    try:
+        identity = os.stat(root)
+    except OSError:  # `root` not there yet: nothing can lie under it
+        return False
+    return any(_same_directory(ancestor, identity) for ancestor in (path, *path.parents))
+
+
+def _same_directory(path: Path, identity: os.stat_result) -> bool:
+    try:
+        return os.path.samestat(os.stat(path), identity)
+    except OSError:  # a part of --out still to be created
+        return False
+
+
+def _check_apart(contact_dir: Path, out: Path) -> None:
+    """UsageError unless the products directory and the delivery are apart: products written
+    into the delivery would be read as captures by the next run and mix with the raw files (a
+    `*.pcap` among frames/ is taken for a capture), and a delivery inside --out would have the
+    products' partitions laid over it."""
+    from ..errors import UsageError
+
+    if _inside(out, contact_dir):
+        where = "is" if out.resolve() == contact_dir.resolve() else "is inside"
+        raise UsageError(
+            f"--out {out}: {where} the delivery {contact_dir}; give a products directory outside CONTACT_DIR"
+        )
+    if _inside(contact_dir, out):
+        raise UsageError(
+            f"--out {out}: holds the delivery {contact_dir}; give a products directory outside CONTACT_DIR"
+        )
+
+
+class _NothingWritten(Exception):
+    """Every contact failed: raised through `writing_dir` so that what the run created goes
+    again, then caught to print the problems and their count like any other failed run."""
+
+
+def _size(path: Path) -> int:
+    """A capture's size for the progress bar; 0 if it cannot be read: the contact holding it
+    fails on its own and says why, instead of the whole run stopping before any contact."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def run_process(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
+    from ..errors import UsageError
     from ..outputs import check_dir_target, reason, writing_dir
-    from ..processing.config import CaptureFormat
+    from ..processing.config import CaptureFormat, name_problem
     from ..processing.errors import ProcessingError
     from ..processing.processor import discover, process_contact
 
+    # Every argument is checked, each refused in one line naming it, before anything is read or written.
     try:
         fmt = CaptureFormat(
             cadu_length=args.cadu_length,
@@ -59,14 +119,24 @@ def run_process(args: argparse.Namespace) -> int:
         )
     except ValueError as error:  # "cadu_length: ...": named by the flag that set it
         field, _, problem = str(error).partition(": ")
-        return _fail([f"groundlink process: {_FLAGS.get(field, field)}: {problem}"])
+        raise UsageError(f"{_FLAGS.get(field, field)}: {problem}") from None
+    for flag, value in (("--satellite", args.satellite), ("--contact-id", args.contact_id)):
+        if value is not None and (why := name_problem(value)):
+            raise UsageError(f"{flag}: {why}")
+    if not args.contact_dir.is_dir():
+        raise UsageError(f"{args.contact_dir}: not a directory")
+    _check_apart(args.contact_dir, args.out)
     check_dir_target(args.out, "--out")  # before the contact is read
     try:
         contacts = discover(args.contact_dir, fmt, satellite=args.satellite, contact_id=args.contact_id)
-        total = sum(p.stat().st_size for c in contacts for p in c.files)
-        columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn())
-        summaries = []
-        problems: list[str] = []
+    except ProcessingError as error:  # a line on CONTACT_DIR itself is about the argument
+        here = f"{args.contact_dir}: "
+        return _fail([PREFIX + line if line.startswith(here) else line for line in error.lines])
+    total = sum(_size(p) for c in contacts for p in c.files)
+    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn())
+    summaries = []
+    problems: list[str] = []
+    try:
         with (
             writing_dir(args.out, "--out"),
             Progress(*columns, transient=True, disable=not sys.stderr.isatty()) as bar,
@@ -78,30 +148,33 @@ def run_process(args: argparse.Namespace) -> int:
                     summaries.append(process_contact(contact, args.out, fmt, lambda n: bar.advance(task, n)))
                 except ProcessingError as error:
                     problems.extend(error.lines)
-            if problems and not summaries:  # nothing written: what the run created goes again
-                raise ProcessingError(problems)
-    except ProcessingError as error:
-        return _fail(error.lines)
-    except OSError as error:  # a capture that cannot be read (writes under --out are UsageError)
-        return _fail([f"groundlink process: {error.filename}: cannot read ({reason(error)})"])
+                except OSError as error:  # a capture that cannot be read; a failed write stops the run
+                    if error.filename is None or _inside(Path(os.fsdecode(error.filename)), args.out):
+                        raise  # writing_dir: one line naming --out
+                    problems.append(f"{os.fsdecode(error.filename)}: cannot read ({reason(error)})")
+            if not summaries:  # nothing written: what the run created goes again
+                raise _NothingWritten
+    except _NothingWritten:
+        pass
     for s in summaries:
         print(
             f"{s['satellite']} contact {s['contact_id']}: {s['frames']} frames ({s['ok_frames']} ok, "
             f"{s['duplicate_frames']} duplicate, {s['corrupt_frames']} corrupt), {s['gaps']} gaps "
             f"({s['missing_frames']} frames missing), {s['bytes']} bytes in {s['files']} files"
         )
-    print(f"wrote {args.out}")
+    if summaries:
+        print(f"wrote {args.out}")
     for s in summaries:  # read, but nothing in it was the downlink: most likely the wrong port
         if s["packets"] and not s["payload_bytes"]:
             ports = ", ".join(map(str, sorted(fmt.udp_ports))) or "any"
             print(
-                f"groundlink process: contact {s['contact_id']}: none of its {s['packets']} packets is a datagram "
+                f"{PREFIX}contact {s['contact_id']}: none of its {s['packets']} packets is a datagram "
                 f"of the downlink (UDP port {ports}); check --udp-port",
                 file=sys.stderr,
             )
-    if problems:  # after the summaries of the contacts that were written
+    if problems:  # after the summaries of the contacts that were written, however many that is
         failed = len(contacts) - len(summaries)
-        return _fail([*problems, f"groundlink process: {failed} of {len(contacts)} contacts not written (above)"])
+        return _fail([*problems, f"{PREFIX}{failed} of {len(contacts)} contacts not written (above)"])
     return 0
 
 
@@ -109,7 +182,11 @@ def configure_query(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("products_dir", type=Path, help="a products directory written by `groundlink process`")
     parser.add_argument("sql", nargs="?", help="SQL over the tables frame_index and contact_summary")
     parser.add_argument("--examples", action="store_true", help="run the documented example queries instead")
-    parser.add_argument("--json", action="store_true", help="print the rows as JSON lines")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print the rows as JSON lines; with --examples, one line per example: its name, columns and rows",
+    )
 
 
 def _plain(value: Any) -> Any:
@@ -152,31 +229,43 @@ def _cell(value: Any) -> Text:
     return Text(json.dumps(shown) if isinstance(shown, list | dict) else str(shown))
 
 
+def _example_json(title: str, names: list[str], rows: list[tuple[Any, ...]]) -> str:
+    """One example query's result as one JSON line naming the example (its heading in
+    docs/processing.md): the examples' rows differ in shape, and printed one after another
+    a script could not tell which query a row came from, nor see an example that found none."""
+    objects = [{n: _plain(v) for n, v in zip(names, row, strict=True)} for row in rows]
+    return json.dumps({"example": title, "columns": names, "rows": objects}, allow_nan=False)
+
+
 def run_query(args: argparse.Namespace) -> int:
     import duckdb
     from rich.table import Table
     from rich.text import Text
 
+    from ..errors import UsageError
     from ..processing.examples import EXAMPLES
     from ..processing.query import NotProducts, QueryRefused, check_products
     from ..processing.query import run_query as query
     from ..report.terminal import report_console
 
     if not args.products_dir.is_dir():
-        return _fail([f"groundlink query: {args.products_dir}: not a directory"])
+        raise UsageError(f"{args.products_dir}: not a directory")
     if (args.sql is None) == (not args.examples):
-        return _fail(["groundlink query: give either SQL or --examples"])
+        raise UsageError("give either SQL or --examples")
     try:
         check_products(args.products_dir)
     except NotProducts as error:
-        return _fail([f"groundlink query: {error}"])
+        raise UsageError(str(error)) from None
     queries = [(e.title, e.duckdb) for e in EXAMPLES] if args.examples else [("", args.sql)]
     console = report_console()  # piped, as wide as the rows
     for title, sql in queries:
         try:
             names, rows = query(args.products_dir, sql)
         except (duckdb.Error, QueryRefused) as error:
-            return _fail([f"groundlink query: {str(error).splitlines()[0]}"])
+            raise UsageError(str(error).splitlines()[0]) from None
+        if args.json and args.examples:
+            print(_example_json(title, names, rows))
+            continue
         if args.json:
             for row in rows:
                 print(json.dumps({n: _plain(v) for n, v in zip(names, row, strict=True)}, allow_nan=False))
