@@ -182,7 +182,7 @@ def test_defaults_from_the_config_schema_are_applied(own_pack_processes):
     [
         (
             {"retired-azure-orbital": {"legacyOrbitalAllowed": "yes"}},
-            "retired-azure-orbital.legacyOrbitalAllowed: \"yes\" is invalid ('yes' is not of type 'boolean'); allowed: true, false",
+            'retired-azure-orbital.legacyOrbitalAllowed: "yes" is not allowed; allowed: true, false',
         ),
         ({"retired-azure-orbital": "hard"}, "allowed: advisory, mandatory, remediate, disabled"),
         ({"retired-azure-orbit": "advisory"}, "did you mean 'retired-azure-orbital'?"),

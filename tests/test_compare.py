@@ -65,7 +65,9 @@ def test_bad_prices_file_is_exit_2_and_nothing_written(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["compare", NOAA20, "--out", str(out), "--prices", str(prices)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == [f"{prices}: azure.partner_minutes: unknown price id; did you mean 'partner_minute'?"]
+    assert err == [
+        f"{prices}: azure.partner_minutes: unknown price id; did you mean 'partner_minute'? (line 2, column 3)"
+    ]
     assert not out.exists()
 
 

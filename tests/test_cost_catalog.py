@@ -58,14 +58,16 @@ def test_an_unknown_price_id_is_an_error_with_a_suggestion(tmp_path):
     path.write_text("aws:\n  kms_key_months: {price: 1, source: s, date: '2026'}\n")
     with pytest.raises(PriceError) as error:
         load_catalogs(path)
-    assert error.value.lines == [f"{path}: aws.kms_key_months: unknown price id; did you mean 'kms_key_month'?"]
+    assert error.value.lines == [
+        f"{path}: aws.kms_key_months: unknown price id; did you mean 'kms_key_month'? (line 2, column 3)"
+    ]
 
 
 @pytest.mark.parametrize(
     "text, expected",
     [
         ("aws:\n  kms_key_month: {price: 1}\n", "source"),
-        ("aws:\n  kms_key_month: {price: -1, source: s, date: '2026'}\n", "greater than or equal to 0"),
+        ("aws:\n  kms_key_month: {price: -1, source: s, date: '2026'}\n", "-1 is out of range; allowed: 0 or more"),
         ("gcp: {}\n", "gcp"),
         ("aws: [\n", "line"),
     ],

@@ -114,11 +114,11 @@ def test_unknown_price_ids_are_each_one_line(tmp_path):
         ("cloud: azure\nprices: {}\n", "cloud: 'azure' should be 'aws'"),
         (
             "cloud: aws\nprices:\n  x: {price: -1, unit: u, region: r, source: s, date: '2026'}\n",
-            "prices.x.price: Input should be greater than or equal to 0",
+            "prices.x.price: -1 is out of range; allowed: 0 or more (line 3, column 7)",
         ),
         (
             "cloud: aws\nprices:\n  x: {price: null, unit: u, region: r, source: s, date: '2026'}\n",
-            "prices.x: an unknown price (price: null) needs `supply`: what the user must provide",
+            "prices.x: an unknown price (price: null) needs `supply`: what the user must provide (line 3, column 3)",
         ),
     ],
 )
@@ -130,7 +130,8 @@ def test_catalog_files_that_cannot_be_used(tmp_path, text, problem):
     assert raised.value.lines == [f"{tmp_path / 'aws.yaml'}: {problem}"]
 
 
-def test_an_empty_override_file_changes_nothing(tmp_path):
+def test_an_override_file_of_an_empty_mapping_changes_nothing(tmp_path):
+    """`{}` says "no overrides" in so many words; an empty file is refused (tests/test_prices_errors.py)."""
     path = tmp_path / "prices.yaml"
-    path.write_text("")
+    path.write_text("{}\n")
     assert load_overrides(path) == OverrideFile()

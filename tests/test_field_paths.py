@@ -91,10 +91,11 @@ def test_price_overrides_name_the_path_of_bad_keys_and_of_a_file_that_is_no_mapp
     prices.write_text('aws:\n  3: {price: 1}\n  "a b": 2\n', encoding="utf-8")
     with pytest.raises(PriceError) as info:
         load_overrides(prices)
-    assert f"{prices}: aws.3: a key must be text; put it in quotes" in info.value.lines
-    assert f"{prices}: aws.3.source: is required" in info.value.lines
+    assert f"{prices}: aws.3: a key must be text; put it in quotes (line 2, column 3)" in info.value.lines
+    assert f"{prices}: aws.3.source: is required (line 2, column 3)" in info.value.lines
     assert (
-        f"{prices}: aws.'a b': must be a mapping (fields: price, source, date, region, note), got 2" in info.value.lines
+        f"{prices}: aws.'a b': must be a mapping (fields: price, source, date, region, note), got 2 (line 3, column 3)"
+        in info.value.lines
     )
     prices.write_text("[1]\n", encoding="utf-8")
     with pytest.raises(PriceError) as info:

@@ -17,73 +17,107 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
-from ..inputs import DuplicateKey, InputTooLarge, once_each, read_input
+from ..inputs import DuplicateKey, InputTooLarge, key_text, once_each, one_line, read_input
 
 LEVELS = ("advisory", "mandatory", "remediate", "disabled")
+DEFAULT_SOURCE = "policy pack config"
+EXPECTED = 'a JSON object of policy name -> level or settings, e.g. {"all": "mandatory"}'
+MAX_LISTED = 12  # policy names listed in an "unknown policy" line; a whole pack's would not fit one line
 
 
 class PackConfigError(UsageError):
     """An invalid pack config: one line naming the field and what is allowed."""
+
+    def __init__(self, message: str):
+        super().__init__(one_line(message))  # whatever a value held: one line, bounded
 
 
 @dataclass
 class PolicySettings:
     enforcement: str
     properties: dict[str, Any] = field(default_factory=dict)
+    source: str = field(default=DEFAULT_SOURCE, compare=False)  # the file the settings came from, for errors
 
 
 Given = dict[str, PolicySettings]  # enforcement "" = not given
 
 
+def _shown(value: Any) -> str:
+    """A JSON value as echoed in a message: as JSON, never the whole of a long one."""
+    text = json.dumps(value)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
 def _level(where: str, value: Any) -> str:
     if not isinstance(value, str) or value not in LEVELS:
-        raise PackConfigError(f"{where}: {json.dumps(value)} is not an enforcement level; allowed: {', '.join(LEVELS)}")
+        hint = _did_you_mean(value, list(LEVELS)) if isinstance(value, str) else ""
+        raise PackConfigError(
+            f"{where}: {_shown(value)} is not an enforcement level; allowed: {', '.join(LEVELS)}{hint}"
+        )
     return value
 
 
-def parse_config(doc: Any, source: str = "policy pack config") -> Given:
+def parse_config(doc: Any, source: str = DEFAULT_SOURCE) -> Given:
     if not isinstance(doc, dict):
-        raise PackConfigError(f"{source}: must be a JSON object of policy name -> level or settings")
+        raise PackConfigError(f"{source}: must be {EXPECTED}, got {_shown(doc)}")
     given: Given = {}
     for name, value in doc.items():
+        where = f"{source}: {key_text(name)}"
         if isinstance(value, str):
-            given[name] = PolicySettings(_level(f"{source}: {name}", value))
+            given[name] = PolicySettings(_level(where, value), source=source)
         elif isinstance(value, dict):
             props = dict(value)
             level = (
-                _level(f"{source}: {name}.enforcementLevel", props.pop("enforcementLevel"))
+                _level(f"{where}.enforcementLevel", props.pop("enforcementLevel"))
                 if "enforcementLevel" in props
                 else ""
             )
             if name == "all" and props:  # would be dropped silently: properties belong to one policy
                 raise PackConfigError(
-                    f"{source}: all.{next(iter(props))}: `all` sets only enforcementLevel; "
+                    f"{where}.{key_text(next(iter(props)))}: `all` sets only enforcementLevel; "
                     "put properties under the policy they configure"
                 )
-            given[name] = PolicySettings(level, props)
+            given[name] = PolicySettings(level, props, source)
         else:
             raise PackConfigError(
-                f"{source}: {name}: {json.dumps(value)} must be an enforcement level ({', '.join(LEVELS)}) or an object"
+                f"{where}: {_shown(value)} is not allowed; allowed: an enforcement level ({', '.join(LEVELS)}) "
+                "or an object of enforcementLevel and the policy's properties"
             )
     return given
 
 
+class _NotJson(ValueError):
+    """NaN, Infinity or -Infinity: Python's JSON reader takes them, JSON (and the Pulumi CLI) does not."""
+
+
+def _no_constant(name: str) -> Any:
+    raise _NotJson(name)
+
+
 def load_config_file(path: str | Path) -> Given:
+    from ..spec import _os_reason
+
     path = Path(path)
     try:
         text = read_input(path)
-    except OSError as error:
-        raise PackConfigError(f"{path}: cannot read policy pack config ({error.strerror})") from None
     except UnicodeDecodeError as error:
         raise PackConfigError(f"{path}: policy pack config is not UTF-8 text (byte {error.start})") from None
     except InputTooLarge as error:
         raise PackConfigError(f"{path}: {error}; not a policy pack config") from None
-    if not text.strip():
-        return {}
+    except (OSError, ValueError) as error:  # missing, a directory, no permission, a NUL in the name
+        raise PackConfigError(f"{path}: cannot read policy pack config ({_os_reason(error)})") from None
+    if not text.strip():  # not JSON: a file left empty by mistake would switch no guard at all
+        raise PackConfigError(f"{path}: policy pack config is empty; expected {EXPECTED}")
     try:
-        doc = json.loads(text, object_pairs_hook=once_each)
+        doc = json.loads(text, object_pairs_hook=once_each, parse_constant=_no_constant)
     except json.JSONDecodeError as error:
-        raise PackConfigError(f"{path}: line {error.lineno}: not valid JSON ({error.msg})") from None
+        raise PackConfigError(
+            f"{path}: line {error.lineno}, column {error.colno}: not valid JSON ({error.msg})"
+        ) from None
+    except _NotJson as error:
+        raise PackConfigError(
+            f"{path}: {error} is not valid JSON; allowed: a JSON number, string or true/false"
+        ) from None
     except DuplicateKey as duplicate:
         raise PackConfigError(
             f"{path}: {duplicate.key!r} is given twice in one object; keep one (JSON readers keep the last silently)"
@@ -99,15 +133,69 @@ class PolicySchema:
     required: list[str]
 
 
+_KINDS = {
+    "string": ("a string", "strings"),
+    "integer": ("an integer", "integers"),
+    "number": ("a number", "numbers"),
+    "boolean": ("true or false", "booleans"),
+    "object": ("an object", "objects"),
+    "array": ("a list", "lists"),
+    "null": ("null", "nulls"),
+}
+
+
+def _bounds(schema: dict[str, Any], low: str = "minimum", high: str = "maximum") -> str:
+    """The limits a schema sets (minimum and maximum, or the keys named) in words, or ''."""
+    words = []
+    if low in schema:
+        words.append(f"at least {schema[low]}")
+    if f"exclusive{low.capitalize()}" in schema:
+        words.append(f"more than {schema['exclusive' + low.capitalize()]}")
+    if high in schema:
+        words.append(f"at most {schema[high]}")
+    if f"exclusive{high.capitalize()}" in schema:
+        words.append(f"less than {schema['exclusive' + high.capitalize()]}")
+    return " and ".join(words)
+
+
+def _kind(kind: str, schema: dict[str, Any]) -> str:
+    text = _KINDS.get(kind, (f"a {kind}", ""))[0]
+    if kind == "array":
+        items = schema.get("items")
+        if isinstance(items, dict) and "enum" in items:
+            text = f"a list of values from {_allowed(items)}"
+        elif isinstance(items, dict) and isinstance(items.get("type"), str) and items["type"] in _KINDS:
+            text = f"a list of {_KINDS[items['type']][1]}"
+        else:
+            text = "a list of values"
+        if schema.get("uniqueItems"):
+            text += ", each once"
+        if limits := _bounds(schema, "minItems", "maxItems"):
+            text += f" ({limits} items)"
+    elif kind in {"integer", "number"} and (limits := _bounds(schema)):
+        text += f", {limits}"
+    elif kind == "string":
+        if limits := _bounds(schema, "minLength", "maxLength"):
+            text += f" of {limits} characters"
+        if "pattern" in schema:
+            text += f" matching {schema['pattern']}"
+    return text
+
+
 def _allowed(schema: dict[str, Any]) -> str:
+    """What a property schema accepts, in words."""
     if "enum" in schema:
         return ", ".join(json.dumps(v) for v in schema["enum"])
-    kind = schema.get("type")
-    if kind == "boolean":
+    if "const" in schema:
+        return json.dumps(schema["const"])
+    kinds = schema.get("type")
+    if kinds == "boolean":
         return "true, false"
-    if kind == "array":
-        return f"a list of {schema.get('items', {}).get('type', 'value')}s"
-    return f"a {kind}" if kind else "see the policy's schema"
+    if isinstance(kinds, str):
+        return _kind(kinds, schema)
+    if isinstance(kinds, list) and kinds:
+        return " or ".join(_kind(str(k), schema) for k in kinds)
+    return "see the policy's schema"
 
 
 def _did_you_mean(word: str, options: list[str]) -> str:
@@ -115,10 +203,55 @@ def _did_you_mean(word: str, options: list[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
+def _path_text(parts: Any) -> str:
+    """A property path as the spec's messages spell one: `tags[1]`, `limits.max`."""
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else f".{key_text(part)}"
+    return text
+
+
+# The schema keywords `_allowed` puts in words; a failure of any other is shown with the keyword itself.
+_DESCRIBED = frozenset(
+    [
+        "type",
+        "enum",
+        "const",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "minItems",
+        "maxItems",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "uniqueItems",
+    ]
+)
+
+
+def _problem(error: Any) -> str:
+    """One jsonschema error as what was given and what is allowed, in the spec's words
+    (jsonschema's own wording, `'yes' is not of type 'boolean'`, names Python reprs)."""
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if error.validator == "uniqueItems":
+        seen: list[Any] = []
+        for item in error.instance:
+            if item in seen:
+                return f"{_shown(item)} is given twice; allowed: {_allowed(schema)}"
+            seen.append(item)
+    if error.validator in _DESCRIBED:
+        return f"{_shown(error.instance)} is not allowed; allowed: {_allowed(schema)}"
+    rule = _shown({error.validator: error.validator_value})
+    return f"{_shown(error.instance)} is not allowed; allowed: see the policy's schema ({rule})"
+
+
 def reconcile(
     schemas: list[PolicySchema], given: Given | None, initial: Given | None = None
 ) -> dict[str, PolicySettings]:
-    """Defaults, then the pack's initial config, then the file; validated."""
+    """Defaults, then the pack's initial config, then the file; validated. An error names the
+    file the offending setting came from (PolicySettings.source)."""
     import jsonschema
 
     result = {
@@ -126,6 +259,7 @@ def reconcile(
         for s in schemas
     }
     by_name = {s.name: s for s in schemas}
+    origin: dict[tuple[str, str], str] = {}  # (policy, property) -> the source that set it last
     for layer in (initial or {}, given or {}):
         if "all" in layer and layer["all"].enforcement:
             for settings in result.values():
@@ -134,30 +268,41 @@ def reconcile(
             if name == "all":
                 continue
             if name not in by_name:
+                names = ["all", *by_name]
+                listed = ", ".join(names) if len(names) <= MAX_LISTED else "the rule names in docs/policies.md"
                 raise PackConfigError(
-                    f"policy pack config: unknown policy {name!r}{_did_you_mean(name, list(by_name))}"
+                    f"{settings.source}: {key_text(name)}: unknown policy; allowed: {listed}"
+                    f"{_did_you_mean(name, list(by_name))}"
                 )
             if settings.enforcement:
                 result[name].enforcement = settings.enforcement
             result[name].properties.update(settings.properties)
+            origin.update(((name, key), settings.source) for key in settings.properties)
+    named = {name: s.source for name, s in (given or {}).items()}
+    fallback = next(iter(named.values()), DEFAULT_SOURCE)  # the file, when one was given
     for schema in schemas:
         props = result[schema.name].properties
         for key in props:
             if key not in schema.properties:
                 known = ["enforcementLevel", *schema.properties]
                 raise PackConfigError(
-                    f"policy pack config: {schema.name}.{key}: unknown property; allowed: {', '.join(known)}"
-                    f"{_did_you_mean(key, known)}"
+                    f"{origin.get((schema.name, key), DEFAULT_SOURCE)}: {schema.name}.{key_text(key)}: "
+                    f"unknown property; allowed: {', '.join(known)}{_did_you_mean(key, known)}"
                 )
         document = {"type": "object", "properties": schema.properties, "required": schema.required}
         error = jsonschema.exceptions.best_match(jsonschema.Draft7Validator(document).iter_errors(props))
-        if error is not None:
-            path = ".".join(str(p) for p in error.absolute_path) or (
-                error.message.split("'")[1] if error.validator == "required" else ""
-            )
-            top = str(error.absolute_path[0]) if error.absolute_path else path
+        if error is None:
+            continue
+        if error.validator == "required":  # the name of the missing property is only in the message
+            missing = next((r for r in schema.required if r not in props), "")
+            source = named.get(schema.name, fallback)
             raise PackConfigError(
-                f"policy pack config: {schema.name}.{path}: {json.dumps(error.instance)} is invalid "
-                f"({error.message}); allowed: {_allowed(schema.properties.get(top, {}))}"
+                f"{source}: {schema.name}.{key_text(missing)}: is required; "
+                f"allowed: {_allowed(schema.properties.get(missing, {}))}"
             )
+        top = str(error.absolute_path[0]) if error.absolute_path else ""
+        raise PackConfigError(
+            f"{origin.get((schema.name, top), fallback)}: {schema.name}{_path_text(error.absolute_path)}: "
+            f"{_problem(error)}"
+        )
     return result

@@ -10,13 +10,19 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
+import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
 from ..clouds import CLOUDS
 from ..resources import package_dir
+
+if TYPE_CHECKING:
+    from ..fieldpath import FieldPath
+    from ..inputs import Document
 
 # prices/ ships in the package as groundlink.prices, so an installed copy finds the catalogs too.
 PRICES_DIR = package_dir("groundlink.prices")
@@ -27,6 +33,24 @@ def _date_text(value: Any) -> Any:
     return value.isoformat() if isinstance(value, (_dt.date, _dt.datetime)) else value
 
 
+DATE_FORMATS = "YYYY, YYYY-MM or YYYY-MM-DD (e.g. '2026', '2026-12', '2026-12-02')"
+
+
+def _iso_date(value: str) -> str:
+    """A source's date as the catalogs write it: a year, a month or a day, ISO style and real
+    (`2026-13` and `soon` are no dates)."""
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value)
+    try:
+        if match:
+            _dt.date(int(match[1]), int(match[2] or 1), int(match[3] or 1))
+            return value
+    except ValueError:
+        pass
+    from ..inputs import show
+
+    raise ValueError(f"{show(value)} is not a date; allowed: {DATE_FORMATS}")
+
+
 class PriceEntry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
@@ -35,7 +59,7 @@ class PriceEntry(BaseModel):
     per: float = Field(1, gt=0, description="How many units the price buys (1000 for 'per 1,000 requests').")
     region: str = Field(min_length=1)
     source: str = Field(min_length=1)
-    date: str = Field(min_length=4)
+    date: str = Field(description=f"When the source was read: {DATE_FORMATS}.")
     secondary: bool = Field(False, description="Taken from a secondary source: treat as a default to override.")
     note: str | None = None
     supply: str | None = Field(None, description="For an unknown price: what the user must supply.")
@@ -47,6 +71,7 @@ class PriceEntry(BaseModel):
     )
 
     _date = field_validator("date", mode="before")(_date_text)
+    _date_format = field_validator("date")(_iso_date)
 
     @model_validator(mode="after")
     def _unknown_says_what_to_supply(self) -> PriceEntry:
@@ -87,11 +112,12 @@ class Override(BaseModel):
 
     price: float = Field(ge=0)
     source: str = Field(min_length=1)
-    date: str = Field(min_length=4)
+    date: str = Field(description=f"When the source was read: {DATE_FORMATS}.")
     region: str | None = Field(None, min_length=1)  # left out: the catalog entry's region
     note: str | None = None
 
     _date = field_validator("date", mode="before")(_date_text)
+    _date_format = field_validator("date")(_iso_date)
 
 
 class Assumptions(BaseModel):
@@ -125,9 +151,10 @@ class PriceError(Exception):
         super().__init__("; ".join(self.lines))
 
 
-def _read_yaml(path: Path) -> Any:
+def _read_yaml(path: Path) -> Document:
+    """The YAML document in `path`; PriceError (one line, worded as for a spec) on any failure."""
     from ..inputs import InputTooLarge, read_input
-    from ..spec import SpecError, parse_yaml
+    from ..spec import SpecError, _os_reason, read_yaml
 
     try:
         text = read_input(path)
@@ -137,60 +164,150 @@ def _read_yaml(path: Path) -> Any:
         raise PriceError([f"{path}: {exc}; not a price file"]) from None
     except UnicodeDecodeError as exc:
         raise PriceError([f"{path}: not UTF-8 text (byte {exc.start})"]) from None
-    except OSError as exc:
-        raise PriceError([f"{path}: cannot read ({exc})"]) from None
+    except (OSError, ValueError) as exc:  # a directory, no permission, a NUL in the name
+        raise PriceError([f"{path}: cannot read ({_os_reason(exc)})"]) from None
     try:
-        return parse_yaml(text, str(path))
+        return read_yaml(text, str(path))
     except SpecError as exc:
         raise PriceError(exc.lines) from None
+    except ValueError as exc:  # an unquoted 2026-13-01: YAML reads it as a date, and there is no such day
+        field, where = _bad_date_at(text)
+        raise PriceError([f"{path}: {field}: no such date ({exc}); allowed: {DATE_FORMATS}{where}"]) from None
 
 
-def _errors(path: Path, exc: ValidationError, data: Any, root: type[BaseModel]) -> PriceError:
-    """One line per problem, naming the field path as the file spells it (`root`: the file's model)."""
+def _bad_date_at(text: str) -> tuple[str, str]:
+    """The field path and ` (line L, column C)` of the first scalar YAML reads as a date that
+    is none: the loader stops there without saying where."""
+    import yaml
+
+    from ..inputs import key_text
+
+    pending: list[tuple[yaml.Node | None, str]] = [(yaml.compose(text, Loader=yaml.SafeLoader), "")]
+    seen: set[int] = set()
+    while pending:
+        node, field = pending.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
+            try:
+                yaml.SafeLoader("").construct_yaml_timestamp(node)
+            except ValueError:
+                mark = node.start_mark
+                return field or "the whole file", f" (line {mark.line + 1}, column {mark.column + 1})"
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in reversed(node.value):
+                name = key_text(key.value) if isinstance(key, yaml.ScalarNode) else "?"
+                pending.append((value, f"{field}.{name}" if field else name))
+                pending.append((key, field))
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend((item, f"{field}[{i}]") for i, item in reversed(list(enumerate(node.value))))
+    return "the whole file", ""
+
+
+def _bound(kind: str, ctx: dict[str, Any]) -> str:
+    """What a range error allows, in words: `0 or more`, `more than 0`."""
+    words = {"ge": "{} or more", "gt": "more than {}", "le": "at most {}", "lt": "less than {}"}
+    for key, text in words.items():
+        if key in ctx:
+            return text.format(f"{ctx[key]:g}" if isinstance(ctx[key], float) else ctx[key])
+    return kind.replace("_", " ")
+
+
+def _describe(error: ErrorDetails, data: Any, root: type[BaseModel]) -> tuple[FieldPath, str]:
+    """The field path of one pydantic error over `data` (the file's model: `root`) and what is
+    wrong there, in the spec's words: unknown keys with the allowed ones and the closest, ranges
+    and lengths with the limit, never pydantic's own wording."""
     from ..fieldpath import field_path, model_at
-    from ..inputs import one_line, type_message
+    from ..inputs import show, type_message
+    from ..spec import _key_message, _length_message
+
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    path = field_path(tuple(error["loc"]), data, kind)
+    if path.key_error:
+        return path, _key_message(kind, ctx)
+    if kind == "extra_forbidden":
+        model = model_at(root, path.parts()[:-1])
+        allowed = list(model.model_fields) if model else []
+        guess = difflib.get_close_matches(str(path.last_key), allowed, n=1)
+        hint = f"; did you mean '{guess[0]}'?" if guess else ""
+        return path, f"unknown field{hint} (allowed: {', '.join(allowed)})"
+    if kind == "missing":
+        return path, "is required"
+    if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
+        return path, f"{show(value)} is out of range; allowed: {_bound(kind, ctx)}"
+    if kind == "finite_number":
+        return path, f"{show(value)} is not allowed; allowed: a finite number (not .inf or .nan)"
+    if kind in {"string_too_short", "string_too_long", "too_short", "too_long"}:
+        return path, _length_message(kind, ctx, value)
+    if kind == "value_error":
+        return path, str(error["msg"]).removeprefix("Value error, ")
+    model = model_at(root, path.parts()) if kind == "model_type" else None
+    if typed := type_message(kind, value, model.model_fields if model else ()):
+        return path, typed
+    shown = show(value) if not isinstance(value, (dict, list)) else type(value).__name__
+    return path, f"{error['msg'].lower()} (got {shown})"
+
+
+def _errors(path: Path, exc: ValidationError, document: Document, root: type[BaseModel]) -> PriceError:
+    """One line per problem, naming the field path as the file spells it (`root`: the file's
+    model) and, as a spec's errors do, its line and column."""
+    from ..inputs import one_line
 
     lines = []
     for error in exc.errors(include_url=False):
-        field = field_path(tuple(error["loc"]), data, error["type"])
-        model = model_at(root, field.parts()) if error["type"] == "model_type" else None
-        typed = type_message(error["type"], error.get("input"), model.model_fields if model else ())
-        if field.key_error:
-            message = "a key must be text; put it in quotes"
-        elif error["type"] == "missing":
-            message = "is required"
-        else:
-            message = typed or error["msg"].removeprefix("Value error, ")
-        where = field.text() or "the whole file"
-        lines.append(one_line(f"{path}: {where}: {message}"))
-    return PriceError(lines)
+        field, message = _describe(error, document.data, root)
+        where = document.where(field.parts())
+        suffix = f" ({where})" if where else ""
+        line = f"{path}: {field.text() or 'the whole file'}: {message}"
+        lines.append(one_line(line[: 300 - len(suffix)] + suffix))
+    return PriceError(list(dict.fromkeys(lines)))
 
 
 def load_catalog(cloud: str, directory: Path = PRICES_DIR) -> Catalog:
     path = directory / f"{cloud}.yaml"
-    data = _read_yaml(path)
+    document = _read_yaml(path)
+    data = {} if document.data is None else document.data
     try:
-        catalog = Catalog.model_validate({**(data or {}), "origin": str(path)})
+        if not isinstance(data, dict):
+            Catalog.model_validate(data)  # refused: the one line says what the file must be
+        catalog = Catalog.model_validate({**data, "origin": str(path)})
     except ValidationError as exc:
-        raise _errors(path, exc, data, Catalog) from None
+        raise _errors(path, exc, document, Catalog) from None
     if catalog.cloud != cloud:
         raise PriceError([f"{path}: cloud: {catalog.cloud!r} should be {cloud!r}"])
     return catalog
 
 
-def load_overrides(path: str | Path) -> OverrideFile:
-    path = Path(path)
-    data = _read_yaml(path)
-    if data is None:
-        return OverrideFile()
+OVERRIDE_KEYS = ", ".join(OverrideFile.model_fields)
+
+
+def _read_overrides(path: Path) -> tuple[OverrideFile, Document]:
+    document = _read_yaml(path)
+    if document.data is None:  # no YAML value at all: nothing, blanks, comments or null
+        raise PriceError(
+            [
+                f"{path}: holds no overrides; a price override file is a YAML mapping with any of "
+                f"{OVERRIDE_KEYS} (docs/compare.md, Overrides)"
+            ]
+        )
     try:
-        return OverrideFile.model_validate(data)
+        return OverrideFile.model_validate(document.data), document
     except ValidationError as exc:
-        raise _errors(path, exc, data, OverrideFile) from None
+        raise _errors(path, exc, document, OverrideFile) from None
 
 
-def apply_overrides(catalog: Catalog, overrides: OverrideFile, origin: str = "--prices") -> Catalog:
-    """The catalog with the user's prices in place; an unknown price id is an error, with a suggestion."""
+def load_overrides(path: str | Path) -> OverrideFile:
+    return _read_overrides(Path(path))[0]
+
+
+def apply_overrides(
+    catalog: Catalog, overrides: OverrideFile, origin: str = "--prices", document: Document | None = None
+) -> Catalog:
+    """The catalog with the user's prices in place; an unknown price id is an error, with a
+    suggestion (and its line and column when `document` holds the YAML it came from)."""
     chosen: dict[str, Override] = getattr(overrides, catalog.cloud)
     problems = []
     prices = dict(catalog.prices)
@@ -198,7 +315,9 @@ def apply_overrides(catalog: Catalog, overrides: OverrideFile, origin: str = "--
         if price_id not in prices:
             guess = difflib.get_close_matches(price_id, prices, n=1)
             hint = f"; did you mean '{guess[0]}'?" if guess else ""
-            problems.append(f"{origin}: {catalog.cloud}.{price_id}: unknown price id{hint}")
+            where = document.where((catalog.cloud, price_id)) if document else ""
+            suffix = f" ({where})" if where else ""
+            problems.append(f"{origin}: {catalog.cloud}.{price_id}: unknown price id{hint}{suffix}")
             continue
         base = prices[price_id]
         prices[price_id] = base.model_copy(
@@ -221,7 +340,7 @@ def load_catalogs(
     overrides_path: str | Path | None = None, directory: Path = PRICES_DIR
 ) -> tuple[dict[str, Catalog], Assumptions]:
     """Both clouds' catalogs with the user's overrides applied, and the cost assumptions."""
-    overrides = load_overrides(overrides_path) if overrides_path else OverrideFile()
+    overrides, document = _read_overrides(Path(overrides_path)) if overrides_path else (OverrideFile(), None)
     origin = str(overrides_path) if overrides_path else ""
-    catalogs = {cloud: apply_overrides(load_catalog(cloud, directory), overrides, origin) for cloud in CLOUDS}
+    catalogs = {cloud: apply_overrides(load_catalog(cloud, directory), overrides, origin, document) for cloud in CLOUDS}
     return catalogs, overrides.assumptions
