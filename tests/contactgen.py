@@ -70,6 +70,80 @@ def datagram(payload: bytes, port: int = PORT) -> bytes:
     return bytes(eth)
 
 
+def ip_udp(payload: bytes, version: int = 4, port: int = PORT) -> dpkt.Packet:
+    """An IPv4 or IPv6 packet holding one UDP datagram of `payload` (no link-layer header)."""
+    udp = dpkt.udp.UDP(sport=50000, dport=port, data=payload)
+    udp.ulen = 8 + len(payload)
+    if version == 6:
+        ip6 = dpkt.ip6.IP6(src=b"\x20" + b"\x00" * 15, dst=b"\x20" + b"\x01" * 15, nxt=17, hlim=64, data=udp)
+        ip6.plen = udp.ulen
+        return ip6
+    ip = dpkt.ip.IP(src=bytes([10, 0, 0, 1]), dst=bytes([10, 0, 0, 2]), p=dpkt.ip.IP_PROTO_UDP, data=udp)
+    ip.len = 20 + udp.ulen
+    return ip
+
+
+def ethernet(packet: bytes, version: int = 4) -> bytes:
+    kind = dpkt.ethernet.ETH_TYPE_IP6 if version == 6 else dpkt.ethernet.ETH_TYPE_IP
+    return b"\x04" * 6 + b"\x02" * 6 + struct.pack(">H", kind) + packet
+
+
+def fragments(payload: bytes, ident: int, size: int = 1480, version: int = 4) -> list[bytes]:
+    """The UDP datagram of `payload` as Ethernet frames of IP fragments of `size` bytes of IP
+    payload each (a multiple of 8), offsets in 8-byte units as RFC 791 and RFC 8200 count them."""
+    whole = ip_udp(payload, version)
+    carried = bytes(whole.data)
+    out = []
+    for at in range(0, len(carried), size):
+        part = carried[at : at + size]
+        more = at + size < len(carried)
+        if version == 6:
+            header = struct.pack(">BBHI", 17, 0, (at // 8) << 3 | more, ident)
+            ip6 = dpkt.ip6.IP6(src=whole.src, dst=whole.dst, nxt=44, hlim=64, plen=8 + len(part))
+            out.append(ethernet(ip6.pack_hdr() + header + part, 6))
+        else:
+            ip = dpkt.ip.IP(src=whole.src, dst=whole.dst, p=dpkt.ip.IP_PROTO_UDP, id=ident, data=part)
+            ip.offset, ip.mf, ip.len = at // 8, int(more), 20 + len(part)
+            out.append(ethernet(bytes(ip)))
+    return out
+
+
+def write_records(path: Path, records: list[tuple[int, bytes]], link: int = 1) -> Path:
+    """A pcap of (time in microseconds, record bytes) with link type `link`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as stream:
+        writer = dpkt.pcap.Writer(stream, linktype=link, snaplen=65535)
+        for time_us, record in records:
+            sec, micros = divmod(time_us, 1_000_000)
+            stream.write(struct.pack("<IIII", sec, micros, len(record), len(record)) + record)
+        del writer
+    return path
+
+
+def write_pcapng(
+    path: Path, records: list[tuple[int, bytes, int]], links: tuple[int, ...] = (1,), resolution: int = 6
+) -> Path:
+    """A pcapng of (time in units of 10**-resolution s, record bytes, interface), one interface
+    per link type in `links`, each with that time resolution (if_tsresol)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    options = [dpkt.pcapng.PcapngOptionLE(code=9, data=bytes([resolution])), dpkt.pcapng.PcapngOptionLE(code=0)]
+    interfaces = [dpkt.pcapng.InterfaceDescriptionBlockLE(snaplen=65535, linktype=link, opts=options) for link in links]
+    with path.open("wb") as stream:
+        writer = dpkt.pcapng.Writer(stream, idb=interfaces)
+        for stamp, record, interface in records:
+            writer.writepkt(
+                dpkt.pcapng.EnhancedPacketBlockLE(
+                    pkt_data=record,
+                    ts_high=stamp >> 32,
+                    ts_low=stamp & 0xFFFFFFFF,
+                    caplen=len(record),
+                    pkt_len=len(record),
+                    iface_id=interface,
+                )
+            )
+    return path
+
+
 def split(stream: bytes, size: int) -> Iterator[bytes]:
     for at in range(0, len(stream), size):
         yield stream[at : at + size]

@@ -193,7 +193,7 @@ def test_an_unreadable_capture_fails_its_own_contact_only(
     def unreadable(path: Path, *args: object) -> object:
         if path == locked:
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
-        return read_capture(path, *args)  # type: ignore[arg-type]
+        return read_capture(path, *args)  # type: ignore[arg-type]  # the real reader takes these args as given
 
     monkeypatch.setattr(processor, "read_capture", unreadable)
 

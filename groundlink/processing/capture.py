@@ -17,6 +17,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
@@ -128,13 +129,109 @@ def _time_us(ts: float | Decimal) -> int:
     return round(ts * 1_000_000)
 
 
-def _udp_payload(frame: bytes, link: int) -> tuple[dpkt.udp.UDP, bytes] | None:
-    packet: Any = dpkt.ethernet.Ethernet(frame).data if link == LINK_ETHERNET else dpkt.ip.IP(frame)
+def _scaled_us(raw: int, divisor: int) -> int:
+    """`raw` / `divisor` seconds in microseconds, rounded half to even, exactly (as
+    records.times_us rounds a nanosecond pcap's times): no float in between."""
+    micros, rest = divmod(raw * 1_000_000, divisor)
+    return micros + (2 * rest > divisor or (2 * rest == divisor and micros % 2 == 1))
+
+
+# The capture times a products partition (a date) and the catalogs' timestamps can hold.
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+EARLIEST_US = (datetime.min.replace(tzinfo=UTC) - _EPOCH) // timedelta(microseconds=1)
+LATEST_US = (datetime.max.replace(tzinfo=UTC) - _EPOCH) // timedelta(microseconds=1)
+
+
+def _time_problem(number: int, time_us: int) -> str | None:
+    """Why record `number`'s capture time cannot date a frame (outside years 1-9999), or None."""
+    if EARLIEST_US <= time_us <= LATEST_US:
+        return None
+    side = "after year 9999" if time_us > LATEST_US else "before year 1"
+    return f"record {number}: capture time {time_us} µs after 1970 is {side}"
+
+
+class _Fragments:
+    """IP datagrams that arrive in fragments, put back together as RFC 791 and RFC 8200 say:
+    the fragments of one datagram share source, destination, protocol and identification,
+    each says where it belongs (its offset) and the last one says so (no more fragments).
+    Only a datagram whose every byte arrived is returned; one still missing a piece when its
+    file ends is counted as a truncated packet (`left`). A fragment repeated after its datagram
+    was complete (the same place, the same bytes) is a repeat, not a new datagram."""
+
+    REMEMBERED = 4096  # datagrams completed whose fragments a repeat is recognised against
+
+    def __init__(self) -> None:
+        self.parts: dict[tuple[Any, ...], dict[int, bytes]] = {}
+        self.ends: dict[tuple[Any, ...], int] = {}
+        self.done: dict[tuple[Any, ...], set[tuple[int, int]]] = {}  # in completion order
+
+    def add(self, key: tuple[Any, ...], offset: int, more: bool, data: bytes) -> bytes | None:
+        if key not in self.parts and (offset, hash(data)) in self.done.get(key, ()):
+            return None  # a copy of a fragment of a datagram already put together
+        parts = self.parts.setdefault(key, {})
+        parts.setdefault(offset, data)  # a fragment repeated: the first copy counts
+        if not more:
+            self.ends[key] = offset + len(data)
+        end = self.ends.get(key)
+        if end is None:
+            return None
+        pieces, have = [], 0
+        for at in sorted(parts):
+            if at > have:
+                return None  # a hole
+            piece = parts[at]
+            if at + len(piece) > have:
+                pieces.append(piece[have - at :])
+                have = at + len(piece)
+        if have < end:
+            return None
+        del self.parts[key], self.ends[key]
+        self.done.pop(key, None)
+        self.done[key] = {(at, hash(piece)) for at, piece in parts.items()}
+        if len(self.done) > self.REMEMBERED:
+            del self.done[next(iter(self.done))]
+        return b"".join(pieces)[:end]
+
+    @property
+    def left(self) -> int:
+        """Datagrams still missing a fragment."""
+        return len(self.parts)
+
+
+def _ip_payload(packet: Any) -> bytes:
+    """The bytes an IP packet carries, as they were captured (dpkt may have parsed them)."""
+    data = packet.data
+    return data.pack_hdr() + bytes(data.data) if isinstance(data, dpkt.Packet) else bytes(data)
+
+
+def _udp_payload(frame: bytes, link: int, fragments: _Fragments) -> tuple[dpkt.udp.UDP, bytes] | None:
+    if link == LINK_ETHERNET:
+        packet: Any = dpkt.ethernet.Ethernet(frame).data
+    else:  # raw IP: the version nibble says which
+        packet = dpkt.ip6.IP6(frame) if frame[:1] and frame[0] >> 4 == 6 else dpkt.ip.IP(frame)
+    if isinstance(packet, dpkt.ip.IP) and (packet.mf or packet.offset):
+        if packet.p != dpkt.ip.IP_PROTO_UDP:
+            return None
+        key: tuple[Any, ...] = (4, packet.src, packet.dst, packet.id)
+        whole = fragments.add(key, packet.offset * 8, bool(packet.mf), _ip_payload(packet))
+        return None if whole is None else _whole_udp(whole)
+    if isinstance(packet, dpkt.ip6.IP6) and 44 in packet.extension_hdrs:  # a fragment header
+        fragment = packet.extension_hdrs[44]
+        if packet.p != dpkt.ip.IP_PROTO_UDP:
+            return None
+        key = (6, packet.src, packet.dst, fragment.id)
+        whole = fragments.add(key, fragment.frag_off * 8, bool(fragment.m_flag), _ip_payload(packet))
+        return None if whole is None else _whole_udp(whole)
     if not isinstance(packet, dpkt.ip.IP | dpkt.ip6.IP6):
         return None
     udp = packet.data
     if not isinstance(udp, dpkt.udp.UDP):
         return None
+    return udp, udp.data
+
+
+def _whole_udp(datagram: bytes) -> tuple[dpkt.udp.UDP, bytes]:
+    udp = dpkt.udp.UDP(datagram)
     return udp, udp.data
 
 
@@ -164,9 +261,12 @@ def _vita_payloads(data: bytes, fmt: CaptureFormat, path: Path, number: int) -> 
     return pieces
 
 
-def _datagram(frame: bytes, link: int, fmt: CaptureFormat, path: Path, number: int) -> tuple[bool, list[bytes]] | None:
-    """(truncated, payloads) of one record read by dpkt; None when it is no datagram of the downlink."""
-    found = _udp_payload(frame, link)
+def _datagram(
+    frame: bytes, link: int, fmt: CaptureFormat, path: Path, number: int, fragments: _Fragments
+) -> tuple[bool, list[bytes]] | None:
+    """(truncated, payloads) of one record read by dpkt; None when it is no datagram of the
+    downlink (or a fragment of one not yet complete)."""
+    found = _udp_payload(frame, link, fragments)
     if found is None:
         return None
     udp, data = found
@@ -175,10 +275,12 @@ def _datagram(frame: bytes, link: int, fmt: CaptureFormat, path: Path, number: i
     return len(data) < udp.ulen - 8, _vita_payloads(data, fmt, path, number)
 
 
-def _parsed(frame: bytes, link: int, fmt: CaptureFormat, path: Path, number: int) -> tuple[bool, list[bytes]] | None:
+def _parsed(
+    frame: bytes, link: int, fmt: CaptureFormat, path: Path, number: int, fragments: _Fragments
+) -> tuple[bool, list[bytes]] | None:
     """`_datagram` of record `number` (1-based), a record dpkt cannot parse named by its number."""
     try:
-        return _datagram(frame, link, fmt, path, number)
+        return _datagram(frame, link, fmt, path, number, fragments)
     except (dpkt.NeedData, dpkt.UnpackError, struct.error) as error:
         raise CaptureError(path, f"record {number} is cut short or malformed ({str(error) or 'no data'})") from None
 
@@ -192,16 +294,137 @@ def read_capture(
     the file; a datagram shorter than its UDP length (a truncated packet) is kept for
     what it holds and counted, so the frames it broke show up as corrupt or missing.
     """
-    with path.open("rb") as stream:
+    try:
+        stream = path.open("rb")
+    except OSError as error:
+        raise CaptureError(path, f"cannot read ({error.strerror or error})") from None
+    with stream:
         reader, reads = _open_reader(stream, path)
         link = reader.datalink()
-        if link != LINK_ETHERNET and link not in LINK_RAW_IP:
-            raise CaptureError(path, f"link type {link} is neither Ethernet (1) nor raw IP (12, 14, 101)")
-        mapped = map_capture(path) if isinstance(reader, dpkt.pcap.Reader) else None
+        pcap = isinstance(reader, dpkt.pcap.Reader)
+        if pcap and link != LINK_ETHERNET and link not in LINK_RAW_IP:  # pcapng: each interface's
+            raise CaptureError(path, _link_problem(link))
+        mapped = map_capture(path) if pcap else None
         if mapped is None:  # pcapng or a modified pcap
             yield from _read_with_dpkt(reader, reads, link, path, fmt, stats, file_index, chunk_bytes)
             return
     yield from _read_mapped(mapped, link, path, fmt, stats, file_index, chunk_bytes)
+
+
+def _link_problem(link: int) -> str:
+    return f"link type {link} is neither Ethernet (1) nor raw IP (12, 14, 101)"
+
+
+def _pcap_records(reader: Any, reads: _Reads, link: int, path: Path, before: int) -> Iterator[tuple[int, int, bytes]]:
+    """(time, link type, bytes) of each record dpkt's pcap reader reads, the first being
+    record `before` + 1; a record the file ends inside is a CaptureError naming it."""
+    number = before
+    try:
+        for ts, frame in reader:
+            number += 1
+            if reads.got < reads.asked:
+                raise CaptureError(path, _cut_record(number, reads.asked, reads.got, header=False))
+            yield _time_us(ts), link, frame
+    except (dpkt.NeedData, dpkt.UnpackError, struct.error) as error:  # reading the record after `number`
+        if 0 < reads.got < reads.asked:
+            raise CaptureError(path, _cut_record(number + 1, reads.asked, reads.got, header=True)) from None
+        raise CaptureError(path, f"record {number + 1} is cut short or malformed ({str(error) or 'no data'})") from None
+
+
+# pcapng block types (the pcapng specification, draft-ietf-opsawg-pcapng)
+_SHB, _IDB, _PB, _SPB, _EPB = 0x0A0D0D0A, 1, 2, 3, 6
+_BYTE_ORDER_MAGIC = 0x1A2B3C4D
+_OPT_TSRESOL, _OPT_TSOFFSET = 9, 14
+
+
+def _pcapng_records(stream: BinaryIO | _Reads, path: Path) -> Iterator[tuple[int, int, bytes]]:
+    """(time, link type, bytes) of each packet of a pcapng file, walked block by block.
+
+    dpkt's pcapng reader takes every packet for its first interface's (link type, time
+    resolution), skips Simple Packet Blocks and returns a file cut inside a block header as if
+    whole; dpkt's block classes still parse each block here. Every section and interface is
+    honoured; a Simple Packet Block (it has no capture time), a packet naming an interface the
+    file does not describe, or a block cut short is a CaptureError naming it."""
+    stream.seek(0)
+    order = "<"
+    interfaces: list[tuple[int, int, int]] = []  # (link type, time units per second, offset in seconds)
+    at = number = 0
+    while True:
+        head = stream.read(8)
+        if not head:
+            return
+        if len(head) == 8 and struct.unpack_from("<I", head)[0] == _SHB:  # its byte order says how to read it
+            magic = stream.read(4)
+            head += magic
+            if len(magic) == 4:
+                order = "<" if struct.unpack("<I", magic)[0] == _BYTE_ORDER_MAGIC else ">"
+        if len(head) < 8:
+            raise CaptureError(
+                path, f"block at byte {at} is cut short (the file ends {len(head)} bytes into its header)"
+            )
+        kind, length = struct.unpack_from(order + "II", head)
+        if length < 12 or length % 4:
+            raise CaptureError(path, f"block at byte {at} is malformed (it gives its length as {length} bytes)")
+        body = stream.read(length - len(head))
+        if len(body) < length - len(head):
+            got = len(head) + len(body)
+            raise CaptureError(
+                path, f"block at byte {at} is cut short (its header gives {length} bytes, the file holds {got})"
+            )
+        block = head + body
+        try:
+            if kind == _SHB:
+                interfaces = []
+            elif kind == _IDB:
+                interfaces.append(_interface(block, order))
+            elif kind in (_EPB, _PB):
+                number += 1
+                yield _packet(block, order, kind, interfaces, number, path)
+            elif kind == _SPB:
+                number += 1
+                raise CaptureError(
+                    path, f"record {number} is a Simple Packet Block, which has no capture time; not read"
+                )
+        except (dpkt.NeedData, dpkt.UnpackError, struct.error) as error:
+            raise CaptureError(path, f"block at byte {at} is malformed ({str(error) or 'no data'})") from None
+        at += length
+
+
+def _interface(block: bytes, order: str) -> tuple[int, int, int]:
+    """An Interface Description Block's (link type, time units per second, offset in seconds)."""
+    idb = (
+        dpkt.pcapng.InterfaceDescriptionBlockLE(block) if order == "<" else dpkt.pcapng.InterfaceDescriptionBlock(block)
+    )
+    per_second, offset = 1_000_000, 0
+    for option in idb.opts:
+        if option.code == _OPT_TSRESOL and option.data:
+            value = option.data[0]  # top bit set: a negative power of 2, else of 10
+            per_second = 2 ** (value & 0x7F) if value & 0x80 else 10 ** (value & 0x7F)
+        elif option.code == _OPT_TSOFFSET and len(option.data) >= 8:
+            (offset,) = struct.unpack_from(order + "q", option.data)
+    return idb.linktype, per_second, offset
+
+
+def _packet(
+    block: bytes, order: str, kind: int, interfaces: list[tuple[int, int, int]], number: int, path: Path
+) -> tuple[int, int, bytes]:
+    little = order == "<"
+    if kind == _EPB:
+        packet: Any = dpkt.pcapng.EnhancedPacketBlockLE(block) if little else dpkt.pcapng.EnhancedPacketBlock(block)
+    else:
+        packet = dpkt.pcapng.PacketBlockLE(block) if little else dpkt.pcapng.PacketBlock(block)
+    if len(packet.pkt_data) < packet.caplen:
+        raise CaptureError(
+            path,
+            f"record {number} is cut short (its header gives {packet.caplen} bytes, the block holds {len(packet.pkt_data)})",
+        )
+    if packet.iface_id >= len(interfaces):
+        raise CaptureError(path, f"record {number} names interface {packet.iface_id}, which the file does not describe")
+    link, per_second, offset = interfaces[packet.iface_id]
+    if link != LINK_ETHERNET and link not in LINK_RAW_IP:
+        raise CaptureError(path, f"record {number}: {_link_problem(link)}")
+    time_us = offset * 1_000_000 + _scaled_us((packet.ts_high << 32) | packet.ts_low, per_second)
+    return time_us, link, bytes(packet.pkt_data)
 
 
 def _read_with_dpkt(
@@ -222,33 +445,32 @@ def _read_with_dpkt(
     times: list[int] = []
     size = 0
     number = before
-    pcap = isinstance(reader, dpkt.pcap.Reader)  # pcapng's reader checks its blocks' lengths itself
-    try:
-        for ts, frame in reader:
-            number += 1
-            if pcap and reads.got < reads.asked:
-                raise CaptureError(path, _cut_record(number, reads.asked, reads.got, header=False))
-            found = _parsed(frame, link, fmt, path, number)
-            if found is None:
-                continue
-            time_us = _time_us(ts)
-            stats.first_time = time_us if stats.first_time is None else stats.first_time
-            stats.last_time = time_us
-            stats.truncated_packets += found[0]
-            for piece in found[1]:
-                pieces.append(piece)
-                offsets.append(size)
-                packets.append(number)
-                times.append(time_us)
-                size += len(piece)
-            if size >= chunk_bytes:
-                yield _joined(file_index, pieces, offsets, packets, times)
-                pieces, offsets, packets, times, size = [], [], [], [], 0
-    except (dpkt.NeedData, dpkt.UnpackError, struct.error) as error:  # reading the record after `number`
-        if pcap and 0 < reads.got < reads.asked:
-            raise CaptureError(path, _cut_record(number + 1, reads.asked, reads.got, header=True)) from None
-        raise CaptureError(path, f"record {number + 1} is cut short or malformed ({str(error) or 'no data'})") from None
+    fragments = _Fragments()
+    if isinstance(reader, dpkt.pcap.Reader):
+        records = _pcap_records(reader, reads, link, path, before)
+    else:
+        records = _pcapng_records(reads, path)
+    for time_us, record_link, frame in records:
+        number += 1
+        found = _parsed(frame, record_link, fmt, path, number, fragments)
+        if found is None:
+            continue
+        if problem := _time_problem(number, time_us):
+            raise CaptureError(path, problem)
+        stats.first_time = time_us if stats.first_time is None else min(stats.first_time, time_us)
+        stats.last_time = time_us if stats.last_time is None else max(stats.last_time, time_us)
+        stats.truncated_packets += found[0]
+        for piece in found[1]:
+            pieces.append(piece)
+            offsets.append(size)
+            packets.append(number)
+            times.append(time_us)
+            size += len(piece)
+        if size >= chunk_bytes:
+            yield _joined(file_index, pieces, offsets, packets, times)
+            pieces, offsets, packets, times, size = [], [], [], [], 0
     stats.packets = number
+    stats.truncated_packets += fragments.left
     if size:
         yield _joined(file_index, pieces, offsets, packets, times)
 
@@ -280,12 +502,13 @@ def _read_mapped(
     size = len(mapped.data)
     buffer = np.zeros(0, np.uint8)
     at, before = GLOBAL_HEADER, 0
+    fragments = _Fragments()  # a datagram's fragments may fall in two windows
     with ReadAhead(mapped.data) as ahead:
         while at < size:
             ahead.reached(at)
             stop = at + WINDOW_BYTES
             records, end = walk_records(mapped, at, stop)
-            pieces = _pieces(records, before, link, path, fmt, stats)
+            pieces = _pieces(records, before, link, path, fmt, stats, fragments)
             before += len(records.heads)
             ends = np.cumsum(pieces.lengths)
             first = 0
@@ -305,6 +528,7 @@ def _read_mapped(
                 raise CaptureError(path, _cut_short(mapped, end, before + 1))
             at = end
     stats.packets = before
+    stats.truncated_packets += fragments.left
 
 
 def _cut_short(mapped: Mapped, at: int, number: int) -> str:
@@ -319,7 +543,9 @@ def _cut_short(mapped: Mapped, at: int, number: int) -> str:
     return _cut_record(number, captured, left - RECORD_HEADER, header=False)
 
 
-def _pieces(records: Records, first: int, link: int, path: Path, fmt: CaptureFormat, stats: FileStats) -> _Pieces:
+def _pieces(
+    records: Records, first: int, link: int, path: Path, fmt: CaptureFormat, stats: FileStats, fragments: _Fragments
+) -> _Pieces:
     """The payload pieces of `records` (record `first` of the file onwards); fill `stats`."""
     plain = read_plain(records, ETHERNET_HEADER if link == LINK_ETHERNET else 0, fmt)
     times = records.times_us()
@@ -332,7 +558,7 @@ def _pieces(records: Records, first: int, link: int, path: Path, fmt: CaptureFor
     for record in np.flatnonzero(~plain.plain):
         start = int(records.starts[record])
         frame = records.data[start : start + int(records.lengths[record])].tobytes()
-        found = _parsed(frame, link, fmt, path, first + int(record) + 1)
+        found = _parsed(frame, link, fmt, path, first + int(record) + 1, fragments)
         if found is None:
             continue
         udp[record], truncated[record] = True, found[0]
@@ -341,10 +567,11 @@ def _pieces(records: Records, first: int, link: int, path: Path, fmt: CaptureFor
             piece_at.append(np.array([-1 - len(extra)], np.int64))
             piece_length.append(np.array([len(piece)], np.int64))
             extra.append(piece)
-    seen = np.flatnonzero(udp)
-    if len(seen):
-        stats.first_time = int(times[seen[0]]) if stats.first_time is None else stats.first_time
-        stats.last_time = int(times[seen[-1]])
+    seen = times[udp]
+    if len(seen):  # the earliest and the latest: records need not be in time order
+        earliest, latest = int(seen.min()), int(seen.max())
+        stats.first_time = earliest if stats.first_time is None else min(stats.first_time, earliest)
+        stats.last_time = latest if stats.last_time is None else max(stats.last_time, latest)
     stats.truncated_packets += int(truncated.sum())
     owner = np.concatenate(piece_record)
     order = np.argsort(owner, kind="stable")

@@ -5,7 +5,7 @@ IP), an IPv4 header without options, UDP, and one VITA-49 packet filling the
 datagram. For records of that shape the offsets of every header are fixed, so
 their fields are read for all records at once and the payload's position is
 computed rather than parsed. Every other record (VLAN tags, IPv6, IP options
-or fragments, several VITA-49 packets in one datagram, a header too short to
+or fragments (reassembled there), several VITA-49 packets in one datagram, a header too short to
 hold them) is marked for dpkt, which reads it exactly as before; the two paths
 meet in record order. The rules below are dpkt's own for the plain shape
 (docs/processing.md, "How frames are found"), so both paths give the same bytes.
@@ -53,7 +53,7 @@ def read_plain(records: Records, link_header: int, fmt: CaptureFormat) -> Plain:
         ok &= (data[at + 12] == 0x08) & (data[at + 13] == 0x00)  # EtherType IPv4, no VLAN tag
     ok &= data[at + ip] == IPV4_PLAIN
     ok &= data[at + ip + 9] == PROTO_UDP
-    ok &= ((data[at + ip + 6] & 0x1F) == 0) & (data[at + ip + 7] == 0)  # not a later fragment
+    ok &= ((data[at + ip + 6] & 0x3F) == 0) & (data[at + ip + 7] == 0)  # no fragment (more fragments, offset)
     ip_length = uints_at(data, at + ip + 2, 2)
     ok &= ip_length >= IPV4_HEADER + UDP_HEADER + 4  # 0 (segmentation offload) goes to dpkt
     # dpkt cuts the IP payload at the IP length; the capture may hold less (a truncated packet)

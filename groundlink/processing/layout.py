@@ -14,7 +14,7 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from .tables import CONTACT_SUMMARY, FRAME_INDEX, PARTITION_KEYS
@@ -32,7 +32,7 @@ class Partition:
 
     @classmethod
     def at(cls, time_us: int, satellite: str) -> Partition:
-        when = datetime.fromtimestamp(time_us / 1e6, UTC)
+        when = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=time_us)  # exact, no float
         return cls(f"{when.year:04d}", f"{when.month:02d}", f"{when.day:02d}", satellite)
 
     @property

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,17 +38,25 @@ class Contact:
     contact_id: str
     satellite: str
     files: list[Path]
+    # one line per file of the contact that cannot be read at all (a broken symbolic link)
+    problems: list[str] = field(default_factory=list)
 
 
 def _no_progress(_: int) -> None:
     return None
 
 
-def _in_sequence(path: Path) -> tuple[list[tuple[str | int, ...]], str]:
+def _runs(text: str) -> tuple[str | int, ...]:
+    """`text` as its runs of digits (numbers) between runs of other characters."""
+    return tuple(int(t) if i % 2 else t for i, t in enumerate(re.split(r"(\d+)", text)))
+
+
+def _in_sequence(path: Path) -> tuple[tuple[str | int, ...], list[tuple[str | int, ...]], str]:
     """A contact's files in the order of the numbers in their names: `_2` before `_10`, as the
-    parts of a delivery are numbered whether or not the numbers are padded to one width."""
-    runs = [tuple(int(t) if i % 2 else t for i, t in enumerate(re.split(r"(\d+)", part))) for part in path.parts]
-    return runs, str(path)
+    parts of a delivery are numbered whether or not the numbers are padded to one width. The
+    file's own name comes first: the directories it is in (`z/..._1`, `a/..._2`) never
+    reorder a contact's parts."""
+    return _runs(path.name), [_runs(part) for part in path.parts], str(path)
 
 
 def discover(
@@ -57,8 +68,10 @@ def discover(
     raw prefix Ground Station and the partner landing zone write)."""
     if not directory.is_dir():
         raise ProcessingError([f"{directory}: not a directory"])
-    files = sorted(p for p in directory.rglob("*") if p.is_file() and p.suffix.lower() in (".pcap", ".pcapng"))
-    if not files:
+    files, unreadable, walk_errors = _capture_files(directory)
+    if walk_errors:
+        raise ProcessingError(walk_errors)
+    if not files and not unreadable:
         raise ProcessingError([f"{directory}: no capture files (*.pcap, *.pcapng)"])
     given = [
         (flag, value) for flag, value in (("--satellite", satellite), ("--contact-id", contact_id)) if value is not None
@@ -68,8 +81,9 @@ def discover(
         raise ProcessingError(flag_errors)
     pattern = re.compile(fmt.contact_id_pattern)
     groups: dict[tuple[str, str], list[Path]] = {}
+    problems: dict[tuple[str, str], list[str]] = {}
     errors: list[str] = []
-    for path in sorted(files, key=_in_sequence):
+    for path in sorted([*files, *unreadable], key=_in_sequence):
         match = None if contact_id is not None else pattern.search(path.name)
         cid = contact_id if contact_id is not None else (match.group("contact_id").lower() if match else None)
         sat = satellite if satellite is not None else hive_values(path.relative_to(directory.parent)).get("satellite")
@@ -83,6 +97,9 @@ def discover(
             errors.append(f"{path}: contact id {problem}; pass --contact-id")
         elif problem := name_problem(sat):
             errors.append(f"{path}: satellite {problem}; pass --satellite")
+        elif path in unreadable:
+            groups.setdefault((cid, sat), [])
+            problems.setdefault((cid, sat), []).append(f"{path}: cannot read ({unreadable[path]})")
         else:
             groups.setdefault((cid, sat), []).append(path)
     satellites: dict[str, list[str]] = {}
@@ -96,7 +113,44 @@ def discover(
             )
     if errors:
         raise ProcessingError(errors)
-    return [Contact(cid, sat, paths) for (cid, sat), paths in sorted(groups.items())]
+    return [Contact(cid, sat, paths, problems.get((cid, sat), [])) for (cid, sat), paths in sorted(groups.items())]
+
+
+def _capture_files(directory: Path) -> tuple[list[Path], dict[Path, str], list[str]]:
+    """The capture files under `directory` (`*.pcap`, `*.pcapng`, any case), following symbolic
+    links to directories, each directory and file taken once (a link back up the tree is no
+    loop); the capture names that cannot be read (a broken link) with why; and the directories
+    that cannot be listed."""
+    files: list[Path] = []
+    unreadable: dict[Path, str] = {}
+    errors: list[str] = []
+    seen: set[tuple[int, int]] = set()
+
+    def listing_failed(error: OSError) -> None:
+        errors.append(f"{error.filename}: cannot read ({error.strerror or error})")
+
+    for root, dirs, names in os.walk(directory, followlinks=True, onerror=listing_failed):
+        here = os.stat(root)
+        if (here.st_dev, here.st_ino) in seen:
+            dirs[:] = []
+            continue
+        seen.add((here.st_dev, here.st_ino))
+        dirs.sort()
+        for name in sorted(names):
+            path = Path(root) / name
+            if path.suffix.lower() not in (".pcap", ".pcapng"):
+                continue
+            try:
+                status = path.stat()
+            except OSError as error:
+                broken = path.is_symlink() and not path.exists()
+                why = f"broken symbolic link to {os.readlink(path)}" if broken else error.strerror or str(error)
+                unreadable[path] = why
+                continue
+            if stat.S_ISREG(status.st_mode) and (status.st_dev, status.st_ino) not in seen:
+                seen.add((status.st_dev, status.st_ino))
+                files.append(path)
+    return files, unreadable, errors
 
 
 @dataclass
@@ -189,6 +243,9 @@ class _ContactRun:
         self.counts = [0, 0, 0]
         self.skipped = 0
         self.names: list[str] = []
+        # how far apart consecutive frames start: the CADU length, or how often it is not
+        self.on_length = 0
+        self.spacings: dict[int, int] = {}
 
     def feed(self, chunk: Chunk | None) -> None:
         final = chunk is None
@@ -208,6 +265,12 @@ class _ContactRun:
 
     def _emit(self, data: Any, starts: I64, lengths: I64) -> None:
         fmt = self.fmt
+        steps = np.diff(starts)
+        other = steps[steps != fmt.cadu_length]
+        self.on_length += len(steps) - len(other)
+        if len(other):
+            for spacing, times in zip(*np.unique(other, return_counts=True), strict=True):
+                self.spacings[int(spacing)] = self.spacings.get(int(spacing), 0) + int(times)
         marker = len(fmt.sync_marker)
         headers = decode_headers(data, starts, lengths, marker)
         status, reasons, missing = self.judge.judge(headers, lengths)
@@ -272,12 +335,16 @@ def process_contact(
     staging = Staging(out, contact.contact_id)
     run = _ContactRun(contact, fmt, staging)
     stats: list[FileStats] = []
-    errors: list[str] = []
+    errors: list[str] = list(contact.problems)
     try:
         for index, path in enumerate(contact.files):
             # a name that is not UTF-8 (bytes the file system took as they came) is kept as its escapes
             run.names.append(path.name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
-            file_stats = FileStats(path, path.stat().st_size)
+            try:
+                file_stats = FileStats(path, path.stat().st_size)
+            except OSError as error:  # gone since it was found
+                errors.append(f"{path}: cannot read ({error.strerror or error})")
+                continue
             stats.append(file_stats)
             done = 0
             try:
@@ -296,11 +363,33 @@ def process_contact(
         partition = _partition(contact, summary)
         pq.write_table(pa.Table.from_pylist([summary], schema=CONTACT_SUMMARY.schema), staging.summary_file())
         staging.commit(partition)
+        if warning := _length_warning(contact, run):
+            print(warning, file=sys.stderr)
         return summary
     except BaseException:
         run.close()
         staging.discard()
         raise
+
+
+# Frames found before a wrong CADU length is suspected: a few, so that a short contact still says so.
+SPACINGS_NEEDED = 8
+
+
+def _length_warning(contact: Contact, run: _ContactRun) -> str | None:
+    """One line when the sync markers mostly stand another distance apart than the CADU length
+    (CADUs of 2048 bytes read as 1024: half of every CADU skipped, every frame "ok"), else None."""
+    if not run.spacings:
+        return None
+    spacing, times = max(run.spacings.items(), key=lambda item: (item[1], -item[0]))
+    if sum(run.spacings.values()) <= run.on_length or times < SPACINGS_NEEDED:
+        return None
+    length = run.fmt.cadu_length
+    return (
+        f"groundlink: contact {contact.contact_id}: its sync markers are mostly {spacing} bytes apart, "
+        f"not the CADU length of {length} bytes ({times} frames); check --cadu-length "
+        "(processing.capture.cadu_length in the spec, GROUNDLINK_CAPTURE_FORMAT in the cloud)"
+    )
 
 
 def _partition(contact: Contact, summary: dict[str, Any]) -> Partition:

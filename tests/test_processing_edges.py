@@ -1,0 +1,272 @@
+"""The contact processor at the edges of its inputs: file order and discovery, capture times,
+link types and pcapng's blocks, IP fragments, a wrong CADU length. Each test builds its
+capture from frames it states (tests/contactgen.py) and expects what those frames give."""
+
+from __future__ import annotations
+
+import os
+import struct
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from groundlink.cli import main
+from groundlink.processing.capture import FileStats, read_capture
+from groundlink.processing.config import CaptureFormat
+from groundlink.processing.errors import CaptureError
+from groundlink.processing.processor import discover, process_contact
+from tests.contactgen import (
+    CADU,
+    CONTACT_A,
+    CONTACT_B,
+    EPOCH,
+    datagram,
+    fragments,
+    frames,
+    ip_udp,
+    raw_dir,
+    split,
+    stream_of,
+    vita49,
+    write_pcapng,
+    write_records,
+)
+
+START = EPOCH * 1_000_000
+PART = "year=2025/month=12/day=01/satellite=noaa20"
+STREAM = stream_of(frames(range(40)))
+
+
+def _pieces(stream: bytes = STREAM, size: int = 4096) -> list[bytes]:
+    return [vita49(p, count=k) for k, p in enumerate(split(stream, size))]
+
+
+def _plain(stream: bytes = STREAM, start: int = START) -> list[tuple[int, bytes]]:
+    return [(start + k * 1000, datagram(p)) for k, p in enumerate(_pieces(stream))]
+
+
+def _name(contact: str, number: int, suffix: str = "pcap") -> str:
+    return f"noaa20_{contact}_{number}.{suffix}"
+
+
+def _process(raw: Path, out: Path) -> list[dict[str, object]]:
+    return [process_contact(c, out) for c in discover(raw, CaptureFormat())]
+
+
+def _stream(out: Path, contact: str = CONTACT_A) -> bytes:
+    return (out / "frames" / PART / contact / "sc157-vc0.cadu").read_bytes()
+
+
+def _read(path: Path) -> tuple[bytes, FileStats]:
+    stats = FileStats(path, path.stat().st_size)
+    data = b"".join(c.data.tobytes() for c in read_capture(path, CaptureFormat(), stats, 0, 1 << 20))
+    return data, stats
+
+
+def _cli(raw: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
+    code = main(["process", str(raw), "--out", str(out)])
+    return code, capsys.readouterr().err.splitlines()
+
+
+# 1. file order
+
+
+def test_files_in_sub_directories_are_read_in_the_order_of_their_numbers(tmp_path: Path) -> None:
+    """`z/..._1` and `a/..._2`: ordered by full path, part 2 came first and part 1 was judged duplicate."""
+    directory = raw_dir(tmp_path / "raw")
+    write_records(directory / "z" / _name(CONTACT_A, 1), _plain(STREAM[: 20 * CADU]))
+    write_records(directory / "a" / _name(CONTACT_A, 2), _plain(STREAM[20 * CADU :], START + 10_000))
+
+    (summary,) = _process(tmp_path / "raw", tmp_path / "out")
+
+    assert _stream(tmp_path / "out") == STREAM
+    assert (summary["ok_frames"], summary["duplicate_frames"]) == (40, 0)
+
+
+# 2. capture times a products partition cannot hold
+
+
+@pytest.mark.parametrize("high", [60_000_000, 0xFFFFFFFF])  # past year 9999; past int64 microseconds
+def test_a_pcapng_time_past_year_9999_is_one_line_and_the_other_contacts_are_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], high: int
+) -> None:
+    directory = raw_dir(tmp_path / "raw")
+    bad = write_pcapng(directory / _name(CONTACT_A, 1, "pcapng"), [(high << 32, r, 0) for _, r in _plain()])
+    write_records(directory / _name(CONTACT_B, 1), _plain())
+
+    code, err = _cli(tmp_path / "raw", tmp_path / "out", capsys)
+
+    assert code == 2
+    assert err == [
+        f"{bad}: record 1: capture time {(high << 32)} µs after 1970 is after year 9999",
+        "groundlink: 1 of 2 contacts not written (above)",
+    ]
+    assert _stream(tmp_path / "out", CONTACT_B) == STREAM
+
+
+def test_the_latest_pcap_time_dates_its_contact(tmp_path: Path) -> None:
+    """A pcap's time is two 32-bit fields: at most 2106, always a date (the same class, checked)."""
+    latest = (0xFFFFFFFF * 1_000_000) + 999_999
+    write_records(raw_dir(tmp_path / "raw") / _name(CONTACT_A, 1), [(latest, datagram(_pieces()[0]))])
+    (summary,) = _process(tmp_path / "raw", tmp_path / "out")
+    assert summary["start_time"] == latest
+    assert (tmp_path / "out" / "contact_summary" / "year=2106/month=02/day=07/satellite=noaa20").is_dir()
+
+
+# 3. symbolic links
+
+
+def test_a_linked_directory_is_followed_once_and_a_broken_link_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    directory = raw_dir(tmp_path / "raw")
+    elsewhere = tmp_path / "elsewhere"
+    write_records(directory / _name(CONTACT_A, 1), _plain(STREAM[: 20 * CADU]))
+    write_records(elsewhere / _name(CONTACT_A, 2), _plain(STREAM[20 * CADU :], START + 10_000))
+    os.symlink(elsewhere, directory / "part-2")
+    os.symlink(directory, directory / "again")  # a loop: read once, never twice
+    write_records(directory / _name(CONTACT_B, 1), _plain())
+    os.symlink(tmp_path / "gone.pcap", directory / _name(CONTACT_B, 2))
+
+    code, err = _cli(tmp_path / "raw", tmp_path / "out", capsys)
+
+    assert code == 2
+    # one line each (a long line is cut short with an ellipsis, as every message is)
+    assert len(err) == 2 and err[1] == "groundlink: 1 of 2 contacts not written (above)"
+    assert err[0].startswith(f"{directory / _name(CONTACT_B, 2)}: cannot read (broken symbolic link to ")
+    assert _stream(tmp_path / "out") == STREAM
+    assert not (tmp_path / "out" / "frames" / PART / CONTACT_B).exists()
+
+
+# 4. raw IP carries IPv4 or IPv6
+
+
+@pytest.mark.parametrize("link", [101, 12, 14])
+def test_raw_ip_captures_may_carry_ipv6(tmp_path: Path, link: int) -> None:
+    records = [(START + k * 1000, bytes(ip_udp(p, version=6 if k % 2 else 4))) for k, p in enumerate(_pieces())]
+    data, stats = _read(write_records(tmp_path / "c.pcap", records, link=link))
+    assert data == STREAM and stats.packets == len(records)
+
+
+# 5., 6., 11. pcapng
+
+
+def test_a_pcapng_cut_inside_its_last_block_header_is_refused(tmp_path: Path) -> None:
+    path = write_pcapng(tmp_path / "c.pcapng", [(START + k, r, 0) for k, (_, r) in enumerate(_plain())])
+    whole = path.read_bytes()
+    last = whole.rindex(struct.pack("<I", 6))  # the last Enhanced Packet Block
+    path.write_bytes(whole[: last + 4])
+
+    with pytest.raises(CaptureError) as error:
+        _read(path)
+
+    assert str(error.value) == f"{path}: block at byte {last} is cut short (the file ends 4 bytes into its header)"
+
+
+def test_pcapng_packets_of_each_interface_are_read_with_its_link_type(tmp_path: Path) -> None:
+    records = [
+        (START + k * 1000, datagram(p) if k % 2 == 0 else bytes(ip_udp(p)), k % 2) for k, p in enumerate(_pieces())
+    ]
+    data, stats = _read(write_pcapng(tmp_path / "c.pcapng", records, links=(1, 101)))
+    assert data == STREAM and stats.packets == len(records)
+
+
+def test_a_pcapng_simple_packet_block_is_refused_in_one_line(tmp_path: Path) -> None:
+    path = write_pcapng(tmp_path / "c.pcapng", [(START, datagram(_pieces()[0]), 0)])
+    record = datagram(_pieces()[1])
+    body = struct.pack("<I", len(record)) + record + b"\0" * (-len(record) % 4)
+    with path.open("ab") as stream:
+        stream.write(struct.pack("<II", 3, 12 + len(body)) + body + struct.pack("<I", 12 + len(body)))
+
+    with pytest.raises(CaptureError) as error:
+        _read(path)
+
+    assert str(error.value) == f"{path}: record 2 is a Simple Packet Block, which has no capture time; not read"
+
+
+def test_pcapng_nanosecond_times_round_as_a_nanosecond_pcap_rounds_them(tmp_path: Path) -> None:
+    """7.499 µs is 7 µs; dpkt's float division made it 8 in a pcapng."""
+    nanos = START * 1000 + 7499
+    path = write_pcapng(tmp_path / "c.pcapng", [(nanos, datagram(_pieces()[0]), 0)], resolution=9)
+    _, stats = _read(path)
+    assert stats.first_time == START + 7
+
+
+# 7. a CADU length that is not the one delivered
+
+
+def test_cadus_longer_than_the_cadu_length_are_warned_about(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    long = b"".join(f.bytes(2048) for f in frames(range(20)))
+    write_records(raw_dir(tmp_path / "raw") / _name(CONTACT_A, 1), _plain(long))
+    write_records(raw_dir(tmp_path / "raw") / _name(CONTACT_B, 1), _plain())
+
+    code, err = _cli(tmp_path / "raw", tmp_path / "out", capsys)
+
+    assert code == 0
+    assert err == [
+        f"groundlink: contact {CONTACT_A}: its sync markers are mostly 2048 bytes apart, not the CADU length of "
+        "1024 bytes (19 frames); check --cadu-length (processing.capture.cadu_length in the spec, "
+        "GROUNDLINK_CAPTURE_FORMAT in the cloud)"
+    ]  # and none for contact B, whose CADUs are 1024 bytes
+
+
+# 8. records out of time order
+
+
+@pytest.mark.parametrize("suffix", ["pcap", "pcapng"])
+def test_start_and_end_are_the_earliest_and_latest_capture_times(tmp_path: Path, suffix: str) -> None:
+    offsets = [5, 1, 9, 2, 7, 3, 4, 6, 8, 0]
+    records = [(START + 1_000_000 * s, r) for s, (_, r) in zip(offsets, _plain(), strict=True)]
+    path = raw_dir(tmp_path / "raw") / _name(CONTACT_A, 1, suffix)
+    if suffix == "pcap":
+        write_records(path, records)
+    else:
+        write_pcapng(path, [(t, r, 0) for t, r in records])
+
+    (summary,) = _process(tmp_path / "raw", tmp_path / "out")
+
+    assert (summary["start_time"], summary["end_time"]) == (START, START + 9_000_000)
+
+
+# 9. IP fragments
+
+
+@pytest.mark.parametrize("version", [4, 6])
+def test_fragmented_datagrams_are_reassembled_in_any_order(tmp_path: Path, version: int) -> None:
+    records: list[tuple[int, bytes]] = []
+    for k, piece in enumerate(_pieces()):
+        parts = fragments(piece, ident=k, version=version)
+        parts = [parts[-1], *parts[:-1], parts[0]]  # the last first, and the first one twice
+        records += [(START + k * 1000 + j, part) for j, part in enumerate(parts)]
+    records.insert(3, (START, datagram(_pieces(STREAM[:CADU])[0], port=9)))  # another datagram in between
+
+    write_records(raw_dir(tmp_path / "raw") / _name(CONTACT_A, 1), records)
+    (summary,) = _process(tmp_path / "raw", tmp_path / "out")
+
+    assert _stream(tmp_path / "out") == STREAM
+    assert summary["truncated_packets"] == 0 and summary["packets"] == len(records)
+
+
+def test_a_datagram_missing_a_fragment_is_a_truncated_packet(tmp_path: Path) -> None:
+    records: list[tuple[int, bytes]] = []
+    for k, piece in enumerate(_pieces()):
+        parts = fragments(piece, ident=k)
+        if k == 4:
+            del parts[1]
+        records += [(START + k * 1000 + j, part) for j, part in enumerate(parts)]
+    write_records(tmp_path / "c.pcap", records)
+
+    data, stats = _read(tmp_path / "c.pcap")
+
+    assert data == STREAM[: 16 * CADU] + STREAM[20 * CADU :] and stats.truncated_packets == 1
+
+
+def test_the_frame_index_dates_reassembled_frames(tmp_path: Path) -> None:
+    records = [(START + k * 1000 + j, part) for k, p in enumerate(_pieces()) for j, part in enumerate(fragments(p, k))]
+    write_records(raw_dir(tmp_path / "raw") / _name(CONTACT_A, 1), records)
+    _process(tmp_path / "raw", tmp_path / "out")
+    rows = pq.read_table(tmp_path / "out" / "frame_index" / PART / f"{CONTACT_A}.parquet").to_pylist()
+    assert [r["frame_count"] for r in rows] == list(range(40))
+    assert {r["status"] for r in rows} == {"ok"}
+    assert rows[0]["packet"] == 3  # the record completing the first datagram (three fragments)
