@@ -1,4 +1,4 @@
-"""`groundlink`: validate, schema, plan, check, compare, process, query.
+"""`groundlink`: one mission spec, planned, checked and compared on AWS and Azure.
 
 Every user error (bad spec, bad flag value, unreadable file) ends as one line
 per problem on stderr and exit code 2, never a traceback.
@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from . import interrupt
 from .errors import EXIT_INTERRUPTED, EXIT_OUTPUT_CLOSED
+from .path_args import DIR, FILE, INPUT, INTO, OLD, SPEC, PathArg, keep_empty
 
 
 class Command(NamedTuple):
@@ -24,6 +25,8 @@ class Command(NamedTuple):
     configure: Callable[[argparse.ArgumentParser], None]
     run: Callable[[argparse.Namespace], int]
     imports_first: tuple[str, ...] = ()  # Rust extensions it imports (see IMPORTED_BY_EVERY_COMMAND)
+    # the paths it reads and writes, checked (and a piped spec copied) before it runs: groundlink.path_args
+    paths: tuple[PathArg, ...] = ()
 
 
 def commands() -> tuple[Command, ...]:
@@ -31,12 +34,14 @@ def commands() -> tuple[Command, ...]:
     Imported when the command line runs, so that Ctrl-C during start-up is handled like any other."""
     from .app import check_command, compare, diff_command, preflight_command, processing_commands, spec_commands
 
+    spec, against = PathArg("spec", SPEC), PathArg("--against", OLD)
     return (
         Command(
             "validate",
             "check mission specs; one line per problem, exit 2 if any",
             spec_commands.configure_validate,
             spec_commands.validate,
+            paths=(PathArg("spec", INPUT),),  # each read once, whatever it is
         ),
         Command("schema", "print the mission spec JSON Schema", spec_commands.configure_schema, spec_commands.schema),
         Command(
@@ -44,6 +49,7 @@ def commands() -> tuple[Command, ...]:
             "offline plan of a spec on a cloud (no CLI, no credentials)",
             spec_commands.configure_plan,
             spec_commands.plan,
+            paths=(spec, against, PathArg("--json", FILE)),
         ),
         Command(
             "check",
@@ -51,6 +57,7 @@ def commands() -> tuple[Command, ...]:
             check_command.configure,
             check_command.run,
             imports_first=("jsonschema",),  # the pack's configuration
+            paths=(spec, against, PathArg("--policy-pack-config", INPUT), PathArg("--json", FILE)),
         ),
         Command(
             "compare",
@@ -58,30 +65,35 @@ def commands() -> tuple[Command, ...]:
             compare.configure,
             compare.run,
             imports_first=("jsonschema",),  # the pack's configuration
+            paths=(spec, against, PathArg("--prices", INPUT), PathArg("--out", DIR)),
         ),
         Command(
             "process",
             "process a contact's capture files into frame streams, a frame index and a summary",
             processing_commands.configure_process,
             processing_commands.run_process,
+            paths=(PathArg("contact_dir", INPUT), PathArg("--out", INTO)),
         ),
         Command(
             "query",
             "SQL (DuckDB) over a products directory, the local stand-in for Athena and Synapse",
             processing_commands.configure_query,
             processing_commands.run_query,
+            paths=(PathArg("products_dir", INPUT),),
         ),
         Command(
             "preflight",
             "check a spec's plans against the provider schemas and the cloud APIs; exit 1 on any finding",
             preflight_command.configure,
             preflight_command.run,
+            paths=(spec,),
         ),
         Command(
             "diff",
             "what applying a spec does to a deployed stack: create, update, replace, delete",
             diff_command.configure,
             diff_command.run,
+            paths=(PathArg("old", OLD), PathArg("new", SPEC)),
         ),
     )
 
@@ -97,13 +109,19 @@ def _version() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="groundlink", description=(__doc__ or "").splitlines()[0])
+    """The description names the subcommands from `commands()` itself, so it cannot miss one."""
+    every = commands()
+    summary = (__doc__ or "").splitlines()[0].rstrip(".")
+    parser = argparse.ArgumentParser(
+        prog="groundlink", description=f"{summary}. Commands: {', '.join(c.name for c in every)}."
+    )
     parser.add_argument("--version", action="version", version=f"groundlink {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
-    for command in commands():
+    for command in every:
         p = sub.add_parser(command.name, help=command.help)
         command.configure(p)
-        p.set_defaults(run=command.run, imports_first=command.imports_first)
+        keep_empty(p, command.paths)
+        p.set_defaults(run=command.run, imports_first=command.imports_first, paths=command.paths)
     return parser
 
 
@@ -176,20 +194,22 @@ def _run(args: argparse.Namespace) -> int:
     from .engine import PlanError
     from .errors import EXIT_USAGE, UsageError
     from .inputs import InputError, one_line
+    from .path_args import prepared, shown
     from .spec import SpecError
 
     try:
-        code: int = args.run(args)
+        with prepared(args, args.paths):
+            code: int = args.run(args)
         return code
     except SpecError as error:
         for line in error.lines:
-            print(line, file=sys.stderr)
+            print(shown(args, line), file=sys.stderr)
         return EXIT_USAGE
     except (UsageError, PlanError) as error:
-        print(one_line(f"groundlink: {error}"), file=sys.stderr)
+        print(one_line(shown(args, f"groundlink: {error}")), file=sys.stderr)
         return EXIT_USAGE
     except InputError as error:
-        print(error.line, file=sys.stderr)
+        print(shown(args, error.line), file=sys.stderr)
         return EXIT_USAGE
 
 

@@ -50,7 +50,7 @@ def cli(capsys, monkeypatch):
 def test_validate_good_specs(cli):
     result = cli("validate", *(str(p) for p in sorted(SPECS.glob("*.yaml"))))
     assert result.returncode == 0, result.stderr
-    assert "specs/noaa20.yaml: ok (noaa20: 1 satellites" in result.stdout.replace(str(ROOT) + "/", "")
+    assert "specs/noaa20.yaml: ok (noaa20: 1 satellite, 1 downlink," in result.stdout.replace(str(ROOT) + "/", "")
 
 
 def test_validate_bad_spec_exits_2_with_one_line_per_error(cli, tmp_path):
@@ -82,7 +82,7 @@ def test_validate_reads_every_spec_given_a_bad_one_included(cli, tmp_path):
     result = cli("validate", str(first), good, str(second))
 
     assert result.returncode == 2
-    assert result.stdout == f"{good}: ok (noaa20: 1 satellites, 1 downlinks, ground segment managed)\n"
+    assert result.stdout == f"{good}: ok (noaa20: 1 satellite, 1 downlink, ground segment managed)\n"
     lines = result.stderr.splitlines()
     assert [line.split(": mission.")[0] for line in lines] == [str(first), str(second)]
     assert "unknown field" in lines[0] and "unknown field" in lines[1]

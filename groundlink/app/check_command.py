@@ -21,9 +21,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """The results name the spec and OLD as the user gave them, a pipe included (the
+    command reads a private copy of it: groundlink.path_args)."""
+    from dataclasses import replace
+
     from ..check.host import PackError
     from ..check.runner import check
     from ..outputs import check_file_target, output_path, write_text, writing
+    from ..path_args import copied_from
     from ..report.check_console import render
 
     clouds = chosen_clouds(args.cloud)
@@ -35,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
         result = check(args.spec, clouds, policy_pack_config=args.policy_pack_config)
     except PackError as error:
         raise UsageError(str(error)) from None
+    result = replace(result, spec=copied_from(args, args.spec) or result.spec)
     render(result)
     lost, diffs = diff_command.against_diffs(args, clouds, None)
     passed = result.passed and lost == EXIT_OK
@@ -42,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         doc = {**result.to_json(), "passed": passed}
         if args.against:
             doc["diff"] = {
-                "against": args.against,
+                "against": copied_from(args, args.against) or args.against,
                 "allowDataLoss": bool(args.allow_data_loss),
                 "clouds": [d.to_json() for d in diffs],
             }

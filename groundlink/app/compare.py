@@ -170,9 +170,15 @@ def run_compare(
     console: Console | None = None,
     workers: int | None = None,
     against: str | None = None,
+    spec_name: str | None = None,
+    against_name: str | None = None,
 ) -> CompareResult:
     """The whole comparison (the function the benchmark times). Raises SpecError, PriceError,
-    UsageError or PlanError on bad input, before anything is written to `out_dir`."""
+    UsageError or PlanError on bad input, before anything is written to `out_dir`.
+    `spec_name` and `against_name`: what the report calls the spec and OLD when the paths
+    read are private copies of what the user gave (a pipe: groundlink.path_args)."""
+    from dataclasses import replace
+
     from rich.console import Console
 
     from ..blueprint import build_blueprint
@@ -243,6 +249,8 @@ def run_compare(
             stop_policy(error)  # nor its pack processes running after we return
             raise
         arrivals.close()
+        if spec_name:  # the plans (their files, the diff) name the spec as the report does
+            runs = {cloud: replace(run, plan=replace(run.plan, spec=spec_name)) for cloud, run in runs.items()}
         plans = {cloud: run.plan for cloud, run in runs.items()}
         progress.start("analysis", "parity, cost, coverage, charts")
         try:
@@ -255,7 +263,7 @@ def run_compare(
             cost = estimate(blueprint, catalogs, assumptions, plans)
             coverage = prepared["coverage"] if "coverage" in prepared else coverage_report(blueprint)
             doc = build_document(
-                spec_path=str(spec_path),
+                spec_path=spec_name or str(spec_path),
                 blueprint=blueprint,
                 runs=runs,
                 matrix=matrix,
@@ -267,7 +275,7 @@ def run_compare(
             )
             diffs = diff_against(against, str(spec_path), CLOUDS, plans) if against else []
             if against:
-                doc["diff"] = {"against": against, "clouds": [d.to_json() for d in diffs]}
+                doc["diff"] = {"against": against_name or against, "clouds": [d.to_json() for d in diffs]}
             charts = render_charts(doc)  # charts do not read policy results
         except BaseException as error:
             stop_policy(error)
@@ -326,10 +334,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..cost import PriceError
     from ..diff import render_text
+    from ..path_args import copied_from
 
     try:
         result = run_compare(
-            args.spec, args.out, prices=args.prices, workers=1 if args.serial else None, against=args.against
+            args.spec,
+            args.out,
+            prices=args.prices,
+            workers=1 if args.serial else None,
+            against=args.against,
+            spec_name=copied_from(args, args.spec),
+            against_name=copied_from(args, args.against),
         )
     except PriceError as error:
         for line in error.lines:

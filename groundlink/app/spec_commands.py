@@ -33,11 +33,16 @@ def validate(args: argparse.Namespace) -> int:
             code = EXIT_USAGE
             continue
         print(
-            f"{path}: ok ({spec.mission.name}: {len(spec.satellites)} satellites, "
-            f"{len(spec.downlinks())} downlinks, ground segment {spec.ground_segment.provider})",
+            f"{path}: ok ({spec.mission.name}: {counted(len(spec.satellites), 'satellite')}, "
+            f"{counted(len(spec.downlinks()), 'downlink')}, ground segment {spec.ground_segment.provider})",
             flush=True,
         )
     return code
+
+
+def counted(n: int, noun: str) -> str:
+    """`1 satellite`, `2 satellites`: a summary reads as a sentence."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def configure_schema(parser: argparse.ArgumentParser) -> None:
@@ -72,8 +77,14 @@ def _plan_target(path: Path, cloud: str, clouds: int) -> Path:
 
 
 def plan(args: argparse.Namespace) -> int:
+    """Every input is read (the spec, --against, the diff against it) before any --json file is
+    written, and no --json file may be one of them: a plan written over --against first made
+    the diff compare the new plan with itself."""
+    from dataclasses import replace
+
     from ..engine import plan
     from ..outputs import check_file_target, output_path, writing
+    from ..path_args import copied_from, inputs_of, refuse_overwriting
     from ..preflight import preflight_planned
     from ..report.plan_tree import render_tree
     from .preflight_command import print_findings
@@ -81,16 +92,22 @@ def plan(args: argparse.Namespace) -> int:
     clouds = chosen_clouds(args.cloud)
     given = output_path(args.json, "--json") if args.json else None
     targets = {cloud: _plan_target(given, cloud, len(clouds)) for cloud in clouds} if given else {}
-    for target in targets.values():
-        check_file_target(target, "--json")  # before any planning
+    for target in targets.values():  # before any planning
+        refuse_overwriting(target, "--json", inputs_of(args))
+        check_file_target(target, "--json")
     diff_command.check_against(args)
     plans = {}
+    piped = copied_from(args, args.spec)
     for cloud in clouds:
-        result = plans[cloud] = plan(args.spec, cloud)
+        result = plan(args.spec, cloud)
+        if piped:  # planned from a private copy: the plan names what the user gave
+            result = replace(result, spec=piped)
+        plans[cloud] = result
         render_tree(result)
         print_findings(result, preflight_planned(result))
-        if cloud in targets:
-            with writing(targets[cloud], "--json"):
-                result.write(targets[cloud])
-            print(f"wrote {targets[cloud]}")
-    return diff_command.against(args, clouds, plans)
+    code = diff_command.against(args, clouds, plans)
+    for cloud, target in targets.items():
+        with writing(target, "--json"):
+            plans[cloud].write(target)
+        print(f"wrote {target}")
+    return code

@@ -1,0 +1,306 @@
+"""The path arguments of every command (groundlink.path_args): an empty path, an output that
+is one of the command's inputs, and a spec or OLD that comes from a pipe.
+
+`plan --against X --json X` wrote the new plan over X before reading it, so the diff compared
+the plan with itself: "no changes", exit 0, whatever the edit destroyed; `--json SPEC` lost the
+spec. `--json ''` wrote nothing and said nothing. A piped spec (`cat spec | groundlink plan
+/dev/stdin`) ended in a message about Pulumi stack config, since the program reads the spec
+again by its resolved path."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from groundlink import cli, engine
+
+from .conftest import ROOT, SPECS, cached_plan
+
+SPEC_TEXT = (SPECS / "noaa20.yaml").read_bytes()
+
+
+@pytest.fixture
+def never_planned(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("planned although an argument was refused")
+
+    monkeypatch.setattr(engine, "plan", refuse)
+
+
+@pytest.fixture
+def private_tmp(tmp_path, monkeypatch) -> Path:
+    """The temporary directory the command's private copies go to, to see them removed."""
+    place = tmp_path / "private-tmp"
+    place.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(place))
+    return place
+
+
+@pytest.fixture
+def spec(tmp_path) -> Path:
+    path = tmp_path / "mission.yaml"
+    path.write_bytes(SPEC_TEXT)
+    return path
+
+
+def refused(capsys, *argv: str) -> str:
+    """The one line a refused command printed (exit 2, nothing on stdout)."""
+    assert cli.main(list(argv)) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert len(err.splitlines()) == 1, err
+    return err.strip()
+
+
+@pytest.fixture
+def piped() -> Iterator[callable]:
+    """`piped(data)`: a /dev/fd path reading `data` from a pipe, as `cat FILE |` gives it."""
+    opened: list[int] = []
+
+    def pipe(data: bytes) -> str:
+        read, write = os.pipe()
+        opened.append(read)
+
+        def feed() -> None:
+            with open(write, "wb") as handle:
+                handle.write(data)
+
+        threading.Thread(target=feed, daemon=True).start()
+        return f"/dev/fd/{read}"
+
+    yield pipe
+    for fd in opened:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+
+
+# -- an output that is an input ------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("never_planned")
+@pytest.mark.parametrize(
+    ("cloud", "json_name", "against_name"), [("aws", "old.json", "old.json"), ("both", "p.json", "p-aws.json")]
+)
+def test_a_plan_written_over_its_against_file_is_refused_before_planning(
+    capsys, tmp_path, monkeypatch, spec, cloud, json_name, against_name
+):
+    """With --cloud both, --json NAME writes NAME-aws.json: that file may be --against too."""
+    monkeypatch.chdir(tmp_path)
+    cached_plan("noaa20.yaml", "aws").write(tmp_path / against_name)
+    before = (tmp_path / against_name).read_bytes()
+    line = refused(capsys, "plan", str(spec), "--cloud", cloud, "--against", against_name, "--json", json_name)
+    assert line == (
+        f"groundlink: --json {against_name}: is the --against file ({against_name}); "
+        "writing it would lose that input; choose another file"
+    )
+    assert (tmp_path / against_name).read_bytes() == before
+
+
+@pytest.mark.usefixtures("commands_use_shared_plans")
+def test_plan_reads_against_before_it_writes_so_a_bad_one_leaves_no_plan_file(capsys, tmp_path, monkeypatch, spec):
+    """An --against plan of the other cloud is refused when the diff reads it, after planning:
+    the plan file was already written then."""
+    monkeypatch.chdir(tmp_path)
+    cached_plan("noaa20.yaml", "azure").write(tmp_path / "azure.json")
+    assert cli.main(["plan", str(spec), "--cloud", "aws", "--against", "azure.json", "--json", "new.json"]) == 2
+    assert capsys.readouterr().err == "groundlink: azure.json: holds the azure stack; --cloud aws asks for another\n"
+    assert not (tmp_path / "new.json").exists()
+
+
+@pytest.mark.usefixtures("never_planned")
+@pytest.mark.parametrize("command", ["plan", "check"])
+@pytest.mark.parametrize("spelling", ["same", "dotdot", "link", "descriptor"])
+def test_json_naming_the_spec_is_refused_and_the_spec_kept(capsys, tmp_path, monkeypatch, spec, command, spelling):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "link.json").symlink_to(spec)
+    spec_arg = str(spec)
+    if spelling == "descriptor":  # `groundlink plan /dev/stdin --json mission.yaml < mission.yaml`
+        fd = os.open(spec, os.O_RDONLY)
+        spec_arg = f"/dev/fd/{fd}"
+    output = {"same": "mission.yaml", "dotdot": "sub/../mission.yaml", "link": "link.json"}.get(
+        spelling, "mission.yaml"
+    )
+    try:
+        line = refused(capsys, command, spec_arg, "--cloud", "aws", "--json", output)
+    finally:
+        if spelling == "descriptor":
+            os.close(fd)
+    assert line.startswith(f"groundlink: --json {Path(output)}: is the spec ({spec_arg}); writing it would lose")
+    assert spec.read_bytes() == SPEC_TEXT
+    assert (tmp_path / "link.json").is_symlink()
+
+
+@pytest.mark.usefixtures("never_planned")
+def test_check_json_naming_the_pack_config_is_refused(capsys, tmp_path, spec):
+    config = tmp_path / "pack.json"
+    config.write_text("{}")
+    line = refused(capsys, "check", str(spec), "--policy-pack-config", str(config), "--json", str(config))
+    assert line.startswith(f"groundlink: --json {config}: is the --policy-pack-config file ({config});")
+    assert config.read_text() == "{}"
+
+
+@pytest.mark.usefixtures("never_planned")
+@pytest.mark.parametrize("inside", ["spec", "against"])
+def test_compare_out_holding_an_input_is_refused_and_left_as_it_was(capsys, tmp_path, monkeypatch, spec, inside):
+    """The report replaces DIR whole: a spec kept in it, or an earlier report's plan given as
+    --against, would be gone (and a second run would diff the new plan against itself)."""
+    monkeypatch.chdir(tmp_path)
+    report = tmp_path / "report"
+    report.mkdir()
+    (report / "plan-aws.json").write_text("{}")
+    (report / ".groundlink-report").write_text(json.dumps({"files": ["plan-aws.json"]}))
+    argv = ["compare", str(spec), "--out", "report"]
+    if inside == "spec":
+        (report / "mission.yaml").write_bytes(SPEC_TEXT)
+        argv[1] = "report/mission.yaml"
+        label = "the spec (report/mission.yaml)"
+    else:
+        argv += ["--against", "report/plan-aws.json"]
+        label = "the --against file (report/plan-aws.json)"
+    before = sorted((p.name, p.read_bytes()) for p in report.iterdir())
+    assert refused(capsys, *argv) == (
+        f"groundlink: --out report: holds {label}, lost when it is replaced; choose another directory"
+    )
+    assert sorted((p.name, p.read_bytes()) for p in report.iterdir()) == before
+
+
+# -- empty paths ---------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("never_planned")
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["plan", "SPEC", "--cloud", "aws", "--json", ""], "--json: an empty path; give a file path"),
+        (["check", "SPEC", "--cloud", "aws", "--json", ""], "--json: an empty path; give a file path"),
+        (["compare", "SPEC", "--out", ""], "--out: an empty path; give a directory path"),
+        (["plan", "", "--cloud", "aws"], "spec: an empty path; give a path"),
+        (["preflight", ""], "spec: an empty path; give a path"),
+        (["validate", "SPEC", ""], "spec: an empty path; give a path"),
+        (["plan", "SPEC", "--against", ""], "--against: an empty path; give a path"),
+        (["check", "SPEC", "--policy-pack-config", ""], "--policy-pack-config: an empty path; give a path"),
+        (["compare", "SPEC", "--out", "OUT", "--prices", ""], "--prices: an empty path; give a path"),
+        (["diff", "", "SPEC"], "old: an empty path; give a path"),
+        (["diff", "SPEC", ""], "new: an empty path; give a path"),
+        (["process", "", "--out", "OUT"], "contact_dir: an empty path; give a path"),
+        (["process", "OUT", "--out", ""], "--out: an empty path; give a directory path"),
+        (["query", "", "select 1"], "products_dir: an empty path; give a path"),
+    ],
+)
+def test_an_empty_path_is_one_line_naming_the_argument(capsys, tmp_path, monkeypatch, spec, argv, expected):
+    """`Path('')` is the current directory: --json '' wrote nothing and said nothing, --out ''
+    was reported as the working directory, `process ''` processed it."""
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    argv = [str(spec) if a == "SPEC" else str(tmp_path / "o") if a == "OUT" else a for a in argv]
+    assert refused(capsys, *argv) == f"groundlink: {expected}"
+    assert list(work.iterdir()) == []
+    assert not (tmp_path / "o").exists()
+
+
+def test_every_path_argument_of_every_command_is_declared():
+    """The checks above apply to what a command declares (cli.Command.paths): an argument
+    added without its declaration would escape them."""
+    parser = cli.build_parser()
+    subparsers = next(a for a in parser._actions if a.choices and "plan" in a.choices)
+    for command in cli.commands():
+        declared = {arg.dest for arg in command.paths}
+        actions = subparsers.choices[command.name]._actions
+        path_like = {
+            a.dest
+            for a in actions
+            if a.metavar in ("FILE", "DIR", "OLD") or (not a.option_strings and a.dest not in ("help", "sql"))
+        }
+        assert path_like <= declared, (command.name, path_like - declared)
+
+
+# -- a spec from a pipe --------------------------------------------------------------------
+
+
+def test_a_piped_spec_is_planned_named_as_given_and_its_copy_removed(capsys, tmp_path, private_tmp, piped):
+    given = piped(SPEC_TEXT)
+    assert cli.main(["plan", given, "--cloud", "aws", "--json", str(tmp_path / "p.json")]) == 0
+    out, err = capsys.readouterr()
+    assert "preflight aws (noaa20-aws): " in out and err == ""
+    assert json.loads((tmp_path / "p.json").read_text())["spec"] == given
+    assert list(private_tmp.iterdir()) == []
+
+
+def test_a_piped_spec_that_is_wrong_is_named_as_given(capsys, private_tmp, piped):
+    given = piped(SPEC_TEXT.replace(b"mission:\n", b"mission:\n  onwer: x\n", 1))
+    line = refused(capsys, "preflight", given, "--cloud", "aws")
+    assert line.startswith(f"{given}: mission.onwer: unknown field")
+    assert list(private_tmp.iterdir()) == []
+
+
+@pytest.mark.usefixtures("own_pack_processes")
+def test_a_piped_spec_is_checked_and_named_as_given(capsys, tmp_path, private_tmp, piped):
+    given = piped(SPEC_TEXT)
+    assert cli.main(["check", given, "--cloud", "aws", "--json", str(tmp_path / "c.json")]) == 0
+    assert f"policies) on {given}" in capsys.readouterr().out
+    assert json.loads((tmp_path / "c.json").read_text())["spec"] == given
+    assert list(private_tmp.iterdir()) == []
+
+
+def test_a_piped_spec_is_compared_and_the_report_names_it_as_given(capsys, tmp_path, private_tmp, piped):
+    given = piped(SPEC_TEXT)
+    out = tmp_path / "report"
+    assert cli.main(["compare", given, "--out", str(out)]) == 0
+    assert json.loads((out / "compare.json").read_text())["spec"] == given
+    assert {json.loads((out / f"plan-{cloud}.json").read_text())["spec"] for cloud in ("aws", "azure")} == {given}
+    assert str(private_tmp) not in (out / "report.md").read_text()
+    assert list(private_tmp.iterdir()) == []
+
+
+@pytest.mark.usefixtures("commands_use_shared_plans")
+def test_a_piped_against_plan_is_read_once_and_diffed(capsys, tmp_path, spec, piped):
+    """--against is read twice (before planning, then by the diff): a pipe was empty the second time."""
+    old = tmp_path / "old.json"
+    cached_plan(spec, "aws").write(old)  # the very plan the command gets: no changes
+    code = cli.main(["plan", str(spec), "--cloud", "aws", "--against", piped(old.read_bytes())])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "    no changes; " in out, out[-2000:]
+
+
+def test_the_readme_pipe_works_for_plan_from_a_shell():
+    """`cat spec.yaml | groundlink plan /dev/stdin`, as a user's shell runs it."""
+    result = subprocess.run(
+        [sys.executable, "-m", "groundlink.cli", "plan", "/dev/stdin", "--cloud", "aws"],
+        input=SPEC_TEXT,
+        capture_output=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    assert b"preflight aws (noaa20-aws): " in result.stdout and result.stderr == b""
+
+
+# -- what the command line says about itself -----------------------------------------------
+
+
+def test_the_help_description_names_every_command(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    names = [c.name for c in cli.commands()]
+    assert f"Commands: {', '.join(names)}." in text
+    assert {"preflight", "diff"} <= set(names)
+
+
+def test_validate_counts_in_words_that_agree_with_the_number(capsys):
+    assert cli.main(["validate", str(SPECS / "noaa20.yaml"), str(SPECS / "constellation.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "(noaa20: 1 satellite, 1 downlink, ground segment managed)" in out
+    assert "(eo-constellation: 24 satellites, 48 downlinks, ground segment managed)" in out
