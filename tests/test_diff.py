@@ -126,6 +126,7 @@ def test_json_output_lists_every_change_with_its_action(capsys, commands_use_sha
             "name": "noaa20-telemetry-stream",
             "stateful": True,
             "dataLoss": True,
+            "unprotects": False,
             "forcedBy": [],
             "replacementRules": stream[0]["replacementRules"],
             "properties": [],

@@ -19,6 +19,40 @@ from .state import Resource, State
 Action = Literal["create", "update", "replace", "delete"]
 COMPUTED = "(computed)"  # an input whose value is only known once a replaced resource exists
 PROVIDER_REGION = "(provider region)"  # the region the resource's provider deploys into
+PROTECTION = "(protect)"  # protect or retainOnDelete, which `pulumi destroy` and a delete honour
+
+# The types the stacks protect under storage.data_protection: strict, because they hold data
+# (tests/test_diff_stateful.py keeps the set equal to the examples' protected types). A store
+# is a store whatever its options say: without the protection (data_protection: dev, or a
+# checkpoint of a stack deployed so) deleting or replacing it still loses its data.
+STATEFUL_TYPES: frozenset[str] = frozenset(
+    {
+        "aws:cloudwatch/logGroup:LogGroup",
+        "aws:glue/catalogDatabase:CatalogDatabase",
+        "aws:kinesis/stream:Stream",
+        "aws:kms/key:Key",
+        "aws:s3/bucket:Bucket",
+        "aws:sqs/queue:Queue",
+        "azure-native:eventhub:EventHub",
+        "azure-native:eventhub:Namespace",
+        "azure-native:keyvault:Key",
+        "azure-native:keyvault:Vault",
+        "azure-native:kusto:Cluster",
+        "azure-native:kusto:ReadWriteDatabase",
+        "azure-native:operationalinsights:Workspace",
+        "azure-native:resources:ResourceGroup",
+        "azure-native:servicebus:Namespace",
+        "azure-native:servicebus:Queue",
+        "azure-native:storage:BlobContainer",
+        "azure-native:storage:StorageAccount",
+        "azure-native:synapse:Workspace",
+    }
+)
+
+
+def holds_data(resource: Resource) -> bool:
+    """Protected, or of a type that holds data (`STATEFUL_TYPES`) with or without protection."""
+    return resource.protected or resource.type in STATEFUL_TYPES
 
 
 @dataclass(frozen=True)
@@ -44,6 +78,11 @@ class Change:
     def loses_data(self) -> bool:
         return self.stateful and self.action in ("delete", "replace")
 
+    @property
+    def unprotects(self) -> bool:
+        """Kept, but no longer protected: the next delete or `pulumi destroy` takes its data."""
+        return self.action == "update" and any(p.path == PROTECTION for p in self.properties)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "action": self.action,
@@ -51,6 +90,7 @@ class Change:
             "name": self.name,
             "stateful": self.stateful,
             "dataLoss": self.loses_data,
+            "unprotects": self.unprotects,
             "forcedBy": list(self.forced_by),
             "replacementRules": rules.source(self.type) if self.rules_known else "unknown",
             "properties": [{"path": p.path, "kind": p.kind, "old": p.old, "new": p.new} for p in self.properties],
@@ -70,6 +110,10 @@ class Diff:
     def data_loss(self) -> list[Change]:
         return [c for c in self.changes if c.loses_data]
 
+    @property
+    def unprotected(self) -> list[Change]:
+        return [c for c in self.changes if c.unprotects]
+
     def count(self, action: Action) -> int:
         return sum(1 for c in self.changes if c.action == action)
 
@@ -79,7 +123,7 @@ class Diff:
             "old": self.old,
             "new": self.new,
             "summary": {a: self.count(a) for a in ("create", "update", "replace", "delete")}
-            | {"unchanged": self.unchanged, "dataLoss": len(self.data_loss)},
+            | {"unchanged": self.unchanged, "dataLoss": len(self.data_loss), "unprotected": len(self.unprotected)},
             "changes": [c.to_json() for c in self.changes],
         }
 
@@ -134,7 +178,7 @@ def diff_states(old: State, new: State) -> Diff:
             computed[key] = unknown
             props = _input_changes(before, after, unknown)
             forcing = rules.forcing(after.type)
-            stateful = before.protected or after.protected
+            stateful = holds_data(before) or holds_data(after)
             if forcing is None and stateful:  # no metadata for a store: a change may replace it
                 forced = tuple(sorted({_top(p.path) for p in props}))
             else:
@@ -143,6 +187,8 @@ def diff_states(old: State, new: State) -> Diff:
                 # its provider deploys into another region, and no resource moves region
                 props.insert(0, PropertyChange(PROVIDER_REGION, "~", before.region, after.region))
                 forced = (PROVIDER_REGION, *forced)
+            if before.protected and not after.protected:
+                props.insert(0, PropertyChange(PROTECTION, "~", True, False))
             action: Action = "replace" if forced else "update"
             if props:
                 decided[key] = Change(
@@ -162,10 +208,10 @@ def diff_states(old: State, new: State) -> Diff:
     changes: list[Change] = list(decided.values())
     for key, r in new.resources.items():
         if key not in old.resources:
-            changes.append(Change("create", key, r.type, r.name, r.protected))
+            changes.append(Change("create", key, r.type, r.name, holds_data(r)))
     for key, r in old.resources.items():
         if key not in new.resources:
-            changes.append(Change("delete", key, r.type, r.name, r.protected))
+            changes.append(Change("delete", key, r.type, r.name, holds_data(r)))
     order = {"delete": 0, "replace": 1, "update": 2, "create": 3}
     changes.sort(key=lambda c: (order[c.action], c.type, c.name))
     unchanged = len(common) - len(decided)

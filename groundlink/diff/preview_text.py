@@ -50,6 +50,8 @@ def change_lines(change: Change) -> list[str]:
         head += f" [forced by {', '.join(change.forced_by)}]"
     if change.loses_data:
         head += "  DATA LOSS: stateful resource"
+    elif change.unprotects:
+        head += "  PROTECTION REMOVED: stateful resource"
     elif change.action == "update" and not change.rules_known:
         head += "  (replacement rules for this type not recorded)"
     lines = [head]

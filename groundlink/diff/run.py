@@ -55,7 +55,7 @@ def check_old(old: str) -> None:
 
 
 def data_loss_lines(diffs: Sequence[Diff]) -> list[str]:
-    """One line per stateful resource the change would delete or replace."""
+    """One line per stateful resource the change would delete or replace, or leave unprotected."""
     lines = []
     for diff in diffs:
         for change in diff.data_loss:
@@ -66,4 +66,9 @@ def data_loss_lines(diffs: Sequence[Diff]) -> list[str]:
             else:
                 how = f"replaced (changed {', '.join(change.forced_by)}; no replacement rules recorded for the type)"
             lines.append(f"{diff.cloud}: {change.type} {change.name} would be {how}: data loss")
+        for change in diff.unprotected:
+            lines.append(
+                f"{diff.cloud}: {change.type} {change.name} would lose its protection (protect, retainOnDelete; "
+                "storage.data_protection: dev): the next delete or pulumi destroy takes its data"
+            )
     return lines

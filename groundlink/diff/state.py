@@ -80,13 +80,17 @@ def _provider_regions(items: list[Any]) -> dict[str, str]:
 _ARN_REGION = re.compile(r"arn:aws[a-z-]*:[a-z0-9-]+:([a-z]{2}(?:-[a-z]+)+-\d):")
 
 
-def _arn_region(items: list[Any], provider_urn: str) -> str:
-    """The region the ARNs of the resources `provider_urn` created name most often ('' for none)."""
+def _arn_region(items: list[Any], provider_urn: str | None) -> str:
+    """The region the ARNs of the resources `provider_urn` created name most often ('' for none);
+    with None, those of the resources that name no provider (the stack's default one)."""
     from collections import Counter
 
     counts: Counter[str] = Counter()
     for raw in items:
-        if isinstance(raw, dict) and str(raw.get("provider", "")).rsplit("::", 1)[0] == provider_urn:
+        if not isinstance(raw, dict):
+            continue
+        provider = str(raw.get("provider") or "").rsplit("::", 1)[0]
+        if (provider == provider_urn) if provider_urn is not None else not provider:
             counts.update(_ARN_REGION.findall(json.dumps(raw.get("outputs") or {})))
     return counts.most_common(1)[0][0] if counts else ""
 
@@ -246,6 +250,9 @@ def from_document(doc: Any, source: str) -> State:
         if doc["formatVersion"] != 1 or isinstance(doc["formatVersion"], bool):  # JSON true == 1 in Python
             raise StateError(f"{source}: formatVersion: {doc['formatVersion']!r} is not 1")
         region = doc.get("region") if isinstance(doc.get("region"), str) else None
+        if not region and isinstance(doc.get("resources"), list):
+            # a plan saved before plans recorded their region: its ARNs name it, as a checkpoint's do
+            region = _arn_region(doc["resources"], None) or None
         resources = _resources(doc.get("resources"), "resources", source, region)
         cloud = doc.get("cloud")
         if cloud not in CLOUDS:

@@ -1,0 +1,78 @@
+"""A store is a store whatever its protection says. Turning protection off (strict to dev) is
+shown and refused like data loss, and once a stack runs unprotected, deleting or replacing a
+store is still data loss. A saved plan without a region still has its stores moved region
+refused: its ARNs name the region."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from groundlink.diff.changes import PROTECTION, STATEFUL_TYPES
+
+from .conftest import SPECS, cached_plan
+from .test_diff import NOAA20, edited, one_diff, run_cli
+
+EXAMPLES = sorted(p.name for p in SPECS.glob("*.yaml"))
+
+
+def test_the_stateful_types_are_exactly_the_types_the_stacks_protect():
+    protected = {
+        r.type
+        for spec in EXAMPLES
+        for cloud in ("aws", "azure")
+        for r in cached_plan(spec, cloud).resources
+        if r.protect
+    }
+    assert protected == STATEFUL_TYPES
+
+
+@pytest.mark.parametrize("cloud", ["aws", "azure"])
+def test_turning_protection_off_lists_every_store_and_is_refused(capsys, cloud, commands_use_shared_plans):
+    dev = edited(lambda d: d["storage"].update(data_protection="dev"))
+    diff = one_diff(NOAA20, dev, cloud)
+    stores = {r.name for r in cached_plan("noaa20.yaml", cloud).resources if r.protect}
+    assert {c.name for c in diff.unprotected} == stores and len(stores) > 5
+    assert all(c.action == "update" and c.properties[0].path == PROTECTION for c in diff.unprotected)
+    assert diff.data_loss == []  # nothing deleted yet
+
+    code, out, err = run_cli(capsys, "diff", NOAA20, dev, "--cloud", cloud)
+    assert code == 1 and "PROTECTION REMOVED: stateful resource" in out and f"~ {PROTECTION}: true => false" in out
+    assert err.count("would lose its protection") == len(stores)
+    assert err.endswith("groundlink: refusing data loss; pass --allow-data-loss to accept it\n")
+    code, out, _ = run_cli(capsys, "diff", NOAA20, dev, "--cloud", cloud, "--json", "--allow-data-loss")
+    (doc,) = json.loads(out)
+    assert code == 0 and doc["summary"]["unprotected"] == len(stores) and doc["summary"]["dataLoss"] == 0
+
+
+@pytest.mark.parametrize(
+    ("cloud", "type_token"),
+    [("aws", "aws:kinesis/stream:Stream"), ("azure", "azure-native:eventhub:EventHub")],
+)
+def test_an_unprotected_store_deleted_is_still_data_loss(cloud, type_token):
+    dev = edited(lambda d: d["storage"].update(data_protection="dev"))
+    gone = edited(lambda d: (d["storage"].update(data_protection="dev"), d["analytics"].update(telemetry_stream=False)))
+    diff = one_diff(dev, gone, cloud)
+    [lost] = [c for c in diff.data_loss if c.type == type_token]
+    assert lost.action == "delete" and lost.stateful
+
+
+def test_a_saved_plan_without_its_region_still_refuses_moving_the_stores(capsys, tmp_path, commands_use_shared_plans):
+    doc = cached_plan("noaa20.yaml", "aws").to_json()
+    doc.pop("region", None)
+    old = tmp_path / "old-aws.json"
+    old.write_text(json.dumps(doc))
+    moved = edited(lambda d: d["clouds"]["aws"].update(region="us-east-2"))
+    code, _, err = run_cli(capsys, "diff", str(old), moved, "--cloud", "aws")
+    assert code == 1
+    assert (
+        "aws: aws:s3/bucket:Bucket noaa20-storage-raw would be replaced (forced by (provider region)): data loss" in err
+    )
+
+
+def test_a_spec_that_keeps_its_protection_unprotects_nothing():
+    tagged = edited(lambda d: d["mission"].setdefault("tags", {}).update({"team": "ops"}))
+    diff = one_diff(NOAA20, tagged, "azure")
+    assert diff.unprotected == [] and diff.data_loss == []
+    assert diff.count("update") > 5  # the tags did change, on the stores too
