@@ -296,7 +296,17 @@ def _unique_key_loader() -> type[yaml.SafeLoader]:
         loader.flatten_mapping(node)  # YAML's merge keys, as the safe loader itself reads them
         return yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep=deep)
 
+    def construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+        """A date as YAML 1.1 reads it, and one that is no date (2026-13-01) as the text it is:
+        PyYAML raised ValueError building it, a traceback from any field. Text, it meets the
+        field's own check, which names the field and what is allowed."""
+        try:
+            return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+        except ValueError:
+            return loader.construct_scalar(node)
+
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", construct_timestamp)
     return Loader
 
 

@@ -128,6 +128,26 @@ def test_errors_from_a_file_name_their_line_and_column(capsys, tmp_path):
     assert line.startswith(f"{path}: budget.monthly_usd: ") and line.endswith(f"(line {lineno}, column 3)")
 
 
+@pytest.mark.parametrize(
+    ("field", "code", "message"),
+    [
+        ("budget.monthly_usd", 2, "budget.monthly_usd: must be a number, got the text '2026-13-01'"),
+        ("mission.owner", 0, "ok"),  # text where text belongs: the owner '2026-13-01'
+    ],
+)
+def test_a_date_yaml_cannot_build_is_the_text_it_is_not_a_traceback(capsys, tmp_path, field, code, message):
+    """YAML 1.1 reads an unquoted 2026-13-01 as a date; PyYAML raised ValueError building one
+    that does not exist, a traceback from whichever field held it."""
+    data = spec_data()
+    section, key = field.split(".")
+    data[section][key] = "PLACEHOLDER"
+    path = tmp_path / "spec.yaml"
+    path.write_text(yaml.safe_dump(data).replace("PLACEHOLDER", "2026-13-01"))
+    assert cli.main(["validate", str(path)]) == code
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err and message in (err or out)
+
+
 @pytest.mark.parametrize("value", [".inf", "-.inf", ".nan"])
 @pytest.mark.parametrize("field", ["budget.monthly_usd", "usage.egress_gb_per_month", "usage.products_ratio"])
 def test_non_finite_numbers_are_refused(capsys, tmp_path, field, value):

@@ -170,39 +170,6 @@ def _read_yaml(path: Path) -> Document:
         return read_yaml(text, str(path))
     except SpecError as exc:
         raise PriceError(exc.lines) from None
-    except ValueError as exc:  # an unquoted 2026-13-01: YAML reads it as a date, and there is no such day
-        field, where = _bad_date_at(text)
-        raise PriceError([f"{path}: {field}: no such date ({exc}); allowed: {DATE_FORMATS}{where}"]) from None
-
-
-def _bad_date_at(text: str) -> tuple[str, str]:
-    """The field path and ` (line L, column C)` of the first scalar YAML reads as a date that
-    is none: the loader stops there without saying where."""
-    import yaml
-
-    from ..inputs import key_text
-
-    pending: list[tuple[yaml.Node | None, str]] = [(yaml.compose(text, Loader=yaml.SafeLoader), "")]
-    seen: set[int] = set()
-    while pending:
-        node, field = pending.pop()
-        if node is None or id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
-            try:
-                yaml.SafeLoader("").construct_yaml_timestamp(node)
-            except ValueError:
-                mark = node.start_mark
-                return field or "the whole file", f" (line {mark.line + 1}, column {mark.column + 1})"
-        elif isinstance(node, yaml.MappingNode):
-            for key, value in reversed(node.value):
-                name = key_text(key.value) if isinstance(key, yaml.ScalarNode) else "?"
-                pending.append((value, f"{field}.{name}" if field else name))
-                pending.append((key, field))
-        elif isinstance(node, yaml.SequenceNode):
-            pending.extend((item, f"{field}[{i}]") for i, item in reversed(list(enumerate(node.value))))
-    return "the whole file", ""
 
 
 def _bound(kind: str, ctx: dict[str, Any]) -> str:
