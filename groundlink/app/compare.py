@@ -172,18 +172,21 @@ def run_compare(
     against: str | None = None,
     spec_name: str | None = None,
     against_name: str | None = None,
+    allow_data_loss: bool = False,
 ) -> CompareResult:
     """The whole comparison (the function the benchmark times). Raises SpecError, PriceError,
     UsageError or PlanError on bad input, before anything is written to `out_dir`.
     `spec_name` and `against_name`: what the report calls the spec and OLD when the paths
-    read are private copies of what the user gave (a pipe: groundlink.path_args)."""
+    read are private copies of what the user gave (a pipe: groundlink.path_args).
+    `allow_data_loss`: whether the report records the data loss --against finds as accepted or
+    as refused (the command's exit 1)."""
     from dataclasses import replace
 
     from rich.console import Console
 
     from ..blueprint import build_blueprint
     from ..cost import estimate, load_catalogs
-    from ..diff.run import check_old, diff_against
+    from ..diff.run import check_old, data_loss_lines, diff_against
     from ..spec import load_spec
     from .parallel_plans import run_plans
     from .policy_results import policy_results_as_planned
@@ -275,7 +278,14 @@ def run_compare(
             )
             diffs = diff_against(against, str(spec_path), CLOUDS, plans) if against else []
             if against:
-                doc["diff"] = {"against": against_name or against, "clouds": [d.to_json() for d in diffs]}
+                lost = data_loss_lines(diffs)
+                doc["diff"] = {
+                    "against": against_name or against,
+                    "allowDataLoss": allow_data_loss,
+                    "refused": bool(lost) and not allow_data_loss,
+                    "dataLoss": lost,
+                    "clouds": [d.to_json() for d in diffs],
+                }
             charts = render_charts(doc)  # charts do not read policy results
         except BaseException as error:
             stop_policy(error)
@@ -345,6 +355,7 @@ def run(args: argparse.Namespace) -> int:
             against=args.against,
             spec_name=copied_from(args, args.spec),
             against_name=copied_from(args, args.against),
+            allow_data_loss=args.allow_data_loss,
         )
     except PriceError as error:
         for line in error.lines:

@@ -474,6 +474,16 @@ def _changes(doc: dict[str, Any]) -> Section:
         )
         for cloud in doc["diff"]["clouds"]
     ]
+    if doc["diff"].get("refused"):
+        summary.append(
+            _c(
+                f"Refused: {len(doc['diff']['dataLoss'])} data loss (listed below); the command exited 1. "
+                "--allow-data-loss accepts it.",
+                "bad",
+            )
+        )
+    elif doc["diff"].get("dataLoss"):
+        summary.append(_c(f"Accepted with --allow-data-loss: {len(doc['diff']['dataLoss'])} data loss.", "bad"))
     return Section(
         f"Changes against {doc['diff']['against']}",
         paragraphs=summary,
