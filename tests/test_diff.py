@@ -127,6 +127,7 @@ def test_json_output_lists_every_change_with_its_action(capsys, commands_use_sha
             "stateful": True,
             "dataLoss": True,
             "unprotects": False,
+            "shortensRetention": [],
             "forcedBy": [],
             "replacementRules": stream[0]["replacementRules"],
             "properties": [],

@@ -1,4 +1,4 @@
-"""A store is a store whatever its protection says. Turning protection off (strict to dev) is
+"""A store is a store whatever its protection says, and a retention lowered deletes data. Turning protection off (strict to dev) is
 shown and refused like data loss, and once a stack runs unprotected, deleting or replacing a
 store is still data loss. A saved plan without a region still has its stores moved region
 refused: its ARNs name the region."""
@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from groundlink.diff.changes import PROTECTION, STATEFUL_TYPES
+from groundlink.diff.changes import PROTECTION, STATEFUL_TYPES, PropertyChange, shortens_retention
 
 from .conftest import SPECS, cached_plan
 from .test_diff import NOAA20, edited, one_diff, run_cli
@@ -76,3 +76,57 @@ def test_a_spec_that_keeps_its_protection_unprotects_nothing():
     diff = one_diff(NOAA20, tagged, "azure")
     assert diff.unprotected == [] and diff.data_loss == []
     assert diff.count("update") > 5  # the tags did change, on the stores too
+
+
+@pytest.mark.parametrize(
+    ("cloud", "line"),
+    [
+        (
+            "aws",
+            "aws: aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration noaa20-storage-raw-lifecycle "
+            "would delete data sooner (rules[0].expiration.days: 365 => 60)",
+        ),
+        (
+            "azure",
+            "azure: azure-native:storage:ManagementPolicy noaa20-storage-lifecycle would delete data sooner "
+            "(policy.rules[0].definition.actions.baseBlob.delete.daysAfterModificationGreaterThan: 365 => 60)",
+        ),
+    ],
+)
+def test_a_lowered_retention_is_refused_as_data_deleted_sooner(capsys, cloud, line, commands_use_shared_plans):
+    """Lifecycle expiry deletes the data past it for good: 365 days to 60 loses ten months of contacts."""
+    shorter = edited(lambda d: d["storage"].update(raw_retention_days=60, tiering=[{"after_days": 30, "tier": "cool"}]))
+    code, out, err = run_cli(capsys, "diff", NOAA20, shorter, "--cloud", cloud)
+    assert code == 1 and line in err.splitlines() and "RETENTION SHORTENED" in out
+    code, out, _ = run_cli(capsys, "diff", NOAA20, shorter, "--cloud", cloud, "--json", "--allow-data-loss")
+    (doc,) = json.loads(out)
+    assert code == 0 and doc["summary"]["retentionShortened"] >= 1 and doc["summary"]["dataLoss"] == 0
+
+
+def test_a_longer_retention_deletes_nothing_sooner(capsys, commands_use_shared_plans):
+    longer = edited(lambda d: d["storage"].update(raw_retention_days=400))
+    code, _, err = run_cli(capsys, "diff", NOAA20, longer, "--cloud", "aws")
+    assert (code, err) == (0, "")
+
+
+@pytest.mark.parametrize(
+    ("change", "shorter"),
+    [
+        (PropertyChange("rules[0].expiration.days", "~", 365, 60), True),
+        (PropertyChange("rules[0].noncurrentVersionExpiration.noncurrentDays", "~", 30.0, 7.0), True),
+        (PropertyChange("retentionInDays", "~", 365, 400), False),
+        (PropertyChange("softDeletePeriod", "~", "P1825D", "P30D"), True),  # ADX, ISO 8601 days
+        (PropertyChange("rules[0].expiration.days", "+", None, 90), True),  # kept without end, now 90 days
+        (PropertyChange("rules[0].transitions[1].days", "~", 90, 30), False),  # a tier move deletes nothing
+        (
+            PropertyChange(
+                "policy.rules[0].definition.actions.baseBlob.tierToCool.daysAfterModificationGreaterThan", "~", 30, 10
+            ),
+            False,
+        ),
+        (PropertyChange("deleteRetentionPolicy.enabled", "~", True, False), False),  # no number of days
+        (PropertyChange("rules[0].expiration.days", "-", 365, None), False),  # kept without end from now on
+    ],
+)
+def test_which_changes_delete_data_sooner(change, shorter):
+    assert shortens_retention(change) is shorter

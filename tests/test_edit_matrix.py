@@ -115,7 +115,7 @@ def test_no_edit_replaces_or_deletes_a_store_silently(case, cloud):
             assert change.forced_by, f"{change.key} replaced with no property named"
     lost = [c for c in diff.changes if c.loses_data]
     # each loss, and each store left unprotected (data_protection: dev), is one line and exit 1
-    assert len(data_loss_lines([diff])) == len(lost) + len(diff.unprotected)
+    assert len(data_loss_lines([diff])) == len(lost) + len(diff.unprotected) + len(diff.shortened)
     assert all(c.stateful for c in diff.unprotected)
 
 

@@ -9,6 +9,7 @@ that input forces a replacement too, the dependent is replaced as well.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -50,6 +51,38 @@ STATEFUL_TYPES: frozenset[str] = frozenset(
 )
 
 
+# Words of an input path under which a number is how long data is kept before it is deleted:
+# S3 lifecycle expiration, Azure lifecycle delete actions, soft-delete and change-feed
+# retention, log, stream and hub retention, ADX soft delete. A tier move (`transitions`,
+# `tierToCool`) deletes nothing and is no such path.
+_RETENTION_WORDS = ("expiration", "retention", "delete", "softdeleteperiod")
+_ISO_DAYS = re.compile(r"^P(\d+)D$")
+
+
+def _kept_for(value: Any) -> float | None:
+    """A retention as a number (days, hours, or an ISO 8601 `P<n>D`); None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str) and (days := _ISO_DAYS.match(value)):
+        return float(days.group(1))
+    return None
+
+
+def shortens_retention(change: PropertyChange) -> bool:
+    """Whether the change deletes data sooner than before: a retention lowered, or one set where
+    data was kept without end."""
+    path = change.path.lower()
+    if not any(word in path for word in _RETENTION_WORDS):
+        return False
+    new = _kept_for(change.new)
+    if change.kind == "+":
+        return new is not None
+    old = _kept_for(change.old)
+    return change.kind == "~" and old is not None and new is not None and new < old
+
+
 def holds_data(resource: Resource) -> bool:
     """Protected, or of a type that holds data (`STATEFUL_TYPES`) with or without protection."""
     return resource.protected or resource.type in STATEFUL_TYPES
@@ -79,6 +112,13 @@ class Change:
         return self.stateful and self.action in ("delete", "replace")
 
     @property
+    def shortened(self) -> tuple[PropertyChange, ...]:
+        """The retentions this update lowers: data past the new one is deleted once applied."""
+        if self.action != "update":
+            return ()
+        return tuple(p for p in self.properties if shortens_retention(p))
+
+    @property
     def unprotects(self) -> bool:
         """Kept, but no longer protected: the next delete or `pulumi destroy` takes its data."""
         return self.action == "update" and any(p.path == PROTECTION for p in self.properties)
@@ -91,6 +131,7 @@ class Change:
             "stateful": self.stateful,
             "dataLoss": self.loses_data,
             "unprotects": self.unprotects,
+            "shortensRetention": [p.path for p in self.shortened],
             "forcedBy": list(self.forced_by),
             "replacementRules": rules.source(self.type) if self.rules_known else "unknown",
             "properties": [{"path": p.path, "kind": p.kind, "old": p.old, "new": p.new} for p in self.properties],
@@ -114,6 +155,10 @@ class Diff:
     def unprotected(self) -> list[Change]:
         return [c for c in self.changes if c.unprotects]
 
+    @property
+    def shortened(self) -> list[Change]:
+        return [c for c in self.changes if c.shortened]
+
     def count(self, action: Action) -> int:
         return sum(1 for c in self.changes if c.action == action)
 
@@ -123,7 +168,8 @@ class Diff:
             "old": self.old,
             "new": self.new,
             "summary": {a: self.count(a) for a in ("create", "update", "replace", "delete")}
-            | {"unchanged": self.unchanged, "dataLoss": len(self.data_loss), "unprotected": len(self.unprotected)},
+            | {"unchanged": self.unchanged, "dataLoss": len(self.data_loss), "unprotected": len(self.unprotected)}
+            | {"retentionShortened": len(self.shortened)},
             "changes": [c.to_json() for c in self.changes],
         }
 

@@ -52,6 +52,8 @@ def change_lines(change: Change) -> list[str]:
         head += "  DATA LOSS: stateful resource"
     elif change.unprotects:
         head += "  PROTECTION REMOVED: stateful resource"
+    elif change.shortened:
+        head += "  RETENTION SHORTENED: data deleted sooner"
     elif change.action == "update" and not change.rules_known:
         head += "  (replacement rules for this type not recorded)"
     lines = [head]

@@ -54,8 +54,13 @@ def check_old(old: str) -> None:
         from_document(read_json(Path(old)), old)
 
 
+def _shown(value: object) -> str:
+    return "none" if value is None else str(int(value) if isinstance(value, float) and value.is_integer() else value)
+
+
 def data_loss_lines(diffs: Sequence[Diff]) -> list[str]:
-    """One line per stateful resource the change would delete or replace, or leave unprotected."""
+    """One line per stateful resource the change would delete or replace, per resource whose
+    data it would delete sooner (a retention lowered), and per store it leaves unprotected."""
     lines = []
     for diff in diffs:
         for change in diff.data_loss:
@@ -66,6 +71,10 @@ def data_loss_lines(diffs: Sequence[Diff]) -> list[str]:
             else:
                 how = f"replaced (changed {', '.join(change.forced_by)}; no replacement rules recorded for the type)"
             lines.append(f"{diff.cloud}: {change.type} {change.name} would be {how}: data loss")
+        for change in diff.shortened:
+            shown = [f"{p.path}: {_shown(p.old)} => {_shown(p.new)}" for p in change.shortened]
+            lowered = ", ".join(shown[:3]) + (f" and {len(shown) - 3} more" if len(shown) > 3 else "")
+            lines.append(f"{diff.cloud}: {change.type} {change.name} would delete data sooner ({lowered})")
         for change in diff.unprotected:
             lines.append(
                 f"{diff.cloud}: {change.type} {change.name} would lose its protection (protect, retainOnDelete; "
