@@ -80,6 +80,13 @@ AZURE_CREATE_ONLY: dict[str, list[tuple[str, str]]] = {
             "encryption with a customer-managed key is chosen when the workspace is created",
         ),
     ],
+    "azure-native:servicebus:Namespace": [
+        (
+            "sku.name",
+            "https://learn.microsoft.com/cli/azure/servicebus/migration: a Standard namespace goes Premium by "
+            "migrating its entities into another, Premium namespace (--target-namespace), not in place",
+        ),
+    ],
     "azure-native:keyvault:Key": [
         (
             "properties",

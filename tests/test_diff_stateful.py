@@ -130,3 +130,11 @@ def test_a_longer_retention_deletes_nothing_sooner(capsys, commands_use_shared_p
 )
 def test_which_changes_delete_data_sooner(change, shorter):
     assert shortens_retention(change) is shorter
+
+
+def test_premium_messaging_replaces_the_service_bus_namespace_as_data_loss():
+    """Standard to Premium is a migration into another namespace, not an update in place."""
+    premium = edited(lambda d: d["security"].update(premium_messaging=True))
+    diff = one_diff(NOAA20, premium, "azure")
+    [bus] = [c for c in diff.changes if c.type == "azure-native:servicebus:Namespace"]
+    assert bus.action == "replace" and "sku.name" in bus.forced_by and bus.loses_data
