@@ -268,10 +268,23 @@ def test_a_piped_against_plan_is_read_once_and_diffed(capsys, tmp_path, spec, pi
     """--against is read twice (before planning, then by the diff): a pipe was empty the second time."""
     old = tmp_path / "old.json"
     cached_plan(spec, "aws").write(old)  # the very plan the command gets: no changes
-    code = cli.main(["plan", str(spec), "--cloud", "aws", "--against", piped(old.read_bytes())])
+    pipe = piped(old.read_bytes())
+    code = cli.main(["plan", str(spec), "--cloud", "aws", "--against", pipe])
     out, err = capsys.readouterr()
     assert code == 0, err
     assert "    no changes; " in out, out[-2000:]
+    assert f"aws: {pipe} -> " in out  # named as given, not by the private copy read
+
+
+def test_diff_names_a_piped_old_as_given(capsys, tmp_path, spec, piped):
+    old = tmp_path / "old.json"
+    cached_plan(spec, "aws").write(old)
+    pipe = piped(old.read_bytes())
+    code = cli.main(["diff", pipe, str(spec), "--cloud", "aws", "--json"])
+    out, err = capsys.readouterr()
+    (doc,) = json.loads(out)
+    assert code == 0, err
+    assert (doc["old"], doc["summary"]["unchanged"]) == (pipe, len(list(cached_plan(spec, "aws").custom())))
 
 
 def test_the_readme_pipe_works_for_plan_from_a_shell():

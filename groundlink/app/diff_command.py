@@ -44,13 +44,24 @@ def run(args: argparse.Namespace) -> int:
     from ..diff import render_text
     from ..diff.run import diff_against
 
-    diffs = diff_against(args.old, args.new, clouds_of(args))
+    diffs = _as_given(args, diff_against(args.old, args.new, clouds_of(args)), args.old, args.new)
     if args.json:
         print(json.dumps([d.to_json() for d in diffs], indent=2, default=str))
     else:
         for diff in diffs:
             print("\n".join(render_text(diff)))
     return verdict(diffs, args.allow_data_loss)
+
+
+def _as_given(args: argparse.Namespace, diffs: list[Any], old: str, new: str) -> list[Any]:
+    """The diffs naming OLD and NEW as the user gave them, not the private copies made of a
+    pipe (groundlink.path_args)."""
+    from dataclasses import replace
+
+    from ..path_args import copied_from
+
+    old_name, new_name = copied_from(args, old), copied_from(args, new)
+    return [replace(d, old=old_name or d.old, new=new_name or d.new) for d in diffs]
 
 
 def verdict(diffs: Sequence[Any], allow_data_loss: bool) -> int:
@@ -89,7 +100,7 @@ def against_diffs(
 
     if not args.against:
         return EXIT_OK, []
-    diffs = diff_against(args.against, args.spec, clouds, new_plans)
+    diffs = _as_given(args, diff_against(args.against, args.spec, clouds, new_plans), args.against, args.spec)
     for diff in diffs:
         print("\n".join(render_text(diff)))
     return verdict(diffs, args.allow_data_loss), diffs
