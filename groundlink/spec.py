@@ -1053,6 +1053,15 @@ PATTERN_WORDS = {
 }
 
 
+def range_words(kind: str, ctx: dict[str, Any]) -> str:
+    """What a range error allows, in words: `0 or more`, `more than 0`, `at most 10`."""
+    words = {"ge": "{} or more", "gt": "more than {}", "le": "at most {}", "lt": "less than {}"}
+    for key, text in words.items():
+        if key in ctx:
+            return text.format(f"{ctx[key]:g}" if isinstance(ctx[key], float) else ctx[key])
+    return kind.replace("_", " ")
+
+
 def _pattern_text(pattern: Any) -> str:
     words = PATTERN_WORDS.get(str(pattern))
     return f"{pattern} ({words})" if words else str(pattern)
@@ -1101,7 +1110,7 @@ def _describe(error: ErrorDetails, data: Any) -> tuple[FieldPath, str]:
     if kind in {"too_long", "too_short", "string_too_long", "string_too_short"}:
         return path, _length_message(kind, ctx, value)
     if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
-        return path, f"{show(value)} is out of range: {error['msg'].lower()}"
+        return path, f"{show(value)} is out of range; allowed: {range_words(kind, ctx)}"
     if kind == "finite_number":
         return path, f"{show(value)} is not allowed: must be a finite number"
     if kind == "value_error":

@@ -53,7 +53,7 @@ def test_a_figure_past_its_bound_is_refused_by_the_spec_naming_the_field(path, v
     with pytest.raises(SpecError) as error:
         spec_from_data(with_changes(spec_data("partner.yaml"), {path: value}))
     [line] = str(error.value).splitlines()
-    assert line.startswith(f"<spec>: {path}: ") and "less than or equal to" in line
+    assert line.startswith(f"<spec>: {path}: ") and "is out of range; allowed: at most " in line
 
 
 def _huge_egress_price(tmp_path):

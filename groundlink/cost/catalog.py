@@ -172,22 +172,13 @@ def _read_yaml(path: Path) -> Document:
         raise PriceError(exc.lines) from None
 
 
-def _bound(kind: str, ctx: dict[str, Any]) -> str:
-    """What a range error allows, in words: `0 or more`, `more than 0`."""
-    words = {"ge": "{} or more", "gt": "more than {}", "le": "at most {}", "lt": "less than {}"}
-    for key, text in words.items():
-        if key in ctx:
-            return text.format(f"{ctx[key]:g}" if isinstance(ctx[key], float) else ctx[key])
-    return kind.replace("_", " ")
-
-
 def _describe(error: ErrorDetails, data: Any, root: type[BaseModel]) -> tuple[FieldPath, str]:
     """The field path of one pydantic error over `data` (the file's model: `root`) and what is
     wrong there, in the spec's words: unknown keys with the allowed ones and the closest, ranges
     and lengths with the limit, never pydantic's own wording."""
     from ..fieldpath import field_path, model_at
     from ..inputs import show, type_message
-    from ..spec import _key_message, _length_message
+    from ..spec import _key_message, _length_message, range_words
 
     kind = error["type"]
     ctx = error.get("ctx") or {}
@@ -204,7 +195,7 @@ def _describe(error: ErrorDetails, data: Any, root: type[BaseModel]) -> tuple[Fi
     if kind == "missing":
         return path, "is required"
     if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
-        return path, f"{show(value)} is out of range; allowed: {_bound(kind, ctx)}"
+        return path, f"{show(value)} is out of range; allowed: {range_words(kind, ctx)}"
     if kind == "finite_number":
         return path, f"{show(value)} is not allowed; allowed: a finite number (not .inf or .nan)"
     if kind in {"string_too_short", "string_too_long", "too_short", "too_long"}:
