@@ -9,7 +9,7 @@ processor under test. dpkt builds the network headers and the pcap records.
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -175,9 +175,21 @@ class Capture:
         return path
 
 
-def packetise(stream: bytes, piece: int, start_us: int, step_us: int = 1000, per_datagram: int = 1) -> list[Packet]:
-    """The stream cut into `piece`-byte VITA-49 payloads, `per_datagram` of them per datagram."""
+def packetise(
+    stream: bytes,
+    piece: int,
+    start_us: int,
+    step_us: int = 1000,
+    per_datagram: int = 1,
+    order: Sequence[int] | None = None,
+) -> list[Packet]:
+    """The stream cut into `piece`-byte VITA-49 payloads, `per_datagram` of them per datagram;
+    with `order`, the payloads are captured in that order of their numbers (from 0; every one
+    once): the datagrams of a capture that arrived out of order, dated as they were captured."""
     pieces = [vita49(p, count=i) for i, p in enumerate(split(stream, piece))]
+    if order is not None:
+        assert sorted(order) == list(range(len(pieces))), "order names every piece once"
+        pieces = [pieces[i] for i in order]
     return [
         Packet(b"".join(pieces[i : i + per_datagram]), start_us + (i // per_datagram) * step_us)
         for i in range(0, len(pieces), per_datagram)

@@ -1,8 +1,12 @@
 """Decoding AOS primary headers and judging each frame: ok, duplicate or corrupt, and gaps.
 
-Frame counts are 24-bit and wrap; per virtual channel they are unwrapped (each to
-the value nearest the count before it) to a monotonic count so that a repeat (a count at or below the highest seen) is a
-duplicate and a jump is a gap of `jump - 1` missing frames, all vectorised.
+Frame counts are 24-bit and wrap; per virtual channel each is unwrapped to the value
+nearest the count before it. A frame is a duplicate only when its unwrapped count was
+already received in its channel's sequence: frames that arrive late (out of order) are
+kept. Gaps and missing frames come from the set of counts received, so a late frame
+fills the gap it belongs to. A count more than REORDER_WINDOW below the frame before it
+is a frame-count reset and starts a new sequence. All vectorised: a sort per channel and
+chunk, and the counts received kept as runs of consecutive counts.
 """
 
 from __future__ import annotations
@@ -17,8 +21,17 @@ from .frames import I64, U8
 from .gather import uints_at
 
 COUNT_MODULUS = 1 << 24
+# A count this far (or less) below the frame before it on its channel is a late or repeated
+# frame of the same sequence; further below, the counter was reset and a new sequence starts.
+REORDER_WINDOW = 1024
 OK, DUPLICATE, CORRUPT = 0, 1, 2
 STATUS_NAMES = ("ok", "duplicate", "corrupt")
+
+Bools = npt.NDArray[np.bool_]
+
+
+def _empty() -> I64:
+    return np.zeros(0, dtype=np.int64)
 
 
 @dataclass
@@ -54,15 +67,6 @@ def decode_headers(data: U8, starts: I64, lengths: I64, marker_length: int) -> H
 
 
 @dataclass
-class ChannelState:
-    """What a virtual channel's next frames are judged against."""
-
-    last_raw: int
-    wraps: int
-    highest: int
-
-
-@dataclass
 class ChannelTotals:
     frames: int = 0
     duplicates: int = 0
@@ -71,20 +75,59 @@ class ChannelTotals:
 
 
 @dataclass
+class ChannelState:
+    """What a virtual channel's next frames are judged against: the last count (raw, and how
+    often the counts have wrapped), the counts received in the current sequence as runs
+    `starts[i]..ends[i]` (sorted, neither overlapping nor touching), and the totals so far,
+    gaps and missing frames of the sequences before the current one."""
+
+    last_raw: int
+    wraps: int = 0
+    starts: I64 = field(default_factory=_empty)
+    ends: I64 = field(default_factory=_empty)
+    frames: int = 0
+    duplicates: int = 0
+    closed_gaps: int = 0
+    closed_missing: int = 0
+
+    def totals(self) -> ChannelTotals:
+        inner = self.starts[1:] - self.ends[:-1] - 1
+        return ChannelTotals(
+            self.frames, self.duplicates, self.closed_gaps + len(inner), self.closed_missing + int(inner.sum())
+        )
+
+
+@dataclass
+class _Sequenced:
+    """One channel's frames of one chunk, judged."""
+
+    duplicate: Bools
+    reset: Bools
+    previous: I64  # the raw count of the channel's frame before each
+    missing: I64
+
+
+@dataclass
 class Judge:
     """Carries per-channel state across the chunks of one contact."""
 
     fmt: CaptureFormat
     channels: dict[tuple[int, int], ChannelState] = field(default_factory=dict)
-    totals: dict[tuple[int, int], ChannelTotals] = field(default_factory=dict)
+    # set when a frame was received below the highest count of an earlier chunk: the
+    # `missing_before` of frames already written may have changed (see `final_missing`)
+    stale: bool = False
+
+    @property
+    def totals(self) -> dict[tuple[int, int], ChannelTotals]:
+        return {channel: state.totals() for channel, state in self.channels.items()}
 
     def judge(self, headers: Headers, lengths: I64) -> tuple[npt.NDArray[np.int8], list[str | None], I64]:
-        """Status per frame, the reason for each frame that is not ok, and frames missing before each."""
+        """Status per frame, the reason for each frame that is not ok (or that starts a new
+        sequence), and frames missing before each."""
         n = len(lengths)
         fmt = self.fmt
         status = np.full(n, OK, dtype=np.int8)
         reasons: list[str | None] = [None] * n
-        missing = np.zeros(n, dtype=np.int64)
         for i in np.flatnonzero(lengths < fmt.cadu_length):
             status[i] = CORRUPT
             reasons[i] = f"truncated: {lengths[i]} of {fmt.cadu_length} bytes"
@@ -96,41 +139,136 @@ class Judge:
             for i in np.flatnonzero((status == OK) & ~allowed):
                 status[i] = CORRUPT
                 reasons[i] = f"spacecraft id {headers.spacecraft[i]} is not one of {sorted(fmt.spacecraft_ids)}"
-        good = status == OK
-        keys = headers.spacecraft * 64 + headers.channel
-        for key in np.unique(keys[good]):
-            rows = np.flatnonzero(good & (keys == key))
-            dup, gap = self._sequence((int(key) // 64, int(key) % 64), headers.count[rows])
-            status[rows[dup]] = DUPLICATE
-            for i in rows[dup]:
-                reasons[i] = f"repeats frame count {headers.count[i]}"
-            missing[rows] = gap
+        missing = self.sequences(headers.spacecraft * 64 + headers.channel, headers.count, status, reasons)
         return status, reasons, missing
 
-    def _sequence(self, channel: tuple[int, int], counts: I64) -> tuple[npt.NDArray[np.bool_], I64]:
+    def sequences(self, keys: I64, counts: I64, status: npt.NDArray[np.int8], reasons: list[str | None]) -> I64:
+        """Judge the frames still ok in `status` (marking duplicates there, and their reasons)
+        channel by channel; return the frames missing before each frame."""
+        missing = np.zeros(len(keys), dtype=np.int64)
+        good = status == OK
+        for key in np.unique(keys[good]):
+            rows = np.flatnonzero(good & (keys == key))
+            judged = self._sequence((int(key) // 64, int(key) % 64), counts[rows])
+            status[rows[judged.duplicate]] = DUPLICATE
+            for i in rows[judged.duplicate]:
+                reasons[i] = f"repeats frame count {counts[i]}"
+            for i, before in zip(rows[judged.reset], judged.previous[judged.reset], strict=True):
+                reasons[i] = f"frame count reset from {before} to {counts[i]}: a new sequence"
+            missing[rows] = judged.missing
+        return missing
+
+    def _sequence(self, channel: tuple[int, int], counts: I64) -> _Sequenced:
+        n = len(counts)
         state = self.channels.get(channel)
-        first = state is None
         if state is None:
-            state = ChannelState(last_raw=int(counts[0]), wraps=0, highest=-1)
+            state = self.channels[channel] = ChannelState(last_raw=int(counts[0]))
         # Each count is taken as the one nearest the count before it (within half the modulus),
         # in either direction: a drop of more than half is a wrap forward, and a rise of more
-        # than half a late frame from before the wrap (a duplicate), not a jump of 2**24.
-        step = np.diff(np.concatenate(([state.last_raw], counts)))
+        # than half a late frame from before the wrap, not a jump of 2**24.
+        previous = np.concatenate(([state.last_raw], counts[:-1]))
+        step = counts - previous
         wrapped = (step < -(COUNT_MODULUS // 2)).astype(np.int64) - (step > COUNT_MODULUS // 2)
+        step += COUNT_MODULUS * wrapped
         unwrapped = counts + COUNT_MODULUS * (state.wraps + np.cumsum(wrapped))
-        before = np.maximum.accumulate(np.concatenate(([state.highest], unwrapped)))[:-1]
-        duplicate = unwrapped <= before
-        missing = np.where(duplicate, 0, unwrapped - before - 1)
-        if first:
-            missing[0] = 0
-        self.channels[channel] = ChannelState(
-            last_raw=int(counts[-1]),
-            wraps=state.wraps + int(wrapped.sum()),
-            highest=int(max(before[-1], unwrapped[-1])),
-        )
-        totals = self.totals.setdefault(channel, ChannelTotals())
-        totals.frames += int((~duplicate).sum())
-        totals.duplicates += int(duplicate.sum())
-        totals.gaps += int((missing > 0).sum())
-        totals.missing_frames += int(missing.sum())
-        return duplicate, missing.astype(np.int64)
+        reset = step < -REORDER_WINDOW
+        starts, ends = state.starts, state.ends
+        if (step[1:] > 0).all() and (not len(ends) or unwrapped[0] > ends[-1]):
+            # the usual chunk: every count above all received before, none repeated, no reset
+            duplicate = np.zeros(n, dtype=np.bool_)
+            missing = np.empty(n, dtype=np.int64)
+            missing[0] = unwrapped[0] - ends[-1] - 1 if len(ends) else 0
+            np.subtract(step[1:], 1, out=missing[1:])
+            cut = np.flatnonzero(step[1:] != 1) + 1
+            run_start = unwrapped[np.concatenate(([0], cut))]
+            run_end = unwrapped[np.concatenate((cut - 1, [n - 1]))]
+            starts, ends = _coalesce(np.concatenate((starts, run_start)), np.concatenate((ends, run_end)))
+        else:
+            duplicate, missing, starts, ends = self._reordered(state, unwrapped, reset)
+        state.frames += n - int(duplicate.sum())
+        state.duplicates += int(duplicate.sum())
+        state.starts, state.ends = starts, ends
+        state.last_raw = int(counts[-1])
+        state.wraps += int(wrapped.sum())
+        return _Sequenced(duplicate, reset, previous, missing)
+
+    def _reordered(self, state: ChannelState, unwrapped: I64, reset: Bools) -> tuple[Bools, I64, I64, I64]:
+        """Duplicates, frames missing before each, and the runs of the last sequence's counts,
+        of a chunk with counts out of order, repeated or reset."""
+        n = len(unwrapped)
+        sequence = np.cumsum(reset)  # 0: the channel's current sequence, continued from the chunk before
+        resets = int(sequence[-1])
+        # A count is a duplicate when received before: earlier in this chunk (the stable sort
+        # puts the first arrival of each count first), or in an earlier one (the runs kept).
+        order = np.lexsort((unwrapped, sequence)) if resets else np.argsort(unwrapped, kind="stable")
+        ordered, ordered_sequence = unwrapped[order], sequence[order]
+        again = ordered[1:] == ordered[:-1]
+        if resets:
+            again &= ordered_sequence[1:] == ordered_sequence[:-1]
+        duplicate = np.zeros(n, dtype=np.bool_)
+        duplicate[order[1:][again]] = True
+        starts, ends = state.starts, state.ends
+        if len(starts) and unwrapped.min() <= ends[-1]:
+            at = np.maximum(np.searchsorted(starts, unwrapped, side="right") - 1, 0)
+            duplicate |= (sequence == 0) & (unwrapped >= starts[at]) & (unwrapped <= ends[at])
+
+        # The counts received for the first time, in order, as runs of consecutive counts.
+        fresh = ~duplicate[order]
+        new, new_sequence = ordered[fresh], ordered_sequence[fresh]
+        cut = np.flatnonzero((np.diff(new) != 1) | (np.diff(new_sequence) != 0)) + 1
+        run_start = new[np.concatenate(([0], cut))] if len(new) else _empty()
+        run_end = new[np.concatenate((cut - 1, [len(new) - 1]))] if len(new) else _empty()
+        run_sequence = new_sequence[np.concatenate(([0], cut))] if len(new) else _empty()
+        current = run_sequence == 0
+        merged_starts = np.concatenate((starts, run_start[current]))
+        merged_ends = np.concatenate((ends, run_end[current]))
+        if len(starts) and current.any() and run_start[0] < ends[-1]:
+            # below the highest count of an earlier chunk: a late frame, which may fill a gap
+            # whose `missing_before` an earlier frame already holds
+            self.stale = True
+            by_start = np.argsort(merged_starts, kind="stable")
+            merged_starts, merged_ends = merged_starts[by_start], merged_ends[by_start]
+        merged_starts, merged_ends = _coalesce(merged_starts, merged_ends)
+
+        # Missing before a new count: those between it and the count received just below it
+        # in its sequence (none before a sequence's lowest count).
+        missing_new = np.zeros(len(new), dtype=np.int64)
+        behind = np.flatnonzero(new_sequence[1:] == new_sequence[:-1]) + 1
+        missing_new[behind] = new[behind] - new[behind - 1] - 1
+        in_current = int((new_sequence == 0).sum())  # the current sequence's counts come first
+        if in_current:
+            first = new[:in_current]
+            at = np.searchsorted(merged_starts, first, side="right") - 1
+            below = np.where(at > 0, merged_ends[np.maximum(at - 1, 0)], first - 1)
+            missing_new[:in_current] = np.where(first == merged_starts[at], first - below - 1, 0)
+        missing = np.zeros(n, dtype=np.int64)
+        missing[order[fresh]] = missing_new
+
+        if resets:  # close the sequences before the last: only their totals are kept
+            inner = merged_starts[1:] - merged_ends[:-1] - 1
+            state.closed_gaps += len(inner)
+            state.closed_missing += int(inner.sum())
+            later = ~current & (run_sequence < resets)
+            same = later[1:] & (run_sequence[1:] == run_sequence[:-1])
+            inner = (run_start[1:] - run_end[:-1] - 1)[same]
+            state.closed_gaps += len(inner)
+            state.closed_missing += int(inner.sum())
+            last_sequence = run_sequence == resets
+            merged_starts, merged_ends = run_start[last_sequence], run_end[last_sequence]
+        return duplicate, missing, merged_starts, merged_ends
+
+
+def _coalesce(starts: I64, ends: I64) -> tuple[I64, I64]:
+    """Runs sorted by start, none overlapping, with the runs that touch joined."""
+    if len(starts) < 2:
+        return starts, ends
+    apart = np.concatenate(([True], starts[1:] > ends[:-1] + 1))
+    last = np.concatenate((np.flatnonzero(apart)[1:] - 1, [len(apart) - 1]))
+    return starts[apart], ends[last]
+
+
+def final_missing(keys: I64, counts: I64, corrupt: Bools) -> I64:
+    """`missing_before` of every frame of a contact (its channel keys, counts and which are
+    corrupt, in stream order), judged with all of them known at once."""
+    status = np.where(corrupt, CORRUPT, OK).astype(np.int8)
+    return Judge(CaptureFormat()).sequences(keys, counts, status, [None] * len(keys))

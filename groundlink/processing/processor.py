@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .capture import Chunk, FileStats, read_capture
-from .classify import OK, STATUS_NAMES, Judge, decode_headers
+from .classify import OK, STATUS_NAMES, Judge, decode_headers, final_missing
 from .config import CaptureFormat, name_problem
 from .errors import CaptureError, ProcessingError
 from .frames import I64, synchronise
@@ -235,7 +235,8 @@ class _ContactRun:
         self.streams = _Streams(staging.frames_dir())
         # Dictionary encoding only where it pays (the repetitive strings): on the integer
         # columns, unique per frame, it was most of the index's cost and saved nothing.
-        self.index = pq.ParquetWriter(staging.index_file(), FRAME_INDEX.schema, use_dictionary=INDEX_DICTIONARY)
+        self.index_file = staging.index_file()
+        self.index = pq.ParquetWriter(self.index_file, FRAME_INDEX.schema, use_dictionary=INDEX_DICTIONARY)
         self.carry = np.zeros(0, dtype=np.uint8)
         self.carry_at = 0  # stream offset of carry[0]
         self.stream_size = 0
@@ -325,6 +326,38 @@ class _ContactRun:
         self.streams.close()
         self.index.close()
 
+    def finish(self) -> None:
+        """Close the products; when a frame arrived late across a chunk boundary, put the final
+        `missing_before` into the index rows written before it filled their gap."""
+        self.close()
+        if self.judge.stale:
+            _rewrite_missing(self.index_file)
+
+
+def _rewrite_missing(path: Path) -> None:
+    """Judge the index's frames again all at once and rewrite its `missing_before`, one row
+    group at a time: only the four columns judged are held whole."""
+    judged = pq.read_table(path, columns=["spacecraft_id", "virtual_channel", "frame_count", "status"])
+    spacecraft, channel, count = (
+        np.asarray(judged[name].fill_null(-1).to_numpy(), dtype=np.int64)
+        for name in ("spacecraft_id", "virtual_channel", "frame_count")
+    )
+    corrupt = np.asarray(judged["status"].to_numpy(zero_copy_only=False) == "corrupt", dtype=np.bool_)
+    del judged
+    missing = final_missing(spacecraft * 64 + channel, count, corrupt)
+    column = FRAME_INDEX.schema.get_field_index("missing_before")
+    rewritten = path.with_name(path.name + ".rewrite")
+    at = 0
+    with (
+        pq.ParquetFile(path) as source,
+        pq.ParquetWriter(rewritten, FRAME_INDEX.schema, use_dictionary=INDEX_DICTIONARY) as out,
+    ):
+        for group in range(source.num_row_groups):
+            rows = source.read_row_group(group)
+            out.write_table(rows.set_column(column, "missing_before", pa.array(missing[at : at + rows.num_rows])))
+            at += rows.num_rows
+    os.replace(rewritten, path)
+
 
 def process_contact(
     contact: Contact, out: Path, fmt: CaptureFormat | None = None, progress: Progress = _no_progress
@@ -356,7 +389,7 @@ def process_contact(
                 errors.append(str(error))
             progress(max(file_stats.bytes - done, 0))
         run.feed(None)
-        run.close()
+        run.finish()
         if errors:
             raise ProcessingError(errors)
         summary = _summary(contact, run, stats)

@@ -114,7 +114,7 @@ FRAME_INDEX = Table(
         _c("virtual_channel", "int"),
         _c("frame_count", "bigint"),  # the header's virtual channel frame count
         _c("status", "string"),  # ok | duplicate | corrupt
-        _c("reason", "string"),  # why a frame is not ok; null when ok
+        _c("reason", "string"),  # why a frame is not ok, or that it starts a new sequence (a reset)
         _c("missing_before", "bigint"),  # frames of this virtual channel missing just before this one
     ),
 )
