@@ -15,6 +15,7 @@ elements are never made up. Pure Python: no pulumi.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -171,6 +172,53 @@ def estimate_satellite(
     return contacts(by_site, days, min_contact_seconds, contact_seconds).to_json()
 
 
+# Low Earth orbit as Space-Track.org defines it: at least 11.25 revolutions a day (a period of
+# 128 minutes or less) and an eccentricity under 0.25 (Wikipedia "Low Earth orbit", citing
+# Space-Track.org; docs/facts.md §3). The pass model (one elevation maximum per revolution and
+# site, passes that begin and end inside the window) holds there; a GEO satellite, in view all
+# week, read as never in view.
+LEO_MIN_REVS_PER_DAY = 11.25
+LEO_MAX_ECCENTRICITY = 0.25
+# sgp4's error codes (python-sgp4, `sgp4.api.SGP4_ERRORS`).
+_SGP4_ERRORS = {
+    1: "mean eccentricity outside 0-1 or semi-major axis below 0.95 Earth radii",
+    2: "negative mean motion",
+    3: "perturbed eccentricity outside 0-1",
+    4: "negative semi-latus rectum",
+    5: "unused",
+    6: "the satellite has decayed",
+}
+
+
+def not_low_earth_orbit(satrec: Satrec) -> str | None:
+    """Why the pass model does not hold for this orbit, or None for a low Earth orbit."""
+    revs = float(satrec.no_kozai) * 1440 / (2 * math.pi)  # rad/min to revolutions a day
+    if revs >= LEO_MIN_REVS_PER_DAY and satrec.ecco < LEO_MAX_ECCENTRICITY:
+        return None
+    return (
+        f"not a low Earth orbit ({revs:.2f} rev/day, eccentricity {satrec.ecco:.3f}); passes are estimated for "
+        f"LEO only (at least {LEO_MIN_REVS_PER_DAY:g} rev/day and eccentricity under {LEO_MAX_ECCENTRICITY:g})"
+    )
+
+
+def propagation_failure(satrec: Satrec, window: Window) -> str | None:
+    """sgp4's first error over the window (sampled every 10 minutes), or None: a decayed orbit
+    gave no positions, read as never in view."""
+    import numpy as np
+
+    minutes = np.arange(0.0, window.days * 1440 + 10, 10.0)
+    errors, _, _ = satrec.sgp4_array(np.full_like(minutes, window.jd), window.fraction + minutes / 1440)
+    failed = np.flatnonzero(errors)
+    if not failed.size:
+        return None
+    first = int(failed[0])
+    code = int(errors[first])
+    return (
+        f"sgp4 cannot propagate the TLE from {minutes[first] / 60:.0f} h after its epoch on "
+        f"(error {code}: {_SGP4_ERRORS.get(code, 'unknown')})"
+    )
+
+
 def placed_sites(catalog: dict[str, Any], wideband: bool = False) -> list[Site]:
     """Every site of every network that has coordinates, once each (by name)."""
     unique: dict[str, Site] = {}
@@ -195,9 +243,16 @@ def _satellite(
         entry["networks"] = {n: dict(needs) for n in catalog["networks"]}
         entry["clouds"] = {cloud: dict(needs) for cloud in networks}
         return entry
-    sites = placed_sites(catalog, wideband)
+    satrec = Satrec.twoline2rv(*sat_spec.tle)
     window = Window.from_epoch(sat_spec.tle, DAYS)
-    (per_site,) = predict([Satrec.twoline2rv(*sat_spec.tle)], sites, window, min_el)
+    unfit = not_low_earth_orbit(satrec) or propagation_failure(satrec, window)
+    if unfit:
+        cannot = {"status": f"not estimated: {unfit}"}
+        entry["networks"] = {n: dict(cannot) for n in catalog["networks"]}
+        entry["clouds"] = {cloud: dict(cannot) for cloud in networks}
+        return entry
+    sites = placed_sites(catalog, wideband)
+    (per_site,) = predict([satrec], sites, window, min_el)
     passes = dict(zip([s.name for s in sites], per_site, strict=True))
 
     def offer(chosen: list[str]) -> dict[str, Any]:

@@ -293,3 +293,37 @@ def test_real_noaa20_each_cloud_warns_exactly_when_its_passes_of_planned_length_
         if any(w.startswith(f"noaa20 on {c.upper()}: ") and "lasting at least 10 min" in w for w in report["warnings"])
     }
     assert short and warned == short
+
+
+GEO = [
+    "1 99101U 17073A   24169.90584172  .00000000  00000+0  00000+0 0  9994",
+    "2 99101   0.0500  80.0000 0001000   0.0000 162.7452  1.00273791341001",
+]
+DECAYS_AFTER_60_H = [
+    "1 99122U 17073A   24169.90584172  .00100000  00000+0  10000-1 0  9991",
+    "2 99122  51.6000 107.8000 0000956 138.7000 221.4000 16.00000000341006",
+]
+
+
+def _coverage_of(tle: list[str]) -> dict:
+    data = spec_data()
+    data["satellites"][0].update(tle=tle, norad_id=int(tle[0][2:7]))
+    return coverage_report(build_blueprint(spec_from_data(data)))
+
+
+@pytest.mark.parametrize(
+    ("tle", "reason"),
+    [
+        (GEO, "not estimated: not a low Earth orbit (1.00 rev/day, eccentricity 0.000); passes are estimated for LEO "
+         "only (at least 11.25 rev/day and eccentricity under 0.25)"),
+        (DECAYS_AFTER_60_H, "not estimated: sgp4 cannot propagate the TLE from 60 h after its epoch on (error 6: the "
+         "satellite has decayed)"),
+    ],
+)  # fmt: skip
+def test_an_orbit_the_pass_model_cannot_estimate_is_said_so_not_read_as_never_in_view(tle, reason):
+    """A GEO satellite, in view of three sites all week, read as 0 contacts/day and a 168 h gap; a
+    satellite that decays after 60 h read as 2.5 days of passes spread over 7."""
+    report = _coverage_of(tle)
+    (sat,) = report["satellites"]
+    assert {e["status"] for e in (*sat["clouds"].values(), *sat["networks"].values())} == {reason}
+    assert report["warnings"] == []  # no "can give 0.0" from figures that were never estimated
