@@ -148,6 +148,37 @@ def _charts(out: Path) -> tuple[dict[str, str], dict[str, bytes]]:
     return files, {name: (out / path).read_bytes() for name, path in files.items()}
 
 
+def _md_text(markdown: str) -> str:
+    """report.md's text with the backslash escapes the report writes taken out again."""
+    import re
+
+    return re.sub(r"\\([\\`<>&\[\]|])", r"\1", markdown)
+
+
+def test_a_value_in_report_md_stays_text_whatever_it_holds(report):
+    """A price source or a path holding HTML, a link, a backtick, a pipe or a carriage return
+    was written into report.md as it was: raw HTML, a javascript: link, a code span closed
+    early, a table row ended early."""
+    from markdown_it import MarkdownIt
+
+    from groundlink.report.markdown_html import render_markdown
+
+    _, out, doc = report
+    hostile = "<img src=x onerror=alert(1)> | pipe `tick` [l](javascript:alert(1))\rCR & co"
+    doc = {**doc, "spec": "we|ird<i>x`y.yaml", "pricesFile": "pr|ces<b>`.yaml"}
+    used = [i for i, p in enumerate(doc["prices"]) if p["used"]]
+    prices = list(doc["prices"])
+    prices[used[0]] = {**prices[used[0]], "source": hostile, "region": "<b>r|g</b>", "secondary": False}
+    doc["prices"] = prices
+    files, _ = _charts(out)
+    markdown = render_markdown(doc, files)
+    rendered = MarkdownIt("commonmark").enable("table").render(markdown)
+    assert "<img src=x" not in rendered and "<b>" not in rendered and "<i>" not in rendered
+    assert 'href="javascript' not in rendered
+    assert "&lt;img src=x onerror=alert(1)&gt; | pipe `tick` [l](javascript:alert(1)) CR &amp; co" in rendered
+    assert "<code>we|ird&lt;i&gt;x`y.yaml</code>" in rendered and "<code>pr|ces&lt;b&gt;`.yaml</code>" in rendered
+
+
 def test_reports_carry_the_policy_summary_and_every_finding(report):
     from groundlink.report.markdown_html import render_html, render_markdown
 
@@ -160,7 +191,7 @@ def test_reports_carry_the_policy_summary_and_every_finding(report):
             assert f"{cloud.upper()}: {result['violations']} mandatory violation(s)" in text
     broken = _with_finding(doc)
     files, svgs = _charts(out)
-    for text in (render_markdown(broken, files), html.unescape(render_html(broken, svgs))):
+    for text in (_md_text(render_markdown(broken, files)), html.unescape(render_html(broken, svgs))):
         assert "AWS [mandatory] aws-s3-public-access-block on noaa20-raw: bucket noaa20-raw has no" in text
         assert "AWS: 1 mandatory violation(s)" in text
 

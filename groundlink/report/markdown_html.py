@@ -14,8 +14,31 @@ if TYPE_CHECKING:
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
+# Characters that would make a value of the report markup: raw HTML (`<img onerror=...>`), an
+# entity, a link, a code span, a table cell's end; and line ends, which end a table row. Any
+# ASCII punctuation may be backslash-escaped in CommonMark, so each stays the character it is.
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`<>&[]|"} | {"\r": " ", "\n": " ", "\u2028": " ", "\u2029": " "})
+
+
 def _md_escape(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """A value as literal Markdown text (a spec's name, a price source, a path)."""
+    return str(text).translate(_MD_SPECIAL)
+
+
+def _md_code(text: str, in_table: bool = False) -> str:
+    """A value as a Markdown code span that no backtick in it can close: the fence is one
+    backtick longer than the longest run inside (CommonMark). Backslashes mean nothing in a
+    code span, except before a pipe in a table cell, which GFM needs escaped there."""
+    import re
+
+    text = str(text)
+    for end in ("\r", "\n", "\u2028", "\u2029"):
+        text = text.replace(end, " ")
+    if in_table:
+        text = text.replace("|", "\\|")
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _env(autoescape: bool) -> jinja2.Environment:
@@ -30,6 +53,7 @@ def _env(autoescape: bool) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = _md_escape
+    env.filters["code"] = _md_code
     return env
 
 
