@@ -62,6 +62,12 @@ class MissionComponent(pulumi.ComponentResource):
     def tags(self) -> dict[str, str]:
         return dict(self.mission.tags)
 
+    def tags_up_to(self, most: int) -> dict[str, str]:
+        """The tags of a resource that takes at most `most` (an S3 object, a Key Vault key): the
+        spec may hold up to 50, which the cloud refuses there. groundlink's own come first (the
+        pack requires them), then the spec's extra tags in their order while they fit."""
+        return dict(list(self.mission.tags.items())[:most])
+
     def realize(self, resource: R, *capability_ids: str) -> R:
         """Record that `resource` realizes the given capabilities; returns the resource."""
         self.realization.record(resource.pulumi_resource_type, resource.pulumi_resource_name, capability_ids)

@@ -158,6 +158,11 @@ S3_MIN_DAYS_BEFORE_INFREQUENT = 30
 # Azure tag names refuse `< > % & \ ? /`; AWS reserves the `aws:` prefix, Azure `microsoft`,
 # `azure` and `windows`.
 TAGS_PER_RESOURCE_MAX = 50
+# ... but an S3 object takes 10 (Amazon S3 User Guide, "Categorizing your objects using tags":
+# "You can associate up to 10 tags with an object") and a Key Vault key 15 (Microsoft Learn,
+# Azure Key Vault "About keys", Key tags: "up to 15 tags"), both read 2026-12-02.
+S3_OBJECT_TAGS_MAX = 10
+KEY_VAULT_KEY_TAGS_MAX = 15
 AWS_TAG_VALUE_PUNCTUATION = frozenset(" _.:/=+-@")
 RESERVED_TAG_PREFIXES: tuple[str, ...] = ("aws:", "microsoft", "azure", "windows")
 

@@ -19,7 +19,7 @@ import pulumi_aws as aws
 
 from groundlink.blueprint import MissionInputs, ProcessingInputs
 from groundlink.functiondeps import BUNDLES
-from groundlink.limits import LAMBDA_EPHEMERAL_STORAGE_MB, log_retention
+from groundlink.limits import LAMBDA_EPHEMERAL_STORAGE_MB, S3_OBJECT_TAGS_MAX, log_retention
 from groundlink.processing.layout import FRAMES_PREFIX
 from groundlink.processing.tables import TABLES
 from groundlink.runtime.aws_lambda import PRODUCTS_BUCKET, RAW_BUCKET
@@ -259,7 +259,7 @@ class AwsProcessing(MissionComponent):
                 key=f"processing/{LAYER.filename}",
                 source=pulumi.FileAsset(str(LAYER.path)),
                 content_type="application/zip",
-                tags=self.tags,
+                tags=self.tags_up_to(S3_OBJECT_TAGS_MAX),
                 opts=self.opts(depends_on=[self.artifacts.policy]),
             ),
             "processing.function",

@@ -19,6 +19,7 @@ import pulumi_azure_native as azure
 
 from groundlink.blueprint import MissionInputs, SecurityInputs
 from groundlink.blueprint.gaps import MESSAGING_KEYS
+from groundlink.limits import KEY_VAULT_KEY_TAGS_MAX
 
 from ..base import MissionComponent
 from .iam import grant
@@ -369,7 +370,7 @@ class AzureSecurity(MissionComponent):
                             ],
                         },
                     },
-                    tags=self.tags,
+                    tags=self.tags_up_to(KEY_VAULT_KEY_TAGS_MAX),
                     opts=self.opts(stateful=True),
                 ),
                 "security.cmk",
