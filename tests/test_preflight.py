@@ -375,3 +375,18 @@ def test_preflight_runs_every_rule():
     first(plan, "aws:s3/bucket:Bucket").inputs["bucketPrefx"] = "x"
     found = {f.path for f in preflight(plan)}
     assert {"name", "bucketPrefx"} <= found
+
+
+def test_a_lambda_environment_over_4_kb_fires_and_the_examples_fit():
+    """botocore bounds no variable, yet Lambda refuses more than 4 KB of them in all; 256
+    spacecraft ids and 1,000 UDP ports of processing.capture make the capture format ~5 KB."""
+    from groundlink.preflight import lambda_env
+
+    many = {"processing.capture": {"spacecraft_ids": list(range(256)), "udp_ports": list(range(1000, 2000))}}
+    findings = list(lambda_env.aws_findings(variant_plan("aws", many, "partner.yaml")))
+    [finding] = findings
+    assert finding.path == "environment.variables.GROUNDLINK_CAPTURE_FORMAT"
+    assert "over the 4,096 Lambda allows in all" in finding.rule and "Lambda quotas" in finding.source
+    assert [f.line() for f in preflight(variant_plan("aws", many, "partner.yaml")) if "4,096" in f.rule]
+    for spec in ("noaa20.yaml", "partner.yaml"):
+        assert list(lambda_env.aws_findings(cached_plan(spec, "aws"))) == []

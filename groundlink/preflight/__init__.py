@@ -12,7 +12,8 @@ provider schema. Preflight checks every planned resource's inputs against:
   customer-managed-key stores hold every key permission the write needs (`cmk`);
 - subnets serverless compute joins: delegated to Microsoft.App/environments, nothing else
   in them, large enough (`integration`); the processor's Service Bus namespace admits the
-  subnet it runs in (`servicebus_reach`), a Lambda function in a VPC reaches S3 (`lambda_reach`).
+  subnet it runs in (`servicebus_reach`), a Lambda function in a VPC reaches S3 (`lambda_reach`);
+- quotas no API shape carries: a Lambda function's environment fits 4 KB (`lambda_env`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..engine.plan import Plan
-from . import aws_api, azure_names, azure_roles, cmk, integration, lambda_reach, servicebus_reach
+from . import aws_api, azure_names, azure_roles, cmk, integration, lambda_env, lambda_reach, servicebus_reach
 from .constraints import check_table
 from .findings import Finding
 from .provider import check_resource
@@ -51,6 +52,7 @@ def preflight(plan: Plan, service_principals: Iterable[str] = ()) -> list[Findin
         findings += check_table(plan, aws_api.RESERVED)
         findings += cmk.aws_findings(plan)
         findings += lambda_reach.aws_findings(plan)
+        findings += lambda_env.aws_findings(plan)
     else:
         findings += check_table(plan, azure_names.NAME_RULES)
         findings += azure_names.duplicate_global_names(plan)
