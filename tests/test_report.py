@@ -314,3 +314,20 @@ def test_reports_show_the_warning_that_no_pass_lasts_the_planned_contact(report)
         coverage_section = text[text.index("Contact coverage") :]
         for warning in too_short:
             assert warning in coverage_section
+
+
+def test_a_parity_cell_names_the_first_resources_and_counts_the_rest(report):
+    """At 100 satellites one cell listed ~8,000 Ground Station resources: a 741,115-character line."""
+    from groundlink.report.sections import NAMES_IN_A_CELL, sections
+
+    _, _, doc = report
+    row = next(r for r in doc["parity"]["rows"] if r["clouds"]["aws"]["status"] == "realized")
+    many = [{**row["clouds"]["aws"]["resources"][0], "name": f"res-{i:04d}"} for i in range(1000)]
+    rows = [
+        {**r, "clouds": {**r["clouds"], "aws": {**r["clouds"]["aws"], "resources": many}}} if r is row else r
+        for r in doc["parity"]["rows"]
+    ]
+    parity = next(s for s in sections({**doc, "parity": {**doc["parity"], "rows": rows}}) if s.title == "Parity matrix")
+    [cell] = [line[2].text for line in parity.table.rows if line[0].text.startswith(f"{row['capability']}:")]
+    names = ", ".join(f"res-{i:04d}" for i in range(NAMES_IN_A_CELL))
+    assert cell == f"{names} and {1000 - NAMES_IN_A_CELL:,} more (compare.json)"

@@ -141,6 +141,17 @@ def _retirement(doc: dict[str, Any]) -> Section:
     return Section("Ground segment: Azure Orbital retirement", paragraphs=paragraphs)
 
 
+# A constellation realizes a capability with thousands of resources (a Ground Station config
+# per downlink): the matrix names the first ones, compare.json and the plans hold them all.
+NAMES_IN_A_CELL = 8
+
+
+def _names(resources: list[dict[str, Any]]) -> str:
+    shown = ", ".join(r["name"] for r in resources[:NAMES_IN_A_CELL])
+    more = len(resources) - NAMES_IN_A_CELL
+    return f"{shown} and {more:,} more (compare.json)" if more > 0 else shown
+
+
 def _parity(doc: dict[str, Any], clouds: list[str]) -> Section:
     rows = []
     for row in doc["parity"]["rows"]:
@@ -148,7 +159,7 @@ def _parity(doc: dict[str, Any], clouds: list[str]) -> Section:
         for c in clouds:
             cell = row["clouds"][c]
             if cell["status"] == "realized":
-                cells.append(_c(", ".join(r["name"] for r in cell["resources"]), "ok"))
+                cells.append(_c(_names(cell["resources"]), "ok"))
             elif cell["status"] == "gap":
                 cells.append(_c(f"gap: {cell['reason']}", "gap"))
             else:
