@@ -331,3 +331,23 @@ def test_a_parity_cell_names_the_first_resources_and_counts_the_rest(report):
     [cell] = [line[2].text for line in parity.table.rows if line[0].text.startswith(f"{row['capability']}:")]
     names = ", ".join(f"res-{i:04d}" for i in range(NAMES_IN_A_CELL))
     assert cell == f"{names} and {1000 - NAMES_IN_A_CELL:,} more (compare.json)"
+
+
+def test_a_break_even_at_or_below_zero_is_no_price(report):
+    """With very few contacts Azure costs more even with free partner minutes: the break-even came
+    out at $-35.55/min in the table and the chart's title while the sentence said AWS is cheaper."""
+    from groundlink.report.charts import render_charts
+    from groundlink.report.sections import sections
+
+    _, _, doc = report
+    decision = {**doc["decision"], "breakEvenPerMinute": {**doc["decision"]["breakEvenPerMinute"]}}
+    decision["breakEvenPerMinute"]["azurePartnerVsAwsOnDemand"] = -35.55
+    negative = {**doc, "decision": decision}
+    [section] = [s for s in sections(negative) if s.title == "Break-even partner price"]
+    rows = {r[0].text: r[1].text for r in section.table.rows}
+    assert (
+        rows["Azure + partner = AWS Ground Station on demand"]
+        == "none: AWS Ground Station is cheaper at any partner price"
+    )
+    svg = render_charts(negative)["sensitivity"].decode()
+    assert "-35.55" not in svg and "cheaper at any partner price" in svg

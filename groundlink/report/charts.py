@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .number_format import layer_cost
+from .number_format import break_even_text, layer_cost
 from .svg import Axis, Canvas, Plot, stacked, text_width
 
 CLOUD_COLORS = {"aws": "#ff9900", "azure": "#0078d4"}
@@ -96,7 +96,7 @@ def sensitivity(doc: dict[str, Any]) -> bytes:
     canvas = Canvas(920, 460)
     plot = Plot(canvas, 80, 40, 820, 390, Axis.fitting(xs, zero=False), Axis.fitting(values or [1.0]))
     breakeven = d["breakEvenPerMinute"]["azurePartnerVsAwsOnDemand"]
-    subtitle = "" if breakeven is None else f" (break-even at the spec's contacts: ${breakeven:,.2f}/min)"
+    subtitle = "" if breakeven is None else f" (break-even at the spec's contacts: {break_even_text(breakeven)})"
     title = f"{doc['mission']}: monthly cost vs contacts per day{subtitle}"
     plot.frame(title, "contacts per day per satellite", "USD per month (known prices)")
     azure = CLOUD_COLORS["azure"]

@@ -41,3 +41,13 @@ def layer_cost(cloud_cost: dict[str, Any], layer: str) -> str:
     """A layer's monthly cost as every rendering shows it: "not priced" when no cost line falls in it."""
     priced = any(x["layer"] == layer for x in cloud_cost["lines"])
     return money(cloud_cost["byLayer"][layer]) if priced else "not priced"
+
+
+def break_even_text(price: float | None) -> str:
+    """A break-even partner price as the report shows it. At or below zero the partner side
+    costs more even with free minutes: no price breaks even, and a negative one is no price."""
+    if price is None:
+        return "n/a (reserved price not supplied)"
+    if price <= 0:
+        return "none: AWS Ground Station is cheaper at any partner price"
+    return f"{usd(price)}/min"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .number_format import layer_cost, money, num, rate, usd
+from .number_format import break_even_text, layer_cost, money, num, rate, usd
 
 
 @dataclass(frozen=True)
@@ -99,15 +99,7 @@ def _decision(doc: dict[str, Any]) -> Section:
         "awsPartnerVsAwsOnDemand": "AWS + partner = AWS Ground Station on demand",
         "awsPartnerVsAwsReserved": "AWS + partner = AWS Ground Station reserved",
     }
-    rows = [
-        [
-            label,
-            "n/a (reserved price not supplied)"
-            if d["breakEvenPerMinute"][key] is None
-            else f"{usd(d['breakEvenPerMinute'][key])}/min",
-        ]
-        for key, label in names.items()
-    ]
+    rows = [[label, break_even_text(d["breakEvenPerMinute"][key])] for key, label in names.items()]
     rest = d["restMonthly"]
     after = [
         _c(
