@@ -302,6 +302,9 @@ def _warnings(satellites: list[dict[str, Any]], gs: GroundSegment, catalog: dict
             if e["status"] != "estimated":
                 continue
             titles = " + ".join(catalog["networks"][n]["title"] for n in e["networks"])
+            unplaced = [name for n in e["networks"] for name in network_sites(catalog, n)[1]]
+            if unplaced:  # the figure counts the sites with coordinates only
+                titles += f" (without {', '.join(unplaced)}: no coordinates in the site catalog)"
             if e["contactsPerDay"] < planned:
                 out.append(
                     f"{sat['satellite']} on {cloud.upper()}: the spec plans {planned:g} contacts/day, "
@@ -324,6 +327,8 @@ def coverage_report(blueprint: Blueprint, catalog: dict[str, Any] | None = None)
         for sat in spec.satellites
     ]
     unplaced = {n: network_sites(catalog, n)[1] for n in catalog["networks"]}
+    # the sites a cloud can use: without those that cannot receive wideband when no satellite is narrowband
+    all_wideband = all(any(d.bandwidth_mhz > NARROWBAND_MAX_MHZ for d in s.downlinks) for s in spec.satellites)
     return {
         "method": (
             f"Every pass above {gs.min_elevation_deg:g} deg elevation over {DAYS} days from each TLE's epoch "
@@ -340,7 +345,8 @@ def coverage_report(blueprint: Blueprint, catalog: dict[str, Any] | None = None)
         "days": DAYS,
         "networks": {cloud: [catalog["networks"][n]["title"] for n in chosen] for cloud, chosen in networks.items()},
         "sites": {
-            cloud: [s.name for n in chosen for s in network_sites(catalog, n)[0]] for cloud, chosen in networks.items()
+            cloud: [s.name for n in chosen for s in network_sites(catalog, n, all_wideband)[0]]
+            for cloud, chosen in networks.items()
         },
         "catalog": {
             n: {

@@ -143,6 +143,23 @@ def test_wideband_satellites_skip_sites_without_wideband():
     report = coverage_report(build_blueprint(spec_from_data(data)))
     by_site = report["satellites"][0]["clouds"]["aws"]["bySite"]
     assert "Alaska 1" not in by_site and "Hawaii 1" in by_site
+    # the sites the report lists for the cloud are those the estimate used
+    assert "Alaska 1" not in report["sites"]["aws"] and "Punta Arenas 1" not in report["sites"]["aws"]
+    assert sorted(report["sites"]["aws"]) == sorted(by_site)
+
+
+def test_a_warning_says_which_sites_of_the_network_it_could_not_count():
+    """Viasat RTE's Georgia and UK sites have no coordinates: '0.0 contacts/day' is Alice Springs alone."""
+    data = spec_data("partner.yaml")
+    data["ground_segment"]["partner"]["name"] = "viasat_rte"
+    data["ground_segment"]["contacts_per_day"] = 50
+    report = coverage_report(build_blueprint(spec_from_data(data)))
+    assert report["warnings"]
+    for warning in report["warnings"]:
+        assert (
+            "Viasat Real-Time Earth (without Georgia (United States), United Kingdom: no coordinates in the site "
+            "catalog)" in warning
+        )
 
 
 def test_reference_mission_per_network_contacts_and_gaps():
