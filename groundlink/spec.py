@@ -656,7 +656,11 @@ class Processing(_Model):
 
 
 class Budget(_Model):
-    monthly_usd: float = Field(gt=0, description="Monthly budget, USD.")
+    monthly_usd: float = Field(
+        gt=0,
+        le=1e9,
+        description="Monthly budget, USD (at most a billion: a sanity bound, past it a slip of the keyboard).",
+    )
     alert_emails: list[Annotated[str, Field(pattern=EMAIL_PATTERN)]] = Field(min_length=1, max_length=10)
     thresholds_percent: list[Annotated[int, Field(ge=1, le=1000)]] = Field(
         default_factory=lambda: [80, 100],
