@@ -7,10 +7,8 @@ from typing import Any
 
 from . import tokens as T
 from .joins import of_type
-from .props import UNKNOWN, get, is_true
+from .props import UNKNOWN, aws_managed_key, get, is_true, missing
 from .registry import resource_rule, stack_rule
-
-AWS_MANAGED_KINESIS_KEY = "alias/aws/kinesis"
 
 
 @resource_rule(
@@ -42,10 +40,13 @@ def athena_workgroup_encryption(args: Any, report: Any) -> None:
         return
     if option == "SSE_S3" and not args.get_config().get("requireCustomerManagedKey", True):
         return
+    key = get(configuration, "resultConfiguration", "encryptionConfiguration", "kmsKeyArn")
     if option not in ("SSE_KMS", "CSE_KMS"):
         report(f"query results are encrypted with {option or 'nothing'}, not SSE_KMS/CSE_KMS")
-    elif not get(configuration, "resultConfiguration", "encryptionConfiguration", "kmsKeyArn"):
+    elif missing(key):
         report(f"{option} without kmsKeyArn")
+    elif aws_managed_key(key) and args.get_config().get("requireCustomerManagedKey", True):
+        report(f"{option} with the AWS managed key {key}, not a customer-managed key")
 
 
 @stack_rule(
@@ -102,7 +103,7 @@ def kinesis_cmk(args: Any, report: Any) -> None:
         report(f"encryption type is {kind or 'NONE'}")
     elif not key:
         report("encrypted with no key, not a customer-managed key")
-    elif key == AWS_MANAGED_KINESIS_KEY and args.get_config().get("requireCustomerManagedKey", True):
+    elif aws_managed_key(key) and args.get_config().get("requireCustomerManagedKey", True):
         report(f"encrypted with {key}, not a customer-managed key")
 
 
@@ -127,15 +128,26 @@ def kinesis_cmk(args: Any, report: Any) -> None:
 )
 def firehose_cmk(args: Any, report: Any) -> None:
     require = args.get_config().get("requireCustomerManagedKey", True)
-    if get(args.props, "kinesisSourceConfiguration"):
+    source = get(args.props, "kinesisSourceConfiguration")
+    if source is UNKNOWN:
+        return
+    if source:
         destination = get(args.props, "extendedS3Configuration")
-        if require and destination and not get(args.props, "extendedS3Configuration", "kmsKeyArn"):
+        key = get(args.props, "extendedS3Configuration", "kmsKeyArn")
+        if require and destination and missing(key):
             report("S3 destination has no kmsKeyArn")
+        elif require and aws_managed_key(key):
+            report(f"S3 destination uses the AWS managed key {key}, not a customer-managed key")
         return
     sse = get(args.props, "serverSideEncryption", default={})
     if sse is UNKNOWN:
         return
-    if not is_true(get(sse, "enabled")):
+    enabled, key_type, key = get(sse, "enabled"), get(sse, "keyType"), get(sse, "keyArn")
+    if UNKNOWN in (enabled, key_type):
+        return
+    if not is_true(enabled):
         report("server-side encryption is off")
-    elif require and (get(sse, "keyType") != "CUSTOMER_MANAGED_CMK" or not get(sse, "keyArn")):
-        report(f"server-side encryption uses {get(sse, 'keyType') or 'AWS_OWNED_CMK'}, not a customer-managed key")
+    elif require and (key_type != "CUSTOMER_MANAGED_CMK" or missing(key)):
+        report(f"server-side encryption uses {key_type or 'AWS_OWNED_CMK'}, not a customer-managed key")
+    elif require and aws_managed_key(key):
+        report(f"server-side encryption uses the AWS managed key {key}, not a customer-managed key")

@@ -9,7 +9,7 @@ from typing import Any
 
 from . import limits as L
 from . import tokens as T
-from .props import UNKNOWN, as_list, get, is_number, to_mhz
+from .props import UNKNOWN, as_list, get, is_number, missing, to_mhz
 from .registry import resource_rule
 
 DOWNLINK_KINDS = ("antennaDownlinkConfig", "antennaDownlinkDemodDecodeConfig")
@@ -189,7 +189,7 @@ def mission_profile(args: Any, report: Any) -> None:
     edges = get(props, "dataflowEdges")
     if edges is not UNKNOWN and not 1 <= len(as_list(edges)) <= L.DATAFLOW_EDGES_MAX:
         report(f"{len(as_list(edges))} dataflow edges (allowed 1-{L.DATAFLOW_EDGES_MAX})")
-    if get(props, "streamsKmsKey") and not get(props, "streamsKmsRole"):
+    if get(props, "streamsKmsKey") and missing(get(props, "streamsKmsRole")):
         report("streamsKmsKey is set without streamsKmsRole")
 
 

@@ -6,15 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from . import tokens as T
-from .joins import of_type, refers_to
-from .props import UNKNOWN, get, is_true
+from .joins import of_type
+from .props import UNKNOWN, aws_managed_key, get, stack_key
 from .registry import stack_rule
 
-KEY_IDS = ("arn", "keyId", "id")
-
-
-# Without a key, SQS falls back to its own SSE-SQS keys, while an SNS topic is not encrypted at rest.
+# Without a key, SQS encrypts a new queue with its own SSE-SQS keys (the default since 2022 unless
+# sqsManagedSseEnabled is false), while an SNS topic is not encrypted at rest.
 NO_KEY_MEANS = {"queue": "SSE-SQS keys are not the mission's", "topic": "the topic is not encrypted at rest"}
+
+
+def _explicitly_false(value: Any) -> bool:
+    return value is False or (isinstance(value, str) and value.lower() == "false")
 
 
 def _problem(resources: list[Any], kind: str, channel: Any, require_mission_key: bool) -> str | None:
@@ -22,16 +24,16 @@ def _problem(resources: list[Any], kind: str, channel: Any, require_mission_key:
     if key is UNKNOWN:
         return None
     if not key:
-        if kind == "queue" and is_true(get(channel.props, "sqsManagedSseEnabled")) and not require_mission_key:
-            return None
         if kind == "queue" and not require_mission_key:
-            return "has no kmsMasterKeyId"
+            # SSE-SQS is on unless turned off: only an explicit false leaves the queue unencrypted.
+            return "has no kmsMasterKeyId" if _explicitly_false(get(channel.props, "sqsManagedSseEnabled")) else None
         return f"has no kmsMasterKeyId ({NO_KEY_MEANS[kind]})"
     if not require_mission_key:
         return None
-    if isinstance(key, str) and key.startswith("alias/aws/"):
+    if aws_managed_key(key):
         return f"uses the AWS managed key {key}, not the mission's key"
-    if not any(refers_to(channel, "kmsMasterKeyId", k, KEY_IDS) for k in of_type(resources, T.KMS_KEY)):
+    linked = (getattr(channel, "property_dependencies", None) or {}).get("kmsMasterKeyId") or ()
+    if stack_key(resources, key, linked) is None:
         return f"uses kmsMasterKeyId {key}, which is not a key this stack creates"
     return None
 

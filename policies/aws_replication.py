@@ -10,23 +10,42 @@ from typing import Any
 
 from . import tokens as T
 from .joins import of_type, refers_to, sides
-from .props import UNKNOWN, as_list, get
+from .props import UNKNOWN, as_list, get, kms_key_ref, missing, stack_key
 from .registry import stack_rule
 
 BUCKET_KEYS = ("bucket", "id", "arn")
-KEY_IDS = ("arn", "keyId", "id")
+
+
+def _rules_links(resource: Any) -> Any:
+    """The property dependencies of a resource's `rules` input (where its key references live)."""
+    return (getattr(resource, "property_dependencies", None) or {}).get("rules") or ()
+
+
+def _identity(resources: list[Any], value: Any, linked: Any) -> Any:
+    """Which key a key reference names, comparable whatever its spelling: the plan's key (by key id,
+    key ARN or alias, see props.stack_key), else the normalized reference; UNKNOWN when not known."""
+    key = stack_key(resources, value, linked)
+    if key is UNKNOWN or key is not None:
+        return key if key is UNKNOWN else ("stack key", key.urn)
+    return ("reference", kms_key_ref(value)) if kms_key_ref(value) else None
 
 
 def _default_key(resources: list[Any], bucket: Any) -> Any:
-    """The KMS key a bucket encrypts with by default: its value, UNKNOWN, or None (no SSE-KMS)."""
+    """The KMS key a bucket encrypts with by default (an identity, see `_identity`), UNKNOWN, or None
+    (no SSE-KMS)."""
     for config in sides(resources, T.S3_SSE, "bucket", bucket, BUCKET_KEYS):
         for rule in as_list(get(config.props, "rules")):
             default = get(rule, "applyServerSideEncryptionByDefault")
             if default is UNKNOWN:
                 return UNKNOWN
             if get(default, "sseAlgorithm") in ("aws:kms", "aws:kms:dsse"):
-                return get(default, "kmsMasterKeyId")
+                value = get(default, "kmsMasterKeyId")
+                return None if value is None else _identity(resources, value, _rules_links(config))
     return None
+
+
+def _known(keys: list[Any]) -> list[Any]:
+    return [k for k in keys if k is not None and k is not UNKNOWN]
 
 
 def _replicas(resources: list[Any], replication: Any, rule: Any) -> list[Any]:
@@ -81,13 +100,19 @@ def replica_own_key(args: Any, report: Any) -> None:
                     "replication skips SSE-KMS objects: sourceSelectionCriteria.sseKmsEncryptedObjects is not Enabled",
                     replication.urn,
                 )
-            if not replica_key:
+            if missing(replica_key):
                 report("replication names no destination.encryptionConfiguration.replicaKmsKeyId", replication.urn)
+            elif _identity(resources, replica_key, _rules_links(replication)) in _known(source_keys):
+                report(
+                    "replication encrypts replicas with the source bucket's key "
+                    "(destination.encryptionConfiguration.replicaKmsKeyId)",
+                    replication.urn,
+                )
         for replica in _replicas(resources, replication, rule):
             key = _default_key(resources, replica)
             if key is UNKNOWN:
                 continue
             if key is None and require_cmk:
                 report(f"replica bucket {replica.name} is not encrypted by default with a KMS key", replica.urn)
-            elif key is not None and key in source_keys:  # SSE-S3 on both sides shares no key
+            elif key is not None and key in _known(source_keys):  # SSE-S3 on both sides shares no key
                 report(f"replica bucket {replica.name} is encrypted with the source bucket's key", replica.urn)

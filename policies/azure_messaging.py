@@ -6,10 +6,19 @@ from __future__ import annotations
 from typing import Any
 
 from . import tokens as T
-from .props import UNKNOWN, as_list, get, tls_at_least
+from .props import UNKNOWN, get, is_seq, missing, tls_at_least
 from .registry import resource_rule
 
 NAMESPACES = T.EVENTHUB_NAMESPACE + T.SERVICEBUS_NAMESPACE
+
+
+def _names_no_key(properties: Any) -> bool:
+    """No entry of keyVaultProperties names a key; an unknown list or key name is not judged."""
+    if properties is UNKNOWN:
+        return False
+    if not is_seq(properties):
+        return missing(get(properties, "keyName"))
+    return all(missing(get(properties, i, "keyName")) for i in range(len(properties)))
 
 
 def _min_tls(args: Any, report: Any) -> None:
@@ -127,5 +136,5 @@ def premium_cmk(args: Any, report: Any) -> None:
         return
     if str(source or "").lower() != "microsoft.keyvault":
         report(f"Premium namespace encrypts with {source or 'Microsoft-managed keys (unset)'}, not Microsoft.KeyVault")
-    elif not any(get(k, "keyName") for k in as_list(get(args.props, "encryption", "keyVaultProperties"))):
+    elif _names_no_key(get(args.props, "encryption", "keyVaultProperties")):
         report("Premium namespace names no Key Vault key (encryption.keyVaultProperties[].keyName)")

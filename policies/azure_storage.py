@@ -9,7 +9,7 @@ from typing import Any
 
 from . import tokens as T
 from .joins import of_type, sides
-from .props import UNKNOWN, as_list, get, is_true, tls_at_least
+from .props import UNKNOWN, as_list, get, is_true, missing, tls_at_least
 from .registry import resource_rule, stack_rule
 
 ACCOUNT_KEYS = ("accountName", "name")
@@ -101,7 +101,7 @@ def infrastructure_encryption(args: Any, report: Any) -> None:
 def default_deny(args: Any, report: Any) -> None:
     action = get(args.props, "networkRuleSet", "defaultAction")
     public = get(args.props, "publicNetworkAccess")
-    if UNKNOWN in (action, public) or public == "Disabled" or action == "Deny":
+    if UNKNOWN in (action, public) or str(public).lower() == "disabled" or str(action).lower() == "deny":
         return
     report(f"network default action is {action or 'Allow (unset)'}")
 
@@ -145,7 +145,7 @@ def customer_managed_key(args: Any, report: Any) -> None:
         return
     if str(source or "").lower() != "microsoft.keyvault":
         report(f"key source is {source or 'Microsoft.Storage (default)'}, not Microsoft.Keyvault")
-    elif not get(args.props, "encryption", "keyVaultProperties", "keyName"):
+    elif missing(get(args.props, "encryption", "keyVaultProperties", "keyName")):
         report("key source is Microsoft.Keyvault without keyVaultProperties.keyName")
 
 
@@ -184,19 +184,19 @@ def soft_delete(args: Any, report: Any) -> None:
         if not services:
             report(f"{label} has no BlobServiceProperties (soft delete and versioning off)", account.urn)
             continue
-        missing = []
+        off = []
         for key, what in (
             ("deleteRetentionPolicy", "blob soft delete"),
             ("containerDeleteRetentionPolicy", "container soft delete"),
         ):
             values = [get(s.props, key, "enabled") for s in services]
             if UNKNOWN not in values and not any(is_true(v) for v in values):
-                missing.append(what)
+                off.append(what)
         versioning = [get(s.props, "isVersioningEnabled") for s in services]
         if UNKNOWN not in versioning and not any(is_true(v) for v in versioning):
-            missing.append("blob versioning")
-        if missing:
-            report(f"{label}: {', '.join(missing)} off", account.urn)
+            off.append("blob versioning")
+        if off:
+            report(f"{label}: {', '.join(off)} off", account.urn)
 
 
 ZONE_REDUNDANT_SKUS = ["Standard_ZRS", "Standard_GZRS", "Standard_RAGZRS", "Premium_ZRS"]

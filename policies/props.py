@@ -13,6 +13,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .tokens import KMS_KEY, is_type
+
 try:  # the SDK's marker for a value not known until deployment
     from pulumi_policy.proxy import UnknownValueError
 except ImportError:  # pragma: no cover - the pack always has pulumi_policy
@@ -63,6 +65,13 @@ def get(props: Any, *path: Any, default: Any = None) -> Any:
 
 def known(value: Any) -> bool:
     return value is not UNKNOWN
+
+
+def missing(value: Any) -> bool:
+    """Absent or empty, and known. What a rule may report as missing: an UNKNOWN value (an
+    output of a resource not created yet, e.g. `key.arn` on a stack's first preview) is not
+    missing, and the same rule judges it again with the value during `pulumi up`."""
+    return value is not UNKNOWN and not value
 
 
 def as_list(value: Any) -> list[Any]:
@@ -139,3 +148,77 @@ def tls_at_least(value: Any, minimum: tuple[int, int] = (1, 2)) -> bool:
     """'TLS1_2', '1.2', 'TLS1_3' ... compared as versions."""
     match = re.search(r"(\d)[._](\d)", str(value or ""))
     return bool(match) and (int(match.group(1)), int(match.group(2))) >= minimum
+
+
+# --- KMS key references --------------------------------------------------------------------
+
+KMS_ALIAS = ("aws:kms/alias:Alias",)
+KEY_IDS = ("arn", "keyId", "id")
+_KMS_ARN = re.compile(r"^arn:[\w-]+:kms:[^:]*:[^:]*:(key|alias)/(.+)$")
+
+
+def kms_key_ref(value: Any) -> tuple[str, str] | None:
+    """A KMS key reference in any spelling AWS accepts, as ("key", key id) for a key id or key ARN
+    and ("alias", "alias/<name>") for an alias name or alias ARN; None when not a known string."""
+    if not isinstance(value, str) or not value:
+        return None
+    match = _KMS_ARN.match(value)
+    if match:
+        kind, rest = match.groups()
+        return ("alias", f"alias/{rest}") if kind == "alias" else ("key", rest)
+    return ("alias", value) if value.startswith("alias/") else ("key", value)
+
+
+def aws_managed_key(value: Any) -> bool:
+    """An AWS managed key (alias/aws/s3, alias/aws/sqs, alias/aws/kinesis...), by alias name or
+    alias ARN: AWS reserves the alias/aws/ prefix for its managed keys."""
+    ref = kms_key_ref(value)
+    return ref is not None and ref[0] == "alias" and ref[1].startswith("alias/aws/")
+
+
+def _key_by_value(keys: list[Any], value: Any) -> Any:
+    ref = kms_key_ref(value)
+    if ref is None or ref[0] != "key":
+        return None
+    for key in keys:
+        names = {get(key.props, k) for k in KEY_IDS}
+        if value in names or ref[1] in names:
+            return key
+    return None
+
+
+def _alias_target(resources: list[Any], keys: list[Any], alias: Any) -> Any:
+    """The plan's key an alias points at (by its targetKeyId dependency, else by value), or None."""
+    urns = {d.urn for d in (getattr(alias, "property_dependencies", None) or {}).get("targetKeyId") or []}
+    linked = [k for k in keys if k.urn in urns]
+    if len(linked) == 1:
+        return linked[0]
+    return _key_by_value(keys, get(alias.props, "targetKeyId"))
+
+
+def stack_key(resources: list[Any], value: Any, linked: Any = ()) -> Any:
+    """The KMS key resource of the plan that a key reference names, whatever its spelling: key id,
+    key ARN, or an alias of that key (alias name or alias ARN, through the plan's aws:kms Alias).
+    `linked` are the property dependencies of the input that holds the reference: when its value
+    is not known yet they name the key (directly or through an alias) if they name exactly one.
+    Answers UNKNOWN when the reference is not known yet, None when it names no key of the plan."""
+    keys = [r for r in resources if is_type(r.resource_type, KMS_KEY)]
+    aliases = [r for r in resources if is_type(r.resource_type, KMS_ALIAS)]
+    ref = kms_key_ref(value)
+    if ref is not None:
+        if ref[0] == "key":
+            return _key_by_value(keys, value)
+        for alias in aliases:
+            if value in (get(alias.props, "name"), get(alias.props, "arn")) or ref[1] == get(alias.props, "name"):
+                return _alias_target(resources, keys, alias)
+        return None
+    urns = {d.urn for d in linked or ()}
+    found = {k.urn: k for k in keys if k.urn in urns}
+    for alias in aliases:
+        if alias.urn in urns:
+            target = _alias_target(resources, keys, alias)
+            if target is not None:
+                found[target.urn] = target
+    if len(found) == 1:
+        return next(iter(found.values()))
+    return UNKNOWN if value is UNKNOWN else None

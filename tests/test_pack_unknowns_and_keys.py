@@ -1,0 +1,303 @@
+"""Key rules that must not judge a value a preview does not know yet, and that must recognise a
+KMS key whatever its spelling (key id, key ARN, alias name, alias ARN; AWS managed alias/aws/*).
+
+Each case changes one thing of a passing baseline (tests/pack_cases.py) and asserts the exact
+violations, as tests/test_policies_conditions.py does. On a stack's first `pulumi preview` every
+key ARN/id/name is an output of a resource not created yet: UNKNOWN.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+from typing import Any
+
+import pytest
+from pulumi_policy.proxy import UNKNOWN_ARRAY_VALUE, UNKNOWN_OBJECT_VALUE
+
+from groundlink.check import import_pack
+
+from .conftest import DROP
+from .pack_cases import BASELINES, MISSION_KEY, Case
+from .pack_harness import Baseline, Derived, State, apply, custom_named, resolve, run, split_change
+
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the SDK's unknown sentinel (UNKNOWN_STRING_VALUE)
+props = importlib.import_module(import_pack().__name__.rsplit(".", 1)[0] + ".props")
+
+MISSION_KEY_ID = MISSION_KEY.rsplit("/", 1)[1]
+MISSION_ALIAS = "alias/noaa20-data"  # the plan's aws:kms Alias of MISSION_KEY
+MISSION_ALIAS_ARN = "arn:aws:kms:us-west-2:123456789012:alias/noaa20-data"
+REPLICA_ALIAS = "alias/noaa20-replica"  # the plan's aws:kms Alias of the replica key
+ATHENA_ENC = "configuration.resultConfiguration.encryptionConfiguration"
+QUEUE, TOPIC = "noaa20-events-contacts", "noaa20-observability-alerts"
+RAW_REPLICATION = "noaa20-storage-replica-raw-replication"
+RAW_REPLICA = "noaa20-storage-replica-raw"
+REPLICA_KEY = f"{RAW_REPLICATION}/rules.0.destination.encryptionConfiguration.replicaKmsKeyId"
+REPLICA_SSE = f"{RAW_REPLICA}-encryption/rules.0.applyServerSideEncryptionByDefault"
+SOURCE_KEY_MESSAGE = (
+    "replication encrypts replicas with the source bucket's key (destination.encryptionConfiguration.replicaKmsKeyId)",
+    RAW_REPLICATION,
+)
+REPLICA_BUCKET_MESSAGE = (f"replica bucket {RAW_REPLICA} is encrypted with the source bucket's key", RAW_REPLICA)
+
+OWN: dict[str, Baseline] = {
+    **BASELINES,
+    "noaa20-aws-queue-without-key-cmk-off": Derived(
+        "noaa20-aws-cmk-off",
+        {f"{QUEUE}/kmsMasterKeyId": DROP},
+        "a mission without customer-managed keys whose queue relies on SQS's default SSE-SQS",
+    ),
+}
+
+CASES: list[Case] = []
+
+
+def fires(rule: str, base: str, change: dict[str, Any], *expect: Any) -> None:
+    CASES.append(Case(rule, base, change, expect))
+
+
+def passes(rule: str, base: str, change: dict[str, Any]) -> None:
+    CASES.append(Case(rule, base, change))
+
+
+# --- A: an unknown key id/ARN/name is not a missing one -----------------------------------------
+
+rule = "aws-athena-workgroup-encryption"
+passes(rule, "athena-workgroup", {f"{ATHENA_ENC}.kmsKeyArn": UNKNOWN})
+fires(rule, "athena-workgroup", {f"{ATHENA_ENC}.kmsKeyArn": DROP}, "SSE_KMS without kmsKeyArn")
+
+rule = "aws-firehose-cmk"
+passes(rule, "firehose", {"extendedS3Configuration.kmsKeyArn": UNKNOWN})
+fires(rule, "firehose", {"extendedS3Configuration.kmsKeyArn": DROP}, "S3 destination has no kmsKeyArn")
+passes(rule, "firehose", {"kinesisSourceConfiguration": UNKNOWN_OBJECT_VALUE})
+fires(rule, "firehose", {"kinesisSourceConfiguration": DROP}, "server-side encryption is off")
+passes(rule, "firehose-direct-put", {"serverSideEncryption.keyArn": UNKNOWN})
+fires(
+    rule,
+    "firehose-direct-put",
+    {"serverSideEncryption.keyArn": DROP},
+    "server-side encryption uses CUSTOMER_MANAGED_CMK, not a customer-managed key",
+)
+passes(rule, "firehose-direct-put", {"serverSideEncryption.enabled": UNKNOWN})
+fires(rule, "firehose-direct-put", {"serverSideEncryption.enabled": False}, "server-side encryption is off")
+
+rule = "aws-s3-replica-own-key"
+passes(rule, "noaa20-aws-geo", {REPLICA_KEY: UNKNOWN})
+fires(
+    rule,
+    "noaa20-aws-geo",
+    {REPLICA_KEY: DROP},
+    ("replication names no destination.encryptionConfiguration.replicaKmsKeyId", RAW_REPLICATION),
+)
+
+rule = "aws-gs-mission-profile"
+passes(rule, "gs-profile-streams-key", {"streamsKmsRole": UNKNOWN})
+fires(rule, "gs-profile-streams-key", {"streamsKmsRole": DROP}, "streamsKmsKey is set without streamsKmsRole")
+
+rule = "azure-storage-cmk"
+passes(rule, "storage-account", {"encryption.keyVaultProperties.keyName": UNKNOWN})
+fires(
+    rule,
+    "storage-account",
+    {"encryption.keyVaultProperties.keyName": DROP},
+    "key source is Microsoft.Keyvault without keyVaultProperties.keyName",
+)
+
+rule = "azure-messaging-premium-cmk"
+NO_KEY = "Premium namespace names no Key Vault key (encryption.keyVaultProperties[].keyName)"
+for base in ("eventhub-premium", "servicebus-premium"):
+    passes(rule, base, {"encryption.keyVaultProperties.0.keyName": UNKNOWN})
+    fires(rule, base, {"encryption.keyVaultProperties.0.keyName": DROP}, NO_KEY)
+    passes(rule, base, {"encryption.keyVaultProperties": UNKNOWN_ARRAY_VALUE})
+    fires(rule, base, {"encryption.keyVaultProperties": []}, NO_KEY)
+
+# --- B2: the stack's own key through its alias -------------------------------------------------
+
+rule = "aws-messaging-mission-key"
+passes(rule, "noaa20-aws", {f"{QUEUE}/kmsMasterKeyId": MISSION_ALIAS})
+passes(rule, "noaa20-aws", {f"{QUEUE}/kmsMasterKeyId": MISSION_ALIAS_ARN})
+passes(rule, "noaa20-aws", {f"{TOPIC}/kmsMasterKeyId": MISSION_KEY_ID})
+fires(
+    rule,
+    "noaa20-aws",
+    {f"{QUEUE}/kmsMasterKeyId": "alias/someone-elses"},
+    (f"queue {QUEUE} uses kmsMasterKeyId alias/someone-elses, which is not a key this stack creates", QUEUE),
+)
+
+# --- B3: SSE-SQS is the default unless turned off ------------------------------------------------
+
+passes(rule, "noaa20-aws-cmk-off", {f"{QUEUE}/kmsMasterKeyId": DROP})
+fires(
+    rule,
+    "noaa20-aws-queue-without-key-cmk-off",
+    {f"{QUEUE}/sqsManagedSseEnabled": False},
+    (f"queue {QUEUE} has no kmsMasterKeyId", QUEUE),
+)
+fires(
+    rule,
+    "noaa20-aws-queue-without-key-cmk-off",
+    {f"{QUEUE}/sqsManagedSseEnabled": "false"},
+    (f"queue {QUEUE} has no kmsMasterKeyId", QUEUE),
+)
+passes(rule, "noaa20-aws-queue-without-key-cmk-off", {f"{QUEUE}/sqsManagedSseEnabled": UNKNOWN})
+passes(rule, "noaa20-aws-queue-without-key-cmk-off", {f"{QUEUE}/sqsManagedSseEnabled": True})
+
+# --- B4: Azure enum values compare case-insensitively ------------------------------------------
+
+rule = "azure-storage-default-deny"
+passes(rule, "storage-account", {"networkRuleSet.defaultAction": "deny"})
+fires(rule, "storage-account", {"networkRuleSet.defaultAction": "allow"}, "network default action is allow")
+passes(rule, "storage-account-private", {"publicNetworkAccess": "disabled"})
+fires(rule, "storage-account-private", {"publicNetworkAccess": "enabled"}, "network default action is Allow")
+
+# --- C2: AWS managed keys in any spelling ------------------------------------------------------
+
+AWS_KINESIS_ARN = "arn:aws:kms:us-west-2:123456789012:alias/aws/kinesis"
+rule = "aws-kinesis-cmk"
+fires(
+    rule,
+    "kinesis-stream",
+    {"kmsKeyId": AWS_KINESIS_ARN},
+    f"encrypted with {AWS_KINESIS_ARN}, not a customer-managed key",
+)
+passes(rule, "kinesis-stream", {"kmsKeyId": "arn:aws:kms:us-west-2:123456789012:alias/aws-kinesis-mission"})
+passes(rule, "kinesis-stream-no-cmk", {"kmsKeyId": AWS_KINESIS_ARN})
+
+AWS_SQS_ARN = "arn:aws:kms:us-west-2:123456789012:alias/aws/sqs"
+rule = "aws-messaging-mission-key"
+fires(
+    rule,
+    "noaa20-aws",
+    {f"{QUEUE}/kmsMasterKeyId": AWS_SQS_ARN},
+    (f"queue {QUEUE} uses the AWS managed key {AWS_SQS_ARN}, not the mission's key", QUEUE),
+)
+passes(rule, "noaa20-aws-cmk-off", {f"{QUEUE}/kmsMasterKeyId": AWS_SQS_ARN})
+
+AWS_S3_ARN = "arn:aws:kms:us-west-2:123456789012:alias/aws/s3"
+rule = "aws-athena-workgroup-encryption"
+fires(
+    rule,
+    "athena-workgroup",
+    {f"{ATHENA_ENC}.kmsKeyArn": AWS_S3_ARN},
+    f"SSE_KMS with the AWS managed key {AWS_S3_ARN}, not a customer-managed key",
+)
+passes(rule, "athena-workgroup", {f"{ATHENA_ENC}.kmsKeyArn": MISSION_ALIAS_ARN})
+
+rule = "aws-firehose-cmk"
+fires(
+    rule,
+    "firehose",
+    {"extendedS3Configuration.kmsKeyArn": AWS_S3_ARN},
+    f"S3 destination uses the AWS managed key {AWS_S3_ARN}, not a customer-managed key",
+)
+passes(rule, "firehose-no-cmk", {"extendedS3Configuration.kmsKeyArn": AWS_S3_ARN})
+
+# --- C7: the replica's key is compared with the source's, whatever the spelling -----------------
+
+rule = "aws-s3-replica-own-key"
+fires(rule, "noaa20-aws-geo", {REPLICA_KEY: MISSION_KEY}, SOURCE_KEY_MESSAGE)
+fires(rule, "noaa20-aws-geo", {REPLICA_KEY: MISSION_KEY_ID}, SOURCE_KEY_MESSAGE)
+fires(rule, "noaa20-aws-geo", {REPLICA_KEY: MISSION_ALIAS}, SOURCE_KEY_MESSAGE)
+fires(rule, "noaa20-aws-geo", {REPLICA_KEY: MISSION_ALIAS_ARN}, SOURCE_KEY_MESSAGE)
+passes(rule, "noaa20-aws-geo", {REPLICA_KEY: REPLICA_ALIAS})
+fires(rule, "noaa20-aws-geo", {f"{REPLICA_SSE}.kmsMasterKeyId": MISSION_KEY_ID}, REPLICA_BUCKET_MESSAGE)
+fires(rule, "noaa20-aws-geo", {f"{REPLICA_SSE}.kmsMasterKeyId": MISSION_ALIAS}, REPLICA_BUCKET_MESSAGE)
+passes(rule, "noaa20-aws-geo", {f"{REPLICA_SSE}.kmsMasterKeyId": REPLICA_ALIAS})
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_one_change(case: Case):
+    path, value = split_change(case.change)
+    assert run(case.rule, apply(resolve(OWN, case.base), path, value)) == list(case.expect)
+
+
+def _linked(state: State, name: str, prop: str, value: Any, target: str) -> State:
+    """`state` with `name`'s input `prop` set to `value` and depending on resource `target` only:
+    what a preview sends for `prop=target.arn` before `target` exists."""
+    plan = apply(state, f"{name}/{prop}", value).plan
+    resource, linked = custom_named(plan, name), custom_named(plan, target)
+    key = prop.split(".")[0]
+    edited = dataclasses.replace(
+        resource,
+        propertyDependencies={**resource.propertyDependencies, key: [linked.urn]},
+        dependencies=[*resource.dependencies, linked.urn],
+    )
+    resources = [edited if r is resource else r for r in plan.resources]
+    return dataclasses.replace(state, plan=dataclasses.replace(plan, resources=resources))
+
+
+@pytest.mark.parametrize(
+    "target, expect",
+    [("noaa20-security-data", [SOURCE_KEY_MESSAGE]), ("noaa20-storage-replica-key", [])],
+    ids=["source-key", "replica-key"],
+)
+def test_an_unknown_replica_key_is_judged_by_the_key_it_depends_on(target, expect):
+    """On a first preview replicaKmsKeyId is `<key>.arn`, unknown; its dependency names the key."""
+    prop = "rules.0.destination.encryptionConfiguration.replicaKmsKeyId"
+    state = _linked(resolve(OWN, "noaa20-aws-geo"), RAW_REPLICATION, prop, UNKNOWN, target)
+    assert run("aws-s3-replica-own-key", state) == expect
+
+
+@pytest.mark.parametrize(
+    "value, target, expect",
+    [
+        (MISSION_ALIAS, "noaa20-security-data-alias", []),
+        (
+            "alias/not-planned",
+            TOPIC,
+            [(f"queue {QUEUE} uses kmsMasterKeyId alias/not-planned, which is not a key this stack creates", QUEUE)],
+        ),
+    ],
+    ids=["the-stacks-alias", "another-alias"],
+)
+def test_a_queue_keyed_through_an_alias_it_depends_on(value, target, expect):
+    """kms_master_key_id=alias.name: the value and its dependency name the plan's aws:kms Alias."""
+    state = _linked(resolve(OWN, "noaa20-aws"), QUEUE, "kmsMasterKeyId", value, target)
+    assert run("aws-messaging-mission-key", state) == expect
+
+
+# --- the shared helpers ----------------------------------------------------------------------
+
+
+def test_missing_is_absent_or_empty_but_never_unknown():
+    assert [props.missing(v) for v in (None, "", [], {}, props.UNKNOWN, "k", ["k"])] == [
+        True,
+        True,
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]
+
+
+@pytest.mark.parametrize(
+    "value, ref",
+    [
+        (MISSION_KEY, ("key", MISSION_KEY_ID)),
+        (MISSION_KEY_ID, ("key", MISSION_KEY_ID)),
+        (MISSION_ALIAS, ("alias", MISSION_ALIAS)),
+        (MISSION_ALIAS_ARN, ("alias", MISSION_ALIAS)),
+        ("arn:aws-us-gov:kms:us-gov-west-1:123456789012:alias/aws/s3", ("alias", "alias/aws/s3")),
+        (props.UNKNOWN, None),
+        (None, None),
+    ],
+)
+def test_a_key_reference_reads_the_same_in_every_spelling(value, ref):
+    assert props.kms_key_ref(value) == ref
+
+
+@pytest.mark.parametrize(
+    "value, managed",
+    [
+        ("alias/aws/kinesis", True),
+        (AWS_KINESIS_ARN, True),
+        ("arn:aws-cn:kms:cn-north-1:123456789012:alias/aws/sqs", True),
+        ("alias/aws-mission", False),
+        (MISSION_ALIAS_ARN, False),
+        (MISSION_KEY, False),
+        (props.UNKNOWN, False),
+    ],
+)
+def test_aws_managed_keys_are_the_alias_aws_prefix_in_any_spelling(value, managed):
+    assert props.aws_managed_key(value) is managed
