@@ -3,15 +3,29 @@ and service trust guarded against the confused deputy."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from . import tokens as T
-from .props import as_list, condition_keys, get, policy_statements, principals, service_principals
+from .aws_storage import PUBLIC_SCOPE_KEYS, public_allows
+from .props import UNKNOWN, as_list, get, policy_statements, service_principals
 from .registry import resource_rule
 
 # Condition keys that pin a service principal to this account or resource (AWS
 # "cross-service confused deputy prevention"; docs/facts.md §2 for Ground Station).
 CONFUSED_DEPUTY_KEYS = {"aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths"}
+# Operators that pin a key to a value (Null, negated and ...IfExists operators do not).
+PINNING_OPERATORS = {"stringequals", "arnequals", "arnlike", "stringlike"}
+# An Allow to "*" in a key policy is scoped by fixed values of these (the S3 list, plus the
+# kms:CallerAccount that AWS-managed key policies pin).
+KMS_SCOPE_KEYS = PUBLIC_SCOPE_KEYS | {"kms:calleraccount"}
+POLICY_ATTACHMENTS = (
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+    "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+    "aws:iam/policyAttachment:PolicyAttachment",
+)
+ADMIN_POLICY = re.compile(r"arn:aws[a-z-]*:iam::aws:policy/AdministratorAccess")
 
 
 @resource_rule(
@@ -26,8 +40,9 @@ CONFUSED_DEPUTY_KEYS = {"aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid",
 )
 def kms_key_rotation(args: Any, report: Any) -> None:
     spec = get(args.props, "customerMasterKeySpec") or get(args.props, "keySpec") or "SYMMETRIC_DEFAULT"
-    if spec == "SYMMETRIC_DEFAULT" and get(args.props, "enableKeyRotation") is not True:
-        report("key rotation is off")
+    rotation = get(args.props, "enableKeyRotation")
+    if spec == "SYMMETRIC_DEFAULT" and rotation is not True and rotation is not UNKNOWN:
+        report("key rotation is off (enableKeyRotation is not true)")
 
 
 @resource_rule(
@@ -46,9 +61,13 @@ def kms_key_policy(args: Any, report: Any) -> None:
     if document is None:
         report("no key policy: the default policy is applied implicitly")
         return
-    for statement in policy_statements(document):
-        if statement.get("Effect") == "Allow" and "*" in principals(statement) and not statement.get("Condition"):
-            report(f"statement {statement.get('Sid') or '(no Sid)'} allows any principal")
+    for statement, whom in public_allows(document, KMS_SCOPE_KEYS):
+        suffix = "" if whom == "every principal" else " but its NotPrincipal"
+        report(f"statement {statement.get('Sid') or '(no Sid)'} allows any principal{suffix}")
+
+
+def _wild(actions: list[str]) -> list[str]:
+    return [a for a in actions if a == "*" or a.endswith(":*")]
 
 
 def _documents(args: Any) -> list[Any]:
@@ -63,22 +82,52 @@ def _documents(args: Any) -> list[Any]:
     area="aws-iam",
     severity="critical",
     enforcement="mandatory",
-    types=T.IAM_ROLE + T.IAM_POLICY_DOCS,
+    types=T.IAM_ROLE + T.IAM_POLICY_DOCS + POLICY_ATTACHMENTS,
     controls=("IAM least privilege",),
-    description="No IAM policy allows every action ('*' or '<service>:*') on every resource ('*').",
+    description="No IAM policy allows every action ('*', '<service>:*' or NotAction) on every resource ('*' or "
+    "NotResource), and no role or attachment grants the AWS-managed AdministratorAccess policy.",
     remediation="Grant the specific actions the workload calls (e.g. s3:PutObject) on the specific ARNs it "
     "touches (bucket/prefix/*, key ARN).",
 )
 def no_wildcard_admin(args: Any, report: Any) -> None:
+    for arn in [*as_list(get(args.props, "managedPolicyArns")), get(args.props, "policyArn")]:
+        if isinstance(arn, str) and ADMIN_POLICY.fullmatch(arn):
+            report(f"attaches {arn}")
     for document in _documents(args):
         for statement in policy_statements(document):
-            if statement.get("Effect") != "Allow" or "NotAction" in statement:
+            if statement.get("Effect") != "Allow":
                 continue
-            actions = [str(a) for a in as_list(statement.get("Action"))]
+            sid = statement.get("Sid") or "(no Sid)"
             resources = [str(r) for r in as_list(statement.get("Resource"))]
-            wild = [a for a in actions if a == "*" or a.endswith(":*")]
+            if "NotAction" in statement:
+                if "*" in resources:
+                    not_actions = ", ".join(map(str, as_list(statement.get("NotAction"))))
+                    report(f"statement {sid} allows every action but {not_actions} on '*'")
+                continue
+            wild = _wild([str(a) for a in as_list(statement.get("Action"))])
             if wild and "*" in resources:
-                report(f"statement {statement.get('Sid') or '(no Sid)'} allows {', '.join(wild)} on '*'")
+                report(f"statement {sid} allows {', '.join(wild)} on '*'")
+            elif wild and "NotResource" in statement:
+                not_resources = ", ".join(map(str, as_list(statement.get("NotResource"))))
+                report(f"statement {sid} allows {', '.join(wild)} on every resource but {not_resources}")
+
+
+def _pins_source(statement: Any) -> bool:
+    """aws:SourceAccount/aws:SourceArn/... compared to a value (StringEquals, ArnLike...), not
+    merely required present (Null) or excluded (StringNotEquals)."""
+    condition = statement.get("Condition")
+    if not hasattr(condition, "items"):
+        return False
+    return any(
+        str(operator).lower() in PINNING_OPERATORS
+        and hasattr(block, "items")
+        and any(
+            str(key).lower() in CONFUSED_DEPUTY_KEYS
+            and (value is UNKNOWN or any(str(v).strip("*?") for v in as_list(value)))
+            for key, value in block.items()
+        )
+        for operator, block in condition.items()
+    )
 
 
 @resource_rule(
@@ -106,5 +155,5 @@ def service_trust_conditions(args: Any, report: Any) -> None:
         if statement.get("Effect") != "Allow":
             continue
         services = sorted(set(service_principals(statement)) & guarded)
-        if services and not condition_keys(statement) & CONFUSED_DEPUTY_KEYS:
+        if services and not _pins_source(statement):
             report(f"trust for {', '.join(services)} has no aws:SourceAccount/aws:SourceArn condition")

@@ -4,11 +4,13 @@ v7 configures a bucket through side resources that refer to it."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from typing import Any
 
 from . import tokens as T
 from .joins import of_type, refers_to, sides
-from .props import UNKNOWN, as_list, condition_keys, get, is_true, policy_statements, principals
+from .props import UNKNOWN, as_list, get, is_true, policy_statements, principals
 from .registry import resource_rule, stack_rule
 
 BUCKET_KEYS = ("bucket", "id", "arn")
@@ -64,14 +66,58 @@ def public_access_block(args: Any, report: Any) -> None:
             report(f"{_label(bucket)}: public access block leaves {', '.join(missing)} off", bucket.urn)
 
 
-def _denies_insecure_transport(statement: dict[str, Any]) -> bool:
+def _globbed(pattern: str, text: str, *, ignore_case: bool = False) -> bool:
+    """IAM wildcard matching: `*` any run of characters, `?` one character."""
+    flags = re.IGNORECASE if ignore_case else 0
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, text, flags) is not None
+
+
+def _denies_insecure_transport(statement: Mapping[str, Any]) -> bool:
+    """A Deny to every principal of every S3 action when aws:SecureTransport is false. Condition
+    operators and keys are case-insensitive and a value may be a list (IAM JSON policy elements:
+    Condition); BoolIfExists denies the same requests, as every request carries the key."""
     if statement.get("Effect") != "Deny" or "*" not in principals(statement):
         return False
-    actions = {str(a) for a in as_list(statement.get("Action"))}
+    actions = {str(a).lower() for a in as_list(statement.get("Action"))}
     if not actions & {"s3:*", "*"}:
         return False
-    secure = get(statement, "Condition", "Bool", "aws:SecureTransport")
-    return "aws:securetransport" in condition_keys(statement) and str(secure).lower() == "false"
+    condition = statement.get("Condition")
+    if not isinstance(condition, Mapping):
+        return False
+    for operator, block in condition.items():
+        if str(operator).lower() not in ("bool", "boolifexists") or not isinstance(block, Mapping):
+            continue
+        for key, value in block.items():
+            if str(key).lower() == "aws:securetransport" and "false" in {str(v).lower() for v in as_list(value)}:
+                return True
+    return False
+
+
+_S3_ARN = re.compile(r"arn:aws[a-z-]*:s3:::(.*)")
+
+
+def _bucket_name(bucket: Any) -> str | None:
+    """The planned bucket's name (from its ARN or `bucket`), None while not known."""
+    arn = get(bucket.props, "arn")
+    match = _S3_ARN.fullmatch(arn) if isinstance(arn, str) else None
+    if match:
+        return match.group(1)
+    name = get(bucket.props, "bucket")
+    return name if isinstance(name, str) and name else None
+
+
+def _uncovered(statements: list[Mapping[str, Any]], name: str) -> list[str]:
+    """Of the bucket and its objects (CIS AWS 2.1.1), the ARNs no statement's Resource covers."""
+    patterns = []
+    for statement in statements:
+        for resource in as_list(statement.get("Resource")):
+            if resource is UNKNOWN or not isinstance(resource, str):
+                return []  # not known yet: not judged
+            match = _S3_ARN.fullmatch(resource)
+            patterns += ["*"] if resource == "*" else [match.group(1)] if match else []
+    targets = [name, f"{name}/*"]
+    return [f"arn:aws:s3:::{t}" for t in targets if not any(_globbed(p, t) for p in patterns)]
 
 
 @stack_rule(
@@ -89,8 +135,24 @@ def tls_only(args: Any, report: Any) -> None:
         documents = [get(p.props, "policy") for p in policies] + [get(bucket.props, "policy")]
         if any(d is UNKNOWN for d in documents):
             continue
-        if not any(_denies_insecure_transport(s) for d in documents for s in policy_statements(d)):
+        denies = [s for d in documents for s in policy_statements(d) if _denies_insecure_transport(s)]
+        name = _bucket_name(bucket)
+        if not denies:
             report(f"{_label(bucket)} has no policy denying aws:SecureTransport=false", bucket.urn)
+        elif name is not None and (missing := _uncovered(denies, name)):
+            report(
+                f"{_label(bucket)}: the policy denying aws:SecureTransport=false does not cover {', '.join(missing)}",
+                bucket.urn,
+            )
+
+
+KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
+# alias/aws/s3, arn:aws:kms:<region>:<account>:alias/aws/s3 (any partition, any case): AWS-managed keys
+_AWS_MANAGED_ALIAS = re.compile(r"(?:arn:aws[a-z-]*:kms:[^:]*:[^:]*:)?alias/aws/.*", re.IGNORECASE)
+
+
+def _aws_managed(key_id: str) -> bool:
+    return _AWS_MANAGED_ALIAS.fullmatch(key_id.strip()) is not None
 
 
 def _sse_defaults(config: Any) -> list[Any]:
@@ -125,14 +187,24 @@ def kms_encryption(args: Any, report: Any) -> None:
         ]
         if any(d is UNKNOWN for d in defaults):
             continue
-        good = [
-            d for d in defaults if get(d, "sseAlgorithm") in ("aws:kms", "aws:kms:dsse") and get(d, "kmsMasterKeyId")
-        ]
+        kms = [d for d in defaults if get(d, "sseAlgorithm") in KMS_ALGORITHMS]
+        keys = [get(d, "kmsMasterKeyId") for d in kms]
+        good = [d for d, key in zip(kms, keys, strict=True) if isinstance(key, str) and key and not _aws_managed(key)]
+        if not require_cmk:
+            good += [d for d, key in zip(kms, keys, strict=True) if isinstance(key, str) and _aws_managed(key)]
         if not require_cmk or _is_log_target(args.resources, bucket):
             good += [d for d in defaults if get(d, "sseAlgorithm") == "AES256"]
+        if good or UNKNOWN in keys or any(get(d, "sseAlgorithm") is UNKNOWN for d in defaults):
+            continue  # an unknown key or algorithm is not judged
+        managed = sorted({k for k in keys if isinstance(k, str) and _aws_managed(k)})
         if not defaults:
             report(f"{_label(bucket)} has no default encryption configuration", bucket.urn)
-        elif not good:
+        elif managed:
+            report(
+                f"{_label(bucket)} encrypts with the AWS-managed key {', '.join(managed)}, not a customer-managed key",
+                bucket.urn,
+            )
+        else:
             algorithms = sorted({str(get(d, "sseAlgorithm")) for d in defaults})
             report(
                 f"{_label(bucket)} encrypts with {', '.join(algorithms)}, not SSE-KMS with a customer-managed key",
@@ -232,21 +304,86 @@ def no_public_acl(args: Any, report: Any) -> None:
             report(f"ACL grants {get(grant, 'permission') or 'access'} to {uri.rsplit('/', 1)[-1]}")
 
 
+# Condition keys whose fixed values make an Allow to "*" non-public: S3 user guide, "Blocking public
+# access to your Amazon S3 storage", section "The meaning of 'public'" (aws:SourceIp: a CIDR set).
+PUBLIC_SCOPE_KEYS = frozenset(
+    {
+        "aws:principalorgid",
+        "aws:sourcearn",
+        "aws:sourcevpc",
+        "aws:sourcevpce",
+        "aws:sourceowner",
+        "aws:sourceaccount",
+        "aws:userid",
+        "s3:x-amz-server-side-encryption-aws-kms-key-id",
+        "s3:dataaccesspointarn",
+        "s3:dataaccesspointaccount",
+    }
+)
+PINNING_OPERATORS = frozenset({"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"})
+
+
+def _fixed(values: list[Any]) -> bool:
+    """Known literal values: no wildcard and no policy variable."""
+    return bool(values) and all(
+        v is UNKNOWN or (isinstance(v, str) and v and not any(c in v for c in "*?") and "${" not in v) for v in values
+    )
+
+
+def scoped_to_fixed_values(statement: Mapping[str, Any], keys: frozenset[str] = PUBLIC_SCOPE_KEYS) -> bool:
+    """The statement's Condition pins one of `keys` to fixed values (or aws:SourceIp to CIDRs
+    narrower than the whole address space). Operators and keys are case-insensitive; a negated,
+    ...IfExists or Null operator pins nothing."""
+    condition = statement.get("Condition")
+    if not isinstance(condition, Mapping):
+        return False
+    for operator, block in condition.items():
+        if not isinstance(block, Mapping):
+            continue
+        op = str(operator).lower()
+        for key, value in block.items():
+            values = as_list(value) if value is not UNKNOWN else [UNKNOWN]
+            if op in PINNING_OPERATORS and str(key).lower() in keys and _fixed(values):
+                return True
+            cidrs = op == "ipaddress" and str(key).lower() == "aws:sourceip" and _fixed(values)
+            if cidrs and not any(isinstance(v, str) and v.endswith("/0") for v in values):
+                return True
+    return False
+
+
+def public_allows(document: Any, keys: frozenset[str] = PUBLIC_SCOPE_KEYS) -> list[tuple[Mapping[str, Any], str]]:
+    """Allow statements to every principal ("*", or everyone but a NotPrincipal) that no condition
+    scopes to fixed values of `keys`, with whom each allows."""
+    found = []
+    for statement in policy_statements(document):
+        if statement.get("Effect") != "Allow" or scoped_to_fixed_values(statement, keys):
+            continue
+        if "NotPrincipal" in statement:
+            found.append((statement, "every principal but its NotPrincipal"))
+        elif "*" in principals(statement):
+            found.append((statement, "every principal"))
+    return found
+
+
+def _actions_text(statement: Mapping[str, Any]) -> str:
+    if "NotAction" in statement and "Action" not in statement:
+        return "every action but " + ", ".join(map(str, as_list(statement.get("NotAction"))))
+    return ", ".join(map(str, as_list(statement.get("Action"))))
+
+
 @resource_rule(
     "aws-s3-policy-no-public-allow",
     area="aws-storage",
     severity="critical",
     enforcement="mandatory",
-    types=T.S3_POLICY,
+    types=T.S3_POLICY + T.S3_BUCKET,
     controls=("CIS AWS 2.1.4",),
-    description="No S3 bucket policy allows an action to any principal without a condition.",
-    remediation="Name the principals (account, role or service) in Allow statements, or add a condition that "
-    "scopes them (aws:SourceAccount, aws:PrincipalOrgID...).",
+    description="No S3 bucket policy (a BucketPolicy, or a bucket's inline policy) allows an action to any "
+    "principal unless a condition pins it to fixed values (aws:SourceAccount, aws:SourceArn, aws:PrincipalOrgID...).",
+    remediation="Name the principals (account, role or service) in Allow statements instead of '*' or NotPrincipal, "
+    "or add a condition that pins them to fixed values (StringEquals aws:SourceAccount, aws:PrincipalOrgID, "
+    "aws:SourceVpce...).",
 )
 def policy_no_public_allow(args: Any, report: Any) -> None:
-    for statement in policy_statements(get(args.props, "policy")):
-        if statement.get("Effect") == "Allow" and "*" in principals(statement) and not statement.get("Condition"):
-            report(
-                f"statement {statement.get('Sid') or '(no Sid)'} allows "
-                f"{', '.join(map(str, as_list(statement.get('Action'))))} to every principal"
-            )
+    for statement, whom in public_allows(get(args.props, "policy")):
+        report(f"statement {statement.get('Sid') or '(no Sid)'} allows {_actions_text(statement)} to {whom}")

@@ -6,6 +6,7 @@ serves only HTTPS and can reach the storage account it deploys from."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,7 +25,9 @@ STORAGE_ACCOUNT = ("azure-native:storage:StorageAccount",)
 SUBNET = ("azure-native:network:Subnet",)
 # Flex Consumption and Container Apps take a subnet delegated to this service (docs/processing.md)
 FLEX_DELEGATION = "Microsoft.App/environments"
-S3_WRITES = {"s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:*", "*"}
+# Object writes; a statement's action matches one case-insensitively, with * and ? wildcards (IAM JSON
+# policy elements: Action)
+S3_WRITES = ("s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion")
 KEY_MARKERS = ("AccountKey=", "SharedAccessKey=", "SharedAccessSignature=")
 
 
@@ -72,18 +75,28 @@ def queue_consumer_loses_nothing(args: Any, report: Any) -> None:
             report(f"event source mapping {mapping.name} {problem}", mapping.urn)
 
 
+def _matches(pattern: Any, action: str) -> bool:
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in str(pattern))
+    return re.fullmatch(regex, action, re.IGNORECASE) is not None
+
+
 def _broad_writes(document: Any) -> list[str]:
     """Statements that allow writing S3 objects beyond named prefixes, or anything at all."""
     found = []
     for statement in policy_statements(document):
         if statement.get("Effect") != "Allow":
             continue
-        actions = set(as_list(statement.get("Action")))
+        actions = {str(a) for a in as_list(statement.get("Action"))}
+        excluded = [str(a) for a in as_list(statement.get("NotAction"))]
         for resource in as_list(statement.get("Resource")):
-            if "*" in actions or any(a.endswith(":*") for a in actions):
+            if "NotAction" in statement:
+                found.append(f"allows every action but {sorted(excluded)} on {resource}")
+            elif "*" in actions or any(a.endswith(":*") for a in actions):
                 found.append(f"allows {sorted(actions)} on {resource}")
-            elif actions & S3_WRITES and (resource == "*" or str(resource).endswith(":::*") or _whole_bucket(resource)):
-                found.append(f"allows {sorted(actions & S3_WRITES)} on all of {resource}")
+            elif resource == "*" or str(resource).endswith(":::*") or _whole_bucket(resource):
+                writes = sorted(a for a in actions if any(_matches(a, w) for w in S3_WRITES))
+                if writes:
+                    found.append(f"allows {writes} on all of {resource}")
     return found
 
 
@@ -130,9 +143,10 @@ def functions_app_https_no_keys(args: Any, report: Any) -> None:
     props = args.props
     if "functionapp" not in str(get(props, "kind", default="")):
         return
-    if not is_true(get(props, "httpsOnly")):
+    https_only, min_tls = get(props, "httpsOnly"), get(props, "siteConfig", "minTlsVersion")
+    if https_only is not UNKNOWN and not is_true(https_only):
         report("serves plain HTTP (httpsOnly is not true)")
-    if not tls_at_least(get(props, "siteConfig", "minTlsVersion")):
+    if min_tls is not UNKNOWN and not tls_at_least(min_tls):
         report("accepts TLS below 1.2")
     if get(props, "siteConfig", "ftpsState") not in ("Disabled", UNKNOWN):
         report("allows FTP deployment (ftpsState is not Disabled)")

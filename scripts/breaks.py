@@ -38,15 +38,15 @@ BREAKS = (
     Break(
         "sqs-requests-per-contact",
         "groundlink/cost/model.py",
-        '3 * usage.contact_events,\n            "sqs_requests"',
-        '1 * usage.contact_events,\n            "sqs_requests"',
+        '3 * messages,\n            "sqs_requests"',
+        '1 * messages,\n            "sqs_requests"',
         ("tests/test_cost_worked_example.py", "tests/test_cost.py"),
     ),
     Break(
         "service-bus-operations-per-contact",
         "groundlink/cost/model.py",
-        '3 * usage.raw_objects,\n            "service_bus_operations"',
-        '1 * usage.raw_objects,\n            "service_bus_operations"',
+        '3 * messages,\n            "service_bus_operations"',
+        '1 * messages,\n            "service_bus_operations"',
         ("tests/test_cost_worked_example.py", "tests/test_cost.py"),
     ),
     Break(
@@ -80,7 +80,7 @@ BREAKS = (
     Break(
         "rule-streams-kms-key-without-role",
         "policies/aws_groundstation.py",
-        'if get(props, "streamsKmsKey") and not get(props, "streamsKmsRole"):',
+        'if get(props, "streamsKmsKey") and missing(get(props, "streamsKmsRole")):',
         "if False:",
         ("tests/test_policies_conditions.py", "tests/test_policies_rules_aws.py"),
     ),

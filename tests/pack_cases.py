@@ -117,8 +117,15 @@ BASELINES: dict[str, Baseline] = {
     ),
     "role-policy-not-action": Derived(
         "role-policy",
-        {"policy.Statement.0": {"Sid": "AllButIam", "Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}},
-        "an allow-all-but statement (NotAction), which the rule leaves to review",
+        {
+            "policy.Statement.0": {
+                "Sid": "AllButIam",
+                "Effect": "Allow",
+                "NotAction": "iam:*",
+                "Resource": "arn:aws:s3:::aws-groundstation-noaa20-raw/*",
+            }
+        },
+        "an allow-all-but statement (NotAction) on one bucket's objects",
     ),
     "delivery-role": Planned("noaa20.yaml", "aws", "noaa20-ground-delivery-role"),
     "delivery-role-inline-policy": Derived(
@@ -631,11 +638,18 @@ passes(rule, "gs-demod-decode", {"@provider.region": UNKNOWN})
 # === AWS KMS and IAM ===========================================================================
 
 rule = "aws-kms-key-rotation"
-fires(rule, "kms-key", {"enableKeyRotation": False}, "key rotation is off")
-fires(rule, "kms-key", {"enableKeyRotation": DROP}, "key rotation is off")
-fires(rule, "kms-key-asymmetric", {"keySpec": "SYMMETRIC_DEFAULT"}, "key rotation is off")
-fires(rule, "kms-key-asymmetric", {"keySpec": DROP}, "key rotation is off")
-fires(rule, "kms-key-asymmetric-legacy-spec", {"customerMasterKeySpec": DROP}, "key rotation is off")
+fires(rule, "kms-key", {"enableKeyRotation": False}, "key rotation is off (enableKeyRotation is not true)")
+fires(rule, "kms-key", {"enableKeyRotation": DROP}, "key rotation is off (enableKeyRotation is not true)")
+fires(
+    rule, "kms-key-asymmetric", {"keySpec": "SYMMETRIC_DEFAULT"}, "key rotation is off (enableKeyRotation is not true)"
+)
+fires(rule, "kms-key-asymmetric", {"keySpec": DROP}, "key rotation is off (enableKeyRotation is not true)")
+fires(
+    rule,
+    "kms-key-asymmetric-legacy-spec",
+    {"customerMasterKeySpec": DROP},
+    "key rotation is off (enableKeyRotation is not true)",
+)
 
 rule = "aws-kms-key-policy"
 fires(rule, "kms-key", {"policy": DROP}, "no key policy: the default policy is applied implicitly")
@@ -674,7 +688,13 @@ fires(
     "statement LocateBucket allows s3:* on '*'",
 )
 fires(rule, "role-policy-deny-everything", {"policy.Statement.0.Effect": "Allow"}, "statement Guard allows * on '*'")
-passes(rule, "role-policy-not-action")  # NotAction statements are left to review
+passes(rule, "role-policy-not-action")  # every action but IAM's, on one bucket's objects only
+fires(
+    rule,
+    "role-policy-not-action",
+    {"policy.Statement.0.Resource": "*"},
+    "statement AllButIam allows every action but iam:* on '*'",
+)
 fires(
     rule,
     "role-policy-not-action",
@@ -746,7 +766,7 @@ fires(
     ),
 )
 passes(rule, "noaa20-aws", {f"{QUEUE}/kmsMasterKeyId": UNKNOWN})
-fires(rule, "noaa20-aws-cmk-off", {f"{QUEUE}/kmsMasterKeyId": DROP}, (f"queue {QUEUE} has no kmsMasterKeyId", QUEUE))
+passes(rule, "noaa20-aws-cmk-off", {f"{QUEUE}/kmsMasterKeyId": DROP})  # SSE-SQS, every new queue's default
 passes(rule, "noaa20-aws-cmk-off", {f"{QUEUE}/kmsMasterKeyId": "alias/aws/sqs"})
 fires(  # SSE-SQS is a queue's fallback only: a topic without a key is not encrypted at all
     rule,
@@ -961,7 +981,12 @@ fires(
     {"policy.Statement.1": {k: v for k, v in PUBLIC_READ.items() if k != "Sid"}},
     "statement (no Sid) allows s3:GetObject to every principal",
 )
-passes(rule, "raw-bucket-policy", {"policy.Statement.0.Effect": "Allow"})  # scoped by its condition
+fires(  # aws:SecureTransport pins no caller: an allow to everyone over TLS is public (S3, "The meaning of 'public'")
+    rule,
+    "raw-bucket-policy",
+    {"policy.Statement.0.Effect": "Allow"},
+    "statement DenyInsecureTransport allows s3:* to every principal",
+)
 fires(
     rule,
     "raw-bucket-policy-unconditioned-deny",

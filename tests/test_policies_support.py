@@ -73,7 +73,7 @@ TLS_ONLY = {
     "Effect": "Deny",
     "Principal": "*",
     "Action": "s3:*",
-    "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
+    "Resource": "*",  # every bucket of the harness and its objects
     "Condition": {"Bool": {"aws:SecureTransport": "false"}},
 }
 

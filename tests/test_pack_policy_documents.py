@@ -1,0 +1,365 @@
+"""How the pack reads policy documents and encryption keys: condition operators and keys are
+case-insensitive and take lists, wildcards match actions, NotAction/NotPrincipal/NotResource
+grant broadly, a condition must pin fixed values, AWS-managed keys are not customer-managed,
+and an unknown value is not judged.
+
+Each case changes one thing of a passing baseline of tests/pack_cases.py and asserts what the
+rule reports (tests/pack_harness.py runs it the way `groundlink check` does).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE as UNKNOWN
+
+from .conftest import DROP
+from .pack_cases import BASELINES
+from .pack_harness import Written, apply, resolve, run
+
+RAW = "noaa20-storage-raw"
+RAW_ARN = "arn:aws:s3:::aws-groundstation-noaa20-raw-6f266222"
+SSE = f"{RAW}-encryption/rules.0.applyServerSideEncryptionByDefault"
+TLS = f"{RAW}-policy/policy.Statement.0"
+ROLE_POLICY = "noaa20-processing-policy"
+FUNCTION = "noaa20-processing-function"
+PRODUCTS_ARN = "arn:aws:s3:::noaa20-products-5f590e5a"
+
+
+def check(rule: str, base: str, path: str, value: Any) -> list[Any]:
+    return run(rule, apply(resolve(BASELINES, base), path, value))
+
+
+# --- aws-s3-kms-encryption: unknown key (A1), AWS-managed keys (C1) ---------------------------
+
+KMS = "aws-s3-kms-encryption"
+
+
+def test_kms_encryption_does_not_judge_an_unknown_key():
+    assert check(KMS, "noaa20-aws", f"{SSE}.kmsMasterKeyId", UNKNOWN) == []
+
+
+def test_kms_encryption_fires_without_a_key():
+    assert check(KMS, "noaa20-aws", f"{SSE}.kmsMasterKeyId", DROP) == [
+        (f"bucket {RAW} encrypts with aws:kms, not SSE-KMS with a customer-managed key", RAW)
+    ]
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "alias/aws/s3",
+        "ALIAS/AWS/S3",
+        "arn:aws:kms:us-west-2:123456789012:alias/aws/s3",
+        "arn:aws-us-gov:kms:us-gov-west-1:123456789012:alias/aws/s3",
+    ],
+)
+def test_kms_encryption_refuses_an_aws_managed_key(key):
+    assert check(KMS, "noaa20-aws", f"{SSE}.kmsMasterKeyId", key) == [
+        (f"bucket {RAW} encrypts with the AWS-managed key {key}, not a customer-managed key", RAW)
+    ]
+
+
+@pytest.mark.parametrize(
+    "key", ["alias/mission", "arn:aws:kms:us-west-2:123456789012:alias/aws-data", "arn:aws:kms:us-west-2:1:key/k"]
+)
+def test_kms_encryption_accepts_a_customer_managed_key(key):
+    assert check(KMS, "noaa20-aws", f"{SSE}.kmsMasterKeyId", key) == []
+
+
+def test_kms_encryption_accepts_an_aws_managed_key_when_customer_keys_are_not_required():
+    state = apply(resolve(BASELINES, "noaa20-aws-cmk-off"), f"{SSE}.kmsMasterKeyId", "alias/aws/s3")
+    assert run(KMS, state) == []
+
+
+# --- aws-s3-tls-only: condition spelling (B1), Resource coverage (C3) -------------------------
+
+TLS_RULE = "aws-s3-tls-only"
+NO_TLS = (f"bucket {RAW} has no policy denying aws:SecureTransport=false", RAW)
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        {"Bool": {"aws:securetransport": "false"}},
+        {"Bool": {"aws:SecureTransport": ["false"]}},
+        {"BoolIfExists": {"aws:SecureTransport": "false"}},
+        {"bool": {"AWS:SecureTransport": "FALSE"}},
+    ],
+)
+def test_tls_only_reads_conditions_case_insensitively_and_as_lists(condition):
+    assert check(TLS_RULE, "noaa20-aws", f"{TLS}.Condition", condition) == []
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        {"Bool": {"aws:securetransport": "true"}},
+        {"Bool": {"aws:SecureTransport": ["true"]}},
+        {"Null": {"aws:SecureTransport": "false"}},
+    ],
+)
+def test_tls_only_fires_on_a_condition_that_does_not_deny_plain_http(condition):
+    assert check(TLS_RULE, "noaa20-aws", f"{TLS}.Condition", condition) == [NO_TLS]
+
+
+def test_tls_only_fires_when_the_deny_leaves_the_objects_out():
+    assert check(TLS_RULE, "noaa20-aws", f"{TLS}.Resource", [RAW_ARN]) == [
+        (f"bucket {RAW}: the policy denying aws:SecureTransport=false does not cover {RAW_ARN}/*", RAW)
+    ]
+
+
+def test_tls_only_fires_when_the_deny_leaves_the_bucket_out():
+    assert check(TLS_RULE, "noaa20-aws", f"{TLS}.Resource", [f"{RAW_ARN}/*"]) == [
+        (f"bucket {RAW}: the policy denying aws:SecureTransport=false does not cover {RAW_ARN}", RAW)
+    ]
+
+
+def test_tls_only_fires_when_the_deny_is_on_another_bucket():
+    other = "arn:aws:s3:::some-other-bucket"
+    assert check(TLS_RULE, "noaa20-aws", f"{TLS}.Resource", [other, f"{other}/*"]) == [
+        (f"bucket {RAW}: the policy denying aws:SecureTransport=false does not cover {RAW_ARN}, {RAW_ARN}/*", RAW)
+    ]
+
+
+@pytest.mark.parametrize("resource", ["*", "arn:aws:s3:::*", f"{RAW_ARN}*", [RAW_ARN, f"{RAW_ARN}/*"]])
+def test_tls_only_accepts_a_deny_covering_bucket_and_objects(resource):
+    assert check(TLS_RULE, "noaa20-aws", f"{TLS}.Resource", resource) == []
+
+
+def test_tls_only_does_not_judge_resources_of_a_bucket_whose_name_is_unknown():
+    assert check(TLS_RULE, "noaa20-aws", f"{RAW}/arn", UNKNOWN) == []
+
+
+# --- aws-s3-policy-no-public-allow: NotPrincipal, pinning conditions, inline policy (C4) ------
+
+PUBLIC = "aws-s3-policy-no-public-allow"
+PUBLIC_READ = {
+    "Sid": "PublicRead",
+    "Effect": "Allow",
+    "Principal": "*",
+    "Action": "s3:GetObject",
+    "Resource": f"{RAW_ARN}/*",
+    "Condition": {"StringEquals": {"aws:SourceAccount": "123456789012"}},
+}
+
+
+def test_no_public_allow_passes_an_allow_pinned_to_an_account():
+    assert check(PUBLIC, "raw-bucket-policy", "policy.Statement.1", PUBLIC_READ) == []
+
+
+def test_no_public_allow_fires_on_allow_with_not_principal():
+    statement = {k: v for k, v in PUBLIC_READ.items() if k not in ("Principal", "Condition")}
+    statement["NotPrincipal"] = {"AWS": "arn:aws:iam::123456789012:root"}
+    assert check(PUBLIC, "raw-bucket-policy", "policy.Statement.1", statement) == [
+        "statement PublicRead allows s3:GetObject to every principal but its NotPrincipal"
+    ]
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        {"Bool": {"aws:SecureTransport": "true"}},
+        {"StringLike": {"aws:SourceAccount": "*"}},
+        {"StringNotEquals": {"aws:SourceAccount": "123456789012"}},
+        {"StringEquals": {"aws:PrincipalOrgID": "${aws:PrincipalTag/org}"}},
+        {"IpAddress": {"aws:SourceIp": "0.0.0.0/0"}},
+    ],
+)
+def test_no_public_allow_fires_on_a_condition_that_pins_no_fixed_value(condition):
+    assert check(PUBLIC, "raw-bucket-policy", "policy.Statement.1", {**PUBLIC_READ, "Condition": condition}) == [
+        "statement PublicRead allows s3:GetObject to every principal"
+    ]
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}},
+        {"stringequals": {"AWS:SOURCEVPCE": ["vpce-1a2b3c"]}},
+        {"ArnEquals": {"aws:SourceArn": "arn:aws:s3:::aws-groundstation-noaa20-raw"}},
+        {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}},
+    ],
+)
+def test_no_public_allow_passes_a_condition_that_pins_fixed_values(condition):
+    assert check(PUBLIC, "raw-bucket-policy", "policy.Statement.1", {**PUBLIC_READ, "Condition": condition}) == []
+
+
+def test_no_public_allow_checks_the_inline_bucket_policy():
+    document = '{"Version": "2012-10-17", "Statement": [{"Sid": "PublicRead", "Effect": "Allow", "Principal": "*", '
+    document += f'"Action": "s3:GetObject", "Resource": "{RAW_ARN}/*"}}]}}'
+    assert check(PUBLIC, "raw-bucket", "policy", document) == [
+        "statement PublicRead allows s3:GetObject to every principal"
+    ]
+
+
+def test_no_public_allow_passes_an_inline_bucket_policy_that_only_denies():
+    document = '{"Version": "2012-10-17", "Statement": [{"Sid": "Deny", "Effect": "Deny", "Principal": "*", '
+    document += f'"Action": "s3:*", "Resource": "{RAW_ARN}/*"}}]}}'
+    assert check(PUBLIC, "raw-bucket", "policy", document) == []
+
+
+# --- aws-kms-key-policy: the same pinning rule ------------------------------------------------
+
+KEY_POLICY = "aws-kms-key-policy"
+
+
+def test_kms_key_policy_fires_on_star_with_a_condition_that_pins_nothing():
+    state = apply(resolve(BASELINES, "kms-key"), "policy.Statement.1.Principal", "*")
+    assert run(KEY_POLICY, state) == []  # its aws:SourceAccount condition pins it
+    state = apply(state, "policy.Statement.1.Condition", {"Bool": {"aws:SecureTransport": "true"}})
+    assert run(KEY_POLICY, state) == ["statement EventBridgeDeliversToQueues allows any principal"]
+
+
+def test_kms_key_policy_accepts_a_star_pinned_by_caller_account():
+    condition = {"StringEquals": {"kms:CallerAccount": "123456789012"}}
+    state = apply(resolve(BASELINES, "kms-key"), "policy.Statement.1.Condition", condition)
+    assert run(KEY_POLICY, apply(state, "policy.Statement.1.Principal", "*")) == []
+
+
+# --- aws-kms-key-rotation: the message names the input ----------------------------------------
+
+
+def test_kms_key_rotation_message_names_enable_key_rotation():
+    assert check("aws-kms-key-rotation", "kms-key", "enableKeyRotation", False) == [
+        "key rotation is off (enableKeyRotation is not true)"
+    ]
+
+
+def test_kms_key_rotation_passes_when_on():
+    assert check("aws-kms-key-rotation", "kms-key", "enableKeyRotation", True) == []
+
+
+# --- aws-iam-no-wildcard-admin: NotAction, NotResource, AdministratorAccess (C5) --------------
+
+ADMIN = "aws-iam-no-wildcard-admin"
+ADMIN_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
+
+
+def test_wildcard_admin_fires_on_not_action_on_every_resource():
+    assert check(ADMIN, "role-policy-not-action", "policy.Statement.0.Resource", "*") == [
+        "statement AllButIam allows every action but iam:* on '*'"
+    ]
+
+
+def test_wildcard_admin_passes_not_action_on_a_named_resource():
+    resource = "arn:aws:s3:::aws-groundstation-noaa20-raw/*"
+    assert check(ADMIN, "role-policy-not-action", "policy.Statement.0.Resource", resource) == []
+
+
+def test_wildcard_admin_fires_on_star_with_not_resource():
+    statement = {"Sid": "AllBut", "Effect": "Allow", "Action": "*", "NotResource": "arn:aws:s3:::audit/*"}
+    assert check(ADMIN, "role-policy", "policy.Statement.0", statement) == [
+        "statement AllBut allows * on every resource but arn:aws:s3:::audit/*"
+    ]
+
+
+def test_wildcard_admin_passes_named_actions_with_not_resource():
+    statement = {"Sid": "AllBut", "Effect": "Allow", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::a/*"}
+    assert check(ADMIN, "role-policy", "policy.Statement.0", statement) == []
+
+
+def test_wildcard_admin_fires_on_a_role_with_administrator_access():
+    assert check(ADMIN, "delivery-role", "managedPolicyArns", [ADMIN_ARN]) == [f"attaches {ADMIN_ARN}"]
+
+
+def test_wildcard_admin_passes_a_role_with_a_scoped_managed_policy():
+    arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+    assert check(ADMIN, "delivery-role", "managedPolicyArns", [arn]) == []
+
+
+ATTACHMENTS = {
+    "attachment": Written(
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        "admin",
+        {"role": "delivery", "policyArn": ADMIN_ARN},
+        "groundlink attaches no managed policy",
+    )
+}
+
+
+def _attachment(policy_arn: str) -> list[str]:
+    return run(ADMIN, apply(resolve(ATTACHMENTS, "attachment"), "policyArn", policy_arn))
+
+
+def test_wildcard_admin_fires_on_an_administrator_access_attachment():
+    assert _attachment(ADMIN_ARN) == [f"attaches {ADMIN_ARN}"]
+
+
+def test_wildcard_admin_passes_an_attachment_of_another_policy():
+    assert _attachment("arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess") == []
+
+
+# --- processing-function-writes-product-prefixes: action case and wildcards (C6) --------------
+
+WRITES = "processing-function-writes-product-prefixes"
+PUT = f"{ROLE_POLICY}/policy.Statement.3"
+
+
+def _whole_bucket(actions: list[str]) -> tuple[str, str]:
+    return (
+        f"function {FUNCTION}: role policy {ROLE_POLICY} allows {actions} on all of {PRODUCTS_ARN}/*",
+        ROLE_POLICY,
+    )
+
+
+@pytest.mark.parametrize("action", ["s3:Put*", "s3:putobject", "S3:PutObj?ct", "s3:Delete*"])
+def test_writes_fire_on_whole_bucket_writes_however_spelled(action):
+    state = apply(resolve(BASELINES, "noaa20-aws"), f"{PUT}.Resource", f"{PRODUCTS_ARN}/*")
+    assert run(WRITES, apply(state, f"{PUT}.Action", [action])) == [_whole_bucket([action])]
+
+
+@pytest.mark.parametrize("action", ["s3:Put*", "s3:putobject"])
+def test_writes_pass_the_same_actions_on_a_prefix(action):
+    assert check(WRITES, "noaa20-aws", f"{PUT}.Action", [action]) == []
+
+
+def test_writes_pass_a_read_action_on_the_whole_bucket():
+    state = apply(resolve(BASELINES, "noaa20-aws"), f"{PUT}.Resource", f"{PRODUCTS_ARN}/*")
+    assert run(WRITES, apply(state, f"{PUT}.Action", ["s3:Get*"])) == []
+
+
+def test_writes_fire_on_not_action():
+    statement = {"Sid": "AllButIam", "Effect": "Allow", "NotAction": ["iam:*"], "Resource": "*"}
+    assert check(WRITES, "noaa20-aws", PUT, statement) == [
+        (f"function {FUNCTION}: role policy {ROLE_POLICY} allows every action but ['iam:*'] on *", ROLE_POLICY)
+    ]
+
+
+# --- aws-iam-service-trust-conditions: a condition must pin a value (C8) ----------------------
+
+TRUST_RULE = "aws-iam-service-trust-conditions"
+TRUST = "assumeRolePolicy.Statement.0.Condition"
+GS_TRUST = "trust for groundstation.amazonaws.com has no aws:SourceAccount/aws:SourceArn condition"
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        {"Null": {"aws:SourceAccount": "false"}},
+        {"StringNotEquals": {"aws:SourceAccount": "111122223333"}},
+        {"StringEqualsIfExists": {"aws:SourceAccount": "123456789012"}},
+    ],
+)
+def test_trust_fires_on_a_condition_that_pins_no_value(condition):
+    assert check(TRUST_RULE, "delivery-role", TRUST, condition) == [GS_TRUST]
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        {"stringequals": {"AWS:SourceAccount": "123456789012"}},
+        {"ArnEquals": {"aws:SourceArn": "arn:aws:groundstation:us-west-2:123456789012:config/s3-recording/x"}},
+        {"StringLike": {"aws:SourceArn": "arn:aws:groundstation:us-west-2:123456789012:*"}},
+    ],
+)
+def test_trust_passes_a_condition_that_pins_a_value(condition):
+    assert check(TRUST_RULE, "delivery-role", TRUST, condition) == []
+
+
+def test_no_public_allow_passes_not_principal_pinned_to_an_organization():
+    statement = {k: v for k, v in PUBLIC_READ.items() if k != "Principal"}
+    statement["NotPrincipal"] = {"AWS": "arn:aws:iam::123456789012:root"}
+    statement["Condition"] = {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}
+    assert check(PUBLIC, "raw-bucket-policy", "policy.Statement.1", statement) == []
