@@ -133,5 +133,11 @@ def constraints() -> dict[tuple[str, str], Constraint]:
     return {**{key: shape(*where) for key, where in API_SHAPES.items()}, **DOCUMENTED}
 
 
-if __name__ == "__main__":
+def write_shapes() -> None:
+    """`make preflight-shapes`: the botocore shapes the AWS table reads, copied into the package."""
     SHAPES_FILE.write_text(json.dumps(derive_shapes(), indent=1, sort_keys=True) + "\n")
+    print(f"wrote {SHAPES_FILE}")
+
+
+if __name__ == "__main__":
+    write_shapes()
