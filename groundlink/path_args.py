@@ -136,10 +136,12 @@ def _copy_name(given: str, role: str, head: bytes) -> str:
 
 
 def _copy(given: str, role: str, directory: Path) -> Path | None:
-    """`given`'s bytes in a file under `directory`; None when it cannot be opened or holds more
-    than its reader takes (a device that never ends): its reader then reads it and says why."""
-    from .diff.state import MAX_STATE_BYTES
-    from .inputs import MAX_FILE_BYTES
+    """`given`'s bytes in a file under `directory`; None when it cannot be opened (its reader
+    then says why). More than its reader takes (a device that never ends, a pipe of the wrong
+    file) is refused here, in the reader's words: what is left in a pipe is no input to judge."""
+    from .diff.state import MAX_STATE_BYTES, StateError
+    from .inputs import MAX_FILE_BYTES, InputTooLarge
+    from .spec import SpecError
 
     limit = MAX_FILE_BYTES if role == SPEC else MAX_STATE_BYTES
     try:
@@ -148,7 +150,9 @@ def _copy(given: str, role: str, directory: Path) -> Path | None:
     except OSError:
         return None
     if len(data) > limit:
-        return None
+        if role == SPEC:
+            raise SpecError(given, [f"{given}: {InputTooLarge(limit)}; not a mission spec"])
+        raise StateError(f"{given}: {InputTooLarge(limit)}")
     copy = directory / _copy_name(given, role, data[:64])
     copy.write_bytes(data)
     return copy

@@ -1062,7 +1062,12 @@ def range_words(kind: str, ctx: dict[str, Any]) -> str:
     words = {"ge": "{} or more", "gt": "more than {}", "le": "at most {}", "lt": "less than {}"}
     for key, text in words.items():
         if key in ctx:
-            return text.format(f"{ctx[key]:g}" if isinstance(ctx[key], float) else ctx[key])
+            bound = ctx[key]
+            if isinstance(bound, float) and bound.is_integer() and abs(bound) < 1e15:
+                bound = int(bound)  # 1,000,000,000, not 1e+09
+            if isinstance(bound, int):
+                return text.format(f"{bound:,}" if abs(bound) >= 100_000 else bound)  # an id stays 99999
+            return text.format(f"{bound:g}")
     return kind.replace("_", " ")
 
 

@@ -71,8 +71,11 @@ def piped() -> Iterator[callable]:
         opened.append(read)
 
         def feed() -> None:
-            with open(write, "wb") as handle:
-                handle.write(data)
+            try:
+                with open(write, "wb") as handle:
+                    handle.write(data)
+            except BrokenPipeError:  # the reader stopped early, as a refused input makes it
+                pass
 
         threading.Thread(target=feed, daemon=True).start()
         return f"/dev/fd/{read}"
@@ -317,3 +320,11 @@ def test_validate_counts_in_words_that_agree_with_the_number(capsys):
     out = capsys.readouterr().out
     assert "(noaa20: 1 satellite, 1 downlink, ground segment managed)" in out
     assert "(eo-constellation: 24 satellites, 48 downlinks, ground segment managed)" in out
+
+
+def test_a_piped_spec_past_the_readers_limit_is_refused_whole(capsys, piped):
+    """The copy read the limit and one byte more, then left the reader the rest of the pipe:
+    the reader judged the tail, not the input."""
+    pipe = piped(b"# filler\n" * (9 * 2**20 // 9))
+    assert cli.main(["plan", pipe, "--cloud", "aws"]) == 2
+    assert capsys.readouterr().err == f"{pipe}: larger than 8 MiB; not a mission spec\n"

@@ -378,13 +378,13 @@ def test_compare_against_writes_the_diff_into_the_report(tmp_path, monkeypatch, 
     report = (out / "report.md").read_text()
     assert f"## Changes against {saved}" in report
     assert "| aws | **delete** | aws:kinesis/stream:Stream | noaa20-telemetry-stream |  | **data loss** |" in report
-    assert "Refused: 1 data loss (listed below); the command exited 1." in report
+    assert "Refused: 1 change(s) losing data (listed below); the command exited 1." in report
 
     # accepted: recorded as such (the exit stays 1 here for the fake plans' own parity failure)
     run_cli(capsys, "compare", NOAA20, "--out", str(out), "--against", str(saved), "--allow-data-loss")
     doc = json.loads((out / "compare.json").read_text())
     assert (doc["diff"]["refused"], doc["diff"]["allowDataLoss"]) == (False, True)
-    assert "Accepted with --allow-data-loss: 1 data loss." in (out / "report.md").read_text()
+    assert "Accepted with --allow-data-loss: 1 change(s) losing data." in (out / "report.md").read_text()
 
 
 def test_a_checkpoint_whose_provider_records_no_region_is_placed_by_its_arns(tmp_path):

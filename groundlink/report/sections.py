@@ -480,13 +480,15 @@ def _changes(doc: dict[str, Any]) -> Section:
     if doc["diff"].get("refused"):
         summary.append(
             _c(
-                f"Refused: {len(doc['diff']['dataLoss'])} data loss (listed below); the command exited 1. "
+                f"Refused: {len(doc['diff']['dataLoss'])} change(s) losing data (listed below); the command exited 1. "
                 "--allow-data-loss accepts it.",
                 "bad",
             )
         )
     elif doc["diff"].get("dataLoss"):
-        summary.append(_c(f"Accepted with --allow-data-loss: {len(doc['diff']['dataLoss'])} data loss.", "bad"))
+        summary.append(
+            _c(f"Accepted with --allow-data-loss: {len(doc['diff']['dataLoss'])} change(s) losing data.", "bad")
+        )
     return Section(
         f"Changes against {doc['diff']['against']}",
         paragraphs=summary,
