@@ -8,14 +8,13 @@ from typing import Any
 
 from . import tokens as T
 from .aws_storage import PUBLIC_SCOPE_KEYS, public_allows
-from .props import UNKNOWN, as_list, get, policy_statements, service_principals
+from .props import PINNING_OPERATORS, UNKNOWN, as_list, get, policy_statements, service_principals
 from .registry import resource_rule
 
 # Condition keys that pin a service principal to this account or resource (AWS
 # "cross-service confused deputy prevention"; docs/facts.md §2 for Ground Station).
 CONFUSED_DEPUTY_KEYS = {"aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths"}
 # Operators that pin a key to a value (Null, negated and ...IfExists operators do not).
-PINNING_OPERATORS = {"stringequals", "arnequals", "arnlike", "stringlike"}
 # An Allow to "*" in a key policy is scoped by fixed values of these (the S3 list, plus the
 # kms:CallerAccount that AWS-managed key policies pin).
 KMS_SCOPE_KEYS = PUBLIC_SCOPE_KEYS | {"kms:calleraccount"}

@@ -10,7 +10,17 @@ from typing import Any
 
 from . import tokens as T
 from .joins import of_type, refers_to, sides
-from .props import UNKNOWN, as_list, get, is_true, policy_statements, principals
+from .props import (
+    PINNING_OPERATORS,
+    UNKNOWN,
+    as_list,
+    aws_managed_key,
+    get,
+    iam_glob,
+    is_true,
+    policy_statements,
+    principals,
+)
 from .registry import resource_rule, stack_rule
 
 BUCKET_KEYS = ("bucket", "id", "arn")
@@ -66,13 +76,6 @@ def public_access_block(args: Any, report: Any) -> None:
             report(f"{_label(bucket)}: public access block leaves {', '.join(missing)} off", bucket.urn)
 
 
-def _globbed(pattern: str, text: str, *, ignore_case: bool = False) -> bool:
-    """IAM wildcard matching: `*` any run of characters, `?` one character."""
-    flags = re.IGNORECASE if ignore_case else 0
-    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.fullmatch(regex, text, flags) is not None
-
-
 def _denies_insecure_transport(statement: Mapping[str, Any]) -> bool:
     """A Deny to every principal of every S3 action when aws:SecureTransport is false. Condition
     operators and keys are case-insensitive and a value may be a list (IAM JSON policy elements:
@@ -117,7 +120,7 @@ def _uncovered(statements: list[Mapping[str, Any]], name: str) -> list[str]:
             match = _S3_ARN.fullmatch(resource)
             patterns += ["*"] if resource == "*" else [match.group(1)] if match else []
     targets = [name, f"{name}/*"]
-    return [f"arn:aws:s3:::{t}" for t in targets if not any(_globbed(p, t) for p in patterns)]
+    return [f"arn:aws:s3:::{t}" for t in targets if not any(iam_glob(p, t) for p in patterns)]
 
 
 @stack_rule(
@@ -147,14 +150,9 @@ def tls_only(args: Any, report: Any) -> None:
 
 
 KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
+
+
 # alias/aws/s3, arn:aws:kms:<region>:<account>:alias/aws/s3 (any partition, any case): AWS-managed keys
-_AWS_MANAGED_ALIAS = re.compile(r"(?:arn:aws[a-z-]*:kms:[^:]*:[^:]*:)?alias/aws/.*", re.IGNORECASE)
-
-
-def _aws_managed(key_id: str) -> bool:
-    return _AWS_MANAGED_ALIAS.fullmatch(key_id.strip()) is not None
-
-
 def _sse_defaults(config: Any) -> list[Any]:
     rules = as_list(get(config, "rules")) + as_list(get(config, "rule"))
     return [get(r, "applyServerSideEncryptionByDefault") for r in rules]
@@ -189,14 +187,16 @@ def kms_encryption(args: Any, report: Any) -> None:
             continue
         kms = [d for d in defaults if get(d, "sseAlgorithm") in KMS_ALGORITHMS]
         keys = [get(d, "kmsMasterKeyId") for d in kms]
-        good = [d for d, key in zip(kms, keys, strict=True) if isinstance(key, str) and key and not _aws_managed(key)]
+        good = [
+            d for d, key in zip(kms, keys, strict=True) if isinstance(key, str) and key and not aws_managed_key(key)
+        ]
         if not require_cmk:
-            good += [d for d, key in zip(kms, keys, strict=True) if isinstance(key, str) and _aws_managed(key)]
+            good += [d for d, key in zip(kms, keys, strict=True) if isinstance(key, str) and aws_managed_key(key)]
         if not require_cmk or _is_log_target(args.resources, bucket):
             good += [d for d in defaults if get(d, "sseAlgorithm") == "AES256"]
         if good or UNKNOWN in keys or any(get(d, "sseAlgorithm") is UNKNOWN for d in defaults):
             continue  # an unknown key or algorithm is not judged
-        managed = sorted({k for k in keys if isinstance(k, str) and _aws_managed(k)})
+        managed = sorted({k for k in keys if isinstance(k, str) and aws_managed_key(k)})
         if not defaults:
             report(f"{_label(bucket)} has no default encryption configuration", bucket.urn)
         elif managed:
@@ -320,7 +320,6 @@ PUBLIC_SCOPE_KEYS = frozenset(
         "s3:dataaccesspointaccount",
     }
 )
-PINNING_OPERATORS = frozenset({"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"})
 
 
 def _fixed(values: list[Any]) -> bool:

@@ -6,13 +6,12 @@ serves only HTTPS and can reach the storage account it deploys from."""
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from . import limits as L
 from .joins import of_type, refers_to
-from .props import UNKNOWN, as_list, get, is_number, is_true, policy_statements, tls_at_least
+from .props import UNKNOWN, as_list, get, iam_glob, is_number, is_true, policy_statements, tls_at_least
 from .registry import resource_rule, stack_rule
 
 EVENT_SOURCE_MAPPING = ("aws:lambda/eventSourceMapping:EventSourceMapping",)
@@ -75,11 +74,6 @@ def queue_consumer_loses_nothing(args: Any, report: Any) -> None:
             report(f"event source mapping {mapping.name} {problem}", mapping.urn)
 
 
-def _matches(pattern: Any, action: str) -> bool:
-    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in str(pattern))
-    return re.fullmatch(regex, action, re.IGNORECASE) is not None
-
-
 def _broad_writes(document: Any) -> list[str]:
     """Statements that allow writing S3 objects beyond named prefixes, or anything at all."""
     found = []
@@ -94,7 +88,7 @@ def _broad_writes(document: Any) -> list[str]:
             elif "*" in actions or any(a.endswith(":*") for a in actions):
                 found.append(f"allows {sorted(actions)} on {resource}")
             elif resource == "*" or str(resource).endswith(":::*") or _whole_bucket(resource):
-                writes = sorted(a for a in actions if any(_matches(a, w) for w in S3_WRITES))
+                writes = sorted(a for a in actions if any(iam_glob(a, w, ignore_case=True) for w in S3_WRITES))
                 if writes:
                     found.append(f"allows {writes} on all of {resource}")
     return found

@@ -222,3 +222,17 @@ def stack_key(resources: list[Any], value: Any, linked: Any = ()) -> Any:
     if len(found) == 1:
         return next(iter(found.values()))
     return UNKNOWN if value is UNKNOWN else None
+
+
+# IAM condition operators that compare a key with given values (IAM JSON policy elements:
+# Condition operators); Null, the Not... and ...IfExists forms pin nothing.
+PINNING_OPERATORS = frozenset({"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"})
+
+
+def iam_glob(pattern: Any, text: str, *, ignore_case: bool = False) -> bool:
+    """IAM wildcard matching: `*` any run of characters, `?` one character (action names are
+    matched ignoring case, resource ARNs as written)."""
+    import re
+
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in str(pattern))
+    return re.fullmatch(regex, text, re.IGNORECASE if ignore_case else 0) is not None

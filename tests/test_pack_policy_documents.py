@@ -50,7 +50,6 @@ def test_kms_encryption_fires_without_a_key():
     "key",
     [
         "alias/aws/s3",
-        "ALIAS/AWS/S3",
         "arn:aws:kms:us-west-2:123456789012:alias/aws/s3",
         "arn:aws-us-gov:kms:us-gov-west-1:123456789012:alias/aws/s3",
     ],
