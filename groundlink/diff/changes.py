@@ -56,6 +56,9 @@ STATEFUL_TYPES: frozenset[str] = frozenset(
 # retention, log, stream and hub retention, ADX soft delete. A tier move (`transitions`,
 # `tierToCool`) deletes nothing and is no such path.
 _RETENTION_WORDS = ("expiration", "retention", "delete", "softdeleteperiod")
+# Settings that keep data after it is deleted (blob and container soft delete): added, they
+# delete nothing; lowered, deleted data is purged sooner, which counts.
+_SOFT_DELETE_WORDS = ("deleteretentionpolicy", "softdelete")
 _ISO_DAYS = re.compile(r"^P(\d+)D$")
 
 
@@ -78,7 +81,8 @@ def shortens_retention(change: PropertyChange) -> bool:
         return False
     new = _kept_for(change.new)
     if change.kind == "+":
-        return new is not None
+        # a soft-delete retention added keeps deleted data for a while: safer, not sooner
+        return new is not None and not any(word in path for word in _SOFT_DELETE_WORDS)
     old = _kept_for(change.old)
     return change.kind == "~" and old is not None and new is not None and new < old
 
