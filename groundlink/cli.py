@@ -143,13 +143,20 @@ IMPORTED_BY_EVERY_COMMAND = ("pydantic", "yaml")
 
 
 def main(argv: list[str] | None = None) -> int:
+    previous_hook = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: interrupt.swallowed_interrupt(unraisable, previous_hook)
+    interrupt.forget()
     try:
         _utf8_output()
         args = build_parser().parse_args(argv)
         for module in (*IMPORTED_BY_EVERY_COMMAND, *args.imports_first):
             importlib.import_module(module)
         interrupt.hand_to_python()  # what the command starts is stopped on the way out
-        return _run(args)
+        code = _run(args)
+        if interrupt.received():  # a Ctrl-C Python could not raise (swallowed_interrupt)
+            print(interrupt.MESSAGE, file=sys.stderr)
+            return EXIT_INTERRUPTED
+        return code
     except KeyboardInterrupt:  # at any point, start-up imports included: one line, exit 130
         print(interrupt.MESSAGE, file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -166,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(interrupt.MESSAGE, file=sys.stderr)  # the interrupt, as an extension module reraised it
         return EXIT_INTERRUPTED
+    finally:
+        sys.unraisablehook = previous_hook
 
 
 def _output_closed() -> None:

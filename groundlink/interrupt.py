@@ -53,6 +53,24 @@ def received() -> bool:
     return _received
 
 
+def forget() -> None:
+    """A new command starts: no Ctrl-C has reached it yet (the command line run in-process,
+    several times, by one caller)."""
+    global _received
+    _received = False
+
+
+def swallowed_interrupt(unraisable: object, previous: object) -> None:
+    """`sys.unraisablehook` while a command runs. Python cannot raise out of a weakref callback
+    or `__del__`: a Ctrl-C arriving while one runs (a module lock's callback during an import)
+    was printed as "Exception ignored in ..." and lost, and the command ran on to exit 0.
+    `raise_interrupt` has remembered it (`received`), so it is not printed here, and the
+    command line ends the run as interrupted when the command returns."""
+    if isinstance(getattr(unraisable, "exc_value", None), KeyboardInterrupt):
+        return
+    previous(unraisable)  # type: ignore[operator]  # the hook that was in place, sys's own by default
+
+
 def hand_to_python() -> None:
     """From here on Ctrl-C raises KeyboardInterrupt, where `install` had taken it over (a
     caller's own handler, as in a test calling the command line in-process, stays)."""

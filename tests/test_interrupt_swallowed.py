@@ -1,0 +1,37 @@
+"""A Ctrl-C that arrives while Python runs a weakref callback (an import's module-lock callback)
+cannot be raised there: Python printed "Exception ignored in ... KeyboardInterrupt" and the
+command ran on to exit 0. The run now ends as interrupted, in one line, exit 130."""
+
+from __future__ import annotations
+
+import gc
+import signal
+import weakref
+
+from groundlink import cli, interrupt
+
+from .conftest import SPECS
+
+
+class _Thing:
+    pass
+
+
+def test_a_ctrl_c_python_swallowed_still_ends_the_run_as_interrupted(capsys, monkeypatch):
+    def run(args):
+        thing = _Thing()
+        ref = weakref.ref(thing, lambda _: interrupt.raise_interrupt(signal.SIGINT, None))
+        del thing
+        gc.collect()
+        assert ref() is None  # the callback ran, and Python swallowed its KeyboardInterrupt
+        return 0
+
+    monkeypatch.setattr(cli, "_run", run)
+    assert cli.main(["validate", str(SPECS / "noaa20.yaml")]) == 130
+    assert capsys.readouterr().err == "groundlink: interrupted\n"  # no "Exception ignored in"
+
+
+def test_the_next_run_in_the_same_process_starts_uninterrupted(capsys, monkeypatch):
+    monkeypatch.setattr(interrupt, "_received", True)  # an earlier run was interrupted
+    assert cli.main(["validate", str(SPECS / "noaa20.yaml")]) == 0
+    assert capsys.readouterr().err == ""
