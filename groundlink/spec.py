@@ -1086,10 +1086,12 @@ def _key_message(kind: str, ctx: dict[str, Any]) -> str:
     return "key is not allowed here"
 
 
-def _describe(error: ErrorDetails, data: Any) -> tuple[FieldPath, str]:
-    """The user's field path of one pydantic error over `data`, and what is wrong there."""
+def describe_error(error: ErrorDetails, data: Any, root: type[BaseModel] | None = None) -> tuple[FieldPath, str]:
+    """The user's field path of one pydantic error over `data` (a file of model `root`: the
+    spec by default, a price file too), and what is wrong there, never in pydantic's words."""
     import difflib
 
+    root = root or MissionSpec
     kind = error["type"]
     ctx = error.get("ctx") or {}
     value = error.get("input")
@@ -1105,7 +1107,7 @@ def _describe(error: ErrorDetails, data: Any) -> tuple[FieldPath, str]:
     if path.key_error:
         return path, _key_message(kind, ctx)
     if kind == "extra_forbidden":
-        model = model_at(MissionSpec, path.parts()[:-1])
+        model = model_at(root, path.parts()[:-1])
         allowed = sorted(model.model_fields) if model else []
         guess = difflib.get_close_matches(str(path.last_key), allowed, n=1)
         hint = f"; did you mean '{guess[0]}'?" if guess else ""
@@ -1121,10 +1123,10 @@ def _describe(error: ErrorDetails, data: Any) -> tuple[FieldPath, str]:
     if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
         return path, f"{show(value)} is out of range; allowed: {range_words(kind, ctx)}"
     if kind == "finite_number":
-        return path, f"{show(value)} is not allowed: must be a finite number"
+        return path, f"{show(value)} is not allowed; allowed: a finite number (not .inf or .nan)"
     if kind == "value_error":
         return path, str(error["msg"]).removeprefix("Value error, ")
-    model = model_at(MissionSpec, path.parts()) if kind == "model_type" else None
+    model = model_at(root, path.parts()) if kind == "model_type" else None
     if typed := type_message(kind, value, model.model_fields if model else ()):
         return path, typed
     shown = show(value) if not isinstance(value, (dict, list)) else type(value).__name__
@@ -1165,7 +1167,7 @@ def spec_from_data(data: Any, source: str = "<spec>", document: Document | None 
         for error in errors:
             if _misspelt_elsewhere(error, errors, data):
                 continue
-            path, message = _describe(error, data)
+            path, message = describe_error(error, data)
             where = document.where(path.parts()) if document else ""
             suffix = f" ({where})" if where else ""
             shown = path.text()

@@ -43,19 +43,19 @@ def _lines(tmp_path: Path, text: str) -> list[str]:
             "assumptions.object_sizemb: unknown field; did you mean 'object_size_mb'? (allowed: object_size_mb) "
             "(line 1, column 15)",
         ),
-        ("gcp: {}\n", "gcp: unknown field (allowed: aws, azure, assumptions) (line 1, column 1)"),
+        ("gcp: {}\n", "gcp: unknown field (allowed: assumptions, aws, azure) (line 1, column 1)"),
         (
             "azur: {}\n",
-            "azur: unknown field; did you mean 'azure'? (allowed: aws, azure, assumptions) (line 1, column 1)",
+            "azur: unknown field; did you mean 'azure'? (allowed: assumptions, aws, azure) (line 1, column 1)",
         ),
         (
             f"aws:\n  eventbridge_events: {{{ENTRY}, per: 5}}\n",
-            "aws.eventbridge_events.per: unknown field (allowed: price, source, date, region, note) (line 2, column 59)",
+            "aws.eventbridge_events.per: unknown field (allowed: date, note, price, region, source) (line 2, column 59)",
         ),
         (
             f"aws:\n  eventbridge_events: {{{ENTRY}, notes: x}}\n",
             "aws.eventbridge_events.notes: unknown field; did you mean 'note'? "
-            "(allowed: price, source, date, region, note) (line 2, column 59)",
+            "(allowed: date, note, price, region, source) (line 2, column 59)",
         ),
     ],
 )
@@ -99,8 +99,8 @@ def test_a_value_out_of_range_says_the_range_in_the_file_s_words(tmp_path, text,
         ("free_per_month: -5", "prices.x.free_per_month: -5 is out of range; allowed: 0 or more (line 4, column 5)"),
         (
             "secondry: true",
-            "prices.x.secondry: unknown field; did you mean 'secondary'? (allowed: price, unit, per, region, source, "
-            "date, secondary, note, supply, free_per_month) (line 4, column 5)",
+            "prices.x.secondry: unknown field; did you mean 'secondary'? (allowed: date, free_per_month, note, per, "
+            "price, region, secondary, source, supply, unit) (line 4, column 5)",
         ),
         ("date: soon", f"prices.x.date: 'soon' is not a date; allowed: {DATES} (line 4, column 5)"),
     ],

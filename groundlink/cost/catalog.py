@@ -15,13 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-from pydantic_core import ErrorDetails
 
 from ..clouds import CLOUDS
 from ..resources import package_dir
 
 if TYPE_CHECKING:
-    from ..fieldpath import FieldPath
     from ..inputs import Document
 
 # prices/ ships in the package as groundlink.prices, so an installed copy finds the catalogs too.
@@ -172,51 +170,15 @@ def _read_yaml(path: Path) -> Document:
         raise PriceError(exc.lines) from None
 
 
-def _describe(error: ErrorDetails, data: Any, root: type[BaseModel]) -> tuple[FieldPath, str]:
-    """The field path of one pydantic error over `data` (the file's model: `root`) and what is
-    wrong there, in the spec's words: unknown keys with the allowed ones and the closest, ranges
-    and lengths with the limit, never pydantic's own wording."""
-    from ..fieldpath import field_path, model_at
-    from ..inputs import show, type_message
-    from ..spec import _key_message, _length_message, range_words
-
-    kind = error["type"]
-    ctx = error.get("ctx") or {}
-    value = error.get("input")
-    path = field_path(tuple(error["loc"]), data, kind)
-    if path.key_error:
-        return path, _key_message(kind, ctx)
-    if kind == "extra_forbidden":
-        model = model_at(root, path.parts()[:-1])
-        allowed = list(model.model_fields) if model else []
-        guess = difflib.get_close_matches(str(path.last_key), allowed, n=1)
-        hint = f"; did you mean '{guess[0]}'?" if guess else ""
-        return path, f"unknown field{hint} (allowed: {', '.join(allowed)})"
-    if kind == "missing":
-        return path, "is required"
-    if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
-        return path, f"{show(value)} is out of range; allowed: {range_words(kind, ctx)}"
-    if kind == "finite_number":
-        return path, f"{show(value)} is not allowed; allowed: a finite number (not .inf or .nan)"
-    if kind in {"string_too_short", "string_too_long", "too_short", "too_long"}:
-        return path, _length_message(kind, ctx, value)
-    if kind == "value_error":
-        return path, str(error["msg"]).removeprefix("Value error, ")
-    model = model_at(root, path.parts()) if kind == "model_type" else None
-    if typed := type_message(kind, value, model.model_fields if model else ()):
-        return path, typed
-    shown = show(value) if not isinstance(value, (dict, list)) else type(value).__name__
-    return path, f"{error['msg'].lower()} (got {shown})"
-
-
 def _errors(path: Path, exc: ValidationError, document: Document, root: type[BaseModel]) -> PriceError:
     """One line per problem, naming the field path as the file spells it (`root`: the file's
     model) and, as a spec's errors do, its line and column."""
     from ..inputs import one_line
+    from ..spec import describe_error
 
     lines = []
     for error in exc.errors(include_url=False):
-        field, message = _describe(error, document.data, root)
+        field, message = describe_error(error, document.data, root)
         where = document.where(field.parts())
         suffix = f" ({where})" if where else ""
         line = f"{path}: {field.text() or 'the whole file'}: {message}"
