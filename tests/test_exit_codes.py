@@ -137,6 +137,9 @@ CASES = {
     "check pack never answers": Case(
         CHECK, 2, "policy pack did not report a port within 0.3s", _fake_pack("exec sleep 30", wait="0.3")
     ),
+    "check pack port never answers": Case(
+        CHECK, 2, "policy pack did not answer on port 1 within 0.3s", _fake_pack("echo 1; exec sleep 30", wait="0.3")
+    ),
     "check unwritable json": Case(
         (*CHECK, "--json", "{tmp}/file/check.json"), 2, "--json {tmp}/file/check.json", _a_file, "file/check.json"
     ),

@@ -172,6 +172,7 @@ class PackProcess:
     def connect(self, timeout: float | None = None) -> analyzer_pb2_grpc.AnalyzerStub:
         """Wait for the port line (`startup_timeout()` by default) and dial the Analyzer; returns its stub."""
         import grpc
+        from google.protobuf import empty_pb2
         from pulumi.runtime.proto import analyzer_pb2_grpc
 
         if self.stub is not None:
@@ -196,8 +197,17 @@ class PackProcess:
                 self._stderr_reader.join(STOP_TIMEOUT_SECONDS)
             raise PackError(f"policy pack failed to start (exit {proc.returncode}): {self.stderr_tail()}")
         self._channel = grpc.insecure_channel(f"127.0.0.1:{line}")
-        grpc.channel_ready_future(self._channel).result(timeout=timeout)
-        self.stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
+        stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
+        # The first call waits for the connection. grpc.channel_ready_future would too, but it
+        # leaves a thread polling the channel's state every 0.2 s, which close() then waits
+        # for: 0.2 s added to every pack's stop, so to every check.
+        try:
+            stub.GetPluginInfo(empty_pb2.Empty(), wait_for_ready=True, timeout=timeout)
+        except grpc.RpcError as error:
+            self.stop()
+            details = error.details() if hasattr(error, "details") else str(error)
+            raise PackError(f"policy pack did not answer on port {line} within {timeout:g}s: {details}") from None
+        self.stub = stub
         return self.stub
 
     def stderr_tail(self, lines: int = 8) -> str:
