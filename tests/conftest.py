@@ -20,6 +20,7 @@ import atexit
 import copy
 import fcntl
 import functools
+import gc
 import hashlib
 import importlib.util
 import json
@@ -49,7 +50,19 @@ DROP = object()
 """A `variant_plan` change value that removes the field (back to the model's default)."""
 
 
+def _freeze_the_survivors(phase: str, info: dict[str, int]) -> None:
+    """What survives a full collection is the session's heap (the provider SDKs' modules, the
+    memoized plans): frozen out of the collector, later full collections walk only what came
+    after it instead of those hundreds of thousands of objects again (a worker of `make test`
+    spent 3.4-4.0 s of its CPU in the collector, 2.2 s of it in about ten full collections;
+    1.8-2.0 s in all with this, 2026-12-03)."""
+    if phase == "stop" and info["generation"] == 2:
+        gc.freeze()
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    if _freeze_the_survivors not in gc.callbacks:
+        gc.callbacks.append(_freeze_the_survivors)
     # The controller creates the directory before xdist starts its workers, which
     # inherit the environment; a worker finds the variable already set.
     if _CACHE_ENV not in os.environ:
