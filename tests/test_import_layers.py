@@ -8,6 +8,8 @@ count too: a function-level import still ties two modules together.
 from __future__ import annotations
 
 import ast
+import functools
+from collections.abc import Mapping, Set
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent / "groundlink"
@@ -36,11 +38,13 @@ def _resolve(importer: str, is_package: bool, level: int, target: str | None) ->
     return ".".join([*base, target] if target else base)
 
 
-def import_graph() -> dict[str, set[str]]:
+@functools.cache
+def import_graph() -> dict[str, frozenset[str]]:
     """module -> the groundlink modules it imports (anywhere in its body), including the
-    packages whose __init__ such an import runs (except the importer's own ancestors)."""
+    packages whose __init__ such an import runs (except the importer's own ancestors).
+    Read once per process: three tests ask."""
     modules = _modules()
-    graph: dict[str, set[str]] = {}
+    graph: dict[str, frozenset[str]] = {}
     for name, path in modules.items():
         is_package = path.name == "__init__.py"
         found: set[str] = set()
@@ -58,11 +62,11 @@ def import_graph() -> dict[str, set[str]]:
                 prefix = ".".join(parts[:i])
                 if prefix in modules and prefix != name and not name.startswith(prefix + "."):
                     edges.add(prefix)
-        graph[name] = edges
+        graph[name] = frozenset(edges)
     return graph
 
 
-def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+def cycles(graph: Mapping[str, Set[str]]) -> list[list[str]]:
     """Every strongly connected component with more than one module (Tarjan), as a sorted list."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}
