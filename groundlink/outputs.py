@@ -242,7 +242,32 @@ def writing_dir(path: Path, flag: str) -> Iterator[None]:
 
 
 def _names_a_path_under(exc: OSError, root: Path) -> bool:
-    if exc.filename is None:
-        return True
-    named = Path(os.fsdecode(exc.filename)).absolute()
-    return named == root.absolute() or root.absolute() in named.parents
+    return exc.filename is None or lies_under(Path(os.fsdecode(exc.filename)), root)
+
+
+def lies_under(path: Path | str, root: Path | str) -> bool:
+    """`path` is `root` or lies under it, however either is spelt: as written (`..` folded),
+    with every link resolved, or by the identity of `root`'s directory among `path`'s
+    ancestors (a bind mount, a case-insensitive file system). Whichever way, replacing or
+    writing `root` reaches `path`. A `root` not there yet holds nothing but what is written
+    under its own name."""
+    path, root = Path(path), Path(root)
+    for candidate, place in (
+        (Path(os.path.abspath(path)), Path(os.path.abspath(root))),
+        (path.resolve(), root.resolve()),
+    ):
+        if candidate == place or place in candidate.parents:
+            return True
+    try:
+        identity = os.stat(root)
+    except OSError:
+        return False
+    resolved = path.resolve()
+    return any(_is_directory(ancestor, identity) for ancestor in (resolved, *resolved.parents))
+
+
+def _is_directory(path: Path, identity: os.stat_result) -> bool:
+    try:
+        return os.path.samestat(os.stat(path), identity)
+    except OSError:  # a part of the path still to be created
+        return False

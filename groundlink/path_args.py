@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .errors import UsageError
+from .outputs import lies_under
 
 SPEC = "spec"  # read: a mission spec, read again and again (copied once when not a file)
 OLD = "old"  # read: a spec, a plan or a checkpoint, read twice (copied once when not a file)
@@ -59,16 +60,6 @@ def _values(args: argparse.Namespace, arg: PathArg) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else [str(value)]
 
 
-def _inside(path: str, directory: str) -> bool:
-    """`path` is `directory` or lies under it, as written or as its links resolve: either way
-    replacing the directory takes the path with it."""
-    places = {os.path.abspath(directory), os.path.realpath(directory)}
-    for candidate in {os.path.abspath(path), os.path.realpath(path)}:
-        if any(candidate == place or candidate.startswith(place.rstrip(os.sep) + os.sep) for place in places):
-            return True
-    return False
-
-
 def _same_file(output: str, given: str) -> bool:
     """`output` names the regular file `given` names (through links, `..` or a descriptor).
     Two names for one pipe or terminal lose nothing when written."""
@@ -82,7 +73,7 @@ def refuse_overwriting(output: Path, flag: str, inputs: Sequence[tuple[str, str]
     """UsageError when writing `output` (a file, or a `directory` replaced whole) would replace
     one of `inputs` ((label, path as given) pairs) before, or while, the command reads it."""
     for label, given in inputs:
-        if _inside(given, str(output)) if directory else _same_file(str(output), given):
+        if lies_under(given, output) if directory else _same_file(str(output), given):
             if directory:
                 raise UsageError(
                     f"{flag} {output}: holds {label} ({given}), lost when it is replaced; choose another directory"

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # rich is imported by the commands that print, not by the com
     from rich.text import Text
 
 from ..errors import EXIT_USAGE
+from ..outputs import lies_under
 
 
 def configure_process(parser: argparse.ArgumentParser) -> None:
@@ -48,27 +49,6 @@ def _fail(lines: list[str]) -> int:
     return EXIT_USAGE
 
 
-def _inside(path: Path, root: Path) -> bool:
-    """`path` is `root` or lies under it, both resolved (a symbolic link anywhere on either
-    path followed) and compared by the directories' identity too, so a bind mount or a
-    case-insensitive file system spelling `root` another way is still seen."""
-    path, root = path.resolve(), root.resolve()
-    if path == root or root in path.parents:
-        return True
-    try:
-        identity = os.stat(root)
-    except OSError:  # `root` not there yet: nothing can lie under it
-        return False
-    return any(_same_directory(ancestor, identity) for ancestor in (path, *path.parents))
-
-
-def _same_directory(path: Path, identity: os.stat_result) -> bool:
-    try:
-        return os.path.samestat(os.stat(path), identity)
-    except OSError:  # a part of --out still to be created
-        return False
-
-
 def _check_apart(contact_dir: Path, out: Path) -> None:
     """UsageError unless the products directory and the delivery are apart: products written
     into the delivery would be read as captures by the next run and mix with the raw files (a
@@ -76,12 +56,12 @@ def _check_apart(contact_dir: Path, out: Path) -> None:
     products' partitions laid over it."""
     from ..errors import UsageError
 
-    if _inside(out, contact_dir):
+    if lies_under(out, contact_dir):
         where = "is" if out.resolve() == contact_dir.resolve() else "is inside"
         raise UsageError(
             f"--out {out}: {where} the delivery {contact_dir}; give a products directory outside CONTACT_DIR"
         )
-    if _inside(contact_dir, out):
+    if lies_under(contact_dir, out):
         raise UsageError(
             f"--out {out}: holds the delivery {contact_dir}; give a products directory outside CONTACT_DIR"
         )
@@ -149,7 +129,7 @@ def run_process(args: argparse.Namespace) -> int:
                 except ProcessingError as error:
                     problems.extend(error.lines)
                 except OSError as error:  # a capture that cannot be read; a failed write stops the run
-                    if error.filename is None or _inside(Path(os.fsdecode(error.filename)), args.out):
+                    if error.filename is None or lies_under(Path(os.fsdecode(error.filename)), args.out):
                         raise  # writing_dir: one line naming --out
                     problems.append(f"{os.fsdecode(error.filename)}: cannot read ({reason(error)})")
             if not summaries:  # nothing written: what the run created goes again
