@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,22 +16,25 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 # Characters that would make a value of the report markup: raw HTML (`<img onerror=...>`), an
-# entity, a link, a code span, a table cell's end; and line ends, which end a table row. Any
-# ASCII punctuation may be backslash-escaped in CommonMark, so each stays the character it is.
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`<>&[]|"} | {"\r": " ", "\n": " ", "\u2028": " ", "\u2029": " "})
+# entity, a link, a code span, emphasis with `*` or strikethrough (`~x~`), a table cell's end;
+# and line ends, which end a table row. Any ASCII punctuation may be backslash-escaped in
+# CommonMark, so each stays the character it is.
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`<>&[]|*~"} | {"\r": " ", "\n": " ", "\u2028": " ", "\u2029": " "})
+# An underscore emphasizes only where it is not inside a word (`_x_`; `ksat_lite` and field
+# paths such as `storage.raw_retention_days` stay as they are); a `#` heads a line only first.
+_MD_EMPHASIS_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
 
 
 def _md_escape(text: str) -> str:
     """A value as literal Markdown text (a spec's name, a price source, a path)."""
-    return str(text).translate(_MD_SPECIAL)
+    escaped = _MD_EMPHASIS_UNDERSCORE.sub(r"\\_", str(text).translate(_MD_SPECIAL))
+    return "\\" + escaped if escaped.startswith("#") else escaped
 
 
 def _md_code(text: str, in_table: bool = False) -> str:
     """A value as a Markdown code span that no backtick in it can close: the fence is one
     backtick longer than the longest run inside (CommonMark). Backslashes mean nothing in a
     code span, except before a pipe in a table cell, which GFM needs escaped there."""
-    import re
-
     text = str(text)
     for end in ("\r", "\n", "\u2028", "\u2029"):
         text = text.replace(end, " ")
