@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -202,6 +203,35 @@ def test_an_unreadable_capture_fails_its_own_contact_only(
     printed = capsys.readouterr()
     assert (
         printed.err == f"{locked}: cannot read (Permission denied)\ngroundlink: 1 of 2 contacts not written (above)\n"
+    )
+    assert f"contact {CONTACT_A}: 3 frames" in printed.out and CONTACT_B not in printed.out
+
+
+def test_a_read_error_naming_no_file_fails_its_capture_not_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An I/O error while reading an open capture names no file; it was taken for a failed
+    write to --out and ended the run, the contact before it written but never listed."""
+    from groundlink.processing import processor
+
+    _deliver(tmp_path / "raw", CONTACT_A)
+    failing = _deliver(tmp_path / "raw", CONTACT_B)
+    read_capture = processor.read_capture
+
+    def failing_midway(path: Path, *args: object) -> Iterator[object]:
+        chunks = read_capture(path, *args)  # type: ignore[arg-type]  # the real reader takes these args as given
+        if path == failing:
+            yield next(chunks)
+            raise OSError(errno.EIO, "Input/output error")
+        yield from chunks
+
+    monkeypatch.setattr(processor, "read_capture", failing_midway)
+
+    assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 2
+
+    printed = capsys.readouterr()
+    assert (
+        printed.err == f"{failing}: cannot read (Input/output error)\ngroundlink: 1 of 2 contacts not written (above)\n"
     )
     assert f"contact {CONTACT_A}: 3 frames" in printed.out and CONTACT_B not in printed.out
 

@@ -6,7 +6,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -381,7 +381,7 @@ def process_contact(
             stats.append(file_stats)
             done = 0
             try:
-                for chunk in read_capture(path, fmt, file_stats, index, CHUNK_BYTES):
+                for chunk in _naming(path, read_capture(path, fmt, file_stats, index, CHUNK_BYTES)):
                     run.feed(chunk)
                     done += chunk.size
                     progress(chunk.size)
@@ -403,6 +403,23 @@ def process_contact(
         run.close()
         staging.discard()
         raise
+
+
+def _naming(path: Path, chunks: Iterable[Chunk]) -> Iterator[Chunk]:
+    """The chunks of `path`; a read error that names no file (EIO from a read on the open
+    capture) is given its name, so that an error without one is a failed write, and the
+    command line tells a capture it cannot read from a products directory it cannot write."""
+    iterator = iter(chunks)
+    while True:
+        try:
+            chunk = next(iterator)
+        except StopIteration:
+            return
+        except OSError as error:
+            if error.filename is not None:
+                raise
+            raise OSError(error.errno, error.strerror or str(error), str(path)) from error
+        yield chunk
 
 
 # Frames found before a wrong CADU length is suspected: a few, so that a short contact still says so.
