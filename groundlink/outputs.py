@@ -251,10 +251,12 @@ def lies_under(path: Path | str, root: Path | str) -> bool:
     ancestors (a bind mount, a case-insensitive file system). Whichever way, replacing or
     writing `root` reaches `path`. A `root` not there yet holds nothing but what is written
     under its own name."""
-    path, root = Path(path), Path(root)
+    # os.path.realpath, not Path.resolve: a link loop is a path like any other here (resolve
+    # raises RuntimeError on one), and the reader of that path says what is wrong with it.
+    resolved = Path(os.path.realpath(path))
     for candidate, place in (
         (Path(os.path.abspath(path)), Path(os.path.abspath(root))),
-        (path.resolve(), root.resolve()),
+        (resolved, Path(os.path.realpath(root))),
     ):
         if candidate == place or place in candidate.parents:
             return True
@@ -262,7 +264,6 @@ def lies_under(path: Path | str, root: Path | str) -> bool:
         identity = os.stat(root)
     except OSError:
         return False
-    resolved = path.resolve()
     return any(_is_directory(ancestor, identity) for ancestor in (resolved, *resolved.parents))
 
 

@@ -41,3 +41,11 @@ def test_a_link_under_the_directory_to_elsewhere_still_counts_as_written(tmp_pat
 def test_a_directory_not_there_yet_holds_only_what_is_named_under_it(tmp_path: Path) -> None:
     assert lies_under(tmp_path / "new" / "x", tmp_path / "new")
     assert not lies_under(tmp_path / "x", tmp_path / "new")
+
+
+def test_a_link_loop_is_answered_not_raised(tmp_path: Path) -> None:
+    loop = tmp_path / "a.yaml"
+    loop.symlink_to(tmp_path / "b.yaml")
+    (tmp_path / "b.yaml").symlink_to(loop)
+    assert lies_under(loop, tmp_path)
+    assert not lies_under(loop, tmp_path / "out")
