@@ -150,8 +150,12 @@ AWS_UNSUPPORTED_SATELLITES: dict[int, str] = {27424: "2024-11-30"}  # Aqua
 # Athena: the smallest per-query bytes-scanned cutoff (10 MB).
 ATHENA_MIN_CUTOFF_BYTES = 10_000_000
 
-# S3 lifecycle: objects must stay 30 days before moving to STANDARD_IA.
+# S3 lifecycle: objects must stay 30 days before moving to STANDARD_IA, and one rule cannot move
+# them on to Glacier Flexible Retrieval or Deep Archive less than 30 days after its STANDARD_IA
+# transition (Amazon S3 User Guide, "Transitioning objects using Amazon S3 Lifecycle",
+# constraints; https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html).
 S3_MIN_DAYS_BEFORE_INFREQUENT = 30
+S3_MIN_DAYS_IN_INFREQUENT_BEFORE_GLACIER = 30
 
 # Tags (AWS "Tagging restrictions"; Microsoft Learn "Use tags to organize your Azure resources"):
 # 50 per resource on both clouds; AWS values use letters, digits, spaces and `_ . : / = + - @`;

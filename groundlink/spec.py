@@ -438,6 +438,7 @@ class Storage(_Model):
         if self.geo_read_access and self.redundancy != "geo":
             raise _fail("geo_read_access", "only applies to redundancy: geo")
         previous_days, previous_rank = 0, -1
+        cool_days: int | None = None  # one lifecycle rule holds every step (components/aws/storage.py)
         for i, step in enumerate(self.tiering):
             rank = TIER_ORDER.index(step.tier)
             if step.after_days <= previous_days:
@@ -456,6 +457,16 @@ class Storage(_Model):
                     f"{step.after_days} is under "
                     f"{limits.S3_MIN_DAYS_BEFORE_INFREQUENT} (S3 minimum before Standard-IA)",
                 )
+            earliest = None if cool_days is None else cool_days + limits.S3_MIN_DAYS_IN_INFREQUENT_BEFORE_GLACIER
+            if earliest is not None and step.after_days < earliest:
+                raise _fail(
+                    f"tiering[{i}].after_days",
+                    f"{step.after_days} is under {earliest}: S3 keeps objects "
+                    f"{limits.S3_MIN_DAYS_IN_INFREQUENT_BEFORE_GLACIER} days in Standard-IA (cool, from day "
+                    f"{cool_days}) before Glacier or Deep Archive",
+                )
+            if step.tier == "cool":
+                cool_days = step.after_days
             for store in ("raw", "products"):
                 retention = getattr(self, f"{store}_retention_days")
                 if step.after_days >= retention:

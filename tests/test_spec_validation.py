@@ -89,7 +89,13 @@ RULES = [
         "cool",
         "cool must come after the previous step's tier; order: cool < cold < archive",
     ),
-    ("storage.tiering[1].after_days", 31, 30, "30 must be later than the previous step (30 days)"),
+    ("storage.tiering[1].after_days", 60, 30, "30 must be later than the previous step (30 days)"),
+    (
+        "storage.tiering[1].after_days",
+        60,  # the default cool step is at 30 days
+        59,
+        "59 is under 60: S3 keeps objects 30 days in Standard-IA (cool, from day 30) before Glacier or Deep Archive",
+    ),
     ("storage.tiering[2].after_days", 364, 400, "400 is not before raw_retention_days 365"),
     ("analytics.azure_engine", "adx", "databricks", "allowed: 'synapse' or 'adx'"),
     ("analytics.query_bytes_scanned_cutoff_gb", 0.01, 0.001, "0.001 is under 0.01 (Athena minimum 10 MB)"),
