@@ -1,0 +1,55 @@
+"""The Athena example queries are ones Athena runs over the tables the plan declares.
+
+Two ways the shared DuckDB text failed there: with AWS Ground Station the product tables'
+`satellite` partition is injected, and Athena refuses a query without a static equality on
+it; and Trino's UNNEST of an array of rows gives a column per field, so one alias for the
+whole row is refused."""
+
+from __future__ import annotations
+
+import re
+
+from groundlink.processing.examples import EXAMPLES, SATELLITE
+from groundlink.processing.tables import CHANNEL_FIELDS, TABLES
+
+from .conftest import cached_plan
+
+GLUE_TABLE = "aws:glue/catalogTable:CatalogTable"
+
+
+def _product_tables(spec: str) -> dict[str, dict[str, str]]:
+    names = {table.name for table in TABLES}
+    tables = {
+        r.inputs["name"]: r.inputs["parameters"]
+        for r in cached_plan(spec, "aws").of_type(GLUE_TABLE)
+        if r.inputs["name"] in names
+    }
+    assert set(tables) == names
+    return tables
+
+
+def _tables_read(sql: str) -> set[str]:
+    return set(re.findall(r"\bFROM (\w+)", sql))
+
+
+def test_with_ground_station_every_athena_example_names_the_injected_satellite():
+    tables = _product_tables("noaa20.yaml")
+    injected = {name for name, params in tables.items() if params["projection.satellite.type"] == "injected"}
+    assert injected == set(tables)
+    for example in EXAMPLES:
+        assert _tables_read(example.athena) & injected, example.title
+        assert re.search(rf"\bWHERE (\w+\.)?satellite = '{re.escape(SATELLITE)}'", example.athena), example.title
+        assert f"'{SATELLITE}'" not in example.duckdb  # DuckDB reads every satellite's partitions
+
+
+def test_with_a_partner_the_same_filter_meets_a_projected_satellite():
+    tables = _product_tables("partner.yaml")
+    assert {params["projection.satellite.type"] for params in tables.values()} == {"enum"}
+
+
+def test_the_athena_unnest_names_every_field_of_a_channel_in_order():
+    (breakdown,) = [e for e in EXAMPLES if "UNNEST" in e.athena]
+    aliases = re.search(r"UNNEST\(s\.channels\) AS c\(([^)]*)\)", breakdown.athena)
+    assert aliases is not None
+    assert [name.strip() for name in aliases.group(1).split(",")] == [field.name for field in CHANNEL_FIELDS]
+    assert "AS t(c)" in breakdown.duckdb  # DuckDB: one struct column
