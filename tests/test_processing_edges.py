@@ -114,6 +114,27 @@ def test_the_latest_pcap_time_dates_its_contact(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "contact_summary" / "year=2106/month=02/day=07/satellite=noaa20").is_dir()
 
 
+@pytest.mark.parametrize(("start", "day"), [(0, "1970-01-01"), (START, None)])
+def test_a_contact_dated_where_athena_never_looks_is_written_with_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], start: int, day: str | None
+) -> None:
+    """A capture clock never set dates its contact 1970: the products are written, but the AWS
+    catalog projects only the years 2019-2100, so Athena would never see them, silently."""
+    write_records(raw_dir(tmp_path / "raw") / _name(CONTACT_A, 1), _plain(start=start))
+
+    code, err = _cli(tmp_path / "raw", tmp_path / "out", capsys)
+
+    assert code == 0
+    if day is None:
+        assert err == []
+    else:
+        assert err == [
+            f"groundlink: contact {CONTACT_A}: dated {day} by its first datagram's capture time, outside the "
+            "years the AWS catalog projects (2019-2100): Athena will not see it; check the capture clock"
+        ]
+        assert (tmp_path / "out" / "contact_summary" / "year=1970/month=01/day=01/satellite=noaa20").is_dir()
+
+
 # 3. symbolic links
 
 

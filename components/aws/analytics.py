@@ -14,6 +14,7 @@ import pulumi_aws as aws
 
 from groundlink.blueprint import AnalyticsInputs, MissionInputs
 from groundlink.limits import log_retention
+from groundlink.processing.layout import CATALOG_YEARS
 from groundlink.processing.tables import PARTITION_KEYS, Table
 from groundlink.processing.tables import TABLES as PRODUCT_TABLES
 
@@ -22,8 +23,7 @@ from . import iam
 from .naming import glue_name, role_name
 from .storage import Store
 
-# No contact data predates AWS Ground Station's general availability (2019).
-FIRST_YEAR, LAST_YEAR = 2019, 2100
+FIRST_YEAR, LAST_YEAR = CATALOG_YEARS  # the processor warns of a contact dated outside them
 TELEMETRY_PREFIX = "telemetry/"
 TEXT_IO = {
     "input_format": "org.apache.hadoop.mapred.TextInputFormat",

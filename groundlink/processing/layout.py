@@ -20,6 +20,10 @@ from pathlib import Path
 from .tables import CONTACT_SUMMARY, FRAME_INDEX, PARTITION_KEYS
 
 FRAMES_PREFIX = "frames/"
+# The years the AWS catalog's partition projection enumerates (components/aws/analytics.py):
+# no contact data predates AWS Ground Station's general availability (2019). Athena sees no
+# partition outside them, so a contact dated there is written but invisible to it.
+CATALOG_YEARS = (2019, 2100)
 _HIVE = re.compile(r"^(year|month|day|satellite)=(.+)$")
 
 
@@ -34,6 +38,12 @@ class Partition:
     def at(cls, time_us: int, satellite: str) -> Partition:
         when = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=time_us)  # exact, no float
         return cls(f"{when.year:04d}", f"{when.month:02d}", f"{when.day:02d}", satellite)
+
+    @property
+    def cataloged(self) -> bool:
+        """Within the years the AWS catalog projects (Athena sees it)."""
+        first, last = CATALOG_YEARS
+        return first <= int(self.year) <= last
 
     @property
     def path(self) -> str:

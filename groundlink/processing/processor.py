@@ -20,7 +20,7 @@ from .classify import OK, STATUS_NAMES, Judge, decode_headers, final_missing
 from .config import CaptureFormat, name_problem
 from .errors import CaptureError, ProcessingError
 from .frames import I64, synchronise
-from .layout import Partition, Staging, hive_values
+from .layout import CATALOG_YEARS, Partition, Staging, hive_values
 from .tables import CONTACT_SUMMARY, FRAME_INDEX
 
 CHUNK_BYTES = 64 << 20
@@ -396,13 +396,27 @@ def process_contact(
         partition = _partition(contact, summary)
         pq.write_table(pa.Table.from_pylist([summary], schema=CONTACT_SUMMARY.schema), staging.summary_file())
         staging.commit(partition)
-        if warning := _length_warning(contact, run):
-            print(warning, file=sys.stderr)
+        for warning in (_length_warning(contact, run), _date_warning(contact, partition)):
+            if warning:
+                print(warning, file=sys.stderr)
         return summary
     except BaseException:
         run.close()
         staging.discard()
         raise
+
+
+def _date_warning(contact: Contact, partition: Partition) -> str | None:
+    """A contact dated outside the catalog's years (a capture clock never set reads 1970) is
+    written, but Athena's partition projection never looks there: say so, not silently."""
+    if partition.cataloged:
+        return None
+    first, last = CATALOG_YEARS
+    return (
+        f"groundlink: contact {contact.contact_id}: dated {partition.year}-{partition.month}-{partition.day} "
+        f"by its first datagram's capture time, outside the years the AWS catalog projects ({first}-{last}): "
+        "Athena will not see it; check the capture clock"
+    )
 
 
 def _naming(path: Path, chunks: Iterable[Chunk]) -> Iterator[Chunk]:
