@@ -139,6 +139,25 @@ AOGS_ELIGIBLE_LOCATIONS: frozenset[str] = frozenset(
     {"westus2", "swedencentral", "southeastasia", "brazilsouth", "southafricanorth"}
 )
 AZURE_LOCATION_PATTERN = r"^[a-z]+[a-z0-9]*$"
+# The locations whose standard general-purpose v2 storage accounts offer zone-redundant storage,
+# and geo-zone-redundant storage (Microsoft Learn, "Azure regions that support zone-redundant
+# storage (ZRS)" and "Azure regions that support geo-zone-redundant storage (GZRS)", read
+# 2026-12-03; docs/facts.md §9). The mission's account is always zone-redundant (ZRS, or
+# GZRS / RA-GZRS with storage.redundancy: geo): elsewhere the API refuses it
+# (RedundancyConfigurationNotAvailableInRegion).
+AZURE_ZRS_LOCATIONS: frozenset[str] = frozenset(
+    {"southafricanorth", "australiaeast", "centralindia", "chinanorth3", "eastasia", "japaneast",
+     "koreacentral", "southeastasia", "francecentral", "germanywestcentral", "italynorth", "northeurope",
+     "norwayeast", "polandcentral", "spaincentral", "swedencentral", "switzerlandnorth", "uksouth",
+     "westeurope", "israelcentral", "qatarcentral", "uaenorth", "canadacentral", "centralus", "eastus",
+     "eastus2", "mexicocentral", "southcentralus", "usgovvirginia", "westus2", "westus3", "brazilsouth"}
+)  # fmt: skip
+AZURE_GZRS_LOCATIONS: frozenset[str] = frozenset(
+    {"southafricanorth", "australiaeast", "eastasia", "japaneast", "koreacentral", "southeastasia",
+     "centralindia", "francecentral", "germanywestcentral", "northeurope", "norwayeast", "swedencentral",
+     "switzerlandnorth", "uksouth", "westeurope", "uaenorth", "canadacentral", "centralus", "eastus",
+     "eastus2", "southcentralus", "westus2", "westus3", "usgovvirginia", "brazilsouth"}
+)  # fmt: skip
 # AOGS contact-profile endpoint ports and subnet rules (Microsoft Learn, docs/facts.md §4).
 AOGS_ENDPOINT_PORTS: tuple[int, int] = (49152, 65535)
 AOGS_MIN_SUBNET_PREFIX = 24

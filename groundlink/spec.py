@@ -9,6 +9,7 @@ line per problem. Pure Python: no pulumi import.
 
 from __future__ import annotations
 
+import difflib
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -752,14 +753,17 @@ class AwsCloud(_Model):
         return self
 
 
-def _nearby_regions(region: str, allowed: frozenset[str]) -> str:
-    """'allowed: ...' for a region outside `allowed`: those of its geography first (the schema's
-    enum lists every one)."""
-    nearby = sorted(r for r in allowed if r.split("-")[0] == region.split("-")[0])
-    return (
-        f"allowed: {', '.join(nearby[:8]) or 'us-east-1, us-east-2, eu-west-1'} ... (every AWS region: the "
-        "schema's enum lists them)"
-    )
+def _nearby_regions(region: str, allowed: frozenset[str], listed: str = "the schema's enum lists them") -> str:
+    """'allowed: ...' for a region or location outside `allowed`, short enough for one line:
+    an AWS region's geography (`eu-`), or an Azure location's closest names (`westus` ->
+    westus2, westus3); the schema's enum lists every one."""
+    if "-" in region:
+        nearby = sorted(r for r in allowed if r.split("-")[0] == region.split("-")[0])
+        every, fallback = "AWS region", ["us-east-1", "us-east-2", "eu-west-1"]
+    else:
+        nearby = sorted(difflib.get_close_matches(region, allowed, n=6, cutoff=0.6))
+        every, fallback = "location", ["eastus", "westeurope", "westus2"]
+    return f"allowed: {', '.join(nearby[:8] or fallback)} ... (every {every}: {listed})"
 
 
 class OrbitalEndpoint(_Model):
@@ -825,7 +829,12 @@ class OrbitalEndpoint(_Model):
 
 
 class AzureCloud(_Model):
-    location: str = Field("westus2", pattern=limits.AZURE_LOCATION_PATTERN, description="Azure location of the stack.")
+    location: str = Field(
+        "westus2",
+        pattern=limits.AZURE_LOCATION_PATTERN,
+        json_schema_extra={"enum": [*sorted(limits.AZURE_ZRS_LOCATIONS)]},
+        description="Azure location of the stack: one whose storage accounts offer zone-redundant storage.",
+    )
     legacy_orbital: bool = Field(
         False,
         description="Emit the retired Azure Orbital Ground Station resources (retired 2024-12-18; "
@@ -957,6 +966,18 @@ class MissionSpec(_Model):
                     f"Station allows {limits.DATAFLOW_ENDPOINTS_MAX} per endpoint group",
                 )
         az = self.clouds.azure
+        if az.location not in limits.AZURE_ZRS_LOCATIONS:
+            raise _fail(
+                "clouds.azure.location",
+                f"{az.location} offers no zone-redundant storage, which the mission's account uses "
+                f"(Microsoft Learn, ZRS regions); {_nearby_regions(az.location, limits.AZURE_ZRS_LOCATIONS)}",
+            )
+        if self.storage.redundancy == "geo" and az.location not in limits.AZURE_GZRS_LOCATIONS:
+            raise _fail(
+                "clouds.azure.location",
+                f"{az.location} offers no geo-zone-redundant storage, which storage.redundancy: geo uses "
+                f"(Microsoft Learn, GZRS regions); {_nearby_regions(az.location, limits.AZURE_GZRS_LOCATIONS, 'docs/facts.md §9 lists them')}",
+            )
         if az.legacy_orbital:
             if az.location not in limits.AOGS_ELIGIBLE_LOCATIONS:
                 raise _fail(

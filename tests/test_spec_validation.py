@@ -113,6 +113,13 @@ RULES = [
     ),
     ("clouds.aws.region", "ap-southeast-2", "mars-1", "does not match"),
     ("clouds.azure.location", "eastus", "East US", "does not match"),
+    (
+        "clouds.azure.location",
+        "westus3",
+        "westus",  # West US has no zone-redundant storage
+        "westus offers no zone-redundant storage, which the mission's account uses (Microsoft Learn, ZRS "
+        "regions); allowed: eastus, eastus2, westeurope, westus2, westus3 ...",
+    ),
     ("version", 1, 2, "allowed: 1"),
 ]
 
@@ -493,3 +500,25 @@ class TestPartnerSourceAddresses:
         assert errors == [
             "s.yaml: ground_segment.partner.source_addresses[2]: 203.0.113.7 repeats source_addresses[0]"
         ], errors
+
+
+def test_geo_redundancy_needs_a_location_with_geo_zone_redundant_storage():
+    """Italy North has ZRS but no GZRS: storage.redundancy: geo there planned an account
+    (Standard_GZRS) that Azure refuses to create."""
+    data = spec_data()
+    data["storage"]["redundancy"] = "geo"
+    data["clouds"]["aws"]["replica_region"] = "us-east-1"
+    data["clouds"]["azure"]["location"] = "westus2"
+    spec_from_data(data, "s.yaml")  # accepted
+
+    data["clouds"]["azure"]["location"] = "italynorth"
+    with pytest.raises(SpecError) as info:
+        spec_from_data(data, "s.yaml")
+    assert info.value.lines == [
+        "s.yaml: clouds.azure.location: italynorth offers no geo-zone-redundant storage, which storage.redundancy: "
+        "geo uses (Microsoft Learn, GZRS regions); allowed: switzerlandnorth, uaenorth ... (every location: "
+        "docs/facts.md §9 lists them)"
+    ]
+    data["storage"]["redundancy"] = "zone"
+    data["clouds"]["aws"].pop("replica_region")
+    spec_from_data(data, "s.yaml")  # ZRS is enough without geo
