@@ -103,16 +103,19 @@ def test_adx_ingests_the_telemetry_hub_with_its_own_consumer_group_and_identity(
     assert connection["consumerGroup"] in {g.inputs["consumerGroupName"] for g in every(adx, "eventhub:ConsumerGroup")}
     assert connection["consumerGroup"] != "analytics"
     assert connection["managedIdentityResourceId"] == cluster.outputs["id"]
-    script = one(adx, "kusto:Script").inputs["scriptContent"]
+    [schema] = [s for s in every(adx, "kusto:Script") if s.inputs["scriptName"] == "telemetry-schema"]
+    script = schema.inputs["scriptContent"]
     assert connection["tableName"] in script and connection["mappingRuleName"] in script
     receive = [
         g
         for g in every(adx, "authorization:RoleAssignment")
         if g.inputs["principalId"] == cluster.outputs["identity"]["principalId"]
     ]
-    assert [(g.inputs["roleDefinitionId"].rsplit("/", 1)[1], g.inputs["scope"]) for g in receive] == [
-        (EH_RECEIVER, hub.outputs["id"])
-    ]
+    # the hub for ingestion; the products container for the catalog's external tables
+    [products] = [c for c in every(adx, "storage:BlobContainer") if c.name.endswith("-storage-products")]
+    assert sorted((g.inputs["roleDefinitionId"].rsplit("/", 1)[1], g.inputs["scope"]) for g in receive) == sorted(
+        [(EH_RECEIVER, hub.outputs["id"]), (READER, products.outputs["id"])]
+    )
 
 
 def test_no_catalog_and_no_sql_means_no_engine(tmp_path):

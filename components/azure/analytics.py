@@ -20,6 +20,7 @@ import pulumi
 import pulumi_azure_native as azure
 
 from groundlink.blueprint import AnalyticsInputs, MissionInputs
+from groundlink.processing.tables import TABLES as PRODUCT_TABLES
 
 from ..base import MissionComponent
 from .iam import grant, system_principal, user_assigned
@@ -48,6 +49,23 @@ TELEMETRY_SCRIPT = "\n".join(
         f"'{json.dumps([{'column': 'Record', 'Properties': {'Path': '$'}}], separators=(',', ':'))}'",
     )
 )
+PRODUCT_TABLES_SCRIPT = "product-tables"
+# Microsoft Learn, "Authenticate external tables with managed identities" and ".alter-merge policy
+# managed_identity command": an external table may authenticate as the cluster's identity
+# (`system`) only once the database's managed identity policy allows it the ExternalTable usage.
+EXTERNAL_TABLE_IDENTITY = [{"ObjectId": "system", "AllowedUsages": "ExternalTable"}]
+
+
+def product_tables_script(database: str, products_uri: str) -> str:
+    """The catalog on Data Explorer: one external table per product table over the products
+    container (groundlink.processing.tables), read with the cluster's system-assigned identity."""
+    policy = json.dumps(EXTERNAL_TABLE_IDENTITY, separators=(",", ":"))
+    return "\n".join(
+        (
+            f".alter-merge database {database} policy managed_identity '{policy}'",
+            *(table.kusto_ddl(products_uri) for table in PRODUCT_TABLES),
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -233,7 +251,7 @@ class AzureAnalytics(MissionComponent):
         if analytics.engine == "synapse" and (analytics.catalog or analytics.serverless_sql):
             self._synapse(storage, key)
         elif analytics.engine == "adx":
-            self._adx(key, telemetry)  # serverless SQL is then a gap the blueprint declares
+            self._adx(storage, key, telemetry)  # serverless SQL is then a gap the blueprint declares
         self.register_outputs(
             {
                 "catalog": self.catalog,
@@ -338,7 +356,39 @@ class AzureAnalytics(MissionComponent):
             endpoints.apply(lambda e: (e or {}).get("sqlOnDemand")) if self.inputs.serverless_sql else None
         )
 
-    def _adx(self, key: MissionKey | None, telemetry: TelemetryHub | None) -> None:
+    def _product_tables(
+        self, storage: Stores, cluster: azure.kusto.Cluster, database: azure.kusto.ReadWriteDatabase
+    ) -> None:
+        """External tables over the processor's products, so the catalog on ADX is queryable as
+        Glue's tables and Synapse's views are: the cluster's own identity reads the products
+        container (Storage Blob Data Reader, that container only), and the URI is the real
+        account's, from its output."""
+        read = self.realize(
+            grant(
+                self,
+                "cluster-reads-products",
+                role="Storage Blob Data Reader",
+                principal_id=system_principal(cluster),
+                scope=storage.products_container_id,
+            ),
+            "analytics.catalog",
+        )
+        name = lake_database_name(self.mission.name)
+        self.realize(
+            azure.kusto.Script(
+                self.child_name(PRODUCT_TABLES_SCRIPT),
+                script_name=PRODUCT_TABLES_SCRIPT,
+                cluster_name=cluster.name,
+                database_name=database.name,
+                resource_group_name=self.resource_group_name,
+                script_content=storage.products_uri.apply(lambda uri: product_tables_script(name, uri)),
+                continue_on_errors=False,
+                opts=self.opts(depends_on=[read]),
+            ),
+            "analytics.catalog",
+        )
+
+    def _adx(self, storage: Stores, key: MissionKey | None, telemetry: TelemetryHub | None) -> None:
         mission = self.mission.name
         inputs = self.inputs
         identity: dict[str, Any] = {"type": "SystemAssigned"}
@@ -393,6 +443,8 @@ class AzureAnalytics(MissionComponent):
         )
         self.catalog = lake_database_name(mission) if inputs.catalog else None
         self.query_endpoint = self.cluster.uri if inputs.serverless_sql else None
+        if inputs.catalog:
+            self._product_tables(storage, self.cluster, self.database)
         if telemetry is None:
             return
         schema = self.realize(

@@ -61,9 +61,19 @@ class Column:
             return f"STRUCT({inner})[]"
         return _DUCKDB[self.kind]
 
+    @property
+    def kusto(self) -> str:
+        """Data Explorer reads a Parquet list of structs as `dynamic` (an array of property bags)."""
+        if self.fields:
+            return "dynamic"
+        return _KUSTO[self.kind]
+
 
 _SYNAPSE = {"string": "varchar(1024)", "int": "int", "bigint": "bigint", "timestamp": "datetime2(6)"}
 _DUCKDB = {"string": "VARCHAR", "int": "INTEGER", "bigint": "BIGINT", "timestamp": "TIMESTAMP"}
+# Kusto scalar types (Microsoft Learn, "Scalar data types",
+# learn.microsoft.com/azure/data-explorer/kusto/query/scalar-data-types): int is 32-bit, long 64-bit.
+_KUSTO = {"string": "string", "int": "int", "bigint": "long", "timestamp": "datetime"}
 
 
 @dataclass(frozen=True)
@@ -92,6 +102,32 @@ class Table:
             f"CREATE VIEW {self.name} AS\nSELECT rows.*, {keys}\n"
             f"FROM OPENROWSET(BULK '{self.prefix}{pattern}', DATA_SOURCE = '{data_source}', FORMAT = 'PARQUET')\n"
             f"WITH (\n{columns}\n) AS rows;"
+        )
+
+    def kusto_ddl(self, products_uri: str) -> str:
+        """The Data Explorer control command declaring the same files as an external table, on
+        one line (one command per line of a database script). `products_uri` is the products
+        container's ADLS Gen2 URI (`abfss://<container>@<account>.dfs.core.windows.net/`).
+
+        Syntax per Microsoft Learn: "Create and alter Azure Storage external tables"
+        (learn.microsoft.com/azure/data-explorer/kusto/management/external-tables-azure-storage):
+        `kind=storage`, `partition by`, `pathformat`, `dataformat=parquet`, `h@'...'` (an
+        obfuscated verbatim string), and virtual columns (string or datetime partition columns
+        read from the path, as Spark writes Hive partitions); "Storage connection strings"
+        (learn.microsoft.com/azure/data-explorer/kusto/api/connection-strings/storage): the
+        `abfss://` template; "Authenticate external tables with managed identities"
+        (learn.microsoft.com/azure/data-explorer/external-tables-managed-identities):
+        `;managed_identity=system` is the cluster's system-assigned identity, which needs
+        Storage Blob Data Reader to query and the ExternalTable usage in the managed identity
+        policy."""
+        columns = ", ".join(f"{c.name}:{c.kusto}" for c in self.columns)
+        partitions = ", ".join(f"{k}:string" for k in PARTITION_KEYS)
+        path = " ".join(f'"{"/" if i else ""}{k}=" {k}' for i, k in enumerate(PARTITION_KEYS))
+        location = f"{products_uri.rstrip('/')}/{self.prefix.strip('/')}"
+        return (
+            f".create-or-alter external table {self.name} ({columns}) kind=storage "
+            f"partition by ({partitions}) pathformat=({path}) dataformat=parquet "
+            f"(h@'{location};managed_identity=system')"
         )
 
 
