@@ -12,7 +12,7 @@ from . import diff_command
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec", help="mission spec (YAML)")
-    parser.add_argument("--cloud", choices=CLOUD_CHOICES, default="both")
+    parser.add_argument("--cloud", choices=CLOUD_CHOICES, default="both", help="(default: both)")
     parser.add_argument(
         "--policy-pack-config", metavar="FILE", help="pack config JSON, as for `pulumi preview --policy-pack-config`"
     )

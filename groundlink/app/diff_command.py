@@ -18,7 +18,7 @@ OLD_HELP = "a spec, a plan (groundlink plan --json) or a checkpoint (pulumi stac
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("old", help=f"what is deployed: {OLD_HELP}")
     parser.add_argument("new", help="the mission spec to apply (YAML)")
-    parser.add_argument("--cloud", choices=CLOUD_CHOICES, default="both")
+    parser.add_argument("--cloud", choices=CLOUD_CHOICES, default="both", help="(default: both)")
     parser.add_argument("--json", action="store_true", help="print the diff as JSON")
     add_allow_data_loss(parser)
 

@@ -18,7 +18,7 @@ from ..preflight.findings import Finding
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec", help="mission spec (YAML)")
-    parser.add_argument("--cloud", choices=CLOUD_CHOICES, default="both")
+    parser.add_argument("--cloud", choices=CLOUD_CHOICES, default="both", help="(default: both)")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -58,8 +58,13 @@ def schema(args: argparse.Namespace) -> int:
 
 def configure_plan(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec")
-    parser.add_argument("--cloud", choices=CLOUD_CHOICES, default="both")
-    parser.add_argument("--json", metavar="FILE", help="write the plan JSON (one file per cloud with --cloud both)")
+    parser.add_argument("--cloud", choices=CLOUD_CHOICES, default="both", help="(default: both)")
+    parser.add_argument(
+        "--json",
+        metavar="FILE",
+        help="write the plan JSON; with --cloud both, one file per cloud: FILE's name with -aws and -azure "
+        "before its suffix (plan.json: plan-aws.json, plan-azure.json)",
+    )
     diff_command.add_against(parser)
 
 
