@@ -8,8 +8,32 @@ from typing import Any, TypeVar
 import pulumi
 
 from groundlink.blueprint import LAYER_OUTPUTS, STATEFUL_CAPABILITIES, MissionInputs, Realization
+from groundlink.clouds import PROVIDER_REGION_KEYS, REGION_FIELDS
 
 R = TypeVar("R", bound=pulumi.Resource)
+
+
+def check_stack_region(cloud: str, region: str, opts: pulumi.ResourceOptions | None) -> None:
+    """The stack's provider region must be the spec's, or resources would land elsewhere, with
+    the spec's region still written into their endpoints and ARNs. Checked by the root
+    component, so a program of one's own that renders a MissionStack is checked as
+    `groundlink.program` is; an explicit provider in `opts` is the caller's to match."""
+    if opts is not None and (opts.provider is not None or opts.providers):
+        return
+    field = REGION_FIELDS[cloud]
+    for full_key in PROVIDER_REGION_KEYS[cloud]:
+        namespace, key = full_key.split(":")
+        configured = pulumi.Config(namespace).get(key)
+        if configured is None:  # the provider would fall back to its environment's region
+            raise pulumi.RunError(
+                f"{namespace}:{key}: not set in the stack config; set it to the spec's {field} "
+                f"({region!r}): pulumi config set {full_key} {region}"
+            )
+        if configured != region:
+            raise pulumi.RunError(
+                f"{namespace}:{key}: {configured!r} differs from the spec's "
+                f"{field} ({region!r}); set it to {region!r} or edit the spec"
+            )
 
 
 class MissionComponent(pulumi.ComponentResource):

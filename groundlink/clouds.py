@@ -9,6 +9,10 @@ from __future__ import annotations
 CLOUDS = ("aws", "azure")
 BOTH = "both"  # the `--cloud` choice meaning every cloud in CLOUDS
 CLOUD_CHOICES = (*CLOUDS, BOTH)
+# The stack config keys each cloud's providers read their region from, and the spec field every
+# one of them must equal.
+PROVIDER_REGION_KEYS = {"aws": ("aws:region", "aws-native:region"), "azure": ("azure-native:location",)}
+REGION_FIELDS = {"aws": "clouds.aws.region", "azure": "clouds.azure.location"}
 
 
 def chosen_clouds(choice: str) -> list[str]:

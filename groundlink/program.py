@@ -27,28 +27,6 @@ class RenderedMission(Protocol):
     exports: dict[str, Any]
 
 
-# The spec field each cloud's stack region must equal.
-REGION_FIELDS = {"aws": "clouds.aws.region", "azure": "clouds.azure.location"}
-
-
-def _check_regions(spec_region_keys: dict[str, str], cloud: str) -> None:
-    """The stack's provider region must be the spec's, or resources would land elsewhere."""
-    field = REGION_FIELDS[cloud]
-    for full_key, wanted in spec_region_keys.items():
-        namespace, key = full_key.split(":")
-        configured = pulumi.Config(namespace).get(key)
-        if configured is None:  # the provider would fall back to its environment's region
-            raise pulumi.RunError(
-                f"{namespace}:{key}: not set in the stack config; set it to the spec's {field} "
-                f"({wanted!r}): pulumi config set {full_key} {wanted}"
-            )
-        if configured != wanted:
-            raise pulumi.RunError(
-                f"{namespace}:{key}: {configured!r} differs from the spec's "
-                f"{field} ({wanted!r}); set it to {wanted!r} or edit the spec"
-            )
-
-
 def _spec_file(configured: str) -> Path:
     """The mission spec `groundlink:spec` names, relative to the project directory (where the
     CLI runs the program); a path that is no file is refused naming the key."""
@@ -78,7 +56,6 @@ def main(*, offline: bool = False) -> RenderedMission:
         spec = load_spec(spec_path)
     except SpecError as error:
         raise pulumi.RunError("\n".join(error.lines)) from None
-    _check_regions(spec.provider_config(cloud), cloud)
 
     blueprint = build_blueprint(spec).for_cloud(cloud)
     # Lambda's wheels are an asset of the plan; the Flex app's package is built and uploaded outside it

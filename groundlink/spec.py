@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationInfo, fi
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from . import apishapes, limits
+from .clouds import PROVIDER_REGION_KEYS
 from .fieldpath import FieldPath, field_path, model_at
 from .inputs import Document, InputError, InputTooLarge, given, load_yaml, one_line, read_input, show, type_message
 from .presets import PRESETS, Preset, egress_node_of, json_shape_problem
@@ -1028,8 +1029,7 @@ class MissionSpec(_Model):
 
     def provider_config(self, cloud: str) -> dict[str, str]:
         """The stack config keys the providers read their region from; each must equal the spec's."""
-        keys = ("aws:region", "aws-native:region") if cloud == "aws" else ("azure-native:location",)
-        return dict.fromkeys(keys, self.region(cloud))
+        return dict.fromkeys(PROVIDER_REGION_KEYS[cloud], self.region(cloud))
 
 
 # ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import pulumi_aws as aws
 
 from groundlink.blueprint import OUTPUT_KEYS, CloudBlueprint
 
-from ..base import MissionComponent
+from ..base import MissionComponent, check_stack_region
 from .analytics import AwsCatalog, AwsQuery, AwsTelemetry
 from .events import AwsEvents
 from .ground import AwsGroundSegment
@@ -31,6 +31,7 @@ class MissionStack(MissionComponent):
 
     def __init__(self, name: str, blueprint: CloudBlueprint, opts: pulumi.ResourceOptions | None = None):
         mission = blueprint.mission
+        check_stack_region("aws", mission.region, opts)
         super().__init__(name, mission, opts)
         for capability, reason in blueprint.gaps:  # what this cloud leaves out, decided by the blueprint
             self.gap(capability, reason)

@@ -9,7 +9,7 @@ import pulumi_azure_native as azure
 
 from groundlink.blueprint import OUTPUT_KEYS, CloudBlueprint
 
-from ..base import MissionComponent
+from ..base import MissionComponent, check_stack_region
 from .analytics import AzureAnalytics
 from .events import AzureEvents
 from .ground import AzureGround
@@ -32,6 +32,7 @@ class MissionStack(MissionComponent):
 
     def __init__(self, name: str, blueprint: CloudBlueprint, opts: pulumi.ResourceOptions | None = None):
         mission = blueprint.mission
+        check_stack_region("azure", mission.region, opts)
         super().__init__(name, mission, opts)
         for capability, reason in blueprint.gaps:  # what this cloud leaves out, decided by the blueprint
             self.gap(capability, reason)

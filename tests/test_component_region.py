@@ -1,0 +1,62 @@
+"""A program of one's own that renders a MissionStack is held to the spec's region as
+`groundlink.program` is: the check lives in the root components, not only in the program.
+A partner mission in eu-north-1 rendered under a us-west-2 stack planned 202 resources
+whose endpoints named eu-north-1."""
+
+from __future__ import annotations
+
+import importlib
+
+import pulumi
+import pytest
+
+from groundlink.blueprint import build_blueprint
+from groundlink.clouds import CLOUDS, PROVIDER_REGION_KEYS
+from groundlink.engine import PlanError
+from groundlink.engine.runner import run_program
+from groundlink.spec import load_spec
+
+from .conftest import SPECS
+
+SPEC = load_spec(SPECS / "partner.yaml")
+OTHER = {"aws": "us-west-2", "azure": "westus2"}
+
+
+def _render(cloud: str, config: dict[str, str], explicit_provider: bool = False) -> int:
+    blueprint = build_blueprint(SPEC).for_cloud(cloud)
+    stack = importlib.import_module(f"groundlink.components.{cloud}").MissionStack
+
+    def program() -> None:
+        opts = None
+        if explicit_provider:
+            provider = (
+                pulumi.ProviderResource("aws", "mine", {"region": SPEC.region(cloud)})
+                if cloud == "aws"
+                else pulumi.ProviderResource("azure-native", "mine", {"location": SPEC.region(cloud)})
+            )
+            opts = pulumi.ResourceOptions(provider=provider)
+        stack(blueprint.mission.name, blueprint, opts)
+
+    registrations, _ = run_program(program, stack=f"mine-{cloud}", region=SPEC.region(cloud), config=config)
+    return len(registrations)
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_a_stack_region_other_than_the_specs_is_refused_naming_the_field(cloud):
+    assert SPEC.region(cloud) != OTHER[cloud]
+    wrong = dict.fromkeys(PROVIDER_REGION_KEYS[cloud], OTHER[cloud])
+    field = "clouds.aws.region" if cloud == "aws" else "clouds.azure.location"
+    first_key = PROVIDER_REGION_KEYS[cloud][0]
+    with pytest.raises(PlanError, match=rf"{first_key}: '{OTHER[cloud]}' differs from the spec's {field}"):
+        _render(cloud, wrong)
+    with pytest.raises(PlanError, match=rf"{first_key}: not set in the stack config"):
+        _render(cloud, {})
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_the_specs_region_renders(cloud):
+    assert _render(cloud, SPEC.provider_config(cloud)) > 20
+
+
+def test_an_explicit_provider_is_the_callers_to_match():
+    assert _render("aws", {}, explicit_provider=True) > 20
