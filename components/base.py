@@ -13,16 +13,30 @@ from groundlink.clouds import PROVIDER_REGION_KEYS, REGION_FIELDS
 R = TypeVar("R", bound=pulumi.Resource)
 
 
+def _explicit_packages(opts: pulumi.ResourceOptions | None) -> set[str]:
+    """The packages (`aws`, `aws-native`, `azure-native`) whose provider `opts` names, in
+    either form the SDK takes: `provider`, or `providers` as a list or a package-keyed dict."""
+    if opts is None:
+        return set()
+    providers = opts.providers
+    named = list(providers.values()) if isinstance(providers, dict) else list(providers or [])
+    if opts.provider is not None:
+        named.append(opts.provider)
+    return {p.package for p in named if isinstance(p, pulumi.ProviderResource)}
+
+
 def check_stack_region(cloud: str, region: str, opts: pulumi.ResourceOptions | None) -> None:
     """The stack's provider region must be the spec's, or resources would land elsewhere, with
     the spec's region still written into their endpoints and ARNs. Checked by the root
     component, so a program of one's own that renders a MissionStack is checked as
-    `groundlink.program` is; an explicit provider in `opts` is the caller's to match."""
-    if opts is not None and (opts.provider is not None or opts.providers):
-        return
+    `groundlink.program` is; a package whose provider `opts` names explicitly is the caller's
+    to match, the others are still checked."""
     field = REGION_FIELDS[cloud]
+    explicit = _explicit_packages(opts)
     for full_key in PROVIDER_REGION_KEYS[cloud]:
         namespace, key = full_key.split(":")
+        if namespace in explicit:  # that package's resources take the caller's provider
+            continue
         configured = pulumi.Config(namespace).get(key)
         if configured is None:  # the provider would fall back to its environment's region
             raise pulumi.RunError(

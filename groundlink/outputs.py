@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import itertools
 import os
 import re
 import stat
@@ -254,10 +255,10 @@ def lies_under(path: Path | str, root: Path | str) -> bool:
     # os.path.realpath, not Path.resolve: a link loop is a path like any other here (resolve
     # raises RuntimeError on one), and the reader of that path says what is wrong with it.
     resolved = Path(os.path.realpath(path))
-    for candidate, place in (
-        (Path(os.path.abspath(path)), Path(os.path.abspath(root))),
-        (resolved, Path(os.path.realpath(root))),
-    ):
+    # the link itself where it lives (its directory resolved, not the link) is what replacing it takes
+    where_it_lives = Path(os.path.realpath(os.path.dirname(os.path.abspath(path)))) / os.path.basename(path)
+    spellings = (Path(os.path.abspath(path)), resolved, where_it_lives)
+    for candidate, place in itertools.product(spellings, (Path(os.path.abspath(root)), Path(os.path.realpath(root)))):
         if candidate == place or place in candidate.parents:
             return True
     try:

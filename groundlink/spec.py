@@ -762,7 +762,7 @@ def _nearby_regions(region: str, allowed: frozenset[str], listed: str = "the sch
         nearby = sorted(r for r in allowed if r.split("-")[0] == region.split("-")[0])
         every, fallback = "AWS region", ["us-east-1", "us-east-2", "eu-west-1"]
     else:
-        nearby = sorted(difflib.get_close_matches(region, allowed, n=6, cutoff=0.6))
+        nearby = sorted(difflib.get_close_matches(region, allowed, n=4, cutoff=0.6))
         every, fallback = "location", ["eastus", "westeurope", "westus2"]
     return f"allowed: {', '.join(nearby[:8] or fallback)} ... (every {every}: {listed})"
 
@@ -970,14 +970,14 @@ class MissionSpec(_Model):
         if az.location not in limits.AZURE_ZRS_LOCATIONS:
             raise _fail(
                 "clouds.azure.location",
-                f"{az.location} offers no zone-redundant storage, which the mission's account uses "
-                f"(Microsoft Learn, ZRS regions); {_nearby_regions(az.location, limits.AZURE_ZRS_LOCATIONS)}",
+                f"{az.location} has no zone-redundant storage (the mission's account is ZRS); "
+                f"{_nearby_regions(az.location, limits.AZURE_ZRS_LOCATIONS)}",
             )
         if self.storage.redundancy == "geo" and az.location not in limits.AZURE_GZRS_LOCATIONS:
             raise _fail(
                 "clouds.azure.location",
-                f"{az.location} offers no geo-zone-redundant storage, which storage.redundancy: geo uses "
-                f"(Microsoft Learn, GZRS regions); {_nearby_regions(az.location, limits.AZURE_GZRS_LOCATIONS, 'docs/facts.md §9 lists them')}",
+                f"{az.location} has no geo-zone-redundant storage (storage.redundancy: geo is GZRS); "
+                f"{_nearby_regions(az.location, limits.AZURE_GZRS_LOCATIONS, 'docs/facts.md §9 lists them')}",
             )
         if az.legacy_orbital:
             if az.location not in limits.AOGS_ELIGIBLE_LOCATIONS:

@@ -59,4 +59,29 @@ def test_the_specs_region_renders(cloud):
 
 
 def test_an_explicit_provider_is_the_callers_to_match():
-    assert _render("aws", {}, explicit_provider=True) > 20
+    # aws:region is the explicit provider's business; aws-native still reads the stack's
+    assert _render("aws", {"aws-native:region": SPEC.region("aws")}, explicit_provider=True) > 20
+
+
+def test_an_explicit_provider_exempts_its_own_package_only():
+    """An AWS provider of the caller's own leaves aws-native (AWS Ground Station) on the stack's
+    default provider, whose region is still the spec's to match; a provider of another package
+    exempts nothing."""
+    blueprint = build_blueprint(SPEC).for_cloud("aws")
+    stack = importlib.import_module("groundlink.components.aws").MissionStack
+    wrong_native = {"aws:region": SPEC.region("aws"), "aws-native:region": OTHER["aws"]}
+    forms = {
+        "list": lambda aws: [aws],
+        "dict": lambda aws: {"aws": aws},
+        "another package": lambda aws: [pulumi.ProviderResource("random", "other", {})],
+    }
+    for form in forms.values():
+
+        def program(form=form) -> None:
+            aws = pulumi.ProviderResource("aws", "mine", {"region": SPEC.region("aws")})
+            stack(blueprint.mission.name, blueprint, pulumi.ResourceOptions(providers=form(aws)))
+
+        with pytest.raises(
+            PlanError, match=r"aws-native:region: 'us-west-2' differs from the spec's clouds\.aws\.region"
+        ):
+            run_program(program, stack="mine-aws", region=SPEC.region("aws"), config=wrong_native)

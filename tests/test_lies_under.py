@@ -49,3 +49,16 @@ def test_a_link_loop_is_answered_not_raised(tmp_path: Path) -> None:
     (tmp_path / "b.yaml").symlink_to(loop)
     assert lies_under(loop, tmp_path)
     assert not lies_under(loop, tmp_path / "out")
+
+
+def test_a_path_as_written_meets_the_directory_as_resolved_and_back(tmp_path: Path) -> None:
+    """`real/spec.yaml` is a link elsewhere and `outlink` a link to `real`: replacing `outlink`'s
+    directory takes `real/spec.yaml` with it, though neither the names as written nor the
+    resolved paths alone say so."""
+    (tmp_path / "real").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "noaa20.yaml").write_text("x")
+    (tmp_path / "real" / "spec.yaml").symlink_to(tmp_path / "elsewhere" / "noaa20.yaml")
+    (tmp_path / "outlink").symlink_to(tmp_path / "real")
+    assert lies_under(tmp_path / "real" / "spec.yaml", tmp_path / "outlink")
+    assert lies_under(tmp_path / "outlink" / "spec.yaml", tmp_path / "real")

@@ -39,6 +39,7 @@ def _tree(root: Path) -> list[str]:
         ("link-to-raw", "is the delivery"),
         ("link-to-raw/products", "is inside the delivery"),
         ("link-to-parent/raw/products", "is inside the delivery"),
+        ("raw/loop", "is inside the delivery"),  # a link to itself: Path.resolve raised on it
     ],
 )
 def test_an_out_overlapping_the_delivery_is_refused_before_anything_is_written(
@@ -50,6 +51,7 @@ def test_an_out_overlapping_the_delivery_is_refused_before_anything_is_written(
     _deliver(Path("raw"))
     Path("link-to-raw").symlink_to("raw")
     Path("link-to-parent").symlink_to(".")
+    Path("raw/loop").symlink_to("loop")
     before = _tree(tmp_path)
 
     assert main(["process", "raw", "--out", out]) == 2

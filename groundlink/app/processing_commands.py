@@ -57,7 +57,7 @@ def _check_apart(contact_dir: Path, out: Path) -> None:
     from ..errors import UsageError
 
     if lies_under(out, contact_dir):
-        where = "is" if out.resolve() == contact_dir.resolve() else "is inside"
+        where = "is" if os.path.realpath(out) == os.path.realpath(contact_dir) else "is inside"
         raise UsageError(
             f"--out {out}: {where} the delivery {contact_dir}; give a products directory outside CONTACT_DIR"
         )
