@@ -21,7 +21,7 @@ def _log_groups(resources: list[Any], flow_log: Any) -> list[Any]:
     ]
 
 
-def _destination_problem(resources: list[Any], flow_log: Any) -> str | None:
+def _destination_problem(resources: list[Any], flow_log: Any, require_cmk: bool) -> str | None:
     kind = get(flow_log.props, "logDestinationType", default="cloud-watch-logs")
     if kind is UNKNOWN or kind == "s3":  # buckets are judged by aws-s3-kms-encryption
         return None
@@ -32,7 +32,7 @@ def _destination_problem(resources: list[Any], flow_log: Any) -> str | None:
         return f"flow log {flow_log.name} delivers to a log group this stack does not create"
     for group in groups:
         key = get(group.props, "kmsKeyId")
-        if key is not UNKNOWN and not key:
+        if require_cmk and key is not UNKNOWN and not key:
             return f"flow log {flow_log.name} delivers to log group {group.name}, which has no kmsKeyId"
     return None
 
@@ -47,13 +47,22 @@ def _destination_problem(resources: list[Any], flow_log: Any) -> str | None:
     remediation="Add aws.ec2.FlowLog(vpc_id=vpc.id, traffic_type='ALL', log_destination=group.arn, "
     "iam_role_arn=...) with aws.cloudwatch.LogGroup(kms_key_id=key.arn, retention_in_days=...); the key policy "
     "must let logs.<region>.amazonaws.com use the key.",
+    config={
+        "requireCustomerManagedKey": {
+            "type": "boolean",
+            "default": True,
+            "description": "Require the flow log's log group to name a KMS key; false accepts CloudWatch Logs' "
+            "own encryption (security.customer_managed_keys: false). A VPC still needs a flow log.",
+        }
+    },
 )
 def vpc_flow_logs(args: Any, report: Any) -> None:
+    require_cmk = bool(args.get_config().get("requireCustomerManagedKey", True))
     for vpc in of_type(args.resources, T.VPC):
         flow_logs = sides(args.resources, T.FLOW_LOG, "vpcId", vpc, ("id",))
         if not flow_logs:
             report(f"VPC {vpc.name} has no flow log", vpc.urn)
             continue
-        problems = [p for p in (_destination_problem(args.resources, f) for f in flow_logs) if p]
+        problems = [p for p in (_destination_problem(args.resources, f, require_cmk) for f in flow_logs) if p]
         if len(problems) == len(flow_logs):
             report(f"VPC {vpc.name}: {'; '.join(problems)}", vpc.urn)

@@ -333,6 +333,7 @@ def test_a_mission_without_customer_managed_keys_passes_with_the_shipped_config(
         spec_data(),
         {
             "security.customer_managed_keys": False,
+            "security.network": "private",  # a VPC: its flow logs go to a log group without a key
             "storage.redundancy": "geo",
             "clouds.aws.replica_region": "us-east-2",
         },
@@ -347,6 +348,7 @@ def test_a_mission_without_customer_managed_keys_passes_with_the_shipped_config(
         "aws-kinesis-cmk",
         "aws-firehose-cmk",
         "azure-storage-cmk",
+        "aws-vpc-flow-logs",
     }
     config = check_runner.PACK_DIR / "customer-managed-keys-off.config.json"
     allowed = check(spec, list(CLOUDS), policy_pack_config=config)

@@ -196,6 +196,16 @@ def test_flow_logs_fire_on_an_unencrypted_log_group():
     ]
 
 
+def test_flow_logs_accept_the_services_own_encryption_when_keys_are_off():
+    """security.customer_managed_keys: false gives the flow-log group no key; the shipped
+    keys-off config accepts that, and still wants the flow log itself."""
+    off = {"requireCustomerManagedKey": False}
+    assert run_stack("aws-vpc-flow-logs", _private_vpc(group_key=None), off) == []
+    assert run_stack("aws-vpc-flow-logs", _private_vpc(drop_flow_log=True), off) == [
+        ("VPC vpc has no flow log", "urn:aws:ec2/vpc:Vpc::vpc")
+    ]
+
+
 def _channels(queue_key=KEY_ARN, topic_key=KEY_ARN, **queue_extra) -> list:
     key = res("aws:kms/key:Key", "mission-key", {"arn": KEY_ARN})
     queue = res("aws:sqs/queue:Queue", "contacts", {"kmsMasterKeyId": queue_key, **queue_extra})
