@@ -135,6 +135,7 @@ AWS_REGION_PATTERN = (
 
 # Azure Orbital Ground Station (retired 2024-12-18): the regions it served.
 AZURE_ORBITAL_RETIRED_ON = "2024-12-18"
+AZURE_ORBITAL_TYPE_PREFIX = "azure-native:orbital:"  # the retired service's resources (legacy_orbital only)
 AOGS_ELIGIBLE_LOCATIONS: frozenset[str] = frozenset(
     {"westus2", "swedencentral", "southeastasia", "brazilsouth", "southafricanorth"}
 )

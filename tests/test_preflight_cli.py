@@ -25,6 +25,25 @@ def test_clean_plan_exits_0(planned, monkeypatch, capsys):
     assert capsys.readouterr().out.strip().splitlines()[-1].endswith("resources, clean")
 
 
+def test_the_retired_orbital_resources_are_named_though_no_check_refuses_them(monkeypatch, capsys):
+    """The legacy_orbital opt-in plans Azure Orbital resources that pass every provider check,
+    and preflight called that plan 'clean', though pulumi up cannot create them any more."""
+    azure = cached_plan(SPEC, "azure")
+    orbital = [r for r in azure.resources if r.type.startswith("azure-native:orbital:")]
+    assert len(orbital) == 2
+    monkeypatch.setattr(engine, "plan", lambda spec, cloud: copy.deepcopy(azure))
+    assert cli.main(["preflight", str(SPECS / SPEC), "--cloud", "azure"]) == 0
+    assert (
+        capsys.readouterr()
+        .out.strip()
+        .splitlines()[-1]
+        .endswith(
+            "resources, clean; 2 Azure Orbital resources (legacy_orbital), which Azure no longer creates "
+            "(retired 2024-12-18): preview only, pulumi up fails on them"
+        )
+    )
+
+
 def test_a_finding_exits_1_with_one_line(planned, monkeypatch, capsys):
     def broken_plan(spec, cloud):
         plan = copy.deepcopy(planned)

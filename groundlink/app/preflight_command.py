@@ -13,6 +13,7 @@ from typing import TextIO
 from ..clouds import CLOUD_CHOICES, chosen_clouds
 from ..engine.plan import Plan
 from ..errors import EXIT_FAILED, EXIT_OK
+from ..limits import AZURE_ORBITAL_RETIRED_ON, AZURE_ORBITAL_TYPE_PREFIX
 from ..preflight.findings import Finding
 
 
@@ -41,4 +42,11 @@ def print_findings(plan: Plan, findings: Sequence[Finding], stream: TextIO | Non
     for finding in findings:
         print(f"{plan.cloud}: {finding.line()}", file=out)
     verdict = "clean" if not findings else f"{len(findings)} finding{'s' if len(findings) > 1 else ''}"
+    # the legacy_orbital opt-in's resources pass every provider check, but Azure creates them no more
+    retired = sum(1 for r in plan.resources if r.type.startswith(AZURE_ORBITAL_TYPE_PREFIX))
+    if retired:
+        verdict += (
+            f"; {retired} Azure Orbital resource{'s' if retired > 1 else ''} (legacy_orbital), which Azure no "
+            f"longer creates (retired {AZURE_ORBITAL_RETIRED_ON}): preview only, pulumi up fails on them"
+        )
     print(f"preflight {plan.cloud} ({plan.stack}): {len(plan.resources)} resources, {verdict}", file=out)
