@@ -65,7 +65,13 @@ def commands() -> tuple[Command, ...]:
             compare.configure,
             compare.run,
             imports_first=("jsonschema",),  # the pack's configuration
-            paths=(spec, against, PathArg("--prices", INPUT), PathArg("--out", DIR)),
+            paths=(
+                spec,
+                against,
+                PathArg("--prices", INPUT),
+                PathArg("--policy-pack-config", INPUT),
+                PathArg("--out", DIR),
+            ),
         ),
         Command(
             "process",

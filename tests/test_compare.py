@@ -22,7 +22,10 @@ NOAA20 = str(SPECS / "noaa20.yaml")
 pytestmark = pytest.mark.usefixtures("warm_policy_packs")
 
 
-def _fake_runs(aws_drop: str = ""):
+def _fake_runs(aws_drop: str = "", spec: str | None = "noaa20.yaml"):
+    """The session's plans of `spec` (None: of whichever spec the compare was given) in place
+    of the plan workers."""
+
     def run_plans(
         spec_path,
         clouds,
@@ -35,7 +38,7 @@ def _fake_runs(aws_drop: str = ""):
         meanwhile()
         runs = {}
         for cloud in clouds:
-            plan = plan_runs.Plan.from_json(cached_plan("noaa20.yaml", cloud).to_json())
+            plan = plan_runs.Plan.from_json(cached_plan(spec or spec_path, cloud).to_json())
             if cloud == "aws" and aws_drop:
                 plan.resources = [r for r in plan.resources if aws_drop not in r.capability]
                 plan.gaps.pop(aws_drop, None)
@@ -331,3 +334,40 @@ def test_out_holding_the_current_directory_is_refused_before_planning(tmp_path, 
         "choose another directory\n"
     )
     assert list(here.iterdir()) == []
+
+
+def test_the_report_judges_a_keys_off_mission_with_the_pack_config_check_takes(tmp_path, monkeypatch, capsys):
+    """docs/policies.md gives keys-off missions a pack config; `check` passed with it, while
+    compare, which had no way to take it, reported a dozen mandatory violations."""
+    from .conftest import with_changes
+
+    monkeypatch.setattr(plan_runs, "run_plans", _fake_runs(spec=None))
+    spec = write_spec(tmp_path, with_changes(spec_data(), {"security.customer_managed_keys": False}))
+    config = SPECS.parent / "policies" / "customer-managed-keys-off.config.json"
+    for cloud in CLOUDS:  # planned before the compare's policy thread starts importing the SDK
+        cached_plan(spec, cloud)
+
+    assert main(["compare", str(spec), "--out", str(tmp_path / "plain")]) == 0
+    plain = json.loads((tmp_path / "plain" / "compare.json").read_text())["policy"]
+    assert plain["available"] and "mandatory violation(s)" in plain["summary"]
+
+    assert main(["compare", str(spec), "--out", str(tmp_path / "out"), "--policy-pack-config", str(config)]) == 0
+    policy = json.loads((tmp_path / "out" / "compare.json").read_text())["policy"]
+    assert policy["summary"].endswith(f", configured by {config}): passed.")
+    assert all(c["violations"] == 0 for c in policy["clouds"].values())
+    assert policy["summary"] in (tmp_path / "out" / "report.md").read_text()
+
+
+def test_a_pack_config_the_pack_refuses_is_exit_2_and_nothing_written(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(plan_runs, "run_plans", _fake_runs(spec=None))
+    config = tmp_path / "pack.json"
+    config.write_text(json.dumps({"allowed-regions": {"allowedAzureLocations": "eastus"}}))
+    out = tmp_path / "out"
+    assert main(["compare", NOAA20, "--out", str(out), "--policy-pack-config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert "allowed-regions.allowedAzureLocations" in err and "Traceback" not in err
+    assert not out.exists()
+    config.write_text("")
+    assert main(["compare", NOAA20, "--out", str(out), "--policy-pack-config", str(config)]) == 2
+    assert "policy pack config is empty" in capsys.readouterr().err
+    assert not out.exists()

@@ -173,13 +173,16 @@ def run_compare(
     spec_name: str | None = None,
     against_name: str | None = None,
     allow_data_loss: bool = False,
+    policy_pack_config: str | None = None,
+    policy_pack_config_name: str | None = None,
 ) -> CompareResult:
     """The whole comparison (the function the benchmark times). Raises SpecError, PriceError,
     UsageError or PlanError on bad input, before anything is written to `out_dir`.
     `spec_name` and `against_name`: what the report calls the spec and OLD when the paths
     read are private copies of what the user gave (a pipe: groundlink.path_args).
     `allow_data_loss`: whether the report records the data loss --against finds as accepted or
-    as refused (the command's exit 1)."""
+    as refused (the command's exit 1). `policy_pack_config`: the pack config `groundlink check`
+    takes (`policy_pack_config_name`: as the report names it), read before anything starts."""
     from dataclasses import replace
 
     from rich.console import Console
@@ -200,6 +203,10 @@ def run_compare(
     _check_out_dir(out)
     if against:
         check_old(against)
+    if policy_pack_config is not None:
+        from ..check.config import load_config_file
+
+        load_config_file(policy_pack_config)  # a file that is no pack config: one line, nothing started
     blueprint = build_blueprint(spec)
     prepared: dict[str, Any] = {}
 
@@ -233,7 +240,13 @@ def run_compare(
             progress.start(cloud, f"plan {cloud.upper()}")
             if not background:
                 background["policy"] = policy_thread.submit(
-                    policy_results_as_planned, str(spec_path), CLOUDS, arrivals.get, arrivals.preflight
+                    policy_results_as_planned,
+                    str(spec_path),
+                    CLOUDS,
+                    arrivals.get,
+                    arrivals.preflight,
+                    policy_pack_config,
+                    policy_pack_config_name,
                 )
                 progress.start("policy", "policy pack")
 
@@ -337,6 +350,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="directory for report.md, report.html, compare.json and the plans (replaced atomically)",
     )
     parser.add_argument("--prices", metavar="FILE", help="price overrides (YAML; format in docs/compare.md)")
+    parser.add_argument(
+        "--policy-pack-config",
+        metavar="FILE",
+        help="pack config JSON for the report's policy results, as `groundlink check` takes it",
+    )
     parser.add_argument("--serial", action="store_true", help="plan the clouds one after the other, in-process")
     diff_command.add_against(parser)
 
@@ -356,6 +374,8 @@ def run(args: argparse.Namespace) -> int:
             spec_name=copied_from(args, args.spec),
             against_name=copied_from(args, args.against),
             allow_data_loss=args.allow_data_loss,
+            policy_pack_config=args.policy_pack_config,
+            policy_pack_config_name=copied_from(args, args.policy_pack_config),
         )
     except PriceError as error:
         for line in error.lines:

@@ -21,6 +21,8 @@ def policy_results_as_planned(
     clouds: tuple[str, ...],
     get_plan: Callable[[str], Any],
     preflight_of: Callable[[Any], list[str] | None] = lambda plan: None,
+    policy_pack_config: str | None = None,
+    config_name: str | None = None,
 ) -> dict[str, Any]:
     """Policy results for plans still being built: the pack process starts at once.
     `preflight_of(plan)`: the plan's preflight finding lines if already known, else None.
@@ -28,13 +30,25 @@ def policy_results_as_planned(
     One pack process analyzes both stacks, configured for each in turn: the pack reads
     its stack and configuration only from the Analyzer calls (it never imports the Pulumi
     runtime), so the findings are those of `groundlink check`'s process per stack, and the
-    comparison saves the start-up of a second interpreter with the pack loaded."""
+    comparison saves the start-up of a second interpreter with the pack loaded.
+    `policy_pack_config`: the pack config file `groundlink check` and `pulumi preview` take (the
+    summary names it `config_name`, as the user gave it); a config the pack refuses is the user's
+    bad input (PackConfigError), not an unavailable pack."""
     try:
         from .. import check
     except ImportError:
         return unavailable("the policy runner (groundlink check) is not installed in this checkout.")
     try:
-        result = check.check_as_planned(spec_path, clouds, get_plan, preflight_of=preflight_of, one_process=True)
+        result = check.check_as_planned(
+            spec_path,
+            clouds,
+            get_plan,
+            policy_pack_config=policy_pack_config,
+            preflight_of=preflight_of,
+            one_process=True,
+        )
+    except check.PackConfigError:
+        raise
     except Exception as error:
         return unavailable(f"the policy pack did not run ({type(error).__name__}: {error}).")
     by_cloud: dict[str, Any] = {}
@@ -53,10 +67,11 @@ def policy_results_as_planned(
         f"{len(result.preflight)} preflight finding(s) the clouds would refuse"
     ] * bool(result.preflight)
     verdict = "passed" if result.passed else ", ".join(failures)
+    configured = f", configured by {config_name or policy_pack_config}" if policy_pack_config else ""
     return {
         "available": True,
         "reason": "",
         "summary": f"Policy pack {pack.get('name', '?')} {pack.get('version', '')} "
-        f"({pack.get('policies', '?')} policies, run offline over the Analyzer protocol): {verdict}.",
+        f"({pack.get('policies', '?')} policies, run offline over the Analyzer protocol{configured}): {verdict}.",
         "clouds": by_cloud,
     }
