@@ -8,7 +8,7 @@ import pytest
 
 from groundlink.spec import load_spec
 
-from .conftest import SPECS
+from .conftest import SPECS, variant_plan
 from .test_azure_support import azure, every, one, variant
 
 SPECS_ALL = ("noaa20.yaml", "partner.yaml", "constellation.yaml", "aqua-legacy.yaml")
@@ -219,3 +219,20 @@ def test_every_mocked_output_shape_is_one_the_stack_creates():
 
     created = {r.type for spec in ("noaa20.yaml", "partner.yaml") for r in azure(spec).resources}
     assert set(AZURE_EXTRAS) <= created, sorted(set(AZURE_EXTRAS) - created)
+
+
+@pytest.mark.parametrize(
+    ("changes", "addresses"),
+    [({}, 0), ({"ground_segment.partner.source_addresses": ["203.0.113.0/28"]}, 1)],
+)
+def test_a_partner_landing_behind_a_private_network_is_warned_of(changes, addresses):
+    """A private network disables the account's public endpoint, and nothing said that a partner
+    delivering from outside could then not write, nor that its source addresses did nothing."""
+    from groundlink.components.azure.storage import private_partner_landing
+
+    private = variant_plan("azure", {"security.network": "private", **changes}, base="partner.yaml")
+    account = private.one("azure-native:storage:StorageAccount")
+    assert account.inputs["publicNetworkAccess"] == "Disabled"
+    assert private_partner_landing(addresses) in private.warnings
+    public = variant_plan("azure", {"security.network": "public", **changes}, base="partner.yaml")
+    assert not any("turns the storage account's public endpoint off" in w for w in public.warnings)

@@ -31,6 +31,22 @@ MAX_SOFT_DELETE_DAYS = 365
 MAX_CHANGE_FEED_DAYS = 146000
 
 
+def private_partner_landing(addresses: int) -> str:
+    """The warning of a partner landing zone behind security.network: private: the account's
+    public endpoint is off, and groundlink creates no private endpoint in the partner's network."""
+    ignored = (
+        f"; the {addresses} ground_segment.partner.source_addresses become firewall rules, which a disabled "
+        "public endpoint ignores"
+        if addresses
+        else ""
+    )
+    return (
+        "security.network: private turns the storage account's public endpoint off, so a partner writing from "
+        "outside the mission's network cannot deliver: have the partner request a private endpoint to the "
+        f"account and approve it before the first contact{ignored}"
+    )
+
+
 @dataclass(frozen=True)
 class Stores:
     """The mission account and its containers as the other layers use them."""
@@ -203,6 +219,8 @@ class AzureStorage(MissionComponent):
             self.realize(self.account, "storage.geo_redundancy")
         if inputs.archive_gap:  # the lifecycle keeps archive-aged data in Cold (groundlink.blueprint.tiering)
             self.warn(inputs.archive_gap)
+        if private and inputs.landing:
+            self.warn(private_partner_landing(len(inputs.partner_source_addresses)))
         raw_lifecycle, products_lifecycle = inputs.raw_lifecycle, inputs.products_lifecycle
         soft_delete_days = min(raw_lifecycle.noncurrent_days, MAX_SOFT_DELETE_DAYS)
         change_feed_days = min(max(raw_lifecycle.expire_days, products_lifecycle.expire_days), MAX_CHANGE_FEED_DAYS)
