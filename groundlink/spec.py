@@ -167,7 +167,7 @@ class Downlink(_Model):
             explicit = (self.demodulation_json is not None, self.decode_json is not None)
             if self.preset and any(explicit):
                 raise _fail("preset", "give a preset or demodulation_json+decode_json, not both")
-            if not self.preset and not all(explicit):
+            if not self.preset and any(explicit) and not all(explicit):
                 raise _fail(
                     "preset",
                     f"demod_decode needs a preset ({', '.join(PRESETS)}) or both demodulation_json and decode_json",
@@ -935,6 +935,16 @@ class MissionSpec(_Model):
                 )
         gs = self.ground_segment
         if gs.provider == "managed":
+            # AWS Ground Station demodulates and decodes by a preset's or the spec's JSON; a
+            # partner's network does it by its own configuration, so a partner needs neither
+            for i, sat in enumerate(self.satellites):
+                for j, link in enumerate(sat.downlinks):
+                    if link.delivery == "demod_decode" and not link.preset and link.demodulation_json is None:
+                        raise _fail(
+                            f"satellites[{i}].downlinks[{j}].preset",
+                            f"demod_decode with provider: managed needs a preset ({', '.join(PRESETS)}) or both "
+                            "demodulation_json and decode_json (AWS Ground Station's configs)",
+                        )
             region = self.clouds.aws.region
             if region not in limits.AWS_GROUND_STATION_API_REGIONS:
                 raise _fail(

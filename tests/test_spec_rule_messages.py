@@ -20,8 +20,8 @@ ORBITAL = "clouds.azure.orbital"
         (
             "noaa20.yaml",
             {"satellites.0.downlinks.0.preset": DROP},
-            "satellites[0].downlinks[0].preset: demod_decode needs a preset (jpss1_hrd, snpp_hrd, aqua_db) "
-            "or both demodulation_json and decode_json",
+            "satellites[0].downlinks[0].preset: demod_decode with provider: managed needs a preset (jpss1_hrd, "
+            "snpp_hrd, aqua_db) or both demodulation_json and decode_json (AWS Ground Station's configs)",
         ),
         (
             "noaa20.yaml",

@@ -176,7 +176,24 @@ class TestDownlinkForms:
 
     def test_demod_decode_needs_preset_or_both_json(self):
         errors = _errors(lambda d: dl(d).update(preset=None))
+        assert any(
+            e.startswith(f"s.yaml: {DL}.preset: demod_decode with provider: managed needs a preset (jpss1_hrd")
+            for e in errors
+        )
+        errors = _errors(lambda d: dl(d).update(preset=None, decode_json="{}"))  # one of the two
         assert any(e.startswith(f"s.yaml: {DL}.preset: demod_decode needs a preset (jpss1_hrd") for e in errors)
+
+    def test_a_partner_demodulates_by_its_own_configuration_so_needs_no_preset(self):
+        """A partner mission had to carry AWS Ground Station's demod/decode JSON (or a preset)
+        that neither of its plans uses."""
+        from .conftest import spec_data as example
+
+        data = example("partner.yaml")
+        for satellite in data["satellites"]:
+            for link in satellite["downlinks"]:
+                link.pop("preset", None)
+        spec = spec_from_data(data, "s.yaml")
+        assert all(link.preset is None for _, link in spec.downlinks())
 
     def test_explicit_json_instead_of_preset(self):
         from groundlink.presets import PRESETS
