@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import errno
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -182,59 +182,45 @@ def test_the_not_written_count_ends_every_run_with_a_failed_contact(
         assert printed.out == "" and not out.exists()  # the run created it, and leaves nothing behind
 
 
+def _unopenable(chunks: Iterator[object], path: Path) -> Iterator[object]:
+    raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+
+def _failing_midway(chunks: Iterator[object], path: Path) -> Iterator[object]:
+    yield next(chunks)
+    raise OSError(errno.EIO, "Input/output error")  # on the open capture: it names no file
+
+
+@pytest.mark.parametrize(
+    ("failure", "reason"), [(_unopenable, "Permission denied"), (_failing_midway, "Input/output error")]
+)
 def test_an_unreadable_capture_fails_its_own_contact_only(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    failure: Callable[[Iterator[object], Path], Iterator[object]],
+    reason: str,
 ) -> None:
     """A capture that could not be opened ended the whole run in one line: the contacts before
-    it were written and never listed, those after it never processed, and no count printed."""
+    it were written and never listed, those after it never processed, and no count printed. An
+    I/O error while reading an open capture names no file, and was taken for a failed write to
+    --out, with the same result."""
     from groundlink.processing import processor
 
     _deliver(tmp_path / "raw", CONTACT_A)
-    locked = _deliver(tmp_path / "raw", CONTACT_B)
+    bad = _deliver(tmp_path / "raw", CONTACT_B)
     read_capture = processor.read_capture
 
-    def unreadable(path: Path, *args: object) -> object:
-        if path == locked:
-            raise PermissionError(errno.EACCES, "Permission denied", str(path))
-        return read_capture(path, *args)  # type: ignore[arg-type]  # the real reader takes these args as given
-
-    monkeypatch.setattr(processor, "read_capture", unreadable)
-
-    assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 2
-
-    printed = capsys.readouterr()
-    assert (
-        printed.err == f"{locked}: cannot read (Permission denied)\ngroundlink: 1 of 2 contacts not written (above)\n"
-    )
-    assert f"contact {CONTACT_A}: 3 frames" in printed.out and CONTACT_B not in printed.out
-
-
-def test_a_read_error_naming_no_file_fails_its_capture_not_the_run(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """An I/O error while reading an open capture names no file; it was taken for a failed
-    write to --out and ended the run, the contact before it written but never listed."""
-    from groundlink.processing import processor
-
-    _deliver(tmp_path / "raw", CONTACT_A)
-    failing = _deliver(tmp_path / "raw", CONTACT_B)
-    read_capture = processor.read_capture
-
-    def failing_midway(path: Path, *args: object) -> Iterator[object]:
+    def reading(path: Path, *args: object) -> Iterator[object]:
         chunks = read_capture(path, *args)  # type: ignore[arg-type]  # the real reader takes these args as given
-        if path == failing:
-            yield next(chunks)
-            raise OSError(errno.EIO, "Input/output error")
-        yield from chunks
+        return failure(chunks, path) if path == bad else chunks
 
-    monkeypatch.setattr(processor, "read_capture", failing_midway)
+    monkeypatch.setattr(processor, "read_capture", reading)
 
     assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 2
 
     printed = capsys.readouterr()
-    assert (
-        printed.err == f"{failing}: cannot read (Input/output error)\ngroundlink: 1 of 2 contacts not written (above)\n"
-    )
+    assert printed.err == f"{bad}: cannot read ({reason})\ngroundlink: 1 of 2 contacts not written (above)\n"
     assert f"contact {CONTACT_A}: 3 frames" in printed.out and CONTACT_B not in printed.out
 
 
