@@ -343,3 +343,48 @@ def test_the_cloud_runtime_reads_the_missions_capture_format_from_its_setting(tm
     assert (summary["ok_frames"], summary["skipped_bytes"]) == (4, 0)
     (stream_file,) = [k for k in products.uploaded if k.endswith(".cadu")]
     assert (products.root / stream_file).read_bytes() == stream
+
+
+def test_the_container_job_explains_itself_and_its_settings(capsys) -> None:
+    from groundlink.runtime import job
+
+    with pytest.raises(SystemExit) as exit_:
+        job.main(["--help"])
+    assert exit_.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    for setting in (job.RAW_BUCKET, job.PRODUCTS_BUCKET, job.QUEUE, job.NAMESPACE, job.ACCOUNT_URL):
+        assert setting in text
+
+
+@pytest.mark.parametrize("argv", [["{}"], []], ids=["aws", "azure"])
+def test_the_container_job_without_its_settings_is_one_line_and_exit_2(argv, monkeypatch, capsys) -> None:
+    from groundlink.runtime import job
+
+    for name in (job.RAW_BUCKET, job.PRODUCTS_BUCKET, job.ACCOUNT_URL, job.RAW_CONTAINER, job.PRODUCTS_CONTAINER):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(job.importlib, "import_module", lambda name: pytest.fail(f"{name} imported before the check"))
+    assert job.main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert (job.RAW_BUCKET if argv else job.ACCOUNT_URL) in err
+
+
+def test_the_container_job_on_aws_processes_its_argument_between_the_two_buckets(monkeypatch, capsys) -> None:
+    import types
+
+    from groundlink.runtime import job
+
+    seen: dict[str, object] = {}
+
+    def handle(body: str, raw: object, products: object) -> dict[str, str]:
+        seen.update(body=body, raw=raw.bucket, products=products.bucket)  # type: ignore[attr-defined]
+        return {"contact": "c1"}
+
+    boto3 = types.SimpleNamespace(client=lambda service: service)
+    monkeypatch.setattr(job.importlib, "import_module", {"boto3": boto3}.__getitem__)
+    monkeypatch.setattr(job, "handle_message", handle)
+    monkeypatch.setenv(job.RAW_BUCKET, "raw-b")
+    monkeypatch.setenv(job.PRODUCTS_BUCKET, "products-b")
+    assert job.main(['{"detail": 1}']) == 0
+    assert seen == {"body": '{"detail": 1}', "raw": "raw-b", "products": "products-b"}
+    assert json.loads(capsys.readouterr().out) == {"contact": "c1"}
