@@ -232,6 +232,23 @@ def test_cadus_longer_than_the_cadu_length_are_warned_about(tmp_path: Path, caps
     ]  # and none for contact B, whose CADUs are 1024 bytes
 
 
+def test_cadus_shorter_than_the_cadu_length_are_warned_about(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """1024-byte CADUs read as 2048: every step between markers is 2048, every other frame lies
+    inside its neighbour and would be counted lost without a word."""
+    write_records(raw_dir(tmp_path / "raw") / _name(CONTACT_A, 1), _plain())
+
+    code = main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out"), "--cadu-length", "2048"])
+
+    assert code == 0
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(
+        f"groundlink: contact {CONTACT_A}: its sync markers are mostly 1024 bytes apart, not the CADU length of "
+        "2048 bytes ("
+    )
+
+
 # 8. records out of time order
 
 

@@ -247,6 +247,10 @@ class _ContactRun:
         # how far apart consecutive frames start: the CADU length, or how often it is not
         self.on_length = 0
         self.spacings: dict[int, int] = {}
+        # where a sync marker stands inside the first frames, when one does: CADUs of 1024 bytes
+        # read as 2048 put every other marker there, and every step is then "on length"
+        self.inside: dict[int, int] = {}
+        self.looked_inside = 0
 
     def feed(self, chunk: Chunk | None) -> None:
         final = chunk is None
@@ -264,6 +268,16 @@ class _ContactRun:
         self.carry_at += keep
         self.carry = data[keep:].copy()
 
+    def _look_inside(self, data: Any, starts: I64, lengths: I64, marker: int) -> None:
+        """Record where the sync marker first stands inside each of the contact's first
+        LOOK_INSIDE frames (a random frame holds it with odds of about 1 in 4 million)."""
+        sync = bytes(self.fmt.sync_marker)
+        for start, length in zip(starts[: LOOK_INSIDE - self.looked_inside], lengths, strict=False):
+            at = bytes(data[start + marker : start + length]).find(sync)
+            if at >= 0:
+                self.inside[at + marker] = self.inside.get(at + marker, 0) + 1
+            self.looked_inside += 1
+
     def _emit(self, data: Any, starts: I64, lengths: I64) -> None:
         fmt = self.fmt
         steps = np.diff(starts)
@@ -273,6 +287,7 @@ class _ContactRun:
             for spacing, times in zip(*np.unique(other, return_counts=True), strict=True):
                 self.spacings[int(spacing)] = self.spacings.get(int(spacing), 0) + int(times)
         marker = len(fmt.sync_marker)
+        self._look_inside(data, starts, lengths, marker)
         headers = decode_headers(data, starts, lengths, marker)
         status, reasons, missing = self.judge.judge(headers, lengths)
         self._write_streams(data, starts, lengths, status, headers.spacecraft * 64 + headers.channel)
@@ -438,15 +453,20 @@ def _naming(path: Path, chunks: Iterable[Chunk]) -> Iterator[Chunk]:
 
 # Frames found before a wrong CADU length is suspected: a few, so that a short contact still says so.
 SPACINGS_NEEDED = 8
+# Frames searched whole for a sync marker inside them (the rest of a contact is not: a search
+# of every frame would cost as much as the whole processor).
+LOOK_INSIDE = 64
 
 
 def _length_warning(contact: Contact, run: _ContactRun) -> str | None:
-    """One line when the sync markers mostly stand another distance apart than the CADU length
-    (CADUs of 2048 bytes read as 1024: half of every CADU skipped, every frame "ok"), else None."""
-    if not run.spacings:
-        return None
-    spacing, times = max(run.spacings.items(), key=lambda item: (item[1], -item[0]))
-    if sum(run.spacings.values()) <= run.on_length or times < SPACINGS_NEEDED:
+    """One line when the sync markers mostly stand another distance apart than the CADU length,
+    else None: CADUs of 2048 bytes read as 1024 (half of every CADU skipped, every frame "ok"),
+    or CADUs of 1024 bytes read as 2048 (every other frame inside its neighbour, counted lost)."""
+    spacing, times = max(run.spacings.items(), key=lambda item: (item[1], -item[0]), default=(0, 0))
+    inside, within = max(run.inside.items(), key=lambda item: (item[1], -item[0]), default=(0, 0))
+    if 2 * within > run.looked_inside and within >= SPACINGS_NEEDED:
+        spacing, times = inside, within
+    elif sum(run.spacings.values()) <= run.on_length or times < SPACINGS_NEEDED:
         return None
     length = run.fmt.cadu_length
     return (
