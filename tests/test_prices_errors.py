@@ -80,7 +80,21 @@ def test_an_unknown_key_names_the_allowed_ones_the_closest_and_where(tmp_path, t
         ),
         (
             "assumptions: {object_size_mb: 0}\n",
-            "assumptions.object_size_mb: 0 is out of range; allowed: more than 0 (line 1, column 15)",
+            "assumptions.object_size_mb: 0 is out of range; allowed: 1e-06 or more (line 1, column 15)",
+        ),
+        (  # under a byte: the object counts, and the request lines, would be absurd
+            "assumptions: {object_size_mb: 0.000000001}\n",
+            "assumptions.object_size_mb: 1e-09 is out of range; allowed: 1e-06 or more (line 1, column 15)",
+        ),
+        (
+            "assumptions: {object_size_mb: true}\n",
+            "assumptions.object_size_mb: must be a number, got the boolean true (YAML reads an unquoted yes, no, on, "
+            "off, true or false as one) (line 1, column 15)",
+        ),
+        (
+            "assumptions: {object_size_mb: '500'}\n",
+            "assumptions.object_size_mb: must be a number, got the text '500'; write the number without quotes "
+            "(line 1, column 15)",
         ),
         (
             "assumptions: {object_size_mb: .nan}\n",

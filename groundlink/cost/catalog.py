@@ -118,14 +118,20 @@ class Override(BaseModel):
     _date_format = field_validator("date")(_iso_date)
 
 
-class Assumptions(BaseModel):
-    """Cost-model assumptions the spec does not carry; overridable in the prices file."""
+# An object of at least one byte (1 MB = 10^6 bytes): below that the object counts, and the
+# request lines priced from them, have no meaning.
+OBJECT_SIZE_MIN_MB = 1e-6
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+class Assumptions(BaseModel):
+    """Cost-model assumptions the spec does not carry; overridable in the prices file. Strict,
+    as a price is: `true` or a quoted "500" is no size."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
 
     object_size_mb: float = Field(
         1959.0,
-        gt=0,
+        ge=OBJECT_SIZE_MIN_MB,
         description="Average object size landed in the stores, MB. Default: a NOAA-20 DigIF "
         "contact wrote 22 objects for 43.1 GB (community measurement, 2026-08-31).",
     )
