@@ -13,9 +13,12 @@ import pytest
 from groundlink.runtime import aws_lambda
 from groundlink.runtime.delivery import (
     CAPTURE_FORMAT,
+    BadMessage,
+    ContactFailed,
     ContactLocation,
     MissingCaptures,
     NotAContact,
+    SettingError,
     capture_keys,
     handle_message,
     locate,
@@ -35,6 +38,7 @@ class DirStore:
         self.root = root
         self.uploaded: list[str] = []
         self.deleted: list[str] = []
+        self.downloaded: list[str] = []
 
     def keys(self, prefix: str):
         every = sorted(p.relative_to(self.root).as_posix() for p in self.root.rglob("*") if p.is_file())
@@ -42,6 +46,7 @@ class DirStore:
 
     def download(self, key: str, path: Path) -> None:
         shutil.copyfile(self.root / key, path)
+        self.downloaded.append(key)
 
     def upload(self, path: Path, key: str) -> None:
         target = self.root / key
@@ -149,10 +154,11 @@ def test_one_contact_is_processed_and_exactly_its_products_uploaded(raw: DirStor
     products = DirStore(tmp_path / "products")
     (summary,) = process_location(ContactLocation(("contacts/",), CONTACT_A), raw, products, tmp_path / "work")
     partition = "year=2025/month=12/day=01/satellite=noaa20"
-    assert sorted(products.uploaded) == [
-        f"contact_summary/{partition}/{CONTACT_A}.parquet",
-        f"frame_index/{partition}/{CONTACT_A}.parquet",
+    # in this order: the summary, which says the contact is done, after the data it describes
+    assert products.uploaded == [
         f"frames/{partition}/{CONTACT_A}/sc157-vc0.cadu",
+        f"frame_index/{partition}/{CONTACT_A}.parquet",
+        f"contact_summary/{partition}/{CONTACT_A}.parquet",
     ]
     assert (summary["contact_id"], summary["ok_frames"], summary["gaps"], summary["missing_frames"]) == (
         CONTACT_A,
@@ -160,7 +166,7 @@ def test_one_contact_is_processed_and_exactly_its_products_uploaded(raw: DirStor
         1,
         1,
     )
-    row = pq.read_table(products.root / products.uploaded[0]).to_pylist()[0]
+    row = pq.read_table(products.root / products.uploaded[-1]).to_pylist()[0]
     assert row["ok_frames"] == 3
 
 
@@ -376,15 +382,331 @@ def test_the_container_job_on_aws_processes_its_argument_between_the_two_buckets
 
     seen: dict[str, object] = {}
 
-    def handle(body: str, raw: object, products: object) -> dict[str, str]:
-        seen.update(body=body, raw=raw.bucket, products=products.bucket)  # type: ignore[attr-defined]
+    def handle(body: str, open_stores) -> dict[str, str]:
+        raw, products = open_stores()
+        seen.update(body=body, raw=raw.bucket, products=products.bucket)
         return {"contact": "c1"}
 
     boto3 = types.SimpleNamespace(client=lambda service: service)
     monkeypatch.setattr(job.importlib, "import_module", {"boto3": boto3}.__getitem__)
-    monkeypatch.setattr(job, "handle_message", handle)
+    monkeypatch.setattr(job, "handle", handle)
     monkeypatch.setenv(job.RAW_BUCKET, "raw-b")
     monkeypatch.setenv(job.PRODUCTS_BUCKET, "products-b")
     assert job.main(['{"detail": 1}']) == 0
     assert seen == {"body": '{"detail": 1}', "raw": "raw-b", "products": "products-b"}
     assert json.loads(capsys.readouterr().out) == {"contact": "c1"}
+
+
+# --- failures: one line, in the cloud's terms ---------------------------------------------------
+
+STATION_TIME = "2025-12-01T10:00:00Z"
+
+
+def _station(contact: str, **extra: object) -> str:
+    return json.dumps({"source": "aws.groundstation", "time": STATION_TIME, "detail": {"contactId": contact}, **extra})
+
+
+def _blob(key: str) -> str:
+    return json.dumps({"subject": f"/blobServices/default/containers/raw/blobs/{key}"})
+
+
+@pytest.mark.parametrize(
+    ("body", "names"),
+    [
+        ("not json", "not JSON"),
+        ("[]", "not an event object: a JSON list"),
+        ("{}", "not a contact event"),
+        ('{"hello": 1}', "its keys: ['hello']"),
+        ('{"detail": 1}', "not a contact event"),
+        ('{"subject": "/blobServices/default/containers/raw"}', "subject names no blob"),
+        (json.dumps({"source": "aws.s3", "detail": {"object": {}}}), "detail.object.key is None"),
+        (_station(CONTACT_A, time="yesterday"), "without a valid time: 'yesterday'"),
+        (json.dumps({"source": "aws.groundstation", "detail": {"contactId": 7}}), "detail.contactId is 7"),
+        (_station("bad id"), "detail.contactId 'bad id' cannot be part of a products path"),
+        (_blob("manifest.json"), "manifest 'manifest.json' is not under a contact's prefix"),
+        (_blob("partner/bad id/manifest.json"), "manifest 'partner/bad id/manifest.json': its contact prefix"),
+        (_blob("partner/pc-2/manifest.json"), "manifest 'partner/pc-2/manifest.json': no satellite=<name>"),
+    ],
+)
+def test_a_message_that_is_not_a_contact_event_fails_naming_what_is_wrong(body: str, names: str, tmp_path) -> None:
+    """Each goes back to the queue and on to the dead-letter queue (alarmed), told in the
+    message's own terms: no scratch path, no flag of `groundlink process`."""
+    raw, products = DirStore(tmp_path / "raw"), DirStore(tmp_path / "products")
+    with pytest.raises(BadMessage) as failed:
+        handle_message(body, raw, products)
+    assert names in str(failed.value)
+    assert "--" not in str(failed.value) and str(tmp_path) not in str(failed.value)
+    assert products.uploaded == [] and raw.downloaded == []
+
+
+def test_a_data_blob_and_a_failed_contact_are_still_acknowledged(raw: DirStore, tmp_path: Path) -> None:
+    products = DirStore(tmp_path / "products")
+    data_blob = _blob("partner/year=2025/month=12/day=01/satellite=snpp/pc-2/capture_1.pcap")
+    failed = json.dumps({"source": "aws.groundstation", "detail": {"contactId": CONTACT_A, "contactStatus": "FAILED"}})
+    assert handle_message(data_blob, raw, products) == {
+        "skipped": "partner/year=2025/month=12/day=01/satellite=snpp/pc-2/capture_1.pcap is not a contact manifest"
+    }
+    assert handle_message(failed, raw, products) == {"skipped": f"contact {CONTACT_A} ended FAILED without a delivery"}
+    assert raw.downloaded == [] and products.uploaded == []
+
+
+def test_the_lambda_fails_a_record_that_is_an_object_but_no_event(raw: DirStore, tmp_path: Path, monkeypatch, capsys):
+    products = DirStore(tmp_path / "products")
+    stores = {"raw": raw, "products": products}
+    monkeypatch.setenv(aws_lambda.RAW_BUCKET, "raw")
+    monkeypatch.setenv(aws_lambda.PRODUCTS_BUCKET, "products")
+    monkeypatch.setattr(aws_lambda, "S3Store", lambda client, bucket: stores[bucket])
+    monkeypatch.setattr(aws_lambda.importlib, "import_module", lambda name: type("boto3", (), {"client": print}))
+    result = aws_lambda.handler({"Records": [{"messageId": "m-empty", "body": "{}"}]}, None)
+    assert result == {"batchItemFailures": [{"itemIdentifier": "m-empty"}]}
+    (line,) = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.startswith("{")]
+    assert line["failed"] == "m-empty" and "not a contact event" in line["error"]
+
+
+def test_the_lambda_without_its_buckets_fails_each_record_naming_the_setting(monkeypatch, capsys) -> None:
+    monkeypatch.delenv(aws_lambda.RAW_BUCKET, raising=False)
+    monkeypatch.setenv(aws_lambda.PRODUCTS_BUCKET, "products")
+    monkeypatch.setattr(aws_lambda.importlib, "import_module", lambda name: pytest.fail(f"{name} imported"))
+    result = aws_lambda.handler({"Records": [{"messageId": "m1", "body": "{}"}]}, None)
+    assert result == {"batchItemFailures": [{"itemIdentifier": "m1"}]}
+    assert aws_lambda.RAW_BUCKET in json.loads(capsys.readouterr().out)["error"]
+
+
+@pytest.mark.parametrize(
+    ("setting", "names"),
+    [
+        ("{bad", "GROUNDLINK_CAPTURE_FORMAT is not JSON"),
+        ("[2048]", "GROUNDLINK_CAPTURE_FORMAT is a JSON list"),
+        ('{"cadu_lenght": 2048}', "GROUNDLINK_CAPTURE_FORMAT has unknown keys cadu_lenght; allowed: cadu_length"),
+        ('{"cadu_length": "2048"}', "GROUNDLINK_CAPTURE_FORMAT: cadu_length is '2048', not an integer"),
+        ('{"udp_ports": 55888}', "GROUNDLINK_CAPTURE_FORMAT: udp_ports is 55888, not a list of integers"),
+        ('{"cadu_length": 4}', "GROUNDLINK_CAPTURE_FORMAT: cadu_length: 4 is shorter than"),
+    ],
+)
+def test_a_bad_capture_format_setting_is_named_before_anything_is_fetched(
+    setting: str, names: str, raw: DirStore, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv(CAPTURE_FORMAT, setting)
+    with pytest.raises(SettingError) as failed:
+        handle_message(_station(CONTACT_A), raw, DirStore(tmp_path / "products"))
+    assert names in str(failed.value) and "\n" not in str(failed.value)
+    assert raw.downloaded == []
+
+
+def test_captures_outside_a_satellite_partition_fail_naming_the_object_before_any_fetch(tmp_path: Path) -> None:
+    """Ground Station's raw prefix without `satellite=`: the processor could not name the
+    products' partition; told by object key, nothing downloaded."""
+    (tmp_path / "raw/contacts/day").mkdir(parents=True)
+    Capture(packetise(stream_of(frames([0])), 1000, EPOCH * 1_000_000)).write(
+        tmp_path / f"raw/contacts/day/x_{CONTACT_A}_0001.pcap"
+    )
+    raw = DirStore(tmp_path / "raw")
+    with pytest.raises(ContactFailed) as failed:
+        process_location(ContactLocation(("contacts/",), CONTACT_A), raw, DirStore(tmp_path / "p"), tmp_path / "work")
+    assert str(failed.value) == (
+        f"raw object contacts/day/x_{CONTACT_A}_0001.pcap: no satellite=<name> partition in its key"
+    )
+    assert raw.downloaded == []
+
+
+def test_a_capture_that_cannot_be_read_is_named_by_its_object_key(raw: DirStore, tmp_path: Path) -> None:
+    key = f"contacts/year=2025/month=12/day=01/satellite=noaa20/noaa20_{CONTACT_B}_0002.pcap"
+    (raw.root / key).write_bytes(b"not a capture")
+    products = DirStore(tmp_path / "products")
+    with pytest.raises(ContactFailed) as failed:
+        process_location(ContactLocation(("contacts/",), CONTACT_B), raw, products, tmp_path / "work")
+    assert str(failed.value).startswith(f"contact {CONTACT_B}: {key}: ")
+    assert str(tmp_path) not in str(failed.value) and products.uploaded == []
+
+
+class FailingStore(DirStore):
+    """A products store whose `fail_at`-th upload fails, as a throttled or cut-off S3 would."""
+
+    def __init__(self, root: Path, fail_at: int):
+        super().__init__(root)
+        self.fail_at, self.attempts = fail_at, 0
+
+    def upload(self, path: Path, key: str) -> None:
+        self.attempts += 1
+        if self.attempts == self.fail_at:
+            raise OSError(f"upload of {key} failed")
+        super().upload(path, key)
+
+
+@pytest.mark.parametrize("fail_at", [1, 2, 3])
+def test_a_failed_upload_never_leaves_a_new_summary_over_earlier_data_and_a_retry_completes(
+    fail_at: int, raw: DirStore, tmp_path: Path
+) -> None:
+    """The contact processed again; its earlier summary, index and a channel no longer seen are
+    in the store. An upload fails part-way: the summary is still the earlier one, nothing earlier
+    is deleted; the retry then replaces every product."""
+    partition = "year=2025/month=12/day=01/satellite=noaa20"
+    earlier = {
+        f"contact_summary/{partition}/{CONTACT_A}.parquet": b"earlier summary",
+        f"frame_index/{partition}/{CONTACT_A}.parquet": b"earlier index",
+        f"frames/{partition}/{CONTACT_A}/sc157-vc5.cadu": b"earlier channel",
+    }
+    for key, data in earlier.items():
+        (tmp_path / "products" / key).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "products" / key).write_bytes(data)
+    failing = FailingStore(tmp_path / "products", fail_at)
+    with pytest.raises(OSError, match="failed"):
+        process_location(ContactLocation(("contacts/",), CONTACT_A), raw, failing, tmp_path / "work-1")
+    summary = f"contact_summary/{partition}/{CONTACT_A}.parquet"
+    assert (failing.root / summary).read_bytes() == b"earlier summary"
+    assert failing.deleted == [] and summary not in failing.uploaded
+    assert (failing.root / f"frames/{partition}/{CONTACT_A}/sc157-vc5.cadu").exists()
+
+    retry = DirStore(tmp_path / "products")
+    process_location(ContactLocation(("contacts/",), CONTACT_A), raw, retry, tmp_path / "work-2")
+    assert retry.deleted == [f"frames/{partition}/{CONTACT_A}/sc157-vc5.cadu"]
+    assert pq.read_table(retry.root / summary).to_pylist()[0]["ok_frames"] == 3
+    assert sorted(retry.keys("")) == sorted(
+        [summary, f"frame_index/{partition}/{CONTACT_A}.parquet", f"frames/{partition}/{CONTACT_A}/sc157-vc0.cadu"]
+    )
+
+
+# --- the container job's failures ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "names"),
+    [
+        ("not json", "not JSON"),
+        ("[]", "a JSON list"),
+        ("{}", "not a contact event"),
+        (_station(CONTACT_A, time="yesterday"), "'yesterday'"),
+        (_blob("manifest.json"), "manifest 'manifest.json'"),
+        (_blob("partner/year=2025/month=12/day=01/satellite=snpp/bad id/manifest.json"), "'bad id' cannot be"),
+    ],
+)
+def test_the_container_job_fails_a_bad_message_in_one_line_before_making_a_client(
+    body: str, names: str, monkeypatch, capsys
+) -> None:
+    """Exit 1, so that Batch retries the job and the message is dead-lettered; no client is made
+    for a message that names no contact (boto3 need not even be installed)."""
+    from groundlink.runtime import job
+
+    monkeypatch.setenv(job.RAW_BUCKET, "raw")
+    monkeypatch.setenv(job.PRODUCTS_BUCKET, "products")
+    monkeypatch.setattr(job.importlib, "import_module", lambda name: pytest.fail(f"{name} imported for a bad event"))
+    assert job.main([body]) == job.MESSAGE_FAILED == 1
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("groundlink job: the message failed: ") and names in err
+
+
+def test_the_container_job_fails_a_contact_without_captures_in_one_line(raw: DirStore, tmp_path, monkeypatch, capsys):
+    import types
+
+    from groundlink.runtime import job
+
+    stores = {"raw": raw, "products": DirStore(tmp_path / "products")}
+    monkeypatch.setenv(job.RAW_BUCKET, "raw")
+    monkeypatch.setenv(job.PRODUCTS_BUCKET, "products")
+    monkeypatch.setattr(job.importlib, "import_module", {"boto3": types.SimpleNamespace(client=str)}.__getitem__)
+    monkeypatch.setattr(job, "S3Store", lambda client, bucket: stores[bucket])
+    assert job.main([_station(EPOCH_LESS)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert f"no capture files of contact {EPOCH_LESS} under contacts/year=2025/month=11/day=30/" in err
+
+
+def test_the_container_job_with_a_bad_capture_format_exits_2_naming_it(monkeypatch, capsys) -> None:
+    from groundlink.runtime import job
+
+    monkeypatch.setenv(job.RAW_BUCKET, "raw")
+    monkeypatch.setenv(job.PRODUCTS_BUCKET, "products")
+    monkeypatch.setenv(CAPTURE_FORMAT, '{"cadu_lenght": 2048}')
+    monkeypatch.setattr(job.importlib, "import_module", lambda name: pytest.fail(f"{name} imported"))
+    assert job.main([_station(CONTACT_A)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "GROUNDLINK_CAPTURE_FORMAT has unknown keys cadu_lenght; allowed: cadu_length" in err
+
+
+def test_the_container_job_on_azure_abandons_a_failed_message_and_exits_1(monkeypatch, capsys) -> None:
+    import types
+
+    from groundlink.runtime import azure_functions, job
+
+    settled: list[tuple[str, str]] = []
+
+    class Message:
+        message_id = "sb-1"
+
+        def __str__(self) -> str:
+            return "[]"
+
+    class Receiver:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def receive_messages(self, max_message_count: int):
+            return [Message()]
+
+        def abandon_message(self, message: Message) -> None:
+            settled.append(("abandoned", message.message_id))
+
+        def complete_message(self, message: Message) -> None:
+            settled.append(("completed", message.message_id))
+
+    class Client(Receiver):
+        def __init__(self, namespace: str, credential: object):
+            pass
+
+        def get_queue_receiver(self, queue: str, **options: object):
+            return Receiver()
+
+    servicebus = types.SimpleNamespace(ServiceBusClient=Client, AutoLockRenewer=lambda **_: Receiver())
+    blob = types.SimpleNamespace(
+        BlobServiceClient=lambda url, credential: types.SimpleNamespace(get_container_client=lambda name: name)
+    )
+    identity = types.SimpleNamespace(DefaultAzureCredential=lambda: None)
+    modules = {"azure.servicebus": servicebus, "azure.storage.blob": blob, "azure.identity": identity}
+    monkeypatch.setattr(job.importlib, "import_module", modules.__getitem__)
+    for name in ("ACCOUNT_URL", "RAW_CONTAINER", "PRODUCTS_CONTAINER", "QUEUE"):
+        monkeypatch.setenv(getattr(azure_functions, name), "x")
+    monkeypatch.setenv(job.NAMESPACE, "ns.servicebus.windows.net")
+    assert job.main([]) == 1
+    assert settled == [("abandoned", "sb-1")]
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("groundlink job: message sb-1 failed: not an event object: a JSON list")
+
+
+def test_the_container_jobs_help_gives_its_exit_codes(capsys) -> None:
+    from groundlink.runtime import job
+
+    with pytest.raises(SystemExit):
+        job.main(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "Exit 0 when" in text and "1 when the message failed" in text and "2 when a setting is missing" in text
+
+
+def test_the_functions_app_logs_a_failed_message_in_one_line_and_returns_it(monkeypatch, capsys) -> None:
+    """Raising hands the message back to Service Bus (retried, then dead-lettered); the log names
+    the message and what is wrong."""
+    import types
+
+    func = pytest.importorskip("azure.functions")
+    from groundlink.runtime import azure_functions
+
+    blob = types.SimpleNamespace(
+        BlobServiceClient=lambda url, credential: types.SimpleNamespace(get_container_client=lambda name: name)
+    )
+    identity = types.SimpleNamespace(DefaultAzureCredential=lambda: None)
+    modules = {"azure.functions": func, "azure.storage.blob": blob, "azure.identity": identity}
+    monkeypatch.setattr(azure_functions.importlib, "import_module", modules.__getitem__)
+    for name in ("ACCOUNT_URL", "RAW_CONTAINER", "PRODUCTS_CONTAINER", "QUEUE"):
+        monkeypatch.setenv(getattr(azure_functions, name), "x")
+    (function,) = azure_functions.build_app().get_functions()
+    message = types.SimpleNamespace(message_id="sb-7", get_body=lambda: b'{"hello": 1}')
+    with pytest.raises(BadMessage):
+        function.get_user_function()(message)
+    (line,) = capsys.readouterr().out.splitlines()
+    record = json.loads(line)
+    assert record["failed"] == "sb-7" and "not a contact event" in record["error"]

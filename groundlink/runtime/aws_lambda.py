@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .delivery import handle_message
+from .delivery import SettingError, failure_line, handle_message, setting
 
 RAW_BUCKET = "GROUNDLINK_RAW_BUCKET"
 PRODUCTS_BUCKET = "GROUNDLINK_PRODUCTS_BUCKET"
@@ -44,15 +43,22 @@ class S3Store:
 def handler(event: dict[str, Any], context: Any) -> dict[str, list[dict[str, str]]]:
     """Process each message's contact; return the ids of the messages that failed. A record
     that fails for any reason, a malformed one included, is reported alone: the others of the
-    batch are acknowledged."""
+    batch are acknowledged. A missing setting fails every record, each with one line naming it."""
+    records = event.get("Records", [])
+    try:
+        raw_bucket, products_bucket = setting(RAW_BUCKET), setting(PRODUCTS_BUCKET)
+    except SettingError as error:
+        for record in records:
+            print(json.dumps({"failed": str(record.get("messageId", "")), "error": failure_line(error)}))
+        return {"batchItemFailures": [{"itemIdentifier": str(r.get("messageId", ""))} for r in records]}
     client = importlib.import_module("boto3").client("s3")
-    raw, products = S3Store(client, os.environ[RAW_BUCKET]), S3Store(client, os.environ[PRODUCTS_BUCKET])
+    raw, products = S3Store(client, raw_bucket), S3Store(client, products_bucket)
     failures = []
-    for record in event.get("Records", []):
+    for record in records:
         message_id = str(record.get("messageId", ""))
         try:
             print(json.dumps({"message": message_id, **handle_message(record["body"], raw, products)}))
         except Exception as error:  # the contact goes back to the queue, then to the dead-letter queue
-            print(json.dumps({"failed": message_id, "error": f"{type(error).__name__}: {error}"}))
+            print(json.dumps({"failed": message_id, "error": failure_line(error)}))
             failures.append({"itemIdentifier": message_id})
     return {"batchItemFailures": failures}

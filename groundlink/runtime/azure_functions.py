@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .delivery import handle_message
+from .delivery import failure_line, handle_message, setting
 
 ACCOUNT_URL = "GROUNDLINK_BLOB_ENDPOINT"
 RAW_CONTAINER = "GROUNDLINK_RAW_CONTAINER"
@@ -54,13 +53,21 @@ def build_app() -> Any:
     func = importlib.import_module("azure.functions")
     identity = importlib.import_module("azure.identity")
     blob = importlib.import_module("azure.storage.blob")
-    service = blob.BlobServiceClient(os.environ[ACCOUNT_URL], credential=identity.DefaultAzureCredential())
-    raw = BlobStore(service.get_container_client(os.environ[RAW_CONTAINER]))
-    products = BlobStore(service.get_container_client(os.environ[PRODUCTS_CONTAINER]))
+    service = blob.BlobServiceClient(setting(ACCOUNT_URL), credential=identity.DefaultAzureCredential())
+    raw = BlobStore(service.get_container_client(setting(RAW_CONTAINER)))
+    products = BlobStore(service.get_container_client(setting(PRODUCTS_CONTAINER)))
+    queue = setting(QUEUE)
     app = func.FunctionApp()
 
     def contact(message: Any) -> None:
-        print(json.dumps(handle_message(message.get_body().decode(), raw, products)))
+        """One message; raising returns it to Service Bus (retried, then dead-lettered), after one
+        log line naming the failure."""
+        try:
+            record = handle_message(message.get_body().decode(), raw, products)
+        except Exception as error:
+            print(json.dumps({"failed": str(getattr(message, "message_id", "")), "error": failure_line(error)}))
+            raise
+        print(json.dumps(record))
 
     # The worker checks the trigger's parameter against its annotation when it indexes the app
     # and refuses any other type for a Service Bus trigger (`Any` included); the SDK is loaded at
@@ -68,6 +75,6 @@ def build_app() -> Any:
     contact.__annotations__["message"] = func.ServiceBusMessage
 
     # the decorator, applied by hand: the SDK is untyped and only installed on the app
-    trigger = app.service_bus_queue_trigger(arg_name="message", queue_name=os.environ[QUEUE], connection=CONNECTION)
+    trigger = app.service_bus_queue_trigger(arg_name="message", queue_name=queue, connection=CONNECTION)
     trigger(contact)
     return app

@@ -11,7 +11,10 @@ The two clouds signal a contact differently (docs/processing.md, "In the cloud")
   only the manifest's starts a contact. The prefix's last component names the contact.
 
 All three runtimes (the Lambda handler, the Functions app, the container job) handle a message
-through `handle_message`, so they skip, fail and replace products alike.
+through `handle_message` (or `handle`, which opens the stores only for a message that names a
+contact), so they skip, fail and replace products alike. A failure is one line naming what is
+wrong in the cloud's terms (the setting, the message's field, the raw object's key), never a
+path of the runtime's scratch directory or a flag of the `groundlink process` command.
 """
 
 from __future__ import annotations
@@ -20,13 +23,14 @@ import json
 import os
 import posixpath
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-from groundlink.processing.config import CaptureFormat
+from groundlink.processing.config import CaptureFormat, name_problem
+from groundlink.processing.errors import CaptureError, ProcessingError
 from groundlink.processing.layout import FRAMES_PREFIX, hive_values
 from groundlink.processing.tables import CONTACT_SUMMARY, FRAME_INDEX
 
@@ -36,7 +40,18 @@ STATION_SOURCE = "aws.groundstation"
 # The onboarding details of the mission's captures (spec `processing.capture`), as JSON: the
 # fields of CaptureFormat the spec sets. Unset: CaptureFormat's defaults.
 CAPTURE_FORMAT = "GROUNDLINK_CAPTURE_FORMAT"
+# What the setting may hold: the keys spec `processing.capture` writes (groundlink/spec.py), each
+# with the JSON type it takes.
+CAPTURE_FORMAT_KEYS = {
+    "cadu_length": "an integer",
+    "spacecraft_ids": "a list of integers",
+    "udp_ports": "a list of integers",
+}
+# The products' roots in upload order: a contact's summary, which says the contact is done, goes
+# last, after the frame streams and the frame index it describes.
 PRODUCT_ROOTS = (FRAMES_PREFIX, FRAME_INDEX.prefix, CONTACT_SUMMARY.prefix)
+# How many problems a failure's one line names before it counts the rest.
+SHOWN_PROBLEMS = 3
 
 
 class ObjectStore(Protocol):
@@ -74,31 +89,81 @@ class MissingCaptures(LookupError):
 
 
 class BadMessage(ValueError):
-    """The message is not an event at all: it fails, so that it ends in the dead-letter queue
-    where someone looks at it."""
+    """The message is not an event at all, or names a contact no product can be written for: it
+    fails, so that it ends in the dead-letter queue where someone looks at it."""
+
+
+class ContactFailed(RuntimeError):
+    """The contact's raw objects cannot be processed (a capture that is not one, objects outside
+    a `satellite=` partition): the message fails, is retried, then dead-lettered."""
+
+
+class SettingError(RuntimeError):
+    """A setting the stack gives the runtime is absent or unusable: every message would fail
+    alike, so it is named before any message is read or any object fetched."""
+
+
+def setting(name: str) -> str:
+    """The value of the runtime's setting `name` (an environment variable the stack sets)."""
+    value = os.environ.get(name, "")
+    if not value:
+        raise SettingError(f"environment variable {name} is not set; the stack's processor definition sets it")
+    return value
+
+
+def failure_line(error: BaseException) -> str:
+    """`error` as the one line a runtime logs for a failed message: the runtime's own failures by
+    their message, anything else (a store's SDK error) with its type."""
+    known = (BadMessage, MissingCaptures, ContactFailed, SettingError)
+    text = str(error) if isinstance(error, known) else f"{type(error).__name__}: {error}"
+    return "; ".join(line.strip() for line in text.splitlines() if line.strip()) or type(error).__name__
+
+
+def _summarised(problems: list[str]) -> str:
+    more = len(problems) - SHOWN_PROBLEMS
+    return "; ".join(problems[:SHOWN_PROBLEMS]) + (f"; and {more} more" if more > 0 else "")
+
+
+def _brief(body: str) -> str:
+    return repr(body if len(body) <= 80 else body[:77] + "...")
 
 
 def locate(event: Mapping[str, Any], raw_prefix: str = "contacts/") -> ContactLocation:
-    """The contact an EventBridge event (AWS) or an Event Grid event (Azure) completes."""
+    """The contact an EventBridge event (AWS) or an Event Grid event (Azure) completes. Raises
+    NotAContact for an event that completes none (acknowledged) and BadMessage for one that is
+    no contact event at all or names a contact no product can be written for (failed)."""
     if event.get("source") == STATION_SOURCE:
         return _station_contact(event, raw_prefix)
     key = _object_key(event)
     if not key.endswith(MANIFEST_SUFFIX):
         raise NotAContact(f"{key} is not a contact manifest")
     prefix = posixpath.dirname(key)
-    return ContactLocation((prefix + "/",), posixpath.basename(prefix), named_in_files=False)
+    layout = "partner/year=YYYY/month=MM/day=DD/satellite=<name>/<contact>/manifest.json"
+    if not prefix:
+        raise BadMessage(f"manifest {key!r} is not under a contact's prefix ({layout})")
+    contact_id = posixpath.basename(prefix)
+    if problem := name_problem(contact_id):
+        raise BadMessage(f"manifest {key!r}: its contact prefix {problem}")
+    satellite = hive_values(Path(prefix)).get("satellite")
+    if satellite is None:
+        raise BadMessage(f"manifest {key!r}: no satellite=<name> in its prefix ({layout})")
+    if problem := name_problem(satellite):
+        raise BadMessage(f"manifest {key!r}: its satellite {problem}")
+    return ContactLocation((prefix + "/",), contact_id, named_in_files=False)
 
 
 def _station_contact(event: Mapping[str, Any], raw_prefix: str) -> ContactLocation:
     detail = event.get("detail")
     if not isinstance(detail, Mapping):
-        raise BadMessage("a Ground Station event without a detail")
+        raise BadMessage("a Ground Station event without a detail object")
     contact_id = detail.get("contactId")
-    if not contact_id:
-        raise BadMessage("a Ground Station event without a contactId")
+    if not contact_id or not isinstance(contact_id, str):
+        raise BadMessage(f"a Ground Station event without a contactId: detail.contactId is {contact_id!r}")
     status = detail.get("contactStatus")
     if status is not None and status != "COMPLETED":  # a contact state change: no delivery follows
         raise NotAContact(f"contact {contact_id} ended {status} without a delivery")
+    if problem := name_problem(contact_id.lower()):
+        raise BadMessage(f"a Ground Station event whose detail.contactId {problem}")
     try:
         when = datetime.fromisoformat(str(event["time"]).replace("Z", "+00:00"))
     except (KeyError, ValueError):
@@ -107,18 +172,26 @@ def _station_contact(event: Mapping[str, Any], raw_prefix: str) -> ContactLocati
     # files under the day before (or under both), so both days' prefixes are the contact's.
     days = (when - timedelta(days=1), when)
     prefixes = tuple(f"{raw_prefix}year={d.year:04d}/month={d.month:02d}/day={d.day:02d}/" for d in days)
-    return ContactLocation(prefixes, str(contact_id).lower())
+    return ContactLocation(prefixes, contact_id.lower())
 
 
 def _object_key(event: Mapping[str, Any]) -> str:
     detail = event.get("detail")
     if isinstance(detail, Mapping) and isinstance(detail.get("object"), Mapping):  # EventBridge "Object Created"
-        return str(detail["object"].get("key", ""))
-    subject = str(event.get("subject", ""))  # Event Grid: /blobServices/default/containers/<c>/blobs/<path>
+        key = detail["object"].get("key")
+        if not key or not isinstance(key, str):
+            raise BadMessage(f"an object event without an object key: detail.object.key is {key!r}")
+        return key
+    subject = event.get("subject")  # Event Grid: /blobServices/default/containers/<c>/blobs/<path>
     marker = "/blobs/"
-    if marker not in subject:
-        raise NotAContact(f"not an object event: {subject or sorted(event)}")
-    return subject.split(marker, 1)[1]
+    if isinstance(subject, str) and marker in subject and subject.split(marker, 1)[1]:
+        return subject.split(marker, 1)[1]
+    if subject is not None:
+        raise BadMessage(f"an Event Grid event whose subject names no blob: {subject!r}")
+    raise BadMessage(
+        "not a contact event: neither a Ground Station event (source aws.groundstation), an S3 Object Created "
+        f"event (detail.object.key) nor an Event Grid blob event (subject); its keys: {sorted(event)}"
+    )
 
 
 def capture_keys(store: ObjectStore, location: ContactLocation) -> list[str]:
@@ -133,15 +206,67 @@ def capture_keys(store: ObjectStore, location: ContactLocation) -> list[str]:
 
 
 def capture_format() -> CaptureFormat:
-    """The mission's capture format, from the setting the stack gives the runtime."""
+    """The mission's capture format, from the setting the stack gives the runtime. SettingError,
+    naming the setting and what it may hold, when it is not that."""
     text = os.environ.get(CAPTURE_FORMAT)
     if not text:
         return CaptureFormat()
-    fields = json.loads(text)
+    allowed = ", ".join(f"{key} ({kind})" for key, kind in CAPTURE_FORMAT_KEYS.items())
+    try:
+        fields = json.loads(text)
+    except ValueError as error:
+        raise SettingError(f"{CAPTURE_FORMAT} is not JSON ({error}); it holds an object of {allowed}") from None
+    if not isinstance(fields, dict):
+        raise SettingError(f"{CAPTURE_FORMAT} is a JSON {type(fields).__name__}; it holds an object of {allowed}")
+    unknown = sorted(set(fields) - set(CAPTURE_FORMAT_KEYS))
+    if unknown:
+        raise SettingError(f"{CAPTURE_FORMAT} has unknown keys {', '.join(unknown)}; allowed: {allowed}")
+
+    def integer(value: Any) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool)
+
+    for name, value in fields.items():
+        fits = integer(value) if name == "cadu_length" else isinstance(value, list) and all(map(integer, value))
+        if not fits:
+            raise SettingError(f"{CAPTURE_FORMAT}: {name} is {value!r}, not {CAPTURE_FORMAT_KEYS[name]}")
     for name in ("spacecraft_ids", "udp_ports"):
         if name in fields:
             fields[name] = frozenset(fields[name])
-    return CaptureFormat(**fields)
+    try:
+        return CaptureFormat(**fields)
+    except ValueError as error:  # "field: why", as the spec's own check words it
+        raise SettingError(f"{CAPTURE_FORMAT}: {error}") from None
+
+
+def _layout_problems(location: ContactLocation, keys: list[str]) -> list[str]:
+    """Why the contact's capture objects cannot name its products, in the raw store's terms: the
+    processor takes the satellite from the `satellite=` partition of each object's key."""
+    problems = []
+    if problem := name_problem(location.contact_id):
+        problems.append(f"contact id {problem}")
+    satellites: dict[str, str] = {}
+    for key in keys:
+        satellite = hive_values(Path(key)).get("satellite")
+        if satellite is None:
+            problems.append(f"raw object {key}: no satellite=<name> partition in its key")
+        elif problem := name_problem(satellite):
+            problems.append(f"raw object {key}: satellite {problem}")
+        else:
+            satellites.setdefault(satellite, key)
+    if len(satellites) > 1:
+        found = ", ".join(f"{sat} ({key})" for sat, key in sorted(satellites.items()))
+        problems.append(f"contact {location.contact_id} has capture objects under several satellites: {found}")
+    return problems
+
+
+def _in_keys(text: str, raw_root: Path) -> str:
+    """A processor error about the fetched copies, as the raw store's keys of the objects."""
+    return text.replace(f"{raw_root}{os.sep}", "").replace(str(raw_root), "the contact's raw objects")
+
+
+def _upload_order(key: str) -> tuple[int, str]:
+    rank = next((n for n, root in enumerate(PRODUCT_ROOTS) if key.startswith(root)), -1)
+    return rank, key
 
 
 def process_location(
@@ -149,10 +274,20 @@ def process_location(
 ) -> list[dict[str, Any]]:
     """Fetch the contact's files into `workdir`, process them, upload every product, then delete
     the contact's earlier products that the new ones do not replace; return the contacts'
-    summaries. Products are uploaded only after the processor committed them all."""
+    summaries.
+
+    Nothing is fetched before the capture format and the objects' keys are checked. Products are
+    uploaded only after the processor committed them all, the frame streams first, then the
+    frame index, then the contact summary, and earlier products are deleted only after every
+    upload succeeded: an attempt that fails part-way never leaves a new summary beside earlier
+    data, and leaves every earlier product in place for the retry to replace."""
+    fmt = fmt or capture_format()
     keys = capture_keys(raw, location)
     if not keys:
         raise MissingCaptures(f"no capture files of contact {location.contact_id} under {', '.join(location.prefixes)}")
+    problems = _layout_problems(location, keys)
+    if problems:
+        raise ContactFailed(_summarised(problems))
     raw_root = workdir / "raw"
     for key in keys:
         target = raw_root / key
@@ -163,15 +298,19 @@ def process_location(
     from groundlink.processing.processor import discover, process_contact
 
     out = workdir / "products"
-    fmt = fmt or capture_format()
-    summaries = [process_contact(c, out, fmt) for c in discover(raw_root, fmt, contact_id=location.contact_id)]
-    uploaded = set()
-    for path in sorted(p for p in out.rglob("*") if p.is_file()):
-        relative = path.relative_to(out)
-        if not any(part.startswith(".") for part in relative.parts):  # staging never leaves the machine
-            products.upload(path, relative.as_posix())
-            uploaded.add(relative.as_posix())
-    for stale in earlier_products(products, uploaded):
+    try:
+        summaries = [process_contact(c, out, fmt) for c in discover(raw_root, fmt, contact_id=location.contact_id)]
+    except ProcessingError as error:
+        lines = [_in_keys(line, raw_root) for line in error.lines]
+        raise ContactFailed(f"contact {location.contact_id}: {_summarised(lines)}") from None
+    except CaptureError as error:
+        raise ContactFailed(f"contact {location.contact_id}: {_in_keys(str(error), raw_root)}") from None
+    produced = [path.relative_to(out).as_posix() for path in out.rglob("*") if path.is_file()]
+    # staging never leaves the machine
+    uploads = sorted((k for k in produced if not any(p.startswith(".") for p in k.split("/"))), key=_upload_order)
+    for key in uploads:
+        products.upload(out / key, key)
+    for stale in earlier_products(products, set(uploads)):
         products.delete(stale)
     return summaries
 
@@ -201,19 +340,34 @@ def earlier_products(products: ObjectStore, uploaded: set[str]) -> list[str]:
     return sorted(stale)
 
 
-def handle_message(body: str, raw: ObjectStore, products: ObjectStore) -> dict[str, Any]:
-    """One queue message, on any runtime: the log record of what became of it. Raises when the
-    message should be retried and dead-lettered (a bad message, a contact that failed)."""
+def read_message(body: str) -> ContactLocation:
+    """The contact a queue message's body completes. NotAContact: none (acknowledged);
+    BadMessage: the body is no contact event (failed, then dead-lettered)."""
     try:
         event = json.loads(body)
     except ValueError as error:
-        raise BadMessage(f"not JSON: {error}") from None
+        raise BadMessage(f"not JSON ({error}): {_brief(body)}") from None
     if not isinstance(event, Mapping):
-        raise BadMessage(f"not an event object: a JSON {type(event).__name__}")
+        raise BadMessage(f"not an event object: a JSON {type(event).__name__}: {_brief(body)}")
+    return locate(event)
+
+
+def handle(body: str, open_stores: Callable[[], tuple[ObjectStore, ObjectStore]]) -> dict[str, Any]:
+    """One queue message, on any runtime: the log record of what became of it. The capture
+    format and the message are checked before `open_stores` gives the raw and products stores,
+    so a bad setting or message fails before any client is made. Raises when the message should
+    be retried and dead-lettered (a bad setting or message, a contact that failed)."""
+    fmt = capture_format()
     try:
-        location = locate(event)
+        location = read_message(body)
     except NotAContact as skipped:  # nothing to process: acknowledged, not retried
         return {"skipped": str(skipped)}
+    raw, products = open_stores()
     with tempfile.TemporaryDirectory() as work:
-        summaries = process_location(location, raw, products, Path(work))
+        summaries = process_location(location, raw, products, Path(work), fmt)
     return {"processed": location.contact_id, "contacts": [s["contact_id"] for s in summaries]}
+
+
+def handle_message(body: str, raw: ObjectStore, products: ObjectStore) -> dict[str, Any]:
+    """`handle` with stores already open (the function runtimes make theirs once per instance)."""
+    return handle(body, lambda: (raw, products))

@@ -3,7 +3,12 @@
 On AWS, EventBridge Pipes takes the message off the contact queue and submits a Batch job
 with the message body as its one argument. On Azure, the Container Apps job's KEDA rule starts
 an execution per waiting message and the execution receives that message itself, completing
-it only when the contact's products are written (else it is retried, then dead-lettered).
+it only when the contact's products are written (else it is abandoned: retried, then
+dead-lettered).
+
+A failure is one line on stderr and a non-zero exit: 1 when the message failed (Batch retries
+the job, Service Bus redelivers the abandoned message, then each dead-letters it), 2 when a
+setting the job's definition gives it is missing or unusable.
 """
 
 from __future__ import annotations
@@ -13,38 +18,63 @@ import importlib
 import json
 import os
 import sys
-from typing import Any
 
 from .aws_lambda import PRODUCTS_BUCKET, RAW_BUCKET, S3Store
 from .azure_functions import ACCOUNT_URL, PRODUCTS_CONTAINER, QUEUE, RAW_CONTAINER, BlobStore
-from .delivery import handle_message
+from .delivery import CAPTURE_FORMAT, SettingError, capture_format, failure_line, handle, setting
 
 NAMESPACE = "GROUNDLINK_SERVICEBUS_NAMESPACE"
 # The execution's replica timeout (spec processing.timeout_seconds), for as long as the message lock
 # is renewed; the Container Apps maximum when unset.
 TIMEOUT = "GROUNDLINK_TIMEOUT_SECONDS"
 DEFAULT_TIMEOUT = 86_400
+MESSAGE_FAILED = 1
+SETTING_PROBLEM = 2
 
 
-class MissingSetting(RuntimeError):
+class MissingSetting(SettingError):
     """An environment variable the job's definition sets (components/*/processing.py) is absent."""
 
 
+class MessageFailed(Exception):
+    """The message could not be processed; what went wrong, as one line."""
+
+
 def _setting(name: str) -> str:
-    value = os.environ.get(name, "")
-    if not value:
-        raise MissingSetting(f"environment variable {name} is not set; the job definition the stack deploys sets it")
-    return value
+    try:
+        return setting(name)
+    except SettingError as error:
+        raise MissingSetting(str(error)) from None
 
 
-def _process(body: str, raw: Any, products: Any) -> None:
-    print(json.dumps(handle_message(body, raw, products)))
+def _timeout() -> float:
+    text = os.environ.get(TIMEOUT)
+    if not text:
+        return float(DEFAULT_TIMEOUT)
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not seconds > 0:
+        raise SettingError(f"{TIMEOUT} is {text!r}, not a number of seconds above 0")
+    return seconds
 
 
 def run_aws(body: str) -> None:
     raw_bucket, products_bucket = _setting(RAW_BUCKET), _setting(PRODUCTS_BUCKET)
-    client = importlib.import_module("boto3").client("s3")
-    _process(body, S3Store(client, raw_bucket), S3Store(client, products_bucket))
+    capture_format()  # a bad setting fails every message alike: named before the message is read
+
+    def stores() -> tuple[S3Store, S3Store]:  # made only for a message that names a contact
+        client = importlib.import_module("boto3").client("s3")
+        return S3Store(client, raw_bucket), S3Store(client, products_bucket)
+
+    try:
+        record = handle(body, stores)
+    except SettingError:
+        raise
+    except Exception as error:  # Batch retries the job, then the pipe's dead-letter queue takes it
+        raise MessageFailed(f"the message failed: {failure_line(error)}") from error
+    print(json.dumps(record))
 
 
 def run_azure() -> None:
@@ -54,6 +84,8 @@ def run_azure() -> None:
         _setting(PRODUCTS_CONTAINER),
     )
     namespace, queue = _setting(NAMESPACE), _setting(QUEUE)
+    timeout = _timeout()
+    capture_format()  # checked before a message is received: it is not spent on a bad setting
     credential = importlib.import_module("azure.identity").DefaultAzureCredential()
     blobs = importlib.import_module("azure.storage.blob").BlobServiceClient(account, credential)
     raw = BlobStore(blobs.get_container_client(raw_container))
@@ -63,7 +95,7 @@ def run_azure() -> None:
     # A peek-lock lasts at most 5 minutes and a contact may take the job's whole replica timeout:
     # unrenewed, the lock would lapse, the message reach another execution meanwhile, and this
     # one's completion fail. The renewer holds the lock for as long as the job may run.
-    renewer = servicebus.AutoLockRenewer(max_lock_renewal_duration=float(os.environ.get(TIMEOUT, DEFAULT_TIMEOUT)))
+    renewer = servicebus.AutoLockRenewer(max_lock_renewal_duration=timeout)
     with (
         bus,
         renewer,
@@ -71,10 +103,13 @@ def run_azure() -> None:
     ):
         for message in receiver.receive_messages(max_message_count=1):
             try:
-                _process(str(message), raw, products)
-            except Exception:
+                record = handle(str(message), lambda: (raw, products))
+            except Exception as error:
                 receiver.abandon_message(message)  # retried, then dead-lettered at maxDeliveryCount
-                raise
+                raise MessageFailed(
+                    f"message {getattr(message, 'message_id', '?')} failed: {failure_line(error)}"
+                ) from error
+            print(json.dumps(record))
             receiver.complete_message(message)
 
 
@@ -86,7 +121,11 @@ def _parser() -> argparse.ArgumentParser:
             f"AWS (Batch, submitted by the EventBridge pipe): EVENT_JSON is the queue message's body; "
             f"reads {RAW_BUCKET} and {PRODUCTS_BUCKET}. Azure (Container Apps job): no argument; receives "
             f"one message from {QUEUE} on {NAMESPACE} and reads {ACCOUNT_URL}, {RAW_CONTAINER}, "
-            f"{PRODUCTS_CONTAINER}. Exit 2 when a setting is missing."
+            f"{PRODUCTS_CONTAINER}; abandons the message when it fails. Both read {CAPTURE_FORMAT}. "
+            f"Exit 0 when the contact was processed or the message names none (acknowledged); "
+            f"{MESSAGE_FAILED} when the message failed (not an event, missing captures, a contact that "
+            f"cannot be processed, a store error), so that it is retried, then dead-lettered; "
+            f"{SETTING_PROBLEM} when a setting is missing or invalid. A failure is one line on stderr."
         ),
     )
     parser.add_argument("event", nargs="?", metavar="EVENT_JSON", help="the contact message (AWS only)")
@@ -100,9 +139,15 @@ def main(argv: list[str]) -> int:
             run_aws(args.event)
         else:
             run_azure()
-    except MissingSetting as err:
+    except SettingError as err:
+        print(f"groundlink job: {failure_line(err)}", file=sys.stderr)
+        return SETTING_PROBLEM
+    except MessageFailed as err:
         print(f"groundlink job: {err}", file=sys.stderr)
-        return 2
+        return MESSAGE_FAILED
+    except Exception as err:  # a client that cannot be made, a receive that failed: the run failed
+        print(f"groundlink job: {failure_line(err)}", file=sys.stderr)
+        return MESSAGE_FAILED
     return 0
 
 
