@@ -69,6 +69,23 @@ def raw(tmp_path: Path) -> DirStore:
     return DirStore(tmp_path / "raw")
 
 
+def _fake_azure(monkeypatch, module, **modules: object) -> None:
+    """`module` (azure_functions or job) imports fake Azure SDKs: blob containers named by their
+    names, no credential, plus `modules` (the Functions or Service Bus SDK); its settings are set."""
+    import types
+
+    from groundlink.runtime import azure_functions
+
+    blob = types.SimpleNamespace(
+        BlobServiceClient=lambda url, credential: types.SimpleNamespace(get_container_client=lambda name: name)
+    )
+    identity = types.SimpleNamespace(DefaultAzureCredential=lambda: None)
+    found = {"azure.storage.blob": blob, "azure.identity": identity, **modules}
+    monkeypatch.setattr(module.importlib, "import_module", found.__getitem__)
+    for name in ("ACCOUNT_URL", "RAW_CONTAINER", "PRODUCTS_CONTAINER", "QUEUE"):
+        monkeypatch.setenv(getattr(azure_functions, name), "x")
+
+
 def test_a_station_event_locates_its_contact_under_its_day_and_the_day_before() -> None:
     """The upload completes after the contact: one that began before midnight UTC has its files
     under the day before, so both days are searched."""
@@ -148,6 +165,15 @@ def test_a_data_blob_is_not_a_contact() -> None:
 def test_only_the_contacts_own_captures_are_fetched(raw: DirStore) -> None:
     keys = capture_keys(raw, ContactLocation(("contacts/",), CONTACT_B))
     assert keys == [f"contacts/year=2025/month=12/day=01/satellite=noaa20/noaa20_{CONTACT_B}_0001.pcap"]
+
+
+def test_a_capture_named_with_the_contact_id_in_upper_case_is_the_contacts(tmp_path: Path) -> None:
+    """A contact id is a UUID, which a file name may spell in either case."""
+    raw = DirStore(tmp_path / "raw")
+    key = f"contacts/satellite=noaa20/noaa20_{CONTACT_B.upper()}_0001.pcap"
+    (tmp_path / "raw" / key).parent.mkdir(parents=True)
+    (tmp_path / "raw" / key).write_bytes(b"")
+    assert capture_keys(raw, ContactLocation(("contacts/",), CONTACT_B)) == [key]
 
 
 def test_one_contact_is_processed_and_exactly_its_products_uploaded(raw: DirStore, tmp_path: Path) -> None:
@@ -288,7 +314,7 @@ def test_the_container_job_renews_its_message_lock_for_its_whole_timeout(monkeyp
     """A peek-lock lasts 5 minutes; a job may run for hours: the receiver renews the lock."""
     import types
 
-    from groundlink.runtime import azure_functions, job
+    from groundlink.runtime import job
 
     made: dict[str, object] = {}
 
@@ -321,18 +347,15 @@ def test_the_container_job_renews_its_message_lock_for_its_whole_timeout(monkeyp
             return Receiver()
 
     servicebus = types.SimpleNamespace(ServiceBusClient=Client, AutoLockRenewer=Renewer)
-    blob = types.SimpleNamespace(
-        BlobServiceClient=lambda url, credential: types.SimpleNamespace(get_container_client=lambda name: name)
-    )
-    identity = types.SimpleNamespace(DefaultAzureCredential=lambda: None)
-    modules = {"azure.servicebus": servicebus, "azure.storage.blob": blob, "azure.identity": identity}
-    monkeypatch.setattr(job.importlib, "import_module", modules.__getitem__)
-    for name in ("ACCOUNT_URL", "RAW_CONTAINER", "PRODUCTS_CONTAINER", "QUEUE"):
-        monkeypatch.setenv(getattr(azure_functions, name), "x")
+    _fake_azure(monkeypatch, job, **{"azure.servicebus": servicebus})
     monkeypatch.setenv(job.NAMESPACE, "ns.servicebus.windows.net")
     monkeypatch.setenv(job.TIMEOUT, "7200")
     job.run_azure()
     assert made["renewal"] == 7200.0
+    # without the setting, for as long as Container Apps lets an execution run: a day
+    monkeypatch.delenv(job.TIMEOUT)
+    job.run_azure()
+    assert made["renewal"] == 86_400.0
     assert isinstance(made["options"], dict) and isinstance(made["options"]["auto_lock_renewer"], Renewer)
 
 
@@ -628,7 +651,7 @@ def test_the_container_job_with_a_bad_capture_format_exits_2_naming_it(monkeypat
 def test_the_container_job_on_azure_abandons_a_failed_message_and_exits_1(monkeypatch, capsys) -> None:
     import types
 
-    from groundlink.runtime import azure_functions, job
+    from groundlink.runtime import job
 
     settled: list[tuple[str, str]] = []
 
@@ -662,14 +685,7 @@ def test_the_container_job_on_azure_abandons_a_failed_message_and_exits_1(monkey
             return Receiver()
 
     servicebus = types.SimpleNamespace(ServiceBusClient=Client, AutoLockRenewer=lambda **_: Receiver())
-    blob = types.SimpleNamespace(
-        BlobServiceClient=lambda url, credential: types.SimpleNamespace(get_container_client=lambda name: name)
-    )
-    identity = types.SimpleNamespace(DefaultAzureCredential=lambda: None)
-    modules = {"azure.servicebus": servicebus, "azure.storage.blob": blob, "azure.identity": identity}
-    monkeypatch.setattr(job.importlib, "import_module", modules.__getitem__)
-    for name in ("ACCOUNT_URL", "RAW_CONTAINER", "PRODUCTS_CONTAINER", "QUEUE"):
-        monkeypatch.setenv(getattr(azure_functions, name), "x")
+    _fake_azure(monkeypatch, job, **{"azure.servicebus": servicebus})
     monkeypatch.setenv(job.NAMESPACE, "ns.servicebus.windows.net")
     assert job.main([]) == 1
     assert settled == [("abandoned", "sb-1")]
@@ -695,14 +711,7 @@ def test_the_functions_app_logs_a_failed_message_in_one_line_and_returns_it(monk
     func = pytest.importorskip("azure.functions")
     from groundlink.runtime import azure_functions
 
-    blob = types.SimpleNamespace(
-        BlobServiceClient=lambda url, credential: types.SimpleNamespace(get_container_client=lambda name: name)
-    )
-    identity = types.SimpleNamespace(DefaultAzureCredential=lambda: None)
-    modules = {"azure.functions": func, "azure.storage.blob": blob, "azure.identity": identity}
-    monkeypatch.setattr(azure_functions.importlib, "import_module", modules.__getitem__)
-    for name in ("ACCOUNT_URL", "RAW_CONTAINER", "PRODUCTS_CONTAINER", "QUEUE"):
-        monkeypatch.setenv(getattr(azure_functions, name), "x")
+    _fake_azure(monkeypatch, azure_functions, **{"azure.functions": func})
     (function,) = azure_functions.build_app().get_functions()
     message = types.SimpleNamespace(message_id="sb-7", get_body=lambda: b'{"hello": 1}')
     with pytest.raises(BadMessage):
