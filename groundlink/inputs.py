@@ -66,9 +66,10 @@ def read_input(path: Path, limit: int = MAX_FILE_BYTES) -> str:
 
 
 def one_line(text: str, limit: int = MAX_LINE) -> str:
-    """`text` with control characters escaped and cut to `limit` characters."""
+    """`text` with control characters escaped and cut to `limit` characters in the middle: its
+    start (what it is about) and its end (the reason, after a long path) both stay."""
     clean = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-    return clean if len(clean) <= limit else clean[: limit - 1] + "…"
+    return clean if len(clean) <= limit else clean[: (limit - 1) // 2] + "…" + clean[len(clean) - limit // 2 :]
 
 
 def show(value: Any) -> str:

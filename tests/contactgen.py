@@ -234,8 +234,20 @@ def demo_contact(root: Path) -> list[Path]:
 START_DEMO = (EPOCH + 9 * 3600) * 1_000_000
 
 
-if __name__ == "__main__":
-    import sys
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m tests.contactgen RAW_DIR`: write the demo delivery under RAW_DIR."""
+    import argparse
 
-    for path in demo_contact(Path(sys.argv[1])):
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.contactgen",
+        description="Write the `make demo` delivery (two synthetic contacts) under RAW_DIR.",
+    )
+    parser.add_argument("raw_dir", metavar="RAW_DIR", type=Path, help="where the delivery's capture files go")
+    args = parser.parse_args(argv)  # --help, or no RAW_DIR: usage, and no directory made
+    for path in demo_contact(args.raw_dir):
         print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

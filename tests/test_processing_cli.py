@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from groundlink.cli import main
+from groundlink.processing.query import ALLOWED
 from tests.contactgen import CONTACT_A, EPOCH, Capture, contact_file, frames, packetise, raw_dir, stream_of
 
 
@@ -99,7 +100,7 @@ def _listing(root: Path) -> list[str]:
         ("SELECT 1; CREATE TABLE kept AS SELECT * FROM frame_index", "CREATE"),  # after a read
         ("EXPORT DATABASE '{elsewhere}/export'", "EXPORT"),
         ("ATTACH '{elsewhere}/other.duckdb' AS other", "ATTACH"),
-        ("INSTALL httpfs", "LOAD"),
+        ("INSTALL httpfs", "INSTALL"),
         ("SET enable_external_access = true", "SET"),
     ],
 )
@@ -113,16 +114,14 @@ def test_a_query_that_would_write_or_reconfigure_is_refused_before_it_runs(
     capsys.readouterr()
     assert main(["query", str(out), sql.format(out=out, elsewhere=elsewhere)]) == 2
     error = capsys.readouterr().err
-    assert error == (
-        f"groundlink: {kind} statements are not run: queries only read the products; allowed: SELECT, EXPLAIN\n"
-    )
+    assert error == f"groundlink: {kind} statements are not run: queries only read the products; allowed: {ALLOWED}\n"
     assert _listing(tmp_path) == before
 
 
 @pytest.mark.parametrize("sql", ["", "  ;  ", "-- a comment only"])
 def test_a_query_without_a_statement_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], sql: str) -> None:
     assert main(["query", str(_products(tmp_path)), sql]) == 2
-    assert capsys.readouterr().err == "groundlink: no SQL statement given; allowed: SELECT, EXPLAIN\n"
+    assert capsys.readouterr().err == f"groundlink: no SQL statement given; allowed: {ALLOWED}\n"
 
 
 def test_a_query_reads_no_file_outside_the_products(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -268,7 +267,9 @@ def test_a_write_failing_mid_run_is_one_line_and_removes_what_the_run_created(
 
     monkeypatch.setattr(layout.Staging, "commit", disk_full)
     assert main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 2
-    assert _one_line(capsys) == f"groundlink: --out {out}: cannot write (No space left on device)"
+    assert _one_line(capsys) == (
+        f"groundlink: --out {out}: cannot write {out / 'frames' / 'x.cadu'} (No space left on device)"
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["raw"]
 
 

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import json
 import math
 import os
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -81,7 +86,98 @@ def _size(path: Path) -> int:
         return 0
 
 
+def _check_path(path: Path, what: str) -> None:
+    """UsageError for a path argument the system cannot even look up: longer than PATH_MAX or
+    with a name longer than NAME_MAX (ENAMETOOLONG), behind a directory this process may not
+    search (EACCES). pathlib's `exists` and `is_dir` raise those instead of answering, which
+    ended the command in a traceback. A path that is not there is for the caller to judge."""
+    from ..errors import UsageError
+    from ..outputs import reason
+
+    try:
+        os.stat(path)
+    except OSError as error:
+        if error.errno not in (errno.ENOENT, errno.ENOTDIR, errno.ELOOP):
+            raise UsageError(f"{what}: cannot use this path ({reason(error)})") from None
+        # not there yet: a name too long to create fails only when it is written, after the reading
+        existing = next((p for p in Path(os.path.abspath(path)).parents if p.is_dir()), Path("/"))
+        try:
+            name_max = os.pathconf(existing, "PC_NAME_MAX")
+        except (OSError, ValueError):
+            name_max = 255
+        if any(len(os.fsencode(part)) > name_max for part in path.parts):
+            raise UsageError(f"{what}: cannot use this path ({os.strerror(errno.ENAMETOOLONG)})") from None
+
+
+def _write_failed(out: Path, error: OSError) -> str:
+    """A write under --out that failed, in one line naming the path that failed (the
+    OSError's own), and for "Not a directory" the file standing where a directory must go."""
+    from ..outputs import reason
+
+    if error.filename is None:
+        return f"--out {out}: cannot write ({reason(error)})"
+    failed = Path(os.fsdecode(error.filename))
+    if error.errno in (errno.ENOTDIR, errno.EEXIST):
+        blocker = next((p for p in (failed, *failed.parents) if os.path.lexists(p) and not os.path.isdir(p)), None)
+        if blocker is not None:  # as the check before the run names one (outputs._check_parent)
+            return f"--out {out}: {blocker} is a file, not a directory"
+    where = "" if failed == out else f" {failed}"
+    return f"--out {out}: cannot write{where} ({reason(error)})"
+
+
+class _Terminated(BaseException):
+    """SIGTERM or SIGHUP reached `process`: raised where the run is, like Ctrl-C's
+    KeyboardInterrupt, so that the staging directory and the directories the run created are
+    removed on the way out (not an Exception: nothing on the way takes it for a failure)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+# What a terminal or a session manager sends to end a program, besides Ctrl-C's SIGINT: SIGHUP
+# when the terminal closes (a dropped SSH session), SIGTERM from kill, timeout, systemd, docker stop.
+_TERMINATIONS = (signal.SIGTERM, signal.SIGHUP)
+
+
+@contextlib.contextmanager
+def _terminations_clean_up() -> Iterator[None]:
+    """While the block runs, SIGTERM and SIGHUP raise _Terminated. A signal ignored by whoever
+    started groundlink (`nohup` ignores SIGHUP) stays ignored, and a second signal during the
+    clean-up does not cut it short."""
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        for number in armed:
+            signal.signal(number, signal.SIG_IGN)  # the clean-up runs to its end
+        raise _Terminated(signum)
+
+    armed = {number: signal.getsignal(number) for number in _TERMINATIONS}
+    armed = {number: handler for number, handler in armed.items() if handler is signal.SIG_DFL}
+    for number in armed:
+        signal.signal(number, stop)
+    try:
+        yield
+    finally:
+        for number, handler in armed.items():
+            signal.signal(number, handler)
+
+
 def run_process(args: argparse.Namespace) -> int:
+    """`_run_process`, ended by SIGTERM or SIGHUP as by Ctrl-C: what the run created is removed,
+    then one line and the exit code a shell reports for the signal (128 + its number)."""
+    try:
+        with _terminations_clean_up():
+            return _run_process(args)
+    except _Terminated as stop:
+        sys.stdout.flush()
+        print(f"{PREFIX}stopped by {signal.Signals(stop.signum).name}", file=sys.stderr)
+        return 128 + stop.signum
+
+
+def _run_process(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
     from ..errors import UsageError
@@ -103,6 +199,8 @@ def run_process(args: argparse.Namespace) -> int:
     for flag, value in (("--satellite", args.satellite), ("--contact-id", args.contact_id)):
         if value is not None and (why := name_problem(value)):
             raise UsageError(f"{flag}: {why}")
+    _check_path(args.contact_dir, str(args.contact_dir))
+    _check_path(args.out, f"--out {args.out}")
     if not args.contact_dir.is_dir():
         raise UsageError(f"{args.contact_dir}: not a directory")
     _check_apart(args.contact_dir, args.out)
@@ -130,7 +228,8 @@ def run_process(args: argparse.Namespace) -> int:
                     problems.extend(error.lines)
                 except OSError as error:  # a capture that cannot be read; a failed write stops the run
                     if error.filename is None or lies_under(Path(os.fsdecode(error.filename)), args.out):
-                        raise  # writing_dir: one line naming --out
+                        # one line naming the path that failed; writing_dir removes what the run created
+                        raise UsageError(_write_failed(args.out, error)) from None
                     problems.append(f"{os.fsdecode(error.filename)}: cannot read ({reason(error)})")
             if not summaries:  # nothing written: what the run created goes again
                 raise _NothingWritten
@@ -224,10 +323,11 @@ def run_query(args: argparse.Namespace) -> int:
 
     from ..errors import UsageError
     from ..processing.examples import EXAMPLES
-    from ..processing.query import NotProducts, QueryRefused, check_products
+    from ..processing.query import NotProducts, QueryRefused, check_products, error_line
     from ..processing.query import run_query as query
     from ..report.terminal import report_console
 
+    _check_path(args.products_dir, str(args.products_dir))
     if not args.products_dir.is_dir():
         raise UsageError(f"{args.products_dir}: not a directory")
     if (args.sql is None) == (not args.examples):
@@ -242,20 +342,35 @@ def run_query(args: argparse.Namespace) -> int:
         try:
             names, rows = query(args.products_dir, sql)
         except (duckdb.Error, QueryRefused) as error:
-            raise UsageError(str(error).splitlines()[0]) from None
+            raise UsageError(error_line(error)) from None
         if args.json and args.examples:
-            print(_example_json(title, names, rows))
+            _write_lines(_example_json(title, names, rows) + "\n")
             continue
         if args.json:
             for row in rows:
-                print(json.dumps({n: _plain(v) for n, v in zip(names, row, strict=True)}, allow_nan=False))
+                _write_lines(
+                    json.dumps({n: _plain(v) for n, v in zip(names, row, strict=True)}, allow_nan=False) + "\n"
+                )
             continue
         table = Table(title=Text(title) if title else None)
         for name in names:  # on a terminal narrower than the row, a value wraps instead of being cut
             table.add_column(Text(name), overflow="fold")
         for row in rows:
             table.add_row(*(_cell(v) for v in row))
-        if title:
-            console.print(Text(sql, style="dim"))
-        console.print(table)
+        with console.capture() as shown:  # rendered whole, as rich would write it in one go
+            if title:
+                console.print(Text(sql, style="dim"))
+            console.print(table)
+        _write_lines(shown.get())
     return 0
+
+
+def _write_lines(text: str) -> None:
+    """`text` on stdout in pieces of a line, or of 4096 characters of a longer one. With
+    PYTHONUNBUFFERED set, stdout hands each write to the system once: a table written in one go
+    came back short when its reader left (`... | head -1`), the rest was dropped without an
+    error, and the command ended 0, not 141. A write after the reader has left raises
+    BrokenPipeError, which the command line ends with 141."""
+    for line in text.splitlines(keepends=True):
+        for start in range(0, len(line), 4096):
+            sys.stdout.write(line[start : start + 4096])

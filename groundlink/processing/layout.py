@@ -8,6 +8,7 @@ looks (the catalog's globs skip names starting with a dot).
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import re
@@ -100,12 +101,14 @@ class Staging:
         moves = [(self.frames_dir(), frames), *self.targets(partition).items()]
         done: list[tuple[Path | None, Path, Path | None]] = []  # (staged, target, the earlier one set aside)
         moved_in: set[Path] = set()
+        created: list[Path] = []  # the partition directories made here, removed again if the commit fails
         try:
             for number, elsewhere in enumerate(self._elsewhere({target for _, target in moves}, partition.satellite)):
                 set_aside = self.dir / f"elsewhere-{number}"
                 os.replace(elsewhere, set_aside)
                 done.append((None, elsewhere, set_aside))
             for number, (staged, target) in enumerate(moves):
+                created.extend(p for p in (target.parent, *target.parent.parents) if not p.exists())
                 target.parent.mkdir(parents=True, exist_ok=True)
                 aside = self.dir / f"previous-{number}" if target.exists() else None
                 if aside is not None:
@@ -115,6 +118,9 @@ class Staging:
                 moved_in.add(target)
         except BaseException:
             self._undo(done, moved_in)
+            for directory in sorted(set(created), key=lambda path: len(path.parts), reverse=True):
+                with contextlib.suppress(OSError):
+                    directory.rmdir()  # only an empty one: what was put back stays
             raise
         self.discard()
 

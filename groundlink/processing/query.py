@@ -3,12 +3,14 @@ and Synapse serverless SQL. Each product table is a view with the catalog's colu
 (groundlink.processing.tables) and its partition keys as strings, as the catalog declares them.
 
 A query only reads, as a query of Athena or of Synapse serverless SQL over the catalog does:
-statements other than SELECT (and EXPLAIN of one) are refused before anything runs, and the
+statements other than SELECT (and EXPLAIN or EXPLAIN ANALYZE of one: EXPLAIN ANALYZE runs
+what it explains) are refused before anything runs, and the
 connection reaches no file outside the products directory, installs and loads no extension,
 and cannot be reconfigured by the query (DuckDB's own settings, locked)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -51,8 +53,11 @@ def check_products(root: Path) -> None:
         raise NotProducts(f"{root}: holds no products (no {expected}); give the --out directory of groundlink process")
 
 
-# SELECT covers DESCRIBE, SHOW, SUMMARIZE, VALUES, FROM-first and WITH queries as well.
-READ_ONLY_STATEMENTS = ("SELECT", "EXPLAIN")
+# The statements a query may be: DuckDB parses every one but EXPLAIN as a SELECT (so does a
+# parenthesised SELECT, and so does TABLE t and DESC t); EXPLAIN and EXPLAIN ANALYZE only of
+# one of them, since EXPLAIN ANALYZE runs the statement it explains.
+READ_ONLY_STATEMENTS = ("SELECT", "WITH", "VALUES", "FROM", "DESCRIBE", "SHOW", "SUMMARIZE")
+ALLOWED = ", ".join(READ_ONLY_STATEMENTS) + ", and EXPLAIN [ANALYZE] of one of these"
 
 
 class QueryRefused(ValueError):
@@ -76,20 +81,110 @@ def connect(root: Path) -> duckdb.DuckDBPyConnection:
     return connection
 
 
+def _words(sql: str) -> list[tuple[int, str]]:
+    """The tokens of `sql` other than comments: (offset, text)."""
+    tokens = duckdb.tokenize(sql)
+    ends = [position for position, _ in tokens[1:]] + [len(sql)]
+    return [
+        (position, sql[position:end].strip())
+        for (position, kind), end in zip(tokens, ends, strict=True)
+        if kind != duckdb.token_type.comment
+    ]
+
+
+def _keyword(sql: str) -> str:
+    """A statement's own name: its first keyword (two for FORCE INSTALL, FORCE CHECKPOINT)."""
+    words = [text.upper() for _, text in _words(sql)[:2]]
+    return " ".join(words) if words[:1] == ["FORCE"] else (words or ["?"])[0]
+
+
+def _refused(sql: str, kind: str, inside: str = "") -> QueryRefused:
+    """The refusal of a statement, named by its first keyword; by its type where that keyword
+    starts reads as well (`WITH t AS (...) INSERT ...` is an INSERT)."""
+    name = _keyword(sql)
+    if (name in READ_ONLY_STATEMENTS or not name.replace(" ", "").isalpha()) and kind:
+        name = kind
+    where = f" (not even inside {inside})" if inside else ""
+    return QueryRefused(f"{name} statements are not run{where}: queries only read the products; allowed: {ALLOWED}")
+
+
+def _explained(sql: str) -> tuple[str, str]:
+    """The statement an EXPLAIN statement explains, and how it is explained (EXPLAIN or
+    EXPLAIN ANALYZE): after EXPLAIN come ANALYZE (or ANALYSE), VERBOSE and a parenthesised
+    option list, each optional, then the statement."""
+    words = _words(sql)[1:]  # past EXPLAIN
+    how = "EXPLAIN"
+    while words and words[0][1].upper() in ("ANALYZE", "ANALYSE", "VERBOSE"):
+        if words[0][1].upper() != "VERBOSE":
+            how = "EXPLAIN ANALYZE"
+        words = words[1:]
+    if words and words[0][1] == "(" and not _parses(sql[words[0][0] :]):  # options, not a (SELECT ...)
+        depth = 0
+        for number, (_, text) in enumerate(words):
+            depth += (text == "(") - (text == ")")
+            if depth == 0:
+                words = words[number + 1 :]
+                break
+    if not words:
+        raise QueryRefused(f"{how} of nothing: give the statement to explain; allowed: {ALLOWED}")
+    return sql[words[0][0] :], how
+
+
+def _parses(sql: str) -> bool:
+    try:
+        return len(duckdb.extract_statements(sql)) == 1
+    except (duckdb.Error, ValueError):
+        return False
+
+
+def _judge(statement: duckdb.Statement, inside: str = "") -> None:
+    """QueryRefused unless `statement` only reads: a SELECT, or an EXPLAIN of one (EXPLAIN
+    ANALYZE runs the statement it explains, so what it explains is judged by its own type)."""
+    try:
+        kind = statement.type.name
+    except ValueError:  # a statement type the Python API does not name (UPDATE EXTENSIONS)
+        kind = ""
+    if kind == "SELECT":
+        return
+    if inside or (kind != "EXPLAIN" and _keyword(statement.query) != "EXPLAIN"):  # EXPLAIN PIVOT is a MULTI
+        raise _refused(statement.query, kind, inside)
+    text, how = _explained(statement.query)
+    try:
+        explained = duckdb.extract_statements(text)
+    except (duckdb.Error, ValueError):  # never run unjudged: a statement this cannot read is refused
+        explained = []
+    if len(explained) != 1:
+        raise QueryRefused(f"{how}: cannot tell which statement it explains; allowed: {ALLOWED}")
+    _judge(explained[0], how)
+
+
 def refuse_all_but_reads(sql: str) -> None:
     """QueryRefused naming the first statement of `sql` that is not a read, or for no statement."""
     statements = duckdb.extract_statements(sql)
     if not statements:
-        raise QueryRefused("no SQL statement given; allowed: " + ", ".join(READ_ONLY_STATEMENTS))
+        raise QueryRefused(f"no SQL statement given; allowed: {ALLOWED}")
     for statement in statements:
-        kind = statement.type.name
-        if kind not in READ_ONLY_STATEMENTS:
-            raise QueryRefused(
-                f"{kind} statements are not run: queries only read the products; allowed: "
-                + ", ".join(READ_ONLY_STATEMENTS)
-            )
+        _judge(statement)
     if len(statements) > 1:  # DuckDB would run them all and hand back the last one's rows only
         raise QueryRefused(f"one statement per query, as in Athena; got {len(statements)}")
+
+
+# DuckDB's advice to change a setting ('Use "SET max_expression_depth TO x" to increase the
+# maximum expression depth.', 'PRAGMA temp_directory=...'): a query can change none (SET and
+# PRAGMA are refused, the configuration locked), so such a sentence is replaced by saying so.
+_SETTING_ADVICE = re.compile(r"\b(?:SET|PRAGMA)\s+[a-z_]+\s*(?:=|TO\b|;)")
+NO_SETTINGS = "DuckDB's settings cannot be changed in a groundlink query"
+
+
+def error_line(error: Exception) -> str:
+    """A DuckDB error or a refusal as the one line to print: its first line, any advice to
+    change a DuckDB setting replaced by saying that no query can change one here."""
+    line = (str(error).splitlines() or [type(error).__name__])[0]
+    sentences = re.split(r"(?<=[.!])\s+", line)
+    kept = [sentence for sentence in sentences if not _SETTING_ADVICE.search(sentence)]
+    if len(kept) == len(sentences):
+        return line
+    return " ".join([*kept, f"({NO_SETTINGS})"])
 
 
 def run_query(root: Path, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:

@@ -1,0 +1,179 @@
+"""`groundlink process` at the edges of paths and of its own life: paths the system cannot
+look up, long error lines, writes that fail where the user must be told which path, SIGTERM
+and SIGHUP, and the generator of the demo delivery as a command."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from groundlink.cli import main
+from groundlink.inputs import MAX_LINE
+from tests.contactgen import CONTACT_A, demo_contact
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _one_line(capsys: pytest.CaptureFixture[str]) -> str:
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1, err
+    return err.rstrip("\n")
+
+
+def _too_long(root: Path) -> Path:
+    """A path longer than PATH_MAX (4096), each of its names within NAME_MAX."""
+    path = root / "o"
+    for _ in range(40):
+        path /= "b" * 120
+    return path
+
+
+@pytest.mark.parametrize("where", ["--out", "CONTACT_DIR", "query"])
+def test_a_path_longer_than_path_max_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], where: str
+) -> None:
+    demo_contact(tmp_path / "raw")
+    long = _too_long(tmp_path)
+    argv = {
+        "--out": ["process", str(tmp_path / "raw"), "--out", str(long)],
+        "CONTACT_DIR": ["process", str(long), "--out", str(tmp_path / "out")],
+        "query": ["query", str(long), "SELECT 1"],
+    }[where]
+    assert main(argv) == 2
+    line = _one_line(capsys)
+    named = f"--out {tmp_path}/o/bbb" if where == "--out" else f"{tmp_path}/o/bbb"
+    assert line.startswith(f"groundlink: {named}")
+    assert line.endswith(": cannot use this path (File name too long)") and len(line) <= MAX_LINE
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["raw"]
+
+
+def test_a_long_path_in_an_error_line_keeps_its_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lines were cut at their end to 300 characters: a long --out kept its start and lost
+    why it was refused."""
+    demo_contact(tmp_path / "raw")
+    out = tmp_path / "o_long" / ("a" * 300)
+    assert main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 2
+    line = _one_line(capsys)
+    assert len(line) == MAX_LINE and "…" in line
+    assert line.startswith(f"groundlink: --out {tmp_path}/o_long/aaa")
+    assert line.endswith("aaa: cannot use this path (File name too long)")
+
+
+def test_a_file_where_a_product_directory_must_go_is_named_and_no_directory_is_left(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    demo_contact(Path("raw"))
+    Path("weird").mkdir()
+    Path("weird/frame_index").write_text("x")
+    assert main(["process", "raw", "--out", "weird"]) == 2
+    assert _one_line(capsys) == "groundlink: --out weird: weird/frame_index is a file, not a directory"
+    assert sorted(str(p) for p in Path("weird").rglob("*")) == ["weird/frame_index"]  # no frames/year=.../ tree
+
+
+def test_a_directory_that_refuses_the_write_is_named_not_the_products_root(tmp_path: Path) -> None:
+    """Root passes every permission check: the capabilities that let it are dropped for the run."""
+    if os.geteuid() == 0 and not shutil.which("setpriv"):
+        pytest.skip("root without setpriv cannot be refused a write")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    demo_contact(tmp_path / "raw")
+    command = [sys.executable, "-m", "groundlink.cli", "process", "raw", "--out", "ro"]
+    first = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0, first.stderr
+    partition = tmp_path / "ro" / "frames" / "year=2025" / "month=12" / "day=01" / "satellite=noaa20"
+    before = sorted(str(p.relative_to(tmp_path)) for p in (tmp_path / "ro").rglob("*"))
+    partition.chmod(0o555)
+    try:
+        drop = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--"] if os.geteuid() == 0 else []
+        done = subprocess.run([*drop, *command], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    finally:
+        partition.chmod(0o755)
+    failed = f"ro/frames/year=2025/month=12/day=01/satellite=noaa20/{CONTACT_A}"
+    assert (done.returncode, done.stderr) == (2, f"groundlink: --out ro: cannot write {failed} (Permission denied)\n")
+    assert sorted(str(p.relative_to(tmp_path)) for p in (tmp_path / "ro").rglob("*")) == before
+
+
+# The run is sent the signal once it has read a chunk of the first contact's first capture:
+# the staging directory is there, half written.
+_SIGNALLED_RUN = """
+import os, signal, sys
+from groundlink.processing import processor
+from groundlink.cli import main
+read_capture = processor.read_capture
+def reading(*args, **kwargs):
+    for chunk in read_capture(*args, **kwargs):
+        yield chunk
+        os.kill(os.getpid(), getattr(signal, sys.argv[1]))
+processor.read_capture = reading
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def _signalled(tmp_path: Path, name: str, out: Path, ignored: bool = False) -> subprocess.CompletedProcess[str]:
+    def ignore() -> None:
+        if ignored:
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+
+    return subprocess.run(
+        [sys.executable, "-c", _SIGNALLED_RUN, name, "process", str(tmp_path / "raw"), "--out", str(out)],
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=ignore,
+    )
+
+
+@pytest.mark.parametrize(("name", "code"), [("SIGHUP", 129), ("SIGTERM", 143)])
+def test_sighup_and_sigterm_remove_what_the_run_created(tmp_path: Path, name: str, code: int) -> None:
+    demo_contact(tmp_path / "raw")
+    done = _signalled(tmp_path, name, tmp_path / "new" / "products")
+    assert (done.returncode, done.stdout, done.stderr) == (code, "", f"groundlink: stopped by {name}\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["raw"]  # neither the staging nor the --out it made
+
+
+def test_a_stopped_run_leaves_an_existing_out_as_it_was(tmp_path: Path) -> None:
+    demo_contact(tmp_path / "raw")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "notes.txt").write_text("keep me")
+    assert _signalled(tmp_path, "SIGHUP", tmp_path / "out").returncode == 129
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["notes.txt"]
+
+
+def test_a_sighup_that_was_ignored_stays_ignored(tmp_path: Path) -> None:
+    """`nohup groundlink process ...` must outlive the terminal that started it."""
+    demo_contact(tmp_path / "raw")
+    done = _signalled(tmp_path, "SIGHUP", tmp_path / "out", ignored=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.endswith(f"wrote {tmp_path / 'out'}\n")
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "stream", "start"),
+    [
+        (["--help"], 0, "stdout", "usage: python -m tests.contactgen [-h] RAW_DIR"),
+        ([], 2, "stderr", "usage: python -m tests.contactgen [-h] RAW_DIR"),
+    ],
+)
+def test_contactgen_has_a_usage_and_makes_no_directory_of_a_flag(
+    tmp_path: Path, argv: list[str], code: int, stream: str, start: str
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.contactgen", *argv],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == code
+    assert getattr(done, stream).startswith(start) and "Traceback" not in done.stderr
+    assert list(tmp_path.iterdir()) == []
