@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
 import reprlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -93,15 +94,24 @@ def not_text(value: Any) -> str | None:
     """Why a scalar YAML typed by itself is no text, and the fix. YAML 1.1, which PyYAML reads,
     turns an unquoted `no`, `on` or `yes` into a boolean, `2025-01-01` into a date and `1.0`
     into a number: a mission named `no` arrives as false. None for any other value."""
-    if isinstance(value, bool):
-        read = f"the boolean {str(value).lower()} (YAML reads an unquoted yes, no, on, off, true or false as one)"
-    elif isinstance(value, _dt.date):  # a datetime too
-        read = f"the date {value.isoformat()} (YAML reads an unquoted date as one)"
-    elif isinstance(value, int | float):
-        read = f"the number {value}"
-    else:
+    typed = None if isinstance(value, Numeral) else yaml_typed(value)  # a Numeral is text
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        typed = f"the number {value}"
+    if typed is None:
         return None
-    return f"must be text, got {read}; put the value in quotes"
+    return f"must be text, got {typed}; put the value in quotes"
+
+
+def yaml_typed(value: Any) -> str | None:
+    """What YAML 1.1 made of an unquoted scalar a person wrote as something else, in words: a
+    boolean (`no`), a date (`2025-01-01`), a Numeral's reading (`07530`, `1e3`); else None."""
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()} (YAML reads an unquoted yes, no, on, off, true or false as one)"
+    if isinstance(value, _dt.date):  # a datetime too
+        return f"the date {value.isoformat()} (YAML reads an unquoted date as one)"
+    if isinstance(value, Numeral):
+        return f"{value}, which {value.reading}"
+    return None
 
 
 def type_message(kind: str, value: Any, fields: Iterable[str] = ()) -> str | None:
@@ -120,15 +130,16 @@ def type_message(kind: str, value: Any, fields: Iterable[str] = ()) -> str | Non
     if kind in {"int_type", "int_parsing", "float_type", "float_parsing"}:
         return f"must be a number, got {_as_written(value)}"
     if kind in {"bool_type", "bool_parsing"}:
-        return f"must be true or false, got {_as_written(value)}"
+        shown = show(str(value)) if isinstance(value, Numeral) else _as_written(value)  # its fix is a number's
+        return f"must be true or false, got {shown}"
     return None
 
 
 def _as_written(value: Any) -> str:
     """A value where another kind belongs, with what YAML did to it: a quoted number is text,
     an unquoted yes or no a boolean."""
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()} (YAML reads an unquoted yes, no, on, off, true or false as one)"
+    if isinstance(value, bool | Numeral):
+        return str(yaml_typed(value))
     if isinstance(value, str):
         try:
             float(value)
@@ -136,6 +147,84 @@ def _as_written(value: Any) -> str:
             return f"the text {show(value)}"
         return f"the text {show(value)}; write the number without quotes"
     return given(value)
+
+
+class Numeral(str):
+    """An unquoted scalar written as a number that YAML 1.1, which PyYAML reads, does not read
+    as that number: `07530` is octal (3928), `08123` text (8 and 9 are no octal digits), `1e3`
+    and `1.0e3` text (a 1.1 float needs a dot and a signed exponent), `1:30` base 60 (90).
+    The loader keeps it as the text written: where text belongs it is that text, and where a
+    number belongs `type_message` names what YAML made of it and the fix (`reading`), as it
+    does for an unquoted `no`, instead of a number the spec never said or a hint to remove
+    quotes that are not there."""
+
+    reading: str
+
+    def __new__(cls, text: str, reading: str = "") -> Numeral:
+        made = super().__new__(cls, text)
+        made.reading = reading
+        return made
+
+
+# A number as a person writes it, YAML 1.2 and JSON alike: sign, digits, a dot, an exponent.
+_NUMBER = re.compile(r"[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)?")
+
+
+def _decimal(text: str) -> str | None:
+    """`text` as a plain decimal (`1e3` -> 1000, `-.5` -> -0.5), or None when that is too long to suggest."""
+    import decimal
+
+    try:
+        number = decimal.Decimal(text.replace("_", ""))
+    except decimal.InvalidOperation:
+        return None
+    written = format(number, "f")
+    if "." in written:
+        written = written.rstrip("0").rstrip(".")
+    written = "0" if written in {"", "-", "-0"} else written
+    return written if len(written) <= 24 else None
+
+
+def _text_numeral(text: str) -> Numeral | None:
+    """A Numeral for plain text YAML 1.1 left as text although it is written as a number."""
+    if not _NUMBER.fullmatch(text):
+        return None
+    decimal_text = _decimal(text)
+    plain = decimal_text or "the number as a plain decimal"
+    sign, unsigned = ("-" if text[0] == "-" else ""), text.lstrip("+-")
+    mantissa, e, exponent = unsigned.lower().partition("e")
+    if not e and re.fullmatch(r"0[0-9]+", unsigned.replace("_", "")):
+        return Numeral(
+            text,
+            "YAML 1.1 reads as text (a leading zero makes an octal number, and 8 and 9 are no octal digits); "
+            f"write {plain} without the leading zero",
+        )
+    if e:  # YAML 1.1's float: digits, a dot, and an exponent with its sign (1.0e+3)
+        whole, _, fraction = mantissa.partition(".")
+        spelt = f"{sign}{whole or '0'}.{fraction or '0'}e{exponent if exponent[:1] in '+-' else '+' + exponent}"
+        return Numeral(
+            text,
+            f"YAML 1.1 reads as text (its numbers take a dot and a signed exponent: {spelt}); "
+            f"write {f'{decimal_text} or ' if decimal_text else ''}{spelt}",
+        )
+    why = " (a signed number needs a digit before its dot)" if unsigned.startswith(".") else ""
+    return Numeral(text, f"YAML 1.1 reads as text{why}; write {plain}")
+
+
+def _number_numeral(text: str, value: Any) -> Numeral | None:
+    """A Numeral for a plain int or float YAML 1.1 read otherwise than its decimal digits say:
+    base 60 (`1:30` is 90) or octal (`07530` is 3928; `007` is 7 either way and stays a number)."""
+    if ":" in text:
+        return Numeral(text, f"YAML 1.1 reads as the base-60 number {value:g}; write the number in decimal")
+    digits = text.replace("_", "").lstrip("+-")
+    if isinstance(value, int) and re.fullmatch(r"0[0-7]+", digits) and int(digits, 8) != int(digits, 10):
+        plain = _decimal(text)
+        return Numeral(
+            text,
+            f"YAML 1.1 reads as the octal number {value} (a leading zero makes one); "
+            f"write {plain} without the leading zero",
+        )
+    return None
 
 
 class DuplicateKey(ValueError):
@@ -306,8 +395,32 @@ def _unique_key_loader() -> type[yaml.SafeLoader]:
         except ValueError:
             return loader.construct_scalar(node)
 
+    def construct_number(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+        """An int or a float as YAML 1.1 reads it, unless that reading is not the number its
+        digits say (octal, base 60): then the Numeral naming both."""
+        base = (
+            yaml.constructor.SafeConstructor.construct_yaml_int
+            if node.tag == "tag:yaml.org,2002:int"
+            else yaml.constructor.SafeConstructor.construct_yaml_float
+        )
+        value = base(loader, node)
+        if not node.style:  # plain: a quoted scalar never resolves to a number
+            return _number_numeral(str(node.value), value) or value
+        return value
+
+    def construct_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+        """Text, and unquoted text written as a number (`08123`, `1e3`) a Numeral saying why YAML
+        1.1 read no number in it: otherwise a number field would say to remove quotes there are not."""
+        text = yaml.constructor.SafeConstructor.construct_yaml_str(loader, node)
+        if not node.style and isinstance(text, str):
+            return _text_numeral(text) or text
+        return text
+
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
     Loader.add_constructor("tag:yaml.org,2002:timestamp", construct_timestamp)
+    Loader.add_constructor("tag:yaml.org,2002:int", construct_number)
+    Loader.add_constructor("tag:yaml.org,2002:float", construct_number)
+    Loader.add_constructor("tag:yaml.org,2002:str", construct_text)
     return Loader
 
 

@@ -8,6 +8,8 @@ Pure data: imported by the spec model, the blueprint and the renderers.
 
 from __future__ import annotations
 
+import math
+
 # AWS Ground Station downlink centre-frequency bands, MHz (API reference).
 DOWNLINK_BANDS_MHZ: tuple[tuple[float, float], ...] = ((2200.0, 2300.0), (7750.0, 8400.0))
 UPLINK_BAND_MHZ: tuple[float, float] = (2025.0, 2120.0)
@@ -190,6 +192,10 @@ KEY_VAULT_KEY_TAGS_MAX = 15
 AWS_TAG_VALUE_PUNCTUATION = frozenset(" _.:/=+-@")
 RESERVED_TAG_PREFIXES: tuple[str, ...] = ("aws:", "microsoft", "azure", "windows")
 
+# Minutes in a day: a satellite is received by one antenna at a time, so its contacts a day
+# (ground_segment.contacts_per_day x contact_minutes) add up to at most this (arithmetic, no service limit).
+MINUTES_PER_DAY = 24 * 60
+
 # Budget notifications: Azure consumption budgets take up to five (azure-native consumption.Budget,
 # Microsoft.Consumption API); AWS Budgets up to ten. One spec deploys on both.
 BUDGET_NOTIFICATIONS_MAX = 5
@@ -260,6 +266,22 @@ FLEX_MAXIMUM_INSTANCE_COUNT: tuple[int, int] = (40, 1000)
 # 2 GiB per vCPU; each of those pairs is a Fargate task size (AWS Batch on Fargate, vCPU/memory).
 CONTAINER_VCPU: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0, 4.0)
 CONTAINER_GB_PER_VCPU = 2.0
+# A container job stages a contact on its local disk as a function does. Azure Container Apps give
+# a replica ephemeral storage by its vCPUs: 0.25 or lower 1 GiB, 0.5 or lower 2 GiB, 1 or lower
+# 4 GiB, over 1 8 GiB (Microsoft Learn, "Use storage mounts in Azure Container Apps",
+# https://learn.microsoft.com/azure/container-apps/storage-mounts, read 2026-12-03). AWS Batch on
+# Fargate gives a job 20 GiB by default (AWS What's New, 2023-03-22, "AWS Batch now supports
+# configurable ephemeral storage for AWS Fargate"; ECS developer guide, "Fargate task ephemeral
+# storage"), more than any contact the Azure side can hold.
+CONTAINER_APPS_EPHEMERAL_GIB: tuple[tuple[float, int], ...] = ((0.25, 1), (0.5, 2), (1.0, 4), (float("inf"), 8))
+FARGATE_DEFAULT_EPHEMERAL_GIB = 20
+
+
+def container_apps_ephemeral_gib(vcpu: float) -> int:
+    """GiB of ephemeral storage a Container Apps replica of `vcpu` vCPUs has."""
+    return next(gib for most, gib in CONTAINER_APPS_EPHEMERAL_GIB if vcpu <= most)
+
+
 # A container job's timeout: AWS Batch's attemptDurationSeconds is at least 60; Container Apps
 # jobs' replicaTimeout is in seconds; a day bounds a single contact's processing.
 CONTAINER_TIMEOUT_SECONDS: tuple[int, int] = (60, 86400)
@@ -278,3 +300,17 @@ def flex_maximum_instance_count(max_concurrency: int) -> int:
 def flex_instance_memory(memory_mb: int) -> int:
     """The smallest Flex Consumption instance size holding `memory_mb` (the spec bounds it)."""
     return next(size for size in FLEX_INSTANCE_MEMORY_MB if size >= memory_mb)
+
+
+# Event Hubs Standard: a throughput unit takes up to 1 MB a second (or 1,000 events a second) of
+# ingress, beyond which senders are throttled (Microsoft Learn, "Scaling with Event Hubs",
+# https://learn.microsoft.com/azure/event-hubs/event-hubs-scalability, read 2026-12-03); a
+# Standard namespace has 0-20 throughput units (pulumi-azure-native `eventhub` `SkuArgs.capacity`,
+# from the Event Hubs API). Counted in KB of 1,000 bytes, so a rate near a unit's edge gets the next.
+EVENT_HUBS_TU_INGRESS_KB_PER_SECOND = 1000
+EVENT_HUBS_STANDARD_MAX_UNITS = 20
+
+
+def event_hubs_units(kb_per_second: float) -> int:
+    """Standard throughput units a namespace needs to take `kb_per_second` without throttling."""
+    return max(1, math.ceil(kb_per_second / EVENT_HUBS_TU_INGRESS_KB_PER_SECOND))

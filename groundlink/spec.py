@@ -21,7 +21,18 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 from . import apishapes, limits
 from .clouds import PROVIDER_REGION_KEYS
 from .fieldpath import FieldPath, field_path, model_at
-from .inputs import Document, InputError, InputTooLarge, given, load_yaml, one_line, read_input, show, type_message
+from .inputs import (
+    Document,
+    InputError,
+    InputTooLarge,
+    given,
+    load_yaml,
+    one_line,
+    read_input,
+    show,
+    type_message,
+    yaml_typed,
+)
 from .presets import PRESETS, Preset, egress_node_of, json_shape_problem
 from .processing.config import CaptureFormat
 
@@ -87,20 +98,46 @@ class Mission(_Model):
     @field_validator("name")
     @classmethod
     def _name(cls, name: str) -> str:
-        reserved = [start for start in limits.S3_RESERVED_BUCKET_STARTS if name.startswith(start)]
-        if reserved:  # S3 refuses such a bucket, and the mission's buckets start with its name
+        # S3 refuses a bucket name with a reserved start, and every bucket of the mission is named
+        # `<name>-<role>-<the provider's unique id>` (components/aws/naming.py bucket_prefix; the
+        # raw bucket starts `aws-groundstation-`): the name followed by `-` starts each one. The
+        # mission part is trimmed only to 19 characters or more, longer than any reserved start,
+        # and a bucket name ends in the provider's unique id, so no reserved suffix is reachable.
+        reserved = [start for start in limits.S3_RESERVED_BUCKET_STARTS if f"{name}-".startswith(start)]
+        if reserved:
+            start, starts = reserved[0], limits.S3_RESERVED_BUCKET_STARTS
+            whole = [bare for bare in (s.removesuffix("-") for s in starts) if re.fullmatch(IDENTIFIER, bare)]
+            not_allowed = f"not allowed: a name starting {', '.join(starts)}, or the name {' or '.join(whole)}"
+            if name.startswith(start):
+                raise ValueError(
+                    f"{name!r} starts with {start}, which S3 reserves for bucket names, and the mission's "
+                    f"buckets are named after it; {not_allowed}"
+                )
             raise ValueError(
-                f"{name!r} starts with {reserved[0]}, which S3 reserves for bucket names, and the mission's "
-                f"buckets are named after it; not allowed: {', '.join(limits.S3_RESERVED_BUCKET_STARTS)}"
+                f"{name!r} starts the mission's bucket names with {start} ({name}-products-...), which S3 "
+                f"reserves for bucket names; {not_allowed}"
             )
         return name
 
     @field_validator("tags")
     @classmethod
     def _tags(cls, tags: dict[str, str]) -> dict[str, str]:
+        # Azure tag names are case-insensitive (docs/facts.md §4): `Mission` is groundlink's
+        # `mission` there, and `Team` and `team` one tag, so keys are compared ignoring case.
+        seen: dict[str, str] = {}
         for key, value in tags.items():
-            if key in GROUNDLINK_TAGS:
-                raise _fail((key,), f"{key!r} is set by groundlink ({', '.join(GROUNDLINK_TAGS)})")
+            if key.lower() in GROUNDLINK_TAGS:
+                raise _fail(
+                    (key,),
+                    f"{key!r} is set by groundlink ({', '.join(GROUNDLINK_TAGS)}; Azure tag names ignore case)",
+                )
+            if key.lower() in seen:
+                raise _fail(
+                    (key,),
+                    f"{key!r} and {seen[key.lower()]!r} are one tag on Azure, whose tag names ignore case; "
+                    "keep one of them",
+                )
+            seen[key.lower()] = key
             if key.lower().startswith(limits.RESERVED_TAG_PREFIXES):
                 raise _fail(
                     (key,), f"{key!r} starts with a reserved prefix ({', '.join(limits.RESERVED_TAG_PREFIXES)})"
@@ -381,6 +418,14 @@ class GroundSegment(_Model):
             )
         if self.provider == "managed" and self.partner is not None:
             raise _fail("partner", "only applies to provider: partner")
+        daily = self.contacts_per_day * self.contact_minutes
+        if daily > limits.MINUTES_PER_DAY:  # one satellite, received by one antenna at a time
+            raise _fail(
+                "contacts_per_day",
+                f"{_fmt(self.contacts_per_day)} contacts of {_fmt(self.contact_minutes)} minutes (contact_minutes) "
+                f"are {daily:,.0f} minutes a day, more than the {limits.MINUTES_PER_DAY:,} a day has; allowed: "
+                f"contacts_per_day x contact_minutes up to {limits.MINUTES_PER_DAY:,}",
+            )
         if self.contact_minutes * 60 < self.min_contact_seconds:
             raise _fail(
                 "contact_minutes",
@@ -709,7 +754,11 @@ class Usage(_Model):
     )
     products_ratio: float = Field(0.2, ge=0, le=10, description="Products GB written per raw GB landed.")
     telemetry_kb_per_second: float = Field(
-        1.0, ge=0, le=1e6, description="Contact telemetry rate while in contact, KB/s (at most a GB a second)."
+        1.0,
+        ge=0,
+        le=limits.EVENT_HUBS_STANDARD_MAX_UNITS * limits.EVENT_HUBS_TU_INGRESS_KB_PER_SECOND,
+        description="Contact telemetry rate while in contact, KB/s (at most the 20,000 KB/s of an Event Hubs "
+        "Standard namespace's 20 throughput units).",
     )
 
 
@@ -852,6 +901,10 @@ class Clouds(_Model):
     azure: AzureCloud = Field(default_factory=AzureCloud)
 
 
+# What a contact too large for the processor's local disk leaves the author (Spec._check_processing_disk).
+SHORTER_OR_LOCAL = "shorten ground_segment.contact_minutes or set processing.enabled: false"
+
+
 class MissionSpec(_Model):
     """A satellite mission's ground-to-cloud data platform."""
 
@@ -876,26 +929,79 @@ class MissionSpec(_Model):
     usage: Usage = Field(default_factory=Usage)
     clouds: Clouds = Field(default_factory=Clouds)
 
-    def _check_function_disk(self) -> None:
-        """In function mode a contact is fetched into Lambda's /tmp and processed there: its raw
-        files and, beside them, its products (frame streams as large as the decoded data; DigIF
-        samples hold no frames) must fit, or every attempt ends in the dead-letter queue."""
-        if not (self.processing.enabled and self.processing.mode == "function" and self.delivery.object_store):
-            return
+    def _contact_disk(self) -> tuple[str, float, float] | None:
+        """The satellite whose contact needs the most local disk, with its raw GB and frame-stream
+        GB: the processor stages a contact's raw files and, beside them, its products (frame
+        streams as large as the decoded data; DigIF samples hold no frames)."""
         seconds = self.ground_segment.contact_minutes * 60
-        room_mb = limits.LAMBDA_EPHEMERAL_STORAGE_MB * 1024 * 1024 / 1e6  # MiB to MB
-        for sat in self.satellites:
-            raw = sum(d.gb_in(seconds) for d in sat.downlinks)
-            frames = sum(d.gb_in(seconds) for d in sat.downlinks if d.delivery == "demod_decode")
-            need_mb = (raw + frames) * 1000
+        needs = [
+            (
+                sat.name,
+                sum(d.gb_in(seconds) for d in sat.downlinks),
+                sum(d.gb_in(seconds) for d in sat.downlinks if d.delivery == "demod_decode"),
+            )
+            for sat in self.satellites
+        ]
+        return max(needs, key=lambda need: need[1] + need[2], default=None)
+
+    def contact_hub_kb_per_second(self) -> float:
+        """KB a second Azure's contact hubs, in one Event Hubs namespace, take while a satellite is
+        in contact (one contact at a time, as the cost model assumes): its telemetry and, when a
+        partner streams its downlinks' data live into the mission's hub (its Entra principal given,
+        not the retired Orbital resources), that data."""
+        telemetry = self.usage.telemetry_kb_per_second if self.analytics.telemetry_stream else 0.0
+        partner = self.ground_segment.partner
+        hub = self.delivery.stream and partner is not None and bool(partner.azure_principal_object_id)
+        if not hub or self.clouds.azure.legacy_orbital:
+            return telemetry
+        return telemetry + max(sum(d.gb_in(1) for d in sat.downlinks) for sat in self.satellites) * 1e6
+
+    def _check_contact_hub_rate(self) -> None:
+        """Event Hubs Standard throttles a namespace above its throughput units, at most 20 (the
+        telemetry rate's own bound keeps it within them: only a live stream can pass them)."""
+        kb = self.contact_hub_kb_per_second()
+        units = limits.event_hubs_units(kb)
+        if units <= limits.EVENT_HUBS_STANDARD_MAX_UNITS:
+            return
+        most = limits.EVENT_HUBS_STANDARD_MAX_UNITS * limits.EVENT_HUBS_TU_INGRESS_KB_PER_SECOND
+        raise _fail(
+            "delivery.stream",
+            f"a contact sends {kb:,.0f} KB/s to Event Hubs (telemetry plus a live stream of its downlinks), "
+            f"{units} throughput units; a Standard namespace has at most {limits.EVENT_HUBS_STANDARD_MAX_UNITS} "
+            f"({most:,} KB/s)",
+        )
+
+    def _check_processing_disk(self) -> None:
+        """A contact is fetched onto the processor's local disk and processed there: a function's
+        /tmp, a container job replica's ephemeral storage. What does not fit fails every attempt
+        and ends in the dead-letter queue, on the cloud that is short of room."""
+        need = self._contact_disk()
+        if not (self.processing.enabled and self.delivery.object_store and need):
+            return
+        name, raw, frames = need
+        need_mb = (raw + frames) * 1000
+        held = (
+            f"a {self.ground_segment.contact_minutes:g}-minute contact of satellite {name!r} needs "
+            f"{need_mb:,.0f} MB ({raw * 1000:,.0f} raw, {frames * 1000:,.0f} frames)"
+        )
+        if self.processing.mode == "function":
+            room_mb = limits.LAMBDA_EPHEMERAL_STORAGE_MB * 1024 * 1024 / 1e6  # MiB to MB
             if need_mb > room_mb:
                 raise _fail(
                     "processing.mode",
-                    f"function cannot hold a contact of satellite {sat.name!r}: {raw * 1000:,.0f} MB of raw files "
-                    f"and {frames * 1000:,.0f} MB of frame streams in a {self.ground_segment.contact_minutes:g}-minute "
-                    f"contact need {need_mb:,.0f} MB of /tmp, over the {limits.LAMBDA_EPHEMERAL_STORAGE_MB:,} MiB "
-                    f"({room_mb:,.0f} MB) a Lambda function has; use mode: container_job",
+                    f"a function's /tmp holds {room_mb:,.0f} MB on Lambda, a container job's disk less on Azure; "
+                    f"{held}; {SHORTER_OR_LOCAL}",
                 )
+            return
+        vcpu = self.processing.container_vcpu
+        gib = limits.container_apps_ephemeral_gib(vcpu)
+        if need_mb > gib * 1024**3 / 1e6:
+            most = limits.CONTAINER_APPS_EPHEMERAL_GIB[-1][1]
+            raise _fail(
+                "processing.container_vcpu",
+                f"a job of {_fmt(vcpu)} vCPU has {gib} GiB of disk on Azure Container Apps"
+                f"{'' if gib == most else f' ({most} GiB above 1 vCPU)'}; {held}; {SHORTER_OR_LOCAL}",
+            )
 
     def _check_link_names(self) -> None:
         """A downlink's resources are named `<satellite>-<downlink>` (GroundLink.key): `sat` +
@@ -923,7 +1029,15 @@ class MissionSpec(_Model):
             if dupes:
                 raise _fail("satellites", f"duplicate satellite {key}s {dupes}")
         self._check_link_names()
-        self._check_function_disk()
+        if self.processing.enabled and not self.delivery.object_store:
+            # the processor reads a contact's delivered objects; a stream leaves none to read
+            raise _fail(
+                "processing.enabled",
+                "true needs delivery.object_store: true (the processor reads the objects a contact "
+                "delivers; a stream leaves none); allowed: processing.enabled: false, or delivery.object_store: true",
+            )
+        self._check_processing_disk()
+        self._check_contact_hub_rate()
         self._check_redundancy()
         if self.processing.enabled and self.processing.mode == "container_job":
             region = self.clouds.aws.region
@@ -1157,7 +1271,7 @@ def describe_error(error: ErrorDetails, data: Any, root: type[BaseModel] | None 
     if kind == "missing":
         return path, "is required"
     if kind == "literal_error":
-        return path, f"{show(value)} is not allowed; allowed: {ctx.get('expected')}"
+        return path, _literal_message(value, str(ctx.get("expected")))
     if kind == "string_pattern_mismatch":
         return path, f"{show(value)} does not match {_pattern_text(ctx.get('pattern'))}"
     if kind in {"too_long", "too_short", "string_too_long", "string_too_short"}:
@@ -1171,8 +1285,28 @@ def describe_error(error: ErrorDetails, data: Any, root: type[BaseModel] | None 
     model = model_at(root, path.parts()) if kind == "model_type" else None
     if typed := type_message(kind, value, model.model_fields if model else ()):
         return path, typed
-    shown = show(value) if not isinstance(value, (dict, list)) else type(value).__name__
-    return path, f"{error['msg'].lower()} (got {shown})"
+    expected = _TYPE_WORDS.get(kind) or str(error["msg"]).removeprefix("Input should be ").rstrip(".")
+    return path, f"must be {expected}, got {given(value)}"
+
+
+# What a type error's kind expects, in the words the messages above use (type_message words
+# numbers, booleans, mappings and lists; a null reaches the others as "got nothing (null)").
+_TYPE_WORDS = {"string_type": "text", "none_required": "nothing (null)"}
+
+
+def _literal_message(value: Any, expected: str) -> str:
+    """A value outside a field's choices, named as the file wrote it: a null, what YAML 1.1 made
+    of an unquoted word (a boolean, a date, a number it reads otherwise), a number written as
+    text (`version: "1"`); never in Python's words (None, False)."""
+    allowed = f"allowed: {expected}"
+    if value is None or isinstance(value, dict | list):
+        return f"got {given(value)}; {allowed}"
+    if typed := yaml_typed(value):
+        return f"got {typed}; {allowed}"
+    choices = re.split(r", | or ", expected)
+    if isinstance(value, str) and value.strip() in choices:  # an unquoted choice: a number, given as text
+        return f"got the text {show(value)}; write the number without quotes ({allowed})"
+    return f"{show(value)} is not allowed; {allowed}"
 
 
 def _misspelt_elsewhere(error: ErrorDetails, errors: list[ErrorDetails], data: Any) -> bool:

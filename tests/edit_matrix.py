@@ -119,19 +119,20 @@ def _no_catalog(data: dict) -> None:
 
 
 def _stream_only(data: dict) -> None:
+    """A stream lands no objects for the processor to read: the spec asks for processing off."""
     data["delivery"] = {"object_store": False, "stream": True}
+    data.setdefault("processing", {})["enabled"] = False
 
 
 def _digif(data: dict) -> None:
-    """DigIF samples: tens of GB a contact, more than a function's /tmp holds, so the processor
-    runs as a container job (the spec refuses DigIF of that size in function mode)."""
+    """DigIF samples: 2.28 MB a second per MHz sampled, so a 30 MHz contact of 10 minutes is 41 GB,
+    more than a function's /tmp or a Container Apps replica's 8 GiB holds (the spec refuses it):
+    1 MHz, 1.4 GB in 10 minutes, which either mode holds beside the satellite's other downlinks."""
     link = data["satellites"][0]["downlinks"][0]
     for key in ("preset", "demodulation_json", "decode_json"):
         link.pop(key, None)
     link["delivery"] = "digif"
-    link["bandwidth_mhz"] = min(link["bandwidth_mhz"], 30)
-    if data.get("processing", {}).get("mode", "function") == "function":
-        data.setdefault("processing", {}).update(mode="container_job", container_image="ghcr.io/example/groundlink:1")
+    link["bandwidth_mhz"] = min(link["bandwidth_mhz"], 1)
 
 
 def _orbital_subnet(field: str) -> Edit:

@@ -33,6 +33,7 @@ VARIANTS: dict[str, Callable[[dict], None]] = {
     "stream": lambda d: d["delivery"].update(stream=True),
     "stream-only-wideband": lambda d: (
         d["delivery"].update(stream=True, object_store=False),
+        d["processing"].update(enabled=False),  # a stream leaves no objects to process
         _link(d, bandwidth_mhz=100),
     ),
     "no-cmk": lambda d: d["security"].update(customer_managed_keys=False),

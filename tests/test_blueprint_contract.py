@@ -54,6 +54,7 @@ def _spec(choice: dict):
             )
         data["ground_segment"].update(provider="partner", partner=partner)
     data["delivery"].update(object_store=choice["object_store"] or not choice["stream"], stream=choice["stream"])
+    data["processing"]["enabled"] = data["delivery"]["object_store"]  # a stream leaves no objects to process
     data["analytics"].update(
         catalog=choice["catalog"] or choice["serverless_sql"],
         serverless_sql=choice["serverless_sql"],

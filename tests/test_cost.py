@@ -282,7 +282,8 @@ def test_partner_live_delivery_streams_are_priced_from_the_plans(catalogs, tmp_p
     assert aws["Kinesis on-demand stream (partner live delivery)"].cost == pytest.approx(730 * 0.04)
     assert aws["Kinesis on-demand data in (partner live delivery)"].quantity == pytest.approx(result.usage.raw_gb)
     assert aws["Kinesis on-demand data in (partner live delivery)"].cost == pytest.approx(result.usage.raw_gb * 0.08)
-    assert azure["Event Hubs Standard throughput units (partner live delivery)"].cost == pytest.approx(730 * 0.03)
+    # the 15 Mbit/s downlink streams 1,875 KB/s: 2 throughput units all month
+    assert azure["Event Hubs Standard throughput units (partner live delivery)"].cost == pytest.approx(2 * 730 * 0.03)
     # no telemetry stream in the spec: no telemetry lines priced from the partner's stream
     assert not [
         x

@@ -298,12 +298,14 @@ def test_partner_live_delivery_streams_are_priced_per_stream():
     aws = _lines(data, "aws", aws_plan)
     assert aws["Kinesis on-demand stream (partner live delivery)"] == pytest.approx((730, 29.2))
     azure = _lines(data, "azure", azure_plan)
-    assert azure["Event Hubs Standard throughput units (partner live delivery)"] == pytest.approx((730, 21.9))
+    # the partner's 15 Mbit/s downlink is 1,875 KB/s: 2 throughput units of 1,000 KB/s, all month,
+    # 2 x 730 = 1,460 TU-hours at $0.03
+    assert azure["Event Hubs Standard throughput units (partner live delivery)"] == pytest.approx((1460, 43.8))
     assert "Event Hubs Standard throughput units" not in azure  # no telemetry stream
 
 
 def test_no_object_store_lands_no_raw_objects():
-    data = _example(**{"delivery.object_store": False, "delivery.stream": True})
+    data = _example(**{"delivery.object_store": False, "delivery.stream": True, "processing.enabled": False})
     aws = _lines(data, "aws")
     # no raw files, products only: 1 object per link per contact = 2 x 36.5 = 73
     assert aws["S3 PUT requests"] == pytest.approx((73, 0.73))

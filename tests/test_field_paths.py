@@ -233,8 +233,20 @@ def test_price_overrides_say_what_yaml_read_and_the_shape_expected(tmp_path, tex
     assert line.removeprefix(f"{prices}: ").startswith(expected)
 
 
-@pytest.mark.parametrize("value", ["yes", '"5"'])
-def test_a_price_override_is_a_number_as_written_not_one_pydantic_reads_into_it(tmp_path, value):
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("yes", "must be a number, got the boolean true"),
+        ('"5"', "must be a number, got the text '5'; write the number without quotes"),
+        # YAML 1.1 readings, worded as for a spec
+        (
+            "1e3",
+            "must be a number, got 1e3, which YAML 1.1 reads as text (its numbers take a dot and a signed exponent",
+        ),
+        ("0750", "must be a number, got 0750, which YAML 1.1 reads as the octal number 488 (a leading zero makes one)"),
+    ],
+)
+def test_a_price_override_is_a_number_as_written_not_one_pydantic_reads_into_it(tmp_path, value, expected):
     """`price: yes` was billed as $1 and `price: "5"` as $5: the spec refuses both."""
     prices = tmp_path / "prices.yaml"
     prices.write_text(
@@ -243,7 +255,7 @@ def test_a_price_override_is_a_number_as_written_not_one_pydantic_reads_into_it(
     with pytest.raises(PriceError) as info:
         load_overrides(prices)
     (line,) = info.value.lines
-    assert line.startswith(f"{prices}: aws.athena_tb_scanned.price: ")
+    assert line.startswith(f"{prices}: aws.athena_tb_scanned.price: {expected}")
 
 
 def test_an_empty_override_region_is_refused_not_the_catalogs_taken_silently(tmp_path):

@@ -50,6 +50,7 @@ def test_a_downlink_delivered_as_digital_if_has_no_decode_graph_and_no_egress_no
     for key in ("preset", "demodulation_json", "decode_json"):
         link.pop(key, None)
     link["delivery"] = "digif"
+    link["bandwidth_mhz"] = 1  # 1.4 GB of samples in 10 minutes: a Container Apps replica holds them
     data["processing"].update(mode="container_job", container_image="ghcr.io/example/groundlink:1")
     downlink = spec_from_data(data).satellites[0].downlinks[0]
     assert downlink.decode() is None

@@ -276,12 +276,42 @@ class TestSatellites:
         assert fits.processing.mode == "function"
         errors = _errors(lambda d: d["ground_segment"].update(contact_minutes=47.8))
         assert (
-            "s.yaml: processing.mode: function cannot hold a contact of satellite 'noaa20': 5,378 MB of raw files "
-            "and 5,378 MB of frame streams in a 47.8-minute contact need 10,755 MB of /tmp, over the 10,240 MiB "
-            "(10,737 MB) a Lambda function has; use mode: container_job"
+            "s.yaml: processing.mode: a function's /tmp holds 10,737 MB on Lambda, a container job's disk less on "
+            "Azure; a 47.8-minute contact of satellite 'noaa20' needs 10,755 MB (5,378 raw, 5,378 frames); shorten "
+            "ground_segment.contact_minutes or set processing.enabled: false"
         ) in errors
-        job = {"mode": "container_job", "container_image": "ghcr.io/example/groundlink:1"}
-        assert _ok(lambda d: (d["ground_segment"].update(contact_minutes=47.8), d["processing"].update(job)))
+
+    @pytest.mark.parametrize(
+        ("vcpu", "gib", "fits", "too_long"),
+        # 0.225 GB a minute: 1 GiB = 1,073.7 MB holds 4.77 minutes, 2 GiB 9.54, 4 GiB 19.08, 8 GiB 38.17
+        [(0.25, 1, 4.7, 4.8), (0.5, 2, 9.5, 9.6), (1.0, 4, 19.0, 19.1), (2.0, 8, 38.1, 38.2), (4.0, 8, 38.1, 38.2)],
+    )
+    def test_a_container_job_refuses_a_contact_its_replica_cannot_hold(self, vcpu, gib, fits, too_long):
+        """A Container Apps replica has 1, 2, 4 or 8 GiB of ephemeral storage by its vCPUs; the
+        contact's raw files and frame streams are staged there as in a function's /tmp."""
+
+        def job(minutes: float):
+            def edit(d):
+                d["ground_segment"].update(contact_minutes=minutes)
+                d["processing"].update(
+                    mode="container_job",
+                    container_image="ghcr.io/example/groundlink:1",
+                    container_vcpu=vcpu,
+                    container_memory_gb=vcpu * 2,
+                    timeout_seconds=3600,
+                )
+
+            return edit
+
+        assert _ok(job(fits)).processing.container_vcpu == vcpu
+        (error,) = [e for e in _errors(job(too_long)) if "processing.container_vcpu" in e]
+        most = "" if gib == 8 else " (8 GiB above 1 vCPU)"
+        assert error.startswith(
+            f"s.yaml: processing.container_vcpu: a job of {vcpu:g} vCPU has {gib} GiB of disk on Azure Container "
+            f"Apps{most}; a {too_long:g}-minute contact of satellite 'noaa20' needs "
+        )
+        assert error.endswith("; shorten ground_segment.contact_minutes or set processing.enabled: false")
+        assert _ok(lambda d: (job(too_long)(d), d["processing"].update(enabled=False))).processing.enabled is False
 
     def test_two_satellites_whose_downlinks_join_to_one_name_are_refused(self):
         """`sat` + `x-hrd` and `sat-x` + `hrd` would name one downlink's resources twice."""

@@ -109,6 +109,7 @@ def hardened_namespace(
     resource_group_name: pulumi.Input[str],
     system_identity: bool = False,
     key: MissionKey | None = None,
+    units: int = 1,
 ) -> azure.eventhub.Namespace:
     """Every Event Hubs namespace of the stack: TLS 1.2, Entra-only (no SAS keys), tagged; Standard,
     or Premium with the mission key when `key` is given (security.premium_messaging).
@@ -124,7 +125,7 @@ def hardened_namespace(
         disable_local_auth=True,
         public_network_access="Enabled",
         tags=owner.tags,
-        **messaging_encryption(owner, key, system_identity=system_identity, holds=holds),
+        **messaging_encryption(owner, key, system_identity=system_identity, holds=holds, units=units),
     )
 
 
@@ -142,10 +143,12 @@ class AzureTelemetry(MissionComponent):
         resource_group_name: pulumi.Output[str],
         storage: Stores,
         messaging_key: MissionKey | None,
+        units: int = 1,
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__(name, mission, opts)
-        # Capture writes the archive with the namespace's own identity.
+        # Capture writes the archive with the namespace's own identity; `units` throughput units
+        # take the contact hubs' rate (GroundInputs.hub_units).
         self.namespace = self.realize(
             hardened_namespace(
                 self,
@@ -155,6 +158,7 @@ class AzureTelemetry(MissionComponent):
                 resource_group_name=resource_group_name,
                 system_identity=True,
                 key=messaging_key,
+                units=units,
             ),
             "analytics.telemetry_stream",
             *(["security.messaging_cmk"] if messaging_key else []),

@@ -266,6 +266,7 @@ class AzureGround(MissionComponent):
                 resource_group_name=resource_group_name,
                 storage=storage,
                 messaging_key=messaging_key,
+                units=inputs.hub_units,
                 opts=self.opts(),
             ).outputs
             if inputs.telemetry
@@ -289,10 +290,10 @@ class AzureGround(MissionComponent):
         if self.legacy:
             self.ids += [r.id for r in (*self.legacy.spacecraft, *self.legacy.contact_profiles)]
         elif inputs.stream:
-            self._stream_delivery(resource_group_name, principal)
+            self._stream_delivery(resource_group_name, principal, inputs.hub_units)
         self.register_outputs({"ground_segment_ids": self.ids})
 
-    def _stream_delivery(self, resource_group_name: pulumi.Output[str], principal: str | None) -> None:
+    def _stream_delivery(self, resource_group_name: pulumi.Output[str], principal: str | None, units: int) -> None:
         """The partner streams contact data live into a mission-owned hub, allowed to send there and nowhere else."""
         if not principal:  # nobody to grant sending: the blueprint declares the stream gap
             return
@@ -307,6 +308,7 @@ class AzureGround(MissionComponent):
                     holds="ground.stream_delivery",
                     resource_group_name=resource_group_name,
                     key=self.messaging_key,
+                    units=units,
                 ),
                 "ground.stream_delivery",
                 *(["security.messaging_cmk"] if self.messaging_key else []),

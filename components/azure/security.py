@@ -197,10 +197,16 @@ class AzurePrivateNetwork(MissionComponent):
 
 
 def messaging_encryption(
-    owner: MissionComponent, key: MissionKey | None, *, system_identity: bool, holds: str | None = None
+    owner: MissionComponent,
+    key: MissionKey | None,
+    *,
+    system_identity: bool,
+    holds: str | None = None,
+    units: int = 1,
 ) -> dict[str, Any]:
     """Sku, identity and encryption of an Event Hubs or Service Bus namespace: Standard with
-    Microsoft-managed keys, or Premium (1 unit) encrypting with the mission key through its
+    Microsoft-managed keys (`units` throughput units), or Premium (1 unit: a processing unit's
+    throughput is not a published figure) encrypting with the mission key through its
     user-assigned identity, double-encrypted, once that identity holds the key. A namespace
     holding a stateful capability's data (`holds`) is protected like the stores."""
 
@@ -209,7 +215,7 @@ def messaging_encryption(
 
     if key is None:
         return {
-            "sku": {"name": "Standard", "tier": "Standard", "capacity": 1},
+            "sku": {"name": "Standard", "tier": "Standard", "capacity": units},
             "identity": {"type": "SystemAssigned"} if system_identity else None,
             "opts": opts(),
         }

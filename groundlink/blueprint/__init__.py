@@ -18,7 +18,12 @@ import json
 from dataclasses import dataclass, replace
 
 from ..clouds import CLOUDS
-from ..limits import SQS_MAX_VISIBILITY_SECONDS, SQS_VISIBILITY_PER_FUNCTION_TIMEOUT, flex_instance_memory
+from ..limits import (
+    SQS_MAX_VISIBILITY_SECONDS,
+    SQS_VISIBILITY_PER_FUNCTION_TIMEOUT,
+    event_hubs_units,
+    flex_instance_memory,
+)
 from ..spec import Downlink, MissionSpec, OrbitalEndpoint, Satellite
 from .capabilities import CAPABILITIES, CAPABILITY_BY_ID, LAYERS, STATEFUL_CAPABILITIES, Capability
 from .gaps import cloud_gaps
@@ -206,6 +211,7 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
             partner_prefix=blueprint.partner_prefix,
             telemetry=telemetry,
             legacy_orbital=legacy,
+            hub_units=event_hubs_units(spec.contact_hub_kb_per_second()),
         ),
         storage=StorageInputs(
             raw_store=delivery.object_store or landing,

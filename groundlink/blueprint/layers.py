@@ -171,6 +171,9 @@ class GroundInputs(Checked):
     partner_prefix: str
     telemetry: bool  # contact telemetry goes to the telemetry stream
     legacy_orbital: OrbitalEndpoint | None  # the retired Azure Orbital resources, opt-in
+    # Event Hubs Standard throughput units of the namespace holding the contact hubs, for the
+    # telemetry and live-stream rate (MissionSpec.contact_hub_kb_per_second); AWS's are on-demand
+    hub_units: int = 1
 
 
 @dataclass(frozen=True)

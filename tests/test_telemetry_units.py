@@ -1,0 +1,81 @@
+"""Event Hubs Standard takes 1 MB a second of ingress per throughput unit and throttles above it
+(docs/facts.md): the telemetry namespace is sized for the spec's telemetry rate, and the cost of
+the Azure stack follows the units planned. AWS's Kinesis stream is on-demand and needs no size."""
+
+from __future__ import annotations
+
+import pytest
+
+from groundlink.limits import event_hubs_units
+
+from .conftest import variant_plan
+
+NAMESPACE = "azure-native:eventhub:Namespace"
+
+
+@pytest.mark.parametrize(("kb_per_second", "units"), [(0, 1), (1, 1), (1000, 1), (1000.5, 2), (5000, 5), (20000, 20)])
+def test_a_throughput_unit_takes_a_thousand_kb_a_second(kb_per_second, units):
+    assert event_hubs_units(kb_per_second) == units
+
+
+def _telemetry_namespace(plan):
+    (namespace,) = [r for r in plan.of_type(NAMESPACE) if "telemetry" in r.name]
+    return namespace
+
+
+@pytest.mark.parametrize(("kb_per_second", "units"), [(1, 1), (5000, 5)])
+def test_the_telemetry_namespace_has_the_units_its_rate_needs(kb_per_second, units):
+    plan = variant_plan("azure", {"usage.telemetry_kb_per_second": kb_per_second, "security.premium_messaging": False})
+    assert _telemetry_namespace(plan).inputs["sku"] == {"name": "Standard", "tier": "Standard", "capacity": units}
+
+
+def test_the_azure_cost_bills_the_units_planned():
+    """5 units all month: 5 x 730 TU-hours of throughput and as many of Capture."""
+    from groundlink.blueprint import build_blueprint
+    from groundlink.cost.catalog import load_catalogs
+    from groundlink.cost.model import estimate
+    from groundlink.spec import spec_from_data
+
+    from .conftest import spec_data, with_changes
+
+    changes = {"usage.telemetry_kb_per_second": 5000, "security.premium_messaging": False}
+    blueprint = build_blueprint(spec_from_data(with_changes(spec_data(), changes)))
+    catalogs, _ = load_catalogs()
+    plans = {"aws": variant_plan("aws", changes), "azure": variant_plan("azure", changes)}
+    lines = {x.item: x for x in estimate(blueprint, catalogs, plans=plans).clouds["azure"].lines}
+    assert lines["Event Hubs Standard throughput units"].quantity == 3650
+    assert lines["Event Hubs Capture (telemetry archive)"].quantity == 3650
+
+
+def test_a_live_stream_adds_its_downlinks_rate():
+    """The partner's 15 Mbit/s downlink streamed live into the mission's hub is 1,875 KB/s; with
+    1 KB/s of telemetry, 2 units. A managed station streams to AWS only: no hub on Azure."""
+    from groundlink.spec import spec_from_data
+
+    from .conftest import spec_data, with_changes
+
+    streamed = spec_from_data(with_changes(spec_data("partner.yaml"), {"delivery.stream": True}))
+    assert streamed.contact_hub_kb_per_second() == pytest.approx(1876.0)
+    assert event_hubs_units(streamed.contact_hub_kb_per_second()) == 2
+    managed = spec_from_data(with_changes(spec_data(), {"delivery.stream": True}))
+    assert managed.contact_hub_kb_per_second() == 1.0
+
+
+def test_a_stream_and_telemetry_over_twenty_units_are_refused_naming_the_stream():
+    """18,200 KB/s of telemetry plus the 1,875 KB/s stream: 20,075 KB/s, 21 units; 18,125 fits."""
+    from groundlink.spec import SpecError, spec_from_data
+
+    from .conftest import spec_data, with_changes
+
+    with pytest.raises(SpecError) as refused:
+        spec_from_data(
+            with_changes(spec_data("partner.yaml"), {"usage.telemetry_kb_per_second": 18200, "delivery.stream": True})
+        )
+    assert refused.value.lines == [
+        "<spec>: delivery.stream: a contact sends 20,075 KB/s to Event Hubs (telemetry plus a live stream of its "
+        "downlinks), 21 throughput units; a Standard namespace has at most 20 (20,000 KB/s)"
+    ]
+    inside = spec_from_data(
+        with_changes(spec_data("partner.yaml"), {"usage.telemetry_kb_per_second": 18125, "delivery.stream": True})
+    )
+    assert event_hubs_units(inside.contact_hub_kb_per_second()) == 20
