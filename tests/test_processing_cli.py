@@ -372,3 +372,23 @@ def test_several_statements_are_refused_not_all_but_the_last_dropped(
     assert main(["query", str(out), "SELECT 1; SELECT 2"]) == 2
 
     assert capsys.readouterr().err == "groundlink: one statement per query, as in Athena; got 2\n"
+
+
+def test_a_table_shows_a_thousand_rows_and_says_how_many_json_prints_all(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Drawing 100,000 rows took 85 s; a table is for reading, --json for scripts."""
+    packets = packetise(stream_of(frames([0, 1])), 1000, EPOCH * 1_000_000)
+    Capture(packets).write(contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1))
+    assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 0
+    capsys.readouterr()
+    sql = "SELECT range AS r FROM range(1500)"
+
+    assert main(["query", str(tmp_path / "out"), sql]) == 0
+    table = capsys.readouterr().out
+    assert "│ 999 │" in table and "│ 1000 │" not in table
+    assert "the first 1,000 of 1,500 rows; --json prints every row" in " ".join(table.split())
+    assert main(["query", str(tmp_path / "out"), sql, "--json"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 1500
+    assert main(["query", str(tmp_path / "out"), "SELECT range AS r FROM range(1000)"]) == 0
+    assert "rows; --json" not in capsys.readouterr().out
