@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.markup import escape
+
 from ..check.runner import SEVERITY_ORDER, CheckResult
 
 if TYPE_CHECKING:
@@ -20,7 +22,7 @@ def render(result: CheckResult, console: Console | None = None) -> None:
     pack = result.pack
     console.print(
         f"[bold]policy pack[/] {pack.get('name')}@{pack.get('version')} "
-        f"({pack.get('policies')} policies) on {result.spec}"
+        f"({pack.get('policies')} policies) on {escape(str(result.spec))}"
     )
     for severity in SEVERITY_ORDER:
         found = [v for v in result.violations if v.severity == severity]
@@ -37,14 +39,20 @@ def render(result: CheckResult, console: Console | None = None) -> None:
             table.add_column(column, overflow="fold")
         for v in found:
             level = "[bold red]mandatory[/]" if v.mandatory else v.enforcement
-            table.add_row(v.cloud, level, v.policy, f"{v.resource_name}\n[dim]{v.resource_type}[/]", v.message)
+            table.add_row(
+                v.cloud,
+                level,
+                escape(v.policy),
+                f"{escape(v.resource_name)}\n[dim]{escape(v.resource_type)}[/]",
+                escape(v.message),
+            )
         console.print(table)
     fixes = {v.policy: (v.controls, v.remediation) for v in result.violations}
     for policy, (controls, remediation) in sorted(fixes.items()):
-        console.print(f"[bold]{policy}[/] [dim]({', '.join(controls)})[/]: {remediation}")
+        console.print(f"[bold]{escape(policy)}[/] [dim]({escape(', '.join(controls))})[/]: {escape(remediation)}")
     for cloud in result.clouds:
         for line in cloud.preflight:
-            console.print(f"[red]preflight[/] {cloud.cloud}: {line}", markup=False, highlight=False)
+            console.print(f"[red]preflight[/] {cloud.cloud}: {escape(line)}", highlight=False)
     for cloud in result.clouds:
         mandatory, total = len(cloud.mandatory), len(cloud.violations)
         failures = [f"{mandatory} mandatory"] * bool(mandatory) + [f"{len(cloud.preflight)} preflight"] * bool(

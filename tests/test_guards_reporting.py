@@ -1,0 +1,197 @@
+"""Guards for what the reports and the terminal say: a budget just over or under, a parity cell
+of 8 or 9 resources, the retentions a diff lowers, the order of a check's fixes and a cloud
+failed by its preflight findings alone."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+
+import pytest
+from rich.console import Console
+
+from groundlink.app.parallel_plans import PlanRun
+from groundlink.app.policy_results import unavailable
+from groundlink.blueprint import build_blueprint
+from groundlink.check.runner import CheckResult, CloudCheck, Violation
+from groundlink.clouds import CLOUDS
+from groundlink.cost import estimate, load_catalogs
+from groundlink.coverage import coverage_report
+from groundlink.diff.changes import Change, Diff, PropertyChange
+from groundlink.diff.run import data_loss_lines
+from groundlink.parity import parity
+from groundlink.report import check_console
+from groundlink.report.document import build_document, cost_json
+from groundlink.report.sections import sections
+from groundlink.spec import load_spec
+
+from .conftest import SPECS, cached_plan
+
+
+@pytest.fixture(scope="module")
+def built():
+    path = SPECS / "noaa20.yaml"
+    spec = load_spec(path)
+    blueprint = build_blueprint(spec)
+    catalogs, assumptions = load_catalogs()
+    plans = {cloud: cached_plan("noaa20.yaml", cloud) for cloud in CLOUDS}
+    cost = estimate(blueprint, catalogs, assumptions, plans)
+    doc = build_document(
+        spec_path=str(path),
+        blueprint=blueprint,
+        runs={cloud: PlanRun(plan, 0.5) for cloud, plan in plans.items()},
+        matrix=parity(blueprint, plans),
+        estimate=cost,
+        policy=unavailable("not run in this test"),
+        coverage=coverage_report(blueprint),
+        prices_file=None,
+        generated_at="2026-12-02T00:00:00Z",
+    )
+    return spec, cost, doc
+
+
+# -- budget ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_a_month_a_cent_over_the_budget_is_over_it_and_a_cent_under_is_not(built, cloud):
+    spec, cost, _ = built
+    known = cost.clouds[cloud].monthly.known
+    assert known > 1  # a month that costs something: a cent either side is a real budget
+    over = cost_json(cost, known - 0.01, spec)["clouds"][cloud]
+    under = cost_json(cost, known + 0.01, spec)["clouds"][cloud]
+    exactly = cost_json(cost, known, spec)["clouds"][cloud]
+    assert (over["overBudget"], under["overBudget"], exactly["overBudget"]) == (True, False, False)
+
+
+def test_the_summary_says_over_budget_for_the_cloud_past_it(built):
+    spec, cost, doc = built
+    known = {c: cost.clouds[c].monthly.known for c in CLOUDS}
+    cheap, dear = sorted(CLOUDS, key=known.get)
+    budget = (known[cheap] + known[dear]) / 2  # between the two clouds' months
+    edited = {**doc, "cost": cost_json(cost, budget, spec)}
+    [summary] = [s for s in sections(edited) if s.title == "Summary"]
+    [row] = [r for r in summary.table.rows if r[0].text.startswith("Budget ")]
+    texts = dict(zip(list(doc["clouds"]), [cell.text for cell in row[1:]], strict=True))
+    assert texts[dear] == "over budget"
+    assert texts[cheap] in ("within budget", "known part within budget")
+
+
+# -- parity cells ---------------------------------------------------------------------------
+
+
+def _parity_cell(doc: dict, count: int) -> str:
+    row = next(r for r in doc["parity"]["rows"] if r["clouds"]["aws"]["status"] == "realized")
+    listed = [{**row["clouds"]["aws"]["resources"][0], "name": f"res-{i}"} for i in range(1, count + 1)]
+    rows = [
+        {**r, "clouds": {**r["clouds"], "aws": {**r["clouds"]["aws"], "resources": listed}}} if r is row else r
+        for r in doc["parity"]["rows"]
+    ]
+    [section] = [s for s in sections({**doc, "parity": {**doc["parity"], "rows": rows}}) if s.title == "Parity matrix"]
+    [cell] = [line[2].text for line in section.table.rows if line[0].text.startswith(f"{row['capability']}:")]
+    return cell
+
+
+def test_a_parity_cell_names_8_resources_in_full(built):
+    _, _, doc = built
+    assert _parity_cell(doc, 8) == "res-1, res-2, res-3, res-4, res-5, res-6, res-7, res-8"
+
+
+def test_a_parity_cell_of_9_resources_names_8_and_counts_1_more(built):
+    _, _, doc = built
+    assert _parity_cell(doc, 9) == "res-1, res-2, res-3, res-4, res-5, res-6, res-7, res-8 and 1 more (compare.json)"
+    assert _parity_cell(doc, 20).endswith("res-8 and 12 more (compare.json)")
+
+
+# -- retentions lowered ---------------------------------------------------------------------
+
+
+def _lowered(count: int) -> list[str]:
+    days = [PropertyChange(f"rules[{i}].expiration.days", "~", 365, 30 + i) for i in range(count)]
+    change = Change(
+        "update", "k", "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "raw", True, tuple(days)
+    )
+    return data_loss_lines([Diff("aws", "old", "new", (change,), 0)])
+
+
+@pytest.mark.parametrize(
+    ("count", "shown"),
+    [
+        (2, "rules[0].expiration.days: 365 => 30, rules[1].expiration.days: 365 => 31"),
+        (
+            3,
+            "rules[0].expiration.days: 365 => 30, rules[1].expiration.days: 365 => 31, "
+            "rules[2].expiration.days: 365 => 32",
+        ),
+        (
+            4,
+            "rules[0].expiration.days: 365 => 30, rules[1].expiration.days: 365 => 31, "
+            "rules[2].expiration.days: 365 => 32 and 1 more",
+        ),
+    ],
+)
+def test_the_data_loss_line_names_up_to_3_lowered_retentions(count, shown):
+    assert _lowered(count) == [
+        f"aws: aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration raw would delete data sooner ({shown})"
+    ]
+
+
+# -- check console --------------------------------------------------------------------------
+
+
+def _violation(policy: str, cloud: str = "aws") -> Violation:
+    return Violation(
+        cloud,
+        policy,
+        "advisory",
+        "low",
+        f"{policy} says no",
+        f"urn:{policy}",
+        "aws:s3/bucket:Bucket",
+        "bucket",
+        [f"{policy}-control"],
+        f"fix {policy}",
+    )
+
+
+def _console(result: CheckResult) -> list[str]:
+    console = Console(file=io.StringIO(), record=True, width=400, color_system=None)
+    check_console.render(result, console)
+    return [line.rstrip() for line in console.export_text().splitlines()]
+
+
+def test_the_check_lists_each_policys_fix_once_in_name_order():
+    violations = [_violation("zeta-rule"), _violation("alpha-rule"), _violation("mid-rule"), _violation("zeta-rule")]
+    cloud = CloudCheck("aws", "dev", 12, violations, 0.1, 0.2)
+    lines = _console(CheckResult("spec.yaml", {"name": "pack", "version": "1", "policies": 3}, [cloud]))
+    fixes = [line for line in lines if line.startswith(("alpha-rule", "mid-rule", "zeta-rule"))]
+    assert fixes == [
+        "alpha-rule (alpha-rule-control): fix alpha-rule",
+        "mid-rule (mid-rule-control): fix mid-rule",
+        "zeta-rule (zeta-rule-control): fix zeta-rule",
+    ]
+
+
+def test_a_cloud_with_preflight_findings_alone_fails_and_says_how_many():
+    refused = CloudCheck("azure", "dev", 40, [], 0.1, 0.2, preflight=["one refusal", "another [bold]refusal[/]"])
+    clean = CloudCheck("aws", "dev", 30, [_violation("alpha-rule")], 0.1, 0.2)
+    lines = _console(CheckResult("spec.yaml", {"name": "pack", "version": "1", "policies": 3}, [refused, clean]))
+    [azure] = [line for line in lines if line.startswith("azure (dev)")]
+    [aws] = [line for line in lines if line.startswith("aws (dev)")]
+    assert azure.startswith("azure (dev): 40 resources, 0 violations: FAIL (2 preflight)")
+    assert aws.startswith("aws (dev): 30 resources, 1 violations: pass")
+    # each finding on its own line, as written (brackets in it are no markup), after its prefix
+    assert [line for line in lines if line.startswith("preflight azure: ")] == [
+        "preflight azure: one refusal",
+        "preflight azure: another [bold]refusal[/]",
+    ]
+
+
+def test_brackets_in_a_violation_its_fix_and_the_spec_path_are_printed_as_written():
+    """A message quoting a value (`[0.0.0.0/0]`), a fix naming a list, a spec in a `[draft]`
+    folder: rich took each for markup and dropped it."""
+    violation = dataclasses.replace(_violation("open-rule"), message="allows [0.0.0.0/0]", remediation="set [cidrs]")
+    cloud = CloudCheck("aws", "dev", 1, [violation], 0.1, 0.2)
+    text = "\n".join(_console(CheckResult("[draft]/spec.yaml", {"name": "p", "version": "1", "policies": 1}, [cloud])))
+    assert "allows [0.0.0.0/0]" in text and "open-rule (open-rule-control): set [cidrs]" in text
+    assert "on [draft]/spec.yaml" in text
