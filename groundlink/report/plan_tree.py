@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
@@ -17,12 +18,12 @@ def _label(r: PlannedResource) -> str:
     if r.retainOnDelete:
         marks.append("[yellow]retain[/]")
     if r.capability:
-        marks.append(f"[dim]{', '.join(r.capability)}[/]")
-    return f"[green]+[/] {r.type}  [bold]{r.name}[/]" + (f"  {' '.join(marks)}" if marks else "")
+        marks.append(f"[dim]{escape(', '.join(r.capability))}[/]")
+    return f"[green]+[/] {escape(r.type)}  [bold]{escape(r.name)}[/]" + (f"  {' '.join(marks)}" if marks else "")
 
 
 def build_tree(plan: Plan) -> Tree:
-    tree = Tree(f"[bold]Previewing[/] {plan.project}/{plan.stack} ({plan.cloud}, offline)")
+    tree = Tree(f"[bold]Previewing[/] {escape(f'{plan.project}/{plan.stack}')} ({plan.cloud}, offline)")
     nodes: dict[str | None, Tree] = {}
     for r in plan.resources:
         parent = nodes.get(r.parent, tree)
@@ -38,7 +39,7 @@ def counts_table(plan: Plan) -> Table:
     table.add_column("type", overflow="fold")
     table.add_column("count", justify="right")
     for type_token, count in plan.type_counts().items():
-        table.add_row(type_token, str(count))
+        table.add_row(escape(type_token), str(count))
     return table
 
 
@@ -47,6 +48,6 @@ def render_tree(plan: Plan, console: Console | None = None) -> None:
     console.print(build_tree(plan))
     console.print(counts_table(plan))
     for warning in plan.warnings:
-        console.print(f"[bold red]warning:[/] {warning}")
+        console.print(f"[bold red]warning:[/] {escape(warning)}")
     for cap, reason in plan.gaps.items():
-        console.print(f"[yellow]gap:[/] {cap}: {reason}")
+        console.print(f"[yellow]gap:[/] {cap}: {escape(reason)}")
