@@ -95,6 +95,8 @@ PRICES = {
         "key_vault_hsm_advanced_key_month": 5.5,
         "data_explorer_cluster_month": 300,
         "event_grid_operations": 0.0006,
+        "private_endpoint_hour": 0.01,
+        "private_dns_zone_month": 0.5,
         "service_bus_operations": 0.0005,
         "service_bus_standard_base_hour": 0.0135,
         "monitor_alert_rule_month": 0.2,
@@ -311,3 +313,17 @@ def test_no_object_store_lands_no_raw_objects():
     assert aws["S3 PUT requests"] == pytest.approx((73, 0.73))
     # nor a partner's manifest on Azure: nothing lands in a raw store
     assert _lines(data, "azure")["Blob write operations"] == pytest.approx((73, 3.65))
+
+
+def test_a_private_network_bills_azure_its_endpoints_and_zones_and_aws_nothing():
+    """The private Azure plan reaches the storage account's blob and file-system (dfs) endpoints
+    and the Key Vault through 3 private endpoints, each named by a private DNS zone: 3 x 730 = 2,190 endpoint-hours
+    at $0.01, 3 zones at $0.50. AWS's private network is an S3 gateway endpoint: no line."""
+    data = with_changes(spec_data("noaa20.yaml"), {"security.network": "private"})
+    azure = _lines(data, "azure", variant_plan("azure", {"security.network": "private"}))
+    assert azure["Private endpoints (Private Link)"] == pytest.approx((2190, 21.9))
+    assert azure["Private DNS zones"] == pytest.approx((3, 1.5))
+    aws = _lines(data, "aws", variant_plan("aws", {"security.network": "private"}))
+    assert not [item for item in aws if "rivate" in item]
+    public = _lines(spec_data("noaa20.yaml"), "azure", cached_plan("noaa20.yaml", "azure"))
+    assert "Private endpoints (Private Link)" not in public and "Private DNS zones" not in public

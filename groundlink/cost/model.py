@@ -583,6 +583,31 @@ def _hsm(resource: PlannedResource) -> bool:
     return kty.upper().endswith("-HSM")
 
 
+def _azure_private_network_lines(plan: Plan | None, e: Callable[[str], PriceEntry]) -> list[Line]:
+    """security.network: private puts the stores behind private endpoints, each named by a
+    private DNS zone: both billed by the hour or month whatever the traffic. (AWS's private
+    network is a gateway endpoint, which costs nothing.)"""
+    lines = []
+    endpoints, basis = _count(plan, "azure-native:network:PrivateEndpoint", 0)
+    if endpoints:
+        lines.append(
+            Line(
+                "security",
+                "Private endpoints (Private Link)",
+                endpoints * HOURS_PER_MONTH,
+                "private_endpoint_hour",
+                e("private_endpoint_hour"),
+                f"{basis} x {HOURS_PER_MONTH:g} h; the data processed through them is not modelled",
+            )
+        )
+    zones, basis = _count(plan, "azure-native:privatedns:PrivateZone", 0)
+    if zones:
+        lines.append(
+            Line("security", "Private DNS zones", zones, "private_dns_zone_month", e("private_dns_zone_month"), basis)
+        )
+    return lines
+
+
 def _azure_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan: Plan | None) -> list[Line]:
     spec, e = blueprint.spec, catalog.entry
     lines = [
@@ -652,6 +677,7 @@ def _azure_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, pl
                 f"one per object written; {size_basis}",
             )
         )
+    lines += _azure_private_network_lines(plan, e)
     lines += [
         Line(
             "events",
