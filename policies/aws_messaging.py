@@ -13,6 +13,13 @@ from .registry import stack_rule
 # Without a key, SQS encrypts a new queue with its own SSE-SQS keys (the default since 2022 unless
 # sqsManagedSseEnabled is false), while an SNS topic is not encrypted at rest.
 NO_KEY_MEANS = {"queue": "SSE-SQS keys are not the mission's", "topic": "the topic is not encrypted at rest"}
+# A topic that AWS services publish to (CloudWatch alarms, EventBridge) needs a customer managed
+# key whose policy lets them use it: the AWS managed key's policy cannot be changed, so a topic
+# encrypted with alias/aws/sns receives no alarm (Amazon SNS developer guide, "Enable
+# compatibility between event sources from AWS services and encrypted topics",
+# https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
+# Without customer managed keys, the alerts topic is therefore left unencrypted at rest.
+TOPIC_MANAGED_KEY = "uses the AWS managed key {key}, which AWS services (CloudWatch alarms) cannot publish with"
 
 
 def _explicitly_false(value: Any) -> bool:
@@ -27,7 +34,11 @@ def _problem(resources: list[Any], kind: str, channel: Any, require_mission_key:
         if kind == "queue" and not require_mission_key:
             # SSE-SQS is on unless turned off: only an explicit false leaves the queue unencrypted.
             return "has no kmsMasterKeyId" if _explicitly_false(get(channel.props, "sqsManagedSseEnabled")) else None
+        if kind == "topic" and not require_mission_key:
+            return None  # the only encryption an alarm can still reach is a customer managed key
         return f"has no kmsMasterKeyId ({NO_KEY_MEANS[kind]})"
+    if kind == "topic" and aws_managed_key(key):
+        return TOPIC_MANAGED_KEY.format(key=key)
     if not require_mission_key:
         return None
     if aws_managed_key(key):

@@ -768,11 +768,18 @@ fires(
 passes(rule, "noaa20-aws", {f"{QUEUE}/kmsMasterKeyId": UNKNOWN})
 passes(rule, "noaa20-aws-cmk-off", {f"{QUEUE}/kmsMasterKeyId": DROP})  # SSE-SQS, every new queue's default
 passes(rule, "noaa20-aws-cmk-off", {f"{QUEUE}/kmsMasterKeyId": "alias/aws/sqs"})
-fires(  # SSE-SQS is a queue's fallback only: a topic without a key is not encrypted at all
+# Without customer-managed keys the alerts topic has no key: CloudWatch alarms cannot publish with
+# the AWS managed key, so that topic fails in either mode.
+passes(rule, "noaa20-aws-cmk-off", {f"{TOPIC}/kmsMasterKeyId": DROP})
+fires(
     rule,
     "noaa20-aws-cmk-off",
-    {f"{TOPIC}/kmsMasterKeyId": DROP},
-    (f"topic {TOPIC} has no kmsMasterKeyId (the topic is not encrypted at rest)", TOPIC),
+    {f"{TOPIC}/kmsMasterKeyId": "alias/aws/sns"},
+    (
+        f"topic {TOPIC} uses the AWS managed key alias/aws/sns, which AWS services (CloudWatch alarms) cannot "
+        "publish with",
+        TOPIC,
+    ),
 )
 passes(rule, "noaa20-aws-cmk-off", {f"{QUEUE}/kmsMasterKeyId": "arn:aws:kms:us-west-2:123456789012:key/other"})
 fires(

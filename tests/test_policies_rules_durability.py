@@ -221,7 +221,12 @@ def test_queues_and_topics_on_the_mission_key_pass():
     "change, message",
     [
         ({"queue_key": None}, "queue contacts has no kmsMasterKeyId (SSE-SQS keys are not the mission's)"),
-        ({"topic_key": "alias/aws/sns"}, "topic alerts uses the AWS managed key alias/aws/sns, not the mission's key"),
+        (
+            {"topic_key": "alias/aws/sns"},
+            "topic alerts uses the AWS managed key alias/aws/sns, which AWS services (CloudWatch alarms) cannot "
+            "publish with",
+        ),
+        ({"topic_key": None}, "topic alerts has no kmsMasterKeyId (the topic is not encrypted at rest)"),
         (
             {"queue_key": "arn:aws:kms:us-west-2:111122223333:key/other"},
             "queue contacts uses kmsMasterKeyId arn:aws:kms:us-west-2:111122223333:key/other, which is not a key "
@@ -233,9 +238,18 @@ def test_queue_or_topic_off_the_mission_key_fires(change, message):
     assert [m for m, _ in run_stack("aws-messaging-mission-key", _channels(**change))] == [message]
 
 
-def test_sse_sqs_passes_when_customer_managed_keys_are_off():
-    resources = _channels(queue_key=None, topic_key="alias/aws/sns", sqsManagedSseEnabled=True)
+def test_sse_sqs_and_an_unencrypted_alerts_topic_pass_when_customer_managed_keys_are_off():
+    resources = _channels(queue_key=None, topic_key=None, sqsManagedSseEnabled=True)
     assert run_stack("aws-messaging-mission-key", resources, config={"requireCustomerManagedKey": False}) == []
+
+
+def test_a_topic_under_the_aws_managed_key_fires_even_with_customer_managed_keys_off():
+    """CloudWatch cannot use alias/aws/sns, whose key policy cannot be changed: no alarm would
+    reach the topic, whatever the key configuration."""
+    resources = _channels(queue_key=None, topic_key="alias/aws/sns", sqsManagedSseEnabled=True)
+    assert [m for m, _ in run_stack("aws-messaging-mission-key", resources, {"requireCustomerManagedKey": False})] == [
+        "topic alerts uses the AWS managed key alias/aws/sns, which AWS services (CloudWatch alarms) cannot publish with"
+    ]
 
 
 STACK_RULES = {"azure-analytics-audit-logs", "aws-vpc-flow-logs", "aws-messaging-mission-key"}

@@ -67,7 +67,9 @@ class AwsObservability(MissionComponent):
         self.topic = self.realize(
             aws.sns.Topic(
                 self.child_name("alerts"),
-                kms_master_key_id=key.arn if key else "alias/aws/sns",
+                # Without the mission key the topic is not encrypted at rest: CloudWatch cannot
+                # publish to one under the AWS managed key (policies/aws_messaging.py).
+                kms_master_key_id=key.arn if key else None,
                 tags=self.tags,
                 opts=self.opts(),
             ),
