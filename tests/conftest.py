@@ -329,3 +329,30 @@ def live_children(cmdline_contains: str = "") -> list[int]:
         if after_name[0] != "Z" and cmdline_contains in cmdline:
             found.append(int(entry.name))
     return found
+
+
+def offline_document(spec_path: Path, plans: dict[str, Plan], prices: str | None = None) -> dict[str, Any]:
+    """The compare document of the spec at `spec_path` and its `plans`, built in process as
+    `groundlink compare` builds it, without the policy pack (not run) or a clock."""
+    from groundlink.app.parallel_plans import PlanRun
+    from groundlink.app.policy_results import unavailable
+    from groundlink.blueprint import build_blueprint
+    from groundlink.cost import estimate, load_catalogs
+    from groundlink.coverage import coverage_report
+    from groundlink.parity import parity
+    from groundlink.report.document import build_document
+    from groundlink.spec import load_spec
+
+    blueprint = build_blueprint(load_spec(spec_path))
+    catalogs, assumptions = load_catalogs(prices)
+    return build_document(
+        spec_path=str(spec_path),
+        blueprint=blueprint,
+        runs={cloud: PlanRun(plan, 0.5) for cloud, plan in plans.items()},
+        matrix=parity(blueprint, plans),
+        estimate=estimate(blueprint, catalogs, assumptions, plans),
+        policy=unavailable("not run in this test"),
+        coverage=coverage_report(blueprint),
+        prices_file=prices,
+        generated_at="2026-12-02T00:00:00Z",
+    )

@@ -8,40 +8,19 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from groundlink.app.parallel_plans import PlanRun
-from groundlink.app.policy_results import unavailable
-from groundlink.blueprint import build_blueprint
 from groundlink.clouds import CLOUDS
-from groundlink.cost import estimate, load_catalogs
-from groundlink.coverage import coverage_report
-from groundlink.parity import parity
 from groundlink.report import charts
-from groundlink.report.document import build_document
 from groundlink.report.number_format import layer_cost
 from groundlink.spec import load_spec
 
-from .conftest import SPECS, cached_plan
+from .conftest import SPECS, cached_plan, offline_document
 
 NS = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture(scope="module")
 def doc():
-    path = SPECS / "noaa20.yaml"
-    blueprint = build_blueprint(load_spec(path))
-    catalogs, assumptions = load_catalogs()
-    plans = {cloud: cached_plan("noaa20.yaml", cloud) for cloud in CLOUDS}
-    return build_document(
-        spec_path=str(path),
-        blueprint=blueprint,
-        runs={cloud: PlanRun(plan, 0.5) for cloud, plan in plans.items()},
-        matrix=parity(blueprint, plans),
-        estimate=estimate(blueprint, catalogs, assumptions, plans),
-        policy=unavailable("not run in this test"),
-        coverage=coverage_report(blueprint),
-        prices_file=None,
-        generated_at="2026-12-02T00:00:00Z",
-    )
+    return offline_document(SPECS / "noaa20.yaml", {cloud: cached_plan("noaa20.yaml", cloud) for cloud in CLOUDS})
 
 
 def test_break_even_is_where_the_two_monthly_totals_meet(doc):

@@ -377,7 +377,10 @@ def test_compare_against_writes_the_diff_into_the_report(tmp_path, monkeypatch, 
     ]
     report = (out / "report.md").read_text()
     assert f"## Changes against {saved}" in report
-    assert "| aws | **delete** | aws:kinesis/stream:Stream | noaa20-telemetry-stream |  | **data loss** |" in report
+    assert (
+        "| aws | **delete** | aws:kinesis/stream:Stream | noaa20-telemetry-stream |  | **data loss: stateful resource deleted** |"
+        in report
+    )
     assert "Refused: 1 change(s) losing data (listed below); the command exited 1." in report
 
     # accepted: recorded as such (the exit stays 1 here for the fake plans' own parity failure)

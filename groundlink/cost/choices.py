@@ -56,11 +56,24 @@ def _hsm(cloud: str, spec: Any, cost: CloudCost) -> Choice:
 
 def _messaging(cloud: str, spec: Any, cost: CloudCost) -> Choice:
     premium = total([x for x in cost.lines if x.price_id in PREMIUM_MESSAGING_PRICE_IDS])
+    keys = spec.security.customer_managed_keys
+    if cloud == "aws" and keys:
+        return Choice("mission key", premium, "queues and topics use the mission key; no charge beyond the KMS lines")
     if cloud == "aws":
-        value = "mission key" if spec.security.customer_managed_keys else "service-managed"
-        return Choice(value, premium, "queues and topics use the mission key; no charge beyond the KMS lines")
+        return Choice(
+            "service-managed",
+            premium,
+            "queues use SQS-managed encryption and the alerts topic none (CloudWatch alarms cannot publish under "
+            "the AWS managed key); security.customer_managed_keys: false, no mission key; no charge",
+        )
     if spec.security.premium_messaging:
         return Choice("mission key", premium, "Service Bus and Event Hubs Premium unit-hour lines")
+    if not keys:
+        return Choice(
+            "service-managed",
+            premium,
+            "Standard tier: Microsoft-managed keys, as the spec asks (security.customer_managed_keys: false); no charge",
+        )
     return Choice("service-managed", premium, "Standard tier: Microsoft-managed keys (declared gap)")
 
 

@@ -40,8 +40,8 @@ class Sides:
     reserved: float | None  # at reserved prices, when every band's is supplied
     used: float  # AWS Ground Station minutes as AWS's total prices them (reserved where supplied)
     used_kind: str  # "on demand", "reserved" or "reserved and on demand" (one band each)
-    unknown: dict[str, list[str]]  # price ids left out of each cloud's rest
-    left_out: list[str]  # ground-segment lines outside the comparison
+    unknown: dict[str, list[str]]  # unknown price ids outside the figures: the rest's and the left-out lines'
+    left_out: list[str]  # ground-segment lines outside the comparison, each with its cost or "not priced"
 
     def breakeven(self, ground: float | None, rest: float) -> float | None:
         """Partner price per minute at which `rest + partner minutes` equals AWS's `aws_rest + ground`."""
@@ -85,12 +85,22 @@ def sides(blueprint: Blueprint, est: CostEstimate) -> Sides:
     azure_rest, azure_unknown = _rest(est.clouds["azure"])
     on_demand, reserved = _ground_station(blueprint, est, est.catalogs["aws"])
     used, used_kind = _ground_station_used(est)
-    left_out = [
-        f"{cloud.upper()}: {x.item}"
+    outside = {
+        cloud: [
+            x
+            for x in cost.lines
+            if x.layer == "ground" and x.price_id != "partner_minute" and not x.price_id.startswith("ground_station_")
+        ]
         for cloud, cost in est.clouds.items()
-        for x in cost.lines
-        if x.layer == "ground" and x.price_id != "partner_minute" and not x.price_id.startswith("ground_station_")
+    }
+    left_out = [
+        f"{cloud.upper()}: {x.item} ({'not priced' if x.cost is None else f'${x.cost:,.2f}/month'})"
+        for cloud, lines in outside.items()
+        for x in lines
     ]
+    # An unknown price of a left-out line is as much outside the figures as one of the rest.
+    aws_unknown += [x.price_id for x in outside["aws"] if x.cost is None and x.price_id not in aws_unknown]
+    azure_unknown += [x.price_id for x in outside["azure"] if x.cost is None and x.price_id not in azure_unknown]
     return Sides(
         minutes=est.usage.billed_minutes(False) + est.usage.billed_minutes(True),
         aws_rest=aws_rest,
@@ -149,6 +159,8 @@ def _conditions(blueprint: Blueprint, s: Sides) -> str:
     unknown = sorted({f"{c}.{p}" for c, ids in s.unknown.items() for p in ids if p != "partner_minute"})
     if unknown:
         conditions += f"; not priced: {', '.join(unknown)}"
+    if s.left_out:
+        conditions += f"; not in the comparison: {', '.join(s.left_out)}"
     return conditions
 
 
@@ -221,6 +233,14 @@ def _sentence(blueprint: Blueprint, s: Sides, breakeven: dict[str, float | None]
     return f"{_managed_sentence(s, price, on_demand)} (for {conditions})."
 
 
+def _headline(blueprint: Blueprint, s: Sides, on_demand: float | None) -> dict[str, Any]:
+    """The break-even the sentence leads with, and against which AWS Ground Station pricing: as AWS's
+    lines price it with `provider: managed` (reserved where supplied), on demand with a partner."""
+    if on_demand is None or blueprint.spec.ground_segment.provider == "partner":
+        return {"perMinute": on_demand, "groundStation": "on demand"}
+    return {"perMinute": s.breakeven(s.used, s.azure_rest), "groundStation": s.used_kind}
+
+
 def decision(
     blueprint: Blueprint,
     est: CostEstimate,
@@ -252,6 +272,7 @@ def decision(
         "notPriced": s.unknown,
         "leftOut": s.left_out,
         "breakEvenPerMinute": breakeven,
+        "headlineBreakEven": _headline(blueprint, s, breakeven["azurePartnerVsAwsOnDemand"]),
         "sensitivity": {
             "partnerPrices": prices,
             "series": sensitivity(blueprint, est.catalogs, assumptions, plans, prices),

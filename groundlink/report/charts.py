@@ -95,8 +95,13 @@ def sensitivity(doc: dict[str, Any]) -> bytes:
     values = [v for p in series for v in p["azureAtPrice"]] + [p[key] for p in series for key, *_ in aws_lines]
     canvas = Canvas(920, 460)
     plot = Plot(canvas, 80, 40, 820, 390, Axis.fitting(xs, zero=False), Axis.fitting(values or [1.0]))
-    breakeven = d["breakEvenPerMinute"]["azurePartnerVsAwsOnDemand"]
-    subtitle = "" if breakeven is None else f" (break-even at the spec's contacts: {break_even_text(breakeven)})"
+    headline = d["headlineBreakEven"]  # the figure the decision sentence and the report lead with
+    subtitle = (
+        ""
+        if headline["perMinute"] is None
+        else f" (break-even with AWS Ground Station {headline['groundStation']} at the spec's contacts: "
+        f"{break_even_text(headline['perMinute'])})"
+    )
     title = f"{doc['mission']}: monthly cost vs contacts per day{subtitle}"
     plot.frame(title, "contacts per day per satellite", "USD per month (known prices)")
     azure = CLOUD_COLORS["azure"]

@@ -28,7 +28,10 @@ def print_summary(doc: dict[str, Any], out_dir: str, console: Console) -> None:
     chosen = {s.title: s for s in sections(doc)}
     summary = chosen["Summary"]
     console.print(_rich_table(summary))
-    console.print(_rich_table(chosen["Monthly cost by layer (steady state)"]))
+    layers = chosen["Monthly cost by layer (steady state)"]
+    console.print(_rich_table(layers))
+    for note in layers.after:  # the rounding, when the layers as shown do not add up to the total
+        console.print(escape(note.text))
     for failure in doc["failures"]:
         console.print(f"[bold red]parity failure:[/] {escape(failure)}")
     for cloud, data in doc["clouds"].items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 
@@ -13,9 +14,16 @@ def usd(value: float | None) -> str:
     return f"${value:,.2f}"
 
 
+RATE_DIGITS = 6  # significant digits a unit price keeps
+
+
 def rate(value: float) -> str:
-    """A unit price, with all its digits: $0.0125 must not print as $0.01."""
-    return f"${value:,.2f}" if value >= 1 or round(value, 2) == value else f"${value:.6g}"
+    """A unit price, with all its digits (up to RATE_DIGITS): $0.0125 must not print as $0.01, nor
+    $1.027 as $1.03; and never in scientific notation ($0.0000133334, not $1.33334e-05)."""
+    if round(value, 2) == value:
+        return f"${value:,.2f}"
+    decimals = max(2, RATE_DIGITS - 1 - math.floor(math.log10(abs(value))))
+    return "$" + f"{value:,.{decimals}f}".rstrip("0")
 
 
 def money(t: dict[str, Any]) -> str:
@@ -37,10 +45,23 @@ def num(value: float | None) -> str:
     return f"{value:,.3g}" if abs(value) < 1 else f"{value:,.2f}"
 
 
+# Layers whose resources the cost model prices none of (the cost notes: "Budgets ... are not
+# priced"): their $0 is no figure. Any other layer without a line costs a known $0 (security
+# without customer-managed keys has no key to bill), and an unknown price reads "unknown".
+UNPRICED_LAYERS = ("budget",)
+
+
 def layer_cost(cloud_cost: dict[str, Any], layer: str) -> str:
-    """A layer's monthly cost as every rendering shows it: "not priced" when no cost line falls in it."""
-    priced = any(x["layer"] == layer for x in cloud_cost["lines"])
-    return money(cloud_cost["byLayer"][layer]) if priced else "not priced"
+    """A layer's monthly cost as every rendering shows it: "not priced" for a layer the cost model
+    does not price, else its total (a partial one says "+ unknown")."""
+    if layer in UNPRICED_LAYERS and not any(x["layer"] == layer for x in cloud_cost["lines"]):
+        return "not priced"
+    return money(cloud_cost["byLayer"][layer])
+
+
+def fixed(value: float | None, decimals: int) -> str:
+    """A figure of a table column, every row with the same number of decimals."""
+    return "—" if value is None else f"{value:,.{decimals}f}"
 
 
 def break_even_text(price: float | None) -> str:

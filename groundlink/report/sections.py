@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .number_format import break_even_text, layer_cost, money, num, rate, usd
+from .number_format import break_even_text, fixed, layer_cost, money, num, rate, usd
 
 
 @dataclass(frozen=True)
@@ -177,6 +177,20 @@ def _layers(doc: dict[str, Any], clouds: list[str]) -> Section:
         "Monthly cost by layer (steady state)",
         chart="cost_by_layer",
         table=_table(["Layer"] + [c.upper() for c in clouds], rows, [False] + [True] * len(clouds)),
+        after=[x for c in clouds if (x := _rounding(doc["cost"]["clouds"][c], c))],
+    )
+
+
+def _rounding(cost: dict[str, Any], cloud: str) -> Cell | None:
+    """Each figure is rounded to the cent from the unrounded costs, so the layers as shown can add
+    up to a cent or so more or less than the total: said whenever they do."""
+    shown = sum(round(t["known"], 4 if 0 < abs(t["known"]) < 0.01 else 2) for t in cost["byLayer"].values())
+    total = round(cost["monthly"]["known"], 2)
+    if round(shown, 2) == total:
+        return None
+    return _c(
+        f"{cloud.upper()}: the layers as shown add up to {usd(round(shown, 2))}, the total is {usd(total)}: each "
+        "figure is rounded to the cent from the unrounded line costs."
     )
 
 
@@ -331,6 +345,12 @@ def _supply(doc: dict[str, Any], clouds: list[str]) -> Section:
     )
 
 
+def _source(price: dict[str, Any]) -> str:
+    """A price's source, tagged secondary once: a catalog source may already say so."""
+    source = str(price["source"])
+    return source + (" (secondary)" if price["secondary"] and "(secondary)" not in source else "")
+
+
 def _sources(doc: dict[str, Any]) -> Section:
     rows = [
         [
@@ -338,7 +358,7 @@ def _sources(doc: dict[str, Any]) -> Section:
             _price(p),
             p["unit"],
             p["region"],
-            p["source"] + (" (secondary)" if p["secondary"] else ""),
+            _source(p),
             p["date"],
         ]
         for p in doc["prices"]
@@ -352,6 +372,16 @@ def _sources(doc: dict[str, Any]) -> Section:
     )
 
 
+# The coverage table's columns per cloud: compare.json key, header, decimals (one precision a column).
+COVERAGE_COLUMNS = (
+    ("contactsPerDay", "contacts/day", 2),
+    ("minutesPerDay", "minutes/day", 1),
+    ("longestGapHours", "longest gap h", 2),
+    ("contactsOfPlannedLengthPerDay", "contacts/day of planned length", 2),
+    ("longestPassMinutes", "longest pass min", 2),
+)
+
+
 def _coverage(doc: dict[str, Any], clouds: list[str]) -> Section:
     cov = doc["coverage"]
     if not cov:
@@ -362,16 +392,12 @@ def _coverage(doc: dict[str, Any], clouds: list[str]) -> Section:
         for c in clouds:
             e = sat["clouds"][c]
             cells += (
-                [num(e["contactsPerDay"]), num(e["minutesPerDay"]), num(e["longestGapHours"])]
+                [fixed(e[key], decimals) for key, _, decimals in COVERAGE_COLUMNS]
                 if e["status"] == "estimated"
-                else [_c(e["status"], "gap"), "", ""]
+                else [_c(e["status"], "gap")] + [""] * (len(COVERAGE_COLUMNS) - 1)
             )
         rows.append(cells)
-    headers = ["Satellite"] + [
-        h
-        for c in clouds
-        for h in (f"{c.upper()} contacts/day", f"{c.upper()} minutes/day", f"{c.upper()} longest gap h")
-    ]
+    headers = ["Satellite"] + [f"{c.upper()} {title}" for c in clouds for _, title, _ in COVERAGE_COLUMNS]
     sites = [_c(f"{c.upper()} sites: {', '.join(cov['sites'][c]) or 'none in the site catalog'}") for c in clouds]
     unplaced = [
         _c(f"{n['title']}: {', '.join(n['withoutCoordinates'])} listed without coordinates (no source gives them)")
@@ -382,7 +408,7 @@ def _coverage(doc: dict[str, Any], clouds: list[str]) -> Section:
     return Section(
         "Contact coverage",
         paragraphs=[_c(cov["method"]), *warnings],
-        table=_table(headers, rows),
+        table=_table(headers, rows, [False] + [True] * (len(headers) - 1)),
         after=[*sites, *unplaced, _c(f"Sites: {cov['source']}")],
     )
 
@@ -455,28 +481,51 @@ def sections(doc: dict[str, Any]) -> list[Section]:
 ACTIONS = ("create", "update", "replace", "delete")
 
 
+def _shown(value: Any) -> str:
+    """A property value as the terminal's diff shows it: a spec's 365 came back from the plan as 365.0."""
+    if value is None:
+        return "none"
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def _risk(change: dict[str, Any]) -> Cell:
+    """Why a change loses data, with the property change that does it; empty when it loses none."""
+    if change["dataLoss"]:
+        how = "deleted" if change["action"] == "delete" else "replaced"
+        return _c(f"data loss: stateful resource {how}", "bad")
+    reasons = []
+    if change["shortensRetention"]:
+        lowered = {p["path"]: p for p in change["properties"]}
+        shown = [
+            f"{path}: {_shown(lowered[path]['old'])} => {_shown(lowered[path]['new'])}" if path in lowered else path
+            for path in change["shortensRetention"]
+        ]
+        reasons.append(f"retention shortened, data deleted sooner ({', '.join(shown)})")
+    if change["unprotects"]:
+        reasons.append("protection removed (protect, retainOnDelete): the next delete takes its data")
+    return _c("; ".join(reasons), "bad" if reasons else "")
+
+
+def _diff_summary(cloud: dict[str, Any]) -> str:
+    counts = ", ".join(f"{n} to {a}" for a, n in cloud["summary"].items() if n and a in ACTIONS)
+    return f"{cloud['cloud']}: {counts or 'no changes'}; {cloud['summary']['unchanged']} unchanged"
+
+
 def _changes(doc: dict[str, Any]) -> Section:
     """What applying this spec over --against OLD does, resource by resource."""
     rows = [
         [
             _c(cloud["cloud"]),
-            _c(change["action"], "bad" if change["dataLoss"] else ""),
+            _c(change["action"], "bad" if _risk(change).text else ""),
             _c(change["type"]),
             _c(change["name"]),
             _c(", ".join(change["forcedBy"])),
-            _c("data loss" if change["dataLoss"] else "", "bad" if change["dataLoss"] else ""),
+            _risk(change),
         ]
         for cloud in doc["diff"]["clouds"]
         for change in cloud["changes"]
     ]
-    summary = [
-        _c(
-            f"{cloud['cloud']}: "
-            + ", ".join(f"{n} to {a}" for a, n in cloud["summary"].items() if n and a in ACTIONS)
-            + f"; {cloud['summary']['unchanged']} unchanged"
-        )
-        for cloud in doc["diff"]["clouds"]
-    ]
+    summary = [_c(_diff_summary(cloud)) for cloud in doc["diff"]["clouds"]]
     if doc["diff"].get("refused"):
         summary.append(
             _c(
@@ -492,5 +541,5 @@ def _changes(doc: dict[str, Any]) -> Section:
     return Section(
         f"Changes against {doc['diff']['against']}",
         paragraphs=summary,
-        table=Table(["cloud", "action", "type", "name", "forced by", ""], rows, [False] * 6) if rows else None,
+        table=Table(["cloud", "action", "type", "name", "forced by", "data loss"], rows, [False] * 6) if rows else None,
     )

@@ -1,0 +1,277 @@
+"""What the report says about variants of the reference mission: the decision's left-out lines,
+the changes against an older spec, coverage columns, keys-off security, the sensitivity chart's
+title, the price sources, and how figures are rounded. Expected texts are written out by hand
+from the figures of specs/noaa20.yaml and the catalogs."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from groundlink.clouds import CLOUDS
+from groundlink.diff.run import data_loss_lines, diff_against
+from groundlink.report import charts
+from groundlink.report.markdown_html import render_html, render_markdown
+from groundlink.report.number_format import rate
+from groundlink.report.sections import Section, sections
+
+from .conftest import SPECS, offline_document, plan_of, spec_data, spec_file, with_changes
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _document(changes: dict[str, Any] | None = None, prices: str | None = None) -> tuple[dict[str, Any], Path]:
+    data = with_changes(spec_data("noaa20.yaml"), changes or {})
+    plans = {cloud: plan_of(copy.deepcopy(data), cloud) for cloud in CLOUDS}
+    path = spec_file(copy.deepcopy(data))
+    doc = offline_document(path, plans, prices)
+    return json.loads(json.dumps(doc)), path  # as compare.json holds it
+
+
+def _against(doc: dict[str, Any], path: Path, old: str) -> dict[str, Any]:
+    """compare --against OLD's diff, as run_compare adds it."""
+    diffs = diff_against(old, str(path), CLOUDS)
+    lost = data_loss_lines(diffs)
+    diff = {
+        "against": old,
+        "allowDataLoss": False,
+        "refused": bool(lost),
+        "dataLoss": lost,
+        "clouds": [d.to_json() for d in diffs],
+    }
+    return json.loads(json.dumps({**doc, "diff": diff}))
+
+
+def _section(doc: dict[str, Any], title: str) -> Section:
+    (section,) = [s for s in sections(doc) if s.title.startswith(title)]
+    return section
+
+
+def _rows(doc: dict[str, Any], title: str) -> list[list[Any]]:
+    table = _section(doc, title).table
+    assert table is not None, title
+    return table.rows
+
+
+def _texts(cells: list[Any]) -> list[str]:
+    return [c.text for c in cells]
+
+
+@pytest.fixture(scope="module")
+def reference() -> dict[str, Any]:
+    return _document()[0]
+
+
+# 1. what the decision leaves out
+
+
+@pytest.fixture(scope="module")
+def stream() -> dict[str, Any]:
+    return _document({"delivery.stream": True})[0]
+
+
+def test_a_left_out_line_without_a_price_is_named_in_the_sentence_and_the_not_priced_list(stream):
+    decision = stream["decision"]
+    assert decision["leftOut"] == ["AWS: Dataflow endpoint instance (stream delivery) (not priced)"]
+    assert decision["notPriced"] == {"aws": ["dataflow_endpoint_hour"], "azure": []}
+    assert decision["sentence"].endswith(
+        "(for 4 contacts/day of 10 min per satellite; not priced: aws.dataflow_endpoint_hour; "
+        "not in the comparison: AWS: Dataflow endpoint instance (stream delivery) (not priced))."
+    )
+    section = _section(stream, "Break-even partner price")
+    assert _texts(section.after) == [
+        "Partner minutes: 1,216.7/month. Monthly cost without the ground segment: AWS $47.14, Azure $136.73. "
+        "Prices not known are left out of both sides: aws.dataflow_endpoint_hour.",
+        "Not in the comparison: AWS: Dataflow endpoint instance (stream delivery) (not priced)",
+    ]
+
+
+def test_without_left_out_lines_the_sentence_names_none(reference):
+    assert reference["decision"]["leftOut"] == []
+    assert reference["decision"]["sentence"].endswith("(for 4 contacts/day of 10 min per satellite).")
+
+
+# 2. and 3. the changes against an older spec
+
+
+def test_each_data_loss_row_says_why_with_the_property_change(tmp_path):
+    doc, path = _document({"storage.raw_retention_days": 200})
+    section = _section(_against(doc, path, str(SPECS / "noaa20.yaml")), "Changes against")
+    assert section.table is not None and section.table.headers[-1] == "data loss"
+    rows = {(r[0].text, r[3].text): r[-1].text for r in section.table.rows}
+    lowered = "retention shortened, data deleted sooner ({}: 365 => 200)"
+    assert rows == {
+        ("aws", "noaa20-storage-artifacts-lifecycle"): lowered.format("rules[0].expiration.days"),
+        ("aws", "noaa20-storage-logs-lifecycle"): lowered.format("rules[0].expiration.days"),
+        ("aws", "noaa20-storage-raw-lifecycle"): lowered.format("rules[0].expiration.days"),
+        ("azure", "noaa20-storage-lifecycle"): lowered.format(
+            "policy.rules[0].definition.actions.baseBlob.delete.daysAfterModificationGreaterThan"
+        ),
+    }
+    assert all(r[-1].mark == "bad" for r in section.table.rows)
+
+
+def test_a_cloud_without_changes_says_no_changes(reference):
+    doc = _against(reference, SPECS / "noaa20.yaml", str(SPECS / "noaa20.yaml"))
+    section = _section(doc, "Changes against")
+    assert _texts(section.paragraphs) == ["aws: no changes; 82 unchanged", "azure: no changes; 52 unchanged"]
+    assert section.table is None
+
+
+# 4. coverage columns
+
+
+def test_coverage_table_has_the_planned_length_columns_one_precision_each():
+    doc = _document({"ground_segment.min_elevation_deg": 20})[0]
+    table = _section(doc, "Contact coverage").table
+    assert table is not None
+    assert table.headers == [
+        "Satellite",
+        "AWS contacts/day",
+        "AWS minutes/day",
+        "AWS longest gap h",
+        "AWS contacts/day of planned length",
+        "AWS longest pass min",
+        "AZURE contacts/day",
+        "AZURE minutes/day",
+        "AZURE longest gap h",
+        "AZURE contacts/day of planned length",
+        "AZURE longest pass min",
+    ]
+    aws, azure = ["33.29", "233.2", "2.51", "0.00", "7.81"], ["23.29", "184.7", "4.72", "0.00", "7.77"]
+    assert _texts(table.rows[0]) == ["noaa20", *aws, *azure]
+
+
+def test_coverage_columns_keep_their_decimals_on_whole_numbers(reference):
+    row = _texts(_rows(reference, "Contact coverage")[0])
+    # contacts/day, minutes/day, gap h, of planned length, longest pass; AWS then Azure
+    shapes = [r"\d+\.\d\d", r"[\d,]+\.\d", r"\d+\.\d\d", r"\d+\.\d\d", r"\d+\.\d\d"] * 2
+    assert [bool(re.fullmatch(s, x)) for s, x in zip(shapes, row[1:], strict=True)] == [True] * 10
+
+
+# 5. keys off
+
+
+def test_keys_off_messaging_basis_matches_the_spec_and_security_is_a_known_zero():
+    doc = _document({"security.customer_managed_keys": False})[0]
+    basis = _texts(_section(doc, "Durability and security choices").after)
+    assert basis[-2:] == [
+        "AWS messaging encryption: queues use SQS-managed encryption and the alerts topic none (CloudWatch "
+        "alarms cannot publish under the AWS managed key); security.customer_managed_keys: false, no mission "
+        "key; no charge.",
+        "AZURE messaging encryption: Standard tier: Microsoft-managed keys, as the spec asks "
+        "(security.customer_managed_keys: false); no charge.",
+    ]
+    rows = {r[0].text: _texts(r[1:]) for r in _rows(doc, "Monthly cost by layer")}
+    assert rows["security"] == ["$0.00", "$0.00"]
+    assert rows["budget"] == ["not priced", "not priced"]
+
+
+def test_keys_on_keeps_the_mission_key_and_the_declared_gap(reference):
+    basis = _texts(_section(reference, "Durability and security choices").after)
+    assert basis[-2:] == [
+        "AWS messaging encryption: queues and topics use the mission key; no charge beyond the KMS lines.",
+        "AZURE messaging encryption: Standard tier: Microsoft-managed keys (declared gap).",
+    ]
+
+
+# 6. the sensitivity chart's title
+
+
+def test_sensitivity_title_carries_the_break_even_the_headline_uses(tmp_path):
+    prices = tmp_path / "prices.yaml"
+    prices.write_text(
+        "aws:\n  ground_station_reserved_narrowband_minute: {price: 3.5, source: contract, date: '2026-06-01'}\n"
+    )
+    doc = _document(prices=str(prices))[0]
+    assert "the partner charges less than $3.43/min" in doc["decision"]["sentence"]
+    headline = doc["decision"]["headlineBreakEven"]
+    assert headline == {"perMinute": pytest.approx(3.4264, abs=1e-4), "groundStation": "reserved"}
+    svg = charts.sensitivity(doc).decode()
+    assert "break-even with AWS Ground Station reserved at the spec&#x27;s contacts: $3.43/min" in svg
+    assert "$9.93/min" not in svg
+
+
+def test_sensitivity_title_names_on_demand_when_that_is_the_headline(reference):
+    svg = charts.sensitivity(reference).decode()
+    assert "break-even with AWS Ground Station on demand at the spec&#x27;s contacts: $9.93/min" in svg
+
+
+# 8. and 9. sources and figures
+
+
+def test_a_source_that_says_secondary_is_not_tagged_twice(reference):
+    rows = {r[0].text: r[4].text for r in _rows(reference, "Price sources and dates")}
+    assert rows["aws.athena_tb_scanned"] == "Athena pricing as quoted by Athena guides (secondary)"
+    assert rows["aws.ground_station_narrowband_minute"] == (
+        "AWS Price List offer file (secondary); consistent with a measured $110-130 per 10-minute contact (2026-08)"
+    )
+    assert all(text.count("(secondary)") <= 1 for text in rows.values())
+
+
+def test_unit_prices_are_never_in_scientific_notation(reference):
+    assert [rate(x) for x in (1.33334e-05, 2.6e-05, 0.0125, 1.027, 0.4, 10)] == [
+        "$0.0000133334",
+        "$0.000026",
+        "$0.0125",
+        "$1.027",
+        "$0.40",
+        "$10.00",
+    ]
+    markdown = render_markdown(reference, {name: f"charts/{name}.svg" for name in charts.CHARTS})
+    assert not re.search(r"\$\d[\d.]*e-\d", markdown)
+
+
+def test_layers_that_do_not_add_up_to_the_total_as_shown_say_they_are_rounded(reference):
+    section = _section(reference, "Monthly cost by layer")
+    aws = [r[1].text for r in _rows(reference, "Monthly cost by layer")]
+    assert aws == ["$12,166.67", "$11.83", "$1.00", "$0.00", "$34.21", "$0.00", "$0.10", "not priced", "$12,213.80"]
+    assert _texts(section.after) == [
+        "AWS: the layers as shown add up to $12,213.81, the total is $12,213.80: each figure is rounded to the "
+        "cent from the unrounded line costs."
+    ]
+    assert section.after[0].text in render_html(reference, charts.render_charts(reference))
+
+
+# 7. every key of compare.json is documented
+
+
+MAPS = re.compile(
+    r"(^|\.)(clouds|byLayer|bySite|networks|catalog|sites|gaps|notPriced|restMonthly|average|endOfMonth|"
+    r"storageSteadyGb|manifestsPerMonth|billedMinutes|choices|breakEvenPerMinute|notNeededButRealized)$"
+)
+
+
+def _keys(value: Any, path: str = "") -> set[str]:
+    """Every key of a compare.json, but not the names an object is keyed by when it is a map
+    (clouds, layers, sites, networks, capabilities, price ids, tiers, choices)."""
+    keys: set[str] = set()
+    if isinstance(value, dict) and MAPS.search(path):
+        for sub in value.values():
+            keys |= _keys(sub, f"{path}.*")
+    elif isinstance(value, dict):
+        for key, sub in value.items():
+            keys |= {key} | _keys(sub, f"{path}.{key}")
+    elif isinstance(value, list):
+        for sub in value:
+            keys |= _keys(sub, f"{path}[]")
+    return keys
+
+
+def test_every_key_of_compare_json_is_in_docs_compare_md():
+    """With --against and changes, so that `diff` and its changes are there too."""
+    doc, path = _document({"storage.raw_retention_days": 200})
+    doc = _against(doc, path, str(SPECS / "noaa20.yaml"))
+    assert doc["diff"]["clouds"][0]["changes"]
+    docs = (ROOT / "docs" / "compare.md").read_text()
+    section = docs[docs.index("## compare.json") :]
+    named = set(re.findall(r"`([^`]+)`", section))
+    words = {w for n in named for w in re.findall(r"[A-Za-z]+", n)}
+    missing = sorted(k for k in _keys(doc) if k not in words)
+    assert missing == []
+    assert {"decision", "diff", "headlineBreakEven", "leftOut", "noradId", "wideband"} <= words
