@@ -356,3 +356,33 @@ def offline_document(spec_path: Path, plans: dict[str, Plan], prices: str | None
         prices_file=prices,
         generated_at="2026-12-02T00:00:00Z",
     )
+
+
+def tunables_data() -> dict[str, Any]:
+    """The reference spec with its tunables moved (retentions, link rates, timing, cutoff,
+    budget): one spec, so every file that plans it shares the plan."""
+    data = spec_data()
+    data["storage"].update(raw_retention_days=700, products_retention_days=2000, noncurrent_version_days=9)
+    data["satellites"][0]["downlinks"][0].update(bandwidth_mhz=40, data_rate_mbps=12)
+    data["ground_segment"].update(min_contact_seconds=300, pre_pass_seconds=60)
+    data["analytics"]["query_bytes_scanned_cutoff_gb"] = 1
+    data["budget"]["monthly_usd"] = 1
+    return data
+
+
+def violation(policy: str, enforcement: str = "advisory", cloud: str = "aws") -> Any:
+    """A pack violation of `policy` on an S3 bucket, with the message, control and fix named after it."""
+    from groundlink.check.runner import Violation
+
+    return Violation(
+        cloud,
+        policy,
+        enforcement,
+        "low",
+        f"{policy} says no",
+        f"urn:{policy}",
+        "aws:s3/bucket:Bucket",
+        "bucket",
+        [f"{policy}-control"],
+        f"fix {policy}",
+    )

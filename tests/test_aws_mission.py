@@ -7,7 +7,7 @@ import pytest
 from groundlink.blueprint import OUTPUT_KEYS, build_blueprint
 from groundlink.spec import load_spec
 
-from .conftest import SPECS, variant_plan
+from .conftest import SPECS, tunables_data, variant_plan
 from .test_aws_support import GS_CONFIG, GS_PROFILE, KEY, aws, aws_data, aws_variant, bucket_by_role, spec_data
 from .test_processing_cloud import CONTAINER_JOB
 from .test_protection_sets import STATEFUL_TYPES
@@ -104,12 +104,7 @@ def test_stateful_resources_are_protected_and_retained_and_nothing_else_is(spec)
 
 
 def test_logical_names_do_not_depend_on_tunables(tmp_path):
-    data = spec_data()
-    data["storage"].update(raw_retention_days=700, products_retention_days=2000, noncurrent_version_days=9)
-    data["satellites"][0]["downlinks"][0].update(bandwidth_mhz=40, data_rate_mbps=12)
-    data["ground_segment"].update(min_contact_seconds=300, pre_pass_seconds=60)
-    data["analytics"]["query_bytes_scanned_cutoff_gb"] = 1
-    data["budget"]["monthly_usd"] = 1
+    data = tunables_data()
     changed = aws_data(tmp_path, data)
     assert {(r.type, r.name) for r in changed.resources} == {(r.type, r.name) for r in aws().resources}
 

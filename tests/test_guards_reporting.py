@@ -13,7 +13,7 @@ from rich.console import Console
 from groundlink.app.parallel_plans import PlanRun
 from groundlink.app.policy_results import unavailable
 from groundlink.blueprint import build_blueprint
-from groundlink.check.runner import CheckResult, CloudCheck, Violation
+from groundlink.check.runner import CheckResult, CloudCheck
 from groundlink.clouds import CLOUDS
 from groundlink.cost import estimate, load_catalogs
 from groundlink.coverage import coverage_report
@@ -25,7 +25,7 @@ from groundlink.report.document import build_document, cost_json
 from groundlink.report.sections import sections
 from groundlink.spec import load_spec
 
-from .conftest import SPECS, cached_plan
+from .conftest import SPECS, cached_plan, violation
 
 
 @pytest.fixture(scope="module")
@@ -139,21 +139,6 @@ def test_the_data_loss_line_names_up_to_3_lowered_retentions(count, shown):
 # -- check console --------------------------------------------------------------------------
 
 
-def _violation(policy: str, cloud: str = "aws") -> Violation:
-    return Violation(
-        cloud,
-        policy,
-        "advisory",
-        "low",
-        f"{policy} says no",
-        f"urn:{policy}",
-        "aws:s3/bucket:Bucket",
-        "bucket",
-        [f"{policy}-control"],
-        f"fix {policy}",
-    )
-
-
 def _console(result: CheckResult) -> list[str]:
     console = Console(file=io.StringIO(), record=True, width=400, color_system=None)
     check_console.render(result, console)
@@ -161,7 +146,7 @@ def _console(result: CheckResult) -> list[str]:
 
 
 def test_the_check_lists_each_policys_fix_once_in_name_order():
-    violations = [_violation("zeta-rule"), _violation("alpha-rule"), _violation("mid-rule"), _violation("zeta-rule")]
+    violations = [violation("zeta-rule"), violation("alpha-rule"), violation("mid-rule"), violation("zeta-rule")]
     cloud = CloudCheck("aws", "dev", 12, violations, 0.1, 0.2)
     lines = _console(CheckResult("spec.yaml", {"name": "pack", "version": "1", "policies": 3}, [cloud]))
     fixes = [line for line in lines if line.startswith(("alpha-rule", "mid-rule", "zeta-rule"))]
@@ -174,7 +159,7 @@ def test_the_check_lists_each_policys_fix_once_in_name_order():
 
 def test_a_cloud_with_preflight_findings_alone_fails_and_says_how_many():
     refused = CloudCheck("azure", "dev", 40, [], 0.1, 0.2, preflight=["one refusal", "another [bold]refusal[/]"])
-    clean = CloudCheck("aws", "dev", 30, [_violation("alpha-rule")], 0.1, 0.2)
+    clean = CloudCheck("aws", "dev", 30, [violation("alpha-rule")], 0.1, 0.2)
     lines = _console(CheckResult("spec.yaml", {"name": "pack", "version": "1", "policies": 3}, [refused, clean]))
     [azure] = [line for line in lines if line.startswith("azure (dev)")]
     [aws] = [line for line in lines if line.startswith("aws (dev)")]
@@ -190,8 +175,8 @@ def test_a_cloud_with_preflight_findings_alone_fails_and_says_how_many():
 def test_brackets_in_a_violation_its_fix_and_the_spec_path_are_printed_as_written():
     """A message quoting a value (`[0.0.0.0/0]`), a fix naming a list, a spec in a `[draft]`
     folder: rich took each for markup and dropped it."""
-    violation = dataclasses.replace(_violation("open-rule"), message="allows [0.0.0.0/0]", remediation="set [cidrs]")
-    cloud = CloudCheck("aws", "dev", 1, [violation], 0.1, 0.2)
+    bracketed = dataclasses.replace(violation("open-rule"), message="allows [0.0.0.0/0]", remediation="set [cidrs]")
+    cloud = CloudCheck("aws", "dev", 1, [bracketed], 0.1, 0.2)
     text = "\n".join(_console(CheckResult("[draft]/spec.yaml", {"name": "p", "version": "1", "policies": 1}, [cloud])))
     assert "allows [0.0.0.0/0]" in text and "open-rule (open-rule-control): set [cidrs]" in text
     assert "on [draft]/spec.yaml" in text
