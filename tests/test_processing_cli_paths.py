@@ -119,8 +119,8 @@ sys.exit(main(sys.argv[2:]))
 
 def _signalled(tmp_path: Path, name: str, out: Path, ignored: bool = False) -> subprocess.CompletedProcess[str]:
     def ignore() -> None:
-        if ignored:
-            signal.signal(getattr(signal, name), signal.SIG_IGN)
+        # set either way: a test runner started under nohup (or a CI runner) hands SIGHUP down ignored
+        signal.signal(getattr(signal, name), signal.SIG_IGN if ignored else signal.SIG_DFL)
 
     return subprocess.run(
         [sys.executable, "-c", _SIGNALLED_RUN, name, "process", str(tmp_path / "raw"), "--out", str(out)],
