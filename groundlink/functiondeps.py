@@ -191,6 +191,17 @@ def pip_command(bundle: Bundle, target: Path, requirements: Path) -> list[str]:
     ]
 
 
+def forget_files_outside(target: Path) -> None:
+    """Drop the RECORD lines of files pip wrote outside `target` (console scripts in ../../bin,
+    removed above): their hashes cover a first line naming this machine's interpreter, so they
+    made the archive differ from one checkout to another for the same pins."""
+    for record in target.glob("*.dist-info/RECORD"):
+        lines = record.read_text(encoding="utf-8").splitlines(keepends=True)
+        kept = [line for line in lines if not line.startswith("../")]
+        if len(kept) != len(lines):
+            record.write_text("".join(kept), encoding="utf-8")
+
+
 def build(bundle: Bundle, code_size: int = 0) -> Path:
     with tempfile.TemporaryDirectory(prefix=f"groundlink-{bundle.cloud}-deps-") as scratch:
         target, requirements = Path(scratch) / "site-packages", Path(scratch) / "requirements.txt"
@@ -202,6 +213,7 @@ def build(bundle: Bundle, code_size: int = 0) -> Path:
         # bytecode is the runtime's to write; console scripts name this machine's interpreter
         for cache in [*target.rglob("__pycache__"), target / "bin"]:
             shutil.rmtree(cache, ignore_errors=True)
+        forget_files_outside(target)
         check_size(bundle, unzipped_size(target), code_size)
         write_zip(target, bundle.path, bundle.prefix, lambda zipped: check_zipped(bundle, zipped, code_size))
     return bundle.path

@@ -104,3 +104,14 @@ def test_the_function_runs_with_the_layer_uploaded_through_the_artifacts_bucket(
     assert archive.inputs["bucket"] == bucket.outputs["id"]
     assert "processing.function" in layer.capability and "processing.function" in bucket.capability
     assert bucket.protect is True
+
+
+def test_records_of_removed_console_scripts_are_dropped(tmp_path):
+    """numpy's RECORD hashed bin/f2py, whose first line names the building interpreter: the
+    layer's bytes followed the checkout's path. Only the lines of files outside the tree go."""
+    info = tmp_path / "numpy-2.4.6.dist-info"
+    info.mkdir()
+    kept = "numpy/__init__.py,sha256=abc,10\nnumpy-2.4.6.dist-info/RECORD,,\n"
+    (info / "RECORD").write_text("../../bin/f2py,sha256=def,200\n" + kept + "../../bin/numpy-config,sha256=g,9\n")
+    functiondeps.forget_files_outside(tmp_path)
+    assert (info / "RECORD").read_text() == kept
