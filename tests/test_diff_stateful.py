@@ -128,6 +128,7 @@ def test_a_longer_retention_deletes_nothing_sooner(capsys, commands_use_shared_p
         (PropertyChange("rules[0].expiration.days", "-", 365, None), False),  # kept without end from now on
         (PropertyChange("deleteRetentionPolicy.days", "+", None, 7), False),  # soft delete added: safer
         (PropertyChange("deleteRetentionPolicy.days", "~", 30, 7), True),  # deleted data purged sooner
+        (PropertyChange("softDeletePeriod", "~", 30, "P30D"), False),  # the same 30 days, spelt otherwise
     ],
 )
 def test_which_changes_delete_data_sooner(change, shorter):

@@ -310,3 +310,15 @@ def test_the_frame_index_dates_reassembled_frames(tmp_path: Path) -> None:
     assert [r["frame_count"] for r in rows] == list(range(40))
     assert {r["status"] for r in rows} == {"ok"}
     assert rows[0]["packet"] == 3  # the record completing the first datagram (three fragments)
+
+
+def test_a_channels_bytes_are_its_stream_duplicates_left_out(tmp_path: Path) -> None:
+    """Frames 0, 1, 1, 2: three ok frames in the stream, one duplicate; `bytes` is the stream's
+    size, 3 x 1,024 (docs/processing.md: bytes = frames x CADU length)."""
+    write_records(raw_dir(tmp_path / "raw") / _name(CONTACT_A, 1), _plain(stream_of(frames([0, 1, 1, 2]))))
+
+    (summary,) = _process(tmp_path / "raw", tmp_path / "out")
+
+    (channel,) = summary["channels"]
+    assert (channel["frames"], channel["duplicates"], channel["bytes"]) == (3, 1, 3072)
+    assert len(_stream(tmp_path / "out")) == 3072
