@@ -69,6 +69,16 @@ def raw(tmp_path: Path) -> DirStore:
     return DirStore(tmp_path / "raw")
 
 
+class _Context:
+    """A fake SDK client used as a context manager (`with bus, renewer, receiver:`)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
 def _fake_azure(monkeypatch, module, **modules: object) -> None:
     """`module` (azure_functions or job) imports fake Azure SDKs: blob containers named by their
     names, no credential, plus `modules` (the Functions or Service Bus SDK); its settings are set."""
@@ -318,23 +328,11 @@ def test_the_container_job_renews_its_message_lock_for_its_whole_timeout(monkeyp
 
     made: dict[str, object] = {}
 
-    class Renewer:
+    class Renewer(_Context):
         def __init__(self, max_lock_renewal_duration: float):
             made["renewal"] = max_lock_renewal_duration
 
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
-    class Receiver:
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
+    class Receiver(_Context):
         def receive_messages(self, max_message_count: int):
             return []
 
@@ -661,13 +659,7 @@ def test_the_container_job_on_azure_abandons_a_failed_message_and_exits_1(monkey
         def __str__(self) -> str:
             return "[]"
 
-    class Receiver:
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
+    class Receiver(_Context):
         def receive_messages(self, max_message_count: int):
             return [Message()]
 
