@@ -119,10 +119,11 @@ def test_a_link_is_followed_and_stays_a_link(tmp_path):
 
 
 @pytest.mark.usefixtures("never_planned")
+@pytest.mark.parametrize("cloud", ["aws", "both"])  # both: the name given is judged, not NAME-aws.json
 @pytest.mark.parametrize("command", ["plan", "check"])
-def test_dash_is_one_line_before_planning_and_no_file_named_dash(tmp_path, monkeypatch, capsys, command):
+def test_dash_is_one_line_before_planning_and_no_file_named_dash(tmp_path, monkeypatch, capsys, command, cloud):
     monkeypatch.chdir(tmp_path)
-    assert cli.main([command, SPEC, "--cloud", "aws", "--json", "-"]) == 2
+    assert cli.main([command, SPEC, "--cloud", cloud, "--json", "-"]) == 2
     assert one_line(capsys) == (
         "groundlink: --json -: standard output is not a file here; give a file path (or /dev/stdout)"
     )
@@ -130,11 +131,22 @@ def test_dash_is_one_line_before_planning_and_no_file_named_dash(tmp_path, monke
 
 
 @pytest.mark.usefixtures("never_planned")
+@pytest.mark.parametrize("cloud", ["aws", "both"])  # both: no /dev/zero-aws.json beside the device
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/full", "/dev/random"])
-def test_a_device_that_is_not_an_output_is_refused_before_planning(capsys, device):
-    assert cli.main(["plan", SPEC, "--cloud", "aws", "--json", device]) == 2
+def test_a_device_that_is_not_an_output_is_refused_before_planning(capsys, device, cloud):
+    assert cli.main(["plan", SPEC, "--cloud", cloud, "--json", device]) == 2
     assert one_line(capsys) == f"groundlink: --json {device}: a character device, not a file; give a file path"
     assert stat.S_ISCHR(os.stat(device).st_mode)
+    assert not Path(f"{device}-aws.json").exists()
+
+
+@pytest.mark.usefixtures("never_planned")
+def test_a_directory_given_for_both_clouds_is_refused_not_written_beside(tmp_path, capsys):
+    target = tmp_path / "plans"
+    target.mkdir()
+    assert cli.main(["plan", SPEC, "--json", str(target)]) == 2
+    assert one_line(capsys) == f"groundlink: --json {target}: is a directory; give a file path"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plans"]
 
 
 @pytest.mark.usefixtures("never_planned")

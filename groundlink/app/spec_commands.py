@@ -70,7 +70,7 @@ def configure_plan(parser: argparse.ArgumentParser) -> None:
 
 def _plan_target(path: Path, cloud: str, clouds: int) -> Path:
     """The file of `cloud`'s plan: `--json` itself for one cloud, NAME-<cloud>.json beside it for both."""
-    from ..outputs import written_in_place
+    from ..outputs import not_writable_as_file, written_in_place
 
     if clouds == 1:
         return path
@@ -78,6 +78,11 @@ def _plan_target(path: Path, cloud: str, clouds: int) -> Path:
         raise UsageError(
             f"--json {path}: --cloud both writes a file per cloud (NAME-aws.json, NAME-azure.json); give a file path or one --cloud"
         )
+    # what the user named is judged, not the names made from it: `-` or /dev/zero would
+    # otherwise pass as "--aws.json" or a new file beside the device
+    problem = not_writable_as_file(path)
+    if problem is not None:
+        raise UsageError(f"--json {path}: {problem}")
     return path.with_name(f"{path.stem}-{cloud}{path.suffix or '.json'}")
 
 
