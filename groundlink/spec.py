@@ -172,7 +172,10 @@ class Downlink(_Model):
     )
     center_frequency_mhz: float = Field(description="Centre frequency, MHz: 2200-2300 (S-band) or 7750-8400 (X-band).")
     bandwidth_mhz: float = Field(gt=0, description="Bandwidth, MHz: 0.125-650 demod/decode, 0.01-54 DigIF.")
-    polarization: Literal["right_hand", "left_hand", "none"] = "right_hand"
+    polarization: Literal["right_hand", "left_hand", "none"] = Field(
+        "right_hand",
+        description="Antenna polarization: right_hand (RHCP), left_hand (LHCP) or none; legacy Azure Orbital takes only the first two.",
+    )
     preset: PresetName | None = Field(None, description="Named demod/decode preset (demod_decode only).")
     demodulation_json: str | None = Field(None, description="Explicit demodulation JSON instead of a preset.")
     decode_json: str | None = Field(None, description="Explicit decode JSON instead of a preset.")
@@ -291,10 +294,12 @@ class Downlink(_Model):
 
 
 class Satellite(_Model):
+    """One spacecraft and what it sends down."""
+
     name: Identifier
     norad_id: int = Field(ge=1, le=99999, description="NORAD catalogue number.")
     tle: list[str] | None = Field(None, description="Optional two-line element set (line 1, line 2).")
-    downlinks: list[Downlink] = Field(min_length=1, max_length=16)
+    downlinks: list[Downlink] = Field(min_length=1, max_length=16, description="The satellite's downlinks (1-16).")
 
     @field_validator("tle")
     @classmethod
@@ -392,13 +397,20 @@ class GroundSegment(_Model):
     ground station since 2024-12-18, so Azure always lands partner deliveries unless the
     retired Azure Orbital resources are opted into."""
 
-    provider: Literal["managed", "partner"] = "managed"
-    partner: Partner | None = None
-    min_elevation_deg: float = Field(5.0, ge=0, le=90)
+    provider: Literal["managed", "partner"] = Field(
+        "managed",
+        description="managed: AWS Ground Station on AWS; partner: a ground-station partner delivers to either cloud.",
+    )
+    partner: Partner | None = Field(None, description="The partner network (provider: partner only).")
+    min_elevation_deg: float = Field(
+        5.0, ge=0, le=90, description="Lowest elevation a contact counts from, degrees (0-90)."
+    )
     min_contact_seconds: int = Field(180, description="Minimum viable contact, seconds (1-21600).")
     pre_pass_seconds: int = Field(120, description="Pre-pass padding, seconds (0-21600).")
     post_pass_seconds: int = Field(120, description="Post-pass padding, seconds (0-21600).")
-    autotrack: Literal["preferred", "required", "removed"] = "preferred"
+    autotrack: Literal["preferred", "required", "removed"] = Field(
+        "preferred", description="Antenna autotrack: preferred, required or removed (program track only)."
+    )
     contacts_per_day: float = Field(4.0, gt=0, le=100, description="Contacts taken per day per satellite.")
     contact_minutes: float = Field(10.0, gt=0, le=360, description="Average contact duration, minutes.")
 
@@ -435,6 +447,8 @@ class GroundSegment(_Model):
 
 
 class Delivery(_Model):
+    """How contact data arrives: as objects in the raw store, as a live stream, or both."""
+
     object_store: bool = Field(True, description="Contact data lands as objects in the raw store.")
     stream: bool = Field(False, description="Contact data is also streamed live to an endpoint.")
 
@@ -446,6 +460,8 @@ class Delivery(_Model):
 
 
 class Tier(_Model):
+    """One step of the tier schedule: after so many days, data moves to a cheaper tier."""
+
     after_days: int = Field(ge=1, description="Days after landing that data moves to `tier`.")
     tier: Literal["cool", "cold", "archive"] = Field(
         description="cool: S3 Standard-IA / Azure Cool; cold: S3 Glacier Flexible / Azure Cold; "
@@ -457,12 +473,17 @@ TIER_ORDER = ("cool", "cold", "archive")
 
 
 class Storage(_Model):
-    raw_retention_days: int = Field(365, ge=1, le=36500)
-    products_retention_days: int = Field(1825, ge=1, le=36500)
+    """The raw and products stores: how long data is kept and where it is tiered."""
+
+    raw_retention_days: int = Field(
+        365, ge=1, le=36500, description="Days a delivered raw contact file is kept (1-36500)."
+    )
+    products_retention_days: int = Field(1825, ge=1, le=36500, description="Days a data product is kept (1-36500).")
     tiering: list[Tier] = Field(
         default_factory=lambda: [Tier(after_days=30, tier="cool"), Tier(after_days=180, tier="archive")],
         max_length=3,
         description="Tier schedule applied to raw and products data, ascending.",
+        json_schema_extra={"default": [{"after_days": 30, "tier": "cool"}, {"after_days": 180, "tier": "archive"}]},
     )
     noncurrent_version_days: int = Field(30, ge=1, le=3650, description="Days a replaced object version is kept.")
     data_protection: Literal["strict", "dev"] = Field(
@@ -531,6 +552,8 @@ class Storage(_Model):
 
 
 class Analytics(_Model):
+    """What is queried and streamed: each switch is one capability of the blueprint, realized on both clouds."""
+
     catalog: bool = Field(True, description="A data catalog over raw and products (Glue / Synapse lake database).")
     serverless_sql: bool = Field(True, description="Pay-per-query SQL over the stores (Athena / Synapse serverless).")
     telemetry_stream: bool = Field(True, description="A stream for contact telemetry (Kinesis / Event Hubs).")
@@ -552,6 +575,8 @@ class Analytics(_Model):
 
 
 class Security(_Model):
+    """Keys, network reach and logging, secure by default on both clouds."""
+
     customer_managed_keys: bool = Field(True, description="Encrypt stores and streams with keys the mission owns.")
     network: Literal["public", "private"] = Field(
         "public", description="public: service endpoints with deny-by-default firewalls; private: private endpoints."
@@ -714,14 +739,19 @@ class Processing(_Model):
 
 
 class Budget(_Model):
+    """A monthly budget with alerts on both clouds (AWS Budgets, Azure Consumption budgets)."""
+
     monthly_usd: float = Field(
         gt=0,
         le=1e9,
         description="Monthly budget, USD (at most a billion: a sanity bound, past it a slip of the keyboard).",
     )
-    alert_emails: list[Annotated[str, Field(pattern=EMAIL_PATTERN)]] = Field(min_length=1, max_length=10)
+    alert_emails: list[Annotated[str, Field(pattern=EMAIL_PATTERN)]] = Field(
+        min_length=1, max_length=10, description="Who is told when spend crosses a threshold (1-10 addresses)."
+    )
     thresholds_percent: list[Annotated[int, Field(ge=1, le=1000)]] = Field(
         default_factory=lambda: [80, 100],
+        json_schema_extra={"default": [80, 100]},
         max_length=limits.BUDGET_NOTIFICATIONS_MAX,
         description="Alert thresholds, % of monthly_usd (at most 5: Azure budgets take five notifications).",
     )
@@ -738,8 +768,9 @@ class Budget(_Model):
 class Usage(_Model):
     """Monthly usage assumptions the cost model cannot derive from the rest of the spec.
 
-    The upper bounds are sanity bounds, not service limits: an exabyte a month, a million
-    queries an hour, a gigabyte a second. A figure past them is a slip of the keyboard, and
+    The upper bounds of the query figures are sanity bounds, not service limits: an exabyte a
+    month, a million queries an hour. The telemetry rate's is a service limit (the 20,000 KB/s
+    of 20 Event Hubs throughput units). A figure past them is a slip of the keyboard, and
     below them every cost the report adds up stays a number (1e308 GB of egress was an
     infinite cost; 10**400 queries a crash)."""
 
@@ -766,6 +797,8 @@ _STACK_REGION_ENUM: list[JsonValue] = [*sorted(limits.AWS_STACK_REGIONS)]
 
 
 class AwsCloud(_Model):
+    """Where the AWS stack lives: a region where every service the stack uses has an endpoint."""
+
     region: str = Field(
         "us-west-2",
         pattern=limits.AWS_REGION_PATTERN,
@@ -879,6 +912,8 @@ class OrbitalEndpoint(_Model):
 
 
 class AzureCloud(_Model):
+    """Where the Azure landing zone lives; zone redundancy limits it to the locations with ZRS storage."""
+
     location: str = Field(
         "westus2",
         pattern=limits.AZURE_LOCATION_PATTERN,
@@ -897,6 +932,8 @@ class AzureCloud(_Model):
 
 
 class Clouds(_Model):
+    """Per-cloud placement: the rest of the spec is the same on both."""
+
     aws: AwsCloud = Field(default_factory=AwsCloud)
     azure: AzureCloud = Field(default_factory=AzureCloud)
 
@@ -916,9 +953,9 @@ class MissionSpec(_Model):
         json_schema_extra={"$id": "https://groundlink.dev/schema/mission.schema.json"},
     )
 
-    version: Literal[1] = 1
+    version: Literal[1] = Field(1, description="Spec format version; 1 is the only one.")
     mission: Mission
-    satellites: list[Satellite] = Field(min_length=1, max_length=500)
+    satellites: list[Satellite] = Field(min_length=1, max_length=500, description="The mission's satellites (1-500).")
     ground_segment: GroundSegment = Field(default_factory=GroundSegment)
     delivery: Delivery = Field(default_factory=Delivery)
     storage: Storage = Field(default_factory=Storage)

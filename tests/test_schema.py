@@ -6,7 +6,7 @@ import jsonschema
 import pytest
 import yaml
 
-from groundlink.spec import json_schema
+from groundlink.spec import Budget, Storage, json_schema
 
 from .conftest import ROOT, SPECS
 
@@ -35,3 +35,29 @@ def test_schema_documents_fields():
     props = json_schema()["$defs"]["Downlink"]["properties"]
     assert "7750-8400" in props["center_frequency_mhz"]["description"]
     assert props["preset"]["anyOf"][0]["enum"] == ["jpss1_hrd", "snpp_hrd", "aqua_db"]
+
+
+def test_every_field_and_section_of_the_schema_is_documented():
+    """Editors show a field's description as its documentation: none may be blank."""
+    doc = json_schema()
+    sections = {"MissionSpec": doc, **doc["$defs"]}
+    undocumented = [name for name, section in doc["$defs"].items() if not section.get("description")]
+    undocumented += [
+        f"{name}.{field}"
+        for name, section in sections.items()
+        for field, prop in section.get("properties", {}).items()
+        if not prop.get("description") and "$ref" not in prop  # a section: its own description
+    ]
+    assert undocumented == []
+
+
+def test_defaults_built_in_code_are_in_the_schema():
+    doc = json_schema()["$defs"]
+    assert doc["Storage"]["properties"]["tiering"]["default"] == [
+        {"after_days": 30, "tier": "cool"},
+        {"after_days": 180, "tier": "archive"},
+    ]
+    assert doc["Budget"]["properties"]["thresholds_percent"]["default"] == [80, 100]
+    # and they are the defaults the model applies
+    assert Storage().model_dump(mode="json")["tiering"] == doc["Storage"]["properties"]["tiering"]["default"]
+    assert Budget.model_fields["thresholds_percent"].get_default(call_default_factory=True) == [80, 100]
