@@ -100,6 +100,7 @@ def floor_program(captured: Plan) -> tuple[Callable[[], None], list[str]]:
                 parent=made.get(r.parent or ""),
                 protect=r.protect,
                 retain_on_delete=r.retainOnDelete,
+                ignore_changes=r.ignoreChanges or None,
                 depends_on=[made[d] for d in r.dependencies if d in made] or None,
             )
             if not r.custom:

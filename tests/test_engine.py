@@ -31,6 +31,7 @@ RESOURCE_KEYS = {
     "provider",
     "id",
     "propertyDependencies",
+    "ignoreChanges",
 }
 
 

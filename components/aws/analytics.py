@@ -23,6 +23,8 @@ from . import iam
 from .naming import glue_name, role_name
 from .storage import Store
 
+# The input Glue fills in with the AWS managed key when the mission has none of its own.
+GLUE_MANAGED_KEY_READBACK = "dataCatalogEncryptionSettings.connectionPasswordEncryption.awsKmsKeyId"
 FIRST_YEAR, LAST_YEAR = CATALOG_YEARS  # the processor warns of a contact dated outside them
 TELEMETRY_PREFIX = "telemetry/"
 TEXT_IO = {
@@ -108,7 +110,9 @@ class AwsCatalog(MissionComponent):
                         **({"aws_kms_key_id": key.arn} if key else {}),
                     },
                 },
-                opts=self.opts(),
+                # without a mission key, Glue reads back alias/aws/glue, which no input may name
+                # (an ARN is required): every preview would show a change (pulumi-aws issue #3618)
+                opts=self.opts(ignore_changes=[] if key else [GLUE_MANAGED_KEY_READBACK]),
             ),
             "analytics.catalog",
             *(("security.cmk",) if key else ()),

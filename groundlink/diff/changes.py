@@ -197,7 +197,13 @@ def _leaves(old: Any, new: Any, path: str) -> Iterator[PropertyChange]:
         yield PropertyChange(path, "~", old, new)
 
 
+def _under(path: str, ignored: tuple[str, ...]) -> bool:
+    """`path` is one of the `ignored` input paths or beneath one (`a.b`, `a.b.c`, `a.b[0]`)."""
+    return any(path == top or path.startswith((f"{top}.", f"{top}[")) for top in ignored)
+
+
 def _input_changes(old: Resource, new: Resource, computed: set[str]) -> list[PropertyChange]:
+    """What an update changes: NEW's ignore_changes paths keep the stack's values, so they change nothing."""
     found: list[PropertyChange] = []
     for key in sorted(set(old.inputs) | set(new.inputs)):
         if key in computed:
@@ -208,7 +214,7 @@ def _input_changes(old: Resource, new: Resource, computed: set[str]) -> list[Pro
             found.append(PropertyChange(key, "-", old.inputs[key], None))
         elif old.inputs[key] != new.inputs[key]:
             found.extend(_leaves(old.inputs[key], new.inputs[key], key))
-    return found
+    return [change for change in found if not _under(change.path, new.ignored)]
 
 
 def _top(path: str) -> str:

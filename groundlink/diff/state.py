@@ -41,6 +41,7 @@ class Resource:
     # resource cannot move region, so a change replaces it
     region: str | None = None
     outputs: Mapping[str, Any] = field(default_factory=dict)  # what the cloud (or the mocks) gave it
+    ignored: tuple[str, ...] = ()  # input paths the program's ignore_changes keeps as deployed
 
 
 @dataclass(frozen=True)
@@ -290,6 +291,7 @@ def from_plan(plan: Any, kind: str = "spec") -> State:
             dependencies={k: tuple(urn_key(u) for u in v) for k, v in r.propertyDependencies.items()},
             region=_region_of(r.type, r.provider, regions, getattr(plan, "region", "") or None),
             outputs=r.outputs,
+            ignored=tuple(getattr(r, "ignoreChanges", ())),
         )
     return State(plan.cloud, kind, plan.spec, resources)
 

@@ -44,6 +44,9 @@ class PlannedResource:
     provider: str | None = None
     id: str | None = None
     propertyDependencies: dict[str, list[str]] = field(default_factory=dict)
+    # inputs an update leaves as they are in the stack (ResourceOptions.ignore_changes): a
+    # difference there is no change (groundlink.diff), as `pulumi preview` shows none
+    ignoreChanges: list[str] = field(default_factory=list)
 
 
 _RESOURCE_FIELDS = tuple(f.name for f in fields(PlannedResource))

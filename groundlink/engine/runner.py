@@ -108,6 +108,7 @@ def _recording_monitor(mocks: Mocks) -> Any:
                     "outputs": _plain(outputs),
                     "protect": bool(request.protect),
                     "retainOnDelete": bool(request.retainOnDelete),
+                    "ignoreChanges": sorted(request.ignoreChanges),
                     "dependencies": sorted(set(request.dependencies)),
                     "propertyDependencies": {
                         key: sorted(set(deps.urns))
