@@ -64,13 +64,13 @@ BASELINES: dict[str, Baseline] = {
         "groundlink plans downlinks only",
     ),
     "gs-recording": Planned("noaa20.yaml", "aws", "noaa20-ground-noaa20-hrd-recording"),
-    "gs-tracking": Planned("noaa20.yaml", "aws", "noaa20-ground-noaa20-hrd-tracking"),
+    "gs-tracking": Planned("noaa20.yaml", "aws", "noaa20-ground-noaa20-tracking"),
     "gs-tracking-removed-allowed": Derived(
         "gs-tracking",
         {"configData.trackingConfig.autotrack": "REMOVED", "@config.allowAutotrackRemoved": True},
         "a program-track-only mission that opted in",
     ),
-    "gs-profile": Planned("noaa20.yaml", "aws", "noaa20-ground-noaa20-hrd-profile"),
+    "gs-profile": Planned("noaa20.yaml", "aws", "noaa20-ground-noaa20-profile"),
     "gs-profile-streams-key": Derived(
         "gs-profile",
         {"streamsKmsKey": {"kmsKeyArn": KEY_ARN}, "streamsKmsRole": "arn:aws:iam::123456789012:role/streams"},

@@ -71,7 +71,9 @@ REFERENCE_DECODE = {
 
 
 def config(plan, suffix):
-    return plan.one(GS_CONFIG, f"noaa20-ground-noaa20-hrd-{suffix}")
+    """A config of NOAA-20's one downlink, or with "tracking" the satellite's tracking config."""
+    owner = "noaa20-ground-noaa20" if suffix == "tracking" else "noaa20-ground-noaa20-hrd"
+    return plan.one(GS_CONFIG, f"{owner}-{suffix}")
 
 
 def data_of(resource):
@@ -208,8 +210,8 @@ class TestLinks:
         assert kind == "antennaDownlinkConfig"
         assert body["spectrumConfig"]["polarization"] == "LEFT_HAND"
         assert body["spectrumConfig"]["centerFrequency"] == {"value": 2250, "units": "MHz"}
-        profile = plan.one(GS_PROFILE, "eo-constellation-ground-eo07-sband-profile")
-        assert profile.inputs["dataflowEdges"][0]["source"] == antenna.outputs["arn"]
+        profile = plan.one(GS_PROFILE, "eo-constellation-ground-eo07-profile")
+        assert antenna.outputs["arn"] in [edge["source"] for edge in profile.inputs["dataflowEdges"]]
 
     def test_every_link_config_lives_under_its_link_component(self):
         plan = aws("constellation.yaml")
@@ -218,8 +220,28 @@ class TestLinks:
         assert len(links) == 48
         for link in links:
             names = sorted(r.name.rsplit("-", 1)[-1] for r in plan.children(link))
-            assert names == ["antenna", "profile", "recording", "tracking"]
+            assert names == ["antenna", "recording"]
             assert all(r.name.startswith(link.name + "-") for r in plan.children(link))
+
+    def test_one_mission_profile_per_satellite_receives_all_its_downlinks(self):
+        """A contact is reserved against one mission profile: with one per downlink a contact
+        would receive one downlink, where the cost bills one contact per pass for all."""
+        plan = aws("constellation.yaml")
+        segment = component(plan, "AwsGroundSegment")
+        satellites = [r for r in plan.children(segment) if r.type == "groundlink:index:AwsSatelliteProfile"]
+        assert len(satellites) == 24 == len(plan.of_type(GS_PROFILE))
+        for satellite in satellites:
+            assert sorted(r.name.rsplit("-", 1)[-1] for r in plan.children(satellite)) == ["profile", "tracking"]
+        eo07 = plan.one(GS_PROFILE, "eo-constellation-ground-eo07-profile")
+        antennas = [plan.one(GS_CONFIG, f"eo-constellation-ground-eo07-{link}-antenna") for link in ("xband", "sband")]
+        recordings = [
+            plan.one(GS_CONFIG, f"eo-constellation-ground-eo07-{link}-recording") for link in ("xband", "sband")
+        ]
+        sources = [edge["source"] for edge in eo07.inputs["dataflowEdges"]]
+        assert [edge["destination"] for edge in eo07.inputs["dataflowEdges"]] == [r.outputs["arn"] for r in recordings]
+        assert [source.split("/UncodedFramesEgress")[0] for source in sources] == [a.outputs["arn"] for a in antennas]
+        assert eo07.inputs["name"] == "eo-constellation eo07"
+        assert len(plan.outputs["ground_segment_ids"]) == 24
 
     def test_ground_station_resources_carry_the_mission_tags(self):
         assert aws().of_type(GS_CONFIG) + aws().of_type(GS_PROFILE)

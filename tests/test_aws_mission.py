@@ -112,13 +112,14 @@ def test_logical_names_do_not_depend_on_tunables(tmp_path):
 class TestConstellation:
     def test_24_satellites_by_2_downlinks(self):
         plan = aws("constellation.yaml")
-        assert len(plan.of_type(GS_PROFILE)) == 48
+        assert len(plan.of_type(GS_PROFILE)) == 24  # one per satellite: a contact receives both downlinks
         kinds = [next(iter(r.inputs["configData"])) for r in plan.of_type(GS_CONFIG)]
         assert kinds.count("antennaDownlinkDemodDecodeConfig") == 24
         assert kinds.count("antennaDownlinkConfig") == 24
-        assert kinds.count("trackingConfig") == kinds.count("s3RecordingConfig") == 48
+        assert kinds.count("trackingConfig") == 24
+        assert kinds.count("s3RecordingConfig") == 48
         assert kinds.count("telemetrySinkConfig") == 1
-        assert len(plan.outputs["ground_segment_ids"]) == 48
+        assert len(plan.outputs["ground_segment_ids"]) == 24
 
     @pytest.mark.parametrize("stream", [False, True])
     def test_resource_count_grows_linearly_with_satellites_and_downlinks(self, tmp_path, stream):
@@ -133,12 +134,16 @@ class TestConstellation:
             return len(aws_data(tmp_path, data, f"c{satellites}x{downlinks}.yaml").resources)
 
         fixed_plus_one = count(1, 1)
-        per_link = count(2, 1) - fixed_plus_one
-        assert per_link > 0
-        # a third satellite, and a second downlink on two: each adds what the first link costs
-        for satellites, downlinks in ((3, 1), (2, 2)):
-            links = satellites * downlinks
-            assert count(satellites, downlinks) == fixed_plus_one + per_link * (links - 1), (satellites, downlinks)
+        per_satellite_with_a_link = count(2, 1) - fixed_plus_one
+        per_link = count(1, 2) - fixed_plus_one
+        # a link: its antenna and recording configs (and endpoint config when streaming) under
+        # its component; a satellite adds its profile, tracking config and their component too
+        assert per_link == 3 + stream
+        assert per_satellite_with_a_link == per_link + 3
+        for satellites, downlinks in ((3, 1), (2, 2), (3, 2)):
+            expected = fixed_plus_one + (satellites - 1) * (per_satellite_with_a_link - per_link)
+            expected += per_link * (satellites * downlinks - 1)
+            assert count(satellites, downlinks) == expected, (satellites, downlinks)
 
 
 def test_every_mocked_output_shape_is_one_the_stack_creates():

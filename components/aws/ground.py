@@ -1,5 +1,10 @@
-"""The ground segment: AWS Ground Station configs and mission profiles per satellite
-downlink, or a partner network's landing zone.
+"""The ground segment: AWS Ground Station configs per satellite downlink and one mission
+profile per satellite, or a partner network's landing zone.
+
+A contact is reserved against one mission profile, so a satellite's downlinks share one:
+each contact then receives all of them, as the cost model bills it (one contact per pass)
+and as the legacy Azure Orbital contact profile does (one per spacecraft, a channel per
+downlink).
 
 Mirrors aws-samples/aws-groundstation-s3-data-delivery (`cfn/jpss1-gs-to-s3.yml`):
 tracking, antenna (DigIF or demod/decode) and S3 recording configs joined by a
@@ -117,7 +122,8 @@ def put_records(region: str):
 
 
 class AwsGroundLink(MissionComponent):
-    """One satellite downlink: tracking, antenna and delivery configs and the mission profile."""
+    """One satellite downlink: its antenna and delivery configs, and the dataflow edges
+    between them that its satellite's mission profile carries (`edges`)."""
 
     TOKEN = "groundlink:index:AwsGroundLink"
 
@@ -131,26 +137,14 @@ class AwsGroundLink(MissionComponent):
         recording_role: aws.iam.Role | None,
         recording_ready: list[pulumi.Resource],
         raw: Store | None,
-        telemetry_sink: aws_native.groundstation.Config | None,
         endpoint_name: str | None,
-        streams: tuple[aws.kms.Key, aws.iam.Role] | None,
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__(name, mission, opts)
-        gs, down = inputs.timing, link.downlink
+        self.link, down = link, link.downlink
         label = (mission.name, link.satellite.name, link.downlink.name)
         tags = native_tags(self.tags)
         station = ("ground.managed_station",)
-        self.tracking = self.realize(
-            GS.Config(
-                self.child_name("tracking"),
-                name=gs_name(*label, "tracking"),
-                config_data={"tracking_config": {"autotrack": gs.autotrack.upper()}},
-                tags=tags,
-                opts=self.opts(),
-            ),
-            *station,
-        )
         if down.delivery == "demod_decode":
             data = {
                 "antenna_downlink_demod_decode_config": {
@@ -173,7 +167,7 @@ class AwsGroundLink(MissionComponent):
         )
         egress = down.egress_node()
         source = self.antenna.arn.apply(lambda arn: f"{arn}/{egress}") if egress else self.antenna.arn
-        edges: list[dict[str, Any]] = []
+        self.edges: list[dict[str, Any]] = []
         self.recording: aws_native.groundstation.Config | None = None
         if raw is not None and recording_role is not None:
             self.recording = self.realize(
@@ -192,7 +186,7 @@ class AwsGroundLink(MissionComponent):
                 ),
                 *station,
             )
-            edges.append({"source": source, "destination": self.recording.arn})
+            self.edges.append({"source": source, "destination": self.recording.arn})
         self.endpoint: aws_native.groundstation.Config | None = None
         if endpoint_name is not None:
             self.endpoint = self.realize(
@@ -210,10 +204,46 @@ class AwsGroundLink(MissionComponent):
                 ),
                 "ground.stream_delivery",
             )
-            edges.append({"source": source, "destination": self.endpoint.arn})
+            self.edges.append({"source": source, "destination": self.endpoint.arn})
+        self.register_outputs({})
+
+
+class AwsSatelliteProfile(MissionComponent):
+    """One satellite's tracking config and mission profile, carrying the dataflow edges of
+    all its downlinks (`links`): the profile a contact with it is reserved against."""
+
+    TOKEN = "groundlink:index:AwsSatelliteProfile"
+
+    def __init__(
+        self,
+        name: str,
+        mission: MissionInputs,
+        inputs: GroundInputs,
+        satellite: str,
+        links: list[AwsGroundLink],
+        *,
+        telemetry_sink: aws_native.groundstation.Config | None,
+        streams: tuple[aws.kms.Key, aws.iam.Role] | None,
+        opts: pulumi.ResourceOptions | None = None,
+    ):
+        super().__init__(name, mission, opts)
+        gs = inputs.timing
+        tags = native_tags(self.tags)
+        station = ("ground.managed_station",)
+        self.tracking = self.realize(
+            GS.Config(
+                self.child_name("tracking"),
+                name=gs_name(mission.name, satellite, "tracking"),
+                config_data={"tracking_config": {"autotrack": gs.autotrack.upper()}},
+                tags=tags,
+                opts=self.opts(),
+            ),
+            *station,
+        )
+        edges = [edge for link in links for edge in link.edges]
         if not 1 <= len(edges) <= DATAFLOW_EDGES_MAX:
             raise ValueError(
-                f"{link.key}: {len(edges)} dataflow edges; AWS Ground Station allows 1-{DATAFLOW_EDGES_MAX}"
+                f"{satellite}: {len(edges)} dataflow edges; AWS Ground Station allows 1-{DATAFLOW_EDGES_MAX}"
             )
         extra: dict[str, Any] = {}
         if telemetry_sink is not None:
@@ -224,7 +254,7 @@ class AwsGroundLink(MissionComponent):
         self.profile = self.realize(
             GS.MissionProfile(
                 self.child_name("profile"),
-                name=gs_name(*label),
+                name=gs_name(mission.name, satellite),
                 minimum_viable_contact_duration_seconds=gs.min_contact_seconds,
                 contact_pre_pass_duration_seconds=gs.pre_pass_seconds,
                 contact_post_pass_duration_seconds=gs.post_pass_seconds,
@@ -399,10 +429,11 @@ class AwsGroundSegment(MissionComponent):
         self.account = account
         self.region = mission.region
         self.links: list[AwsGroundLink] = []
+        self.profiles: list[AwsSatelliteProfile] = []
         self.ids: pulumi.Input[list[str]] | None = None
         if inputs.station:
             self._managed(raw, key, telemetry_stream_arn, network)
-            self.ids = pulumi.Output.all(*[link.profile.arn for link in self.links])
+            self.ids = pulumi.Output.all(*[satellite.profile.arn for satellite in self.profiles])
         else:
             stream = self._partner(raw, key)
             ids = ([pulumi.Output.concat(raw.uri, inputs.partner_prefix)] if raw else []) + (
@@ -434,20 +465,32 @@ class AwsGroundSegment(MissionComponent):
                     self.warn(
                         "wideband streams go unencrypted by a mission key: security.customer_managed_keys is false"
                     )
+        by_satellite: dict[str, list[AwsGroundLink]] = {}
         for link in inputs.links:
-            wide = streams if streams and link.downlink.wideband else None
-            self.links.append(
-                AwsGroundLink(
-                    self.child_name(link.key),
+            made = AwsGroundLink(
+                self.child_name(link.key),
+                self.mission,
+                inputs,
+                link,
+                recording_role=role,
+                recording_ready=ready,
+                raw=raw,
+                endpoint_name=endpoints.names[link.key] if endpoints else None,
+                opts=self.opts(),
+            )
+            self.links.append(made)
+            by_satellite.setdefault(link.satellite.name, []).append(made)
+        for satellite, links in by_satellite.items():
+            wideband = any(made.link.downlink.wideband for made in links)
+            self.profiles.append(
+                AwsSatelliteProfile(
+                    self.child_name(satellite),
                     self.mission,
                     inputs,
-                    link,
-                    recording_role=role,
-                    recording_ready=ready,
-                    raw=raw,
+                    satellite,
+                    links,
                     telemetry_sink=sink,
-                    endpoint_name=endpoints.names[link.key] if endpoints else None,
-                    streams=wide,
+                    streams=streams if streams and wideband else None,
                     opts=self.opts(),
                 )
             )
