@@ -165,6 +165,21 @@ def test_price_overrides_reach_the_report(tmp_path, monkeypatch):
     assert result.document["pricesFile"] == str(prices)
 
 
+def test_a_partner_priced_twice_is_one_line_exit_2_before_any_planning(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(plan_runs, "run_plans", lambda *a, **k: pytest.fail("planned although refused"))
+    data = spec_data("noaa20.yaml")
+    data["ground_segment"] = {"provider": "partner", "partner": {"name": "ksat_lite", "price_per_minute_usd": 3.5}}
+    spec = write_spec(tmp_path, data, "partner.yaml")
+    prices = tmp_path / "prices.yaml"
+    prices.write_text("azure:\n  partner_minute: {price: 12, source: KSAT quote 9, date: 2026-10-02}\n")
+    assert main(["compare", str(spec), "--out", str(tmp_path / "out"), "--prices", str(prices)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"the partner network is priced twice (ground_segment.partner.price_per_minute_usd = 3.5, {prices}: "
+        "azure.partner_minute = 12): both clouds use one network, so give one price"
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["partner.yaml", "prices.yaml"]
+
+
 @pytest.fixture
 def pack_processes(monkeypatch, own_pack_processes):
     """Every process the compare starts (the policy pack's), recorded to check none outlives it."""

@@ -14,7 +14,7 @@ import pytest
 from groundlink.blueprint import build_blueprint
 from groundlink.clouds import CLOUDS
 from groundlink.cost import estimate, load_catalogs
-from groundlink.cost.catalog import Assumptions, Override, OverrideFile, apply_overrides
+from groundlink.cost.catalog import Assumptions, Override, OverrideFile, PriceError, apply_overrides
 from groundlink.cost.storage import Span, average_stock, spans, steady_state, stock
 from groundlink.spec import spec_from_data
 
@@ -171,6 +171,44 @@ def test_partner_price_from_the_spec_prices_both_clouds(catalogs):
         (ground,) = [x for x in est.clouds[cloud].lines if x.layer == "ground"]
         assert ground.cost == pytest.approx(912.5 * 7.5)
         assert "mission spec" in ground.entry.source
+
+
+PARTNER = {"ground_segment.provider": "partner", "ground_segment.partner": {"name": "ksat_lite"}}
+
+
+def _azure_partner_price(catalogs, price: float, source: str = "KSAT quote"):
+    overrides = OverrideFile(azure={"partner_minute": Override(price=price, source=source, date="2026-10-02")})
+    return {cloud: apply_overrides(c, overrides, "prices.yaml") for cloud, c in catalogs.items()}
+
+
+def test_a_partner_price_given_for_one_cloud_prices_the_network_on_both(catalogs):
+    """One network, one contract: an Azure-only override priced AWS's minutes as unknown while
+    the decision sentence priced AWS at the Azure figure."""
+    est = estimate(arith_spec(**PARTNER), _azure_partner_price(catalogs, 12))
+    for cloud in CLOUDS:
+        (ground,) = [x for x in est.clouds[cloud].lines if x.layer == "ground"]
+        assert (ground.cost, ground.entry.source) == (pytest.approx(912.5 * 12), "KSAT quote (override: prices.yaml)")
+
+
+def test_a_partner_priced_twice_at_different_rates_is_refused(catalogs):
+    with_price = {**PARTNER, "ground_segment.partner": {"name": "ksat_lite", "price_per_minute_usd": 3.5}}
+    with pytest.raises(PriceError) as refused:
+        estimate(arith_spec(**with_price), _azure_partner_price(catalogs, 12))
+    assert refused.value.lines == [
+        "the partner network is priced twice (ground_segment.partner.price_per_minute_usd = 3.5, "
+        "--prices: azure.partner_minute = 12): both clouds use one network, so give one price"
+    ]
+    same = estimate(arith_spec(**with_price), _azure_partner_price(catalogs, 3.5))  # the same price twice: fine
+    assert [x.cost for c in CLOUDS for x in same.clouds[c].lines if x.layer == "ground"] == pytest.approx(
+        [912.5 * 3.5] * 2
+    )
+
+
+def test_with_aws_ground_station_an_aws_partner_price_leaves_azures_alone(catalogs):
+    overrides = OverrideFile(aws={"partner_minute": Override(price=9, source="unused", date="2026-10-02")})
+    chosen = {cloud: apply_overrides(c, overrides, "prices.yaml") for cloud, c in catalogs.items()}
+    (azure_ground,) = [x for x in estimate(arith_spec(), chosen).clouds["azure"].lines if x.layer == "ground"]
+    assert azure_ground.cost is None and not azure_ground.entry.known
 
 
 def test_overrides_fill_unknowns_and_switch_to_reserved_minutes(catalogs):

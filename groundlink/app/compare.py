@@ -189,6 +189,7 @@ def run_compare(
 
     from ..blueprint import build_blueprint
     from ..cost import estimate, load_catalogs
+    from ..cost.model import partner_catalogs
     from ..diff.run import check_old, data_loss_lines, diff_against
     from ..spec import load_spec
     from .parallel_plans import run_plans
@@ -200,6 +201,7 @@ def run_compare(
     out = Path(out_dir)
     spec = load_spec(spec_path)  # precise errors before any process starts
     catalogs, assumptions = load_catalogs(prices)
+    catalogs = partner_catalogs(spec, catalogs, str(prices))  # one partner price, checked before planning
     _check_out_dir(out)
     if against:
         check_old(against)

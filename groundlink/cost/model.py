@@ -17,7 +17,7 @@ from ..blueprint import LAYERS, Blueprint
 from ..blueprint.tiering import held_tier
 from ..errors import UsageError
 from ..limits import AZURE_ORBITAL_RETIRED_ON
-from .catalog import Assumptions, Catalog, PriceEntry
+from .catalog import Assumptions, Catalog, PriceEntry, PriceError
 from .processing import measured_throughput, processing_quantities
 from .usage import HOURS_PER_MONTH, MonthlyUsage, billed_sql_basis, monthly_usage
 
@@ -275,17 +275,7 @@ def _ground_lines(cloud: str, blueprint: Blueprint, usage: MonthlyUsage, catalog
                 )
             )
         return lines
-    entry = catalog.entry("partner_minute")
-    spec_price = gs.partner.price_per_minute_usd if gs.partner else None
-    if not entry.known and spec_price is not None:
-        entry = entry.model_copy(
-            update={
-                "price": spec_price,
-                "source": "mission spec: ground_segment.partner.price_per_minute_usd",
-                "date": "as given in the spec",
-                "supply": None,
-            }
-        )
+    entry = catalog.entry("partner_minute")  # one price on both clouds: partner_catalogs
     network = gs.partner.name if gs.partner else f"no first-party ground station since {AZURE_ORBITAL_RETIRED_ON}"
     minutes = usage.billed_minutes(False) + usage.billed_minutes(True)
     lines.append(
@@ -868,6 +858,50 @@ def cloud_cost(
     return result
 
 
+SPEC_PARTNER_PRICE = "ground_segment.partner.price_per_minute_usd"
+
+
+def partner_catalogs(spec: Any, catalogs: dict[str, Catalog], origin: str = "--prices") -> dict[str, Catalog]:
+    """The catalogs with the partner network priced once for every cloud that uses it.
+
+    With `provider: partner` both clouds take their contacts from the same network under the
+    same contract, and the decision compares them at one price per minute: the spec's price
+    or a `partner_minute` override of either cloud's catalog, given once, fills both; two
+    different prices are refused (PriceError), as a report pricing one network at two rates
+    contradicts itself. Without a partner (AWS Ground Station), only Azure uses the entry."""
+    gs = spec.ground_segment
+    if gs.provider != "partner":
+        return catalogs
+    given: list[tuple[str, PriceEntry]] = []
+    if gs.partner is not None and gs.partner.price_per_minute_usd is not None:
+        entry = catalogs[next(iter(catalogs))].entry("partner_minute")
+        spec_entry = entry.model_copy(
+            update={
+                "price": gs.partner.price_per_minute_usd,
+                "source": f"mission spec: {SPEC_PARTNER_PRICE}",
+                "date": "as given in the spec",
+                "supply": None,
+            }
+        )
+        given.append((SPEC_PARTNER_PRICE, spec_entry))
+    given += [
+        (f"{origin}: {cloud}.partner_minute", c.entry("partner_minute"))
+        for cloud, c in catalogs.items()
+        if c.entry("partner_minute").known
+    ]
+    if len({entry.price for _, entry in given}) > 1:
+        named = ", ".join(f"{where} = {entry.price:g}" for where, entry in given)
+        raise PriceError(
+            [f"the partner network is priced twice ({named}): both clouds use one network, so give one price"]
+        )
+    if not given:
+        return catalogs
+    chosen = given[-1][1]  # an override's own source and date over the spec's, at the same price
+    return {
+        cloud: c.model_copy(update={"prices": {**c.prices, "partner_minute": chosen}}) for cloud, c in catalogs.items()
+    }
+
+
 def estimate(
     blueprint: Blueprint,
     catalogs: dict[str, Catalog],
@@ -877,6 +911,7 @@ def estimate(
     """Monthly cost of `blueprint` on every cloud in `catalogs` (plans refine counts when given)."""
     assumptions = assumptions or Assumptions()
     plans = plans or {}
+    catalogs = partner_catalogs(blueprint.spec, catalogs)
     usage = monthly_usage(blueprint, assumptions.object_size_mb)
     clouds = {
         cloud: cloud_cost(cloud, blueprint, usage, catalog, plans.get(cloud)) for cloud, catalog in catalogs.items()
