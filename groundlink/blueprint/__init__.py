@@ -170,6 +170,18 @@ def _visibility_timeout(spec: MissionSpec) -> int | None:
     return min(wanted, SQS_MAX_VISIBILITY_SECONDS)
 
 
+def _longest_aws_logs(spec: MissionSpec, managed: bool) -> int:
+    """Days the AWS stack keeps its longest-kept logs, which Azure's one workspace keeps too:
+    every log group the raw retention, and the VPC flow logs theirs where AWS has a VPC (a
+    private network, a managed station's live stream, the container jobs' own network)."""
+    vpc = (
+        spec.security.network == "private"
+        or (spec.delivery.stream and managed)
+        or (spec.processing.enabled and spec.delivery.object_store and spec.processing.mode == "container_job")
+    )
+    return max(spec.storage.raw_retention_days, spec.security.flow_log_retention_days if vpc else 0)
+
+
 def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
     """One function decides every layer for both clouds; the cloud enters only through
     CLOUD_FACTS (does it have a first-party station?) and the region."""
@@ -272,7 +284,7 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
             alert_emails=tuple(spec.budget.alert_emails),
             budget_monthly_usd=spec.budget.monthly_usd,
             budget_thresholds_percent=tuple(spec.budget.thresholds_percent),
-            log_retention_days=max(spec.storage.raw_retention_days, spec.security.flow_log_retention_days),
+            log_retention_days=_longest_aws_logs(spec, blueprint.managed),
         ),
         processing=ProcessingInputs(
             enabled=spec.processing.enabled and delivery.object_store,
