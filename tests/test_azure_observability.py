@@ -65,20 +65,26 @@ def test_budget_starts_on_the_first_of_the_current_month():
 
 
 @pytest.mark.parametrize(
-    ("raw_days", "flow_days", "kept", "warned"),
+    ("raw_days", "flow_days", "network", "kept", "warned"),
     [
-        (365, 365, 365, False),  # noaa20: what AWS keeps its access, processor and flow logs
-        (20, 60, 60, False),  # flow logs kept longer than the data: the longest log wins
-        (10, 14, 30, False),  # below the workspace's least, 30 days
-        (3650, 365, 730, True),  # past its most (730): kept 730 days, and said so
+        (365, 365, "public", 365, False),  # noaa20: what AWS keeps its access and processor logs
+        (20, 60, "private", 60, False),  # flow logs kept longer than the data: the longest log wins
+        (40, 60, "public", 40, False),  # no VPC on AWS, so no flow logs to match
+        (10, 14, "private", 30, False),  # below the workspace's least, 30 days
+        (3650, 365, "public", 730, True),  # past its most (730): kept 730 days, and said so
     ],
 )
-def test_the_workspace_keeps_logs_as_long_as_aws_keeps_its_longest(raw_days, flow_days, kept, warned):
+def test_the_workspace_keeps_logs_as_long_as_aws_keeps_its_longest(raw_days, flow_days, network, kept, warned):
     """The workspace kept every log 90 days whatever the spec said, while AWS kept the same
     logs for the raw retention (a year for noaa20) and flow logs for their own."""
     plan = variant_plan(
         "azure",
-        {"storage.raw_retention_days": raw_days, "storage.tiering": [], "security.flow_log_retention_days": flow_days},
+        {
+            "storage.raw_retention_days": raw_days,
+            "storage.tiering": [],
+            "security.flow_log_retention_days": flow_days,
+            "security.network": network,
+        },
     )
     assert one(plan, "operationalinsights:Workspace").inputs["retentionInDays"] == kept
     assert any("Log Analytics workspace keeps logs 730 days" in w for w in plan.warnings) is warned
