@@ -165,6 +165,22 @@ def test_price_overrides_reach_the_report(tmp_path, monkeypatch):
     assert result.document["pricesFile"] == str(prices)
 
 
+def test_a_contact_plan_the_orbit_cannot_give_is_in_the_summary_and_on_the_terminal(tmp_path, monkeypatch, capsys):
+    """Coverage found it, but only its own section said so: exit 0, "comparable", nothing on
+    the terminal, and the cost billed 40 contacts a day that no site can give."""
+    monkeypatch.setattr(plan_runs, "run_plans", _fake_runs())  # the plans do not depend on the contact count
+    data = spec_data("noaa20.yaml")
+    data["ground_segment"].update(contacts_per_day=40, contact_minutes=14)
+    out = tmp_path / "out"
+    assert main(["compare", str(write_spec(tmp_path, data)), "--out", str(out)]) == 0
+    warnings = json.loads((out / "compare.json").read_text())["coverage"]["warnings"]
+    assert len(warnings) == 3 and warnings[0].startswith("noaa20 on AWS: the spec plans, and the cost estimate bills")
+    summary = (out / "report.md").read_text().split("## ")[1]
+    assert summary.startswith("Summary") and all(f"- Coverage: {w}" in summary for w in warnings)
+    terminal = " ".join(capsys.readouterr().out.split())
+    assert terminal.count("coverage warning:") == 3 and " ".join(warnings[0].split()) in terminal
+
+
 def test_a_partner_priced_twice_is_one_line_exit_2_before_any_planning(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(plan_runs, "run_plans", lambda *a, **k: pytest.fail("planned although refused"))
     data = spec_data("noaa20.yaml")

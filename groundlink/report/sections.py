@@ -80,7 +80,8 @@ def _summary(doc: dict[str, Any], clouds: list[str]) -> Section:
     return Section(
         "Summary",
         paragraphs=[_c(f"Decision: {doc['decision']['sentence']}", "strong"), verdict],
-        bullets=[_c(f, "bad") for f in doc["failures"]],
+        # a contact plan the orbit cannot give is a reason to doubt every cost below it
+        bullets=[_c(f, "bad") for f in doc["failures"]] + [_c(f"Coverage: {w}", "gap") for w in coverage_warnings(doc)],
         table=_table([""] + [c.upper() for c in clouds], rows),
         after=[
             _c(
@@ -382,6 +383,11 @@ COVERAGE_COLUMNS = (
 )
 
 
+def coverage_warnings(doc: dict[str, Any]) -> list[str]:
+    """What the coverage estimate found the spec's contact plan cannot have."""
+    return list((doc["coverage"] or {}).get("warnings", []))
+
+
 def _coverage(doc: dict[str, Any], clouds: list[str]) -> Section:
     cov = doc["coverage"]
     if not cov:
@@ -404,7 +410,7 @@ def _coverage(doc: dict[str, Any], clouds: list[str]) -> Section:
         for n in cov.get("catalog", {}).values()
         if n["withoutCoordinates"]
     ]
-    warnings = [_c(w, "gap") for w in cov.get("warnings", [])]
+    warnings = [_c(w, "gap") for w in coverage_warnings(doc)]
     return Section(
         "Contact coverage",
         paragraphs=[_c(cov["method"]), *warnings],
