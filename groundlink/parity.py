@@ -49,7 +49,11 @@ class Row:
                 f"({self.capability.title})"
             )
         if not any(cell.status == REALIZED for cell in self.cells.values()):
-            return f"{self.capability.id}: realized on no cloud ({self.capability.title})"
+            # every cloud declares it a gap, so each one's reason says what would realize it
+            reasons = "; ".join(f"{cloud}: {cell.reason}" for cloud, cell in self.cells.items() if cell.reason)
+            return f"{self.capability.id}: realized on no cloud ({self.capability.title})" + (
+                f": {reasons}" if reasons else ""
+            )
         return ""
 
 

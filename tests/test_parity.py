@@ -73,7 +73,8 @@ def test_a_capability_realized_on_no_cloud_fails_even_with_gaps(blueprint, aws_n
         "azure": without(azure_noaa20, "storage.products", "reason b"),
     }
     matrix = parity(blueprint, plans)
-    assert "storage.products: realized on no cloud (Products store)" in matrix.failures
+    # each cloud's reason says what would realize it (a partner's ids, for its delivery identity)
+    assert "storage.products: realized on no cloud (Products store): aws: reason a; azure: reason b" in matrix.failures
 
 
 def test_matrix_json_has_rows_cells_and_failures(blueprint, aws_noaa20, azure_noaa20):
