@@ -101,7 +101,9 @@ def test_azure_alternatives_of_the_worked_example():
         "storageRedundancy": {"zone": ("ZRS", True, 7.60266, 0, ()), "geo": ("GZRS", False, 17.3907, 9.78804, ())},
         "hsmKeys": {True: (True, True, 5.5, 0, ()), False: (False, False, 0, -5.5, ())},
         "messagingEncryption": {
-            False: ("service-managed", True, 0, 0, ()),
+            # Standard: 9.855 base + 2.19 operations + 21.9 throughput + 73 Capture = 106.945; the
+            # Premium figure is that much more than Standard: 2,190 - 106.945 = 2,083.055
+            False: ("service-managed", True, 106.945, 0, ()),
             True: ("mission key", False, 2190, 2083.055, ()),
         },
     }
@@ -168,7 +170,7 @@ def test_the_report_table_shows_each_alternative_and_its_delta_per_cloud():
         "security.hsm_keys: false": ["yes: $1.00/month (no change)", "no: $0.00/month (-$5.50 a month)"],
         "security.premium_messaging: false": [
             "mission key: $0.00/month (the spec's choice)",
-            "service-managed: $0.00/month (the spec's choice)",
+            "service-managed: $106.94/month (the spec's choice)",
         ],
         "security.premium_messaging: true": [
             "mission key: $0.00/month (no change)",

@@ -150,9 +150,14 @@ def test_compare_json_states_each_choice_and_its_monthly_cost(catalogs):
     assert aws["messagingEncryption"]["value"] == "mission key"
 
 
-def test_software_keys_and_standard_messaging_cost_nothing_and_say_so(catalogs):
+def test_software_keys_cost_nothing_and_standard_messaging_its_tier_lines(catalogs):
     spec = arith_spec(**{"security.hsm_keys": False})
     azure = cost_json(estimate(spec, catalogs), 1000, spec.spec)["clouds"]["azure"]["choices"]
     assert azure["hsmKeys"]["value"] is False and azure["hsmKeys"]["monthly"]["known"] == 0
     assert azure["messagingEncryption"]["value"] == "service-managed"
-    assert azure["messagingEncryption"]["monthly"] == {"known": 0, "complete": True, "unknown": []}
+    # the Standard tier's lines: 730 h x $0.0135 base + 730 TU-h x $0.03 + 730 Capture TU-h x $0.10
+    assert azure["messagingEncryption"]["monthly"] == {
+        "known": pytest.approx(9.855 + 21.9 + 73.0),
+        "complete": True,
+        "unknown": [],
+    }

@@ -270,7 +270,8 @@ def test_report_states_each_clouds_durability_choices_and_their_cost(report):
     md = (out / "report.md").read_text()
     assert "| Storage redundancy | S3 Standard (3 zones): " in md
     assert f" | ZRS: ${by_hand:,.2f}/month |" in md
-    assert "| Messaging encryption | mission key: $0.00/month | service-managed: $0.00/month |" in md
+    # Azure Standard: 730 h x $0.0135 + 730 TU-h x $0.03 + 730 Capture TU-h x $0.10 = $104.755
+    assert "| Messaging encryption | mission key: $0.00/month | service-managed: $104.75/month |" in md
     assert "Durability and security choices" in (out / "report.html").read_text()
 
 

@@ -13,9 +13,22 @@ from typing import Any
 from ..blueprint.tiering import ARCHIVE
 from .model import GEO_TRANSFER, REPLICATION, CloudCost, Total, azure_storage_redundancy, total
 
-# Price ids whose lines exist because of a choice (Azure Standard messaging is the no-key baseline).
+# Price ids whose lines exist because of a choice.
 HSM_PRICE_IDS = frozenset({"kms_key_month", "key_vault_hsm_key_month", "key_vault_hsm_advanced_key_month"})
-PREMIUM_MESSAGING_PRICE_IDS = frozenset({"service_bus_premium_mu_hour", "event_hubs_premium_pu_hour"})
+# The Azure messaging tier's lines, whichever tier the key chooses: Standard's base, operations,
+# throughput and Capture units (Microsoft-managed keys only) or Premium's units (operations and
+# Capture included). Counting one tier's lines only, the Standard choice showed $0 against
+# Premium's full cost, and the two figures did not differ by the delta shown beside them.
+MESSAGING_TIER_PRICE_IDS = frozenset(
+    {
+        "service_bus_standard_base_hour",
+        "service_bus_operations",
+        "event_hubs_standard_tu_hour",
+        "event_hubs_capture_tu_hour",
+        "service_bus_premium_mu_hour",
+        "event_hubs_premium_pu_hour",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -55,26 +68,32 @@ def _hsm(cloud: str, spec: Any, cost: CloudCost) -> Choice:
 
 
 def _messaging(cloud: str, spec: Any, cost: CloudCost) -> Choice:
-    premium = total([x for x in cost.lines if x.price_id in PREMIUM_MESSAGING_PRICE_IDS])
+    tier = total([x for x in cost.lines if x.price_id in MESSAGING_TIER_PRICE_IDS])
     keys = spec.security.customer_managed_keys
     if cloud == "aws" and keys:
-        return Choice("mission key", premium, "queues and topics use the mission key; no charge beyond the KMS lines")
+        return Choice("mission key", tier, "queues and topics use the mission key; no charge beyond the KMS lines")
     if cloud == "aws":
         return Choice(
             "service-managed",
-            premium,
+            tier,
             "queues use SQS-managed encryption and the alerts topic none (CloudWatch alarms cannot publish under "
             "the AWS managed key); security.customer_managed_keys: false, no mission key; no charge",
         )
     if spec.security.premium_messaging:
-        return Choice("mission key", premium, "Service Bus and Event Hubs Premium unit-hour lines")
+        return Choice("mission key", tier, "Service Bus and Event Hubs Premium unit-hour lines")
     if not keys:
         return Choice(
             "service-managed",
-            premium,
-            "Standard tier: Microsoft-managed keys, as the spec asks (security.customer_managed_keys: false); no charge",
+            tier,
+            "Standard tier lines (Service Bus base and operations, Event Hubs throughput and Capture units): "
+            "Microsoft-managed keys, as the spec asks (security.customer_managed_keys: false)",
         )
-    return Choice("service-managed", premium, "Standard tier: Microsoft-managed keys (declared gap)")
+    return Choice(
+        "service-managed",
+        tier,
+        "Standard tier lines (Service Bus base and operations, Event Hubs throughput and Capture units): "
+        "Microsoft-managed keys (declared gap)",
+    )
 
 
 def durability_choices(cloud: str, spec: Any, cost: CloudCost) -> dict[str, Choice]:
