@@ -7,15 +7,17 @@ per problem on stderr and exit code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import importlib
 import os
 import sys
+import typing
 from collections.abc import Callable
 from typing import NamedTuple
 
 from . import interrupt
-from .errors import EXIT_INTERRUPTED, EXIT_OUTPUT_CLOSED
+from .errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT_CLOSED, EXIT_OUTPUT_FAILED
 from .path_args import DIR, FILE, INPUT, INTO, OLD, SPEC, PathArg, keep_empty
 
 
@@ -152,8 +154,10 @@ def main(argv: list[str] | None = None) -> int:
     previous_hook = sys.unraisablehook
     sys.unraisablehook = lambda unraisable: interrupt.swallowed_interrupt(unraisable, previous_hook)
     interrupt.forget()
+    stdout = sys.stdout
     try:
         _utf8_output()
+        sys.stdout = _GuardedOutput(stdout)
         args = build_parser().parse_args(argv)
         for module in (*IMPORTED_BY_EVERY_COMMAND, *args.imports_first):
             importlib.import_module(module)
@@ -169,18 +173,67 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # a print() to a pipe whose reader left (`groundlink validate ... | head -1`)
         _output_closed()
         return EXIT_OUTPUT_CLOSED
+    except OutputFailed as failed:  # a print() to a full disk, a device that refuses writes
+        return _output_failed(failed.error)
     except SystemExit as stop:  # rich ends a Console's write to such a pipe with SystemExit(1)
-        if not isinstance(stop.__context__, BrokenPipeError):
-            raise
-        _output_closed()
-        return EXIT_OUTPUT_CLOSED
+        if isinstance(stop.__context__, BrokenPipeError):
+            _output_closed()
+            return EXIT_OUTPUT_CLOSED
+        # argparse's --version and --help end in SystemExit(0), and argparse itself drops an
+        # OSError of their write: what they printed is flushed here, where a failure is seen
+        code = _flushed(EXIT_OK)
+        if code != EXIT_OK:
+            return code
+        raise
     except BaseException:
         if not interrupt.received():
             raise
         print(interrupt.MESSAGE, file=sys.stderr)  # the interrupt, as an extension module reraised it
         return EXIT_INTERRUPTED
     finally:
+        sys.stdout = stdout
         sys.unraisablehook = previous_hook
+
+
+class OutputFailed(Exception):
+    """A write to stdout failed otherwise than by its reader leaving: a full disk (`> /dev/full`),
+    a file over its size limit, an I/O error. Not an OSError, so that no command's own
+    `except OSError` (meant for the files it reads and writes) mistakes it for one of those."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class _GuardedOutput:
+    """sys.stdout while a command runs: the same stream, whose failed writes raise OutputFailed
+    (BrokenPipeError stays itself: the reader left, EXIT_OUTPUT_CLOSED)."""
+
+    def __init__(self, stream: typing.TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise OutputFailed(error) from None
+
+    def writelines(self, lines: typing.Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise OutputFailed(error) from None
+
+    def __getattr__(self, name: str) -> typing.Any:
+        return getattr(self._stream, name)
 
 
 def _output_closed() -> None:
@@ -188,20 +241,48 @@ def _output_closed() -> None:
     flush, goes to /dev/null instead of ending in another BrokenPipeError and a traceback
     (https://docs.python.org/3/library/signal.html#note-on-sigpipe). The command has
     stopped what it started on the way out, as after any error."""
+    _stdout_to_devnull()
+
+
+def _stdout_to_devnull() -> None:
+    try:
+        stdout = sys.stdout.fileno()
+    except (OSError, ValueError):  # a stream with no descriptor (a caller capturing the output)
+        return
     devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    os.dup2(devnull, stdout)
     os.close(devnull)
+
+
+OUTPUT_FAILED = "groundlink: cannot write to standard output"
+
+
+def _output_failed(error: OSError) -> int:
+    """stdout refused a write for a reason other than its reader leaving (`> /dev/full`: No
+    space left on device): one line on stderr and EXIT_OUTPUT_FAILED, the exit code of any
+    output that cannot be written (a `--json` file on a full disk too), never 1, which means
+    that the command found a problem (data loss, a parity failure, a violation). What is left
+    to write, down to the interpreter's last flush, goes to /dev/null, as in `_output_closed`."""
+    _stdout_to_devnull()
+    with contextlib.suppress(OSError):  # stderr gone too: the exit code is all that is left to say it
+        print(f"{OUTPUT_FAILED} ({error.strerror or type(error).__name__})", file=sys.stderr, flush=True)
+    return EXIT_OUTPUT_FAILED
 
 
 def _flushed(code: int) -> int:
     """`code`, once what is still buffered for stdout is written; EXIT_OUTPUT_CLOSED if its
     reader has left meanwhile (the interpreter's own last flush would print "Exception
-    ignored ... BrokenPipeError" and exit 120)."""
+    ignored ... BrokenPipeError" and exit 120), EXIT_OUTPUT_FAILED if the write failed
+    otherwise (a full disk)."""
     try:
         sys.stdout.flush()
     except BrokenPipeError:
         _output_closed()
         return EXIT_OUTPUT_CLOSED
+    except OutputFailed as failed:
+        return _output_failed(failed.error)
+    except OSError as error:
+        return _output_failed(error)
     return code
 
 

@@ -11,6 +11,9 @@ from __future__ import annotations
 EXIT_OK = 0
 EXIT_FAILED = 1  # the command ran and found a problem: a mandatory policy violation, a parity failure
 EXIT_USAGE = 2  # bad input: spec, flag, file; nothing was written
+# an output that cannot be written: a --json or --out path, or stdout itself (`> /dev/full`);
+# the code of bad input, as the command could not do what it was asked, never 1 ("found a problem")
+EXIT_OUTPUT_FAILED = EXIT_USAGE
 EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports SIGINT
 EXIT_OUTPUT_CLOSED = 141  # the reader of stdout went away (`| head`), as a shell reports SIGPIPE
 

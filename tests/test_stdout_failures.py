@@ -1,0 +1,70 @@
+"""A write to stdout that fails otherwise than by its reader leaving (`> /dev/full`: the disk
+is full) ends every command in one line on stderr and exit 2, the code of an output that
+cannot be written: never a traceback, never 1 (which `diff` and `compare` use for data loss
+and parity failures), never 0 with the output lost."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import ROOT, SPECS
+
+NOAA20 = str(SPECS / "noaa20.yaml")
+LINE = "groundlink: cannot write to standard output (No space left on device)\n"
+
+pytestmark = pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+
+
+def to_full_disk(*argv: str, buffered: bool = False) -> subprocess.CompletedProcess[str]:
+    """The command with stdout on /dev/full. Unbuffered (PYTHONUNBUFFERED), the first print
+    fails; buffered, the failure is seen only when stdout is flushed as the command ends."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    if not buffered:
+        env["PYTHONUNBUFFERED"] = "1"
+    with open("/dev/full", "w") as full:
+        return subprocess.run(
+            [sys.executable, "-m", "groundlink", *argv],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            timeout=120,
+        )
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("validate", NOAA20),
+        ("schema",),
+        ("--version",),  # argparse itself drops the error of this write
+        ("--help",),
+        ("validate", "--help"),
+    ],
+    ids=["validate", "schema", "version", "help", "command-help"],
+)
+@pytest.mark.parametrize("buffered", [False, True], ids=["at-the-write", "at-the-last-flush"])
+def test_a_full_disk_on_stdout_is_one_line_and_exit_2(argv: tuple[str, ...], buffered: bool) -> None:
+    result = to_full_disk(*argv, buffered=buffered)
+    assert (result.returncode, result.stderr) == (2, LINE)
+
+
+def test_diff_does_not_report_data_loss_when_its_output_is_lost() -> None:
+    result = to_full_disk("diff", NOAA20, NOAA20, "--json", "--cloud", "aws")
+    assert (result.returncode, result.stderr) == (2, LINE)
+
+
+def test_validate_with_a_bad_spec_still_says_why_on_stderr(tmp_path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text((SPECS / "noaa20.yaml").read_text().replace("contacts_per_day: ", "contacts_per_day: -"))
+    result = to_full_disk("validate", str(bad), NOAA20)
+    lines = result.stderr.splitlines()
+    assert result.returncode == 2
+    assert lines[-1] == LINE.rstrip("\n")
+    assert "contacts_per_day" in lines[0]
+    assert "Traceback" not in result.stderr
