@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .inputs import key_text, show
+from .inputs import path_part
 
 KEY_TAG = "[key]"  # pydantic's last location part when a mapping key itself is invalid
 
@@ -31,10 +31,7 @@ class Step:
     index: bool = False
 
     def text(self, first: bool) -> str:
-        if self.index:
-            return f"[{self.value}]"
-        shown = key_text(self.value) if isinstance(self.value, str) else show(self.value)
-        return shown if first else "." + shown
+        return path_part(self.value, index=self.index, first=first)
 
 
 @dataclass(frozen=True)

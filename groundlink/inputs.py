@@ -16,6 +16,7 @@ import datetime as _dt
 import math
 import re
 import reprlib
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -257,6 +258,21 @@ def key_text(key: Any) -> str:
     return show(key if isinstance(key, str) else text)
 
 
+def path_part(value: Any, *, index: bool, first: bool) -> str:
+    """One part of a field path as messages spell it: `[0]` for a list item, `.key` for a mapping
+    key (bare at the start), quoted when it is no plain word (`key_text`), a key that is not text
+    shown as its value (a key `3:` stays a key, never an index)."""
+    if index:
+        return f"[{value}]"
+    shown = key_text(value) if isinstance(value, str) else show(value)
+    return shown if first else "." + shown
+
+
+def path_text(parts: Iterable[Any]) -> str:
+    """A field path from keys (text as YAML wrote it) and list indexes (int)."""
+    return "".join(path_part(part, index=isinstance(part, int), first=i == 0) for i, part in enumerate(parts))
+
+
 def is_finite(value: Any) -> bool:
     return not isinstance(value, float) or math.isfinite(value)
 
@@ -322,18 +338,130 @@ def check_bounds(text: str, source: str) -> None:
                         f"{source}: {_at(event.start_mark)}expands to more than {MAX_NODES} values "
                         "(aliases repeat whole subtrees)"
                     )
-    except yaml.MarkedYAMLError as exc:
-        raise InputError(_yaml_message(exc, source)) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"{source}: {exc}") from None
+        raise InputError(_yaml_message(exc, source, text)) from None
 
 
-def _yaml_message(exc: yaml.MarkedYAMLError, source: str) -> str:
+# What YAML allows in a stream (YAML 1.1 "c-printable", as PyYAML's and libyaml's readers check
+# it): anything else is refused before any token is read.
+_NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+TAB_HINT = "YAML indentation must use spaces, not tabs"
+
+
+def _yaml_message(exc: yaml.YAMLError, source: str, text: str) -> str:
+    """A PyYAML error as one line: `source: line L, column C: problem`, never PyYAML's own
+    several lines with their `in "<unicode string>"` and character offsets."""
+    if isinstance(exc, _MappingProblem):
+        return _located(source, exc.parts, exc.problem or "invalid YAML", exc.problem_mark)
+    if isinstance(exc, yaml.reader.ReaderError):
+        return _reader_message(exc, source, text)
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return f"{source}: {(str(exc).splitlines() or ['invalid YAML'])[0]}"
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or exc.context or "invalid YAML"
-    if "duplicate key" in str(problem):
-        mark = None
+    tab = mark is not None and _character_at(text, mark.line, mark.column) == "\t"
+    context, started = exc.context, exc.context_mark
+    if exc.problem and context and not context.startswith("while "):  # "expected a single document ..."
+        problem = f"{context}, {problem}"
+    elif exc.problem and context and started is not None and mark is not None and started.line != mark.line:
+        # an unclosed quote or bracket is found where the text ends: say where it was opened
+        problem = f"{problem} ({context} that starts at line {started.line + 1}, column {started.column + 1})"
+    if tab:
+        problem = f"{problem}; {TAB_HINT}"
     return f"{source}: {_at(mark)}{problem}"
+
+
+def _character_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n", line + 1)
+    return lines[line][column : column + 1] if line < len(lines) else ""
+
+
+def _reader_message(exc: yaml.reader.ReaderError, source: str, text: str) -> str:
+    """A character YAML does not allow (a NUL, a BEL, a lone surrogate): where it is (line,
+    column, and the field holding it when the document around it says), what it is, the fix."""
+    found = _NOT_PRINTABLE.search(text)
+    if found is None:  # the reader and this check disagree: the reader's reason, without its offsets
+        return f"{source}: {exc.reason}"
+    char = found.group()
+    line = text.count("\n", 0, found.start())
+    column = found.start() - (text.rfind("\n", 0, found.start()) + 1)
+    kind = "control character" if unicodedata.category(char) == "Cc" else "character"
+    message = f"{kind} U+{ord(char):04X} is not allowed in YAML; remove it"
+    placeholder = text[: found.start()] + "_" + _NOT_PRINTABLE.sub("_", text[found.end() :])
+    return _located(source, _path_at(placeholder, line, column), message, _Mark(line, column))
+
+
+@dataclass(frozen=True)
+class _Mark:
+    line: int
+    column: int
+
+
+def _located(source: str, parts: tuple[Any, ...], message: str, mark: Any) -> str:
+    """The one line of a problem at `mark` below the field path `parts`, as spec errors read:
+    `source: path: message (line L, column C)`, or `source: line L, column C: message` at the top."""
+    path = path_text(parts)  # keys as YAML text (str), list items as int
+    if not path:
+        return f"{source}: {_at(mark)}{message}"
+    where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+    return f"{source}: {path}: {message}{where}"
+
+
+def _path_at(text: str, line: int, column: int) -> tuple[Any, ...]:
+    """The field path of what YAML `text` holds at (line, column), from its event stream (read
+    up to there, or up to a syntax error before it): the key or item whose value spans it, else
+    the innermost collection open there. Keys as written (YAML's own text of them)."""
+    position = (line, column)
+    # per open collection: [path, is_mapping, key or index, waiting for a key, is a complex key]
+    stack: list[list[Any]] = []
+
+    def inner() -> tuple[Any, ...]:
+        if not stack:
+            return ()
+        path, is_mapping, step, waiting, _ = stack[-1]
+        return path if (is_mapping and (waiting or step is None)) else (*path, step)
+
+    def advance() -> None:
+        if stack:
+            if stack[-1][1]:
+                stack[-1][3] = True
+            else:
+                stack[-1][2] += 1
+
+    try:
+        for event in yaml.parse(text, Loader=_base_loader()):
+            if isinstance(event, yaml.CollectionEndEvent):
+                if stack and not stack.pop()[4]:  # after a complex key, its mapping's value comes
+                    advance()
+                continue
+            started, ended = event.start_mark, event.end_mark
+            if started is None or ended is None:
+                continue
+            if not isinstance(event, yaml.ScalarEvent | yaml.AliasEvent | yaml.CollectionStartEvent):
+                continue
+            start, end = (started.line, started.column), (ended.line, ended.column)
+            if start > position:
+                break
+            top = stack[-1] if stack else None
+            if top is not None and top[1] and top[3]:  # a mapping's key
+                top[2], top[3] = (event.value if isinstance(event, yaml.ScalarEvent) else None), False
+                if isinstance(event, yaml.ScalarEvent) and position < end:
+                    return tuple(top[0])  # in the key itself: the mapping holds it
+                if isinstance(event, yaml.CollectionStartEvent):  # a complex key: within its mapping
+                    is_mapping = isinstance(event, yaml.MappingStartEvent)
+                    stack.append([tuple(top[0]), is_mapping, None if is_mapping else 0, is_mapping, True])
+                continue
+            path = inner()
+            if isinstance(event, yaml.CollectionStartEvent):
+                is_mapping = isinstance(event, yaml.MappingStartEvent)
+                stack.append([path, is_mapping, None if is_mapping else 0, is_mapping, False])
+                continue
+            if position < end:
+                return path
+            advance()
+    except yaml.YAMLError:
+        pass
+    return inner()
 
 
 @lru_cache(maxsize=1)
@@ -343,6 +471,42 @@ def _base_loader() -> type[yaml.SafeLoader]:
 
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _MappingProblem(yaml.constructor.ConstructorError):
+    """A key of `mapping` refused while the document is built (given twice, not a plain value):
+    named by its field path (`parts`, found from the document's root when the error reaches
+    `load_yaml`) and the line and column of the key."""
+
+    def __init__(self, mapping: yaml.MappingNode, below: tuple[Any, ...], problem: str, mark: Any):
+        super().__init__(None, None, problem, mark)
+        self.mapping = mapping
+        self.below = below
+        self.parts: tuple[Any, ...] = below
+
+
+def _path_of(root: yaml.Node, target: yaml.Node) -> tuple[Any, ...]:
+    """The field path from `root` to the node `target` (its first place in the document: where an
+    anchored mapping is written, not where an alias repeats it). Iterative, each node once."""
+    stack: list[tuple[yaml.Node, tuple[Any, ...]]] = [(root, ())]
+    seen: set[int] = set()
+    while stack:
+        node, path = stack.pop()
+        if node is target:
+            return path
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            children = [
+                (value, (*path, key.value if isinstance(key, yaml.ScalarNode) else "?")) for key, value in node.value
+            ]
+        elif isinstance(node, yaml.SequenceNode):
+            children = [(item, (*path, i)) for i, item in enumerate(node.value)]
+        else:
+            continue
+        stack.extend(reversed(children))
+    return ()
 
 
 @lru_cache(maxsize=1)
@@ -359,8 +523,8 @@ def _unique_key_loader() -> type[yaml.SafeLoader]:
         for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag == _MERGE_TAG:
                 if "<<" in seen:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, "a mapping merges (<<) once", key_node.start_mark
+                    raise _MappingProblem(
+                        node, ("<<",), "duplicate key; a mapping merges (<<) once", key_node.start_mark
                     )
                 seen.add("<<")
                 merged = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
@@ -370,15 +534,10 @@ def _unique_key_loader() -> type[yaml.SafeLoader]:
                 continue  # `<<: *defaults`: its keys come first, and the mapping's own override them
             mark = key_node.start_mark
             if not isinstance(key_node, yaml.ScalarNode):
-                raise yaml.constructor.ConstructorError(None, None, "a key must be a plain value", mark)
+                raise _MappingProblem(node, (), "a key must be a plain value", mark)
             key = loader.construct_object(key_node, deep=True)
             if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None,
-                    None,
-                    f"duplicate key {show(key)} (line {mark.line + 1}, column {mark.column + 1})",
-                    None,
-                )
+                raise _MappingProblem(node, (key_node.value,), "duplicate key", mark)
             seen.add(key)
 
     def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -428,13 +587,14 @@ def load_yaml(text: str, source: str) -> Document:
     """Parse one YAML document within the bounds above; InputError (one line) on any failure."""
     check_bounds(text, source)
     loader = _unique_key_loader()(text)
+    root = None
     try:
         root = loader.get_single_node()
         data = loader.construct_document(root) if root is not None else None
-    except yaml.MarkedYAMLError as exc:
-        raise InputError(_yaml_message(exc, source)) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"{source}: {exc}") from None
+        if isinstance(exc, _MappingProblem) and root is not None:
+            exc.parts = _path_of(root, exc.mapping) + exc.below
+        raise InputError(_yaml_message(exc, source, text)) from None
     except RecursionError:  # a backstop: check_bounds keeps documents far shallower
         raise InputError(f"{source}: nested too deeply") from None
     finally:

@@ -708,7 +708,9 @@ class Processing(_Model):
                 "timeout_seconds",
                 f"{self.timeout_seconds} is outside {bounds[0]}-{bounds[1]} in mode {self.mode} ({where})",
             )
-        if self.mode == "container_job" and self.container_image is None:
+        # what only a deployed processor needs is required only when it is (enabled); the values
+        # given are checked either way, so that turning processing back on finds them sound
+        if self.enabled and self.mode == "container_job" and self.container_image is None:
             raise _fail(
                 "container_image",
                 "mode container_job needs the processor's image: an OCI reference (registry/name:tag) both clouds pull",
@@ -752,8 +754,12 @@ class Budget(_Model):
     thresholds_percent: list[Annotated[int, Field(ge=1, le=1000)]] = Field(
         default_factory=lambda: [80, 100],
         json_schema_extra={"default": [80, 100]},
+        min_length=1,  # an empty list would silently remove every budget alert on both clouds
         max_length=limits.BUDGET_NOTIFICATIONS_MAX,
-        description="Alert thresholds, % of monthly_usd (at most 5: Azure budgets take five notifications).",
+        description=(
+            "Alert thresholds, % of monthly_usd (1-5: at least one, or no alert is ever sent;"
+            " at most 5, as Azure budgets take five notifications)."
+        ),
     )
 
     @field_validator("alert_emails", "thresholds_percent")

@@ -297,9 +297,12 @@ def test_a_yaml_merge_key_is_read_and_the_mappings_own_value_wins(tmp_path, monk
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("a: {<<: {x: 1, x: 2}}\n", "f.yaml: duplicate key 'x' (line 1, column 16)"),
-        ("a: {<<: [{x: 1, x: 2}]}\n", "f.yaml: duplicate key 'x' (line 1, column 17)"),
-        ("a: {<<: {x: 1}, <<: {y: 2}}\n", "f.yaml: line 1, column 17: a mapping merges (<<) once"),
+        ("a: {<<: {x: 1, x: 2}}\n", "f.yaml: a.'<<'.x: duplicate key (line 1, column 16)"),
+        ("a: {<<: [{x: 1, x: 2}]}\n", "f.yaml: a.'<<'[0].x: duplicate key (line 1, column 17)"),
+        (
+            "a: {<<: {x: 1}, <<: {y: 2}}\n",
+            "f.yaml: a.'<<': duplicate key; a mapping merges (<<) once (line 1, column 17)",
+        ),
     ],
 )
 def test_a_key_given_twice_inside_a_merged_mapping_is_refused_as_anywhere(text, expected):

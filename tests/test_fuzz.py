@@ -26,8 +26,10 @@ EXAMPLES = int(os.environ.get("GROUNDLINK_FUZZ_EXAMPLES", "0")) or None  # None:
 SECONDS_PER_INPUT = 2.0
 SOURCE = "fuzz.yaml"
 FIELDS = tuple(MissionSpec.model_fields)
-DOCUMENT_LEVEL = ("line ", "the spec must be a mapping", "duplicate key")
+DOCUMENT_LEVEL = ("line ", "the spec must be a mapping")
 TOP_LEVEL_KEY_ENDINGS = (": a key must be text; put it in quotes",)
+# problems of the YAML text itself, named by the path of the key (any key, the spec's or not) where they are
+TEXT_LEVEL = (": duplicate key", " is not allowed in YAML; remove it")
 
 
 def fuzz(default_examples: int) -> settings:
@@ -154,7 +156,8 @@ def _assert_one_line_each(error: SpecError) -> None:
         # a field path from the top of the document: a field of the spec, then what is below it,
         # or a top-level key the spec does not have
         top_field = any(where.startswith(f"{name}{sep}") for name in FIELDS for sep in ".[:")
-        assert top_field or where.endswith(TOP_LEVEL_KEY_ENDINGS) or ": unknown field" in where, line
+        text_level = any(problem in where for problem in TEXT_LEVEL)
+        assert top_field or where.endswith(TOP_LEVEL_KEY_ENDINGS) or ": unknown field" in where or text_level, line
 
 
 @fuzz(default_examples=100)

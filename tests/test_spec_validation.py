@@ -464,7 +464,7 @@ class TestFiles:
         path.write_text("mission:\n  name: a\n  name: b\n")
         with pytest.raises(SpecError) as info:
             load_spec(path)
-        assert info.value.lines == [f"{path}: duplicate key 'name' (line 3, column 3)"]
+        assert info.value.lines == [f"{path}: mission.name: duplicate key (line 3, column 3)"]
 
     def test_yaml_syntax_error_names_line_and_column(self, tmp_path):
         path = tmp_path / "broken.yaml"

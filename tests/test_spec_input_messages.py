@@ -1,0 +1,205 @@
+"""What `groundlink validate` says about a spec an author got wrong, exactly: one line naming
+the field path (the spec's own notation, `satellites[0].downlinks[0].bandwidth_mhz`) and the
+line and column, exit 2, nothing written. Budget thresholds, processing turned off, keys given
+twice, characters YAML does not allow, tabs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from groundlink.cli import main
+
+from .conftest import ROOT, SPECS
+
+NOAA20 = (SPECS / "noaa20.yaml").read_text(encoding="utf-8")
+
+
+def edited(old: str, new: str) -> str:
+    assert NOAA20.count(old) == 1, old
+    return NOAA20.replace(old, new)
+
+
+def line_of(text: str, needle: str) -> int:
+    """The 1-based line of `needle` in `text`."""
+    return text[: text.index(needle)].count("\n") + 1
+
+
+@pytest.fixture
+def validate(tmp_path, capsys, monkeypatch):
+    """`groundlink validate SPEC` over `text`: exit code, stdout, stderr."""
+    monkeypatch.chdir(tmp_path)
+
+    def run(text: str, name: str = "spec.yaml") -> tuple[int, str, str]:
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        code = main(["validate", name])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+# --- budget.thresholds_percent: at least one threshold ---------------------------------------
+
+
+def test_no_budget_threshold_is_refused_as_it_would_remove_every_alert(validate):
+    text = edited("thresholds_percent: [80, 100]", "thresholds_percent: []")
+    line = line_of(text, "thresholds_percent")
+    assert validate(text) == (
+        2,
+        "",
+        f"spec.yaml: budget.thresholds_percent: has 0 items; at least 1 item required (line {line}, column 3)\n",
+    )
+
+
+def test_no_budget_threshold_plans_nothing_and_writes_nothing(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("spec.yaml").write_text(edited("thresholds_percent: [80, 100]", "thresholds_percent: []"))
+    assert main(["plan", "spec.yaml", "--cloud", "aws", "--json", "plan.json"]) == 2
+    assert "budget.thresholds_percent: has 0 items" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["spec.yaml"]
+
+
+def test_the_schema_says_a_budget_needs_a_threshold():
+    schema = json.loads((ROOT / "schema" / "mission.schema.json").read_text())
+    assert schema["$defs"]["Budget"]["properties"]["thresholds_percent"]["minItems"] == 1
+
+
+# --- processing: off means the processor's own requirements are not asked for ----------------
+
+PROCESSING_ON = (
+    "  enabled: true\n  mode: function          # container_job for contacts longer than a function's 900 s\n"
+)
+
+
+def test_processing_off_asks_for_no_container_image_but_still_checks_its_values(validate):
+    off = edited(PROCESSING_ON, "  enabled: false\n  mode: container_job\n")
+    code, out, err = validate(off)
+    assert (code, err) == (0, "")
+    assert out.startswith("spec.yaml: ok (")
+    # on, the image is required as before
+    on = edited(PROCESSING_ON, "  enabled: true\n  mode: container_job\n")
+    assert validate(on) == (
+        2,
+        "",
+        "spec.yaml: processing.container_image: mode container_job needs the processor's image: an OCI "
+        f"reference (registry/name:tag) both clouds pull (line {line_of(on, 'processing:')}, column 1)\n",
+    )
+    # off, a value of the wrong kind is still refused
+    wrong = off.replace("  memory_mb: 2048", '  memory_mb: "big"')
+    assert validate(wrong) == (
+        2,
+        "",
+        f"spec.yaml: processing.memory_mb: must be a number, got the text 'big' "
+        f"(line {line_of(wrong, 'memory_mb')}, column 3)\n",
+    )
+
+
+def test_processing_off_in_container_job_mode_plans(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("spec.yaml").write_text(edited(PROCESSING_ON, "  enabled: false\n  mode: container_job\n"))
+    assert main(["plan", "spec.yaml", "--cloud", "aws", "--json", "plan.json"]) == 0
+    assert capsys.readouterr().err == ""
+    assert Path("plan.json").is_file()
+
+
+# --- a key given twice: named by its field path ------------------------------------------------
+
+BANDWIDTH = "        bandwidth_mhz: 30\n"
+
+
+@pytest.mark.parametrize("again", ["        bandwidth_mhz: 40\n", '        "bandwidth_mhz": 40\n'])
+def test_a_duplicate_key_is_named_by_its_field_path(validate, again):
+    text = edited(BANDWIDTH, BANDWIDTH + again)
+    assert validate(text) == (
+        2,
+        "",
+        "spec.yaml: satellites[0].downlinks[0].bandwidth_mhz: duplicate key "
+        f"(line {line_of(text, BANDWIDTH) + 1}, column 9)\n",
+    )
+
+
+def test_a_duplicate_top_level_key_is_named(validate):
+    text = NOAA20 + "budget:\n  monthly_usd: 1\n"
+    assert validate(text) == (2, "", f"spec.yaml: budget: duplicate key (line {text.count(chr(10)) - 1}, column 1)\n")
+
+
+def test_a_duplicate_key_in_an_anchored_mapping_is_named_where_it_is_written(validate):
+    text = edited(
+        "  tags:\n    cost-center: eo-ground\n", "  tags: &t\n    cost-center: eo-ground\n    cost-center: x\n"
+    )
+    assert validate(text) == (
+        2,
+        "",
+        f"spec.yaml: mission.tags.cost-center: duplicate key (line {line_of(text, 'cost-center: x')}, column 5)\n",
+    )
+
+
+# --- characters YAML does not allow, tabs, other syntax errors: one line each ------------------
+
+TAG = "    cost-center: eo-ground\n"
+
+
+@pytest.mark.parametrize(
+    ("char", "what"),
+    [("\x00", "control character U+0000"), ("\x07", "control character U+0007"), ("\ufffe", "character U+FFFE")],
+)
+def test_a_character_yaml_refuses_is_one_line_with_its_field_line_and_column(validate, char, what):
+    text = edited(TAG, f"    cost-center: eo-gr{char}ound\n")
+    assert validate(text) == (
+        2,
+        "",
+        f"spec.yaml: mission.tags.cost-center: {what} is not allowed in YAML; remove it "
+        f"(line {line_of(text, 'cost-center')}, column 23)\n",
+    )
+
+
+def test_a_control_character_in_a_quoted_value_after_accented_text_is_counted_in_characters(validate):
+    text = edited(TAG, '    cost-center: "é eo\x1bg"\n')
+    assert validate(text) == (
+        2,
+        "",
+        "spec.yaml: mission.tags.cost-center: control character U+001B is not allowed in YAML; remove it "
+        f"(line {line_of(text, 'cost-center')}, column 23)\n",
+    )
+
+
+def test_a_control_character_in_a_key_names_the_mapping_holding_it(validate):
+    text = edited(TAG, "    cost-\x07center: eo-ground\n")
+    assert validate(text) == (
+        2,
+        "",
+        "spec.yaml: mission.tags: control character U+0007 is not allowed in YAML; remove it "
+        f"(line {line_of(text, 'cost-')}, column 10)\n",
+    )
+
+
+def test_a_control_character_before_any_field_is_named_by_line_and_column(validate):
+    assert validate("\x00" + NOAA20) == (
+        2,
+        "",
+        "spec.yaml: line 1, column 1: control character U+0000 is not allowed in YAML; remove it\n",
+    )
+
+
+def test_a_tab_used_for_indentation_says_to_use_spaces(validate):
+    text = edited(TAG, "\tcost-center: eo-ground\n")
+    assert validate(text) == (
+        2,
+        "",
+        f"spec.yaml: line {line_of(text, chr(9))}, column 1: found character that cannot start any token; "
+        "YAML indentation must use spaces, not tabs\n",
+    )
+
+
+def test_an_unclosed_quote_says_where_the_part_it_broke_starts(validate):
+    """The parser finds the error lines later, where the quoted text runs into the next keys; the
+    message also names where what it was reading started, the line to look at."""
+    text = edited(TAG, '    cost-center: "eo-ground\n')
+    code, out, err = validate(text)
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1 and "<unicode string>" not in err and "\\n" not in err
+    assert err.startswith("spec.yaml: line ")
+    assert err.endswith(f" that starts at line {line_of(text, 'cost-center')}, column 5)\n")
