@@ -140,7 +140,7 @@ class TestConstellation:
         # its component; a satellite adds its profile, tracking config and their component too
         assert per_link == 3 + stream
         assert per_satellite_with_a_link == per_link + 3
-        for satellites, downlinks in ((3, 1), (2, 2), (3, 2)):
+        for satellites, downlinks in ((3, 1), (2, 2)):
             expected = fixed_plus_one + (satellites - 1) * (per_satellite_with_a_link - per_link)
             expected += per_link * (satellites * downlinks - 1)
             assert count(satellites, downlinks) == expected, (satellites, downlinks)
