@@ -36,6 +36,18 @@ def test_the_azure_plan_uploads_no_blob_and_the_app_reads_the_deployment_contain
     assert flexpackage.DEPLOYMENT_CONTAINER in containers
 
 
+def test_the_app_is_created_after_the_containers_its_host_and_deployment_need(azure_noaa20) -> None:
+    """The package container was named by a constant and the host's lease and key containers not
+    at all: Pulumi could create the app first, and its grants, scoped to those containers, let
+    the host create none of them itself."""
+    app = azure_noaa20.one("azure-native:web:WebApp")
+    containers = {c.name: c.urn for c in azure_noaa20.of_type("azure-native:storage:BlobContainer")}
+    needed = {f"noaa20-processing-{child}" for child in ("deployment", "host", "host-secrets")}
+    assert needed <= set(containers) and {containers[n] for n in needed} <= set(app.dependencies)
+    deployment = azure_noaa20.one("azure-native:storage:BlobContainer", "noaa20-processing-deployment")
+    assert deployment.urn in app.propertyDependencies["functionAppConfig"]  # its URL names the container
+
+
 def _wheels(folder: Path) -> Path:
     """A stand-in for the archive `make function-deps` builds: one module, one extension."""
     path = folder / BUNDLES["azure"].path

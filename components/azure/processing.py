@@ -186,8 +186,9 @@ class AzureProcessing(MissionComponent):
                     "deployment": {
                         "storage": {
                             "type": "blobContainer",
+                            # the container's own name: the app is created after the container
                             "value": pulumi.Output.concat(
-                                "https://", storage.account_name, ".blob.core.windows.net/", DEPLOYMENT_CONTAINER
+                                "https://", storage.account_name, ".blob.core.windows.net/", deployment.name
                             ),
                             "authentication": {"type": "SystemAssignedIdentity"},
                         }
@@ -210,7 +211,9 @@ class AzureProcessing(MissionComponent):
                 # the stores are all read through the processor's subnet
                 virtual_network_subnet_id=self.subnet_id,
                 tags=self.tags,
-                opts=self.opts(),
+                # the host's lease and key containers exist before it starts: its grants are
+                # scoped to them, so it cannot create them itself
+                opts=self.opts(depends_on=[hosts, secrets]),
             ),
             "processing.function",
         )
