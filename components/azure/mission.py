@@ -120,7 +120,8 @@ class MissionStack(MissionComponent):
         exports.update(
             mission=mission.name,
             cloud="azure",
-            raw_store_uri=storage.raw_uri if blueprint.storage.raw_store else None,  # a partner lands there too, as on AWS
+            # the raw store whenever there is one (a partner lands there too), as on AWS
+            raw_store_uri=storage.raw_uri if blueprint.storage.raw_store else None,
             products_store_uri=storage.products_uri,
             query_results_uri=storage.query_results_uri,
             catalog=analytics.catalog,
