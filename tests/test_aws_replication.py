@@ -135,6 +135,11 @@ def test_the_replication_role_can_only_replicate(plan):
     assert via == {"DecryptSources": "s3.us-west-2.amazonaws.com", "EncryptReplicas": "s3.us-east-2.amazonaws.com"}
 
 
+def test_key_ids_names_every_key_the_stack_creates_the_replica_key_too(plan):
+    keys = [k.outputs["arn"] for k in plan.of_type("aws:kms/key:Key")]
+    assert len(keys) == 2 and plan.outputs["key_ids"] == keys  # the mission key, then the replica's
+
+
 def test_a_zone_mission_has_no_replica():
     plan = cached_plan("noaa20.yaml", "aws")
     assert plan.of_type(REPLICATION) == [] and plan.of_type("pulumi:providers:aws") == []

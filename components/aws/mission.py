@@ -131,7 +131,16 @@ class MissionStack(MissionComponent):
             telemetry_stream=telemetry.stream.arn if telemetry else None,
             event_queue=events.queue.url,
             ground_segment_ids=ground.ids,
-            key_ids=security.key_ids,
+            key_ids=_key_ids(security, storage),
         )
         self.exports = exports
         self.register_outputs(exports)
+
+
+def _key_ids(security: AwsSecurity, storage: AwsStorage) -> list[pulumi.Output[str]] | None:
+    """Every key the stack creates: the mission key, and with storage.redundancy: geo the
+    replica region's key (None without customer-managed keys)."""
+    if security.key_ids is None:
+        return None
+    replica_key = storage.replica.key if storage.replica else None
+    return [*security.key_ids, *([replica_key.arn] if replica_key else [])]
