@@ -3,12 +3,23 @@ and the record of what it realizes."""
 
 from __future__ import annotations
 
+import re
 from typing import Any, TypeVar
 
 import pulumi
 
 from groundlink.blueprint import LAYER_OUTPUTS, STATEFUL_CAPABILITIES, MissionInputs, Realization
 from groundlink.clouds import PROVIDER_REGION_KEYS, REGION_FIELDS
+
+# Registries that need credentials to pull from: an Amazon ECR private registry
+# (<account>.dkr.ecr.<region>.amazonaws.com, Amazon ECR user guide "Private registry concepts")
+# and an Azure Container Registry (<name>.azurecr.io, whose anonymous pull is off by default:
+# Microsoft Learn "Make your container registry content publicly available").
+PRIVATE_REGISTRIES = (
+    (r"\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?", "an Amazon ECR private registry", ""),
+    (r"[a-z0-9]+\.azurecr\.io", "an Azure Container Registry", " unless its anonymous pull is on"),
+)
+
 
 R = TypeVar("R", bound=pulumi.Resource)
 
@@ -117,3 +128,16 @@ class MissionComponent(pulumi.ComponentResource):
 
     def warn(self, message: str) -> None:
         self.realization.warn(message)
+
+    def warn_if_private_image(self, image: str | None) -> None:
+        """The container jobs pull `image` with no registry credentials on either cloud (one image
+        for both: a registry private to one cloud is out of the other's reach), so an image in a
+        private registry fails every job at its first pull (AWS: CannotPullContainerError)."""
+        host = (image or "").split("/", 1)[0].lower()
+        for pattern, registry, unless in PRIVATE_REGISTRIES:
+            if re.fullmatch(pattern, host):
+                self.warn(
+                    f"processing.container_image is in {registry} ({host}), which the jobs are given no "
+                    f"credentials to pull from{unless}: push it to a registry both clouds pull from "
+                    "anonymously (docs/processing.md)"
+                )

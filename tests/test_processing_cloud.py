@@ -233,3 +233,28 @@ def test_every_processor_runtime_gets_the_specs_capture_format(cloud: str) -> No
         (variant_plan(cloud, CONTAINER_JOB), DEFAULT_CAPTURE),
     ):
         assert [s["GROUNDLINK_CAPTURE_FORMAT"] for s in _runtime_settings(plan, cloud)] == [expected]
+
+
+@pytest.mark.parametrize("cloud", ["aws", "azure"])
+@pytest.mark.parametrize(
+    ("image", "registry"),
+    [
+        ("123456789012.dkr.ecr.us-west-2.amazonaws.com/groundlink:1", "an Amazon ECR private registry"),
+        ("missionreg.azurecr.io/groundlink:1", "an Azure Container Registry"),
+        ("ghcr.io/example/groundlink:1", None),
+        ("public.ecr.aws/example/groundlink:1", None),
+    ],
+)
+def test_an_image_in_a_private_registry_is_warned_about_on_both_clouds(cloud, image, registry) -> None:
+    """The jobs get no registry credentials: a private image fails every job at its first pull."""
+    plan = variant_plan(cloud, {"processing.mode": "container_job", "processing.container_image": image})
+    warned = [w for w in plan.warnings if w.startswith("processing.container_image is in ")]
+    if registry is None:
+        assert warned == []
+    else:
+        host = image.split("/")[0]
+        assert warned == [
+            f"processing.container_image is in {registry} ({host}), which the jobs are given no credentials to "
+            f"pull from{' unless its anonymous pull is on' if 'azurecr' in host else ''}: push it to a registry "
+            "both clouds pull from anonymously (docs/processing.md)"
+        ]

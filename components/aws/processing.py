@@ -315,6 +315,7 @@ class AwsProcessing(MissionComponent):
     def _container_job(self) -> None:
         inputs = self.inputs
         caps = ("processing.container_job",)
+        self.warn_if_private_image(inputs.container_image)
         role, policy = self._role("ecs-tasks.amazonaws.com", queue=False)
         subnet, group = self._network()
         environment = self.realize(

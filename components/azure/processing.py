@@ -222,6 +222,7 @@ class AzureProcessing(MissionComponent):
     def _container_job(self) -> azure.app.Job:
         inputs = self.inputs
         caps = ("processing.container_job",)
+        self.warn_if_private_image(inputs.container_image)
         self.environment = environment = self.realize(
             azure.app.ManagedEnvironment(
                 self.child_name("environment"),
