@@ -61,9 +61,12 @@ PROCESSING = [
     "tests/test_azure_processing_off.py", "tests/test_resource_names.py", "tests/test_flex_package.py",
     "tests/test_flex_subnet_sizing.py", "tests/test_lambda_reach.py",
 ]  # fmt: skip
+# the survivors of a sampled run, each asserted where it lives (in-process, plans from the cache)
+GUARDS = ["tests/test_guards5.py"]
 COMPONENT_TESTS: dict[str, list[str]] = {
     "components.aws.analytics": [
         "tests/test_aws_analytics.py", "tests/test_aws_catalog_serdes.py", "tests/test_aws_mission.py", *PROTECTED,
+        *GUARDS,
     ],
     "components.aws.events": ["tests/test_aws_events.py", "tests/test_aws_mission.py", *PROTECTED],
     "components.aws.ground": [
@@ -78,7 +81,7 @@ COMPONENT_TESTS: dict[str, list[str]] = {
         "tests/test_aws_limits.py", "tests/test_aws_storage.py", "tests/test_aws_ground.py", "tests/test_resource_names.py",
     ],
     "components.aws.observability": ["tests/test_aws_observability.py", "tests/test_aws_security.py", *PROTECTED],
-    "components.aws.processing": PROCESSING,
+    "components.aws.processing": [*PROCESSING, *GUARDS],
     "components.aws.security": ["tests/test_aws_security.py", "tests/test_aws_mission.py", *PROTECTED],
     "components.aws.storage": [
         "tests/test_aws_storage.py", "tests/test_aws_replication.py", "tests/test_archive_tier.py", *PROTECTED,
@@ -97,18 +100,20 @@ COMPONENT_TESTS: dict[str, list[str]] = {
     ],
     "components.azure.observability": [
         "tests/test_azure_observability.py", "tests/test_azure_diagnostics.py", "tests/test_azure_alert_receivers.py",
-        "tests/test_azure_security.py", *PROTECTED,
+        "tests/test_azure_security.py", *PROTECTED, *GUARDS,
     ],
-    "components.azure.processing": PROCESSING,
+    "components.azure.processing": [*PROCESSING, *GUARDS],
     "components.azure.security": [
         "tests/test_azure_security.py", "tests/test_processing_network.py", "tests/test_azure_processing_off.py",
         *PROTECTED,
     ],
     "components.azure.storage": [
         "tests/test_azure_storage.py", "tests/test_azure_geo_storage.py", "tests/test_archive_tier.py",
-        "tests/test_azure_security.py", *PROTECTED,
+        "tests/test_azure_security.py", *PROTECTED, *GUARDS,
     ],
-    "components.base": ["tests/test_aws_mission.py", "tests/test_smoke_plan.py", "tests/test_azure_parity.py", *PROTECTED],
+    "components.base": [
+        "tests/test_aws_mission.py", "tests/test_smoke_plan.py", "tests/test_azure_parity.py", *PROTECTED, *GUARDS,
+    ],
 }  # fmt: skip
 
 
@@ -132,17 +137,20 @@ def component_tests(cloud: str) -> list[str]:
 # (minutes of plans; `make test` runs them), the property and fuzz tests, tests of the source
 # text (mutants/ holds instrumented copies) and of groundlink/processing (not mutated).
 AREA_TESTS: dict[str, list[str]] = {  # run in this order, the cheapest first
-    "groundlink.cost": sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests").glob("test_cost*.py")),
-    "groundlink.spec": SPEC,
-    "groundlink.blueprint": [*BLUEPRINT, "tests/test_azure_parity.py"],
+    "groundlink.cost": [*sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests").glob("test_cost*.py")), *GUARDS],
+    "groundlink.spec": [*SPEC, *GUARDS],
+    "groundlink.blueprint": [*BLUEPRINT, "tests/test_azure_parity.py", *GUARDS],
     "groundlink.parity": PARITY,
     "groundlink.check": [
         "tests/test_check_config_rules.py", "tests/test_check_pack_stderr.py", "tests/test_check_requests.py",
-        "tests/test_check_property_dependencies.py", "tests/test_check_e2e.py",
+        "tests/test_check_property_dependencies.py", "tests/test_check_e2e.py", *GUARDS,
     ],
-    "policies": sorted(
-        str(p.relative_to(ROOT)) for g in ("test_policies_*.py", "test_pack_*.py") for p in (ROOT / "tests").glob(g)
-    ),
+    "policies": [
+        *sorted(
+            str(p.relative_to(ROOT)) for g in ("test_policies_*.py", "test_pack_*.py") for p in (ROOT / "tests").glob(g)
+        ),
+        *GUARDS,
+    ],
     "components.aws": component_tests("aws"),
     "components.azure": component_tests("azure"),
     "components": COMPONENT_TESTS["components.base"],
