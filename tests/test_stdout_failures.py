@@ -11,7 +11,9 @@ import sys
 
 import pytest
 
-from .conftest import ROOT, SPECS
+from groundlink import cli, engine
+
+from .conftest import ROOT, SPECS, cached_plan
 
 NOAA20 = str(SPECS / "noaa20.yaml")
 LINE = "groundlink: cannot write to standard output (No space left on device)\n"
@@ -54,9 +56,13 @@ def test_a_full_disk_on_stdout_is_one_line_and_exit_2(argv: tuple[str, ...], buf
     assert (result.returncode, result.stderr) == (2, LINE)
 
 
-def test_diff_does_not_report_data_loss_when_its_output_is_lost() -> None:
-    result = to_full_disk("diff", NOAA20, NOAA20, "--json", "--cloud", "aws")
-    assert (result.returncode, result.stderr) == (2, LINE)
+def test_diff_does_not_report_data_loss_when_its_output_is_lost(monkeypatch, capsys) -> None:
+    """In-process (the session's plans), stdout a file on /dev/full: the write fails at once."""
+    monkeypatch.setattr(engine, "plan", lambda spec, cloud: cached_plan("noaa20.yaml", cloud))
+    with open("/dev/full", "w", buffering=1) as full:
+        monkeypatch.setattr(sys, "stdout", full)
+        code = cli.main(["diff", NOAA20, NOAA20, "--json", "--cloud", "aws"])
+    assert (code, capsys.readouterr().err) == (2, LINE)
 
 
 def test_validate_with_a_bad_spec_still_says_why_on_stderr(tmp_path) -> None:
