@@ -17,7 +17,8 @@ from groundlink.clouds import PROVIDER_REGION_KEYS, REGION_FIELDS
 # Microsoft Learn "Make your container registry content publicly available").
 PRIVATE_REGISTRIES = (
     (r"\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?", "an Amazon ECR private registry", ""),
-    (r"[a-z0-9]+\.azurecr\.io", "an Azure Container Registry", " unless its anonymous pull is on"),
+    (r"\d{12}\.dkr-ecr(-fips)?\.[a-z0-9-]+\.on\.aws", "an Amazon ECR private registry", ""),  # dual-stack
+    (r"[a-z0-9]+\.azurecr\.(io|us|cn)", "an Azure Container Registry", " unless its anonymous pull is on"),
 )
 
 
@@ -133,7 +134,7 @@ class MissionComponent(pulumi.ComponentResource):
         """The container jobs pull `image` with no registry credentials on either cloud (one image
         for both: a registry private to one cloud is out of the other's reach), so an image in a
         private registry fails every job at its first pull (AWS: CannotPullContainerError)."""
-        host = (image or "").split("/", 1)[0].lower()
+        host = (image or "").split("/", 1)[0].lower().split(":", 1)[0]  # without a port
         for pattern, registry, unless in PRIVATE_REGISTRIES:
             if re.fullmatch(pattern, host):
                 self.warn(

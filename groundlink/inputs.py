@@ -385,6 +385,8 @@ def _reader_message(exc: yaml.reader.ReaderError, source: str, text: str) -> str
     char = found.group()
     line = text.count("\n", 0, found.start())
     column = found.start() - (text.rfind("\n", 0, found.start()) + 1)
+    if line == 0 and text.startswith("\ufeff"):  # a byte-order mark is no column, as YAML counts them
+        column -= 1
     kind = "control character" if unicodedata.category(char) == "Cc" else "character"
     message = f"{kind} U+{ord(char):04X} is not allowed in YAML; remove it"
     placeholder = text[: found.start()] + "_" + _NOT_PRINTABLE.sub("_", text[found.end() :])

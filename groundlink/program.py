@@ -61,6 +61,7 @@ def _check_keys() -> None:
     if not unknown:
         return
     key = unknown[0]
+    others = f" (and {', '.join(unknown[1:])})" if len(unknown) > 1 else ""  # every one in one run
     name = key.removeprefix(f"{NAMESPACE}:")
     guess = difflib.get_close_matches(name, [*CONFIG_KEYS, "region", "location"], n=1)
     if not guess:
@@ -70,7 +71,7 @@ def _check_keys() -> None:
     else:  # the region is the providers' setting, not the program's
         region_keys = ", ".join(k for cloud in CLOUDS for k in PROVIDER_REGION_KEYS[cloud])
         hint = f"; the region goes in the providers' keys: {region_keys}"
-    raise pulumi.RunError(one_line(f"{key}: unknown config key{hint} (allowed: {', '.join(allowed)})"))
+    raise pulumi.RunError(one_line(f"{key}: unknown config key{hint}{others} (allowed: {', '.join(allowed)})"))
 
 
 def _spec_file(configured: str) -> Path:

@@ -204,6 +204,30 @@ def test_a_partner_priced_twice_at_different_rates_is_refused(catalogs):
     )
 
 
+def test_two_prices_that_differ_in_the_seventh_decimal_are_shown_as_they_differ(catalogs):
+    overrides = OverrideFile(
+        aws={"partner_minute": Override(price=12.0000001, source="KSAT A", date="2026-10-02")},
+        azure={"partner_minute": Override(price=12.0000002, source="KSAT B", date="2026-10-03")},
+    )
+    chosen = {cloud: apply_overrides(c, overrides, "prices.yaml") for cloud, c in catalogs.items()}
+    with pytest.raises(PriceError) as refused:
+        estimate(arith_spec(**PARTNER), chosen)
+    assert "(--prices: aws.partner_minute = 12.0000001, --prices: azure.partner_minute = 12.0000002)" in str(
+        refused.value
+    )
+
+
+def test_one_price_given_for_each_cloud_keeps_each_clouds_own_citation(catalogs):
+    overrides = OverrideFile(
+        aws={"partner_minute": Override(price=12, source="KSAT A", date="2026-10-02")},
+        azure={"partner_minute": Override(price=12.0, source="KSAT B", date="2026-10-03")},
+    )
+    chosen = {cloud: apply_overrides(c, overrides, "prices.yaml") for cloud, c in catalogs.items()}
+    est = estimate(arith_spec(**PARTNER), chosen)
+    sources = {c: next(x for x in est.clouds[c].lines if x.layer == "ground").entry.source for c in CLOUDS}
+    assert sources == {"aws": "KSAT A (override: prices.yaml)", "azure": "KSAT B (override: prices.yaml)"}
+
+
 def test_with_aws_ground_station_an_aws_partner_price_leaves_azures_alone(catalogs):
     overrides = OverrideFile(aws={"partner_minute": Override(price=9, source="unused", date="2026-10-02")})
     chosen = {cloud: apply_overrides(c, overrides, "prices.yaml") for cloud, c in catalogs.items()}

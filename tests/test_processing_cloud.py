@@ -241,6 +241,8 @@ def test_every_processor_runtime_gets_the_specs_capture_format(cloud: str) -> No
     [
         ("123456789012.dkr.ecr.us-west-2.amazonaws.com/groundlink:1", "an Amazon ECR private registry"),
         ("missionreg.azurecr.io/groundlink:1", "an Azure Container Registry"),
+        ("missionreg.azurecr.us:443/groundlink:1", "an Azure Container Registry"),  # a sovereign cloud, a port
+        ("123456789012.dkr-ecr.us-west-2.on.aws/groundlink:1", "an Amazon ECR private registry"),  # dual-stack
         ("ghcr.io/example/groundlink:1", None),
         ("public.ecr.aws/example/groundlink:1", None),
     ],
@@ -252,7 +254,7 @@ def test_an_image_in_a_private_registry_is_warned_about_on_both_clouds(cloud, im
     if registry is None:
         assert warned == []
     else:
-        host = image.split("/")[0]
+        host = image.split("/")[0].split(":")[0]
         assert warned == [
             f"processing.container_image is in {registry} ({host}), which the jobs are given no credentials to "
             f"pull from{' unless its anonymous pull is on' if 'azurecr' in host else ''}: push it to a registry "

@@ -184,6 +184,15 @@ def test_a_control_character_before_any_field_is_named_by_line_and_column(valida
     )
 
 
+def test_a_byte_order_mark_is_no_column(validate):
+    """Column 1 is the first character after the mark, as YAML counts it for every other error."""
+    assert validate("\ufeff\x00" + NOAA20) == (
+        2,
+        "",
+        "spec.yaml: line 1, column 1: control character U+0000 is not allowed in YAML; remove it\n",
+    )
+
+
 def test_a_tab_used_for_indentation_says_to_use_spaces(validate):
     text = edited(TAG, "\tcost-center: eo-ground\n")
     assert validate(text) == (

@@ -56,6 +56,12 @@ def test_an_unknown_groundlink_key_is_refused_not_ignored(key, message):
     assert refusal({key: "us-west-2"}) == message
 
 
+def test_every_unknown_key_is_named_in_one_run():
+    assert refusal({"groundlink:owner": "x", "groundlink:team": "y"}) == (
+        "groundlink:owner: unknown config key (and groundlink:team) (allowed: groundlink:cloud, groundlink:spec)"
+    )
+
+
 def test_an_unknown_key_from_the_cli_config_is_refused(monkeypatch):
     """The Pulumi CLI hands the program the whole stack config as JSON in PULUMI_CONFIG; the
     engine's own map (set_all_config) holds only what the test sets."""

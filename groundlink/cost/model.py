@@ -890,15 +890,19 @@ def partner_catalogs(spec: Any, catalogs: dict[str, Catalog], origin: str = "--p
         if c.entry("partner_minute").known
     ]
     if len({entry.price for _, entry in given}) > 1:
-        named = ", ".join(f"{where} = {entry.price:g}" for where, entry in given)
+        named = ", ".join(f"{where} = {entry.price:.15g}" for where, entry in given)  # as written: 12.0000001
         raise PriceError(
             [f"the partner network is priced twice ({named}): both clouds use one network, so give one price"]
         )
     if not given:
         return catalogs
-    chosen = given[-1][1]  # an override's own source and date over the spec's, at the same price
+    chosen = given[-1][1]  # an override's source and date over the spec's, at the same price
+    # a cloud whose catalog has its own price keeps its own citation; the others take the one given
     return {
-        cloud: c.model_copy(update={"prices": {**c.prices, "partner_minute": chosen}}) for cloud, c in catalogs.items()
+        cloud: c
+        if c.entry("partner_minute").known
+        else c.model_copy(update={"prices": {**c.prices, "partner_minute": chosen}})
+        for cloud, c in catalogs.items()
     }
 
 
