@@ -121,10 +121,10 @@ class TestConstellation:
         assert kinds.count("telemetrySinkConfig") == 1
         assert len(plan.outputs["ground_segment_ids"]) == 24
 
-    @pytest.mark.parametrize("stream", [False, True])
-    def test_resource_count_grows_linearly_with_satellites_and_downlinks(self, tmp_path, stream):
+    def test_resource_count_grows_linearly_with_satellites_and_downlinks(self, tmp_path):
+        """With live delivery, the fuller case: a link also gets its dataflow endpoint config."""
         base = spec_data("constellation.yaml")
-        base["delivery"] = {"stream": stream}
+        base["delivery"] = {"stream": True}
 
         def count(satellites: int, downlinks: int) -> int:
             data = dict(
@@ -136,9 +136,9 @@ class TestConstellation:
         fixed_plus_one = count(1, 1)
         per_satellite_with_a_link = count(2, 1) - fixed_plus_one
         per_link = count(1, 2) - fixed_plus_one
-        # a link: its antenna and recording configs (and endpoint config when streaming) under
-        # its component; a satellite adds its profile, tracking config and their component too
-        assert per_link == 3 + stream
+        # a link: its antenna, recording and endpoint configs under its component; a satellite
+        # adds its profile, tracking config and their component too
+        assert per_link == 4
         assert per_satellite_with_a_link == per_link + 3
         for satellites, downlinks in ((3, 1), (2, 2)):
             expected = fixed_plus_one + (satellites - 1) * (per_satellite_with_a_link - per_link)

@@ -40,18 +40,21 @@ def to_full_disk(*argv: str, buffered: bool = False) -> subprocess.CompletedProc
 
 
 @pytest.mark.parametrize(
-    "argv",
+    ("argv", "buffered"),
     [
-        ("validate", NOAA20),
-        ("schema",),
-        ("--version",),  # argparse itself drops the error of this write
-        ("--help",),
-        ("validate", "--help"),
+        (("validate", NOAA20), False),
+        (("validate", NOAA20), True),
+        (("schema",), True),
+        (("--version",), False),  # argparse itself drops the error of this write
+        (("--version",), True),
+        (("--help",), True),
+        (("validate", "--help"), False),
     ],
-    ids=["validate", "schema", "version", "help", "command-help"],
-)
-@pytest.mark.parametrize("buffered", [False, True], ids=["at-the-write", "at-the-last-flush"])
+    ids=["validate", "validate-last-flush", "schema-last-flush", "version", "version-last-flush", "help-last-flush",
+         "command-help"],
+)  # fmt: skip
 def test_a_full_disk_on_stdout_is_one_line_and_exit_2(argv: tuple[str, ...], buffered: bool) -> None:
+    """Unbuffered, the first print fails; buffered, only the flush as the command ends."""
     result = to_full_disk(*argv, buffered=buffered)
     assert (result.returncode, result.stderr) == (2, LINE)
 
