@@ -206,17 +206,22 @@ def test_one_contact_is_processed_and_exactly_its_products_uploaded(raw: DirStor
     assert row["ok_frames"] == 3
 
 
+def _lambda_over(raw: DirStore, products: DirStore, monkeypatch) -> None:
+    """The Lambda handler with its buckets as these stores and no boto3 client."""
+    stores = {"raw": raw, "products": products}
+    monkeypatch.setenv(aws_lambda.RAW_BUCKET, "raw")
+    monkeypatch.setenv(aws_lambda.PRODUCTS_BUCKET, "products")
+    monkeypatch.setattr(aws_lambda, "S3Store", lambda client, bucket: stores[bucket])
+    monkeypatch.setattr(aws_lambda.importlib, "import_module", lambda name: type("boto3", (), {"client": print}))
+
+
 def test_the_lambda_reports_only_the_failed_message(raw: DirStore, tmp_path: Path, monkeypatch) -> None:
     """A broken contact returns its own message to the queue; the good one is acknowledged."""
     products = DirStore(tmp_path / "products")
     (raw.root / f"contacts/year=2025/month=12/day=01/satellite=noaa20/noaa20_{CONTACT_B}_0002.pcap").write_bytes(
         b"not a capture"
     )
-    stores = {"raw": raw, "products": products}
-    monkeypatch.setenv(aws_lambda.RAW_BUCKET, "raw")
-    monkeypatch.setenv(aws_lambda.PRODUCTS_BUCKET, "products")
-    monkeypatch.setattr(aws_lambda, "S3Store", lambda client, bucket: stores[bucket])
-    monkeypatch.setattr(aws_lambda.importlib, "import_module", lambda name: type("boto3", (), {"client": print}))
+    _lambda_over(raw, products, monkeypatch)
 
     def message(mid: str, contact: str) -> dict:
         body = {"source": "aws.groundstation", "time": "2025-12-01T10:00:00Z", "detail": {"contactId": contact}}
@@ -270,11 +275,7 @@ def test_the_lambda_reports_a_malformed_record_alone(raw: DirStore, tmp_path: Pa
     """Not JSON, not an object, a station event without a time: each fails alone, and the good
     contact in the same batch is acknowledged (not processed a second time)."""
     products = DirStore(tmp_path / "products")
-    stores = {"raw": raw, "products": products}
-    monkeypatch.setenv(aws_lambda.RAW_BUCKET, "raw")
-    monkeypatch.setenv(aws_lambda.PRODUCTS_BUCKET, "products")
-    monkeypatch.setattr(aws_lambda, "S3Store", lambda client, bucket: stores[bucket])
-    monkeypatch.setattr(aws_lambda.importlib, "import_module", lambda name: type("boto3", (), {"client": print}))
+    _lambda_over(raw, products, monkeypatch)
     good = {"source": "aws.groundstation", "time": "2025-12-01T10:00:00Z", "detail": {"contactId": CONTACT_A}}
     timeless = {"source": "aws.groundstation", "detail": {"contactId": CONTACT_B}}
     records = [
@@ -473,11 +474,7 @@ def test_a_data_blob_and_a_failed_contact_are_still_acknowledged(raw: DirStore, 
 
 def test_the_lambda_fails_a_record_that_is_an_object_but_no_event(raw: DirStore, tmp_path: Path, monkeypatch, capsys):
     products = DirStore(tmp_path / "products")
-    stores = {"raw": raw, "products": products}
-    monkeypatch.setenv(aws_lambda.RAW_BUCKET, "raw")
-    monkeypatch.setenv(aws_lambda.PRODUCTS_BUCKET, "products")
-    monkeypatch.setattr(aws_lambda, "S3Store", lambda client, bucket: stores[bucket])
-    monkeypatch.setattr(aws_lambda.importlib, "import_module", lambda name: type("boto3", (), {"client": print}))
+    _lambda_over(raw, products, monkeypatch)
     result = aws_lambda.handler({"Records": [{"messageId": "m-empty", "body": "{}"}]}, None)
     assert result == {"batchItemFailures": [{"itemIdentifier": "m-empty"}]}
     (line,) = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.startswith("{")]
