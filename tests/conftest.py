@@ -26,6 +26,7 @@ import importlib.util
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -308,6 +309,24 @@ def write_spec(tmp_path: Path, data: dict[str, Any], name: str = "spec.yaml") ->
     path = tmp_path / name
     path.write_text(yaml_text(data, sort_keys=False))
     return path
+
+
+def groundlink_with_stdout(argv: list[str], stdout: Any, unbuffered: bool) -> subprocess.CompletedProcess[str]:
+    """`python -m groundlink ARGV` from the checkout with its stdout on `stdout` (a descriptor or
+    a file), PYTHONUNBUFFERED set or not: whether a failed write shows at once or only at the
+    interpreter's last flush."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = "1"
+    return subprocess.run(
+        [sys.executable, "-m", "groundlink", *argv],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
 
 
 def live_children(cmdline_contains: str = "") -> list[int]:

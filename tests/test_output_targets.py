@@ -15,7 +15,6 @@ import json
 import os
 import stat
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from groundlink import cli, engine
 from groundlink.errors import UsageError
 from groundlink.outputs import check_file_target, write_text, written_in_place
 
-from .conftest import SPECS, cached_plan
+from .conftest import SPECS, cached_plan, groundlink_with_stdout
 
 SPEC = str(SPECS / "noaa20.yaml")
 
@@ -197,18 +196,8 @@ def _with_stdout_closed(argv: list[str], unbuffered: bool) -> subprocess.Complet
     """`groundlink ARGV | head -0`: the reader of stdout is gone before anything is written."""
     read, write = os.pipe()
     os.close(read)
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
-    if unbuffered:
-        env["PYTHONUNBUFFERED"] = "1"
     try:
-        return subprocess.run(
-            [sys.executable, "-m", "groundlink.cli", *argv],
-            stdout=write,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-            timeout=120,
-        )
+        return groundlink_with_stdout(argv, write, unbuffered)
     finally:
         os.close(write)
 

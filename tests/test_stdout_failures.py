@@ -13,7 +13,7 @@ import pytest
 
 from groundlink import cli, engine
 
-from .conftest import ROOT, SPECS, cached_plan
+from .conftest import SPECS, cached_plan, groundlink_with_stdout
 
 NOAA20 = str(SPECS / "noaa20.yaml")
 LINE = "groundlink: cannot write to standard output (No space left on device)\n"
@@ -24,19 +24,8 @@ pytestmark = pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /
 def to_full_disk(*argv: str, buffered: bool = False) -> subprocess.CompletedProcess[str]:
     """The command with stdout on /dev/full. Unbuffered (PYTHONUNBUFFERED), the first print
     fails; buffered, the failure is seen only when stdout is flushed as the command ends."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
-    if not buffered:
-        env["PYTHONUNBUFFERED"] = "1"
     with open("/dev/full", "w") as full:
-        return subprocess.run(
-            [sys.executable, "-m", "groundlink", *argv],
-            stdout=full,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
-            env=env,
-            timeout=120,
-        )
+        return groundlink_with_stdout(list(argv), full, unbuffered=not buffered)
 
 
 @pytest.mark.parametrize(
