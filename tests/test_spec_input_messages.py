@@ -143,36 +143,26 @@ TAG = "    cost-center: eo-ground\n"
 
 
 @pytest.mark.parametrize(
-    ("char", "what"),
-    [("\x00", "control character U+0000"), ("\x07", "control character U+0007"), ("\ufffe", "character U+FFFE")],
-)
-def test_a_character_yaml_refuses_is_one_line_with_its_field_line_and_column(validate, char, what):
-    text = edited(TAG, f"    cost-center: eo-gr{char}ound\n")
+    ("line", "anchor", "path", "what", "column"),
+    [
+        ("    cost-center: eo-gr\x00ound\n", "cost-center", "mission.tags.cost-center", "control character U+0000", 23),
+        ("    cost-center: eo-gr\x07ound\n", "cost-center", "mission.tags.cost-center", "control character U+0007", 23),
+        ("    cost-center: eo-gr\ufffeound\n", "cost-center", "mission.tags.cost-center", "character U+FFFE", 23),
+        # after accented text, columns count characters, not bytes
+        ('    cost-center: "é eo\x1bg"\n', "cost-center", "mission.tags.cost-center", "control character U+001B", 23),
+        # in a key: the mapping holding it is named
+        ("    cost-\x07center: eo-ground\n", "cost-", "mission.tags", "control character U+0007", 10),
+    ],
+    ids=["nul", "bel", "fffe", "after-accents", "in-a-key"],
+)  # fmt: skip
+def test_a_character_yaml_refuses_is_one_line_with_its_field_line_and_column(
+    validate, line, anchor, path, what, column
+):
+    text = edited(TAG, line)
     assert validate(text) == (
         2,
         "",
-        f"spec.yaml: mission.tags.cost-center: {what} is not allowed in YAML; remove it "
-        f"(line {line_of(text, 'cost-center')}, column 23)\n",
-    )
-
-
-def test_a_control_character_in_a_quoted_value_after_accented_text_is_counted_in_characters(validate):
-    text = edited(TAG, '    cost-center: "é eo\x1bg"\n')
-    assert validate(text) == (
-        2,
-        "",
-        "spec.yaml: mission.tags.cost-center: control character U+001B is not allowed in YAML; remove it "
-        f"(line {line_of(text, 'cost-center')}, column 23)\n",
-    )
-
-
-def test_a_control_character_in_a_key_names_the_mapping_holding_it(validate):
-    text = edited(TAG, "    cost-\x07center: eo-ground\n")
-    assert validate(text) == (
-        2,
-        "",
-        "spec.yaml: mission.tags: control character U+0007 is not allowed in YAML; remove it "
-        f"(line {line_of(text, 'cost-')}, column 10)\n",
+        f"spec.yaml: {path}: {what} is not allowed in YAML; remove it (line {line_of(text, anchor)}, column {column})\n",
     )
 
 
