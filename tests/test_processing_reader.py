@@ -146,6 +146,29 @@ def test_a_file_classified_in_small_windows_reads_the_same(tmp_path: Path, monke
     assert count == len(_records()) and packets[-1] == count
 
 
+def test_the_walk_starts_with_a_small_window_and_doubles_it_to_the_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold file's walk waits for the disk until its window has arrived: the first window is
+    small so processing starts early, and the windows double up to WINDOW_BYTES (which bounds
+    the per-record arrays), reading what one window reads."""
+    monkeypatch.setattr(capture, "FIRST_WINDOW_BYTES", 1000)
+    monkeypatch.setattr(capture, "WINDOW_BYTES", 5000)
+    asked: list[int] = []
+    walk = capture.walk_records
+
+    def recording(mapped: Any, at: int, stop: int) -> Any:
+        asked.append(stop - at)
+        return walk(mapped, at, stop)
+
+    monkeypatch.setattr(capture, "walk_records", recording)
+    path = _write(tmp_path / "c.pcap", _records())
+    _, _, packets, _, (count, _, _, _) = _same_as_dpkt(path, chunk_bytes=1 << 20)
+
+    assert asked[:4] == [1000, 2000, 4000, 5000] and set(asked[3:]) == {5000}
+    assert count == len(_records()) and packets[-1] == count
+
+
 def test_port_filter_and_payload_types_are_applied_alike(tmp_path: Path) -> None:
     path = _write(tmp_path / "c.pcap", _records())
     _same_as_dpkt(path, CaptureFormat(udp_ports=frozenset({PORT}), vrt_data_types=frozenset({1})))
