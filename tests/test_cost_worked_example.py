@@ -16,8 +16,8 @@ The mission (two satellites, one downlink each):
   (products_ratio 0.5), 2 x 36.5 = 73/month. Objects written: 1,387 + 73 = 1,460.
 - Contact events: one per contact of each satellite = 36.5 x 2 = 73/month.
 - Processing: 41.61 GB / 73 contacts = 570 MB per contact; at the committed bench figure of
-  981.771129 MB/s that is 0.58058 s, billed to the millisecond: 0.581 s. The 2,048 MB function
-  (and Flex instance): 2 GB x 0.581 s x 73 = 84.826 GB-s; one invocation per queue message: 73 SQS
+  1,381.788306 MB/s that is 0.41251 s, billed to the millisecond: 0.413 s. The 2,048 MB function
+  (and Flex instance): 2 GB x 0.413 s x 73 = 60.298 GB-s; one invocation per queue message: 73 SQS
   messages (contact events) on AWS, 1,460 Service Bus messages (raw blobs) on Azure.
 - Manifests: AWS Ground Station writes none; on Azure a partner network lands the contacts and
   writes one manifest per contact into the raw store: 73/month. Azure writes 1,460 + 73 = 1,533
@@ -183,7 +183,7 @@ def test_every_aws_line_of_the_managed_example():
             "Kinesis shards": (730, 10.95),  # no plan: 1 shard x 730 h
             "Firehose telemetry archive": (0.08322, 0.0024966),
             "CloudWatch alarms": (1, 0.1),
-            "Lambda duration (contact processor)": (84.826, 0.00084826),
+            "Lambda duration (contact processor)": (60.298, 0.00060298),
             "Lambda requests (contact processor)": (73, 14.6),  # one per SQS message: 73 contact events
             "S3 Standard storage": (61.56, 1.2312),
             "S3 Standard-IA storage": (123.12, 1.2312),
@@ -211,7 +211,7 @@ def test_every_azure_line_of_the_managed_example():
             "Event Hubs Standard throughput units": (730, 21.9),  # 1 TU x 730 h
             "Event Hubs Capture (telemetry archive)": (730, 73),
             "Azure Monitor alert rules": (1, 0.2),
-            "Functions Flex Consumption execution time (contact processor)": (84.826, 0.00169652),
+            "Functions Flex Consumption execution time (contact processor)": (60.298, 0.00120596),
             # one execution per Service Bus message: 1,460 raw blobs x $0.4 (not 73 contacts)
             "Functions Flex Consumption executions (contact processor)": (1460, 584),
             # the default account is ZRS, which has no archive tier: the 629.28 GB past 180 days
