@@ -32,7 +32,7 @@ def _group_members(group: int, within: float = 10.0) -> str:
         found = subprocess.run(["pgrep", "-g", str(group)], capture_output=True, text=True).stdout
         if not found or time.monotonic() > deadline:
             return found
-        time.sleep(0.1)
+        time.sleep(0.02)
 
 
 def _wait_for_helpers(process: subprocess.Popen[str], within: float = 60.0) -> None:
