@@ -112,6 +112,31 @@ def test_plans_are_reproducible():
     assert plan(SPECS / "noaa20.yaml", "aws").to_json() == cached_plan("noaa20.yaml", "aws").to_json()
 
 
+def test_a_file_asset_is_planned_by_its_content_and_a_rewrite_is_seen(tmp_path):
+    """File assets (the Lambda layer, some 65 MB) are hashed once per version of the file in a
+    process: the same file plans the same digest, and a file rewritten in place or replaced
+    plans the new content's digest, never the digest remembered for the old one."""
+    import hashlib
+    import os
+
+    import pulumi
+
+    from groundlink.engine.runner import _asset
+
+    layer = tmp_path / "layer.zip"
+    layer.write_bytes(b"first")
+    first = _asset(pulumi.FileAsset(str(layer)))
+    assert first == _asset(pulumi.FileArchive(str(layer))) == "sha256:" + hashlib.sha256(b"first").hexdigest()
+    with layer.open("ab") as appended:  # the same inode, a new size and time
+        appended.write(b" and more")
+    assert _asset(pulumi.FileAsset(str(layer))) == "sha256:" + hashlib.sha256(b"first and more").hexdigest()
+    replacement = tmp_path / "new.zip"
+    replacement.write_bytes(b"other")
+    os.replace(replacement, layer)  # a new inode, as `make function-deps` writes it
+    assert _asset(pulumi.FileAsset(str(layer))) == "sha256:" + hashlib.sha256(b"other").hexdigest()
+    assert _asset(pulumi.FileAsset(str(tmp_path / "absent.zip"))) == "FileAsset"
+
+
 def test_a_plan_hands_the_sdk_back_as_it_found_it():
     """The engine turns off the cyclic collector and the SDK's stack walk (source positions no
     plan holds) while a program runs; a caller running Pulumi code after a plan gets both back."""
