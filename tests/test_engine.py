@@ -134,6 +134,10 @@ def test_a_file_asset_is_planned_by_its_content_and_a_rewrite_is_seen(tmp_path):
     replacement.write_bytes(b"other")
     os.replace(replacement, layer)  # a new inode, as `make function-deps` writes it
     assert _asset(pulumi.FileAsset(str(layer))) == "sha256:" + hashlib.sha256(b"other").hexdigest()
+    before = layer.stat()
+    layer.write_bytes(b"OTHER")  # the same size, its modification time put back (`cp -p`)
+    os.utime(layer, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert _asset(pulumi.FileAsset(str(layer))) == "sha256:" + hashlib.sha256(b"OTHER").hexdigest()
     assert _asset(pulumi.FileAsset(str(tmp_path / "absent.zip"))) == "FileAsset"
 
 

@@ -65,16 +65,18 @@ def _asset(value: Any) -> Any:
         return "sha256:" + hashlib.sha256(value.text.encode()).hexdigest()
     if isinstance(value, (pulumi.FileAsset, pulumi.FileArchive)) and Path(value.path).is_file():
         found = Path(value.path).resolve().stat()
-        return _file_digest(str(Path(value.path).resolve()), found.st_size, found.st_mtime_ns, found.st_ino)
+        version = (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
+        return _file_digest(str(Path(value.path).resolve()), version)
     return type(value).__name__
 
 
 @functools.lru_cache(maxsize=64)
-def _file_digest(path: str, size: int, modified_ns: int, inode: int) -> str:
+def _file_digest(path: str, version: tuple[int, int, int, int]) -> str:
     """A file asset's digest, once per version of the file in a process: the Lambda layer is
     some 65 MB, which every plan of a processing stack hashed again (0.04-0.08 s a plan, and the
-    whole file in memory at once); a rewritten file has a new size, time or inode, so a new key.
-    Read in blocks, not whole."""
+    whole file in memory at once). `version` is the file's size, modification and change times
+    and inode: a rewritten file changes its change time even when its size and modification time
+    are put back (`cp -p`), and a replaced one its inode. Read in blocks, not whole."""
     with open(path, "rb") as handle:
         return "sha256:" + hashlib.file_digest(handle, "sha256").hexdigest()
 

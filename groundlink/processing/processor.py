@@ -27,15 +27,18 @@ CHUNK_BYTES = 64 << 20
 # Streams are written 1 MiB at a time: measured on the build machine, one 32 MiB write()
 # cost the kernel about eight times the CPU of the same bytes in 1 MiB writes.
 WRITE_BYTES = 1 << 20
-# The frame index's string columns (one contact id, a few file names, three statuses, the rare
-# reason) are handed to the Parquet writer as Arrow dictionaries, so that it stores their
-# indices as they are instead of hashing every row's string again (a fifth of the index's
-# time, 2026-12-03). The file holds plain UTF-8 strings all the same: without the Arrow schema
-# stored in it, every reader, Arrow included, reads these columns back as strings.
 INDEX_DICTIONARY = [c.name for c in FRAME_INDEX.columns if c.kind == "string"]
+# The frame index's repetitive string columns (one contact id, a few file names, three statuses)
+# are handed to the Parquet writer as Arrow dictionaries, so that it stores their indices as
+# they are instead of hashing every row's string again (a fifth of the index's time,
+# 2026-12-03). The file holds plain UTF-8 strings all the same: without the Arrow schema stored
+# in it, every reader, Arrow included, reads these columns back as strings. Not the `reason`,
+# mostly null: a dictionary column with nulls split over row groups got row-group statistics
+# from dictionary values the group does not hold.
+INDEX_AS_DICTIONARIES = ("contact_id", "capture_file", "status")
 INDEX_WRITE_SCHEMA = pa.schema(
     [
-        pa.field(f.name, pa.dictionary(pa.int32(), f.type), f.nullable) if f.name in INDEX_DICTIONARY else f
+        pa.field(f.name, pa.dictionary(pa.int32(), f.type), f.nullable) if f.name in INDEX_AS_DICTIONARIES else f
         for f in FRAME_INDEX.schema
     ]
 )
@@ -316,7 +319,7 @@ class _ContactRun:
                 pa.array(headers.channel.astype(np.int32), mask=~valid),
                 pa.array(headers.count, mask=~valid),
                 pa.DictionaryArray.from_arrays(status.astype(np.int32), STATUS_NAMES),
-                pa.array(reasons, pa.string()).dictionary_encode() if any(reasons) else _no_reasons(n),
+                pa.array(reasons, pa.string()) if any(reasons) else pa.nulls(n, pa.string()),
                 pa.array(missing),
             ],
             schema=INDEX_WRITE_SCHEMA,
@@ -364,10 +367,6 @@ def _index_writer(path: Path) -> pq.ParquetWriter:
     return pq.ParquetWriter(path, INDEX_WRITE_SCHEMA, use_dictionary=INDEX_DICTIONARY, store_schema=False)
 
 
-def _no_reasons(n: int) -> pa.Array:
-    return pa.nulls(n, INDEX_WRITE_SCHEMA.field("reason").type)
-
-
 def _rewrite_missing(path: Path) -> None:
     """Judge the index's frames again all at once and rewrite its `missing_before`, one row
     group at a time: only the four columns judged are held whole."""
@@ -382,7 +381,7 @@ def _rewrite_missing(path: Path) -> None:
     column = FRAME_INDEX.schema.get_field_index("missing_before")
     rewritten = path.with_name(path.name + ".rewrite")
     at = 0
-    with pq.ParquetFile(path, read_dictionary=INDEX_DICTIONARY) as source, _index_writer(rewritten) as out:
+    with pq.ParquetFile(path, read_dictionary=INDEX_AS_DICTIONARIES) as source, _index_writer(rewritten) as out:
         for group in range(source.num_row_groups):
             rows = source.read_row_group(group)
             out.write_table(rows.set_column(column, "missing_before", pa.array(missing[at : at + rows.num_rows])))
