@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import gc
 import importlib
+import io
 import os
 import sys
 import typing
@@ -157,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     stdout = sys.stdout
     try:
         _utf8_output()
-        sys.stdout = _GuardedOutput(stdout)
+        sys.stdout = _GuardedOutput(stdout if stdout is not None else typing.cast(typing.TextIO, _ClosedStream()))
         args = build_parser().parse_args(argv)
         for module in (*IMPORTED_BY_EVERY_COMMAND, *args.imports_first):
             importlib.import_module(module)
@@ -203,6 +205,24 @@ class OutputFailed(Exception):
     def __init__(self, error: OSError) -> None:
         super().__init__(str(error))
         self.error = error
+
+
+class _ClosedStream(io.TextIOBase):
+    """Standard output when the command was started without one (`groundlink ... >&-`: Python
+    then sets sys.stdout to None): a command that prints nothing runs as usual, and the first
+    print fails as a write to a closed descriptor does (one line, exit 2), not as an
+    AttributeError on None."""
+
+    encoding = "utf-8"
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    def isatty(self) -> bool:
+        return False
 
 
 class _GuardedOutput:
@@ -274,6 +294,8 @@ def _flushed(code: int) -> int:
     reader has left meanwhile (the interpreter's own last flush would print "Exception
     ignored ... BrokenPipeError" and exit 120), EXIT_OUTPUT_FAILED if the write failed
     otherwise (a full disk)."""
+    if sys.stdout is None:  # started without a standard output: nothing was buffered for it
+        return code
     try:
         sys.stdout.flush()
     except BrokenPipeError:

@@ -48,6 +48,23 @@ def test_a_full_disk_on_stdout_is_one_line_and_exit_2(argv: tuple[str, ...], buf
     assert (result.returncode, result.stderr) == (2, LINE)
 
 
+@pytest.mark.parametrize("argv", [("validate", NOAA20), ("--version",)], ids=["validate", "version"])
+def test_a_command_started_without_stdout_is_one_line_and_exit_2(argv: tuple[str, ...]) -> None:
+    """`groundlink ... >&-`: Python starts with sys.stdout None; the first print is a failed
+    write (one line, exit 2), not an AttributeError's traceback and exit 1."""
+    result = subprocess.run(
+        ["sh", "-c", 'exec "$@" >&-', "sh", sys.executable, "-m", "groundlink", *argv],
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=SPECS.parent,
+        timeout=120,
+    )
+    assert (result.returncode, result.stderr) == (
+        2,
+        "groundlink: cannot write to standard output (standard output is closed)\n",
+    )
+
+
 def test_diff_does_not_report_data_loss_when_its_output_is_lost(monkeypatch, capsys) -> None:
     """In-process (the session's plans), stdout a file on /dev/full: the write fails at once."""
     monkeypatch.setattr(engine, "plan", lambda spec, cloud: cached_plan("noaa20.yaml", cloud))
