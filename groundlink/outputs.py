@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import IO
 
 from .errors import UsageError
+from .processing.errors import file_kind
 
 PROBE_PREFIX = ".groundlink-probe-"
 
@@ -88,17 +89,6 @@ def written_in_place(path: Path) -> bool:
     return stat.S_ISFIFO(mode) or (stat.S_ISCHR(mode) and bool(_OUTPUT_DEVICE.fullmatch(os.path.realpath(path))))
 
 
-def _kind(mode: int) -> str:
-    for test, name in (
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-        (stat.S_ISSOCK, "a socket"),
-    ):
-        if test(mode):
-            return name
-    return "not a file"
-
-
 def not_writable_as_file(path: Path, streams: bool = True) -> str | None:
     """Why `path` cannot take a command's file output, or None. With `streams` false (an
     archive), a pipe, a terminal or /dev/null is refused too."""
@@ -116,7 +106,7 @@ def not_writable_as_file(path: Path, streams: bool = True) -> str | None:
     if stat.S_ISDIR(mode):
         return "is a directory; give a file path"
     if not (stat.S_ISREG(mode) or in_place):
-        return f"{_kind(mode)}, not a file; give a file path"
+        return f"{file_kind(mode)}, not a file; give a file path"
     return None
 
 
@@ -166,14 +156,26 @@ def write_text(path: Path, text: str) -> None:
         raise
 
 
+def standing(path: Path) -> str:
+    """What stands at `path`, where a directory must go, in words: a broken symbolic link is
+    named as one (it is no file, and nothing can be created through it)."""
+    if path.is_symlink() and not path.exists():
+        return f"{path} is a broken symbolic link (to {os.readlink(path)}), not a directory"
+    return f"{path} is a file, not a directory"
+
+
 def _check_parent(path: Path, flag: str, target: Path | None = None) -> None:
     """The nearest existing ancestor of `target` (where `path` leads; `path` itself by default)
-    must be a directory this process can create entries in."""
+    must be a directory this process can create entries in; no directory on the way to `path`
+    as given may be a broken symbolic link (nothing can be created through one)."""
+    for parent in path.parents:
+        if parent.is_symlink() and not parent.exists():
+            raise UsageError(f"{flag} {path}: {standing(parent)}")
     for parent in (target or path).parents:
-        if not parent.exists():
+        if not parent.exists() and not parent.is_symlink():
             continue
         if not parent.is_dir():
-            raise UsageError(f"{flag} {path}: {parent} is a file, not a directory")
+            raise UsageError(f"{flag} {path}: {standing(parent)}")
         try:
             os.rmdir(tempfile.mkdtemp(prefix=PROBE_PREFIX, dir=parent))
         except OSError as exc:

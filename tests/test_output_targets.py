@@ -140,6 +140,35 @@ def test_a_device_that_is_not_an_output_is_refused_before_planning(capsys, devic
 
 
 @pytest.mark.usefixtures("never_planned")
+@pytest.mark.parametrize(
+    ("argv", "flag", "under"),
+    [
+        (["plan", SPEC, "--cloud", "aws", "--json"], "--json", "plan.json"),
+        (["compare", SPEC, "--out"], "--out", "report"),
+        (["process", "{raw}", "--out"], "--out", ""),
+    ],
+    ids=["plan-json", "compare-out", "process-out"],
+)
+def test_a_broken_link_on_the_way_to_an_output_is_named_as_one(tmp_path, monkeypatch, capsys, argv, flag, under):
+    """Nothing can be created through a broken symbolic link: it was reported as a file, or as
+    "cannot write (File exists)"; it is named as what it is, before any work."""
+    from tests.contactgen import CONTACT_A, EPOCH, Capture, contact_file, frames, packetise, raw_dir, stream_of
+
+    monkeypatch.chdir(tmp_path)  # short paths: a long message is cut in its middle
+    link = Path("results")
+    link.symlink_to("gone")
+    packets = packetise(stream_of(frames([0, 1, 2])), 1000, EPOCH * 1_000_000)
+    Capture(packets).write(contact_file(raw_dir(Path("raw")), CONTACT_A, 1))
+    target = link / under if under else link
+    args = [a.replace("{raw}", "raw") for a in argv]
+    assert cli.main([*args, str(target)]) == 2
+    assert one_line(capsys) == (
+        f"groundlink: {flag} {target}: results is a broken symbolic link (to gone), not a directory"
+    )
+    assert not (tmp_path / "gone").exists()
+
+
+@pytest.mark.usefixtures("never_planned")
 def test_a_directory_given_for_both_clouds_is_refused_not_written_beside(tmp_path, capsys):
     target = tmp_path / "plans"
     target.mkdir()

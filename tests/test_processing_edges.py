@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import struct
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
@@ -158,6 +159,31 @@ def test_a_linked_directory_is_followed_once_and_a_broken_link_is_one_line(
     full = f"{directory / _name(CONTACT_B, 2)}: cannot read (broken symbolic link to {tmp_path / 'gone.pcap'})"
     head, _, tail = err[0].partition("…")
     assert err[0] == full or (full.startswith(head) and full.endswith(tail) and tail.endswith("gone.pcap)"))
+    assert _stream(tmp_path / "out") == STREAM
+    assert not (tmp_path / "out" / "frames" / PART / CONTACT_B).exists()
+
+
+@pytest.mark.parametrize(
+    ("make", "kind"),
+    [(os.mkfifo, "a FIFO"), (lambda path: os.symlink("/dev/zero", path), "a character device")],
+    ids=["fifo", "link-to-a-device"],
+)
+def test_a_capture_that_is_no_regular_file_fails_its_contact_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], make: Any, kind: str
+) -> None:
+    """Named like a capture, a FIFO or a device is a file the delivery lost, not one to skip:
+    its contact fails in one line saying what stands there, the other contact is written."""
+    directory = raw_dir(tmp_path / "raw")
+    write_records(directory / _name(CONTACT_A, 1), _plain())
+    make(directory / _name(CONTACT_B, 1))
+
+    code, err = _cli(tmp_path / "raw", tmp_path / "out", capsys)
+
+    assert code == 2
+    assert err == [
+        f"{directory / _name(CONTACT_B, 1)}: cannot read (not a regular file: {kind})",
+        "groundlink: 1 of 2 contacts not written (above)",
+    ]
     assert _stream(tmp_path / "out") == STREAM
     assert not (tmp_path / "out" / "frames" / PART / CONTACT_B).exists()
 

@@ -95,6 +95,26 @@ def test_reads_and_explains_of_reads_still_run(products: Path, capsys: pytest.Ca
 
 
 @pytest.mark.parametrize(
+    "sql",
+    ["SELECT 1 AS a, 2 AS a", "SELECT s.frames, c.frames FROM contact_summary s, UNNEST(s.channels) AS t(c)"],
+    ids=["aliases", "a-nested-field"],
+)
+def test_json_refuses_a_column_name_the_query_repeats(
+    products: Path, capsys: pytest.CaptureFixture[str], sql: str
+) -> None:
+    """One JSON object per row holds a name once: the later column silently replaced the
+    earlier (a contact's frames gone behind its channel's). The table shows both; --json says so."""
+    assert main(["query", str(products), sql, "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert (
+        captured.err.startswith("groundlink: --json: the query returns more than one column named ")
+        and captured.err.count("\n") == 1
+    )
+    assert main(["query", str(products), sql]) == 0
+
+
+@pytest.mark.parametrize(
     ("sql", "keyword"),
     [
         ("INSTALL httpfs", "INSTALL"),

@@ -112,7 +112,7 @@ def _check_path(path: Path, what: str) -> None:
 def _write_failed(out: Path, error: OSError) -> str:
     """A write under --out that failed, in one line naming the path that failed (the
     OSError's own), and for "Not a directory" the file standing where a directory must go."""
-    from ..outputs import reason
+    from ..outputs import reason, standing
 
     if error.filename is None:
         return f"--out {out}: cannot write ({reason(error)})"
@@ -120,7 +120,7 @@ def _write_failed(out: Path, error: OSError) -> str:
     if error.errno in (errno.ENOTDIR, errno.EEXIST):
         blocker = next((p for p in (failed, *failed.parents) if os.path.lexists(p) and not os.path.isdir(p)), None)
         if blocker is not None:  # as the check before the run names one (outputs._check_parent)
-            return f"--out {out}: {blocker} is a file, not a directory"
+            return f"--out {out}: {standing(blocker)}"
     where = "" if failed == out else f" {failed}"
     return f"--out {out}: cannot write{where} ({reason(error)})"
 
@@ -348,6 +348,12 @@ def run_query(args: argparse.Namespace) -> int:
             names, rows = query(args.products_dir, sql)
         except (duckdb.Error, QueryRefused) as error:
             raise UsageError(error_line(error)) from None
+        if args.json and (repeated := sorted({n for n in names if names.count(n) > 1})):
+            # one JSON object per row holds a name once: the later column would silently win
+            raise UsageError(
+                f"--json: the query returns more than one column named {', '.join(map(repr, repeated))}; "
+                "name each column once (SELECT s.frames AS contact_frames, c.frames AS channel_frames ...)"
+            )
         if args.json and args.examples:
             _write_lines(_example_json(title, names, rows) + "\n")
             continue

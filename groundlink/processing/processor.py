@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 from .capture import Chunk, FileStats, read_capture
 from .classify import OK, STATUS_NAMES, Judge, decode_headers, final_missing
 from .config import CaptureFormat, name_problem
-from .errors import CaptureError, ProcessingError
+from .errors import CaptureError, ProcessingError, file_kind
 from .frames import I64, synchronise
 from .layout import CATALOG_YEARS, Partition, Staging, hive_values
 from .tables import CONTACT_SUMMARY, FRAME_INDEX
@@ -161,7 +161,9 @@ def _capture_files(directory: Path) -> tuple[list[Path], dict[Path, str], list[s
                 why = f"broken symbolic link to {os.readlink(path)}" if broken else error.strerror or str(error)
                 unreadable[path] = why
                 continue
-            if stat.S_ISREG(status.st_mode) and (status.st_dev, status.st_ino) not in seen:
+            if not stat.S_ISREG(status.st_mode):  # named like a capture, it is one the delivery lost
+                unreadable[path] = f"not a regular file: {file_kind(status.st_mode)}"
+            elif (status.st_dev, status.st_ino) not in seen:
                 seen.add((status.st_dev, status.st_ino))
                 files.append(path)
     return files, unreadable, errors
