@@ -118,13 +118,21 @@ def _version() -> str:
         return "(not installed)"
 
 
+class _OneLineErrors(argparse.ArgumentParser):
+    """A misused command line is one line, as every other bad input is (argparse printed its
+    usage, several lines, above the error): what is wrong, and where the usage is. The
+    subcommands' parsers are of this class too (add_subparsers takes the parser's own)."""
+
+    def error(self, message: str) -> typing.NoReturn:
+        where = self.prog.removeprefix("groundlink").strip()
+        self.exit(2, f"groundlink: {where + ': ' if where else ''}{message}; see {self.prog} --help\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The description names the subcommands from `commands()` itself, so it cannot miss one."""
     every = commands()
     summary = (__doc__ or "").splitlines()[0].rstrip(".")
-    parser = argparse.ArgumentParser(
-        prog="groundlink", description=f"{summary}. Commands: {', '.join(c.name for c in every)}."
-    )
+    parser = _OneLineErrors(prog="groundlink", description=f"{summary}. Commands: {', '.join(c.name for c in every)}.")
     parser.add_argument("--version", action="version", version=f"groundlink {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     for command in every:

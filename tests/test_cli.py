@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pytest
 import yaml
 
-from groundlink.cli import main
+from groundlink.cli import build_parser, main
 
 from .conftest import ROOT, SPECS, spec_data
 
@@ -186,3 +186,22 @@ def test_a_command_that_loaded_duckdb_exits_as_usual_and_says_nothing_of_leaks(t
         "frozen False collecting False",
     ]
     assert result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("argv", "line"),
+    [
+        (["process", "raw", "--out", "o", "--cadu-length", "abc"], "groundlink: process: argument --cadu-length: invalid int value: 'abc'; see groundlink process --help"),
+        (["plan"], "groundlink: plan: the following arguments are required: spec; see groundlink plan --help"),
+        (["plan", "x.yaml", "--cloud", "gcp"], "groundlink: plan: argument --cloud: invalid choice: 'gcp' (choose from 'aws', 'azure', 'both'); see groundlink plan --help"),
+        ([], "groundlink: the following arguments are required: command; see groundlink --help"),
+    ],
+    ids=["not-a-number", "missing-argument", "not-a-choice", "no-command"],
+)  # fmt: skip
+def test_a_misused_command_line_is_one_line_and_exit_2(argv, line, capsys) -> None:
+    """argparse printed its usage, several lines, above the error; like every other bad input,
+    a misused command line is one line: what is wrong, and where the usage is."""
+    with pytest.raises(SystemExit) as stop:
+        build_parser().parse_args(argv)
+    assert stop.value.code == 2
+    assert capsys.readouterr().err == line + "\n"
