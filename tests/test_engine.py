@@ -141,6 +141,38 @@ def test_a_file_asset_is_planned_by_its_content_and_a_rewrite_is_seen(tmp_path):
     assert _asset(pulumi.FileAsset(str(tmp_path / "absent.zip"))) == "FileAsset"
 
 
+def test_ctrl_c_that_breaks_off_a_registration_ends_the_plan_instead_of_hanging(monkeypatch):
+    """The SDK's run_pulumi_func catches the program's KeyboardInterrupt and waits for the
+    registrations under way before raising it again; one that Ctrl-C broke off never finishes,
+    and `groundlink plan` hung after Ctrl-C (about one run in thirty). The program here leaves
+    such a registration, as Ctrl-C did, and the plan ends in KeyboardInterrupt at once, its tasks unwound."""
+    import asyncio
+    import time
+
+    from pulumi.runtime.settings import _get_rpc_manager
+
+    from groundlink import interrupt
+    from groundlink.engine.runner import run_program
+
+    def interrupted_program() -> None:
+        never = asyncio.get_event_loop().create_future()  # a registration's answer that never comes
+
+        async def registration() -> None:
+            await never
+
+        left.append(asyncio.ensure_future(_get_rpc_manager().do_rpc("register", registration)()))
+        monkeypatch.setattr(interrupt, "_received", True)  # what raise_interrupt records
+        raise KeyboardInterrupt
+
+    left: list[asyncio.Future[object]] = []
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        run_program(interrupted_program, stack="t-aws", region="us-west-2", config={})
+    assert time.monotonic() - started < 5
+    # cancelled and unwound, not left to be reported at exit ("Task was destroyed but it is pending!")
+    assert left[0].cancelled()
+
+
 def test_a_plan_hands_the_sdk_back_as_it_found_it():
     """The engine turns off the cyclic collector and the SDK's stack walk (source positions no
     plan holds) while a program runs; a caller running Pulumi code after a plan gets both back."""

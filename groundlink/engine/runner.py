@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import gc
 import hashlib
@@ -13,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import interrupt
 from ..blueprint import Realization
 from ..clouds import CLOUDS
 from ..spec import MissionSpec, load_spec
@@ -264,6 +266,39 @@ def _no_provider_type_aliases() -> Iterator[None]:
         pulumi.ResourceOptions.merge = merge  # type: ignore[method-assign]  # the SDK's own, as before
 
 
+INTERRUPT_CHECK_SECONDS = 0.05
+
+
+def _stop_when_interrupted(loop: asyncio.AbstractEventLoop) -> Callable[[], None]:
+    """Stop `loop` once Ctrl-C has reached the command. The SDK's `run_pulumi_func` catches every
+    exception of the program, KeyboardInterrupt included, and waits for the registrations under
+    way before it raises it again; a Ctrl-C that broke one of them off left that wait without
+    end (a plan hung on Ctrl-C in about one run in thirty, 2026-12-03). Checked every 50 ms on
+    the loop itself, so no callback is ever broken off by it; `run_program` turns the stopped
+    loop into KeyboardInterrupt. Returns what stops the checks."""
+
+    def check() -> None:
+        if interrupt.received():
+            loop.stop()
+        else:
+            watching[0] = loop.call_later(INTERRUPT_CHECK_SECONDS, check)
+
+    watching = [loop.call_soon(check)]
+    return lambda: watching[0].cancel()
+
+
+def _cancel_pending(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel what a plan that did not finish (Ctrl-C, an error) left running on `loop` and let
+    it unwind, as `asyncio.run` does: left pending, each task was reported at exit ("Task was
+    destroyed but it is pending!", several lines after the one line of an interrupt)."""
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        with contextlib.suppress(BaseException):  # a second Ctrl-C here: the first one is reported
+            loop.run_until_complete(asyncio.wait(pending, timeout=1.0))
+
+
 def run_program(
     program: Callable[[], None], *, stack: str, region: str, config: dict[str, str]
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -288,12 +323,22 @@ def run_program(
     asyncio.set_event_loop(loop)
     set_mocks(mocks, project=PROJECT, stack=stack, preview=True, monitor=monitor)
     root = get_root_resource()
+    stop_watching = _stop_when_interrupted(loop)
     try:
-        with _cyclic_gc_paused(), _no_source_positions(), _no_provider_type_aliases():
-            _sync_await(run_pulumi_func(program))
-            outputs = _sync_await(_resolve(dict(root.outputs)))  # type: ignore[union-attr]  # set_mocks created the root stack
-    except pulumi.RunError as exc:
-        raise PlanError(str(exc)) from exc
+        try:
+            with _cyclic_gc_paused(), _no_source_positions(), _no_provider_type_aliases():
+                _sync_await(run_pulumi_func(program))
+                outputs = _sync_await(_resolve(dict(root.outputs)))  # type: ignore[union-attr]  # set_mocks created the root stack
+        except pulumi.RunError as exc:
+            raise PlanError(str(exc)) from exc
+        except RuntimeError:
+            if interrupt.received():  # the loop stopped by `_stop_when_interrupted`
+                raise KeyboardInterrupt from None
+            raise
+    except BaseException:
+        stop_watching()
+        _cancel_pending(loop)
+        raise
     finally:
         asyncio.set_event_loop(None)
         loop.close()
