@@ -37,15 +37,24 @@ def install() -> None:
 
 
 _received = False
+_count = 0
 
 
 def raise_interrupt(signum: int, frame: FrameType | None) -> None:
     """KeyboardInterrupt, remembered: an extension module interrupted inside its own
     initialisation can turn it into another exception (an ImportError, a SystemError), and
     the command line still reports the run as interrupted (`received`)."""
-    global _received
+    global _received, _count
     _received = True
+    _count += 1
     raise KeyboardInterrupt
+
+
+def count() -> int:
+    """How many Ctrl-Cs have been raised in this process: work that must notice one arriving
+    while it runs compares this with its value at the start (`received` may be left over from
+    an earlier command run in the same process)."""
+    return _count
 
 
 def received() -> bool:

@@ -154,6 +154,9 @@ def test_ctrl_c_that_breaks_off_a_registration_ends_the_plan_instead_of_hanging(
     from groundlink import interrupt
     from groundlink.engine.runner import run_program
 
+    monkeypatch.setattr(interrupt, "_received", False)  # raise_interrupt records it; put back after
+    monkeypatch.setattr(interrupt, "_count", interrupt.count())
+
     def interrupted_program() -> None:
         never = asyncio.get_event_loop().create_future()  # a registration's answer that never comes
 
@@ -161,7 +164,8 @@ def test_ctrl_c_that_breaks_off_a_registration_ends_the_plan_instead_of_hanging(
             await never
 
         left.append(asyncio.ensure_future(_get_rpc_manager().do_rpc("register", registration)()))
-        monkeypatch.setattr(interrupt, "_received", True)  # what raise_interrupt records
+        with pytest.raises(KeyboardInterrupt):  # Ctrl-C, as the command line's handler raises it
+            interrupt.raise_interrupt(2, None)
         raise KeyboardInterrupt
 
     left: list[asyncio.Future[object]] = []
@@ -171,6 +175,15 @@ def test_ctrl_c_that_breaks_off_a_registration_ends_the_plan_instead_of_hanging(
     assert time.monotonic() - started < 5
     # cancelled and unwound, not left to be reported at exit ("Task was destroyed but it is pending!")
     assert left[0].cancelled()
+
+
+def test_an_interrupt_of_an_earlier_command_does_not_stop_a_later_plan(monkeypatch):
+    """A caller that runs commands in-process keeps the interrupt module's state: a Ctrl-C that
+    ended an earlier command is no reason to stop the next plan."""
+    from groundlink import interrupt
+
+    monkeypatch.setattr(interrupt, "_received", True)
+    assert plan(SPECS / "noaa20.yaml", "azure").to_json() == cached_plan("noaa20.yaml", "azure").to_json()
 
 
 def test_a_plan_hands_the_sdk_back_as_it_found_it():

@@ -270,15 +270,17 @@ INTERRUPT_CHECK_SECONDS = 0.05
 
 
 def _stop_when_interrupted(loop: asyncio.AbstractEventLoop) -> Callable[[], None]:
-    """Stop `loop` once Ctrl-C has reached the command. The SDK's `run_pulumi_func` catches every
+    """Stop `loop` once a Ctrl-C reaches the process. The SDK's `run_pulumi_func` catches every
     exception of the program, KeyboardInterrupt included, and waits for the registrations under
     way before it raises it again; a Ctrl-C that broke one of them off left that wait without
     end (a plan hung on Ctrl-C in about one run in thirty, 2026-12-03). Checked every 50 ms on
     the loop itself, so no callback is ever broken off by it; `run_program` turns the stopped
     loop into KeyboardInterrupt. Returns what stops the checks."""
 
+    before = interrupt.count()
+
     def check() -> None:
-        if interrupt.received():
+        if interrupt.count() != before:
             loop.stop()
         else:
             watching[0] = loop.call_later(INTERRUPT_CHECK_SECONDS, check)
@@ -323,6 +325,7 @@ def run_program(
     asyncio.set_event_loop(loop)
     set_mocks(mocks, project=PROJECT, stack=stack, preview=True, monitor=monitor)
     root = get_root_resource()
+    interrupts = interrupt.count()
     stop_watching = _stop_when_interrupted(loop)
     try:
         try:
@@ -332,7 +335,7 @@ def run_program(
         except pulumi.RunError as exc:
             raise PlanError(str(exc)) from exc
         except RuntimeError:
-            if interrupt.received():  # the loop stopped by `_stop_when_interrupted`
+            if interrupt.count() != interrupts:  # the loop stopped by `_stop_when_interrupted`
                 raise KeyboardInterrupt from None
             raise
     except BaseException:
