@@ -28,7 +28,7 @@ import yaml
 MAX_DEPTH = 64  # a spec is at most ~6 levels deep; 64 leaves room and stays far from any recursion limit
 MAX_NODES = 200_000  # nodes after alias expansion: 500 satellites x 16 downlinks fit ~10x over
 MAX_FILE_BYTES = 8 * 2**20  # a spec, a price override file, a pack config: kilobytes in practice
-MAX_LINE = 300  # characters in one error line
+MAX_LINE = 400  # characters in one error line: room for a field path and twelve allowed regions
 MAX_SHOWN = 60  # characters of a user value echoed back
 
 _REPR = reprlib.Repr()

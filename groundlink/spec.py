@@ -22,6 +22,7 @@ from . import apishapes, limits
 from .clouds import PROVIDER_REGION_KEYS
 from .fieldpath import FieldPath, field_path, model_at
 from .inputs import (
+    MAX_LINE,
     Document,
     InputError,
     InputTooLarge,
@@ -691,15 +692,22 @@ class Processing(_Model):
 
     @model_validator(mode="after")
     def _check(self) -> Processing:
-        lo, hi = limits.LAMBDA_MEMORY_MB
-        if not _range(self.memory_mb, (lo, hi)):
-            raise _fail("memory_mb", f"{self.memory_mb} is outside {lo}-{hi} (AWS Lambda memory)")
-        flex = limits.FLEX_INSTANCE_MEMORY_MB
+        # the function's memory on both clouds: Lambda's smallest up to Flex Consumption's largest
+        lo, flex = limits.LAMBDA_MEMORY_MB[0], limits.FLEX_INSTANCE_MEMORY_MB
+        if self.memory_mb < lo:
+            raise _fail(
+                "memory_mb", f"{self.memory_mb} is under {lo}, the smallest AWS Lambda memory; allowed: {lo}-{flex[-1]}"
+            )
         if self.memory_mb > flex[-1]:
+            more = (
+                "use mode: container_job for more (its memory is container_memory_gb)"
+                if self.mode == "function"
+                else "a container job's memory is container_memory_gb"
+            )
             raise _fail(
                 "memory_mb",
                 f"{self.memory_mb} is over {flex[-1]}, the largest Azure Functions Flex Consumption instance "
-                f"({', '.join(map(str, flex))} MB); use mode: container_job for more",
+                f"({', '.join(map(str, flex))} MB); allowed: {lo}-{flex[-1]}; {more}",
             )
         bounds = limits.LAMBDA_TIMEOUT_SECONDS if self.mode == "function" else limits.CONTAINER_TIMEOUT_SECONDS
         if not _range(self.timeout_seconds, bounds):
@@ -1389,12 +1397,22 @@ def spec_from_data(data: Any, source: str = "<spec>", document: Document | None 
             path, message = describe_error(error, data)
             where = document.where(path.parts()) if document else ""
             suffix = f" ({where})" if where else ""
-            shown = path.text()
-            line = f"{source}: {shown}: {message}" if shown else f"{source}: {message}"
-            lines.append(one_line(line[: 300 - len(suffix)] + suffix))
+            lines.append(_error_line(source, path.text(), message, suffix))
         raise SpecError(source, list(dict.fromkeys(lines))) from None
     except RecursionError:  # read_yaml bounds depth; data built in Python may not be
         raise SpecError(source, [f"{source}: nested too deeply"]) from None
+
+
+def _error_line(source: str, shown: str, message: str, suffix: str) -> str:
+    """One line of MAX_LINE characters at most: the source, the field path, what is wrong and
+    where (`suffix`). A long source is cut in its middle first, so that the message keeps its
+    allowed values; a message too long by itself is cut in its middle, marked (it was cut at
+    its end, unmarked, mid-phrase)."""
+    body = f"{shown}: {message}" if shown else message
+    room = MAX_LINE - len(suffix) - 2  # the ": " after the source
+    if len(source) + len(body) > room:
+        source = one_line(source, max(40, room - len(body)))
+    return one_line(f"{source}: {body}", MAX_LINE - len(suffix)) + suffix
 
 
 def load_spec(path: str | Path) -> MissionSpec:

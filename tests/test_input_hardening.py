@@ -321,3 +321,21 @@ def test_a_path_holding_a_newline_is_still_one_line(capsys, tmp_path, monkeypatc
     names = {"NL": odd, "SPEC": str(SPECS / "noaa20.yaml"), "OUT": str(tmp_path / "o")}
     line = one_line_error(capsys, *[names.get(a, a) for a in argv])
     assert line == expected.replace("NL", odd.replace("\n", "\\n"))
+
+
+def test_a_long_source_is_cut_before_the_allowed_values_are() -> None:
+    """A line over the limit was cut at its end, unmarked: under a long directory a region error
+    lost ten of its twelve allowed regions mid-word. The source's middle goes first now."""
+    from groundlink import limits
+    from groundlink.spec import SpecError, spec_from_data
+
+    from .conftest import with_changes
+
+    source = "/missions/" + "d" * 200 + "/mission-spec.yaml"
+    data = with_changes(spec_data(), {"clouds.aws.region": "ap-east-1"})
+    with pytest.raises(SpecError) as caught:
+        spec_from_data(data, source)
+    (line,) = [line for line in caught.value.lines if "clouds.aws.region" in line]
+    assert len(line) <= MAX_LINE and "…" in line.split(": ")[0]
+    assert "mission-spec.yaml: clouds.aws.region: ap-east-1 has no AWS Ground Station API endpoint" in line
+    assert all(region in line for region in limits.AWS_GROUND_STATION_API_REGIONS)

@@ -26,7 +26,7 @@ CONTAINER_JOB = {
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("memory_mb", 64, "processing.memory_mb: 64 is outside 128-10240 (AWS Lambda memory)"),
+        ("memory_mb", 127, "processing.memory_mb: 127 is under 128, the smallest AWS Lambda memory; allowed: 128-4096"),
         ("memory_mb", 8192, "processing.memory_mb: 8192 is over 4096, the largest Azure Functions Flex Consumption"),
         ("timeout_seconds", 901, "processing.timeout_seconds: 901 is outside 1-900 in mode function"),
         ("max_concurrency", 1, "processing.max_concurrency: 1 is outside 2-1000"),
@@ -260,3 +260,13 @@ def test_an_image_in_a_private_registry_is_warned_about_on_both_clouds(cloud, im
             f"pull from{' unless its anonymous pull is on' if 'azurecr' in host else ''}: push it to a registry "
             "both clouds pull from anonymously (docs/processing.md)"
         ]
+
+
+def test_a_container_jobs_memory_over_the_function_bound_names_the_jobs_own_field() -> None:
+    """memory_mb is the function's; in mode container_job the advice "use mode: container_job"
+    was the one the spec had already taken."""
+    data = with_changes(spec_data(), {**CONTAINER_JOB, "processing.memory_mb": 5000})
+    with pytest.raises(SpecError) as caught:
+        spec_from_data(data, "spec.yaml")
+    assert "a container job's memory is container_memory_gb" in str(caught.value)
+    assert "use mode: container_job" not in str(caught.value)
