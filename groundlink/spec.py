@@ -63,6 +63,12 @@ def _fail(field: str | tuple[str | int, ...], message: str) -> PydanticCustomErr
     return PydanticCustomError("spec", "{message}", {"field": field, "message": message})
 
 
+def _schema_range(bounds: tuple[float, float]) -> dict[str, JsonValue]:
+    """The bounds a model validator enforces, stated in the JSON schema too (`groundlink schema`
+    is the reference of every bound; a validator's bound alone was invisible there)."""
+    return {"minimum": bounds[0], "maximum": bounds[1]}
+
+
 def _range(value: float, bounds: tuple[float, float]) -> bool:
     return bounds[0] <= value <= bounds[1]
 
@@ -171,8 +177,15 @@ class Downlink(_Model):
         "demod_decode",
         description="digif: raw digitised IF (VITA-49, ~30x the bitstream); demod_decode: demodulated, decoded frames.",
     )
-    center_frequency_mhz: float = Field(description="Centre frequency, MHz: 2200-2300 (S-band) or 7750-8400 (X-band).")
-    bandwidth_mhz: float = Field(gt=0, description="Bandwidth, MHz: 0.125-650 demod/decode, 0.01-54 DigIF.")
+    center_frequency_mhz: float = Field(
+        description="Centre frequency, MHz: 2200-2300 (S-band) or 7750-8400 (X-band).",
+        json_schema_extra={"anyOf": [_schema_range(band) for band in limits.DOWNLINK_BANDS_MHZ]},
+    )
+    bandwidth_mhz: float = Field(
+        gt=0,
+        description="Bandwidth, MHz: 0.125-650 demod/decode, 0.01-54 DigIF.",
+        json_schema_extra=_schema_range((limits.DIGIF_BANDWIDTH_MHZ[0], limits.DEMOD_DECODE_BANDWIDTH_MHZ[1])),
+    )
     polarization: Literal["right_hand", "left_hand", "none"] = Field(
         "right_hand",
         description="Antenna polarization: right_hand (RHCP), left_hand (LHCP) or none; legacy Azure Orbital takes only the first two.",
@@ -406,9 +419,21 @@ class GroundSegment(_Model):
     min_elevation_deg: float = Field(
         5.0, ge=0, le=90, description="Lowest elevation a contact counts from, degrees (0-90)."
     )
-    min_contact_seconds: int = Field(180, description="Minimum viable contact, seconds (1-21600).")
-    pre_pass_seconds: int = Field(120, description="Pre-pass padding, seconds (0-21600).")
-    post_pass_seconds: int = Field(120, description="Post-pass padding, seconds (0-21600).")
+    min_contact_seconds: int = Field(
+        180,
+        description="Minimum viable contact, seconds (1-21600).",
+        json_schema_extra=_schema_range(limits.MIN_CONTACT_SECONDS),
+    )
+    pre_pass_seconds: int = Field(
+        120,
+        description="Pre-pass padding, seconds (0-21600).",
+        json_schema_extra=_schema_range(limits.PASS_PADDING_SECONDS),
+    )
+    post_pass_seconds: int = Field(
+        120,
+        description="Post-pass padding, seconds (0-21600).",
+        json_schema_extra=_schema_range(limits.PASS_PADDING_SECONDS),
+    )
     autotrack: Literal["preferred", "required", "removed"] = Field(
         "preferred", description="Antenna autotrack: preferred, required or removed (program track only)."
     )
@@ -560,7 +585,11 @@ class Analytics(_Model):
     telemetry_stream: bool = Field(True, description="A stream for contact telemetry (Kinesis / Event Hubs).")
     azure_engine: Literal["synapse", "adx"] = Field("synapse", description="Azure analytics engine.")
     query_bytes_scanned_cutoff_gb: float = Field(
-        10.0, gt=0, le=1_000_000, description="Per-query scan limit, GB (Athena minimum 0.01)."
+        10.0,
+        gt=0,
+        le=1_000_000,
+        description="Per-query scan limit, GB (Athena minimum 0.01).",
+        json_schema_extra={"minimum": limits.ATHENA_MIN_CUTOFF_BYTES / 1e9},
     )
 
     @model_validator(mode="after")
@@ -665,17 +694,23 @@ class Processing(_Model):
         2048,
         description="Function memory, MB: 128-4096 (Lambda takes 128-10240; Azure rounds up to a Flex Consumption "
         "instance size, 512, 2048 or 4096). CPU grows with memory on both.",
+        json_schema_extra=_schema_range((limits.LAMBDA_MEMORY_MB[0], limits.FLEX_INSTANCE_MEMORY_MB[-1])),
     )
     timeout_seconds: int = Field(
-        900, description="Longest run for one contact, seconds: 1-900 in function mode (Lambda), 60-86400 as a job."
+        900,
+        description="Longest run for one contact, seconds: 1-900 in function mode (Lambda), 60-86400 as a job.",
+        json_schema_extra=_schema_range((limits.LAMBDA_TIMEOUT_SECONDS[0], limits.CONTAINER_TIMEOUT_SECONDS[1])),
     )
     max_concurrency: int = Field(
         10,
         description="Contacts processed at once, 2-1000 (Lambda event source mapping maximum concurrency; Flex "
         "Consumption maximum instance count; Batch vCPUs / Container Apps parallel executions).",
+        json_schema_extra=_schema_range(limits.MAX_CONCURRENCY),
     )
     container_vcpu: float = Field(
-        2.0, description="vCPUs of a container job: 0.25, 0.5, 1, 2 or 4 (Container Apps consumption; Fargate)."
+        2.0,
+        description="vCPUs of a container job: 0.25, 0.5, 1, 2 or 4 (Container Apps consumption; Fargate).",
+        json_schema_extra={"enum": list(limits.CONTAINER_VCPU)},
     )
     container_memory_gb: float = Field(
         4.0, description="Memory of a container job, GB: 2 per vCPU (Container Apps consumption; a Fargate size)."
@@ -882,9 +917,14 @@ class OrbitalEndpoint(_Model):
         50000,
         description="First endpoint port; a satellite's downlinks use port, port+1, ... "
         "(49152-65535, unique per contact profile).",
+        json_schema_extra=_schema_range(limits.AOGS_ENDPOINT_PORTS),
     )
     protocol: Literal["tcp", "udp"] = Field("tcp", description="Endpoint protocol.")
-    mtu: int = Field(3650, description="MTU the endpoint's network interface must use (at least 3650).")
+    mtu: int = Field(
+        3650,
+        description="MTU the endpoint's network interface must use (at least 3650).",
+        json_schema_extra={"minimum": limits.AOGS_MIN_MTU},
+    )
     resource_provider_object_id: str | None = Field(
         None,
         pattern=GUID_PATTERN,

@@ -122,3 +122,47 @@ def test_schema_bound(path, change, accepted):
         assert at_field == []
     else:
         assert len(at_field) == 1, at_field
+
+
+# Fields whose bounds a model validator enforces (not pydantic metadata): the schema states them
+# through json_schema_extra. Each path's bounds are read from the schema; a value just past one
+# must be refused naming the field.
+VALIDATOR_BOUNDED = (
+    ("ground_segment", "min_contact_seconds"),
+    ("ground_segment", "pre_pass_seconds"),
+    ("ground_segment", "post_pass_seconds"),
+    ("processing", "memory_mb"),
+    ("processing", "timeout_seconds"),
+    ("processing", "max_concurrency"),
+    ("satellites", 0, "downlinks", 0, "bandwidth_mhz"),
+)
+CASES = [(path, side) for path in VALIDATOR_BOUNDED for side in ("minimum", "maximum")] + [
+    (("analytics", "query_bytes_scanned_cutoff_gb"), "minimum"),  # its maximum is metadata (test_spec_bounds)
+]
+
+
+def _schema_of(path: tuple[Any, ...]) -> dict:
+    schema = json_schema()
+    node = schema
+    for key in path:
+        node = node["items"] if isinstance(key, int) else node["properties"][key]
+        while "$ref" in node or ("anyOf" in node and "properties" not in node and key != path[-1]):
+            ref = node.get("$ref") or next(o["$ref"] for o in node["anyOf"] if "$ref" in o)
+            node = schema["$defs"][ref.rsplit("/", 1)[1]]
+    return node
+
+
+@pytest.mark.parametrize(("path", "side"), CASES, ids=[f"{_text(p)}-{s}" for p, s in CASES])
+def test_a_validator_bound_is_in_the_schema_and_just_past_it_is_refused(path, side) -> None:
+    bound = _schema_of(path)[side]
+    step = 1 if isinstance(bound, int) else max(abs(bound) * 1e-3, 1e-4)
+    outside = bound - step if side == "minimum" else bound + step
+    found = _base(path)
+    assert found is not None
+    _name, data = found
+    node: Any = data
+    for key in path[:-1]:
+        node = node.setdefault(key, {}) if isinstance(key, str) else node[key]
+    node[path[-1]] = outside
+    errors = _errors(data)
+    assert errors and any(_text(path) in line for line in errors), errors
