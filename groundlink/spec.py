@@ -1142,14 +1142,21 @@ class MissionSpec(_Model):
         if gs.provider == "managed":
             # AWS Ground Station demodulates and decodes by a preset's or the spec's JSON; a
             # partner's network does it by its own configuration, so a partner needs neither
-            for i, sat in enumerate(self.satellites):
-                for j, link in enumerate(sat.downlinks):
-                    if link.delivery == "demod_decode" and not link.preset and link.demodulation_json is None:
-                        raise _fail(
-                            f"satellites[{i}].downlinks[{j}].preset",
-                            f"demod_decode with provider: managed needs a preset ({', '.join(PRESETS)}) or both "
-                            "demodulation_json and decode_json (AWS Ground Station's configs)",
-                        )
+            lacking = [
+                f"satellites[{i}].downlinks[{j}]"
+                for i, sat in enumerate(self.satellites)
+                for j, link in enumerate(sat.downlinks)
+                if link.delivery == "demod_decode" and not link.preset and link.demodulation_json is None
+            ]
+            if lacking:  # every downlink named at once, not one satellite per run of validate
+                others = lacking[1:]
+                more = f" and {len(others) - 5} more" if len(others) > 5 else ""
+                also = f" (also {', '.join(others[:5])}{more})" if others else ""
+                raise _fail(
+                    f"{lacking[0]}.preset",
+                    f"demod_decode with provider: managed needs a preset ({', '.join(PRESETS)}) or both "
+                    f"demodulation_json and decode_json (AWS Ground Station's configs){also}",
+                )
             region = self.clouds.aws.region
             if region not in limits.AWS_GROUND_STATION_API_REGIONS:
                 raise _fail(

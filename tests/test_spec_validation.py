@@ -568,3 +568,21 @@ def test_geo_redundancy_needs_a_location_with_geo_zone_redundant_storage():
     data["storage"]["redundancy"] = "zone"
     data["clouds"]["aws"].pop("replica_region")
     spec_from_data(data, "s.yaml")  # ZRS is enough without geo
+
+
+def test_every_downlink_lacking_a_preset_is_named_in_one_run() -> None:
+    """The check stopped at the first downlink: a constellation's author was told of
+    satellites[0] only, then of satellites[1] after fixing it, and so on."""
+    data = spec_data("constellation.yaml")
+    data["satellites"] = data["satellites"][:3]
+    for sat in data["satellites"]:
+        for link in sat["downlinks"]:
+            link.update(delivery="demod_decode", preset=None, demodulation_json=None, decode_json=None)
+    lacking = [
+        f"satellites[{i}].downlinks[{j}]" for i, s in enumerate(data["satellites"]) for j in range(len(s["downlinks"]))
+    ]
+    assert len(lacking) > 2
+    with pytest.raises(SpecError) as caught:
+        spec_from_data(data, "c.yaml")
+    (line,) = [line for line in caught.value.lines if "needs a preset" in line]
+    assert line.startswith(f"c.yaml: {lacking[0]}.preset: ") and f"(also {', '.join(lacking[1:])})" in line
