@@ -36,16 +36,15 @@ def install() -> None:
     signal.signal(signal.SIGINT, leave_at_once)
 
 
-_received = False
-_count = 0
+_count = 0  # Ctrl-Cs raised in this process
+_count_at_start = 0  # the count when the running command started (`forget`)
 
 
 def raise_interrupt(signum: int, frame: FrameType | None) -> None:
     """KeyboardInterrupt, remembered: an extension module interrupted inside its own
     initialisation can turn it into another exception (an ImportError, a SystemError), and
     the command line still reports the run as interrupted (`received`)."""
-    global _received, _count
-    _received = True
+    global _count
     _count += 1
     raise KeyboardInterrupt
 
@@ -59,14 +58,14 @@ def count() -> int:
 
 def received() -> bool:
     """Whether Ctrl-C has reached the running command."""
-    return _received
+    return _count != _count_at_start
 
 
 def forget() -> None:
     """A new command starts: no Ctrl-C has reached it yet (the command line run in-process,
     several times, by one caller)."""
-    global _received
-    _received = False
+    global _count_at_start
+    _count_at_start = _count
 
 
 def swallowed_interrupt(unraisable: object, previous: object) -> None:

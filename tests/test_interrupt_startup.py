@@ -98,7 +98,7 @@ def test_an_inherited_ignore_of_ctrl_c_is_kept(sigint_restored):
 
 
 def test_ctrl_c_is_taken_over_when_the_terminal_delivers_it(sigint_restored, monkeypatch):
-    monkeypatch.setattr(interrupt, "_received", False)  # restored after the test
+    monkeypatch.setattr(interrupt, "_count", interrupt.count())  # restored after the test
     signal.signal(signal.SIGINT, signal.default_int_handler)
     interrupt.install()
     assert signal.getsignal(signal.SIGINT) is interrupt.leave_at_once

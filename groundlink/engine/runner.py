@@ -66,9 +66,9 @@ def _asset(value: Any) -> Any:
     if isinstance(value, pulumi.StringAsset):
         return "sha256:" + hashlib.sha256(value.text.encode()).hexdigest()
     if isinstance(value, (pulumi.FileAsset, pulumi.FileArchive)) and Path(value.path).is_file():
-        found = Path(value.path).resolve().stat()
-        version = (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
-        return _file_digest(str(Path(value.path).resolve()), version)
+        where = Path(value.path).resolve()
+        found = where.stat()
+        return _file_digest(str(where), (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino))
     return type(value).__name__
 
 
@@ -269,15 +269,13 @@ def _no_provider_type_aliases() -> Iterator[None]:
 INTERRUPT_CHECK_SECONDS = 0.05
 
 
-def _stop_when_interrupted(loop: asyncio.AbstractEventLoop) -> Callable[[], None]:
-    """Stop `loop` once a Ctrl-C reaches the process. The SDK's `run_pulumi_func` catches every
+def _stop_when_interrupted(loop: asyncio.AbstractEventLoop, before: int) -> Callable[[], None]:
+    """Stop `loop` once a Ctrl-C reaches the process (the interrupt count moves from `before`). The SDK's `run_pulumi_func` catches every
     exception of the program, KeyboardInterrupt included, and waits for the registrations under
     way before it raises it again; a Ctrl-C that broke one of them off left that wait without
     end (a plan hung on Ctrl-C in about one run in thirty, 2026-12-03). Checked every 50 ms on
     the loop itself, so no callback is ever broken off by it; `run_program` turns the stopped
     loop into KeyboardInterrupt. Returns what stops the checks."""
-
-    before = interrupt.count()
 
     def check() -> None:
         if interrupt.count() != before:
@@ -326,7 +324,7 @@ def run_program(
     set_mocks(mocks, project=PROJECT, stack=stack, preview=True, monitor=monitor)
     root = get_root_resource()
     interrupts = interrupt.count()
-    stop_watching = _stop_when_interrupted(loop)
+    stop_watching = _stop_when_interrupted(loop, interrupts)
     try:
         try:
             with _cyclic_gc_paused(), _no_source_positions(), _no_provider_type_aliases():
