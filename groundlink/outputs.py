@@ -172,7 +172,7 @@ def _check_parent(path: Path, flag: str, target: Path | None = None) -> None:
         if parent.is_symlink() and not parent.exists():
             raise UsageError(f"{flag} {path}: {standing(parent)}")
     for parent in (target or path).parents:
-        if not parent.exists() and not parent.is_symlink():
+        if not parent.exists():
             continue
         if not parent.is_dir():
             raise UsageError(f"{flag} {path}: {standing(parent)}")

@@ -1444,13 +1444,13 @@ def spec_from_data(data: Any, source: str = "<spec>", document: Document | None 
             path, message = describe_error(error, data)
             where = document.where(path.parts()) if document else ""
             suffix = f" ({where})" if where else ""
-            lines.append(_error_line(source, path.text(), message, suffix))
+            lines.append(error_line(source, path.text(), message, suffix))
         raise SpecError(source, list(dict.fromkeys(lines))) from None
     except RecursionError:  # read_yaml bounds depth; data built in Python may not be
         raise SpecError(source, [f"{source}: nested too deeply"]) from None
 
 
-def _error_line(source: str, shown: str, message: str, suffix: str) -> str:
+def error_line(source: str, shown: str, message: str, suffix: str) -> str:
     """One line of MAX_LINE characters at most: the source, the field path, what is wrong and
     where (`suffix`). A long source is cut in its middle first, so that the message keeps its
     allowed values; a message too long by itself is cut in its middle, marked (it was cut at

@@ -135,3 +135,20 @@ def test_an_override_file_of_an_empty_mapping_changes_nothing(tmp_path):
     path = tmp_path / "prices.yaml"
     path.write_text("{}\n")
     assert load_overrides(path) == OverrideFile()
+
+
+def test_a_price_file_under_a_long_directory_keeps_its_whole_message(tmp_path):
+    """Price files' lines were cut at their end, unmarked (as spec lines were): the path is
+    what gives way now, in its middle, and the message stays whole."""
+    from groundlink.inputs import MAX_LINE
+
+    directory = tmp_path / ("d" * 250) / ("e" * 200)
+    directory.mkdir(parents=True)
+    problem = "prices.x.price: -1 is out of range; allowed: 0 or more (line 3, column 7)"
+    (directory / "aws.yaml").write_text(
+        "cloud: aws\nprices:\n  x: {price: -1, unit: u, region: r, source: s, date: '2026'}\n"
+    )
+    with pytest.raises(PriceError) as raised:
+        load_catalog("aws", directory)
+    (line,) = raised.value.lines
+    assert line.endswith(f"/aws.yaml: {problem}") and "…" in line and len(line) <= MAX_LINE

@@ -179,16 +179,14 @@ def _read_yaml(path: Path) -> Document:
 def _errors(path: Path, exc: ValidationError, document: Document, root: type[BaseModel]) -> PriceError:
     """One line per problem, naming the field path as the file spells it (`root`: the file's
     model) and, as a spec's errors do, its line and column."""
-    from ..inputs import one_line
-    from ..spec import describe_error
+    from ..spec import describe_error, error_line
 
     lines = []
     for error in exc.errors(include_url=False):
         field, message = describe_error(error, document.data, root)
         where = document.where(field.parts())
         suffix = f" ({where})" if where else ""
-        line = f"{path}: {field.text() or 'the whole file'}: {message}"
-        lines.append(one_line(line[: 300 - len(suffix)] + suffix))
+        lines.append(error_line(str(path), field.text() or "the whole file", message, suffix))
     return PriceError(list(dict.fromkeys(lines)))
 
 
