@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -67,6 +68,42 @@ def test_ctrl_c_during_compare_exits_130_with_one_line_and_leaves_no_process(tmp
     assert survivors == ""
     assert not (tmp_path / "out").exists()
     assert [p.name for p in tmp_path.iterdir()] == []  # no half-written report left beside it
+
+
+# Ctrl-C at the one moment a race could hide: each plan worker, the instant it is forked, sends
+# Ctrl-C to the whole group, as a terminal would; before that point is held back, the caller
+# stopped before it had recorded the worker (which then waited for work for ever, holding the
+# caller's pipes), and the worker printed a traceback from multiprocessing's start-up.
+_CTRL_C_AT_EVERY_FORK = """
+import os, signal, sys
+os.register_at_fork(after_in_child=lambda: os.killpg(0, signal.SIGINT))
+from groundlink.cli import entry
+sys.argv[0] = "groundlink"
+entry()
+"""
+
+
+def test_ctrl_c_the_instant_a_plan_worker_is_forked_exits_130_with_one_line_and_leaves_no_process(tmp_path):
+    out = str(tmp_path / "out")
+    with sigint_as_a_terminal_leaves_it():
+        process = subprocess.Popen(
+            [sys.executable, "-c", _CTRL_C_AT_EVERY_FORK, "compare", str(SPECS / "noaa20.yaml"), "--out", out],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+    try:
+        _, err = process.communicate(timeout=90)
+        survivors = _group_members(process.pid)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # a survivor must not outlive the test
+    assert process.returncode == 130
+    assert err.strip().splitlines() == ["groundlink: interrupted"]
+    assert survivors == ""
+    assert not (tmp_path / "out").exists()
 
 
 def test_plan_json_into_a_directory_or_under_a_file_is_one_line_before_planning(tmp_path, capsys, monkeypatch):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -84,10 +85,33 @@ def _quietly(work: Callable[[], None]) -> None:
 
 
 def _ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the caller, which stops them: no traceback from each worker."""
-    import signal
-
+    """Workers leave Ctrl-C to the caller, which stops them: no traceback from each worker.
+    They were forked with Ctrl-C held back (`_ctrl_c_held_while_forking`); ignoring it
+    discards one that arrived meanwhile, and only then is it let through again."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+@contextlib.contextmanager
+def _ctrl_c_held_while_forking() -> Iterator[None]:
+    """Ctrl-C held back while the pool forks its workers, and delivered once they are forked.
+
+    A Ctrl-C (sent to the whole process group, as a terminal sends it) that came between a fork
+    and the executor's record of the new worker raised in the caller before it knew that worker,
+    so the worker was never stopped and waited for work for ever; and in the worker, before its
+    initializer ran, it raised inside multiprocessing's start-up and printed a traceback. Held
+    back, it reaches the caller once every worker is recorded (and stopped on the way out), and
+    a worker inherits it held back until `_ignore_sigint` discards it.
+    """
+    if not hasattr(signal, "pthread_sigmask"):  # no POSIX signal masks: nothing to hold back
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -123,7 +147,8 @@ def run_plans(
         else ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_ignore_sigint)
     )
     try:
-        futures = {pool.submit(_plan_in_process, spec_path, cloud): cloud for cloud in clouds}
+        with _ctrl_c_held_while_forking():  # the first submit forks the workers
+            futures = {pool.submit(_plan_in_process, spec_path, cloud): cloud for cloud in clouds}
         for cloud in clouds:
             on_start(cloud)
         side = threading.Thread(target=_quietly, args=(meanwhile,), name="groundlink-meanwhile", daemon=True)
