@@ -1076,7 +1076,7 @@ class MissionSpec(_Model):
             f"{need_mb:,.0f} MB ({raw * 1000:,.0f} raw, {frames * 1000:,.0f} frames)"
         )
         if self.processing.mode == "function":
-            room_mb = limits.LAMBDA_EPHEMERAL_STORAGE_MB * 1024 * 1024 / 1e6  # MiB to MB
+            room_mb = limits.LAMBDA_EPHEMERAL_STORAGE_MB  # MB as AWS writes it (limits.py)
             if need_mb > room_mb:
                 raise _fail(
                     "processing.mode",

@@ -270,14 +270,14 @@ class TestSatellites:
 
     def test_a_function_refuses_a_contact_its_tmp_cannot_hold(self):
         """15 Mbit/s decoded: 0.1125 GB of raw files a minute, as much again in frame streams;
-        Lambda's /tmp is 10,240 MiB = 10,737.4 MB, so 47.7 minutes fit (10,732.5 MB) and 47.8 do
-        not (10,755 MB)."""
-        fits = _ok(lambda d: d["ground_segment"].update(contact_minutes=47.7))
+        Lambda's /tmp is 10,240 MB as AWS writes it (not read as MiB, 10,737 MB: the smaller
+        reading), so 45.5 minutes fit (10,237.5 MB) and 45.6 do not (10,260 MB)."""
+        fits = _ok(lambda d: d["ground_segment"].update(contact_minutes=45.5))
         assert fits.processing.mode == "function"
-        errors = _errors(lambda d: d["ground_segment"].update(contact_minutes=47.8))
+        errors = _errors(lambda d: d["ground_segment"].update(contact_minutes=45.6))
         assert (
-            "s.yaml: processing.mode: a function's /tmp holds 10,737 MB on Lambda, a container job's disk less on "
-            "Azure; a 47.8-minute contact of satellite 'noaa20' needs 10,755 MB (5,378 raw, 5,378 frames); shorten "
+            "s.yaml: processing.mode: a function's /tmp holds 10,240 MB on Lambda, a container job's disk less on "
+            "Azure; a 45.6-minute contact of satellite 'noaa20' needs 10,260 MB (5,130 raw, 5,130 frames); shorten "
             "ground_segment.contact_minutes or set processing.enabled: false"
         ) in errors
 
