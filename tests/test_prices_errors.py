@@ -322,3 +322,16 @@ def test_a_pack_config_that_cannot_be_read_says_why_in_the_spec_s_words(tmp_path
     with pytest.raises(PackConfigError) as raised:
         load_config_file("a\0b")
     assert str(raised.value) == "a\\x00b: cannot read policy pack config (embedded null byte)"
+
+
+def test_the_documented_override_example_is_accepted_as_written(tmp_path: Path) -> None:
+    """docs/compare.md's example is what a user copies first: it must load, and each price it
+    sets must reach the catalog with the source it names."""
+    text = (SPECS.parent / "docs" / "compare.md").read_text()
+    start = text.index("```yaml", text.index("### Overrides: `--prices FILE`")) + len("```yaml")
+    example = tmp_path / "prices.yaml"
+    example.write_text(text[start : text.index("```", start)])
+    catalogs, assumptions = load_catalogs(example)
+    assert assumptions.object_size_mb == 500
+    partner = catalogs["azure"].entry("partner_minute")
+    assert (partner.price, partner.source) == (12.0, f"partner quote Q-4411 (override: {example})")
