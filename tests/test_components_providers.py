@@ -44,7 +44,6 @@ def _invokes_through(cloud: str, monkeypatch: pytest.MonkeyPatch) -> tuple[list[
     # still the stack's, and the root component checks it against the spec
     config = {"aws-native:region": "us-west-2"} if cloud == "aws" else {}
     records, _ = runner.run_program(program, stack="dev", region="us-west-2", config=config)
-    runner._reset_runtime()
     return calls, records
 
 

@@ -142,11 +142,14 @@ def _recording_monitor(mocks: Mocks) -> Any:
 
 
 def _reset_runtime() -> None:
-    """The SDK keeps global state; each plan starts from a clean slate."""
+    """The SDK keeps global state; each plan starts from a clean slate. New objects, not the
+    caller's cleared: the plan runs in a copy of the caller's context (`run_program`), whose
+    variables still name the caller's RPC manager and output set."""
     from pulumi.runtime import settings
+    from pulumi.runtime.rpc_manager import RPCManager
 
-    settings.SETTINGS.rpc_manager.clear()
-    settings.SETTINGS.outputs.clear()
+    settings.SETTINGS.rpc_manager = RPCManager()
+    settings.SETTINGS.outputs = set()
     settings.set_root_resource(None)  # type: ignore[arg-type]  # the SDK types it as a resource but resets with None
 
 
@@ -299,6 +302,13 @@ def _cancel_pending(loop: asyncio.AbstractEventLoop) -> None:
             loop.run_until_complete(asyncio.wait(pending, timeout=1.0))
 
 
+def _current_event_loop() -> asyncio.AbstractEventLoop | None:
+    """The loop set for this thread, if any, without making one (`asyncio.get_event_loop`
+    would create and set a loop in the main thread when none is set)."""
+    local = getattr(asyncio.get_event_loop_policy(), "_local", None)  # the default policy's
+    return getattr(local, "_loop", None)
+
+
 def run_program(
     program: Callable[[], None], *, stack: str, region: str, config: dict[str, str]
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -306,7 +316,27 @@ def run_program(
 
     Returns the registrations (in tree order) and the resolved stack outputs.
     Shared by `plan` and the benchmark's straight-line floor.
+
+    The caller's Pulumi runtime is left as it was: a test that set its own mocks, config and
+    stack with `pulumi.runtime.set_mocks` and then planned a spec found them replaced by the
+    plan's (its components got this engine's mock values, its stack was the plan's) and its
+    queued RPCs dropped. The SDK keeps that state in context variables, so the plan runs in a
+    copy of the caller's context, on its own event loop; the caller's loop is set back after.
     """
+    import contextvars
+
+    caller_loop = _current_event_loop()
+    try:
+        return contextvars.copy_context().run(
+            _run_program_in_this_context, program, stack=stack, region=region, config=config
+        )
+    finally:
+        asyncio.set_event_loop(caller_loop)
+
+
+def _run_program_in_this_context(
+    program: Callable[[], None], *, stack: str, region: str, config: dict[str, str]
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     import pulumi
     from pulumi.runtime import set_all_config, set_mocks
     from pulumi.runtime.settings import get_root_resource
@@ -396,6 +426,5 @@ def plan(
         warnings=list(realization.warnings),
         region=region,
     )
-    result.seconds = time.perf_counter() - started
-    _reset_runtime()
+    result.seconds = time.perf_counter() - started  # the plan's runtime went with its context (`run_program`)
     return result
