@@ -366,9 +366,37 @@ def _yaml_message(exc: yaml.YAMLError, source: str, text: str) -> str:
     elif exc.problem and context and started is not None and mark is not None and started.line != mark.line:
         # an unclosed quote or bracket is found where the text ends: say where it was opened
         problem = f"{problem} ({context} that starts at line {started.line + 1}, column {started.column + 1})"
+    elif mark is not None and not _text_after(text, mark).strip() and (opened := _unclosed_flow(text)) is not None:
+        # the text ended inside a bracket, and the parser's own context points at the end too
+        # (`mission: [` on the last line): say where the bracket was opened
+        kind, at = opened
+        problem = f"{problem} (while parsing a flow {kind} that starts at line {at.line + 1}, column {at.column + 1})"
     if tab:
         problem = f"{problem}; {TAB_HINT}"
     return f"{source}: {_at(mark)}{problem}"
+
+
+def _text_after(text: str, mark: Any) -> str:
+    """What follows a mark's line and column in the text."""
+    lines = text.split("\n")
+    if mark.line >= len(lines):
+        return ""
+    return "\n".join([lines[mark.line][mark.column :], *lines[mark.line + 1 :]])
+
+
+def _unclosed_flow(text: str) -> tuple[str, Any] | None:
+    """The innermost `[` or `{` still open where the text stops parsing: its kind and mark."""
+    opened: list[tuple[str, Any]] = []
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)):
+                kind = "sequence" if isinstance(token, yaml.FlowSequenceStartToken) else "mapping"
+                opened.append((kind, token.start_mark))
+            elif isinstance(token, (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)) and opened:
+                opened.pop()
+    except yaml.YAMLError:  # the scanner stops where the parser did, or earlier: what was open then
+        pass
+    return opened[-1] if opened else None
 
 
 def _character_at(text: str, line: int, column: int) -> str:

@@ -202,3 +202,22 @@ def test_an_unclosed_quote_says_where_the_part_it_broke_starts(validate):
     assert err.count("\n") == 1 and "<unicode string>" not in err and "\\n" not in err
     assert err.startswith("spec.yaml: line ")
     assert err.endswith(f" that starts at line {line_of(text, 'cost-center')}, column 5)\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "opened"),
+    [
+        ("mission: [\n", "sequence", 10),
+        ("mission: {a: 1,\n", "mapping", 10),
+        ("mission: [a, {b: [1],\n", "mapping", 14),
+    ],
+)
+def test_a_bracket_left_open_at_the_end_says_where_it_was_opened(validate, text, kind, opened):
+    """The parser stops where the text ends, and its own context points there too: the line
+    named nothing to look at. The innermost bracket still open is named (a closed one is not)."""
+    assert validate(text) == (
+        2,
+        "",
+        f"spec.yaml: line 2, column 1: did not find expected node content (while parsing a flow {kind} "
+        f"that starts at line 1, column {opened})\n",
+    )
