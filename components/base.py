@@ -112,11 +112,20 @@ class MissionComponent(pulumi.ComponentResource):
     def tags(self) -> dict[str, str]:
         return dict(self.mission.tags)
 
-    def tags_up_to(self, most: int) -> dict[str, str]:
-        """The tags of a resource that takes at most `most` (an S3 object, a Key Vault key): the
-        spec may hold up to 50, which the cloud refuses there. groundlink's own come first (the
-        pack requires them), then the spec's extra tags in their order while they fit."""
-        return dict(list(self.mission.tags.items())[:most])
+    def tags_up_to(self, most: int, what: str) -> dict[str, str]:
+        """The tags of a resource that takes at most `most` (an S3 object, a Key Vault key, an
+        Azure storage account): the spec may hold up to 50, which the cloud refuses there.
+        groundlink's own come first (the pack requires them), then the spec's extra tags in their
+        order while they fit; the plan warns of those left off, naming them."""
+        tags = list(self.mission.tags.items())
+        if len(tags) > most:
+            left = [key for key, _ in tags[most:]]
+            shown = ", ".join(left[:5]) + (f" and {len(left) - 5} more" if len(left) > 5 else "")
+            self.warn(
+                f"mission.tags: {what} takes at most {most} tags: it carries groundlink's own, then the "
+                f"spec's while they fit, not {shown}"
+            )
+        return dict(tags[:most])
 
     def realize(self, resource: R, *capability_ids: str) -> R:
         """Record that `resource` realizes the given capabilities; returns the resource."""

@@ -189,6 +189,9 @@ TAGS_PER_RESOURCE_MAX = 50
 # Azure Key Vault "About keys", Key tags: "up to 15 tags"), both read 2026-12-02.
 S3_OBJECT_TAGS_MAX = 10
 KEY_VAULT_KEY_TAGS_MAX = 15
+# ... and an Azure storage account 15 (pulumi_azure_native 3.29.0 `storage.StorageAccountArgs.tags`,
+# from the Storage resource provider's API: "A maximum of 15 tags can be provided for a resource").
+AZURE_STORAGE_ACCOUNT_TAGS_MAX = 15
 AWS_TAG_VALUE_PUNCTUATION = frozenset(" _.:/=+-@")
 RESERVED_TAG_PREFIXES: tuple[str, ...] = ("aws:", "microsoft", "azure", "windows")
 
@@ -197,7 +200,9 @@ RESERVED_TAG_PREFIXES: tuple[str, ...] = ("aws:", "microsoft", "azure", "windows
 MINUTES_PER_DAY = 24 * 60
 
 # Budget notifications: Azure consumption budgets take up to five (azure-native consumption.Budget,
-# Microsoft.Consumption API); AWS Budgets up to ten. One spec deploys on both.
+# Microsoft.Consumption API), and AWS Budgets five too (botocore 1.44.5 `budgets`
+# CreateBudgetRequest.NotificationsWithSubscribers: "A budget can have up to five notifications";
+# the shape's own max is 10). One spec deploys on both (docs/facts.md §11).
 BUDGET_NOTIFICATIONS_MAX = 5
 
 # Azure storage firewall IP rules (Microsoft Learn, "Configure Azure Storage firewalls and

@@ -1,8 +1,13 @@
-"""The spec may hold 50 tags (46 extra), which most resources take; an S3 object takes 10 and a
-Key Vault key 15, so those get groundlink's four and as many extra tags as fit, in the spec's
-order. A plan with 16 tags on either would have failed at `pulumi up`."""
+"""The spec may hold 50 tags (46 extra), which most resources take; an S3 object takes 10, a
+Key Vault key and an Azure storage account 15, so those get groundlink's four and as many extra
+tags as fit, in the spec's order, and the plan warns of the rest. A plan with 16 tags on any of
+them would have failed at `pulumi up`."""
 
 from __future__ import annotations
+
+import importlib
+import re
+from functools import cache
 
 import pytest
 
@@ -15,18 +20,69 @@ EXTRA = {f"team-{i:02d}": f"value-{i:02d}" for i in range(limits.TAGS_PER_RESOUR
 
 
 @pytest.mark.parametrize(
-    ("cloud", "type_token", "most"),
+    ("cloud", "type_token", "most", "what"),
     [
-        ("aws", "aws:s3/bucketObjectv2:BucketObjectv2", limits.S3_OBJECT_TAGS_MAX),
-        ("azure", "azure-native:keyvault:Key", limits.KEY_VAULT_KEY_TAGS_MAX),
+        (
+            "aws",
+            "aws:s3/bucketObjectv2:BucketObjectv2",
+            limits.S3_OBJECT_TAGS_MAX,
+            "the processing dependencies archive (an S3 object)",
+        ),
+        ("azure", "azure-native:keyvault:Key", limits.KEY_VAULT_KEY_TAGS_MAX, "a Key Vault key"),
+        ("azure", "azure-native:storage:StorageAccount", limits.AZURE_STORAGE_ACCOUNT_TAGS_MAX, "the storage account"),
     ],
 )
-def test_resources_that_take_fewer_tags_get_groundlinks_and_the_first_extra_ones(cloud, type_token, most):
+def test_resources_that_take_fewer_tags_get_groundlinks_and_the_first_extra_ones(cloud, type_token, most, what):
     plan = variant_plan(cloud, {"mission.tags": EXTRA})
     [limited] = plan.of_type(type_token)
     tags = limited.inputs["tags"]
     assert len(tags) == most == {"aws": 10, "azure": 15}[cloud]
     assert set(tags) == {*GROUNDLINK_TAGS, *list(EXTRA)[: most - len(GROUNDLINK_TAGS)]}
+    left = list(EXTRA)[most - len(GROUNDLINK_TAGS) :]
+    [warning] = [w for w in plan.warnings if w.startswith(f"mission.tags: {what}")]
+    assert warning == (
+        f"mission.tags: {what} takes at most {most} tags: it carries groundlink's own, then the spec's while "
+        f"they fit, not {', '.join(left[:5])} and {len(left) - 5} more"
+    )
     # every other taggable resource carries all 50
     full = [r for r in plan.resources if r.type != type_token and len(r.inputs.get("tags") or {}) == 50]
     assert len(full) > 10
+
+
+def test_tags_that_fit_everywhere_raise_no_warning():
+    plan = variant_plan("azure", {"mission.tags": dict(list(EXTRA.items())[:11])})  # 15 in all
+    assert not [w for w in plan.warnings if w.startswith("mission.tags:")]
+    [account] = plan.of_type("azure-native:storage:StorageAccount")
+    assert len(account.inputs["tags"]) == 15
+
+
+_SDK_TAG_LIMIT = re.compile(r"maximum of (\d+) tags", re.IGNORECASE)
+
+
+@cache
+def _documented_tag_limit(type_token: str) -> int | None:
+    """The tag limit the installed provider SDK documents for a resource type's `tags`, if any
+    (pulumi_azure_native carries the resource providers' API docs: the Storage RP's "A maximum of
+    15 tags can be provided for a resource")."""
+    package, module, name = type_token.split(":")
+    root = {"aws": "pulumi_aws", "aws-native": "pulumi_aws_native", "azure-native": "pulumi_azure_native"}[package]
+    path = module.split("/")[0].replace("-", "_")
+    sdk = importlib.import_module(f"{root}.{path}_" if path == "lambda" else f"{root}.{path}")
+    args = getattr(sdk, f"{name}Args", None)
+    tags = getattr(args, "tags", None)  # the property's docstring: what the SDK says of `tags`
+    found = _SDK_TAG_LIMIT.search(tags.__doc__ or "") if tags is not None else None
+    return int(found[1]) if found else None
+
+
+@pytest.mark.parametrize("cloud", ["aws", "azure"])
+def test_no_resource_carries_more_tags_than_its_sdk_documents(cloud):
+    """The class of the storage account's 15: every planned type is read against what its SDK
+    says, so a type added later with a documented limit is caught here."""
+    plan = variant_plan(cloud, {"mission.tags": EXTRA})
+    limited = {r.type: _documented_tag_limit(r.type) for r in plan.resources if r.custom and r.inputs.get("tags")}
+    over = {
+        t: n for t, n in limited.items() if n is not None and any(len(r.inputs["tags"]) > n for r in plan.of_type(t))
+    }
+    assert over == {}
+    if cloud == "azure":  # the SDK's documented limits are read at all
+        assert limited["azure-native:storage:StorageAccount"] == 15

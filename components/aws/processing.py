@@ -259,7 +259,7 @@ class AwsProcessing(MissionComponent):
                 key=f"processing/{LAYER.filename}",
                 source=pulumi.FileAsset(str(LAYER.path)),
                 content_type="application/zip",
-                tags=self.tags_up_to(S3_OBJECT_TAGS_MAX),
+                tags=self.tags_up_to(S3_OBJECT_TAGS_MAX, "the processing dependencies archive (an S3 object)"),
                 opts=self.opts(depends_on=[self.artifacts.policy]),
             ),
             "processing.function",

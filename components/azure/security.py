@@ -376,7 +376,7 @@ class AzureSecurity(MissionComponent):
                             ],
                         },
                     },
-                    tags=self.tags_up_to(KEY_VAULT_KEY_TAGS_MAX),
+                    tags=self.tags_up_to(KEY_VAULT_KEY_TAGS_MAX, "a Key Vault key"),
                     opts=self.opts(stateful=True),
                 ),
                 "security.cmk",

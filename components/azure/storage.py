@@ -17,6 +17,7 @@ import pulumi
 import pulumi_azure_native as azure
 
 from groundlink.blueprint import Lifecycle, MissionInputs, StorageInputs
+from groundlink.limits import AZURE_STORAGE_ACCOUNT_TAGS_MAX
 
 from ..base import MissionComponent
 from .iam import user_assigned
@@ -207,7 +208,7 @@ class AzureStorage(MissionComponent):
                 network_rule_set=network_rules(
                     inputs.partner_source_addresses, None if network else processing_subnet_id
                 ),
-                tags=self.tags,
+                tags=self.tags_up_to(AZURE_STORAGE_ACCOUNT_TAGS_MAX, "the storage account"),
                 opts=self.opts(stateful=True, depends_on=depends_on),
             ),
             *(["storage.raw"] if inputs.raw_needed else []),
