@@ -120,6 +120,39 @@ def test_plan_reads_against_before_it_writes_so_a_bad_one_leaves_no_plan_file(ca
 
 
 @pytest.mark.usefixtures("never_planned")
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["diff", "aws.json", "{spec}"],
+        ["diff", "aws.json", "{spec}", "--cloud", "both"],
+        ["plan", "{spec}", "--cloud", "both", "--against", "aws.json"],
+        ["check", "{spec}", "--against", "aws.json"],
+    ],
+    ids=["diff", "diff-both", "plan-both", "check"],
+)
+def test_one_clouds_plan_as_old_against_both_clouds_is_refused_before_planning(
+    capsys, tmp_path, monkeypatch, spec, argv
+):
+    """A plan holds one cloud: against --cloud both (the default) the diff covered that cloud
+    alone and passed, the other cloud's stores unchecked by the gate that was asked to watch them."""
+    monkeypatch.chdir(tmp_path)
+    cached_plan("noaa20.yaml", "aws").write(tmp_path / "aws.json")
+    line = refused(capsys, *(a.format(spec=spec) for a in argv))
+    assert line == (
+        "groundlink: aws.json: holds the aws stack only, so azure would go unchecked; "
+        "give --cloud aws, or a spec as OLD to diff every cloud"
+    )
+
+
+@pytest.mark.usefixtures("commands_use_shared_plans")
+def test_one_clouds_plan_as_old_diffs_when_its_cloud_is_named(capsys, tmp_path, monkeypatch, spec):
+    monkeypatch.chdir(tmp_path)
+    cached_plan("noaa20.yaml", "aws").write(tmp_path / "aws.json")
+    assert cli.main(["diff", "aws.json", str(spec), "--cloud", "aws"]) == 0
+    assert "aws: " in capsys.readouterr().out
+
+
+@pytest.mark.usefixtures("never_planned")
 @pytest.mark.parametrize("command", ["plan", "check"])
 @pytest.mark.parametrize("spelling", ["same", "dotdot", "link", "descriptor"])
 def test_json_naming_the_spec_is_refused_and_the_spec_kept(capsys, tmp_path, monkeypatch, spec, command, spelling):

@@ -382,6 +382,9 @@ def test_compare_against_writes_the_diff_into_the_report(tmp_path, monkeypatch, 
         in report
     )
     assert "Refused: 1 change(s) losing data (listed below); the command exited 1." in report
+    # OLD holds the aws stack only: the report says Azure was not compared, not that it is unchanged
+    assert doc["diff"]["notCompared"] == ["azure"]
+    assert f"azure: not compared: {saved} holds another cloud's stack only." in report
 
     # accepted: recorded as such (the exit stays 1 here for the fake plans' own parity failure)
     run_cli(capsys, "compare", NOAA20, "--out", str(out), "--against", str(saved), "--allow-data-loss")

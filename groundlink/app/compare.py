@@ -204,7 +204,7 @@ def run_compare(
     catalogs = partner_catalogs(spec, catalogs, str(prices))  # one partner price, checked before planning
     _check_out_dir(out)
     if against:
-        check_old(against)
+        check_old(against, CLOUDS, partial=True)  # the report says which cloud OLD leaves out
     if policy_pack_config is not None:
         from ..check.config import load_config_file
 
@@ -291,7 +291,7 @@ def run_compare(
                 prices_file=str(prices) if prices else None,
                 generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
             )
-            diffs = diff_against(against, str(spec_path), CLOUDS, plans) if against else []
+            diffs = diff_against(against, str(spec_path), CLOUDS, plans, partial=True) if against else []
             if against:
                 lost = data_loss_lines(diffs)
                 doc["diff"] = {
@@ -300,6 +300,8 @@ def run_compare(
                     "refused": bool(lost) and not allow_data_loss,
                     "dataLoss": lost,
                     "clouds": [d.to_json() for d in diffs],
+                    # a plan or checkpoint as OLD holds one cloud: the other is not compared
+                    "notCompared": [c for c in CLOUDS if c not in {d.cloud for d in diffs}],
                 }
             charts = render_charts(doc)  # charts do not read policy results
         except BaseException as error:

@@ -82,7 +82,7 @@ def check_against(args: argparse.Namespace) -> None:
     from ..diff.run import check_old
 
     if args.against:
-        check_old(args.against)
+        check_old(args.against, clouds_of(args))
 
 
 def against(args: argparse.Namespace, clouds: Sequence[str], new_plans: Mapping[str, Any] | None) -> int:

@@ -22,16 +22,18 @@ def diff_against(
     clouds: Sequence[str],
     new_plans: Mapping[str, Any] | None = None,
     planner: Planner | None = None,
+    partial: bool = False,
 ) -> list[Diff]:
-    """One diff per cloud OLD covers among `clouds`. Bad input (either side) raises before
-    anything is planned: SpecError for NEW, StateError or SpecError for OLD."""
+    """One diff per cloud OLD covers among `clouds` (every one unless `partial`: state.covers).
+    Bad input (either side) raises before anything is planned: SpecError for NEW, StateError or
+    SpecError for OLD."""
     from ..spec import load_spec
 
     if not is_spec_path(new_spec):
         raise StateError(f"{new_spec}: NEW must be a mission spec; this is a plan, checkpoint or report")
     load_spec(new_spec)
     plan = planner or _engine_plan
-    olds = load_states(old, list(clouds), plan)
+    olds = load_states(old, list(clouds), plan, partial)
     diffs = []
     for cloud in clouds:
         if cloud in olds:
@@ -40,18 +42,19 @@ def diff_against(
     return diffs
 
 
-def check_old(old: str) -> None:
-    """Read OLD up front (a spec is validated, a plan or checkpoint parsed) so that a bad
-    OLD is reported before any planning starts."""
+def check_old(old: str, clouds: Sequence[str], partial: bool = False) -> None:
+    """Read OLD up front (a spec is validated, a plan or checkpoint parsed, and the clouds
+    asked for checked against the one it holds) so that a bad OLD is reported before any
+    planning starts."""
     from pathlib import Path
 
     from ..spec import load_spec
-    from .state import from_document, read_json
+    from .state import covers, from_document, read_json
 
     if is_spec_path(old):
         load_spec(old)
     else:
-        from_document(read_json(Path(old)), old)
+        covers(old, from_document(read_json(Path(old)), old).cloud, clouds, partial)
 
 
 def _shown(value: object) -> str:

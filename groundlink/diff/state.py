@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -323,15 +323,29 @@ def is_spec_path(path: str) -> bool:
     return not (head.startswith("{") and _DOCUMENT_KEY.search(head[:200]))
 
 
-def load_states(path: str, clouds: list[str], planner: Planner) -> dict[str, State]:
+def load_states(path: str, clouds: list[str], planner: Planner, partial: bool = False) -> dict[str, State]:
     """OLD as one State per cloud it covers among `clouds`: a spec is planned on each;
-    a plan or checkpoint covers the one cloud it holds."""
+    a plan or checkpoint covers the one cloud it holds (`covers`)."""
     if is_spec_path(path):
         return {cloud: from_plan(planner(path, cloud)) for cloud in clouds}
     state = from_document(read_json(Path(path)), path)
-    if state.cloud not in clouds:
-        raise StateError(f"{path}: holds the {state.cloud} stack; --cloud {'/'.join(clouds)} asks for another")
+    covers(path, state.cloud, clouds, partial)
     return {state.cloud: state}
+
+
+def covers(path: str, cloud: str, clouds: Sequence[str], partial: bool) -> None:
+    """A plan or checkpoint OLD holds one cloud's stack: the clouds asked for must be that one.
+    `--cloud both` (the default) against it used to diff that cloud alone and pass, saying
+    nothing of the other, whose stores a gate was asked to watch. `partial`: a caller that
+    says which clouds went uncompared itself (compare's report)."""
+    if cloud not in clouds:
+        raise StateError(f"{path}: holds the {cloud} stack; --cloud {'/'.join(clouds)} asks for another")
+    others = [c for c in clouds if c != cloud]
+    if others and not partial:
+        raise StateError(
+            f"{path}: holds the {cloud} stack only, so {' and '.join(others)} would go unchecked; "
+            f"give --cloud {cloud}, or a spec as OLD to diff every cloud"
+        )
 
 
 def as_deployed(new: State, old: State) -> State:

@@ -532,6 +532,10 @@ def _changes(doc: dict[str, Any]) -> Section:
         for change in cloud["changes"]
     ]
     summary = [_c(_diff_summary(cloud)) for cloud in doc["diff"]["clouds"]]
+    summary += [
+        _c(f"{cloud}: not compared: {doc['diff']['against']} holds another cloud's stack only.", "bad")
+        for cloud in doc["diff"].get("notCompared", [])
+    ]
     if doc["diff"].get("refused"):
         summary.append(
             _c(
