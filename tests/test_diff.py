@@ -113,6 +113,32 @@ def test_the_cli_refuses_data_loss_with_exit_1_unless_allowed(capsys, commands_u
     assert code == 0 and "DATA LOSS" in out
 
 
+def test_the_refusal_names_the_spec_fields_changed_and_not_for_a_plan_as_old(
+    capsys, tmp_path, commands_use_shared_plans
+):
+    """The loss lines name resources and their properties; what there is to revert is a spec
+    field (a renamed mission, a moved region): the last line names every field changed, with
+    both values as YAML writes them, a list whole. A plan as OLD has no fields to compare."""
+    new = edited(
+        lambda d: (
+            d["analytics"].update(telemetry_stream=False),
+            d["clouds"]["aws"].update(region="us-east-2"),
+            d["budget"].update(alert_emails=["ops@example.com", "sat@example.com"]),
+        )
+    )
+    code, _, err = run_cli(capsys, "diff", NOAA20, new, "--cloud", "aws")
+    assert code == 1
+    assert err.splitlines()[-1] == (
+        "groundlink: refusing data loss; the spec changes analytics.telemetry_stream (true => false), "
+        "budget.alert_emails, clouds.aws.region (us-west-2 => us-east-2): revert, or pass --allow-data-loss to accept it"
+    )
+    saved = tmp_path / "old-aws.json"
+    cached_plan("noaa20.yaml", "aws").write(saved)
+    code, _, err = run_cli(capsys, "diff", str(saved), new, "--cloud", "aws")
+    assert code == 1
+    assert err.splitlines()[-1] == "groundlink: refusing data loss; pass --allow-data-loss to accept it"
+
+
 def test_json_output_lists_every_change_with_its_action(capsys, commands_use_shared_plans):
     new = edited(lambda d: d["analytics"].update(telemetry_stream=False))
     code, out, _ = run_cli(capsys, "diff", NOAA20, new, "--cloud", "aws", "--json", "--allow-data-loss")

@@ -40,7 +40,10 @@ def test_turning_protection_off_lists_every_store_and_is_refused(capsys, cloud, 
     code, out, err = run_cli(capsys, "diff", NOAA20, dev, "--cloud", cloud)
     assert code == 1 and "PROTECTION REMOVED: stateful resource" in out and f"~ {PROTECTION}: true => false" in out
     assert err.count("would lose its protection") == len(stores)
-    assert err.endswith("groundlink: refusing data loss; pass --allow-data-loss to accept it\n")
+    assert err.endswith(
+        "groundlink: refusing data loss; the spec changes storage.data_protection (strict => dev): revert, "
+        "or pass --allow-data-loss to accept it\n"
+    )
     code, out, _ = run_cli(capsys, "diff", NOAA20, dev, "--cloud", cloud, "--json", "--allow-data-loss")
     (doc,) = json.loads(out)
     assert code == 0 and doc["summary"]["unprotected"] == len(stores) and doc["summary"]["dataLoss"] == 0

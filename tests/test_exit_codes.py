@@ -180,7 +180,8 @@ CASES = {
     "diff data loss": Case(
         ("diff", NOAA20, "{tmp}/new.yaml", "--cloud", "aws"),
         1,
-        "groundlink: refusing data loss; pass --allow-data-loss to accept it",
+        "groundlink: refusing data loss; the spec changes mission.name (noaa20 => noaa21): revert, or pass "
+        "--allow-data-loss to accept it",
         _edited(**{"mission.name": "noaa21"}),
     ),
     "diff data loss allowed": Case(

@@ -387,5 +387,5 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     for diff in result.diffs:
         print("\n".join(render_text(diff)))
-    lost = diff_command.verdict(result.diffs, args.allow_data_loss)
+    lost = diff_command.verdict(result.diffs, args.allow_data_loss, args.against or "", args.spec)
     return EXIT_OK if result.ok and lost == EXIT_OK else EXIT_FAILED

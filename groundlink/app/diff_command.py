@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         for diff in diffs:
             print("\n".join(render_text(diff)))
-    return verdict(diffs, args.allow_data_loss)
+    return verdict(diffs, args.allow_data_loss, args.old, args.new)
 
 
 def _as_given(args: argparse.Namespace, diffs: list[Any], old: str, new: str) -> list[Any]:
@@ -64,16 +64,20 @@ def _as_given(args: argparse.Namespace, diffs: list[Any], old: str, new: str) ->
     return [replace(d, old=old_name or d.old, new=new_name or d.new) for d in diffs]
 
 
-def verdict(diffs: Sequence[Any], allow_data_loss: bool) -> int:
-    """EXIT_FAILED, with one line per loss on stderr, when data would be lost and that was not allowed."""
-    from ..diff.run import data_loss_lines
+def verdict(diffs: Sequence[Any], allow_data_loss: bool, old: str, new: str) -> int:
+    """EXIT_FAILED, with one line per loss on stderr, when data would be lost and that was not
+    allowed; the last line names the spec fields changed when OLD is a spec too."""
+    from ..diff.run import data_loss_lines, spec_changes
+    from ..inputs import one_line
 
     lines = data_loss_lines(diffs)
     if not lines or allow_data_loss:
         return EXIT_OK
     for line in lines:
         print(line, file=sys.stderr)
-    print("groundlink: refusing data loss; pass --allow-data-loss to accept it", file=sys.stderr)
+    changed = spec_changes(old, new)
+    cause = f"; the spec changes {changed}: revert, or" if changed else ";"
+    print(one_line(f"groundlink: refusing data loss{cause} pass --allow-data-loss to accept it"), file=sys.stderr)
     return EXIT_FAILED
 
 
@@ -103,4 +107,4 @@ def against_diffs(
     diffs = _as_given(args, diff_against(args.against, args.spec, clouds, new_plans), args.against, args.spec)
     for diff in diffs:
         print("\n".join(render_text(diff)))
-    return verdict(diffs, args.allow_data_loss), diffs
+    return verdict(diffs, args.allow_data_loss, args.against, args.spec), diffs

@@ -3,6 +3,7 @@ check and compare (which pass the plans they already built, so NEW is planned on
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -55,6 +56,47 @@ def check_old(old: str, clouds: Sequence[str], partial: bool = False) -> None:
         load_spec(old)
     else:
         covers(old, from_document(read_json(Path(old)), old).cloud, clouds, partial)
+
+
+def _changed_fields(old: Any, new: Any, path: str = "") -> list[tuple[str, Any, Any]]:
+    """The spec fields whose values differ, as dotted paths (`satellites[0].name`), with both
+    values; a list of another length is one change of the whole list."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        return [
+            change
+            for key in sorted(old.keys() | new.keys())
+            for change in _changed_fields(old.get(key), new.get(key), f"{path}.{key}" if path else key)
+        ]
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        return [
+            change
+            for i, (a, b) in enumerate(zip(old, new, strict=True))
+            for change in _changed_fields(a, b, f"{path}[{i}]")
+        ]
+    return [] if old == new else [(path, old, new)]
+
+
+def _as_written(value: Any) -> str:
+    """A spec value as YAML writes it: true, false, null, the text itself."""
+    return json.dumps(value) if value is None or isinstance(value, bool) else str(value)
+
+
+def spec_changes(old: str, new: str) -> str:
+    """What the user changed between two specs, for the line that refuses a data loss: the
+    diff names resources and their properties, and the spec field behind them (a renamed
+    mission, a moved region) is what there is to revert. '' when OLD is no spec."""
+    from ..spec import load_spec
+
+    if not (old and is_spec_path(old) and is_spec_path(new)):
+        return ""
+    fields = _changed_fields(load_spec(old).model_dump(mode="json"), load_spec(new).model_dump(mode="json"))
+    shown = [
+        path
+        if isinstance(a, dict | list) or isinstance(b, dict | list)
+        else f"{path} ({_as_written(a)} => {_as_written(b)})"
+        for path, a, b in fields
+    ]
+    return ", ".join(shown[:5]) + (f" and {len(shown) - 5} more" if len(shown) > 5 else "")
 
 
 def _shown(value: object) -> str:
