@@ -170,11 +170,11 @@ def test_the_report_table_shows_each_alternative_and_its_delta_per_cloud():
         "security.hsm_keys: false": ["yes: $1.00/month (no change)", "no: $0.00/month (-$5.50 a month)"],
         "security.premium_messaging: false": [
             "mission key: $0.00/month (the spec's choice)",
-            "service-managed: $106.94/month (the spec's choice)",
+            "service-managed: $106.95/month (the spec's choice)",  # 106.945, half up
         ],
         "security.premium_messaging: true": [
             "mission key: $0.00/month (no change)",
-            "mission key: $2,190.00/month (+$2,083.05 a month)",
+            "mission key: $2,190.00/month (+$2,083.06 a month)",  # 2,083.055, half up
         ],
     }
 

@@ -180,3 +180,29 @@ def test_brackets_in_a_violation_its_fix_and_the_spec_path_are_printed_as_writte
     text = "\n".join(_console(CheckResult("[draft]/spec.yaml", {"name": "p", "version": "1", "policies": 1}, [cloud])))
     assert "allows [0.0.0.0/0]" in text and "open-rule (open-rule-control): set [cidrs]" in text
     assert "on [draft]/spec.yaml" in text
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (9.855 + 21.9 + 73, "$104.76"),  # stored just under 104.755
+        (9.855, "$9.86"),
+        (12213.805, "$12,213.81"),
+        (0.00125, "$0.0013"),  # under a cent: four places, half up too
+        (1e-7, "$0.0000"),
+        (0.0, "$0.00"),
+        (None, "unknown"),
+    ],
+)
+def test_money_is_rounded_half_up_from_its_decimal_figure(value, shown):
+    from groundlink.report.number_format import usd
+
+    assert usd(value) == shown
+
+
+def test_a_break_even_against_reserved_minutes_says_why_it_has_none():
+    """Reserved minutes are a total only when every band the mission uses has its reserved
+    price; one supplied for narrowband alone read as none supplied."""
+    from groundlink.report.number_format import break_even_text
+
+    assert break_even_text(None) == "n/a (no reserved price supplied for every band the mission uses)"

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 
-def usd(value: float | None) -> str:
+def shown_amount(value: float | Decimal) -> Decimal:
+    """A cost as the report shows it: to the cent, or to 4 places under a cent, rounded half up
+    from its decimal figure (the shortest one that reads back as the float), as a person
+    rounds it. Formatting the float itself rounded its binary value: 9.855 + 21.9 + 73 is
+    stored just under 104.755, and showed as $104.75 beside lines of $9.86, $21.90, $73.00."""
+    exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    places = Decimal("0.0001") if 0 < abs(exact) < Decimal("0.01") else Decimal("0.01")
+    return exact.quantize(places, rounding=ROUND_HALF_UP)
+
+
+def usd(value: float | Decimal | None) -> str:
     if value is None:
         return "unknown"
-    if 0 < abs(value) < 0.01:
-        return f"${value:.4f}"
-    return f"${value:,.2f}"
+    amount = shown_amount(value)
+    return f"${amount:,.4f}" if amount.as_tuple().exponent == -4 else f"${amount:,.2f}"
 
 
 RATE_DIGITS = 6  # significant digits a unit price keeps
@@ -68,7 +78,7 @@ def break_even_text(price: float | None) -> str:
     """A break-even partner price as the report shows it. At or below zero the partner side
     costs more even with free minutes: no price breaks even, and a negative one is no price."""
     if price is None:
-        return "n/a (reserved price not supplied)"
+        return "n/a (no reserved price supplied for every band the mission uses)"
     if price <= 0:
         return "none: AWS Ground Station is cheaper at any partner price"
     return f"{usd(price)}/min"

@@ -7,9 +7,10 @@ is formatted in one place and both reports always say the same thing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from .number_format import break_even_text, fixed, layer_cost, money, num, rate, usd
+from .number_format import break_even_text, fixed, layer_cost, money, num, rate, shown_amount, usd
 
 
 @dataclass(frozen=True)
@@ -185,12 +186,12 @@ def _layers(doc: dict[str, Any], clouds: list[str]) -> Section:
 def _rounding(cost: dict[str, Any], cloud: str) -> Cell | None:
     """Each figure is rounded to the cent from the unrounded costs, so the layers as shown can add
     up to a cent or so more or less than the total: said whenever they do."""
-    shown = sum(round(t["known"], 4 if 0 < abs(t["known"]) < 0.01 else 2) for t in cost["byLayer"].values())
-    total = round(cost["monthly"]["known"], 2)
-    if round(shown, 2) == total:
+    shown = sum((shown_amount(t["known"]) for t in cost["byLayer"].values()), Decimal(0))
+    total = shown_amount(cost["monthly"]["known"])
+    if shown.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) == total:
         return None
     return _c(
-        f"{cloud.upper()}: the layers as shown add up to {usd(round(shown, 2))}, the total is {usd(total)}: each "
+        f"{cloud.upper()}: the layers as shown add up to {usd(shown)}, the total is {usd(total)}: each "
         "figure is rounded to the cent from the unrounded line costs."
     )
 
