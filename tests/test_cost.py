@@ -354,3 +354,38 @@ def test_partner_live_delivery_streams_are_priced_from_the_plans(catalogs, tmp_p
     ]
     without = estimate(blueprint, catalogs, plans={})
     assert "Kinesis on-demand stream (partner live delivery)" not in lines(without.clouds["aws"], "ground")
+
+
+def _two_satellites(second_downlinks: int, second_bandwidth_mhz: float):
+    """noaa20 (one 30 MHz downlink: narrowband) and a second satellite of `second_downlinks`
+    downlinks of `second_bandwidth_mhz`, 3 contacts a day of 9.5 minutes each."""
+    data = spec_data("noaa20.yaml")
+    first = data["satellites"][0]
+    first["downlinks"][0].update(data_rate_mbps=8, bandwidth_mhz=30)
+    second = {**first, "name": "second", "norad_id": 54234, "tle": None}
+    second["downlinks"] = [
+        {**first["downlinks"][0], "name": f"link{i}", "bandwidth_mhz": second_bandwidth_mhz}
+        for i in range(second_downlinks)
+    ]
+    data["satellites"].append({k: v for k, v in second.items() if v is not None})
+    data["ground_segment"].update(contacts_per_day=3, contact_minutes=9.5)
+    return build_blueprint(spec_from_data(data))
+
+
+def test_each_bands_minutes_line_counts_the_contacts_of_its_own_satellites(catalogs):
+    """Each satellite has 3 x 365/12 = 91.25 contacts a month: the narrowband line counts the
+    first satellite's, the wideband line the second's (each said 182.5, both satellites)."""
+    aws = estimate(_two_satellites(1, 50), catalogs).clouds["aws"]
+    ground = {x.price_id: x for x in aws.lines if x.layer == "ground"}
+    narrow, wide = ground["ground_station_narrowband_minute"], ground["ground_station_wideband_minute"]
+    assert (narrow.quantity, narrow.basis) == (pytest.approx(912.5), "91.2 contacts x 10 min")
+    assert (wide.quantity, wide.basis) == (pytest.approx(912.5), "91.2 contacts x 10 min")
+
+
+def test_raw_files_per_contact_are_counted_per_satellite(catalogs):
+    """One file per downlink every 30 s: a 9.5-minute contact is 19 per downlink, so 19 for the
+    one-downlink satellite and 38 for the two-downlink one (it said 57, every downlink of both)."""
+    usage_text = " ".join(estimate(_two_satellites(2, 30), catalogs).usage.assumptions)
+    assert "19-38 (by satellite) raw files per contact;" in usage_text
+    single = " ".join(estimate(arith_spec(), catalogs).usage.assumptions)
+    assert "19 raw files per contact;" in single

@@ -48,7 +48,7 @@ def test_the_assumptions_the_report_prints_name_the_figures_they_rest_on():
         "The ground segment writes one raw file per downlink about every 30 s of contact (AWS Ground Station "
         'user guide, "Plan your dataflow communication paths" '
         "(https://docs.aws.amazon.com/ground-station/latest/ug/getting-started.step2.html), read 2026-12-01): "
-        "38 raw files per contact; the same cadence is assumed for a partner's delivery. Product objects "
+        "19 raw files per contact; the same cadence is assumed for a partner's delivery. Product objects "
         "average 1959 MB (assumptions.object_size_mb). One write request per object (multipart / block "
         "uploads issue one per part).",
         "A partner network also writes one manifest per contact, last, into the raw store (the AWS stack with "

@@ -237,7 +237,13 @@ def _ground_lines(cloud: str, blueprint: Blueprint, usage: MonthlyUsage, catalog
     spec = blueprint.spec
     gs = spec.ground_segment
     lines: list[Line] = []
-    per_contact = f"{usage.contacts_per_month:.1f} contacts x {usage.contacts[0].billed_minutes_per_contact} min"
+    minutes_each = usage.contacts[0].billed_minutes_per_contact
+
+    def per_contact(wide: bool | None = None) -> str:
+        """The basis of a minutes line: the contacts it counts (of the satellites in its band)."""
+        contacts = sum(c.contacts_per_month for c in usage.contacts if wide is None or c.wideband == wide)
+        return f"{contacts:.1f} contacts x {minutes_each} min"
+
     bands = [(False, "narrowband"), (True, "wideband")]
     if cloud == "aws" and gs.provider == "managed":
         dubbo = spec.clouds.aws.region == "ap-southeast-2"
@@ -260,7 +266,7 @@ def _ground_lines(cloud: str, blueprint: Blueprint, usage: MonthlyUsage, catalog
                     minutes,
                     price_id,
                     catalog.entry(price_id),
-                    per_contact,
+                    per_contact(wide),
                 )
             )
         if spec.delivery.stream:
@@ -279,7 +285,7 @@ def _ground_lines(cloud: str, blueprint: Blueprint, usage: MonthlyUsage, catalog
     network = gs.partner.name if gs.partner else f"no first-party ground station since {AZURE_ORBITAL_RETIRED_ON}"
     minutes = usage.billed_minutes(False) + usage.billed_minutes(True)
     lines.append(
-        Line("ground", f"Partner network contact minutes ({network})", minutes, "partner_minute", entry, per_contact)
+        Line("ground", f"Partner network contact minutes ({network})", minutes, "partner_minute", entry, per_contact())
     )
     return lines
 

@@ -199,8 +199,12 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
     landed_gb = sum(link.gb_per_contact for link in links) * contacts_per_month
     raw_gb = landed_gb if spec.delivery.object_store else 0.0
     products_gb = landed_gb * use.products_ratio
-    raw_files_per_contact = (
-        len(links) * math.ceil(seconds_per_contact / FILE_SECONDS) if spec.delivery.object_store else 0
+    files_per_downlink = math.ceil(seconds_per_contact / FILE_SECONDS) if spec.delivery.object_store else 0
+    # one contact of each satellite: `contacts_per_month` counts each satellite's contacts
+    raw_files_per_contact = len(links) * files_per_downlink
+    by_satellite = sorted({len(sat.downlinks) * files_per_downlink for sat in spec.satellites})
+    files_text = (
+        f"{by_satellite[0]}" if len(by_satellite) == 1 else f"{by_satellite[0]}-{by_satellite[-1]} (by satellite)"
     )
     products_per_contact = sum(
         math.ceil(link.gb_per_contact * use.products_ratio * 1000 / object_size_mb) for link in links
@@ -228,7 +232,7 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         "Storage is billed on the average GB held during each month; lifecycle transition requests, "
         "early-deletion minimums, retrievals and noncurrent versions are not modelled.",
         f"The ground segment writes one raw file per downlink about every {FILE_SECONDS} s of contact "
-        f"({FILE_SOURCE}): {raw_files_per_contact} raw files per contact; the same cadence is assumed for a "
+        f"({FILE_SOURCE}): {files_text} raw files per contact; the same cadence is assumed for a "
         f"partner's delivery. Product objects average {object_size_mb:g} MB (assumptions.object_size_mb). "
         "One write request per object (multipart / block uploads issue one per part).",
         "A partner network also writes one manifest per contact, last, into the raw store (the AWS stack "
