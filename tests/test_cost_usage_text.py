@@ -45,6 +45,11 @@ def test_the_assumptions_the_report_prints_name_the_figures_they_rest_on():
         "products_retention_days.",
         "Storage is billed on the average GB held during each month; lifecycle transition requests, "
         "early-deletion minimums, retrievals and noncurrent versions are not modelled.",
+        "Each price is its catalog entry's, for the whole quantity: where a service prices in volume tiers "
+        "(S3 Standard's first 50 TB) the catalog's tier is applied throughout, and cheaper tiers above it "
+        "are not modelled. Not priced either: the processor's reads (S3 GET requests, blob read operations) "
+        "and a Lambda function's ephemeral storage above the 512 MB included (the processor is given "
+        "10,240 MB; no sourced price for it is in the catalog).",
         "The ground segment writes one raw file per downlink about every 30 s of contact (AWS Ground Station "
         'user guide, "Plan your dataflow communication paths" '
         "(https://docs.aws.amazon.com/ground-station/latest/ug/getting-started.step2.html), read 2026-12-01): "

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ..blueprint import Blueprint, Lifecycle
 from ..clouds import CLOUDS
-from ..limits import DIGIF_GB_PER_MHZ_SECOND, NARROWBAND_MAX_MHZ
+from ..limits import DIGIF_GB_PER_MHZ_SECOND, LAMBDA_EPHEMERAL_STORAGE_MB, NARROWBAND_MAX_MHZ
 from .storage import Span, average_stock, by_tier, spans, steady_state, stock
 
 DAYS_PER_MONTH = 365 / 12
@@ -231,6 +231,11 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         "kept on the same tier schedule with products_retention_days.",
         "Storage is billed on the average GB held during each month; lifecycle transition requests, "
         "early-deletion minimums, retrievals and noncurrent versions are not modelled.",
+        "Each price is its catalog entry's, for the whole quantity: where a service prices in volume tiers "
+        "(S3 Standard's first 50 TB) the catalog's tier is applied throughout, and cheaper tiers above it "
+        "are not modelled. Not priced either: the processor's reads (S3 GET requests, blob read operations) "
+        "and a Lambda function's ephemeral storage above the 512 MB included (the processor is given "
+        f"{LAMBDA_EPHEMERAL_STORAGE_MB:,} MB; no sourced price for it is in the catalog).",
         f"The ground segment writes one raw file per downlink about every {FILE_SECONDS} s of contact "
         f"({FILE_SOURCE}): {files_text} raw files per contact; the same cadence is assumed for a "
         f"partner's delivery. Product objects average {object_size_mb:g} MB (assumptions.object_size_mb). "
