@@ -270,3 +270,32 @@ def test_a_container_jobs_memory_over_the_function_bound_names_the_jobs_own_fiel
         spec_from_data(data, "spec.yaml")
     assert "a container job's memory is container_memory_gb" in str(caught.value)
     assert "use mode: container_job" not in str(caught.value)
+
+
+def test_an_aws_contact_job_that_fails_every_attempt_reaches_the_dead_letter_queue():
+    """The pipe takes a contact's message off the queue when it submits the job, so the queue's
+    redrive never sees a job that fails: its contact was lost without an alarm. Batch's FAILED
+    job event for the mission's job queue is sent to the dead-letter queue, whose policy lets
+    that rule send."""
+    plan = variant_plan("aws", CONTAINER_JOB)
+    rule = plan.one("aws:cloudwatch/eventRule:EventRule", "noaa20-events-failed-jobs")
+    assert json.loads(rule.inputs["eventPattern"]) == {
+        "source": ["aws.batch"],
+        "detail-type": ["Batch Job State Change"],
+        "detail": {"status": ["FAILED"], "jobQueue": [{"wildcard": "arn:aws:batch:*:*:job-queue/noaa20-contacts"}]},
+    }
+    [job_queue] = plan.of_type("aws:batch/jobQueue:JobQueue")
+    assert job_queue.inputs["name"] == "noaa20-contacts"  # the queue the pattern names
+    target = plan.one("aws:cloudwatch/eventTarget:EventTarget", "noaa20-events-failed-jobs-to-dead-letter")
+    dead_letter = plan.one("aws:sqs/queue:Queue", "noaa20-events-dead-letter")
+    assert target.inputs["arn"] == dead_letter.outputs["arn"] and target.inputs["rule"] == rule.outputs["name"]
+    policy = plan.one("aws:sqs/queuePolicy:QueuePolicy", "noaa20-events-dead-letter-policy")
+    [sends] = [s for s in statements(doc(policy)) if s["Effect"] == "Allow"]
+    assert rule.outputs["arn"] in sends["Condition"]["ArnEquals"]["aws:SourceArn"]
+    assert sends["Action"] == "sqs:SendMessage" and sends["Principal"] == {"Service": "events.amazonaws.com"}
+
+
+@pytest.mark.parametrize("changes", [{}, {"processing.enabled": False}], ids=["function", "off"])
+def test_without_container_jobs_no_failed_job_rule_is_planned(changes):
+    plan = variant_plan("aws", changes)
+    assert [r.name for r in plan.of_type("aws:cloudwatch/eventRule:EventRule") if "failed-jobs" in r.name] == []

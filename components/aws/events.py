@@ -19,6 +19,7 @@ from groundlink.blueprint import EventsInputs, MissionInputs
 
 from ..base import MissionComponent
 from . import iam
+from .naming import job_queue_name
 from .storage import Store
 
 GROUND_STATION_SOURCE = "aws.groundstation"
@@ -32,6 +33,10 @@ PARTNER_MANIFEST_SUFFIX = "manifest.json"
 MAX_RECEIVE_COUNT = 5
 QUEUE_RETENTION_SECONDS = 4 * 24 * 3600
 DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600  # the SQS maximum
+# AWS Batch sends each job's state changes to EventBridge; FAILED ends a job whose attempts
+# are spent (AWS Batch User Guide, "Job state change events").
+BATCH_SOURCE = "aws.batch"
+BATCH_JOB_STATE_CHANGE = "Batch Job State Change"
 
 
 def contact_event_pattern(inputs: EventsInputs, raw_bucket: str | None) -> dict[str, Any]:
@@ -52,8 +57,21 @@ def contact_event_pattern(inputs: EventsInputs, raw_bucket: str | None) -> dict[
     }
 
 
-def _queue_policy(queue: str, rule: str) -> list[dict[str, Any]]:
-    """Only the mission's contact rule may send, and only over TLS."""
+def failed_job_pattern(mission: str) -> dict[str, Any]:
+    """The EventBridge pattern of a contact job that failed every attempt: its job queue's name
+    is known before the queue exists (the processing layer creates it)."""
+    return {
+        "source": [BATCH_SOURCE],
+        "detail-type": [BATCH_JOB_STATE_CHANGE],
+        "detail": {
+            "status": ["FAILED"],
+            "jobQueue": [{"wildcard": f"arn:aws:batch:*:*:job-queue/{job_queue_name(mission)}"}],
+        },
+    }
+
+
+def _queue_policy(queue: str, rules: list[str]) -> list[dict[str, Any]]:
+    """Only the mission's own rules may send, and only over TLS."""
     return [
         {
             "Sid": "ContactRuleSends",
@@ -61,7 +79,7 @@ def _queue_policy(queue: str, rule: str) -> list[dict[str, Any]]:
             "Principal": {"Service": "events.amazonaws.com"},
             "Action": "sqs:SendMessage",
             "Resource": queue,
-            "Condition": {"ArnEquals": {"aws:SourceArn": rule}},
+            "Condition": {"ArnEquals": {"aws:SourceArn": rules[0] if len(rules) == 1 else rules}},
         },
         iam.deny_insecure_transport([queue], "sqs:*"),
     ]
@@ -138,41 +156,77 @@ class AwsEvents(MissionComponent):
                 "ground.partner_landing",
             )
         bucket_name = raw.name if raw is not None else None
-        self.rule = self.realize(
-            aws.cloudwatch.EventRule(
-                self.child_name("contact"),
-                description=f"{mission.name}: one event per contact",
-                event_pattern=pulumi.Output.from_input(bucket_name).apply(
-                    lambda bucket: json.dumps(contact_event_pattern(inputs, bucket), sort_keys=True)
-                ),
-                state="ENABLED",
-                tags=self.tags,
-                opts=self.opts(),
+        self.rule = self._route(
+            ("contact", "contact-to-queue"),
+            f"{mission.name}: one event per contact",
+            pulumi.Output.from_input(bucket_name).apply(
+                lambda bucket: json.dumps(contact_event_pattern(inputs, bucket), sort_keys=True)
             ),
+            self.queue,
             "events.per_contact",
         )
-        self.realize(
-            aws.cloudwatch.EventTarget(
-                self.child_name("contact-to-queue"),
-                rule=self.rule.name,
-                arn=self.queue.arn,
-                dead_letter_config={"arn": self.dead_letter.arn},
-                retry_policy={"maximum_event_age_in_seconds": 24 * 3600, "maximum_retry_attempts": 185},
-                opts=self.opts(),
-            ),
-            "events.per_contact",
-        )
-        for queue, role, capability in (
-            (self.queue, "contacts", "events.per_contact"),
-            (self.dead_letter, "dead-letter", "events.dead_letter"),
+        dead_letter_senders = [self.rule.arn]
+        if inputs.container_jobs:
+            # A contact job that failed every attempt: the pipe that submitted it took its message
+            # off the contact queue at submission, so the queue's redrive never sees the failure,
+            # and the contact was lost without an alarm. The dead-letter message is Batch's job
+            # state event (`detail.parameters.event` holds the contact's message,
+            # `detail.statusReason` why it failed).
+            failed_jobs = self._route(
+                ("failed-jobs", "failed-jobs-to-dead-letter"),
+                f"{mission.name}: a contact job that failed every attempt",
+                json.dumps(failed_job_pattern(mission.name), sort_keys=True),
+                self.dead_letter,
+                "events.dead_letter",
+            )
+            dead_letter_senders.append(failed_jobs.arn)
+        for queue, role, capability, senders in (
+            (self.queue, "contacts", "events.per_contact", [self.rule.arn]),
+            (self.dead_letter, "dead-letter", "events.dead_letter", dead_letter_senders),
         ):
             self.realize(
                 aws.sqs.QueuePolicy(
                     self.child_name(role, "policy"),
                     queue_url=queue.url,
-                    policy=iam.document(_queue_policy, queue=queue.arn, rule=self.rule.arn),
+                    policy=iam.document(_queue_policy, queue=queue.arn, rules=senders),
                     opts=self.opts(),
                 ),
                 capability,
             )
         self.register_outputs({"event_queue": self.queue.url, "dead_letter_queue": self.dead_letter.url})
+
+    def _route(
+        self,
+        names: tuple[str, str],
+        description: str,
+        pattern: pulumi.Input[str],
+        queue: aws.sqs.Queue,
+        capability: str,
+    ) -> aws.cloudwatch.EventRule:
+        """An EventBridge rule and its delivery into `queue`, retried for a day; what cannot be
+        delivered to the contact queue goes to the dead-letter queue (the dead-letter queue is
+        the last stop itself)."""
+        rule_name, target_name = names
+        rule = self.realize(
+            aws.cloudwatch.EventRule(
+                self.child_name(rule_name),
+                description=description,
+                event_pattern=pattern,
+                state="ENABLED",
+                tags=self.tags,
+                opts=self.opts(),
+            ),
+            capability,
+        )
+        self.realize(
+            aws.cloudwatch.EventTarget(
+                self.child_name(target_name),
+                rule=rule.name,
+                arn=queue.arn,
+                **({} if queue is self.dead_letter else {"dead_letter_config": {"arn": self.dead_letter.arn}}),
+                retry_policy={"maximum_event_age_in_seconds": 24 * 3600, "maximum_retry_attempts": 185},
+                opts=self.opts(),
+            ),
+            capability,
+        )
+        return rule

@@ -31,6 +31,12 @@ def bucket_prefix(mission: str, role: str, head: str = "") -> str:
     return prefix
 
 
+def job_queue_name(mission: str) -> str:
+    """The Batch job queue of the contact jobs: the processing layer names it, and the events
+    layer matches its failed jobs by it (it exists before the queue does)."""
+    return f"{mission}-contacts"
+
+
 def gs_name(*parts: str) -> str:
     """A Ground Station object name, refused before deployment if the service would refuse it."""
     name = " ".join(parts)

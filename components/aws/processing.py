@@ -28,7 +28,7 @@ from groundlink.runtime.package import AWS_HANDLER, package_files, requirements
 
 from ..base import MissionComponent
 from . import iam
-from .naming import role_name
+from .naming import job_queue_name, role_name
 from .security import AwsNetwork, Network
 from .storage import Store
 
@@ -337,7 +337,7 @@ class AwsProcessing(MissionComponent):
         self.job_queue = self.realize(
             aws.batch.JobQueue(
                 self.child_name("jobs"),
-                name=f"{self.mission.name}-contacts",
+                name=job_queue_name(self.mission.name),
                 state="ENABLED",
                 priority=1,
                 compute_environment_orders=[{"order": 1, "compute_environment": environment.arn}],

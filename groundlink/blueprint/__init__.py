@@ -252,6 +252,9 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
             partner_prefix=blueprint.partner_prefix,
             raw_container=blueprint.raw_container,
             visibility_timeout_seconds=_visibility_timeout(spec),
+            container_jobs=spec.processing.enabled
+            and spec.processing.mode == "container_job"
+            and delivery.object_store,
         ),
         analytics=AnalyticsInputs(
             station=station,

@@ -217,6 +217,10 @@ class EventsInputs(Checked):
     # How long a received contact event stays hidden from other consumers: six times the
     # processor's timeout when a function consumes the queue (SQS guidance, docs/facts.md §10).
     visibility_timeout_seconds: int | None = None
+    # Container jobs process the contacts (processing.mode container_job). On AWS the pipe that
+    # submits them takes the message off the queue at submission, so a job that fails is
+    # dead-lettered from its own failure event; Service Bus dead-letters an abandoned message.
+    container_jobs: bool = False
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,7 @@ def run_aws(body: str) -> None:
         record = handle(body, stores)
     except SettingError:
         raise
-    except Exception as error:  # Batch retries the job, then the pipe's dead-letter queue takes it
+    except Exception as error:  # Batch retries the job; its FAILED event is then dead-lettered (AwsEvents)
         raise MessageFailed(f"the message failed: {failure_line(error)}") from error
     print(json.dumps(record))
 
