@@ -10,6 +10,7 @@ import pulumi
 
 from groundlink.blueprint import LAYER_OUTPUTS, STATEFUL_CAPABILITIES, MissionInputs, Realization
 from groundlink.clouds import PROVIDER_REGION_KEYS, REGION_FIELDS
+from groundlink.limits import TAGS_PER_RESOURCE_MAX
 
 # Registries that need credentials to pull from: an Amazon ECR private registry
 # (<account>.dkr.ecr.<region>.amazonaws.com, Amazon ECR user guide "Private registry concepts")
@@ -126,6 +127,12 @@ class MissionComponent(pulumi.ComponentResource):
                 f"spec's while they fit, not {shown}"
             )
         return dict(tags[:most])
+
+    def tags_and(self, extra: dict[str, str], what: str) -> dict[str, str]:
+        """The mission's tags and a resource's own (a VPC's `Name`), within the 50 a resource
+        takes on either cloud: the spec's extra tags may already fill them, and a 51st tag
+        failed the VPC's creation at `pulumi up`. The spec's last tags give way (`tags_up_to`)."""
+        return {**self.tags_up_to(TAGS_PER_RESOURCE_MAX - len(extra), what), **extra}
 
     def realize(self, resource: R, *capability_ids: str) -> R:
         """Record that `resource` realizes the given capabilities; returns the resource."""

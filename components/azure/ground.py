@@ -172,7 +172,9 @@ class AzureOrbitalLegacy(MissionComponent):
                         event_hub_uri=event_hub_uri,
                         network_configuration={"subnet_id": self.subnet.id},
                         links=self._links(sat),
-                        tags={**self.tags, "endpoint-mtu": str(endpoint.mtu)},
+                        tags=self.tags_and(
+                            {"endpoint-mtu": str(endpoint.mtu)}, "a contact profile, beside its endpoint-mtu tag,"
+                        ),
                         opts=self.opts(),
                     ),
                     *capabilities,
