@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import errno
 import gc
 import importlib
@@ -123,9 +124,46 @@ class _OneLineErrors(argparse.ArgumentParser):
     usage, several lines, above the error): what is wrong, and where the usage is. The
     subcommands' parsers are of this class too (add_subparsers takes the parser's own)."""
 
+    _given: tuple[str, ...] = ()  # the command line parse_args was given (the top-level parser's)
+
     def error(self, message: str) -> typing.NoReturn:
         where = self.prog.removeprefix("groundlink").strip()
+        unknown = [a for a in self._given if a.startswith("-") and a.split("=")[0] not in self._option_string_actions]
+        if not where and message.startswith("the following arguments are required: command") and unknown:
+            # `groundlink --versoin`: the flag is the mistake, not the command it stands before
+            message = self._unrecognized(unknown)
         self.exit(2, f"groundlink: {where + ': ' if where else ''}{message}; see {self.prog} --help\n")
+
+    def parse_args(  # type: ignore[override]  # one signature for argparse's overloads
+        self, args: typing.Sequence[str] | None = None, namespace: typing.Any = None
+    ) -> typing.Any:
+        """Arguments a subcommand does not take are named against that subcommand's options and
+        help (argparse reported them from the top level: `see groundlink --help`, which lists
+        no subcommand's options)."""
+        self._given = tuple(sys.argv[1:] if args is None else args)
+        parsed, extras = self.parse_known_args(list(self._given), namespace)
+        if extras:
+            chosen = self._subcommand(getattr(parsed, "command", None)) or self
+            chosen.error(chosen._unrecognized(extras))
+        return parsed
+
+    def _subcommand(self, name: str | None) -> _OneLineErrors | None:
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction) and name in action.choices:
+                found = action.choices[name]
+                return found if isinstance(found, _OneLineErrors) else None
+        return None
+
+    def _unrecognized(self, extras: list[str]) -> str:
+        """`unrecognized arguments: --clod aws (did you mean --cloud?)`."""
+        options = [o for o in self._option_string_actions if o.startswith("--")]
+        guesses = [
+            close[0]
+            for extra in extras
+            if extra.startswith("--") and (close := difflib.get_close_matches(extra.split("=")[0], options, n=1))
+        ]
+        hint = f" (did you mean {' or '.join(guesses)}?)" if guesses else ""
+        return f"unrecognized arguments: {' '.join(extras)}{hint}"
 
 
 def build_parser() -> argparse.ArgumentParser:

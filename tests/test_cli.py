@@ -195,8 +195,15 @@ def test_a_command_that_loaded_duckdb_exits_as_usual_and_says_nothing_of_leaks(t
         (["plan"], "groundlink: plan: the following arguments are required: spec; see groundlink plan --help"),
         (["plan", "x.yaml", "--cloud", "gcp"], "groundlink: plan: argument --cloud: invalid choice: 'gcp' (choose from 'aws', 'azure', 'both'); see groundlink plan --help"),
         ([], "groundlink: the following arguments are required: command; see groundlink --help"),
+        # an option the subcommand does not take is named against that subcommand, with the closest
+        # option it does take (it said `see groundlink --help`, which lists no subcommand's options)
+        (["plan", "x.yaml", "--clod", "aws"], "groundlink: plan: unrecognized arguments: --clod aws (did you mean --cloud?); see groundlink plan --help"),
+        (["process", "raw", "--out", "o", "--cadu-lenght=9"], "groundlink: process: unrecognized arguments: --cadu-lenght=9 (did you mean --cadu-length?); see groundlink process --help"),
+        (["schema", "extra"], "groundlink: schema: unrecognized arguments: extra; see groundlink schema --help"),
+        # a misspelt top-level flag is the mistake, not a missing command
+        (["--versoin"], "groundlink: unrecognized arguments: --versoin (did you mean --version?); see groundlink --help"),
     ],
-    ids=["not-a-number", "missing-argument", "not-a-choice", "no-command"],
+    ids=["not-a-number", "missing-argument", "not-a-choice", "no-command", "unknown-option", "unknown-option-value", "extra-argument", "misspelt-top-level-flag"],
 )  # fmt: skip
 def test_a_misused_command_line_is_one_line_and_exit_2(argv, line, capsys) -> None:
     """argparse printed its usage, several lines, above the error; like every other bad input,
