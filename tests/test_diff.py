@@ -323,6 +323,13 @@ def test_new_must_be_a_spec(capsys, tmp_path):
     assert code == 2 and "NEW must be a mission spec" in err
 
 
+def test_a_new_that_is_a_directory_or_missing_is_named_for_what_it_is(capsys, tmp_path):
+    """A directory or a missing file as NEW was told it is a plan, checkpoint or report."""
+    for new, reason in ((tmp_path, "cannot read (Is a directory)"), (tmp_path / "nope.txt", "no such file")):
+        code, out, err = run_cli(capsys, "diff", NOAA20, str(new))
+        assert (code, out, err) == (2, "", f"{new}: {reason}\n")
+
+
 def test_what_a_file_holds_decides_spec_or_plan_not_its_name(capsys, tmp_path):
     """A spec without a suffix is a spec on either side; a plan saved under a .yaml name is a plan."""
     spec = tmp_path / "mission"

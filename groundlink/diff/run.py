@@ -28,11 +28,13 @@ def diff_against(
     """One diff per cloud OLD covers among `clouds` (every one unless `partial`: state.covers).
     Bad input (either side) raises before anything is planned: SpecError for NEW, StateError or
     SpecError for OLD."""
+    from pathlib import Path
+
     from ..spec import load_spec
 
-    if not is_spec_path(new_spec):
+    if Path(new_spec).is_file() and not is_spec_path(new_spec):
         raise StateError(f"{new_spec}: NEW must be a mission spec; this is a plan, checkpoint or report")
-    load_spec(new_spec)
+    load_spec(new_spec)  # names a directory, a missing file, what is wrong in a spec
     plan = planner or _engine_plan
     olds = load_states(old, list(clouds), plan, partial)
     diffs = []
