@@ -128,6 +128,33 @@ class TestTelemetry:
             assert statement["Resource"] != "*" and "*" not in statement["Action"]
             assert all(not a.endswith(":*") for a in statement["Action"])
 
+    def test_the_archive_role_reaches_only_the_telemetry_objects_of_the_products_bucket(self):
+        """Firehose writes under telemetry/ and telemetry-errors/; it could read and overwrite
+        every product (frames, the frame index, contact summaries)."""
+        plan = aws()
+        products = bucket_by_role(plan, "products").outputs["arn"]
+        policy = doc(role_policy_of(plan, plan.one(ROLE, "noaa20-telemetry-archive-role")))
+        on_products = {
+            s["Sid"]: (sorted(s["Action"]), s["Resource"])
+            for s in statements(policy)
+            if any(
+                str(r).startswith(products)
+                for r in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]])
+            )
+        }
+        assert on_products == {
+            "WriteTelemetry": (
+                ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"],
+                [f"{products}/telemetry/*", f"{products}/telemetry-errors/*"],
+            ),
+            "FindProductsBucket": (
+                ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"],
+                products,
+            ),
+        }
+        s3 = plan.one(FIREHOSE).inputs["extendedS3Configuration"]
+        assert s3["prefix"].startswith("telemetry/") and s3["errorOutputPrefix"].startswith("telemetry-errors/")
+
     def test_capabilities_off_render_nothing_and_export_none(self):
         plan = aws_variant("analytics-off")
         for token in (TABLE, STREAM, FIREHOSE, "aws:athena/workgroup:Workgroup"):

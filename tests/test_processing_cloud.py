@@ -299,3 +299,11 @@ def test_an_aws_contact_job_that_fails_every_attempt_reaches_the_dead_letter_que
 def test_without_container_jobs_no_failed_job_rule_is_planned(changes):
     plan = variant_plan("aws", changes)
     assert [r.name for r in plan.of_type("aws:cloudwatch/eventRule:EventRule") if "failed-jobs" in r.name] == []
+
+
+def test_aws_container_jobs_on_a_private_mission_say_they_run_outside_the_private_network():
+    private_jobs = variant_plan("aws", {**CONTAINER_JOB, "security.network": "private"})
+    [warning] = [w for w in private_jobs.warnings if w.startswith("security.network: private: the AWS container jobs")]
+    assert "public addresses" in warning and "function mode keeps processing inside the private network" in warning
+    public_jobs = variant_plan("aws", CONTAINER_JOB)
+    assert not [w for w in public_jobs.warnings if w.startswith("security.network: private")]

@@ -27,6 +27,7 @@ from .storage import Store
 GLUE_MANAGED_KEY_READBACK = "dataCatalogEncryptionSettings.connectionPasswordEncryption.awsKmsKeyId"
 FIRST_YEAR, LAST_YEAR = CATALOG_YEARS  # the processor warns of a contact dated outside them
 TELEMETRY_PREFIX = "telemetry/"
+TELEMETRY_ERRORS_PREFIX = "telemetry-errors/"
 TEXT_IO = {
     "input_format": "org.apache.hadoop.mapred.TextInputFormat",
     "output_format": "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
@@ -372,7 +373,7 @@ class AwsTelemetry(MissionComponent):
                     "role_arn": self.role.arn,
                     "bucket_arn": products.arn,
                     "prefix": TELEMETRY_PREFIX + partitions,
-                    "error_output_prefix": "telemetry-errors/!{firehose:error-output-type}/" + partitions,
+                    "error_output_prefix": TELEMETRY_ERRORS_PREFIX + "!{firehose:error-output-type}/" + partitions,
                     "buffering_size": 64,
                     "buffering_interval": 300,
                     "compression_format": "GZIP",
@@ -405,17 +406,15 @@ def _archive_permissions(stream: str, bucket: str, log_group: str, key: str | No
             stream,
             "ReadTelemetryStream",
         ),
+        # Objects only under the telemetry prefixes: the role could read and overwrite every
+        # product (frames, the frame index, contact summaries) where it writes only telemetry.
         iam.allow(
-            [
-                "s3:AbortMultipartUpload",
-                "s3:GetBucketLocation",
-                "s3:GetObject",
-                "s3:ListBucket",
-                "s3:ListBucketMultipartUploads",
-                "s3:PutObject",
-            ],
-            [bucket, f"{bucket}/*"],
-            "WriteProducts",
+            ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"],
+            [f"{bucket}/{TELEMETRY_PREFIX}*", f"{bucket}/{TELEMETRY_ERRORS_PREFIX}*"],
+            "WriteTelemetry",
+        ),
+        iam.allow(
+            ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"], bucket, "FindProductsBucket"
         ),
         iam.allow(["logs:PutLogEvents"], f"{log_group}:*", "WriteDeliveryErrors"),
     ]

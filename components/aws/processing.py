@@ -283,6 +283,13 @@ class AwsProcessing(MissionComponent):
         """The jobs' own VPC (flow logs included): Fargate pulls the image and reaches S3 with a
         public address, behind a security group that lets nothing in and only HTTPS out."""
         caps = ("processing.container_job",)
+        if self.network is not None:  # security.network: private
+            self.warn(
+                "security.network: private: the AWS container jobs still run in a VPC of their own with "
+                "public addresses (Fargate pulls the image from its registry, and the stack has no NAT "
+                "gateway): they reach S3 over the internet with TLS, allowed through the stores' VPC-endpoint "
+                "rule by their role's mission tag; function mode keeps processing inside the private network"
+            )
         network = AwsNetwork(
             self.child_name("network"),
             self.mission,
