@@ -130,8 +130,8 @@ class MissionComponent(pulumi.ComponentResource):
 
     def tags_and(self, extra: dict[str, str], what: str) -> dict[str, str]:
         """The mission's tags and a resource's own (a VPC's `Name`), within the 50 a resource
-        takes on either cloud: the spec's extra tags may already fill them, and a 51st tag
-        failed the VPC's creation at `pulumi up`. The spec's last tags give way (`tags_up_to`)."""
+        takes on either cloud: the spec's extra tags may already fill them, and EC2 refuses a VPC
+        with a 51st at `pulumi up`. The spec's last tags give way (`tags_up_to`)."""
         return {**self.tags_up_to(TAGS_PER_RESOURCE_MAX - len(extra), what), **extra}
 
     def realize(self, resource: R, *capability_ids: str) -> R:

@@ -79,6 +79,7 @@ def _queue_policy(queue: str, rules: list[str]) -> list[dict[str, Any]]:
             "Principal": {"Service": "events.amazonaws.com"},
             "Action": "sqs:SendMessage",
             "Resource": queue,
+            # one rule stays a string, as deployed policies hold it: no update for a mission without jobs
             "Condition": {"ArnEquals": {"aws:SourceArn": rules[0] if len(rules) == 1 else rules}},
         },
         iam.deny_insecure_transport([queue], "sqs:*"),

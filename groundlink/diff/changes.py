@@ -178,21 +178,22 @@ class Diff:
         }
 
 
-def _leaves(old: Any, new: Any, path: str) -> Iterator[PropertyChange]:
-    """Leaf-level differences between two input values, as dotted paths."""
+def leaf_changes(old: Any, new: Any, path: str = "") -> Iterator[PropertyChange]:
+    """Leaf-level differences between two values (resource inputs, two specs), as dotted
+    paths under `path`."""
     if isinstance(old, dict) and isinstance(new, dict):
         for key in sorted(set(old) | set(new), key=str):
-            sub = f"{path}.{key}"
+            sub = f"{path}.{key}" if path else str(key)
             if key not in old:
                 yield PropertyChange(sub, "+", None, new[key])
             elif key not in new:
                 yield PropertyChange(sub, "-", old[key], None)
             elif old[key] != new[key]:
-                yield from _leaves(old[key], new[key], sub)
+                yield from leaf_changes(old[key], new[key], sub)
     elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
         for i, (a, b) in enumerate(zip(old, new, strict=True)):
             if a != b:
-                yield from _leaves(a, b, f"{path}[{i}]")
+                yield from leaf_changes(a, b, f"{path}[{i}]")
     else:
         yield PropertyChange(path, "~", old, new)
 
@@ -213,7 +214,7 @@ def _input_changes(old: Resource, new: Resource, computed: set[str]) -> list[Pro
         elif key not in new.inputs:
             found.append(PropertyChange(key, "-", old.inputs[key], None))
         elif old.inputs[key] != new.inputs[key]:
-            found.extend(_leaves(old.inputs[key], new.inputs[key], key))
+            found.extend(leaf_changes(old.inputs[key], new.inputs[key], key))
     return [change for change in found if not _under(change.path, new.ignored)]
 
 

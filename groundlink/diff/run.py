@@ -7,7 +7,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .changes import Diff, diff_states
+from .changes import Diff, diff_states, leaf_changes
 from .state import Planner, StateError, as_deployed, from_plan, is_spec_path, load_states
 
 
@@ -60,24 +60,6 @@ def check_old(old: str, clouds: Sequence[str], partial: bool = False) -> None:
         covers(old, from_document(read_json(Path(old)), old).cloud, clouds, partial)
 
 
-def _changed_fields(old: Any, new: Any, path: str = "") -> list[tuple[str, Any, Any]]:
-    """The spec fields whose values differ, as dotted paths (`satellites[0].name`), with both
-    values; a list of another length is one change of the whole list."""
-    if isinstance(old, dict) and isinstance(new, dict):
-        return [
-            change
-            for key in sorted(old.keys() | new.keys())
-            for change in _changed_fields(old.get(key), new.get(key), f"{path}.{key}" if path else key)
-        ]
-    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
-        return [
-            change
-            for i, (a, b) in enumerate(zip(old, new, strict=True))
-            for change in _changed_fields(a, b, f"{path}[{i}]")
-        ]
-    return [] if old == new else [(path, old, new)]
-
-
 def _as_written(value: Any) -> str:
     """A spec value as YAML writes it: true, false, null, the text itself."""
     return json.dumps(value) if value is None or isinstance(value, bool) else str(value)
@@ -91,12 +73,12 @@ def spec_changes(old: str, new: str) -> str:
 
     if not (old and is_spec_path(old) and is_spec_path(new)):
         return ""
-    fields = _changed_fields(load_spec(old).model_dump(mode="json"), load_spec(new).model_dump(mode="json"))
+    changes = leaf_changes(load_spec(old).model_dump(mode="json"), load_spec(new).model_dump(mode="json"))
     shown = [
-        path
-        if isinstance(a, dict | list) or isinstance(b, dict | list)
-        else f"{path} ({_as_written(a)} => {_as_written(b)})"
-        for path, a, b in fields
+        c.path
+        if isinstance(c.old, dict | list) or isinstance(c.new, dict | list)
+        else f"{c.path} ({_as_written(c.old)} => {_as_written(c.new)})"
+        for c in changes
     ]
     return ", ".join(shown[:5]) + (f" and {len(shown) - 5} more" if len(shown) > 5 else "")
 
