@@ -9,6 +9,7 @@ import struct
 from pathlib import Path
 from typing import Any
 
+import dpkt
 import pyarrow.parquet as pq
 import pytest
 
@@ -23,6 +24,7 @@ from tests.contactgen import (
     CONTACT_B,
     EPOCH,
     datagram,
+    ethernet,
     fragments,
     frames,
     ip_udp,
@@ -326,6 +328,50 @@ def test_a_datagram_missing_a_fragment_is_a_truncated_packet(tmp_path: Path) -> 
     data, stats = _read(tmp_path / "c.pcap")
 
     assert data == STREAM[: 16 * CADU] + STREAM[20 * CADU :] and stats.truncated_packets == 1
+
+
+# A capture's snap length can cut a record inside its headers: what the header bytes still say
+# decides whether it was a datagram of the downlink. Ethernet (14) + IPv4 (20) + UDP (8) bytes;
+# raw IPv4 and IPv6 start at the IP header.
+_HEADERS = {(1, 4): 42, (101, 4): 28, (101, 6): 48}
+
+
+def _cut(link: int, version: int, piece: bytes, keep: int, port: int = 55888) -> bytes:
+    packet = bytes(ip_udp(piece, version, port))
+    return (ethernet(packet, version) if link == 1 else packet)[:keep]
+
+
+@pytest.mark.parametrize(("link", "version"), list(_HEADERS))
+def test_a_record_cut_inside_its_headers_is_a_truncated_packet_wherever_the_cut(
+    tmp_path: Path, link: int, version: int
+) -> None:
+    pieces = _pieces()
+    for keep in range(_HEADERS[link, version]):
+        records = [
+            (START + k * 1000, _cut(link, version, p, keep) if k == 4 else _cut(link, version, p, 1 << 16))
+            for k, p in enumerate(pieces)
+        ]
+        path = write_records(tmp_path / f"cut-{keep}.pcap", records, link=link)
+
+        data, stats = _read(path)
+
+        assert (data, stats.truncated_packets) == (STREAM[: 16 * CADU] + STREAM[20 * CADU :], 1), f"cut at {keep}"
+
+
+def test_a_cut_record_whose_headers_say_it_is_no_downlink_datagram_is_not_counted(tmp_path: Path) -> None:
+    tcp = bytes(ip_udp(b"x" * 64))
+    tcp = tcp[:9] + bytes([dpkt.ip.IP_PROTO_TCP]) + tcp[10:]  # the protocol byte is all that differs
+    records = [(START + k * 1000, datagram(p)) for k, p in enumerate(_pieces())]
+    records.insert(2, (START, ethernet(tcp)[:30]))  # the protocol byte kept, the rest of the header cut
+    records.insert(3, (START, ethernet(bytes(ip_udp(b"x" * 64, port=9)))[:38]))  # another port
+    path = write_records(tmp_path / "c.pcap", records)
+    stats = FileStats(path, path.stat().st_size)
+
+    data = b"".join(
+        c.data.tobytes() for c in read_capture(path, CaptureFormat(udp_ports=frozenset({55888})), stats, 0, 1 << 20)
+    )
+
+    assert (data, stats.truncated_packets) == (STREAM, 0)
 
 
 def test_the_frame_index_dates_reassembled_frames(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ import dpkt
 import numpy as np
 
 from .config import CaptureFormat
-from .datagrams import ETHERNET_HEADER, read_plain
+from .datagrams import ETHERNET_HEADER, UDP_HEADER, read_plain
 from .errors import CaptureError
 from .readahead import ReadAhead
 from .records import GLOBAL_HEADER, I64, RECORD_HEADER, U8, Mapped, Records, map_capture, walk_records
@@ -34,6 +34,7 @@ from .records import GLOBAL_HEADER, I64, RECORD_HEADER, U8, Mapped, Records, map
 # pcap link types the ground segment's captures use: Ethernet, or raw IP (both values in use).
 LINK_ETHERNET = 1
 LINK_RAW_IP = frozenset({12, 14, 101})
+_ETHER_IP = frozenset({dpkt.ethernet.ETH_TYPE_IP, dpkt.ethernet.ETH_TYPE_IP6})
 # Bits of the first VITA-49 header word.
 _CLASS_ID = 1 << 27
 _TRAILER = 1 << 26
@@ -209,11 +210,42 @@ def _ip_payload(packet: Any) -> bytes:
     return data.pack_hdr() + bytes(data.data) if isinstance(data, dpkt.Packet) else bytes(data)
 
 
-def _udp_payload(frame: bytes, link: int, fragments: _Fragments) -> tuple[dpkt.udp.UDP, bytes] | None:
+# IP protocol numbers under which an IPv6 packet's headers may still lead to a UDP header:
+# UDP, and the extension headers (hop-by-hop, routing, fragment, destination options).
+_IP6_TOWARDS_UDP = frozenset({dpkt.ip.IP_PROTO_UDP, 0, 43, 44, 60})
+_IP_HEADER = {4: 20, 6: 40}
+
+
+def _cut_ip(header: bytes) -> bool:
+    """`header`, the start of an IP packet too short to parse, may be a datagram's: its version
+    is IPv4 or IPv6 and the protocol, where the bytes reach it, is UDP or may lead to it."""
+    if not header:  # not even the version: cut right after the link header
+        return True
+    version = header[0] >> 4
+    if version not in _IP_HEADER or len(header) >= _IP_HEADER[version]:
+        return False  # not IP, or a whole header dpkt refused: malformed, not cut
+    if version == 4:
+        return len(header) < 10 or header[9] == dpkt.ip.IP_PROTO_UDP
+    return len(header) < 7 or header[6] in _IP6_TOWARDS_UDP
+
+
+def _udp_payload(frame: bytes, link: int, fragments: _Fragments) -> tuple[dpkt.udp.UDP | None, bytes] | None:
+    """(the UDP header, its payload) of a datagram; (None, the UDP header's bytes) when the
+    record ends inside the headers of what may be one (a capture's snap length cut it); None
+    when the record is no datagram (or a fragment of one not yet complete)."""
     if link == LINK_ETHERNET:
-        packet: Any = dpkt.ethernet.Ethernet(frame).data
+        try:
+            ethernet = dpkt.ethernet.Ethernet(frame)
+        except dpkt.NeedData:  # ends inside the Ethernet header or a VLAN tag
+            return None, b""
+        packet: Any = ethernet.data
+        if isinstance(packet, bytes):  # dpkt keeps the bytes of an IP header it could not parse
+            return (None, b"") if ethernet.type in _ETHER_IP and _cut_ip(packet) else None
     else:  # raw IP: the version nibble says which
-        packet = dpkt.ip6.IP6(frame) if frame[:1] and frame[0] >> 4 == 6 else dpkt.ip.IP(frame)
+        try:
+            packet = dpkt.ip6.IP6(frame) if frame[:1] and frame[0] >> 4 == 6 else dpkt.ip.IP(frame)
+        except dpkt.NeedData:
+            return (None, b"") if _cut_ip(frame) else None
     if isinstance(packet, dpkt.ip.IP) and (packet.mf or packet.offset):
         if packet.p != dpkt.ip.IP_PROTO_UDP:
             return None
@@ -230,6 +262,8 @@ def _udp_payload(frame: bytes, link: int, fragments: _Fragments) -> tuple[dpkt.u
     if not isinstance(packet, dpkt.ip.IP | dpkt.ip6.IP6):
         return None
     udp = packet.data
+    if isinstance(udp, bytes) and packet.p == dpkt.ip.IP_PROTO_UDP and len(udp) < UDP_HEADER:
+        return None, udp  # the record ends inside the UDP header
     if not isinstance(udp, dpkt.udp.UDP):
         return None
     return udp, udp.data
@@ -275,9 +309,12 @@ def _datagram(
     if found is None:
         return None
     udp, data = found
+    if udp is None:  # cut inside its headers: a truncated packet, unless its port says it is another's
+        port = int.from_bytes(data[2:4], "big") if len(data) >= 4 else None
+        return None if fmt.udp_ports and port is not None and port not in fmt.udp_ports else (True, [])
     if fmt.udp_ports and udp.dport not in fmt.udp_ports:
         return None
-    return len(data) < udp.ulen - 8, _vita_payloads(data, fmt, path, number)
+    return len(data) < udp.ulen - UDP_HEADER, _vita_payloads(data, fmt, path, number)
 
 
 def _parsed(
