@@ -156,6 +156,25 @@ def write_text(path: Path, text: str) -> None:
         raise
 
 
+def _is_standard_output(path: Path) -> bool:
+    """`path` is where this process's stdout goes (/dev/stdout, /dev/fd/1, or the file, pipe
+    or terminal stdout is open on, by any name)."""
+    if _own_descriptor(path) == 1:
+        return True
+    try:
+        here, there = os.fstat(sys.stdout.fileno()), os.stat(path)
+    except (OSError, ValueError, AttributeError):  # no stdout, or nothing at `path`
+        return False
+    return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
+
+
+def say_written(path: Path) -> None:
+    """Print `wrote PATH` on stdout, unless PATH is stdout itself: there the line would follow
+    the document in the stream a reader parses (`--json /dev/stdout | jq`)."""
+    if not _is_standard_output(path):
+        print(f"wrote {path}")
+
+
 def standing(path: Path) -> str:
     """What stands at `path`, where a directory must go, in words: a broken symbolic link is
     named as one (it is no file, and nothing can be created through it)."""
@@ -179,7 +198,9 @@ def _check_parent(path: Path, flag: str, target: Path | None = None) -> None:
         try:
             os.rmdir(tempfile.mkdtemp(prefix=PROBE_PREFIX, dir=parent))
         except OSError as exc:
-            raise UsageError(f"{flag} {path}: cannot write in {parent} ({reason(exc)})") from None
+            # a directory that is there answering "no such file" (/proc, /sys) takes no entries
+            why = "it takes no new entries" if exc.errno == errno.ENOENT else reason(exc)
+            raise UsageError(f"{flag} {path}: cannot write in {parent} ({why})") from None
         return
 
 
@@ -203,11 +224,13 @@ def check_file_target(path: Path, flag: str, streams: bool = True) -> None:
         _check_parent(path, flag, file_location(path))
 
 
-def check_dir_target(path: Path, flag: str) -> None:
-    """`path` can be created or replaced as a directory."""
+def check_dir_target(path: Path, flag: str, into: bool = False) -> None:
+    """`path` can be created or replaced as a directory; with `into`, a `path` that exists is
+    written into, not replaced, so it is `path` itself that must take new entries (the
+    directory above it may well be read-only)."""
     if path.exists() and not path.is_dir():
         raise UsageError(f"{flag} {path}: exists and is not a directory")
-    _check_parent(path, flag)
+    _check_parent(path, flag, path / PROBE_PREFIX if into else None)
 
 
 @contextlib.contextmanager

@@ -15,6 +15,7 @@ import json
 import os
 import stat
 import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -22,7 +23,7 @@ import pytest
 
 from groundlink import cli, engine
 from groundlink.errors import UsageError
-from groundlink.outputs import check_file_target, write_text, written_in_place
+from groundlink.outputs import check_file_target, say_written, write_text, written_in_place
 
 from .conftest import SPECS, cached_plan, groundlink_with_stdout
 
@@ -282,3 +283,31 @@ def test_output_path_keeps_a_file_and_the_root_to_the_checks_after_it():
     assert output_path("/", "--json") == Path("/")  # the root: "is a directory" from check_file_target
     with pytest.raises(UsageError, match=r"^--out build/: names a directory \(it ends in /\); give a file path$"):
         output_path("build/", "--out")
+
+
+@pytest.mark.usefixtures("planned")
+@pytest.mark.parametrize("alias", ["/dev/stdout", "/dev/fd/1"])
+def test_json_sent_to_stdout_is_the_last_thing_there_for_a_reader_to_parse(capfd, alias):
+    """`groundlink plan --json /dev/stdout | jq`: the tree, then the JSON and nothing after it
+    (a `wrote /dev/stdout` line followed the document)."""
+    assert cli.main(["plan", SPEC, "--cloud", "aws", "--json", alias]) == 0
+    printed = capfd.readouterr().out
+    assert json.loads(printed[printed.index("\n{\n") + 1 :])["stack"] == "noaa20-aws"
+    assert "wrote" not in printed
+
+
+def test_the_written_line_is_left_out_where_stdout_is_the_file_written(tmp_path, monkeypatch):
+    """`groundlink plan --json seen.txt > seen.txt` names stdout's own file by its path."""
+    target, other = tmp_path / "seen.txt", tmp_path / "other.json"
+    with target.open("w") as stdout:
+        monkeypatch.setattr(sys, "stdout", stdout)
+        say_written(target)
+        say_written(other)
+    assert target.read_text() == f"wrote {other}\n"
+
+
+@pytest.mark.usefixtures("planned")
+def test_json_to_a_file_says_where_it_went(tmp_path, capsys):
+    target = tmp_path / "plan.json"
+    assert cli.main(["plan", SPEC, "--cloud", "aws", "--json", str(target)]) == 0
+    assert capsys.readouterr().out.endswith(f"wrote {target}\n")

@@ -85,3 +85,56 @@ def test_a_report_that_cannot_be_moved_into_place_leaves_the_previous_report_who
         compare._replace_dir(fresh, out)
     assert json.loads((out / "compare.json").read_text()) == {"previous": True}
     assert sorted(p.name for p in tmp_path.iterdir()) == [".report.tmp-1", "report"]  # no .report.old-* left
+
+
+def _refusing_writes_in(monkeypatch, refused: Path) -> None:
+    """Creating an entry in `refused` fails as a directory without write permission makes it
+    fail (root passes permission bits, so the probe's own call is made to refuse)."""
+    real = tempfile.mkdtemp
+
+    def mkdtemp(*args, **kwargs):
+        if Path(kwargs["dir"]) == refused:
+            raise PermissionError(errno.EACCES, "Permission denied", str(refused))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp)
+
+
+def test_process_writes_into_an_existing_out_below_a_read_only_directory(tmp_path, capsys, monkeypatch):
+    from tests.contactgen import demo_contact
+
+    demo_contact(tmp_path / "raw")
+    out = tmp_path / "shared" / "products"
+    out.mkdir(parents=True)
+    _refusing_writes_in(monkeypatch, tmp_path / "shared")  # the products directory takes entries; its parent not
+    assert cli.main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 0
+    assert capsys.readouterr().out.endswith(f"wrote {out}\n")
+    assert (out / "contact_summary").is_dir()
+
+
+def test_process_refuses_an_existing_out_that_takes_no_entries_before_reading(tmp_path, capsys, monkeypatch):
+    from groundlink.processing import processor
+    from tests.contactgen import demo_contact
+
+    demo_contact(tmp_path / "raw")
+    out = tmp_path / "products"
+    out.mkdir()
+    _refusing_writes_in(monkeypatch, out)
+    monkeypatch.setattr(processor, "discover", refuse)
+    assert cli.main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 2
+    assert one_line(capsys) == f"groundlink: --out {out}: cannot write in {out} (Permission denied)"
+
+
+def test_compare_replaces_its_out_so_the_directory_above_must_take_entries(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(parallel_plans, "run_plans", refuse)
+    out = tmp_path / "report"
+    out.mkdir()
+    _refusing_writes_in(monkeypatch, tmp_path)
+    assert cli.main(["compare", SPEC, "--out", str(out)]) == 2
+    assert one_line(capsys) == f"groundlink: --out {out}: cannot write in {tmp_path} (Permission denied)"
+
+
+def test_a_pseudo_file_system_that_takes_no_entries_is_said_so_not_no_such_file(capsys, monkeypatch):
+    monkeypatch.setattr(engine, "plan", refuse)
+    assert cli.main(["plan", SPEC, "--cloud", "aws", "--json", "/proc/version"]) == 2
+    assert one_line(capsys) == "groundlink: --json /proc/version: cannot write in /proc (it takes no new entries)"

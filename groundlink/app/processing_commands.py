@@ -204,7 +204,7 @@ def _run_process(args: argparse.Namespace) -> int:
     if not args.contact_dir.is_dir():
         raise UsageError(f"{args.contact_dir}: not a directory")
     _check_apart(args.contact_dir, args.out)
-    check_dir_target(args.out, "--out")  # before the contact is read
+    check_dir_target(args.out, "--out", into=True)  # before the contact is read; written into, not replaced
     try:
         contacts = discover(args.contact_dir, fmt, satellite=args.satellite, contact_id=args.contact_id)
     except ProcessingError as error:  # a line on CONTACT_DIR itself is about the argument

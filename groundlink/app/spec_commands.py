@@ -93,7 +93,7 @@ def plan(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from ..engine import plan
-    from ..outputs import check_file_target, output_path, writing
+    from ..outputs import check_file_target, output_path, say_written, writing
     from ..path_args import copied_from, inputs_of, refuse_overwriting
     from ..preflight import preflight_planned
     from ..report.plan_tree import render_tree
@@ -119,5 +119,5 @@ def plan(args: argparse.Namespace) -> int:
     for cloud, target in targets.items():
         with writing(target, "--json"):
             plans[cloud].write(target)
-        print(f"wrote {target}")
+        say_written(target)
     return code
