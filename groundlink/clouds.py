@@ -13,6 +13,13 @@ CLOUD_CHOICES = (*CLOUDS, BOTH)
 # one of them must equal.
 PROVIDER_REGION_KEYS = {"aws": ("aws:region", "aws-native:region"), "azure": ("azure-native:location",)}
 REGION_FIELDS = {"aws": "clouds.aws.region", "azure": "clouds.azure.location"}
+# Each cloud as its provider writes it, in every report, table, chart and message a person reads.
+CLOUD_TITLES = {"aws": "AWS", "azure": "Azure"}
+
+
+def cloud_title(cloud: str) -> str:
+    """`aws` -> AWS, `azure` -> Azure; anything else in capitals."""
+    return CLOUD_TITLES.get(cloud, cloud.upper())
 
 
 def chosen_clouds(choice: str) -> list[str]:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from sgp4.api import Satrec
 
 from .blueprint import Blueprint
+from .clouds import cloud_title
 from .limits import NARROWBAND_MAX_MHZ
 from .passes import DAY_S, Pass, Site, Window, predict
 from .resources import package_dir
@@ -277,7 +278,7 @@ def planned_length_warning(
     if per_day >= gs.contacts_per_day:
         return None
     head = (
-        f"{satellite} on {cloud.upper()}: the spec plans, and the cost estimate bills, "
+        f"{satellite} on {cloud_title(cloud)}: the spec plans, and the cost estimate bills, "
         f"{gs.contacts_per_day:g} contacts/day of {gs.contact_minutes:g} min "
         "(ground_segment.contacts_per_day, ground_segment.contact_minutes), but "
     )
@@ -307,7 +308,7 @@ def _warnings(satellites: list[dict[str, Any]], gs: GroundSegment, catalog: dict
                 titles += f" (without {', '.join(unplaced)}: no coordinates in the site catalog)"
             if e["contactsPerDay"] < planned:
                 out.append(
-                    f"{sat['satellite']} on {cloud.upper()}: the spec plans {planned:g} contacts/day, "
+                    f"{sat['satellite']} on {cloud_title(cloud)}: the spec plans {planned:g} contacts/day, "
                     f"but {titles} can give {e['contactsPerDay']:.1f} "
                     f"(ground_segment.contacts_per_day)"
                 )

@@ -14,6 +14,8 @@ from groundlink.spec import spec_from_data
 
 from .conftest import spec_data
 
+TITLE = {"aws": "AWS", "azure": "Azure"}  # each cloud as the report writes it
+
 # ISS (ZARYA), the example element set in the sgp4 package's documentation: 51.6 deg inclination, ~420 km.
 ISS = [
     "1 25544U 98067A   19343.69339541  .00001764  00000-0  38792-4 0  9991",
@@ -240,7 +242,7 @@ def test_planned_length_warning_judges_each_cloud_by_the_same_counts():
     few = {"contactsOfPlannedLengthPerDay": 27 / 7, "longestPassMinutes": 12.5}
     for cloud in ("aws", "azure"):
         text = planned_length_warning("sat", cloud, "Net", few, gs)
-        assert text is not None and text.startswith(f"sat on {cloud.upper()}: ")
+        assert text is not None and text.startswith(f"sat on {TITLE[cloud]}: ")
         assert "only 27 single-site passes" in text and "(3.86/day)" in text and "12.50 min" in text
     none = planned_length_warning(
         "sat", "aws", "Net", {"contactsOfPlannedLengthPerDay": 0, "longestPassMinutes": 9.99}, gs
@@ -273,7 +275,7 @@ def test_real_noaa20_at_20_deg_has_no_pass_long_enough_for_its_10_minute_contact
         # ... but no single-site pass above 20 deg lasts 10 min
         assert offer["contactsOfPlannedLengthPerDay"] == 0
         assert 0 < offer["longestPassMinutes"] < 10
-        assert warning.startswith(f"noaa20 on {cloud.upper()}: ")
+        assert warning.startswith(f"noaa20 on {TITLE[cloud]}: ")
         assert "4 contacts/day of 10 min" in warning and "above 20 deg" in warning
         assert f"the longest lasts {offer['longestPassMinutes']:.2f} min" in warning
         for field in ("ground_segment.contact_minutes", "ground_segment.min_elevation_deg"):
@@ -283,7 +285,7 @@ def test_real_noaa20_at_20_deg_has_no_pass_long_enough_for_its_10_minute_contact
 def test_real_noaa20_25_minute_contacts_exist_on_no_cloud():
     report = _noaa20_coverage(contact_minutes=25)
     (sat,) = report["satellites"]
-    assert [w.split(":")[0] for w in report["warnings"]] == ["noaa20 on AWS", "noaa20 on AZURE"]
+    assert [w.split(":")[0] for w in report["warnings"]] == ["noaa20 on AWS", "noaa20 on Azure"]
     for cloud in CLOUDS:
         assert sat["clouds"][cloud]["contactsOfPlannedLengthPerDay"] == 0
         assert sat["clouds"][cloud]["longestPassMinutes"] < 25
@@ -307,7 +309,7 @@ def test_real_noaa20_each_cloud_warns_exactly_when_its_passes_of_planned_length_
     warned = {
         c
         for c in CLOUDS
-        if any(w.startswith(f"noaa20 on {c.upper()}: ") and "lasting at least 10 min" in w for w in report["warnings"])
+        if any(w.startswith(f"noaa20 on {TITLE[c]}: ") and "lasting at least 10 min" in w for w in report["warnings"])
     }
     assert short and warned == short
 

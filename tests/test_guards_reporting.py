@@ -206,3 +206,16 @@ def test_a_break_even_against_reserved_minutes_says_why_it_has_none():
     from groundlink.report.number_format import break_even_text
 
     assert break_even_text(None) == "n/a (no reserved price supplied for every band the mission uses)"
+
+
+def test_piped_the_check_keeps_every_name_and_message_whole_on_one_line(capsys):
+    """`groundlink check ... > ci.log`: rich assumed 80 columns and broke names mid-word
+    (`retired-azure-orb` / `ital`)."""
+    long = violation("retired-azure-orbital-ground-station-resource")
+    cloud = CloudCheck("azure", "aqua-azure", 68, [long], 0.1, 0.2)
+    check_console.render(CheckResult("spec.yaml", {"name": "pack", "version": "1", "policies": 3}, [cloud]))
+    printed = capsys.readouterr().out
+    row = next(line for line in printed.splitlines() if "retired-azure-orbital-ground-station-resource" in line)
+    assert long.message in row and long.resource_name in row
+    assert max(map(len, printed.splitlines())) < 400  # as wide as the cells, not the unbounded width
+    assert "azure (aqua-azure): 68 resources, 1 violations: pass  plan 0.10s, analyze 0.20s" in printed.splitlines()

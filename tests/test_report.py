@@ -18,6 +18,8 @@ from groundlink.report.number_format import money
 
 from .conftest import SPECS
 
+TITLE = {"aws": "AWS", "azure": "Azure"}  # each cloud as the report writes it
+
 SCHEMA = Path(__file__).resolve().parents[1] / "groundlink" / "report" / "compare.schema.json"
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg"'
 
@@ -201,7 +203,7 @@ def test_reports_carry_the_policy_summary_and_every_finding(report):
         text = html.unescape((out / name).read_text())
         assert doc["policy"]["summary"] in text
         for cloud, result in doc["policy"]["clouds"].items():
-            assert f"{cloud.upper()}: {result['violations']} mandatory violation(s)" in text
+            assert f"{TITLE[cloud]}: {result['violations']} mandatory violation(s)" in text
     broken = _with_finding(doc)
     files, svgs = _charts(out)
     for text in (_md_text(render_markdown(broken, files)), html.unescape(render_html(broken, svgs))):

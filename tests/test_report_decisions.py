@@ -139,11 +139,11 @@ def test_coverage_table_has_the_planned_length_columns_one_precision_each():
         "AWS longest gap h",
         "AWS contacts/day of planned length",
         "AWS longest pass min",
-        "AZURE contacts/day",
-        "AZURE minutes/day",
-        "AZURE longest gap h",
-        "AZURE contacts/day of planned length",
-        "AZURE longest pass min",
+        "Azure contacts/day",
+        "Azure minutes/day",
+        "Azure longest gap h",
+        "Azure contacts/day of planned length",
+        "Azure longest pass min",
     ]
     aws, azure = ["33.29", "233.2", "2.51", "0.00", "7.81"], ["23.29", "184.7", "4.72", "0.00", "7.77"]
     assert _texts(table.rows[0]) == ["noaa20", *aws, *azure]
@@ -166,7 +166,7 @@ def test_keys_off_messaging_basis_matches_the_spec_and_security_is_a_known_zero(
         "AWS messaging encryption: queues use SQS-managed encryption and the alerts topic none (CloudWatch "
         "alarms cannot publish under the AWS managed key); security.customer_managed_keys: false, no mission "
         "key; no charge.",
-        "AZURE messaging encryption: Standard tier lines (Service Bus base and operations, Event Hubs "
+        "Azure messaging encryption: Standard tier lines (Service Bus base and operations, Event Hubs "
         "throughput and Capture units): Microsoft-managed keys, as the spec asks "
         "(security.customer_managed_keys: false).",
     ]
@@ -179,7 +179,7 @@ def test_keys_on_keeps_the_mission_key_and_the_declared_gap(reference):
     basis = _texts(_section(reference, "Durability and security choices").after)
     assert basis[-2:] == [
         "AWS messaging encryption: queues and topics use the mission key; no charge beyond the KMS lines.",
-        "AZURE messaging encryption: Standard tier lines (Service Bus base and operations, Event Hubs "
+        "Azure messaging encryption: Standard tier lines (Service Bus base and operations, Event Hubs "
         "throughput and Capture units): Microsoft-managed keys (declared gap).",
     ]
 

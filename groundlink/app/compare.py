@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..clouds import CLOUDS
+from ..clouds import CLOUDS, cloud_title
 from ..errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
 from ..outputs import file_location, writing
 from . import diff_command
@@ -185,19 +185,18 @@ def run_compare(
     takes (`policy_pack_config_name`: as the report names it), read before anything starts."""
     from dataclasses import replace
 
-    from rich.console import Console
-
     from ..blueprint import build_blueprint
     from ..cost import estimate, load_catalogs
     from ..cost.model import partner_catalogs
     from ..diff.run import check_old, data_loss_lines, diff_against
+    from ..report.terminal import report_console
     from ..spec import load_spec
     from .parallel_plans import run_plans
     from .policy_results import policy_results_as_planned
     from .progress import steps
 
     started = time.perf_counter()
-    console = console or Console(stderr=False)
+    console = console or report_console()  # piped, lines as long as their text
     out = Path(out_dir)
     spec = load_spec(spec_path)  # precise errors before any process starts
     catalogs, assumptions = load_catalogs(prices)
@@ -239,7 +238,7 @@ def run_compare(
                 policy_thread.shutdown(wait=True)
 
         def plan_started(cloud: str) -> None:
-            progress.start(cloud, f"plan {cloud.upper()}")
+            progress.start(cloud, f"plan {cloud_title(cloud)}")
             if not background:
                 background["policy"] = policy_thread.submit(
                     policy_results_as_planned,

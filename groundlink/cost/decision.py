@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..blueprint import Blueprint, build_blueprint
+from ..clouds import cloud_title
 from .catalog import Assumptions, Catalog
 from .model import CloudCost, CostEstimate, estimate
 
@@ -94,7 +95,7 @@ def sides(blueprint: Blueprint, est: CostEstimate) -> Sides:
         for cloud, cost in est.clouds.items()
     }
     left_out = [
-        f"{cloud.upper()}: {x.item} ({'not priced' if x.cost is None else f'${x.cost:,.2f}/month'})"
+        f"{cloud_title(cloud)}: {x.item} ({'not priced' if x.cost is None else f'${x.cost:,.2f}/month'})"
         for cloud, lines in outside.items()
         for x in lines
     ]

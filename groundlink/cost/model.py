@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..blueprint import LAYERS, Blueprint
 from ..blueprint.tiering import held_tier
+from ..clouds import cloud_title
 from ..errors import UsageError
 from ..limits import AZURE_ORBITAL_RETIRED_ON
 from .catalog import Assumptions, Catalog, PriceEntry, PriceError
@@ -977,4 +978,6 @@ def _region_note(cost: CloudCost) -> str:
     if not other:
         return ""
     used = "; ".join(f"{price_id}: {region}" for price_id, region in other.items())
-    return f"{cost.cloud.upper()} runs in {cost.region}; these prices are for another region or none stated: {used}."
+    return (
+        f"{cloud_title(cost.cloud)} runs in {cost.region}; these prices are for another region or none stated: {used}."
+    )

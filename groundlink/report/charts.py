@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ..clouds import cloud_title
 from .number_format import break_even_text, layer_cost
 from .svg import Axis, Canvas, Plot, stacked, text_width
 
@@ -47,7 +48,7 @@ def cost_by_layer(doc: dict[str, Any]) -> bytes:
             value = data["byLayer"][layer]["known"]
             plot.hbar(y, height, value, CLOUD_COLORS.get(cloud, "#555555"))
             canvas.text(plot.px(max(value, LOG_FLOOR)) + 4, plot.py(y) + 3.5, layer_cost(data, layer), size=9)
-    plot.legend([(c.upper(), CLOUD_COLORS.get(c, "#555555"), "box") for c in clouds], "lower right")
+    plot.legend([(cloud_title(c), CLOUD_COLORS.get(c, "#555555"), "box") for c in clouds], "lower right")
     return canvas.svg(f"{doc['mission']}: monthly cost by layer")
 
 
@@ -74,7 +75,7 @@ def storage_growth(doc: dict[str, Any]) -> bytes:
     cost.frame("Storage cost over 12 months", "month of operation", "USD per month", xticks=month_ticks)
     for cloud, values in bills.items():
         cost.line(xs, values, CLOUD_COLORS.get(cloud, "#555555"), marker=True)
-    cost.legend([(cloud.upper(), CLOUD_COLORS.get(cloud, "#555555"), "line") for cloud in bills])
+    cost.legend([(cloud_title(cloud), CLOUD_COLORS.get(cloud, "#555555"), "line") for cloud in bills])
     return canvas.svg(f"{doc['mission']}: storage by tier and its cost")
 
 

@@ -15,10 +15,11 @@ STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan
 
 
 def render(result: CheckResult, console: Console | None = None) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    console = console or Console()
+    from .terminal import report_console
+
+    console = console or report_console()  # piped into a CI log: lines as long as their text
     pack = result.pack
     console.print(
         f"[bold]policy pack[/] {pack.get('name')}@{pack.get('version')} "
@@ -33,7 +34,7 @@ def render(result: CheckResult, console: Console | None = None) -> None:
             title_style=STYLE[severity],
             title_justify="left",
             show_lines=False,
-            expand=True,
+            expand=console.is_terminal,  # unbounded when piped: as wide as the cells, no wider
         )
         for column in ("cloud", "level", "rule", "resource", "violation"):
             table.add_column(column, overflow="fold")

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from ..clouds import cloud_title
 from .number_format import break_even_text, fixed, layer_cost, money, num, rate, shown_amount, usd
 
 
@@ -83,7 +84,7 @@ def _summary(doc: dict[str, Any], clouds: list[str]) -> Section:
         paragraphs=[_c(f"Decision: {doc['decision']['sentence']}", "strong"), verdict],
         # a contact plan the orbit cannot give is a reason to doubt every cost below it
         bullets=[_c(f, "bad") for f in doc["failures"]] + [_c(f"Coverage: {w}", "gap") for w in coverage_warnings(doc)],
-        table=_table([""] + [c.upper() for c in clouds], rows),
+        table=_table([""] + [cloud_title(c) for c in clouds], rows),
         after=[
             _c(
                 'A total marked "+ unknown" is partial: it leaves out prices the catalog does not '
@@ -160,11 +161,11 @@ def _parity(doc: dict[str, Any], clouds: list[str]) -> Section:
                 cells.append(_c("MISSING (no resource, no declared gap)", "bad"))
         rows.append(cells)
     extras = [
-        _c(f"{c.upper()} also realizes capabilities this spec does not need: {', '.join(x)}")
+        _c(f"{cloud_title(c)} also realizes capabilities this spec does not need: {', '.join(x)}")
         for c, x in doc["parity"]["notNeededButRealized"].items()
     ]
     return Section(
-        "Parity matrix", table=_table(["Capability", "Layer"] + [c.upper() for c in clouds], rows), after=extras
+        "Parity matrix", table=_table(["Capability", "Layer"] + [cloud_title(c) for c in clouds], rows), after=extras
     )
 
 
@@ -178,7 +179,7 @@ def _layers(doc: dict[str, Any], clouds: list[str]) -> Section:
     return Section(
         "Monthly cost by layer (steady state)",
         chart="cost_by_layer",
-        table=_table(["Layer"] + [c.upper() for c in clouds], rows, [False] + [True] * len(clouds)),
+        table=_table(["Layer"] + [cloud_title(c) for c in clouds], rows, [False] + [True] * len(clouds)),
         after=[x for c in clouds if (x := _rounding(doc["cost"]["clouds"][c], c))],
     )
 
@@ -191,7 +192,7 @@ def _rounding(cost: dict[str, Any], cloud: str) -> Cell | None:
     if shown.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) == total:
         return None
     return _c(
-        f"{cloud.upper()}: the layers as shown add up to {usd(shown)}, the total is {usd(total)}: each "
+        f"{cloud_title(cloud)}: the layers as shown add up to {usd(shown)}, the total is {usd(total)}: each "
         "figure is rounded to the cent from the unrounded line costs."
     )
 
@@ -215,13 +216,13 @@ def _choices(doc: dict[str, Any], clouds: list[str]) -> Section:
         [label] + [_choice(doc["cost"]["clouds"][c]["choices"][key]) for c in clouds] for key, label in CHOICES
     ]
     basis = [
-        _c(f"{c.upper()} {label.lower()}: {doc['cost']['clouds'][c]['choices'][key]['basis']}.")
+        _c(f"{cloud_title(c)} {label.lower()}: {doc['cost']['clouds'][c]['choices'][key]['basis']}.")
         for key, label in CHOICES
         for c in clouds
     ]
     return Section(
         "Durability and security choices (monthly cost of each)",
-        table=_table(["Choice"] + [c.upper() for c in clouds], rows),
+        table=_table(["Choice"] + [cloud_title(c) for c in clouds], rows),
         after=basis,
     )
 
@@ -272,9 +273,10 @@ def _alternatives(doc: dict[str, Any], clouds: list[str]) -> Section:
                 "one key and one messaging unit assumed), against the spec's value priced the same way."
             )
         ],
-        table=_table(["Choice", "Spec value"] + [c.upper() for c in clouds], rows),
+        table=_table(["Choice", "Spec value"] + [cloud_title(c) for c in clouds], rows),
         after=[
-            _c(f"{c.upper()}, {field}: {' or '.join(values)}: {note}.") for (c, field, note), values in said.items()
+            _c(f"{cloud_title(c)}, {field}: {' or '.join(values)}: {note}.")
+            for (c, field, note), values in said.items()
         ],
     )
 
@@ -292,7 +294,7 @@ def _projection(doc: dict[str, Any], clouds: list[str]) -> Section:
         [_c("12 months", "strong")]
         + [x for c in clouds for x in (_c(money(cost["clouds"][c]["projectionTotal"]), "strong"), "")]
     )
-    headers = ["Month"] + [h for c in clouds for h in (f"{c.upper()} total", f"{c.upper()} storage")]
+    headers = ["Month"] + [h for c in clouds for h in (f"{cloud_title(c)} total", f"{cloud_title(c)} storage")]
     steady = ", ".join(f"{tier} {num(gb)} GB" for tier, gb in cost["usage"]["storageSteadyGb"].items() if gb)
     return Section(
         "12-month projection (storage accumulates until retention)",
@@ -322,7 +324,7 @@ def _lines(doc: dict[str, Any], cloud: str) -> Section:
         for x in doc["cost"]["clouds"][cloud]["lines"]
     ]
     return Section(
-        f"{cloud.upper()} cost lines (steady-state month)",
+        f"{cloud_title(cloud)} cost lines (steady-state month)",
         table=_table(
             ["Layer", "Item", "Quantity", "Unit", "Price", "Cost", "Basis"],
             rows,
@@ -404,8 +406,8 @@ def _coverage(doc: dict[str, Any], clouds: list[str]) -> Section:
                 else [_c(e["status"], "gap")] + [""] * (len(COVERAGE_COLUMNS) - 1)
             )
         rows.append(cells)
-    headers = ["Satellite"] + [f"{c.upper()} {title}" for c in clouds for _, title, _ in COVERAGE_COLUMNS]
-    sites = [_c(f"{c.upper()} sites: {', '.join(cov['sites'][c]) or 'none in the site catalog'}") for c in clouds]
+    headers = ["Satellite"] + [f"{cloud_title(c)} {title}" for c in clouds for _, title, _ in COVERAGE_COLUMNS]
+    sites = [_c(f"{cloud_title(c)} sites: {', '.join(cov['sites'][c]) or 'none in the site catalog'}") for c in clouds]
     unplaced = [
         _c(f"{n['title']}: {', '.join(n['withoutCoordinates'])} listed without coordinates (no source gives them)")
         for n in cov.get("catalog", {}).values()
@@ -424,10 +426,10 @@ def _warnings(doc: dict[str, Any], clouds: list[str]) -> Section:
     bullets = []
     for c in clouds:
         data = doc["clouds"][c]
-        bullets += [_c(f"{c.upper()} warning: {w}", "bad") for w in data["warnings"]]
-        bullets += [_c(f"{c.upper()} gap {cap}: {reason}", "gap") for cap, reason in data["gaps"].items()]
+        bullets += [_c(f"{cloud_title(c)} warning: {w}", "bad") for w in data["warnings"]]
+        bullets += [_c(f"{cloud_title(c)} gap {cap}: {reason}", "gap") for cap, reason in data["gaps"].items()]
         if not data["warnings"] and not data["gaps"]:
-            bullets.append(_c(f"{c.upper()}: no warnings, no gaps."))
+            bullets.append(_c(f"{cloud_title(c)}: no warnings, no gaps."))
     return Section("Plan warnings and gaps", bullets=bullets)
 
 
@@ -442,14 +444,14 @@ def _policy(doc: dict[str, Any], clouds: list[str]) -> Section:
             continue
         bullets.append(
             _c(
-                f"{c.upper()}: {result['violations']} mandatory violation(s), "
+                f"{cloud_title(c)}: {result['violations']} mandatory violation(s), "
                 f"{result['advisories']} advisory finding(s)",
                 "bad" if result["violations"] else "ok",
             )
         )
         bullets += [
             _c(
-                f"{c.upper()} [{f['level']}] {f['policy']} on {f['resource']}: {f['message']}",
+                f"{cloud_title(c)} [{f['level']}] {f['policy']} on {f['resource']}: {f['message']}",
                 "bad" if f["level"] == "mandatory" else "gap",
             )
             for f in result["findings"]
