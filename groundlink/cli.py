@@ -142,6 +142,11 @@ class _OneLineErrors(argparse.ArgumentParser):
         no subcommand's options)."""
         self._given = tuple(sys.argv[1:] if args is None else args)
         parsed, extras = self.parse_known_args(list(self._given), namespace)
+        # the top level takes no value-bearing option: its first word that is no option is the command
+        command_at = next((i for i, word in enumerate(self._given) if not word.startswith("-")), len(self._given))
+        before = [extra for extra in extras if extra in self._given[:command_at]]
+        if before:  # `groundlink -x plan spec`: -x stands before the command, so it is the top level's
+            self.error(self._unrecognized(before))
         if extras:
             chosen = self._subcommand(getattr(parsed, "command", None)) or self
             chosen.error(chosen._unrecognized(extras))

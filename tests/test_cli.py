@@ -202,8 +202,11 @@ def test_a_command_that_loaded_duckdb_exits_as_usual_and_says_nothing_of_leaks(t
         (["schema", "extra"], "groundlink: schema: unrecognized arguments: extra; see groundlink schema --help"),
         # a misspelt top-level flag is the mistake, not a missing command
         (["--versoin"], "groundlink: unrecognized arguments: --versoin (did you mean --version?); see groundlink --help"),
+        # an unknown option before the command is the top level's, whatever command follows
+        (["-x", "plan", "x.yaml"], "groundlink: unrecognized arguments: -x; see groundlink --help"),
+        (["plan", "-x", "x.yaml"], "groundlink: plan: unrecognized arguments: -x; see groundlink plan --help"),
     ],
-    ids=["not-a-number", "missing-argument", "not-a-choice", "no-command", "unknown-option", "unknown-option-value", "extra-argument", "misspelt-top-level-flag"],
+    ids=["not-a-number", "missing-argument", "not-a-choice", "no-command", "unknown-option", "unknown-option-value", "extra-argument", "misspelt-top-level-flag", "option-before-the-command", "option-after-the-command"],
 )  # fmt: skip
 def test_a_misused_command_line_is_one_line_and_exit_2(argv, line, capsys) -> None:
     """argparse printed its usage, several lines, above the error; like every other bad input,
