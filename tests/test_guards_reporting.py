@@ -200,6 +200,31 @@ def test_money_is_rounded_half_up_from_its_decimal_figure(value, shown):
     assert usd(value) == shown
 
 
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (1324.35, "1,324.4"),  # stored just under 1324.35: it showed 1,324.3
+        (2.675, "2.68"),  # stored just under 2.675
+        (12.5, "12.50"),
+        (0.0001235, "0.000124"),  # three significant digits under 1, half up too
+        (1e-9, "0.000000001"),  # never in scientific notation
+        (7.0, "7"),
+        (None, "—"),
+    ],
+)
+def test_quantities_are_rounded_half_up_as_money_is(value, shown):
+    from groundlink.report.number_format import num
+
+    assert num(value) == shown
+
+
+def test_a_table_column_rounds_half_up_at_its_precision():
+    from groundlink.report.number_format import fixed
+
+    assert [fixed(v, 2) for v in (1.005, 2.675, 0.125)] == ["1.01", "2.68", "0.13"]
+    assert fixed(1324.35, 1) == "1,324.4" and fixed(None, 1) == "—"
+
+
 def test_a_break_even_against_reserved_minutes_says_why_it_has_none():
     """Reserved minutes are a total only when every band the mission uses has its reserved
     price; one supplied for narrowband alone read as none supplied."""

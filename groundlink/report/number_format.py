@@ -7,14 +7,20 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 
+def half_up(value: float | Decimal, decimals: int) -> Decimal:
+    """`value` to `decimals` places, rounded half up from its decimal figure (the shortest one
+    that reads back as the float), as a person rounds it. Formatting the float itself rounds
+    its binary value: 1324.35 is stored just under 1324.35 and showed as 1,324.3."""
+    exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
 def shown_amount(value: float | Decimal) -> Decimal:
     """A cost as the report shows it: to the cent, or to 4 places under a cent, rounded half up
-    from its decimal figure (the shortest one that reads back as the float), as a person
-    rounds it. Formatting the float itself rounded its binary value: 9.855 + 21.9 + 73 is
-    stored just under 104.755, and showed as $104.75 beside lines of $9.86, $21.90, $73.00."""
+    (`half_up`): 9.855 + 21.9 + 73 is stored just under 104.755, and showed as $104.75 beside
+    lines of $9.86, $21.90, $73.00."""
     exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
-    places = Decimal("0.0001") if 0 < abs(exact) < Decimal("0.01") else Decimal("0.01")
-    return exact.quantize(places, rounding=ROUND_HALF_UP)
+    return half_up(exact, 4 if 0 < abs(exact) < Decimal("0.01") else 2)
 
 
 def usd(value: float | Decimal | None) -> str:
@@ -51,8 +57,11 @@ def num(value: float | None) -> str:
     if value == int(value) and abs(value) < 1e15:
         return f"{int(value):,}"
     if abs(value) >= 100:
-        return f"{value:,.1f}"
-    return f"{value:,.3g}" if abs(value) < 1 else f"{value:,.2f}"
+        return f"{half_up(value, 1):,}"
+    if abs(value) >= 1:
+        return f"{half_up(value, 2):,}"
+    shown = half_up(value, 2 - math.floor(math.log10(abs(value))))  # 3 significant digits
+    return f"{shown.normalize():f}"  # no trailing zeros, never in scientific notation
 
 
 # Layers whose resources the cost model prices none of (the cost notes: "Budgets ... are not
@@ -71,7 +80,7 @@ def layer_cost(cloud_cost: dict[str, Any], layer: str) -> str:
 
 def fixed(value: float | None, decimals: int) -> str:
     """A figure of a table column, every row with the same number of decimals."""
-    return "—" if value is None else f"{value:,.{decimals}f}"
+    return "—" if value is None else f"{half_up(value, decimals):,.{decimals}f}"
 
 
 def break_even_text(price: float | None) -> str:
