@@ -10,6 +10,6 @@ def test_the_action_group_is_global_and_mails_every_address_under_a_stable_name(
     group = one(azure("partner.yaml"), "monitor:ActionGroup").inputs
     assert group["location"] == "global"
     assert group["emailReceivers"] == [
-        {"name": "email-0", "emailAddress": "ops@example.com", "useCommonAlertSchema": True},
-        {"name": "email-1", "emailAddress": "finance@example.com", "useCommonAlertSchema": True},
+        {"name": "email-0", "emailAddress": "finance@example.com", "useCommonAlertSchema": True},
+        {"name": "email-1", "emailAddress": "ops@example.com", "useCommonAlertSchema": True},
     ]

@@ -57,7 +57,8 @@ def test_budget_mails_every_threshold_on_the_resource_group():
     assert budget["scope"] == one(result, "resources:ResourceGroup").outputs["id"]
     notes = budget["notifications"].values()
     assert sorted(n["threshold"] for n in notes) == sorted(spec.thresholds_percent)
-    assert all(n["contactEmails"] == spec.alert_emails and n["enabled"] for n in notes)
+    # partner.yaml lists ops@ before finance@: every list goes in order, so a reorder is no change
+    assert all(n["contactEmails"] == ["finance@example.com", "ops@example.com"] and n["enabled"] for n in notes)
 
 
 def test_budget_starts_on_the_first_of_the_current_month():

@@ -85,3 +85,21 @@ def test_a_lifecycle_step_no_store_can_take_is_refused(transitions: tuple) -> No
     with pytest.raises(LayerInputError) as error:
         Lifecycle(transitions, expire_days=365, noncurrent_days=30)
     assert str(error.value).startswith(f"Lifecycle.transitions: {transitions[0]} must be a tier of cool, cold, archive")
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_the_order_of_the_budget_lists_in_the_spec_changes_no_layer_input(cloud: str) -> None:
+    """AWS Budgets keeps its subscribers as a set: reordering `budget.alert_emails` showed an
+    update that `pulumi up` would not make, and on Azure moved each address to another receiver."""
+    from groundlink.spec import spec_from_data
+
+    from .conftest import spec_data
+
+    data = spec_data("partner.yaml")
+    data["budget"].update(alert_emails=["ops@example.com", "finance@example.com"], thresholds_percent=[100, 50, 80])
+    one = build_blueprint(spec_from_data(data, "a.yaml")).for_cloud(cloud)
+    data["budget"].update(alert_emails=["finance@example.com", "ops@example.com"], thresholds_percent=[80, 100, 50])
+    other = build_blueprint(spec_from_data(data, "b.yaml")).for_cloud(cloud)
+    assert one.observability == other.observability
+    assert one.observability.alert_emails == ("finance@example.com", "ops@example.com")
+    assert one.observability.budget_thresholds_percent == (50, 80, 100)

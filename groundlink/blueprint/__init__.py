@@ -284,9 +284,11 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
             else None,
         ),
         observability=ObservabilityInputs(
-            alert_emails=tuple(spec.budget.alert_emails),
+            # in order, so that reordering the spec's lists changes no resource (AWS Budgets keeps
+            # its subscribers as a set: a reorder showed an update `pulumi up` would not make)
+            alert_emails=tuple(sorted(spec.budget.alert_emails)),
             budget_monthly_usd=spec.budget.monthly_usd,
-            budget_thresholds_percent=tuple(spec.budget.thresholds_percent),
+            budget_thresholds_percent=tuple(sorted(spec.budget.thresholds_percent)),
             log_retention_days=_longest_aws_logs(spec, blueprint.managed),
         ),
         processing=ProcessingInputs(
