@@ -91,12 +91,27 @@ def test_cost_bars_are_as_long_as_the_log_of_their_cost_and_say_it(doc):
             assert layer in labels
 
 
-def test_sensitivity_draws_the_partner_band_each_price_the_aws_line_and_the_spec(doc):
+def test_sensitivity_draws_the_partner_bands_each_price_the_aws_line_and_the_spec(doc):
     decision = doc["decision"]
     series, prices = decision["sensitivity"]["series"], decision["sensitivity"]["partnerPrices"]
     svg = charts.sensitivity(doc)
-    (band,) = shapes(svg, "polygon")
-    assert len(points(band)) == 2 * len(series)
+    bands = {shape.get("fill"): shape for shape in shapes(svg, "polygon")}
+    assert set(bands) == {charts.CLOUD_COLORS["azure"], charts.CLOUD_COLORS["aws"]}  # Azure + partner, AWS + partner
+    assert all(len(points(band)) == 2 * len(series) for band in bands.values())
+    # each band is as tall as its cloud's spread of partner prices, on the same y scale
+    spread = {
+        cloud: [p[key][-1] - p[key][0] for p in series]
+        for cloud, key in (("aws", "awsPartnerAtPrice"), ("azure", "azureAtPrice"))
+    }
+    height = {
+        cloud: [lo[1] - hi[1] for hi, lo in zip(xy[: len(series)], xy[len(series) :][::-1], strict=True)]
+        for cloud in ("aws", "azure")
+        for xy in [points(bands[charts.CLOUD_COLORS[cloud]])]
+    }
+    scale = height["azure"][-1] / spread["azure"][-1]
+    for cloud in ("aws", "azure"):
+        assert height[cloud] == pytest.approx([v * scale for v in spread[cloud]], abs=0.3), cloud
+    assert f"AWS + partner, ${prices[0]:,.2f}-${prices[-1]:,.2f}/min" in texts(svg)
     lines = shapes(svg, "polyline")
     assert len(lines) == len(prices) + 1  # one per partner price, AWS with Ground Station on demand
     aws = [line for line in lines if line.get("stroke") == charts.CLOUD_COLORS["aws"]]

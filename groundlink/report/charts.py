@@ -79,9 +79,14 @@ def storage_growth(doc: dict[str, Any]) -> bytes:
     return canvas.svg(f"{doc['mission']}: storage by tier and its cost")
 
 
+# The sensitivity series priced at each partner price: Azure, and AWS, with the partner network.
+AT_PRICE = ("azureAtPrice", "awsPartnerAtPrice")
+
+
 def sensitivity(doc: dict[str, Any]) -> bytes:
     """Monthly cost of both clouds against contacts per day: AWS with Ground Station on demand (and
-    reserved when supplied) as lines, Azure with a partner as a band over the range of partner prices."""
+    reserved when supplied) as lines; Azure, and AWS, with a partner as bands over the range of
+    partner prices (Azure's with a line per price)."""
     d = doc["decision"]
     series, prices = d["sensitivity"]["series"], d["sensitivity"]["partnerPrices"]
     xs = [float(p["contactsPerDay"]) for p in series]
@@ -93,7 +98,7 @@ def sensitivity(doc: dict[str, Any]) -> bytes:
         )
         if all(p[key] is not None for p in series)
     ]
-    values = [v for p in series for v in p["azureAtPrice"]] + [p[key] for p in series for key, *_ in aws_lines]
+    values = [v for p in series for key in AT_PRICE for v in p[key]] + [p[key] for p in series for key, *_ in aws_lines]
     canvas = Canvas(920, 460)
     plot = Plot(canvas, 80, 40, 820, 390, Axis.fitting(xs, zero=False), Axis.fitting(values or [1.0]))
     headline = d["headlineBreakEven"]  # the figure the decision sentence and the report lead with
@@ -108,8 +113,13 @@ def sensitivity(doc: dict[str, Any]) -> bytes:
     azure = CLOUD_COLORS["azure"]
     legend: list[tuple[str, str, str]] = []
     if prices:
+        span = f"${prices[0]:,.2f}-${prices[-1]:,.2f}/min"
+        # AWS with the same partner network instead of Ground Station: a fainter band of its own
+        aws_partner = [p["awsPartnerAtPrice"] for p in series]
+        plot.band(xs, [v[0] for v in aws_partner], [v[-1] for v in aws_partner], CLOUD_COLORS["aws"], 0.10)
+        legend.append((f"AWS + partner, {span}", CLOUD_COLORS["aws"], "box"))
         plot.band(xs, [p["azureAtPrice"][0] for p in series], [p["azureAtPrice"][-1] for p in series], azure, 0.18)
-        legend.append((f"Azure + partner, ${prices[0]:,.2f}-${prices[-1]:,.2f}/min", azure, "box"))
+        legend.append((f"Azure + partner, {span}", azure, "box"))
         for i, price in enumerate(prices):
             ys = [p["azureAtPrice"][i] for p in series]
             plot.line(xs, ys, azure, width=0.8, opacity=0.6)
