@@ -177,3 +177,29 @@ def test_contactgen_has_a_usage_and_makes_no_directory_of_a_flag(
     assert done.returncode == code
     assert getattr(done, stream).startswith(start) and "Traceback" not in done.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_staging_directories_a_killed_run_left_are_named_and_kept(tmp_path: Path, capsys) -> None:
+    """A run killed outright (SIGKILL, a power cut) cannot remove its staging directory; the
+    next run says so, and never deletes one: it may belong to a run still going, or hold the
+    earlier products a failed commit set aside (their only copy)."""
+    demo_contact(tmp_path / "raw")
+    out = tmp_path / "out"
+    (out / ".staging-a-1" / "frames").mkdir(parents=True)
+    (out / ".staging-b-2" / "previous-0").mkdir(parents=True)
+    assert main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"groundlink: {out / '.staging-b-2'} holds earlier products a commit set aside and could not put back "
+        '(docs/processing.md, "Products are staged"): move them back or delete the directory',
+        f"groundlink: --out {out} holds 1 staging directory of a run that was killed (.staging-a-1): partial "
+        "products no query reads; delete them unless a run into this directory is still going",
+    ]
+    assert sorted(p.name for p in out.glob(".staging-*")) == [".staging-a-1", ".staging-b-2"]
+
+
+def test_a_run_without_leftovers_says_nothing_of_staging(tmp_path: Path, capsys) -> None:
+    demo_contact(tmp_path / "raw")
+    assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 0
+    assert "staging" not in capsys.readouterr().err
+    assert list((tmp_path / "out").glob(".staging-*")) == []

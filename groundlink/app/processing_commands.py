@@ -251,10 +251,35 @@ def _run_process(args: argparse.Namespace) -> int:
                 f"of the downlink (UDP port {ports}); check --udp-port",
                 file=sys.stderr,
             )
+    _say_leftovers(args.out)
     if problems:  # after the summaries of the contacts that were written, however many that is
         failed = len(contacts) - len(summaries)
         return _fail([*problems, f"{PREFIX}{failed} of {len(contacts)} contacts not written (above)"])
     return 0
+
+
+def _say_leftovers(out: Path) -> None:
+    """Name the hidden staging directories no run removed: no query reads them, but they take
+    space, and one holding earlier products set aside is the only copy of those."""
+    from ..processing.layout import leftover_staging
+
+    holding, partial = leftover_staging(out)
+    for path in holding:
+        print(
+            f"{PREFIX}{path} holds earlier products a commit set aside and could not put back "
+            '(docs/processing.md, "Products are staged"): move them back or delete the directory',
+            file=sys.stderr,
+        )
+    if partial:
+        names = ", ".join(path.name for path in partial[:3]) + (
+            f" and {len(partial) - 3} more" if len(partial) > 3 else ""
+        )
+        print(
+            f"{PREFIX}--out {out} holds {len(partial)} staging "
+            f"{'directory' if len(partial) == 1 else 'directories'} of a run that was killed ({names}): "
+            "partial products no query reads; delete them unless a run into this directory is still going",
+            file=sys.stderr,
+        )
 
 
 def configure_query(parser: argparse.ArgumentParser) -> None:

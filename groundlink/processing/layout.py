@@ -62,6 +62,20 @@ def hive_values(path: Path) -> dict[str, str]:
     return values
 
 
+STAGING_PREFIX = ".staging-"
+# What a commit sets aside in its staging directory: a contact's earlier products.
+SET_ASIDE = ("previous-*", "elsewhere-*")
+
+
+def leftover_staging(root: Path) -> tuple[list[Path], list[Path]]:
+    """The staging directories under `root` that no run removed (a run killed outright, SIGKILL
+    or a power cut; or one still going), split by whether they hold earlier products a commit
+    had set aside (which only the user may delete) or only a stopped run's partial products."""
+    found = sorted(path for path in root.glob(f"{STAGING_PREFIX}*") if path.is_dir()) if root.is_dir() else []
+    holding = [path for path in found if any(next(path.glob(pattern), None) for pattern in SET_ASIDE)]
+    return holding, [path for path in found if path not in holding]
+
+
 class Staging:
     """A contact's products, staged under `root` and committed together."""
 
@@ -69,7 +83,7 @@ class Staging:
         root.mkdir(parents=True, exist_ok=True)
         self.root = root
         self.contact_id = contact_id
-        self.dir = Path(tempfile.mkdtemp(prefix=f".staging-{contact_id}-", dir=root))
+        self.dir = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{contact_id}-", dir=root))
         self.keep = False  # set when a failed commit could not put an earlier product back
 
     def frames_dir(self) -> Path:
