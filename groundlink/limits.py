@@ -42,21 +42,6 @@ S3_BUCKET_PREFIX_MAX_CHARS = 37
 # rules", read 2026-12-02); the buckets of a mission are named after it.
 S3_RESERVED_BUCKET_STARTS = ("xn--", "sthree-", "amzn-s3-demo-")
 
-# AWS regions with an AWS Ground Station antenna (user guide "Locations", docs/facts.md §5).
-AWS_GROUND_STATION_REGIONS: frozenset[str] = frozenset(
-    {
-        "us-west-2",
-        "me-south-1",
-        "af-south-1",
-        "ap-southeast-2",
-        "eu-west-1",
-        "us-east-2",
-        "sa-east-1",
-        "ap-northeast-2",
-        "ap-southeast-1",
-        "eu-north-1",
-    }
-)
 # Regions with an AWS Ground Station API endpoint (botocore 1.44.5 endpoint data, FIPS endpoints
 # left out; a test compares it with botocore): where a mission's configs and profiles can live.
 # Contacts at any antenna site deliver there by cross-region data delivery.

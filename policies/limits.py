@@ -20,20 +20,6 @@ CONFIG_NAME_PATTERN = r"^[ a-zA-Z0-9_:-]{1,256}$"
 DEMOD_DECODE_JSON_MAX_CHARS = 8192
 DELIVERY_BUCKET_PREFIX = "aws-groundstation"
 S3_KEY_PREFIX_MAX_CHARS = 900
-AWS_GROUND_STATION_REGIONS: frozenset[str] = frozenset(
-    {
-        "us-west-2",
-        "me-south-1",
-        "af-south-1",
-        "ap-southeast-2",
-        "eu-west-1",
-        "us-east-2",
-        "sa-east-1",
-        "ap-northeast-2",
-        "ap-southeast-1",
-        "eu-north-1",
-    }
-)
 AWS_GROUND_STATION_API_REGIONS: frozenset[str] = frozenset(
     {
         "af-south-1",

@@ -145,7 +145,9 @@ def test_coverage_table_has_the_planned_length_columns_one_precision_each():
         "Azure contacts/day of planned length",
         "Azure longest pass min",
     ]
-    aws, azure = ["33.29", "233.2", "2.51", "0.00", "7.81"], ["23.29", "184.7", "4.72", "0.00", "7.77"]
+    # skyfield's find_events over the same TLE, sites and mask, computed apart from groundlink: AWS
+    # 30.571 contacts/day, 216.216 min/day, 2.506 h, 0, 7.808 min (11 sites, without Seoul 1)
+    aws, azure = ["30.57", "216.2", "2.51", "0.00", "7.81"], ["23.29", "184.7", "4.72", "0.00", "7.77"]
     assert _texts(table.rows[0]) == ["noaa20", *aws, *azure]
 
 

@@ -92,7 +92,13 @@ def test_a_region_without_the_api_is_refused_with_the_allowed_ones():
 
 
 def test_api_regions_are_botocores_and_antenna_regions_among_them():
+    import yaml
+
+    from groundlink.coverage import SITES_FILE
     from groundlink.preflight.aws_api import service_regions
 
     assert sorted(limits.AWS_GROUND_STATION_API_REGIONS) == service_regions("groundstation")
-    assert limits.AWS_GROUND_STATION_REGIONS < limits.AWS_GROUND_STATION_API_REGIONS
+    sites = yaml.safe_load(SITES_FILE.read_text())["networks"]["aws_ground_station"]["sites"]
+    antenna_regions = {site["region"] for site in sites}
+    assert len(antenna_regions) == 9 and antenna_regions < limits.AWS_GROUND_STATION_API_REGIONS
+    assert "Seoul 1" not in {site["name"] for site in sites}  # gone since 2026-06-16 (docs/facts.md §5)
