@@ -68,3 +68,25 @@ def _as_a_user_test_does() -> None:
 def test_a_plan_leaves_the_callers_mocks_config_stack_and_event_loop_as_they_were() -> None:
     # in a copy of the test's own context, so the mocks set here stay out of later tests
     contextvars.copy_context().run(_as_a_user_test_does)
+
+
+def _set_mocks_after_a_plan_in_a_thread_that_had_no_loop() -> None:
+    local = asyncio.get_event_loop_policy()._local  # type: ignore[attr-defined]  # the default policy's thread state
+    saved = (local._loop, local._set_called)
+    local._loop, local._set_called = None, False  # as a fresh interpreter's main thread
+    try:
+        plan(SPECS / "partner.yaml", "azure")
+        # set_mocks asks asyncio.get_event_loop for the loop: after the plan that raised
+        # "There is no current event loop", so a user's fixture failed once any test had planned
+        pulumi.runtime.set_mocks(_CallersMocks(), project="myproj", stack="mystack", preview=False)
+        mine = pulumi.CustomResource("mine:index:Thing", "after-the-plan", {})
+        assert asyncio.get_event_loop().run_until_complete(mine.id.future()) == "after-the-plan-id"
+    finally:
+        made = local._loop
+        local._loop, local._set_called = saved
+        if made is not None and made is not saved[0]:
+            made.close()
+
+
+def test_a_caller_without_an_event_loop_can_set_its_mocks_after_a_plan() -> None:
+    contextvars.copy_context().run(_set_mocks_after_a_plan_in_a_thread_that_had_no_loop)

@@ -326,12 +326,19 @@ def run_program(
     import contextvars
 
     caller_loop = _current_event_loop()
+    local = getattr(asyncio.get_event_loop_policy(), "_local", None)  # the default policy's
+    caller_set_called = getattr(local, "_set_called", False)
     try:
         return contextvars.copy_context().run(
             _run_program_in_this_context, program, stack=stack, region=region, config=config
         )
     finally:
         asyncio.set_event_loop(caller_loop)
+        if caller_loop is None and local is not None:
+            # set_event_loop(None) marks the thread as having had a loop set, after which
+            # asyncio.get_event_loop (as pulumi.runtime.set_mocks calls it) raises instead of
+            # making one: a caller that had none is left able to get one, as before the plan
+            local._set_called = caller_set_called
 
 
 def _run_program_in_this_context(
