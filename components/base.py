@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import pulumi
 
-from groundlink.blueprint import LAYER_OUTPUTS, STATEFUL_CAPABILITIES, MissionInputs, Realization
+from groundlink.blueprint import LAYER_OUTPUTS, STATEFUL_CAPABILITIES, CloudBlueprint, MissionInputs, Realization
 from groundlink.clouds import PROVIDER_REGION_KEYS, REGION_FIELDS
 from groundlink.limits import TAGS_PER_RESOURCE_MAX
 
@@ -36,6 +36,29 @@ def _explicit_packages(opts: pulumi.ResourceOptions | None) -> set[str]:
     if opts.provider is not None:
         named.append(opts.provider)
     return {p.package for p in named if isinstance(p, pulumi.ProviderResource)}
+
+
+def check_blueprint(cloud: str, name: str, blueprint: object) -> CloudBlueprint:
+    """The root component renders its own cloud's blueprint under its mission's name, checked
+    before anything registers: the other cloud's blueprint was refused only by a region message
+    that named the wrong field, and a second root of one mission under another name claimed the
+    same buckets, vaults and accounts, which only `pulumi up` would refuse, part-way through."""
+    if not isinstance(blueprint, CloudBlueprint):
+        raise pulumi.RunError(
+            f"MissionStack takes a CloudBlueprint (build_blueprint(spec).for_cloud({cloud!r})), "
+            f"not {type(blueprint).__name__}"
+        )
+    if blueprint.cloud != cloud:
+        raise pulumi.RunError(
+            f"the {cloud} MissionStack was given the {blueprint.cloud} blueprint; "
+            f"pass build_blueprint(spec).for_cloud({cloud!r})"
+        )
+    if name != blueprint.mission.name:
+        raise pulumi.RunError(
+            f"MissionStack {name!r} renders mission {blueprint.mission.name!r}: the physical names come from "
+            f"the mission, so name the component {blueprint.mission.name!r} (one root per mission and cloud)"
+        )
+    return blueprint
 
 
 def check_stack_region(cloud: str, region: str, opts: pulumi.ResourceOptions | None) -> None:

@@ -93,3 +93,41 @@ def test_the_readmes_own_mocks_build_the_mission_with_every_output(cloud: str) -
         assert raw == "s3://aws-groundstation-noaa20-raw-0001/"
     if cloud == "azure":  # joined from the storage account's name output
         assert raw.startswith("abfss://") and raw.endswith(".dfs.core.windows.net/")
+
+
+def _refusal(cloud: str, name: str, given: Any) -> str:
+    from groundlink.components import aws, azure
+
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    mocks = _EchoingMocks()
+    try:
+        pulumi.runtime.set_mocks(mocks, project="mine", stack="dev", preview=False)
+        pulumi.runtime.set_all_config(CONFIG[cloud])
+        with pytest.raises(pulumi.RunError) as refused:
+            pulumi.runtime.test(lambda: {"aws": aws, "azure": azure}[cloud].MissionStack(name, given))()
+        assert mocks.types == []  # refused before anything registered
+        return str(refused.value)
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_a_root_refuses_another_clouds_blueprint_another_type_or_another_mission_name(cloud: str) -> None:
+    blueprint = build_blueprint(load_spec(SPECS / "noaa20.yaml"))
+    other = "azure" if cloud == "aws" else "aws"
+    refusals = [
+        contextvars.copy_context().run(_refusal, cloud, name, given)
+        for name, given in (
+            ("noaa20", blueprint.for_cloud(other)),
+            ("noaa20", blueprint),
+            ("noaa20-second", blueprint.for_cloud(cloud)),
+        )
+    ]
+    assert refusals == [
+        f"the {cloud} MissionStack was given the {other} blueprint; pass build_blueprint(spec).for_cloud({cloud!r})",
+        f"MissionStack takes a CloudBlueprint (build_blueprint(spec).for_cloud({cloud!r})), not Blueprint",
+        "MissionStack 'noaa20-second' renders mission 'noaa20': the physical names come from the mission, "
+        "so name the component 'noaa20' (one root per mission and cloud)",
+    ]

@@ -9,7 +9,7 @@ import pulumi_aws as aws
 
 from groundlink.blueprint import OUTPUT_KEYS, CloudBlueprint
 
-from ..base import MissionComponent, check_stack_region
+from ..base import MissionComponent, check_blueprint, check_stack_region
 from .analytics import AwsCatalog, AwsQuery, AwsTelemetry
 from .events import AwsEvents
 from .ground import AwsGroundSegment
@@ -30,7 +30,7 @@ class MissionStack(MissionComponent):
     TOKEN = "groundlink:index:AwsMissionStack"
 
     def __init__(self, name: str, blueprint: CloudBlueprint, opts: pulumi.ResourceOptions | None = None):
-        mission = blueprint.mission
+        mission = check_blueprint("aws", name, blueprint).mission
         check_stack_region("aws", mission.region, opts)
         super().__init__(name, mission, opts)
         for capability, reason in blueprint.gaps:  # what this cloud leaves out, decided by the blueprint

@@ -9,7 +9,7 @@ import pulumi_azure_native as azure
 
 from groundlink.blueprint import OUTPUT_KEYS, CloudBlueprint
 
-from ..base import MissionComponent, check_stack_region
+from ..base import MissionComponent, check_blueprint, check_stack_region
 from .analytics import AzureAnalytics
 from .events import AzureEvents
 from .ground import AzureGround
@@ -31,7 +31,7 @@ class MissionStack(MissionComponent):
     TOKEN = "groundlink:index:AzureMissionStack"
 
     def __init__(self, name: str, blueprint: CloudBlueprint, opts: pulumi.ResourceOptions | None = None):
-        mission = blueprint.mission
+        mission = check_blueprint("azure", name, blueprint).mission
         check_stack_region("azure", mission.region, opts)
         super().__init__(name, mission, opts)
         for capability, reason in blueprint.gaps:  # what this cloud leaves out, decided by the blueprint
