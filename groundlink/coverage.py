@@ -16,6 +16,7 @@ elements are never made up. Pure Python: no pulumi.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -141,19 +142,43 @@ def planned_length_contacts(passes: list[Pass], contact_seconds: float) -> int:
 def contacts(
     by_site: dict[str, list[Pass]], days: float, min_contact_seconds: float, contact_seconds: float = 0
 ) -> Contacts:
+    """What the passes offer over the window [0, `days`). Passes may reach past its edges
+    (`passes_around`): time in view counts only inside the window, so a pass cut by an edge is
+    in view, not a gap, for its part inside; a pass is counted (per site, as a contact of the
+    planned length, as the longest) in the window that holds its culmination, whole."""
+    end = days * DAY_S
     everything = [p for site_passes in by_site.values() for p in site_passes]
-    merged = merge(everything)
+    inside = [(max(p.aos, 0.0), min(p.los, end)) for p in everything if p.los > 0 and p.aos < end]
+    merged = merge([Pass("", a, b, a, 0.0) for a, b in inside])
     usable = [(a, b) for a, b in merged if b - a >= min_contact_seconds]
-    edges = [0.0] + [x for interval in merged for x in interval] + [days * DAY_S]
+    edges = [0.0] + [x for interval in merged for x in interval] + [end]
     gaps = [edges[i + 1] - edges[i] for i in range(0, len(edges), 2)]
+    culminating = {name: [p for p in site_passes if 0 <= p.culmination < end] for name, site_passes in by_site.items()}
+    counted = [p for site_passes in culminating.values() for p in site_passes]
     return Contacts(
         per_day=len(usable) / days,
         minutes_per_day=sum(b - a for a, b in merged) / 60 / days,
         longest_gap_hours=max(gaps) / 3600,
-        by_site={name: len(site_passes) / days for name, site_passes in by_site.items()},
-        planned_length_per_day=planned_length_contacts(everything, contact_seconds) / days,
-        longest_pass_minutes=max((p.seconds for p in everything), default=0.0) / 60,
+        by_site={name: len(site_passes) / days for name, site_passes in culminating.items()},
+        planned_length_per_day=planned_length_contacts(counted, contact_seconds) / days,
+        longest_pass_minutes=max((p.seconds for p in counted), default=0.0) / 60,
     )
+
+
+def orbital_period_seconds(satrec: Satrec) -> float:
+    return 2 * math.pi / float(satrec.no_kozai) * 60  # no_kozai: rad/min
+
+
+def passes_around(satrec: Satrec, sites: Sequence[Site], window: Window, min_elevation_deg: float) -> list[list[Pass]]:
+    """Passes per site over `window` and one orbital period either side, timed in seconds from
+    the window's start: a pass cut by an edge of the window is found whole (its culmination may
+    lie outside, where a scan of the window alone never sees it)."""
+    margin = orbital_period_seconds(satrec)
+    (per_site,) = predict([satrec], sites, window.widened(margin), min_elevation_deg)
+    return [
+        [p._replace(aos=p.aos - margin, los=p.los - margin, culmination=p.culmination - margin) for p in site]
+        for site in per_site
+    ]
 
 
 def estimate_satellite(
@@ -166,7 +191,7 @@ def estimate_satellite(
 ) -> dict[str, Any] | None:
     """Contacts the sites offer the satellite over `days` from its TLE epoch; None if sgp4 fails."""
     sat = Satrec.twoline2rv(tle[0], tle[1])
-    (per_site,) = predict([sat], sites, Window.from_epoch(tle, days), min_elevation_deg)
+    per_site = passes_around(sat, sites, Window.from_epoch(tle, days), min_elevation_deg)
     if not per_site:
         return None
     by_site = dict(zip([s.name for s in sites], per_site, strict=True))
@@ -203,21 +228,22 @@ def not_low_earth_orbit(satrec: Satrec) -> str | None:
 
 
 def propagation_failure(satrec: Satrec, window: Window) -> str | None:
-    """sgp4's first error over the window (sampled every 10 minutes), or None: a decayed orbit
-    gave no positions, read as never in view."""
+    """sgp4's first error over the window and the orbital period either side that
+    `passes_around` propagates (sampled every 10 minutes), or None: a decayed orbit gave no
+    positions, read as never in view."""
     import numpy as np
 
-    minutes = np.arange(0.0, window.days * 1440 + 10, 10.0)
+    margin = math.ceil(orbital_period_seconds(satrec) / 600) * 10.0  # minutes, on the epoch's 10-minute grid
+    minutes = np.arange(-margin, window.days * 1440 + margin + 10, 10.0)
     errors, _, _ = satrec.sgp4_array(np.full_like(minutes, window.jd), window.fraction + minutes / 1440)
     failed = np.flatnonzero(errors)
     if not failed.size:
         return None
     first = int(failed[0])
     code = int(errors[first])
-    return (
-        f"sgp4 cannot propagate the TLE from {minutes[first] / 60:.0f} h after its epoch on "
-        f"(error {code}: {_SGP4_ERRORS.get(code, 'unknown')})"
-    )
+    hours = minutes[first] / 60
+    when = f"{hours:.1f} h after its epoch" if hours >= 0 else f"{-hours:.1f} h before its epoch"
+    return f"sgp4 cannot propagate the TLE {when} (error {code}: {_SGP4_ERRORS.get(code, 'unknown')})"
 
 
 def placed_sites(catalog: dict[str, Any], wideband: bool = False) -> list[Site]:
@@ -253,7 +279,7 @@ def _satellite(
         entry["clouds"] = {cloud: dict(cannot) for cloud in networks}
         return entry
     sites = placed_sites(catalog, wideband)
-    (per_site,) = predict([satrec], sites, window, min_el)
+    per_site = passes_around(satrec, sites, window, min_el)
     passes = dict(zip([s.name for s in sites], per_site, strict=True))
 
     def offer(chosen: list[str]) -> dict[str, Any]:

@@ -33,7 +33,9 @@ prediction more than 20x faster than a per-site loop with an independent propaga
 
 Frames: sgp4's TEME position rotated to Earth-fixed by Greenwich mean sidereal time (the
 IAU-82 formula sgp4 itself uses), geodetic site positions and zenith directions on WGS-84,
-UT1 taken as UTC. Passes only count when both AOS and LOS fall inside the window.
+UT1 taken as UTC. `predict` returns the passes whose AOS and LOS both fall inside the window;
+the coverage estimate (`coverage.passes_around`) widens the window by an orbital period on
+either side first, so the passes an edge cuts are found whole.
 """
 
 from __future__ import annotations
@@ -94,9 +96,13 @@ class Window:
         sat = Satrec.twoline2rv(tle[0], tle[1])
         return cls(float(sat.jdsatepoch), float(sat.jdsatepochF), days)
 
+    def widened(self, seconds: float) -> Window:
+        """This window with `seconds` more on either side (times in it start `seconds` earlier)."""
+        return Window(self.jd, self.fraction - seconds / DAY_S, self.days + 2 * seconds / DAY_S)
+
 
 def coarse_step(satrecs: Sequence[Satrec]) -> float:
-    """Seconds between samples: 1/100 of the shortest orbital period, at most 60 s."""
+    """Seconds between samples: 1/75 of the shortest orbital period, at most 60 s."""
     period_s = min(2 * np.pi / float(sat.no_kozai) * 60 for sat in satrecs)  # no_kozai: rad/min
     return float(min(MAX_STEP_S, period_s / STEPS_PER_ORBIT))
 

@@ -335,7 +335,7 @@ def _coverage_of(tle: list[str]) -> dict:
     [
         (GEO, "not estimated: not a low Earth orbit (1.00 rev/day, eccentricity 0.000); passes are estimated for LEO "
          "only (at least 11.25 rev/day and eccentricity under 0.25)"),
-        (DECAYS_AFTER_60_H, "not estimated: sgp4 cannot propagate the TLE from 60 h after its epoch on (error 6: the "
+        (DECAYS_AFTER_60_H, "not estimated: sgp4 cannot propagate the TLE 60.5 h after its epoch (error 6: the "
          "satellite has decayed)"),
     ],
 )  # fmt: skip
@@ -346,3 +346,34 @@ def test_an_orbit_the_pass_model_cannot_estimate_is_said_so_not_read_as_never_in
     (sat,) = report["satellites"]
     assert {e["status"] for e in (*sat["clouds"].values(), *sat["networks"].values())} == {reason}
     assert report["warnings"] == []  # no "can give 0.0" from figures that were never estimated
+
+
+def test_a_pass_cut_by_an_edge_of_the_window_is_in_view_for_its_part_inside():
+    """The window's first pass began before it and its last ends after it. Counted as gap, they
+    made the longest gap too long and the minutes in view too few; each pass is still counted
+    once, in the window that holds its culmination."""
+    from groundlink.coverage import contacts
+
+    passes = {
+        "a": [Pass("a", -300.0, 300.0, -10.0, 30.0), Pass("a", 40_000.0, 40_600.0, 40_300.0, 40.0)],
+        "b": [Pass("b", 86_000.0, 86_700.0, 86_350.0, 50.0)],
+    }
+    offered = contacts(passes, days=1, min_contact_seconds=0, contact_seconds=600)
+    # in view: 0-300, 40,000-40,600 and 86,000-86,400 (the day's end): 1,300 s
+    assert offered.minutes_per_day == pytest.approx(1_300 / 60)
+    assert offered.longest_gap_hours == pytest.approx((86_000 - 40_600) / 3600)
+    assert offered.per_day == 3  # three windows in view, the cut ones included
+    assert offered.by_site == {"a": 1, "b": 1}  # a's first pass culminates the day before
+    assert offered.longest_pass_minutes == pytest.approx(700 / 60)  # b's, whole
+    assert offered.planned_length_per_day == 2
+
+
+def test_passes_at_the_window_edges_of_a_real_orbit_match_an_independent_prediction():
+    """partner.yaml's KSATlite sites over its TLE's week, against skyfield's find_events over the
+    same TLE, sites and mask, computed apart from groundlink (passes cut by the window's edges
+    clipped to it): longest gap 1.605 h, 306.27 min/day. Dropping the cut passes gave 1.726 h."""
+    report = coverage_report(build_blueprint(spec_from_data(spec_data("partner.yaml"))))
+    (satellite,) = report["satellites"]
+    offered = satellite["clouds"]["aws"]
+    assert offered["longestGapHours"] == pytest.approx(1.605, abs=0.001)
+    assert offered["minutesPerDay"] == pytest.approx(306.27, abs=0.01)
