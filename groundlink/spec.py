@@ -10,6 +10,7 @@ line per problem. Pure Python: no pulumi import.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -307,6 +308,23 @@ class Downlink(_Model):
         return egress_node_of(text) if text else None
 
 
+# The numeric fields of a TLE that its orbit is made of, as (line, first column, last column,
+# field, lowest, highest): columns as CelesTrak's "NORAD Two-Line Element Set Format"
+# (https://celestrak.org/NORAD/documentation/tle-fmt.php) gives them. A field a checksum cannot
+# catch ("9X.7065" with its digits rebalanced) gave sgp4 a zero mean motion, and the report said
+# "not a low Earth orbit (0.00 rev/day)" instead of naming the field.
+TLE_ELEMENT_FIELDS: tuple[tuple[int, int, int, str, float, float], ...] = (
+    (1, 19, 20, "epoch year", 0, 99),
+    (1, 21, 32, "epoch day of the year", 1, 367),
+    (2, 9, 16, "inclination", 0, 180),
+    (2, 18, 25, "right ascension of the ascending node", 0, 360),
+    (2, 27, 33, "eccentricity", 0, 1),
+    (2, 35, 42, "argument of perigee", 0, 360),
+    (2, 44, 51, "mean anomaly", 0, 360),
+    (2, 53, 63, "mean motion", 1e-8, 20),
+)
+
+
 class Satellite(_Model):
     """One spacecraft and what it sends down."""
 
@@ -328,6 +346,17 @@ class Satellite(_Model):
             digits = sum(int(c) if c.isdigit() else c == "-" for c in line[:68])
             if not line[68].isdigit() or digits % 10 != int(line[68]):
                 raise ValueError(f"line {number} checksum does not match")
+        for number, first, last, field, low, high in TLE_ELEMENT_FIELDS:
+            text = value[number - 1][first - 1 : last]
+            try:
+                figure = float(text) if field != "eccentricity" else float(f"0.{text.strip()}")
+            except ValueError:
+                figure = math.nan
+            if not low <= figure <= high or (field == "eccentricity" and not text.strip().isdigit()):
+                raise ValueError(
+                    f"line {number} columns {first}-{last} ({field}) read {text.strip()!r}, "
+                    f"not a number from {low:g} to {high:g}"
+                )
         return value
 
     @model_validator(mode="after")

@@ -12,10 +12,13 @@ from groundlink.spec import SpecError, load_spec, spec_from_data
 
 from .conftest import SPECS, spec_data
 
+LINE_2_BODY = " 98.7000 100.0000 0001000  90.0000 270.0000 14.19500000100000"
+
 
 def tle_line(number: int, norad: int, body: str = "") -> str:
     """A syntactically valid TLE line (69 chars, correct mod-10 checksum)."""
-    text = f"{number} {norad:05d}" + (body or "U 00000A   24001.00000000  .00000000  00000-0  00000-0 0  999")
+    line_body = {1: "U 00000A   24001.00000000  .00000000  00000-0  00000-0 0  999", 2: LINE_2_BODY}[number]
+    text = f"{number} {norad:05d}" + (body or line_body)
     text = text[:68].ljust(68)
     checksum = sum(int(c) if c.isdigit() else c == "-" for c in text) % 10
     return text + str(checksum)
@@ -223,7 +226,7 @@ class TestDownlinkForms:
 
 class TestSatellites:
     def test_tle_valid_and_checked(self):
-        good = [tle_line(1, 43013), tle_line(2, 43013, " 98.7000 100.0000 0001000  90.0000 270.0000 14.19500000100000")]
+        good = [tle_line(1, 43013), tle_line(2, 43013)]
         assert _ok(lambda d: d["satellites"][0].update(tle=good)).satellites[0].tle == good
         bad_sum = good[0][:-1] + str((int(good[0][-1]) + 1) % 10)
         errors = _errors(lambda d: d["satellites"][0].update(tle=[bad_sum, good[1]]))
@@ -233,6 +236,25 @@ class TestSatellites:
         other = [tle_line(1, 37849), tle_line(2, 37849)]
         errors = _errors(lambda d: d["satellites"][0].update(tle=other))
         assert "s.yaml: satellites[0].tle: line 1 is for NORAD 37849, not 43013" in errors
+
+    @pytest.mark.parametrize(
+        ("line", "at", "text", "message"),
+        [
+            (2, 9, "9X.70655", "line 2 columns 9-16 (inclination) read '9X.70655', not a number from 0 to 180"),
+            (2, 9, "198.7000", "line 2 columns 9-16 (inclination) read '198.7000', not a number from 0 to 180"),
+            (2, 27, "00-1000", "line 2 columns 27-33 (eccentricity) read '00-1000', not a number from 0 to 1"),
+            (2, 53, " 0.00000000", "line 2 columns 53-63 (mean motion) read '0.00000000', not a number from 1e-08 to 20"),
+            (1, 21, "00.000000000", "line 1 columns 21-32 (epoch day of the year) read '00.000000000', not a number from 1 to 367"),
+        ],
+    )  # fmt: skip
+    def test_a_tle_field_the_checksum_passes_is_named_with_its_columns(self, line, at, text, message):
+        """Digits rebalanced so that the checksum still matches: sgp4 read a zero mean motion, and
+        the report said "not a low Earth orbit (0.00 rev/day)" instead of naming the field."""
+        good = [tle_line(1, 43013), tle_line(2, 43013)]
+        edited = good[line - 1][: at - 1] + text + good[line - 1][at - 1 + len(text) : 68]
+        good[line - 1] = tle_line(line, 43013, edited[7:])
+        errors = _errors(lambda d: d["satellites"][0].update(tle=good))
+        assert any(e.startswith(f"s.yaml: satellites[0].tle: {message}") for e in errors), errors
 
     def test_duplicate_satellites(self):
         errors = _errors(lambda d: d["satellites"].append(copy.deepcopy(d["satellites"][0])))
