@@ -256,6 +256,7 @@ def placed_sites(catalog: dict[str, Any], wideband: bool = False) -> list[Site]:
 
 
 def _satellite(
+    index: int,
     sat_spec: Any,
     catalog: dict[str, Any],
     networks: dict[str, list[str]],
@@ -266,7 +267,8 @@ def _satellite(
     wideband = any(d.bandwidth_mhz > NARROWBAND_MAX_MHZ for d in sat_spec.downlinks)
     entry: dict[str, Any] = {"satellite": sat_spec.name, "noradId": sat_spec.norad_id, "wideband": wideband}
     if not sat_spec.tle:
-        needs = {"status": "needs TLE", "supply": f"satellites[{sat_spec.name}].tle in the spec"}
+        # the field path as validation errors spell it (satellites[0].tle), with the name to find it by
+        needs = {"status": "needs TLE", "supply": f"satellites[{index}].tle in the spec ({sat_spec.name})"}
         entry["networks"] = {n: dict(needs) for n in catalog["networks"]}
         entry["clouds"] = {cloud: dict(needs) for cloud in networks}
         return entry
@@ -350,8 +352,8 @@ def coverage_report(blueprint: Blueprint, catalog: dict[str, Any] | None = None)
     gs = spec.ground_segment
     networks = networks_for(blueprint)
     satellites = [
-        _satellite(sat, catalog, networks, gs.min_elevation_deg, gs.min_contact_seconds, gs.contact_minutes * 60)
-        for sat in spec.satellites
+        _satellite(i, sat, catalog, networks, gs.min_elevation_deg, gs.min_contact_seconds, gs.contact_minutes * 60)
+        for i, sat in enumerate(spec.satellites)
     ]
     unplaced = {n: network_sites(catalog, n)[1] for n in catalog["networks"]}
     # the sites a cloud can use: without those that cannot receive wideband when no satellite is narrowband

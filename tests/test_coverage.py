@@ -125,6 +125,7 @@ def test_without_tle_every_cloud_says_needs_tle():
     report = coverage_report(build_blueprint(spec_from_data(data)))
     (sat,) = report["satellites"]
     assert {c: e["status"] for c, e in sat["clouds"].items()} == {"aws": "needs TLE", "azure": "needs TLE"}
+    assert {e["supply"] for e in sat["clouds"].values()} == {f"satellites[0].tle in the spec ({sat['satellite']})"}
     assert "Alaska 1" in report["sites"]["aws"] and "Svalbard" in report["sites"]["azure"]
     assert report["warnings"] == []
 
