@@ -29,7 +29,7 @@ R = TypeVar("R", bound=pulumi.Resource)
 def _explicit_packages(opts: pulumi.ResourceOptions | None) -> set[str]:
     """The packages (`aws`, `aws-native`, `azure-native`) whose provider `opts` names, in
     either form the SDK takes: `provider`, or `providers` as a list or a package-keyed dict."""
-    if opts is None:
+    if not isinstance(opts, pulumi.ResourceOptions):  # None, or a dict: the SDK says what it takes
         return set()
     providers = opts.providers
     named = list(providers.values()) if isinstance(providers, dict) else list(providers or [])

@@ -232,3 +232,24 @@ def test_the_blueprints_gaps_are_every_gap_the_plan_declares(spec: str, cloud: s
     decided it a second time)."""
     blueprint = build_blueprint(load_spec(SPECS / spec)).for_cloud(cloud)
     assert dict(blueprint.gaps) == cached_plan(spec, cloud).gaps
+
+
+def test_every_component_takes_the_mission_inputs_as_mission_on_both_clouds():
+    """A call written for one component (`mission=...`) works for every other: Azure's
+    observability took it as `mission_inputs`."""
+    named = {}
+    for path in _component_modules():
+        for cls in (n for n in ast.parse(path.read_text()).body if isinstance(n, ast.ClassDef)):
+            for fn in (n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"):
+                for arg in fn.args.args[1:] + fn.args.kwonlyargs:
+                    if arg.annotation is not None and ast.unparse(arg.annotation) == "MissionInputs":
+                        named[cls.name] = arg.arg
+    assert {"AwsObservability", "AzureObservability", "AwsStorage", "AzureStorage"} <= set(named)
+    assert {cls: name for cls, name in named.items() if name != "mission"} == {}
+
+
+def test_the_layer_input_error_the_readme_names_is_the_blueprints():
+    import groundlink.blueprint as blueprint
+    from groundlink.blueprint.layers import LayerInputError
+
+    assert blueprint.LayerInputError is LayerInputError and "LayerInputError" in blueprint.__all__

@@ -51,7 +51,7 @@ class AzureObservability(MissionComponent):
     def __init__(
         self,
         name: str,
-        mission_inputs: MissionInputs,
+        mission: MissionInputs,
         inputs: ObservabilityInputs,
         *,
         resource_group_name: pulumi.Output[str],
@@ -65,8 +65,7 @@ class AzureObservability(MissionComponent):
         processing_ids: Mapping[str, pulumi.Output[str]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ):
-        super().__init__(name, mission_inputs, opts)
-        mission = mission_inputs.name
+        super().__init__(name, mission, opts)
         least, most = WORKSPACE_RETENTION_DAYS
         if inputs.log_retention_days > most:
             self.warn(
@@ -76,9 +75,9 @@ class AzureObservability(MissionComponent):
         self.workspace = self.realize(
             azure.operationalinsights.Workspace(
                 self.child_name("logs"),
-                workspace_name=f"log-{mission}",
+                workspace_name=f"log-{mission.name}",
                 resource_group_name=resource_group_name,
-                location=mission_inputs.region,
+                location=mission.region,
                 sku={"name": "PerGB2018"},
                 # as long as the longest of the stack's logs, as AWS keeps each of its log stores
                 retention_in_days=min(max(inputs.log_retention_days, least), most),
@@ -104,7 +103,7 @@ class AzureObservability(MissionComponent):
             self.realize(
                 azure.monitor.DiagnosticSetting(
                     self.child_name(target, "diagnostics"),
-                    name=f"{mission}-to-log-analytics",
+                    name=f"{mission.name}-to-log-analytics",
                     resource_uri=resource_id,
                     workspace_id=self.workspace.id,
                     logs=[{"category_group": "allLogs", "enabled": True}] if has_logs else None,
@@ -117,10 +116,10 @@ class AzureObservability(MissionComponent):
         self.action_group = self.realize(
             azure.monitor.ActionGroup(
                 self.child_name("alerts"),
-                action_group_name=f"ag-{mission}",
+                action_group_name=f"ag-{mission.name}",
                 resource_group_name=resource_group_name,
                 location="global",
-                group_short_name=mission[:ACTION_GROUP_SHORT_NAME_MAX],
+                group_short_name=mission.name[:ACTION_GROUP_SHORT_NAME_MAX],
                 enabled=True,
                 email_receivers=[
                     {"name": f"email-{i}", "email_address": email, "use_common_alert_schema": True}
@@ -134,7 +133,7 @@ class AzureObservability(MissionComponent):
         self.realize(
             azure.monitor.MetricAlert(
                 self.child_name("dead-lettered"),
-                rule_name=f"{mission}-dead-lettered-contact-events",
+                rule_name=f"{mission.name}-dead-lettered-contact-events",
                 resource_group_name=resource_group_name,
                 location="global",
                 description="A contact event was dead-lettered: processing gave up on a delivered contact.",
@@ -169,7 +168,7 @@ class AzureObservability(MissionComponent):
         self.budget = self.realize(
             azure.consumption.Budget(
                 self.child_name("budget"),
-                budget_name=f"{mission}-monthly",
+                budget_name=f"{mission.name}-monthly",
                 scope=resource_group_id,
                 amount=inputs.budget_monthly_usd,
                 category="Cost",
