@@ -66,7 +66,26 @@ def _layers(cloud: str = "aws") -> CloudBlueprint:
             {"query_bytes_scanned_cutoff": "10GB"},
             "AnalyticsInputs.query_bytes_scanned_cutoff: '10GB' is not a number",
         ),
-        ("mission", {"name": ""}, "MissionInputs.name: must not be empty"),
+        (
+            "mission",
+            {"name": ""},
+            "MissionInputs.name: '' is not a mission name (2-32 of a-z, 0-9 and -, starting with a letter, "
+            "not ending with -)",
+        ),
+        (
+            "mission",
+            {"name": "Bad Name!"},
+            "MissionInputs.name: 'Bad Name!' is not a mission name (2-32 of a-z, 0-9 and -, starting with a "
+            "letter, not ending with -)",
+        ),
+        (
+            "mission",
+            {"protected": "no"},
+            "MissionInputs.protected: 'no' is not a bool",
+        ),  # crashed Pulumi's registration
+        ("mission", {"region": 42}, "MissionInputs.region: 42 is not a str"),
+        ("mission", {"tags": {"k": 1}}, "MissionInputs.tags: keys and values must be text"),
+        ("storage", {"private": "yes"}, "StorageInputs.private: 'yes' is not a bool"),
     ],
 )
 def test_an_input_no_component_can_build_is_one_line_naming_its_field(layer: str, changes: dict, message: str) -> None:

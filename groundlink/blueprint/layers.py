@@ -10,12 +10,13 @@ the region.
 
 from __future__ import annotations
 
+import re
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any, Literal
 
-from ..spec import Downlink, OrbitalEndpoint, Satellite, Tier
+from ..spec import IDENTIFIER, Downlink, OrbitalEndpoint, Satellite, Tier
 
 # the tiers a lifecycle moves data into: the spec's own (spec.Tier.tier)
 TIERS: tuple[str, ...] = typing.get_args(typing.get_type_hints(Tier)["tier"])
@@ -53,6 +54,21 @@ class Checked:
                 raise LayerInputError(f"{where}: {value!r} is not a number")
             if hint in (int, float) and value < 0:
                 raise LayerInputError(f"{where}: {value!r} is negative")
+            # a flag or a name of another type reached the SDK as it was ("no" as protect= crashed
+            # Pulumi's registration; 42 as a region was written into names)
+            plain = [t for t in typing.get_args(hint) if t is not type(None)] if _optional(hint) else [hint]
+            if value is not None or not _optional(hint):
+                for kind in (bool, str):
+                    if plain == [kind] and not isinstance(value, kind):
+                        raise LayerInputError(f"{where}: {value!r} is not a {kind.__name__}")
+            if typing.get_origin(hint) is Mapping and not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in dict(value).items()
+            ):
+                raise LayerInputError(f"{where}: keys and values must be text")
+
+
+def _optional(hint: Any) -> bool:
+    return type(None) in typing.get_args(hint)
 
 
 # Identity-derived prefixes and container names shared by both clouds.
@@ -94,8 +110,11 @@ class MissionInputs(Checked):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if not self.name:  # every physical name derives from it
-            raise LayerInputError("MissionInputs.name: must not be empty")
+        if not re.fullmatch(IDENTIFIER, self.name):  # every physical name derives from it
+            raise LayerInputError(
+                f"MissionInputs.name: {self.name!r} is not a mission name (2-32 of a-z, 0-9 and -, "
+                "starting with a letter, not ending with -)"
+            )
 
 
 @dataclass(frozen=True)
