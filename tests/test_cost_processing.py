@@ -50,7 +50,10 @@ def test_flex_consumption_bills_the_instance_size_the_memory_rounds_up_to() -> N
         messages=200,
         messages_basis="x",
     )
-    assert (duration.price_id, duration.quantity) == ("functions_flex_gb_second", pytest.approx(2 * 1.0 * 10))
+    # a 2,048 MB instance has 1 core: 140 MB at 140 MB/s = 1.0 s a contact, billed 1.0 s; the 190 other
+    # messages (data blobs, acknowledged without work) bill the 1 s minimum each:
+    # 2 GB x (1.0 s x 10 + 1 s x 190) = 400 GB-s
+    assert (duration.price_id, duration.quantity) == ("functions_flex_gb_second", pytest.approx(400))
     # every Service Bus message is an execution: 200 messages for 10 contacts (20 data blobs each)
     assert (executions.price_id, executions.quantity) == ("functions_flex_executions", 200)
 
@@ -83,3 +86,45 @@ def test_the_estimate_has_a_processing_layer_on_both_clouds_priced_from_the_cata
     assert executions.cost == pytest.approx(executions.quantity * 0.40 / 1_000_000) and executions.cost > 0
     assert 0 < azure["functions_flex_gb_second"].quantity < 100_000
     assert azure["functions_flex_gb_second"].cost == 0
+
+
+@pytest.mark.parametrize(
+    ("cloud", "changes", "item", "quantity"),
+    [
+        # 128 MB of Lambda is 128/1769 of a vCPU: 140 MB takes 1.0 s x 1769/128 = 13.820 s;
+        # 0.125 GB x 13.820 s x 10 contacts = 17.275 GB-s (at 1,769 MB and above: 1.0 s)
+        ("aws", {"memory_mb": 128}, "Lambda duration (contact processor)", 0.125 * 13.821 * 10),
+        ("aws", {"memory_mb": 4096}, "Lambda duration (contact processor)", 4 * 1.0 * 10),
+        # a 512 MB Flex instance has a quarter core: 4.0 s a contact, billed 4.0 s;
+        # 0.5 GB x (4.0 s x 10 + 1 s x 10 data-blob messages) = 25 GB-s
+        (
+            "azure",
+            {"memory_mb": 512, "flex_instance_memory_mb": 512},
+            "Functions Flex Consumption execution time (contact processor)",
+            0.5 * (4.0 * 10 + 1 * 10),
+        ),
+        # a 0.25 vCPU job: 4.0 s a contact; 0.25 vCPU x 4.0 s x 10 = 10 vCPU-s
+        (
+            "azure",
+            {"mode": "container_job", "container_image": "ghcr.io/example/groundlink:1.0", "container_vcpu": 0.25},
+            "Container Apps vCPU (contact jobs)",
+            0.25 * 4.0 * 10,
+        ),
+    ],
+)
+def test_a_share_of_a_core_runs_the_processor_proportionally_longer(cloud, changes, item, quantity) -> None:
+    """The bench measured one core; Lambda gives one vCPU at 1,769 MB and Flex a quarter core at
+    512 MB, so a small function ran 0.8 s in the estimate and about 11 s in fact."""
+    lines = processing_quantities(cloud, inputs(**changes), 10, 140.0, BENCH, messages=20, messages_basis="x")
+    assert {q.item: q.quantity for q in lines}[item] == pytest.approx(quantity, rel=1e-4)
+
+
+def test_flex_bills_a_run_of_less_than_a_second_as_one_and_rounds_up_to_a_tenth() -> None:
+    def billed(mb: float) -> float:
+        (duration, _) = processing_quantities(
+            "azure", inputs(flex_instance_memory_mb=2048), 1, mb, BENCH, messages=1, messages_basis="x"
+        )
+        return duration.quantity / 2  # GB-s of a 2 GB instance, one contact: the billed seconds
+
+    # 14 MB: 0.1 s, billed 1 s; 154 MB: 1.1 s, billed 1.1 s; 155.4 MB: 1.11 s, billed 1.2 s
+    assert [billed(14), billed(154), billed(155.4)] == pytest.approx([1.0, 1.1, 1.2])

@@ -49,7 +49,10 @@ def test_the_assumptions_the_report_prints_name_the_figures_they_rest_on():
         "(S3 Standard's first 50 TB) the catalog's tier is applied throughout, and cheaper tiers above it "
         "are not modelled. Not priced either: the processor's reads (S3 GET requests, blob read operations) "
         "and a Lambda function's ephemeral storage above the 512 MB included (the processor is given "
-        "10,240 MB; no sourced price for it is in the catalog).",
+        "10,240 MB; no sourced price for it is in the catalog). Processing compute covers the processing "
+        "alone: the time a run spends downloading the contact and uploading its products is not in it (no "
+        "source gives those rates), so its figures are lower bounds, on both clouds; nor is the start-up of "
+        "each Container Apps job execution a data-blob message starts.",
         "The ground segment writes one raw file per downlink about every 30 s of contact (AWS Ground Station "
         'user guide, "Plan your dataflow communication paths" '
         "(https://docs.aws.amazon.com/ground-station/latest/ug/getting-started.step2.html), read 2026-12-01): "

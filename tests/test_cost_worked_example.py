@@ -16,9 +16,12 @@ The mission (two satellites, one downlink each):
   (products_ratio 0.5), 2 x 36.5 = 73/month. Objects written: 1,387 + 73 = 1,460.
 - Contact events: one per contact of each satellite = 36.5 x 2 = 73/month.
 - Processing: 41.61 GB / 73 contacts = 570 MB per contact; at the committed bench figure of
-  1,381.788306 MB/s that is 0.41251 s, billed to the millisecond: 0.413 s. The 2,048 MB function
-  (and Flex instance): 2 GB x 0.413 s x 73 = 60.298 GB-s; one invocation per queue message: 73 SQS
-  messages (contact events) on AWS, 1,460 Service Bus messages (raw blobs) on Azure.
+  1,381.788306 MB/s on one core that is 0.41251 s, billed to the millisecond: 0.413 s. The
+  2,048 MB function has more than Lambda's one vCPU (1,769 MB): 2 GB x 0.413 s x 73 = 60.298
+  GB-s. The 2,048 MB Flex instance has 1 core, and Flex bills at least 1 s a run: 2 GB x 1 s x
+  73 = 146 GB-s, and the 1,387 data-blob messages it acknowledges without work 2 GB x 1 s x
+  1,387 = 2,774 GB-s: 2,920 GB-s. One invocation per queue message: 73 SQS messages (contact
+  events) on AWS, 1,460 Service Bus messages (raw blobs) on Azure.
 - Manifests: AWS Ground Station writes none; on Azure a partner network lands the contacts and
   writes one manifest per contact into the raw store: 73/month. Azure writes 1,460 + 73 = 1,533
   objects, 1,387 + 73 = 1,460 of them raw blobs.
@@ -211,7 +214,7 @@ def test_every_azure_line_of_the_managed_example():
             "Event Hubs Standard throughput units": (730, 21.9),  # 1 TU x 730 h
             "Event Hubs Capture (telemetry archive)": (730, 73),
             "Azure Monitor alert rules": (1, 0.2),
-            "Functions Flex Consumption execution time (contact processor)": (60.298, 0.00120596),
+            "Functions Flex Consumption execution time (contact processor)": (2920, 0.0584),  # x $0.00002
             # one execution per Service Bus message: 1,460 raw blobs x $0.4 (not 73 contacts)
             "Functions Flex Consumption executions (contact processor)": (1460, 584),
             # the default account is ZRS, which has no archive tier: the 629.28 GB past 180 days

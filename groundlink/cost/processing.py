@@ -14,6 +14,16 @@ from ..processing.throughput import measured_throughput as processor_throughput
 
 # Fargate bills per second with a one-minute minimum (prices/aws.yaml).
 FARGATE_MINIMUM_SECONDS = 60
+# "Lambda allocates CPU power in proportion to the amount of memory configured. At 1,769 MB, a
+# function has the equivalent of one vCPU" (AWS Lambda quotas, read 2026-12-03).
+LAMBDA_MB_PER_VCPU = 1769
+# Flex Consumption instance sizes, memory MB -> CPU cores ("typical allocations"), and billing:
+# "The minimum billable execution period for both execution modes is 1,000 ms. Past that, the
+# billable activity period is rounded up to the nearest 100 ms." (Microsoft Learn, "Azure
+# Functions Flex Consumption plan hosting", Instance sizes and Billing, read 2026-12-03.)
+FLEX_CORES = {512: 0.25, 2048: 1.0, 4096: 2.0}
+FLEX_MINIMUM_SECONDS = 1.0
+FLEX_STEP_SECONDS = 0.1
 
 
 @dataclass(frozen=True)
@@ -22,9 +32,20 @@ class Throughput:
     date: str
     machine: str
 
-    def seconds(self, mb: float) -> float:
-        """Seconds to process `mb` on one core, to the millisecond Lambda bills."""
-        return math.ceil(mb / self.mb_per_second * 1000) / 1000
+    def seconds(self, mb: float, cores: float = 1.0) -> float:
+        """Seconds to process `mb`, to the millisecond Lambda bills. The processor runs on one
+        core (the benchmark's figure); a share of a core (a small function, a quarter-vCPU job)
+        runs it proportionally longer, more cores no faster."""
+        return math.ceil(mb / (self.mb_per_second * min(cores, 1.0)) * 1000) / 1000
+
+
+def _cores(cloud: str, inputs: ProcessingInputs) -> float:
+    """The CPU a run gets: a function's follows its memory, a job's is its vCPU."""
+    if inputs.mode == "container_job":
+        return inputs.container_vcpu
+    if cloud == "aws":
+        return inputs.memory_mb / LAMBDA_MB_PER_VCPU
+    return FLEX_CORES[inputs.flex_instance_memory_mb]
 
 
 @cache
@@ -61,10 +82,12 @@ def processing_quantities(
     whether it carries a contact or a data-blob event the runtime acknowledges without work."""
     if not inputs.enabled or contacts <= 0:
         return []
-    seconds = throughput.seconds(raw_mb_per_contact)
+    cores = _cores(cloud, inputs)
+    seconds = throughput.seconds(raw_mb_per_contact, cores)
+    share = "" if cores >= 1 else f" on {cores:.3g} of a core"
     why = (
-        f"{contacts:.1f} contacts x {seconds:g} s ({raw_mb_per_contact:,.0f} MB at {throughput.mb_per_second:.0f} MB/s, "
-        f"make bench {throughput.date})"
+        f"{contacts:.1f} contacts x {seconds:g} s ({raw_mb_per_contact:,.0f} MB at {throughput.mb_per_second:.0f} MB/s"
+        f"{share}, make bench {throughput.date})"
     )
     if inputs.mode == "function":
         if cloud == "aws":
@@ -84,19 +107,21 @@ def processing_quantities(
                 ),
             ]
         gb = inputs.flex_instance_memory_mb / 1024
+        billed = max(FLEX_MINIMUM_SECONDS, math.ceil(round(seconds / FLEX_STEP_SECONDS, 6)) * FLEX_STEP_SECONDS)
+        acknowledged = max(messages - contacts, 0.0)  # data-blob messages: no work, the minimum each
         return [
             ComputeQuantity(
                 "Functions Flex Consumption execution time (contact processor)",
-                gb * seconds * contacts,
+                gb * (billed * contacts + FLEX_MINIMUM_SECONDS * acknowledged),
                 "functions_flex_gb_second",
-                f"{gb:g} GB instance x {why}",
+                f"{gb:g} GB instance x ({why}, billed {billed:g} s: at least 1 s, then in 0.1 s steps; "
+                f"+ {acknowledged:,.1f} data-blob messages acknowledged without work x the 1 s minimum)",
             ),
             ComputeQuantity(
                 "Functions Flex Consumption executions (contact processor)",
                 messages,
                 "functions_flex_executions",
-                f"one execution per Service Bus message ({messages_basis}); a data-blob message is "
-                "acknowledged without processing, its execution time is not modelled",
+                f"one execution per Service Bus message ({messages_basis})",
             ),
         ]
     if cloud == "aws":
@@ -122,7 +147,7 @@ def processing_quantities(
             inputs.container_vcpu * seconds * contacts,
             "container_apps_vcpu_second",
             f"{inputs.container_vcpu:g} vCPU x {why}; the execution each data-blob message also starts "
-            "(acknowledged without processing) is not modelled",
+            "(acknowledged without processing) is not modelled: no source gives a job's start-up time",
         ),
         ComputeQuantity(
             "Container Apps memory (contact jobs)",

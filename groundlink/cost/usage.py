@@ -235,7 +235,10 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         "(S3 Standard's first 50 TB) the catalog's tier is applied throughout, and cheaper tiers above it "
         "are not modelled. Not priced either: the processor's reads (S3 GET requests, blob read operations) "
         "and a Lambda function's ephemeral storage above the 512 MB included (the processor is given "
-        f"{LAMBDA_EPHEMERAL_STORAGE_MB:,} MB; no sourced price for it is in the catalog).",
+        f"{LAMBDA_EPHEMERAL_STORAGE_MB:,} MB; no sourced price for it is in the catalog). Processing compute "
+        "covers the processing alone: the time a run spends downloading the contact and uploading its "
+        "products is not in it (no source gives those rates), so its figures are lower bounds, on both clouds; "
+        "nor is the start-up of each Container Apps job execution a data-blob message starts.",
         f"The ground segment writes one raw file per downlink about every {FILE_SECONDS} s of contact "
         f"({FILE_SOURCE}): {files_text} raw files per contact; the same cadence is assumed for a "
         f"partner's delivery. Product objects average {object_size_mb:g} MB (assumptions.object_size_mb). "
