@@ -128,3 +128,17 @@ def test_flex_bills_a_run_of_less_than_a_second_as_one_and_rounds_up_to_a_tenth(
 
     # 14 MB: 0.1 s, billed 1 s; 154 MB: 1.1 s, billed 1.1 s; 155.4 MB: 1.11 s, billed 1.2 s
     assert [billed(14), billed(154), billed(155.4)] == pytest.approx([1.0, 1.1, 1.2])
+
+
+def test_a_timeout_shorter_than_the_estimated_run_is_said_and_one_that_fits_is_not() -> None:
+    from groundlink.cost.processing import timeout_note
+
+    # 512 MB of Lambda: 140 MB x 1769/512 / 140 MB/s = 3.45508 s, billed to the millisecond 3.456 s
+    short = inputs(memory_mb=512, timeout_seconds=1)
+    assert timeout_note("aws", short, 140.0, BENCH) == (
+        "aws: processing.timeout_seconds (1 s) is shorter than the estimated 3.456 s a contact of 140 MB takes "
+        "(processing alone, at the bench figure): every run would be stopped before it ends and the contact "
+        "dead-lettered; raise the timeout or the memory"
+    )
+    assert timeout_note("aws", inputs(memory_mb=512, timeout_seconds=4), 140.0, BENCH) == ""
+    assert timeout_note("aws", inputs(enabled=False, timeout_seconds=1), 140.0, BENCH) == ""

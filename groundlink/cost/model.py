@@ -19,7 +19,7 @@ from ..clouds import cloud_title
 from ..errors import UsageError
 from ..limits import AZURE_ORBITAL_RETIRED_ON
 from .catalog import Assumptions, Catalog, PriceEntry, PriceError
-from .processing import measured_throughput, processing_quantities
+from .processing import measured_throughput, processing_quantities, timeout_note
 from .usage import HOURS_PER_MONTH, MonthlyUsage, billed_sql_basis, monthly_usage
 
 if TYPE_CHECKING:
@@ -928,6 +928,12 @@ def estimate(
         cloud: cloud_cost(cloud, blueprint, usage, catalog, plans.get(cloud)) for cloud, catalog in catalogs.items()
     }
     notes = [_region_note(cc) for cc in clouds.values()]
+    if usage.contacts_per_month:
+        raw_mb = usage.raw_gb * 1000 / usage.contacts_per_month
+        notes += [
+            timeout_note(cloud, blueprint.for_cloud(cloud).processing, raw_mb, measured_throughput())
+            for cloud in clouds
+        ]
     for cc in clouds.values():
         _refuse_overflow(cc)
     return CostEstimate(usage, clouds, catalogs, [n for n in notes if n])

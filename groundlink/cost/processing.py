@@ -39,6 +39,23 @@ class Throughput:
         return math.ceil(mb / (self.mb_per_second * min(cores, 1.0)) * 1000) / 1000
 
 
+def timeout_note(cloud: str, inputs: ProcessingInputs, raw_mb_per_contact: float, throughput: Throughput) -> str:
+    """A sentence when the estimated run of a contact is longer than the run may last: the
+    function (or job) would be stopped every time, retried, and the contact dead-lettered,
+    while the estimate bills a run that ends. Empty when it fits."""
+    if not inputs.enabled or raw_mb_per_contact <= 0:
+        return ""
+    seconds = throughput.seconds(raw_mb_per_contact, _cores(cloud, inputs))
+    if seconds <= inputs.timeout_seconds:
+        return ""
+    return (
+        f"{cloud}: processing.timeout_seconds ({inputs.timeout_seconds:g} s) is shorter than the estimated "
+        f"{seconds:g} s a contact of {raw_mb_per_contact:,.0f} MB takes (processing alone, at the bench "
+        "figure): every run would be stopped before it ends and the contact dead-lettered; raise the "
+        "timeout or the memory"
+    )
+
+
 def _cores(cloud: str, inputs: ProcessingInputs) -> float:
     """The CPU a run gets: a function's follows its memory, a job's is its vCPU."""
     if inputs.mode == "container_job":
