@@ -244,6 +244,14 @@ LAMBDA_EPHEMERAL_STORAGE_MB = 10240
 # wrote 22 objects, 43.1 GB to S3 (community measurement, 2026-08-31; docs/facts.md §3): 43.1 GB / 630 s /
 # 30 MHz = 2.28 MB per second per MHz of bandwidth.
 DIGIF_GB_PER_MHZ_SECOND = 43.1 / (10.5 * 60) / 30
+# Lambda environment: "4 KB, for all environment variables associated with the function, in
+# aggregate" (AWS Lambda Developer Guide, "Lambda quotas", read 2026-12-02).
+LAMBDA_ENVIRONMENT_BYTES_MAX = 4096
+# What of it the processor's capture setting (spec processing.capture as JSON) may take: the rest
+# holds the three variables' names and the two bucket names, at most 63 characters each (S3
+# bucket naming rules): 4,096 - 21 - 63 - 26 - 63 - 25 (tests/test_spec_processing_env.py
+# derives it from the runtime's own names).
+CAPTURE_SETTING_BYTES_MAX = 3898
 # Lambda timeout: at most 900 s (botocore 1.44.5 lambda CreateFunction `Timeout` documentation).
 LAMBDA_TIMEOUT_SECONDS: tuple[int, int] = (1, 900)
 # Flex Consumption instance memory sizes, MB (Microsoft Learn, "Flex Consumption plan hosting").

@@ -10,6 +10,7 @@ line per problem. Pure Python: no pulumi import.
 from __future__ import annotations
 
 import difflib
+import json
 import math
 import re
 from functools import lru_cache
@@ -699,6 +700,10 @@ class Capture(_Model):
                 raise _fail(field, f"{values} names a value twice")
         return self
 
+    def setting(self) -> str:
+        """These details as the runtime reads them from GROUNDLINK_CAPTURE_FORMAT: compact JSON."""
+        return json.dumps(self.model_dump(), sort_keys=True, separators=(",", ":"))
+
     def capture_format(self) -> CaptureFormat:
         """The processor's CaptureFormat with these details (ValueError: which field, why)."""
         return CaptureFormat(
@@ -789,6 +794,14 @@ class Processing(_Model):
             )
         if self.mode == "function" and self.container_image is not None:
             raise _fail("container_image", "only applies to mode: container_job")
+        size, most = len(self.capture.setting().encode()), limits.CAPTURE_SETTING_BYTES_MAX
+        if self.mode == "function" and size > most:
+            raise _fail(
+                "capture",
+                f"its settings take {size:,} bytes of the function's environment, over the {most:,} its other "
+                f"variables leave (AWS Lambda takes {limits.LAMBDA_ENVIRONMENT_BYTES_MAX:,} in all): list fewer "
+                "udp_ports or spacecraft_ids, or use mode: container_job",
+            )
         lo, hi = limits.MAX_CONCURRENCY
         if not _range(self.max_concurrency, (lo, hi)):
             raise _fail(

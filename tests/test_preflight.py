@@ -378,15 +378,24 @@ def test_preflight_runs_every_rule():
 
 
 def test_a_lambda_environment_over_4_kb_fires_and_the_examples_fit():
-    """botocore bounds no variable, yet Lambda refuses more than 4 KB of them in all; 256
-    spacecraft ids and 1,000 UDP ports of processing.capture make the capture format ~5 KB."""
+    """botocore bounds no variable, yet Lambda refuses more than 4 KB of them in all. The spec
+    refuses a capture list that long (tests/test_spec_processing_env.py); a program of one's own
+    that builds ProcessingInputs itself is held to it here: 256 spacecraft ids and 1,000 UDP
+    ports make the capture format ~5 KB."""
+    import copy
+    import json
+
+    from groundlink.engine import Plan
     from groundlink.preflight import lambda_env
 
-    many = {"processing.capture": {"spacecraft_ids": list(range(256)), "udp_ports": list(range(1000, 2000))}}
-    findings = list(lambda_env.aws_findings(variant_plan("aws", many, "partner.yaml")))
-    [finding] = findings
+    doc = copy.deepcopy(cached_plan("partner.yaml", "aws").to_json())
+    (function,) = [r for r in doc["resources"] if r["type"] == "aws:lambda/function:Function"]
+    many = {"cadu_length": 1024, "spacecraft_ids": list(range(256)), "udp_ports": list(range(1000, 2000))}
+    function["inputs"]["environment"]["variables"]["GROUNDLINK_CAPTURE_FORMAT"] = json.dumps(many)
+    edited = Plan.from_json(doc)
+    [finding] = list(lambda_env.aws_findings(edited))
     assert finding.path == "environment.variables.GROUNDLINK_CAPTURE_FORMAT"
     assert "over the 4,096 Lambda allows in all" in finding.rule and "Lambda quotas" in finding.source
-    assert [f.line() for f in preflight(variant_plan("aws", many, "partner.yaml")) if "4,096" in f.rule]
+    assert [f.line() for f in preflight(edited) if "4,096" in f.rule]
     for spec in ("noaa20.yaml", "partner.yaml"):
         assert list(lambda_env.aws_findings(cached_plan(spec, "aws"))) == []

@@ -14,7 +14,6 @@ renames, and so never replaces, a store.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 
 from ..clouds import CLOUDS
@@ -303,7 +302,7 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
             container_vcpu=spec.processing.container_vcpu,
             container_memory_gb=spec.processing.container_memory_gb,
             container_image=spec.processing.container_image,
-            capture_format=json.dumps(spec.processing.capture.model_dump(), sort_keys=True, separators=(",", ":")),
+            capture_format=spec.processing.capture.setting(),
             raw_container=blueprint.raw_container,
             products_container=blueprint.products_container,
             # the processor's logs describe the products: kept as long as the raw data they came from

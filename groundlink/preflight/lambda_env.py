@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from .. import limits
 from ..engine.plan import Plan
 from .findings import Finding
 
-ENVIRONMENT_BYTES_MAX = 4096
+ENVIRONMENT_BYTES_MAX = limits.LAMBDA_ENVIRONMENT_BYTES_MAX
 SOURCE = 'AWS Lambda Developer Guide, "Lambda quotas": 4 KB of environment variables per function'
 
 

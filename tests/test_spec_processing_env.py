@@ -1,0 +1,48 @@
+"""The processor's capture setting fits the Lambda environment, checked when the spec is read:
+a spec listing 700 UDP ports passed `validate` and was refused only by preflight and check."""
+
+from __future__ import annotations
+
+import pytest
+
+from groundlink import limits
+from groundlink.runtime.aws_lambda import PRODUCTS_BUCKET, RAW_BUCKET
+from groundlink.runtime.delivery import CAPTURE_FORMAT
+from groundlink.spec import SpecError, spec_from_data
+
+from .conftest import spec_data
+
+S3_BUCKET_NAME_MAX = 63  # S3 bucket naming rules: 3-63 characters
+
+
+def test_the_budget_is_what_the_other_variables_leave_at_their_longest():
+    others = len(RAW_BUCKET) + S3_BUCKET_NAME_MAX + len(PRODUCTS_BUCKET) + S3_BUCKET_NAME_MAX + len(CAPTURE_FORMAT)
+    assert limits.CAPTURE_SETTING_BYTES_MAX == limits.LAMBDA_ENVIRONMENT_BYTES_MAX - others == 3898
+
+
+def _with_ports(count: int, mode: str = "function") -> dict:
+    data = spec_data("noaa20.yaml")
+    data["processing"]["capture"] = {"udp_ports": list(range(10_000, 10_000 + count))}
+    if mode == "container_job":
+        data["processing"].update(mode=mode, container_image="ghcr.io/example/groundlink:1.0", timeout_seconds=3600)
+    return data
+
+
+def test_a_capture_setting_over_the_budget_is_one_line_naming_the_field():
+    # {"cadu_length":1024,"spacecraft_ids":[],"udp_ports":[]} is 55 bytes; n ports of five digits add
+    # 6n - 1: 700 ports take 54 + 4,200 = 4,254 bytes
+    with pytest.raises(SpecError) as refused:
+        spec_from_data(_with_ports(700), "s.yaml")
+    assert str(refused.value) == (
+        "s.yaml: processing.capture: its settings take 4,254 bytes of the function's environment, over the 3,898 "
+        "its other variables leave (AWS Lambda takes 4,096 in all): list fewer udp_ports or spacecraft_ids, or use "
+        "mode: container_job"
+    )
+
+
+def test_just_inside_the_budget_and_in_a_container_job_the_list_is_accepted():
+    # 641 ports: 54 + 641 x 6 = 3,900 bytes, two over; 640 ports: 3,894 bytes
+    with pytest.raises(SpecError):
+        spec_from_data(_with_ports(641), "s.yaml")
+    assert len(spec_from_data(_with_ports(640), "s.yaml").processing.capture.setting()) == 3894
+    assert spec_from_data(_with_ports(700, "container_job"), "s.yaml").processing.capture.udp_ports[-1] == 10_699
