@@ -8,7 +8,7 @@ from typing import Any
 
 from . import tokens as T
 from .aws_storage import PUBLIC_SCOPE_KEYS, public_allows
-from .props import PINNING_OPERATORS, UNKNOWN, as_list, get, policy_statements, service_principals
+from .props import PINNING_OPERATORS, UNKNOWN, as_list, get, is_number, policy_statements, service_principals
 from .registry import resource_rule
 
 # Condition keys that pin a service principal to this account or resource (AWS
@@ -25,6 +25,8 @@ POLICY_ATTACHMENTS = (
     "aws:iam/policyAttachment:PolicyAttachment",
 )
 ADMIN_POLICY = re.compile(r"arn:aws[a-z-]*:iam::aws:policy/AdministratorAccess")
+# The rule's "yearly": KMS's own period when rotation_period_in_days is unset (it takes 90-2560).
+YEARLY_DAYS = 365
 
 
 @resource_rule(
@@ -35,13 +37,19 @@ ADMIN_POLICY = re.compile(r"arn:aws[a-z-]*:iam::aws:policy/AdministratorAccess")
     types=T.KMS_KEY,
     controls=("CIS AWS 3.6", "CKV_AWS_7"),
     description="Every symmetric customer-managed KMS key rotates its key material yearly (or faster).",
-    remediation="Set enable_key_rotation=True on aws.kms.Key (optionally rotation_period_in_days 90-2560).",
+    remediation="Set enable_key_rotation=True on aws.kms.Key (rotation_period_in_days, if set, 90-365: "
+    "KMS takes up to 2560, less often than yearly).",
 )
 def kms_key_rotation(args: Any, report: Any) -> None:
     spec = get(args.props, "customerMasterKeySpec") or get(args.props, "keySpec") or "SYMMETRIC_DEFAULT"
     rotation = get(args.props, "enableKeyRotation")
-    if spec == "SYMMETRIC_DEFAULT" and rotation is not True and rotation is not UNKNOWN:
+    if spec != "SYMMETRIC_DEFAULT":
+        return
+    if rotation is not True and rotation is not UNKNOWN:
         report("key rotation is off (enableKeyRotation is not true)")
+    period = get(args.props, "rotationPeriodInDays")  # unset: KMS rotates every 365 days
+    if is_number(period) and period > YEARLY_DAYS:
+        report(f"key material rotates every {period:g} days, less often than yearly (rotationPeriodInDays over 365)")
 
 
 @resource_rule(

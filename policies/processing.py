@@ -36,7 +36,11 @@ def _queue_problems(mapping: Any, queue: Any, function: Any | None) -> list[str]
         problems.append("does not report batch item failures (a failed contact retries its whole batch)")
     redrive = get(queue.props, "redrivePolicy")
     if redrive is not UNKNOWN:
-        target = json.loads(redrive).get("deadLetterTargetArn") if isinstance(redrive, str) and redrive else None
+        try:  # a policy that is no JSON object (a typo, a list) names no dead-letter queue either
+            policy = json.loads(redrive) if isinstance(redrive, str) and redrive else {}
+        except ValueError:
+            policy = {}
+        target = policy.get("deadLetterTargetArn") if isinstance(policy, dict) else None
         if not target:
             problems.append(f"reads queue {queue.name}, which has no dead-letter queue")
     timeout = get(function.props, "timeout", default=3) if function is not None else None
@@ -120,6 +124,12 @@ def function_writes_product_prefixes(args: Any, report: Any) -> None:
                     report(f"function {function.name}: role policy {policy.name} {problem}", policy.urn)
 
 
+def is_function_app(props: Any) -> bool:
+    """`kind` names a Functions app in any case ("functionapp,linux", "FunctionApp,Linux"): ARM
+    compares it without case."""
+    return "functionapp" in str(get(props, "kind", default="")).lower()
+
+
 @resource_rule(
     "processing-functions-app-https-no-keys",
     area="processing",
@@ -135,7 +145,7 @@ def function_writes_product_prefixes(args: Any, report: Any) -> None:
 )
 def functions_app_https_no_keys(args: Any, report: Any) -> None:
     props = args.props
-    if "functionapp" not in str(get(props, "kind", default="")):
+    if not is_function_app(props):
         return
     https_only, min_tls = get(props, "httpsOnly"), get(props, "siteConfig", "minTlsVersion")
     if https_only is not UNKNOWN and not is_true(https_only):
@@ -144,10 +154,14 @@ def functions_app_https_no_keys(args: Any, report: Any) -> None:
         report("accepts TLS below 1.2")
     if get(props, "siteConfig", "ftpsState") not in ("Disabled", UNKNOWN):
         report("allows FTP deployment (ftpsState is not Disabled)")
-    for setting in as_list(get(props, "siteConfig", "appSettings")):
-        value = get(setting, "value")
-        if isinstance(value, str) and any(marker in value for marker in KEY_MARKERS):
-            report(f"app setting {get(setting, 'name')} holds a key")
+    for where, settings in (
+        ("app setting", get(props, "siteConfig", "appSettings")),
+        ("connection string", get(props, "siteConfig", "connectionStrings")),
+    ):
+        for setting in as_list(settings):
+            value = get(setting, "value") if get(setting, "value") is not None else get(setting, "connectionString")
+            if isinstance(value, str) and any(marker in value for marker in KEY_MARKERS):
+                report(f"{where} {get(setting, 'name')} holds a key")
     auth = get(props, "functionAppConfig", "deployment", "storage", "authentication", "type")
     if auth == "StorageAccountConnectionString":
         report("reads its deployment storage with a connection string")
@@ -250,7 +264,7 @@ def functions_app_reaches_its_storage(args: Any, report: Any) -> None:
     accounts = of_type(args.resources, STORAGE_ACCOUNT)
     subnets = of_type(args.resources, SUBNET)
     for app in of_type(args.resources, WEB_APP):
-        if "functionapp" not in str(get(app.props, "kind", default="")):
+        if not is_function_app(app.props):
             continue
         account = _app_account(app, accounts)
         if account is None or not _denies_networks(account):

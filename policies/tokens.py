@@ -122,6 +122,19 @@ TAGGABLE_AWS = (
         *VPC,
         *FLOW_LOG,
         "aws:budgets/budget:Budget",
+        # the network, processing and object types groundlink tags as well
+        "aws:ec2/subnet:Subnet",
+        "aws:ec2/securityGroup:SecurityGroup",
+        "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+        "aws:ec2/routeTable:RouteTable",
+        "aws:ec2/internetGateway:InternetGateway",
+        "aws:ec2/vpcEndpoint:VpcEndpoint",
+        "aws:lambda/eventSourceMapping:EventSourceMapping",
+        "aws:batch/computeEnvironment:ComputeEnvironment",
+        "aws:batch/jobDefinition:JobDefinition",
+        "aws:batch/jobQueue:JobQueue",
+        "aws:pipes/pipe:Pipe",
+        "aws:s3/bucketObjectv2:BucketObjectv2",
     )
     + GS_ALL
 )
@@ -141,6 +154,13 @@ TAGGABLE_AZURE = (
     "azure-native:insights:MetricAlert",
     "azure-native:monitor:MetricAlert",
     "azure-native:monitor:ActionGroup",
+    "azure-native:keyvault:Key",
+    "azure-native:privatedns:PrivateZone",
+    "azure-native:privatedns:VirtualNetworkLink",
+    "azure-native:web:AppServicePlan",
+    "azure-native:web:WebApp",
+    "azure-native:app:Job",
+    "azure-native:app:ManagedEnvironment",
     *ORBITAL_RETIRED,
 )
 TAGGABLE = TAGGABLE_AWS + TAGGABLE_AZURE

@@ -651,6 +651,16 @@ fires(
     "key rotation is off (enableKeyRotation is not true)",
 )
 
+fires(
+    rule,
+    "kms-key",
+    {"rotationPeriodInDays": 2560},
+    "key material rotates every 2560 days, less often than yearly (rotationPeriodInDays over 365)",
+)
+passes(rule, "kms-key", {"rotationPeriodInDays": 365})
+passes(rule, "kms-key", {"rotationPeriodInDays": 90})
+passes(rule, "kms-key", {"rotationPeriodInDays": UNKNOWN_NUMBER_VALUE})
+
 rule = "aws-kms-key-policy"
 fires(rule, "kms-key", {"policy": DROP}, "no key policy: the default policy is applied implicitly")
 fires(rule, "kms-key", {"policy.Statement.0.Principal.AWS": "*"}, "statement AccountAdministers allows any principal")
@@ -1090,6 +1100,9 @@ fires(rule, "gs-demod-decode", {"tags.4": DROP}, "missing tags: owner")  # aws-n
 fires(rule, "storage-account", {"tags.data-classification": DROP}, "missing tags: data-classification")
 fires(rule, "kms-key-owner-from-provider", {"@provider.defaultTags": DROP}, "missing tags: owner")
 passes(rule, "kms-key-owner-from-provider", {"@provider.defaultTags": '{"tags": {"owner": "ops"}}'})
+# types groundlink tags that the rule passed over (tests/test_policies_pack.py holds the whole set)
+fires(rule, "functions-app", {"tags": DROP}, "missing tags: mission, owner, data-classification")
+passes(rule, "functions-app")
 
 rule = "allowed-regions"
 fires(
@@ -1463,6 +1476,13 @@ fires(
     {f"{QUEUE}/redrivePolicy": ""},
     (f"event source mapping {MAPPING} reads queue {QUEUE}, which has no dead-letter queue", MAPPING),
 )
+for broken in ("{not json", '["arn:aws:sqs:us-west-2:111122223333:dlq"]'):  # crashed the whole pack
+    fires(
+        rule,
+        "noaa20-aws",
+        {f"{QUEUE}/redrivePolicy": broken},
+        (f"event source mapping {MAPPING} reads queue {QUEUE}, which has no dead-letter queue", MAPPING),
+    )
 fires(
     rule,
     "noaa20-aws",
@@ -1520,6 +1540,31 @@ fires(
     "reads its deployment storage with a connection string",
 )
 passes(rule, "functions-app", {"kind": "app,linux"})
+# ARM compares kind without case: "FunctionApp,Linux" is a Functions app too (it skipped every check)
+BASELINES["functions-app-kind-in-capitals"] = Derived(
+    "functions-app", {"kind": "FunctionApp,Linux"}, "the kind as the portal writes it"
+)
+passes(rule, "functions-app-kind-in-capitals")
+fires(rule, "functions-app-kind-in-capitals", {"httpsOnly": False}, "serves plain HTTP (httpsOnly is not true)")
+fires(
+    rule,
+    "functions-app",
+    {
+        "siteConfig.connectionStrings": [
+            {
+                "name": "Raw",
+                "connectionString": "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=k",
+                "type": "Custom",
+            }
+        ]
+    },
+    "connection string Raw holds a key",
+)
+passes(
+    rule,
+    "functions-app",
+    {"siteConfig.connectionStrings": [{"name": "Raw", "connectionString": "Endpoint=x", "type": "Custom"}]},
+)
 passes(rule, "functions-app", {"siteConfig.ftpsState": UNKNOWN})
 
 BASELINES["processing-function"] = Planned("noaa20.yaml", "aws", "noaa20-processing-function")

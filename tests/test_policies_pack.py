@@ -12,6 +12,7 @@ import pytest
 
 import groundlink.limits as groundlink_limits
 from groundlink.check import PACK_DIR
+from groundlink.clouds import CLOUDS
 
 from .test_policies_support import PACK, RULES
 
@@ -169,3 +170,24 @@ def test_docs_config_table_lists_every_config_property_with_type_and_default():
         for name, rule in RULES.items()
         for key, schema in rule.config.items()
     }
+
+
+def test_every_type_groundlink_tags_is_one_the_tag_rule_checks():
+    """tags-required passed over about twenty types groundlink tags (a Functions app, a Key Vault
+    key, Batch, Pipes, subnets): a program dropping their tags passed the check."""
+    from policies import tokens
+
+    from .conftest import cached_plan, variant_plan
+
+    job = {
+        "processing.mode": "container_job",
+        "processing.container_image": "ghcr.io/example/groundlink:1.0",
+        "processing.timeout_seconds": 3600,
+    }
+    plans = [
+        cached_plan(spec, cloud) for spec in ("noaa20.yaml", "partner.yaml", "aqua-legacy.yaml") for cloud in CLOUDS
+    ]
+    plans += [variant_plan(cloud, job) for cloud in CLOUDS]
+    tagged = {r.type for plan in plans for r in plan.resources if r.custom and r.inputs.get("tags")}
+    assert "azure-native:web:WebApp" in tagged and "aws:batch/jobQueue:JobQueue" in tagged
+    assert sorted(tagged - set(tokens.TAGGABLE)) == []
