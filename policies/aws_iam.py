@@ -23,6 +23,9 @@ POLICY_ATTACHMENTS = (
     "aws:iam/userPolicyAttachment:UserPolicyAttachment",
     "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
     "aws:iam/policyAttachment:PolicyAttachment",
+    "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+    "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive",
+    "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive",
 )
 ADMIN_POLICY = re.compile(r"arn:aws[a-z-]*:iam::aws:policy/AdministratorAccess")
 # The rule's "yearly": KMS's own period when rotation_period_in_days is unset (it takes 90-2560).
@@ -77,6 +80,16 @@ def _wild(actions: list[str]) -> list[str]:
     return [a for a in actions if a == "*" or a.endswith(":*")]
 
 
+def every_resource(resources: list[str]) -> bool:
+    """'*', or an ARN whose every field after the partition is a wildcard ('arn:*',
+    'arn:aws:*:*:*:*'): each matches every resource there is."""
+    for resource in resources:
+        fields = resource.split(":")
+        if resource == "*" or (fields[0] == "arn" and all(set(f) <= {"*", "?"} for f in fields[2:])):
+            return True
+    return False
+
+
 def _documents(args: Any) -> list[Any]:
     """Identity policy documents a resource carries (inline role policies included)."""
     docs = [get(args.props, "policy")]
@@ -97,7 +110,8 @@ def _documents(args: Any) -> list[Any]:
     "touches (bucket/prefix/*, key ARN).",
 )
 def no_wildcard_admin(args: Any, report: Any) -> None:
-    for arn in [*as_list(get(args.props, "managedPolicyArns")), get(args.props, "policyArn")]:
+    arns = [*as_list(get(args.props, "managedPolicyArns")), get(args.props, "policyArn")]
+    for arn in [*arns, *as_list(get(args.props, "policyArns"))]:
         if isinstance(arn, str) and ADMIN_POLICY.fullmatch(arn):
             report(f"attaches {arn}")
     for document in _documents(args):
@@ -106,14 +120,21 @@ def no_wildcard_admin(args: Any, report: Any) -> None:
                 continue
             sid = statement.get("Sid") or "(no Sid)"
             resources = [str(r) for r in as_list(statement.get("Resource"))]
+            everywhere = every_resource(resources)
+            shown = "'*'" if "*" in resources or not everywhere else f"{', '.join(resources)} (every resource)"
             if "NotAction" in statement:
-                if "*" in resources:
-                    not_actions = ", ".join(map(str, as_list(statement.get("NotAction"))))
-                    report(f"statement {sid} allows every action but {not_actions} on '*'")
+                not_actions = ", ".join(map(str, as_list(statement.get("NotAction"))))
+                if everywhere:
+                    report(f"statement {sid} allows every action but {not_actions} on {shown}")
+                elif "NotResource" in statement:
+                    not_resources = ", ".join(map(str, as_list(statement.get("NotResource"))))
+                    report(
+                        f"statement {sid} allows every action but {not_actions} on every resource but {not_resources}"
+                    )
                 continue
             wild = _wild([str(a) for a in as_list(statement.get("Action"))])
-            if wild and "*" in resources:
-                report(f"statement {sid} allows {', '.join(wild)} on '*'")
+            if wild and everywhere:
+                report(f"statement {sid} allows {', '.join(wild)} on {shown}")
             elif wild and "NotResource" in statement:
                 not_resources = ", ".join(map(str, as_list(statement.get("NotResource"))))
                 report(f"statement {sid} allows {', '.join(wild)} on every resource but {not_resources}")

@@ -6,10 +6,12 @@ serves only HTTPS and can reach the storage account it deploys from."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from . import limits as L
+from .aws_iam import every_resource
 from .joins import of_type, refers_to
 from .props import UNKNOWN, as_list, get, iam_glob, is_number, is_true, policy_statements, tls_at_least
 from .registry import resource_rule, stack_rule
@@ -19,6 +21,12 @@ LAMBDA_FUNCTION = ("aws:lambda/function:Function",)
 SQS_QUEUE = ("aws:sqs/queue:Queue",)
 IAM_ROLE = ("aws:iam/role:Role",)
 ROLE_POLICY = ("aws:iam/rolePolicy:RolePolicy",)
+ROLE_POLICY_ATTACHMENT = ("aws:iam/rolePolicyAttachment:RolePolicyAttachment",)
+IAM_POLICY = ("aws:iam/policy:Policy",)
+# AWS-managed policies that allow s3:PutObject on every resource (AWS Managed Policy Reference:
+# AmazonS3FullAccess s3:* on *, PowerUserAccess NotAction iam/organizations/account on *,
+# AdministratorAccess * on *).
+BROAD_MANAGED = re.compile(r"arn:aws[a-z-]*:iam::aws:policy/(AmazonS3FullAccess|PowerUserAccess|AdministratorAccess)")
 WEB_APP = ("azure-native:web:WebApp",)
 STORAGE_ACCOUNT = ("azure-native:storage:StorageAccount",)
 SUBNET = ("azure-native:network:Subnet",)
@@ -86,21 +94,61 @@ def _broad_writes(document: Any) -> list[str]:
             continue
         actions = {str(a) for a in as_list(statement.get("Action"))}
         excluded = [str(a) for a in as_list(statement.get("NotAction"))]
+        writes = sorted(a for a in actions if any(iam_glob(a, w, ignore_case=True) for w in S3_WRITES))
+        if "NotResource" in statement and ("NotAction" in statement or writes or _wildcard_actions(actions)):
+            allowed = f"every action but {sorted(excluded)}" if "NotAction" in statement else sorted(actions)
+            not_resources = ", ".join(map(str, as_list(statement.get("NotResource"))))
+            found.append(f"allows {allowed} on every resource but {not_resources}")
         for resource in as_list(statement.get("Resource")):
             if "NotAction" in statement:
                 found.append(f"allows every action but {sorted(excluded)} on {resource}")
-            elif "*" in actions or any(a.endswith(":*") for a in actions):
+            elif _wildcard_actions(actions):
                 found.append(f"allows {sorted(actions)} on {resource}")
-            elif resource == "*" or str(resource).endswith(":::*") or _whole_bucket(resource):
-                writes = sorted(a for a in actions if any(iam_glob(a, w, ignore_case=True) for w in S3_WRITES))
-                if writes:
-                    found.append(f"allows {writes} on all of {resource}")
+            elif writes and (every_resource([str(resource)]) or _whole_bucket(resource)):
+                found.append(f"allows {writes} on all of {resource}")
     return found
 
 
+def _wildcard_actions(actions: set[str]) -> bool:
+    return "*" in actions or any(a.endswith(":*") for a in actions)
+
+
 def _whole_bucket(resource: Any) -> bool:
-    text = str(resource)
-    return text.startswith("arn:aws:s3:::") and text.count("/") == 1 and text.endswith("/*")
+    """Every object of a bucket (or of every bucket): an S3 ARN in any partition whose bucket or
+    key is wildcards only (`b/*`, `b/**`, `*`, `arn:*:s3:::b/*`)."""
+    fields = str(resource).split(":", 5)
+    if len(fields) != 6 or fields[0] != "arn" or fields[2] not in ("s3", "*"):
+        return False
+    bucket, _, key = fields[5].partition("/")
+    return set(bucket) <= {"*", "?"} or (bool(key) and set(key) <= {"*", "?"})
+
+
+def _role_documents(resources: list[Any], role: Any) -> list[tuple[Any, str, Any]]:
+    """(the resource holding it, how it is held, policy document) for every identity policy the
+    role gets: role policies, the role's own inline policies, and customer-managed policies
+    attached to it. A role policy was the only form read, so the same grant inline or attached
+    passed."""
+    held = [
+        (policy, f"role policy {policy.name}", get(policy.props, "policy"))
+        for policy in of_type(resources, ROLE_POLICY)
+        if refers_to(policy, "role", role, ("id", "name"))
+    ]
+    held += [
+        (role, f"role {role.name} inline policy", get(p, "policy")) for p in as_list(get(role.props, "inlinePolicies"))
+    ]
+    for attachment in of_type(resources, ROLE_POLICY_ATTACHMENT):
+        if refers_to(attachment, "role", role, ("id", "name")):
+            held += [
+                (attachment, f"attached policy {policy.name}", get(policy.props, "policy"))
+                for policy in of_type(resources, IAM_POLICY)
+                if refers_to(attachment, "policyArn", policy, ("arn",))
+            ]
+    return held
+
+
+def _broad_managed(role: Any) -> list[str]:
+    """AWS-managed policies on the role that write every bucket's objects."""
+    return [str(arn) for arn in as_list(get(role.props, "managedPolicyArns")) if BROAD_MANAGED.fullmatch(str(arn))]
 
 
 @stack_rule(
@@ -116,12 +164,15 @@ def _whole_bucket(resource: Any) -> bool:
 )
 def function_writes_product_prefixes(args: Any, report: Any) -> None:
     roles = of_type(args.resources, IAM_ROLE)
-    policies = of_type(args.resources, ROLE_POLICY)
     for function in of_type(args.resources, LAMBDA_FUNCTION):
         for role in (r for r in roles if refers_to(function, "role", r, ("arn",))):
-            for policy in (p for p in policies if refers_to(p, "role", role, ("id", "name"))):
-                for problem in _broad_writes(get(policy.props, "policy")):
-                    report(f"function {function.name}: role policy {policy.name} {problem}", policy.urn)
+            for holder, held, document in _role_documents(args.resources, role):
+                for problem in _broad_writes(document):
+                    report(f"function {function.name}: {held} {problem}", holder.urn)
+            for arn in _broad_managed(role):
+                report(
+                    f"function {function.name}: role {role.name} attaches {arn}, which writes every bucket", role.urn
+                )
 
 
 def is_function_app(props: Any) -> bool:

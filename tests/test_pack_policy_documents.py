@@ -9,6 +9,7 @@ rule reports (tests/pack_harness.py runs it the way `groundlink check` does).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -290,6 +291,47 @@ def test_wildcard_admin_passes_an_attachment_of_another_policy():
     assert _attachment("arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess") == []
 
 
+@pytest.mark.parametrize(
+    "resource", ["arn:*", "arn:aws:*:*:*:*", "arn:*:*:*:*:*", ["arn:aws:s3:::a/*", "arn:aws:*:*:*:*"]]
+)
+def test_wildcard_admin_fires_on_an_arn_that_names_every_resource(resource):
+    """'*' was the only spelling of every resource; an ARN of wildcards matches as much."""
+    statement = {"Sid": "All", "Effect": "Allow", "Action": "*", "Resource": resource}
+    shown = ", ".join(resource) if isinstance(resource, list) else resource
+    assert check(ADMIN, "role-policy", "policy.Statement.0", statement) == [
+        f"statement All allows * on {shown} (every resource)"
+    ]
+
+
+@pytest.mark.parametrize("resource", ["arn:aws:s3:::*", "arn:aws:iam::*:role/*", "arn:aws:s3:::a*"])
+def test_wildcard_admin_passes_an_arn_that_names_a_service_or_a_kind(resource):
+    statement = {"Sid": "All", "Effect": "Allow", "Action": "s3:*", "Resource": resource}
+    assert check(ADMIN, "role-policy", "policy.Statement.0", statement) == []
+
+
+def test_wildcard_admin_fires_on_not_action_with_not_resource():
+    statement = {"Sid": "AllBut", "Effect": "Allow", "NotAction": "iam:*", "NotResource": "arn:aws:s3:::audit/*"}
+    assert check(ADMIN, "role-policy", "policy.Statement.0", statement) == [
+        "statement AllBut allows every action but iam:* on every resource but arn:aws:s3:::audit/*"
+    ]
+
+
+EXCLUSIVE = {
+    "exclusive": Written(
+        "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+        "admin-exclusive",
+        {"roleName": "delivery", "policyArns": ["arn:aws:iam::aws:policy/ReadOnlyAccess"]},
+        "groundlink attaches no managed policy",
+    )
+}
+
+
+def test_wildcard_admin_reads_the_exclusive_attachments_list():
+    state = resolve(EXCLUSIVE, "exclusive")
+    assert run(ADMIN, state) == []
+    assert run(ADMIN, apply(state, "policyArns.1", ADMIN_ARN)) == [f"attaches {ADMIN_ARN}"]
+
+
 # --- processing-function-writes-product-prefixes: action case and wildcards (C6) --------------
 
 WRITES = "processing-function-writes-product-prefixes"
@@ -324,6 +366,101 @@ def test_writes_fire_on_not_action():
     assert check(WRITES, "noaa20-aws", PUT, statement) == [
         (f"function {FUNCTION}: role policy {ROLE_POLICY} allows every action but ['iam:*'] on *", ROLE_POLICY)
     ]
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [f"{PRODUCTS_ARN}/**", "arn:aws-us-gov:s3:::noaa20-products-5f590e5a/*", "arn:*:s3:::noaa20-products-5f590e5a/*"],
+)
+def test_writes_fire_on_a_whole_bucket_however_its_arn_is_spelt(resource):
+    state = apply(resolve(BASELINES, "noaa20-aws"), f"{PUT}.Resource", resource)
+    assert run(WRITES, state) == [
+        (f"function {FUNCTION}: role policy {ROLE_POLICY} allows ['s3:PutObject'] on all of {resource}", ROLE_POLICY)
+    ]
+
+
+def test_writes_fire_on_a_write_with_not_resource():
+    statement = {"Sid": "Put", "Effect": "Allow", "Action": "s3:PutObject", "NotResource": "arn:aws:s3:::audit/*"}
+    assert check(WRITES, "noaa20-aws", PUT, statement) == [
+        (
+            f"function {FUNCTION}: role policy {ROLE_POLICY} allows ['s3:PutObject'] on every resource but "
+            "arn:aws:s3:::audit/*",
+            ROLE_POLICY,
+        )
+    ]
+
+
+WHOLE_BUCKET_PUT = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "s3:PutObject", "Resource": f"{PRODUCTS_ARN}/*"}],
+}
+ROLE = "noaa20-processing-role"
+
+
+def _with(state: Any, *resources: tuple[str, str, dict[str, Any], dict[str, str]]) -> Any:
+    """`state` with resources (type, name, inputs, {input: the name of the resource it takes an
+    output of}) added to its plan, as a program of one's own adds them."""
+    import dataclasses
+
+    from groundlink.engine import PlannedResource
+
+    plan = state.plan
+    urns = {r.name: r.urn for r in plan.resources}
+    urns.update({name: f"urn:pulumi:{plan.stack}::{plan.project}::{kind}::{name}" for kind, name, _, _ in resources})
+    extra = [
+        PlannedResource(
+            urns[name],
+            kind,
+            name,
+            None,
+            True,
+            inputs,
+            {**inputs, "arn": f"arn:aws:iam::123456789012:policy/{name}"},  # outputs echo inputs, as planned
+            False,
+            False,
+            [urns[source] for source in links.values()],
+            [],
+            propertyDependencies={key: [urns[source]] for key, source in links.items()},
+        )
+        for kind, name, inputs, links in resources
+    ]
+    return dataclasses.replace(state, plan=dataclasses.replace(plan, resources=[*plan.resources, *extra]))
+
+
+def test_writes_read_a_customer_policy_attached_to_the_role():
+    role = "noaa20-processing-role-bafc0b0"
+    state = _with(
+        resolve(BASELINES, "noaa20-aws"),
+        ("aws:iam/policy:Policy", "wide", {"policy": json.dumps(WHOLE_BUCKET_PUT)}, {}),  # as pulumi-aws takes it
+        (
+            "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+            "wide-to-processing",
+            {"role": role, "policyArn": "arn:aws:iam::123456789012:policy/wide"},
+            {"role": ROLE, "policyArn": "wide"},
+        ),
+    )
+    assert run(WRITES, state) == [
+        (
+            f"function {FUNCTION}: attached policy wide allows ['s3:PutObject'] on all of {PRODUCTS_ARN}/*",
+            "wide-to-processing",
+        )
+    ]
+
+
+def test_writes_read_the_roles_inline_policies_and_its_managed_ones():
+    state = apply(
+        resolve(BASELINES, "noaa20-aws"), f"{ROLE}/inlinePolicies", [{"name": "wide", "policy": WHOLE_BUCKET_PUT}]
+    )
+    assert run(WRITES, state) == [
+        (f"function {FUNCTION}: role {ROLE} inline policy allows ['s3:PutObject'] on all of {PRODUCTS_ARN}/*", ROLE)
+    ]
+    full = "arn:aws:iam::aws:policy/AmazonS3FullAccess"
+    state = apply(resolve(BASELINES, "noaa20-aws"), f"{ROLE}/managedPolicyArns", [full])
+    assert run(WRITES, state) == [
+        (f"function {FUNCTION}: role {ROLE} attaches {full}, which writes every bucket", ROLE)
+    ]
+    readonly = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+    assert run(WRITES, apply(resolve(BASELINES, "noaa20-aws"), f"{ROLE}/managedPolicyArns", [readonly])) == []
 
 
 # --- aws-iam-service-trust-conditions: a condition must pin a value (C8) ----------------------
