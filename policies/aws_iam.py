@@ -151,11 +151,24 @@ def _pins_source(statement: Any) -> bool:
         and hasattr(block, "items")
         and any(
             str(key).lower() in CONFUSED_DEPUTY_KEYS
-            and (value is UNKNOWN or any(str(v).strip("*?") for v in as_list(value)))
+            and (value is UNKNOWN or all(_pins(str(key).lower(), str(v)) for v in as_list(value)))
             for key, value in block.items()
         )
         for operator, block in condition.items()
     )
+
+
+def _pins(key: str, value: str) -> bool:
+    """`value` of condition key `key` names one caller: an account with no wildcard in it, an ARN
+    whose account field has none ('arn:aws:groundstation:*:*:*' matches every account's
+    resources, the confused deputy the condition is there to stop), an org id or path not all
+    wildcards."""
+    if key == "aws:sourcearn":
+        fields = value.split(":")
+        return len(fields) > 4 and bool(fields[4]) and not set(fields[4]) & {"*", "?"}
+    if key == "aws:sourceaccount":
+        return bool(value) and not set(value) & {"*", "?"}
+    return bool(value.strip("*?"))
 
 
 @resource_rule(

@@ -300,8 +300,15 @@ def no_public_acl(args: Any, report: Any) -> None:
     grants = as_list(get(args.props, "accessControlPolicy", "grants")) + as_list(get(args.props, "grants"))
     for grant in grants:
         uri = get(grant, "grantee", "uri") or get(grant, "uri")
-        if uri in PUBLIC_GRANTEE_URIS:
+        if isinstance(uri, str) and _public_group(uri):
             report(f"ACL grants {get(grant, 'permission') or 'access'} to {uri.rsplit('/', 1)[-1]}")
+
+
+def _public_group(uri: str) -> bool:
+    """One of the public groups, whatever the scheme or case it is written in (the documented
+    http:// form is the only one compared before)."""
+    bare = uri.strip().lower().removeprefix("https://").removeprefix("http://")
+    return bare in {u.lower().removeprefix("http://") for u in PUBLIC_GRANTEE_URIS}
 
 
 # Condition keys whose fixed values make an Allow to "*" non-public: S3 user guide, "Blocking public

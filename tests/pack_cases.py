@@ -977,6 +977,18 @@ for group in ("AllUsers", "AuthenticatedUsers"):
     fires(
         rule, "bucket-acl", {"accessControlPolicy.grants.0.grantee.uri": GROUPS + group}, f"ACL grants WRITE to {group}"
     )
+# the group however its URI is written: another scheme or case named it no public group
+fires(
+    rule,
+    "bucket-acl",
+    {"accessControlPolicy.grants.0.grantee.uri": "https://acs.amazonaws.com/groups/global/AllUsers"},
+    "ACL grants WRITE to AllUsers",
+)
+passes(
+    rule,
+    "bucket-acl",
+    {"accessControlPolicy.grants.0.grantee.uri": "http://acs.amazonaws.com/groups/s3/LogDelivery"},
+)
 
 rule = "aws-s3-policy-no-public-allow"
 PUBLIC_READ = {

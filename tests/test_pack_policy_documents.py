@@ -476,6 +476,15 @@ GS_TRUST = "trust for groundstation.amazonaws.com has no aws:SourceAccount/aws:S
         {"Null": {"aws:SourceAccount": "false"}},
         {"StringNotEquals": {"aws:SourceAccount": "111122223333"}},
         {"StringEqualsIfExists": {"aws:SourceAccount": "123456789012"}},
+        # every account's Ground Station resources: the confused deputy the condition is there to stop
+        {"ArnLike": {"aws:SourceArn": "arn:aws:groundstation:*:*:*"}},
+        {"ArnLike": {"aws:SourceArn": "arn:aws:groundstation:us-west-2:1234*:*"}},
+        {"StringLike": {"aws:SourceAccount": "1234*"}},
+        {
+            "ArnLike": {
+                "aws:SourceArn": ["arn:aws:groundstation:us-west-2:123456789012:*", "arn:aws:groundstation:*:*:*"]
+            }
+        },
     ],
 )
 def test_trust_fires_on_a_condition_that_pins_no_value(condition):
