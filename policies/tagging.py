@@ -89,7 +89,10 @@ def allowed_regions(args: Any, report: Any) -> None:
     package = T.provider_of(args.resource_type)
     provider = getattr(args, "provider", None)
     if package in ("aws", "aws-native"):
-        allowed, where = config.get("allowedAwsRegions", []), get(provider.props, "region") if provider else None
+        allowed = config.get("allowedAwsRegions", [])
+        # pulumi-aws 7 takes a `region` per resource, over its provider's
+        own = get(args.props, "region") if package == "aws" else None
+        where = own if isinstance(own, str) and own else (get(provider.props, "region") if provider else None)
     elif package == "azure-native":
         allowed = config.get("allowedAzureLocations", [])
         where = get(args.props, "location") or (get(provider.props, "location") if provider else None)

@@ -1127,6 +1127,13 @@ fires(
     "us-west-2 is not an allowed location (eu-north-1, eu-west-1)",
 )
 passes(rule, "kms-key", {"@config.allowedAwsRegions": ["us-west-2"]})
+# pulumi-aws 7 places a resource by its own `region` input, over the provider's
+BASELINES["kms-key-only-us-west-2"] = Derived(
+    "kms-key", {"@config.allowedAwsRegions": ["us-west-2"]}, "a pack config allowing the stack's region only"
+)
+fires(rule, "kms-key-only-us-west-2", {"region": "ap-south-1"}, "ap-south-1 is not an allowed location (us-west-2)")
+passes(rule, "kms-key-only-us-west-2", {"region": "us-west-2"})
+passes(rule, "kms-key-only-us-west-2", {"region": UNKNOWN})
 passes(rule, "kms-key", {"@config.allowedAzureLocations": ["swedencentral"]})  # Azure's list, not AWS's
 fires(
     rule,
