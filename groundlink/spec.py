@@ -874,7 +874,12 @@ class Usage(_Model):
     egress_gb_per_month: float = Field(
         0.0, ge=0, le=1e9, description="GB sent out of the cloud per month (at most an exabyte)."
     )
-    products_ratio: float = Field(0.2, ge=0, le=10, description="Products GB written per raw GB landed.")
+    products_ratio: float = Field(
+        0.2,
+        ge=0,
+        le=10,
+        description="Products GB the processor writes per raw GB it reads (demod/decode downlinks, processing on).",
+    )
     telemetry_kb_per_second: float = Field(
         1.0,
         ge=0,

@@ -22,6 +22,7 @@ from groundlink.blueprint import build_blueprint
 from groundlink.cost import estimate
 from groundlink.spec import spec_from_data
 
+from .conftest import DROP
 from .test_cost_worked_example import _catalogs, _example
 
 
@@ -41,7 +42,8 @@ def test_the_assumptions_the_report_prints_name_the_figures_they_rest_on():
         "Data per contact: demod/decode lands data_rate_mbps x contact seconds / 8; DigIF lands the sampled "
         "bandwidth, 2.28 MB per second per MHz of bandwidth_mhz (NOAA-20 DigIF to S3: one 10.5-minute 30 MHz "
         "contact = 22 objects, 43.1 GB (community measurement, 2026-08-31)).",
-        "Products written = 0.5 x data landed (usage.products_ratio), kept on the same tier schedule with "
+        "Products written = 0.5 x data landed by the demod/decode downlinks, which the processor reads (DigIF "
+        "samples hold no frames) (usage.products_ratio), kept on the same tier schedule with "
         "products_retention_days.",
         "Storage is billed on the average GB held during each month; lifecycle transition requests, "
         "early-deletion minimums, retrievals and noncurrent versions are not modelled.",
@@ -127,3 +129,30 @@ def test_storage_held_on_average_during_the_first_month():
         "cold": 0,
         "archive": 0,
     }
+
+
+def _products_gb(**changes: object) -> float:
+    from groundlink.cost.usage import monthly_usage
+
+    from .conftest import spec_data, with_changes
+
+    data = with_changes(spec_data("noaa20.yaml"), dict(changes))
+    return monthly_usage(build_blueprint(spec_from_data(data, "s.yaml")), 8.0).products_gb
+
+
+def test_products_come_from_what_writes_them():
+    """noaa20: one 15 Mbit/s demod/decode downlink, 4 contacts of 10 min a day: 15 x 600 / 8 = 1,125 MB
+    a contact, 4 x 365/12 = 121.667 contacts a month: 136.875 GB landed, 27.375 GB of products at
+    0.2. Processing off, nothing writes products."""
+    assert _products_gb() == pytest.approx(27.375)
+    assert _products_gb(**{"processing.enabled": False}) == 0
+
+
+def test_digif_samples_feed_no_products():
+    # a 1 MHz DigIF downlink (its preset is demod/decode's): samples, no frames, so no products
+    digif = {
+        "satellites.0.downlinks.0.delivery": "digif",
+        "satellites.0.downlinks.0.bandwidth_mhz": 1.0,
+        "satellites.0.downlinks.0.preset": DROP,
+    }
+    assert _products_gb(**digif) == 0

@@ -11,11 +11,15 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..blueprint import Blueprint, Lifecycle
 from ..clouds import CLOUDS
 from ..limits import DIGIF_GB_PER_MHZ_SECOND, LAMBDA_EPHEMERAL_STORAGE_MB, NARROWBAND_MAX_MHZ
 from .storage import Span, average_stock, by_tier, spans, steady_state, stock
+
+if TYPE_CHECKING:
+    from ..spec import MissionSpec
 
 DAYS_PER_MONTH = 365 / 12
 HOURS_PER_MONTH = 730.0  # 365 * 24 / 12, the convention cloud price lists bill by
@@ -170,6 +174,22 @@ def _flow(store: str, gb_per_month: float, lifecycle: Lifecycle) -> StoreFlow:
     return StoreFlow(store, gb_per_month / DAYS_PER_MONTH, tuple(spans(lifecycle.transitions, lifecycle.expire_days)))
 
 
+def products_source(spec: MissionSpec, links: list[LinkVolume]) -> list[LinkVolume]:
+    """The downlinks whose data the processor turns into products: the demod/decode ones (DigIF
+    samples hold no frames), and none when processing is off. The products store was priced for
+    products_ratio x every downlink's data whether or not anything wrote them."""
+    if not (spec.processing.enabled and spec.delivery.object_store):
+        return []
+    return [link for link in links if link.delivery == "demod_decode"]
+
+
+def _products_basis(spec: MissionSpec) -> str:
+    """What products_ratio multiplies, in words, as `products_source` decides it."""
+    if not (spec.processing.enabled and spec.delivery.object_store):
+        return "nothing: processing is off, so nothing writes products"
+    return "data landed by the demod/decode downlinks, which the processor reads (DigIF samples hold no frames)"
+
+
 def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
     spec = blueprint.spec
     gs, use = spec.ground_segment, spec.usage
@@ -198,7 +218,8 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
 
     landed_gb = sum(link.gb_per_contact for link in links) * contacts_per_month
     raw_gb = landed_gb if spec.delivery.object_store else 0.0
-    products_gb = landed_gb * use.products_ratio
+    feeding = products_source(spec, links)
+    products_gb = sum(link.gb_per_contact for link in feeding) * contacts_per_month * use.products_ratio
     files_per_downlink = math.ceil(seconds_per_contact / FILE_SECONDS) if spec.delivery.object_store else 0
     # one contact of each satellite: `contacts_per_month` counts each satellite's contacts
     raw_files_per_contact = len(links) * files_per_downlink
@@ -207,7 +228,7 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         f"{by_satellite[0]}" if len(by_satellite) == 1 else f"{by_satellite[0]}-{by_satellite[-1]} (by satellite)"
     )
     products_per_contact = sum(
-        math.ceil(link.gb_per_contact * use.products_ratio * 1000 / object_size_mb) for link in links
+        math.ceil(link.gb_per_contact * use.products_ratio * 1000 / object_size_mb) for link in feeding
     )
     contact_seconds = seconds_per_contact * contacts_per_month * len(spec.satellites)
     telemetry_gb = use.telemetry_kb_per_second * contact_seconds / 1e6 if spec.analytics.telemetry_stream else 0.0
@@ -227,7 +248,7 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         f"{NARROWBAND_MAX_MHZ:g} MHz, narrowband otherwise.",
         "Data per contact: demod/decode lands data_rate_mbps x contact seconds / 8; DigIF lands the sampled "
         f"bandwidth, {DIGIF_GB_PER_MHZ_SECOND * 1000:.2f} MB per second per MHz of bandwidth_mhz ({DIGIF_SOURCE}).",
-        f"Products written = {use.products_ratio:g} x data landed (usage.products_ratio), "
+        f"Products written = {use.products_ratio:g} x {_products_basis(spec)} (usage.products_ratio), "
         "kept on the same tier schedule with products_retention_days.",
         "Storage is billed on the average GB held during each month; lifecycle transition requests, "
         "early-deletion minimums, retrievals and noncurrent versions are not modelled.",
