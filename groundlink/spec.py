@@ -326,12 +326,23 @@ TLE_ELEMENT_FIELDS: tuple[tuple[int, int, int, str, float, float], ...] = (
 )
 
 
+def _tle_schema(schema: dict[str, Any]) -> None:
+    """The JSON schema of `tle` says what validation checks of its shape: two lines of 69."""
+    for branch in schema.get("anyOf", []):
+        if branch.get("type") == "array":
+            branch.update(minItems=2, maxItems=2, items={"type": "string", "minLength": 69, "maxLength": 69})
+
+
 class Satellite(_Model):
     """One spacecraft and what it sends down."""
 
     name: Identifier
     norad_id: int = Field(ge=1, le=99999, description="NORAD catalogue number.")
-    tle: list[str] | None = Field(None, description="Optional two-line element set (line 1, line 2).")
+    tle: list[str] | None = Field(
+        None,
+        description="Optional two-line element set (line 1, line 2): 69 characters each, with their checksums.",
+        json_schema_extra=_tle_schema,
+    )
     downlinks: list[Downlink] = Field(min_length=1, max_length=16, description="The satellite's downlinks (1-16).")
 
     @field_validator("tle")
@@ -672,18 +683,23 @@ class Capture(_Model):
     give out only during onboarding (docs/processing.md, "What onboarding decides"). The cloud
     processor reads them as `groundlink process` takes them from its flags."""
 
+    # The bounds are checked by capture_format (its messages name what they are) and written into
+    # the JSON schema here, so an editor flags what validate refuses.
     cadu_length: int = Field(
         1024,
+        json_schema_extra={"minimum": 10, "maximum": 65540},
         description="Octets per CADU, sync marker included: 10-65540 (marker + AOS header to marker + USLP's "
         "longest frame). 1024 = marker + one Reed-Solomon (255,223) codeblock at interleave 4. --cadu-length.",
     )
     spacecraft_ids: list[int] = Field(
         default_factory=list,
+        json_schema_extra={"items": {"type": "integer", "minimum": 0, "maximum": 255}, "uniqueItems": True},
         description="AOS spacecraft ids (0-255) the downlinks carry; a frame naming another is corrupt. Empty: any. "
         "--spacecraft-id.",
     )
     udp_ports: list[int] = Field(
         default_factory=list,
+        json_schema_extra={"items": {"type": "integer", "minimum": 1, "maximum": 65535}, "uniqueItems": True},
         description="UDP destination ports (1-65535) that carry the downlink. Empty: every UDP packet. --udp-port.",
     )
 
@@ -693,6 +709,10 @@ class Capture(_Model):
             self.capture_format()
         except ValueError as error:
             field, _, message = str(error).partition(": ")
+            values = getattr(self, field, None)
+            if isinstance(values, list):  # name the item: its message starts with the value
+                bad = message.split(" ", 1)[0]
+                field = next((f"{field}[{i}]" for i, v in enumerate(values) if str(v) == bad), field)
             raise _fail(field, message) from None
         for field in ("spacecraft_ids", "udp_ports"):
             values = getattr(self, field)

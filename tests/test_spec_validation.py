@@ -272,15 +272,17 @@ class TestSatellites:
         [
             ("cadu_length", 9, "9 is shorter than sync marker + primary header (10)"),
             ("cadu_length", 65541, "65541 is longer than sync marker + the longest CCSDS transfer frame (65540;"),
-            ("spacecraft_ids", [256], "256 is not an 8-bit AOS spacecraft id (0-255)"),
-            ("spacecraft_ids", [157, 157], "[157, 157] names a value twice"),
-            ("udp_ports", [0], "0 is not a UDP port (1-65535)"),
-            ("udp_ports", [65536], "65536 is not a UDP port (1-65535)"),
+            # a list's item is named by its index
+            ("spacecraft_ids", [7, 256], "[1]: 256 is not an 8-bit AOS spacecraft id (0-255)"),
+            ("spacecraft_ids", [157, 157], ": [157, 157] names a value twice"),
+            ("udp_ports", [0], "[0]: 0 is not a UDP port (1-65535)"),
+            ("udp_ports", [65536], "[0]: 65536 is not a UDP port (1-65535)"),
         ],
     )
     def test_capture_details_outside_their_bounds_are_refused(self, field, value, message):
         errors = _errors(lambda d: d["processing"].update(capture={field: value}))
-        assert any(e.startswith(f"s.yaml: processing.capture.{field}: {message}") for e in errors), errors
+        sep = "" if message.startswith(("[", ":")) else ": "
+        assert any(e.startswith(f"s.yaml: processing.capture.{field}{sep}{message}") for e in errors), errors
 
     def test_capture_details_at_their_bounds_are_accepted(self):
         for capture in (
