@@ -98,8 +98,27 @@ def provider_of(type_token: str) -> str:
 
 # --- Groups used by the data-protection and tagging rules ------------------------
 # Stateful: losing one loses mission data or the keys to read it (README.md, "Data protection").
-STATEFUL_AWS = S3_BUCKET + KMS_KEY + GLUE_DATABASE + KINESIS_STREAM
-STATEFUL_AZURE = STORAGE_ACCOUNT + BLOB_CONTAINER + KEY_VAULT + KEY_VAULT_KEY + KUSTO_DATABASE
+# The README's list: stores, keys, catalogs and databases, log stores, and every queue or stream
+# holding undelivered data (tests/test_policies_pack.py holds it to what groundlink protects).
+STATEFUL_AWS = S3_BUCKET + KMS_KEY + GLUE_DATABASE + KINESIS_STREAM + SQS_QUEUE + LOG_GROUP
+STATEFUL_AZURE = (
+    STORAGE_ACCOUNT
+    + BLOB_CONTAINER
+    + KEY_VAULT
+    + KEY_VAULT_KEY
+    + KUSTO_DATABASE
+    + KUSTO_CLUSTER
+    + SYNAPSE_WORKSPACE
+    + EVENTHUB_NAMESPACE
+    + SERVICEBUS_NAMESPACE
+    + (
+        "azure-native:eventhub:EventHub",
+        "azure-native:servicebus:Queue",
+        "azure-native:operationalinsights:Workspace",
+        # deleting a resource group deletes every resource in it
+        "azure-native:resources:ResourceGroup",
+    )
+)
 STATEFUL = STATEFUL_AWS + STATEFUL_AZURE
 
 # Taggable resources a groundlink stack creates (their provider schema has `tags`).

@@ -1096,10 +1096,11 @@ for base in (
     "blob-container",
     "key-vault",
     "vault-key",
+    # queues and streams holding undelivered data are stateful too (README "Data protection")
+    "eventhub-namespace",
 ):
     fires(rule, base, {"@protect": False}, UNPROTECTED)
 passes(rule, "athena-workgroup", {"@protect": False})  # holds no data
-passes(rule, "eventhub-namespace", {"@protect": False})
 
 rule = "tags-required"
 fires(rule, "kms-key", {"tags.owner": DROP}, "missing tags: owner")

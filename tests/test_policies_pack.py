@@ -191,3 +191,24 @@ def test_every_type_groundlink_tags_is_one_the_tag_rule_checks():
     tagged = {r.type for plan in plans for r in plan.resources if r.custom and r.inputs.get("tags")}
     assert "azure-native:web:WebApp" in tagged and "aws:batch/jobQueue:JobQueue" in tagged
     assert sorted(tagged - set(tokens.TAGGABLE)) == []
+
+
+def test_the_pack_guards_every_type_groundlink_protects():
+    """The README's stateful list (queues, Service Bus, Event Hubs, log groups...) was wider than the
+    pack's: a component that forgot protect on a queue passed the check."""
+    from policies import tokens
+
+    from .conftest import cached_plan, variant_plan
+
+    job = {
+        "processing.mode": "container_job",
+        "processing.container_image": "ghcr.io/example/groundlink:1.0",
+        "processing.timeout_seconds": 3600,
+    }
+    plans = [
+        cached_plan(spec, cloud) for spec in ("noaa20.yaml", "partner.yaml", "aqua-legacy.yaml") for cloud in CLOUDS
+    ]
+    plans += [variant_plan(cloud, job) for cloud in CLOUDS]
+    protected = {tokens.canonical(r.type) for plan in plans for r in plan.resources if r.protect}
+    assert {"aws:sqs/queue:Queue", "azure-native:servicebus:Queue"} <= protected
+    assert sorted(protected - set(tokens.STATEFUL)) == []

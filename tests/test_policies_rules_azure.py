@@ -62,7 +62,17 @@ def test_orbital_global_communications_types_are_not_retired():
 def test_data_protection_needs_protect_on_stateful_only():
     assert run_resource("data-protection-stateful-protected", {}, type="aws:kms/key:Key", protect=False)
     assert run_resource("data-protection-stateful-protected", {}, type="aws:kms/key:Key", protect=True) == []
-    assert run_resource("data-protection-stateful-protected", {}, type="aws:sqs/queue:Queue", protect=False) == []
+    # a queue holds undelivered contacts: stateful (README "Data protection"); a Firehose stream only buffers
+    assert run_resource("data-protection-stateful-protected", {}, type="aws:sqs/queue:Queue", protect=False)
+    assert (
+        run_resource(
+            "data-protection-stateful-protected",
+            {},
+            type="aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",
+            protect=False,
+        )
+        == []
+    )
 
 
 def test_tags_from_aws_provider_default_tags_count():
