@@ -1139,7 +1139,7 @@ class MissionSpec(_Model):
         name, raw, frames = need
         need_mb = (raw + frames) * 1000
         held = (
-            f"a {self.ground_segment.contact_minutes:g}-minute contact of satellite {name!r} needs "
+            f"a contact of {self.ground_segment.contact_minutes:g} minutes of satellite {name!r} needs "
             f"{need_mb:,.0f} MB ({raw * 1000:,.0f} raw, {frames * 1000:,.0f} frames)"
         )
         if self.processing.mode == "function":

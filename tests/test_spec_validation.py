@@ -301,7 +301,7 @@ class TestSatellites:
         errors = _errors(lambda d: d["ground_segment"].update(contact_minutes=45.6))
         assert (
             "s.yaml: processing.mode: a function's /tmp holds 10,240 MB on Lambda, a container job's disk less on "
-            "Azure; a 45.6-minute contact of satellite 'noaa20' needs 10,260 MB (5,130 raw, 5,130 frames); shorten "
+            "Azure; a contact of 45.6 minutes of satellite 'noaa20' needs 10,260 MB (5,130 raw, 5,130 frames); shorten "
             "ground_segment.contact_minutes or set processing.enabled: false"
         ) in errors
 
@@ -332,7 +332,7 @@ class TestSatellites:
         most = "" if gib == 8 else " (8 GiB above 1 vCPU)"
         assert error.startswith(
             f"s.yaml: processing.container_vcpu: a job of {vcpu:g} vCPU has {gib} GiB of disk on Azure Container "
-            f"Apps{most}; a {too_long:g}-minute contact of satellite 'noaa20' needs "
+            f"Apps{most}; a contact of {too_long:g} minutes of satellite 'noaa20' needs "
         )
         assert error.endswith("; shorten ground_segment.contact_minutes or set processing.enabled: false")
         assert _ok(lambda d: (job(too_long)(d), d["processing"].update(enabled=False))).processing.enabled is False
