@@ -33,14 +33,20 @@ def _identity(resources: list[Any], value: Any, linked: Any) -> Any:
 def _default_key(resources: list[Any], bucket: Any) -> Any:
     """The KMS key a bucket encrypts with by default (an identity, see `_identity`), UNKNOWN, or None
     (no SSE-KMS)."""
-    for config in sides(resources, T.S3_SSE, "bucket", bucket, BUCKET_KEYS):
-        for rule in as_list(get(config.props, "rules")):
+    # a separate encryption configuration, or the bucket's own (inline) one, as aws-s3-kms-encryption reads both
+    inline = get(bucket.props, "serverSideEncryptionConfiguration")
+    links = (getattr(bucket, "property_dependencies", None) or {}).get("serverSideEncryptionConfiguration") or ()
+    held = [
+        (config.props, _rules_links(config)) for config in sides(resources, T.S3_SSE, "bucket", bucket, BUCKET_KEYS)
+    ]
+    for props, linked in [*held, *([(inline, links)] if inline is not None else [])]:
+        for rule in as_list(get(props, "rules")) + as_list(get(props, "rule")):
             default = get(rule, "applyServerSideEncryptionByDefault")
             if default is UNKNOWN:
                 return UNKNOWN
             if get(default, "sseAlgorithm") in ("aws:kms", "aws:kms:dsse"):
                 value = get(default, "kmsMasterKeyId")
-                return None if value is None else _identity(resources, value, _rules_links(config))
+                return None if value is None else _identity(resources, value, linked)
     return None
 
 

@@ -1051,6 +1051,32 @@ RAW_REPLICA = "noaa20-storage-replica-raw"
 REPLICA_SSE = f"{RAW_REPLICA}-encryption/rules.0.applyServerSideEncryptionByDefault"
 MISSION_KEY = "arn:aws:kms:us-west-2:123456789012:key/c885a445-7875-91a1-4645-e0b61492a0a1"  # the mock's ARN
 rule = "aws-s3-replica-own-key"
+# the source bucket's encryption given inline, as aws-s3-kms-encryption also accepts it: the rule
+# read only a separate encryption configuration, so the source looked unencrypted and its
+# replication was never asked to select SSE-KMS objects
+BASELINES["noaa20-aws-geo-raw-sse-inline"] = Derived(
+    "noaa20-aws-geo",
+    {
+        "noaa20-storage-raw-encryption": DROP,
+        "noaa20-storage-raw/serverSideEncryptionConfiguration": {
+            "rule": {
+                "applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": MISSION_KEY},
+                "bucketKeyEnabled": True,
+            }
+        },
+    },
+    "the source bucket's encryption inline",
+)
+passes(rule, "noaa20-aws-geo-raw-sse-inline")
+fires(
+    rule,
+    "noaa20-aws-geo-raw-sse-inline",
+    {f"{RAW_REPLICATION}/rules.0.sourceSelectionCriteria": DROP},
+    (
+        "replication skips SSE-KMS objects: sourceSelectionCriteria.sseKmsEncryptedObjects is not Enabled",
+        RAW_REPLICATION,
+    ),
+)
 fires(
     rule,
     "noaa20-aws-geo",
