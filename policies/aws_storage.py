@@ -172,7 +172,8 @@ def _sse_defaults(config: Any) -> list[Any]:
         "requireCustomerManagedKey": {
             "type": "boolean",
             "default": True,
-            "description": "Require SSE-KMS with a key the stack names; false accepts SSE-S3 (AES256).",
+            "description": "Require SSE-KMS with a customer-managed key (any key but an aws/ alias: one in another "
+            "account is the owner's to vouch for); false accepts SSE-S3 (AES256).",
         }
     },
 )
