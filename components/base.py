@@ -169,6 +169,16 @@ class MissionComponent(pulumi.ComponentResource):
     def warn(self, message: str) -> None:
         self.realization.warn(message)
 
+    def warn_if_no_frames(self, frames_delivered: bool) -> None:
+        """Every downlink delivers DigIF samples: the processor, which extracts transfer frames,
+        runs on every contact, finds none and writes empty products, billed all the same."""
+        if not frames_delivered:
+            self.warn(
+                "processing.enabled: every downlink delivers digif (samples of the signal, no transfer frames): "
+                "the processor finds no frames in any contact and writes empty products; set processing.enabled: "
+                "false unless a demod_decode downlink is added"
+            )
+
     def warn_if_private_image(self, image: str | None) -> None:
         """The container jobs pull `image` with no registry credentials on either cloud (one image
         for both: a registry private to one cloud is out of the other's reach), so an image in a

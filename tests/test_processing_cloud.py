@@ -11,7 +11,7 @@ import pytest
 
 from groundlink.spec import SpecError, spec_from_data
 
-from .conftest import cached_plan, spec_data, variant_plan, with_changes
+from .conftest import DROP, cached_plan, spec_data, variant_plan, with_changes
 from .test_aws_support import bucket_by_role, doc, statements
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -307,3 +307,23 @@ def test_aws_container_jobs_on_a_private_mission_say_they_run_outside_the_privat
     assert "public addresses" in warning and "function mode keeps processing inside the private network" in warning
     public_jobs = variant_plan("aws", CONTAINER_JOB)
     assert not [w for w in public_jobs.warnings if w.startswith("security.network: private")]
+
+
+DIGIF_ONLY = {
+    "satellites.0.downlinks.0.delivery": "digif",
+    "satellites.0.downlinks.0.bandwidth_mhz": 1.0,
+    "satellites.0.downlinks.0.preset": DROP,
+}
+
+
+@pytest.mark.parametrize("cloud", ["aws", "azure"])
+def test_a_processor_with_only_digif_to_read_is_warned_of_on_both_clouds(cloud):
+    """DigIF delivers samples of the signal, no transfer frames: the processor ran on every contact,
+    found nothing and wrote empty products, billed, with no word in the plan."""
+    warned = [w for w in variant_plan(cloud, DIGIF_ONLY).warnings if "every downlink delivers digif" in w]
+    assert warned == [
+        "processing.enabled: every downlink delivers digif (samples of the signal, no transfer frames): the "
+        "processor finds no frames in any contact and writes empty products; set processing.enabled: false unless "
+        "a demod_decode downlink is added"
+    ]
+    assert not [w for w in cached_plan("noaa20.yaml", cloud).warnings if "digif" in w]

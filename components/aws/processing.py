@@ -127,6 +127,7 @@ class AwsProcessing(MissionComponent):
     ):
         super().__init__(name, mission, opts)
         self.inputs = inputs
+        self.warn_if_no_frames(inputs.frames_delivered)
         # A private mission's bucket policies admit object access only through the VPC's S3
         # endpoint: the function runs in that VPC (components/aws/storage.py).
         self.network = network

@@ -308,6 +308,7 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
             # the processor's logs describe the products: kept as long as the raw data they came from
             log_retention_days=spec.storage.raw_retention_days,
             flow_log_retention_days=spec.security.flow_log_retention_days,
+            frames_delivered=any(d.delivery == "demod_decode" for _, d in spec.downlinks()),
         ),
         gaps=cloud_gaps(
             cloud,

@@ -284,6 +284,9 @@ class ProcessingInputs(Checked):
     products_container: str
     log_retention_days: int  # wanted days of the processor's logs, before a cloud rounds
     flow_log_retention_days: int  # a container job's own network keeps flow logs this long
+    # some downlink delivers demod/decode data, which holds the transfer frames the processor reads
+    # (DigIF delivers samples of the signal: no frames)
+    frames_delivered: bool = True
 
     def __post_init__(self) -> None:
         super().__post_init__()
