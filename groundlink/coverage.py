@@ -145,12 +145,15 @@ def contacts(
     """What the passes offer over the window [0, `days`). Passes may reach past its edges
     (`passes_around`): time in view counts only inside the window, so a pass cut by an edge is
     in view, not a gap, for its part inside; a pass is counted (per site, as a contact of the
-    planned length, as the longest) in the window that holds its culmination, whole."""
+    planned length, as the longest) in the window that holds its culmination, and a merged
+    window of contact in the one it begins in, whole."""
     end = days * DAY_S
     everything = [p for site_passes in by_site.values() for p in site_passes]
     inside = [(max(p.aos, 0.0), min(p.los, end)) for p in everything if p.los > 0 and p.aos < end]
     merged = merge([Pass("", a, b, a, 0.0) for a, b in inside])
-    usable = [(a, b) for a, b in merged if b - a >= min_contact_seconds]
+    # a window of contact belongs to the week it begins in, whole: one cut by an edge is counted
+    # once, not in the weeks on both sides of it
+    usable = [(a, b) for a, b in merge(everything) if 0 <= a < end and b - a >= min_contact_seconds]
     edges = [0.0] + [x for interval in merged for x in interval] + [end]
     gaps = [edges[i + 1] - edges[i] for i in range(0, len(edges), 2)]
     culminating = {name: [p for p in site_passes if 0 <= p.culmination < end] for name, site_passes in by_site.items()}

@@ -316,7 +316,7 @@ class Downlink(_Model):
 # "not a low Earth orbit (0.00 rev/day)" instead of naming the field.
 TLE_ELEMENT_FIELDS: tuple[tuple[int, int, int, str, float, float], ...] = (
     (1, 19, 20, "epoch year", 0, 99),
-    (1, 21, 32, "epoch day of the year", 1, 367),
+    (1, 21, 32, "epoch day of the year", 1, 366.99999999),
     (2, 9, 16, "inclination", 0, 180),
     (2, 18, 25, "right ascension of the ascending node", 0, 360),
     (2, 27, 33, "eccentricity", 0, 1),
@@ -815,7 +815,7 @@ class Processing(_Model):
         if self.mode == "function" and self.container_image is not None:
             raise _fail("container_image", "only applies to mode: container_job")
         size, most = len(self.capture.setting().encode()), limits.CAPTURE_SETTING_BYTES_MAX
-        if self.mode == "function" and size > most:
+        if self.enabled and self.mode == "function" and size > most:
             raise _fail(
                 "capture",
                 f"its settings take {size:,} bytes of the function's environment, over the {most:,} its other "

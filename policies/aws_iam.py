@@ -85,7 +85,7 @@ def every_resource(resources: list[str]) -> bool:
     'arn:aws:*:*:*:*'): each matches every resource there is."""
     for resource in resources:
         fields = resource.split(":")
-        if resource == "*" or (fields[0] == "arn" and all(set(f) <= {"*", "?"} for f in fields[2:])):
+        if resource == "*" or (fields[0] == "arn" and all(f and set(f) <= {"*", "?"} for f in fields[2:])):
             return True
     return False
 
@@ -164,8 +164,12 @@ def _pins(key: str, value: str) -> bool:
     resources, the confused deputy the condition is there to stop), an org id or path not all
     wildcards."""
     if key == "aws:sourcearn":
-        fields = value.split(":")
-        return len(fields) > 4 and bool(fields[4]) and not set(fields[4]) & {"*", "?"}
+        fields = value.split(":", 5)
+        if len(fields) < 6:
+            return False
+        if not fields[4]:  # an ARN with no account field (an S3 bucket's): the resource pins it
+            return bool(fields[5].strip("*?/"))
+        return not set(fields[4]) & {"*", "?"}
     if key == "aws:sourceaccount":
         return bool(value) and not set(value) & {"*", "?"}
     return bool(value.strip("*?"))

@@ -22,6 +22,8 @@ SQS_QUEUE = ("aws:sqs/queue:Queue",)
 IAM_ROLE = ("aws:iam/role:Role",)
 ROLE_POLICY = ("aws:iam/rolePolicy:RolePolicy",)
 ROLE_POLICY_ATTACHMENT = ("aws:iam/rolePolicyAttachment:RolePolicyAttachment",)
+ROLE_POLICY_ATTACHMENTS_EXCLUSIVE = ("aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",)
+POLICY_ATTACHMENT = ("aws:iam/policyAttachment:PolicyAttachment",)
 IAM_POLICY = ("aws:iam/policy:Policy",)
 # AWS-managed policies that allow s3:PutObject on every resource (AWS Managed Policy Reference:
 # AmazonS3FullAccess s3:* on *, PowerUserAccess NotAction iam/organizations/account on *,
@@ -114,13 +116,15 @@ def _wildcard_actions(actions: set[str]) -> bool:
 
 
 def _whole_bucket(resource: Any) -> bool:
-    """Every object of a bucket (or of every bucket): an S3 ARN in any partition whose bucket or
-    key is wildcards only (`b/*`, `b/**`, `*`, `arn:*:s3:::b/*`)."""
+    """Every object of a bucket, or of every prefix in it: an S3 ARN in any partition whose bucket,
+    or whose key's first path segment, is wildcards only (`b/*`, `b/**`, `b/*/*`, `b/?*/x*`, `*`,
+    `arn:*:s3:::b/*`): it reaches keys under every prefix, the raw contacts' included."""
     fields = str(resource).split(":", 5)
     if len(fields) != 6 or fields[0] != "arn" or fields[2] not in ("s3", "*"):
         return False
     bucket, _, key = fields[5].partition("/")
-    return set(bucket) <= {"*", "?"} or (bool(key) and set(key) <= {"*", "?"})
+    first = key.split("/", 1)[0]
+    return set(bucket) <= {"*", "?"} or (bool(first) and set(first) <= {"*", "?"})
 
 
 def _role_documents(resources: list[Any], role: Any) -> list[tuple[Any, str, Any]]:
@@ -136,19 +140,41 @@ def _role_documents(resources: list[Any], role: Any) -> list[tuple[Any, str, Any
     held += [
         (role, f"role {role.name} inline policy", get(p, "policy")) for p in as_list(get(role.props, "inlinePolicies"))
     ]
-    for attachment in of_type(resources, ROLE_POLICY_ATTACHMENT):
-        if refers_to(attachment, "role", role, ("id", "name")):
-            held += [
-                (attachment, f"attached policy {policy.name}", get(policy.props, "policy"))
-                for policy in of_type(resources, IAM_POLICY)
-                if refers_to(attachment, "policyArn", policy, ("arn",))
-            ]
+    for attachment, _ in _attachments(resources, role):
+        held += [
+            (attachment, f"attached policy {policy.name}", get(policy.props, "policy"))
+            for policy in of_type(resources, IAM_POLICY)
+            if refers_to(attachment, "policyArn", policy, ("arn",))
+        ]
     return held
 
 
-def _broad_managed(role: Any) -> list[str]:
-    """AWS-managed policies on the role that write every bucket's objects."""
-    return [str(arn) for arn in as_list(get(role.props, "managedPolicyArns")) if BROAD_MANAGED.fullmatch(str(arn))]
+def _attachments(resources: list[Any], role: Any) -> list[tuple[Any, list[Any]]]:
+    """(attachment, the policy ARNs it attaches) for every attachment that reaches the role: a
+    RolePolicyAttachment (role), a RolePolicyAttachmentsExclusive (roleName, policyArns), a
+    PolicyAttachment (roles)."""
+    found = []
+    for attachment in of_type(resources, ROLE_POLICY_ATTACHMENT):
+        if refers_to(attachment, "role", role, ("id", "name")):
+            found.append((attachment, as_list(get(attachment.props, "policyArn"))))
+    for attachment in of_type(resources, ROLE_POLICY_ATTACHMENTS_EXCLUSIVE):
+        if refers_to(attachment, "roleName", role, ("id", "name")):
+            found.append((attachment, as_list(get(attachment.props, "policyArns"))))
+    names = {get(role.props, key) for key in ("id", "name")} - {None}
+    for attachment in of_type(resources, POLICY_ATTACHMENT):
+        linked = (getattr(attachment, "property_dependencies", None) or {}).get("roles") or ()
+        given = set(map(str, as_list(get(attachment.props, "roles"))))
+        if any(dep.urn == role.urn for dep in linked) or names & given:
+            found.append((attachment, as_list(get(attachment.props, "policyArn"))))
+    return found
+
+
+def _broad_managed(resources: list[Any], role: Any) -> list[tuple[Any, str]]:
+    """(holder, ARN) of the AWS-managed policies reaching the role that write every bucket's
+    objects: in its managedPolicyArns or through any attachment."""
+    held = [(role, str(arn)) for arn in as_list(get(role.props, "managedPolicyArns"))]
+    held += [(attachment, str(arn)) for attachment, arns in _attachments(resources, role) for arn in arns]
+    return [(holder, arn) for holder, arn in held if BROAD_MANAGED.fullmatch(arn)]
 
 
 @stack_rule(
@@ -169,9 +195,9 @@ def function_writes_product_prefixes(args: Any, report: Any) -> None:
             for holder, held, document in _role_documents(args.resources, role):
                 for problem in _broad_writes(document):
                     report(f"function {function.name}: {held} {problem}", holder.urn)
-            for arn in _broad_managed(role):
+            for holder, arn in _broad_managed(args.resources, role):
                 report(
-                    f"function {function.name}: role {role.name} attaches {arn}, which writes every bucket", role.urn
+                    f"function {function.name}: role {role.name} attaches {arn}, which writes every bucket", holder.urn
                 )
 
 

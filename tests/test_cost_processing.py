@@ -3,6 +3,7 @@ quantities per cloud, mode and size, priced from sourced catalog entries."""
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 
 import pytest
@@ -142,3 +143,27 @@ def test_a_timeout_shorter_than_the_estimated_run_is_said_and_one_that_fits_is_n
     )
     assert timeout_note("aws", inputs(memory_mb=512, timeout_seconds=4), 140.0, BENCH) == ""
     assert timeout_note("aws", inputs(enabled=False, timeout_seconds=1), 140.0, BENCH) == ""
+
+
+def test_the_timeout_note_judges_the_largest_contact_not_the_average() -> None:
+    """noaa20 at 15 Mbit/s and nine satellites at 1 Mbit/s: 10-minute contacts of 1,125 MB and 75 MB.
+    At 512 MB of Lambda (512/1769 of a vCPU) the large one takes 1,125 / 1,381.788 x 1769/512 = 2.813 s,
+    over a 2 s timeout; the average contact (180 MB, 0.45 s) fits, and said nothing."""
+    from groundlink.blueprint import build_blueprint
+    from groundlink.cost import estimate, load_catalogs
+    from groundlink.spec import spec_from_data
+
+    from .conftest import spec_data
+
+    data = spec_data("noaa20.yaml")
+    first = data["satellites"][0]
+    for i in range(9):
+        small = copy.deepcopy(first)
+        small.update(name=f"small{i}", norad_id=50000 + i, tle=None)
+        small["downlinks"][0]["data_rate_mbps"] = 1
+        data["satellites"].append(small)
+    data["processing"].update(memory_mb=512, timeout_seconds=2)
+    catalogs, _ = load_catalogs(None)
+    notes = [n for n in estimate(build_blueprint(spec_from_data(data, "s.yaml")), catalogs).notes if "timeout" in n]
+    assert [n.split(":", 1)[0] for n in notes] == ["aws", "azure"]
+    assert all("a contact of 1,125 MB" in n for n in notes)

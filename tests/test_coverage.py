@@ -352,7 +352,8 @@ def test_an_orbit_the_pass_model_cannot_estimate_is_said_so_not_read_as_never_in
 def test_a_pass_cut_by_an_edge_of_the_window_is_in_view_for_its_part_inside():
     """The window's first pass began before it and its last ends after it. Counted as gap, they
     made the longest gap too long and the minutes in view too few; each pass is still counted
-    once, in the window that holds its culmination."""
+    once, in the window that holds its culmination, and each window of contact in the one it
+    begins in (counted in both, a cut window made contacts/day too many)."""
     from groundlink.coverage import contacts
 
     passes = {
@@ -363,7 +364,7 @@ def test_a_pass_cut_by_an_edge_of_the_window_is_in_view_for_its_part_inside():
     # in view: 0-300, 40,000-40,600 and 86,000-86,400 (the day's end): 1,300 s
     assert offered.minutes_per_day == pytest.approx(1_300 / 60)
     assert offered.longest_gap_hours == pytest.approx((86_000 - 40_600) / 3600)
-    assert offered.per_day == 3  # three windows in view, the cut ones included
+    assert offered.per_day == 2  # the windows that begin inside the day, b's whole; a's first began the day before
     assert offered.by_site == {"a": 1, "b": 1}  # a's first pass culminates the day before
     assert offered.longest_pass_minutes == pytest.approx(700 / 60)  # b's, whole
     assert offered.planned_length_per_day == 2

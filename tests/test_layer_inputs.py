@@ -84,7 +84,9 @@ def _layers(cloud: str = "aws") -> CloudBlueprint:
             "MissionInputs.protected: 'no' is not a bool",
         ),  # crashed Pulumi's registration
         ("mission", {"region": 42}, "MissionInputs.region: 42 is not a str"),
-        ("mission", {"tags": {"k": 1}}, "MissionInputs.tags: keys and values must be text"),
+        ("mission", {"tags": {"k": 1}}, "MissionInputs.tags: must map text to text"),
+        ("mission", {"tags": None}, "MissionInputs.tags: must map text to text"),  # a TypeError escaped
+        ("mission", {"tags": ["ab", "cd"]}, "MissionInputs.tags: must map text to text"),  # dict() made it pairs
         ("storage", {"private": "yes"}, "StorageInputs.private: 'yes' is not a bool"),
     ],
 )

@@ -463,6 +463,51 @@ def test_writes_read_the_roles_inline_policies_and_its_managed_ones():
     assert run(WRITES, apply(resolve(BASELINES, "noaa20-aws"), f"{ROLE}/managedPolicyArns", [readonly])) == []
 
 
+@pytest.mark.parametrize("resource", [f"{PRODUCTS_ARN}/*/*", f"{PRODUCTS_ARN}/?*/x*"])
+def test_writes_fire_on_every_prefix_of_a_bucket(resource):
+    """Every key with a '/' in it: every prefix, the raw contacts' included."""
+    state = apply(resolve(BASELINES, "noaa20-aws"), f"{PUT}.Resource", resource)
+    assert run(WRITES, state) == [
+        (f"function {FUNCTION}: role policy {ROLE_POLICY} allows ['s3:PutObject'] on all of {resource}", ROLE_POLICY)
+    ]
+
+
+FULL_ACCESS = "arn:aws:iam::aws:policy/AmazonS3FullAccess"
+
+
+@pytest.mark.parametrize(
+    ("kind", "inputs", "links"),
+    [
+        (
+            "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+            {"role": "noaa20-processing-role-bafc0b0", "policyArn": FULL_ACCESS},
+            {"role": ROLE},
+        ),
+        (
+            "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+            {"roleName": "noaa20-processing-role-bafc0b0", "policyArns": [FULL_ACCESS]},
+            {"roleName": ROLE},
+        ),
+        (
+            "aws:iam/policyAttachment:PolicyAttachment",
+            {"roles": ["noaa20-processing-role-bafc0b0"], "policyArn": FULL_ACCESS},
+            {"roles": ROLE},
+        ),
+    ],
+    ids=["attachment", "exclusive-attachments", "policy-attachment"],
+)
+def test_writes_read_an_aws_managed_policy_however_it_is_attached(kind, inputs, links):
+    state = _with(resolve(BASELINES, "noaa20-aws"), (kind, "full", inputs, links))
+    assert run(WRITES, state) == [
+        (f"function {FUNCTION}: role {ROLE} attaches {FULL_ACCESS}, which writes every bucket", "full")
+    ]
+
+
+def test_an_arn_with_empty_fields_names_no_resource_at_all():
+    statement = {"Sid": "All", "Effect": "Allow", "Action": "*", "Resource": "arn:aws:::"}
+    assert check(ADMIN, "role-policy", "policy.Statement.0", statement) == []
+
+
 # --- aws-iam-service-trust-conditions: a condition must pin a value (C8) ----------------------
 
 TRUST_RULE = "aws-iam-service-trust-conditions"
@@ -497,6 +542,7 @@ def test_trust_fires_on_a_condition_that_pins_no_value(condition):
         {"stringequals": {"AWS:SourceAccount": "123456789012"}},
         {"ArnEquals": {"aws:SourceArn": "arn:aws:groundstation:us-west-2:123456789012:config/s3-recording/x"}},
         {"StringLike": {"aws:SourceArn": "arn:aws:groundstation:us-west-2:123456789012:*"}},
+        {"ArnEquals": {"aws:SourceArn": "arn:aws:s3:::aws-groundstation-noaa20-raw"}},  # a bucket has no account
     ],
 )
 def test_trust_passes_a_condition_that_pins_a_value(condition):

@@ -46,3 +46,9 @@ def test_just_inside_the_budget_and_in_a_container_job_the_list_is_accepted():
         spec_from_data(_with_ports(641), "s.yaml")
     assert len(spec_from_data(_with_ports(640), "s.yaml").processing.capture.setting()) == 3894
     assert spec_from_data(_with_ports(700, "container_job"), "s.yaml").processing.capture.udp_ports[-1] == 10_699
+
+
+def test_with_processing_off_no_function_holds_the_setting():
+    data = _with_ports(700)
+    data["processing"]["enabled"] = False
+    assert spec_from_data(data, "s.yaml").processing.capture.udp_ports[0] == 10_000

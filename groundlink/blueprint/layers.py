@@ -61,10 +61,10 @@ class Checked:
                 for kind in (bool, str):
                     if plain == [kind] and not isinstance(value, kind):
                         raise LayerInputError(f"{where}: {value!r} is not a {kind.__name__}")
-            if typing.get_origin(hint) is Mapping and not all(
-                isinstance(k, str) and isinstance(v, str) for k, v in dict(value).items()
+            if typing.get_origin(hint) is Mapping and not (
+                isinstance(value, Mapping) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
             ):
-                raise LayerInputError(f"{where}: keys and values must be text")
+                raise LayerInputError(f"{where}: must map text to text")
 
 
 def _optional(hint: Any) -> bool:

@@ -928,8 +928,13 @@ def estimate(
         cloud: cloud_cost(cloud, blueprint, usage, catalog, plans.get(cloud)) for cloud, catalog in catalogs.items()
     }
     notes = [_region_note(cc) for cc in clouds.values()]
-    if usage.contacts_per_month:
-        raw_mb = usage.raw_gb * 1000 / usage.contacts_per_month
+    if usage.contacts_per_month and usage.raw_gb:
+        # the largest contact a run gets, one satellite's downlinks together: an average over the
+        # satellites hid a high-rate one whose every run overruns
+        by_satellite: dict[str, float] = {}
+        for link in usage.links:
+            by_satellite[link.satellite] = by_satellite.get(link.satellite, 0.0) + link.gb_per_contact
+        raw_mb = max(by_satellite.values()) * 1000
         notes += [
             timeout_note(cloud, blueprint.for_cloud(cloud).processing, raw_mb, measured_throughput())
             for cloud in clouds
