@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -172,23 +173,24 @@ def test_docs_config_table_lists_every_config_property_with_type_and_default():
     }
 
 
+def _example_and_job_plans() -> list[Any]:
+    """The example plans and the container-job variant (the session's plans, shared with
+    test_processing_cloud): every type groundlink creates appears in one of them."""
+    from .conftest import cached_plan, variant_plan
+    from .test_processing_cloud import CONTAINER_JOB
+
+    examples = ("noaa20.yaml", "partner.yaml", "aqua-legacy.yaml")
+    return [cached_plan(spec, cloud) for spec in examples for cloud in CLOUDS] + [
+        variant_plan(cloud, CONTAINER_JOB) for cloud in CLOUDS
+    ]
+
+
 def test_every_type_groundlink_tags_is_one_the_tag_rule_checks():
     """tags-required passed over about twenty types groundlink tags (a Functions app, a Key Vault
     key, Batch, Pipes, subnets): a program dropping their tags passed the check."""
     from policies import tokens
 
-    from .conftest import cached_plan, variant_plan
-
-    job = {
-        "processing.mode": "container_job",
-        "processing.container_image": "ghcr.io/example/groundlink:1.0",
-        "processing.timeout_seconds": 3600,
-    }
-    plans = [
-        cached_plan(spec, cloud) for spec in ("noaa20.yaml", "partner.yaml", "aqua-legacy.yaml") for cloud in CLOUDS
-    ]
-    plans += [variant_plan(cloud, job) for cloud in CLOUDS]
-    tagged = {r.type for plan in plans for r in plan.resources if r.custom and r.inputs.get("tags")}
+    tagged = {r.type for plan in _example_and_job_plans() for r in plan.resources if r.custom and r.inputs.get("tags")}
     assert "azure-native:web:WebApp" in tagged and "aws:batch/jobQueue:JobQueue" in tagged
     assert sorted(tagged - set(tokens.TAGGABLE)) == []
 
@@ -198,17 +200,6 @@ def test_the_pack_guards_every_type_groundlink_protects():
     pack's: a component that forgot protect on a queue passed the check."""
     from policies import tokens
 
-    from .conftest import cached_plan, variant_plan
-
-    job = {
-        "processing.mode": "container_job",
-        "processing.container_image": "ghcr.io/example/groundlink:1.0",
-        "processing.timeout_seconds": 3600,
-    }
-    plans = [
-        cached_plan(spec, cloud) for spec in ("noaa20.yaml", "partner.yaml", "aqua-legacy.yaml") for cloud in CLOUDS
-    ]
-    plans += [variant_plan(cloud, job) for cloud in CLOUDS]
-    protected = {tokens.canonical(r.type) for plan in plans for r in plan.resources if r.protect}
+    protected = {tokens.canonical(r.type) for plan in _example_and_job_plans() for r in plan.resources if r.protect}
     assert {"aws:sqs/queue:Queue", "azure-native:servicebus:Queue"} <= protected
     assert sorted(protected - set(tokens.STATEFUL)) == []

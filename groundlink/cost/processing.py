@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..blueprint import ProcessingInputs
+from ..limits import FLEX_INSTANCE_MEMORY_MB
 from ..processing.throughput import measured_throughput as processor_throughput
 
 # Fargate bills per second with a one-minute minimum (prices/aws.yaml).
@@ -21,7 +22,7 @@ LAMBDA_MB_PER_VCPU = 1769
 # "The minimum billable execution period for both execution modes is 1,000 ms. Past that, the
 # billable activity period is rounded up to the nearest 100 ms." (Microsoft Learn, "Azure
 # Functions Flex Consumption plan hosting", Instance sizes and Billing, read 2026-12-03.)
-FLEX_CORES = {512: 0.25, 2048: 1.0, 4096: 2.0}
+FLEX_CORES = dict(zip(FLEX_INSTANCE_MEMORY_MB, (0.25, 1.0, 2.0), strict=True))  # 512, 2048, 4096 MB
 FLEX_MINIMUM_SECONDS = 1.0
 FLEX_STEP_SECONDS = 0.1
 

@@ -178,14 +178,19 @@ def products_source(spec: MissionSpec, links: list[LinkVolume]) -> list[LinkVolu
     """The downlinks whose data the processor turns into products: the demod/decode ones (DigIF
     samples hold no frames), and none when processing is off. The products store was priced for
     products_ratio x every downlink's data whether or not anything wrote them."""
-    if not (spec.processing.enabled and spec.delivery.object_store):
+    if not _processor_runs(spec):
         return []
     return [link for link in links if link.delivery == "demod_decode"]
 
 
+def _processor_runs(spec: MissionSpec) -> bool:
+    """The cloud processor runs: processing is on and contacts land as objects it reads."""
+    return spec.processing.enabled and spec.delivery.object_store
+
+
 def _products_basis(spec: MissionSpec) -> str:
     """What products_ratio multiplies, in words, as `products_source` decides it."""
-    if not (spec.processing.enabled and spec.delivery.object_store):
+    if not _processor_runs(spec):
         return "nothing: processing is off, so nothing writes products"
     return "data landed by the demod/decode downlinks, which the processor reads (DigIF samples hold no frames)"
 
