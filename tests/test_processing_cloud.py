@@ -121,7 +121,8 @@ class TestAwsFunction:
         assert by_sid["ReplaceProducts"]["Action"] == ["s3:DeleteObject"]
         assert by_sid["ReplaceProducts"]["Resource"] == by_sid["WriteProducts"]["Resource"]
         assert by_sid["UseMissionKey"]["Action"] == ["kms:Decrypt", "kms:GenerateDataKey"]
-        assert not [s for s in statements(doc(policy)) if "*" in s["Action"] or s["Resource"] == "*"]
+        everywhere = [s["Sid"] for s in statements(doc(policy)) if "*" in s["Action"] or s["Resource"] == "*"]
+        assert everywhere == ["WriteTraces"], "only X-Ray's uploads, which it authorizes on '*' alone"
 
 
 def test_aws_container_job_is_batch_on_fargate_fed_by_a_pipe_from_the_queue() -> None:
@@ -327,3 +328,36 @@ def test_a_processor_with_only_digif_to_read_is_warned_of_on_both_clouds(cloud):
         "a demod_decode downlink is added"
     ]
     assert not [w for w in cached_plan("noaa20.yaml", cloud).warnings if "digif" in w]
+
+
+def _role_policy_statements(plan, role_arn) -> list[dict]:
+    role = next(r for r in plan.of_type("aws:iam/role:Role") if r.outputs["arn"] == role_arn)
+    (policy,) = [p for p in plan.of_type("aws:iam/rolePolicy:RolePolicy") if p.inputs["role"] == role.outputs["id"]]
+    return json.loads(policy.inputs["policy"])["Statement"]
+
+
+@pytest.mark.parametrize("changes", [{}, {"security.network": "private"}], ids=["public", "private"])
+def test_an_actively_traced_function_may_send_its_traces(changes) -> None:
+    """Lambda refuses to create an actively traced function whose role cannot call
+    xray:PutTraceSegments (docs/facts.md §10); X-Ray authorizes its uploads only on "*"."""
+    plan = variant_plan("aws", changes)
+    (function,) = plan.of_type("aws:lambda/function:Function")
+    assert function.inputs["tracingConfig"] == {"mode": "Active"}
+    traces = [s for s in _role_policy_statements(plan, function.inputs["role"]) if s["Sid"] == "WriteTraces"]
+    assert traces == [
+        {
+            "Sid": "WriteTraces",
+            "Effect": "Allow",
+            "Action": ["xray:PutTelemetryRecords", "xray:PutTraceSegments"],
+            "Resource": "*",
+        }
+    ]
+
+
+def test_a_container_jobs_role_sends_no_traces() -> None:
+    """The Batch job is not traced, so its role gets no X-Ray action (least privilege)."""
+    plan = variant_plan("aws", CONTAINER_JOB)
+    definition = plan.one("aws:batch/jobDefinition:JobDefinition")
+    role_arn = json.loads(definition.inputs["containerProperties"])["jobRoleArn"]
+    actions = [a for s in _role_policy_statements(plan, role_arn) for a in s["Action"]]
+    assert actions and not [a for a in actions if a.startswith("xray:")]

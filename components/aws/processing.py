@@ -60,13 +60,26 @@ VPC_ACCESS_ACTIONS = [
     "ec2:UnassignPrivateIpAddresses",
 ]
 
+# What a Lambda function with active tracing does with its role to send its traces (the upload
+# actions of the AWSXRayDaemonWriteAccess managed policy, docs/facts.md §10). X-Ray authorizes them
+# only on "*", and Lambda refuses to create or update an actively traced function whose role
+# cannot call PutTraceSegments.
+TRACE_WRITE_ACTIONS = ["xray:PutTelemetryRecords", "xray:PutTraceSegments"]
+
 
 def processor_permissions(
-    queue: str | None, raw: str, products: str, key: str | None, log_group: str | None, vpc: bool = False
+    queue: str | None,
+    raw: str,
+    products: str,
+    key: str | None,
+    log_group: str | None,
+    vpc: bool = False,
+    traces: bool = False,
 ) -> list[dict[str, Any]]:
     """Least privilege: the contact queue (when the function polls it), raw objects read, the
-    product prefixes written, the mission key, its own log group, and (`vpc`) the network
-    interfaces Lambda creates to run it in the mission VPC."""
+    product prefixes written, the mission key, its own log group, (`vpc`) the network
+    interfaces Lambda creates to run it in the mission VPC, and (`traces`) the X-Ray uploads of
+    an actively traced function."""
     statements = [
         iam.allow(["s3:ListBucket"], raw, "ListRawContacts"),
         iam.allow(["s3:GetObject"], f"{raw}/*", "ReadRawContacts"),
@@ -96,6 +109,8 @@ def processor_permissions(
         statements.append(iam.allow(["logs:CreateLogStream", "logs:PutLogEvents"], f"{log_group}:*", "WriteLogs"))
     if vpc:
         statements.append(iam.allow(VPC_ACCESS_ACTIONS, "*", "AttachToMissionVpc"))
+    if traces:
+        statements.append(iam.allow(TRACE_WRITE_ACTIONS, "*", "WriteTraces"))
     return statements
 
 
@@ -160,7 +175,9 @@ class AwsProcessing(MissionComponent):
     def capability(self) -> str:
         return "processing.function" if self.inputs.mode == "function" else "processing.container_job"
 
-    def _role(self, service: str, queue: bool, vpc: bool = False) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
+    def _role(
+        self, service: str, queue: bool, vpc: bool = False, traces: bool = False
+    ) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
         role = self.realize(
             aws.iam.Role(
                 self.child_name("role"),
@@ -185,6 +202,7 @@ class AwsProcessing(MissionComponent):
                     key=self.key.arn if self.key else None,
                     log_group=self.log_group.arn,
                     vpc=vpc,
+                    traces=traces,
                 ),
                 opts=self.opts(),
             ),
@@ -202,7 +220,7 @@ class AwsProcessing(MissionComponent):
 
     def _function(self) -> None:
         inputs = self.inputs
-        role, policy = self._role("lambda.amazonaws.com", queue=True, vpc=self.network is not None)
+        role, policy = self._role("lambda.amazonaws.com", queue=True, vpc=self.network is not None, traces=True)
         vpc_config = None
         if self.network is not None:
             group = self._egress_group(self.network.vpc_id, "The contact processor: outbound HTTPS to S3 only")
