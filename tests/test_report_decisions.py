@@ -220,6 +220,17 @@ def test_a_source_that_says_secondary_is_not_tagged_twice(reference):
     assert all(text.count("(secondary)") <= 1 for text in rows.values())
 
 
+def test_a_unit_price_that_rounds_to_whole_cents_keeps_two_decimals():
+    """Six significant digits of 1.0000001 are 1.00000: shown as $1.00, never as "$1."."""
+    assert [rate(x) for x in (1.0000001, 9.9999999, 0.0999999999, 2.0000051, 1234.5649999)] == [
+        "$1.00",
+        "$10.00",
+        "$0.10",
+        "$2.00001",
+        "$1,234.56",
+    ]
+
+
 def test_unit_prices_are_never_in_scientific_notation(reference):
     assert [rate(x) for x in (1.33334e-05, 2.6e-05, 0.0125, 1.027, 0.4, 10)] == [
         "$0.0000133334",

@@ -39,7 +39,8 @@ def rate(value: float) -> str:
     if round(value, 2) == value:
         return f"${value:,.2f}"
     decimals = max(2, RATE_DIGITS - 1 - math.floor(math.log10(abs(value))))
-    return "$" + f"{value:,.{decimals}f}".rstrip("0")
+    whole, _, fraction = f"{half_up(value, decimals):,f}".partition(".")
+    return f"${whole}.{fraction.rstrip('0').ljust(2, '0')}"  # 1.0000001 is $1.00, not $1.
 
 
 def money(t: dict[str, Any]) -> str:
