@@ -28,12 +28,15 @@ def compact_name(mission: str, role: str = "", *, max_length: int = 24, suffix_l
     return stem[: max_length - len(suffix)] + suffix
 
 
-def dashed_name(kind: str, mission: str, *, max_length: int, suffix_length: int = 5) -> str:
-    """`<kind>-<mission>-<suffix>`: lowercase alphanumerics and dashes, no double or trailing dash."""
+def dashed_name(kind: str, mission: str, *, max_length: int, suffix_length: int = 5, stem: str | None = None) -> str:
+    """`<kind>-<mission>-<suffix>`: lowercase alphanumerics and dashes, no double or trailing dash.
+    `stem` is what the name shows of the mission where the service refuses part of it; the
+    suffix is still hashed from the mission itself, so two missions never share a name."""
     suffix = stable_suffix(mission, kind, length=suffix_length)
     room = max_length - len(kind) - len(suffix) - 2
-    stem = re.sub(r"-+", "-", re.sub(r"[^a-z0-9-]", "", mission.lower()))[:room].strip("-")
-    return f"{kind}-{stem}-{suffix}" if stem else f"{kind}-{suffix}"
+    shown = mission if stem is None else stem
+    head = re.sub(r"-+", "-", re.sub(r"[^a-z0-9-]", "", shown.lower()))[:room].strip("-")
+    return f"{kind}-{head}-{suffix}" if head else f"{kind}-{suffix}"
 
 
 def storage_account_name(mission: str, role: str = "") -> str:
@@ -53,7 +56,7 @@ def namespace_name(kind: str, mission: str) -> str:
 
 def synapse_workspace_name(mission: str) -> str:
     """At most 50 lowercase alphanumerics and dashes; may not contain '-ondemand' (reserved for serverless SQL)."""
-    return dashed_name("syn", mission.replace("ondemand", "od"), max_length=50)
+    return dashed_name("syn", mission, max_length=50, stem=mission.replace("ondemand", "od"))
 
 
 def kusto_cluster_name(mission: str) -> str:
