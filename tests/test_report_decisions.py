@@ -118,6 +118,36 @@ def test_each_data_loss_row_says_why_with_the_property_change(tmp_path):
     assert all(r[-1].mark == "bad" for r in section.table.rows)
 
 
+def test_a_refused_data_loss_is_in_the_summary_and_the_final_console_line():
+    """compare --against exits 1 on a refused data loss while parity passes: the Summary's
+    verdict and the console's last line say so, not only the section at the report's end."""
+    from rich.console import Console
+
+    from groundlink.report.compare_console import print_summary
+
+    doc, path = _document({"storage.raw_retention_days": 200})
+    refused = _against(doc, path, str(SPECS / "noaa20.yaml"))
+    refused["diff"]["against"] = "old.yaml"  # as the report names OLD
+    assert refused["ok"] and refused["diff"]["refused"]
+    summary = _texts(_section(refused, "Summary").paragraphs)
+    assert summary[1].startswith("Result: comparable.")
+    assert summary[2] == (
+        'Refused: applying the spec over old.yaml would lose data (5 change(s), listed under "Changes against '
+        'old.yaml"); the command exited 1, and --allow-data-loss accepts it.'
+    )
+    console = Console(record=True, width=400)
+    print_summary(refused, "out/compare", console)
+    assert console.export_text().splitlines()[-1] == (
+        "comparable, refused (data loss against old.yaml): report written to out/compare "
+        "(report.html, report.md, compare.json)"
+    )
+    accepted = {**refused, "diff": {**refused["diff"], "refused": False, "allowDataLoss": True}}
+    assert not [p for p in _texts(_section(accepted, "Summary").paragraphs) if p.startswith("Refused")]
+    console = Console(record=True, width=400)
+    print_summary(accepted, "out/compare", console)
+    assert console.export_text().splitlines()[-1].startswith("comparable: report written to out/compare")
+
+
 def test_a_cloud_without_changes_says_no_changes(reference):
     doc = _against(reference, SPECS / "noaa20.yaml", str(SPECS / "noaa20.yaml"))
     section = _section(doc, "Changes against")

@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from .sections import Section, coverage_warnings, sections
+from .sections import Section, coverage_warnings, refusal, sections
 
 STYLES = {"ok": "green", "gap": "yellow", "bad": "bold red", "strong": "bold", "code": "cyan", "": ""}
 
@@ -52,6 +52,8 @@ def print_summary(doc: dict[str, Any], out_dir: str, console: Console) -> None:
             if bullet.mark == "bad" and "[mandatory]" in bullet.text:
                 console.print(f"  - [bold red]{escape(bullet.text)}[/]")
     verdict = "[green]comparable[/]" if doc["ok"] else "[bold red]FAILED[/]"
+    if refusal(doc):  # the reason follows on stderr, as `diff` gives it
+        verdict += f", [bold red]refused[/] (data loss against {escape(doc['diff']['against'])})"
     console.print(
         f"{verdict}: report written to [bold]{escape(str(out_dir))}[/] (report.html, report.md, compare.json)"
     )

@@ -57,6 +57,18 @@ def _budget(cost: dict[str, Any]) -> str:
     return "within budget" if cost["monthly"]["complete"] else "known part within budget"
 
 
+def refusal(doc: dict[str, Any]) -> str:
+    """Why the command exited 1 beside the parity verdict: --against found data loss it was not
+    allowed. Empty when nothing was refused."""
+    diff = doc.get("diff") or {}
+    if not diff.get("refused"):
+        return ""
+    return (
+        f"applying the spec over {diff['against']} would lose data ({len(diff['dataLoss'])} change(s), listed under "
+        f'"Changes against {diff["against"]}"); the command exited 1, and --allow-data-loss accepts it'
+    )
+
+
 def _summary(doc: dict[str, Any], clouds: list[str]) -> Section:
     cost = doc["cost"]
     rows = [
@@ -79,9 +91,14 @@ def _summary(doc: dict[str, Any], clouds: list[str]) -> Section:
         )
     else:
         verdict = _c("Result: FAILED. The two stacks cannot be compared like for like (see below).", "bad")
+    refused = refusal(doc)
     return Section(
         "Summary",
-        paragraphs=[_c(f"Decision: {doc['decision']['sentence']}", "strong"), verdict],
+        paragraphs=[
+            _c(f"Decision: {doc['decision']['sentence']}", "strong"),
+            verdict,
+            *([_c(f"Refused: {refused}.", "bad")] if refused else []),
+        ],
         # a contact plan the orbit cannot give is a reason to doubt every cost below it
         bullets=[_c(f, "bad") for f in doc["failures"]] + [_c(f"Coverage: {w}", "gap") for w in coverage_warnings(doc)],
         table=_table([""] + [cloud_title(c) for c in clouds], rows),
