@@ -28,6 +28,7 @@ from .clouds import cloud_title
 from .limits import NARROWBAND_MAX_MHZ
 from .passes import DAY_S, Pass, Site, Window, predict
 from .resources import package_dir
+from .rounding import figure
 
 if TYPE_CHECKING:
     from .spec import GroundSegment
@@ -225,7 +226,7 @@ def not_low_earth_orbit(satrec: Satrec) -> str | None:
     if revs >= LEO_MIN_REVS_PER_DAY and satrec.ecco < LEO_MAX_ECCENTRICITY:
         return None
     return (
-        f"not a low Earth orbit ({revs:.2f} rev/day, eccentricity {satrec.ecco:.3f}); passes are estimated for "
+        f"not a low Earth orbit ({figure(revs, 2)} rev/day, eccentricity {figure(satrec.ecco, 3)}); passes are estimated for "
         f"LEO only (at least {LEO_MIN_REVS_PER_DAY:g} rev/day and eccentricity under {LEO_MAX_ECCENTRICITY:g})"
     )
 
@@ -245,7 +246,7 @@ def propagation_failure(satrec: Satrec, window: Window) -> str | None:
     first = int(failed[0])
     code = int(errors[first])
     hours = minutes[first] / 60
-    when = f"{hours:.1f} h after its epoch" if hours >= 0 else f"{-hours:.1f} h before its epoch"
+    when = f"{figure(hours, 1)} h after its epoch" if hours >= 0 else f"{figure(-hours, 1)} h before its epoch"
     return f"sgp4 cannot propagate the TLE {when} (error {code}: {_SGP4_ERRORS.get(code, 'unknown')})"
 
 
@@ -317,12 +318,12 @@ def planned_length_warning(
     if per_day == 0:
         return (
             head + f"in {days:g} days no pass over any single site of {titles} {above} lasts "
-            f"{gs.contact_minutes:g} min: the longest lasts {longest:.2f} min"
+            f"{gs.contact_minutes:g} min: the longest lasts {figure(longest, 2)} min"
         )
     return (
         head + f"in {days:g} days the sites of {titles} have only {round(per_day * days)} single-site passes "
-        f"{above} lasting at least {gs.contact_minutes:g} min, distinct in time ({per_day:.2f}/day); "
-        f"the longest lasts {longest:.2f} min"
+        f"{above} lasting at least {gs.contact_minutes:g} min, distinct in time ({figure(per_day, 2)}/day); "
+        f"the longest lasts {figure(longest, 2)} min"
     )
 
 
@@ -340,7 +341,7 @@ def _warnings(satellites: list[dict[str, Any]], gs: GroundSegment, catalog: dict
             if e["contactsPerDay"] < planned:
                 out.append(
                     f"{sat['satellite']} on {cloud_title(cloud)}: the spec plans {planned:g} contacts/day, "
-                    f"but {titles} can give {e['contactsPerDay']:.1f} "
+                    f"but {titles} can give {figure(e['contactsPerDay'], 1)} "
                     f"(ground_segment.contacts_per_day)"
                 )
             too_short = planned_length_warning(sat["satellite"], cloud, titles, e, gs)

@@ -167,3 +167,20 @@ def test_the_timeout_note_judges_the_largest_contact_not_the_average() -> None:
     notes = [n for n in estimate(build_blueprint(spec_from_data(data, "s.yaml")), catalogs).notes if "timeout" in n]
     assert [n.split(":", 1)[0] for n in notes] == ["aws", "azure"]
     assert all("a contact of 1,125 MB" in n for n in notes)
+
+
+def test_the_processing_basis_rounds_half_up_like_the_report() -> None:
+    """15 Mbit/s for 540 s is 1,012.5 MB a contact and 182.5 contacts a month: the basis says
+    1,013 MB and 182.5, as the report's tables round (Python's own formatting said 1,012 MB)."""
+    from groundlink.cost.processing import timeout_note
+
+    duration, _ = processing_quantities(
+        "aws", inputs(), 182.5, 1012.5, BENCH, messages=182.5, messages_basis="one per contact event"
+    )
+    assert duration.basis.startswith("2 GB x 182.5 contacts x 7.233 s (1,013 MB at 140 MB/s, make bench 2026-12-01)")
+    assert "a contact of 1,013 MB takes" in timeout_note("aws", inputs(timeout_seconds=1), 1012.5, BENCH)
+    # Flex: 1,012.5 MB at 140 MB/s on 2,048 MB (one core) = 7.2322 s, billed 7.3 s
+    flex, _ = processing_quantities(
+        "azure", inputs(), 182.5, 1012.5, BENCH, messages=182.75, messages_basis="one per contact event"
+    )
+    assert flex.basis.endswith("+ 0.3 data-blob messages acknowledged without work x the 1 s minimum)")

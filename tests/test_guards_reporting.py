@@ -225,6 +225,16 @@ def test_a_table_column_rounds_half_up_at_its_precision():
     assert fixed(1324.35, 1) == "1,324.4" and fixed(None, 1) == "—"
 
 
+def test_sentences_round_amounts_and_figures_half_up_as_the_tables_do():
+    """The decision sentence, the cost bases and the coverage warnings write their figures
+    through groundlink.rounding: $2.675 a minute is $2.68 there as in the tables."""
+    from groundlink.rounding import dollars, figure
+
+    assert [dollars(v) for v in (2.675, 1.005, 12213.805, 0.125)] == ["$2.68", "$1.01", "$12,213.81", "$0.13"]
+    assert [figure(v, 1) for v in (91.25, 1324.35, 0.25)] == ["91.3", "1,324.4", "0.3"]
+    assert figure(1012.5, 0) == "1,013"
+
+
 def test_a_break_even_against_reserved_minutes_says_why_it_has_none():
     """Reserved minutes are a total only when every band the mission uses has its reserved
     price; one supplied for narrowband alone read as none supplied."""

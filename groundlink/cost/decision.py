@@ -20,6 +20,7 @@ from typing import Any
 
 from ..blueprint import Blueprint, build_blueprint
 from ..clouds import cloud_title
+from ..rounding import dollars
 from .catalog import Assumptions, Catalog
 from .model import CloudCost, CostEstimate, estimate
 
@@ -95,7 +96,7 @@ def sides(blueprint: Blueprint, est: CostEstimate) -> Sides:
         for cloud, cost in est.clouds.items()
     }
     left_out = [
-        f"{cloud_title(cloud)}: {x.item} ({'not priced' if x.cost is None else f'${x.cost:,.2f}/month'})"
+        f"{cloud_title(cloud)}: {x.item} ({'not priced' if x.cost is None else f'{dollars(x.cost)}/month'})"
         for cloud, lines in outside.items()
         for x in lines
     ]
@@ -171,17 +172,17 @@ def _partner_sentence(s: Sides, price: float | None, on_demand: float | None) ->
     both = "Azure" if s.azure_rest < s.aws_rest else "AWS"
     lead = (
         f"With the partner network on both clouds {both} is cheaper by "
-        f"${abs(s.aws_rest - s.azure_rest):,.2f}/month at any partner price"
+        f"{dollars(abs(s.aws_rest - s.azure_rest))}/month at any partner price"
     )
     if price is not None:
         lead += (
-            f": at ${price:,.2f}/min AWS costs ${s.aws_rest + price * s.minutes:,.2f}/month and Azure "
-            f"${s.azure_rest + price * s.minutes:,.2f}/month"
+            f": at {dollars(price)}/min AWS costs {dollars(s.aws_rest + price * s.minutes)}/month and Azure "
+            f"{dollars(s.azure_rest + price * s.minutes)}/month"
         )
     if on_demand is not None:
         lead += (
-            f"; AWS with Ground Station on demand instead (${s.aws_rest + s.on_demand:,.2f}/month) would break "
-            f"even with Azure and the partner at ${on_demand:,.2f}/min"
+            f"; AWS with Ground Station on demand instead ({dollars(s.aws_rest + s.on_demand)}/month) would break "
+            f"even with Azure and the partner at {dollars(on_demand)}/min"
         )
     return lead
 
@@ -195,29 +196,29 @@ def _managed_sentence(s: Sides, price: float | None, on_demand: float | None) ->
     if breakeven <= 0:
         lead = (
             f"AWS is cheaper at any partner price: its stack with AWS {station} "
-            f"(${aws:,.2f}/month) costs less than Azure's without any contact minutes"
+            f"({dollars(aws)}/month) costs less than Azure's without any contact minutes"
         )
     elif price is not None:
         azure = s.azure_rest + price * s.minutes
         cheaper = "Azure" if azure < aws else "AWS"
         lead = (
-            f"{cheaper} is cheaper: Azure with the partner at ${price:,.2f}/min costs ${azure:,.2f}/month against "
-            f"${aws:,.2f} on AWS with {station}; the break-even partner price is ${breakeven:,.2f}/min"
+            f"{cheaper} is cheaper: Azure with the partner at {dollars(price)}/min costs {dollars(azure)}/month against "
+            f"{dollars(aws)} on AWS with {station}; the break-even partner price is {dollars(breakeven)}/min"
         )
     else:
         rate = {"on demand": "list", "reserved": "supplied"}.get(s.used_kind, "on average")
         lead = (
-            f"Choose Azure with a partner network if the partner charges less than ${breakeven:,.2f}/min, "
-            f"otherwise AWS with {station} (${s.used / s.minutes:,.2f}/min {rate}, ${aws:,.2f}/month)"
+            f"Choose Azure with a partner network if the partner charges less than {dollars(breakeven)}/min, "
+            f"otherwise AWS with {station} ({dollars(s.used / s.minutes)}/min {rate}, {dollars(aws)}/month)"
         )
     if s.used_kind != "on demand" and on_demand is not None:
         lead += (
-            f"; with Ground Station on demand (${s.aws_rest + s.on_demand:,.2f}/month) the break-even would be "
-            f"${on_demand:,.2f}/min"
+            f"; with Ground Station on demand ({dollars(s.aws_rest + s.on_demand)}/month) the break-even would be "
+            f"{dollars(on_demand)}/min"
         )
     both = "Azure" if s.azure_rest < s.aws_rest else "AWS"
     return lead + (
-        f"; with a partner on both clouds {both} is cheaper by ${abs(s.aws_rest - s.azure_rest):,.2f}/month "
+        f"; with a partner on both clouds {both} is cheaper by {dollars(abs(s.aws_rest - s.azure_rest))}/month "
         "at any partner price"
     )
 

@@ -18,6 +18,7 @@ from ..blueprint.tiering import held_tier
 from ..clouds import cloud_title
 from ..errors import UsageError
 from ..limits import AZURE_ORBITAL_RETIRED_ON
+from ..rounding import figure
 from .catalog import Assumptions, Catalog, PriceEntry, PriceError
 from .processing import measured_throughput, processing_quantities, timeout_note
 from .usage import HOURS_PER_MONTH, MonthlyUsage, billed_sql_basis, monthly_usage
@@ -243,7 +244,7 @@ def _ground_lines(cloud: str, blueprint: Blueprint, usage: MonthlyUsage, catalog
     def per_contact(wide: bool | None = None) -> str:
         """The basis of a minutes line: the contacts it counts (of the satellites in its band)."""
         contacts = sum(c.contacts_per_month for c in usage.contacts if wide is None or c.wideband == wide)
-        return f"{contacts:.1f} contacts x {minutes_each} min"
+        return f"{figure(contacts, 1)} contacts x {minutes_each} min"
 
     bands = [(False, "narrowband"), (True, "wideband")]
     if cloud == "aws" and gs.provider == "managed":

@@ -12,6 +12,7 @@ from functools import cache
 from ..blueprint import ProcessingInputs
 from ..limits import FLEX_INSTANCE_MEMORY_MB
 from ..processing.throughput import measured_throughput as processor_throughput
+from ..rounding import figure
 
 # Fargate bills per second with a one-minute minimum (prices/aws.yaml).
 FARGATE_MINIMUM_SECONDS = 60
@@ -51,7 +52,7 @@ def timeout_note(cloud: str, inputs: ProcessingInputs, raw_mb_per_contact: float
         return ""
     return (
         f"{cloud}: processing.timeout_seconds ({inputs.timeout_seconds:g} s) is shorter than the estimated "
-        f"{seconds:g} s a contact of {raw_mb_per_contact:,.0f} MB takes (processing alone, at the bench "
+        f"{seconds:g} s a contact of {figure(raw_mb_per_contact, 0)} MB takes (processing alone, at the bench "
         "figure): every run would be stopped before it ends and the contact dead-lettered; raise the "
         "timeout or the memory"
     )
@@ -104,7 +105,8 @@ def processing_quantities(
     seconds = throughput.seconds(raw_mb_per_contact, cores)
     share = "" if cores >= 1 else f" on {cores:.3g} of a core"
     why = (
-        f"{contacts:.1f} contacts x {seconds:g} s ({raw_mb_per_contact:,.0f} MB at {throughput.mb_per_second:.0f} MB/s"
+        f"{figure(contacts, 1)} contacts x {seconds:g} s ({figure(raw_mb_per_contact, 0)} MB at "
+        f"{figure(throughput.mb_per_second, 0)} MB/s"
         f"{share}, make bench {throughput.date})"
     )
     if inputs.mode == "function":
@@ -133,7 +135,7 @@ def processing_quantities(
                 gb * (billed * contacts + FLEX_MINIMUM_SECONDS * acknowledged),
                 "functions_flex_gb_second",
                 f"{gb:g} GB instance x ({why}, billed {billed:g} s: at least 1 s, then in 0.1 s steps; "
-                f"+ {acknowledged:,.1f} data-blob messages acknowledged without work x the 1 s minimum)",
+                f"+ {figure(acknowledged, 1)} data-blob messages acknowledged without work x the 1 s minimum)",
             ),
             ComputeQuantity(
                 "Functions Flex Consumption executions (contact processor)",

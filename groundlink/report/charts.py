@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 from ..clouds import cloud_title
+from ..rounding import dollars
 from .number_format import break_even_text, layer_cost
 from .svg import Axis, Canvas, Plot, stacked, text_width
 
@@ -113,7 +114,7 @@ def sensitivity(doc: dict[str, Any]) -> bytes:
     azure = CLOUD_COLORS["azure"]
     legend: list[tuple[str, str, str]] = []
     if prices:
-        span = f"${prices[0]:,.2f}-${prices[-1]:,.2f}/min"
+        span = f"{dollars(prices[0])}-{dollars(prices[-1])}/min"
         # AWS with the same partner network instead of Ground Station: a fainter band of its own
         aws_partner = [p["awsPartnerAtPrice"] for p in series]
         plot.band(xs, [v[0] for v in aws_partner], [v[-1] for v in aws_partner], CLOUD_COLORS["aws"], 0.10)
@@ -123,7 +124,7 @@ def sensitivity(doc: dict[str, Any]) -> bytes:
         for i, price in enumerate(prices):
             ys = [p["azureAtPrice"][i] for p in series]
             plot.line(xs, ys, azure, width=0.8, opacity=0.6)
-            canvas.text(plot.px(xs[-1]) + 4, plot.py(ys[-1]) + 3, f"${price:,.2f}/min", size=8, fill=azure)
+            canvas.text(plot.px(xs[-1]) + 4, plot.py(ys[-1]) + 3, f"{dollars(price)}/min", size=8, fill=azure)
     for key, dash, width, label in aws_lines:
         plot.line(xs, [p[key] for p in series], CLOUD_COLORS["aws"], width=width, dash=dash)
         legend.append((label, CLOUD_COLORS["aws"], "dash" if dash else "line"))

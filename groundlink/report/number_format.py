@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
-
-def half_up(value: float | Decimal, decimals: int) -> Decimal:
-    """`value` to `decimals` places, rounded half up from its decimal figure (the shortest one
-    that reads back as the float), as a person rounds it. Formatting the float itself rounds
-    its binary value: 1324.35 is stored just under 1324.35 and showed as 1,324.3."""
-    exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
-    return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+from ..rounding import figure, half_up
 
 
 def shown_amount(value: float | Decimal) -> Decimal:
@@ -81,7 +75,7 @@ def layer_cost(cloud_cost: dict[str, Any], layer: str) -> str:
 
 def fixed(value: float | None, decimals: int) -> str:
     """A figure of a table column, every row with the same number of decimals."""
-    return "—" if value is None else f"{half_up(value, decimals):,.{decimals}f}"
+    return "—" if value is None else figure(value, decimals)
 
 
 def break_even_text(price: float | None) -> str:

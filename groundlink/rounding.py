@@ -1,0 +1,27 @@
+"""Figures as a person rounds them: half up from the decimal figure a float reads back as.
+
+Python's own formatting (`f"{x:.1f}"`) rounds the float's binary value half to even, so 1012.5
+MB printed as 1,012 beside tables that show 1,013. Every figure the toolkit writes in a report
+or a sentence goes through here, in the cost model as in the report."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def half_up(value: float | Decimal, decimals: int) -> Decimal:
+    """`value` to `decimals` places, rounded half up from its decimal figure (the shortest one
+    that reads back as the float), as a person rounds it. Formatting the float itself rounds
+    its binary value: 1324.35 is stored just under 1324.35 and showed as 1,324.3."""
+    exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def figure(value: float | Decimal, decimals: int) -> str:
+    """`value` with thousands separators and exactly `decimals` places, rounded half up."""
+    return f"{half_up(value, decimals):,.{decimals}f}"
+
+
+def dollars(value: float | Decimal) -> str:
+    """An amount in a sentence: `$1,234.57`, to the cent, rounded half up."""
+    return f"${figure(value, 2)}"
