@@ -41,6 +41,20 @@ S3_BUCKET_PREFIX_MAX_CHARS = 37
 # Starts of a bucket name S3 reserves (Amazon S3 User Guide, "General purpose bucket naming
 # rules", read 2026-12-02); the buckets of a mission are named after it.
 S3_RESERVED_BUCKET_STARTS = ("xn--", "sthree-", "amzn-s3-demo-")
+# The Athena workgroup of a mission is named after it (components/aws/analytics.py), and every
+# account already has the workgroup `primary` (botocore 1.44.5 athena DeleteWorkGroup: "The
+# primary workgroup cannot be deleted"): a mission named so would create it a second time.
+ATHENA_PRIMARY_WORKGROUP = "primary"
+
+# Azure refuses a resource name that is a reserved word or trademark, holds MICROSOFT or WINDOWS
+# anywhere, or starts with LOGIN (ReservedResourceName; Microsoft Learn, "Resolve errors for
+# reserved resource names", https://learn.microsoft.com/azure/azure-resource-manager/troubleshooting/error-reserved-resource-name,
+# read 2026-12-03; docs/facts.md §11), in a resource with an endpoint (a DNS name). Names compare
+# ignoring case. Its whole-name reserved words (AZURE, XBOX, ...) no groundlink name can be: each
+# adds a prefix or a hash to the mission name.
+AZURE_RESERVED_NAME_DOC = 'Microsoft Learn, "Resolve errors for reserved resource names"'
+AZURE_RESERVED_SUBSTRINGS = ("microsoft", "windows")
+AZURE_RESERVED_STARTS = ("login",)
 
 # Regions with an AWS Ground Station API endpoint (botocore 1.44.5 endpoint data, FIPS endpoints
 # left out; a test compares it with botocore): where a mission's configs and profiles can live.
@@ -133,19 +147,28 @@ AZURE_LOCATION_PATTERN = r"^[a-z]+[a-z0-9]*$"
 # 2026-12-03; docs/facts.md §9). The mission's account is always zone-redundant (ZRS, or
 # GZRS / RA-GZRS with storage.redundancy: geo): elsewhere the API refuses it
 # (RedundancyConfigurationNotAvailableInRegion).
+# Those pages also list chinanorth3 (Azure operated by 21Vianet) and usgovvirginia (Azure
+# Government): sovereign clouds, which groundlink does not deploy to (below), so left out here.
 AZURE_ZRS_LOCATIONS: frozenset[str] = frozenset(
-    {"southafricanorth", "australiaeast", "centralindia", "chinanorth3", "eastasia", "japaneast",
+    {"southafricanorth", "australiaeast", "centralindia", "eastasia", "japaneast",
      "koreacentral", "southeastasia", "francecentral", "germanywestcentral", "italynorth", "northeurope",
      "norwayeast", "polandcentral", "spaincentral", "swedencentral", "switzerlandnorth", "uksouth",
      "westeurope", "israelcentral", "qatarcentral", "uaenorth", "canadacentral", "centralus", "eastus",
-     "eastus2", "mexicocentral", "southcentralus", "usgovvirginia", "westus2", "westus3", "brazilsouth"}
+     "eastus2", "mexicocentral", "southcentralus", "westus2", "westus3", "brazilsouth"}
 )  # fmt: skip
 AZURE_GZRS_LOCATIONS: frozenset[str] = frozenset(
     {"southafricanorth", "australiaeast", "eastasia", "japaneast", "koreacentral", "southeastasia",
      "centralindia", "francecentral", "germanywestcentral", "northeurope", "norwayeast", "swedencentral",
      "switzerlandnorth", "uksouth", "westeurope", "uaenorth", "canadacentral", "centralus", "eastus",
-     "eastus2", "southcentralus", "westus2", "westus3", "usgovvirginia", "brazilsouth"}
+     "eastus2", "southcentralus", "westus2", "westus3", "brazilsouth"}
 )  # fmt: skip
+# groundlink deploys to the Azure public cloud only: pulumi_azure_native's provider `environment`
+# (public, usgovernment or china) is left at its default, public, and public-cloud host names are
+# written into the program (privatelink.blob.core.windows.net, *.servicebus.windows.net). The
+# sovereign clouds' locations start with these (Azure operated by 21Vianet: chinaeast..chinanorth3,
+# docs.azure.cn "Azure regions list"; Azure Government: usgov*, usdod*; the US secret clouds:
+# usnat*, ussec*; Azure SDK for .NET `AzureLocation`, Cosmos DB `Regions`), read 2026-12-03.
+AZURE_SOVEREIGN_LOCATION_STARTS = ("china", "usgov", "usdod", "usnat", "ussec")
 # AOGS contact-profile endpoint ports and subnet rules (Microsoft Learn, docs/facts.md §4).
 AOGS_ENDPOINT_PORTS: tuple[int, int] = (49152, 65535)
 AOGS_MIN_SUBNET_PREFIX = 24
@@ -163,6 +186,12 @@ ATHENA_MIN_CUTOFF_BYTES = 10_000_000
 # constraints; https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html).
 S3_MIN_DAYS_BEFORE_INFREQUENT = 30
 S3_MIN_DAYS_IN_INFREQUENT_BEFORE_GLACIER = 30
+# ... nor to Deep Archive less than 90 days after its Glacier Flexible Retrieval transition: S3
+# refuses the rule (PutBucketLifecycleConfiguration InvalidArgument "'Days' in the 'Transition'
+# action for StorageClass 'DEEP_ARCHIVE' ... must be 90 days more than ... StorageClass
+# 'GLACIER'", as public Terraform apply logs show it; Glacier Flexible Retrieval's 90-day minimum
+# storage duration, same S3 User Guide page). docs/facts.md §9.
+S3_MIN_DAYS_IN_GLACIER_BEFORE_DEEP_ARCHIVE = 90
 
 # Tags (AWS "Tagging restrictions"; Microsoft Learn "Use tags to organize your Azure resources"):
 # 50 per resource on both clouds; AWS values use letters, digits, spaces and `_ . : / = + - @`;

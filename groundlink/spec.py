@@ -17,7 +17,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    JsonValue,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from . import apishapes, limits
@@ -43,10 +52,30 @@ IDENTIFIER = r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$"
 GUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 OWNER_PATTERN = r"^[A-Za-z0-9 ._@+-]+$"
 TAG_KEY_PATTERN = r"^[A-Za-z0-9._:-]{1,64}$"
-ACCOUNT_ID_PATTERN = r"^\d{12}$"
-EXTERNAL_ID_PATTERN = r"^[\w+=,.@:/-]+$"
+# Every class is spelt out in ASCII: `\d`, `\w` and `\s` mean Unicode digits, letters and spaces
+# to pydantic's regex engine and to Python's, ASCII ones to an editor's (ECMA-262) JSON schema,
+# and neither is what STS or IAM take (an Arabic-Indic digit passed `\d{12}`).
+ACCOUNT_ID_PATTERN = r"^[0-9]{12}$"
+# botocore 1.44.5 sts `externalIdType` ([\w+=,.@:\/-]*, documented as "upper- and lower-case
+# alphanumeric characters with no spaces", underscores and +=,.@:/-), in ASCII
+EXTERNAL_ID_PATTERN = r"^[A-Za-z0-9_+=,.@:/-]+$"
 IMAGE_PATTERN = r"^[a-z0-9][a-z0-9._/:@-]{0,254}$"
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+# No @, no control character, no space of any kind (the union of what `\s` means to each engine).
+_NOT_IN_EMAIL = r"@\x00-\x20\x7f-\x9f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+EMAIL_PATTERN = rf"^[^{_NOT_IN_EMAIL}]+@[^{_NOT_IN_EMAIL}]+\.[^{_NOT_IN_EMAIL}]+$"
+# An IPv4 address as Azure's network rules and address prefixes take it: four decimal octets,
+# no leading zero; a range in CIDR prefix notation only (pulumi_azure_native 3.29.0 storage
+# `IPRuleArgs.i_p_address_or_range`: "the IP or IP range in CIDR format"), never a netmask.
+_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_IPV4 = rf"{_OCTET}(\.{_OCTET}){{3}}"
+_PREFIX = r"/(3[0-2]|[12]?[0-9])"
+IPV4_PATTERN = rf"^{_IPV4}$"
+CIDR_PATTERN = rf"^{_IPV4}{_PREFIX}$"
+IPV4_OR_CIDR_PATTERN = rf"^{_IPV4}({_PREFIX})?$"
+# AWS tag values: letters, digits, spaces and _ . : / = + - @ (Mission._tags). A JSON schema
+# regex cannot say "a letter" in every engine, so the schema refuses every ASCII character the
+# model refuses; a non-ASCII symbol (a letter is allowed) is left to validate.
+TAG_VALUE_SCHEMA_PATTERN = r"^[^\x00-\x1f!" + '"' + r"#$%&'()*,;<>?\[\\\]^`{|}~\x7f]*$"
 Identifier = Annotated[
     str,
     Field(
@@ -76,7 +105,43 @@ def _range(value: float, bounds: tuple[float, float]) -> bool:
 
 
 def _fmt(x: float) -> str:
-    return f"{x:g}"
+    """A number as the spec holds it, exactly: the shortest text that reads back as the same
+    float (2300.0004, not `:g`'s 2300, which made "2300 is outside 2200-2300"), without a
+    trailing `.0` (2300, not 2300.0)."""
+    if isinstance(x, float) and x.is_integer() and abs(x) < 1e16:
+        return str(int(x))
+    return repr(x)
+
+
+def _whole(value: Any) -> Any:
+    """A float with no fraction (180.0) is the whole number it equals, as a JSON schema's
+    `integer` says (JSON has one kind of number); any other value is left to the strict int."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# An integer field: a whole number, 180 or 180.0, never a boolean (strict) nor 180.5.
+WholeNumber = Annotated[int, BeforeValidator(_whole)]
+
+
+def _no_boolean(expected: str) -> BeforeValidator:
+    """A numeric choice (`version: 1`) is the number, not a boolean: Python's True equals 1, so
+    Literal[1] took `version: yes`. Raised as the literal's own error (describe_error words it)
+    with `expected` as pydantic words the choices."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, bool):
+            raise PydanticCustomError("literal_error", "a boolean", {"expected": expected})
+        return value
+
+    return BeforeValidator(check)
+
+
+def _default_note(model: BaseModel, field: str) -> str:
+    """' (the default)' when the spec did not write `field` of `model`: a message about its value
+    must not read as if the author had written it."""
+    return "" if field in model.model_fields_set else " (the default)"
 
 
 class _Model(BaseModel):
@@ -86,6 +151,50 @@ class _Model(BaseModel):
 
 # Tags groundlink puts on every resource itself (blueprint); a spec may not override them.
 GROUNDLINK_TAGS = ("mission", "owner", "data-classification", "managed-by")
+
+
+def _any_case(text: str) -> str:
+    """`text` as a regex matching it in any case ([Aa][Ww][Ss]:), for a schema: ECMA-262 has no
+    inline flag for it."""
+    return "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else c if c in "-:" else re.escape(c) for c in text)
+
+
+# The tag keys Mission._tags refuses, as the schema's regex: a reserved prefix, or a tag groundlink sets.
+RESERVED_TAG_KEY_PATTERN = (
+    f"^({'|'.join(_any_case(p) for p in limits.RESERVED_TAG_PREFIXES)}"
+    f"|({'|'.join(_any_case(t) for t in GROUNDLINK_TAGS)})$)"
+)
+
+
+def _tags_schema(schema: dict[str, Any]) -> None:
+    """The schema of `mission.tags` refuses what validation does: a key outside TAG_KEY_PATTERN
+    or reserved (patternProperties alone let any other key through), a value not text, longer
+    than 256 or with a character AWS tag values refuse."""
+    schema.pop("patternProperties", None)
+    schema["propertyNames"] = {
+        "pattern": TAG_KEY_PATTERN,
+        "maxLength": 64,
+        "not": {"pattern": RESERVED_TAG_KEY_PATTERN},
+    }
+    schema["additionalProperties"] = {"type": "string", "maxLength": 256, "pattern": TAG_VALUE_SCHEMA_PATTERN}
+
+
+def _azure_reserved(name: str) -> str | None:
+    """What of Azure's reserved words a mission name would put into an Azure resource name, in
+    words, or None. The rule binds resources with an endpoint (a DNS name); theirs hold the
+    mission name as written (`kv-<mission>-...`) or without its dashes, at the start (the storage
+    account `<mission><hash>`: compact_name in components/azure/naming.py). None of them is the
+    mission name alone, so the whole-name reserved words (AZURE, XBOX, ...) cannot arise."""
+    compact = name.replace("-", "")
+    for word in limits.AZURE_RESERVED_SUBSTRINGS:
+        if word in compact:
+            dashes = "" if word in name else f" without its dashes (storage account {compact}...)"
+            return f"holds {word.upper()}{dashes}"
+    for word in limits.AZURE_RESERVED_STARTS:
+        if compact.startswith(word):
+            dashes = "" if name.startswith(word) else f" without its dashes (storage account {compact}...)"
+            return f"starts with {word.upper()}{dashes}"
+    return None
 
 
 class Mission(_Model):
@@ -101,7 +210,10 @@ class Mission(_Model):
     tags: dict[Annotated[str, Field(pattern=TAG_KEY_PATTERN)], Annotated[str, Field(max_length=256)]] = Field(
         default_factory=dict,
         max_length=limits.TAGS_PER_RESOURCE_MAX - len(GROUNDLINK_TAGS),
-        description="Extra tags put on every taggable resource (AWS and Azure tag rules both apply).",
+        description="Extra tags put on every taggable resource (AWS and Azure tag rules both apply): keys of "
+        "1-64 letters, digits and . _ : -, not reserved; values of up to 256 letters, digits, spaces and "
+        "_ . : / = + - @.",
+        json_schema_extra=_tags_schema,
     )
 
     @field_validator("name")
@@ -125,6 +237,20 @@ class Mission(_Model):
             raise ValueError(
                 f"{name!r} starts the mission's bucket names with {start} ({name}-products-...), which S3 "
                 f"reserves for bucket names; {not_allowed}"
+            )
+        if name == limits.ATHENA_PRIMARY_WORKGROUP:
+            raise ValueError(
+                f"{name!r} names the mission's Athena workgroup {name!r}, the workgroup every AWS account "
+                'already has (botocore athena DeleteWorkGroup: "The primary workgroup cannot be deleted"); '
+                "allowed: any other name"
+            )
+        azure = _azure_reserved(name)
+        if azure:
+            raise ValueError(
+                f"{name!r} {azure}; Azure refuses it in the mission's resource names (ReservedResourceName; "
+                f"{limits.AZURE_RESERVED_NAME_DOC}); not allowed: "
+                f"{' or '.join(limits.AZURE_RESERVED_SUBSTRINGS)} anywhere, {' or '.join(limits.AZURE_RESERVED_STARTS)} "
+                "first"
             )
         return name
 
@@ -337,7 +463,7 @@ class Satellite(_Model):
     """One spacecraft and what it sends down."""
 
     name: Identifier
-    norad_id: int = Field(ge=1, le=99999, description="NORAD catalogue number.")
+    norad_id: WholeNumber = Field(ge=1, le=99999, description="NORAD catalogue number.")
     tle: list[str] | None = Field(
         None,
         description="Optional two-line element set (line 1, line 2): 69 characters each, with their checksums.",
@@ -353,6 +479,11 @@ class Satellite(_Model):
         if len(value) != 2:
             raise ValueError("needs exactly two lines")
         for number, line in enumerate(value, start=1):
+            # a TLE is ASCII (CelesTrak's format): `isdigit`, `int` and `float` below take any
+            # script's digits, so an Arabic-Indic digit passed the checksum and made a number
+            outside = next((c for c in line if not (c.isascii() and c.isprintable())), None)
+            if outside is not None:
+                raise ValueError(f"line {number} has {outside!r}; allowed: ASCII letters, digits, spaces and . + -")
             if len(line) != 69 or not line.startswith(f"{number} "):
                 raise ValueError(f"line {number} must be 69 characters starting '{number} '")
             digits = sum(int(c) if c.isdigit() else c == "-" for c in line[:68])
@@ -367,7 +498,7 @@ class Satellite(_Model):
             if not low <= figure <= high or (field == "eccentricity" and not text.strip().isdigit()):
                 raise ValueError(
                     f"line {number} columns {first}-{last} ({field}) read {text.strip()!r}, "
-                    f"not a number from {low:g} to {high:g}"
+                    f"not a number from {_fmt(low)} to {_fmt(high)}"
                 )
         return value
 
@@ -382,6 +513,13 @@ class Satellite(_Model):
                 if int(line[2:7]) != self.norad_id:
                     raise _fail("tle", f"line {number} is for NORAD {int(line[2:7])}, not {self.norad_id}")
         return self
+
+
+# The forms of an IPv4 address or range the spec takes, for messages.
+ADDRESS_FORMS = (
+    "allowed: an address a.b.c.d or a range a.b.c.d/n in CIDR prefix notation (decimal, no leading zeros; "
+    "no netmask such as /255.255.255.0: Azure's network rules take CIDR)"
+)
 
 
 class Partner(_Model):
@@ -416,6 +554,7 @@ class Partner(_Model):
     source_addresses: list[str] = Field(
         default_factory=list,
         max_length=limits.AZURE_STORAGE_MAX_IP_RULES,
+        json_schema_extra={"items": {"type": "string", "pattern": IPV4_OR_CIDR_PATTERN}},
         description="Public IPv4 addresses or CIDR ranges the partner writes from; the Azure storage firewall "
         "admits them (at most 200 IP rules; no RFC 1918 ranges; ranges /30 or wider, a single address bare).",
     )
@@ -425,11 +564,15 @@ class Partner(_Model):
     def _public_ipv4(cls, values: list[str]) -> list[str]:
         import ipaddress
 
+        seen: dict[ipaddress.IPv4Network, int] = {}
         for i, value in enumerate(values):
+            if not re.fullmatch(IPV4_OR_CIDR_PATTERN, value):
+                raise _fail((i,), f"{show(value)} is not an IPv4 address or CIDR range; {ADDRESS_FORMS}")
             try:
                 network = ipaddress.IPv4Network(value, strict=True)
             except ValueError:
-                raise _fail((i,), f"{value!r} is not an IPv4 address or CIDR range") from None
+                network = ipaddress.IPv4Network(value, strict=False)
+                raise _fail((i,), f"{value} has host bits set; allowed: {network} (the range it lies in)") from None
             if (
                 network.is_loopback
                 or network.is_link_local
@@ -442,8 +585,9 @@ class Partner(_Model):
                 raise _fail(
                     (i,), f"{value}: Azure storage IP rules take /30 or wider ranges; give a single address bare"
                 )
-            if value in values[:i]:
-                raise _fail((i,), f"{value} repeats source_addresses[{values.index(value)}]")
+            if network in seen:
+                raise _fail((i,), f"{value} repeats source_addresses[{seen[network]}]")
+            seen[network] = i
         return values
 
 
@@ -460,17 +604,17 @@ class GroundSegment(_Model):
     min_elevation_deg: float = Field(
         5.0, ge=0, le=90, description="Lowest elevation a contact counts from, degrees (0-90)."
     )
-    min_contact_seconds: int = Field(
+    min_contact_seconds: WholeNumber = Field(
         180,
         description="Minimum viable contact, seconds (1-21600).",
         json_schema_extra=_schema_range(limits.MIN_CONTACT_SECONDS),
     )
-    pre_pass_seconds: int = Field(
+    pre_pass_seconds: WholeNumber = Field(
         120,
         description="Pre-pass padding, seconds (0-21600).",
         json_schema_extra=_schema_range(limits.PASS_PADDING_SECONDS),
     )
-    post_pass_seconds: int = Field(
+    post_pass_seconds: WholeNumber = Field(
         120,
         description="Post-pass padding, seconds (0-21600).",
         json_schema_extra=_schema_range(limits.PASS_PADDING_SECONDS),
@@ -508,7 +652,9 @@ class GroundSegment(_Model):
         if self.contact_minutes * 60 < self.min_contact_seconds:
             raise _fail(
                 "contact_minutes",
-                f"{_fmt(self.contact_minutes)} min is shorter than min_contact_seconds {self.min_contact_seconds}",
+                f"{_fmt(self.contact_minutes)} min{_default_note(self, 'contact_minutes')} is shorter than "
+                f"min_contact_seconds {self.min_contact_seconds}{_default_note(self, 'min_contact_seconds')}; "
+                f"allowed: {_fmt(self.min_contact_seconds / 60)} min or more",
             )
         return self
 
@@ -529,7 +675,7 @@ class Delivery(_Model):
 class Tier(_Model):
     """One step of the tier schedule: after so many days, data moves to a cheaper tier."""
 
-    after_days: int = Field(ge=1, description="Days after landing that data moves to `tier`.")
+    after_days: WholeNumber = Field(ge=1, description="Days after landing that data moves to `tier`.")
     tier: Literal["cool", "cold", "archive"] = Field(
         description="cool: S3 Standard-IA / Azure Cool; cold: S3 Glacier Flexible / Azure Cold; "
         "archive: S3 Glacier Deep Archive / Azure Archive."
@@ -542,17 +688,21 @@ TIER_ORDER = ("cool", "cold", "archive")
 class Storage(_Model):
     """The raw and products stores: how long data is kept and where it is tiered."""
 
-    raw_retention_days: int = Field(
+    raw_retention_days: WholeNumber = Field(
         365, ge=1, le=36500, description="Days a delivered raw contact file is kept (1-36500)."
     )
-    products_retention_days: int = Field(1825, ge=1, le=36500, description="Days a data product is kept (1-36500).")
+    products_retention_days: WholeNumber = Field(
+        1825, ge=1, le=36500, description="Days a data product is kept (1-36500)."
+    )
     tiering: list[Tier] = Field(
         default_factory=lambda: [Tier(after_days=30, tier="cool"), Tier(after_days=180, tier="archive")],
         max_length=3,
         description="Tier schedule applied to raw and products data, ascending.",
         json_schema_extra={"default": [{"after_days": 30, "tier": "cool"}, {"after_days": 180, "tier": "archive"}]},
     )
-    noncurrent_version_days: int = Field(30, ge=1, le=3650, description="Days a replaced object version is kept.")
+    noncurrent_version_days: WholeNumber = Field(
+        30, ge=1, le=3650, description="Days a replaced object version is kept."
+    )
     data_protection: Literal["strict", "dev"] = Field(
         "strict", description="strict: stores are protected and retained on delete; dev: neither."
     )
@@ -574,6 +724,7 @@ class Storage(_Model):
             raise _fail("geo_read_access", "only applies to redundancy: geo")
         previous_days, previous_rank = 0, -1
         cool_days: int | None = None  # one lifecycle rule holds every step (components/aws/storage.py)
+        cold_days: int | None = None
         for i, step in enumerate(self.tiering):
             rank = TIER_ORDER.index(step.tier)
             if step.after_days <= previous_days:
@@ -600,15 +751,35 @@ class Storage(_Model):
                     f"{limits.S3_MIN_DAYS_IN_INFREQUENT_BEFORE_GLACIER} days in Standard-IA (cool, from day "
                     f"{cool_days}) before Glacier or Deep Archive",
                 )
+            if step.tier == "archive" and cold_days is not None:
+                least = cold_days + limits.S3_MIN_DAYS_IN_GLACIER_BEFORE_DEEP_ARCHIVE
+                if step.after_days < least:
+                    raise _fail(
+                        f"tiering[{i}].after_days",
+                        f"{step.after_days} is under {least}: S3 keeps objects "
+                        f"{limits.S3_MIN_DAYS_IN_GLACIER_BEFORE_DEEP_ARCHIVE} days in Glacier Flexible Retrieval "
+                        f"(cold, from day {cold_days}) before Deep Archive; allowed: {least} or more",
+                    )
             if step.tier == "cool":
                 cool_days = step.after_days
+            if step.tier == "cold":
+                cold_days = step.after_days
             for store in ("raw", "products"):
                 retention = getattr(self, f"{store}_retention_days")
+                if step.after_days >= retention and "tiering" not in self.model_fields_set:
+                    # the spec wrote the retention, not the tiering: say so, at the field it wrote
+                    steps = ", ".join(f"{t.after_days} days {t.tier}" for t in self.tiering)
+                    raise _fail(
+                        f"{store}_retention_days",
+                        f"{retention}{_default_note(self, f'{store}_retention_days')} ends before the default "
+                        f"tiering's {step.tier} step at {step.after_days} days, which would never apply (the "
+                        f"default tiering: {steps}); allowed: more than {step.after_days}, or set storage.tiering",
+                    )
                 if step.after_days >= retention:
                     raise _fail(
                         f"tiering[{i}].after_days",
-                        f"{step.after_days} is not before "
-                        f"{store}_retention_days {retention} (the tier would never apply)",
+                        f"{step.after_days} is not before {store}_retention_days "
+                        f"{retention}{_default_note(self, f'{store}_retention_days')} (the tier would never apply)",
                     )
             previous_days, previous_rank = step.after_days, rank
         return self
@@ -663,7 +834,7 @@ class Security(_Model):
         "(Standard has no customer-managed key). false: Microsoft-managed keys, declared as a gap. "
         "AWS queues and topics always use the mission's key.",
     )
-    flow_log_retention_days: int = Field(
+    flow_log_retention_days: WholeNumber = Field(
         365,
         ge=1,
         le=3653,
@@ -685,19 +856,19 @@ class Capture(_Model):
 
     # The bounds are checked by capture_format (its messages name what they are) and written into
     # the JSON schema here, so an editor flags what validate refuses.
-    cadu_length: int = Field(
+    cadu_length: WholeNumber = Field(
         1024,
         json_schema_extra={"minimum": 10, "maximum": 65540},
         description="Octets per CADU, sync marker included: 10-65540 (marker + AOS header to marker + USLP's "
         "longest frame). 1024 = marker + one Reed-Solomon (255,223) codeblock at interleave 4. --cadu-length.",
     )
-    spacecraft_ids: list[int] = Field(
+    spacecraft_ids: list[WholeNumber] = Field(
         default_factory=list,
         json_schema_extra={"items": {"type": "integer", "minimum": 0, "maximum": 255}, "uniqueItems": True},
         description="AOS spacecraft ids (0-255) the downlinks carry; a frame naming another is corrupt. Empty: any. "
         "--spacecraft-id.",
     )
-    udp_ports: list[int] = Field(
+    udp_ports: list[WholeNumber] = Field(
         default_factory=list,
         json_schema_extra={"items": {"type": "integer", "minimum": 1, "maximum": 65535}, "uniqueItems": True},
         description="UDP destination ports (1-65535) that carry the downlink. Empty: every UDP packet. --udp-port.",
@@ -744,18 +915,18 @@ class Processing(_Model):
         description="function: AWS Lambda / Azure Functions Flex Consumption, up to timeout_seconds (900) per "
         "contact; container_job: AWS Batch on Fargate / Azure Container Apps jobs, for long contacts.",
     )
-    memory_mb: int = Field(
+    memory_mb: WholeNumber = Field(
         2048,
         description="Function memory, MB: 128-4096 (Lambda takes 128-10240; Azure rounds up to a Flex Consumption "
         "instance size, 512, 2048 or 4096). CPU grows with memory on both.",
         json_schema_extra=_schema_range((limits.LAMBDA_MEMORY_MB[0], limits.FLEX_INSTANCE_MEMORY_MB[-1])),
     )
-    timeout_seconds: int = Field(
+    timeout_seconds: WholeNumber = Field(
         900,
         description="Longest run for one contact, seconds: 1-900 in function mode (Lambda), 60-86400 as a job.",
         json_schema_extra=_schema_range((limits.LAMBDA_TIMEOUT_SECONDS[0], limits.CONTAINER_TIMEOUT_SECONDS[1])),
     )
-    max_concurrency: int = Field(
+    max_concurrency: WholeNumber = Field(
         10,
         description="Contacts processed at once, 2-1000 (Lambda event source mapping maximum concurrency; Flex "
         "Consumption maximum instance count; Batch vCPUs / Container Apps parallel executions).",
@@ -767,7 +938,10 @@ class Processing(_Model):
         json_schema_extra={"enum": list(limits.CONTAINER_VCPU)},
     )
     container_memory_gb: float = Field(
-        4.0, description="Memory of a container job, GB: 2 per vCPU (Container Apps consumption; a Fargate size)."
+        4.0,
+        description="Memory of a container job, GB: 2 per vCPU, so 0.5, 1, 2, 4 or 8 (Container Apps consumption; "
+        "a Fargate size).",
+        json_schema_extra={"enum": [v * limits.CONTAINER_GB_PER_VCPU for v in limits.CONTAINER_VCPU]},
     )
     capture: Capture = Field(
         default_factory=Capture, description="The onboarding details of the mission's captures (cloud processor)."
@@ -835,12 +1009,27 @@ class Processing(_Model):
                 f"{_fmt(self.container_vcpu)} is not allowed; allowed: "
                 f"{', '.join(_fmt(v) for v in limits.CONTAINER_VCPU)} (Azure Container Apps consumption; Fargate)",
             )
-        wanted = self.container_vcpu * limits.CONTAINER_GB_PER_VCPU
-        if self.container_memory_gb != wanted:
+        sizes = [v * limits.CONTAINER_GB_PER_VCPU for v in limits.CONTAINER_VCPU]
+        if self.container_memory_gb not in sizes:
             raise _fail(
                 "container_memory_gb",
-                f"{_fmt(self.container_memory_gb)} is not allowed with container_vcpu {_fmt(self.container_vcpu)}; "
-                f"allowed: {_fmt(wanted)} (2 GB per vCPU: Azure Container Apps consumption)",
+                f"{_fmt(self.container_memory_gb)} is not allowed; allowed: {', '.join(_fmt(v) for v in sizes)} "
+                "(2 GB per vCPU: Azure Container Apps consumption; Fargate)",
+            )
+        # a container's size, like its image, is a container job's: a function's is memory_mb
+        for key in ("container_vcpu", "container_memory_gb"):
+            if self.mode == "function" and key in self.model_fields_set:
+                raise _fail(key, "only applies to mode: container_job (a function's size is memory_mb)")
+        wanted = self.container_vcpu * limits.CONTAINER_GB_PER_VCPU
+        if self.container_memory_gb != wanted:
+            vcpu_note = _default_note(self, "container_vcpu")
+            memory_note = _default_note(self, "container_memory_gb")
+            fix = "; set processing.container_memory_gb" if memory_note else ""
+            raise _fail(
+                "container_memory_gb",
+                f"{_fmt(self.container_memory_gb)}{memory_note} is not allowed with container_vcpu "
+                f"{_fmt(self.container_vcpu)}{vcpu_note}; allowed: {_fmt(wanted)} (2 GB per vCPU: Azure Container "
+                f"Apps consumption){fix}",
             )
         return self
 
@@ -856,7 +1045,7 @@ class Budget(_Model):
     alert_emails: list[Annotated[str, Field(pattern=EMAIL_PATTERN)]] = Field(
         min_length=1, max_length=10, description="Who is told when spend crosses a threshold (1-10 addresses)."
     )
-    thresholds_percent: list[Annotated[int, Field(ge=1, le=1000)]] = Field(
+    thresholds_percent: list[Annotated[WholeNumber, Field(ge=1, le=1000)]] = Field(
         default_factory=lambda: [80, 100],
         json_schema_extra={"default": [80, 100]},
         min_length=1,  # an empty list would silently remove every budget alert on both clouds
@@ -888,7 +1077,7 @@ class Usage(_Model):
     query_tb_scanned_per_month: float = Field(
         1.0, ge=0, le=1e6, description="TB scanned by serverless SQL per month (at most an exabyte)."
     )
-    queries_per_month: int = Field(
+    queries_per_month: WholeNumber = Field(
         3000, ge=0, le=730_000_000, description="Serverless SQL queries per month (at most a million an hour)."
     )
     egress_gb_per_month: float = Field(
@@ -970,24 +1159,30 @@ class OrbitalEndpoint(_Model):
     delegated subnet, to an endpoint the mission runs (legacy_orbital only). Rules from Microsoft
     Learn "Prepare the network for Azure Orbital Ground Station integration" (docs/facts.md §4)."""
 
-    vnet_cidr: str = Field("10.40.0.0/16", description="Address space of the ground-segment VNet.")
+    vnet_cidr: str = Field(
+        "10.40.0.0/16",
+        description="Address space of the ground-segment VNet (CIDR a.b.c.d/n).",
+        json_schema_extra={"pattern": CIDR_PATTERN},
+    )
     gateway_subnet_cidr: str = Field(
         "10.40.1.0/24",
         description="Empty subnet delegated to Microsoft.Orbital/orbitalGateways: /24 or larger, inside vnet_cidr.",
+        json_schema_extra={"pattern": CIDR_PATTERN},
     )
     ip_address: str = Field(
         "10.40.0.4",
+        json_schema_extra={"pattern": IPV4_PATTERN},
         description="IPv4 address of the endpoint (TCP/UDP server mode): inside "
         "vnet_cidr, outside the delegated subnet.",
     )
-    port: int = Field(
+    port: WholeNumber = Field(
         50000,
         description="First endpoint port; a satellite's downlinks use port, port+1, ... "
         "(49152-65535, unique per contact profile).",
         json_schema_extra=_schema_range(limits.AOGS_ENDPOINT_PORTS),
     )
     protocol: Literal["tcp", "udp"] = Field("tcp", description="Endpoint protocol.")
-    mtu: int = Field(
+    mtu: WholeNumber = Field(
         3650,
         description="MTU the endpoint's network interface must use (at least 3650).",
         json_schema_extra={"minimum": limits.AOGS_MIN_MTU},
@@ -1005,10 +1200,18 @@ class OrbitalEndpoint(_Model):
 
         nets = {}
         for key in ("vnet_cidr", "gateway_subnet_cidr"):
+            value = getattr(self, key)
+            if not re.fullmatch(CIDR_PATTERN, value):
+                raise _fail(
+                    key,
+                    f"{show(value)} is not an IPv4 range in CIDR notation; allowed: a.b.c.d/n (decimal, no "
+                    "leading zeros; no netmask such as /255.255.0.0: Azure address prefixes take CIDR)",
+                )
             try:
-                nets[key] = ipaddress.IPv4Network(getattr(self, key))
-            except ValueError as exc:
-                raise _fail(key, f"is not an IPv4 network ({exc})") from None
+                nets[key] = ipaddress.IPv4Network(value)
+            except ValueError:
+                wide = ipaddress.IPv4Network(value, strict=False)
+                raise _fail(key, f"{value} has host bits set; allowed: {wide} (the range it lies in)") from None
         vnet, gateway = nets["vnet_cidr"], nets["gateway_subnet_cidr"]
         if gateway.prefixlen > limits.AOGS_MIN_SUBNET_PREFIX:
             raise _fail(
@@ -1018,10 +1221,12 @@ class OrbitalEndpoint(_Model):
             )
         if not gateway.subnet_of(vnet):
             raise _fail("gateway_subnet_cidr", f"{gateway} is not inside vnet_cidr {vnet}")
-        try:
-            ip = ipaddress.IPv4Address(self.ip_address)
-        except ValueError as exc:
-            raise _fail("ip_address", f"is not an IPv4 address ({exc})") from None
+        if not re.fullmatch(IPV4_PATTERN, self.ip_address):
+            raise _fail(
+                "ip_address",
+                f"{show(self.ip_address)} is not an IPv4 address; allowed: a.b.c.d (decimal, no leading zeros)",
+            )
+        ip = ipaddress.IPv4Address(self.ip_address)
         if ip not in vnet or ip in gateway:
             raise _fail("ip_address", f"{ip} must be inside {vnet} and outside the delegated subnet {gateway}")
         lo, hi = limits.AOGS_ENDPOINT_PORTS
@@ -1074,7 +1279,7 @@ class MissionSpec(_Model):
         json_schema_extra={"$id": "https://groundlink.dev/schema/mission.schema.json"},
     )
 
-    version: Literal[1] = Field(1, description="Spec format version; 1 is the only one.")
+    version: Annotated[Literal[1], _no_boolean("1")] = Field(1, description="Spec format version; 1 is the only one.")
     mission: Mission
     satellites: list[Satellite] = Field(min_length=1, max_length=500, description="The mission's satellites (1-500).")
     ground_segment: GroundSegment = Field(default_factory=GroundSegment)
@@ -1139,7 +1344,7 @@ class MissionSpec(_Model):
         name, raw, frames = need
         need_mb = (raw + frames) * 1000
         held = (
-            f"a contact of {self.ground_segment.contact_minutes:g} minutes of satellite {name!r} needs "
+            f"a contact of {_fmt(self.ground_segment.contact_minutes)} minutes of satellite {name!r} needs "
             f"{need_mb:,.0f} MB ({raw * 1000:,.0f} raw, {frames * 1000:,.0f} frames)"
         )
         if self.processing.mode == "function":
@@ -1191,7 +1396,7 @@ class MissionSpec(_Model):
             # the processor reads a contact's delivered objects; a stream leaves none to read
             raise _fail(
                 "processing.enabled",
-                "true needs delivery.object_store: true (the processor reads the objects a contact "
+                f"true{_default_note(self.processing, 'enabled')} needs delivery.object_store: true (the processor reads the objects a contact "
                 "delivers; a stream leaves none); allowed: processing.enabled: false, or delivery.object_store: true",
             )
         self._check_processing_disk()
@@ -1256,6 +1461,13 @@ class MissionSpec(_Model):
                     f"Station allows {limits.DATAFLOW_ENDPOINTS_MAX} per endpoint group",
                 )
         az = self.clouds.azure
+        if az.location.startswith(limits.AZURE_SOVEREIGN_LOCATION_STARTS):
+            raise _fail(
+                "clouds.azure.location",
+                f"{az.location} is a sovereign-cloud location (Azure operated by 21Vianet or Azure Government), "
+                "and groundlink deploys to the Azure public cloud only; "
+                f"{_nearby_regions(az.location, limits.AZURE_ZRS_LOCATIONS)}",
+            )
         if az.location not in limits.AZURE_ZRS_LOCATIONS:
             raise _fail(
                 "clouds.azure.location",
@@ -1368,11 +1580,17 @@ PATTERN_WORDS = {
     IDENTIFIER: "2-32 lowercase letters, digits and '-', starting with a letter and not ending with '-'",
     OWNER_PATTERN: "letters, digits, spaces and . _ @ + -",
     TAG_KEY_PATTERN: "1-64 letters, digits and . _ : -",
-    ACCOUNT_ID_PATTERN: "an AWS account id, 12 digits",
+    ACCOUNT_ID_PATTERN: "an AWS account id, 12 digits 0-9",
     EXTERNAL_ID_PATTERN: "letters, digits and _ + = , . @ : / -",
     GUID_PATTERN: "an object id, lowercase hex digits as 8-4-4-4-12",
     IMAGE_PATTERN: "an image reference: up to 255 lowercase letters, digits and . _ / : @ -",
     EMAIL_PATTERN: "an email address, name@domain.tld",
+    IPV4_PATTERN: "an IPv4 address a.b.c.d (decimal, no leading zeros)",
+    CIDR_PATTERN: "an IPv4 range in CIDR notation a.b.c.d/n (no netmask)",
+    IPV4_OR_CIDR_PATTERN: "an IPv4 address a.b.c.d or a range a.b.c.d/n in CIDR notation (no netmask)",
+    TAG_VALUE_SCHEMA_PATTERN: "letters, digits, spaces and _ . : / = + - @",
+    RESERVED_TAG_KEY_PATTERN: "a reserved tag key: aws:, microsoft, azure or windows first, or a tag groundlink sets "
+    "(mission, owner, data-classification, managed-by), in any case",
     limits.AWS_REGION_PATTERN: "an AWS region name such as us-west-2",
     limits.AZURE_LOCATION_PATTERN: "an Azure location name such as westus2, lowercase letters and digits",
 }
@@ -1388,7 +1606,7 @@ def range_words(kind: str, ctx: dict[str, Any]) -> str:
                 bound = int(bound)  # 1,000,000,000, not 1e+09
             if isinstance(bound, int):
                 return text.format(f"{bound:,}" if abs(bound) >= 100_000 else bound)  # an id stays 99999
-            return text.format(f"{bound:g}")
+            return text.format(_fmt(bound))
     return kind.replace("_", " ")
 
 

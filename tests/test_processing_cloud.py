@@ -34,10 +34,11 @@ CONTAINER_JOB = {
         (
             "container_memory_gb",
             3.0,
-            "processing.container_memory_gb: 3 is not allowed with container_vcpu 2; allowed: 4",
+            "processing.container_memory_gb: 3 is not allowed; allowed: 0.5, 1, 2, 4, 8 (2 GB per vCPU",
         ),
         ("mode", "batch", "processing.mode: 'batch' is not allowed; allowed: 'function' or 'container_job'"),
         ("container_image", "ghcr.io/x:1", "processing.container_image: only applies to mode: container_job"),
+        ("container_vcpu", 1.0, "processing.container_vcpu: only applies to mode: container_job"),
     ],
 )
 def test_a_bad_processing_field_is_one_line_naming_it_and_what_is_allowed(field, value, message) -> None:

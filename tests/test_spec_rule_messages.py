@@ -42,12 +42,13 @@ ORBITAL = "clouds.azure.orbital"
         (
             "aqua-legacy.yaml",
             {f"{ORBITAL}.vnet_cidr": "10.40.0.0/33"},
-            f"{ORBITAL}.vnet_cidr: is not an IPv4 network ('33' is not a valid netmask)",
+            f"{ORBITAL}.vnet_cidr: '10.40.0.0/33' is not an IPv4 range in CIDR notation; allowed: a.b.c.d/n "
+            "(decimal, no leading zeros; no netmask such as /255.255.0.0: Azure address prefixes take CIDR)",
         ),
         (
             "aqua-legacy.yaml",
             {f"{ORBITAL}.ip_address": "10.40.0.300"},
-            f"{ORBITAL}.ip_address: is not an IPv4 address (Octet 300 (> 255) not permitted in '10.40.0.300')",
+            f"{ORBITAL}.ip_address: '10.40.0.300' is not an IPv4 address; allowed: a.b.c.d (decimal, no leading zeros)",
         ),
         (
             "aqua-legacy.yaml",
