@@ -14,6 +14,8 @@ per resource type the stacks create, from each provider's own metadata.
   the create-only body properties of AZURE_CREATE_ONLY, each with its source (the REST spec's
   x-ms-mutability, which the provider honours but the SDK does not carry, or the service's
   documentation).
+- aliases: the earlier type tokens each type's SDK class declares (`pulumi.Alias(type_=...)`),
+  under which a stack deployed with an earlier provider holds the same resource.
 - pulumi-aws: the bridged SDK does not carry Terraform's ForceNew flags; terraform_force_new.json
   holds, per type, the attributes of hashicorp/terraform-provider-aws that force a replacement
   (schema `ForceNew`, or the Plugin Framework's `RequiresReplace` plan modifiers), nested ones
@@ -235,6 +237,22 @@ def plan_types() -> list[str]:
 
 READERS = {"aws-native": aws_native, "azure-native": azure_native, "aws": pulumi_aws}
 
+_TYPE_ALIAS = re.compile(r'Alias\(type_="([^"]+)"\)')
+
+
+def type_aliases(token: str) -> list[str]:
+    """The earlier types the SDK class of `token` declares as aliases of every resource of it
+    (`pulumi.Alias(type_=...)`: pulumi-aws's renamed types, azure-native's API versions). The
+    engine carries a resource's state over from a URN of any of them, so a stack deployed under
+    one is the same resource (groundlink.diff.state.align)."""
+    source = inspect.getsource(provider_class(token)._internal_init)  # type: ignore[attr-defined]
+    return sorted(set(_TYPE_ALIAS.findall(source)) - {token})
+
+
+def alias_table(tokens: list[str]) -> dict[str, list[str]]:
+    """Each type of `tokens` with the alias types its SDK declares (types declaring none left out)."""
+    return {token: found for token in tokens if (found := type_aliases(token))}
+
 
 def main() -> None:
     rules = {}
@@ -252,6 +270,7 @@ def main() -> None:
             )
         },
         "types": rules,
+        "aliases": alias_table(sorted(rules)),
     }
     OUT.write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     print(f"wrote {OUT.relative_to(ROOT)}: {len(rules)} types")

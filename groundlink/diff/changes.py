@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from . import rules
-from .state import Resource, State
+from .state import Opaque, Resource, State, align
 
 Action = Literal["create", "update", "replace", "delete"]
 COMPUTED = "(computed)"  # an input whose value is only known once a replaced resource exists
@@ -88,8 +88,13 @@ def shortens_retention(change: PropertyChange) -> bool:
 
 
 def holds_data(resource: Resource) -> bool:
-    """Protected, or of a type that holds data (`STATEFUL_TYPES`) with or without protection."""
-    return resource.protected or resource.type in STATEFUL_TYPES
+    """Protected, or of a type that holds data (`STATEFUL_TYPES`, or an earlier name of one:
+    `aws:s3/bucketV2:BucketV2`, an azure-native API version) with or without protection."""
+    return (
+        resource.protected
+        or resource.type in STATEFUL_TYPES
+        or not STATEFUL_TYPES.isdisjoint(rules.current_types(resource.type))
+    )
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,32 @@ class PropertyChange:
     kind: Literal["+", "-", "~"]
     old: Any
     new: Any
+
+
+@dataclass(frozen=True)
+class NotCompared:
+    """An input of OLD the diff cannot compare (a secret, an archive known by its hash only):
+    neither a change nor the same, so it forces nothing and loses no data by itself."""
+
+    type: str
+    name: str
+    path: str
+    shown: str  # [secret], [archive]
+    why: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"type": self.type, "name": self.name, "path": self.path, "value": self.shown, "why": self.why}
+
+
+def _json_value(value: Any) -> Any:
+    """A value of a property change as JSON holds it: an Opaque one as it is shown."""
+    if isinstance(value, Opaque):
+        return value.shown
+    if isinstance(value, dict):
+        return {k: _json_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_value(v) for v in value]
+    return value
 
 
 @dataclass(frozen=True)
@@ -138,7 +169,10 @@ class Change:
             "shortensRetention": [p.path for p in self.shortened],
             "forcedBy": list(self.forced_by),
             "replacementRules": rules.source(self.type) if self.rules_known else "unknown",
-            "properties": [{"path": p.path, "kind": p.kind, "old": p.old, "new": p.new} for p in self.properties],
+            "properties": [
+                {"path": p.path, "kind": p.kind, "old": _json_value(p.old), "new": _json_value(p.new)}
+                for p in self.properties
+            ],
         }
 
 
@@ -150,6 +184,7 @@ class Diff:
     changes: tuple[Change, ...]
     unchanged: int
     notes: tuple[str, ...] = field(default_factory=tuple)
+    not_compared: tuple[NotCompared, ...] = ()
 
     @property
     def data_loss(self) -> list[Change]:
@@ -173,8 +208,9 @@ class Diff:
             "new": self.new,
             "summary": {a: self.count(a) for a in ("create", "update", "replace", "delete")}
             | {"unchanged": self.unchanged, "dataLoss": len(self.data_loss), "unprotected": len(self.unprotected)}
-            | {"retentionShortened": len(self.shortened)},
+            | {"retentionShortened": len(self.shortened), "notCompared": len(self.not_compared)},
             "changes": [c.to_json() for c in self.changes],
+            "notCompared": [n.to_json() for n in self.not_compared],
         }
 
 
@@ -203,8 +239,23 @@ def _under(path: str, ignored: tuple[str, ...]) -> bool:
     return any(path == top or path.startswith((f"{top}.", f"{top}[")) for top in ignored)
 
 
-def _input_changes(old: Resource, new: Resource, computed: set[str]) -> list[PropertyChange]:
-    """What an update changes: NEW's ignore_changes paths keep the stack's values, so they change nothing."""
+def _comparable(change: PropertyChange) -> bool | None:
+    """Whether a leaf change is one: None when OLD's value cannot be compared (an Opaque one
+    changed to another value), False when it is the same after all (an archive's hash equal to
+    the plan's digest of it)."""
+    old = change.old
+    if not (isinstance(old, Opaque) and change.kind == "~"):
+        return True  # an Opaque input dropped, or one inside a value whose shape changed, is a change
+    if old.digest is not None and isinstance(change.new, str) and change.new.startswith("sha256:"):
+        return change.new != old.digest
+    return None
+
+
+def _input_changes(
+    old: Resource, new: Resource, computed: set[str], not_compared: list[PropertyChange] | None = None
+) -> list[PropertyChange]:
+    """What an update changes: NEW's ignore_changes paths keep the stack's values, so they change
+    nothing. OLD's values that cannot be compared go to `not_compared`, not among the changes."""
     found: list[PropertyChange] = []
     for key in sorted(set(old.inputs) | set(new.inputs)):
         if key in computed:
@@ -215,7 +266,17 @@ def _input_changes(old: Resource, new: Resource, computed: set[str]) -> list[Pro
             found.append(PropertyChange(key, "-", old.inputs[key], None))
         elif old.inputs[key] != new.inputs[key]:
             found.extend(leaf_changes(old.inputs[key], new.inputs[key], key))
-    return [change for change in found if not _under(change.path, new.ignored)]
+    changes = []
+    for change in found:
+        if _under(change.path, new.ignored):
+            continue
+        # a value taken from a replaced resource is unknown, whatever OLD held: a change
+        comparable = True if change.new == COMPUTED else _comparable(change)
+        if comparable is None and not_compared is not None:
+            not_compared.append(change)
+        elif comparable:
+            changes.append(change)
+    return changes
 
 
 def _top(path: str) -> str:
@@ -224,16 +285,24 @@ def _top(path: str) -> str:
 
 def diff_states(old: State, new: State) -> Diff:
     """Every create, update, replace and delete that turns OLD into NEW."""
+    old = align(old, new)
     common = [k for k in new.resources if k in old.resources]
     replaced: set[str] = set()
     computed: dict[str, set[str]] = {}
     decided: dict[str, Change] = {}
+    uncompared: dict[str, list[NotCompared]] = {}
     while True:  # until no replacement makes another input unknown (a fixpoint: the set only grows)
         for key in common:
             before, after = old.resources[key], new.resources[key]
             unknown = {prop for prop, deps in after.dependencies.items() if replaced.intersection(deps)}
             computed[key] = unknown
-            props = _input_changes(before, after, unknown)
+            opaque: list[PropertyChange] = []
+            props = _input_changes(before, after, unknown, opaque)
+            uncompared[key] = [
+                NotCompared(after.type, after.name, p.path, p.old.shown, p.old.why)
+                for p in opaque
+                if isinstance(p.old, Opaque)
+            ]
             forcing = rules.forcing(after.type)
             stateful = holds_data(before) or holds_data(after)
             if forcing is None and stateful:  # no metadata for a store: a change may replace it
@@ -272,4 +341,5 @@ def diff_states(old: State, new: State) -> Diff:
     order = {"delete": 0, "replace": 1, "update": 2, "create": 3}
     changes.sort(key=lambda c: (order[c.action], c.type, c.name))
     unchanged = len(common) - len(decided)
-    return Diff(new.cloud, old.source, new.source, tuple(changes), unchanged)
+    not_compared = tuple(sorted((n for found in uncompared.values() for n in found), key=lambda n: (n.type, n.name)))
+    return Diff(new.cloud, old.source, new.source, tuple(changes), unchanged, not_compared=not_compared)

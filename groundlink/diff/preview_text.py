@@ -9,6 +9,7 @@ from typing import Any
 from ..inputs import one_line
 from . import rules
 from .changes import Change, Diff
+from .state import Opaque
 
 SYMBOL = {"create": "+", "update": "~", "replace": "+-", "delete": "-"}
 VALUE_CHARS = 80
@@ -27,6 +28,8 @@ def _whole(value: Any) -> Any:
 
 
 def _value(value: Any) -> str:
+    if isinstance(value, Opaque):
+        return value.shown
     if isinstance(value, str) and value.startswith("("):
         return one_line(value, VALUE_CHARS)
     return one_line(json.dumps(_whole(value), default=str), VALUE_CHARS)
@@ -65,6 +68,9 @@ def render_text(diff: Diff) -> list[str]:
     lines = [f"{diff.cloud}: {diff.old} -> {diff.new}"]
     for change in diff.changes:
         lines += change_lines(change)
+    for item in diff.not_compared:
+        lines.append(f"     ? {item.type} {item.name} {item.path}: {item.shown} not compared ({item.why})")
     counts = ", ".join(f"{diff.count(a)} to {a}" for a in ("create", "update", "replace", "delete") if diff.count(a))
-    lines.append(f"    {counts or 'no changes'}; {diff.unchanged} unchanged")
+    uncompared = f"; {len(diff.not_compared)} input(s) not compared" if diff.not_compared else ""
+    lines.append(f"    {counts or 'no changes'}; {diff.unchanged} unchanged{uncompared}")
     return lines

@@ -1,4 +1,5 @@
-"""Which input properties force a provider to replace a resource, per resource type.
+"""Which input properties force a provider to replace a resource, per resource type, and
+the earlier type tokens each type's SDK declares as its aliases.
 
 The table is generated (scripts/gen_replace_rules.py) from each provider's own metadata:
 aws-native's create-only properties and azure-native's path parameters, as the installed
@@ -58,3 +59,25 @@ def source(type_token: str) -> str:
 
 def provider_versions() -> dict[str, str]:
     return dict(_table()["providers"])
+
+
+def aliases(type_token: str) -> frozenset[str]:
+    """The earlier types the SDK of `type_token` declares as its aliases (pulumi-aws's renamed
+    types, `aws:s3/bucketV2:BucketV2` of `aws:s3/bucket:Bucket`; azure-native's API versions,
+    `azure-native:storage/v20230101:StorageAccount`): a resource deployed under one of them is
+    carried over, not replaced. Empty for a type the table does not record."""
+    return frozenset(_table().get("aliases", {}).get(type_token, ()))
+
+
+@lru_cache(maxsize=1)
+def _aliased_by() -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    for token, earlier in _table().get("aliases", {}).items():
+        for alias in earlier:
+            found.setdefault(alias, set()).add(token)
+    return {alias: frozenset(tokens) for alias, tokens in found.items()}
+
+
+def current_types(type_token: str) -> frozenset[str]:
+    """The types that declare `type_token` as an alias (what it is called now), if any."""
+    return _aliased_by().get(type_token, frozenset())

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .changes import Diff, diff_states, leaf_changes
-from .state import Planner, StateError, as_deployed, from_plan, is_spec_path, load_states
+from .state import Planner, StateError, align, as_deployed, from_plan, is_spec_path, load_states
 
 
 def _engine_plan(spec: str, cloud: str) -> Any:
@@ -41,7 +41,9 @@ def diff_against(
     for cloud in clouds:
         if cloud in olds:
             new_plan = new_plans[cloud] if new_plans and cloud in new_plans else plan(new_spec, cloud)
-            diffs.append(diff_states(olds[cloud], as_deployed(from_plan(new_plan), olds[cloud])))
+            new = from_plan(new_plan)
+            deployed = align(olds[cloud], new)  # before as_deployed, which takes OLD's values by NEW's keys
+            diffs.append(diff_states(deployed, as_deployed(new, deployed)))
     return diffs
 
 

@@ -2,13 +2,18 @@
 
 OLD may be a spec (planned offline), a saved plan (`groundlink plan --json`) or a
 `pulumi stack export` checkpoint (deployment version 3), so that a diff can run against
-what is really deployed. Every form becomes a `State`: resources keyed by their URN
-without stack and project (a checkpoint's stack may be named differently from the
-offline plan's), with their inputs, protection and property dependencies.
+what is really deployed. Every form becomes a `State`: resources keyed by the types of their
+ancestors (read from the `parent` links of their own document, the root stack left out),
+their type and their name, which is the URN the real engine gives them without stack and
+project (`resource_key`); a checkpoint's stack may be named differently from the offline
+plan's, and the offline plan's own URNs are the SDK mocks' (only the immediate parent's type,
+`pulumi:pulumi:Stack` for a child of the stack). Inputs are compared as the plan records
+them: a checkpoint's secrets and assets are unwrapped from their envelopes (`_unwrapped`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -27,6 +32,7 @@ CLOUD_OF_PROVIDER = {"aws": "aws", "aws-native": "aws", "azure-native": "azure"}
 REGIONAL_PACKAGES = frozenset({"aws", "aws-native"})
 CHECKPOINT_VERSION = 3
 MAX_STATE_BYTES = 256 * 1024 * 1024
+STACK_TYPE = "pulumi:pulumi:Stack"  # the root of every stack: no part of a real URN's type chain
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,10 @@ class Resource:
     region: str | None = None
     outputs: Mapping[str, Any] = field(default_factory=dict)  # what the cloud (or the mocks) gave it
     ignored: tuple[str, ...] = ()  # input paths the program's ignore_changes keeps as deployed
+    parents: tuple[str, ...] = ()  # the types of its ancestors, the outermost first, the root stack left out
+    # the parents were cut short: a parent missing from its document (a trimmed export) was
+    # named by a URN, which holds only as much of the chain as whoever wrote it put there
+    partial: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,10 +62,67 @@ class State:
     resources: Mapping[str, Resource]
 
 
-def urn_key(urn: str) -> str:
-    """`urn:pulumi:STACK::PROJECT::TYPES::NAME` without STACK and PROJECT."""
+def resource_key(parents: Sequence[str], type_token: str, name: str) -> str:
+    """A resource's URN as the real engine writes it, without stack and project: the type
+    qualified by every ancestor's type (the root stack left out), then the name
+    (`groundlink:index:AwsMissionStack$groundlink:index:AwsEvents$aws:sqs/queue:Queue::noaa20-events-contacts`)."""
+    return "$".join((*parents, type_token)) + "::" + name
+
+
+def _urn_parts(urn: str) -> tuple[str, tuple[str, ...], str] | None:
+    """`urn:pulumi:STACK::PROJECT::TYPES::NAME` as (project, types, name), a leading root
+    stack type left out of the types (the SDK mocks write it for a child of the stack); None
+    for what is no URN."""
     parts = urn.split("::")
-    return "::".join(parts[2:]) if len(parts) >= 4 else urn
+    if len(parts) < 4 or not parts[0].startswith("urn:pulumi:"):
+        return None
+    types = tuple(parts[2].split("$"))
+    if len(types) > 1 and types[0] == STACK_TYPE:
+        types = types[1:]
+    return parts[1], types, "::".join(parts[3:])
+
+
+def urn_key(urn: str) -> str:
+    """The key of a resource known only by its URN (one outside the document that names it): its
+    types as the URN qualifies them, the root stack left out, and its name."""
+    parts = _urn_parts(urn)
+    return resource_key(parts[1][:-1], parts[1][-1], parts[2]) if parts else urn
+
+
+def _lineage(items: Sequence[Any]) -> dict[str, tuple[tuple[str, ...], bool]]:
+    """URN -> (the types of its ancestors, the outermost first, the root stack left out; whether
+    they were cut short), from the `parent` links within `items`. A parent missing from them, or
+    a resource that names none, is read from its URN, which the real engine qualifies with every
+    ancestor's type and the SDK mocks with the immediate parent's only, so the chain may be short."""
+    by_urn = {raw["urn"]: raw for raw in items if isinstance(raw, dict) and isinstance(raw.get("urn"), str)}
+    found: dict[str, tuple[tuple[str, ...], bool]] = {}
+    for urn in by_urn:
+        types: list[str] = []
+        partial = False
+        seen = {urn}
+        at, parent = urn, by_urn[urn].get("parent")
+        while True:
+            if not (isinstance(parent, str) and parent):
+                # names no parent: its own URN tells what it can of its ancestors
+                parts = _urn_parts(at)
+                if parts and len(parts[1]) > 1:
+                    types.extend(reversed(parts[1][:-1]))
+                    partial = True
+                break
+            raw = by_urn.get(parent)
+            if raw is None:  # outside the document: its URN names it, qualified as its writer did
+                parts = _urn_parts(parent)
+                if parts and parts[1] != (STACK_TYPE,):
+                    types.extend(reversed(parts[1]))
+                    partial = True
+                break
+            if raw.get("type") == STACK_TYPE or parent in seen or not isinstance(raw.get("type"), str):
+                break
+            types.append(raw["type"])
+            seen.add(parent)
+            at, parent = parent, raw.get("parent")
+        found[urn] = (tuple(reversed(types)), partial)
+    return found
 
 
 class StateError(UsageError):
@@ -107,7 +174,13 @@ def _region_of(type_token: str, provider: Any, regions: Mapping[str, str], defau
 
 
 def _resource(
-    raw: Any, where: str, source: str, regions: Mapping[str, str] | None = None, default_region: str | None = None
+    raw: Any,
+    where: str,
+    source: str,
+    regions: Mapping[str, str] | None = None,
+    default_region: str | None = None,
+    lineage: Mapping[str, tuple[tuple[str, ...], bool]] | None = None,
+    keys: Mapping[str, str] | None = None,
 ) -> Resource | None:
     if not isinstance(raw, dict):
         raise StateError(f"{source}: {where}: must be an object")
@@ -126,16 +199,95 @@ def _resource(
         isinstance(v, list) and all(isinstance(u, str) for u in v) for v in deps.values()
     ):
         raise StateError(f"{source}: {where}.propertyDependencies: must map inputs to lists of URNs")
+    keys = keys or {}
+    parents, partial = (lineage or {}).get(urn, ((), False))
+    parts = _urn_parts(urn)
+    name = parts[2] if parts else urn.rsplit("::", 1)[-1]
+    outputs = raw.get("outputs")
     return Resource(
-        key=urn_key(urn),
+        key=resource_key(parents, type_token, name),
         type=type_token,
-        name=urn.rsplit("::", 1)[-1],
-        inputs=_without_defaults(inputs),
+        name=name,
+        inputs=_unwrapped(_without_defaults(inputs)),
         protected=bool(raw.get("protect")) or bool(raw.get("retainOnDelete")),
-        dependencies={k: tuple(urn_key(u) for u in v) for k, v in deps.items()},
+        dependencies={k: tuple(keys.get(u) or urn_key(u) for u in v) for k, v in deps.items()},
         region=_region_of(type_token, raw.get("provider"), regions or {}, default_region),
-        outputs=outputs if isinstance(outputs := raw.get("outputs"), dict) else {},
+        outputs=_unwrapped(outputs) if isinstance(outputs, dict) else {},
+        parents=parents,
+        partial=partial,
     )
+
+
+def _keys(lineage: Mapping[str, tuple[tuple[str, ...], bool]]) -> dict[str, str]:
+    """URN -> key of every resource of a document (`lineage`)."""
+    found = {}
+    for urn, (parents, _) in lineage.items():
+        parts = _urn_parts(urn)
+        if parts:
+            found[urn] = resource_key(parents, parts[1][-1], parts[2])
+    return found
+
+
+# The SDK marks its envelopes (secrets, assets, archives) with this key (pulumi.runtime.rpc
+# _special_sig_key), and tells them apart by its value; the engine writes them into a checkpoint.
+SIG_KEY = "4dabf18193072939515e22adb298388d"
+SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17"
+ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7"
+
+
+@dataclass(frozen=True)
+class Opaque:
+    """A value of a checkpoint the plan's cannot be compared with: a secret (its ciphertext),
+    or an archive the export records by its own hash only. The diff reports it as not compared,
+    never as a change (groundlink.diff.changes)."""
+
+    shown: str  # how it is printed: [secret], [archive]
+    why: str  # why it is not compared
+    # an archive's own hash as the plan writes a digest (`sha256:<hex>`): the engine hashes a
+    # file archive's bytes, as the plan does, so it compares with a plan's file archive
+    digest: str | None = None
+
+    def __str__(self) -> str:
+        return self.shown
+
+
+SECRET = Opaque("[secret]", "encrypted in the checkpoint")
+
+
+def _unwrapped(value: Any) -> Any:
+    """A checkpoint's value as the plan records it (groundlink.engine.runner `_plain`): a secret
+    is SECRET (or, exported with --show-secrets, its plaintext); an asset is its hash,
+    `sha256:<hex>` (the engine hashes an asset's bytes, a text asset's text, as the plan does);
+    an archive of assets is its members by name, each so; an archive of a path or URL is Opaque,
+    comparable with a plan's digest of a file archive only."""
+    if isinstance(value, list):
+        return [_unwrapped(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    sig = value.get(SIG_KEY)
+    if sig is None:
+        return {k: _unwrapped(v) for k, v in value.items()}
+    if sig == SECRET_SIG:
+        plaintext = value.get("plaintext")
+        if isinstance(plaintext, str):
+            try:
+                return _unwrapped(json.loads(plaintext))
+            except ValueError:
+                return SECRET
+        return SECRET
+    if sig == ASSET_SIG:
+        if isinstance(value.get("hash"), str) and value["hash"]:
+            return "sha256:" + value["hash"]
+        if isinstance(value.get("text"), str):
+            return "sha256:" + hashlib.sha256(value["text"].encode()).hexdigest()
+        return Opaque("[asset]", "the checkpoint records no hash of it")
+    if sig == ARCHIVE_SIG:
+        if isinstance(value.get("assets"), dict):
+            return {name: _unwrapped(member) for name, member in sorted(value["assets"].items())}
+        digest = "sha256:" + value["hash"] if isinstance(value.get("hash"), str) and value["hash"] else None
+        return Opaque("[archive]", "the checkpoint records the archive's hash, not its members'", digest)
+    return {k: _unwrapped(v) for k, v in value.items()}
 
 
 def _without_defaults(value: Any) -> Any:
@@ -154,7 +306,11 @@ def _resources(items: Any, where: str, source: str, default_region: str | None =
     if not isinstance(items, list):
         raise StateError(f"{source}: {where}: must be a list of resources")
     regions = _provider_regions(items)
-    found = (_resource(raw, f"{where}[{i}]", source, regions, default_region) for i, raw in enumerate(items))
+    lineage = _lineage(items)
+    keys = _keys(lineage)
+    found = (
+        _resource(raw, f"{where}[{i}]", source, regions, default_region, lineage, keys) for i, raw in enumerate(items)
+    )
     return {r.key: r for r in found if r is not None}
 
 
@@ -168,6 +324,25 @@ def _cloud_of(resources: Mapping[str, Resource], source: str) -> str:
     if len(clouds) != 1:
         raise StateError(f"{source}: holds resources of both {' and '.join(clouds)}; one stack holds one cloud's")
     return clouds[0]
+
+
+def _projects(items: list[Any]) -> list[str]:
+    """The projects the URNs of `items` name."""
+    return [
+        parts[0]
+        for raw in items
+        if isinstance(raw, dict) and isinstance(raw.get("urn"), str) and (parts := _urn_parts(raw["urn"]))
+    ]
+
+
+def _same_project(projects: Sequence[str], source: str) -> None:
+    """A stack of another Pulumi project is another program's: diffed as this one's, its
+    resources read as deleted (or as no change where names coincide)."""
+    from ..engine.runner import PROJECT
+
+    other = next((p for p in projects if p != PROJECT), None)
+    if other is not None:
+        raise StateError(f"{source}: holds a stack of project {other!r}; this program's project is {PROJECT!r}")
 
 
 def _refuse_constant(name: str) -> Any:
@@ -258,6 +433,8 @@ def from_document(doc: Any, source: str) -> State:
         cloud = doc.get("cloud")
         if cloud not in CLOUDS:
             raise StateError(f"{source}: cloud: must be {' or '.join(repr(c) for c in CLOUDS)}")
+        recorded = [doc["project"]] if isinstance(doc.get("project"), str) else []
+        _same_project([*recorded, *_projects(doc["resources"])], source)
         return State(str(cloud), "plan", source, resources)
     if isinstance(doc, dict) and "deployment" in doc:
         if doc.get("version") != CHECKPOINT_VERSION:
@@ -268,7 +445,9 @@ def from_document(doc: Any, source: str) -> State:
         resources = _resources(deployment.get("resources", []), "deployment.resources", source)
         if not resources:
             raise StateError(f"{source}: deployment.resources: no cloud resources (an empty stack)")
-        return State(_cloud_of(resources, source), "checkpoint", source, resources)
+        cloud = _cloud_of(resources, source)
+        _same_project(_projects(deployment.get("resources", [])), source)
+        return State(cloud, "checkpoint", source, resources)
     raise StateError(
         f"{source}: neither a plan (groundlink plan --json) nor a checkpoint (pulumi stack export, version 3)"
     )
@@ -278,20 +457,25 @@ def from_plan(plan: Any, kind: str = "spec") -> State:
     """An offline plan (groundlink.engine.Plan) as a State."""
     resources = {}
     regions = _provider_regions([{"type": r.type, "urn": r.urn, "inputs": r.inputs} for r in plan.resources])
+    lineage = _lineage([{"urn": r.urn, "type": r.type, "parent": r.parent} for r in plan.resources])
+    keys = _keys(lineage)
     for r in plan.resources:
         if not r.custom or r.type.startswith("pulumi:"):
             continue
-        key = urn_key(r.urn)
+        parents, partial = lineage.get(r.urn, ((), False))
+        key = resource_key(parents, r.type, r.name)
         resources[key] = Resource(
             key=key,
             type=r.type,
             name=r.name,
             inputs=r.inputs,
             protected=bool(r.protect or r.retainOnDelete),
-            dependencies={k: tuple(urn_key(u) for u in v) for k, v in r.propertyDependencies.items()},
+            dependencies={k: tuple(keys.get(u) or urn_key(u) for u in v) for k, v in r.propertyDependencies.items()},
             region=_region_of(r.type, r.provider, regions, getattr(plan, "region", "") or None),
             outputs=r.outputs,
             ignored=tuple(getattr(r, "ignoreChanges", ())),
+            parents=parents,
+            partial=partial,
         )
     return State(plan.cloud, kind, plan.spec, resources)
 
@@ -346,6 +530,52 @@ def covers(path: str, cloud: str, clouds: Sequence[str], partial: bool) -> None:
             f"{path}: holds the {cloud} stack only, so {' and '.join(others)} would go unchecked; "
             f"give --cloud {cloud}, or a spec as OLD to diff every cloud"
         )
+
+
+def align(old: State, new: State) -> State:
+    """OLD with each resource NEW holds under another key keyed as NEW's, where the engine would
+    take it for the same resource: its type is one NEW's type's SDK declares as an alias (a
+    renamed pulumi-aws type, an azure-native API version), or its ancestors were cut short (a
+    trimmed export naming a parent it leaves out by a mock-form URN) and are the last of NEW's.
+    Both need the same name, and exactly one candidate in NEW not matched otherwise."""
+    from . import rules
+
+    waiting = {key: r for key, r in new.resources.items() if key not in old.resources}
+    moved: dict[str, str] = {}
+    for key, before in old.resources.items():
+        if key in new.resources or not waiting:
+            continue
+        found = [
+            k
+            for k, after in waiting.items()
+            if after.name == before.name
+            and (after.type == before.type or before.type in rules.aliases(after.type))
+            and _same_place(before, after)
+        ]
+        if len(found) == 1:
+            moved[key] = found[0]
+            del waiting[found[0]]
+    if not moved:
+        return old
+    resources = {
+        moved.get(key, key): replace(
+            r,
+            key=moved.get(key, key),
+            dependencies={k: tuple(moved.get(d, d) for d in v) for k, v in r.dependencies.items()},
+        )
+        for key, r in old.resources.items()
+    }
+    return replace(old, resources=resources)
+
+
+def _same_place(old: Resource, new: Resource) -> bool:
+    """The same ancestors, or, where either side's were cut short, the shorter the end of the other."""
+    if old.parents == new.parents:
+        return True
+    if not (old.partial or new.partial):
+        return False
+    short, long = sorted((old.parents, new.parents), key=len)
+    return bool(short) and long[len(long) - len(short) :] == short
 
 
 def as_deployed(new: State, old: State) -> State:

@@ -1,0 +1,249 @@
+"""A diff against a `pulumi stack export` as the real engine writes it (tests/engine_export.py
+says where each part of the form comes from): URNs qualified by every ancestor's type, secrets
+encrypted, assets and archives in envelopes, types renamed by the providers since, and the
+project the stack belongs to. Each read as a change, a real export of an unchanged stack showed
+82 resources deleted and created again and refused a dozen stores as data loss."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from groundlink import cli
+from groundlink.clouds import CLOUDS
+from groundlink.diff import rules
+from groundlink.diff.changes import STATEFUL_TYPES
+from groundlink.diff.run import diff_against
+from groundlink.diff.state import from_document, urn_key
+
+from . import engine_export
+from .conftest import ROOT, SPECS, cached_plan
+
+NOAA20 = str(SPECS / "noaa20.yaml")
+REAL_FIXTURE = ROOT / "tests" / "fixtures" / "noaa20-aws.real.checkpoint.json"
+
+
+def _diff(doc: dict, tmp_path: Path, cloud: str, name: str = "export.json"):
+    old = tmp_path / name
+    old.write_text(json.dumps(doc))
+    (diff,) = diff_against(str(old), NOAA20, [cloud], {cloud: cached_plan("noaa20.yaml", cloud)})
+    return diff
+
+
+def _cloud_resources(cloud: str) -> int:
+    return len([r for r in cached_plan("noaa20.yaml", cloud).custom() if not r.type.startswith("pulumi:")])
+
+
+def _run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_an_unchanged_stack_diffs_as_no_change_in_either_urn_form(cloud: str, tmp_path: Path) -> None:
+    """The engine's URNs (every ancestor's type, no root stack) and the mocks' (the immediate
+    parent's type, `pulumi:pulumi:Stack$` under the stack: plans saved by earlier versions)
+    name the same resources."""
+    plan = cached_plan("noaa20.yaml", cloud).to_json()
+    for form, doc in (
+        ("engine", engine_export.export(plan)),
+        ("mock", engine_export.export(plan, mock_urns=True)),
+    ):
+        diff = _diff(doc, tmp_path, cloud, f"{form}.json")
+        assert [(c.action, c.name) for c in diff.changes] == [], form
+        assert diff.unchanged == _cloud_resources(cloud), form
+
+
+def test_keys_are_the_engines_urns_whatever_form_old_was_written_in(tmp_path: Path) -> None:
+    plan = cached_plan("noaa20.yaml", "aws").to_json()
+    engine = from_document(engine_export.export(plan), "engine.json")
+    mock = from_document(engine_export.export(plan, mock_urns=True), "mock.json")
+    key = "groundlink:index:AwsMissionStack$groundlink:index:AwsEvents$aws:sqs/queue:Queue::noaa20-events-contacts"
+    assert key in engine.resources and set(engine.resources) == set(mock.resources)
+    (diff,) = diff_against(str(REAL_FIXTURE), NOAA20, ["aws"], {"aws": cached_plan("noaa20.yaml", "aws")})
+    assert key in {c.key for c in diff.changes}
+
+
+def test_the_real_form_fixture_reads_as_the_mock_form_one() -> None:
+    """The trimmed fixtures of one checkpoint, in the engine's form (every parent within the
+    document) and in the mocks' (parents left out, named by mock-form URNs): the same diff."""
+    from .test_diff import CHECKPOINT
+
+    def summary(old: str):
+        (diff,) = diff_against(old, NOAA20, ["aws"], {"aws": cached_plan("noaa20.yaml", "aws")})
+        return diff.unchanged, [(c.action, c.type, c.name, c.forced_by, c.properties) for c in diff.changes]
+
+    real = summary(str(REAL_FIXTURE))
+    assert real == summary(CHECKPOINT)
+    unchanged, changes = real
+    assert unchanged == 1
+    assert ("update", "aws:sqs/queue:Queue", "noaa20-events-contacts") in [c[:3] for c in changes]
+    assert ("delete", "aws:s3/bucket:Bucket", "noaa20-storage-archive") in [c[:3] for c in changes]
+
+
+def test_the_real_form_fixture_is_what_its_script_writes() -> None:
+    from .test_diff import CHECKPOINT
+
+    mock_form = json.loads(Path(CHECKPOINT).read_text())
+    written = engine_export.real_fixture(mock_form, cached_plan("noaa20.yaml", "aws").to_json())
+    assert json.loads(REAL_FIXTURE.read_text()) == written
+
+
+def test_urn_key_leaves_the_root_stack_out() -> None:
+    assert urn_key("urn:pulumi:s::groundlink::pulumi:pulumi:Stack$groundlink:index:AwsMissionStack::noaa20") == (
+        "groundlink:index:AwsMissionStack::noaa20"
+    )
+
+
+class TestSecrets:
+    def test_a_secret_on_a_forcing_input_is_not_compared_and_loses_no_data(self, tmp_path: Path, capsys) -> None:
+        plan = cached_plan("noaa20.yaml", "azure").to_json()
+        account = "azure-native:storage:StorageAccount"
+        assert "accountName" in rules.forcing(account)
+        doc = engine_export.export(plan, secrets=[(account, "accountName")])
+        diff = _diff(doc, tmp_path, "azure")
+        assert diff.changes == () and diff.data_loss == []
+        assert [(n.type, n.path, n.shown) for n in diff.not_compared] == [(account, "accountName", "[secret]")]
+
+        code, out, _ = _run(capsys, "diff", str(tmp_path / "export.json"), NOAA20, "--cloud", "azure")
+        assert code == 0
+        assert "accountName: [secret] not compared (encrypted in the checkpoint)" in out
+        assert "1 input(s) not compared" in out
+        code, out, _ = _run(capsys, "diff", str(tmp_path / "export.json"), NOAA20, "--cloud", "azure", "--json")
+        (doc_out,) = json.loads(out)
+        assert doc_out["summary"]["notCompared"] == 1 and doc_out["notCompared"][0]["value"] == "[secret]"
+
+    def test_a_secret_beside_a_real_change_is_shown_as_secret(self, tmp_path: Path) -> None:
+        plan = cached_plan("noaa20.yaml", "azure").to_json()
+        account = "azure-native:storage:StorageAccount"
+        doc = engine_export.export(plan, secrets=[(account, "accountName")])
+        stored = next(r for r in doc["deployment"]["resources"] if r["type"] == account)
+        stored["inputs"]["location"] = "eastus"
+        diff = _diff(doc, tmp_path, "azure")
+        change = next(c for c in diff.changes if c.type == account)
+        assert change.action == "replace" and change.forced_by == ("location",)  # the location, not the secret
+        assert "accountName" not in [p.path for p in change.properties]
+
+    def test_a_secret_exported_with_show_secrets_is_compared(self, tmp_path: Path) -> None:
+        plan = cached_plan("noaa20.yaml", "azure").to_json()
+        account = "azure-native:storage:StorageAccount"
+        doc = engine_export.export(plan)
+        stored = next(r for r in doc["deployment"]["resources"] if r["type"] == account)
+        stored["inputs"]["accountName"] = {
+            engine_export.SIG: engine_export.SECRET_SIG,
+            "plaintext": json.dumps("othername"),
+        }
+        change = next(c for c in _diff(doc, tmp_path, "azure").changes if c.type == account)
+        assert change.action == "replace" and change.forced_by == ("accountName",)
+        (renamed,) = [p for p in change.properties if p.path == "accountName"]
+        assert renamed.old == "othername"
+
+
+class TestAssets:
+    def _function(self, doc: dict) -> dict:
+        return next(r for r in doc["deployment"]["resources"] if r["type"] == "aws:lambda/function:Function")
+
+    def test_assets_and_archives_compare_by_hash(self, tmp_path: Path) -> None:
+        doc = engine_export.export(cached_plan("noaa20.yaml", "aws").to_json())
+        code = self._function(doc)["inputs"]["code"]
+        assert code[engine_export.SIG] == engine_export.ARCHIVE_SIG
+        assert _diff(doc, tmp_path, "aws").changes == ()
+
+    def test_a_changed_member_is_an_update_of_that_member(self, tmp_path: Path) -> None:
+        doc = engine_export.export(cached_plan("noaa20.yaml", "aws").to_json())
+        members = self._function(doc)["inputs"]["code"]["assets"]
+        members["requirements.txt"]["hash"] = "f" * 64
+        (change,) = _diff(doc, tmp_path, "aws").changes
+        assert change.action == "update" and [p.path for p in change.properties] == ["code.requirements.txt"]
+
+    def test_an_archive_known_by_its_own_hash_only_is_not_compared(self, tmp_path: Path) -> None:
+        doc = engine_export.export(cached_plan("noaa20.yaml", "aws").to_json())
+        function = self._function(doc)
+        function["inputs"]["code"] = {engine_export.SIG: engine_export.ARCHIVE_SIG, "hash": "a" * 64, "path": "."}
+        diff = _diff(doc, tmp_path, "aws")
+        assert diff.changes == ()
+        assert [(n.name, n.path, n.shown) for n in diff.not_compared] == [
+            (function["urn"].rsplit("::")[-1], "code", "[archive]")
+        ]
+
+    def test_a_file_archive_compares_by_its_hash(self, tmp_path: Path) -> None:
+        """The engine hashes a file archive's bytes, as the plan digests it."""
+        plan = cached_plan("noaa20.yaml", "aws").to_json()
+        obj = next(r for r in plan["resources"] if r["type"] == "aws:s3/bucketObjectv2:BucketObjectv2")
+        digest = obj["inputs"]["source"]
+        doc = engine_export.export(plan)
+        stored = next(r for r in doc["deployment"]["resources"] if r["urn"].endswith("::" + obj["name"]))
+        for whole, changed in ((digest.removeprefix("sha256:"), False), ("b" * 64, True)):
+            stored["inputs"]["source"] = {engine_export.SIG: engine_export.ARCHIVE_SIG, "hash": whole, "path": "x.zip"}
+            diff = _diff(doc, tmp_path, "aws")
+            assert [c.name for c in diff.changes] == ([obj["name"]] if changed else []) and not diff.not_compared
+
+
+class TestTypeAliases:
+    def test_a_bucket_deployed_as_bucketv2_is_the_same_bucket(self, tmp_path: Path) -> None:
+        """pulumi-aws 7 renamed `BucketV2` to `Bucket` and declares the old type an alias:
+        the engine carries the state over, nothing is deleted."""
+        assert "aws:s3/bucketV2:BucketV2" in rules.aliases("aws:s3/bucket:Bucket")
+        doc = engine_export.export(cached_plan("noaa20.yaml", "aws").to_json())
+        for resource in doc["deployment"]["resources"]:
+            if resource["type"] == "aws:s3/bucket:Bucket":
+                resource["type"] = "aws:s3/bucketV2:BucketV2"
+                resource["urn"] = resource["urn"].replace("aws:s3/bucket:Bucket::", "aws:s3/bucketV2:BucketV2::")
+        diff = _diff(doc, tmp_path, "aws")
+        assert [(c.action, c.name) for c in diff.changes] == []
+
+    def test_an_azure_native_api_version_is_the_same_resource(self, tmp_path: Path) -> None:
+        account = "azure-native:storage:StorageAccount"
+        versioned = "azure-native:storage/v20230101:StorageAccount"
+        assert versioned in rules.aliases(account)
+        doc = engine_export.export(cached_plan("noaa20.yaml", "azure").to_json())
+        stored = next(r for r in doc["deployment"]["resources"] if r["type"] == account)
+        stored["type"], stored["urn"] = versioned, stored["urn"].replace(f"${account}::", f"${versioned}::")
+        assert _diff(doc, tmp_path, "azure").changes == ()
+
+    def test_a_store_of_an_earlier_type_deleted_is_data_loss(self, tmp_path: Path) -> None:
+        doc = engine_export.export(cached_plan("noaa20.yaml", "aws").to_json())
+        bucket = next(r for r in doc["deployment"]["resources"] if r["type"] == "aws:s3/bucket:Bucket")
+        gone = json.loads(json.dumps(bucket))
+        gone.pop("protect", None)
+        gone.pop("retainOnDelete", None)
+        gone["type"] = "aws:s3/bucketV2:BucketV2"
+        gone["urn"] = bucket["urn"].replace("aws:s3/bucket:Bucket::", "aws:s3/bucketV2:BucketV2::") + "-old"
+        doc["deployment"]["resources"].append(gone)
+        (change,) = _diff(doc, tmp_path, "aws").changes
+        assert (change.action, change.type, change.loses_data) == ("delete", "aws:s3/bucketV2:BucketV2", True)
+
+    def test_every_stateful_type_has_its_aliases_read(self) -> None:
+        table = json.loads(rules.RULES_FILE.read_text())
+        assert set(table["types"]) >= STATEFUL_TYPES
+        assert all(rules.aliases(t) for t in STATEFUL_TYPES if t.startswith("azure-native:"))
+
+    def test_the_alias_table_is_what_the_generator_reads_from_the_installed_sdks(self) -> None:
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location("gen", ROOT / "scripts" / "gen_replace_rules.py")
+        gen = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(gen)
+        table = json.loads(rules.RULES_FILE.read_text())
+        assert table["aliases"] == gen.alias_table(sorted(table["types"]))
+
+
+class TestProject:
+    def test_an_export_of_another_project_is_refused(self, tmp_path: Path, capsys) -> None:
+        doc = engine_export.export(cached_plan("noaa20.yaml", "aws").to_json(), project="weather-api")
+        old = tmp_path / "weather.json"
+        old.write_text(json.dumps(doc))
+        expected = f"groundlink: {old}: holds a stack of project 'weather-api'; this program's project is 'groundlink'"
+        for argv in (["diff", str(old), NOAA20, "--cloud", "aws"], ["plan", NOAA20, "--against", str(old)]):
+            code, out, err = _run(capsys, *argv)
+            assert (code, out, err.splitlines()) == (2, "", [expected]), argv
+
+    def test_a_plan_of_another_project_is_refused(self, tmp_path: Path, capsys) -> None:
+        saved = cached_plan("noaa20.yaml", "aws").to_json() | {"project": "weather-api"}
+        old = tmp_path / "plan.json"
+        old.write_text(json.dumps(saved))
+        code, out, err = _run(capsys, "diff", str(old), NOAA20, "--cloud", "aws")
+        assert code == 2 and out == "" and "holds a stack of project 'weather-api'" in err
