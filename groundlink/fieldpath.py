@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .inputs import path_part
+from .inputs import digit_count, long_number, max_int_digits, path_part
 
 KEY_TAG = "[key]"  # pydantic's last location part when a mapping key itself is invalid
 
@@ -93,12 +93,22 @@ def _key_in(node: Any, part: Any) -> Any:
     if not isinstance(node, dict):
         return _ABSENT
     if isinstance(part, (str, int)) and part in node:
-        return part
+        # the key itself: pydantic's location part 1 may stand for a key True (Python's True == 1)
+        equal = [key for key in node if type(key) in {type(part), bool} and key == part]
+        return next((key for key in equal if type(key) is type(part)), equal[0] if equal else part)
     if isinstance(part, str):
         for key in node:
-            if not isinstance(key, str) and str(key) == part:
+            if isinstance(key, str):
+                continue
+            if isinstance(key, int) and long_number(key) is not None and digit_count(key) > max_int_digits():
+                if part == _UNPRINTABLE_INT:  # no str(): past Python's limit it raises, and pydantic says so
+                    return key
+            elif part in {str(key), repr(key)}:  # a date key: its repr
                 return key
     return _ABSENT
+
+
+_UNPRINTABLE_INT = "<unprintable int object>"  # pydantic's location part for an integer key str() refuses
 
 
 def _holds(data: Any, parts: Sequence[Any]) -> bool:

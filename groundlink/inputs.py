@@ -16,6 +16,7 @@ import datetime as _dt
 import math
 import re
 import reprlib
+import sys
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,7 +32,75 @@ MAX_FILE_BYTES = 8 * 2**20  # a spec, a price override file, a pack config: kilo
 MAX_LINE = 400  # characters in one error line: room for a field path and twelve allowed regions
 MAX_SHOWN = 60  # characters of a user value echoed back
 
-_REPR = reprlib.Repr()
+MAX_INT_DIGITS = 4000  # digits of an integer read as a number: far past any field, within Python's default limit
+
+
+def max_int_digits() -> int:
+    """The most digits an integer of the input is read with: MAX_INT_DIGITS, or fewer when the
+    interpreter converts fewer to and from text (`sys.get_int_max_str_digits()`, 640 at its
+    lowest, 0 for no limit)."""
+    limit = sys.get_int_max_str_digits()
+    return min(MAX_INT_DIGITS, limit) if limit else MAX_INT_DIGITS
+
+
+def digit_count(value: int) -> int:
+    """How many decimal digits `value` has, without writing it as text: past
+    `sys.get_int_max_str_digits()` that raised ValueError, and it takes quadratic time."""
+    magnitude = abs(value)
+    if magnitude.bit_length() <= 2000:  # at most 603 digits: within the lowest limit (640)
+        return len(str(magnitude))
+    logarithm = math.log10(magnitude)  # exact to far less than 1 digit's worth, in linear time
+    nearest = round(logarithm)
+    if abs(logarithm - nearest) > 1e-6:
+        return math.floor(logarithm) + 1
+    return nearest + 1 if magnitude >= 10**nearest else nearest  # next to a power of ten: compare exactly
+
+
+class LongNumber:
+    """An integer of more digits than `max_int_digits()` allows, as the loader keeps it: counted,
+    never converted (Python refuses past 4300 digits, and converting is quadratic). No field takes
+    it (it is no int, float or text), so every field refuses it, and a message names it by its
+    digit count (`show`) instead of a traceback."""
+
+    __slots__ = ("digits", "negative")
+
+    def __init__(self, digits: int, negative: bool = False):
+        self.digits = digits
+        self.negative = negative
+
+    def __repr__(self) -> str:
+        return f"a{' negative' if self.negative else ''} number of {self.digits} digits"
+
+    __str__ = __repr__
+
+
+def long_number(value: Any) -> LongNumber | None:
+    """`value` as a LongNumber when it is one or an integer of more than MAX_SHOWN digits (a
+    message names it by its digit count, never writes it out); None for any other value."""
+    if isinstance(value, LongNumber):
+        return value
+    if not isinstance(value, int) or isinstance(value, bool) or value.bit_length() < 190:  # < 58 digits
+        return None
+    digits = digit_count(value)
+    return LongNumber(digits, value < 0) if digits > MAX_SHOWN else None
+
+
+def number_words(value: int | LongNumber) -> str:
+    """An integer as a message shows it: its digits, or its digit count past MAX_SHOWN digits."""
+    return str(long_number(value) or value)
+
+
+class _Repr(reprlib.Repr):
+    """reprlib, except that an integer of many digits is named by its digit count: repr() of
+    one past `sys.get_int_max_str_digits()` raises ValueError, inside a list too."""
+
+    def repr1(self, x: Any, level: int) -> str:
+        if isinstance(x, LongNumber) or (isinstance(x, int) and not isinstance(x, bool) and x.bit_length() >= 190):
+            return number_words(x)
+        return super().repr1(x, level)
+
+
+_REPR = _Repr()
 _REPR.maxstring = MAX_SHOWN
 _REPR.maxother = MAX_SHOWN
 _REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = _REPR.maxset = 4
@@ -97,7 +166,7 @@ def not_text(value: Any) -> str | None:
     into a number: a mission named `no` arrives as false. None for any other value."""
     typed = None if isinstance(value, Numeral) else yaml_typed(value)  # a Numeral is text
     if isinstance(value, int | float) and not isinstance(value, bool):
-        typed = f"the number {value}"
+        typed = f"the number {value}" if long_number(value) is None else str(long_number(value))
     if typed is None:
         return None
     return f"must be text, got {typed}; put the value in quotes"
@@ -111,8 +180,16 @@ def yaml_typed(value: Any) -> str | None:
     if isinstance(value, _dt.date):  # a datetime too
         return f"the date {value.isoformat()} (YAML reads an unquoted date as one)"
     if isinstance(value, Numeral):
-        return f"{value}, which {value.reading}"
+        return f"{value if len(value) <= MAX_SHOWN else show(str(value))}, which {value.reading}"
+    if isinstance(value, LongNumber):
+        return str(value)
     return None
+
+
+_NUMBER_KINDS = frozenset({"int_type", "int_parsing", "float_type", "float_parsing"})
+# What a number too long for any field allows: the field's own bounds are its model's, which a
+# type error does not carry (a float field refuses an integer past 1.8e308 as no number at all).
+OUT_OF_RANGE_ALLOWED = "a number within the field's bounds (`groundlink schema` lists them)"
 
 
 def type_message(kind: str, value: Any, fields: Iterable[str] = ()) -> str | None:
@@ -126,9 +203,11 @@ def type_message(kind: str, value: Any, fields: Iterable[str] = ()) -> str | Non
         return f"must be a mapping{f' (fields: {names})' if names else ''}, got {given(value)}"
     if kind == "list_type":
         return f"must be a list, got {given(value)}"
+    if kind in _NUMBER_KINDS and long_number(value) is not None:  # past what an int or a float field takes
+        return f"{show(value)} is out of range; allowed: {OUT_OF_RANGE_ALLOWED}"
     if kind == "int_from_float" or (kind == "int_type" and isinstance(value, float)):
         return f"must be a whole number, got {value}"
-    if kind in {"int_type", "int_parsing", "float_type", "float_parsing"}:
+    if kind in _NUMBER_KINDS:
         return f"must be a number, got {_as_written(value)}"
     if kind in {"bool_type", "bool_parsing"}:
         shown = show(str(value)) if isinstance(value, Numeral) else _as_written(value)  # its fix is a number's
@@ -212,13 +291,24 @@ def _text_numeral(text: str) -> Numeral | None:
     return Numeral(text, f"YAML 1.1 reads as text{why}; write {plain}")
 
 
+_INFINITE = (
+    "YAML 1.1 reads as infinity (it is past 1.8e308, the largest number); write a number within the field's bounds"
+)
+
+
 def _number_numeral(text: str, value: Any) -> Numeral | None:
     """A Numeral for a plain int or float YAML 1.1 read otherwise than its decimal digits say:
     base 60 (`1:30` is 90) or octal (`07530` is 3928; `007` is 7 either way and stays a number)."""
     if ":" in text:
-        return Numeral(text, f"YAML 1.1 reads as the base-60 number {value:g}; write the number in decimal")
+        shown = f"{value:g}" if isinstance(value, float) else number_words(value)
+        return Numeral(text, f"YAML 1.1 reads as the base-60 number {shown}; write the number in decimal")
     digits = text.replace("_", "").lstrip("+-")
-    if isinstance(value, int) and re.fullmatch(r"0[0-7]+", digits) and int(digits, 8) != int(digits, 10):
+    if (
+        isinstance(value, int)
+        and re.fullmatch(r"0[0-7]+", digits)
+        and len(digits) <= max_int_digits()  # int(digits, 10) past Python's limit raised ValueError
+        and int(digits, 8) != int(digits, 10)
+    ):
         plain = _decimal(text)
         return Numeral(
             text,
@@ -264,8 +354,21 @@ def path_part(value: Any, *, index: bool, first: bool) -> str:
     shown as its value (a key `3:` stays a key, never an index)."""
     if index:
         return f"[{value}]"
-    shown = key_text(value) if isinstance(value, str) else show(value)
+    shown = key_text(value) if isinstance(value, str) else key_text(_yaml_words(value))
     return shown if first else "." + shown
+
+
+def _yaml_words(value: Any) -> str:
+    """A scalar as YAML writes it (`null`, `true`, `2024-01-01`), not as Python does (None, True)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, int | LongNumber):
+        return number_words(value)
+    return show(value)
 
 
 def path_text(parts: Iterable[Any]) -> str:
@@ -355,6 +458,12 @@ def _yaml_message(exc: yaml.YAMLError, source: str, text: str) -> str:
         return _located(source, exc.parts, exc.problem or "invalid YAML", exc.problem_mark)
     if isinstance(exc, yaml.reader.ReaderError):
         return _reader_message(exc, source, text)
+    recursive = (
+        isinstance(exc, yaml.constructor.ConstructorError) and exc.problem == "found unconstructable recursive node"
+    )
+    if recursive and (at := getattr(exc, "problem_mark", None)) is not None:  # `a: &a {b: *a}`
+        message = "holds itself (an alias inside it names its anchor); a mapping cannot hold itself"
+        return _located(source, _path_at(text, at.line, at.column), message, at)
     if not isinstance(exc, yaml.MarkedYAMLError):
         return f"{source}: {(str(exc).splitlines() or ['invalid YAML'])[0]}"
     mark = exc.problem_mark or exc.context_mark
@@ -539,6 +648,41 @@ def _path_of(root: yaml.Node, target: yaml.Node) -> tuple[Any, ...]:
     return ()
 
 
+def _reaches(start: yaml.Node, target: yaml.Node) -> bool:
+    """Whether `target` is `start` or within it (aliases followed, merged mappings too). Iterative, each node once."""
+    stack = [start]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if node is target:
+            return True
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(part for pair in node.value for part in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return False
+
+
+def _key_not_text(key_node: yaml.ScalarNode, key: Any) -> str:
+    """Why a key YAML read as no text is refused, in the words of `yaml_typed`, and the fix."""
+    if key is None:
+        typed = "null"
+    elif isinstance(key, bool | _dt.date | LongNumber):
+        typed = str(yaml_typed(key)).split(" (YAML reads", 1)[0]
+    elif isinstance(key, int | float):
+        typed = f"the number {number_words(key) if isinstance(key, int) else key}"
+    else:  # !!binary: bytes, only by its tag
+        return f"a key must be text; a tag makes {show(str(key_node.value))} {type(key).__name__}; remove the tag"
+    written = str(key_node.value)
+    written = written if len(written) <= MAX_SHOWN and written.isprintable() else show(written)
+    if key_node.style:  # quoted, and tagged as no text (`!!int "3"`)
+        return f"a key must be text; a tag makes {written} {typed}; remove the tag"
+    return f"a key must be text; YAML reads an unquoted {written} as {typed}; put it in quotes"
+
+
 @lru_cache(maxsize=1)
 def _unique_key_loader() -> type[yaml.SafeLoader]:
     """The safe loader (libyaml when present) refusing duplicate and non-scalar keys."""
@@ -546,33 +690,76 @@ def _unique_key_loader() -> type[yaml.SafeLoader]:
     class Loader(_base_loader()):  # type: ignore[misc]  # a base class chosen at run time (libyaml when present)
         pass
 
-    def refuse_duplicates(loader: yaml.SafeLoader, node: yaml.MappingNode) -> None:
-        """Duplicate keys in `node` and in every mapping it merges (which the safe loader's
-        flattening takes in without constructing them): each is one problem, as anywhere."""
-        seen: set[Any] = set()
+    def key_of(loader: yaml.SafeLoader, node: yaml.MappingNode, key_node: yaml.Node) -> str:
+        """The key `key_node` of `node` as text; refused when it is no plain value or YAML reads it
+        as no text (`yes`, `~`, `3`, `2024-01-01`): a key is a field's name, always text."""
+        mark = key_node.start_mark
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise _MappingProblem(node, (), "a key must be a plain value", mark)
+        if key_node.tag == "tag:yaml.org,2002:value":  # `=`: text, as the safe loader's flattening makes it
+            key_node.tag = "tag:yaml.org,2002:str"
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str):
+            raise _MappingProblem(node, (key_node.value,), _key_not_text(key_node, key), mark)
+        return key
+
+    def flatten(loader: yaml.SafeLoader, node: yaml.MappingNode) -> list[tuple[yaml.Node, yaml.Node]]:
+        """The pairs of `node` after its merge key (`<<: *defaults`), each key once: what it merges
+        first, then its own pairs, which override merged ones (the purpose of `<<`). Refused: a key
+        given twice, in `node` or in a mapping it merges; a key two merged mappings give and `node`
+        does not (the safe loader kept either, by the identity of Python strings); a merge of a
+        mapping that holds `node` (it would hold itself: a RecursionError, or a refusal naming no
+        field). `node.value` becomes these pairs, as the safe loader's own flattening leaves it."""
+        own: dict[str, yaml.Node] = {}
+        pairs: list[tuple[yaml.Node, yaml.Node]] = []
+        merge: tuple[yaml.Node, yaml.Node] | None = None
         for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag == _MERGE_TAG:
-                if "<<" in seen:
+                if merge is not None:
                     raise _MappingProblem(
                         node, ("<<",), "duplicate key; a mapping merges (<<) once", key_node.start_mark
                     )
-                seen.add("<<")
-                merged = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
-                for source in merged:
-                    if isinstance(source, yaml.MappingNode):
-                        refuse_duplicates(loader, source)
-                continue  # `<<: *defaults`: its keys come first, and the mapping's own override them
-            mark = key_node.start_mark
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise _MappingProblem(node, (), "a key must be a plain value", mark)
-            key = loader.construct_object(key_node, deep=True)
-            if key in seen:
-                raise _MappingProblem(node, (key_node.value,), "duplicate key", mark)
-            seen.add(key)
+                merge = (key_node, value_node)
+                continue
+            key = key_of(loader, node, key_node)
+            if key in own:
+                raise _MappingProblem(node, (key_node.value,), "duplicate key", key_node.start_mark)
+            own[key] = key_node
+            pairs.append((key_node, value_node))
+        if merge is None:
+            node.value = pairs
+            return pairs
+        merge_key, merge_value = merge
+        listed = isinstance(merge_value, yaml.SequenceNode)
+        sources = merge_value.value if isinstance(merge_value, yaml.SequenceNode) else [merge_value]
+        merged: dict[str, tuple[tuple[yaml.Node, yaml.Node], int]] = {}
+        for i, source in enumerate(sources):
+            where = ("<<", i) if listed else ("<<",)
+            if not isinstance(source, yaml.MappingNode):
+                got = "a list" if isinstance(source, yaml.SequenceNode) else f"the value {show(str(source.value))}"
+                raise _MappingProblem(node, where, f"merges mappings only (<<: *name), got {got}", source.start_mark)
+            if _reaches(source, node):
+                raise _MappingProblem(node, ("<<",), "merges the mapping it is in", merge_key.start_mark)
+            for pair in flatten(loader, source):
+                key = loader.construct_object(pair[0], deep=True)
+                if key in own:
+                    continue  # the mapping's own key overrides every merged one
+                if key in merged and merged[key][1] != i:
+                    first = merged[key][0][0].start_mark
+                    raise _MappingProblem(
+                        node,
+                        (key,),
+                        "given by two mappings merged here (<<), also at "
+                        f"line {first.line + 1}, column {first.column + 1}; keep one, or set it in this mapping",
+                        pair[0].start_mark,
+                    )
+                merged[key] = (pair, i)
+        flat = [pair for pair, _ in merged.values()] + pairs
+        node.value = flat
+        return flat
 
     def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        refuse_duplicates(loader, node)
-        loader.flatten_mapping(node)  # YAML's merge keys, as the safe loader itself reads them
+        flatten(loader, node)  # YAML's merge keys, each key once: nothing left for the safe loader's flattening
         return yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep=deep)
 
     def construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
@@ -586,15 +773,25 @@ def _unique_key_loader() -> type[yaml.SafeLoader]:
 
     def construct_number(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
         """An int or a float as YAML 1.1 reads it, unless that reading is not the number its
-        digits say (octal, base 60): then the Numeral naming both."""
-        base = (
-            yaml.constructor.SafeConstructor.construct_yaml_int
-            if node.tag == "tag:yaml.org,2002:int"
-            else yaml.constructor.SafeConstructor.construct_yaml_float
-        )
-        value = base(loader, node)
+        digits say (octal, base 60): then the Numeral naming both. An integer of more digits
+        than `max_int_digits()` a LongNumber: Python refused converting it (ValueError past 4300
+        digits, a traceback from any field), and no field takes it."""
+        text = str(node.value)
+        if node.tag == "tag:yaml.org,2002:int":
+            digits = text.replace("_", "").lstrip("+-")
+            if digits.isdigit() and not digits.startswith("0") and len(digits) > max_int_digits():
+                return LongNumber(len(digits), text.startswith("-"))  # decimal: counted, never converted
+            # 0x..., 0b..., octal, base 60: converted in linear time (no limit), then counted
+            whole: int = yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+            if whole.bit_length() > 3.32 * max_int_digits() and (digits_of := digit_count(whole)) > max_int_digits():
+                return LongNumber(digits_of, whole < 0)
+            value: int | float = whole
+        else:
+            value = yaml.constructor.SafeConstructor.construct_yaml_float(loader, node)
+            if not math.isfinite(value) and text.lstrip("+-").lower() not in {".inf", ".nan"}:  # past 1.8e308
+                return Numeral(text, _INFINITE)
         if not node.style:  # plain: a quoted scalar never resolves to a number
-            return _number_numeral(str(node.value), value) or value
+            return _number_numeral(text, value) or value
         return value
 
     def construct_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:

@@ -46,7 +46,7 @@ def rejection(edit) -> list[str]:
             "x.yaml: mission.tags.'[key]': key does not match ^[A-Za-z0-9._:-]{1,64}$ (1-64 letters, digits and . _ : -)",
         ),
         ({3: "v"}, "x.yaml: mission.tags.3: a key must be text; put it in quotes"),
-        ({None: "v"}, "x.yaml: mission.tags.None: a key must be text; put it in quotes"),
+        ({None: "v"}, "x.yaml: mission.tags.null: a key must be text; put it in quotes"),
     ],
 )
 def test_a_bad_key_of_a_mapping_field_is_named_under_the_field(tags, expected):
@@ -65,7 +65,7 @@ def test_a_tag_key_spelled_like_a_validator_keeps_its_place_in_the_path():
         (lambda d: d["mission"].update({3: "x"}), "x.yaml: mission.3: a key must be text; put it in quotes"),
         (
             lambda d: d["satellites"][0]["downlinks"][0].update({None: "x"}),
-            "x.yaml: satellites[0].downlinks[0].None: a key must be text; put it in quotes",
+            "x.yaml: satellites[0].downlinks[0].null: a key must be text; put it in quotes",
         ),
     ],
 )
@@ -91,7 +91,13 @@ def test_price_overrides_name_the_path_of_bad_keys_and_of_a_file_that_is_no_mapp
     prices.write_text('aws:\n  3: {price: 1}\n  "a b": 2\n', encoding="utf-8")
     with pytest.raises(PriceError) as info:
         load_overrides(prices)
-    assert f"{prices}: aws.3: a key must be text; put it in quotes (line 2, column 3)" in info.value.lines
+    assert info.value.lines == [  # refused as the file is read: YAML made the key no text
+        f"{prices}: aws.3: a key must be text; YAML reads an unquoted 3 as the number 3; put it in quotes "
+        "(line 2, column 3)"
+    ]
+    prices.write_text('aws:\n  "3": {price: 1}\n  "a b": 2\n', encoding="utf-8")
+    with pytest.raises(PriceError) as info:
+        load_overrides(prices)
     assert f"{prices}: aws.3.source: is required (line 2, column 3)" in info.value.lines
     assert (
         f"{prices}: aws.'a b': must be a mapping (fields: price, source, date, region, note), got 2 (line 3, column 3)"

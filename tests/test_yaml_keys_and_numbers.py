@@ -1,0 +1,263 @@
+"""What YAML makes of keys and numbers a person did not mean, refused in one line naming the
+field and the fix, exit 2, through the commands themselves: integers past Python's 4300-digit
+conversion limit (a traceback from every command), a key two merged mappings give (YAML leaves
+which one wins open; PyYAML kept either), keys YAML reads as no text (`yes:`, `~:`, `2024-01-01:`,
+named as Python spells True and None, at the line of their mapping), and a mapping that merges
+the mapping it is in (`nested too deeply`, no field)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from groundlink import cli
+from groundlink.inputs import load_yaml, show
+from groundlink.spec import SpecError, spec_from_data
+
+from .conftest import SPECS, spec_data
+
+BASE = (SPECS / "noaa20.yaml").read_text(encoding="utf-8")
+RANGE = "allowed: a number within the field's bounds (`groundlink schema` lists them)"
+
+
+def _spec(tmp_path: Path, old: str, new: str, *, anchor: str = "") -> Path:
+    """specs/noaa20.yaml with `old` replaced by `new` (and `mission:` anchored as `anchor` says)."""
+    assert BASE.count(old) == 1, old
+    text = BASE.replace(old, new)
+    if anchor:
+        text = text.replace("mission:\n", f"mission: {anchor}\n", 1)
+    path = tmp_path / "spec.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _refused(capsys: pytest.CaptureFixture[str], path: Path, *command: str) -> str:
+    """The one line a command prints refusing `path` (exit 2, nothing on stdout), without the path."""
+    code = cli.main([*(command or ("validate",)), str(path)])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and len(err.splitlines()) == 1, (code, out, err)
+    assert err.startswith(f"{path}: "), err
+    return err.removeprefix(f"{path}: ").rstrip("\n")
+
+
+# --- 1. integers of more digits than Python converts
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "  monthly_usd: 8000\n",
+            "  monthly_usd: " + "9" * 5000 + "\n",
+            f"budget.monthly_usd: a number of 5000 digits is out of range; {RANGE} (line 67, column 3)",
+        ),
+        (
+            "  monthly_usd: 8000\n",
+            "  monthly_usd: -" + "9" * 5000 + "\n",
+            f"budget.monthly_usd: a negative number of 5000 digits is out of range; {RANGE} (line 67, column 3)",
+        ),
+        (
+            "  owner: platform-team\n",
+            "  owner: " + "9" * 5000 + "\n",
+            "mission.owner: must be text, got a number of 5000 digits; put the value in quotes (line 8, column 3)",
+        ),
+        (
+            "    norad_id: 43013\n",
+            "    norad_id: " + "9" * 5000 + "\n",
+            f"satellites[0].norad_id: a number of 5000 digits is out of range; {RANGE} (line 14, column 5)",
+        ),
+        (  # converted (a power-of-two base has no limit), then repr() of it raised in the message
+            "    norad_id: 43013\n",
+            "    norad_id: 0x" + "f" * 5000 + "\n",
+            f"satellites[0].norad_id: a number of 6021 digits is out of range; {RANGE} (line 14, column 5)",
+        ),
+        (  # within Python's limit: the field's own range
+            "    norad_id: 43013\n",
+            "    norad_id: " + "9" * 400 + "\n",
+            "satellites[0].norad_id: a number of 400 digits is out of range; allowed: at most 99999 (line 14, column 5)",
+        ),
+        (  # past the largest float: a float field said "must be a number, got 999...9"
+            "  monthly_usd: 8000\n",
+            "  monthly_usd: " + "9" * 400 + "\n",
+            f"budget.monthly_usd: a number of 400 digits is out of range; {RANGE} (line 67, column 3)",
+        ),
+        (  # read as infinity: "inf is not allowed", a value the spec never wrote
+            "  monthly_usd: 8000\n",
+            "  monthly_usd: 1.0e+400\n",
+            "budget.monthly_usd: must be a number, got 1.0e+400, which YAML 1.1 reads as infinity (it is past "
+            "1.8e308, the largest number); write a number within the field's bounds (line 67, column 3)",
+        ),
+    ],
+)
+def test_a_number_too_long_for_any_field_is_named_by_its_digit_count(capsys, tmp_path, old, new, expected):
+    assert _refused(capsys, _spec(tmp_path, old, new)) == expected
+
+
+@pytest.mark.parametrize(
+    "command", [("validate",), ("plan", "--cloud", "aws"), ("preflight",), ("check",), ("compare", "--out", "OUT")]
+)
+def test_every_command_refuses_a_5000_digit_number_in_one_line_writing_nothing(capsys, tmp_path, command):
+    path = _spec(tmp_path, "    norad_id: 43013\n", "    norad_id: " + "9" * 5000 + "\n")
+    out = tmp_path / "out"
+    line = _refused(capsys, path, *(str(out) if part == "OUT" else part for part in command))
+    assert line == f"satellites[0].norad_id: a number of 5000 digits is out of range; {RANGE} (line 14, column 5)"
+    assert not out.exists()
+
+
+def test_a_long_number_is_counted_under_a_lower_interpreter_limit_too(capsys, tmp_path, monkeypatch):
+    """`sys.set_int_max_str_digits(640)` (or PYTHONINTMAXSTRDIGITS) lowers the limit: a 1000-digit
+    number, within the default, must not reach int() then."""
+    limit = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(640)
+    try:
+        path = _spec(tmp_path, "    norad_id: 43013\n", "    norad_id: " + "9" * 1000 + "\n")
+        line = _refused(capsys, path)
+    finally:
+        sys.set_int_max_str_digits(limit)
+    assert line == f"satellites[0].norad_id: a number of 1000 digits is out of range; {RANGE} (line 14, column 5)"
+
+
+def test_show_names_a_long_integer_by_its_digit_count_never_by_repr():
+    assert show(10**5000) == "a number of 5001 digits"
+    assert show(-(10**100)) == "a negative number of 101 digits"
+    assert show([1, 10**5000]) == "[1, a number of 5001 digits]"
+    assert show(10**59) == repr(10**59)  # 60 digits: shown as they are
+
+
+# --- 2. a key two merged mappings give
+
+
+def test_a_key_two_merged_mappings_give_is_refused(capsys, tmp_path):
+    path = _spec(
+        tmp_path,
+        "  tags:\n    cost-center: eo-ground\n",
+        "  tags: {<<: [{program: alpha}, {program: beta}]}\n",
+    )
+    assert _refused(capsys, path) == (
+        "mission.tags.program: given by two mappings merged here (<<), also at line 10, column 16; "
+        "keep one, or set it in this mapping (line 10, column 34)"
+    )
+
+
+def test_a_one_letter_key_two_merged_mappings_give_is_refused_too():
+    """PyYAML told merged keys apart by id(): one-letter strings are one object, so the first
+    mapping's won, where two longer keys had the last one's."""
+    from groundlink.inputs import InputError
+
+    with pytest.raises(InputError) as info:
+        load_yaml("a: &a {x: 1}\nb: &b {x: 2}\nc: {<<: [*a, *b]}\n", "f.yaml")
+    assert str(info.value) == (
+        "f.yaml: c.x: given by two mappings merged here (<<), also at line 1, column 8; "
+        "keep one, or set it in this mapping (line 2, column 8)"
+    )
+
+
+def test_a_mappings_own_key_overrides_merged_ones_at_every_level(capsys, tmp_path):
+    """The purpose of `<<`: own keys override merged ones, in a mapping merged in turn too (whose
+    flattened keys were taken for a duplicate: `d.a: duplicate key`)."""
+    data = load_yaml(
+        "d: &d {<<: {a: 1, b: 1}, a: 2}\ne: {<<: [*d, {c: 3}], b: 4}\nf: {<<: [{x: 1}, {x: 2}], x: 3}\n", "f.yaml"
+    ).data
+    assert data == {"d": {"a": 2, "b": 1}, "e": {"a": 2, "b": 4, "c": 3}, "f": {"x": 3}}
+
+
+# --- 3. keys YAML reads as no text
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "  tags:\n    cost-center: eo-ground\n",
+            "  tags: {yes: x}\n",
+            "mission.tags.yes: a key must be text; YAML reads an unquoted yes as the boolean true; "
+            "put it in quotes (line 10, column 10)",
+        ),
+        (
+            "    cost-center: eo-ground\n",
+            "    cost-center: eo-ground\n    no: x\n",
+            "mission.tags.no: a key must be text; YAML reads an unquoted no as the boolean false; "
+            "put it in quotes (line 12, column 5)",
+        ),
+        (
+            "  tags:\n    cost-center: eo-ground\n",
+            "  tags: {~: x}\n",
+            "mission.tags.'~': a key must be text; YAML reads an unquoted ~ as null; put it in quotes "
+            "(line 10, column 10)",
+        ),
+        (
+            "  tags:\n    cost-center: eo-ground\n",
+            "  tags: {2024-01-01: x}\n",
+            "mission.tags.2024-01-01: a key must be text; YAML reads an unquoted 2024-01-01 as the date 2024-01-01; "
+            "put it in quotes (line 10, column 10)",
+        ),
+        (
+            "  tags:\n    cost-center: eo-ground\n",
+            "  tags: {3: x}\n",
+            "mission.tags.3: a key must be text; YAML reads an unquoted 3 as the number 3; put it in quotes "
+            "(line 10, column 10)",
+        ),
+        (
+            "  owner: platform-team\n",
+            "  owner: platform-team\n  on: 1\n",
+            "mission.on: a key must be text; YAML reads an unquoted on as the boolean true; put it in quotes "
+            "(line 9, column 3)",
+        ),
+        (
+            "version: 1\n",
+            "version: 1\nyes: 1\n",
+            "yes: a key must be text; YAML reads an unquoted yes as the boolean true; put it in quotes "
+            "(line 6, column 1)",
+        ),
+    ],
+)
+def test_a_key_yaml_reads_as_no_text_is_named_as_written_where_it_is(capsys, tmp_path, old, new, expected):
+    assert _refused(capsys, _spec(tmp_path, old, new)) == expected
+
+
+def test_a_key_that_is_no_text_in_given_data_is_named_in_yamls_words():
+    data = spec_data()
+    data["mission"]["tags"] = {True: "x", None: "y"}
+    with pytest.raises(SpecError) as info:
+        spec_from_data(data, "s.yaml")
+    assert info.value.lines == [
+        "s.yaml: mission.tags.true: a key must be text; put it in quotes",
+        "s.yaml: mission.tags.null: a key must be text; put it in quotes",
+    ]
+
+
+# --- 4. a mapping that merges the mapping it is in
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "  owner: platform-team\n",
+            "  owner: platform-team\n  <<: *m\n",
+            "mission.'<<': merges the mapping it is in (line 9, column 3)",
+        ),
+        (
+            "  tags:\n    cost-center: eo-ground\n",
+            "  tags: {<<: *m}\n",
+            "mission.tags.'<<': merges the mapping it is in (line 10, column 10)",
+        ),
+        (
+            "    cost-center: eo-ground\n",
+            "    cost-center: eo-ground\n    loop: *m\n",
+            "mission: holds itself (an alias inside it names its anchor); a mapping cannot hold itself "
+            "(line 6, column 10)",
+        ),
+    ],
+)
+def test_a_mapping_that_holds_itself_is_refused_where_it_is(capsys, tmp_path, old, new, expected):
+    assert _refused(capsys, _spec(tmp_path, old, new, anchor="&m")) == expected
+
+
+def test_digits_are_counted_exactly_without_text_next_to_powers_of_ten_too():
+    from groundlink.inputs import digit_count
+
+    for k in (1, 59, 603, 4300, 20_000):
+        assert [digit_count(n) for n in (10**k - 1, 10**k, -(10**k))] == [k, k + 1, k + 1]
