@@ -18,7 +18,7 @@ import re
 import reprlib
 import sys
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -624,46 +624,39 @@ class _MappingProblem(yaml.constructor.ConstructorError):
         self.parts: tuple[Any, ...] = below
 
 
-def _path_of(root: yaml.Node, target: yaml.Node) -> tuple[Any, ...]:
-    """The field path from `root` to the node `target` (its first place in the document: where an
-    anchored mapping is written, not where an alias repeats it). Iterative, each node once."""
+def _walk(root: yaml.Node) -> Iterator[tuple[yaml.Node, tuple[Any, ...]]]:
+    """Each node under `root` once, with its field path, depth first in document order (aliases
+    followed, merged mappings too; a key that is no scalar is walked as `?`). Iterative: a
+    document may nest deeper than Python's recursion limit."""
     stack: list[tuple[yaml.Node, tuple[Any, ...]]] = [(root, ())]
     seen: set[int] = set()
     while stack:
         node, path = stack.pop()
-        if node is target:
-            return path
         if id(node) in seen:
             continue
         seen.add(id(node))
+        yield node, path
         if isinstance(node, yaml.MappingNode):
-            children = [
-                (value, (*path, key.value if isinstance(key, yaml.ScalarNode) else "?")) for key, value in node.value
-            ]
+            children: list[tuple[yaml.Node, tuple[Any, ...]]] = []
+            for key, value in node.value:
+                named = key.value if isinstance(key, yaml.ScalarNode) else "?"
+                children += [(key, (*path, "?")), (value, (*path, named))]
         elif isinstance(node, yaml.SequenceNode):
             children = [(item, (*path, i)) for i, item in enumerate(node.value)]
         else:
             continue
         stack.extend(reversed(children))
-    return ()
+
+
+def _path_of(root: yaml.Node, target: yaml.Node) -> tuple[Any, ...]:
+    """The field path from `root` to the node `target` (its first place in the document: where an
+    anchored mapping is written, not where an alias repeats it)."""
+    return next((path for node, path in _walk(root) if node is target), ())
 
 
 def _reaches(start: yaml.Node, target: yaml.Node) -> bool:
-    """Whether `target` is `start` or within it (aliases followed, merged mappings too). Iterative, each node once."""
-    stack = [start]
-    seen: set[int] = set()
-    while stack:
-        node = stack.pop()
-        if node is target:
-            return True
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            stack.extend(part for pair in node.value for part in pair)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-    return False
+    """Whether `target` is `start` or within it."""
+    return any(node is target for node, _ in _walk(start))
 
 
 def _key_not_text(key_node: yaml.ScalarNode, key: Any) -> str:
