@@ -1016,9 +1016,12 @@ class Processing(_Model):
                 f"{_fmt(self.container_memory_gb)} is not allowed; allowed: {', '.join(_fmt(v) for v in sizes)} "
                 "(2 GB per vCPU: Azure Container Apps consumption; Fargate)",
             )
-        # a container's size, like its image, is a container job's: a function's is memory_mb
+        # a container's size, like its image, is a container job's: a function's is memory_mb. The
+        # default is let through, as container_image's None is: a spec written out whole (every
+        # field, as model_dump gives it) is still the same spec.
         for key in ("container_vcpu", "container_memory_gb"):
-            if self.mode == "function" and key in self.model_fields_set:
+            changed = getattr(self, key) != type(self).model_fields[key].default
+            if self.mode == "function" and key in self.model_fields_set and changed:
                 raise _fail(key, "only applies to mode: container_job (a function's size is memory_mb)")
         wanted = self.container_vcpu * limits.CONTAINER_GB_PER_VCPU
         if self.container_memory_gb != wanted:

@@ -171,18 +171,18 @@ def container_private(args: Any, report: Any) -> None:
     severity="medium",
     enforcement="mandatory",
     controls=("CKV2_AZURE_38",),
-    description="Every storage account keeps deleted blobs and containers recoverable (soft delete on both) "
-    "and versions blobs.",
+    description="Every storage account keeps deleted blobs and containers recoverable (soft delete on both), "
+    "and one without a hierarchical namespace versions blobs (an account with one refuses versioning).",
     remediation="Add azure_native.storage.BlobServiceProperties(blob_services_name='default', account_name=..., "
     "delete_retention_policy={'enabled': True, 'days': 30}, container_delete_retention_policy="
-    "{'enabled': True, 'days': 30}, is_versioning_enabled=True).",
+    "{'enabled': True, 'days': 30}), with is_versioning_enabled=True on an account without is_hns_enabled.",
 )
 def soft_delete(args: Any, report: Any) -> None:
     for account in of_type(args.resources, T.STORAGE_ACCOUNT):
         services = sides(args.resources, T.BLOB_SERVICE, "accountName", account, ACCOUNT_KEYS)
         label = f"storage account {account.name}"
         if not services:
-            report(f"{label} has no BlobServiceProperties (soft delete and versioning off)", account.urn)
+            report(f"{label} has no BlobServiceProperties (soft delete off)", account.urn)
             continue
         off = []
         for key, what in (
@@ -192,8 +192,11 @@ def soft_delete(args: Any, report: Any) -> None:
             values = [get(s.props, key, "enabled") for s in services]
             if UNKNOWN not in values and not any(is_true(v) for v in values):
                 off.append(what)
+        # an account with a hierarchical namespace (ADLS Gen2) refuses versioning (docs/azure.md)
+        hns = get(account.props, "isHnsEnabled")
         versioning = [get(s.props, "isVersioningEnabled") for s in services]
-        if UNKNOWN not in versioning and not any(is_true(v) for v in versioning):
+        flat = hns is not UNKNOWN and not is_true(hns)
+        if flat and UNKNOWN not in versioning and not any(is_true(v) for v in versioning):
             off.append("blob versioning")
         if off:
             report(f"{label}: {', '.join(off)} off", account.urn)

@@ -1302,7 +1302,7 @@ passes(rule, "noaa20-azure-lrs", {ARCHIVE_ACTION: ARCHIVE_AFTER})
 passes(rule, "noaa20-azure")  # the ZRS account's lifecycle tiers to Cold
 
 rule = "azure-storage-soft-delete"
-NO_SERVICE = (f"storage account {ACCOUNT} has no BlobServiceProperties (soft delete and versioning off)", ACCOUNT)
+NO_SERVICE = (f"storage account {ACCOUNT} has no BlobServiceProperties (soft delete off)", ACCOUNT)
 fires(rule, "noaa20-azure", {BLOB_SERVICE: DROP}, NO_SERVICE)
 fires(rule, "noaa20-azure", {f"{BLOB_SERVICE}/accountName": "anotheraccount"}, NO_SERVICE)
 for key, what in (
@@ -1317,13 +1317,14 @@ for key, what in (
     )
     fires(rule, "noaa20-azure", {f"{BLOB_SERVICE}/{key}": DROP}, (f"storage account {ACCOUNT}: {what} off", ACCOUNT))
     passes(rule, "noaa20-azure", {f"{BLOB_SERVICE}/{key}.enabled": UNKNOWN})
-fires(
-    rule,
-    "noaa20-azure",
-    {f"{BLOB_SERVICE}/isVersioningEnabled": False},
-    (f"storage account {ACCOUNT}: blob versioning off", ACCOUNT),
-)
-passes(rule, "noaa20-azure", {f"{BLOB_SERVICE}/isVersioningEnabled": UNKNOWN})
+# versioning is asked of an account without a hierarchical namespace only: one with it refuses
+# versioning (HTTP 409), and groundlink's is one (docs/azure.md, "Blob service")
+FLAT = {f"{ACCOUNT}/isHnsEnabled": False}
+VERSIONING_OFF = (f"storage account {ACCOUNT}: blob versioning off", ACCOUNT)
+fires(rule, "noaa20-azure", FLAT, VERSIONING_OFF)  # the plan sets no isVersioningEnabled
+fires(rule, "noaa20-azure", {f"{ACCOUNT}/isHnsEnabled": DROP}, VERSIONING_OFF)  # the API default: no namespace
+passes(rule, "noaa20-azure", {f"{ACCOUNT}/isHnsEnabled": UNKNOWN})
+# the baseline (test_the_baseline_passes): a hierarchical namespace, soft delete on, no versioning
 passes(rule, "noaa20-aws")  # no storage account
 
 # === Azure Key Vault ===========================================================================

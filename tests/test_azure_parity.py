@@ -92,7 +92,8 @@ def test_keys_turned_off_in_the_spec_are_none(tmp_path):
 # AWS Ground Station) without naming its AWS identity, and through legacy Orbital on Azure.
 # Every example keeps customer-managed keys on without Premium messaging: Azure's Standard
 # Service Bus and Event Hubs cannot use the mission key.
-# Every example spec tiers to archive, which Azure's zone-redundant accounts cannot hold.
+# Every example spec tiers to archive, which Azure's zone-redundant accounts cannot hold, and
+# every one keeps object versions, which the ADLS Gen2 account (hierarchical namespace) refuses.
 VERDICTS = {
     "noaa20.yaml": {
         "aws": [],
@@ -100,6 +101,7 @@ VERDICTS = {
             "ground.managed_station",
             "ground.delivery_identity",
             "storage.archive_tier",
+            "storage.versioning",
             "security.messaging_cmk",
             "analytics.query_scan_limit",
         ],
@@ -108,6 +110,7 @@ VERDICTS = {
         "aws": [],
         "azure": [
             "storage.archive_tier",
+            "storage.versioning",
             "security.messaging_cmk",
             "analytics.serverless_sql",
             "analytics.query_scan_limit",
@@ -119,6 +122,7 @@ VERDICTS = {
             "ground.managed_station",
             "ground.delivery_identity",
             "storage.archive_tier",
+            "storage.versioning",
             "security.messaging_cmk",
             "analytics.serverless_sql",
             "analytics.query_scan_limit",
@@ -126,7 +130,7 @@ VERDICTS = {
     },
     "aqua-legacy.yaml": {
         "aws": ["ground.delivery_identity"],
-        "azure": ["storage.archive_tier", "security.messaging_cmk", "analytics.query_scan_limit"],
+        "azure": ["storage.archive_tier", "storage.versioning", "security.messaging_cmk", "analytics.query_scan_limit"],
     },
 }
 

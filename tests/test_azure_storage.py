@@ -61,26 +61,26 @@ def test_without_cmk_the_account_uses_microsoft_keys_and_no_vault_exists(tmp_pat
     assert result.outputs["key_ids"] is None
 
 
-# (storage edits, change-feed days, soft-delete days). The change feed is kept as long as
-# the longest-lived store (products 1825 days in the reference spec), so every change to
-# a store can be traced for its whole life; soft delete keeps replaced data for
-# noncurrent_version_days, capped at 365, the most Azure accepts.
+# (storage edits, soft-delete days). Soft delete keeps deleted data for noncurrent_version_days,
+# capped at 365, the most Azure accepts. No versioning and no change feed: the account has a
+# hierarchical namespace, which refuses both with HTTP 409 (docs/azure.md, "Blob service").
 BLOB_SERVICE_CASES = [
-    ({}, 1825, 30),
-    ({"storage.raw_retention_days": 4000, "storage.products_retention_days": 3000}, 4000, 30),
-    ({"storage.noncurrent_version_days": 364}, 1825, 364),
-    ({"storage.noncurrent_version_days": 365}, 1825, 365),
-    ({"storage.noncurrent_version_days": 400}, 1825, 365),
+    ({}, 30),
+    ({"storage.noncurrent_version_days": 364}, 364),
+    ({"storage.noncurrent_version_days": 365}, 365),
+    ({"storage.noncurrent_version_days": 400}, 365),
 ]
 
 
-@pytest.mark.parametrize("changes, feed_days, soft_delete_days", BLOB_SERVICE_CASES)
-def test_versioning_change_feed_and_soft_delete(tmp_path, changes, feed_days, soft_delete_days):
-    service = one(variant(tmp_path, changes), "storage:BlobServiceProperties").inputs
-    assert service["isVersioningEnabled"] is True
-    assert service["changeFeed"] == {"enabled": True, "retentionInDays": feed_days}
+@pytest.mark.parametrize("changes, soft_delete_days", BLOB_SERVICE_CASES)
+def test_soft_delete_without_versioning_or_change_feed(tmp_path, changes, soft_delete_days):
+    result = variant(tmp_path, changes)
+    assert one(result, "storage:StorageAccount").inputs["isHnsEnabled"] is True
+    service = one(result, "storage:BlobServiceProperties").inputs
+    assert "isVersioningEnabled" not in service and "changeFeed" not in service
     assert service["deleteRetentionPolicy"] == {"enabled": True, "days": soft_delete_days}
     assert service["containerDeleteRetentionPolicy"] == {"enabled": True, "days": soft_delete_days}
+    assert result.gaps["storage.versioning"].startswith("the mission's storage account has a hierarchical namespace")
 
 
 def test_containers_per_role_all_private_and_protected(azure_noaa20):
@@ -136,11 +136,11 @@ def test_lifecycle_policy_follows_the_spec_schedule(spec):
         tiering = {action: days["daysAfterModificationGreaterThan"] for action, days in base.items()}
         assert tiering == {**AZURE_TIERING[spec], "delete": retention}
         assert base["delete"] == {"daysAfterModificationGreaterThan": retention}
-        # replaced versions and snapshots alike are deleted after noncurrent_version_days
-        for kind in ("version", "snapshot"):
-            assert rule["definition"]["actions"][kind] == {
-                "delete": {"daysAfterCreationGreaterThan": parsed.noncurrent_version_days}
-            }
+        # snapshots are deleted after noncurrent_version_days; the account keeps no versions
+        assert rule["definition"]["actions"]["snapshot"] == {
+            "delete": {"daysAfterCreationGreaterThan": parsed.noncurrent_version_days}
+        }
+        assert "version" not in rule["definition"]["actions"]
 
 
 def test_private_network_puts_the_stores_behind_private_endpoints():

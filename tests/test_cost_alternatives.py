@@ -135,8 +135,10 @@ def test_notes_say_what_was_assumed_what_has_no_effect_and_the_declared_gaps():
     assert [alt.notes for alt in azure["messagingEncryption"]] == [(), ()]
     # Standard messaging with the mission's keys is the gap the Azure plan declares
     assert [[cap for cap, _ in alt.gaps] for alt in azure["messagingEncryption"]] == [["security.messaging_cmk"], []]
-    # Azure keeps archive-aged data in Cold on ZRS and GZRS alike
-    assert [[cap for cap, _ in alt.gaps] for alt in azure["storageRedundancy"]] == [["storage.archive_tier"]] * 2
+    # Azure keeps archive-aged data in Cold, and no object versions (ADLS Gen2), on ZRS and GZRS alike
+    assert [[cap for cap, _ in alt.gaps] for alt in azure["storageRedundancy"]] == [
+        ["storage.versioning", "storage.archive_tier"]
+    ] * 2
 
 
 def test_premium_messaging_without_customer_keys_is_not_priced_but_said_invalid():

@@ -127,6 +127,18 @@ def _account_with_service(**service):
     return [account, res("azure-native:storage:BlobServiceProperties", "blob", blob, deps=(account,))]
 
 
+def test_versioning_is_asked_only_of_an_account_without_a_hierarchical_namespace():
+    """An ADLS Gen2 account (isHnsEnabled) refuses blob versioning with HTTP 409 (docs/azure.md),
+    so the rule asks it of a flat account alone; soft delete it asks of both."""
+    [(message, _)] = run_stack("azure-storage-soft-delete", _account_with_service(isVersioningEnabled=False))
+    assert message == "storage account acct: blob versioning off"
+    hns = _account_with_service(isVersioningEnabled=False)
+    hns[0].props["isHnsEnabled"] = True
+    assert run_stack("azure-storage-soft-delete", hns) == []
+    hns[1].props["deleteRetentionPolicy"] = {"enabled": False}
+    assert run_stack("azure-storage-soft-delete", hns) == [("storage account acct: blob soft delete off", hns[0].urn)]
+
+
 def test_soft_delete_joins_blob_service_to_account():
     assert run_stack("azure-storage-soft-delete", _account_with_service()) == []
     [(message, urn)] = run_stack(

@@ -399,3 +399,29 @@ def test_a_lambda_environment_over_4_kb_fires_and_the_examples_fit():
     assert [f.line() for f in preflight(edited) if "4,096" in f.rule]
     for spec in ("noaa20.yaml", "partner.yaml"):
         assert list(lambda_env.aws_findings(cached_plan(spec, "aws"))) == []
+
+
+# -- blob service features an ADLS Gen2 account refuses ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "what"),
+    [("isVersioningEnabled", True, "blob versioning"), ("changeFeed", {"enabled": True}, "the change feed")],
+)
+def test_versioning_or_a_change_feed_on_an_account_with_a_hierarchical_namespace_fires(path, value, what):
+    """Azure refuses both with HTTP 409 on an isHnsEnabled account; preview accepts them (docs/azure.md)."""
+    from groundlink.preflight import hns_features
+
+    plan = broken("noaa20.yaml", "azure")
+    service = first(plan, "azure-native:storage:BlobServiceProperties")
+    account = first(plan, "azure-native:storage:StorageAccount")
+    assert list(hns_features.azure_findings(plan)) == []  # the plan as groundlink makes it
+    service.inputs[path] = value
+    shown = "isVersioningEnabled = true" if path == "isVersioningEnabled" else "changeFeed.enabled = true"
+    assert lines(preflight(plan)) == [
+        f"{service.name} (azure-native:storage:BlobServiceProperties) {shown}: {what} is not supported on storage "
+        f"account {account.name}, which has a hierarchical namespace (isHnsEnabled: true); Azure refuses it with "
+        f"HTTP 409 [{hns_features.SOURCE}]"
+    ]
+    account.inputs["isHnsEnabled"] = False  # a flat account takes both
+    assert lines(preflight(plan)) == []

@@ -26,7 +26,7 @@ from groundlink import limits
 from groundlink.cli import main
 from groundlink.spec import MissionSpec, SpecError, json_schema, spec_from_data
 
-from .conftest import spec_data, with_changes, yaml_text
+from .conftest import SPECS, spec_data, with_changes, yaml_text
 
 # The smallest spec: every section it does not write is a default.
 BASE = """\
@@ -444,6 +444,18 @@ def test_a_container_size_only_applies_to_a_container_job(validate):
         "processing.container_vcpu: only applies to mode: container_job (a function's size is memory_mb)",
     )
     accepted(base(processing={"memory_mb": 1024}))
+    # the defaults written out, as a spec dumped whole has them, are the same spec
+    accepted(base(processing={"container_vcpu": 2, "container_memory_gb": 4}))
+
+
+@pytest.mark.parametrize("name", ["noaa20.yaml", "partner.yaml", "constellation.yaml", "aqua-legacy.yaml"])
+def test_a_spec_written_out_whole_reads_back_as_itself(name):
+    """Every field, defaults included (model_dump): the cost alternatives and the edit matrix
+    rebuild specs so; a rule that refuses a field the author wrote must not refuse its default."""
+    from groundlink.spec import load_spec
+
+    spec = load_spec(SPECS / name)
+    assert spec_from_data(spec.model_dump(mode="json"), name) == spec
 
 
 def test_a_container_memory_left_at_its_default_is_called_the_default(validate):

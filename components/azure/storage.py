@@ -28,8 +28,6 @@ from .security import KEY_NAME, MissionKey, PrivateNetwork, private_endpoint
 AZURE_TIER_ACTION = {"cool": "tier_to_cool", "cold": "tier_to_cold", "archive": "tier_to_archive"}
 # Blob and container soft delete accept 1-365 days.
 MAX_SOFT_DELETE_DAYS = 365
-# Change feed retention accepts 1-146000 days.
-MAX_CHANGE_FEED_DAYS = 146000
 
 
 def private_partner_landing(addresses: int) -> str:
@@ -114,7 +112,8 @@ def container(
 
 
 def lifecycle_rule(name: str, container: str, lifecycle: Lifecycle) -> dict[str, Any]:
-    """A management-policy rule: tier by age, delete at retention, expire old versions and snapshots."""
+    """A management-policy rule: tier by age, delete at retention, expire old snapshots (the
+    account keeps no versions: a hierarchical namespace refuses them)."""
     base_blob: dict[str, Any] = {
         AZURE_TIER_ACTION[tier]: {"days_after_modification_greater_than": days} for days, tier in lifecycle.transitions
     }
@@ -126,7 +125,7 @@ def lifecycle_rule(name: str, container: str, lifecycle: Lifecycle) -> dict[str,
         "type": "Lifecycle",
         "definition": {
             "filters": {"blob_types": ["blockBlob"], "prefix_match": [f"{container}/"]},
-            "actions": {"base_blob": base_blob, "version": noncurrent, "snapshot": noncurrent},
+            "actions": {"base_blob": base_blob, "snapshot": noncurrent},
         },
     }
 
@@ -224,20 +223,17 @@ class AzureStorage(MissionComponent):
             self.warn(private_partner_landing(len(inputs.partner_source_addresses)))
         raw_lifecycle, products_lifecycle = inputs.raw_lifecycle, inputs.products_lifecycle
         soft_delete_days = min(raw_lifecycle.noncurrent_days, MAX_SOFT_DELETE_DAYS)
-        change_feed_days = min(max(raw_lifecycle.expire_days, products_lifecycle.expire_days), MAX_CHANGE_FEED_DAYS)
-        self.blob_service = self.realize(
-            azure.storage.BlobServiceProperties(
-                self.child_name("blob-service"),
-                account_name=self.account.name,
-                resource_group_name=resource_group_name,
-                blob_services_name="default",
-                is_versioning_enabled=True,
-                change_feed={"enabled": True, "retention_in_days": change_feed_days},
-                delete_retention_policy={"enabled": True, "days": soft_delete_days},
-                container_delete_retention_policy={"enabled": True, "days": soft_delete_days},
-                opts=self.opts(),
-            ),
-            "storage.versioning",
+        # Soft delete only: the account has a hierarchical namespace, which refuses blob versioning
+        # and the change feed (HTTP 409; docs/azure.md, "Blob service"): the blueprint declares the
+        # gap storage.versioning, so this realizes no capability.
+        self.blob_service = azure.storage.BlobServiceProperties(
+            self.child_name("blob-service"),
+            account_name=self.account.name,
+            resource_group_name=resource_group_name,
+            blob_services_name="default",
+            delete_retention_policy={"enabled": True, "days": soft_delete_days},
+            container_delete_retention_policy={"enabled": True, "days": soft_delete_days},
+            opts=self.opts(),
         )
         # Azure has no first-party station: the raw container is always the partner's landing zone.
         self.raw = self.container(

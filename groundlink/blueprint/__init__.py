@@ -323,6 +323,7 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
             serverless_sql=analytics.serverless_sql,
             archive_gap=archive,
             query_scan_limit=CLOUD_FACTS[cloud].query_scan_limit,
+            object_versions=CLOUD_FACTS[cloud].object_versions,
             messaging_keys_unavailable=(
                 spec.security.customer_managed_keys
                 and not spec.security.premium_messaging

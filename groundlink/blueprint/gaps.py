@@ -40,6 +40,15 @@ MESSAGING_KEYS = (
 )
 
 
+# On a cloud whose mission store keeps no object versions (docs/azure.md, "Blob service").
+NO_OBJECT_VERSIONS = (
+    "the mission's storage account has a hierarchical namespace (ADLS Gen2, which the lake database "
+    "and the Data Lake paths need), and such an account refuses blob versioning and the change feed "
+    "(HTTP 409): soft delete keeps a deleted blob or container for storage.noncurrent_version_days "
+    "(at most 365), but an overwritten blob's earlier content is not kept"
+)
+
+
 def _no_identity(cloud: str) -> str:
     if cloud == "aws":
         return (
@@ -79,6 +88,7 @@ def cloud_gaps(
     archive_gap: str | None = None,
     messaging_keys_unavailable: bool = False,
     query_scan_limit: bool = True,
+    object_versions: bool = True,
 ) -> tuple[tuple[str, str], ...]:
     """The gaps of one cloud, layer by layer (ground, storage, analytics). The same rules hold on
     both clouds; the cloud changes only the facts (a station of its own, its tiers) and the wording."""
@@ -89,6 +99,8 @@ def cloud_gaps(
         gaps.append(("ground.managed_station", MANAGED_STATION_RETIRED))
     if stream and landing and partner_principal is None and not legacy_orbital:
         gaps.append(("ground.stream_delivery", _no_stream(cloud, partner_name)))
+    if not object_versions:
+        gaps.append(("storage.versioning", NO_OBJECT_VERSIONS))
     if archive_gap:
         gaps.append(("storage.archive_tier", archive_gap))
     if adx and serverless_sql:

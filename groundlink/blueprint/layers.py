@@ -88,6 +88,8 @@ class CloudFacts:
     messaging_key_needs_premium: bool = False
     # its serverless SQL stops a query that scans past a set limit
     query_scan_limit: bool = True
+    # its mission store keeps an overwritten object's earlier content (versions)
+    object_versions: bool = True
 
 
 CLOUD_FACTS: Mapping[str, CloudFacts] = {
@@ -95,7 +97,10 @@ CLOUD_FACTS: Mapping[str, CloudFacts] = {
     # Azure Orbital Ground Station was retired on 2024-12-18 (docs/azure.md).
     # Event Hubs and Service Bus Standard encrypt with Microsoft-managed keys only (docs/azure.md).
     # Synapse serverless SQL budgets data processed per day, week or month, never per query (docs/azure.md).
-    "azure": CloudFacts(first_party_station=False, messaging_key_needs_premium=True, query_scan_limit=False),
+    # The mission account is ADLS Gen2 (hierarchical namespace), which refuses blob versioning (docs/azure.md).
+    "azure": CloudFacts(
+        first_party_station=False, messaging_key_needs_premium=True, query_scan_limit=False, object_versions=False
+    ),
 }
 
 

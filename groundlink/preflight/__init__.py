@@ -13,7 +13,9 @@ provider schema. Preflight checks every planned resource's inputs against:
 - subnets serverless compute joins: delegated to Microsoft.App/environments, nothing else
   in them, large enough (`integration`); the processor's Service Bus namespace admits the
   subnet it runs in (`servicebus_reach`), a Lambda function in a VPC reaches S3 (`lambda_reach`);
-- quotas no API shape carries: a Lambda function's environment fits 4 KB (`lambda_env`).
+- quotas no API shape carries: a Lambda function's environment fits 4 KB (`lambda_env`);
+- features an account refuses for its kind: blob versioning and the change feed on an account
+  with a hierarchical namespace (`hns_features`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..engine.plan import Plan
-from . import aws_api, azure_names, azure_roles, cmk, integration, lambda_env, lambda_reach, servicebus_reach
+from . import (
+    aws_api,
+    azure_names,
+    azure_roles,
+    cmk,
+    hns_features,
+    integration,
+    lambda_env,
+    lambda_reach,
+    servicebus_reach,
+)
 from .constraints import check_table
 from .findings import Finding
 from .provider import check_resource
@@ -60,4 +72,5 @@ def preflight(plan: Plan, service_principals: Iterable[str] = ()) -> list[Findin
         findings += cmk.azure_findings(plan)
         findings += integration.azure_findings(plan)
         findings += servicebus_reach.azure_findings(plan)
+        findings += hns_features.azure_findings(plan)
     return findings
