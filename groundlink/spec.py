@@ -1456,13 +1456,6 @@ class MissionSpec(_Model):
                         f"ground_segment.{key}",
                         f"{value} is outside {lo}-{hi} (AWS Ground Station dataflow endpoint group, delivery.stream)",
                     )
-            streamed = len(self.downlinks())
-            if gs.provider == "managed" and streamed > limits.DATAFLOW_ENDPOINTS_MAX:
-                raise _fail(
-                    "delivery.stream",
-                    f"{streamed} downlinks need {streamed} dataflow endpoints; AWS Ground "
-                    f"Station allows {limits.DATAFLOW_ENDPOINTS_MAX} per endpoint group",
-                )
         az = self.clouds.azure
         if az.location.startswith(limits.AZURE_SOVEREIGN_LOCATION_STARTS):
             raise _fail(

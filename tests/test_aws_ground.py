@@ -426,3 +426,23 @@ def partner_streaming(tmp_path_factory):
     data = spec_data("partner.yaml")
     data["delivery"] = {"stream": True}
     return aws_data(tmp_path_factory.mktemp("partner-stream"), data)
+
+
+def test_each_satellite_streams_through_its_own_endpoint_group():
+    """A contact reserves its whole dataflow endpoint group, and contacts run at once only on
+    different groups (docs/facts.md §2): one group per satellite, holding that satellite's
+    endpoints, so two satellites' passes that overlap can both stream."""
+    from .conftest import variant_plan
+
+    plan = variant_plan("aws", {"delivery.stream": True}, base="constellation.yaml")
+    groups = plan.of_type("aws-native:groundstation:DataflowEndpointGroup")
+    satellites = [s["name"] for s in spec_data("constellation.yaml")["satellites"]]
+    assert len(groups) == len(satellites) == 24
+    by_group = {g.name: sorted(e["endpoint"]["name"] for e in g.inputs["endpointDetails"]) for g in groups}
+    downlinks = [d["name"] for d in spec_data("constellation.yaml")["satellites"][0]["downlinks"]]
+    for satellite in satellites:
+        assert by_group[f"eo-constellation-ground-stream-group-{satellite}"] == sorted(
+            f"eo-constellation-{satellite}-{d}" for d in downlinks
+        )
+    ports = [e["endpoint"]["address"]["port"] for g in groups for e in g.inputs["endpointDetails"]]
+    assert sorted(ports) == list(range(55888, 55888 + 48))  # one receiver address, a port per downlink

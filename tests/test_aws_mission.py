@@ -137,9 +137,10 @@ class TestConstellation:
         per_satellite_with_a_link = count(2, 1) - fixed_plus_one
         per_link = count(1, 2) - fixed_plus_one
         # a link: its antenna, recording and endpoint configs under its component; a satellite
-        # adds its profile, tracking config and their component too
+        # adds its profile, tracking config and their component too, and its own dataflow
+        # endpoint group (a contact reserves its whole group: one per satellite lets them overlap)
         assert per_link == 4
-        assert per_satellite_with_a_link == per_link + 3
+        assert per_satellite_with_a_link == per_link + 4
         for satellites, downlinks in ((3, 1), (2, 2)):
             expected = fixed_plus_one + (satellites - 1) * (per_satellite_with_a_link - per_link)
             expected += per_link * (satellites * downlinks - 1)

@@ -271,8 +271,9 @@ class AwsSatelliteProfile(MissionComponent):
 
 class AwsStreamEndpoints(MissionComponent):
     """Live delivery: one dataflow endpoint per downlink on a receiver network interface in
-    the mission subnet, grouped in one dataflow endpoint group (endpoints are create-only,
-    so adding a downlink replaces the group)."""
+    the mission subnet, in one dataflow endpoint group per satellite, so that satellites'
+    contacts stream at the same time (endpoints are create-only, so adding a downlink to a
+    satellite replaces its group)."""
 
     TOKEN = "groundlink:index:AwsStreamEndpoints"
 
@@ -380,28 +381,38 @@ class AwsStreamEndpoints(MissionComponent):
             "security_group_ids": [endpoint_sg.id],
             "subnet_ids": [network.subnet_id],
         }
-        self.group = self.realize(
-            GS.DataflowEndpointGroup(
-                self.child_name("group"),
-                endpoint_details=[
-                    {
-                        "endpoint": {
-                            "name": self.names[link.key],
-                            "mtu": STREAM_MTU,
-                            "address": {"name": self.receiver.private_ip, "port": STREAM_BASE_PORT + i},
-                        },
-                        "security_details": security,
-                    }
-                    for i, link in enumerate(inputs.links)
-                ],
-                contact_pre_pass_duration_seconds=gs.pre_pass_seconds,
-                contact_post_pass_duration_seconds=gs.post_pass_seconds,
-                tags=native_tags(self.tags),
-                opts=self.opts(depends_on=[policy]),
-            ),
-            cap,
-        )
-        self.register_outputs({"dataflow_endpoint_group_arn": self.group.arn})
+        # One group per satellite: a contact reserves its whole group for its duration, and
+        # contacts run at once only on different groups (AWS Ground Station User Guide, "Use AWS
+        # Ground Station Dataflow endpoint groups"; docs/facts.md §2), so one group for the
+        # mission would let a single satellite's contact stream at a time.
+        ports = {link.key: STREAM_BASE_PORT + i for i, link in enumerate(inputs.links)}
+        self.groups = {
+            satellite.name: self.realize(
+                GS.DataflowEndpointGroup(
+                    self.child_name(f"group-{satellite.name}"),
+                    endpoint_details=[
+                        {
+                            "endpoint": {
+                                "name": self.names[link.key],
+                                "mtu": STREAM_MTU,
+                                "address": {"name": self.receiver.private_ip, "port": ports[link.key]},
+                            },
+                            "security_details": security,
+                        }
+                        for link in inputs.links
+                        if link.satellite.name == satellite.name
+                    ],
+                    contact_pre_pass_duration_seconds=gs.pre_pass_seconds,
+                    contact_post_pass_duration_seconds=gs.post_pass_seconds,
+                    tags=native_tags(self.tags),
+                    opts=self.opts(depends_on=[policy]),
+                ),
+                cap,
+            )
+            for satellite in inputs.satellites
+            if any(link.satellite.name == satellite.name for link in inputs.links)
+        }
+        self.register_outputs({"dataflow_endpoint_group_arns": {sat: g.arn for sat, g in self.groups.items()}})
 
 
 class AwsGroundSegment(MissionComponent):
