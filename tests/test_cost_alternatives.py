@@ -4,7 +4,7 @@ prices added so that every alternative is known:
 
     AWS   s3_inter_region_transfer_gb 0.02
     Azure blob_hot_gzrs 0.05, blob_cool_gzrs 0.04, blob_cold_gzrs 0.01, blob_geo_replication_gb 0.02,
-          service_bus_premium_mu_hour 1, event_hubs_premium_pu_hour 2
+          blob_hot_gzrs_write_operations 0.06, service_bus_premium_mu_hour 1, event_hubs_premium_pu_hour 2
 
 The example holds hot 61.56 GB, cool 123.12, cold 184.68, archive 629.28 (Azure keeps the
 archive GB in Cold: 813.96), lands 41.61 + 20.805 = 62.415 GB and writes 1,460 objects a month.
@@ -14,7 +14,8 @@ archive GB in Cold: 813.96), lands 41.61 + 20.805 = 62.415 GB and writes 1,460 o
   2 x 1,460 x 0.001 = 2.92. Delta 23.5987; the storage choice becomes 2 x 3.8304 + 14.6 + 1.2483
   + 1 + 2.92 = 27.4291.
 - Azure geo (GZRS): 61.56 x 0.05 + 123.12 x 0.04 + 813.96 x 0.01 = 3.078 + 4.9248 + 8.1396 = 16.1424,
-  plus transfer 1.2483 = 17.3907, against ZRS 1.60056 + 2.33928 + 3.66282 = 7.60266: delta 9.78804.
+  plus transfer 1.2483 plus writes 1,533 x 0.06 = 91.98 (1,460 objects + 73 manifests): 109.3707,
+  against ZRS 1.60056 + 2.33928 + 3.66282 + writes 1,533 x 0.05 = 76.65: 84.25266; delta 25.11804.
 - Azure software keys: the $5.5 HSM key line (the 3,072-bit key the stack creates) goes: delta -5.5.
 - Azure Premium messaging adds 730 h x $1 + 730 h x $2 = 2,190 and removes the Standard lines
   9.855 + 2.19 + 21.9 + 73 = 106.945 (Service Bus operations: 3 x 1,460 raw blobs, the partner's
@@ -49,6 +50,7 @@ ADDED = {
         "blob_cool_gzrs_gb_month": 0.04,
         "blob_cold_gzrs_gb_month": 0.01,
         "blob_geo_replication_gb": 0.02,
+        "blob_hot_gzrs_write_operations": 0.06,
         "service_bus_premium_mu_hour": 1,
         "event_hubs_premium_pu_hour": 2,
     },
@@ -98,7 +100,10 @@ def test_aws_alternatives_of_the_worked_example():
 
 def test_azure_alternatives_of_the_worked_example():
     assert _figures("azure") == {
-        "storageRedundancy": {"zone": ("ZRS", True, 7.60266, 0, ()), "geo": ("GZRS", False, 17.3907, 9.78804, ())},
+        "storageRedundancy": {
+            "zone": ("ZRS", True, 84.25266, 0, ()),
+            "geo": ("GZRS", False, 109.3707, 25.11804, ()),
+        },
         "hsmKeys": {True: (True, True, 5.5, 0, ()), False: (False, False, 0, -5.5, ())},
         "messagingEncryption": {
             # Standard: 9.855 base + 2.19 operations + 21.9 throughput + 73 Capture = 106.945; the
@@ -112,11 +117,16 @@ def test_azure_alternatives_of_the_worked_example():
 def test_from_a_geo_spec_zone_saves_what_geo_costs_and_read_access_is_dropped():
     aws, azure = _figures("aws", **GEO), _figures("azure", **GEO, **{"storage.geo_read_access": True})
     assert aws["storageRedundancy"]["zone"][1:4] == (False, pytest.approx(3.8304), pytest.approx(-23.5987))
-    # RA-GZRS prices are not among the added ones: the chosen account's capacity is unknown, so the
-    # saving is the transfer line's 1.2483 plus an unknown, named
+    # RA-GZRS prices are not among the added ones: the chosen account's capacity and writes are
+    # unknown, so the saving is ZRS's 84.25266 less the transfer line's 1.2483, plus an unknown, named
     option, chosen, _, saving, unknown = azure["storageRedundancy"]["zone"]
-    assert (option, chosen, saving) == ("ZRS", False, pytest.approx(7.60266 - 1.2483))
-    assert set(unknown) == {"blob_hot_ragzrs_gb_month", "blob_cool_ragzrs_gb_month", "blob_cold_ragzrs_gb_month"}
+    assert (option, chosen, saving) == ("ZRS", False, pytest.approx(84.25266 - 1.2483))
+    assert set(unknown) == {
+        "blob_hot_ragzrs_gb_month",
+        "blob_cool_ragzrs_gb_month",
+        "blob_cold_ragzrs_gb_month",
+        "blob_hot_ragzrs_write_operations",
+    }
     assert azure["storageRedundancy"]["geo"][:2] == ("RA-GZRS", True)
 
 
@@ -162,11 +172,11 @@ def test_the_report_table_shows_each_alternative_and_its_delta_per_cloud():
     assert rows == {
         "storage.redundancy: zone": [
             "S3 Standard (3 zones): $3.83/month (the spec's choice)",
-            "ZRS: $7.60/month (the spec's choice)",
+            "ZRS: $84.25/month (the spec's choice)",
         ],
         "storage.redundancy: geo": [
             "S3 Standard (3 zones), replicated to us-east-1: $27.43/month (+$23.60 a month)",
-            "GZRS: $17.39/month (+$9.79 a month)",
+            "GZRS: $109.37/month (+$25.12 a month)",
         ],
         "security.hsm_keys: true": ["yes: $1.00/month (the spec's choice)", "yes: $5.50/month (the spec's choice)"],
         "security.hsm_keys: false": ["yes: $1.00/month (no change)", "no: $0.00/month (-$5.50 a month)"],

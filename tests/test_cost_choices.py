@@ -50,12 +50,13 @@ def test_aws_choices_of_the_worked_example():
 
 def test_azure_choices_of_the_worked_example():
     assert _choices("azure") == {
-        # no archive tier on ZRS: archive-aged data stays in Cold, (184.68 + 629.28) GB x $0.0045
+        # no archive tier on ZRS: archive-aged data stays in Cold, (184.68 + 629.28) GB x $0.0045;
+        # and the ZRS write operations, 1,533 x $0.05 = 76.65
         "storageRedundancy": (
             "ZRS",
-            _total(1.60056 + 2.33928 + 3.66282),
-            "blob capacity lines at this redundancy's prices; no archive tier on this redundancy: "
-            "archive-aged data is held and priced in Cold",
+            _total(1.60056 + 2.33928 + 3.66282 + 76.65),
+            "blob capacity and write operation lines at this redundancy's prices; no archive tier on this "
+            "redundancy: archive-aged data is held and priced in Cold",
         ),
         "hsmKeys": (True, _total(5.5), "Key Vault premium RSA-HSM key-month lines, priced by the key's size"),
         "messagingEncryption": (

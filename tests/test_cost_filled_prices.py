@@ -53,6 +53,11 @@ FILLED = {
 }
 # price id: (USD, per, free a month, region, where the figure was read)
 COMPUTE = {
+    # the ADLS Gen2 account's write operations, by its redundancy (the snapshot's
+    # 'Hot ZRS Write Operations' and 'Hot GZRS Write Operations', which RA-GZRS shares)
+    "blob_hot_zrs_write_operations": (0.0878, 10_000, 0, "westeurope", RADAR),
+    "blob_hot_gzrs_write_operations": (0.1528, 10_000, 0, "westeurope", RADAR),
+    "blob_hot_ragzrs_write_operations": (0.1528, 10_000, 0, "westeurope", RADAR),
     "functions_flex_executions": (0.40, 1_000_000, 0, "eastus", "https://modal.com/blog/azure-function-pricing-guide"),
     "functions_flex_gb_second": (0.000026, 1, 100_000, "eastus", "https://modal.com/blog/azure-function-pricing-guide"),
     "container_apps_vcpu_second": (0.000024, 1, 180_000, "not stated by the source", "https://c3x.dev/"),
@@ -116,10 +121,14 @@ def test_geo_redundancy_prices_each_tier_and_the_paired_region_copy(catalogs, re
     item, quantity, cost = azure["blob_geo_replication_gb"]
     assert item == f"Geo-replication data transfer ({'RA-GZRS' if read_access else 'GZRS'})"
     assert (quantity, cost) == pytest.approx((LANDED_GB, 1.560375))  # 78.01875 GB x $0.02
+    # (1,825 objects + 91.25 manifests) written a month, at the GZRS meter RA-GZRS shares
+    writes = azure[f"blob_hot_{kind}_write_operations"]
+    item = "Blob write operations (RA-GZRS)" if read_access else "Blob write operations (GZRS)"
+    assert writes == (item, pytest.approx(1916.25), pytest.approx(0.0292803))  # 1,916.25 x $0.1528 / 10,000
     choice = cost_json(est, 1000, spec.spec)["clouds"]["azure"]["choices"]["storageRedundancy"]
     assert choice["value"] == ("RA-GZRS" if read_access else "GZRS")
     assert choice["monthly"] == {
-        "known": pytest.approx(sum(expected.values()) + 1.560375),
+        "known": pytest.approx(sum(expected.values()) + 1.560375 + 0.0292803),
         "complete": True,
         "unknown": [],
     }
@@ -143,8 +152,9 @@ def test_report_states_the_cost_of_each_redundancy_and_messaging_choice_per_clou
     table = _choices(doc, ["aws", "azure"]).table
     assert table is not None
     rows = {row[0].text: [cell.text for cell in row[1:]] for row in table.rows}
-    # GZRS: 3.256524 + 8.887725 + 6.76476 + 1.560375 = 20.469384; Premium: 677.075 + 749.71 = 1,426.785
-    assert rows["Storage redundancy"][1] == "GZRS: $20.47/month"
+    # GZRS: 3.256524 + 8.887725 + 6.76476 + 1.560375 + writes 0.0292803 = 20.4986643;
+    # Premium: 677.075 + 749.71 = 1,426.785
+    assert rows["Storage redundancy"][1] == "GZRS: $20.50/month"
     assert rows["Messaging encryption"] == ["mission key: $0.00/month", "mission key: $1,426.79/month"]
     assert rows["Storage redundancy"][0].startswith("S3 Standard (3 zones), replicated to us-east-2: $")
 

@@ -118,8 +118,9 @@ def test_azure_geo_adds_the_paired_region_copy_at_the_geo_replication_rate(catal
     assert not [x for x in zone.lines if x.price_id == "blob_geo_replication_gb"]
     choice = cost_json(estimate(arith_spec(**GEO), catalogs), 1000, arith_spec(**GEO).spec)["clouds"]["azure"]
     monthly = choice["choices"]["storageRedundancy"]["monthly"]
-    # GZRS capacity 3.60126 + 40.06017 = 43.66143, plus the transfer 1.560375
-    assert monthly == {"known": pytest.approx(45.221805), "complete": True, "unknown": []}
+    # GZRS capacity 3.60126 + 40.06017 = 43.66143, plus the transfer 1.560375, plus the GZRS
+    # writes: (1,825 objects + 91.25 manifests) x $0.1528 per 10,000 = 0.0292803
+    assert monthly == {"known": pytest.approx(45.2510853), "complete": True, "unknown": []}
 
 
 def test_premium_messaging_replaces_standard_lines_with_unit_hours(catalogs):
@@ -130,7 +131,11 @@ def test_premium_messaging_replaces_standard_lines_with_unit_hours(catalogs):
         assert lines["Service Bus Premium messaging units (mission key)"] == pytest.approx((730, 657))  # 730 h x 0.9
         assert lines["Event Hubs Premium processing units (mission key)"] == pytest.approx((730, 1095))  # x 1.5
         standard = [item for item in lines if "Standard" in item or "Capture" in item or "operations" in item]
-        assert standard == ["Blob write operations", "Key Vault operations (RSA 3072-bit key)", "Event Grid operations"]
+        assert standard == [
+            "Blob write operations (ZRS)",
+            "Key Vault operations (RSA 3072-bit key)",
+            "Event Grid operations",
+        ]
 
 
 def test_compare_json_states_each_choice_and_its_monthly_cost(catalogs):
@@ -138,7 +143,9 @@ def test_compare_json_states_each_choice_and_its_monthly_cost(catalogs):
     doc = cost_json(estimate(spec, catalogs), 1000, spec.spec)
     azure, aws = doc["clouds"]["azure"]["choices"], doc["clouds"]["aws"]["choices"]
     assert azure["storageRedundancy"]["value"] == "ZRS"
-    assert azure["storageRedundancy"]["monthly"] == {"known": pytest.approx(24.25635), "complete": True, "unknown": []}
+    # ZRS capacity 24.25635 + (1,825 objects + 91.25 manifests) x $0.0878 per 10,000 written
+    zrs = 24.25635 + 1916.25 * 0.0878 / 10_000
+    assert azure["storageRedundancy"]["monthly"] == {"known": pytest.approx(zrs), "complete": True, "unknown": []}
     assert azure["hsmKeys"]["value"] is True
     # one HSM key (no plan: the 3,072-bit mission key assumed) x $5 a month
     assert azure["hsmKeys"]["monthly"]["known"] == pytest.approx(5.0)

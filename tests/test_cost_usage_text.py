@@ -73,7 +73,9 @@ def test_the_assumptions_the_report_prints_name_the_figures_they_rest_on():
         "processor invocation per message delivered.",
         "Telemetry flows at 2 KB/s while in contact (usage.telemetry_kb_per_second).",
         "Egress 100 GB/month (usage.egress_gb_per_month).",
-        "Budgets, logs, catalogs' own storage and the key versions automatic key rotation adds are not priced (not in the price catalog).",
+        "Budgets, logs, catalogs' own storage, the key versions automatic key rotation adds, Key Vault's "
+        "charge for each automatic rotation and Event Hubs Standard ingress events are not priced (not in the "
+        "price catalog).",
     ]
 
 

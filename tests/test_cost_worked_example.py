@@ -88,7 +88,7 @@ PRICES = {
         "blob_hot_zrs_gb_month": 0.026,
         "blob_cool_zrs_gb_month": 0.019,
         "blob_cold_zrs_gb_month": 0.0045,
-        "blob_hot_write_operations": 0.05,
+        "blob_hot_zrs_write_operations": 0.05,
         "synapse_serverless_tb": 6,
         "event_hubs_standard_tu_hour": 0.03,
         "event_hubs_capture_tu_hour": 0.1,
@@ -201,7 +201,7 @@ def test_every_azure_line_of_the_managed_example():
         {
             # managed on AWS is a partner network on Azure: all 730 minutes at the partner price
             "Partner network contact minutes (no first-party ground station since 2024-12-18)": (730, 5110),
-            "Blob write operations": (1533, 76.65),  # 1,460 objects + 73 manifests, x $0.05
+            "Blob write operations (ZRS)": (1533, 76.65),  # 1,460 objects + 73 manifests, x $0.05
             "Internet egress": (100, 8.7),
             # no plan: one HSM key assumed, of the 3,072 bits the Azure stack gives its key: $5.5
             "Key Vault HSM keys (RSA 3072-bit)": (1, 5.5),
@@ -315,7 +315,7 @@ def test_no_object_store_lands_no_raw_objects():
     # no raw files, and no products: processing is off, so nothing writes them
     assert aws["S3 PUT requests"] == pytest.approx((0, 0))
     # nor a partner's manifest on Azure: nothing lands in a raw store
-    assert _lines(data, "azure")["Blob write operations"] == pytest.approx((0, 0))
+    assert _lines(data, "azure")["Blob write operations (ZRS)"] == pytest.approx((0, 0))
 
 
 def test_a_private_network_bills_azure_its_endpoints_and_zones_and_aws_nothing():

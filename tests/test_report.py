@@ -249,8 +249,8 @@ def test_report_leads_with_the_decision_and_compare_json_carries_break_even_and_
 def test_report_states_each_clouds_durability_choices_and_their_cost(report):
     _, out, doc = report
     choices = {cloud: doc["cost"]["clouds"][cloud]["choices"] for cloud in ("aws", "azure")}
-    # the Azure storage choice is its ZRS capacity lines at the catalog's ZRS prices
-    # ($0.0221 hot, $0.0131 cool, $0.005 cold per GB-month), every one of them known
+    # the Azure storage choice is its ZRS capacity and write lines at the catalog's ZRS prices
+    # ($0.0221 hot, $0.0131 cool, $0.005 cold per GB-month, $0.0878 per 10,000 writes), all known
     assert choices["azure"]["storageRedundancy"]["value"] == "ZRS"
     stored = {
         line["priceId"]: line["quantity"] for line in doc["cost"]["clouds"]["azure"]["lines"] if "ZRS" in line["item"]
@@ -259,6 +259,7 @@ def test_report_states_each_clouds_durability_choices_and_their_cost(report):
         "azure.blob_hot_zrs_gb_month": 0.0221,
         "azure.blob_cool_zrs_gb_month": 0.0131,
         "azure.blob_cold_zrs_gb_month": 0.005,
+        "azure.blob_hot_zrs_write_operations": 0.0878 / 10_000,
     }
     assert set(stored) == set(zrs)
     by_hand = sum(stored[p] * zrs[p] for p in zrs)

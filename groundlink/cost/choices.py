@@ -11,7 +11,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..blueprint.tiering import ARCHIVE
-from .model import GEO_TRANSFER, REPLICATION, CloudCost, Total, azure_storage_redundancy, total
+from .model import (
+    GEO_TRANSFER,
+    REPLICATION,
+    CloudCost,
+    Total,
+    azure_storage_redundancy,
+    total,
+    write_operations_price_id,
+)
 
 # Price ids whose lines exist because of a choice.
 HSM_PRICE_IDS = frozenset({"kms_key_month", "key_vault_hsm_key_month", "key_vault_hsm_advanced_key_month"})
@@ -39,12 +47,16 @@ class Choice:
 
 
 def _storage(cloud: str, spec: Any, cost: CloudCost) -> Choice:
-    stored = total([x for x in cost.lines if x.tier or x.item.startswith(REPLICATION) or x.price_id == GEO_TRANSFER])
+    writes = write_operations_price_id(azure_storage_redundancy(spec)) if cloud == "azure" else None
+    stored = total(
+        [x for x in cost.lines if x.tier or x.item.startswith(REPLICATION) or x.price_id in (GEO_TRANSFER, writes)]
+    )
     if cloud == "azure":
         sku = azure_storage_redundancy(spec)
         held = "; no archive tier on this redundancy: archive-aged data is held and priced in Cold"
         archived = any(step.tier == ARCHIVE for step in spec.storage.tiering)
-        return Choice(sku, stored, "blob capacity lines at this redundancy's prices" + (held if archived else ""))
+        basis = "blob capacity and write operation lines at this redundancy's prices"
+        return Choice(sku, stored, basis + (held if archived else ""))
     if spec.storage.redundancy == "geo":
         return Choice(
             f"S3 Standard (3 zones), replicated to {spec.clouds.aws.replica_region}",

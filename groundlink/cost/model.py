@@ -67,6 +67,12 @@ def azure_storage_redundancy(spec: Any) -> str:
     return "ZRS"
 
 
+def write_operations_price_id(redundancy: str) -> str:
+    """Catalog id of an Azure account's Hot write operations: its meter depends on the
+    redundancy (an ADLS Gen2 ZRS write costs less than a GZRS one)."""
+    return f"blob_hot{AZURE_REDUNDANCY_PRICE_KEYS[redundancy]}_write_operations"
+
+
 def storage_price_id(cloud: str, tier: str, redundancy: str = "ZRS") -> str:
     """Catalog id of a tier's GB-month price (Azure's depends on the account's redundancy)."""
     if cloud == "azure":
@@ -608,13 +614,14 @@ def _azure_private_network_lines(plan: Plan | None, e: Callable[[str], PriceEntr
 
 def _azure_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan: Plan | None) -> list[Line]:
     spec, e = blueprint.spec, catalog.entry
+    writes = write_operations_price_id(azure_storage_redundancy(spec))
     lines = [
         Line(
             "storage",
-            "Blob write operations",
+            f"Blob write operations ({azure_storage_redundancy(spec)})",
             usage.written("azure"),
-            "blob_hot_write_operations",
-            e("blob_hot_write_operations"),
+            writes,
+            e(writes),
             "one per object written",
         )
     ]

@@ -281,7 +281,9 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         "one processor invocation per message delivered.",
         f"Telemetry flows at {use.telemetry_kb_per_second:g} KB/s while in contact (usage.telemetry_kb_per_second).",
         f"Egress {use.egress_gb_per_month:g} GB/month (usage.egress_gb_per_month).",
-        "Budgets, logs, catalogs' own storage and the key versions automatic key rotation adds are not priced (not in the price catalog).",
+        "Budgets, logs, catalogs' own storage, the key versions automatic key rotation adds, Key Vault's "
+        "charge for each automatic rotation and Event Hubs Standard ingress events are not priced (not in the "
+        "price catalog).",
     ]
     return MonthlyUsage(
         days_per_month=DAYS_PER_MONTH,
