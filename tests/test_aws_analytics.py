@@ -163,3 +163,40 @@ class TestTelemetry:
             plan.outputs[k] is None for k in ("catalog", "query_endpoint", "telemetry_stream", "query_results_uri")
         )
         assert "telemetrySinkConfigArn" not in plan.one("aws-native:groundstation:MissionProfile").inputs
+
+
+GLACIER_WARNING = (
+    "storage.tiering: from day {} raw files and products are in S3 Glacier Flexible Retrieval or Deep Archive, "
+    'which Athena leaves out of every query until they are restored (Athena User Guide, "Query restored Amazon S3 '
+    'Glacier objects"): restore those days (S3 RestoreObject) before querying them; the catalog\'s tables then '
+    "read them (read_restored_glacier_objects)"
+)
+
+
+def test_every_catalog_table_reads_restored_glacier_objects():
+    """Athena skips a table's Glacier Flexible Retrieval and Deep Archive objects unless the table
+    says read_restored_glacier_objects (Athena User Guide), and the tiering moves them there."""
+    from .conftest import cached_plan
+
+    tables = cached_plan("noaa20.yaml", "aws").of_type("aws:glue/catalogTable:CatalogTable")
+    assert {t.inputs["name"] for t in tables} == {"raw_contacts", "telemetry", "frame_index", "contact_summary"}
+    assert {t.inputs["parameters"]["read_restored_glacier_objects"] for t in tables} == {"true"}
+
+
+@pytest.mark.parametrize(
+    ("tiering", "day"),
+    [
+        (None, 90),  # noaa20: cool 30, cold 90, archive 180
+        ([{"after_days": 30, "tier": "cool"}, {"after_days": 200, "tier": "archive"}], 200),
+        ([{"after_days": 30, "tier": "cool"}], None),  # Standard-IA is online
+    ],
+)
+def test_the_plan_says_from_which_day_athena_skips_archived_data(tiering, day):
+    from .conftest import variant_plan
+
+    changes = {} if tiering is None else {"storage.tiering": tiering}
+    aws_plan, azure_plan = variant_plan("aws", changes), variant_plan("azure", changes)
+    glacier = [w for w in aws_plan.warnings if "S3 Glacier" in w]
+    assert glacier == ([] if day is None else [GLACIER_WARNING.format(day)])
+    # Azure keeps archive-aged data in Cold, which its SQL reads: nothing to restore
+    assert not [w for w in azure_plan.warnings if "restored" in w]

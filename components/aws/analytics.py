@@ -128,6 +128,14 @@ class AwsCatalog(MissionComponent):
             ),
             "analytics.catalog",
         )
+        if inputs.offline_after_days is not None:
+            self.warn(
+                f"storage.tiering: from day {inputs.offline_after_days} raw files and products are in S3 Glacier "
+                "Flexible Retrieval or Deep Archive, which Athena leaves out of every query until they are restored "
+                '(Athena User Guide, "Query restored Amazon S3 Glacier objects"): restore those days (S3 '
+                "RestoreObject) before querying them; the catalog's tables then read them "
+                "(read_restored_glacier_objects)"
+            )
         self.tables: list[aws.glue.CatalogTable] = []
         if raw is not None:
             self.tables.append(self._raw_table(raw))
@@ -237,6 +245,8 @@ class AwsCatalog(MissionComponent):
                     lambda loc: {
                         "projection.enabled": "true",
                         "storage.location.template": loc + path,
+                        # restored Glacier and Deep Archive objects are read; Athena skips them otherwise
+                        "read_restored_glacier_objects": "true",
                         **parameters,
                         **_date_projection(*dates),
                     }

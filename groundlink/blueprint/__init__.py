@@ -271,6 +271,9 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
             catalog_retention_days=spec.storage.products_retention_days,
             products_container=blueprint.products_container,
             private=private,
+            offline_after_days=min(
+                (t.after_days for t in spec.storage.tiering if t.tier in facts.offline_tiers), default=None
+            ),
         ),
         security=SecurityInputs(
             customer_managed_keys=spec.security.customer_managed_keys,

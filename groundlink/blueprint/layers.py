@@ -90,10 +90,15 @@ class CloudFacts:
     query_scan_limit: bool = True
     # its mission store keeps an overwritten object's earlier content (versions)
     object_versions: bool = True
+    # the spec's tiers this cloud keeps offline, which its serverless SQL skips until restored
+    offline_tiers: tuple[str, ...] = ()
 
 
 CLOUD_FACTS: Mapping[str, CloudFacts] = {
-    "aws": CloudFacts(first_party_station=True),
+    # S3 Glacier Flexible Retrieval (cold) and Deep Archive (archive) are offline: Athena skips
+    # their objects until they are restored (docs/aws.md, "Catalog"). Azure's account has no
+    # archive tier and keeps archive-aged data in Cold, which is online (docs/azure.md).
+    "aws": CloudFacts(first_party_station=True, offline_tiers=("cold", "archive")),
     # Azure Orbital Ground Station was retired on 2024-12-18 (docs/azure.md).
     # Event Hubs and Service Bus Standard encrypt with Microsoft-managed keys only (docs/azure.md).
     # Synapse serverless SQL budgets data processed per day, week or month, never per query (docs/azure.md).
@@ -266,6 +271,9 @@ class AnalyticsInputs(Checked):
     catalog_retention_days: int
     products_container: str
     private: bool
+    # the day the stores' data moves to a tier this cloud keeps offline (None: never), from
+    # which its catalog tables leave that data out of every query until it is restored
+    offline_after_days: int | None = None
 
 
 @dataclass(frozen=True)
