@@ -1061,10 +1061,17 @@ class Budget(_Model):
 
     @field_validator("alert_emails", "thresholds_percent")
     @classmethod
-    def _unique(cls, values: list[Any]) -> list[Any]:
-        dupes = sorted({v for v in values if values.count(v) > 1})
+    def _unique(cls, values: list[Any], info: ValidationInfo) -> list[Any]:
+        # An address is compared without case: one mailbox spelt twice would be told twice,
+        # and the alert subscriptions are named by the address in lower case (components/*/observability.py).
+        def same(v: Any) -> Any:
+            return v.casefold() if info.field_name == "alert_emails" and isinstance(v, str) else v
+
+        keys = [same(v) for v in values]
+        dupes = sorted({v for v, k in zip(values, keys, strict=True) if keys.count(k) > 1})
         if dupes:  # AWS Budgets refuses a notification or subscriber given twice
-            raise ValueError(f"duplicate values {dupes}")
+            case = " (addresses compare without case)" if info.field_name == "alert_emails" else ""
+            raise ValueError(f"duplicate values {dupes}{case}")
         return values
 
 

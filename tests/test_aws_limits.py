@@ -131,3 +131,17 @@ def test_mission_tags_every_cloud_accepts_are_kept():
         "region": "Île-de-France",
     }
     assert spec_from_data(data).mission.tags == data["mission"]["tags"]
+
+
+def test_alert_emails_that_differ_only_in_case_are_one_address():
+    """One mailbox spelt twice would be told twice, and the subscriptions are named by the
+    lower-case address: the plan crashed on a duplicate resource name after validate said ok."""
+    data = spec_data()
+    data["budget"]["alert_emails"] = ["Ops@example.com", "ops@example.com"]
+    (line,) = errors(data)
+    assert line == (
+        "<spec>: budget.alert_emails: duplicate values ['Ops@example.com', 'ops@example.com'] (addresses compare "
+        "without case)"
+    )
+    data["budget"]["alert_emails"] = ["ops@example.com", "ops@example.org"]
+    assert spec_from_data(data).budget.alert_emails == ["ops@example.com", "ops@example.org"]
