@@ -24,7 +24,11 @@ NARROWBAND_MAX_MHZ = 40.0
 MIN_CONTACT_SECONDS: tuple[int, int] = (1, 21600)
 PASS_PADDING_SECONDS: tuple[int, int] = (0, 21600)
 # DataflowEndpointGroup pre/post pass, seconds: applies when data is streamed to an endpoint.
-ENDPOINT_PASS_PADDING_SECONDS: tuple[int, int] = (30, 480)
+# The API takes 30-480 (botocore groundstation CreateDataflowEndpointGroupRequest), the
+# CloudFormation resource 120-480 ("Minimum: 120", AWS::GroundStation::DataflowEndpointGroup,
+# read 2026-12-03), and pulumi-aws-native creates it through Cloud Control, which checks the
+# CloudFormation schema: the spec takes what both accept (docs/facts.md §2).
+ENDPOINT_PASS_PADDING_SECONDS: tuple[int, int] = (120, 480)
 DATAFLOW_EDGES_MAX = 500
 # DataflowEndpointGroup: 1-500 endpoints (create-only).
 DATAFLOW_ENDPOINTS_MAX = 500

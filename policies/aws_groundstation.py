@@ -200,8 +200,9 @@ def mission_profile(args: Any, report: Any) -> None:
     enforcement="mandatory",
     types=T.GS_ENDPOINT_GROUP,
     controls=("CloudFormation AWS::GroundStation::DataflowEndpointGroup schema",),
-    description="Dataflow endpoint groups keep pre/post pass durations within 30-480 s.",
-    remediation="Set contact_pre_pass_duration_seconds and contact_post_pass_duration_seconds between 30 and 480 "
+    description="Dataflow endpoint groups keep pre/post pass durations within 120-480 s (CloudFormation's "
+    "range, which Cloud Control checks; the API alone takes 30-480).",
+    remediation="Set contact_pre_pass_duration_seconds and contact_post_pass_duration_seconds between 120 and 480 "
     "(these are create-only: a change replaces the group).",
 )
 def endpoint_group_timing(args: Any, report: Any) -> None:

@@ -616,10 +616,10 @@ passes(rule, "gs-profile-streams-key", {"streamsKmsKey": DROP})
 rule = "aws-gs-endpoint-group-timing"
 for base in ("gs-endpoint-group", "gs-endpoint-group-v2"):
     for key in ("contactPrePassDurationSeconds", "contactPostPassDurationSeconds"):
-        for outside in (29.0, 481.0):
-            fires(rule, base, {key: outside}, f"{key} {outside:g} is outside 30-480 s")
-        fires(rule, base, {key: True}, f"{key} True is outside 30-480 s")
-        for edge in (30.0, 480.0):
+        for outside in (119.0, 481.0):
+            fires(rule, base, {key: outside}, f"{key} {outside:g} is outside 120-480 s")
+        fires(rule, base, {key: True}, f"{key} True is outside 120-480 s")
+        for edge in (120.0, 480.0):
             passes(rule, base, {key: edge})
         passes(rule, base, {key: DROP})
         passes(rule, base, {key: UNKNOWN_NUMBER_VALUE})

@@ -28,4 +28,4 @@ def test_a_timing_that_is_not_a_number_in_range_is_shown_as_given(value, shown):
 @pytest.mark.parametrize("value, shown", [(1.5, "1.5"), ("600", "600"), (False, "False")])
 def test_an_endpoint_group_timing_is_shown_as_given(value, shown):
     messages = run_resource("aws-gs-endpoint-group-timing", {"contactPostPassDurationSeconds": value})
-    assert messages == [f"contactPostPassDurationSeconds {shown} is outside 30-480 s"]
+    assert messages == [f"contactPostPassDurationSeconds {shown} is outside 120-480 s"]

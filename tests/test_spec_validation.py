@@ -407,11 +407,15 @@ class TestContradictions:
 
     def test_streaming_bounds_the_pass_padding(self):
         _ok(lambda d: d["delivery"].update(stream=True))
-        errors = _errors(lambda d: (d["delivery"].update(stream=True), d["ground_segment"].update(pre_pass_seconds=20)))
+        # CloudFormation's 120-480, which Cloud Control checks (the API alone takes 30-480)
+        errors = _errors(
+            lambda d: (d["delivery"].update(stream=True), d["ground_segment"].update(pre_pass_seconds=119))
+        )
         assert (
-            "s.yaml: ground_segment.pre_pass_seconds: 20 is outside 30-480 (AWS Ground Station dataflow "
+            "s.yaml: ground_segment.pre_pass_seconds: 119 is outside 120-480 (AWS Ground Station dataflow "
             "endpoint group, delivery.stream)"
         ) in errors
+        _ok(lambda d: (d["delivery"].update(stream=True), d["ground_segment"].update(pre_pass_seconds=120)))
 
     def test_serverless_sql_needs_a_catalog(self):
         _ok(lambda d: d["analytics"].update(catalog=False, serverless_sql=False))
