@@ -83,7 +83,11 @@ def processor_permissions(
     statements = [
         iam.allow(["s3:ListBucket"], raw, "ListRawContacts"),
         iam.allow(["s3:GetObject"], f"{raw}/*", "ReadRawContacts"),
-        iam.allow(["s3:PutObject"], [f"{products}/{p}*" for p in PRODUCT_PREFIXES], "WriteProducts"),
+        # s3transfer uploads a stream above 8 MiB in parts and aborts the upload when a part
+        # fails: without the abort, the parts stay (billed) until the lifecycle's abort rule
+        iam.allow(
+            ["s3:AbortMultipartUpload", "s3:PutObject"], [f"{products}/{p}*" for p in PRODUCT_PREFIXES], "WriteProducts"
+        ),
         # a contact processed again replaces its earlier products (groundlink.runtime.delivery):
         # it lists the contact's partitions and deletes what the new products did not overwrite
         iam.allow(
