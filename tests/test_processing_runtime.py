@@ -16,6 +16,7 @@ from groundlink.runtime.delivery import (
     BadMessage,
     ContactFailed,
     ContactLocation,
+    DeliveryFailed,
     MissingCaptures,
     NotAContact,
     SettingError,
@@ -568,7 +569,7 @@ def test_a_failed_upload_never_leaves_a_new_summary_over_earlier_data_and_a_retr
         (tmp_path / "products" / key).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / "products" / key).write_bytes(data)
     failing = FailingStore(tmp_path / "products", fail_at)
-    with pytest.raises(OSError, match="failed"):
+    with pytest.raises(DeliveryFailed, match=r"^OSError: upload of .* failed"):
         process_location(ContactLocation(("contacts/",), CONTACT_A), raw, failing, tmp_path / "work-1")
     summary = f"contact_summary/{partition}/{CONTACT_A}.parquet"
     assert (failing.root / summary).read_bytes() == b"earlier summary"

@@ -27,6 +27,12 @@ CHUNK_BYTES = 64 << 20
 # Streams are written 1 MiB at a time: measured on the build machine, one 32 MiB write()
 # cost the kernel about eight times the CPU of the same bytes in 1 MiB writes.
 WRITE_BYTES = 1 << 20
+# At most this many frame streams are open at once. A contact names up to 64 virtual channels per
+# spacecraft id and, with `spacecraft_ids` unset, any of 256 ids; Lambda gives a process 1,024
+# file descriptors ("Lambda quotas"), so one open file per channel fails a contact of ~1,000
+# channels with "Too many open files" on every retry. Past the cap the least recently written
+# stream is closed and reopened for appending when its channel comes again.
+MAX_OPEN_STREAMS = 256
 INDEX_DICTIONARY = [c.name for c in FRAME_INDEX.columns if c.kind == "string"]
 # The frame index's repetitive string columns (one contact id, a few file names, three statuses)
 # are handed to the Parquet writer as Arrow dictionaries, so that it stores their indices as
@@ -195,19 +201,33 @@ class _Packets:
 
 
 class _Streams:
-    """One open file per virtual channel, under the staging directory."""
+    """One file per virtual channel, under the staging directory; at most MAX_OPEN_STREAMS of them
+    open, the least recently written closed first."""
 
     def __init__(self, directory: Path):
         self.directory = directory
-        self.open: dict[tuple[int, int], BinaryIO] = {}
+        self.open: dict[tuple[int, int], BinaryIO] = {}  # in order of last use once any was closed
+        self.closed: set[tuple[int, int]] = set()  # channels written, then closed to make room
         self.scratch = np.zeros(WRITE_BYTES, dtype=np.uint8)
 
     def _stream(self, channel: tuple[int, int]) -> BinaryIO:
         stream = self.open.get(channel)
         if stream is None:
-            spacecraft, vc = channel
-            stream = (self.directory / f"sc{spacecraft}-vc{vc}.cadu").open("wb")
+            return self._reopen(channel)
+        if self.closed:  # past the cap: keep the order of use (a few channels never get here)
+            del self.open[channel]
             self.open[channel] = stream
+        return stream
+
+    def _reopen(self, channel: tuple[int, int]) -> BinaryIO:
+        if len(self.open) >= MAX_OPEN_STREAMS:
+            oldest = next(iter(self.open))
+            self.open.pop(oldest).close()
+            self.closed.add(oldest)
+        spacecraft, vc = channel
+        path = self.directory / f"sc{spacecraft}-vc{vc}.cadu"
+        stream = path.open("ab") if channel in self.closed else path.open("wb")
+        self.open[channel] = stream
         return stream
 
     def write(self, channel: tuple[int, int], rows: Any) -> None:
@@ -237,8 +257,8 @@ class _Streams:
             stream.write(flat.data)
 
     def close(self) -> None:
-        for stream in self.open.values():
-            stream.close()
+        while self.open:
+            self.open.popitem()[1].close()
 
 
 class _ContactRun:

@@ -14,16 +14,21 @@ All three runtimes (the Lambda handler, the Functions app, the container job) ha
 through `handle_message` (or `handle`, which opens the stores only for a message that names a
 contact), so they skip, fail and replace products alike. A failure is one line naming what is
 wrong in the cloud's terms (the setting, the message's field, the raw object's key), never a
-path of the runtime's scratch directory or a flag of the `groundlink process` command.
+path of the runtime's scratch directory or a flag of the `groundlink process` command: a store's
+SDK or the disk naming a scratch copy is reworded with the object's key (`DeliveryFailed`). Every
+message is staged in one fixed scratch directory, emptied before it is used (`scratch`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import posixpath
+import re
+import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -31,7 +36,7 @@ from typing import Any, Protocol
 
 from groundlink.processing.config import CaptureFormat, name_problem
 from groundlink.processing.errors import CaptureError, ProcessingError
-from groundlink.processing.layout import FRAMES_PREFIX, hive_values
+from groundlink.processing.layout import FRAMES_PREFIX, STAGING_PREFIX, hive_values
 from groundlink.processing.tables import CONTACT_SUMMARY, FRAME_INDEX
 
 MANIFEST_SUFFIX = "manifest.json"
@@ -52,6 +57,12 @@ CAPTURE_FORMAT_KEYS = {
 PRODUCT_ROOTS = (FRAMES_PREFIX, FRAME_INDEX.prefix, CONTACT_SUMMARY.prefix)
 # How many problems a failure's one line names before it counts the rest.
 SHOWN_PROBLEMS = 3
+# The runtime's one scratch directory, under the temporary directory (Lambda's /tmp): emptied before
+# each message is staged in it. A Lambda invocation that times out or crashes never unwinds, and
+# "the Lambda reset does not clear the /tmp directory content prior to the next init phase"
+# (Lambda Developer Guide, "Lambda execution environment"): a directory of its own per message
+# would leave that contact's files there for every later invocation of the environment.
+SCRATCH_NAME = "groundlink-runtime"
 
 
 class ObjectStore(Protocol):
@@ -98,6 +109,12 @@ class ContactFailed(RuntimeError):
     a `satellite=` partition): the message fails, is retried, then dead-lettered."""
 
 
+class DeliveryFailed(RuntimeError):
+    """A store's SDK or the local disk failed while a contact was fetched, processed or uploaded
+    (a throttled upload, a full disk, too many open files): the error's type and message, with the
+    runtime's scratch paths given in the stores' terms. The message is retried, then dead-lettered."""
+
+
 class SettingError(RuntimeError):
     """A setting the stack gives the runtime is absent or unusable: every message would fail
     alike, so it is named before any message is read or any object fetched."""
@@ -114,7 +131,7 @@ def setting(name: str) -> str:
 def failure_line(error: BaseException) -> str:
     """`error` as the one line a runtime logs for a failed message: the runtime's own failures by
     their message, anything else (a store's SDK error) with its type."""
-    known = (BadMessage, MissingCaptures, ContactFailed, SettingError)
+    known = (BadMessage, MissingCaptures, ContactFailed, DeliveryFailed, SettingError)
     text = str(error) if isinstance(error, known) else f"{type(error).__name__}: {error}"
     return "; ".join(line.strip() for line in text.splitlines() if line.strip()) or type(error).__name__
 
@@ -259,9 +276,24 @@ def _layout_problems(location: ContactLocation, keys: list[str]) -> list[str]:
     return problems
 
 
-def _in_keys(text: str, raw_root: Path) -> str:
-    """A processor error about the fetched copies, as the raw store's keys of the objects."""
-    return text.replace(f"{raw_root}{os.sep}", "").replace(str(raw_root), "the contact's raw objects")
+def _in_keys(text: str, workdir: Path) -> str:
+    """`text` (a processor's, an SDK's or the disk's error) with the paths of the runtime's scratch
+    directory `workdir` in the stores' terms: a fetched copy as its raw object's key, a product as
+    its key in the products store, a staged product by its name in the staging directory."""
+    for root in dict.fromkeys((workdir, workdir.resolve())):  # a path may come resolved (/tmp a link)
+        raw, out = re.escape(str(root / "raw")), re.escape(str(root / "products"))
+        sep, staging = re.escape(os.sep), re.escape(STAGING_PREFIX)
+        for pattern, words in (
+            (rf"{out}{sep}{staging}[^{sep}'\"\s]*{sep}", "the staged "),
+            (rf"{out}{sep}{staging}[^{sep}'\"\s]*", "the contact's staged products"),
+            (rf"{raw}{sep}", ""),
+            (rf"{out}{sep}", ""),
+            (raw, "the contact's scratch copy"),
+            (out, "the contact's products"),
+            (rf"{re.escape(str(root))}(?:{sep})?", "the runtime's scratch directory"),
+        ):
+            text = re.sub(pattern, words, text)  # plain words: no group references, no backslashes
+    return text
 
 
 def _upload_order(key: str) -> tuple[int, str]:
@@ -288,6 +320,22 @@ def process_location(
     problems = _layout_problems(location, keys)
     if problems:
         raise ContactFailed(_summarised(problems))
+    try:
+        return _deliver(location, keys, raw, products, workdir, fmt)
+    except ContactFailed:
+        raise
+    except Exception as error:  # an SDK's or the disk's error names the scratch copies: in keys instead
+        raise DeliveryFailed(f"{type(error).__name__}: {_in_keys(str(error), workdir)}") from error
+
+
+def _deliver(
+    location: ContactLocation,
+    keys: list[str],
+    raw: ObjectStore,
+    products: ObjectStore,
+    workdir: Path,
+    fmt: CaptureFormat,
+) -> list[dict[str, Any]]:
     raw_root = workdir / "raw"
     for key in keys:
         target = raw_root / key
@@ -301,10 +349,10 @@ def process_location(
     try:
         summaries = [process_contact(c, out, fmt) for c in discover(raw_root, fmt, contact_id=location.contact_id)]
     except ProcessingError as error:
-        lines = [_in_keys(line, raw_root) for line in error.lines]
+        lines = [_in_keys(line, workdir) for line in error.lines]
         raise ContactFailed(f"contact {location.contact_id}: {_summarised(lines)}") from None
     except CaptureError as error:
-        raise ContactFailed(f"contact {location.contact_id}: {_in_keys(str(error), raw_root)}") from None
+        raise ContactFailed(f"contact {location.contact_id}: {_in_keys(str(error), workdir)}") from None
     produced = [path.relative_to(out).as_posix() for path in out.rglob("*") if path.is_file()]
     # staging never leaves the machine
     uploads = sorted((k for k in produced if not any(p.startswith(".") for p in k.split("/"))), key=_upload_order)
@@ -363,9 +411,46 @@ def handle(body: str, open_stores: Callable[[], tuple[ObjectStore, ObjectStore]]
     except NotAContact as skipped:  # nothing to process: acknowledged, not retried
         return {"skipped": str(skipped)}
     raw, products = open_stores()
-    with tempfile.TemporaryDirectory() as work:
-        summaries = process_location(location, raw, products, Path(work), fmt)
+    with scratch() as work:
+        summaries = process_location(location, raw, products, work, fmt)
     return {"processed": location.contact_id, "contacts": [s["contact_id"] for s in summaries]}
+
+
+def scratch_dir() -> Path:
+    """Where the runtime stages a contact: SCRATCH_NAME under the temporary directory."""
+    return Path(tempfile.gettempdir()) / SCRATCH_NAME
+
+
+@contextlib.contextmanager
+def scratch() -> Iterator[Path]:
+    """The runtime's scratch directory, emptied first of whatever an earlier message left (a Lambda
+    invocation killed at its timeout unwinds nothing) and again once the message is done. A lock
+    beside it, which the kernel drops with the process that held it, keeps a second process of the
+    same machine (two jobs run by hand, tests in parallel) from emptying it under a live one."""
+    import fcntl  # Linux, as every runtime is; not imported where the Pulumi program reads the settings
+
+    work = scratch_dir()
+    work.parent.mkdir(parents=True, exist_ok=True)
+    with open(work.with_name(SCRATCH_NAME + ".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _empty(work)
+        try:
+            yield work
+        finally:
+            shutil.rmtree(work, ignore_errors=True)  # what is left, the next message empties first
+
+
+def _empty(work: Path) -> None:
+    """`work`, made an empty directory; a failure (a file the runtime cannot remove) names no
+    scratch path."""
+    try:
+        if work.is_dir() and not work.is_symlink():
+            shutil.rmtree(work)
+        elif work.is_symlink() or work.exists():
+            work.unlink()
+        work.mkdir()
+    except OSError as error:
+        raise DeliveryFailed(f"{type(error).__name__}: {_in_keys(str(error), work)}") from error
 
 
 def handle_message(body: str, raw: ObjectStore, products: ObjectStore) -> dict[str, Any]:
