@@ -335,3 +335,20 @@ def test_the_documented_override_example_is_accepted_as_written(tmp_path: Path) 
     assert assumptions.object_size_mb == 500
     partner = catalogs["azure"].entry("partner_minute")
     assert (partner.price, partner.source) == (12.0, f"partner quote Q-4411 (override: {example})")
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("quote Q-1\\u0000 red", "0000"), ("\\u001b[31m red", "001B"), ("a\\u0085b", "0085"), ("two\\nlines", "000A")],
+)
+def test_a_control_character_in_an_overrides_text_is_refused(tmp_path, text, code):
+    """A NUL or an ESC in a source went into report.html (a parse error) and report.md (binary
+    to grep, escape codes on a CI log's terminal)."""
+    (line,) = _lines(tmp_path, f'aws:\n  kms_key_month: {{price: 1, source: "{text}", date: "2026-06-01"}}\n')
+    assert line == (
+        f"aws.kms_key_month.source: holds the control character U+{code}; allowed: printable text on one line "
+        "(line 2, column 29)"
+    )
+    path = tmp_path / "tab.yaml"
+    path.write_text('aws:\n  kms_key_month: {price: 1, source: "quote Q-1\\tred", date: "2026-06-01"}\n')
+    assert load_overrides(path).aws["kms_key_month"].source == "quote Q-1\tred"  # a tab is text

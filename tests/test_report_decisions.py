@@ -6,6 +6,7 @@ from the figures of specs/noaa20.yaml and the catalogs."""
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import re
 from pathlib import Path
@@ -237,6 +238,54 @@ def test_sensitivity_title_carries_the_break_even_the_headline_uses(tmp_path):
 def test_sensitivity_title_names_on_demand_when_that_is_the_headline(reference):
     svg = charts.sensitivity(reference).decode()
     assert "break-even with AWS Ground Station on demand at the spec&#x27;s contacts: $9.93/min" in svg
+
+
+def _texts_of(svg: str, size: str) -> list[tuple[float, float, str]]:
+    import xml.etree.ElementTree as ET
+
+    ns = "{http://www.w3.org/2000/svg}"
+    return [
+        (float(t.get("x")), float(t.get("y")), t.text or "")
+        for t in ET.fromstring(svg).iter(f"{ns}text")
+        if t.get("font-size") == size
+    ]
+
+
+def test_a_long_sensitivity_title_is_split_within_the_chart(tmp_path):
+    """A 32-character mission name and the break-even remark ran off both edges of the 920 px
+    chart: the title now breaks between words, each line within the canvas."""
+    from groundlink.report.svg import text_width
+
+    doc = _document({"mission.name": "a" + "b" * 30 + "z"})[0]
+    svg = charts.sensitivity(doc).decode()
+    lines = _texts_of(svg, "13")
+    assert len(lines) == 2 and " ".join(t for *_, t in lines) == (
+        f"{'a' + 'b' * 30 + 'z'}: monthly cost vs contacts per day (break-even with AWS Ground Station on "
+        "demand at the spec's contacts: $9.93/min)"
+    )
+    for x, _, text in lines:
+        assert x - text_width(text, 13) / 2 >= 0 and x + text_width(text, 13) / 2 <= 920, text
+    assert lines[0][1] < lines[1][1] < 40  # both above the plot, the first above the second
+
+
+def test_price_labels_of_lines_that_end_together_stay_apart(tmp_path):
+    """A quoted partner price beside a quarter price ($10.01 and $10.00) drew both labels at the
+    same height: each label is now 9 px from the next at least."""
+    prices = tmp_path / "prices.yaml"
+    prices.write_text("azure:\n  partner_minute: {price: 10.01, source: quote, date: '2026-10-02'}\n")
+    svg = charts.sensitivity(_document(prices=str(prices))[0]).decode()
+    labels = sorted(y for _, y, text in _texts_of(svg, "8") if text.endswith("/min"))
+    assert len(labels) >= 2
+    assert min(b - a for a, b in itertools.pairwise(labels)) >= 9 - 1e-9
+
+
+def test_the_command_to_rerun_with_prices_is_quoted_for_a_shell(reference):
+    """A spec path with a space (or &, |, #) split the command the report tells the user to run."""
+    doc = {**reference, "spec": "specs/my spec & co.yaml"}
+    (after,) = _texts(_section(doc, "Prices to supply").after)
+    assert after.endswith(
+        "and run `groundlink compare 'specs/my spec & co.yaml' --out DIR --prices FILE` (docs/compare.md)."
+    )
 
 
 # 8. and 9. sources and figures

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import re
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,18 @@ def _date_text(value: Any) -> Any:
 
 
 DATE_FORMATS = "YYYY, YYYY-MM or YYYY-MM-DD (e.g. '2026', '2026-12', '2026-12-02')"
+
+
+def _printable(value: str | None) -> str | None:
+    """A source, region or note goes into the report as text: a control character (NUL, ESC, a
+    C1 code) made report.html a parse error and report.md binary to grep, and put escape codes
+    on a CI log's terminal."""
+    if value is None:
+        return value
+    bad = next((c for c in value if unicodedata.category(c) == "Cc" and c not in "\t"), None)
+    if bad is not None:
+        raise ValueError(f"holds the control character U+{ord(bad):04X}; allowed: printable text on one line")
+    return value
 
 
 def _iso_date(value: str) -> str:
@@ -70,6 +83,7 @@ class PriceEntry(BaseModel):
 
     _date = field_validator("date", mode="before")(_date_text)
     _date_format = field_validator("date")(_iso_date)
+    _text = field_validator("unit", "region", "source", "note", "supply")(_printable)
 
     @model_validator(mode="after")
     def _unknown_says_what_to_supply(self) -> PriceEntry:
@@ -116,6 +130,7 @@ class Override(BaseModel):
 
     _date = field_validator("date", mode="before")(_date_text)
     _date_format = field_validator("date")(_iso_date)
+    _text = field_validator("source", "region", "note")(_printable)
 
 
 # An object of at least one byte (1 MB = 10^6 bytes): below that the object counts, and the

@@ -8,7 +8,7 @@ from typing import Any
 from ..clouds import cloud_title
 from ..rounding import dollars
 from .number_format import break_even_text, layer_cost
-from .svg import Axis, Canvas, Plot, stacked, text_width
+from .svg import Axis, Canvas, Plot, spread, stacked, text_width
 
 CLOUD_COLORS = {"aws": "#ff9900", "azure": "#0078d4"}
 TIER_COLORS = {"hot": "#d62728", "cool": "#1f77b4", "cold": "#17becf", "archive": "#7f7f7f"}
@@ -121,10 +121,14 @@ def sensitivity(doc: dict[str, Any]) -> bytes:
         legend.append((f"AWS + partner, {span}", CLOUD_COLORS["aws"], "box"))
         plot.band(xs, [p["azureAtPrice"][0] for p in series], [p["azureAtPrice"][-1] for p in series], azure, 0.18)
         legend.append((f"Azure + partner, {span}", azure, "box"))
-        for i, price in enumerate(prices):
+        ends = []
+        for i in range(len(prices)):
             ys = [p["azureAtPrice"][i] for p in series]
             plot.line(xs, ys, azure, width=0.8, opacity=0.6)
-            canvas.text(plot.px(xs[-1]) + 4, plot.py(ys[-1]) + 3, f"{dollars(price)}/min", size=8, fill=azure)
+            ends.append(plot.py(ys[-1]) + 3)
+        # a label per price at its line's end, 9 px apart at least (a price near a quarter one)
+        for price, y in zip(prices, spread(ends, 9), strict=True):
+            canvas.text(plot.px(xs[-1]) + 4, y, f"{dollars(price)}/min", size=8, fill=azure)
     for key, dash, width, label in aws_lines:
         plot.line(xs, [p[key] for p in series], CLOUD_COLORS["aws"], width=width, dash=dash)
         legend.append((label, CLOUD_COLORS["aws"], "dash" if dash else "line"))

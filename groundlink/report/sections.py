@@ -6,6 +6,7 @@ is formatted in one place and both reports always say the same thing.
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -360,7 +361,7 @@ def _supply(doc: dict[str, Any], clouds: list[str]) -> Section:
         after=[
             _c(
                 "Put them in a prices file, each as <cloud>: <price id>: {price, source, date}, and run "
-                f"groundlink compare {doc['spec']} --out DIR --prices FILE (docs/compare.md)."
+                f"`groundlink compare {shlex.quote(doc['spec'])} --out DIR --prices FILE` (docs/compare.md)."
             )
         ],
     )

@@ -21,6 +21,43 @@ def text_width(text: str, size: float) -> float:
     return len(text) * size * CHAR_WIDTH
 
 
+TITLE_SIZE = 13
+TITLE_MARGIN = 6  # the least room between a title and the canvas' edge
+
+
+def title_lines(title: str, room: float, size: float = TITLE_SIZE) -> tuple[float, list[str]]:
+    """A chart title within `room` pixels: on one line, else on two split between words (a
+    mission name at its 32 characters plus a break-even remark ran off both edges), else on two
+    in a smaller font. Returns the font size and the lines."""
+    words = title.split(" ")
+    while True:
+        if text_width(title, size) <= room:
+            return size, [title]
+        for cut in range(len(words) - 1, 0, -1):
+            first, second = " ".join(words[:cut]), " ".join(words[cut:])
+            if text_width(first, size) <= room and text_width(second, size) <= room:
+                return size, [first, second]
+        if size <= 8:
+            return size, [" ".join(words[: len(words) // 2]), " ".join(words[len(words) // 2 :])]
+        size -= 1
+
+
+def spread(ys: Sequence[float], gap: float) -> list[float]:
+    """`ys` (label baselines, in any order) moved apart to at least `gap` from each other, each
+    kept as near its own as that allows, in the same order as given: labels of lines that end
+    close together were drawn on top of each other."""
+    order = sorted(range(len(ys)), key=lambda i: ys[i])
+    placed = [ys[i] for i in order]
+    for k in range(1, len(placed)):
+        placed[k] = max(placed[k], placed[k - 1] + gap)
+    shift = (sum(placed) - sum(ys[i] for i in order)) / len(placed) if placed else 0.0
+    placed = [y - shift for y in placed]  # centred on where the labels wanted to be
+    out = [0.0] * len(ys)
+    for k, i in enumerate(order):
+        out[i] = placed[k]
+    return out
+
+
 def _nice_step(span: float, count: int) -> float:
     """A round tick step (1, 2, 2.5 or 5 times a power of ten) giving about `count` ticks."""
     raw = span / max(count, 1)
@@ -156,7 +193,11 @@ class Plot:
             stroke="#333333",
         )
         middle = (self.left + self.right) / 2
-        c.text(middle, self.top - 10, title, anchor="middle", size=13)
+        size, lines = title_lines(title, c.width - 2 * TITLE_MARGIN)
+        for i, line in enumerate(lines):  # the last line just above the plot, the others above it
+            width = text_width(line, size)
+            x = min(max(middle, TITLE_MARGIN + width / 2), c.width - TITLE_MARGIN - width / 2)
+            c.text(x, self.top - 10 - (len(lines) - 1 - i) * (size + 2), line, anchor="middle", size=size)
         c.text(middle, self.bottom + 34, xlabel, anchor="middle", size=11)
         if ylabel:
             centre = (self.top + self.bottom) / 2
