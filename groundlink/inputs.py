@@ -737,7 +737,8 @@ def _unique_key_loader() -> type[yaml.SafeLoader]:
                 key = loader.construct_object(pair[0], deep=True)
                 if key in own:
                     continue  # the mapping's own key overrides every merged one
-                if key in merged and merged[key][1] != i:
+                # the same pair reached twice (`<<: [*b, *a]` where b merges a) is no conflict
+                if key in merged and merged[key][1] != i and merged[key][0][0] is not pair[0]:
                     first = merged[key][0][0].start_mark
                     raise _MappingProblem(
                         node,

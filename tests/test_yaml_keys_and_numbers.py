@@ -154,6 +154,19 @@ def test_a_one_letter_key_two_merged_mappings_give_is_refused_too():
     )
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &a {x: 1}\nb: &b {<<: *a, y: 2}\nc: {<<: [*b, *a]}\n",  # b merges a: x reaches c twice
+        "a: &a {x: 1}\nc: {<<: [*a, *a]}\n",  # the same mapping merged twice
+    ],
+)
+def test_one_key_reached_twice_through_merges_is_no_conflict(text):
+    """A conflict is two different values for a key; the same pair reached by two routes holds
+    one value, and was refused as 'given by two mappings'."""
+    assert load_yaml(text, "f.yaml").data["c"]["x"] == 1
+
+
 def test_a_mappings_own_key_overrides_merged_ones_at_every_level(capsys, tmp_path):
     """The purpose of `<<`: own keys override merged ones, in a mapping merged in turn too (whose
     flattened keys were taken for a duplicate: `d.a: duplicate key`)."""
