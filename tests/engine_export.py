@@ -8,8 +8,10 @@ Where the form comes from:
 
 - URNs. The engine qualifies a resource's type with its parent's whole qualified type and
   leaves the root stack's type out (pulumi/pulumi sdk/go/common/resource/urn.go, NewURN with
-  `parent.QualifiedType()`; the installed SDK's `create_urn` in pulumi/runtime/resource.py
-  agrees: the parent's URN up to its name, then `$`, then the type):
+  `parent.QualifiedType()`; its package documentation: "<Qualified$Type$Name> The object type's
+  qualified type token (including the parent type)". The installed SDK's `create_urn`, used for
+  aliases only, writes `pulumi:pulumi:Stack$` for a child of the stack, as the mocks do. This
+  module writes the engine's form by that rule; no Pulumi CLI is at hand to export a real stack):
   `urn:pulumi:prod::groundlink::groundlink:index:AwsMissionStack$groundlink:index:AwsEvents$aws:sqs/queue:Queue::noaa20-events-contacts`.
   The offline plan's URNs are the SDK mocks' (pulumi/runtime/mocks.py `make_urn`): only the
   immediate parent's type, and `pulumi:pulumi:Stack$...` for a child of the stack, which the

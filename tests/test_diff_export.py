@@ -100,22 +100,54 @@ def test_urn_key_leaves_the_root_stack_out() -> None:
 
 
 class TestSecrets:
-    def test_a_secret_on_a_forcing_input_is_not_compared_and_loses_no_data(self, tmp_path: Path, capsys) -> None:
+    def test_a_secret_on_a_stores_forcing_input_may_replace_it_and_is_refused(self, tmp_path: Path, capsys) -> None:
+        """The engine compares a secret's plaintext and replaces the account if it differs; the
+        export holds its ciphertext only, so the diff cannot say it is the same: not a change, but
+        a possible replacement of a store, refused as data loss unless --allow-data-loss."""
+        from groundlink.diff.run import data_loss_lines
+
         plan = cached_plan("noaa20.yaml", "azure").to_json()
         account = "azure-native:storage:StorageAccount"
         assert "accountName" in rules.forcing(account)
         doc = engine_export.export(plan, secrets=[(account, "accountName")])
         diff = _diff(doc, tmp_path, "azure")
         assert diff.changes == () and diff.data_loss == []
-        assert [(n.type, n.path, n.shown) for n in diff.not_compared] == [(account, "accountName", "[secret]")]
-
-        code, out, _ = _run(capsys, "diff", str(tmp_path / "export.json"), NOAA20, "--cloud", "azure")
-        assert code == 0
+        assert [(n.type, n.path, n.shown, n.may_replace) for n in diff.not_compared] == [
+            (account, "accountName", "[secret]", True)
+        ]
+        assert data_loss_lines([diff]) == [
+            f"azure: {account} noaa20-storage-account may be replaced: its accountName, which forces a replacement, "
+            "is [secret] in OLD and cannot be compared (export with --show-secrets)"
+        ]
+        code, out, err = _run(capsys, "diff", str(tmp_path / "export.json"), NOAA20, "--cloud", "azure")
+        assert code == 1 and "may be replaced: its accountName" in err
         assert "accountName: [secret] not compared (encrypted in the checkpoint)" in out
         assert "1 input(s) not compared" in out
-        code, out, _ = _run(capsys, "diff", str(tmp_path / "export.json"), NOAA20, "--cloud", "azure", "--json")
+        code, out, _ = _run(
+            capsys, "diff", str(tmp_path / "export.json"), NOAA20, "--cloud", "azure", "--json", "--allow-data-loss"
+        )
+        assert code == 0
         (doc_out,) = json.loads(out)
-        assert doc_out["summary"]["notCompared"] == 1 and doc_out["notCompared"][0]["value"] == "[secret]"
+        assert doc_out["summary"]["notCompared"] == 1
+        assert doc_out["notCompared"][0] | {"why": None} == {
+            "type": account,
+            "name": "noaa20-storage-account",
+            "path": "accountName",
+            "value": "[secret]",
+            "why": None,
+            "mayReplace": True,
+        }
+
+    def test_a_secret_on_an_input_that_forces_nothing_is_only_not_compared(self, tmp_path: Path) -> None:
+        from groundlink.diff.run import data_loss_lines
+
+        plan = cached_plan("noaa20.yaml", "aws").to_json()
+        queue = "aws:sqs/queue:Queue"
+        assert "redrivePolicy" not in (rules.forcing(queue) or ())
+        doc = engine_export.export(plan, secrets=[(queue, "redrivePolicy")])
+        diff = _diff(doc, tmp_path, "aws")
+        assert [(n.path, n.may_replace) for n in diff.not_compared] == [("redrivePolicy", False)]
+        assert diff.changes == () and data_loss_lines([diff]) == []
 
     def test_a_secret_beside_a_real_change_is_shown_as_secret(self, tmp_path: Path) -> None:
         plan = cached_plan("noaa20.yaml", "azure").to_json()

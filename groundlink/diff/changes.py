@@ -108,16 +108,25 @@ class PropertyChange:
 @dataclass(frozen=True)
 class NotCompared:
     """An input of OLD the diff cannot compare (a secret, an archive known by its hash only):
-    neither a change nor the same, so it forces nothing and loses no data by itself."""
+    neither a change nor the same. It forces nothing by itself, but on a store an input that
+    forces a replacement may hide one (`may_replace`), which the verdict refuses as data loss."""
 
     type: str
     name: str
     path: str
     shown: str  # [secret], [archive]
     why: str
+    may_replace: bool = False  # an input that forces a replacement, of a resource that holds data
 
-    def to_json(self) -> dict[str, str]:
-        return {"type": self.type, "name": self.name, "path": self.path, "value": self.shown, "why": self.why}
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "name": self.name,
+            "path": self.path,
+            "value": self.shown,
+            "why": self.why,
+            "mayReplace": self.may_replace,
+        }
 
 
 def _json_value(value: Any) -> Any:
@@ -298,13 +307,20 @@ def diff_states(old: State, new: State) -> Diff:
             computed[key] = unknown
             opaque: list[PropertyChange] = []
             props = _input_changes(before, after, unknown, opaque)
+            forcing = rules.forcing(after.type)
+            stateful = holds_data(before) or holds_data(after)
             uncompared[key] = [
-                NotCompared(after.type, after.name, p.path, p.old.shown, p.old.why)
+                NotCompared(
+                    after.type,
+                    after.name,
+                    p.path,
+                    p.old.shown,
+                    p.old.why,
+                    stateful and (forcing is None or bool(rules.forced_by(p.path, forcing))),
+                )
                 for p in opaque
                 if isinstance(p.old, Opaque)
             ]
-            forcing = rules.forcing(after.type)
-            stateful = holds_data(before) or holds_data(after)
             if forcing is None and stateful:  # no metadata for a store: a change may replace it
                 forced = tuple(sorted({_top(p.path) for p in props}))
             else:
