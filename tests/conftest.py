@@ -225,6 +225,22 @@ def variant_plan(cloud: str, changes: dict[str, Any] | None = None, base: str = 
     return plan_of(with_changes(spec_data(base), changes), cloud)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def runtime_scratch_of_this_process() -> Iterator[None]:
+    """The runtime stages a message in one directory per machine, under a lock
+    (groundlink/runtime/delivery.py `scratch`): the two workers would queue on it, and a
+    directory another user left there would fail their tests. Each test process gets its own
+    name for it, under whatever temporary directory a test sets, and removes its lock at the end."""
+    from groundlink.runtime import delivery
+
+    shared = delivery.SCRATCH_NAME
+    delivery.SCRATCH_NAME = f"{shared}-test-{os.getpid()}"
+    yield
+    lock = Path(tempfile.gettempdir()) / f"{delivery.SCRATCH_NAME}.lock"
+    lock.unlink(missing_ok=True)
+    delivery.SCRATCH_NAME = shared
+
+
 @pytest.fixture(scope="module")
 def warm_policy_packs() -> Iterator[None]:
     """Within a module that takes it, checks reuse the pack processes of earlier checks of the

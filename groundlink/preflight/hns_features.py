@@ -24,6 +24,8 @@ REFUSED = (
 
 def _account_of(plan: Plan, service: PlannedResource) -> PlannedResource | None:
     name = service.inputs.get("accountName")
+    if name is None:  # a blob service naming no account joins none (None would match an unnamed one)
+        return None
     return next(
         (a for a in plan.of_type(ACCOUNT) if name in (a.outputs.get("name"), a.inputs.get("accountName"))), None
     )

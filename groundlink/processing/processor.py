@@ -206,7 +206,7 @@ class _Streams:
 
     def __init__(self, directory: Path):
         self.directory = directory
-        self.open: dict[tuple[int, int], BinaryIO] = {}  # in order of last use once any was closed
+        self.open: dict[tuple[int, int], BinaryIO] = {}  # in order of last use
         self.closed: set[tuple[int, int]] = set()  # channels written, then closed to make room
         self.scratch = np.zeros(WRITE_BYTES, dtype=np.uint8)
 
@@ -214,9 +214,8 @@ class _Streams:
         stream = self.open.get(channel)
         if stream is None:
             return self._reopen(channel)
-        if self.closed:  # past the cap: keep the order of use (a few channels never get here)
-            del self.open[channel]
-            self.open[channel] = stream
+        del self.open[channel]  # the order of use: called once per batch of a channel's frames
+        self.open[channel] = stream
         return stream
 
     def _reopen(self, channel: tuple[int, int]) -> BinaryIO:

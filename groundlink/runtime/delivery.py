@@ -280,7 +280,9 @@ def _in_keys(text: str, workdir: Path) -> str:
     """`text` (a processor's, an SDK's or the disk's error) with the paths of the runtime's scratch
     directory `workdir` in the stores' terms: a fetched copy as its raw object's key, a product as
     its key in the products store, a staged product by its name in the staging directory."""
-    for root in dict.fromkeys((workdir, workdir.resolve())):  # a path may come resolved (/tmp a link)
+    # a path may come resolved (/tmp a link); the longer form first, as one may end with the other
+    # (/private/tmp/x ends with /tmp/x)
+    for root in sorted(dict.fromkeys((workdir, workdir.resolve())), key=lambda r: -len(str(r))):
         raw, out = re.escape(str(root / "raw")), re.escape(str(root / "products"))
         sep, staging = re.escape(os.sep), re.escape(STAGING_PREFIX)
         for pattern, words in (
@@ -430,8 +432,12 @@ def scratch() -> Iterator[Path]:
     import fcntl  # Linux, as every runtime is; not imported where the Pulumi program reads the settings
 
     work = scratch_dir()
-    work.parent.mkdir(parents=True, exist_ok=True)
-    with open(work.with_name(SCRATCH_NAME + ".lock"), "a") as lock:
+    try:
+        work.parent.mkdir(parents=True, exist_ok=True)
+        lock = open(work.with_name(SCRATCH_NAME + ".lock"), "a")  # noqa: SIM115 (closed by the with below)
+    except OSError as error:
+        raise DeliveryFailed(f"{type(error).__name__}: {_in_keys(str(error), work)}") from error
+    with lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         _empty(work)
         try:
