@@ -61,3 +61,15 @@ def test_docs_give_the_synapse_views_of_every_product_table() -> None:
         ddl = table.synapse_ddl()
         assert f"```sql\n{ddl}\n```" in docs
         assert all(f"    {c.name} " in ddl for c in table.columns)
+
+
+def test_every_synapse_text_column_reads_parquet_as_utf8() -> None:
+    """Parquet strings are UTF-8; Synapse converts them wrongly under another collation (a
+    non-ASCII capture file name) and reads whole files instead of skipping what a filter
+    excludes (docs/processing.md): every text and nested column says the UTF-8 collation."""
+    from groundlink.processing.tables import TABLES
+
+    for table in TABLES:
+        for column in table.columns:
+            text = column.kind == "string" or bool(column.fields)
+            assert column.synapse.endswith(" COLLATE Latin1_General_100_BIN2_UTF8") is text, (table.name, column.name)

@@ -1,9 +1,10 @@
 """The product tables, declared once.
 
 The processor writes these columns, `groundlink query` declares them to DuckDB,
-and the cloud catalogs (Glue, the Synapse lake database) declare the same
-columns: one list, so the local stand-in and the cloud cannot disagree on a
-column's name or type. Types are written in the catalog's (Hive) vocabulary and
+and the clouds declare the same columns: Glue's tables and Data Explorer's external
+tables in the plans, the Synapse serverless views in the DDL docs/processing.md gives
+(`synapse_ddl`; a serverless database of the user's, not the lake database): one list,
+so the local stand-in and the cloud cannot disagree on a column's name or type. Types are written in the catalog's (Hive) vocabulary and
 translated for Arrow and DuckDB here. No column is named after a word Trino
 (Athena), T-SQL (Synapse) or DuckDB reserve, so one query text needs no quoting.
 """
@@ -49,9 +50,15 @@ class Column:
 
     @property
     def synapse(self) -> str:
-        """Synapse serverless SQL reads Parquet strings as UTF-8 varchar and nested columns as JSON text."""
+        """Synapse serverless SQL reads Parquet strings as UTF-8 varchar and nested columns as JSON
+        text. Text columns take a UTF-8 collation: "string values in PARQUET files are encoded using
+        UTF-8 encoding", and another collation may convert them wrongly and reads whole files
+        instead of skipping what a filter excludes (Microsoft Learn, "Query Parquet files using
+        serverless SQL pool", docs/processing.md)."""
         if self.fields:
-            return "varchar(max)"
+            return f"varchar(max) COLLATE {SYNAPSE_UTF8_COLLATION}"
+        if self.kind == "string":
+            return f"{_SYNAPSE['string']} COLLATE {SYNAPSE_UTF8_COLLATION}"
         return _SYNAPSE[self.kind]
 
     @property
@@ -70,6 +77,7 @@ class Column:
 
 
 _SYNAPSE = {"string": "varchar(1024)", "int": "int", "bigint": "bigint", "timestamp": "datetime2(6)"}
+SYNAPSE_UTF8_COLLATION = "Latin1_General_100_BIN2_UTF8"
 _DUCKDB = {"string": "VARCHAR", "int": "INTEGER", "bigint": "BIGINT", "timestamp": "TIMESTAMP"}
 # Kusto scalar types (Microsoft Learn, "Scalar data types",
 # learn.microsoft.com/azure/data-explorer/kusto/query/scalar-data-types): int is 32-bit, long 64-bit.
