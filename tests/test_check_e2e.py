@@ -414,3 +414,48 @@ def test_the_pack_is_configured_with_the_config_the_plan_ran_with(monkeypatch, c
     assert seen["pack"][0][2] == seen["plan"]
     assert seen["plan"]["groundlink:cloud"] == cloud
     assert seen["plan"]["groundlink:spec"] == str(spec.resolve())
+
+
+def test_a_stack_larger_than_the_analyze_window_gets_every_finding(monkeypatch):
+    """At most ANALYZE_WINDOW Analyze calls are in flight: a 500-satellite stack's 4,593 at once
+    had the pack's server cancel them (CANCELLED, no verdict). With a window of 3 over the
+    82-resource noaa20 stack the findings are those of the whole stack, and no more than 3
+    calls are ever outstanding."""
+    from groundlink.check import host
+
+    doc = _doc("aws")
+    key = _find(doc, "aws:kms/key:Key")
+    _set(key, enableKeyRotation=False)
+    bucket = _find(doc, "aws:s3/bucket:Bucket")
+    _set(bucket, acl="public-read")
+    waiting, most = [0], [0]  # calls sent and not yet collected by the runner
+    connect = host.PackProcess.connect
+
+    class Collected:
+        def __init__(self, call):
+            self.call = call
+
+        def result(self):
+            waiting[0] -= 1
+            return self.call.result()
+
+    class Counted:
+        def __init__(self, analyze):
+            self.analyze = analyze
+
+        def future(self, request):
+            waiting[0] += 1
+            most[0] = max(most[0], waiting[0])
+            return Collected(self.analyze(request))
+
+    def counting(self, timeout=None):
+        stub = connect(self, timeout)  # the same stub each time a session connects: wrapped once
+        if not isinstance(stub.Analyze, Counted):
+            stub.Analyze = Counted(stub.Analyze.future)
+        return stub
+
+    monkeypatch.setattr(host.PackProcess, "connect", counting)
+    monkeypatch.setattr(check_runner, "ANALYZE_WINDOW", 3, raising=False)
+    result = check_plans([Plan.from_json(doc)])
+    assert {("aws-kms-key-rotation", key["name"]), ("aws-s3-no-public-acl", bucket["name"])} <= _found(result)
+    assert 1 <= most[0] <= 3 < len(doc["resources"])

@@ -7,6 +7,7 @@ The pack processes start before planning, so their start-up overlaps it.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
 import time
@@ -27,6 +28,9 @@ from .host import PackError, PackProcess, warm_packs
 from .wire import Wire
 
 PACK_DIR = package_dir("groundlink.policies")  # the pack runs from its folder, as under the CLI
+# Analyze calls in flight at once (`_Session.analyze`): every one of a large stack's at once had
+# the pack's server cancel calls; a window keeps most of the overlap a small stack gets.
+ANALYZE_WINDOW = 256
 # One stack to check: (project, stack, stack config, plan factory).
 Job = tuple[str, str, dict[str, str], Callable[[], Plan]]
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "unspecified")
@@ -164,10 +168,17 @@ class _Session:
         stub = self.process.connect()
         wire = Wire(plan, config)
         diagnostics = []
-        # in flight together: the engine also analyzes steps as they run in parallel
-        calls = [(stub.Analyze.future(wire.analyze(r)), r.urn) for r in plan.resources]
         stack_call = stub.AnalyzeStack.future(wire.analyze_stack())
-        for call, urn in calls:
+        # in flight together, as the engine analyzes steps as they run in parallel, but at most
+        # ANALYZE_WINDOW at once: with every one of a 500-satellite stack's 4,593 resources in
+        # flight, the pack's server cancelled calls (CANCELLED) and the check had no verdict
+        in_flight: collections.deque[tuple[Any, str]] = collections.deque()
+        for planned in plan.resources:
+            if len(in_flight) == ANALYZE_WINDOW:
+                call, urn = in_flight.popleft()
+                diagnostics += [(d, urn) for d in call.result().diagnostics]
+            in_flight.append((stub.Analyze.future(wire.analyze(planned)), planned.urn))
+        for call, urn in in_flight:
             diagnostics += [(d, urn) for d in call.result().diagnostics]
         diagnostics += [(d, d.urn) for d in stack_call.result().diagnostics]
         policies = {p.name: p for p in self.info.policies}
