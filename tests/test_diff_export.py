@@ -128,7 +128,7 @@ class TestSecrets:
         )
         assert code == 0
         (doc_out,) = json.loads(out)
-        assert doc_out["summary"]["notCompared"] == 1
+        assert (doc_out["summary"]["notCompared"], doc_out["summary"]["mayReplace"]) == (1, 1)
         assert doc_out["notCompared"][0] | {"why": None} == {
             "type": account,
             "name": "noaa20-storage-account",
@@ -137,6 +137,19 @@ class TestSecrets:
             "why": None,
             "mayReplace": True,
         }
+
+    def test_a_secret_on_a_forcing_input_of_a_resource_holding_no_data_is_only_not_compared(
+        self, tmp_path: Path
+    ) -> None:
+        """Replacing an Athena workgroup loses no stored data: its secret name is listed, not refused."""
+        from groundlink.diff.run import data_loss_lines
+
+        plan = cached_plan("noaa20.yaml", "aws").to_json()
+        workgroup = "aws:athena/workgroup:Workgroup"
+        assert "name" in rules.forcing(workgroup) and workgroup not in STATEFUL_TYPES
+        diff = _diff(engine_export.export(plan, secrets=[(workgroup, "name")]), tmp_path, "aws")
+        assert [(n.type, n.path, n.may_replace) for n in diff.not_compared] == [(workgroup, "name", False)]
+        assert data_loss_lines([diff]) == [] and diff.to_json()["summary"]["mayReplace"] == 0
 
     def test_a_secret_on_an_input_that_forces_nothing_is_only_not_compared(self, tmp_path: Path) -> None:
         from groundlink.diff.run import data_loss_lines

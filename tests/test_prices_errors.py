@@ -339,7 +339,14 @@ def test_the_documented_override_example_is_accepted_as_written(tmp_path: Path) 
 
 @pytest.mark.parametrize(
     ("text", "code"),
-    [("quote Q-1\\u0000 red", "0000"), ("\\u001b[31m red", "001B"), ("a\\u0085b", "0085"), ("two\\nlines", "000A")],
+    [
+        ("quote Q-1\\u0000 red", "0000"),
+        ("\\u001b[31m red", "001B"),
+        ("a\\u0085b", "0085"),
+        ("two\\nlines", "000A"),
+        ("two\\u2028lines", "2028"),
+        ("price \\u202e01$", "202E"),
+    ],
 )
 def test_a_control_character_in_an_overrides_text_is_refused(tmp_path, text, code):
     """A NUL or an ESC in a source went into report.html (a parse error) and report.md (binary
@@ -347,7 +354,7 @@ def test_a_control_character_in_an_overrides_text_is_refused(tmp_path, text, cod
     (line,) = _lines(tmp_path, f'aws:\n  kms_key_month: {{price: 1, source: "{text}", date: "2026-06-01"}}\n')
     assert line == (
         f"aws.kms_key_month.source: holds the control character U+{code}; allowed: printable text on one line "
-        "(line 2, column 29)"
+        "(a tab is allowed) (line 2, column 29)"
     )
     path = tmp_path / "tab.yaml"
     path.write_text('aws:\n  kms_key_month: {price: 1, source: "quote Q-1\\tred", date: "2026-06-01"}\n')

@@ -150,6 +150,38 @@ def test_a_refused_data_loss_is_in_the_summary_and_the_final_console_line():
     assert console.export_text().splitlines()[-1].startswith("comparable: report written to out/compare")
 
 
+def test_a_store_that_may_be_replaced_is_a_row_of_the_changes_table(reference):
+    """A refusal for a secret on a store's forcing input has no change of its own: the table
+    shows it, so the report says which store and which input made the command exit 1."""
+    item = {
+        "type": "azure-native:storage:StorageAccount",
+        "name": "noaa20-storage-account",
+        "path": "accountName",
+        "value": "[secret]",
+        "why": "encrypted in the checkpoint",
+        "mayReplace": True,
+    }
+    cloud = {
+        "cloud": "azure",
+        "summary": {"create": 0, "update": 0, "replace": 0, "delete": 0, "unchanged": 52},
+        "changes": [],
+        "notCompared": [item, {**item, "path": "tags.owner", "mayReplace": False}],
+    }
+    doc = {**reference, "diff": {"against": "old.json", "refused": True, "dataLoss": ["..."], "clouds": [cloud]}}
+    section = _section(doc, "Changes against")
+    assert section.table is not None
+    assert [_texts(row) for row in section.table.rows] == [
+        [
+            "azure",
+            "may replace",
+            "azure-native:storage:StorageAccount",
+            "noaa20-storage-account",
+            "accountName",
+            "data loss if it differs: accountName is [secret] in OLD, not compared (encrypted in the checkpoint)",
+        ]
+    ]
+
+
 def test_a_cloud_without_changes_says_no_changes(reference):
     doc = _against(reference, SPECS / "noaa20.yaml", str(SPECS / "noaa20.yaml"))
     section = _section(doc, "Changes against")
@@ -277,6 +309,16 @@ def test_price_labels_of_lines_that_end_together_stay_apart(tmp_path):
     labels = sorted(y for _, y, text in _texts_of(svg, "8") if text.endswith("/min"))
     assert len(labels) >= 2
     assert min(b - a for a, b in itertools.pairwise(labels)) >= 9 - 1e-9
+
+
+def test_labels_spread_only_where_they_crowd_and_stay_in_the_plot():
+    from groundlink.report.svg import spread
+
+    assert spread([300.0], 9) == [300.0]  # a lone label stays at its line's end
+    assert spread([100.0] * 6 + [300.0], 9) == [77.5, 86.5, 95.5, 104.5, 113.5, 122.5, 300.0]
+    assert spread([104.0, 100.0], 9) == [106.5, 97.5]  # the order given is kept
+    assert spread([110.0, 100.0], 9) == [110.0, 100.0]  # 10 apart: neither moves
+    assert spread([5.0, 6.0, 7.0], 9, 10, 400) == [10.0, 19.0, 28.0]  # pushed down into the plot
 
 
 def test_the_command_to_rerun_with_prices_is_quoted_for_a_shell(reference):

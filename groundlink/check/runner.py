@@ -173,14 +173,20 @@ class _Session:
         # ANALYZE_WINDOW at once: with every one of a 500-satellite stack's 4,593 resources in
         # flight, the pack's server cancelled calls (CANCELLED) and the check had no verdict
         in_flight: collections.deque[tuple[Any, str]] = collections.deque()
-        for planned in plan.resources:
-            if len(in_flight) == ANALYZE_WINDOW:
+        try:
+            for planned in plan.resources:
+                if len(in_flight) == ANALYZE_WINDOW:
+                    call, urn = in_flight.popleft()
+                    diagnostics += [(d, urn) for d in call.result().diagnostics]
+                in_flight.append((stub.Analyze.future(wire.analyze(planned)), planned.urn))
+            while in_flight:
                 call, urn = in_flight.popleft()
                 diagnostics += [(d, urn) for d in call.result().diagnostics]
-            in_flight.append((stub.Analyze.future(wire.analyze(planned)), planned.urn))
-        for call, urn in in_flight:
-            diagnostics += [(d, urn) for d in call.result().diagnostics]
-        diagnostics += [(d, d.urn) for d in stack_call.result().diagnostics]
+            diagnostics += [(d, d.urn) for d in stack_call.result().diagnostics]
+        finally:  # a call that failed leaves the others: cancelled, not left to a warm pack's workers
+            for call, _ in in_flight:
+                call.cancel()
+            stack_call.cancel()
         policies = {p.name: p for p in self.info.policies}
         by_urn = {r.urn: r for r in plan.resources}
         violations = []

@@ -38,13 +38,20 @@ DATE_FORMATS = "YYYY, YYYY-MM or YYYY-MM-DD (e.g. '2026', '2026-12', '2026-12-02
 def _printable(value: str | None) -> str | None:
     """A source, region or note goes into the report as text: a control character (NUL, ESC, a
     C1 code) made report.html a parse error and report.md binary to grep, and put escape codes
-    on a CI log's terminal."""
+    on a CI log's terminal; a line or paragraph separator breaks the line, a bidi override
+    reorders what is shown around it."""
     if value is None:
         return value
-    bad = next((c for c in value if unicodedata.category(c) == "Cc" and c not in "\t"), None)
+    bad = next((c for c in value if c != "\t" and (unicodedata.category(c) in ("Cc", "Zl", "Zp") or c in _BIDI)), None)
     if bad is not None:
-        raise ValueError(f"holds the control character U+{ord(bad):04X}; allowed: printable text on one line")
+        raise ValueError(
+            f"holds the control character U+{ord(bad):04X}; allowed: printable text on one line (a tab is allowed)"
+        )
     return value
+
+
+# Bidirectional embeddings, overrides and isolates: they reorder the text around them when shown.
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def _iso_date(value: str) -> str:

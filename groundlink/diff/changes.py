@@ -207,6 +207,11 @@ class Diff:
     def shortened(self) -> list[Change]:
         return [c for c in self.changes if c.shortened]
 
+    @property
+    def may_replace(self) -> list[NotCompared]:
+        """Stores OLD cannot be compared with NEW on an input that forces a replacement."""
+        return [n for n in self.not_compared if n.may_replace]
+
     def count(self, action: Action) -> int:
         return sum(1 for c in self.changes if c.action == action)
 
@@ -217,7 +222,8 @@ class Diff:
             "new": self.new,
             "summary": {a: self.count(a) for a in ("create", "update", "replace", "delete")}
             | {"unchanged": self.unchanged, "dataLoss": len(self.data_loss), "unprotected": len(self.unprotected)}
-            | {"retentionShortened": len(self.shortened), "notCompared": len(self.not_compared)},
+            | {"retentionShortened": len(self.shortened), "notCompared": len(self.not_compared)}
+            | {"mayReplace": len(self.may_replace)},
             "changes": [c.to_json() for c in self.changes],
             "notCompared": [n.to_json() for n in self.not_compared],
         }
@@ -292,6 +298,14 @@ def _top(path: str) -> str:
     return path.split(".", 1)[0].split("[", 1)[0]
 
 
+def _forces(path: str, forcing: frozenset[str] | None, stateful: bool) -> tuple[str, ...]:
+    """The inputs a change of `path` forces a replacement by: the type's replacement rules, or,
+    for a store of a type without rules, any input (a change may replace it)."""
+    if forcing is None and stateful:
+        return (_top(path),)
+    return tuple(rules.forced_by(path, forcing or frozenset()))
+
+
 def diff_states(old: State, new: State) -> Diff:
     """Every create, update, replace and delete that turns OLD into NEW."""
     old = align(old, new)
@@ -309,6 +323,7 @@ def diff_states(old: State, new: State) -> Diff:
             props = _input_changes(before, after, unknown, opaque)
             forcing = rules.forcing(after.type)
             stateful = holds_data(before) or holds_data(after)
+            forced = tuple(sorted({f for p in props for f in _forces(p.path, forcing, stateful)}))
             uncompared[key] = [
                 NotCompared(
                     after.type,
@@ -316,15 +331,12 @@ def diff_states(old: State, new: State) -> Diff:
                     p.path,
                     p.old.shown,
                     p.old.why,
-                    stateful and (forcing is None or bool(rules.forced_by(p.path, forcing))),
+                    # a store replaced anyway says so as a change; an input that forces nothing hides nothing
+                    stateful and not forced and bool(_forces(p.path, forcing, stateful)),
                 )
                 for p in opaque
                 if isinstance(p.old, Opaque)
             ]
-            if forcing is None and stateful:  # no metadata for a store: a change may replace it
-                forced = tuple(sorted({_top(p.path) for p in props}))
-            else:
-                forced = tuple(sorted({f for p in props for f in rules.forced_by(p.path, forcing or frozenset())}))
             if before.region and after.region and before.region != after.region:
                 # its provider deploys into another region, and no resource moves region
                 props.insert(0, PropertyChange(PROVIDER_REGION, "~", before.region, after.region))

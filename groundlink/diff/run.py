@@ -111,10 +111,10 @@ def data_loss_lines(diffs: Sequence[Diff]) -> list[str]:
                 f"{diff.cloud}: {change.type} {change.name} would lose its protection (protect, retainOnDelete; "
                 "storage.data_protection: dev): the next delete or pulumi destroy takes its data"
             )
-        for item in diff.not_compared:
-            if item.may_replace:  # the engine compares the plaintext and replaces the store if it differs
-                lines.append(
-                    f"{diff.cloud}: {item.type} {item.name} may be replaced: its {item.path}, which forces a "
-                    f"replacement, is {item.shown} in OLD and cannot be compared (export with --show-secrets)"
-                )
+        for item in diff.may_replace:  # the engine compares the real value and replaces the store if it differs
+            advice = "export with --show-secrets" if item.shown == "[secret]" else item.why
+            lines.append(
+                f"{diff.cloud}: {item.type} {item.name} may be replaced: its {item.path}, which forces a "
+                f"replacement, is {item.shown} in OLD and cannot be compared ({advice})"
+            )
     return lines

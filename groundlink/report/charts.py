@@ -127,7 +127,7 @@ def sensitivity(doc: dict[str, Any]) -> bytes:
             plot.line(xs, ys, azure, width=0.8, opacity=0.6)
             ends.append(plot.py(ys[-1]) + 3)
         # a label per price at its line's end, 9 px apart at least (a price near a quarter one)
-        for price, y in zip(prices, spread(ends, 9), strict=True):
+        for price, y in zip(prices, spread(ends, 9, plot.top + 8, plot.bottom), strict=True):
             canvas.text(plot.px(xs[-1]) + 4, y, f"{dollars(price)}/min", size=8, fill=azure)
     for key, dash, width, label in aws_lines:
         plot.line(xs, [p[key] for p in series], CLOUD_COLORS["aws"], width=width, dash=dash)

@@ -552,6 +552,23 @@ def _changes(doc: dict[str, Any]) -> Section:
         for cloud in doc["diff"]["clouds"]
         for change in cloud["changes"]
     ]
+    # a store OLD cannot be compared with on an input that forces a replacement: refused as well
+    rows += [
+        [
+            _c(cloud["cloud"]),
+            _c("may replace", "bad"),
+            _c(item["type"]),
+            _c(item["name"]),
+            _c(item["path"]),
+            _c(
+                f"data loss if it differs: {item['path']} is {item['value']} in OLD, not compared ({item['why']})",
+                "bad",
+            ),
+        ]
+        for cloud in doc["diff"]["clouds"]
+        for item in cloud.get("notCompared", [])
+        if item.get("mayReplace")
+    ]
     summary = [_c(_diff_summary(cloud)) for cloud in doc["diff"]["clouds"]]
     summary += [
         _c(f"{cloud}: not compared: {doc['diff']['against']} holds another cloud's stack only.", "bad")

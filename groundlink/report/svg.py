@@ -42,16 +42,29 @@ def title_lines(title: str, room: float, size: float = TITLE_SIZE) -> tuple[floa
         size -= 1
 
 
-def spread(ys: Sequence[float], gap: float) -> list[float]:
-    """`ys` (label baselines, in any order) moved apart to at least `gap` from each other, each
-    kept as near its own as that allows, in the same order as given: labels of lines that end
-    close together were drawn on top of each other."""
+def spread(ys: Sequence[float], gap: float, low: float = -math.inf, high: float = math.inf) -> list[float]:
+    """`ys` (label baselines, in any order) moved apart to at least `gap` from each other, in the
+    same order as given: labels of lines that end close together were drawn on top of each other.
+    Only labels that crowd move: each crowd is centred on where its own labels wanted to be (a
+    lone label stays at its line's end), then kept within `low`-`high` where the room allows."""
     order = sorted(range(len(ys)), key=lambda i: ys[i])
-    placed = [ys[i] for i in order]
-    for k in range(1, len(placed)):
-        placed[k] = max(placed[k], placed[k - 1] + gap)
-    shift = (sum(placed) - sum(ys[i] for i in order)) / len(placed) if placed else 0.0
-    placed = [y - shift for y in placed]  # centred on where the labels wanted to be
+    groups: list[list[float]] = []  # each a crowd's wanted places, in order
+    for i in order:
+        groups.append([ys[i]])
+        while len(groups) > 1:  # a crowd whose spread reaches the one below merges with it
+            upper, lower = groups[-2], groups[-1]
+            top_of_lower = sum(lower) / len(lower) - gap * (len(lower) - 1) / 2
+            bottom_of_upper = sum(upper) / len(upper) + gap * (len(upper) - 1) / 2
+            if top_of_lower - bottom_of_upper >= gap:
+                break
+            groups[-2:] = [upper + lower]
+    placed: list[float] = []
+    for group in groups:
+        first = sum(group) / len(group) - gap * (len(group) - 1) / 2
+        placed += [first + k * gap for k in range(len(group))]
+    if placed and high - low >= gap * (len(placed) - 1):
+        shift = max(low - placed[0], 0.0) + min(high - placed[-1], 0.0)
+        placed = [y + shift for y in placed]
     out = [0.0] * len(ys)
     for k, i in enumerate(order):
         out[i] = placed[k]
