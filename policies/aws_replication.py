@@ -81,9 +81,10 @@ def _replications(resources: list[Any]):
     controls=("CKV_AWS_145", "MCSB DP-5", "MCSB BR-2"),
     description="S3 replication copies SSE-KMS objects and encrypts each replica with a KMS key of its own, "
     "not the source bucket's key.",
-    remediation="In aws.s3.BucketReplicationConfig set source_selection_criteria.sse_kms_encrypted_objects.status "
-    "'Enabled' and destination.encryption_configuration.replica_kms_key_id to a key in the replica region, "
-    "and encrypt the replica bucket by default with that key.",
+    remediation="In each of aws.s3.BucketReplicationConfig's rules set "
+    "source_selection_criteria={'sse_kms_encrypted_objects': {'status': 'Enabled'}} and, in its destination, "
+    "encryption_configuration={'replica_kms_key_id': <a key of the replica region>.arn}, and encrypt the replica "
+    "bucket by default with that key.",
     config={
         "requireCustomerManagedKey": {
             "type": "boolean",

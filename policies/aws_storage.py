@@ -166,8 +166,9 @@ def _sse_defaults(config: Any) -> list[Any]:
     controls=("CKV_AWS_145",),
     description="Every S3 bucket encrypts by default with KMS and a customer-managed key (server access log "
     "buckets, which S3 can only write with SSE-S3, with AES256).",
-    remediation="Add aws.s3.BucketServerSideEncryptionConfiguration with sse_algorithm 'aws:kms', "
-    "kms_master_key_id=<key>.arn and bucket_key_enabled=True.",
+    remediation="Add aws.s3.BucketServerSideEncryptionConfiguration(bucket=<bucket>.id, rules=[{"
+    "'apply_server_side_encryption_by_default': {'sse_algorithm': 'aws:kms', 'kms_master_key_id': <key>.arn}, "
+    "'bucket_key_enabled': True}]).",
     config={
         "requireCustomerManagedKey": {
             "type": "boolean",

@@ -128,7 +128,8 @@ def trusted_services(args: Any, report: Any) -> None:
     controls=("CIS Azure 3.12",),
     description="Storage accounts encrypt with a customer-managed key from Key Vault.",
     remediation="Set encryption.key_source='Microsoft.Keyvault' with key_vault_properties (key name, vault URI) "
-    "and encryption.identity naming a user-assigned identity that can use the key.",
+    "and encryption.encryption_identity={'encryption_user_assigned_identity': <identity>.id}, an identity of "
+    "the account that holds Key Vault Crypto Service Encryption User on the key.",
     config={
         "requireCustomerManagedKey": {
             "type": "boolean",
@@ -174,6 +175,7 @@ def container_private(args: Any, report: Any) -> None:
     description="Every storage account keeps deleted blobs and containers recoverable (soft delete on both), "
     "and one without a hierarchical namespace versions blobs (an account with one refuses versioning).",
     remediation="Add azure_native.storage.BlobServiceProperties(blob_services_name='default', account_name=..., "
+    "resource_group_name=..., "
     "delete_retention_policy={'enabled': True, 'days': 30}, container_delete_retention_policy="
     "{'enabled': True, 'days': 30}), with is_versioning_enabled=True on an account without is_hns_enabled.",
 )

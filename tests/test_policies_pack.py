@@ -203,3 +203,52 @@ def test_the_pack_guards_every_type_groundlink_protects():
     protected = {tokens.canonical(r.type) for plan in _example_and_job_plans() for r in plan.resources if r.protect}
     assert {"aws:sqs/queue:Queue", "azure-native:servicebus:Queue"} <= protected
     assert sorted(protected - set(tokens.STATEFUL)) == []
+
+
+def _calls(text: str) -> list[tuple[str, str, list[str]]]:
+    """(module path, class, keyword arguments at the call's top level) of each
+    `aws.<module>.<Class>(...)` or `azure_native.<module>.<Class>(...)` a remediation shows."""
+    import re
+
+    found = []
+    for match in re.finditer(r"\b(aws|azure_native)\.([a-z0-9_]+)\.([A-Z][A-Za-z0-9]*)\(", text):
+        depth, i, args, keywords = 1, match.end(), "", []
+        while i < len(text) and depth:
+            c = text[i]
+            depth += c in "([{"
+            depth -= c in ")]}"
+            if depth == 1 and c == ",":
+                keywords.append(args)
+                args = ""
+            elif depth >= 1:
+                args += c if depth == 1 else ""
+            i += 1
+        keywords.append(args)
+        names = [k.split("=")[0].strip() for k in keywords if "=" in k and re.match(r"\s*[a-z_]+\s*=", k)]
+        found.append((f"{match[1]}.{match[2]}", match[3], names))
+    return found
+
+
+def test_remediation_code_names_classes_and_arguments_the_installed_sdks_have():
+    """A remediation users copy must run: pulumi-aws 7 passes `sse_algorithm` inside a rule, not
+    to BucketServerSideEncryptionConfiguration itself (a TypeError), and azure-native's storage
+    encryption names its identity `encryption_identity`."""
+    import importlib
+    import inspect
+    import re
+
+    modules = {"aws": "pulumi_aws", "azure_native": "pulumi_azure_native"}
+    shown = 0
+    for name, rule in RULES.items():
+        for module, cls, keywords in _calls(rule.remediation):
+            package, sub = module.split(".")
+            klass = getattr(importlib.import_module(f"{modules[package]}.{sub}"), cls, None)
+            assert klass is not None, (name, module, cls)
+            init = klass._internal_init
+            accepted = set(inspect.signature(init).parameters) - {"__self__", "resource_name", "opts"}
+            # the SDK checks its required inputs when the resource is made: "Missing required property 'x'"
+            required = set(re.findall(r"Missing required property '(\w+)'", inspect.getsource(init)))
+            assert set(keywords) <= accepted, (name, cls, sorted(set(keywords) - accepted))
+            assert required <= set(keywords), (name, cls, "missing", sorted(required - set(keywords)))
+            shown += 1
+    assert shown >= 5  # the rules that show a call (S3 encryption, Glue catalog, blob service, ...)
