@@ -321,6 +321,18 @@ def spec_data(name: str = "noaa20.yaml") -> dict[str, Any]:
     return copy.deepcopy(_parsed(name))
 
 
+def schema_patterns(node: Any) -> Iterator[str]:
+    """Every `pattern` a JSON Schema (or any part of it) holds, for tests that hold all of them to a rule."""
+    if isinstance(node, dict):
+        if isinstance(node.get("pattern"), str):
+            yield node["pattern"]
+        for value in node.values():
+            yield from schema_patterns(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from schema_patterns(value)
+
+
 def write_spec(tmp_path: Path, data: dict[str, Any], name: str = "spec.yaml") -> Path:
     path = tmp_path / name
     path.write_text(yaml_text(data, sort_keys=False))

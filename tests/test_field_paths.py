@@ -13,7 +13,7 @@ import pytest
 from groundlink.cost.catalog import PriceError, load_overrides
 from groundlink.spec import SpecError, load_spec, spec_from_data
 
-from .conftest import SPECS, spec_data, write_spec
+from .conftest import SPECS, schema_patterns, spec_data, write_spec
 
 SOURCE = "x.yaml"
 
@@ -117,16 +117,7 @@ def test_every_pattern_of_the_spec_is_also_said_in_words():
     regular expression."""
     from groundlink.spec import PATTERN_WORDS, json_schema
 
-    def patterns(node):
-        if isinstance(node, dict):
-            yield from ([node["pattern"]] if "pattern" in node else [])
-            for value in node.values():
-                yield from patterns(value)
-        elif isinstance(node, list):
-            for value in node:
-                yield from patterns(value)
-
-    found = set(patterns(json_schema()))
+    found = set(schema_patterns(json_schema()))
     assert len(found) >= 9
     assert found <= set(PATTERN_WORDS)
 

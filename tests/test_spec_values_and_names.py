@@ -26,7 +26,7 @@ from groundlink import limits
 from groundlink.cli import main
 from groundlink.spec import MissionSpec, SpecError, json_schema, spec_from_data
 
-from .conftest import SPECS, spec_data, with_changes, yaml_text
+from .conftest import SPECS, schema_patterns, spec_data, with_changes, yaml_text
 
 # The smallest spec: every section it does not write is a default.
 BASE = """\
@@ -236,23 +236,31 @@ def test_addresses_and_cidr_ranges_are_source_addresses():
     assert accepted(data).ground_segment.partner.source_addresses == ["8.8.8.0/24", "8.8.4.4", "1.1.1.0/30"]
 
 
-def test_the_orbital_network_is_cidr_too(validate):
-    data = base(clouds={"azure": {"orbital": {"vnet_cidr": "10.40.0.0/255.255.0.0"}}})
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        (
+            "vnet_cidr",
+            "10.40.0.0/255.255.0.0",
+            "clouds.azure.orbital.vnet_cidr: '10.40.0.0/255.255.0.0' is not an IPv4 range in CIDR notation; "
+            "allowed: a.b.c.d/n (decimal, no leading zeros; no netmask such as /255.255.0.0: Azure address "
+            "prefixes take CIDR)",
+        ),
+        (
+            "ip_address",
+            "10.40.0.04",
+            "clouds.azure.orbital.ip_address: '10.40.0.04' is not an IPv4 address; allowed: a.b.c.d (decimal, "
+            "no leading zeros)",
+        ),
+    ],
+)
+def test_the_orbital_network_is_cidr_too(validate, field, value, message):
+    data = base(clouds={"azure": {"orbital": {field: value}}})
     assert not SCHEMA.is_valid(data)
-    refused(
-        validate,
-        data,
-        "clouds.azure.orbital.vnet_cidr: '10.40.0.0/255.255.0.0' is not an IPv4 range in CIDR notation; allowed: "
-        "a.b.c.d/n (decimal, no leading zeros; no netmask such as /255.255.0.0: Azure address prefixes take CIDR)",
-    )
-    data = base(clouds={"azure": {"orbital": {"ip_address": "10.40.0.04"}}})
-    assert not SCHEMA.is_valid(data)
-    refused(
-        validate,
-        data,
-        "clouds.azure.orbital.ip_address: '10.40.0.04' is not an IPv4 address; allowed: a.b.c.d (decimal, no "
-        "leading zeros)",
-    )
+    refused(validate, data, message)
+
+
+def test_an_orbital_network_in_cidr_is_accepted():
     inside = base(clouds={"azure": {"orbital": {"vnet_cidr": "10.40.0.0/16", "ip_address": "10.40.0.5"}}})
     assert SCHEMA.is_valid(inside)
     accepted(inside)
@@ -297,16 +305,7 @@ def test_ascii_ids_are_accepted():
 
 
 def test_no_pattern_of_the_spec_leans_on_unicode_classes():
-    def patterns(node: Any) -> typing.Iterator[str]:
-        if isinstance(node, dict):
-            yield from (v for k, v in node.items() if k == "pattern" and isinstance(v, str))
-            for value in node.values():
-                yield from patterns(value)
-        elif isinstance(node, list):
-            for value in node:
-                yield from patterns(value)
-
-    found = list(patterns(json_schema()))
+    found = list(schema_patterns(json_schema()))
     assert len(found) >= 12
     assert [p for p in found if re.search(r"\\[dwsDWS]", p)] == []
 
