@@ -27,14 +27,47 @@ class LayerInputError(ValueError):
     a program that builds components itself can."""
 
 
-_HINTS: dict[type, dict[str, Any]] = {}
+@dataclass(frozen=True)
+class _FieldCheck:
+    """What `Checked` asks of one field, read from its type once per class."""
+
+    name: str
+    where: str
+    allowed: tuple[Any, ...] | None  # a Literal's values
+    number: bool  # an int or a float, not negative
+    kind: type | None  # a flag (bool) or a text (str), or None where it is optional and unset
+    optional: bool
+    text_map: bool  # a Mapping of text to text
 
 
-def _hints(cls: type) -> dict[str, Any]:
-    """A layer class's field types, resolved once (the module imports annotations lazily)."""
-    if cls not in _HINTS:
-        _HINTS[cls] = typing.get_type_hints(cls)
-    return _HINTS[cls]
+_CHECKS: dict[type, tuple[_FieldCheck, ...]] = {}
+
+
+def _field_checks(cls: type) -> tuple[_FieldCheck, ...]:
+    """A layer class's checks, worked out from its field types once per class. The cost
+    model builds a blueprint for each alternative and each sensitivity it prices, so inputs
+    are made by the thousand; resolving every field's type again for each one made an input
+    five times dearer (20,000 `MissionInputs`: 0.20 s against 0.04 s, 2026-12-03)."""
+    if cls not in _CHECKS:
+        hints = typing.get_type_hints(cls)
+        checks = []
+        for field in fields(cls):
+            hint = hints[field.name]
+            optional = _optional(hint)
+            plain = [t for t in typing.get_args(hint) if t is not type(None)] if optional else [hint]
+            checks.append(
+                _FieldCheck(
+                    name=field.name,
+                    where=f"{cls.__name__}.{field.name}",
+                    allowed=typing.get_args(hint) if typing.get_origin(hint) is Literal else None,
+                    number=hint in (int, float),
+                    kind=next((kind for kind in (bool, str) if plain == [kind]), None),
+                    optional=optional,
+                    text_map=typing.get_origin(hint) is Mapping,
+                )
+            )
+        _CHECKS[cls] = tuple(checks)
+    return _CHECKS[cls]
 
 
 class Checked:
@@ -44,24 +77,25 @@ class Checked:
     something else (a container job, a zone-redundant account) or a plan the cloud refuses."""
 
     def __post_init__(self) -> None:
-        for field in fields(self):  # type: ignore[arg-type]  # every subclass is a dataclass
-            value, hint = getattr(self, field.name), _hints(type(self))[field.name]
-            allowed = typing.get_args(hint) if typing.get_origin(hint) is Literal else None
-            where = f"{type(self).__name__}.{field.name}"
-            if allowed is not None and value not in allowed:
-                raise LayerInputError(f"{where}: {value!r} is not allowed; allowed: {', '.join(map(str, allowed))}")
-            if hint in (int, float) and not (isinstance(value, int | float) and not isinstance(value, bool)):
+        for check in _field_checks(type(self)):
+            value, where = getattr(self, check.name), check.where
+            if check.allowed is not None and value not in check.allowed:
+                raise LayerInputError(
+                    f"{where}: {value!r} is not allowed; allowed: {', '.join(map(str, check.allowed))}"
+                )
+            if check.number and not (isinstance(value, int | float) and not isinstance(value, bool)):
                 raise LayerInputError(f"{where}: {value!r} is not a number")
-            if hint in (int, float) and value < 0:
+            if check.number and value < 0:
                 raise LayerInputError(f"{where}: {value!r} is negative")
             # a flag or a name of another type reached the SDK as it was ("no" as protect= crashed
             # Pulumi's registration; 42 as a region was written into names)
-            plain = [t for t in typing.get_args(hint) if t is not type(None)] if _optional(hint) else [hint]
-            if value is not None or not _optional(hint):
-                for kind in (bool, str):
-                    if plain == [kind] and not isinstance(value, kind):
-                        raise LayerInputError(f"{where}: {value!r} is not a {kind.__name__}")
-            if typing.get_origin(hint) is Mapping and not (
+            if (
+                check.kind is not None
+                and (value is not None or not check.optional)
+                and not isinstance(value, check.kind)
+            ):
+                raise LayerInputError(f"{where}: {value!r} is not a {check.kind.__name__}")
+            if check.text_map and not (
                 isinstance(value, Mapping) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
             ):
                 raise LayerInputError(f"{where}: must map text to text")
