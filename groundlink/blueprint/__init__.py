@@ -14,7 +14,7 @@ renames, and so never replaces, a store.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from ..clouds import CLOUDS
 from ..limits import (
@@ -113,6 +113,8 @@ class Blueprint:
     raw_container: str = RAW_CONTAINER
     products_container: str = PRODUCTS_CONTAINER
     query_results_container: str = QUERY_RESULTS_CONTAINER
+    # each cloud's layer inputs, made once: the cost model asks for them several times per estimate
+    _per_cloud: dict[str, CloudBlueprint] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def managed(self) -> bool:
@@ -122,8 +124,10 @@ class Blueprint:
         return any(c.id == capability_id for c in self.capabilities)
 
     def for_cloud(self, cloud: str) -> CloudBlueprint:
-        """The layer inputs of `cloud`'s MissionStack."""
-        return _cloud_blueprint(self, cloud)
+        """The layer inputs of `cloud`'s MissionStack (frozen, so one object serves every caller)."""
+        if cloud not in self._per_cloud:
+            self._per_cloud[cloud] = _cloud_blueprint(self, cloud)
+        return self._per_cloud[cloud]
 
 
 def build_blueprint(spec: MissionSpec) -> Blueprint:
