@@ -18,7 +18,7 @@ from ..limits import AWS_REPLICA_REGIONS
 from ..spec import MissionSpec, SpecError, spec_from_data
 from .catalog import Catalog
 from .choices import durability_choices
-from .model import Line, Total, estimate, total
+from .model import CloudCost, Line, Total, estimate, total
 
 # The spec field behind each choice, and its values in the order the report lists them.
 CHOICE_FIELDS: dict[str, tuple[str, tuple[str | bool, ...]]] = {
@@ -89,10 +89,12 @@ def line_delta(chosen: list[Line], other: list[Line]) -> Total:
     return Total(plus.known - minus.known, tuple(dict.fromkeys(plus.unknown + minus.unknown)))
 
 
-def _option(cloud: str, key: str, spec: MissionSpec, catalogs: dict[str, Catalog]) -> tuple[Any, list[Line], Any]:
+Priced = tuple[CloudCost, tuple[tuple[str, str], ...]]  # a spec's cost on one cloud, and the gaps it declares
+
+
+def _priced(cloud: str, spec: MissionSpec, catalogs: dict[str, Catalog]) -> Priced:
     blueprint = build_blueprint(spec)
-    cost = estimate(blueprint, {cloud: catalogs[cloud]}).clouds[cloud]
-    return durability_choices(cloud, spec, cost)[key], cost.lines, blueprint.for_cloud(cloud).gaps
+    return estimate(blueprint, {cloud: catalogs[cloud]}).clouds[cloud], blueprint.for_cloud(cloud).gaps
 
 
 def _notes_and_gaps(
@@ -108,27 +110,34 @@ def _notes_and_gaps(
 
 
 def _alternative(
-    cloud: str, key: str, spec: MissionSpec, value: str | bool, base: list[Line], catalogs: dict[str, Catalog]
+    cloud: str, key: str, spec: MissionSpec, value: str | bool, own: Priced, catalogs: dict[str, Catalog]
 ) -> Alternative:
     path = CHOICE_FIELDS[key][0].split(".")
     chosen = getattr(getattr(spec, path[0]), path[1]) == value
-    data = spec.model_dump()
-    assumed = [] if chosen else _changed(data, key, value)
-    try:
-        other = spec_from_data(data, source="spec")
-    except SpecError as exc:
-        reason = exc.lines[0].removeprefix("spec: ")
-        return Alternative(value, None, False, None, None, (f"not a valid spec: {reason}",), ())
-    choice, lines, gaps = _option(cloud, key, other, catalogs)
+    if chosen:  # the spec's own value: priced once for every choice (`alternatives`)
+        other, (cost, gaps) = spec, own
+        assumed: list[str] = []
+    else:
+        data = spec.model_dump()
+        assumed = _changed(data, key, value)
+        try:
+            other = spec_from_data(data, source="spec")
+        except SpecError as exc:
+            reason = exc.lines[0].removeprefix("spec: ")
+            return Alternative(value, None, False, None, None, (f"not a valid spec: {reason}",), ())
+        cost, gaps = _priced(cloud, other, catalogs)
+    choice = durability_choices(cloud, other, cost)[key]
     notes, kept = _notes_and_gaps(cloud, key, other, gaps)
     said = (assumed if cloud == "aws" else []) + notes
-    return Alternative(value, choice.value, chosen, choice.monthly, line_delta(base, lines), tuple(said), kept)
+    return Alternative(
+        value, choice.value, chosen, choice.monthly, line_delta(own[0].lines, cost.lines), tuple(said), kept
+    )
 
 
 def alternatives(cloud: str, spec: MissionSpec, catalogs: dict[str, Catalog]) -> dict[str, list[Alternative]]:
     """Every value of each choice's field on `cloud`, priced against the spec's own value."""
-    out: dict[str, list[Alternative]] = {}
-    for key, (_, values) in CHOICE_FIELDS.items():
-        _, base, _ = _option(cloud, key, spec, catalogs)
-        out[key] = [_alternative(cloud, key, spec, value, base, catalogs) for value in values]
-    return out
+    own = _priced(cloud, spec, catalogs)
+    return {
+        key: [_alternative(cloud, key, spec, value, own, catalogs) for value in values]
+        for key, (_, values) in CHOICE_FIELDS.items()
+    }
