@@ -369,6 +369,62 @@ def test_a_program_registering_one_urn_twice_is_refused_as_the_engine_refuses_it
         run_program(twice, stack="s", region="us-west-2", config={})
 
 
+def test_a_plan_runs_the_mock_monitor_in_its_own_thread_and_leaves_no_thread_behind():
+    """Offline, each registration runs in the planning thread instead of on the SDK's thread
+    pool: a plan starts no thread, so a command may fork its plan workers after one (a fork
+    while other threads run can leave the child hung on a lock they held)."""
+    import threading
+
+    import pulumi
+
+    from groundlink.engine import mocks
+    from groundlink.engine.runner import run_program
+
+    threads_before = threading.enumerate()
+    seen: list[int] = []
+    new_resource = mocks.OfflineMocks.new_resource
+
+    def recorded(self, args):
+        seen.append(threading.get_ident())
+        return new_resource(self, args)
+
+    def program() -> None:
+        for name in ("one", "two", "three"):
+            pulumi.CustomResource("test:index:Thing", name, {})
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(mocks.OfflineMocks, "new_resource", recorded)
+        records, _ = run_program(program, stack="s", region="us-west-2", config={})
+    assert [r["name"] for r in records] == ["one", "three", "two"]
+    assert seen == [threading.get_ident()] * 3
+    assert threading.enumerate() == threads_before
+
+
+def test_a_monitor_call_that_fails_fails_the_plan_and_the_event_loop_is_put_back():
+    """What fails inside a registration fails the plan with its own exception, as it did from a
+    pool thread, and the caller's event loop state is as before (none running, the same one set)."""
+    import asyncio
+
+    import pulumi
+
+    from groundlink.engine import mocks
+    from groundlink.engine.runner import _current_event_loop, run_program
+
+    def refused(self, args):
+        raise ValueError(f"the mock refuses {args.name}")
+
+    def program() -> None:
+        pulumi.CustomResource("test:index:Thing", "refused-one", {})
+
+    set_before = _current_event_loop()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(mocks.OfflineMocks, "new_resource", refused)
+        with pytest.raises(ValueError, match="the mock refuses refused-one"):
+            run_program(program, stack="s", region="us-west-2", config={})
+    assert asyncio._get_running_loop() is None
+    assert _current_event_loop() is set_before
+
+
 def test_one_name_under_two_types_is_no_duplicate():
     import pulumi
 
