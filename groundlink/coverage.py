@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -250,6 +251,19 @@ def propagation_failure(satrec: Satrec, window: Window) -> str | None:
     return f"sgp4 cannot propagate the TLE {when} (error {code}: {_SGP4_ERRORS.get(code, 'unknown')})"
 
 
+def window_dates(window: Window) -> dict[str, str]:
+    """The UTC week the figures are for (ISO 8601, to the minute). The estimate starts at the
+    TLE's epoch, not at the run's date, so the report says which week it is: a TLE years old
+    gives that week's figures without a word otherwise, and a user reads them as the weeks to come."""
+    j2000 = datetime(2000, 1, 1, 12, tzinfo=UTC)  # Julian date 2451545.0
+
+    def at(days_after_epoch: float) -> str:
+        moment = j2000 + timedelta(days=window.jd - 2451545.0 + window.fraction + days_after_epoch)
+        return (moment + timedelta(seconds=30)).strftime("%Y-%m-%dT%H:%MZ")  # rounded to the minute
+
+    return {"from": at(0), "to": at(window.days)}
+
+
 def placed_sites(catalog: dict[str, Any], wideband: bool = False) -> list[Site]:
     """Every site of every network that has coordinates, once each (by name)."""
     unique: dict[str, Site] = {}
@@ -280,10 +294,12 @@ def _satellite(
     window = Window.from_epoch(sat_spec.tle, DAYS)
     unfit = not_low_earth_orbit(satrec) or propagation_failure(satrec, window)
     if unfit:
-        cannot = {"status": f"not estimated: {unfit}"}
+        # the field path as validation errors spell it, like "needs TLE": the TLE is what to change
+        cannot = {"status": f"not estimated: {unfit} (satellites[{index}].tle, {sat_spec.name})"}
         entry["networks"] = {n: dict(cannot) for n in catalog["networks"]}
         entry["clouds"] = {cloud: dict(cannot) for cloud in networks}
         return entry
+    entry["window"] = window_dates(window)
     sites = placed_sites(catalog, wideband)
     per_site = passes_around(satrec, sites, window, min_el)
     passes = dict(zip([s.name for s in sites], per_site, strict=True))
@@ -315,6 +331,8 @@ def planned_length_warning(
         "(ground_segment.contacts_per_day, ground_segment.contact_minutes), but "
     )
     above = f"above {gs.min_elevation_deg:g} deg (ground_segment.min_elevation_deg)"
+    if longest == 0:  # no pass at all: "the longest lasts 0.00 min" read as a pass too short
+        return head + f"in {days:g} days no site of {titles} sees it {above}: not one pass, of any length"
     if per_day == 0:
         return (
             head + f"in {days:g} days no pass over any single site of {titles} {above} lasts "
@@ -350,6 +368,12 @@ def _warnings(satellites: list[dict[str, Any]], gs: GroundSegment, catalog: dict
     return out
 
 
+def _weeks(satellites: list[dict[str, Any]]) -> str:
+    """The sentence of the method that names the week (UTC) of each estimated satellite."""
+    weeks = [f"{s['satellite']} {s['window']['from']} to {s['window']['to']}" for s in satellites if "window" in s]
+    return f" Weeks estimated (UTC, from each TLE's epoch, not from today): {'; '.join(weeks)}." if weeks else ""
+
+
 def coverage_report(blueprint: Blueprint, catalog: dict[str, Any] | None = None) -> dict[str, Any]:
     catalog = catalog or load_sites()
     spec = blueprint.spec
@@ -373,6 +397,7 @@ def coverage_report(blueprint: Blueprint, catalog: dict[str, Any] | None = None)
             "contact is booked on one antenna for one pass; it cannot continue at another site). Longest pass: the "
             "longest over a single site. Longest gap: the longest time no site sees the satellite. "
             f"The spec plans {gs.contacts_per_day:g} contacts/day of {gs.contact_minutes:g} min per satellite."
+            + _weeks(satellites)
         ),
         "source": f"data/sites.yaml ({catalog['date']}): every site with its source",
         "days": DAYS,

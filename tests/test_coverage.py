@@ -335,14 +335,15 @@ def _coverage_of(tle: list[str]) -> dict:
     ("tle", "reason"),
     [
         (GEO, "not estimated: not a low Earth orbit (1.00 rev/day, eccentricity 0.000); passes are estimated for LEO "
-         "only (at least 11.25 rev/day and eccentricity under 0.25)"),
+         "only (at least 11.25 rev/day and eccentricity under 0.25) (satellites[0].tle, noaa20)"),
         (DECAYS_AFTER_60_H, "not estimated: sgp4 cannot propagate the TLE 60.5 h after its epoch (error 6: the "
-         "satellite has decayed)"),
+         "satellite has decayed) (satellites[0].tle, noaa20)"),
     ],
 )  # fmt: skip
 def test_an_orbit_the_pass_model_cannot_estimate_is_said_so_not_read_as_never_in_view(tle, reason):
     """A GEO satellite, in view of three sites all week, read as 0 contacts/day and a 168 h gap; a
-    satellite that decays after 60 h read as 2.5 days of passes spread over 7."""
+    satellite that decays after 60 h read as 2.5 days of passes spread over 7. The status names
+    the spec field to change, as "needs TLE" does (it said only why, not where)."""
     report = _coverage_of(tle)
     (sat,) = report["satellites"]
     assert {e["status"] for e in (*sat["clouds"].values(), *sat["networks"].values())} == {reason}
@@ -379,3 +380,86 @@ def test_passes_at_the_window_edges_of_a_real_orbit_match_an_independent_predict
     offered = satellite["clouds"]["aws"]
     assert offered["longestGapHours"] == pytest.approx(1.605, abs=0.001)
     assert offered["minutesPerDay"] == pytest.approx(306.27, abs=0.01)
+
+
+# An equatorial LEO (0.5 deg inclination, 15.2 rev/day, about 400 km): KSATlite's sites lie at
+# 25.9 deg S and beyond, farther than such an orbit is ever above 5 deg from.
+EQUATORIAL = [
+    "1 99201U 24001A   24169.50000000  .00000000  00000+0  00000+0 0  9993",
+    "2 99201   0.5000  10.0000 0001000   0.0000   0.0000 15.20000000    19",
+]
+
+
+def _all_figures_finite(report: dict) -> bool:
+    import json
+    import math
+
+    text = json.dumps(report, allow_nan=False)  # raises on NaN or inf
+    numbers = [e[k] for s in report["satellites"] for e in s["clouds"].values() for k in e if k != "networks"]
+    return bool(text) and all(math.isfinite(n) for n in numbers if isinstance(n, float))
+
+
+@pytest.mark.parametrize(
+    ("case", "no_site"),
+    [("equatorial orbit over KSATlite", "KSATlite"), ("min_elevation_deg: 90", "AWS Ground Station")],
+)
+def test_a_satellite_no_site_ever_sees_is_said_never_in_view_not_a_pass_of_0_minutes(case, no_site):
+    """The warning said "no pass ... lasts 9 min: the longest lasts 0.00 min", as if there were a
+    pass too short, when no site sees the satellite at all (an orbit out of reach, a 90 deg mask)."""
+    if case.startswith("equatorial"):
+        data = spec_data("partner.yaml")
+        data["satellites"][0].update(tle=EQUATORIAL, norad_id=99201)
+        report = coverage_report(build_blueprint(spec_from_data(data)))
+    else:
+        report = _noaa20_coverage(min_elevation_deg=90)
+    (sat,) = report["satellites"]
+    for offer in sat["clouds"].values():
+        assert offer["contactsPerDay"] == 0 and offer["longestPassMinutes"] == 0
+        assert offer["longestGapHours"] == 168  # the whole week
+    assert _all_figures_finite(report)
+    never = [w for w in report["warnings"] if "not one pass" in w]
+    assert len(never) == 2 and all("0.00 min" not in w and "longest lasts" not in w for w in report["warnings"])
+    assert any(f"no site of {no_site}" in w for w in never)
+    for text in never:
+        assert text.count(". ") == 0 and "ground_segment.min_elevation_deg" in text
+
+
+# NOAA-20's orbit with an epoch of 2005-01-01 12:00 UTC: a TLE far from the day of the run.
+OLD_EPOCH = [
+    "1 99202U 24001A   05001.50000000  .00000000  00000+0  00000+0 0  9998",
+    "2 99202  98.7000 100.0000 0001000  90.0000   0.0000 14.20000000    17",
+]
+
+
+def test_the_report_names_the_week_of_each_tle_its_figures_are_for():
+    """The figures are for the week after the TLE's epoch, but neither compare.json nor the report
+    said which week: a TLE from 2005 gave 2005's passes with nothing to tell them from next week's."""
+    report = _noaa20_coverage()
+    (sat,) = report["satellites"]
+    # epoch 24169.90584172: 2024-06-17 (day 169 of a leap year) at 21:44:24 UTC
+    assert sat["window"] == {"from": "2024-06-17T21:44Z", "to": "2024-06-24T21:44Z"}
+    assert "noaa20 2024-06-17T21:44Z to 2024-06-24T21:44Z" in report["method"]
+    old = _coverage_of(OLD_EPOCH)
+    assert old["satellites"][0]["window"] == {"from": "2005-01-01T12:00Z", "to": "2005-01-08T12:00Z"}
+    assert "not from today" in old["method"] and "2005-01-01T12:00Z" in old["method"]
+    assert "window" not in _coverage_of(GEO)["satellites"][0]  # not estimated: no week to name
+
+
+def test_every_number_of_the_site_catalog_has_a_source_with_its_date():
+    """`wideband: false` (Alaska 1, Punta Arenas 1) cited the Locations page, which does not say
+    it; RBC Signals' and KSATlite's sites cited no document at all."""
+    networks = load_sites()["networks"]
+    for name in ("aws_ground_station", "rbc_signals", "ksatlite", "viasat_rte"):
+        source = networks[name]["source"]
+        assert "https://" in source, name
+    for name in ("aws_ground_station", "rbc_signals", "ksatlite"):
+        assert "read 2026-12-03" in networks[name]["source"], name
+    narrowband = [s for n in networks.values() for s in n["sites"] if s.get("wideband") is False]
+    assert {s["name"] for s in narrowband} == {"Alaska 1", "Punta Arenas 1"}
+    for site in narrowband:
+        assert "locations.capabilities.html" in site["wideband_source"], site["name"]
+        assert site["name"] in site["wideband_source"] and "read 2026-12-03" in site["wideband_source"]
+    # where the source names no city, the catalog says the coordinates are a chosen point
+    assert (
+        "Alaska 1" in networks["aws_ground_station"]["note"] and "approximate" in networks["aws_ground_station"]["note"]
+    )
