@@ -26,13 +26,13 @@ from sgp4.api import Satrec
 
 from .blueprint import Blueprint
 from .clouds import cloud_title
-from .limits import NARROWBAND_MAX_MHZ
+from .limits import DIGIF_BANDWIDTH_MHZ
 from .passes import DAY_S, Pass, Site, Window, predict
 from .resources import package_dir
 from .rounding import figure
 
 if TYPE_CHECKING:
-    from .spec import GroundSegment
+    from .spec import GroundSegment, Satellite
 
 # data/ ships in the package as groundlink.data, so an installed copy finds the sites too.
 SITES_FILE = package_dir("groundlink.data") / "sites.yaml"
@@ -264,6 +264,16 @@ def window_dates(window: Window) -> dict[str, str]:
     return {"from": at(0), "to": at(window.days)}
 
 
+def needs_wideband_sites(satellite: Satellite) -> bool:
+    """Whether a satellite's contacts need the X-band wideband downlink capability (50-400 MHz,
+    through the AWS Ground Station Agent), which Alaska 1 and Punta Arenas 1 do not have (Site
+    Capabilities page, data/sites.yaml `wideband_source`): only a downlink wider than the
+    ordinary antenna-downlink path carries (AntennaDownlinkConfig, 10 kHz-54 MHz: API reference,
+    FrequencyBandwidth). The 40 MHz of the billing tier (limits.NARROWBAND_MAX_MHZ) is a price,
+    not a capability: a 45 MHz downlink is billed wideband and received at every site."""
+    return any(d.bandwidth_mhz > DIGIF_BANDWIDTH_MHZ[1] for d in satellite.downlinks)
+
+
 def placed_sites(catalog: dict[str, Any], wideband: bool = False) -> list[Site]:
     """Every site of every network that has coordinates, once each (by name)."""
     unique: dict[str, Site] = {}
@@ -282,7 +292,7 @@ def _satellite(
     min_contact: float,
     contact_seconds: float,
 ) -> dict[str, Any]:
-    wideband = any(d.bandwidth_mhz > NARROWBAND_MAX_MHZ for d in sat_spec.downlinks)
+    wideband = needs_wideband_sites(sat_spec)
     entry: dict[str, Any] = {"satellite": sat_spec.name, "noradId": sat_spec.norad_id, "wideband": wideband}
     if not sat_spec.tle:
         # the field path as validation errors spell it (satellites[0].tle), with the name to find it by
@@ -385,7 +395,7 @@ def coverage_report(blueprint: Blueprint, catalog: dict[str, Any] | None = None)
     ]
     unplaced = {n: network_sites(catalog, n)[1] for n in catalog["networks"]}
     # the sites a cloud can use: without those that cannot receive wideband when no satellite is narrowband
-    all_wideband = all(any(d.bandwidth_mhz > NARROWBAND_MAX_MHZ for d in s.downlinks) for s in spec.satellites)
+    all_wideband = all(needs_wideband_sites(s) for s in spec.satellites)
     return {
         "method": (
             f"Every pass above {gs.min_elevation_deg:g} deg elevation over {DAYS} days from each TLE's epoch "

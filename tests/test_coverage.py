@@ -139,11 +139,28 @@ def test_a_low_inclination_orbit_is_never_seen_from_svalbard_but_is_from_the_equ
     assert 0 < result["minutesPerDay"] < 8 * 12
 
 
-def test_wideband_satellites_skip_sites_without_wideband():
+def _one_downlink_of(bandwidth_mhz: float) -> dict:
     data = spec_data("noaa20.yaml")
-    link = dict(data["satellites"][0]["downlinks"][0], bandwidth_mhz=50)
+    link = dict(data["satellites"][0]["downlinks"][0], bandwidth_mhz=bandwidth_mhz)
     data["satellites"] = [{"name": "iss", "norad_id": 25544, "tle": ISS, "downlinks": [link]}]
-    report = coverage_report(build_blueprint(spec_from_data(data)))
+    return coverage_report(build_blueprint(spec_from_data(data)))
+
+
+@pytest.mark.parametrize("bandwidth_mhz", [40.5, 45, 54])
+def test_a_downlink_the_ordinary_path_carries_keeps_every_site_though_billed_wideband(bandwidth_mhz):
+    """Alaska 1 and Punta Arenas 1 lack the X-band wideband capability (50-400 MHz, through the
+    Agent), not the ordinary antenna downlink (10 kHz-54 MHz): a downlink over the 40 MHz billing
+    tier but within 54 MHz is received there too (it was dropped from 40 MHz up)."""
+    report = _one_downlink_of(bandwidth_mhz)
+    (satellite,) = report["satellites"]
+    assert satellite["wideband"] is False
+    assert {"Alaska 1", "Punta Arenas 1"} <= set(satellite["clouds"]["aws"]["bySite"])
+    assert {"Alaska 1", "Punta Arenas 1"} <= set(report["sites"]["aws"])
+
+
+def test_wideband_satellites_skip_sites_without_wideband():
+    report = _one_downlink_of(54.5)  # past the ordinary path's 54 MHz: the wideband capability
+    assert report["satellites"][0]["wideband"] is True
     by_site = report["satellites"][0]["clouds"]["aws"]["bySite"]
     assert "Alaska 1" not in by_site and "Hawaii 1" in by_site
     # the sites the report lists for the cloud are those the estimate used
