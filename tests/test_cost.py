@@ -392,3 +392,15 @@ def test_raw_files_per_contact_are_counted_per_satellite(catalogs):
     assert "19-38 (by satellite) raw files per contact;" in usage_text
     single = " ".join(estimate(arith_spec(), catalogs).usage.assumptions)
     assert "19 raw files per contact;" in single
+
+
+def test_premium_event_hubs_bill_processing_units_a_month_with_ingress_and_capture_included(catalogs):
+    """A mission key on the telemetry stream takes Event Hubs Premium: its processing units are
+    billed every hour of the month, and the line says that ingress and Capture come with them
+    (Standard bills them apart), and where the unit count comes from."""
+    blueprint = arith_spec(**{"security.premium_messaging": True})
+    premium = lines(estimate(blueprint, catalogs).clouds["azure"], "analytics")
+    line = premium["Event Hubs Premium processing units (mission key)"]
+    assert line.quantity == 730 and line.price_id == "event_hubs_premium_pu_hour"
+    assert line.basis == "1 unit assumed (none in the plan) x 730 h; ingress and Capture included"
+    assert "Event Hubs Standard throughput units" not in premium

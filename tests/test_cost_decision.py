@@ -222,3 +222,28 @@ def test_sensitivity_moves_with_contacts_and_partner_price(catalogs):
         # AWS with Ground Station on demand is AWS with a partner at $10/min
         assert point["awsOnDemand"] == pytest.approx(point["awsPartnerAtPrice"][3], abs=0.01)
     assert series[4]["awsOnDemand"] > series[3]["awsOnDemand"]
+
+
+@pytest.mark.parametrize(("aws_rest", "azure_rest", "cheaper"), [(500.0, 420.25, "Azure"), (420.25, 500.0, "AWS")])
+def test_the_managed_sentence_names_the_cloud_whose_rest_is_cheaper_with_a_partner_on_both(
+    aws_rest, azure_rest, cheaper
+):
+    """With a partner on both clouds the minutes cost the same on each: the cheaper cloud is the
+    one whose rest of the stack costs less, by the difference of the rests, whichever it is (the
+    example specs' AWS rest is always the lower, so only that side was ever said)."""
+    from groundlink.cost.decision import Sides, _managed_sentence
+
+    sides = Sides(
+        minutes=900.0,
+        aws_rest=aws_rest,
+        azure_rest=azure_rest,
+        on_demand=9000.0,
+        reserved=None,
+        used=9000.0,
+        used_kind="on demand",
+        unknown={},
+        left_out=[],
+    )
+    assert _managed_sentence(sides, None, 10.0).endswith(
+        f"; with a partner on both clouds {cheaper} is cheaper by $79.75/month at any partner price"
+    )
