@@ -602,7 +602,12 @@ class GroundSegment(_Model):
     )
     partner: Partner | None = Field(None, description="The partner network (provider: partner only).")
     min_elevation_deg: float = Field(
-        5.0, ge=0, le=90, description="Lowest elevation a contact counts from, degrees (0-90)."
+        5.0,
+        ge=0,
+        le=90,
+        description="Lowest elevation a contact counts from, degrees (0-90). Neither network publishes its "
+        "sites' masks: the default 5 is the legacy Azure Orbital Aqua contact profile's (docs/facts.md), "
+        "an assumption to replace with your provider's figure.",
     )
     min_contact_seconds: WholeNumber = Field(
         180,
