@@ -21,14 +21,21 @@ from .gather import uints_at
 U8 = npt.NDArray[np.uint8]
 I64 = npt.NDArray[np.int64]
 SEARCH_WINDOW = 1 << 20
+# The first window searched, doubled up to SEARCH_WINDOW. A marker is mostly where the search
+# starts (a chunk begins with the frame carried over) or one CADU on, and comparing a whole 1 MiB
+# window for it cost about 0.4 ms per search: synchronising a 1 GB contact took 0.015 s instead
+# of 0.021 s (2026-12-03).
+FIRST_SEARCH_WINDOW = 4 << 10
 
 
 def find_marker(data: U8, marker: U8, start: int) -> int:
     """Offset of the first sync marker at or after `start`, or -1."""
     m = len(marker)
     end = len(data)
+    window_bytes = FIRST_SEARCH_WINDOW
     while start + m <= end:
-        stop = min(start + SEARCH_WINDOW, end - m + 1)
+        stop = min(start + window_bytes, end - m + 1)
+        window_bytes = min(2 * window_bytes, SEARCH_WINDOW)
         window = data[start : stop + m - 1]
         hits = np.flatnonzero(window[: stop - start] == marker[0])
         for k in range(1, m):
