@@ -25,3 +25,8 @@ def figure(value: float | Decimal, decimals: int) -> str:
 def dollars(value: float | Decimal) -> str:
     """An amount in a sentence: `$1,234.57`, to the cent, rounded half up."""
     return f"${figure(value, 2)}"
+
+
+def counted(n: int, noun: str) -> str:
+    """`1 satellite`, `2 satellites`: a count in a summary reads as a sentence."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"

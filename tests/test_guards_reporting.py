@@ -164,7 +164,7 @@ def test_a_cloud_with_preflight_findings_alone_fails_and_says_how_many():
     [azure] = [line for line in lines if line.startswith("azure (dev)")]
     [aws] = [line for line in lines if line.startswith("aws (dev)")]
     assert azure.startswith("azure (dev): 40 resources, 0 violations: FAIL (2 preflight)")
-    assert aws.startswith("aws (dev): 30 resources, 1 violations: pass")
+    assert aws.startswith("aws (dev): 30 resources, 1 violation: pass")
     # each finding on its own line, as written (brackets in it are no markup), after its prefix
     assert [line for line in lines if line.startswith("preflight azure: ")] == [
         "preflight azure: one refusal",
@@ -253,4 +253,4 @@ def test_piped_the_check_keeps_every_name_and_message_whole_on_one_line(capsys):
     row = next(line for line in printed.splitlines() if "retired-azure-orbital-ground-station-resource" in line)
     assert long.message in row and long.resource_name in row
     assert max(map(len, printed.splitlines())) < 400  # as wide as the cells, not the unbounded width
-    assert "azure (aqua-azure): 68 resources, 1 violations: pass  plan 0.10s, analyze 0.20s" in printed.splitlines()
+    assert "azure (aqua-azure): 68 resources, 1 violation: pass  plan 0.10s, analyze 0.20s" in printed.splitlines()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..clouds import CLOUD_CHOICES, chosen_clouds
 from ..errors import UsageError
+from ..rounding import counted
 from . import diff_command
 
 
@@ -38,11 +39,6 @@ def validate(args: argparse.Namespace) -> int:
             flush=True,
         )
     return code
-
-
-def counted(n: int, noun: str) -> str:
-    """`1 satellite`, `2 satellites`: a summary reads as a sentence."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def configure_schema(parser: argparse.ArgumentParser) -> None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from rich.markup import escape
 
 from ..check.runner import SEVERITY_ORDER, CheckResult
+from ..rounding import counted
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -61,6 +62,6 @@ def render(result: CheckResult, console: Console | None = None) -> None:
         )
         verdict = "[green]pass[/]" if not failures else f"[bold red]FAIL[/] ({', '.join(failures)})"
         console.print(
-            f"{cloud.cloud} ({cloud.stack}): {cloud.resources} resources, {total} violations: {verdict}  "
+            f"{cloud.cloud} ({cloud.stack}): {counted(cloud.resources, 'resource')}, {counted(total, 'violation')}: {verdict}  "
             f"[dim]plan {cloud.plan_seconds:.2f}s, analyze {cloud.analyze_seconds:.2f}s[/]"
         )
