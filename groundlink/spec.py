@@ -488,7 +488,10 @@ class Satellite(_Model):
                 raise ValueError(f"line {number} must be 69 characters starting '{number} '")
             digits = sum(int(c) if c.isdigit() else c == "-" for c in line[:68])
             if not line[68].isdigit() or digits % 10 != int(line[68]):
-                raise ValueError(f"line {number} checksum does not match")
+                raise ValueError(
+                    f"line {number} checksum does not match: its last character is {line[68]!r}, the line's "
+                    f"digits (each - counting 1) give {digits % 10}"
+                )
         for number, first, last, field, low, high in TLE_ELEMENT_FIELDS:
             text = value[number - 1][first - 1 : last]
             try:

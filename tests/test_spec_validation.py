@@ -230,7 +230,14 @@ class TestSatellites:
         assert _ok(lambda d: d["satellites"][0].update(tle=good)).satellites[0].tle == good
         bad_sum = good[0][:-1] + str((int(good[0][-1]) + 1) % 10)
         errors = _errors(lambda d: d["satellites"][0].update(tle=[bad_sum, good[1]]))
-        assert any(e.startswith("s.yaml: satellites[0].tle: line 1 checksum does not match") for e in errors)
+        expected, given = good[0][-1], bad_sum[-1]
+        assert any(
+            e.startswith(
+                f"s.yaml: satellites[0].tle: line 1 checksum does not match: its last character is '{given}', "
+                f"the line's digits (each - counting 1) give {expected}"
+            )
+            for e in errors
+        ), errors
         errors = _errors(lambda d: d["satellites"][0].update(tle=[good[0]]))
         assert any("needs exactly two lines" in e for e in errors)
         other = [tle_line(1, 37849), tle_line(2, 37849)]
