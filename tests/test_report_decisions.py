@@ -414,3 +414,16 @@ def test_every_key_of_compare_json_is_in_docs_compare_md():
     missing = sorted(k for k in _keys(doc) if k not in words)
     assert missing == []
     assert {"decision", "diff", "headlineBreakEven", "leftOut", "noradId", "wideband"} <= words
+
+
+def test_coverage_names_the_network_whose_sites_each_cloud_counts(reference):
+    """With AWS Ground Station on AWS and a partner on Azure, "AWS sites: ..." and "Azure sites:
+    ..." read as the clouds' own; each line names the network the sites belong to."""
+    section = _section(reference, "Contact coverage")
+    lines = [c.text for c in [*section.paragraphs, *section.bullets, *section.after] if " sites (" in c.text]
+    networks = reference["coverage"]["networks"]
+    assert [line.split(":")[0] for line in lines] == [
+        f"AWS sites ({', '.join(networks['aws'])})",
+        f"Azure sites ({', '.join(networks['azure'])})",
+    ]
+    assert networks["aws"] == ["AWS Ground Station"] and networks["azure"] and "AWS" not in networks["azure"][0]

@@ -425,7 +425,14 @@ def _coverage(doc: dict[str, Any], clouds: list[str]) -> Section:
             )
         rows.append(cells)
     headers = ["Satellite"] + [f"{cloud_title(c)} {title}" for c in clouds for _, title, _ in COVERAGE_COLUMNS]
-    sites = [_c(f"{cloud_title(c)} sites: {', '.join(cov['sites'][c]) or 'none in the site catalog'}") for c in clouds]
+    # the network a cloud's contacts come through, named: "AWS sites: Alice Springs" read as AWS's own
+    sites = [
+        _c(
+            f"{cloud_title(c)} sites ({', '.join(cov['networks'][c])}): "
+            f"{', '.join(cov['sites'][c]) or 'none in the site catalog'}"
+        )
+        for c in clouds
+    ]
     unplaced = [
         _c(f"{n['title']}: {', '.join(n['withoutCoordinates'])} listed without coordinates (no source gives them)")
         for n in cov.get("catalog", {}).values()
