@@ -32,6 +32,7 @@ BROAD_MANAGED = re.compile(r"arn:aws[a-z-]*:iam::aws:policy/(AmazonS3FullAccess|
 WEB_APP = ("azure-native:web:WebApp",)
 STORAGE_ACCOUNT = ("azure-native:storage:StorageAccount",)
 SUBNET = ("azure-native:network:Subnet",)
+PRIVATE_ENDPOINT = ("azure-native:network:PrivateEndpoint",)
 # Flex Consumption and Container Apps take a subnet delegated to this service (docs/processing.md)
 FLEX_DELEGATION = "Microsoft.App/environments"
 # Object writes; a statement's action matches one case-insensitively, with * and ? wildcards (IAM JSON
@@ -296,7 +297,28 @@ def _denies_networks(account: Any) -> bool:
     )
 
 
-def _reach_problems(app: Any, account: Any, subnets: list[Any]) -> list[str]:
+def _has_blob_private_endpoint(account: Any, endpoints: list[Any]) -> bool:
+    """A private endpoint of the stack to the account's blob service: the integrated subnet reaches the
+    account through it whatever the public endpoint admits (its firewall applies to the public endpoint
+    only, Microsoft Learn "Azure Storage network security overview"). A storage account that must
+    stay reachable by trusted services keeps publicNetworkAccess Enabled beside its private endpoints
+    (docs/azure.md, "Storage behind security.network: private")."""
+    account_id = get(account.props, "id")
+    for endpoint in endpoints:
+        linked = (getattr(endpoint, "property_dependencies", None) or {}).get("privateLinkServiceConnections") or []
+        depends = [d.urn for d in getattr(endpoint, "dependencies", None) or []]
+        for connection in as_list(get(endpoint.props, "privateLinkServiceConnections")):
+            if "blob" not in [str(g) for g in as_list(get(connection, "groupIds"))]:
+                continue
+            target = get(connection, "privateLinkServiceId")
+            if isinstance(target, str) and target and target == account_id:
+                return True
+            if not (isinstance(target, str) and target) and account.urn in {d.urn for d in linked} | set(depends):
+                return True
+    return False
+
+
+def _reach_problems(app: Any, account: Any, subnets: list[Any], endpoints: list[Any]) -> list[str]:
     name = account.name
     subnet_id = get(app.props, "virtualNetworkSubnetId")
     if subnet_id is UNKNOWN:
@@ -313,7 +335,8 @@ def _reach_problems(app: Any, account: Any, subnets: list[Any]) -> list[str]:
     services = {get(d, "serviceName") for d in as_list(get(subnet.props, "delegations"))}
     if UNKNOWN not in services and FLEX_DELEGATION not in services:
         problems.append(f"integrates subnet {subnet.name}, which is not delegated to {FLEX_DELEGATION}")
-    if get(account.props, "publicNetworkAccess") != "Disabled":  # the firewall must admit the subnet
+    if get(account.props, "publicNetworkAccess") != "Disabled" and not _has_blob_private_endpoint(account, endpoints):
+        # the firewall must admit the subnet
         rules = [
             get(r, "virtualNetworkResourceId")
             for r in as_list(get(account.props, "networkRuleSet", "virtualNetworkRules"))
@@ -332,10 +355,11 @@ def _reach_problems(app: Any, account: Any, subnets: list[Any]) -> list[str]:
     controls=("Azure Functions networking options: virtual network integration", "MCSB NS-2"),
     description="A Functions app whose storage account denies network access (public access disabled, or a "
     "firewall denying by default) runs in a subnet delegated to Microsoft.App/environments, which that "
-    "account's firewall admits when its public endpoint is on (Functions apps are not trusted Azure services).",
+    "account's firewall admits when its public endpoint is on and no blob private endpoint serves it (Functions "
+    "apps are not trusted Azure services).",
     remediation="Set virtual_network_subnet_id to a subnet delegated to Microsoft.App/environments; with public "
     "network access on, list it in the account's network_rule_set.virtual_network_rules (Microsoft.Storage "
-    "service endpoint); with it disabled, give the account blob private endpoints the subnet resolves.",
+    "service endpoint), or give the account blob private endpoints the subnet resolves (required with it disabled).",
 )
 def functions_app_reaches_its_storage(args: Any, report: Any) -> None:
     accounts = of_type(args.resources, STORAGE_ACCOUNT)
@@ -346,5 +370,5 @@ def functions_app_reaches_its_storage(args: Any, report: Any) -> None:
         account = _app_account(app, accounts)
         if account is None or not _denies_networks(account):
             continue
-        for problem in _reach_problems(app, account, subnets):
+        for problem in _reach_problems(app, account, subnets, of_type(args.resources, PRIVATE_ENDPOINT)):
             report(f"functions app {app.name} {problem}", app.urn)

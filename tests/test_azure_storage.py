@@ -147,7 +147,9 @@ def test_private_network_puts_the_stores_behind_private_endpoints():
     result = azure("partner.yaml")
     account = one(result, "storage:StorageAccount")
     vault = one(result, "keyvault:Vault")
-    assert account.inputs["publicNetworkAccess"] == "Disabled"
+    # the account's public endpoint stays on for trusted services only (see the test below)
+    assert account.inputs["publicNetworkAccess"] == "Enabled"
+    assert account.inputs["networkRuleSet"]["defaultAction"] == "Deny"
     assert vault.inputs["properties"]["publicNetworkAccess"] == "Disabled"
     targets = {
         (c["privateLinkServiceId"], tuple(c["groupIds"]))
@@ -202,7 +204,13 @@ def test_dev_data_protection_neither_protects_nor_retains(tmp_path):
 
 def test_partner_source_addresses_open_the_firewall_for_them_only(tmp_path):
     addresses = ["203.0.113.7", "198.51.100.0/24"]
-    result = variant(tmp_path, {"ground_segment.partner.source_addresses": addresses}, base="partner.yaml")
+    # a public-mode stack: behind security.network: private the public endpoint admits no address
+    # (test_a_private_account_admits_trusted_services_on_a_deny_by_default_public_endpoint)
+    result = variant(
+        tmp_path,
+        {"ground_segment.partner.source_addresses": addresses, "security.network": "public"},
+        base="partner.yaml",
+    )
     rules = one(result, "storage:StorageAccount").inputs["networkRuleSet"]
     assert rules["defaultAction"] == "Deny"
     assert rules["ipRules"] == [
@@ -232,7 +240,31 @@ def test_a_partner_landing_behind_a_private_network_is_warned_of(changes, addres
 
     private = variant_plan("azure", {"security.network": "private", **changes}, base="partner.yaml")
     account = private.one("azure-native:storage:StorageAccount")
-    assert account.inputs["publicNetworkAccess"] == "Disabled"
+    assert account.inputs["networkRuleSet"]["defaultAction"] == "Deny"
+    assert not account.inputs["networkRuleSet"].get("ipRules")
     assert private_partner_landing(addresses) in private.warnings
     public = variant_plan("azure", {"security.network": "public", **changes}, base="partner.yaml")
-    assert not any("turns the storage account's public endpoint off" in w for w in public.warnings)
+    assert not any("closes the storage account's public endpoint" in w for w in public.warnings)
+
+
+@pytest.mark.parametrize("addresses", [[], ["203.0.113.0/28"]])
+def test_a_private_account_admits_trusted_services_on_a_deny_by_default_public_endpoint(addresses):
+    """Microsoft Learn, "Set the default public network access rule of an Azure Storage account":
+    with publicNetworkAccess Disabled "Traffic will be allowed only through a private endpoint";
+    Event Hubs Capture, the Event Grid dead-letter, Data Explorer and Synapse serverless SQL are
+    trusted services that reach the public endpoint ("Trusted Azure services"). So a private
+    account keeps the public endpoint Enabled, denies by default, lets only trusted Azure services
+    through (no IP or subnet rule, even with partner source addresses) and is reached by the
+    private endpoints (docs/azure.md, "Storage behind security.network: private")."""
+    private = variant_plan(
+        "azure",
+        {"security.network": "private", "ground_segment.partner.source_addresses": addresses},
+        base="partner.yaml",
+    )
+    account = private.one("azure-native:storage:StorageAccount")
+    assert account.inputs["publicNetworkAccess"] == "Enabled"
+    rules = account.inputs["networkRuleSet"]
+    assert rules["defaultAction"] == "Deny"
+    assert rules["bypass"] == "AzureServices"
+    assert not rules.get("ipRules")
+    assert not rules.get("virtualNetworkRules")

@@ -4,6 +4,8 @@ baselines, is in tests/test_policies_conditions.py)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from .test_policies_support import res, run_resource, run_stack
@@ -146,3 +148,64 @@ def test_soft_delete_joins_blob_service_to_account():
     )
     assert "container soft delete" in message and urn.endswith("::acct")
     assert run_stack("azure-storage-soft-delete", _account_with_service()[:1]) != []
+
+
+def _private_functions_app(endpoint_group: str | None) -> list[Any]:
+    """A Functions app in a delegated subnet of the stack, deploying from an account whose public
+    endpoint stays on (default action Deny, trusted services through) beside its private endpoints,
+    as groundlink's private mode builds it (docs/azure.md, "Storage behind security.network: private")."""
+    account_id = "/subscriptions/s/resourceGroups/g/providers/Microsoft.Storage/storageAccounts/data1"
+    subnet_id = "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/v/subnets/processing"
+    account = res(
+        "azure-native:storage:StorageAccount",
+        "data",
+        {
+            "id": account_id,
+            "accountName": "data1",
+            "publicNetworkAccess": "Enabled",
+            "networkRuleSet": {"defaultAction": "Deny", "bypass": "AzureServices"},
+        },
+    )
+    subnet = res(
+        "azure-native:network:Subnet",
+        "processing",
+        {"id": subnet_id, "delegations": [{"name": "processing", "serviceName": "Microsoft.App/environments"}]},
+    )
+    app = res(
+        "azure-native:web:WebApp",
+        "processor",
+        {
+            "kind": "functionapp,linux",
+            "functionAppConfig": {"deployment": {"storage": {"value": "https://data1.blob.core.windows.net/deploy"}}},
+            "virtualNetworkSubnetId": subnet_id,
+        },
+    )
+    endpoints = (
+        [
+            res(
+                "azure-native:network:PrivateEndpoint",
+                f"data-{endpoint_group}",
+                {"privateLinkServiceConnections": [{"privateLinkServiceId": account_id, "groupIds": [endpoint_group]}]},
+            )
+        ]
+        if endpoint_group
+        else []
+    )
+    return [account, subnet, app, *endpoints]
+
+
+def test_a_functions_app_reaches_an_account_with_trusted_services_on_through_its_blob_private_endpoint():
+    """The public endpoint stays Enabled for trusted services (Event Hubs Capture, Event Grid, Data
+    Explorer, Synapse serverless SQL); the app's subnet needs no firewall rule, it resolves the blob
+    private endpoint. Without one, the firewall must admit the subnet."""
+    rule = "processing-functions-app-reaches-its-storage"
+    assert run_stack(rule, _private_functions_app("blob")) == []
+    for group in (None, "dfs"):
+        resources = _private_functions_app(group)
+        assert run_stack(rule, resources) == [
+            (
+                "functions app processor integrates subnet processing, which storage account data's firewall "
+                "does not admit",
+                resources[2].urn,
+            )
+        ]

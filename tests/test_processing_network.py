@@ -62,7 +62,10 @@ class TestAzurePrivate:
         # Flex Consumption wants the subnet used for nothing else: no service endpoint here
         assert "serviceEndpoints" not in subnet.inputs
         assert subnet.inputs["delegations"] == [{"name": "processing", "serviceName": "Microsoft.App/environments"}]
-        assert account.inputs["publicNetworkAccess"] == "Disabled"
+        # the public endpoint stays on for trusted services only (docs/azure.md, "Storage behind
+        # security.network: private"); the app reaches the account through its private endpoints
+        assert account.inputs["publicNetworkAccess"] == "Enabled"
+        assert account.inputs["networkRuleSet"]["defaultAction"] == "Deny"
         assert "virtualNetworkRules" not in account.inputs["networkRuleSet"]
         assert len(plan.of_type(VNET)) == 1
 

@@ -32,17 +32,17 @@ MAX_SOFT_DELETE_DAYS = 365
 
 def private_partner_landing(addresses: int) -> str:
     """The warning of a partner landing zone behind security.network: private: the account's
-    public endpoint is off, and groundlink creates no private endpoint in the partner's network."""
+    public endpoint admits only trusted Azure services, and groundlink creates no private endpoint
+    in the partner's network."""
     ignored = (
-        f"; the {addresses} ground_segment.partner.source_addresses become firewall rules, which a disabled "
-        "public endpoint ignores"
+        f"; the {addresses} ground_segment.partner.source_addresses are not made firewall rules in private mode"
         if addresses
         else ""
     )
     return (
-        "security.network: private turns the storage account's public endpoint off, so a partner writing from "
-        "outside the mission's network cannot deliver: have the partner request a private endpoint to the "
-        f"account and approve it before the first contact{ignored}"
+        "security.network: private closes the storage account's public endpoint to every network but trusted "
+        "Azure services, so a partner writing from outside the mission's network cannot deliver: have the "
+        f"partner request a private endpoint to the account and approve it before the first contact{ignored}"
     )
 
 
@@ -202,10 +202,16 @@ class AzureStorage(MissionComponent):
                 default_to_o_auth_authentication=True,
                 identity=identity,
                 encryption=encryption,
-                public_network_access="Disabled" if private else "Enabled",
+                # Enabled in both modes: Microsoft documents Disabled as "Traffic will be allowed only
+                # through a private endpoint", and Capture, the Event Grid dead-letter, Data Explorer and
+                # Synapse serverless SQL reach the account over its public endpoint as trusted services
+                # (docs/azure.md, "Storage behind security.network: private"). Private mode admits no
+                # network on it: deny by default, trusted Azure services only, the private endpoints.
+                public_network_access="Enabled",
                 # behind private endpoints the processor needs no firewall rule (nor has a service endpoint)
                 network_rule_set=network_rules(
-                    inputs.partner_source_addresses, None if network else processing_subnet_id
+                    () if private else inputs.partner_source_addresses,
+                    None if network else processing_subnet_id,
                 ),
                 tags=self.tags_up_to(AZURE_STORAGE_ACCOUNT_TAGS_MAX, "the storage account"),
                 opts=self.opts(stateful=True, depends_on=depends_on),
