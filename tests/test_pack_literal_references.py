@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .test_policies_support import res, run_stack
+from .test_policies_support import functions_app, res, run_stack
 
 BUCKET = "aws:s3/bucket:Bucket"
 SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
@@ -57,15 +57,7 @@ def _functions_app(subnet_id: str) -> list[Any]:
         "processing",
         {"id": "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/v/subnets/processing"},
     )
-    app = res(
-        "azure-native:web:WebApp",
-        "processor",
-        {
-            "kind": "functionapp,linux",
-            "functionAppConfig": {"deployment": {"storage": {"value": "https://data1.blob.core.windows.net/deploy"}}},
-            "virtualNetworkSubnetId": subnet_id,
-        },
-    )
+    app = functions_app(subnet_id)
     return [account, subnet, app]
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from .test_policies_support import res, run_resource, run_stack
+from .test_policies_support import functions_app, res, run_resource, run_stack
 
 GOOD_ACCOUNT = {
     "enableHttpsTrafficOnly": True,
@@ -171,15 +171,7 @@ def _private_functions_app(endpoint_group: str | None) -> list[Any]:
         "processing",
         {"id": subnet_id, "delegations": [{"name": "processing", "serviceName": "Microsoft.App/environments"}]},
     )
-    app = res(
-        "azure-native:web:WebApp",
-        "processor",
-        {
-            "kind": "functionapp,linux",
-            "functionAppConfig": {"deployment": {"storage": {"value": "https://data1.blob.core.windows.net/deploy"}}},
-            "virtualNetworkSubnetId": subnet_id,
-        },
-    )
+    app = functions_app(subnet_id)
     endpoints = (
         [
             res(

@@ -143,3 +143,17 @@ def hardened_bucket(name: str = "data", drop: tuple[str, ...] = (), **overrides:
         )
     )
     return resources
+
+
+def functions_app(subnet_id: str) -> Any:
+    """A Flex Consumption Functions app deploying from account data1's `deploy` container and
+    integrating `subnet_id`, as the pack's network-reach rules see one."""
+    return res(
+        "azure-native:web:WebApp",
+        "processor",
+        {
+            "kind": "functionapp,linux",
+            "functionAppConfig": {"deployment": {"storage": {"value": "https://data1.blob.core.windows.net/deploy"}}},
+            "virtualNetworkSubnetId": subnet_id,
+        },
+    )
