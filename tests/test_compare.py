@@ -273,6 +273,44 @@ def test_checks_in_a_warm_session_reuse_the_pack_and_it_stops_at_the_end(pack_pr
     assert pack_processes[0].poll() is not None, "the pack process outlived the warm session"
 
 
+def test_a_warm_pack_serves_variants_of_one_stack_each_configured_with_its_own_stack_config(
+    pack_processes, monkeypatch, tmp_path
+):
+    """Warm packs are kept per stack, not per stack config: a check of another spec of the same
+    mission reuses the running process, and the pack is told that check's config (its spec path)
+    over ConfigureStack, as compare's one process for both stacks is; the findings are the
+    variant's own (customer-managed keys off: the key rules fire)."""
+    from groundlink.check import host
+
+    sent: list[dict[str, str]] = []
+    connect = host.PackProcess.connect
+
+    def recording(self, timeout=None):
+        stub = connect(self, timeout)
+        if not getattr(stub, "_recorded", False):
+            configure = stub.ConfigureStack
+
+            def configure_stack(request, *args, **kwargs):
+                sent.append(dict(request.config))
+                return configure(request, *args, **kwargs)
+
+            stub.ConfigureStack, stub._recorded = configure_stack, True
+        return stub
+
+    monkeypatch.setattr(host.PackProcess, "connect", recording)
+    data = spec_data("noaa20.yaml")
+    data["security"]["customer_managed_keys"] = False
+    variant = write_spec(tmp_path, data, "keys-off.yaml")
+    base, keys_off = cached_plan("noaa20.yaml", "azure"), cached_plan(variant, "azure")
+    assert base.stack == keys_off.stack
+    with keep_packs_warm():
+        first, second = check_plans([base]), check_plans([keys_off])
+        assert len(pack_processes) == 1, "the variant's check should reuse the stack's pack process"
+    assert [c["groundlink:spec"] for c in sent] == [str((SPECS / "noaa20.yaml").resolve()), str(variant.resolve())]
+    assert first.passed and not second.passed
+    assert {v.policy for v in second.clouds[0].mandatory} - {v.policy for v in first.clouds[0].violations}
+
+
 def test_checks_outside_a_session_start_and_stop_their_own_pack(pack_processes):
     check_plans([cached_plan("noaa20.yaml", "azure")])
     assert len(pack_processes) == 1 and pack_processes[0].poll() is not None

@@ -256,17 +256,19 @@ class WarmPacks:
     """Pack processes kept running between checks of the same stacks, for a caller that checks
     again and again (a benchmark, a long-lived session): the second check skips the pack's start-up.
 
-    Keyed by everything the process was started with (pack, project, stack, config), so a pack is
-    only reused for the stack it was started for; the Analyzer is configured again on every check.
+    Keyed by the pack, project and stack the process was started for, not by the stack's config
+    (its spec path, region...): every check configures the Analyzer again (Configure,
+    ConfigureStack) and the pack reads the stack's config from those calls only, as compare's one
+    process for both stacks does; checks of variants of one mission reuse one process.
     `close()` stops them all.
     """
 
     def __init__(self) -> None:
-        self._packs: dict[tuple[str, str, str, str], PackProcess] = {}
+        self._packs: dict[tuple[str, str, str], PackProcess] = {}
         self._lock = threading.Lock()
 
     def acquire(self, pack_dir: Path, project: str, stack: str, config: dict[str, str]) -> PackProcess:
-        key = (str(pack_dir), project, stack, json.dumps(config, sort_keys=True))
+        key = (str(pack_dir), project, stack)
         with self._lock:
             process = self._packs.get(key)
             if process is None or (process._proc is not None and not process.running):
