@@ -27,6 +27,9 @@ def test_account_is_hardened(spec):
     rules = dict(account["networkRuleSet"])
     # the only network admitted is the contact processor's own subnet (tests/test_processing_network.py)
     admitted = [r["virtualNetworkResourceId"] for r in rules.pop("virtualNetworkRules", [])]
+    # the only resource instance admitted is the stack's own Synapse workspace (serverless SQL)
+    workspaces = [r.id for r in azure(spec).of_type("azure-native:synapse:Workspace")]
+    assert [r["resourceId"] for r in rules.pop("resourceAccessRules", [])] == workspaces
     assert rules == {"defaultAction": "Deny", "bypass": "AzureServices"}
     assert all(a.endswith("/subnets/processing") for a in admitted)
     assert re.fullmatch(r"[a-z0-9]{3,24}", account["accountName"])
@@ -268,3 +271,26 @@ def test_a_private_account_admits_trusted_services_on_a_deny_by_default_public_e
     assert rules["bypass"] == "AzureServices"
     assert not rules.get("ipRules")
     assert not rules.get("virtualNetworkRules")
+
+
+@pytest.mark.parametrize(
+    ("changes", "workspace"),
+    [
+        ({}, True),
+        ({"security.network": "private"}, True),
+        ({"analytics.azure_engine": "adx"}, False),
+    ],
+)
+def test_the_account_admits_the_synapse_workspace_as_a_resource_instance(changes, workspace):
+    """Microsoft asks for a resource instance rule naming the workspace so that serverless SQL,
+    which runs outside the workspace's managed network, reaches a firewalled account; the rule
+    is the workspace's own ARM id and the stack's tenant. Data Explorer has no workspace."""
+    from groundlink.engine.mockids import TENANT_ID
+
+    plan = variant_plan("azure", changes)
+    account = one(plan, "storage:StorageAccount").inputs
+    rules = account["networkRuleSet"].get("resourceAccessRules", [])
+    found = plan.of_type("azure-native:synapse:Workspace")
+    assert len(found) == int(workspace)
+    assert rules == [{"resourceId": w.id, "tenantId": TENANT_ID} for w in found]
+    assert all(w.id.endswith(f"/providers/Microsoft.Synapse/workspaces/{w.inputs['workspaceName']}") for w in found)

@@ -39,6 +39,8 @@ def _deployed(cloud: str, spec: str = "noaa20.yaml") -> dict:
         for name, value in resource["outputs"].items():
             if name in ("region", "location") or not isinstance(value, str) or len(value) < 8:
                 continue  # where it lives is the stack's, not a value the cloud chose
+            if cloud == "azure" and name == "id":
+                continue  # an ARM id is the resource's path (subscription, group, type, name), not chosen
             if value in REAL.values():
                 continue
             if value not in given and value not in chosen:

@@ -56,6 +56,15 @@ PRODUCT_TABLES_SCRIPT = "product-tables"
 EXTERNAL_TABLE_IDENTITY = [{"ObjectId": "system", "AllowedUsages": "ExternalTable"}]
 
 
+def synapse_workspace(analytics: AnalyticsInputs, mission: str) -> str | None:
+    """The Synapse workspace's name when the stack has one (a catalog or serverless SQL on
+    Synapse), else None. The storage account names the workspace in a resource instance rule
+    before the workspace exists, so both ask here."""
+    if analytics.engine == "synapse" and (analytics.catalog or analytics.serverless_sql):
+        return synapse_workspace_name(mission)
+    return None
+
+
 def product_tables_script(database: str, products_uri: str) -> str:
     """The catalog on Data Explorer: one external table per product table over the products
     container (groundlink.processing.tables), read with the cluster's system-assigned identity."""
@@ -252,7 +261,7 @@ class AzureAnalytics(MissionComponent):
         self.workspace: azure.synapse.Workspace | None = None
         self.cluster: azure.kusto.Cluster | None = None
         self.database: azure.kusto.ReadWriteDatabase | None = None
-        if analytics.engine == "synapse" and (analytics.catalog or analytics.serverless_sql):
+        if synapse_workspace(analytics, mission.name) is not None:
             self._synapse(storage, key)
         elif analytics.engine == "adx":
             self._adx(storage, key, telemetry)  # serverless SQL is then a gap the blueprint declares

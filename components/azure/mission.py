@@ -10,7 +10,7 @@ import pulumi_azure_native as azure
 from groundlink.blueprint import OUTPUT_KEYS, CloudBlueprint
 
 from ..base import MissionComponent, check_blueprint, check_stack_region
-from .analytics import AzureAnalytics
+from .analytics import AzureAnalytics, synapse_workspace
 from .events import AzureEvents
 from .ground import AzureGround
 from .observability import AzureObservability
@@ -57,6 +57,7 @@ class MissionStack(MissionComponent):
             key=security.outputs,
             network=security.network,
             processing_subnet_id=security.processing_subnet_id,
+            synapse_workspace=synapse_workspace(blueprint.analytics, mission.name),
             opts=self.opts(),
         ).outputs
         events = AzureEvents(

@@ -10,6 +10,7 @@ tiering and retention to each store.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,15 +65,20 @@ class Stores:
 
 
 def network_rules(
-    partner_source_addresses: tuple[str, ...], processing_subnet_id: pulumi.Input[str] | None = None
+    partner_source_addresses: tuple[str, ...],
+    processing_subnet_id: pulumi.Input[str] | None = None,
+    resource_instances: Sequence[dict[str, pulumi.Input[str]]] = (),
 ) -> dict[str, Any]:
     """Deny by default, trusted Azure services through, the partner's writers when it lands from
-    outside Azure (ground_segment.partner.source_addresses), and the contact processor's subnet
-    when it reaches the account through a service endpoint (a public-mode stack)."""
+    outside Azure (ground_segment.partner.source_addresses), the contact processor's subnet
+    when it reaches the account through a service endpoint (a public-mode stack), and the
+    resource instances named ({tenant_id, resource_id}: the Synapse workspace)."""
     rules: dict[str, Any] = {
         "default_action": azure.storage.DefaultAction.DENY,
         "bypass": azure.storage.Bypass.AZURE_SERVICES,
     }
+    if resource_instances:
+        rules["resource_access_rules"] = list(resource_instances)
     if processing_subnet_id is not None:
         rules["virtual_network_rules"] = [
             {"virtual_network_resource_id": processing_subnet_id, "action": azure.storage.Action.ALLOW}
@@ -159,10 +165,31 @@ class AzureStorage(MissionComponent):
         key: MissionKey | None,
         network: PrivateNetwork | None,
         processing_subnet_id: pulumi.Output[str] | None = None,
+        synapse_workspace: str | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__(name, mission, opts)
         private = inputs.private
+        # Synapse serverless SQL runs outside the workspace's managed network, and Microsoft asks for
+        # a resource instance rule naming the workspace for it to reach a firewalled account
+        # (docs/azure.md, "Storage behind security.network: private"); the workspace's id is known
+        # before it exists, from the subscription, the group and its name.
+        instances: list[dict[str, pulumi.Input[str]]] = []
+        if synapse_workspace is not None:
+            client = azure.authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self))
+            instances.append(
+                {
+                    "tenant_id": client.tenant_id,
+                    "resource_id": pulumi.Output.concat(
+                        "/subscriptions/",
+                        client.subscription_id,
+                        "/resourceGroups/",
+                        resource_group_name,
+                        "/providers/Microsoft.Synapse/workspaces/",
+                        synapse_workspace,
+                    ),
+                }
+            )
         self.resource_group_name = resource_group_name
         self.account_name = storage_account_name(mission.name)
         encryption: dict[str, Any] = {
@@ -212,6 +239,7 @@ class AzureStorage(MissionComponent):
                 network_rule_set=network_rules(
                     () if private else inputs.partner_source_addresses,
                     None if network else processing_subnet_id,
+                    instances,
                 ),
                 tags=self.tags_up_to(AZURE_STORAGE_ACCOUNT_TAGS_MAX, "the storage account"),
                 opts=self.opts(stateful=True, depends_on=depends_on),
