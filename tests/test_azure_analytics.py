@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from .conftest import variant_plan
 from .test_azure_support import azure, every, one, variant
 
 SBDC = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
@@ -122,3 +123,25 @@ def test_no_catalog_and_no_sql_means_no_engine(tmp_path):
     result = variant(tmp_path, {"analytics.catalog": False, "analytics.serverless_sql": False})
     assert not every(result, "synapse:Workspace") and not every(result, "kusto:Cluster")
     assert result.outputs["catalog"] is None and result.outputs["query_endpoint"] is None
+
+
+@pytest.mark.parametrize(
+    ("engine", "says"),
+    [
+        ("synapse", "add private endpoints to the workspace's SqlOnDemand (serverless SQL), Sql and Dev sub-resources"),
+        ("adx", "add a private endpoint to the cluster (sub-resource cluster)"),
+    ],
+)
+def test_a_private_query_engine_warns_that_its_clients_need_a_private_endpoint(engine, says):
+    """Private mode turns the engine's public endpoint off and groundlink creates no private
+    endpoint to it: query_endpoint is unreachable until one is added, and the plan says so. A
+    public engine has no such warning."""
+    from groundlink.components.azure.analytics import private_query_access
+
+    private = variant_plan("azure", {"security.network": "private", "analytics.azure_engine": engine})
+    public = variant_plan("azure", {"security.network": "public", "analytics.azure_engine": engine})
+    assert says in private_query_access(engine)
+    assert private_query_access(engine) in private.warnings
+    assert not [w for w in public.warnings if "query_endpoint" in w and "private endpoint" in w]
+    engine_type = "synapse:Workspace" if engine == "synapse" else "kusto:Cluster"
+    assert one(private, engine_type).inputs["publicNetworkAccess"] == "Disabled"

@@ -65,6 +65,23 @@ def synapse_workspace(analytics: AnalyticsInputs, mission: str) -> str | None:
     return None
 
 
+def private_query_access(engine: str) -> str:
+    """The warning of a query engine behind security.network: private: its public endpoint is
+    off and groundlink creates no private endpoint to it, so the clients' network needs one."""
+    if engine == "synapse":
+        return (
+            "security.network: private turns the Synapse workspace's public endpoints off, and groundlink "
+            "creates no private endpoint to them: to reach query_endpoint, add private endpoints to the "
+            "workspace's SqlOnDemand (serverless SQL), Sql and Dev sub-resources, and a private link hub for "
+            "Synapse Studio, in the network your clients query from"
+        )
+    return (
+        "security.network: private turns the Data Explorer cluster's public endpoint off, and groundlink creates "
+        "no private endpoint to it: to reach query_endpoint, add a private endpoint to the cluster (sub-resource "
+        "cluster) in the network your clients query from"
+    )
+
+
 def product_tables_script(database: str, products_uri: str) -> str:
     """The catalog on Data Explorer: one external table per product table over the products
     container (groundlink.processing.tables), read with the cluster's system-assigned identity."""
@@ -265,6 +282,8 @@ class AzureAnalytics(MissionComponent):
             self._synapse(storage, key)
         elif analytics.engine == "adx":
             self._adx(storage, key, telemetry)  # serverless SQL is then a gap the blueprint declares
+        if self.private and (self.workspace or self.cluster):
+            self.warn(private_query_access("synapse" if self.workspace else "adx"))
         self.register_outputs(
             {
                 "catalog": self.catalog,
