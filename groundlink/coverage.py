@@ -18,11 +18,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sgp4.api import Satrec
+from sgp4.conveniences import sat_epoch_datetime
 
 from .blueprint import Blueprint
 from .clouds import cloud_title
@@ -251,15 +252,15 @@ def propagation_failure(satrec: Satrec, window: Window) -> str | None:
     return f"sgp4 cannot propagate the TLE {when} (error {code}: {_SGP4_ERRORS.get(code, 'unknown')})"
 
 
-def window_dates(window: Window) -> dict[str, str]:
+def window_dates(satrec: Satrec, window: Window) -> dict[str, str]:
     """The UTC week the figures are for (ISO 8601, to the minute). The estimate starts at the
-    TLE's epoch, not at the run's date, so the report says which week it is: a TLE years old
-    gives that week's figures without a word otherwise, and a user reads them as the weeks to come."""
-    j2000 = datetime(2000, 1, 1, 12, tzinfo=UTC)  # Julian date 2451545.0
+    TLE's epoch (`Window.from_epoch`), not at the run's date, so the report says which week it
+    is: a TLE years old gives that week's figures without a word otherwise, and a user reads
+    them as the weeks to come."""
+    start: datetime = sat_epoch_datetime(satrec) + timedelta(seconds=30)  # rounded to the minute
 
     def at(days_after_epoch: float) -> str:
-        moment = j2000 + timedelta(days=window.jd - 2451545.0 + window.fraction + days_after_epoch)
-        return (moment + timedelta(seconds=30)).strftime("%Y-%m-%dT%H:%MZ")  # rounded to the minute
+        return (start + timedelta(days=days_after_epoch)).strftime("%Y-%m-%dT%H:%MZ")
 
     return {"from": at(0), "to": at(window.days)}
 
@@ -309,7 +310,7 @@ def _satellite(
         entry["networks"] = {n: dict(cannot) for n in catalog["networks"]}
         entry["clouds"] = {cloud: dict(cannot) for cloud in networks}
         return entry
-    entry["window"] = window_dates(window)
+    entry["window"] = window_dates(satrec, window)
     sites = placed_sites(catalog, wideband)
     per_site = passes_around(satrec, sites, window, min_el)
     passes = dict(zip([s.name for s in sites], per_site, strict=True))
