@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 from types import FrameType
 
 from .errors import EXIT_INTERRUPTED
@@ -43,10 +44,29 @@ _count_at_start = 0  # the count when the running command started (`forget`)
 def raise_interrupt(signum: int, frame: FrameType | None) -> None:
     """KeyboardInterrupt, remembered: an extension module interrupted inside its own
     initialisation can turn it into another exception (an ImportError, a SystemError), and
-    the command line still reports the run as interrupted (`received`)."""
+    the command line still reports the run as interrupted (`received`).
+
+    Only the first one raises; later ones are only counted (`note_interrupt`), so the clean-up
+    the first one started runs to its end. A terminal's Ctrl-C reaches the whole process
+    group, and a second one (another keypress, or a group member passing it on late) raised
+    in the middle of stopping the plan workers left the rest running, and in the middle of
+    putting a contact's earlier products back, would have let them be deleted."""
     global _count
     _count += 1
+    signal.signal(signal.SIGINT, note_interrupt)  # a handler runs in the main thread, the one that may set it
     raise KeyboardInterrupt
+
+
+def note_interrupt(signum: int, frame: FrameType | None) -> None:
+    """A Ctrl-C after the first: counted, not raised, while the first one's clean-up runs."""
+    global _count
+    _count += 1
+
+
+def interrupted_and_cleaning_up() -> bool:
+    """Whether a Ctrl-C has been raised and what it stops is being cleaned up: another way to
+    stop the command (SIGTERM) must not cut that short either."""
+    return signal.getsignal(signal.SIGINT) is note_interrupt
 
 
 def count() -> int:
@@ -75,6 +95,9 @@ def swallowed_interrupt(unraisable: object, previous: object) -> None:
     `raise_interrupt` has remembered it (`received`), so it is not printed here, and the
     command line ends the run as interrupted when the command returns."""
     if isinstance(getattr(unraisable, "exc_value", None), KeyboardInterrupt):
+        # nothing is being cleaned up for it, so the next Ctrl-C must raise again
+        if threading.current_thread() is threading.main_thread() and interrupted_and_cleaning_up():
+            signal.signal(signal.SIGINT, raise_interrupt)
         return
     previous(unraisable)  # type: ignore[operator]  # the hook that was in place, sys's own by default
 
@@ -82,5 +105,5 @@ def swallowed_interrupt(unraisable: object, previous: object) -> None:
 def hand_to_python() -> None:
     """From here on Ctrl-C raises KeyboardInterrupt, where `install` had taken it over (a
     caller's own handler, as in a test calling the command line in-process, stays)."""
-    if signal.getsignal(signal.SIGINT) is leave_at_once:
+    if signal.getsignal(signal.SIGINT) in (leave_at_once, note_interrupt):
         signal.signal(signal.SIGINT, raise_interrupt)

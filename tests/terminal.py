@@ -7,9 +7,14 @@ inherited ignore, as Python does; a Ctrl-C test must not depend on how its runne
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
+import subprocess
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 
 @contextmanager
@@ -26,3 +31,40 @@ def sigint_as_a_terminal_leaves_it() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+@dataclass
+class GroupRun:
+    returncode: int | None
+    out: str
+    err: str
+    survivors: str  # pgrep's lines for processes of the group still there at the end; '' when none
+
+
+def run_in_its_own_group(argv: list[str], cwd: object, timeout: float, survivors_within: float = 10.0) -> GroupRun:
+    """Run a command as a terminal's foreground job: its own process group, SIGINT at its
+    default. Its output is read to the end, which comes only once every process holding its
+    pipes (the command's forked workers too) has ended; then the group is killed, so that no
+    survivor outlives the test whatever it asserts."""
+    with sigint_as_a_terminal_leaves_it():
+        process = subprocess.Popen(
+            argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+        )
+    try:
+        out, err = process.communicate(timeout=timeout)
+        survivors = group_members(process.pid, survivors_within)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    return GroupRun(process.returncode, out, err, survivors)
+
+
+def group_members(group: int, within: float = 10.0) -> str:
+    """Processes still in the process group once those being stopped had time to exit (on a
+    loaded machine a terminated worker can take more than half a second); '' when none."""
+    deadline = time.monotonic() + within
+    while True:
+        found = subprocess.run(["pgrep", "-g", str(group)], capture_output=True, text=True).stdout
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.02)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import signal
@@ -11,7 +10,7 @@ import sys
 import time
 
 from .conftest import ROOT, SPECS
-from .terminal import sigint_as_a_terminal_leaves_it
+from .terminal import group_members, run_in_its_own_group, sigint_as_a_terminal_leaves_it
 
 CLI = [sys.executable, "-m", "groundlink.cli"]
 
@@ -23,17 +22,6 @@ def test_output_is_utf8_whatever_the_locale(tmp_path):
     result = subprocess.run([*CLI, "validate", str(spec)], capture_output=True, cwd=ROOT, env=env, timeout=120)
     assert result.returncode == 0, result.stderr
     assert f"{spec}: ok (noaa20".encode() in result.stdout  # UTF-8 bytes, not an encoding error
-
-
-def _group_members(group: int, within: float = 10.0) -> str:
-    """Processes still in the process group once those being stopped had time to exit (on a
-    loaded machine a terminated worker can take more than half a second); '' when none."""
-    deadline = time.monotonic() + within
-    while True:
-        found = subprocess.run(["pgrep", "-g", str(group)], capture_output=True, text=True).stdout
-        if not found or time.monotonic() > deadline:
-            return found
-        time.sleep(0.02)
 
 
 def _wait_for_helpers(process: subprocess.Popen[str], within: float = 60.0) -> None:
@@ -64,7 +52,7 @@ def test_ctrl_c_during_compare_exits_130_with_one_line_and_leaves_no_process(tmp
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130
     assert err.strip().splitlines() == ["groundlink: interrupted"]
-    survivors = _group_members(process.pid)
+    survivors = group_members(process.pid)
     assert survivors == ""
     assert not (tmp_path / "out").exists()
     assert [p.name for p in tmp_path.iterdir()] == []  # no half-written report left beside it
@@ -85,24 +73,14 @@ entry()
 
 def test_ctrl_c_the_instant_a_plan_worker_is_forked_exits_130_with_one_line_and_leaves_no_process(tmp_path):
     out = str(tmp_path / "out")
-    with sigint_as_a_terminal_leaves_it():
-        process = subprocess.Popen(
-            [sys.executable, "-c", _CTRL_C_AT_EVERY_FORK, "compare", str(SPECS / "noaa20.yaml"), "--out", out],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,
-        )
-    try:
-        _, err = process.communicate(timeout=90)
-        survivors = _group_members(process.pid)
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)  # a survivor must not outlive the test
-    assert process.returncode == 130
-    assert err.strip().splitlines() == ["groundlink: interrupted"]
-    assert survivors == ""
+    run = run_in_its_own_group(
+        [sys.executable, "-c", _CTRL_C_AT_EVERY_FORK, "compare", str(SPECS / "noaa20.yaml"), "--out", out],
+        cwd=ROOT,
+        timeout=90,
+    )
+    assert run.returncode == 130
+    assert run.err.strip().splitlines() == ["groundlink: interrupted"]
+    assert run.survivors == ""
     assert not (tmp_path / "out").exists()
 
 

@@ -14,9 +14,11 @@ needs no plan.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -84,13 +86,47 @@ def _quietly(work: Callable[[], None]) -> None:
         work()
 
 
-def _ignore_sigint() -> None:
+def _worker_start(parent: int | None) -> None:
     """Workers leave Ctrl-C to the caller, which stops them: no traceback from each worker.
     They were forked with Ctrl-C held back (`_ctrl_c_held_while_forking`); ignoring it
-    discards one that arrived meanwhile, and only then is it let through again."""
+    discards one that arrived meanwhile, and only then is it let through again.
+
+    `parent` is the caller's pid when its main thread forked the worker: the worker then
+    ends with that process however it ends (`_die_with`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    if parent is not None:
+        _die_with(parent)
+
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _die_with(parent: int) -> None:
+    """The kernel kills this worker when the process that forked it ends (Linux's parent-death
+    signal). A worker waits for work on a queue it holds both ends of, so it never sees its
+    caller leave: a caller killed outright, or interrupted again while it stopped its workers,
+    left it waiting for ever, holding the terminal's (or a test's) output pipes open. Tied to
+    the forking thread, so it is asked for only when that is the caller's main thread."""
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        return  # not granted: the caller's own clean-up still stops the worker
+    if os.getppid() != parent:  # the caller left before the request took effect
+        os._exit(1)
+
+
+def _forking_parent() -> int | None:
+    """This process's pid when workers forked now would be tied to it for their lifetime."""
+    return os.getpid() if threading.current_thread() is threading.main_thread() else None
+
+
+def _new_pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=_context(), initializer=_worker_start, initargs=(_forking_parent(),)
+    )
 
 
 @contextlib.contextmanager
@@ -102,7 +138,7 @@ def _ctrl_c_held_while_forking() -> Iterator[None]:
     so the worker was never stopped and waited for work for ever; and in the worker, before its
     initializer ran, it raised inside multiprocessing's start-up and printed a traceback. Held
     back, it reaches the caller once every worker is recorded (and stopped on the way out), and
-    a worker inherits it held back until `_ignore_sigint` discards it.
+    a worker inherits it held back until `_worker_start` discards it.
     """
     if not hasattr(signal, "pthread_sigmask"):  # no POSIX signal masks: nothing to hold back
         yield
@@ -141,11 +177,7 @@ def run_plans(
         return runs
     warm = _warm_pool is not None
     _import_before_fork()
-    pool = (
-        _warm_pool.get(workers)
-        if _warm_pool is not None
-        else ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_ignore_sigint)
-    )
+    pool = _warm_pool.get(workers) if _warm_pool is not None else _new_pool(workers)
     try:
         with _ctrl_c_held_while_forking():  # the first submit forks the workers
             futures = {pool.submit(_plan_in_process, spec_path, cloud): cloud for cloud in clouds}
@@ -179,9 +211,7 @@ class WarmPool:
 
     def get(self, workers: int) -> ProcessPoolExecutor:
         if workers not in self._pools:
-            self._pools[workers] = ProcessPoolExecutor(
-                max_workers=workers, mp_context=_context(), initializer=_ignore_sigint
-            )
+            self._pools[workers] = _new_pool(workers)
         return self._pools[workers]
 
     def close(self) -> None:

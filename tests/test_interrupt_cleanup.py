@@ -1,0 +1,115 @@
+"""Stopping what a command started, whatever else arrives meanwhile: a second Ctrl-C while the
+first is handled, or the command killed outright, leaves no plan worker running.
+
+A terminal's Ctrl-C reaches the whole process group, and the workers pass on nothing, but the
+signal can reach the command twice (two keypresses, or a group member's late delivery); a
+worker left running waits for work for ever and holds the terminal's output pipes open.
+"""
+
+from __future__ import annotations
+
+import multiprocessing.process
+import signal
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from groundlink import interrupt
+from groundlink.app import parallel_plans as plan_runs
+from groundlink.clouds import CLOUDS
+
+from .conftest import ROOT, SPECS
+from .terminal import run_in_its_own_group
+
+NOAA20 = str(SPECS / "noaa20.yaml")
+
+
+@pytest.fixture
+def ctrl_c_as_the_command_line_takes_it(monkeypatch):
+    """SIGINT handled as `main` hands it to Python; the handler and the count put back after."""
+    before = signal.getsignal(signal.SIGINT)
+    monkeypatch.setattr(interrupt, "_count", interrupt.count())
+    monkeypatch.setattr(interrupt, "_count_at_start", interrupt._count_at_start)
+    signal.signal(signal.SIGINT, interrupt.raise_interrupt)
+    yield
+    signal.signal(signal.SIGINT, before)
+
+
+def test_only_the_first_ctrl_c_raises_and_every_one_is_counted(ctrl_c_as_the_command_line_takes_it):
+    interrupt.forget()
+    with pytest.raises(KeyboardInterrupt):
+        signal.raise_signal(signal.SIGINT)
+    finished = []
+    signal.raise_signal(signal.SIGINT)  # during the first one's clean-up
+    finished.append("the clean-up")
+    assert finished == ["the clean-up"]
+    assert interrupt.count() - interrupt._count_at_start == 2
+    assert interrupt.received()
+    assert interrupt.interrupted_and_cleaning_up()
+
+
+def test_a_second_ctrl_c_while_the_workers_are_stopped_still_stops_every_one(
+    monkeypatch, ctrl_c_as_the_command_line_takes_it
+):
+    stopped: list[int] = []
+    terminate = multiprocessing.process.BaseProcess.terminate
+
+    def terminate_then_ctrl_c_again(process):
+        terminate(process)
+        stopped.append(process.pid)
+        if len(stopped) == 1:
+            signal.raise_signal(signal.SIGINT)  # the group's late Ctrl-C, in the middle of the clean-up
+
+    def ctrl_c(cloud):
+        signal.raise_signal(signal.SIGINT)
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "terminate", terminate_then_ctrl_c_again)
+    with pytest.raises(KeyboardInterrupt):
+        plan_runs.run_plans(NOAA20, CLOUDS, workers=2, on_start=ctrl_c)
+    assert len(set(stopped)) == 2
+
+
+# The command is killed outright (SIGKILL, an OOM kill) the moment its workers exist: nothing of
+# its own clean-up runs, and the workers must still end with it.
+_KILLED_ONCE_WORKERS_EXIST = textwrap.dedent(
+    """
+    import multiprocessing, os, signal, sys
+    from groundlink.app import parallel_plans
+
+    def started(cloud):
+        print(" ".join(str(p.pid) for p in multiprocessing.active_children()), flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    parallel_plans.run_plans(sys.argv[1], ("aws", "azure"), workers=2, on_start=started)
+    """
+)
+
+
+def _still_running(pids: list[int], within: float = 10.0) -> list[int]:
+    """Those of `pids` still running once they had time to end (a killed process closes its
+    files before its exit completes)."""
+    deadline = time.monotonic() + within
+    while (running := [pid for pid in pids if _running(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return running
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"  # a zombie has ended; only its exit status waits to be collected
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+def test_plan_workers_end_with_a_command_that_is_killed_outright(tmp_path):
+    # the workers hold the same output pipes: the output ends once every worker has ended
+    run = run_in_its_own_group([sys.executable, "-c", _KILLED_ONCE_WORKERS_EXIST, NOAA20], cwd=ROOT, timeout=60)
+    assert run.returncode == -signal.SIGKILL, run.err
+    workers = [int(pid) for pid in run.out.split()]
+    assert len(workers) == 2
+    assert _still_running(workers) == []
