@@ -156,6 +156,68 @@ def test_a_sighup_that_was_ignored_stays_ignored(tmp_path: Path) -> None:
     assert done.stdout.endswith(f"wrote {tmp_path / 'out'}\n")
 
 
+# A contact processed again is stopped mid-commit, once its earlier index is set aside and
+# before the new one is in; a second signal comes as the earlier products are put back. Run as
+# the console script runs (entry), with its own Ctrl-C handling.
+_STOPPED_TWICE_IN_COMMIT = """
+import os, signal, sys
+from groundlink.processing import layout
+from groundlink.cli import entry
+first, second = getattr(signal, sys.argv[1]), getattr(signal, sys.argv[2])
+replace, moves = os.replace, []
+def replacing(src, dst):
+    replace(src, dst)
+    moves.append(dst)
+    if len(moves) == 3:  # frames set aside and replaced, the earlier index set aside
+        os.kill(os.getpid(), first)
+layout.os.replace = replacing
+undo = layout.Staging._undo
+def undoing(self, *args):
+    os.kill(os.getpid(), second)
+    return undo(self, *args)
+layout.Staging._undo = undoing
+sys.argv = ["groundlink", *sys.argv[3:]]
+entry()
+"""
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "code", "line"),
+    [
+        ("SIGINT", "SIGINT", 130, "groundlink: interrupted"),
+        ("SIGINT", "SIGTERM", 130, "groundlink: interrupted"),
+        ("SIGTERM", "SIGINT", 143, "groundlink: stopped by SIGTERM"),
+        ("SIGTERM", "SIGHUP", 143, "groundlink: stopped by SIGTERM"),
+    ],
+)
+def test_a_second_signal_while_a_stopped_commit_is_undone_loses_no_earlier_product(
+    tmp_path: Path, first: str, second: str, code: int, line: str
+) -> None:
+    demo_contact(tmp_path / "raw")
+    assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 0
+    earlier = _tree(tmp_path / "out")
+
+    def as_a_terminal_leaves_them() -> None:  # a runner started under nohup hands SIGHUP down ignored
+        for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+
+    command = ["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]
+    done = subprocess.run(
+        [sys.executable, "-c", _STOPPED_TWICE_IN_COMMIT, first, second, *command],
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=as_a_terminal_leaves_them,
+    )
+    assert (done.returncode, done.stderr.splitlines()) == (code, [line])
+    assert _tree(tmp_path / "out") == earlier  # the earlier products, whole, and no staging left
+
+
 @pytest.mark.parametrize(
     ("argv", "code", "stream", "start"),
     [

@@ -21,6 +21,7 @@ from uuid import UUID
 if TYPE_CHECKING:  # rich is imported by the commands that print, not by the command line's start
     from rich.text import Text
 
+from .. import interrupt
 from ..errors import EXIT_USAGE
 from ..outputs import lies_under
 
@@ -144,7 +145,7 @@ _TERMINATIONS = (signal.SIGTERM, signal.SIGHUP)
 def _terminations_clean_up() -> Iterator[None]:
     """While the block runs, SIGTERM and SIGHUP raise _Terminated. A signal ignored by whoever
     started groundlink (`nohup` ignores SIGHUP) stays ignored, and a second signal during the
-    clean-up does not cut it short."""
+    clean-up does not cut it short, whichever came first: a termination or a Ctrl-C."""
     if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
         yield
         return
@@ -152,10 +153,15 @@ def _terminations_clean_up() -> Iterator[None]:
     def stop(signum: int, frame: object) -> None:
         for number in armed:
             signal.signal(number, signal.SIG_IGN)  # the clean-up runs to its end
+        if interrupt.interrupted_and_cleaning_up():  # a Ctrl-C's clean-up is under way: it ends the run
+            return
+        if signal.getsignal(signal.SIGINT) is interrupt.raise_interrupt:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # nor may a Ctrl-C cut this one short
         raise _Terminated(signum)
 
     armed = {number: signal.getsignal(number) for number in _TERMINATIONS}
     armed = {number: handler for number, handler in armed.items() if handler is signal.SIG_DFL}
+    ctrl_c = signal.getsignal(signal.SIGINT)
     for number in armed:
         signal.signal(number, stop)
     try:
@@ -163,6 +169,8 @@ def _terminations_clean_up() -> Iterator[None]:
     finally:
         for number, handler in armed.items():
             signal.signal(number, handler)
+        if armed and ctrl_c is interrupt.raise_interrupt and signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+            signal.signal(signal.SIGINT, ctrl_c)
 
 
 def run_process(args: argparse.Namespace) -> int:

@@ -113,25 +113,25 @@ class Staging:
         is kept (`discard` leaves it) rather than deleted with the earlier products in it."""
         frames = self.root / FRAMES_PREFIX / partition.path / self.contact_id
         moves = [(self.frames_dir(), frames), *self.targets(partition).items()]
-        done: list[tuple[Path | None, Path, Path | None]] = []  # (staged, target, the earlier one set aside)
-        moved_in: set[Path] = set()
+        # (staged, target, where the earlier one is set aside), each recorded before its moves:
+        # a signal can stop the run between a move and any record made after it
+        done: list[tuple[Path | None, Path, Path | None]] = []
         created: list[Path] = []  # the partition directories made here, removed again if the commit fails
         try:
             for number, elsewhere in enumerate(self._elsewhere({target for _, target in moves}, partition.satellite)):
                 set_aside = self.dir / f"elsewhere-{number}"
-                os.replace(elsewhere, set_aside)
                 done.append((None, elsewhere, set_aside))
+                os.replace(elsewhere, set_aside)
             for number, (staged, target) in enumerate(moves):
                 created.extend(p for p in (target.parent, *target.parent.parents) if not p.exists())
                 target.parent.mkdir(parents=True, exist_ok=True)
                 aside = self.dir / f"previous-{number}" if target.exists() else None
+                done.append((staged, target, aside))
                 if aside is not None:
                     os.replace(target, aside)
-                done.append((staged, target, aside))
                 os.replace(staged, target)
-                moved_in.add(target)
         except BaseException:
-            self._undo(done, moved_in)
+            self._undo(done)
             for directory in sorted(set(created), key=lambda path: len(path.parts), reverse=True):
                 with contextlib.suppress(OSError):
                     directory.rmdir()  # only an empty one: what was put back stays
@@ -155,12 +155,14 @@ class Staging:
         ]
         return sorted(path for path in found if path not in targets)
 
-    def _undo(self, done: list[tuple[Path | None, Path, Path | None]], moved_in: set[Path]) -> None:
+    def _undo(self, done: list[tuple[Path | None, Path, Path | None]]) -> None:
+        """Each recorded move that was made, taken back: what the files are says which were made
+        (a staged product gone from staging is in place; an earlier one is in staging)."""
         for staged, target, aside in reversed(done):
             try:
-                if staged is not None and target in moved_in:
+                if staged is not None and not os.path.lexists(staged) and os.path.lexists(target):
                     os.replace(target, staged)
-                if aside is not None:
+                if aside is not None and os.path.lexists(aside):
                     os.replace(aside, target)
             except OSError:
                 self.keep = True  # the earlier product is still in the staging directory
