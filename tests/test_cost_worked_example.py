@@ -319,14 +319,21 @@ def test_no_object_store_lands_no_raw_objects():
 
 
 def test_a_private_network_bills_azure_its_endpoints_and_zones_and_aws_nothing():
-    """The private Azure plan reaches the storage account's blob and file-system (dfs) endpoints
-    and the Key Vault through 3 private endpoints, each named by a private DNS zone: 3 x 730 = 2,190 endpoint-hours
-    at $0.01, 3 zones at $0.50. AWS's private network is an S3 gateway endpoint: no line."""
+    """The private Azure plan reaches the storage account's blob and file-system (dfs) endpoints,
+    the Key Vault and the Synapse workspace's SQL, serverless SQL and development endpoints
+    through 6 private endpoints: 6 x 730 = 4,380 endpoint-hours at $0.01 = $43.80. Their names
+    resolve through 5 private DNS zones (blob, dfs, vault, Synapse SQL, Synapse dev) at $0.50 =
+    $2.50. AWS's private network is an S3 gateway endpoint: no line."""
     data = with_changes(spec_data("noaa20.yaml"), {"security.network": "private"})
     azure = _lines(data, "azure", variant_plan("azure", {"security.network": "private"}))
-    assert azure["Private endpoints (Private Link)"] == pytest.approx((2190, 21.9))
-    assert azure["Private DNS zones"] == pytest.approx((3, 1.5))
+    assert azure["Private endpoints (Private Link)"] == pytest.approx((4380, 43.8))
+    assert azure["Private DNS zones"] == pytest.approx((5, 2.5))
     aws = _lines(data, "aws", variant_plan("aws", {"security.network": "private"}))
     assert not [item for item in aws if "rivate" in item]
+    adx = {"security.network": "private", "analytics.azure_engine": "adx"}
+    on_adx = _lines(with_changes(spec_data("noaa20.yaml"), adx), "azure", variant_plan("azure", adx))
+    # blob, dfs, vault and the cluster's one endpoint; zones blob, dfs, vault, the region's kusto, queue, table
+    assert on_adx["Private endpoints (Private Link)"] == pytest.approx((4 * 730, 29.2))
+    assert on_adx["Private DNS zones"] == pytest.approx((6, 3.0))
     public = _lines(spec_data("noaa20.yaml"), "azure", cached_plan("noaa20.yaml", "azure"))
     assert "Private endpoints (Private Link)" not in public and "Private DNS zones" not in public

@@ -268,6 +268,39 @@ def test_azure_name_rules_fire(type_token, key, value):
     assert len(found) == 1 and found[0].path == key and "Microsoft Learn" in found[0].source
 
 
+@pytest.mark.parametrize(
+    ("type_token", "key", "value", "fires"),
+    [
+        ("azure-native:network:PrivateEndpoint", "privateEndpointName", "pe-" + "x" * 61, False),  # 64
+        ("azure-native:network:PrivateEndpoint", "privateEndpointName", "pe-" + "x" * 62, True),  # 65
+        ("azure-native:network:PrivateEndpoint", "privateEndpointName", "-pe-noaa20", True),
+        ("azure-native:network:PrivateEndpoint", "privateEndpointName", "pe-noaa20_", False),
+        ("azure-native:network:PrivateEndpoint", "privateEndpointName", "pe-noaa20.", True),
+        ("azure-native:privatedns:VirtualNetworkLink", "virtualNetworkLinkName", "l" * 80, False),
+        ("azure-native:privatedns:VirtualNetworkLink", "virtualNetworkLinkName", "l" * 81, True),
+        ("azure-native:privatedns:VirtualNetworkLink", "virtualNetworkLinkName", "link/endpoints", True),
+    ],
+)
+def test_private_network_name_rules_at_their_bounds(type_token, key, value, fires):
+    plan = broken("partner.yaml", "azure")  # private: endpoints and zone links
+    first(plan, type_token).inputs[key] = value
+    found = [f for f in check_table(plan, azure_names.NAME_RULES) if f.type == type_token]
+    assert [(f.path, "Microsoft.Network/" in f.source) for f in found] == ([(key, True)] if fires else [])
+
+
+@pytest.mark.parametrize("engine", ["synapse", "adx"])
+def test_the_longest_mission_name_makes_private_endpoint_and_link_names_azure_accepts(engine):
+    """Every name groundlink derives for the private network, for a 32-character mission."""
+    plan = variant_plan(
+        "azure",
+        {"mission.name": "m" * 32, "security.network": "private", "analytics.azure_engine": engine},
+    )
+    endpoints = plan.of_type("azure-native:network:PrivateEndpoint")
+    assert len(endpoints) == (6 if engine == "synapse" else 4)
+    assert max(len(e.inputs["privateEndpointName"]) for e in endpoints) <= 64
+    assert list(check_table(plan, azure_names.NAME_RULES)) == []
+
+
 def test_duplicate_global_name_fires():
     plan = broken("noaa20.yaml", "azure")
     vault = first(plan, "azure-native:keyvault:Vault")

@@ -25,7 +25,7 @@ from groundlink.processing.tables import TABLES as PRODUCT_TABLES
 from ..base import MissionComponent
 from .iam import grant, system_principal, user_assigned
 from .naming import kusto_cluster_name, lake_database_name, namespace_name, synapse_workspace_name
-from .security import KEY_NAME, MissionKey, messaging_encryption
+from .security import KEY_NAME, MissionKey, PrivateNetwork, linked_zone, messaging_encryption, private_endpoint
 from .storage import Stores, container
 
 HUB_NAME = "contact-telemetry"
@@ -54,6 +54,27 @@ PRODUCT_TABLES_SCRIPT = "product-tables"
 # managed_identity command": an external table may authenticate as the cluster's identity
 # (`system`) only once the database's managed identity policy allows it the ExternalTable usage.
 EXTERNAL_TABLE_IDENTITY = [{"ObjectId": "system", "AllowedUsages": "ExternalTable"}]
+# Private endpoints of the query engines in private mode, each sub-resource with the privatelink
+# DNS zones Microsoft names for it (Microsoft Learn, "Azure Private Endpoint private DNS zone
+# values", learn.microsoft.com/azure/private-link/private-endpoint-dns, read 2026-12-03):
+# Synapse's serverless and dedicated SQL share one zone, its development endpoint has another;
+# a Data Explorer cluster resolves through its region's kusto zone and the blob, queue and table
+# zones of the storage it ingests through.
+# (sub-resource, endpoint name, zone keys); an endpoint's name is `pe-<mission>-analytics-<name>`,
+# within Azure's 64 characters for the longest mission name
+SYNAPSE_ENDPOINTS = (
+    ("Sql", "syn-sql", ("synapse-sql",)),
+    ("SqlOnDemand", "syn-ondemand", ("synapse-sql",)),
+    ("Dev", "syn-dev", ("synapse-dev",)),
+)
+SYNAPSE_ZONES = {"synapse-sql": "privatelink.sql.azuresynapse.net", "synapse-dev": "privatelink.dev.azuresynapse.net"}
+ADX_ENDPOINTS = (("cluster", "adx", ("kusto", "blob", "queue", "table")),)  # blob: the network's own zone
+ADX_STORAGE_ZONES = {"queue": "privatelink.queue.core.windows.net", "table": "privatelink.table.core.windows.net"}
+
+
+def kusto_zone(region: str) -> str:
+    """The privatelink zone of Data Explorer clusters in `region` (its ARM name, `westeurope`)."""
+    return f"privatelink.{region}.kusto.windows.net"
 
 
 def synapse_workspace(analytics: AnalyticsInputs, mission: str) -> str | None:
@@ -65,21 +86,12 @@ def synapse_workspace(analytics: AnalyticsInputs, mission: str) -> str | None:
     return None
 
 
-def private_query_access(engine: str) -> str:
-    """The warning of a query engine behind security.network: private: its public endpoint is
-    off and groundlink creates no private endpoint to it, so the clients' network needs one."""
-    if engine == "synapse":
-        return (
-            "security.network: private turns the Synapse workspace's public endpoints off, and groundlink "
-            "creates no private endpoint to them: to reach query_endpoint, add private endpoints to the "
-            "workspace's SqlOnDemand (serverless SQL), Sql and Dev sub-resources, and a private link hub for "
-            "Synapse Studio, in the network your clients query from"
-        )
-    return (
-        "security.network: private turns the Data Explorer cluster's public endpoint off, and groundlink creates "
-        "no private endpoint to it: to reach query_endpoint, add a private endpoint to the cluster (sub-resource "
-        "cluster) in the network your clients query from"
-    )
+SYNAPSE_STUDIO_PRIVATE = (
+    "security.network: private turns the Synapse workspace's public endpoints off: query_endpoint and the "
+    "workspace's SQL and development endpoints are reached through their private endpoints in the mission's "
+    "endpoint network (peer your clients' network with it), but Synapse Studio, the web UI, needs a private "
+    "link hub with a Web private endpoint, which groundlink does not create"
+)
 
 
 def product_tables_script(database: str, products_uri: str) -> str:
@@ -266,10 +278,12 @@ class AzureAnalytics(MissionComponent):
         storage: Stores,
         key: MissionKey | None,
         telemetry: TelemetryHub | None,
+        network: PrivateNetwork | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__(name, mission, opts)
         analytics = self.inputs = inputs
+        self.network = network  # private mode: the engine's endpoints go there
         self.resource_group_name = resource_group_name
         self.location = mission.region
         self.private = inputs.private
@@ -282,8 +296,8 @@ class AzureAnalytics(MissionComponent):
             self._synapse(storage, key)
         elif analytics.engine == "adx":
             self._adx(storage, key, telemetry)  # serverless SQL is then a gap the blueprint declares
-        if self.private and (self.workspace or self.cluster):
-            self.warn(private_query_access("synapse" if self.workspace else "adx"))
+        if self.private and self.workspace:
+            self.warn(SYNAPSE_STUDIO_PRIVATE)
         self.register_outputs(
             {
                 "catalog": self.catalog,
@@ -382,11 +396,38 @@ class AzureAnalytics(MissionComponent):
                 grant(self, f"workspace-{role}", role=role_name, principal_id=principal, scope=scope),
                 *capabilities,
             )
+        if self.private and self.network:
+            self._private_endpoints(self.workspace.id, self.network, SYNAPSE_ENDPOINTS, SYNAPSE_ZONES)
         self.catalog = lake_database_name(mission) if self.inputs.catalog else None
         endpoints = self.workspace.connectivity_endpoints
         self.query_endpoint = (
             endpoints.apply(lambda e: (e or {}).get("sqlOnDemand")) if self.inputs.serverless_sql else None
         )
+
+    def _private_endpoints(
+        self,
+        target_id: pulumi.Output[str],
+        network: PrivateNetwork,
+        endpoints: tuple[tuple[str, str, tuple[str, ...]], ...],
+        zones: dict[str, str],
+    ) -> None:
+        """Private mode turns the engine's public endpoints off: its clients reach it through
+        these, one per sub-resource in `endpoints`, each registered in the zones its names resolve
+        through (`zones`, made and linked here, or the network's own for a store)."""
+        zone_ids = {**network.zone_ids}
+        for key, zone in zones.items():
+            zone_ids[key] = linked_zone(
+                self, key, zone, resource_group_name=self.resource_group_name, vnet_id=network.vnet_id
+            ).id
+        for group, name, keys in endpoints:
+            private_endpoint(
+                self,
+                network,
+                name,
+                target_id=target_id,
+                group=group,
+                zone_ids={key: zone_ids[key] for key in keys},
+            )
 
     def _product_tables(
         self, storage: Stores, cluster: azure.kusto.Cluster, database: azure.kusto.ReadWriteDatabase
@@ -459,6 +500,9 @@ class AzureAnalytics(MissionComponent):
         )
         if key:
             self.realize(self.cluster, "security.cmk")
+        if self.private and self.network:
+            zones = {"kusto": kusto_zone(self.location), **ADX_STORAGE_ZONES}
+            self._private_endpoints(self.cluster.id, self.network, ADX_ENDPOINTS, zones)
         self.database = self.realize(
             azure.kusto.ReadWriteDatabase(
                 self.child_name("database"),

@@ -100,6 +100,7 @@ class MissionStack(MissionComponent):
             storage=storage,
             key=security.outputs,
             telemetry=ground.telemetry,
+            network=security.network,
             opts=self.opts(),
         )
         AzureObservability(

@@ -64,6 +64,7 @@ class PrivateNetwork:
     """Where private endpoints go and the DNS zones they register in."""
 
     resource_group_name: pulumi.Output[str]
+    vnet_id: pulumi.Output[str]  # where a layer links the DNS zones of its own endpoints
     subnet_id: pulumi.Output[str]
     zone_ids: Mapping[str, pulumi.Output[str]]  # by sub-resource group: blob, dfs, vault
     processing_subnet_id: pulumi.Output[str] | None = None  # the processor's delegated subnet
@@ -160,35 +161,13 @@ class AzurePrivateNetwork(MissionComponent):
             if processing
             else None
         )
-        self.zones: dict[str, azure.privatedns.PrivateZone] = {}
-        for group, zone in PRIVATE_DNS_ZONES.items():
-            self.zones[group] = self.realize(
-                azure.privatedns.PrivateZone(
-                    self.child_name(f"{group}-zone"),
-                    private_zone_name=zone,
-                    resource_group_name=resource_group_name,
-                    location="global",
-                    tags=self.tags,
-                    opts=self.opts(),
-                ),
-                "security.private_network",
-            )
-            self.realize(
-                azure.privatedns.VirtualNetworkLink(
-                    self.child_name(f"{group}-zone-link"),
-                    virtual_network_link_name=f"{mission.name}-endpoints",
-                    private_zone_name=self.zones[group].name,
-                    resource_group_name=resource_group_name,
-                    location="global",
-                    registration_enabled=False,
-                    virtual_network={"id": self.vnet.id},
-                    tags=self.tags,
-                    opts=self.opts(),
-                ),
-                "security.private_network",
-            )
+        self.zones = {
+            group: linked_zone(self, group, zone, resource_group_name=resource_group_name, vnet_id=self.vnet.id)
+            for group, zone in PRIVATE_DNS_ZONES.items()
+        }
         self.outputs = PrivateNetwork(
             resource_group_name=resource_group_name,
+            vnet_id=self.vnet.id,
             subnet_id=self.subnet.id,
             zone_ids={group: zone.id for group, zone in self.zones.items()},
             processing_subnet_id=self.processing_subnet.id if self.processing_subnet else None,
@@ -240,11 +219,58 @@ def messaging_encryption(
     }
 
 
+def linked_zone(
+    owner: MissionComponent,
+    key: str,
+    zone: str,
+    *,
+    resource_group_name: pulumi.Input[str],
+    vnet_id: pulumi.Input[str],
+) -> azure.privatedns.PrivateZone:
+    """A privatelink DNS zone (a child of `owner`, named after `key`), linked to the endpoint
+    VNet: what resolves a service's name to its private endpoint there, and in the networks
+    peered with it that use it."""
+    private_zone = owner.realize(
+        azure.privatedns.PrivateZone(
+            owner.child_name(f"{key}-zone"),
+            private_zone_name=zone,
+            resource_group_name=resource_group_name,
+            location="global",
+            tags=owner.tags,
+            opts=owner.opts(),
+        ),
+        "security.private_network",
+    )
+    owner.realize(
+        azure.privatedns.VirtualNetworkLink(
+            owner.child_name(f"{key}-zone-link"),
+            virtual_network_link_name=f"{owner.mission.name}-endpoints",
+            private_zone_name=private_zone.name,
+            resource_group_name=resource_group_name,
+            location="global",
+            registration_enabled=False,
+            virtual_network={"id": vnet_id},
+            tags=owner.tags,
+            opts=owner.opts(),
+        ),
+        "security.private_network",
+    )
+    return private_zone
+
+
 def private_endpoint(
-    owner: MissionComponent, network: PrivateNetwork, name: str, *, target_id: pulumi.Input[str], group: str
+    owner: MissionComponent,
+    network: PrivateNetwork,
+    name: str,
+    *,
+    target_id: pulumi.Input[str],
+    group: str,
+    zone_ids: Mapping[str, pulumi.Input[str]] | None = None,
 ) -> azure.network.PrivateEndpoint:
     """A private endpoint (a child of `owner`) for `target_id`'s `group` sub-resource in the
-    mission's endpoint subnet, registered in its privatelink DNS zone."""
+    mission's endpoint subnet, registered in its privatelink DNS zones: `zone_ids` by name,
+    or else the network's zone of that group (a store's blob, dfs or vault)."""
+    zones = zone_ids if zone_ids is not None else {group: network.zone_ids[group]}
     endpoint = owner.realize(
         azure.network.PrivateEndpoint(
             owner.child_name(f"{name}-endpoint"),
@@ -266,7 +292,7 @@ def private_endpoint(
             private_dns_zone_group_name="default",
             private_endpoint_name=endpoint.name,
             resource_group_name=network.resource_group_name,
-            private_dns_zone_configs=[{"name": group, "private_dns_zone_id": network.zone_ids[group]}],
+            private_dns_zone_configs=[{"name": key, "private_dns_zone_id": zone} for key, zone in zones.items()],
             opts=owner.opts(),
         ),
         "security.private_network",

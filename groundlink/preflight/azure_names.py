@@ -17,6 +17,8 @@ _RULES_PAGE = "Microsoft Learn, Naming rules and restrictions for Azure resource
 _CONTAINERS_PAGE = "Microsoft Learn, Naming and referencing containers, blobs, and metadata"
 _NAMESPACE = r"(?!.*-(sb|mgmt)$)[A-Za-z][A-Za-z0-9-]{4,48}[A-Za-z0-9]"
 _NAMESPACE_TEXT = "6-50 letters, digits, hyphens; starts with a letter, ends alphanumeric, not -sb/-mgmt"
+_NETWORK_NAME = r"[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9_])?"
+_NETWORK_NAME_TEXT = "letters, digits, '_', '.', '-'; starts alphanumeric, ends alphanumeric or '_'"
 
 
 def _rule(kind: str, source: str, pattern: str, length: tuple[int, int], text: str) -> Constraint:
@@ -54,6 +56,20 @@ NAME_RULES: dict[tuple[str, str], Constraint] = {
         _NAMESPACE,
         (6, 50),
         _NAMESPACE_TEXT,
+    ),
+    ("azure-native:network:PrivateEndpoint", "privateEndpointName"): _rule(
+        "private endpoint",
+        f"{_RULES_PAGE} (Microsoft.Network/privateEndpoints)",
+        _NETWORK_NAME,
+        (2, 64),
+        _NETWORK_NAME_TEXT,
+    ),
+    ("azure-native:privatedns:VirtualNetworkLink", "virtualNetworkLinkName"): _rule(
+        "private DNS zone virtual network link",
+        f"{_RULES_PAGE} (Microsoft.Network/privateDnsZones/virtualNetworkLinks)",
+        _NETWORK_NAME,
+        (1, 80),
+        _NETWORK_NAME_TEXT,
     ),
 }
 
