@@ -361,20 +361,16 @@ def live_children(cmdline_contains: str = "") -> list[int]:
     """Processes this test process started that still run (not zombies), optionally only
     those whose command line holds `cmdline_contains`: what a command must not leave behind.
     The warm pack processes of `warm_policy_packs` are not a command's."""
+    from .terminal import running_processes
+
     warm = {pid for packs in _WARM_PACKS for pid in packs.pids()}
     found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
+    for process in running_processes():
+        if process.parent != os.getpid() or process.pid in warm:
             continue
-        try:
-            after_name = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:
-            continue
-        if int(after_name[1]) != os.getpid() or int(entry.name) in warm:
-            continue
-        if after_name[0] != "Z" and cmdline_contains in cmdline:
-            found.append(int(entry.name))
+        cmdline = process.cmdline()  # None: it ended meanwhile
+        if cmdline is not None and cmdline_contains in cmdline:
+            found.append(process.pid)
     return found
 
 

@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @contextmanager
@@ -60,11 +61,48 @@ def run_in_its_own_group(argv: list[str], cwd: object, timeout: float, survivors
 
 
 def group_members(group: int, within: float = 10.0) -> str:
-    """Processes still in the process group once those being stopped had time to exit (on a
-    loaded machine a terminated worker can take more than half a second); '' when none."""
+    """Processes still running in the process group once those being stopped had time to exit
+    (on a loaded machine a terminated worker can take more than half a second): one line per
+    process, '' when none. A zombie has ended (only its exit status is left to collect), so it
+    is not counted."""
     deadline = time.monotonic() + within
     while True:
-        found = subprocess.run(["pgrep", "-g", str(group)], capture_output=True, text=True).stdout
+        found = "".join(f"{pid} {state}\n" for pid, state in _in_group(group))
         if not found or time.monotonic() > deadline:
             return found
         time.sleep(0.02)
+
+
+def _in_group(group: int) -> list[tuple[int, str]]:
+    return [(p.pid, p.state) for p in running_processes() if p.group == group]
+
+
+@dataclass(frozen=True)
+class ProcessEntry:
+    pid: int
+    state: str  # R, S, D, T...; never Z (running_processes leaves zombies out)
+    parent: int
+    group: int
+
+    def cmdline(self) -> str | None:
+        """The command line, None once the process has gone."""
+        try:
+            return (Path("/proc") / str(self.pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            return None
+
+
+def running_processes() -> list[ProcessEntry]:
+    """Every process of the machine that has not ended, from /proc: a zombie has ended (only its
+    exit status is left to collect), so it is not listed."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        if fields[0] != "Z":
+            found.append(ProcessEntry(int(entry.name), fields[0], int(fields[1]), int(fields[2])))
+    return found

@@ -130,9 +130,10 @@ def test_a_layer_registering_a_stray_output_is_named_in_the_error():
 
 
 class _Exited:
-    """A pack process that has already exited (nothing to stop)."""
+    """A pack process that has already exited (nothing to stop, its stdin already closed)."""
 
     returncode = 0
+    stdin = None
 
     def poll(self) -> int:
         return 0

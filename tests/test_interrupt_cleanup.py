@@ -12,8 +12,6 @@ import multiprocessing.process
 import signal
 import sys
 import textwrap
-import time
-from pathlib import Path
 
 import pytest
 
@@ -88,28 +86,32 @@ _KILLED_ONCE_WORKERS_EXIST = textwrap.dedent(
 )
 
 
-def _still_running(pids: list[int], within: float = 10.0) -> list[int]:
-    """Those of `pids` still running once they had time to end (a killed process closes its
-    files before its exit completes)."""
-    deadline = time.monotonic() + within
-    while (running := [pid for pid in pids if _running(pid)]) and time.monotonic() < deadline:
-        time.sleep(0.02)
-    return running
-
-
-def _running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-    return state != "Z"  # a zombie has ended; only its exit status waits to be collected
-
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
 def test_plan_workers_end_with_a_command_that_is_killed_outright(tmp_path):
     # the workers hold the same output pipes: the output ends once every worker has ended
     run = run_in_its_own_group([sys.executable, "-c", _KILLED_ONCE_WORKERS_EXIST, NOAA20], cwd=ROOT, timeout=60)
     assert run.returncode == -signal.SIGKILL, run.err
-    workers = [int(pid) for pid in run.out.split()]
-    assert len(workers) == 2
-    assert _still_running(workers) == []
+    assert len(run.out.split()) == 2  # both workers were forked
+    assert run.survivors == ""  # read before the test's own clean-up kills the group
+
+
+_KILLED_WHILE_ITS_PACK_SERVES = textwrap.dedent(
+    """
+    import os, signal
+    from pathlib import Path
+    from groundlink.check.host import PackProcess
+
+    pack = PackProcess(Path("policies").resolve(), "groundlink", "noaa20-aws")
+    pack.connect()  # started and answering
+    print(pack.pid, flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+    """
+)
+
+
+def test_a_policy_pack_ends_with_a_command_that_is_killed_outright():
+    """A pack serves its Analyzer until it is stopped: one whose caller was killed served for ever."""
+    run = run_in_its_own_group([sys.executable, "-c", _KILLED_WHILE_ITS_PACK_SERVES], cwd=ROOT, timeout=120)
+    assert run.returncode == -signal.SIGKILL, run.err
+    assert len(run.out.split()) == 1  # the pack was up and answering
+    assert run.survivors == ""  # read before the test's own clean-up kills the group

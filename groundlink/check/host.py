@@ -3,7 +3,9 @@ Pulumi CLI does it (docs/facts.md §8).
 
 The CLI runs `python -m pulumi.policy <engine-address> <pack-dir>` with the
 stack identity in PULUMI_PROJECT/PULUMI_STACK/PULUMI_DRY_RUN/PULUMI_CONFIG,
-reads the Analyzer's port from the first stdout line and dials it. The engine
+reads the Analyzer's port from the first stdout line and dials it. Here the same
+module runs under a small launcher (`PACK_LAUNCHER`) that also ends the pack when
+groundlink does. The engine
 address is a live Engine gRPC service the pack may log to; a small in-process
 one stands in for the CLI's. (pulumi 3.272's policy host configures its
 runtime without that address and logs to stderr, so stderr is kept too.)
@@ -30,6 +32,22 @@ if TYPE_CHECKING:
 STARTUP_TIMEOUT_SECONDS = 60.0
 STARTUP_TIMEOUT_ENV = "GROUNDLINK_PACK_STARTUP_SECONDS"
 STOP_TIMEOUT_SECONDS = 5.0
+# `python -m pulumi.policy ADDRESS PACK_DIR`, run by runpy as -m runs it, and ended when its
+# standard input closes. A pack serves its Analyzer until it is stopped, so one whose caller
+# was killed outright (SIGKILL, an OOM kill), or left while the pack was still starting,
+# served for ever; the caller holds the write end of the pack's stdin, and the kernel closes
+# it whenever the caller ends, however it ends.
+PACK_LAUNCHER = "\n".join(
+    (
+        "import os, runpy, sys, threading",
+        "def _end_with_the_caller():",
+        "    while sys.stdin.buffer.read(65536):",
+        "        pass",
+        "    os._exit(0)",
+        "threading.Thread(target=_end_with_the_caller, name='caller-watch', daemon=True).start()",
+        "runpy.run_module('pulumi.policy', run_name='__main__', alter_sys=True)",
+    )
+)
 
 
 class PackError(Exception):
@@ -141,10 +159,10 @@ class PackProcess:
         }
         try:
             self._proc = subprocess.Popen(
-                [self.python, "-m", "pulumi.policy", self._engine.address, str(self.pack_dir)],
+                [self.python, "-c", PACK_LAUNCHER, self._engine.address, str(self.pack_dir)],
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
-                stdin=subprocess.DEVNULL,
+                stdin=subprocess.PIPE,  # never written: its end tells the pack that groundlink left
                 env=env,
                 cwd=str(self.pack_dir),
             )
@@ -232,6 +250,9 @@ class PackProcess:
         if self._channel is not None:
             self._channel.close()
             self._channel = None
+        if self._proc is not None and self._proc.stdin is not None:
+            with contextlib.suppress(OSError):
+                self._proc.stdin.close()
         if self._proc is not None and self._proc.poll() is None:
             self._proc.terminate()
             try:
