@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .props import UNKNOWN, get
+from .props import UNKNOWN, as_list, get
 from .tokens import is_type
 
 
@@ -39,3 +39,22 @@ def sides(
 
 def of_type(resources: Iterable[Any], tokens: tuple[str, ...]) -> list[Any]:
     return [r for r in resources if is_type(r.resource_type, tokens)]
+
+
+def private_endpoint_reaches(target: Any, endpoints: Iterable[Any], group: str) -> bool:
+    """Whether one of `endpoints` (private endpoints of the stack) connects to `target`'s `group`
+    sub-resource: by the target's id, or, while that id is unknown (a preview), by the
+    engine's dependencies of the endpoint's connections on the target."""
+    target_id = get(target.props, "id")
+    for endpoint in endpoints:
+        linked = (getattr(endpoint, "property_dependencies", None) or {}).get("privateLinkServiceConnections") or []
+        depends = [d.urn for d in getattr(endpoint, "dependencies", None) or []]
+        for connection in as_list(get(endpoint.props, "privateLinkServiceConnections")):
+            if group not in [str(g) for g in as_list(get(connection, "groupIds"))]:
+                continue
+            linked_to = get(connection, "privateLinkServiceId")
+            if isinstance(linked_to, str) and linked_to and linked_to == target_id:
+                return True
+            if not (isinstance(linked_to, str) and linked_to) and target.urn in {d.urn for d in linked} | set(depends):
+                return True
+    return False

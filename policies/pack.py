@@ -30,6 +30,7 @@ from . import (  # noqa: F401  (importing a module registers its rules)
     azure_audit,
     azure_keyvault,
     azure_messaging,
+    azure_network,
     azure_storage,
     data_protection,
     processing,

@@ -11,8 +11,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import limits as L
+from . import tokens as T
 from .aws_iam import every_resource
-from .joins import of_type, refers_to
+from .joins import of_type, private_endpoint_reaches, refers_to
 from .props import UNKNOWN, as_list, get, iam_glob, is_number, is_true, policy_statements, tls_at_least
 from .registry import resource_rule, stack_rule
 
@@ -32,7 +33,6 @@ BROAD_MANAGED = re.compile(r"arn:aws[a-z-]*:iam::aws:policy/(AmazonS3FullAccess|
 WEB_APP = ("azure-native:web:WebApp",)
 STORAGE_ACCOUNT = ("azure-native:storage:StorageAccount",)
 SUBNET = ("azure-native:network:Subnet",)
-PRIVATE_ENDPOINT = ("azure-native:network:PrivateEndpoint",)
 # Flex Consumption and Container Apps take a subnet delegated to this service (docs/processing.md)
 FLEX_DELEGATION = "Microsoft.App/environments"
 # Object writes; a statement's action matches one case-insensitively, with * and ? wildcards (IAM JSON
@@ -297,27 +297,6 @@ def _denies_networks(account: Any) -> bool:
     )
 
 
-def _has_blob_private_endpoint(account: Any, endpoints: list[Any]) -> bool:
-    """A private endpoint of the stack to the account's blob service: the integrated subnet reaches the
-    account through it whatever the public endpoint admits (its firewall applies to the public endpoint
-    only, Microsoft Learn "Azure Storage network security overview"). A storage account that must
-    stay reachable by trusted services keeps publicNetworkAccess Enabled beside its private endpoints
-    (docs/azure.md, "Storage behind security.network: private")."""
-    account_id = get(account.props, "id")
-    for endpoint in endpoints:
-        linked = (getattr(endpoint, "property_dependencies", None) or {}).get("privateLinkServiceConnections") or []
-        depends = [d.urn for d in getattr(endpoint, "dependencies", None) or []]
-        for connection in as_list(get(endpoint.props, "privateLinkServiceConnections")):
-            if "blob" not in [str(g) for g in as_list(get(connection, "groupIds"))]:
-                continue
-            target = get(connection, "privateLinkServiceId")
-            if isinstance(target, str) and target and target == account_id:
-                return True
-            if not (isinstance(target, str) and target) and account.urn in {d.urn for d in linked} | set(depends):
-                return True
-    return False
-
-
 def _reach_problems(app: Any, account: Any, subnets: list[Any], endpoints: list[Any]) -> list[str]:
     name = account.name
     subnet_id = get(app.props, "virtualNetworkSubnetId")
@@ -335,7 +314,14 @@ def _reach_problems(app: Any, account: Any, subnets: list[Any], endpoints: list[
     services = {get(d, "serviceName") for d in as_list(get(subnet.props, "delegations"))}
     if UNKNOWN not in services and FLEX_DELEGATION not in services:
         problems.append(f"integrates subnet {subnet.name}, which is not delegated to {FLEX_DELEGATION}")
-    if get(account.props, "publicNetworkAccess") != "Disabled" and not _has_blob_private_endpoint(account, endpoints):
+    # A blob private endpoint serves the integrated subnet whatever the public endpoint admits (the
+    # account's firewall applies to its public endpoint only, Microsoft Learn "Azure Storage network
+    # security overview"); an account that stays reachable by trusted services keeps public network
+    # access Enabled beside its private endpoints (docs/azure.md, "Storage behind security.network:
+    # private").
+    if get(account.props, "publicNetworkAccess") != "Disabled" and not private_endpoint_reaches(
+        account, endpoints, "blob"
+    ):
         # the firewall must admit the subnet
         rules = [
             get(r, "virtualNetworkResourceId")
@@ -370,5 +356,5 @@ def functions_app_reaches_its_storage(args: Any, report: Any) -> None:
         account = _app_account(app, accounts)
         if account is None or not _denies_networks(account):
             continue
-        for problem in _reach_problems(app, account, subnets, of_type(args.resources, PRIVATE_ENDPOINT)):
+        for problem in _reach_problems(app, account, subnets, of_type(args.resources, T.PRIVATE_ENDPOINT)):
             report(f"functions app {app.name} {problem}", app.urn)

@@ -69,6 +69,7 @@ EVENTHUB_NAMESPACE = ("azure-native:eventhub:Namespace",)
 SERVICEBUS_NAMESPACE = ("azure-native:servicebus:Namespace",)
 SYNAPSE_WORKSPACE = ("azure-native:synapse:Workspace",)
 KUSTO_CLUSTER = ("azure-native:kusto:Cluster",)
+PRIVATE_ENDPOINT = ("azure-native:network:PrivateEndpoint",)
 KUSTO_DATABASE = ("azure-native:kusto:ReadWriteDatabase", "azure-native:kusto:Database")
 DIAGNOSTIC_SETTING = ("azure-native:monitor:DiagnosticSetting", "azure-native:insights:DiagnosticSetting")
 # Azure Orbital Ground Station, retired 2024-12-18: still in the SDK, no longer creatable.

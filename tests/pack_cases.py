@@ -1660,3 +1660,36 @@ passes(rule, "noaa20-azure")
 passes(rule, "noaa20-azure", {f"{ACCOUNT}/networkRuleSet.defaultAction": "Allow"})
 passes(rule, "noaa20-azure", {f"{APP}/virtualNetworkSubnetId": UNKNOWN})
 passes(rule, "partner-azure")  # private: next to the private endpoints, no firewall rule needed
+
+# === Azure network ==============================================================================
+
+BASELINES["noaa20-azure-private"] = Stack("noaa20.yaml", "azure", {"security.network": "private"})
+WORKSPACE, ONDEMAND = "noaa20-analytics-workspace", "noaa20-analytics-syn-ondemand-endpoint"
+CLUSTER, ADX_ENDPOINT = "polar-partner-analytics-cluster", "polar-partner-analytics-adx-endpoint"
+UNREACHABLE = "has public network access disabled and no private endpoint to its {} sub-resource: its query " + (
+    "endpoint is reachable from no network"
+)
+rule = "azure-query-engine-private-reach"
+# the serverless SQL endpoint made for another sub-resource, or for another workspace
+fires(
+    rule,
+    "noaa20-azure-private",
+    {f"{ONDEMAND}/privateLinkServiceConnections.0.groupIds": ["Dev"]},
+    (f"Synapse workspace {WORKSPACE} {UNREACHABLE.format('SqlOnDemand')}", WORKSPACE),
+)
+fires(
+    rule,
+    "noaa20-azure-private",
+    {f"{ONDEMAND}/privateLinkServiceConnections.0.privateLinkServiceId": "/subscriptions/0/workspaces/another"},
+    (f"Synapse workspace {WORKSPACE} {UNREACHABLE.format('SqlOnDemand')}", WORKSPACE),
+)
+fires(
+    rule,
+    "partner-azure",
+    {f"{ADX_ENDPOINT}/privateLinkServiceConnections.0.groupIds": ["blob"]},
+    (f"Data Explorer cluster {CLUSTER} {UNREACHABLE.format('cluster')}", CLUSTER),
+)
+passes(rule, "noaa20-azure-private")
+passes(rule, "partner-azure")
+passes(rule, "noaa20-azure")  # public engines need no private endpoint
+# the preview join (an unknown id, the endpoint's dependency): tests/test_pack_joins.py

@@ -23,6 +23,7 @@ AREA_OF_MODULE = {
     "azure_audit": "azure-audit",
     "azure_keyvault": "azure-keyvault",
     "azure_messaging": "azure-messaging",
+    "azure_network": "azure-network",
     "azure_storage": "azure-storage",
     "data_protection": "data-protection",
     "processing": "processing",

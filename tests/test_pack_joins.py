@@ -136,3 +136,30 @@ def test_two_rules_of_one_name_are_refused(rules):
     with pytest.raises(ValueError) as raised:
         registry.stack_rule("one", **META)
     assert str(raised.value) == "duplicate rule name one"
+
+
+CLUSTER = res("azure-native:kusto:Cluster", "cluster", {"id": "/clusters/adx"})
+OTHER_CLUSTER = res("azure-native:kusto:Cluster", "other", {"id": "/clusters/other"})
+ENDPOINT = "azure-native:network:PrivateEndpoint"
+
+
+def _to(target_id, groups):
+    return {"privateLinkServiceConnections": [{"privateLinkServiceId": target_id, "groupIds": groups}]}
+
+
+@pytest.mark.parametrize(
+    "endpoint, reaches",
+    [
+        (res(ENDPOINT, "pe", _to("/clusters/adx", ["cluster"])), True),
+        (res(ENDPOINT, "pe", _to("/clusters/adx", ["blob"])), False),  # another sub-resource
+        (res(ENDPOINT, "pe", _to("/clusters/other", ["cluster"])), False),  # another cluster
+        # a preview: the id is unknown, the connections' own dependency names the target
+        (res(ENDPOINT, "pe", _to(UNKNOWN, ["cluster"]), prop_deps={"privateLinkServiceConnections": [CLUSTER]}), True),
+        (res(ENDPOINT, "pe", _to(UNKNOWN, ["cluster"]), deps=(CLUSTER,)), True),
+        (res(ENDPOINT, "pe", _to(UNKNOWN, ["cluster"]), deps=(OTHER_CLUSTER,)), False),
+        (res(ENDPOINT, "pe", _to(UNKNOWN, ["blob"]), deps=(CLUSTER,)), False),
+        (res(ENDPOINT, "pe", {}), False),
+    ],
+)
+def test_a_private_endpoint_reaches_the_sub_resource_of_its_target(endpoint, reaches):
+    assert joins.private_endpoint_reaches(CLUSTER, [endpoint], "cluster") is reaches

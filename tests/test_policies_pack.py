@@ -28,6 +28,7 @@ AREAS = {
     "azure-audit",
     "azure-keyvault",
     "azure-messaging",
+    "azure-network",
     "retired",
     "processing",
     "data-protection",
