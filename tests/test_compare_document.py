@@ -158,3 +158,15 @@ def test_storage_chart_stacks_each_tier_held_and_plots_each_clouds_bill(doc):
     assert [b.get("stroke") for b in bills] == [charts.CLOUD_COLORS[c] for c in doc["cost"]["clouds"]]
     assert len(shapes(svg, "circle")) == len(months) * len(bills)
     assert all(tier in texts(svg) for tier in tiers)
+
+
+def test_each_projected_month_is_its_storage_column_plus_the_other_layers_of_the_monthly_table(doc):
+    """Only storage grows month by month (data accumulates until retention deletes it): the rest
+    of a projected month is the other layers of the monthly table. The storage column counts the
+    storage layer as that table does, its writes and requests with its capacity."""
+    for cloud in CLOUDS:
+        cost = doc["cost"]["clouds"][cloud]
+        others = sum(t["known"] for layer, t in cost["byLayer"].items() if layer != "storage")
+        for month in cost["projection"]:
+            # each figure is rounded to a millionth of a dollar
+            assert month["known"] - month["storageKnown"] == pytest.approx(others, abs=1e-5), (cloud, month["month"])

@@ -75,7 +75,9 @@ def cost_json(estimate: CostEstimate, budget_usd: float, spec: Any) -> dict[str,
     for cloud, cc in estimate.clouds.items():
         projection = []
         for month, lines in enumerate(cc.projection, start=1):
-            storage = total([x for x in lines if x.tier])
+            # the month's storage layer, as the layer table counts it: capacity by tier, and the
+            # writes, requests and replication that go with it
+            storage = total([x for x in lines if x.layer == "storage"])
             projection.append({"month": month, **_total(total(lines)), "storageKnown": round(storage.known, 6)})
         year = total([x for lines in cc.projection for x in lines])
         monthly = cc.monthly
