@@ -361,3 +361,19 @@ def test_a_piped_spec_past_the_readers_limit_is_refused_whole(capsys, piped):
     pipe = piped(b"# filler\n" * (9 * 2**20 // 9))
     assert cli.main(["plan", pipe, "--cloud", "aws"]) == 2
     assert capsys.readouterr().err == f"{pipe}: larger than 8 MiB; not a mission spec\n"
+
+
+@pytest.mark.parametrize(
+    ("given", "aws", "azure"),
+    [
+        ("plan.json", "plan-aws.json", "plan-azure.json"),
+        ("plan", "plan-aws.json", "plan-azure.json"),  # no suffix: .json, as --help says
+        ("plan.out", "plan-aws.out", "plan-azure.out"),
+    ],
+)
+def test_both_clouds_name_their_plan_files_as_the_help_says(tmp_path, given, aws, azure):
+    from groundlink.app.spec_commands import _plan_target
+
+    target = tmp_path / given
+    assert [_plan_target(target, cloud, 2).name for cloud in ("aws", "azure")] == [aws, azure]
+    assert _plan_target(target, "aws", 1) == target  # one cloud: the file itself

@@ -59,7 +59,7 @@ def configure_plan(parser: argparse.ArgumentParser) -> None:
         "--json",
         metavar="FILE",
         help="write the plan JSON; with --cloud both, one file per cloud: FILE's name with -aws and -azure "
-        "before its suffix (plan.json: plan-aws.json, plan-azure.json)",
+        "before its suffix, .json when it has none (plan.json or plan: plan-aws.json, plan-azure.json)",
     )
     diff_command.add_against(parser)
 
