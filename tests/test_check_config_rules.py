@@ -194,3 +194,32 @@ def test_a_property_without_type_or_values_points_at_the_schema():
         _error(reconcile, schemas, _given(d=("", {"x": 1})))
         == 'policy pack config: d.x: 1 is not allowed; allowed: see the policy\'s schema ({"not": {"type": "integer"}})'
     )
+
+
+# A pack of more rules than one line lists (MAX_LISTED): an unknown name is offered the rules of
+# its area, each named by its ending, so the line stays whole.
+MANY = [PolicySchema(f"aws-s3-rule{i}", "mandatory", {}, []) for i in range(8)] + [
+    PolicySchema(f"azure-storage-rule{i}", "mandatory", {}, []) for i in range(8)
+]
+
+
+@pytest.mark.parametrize(
+    "name, line",
+    [
+        (
+            "aws-s3-nope",
+            "policy pack config: aws-s3-nope: unknown policy; allowed: all, or a rule name in docs/policies.md; "
+            "those starting aws-s3- end in: " + ", ".join(f"rule{i}" for i in range(8)) + "; did you mean "
+            "'aws-s3-rule7'?",
+        ),
+        (
+            "nope",
+            "policy pack config: nope: unknown policy; allowed: all, or one of the 16 rule names in "
+            "docs/policies.md (its table of rules)",
+        ),
+    ],
+)
+def test_an_unknown_name_in_a_large_pack_is_offered_the_rules_of_its_area(name, line):
+    with pytest.raises(PackConfigError) as raised:
+        reconcile(MANY, {name: PolicySettings("advisory", {}, "policy pack config")})
+    assert str(raised.value) == line

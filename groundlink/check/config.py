@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -247,6 +248,22 @@ def _problem(error: Any) -> str:
     return f"{_shown(error.instance)} is not allowed; allowed: see the policy's schema ({rule})"
 
 
+def _allowed_names(name: str, rules: Mapping[str, Any]) -> str:
+    """The policy names to offer for an unknown `name`: all of them when they fit one line, else
+    those sharing its leading words (its area: `azure-storage-...`), else where the list is."""
+    names = ["all", *rules]
+    if len(names) <= MAX_LISTED:
+        return ", ".join(names)
+    words = name.split("-")
+    for length in range(len(words) - 1, 0, -1):
+        prefix = "-".join(words[:length]) + "-"
+        near = [rule for rule in rules if rule.startswith(prefix)]
+        if 0 < len(near) <= MAX_LISTED:  # each named by what follows the prefix, to fit the line
+            endings = ", ".join(rule[len(prefix) :] for rule in near)
+            return f"all, or a rule name in docs/policies.md; those starting {prefix} end in: {endings}"
+    return f"all, or one of the {len(rules)} rule names in docs/policies.md (its table of rules)"
+
+
 def reconcile(
     schemas: list[PolicySchema], given: Given | None, initial: Given | None = None
 ) -> dict[str, PolicySettings]:
@@ -268,10 +285,8 @@ def reconcile(
             if name == "all":
                 continue
             if name not in by_name:
-                names = ["all", *by_name]
-                listed = ", ".join(names) if len(names) <= MAX_LISTED else "the rule names in docs/policies.md"
                 raise PackConfigError(
-                    f"{settings.source}: {key_text(name)}: unknown policy; allowed: {listed}"
+                    f"{settings.source}: {key_text(name)}: unknown policy; allowed: {_allowed_names(name, by_name)}"
                     f"{_did_you_mean(name, list(by_name))}"
                 )
             if settings.enforcement:
