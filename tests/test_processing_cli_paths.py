@@ -156,6 +156,49 @@ def test_a_sighup_that_was_ignored_stays_ignored(tmp_path: Path) -> None:
     assert done.stdout.endswith(f"wrote {tmp_path / 'out'}\n")
 
 
+# The signal comes as the run opens its products in the staging directory it has just made.
+_SIGNALLED_AT_START = """
+import os, signal, sys
+from groundlink.processing import processor
+from groundlink.cli import entry
+number = getattr(signal, sys.argv[1])
+opening = processor._ContactRun.__init__
+def signalled(self, *args):
+    os.kill(os.getpid(), number)
+    opening(self, *args)
+processor._ContactRun.__init__ = signalled
+sys.argv = ["groundlink", *sys.argv[2:]]
+entry()
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "line"), [("SIGINT", 130, "interrupted"), ("SIGTERM", 143, "stopped by SIGTERM")]
+)
+def test_a_signal_as_the_staging_directory_is_made_leaves_none(tmp_path: Path, name: str, code: int, line: str) -> None:
+    demo_contact(tmp_path / "raw")
+    (tmp_path / "out").mkdir()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _SIGNALLED_AT_START,
+            name,
+            "process",
+            str(tmp_path / "raw"),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=lambda: [signal.signal(s, signal.SIG_DFL) for s in (signal.SIGINT, signal.SIGTERM)] and None,
+    )
+    assert (done.returncode, done.stderr) == (code, f"groundlink: {line}\n")
+    assert list((tmp_path / "out").iterdir()) == []
+
+
 # A contact processed again is stopped mid-commit, once its earlier index is set aside and
 # before the new one is in; a second signal comes as the earlier products are put back. Run as
 # the console script runs (entry), with its own Ctrl-C handling.

@@ -13,7 +13,6 @@ import glob
 import os
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -80,11 +79,26 @@ class Staging:
     """A contact's products, staged under `root` and committed together."""
 
     def __init__(self, root: Path, contact_id: str):
-        root.mkdir(parents=True, exist_ok=True)
+        """Names the staging directory; `create` makes it. A signal can stop the run at any
+        point, so the directory is known before it exists: made in one step with its name
+        already recorded, `discard` removes it whenever the run stops after that step."""
         self.root = root
         self.contact_id = contact_id
-        self.dir = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{contact_id}-", dir=root))
+        self.dir = self._fresh_dir()
         self.keep = False  # set when a failed commit could not put an earlier product back
+
+    def _fresh_dir(self) -> Path:
+        return self.root / f"{STAGING_PREFIX}{self.contact_id}-{os.urandom(5).hex()}"
+
+    def create(self) -> None:
+        """Make `root` and the staging directory in it, private to this user as mkdtemp's are."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        while True:
+            try:
+                self.dir.mkdir(mode=0o700)
+                return
+            except FileExistsError:  # another run's, by a 1 in 2**40 chance
+                self.dir = self._fresh_dir()
 
     def frames_dir(self) -> Path:
         path = self.dir / "frames"

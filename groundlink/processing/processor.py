@@ -433,11 +433,13 @@ def process_contact(
     """Process one contact into `out`; return its summary row. All or nothing: any bad file
     raises ProcessingError (one line per bad file) and leaves `out` as it was."""
     fmt = fmt or CaptureFormat()
-    staging = Staging(out, contact.contact_id)
-    run = _ContactRun(contact, fmt, staging)
+    staging = Staging(out, contact.contact_id)  # named, not made yet: made in the try below
+    run: _ContactRun | None = None
     stats: list[FileStats] = []
     errors: list[str] = list(contact.problems)
     try:
+        staging.create()
+        run = _ContactRun(contact, fmt, staging)
         for index, path in enumerate(contact.files):
             # a name that is not UTF-8 (bytes the file system took as they came) is kept as its escapes
             run.names.append(path.name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
@@ -468,8 +470,9 @@ def process_contact(
             if warning:
                 print(warning, file=sys.stderr)
         return summary
-    except BaseException:
-        run.close()
+    except BaseException:  # a bad file, or a signal at any point after the staging directory was named
+        if run is not None:
+            run.close()
         staging.discard()
         raise
 
