@@ -404,6 +404,7 @@ def entry() -> None:
         sys.stderr.flush()
         os._exit(code)
     no_collection_at_exit()
+    interrupt.settled()
     sys.exit(code)
 
 

@@ -1,4 +1,5 @@
-"""Ctrl-C before a command has started, or after it has ended: one line, exit 130, at once.
+"""Ctrl-C before a command has started: one line, exit 130, at once; after it has ended and
+written its output, the command's own exit status.
 
 While a command runs, Ctrl-C raises KeyboardInterrupt so that whatever it started (worker
 processes, the policy pack's engine) is stopped on the way out. Before that point there is
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import os
 import signal
-import threading
 from types import FrameType
 
 from .errors import EXIT_INTERRUPTED
@@ -25,6 +25,15 @@ def leave_at_once(signum: int, frame: FrameType | None) -> None:
     """Write the one line and end the process: nothing has been started that needs stopping."""
     os.write(2, f"{MESSAGE}\n".encode())
     os._exit(EXIT_INTERRUPTED)
+
+
+def settled() -> None:
+    """The command has ended and its output is written: a Ctrl-C from here on is ignored, so the
+    exit status is the command's. The interpreter's own shutdown puts the handlers Python set
+    back to the default, and a Ctrl-C in its last milliseconds killed the finished command by
+    SIGINT, with no line; an ignore is kept through it. An inherited ignore stays as it is."""
+    if signal.getsignal(signal.SIGINT) is leave_at_once:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def install() -> None:
@@ -95,9 +104,13 @@ def swallowed_interrupt(unraisable: object, previous: object) -> None:
     `raise_interrupt` has remembered it (`received`), so it is not printed here, and the
     command line ends the run as interrupted when the command returns."""
     if isinstance(getattr(unraisable, "exc_value", None), KeyboardInterrupt):
-        # nothing is being cleaned up for it, so the next Ctrl-C must raise again
-        if threading.current_thread() is threading.main_thread() and interrupted_and_cleaning_up():
-            signal.signal(signal.SIGINT, raise_interrupt)
+        # nothing is being cleaned up for it, so the next Ctrl-C must raise again (only the main
+        # thread may set a handler; this module imports no threading, to keep the start short)
+        if interrupted_and_cleaning_up():
+            try:  # noqa: SIM105  (contextlib is not imported yet at start-up)
+                signal.signal(signal.SIGINT, raise_interrupt)
+            except ValueError:  # another thread's weakref callback or __del__: the main thread's next one raises
+                pass
         return
     previous(unraisable)  # type: ignore[operator]  # the hook that was in place, sys's own by default
 

@@ -307,7 +307,11 @@ def run_compare(
             stop_policy(error)
             raise
         progress.done("analysis")
-        doc["policy"] = background["policy"].result()
+        try:  # the packs' answers: a Ctrl-C while they are awaited stops them as one before did
+            doc["policy"] = background["policy"].result()
+        except BaseException as error:
+            stop_policy(error)
+            raise
         policy_thread.shutdown()
         progress.done("policy", "" if doc["policy"]["available"] else "not available")
         progress.start("report", "write report.md, report.html, compare.json")
