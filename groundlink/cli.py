@@ -14,13 +14,14 @@ import gc
 import importlib
 import io
 import os
+import signal
 import sys
 import typing
 from collections.abc import Callable
 from typing import NamedTuple
 
 from . import interrupt
-from .errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT_CLOSED, EXIT_OUTPUT_FAILED
+from .errors import EXIT_OK, EXIT_OUTPUT_CLOSED, EXIT_OUTPUT_FAILED
 from .path_args import DIR, FILE, INPUT, INTO, OLD, SPEC, PathArg, keep_empty
 
 
@@ -216,13 +217,13 @@ def main(argv: list[str] | None = None) -> int:
             importlib.import_module(module)
         interrupt.hand_to_python()  # what the command starts is stopped on the way out
         code = _run(args)
-        if interrupt.received():  # a Ctrl-C Python could not raise (swallowed_interrupt)
-            print(interrupt.MESSAGE, file=sys.stderr)
-            return EXIT_INTERRUPTED
+        if interrupt.received():  # a stop signal Python could not raise (swallowed_interrupt)
+            return _stopped(interrupt.last())
         return code
     except KeyboardInterrupt:  # at any point, start-up imports included: one line, exit 130
-        print(interrupt.MESSAGE, file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return _stopped(signal.SIGINT)
+    except interrupt.Terminated as stop:  # SIGTERM, SIGHUP: one line, exit 128 + the signal
+        return _stopped(stop.signum)
     except BrokenPipeError:  # a print() to a pipe whose reader left (`groundlink validate ... | head -1`)
         _output_closed()
         return EXIT_OUTPUT_CLOSED
@@ -241,11 +242,16 @@ def main(argv: list[str] | None = None) -> int:
     except BaseException:
         if not interrupt.received():
             raise
-        print(interrupt.MESSAGE, file=sys.stderr)  # the interrupt, as an extension module reraised it
-        return EXIT_INTERRUPTED
+        return _stopped(interrupt.last())  # the stop signal, as an extension module reraised it
     finally:
+        interrupt.take_back()
         sys.stdout = stdout
         sys.unraisablehook = previous_hook
+
+
+def _stopped(signum: int) -> int:
+    print(interrupt.line(signum), file=sys.stderr)
+    return interrupt.exit_code(signum)
 
 
 class OutputFailed(Exception):
@@ -399,7 +405,7 @@ def entry() -> None:
     interrupt.install()  # before the command (python -m) and after it: one line, exit 130
     code = _flushed(main())
     interrupt.install()
-    if code == EXIT_INTERRUPTED:
+    if code in interrupt.STOP_CODES:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)

@@ -1,13 +1,16 @@
-"""Ctrl-C before a command has started: one line, exit 130, at once; after it has ended and
-written its output, the command's own exit status.
+"""Ctrl-C, SIGTERM and SIGHUP: one line, the exit status a shell reports for the signal
+(130, 143, 129), and nothing the command started or half-wrote left behind.
 
-While a command runs, Ctrl-C raises KeyboardInterrupt so that whatever it started (worker
-processes, the policy pack's engine) is stopped on the way out. Before that point there is
-nothing to stop, but the imports take a while, and an interrupt there used to end in a
-bare KeyboardInterrupt traceback. So the console script installs `leave_at_once` before
-anything else, the command line hands SIGINT back to Python once its own handling is in
-place, and takes it again when the command has returned. Only the standard library is
-imported here, to keep the start that no handler covers short.
+While a command runs, Ctrl-C raises KeyboardInterrupt, and a termination (SIGTERM from `kill`,
+`timeout`, systemd or `docker stop`; SIGHUP when the terminal closes) raises `Terminated`, so
+that whatever the command started (worker processes, the policy pack's engine) is stopped and
+what it was writing is removed on the way out. Before that point there is nothing to stop,
+but the imports take a while, and an interrupt there used to end in a bare KeyboardInterrupt
+traceback. So the console script installs `leave_at_once` before anything else, the command
+line hands the signals back to Python once its own handling is in place, and takes them again
+when the command has returned. A signal whoever started groundlink told it to ignore (a
+script's background job ignores SIGINT, `nohup` SIGHUP) stays ignored. Only the standard
+library's `signal` is imported here, to keep the start that no handler covers short.
 """
 
 from __future__ import annotations
@@ -16,83 +19,136 @@ import os
 import signal
 from types import FrameType
 
-from .errors import EXIT_INTERRUPTED
-
 MESSAGE = "groundlink: interrupted"
+# What ends a command from outside: Ctrl-C, and the terminations where the platform has them.
+TERMINATIONS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+STOPS = (signal.SIGINT, *TERMINATIONS)
+STOP_CODES = frozenset(128 + number for number in STOPS)  # as a shell reports them
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP reached the running command: raised where the run is, like Ctrl-C's
+    KeyboardInterrupt, so its clean-up runs (not an Exception: nothing on the way takes it for
+    a failure)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def line(signum: int) -> str:
+    """The one line a stop signal ends a command with."""
+    return MESSAGE if signum == signal.SIGINT else f"groundlink: stopped by {signal.Signals(signum).name}"
+
+
+def exit_code(signum: int) -> int:
+    return 128 + signum
 
 
 def leave_at_once(signum: int, frame: FrameType | None) -> None:
     """Write the one line and end the process: nothing has been started that needs stopping."""
-    os.write(2, f"{MESSAGE}\n".encode())
-    os._exit(EXIT_INTERRUPTED)
+    os.write(2, f"{line(signum)}\n".encode())
+    os._exit(exit_code(signum))
 
 
 def settled() -> None:
     """The command has ended and its output is written: a Ctrl-C from here on is ignored, so the
     exit status is the command's. The interpreter's own shutdown puts the handlers Python set
     back to the default, and a Ctrl-C in its last milliseconds killed the finished command by
-    SIGINT, with no line; an ignore is kept through it. An inherited ignore stays as it is."""
+    SIGINT, with no line; an ignore is kept through it. A termination then ends the process as
+    it ends any other (the default action). An inherited ignore stays as it is."""
     if signal.getsignal(signal.SIGINT) is leave_at_once:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for number in TERMINATIONS:
+        if signal.getsignal(number) is leave_at_once:
+            signal.signal(number, signal.SIG_DFL)
 
 
 def install() -> None:
-    """Take Ctrl-C over, unless whoever started groundlink told it to ignore SIGINT (a
-    background job of a script, `nohup`-style launchers): that choice is inherited and kept,
-    as the interpreter itself keeps it, so the signal meant for the foreground never stops
+    """Take the stop signals over, unless whoever started groundlink told it to ignore one (a
+    background job of a script ignores SIGINT, `nohup` SIGHUP): that choice is inherited and
+    kept, as the interpreter itself keeps it, so a signal meant for the foreground never stops
     a job that was started to outlive it."""
-    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
-        return
-    signal.signal(signal.SIGINT, leave_at_once)
+    for number in STOPS:
+        if signal.getsignal(number) is not signal.SIG_IGN:
+            signal.signal(number, leave_at_once)
 
 
-_count = 0  # Ctrl-Cs raised in this process
+_count = 0  # stop signals received in this process
 _count_at_start = 0  # the count when the running command started (`forget`)
+_last = int(signal.SIGINT)  # the latest stop signal raised
+_handed: dict[int, object] = {}  # what `hand_to_python` replaced, put back by `take_back`
+
+
+def _cleaning_up() -> None:
+    """The first stop signal's clean-up runs to its end: later ones, of any kind, are counted,
+    not raised. A terminal's Ctrl-C reaches the whole process group, and a second one (another
+    keypress, or a group member passing it on late) raised in the middle of stopping the plan
+    workers left the rest running, and in the middle of putting a contact's earlier products
+    back, would have let them be deleted. A handler runs in the main thread, the one that may
+    set handlers."""
+    for number in STOPS:
+        if signal.getsignal(number) in (raise_interrupt, raise_termination):
+            signal.signal(number, note_interrupt)
 
 
 def raise_interrupt(signum: int, frame: FrameType | None) -> None:
     """KeyboardInterrupt, remembered: an extension module interrupted inside its own
     initialisation can turn it into another exception (an ImportError, a SystemError), and
-    the command line still reports the run as interrupted (`received`).
-
-    Only the first one raises; later ones are only counted (`note_interrupt`), so the clean-up
-    the first one started runs to its end. A terminal's Ctrl-C reaches the whole process
-    group, and a second one (another keypress, or a group member passing it on late) raised
-    in the middle of stopping the plan workers left the rest running, and in the middle of
-    putting a contact's earlier products back, would have let them be deleted."""
-    global _count
+    the command line still reports the run as interrupted (`received`)."""
+    global _count, _last
     _count += 1
-    signal.signal(signal.SIGINT, note_interrupt)  # a handler runs in the main thread, the one that may set it
+    _last = signum
+    _cleaning_up()
     raise KeyboardInterrupt
 
 
+def raise_termination(signum: int, frame: FrameType | None) -> None:
+    """Terminated, remembered as `raise_interrupt` remembers a Ctrl-C."""
+    global _count, _last
+    _count += 1
+    _last = signum
+    _cleaning_up()
+    raise Terminated(signum)
+
+
 def note_interrupt(signum: int, frame: FrameType | None) -> None:
-    """A Ctrl-C after the first: counted, not raised, while the first one's clean-up runs."""
+    """A stop signal after the first: counted, not raised, while the first one's clean-up runs."""
     global _count
     _count += 1
 
 
 def interrupted_and_cleaning_up() -> bool:
-    """Whether a Ctrl-C has been raised and what it stops is being cleaned up: another way to
-    stop the command (SIGTERM) must not cut that short either."""
-    return signal.getsignal(signal.SIGINT) is note_interrupt
+    """Whether a stop signal has been raised and what it stops is being cleaned up."""
+    return any(signal.getsignal(number) is note_interrupt for number in STOPS)
 
 
 def count() -> int:
-    """How many Ctrl-Cs have been raised in this process: work that must notice one arriving
+    """How many stop signals this process has received: work that must notice one arriving
     while it runs compares this with its value at the start (`received` may be left over from
     an earlier command run in the same process)."""
     return _count
 
 
+def last() -> int:
+    """The latest stop signal raised (SIGINT when none was)."""
+    return _last
+
+
+def stopping() -> BaseException:
+    """The exception of the latest stop signal, for code that has to raise it again (a plan
+    whose loop was stopped for it)."""
+    return KeyboardInterrupt() if _last == signal.SIGINT else Terminated(_last)
+
+
 def received() -> bool:
-    """Whether Ctrl-C has reached the running command."""
+    """Whether a stop signal has reached the running command."""
     return _count != _count_at_start
 
 
 def forget() -> None:
-    """A new command starts: no Ctrl-C has reached it yet (the command line run in-process,
-    several times, by one caller)."""
+    """A new command starts: no stop signal has reached it yet (the command line run
+    in-process, several times, by one caller)."""
     global _count_at_start
     _count_at_start = _count
 
@@ -103,20 +159,43 @@ def swallowed_interrupt(unraisable: object, previous: object) -> None:
     was printed as "Exception ignored in ..." and lost, and the command ran on to exit 0.
     `raise_interrupt` has remembered it (`received`), so it is not printed here, and the
     command line ends the run as interrupted when the command returns."""
-    if isinstance(getattr(unraisable, "exc_value", None), KeyboardInterrupt):
-        # nothing is being cleaned up for it, so the next Ctrl-C must raise again (only the main
+    if isinstance(getattr(unraisable, "exc_value", None), (KeyboardInterrupt, Terminated)):
+        # nothing is being cleaned up for it, so the next one must raise again (only the main
         # thread may set a handler; this module imports no threading, to keep the start short)
-        if interrupted_and_cleaning_up():
-            try:  # noqa: SIM105  (contextlib is not imported yet at start-up)
-                signal.signal(signal.SIGINT, raise_interrupt)
-            except ValueError:  # another thread's weakref callback or __del__: the main thread's next one raises
-                pass
+        try:  # noqa: SIM105  (contextlib is not imported yet at start-up)
+            _raising_again()
+        except ValueError:  # another thread's weakref callback or __del__: the main thread's next one raises
+            pass
         return
     previous(unraisable)  # type: ignore[operator]  # the hook that was in place, sys's own by default
 
 
+def _raising_again() -> None:
+    for number in STOPS:
+        if signal.getsignal(number) is note_interrupt:
+            signal.signal(number, raise_interrupt if number == signal.SIGINT else raise_termination)
+
+
 def hand_to_python() -> None:
-    """From here on Ctrl-C raises KeyboardInterrupt, where `install` had taken it over (a
-    caller's own handler, as in a test calling the command line in-process, stays)."""
+    """From here on Ctrl-C raises KeyboardInterrupt and a termination raises Terminated, where
+    `install` had taken them over or they are at their default (a caller's own handler, as in
+    a test calling the command line in-process, stays; an ignore stays). `take_back` puts back
+    what a termination's handler replaced."""
     if signal.getsignal(signal.SIGINT) in (leave_at_once, note_interrupt):
         signal.signal(signal.SIGINT, raise_interrupt)
+    for number in TERMINATIONS:
+        current = signal.getsignal(number)
+        if current is signal.SIG_DFL or current in (leave_at_once, note_interrupt):
+            try:
+                signal.signal(number, raise_termination)
+            except ValueError:  # the command line run from another thread: the signal stays as it was
+                continue
+            _handed[number] = signal.SIG_DFL if current is note_interrupt else current
+
+
+def take_back() -> None:
+    """Put back the termination handlers `hand_to_python` replaced (the command has returned)."""
+    for number, previous in list(_handed.items()):
+        if signal.getsignal(number) in (raise_termination, note_interrupt):
+            signal.signal(number, previous)  # type: ignore[arg-type]  # a handler getsignal returned
+        del _handed[number]

@@ -34,6 +34,18 @@ def sigint_as_a_terminal_leaves_it() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
+@contextmanager
+def default_terminations() -> Iterator[None]:
+    """Commands started within this block start with SIGTERM and SIGHUP at their defaults, as a
+    terminal's shell starts them (a runner started under nohup hands SIGHUP down ignored)."""
+    previous = {number: signal.signal(number, signal.SIG_DFL) for number in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
 @dataclass
 class GroupRun:
     returncode: int | None

@@ -109,7 +109,7 @@ def test_ctrl_c_is_taken_over_when_the_terminal_delivers_it(sigint_restored, mon
     assert interrupt.received()
 
 
-def test_the_console_script_takes_ctrl_c_over_after_importing_only_signal():
+def test_the_console_script_takes_the_stop_signals_over_after_importing_only_signal():
     """Until `install` runs, a Ctrl-C ends in a traceback from the middle of an import: the
     console script gets there importing nothing the interpreter has not loaded already but
     `signal` (an import of threading there once left a window a probe hit 6 times in 200)."""
@@ -121,7 +121,37 @@ def test_the_console_script_takes_ctrl_c_over_after_importing_only_signal():
     assert found.stdout.split() == [
         "groundlink",
         "groundlink.console",
-        "groundlink.errors",
         "groundlink.interrupt",
         "signal",
     ]
+
+
+def test_terminations_are_taken_over_at_start_and_raise_while_a_command_runs(sigint_restored, monkeypatch):
+    """SIGTERM and SIGHUP end a command as Ctrl-C does: at start-up in one line (`leave_at_once`),
+    while it runs by raising where it is (`Terminated`), and the handlers a command line run
+    in-process replaced are put back when it returns. An inherited ignore (nohup) stays."""
+    before = {number: signal.getsignal(number) for number in interrupt.TERMINATIONS}
+    try:
+        monkeypatch.setattr(interrupt, "_count", interrupt.count())
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+        interrupt.install()
+        assert signal.getsignal(signal.SIGTERM) is interrupt.leave_at_once
+        assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+        interrupt.hand_to_python()
+        assert signal.getsignal(signal.SIGTERM) is interrupt.raise_termination
+        assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+        with pytest.raises(interrupt.Terminated) as raised:
+            signal.raise_signal(signal.SIGTERM)
+        assert raised.value.signum == signal.SIGTERM
+        assert signal.getsignal(signal.SIGTERM) is interrupt.note_interrupt  # its clean-up runs to the end
+        signal.raise_signal(signal.SIGTERM)  # a second one: counted, not raised
+        interrupt.take_back()
+        assert signal.getsignal(signal.SIGTERM) is interrupt.leave_at_once
+        assert (interrupt.line(signal.SIGTERM), interrupt.exit_code(signal.SIGTERM)) == (
+            "groundlink: stopped by SIGTERM",
+            143,
+        )
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)

@@ -9,8 +9,10 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from .conftest import ROOT, SPECS
-from .terminal import group_members, run_in_its_own_group, sigint_as_a_terminal_leaves_it
+from .terminal import default_terminations, group_members, run_in_its_own_group, sigint_as_a_terminal_leaves_it
 
 CLI = [sys.executable, "-m", "groundlink.cli"]
 
@@ -37,8 +39,16 @@ def _wait_for_helpers(process: subprocess.Popen[str], within: float = 60.0) -> N
     raise AssertionError(f"compare started no plan worker or pack within {within:.0f} s")
 
 
-def test_ctrl_c_during_compare_exits_130_with_one_line_and_leaves_no_process(tmp_path):
-    with sigint_as_a_terminal_leaves_it():
+@pytest.mark.parametrize(
+    ("name", "to_group", "code", "line"),
+    [
+        ("SIGINT", True, 130, "groundlink: interrupted"),  # Ctrl-C: the terminal signals the whole group
+        ("SIGTERM", False, 143, "groundlink: stopped by SIGTERM"),  # kill, timeout, systemd: the process
+        ("SIGHUP", True, 129, "groundlink: stopped by SIGHUP"),  # the terminal closed
+    ],
+)
+def test_a_signal_during_compare_exits_with_one_line_and_leaves_no_process(tmp_path, name, to_group, code, line):
+    with sigint_as_a_terminal_leaves_it(), default_terminations():
         process = subprocess.Popen(
             [*CLI, "compare", str(SPECS / "noaa20.yaml"), "--out", str(tmp_path / "out")],
             cwd=ROOT,
@@ -48,10 +58,10 @@ def test_ctrl_c_during_compare_exits_130_with_one_line_and_leaves_no_process(tmp
             start_new_session=True,  # its own process group, as a terminal's Ctrl-C reaches it
         )
     _wait_for_helpers(process)  # mid-compare: its plan workers (or policy pack) are running
-    os.killpg(process.pid, signal.SIGINT)
+    (os.killpg if to_group else os.kill)(process.pid, getattr(signal, name))
     _, err = process.communicate(timeout=60)
-    assert process.returncode == 130
-    assert err.strip().splitlines() == ["groundlink: interrupted"]
+    assert process.returncode == code
+    assert err.strip().splitlines() == [line]
     survivors = group_members(process.pid)
     assert survivors == ""
     assert not (tmp_path / "out").exists()

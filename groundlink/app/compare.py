@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import interrupt
 from ..clouds import CLOUDS, cloud_title
 from ..errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
 from ..outputs import file_location, writing
@@ -231,7 +232,7 @@ def run_compare(
 
             After Ctrl-C the packs took the signal too, so an analysis may never answer:
             the wait is then bounded, and the command leaves with its one line."""
-            if isinstance(error, KeyboardInterrupt) and "policy" in background:
+            if isinstance(error, (KeyboardInterrupt, interrupt.Terminated)) and "policy" in background:
                 policy_thread.shutdown(wait=False, cancel_futures=True)
                 wait_for([background["policy"]], timeout=INTERRUPT_GRACE_SECONDS)
             else:

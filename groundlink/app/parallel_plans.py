@@ -25,6 +25,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
+from .. import interrupt
 from ..engine.plan import Plan
 
 
@@ -94,8 +95,10 @@ def _worker_start(parent: int | None) -> None:
     `parent` is the caller's pid when its main thread forked the worker: the worker then
     ends with that process however it ends (`_die_with`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for number in interrupt.TERMINATIONS:  # the caller's terminate() ends a worker outright, as by default
+        signal.signal(number, signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, set(interrupt.STOPS))
     if parent is not None:
         _die_with(parent)
 
@@ -143,7 +146,7 @@ def _ctrl_c_held_while_forking() -> Iterator[None]:
     if not hasattr(signal, "pthread_sigmask"):  # no POSIX signal masks: nothing to hold back
         yield
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, set(interrupt.STOPS))
     try:
         yield
     finally:

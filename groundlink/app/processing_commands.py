@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import errno
 import json
 import math
 import os
-import signal
 import sys
-import threading
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -21,7 +17,6 @@ from uuid import UUID
 if TYPE_CHECKING:  # rich is imported by the commands that print, not by the command line's start
     from rich.text import Text
 
-from .. import interrupt
 from ..errors import EXIT_USAGE
 from ..outputs import lies_under
 
@@ -126,63 +121,11 @@ def _write_failed(out: Path, error: OSError) -> str:
     return f"--out {out}: cannot write{where} ({reason(error)})"
 
 
-class _Terminated(BaseException):
-    """SIGTERM or SIGHUP reached `process`: raised where the run is, like Ctrl-C's
-    KeyboardInterrupt, so that the staging directory and the directories the run created are
-    removed on the way out (not an Exception: nothing on the way takes it for a failure)."""
-
-    def __init__(self, signum: int):
-        super().__init__(signum)
-        self.signum = signum
-
-
-# What a terminal or a session manager sends to end a program, besides Ctrl-C's SIGINT: SIGHUP
-# when the terminal closes (a dropped SSH session), SIGTERM from kill, timeout, systemd, docker stop.
-_TERMINATIONS = (signal.SIGTERM, signal.SIGHUP)
-
-
-@contextlib.contextmanager
-def _terminations_clean_up() -> Iterator[None]:
-    """While the block runs, SIGTERM and SIGHUP raise _Terminated. A signal ignored by whoever
-    started groundlink (`nohup` ignores SIGHUP) stays ignored, and a second signal during the
-    clean-up does not cut it short, whichever came first: a termination or a Ctrl-C."""
-    if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
-        yield
-        return
-
-    def stop(signum: int, frame: object) -> None:
-        for number in armed:
-            signal.signal(number, signal.SIG_IGN)  # the clean-up runs to its end
-        if interrupt.interrupted_and_cleaning_up():  # a Ctrl-C's clean-up is under way: it ends the run
-            return
-        if signal.getsignal(signal.SIGINT) is interrupt.raise_interrupt:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)  # nor may a Ctrl-C cut this one short
-        raise _Terminated(signum)
-
-    armed = {number: signal.getsignal(number) for number in _TERMINATIONS}
-    armed = {number: handler for number, handler in armed.items() if handler is signal.SIG_DFL}
-    ctrl_c = signal.getsignal(signal.SIGINT)
-    for number in armed:
-        signal.signal(number, stop)
-    try:
-        yield
-    finally:
-        for number, handler in armed.items():
-            signal.signal(number, handler)
-        if armed and ctrl_c is interrupt.raise_interrupt and signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
-            signal.signal(signal.SIGINT, ctrl_c)
-
-
 def run_process(args: argparse.Namespace) -> int:
-    """`_run_process`, ended by SIGTERM or SIGHUP as by Ctrl-C: what the run created is removed,
-    then one line and the exit code a shell reports for the signal (128 + its number)."""
-    try:
-        with _terminations_clean_up():
-            return _run_process(args)
-    except _Terminated as stop:
-        sys.stdout.flush()
-        print(f"{PREFIX}stopped by {signal.Signals(stop.signum).name}", file=sys.stderr)
-        return 128 + stop.signum
+    """`process`. Ctrl-C, SIGTERM and SIGHUP raise where the run is (groundlink/interrupt.py),
+    so the staging directory and the directories the run created are removed on the way out;
+    the command line then writes the one line and exits 128 + the signal's number."""
+    return _run_process(args)
 
 
 def _run_process(args: argparse.Namespace) -> int:

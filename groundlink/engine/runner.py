@@ -419,7 +419,7 @@ def _run_program_in_this_context(
             raise PlanError(str(exc)) from exc
         except RuntimeError:
             if interrupt.count() != interrupts:  # the loop stopped by `_stop_when_interrupted`
-                raise KeyboardInterrupt from None
+                raise interrupt.stopping() from None
             raise
     except BaseException:
         stop_watching()
