@@ -7,6 +7,7 @@ per problem on stderr and exit code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import difflib
 import errno
@@ -225,9 +226,13 @@ def main(argv: list[str] | None = None) -> int:
     except interrupt.Terminated as stop:  # SIGTERM, SIGHUP: one line, exit 128 + the signal
         return _stopped(stop.signum)
     except BrokenPipeError:  # a print() to a pipe whose reader left (`groundlink validate ... | head -1`)
+        if interrupt.received():  # the terminal went away with its signal: the signal says why
+            return _stopped(interrupt.last())
         _output_closed()
         return EXIT_OUTPUT_CLOSED
     except OutputFailed as failed:  # a print() to a full disk, a device that refuses writes
+        if interrupt.received():
+            return _stopped(interrupt.last())
         return _output_failed(failed.error)
     except SystemExit as stop:  # rich ends a Console's write to such a pipe with SystemExit(1)
         if isinstance(stop.__context__, BrokenPipeError):
@@ -250,7 +255,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _stopped(signum: int) -> int:
-    print(interrupt.line(signum), file=sys.stderr)
+    """The stop signal's line, written if the terminal is still there to take it (a closed
+    terminal's SIGHUP leaves every write failing), and its exit status."""
+    with contextlib.suppress(OSError):
+        print(interrupt.line(signum), file=sys.stderr)
     return interrupt.exit_code(signum)
 
 
@@ -403,14 +411,16 @@ def entry() -> None:
     no_collection_during_the_command()
     os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
     interrupt.install()  # before the command (python -m) and after it: one line, exit 130
-    code = _flushed(main())
+    atexit.register(interrupt.settled)  # registered first, so it runs after every other exit function
+    code = main()
     interrupt.install()
-    if code in interrupt.STOP_CODES:
-        sys.stdout.flush()
-        sys.stderr.flush()
+    if code in interrupt.STOP_CODES:  # its line is written; what it could not write is lost with the terminal
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                stream.flush()
         os._exit(code)
+    code = _flushed(code)
     no_collection_at_exit()
-    interrupt.settled()
     sys.exit(code)
 
 

@@ -52,11 +52,13 @@ def leave_at_once(signum: int, frame: FrameType | None) -> None:
 
 
 def settled() -> None:
-    """The command has ended and its output is written: a Ctrl-C from here on is ignored, so the
-    exit status is the command's. The interpreter's own shutdown puts the handlers Python set
-    back to the default, and a Ctrl-C in its last milliseconds killed the finished command by
-    SIGINT, with no line; an ignore is kept through it. A termination then ends the process as
-    it ends any other (the default action). An inherited ignore stays as it is."""
+    """Registered with atexit before the command runs, so it runs after every other exit
+    function: from here on a Ctrl-C is ignored and the exit status is the command's. The
+    interpreter's own shutdown then puts the handlers Python set back to the default, and a
+    Ctrl-C in its last milliseconds killed the finished command by SIGINT, with no line; an
+    ignore is kept through it. Until this point (the non-daemon threads joined, the other exit
+    functions) `leave_at_once` still ends a shutdown that hangs. A termination then ends the
+    process as it ends any other (the default action). An inherited ignore stays as it is."""
     if signal.getsignal(signal.SIGINT) is leave_at_once:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     for number in TERMINATIONS:
@@ -77,6 +79,8 @@ def install() -> None:
 _count = 0  # stop signals received in this process
 _count_at_start = 0  # the count when the running command started (`forget`)
 _last = int(signal.SIGINT)  # the latest stop signal raised
+_noted = 0  # stop signals counted, not raised, since the last one raised
+FORCE_AFTER = 2  # the third stop signal ends the process at once, its clean-up cut short
 _handed: dict[int, object] = {}  # what `hand_to_python` replaced, put back by `take_back`
 
 
@@ -87,6 +91,8 @@ def _cleaning_up() -> None:
     workers left the rest running, and in the middle of putting a contact's earlier products
     back, would have let them be deleted. A handler runs in the main thread, the one that may
     set handlers."""
+    global _noted
+    _noted = 0
     for number in STOPS:
         if signal.getsignal(number) in (raise_interrupt, raise_termination):
             signal.signal(number, note_interrupt)
@@ -113,14 +119,17 @@ def raise_termination(signum: int, frame: FrameType | None) -> None:
 
 
 def note_interrupt(signum: int, frame: FrameType | None) -> None:
-    """A stop signal after the first: counted, not raised, while the first one's clean-up runs."""
-    global _count
+    """A stop signal after the first: counted, not raised, while the first one's clean-up runs.
+    A clean-up that does not end (a process that will not stop, a huge directory to remove)
+    still yields to insistence: the third signal ends the process at once, with the first
+    one's line and exit status. What the clean-up did not reach stays (the plan workers and
+    pack processes end with the process all the same; a contact's staging directory, earlier
+    products in it, is reported by the next `process`)."""
+    global _count, _noted
     _count += 1
-
-
-def interrupted_and_cleaning_up() -> bool:
-    """Whether a stop signal has been raised and what it stops is being cleaned up."""
-    return any(signal.getsignal(number) is note_interrupt for number in STOPS)
+    _noted += 1
+    if _noted >= FORCE_AFTER:
+        leave_at_once(_last, frame)
 
 
 def count() -> int:
@@ -149,8 +158,9 @@ def received() -> bool:
 def forget() -> None:
     """A new command starts: no stop signal has reached it yet (the command line run
     in-process, several times, by one caller)."""
-    global _count_at_start
+    global _count_at_start, _last, _noted
     _count_at_start = _count
+    _last, _noted = int(signal.SIGINT), 0
 
 
 def swallowed_interrupt(unraisable: object, previous: object) -> None:
@@ -178,24 +188,22 @@ def _raising_again() -> None:
 
 def hand_to_python() -> None:
     """From here on Ctrl-C raises KeyboardInterrupt and a termination raises Terminated, where
-    `install` had taken them over or they are at their default (a caller's own handler, as in
-    a test calling the command line in-process, stays; an ignore stays). `take_back` puts back
-    what a termination's handler replaced."""
-    if signal.getsignal(signal.SIGINT) in (leave_at_once, note_interrupt):
-        signal.signal(signal.SIGINT, raise_interrupt)
-    for number in TERMINATIONS:
-        current = signal.getsignal(number)
-        if current is signal.SIG_DFL or current in (leave_at_once, note_interrupt):
+    `install` had taken them over (the console script, `python -m groundlink.cli`). A caller
+    running the command line in its own process keeps its own handling: a test's, or a host's
+    SIGTERM that must still end the host. An ignore stays. `take_back` puts back what was
+    replaced."""
+    for number in STOPS:
+        if signal.getsignal(number) in (leave_at_once, note_interrupt):
             try:
-                signal.signal(number, raise_termination)
+                signal.signal(number, raise_interrupt if number == signal.SIGINT else raise_termination)
             except ValueError:  # the command line run from another thread: the signal stays as it was
                 continue
-            _handed[number] = signal.SIG_DFL if current is note_interrupt else current
+            _handed[number] = leave_at_once
 
 
 def take_back() -> None:
-    """Put back the termination handlers `hand_to_python` replaced (the command has returned)."""
+    """Put back the handlers `hand_to_python` replaced (the command has returned)."""
     for number, previous in list(_handed.items()):
-        if signal.getsignal(number) in (raise_termination, note_interrupt):
+        if signal.getsignal(number) in (raise_interrupt, raise_termination, note_interrupt):
             signal.signal(number, previous)  # type: ignore[arg-type]  # a handler getsignal returned
         del _handed[number]

@@ -46,7 +46,30 @@ def test_only_the_first_ctrl_c_raises_and_every_one_is_counted(ctrl_c_as_the_com
     assert finished == ["the clean-up"]
     assert interrupt.count() - interrupt._count_at_start == 2
     assert interrupt.received()
-    assert interrupt.interrupted_and_cleaning_up()
+    assert signal.getsignal(signal.SIGINT) is interrupt.note_interrupt
+
+
+_INSISTED = textwrap.dedent(
+    """
+    import signal, time
+    from groundlink import interrupt
+    interrupt.install()
+    interrupt.hand_to_python()
+    try:
+        signal.raise_signal(signal.SIGTERM)  # the first: raised, its clean-up starts
+    except interrupt.Terminated:
+        signal.raise_signal(signal.SIGINT)  # the second: counted
+        print("cleaning up", flush=True)
+        signal.raise_signal(signal.SIGINT)  # the third: the process ends at once
+        time.sleep(30)
+        print("the clean-up ran to its end", flush=True)
+    """
+)
+
+
+def test_a_third_stop_signal_ends_a_clean_up_that_does_not_end():
+    run = run_in_its_own_group([sys.executable, "-c", _INSISTED], cwd=ROOT, timeout=20)
+    assert (run.returncode, run.out, run.err) == (143, "cleaning up\n", "groundlink: stopped by SIGTERM\n")
 
 
 def test_a_second_ctrl_c_while_the_workers_are_stopped_still_stops_every_one(

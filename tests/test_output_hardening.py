@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -39,6 +40,18 @@ def _wait_for_helpers(process: subprocess.Popen[str], within: float = 60.0) -> N
     raise AssertionError(f"compare started no plan worker or pack within {within:.0f} s")
 
 
+def _compare_in_its_own_group(out: Path) -> subprocess.Popen[str]:
+    """compare of the reference spec, in its own process group, as a terminal's signals reach it."""
+    return subprocess.Popen(
+        [*CLI, "compare", str(SPECS / "noaa20.yaml"), "--out", str(out)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+
+
 @pytest.mark.parametrize(
     ("name", "to_group", "code", "line"),
     [
@@ -49,14 +62,7 @@ def _wait_for_helpers(process: subprocess.Popen[str], within: float = 60.0) -> N
 )
 def test_a_signal_during_compare_exits_with_one_line_and_leaves_no_process(tmp_path, name, to_group, code, line):
     with sigint_as_a_terminal_leaves_it(), default_terminations():
-        process = subprocess.Popen(
-            [*CLI, "compare", str(SPECS / "noaa20.yaml"), "--out", str(tmp_path / "out")],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,  # its own process group, as a terminal's Ctrl-C reaches it
-        )
+        process = _compare_in_its_own_group(tmp_path / "out")
     _wait_for_helpers(process)  # mid-compare: its plan workers (or policy pack) are running
     (os.killpg if to_group else os.kill)(process.pid, getattr(signal, name))
     _, err = process.communicate(timeout=60)
@@ -124,3 +130,19 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_a_compare_started_under_nohup_outlives_the_terminal_that_started_it(tmp_path):
+    """Started with SIGHUP ignored (`nohup groundlink compare ...`), compare and the plan workers
+    it forks keep ignoring it: the terminal closing ends none of them."""
+    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)  # inherited by the command, as nohup does
+    try:
+        with sigint_as_a_terminal_leaves_it():
+            process = _compare_in_its_own_group(tmp_path / "out")
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+    _wait_for_helpers(process)
+    os.killpg(process.pid, signal.SIGHUP)
+    _, err = process.communicate(timeout=120)
+    assert (process.returncode, err) == (0, "")
+    assert (tmp_path / "out" / "compare.json").exists()

@@ -106,14 +106,16 @@ def test_a_directory_that_refuses_the_write_is_named_not_the_products_root(tmp_p
 _SIGNALLED_RUN = """
 import os, signal, sys
 from groundlink.processing import processor
-from groundlink.cli import main
+from groundlink.cli import entry
+number = getattr(signal, sys.argv[1])
 read_capture = processor.read_capture
 def reading(*args, **kwargs):
     for chunk in read_capture(*args, **kwargs):
         yield chunk
-        os.kill(os.getpid(), getattr(signal, sys.argv[1]))
+        os.kill(os.getpid(), number)
 processor.read_capture = reading
-sys.exit(main(sys.argv[2:]))
+sys.argv = ["groundlink", *sys.argv[2:]]
+entry()
 """
 
 
@@ -308,3 +310,36 @@ def test_a_run_without_leftovers_says_nothing_of_staging(tmp_path: Path, capsys)
     assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 0
     assert "staging" not in capsys.readouterr().err
     assert list((tmp_path / "out").glob(".staging-*")) == []
+
+
+def test_an_undo_stopped_part_way_keeps_the_earlier_products_it_had_not_put_back(tmp_path: Path, monkeypatch) -> None:
+    """A commit that fails (a file system that refuses a move) undoes its moves; stopped part-way
+    by the first signal, before it had put an earlier product back, the staging directory that
+    holds that product's only copy is kept, not deleted with the rest, whatever handles the
+    signal (here Python's own KeyboardInterrupt, as for a caller running the command line)."""
+    from groundlink.processing import layout
+
+    demo_contact(tmp_path / "raw")
+    out = tmp_path / "out"
+    assert main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 0
+    earlier = _tree(out)
+    replace, moves = os.replace, []
+
+    def refusing(src, dst):
+        moves.append(dst)
+        if len(moves) == 4:  # frames set aside and replaced, the earlier index set aside: the new one refused
+            raise OSError(28, "No space left on device")
+        return replace(src, dst)
+
+    def stopped(self, done):
+        raise KeyboardInterrupt  # the first signal, as the undo starts
+
+    monkeypatch.setattr(layout.os, "replace", refusing)
+    monkeypatch.setattr(layout.Staging, "_undo", stopped)
+    assert main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 130  # interrupted, in one line
+    monkeypatch.undo()
+    [kept] = out.glob(".staging-*")
+    set_aside = {p.name: p for p in kept.iterdir() if p.name.startswith("previous-")}
+    assert sorted(set_aside) == ["previous-0", "previous-1"]  # the earlier frames and index, whole
+    indexes = [content for name, content in earlier.items() if name.startswith("frame_index/")]
+    assert set_aside["previous-1"].read_bytes() in indexes

@@ -14,7 +14,6 @@ needs no plan.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import multiprocessing
 import os
 import signal
@@ -96,7 +95,8 @@ def _worker_start(parent: int | None) -> None:
     ends with that process however it ends (`_die_with`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for number in interrupt.TERMINATIONS:  # the caller's terminate() ends a worker outright, as by default
-        signal.signal(number, signal.SIG_DFL)
+        if signal.getsignal(number) is not signal.SIG_IGN:  # an ignore the caller inherited (nohup) is kept
+            signal.signal(number, signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, set(interrupt.STOPS))
     if parent is not None:
@@ -114,8 +114,12 @@ def _die_with(parent: int) -> None:
     the forking thread, so it is asked for only when that is the caller's main thread."""
     if not sys.platform.startswith("linux"):
         return
+    import ctypes
+
     libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+    libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+    libc.prctl.restype = ctypes.c_int
+    if libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) != 0:
         return  # not granted: the caller's own clean-up still stops the worker
     if os.getppid() != parent:  # the caller left before the request took effect
         os._exit(1)

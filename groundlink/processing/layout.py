@@ -86,6 +86,7 @@ class Staging:
         self.contact_id = contact_id
         self.dir = self._fresh_dir()
         self.keep = False  # set when a failed commit could not put an earlier product back
+        self.committed = False  # every product moved in: what is set aside is superseded
 
     def _fresh_dir(self) -> Path:
         return self.root / f"{STAGING_PREFIX}{self.contact_id}-{os.urandom(5).hex()}"
@@ -150,6 +151,7 @@ class Staging:
                 with contextlib.suppress(OSError):
                     directory.rmdir()  # only an empty one: what was put back stays
             raise
+        self.committed = True
         self.discard()
 
     def _elsewhere(self, targets: set[Path], satellite: str) -> list[Path]:
@@ -182,5 +184,12 @@ class Staging:
                 self.keep = True  # the earlier product is still in the staging directory
 
     def discard(self) -> None:
-        if not self.keep:
-            shutil.rmtree(self.dir, ignore_errors=True)
+        """Remove the staging directory, unless it holds earlier products a commit set aside and
+        did not put back (an undo stopped part-way, by an error or a signal): those are kept,
+        and the next run names the directory (`leftover_staging`), for only the user to delete."""
+        if self.keep:
+            return
+        if not self.committed and any(next(self.dir.glob(pattern), None) for pattern in SET_ASIDE):
+            self.keep = True
+            return
+        shutil.rmtree(self.dir, ignore_errors=True)
