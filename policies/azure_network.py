@@ -23,11 +23,12 @@ QUERY_SUB_RESOURCES = {
     "azure-query-engine-private-reach",
     area="azure-network",
     severity="high",
-    enforcement="mandatory",
+    enforcement="advisory",
     controls=("MCSB NS-2", "Microsoft Learn: Azure Private Endpoint private DNS zone values"),
     description="A Synapse workspace or Data Explorer cluster with public network access disabled has a private "
     "endpoint in the stack to the sub-resource its queries arrive at (SqlOnDemand, cluster); without one its "
-    "query endpoint is reachable from no network.",
+    "query endpoint is reachable from no network. Advisory: an endpoint another stack or a hub network manages "
+    "is not in this plan.",
     remediation="Add azure_native.network.PrivateEndpoint(resource_group_name=..., subnet={'id': <subnet id>}, "
     "private_link_service_connections=[{'name': 'query', 'private_link_service_id': <workspace or cluster id>, "
     "'group_ids': ['SqlOnDemand'] or ['cluster']}]) with a DNS zone group in the engine's privatelink zones, or "
@@ -37,7 +38,9 @@ def query_engine_private_reach(args: Any, report: Any) -> None:
     endpoints = of_type(args.resources, T.PRIVATE_ENDPOINT)
     for kind, (tokens, group) in QUERY_SUB_RESOURCES.items():
         for engine in of_type(args.resources, tokens):
-            if get(engine.props, "publicNetworkAccess") != "Disabled":
+            if str(get(engine.props, "publicNetworkAccess") or "").casefold() != "disabled":
+                continue
+            if get(engine.props, "virtualNetworkConfiguration"):  # a cluster injected into a VNet is reached there
                 continue
             if not private_endpoint_reaches(engine, endpoints, group):
                 report(

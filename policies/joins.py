@@ -50,10 +50,16 @@ def private_endpoint_reaches(target: Any, endpoints: Iterable[Any], group: str) 
         linked = (getattr(endpoint, "property_dependencies", None) or {}).get("privateLinkServiceConnections") or []
         depends = [d.urn for d in getattr(endpoint, "dependencies", None) or []]
         for connection in as_list(get(endpoint.props, "privateLinkServiceConnections")):
-            if group not in [str(g) for g in as_list(get(connection, "groupIds"))]:
+            if group.casefold() not in [str(g).casefold() for g in as_list(get(connection, "groupIds"))]:
                 continue
             linked_to = get(connection, "privateLinkServiceId")
-            if isinstance(linked_to, str) and linked_to and linked_to == target_id:
+            # ARM resource ids compare without regard to case
+            if (
+                isinstance(linked_to, str)
+                and linked_to
+                and isinstance(target_id, str)
+                and linked_to.casefold() == target_id.casefold()
+            ):
                 return True
             if not (isinstance(linked_to, str) and linked_to) and target.urn in {d.urn for d in linked} | set(depends):
                 return True

@@ -1693,3 +1693,23 @@ passes(rule, "noaa20-azure-private")
 passes(rule, "partner-azure")
 passes(rule, "noaa20-azure")  # public engines need no private endpoint
 # the preview join (an unknown id, the endpoint's dependency): tests/test_pack_joins.py
+# sub-resources and ids compare without regard to case, as ARM compares them
+passes(rule, "noaa20-azure-private", {f"{ONDEMAND}/privateLinkServiceConnections.0.groupIds": ["sqlondemand"]})
+BASELINES["partner-azure-adx-in-a-vnet"] = Derived(
+    "partner-azure",
+    {
+        f"{CLUSTER}/virtualNetworkConfiguration": {
+            "subnetId": "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/adx",
+            "enginePublicIpId": "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/publicIPAddresses/e",
+            "dataManagementPublicIpId": "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/publicIPAddresses/d",
+        },
+        f"{ADX_ENDPOINT}/privateLinkServiceConnections.0.groupIds": ["blob"],
+    },
+    "a cluster injected into a VNet, reached there, without a private endpoint to it",
+)
+fires(
+    rule,
+    "partner-azure-adx-in-a-vnet",
+    {f"{CLUSTER}/virtualNetworkConfiguration": DROP},
+    (f"Data Explorer cluster {CLUSTER} {UNREACHABLE.format('cluster')}", CLUSTER),
+)

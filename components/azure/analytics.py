@@ -89,8 +89,9 @@ def synapse_workspace(analytics: AnalyticsInputs, mission: str) -> str | None:
 SYNAPSE_STUDIO_PRIVATE = (
     "security.network: private turns the Synapse workspace's public endpoints off: query_endpoint and the "
     "workspace's SQL and development endpoints are reached through their private endpoints in the mission's "
-    "endpoint network (peer your clients' network with it), but Synapse Studio, the web UI, needs a private "
-    "link hub with a Web private endpoint, which groundlink does not create"
+    "endpoint network (peer your clients' network with it and link the privatelink zones to it, or forward its "
+    "DNS to them), but Synapse Studio, the web UI, needs a private link hub with a Web private endpoint, which "
+    "groundlink does not create"
 )
 
 
