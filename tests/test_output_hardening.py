@@ -146,3 +146,27 @@ def test_a_compare_started_under_nohup_outlives_the_terminal_that_started_it(tmp
     _, err = process.communicate(timeout=120)
     assert (process.returncode, err) == (0, "")
     assert (tmp_path / "out" / "compare.json").exists()
+
+
+def test_a_compare_whose_terminal_closed_ends_with_the_hangup_s_status_and_leaves_nothing(tmp_path):
+    """The terminal closes: every write to it fails from then on, and SIGHUP reaches the group.
+    The exit status is the hangup's (129), not a failed write's, and nothing is left behind."""
+    controller, terminal = os.openpty()
+    try:
+        with sigint_as_a_terminal_leaves_it(), default_terminations():
+            process = subprocess.Popen(
+                [*CLI, "compare", str(SPECS / "noaa20.yaml"), "--out", str(tmp_path / "out")],
+                cwd=ROOT,
+                stdin=subprocess.DEVNULL,
+                stdout=terminal,
+                stderr=terminal,
+                start_new_session=True,
+            )
+    finally:
+        os.close(terminal)
+    _wait_for_helpers(process)
+    os.close(controller)  # the terminal goes away
+    os.killpg(process.pid, signal.SIGHUP)
+    assert process.wait(timeout=60) == 129
+    assert group_members(process.pid) == ""
+    assert [p.name for p in tmp_path.iterdir()] == []
