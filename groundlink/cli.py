@@ -256,8 +256,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _stopped(signum: int) -> int:
     """The stop signal's line, written if the terminal is still there to take it (a closed
-    terminal's SIGHUP leaves every write failing), and its exit status."""
-    with contextlib.suppress(OSError):
+    terminal's SIGHUP leaves every write failing; while a progress display runs, stderr is its
+    proxy, which writes through the guarded stdout), and its exit status."""
+    with contextlib.suppress(OSError, OutputFailed):
         print(interrupt.line(signum), file=sys.stderr)
     return interrupt.exit_code(signum)
 

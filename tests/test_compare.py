@@ -440,3 +440,31 @@ def test_a_pack_config_the_pack_refuses_is_exit_2_and_nothing_written(tmp_path, 
     assert main(["compare", NOAA20, "--out", str(out), "--policy-pack-config", str(config)]) == 2
     assert "policy pack config is empty" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_what_a_compare_killed_outright_left_beside_the_report_is_named_and_kept(tmp_path, monkeypatch, capsys):
+    """A compare killed outright cannot remove its hidden directories: the next one names them
+    (one may hold the report that compare was replacing), and deletes neither: it may be a
+    compare still running."""
+    monkeypatch.setattr(plan_runs, "run_plans", _fake_runs())
+    out = tmp_path / "out"
+    (tmp_path / ".out.old-1a2b3c4d5e" / "out").mkdir(parents=True)
+    (tmp_path / ".out.tmp-5e4d3c2b1a").mkdir()
+    assert main(["compare", NOAA20, "--out", str(out)]) == 0
+    notes = [line for line in capsys.readouterr().err.splitlines() if "stopped outright" in line]
+    assert notes == [
+        f"groundlink: {tmp_path / '.out.old-1a2b3c4d5e'} was left by a compare that was stopped outright: the "
+        f"report it was replacing; delete it unless a compare into {out} is still running",
+        f"groundlink: {tmp_path / '.out.tmp-5e4d3c2b1a'} was left by a compare that was stopped outright: a "
+        f"half-written report; delete it unless a compare into {out} is still running",
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.old-1a2b3c4d5e", ".out.tmp-5e4d3c2b1a", "out"]
+
+
+def test_a_compare_leaves_nothing_of_its_own_beside_the_report(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(plan_runs, "run_plans", _fake_runs())
+    out = tmp_path / "out"
+    for _ in range(2):  # a report, then its replacement
+        assert main(["compare", NOAA20, "--out", str(out)]) == 0
+    assert "stopped outright" not in capsys.readouterr().err
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]

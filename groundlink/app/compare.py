@@ -14,11 +14,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import glob
 import json
 import os
 import shutil
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -122,31 +122,46 @@ def _mark_report(tmp: Path) -> None:
     (tmp / REPORT_MARKER).write_text(json.dumps({"files": files}, indent=1) + "\n", encoding="utf-8")
 
 
+def _sibling(out: Path, kind: str) -> Path:
+    """A hidden directory beside `out` for compare's own use (`.NAME.tmp-...` for the report
+    being written, `.NAME.old-...` for the one it replaces), named before it is made: a signal
+    can stop the run between any two steps, and the clean-up must know what the run made."""
+    return out.parent / f".{out.name}.{kind}-{os.urandom(5).hex()}"
+
+
 def _replace_dir(tmp: Path, out: Path) -> None:
     """Swap the finished report into place; the previous report is removed only after."""
-    old = None
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-        try:
-            out.replace(old / out.name)
-        except BaseException:
-            old.rmdir()
-            raise
+    old = _sibling(out, "old") if out.exists() else None
     try:
+        if old is not None:
+            old.mkdir(mode=0o700)
+            out.replace(old / out.name)
         tmp.replace(out)
     except BaseException:
-        if old is not None:  # the previous report goes back where it was
-            (old / out.name).replace(out)
-            old.rmdir()
+        if old is not None:
+            if not tmp.exists():  # the new report is in place: the previous one has no use left
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                if (old / out.name).exists():  # the previous report goes back where it was
+                    (old / out.name).replace(out)
+                with contextlib.suppress(OSError):
+                    old.rmdir()
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def _say_leftovers(out: Path) -> None:
+    """Name what a compare killed outright (SIGKILL, a power cut) left beside DIR: it cannot be
+    removed by the run that made it, and it may belong to a compare still running, so it is
+    named, never deleted. An `.old-` one holds the report that compare was replacing."""
+    for kind, what in (("old", "the report it was replacing"), ("tmp", "a half-written report")):
+        for path in sorted(out.parent.glob(f".{glob.escape(out.name)}.{kind}-*")):
+            print(
+                f"groundlink: {path} was left by a compare that was stopped outright: {what}; "
+                f"delete it unless a compare into {out} is still running",
+                file=sys.stderr,
+            )
 
 
 def _write(tmp: Path, doc: dict[str, Any], runs: dict[str, PlanRun], charts: dict[str, bytes]) -> None:
@@ -318,9 +333,9 @@ def run_compare(
         progress.start("report", "write report.md, report.html, compare.json")
         with writing(out, "--out"):
             place = file_location(out)  # a link to an earlier report is followed and stays a link
-            tmp = Path(tempfile.mkdtemp(prefix=f".{place.name}.tmp-", dir=place.parent))
+            tmp = _sibling(place, "tmp")
             try:
-                tmp.chmod(0o777 & ~_umask())
+                tmp.mkdir()  # as an ordinary directory is made (the umask applies), once named above
                 _write(tmp, doc, runs, charts)
                 _mark_report(tmp)
                 _replace_dir(tmp, place)
@@ -328,6 +343,7 @@ def run_compare(
                 shutil.rmtree(tmp, ignore_errors=True)
                 raise
         progress.done("report")
+    _say_leftovers(file_location(out))
 
     from ..report.compare_console import print_summary
 
