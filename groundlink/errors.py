@@ -14,7 +14,8 @@ EXIT_USAGE = 2  # bad input: spec, flag, file; nothing was written
 # an output that cannot be written: a --json or --out path, or stdout itself (`> /dev/full`);
 # the code of bad input, as the command could not do what it was asked, never 1 ("found a problem")
 EXIT_OUTPUT_FAILED = EXIT_USAGE
-EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports SIGINT
+# a stop signal: 128 + its number, as a shell reports it (Ctrl-C 130, SIGTERM 143, SIGHUP 129):
+# groundlink/interrupt.py, `exit_code`
 EXIT_OUTPUT_CLOSED = 141  # the reader of stdout went away (`| head`), as a shell reports SIGPIPE
 
 

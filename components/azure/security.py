@@ -228,8 +228,8 @@ def linked_zone(
     vnet_id: pulumi.Input[str],
 ) -> azure.privatedns.PrivateZone:
     """A privatelink DNS zone (a child of `owner`, named after `key`), linked to the endpoint
-    VNet: what resolves a service's name to its private endpoint there, and in the networks
-    peered with it that use it."""
+    VNet: what resolves a service's name to its private endpoint there (a peered network
+    resolves through it only once the zone is linked to that network too: docs/azure.md)."""
     private_zone = owner.realize(
         azure.privatedns.PrivateZone(
             owner.child_name(f"{key}-zone"),

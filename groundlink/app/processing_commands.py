@@ -125,10 +125,6 @@ def run_process(args: argparse.Namespace) -> int:
     """`process`. Ctrl-C, SIGTERM and SIGHUP raise where the run is (groundlink/interrupt.py),
     so the staging directory and the directories the run created are removed on the way out;
     the command line then writes the one line and exits 128 + the signal's number."""
-    return _run_process(args)
-
-
-def _run_process(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
     from ..errors import UsageError
