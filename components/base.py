@@ -86,6 +86,11 @@ def check_stack_region(cloud: str, region: str, opts: pulumi.ResourceOptions | N
             )
 
 
+def _first_five(keys: list[str]) -> str:
+    """Tag keys for a warning line: the first five, and how many more."""
+    return ", ".join(keys[:5]) + (f" and {len(keys) - 5} more" if len(keys) > 5 else "")
+
+
 class MissionComponent(pulumi.ComponentResource):
     """A component that renders part of a blueprint.
 
@@ -136,18 +141,26 @@ class MissionComponent(pulumi.ComponentResource):
     def tags(self) -> dict[str, str]:
         return dict(self.mission.tags)
 
-    def tags_up_to(self, most: int, what: str) -> dict[str, str]:
+    def tags_up_to(self, most: int, what: str, dropped_in_keys: str = "") -> dict[str, str]:
         """The tags of a resource that takes at most `most` (an S3 object, a Key Vault key, an
-        Azure storage account): the spec may hold up to 50, which the cloud refuses there.
-        groundlink's own come first (the pack requires them), then the spec's extra tags in their
-        order while they fit; the plan warns of those left off, naming them."""
+        Azure storage account, a private DNS zone): the spec may hold up to 50, which the cloud
+        refuses there. groundlink's own come first (the pack requires them), then the spec's extra
+        tags in their order while they fit; the plan warns of those left off, naming them. A key
+        holding one of `dropped_in_keys` (a colon, which a private DNS zone drops without an error,
+        so the tag would show as a change at every update) is left off too, and said so."""
         tags = list(self.mission.tags.items())
+        dropped = [key for key, _ in tags if any(c in key for c in dropped_in_keys)]
+        if dropped:
+            marks = " or ".join(f"'{c}'" for c in dropped_in_keys)
+            self.warn(
+                f"mission.tags: {what} drops a tag whose key holds {marks} without an error, so it is "
+                f"left off there: {_first_five(dropped)}"
+            )
+            tags = [(key, value) for key, value in tags if key not in dropped]
         if len(tags) > most:
-            left = [key for key, _ in tags[most:]]
-            shown = ", ".join(left[:5]) + (f" and {len(left) - 5} more" if len(left) > 5 else "")
             self.warn(
                 f"mission.tags: {what} takes at most {most} tags: it carries groundlink's own, then the "
-                f"spec's while they fit, not {shown}"
+                f"spec's while they fit, not {_first_five([key for key, _ in tags[most:]])}"
             )
         return dict(tags[:most])
 

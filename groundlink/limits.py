@@ -210,6 +210,19 @@ KEY_VAULT_KEY_TAGS_MAX = 15
 # ... and an Azure storage account 15 (pulumi_azure_native 3.29.0 `storage.StorageAccountArgs.tags`,
 # from the Storage resource provider's API: "A maximum of 15 tags can be provided for a resource").
 AZURE_STORAGE_ACCOUNT_TAGS_MAX = 15
+# ... and a private DNS zone and its virtual network links 15 (ARM refuses a 16th: "The resource
+# tags are invalid. A maximum of 15 tags are allowed with keys no longer than 512 and values no
+# longer than 256 characters", Azure/bicep-registry-modules issue 1541, 2024-04; "this limitation
+# exists for private and public zones by design", Azure support in Azure/azure-rest-api-specs
+# issue 13600, 2025-03; Azure Private DNS added to the 15-tag list of Microsoft Learn "Use tags to
+# organize your Azure resources" by MicrosoftDocs/azure-docs pull request 126105, merged 2025-03;
+# zones and links alike: hashicorp/terraform-provider-azurerm issue 21749). pulumi_azure_native
+# 3.29.0 `privatedns.PrivateZoneArgs.tags` states no limit. All read 2026-12-03.
+AZURE_PRIVATE_DNS_TAGS_MAX = 15
+# Private DNS zones and links drop, without an error, a tag whose key holds a colon (Azure/azure-
+# rest-api-specs issue 11748, open, read 2026-12-03: zones and virtual network links): such a tag
+# would show as an update at every `pulumi up`. Mission.tags keys may hold one (TAG_KEY_PATTERN).
+AZURE_PRIVATE_DNS_TAG_KEY_DROPPED = ":"
 AWS_TAG_VALUE_PUNCTUATION = frozenset(" _.:/=+-@")
 RESERVED_TAG_PREFIXES: tuple[str, ...] = ("aws:", "microsoft", "azure", "windows")
 

@@ -14,6 +14,8 @@ def test_a_private_stack_without_processing_has_no_processor_subnet() -> None:
     subnets = [s.inputs["subnetName"] for s in plan.of_type("azure-native:network:Subnet")]
     assert subnets, "the private network has its endpoint subnet"
     assert "processing" not in subnets
+    (endpoints,) = plan.of_type("azure-native:network:Subnet")
+    assert [u for u in endpoints.dependencies if ":network:Subnet::" in u] == []  # no subnet to wait for
     assert plan.of_type("azure-native:web:WebApp") == []
 
 

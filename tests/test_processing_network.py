@@ -69,6 +69,16 @@ class TestAzurePrivate:
         assert "virtualNetworkRules" not in account.inputs["networkRuleSet"]
         assert len(plan.of_type(VNET)) == 1
 
+    def test_its_two_subnets_are_created_one_after_the_other(self) -> None:
+        """Azure refuses a subnet operation while another runs on the same VNet (409
+        AnotherOperationInProgress, 429 RetryableError): the endpoint subnet waits for the
+        processor's, so a first `pulumi up` never puts both at once."""
+        plan = cached_plan("partner.yaml", "azure")
+        subnet = _processing_subnet(plan)
+        endpoints = next(s for s in plan.of_type(SUBNET) if s.inputs["subnetName"] == "private-endpoints")
+        assert subnet.urn in endpoints.dependencies
+        assert endpoints.urn not in subnet.dependencies
+
 
 def test_an_azure_container_job_runs_in_an_internal_environment_in_the_processor_subnet() -> None:
     plan = variant_plan("azure", CONTAINER_JOB)

@@ -1,6 +1,6 @@
 """The spec may hold 50 tags (46 extra), which most resources take; an S3 object takes 10, a
-Key Vault key and an Azure storage account 15, so those get groundlink's four and as many extra
-tags as fit, in the spec's order, and the plan warns of the rest. A plan with 16 tags on any of
+Key Vault key, an Azure storage account and a private DNS zone or link 15, so those get
+groundlink's four and as many extra tags as fit, in the spec's order, and the plan warns of the rest. A plan with 16 tags on any of
 them would have failed at `pulumi up`."""
 
 from __future__ import annotations
@@ -121,3 +121,43 @@ def test_a_legacy_contact_profile_keeps_its_mtu_tag_within_fifty():
     plan = variant_plan("azure", _FULL, base="aqua-legacy.yaml")
     profiles = plan.of_type("azure-native:orbital:ContactProfile")
     assert profiles and all(len(p.inputs["tags"]) == 50 and "endpoint-mtu" in p.inputs["tags"] for p in profiles)
+
+
+_PRIVATE_DNS = ("azure-native:privatedns:PrivateZone", "azure-native:privatedns:VirtualNetworkLink")
+
+
+@pytest.mark.parametrize("engine", ["synapse", "adx"])
+def test_private_dns_zones_and_links_take_fifteen_tags_and_no_key_with_a_colon(engine):
+    """ARM refuses a private DNS zone or link with a 16th tag, and drops a tag whose key holds a
+    colon without an error (groundlink/limits.py): the zones of the stores and of each query
+    engine get groundlink's four and the spec's first extra tags, never one with a colon; every
+    other resource keeps them all."""
+    tags = {"cost:center": "ops", **dict(list(EXTRA.items())[:-1])}  # 50 in all, the first extra one with a colon
+    plan = variant_plan(
+        "azure", {"mission.tags": tags, "security.network": "private", "analytics.azure_engine": engine}
+    )
+    dns = [r for r in plan.resources if r.type in _PRIVATE_DNS]
+    zones = {r.inputs["privateZoneName"] for r in plan.of_type(_PRIVATE_DNS[0])}
+    assert (
+        len(dns) == 2 * len(zones) and {"privatelink.blob.core.windows.net", "privatelink.vaultcore.azure.net"} <= zones
+    )
+    assert any(("azuresynapse" if engine == "synapse" else "kusto") in zone for zone in zones)
+    kept = list(EXTRA)[: limits.AZURE_PRIVATE_DNS_TAGS_MAX - len(GROUNDLINK_TAGS)]
+    for resource in dns:
+        assert set(resource.inputs["tags"]) == {*GROUNDLINK_TAGS, *kept}, resource.name
+    assert (
+        "mission.tags: a private DNS zone or link drops a tag whose key holds ':' without an error, so it is left "
+        "off there: cost:center"
+    ) in plan.warnings
+    assert any(w.startswith("mission.tags: a private DNS zone or link takes at most 15 tags: ") for w in plan.warnings)
+    [endpoint, *_] = plan.of_type("azure-native:network:PrivateEndpoint")
+    assert len(endpoint.inputs["tags"]) == limits.TAGS_PER_RESOURCE_MAX and "cost:center" in endpoint.inputs["tags"]
+
+
+def test_private_dns_zones_keep_every_tag_that_fits_without_a_warning():
+    plan = variant_plan(
+        "azure", {"mission.tags": dict(list(EXTRA.items())[:11]), "security.network": "private"}
+    )  # 15 in all, no colon
+    dns = [r for r in plan.resources if r.type in _PRIVATE_DNS]
+    assert dns and all(len(r.inputs["tags"]) == 15 for r in dns)
+    assert not [w for w in plan.warnings if w.startswith("mission.tags:")]

@@ -19,7 +19,7 @@ import pulumi_azure_native as azure
 
 from groundlink.blueprint import MissionInputs, SecurityInputs
 from groundlink.blueprint.gaps import MESSAGING_KEYS
-from groundlink.limits import KEY_VAULT_KEY_TAGS_MAX
+from groundlink.limits import AZURE_PRIVATE_DNS_TAG_KEY_DROPPED, AZURE_PRIVATE_DNS_TAGS_MAX, KEY_VAULT_KEY_TAGS_MAX
 
 from ..base import MissionComponent
 from .iam import grant
@@ -135,19 +135,6 @@ class AzurePrivateNetwork(MissionComponent):
             ),
             "security.private_network",
         )
-        self.subnet = self.realize(
-            azure.network.Subnet(
-                self.child_name("endpoints"),
-                subnet_name="private-endpoints",
-                virtual_network_name=self.vnet.name,
-                resource_group_name=resource_group_name,
-                address_prefix=PRIVATE_ENDPOINT_SUBNET_CIDR,
-                private_endpoint_network_policies="Enabled",
-                default_outbound_access=False,
-                opts=self.opts(),
-            ),
-            "security.private_network",
-        )
         # the processor's subnet, when the stack processes contacts (its capability in `processing`)
         self.processing_subnet = (
             processing_subnet(
@@ -160,6 +147,23 @@ class AzurePrivateNetwork(MissionComponent):
             )
             if processing
             else None
+        )
+        # One subnet of a VNet at a time: Azure refuses a subnet operation while another runs on
+        # the same VNet (409 AnotherOperationInProgress, or 429 RetryableError, which the provider
+        # does not retry: pulumi/pulumi-azure-native issues 699 and 1024), and the private
+        # endpoints, which wait for the endpoint subnet, then start once both are done.
+        self.subnet = self.realize(
+            azure.network.Subnet(
+                self.child_name("endpoints"),
+                subnet_name="private-endpoints",
+                virtual_network_name=self.vnet.name,
+                resource_group_name=resource_group_name,
+                address_prefix=PRIVATE_ENDPOINT_SUBNET_CIDR,
+                private_endpoint_network_policies="Enabled",
+                default_outbound_access=False,
+                opts=self.opts(depends_on=[self.processing_subnet] if self.processing_subnet else None),
+            ),
+            "security.private_network",
         )
         self.zones = {
             group: linked_zone(self, group, zone, resource_group_name=resource_group_name, vnet_id=self.vnet.id)
@@ -229,14 +233,16 @@ def linked_zone(
 ) -> azure.privatedns.PrivateZone:
     """A privatelink DNS zone (a child of `owner`, named after `key`), linked to the endpoint
     VNet: what resolves a service's name to its private endpoint there (a peered network
-    resolves through it only once the zone is linked to that network too: docs/azure.md)."""
+    resolves through it only once the zone is linked to that network too: docs/azure.md). Zones
+    and links take 15 tags, and drop a key with a colon (groundlink/limits.py)."""
+    tags = owner.tags_up_to(AZURE_PRIVATE_DNS_TAGS_MAX, "a private DNS zone or link", AZURE_PRIVATE_DNS_TAG_KEY_DROPPED)
     private_zone = owner.realize(
         azure.privatedns.PrivateZone(
             owner.child_name(f"{key}-zone"),
             private_zone_name=zone,
             resource_group_name=resource_group_name,
             location="global",
-            tags=owner.tags,
+            tags=tags,
             opts=owner.opts(),
         ),
         "security.private_network",
@@ -250,7 +256,7 @@ def linked_zone(
             location="global",
             registration_enabled=False,
             virtual_network={"id": vnet_id},
-            tags=owner.tags,
+            tags=tags,
             opts=owner.opts(),
         ),
         "security.private_network",
