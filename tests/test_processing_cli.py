@@ -387,8 +387,92 @@ def test_a_table_shows_a_thousand_rows_and_says_how_many_json_prints_all(
     assert main(["query", str(tmp_path / "out"), sql]) == 0
     table = capsys.readouterr().out
     assert "│ 999 │" in table and "│ 1000 │" not in table
-    assert "the first 1,000 of 1,500 rows; --json prints every row" in " ".join(table.split())
+    # on a line of its own, whole: a caption wrapped to the width of a one-column table was 7 lines
+    assert table.splitlines()[-1] == "the first 1,000 of 1,500 rows; --json prints every row"
     assert main(["query", str(tmp_path / "out"), sql, "--json"]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 1500
     assert main(["query", str(tmp_path / "out"), "SELECT range AS r FROM range(1000)"]) == 0
     assert "rows; --json" not in capsys.readouterr().out
+
+
+class _RecordedFetches:
+    """A DuckDB connection whose cursors record how many rows each fetch asked for."""
+
+    def __init__(self, connection, asked: list[int]) -> None:
+        self._connection, self._asked = connection, asked
+
+    def execute(self, sql: str):
+        cursor = self._connection.execute(sql)
+        asked = self._asked
+
+        class Cursor:
+            description = cursor.description
+
+            def fetchmany(self, size: int):
+                asked.append(size)
+                return cursor.fetchmany(size)
+
+            def fetchall(self):
+                raise AssertionError("a result fetched whole")
+
+        return Cursor()
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+@pytest.mark.parametrize("json_lines", [False, True])
+def test_a_large_result_is_read_in_batches_never_whole(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, json_lines: bool
+) -> None:
+    """A result of 100,000,000 rows fetched whole took 8.7 GB to print a table of 1,000: the rows
+    are fetched a batch at a time, the table keeps its 1,000 and counts the rest, and --json
+    writes each batch as it comes."""
+    from groundlink.processing import query
+
+    packets = packetise(stream_of(frames([0, 1])), 1000, EPOCH * 1_000_000)
+    Capture(packets).write(contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1))
+    assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 0
+    capsys.readouterr()
+    asked: list[int] = []
+    connect = query.connect
+    monkeypatch.setattr(query, "connect", lambda root: _RecordedFetches(connect(root), asked))
+    monkeypatch.setattr(query, "BATCH_ROWS", 700)
+
+    argv = ["query", str(tmp_path / "out"), "SELECT range AS r FROM range(2500)"]
+    assert main(argv + (["--json"] if json_lines else [])) == 0
+    out = capsys.readouterr().out
+    assert asked and set(asked) == {700}  # 4 batches and the empty fetch that ends them
+    assert len(asked) == 5
+    if json_lines:
+        assert [json.loads(line)["r"] for line in out.splitlines()] == list(range(2500))
+    else:
+        assert "│ 999 │" in out and "│ 1000 │" not in out
+        assert out.splitlines()[-1] == "the first 1,000 of 2,500 rows; --json prints every row"
+
+
+def test_an_error_while_json_rows_stream_says_how_many_were_printed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB runs a query as its rows are read, so a row that fails (error() here, a failed cast
+    in real life) may come after --json has printed others: the one line says how many."""
+    from groundlink.processing import query
+
+    packets = packetise(stream_of(frames([0, 1])), 1000, EPOCH * 1_000_000)
+    Capture(packets).write(contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1))
+    assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr(query, "BATCH_ROWS", 1000)
+    sql = (
+        "SELECT CASE WHEN range < 50000 THEN range ELSE error('row ' || range || ' is bad') END AS r FROM range(60000)"
+    )
+
+    assert main(["query", str(tmp_path / "out"), sql, "--json"]) == 2
+    captured = capsys.readouterr()
+    printed = len(captured.out.splitlines())
+    [line] = captured.err.splitlines()
+    assert line.startswith("groundlink: ") and "is bad" in line
+    if printed:
+        assert line.endswith(f" (after {printed:,} rows were printed)")
+    else:
+        assert "rows were printed" not in line

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 if TYPE_CHECKING:  # rich is imported by the commands that print, not by the command line's start
+    from collections.abc import Iterator
+
     from rich.text import Text
 
 from ..errors import EXIT_USAGE
@@ -295,13 +297,10 @@ TABLE_ROWS = 1000
 
 def run_query(args: argparse.Namespace) -> int:
     import duckdb
-    from rich.table import Table
-    from rich.text import Text
 
     from ..errors import UsageError
     from ..processing.examples import EXAMPLES
-    from ..processing.query import NotProducts, QueryRefused, check_products, error_line
-    from ..processing.query import run_query as query
+    from ..processing.query import NotProducts, QueryRefused, check_products, error_line, streamed_query
     from ..report.terminal import report_console
 
     _check_path(args.products_dir, str(args.products_dir))
@@ -316,39 +315,58 @@ def run_query(args: argparse.Namespace) -> int:
     queries = [(e.title, e.duckdb) for e in EXAMPLES] if args.examples else [("", args.sql)]
     console = report_console()  # piped, as wide as the rows
     for title, sql in queries:
+        printed = 0  # rows of --json written before an error DuckDB raises while it runs the query
         try:
-            names, rows = query(args.products_dir, sql)
+            with streamed_query(args.products_dir, sql) as (names, batches):
+                if args.json and (repeated := sorted({n for n in names if names.count(n) > 1})):
+                    # one JSON object per row holds a name once: the later column would silently win
+                    raise UsageError(
+                        f"--json: the query returns more than one column named {', '.join(map(repr, repeated))}; "
+                        "name each column once (SELECT s.frames AS contact_frames, c.frames AS channel_frames ...)"
+                    )
+                if args.json and args.examples:
+                    _write_lines(_example_json(title, names, [row for batch in batches for row in batch]) + "\n")
+                elif args.json:  # every row, as DuckDB hands them over: no result is held whole
+                    for batch in batches:
+                        _write_lines(
+                            "".join(
+                                json.dumps({n: _plain(v) for n, v in zip(names, row, strict=True)}, allow_nan=False)
+                                + "\n"
+                                for row in batch
+                            )
+                        )
+                        printed += len(batch)
+                else:
+                    _write_lines(_table(console, title, sql, names, batches))
         except (duckdb.Error, QueryRefused) as error:
-            raise UsageError(error_line(error)) from None
-        if args.json and (repeated := sorted({n for n in names if names.count(n) > 1})):
-            # one JSON object per row holds a name once: the later column would silently win
-            raise UsageError(
-                f"--json: the query returns more than one column named {', '.join(map(repr, repeated))}; "
-                "name each column once (SELECT s.frames AS contact_frames, c.frames AS channel_frames ...)"
-            )
-        if args.json and args.examples:
-            _write_lines(_example_json(title, names, rows) + "\n")
-            continue
-        if args.json:
-            for row in rows:
-                _write_lines(
-                    json.dumps({n: _plain(v) for n, v in zip(names, row, strict=True)}, allow_nan=False) + "\n"
-                )
-            continue
-        shown_rows = rows[:TABLE_ROWS]
-        left_out = len(rows) - len(shown_rows)
-        caption = f"the first {TABLE_ROWS:,} of {len(rows):,} rows; --json prints every row" if left_out else None
-        table = Table(title=Text(title) if title else None, caption=caption)
-        for name in names:  # on a terminal narrower than the row, a value wraps instead of being cut
-            table.add_column(Text(name), overflow="fold")
-        for row in shown_rows:
-            table.add_row(*(_cell(v) for v in row))
-        with console.capture() as shown:  # rendered whole, as rich would write it in one go
-            if title:
-                console.print(Text(sql, style="dim"))
-            console.print(table)
-        _write_lines(shown.get())
+            after = f" (after {printed:,} rows were printed)" if printed else ""
+            raise UsageError(error_line(error) + after) from None
     return 0
+
+
+def _table(console: Any, title: str, sql: str, names: list[str], batches: Iterator[list[tuple[Any, ...]]]) -> str:
+    """The first TABLE_ROWS rows drawn as a table, and, on a line of its own, how many rows the
+    query returned when it returned more: the rest are counted as they come, never held."""
+    from rich.table import Table
+    from rich.text import Text
+
+    shown: list[tuple[Any, ...]] = []
+    total = 0
+    for batch in batches:
+        total += len(batch)
+        shown.extend(batch[: TABLE_ROWS - len(shown)])
+    table = Table(title=Text(title) if title else None)
+    for name in names:  # on a terminal narrower than the row, a value wraps instead of being cut
+        table.add_column(Text(name), overflow="fold")
+    for row in shown:
+        table.add_row(*(_cell(v) for v in row))
+    with console.capture() as drawn:  # rendered whole, as rich would write it in one go
+        if title:
+            console.print(Text(sql, style="dim"))
+        console.print(table)
+        if total > len(shown):  # not the table's caption, which wraps to the table's width
+            console.print(Text(f"the first {TABLE_ROWS:,} of {total:,} rows; --json prints every row"), soft_wrap=True)
+    return str(drawn.get())
 
 
 def _write_lines(text: str) -> None:

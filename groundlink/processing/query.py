@@ -11,6 +11,8 @@ and cannot be reconfigured by the query (DuckDB's own settings, locked)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -187,14 +189,33 @@ def error_line(error: Exception) -> str:
     return " ".join([*kept, f"({NO_SETTINGS})"])
 
 
-def run_query(root: Path, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Column names and rows of `sql` over the products under `root` (reads only: QueryRefused
-    for any other statement, before one runs)."""
+# Rows fetched at a time: a result is read in batches, so what a query holds in memory does not
+# grow with its rows (fetching a result of 100,000,000 rows whole took 8.7 GB, 2026-12-03).
+BATCH_ROWS = 10_000
+
+
+@contextmanager
+def streamed_query(root: Path, sql: str) -> Iterator[tuple[list[str], Iterator[list[tuple[Any, ...]]]]]:
+    """Column names and the rows of `sql` over the products under `root`, in batches of at most
+    BATCH_ROWS (reads only: QueryRefused for any other statement, before one runs). DuckDB runs
+    the query as the batches are read, so an error of the query (a failed cast) may come from
+    the batches too."""
     refuse_all_but_reads(sql)
     connection = connect(root)
     try:
         cursor = connection.execute(sql)
         names = [d[0] for d in cursor.description or []]
-        return names, cursor.fetchall()
+
+        def batches() -> Iterator[list[tuple[Any, ...]]]:
+            while rows := cursor.fetchmany(BATCH_ROWS):
+                yield rows
+
+        yield names, batches()
     finally:
         connection.close()
+
+
+def run_query(root: Path, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Column names and every row of `sql` (the example queries, whose results are a few rows)."""
+    with streamed_query(root, sql) as (names, batches):
+        return names, [row for batch in batches for row in batch]
