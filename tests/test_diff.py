@@ -441,3 +441,18 @@ def test_a_checkpoint_whose_provider_records_no_region_is_placed_by_its_arns(tmp
 
     assert queue.action == "replace" and queue.forced_by[0] == "(provider region)"
     assert (queue.properties[0].old, queue.properties[0].new) == ("us-west-2", "us-east-2")
+
+
+def test_an_update_deep_inside_a_long_value_shows_where_the_two_values_differ():
+    """Cut in the middle, the raw delivery template of a managed and of a partner ground segment
+    looked the same on both sides of `=>` (`contacts/` and `partner/` lay in the part cut out)."""
+    from groundlink.diff.preview_text import VALUE_CHARS, change_lines
+
+    new = edited(lambda d: d["ground_segment"].update(provider="partner", partner={"name": "ksat_lite"}))
+    diff = one_diff(NOAA20, new, "aws")
+    lines = [line for c in diff.changes for line in change_lines(c) if ".location.template: " in line]
+    assert lines
+    for line in lines:
+        old, new_value = line.split(": ", 1)[1].split(" => ")
+        assert old != new_value and len(old) <= VALUE_CHARS and len(new_value) <= VALUE_CHARS
+        assert "/contacts/" in old and "/partner/" in new_value

@@ -27,12 +27,39 @@ def _whole(value: Any) -> Any:
     return value
 
 
+def _text(value: Any) -> str:
+    """A value as one line, whole: a note (`(unknown until deployed)`) as it is, the rest as JSON."""
+    if isinstance(value, str) and value.startswith("("):
+        return one_line(value, len(value) * 10)
+    text = json.dumps(_whole(value), default=str)
+    return one_line(text, len(text) * 10)  # an escaped character takes at most ten (\U0001f600)
+
+
 def _value(value: Any) -> str:
     if isinstance(value, Opaque):
         return value.shown
-    if isinstance(value, str) and value.startswith("("):
-        return one_line(value, VALUE_CHARS)
-    return one_line(json.dumps(_whole(value), default=str), VALUE_CHARS)
+    return one_line(_text(value), VALUE_CHARS)
+
+
+def _changed(old: Any, new: Any) -> tuple[str, str]:
+    """The two sides of an update, each within VALUE_CHARS. Cut in the middle, two long values
+    that differ only there looked the same (`"s3://...-raw-6f26…satellite=${satellite}/"` on
+    both sides): then each shows its start, and the stretch where they first differ."""
+    if isinstance(old, Opaque) or isinstance(new, Opaque):
+        return _value(old), _value(new)
+    texts = _text(old), _text(new)
+    shown = tuple(one_line(text, VALUE_CHARS) for text in texts)
+    if shown[0] != shown[1] or texts[0] == texts[1]:
+        return shown[0], shown[1]
+    at = next((i for i, (a, b) in enumerate(zip(*texts, strict=False)) if a != b), min(map(len, texts)))
+    head, before = 12, 16  # the value's start, and what stands before the first difference
+    window = VALUE_CHARS - head - 2
+
+    def around(text: str) -> str:
+        end = at - before + window
+        return text[:head] + "…" + text[at - before : end] + ("…" if end < len(text) else "")
+
+    return around(texts[0]), around(texts[1])
 
 
 def _property_line(change: Change, path: str, kind: str, old: Any, new: Any) -> str:
@@ -42,7 +69,8 @@ def _property_line(change: Change, path: str, kind: str, old: Any, new: Any) -> 
         return f"        + {path}: {_value(new)}{forced}"
     if kind == "-":
         return f"        - {path}: {_value(old)}{forced}"
-    return f"        ~ {path}: {_value(old)} => {_value(new)}{forced}"
+    shown_old, shown_new = _changed(old, new)
+    return f"        ~ {path}: {shown_old} => {shown_new}{forced}"
 
 
 def change_lines(change: Change) -> list[str]:
