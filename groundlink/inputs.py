@@ -269,6 +269,9 @@ def _text_numeral(text: str) -> Numeral | None:
     """A Numeral for plain text YAML 1.1 left as text although it is written as a number."""
     if not _NUMBER.fullmatch(text):
         return None
+    out_of_range = _past_a_float(text)
+    if out_of_range:  # rewritten as YAML 1.1 reads a number, it would be infinity or 0
+        return Numeral(text, f"YAML 1.1 reads as text, and as a number it is {out_of_range}; {_WITHIN_BOUNDS}")
     decimal_text = _decimal(text)
     plain = decimal_text or "the number as a plain decimal"
     sign, unsigned = ("-" if text[0] == "-" else ""), text.lstrip("+-")
@@ -291,18 +294,32 @@ def _text_numeral(text: str) -> Numeral | None:
     return Numeral(text, f"YAML 1.1 reads as text{why}; write {plain}")
 
 
-_INFINITE = (
-    "YAML 1.1 reads as infinity (it is past 1.8e308, the largest number); write a number within the field's bounds"
-)
+_WITHIN_BOUNDS = "write a number within the field's bounds"
+_INFINITE = f"YAML 1.1 reads as infinity (it is past 1.8e308, the largest number); {_WITHIN_BOUNDS}"
+
+
+def _past_a_float(text: str) -> str | None:
+    """Why a number written as `text` has no float (`1e400` is infinity, `1e-400` 0), or None."""
+    import math
+
+    value = float(text.replace("_", ""))
+    if math.isinf(value):
+        return "past 1.8e308, the largest number"
+    if value == 0 and re.search(r"[1-9]", text.lower().partition("e")[0]):
+        return "nearer 0 than 4.9e-324, the smallest number, and reads as 0"
+    return None
 
 
 def _number_numeral(text: str, value: Any) -> Numeral | None:
     """A Numeral for a plain int or float YAML 1.1 read otherwise than its decimal digits say:
-    base 60 (`1:30` is 90) or octal (`07530` is 3928; `007` is 7 either way and stays a number)."""
+    base 60 (`1:30` is 90), octal (`07530` is 3928; `007` is 7 either way and stays a number) or
+    0 (`1.0e-400`, nearer 0 than any float)."""
     if ":" in text:
         shown = f"{value:g}" if isinstance(value, float) else number_words(value)
         return Numeral(text, f"YAML 1.1 reads as the base-60 number {shown}; write the number in decimal")
     digits = text.replace("_", "").lstrip("+-")
+    if isinstance(value, float) and value == 0 and (why := _past_a_float(text)):
+        return Numeral(text, f"YAML 1.1 reads as 0 (it is {why.removesuffix(', and reads as 0')}); {_WITHIN_BOUNDS}")
     if (
         isinstance(value, int)
         and re.fullmatch(r"0[0-7]+", digits)

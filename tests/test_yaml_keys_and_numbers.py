@@ -89,6 +89,25 @@ def _refused(capsys: pytest.CaptureFixture[str], path: Path, *command: str) -> s
             "budget.monthly_usd: must be a number, got 1.0e+400, which YAML 1.1 reads as infinity (it is past "
             "1.8e308, the largest number); write a number within the field's bounds (line 67, column 3)",
         ),
+        (  # read as text: the advice was to write 1.0e+400, which is the case above
+            "  monthly_usd: 8000\n",
+            "  monthly_usd: 1e400\n",
+            "budget.monthly_usd: must be a number, got 1e400, which YAML 1.1 reads as text, and as a number it is "
+            "past 1.8e308, the largest number; write a number within the field's bounds (line 67, column 3)",
+        ),
+        (  # read as text, and advised as 1.0e-400, which YAML reads as 0 (the case below)
+            "  monthly_usd: 8000\n",
+            "  monthly_usd: 1e-400\n",
+            "budget.monthly_usd: must be a number, got 1e-400, which YAML 1.1 reads as text, and as a number it is "
+            "nearer 0 than 4.9e-324, the smallest number, and reads as 0; write a number within the field's bounds "
+            "(line 67, column 3)",
+        ),
+        (  # read as 0, where a field that takes 0 took it without a word
+            "  monthly_usd: 8000\n",
+            "  monthly_usd: 1.0e-400\n",
+            "budget.monthly_usd: must be a number, got 1.0e-400, which YAML 1.1 reads as 0 (it is nearer 0 than "
+            "4.9e-324, the smallest number); write a number within the field's bounds (line 67, column 3)",
+        ),
     ],
 )
 def test_a_number_too_long_for_any_field_is_named_by_its_digit_count(capsys, tmp_path, old, new, expected):
