@@ -1621,14 +1621,22 @@ def range_words(kind: str, ctx: dict[str, Any]) -> str:
     return kind.replace("_", " ")
 
 
-def _pattern_text(pattern: Any) -> str:
+# A pattern longer than this is said in its words alone: the email address's 257 characters of
+# character classes made up most of a 381-character line and pushed its value out of view.
+PATTERN_SHOWN_MAX = 64
+
+
+def _mismatch(pattern: Any) -> str:
+    """What a value that fails `pattern` is not: the pattern and its words, or its words alone."""
     words = PATTERN_WORDS.get(str(pattern))
-    return f"{pattern} ({words})" if words else str(pattern)
+    if words and len(str(pattern)) > PATTERN_SHOWN_MAX:
+        return f"is not {words}"
+    return f"does not match {pattern} ({words})" if words else f"does not match {pattern}"
 
 
 def _key_message(kind: str, ctx: dict[str, Any]) -> str:
     if kind == "string_pattern_mismatch":
-        return f"key does not match {_pattern_text(ctx.get('pattern'))}"
+        return f"key {_mismatch(ctx.get('pattern'))}"
     if kind in {"invalid_key", "string_type"}:
         return "a key must be text; put it in quotes"
     if kind in {"string_too_long", "string_too_short"}:
@@ -1667,7 +1675,7 @@ def describe_error(error: ErrorDetails, data: Any, root: type[BaseModel] | None 
     if kind == "literal_error":
         return path, _literal_message(value, str(ctx.get("expected")))
     if kind == "string_pattern_mismatch":
-        return path, f"{show(value)} does not match {_pattern_text(ctx.get('pattern'))}"
+        return path, f"{show(value)} {_mismatch(ctx.get('pattern'))}"
     if kind in {"too_long", "too_short", "string_too_long", "string_too_short"}:
         return path, _length_message(kind, ctx, value)
     if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:

@@ -310,3 +310,18 @@ def test_a_key_given_twice_inside_a_merged_mapping_is_refused_as_anywhere(text, 
     with pytest.raises(InputError) as info:
         load_yaml(text, "f.yaml")
     assert str(info.value) == expected
+
+
+def test_a_long_pattern_is_said_in_its_words_alone(tmp_path):
+    """The email address's pattern is 257 characters of character classes: shown, it made up
+    most of a 381-character line; a short one is still shown before its words (above)."""
+    from groundlink.spec import EMAIL_PATTERN, PATTERN_SHOWN_MAX
+
+    data = spec_data()
+    data["budget"]["alert_emails"] = ["not-an-email"]
+    with pytest.raises(SpecError) as raised:
+        load_spec(write_spec(tmp_path, data))
+    [line] = raised.value.lines
+    assert len(EMAIL_PATTERN) > PATTERN_SHOWN_MAX
+    assert "budget.alert_emails[0]: 'not-an-email' is not an email address, name@domain.tld (line " in line
+    assert EMAIL_PATTERN not in line and len(line) < 200

@@ -104,7 +104,7 @@ RULES = [
     ("analytics.query_bytes_scanned_cutoff_gb", 0.01, 0.001, "0.001 is under 0.01 (Athena minimum 10 MB)"),
     ("security.network", "private", "vpn", "allowed: 'public' or 'private'"),
     ("budget.monthly_usd", 1, 0, "allowed: more than 0"),
-    ("budget.alert_emails", ["a@b.io"], ["not-an-email"], "does not match"),
+    ("budget.alert_emails", ["a@b.io"], ["not-an-email"], "is not an email address, name@domain.tld"),
     ("budget.alert_emails", ["a@b.io"], [], "has 0 items; at least 1 item required"),
     ("budget.thresholds_percent", [1, 2, 3, 4, 5], [1, 2, 3, 4, 5, 6], "has 6 items; at most 5 allowed"),
     ("mission.tags.team", "x" * 256, "x" * 257, "has 257 characters; at most 256 allowed"),
@@ -114,7 +114,7 @@ RULES = [
         "ca-central-1",
         "ca-central-1 has no AWS Ground Station API endpoint; allowed: af-south-1",
     ),
-    ("clouds.aws.region", "ap-southeast-2", "mars-1", "does not match"),
+    ("clouds.aws.region", "ap-southeast-2", "mars-1", "is not an AWS region name such as us-west-2"),
     ("clouds.azure.location", "eastus", "East US", "does not match"),
     (
         "clouds.azure.location",
