@@ -181,8 +181,12 @@ AOGS_MIN_MTU = 3650
 # Satellites AWS Ground Station no longer supports, with the date support ended.
 AWS_UNSUPPORTED_SATELLITES: dict[int, str] = {27424: "2024-11-30"}  # Aqua
 
-# Athena: the smallest per-query bytes-scanned cutoff (10 MB).
-ATHENA_MIN_CUTOFF_BYTES = 10_000_000
+# Athena: the smallest per-query bytes-scanned cutoff pulumi-aws takes, 10 MiB (pulumi_aws 7.51.1
+# `athena.WorkgroupConfigurationArgs.bytes_scanned_cutoff_per_query`: "Must be at least
+# `10485760`", the bridged provider's validation); the Athena API's own floor is lower (botocore
+# 1.44.5 `athena` `BytesScannedCutoffValue` min 10000000), so a value between the two passed the
+# spec and failed at `pulumi preview`.
+ATHENA_MIN_CUTOFF_BYTES = 10_485_760
 
 # S3 lifecycle: objects must stay 30 days before moving to STANDARD_IA, and one rule cannot move
 # them on to Glacier Flexible Retrieval or Deep Archive less than 30 days after its STANDARD_IA

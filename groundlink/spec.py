@@ -808,7 +808,7 @@ class Analytics(_Model):
         10.0,
         gt=0,
         le=1_000_000,
-        description="Per-query scan limit, GB (Athena minimum 0.01).",
+        description="Per-query scan limit, GB (10^9 bytes; at least 0.01048576, the 10 MiB pulumi-aws takes).",
         json_schema_extra={"minimum": limits.ATHENA_MIN_CUTOFF_BYTES / 1e9},
     )
 
@@ -816,10 +816,11 @@ class Analytics(_Model):
     def _check(self) -> Analytics:
         if self.serverless_sql and not self.catalog:
             raise _fail("serverless_sql", "needs catalog: true (queries read the catalog's tables)")
-        if self.query_bytes_scanned_cutoff_gb * 1e9 < limits.ATHENA_MIN_CUTOFF_BYTES:
+        if round(self.query_bytes_scanned_cutoff_gb * 1e9) < limits.ATHENA_MIN_CUTOFF_BYTES:  # the bytes sent
             raise _fail(
                 "query_bytes_scanned_cutoff_gb",
-                f"{_fmt(self.query_bytes_scanned_cutoff_gb)} is under 0.01 (Athena minimum 10 MB)",
+                f"{_fmt(self.query_bytes_scanned_cutoff_gb)} is under {limits.ATHENA_MIN_CUTOFF_BYTES / 1e9:.8f} "
+                "(10 MiB, the least pulumi-aws takes for Athena's per-query limit)",
             )
         return self
 

@@ -243,7 +243,7 @@ def _names(spec: dict, cloud: str) -> set[tuple[str, str]]:
 # Both ends of every range, then two derandomized draws between them: a fixed budget of
 # four tuned specs (eight plans) whatever the machine.
 @settings(max_examples=2, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
-@example(raw_days=200, bandwidth=22.5, contacts=1, min_contact=60, protection="dev", cutoff=0.01)
+@example(raw_days=200, bandwidth=22.5, contacts=1, min_contact=60, protection="dev", cutoff=0.01048576)
 @example(raw_days=3000, bandwidth=40, contacts=20, min_contact=600, protection="strict", cutoff=1000)
 @given(
     raw_days=st.integers(200, 3000),
@@ -251,7 +251,7 @@ def _names(spec: dict, cloud: str) -> set[tuple[str, str]]:
     contacts=st.floats(1, 20),
     min_contact=st.integers(60, 600),
     protection=st.sampled_from(["strict", "dev"]),
-    cutoff=st.floats(0.01, 1000),
+    cutoff=st.floats(0.01048576, 1000),
 )
 def test_logical_names_depend_only_on_identity(raw_days, bandwidth, contacts, min_contact, protection, cutoff):
     base = spec_data()

@@ -113,7 +113,7 @@ STRICTER = {
     "satellites[0].downlinks[0].bandwidth_mhz": "is outside 0.125-650 (AWS Ground Station demod/decode)",
     "ground_segment.contact_minutes": "min is shorter than min_contact_seconds 180",
     "storage.tiering[0].after_days": "1 is under 30 (S3 minimum before Standard-IA)",
-    "analytics.query_bytes_scanned_cutoff_gb": "is under 0.01 (Athena minimum 10 MB)",
+    "analytics.query_bytes_scanned_cutoff_gb": "is under 0.01048576 (10 MiB, the least pulumi-aws takes for Athena's per-query limit)",
     "satellites[0].downlinks[0].data_rate_mbps": "is above the 15 Mbps jpss1_hrd carries",
 }
 

@@ -101,7 +101,7 @@ RULES = [
     ),
     ("storage.tiering[2].after_days", 364, 400, "400 is not before raw_retention_days 365"),
     ("analytics.azure_engine", "adx", "databricks", "allowed: 'synapse' or 'adx'"),
-    ("analytics.query_bytes_scanned_cutoff_gb", 0.01, 0.001, "0.001 is under 0.01 (Athena minimum 10 MB)"),
+    ("analytics.query_bytes_scanned_cutoff_gb", 0.01048576, 0.0104857, "0.0104857 is under 0.01048576 (10 MiB"),
     ("security.network", "private", "vpn", "allowed: 'public' or 'private'"),
     ("budget.monthly_usd", 1, 0, "allowed: more than 0"),
     ("budget.alert_emails", ["a@b.io"], ["not-an-email"], "is not an email address, name@domain.tld"),
