@@ -1050,9 +1050,12 @@ class Budget(_Model):
     """A monthly budget with alerts on both clouds (AWS Budgets, Azure Consumption budgets)."""
 
     monthly_usd: float = Field(
-        gt=0,
+        ge=0.01,
         le=1e9,
-        description="Monthly budget, USD (at most a billion: a sanity bound, past it a slip of the keyboard).",
+        description=(
+            "Monthly budget, USD, in whole cents (0.01 or more; at most a billion: a sanity bound, past it a slip of "
+            "the keyboard)."
+        ),
     )
     alert_emails: list[Annotated[str, Field(pattern=EMAIL_PATTERN)]] = Field(
         min_length=1, max_length=10, description="Who is told when spend crosses a threshold (1-10 addresses)."
@@ -1067,6 +1070,16 @@ class Budget(_Model):
             " at most 5, as Azure budgets take five notifications)."
         ),
     )
+
+    @field_validator("monthly_usd")
+    @classmethod
+    def _whole_cents(cls, value: float) -> float:
+        # AWS gets the amount as text with two decimals (components/aws/observability.py), Azure as
+        # a number: 0.004 went to AWS as "0.00" and 12.345 as "12.35", budgets unlike the spec's.
+        cents = value * 100
+        if abs(cents - round(cents)) > 1e-6 + 1e-13 * abs(cents):  # a float's own error on a billion is 1e-5
+            raise ValueError(f"{_fmt(value)} is not a whole number of cents; a budget is in dollars and cents")
+        return value
 
     @field_validator("alert_emails", "thresholds_percent")
     @classmethod
