@@ -152,6 +152,10 @@ class _OneLineErrors(argparse.ArgumentParser):
         if extras:
             chosen = self._subcommand(getattr(parsed, "command", None)) or self
             chosen.error(chosen._unrecognized(extras))
+        if getattr(parsed, "allow_data_loss", False) and getattr(parsed, "against", "") is None:
+            # plan, check, compare: the flag accepts what the diff against OLD finds, and there is none
+            chosen = self._subcommand(getattr(parsed, "command", None)) or self
+            chosen.error("--allow-data-loss needs --against OLD: it accepts the data loss the diff against OLD finds")
         return parsed
 
     def _subcommand(self, name: str | None) -> _OneLineErrors | None:

@@ -129,6 +129,29 @@ def test_bad_choice_is_a_usage_error():
     assert result.returncode == 2 and "invalid choice: 'gcp'" in result.stderr
 
 
+@pytest.mark.parametrize("command", ["plan", "check", "compare"])
+def test_allow_data_loss_without_against_is_a_usage_error(capsys, tmp_path, command):
+    """The flag accepts the data loss the diff against OLD finds: without --against it did
+    nothing, silently, and a user who meant to diff was left believing the change was checked."""
+    out = tmp_path / "out"
+    extra = ["--out", str(out)] if command == "compare" else ["--json", str(out)] if command == "plan" else []
+    with pytest.raises(SystemExit) as stop:
+        main([command, str(SPECS / "noaa20.yaml"), "--allow-data-loss", *extra])
+    result = capsys.readouterr()
+    assert stop.value.code == 2 and result.out == ""
+    assert result.err == (
+        f"groundlink: {command}: --allow-data-loss needs --against OLD: it accepts the data loss the diff against "
+        f"OLD finds; see groundlink {command} --help\n"
+    )
+    assert not out.exists()
+
+
+def test_allow_data_loss_with_against_or_on_diff_is_taken():
+    parser = build_parser()
+    assert parser.parse_args(["plan", "s.yaml", "--against", "old.json", "--allow-data-loss"]).allow_data_loss
+    assert parser.parse_args(["diff", "old.json", "s.yaml", "--allow-data-loss"]).allow_data_loss
+
+
 def test_python_m_reaches_every_subcommand():
     """`python -m groundlink.cli` once listed only validate/schema/plan: check and compare
     registered themselves into a second copy of the module."""
