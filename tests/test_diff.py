@@ -283,6 +283,20 @@ def test_plan_against_prints_the_diff_and_fails_on_data_loss(tmp_path, capsys, c
             + "}}]}",
             "a number of 5000 digits is past what any input holds",
         ),
+        # hand-edited fields of the wrong type: "yes" was read as protected, 7 and 5 passed unseen
+        (
+            '{"formatVersion": 1, "cloud": "aws", "resources": [{"urn": "u", "type": "t", "protect": "yes"}]}',
+            'resources[0].protect: must be true or false, got "yes"',
+        ),
+        (
+            '{"formatVersion": 1, "cloud": "aws", "resources": [{"urn": "u", "type": "t", "name": 7}]}',
+            "resources[0].name: must be text, got 7",
+        ),
+        ('{"formatVersion": 1, "cloud": "aws", "region": 5, "resources": []}', "region: must be text, got 5"),
+        (
+            '{"version": 3, "deployment": {"resources": [{"urn": "u", "type": "t", "retainOnDelete": 1}]}}',
+            "deployment.resources[0].retainOnDelete: must be true or false, got 1",
+        ),
         # JSON readers keep the last of a key given twice without a word
         (
             '{"formatVersion": 1, "cloud": "azure", "cloud": "aws", "resources": []}',

@@ -173,6 +173,32 @@ def _region_of(type_token: str, provider: Any, regions: Mapping[str, str], defau
     return default or None
 
 
+# What a plan's or a checkpoint's resource holds besides its urn and type, where present: a
+# hand-edited `"protect": "yes"` was read as protected and `"name": 7` passed unseen.
+_RESOURCE_FIELD_TYPES: dict[str, type] = {
+    "custom": bool,
+    "delete": bool,
+    "protect": bool,
+    "retainOnDelete": bool,
+    "provider": str,
+    "parent": str,
+    "name": str,
+    "outputs": dict,
+}
+_KIND_WORDS = {bool: "true or false", str: "text", dict: "an object"}
+
+
+def _check_types(raw: Mapping[str, Any], types: Mapping[str, type], where: str, source: str) -> None:
+    """StateError naming the first field of `raw` present with a value not of its type (null is absence)."""
+    for name, kind in types.items():
+        value = raw.get(name)
+        if value is not None and not isinstance(value, kind):
+            shown = json.dumps(value, default=str)
+            shown = shown if len(shown) <= 40 else shown[:39] + "…"
+            field_path = f"{where}.{name}" if where else name
+            raise StateError(f"{source}: {field_path}: must be {_KIND_WORDS[kind]}, got {shown}")
+
+
 def _resource(
     raw: Any,
     where: str,
@@ -187,6 +213,7 @@ def _resource(
     urn, type_token = raw.get("urn"), raw.get("type")
     if not isinstance(urn, str) or not isinstance(type_token, str):
         raise StateError(f"{source}: {where}: needs string 'urn' and 'type'")
+    _check_types(raw, _RESOURCE_FIELD_TYPES, where, source)
     if raw.get("custom") is False or type_token.startswith("pulumi:"):
         return None  # components, the stack and provider resources hold no cloud state
     if raw.get("delete") is True:  # the old half of an interrupted replacement, not the live resource
@@ -425,7 +452,8 @@ def from_document(doc: Any, source: str) -> State:
     if isinstance(doc, dict) and "formatVersion" in doc:
         if doc["formatVersion"] != 1 or isinstance(doc["formatVersion"], bool):  # JSON true == 1 in Python
             raise StateError(f"{source}: formatVersion: {doc['formatVersion']!r} is not 1")
-        region = doc.get("region") if isinstance(doc.get("region"), str) else None
+        _check_types(doc, {"region": str, "project": str, "spec": str, "stack": str}, "", source)
+        region = doc.get("region")
         if not region and isinstance(doc.get("resources"), list):
             # a plan saved before plans recorded their region: its ARNs name it, as a checkpoint's do
             region = _arn_region(doc["resources"], None) or None
