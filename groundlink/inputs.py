@@ -157,6 +157,10 @@ def given(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list | tuple):
         return "a list"
+    if isinstance(value, bytes | bytearray):  # YAML's !!binary
+        return f"binary data (!!binary, {len(value)} bytes)"
+    if isinstance(value, set | frozenset):  # YAML's !!set
+        return "a set (!!set)"
     return "nothing (null)" if value is None else show(value)
 
 

@@ -293,3 +293,24 @@ def test_digits_are_counted_exactly_without_text_next_to_powers_of_ten_too():
 
     for k in (1, 59, 603, 4300, 20_000):
         assert [digit_count(n) for n in (10**k - 1, 10**k, -(10**k))] == [k, k + 1, k + 1]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "  monthly_usd: 8000\n",
+            "  monthly_usd: !!binary aGVsbG8=\n",
+            "budget.monthly_usd: must be a number, got binary data (!!binary, 5 bytes) (line 67, column 3)",
+        ),
+        (
+            "  alert_emails: [ground-ops@example.com]\n",
+            "  alert_emails: !!set {ground-ops@example.com: null}\n",
+            "budget.alert_emails: must be a list, got a set (!!set) (line 68, column 3)",
+        ),
+    ],
+)
+def test_yamls_binary_and_set_are_named_not_shown_as_python_values(capsys, tmp_path, old, new, expected):
+    """`!!binary` and `!!set` are YAML 1.1 types no spec field takes: the message said
+    `got b'hello'` and `got {'a'}`, Python's spelling of them."""
+    assert _refused(capsys, _spec(tmp_path, old, new)) == expected
