@@ -1043,6 +1043,18 @@ class Processing(_Model):
                 f"{_fmt(self.container_vcpu)}{vcpu_note}; allowed: {_fmt(wanted)} (2 GB per vCPU: Azure Container "
                 f"Apps consumption){fix}",
             )
+        vcpus = self.max_concurrency * self.container_vcpu
+        if self.mode == "container_job" and not vcpus.is_integer():
+            # AWS Batch caps a compute environment in whole vCPUs (maxvCpus, an integer), so N jobs
+            # of 0.25 vCPU run N at once only when N x 0.25 is whole: 5 ran 4 (rounded down to 1
+            # vCPU) and 6 ran 8 (2 vCPUs), where Azure's Container Apps job runs exactly N.
+            step = round(1 / self.container_vcpu)
+            raise _fail(
+                "max_concurrency",
+                f"{self.max_concurrency} jobs of {_fmt(self.container_vcpu)} vCPU are {_fmt(vcpus)} vCPUs; AWS Batch "
+                f"counts whole vCPUs (maxvCpus), so with container_vcpu {_fmt(self.container_vcpu)} use a multiple of "
+                f"{step} for both clouds to run the same number at once",
+            )
         return self
 
 

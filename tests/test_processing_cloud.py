@@ -142,6 +142,32 @@ def test_aws_container_job_is_batch_on_fargate_fed_by_a_pipe_from_the_queue() ->
     assert plan.of_type("aws:ec2/flowLog:FlowLog"), "the job's own network logs its traffic"
 
 
+@pytest.mark.parametrize(("vcpu", "most", "refused"), [(0.25, 8, 5), (0.5, 6, 3)])
+def test_container_jobs_of_part_of_a_vcpu_run_as_many_at_once_on_both_clouds(vcpu, most, refused) -> None:
+    """AWS Batch counts whole vCPUs (maxvCpus): 5 jobs of 0.25 vCPU were rounded to 1 vCPU (4
+    at once) and 6 to 2 vCPUs (8 at once), where Azure runs exactly max_concurrency. A count that
+    fills whole vCPUs plans on both clouds alike; another is refused, naming the multiple to use."""
+    sized = {
+        **CONTAINER_JOB,
+        "processing.container_vcpu": vcpu,
+        "processing.container_memory_gb": 2 * vcpu,
+        "ground_segment.contact_minutes": 3,  # what a job this small has the disk for
+    }
+    plan = variant_plan("aws", {**sized, "processing.max_concurrency": most})
+    compute = plan.one("aws:batch/computeEnvironment:ComputeEnvironment")
+    assert compute.inputs["computeResources"]["maxVcpus"] * 1.0 / vcpu == most
+    job = variant_plan("azure", {**sized, "processing.max_concurrency": most}).one("azure-native:app:Job")
+    assert job.inputs["configuration"]["eventTriggerConfig"]["scale"]["maxExecutions"] == most
+    data = with_changes(spec_data(), {**sized, "processing.max_concurrency": refused})
+    with pytest.raises(SpecError) as raised:
+        spec_from_data(data, "spec.yaml")
+    [line] = raised.value.lines
+    assert (
+        f"processing.max_concurrency: {refused} jobs of {vcpu:g} vCPU are {refused * vcpu:g} vCPUs; AWS Batch" in line
+    )
+    assert f"use a multiple of {round(1 / vcpu)} for both clouds" in line
+
+
 class TestAzureFunction:
     def test_a_flex_consumption_app_sized_from_the_spec(self, azure_noaa20) -> None:
         farm = azure_noaa20.one("azure-native:web:AppServicePlan")

@@ -331,6 +331,7 @@ class TestSatellites:
                     container_vcpu=vcpu,
                     container_memory_gb=vcpu * 2,
                     timeout_seconds=3600,
+                    max_concurrency=8,  # whole vCPUs at 0.25 and 0.5 (AWS Batch)
                 )
 
             return edit

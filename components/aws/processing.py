@@ -355,7 +355,8 @@ class AwsProcessing(MissionComponent):
                 state="ENABLED",
                 compute_resources={
                     "type": "FARGATE",
-                    "max_vcpus": max(1, round(inputs.max_concurrency * inputs.container_vcpu)),
+                    # whole: the spec refuses a max_concurrency whose jobs take part of a vCPU
+                    "max_vcpus": int(inputs.max_concurrency * inputs.container_vcpu),
                     "subnets": [subnet],
                     "security_group_ids": [group.id],
                 },
