@@ -13,6 +13,7 @@ from groundlink.processing.errors import ProcessingError
 from groundlink.processing.processor import discover, process_contact
 from groundlink.processing.query import run_query
 from tests.contactgen import (
+    ASM,
     CADU,
     CONTACT_A,
     CONTACT_B,
@@ -73,6 +74,22 @@ def test_clean_contact_over_two_files_gives_each_channel_its_exact_frames(tmp_pa
     assert [r["stream_offset"] for r in rows[:3]] == [0, CADU, 2 * CADU]
     assert rows[1]["packet"] == 2 and rows[1]["capture_file"].endswith("_0001.pcap")  # byte 1024 is in the 2nd piece
     assert rows[-1]["capture_file"].endswith("_0002.pcap")
+
+
+def test_the_last_frame_holding_the_sync_marker_in_its_data_comes_out_whole(tmp_path: Path) -> None:
+    """At the end of the stream no marker can follow the last frame, so none is predicted: the
+    marker bytes in its data field (1ACFFC1D at byte 500) were taken for an early next marker,
+    which cut the frame in two, a 500-byte corrupt frame and a 524-byte one that does not exist,
+    and left it out of its stream."""
+    stream = bytearray(stream_of(frames(range(10))))
+    stream[9 * CADU + 500 : 9 * CADU + 504] = ASM
+    write(tmp_path, [bytes(stream)], piece=4096)
+
+    (summary,) = run(tmp_path)
+
+    assert (summary["frames"], summary["ok_frames"], summary["corrupt_frames"]) == (10, 10, 0)
+    assert summary["skipped_bytes"] == 0 and summary["gaps"] == 0
+    assert stream_file(tmp_path, CONTACT_A, 157, 0) == bytes(stream)
 
 
 def test_gap_is_counted_once_with_its_missing_frames(tmp_path: Path) -> None:

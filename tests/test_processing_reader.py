@@ -211,7 +211,11 @@ def error_on_both_paths(path: Path) -> str:
 @pytest.mark.parametrize(
     ("record", "ending"),
     [
-        (datagram(struct.pack(">I", 1 << 28) + bytes(40)), "packet 16: VITA-49 header at byte 0 gives size 0"),
+        (
+            datagram(struct.pack(">I", 1 << 28) + bytes(40)),
+            "packet 16: VITA-49 header at byte 0 gives size 0, which no VITA-49 packet has: a datagram of other "
+            "traffic? give the dataflow's port (--udp-port, processing.capture.udp_ports)",
+        ),
     ],
 )
 def test_a_bad_record_is_the_same_error_on_both_paths(tmp_path: Path, record: bytes, ending: str) -> None:

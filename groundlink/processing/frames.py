@@ -104,6 +104,13 @@ def synchronise(data: U8, fmt: CaptureFormat, final: bool) -> tuple[Found, int]:
         last = start + verified * length  # a frame not (yet) followed by a marker
         if not final and last + length + m > size:
             return found, last
+        if verified == room and last + length <= size:
+            # The stream's last frame, whole: no marker could follow it, so none was predicted
+            # and none failed. A search inside it would take its own data for an early marker
+            # (1ACFFC1D in the data field) and cut it in two.
+            found.add_run(last, 1, length)
+            at = last + length
+            continue
         following = find_marker(data, marker, last + 1)
         if 0 <= following < last + length:  # the next marker came early: this frame is short
             found.add_run(last, 1, following - last)
