@@ -330,6 +330,31 @@ def test_a_datagram_missing_a_fragment_is_a_truncated_packet(tmp_path: Path) -> 
     assert data == STREAM[: 16 * CADU] + STREAM[20 * CADU :] and stats.truncated_packets == 1
 
 
+@pytest.mark.parametrize("missing", [False, True])
+def test_a_datagram_whose_fragments_fall_in_two_files_is_put_back_together(tmp_path: Path, missing: bool) -> None:
+    """A contact's files are one capture cut in pieces: fragments of one datagram in two files
+    were each a datagram missing a fragment, so the datagram was lost and counted as two truncated
+    packets. Still missing a fragment when the last file ends, it is one."""
+    records: list[tuple[int, bytes]] = []
+    for k, piece in enumerate(_pieces()):
+        parts = fragments(piece, ident=k)
+        if missing and k == 4:
+            del parts[-1]
+        records += [(START + k * 1000 + j, part) for j, part in enumerate(parts)]
+    cut = next(i for i, (_, part) in enumerate(records) if i > 10 and part == fragments(_pieces()[4], ident=4)[0])
+    write_records(raw_dir(tmp_path / "raw") / _name(CONTACT_A, 1), records[: cut + 1])  # datagram 4's first
+    write_records(raw_dir(tmp_path / "raw") / _name(CONTACT_A, 2), records[cut + 1 :])  # and the rest
+
+    (summary,) = _process(tmp_path / "raw", tmp_path / "out")
+
+    if missing:
+        assert summary["truncated_packets"] == 1
+        assert _stream(tmp_path / "out") == STREAM[: 16 * CADU] + STREAM[20 * CADU :]
+    else:
+        assert summary["truncated_packets"] == 0 and _stream(tmp_path / "out") == STREAM
+        assert summary["ok_frames"] == len(STREAM) // CADU and summary["gaps"] == 0
+
+
 # A capture's snap length can cut a record inside its headers: what the header bytes still say
 # decides whether it was a datagram of the downlink. Ethernet (14) + IPv4 (20) + UDP (8) bytes;
 # raw IPv4 and IPv6 start at the IP header.

@@ -110,8 +110,11 @@ def _read(path: Path, fmt: CaptureFormat, chunk_bytes: int, *, with_dpkt: bool) 
     stats = FileStats(path, path.stat().st_size)
     with path.open("rb") as stream:
         reader, reads = capture._open_reader(stream, path)
+        fragments = capture.Fragments()  # the file's own, as read_capture's without a contact's
         if with_dpkt:
-            chunks = capture._read_with_dpkt(reader, reads, reader.datalink(), path, fmt, stats, 0, chunk_bytes)
+            chunks = capture._read_with_dpkt(
+                reader, reads, reader.datalink(), path, fmt, stats, 0, chunk_bytes, fragments
+            )
         else:
             chunks = read_capture(path, fmt, stats, 0, chunk_bytes)
         data, starts, packets, times = b"", [], [], []
@@ -120,6 +123,7 @@ def _read(path: Path, fmt: CaptureFormat, chunk_bytes: int, *, with_dpkt: bool) 
             data += chunk.data.tobytes()
             packets += chunk.packets.tolist()
             times += chunk.times.tolist()
+    stats.truncated_packets += fragments.left if with_dpkt else 0
     return data, starts, packets, times, (stats.packets, stats.truncated_packets, stats.first_time, stats.last_time)
 
 

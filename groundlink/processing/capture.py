@@ -156,13 +156,15 @@ def _time_problem(number: int, time_us: int) -> str | None:
     return f"record {number}: capture time {time_us} µs after 1970 is {side}"
 
 
-class _Fragments:
+class Fragments:
     """IP datagrams that arrive in fragments, put back together as RFC 791 and RFC 8200 say:
     the fragments of one datagram share source, destination, protocol and identification,
     each says where it belongs (its offset) and the last one says so (no more fragments).
-    Only a datagram whose every byte arrived is returned; one still missing a piece when its
-    file ends is counted as a truncated packet (`left`). A fragment repeated after its datagram
-    was complete (the same place, the same bytes) is a repeat, not a new datagram."""
+    Only a datagram whose every byte arrived is returned; one still missing a piece when the
+    contact's last file ends is counted as a truncated packet (`left`): a contact's files are
+    one capture cut in pieces, so a datagram's fragments may fall in two of them. A fragment
+    repeated after its datagram was complete (the same place, the same bytes) is a repeat, not a
+    new datagram."""
 
     REMEMBERED = 4096  # datagrams completed whose fragments a repeat is recognised against
 
@@ -229,7 +231,7 @@ def _cut_ip(header: bytes) -> bool:
     return len(header) < 7 or header[6] in _IP6_TOWARDS_UDP
 
 
-def _udp_payload(frame: bytes, link: int, fragments: _Fragments) -> tuple[dpkt.udp.UDP | None, bytes] | None:
+def _udp_payload(frame: bytes, link: int, fragments: Fragments) -> tuple[dpkt.udp.UDP | None, bytes] | None:
     """(the UDP header, its payload) of a datagram; (None, the UDP header's bytes) when the
     record ends inside the headers of what may be one (a capture's snap length cut it); None
     when the record is no datagram (or a fragment of one not yet complete)."""
@@ -305,7 +307,7 @@ def _vita_payloads(data: bytes, fmt: CaptureFormat, path: Path, number: int) -> 
 
 
 def _datagram(
-    frame: bytes, link: int, fmt: CaptureFormat, path: Path, number: int, fragments: _Fragments
+    frame: bytes, link: int, fmt: CaptureFormat, path: Path, number: int, fragments: Fragments
 ) -> tuple[bool, list[bytes]] | None:
     """(truncated, payloads) of one record read by dpkt; None when it is no datagram of the
     downlink (or a fragment of one not yet complete)."""
@@ -322,7 +324,7 @@ def _datagram(
 
 
 def _parsed(
-    frame: bytes, link: int, fmt: CaptureFormat, path: Path, number: int, fragments: _Fragments
+    frame: bytes, link: int, fmt: CaptureFormat, path: Path, number: int, fragments: Fragments
 ) -> tuple[bool, list[bytes]] | None:
     """`_datagram` of record `number` (1-based), a record dpkt cannot parse named by its number."""
     try:
@@ -332,14 +334,31 @@ def _parsed(
 
 
 def read_capture(
-    path: Path, fmt: CaptureFormat, stats: FileStats, file_index: int, chunk_bytes: int
+    path: Path,
+    fmt: CaptureFormat,
+    stats: FileStats,
+    file_index: int,
+    chunk_bytes: int,
+    fragments: Fragments | None = None,
 ) -> Iterator[Chunk]:
     """Yield the file's payload in chunks of about `chunk_bytes`; fill `stats` on the way.
 
     A record cut short, or a file that is no capture at all, raises CaptureError naming
     the file; a datagram shorter than its UDP length (a truncated packet) is kept for
     what it holds and counted, so the frames it broke show up as corrupt or missing.
+    `fragments`: the contact's datagrams still missing a fragment, shared by its files, whose
+    owner counts what is left at the end; without it, the file's own, counted at its end.
     """
+    own = fragments is None
+    fragments = Fragments() if fragments is None else fragments
+    yield from _read_capture(path, fmt, stats, file_index, chunk_bytes, fragments)
+    if own:
+        stats.truncated_packets += fragments.left
+
+
+def _read_capture(
+    path: Path, fmt: CaptureFormat, stats: FileStats, file_index: int, chunk_bytes: int, fragments: Fragments
+) -> Iterator[Chunk]:
     try:
         stream = path.open("rb")
     except OSError as error:
@@ -352,9 +371,9 @@ def read_capture(
             raise CaptureError(path, _link_problem(link))
         mapped = map_capture(path) if pcap else None
         if mapped is None:  # pcapng or a modified pcap
-            yield from _read_with_dpkt(reader, reads, link, path, fmt, stats, file_index, chunk_bytes)
+            yield from _read_with_dpkt(reader, reads, link, path, fmt, stats, file_index, chunk_bytes, fragments)
             return
-    yield from _read_mapped(mapped, link, path, fmt, stats, file_index, chunk_bytes)
+    yield from _read_mapped(mapped, link, path, fmt, stats, file_index, chunk_bytes, fragments)
 
 
 def _link_problem(link: int) -> str:
@@ -482,6 +501,7 @@ def _read_with_dpkt(
     stats: FileStats,
     file_index: int,
     chunk_bytes: int,
+    fragments: Fragments,
     before: int = 0,
 ) -> Iterator[Chunk]:
     """The payload of the records `reader` reads, the first one being record `before` + 1 of the file."""
@@ -491,7 +511,6 @@ def _read_with_dpkt(
     times: list[int] = []
     size = 0
     number = before
-    fragments = _Fragments()
     if isinstance(reader, dpkt.pcap.Reader):
         records = _pcap_records(reader, reads, link, path, before)
     else:
@@ -516,7 +535,6 @@ def _read_with_dpkt(
             yield _joined(file_index, pieces, offsets, packets, times)
             pieces, offsets, packets, times, size = [], [], [], [], 0
     stats.packets = number
-    stats.truncated_packets += fragments.left
     if size:
         yield _joined(file_index, pieces, offsets, packets, times)
 
@@ -540,7 +558,14 @@ class _Pieces:
 
 
 def _read_mapped(
-    mapped: Mapped, link: int, path: Path, fmt: CaptureFormat, stats: FileStats, file_index: int, chunk_bytes: int
+    mapped: Mapped,
+    link: int,
+    path: Path,
+    fmt: CaptureFormat,
+    stats: FileStats,
+    file_index: int,
+    chunk_bytes: int,
+    fragments: Fragments,
 ) -> Iterator[Chunk]:
     """The payload of a mapped capture, walked and classified a window of file at a time
     (FIRST_WINDOW_BYTES, doubling up to WINDOW_BYTES), the pages ahead of the walk brought in
@@ -549,7 +574,6 @@ def _read_mapped(
     size = len(mapped.data)
     buffer = np.zeros(0, np.uint8)
     at, before = GLOBAL_HEADER, 0
-    fragments = _Fragments()  # a datagram's fragments may fall in two windows
     window = min(FIRST_WINDOW_BYTES, WINDOW_BYTES)
     with ReadAhead(mapped.data) as ahead:
         while at < size:
@@ -577,7 +601,6 @@ def _read_mapped(
                 raise CaptureError(path, _cut_short(mapped, end, before + 1))
             at = end
     stats.packets = before
-    stats.truncated_packets += fragments.left
 
 
 def _cut_short(mapped: Mapped, at: int, number: int) -> str:
@@ -593,7 +616,7 @@ def _cut_short(mapped: Mapped, at: int, number: int) -> str:
 
 
 def _pieces(
-    records: Records, first: int, link: int, path: Path, fmt: CaptureFormat, stats: FileStats, fragments: _Fragments
+    records: Records, first: int, link: int, path: Path, fmt: CaptureFormat, stats: FileStats, fragments: Fragments
 ) -> _Pieces:
     """The payload pieces of `records` (record `first` of the file onwards); fill `stats`."""
     plain = read_plain(records, ETHERNET_HEADER if link == LINK_ETHERNET else 0, fmt)

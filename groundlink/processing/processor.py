@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .capture import Chunk, FileStats, read_capture
+from .capture import Chunk, FileStats, Fragments, read_capture
 from .classify import OK, STATUS_NAMES, Judge, decode_headers, final_missing
 from .config import CaptureFormat, name_problem
 from .errors import CaptureError, ProcessingError, file_kind
@@ -440,6 +440,7 @@ def process_contact(
     try:
         staging.create()
         run = _ContactRun(contact, fmt, staging)
+        fragments = Fragments()  # one capture cut in files: a datagram's fragments may fall in two
         for index, path in enumerate(contact.files):
             # a name that is not UTF-8 (bytes the file system took as they came) is kept as its escapes
             run.names.append(path.name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
@@ -451,13 +452,15 @@ def process_contact(
             stats.append(file_stats)
             done = 0
             try:
-                for chunk in _naming(path, read_capture(path, fmt, file_stats, index, CHUNK_BYTES)):
+                for chunk in _naming(path, read_capture(path, fmt, file_stats, index, CHUNK_BYTES, fragments)):
                     run.feed(chunk)
                     done += chunk.size
                     progress(chunk.size)
             except CaptureError as error:
                 errors.append(str(error))
             progress(max(file_stats.bytes - done, 0))
+        if stats:  # datagrams still missing a fragment when the last file ended: truncated packets
+            stats[-1].truncated_packets += fragments.left
         run.feed(None)
         run.finish()
         if errors:
