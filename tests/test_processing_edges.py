@@ -215,6 +215,28 @@ def test_a_pcapng_cut_inside_its_last_block_header_is_refused(tmp_path: Path) ->
     assert str(error.value) == f"{path}: block at byte {last} is cut short (the file ends 4 bytes into its header)"
 
 
+def test_a_pcapng_describing_no_interface_is_an_empty_capture_as_an_empty_pcap_is(tmp_path: Path) -> None:
+    """dpkt refuses a pcapng section with no Interface Description Block ("IDB not found"), which
+    made it "not a pcap or pcapng capture" and failed its contact, where a pcap of its global
+    header alone is an empty capture. A packet in such a file names an interface it never
+    describes, which is said as for any pcapng file."""
+    header = bytes(dpkt.pcapng.SectionHeaderBlockLE())
+    path = tmp_path / "c.pcapng"
+    path.write_bytes(header)
+
+    data, stats = _read(path)
+
+    assert data == b"" and (stats.packets, stats.truncated_packets) == (0, 0)
+    record = datagram(_pieces()[0])
+    packet = dpkt.pcapng.EnhancedPacketBlockLE(
+        pkt_data=record, ts_high=START >> 32, ts_low=START & 0xFFFFFFFF, caplen=len(record), pkt_len=len(record)
+    )
+    path.write_bytes(header + bytes(packet))
+    with pytest.raises(CaptureError) as error:
+        _read(path)
+    assert str(error.value) == f"{path}: record 1 names interface 0, which the file does not describe"
+
+
 def test_pcapng_packets_of_each_interface_are_read_with_its_link_type(tmp_path: Path) -> None:
     records = [
         (START + k * 1000, datagram(p) if k % 2 == 0 else bytes(ip_udp(p)), k % 2) for k, p in enumerate(_pieces())

@@ -127,8 +127,21 @@ def _open_reader(stream: BinaryIO, path: Path) -> tuple[Any, _Reads]:
         stream.seek(0)
     try:
         return dpkt.pcapng.Reader(reads), reads
-    except (ValueError, dpkt.UnpackError):
+    except ValueError as error:
+        if str(error) == "IDB not found":  # a pcapng section describing no interface: no packets, or
+            return _NoInterface(), reads  # packets of an interface it never describes (said per packet)
         raise CaptureError(path, "not a pcap or pcapng capture") from None
+    except dpkt.UnpackError:
+        raise CaptureError(path, "not a pcap or pcapng capture") from None
+
+
+class _NoInterface:
+    """The reader of a pcapng file whose section describes no interface, which dpkt refuses: an
+    empty capture is a pcapng file as much as a pcap file of its global header alone is a pcap
+    one. Its blocks are walked as any pcapng file's (`_pcapng_records`)."""
+
+    def datalink(self) -> None:
+        return None
 
 
 def _time_us(ts: float | Decimal) -> int:
