@@ -258,6 +258,23 @@ def test_file_without_contact_id_or_satellite_is_refused(tmp_path: Path) -> None
     ]
 
 
+def test_a_file_without_a_contact_id_among_named_ones_is_not_told_to_merge_them(tmp_path: Path) -> None:
+    """--contact-id makes every file one contact: beside files that name theirs, a file that does
+    not is to be renamed or moved out, not all of them merged into one contact."""
+    write(tmp_path, frames(range(4)))
+    Capture([]).write(raw_dir(tmp_path / "raw") / "capture.pcap")
+
+    with pytest.raises(ProcessingError) as error:
+        discover(tmp_path / "raw", CaptureFormat())
+
+    [line] = error.value.lines
+    assert line.endswith(
+        "capture.pcap: no contact id in the file name "
+        f"(pattern {CaptureFormat().contact_id_pattern}); rename it with its contact's id, or move it out "
+        "(--contact-id would make every file one contact)"
+    )
+
+
 def test_duckdb_rows_match_the_processor_counts(tmp_path: Path) -> None:
     sent = [*frames([0, 1, 2, 2, 5, 6]), Frame(7, version=3), *frames(range(40, 45), vc=2)]
     write(tmp_path, sent)

@@ -100,6 +100,12 @@ def discover(
     if flag_errors:
         raise ProcessingError(flag_errors)
     pattern = re.compile(fmt.contact_id_pattern)
+    # --contact-id makes every file one contact: the fix only where no file names its contact
+    no_id_fix = (
+        "rename it with its contact's id, or move it out (--contact-id would make every file one contact)"
+        if contact_id is None and any(pattern.search(path.name) for path in [*files, *unreadable])
+        else "pass --contact-id"
+    )
     groups: dict[tuple[str, str], list[Path]] = {}
     problems: dict[tuple[str, str], list[str]] = {}
     errors: list[str] = []
@@ -108,9 +114,7 @@ def discover(
         cid = contact_id if contact_id is not None else (match.group("contact_id").lower() if match else None)
         sat = satellite if satellite is not None else hive_values(path.relative_to(directory.parent)).get("satellite")
         if cid is None:
-            errors.append(
-                f"{path}: no contact id in the file name (pattern {fmt.contact_id_pattern}); pass --contact-id"
-            )
+            errors.append(f"{path}: no contact id in the file name (pattern {fmt.contact_id_pattern}); {no_id_fix}")
         elif sat is None:
             errors.append(f"{path}: no satellite= in the path; pass --satellite")
         elif problem := name_problem(cid):
