@@ -114,6 +114,25 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     atexit.register(no_collection_at_exit, silence_leak_reports="PYTEST_XDIST_WORKER" in os.environ)
 
 
+def python_sources(*tops: str) -> Iterator[Path]:
+    """The checkout's Python files under `tops` (a file or a folder each), in order. A virtual
+    environment is not the checkout's: `(cd policies && pulumi install)`, as the README has a
+    user do, makes policies/venv, whose libraries' own pragmas and citations are not ours."""
+    for top in tops:
+        path = ROOT / top
+        if path.is_file():
+            yield path
+            continue
+        for folder, dirs, files in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if not is_virtualenv(Path(folder) / d) and d != "__pycache__")
+            yield from (Path(folder) / name for name in sorted(files) if name.endswith(".py"))
+
+
+def is_virtualenv(folder: Path) -> bool:
+    """A virtual environment (python -m venv, pulumi install, virtualenv) holds pyvenv.cfg."""
+    return (folder / "pyvenv.cfg").is_file()
+
+
 def script_module(path: str) -> ModuleType:
     """A script of the checkout (`bench/bench.py`, `scripts/mutation_run.py`) loaded as a module,
     to test its parts."""

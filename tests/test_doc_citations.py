@@ -8,7 +8,7 @@ import os
 import re
 from pathlib import Path
 
-from .conftest import ROOT
+from .conftest import ROOT, is_virtualenv
 
 TEXT_SUFFIXES = {".py", ".md", ".yaml", ".yml", ".json", ".j2", ".toml", ".txt", ".cfg"}
 # mutants/ holds make mutation's copies; hidden directories (.git, .venv, caches) and *.egg-info too
@@ -25,7 +25,11 @@ def _sources() -> list[Path]:
     holds tens of thousands of files)."""
     found = []
     for folder, dirs, files in os.walk(ROOT):
-        dirs[:] = [d for d in dirs if not (d in SKIP_DIRS or d.startswith(".") or d.endswith(".egg-info"))]
+        dirs[:] = [
+            d
+            for d in dirs
+            if not (d in SKIP_DIRS or d.startswith(".") or d.endswith(".egg-info") or is_virtualenv(Path(folder) / d))
+        ]
         for name in files:
             path = Path(folder) / name
             if (path.suffix in TEXT_SUFFIXES or name == "Makefile") and path != THIS_FILE:
@@ -73,3 +77,17 @@ def test_every_facts_section_cited_exists():
         if not all(n in sections for n in range(first, last + 1))
     )
     assert not dangling, "citations of sections docs/facts.md does not have:\n" + "\n".join(dangling)
+
+
+def test_a_virtual_environment_in_the_checkout_is_not_read(tmp_path, monkeypatch):
+    """policies/venv (`pulumi install`) holds libraries citing their own CHANGELOG.md."""
+    import tests.test_doc_citations as module
+
+    venv = tmp_path / "policies" / "venv"
+    venv.mkdir(parents=True)
+    (venv / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (venv / "setupcfg.py").write_text("# see CHANGELOG.md\n")
+    (tmp_path / "README.md").write_text("groundlink\n")
+    monkeypatch.setattr(module, "ROOT", tmp_path)
+
+    assert module._sources() == [tmp_path / "README.md"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .conftest import ROOT
+from .conftest import ROOT, python_sources
 
 SOURCES = ("__main__.py", "groundlink", "components", "policies", "bench", "tests")
 PRAGMA = re.compile(
@@ -14,9 +14,7 @@ PRAGMA = re.compile(
 
 
 def _python_files():
-    for name in SOURCES:
-        path = ROOT / name
-        yield from ([path] if path.is_file() else path.rglob("*.py"))
+    yield from python_sources(*SOURCES)
 
 
 def _reason(rest: str) -> str:
@@ -35,3 +33,15 @@ def test_every_suppression_carries_its_reason():
                 silent.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert found >= 1  # the scan sees the pragmas the repository has
     assert not silent, "suppressions without a reason:\n" + "\n".join(silent)
+
+
+def test_a_virtual_environment_in_the_checkout_is_not_scanned(tmp_path):
+    """`(cd policies && pulumi install)`, as the README has a user do, makes policies/venv: its
+    libraries' bare pragmas (more_itertools' star import) failed this suite."""
+    venv = tmp_path / "policies" / "venv"
+    (venv / "lib").mkdir(parents=True)
+    (venv / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (venv / "lib" / "more.py").write_text("from .more import *  # no" + "qa\n")  # a bare pragma, as libraries have
+    (tmp_path / "policies" / "pack.py").write_text("")
+
+    assert list(python_sources(str(tmp_path / "policies"))) == [tmp_path / "policies" / "pack.py"]

@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import ast
 
-from .conftest import ROOT
+from .conftest import ROOT, python_sources
 
 SOURCES = ("groundlink", "components", "policies", "bench", "tests")
 
 
 def _python_files():
-    yield ROOT / "__main__.py"
-    for top in SOURCES:
-        yield from (ROOT / top).rglob("*.py")
+    yield from python_sources("__main__.py", *SOURCES)
 
 
 def _assigned_names(tree: ast.AST):
