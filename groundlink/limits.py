@@ -292,7 +292,7 @@ LAMBDA_EPHEMERAL_STORAGE_MB = 10240
 # DigIF delivers the digitised intermediate frequency: its volume follows the sampled
 # bandwidth, not the data rate. A 10.5-minute NOAA-20 DigIF contact of a 30 MHz downlink
 # wrote 22 objects, 43.1 GB to S3 (community measurement, 2026-08-31; docs/facts.md §3): 43.1 GB / 630 s /
-# 30 MHz = 2.28 MB per second per MHz of bandwidth.
+# 30 MHz: about 2.2804 MB per second per MHz of bandwidth.
 DIGIF_GB_PER_MHZ_SECOND = 43.1 / (10.5 * 60) / 30
 # Lambda environment: "4 KB, for all environment variables associated with the function, in
 # aggregate" (AWS Lambda Developer Guide, "Lambda quotas", read 2026-12-02).

@@ -125,7 +125,7 @@ def _stream_only(data: dict) -> None:
 
 
 def _digif(data: dict) -> None:
-    """DigIF samples: 2.28 MB a second per MHz sampled, so a 30 MHz contact of 10 minutes is 41 GB,
+    """DigIF samples: 2.2804 MB a second per MHz sampled, so a 30 MHz contact of 10 minutes is 41 GB,
     more than a function's /tmp or a Container Apps replica's 8 GiB holds (the spec refuses it):
     1 MHz, 1.4 GB in 10 minutes, which either mode holds beside the satellite's other downlinks."""
     link = data["satellites"][0]["downlinks"][0]

@@ -165,6 +165,27 @@ def test_price_overrides_reach_the_report(tmp_path, monkeypatch):
     assert result.document["pricesFile"] == str(prices)
 
 
+def test_an_override_no_line_uses_is_said_on_the_terminal_and_in_the_report(tmp_path, monkeypatch, capsys):
+    """blob_hot_gb_month is a known id (the LRS reference price) that no line of a ZRS mission
+    uses: the override changed nothing and nothing said so but compare.json's `used: false`."""
+    monkeypatch.setattr(plan_runs, "run_plans", _fake_runs())
+    prices = tmp_path / "prices.yaml"
+    prices.write_text(
+        "azure:\n  blob_hot_gb_month: {price: 0.001, source: a quote, date: 2026-12-01}\n"
+        "  partner_minute: {price: 12, source: KSAT quote 9, date: 2026-10-02}\n"
+    )
+    out = tmp_path / "out"
+    assert main(["compare", NOAA20, "--out", str(out), "--prices", str(prices)]) == 0
+    line = "Price overrides no cost line of this spec uses: azure.blob_hot_gb_month (each is the price of another"
+    assert line in " ".join(capsys.readouterr().out.split())
+    sources = (out / "report.md").read_text().split("## Price sources and dates")[1]
+    assert line in sources and "azure.partner_minute" not in sources.split(line)[1].split("\n")[0]
+    azure = json.loads((out / "compare.json").read_text())["prices"]
+    assert [p["priceId"] for p in azure if "(override: " in p["source"] and not p["used"]] == [
+        "azure.blob_hot_gb_month"
+    ]
+
+
 def test_a_contact_plan_the_orbit_cannot_give_is_in_the_summary_and_on_the_terminal(tmp_path, monkeypatch, capsys):
     """Coverage found it, but only its own section said so: exit 0, "comparable", nothing on
     the terminal, and the cost billed 40 contacts a day that no site can give."""

@@ -40,7 +40,7 @@ def test_the_assumptions_the_report_prints_name_the_figures_they_rest_on():
         "A satellite's contacts are billed wideband when any of its downlinks is wider than 40 MHz, "
         "narrowband otherwise.",
         "Data per contact: demod/decode lands data_rate_mbps x contact seconds / 8; DigIF lands the sampled "
-        "bandwidth, 2.28 MB per second per MHz of bandwidth_mhz (NOAA-20 DigIF to S3: one 10.5-minute 30 MHz "
+        "bandwidth, 2.2804 MB per second per MHz of bandwidth_mhz (NOAA-20 DigIF to S3: one 10.5-minute 30 MHz "
         "contact = 22 objects, 43.1 GB (community measurement, 2026-08-31)).",
         "Products written = 0.5 x data landed by the demod/decode downlinks, which the processor reads (DigIF "
         "samples hold no frames) (usage.products_ratio), kept on the same tier schedule with "

@@ -386,11 +386,27 @@ def _sources(doc: dict[str, Any]) -> Section:
         for p in doc["prices"]
         if p["used"]
     ]
+    unused = unused_overrides(doc)
     return Section(
         "Price sources and dates",
         table=_table(
             ["Price", "Value", "Unit", "Region", "Source", "Date"], rows, [False, True, False, False, False, False]
         ),
+        after=[_c(unused_overrides_line(unused), "gap")] if unused else [],
+    )
+
+
+def unused_overrides(doc: dict[str, Any]) -> list[str]:
+    """The price ids a --prices file overrode that no cost line of this spec uses: known ids (an
+    unknown one is refused), but of another configuration, such as blob_hot_gb_month, the LRS
+    reference price, where the mission's account is ZRS. Silent, they looked applied."""
+    return [p["priceId"] for p in doc["prices"] if not p["used"] and "(override: " in (p["source"] or "")]
+
+
+def unused_overrides_line(ids: list[str]) -> str:
+    return (
+        f"Price overrides no cost line of this spec uses: {', '.join(ids)} (each is the price of another "
+        "configuration; the lines and their price ids are in compare.json, cost.clouds.*.lines)"
     )
 
 
