@@ -186,6 +186,18 @@ def test_an_override_no_line_uses_is_said_on_the_terminal_and_in_the_report(tmp_
     ]
 
 
+@pytest.mark.parametrize(("spec", "said"), [("noaa20.yaml", True), ("partner.yaml", False)])
+def test_the_synapse_lake_database_made_by_hand_is_said_under_the_parity_matrix(tmp_path, monkeypatch, spec, said):
+    """The catalog realized on Azure by a Synapse workspace has no lake database until one is
+    made by hand after the first deploy (docs/azure.md); Data Explorer's database is planned."""
+    from groundlink.report.sections import SYNAPSE_LAKE_DATABASE_STEP
+
+    monkeypatch.setattr(plan_runs, "run_plans", _fake_runs(spec=spec))
+    run_compare(str(SPECS / spec), tmp_path / "out")
+    parity = (tmp_path / "out" / "report.md").read_text().split("## Parity matrix")[1].split("\n## ")[0]
+    assert (" ".join(SYNAPSE_LAKE_DATABASE_STEP.split()[:8]) in parity) is said
+
+
 def test_a_contact_plan_the_orbit_cannot_give_is_in_the_summary_and_on_the_terminal(tmp_path, monkeypatch, capsys):
     """Coverage found it, but only its own section said so: exit 0, "comparable", nothing on
     the terminal, and the cost billed 40 contacts a day that no site can give."""

@@ -165,6 +165,22 @@ def _names(resources: list[dict[str, Any]]) -> str:
     return f"{shown} and {more:,} more (compare.json)" if more > 0 else shown
 
 
+SYNAPSE_LAKE_DATABASE_STEP = (
+    "Azure (Synapse): the catalog's lake database is a data-plane object no plan creates: create it from a Spark "
+    "pool or the database designer after the first pulumi up (docs/azure.md); the plan holds the workspace and the "
+    "store it reads."
+)
+
+
+def _synapse_catalog(doc: dict[str, Any]) -> bool:
+    """Whether Azure realizes the catalog with a Synapse workspace, whose lake database is made by hand."""
+    for row in doc["parity"]["rows"]:
+        cell = row["clouds"].get("azure", {})
+        if row["capability"] == "analytics.catalog" and cell.get("status") == "realized":
+            return any(r["type"] == "azure-native:synapse:Workspace" for r in cell["resources"])
+    return False
+
+
 def _parity(doc: dict[str, Any], clouds: list[str]) -> Section:
     rows = []
     for row in doc["parity"]["rows"]:
@@ -182,6 +198,8 @@ def _parity(doc: dict[str, Any], clouds: list[str]) -> Section:
         _c(f"{cloud_title(c)} also realizes capabilities this spec does not need: {', '.join(x)}")
         for c, x in doc["parity"]["notNeededButRealized"].items()
     ]
+    if _synapse_catalog(doc):
+        extras.append(_c(SYNAPSE_LAKE_DATABASE_STEP, "gap"))
     return Section(
         "Parity matrix", table=_table(["Capability", "Layer"] + [cloud_title(c) for c in clouds], rows), after=extras
     )
