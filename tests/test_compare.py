@@ -198,6 +198,25 @@ def test_the_synapse_lake_database_made_by_hand_is_said_under_the_parity_matrix(
     assert (" ".join(SYNAPSE_LAKE_DATABASE_STEP.split()[:8]) in parity) is said
 
 
+@pytest.mark.parametrize(
+    ("spec", "unsent"), [("noaa20.yaml", ["azure"]), ("partner.yaml", ["aws", "azure"]), ("aqua-legacy.yaml", ["aws"])]
+)
+def test_a_telemetry_stream_nothing_sends_to_is_said_under_the_parity_matrix(tmp_path, monkeypatch, spec, unsent):
+    """The row counted the stream as realized on both clouds, but only AWS Ground Station's
+    telemetry sink (a contact it runs) and the retired Azure Orbital's contact profiles send to
+    it: a partner's contacts, or Azure without the legacy opt-in, leave a stream billed for nothing."""
+    from groundlink.report.sections import unsent_telemetry_line
+
+    monkeypatch.setattr(plan_runs, "run_plans", _fake_runs(spec=spec))
+    run_compare(str(SPECS / spec), tmp_path / "out")
+    parity = " ".join(
+        (tmp_path / "out" / "report.md").read_text().split("## Parity matrix")[1].split("\n## ")[0].split()
+    )
+    for cloud in ("aws", "azure"):
+        said = " ".join(unsent_telemetry_line(cloud).split()[:6])
+        assert (said in parity) is (cloud in unsent), cloud
+
+
 def test_a_contact_plan_the_orbit_cannot_give_is_in_the_summary_and_on_the_terminal(tmp_path, monkeypatch, capsys):
     """Coverage found it, but only its own section said so: exit 0, "comparable", nothing on
     the terminal, and the cost billed 40 contacts a day that no site can give."""

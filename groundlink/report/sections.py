@@ -181,6 +181,48 @@ def _synapse_catalog(doc: dict[str, Any]) -> bool:
     return False
 
 
+# What sends contact telemetry into the stream: AWS Ground Station's telemetry sink (a Config of
+# the telemetry row), or, on Azure, the retired Azure Orbital's contact profiles (legacy opt-in).
+TELEMETRY_SINK_TYPE = "aws-native:groundstation:Config"
+NO_TELEMETRY_SENDER = {
+    "aws": (
+        "AWS Ground Station's telemetry sink streams only the contacts it runs (not a partner network's, nor a "
+        "satellite it no longer supports)"
+    ),
+    "azure": (
+        "Azure Orbital, whose contacts streamed telemetry to Event Hubs, is retired, and a partner network delivers "
+        "its data to the landing zone"
+    ),
+}
+
+
+def unsent_telemetry(doc: dict[str, Any]) -> list[str]:
+    """The clouds whose telemetry stream the plan builds, and bills, with nothing in it to send to it."""
+    found = []
+    for row in doc["parity"]["rows"]:
+        if row["capability"] != "analytics.telemetry_stream":
+            continue
+        for cloud, cell in row["clouds"].items():
+            if cell["status"] != "realized":
+                continue
+            sent = (
+                any(r["type"] == TELEMETRY_SINK_TYPE for r in cell["resources"])
+                if cloud == "aws"
+                else bool(doc["groundSegment"]["azureLegacyOrbital"])
+            )
+            if not sent:
+                found.append(cloud)
+    return found
+
+
+def unsent_telemetry_line(cloud: str) -> str:
+    return (
+        f"{cloud_title(cloud)}: nothing in the plan sends contact telemetry to its stream: {NO_TELEMETRY_SENDER[cloud]}. "
+        "The stream is built and billed all the same: grant sending to what produces the telemetry, or set "
+        "analytics.telemetry_stream: false."
+    )
+
+
 def _parity(doc: dict[str, Any], clouds: list[str]) -> Section:
     rows = []
     for row in doc["parity"]["rows"]:
@@ -200,6 +242,7 @@ def _parity(doc: dict[str, Any], clouds: list[str]) -> Section:
     ]
     if _synapse_catalog(doc):
         extras.append(_c(SYNAPSE_LAKE_DATABASE_STEP, "gap"))
+    extras += [_c(unsent_telemetry_line(c), "gap") for c in unsent_telemetry(doc)]
     return Section(
         "Parity matrix", table=_table(["Capability", "Layer"] + [cloud_title(c) for c in clouds], rows), after=extras
     )
