@@ -816,7 +816,7 @@ class Analytics(_Model):
     def _check(self) -> Analytics:
         if self.serverless_sql and not self.catalog:
             raise _fail("serverless_sql", "needs catalog: true (queries read the catalog's tables)")
-        if round(self.query_bytes_scanned_cutoff_gb * 1e9) < limits.ATHENA_MIN_CUTOFF_BYTES:  # the bytes sent
+        if self.query_bytes_scanned_cutoff_gb * 1e9 < limits.ATHENA_MIN_CUTOFF_BYTES:  # as the schema's minimum
             raise _fail(
                 "query_bytes_scanned_cutoff_gb",
                 f"{_fmt(self.query_bytes_scanned_cutoff_gb)} is under {limits.ATHENA_MIN_CUTOFF_BYTES / 1e9:.8f} "
@@ -1088,8 +1088,7 @@ class Budget(_Model):
     def _whole_cents(cls, value: float) -> float:
         # AWS gets the amount as text with two decimals (components/aws/observability.py), Azure as
         # a number: 0.004 went to AWS as "0.00" and 12.345 as "12.35", budgets unlike the spec's.
-        cents = value * 100
-        if abs(cents - round(cents)) > 1e-6 + 1e-13 * abs(cents):  # a float's own error on a billion is 1e-5
+        if round(value, 2) != value:  # exact for a number written with two decimals or fewer
             raise ValueError(f"{_fmt(value)} is not a whole number of cents; a budget is in dollars and cents")
         return value
 
@@ -1610,8 +1609,8 @@ def _length_message(kind: str, ctx: dict[str, Any], value: Any) -> str:
     return f"has {count(actual)}; at least {count(ctx['min_length'])} required"
 
 
-# Each pattern of the spec in words, after the pattern itself in a message: a regular
-# expression is exact but not what a person reads first. The fields use the constants above,
+# Each pattern of the spec in words, after the pattern itself in a message (or alone, for a pattern
+# longer than PATTERN_SHOWN_MAX): a regular expression is exact but not what a person reads first. The fields use the constants above,
 # and a test keeps every pattern of the spec's JSON Schema in this table.
 PATTERN_WORDS = {
     IDENTIFIER: "2-32 lowercase letters, digits and '-', starting with a letter and not ending with '-'",
