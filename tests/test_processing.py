@@ -275,6 +275,24 @@ def test_a_file_without_a_contact_id_among_named_ones_is_not_told_to_merge_them(
     )
 
 
+def test_a_file_outside_any_satellite_folder_among_placed_ones_is_not_told_to_set_every_satellite(
+    tmp_path: Path,
+) -> None:
+    """--satellite sets every file's satellite: beside files under satellite=noaa20/, one outside any
+    such folder is to be moved there, not all of them given one satellite."""
+    write(tmp_path, frames(range(4)))
+    Capture([]).write(contact_file(tmp_path / "raw", CONTACT_B, 1))
+
+    with pytest.raises(ProcessingError) as error:
+        discover(tmp_path / "raw", CaptureFormat())
+
+    [line] = error.value.lines
+    assert line.endswith(
+        "no satellite= in the path; move it under its satellite's satellite=<name>/ folder (--satellite would set "
+        "every file's)"
+    )
+
+
 def test_duckdb_rows_match_the_processor_counts(tmp_path: Path) -> None:
     sent = [*frames([0, 1, 2, 2, 5, 6]), Frame(7, version=3), *frames(range(40, 45), vc=2)]
     write(tmp_path, sent)

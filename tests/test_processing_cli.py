@@ -454,25 +454,38 @@ def test_a_large_result_is_read_in_batches_never_whole(
 def test_an_error_while_json_rows_stream_says_how_many_were_printed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """DuckDB runs a query as its rows are read, so a row that fails (error() here, a failed cast
-    in real life) may come after --json has printed others: the one line says how many."""
+    """DuckDB runs a query as its rows are read, so a row that fails (a failed cast) may come
+    after --json has printed others: the one line says how many. Here the third batch fails."""
+    import duckdb
+
     from groundlink.processing import query
 
     packets = packetise(stream_of(frames([0, 1])), 1000, EPOCH * 1_000_000)
     Capture(packets).write(contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1))
     assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 0
     capsys.readouterr()
-    monkeypatch.setattr(query, "BATCH_ROWS", 1000)
-    sql = (
-        "SELECT CASE WHEN range < 50000 THEN range ELSE error('row ' || range || ' is bad') END AS r FROM range(60000)"
-    )
+    asked: list[int] = []
+    connect = query.connect
 
-    assert main(["query", str(tmp_path / "out"), sql, "--json"]) == 2
+    class FailingThird(_RecordedFetches):
+        def execute(self, sql: str):
+            cursor = super().execute(sql)
+            fetch = cursor.fetchmany
+
+            def fetchmany(size: int):
+                if len(asked) == 2:
+                    raise duckdb.ConversionException("Conversion Error: could not convert string 'x' to INT32")
+                return fetch(size)
+
+            cursor.fetchmany = fetchmany
+            return cursor
+
+    monkeypatch.setattr(query, "connect", lambda root: FailingThird(connect(root), asked))
+    monkeypatch.setattr(query, "BATCH_ROWS", 700)
+
+    assert main(["query", str(tmp_path / "out"), "SELECT range AS r FROM range(2500)", "--json"]) == 2
     captured = capsys.readouterr()
-    printed = len(captured.out.splitlines())
-    [line] = captured.err.splitlines()
-    assert line.startswith("groundlink: ") and "is bad" in line
-    if printed:
-        assert line.endswith(f" (after {printed:,} rows were printed)")
-    else:
-        assert "rows were printed" not in line
+    assert [json.loads(line)["r"] for line in captured.out.splitlines()] == list(range(1400))
+    assert captured.err == (
+        "groundlink: Conversion Error: could not convert string 'x' to INT32 (after 1,400 rows were printed)\n"
+    )

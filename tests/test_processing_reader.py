@@ -201,12 +201,12 @@ def test_plain_captures_never_build_a_dpkt_packet(tmp_path: Path, monkeypatch: p
     assert data == stream
 
 
-def error_on_both_paths(path: Path) -> str:
+def error_on_both_paths(path: Path, fmt: CaptureFormat | None = None) -> str:
     """The one CaptureError line reading `path` raises, the same on the mapped path and dpkt's."""
     messages = []
     for with_dpkt in (False, True):
         with pytest.raises(CaptureError) as error:
-            _read(path, CaptureFormat(), 5000, with_dpkt=with_dpkt)
+            _read(path, fmt or CaptureFormat(), 5000, with_dpkt=with_dpkt)
         messages.append(str(error.value))
     assert messages[0] == messages[1]
     return messages[0]
@@ -228,6 +228,21 @@ def test_a_bad_record_is_the_same_error_on_both_paths(tmp_path: Path, record: by
     path = _write(tmp_path / "c.pcap", records)
 
     assert error_on_both_paths(path).endswith(ending)
+
+
+def test_a_size_0_vita_header_on_the_dataflows_own_port_is_not_told_to_give_the_port(tmp_path: Path) -> None:
+    """With udp_ports given, the datagram is the dataflow's: its header is corrupt, and asking for
+    the port the user already gave would send them looking in the wrong place."""
+    records = _records()
+    records[15] = datagram(struct.pack(">I", 1 << 28) + bytes(40))
+    path = _write(tmp_path / "c.pcap", records)
+
+    line = error_on_both_paths(path, CaptureFormat(udp_ports=frozenset({PORT})))
+
+    assert line.endswith(
+        "packet 16: VITA-49 header at byte 0 gives size 0, which no VITA-49 packet has: a corrupt header on the "
+        "dataflow's own port"
+    )
 
 
 def test_a_record_cut_inside_its_ethernet_header_is_one_truncated_packet_on_both_paths(tmp_path: Path) -> None:

@@ -339,7 +339,7 @@ def run_query(args: argparse.Namespace) -> int:
                 else:
                     _write_lines(_table(console, title, sql, names, batches))
         except (duckdb.Error, QueryRefused) as error:
-            after = f" (after {printed:,} rows were printed)" if printed else ""
+            after = f" (after {printed:,} {'row was' if printed == 1 else 'rows were'} printed)" if printed else ""
             raise UsageError(error_line(error) + after) from None
     return 0
 

@@ -298,10 +298,14 @@ def _vita_payloads(data: bytes, fmt: CaptureFormat, path: Path, number: int) -> 
         (word,) = _WORD.unpack_from(data, at)
         length = (word & 0xFFFF) * 4
         if length == 0:
+            advice = (
+                "a corrupt header on the dataflow's own port"
+                if fmt.udp_ports
+                else "a datagram of other traffic? give the dataflow's port (--udp-port, processing.capture.udp_ports)"
+            )
             raise CaptureError(
                 path,
-                f"packet {number}: VITA-49 header at byte {at} gives size 0, which no VITA-49 packet has: a "
-                "datagram of other traffic? give the dataflow's port (--udp-port, processing.capture.udp_ports)",
+                f"packet {number}: VITA-49 header at byte {at} gives size 0, which no VITA-49 packet has: {advice}",
             )
         kind = word >> 28
         if kind in fmt.vrt_data_types:

@@ -106,6 +106,13 @@ def discover(
         if contact_id is None and any(pattern.search(path.name) for path in [*files, *unreadable])
         else "pass --contact-id"
     )
+    # and --satellite sets every file's satellite: the fix only where no file's path names its own
+    no_satellite_fix = (
+        "move it under its satellite's satellite=<name>/ folder (--satellite would set every file's)"
+        if satellite is None
+        and any("satellite" in hive_values(path.relative_to(directory.parent)) for path in [*files, *unreadable])
+        else "pass --satellite"
+    )
     groups: dict[tuple[str, str], list[Path]] = {}
     problems: dict[tuple[str, str], list[str]] = {}
     errors: list[str] = []
@@ -116,9 +123,9 @@ def discover(
         if cid is None:
             errors.append(f"{path}: no contact id in the file name (pattern {fmt.contact_id_pattern}); {no_id_fix}")
         elif sat is None:
-            errors.append(f"{path}: no satellite= in the path; pass --satellite")
+            errors.append(f"{path}: no satellite= in the path; {no_satellite_fix}")
         elif problem := name_problem(cid):
-            errors.append(f"{path}: contact id {problem}; pass --contact-id")
+            errors.append(f"{path}: contact id {problem}; {no_id_fix}")
         elif problem := name_problem(sat):
             errors.append(f"{path}: satellite {problem}; pass --satellite")
         elif path in unreadable:
