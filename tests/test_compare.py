@@ -13,7 +13,7 @@ from groundlink.check.host import keep_packs_warm
 from groundlink.cli import main
 from groundlink.clouds import CLOUDS
 
-from .conftest import SPECS, cached_plan, spec_data, write_spec
+from .conftest import DROP, SPECS, cached_plan, spec_data, with_changes, write_spec
 
 NOAA20 = str(SPECS / "noaa20.yaml")
 
@@ -199,16 +199,27 @@ def test_the_synapse_lake_database_made_by_hand_is_said_under_the_parity_matrix(
 
 
 @pytest.mark.parametrize(
-    ("spec", "unsent"), [("noaa20.yaml", ["azure"]), ("partner.yaml", ["aws", "azure"]), ("aqua-legacy.yaml", ["aws"])]
+    ("spec", "changes", "unsent"),
+    [
+        ("noaa20.yaml", {}, ["azure"]),
+        ("partner.yaml", {}, ["aws", "azure"]),
+        ("aqua-legacy.yaml", {}, ["aws"]),
+        # legacy opt-in without the resource provider's object id: no contact profile sends
+        ("aqua-legacy.yaml", {"clouds.azure.orbital.resource_provider_object_id": DROP}, ["aws", "azure"]),
+    ],
 )
-def test_a_telemetry_stream_nothing_sends_to_is_said_under_the_parity_matrix(tmp_path, monkeypatch, spec, unsent):
+def test_a_telemetry_stream_nothing_sends_to_is_said_under_the_parity_matrix(
+    tmp_path, monkeypatch, spec, changes, unsent
+):
     """The row counted the stream as realized on both clouds, but only AWS Ground Station's
-    telemetry sink (a contact it runs) and the retired Azure Orbital's contact profiles send to
-    it: a partner's contacts, or Azure without the legacy opt-in, leave a stream billed for nothing."""
+    telemetry sink (a contact it runs) and the retired Azure Orbital's contact profiles, given
+    its resource provider's object id, send to it: a partner's contacts, or Azure without them,
+    leave a stream billed for nothing."""
     from groundlink.report.sections import unsent_telemetry_line
 
-    monkeypatch.setattr(plan_runs, "run_plans", _fake_runs(spec=spec))
-    run_compare(str(SPECS / spec), tmp_path / "out")
+    path = write_spec(tmp_path, with_changes(spec_data(spec), changes)) if changes else SPECS / spec
+    monkeypatch.setattr(plan_runs, "run_plans", _fake_runs(spec=None))
+    run_compare(str(path), tmp_path / "out")
     parity = " ".join(
         (tmp_path / "out" / "report.md").read_text().split("## Parity matrix")[1].split("\n## ")[0].split()
     )

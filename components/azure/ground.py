@@ -23,6 +23,7 @@ import pulumi_azure_native as azure
 
 from groundlink import limits
 from groundlink.blueprint import Downlink, GroundInputs, MissionInputs, OrbitalEndpoint, Satellite
+from groundlink.blueprint.capabilities import ORBITAL_TELEMETRY_GRANT
 from groundlink.presets import PRESETS
 
 from ..base import MissionComponent
@@ -119,12 +120,13 @@ class AzureOrbitalLegacy(MissionComponent):
             self.realize(
                 grant(
                     self,
-                    "orbital-sends-telemetry",
+                    ORBITAL_TELEMETRY_GRANT,
                     role="Azure Event Hubs Data Sender",
                     principal_id=endpoint.resource_provider_object_id,
                     scope=telemetry.hub_id,
                 ),
                 "ground.managed_station",
+                "analytics.telemetry_stream",  # the stream's sender, as AWS's row holds its telemetry sink
             )
         elif telemetry:
             self.warn(NO_ORBITAL_PRINCIPAL)

@@ -130,6 +130,12 @@ CAPABILITIES: tuple[Capability, ...] = (
     Capability("budget.alerts", "budget", "Monthly budget with alert emails"),
 )
 CAPABILITY_BY_ID = {c.id: c for c in CAPABILITIES}
+
+# What sends contact telemetry into analytics.telemetry_stream, as a plan records it: AWS Ground
+# Station's telemetry sink (a Config of the telemetry row), or the retired Azure Orbital's right to
+# send to the hub (a role assignment of this name, made only with its resource provider's object id).
+TELEMETRY_SINK_TYPE = "aws-native:groundstation:Config"
+ORBITAL_TELEMETRY_GRANT = "orbital-sends-telemetry"
 LAYERS: tuple[str, ...] = tuple(dict.fromkeys(c.layer for c in CAPABILITIES))
 
 # Capabilities whose resources hold data that deleting or replacing them loses: the stores,

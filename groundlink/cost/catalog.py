@@ -228,6 +228,9 @@ def load_catalog(cloud: str, directory: Path = PRICES_DIR) -> Catalog:
 
 
 OVERRIDE_KEYS = ", ".join(OverrideFile.model_fields)
+# What an overridden price's source ends with, before the file it came from: the report finds the
+# overrides by it (report/sections.py `unused_overrides`).
+OVERRIDE_MARK = " (override: "
 
 
 def _read_overrides(path: Path) -> tuple[OverrideFile, Document]:
@@ -269,7 +272,7 @@ def apply_overrides(
         prices[price_id] = base.model_copy(
             update={
                 "price": override.price,
-                "source": f"{override.source} (override: {origin})",
+                "source": f"{override.source}{OVERRIDE_MARK}{origin})",
                 "date": override.date,
                 "region": override.region or base.region,
                 "note": override.note or base.note,

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from ..blueprint.capabilities import ORBITAL_TELEMETRY_GRANT, TELEMETRY_SINK_TYPE
 from ..clouds import cloud_title
+from ..cost.catalog import OVERRIDE_MARK
 from .number_format import break_even_text, fixed, layer_cost, money, num, rate, shown_amount, usd
 
 
@@ -181,9 +183,6 @@ def _synapse_catalog(doc: dict[str, Any]) -> bool:
     return False
 
 
-# What sends contact telemetry into the stream: AWS Ground Station's telemetry sink (a Config of
-# the telemetry row), or, on Azure, the retired Azure Orbital's contact profiles (legacy opt-in).
-TELEMETRY_SINK_TYPE = "aws-native:groundstation:Config"
 NO_TELEMETRY_SENDER = {
     "aws": (
         "AWS Ground Station's telemetry sink streams only the contacts it runs (not a partner network's, nor a "
@@ -197,7 +196,9 @@ NO_TELEMETRY_SENDER = {
 
 
 def unsent_telemetry(doc: dict[str, Any]) -> list[str]:
-    """The clouds whose telemetry stream the plan builds, and bills, with nothing in it to send to it."""
+    """The clouds whose telemetry stream the plan builds, and bills, with nothing in it to send to it:
+    read from the row's resources (the sender is one of them), not from the spec's switches, since
+    Azure Orbital sends only where its resource provider's object id was given."""
     found = []
     for row in doc["parity"]["rows"]:
         if row["capability"] != "analytics.telemetry_stream":
@@ -208,7 +209,11 @@ def unsent_telemetry(doc: dict[str, Any]) -> list[str]:
             sent = (
                 any(r["type"] == TELEMETRY_SINK_TYPE for r in cell["resources"])
                 if cloud == "aws"
-                else bool(doc["groundSegment"]["azureLegacyOrbital"])
+                else any(
+                    r["type"] == "azure-native:authorization:RoleAssignment"
+                    and r["name"].endswith(ORBITAL_TELEMETRY_GRANT)
+                    for r in cell["resources"]
+                )
             )
             if not sent:
                 found.append(cloud)
@@ -461,7 +466,7 @@ def unused_overrides(doc: dict[str, Any]) -> list[str]:
     """The price ids a --prices file overrode that no cost line of this spec uses: known ids (an
     unknown one is refused), but of another configuration, such as blob_hot_gb_month, the LRS
     reference price, where the mission's account is ZRS. Silent, they looked applied."""
-    return [p["priceId"] for p in doc["prices"] if not p["used"] and "(override: " in (p["source"] or "")]
+    return [p["priceId"] for p in doc["prices"] if not p["used"] and OVERRIDE_MARK in (p["source"] or "")]
 
 
 def unused_overrides_line(ids: list[str]) -> str:
