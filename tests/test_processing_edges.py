@@ -377,6 +377,30 @@ def test_a_datagram_whose_fragments_fall_in_two_files_is_put_back_together(tmp_p
         assert summary["ok_frames"] == len(STREAM) // CADU and summary["gaps"] == 0
 
 
+def test_a_datagram_given_up_on_is_never_put_together_with_a_later_one_of_its_identification(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An IPv4 identification repeats (every 65,536 datagrams of a sender): a datagram missing a
+    fragment kept its pieces, and a later datagram with its identification was completed with
+    them, a payload spliced from two. After Fragments.WAITED newer datagrams it is given up and
+    counted as a truncated packet, and the later one is put together from its own pieces."""
+    from groundlink.processing import capture
+
+    monkeypatch.setattr(capture.Fragments, "WAITED", 3)
+    pieces = _pieces()
+    records: list[tuple[int, bytes]] = []
+    for k, piece in enumerate(pieces):
+        parts = fragments(piece, ident=4 if k == len(pieces) - 1 else k)  # the last reuses 4's identification
+        if k == 4:
+            del parts[-1]
+        records += [(START + k * 1000 + j, part) for j, part in enumerate(parts)]
+    write_records(tmp_path / "c.pcap", records)
+
+    data, stats = _read(tmp_path / "c.pcap")
+
+    assert data == STREAM[: 16 * CADU] + STREAM[20 * CADU :] and stats.truncated_packets == 1
+
+
 # A capture's snap length can cut a record inside its headers: what the header bytes still say
 # decides whether it was a datagram of the downlink. Ethernet (14) + IPv4 (20) + UDP (8) bytes;
 # raw IPv4 and IPv6 start at the IP header.

@@ -177,19 +177,41 @@ class Fragments:
     contact's last file ends is counted as a truncated packet (`left`): a contact's files are
     one capture cut in pieces, so a datagram's fragments may fall in two of them. A fragment
     repeated after its datagram was complete (the same place, the same bytes) is a repeat, not a
-    new datagram."""
+    new datagram.
+
+    A datagram still missing a fragment when WAITED more datagrams have begun since its own is
+    given up and counted then (`left`), as a host's reassembly timer gives up (RFC 791; Linux waits
+    30 s): an IPv4 identification repeats every 65,536 datagrams of a sender, and a fragment of a
+    later datagram with the stale one's identification was put together with the stale pieces."""
 
     REMEMBERED = 4096  # datagrams completed whose fragments a repeat is recognised against
+    WAITED = 4096  # datagrams begun after an incomplete one, before it is given up
 
     def __init__(self) -> None:
-        self.parts: dict[tuple[Any, ...], dict[int, bytes]] = {}
+        self.parts: dict[tuple[Any, ...], dict[int, bytes]] = {}  # in the order each datagram began
         self.ends: dict[tuple[Any, ...], int] = {}
         self.done: dict[tuple[Any, ...], set[tuple[int, int]]] = {}  # in completion order
+        self.begun: dict[tuple[Any, ...], int] = {}  # the datagram count when each began
+        self.count = 0
+        self.given_up = 0
+
+    def _begin(self, key: tuple[Any, ...]) -> dict[int, bytes]:
+        """A new datagram's pieces, after giving up those that waited too long for theirs."""
+        self.count += 1
+        while self.parts:
+            oldest = next(iter(self.parts))
+            if self.count - self.begun[oldest] <= self.WAITED:
+                break
+            del self.parts[oldest], self.begun[oldest]
+            self.ends.pop(oldest, None)
+            self.given_up += 1
+        self.begun[key] = self.count
+        return self.parts.setdefault(key, {})
 
     def add(self, key: tuple[Any, ...], offset: int, more: bool, data: bytes) -> bytes | None:
         if key not in self.parts and (offset, hash(data)) in self.done.get(key, ()):
             return None  # a copy of a fragment of a datagram already put together
-        parts = self.parts.setdefault(key, {})
+        parts = self.parts[key] if key in self.parts else self._begin(key)
         parts.setdefault(offset, data)  # a fragment repeated: the first copy counts
         if not more:
             self.ends[key] = offset + len(data)
@@ -206,7 +228,7 @@ class Fragments:
                 have = at + len(piece)
         if have < end:
             return None
-        del self.parts[key], self.ends[key]
+        del self.parts[key], self.ends[key], self.begun[key]
         self.done.pop(key, None)
         self.done[key] = {(at, hash(piece)) for at, piece in parts.items()}
         if len(self.done) > self.REMEMBERED:
@@ -215,8 +237,8 @@ class Fragments:
 
     @property
     def left(self) -> int:
-        """Datagrams still missing a fragment."""
-        return len(self.parts)
+        """Datagrams still missing a fragment, and those given up waiting for one."""
+        return len(self.parts) + self.given_up
 
 
 def _ip_payload(packet: Any) -> bytes:
