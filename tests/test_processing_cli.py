@@ -430,25 +430,23 @@ def test_a_large_result_is_read_in_batches_never_whole(
     writes each batch as it comes."""
     from groundlink.processing import query
 
-    packets = packetise(stream_of(frames([0, 1])), 1000, EPOCH * 1_000_000)
-    Capture(packets).write(contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1))
-    assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 0
+    out = _products(tmp_path)
     capsys.readouterr()
     asked: list[int] = []
     connect = query.connect
     monkeypatch.setattr(query, "connect", lambda root: _RecordedFetches(connect(root), asked))
     monkeypatch.setattr(query, "BATCH_ROWS", 700)
 
-    argv = ["query", str(tmp_path / "out"), "SELECT range AS r FROM range(2500)"]
+    argv = ["query", str(out), "SELECT range AS r FROM range(2500)"]
     assert main(argv + (["--json"] if json_lines else [])) == 0
-    out = capsys.readouterr().out
+    printed = capsys.readouterr().out
     assert asked and set(asked) == {700}  # 4 batches and the empty fetch that ends them
     assert len(asked) == 5
     if json_lines:
-        assert [json.loads(line)["r"] for line in out.splitlines()] == list(range(2500))
+        assert [json.loads(line)["r"] for line in printed.splitlines()] == list(range(2500))
     else:
-        assert "│ 999 │" in out and "│ 1000 │" not in out
-        assert out.splitlines()[-1] == "the first 1,000 of 2,500 rows; --json prints every row"
+        assert "│ 999 │" in printed and "│ 1000 │" not in printed
+        assert printed.splitlines()[-1] == "the first 1,000 of 2,500 rows; --json prints every row"
 
 
 def test_an_error_while_json_rows_stream_says_how_many_were_printed(
@@ -460,9 +458,7 @@ def test_an_error_while_json_rows_stream_says_how_many_were_printed(
 
     from groundlink.processing import query
 
-    packets = packetise(stream_of(frames([0, 1])), 1000, EPOCH * 1_000_000)
-    Capture(packets).write(contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1))
-    assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 0
+    out = _products(tmp_path)
     capsys.readouterr()
     asked: list[int] = []
     connect = query.connect
@@ -483,7 +479,7 @@ def test_an_error_while_json_rows_stream_says_how_many_were_printed(
     monkeypatch.setattr(query, "connect", lambda root: FailingThird(connect(root), asked))
     monkeypatch.setattr(query, "BATCH_ROWS", 700)
 
-    assert main(["query", str(tmp_path / "out"), "SELECT range AS r FROM range(2500)", "--json"]) == 2
+    assert main(["query", str(out), "SELECT range AS r FROM range(2500)", "--json"]) == 2
     captured = capsys.readouterr()
     assert [json.loads(line)["r"] for line in captured.out.splitlines()] == list(range(1400))
     assert captured.err == (

@@ -174,13 +174,21 @@ SYNAPSE_LAKE_DATABASE_STEP = (
 )
 
 
+def _realized(doc: dict[str, Any], capability: str) -> dict[str, list[dict[str, Any]]]:
+    """The resources realizing `capability` on each cloud that realizes it (none when not needed)."""
+    return {
+        cloud: cell["resources"]
+        for row in doc["parity"]["rows"]
+        if row["capability"] == capability
+        for cloud, cell in row["clouds"].items()
+        if cell["status"] == "realized"
+    }
+
+
 def _synapse_catalog(doc: dict[str, Any]) -> bool:
     """Whether Azure realizes the catalog with a Synapse workspace, whose lake database is made by hand."""
-    for row in doc["parity"]["rows"]:
-        cell = row["clouds"].get("azure", {})
-        if row["capability"] == "analytics.catalog" and cell.get("status") == "realized":
-            return any(r["type"] == "azure-native:synapse:Workspace" for r in cell["resources"])
-    return False
+    resources = _realized(doc, "analytics.catalog").get("azure", [])
+    return any(r["type"] == "azure-native:synapse:Workspace" for r in resources)
 
 
 NO_TELEMETRY_SENDER = {
@@ -189,8 +197,9 @@ NO_TELEMETRY_SENDER = {
         "satellite it no longer supports)"
     ),
     "azure": (
-        "Azure Orbital, whose contacts streamed telemetry to Event Hubs, is retired, and a partner network delivers "
-        "its data to the landing zone"
+        "only the retired Azure Orbital's contacts streamed telemetry to Event Hubs, and only given its resource "
+        "provider's object id (clouds.azure.orbital.resource_provider_object_id); a partner network delivers its "
+        "data to the landing zone"
     ),
 }
 
@@ -199,25 +208,18 @@ def unsent_telemetry(doc: dict[str, Any]) -> list[str]:
     """The clouds whose telemetry stream the plan builds, and bills, with nothing in it to send to it:
     read from the row's resources (the sender is one of them), not from the spec's switches, since
     Azure Orbital sends only where its resource provider's object id was given."""
-    found = []
-    for row in doc["parity"]["rows"]:
-        if row["capability"] != "analytics.telemetry_stream":
-            continue
-        for cloud, cell in row["clouds"].items():
-            if cell["status"] != "realized":
-                continue
-            sent = (
-                any(r["type"] == TELEMETRY_SINK_TYPE for r in cell["resources"])
-                if cloud == "aws"
-                else any(
-                    r["type"] == "azure-native:authorization:RoleAssignment"
-                    and r["name"].endswith(ORBITAL_TELEMETRY_GRANT)
-                    for r in cell["resources"]
-                )
-            )
-            if not sent:
-                found.append(cloud)
-    return found
+
+    def sends(resource: dict[str, Any]) -> bool:
+        kind, name = str(resource["type"]), str(resource["name"])
+        return kind == TELEMETRY_SINK_TYPE or (
+            kind == "azure-native:authorization:RoleAssignment" and name.endswith(ORBITAL_TELEMETRY_GRANT)
+        )
+
+    return [
+        cloud
+        for cloud, resources in _realized(doc, "analytics.telemetry_stream").items()
+        if not any(sends(r) for r in resources)
+    ]
 
 
 def unsent_telemetry_line(cloud: str) -> str:
