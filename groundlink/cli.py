@@ -264,6 +264,7 @@ def _stopped(signum: int) -> int:
     proxy, which writes through the guarded stdout), and its exit status."""
     with contextlib.suppress(OSError, OutputFailed):
         print(interrupt.line(signum), file=sys.stderr)
+    interrupt.written(signum)
     return interrupt.exit_code(signum)
 
 

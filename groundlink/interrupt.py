@@ -45,10 +45,25 @@ def exit_code(signum: int) -> int:
     return 128 + signum
 
 
+_written: int | None = None  # the stop signal whose line the running command has written
+
+
+def written(signum: int) -> None:
+    """The command has written the line of this stop signal (the command line's `_stopped`)."""
+    global _written
+    _written = signum
+
+
 def leave_at_once(signum: int, frame: FrameType | None) -> None:
-    """Write the one line and end the process: nothing has been started that needs stopping."""
-    os.write(2, f"{line(signum)}\n".encode())
-    os._exit(exit_code(signum))
+    """Write the one line and end the process: nothing has been started that needs stopping.
+    Once the command has written its line, a later stop signal ends the process with that
+    line's exit status and writes nothing: a Ctrl-C that reached the whole process group can
+    arrive late from a member (a plan worker that was slow to run), and it printed the line a
+    second time."""
+    if _written is None:
+        os.write(2, f"{line(signum)}\n".encode())
+        os._exit(exit_code(signum))
+    os._exit(exit_code(_written))
 
 
 def settled() -> None:
@@ -158,9 +173,9 @@ def received() -> bool:
 def forget() -> None:
     """A new command starts: no stop signal has reached it yet (the command line run
     in-process, several times, by one caller)."""
-    global _count_at_start, _last, _noted
+    global _count_at_start, _last, _noted, _written
     _count_at_start = _count
-    _last, _noted = int(signal.SIGINT), 0
+    _last, _noted, _written = int(signal.SIGINT), 0, None
 
 
 def swallowed_interrupt(unraisable: object, previous: object) -> None:

@@ -100,6 +100,33 @@ def test_ctrl_c_the_instant_a_plan_worker_is_forked_exits_130_with_one_line_and_
     assert not (tmp_path / "out").exists()
 
 
+# A Ctrl-C sent to the whole group can reach groundlink late, from a member that was slow to
+# run (the fork above, on a busy machine), after the command has written its line and while it
+# flushes its output on the way out: the line was written a second time.
+_LATE_CTRL_C_AFTER_THE_LINE = """
+import os, signal
+from groundlink import cli, interrupt
+installed = []
+install = interrupt.install
+def install_then_ctrl_c():
+    install()
+    installed.append(True)
+    if len(installed) == 2:  # the command has returned
+        os.kill(os.getpid(), signal.SIGINT)
+interrupt.install = install_then_ctrl_c
+cli.main = lambda argv=None: cli._stopped(signal.SIGINT)
+cli.entry()
+"""
+
+
+def test_a_ctrl_c_after_the_interrupted_line_is_written_writes_nothing_more():
+    run = subprocess.run(
+        [sys.executable, "-c", _LATE_CTRL_C_AFTER_THE_LINE], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 130
+    assert run.stderr.splitlines() == ["groundlink: interrupted"]
+
+
 def test_plan_json_into_a_directory_or_under_a_file_is_one_line_before_planning(tmp_path, capsys, monkeypatch):
     from groundlink import cli, engine
 
