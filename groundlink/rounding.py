@@ -6,7 +6,22 @@ or a sentence goes through here, in the cost model as in the report."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+# Every digit of the largest float (1.8e308) and more places than any figure shows: Decimal's
+# default precision, 28 digits, refused to round a cost past about 1e25 (a large --prices
+# override) and rounded the sums of such costs.
+_DIGITS = 360
+
+
+@contextmanager
+def exact_decimals() -> Iterator[None]:
+    """Decimal arithmetic on figures read from floats stays exact inside this block."""
+    with localcontext() as context:
+        context.prec = _DIGITS
+        yield
 
 
 def half_up(value: float | Decimal, decimals: int) -> Decimal:
@@ -14,7 +29,8 @@ def half_up(value: float | Decimal, decimals: int) -> Decimal:
     that reads back as the float), as a person rounds it. Formatting the float itself rounds
     its binary value: 1324.35 is stored just under 1324.35 and showed as 1,324.3."""
     exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
-    return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    with exact_decimals():
+        return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def figure(value: float | Decimal, decimals: int) -> str:

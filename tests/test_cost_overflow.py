@@ -88,3 +88,27 @@ def test_compare_refuses_it_in_one_line_and_writes_nothing(tmp_path, capsys, mon
 
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("groundlink: cost: aws storage 'Internet egress'") and not out.exists()
+
+
+@pytest.mark.parametrize("price", ["1.0e+25", "1.0e+300"])
+def test_a_huge_price_that_stays_finite_is_reported_to_the_cent(tmp_path, capsys, monkeypatch, price) -> None:
+    """Past 28 digits (Decimal's default precision) a cost could not be rounded to the cent:
+    a large override ended in a traceback instead of a report."""
+    from groundlink.app import parallel_plans
+
+    from .test_compare import _fake_runs
+
+    monkeypatch.setattr(parallel_plans, "run_plans", _fake_runs())
+    prices = tmp_path / "prices.yaml"
+    prices.write_text(f"aws:\n  s3_put_requests: {{price: {price}, source: a typo, date: '2026-12-02'}}\n")
+    out = tmp_path / "report"
+
+    code = main(
+        ["compare", str(write_spec(tmp_path, spec_data("noaa20.yaml"))), "--out", str(out), "--prices", str(prices)]
+    )
+
+    assert code == 0, capsys.readouterr().err
+    report = (out / "report.md").read_text()
+    # 2,555 PUTs a month at the price per 1,000: the figure whole, with every digit, to the cent
+    monthly = f"{2.555 * float(price):,.2f}"[:12]
+    assert f"**${monthly}" in report

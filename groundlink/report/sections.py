@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import shlex
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from ..blueprint.capabilities import ORBITAL_TELEMETRY_GRANT, TELEMETRY_SINK_TYPE
 from ..clouds import cloud_title
 from ..cost.catalog import OVERRIDE_MARK
+from ..rounding import exact_decimals, half_up
 from .number_format import break_even_text, fixed, layer_cost, money, num, rate, shown_amount, usd
 
 
@@ -273,9 +274,10 @@ def _layers(doc: dict[str, Any], clouds: list[str]) -> Section:
 def _rounding(cost: dict[str, Any], cloud: str) -> Cell | None:
     """Each figure is rounded to the cent from the unrounded costs, so the layers as shown can add
     up to a cent or so more or less than the total: said whenever they do."""
-    shown = sum((shown_amount(t["known"]) for t in cost["byLayer"].values()), Decimal(0))
+    with exact_decimals():
+        shown = sum((shown_amount(t["known"]) for t in cost["byLayer"].values()), Decimal(0))
     total = shown_amount(cost["monthly"]["known"])
-    if shown.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) == total:
+    if half_up(shown, 2) == total:
         return None
     return _c(
         f"{cloud_title(cloud)}: the layers as shown add up to {usd(shown)}, the total is {usd(total)}: each "
