@@ -12,7 +12,7 @@ import pytest
 from groundlink.blueprint import build_blueprint
 from groundlink.cost import estimate, load_catalogs
 from groundlink.cost.catalog import Override, OverrideFile, apply_overrides
-from groundlink.cost.decision import decision
+from groundlink.cost.decision import Sides, _managed_sentence, _partner_sentence, decision
 from groundlink.spec import spec_from_data
 
 from .conftest import spec_data
@@ -231,8 +231,6 @@ def test_the_managed_sentence_names_the_cloud_whose_rest_is_cheaper_with_a_partn
     """With a partner on both clouds the minutes cost the same on each: the cheaper cloud is the
     one whose rest of the stack costs less, by the difference of the rests, whichever it is (the
     example specs' AWS rest is always the lower, so only that side was ever said)."""
-    from groundlink.cost.decision import Sides, _managed_sentence
-
     sides = Sides(
         minutes=900.0,
         aws_rest=aws_rest,
@@ -246,4 +244,42 @@ def test_the_managed_sentence_names_the_cloud_whose_rest_is_cheaper_with_a_partn
     )
     assert _managed_sentence(sides, None, 10.0).endswith(
         f"; with a partner on both clouds {cheaper} is cheaper by $79.75/month at any partner price"
+    )
+
+
+def _sides(used_kind: str, used: float) -> Sides:
+    return Sides(
+        minutes=900.0,
+        aws_rest=500.0,
+        azure_rest=420.25,
+        on_demand=9000.0,
+        reserved=3150.0 if used_kind == "reserved" else None,
+        used=used,
+        used_kind=used_kind,
+        unknown={},
+        left_out=[],
+    )
+
+
+@pytest.mark.parametrize("on_demand", [-2.5, 0.0])
+def test_an_on_demand_break_even_at_or_below_zero_is_said_as_no_partner_price(on_demand):
+    """A break-even partner price at or below zero is no price (the break-even table says
+    "none"); the sentences printed it as a dollar figure, `$-2,605.52/min`."""
+    reserved = _managed_sentence(_sides("reserved", 3150.0), None, on_demand)
+    assert (
+        "; with Ground Station on demand ($9,500.00/month) AWS would cost less than Azure and the partner at any partner price;"
+        in reserved
+    )
+    partner = _partner_sentence(_sides("on demand", 9000.0), 4.0, on_demand)
+    assert partner.endswith(
+        "; AWS with Ground Station on demand instead ($9,500.00/month) would cost less than Azure and the partner "
+        "at any partner price"
+    )
+    assert "$-" not in reserved + partner and "$0.00/min" not in reserved + partner
+
+
+def test_a_positive_on_demand_break_even_is_said_as_a_price():
+    assert "the break-even would be $2.50/min;" in _managed_sentence(_sides("reserved", 3150.0), None, 2.5)
+    assert _partner_sentence(_sides("on demand", 9000.0), None, 2.5).endswith(
+        "would break even with Azure and the partner at $2.50/min"
     )

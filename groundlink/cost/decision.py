@@ -180,11 +180,15 @@ def _partner_sentence(s: Sides, price: float | None, on_demand: float | None) ->
             f"{dollars(s.azure_rest + price * s.minutes)}/month"
         )
     if on_demand is not None:
-        lead += (
-            f"; AWS with Ground Station on demand instead ({dollars(s.aws_rest + s.on_demand)}/month) would break "
-            f"even with Azure and the partner at {dollars(on_demand)}/min"
+        lead += f"; AWS with Ground Station on demand instead ({dollars(s.aws_rest + s.on_demand)}/month) would " + (
+            f"break even with Azure and the partner at {dollars(on_demand)}/min" if on_demand > 0 else NO_BREAK_EVEN
         )
     return lead
+
+
+# A break-even partner price at or below zero is no price: AWS with the Ground Station minutes
+# costs less than Azure even with free partner minutes (the break-even table says "none").
+NO_BREAK_EVEN = "cost less than Azure and the partner at any partner price"
 
 
 def _managed_sentence(s: Sides, price: float | None, on_demand: float | None) -> str:
@@ -212,9 +216,8 @@ def _managed_sentence(s: Sides, price: float | None, on_demand: float | None) ->
             f"otherwise AWS with {station} ({dollars(s.used / s.minutes)}/min {rate}, {dollars(aws)}/month)"
         )
     if s.used_kind != "on demand" and on_demand is not None:
-        lead += (
-            f"; with Ground Station on demand ({dollars(s.aws_rest + s.on_demand)}/month) the break-even would be "
-            f"{dollars(on_demand)}/min"
+        lead += f"; with Ground Station on demand ({dollars(s.aws_rest + s.on_demand)}/month) " + (
+            f"the break-even would be {dollars(on_demand)}/min" if on_demand > 0 else f"AWS would {NO_BREAK_EVEN}"
         )
     both = "Azure" if s.azure_rest < s.aws_rest else "AWS"
     return lead + (
