@@ -54,7 +54,9 @@ def test_the_assumptions_the_report_prints_name_the_figures_they_rest_on():
         "10,240 MB; no sourced price for it is in the catalog). Processing compute covers the processing "
         "alone: the time a run spends downloading the contact and uploading its products is not in it (no "
         "source gives those rates), so its figures are lower bounds, on both clouds; nor is the start-up of "
-        "each Container Apps job execution a data-blob message starts.",
+        "each Container Apps job execution a data-blob message starts. Nor are the files the telemetry archive "
+        "writes (Firehose, Event Hubs Capture), Athena's query-result objects, Firehose's reads of an on-demand "
+        "Kinesis stream and Lambda's polling of an empty queue.",
         "The ground segment writes one raw file per downlink about every 30 s of contact (AWS Ground Station "
         'user guide, "Plan your dataflow communication paths" '
         "(https://docs.aws.amazon.com/ground-station/latest/ug/getting-started.step2.html), read 2026-12-01): "

@@ -264,7 +264,9 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         f"{LAMBDA_EPHEMERAL_STORAGE_MB:,} MB; no sourced price for it is in the catalog). Processing compute "
         "covers the processing alone: the time a run spends downloading the contact and uploading its "
         "products is not in it (no source gives those rates), so its figures are lower bounds, on both clouds; "
-        "nor is the start-up of each Container Apps job execution a data-blob message starts.",
+        "nor is the start-up of each Container Apps job execution a data-blob message starts. Nor are the "
+        "files the telemetry archive writes (Firehose, Event Hubs Capture), Athena's query-result objects, "
+        "Firehose's reads of an on-demand Kinesis stream and Lambda's polling of an empty queue.",
         f"The ground segment writes one raw file per downlink about every {FILE_SECONDS} s of contact "
         f"({FILE_SOURCE}): {files_text} raw files per contact; the same cadence is assumed for a "
         f"partner's delivery. Product objects average {object_size_mb:g} MB (assumptions.object_size_mb). "
