@@ -241,15 +241,17 @@ def propagation_failure(satrec: Satrec, window: Window) -> str | None:
 
     margin = math.ceil(orbital_period_seconds(satrec) / 600) * 10.0  # minutes, on the epoch's 10-minute grid
     minutes = np.arange(-margin, window.days * 1440 + margin + 10, 10.0)
-    errors, _, _ = satrec.sgp4_array(np.full_like(minutes, window.jd), window.fraction + minutes / 1440)
-    failed = np.flatnonzero(errors)
+    errors, positions, _ = satrec.sgp4_array(np.full_like(minutes, window.jd), window.fraction + minutes / 1440)
+    # sgp4 reports no error for a position of NaN (a TLE field it could not read): no position either
+    failed = np.flatnonzero((errors != 0) | ~np.isfinite(positions).all(axis=1))
     if not failed.size:
         return None
     first = int(failed[0])
     code = int(errors[first])
     hours = minutes[first] / 60
     when = f"{figure(hours, 1)} h after its epoch" if hours >= 0 else f"{figure(-hours, 1)} h before its epoch"
-    return f"sgp4 cannot propagate the TLE {when} (error {code}: {_SGP4_ERRORS.get(code, 'unknown')})"
+    why = _SGP4_ERRORS.get(code, "unknown") if code else "its position is not a number"
+    return f"sgp4 cannot propagate the TLE {when} (error {code}: {why})"
 
 
 def window_dates(satrec: Satrec, window: Window) -> dict[str, str]:

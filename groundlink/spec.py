@@ -435,21 +435,70 @@ class Downlink(_Model):
         return egress_node_of(text) if text else None
 
 
-# The numeric fields of a TLE that its orbit is made of, as (line, first column, last column,
-# field, lowest, highest): columns as CelesTrak's "NORAD Two-Line Element Set Format"
+# The numeric fields of a TLE, as (line, first column, last column, field, form, lowest,
+# highest): columns as CelesTrak's "NORAD Two-Line Element Set Format"
 # (https://celestrak.org/NORAD/documentation/tle-fmt.php) gives them. A field a checksum cannot
 # catch ("9X.7065" with its digits rebalanced) gave sgp4 a zero mean motion, and the report said
-# "not a low Earth orbit (0.00 rev/day)" instead of naming the field.
-TLE_ELEMENT_FIELDS: tuple[tuple[int, int, int, str, float, float], ...] = (
-    (1, 19, 20, "epoch year", 0, 99),
-    (1, 21, 32, "epoch day of the year", 1, 366.99999999),
-    (2, 9, 16, "inclination", 0, 180),
-    (2, 18, 25, "right ascension of the ascending node", 0, 360),
-    (2, 27, 33, "eccentricity", 0, 1),
-    (2, 35, 42, "argument of perigee", 0, 360),
-    (2, 44, 51, "mean anomaly", 0, 360),
-    (2, 53, 63, "mean motion", 1e-8, 20),
+# "not a low Earth orbit (0.00 rev/day)" instead of naming the field; a blank or garbled drag
+# term gave it positions of NaN, and the report said the satellite was never in view. Forms:
+# "whole" digits only; "decimal" a number; "point assumed" digits with the decimal point before
+# them (eccentricity 0001234 is 0.0001234); "exponent" a sign, five digits with the point
+# before them, and a signed exponent digit (-11606-4 is -0.11606e-4). The satellite number
+# takes digits only: `norad_id` is 1-99999, so an Alpha-5 number (A0001) is no satellite here.
+TLE_ELEMENT_FIELDS: tuple[tuple[int, int, int, str, str, float, float], ...] = (
+    (1, 3, 7, "satellite number", "whole", 1, 99999),
+    (1, 19, 20, "epoch year", "whole", 0, 99),
+    (1, 21, 32, "epoch day of the year", "decimal", 1, 366.99999999),
+    (1, 34, 43, "first derivative of the mean motion", "decimal", -1, 1),
+    (1, 45, 52, "second derivative of the mean motion", "exponent, spaces as 0", -1, 1),
+    (1, 54, 61, "drag term (BSTAR)", "exponent", -1, 1),
+    (2, 3, 7, "satellite number", "whole", 1, 99999),
+    (2, 9, 16, "inclination", "decimal", 0, 180),
+    (2, 18, 25, "right ascension of the ascending node", "decimal", 0, 360),
+    (2, 27, 33, "eccentricity", "point assumed", 0, 1),
+    (2, 35, 42, "argument of perigee", "decimal", 0, 360),
+    (2, 44, 51, "mean anomaly", "decimal", 0, 360),
+    (2, 53, 63, "mean motion", "decimal", 1e-8, 20),
 )
+_TLE_EXPONENT = re.compile(r"([ +-])(\d{5})([ +-])(\d)")
+_TLE_FORMS = {
+    "whole": "digits",
+    "point assumed": "7 digits with the decimal point assumed before them (0001234 is 0.0001234)",
+    "exponent": "a sign, 5 digits and a signed exponent digit, the decimal point assumed (-11606-4 is -0.11606e-4)",
+}
+_TLE_FORMS["exponent, spaces as 0"] = _TLE_FORMS["exponent"]
+
+
+def tle_field(text: str, form: str) -> float:
+    """A TLE field's value as its form reads it; NaN when the text is not of that form."""
+    bare = text.strip()
+    if form == "whole":
+        return float(bare) if bare.isdigit() else math.nan
+    if form == "point assumed":  # sgp4 reads a space in it as 0, as in the second derivative's digits
+        digits = text.replace(" ", "0")
+        return float(f"0.{digits}") if digits.isdigit() else math.nan
+    if form == "exponent, spaces as 0":  # sgp4 reads spaces in the digits as 0 here, not in BSTAR
+        text = text[:1] + text[1:6].replace(" ", "0") + text[6] + text[7:].replace(" ", "0")
+        form = "exponent"
+    if form == "exponent":
+        parts = _TLE_EXPONENT.fullmatch(text)
+        if parts is None:
+            return math.nan
+        sign, digits, exponent_sign, exponent = parts.groups()
+        return float(f"{sign.strip()}0.{digits}e{exponent_sign.strip()}{exponent}")
+    try:
+        return float(bare) if bare and all(c in "0123456789.+-" for c in bare) else math.nan
+    except ValueError:
+        return math.nan
+
+
+def _tle_epoch_day_max(year_text: str) -> float:
+    """The last epoch day of the TLE's year: two-digit years 57-99 are 1957-1999, 00-56 are
+    2000-2056 (CelesTrak's format page); day 366 exists in a leap year only (sgp4 read
+    day 366 of 2023 as 2024-01-01 without a word)."""
+    year = int(year_text) + (1900 if int(year_text) >= 57 else 2000)
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return 366.99999999 if leap else 365.99999999
 
 
 def _tle_schema(schema: dict[str, Any]) -> None:
@@ -492,16 +541,16 @@ class Satellite(_Model):
                     f"line {number} checksum does not match: its last character is {line[68]!r}, the line's "
                     f"digits (each - counting 1) give {digits % 10}"
                 )
-        for number, first, last, field, low, high in TLE_ELEMENT_FIELDS:
+        for number, first, last, field, form, low, high in TLE_ELEMENT_FIELDS:
             text = value[number - 1][first - 1 : last]
-            try:
-                figure = float(text) if field != "eccentricity" else float(f"0.{text.strip()}")
-            except ValueError:
-                figure = math.nan
-            if not low <= figure <= high or (field == "eccentricity" and not text.strip().isdigit()):
+            if field == "epoch day of the year":
+                high = _tle_epoch_day_max(value[0][18:20])
+            if not low <= tle_field(text, form) <= high:
+                allowed = f"a number from {_fmt(low)} to {_fmt(high)}"
+                if form in _TLE_FORMS:
+                    allowed = _TLE_FORMS[form] + (f", from {_fmt(low)} to {_fmt(high)}" if form == "whole" else "")
                 raise ValueError(
-                    f"line {number} columns {first}-{last} ({field}) read {text.strip()!r}, "
-                    f"not a number from {_fmt(low)} to {_fmt(high)}"
+                    f"line {number} columns {first}-{last} ({field}) read {text.strip()!r}; allowed: {allowed}"
                 )
         return value
 

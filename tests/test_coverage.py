@@ -367,6 +367,21 @@ def test_an_orbit_the_pass_model_cannot_estimate_is_said_so_not_read_as_never_in
     assert report["warnings"] == []  # no "can give 0.0" from figures that were never estimated
 
 
+def test_a_tle_sgp4_reads_as_positions_of_nan_is_not_propagated_not_read_as_never_in_view():
+    """sgp4 gives no error for a drag term it could not read, only positions of NaN, which the
+    pass search read as a satellite never in view (the spec now refuses such a field: this is
+    the estimate's own guard)."""
+    from sgp4.api import Satrec
+
+    from groundlink.coverage import propagation_failure
+
+    blank_bstar = [DECAYS_AFTER_60_H[0][:53] + " " * 8 + DECAYS_AFTER_60_H[0][61:], DECAYS_AFTER_60_H[1]]
+    satrec = Satrec.twoline2rv(*blank_bstar)
+    failure = propagation_failure(satrec, Window.from_epoch(blank_bstar, 7))
+    assert failure is not None and failure.endswith("(error 0: its position is not a number)")
+    assert propagation_failure(Satrec.twoline2rv(*GEO), Window.from_epoch(GEO, 7)) is None
+
+
 def test_a_pass_cut_by_an_edge_of_the_window_is_in_view_for_its_part_inside():
     """The window's first pass began before it and its last ends after it. Counted as gap, they
     made the longest gap too long and the minutes in view too few; each pass is still counted

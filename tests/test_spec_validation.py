@@ -248,11 +248,19 @@ class TestSatellites:
     @pytest.mark.parametrize(
         ("line", "at", "text", "message"),
         [
-            (2, 9, "9X.70655", "line 2 columns 9-16 (inclination) read '9X.70655', not a number from 0 to 180"),
-            (2, 9, "198.7000", "line 2 columns 9-16 (inclination) read '198.7000', not a number from 0 to 180"),
-            (2, 27, "00-1000", "line 2 columns 27-33 (eccentricity) read '00-1000', not a number from 0 to 1"),
-            (2, 53, " 0.00000000", "line 2 columns 53-63 (mean motion) read '0.00000000', not a number from 1e-08 to 20"),
-            (1, 21, "00.000000000", "line 1 columns 21-32 (epoch day of the year) read '00.000000000', not a number from 1 to 366.99999999"),
+            (2, 9, "9X.70655", "line 2 columns 9-16 (inclination) read '9X.70655'; allowed: a number from 0 to 180"),
+            (2, 9, "198.7000", "line 2 columns 9-16 (inclination) read '198.7000'; allowed: a number from 0 to 180"),
+            (2, 27, "00-1000", "line 2 columns 27-33 (eccentricity) read '00-1000'; allowed: 7 digits with the decimal point assumed before them (0001234 is 0.0001234)"),
+            (2, 27, ".000956", "line 2 columns 27-33 (eccentricity) read '.000956'; allowed: 7 digits with the decimal point assumed"),
+            (2, 53, " 0.00000000", "line 2 columns 53-63 (mean motion) read '0.00000000'; allowed: a number from 1e-08 to 20"),
+            (1, 21, "00.000000000", "line 1 columns 21-32 (epoch day of the year) read '00.000000000'; allowed: a number from 1 to 366.99999999"),
+            # a blank or garbled drag term or derivative: sgp4 gave NaN positions, "never in view"
+            (1, 54, "        ", "line 1 columns 54-61 (drag term (BSTAR)) read ''; allowed: a sign, 5 digits and a signed exponent digit, the decimal point assumed (-11606-4 is -0.11606e-4)"),
+            (1, 54, " ABCDE-4", "line 1 columns 54-61 (drag term (BSTAR)) read 'ABCDE-4'; allowed: a sign, 5 digits"),
+            (1, 45, " 00X00-0", "line 1 columns 45-52 (second derivative of the mean motion) read '00X00-0'; allowed: a sign, 5 digits"),
+            (1, 34, " .0000X000", "line 1 columns 34-43 (first derivative of the mean motion) read '.0000X000'; allowed: a number from -1 to 1"),
+            (1, 34, "          ", "line 1 columns 34-43 (first derivative of the mean motion) read ''; allowed: a number from -1 to 1"),
+            (1, 19, "2X", "line 1 columns 19-20 (epoch year) read '2X'; allowed: digits, from 0 to 99"),
         ],
     )  # fmt: skip
     def test_a_tle_field_the_checksum_passes_is_named_with_its_columns(self, line, at, text, message):
@@ -263,6 +271,42 @@ class TestSatellites:
         good[line - 1] = tle_line(line, 43013, edited[7:])
         errors = _errors(lambda d: d["satellites"][0].update(tle=good))
         assert any(e.startswith(f"s.yaml: satellites[0].tle: {message}") for e in errors), errors
+
+    @pytest.mark.parametrize(
+        ("year", "day", "refused"),
+        [("23", "366.50000000", True), ("24", "366.50000000", False), ("00", "366.50000000", False), ("99", "366.00000000", True), ("23", "365.99999999", False)],
+    )  # fmt: skip
+    def test_day_366_is_an_epoch_in_a_leap_year_only(self, year, day, refused):
+        """sgp4 read day 366 of 2023 as 2024-01-01, and the report's week began there."""
+        good = [tle_line(1, 43013), tle_line(2, 43013)]
+        good[0] = tle_line(1, 43013, good[0][7:18] + year + day + good[0][32:68])
+        errors = _errors(lambda d: d["satellites"][0].update(tle=good)) if refused else []
+        if refused:
+            assert any(
+                e.startswith(
+                    f"s.yaml: satellites[0].tle: line 1 columns 21-32 (epoch day of the year) read '{day}'; "
+                    "allowed: a number from 1 to 365.99999999"
+                )
+                for e in errors
+            ), errors
+        else:
+            assert _ok(lambda d: d["satellites"][0].update(tle=good)).satellites[0].tle == good
+
+    @pytest.mark.parametrize("number", ["A3013", "     ", "4301X"])
+    def test_a_satellite_number_that_is_not_digits_is_named_with_its_columns(self, number):
+        """An Alpha-5 or blank catalogue number leaked Python's "invalid literal for int()"."""
+        good = [tle_line(1, 43013), tle_line(2, 43013)]
+        for index in (0, 1):
+            text = f"{index + 1} {number}" + good[index][7:68]
+            good[index] = text + str(sum(int(c) if c.isdigit() else c == "-" for c in text) % 10)
+        errors = _errors(lambda d: d["satellites"][0].update(tle=good))
+        assert any(
+            e.startswith(
+                f"s.yaml: satellites[0].tle: line 1 columns 3-7 (satellite number) read {number.strip()!r}; "
+                "allowed: digits, from 1 to 99999"
+            )
+            for e in errors
+        ), errors
 
     def test_duplicate_satellites(self):
         errors = _errors(lambda d: d["satellites"].append(copy.deepcopy(d["satellites"][0])))
