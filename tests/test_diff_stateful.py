@@ -132,10 +132,34 @@ def test_a_longer_retention_deletes_nothing_sooner(capsys, commands_use_shared_p
         (PropertyChange("deleteRetentionPolicy.days", "+", None, 7), False),  # soft delete added: safer
         (PropertyChange("deleteRetentionPolicy.days", "~", 30, 7), True),  # deleted data purged sooner
         (PropertyChange("softDeletePeriod", "~", 30, "P30D"), False),  # the same 30 days, spelt otherwise
+        # a block added whole to an existing rule: the numbers inside it count
+        (PropertyChange("rules[0].expiration", "+", None, {"days": 90}), True),
+        (PropertyChange("deleteRetentionPolicy", "+", None, {"days": 7, "enabled": True}), False),
+        # a rule added whole is for data that is new with it (query results turned on)
+        (PropertyChange("policy.rules[2]", "+", None, {"name": "q", "definition": {"actions": {"baseBlob": {"delete": {"daysAfterModificationGreaterThan": 30}}}}}), False),
     ],
-)
+)  # fmt: skip
 def test_which_changes_delete_data_sooner(change, shorter):
     assert shortens_retention(change) is shorter
+
+
+def test_rules_are_matched_by_name_so_a_rule_added_beside_a_lowered_retention_hides_nothing():
+    """Query results turned on add a lifecycle rule; the rules list changed length and was
+    compared as one value, so the products retention lowered in the same edit was an update."""
+    old = edited(lambda d: d["analytics"].update(serverless_sql=False))
+    new = edited(lambda d: d["storage"].update(products_retention_days=1000))
+    diff = one_diff(old, new, "azure")
+    (policy,) = [c for c in diff.changes if c.type == "azure-native:storage:ManagementPolicy"]
+    assert [(p.path, p.old, p.new) for p in policy.shortened] == [
+        ("policy.rules[1].definition.actions.baseBlob.delete.daysAfterModificationGreaterThan", 1825, 1000)
+    ]
+    assert [(p.path, p.kind) for p in policy.properties if p.kind != "~"] == [("policy.rules[2]", "+")]
+    # the other way, query results turned off: the rule removed, the retention still compared
+    diff = one_diff(new, old, "azure")
+    (policy,) = [c for c in diff.changes if c.type == "azure-native:storage:ManagementPolicy"]
+    assert policy.shortened == () and [(p.path, p.kind) for p in policy.properties if p.kind != "~"] == [
+        ("policy.rules[2]", "-")
+    ]
 
 
 def test_premium_messaging_replaces_the_service_bus_namespace_as_data_loss():

@@ -76,6 +76,10 @@ def _kept_for(value: Any) -> float | None:
 def shortens_retention(change: PropertyChange) -> bool:
     """Whether the change deletes data sooner than before: a retention lowered, or one set where
     data was kept without end."""
+    if change.kind == "+" and isinstance(change.new, dict) and not change.path.endswith("]"):
+        # a setting added whole to one that exists (an `expiration` block in an S3 rule): each
+        # number in it; an item added whole to a list (a new lifecycle rule) is for new data
+        return any(shortens_retention(PropertyChange(path, "+", None, value)) for path, value in _leaves(change))
     path = change.path.lower()
     if not any(word in path for word in _RETENTION_WORDS):
         return False
@@ -85,6 +89,17 @@ def shortens_retention(change: PropertyChange) -> bool:
         return new is not None and not any(word in path for word in _SOFT_DELETE_WORDS)
     old = _kept_for(change.old)
     return change.kind == "~" and old is not None and new is not None and new < old
+
+
+def _leaves(change: PropertyChange) -> Iterator[tuple[str, Any]]:
+    """The added value's leaves, as (path, value), the dict keys under the change's path."""
+    stack: list[tuple[str, Any]] = [(change.path, change.new)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((f"{path}.{key}", inner) for key, inner in value.items())
+        else:
+            yield path, value
 
 
 def holds_data(resource: Resource) -> bool:
@@ -241,12 +256,41 @@ def leaf_changes(old: Any, new: Any, path: str = "") -> Iterator[PropertyChange]
                 yield PropertyChange(sub, "-", old[key], None)
             elif old[key] != new[key]:
                 yield from leaf_changes(old[key], new[key], sub)
+    elif isinstance(old, list) and isinstance(new, list) and (keys := _item_keys(old, new)) is not None:
+        old_at = {key: i for i, key in enumerate(keys[0])}
+        for i, key in enumerate(keys[1]):
+            if key not in old_at:
+                yield PropertyChange(f"{path}[{i}]", "+", None, new[i])
+            elif old[old_at[key]] != new[i]:
+                yield from leaf_changes(old[old_at[key]], new[i], f"{path}[{i}]")
+        for key in keys[0]:
+            if key not in set(keys[1]):
+                yield PropertyChange(f"{path}[{old_at[key]}]", "-", old[old_at[key]], None)
     elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
         for i, (a, b) in enumerate(zip(old, new, strict=True)):
             if a != b:
                 yield from leaf_changes(a, b, f"{path}[{i}]")
     else:
         yield PropertyChange(path, "~", old, new)
+
+
+# What names an item of a list of settings (lifecycle rules: Azure's `name`, S3's `id`).
+_ITEM_KEYS = ("name", "id")
+
+
+def _item_keys(old: list[Any], new: list[Any]) -> tuple[list[str], list[str]] | None:
+    """Each item's name, when every item of both lists is named, once per list: the items are
+    then matched by name, not by place. A lifecycle rule added or removed changed the list's
+    length, and the whole list was one change, so a retention shortened in another rule of the
+    same edit was not seen (a lowered products retention beside query results turned off)."""
+    for key in _ITEM_KEYS:
+        named: list[list[str]] = [
+            [item[key] for item in items if isinstance(item, dict) and isinstance(item.get(key), str)]
+            for items in (old, new)
+        ]
+        if all(len(names) == len(items) == len(set(names)) for names, items in zip(named, (old, new), strict=True)):
+            return named[0], named[1]
+    return None
 
 
 def _under(path: str, ignored: tuple[str, ...]) -> bool:
