@@ -4,6 +4,7 @@ loss refused unless allowed; a bad OLD is one line."""
 
 from __future__ import annotations
 
+import copy
 import inspect
 import json
 import re
@@ -470,3 +471,46 @@ def test_an_update_deep_inside_a_long_value_shows_where_the_two_values_differ():
         old, new_value = line.split(": ", 1)[1].split(" => ")
         assert old != new_value and len(old) <= VALUE_CHARS and len(new_value) <= VALUE_CHARS
         assert "/contacts/" in old and "/partner/" in new_value
+
+
+@pytest.mark.parametrize(
+    ("old_source", "new_source", "updated"),
+    [
+        ("sha256:" + "0" * 64, "FileAsset", False),  # NEW planned where the layer is not found
+        ("FileAsset", "sha256:" + "0" * 64, False),  # OLD planned there
+        ("sha256:" + "0" * 64, "sha256:" + "1" * 64, True),  # both read: a real change of the layer
+    ],
+)
+def test_an_archive_a_plan_could_not_read_is_not_compared_not_an_update(tmp_path, old_source, new_source, updated):
+    """The layer's path is relative to the project directory: the same spec planned elsewhere
+    showed the layer as updated (`source: "sha256:…" => "FileAsset"`)."""
+    from groundlink.engine import Plan
+
+    def with_source(source: str) -> dict:
+        doc = copy.deepcopy(cached_plan("noaa20.yaml", "aws").to_json())
+        (archive,) = [r for r in doc["resources"] if r["name"] == "noaa20-processing-dependencies-archive"]
+        archive["inputs"]["source"] = archive["outputs"]["source"] = source
+        return doc
+
+    saved = tmp_path / "old.json"
+    saved.write_text(json.dumps(with_source(old_source)))
+    (diff,) = diff_against(
+        str(saved), NOAA20, ["aws"], planner=lambda spec, cloud: Plan.from_json(with_source(new_source))
+    )
+    if updated:
+        (change,) = diff.changes
+        assert (change.name, change.action, [p.path for p in change.properties]) == (
+            "noaa20-processing-dependencies-archive",
+            "update",
+            ["source"],
+        )
+        assert diff.not_compared == ()
+    else:
+        assert diff.changes == ()
+        (unread,) = diff.not_compared
+        assert (unread.name, unread.path, unread.shown) == (
+            "noaa20-processing-dependencies-archive",
+            "source",
+            "[archive]",
+        )
+        assert unread.why.startswith("its file was not found where a plan ran: run `make function-deps`")

@@ -310,6 +310,22 @@ def _comparable(change: PropertyChange) -> bool | None:
     return None
 
 
+# What a plan records for an asset or archive whose file it could not read where it ran (the
+# engine's `_asset`): the dependency layer not built, or a plan made outside the project
+# directory, which the artifact paths are relative to. Its content is unknown, so it is no
+# change: the same spec planned in two directories showed the layer as updated, and two plans
+# made outside hid a real change of it.
+UNREAD_ASSETS = ("FileAsset", "FileArchive")
+UNREAD = Opaque(
+    "[archive]",
+    "its file was not found where a plan ran: run `make function-deps` and plan in the project directory",
+)
+
+
+def _unread(change: PropertyChange) -> bool:
+    return change.kind == "~" and (change.old in UNREAD_ASSETS or change.new in UNREAD_ASSETS)
+
+
 def _input_changes(
     old: Resource, new: Resource, computed: set[str], not_compared: list[PropertyChange] | None = None
 ) -> list[PropertyChange]:
@@ -329,6 +345,8 @@ def _input_changes(
     for change in found:
         if _under(change.path, new.ignored):
             continue
+        if _unread(change) and change.new != COMPUTED:
+            change = PropertyChange(change.path, "~", UNREAD, change.new)
         # a value taken from a replaced resource is unknown, whatever OLD held: a change
         comparable = True if change.new == COMPUTED else _comparable(change)
         if comparable is None and not_compared is not None:

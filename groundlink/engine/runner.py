@@ -70,7 +70,7 @@ def _asset(value: Any) -> Any:
         where = Path(value.path).resolve()
         found = where.stat()
         return _file_digest(str(where), (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino))
-    return type(value).__name__
+    return type(value).__name__  # content unknown here (not built, or relative to another directory): UNREAD_ASSETS
 
 
 @functools.lru_cache(maxsize=64)
