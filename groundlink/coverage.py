@@ -125,7 +125,7 @@ def planned_length_contacts(passes: list[Pass], contact_seconds: float) -> int:
     single-site passes, each at least `contact_seconds` long, no two overlapping in time.
 
     Single-site passes, not the windows `merge` joins across sites: a contact is taken on
-    one antenna. AWS Ground Station's ReserveContact names one `groundStation` with the
+    one antenna. Contacts/day are counted so too, with `min_contact_seconds`. AWS Ground Station's ReserveContact names one `groundStation` with the
     contact's `startTime` and `endTime` (API reference); partner networks are modelled alike.
     So a contact cannot continue from one site's pass into another's: two 7-minute passes at
     two sites overlapping by 4 minutes merge into a 10-minute window in `contacts`, but hold
@@ -148,21 +148,20 @@ def contacts(
     """What the passes offer over the window [0, `days`). Passes may reach past its edges
     (`passes_around`): time in view counts only inside the window, so a pass cut by an edge is
     in view, not a gap, for its part inside; a pass is counted (per site, as a contact of the
-    planned length, as the longest) in the window that holds its culmination, and a merged
-    window of contact in the one it begins in, whole."""
+    planned length, as the longest) in the window that holds its culmination."""
     end = days * DAY_S
     everything = [p for site_passes in by_site.values() for p in site_passes]
     inside = [(max(p.aos, 0.0), min(p.los, end)) for p in everything if p.los > 0 and p.aos < end]
     merged = merge([Pass("", a, b, a, 0.0) for a, b in inside])
-    # a window of contact belongs to the week it begins in, whole: one cut by an edge is counted
-    # once, not in the weeks on both sides of it
-    usable = [(a, b) for a, b in merge(everything) if 0 <= a < end and b - a >= min_contact_seconds]
     edges = [0.0] + [x for interval in merged for x in interval] + [end]
     gaps = [edges[i + 1] - edges[i] for i in range(0, len(edges), 2)]
     culminating = {name: [p for p in site_passes if 0 <= p.culmination < end] for name, site_passes in by_site.items()}
     counted = [p for site_passes in culminating.values() for p in site_passes]
+    # contacts are counted as the planned length's are, one antenna each: passes merged across
+    # sites chained two passes that do not overlap (Athens, then Svalbard, joined by Gävle's
+    # between them) into one contact, so contacts/day read fewer than contacts of planned length
     return Contacts(
-        per_day=len(usable) / days,
+        per_day=planned_length_contacts(counted, min_contact_seconds) / days,
         minutes_per_day=sum(b - a for a, b in merged) / 60 / days,
         longest_gap_hours=max(gaps) / 3600,
         by_site={name: len(site_passes) / days for name, site_passes in culminating.items()},

@@ -382,6 +382,25 @@ def test_a_tle_sgp4_reads_as_positions_of_nan_is_not_propagated_not_read_as_neve
     assert propagation_failure(Satrec.twoline2rv(*GEO), Window.from_epoch(GEO, 7)) is None
 
 
+def test_passes_chained_across_sites_are_as_many_contacts_as_do_not_overlap():
+    """Athens 55237-55599 s, Gävle 55513-56133 s, Svalbard 55780-56475 s (noaa20, one of nine such
+    windows in a week): merged across sites they were one contact, though Athens and Svalbard
+    do not overlap and are two contacts on two antennas; contacts/day then read fewer than the
+    contacts of planned length, and the two warnings contradicted each other."""
+    from groundlink.coverage import contacts
+
+    by_site = {
+        "athens": [Pass("athens", 55_237.0, 55_599.0, 55_418.0, 30.0)],
+        "gavle": [Pass("gavle", 55_513.0, 56_133.0, 55_823.0, 40.0)],
+        "svalbard": [Pass("svalbard", 55_780.0, 56_475.0, 56_127.0, 50.0)],
+    }
+    result = contacts(by_site, days=1, min_contact_seconds=60, contact_seconds=60)
+    assert result.per_day == 2 == result.planned_length_per_day
+    assert result.minutes_per_day == pytest.approx((56_475 - 55_237) / 60)  # in view without a break
+    # only Gävle's and Svalbard's passes last 10 minutes, and they overlap: one contact of 10 min
+    assert contacts(by_site, days=1, min_contact_seconds=600).per_day == 1
+
+
 def test_a_pass_cut_by_an_edge_of_the_window_is_in_view_for_its_part_inside():
     """The window's first pass began before it and its last ends after it. Counted as gap, they
     made the longest gap too long and the minutes in view too few; each pass is still counted

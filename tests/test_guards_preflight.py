@@ -59,12 +59,14 @@ def test_an_environment_of_exactly_4096_bytes_fits_and_one_more_does_not(name_by
     assert len(found) == (1 if fires else 0)
 
 
-def test_a_pass_starting_as_another_ends_continues_the_same_contact():
-    """One site's LOS at 300 s and another's AOS at 300 s: the satellite is never out of view,
-    so it is one 600-second contact, long enough for a 400-second minimum."""
+def test_a_pass_starting_as_another_ends_leaves_no_gap_but_is_two_contacts():
+    """One site's LOS at 300 s and another's AOS at 300 s: the satellite is never out of view
+    (no gap, 10 minutes in view), but a contact is taken on one antenna, so these are two
+    300-second contacts, and neither is long enough for a 400-second minimum."""
     by_site = {"a": [Pass("a", 0, 300, 150, 30)], "b": [Pass("b", 300, 600, 450, 30)]}
     assert merge([*by_site["a"], *by_site["b"]]) == [(0, 600)]
     result = contacts(by_site, days=1, min_contact_seconds=400)
-    assert result.per_day == 1
+    assert result.per_day == 0
     assert result.minutes_per_day == pytest.approx(10)
     assert result.longest_gap_hours == pytest.approx((86400 - 600) / 3600)
+    assert contacts(by_site, days=1, min_contact_seconds=300).per_day == 2
