@@ -244,6 +244,44 @@ def test_a_contact_plan_the_orbit_cannot_give_is_in_the_summary_and_on_the_termi
     assert terminal.count("coverage warning:") == 3 and " ".join(warnings[0].split()) in terminal
 
 
+GEO_TLE = [
+    "1 43013U 17073A   24169.90584172  .00000000  00000+0  00000+0 0  9998",
+    "2 43013   0.0500  80.0000 0001000   0.0000 162.7452  1.00273791341000",
+]
+
+
+@pytest.mark.parametrize(
+    ("tle", "line"),
+    [
+        (None, "coverage: not estimated for 1 satellite without TLE lines (noaa20; satellites[].tle): "
+         "ground_segment.contacts_per_day is not checked against the ground stations"),
+        (GEO_TLE, "coverage: noaa20 on AWS and Azure: not estimated: not a low Earth orbit (1.00 rev/day, "
+         "eccentricity 0.000)"),
+    ],
+)  # fmt: skip
+def test_coverage_that_could_not_be_estimated_is_said_on_the_terminal_and_in_the_summary(
+    tmp_path, monkeypatch, capsys, tle, line
+):
+    """Only the coverage table said it: a spec without TLE lines, or a GEO one, compared with
+    nothing on the terminal to say that its contacts/day had gone unchecked."""
+    monkeypatch.setattr(plan_runs, "run_plans", _fake_runs())  # the plans do not depend on the TLE
+    data = spec_data("noaa20.yaml")
+    if tle is None:
+        del data["satellites"][0]["tle"]
+    else:
+        data["satellites"][0]["tle"] = [tle[0][:68] + _tle_sum(tle[0]), tle[1][:68] + _tle_sum(tle[1])]
+    out = tmp_path / "out"
+    assert main(["compare", str(write_spec(tmp_path, data)), "--out", str(out)]) == 0
+    terminal = [" ".join(x.split()) for x in capsys.readouterr().out.splitlines() if x.startswith("coverage")]
+    assert len(terminal) == 1 and terminal[0].startswith(line)
+    summary = " ".join((out / "report.md").read_text().split("## ")[1].split()).replace("\\[", "[").replace("\\]", "]")
+    assert f"- Coverage: {line.removeprefix('coverage: ')}" in summary  # Markdown escapes the brackets
+
+
+def _tle_sum(line: str) -> str:
+    return str(sum(int(c) if c.isdigit() else c == "-" for c in line[:68]) % 10)
+
+
 def test_a_partner_priced_twice_is_one_line_exit_2_before_any_planning(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(plan_runs, "run_plans", lambda *a, **k: pytest.fail("planned although refused"))
     data = spec_data("noaa20.yaml")

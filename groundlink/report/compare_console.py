@@ -9,7 +9,15 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from .sections import Section, coverage_warnings, refusal, sections, unused_overrides, unused_overrides_line
+from .sections import (
+    Section,
+    coverage_not_estimated,
+    coverage_warnings,
+    refusal,
+    sections,
+    unused_overrides,
+    unused_overrides_line,
+)
 
 STYLES = {"ok": "green", "gap": "yellow", "bad": "bold red", "strong": "bold", "code": "cyan", "": ""}
 
@@ -39,6 +47,8 @@ def print_summary(doc: dict[str, Any], out_dir: str, console: Console) -> None:
             console.print(f"[bold red]{cloud} warning:[/] {escape(warning)}")
     for warning in coverage_warnings(doc):
         console.print(f"[yellow]coverage warning:[/] {escape(warning)}")
+    for line in coverage_not_estimated(doc):
+        console.print(f"[yellow]coverage:[/] {escape(line)}")
     if unused := unused_overrides(doc):
         console.print(f"[yellow]{escape(unused_overrides_line(unused))}[/]")
     supply = chosen["Prices to supply"]

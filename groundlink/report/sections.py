@@ -14,7 +14,7 @@ from typing import Any
 from ..blueprint.capabilities import ORBITAL_TELEMETRY_GRANT, TELEMETRY_SINK_TYPE
 from ..clouds import cloud_title
 from ..cost.catalog import OVERRIDE_MARK
-from ..rounding import exact_decimals, half_up
+from ..rounding import counted, exact_decimals, half_up
 from .number_format import break_even_text, fixed, layer_cost, money, num, rate, shown_amount, usd
 
 
@@ -104,7 +104,8 @@ def _summary(doc: dict[str, Any], clouds: list[str]) -> Section:
             *([_c(f"Refused: {refused}.", "bad")] if refused else []),
         ],
         # a contact plan the orbit cannot give is a reason to doubt every cost below it
-        bullets=[_c(f, "bad") for f in doc["failures"]] + [_c(f"Coverage: {w}", "gap") for w in coverage_warnings(doc)],
+        bullets=[_c(f, "bad") for f in doc["failures"]]
+        + [_c(f"Coverage: {w}", "gap") for w in (*coverage_warnings(doc), *coverage_not_estimated(doc))],
         table=_table([""] + [cloud_title(c) for c in clouds], rows),
         after=[
             _c(
@@ -493,6 +494,33 @@ COVERAGE_COLUMNS = (
 def coverage_warnings(doc: dict[str, Any]) -> list[str]:
     """What the coverage estimate found the spec's contact plan cannot have."""
     return list((doc["coverage"] or {}).get("warnings", []))
+
+
+NAMES_SHOWN = 3  # satellites named in a line about many; the report's table names them all
+
+
+def coverage_not_estimated(doc: dict[str, Any]) -> list[str]:
+    """Where coverage could not be estimated, so the contact plan was not checked: said in the
+    summary and on the terminal as the warnings are. Only the coverage table said it, and a
+    spec without TLE lines, or a GEO one, compared with nothing on the terminal to say that
+    `contacts_per_day` had gone unchecked. Satellites without TLE lines share one line."""
+    satellites = (doc["coverage"] or {}).get("satellites", [])
+    lines = []
+    without_tle = [s["satellite"] for s in satellites if any(e["status"] == "needs TLE" for e in s["clouds"].values())]
+    if without_tle:
+        named = ", ".join(without_tle[:NAMES_SHOWN])
+        if len(without_tle) > NAMES_SHOWN:
+            named += f" and {len(without_tle) - NAMES_SHOWN} more"
+        lines.append(
+            f"not estimated for {counted(len(without_tle), 'satellite')} without TLE lines ({named}; "
+            "satellites[].tle): ground_segment.contacts_per_day is not checked against the ground stations"
+        )
+    for sat in satellites:
+        others = [e["status"] for e in sat["clouds"].values() if e["status"] not in ("estimated", "needs TLE")]
+        for status in dict.fromkeys(others):
+            clouds = " and ".join(cloud_title(c) for c, e in sat["clouds"].items() if e["status"] == status)
+            lines.append(f"{sat['satellite']} on {clouds}: {status}; ground_segment.contacts_per_day is not checked")
+    return lines
 
 
 def _coverage(doc: dict[str, Any], clouds: list[str]) -> Section:
