@@ -37,7 +37,7 @@ SPEC = [
     "tests/test_spec_validation.py", "tests/test_spec_bounds.py", "tests/test_spec_schema_bounds.py",
     "tests/test_spec_rule_messages.py", "tests/test_spec_durability.py", "tests/test_spec_signals.py",
     "tests/test_azure_spec.py", "tests/test_field_paths.py", "tests/test_input_hardening.py",
-    "tests/test_spec_provider_config.py",
+    "tests/test_spec_provider_config.py", "tests/test_schema.py",
 ]  # fmt: skip
 BLUEPRINT = [
     "tests/test_blueprint_contract.py", "tests/test_blueprint_gaps_rules.py", "tests/test_archive_tier.py",
