@@ -9,6 +9,7 @@ Pure data: imported by the spec model, the blueprint and the renderers.
 from __future__ import annotations
 
 import math
+import re
 
 # AWS Ground Station downlink centre-frequency bands, MHz (API reference).
 DOWNLINK_BANDS_MHZ: tuple[tuple[float, float], ...] = ((2200.0, 2300.0), (7750.0, 8400.0))
@@ -134,6 +135,26 @@ AWS_PIPES_REGIONS: frozenset[str] = AWS_STACK_REGIONS - frozenset(
     {"ap-east-2", "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "ca-west-1", "il-central-1",
      "mx-central-1"}
 )  # fmt: skip
+# The AWS partitions and their region names (botocore 1.44.5 endpoint data, each partition's
+# `regionRegex`; a test compares them with botocore): a stack deploys to `aws`, the commercial
+# partition, and a region of another one is named by its partition.
+AWS_PARTITION_REGIONS: tuple[tuple[str, str], ...] = (
+    ("aws-cn", r"^cn\-\w+\-\d+$"),
+    ("aws-us-gov", r"^us\-gov\-\w+\-\d+$"),
+    ("aws-iso", r"^us\-iso\-\w+\-\d+$"),
+    ("aws-iso-b", r"^us\-isob\-\w+\-\d+$"),
+    ("aws-iso-e", r"^eu\-isoe\-\w+\-\d+$"),
+    ("aws-iso-f", r"^us\-isof\-\w+\-\d+$"),
+    ("aws-eusc", r"^eusc\-(de)\-\w+\-\d+$"),
+    ("aws", r"^(us|eu|ap|sa|ca|me|af|il|mx)\-\w+\-\d+$"),
+)
+
+
+def aws_partition_of(region: str) -> str | None:
+    """The partition whose region names `region` follows, or None."""
+    return next((name for name, pattern in AWS_PARTITION_REGIONS if re.match(pattern, region)), None)
+
+
 AWS_REGION_PATTERN = (
     r"^(us|eu|ap|sa|ca|me|af|il|mx)-(north|south|east|west|central|northeast|southeast|northwest|southwest)-[1-9]$"
 )

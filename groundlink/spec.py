@@ -1213,6 +1213,19 @@ class AwsCloud(_Model):
         description="Region S3 replicates the stores to with storage.redundancy: geo (not the stack's region).",
     )
 
+    @field_validator("region", "replica_region", mode="before")
+    @classmethod
+    def _commercial(cls, value: Any) -> Any:
+        """A GovCloud, China or isolated region, named as such: the name pattern (commercial
+        regions only) called us-gov-west-1 "not an AWS region name"."""
+        partition = limits.aws_partition_of(value) if isinstance(value, str) else None
+        if partition not in (None, "aws"):
+            raise ValueError(
+                f"{value} is a region of the {partition} partition, and groundlink deploys to the AWS "
+                f"commercial partition (aws) only; {_nearby_regions('us-', limits.AWS_STACK_REGIONS)}"
+            )
+        return value
+
     @model_validator(mode="after")
     def _check(self) -> AwsCloud:
         if self.region not in limits.AWS_STACK_REGIONS:

@@ -16,7 +16,7 @@ from groundlink.cli import main
 from groundlink.clouds import CLOUDS
 from groundlink.engine import Plan
 
-from .conftest import SPECS, cached_plan, live_children
+from .conftest import ROOT, SPECS, cached_plan, live_children
 
 pytestmark = pytest.mark.usefixtures("warm_policy_packs")  # this module forks no process
 
@@ -198,6 +198,17 @@ def test_invalid_pack_config_is_one_clear_line_and_stops_the_pack(config, words,
         check_plans([cached_plan("noaa20.yaml", "azure")], policy_pack_config=config)
     assert words in str(raised.value) and "\n" not in str(raised.value)
     assert _pack_children() == []
+    # docs/policies.md shows the first three as `groundlink check` prints them for a pack.json
+    if config in DOCUMENTED_CONFIGS:
+        shown = "groundlink: " + str(raised.value).replace("policy pack config:", "pack.json:", 1)
+        assert shown in (ROOT / "docs" / "policies.md").read_text().splitlines()
+
+
+DOCUMENTED_CONFIGS = [
+    {"retired-azure-orbital": {"legacyOrbitalAllowed": "yes"}},
+    {"retired-azure-orbital": "hard"},
+    {"retired-azure-orbit": "advisory"},
+]
 
 
 @pytest.mark.usefixtures("shared_plans")

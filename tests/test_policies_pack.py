@@ -163,6 +163,14 @@ def test_docs_rule_table_lists_every_rule_with_its_severity_default_and_controls
     }
 
 
+def test_the_documented_check_json_counts_the_pack_s_rules():
+    """The example of `check --json` said 65 policies after the 66th rule was added."""
+    import re
+
+    text = (Path(__file__).parent.parent / "docs" / "policies.md").read_text(encoding="utf-8")
+    assert [int(n) for n in re.findall(r'"policies": (\d+)', text)] == [len(RULES)]
+
+
 def test_docs_config_table_lists_every_config_property_with_type_and_default():
     import json
 

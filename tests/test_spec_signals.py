@@ -102,3 +102,35 @@ def test_api_regions_are_botocores_and_antenna_regions_among_them():
     antenna_regions = {site["region"] for site in sites}
     assert len(antenna_regions) == 9 and antenna_regions < limits.AWS_GROUND_STATION_API_REGIONS
     assert "Seoul 1" not in {site["name"] for site in sites}  # gone since 2026-06-16 (docs/facts.md §5)
+
+
+def test_aws_partitions_are_botocores():
+    from botocore.loaders import Loader
+
+    partitions = Loader().load_data("endpoints")["partitions"]
+    assert dict(limits.AWS_PARTITION_REGIONS) == {p["partition"]: p["regionRegex"] for p in partitions}
+
+
+@pytest.mark.parametrize(
+    ("region", "partition"),
+    [
+        ("us-gov-west-1", "aws-us-gov"),
+        ("cn-north-1", "aws-cn"),
+        ("us-isob-east-1", "aws-iso-b"),
+        ("eusc-de-east-1", "aws-eusc"),
+    ],
+)
+@pytest.mark.parametrize("field", ["region", "replica_region"])
+def test_a_region_of_another_aws_partition_is_named_by_its_partition(region, partition, field):
+    """GovCloud and China regions were called "not an AWS region name such as us-west-2"."""
+    data = spec_data()
+    data["clouds"]["aws"][field] = region
+    if field == "replica_region":
+        data["storage"]["redundancy"] = "geo"
+    with pytest.raises(SpecError) as raised:
+        spec_from_data(data)
+    assert raised.value.lines == [
+        f"<spec>: clouds.aws.{field}: {region} is a region of the {partition} partition, and groundlink deploys "
+        "to the AWS commercial partition (aws) only; allowed: us-east-1, us-east-2, us-west-1, us-west-2 ... "
+        "(every AWS region: the schema's enum lists them)"
+    ]
