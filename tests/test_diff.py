@@ -153,6 +153,7 @@ def test_json_output_lists_every_change_with_its_action(capsys, commands_use_sha
             "name": "noaa20-telemetry-stream",
             "stateful": True,
             "dataLoss": True,
+            "irreplaceable": False,
             "unprotects": False,
             "shortensRetention": [],
             "forcedBy": [],

@@ -11,7 +11,7 @@ import pytest
 
 from groundlink.diff.changes import PROTECTION, STATEFUL_TYPES, PropertyChange, shortens_retention
 
-from .conftest import SPECS, cached_plan
+from .conftest import SPECS, cached_plan, spec_data
 from .test_diff import NOAA20, edited, one_diff, run_cli
 
 EXAMPLES = sorted(p.name for p in SPECS.glob("*.yaml"))
@@ -168,3 +168,47 @@ def test_premium_messaging_replaces_the_service_bus_namespace_as_data_loss():
     diff = one_diff(NOAA20, premium, "azure")
     [bus] = [c for c in diff.changes if c.type == "azure-native:servicebus:Namespace"]
     assert bus.action == "replace" and "sku.name" in bus.forced_by and bus.loses_data
+
+
+def test_deleting_a_retired_orbital_resource_is_refused_as_it_cannot_be_created_again(
+    capsys, commands_use_shared_plans
+):
+    """Azure Orbital Ground Station takes no new resources: legacy_orbital turned off deleted a
+    stack's spacecraft and contact profiles with exit 0, and they can never be made again."""
+    from .plan_cache import spec_file
+
+    data = spec_data("aqua-legacy.yaml")
+    data["clouds"]["azure"]["legacy_orbital"] = False
+    legacy_off = str(spec_file(data))
+    diff = one_diff(str(SPECS / "aqua-legacy.yaml"), legacy_off, "azure")
+    lost = [(c.type, c.action, c.stateful) for c in diff.data_loss]
+    assert lost == [
+        ("azure-native:orbital:ContactProfile", "delete", False),
+        ("azure-native:orbital:Spacecraft", "delete", False),
+    ]
+    code, out, err = run_cli(capsys, "diff", str(SPECS / "aqua-legacy.yaml"), legacy_off, "--cloud", "azure")
+    assert code == 1 and "CANNOT BE CREATED AGAIN: Azure Orbital Ground Station was retired on 2024-12-18" in out
+    assert (
+        "azure: azure-native:orbital:Spacecraft aqua-ground-orbital-aqua-spacecraft would be deleted: it cannot be "
+        "created again (Azure Orbital Ground Station was retired on 2024-12-18 and takes no new resources)"
+    ) in err.splitlines()
+    # an update of them (tags) loses nothing
+    data = spec_data("aqua-legacy.yaml")
+    data["mission"].setdefault("tags", {})["cost-center"] = "eo-ops"
+    diff = one_diff(str(SPECS / "aqua-legacy.yaml"), str(spec_file(data)), "azure")
+    orbital = [c for c in diff.changes if c.irreplaceable]
+    assert orbital and {c.action for c in orbital} == {"update"} and diff.data_loss == []
+
+
+@pytest.mark.parametrize(
+    ("stateful", "said"),
+    [
+        (True, "data loss: stateful resource deleted"),
+        (False, "deleted, and it cannot be created again (retired service)"),
+    ],
+)
+def test_the_report_says_why_a_deletion_is_refused(stateful, said):
+    from groundlink.report.sections import _risk
+
+    change = {"action": "delete", "dataLoss": True, "stateful": stateful, "shortensRetention": [], "unprotects": False}
+    assert _risk(change).text == said

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .. import limits
 from . import rules
 from .state import Opaque, Resource, State, align
 
@@ -155,6 +156,10 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+# Why a resource of a retired service is lost for good once deleted or replaced.
+RETIRED = f"Azure Orbital Ground Station was retired on {limits.AZURE_ORBITAL_RETIRED_ON} and takes no new resources"
+
+
 @dataclass(frozen=True)
 class Change:
     action: Action
@@ -167,8 +172,15 @@ class Change:
     rules_known: bool = True  # False: no replacement metadata; a store's change counts as a replacement
 
     @property
+    def irreplaceable(self) -> bool:
+        """Of a retired service, which takes no new resources: Azure Orbital Ground Station's
+        spacecraft and contact profiles (legacy_orbital) cannot be created again once deleted."""
+        return self.type.startswith(limits.AZURE_ORBITAL_TYPE_PREFIX)
+
+    @property
     def loses_data(self) -> bool:
-        return self.stateful and self.action in ("delete", "replace")
+        """Deleted or replaced, and either holding data or impossible to create again: refused alike."""
+        return (self.stateful or self.irreplaceable) and self.action in ("delete", "replace")
 
     @property
     def shortened(self) -> tuple[PropertyChange, ...]:
@@ -189,6 +201,7 @@ class Change:
             "name": self.name,
             "stateful": self.stateful,
             "dataLoss": self.loses_data,
+            "irreplaceable": self.irreplaceable,
             "unprotects": self.unprotects,
             "shortensRetention": [p.path for p in self.shortened],
             "forcedBy": list(self.forced_by),

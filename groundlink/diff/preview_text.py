@@ -8,7 +8,7 @@ from typing import Any
 
 from ..inputs import one_line
 from . import rules
-from .changes import Change, Diff
+from .changes import RETIRED, Change, Diff
 from .state import Opaque
 
 SYMBOL = {"create": "+", "update": "~", "replace": "+-", "delete": "-"}
@@ -79,7 +79,9 @@ def change_lines(change: Change) -> list[str]:
         head += f" [may be forced by {', '.join(change.forced_by)}: replacement rules for this type not recorded]"
     elif change.action == "replace":
         head += f" [forced by {', '.join(change.forced_by)}]"
-    if change.loses_data:
+    if change.loses_data and not change.stateful:
+        head += f"  CANNOT BE CREATED AGAIN: {RETIRED}"
+    elif change.loses_data:
         head += "  DATA LOSS: stateful resource"
     elif change.unprotects:
         head += "  PROTECTION REMOVED: stateful resource"

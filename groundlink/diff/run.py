@@ -7,7 +7,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .changes import Diff, diff_states, leaf_changes
+from .changes import RETIRED, Diff, diff_states, leaf_changes
 from .state import Planner, StateError, align, as_deployed, from_plan, is_spec_path, load_states
 
 
@@ -101,7 +101,8 @@ def data_loss_lines(diffs: Sequence[Diff]) -> list[str]:
                 how = f"replaced (forced by {', '.join(change.forced_by)})"
             else:
                 how = f"replaced (changed {', '.join(change.forced_by)}; no replacement rules recorded for the type)"
-            lines.append(f"{diff.cloud}: {change.type} {change.name} would be {how}: data loss")
+            loss = "data loss" if change.stateful else f"it cannot be created again ({RETIRED})"
+            lines.append(f"{diff.cloud}: {change.type} {change.name} would be {how}: {loss}")
         for change in diff.shortened:
             shown = [f"{p.path}: {_shown(p.old)} => {_shown(p.new)}" for p in change.shortened]
             lowered = ", ".join(shown[:3]) + (f" and {len(shown) - 3} more" if len(shown) > 3 else "")

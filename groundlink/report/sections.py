@@ -640,6 +640,8 @@ def _risk(change: dict[str, Any]) -> Cell:
     """Why a change loses data, with the property change that does it; empty when it loses none."""
     if change["dataLoss"]:
         how = "deleted" if change["action"] == "delete" else "replaced"
+        if not change["stateful"]:  # irreplaceable: of the retired Azure Orbital Ground Station
+            return _c(f"{how}, and it cannot be created again (retired service)", "bad")
         return _c(f"data loss: stateful resource {how}", "bad")
     reasons = []
     if change["shortensRetention"]:
