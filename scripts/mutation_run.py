@@ -62,7 +62,7 @@ PROCESSING = [
     "tests/test_flex_subnet_sizing.py", "tests/test_lambda_reach.py",
 ]  # fmt: skip
 # the survivors of a sampled run, each asserted where it lives (in-process, plans from the cache)
-GUARDS = ["tests/test_guards5.py"]
+GUARDS = ["tests/test_guards5.py", "tests/test_guards6.py"]
 COMPONENT_TESTS: dict[str, list[str]] = {
     "components.aws.analytics": [
         "tests/test_aws_analytics.py", "tests/test_aws_catalog_serdes.py", "tests/test_aws_mission.py", *PROTECTED,
