@@ -175,14 +175,37 @@ def test_corrupt_header_is_reported_and_not_streamed(tmp_path: Path) -> None:
     assert stream_file(tmp_path, CONTACT_A, 157, 0) == stream_of(frames([0, 1, 2, 4, 5]))
 
 
-def test_junk_between_frames_is_skipped_and_counted(tmp_path: Path) -> None:
+def test_junk_between_frames_is_skipped_and_counted_and_the_frame_before_it_not_trusted(tmp_path: Path) -> None:
+    """Bytes off the frame grid after a whole frame are most often its own tail's replacement
+    (datagrams out of order, below): the frame is corrupt, not streamed, and indexed with why."""
     junk = b"\x00" * 300
     write(tmp_path, [junk, *frames(range(3)), junk + junk, *frames(range(3, 5))])
 
     (summary,) = run(tmp_path)
 
-    assert (summary["ok_frames"], summary["skipped_bytes"], summary["corrupt_frames"]) == (5, 900, 0)
-    assert stream_file(tmp_path, CONTACT_A, 157, 0) == stream_of(frames(range(5)))
+    assert (summary["ok_frames"], summary["skipped_bytes"], summary["corrupt_frames"]) == (4, 900, 1)
+    (bad,) = [r for r in index_rows(tmp_path, CONTACT_A) if r["status"] == "corrupt"]
+    assert bad["frame"] == 2 and bad["reason"] == (
+        "followed by 600 bytes off the frame grid (datagrams out of order): its own bytes may be among them"
+    )
+    assert stream_file(tmp_path, CONTACT_A, 157, 0) == stream_of(frames([0, 1, 3, 4]))
+
+
+def test_datagrams_out_of_order_leave_no_frame_with_wrong_bytes_marked_ok(tmp_path: Path) -> None:
+    """Two 1,000-byte datagrams swapped inside a stream of 1,024-byte CADUs: two frames came out
+    ok with tails from the other datagram, and their wrong bytes went into the stream."""
+    packets = packetise(stream_of(frames(range(50))), 1000, START)
+    packets[10], packets[11] = packets[11], packets[10]
+    Capture(packets).write(contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1))
+
+    (summary,) = run(tmp_path)
+
+    bad = {r["frame"]: r["reason"] for r in index_rows(tmp_path, CONTACT_A) if r["status"] == "corrupt"}
+    off_grid = "followed by 24 bytes off the frame grid (datagrams out of order): its own bytes may be among them"
+    assert bad == {9: off_grid, 10: "truncated: 976 of 1024 bytes", 11: off_grid}
+    assert (summary["ok_frames"], summary["skipped_bytes"]) == (47, 48)
+    # every frame in the stream is exactly as sent
+    assert stream_file(tmp_path, CONTACT_A, 157, 0) == stream_of(frames([n for n in range(50) if n not in bad]))
 
 
 def test_frames_cut_by_chunk_boundaries_come_out_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -121,9 +121,12 @@ class Judge:
     def totals(self) -> dict[tuple[int, int], ChannelTotals]:
         return {channel: state.totals() for channel, state in self.channels.items()}
 
-    def judge(self, headers: Headers, lengths: I64) -> tuple[npt.NDArray[np.int8], list[str | None], I64]:
+    def judge(
+        self, headers: Headers, lengths: I64, off_grid: I64 | None = None
+    ) -> tuple[npt.NDArray[np.int8], list[str | None], I64]:
         """Status per frame, the reason for each frame that is not ok (or that starts a new
-        sequence), and frames missing before each."""
+        sequence), and frames missing before each. `off_grid`: per frame, the bytes between it
+        and the next marker that are not whole frames (`Found.off_grid`), 0 for none."""
         n = len(lengths)
         fmt = self.fmt
         status = np.full(n, OK, dtype=np.int8)
@@ -131,6 +134,13 @@ class Judge:
         for i in np.flatnonzero(lengths < fmt.cadu_length):
             status[i] = CORRUPT
             reasons[i] = f"truncated: {lengths[i]} of {fmt.cadu_length} bytes"
+        if off_grid is not None:
+            for i in np.flatnonzero((status == OK) & (off_grid > 0)):
+                status[i] = CORRUPT
+                reasons[i] = (
+                    f"followed by {off_grid[i]} bytes off the frame grid (datagrams out of order): "
+                    "its own bytes may be among them"
+                )
         for i in np.flatnonzero((status == OK) & (headers.version != fmt.frame_version)):
             status[i] = CORRUPT
             reasons[i] = f"transfer frame version {headers.version[i]}, expected {fmt.frame_version}"

@@ -66,6 +66,8 @@ class Found:
     starts: list[I64] = field(default_factory=list)
     lengths: list[I64] = field(default_factory=list)
     skipped: int = 0
+    # whole frames whose next marker came late, off the frame grid: start -> the bytes between
+    off_grid: dict[int, int] = field(default_factory=dict)
 
     def add_run(self, first: int, count: int, length: int) -> None:
         if count > 0:
@@ -118,6 +120,11 @@ def synchronise(data: U8, fmt: CaptureFormat, final: bool) -> tuple[Found, int]:
         elif last + length <= size:
             found.add_run(last, 1, length)
             at = last + length
+            # Bytes up to the next marker that are not whole frames (whose markers were damaged)
+            # were put in the stream out of place, datagrams reordered: this frame's own bytes
+            # may be among them, and what follows its header is not what was sent.
+            if following >= 0 and (following - at) % length:
+                found.off_grid[last] = following - at
         else:  # the stream ends inside this frame
             found.add_run(last, 1, size - last)
             return found, size

@@ -323,7 +323,10 @@ class _ContactRun:
         self.skipped += found.skipped
         starts, lengths = found.arrays()
         if len(starts):
-            self._emit(data, starts, lengths)
+            off_grid = np.zeros(len(starts), dtype=np.int64)
+            for start, between in found.off_grid.items():
+                off_grid[np.searchsorted(starts, start)] = between
+            self._emit(data, starts, lengths, off_grid)
         self.carry_at += keep
         self.carry = data[keep:].copy()
 
@@ -337,7 +340,7 @@ class _ContactRun:
                 self.inside[at + marker] = self.inside.get(at + marker, 0) + 1
             self.looked_inside += 1
 
-    def _emit(self, data: Any, starts: I64, lengths: I64) -> None:
+    def _emit(self, data: Any, starts: I64, lengths: I64, off_grid: I64) -> None:
         fmt = self.fmt
         steps = np.diff(starts)
         other = steps[steps != fmt.cadu_length]
@@ -348,7 +351,7 @@ class _ContactRun:
         marker = len(fmt.sync_marker)
         self._look_inside(data, starts, lengths, marker)
         headers = decode_headers(data, starts, lengths, marker)
-        status, reasons, missing = self.judge.judge(headers, lengths)
+        status, reasons, missing = self.judge.judge(headers, lengths, off_grid)
         self._write_streams(data, starts, lengths, status, headers.spacecraft * 64 + headers.channel)
         offsets = self.carry_at + starts
         times, packets, files = self.packets.lookup(offsets)
