@@ -307,8 +307,8 @@ def test_a_pack_config_key_given_twice_is_refused_before_planning(capsys, tmp_pa
     ("argv", "expected"),
     [
         (["validate", "NL"], "NL: no such file"),
-        (["process", "NL", "--out", "OUT"], "groundlink: NL: not a directory"),
-        (["query", "NL", "select 1"], "groundlink: NL: not a directory"),
+        (["process", "NL", "--out", "OUT"], "groundlink: NL: no such directory"),
+        (["query", "NL", "select 1"], "groundlink: NL: no such directory"),
         (["compare", "SPEC", "--out", "OUT", "--prices", "NL"], "NL: no such file"),
         (["diff", "NL", "SPEC"], "groundlink: NL: no such file"),
     ],

@@ -485,3 +485,26 @@ def test_an_error_while_json_rows_stream_says_how_many_were_printed(
     assert captured.err == (
         "groundlink: Conversion Error: could not convert string 'x' to INT32 (after 1,400 rows were printed)\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("kind", "said"),
+    [
+        ("missing", "no such directory"),
+        ("file", "not a directory"),
+        ("link", "a broken symbolic link (to gone), not a directory"),
+    ],
+)
+@pytest.mark.parametrize("command", ["process", "query"])
+def test_a_directory_argument_that_is_not_one_says_what_it_is(tmp_path, capsys, kind, said, command):
+    """A path that does not exist (a typo) was called "not a directory", as a file is."""
+    from groundlink.cli import main
+
+    path = tmp_path / "contact"
+    if kind == "file":
+        path.write_text("")
+    elif kind == "link":
+        path.symlink_to("gone")
+    argv = [command, str(path), *(["--out", str(tmp_path / "out")] if command == "process" else ["SELECT 1"])]
+    assert main(argv) == 2
+    assert capsys.readouterr().err == f"groundlink: {path}: {said}\n"

@@ -121,6 +121,24 @@ def test_files_are_read_in_the_order_of_their_numbers_padded_or_not(
     assert stream.read_bytes() == stream_of(frames(range(110)))
 
 
+def test_a_part_named_with_the_contact_id_in_capitals_is_read_in_its_place(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Contact ids are matched without regard to case, but the parts were ordered by name as it
+    is: `..._ABCDEF.._2` before `..._abcdef.._1`, a frame cut in two and a gap that never was."""
+    directory = raw_dir(tmp_path / "raw")
+    directory.mkdir(parents=True)
+    packets = packetise(stream_of(frames(range(20))), 1000, START)
+    Capture(packets[:10]).write(directory / f"x_{CONTACT_A}_1.pcap")
+    Capture(packets[10:]).write(directory / f"x_{CONTACT_A.upper()}_2.pcap")
+
+    assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 0
+
+    assert f"{CONTACT_A}: 20 frames (20 ok, 0 duplicate, 0 corrupt), 0 gaps" in capsys.readouterr().out
+    (stream,) = (tmp_path / "out" / "frames").rglob("sc157-vc0.cadu")
+    assert stream.read_bytes() == stream_of(frames(range(20)))
+
+
 def test_a_contact_processed_again_into_another_partition_leaves_none_of_its_earlier_products(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -206,6 +224,30 @@ def test_a_port_that_matches_no_datagram_says_so(tmp_path: Path, capsys: pytest.
     assert printed.err == (
         f"groundlink: contact {CONTACT_A}: none of its 3 packets is a datagram of the downlink "
         f"(UDP port {wrong}); check --udp-port\n"
+    )
+
+
+@pytest.mark.parametrize(("kept", "cut"), [(4, 20), (600, 20), (None, 0)])
+def test_packets_cut_short_by_the_capture_are_named_not_the_port(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kept: int | None, cut: int
+) -> None:
+    """Every record cut inside its VITA-49 header (`tcpdump -s 64`) was told to check
+    --udp-port, which cannot help; cut after some data, the missing frames had no word."""
+    packets = packetise(stream_of(frames(range(20))), 1024, START)
+    for packet in packets:
+        packet.keep = kept
+    Capture(packets).write(contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1))
+
+    assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 0
+
+    err = capsys.readouterr().err
+    if not cut:
+        assert err == ""
+        return
+    assert err == (
+        f"groundlink: contact {CONTACT_A}: {cut} of its {len(packets)} packets were cut short by the capture (each "
+        "record holds less than its packet: a snap length under the packets' size), so their data is missing; "
+        "capture whole packets (tcpdump -s 0)\n"
     )
 
 

@@ -19,6 +19,8 @@ if TYPE_CHECKING:  # rich is imported by the commands that print, not by the com
 
     from rich.text import Text
 
+    from ..processing.config import CaptureFormat
+
 from ..errors import EXIT_USAGE
 from ..outputs import lies_under
 
@@ -151,7 +153,7 @@ def run_process(args: argparse.Namespace) -> int:
     _check_path(args.contact_dir, str(args.contact_dir))
     _check_path(args.out, f"--out {args.out}")
     if not args.contact_dir.is_dir():
-        raise UsageError(f"{args.contact_dir}: not a directory")
+        raise UsageError(f"{args.contact_dir}: {_not_a_directory(args.contact_dir)}")
     _check_apart(args.contact_dir, args.out)
     check_dir_target(args.out, "--out", into=True)  # before the contact is read; written into, not replaced
     try:
@@ -192,19 +194,46 @@ def run_process(args: argparse.Namespace) -> int:
         )
     if summaries:
         print(f"wrote {args.out}")
-    for s in summaries:  # read, but nothing in it was the downlink: most likely the wrong port
-        if s["packets"] and not s["payload_bytes"]:
-            ports = ", ".join(map(str, sorted(fmt.udp_ports))) or "any"
-            print(
-                f"{PREFIX}contact {s['contact_id']}: none of its {s['packets']} packets is a datagram "
-                f"of the downlink (UDP port {ports}); check --udp-port",
-                file=sys.stderr,
-            )
+    for s in summaries:
+        for line in _capture_advice(s, fmt):
+            print(f"{PREFIX}{line}", file=sys.stderr)
     _say_leftovers(args.out)
     if problems:  # after the summaries of the contacts that were written, however many that is
         failed = len(contacts) - len(summaries)
         return _fail([*problems, f"{PREFIX}{failed} of {len(contacts)} contacts not written (above)"])
     return 0
+
+
+def _not_a_directory(path: Path) -> str:
+    """Why a directory argument is not one: missing (a typo) is not the same as a file."""
+    if path.is_symlink() and not path.exists():
+        return f"a broken symbolic link (to {os.readlink(path)}), not a directory"
+    return "not a directory" if path.exists() else "no such directory"
+
+
+def _capture_advice(summary: dict[str, Any], fmt: CaptureFormat) -> list[str]:
+    """What a contact's counts say about how it was captured, with what to do: nothing of the
+    downlink read (the wrong port), or most packets cut short by the capture itself (a snap
+    length under the packets' size: `tcpdump -s 64` keeps the headers only). A capture whose
+    every packet was cut inside its VITA-49 header was told to check --udp-port, which
+    cannot help."""
+    from ..processing.processor import mostly_cut
+
+    packets, cut = summary["packets"], summary["truncated_packets"]
+    contact = f"contact {summary['contact_id']}"
+    if mostly_cut(summary):
+        return [
+            f"{contact}: {cut} of its {packets} packets were cut short by the capture (each record holds "
+            "less than its packet: a snap length under the packets' size), so their data is missing; "
+            "capture whole packets (tcpdump -s 0)"
+        ]
+    if packets and not summary["payload_bytes"]:  # read, but nothing in it was the downlink
+        ports = ", ".join(map(str, sorted(fmt.udp_ports))) or "any"
+        return [
+            f"{contact}: none of its {packets} packets is a datagram of the downlink (UDP port {ports}); "
+            "check --udp-port"
+        ]
+    return []
 
 
 def _say_leftovers(out: Path) -> None:
@@ -305,7 +334,7 @@ def run_query(args: argparse.Namespace) -> int:
 
     _check_path(args.products_dir, str(args.products_dir))
     if not args.products_dir.is_dir():
-        raise UsageError(f"{args.products_dir}: not a directory")
+        raise UsageError(f"{args.products_dir}: {_not_a_directory(args.products_dir)}")
     if (args.sql is None) == (not args.examples):
         raise UsageError("give either SQL or --examples")
     try:

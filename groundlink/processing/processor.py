@@ -75,8 +75,9 @@ def _in_sequence(path: Path) -> tuple[tuple[str | int, ...], list[tuple[str | in
     """A contact's files in the order of the numbers in their names: `_2` before `_10`, as the
     parts of a delivery are numbered whether or not the numbers are padded to one width. The
     file's own name comes first: the directories it is in (`z/..._1`, `a/..._2`) never
-    reorder a contact's parts."""
-    return _runs(path.name), [_runs(part) for part in path.parts], str(path)
+    reorder a contact's parts. Without regard to case, as contact ids are matched: a part named
+    with the id in capitals (`..._ABCDEF01-..._0002`) was read before `..._abcdef01-..._0001`."""
+    return _runs(path.name.casefold()), [_runs(part.casefold()) for part in path.parts], str(path)
 
 
 def discover(
@@ -483,7 +484,10 @@ def process_contact(
         partition = _partition(contact, summary)
         pq.write_table(pa.Table.from_pylist([summary], schema=CONTACT_SUMMARY.schema), staging.summary_file())
         staging.commit(partition)
-        for warning in (_length_warning(contact, run), _date_warning(contact, partition)):
+        # markers stand at odd distances in a capture that cut most packets short: that is said
+        # instead (`process`), not a CADU length to check
+        length_warning = None if mostly_cut(summary) else _length_warning(contact, run)
+        for warning in (length_warning, _date_warning(contact, partition)):
             if warning:
                 print(warning, file=sys.stderr)
         return summary
@@ -529,6 +533,12 @@ SPACINGS_NEEDED = 8
 # Frames searched whole for a sync marker inside them (the rest of a contact is not: a search
 # of every frame would cost as much as the whole processor).
 LOOK_INSIDE = 64
+
+
+def mostly_cut(summary: dict[str, Any]) -> bool:
+    """Whether the capture cut at least half the contact's packets short (records holding less
+    than their packets: a snap length under their size), which explains whatever else is wrong."""
+    return bool(summary["packets"]) and 2 * summary["truncated_packets"] >= summary["packets"]
 
 
 def _length_warning(contact: Contact, run: _ContactRun) -> str | None:
