@@ -70,7 +70,8 @@ def test_budget_starts_on_the_first_of_the_current_month():
     [
         (365, 365, "public", 365, False),  # noaa20: what AWS keeps its access and processor logs
         (20, 60, "private", 60, False),  # flow logs kept longer than the data: the longest log wins
-        (40, 60, "public", 40, False),  # no VPC on AWS, so no flow logs to match
+        (40, 90, "public", 60, False),  # no VPC on AWS, so no flow logs to match; CloudWatch keeps 40 as 60
+        (200, 30, "public", 365, False),  # CloudWatch keeps 200 days as 365: so does the workspace
         (10, 14, "private", 30, False),  # below the workspace's least, 30 days
         (3650, 365, "public", 730, True),  # past its most (730): kept 730 days, and said so
     ],
@@ -89,6 +90,8 @@ def test_the_workspace_keeps_logs_as_long_as_aws_keeps_its_longest(raw_days, flo
     )
     assert one(plan, "operationalinsights:Workspace").inputs["retentionInDays"] == kept
     assert any("Log Analytics workspace keeps logs 730 days" in w for w in plan.warnings) is warned
+    if warned:  # the days AWS keeps, rounded as CloudWatch keeps them: 3,650 as 3,653
+        assert any(w.endswith("the stack's logs are kept 3653 days on AWS") for w in plan.warnings)
 
 
 def test_the_container_jobs_logs_go_to_the_workspace_as_the_functions_do():

@@ -22,6 +22,7 @@ from ..limits import (
     SQS_VISIBILITY_PER_FUNCTION_TIMEOUT,
     event_hubs_units,
     flex_instance_memory,
+    log_retention,
 )
 from ..spec import Downlink, MissionSpec, OrbitalEndpoint, Satellite
 from .capabilities import CAPABILITIES, CAPABILITY_BY_ID, LAYERS, STATEFUL_CAPABILITIES, Capability
@@ -178,13 +179,15 @@ def _visibility_timeout(spec: MissionSpec) -> int | None:
 def _longest_aws_logs(spec: MissionSpec, managed: bool) -> int:
     """Days the AWS stack keeps its longest-kept logs, which Azure's one workspace keeps too:
     every log group the raw retention, and the VPC flow logs theirs where AWS has a VPC (a
-    private network, a managed station's live stream, the container jobs' own network)."""
+    private network, a managed station's live stream, the container jobs' own network), each
+    as CloudWatch keeps it, rounded up to a retention it accepts: a raw retention of 200 days
+    keeps AWS's logs 365, and the workspace kept 200."""
     vpc = (
         spec.security.network == "private"
         or (spec.delivery.stream and managed)
         or (spec.processing.enabled and spec.delivery.object_store and spec.processing.mode == "container_job")
     )
-    return max(spec.storage.raw_retention_days, spec.security.flow_log_retention_days if vpc else 0)
+    return log_retention(max(spec.storage.raw_retention_days, spec.security.flow_log_retention_days if vpc else 0))
 
 
 def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
