@@ -57,7 +57,7 @@ def test_budget_notifications_fire_when_actual_cost_reaches_the_threshold(azure_
     notes = one(azure_noaa20, "consumption:Budget").inputs["notifications"]
     assert set(notes) == {"actual-80", "actual-100"}
     for note in notes.values():
-        assert (note["operator"], note["thresholdType"]) == ("GreaterThanOrEqualTo", "Actual")
+        assert (note["operator"], note["thresholdType"]) == ("GreaterThan", "Actual")
 
 
 def test_a_long_mission_names_an_action_group_within_azures_12_character_short_name():

@@ -1,6 +1,6 @@
 """One-line edits a sampled mutation run left alive (2026-12-04), each guarded by an exact value a
 user sees: planned inputs the providers require (Azure's lifecycle policy named "default", its
-budget operator "GreaterThanOrEqualTo"), the container-job stacks on both clouds, the cost lines'
+budget operator "GreaterThan"), the container-job stacks on both clouds, the cost lines'
 price ids and bases, the decision's headline and sentence, a pack's start-up error, pack rule
 messages and the spec's decode config of a partner downlink.
 
@@ -108,11 +108,12 @@ def test_the_storage_lifecycle_policy_is_named_default(azure_jobs):
 
 
 def test_budget_notifications_use_azures_operator_enum(azure_jobs):
-    """Microsoft.Consumption's operator enum is spelled EqualTo, GreaterThan, GreaterThanOrEqualTo."""
+    """Microsoft.Consumption's operator enum is spelled EqualTo, GreaterThan, GreaterThanOrEqualTo;
+    GreaterThan is how AWS Budgets compares (GREATER_THAN), so both clouds alert at the same spend."""
     notes = one(azure_jobs, "consumption:Budget").inputs["notifications"]
     assert {name: note["operator"] for name, note in notes.items()} == {
-        "actual-80": "GreaterThanOrEqualTo",
-        "actual-100": "GreaterThanOrEqualTo",
+        "actual-80": "GreaterThan",
+        "actual-100": "GreaterThan",
     }
 
 

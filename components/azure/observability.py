@@ -177,7 +177,9 @@ class AzureObservability(MissionComponent):
                 notifications={
                     f"actual-{threshold}": {
                         "enabled": True,
-                        "operator": "GreaterThanOrEqualTo",
+                        # as AWS Budgets compares (GREATER_THAN, which has no "or equal"): at
+                        # exactly a threshold neither cloud alerts, so both alert alike
+                        "operator": "GreaterThan",
                         "threshold": threshold,
                         "threshold_type": "Actual",
                         "contact_emails": emails,
