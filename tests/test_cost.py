@@ -358,6 +358,23 @@ def test_partner_live_delivery_streams_are_priced_from_the_plans(catalogs, tmp_p
     assert "Kinesis on-demand stream (partner live delivery)" not in lines(without.clouds["aws"], "ground")
 
 
+@pytest.mark.parametrize("object_store", [True, False])
+def test_the_partner_stream_bills_the_data_streamed_whether_or_not_it_also_lands(catalogs, object_store):
+    """With `delivery.object_store: false` the raw store gets nothing, and the stream's data-in
+    line billed 0 GB though the partner streams every contact (Azure's namespace was still sized
+    for it)."""
+    data = spec_data("partner.yaml")
+    data["delivery"] = {"object_store": object_store, "stream": True}
+    data["analytics"]["telemetry_stream"] = False
+    data["processing"]["enabled"] = object_store  # the processor reads the raw store
+    blueprint = build_blueprint(spec_from_data(data))
+    result = estimate(blueprint, catalogs, plans={cloud: plan_of(data, cloud) for cloud in CLOUDS})
+    # 15 Mbit/s x 9 min (540 s) / 8 / 1000 = 1.0125 GB a contact, x 6 contacts/day x 365/12 days
+    streamed = 15 * 540 / 8 / 1000 * 6 * 365 / 12
+    data_in = lines(result.clouds["aws"], "ground")["Kinesis on-demand data in (partner live delivery)"]
+    assert data_in.quantity == pytest.approx(streamed) and data_in.cost == pytest.approx(streamed * 0.08)
+
+
 def _two_satellites(second_downlinks: int, second_bandwidth_mhz: float):
     """noaa20 (one 30 MHz downlink: narrowband) and a second satellite of `second_downlinks`
     downlinks of `second_bandwidth_mhz`, 3 contacts a day of 9.5 minutes each."""

@@ -216,7 +216,7 @@ def _partner_stream_lines(cloud: str, usage: MonthlyUsage, catalog: Catalog, pla
                 Line(
                     "ground",
                     "Kinesis on-demand data in (partner live delivery)",
-                    usage.raw_gb,
+                    usage.delivered_gb,  # what the partner streams, whether or not it also lands in S3
                     "kinesis_on_demand_gb_in",
                     e("kinesis_on_demand_gb_in"),
                     "contact data GB, streamed",

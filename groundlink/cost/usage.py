@@ -109,7 +109,7 @@ class MonthlyUsage:
     contacts: tuple[SatelliteContacts, ...]
     links: tuple[LinkVolume, ...]
     contact_seconds: float
-    raw_gb: float
+    raw_gb: float  # contact data landed in the raw store a month (0 without delivery.object_store)
     products_gb: float
     stores: tuple[StoreFlow, ...]
     objects_written: float  # raw files plus product objects, a month (manifests: `written`)
@@ -122,6 +122,8 @@ class MonthlyUsage:
     contact_events: float
     object_size_mb: float
     assumptions: tuple[str, ...] = field(default=())
+    # contact data the ground segment delivers a month, into the raw store or a live stream
+    delivered_gb: float = 0.0
 
     # per cloud: the manifests a partner network writes a month into that cloud's raw store, one
     # per contact, last (groundlink/runtime/delivery.py); none where a first-party station delivers
@@ -293,6 +295,7 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         links=tuple(links),
         contact_seconds=contact_seconds,
         raw_gb=raw_gb,
+        delivered_gb=landed_gb,
         products_gb=products_gb,
         stores=tuple(stores),
         objects_written=(raw_files_per_contact + products_per_contact) * contacts_per_month,
