@@ -13,6 +13,7 @@ from typing import Any
 from . import limits as L
 from . import tokens as T
 from .aws_iam import every_resource
+from .azure_storage import ACCOUNT_KEYS
 from .joins import of_type, private_endpoint_reaches, refers_to
 from .props import UNKNOWN, as_list, get, iam_glob, is_number, is_true, policy_statements, tls_at_least
 from .registry import resource_rule, stack_rule
@@ -287,7 +288,9 @@ def _app_account(app: Any, accounts: list[Any]) -> Any | None:
     stack's only account while that URL is not known yet."""
     url = get(app.props, "functionAppConfig", "deployment", "storage", "value")
     if isinstance(url, str) and url:
-        return next((a for a in accounts if f"//{get(a.props, 'accountName')}." in url), None)
+        # an account's name is `accountName` among its inputs and `name` among its outputs (what a
+        # real preview passes a stack rule: azure-native's outputs leave out the path's inputs)
+        return next((a for a in accounts if any(f"//{get(a.props, key)}." in url for key in ACCOUNT_KEYS)), None)
     return accounts[0] if len(accounts) == 1 else None
 
 

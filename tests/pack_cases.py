@@ -1530,6 +1530,23 @@ for broken in ("{not json", '["arn:aws:sqs:us-west-2:111122223333:dlq"]'):  # cr
         {f"{QUEUE}/redrivePolicy": broken},
         (f"event source mapping {MAPPING} reads queue {QUEUE}, which has no dead-letter queue", MAPPING),
     )
+# a function without a timeout runs up to Lambda's default, 3 s: the queue must hide a message 18 s
+BASELINES["noaa20-aws-default-timeout"] = Derived(
+    "noaa20-aws",
+    {"noaa20-processing-function/timeout": DROP},
+    "a processing function left at Lambda's default timeout (3 s), its queue's visibility as planned",
+)
+passes(rule, "noaa20-aws-default-timeout")
+fires(
+    rule,
+    "noaa20-aws-default-timeout",
+    {f"{QUEUE}/visibilityTimeoutSeconds": 10.0},
+    (
+        f"event source mapping {MAPPING} reads queue {QUEUE} whose visibility timeout 10 s is under 6 x the "
+        "function timeout (18 s)",
+        MAPPING,
+    ),
+)
 fires(
     rule,
     "noaa20-aws",

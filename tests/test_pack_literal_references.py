@@ -77,3 +77,22 @@ def test_a_functions_app_in_an_undelegated_subnet_of_this_stack_is_found():
             app.urn,
         )
     ]
+
+
+def test_the_apps_account_is_found_by_the_name_a_real_preview_passes():
+    """A stack rule reads outputs, and azure-native's outputs carry an account's name as `name`,
+    not `accountName` (an input of its path): among two accounts, none matched the app's URL and
+    the rule judged nothing."""
+    subnet_id = "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/v/subnets/processing"
+    resources = _functions_app(subnet_id)
+    resources[0] = res(
+        "azure-native:storage:StorageAccount", "data", {"name": "data1", "publicNetworkAccess": "Disabled"}
+    )
+    other = res("azure-native:storage:StorageAccount", "other", {"name": "other1", "publicNetworkAccess": "Enabled"})
+    app = resources[-1]
+    assert run_stack("processing-functions-app-reaches-its-storage", [other, *resources]) == [
+        (
+            "functions app processor integrates subnet processing, which is not delegated to Microsoft.App/environments",
+            app.urn,
+        )
+    ]

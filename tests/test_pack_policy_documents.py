@@ -525,6 +525,8 @@ GS_TRUST = "trust for groundstation.amazonaws.com has no aws:SourceAccount/aws:S
         {"ArnLike": {"aws:SourceArn": "arn:aws:groundstation:*:*:*"}},
         {"ArnLike": {"aws:SourceArn": "arn:aws:groundstation:us-west-2:1234*:*"}},
         {"StringLike": {"aws:SourceAccount": "1234*"}},
+        # an ARN without an account field (a bucket's) pins only by its resource: every bucket
+        {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::*"}},
         {
             "ArnLike": {
                 "aws:SourceArn": ["arn:aws:groundstation:us-west-2:123456789012:*", "arn:aws:groundstation:*:*:*"]
