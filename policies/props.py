@@ -75,9 +75,15 @@ def missing(value: Any) -> bool:
 
 
 def as_list(value: Any) -> list[Any]:
+    """`value` as a list, each item not yet known as UNKNOWN: copied whole (`list()`), a list
+    holding one unknown item (a layer's ARN on a stack's first preview) raised, and the SDK
+    dropped the whole rule with "can't run policy during preview", a known AdministratorAccess
+    beside it included."""
     if value is None or value is UNKNOWN:
         return []
-    return list(value) if is_seq(value) else [value]
+    if not is_seq(value):
+        return [value]
+    return [get(value, index, default=UNKNOWN) for index in range(len(value))]
 
 
 def is_true(value: Any) -> bool:
@@ -126,10 +132,14 @@ def tags_of(props: Mapping[str, Any]) -> dict[str, Any] | None:
     tags = get(props, "tags")
     if tags is UNKNOWN:
         return None
-    if isinstance(tags, Mapping):
-        return dict(tags)
+    if isinstance(tags, Mapping):  # a value not known yet is UNKNOWN (`dict()` of them raised)
+        return {str(key): get(tags, key, default="") for key in tags}
     if is_seq(tags):
-        return {str(t.get("key", t.get("Key"))): t.get("value", t.get("Value")) for t in tags if isinstance(t, Mapping)}
+        return {
+            str(get(t, "key", default=get(t, "Key"))): get(t, "value", default=get(t, "Value"))
+            for t in as_list(tags)
+            if isinstance(t, Mapping)
+        }
     return {}
 
 

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from . import tokens as T
-from .props import UNKNOWN, get, tags_of
+from .props import UNKNOWN, get, missing, tags_of
 from .registry import resource_rule
 
 REQUIRED_TAGS = ["mission", "owner", "data-classification"]
@@ -54,9 +54,10 @@ def required_tags(args: Any, report: Any) -> None:
     if tags is None:  # not known before deployment
         return
     present = {**_provider_default_tags(args), **tags}
-    missing = [t for t in args.get_config().get("requiredTags", REQUIRED_TAGS) if not present.get(t)]
-    if missing:
-        report(f"missing tags: {', '.join(missing)}")
+    # a tag whose value a preview does not know yet is there: it is judged again at `pulumi up`
+    absent = [t for t in args.get_config().get("requiredTags", REQUIRED_TAGS) if missing(present.get(t))]
+    if absent:
+        report(f"missing tags: {', '.join(absent)}")
 
 
 @resource_rule(

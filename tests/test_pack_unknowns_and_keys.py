@@ -192,6 +192,20 @@ fires(
 )
 passes(rule, "firehose-no-cmk", {"extendedS3Configuration.kmsKeyArn": AWS_S3_ARN})
 
+# --- D: a list or a map holding one item a preview does not know yet ---------------------------
+# Copied whole, it raised, and the SDK dropped the whole rule ("can't run policy during preview"),
+# known values beside the unknown one included.
+
+rule = "tags-required"
+passes(rule, "delivery-role", {"tags.owner": UNKNOWN})  # there, its value known at `pulumi up`
+fires(rule, "delivery-role", {"tags.owner": ""}, "missing tags: owner")
+
+rule = "aws-iam-no-wildcard-admin"
+ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
+fires(rule, "delivery-role", {"managedPolicyArns": [UNKNOWN, ADMIN]}, f"attaches {ADMIN}")
+passes(rule, "delivery-role", {"managedPolicyArns": [UNKNOWN]})
+
+
 # --- C7: the replica's key is compared with the source's, whatever the spelling -----------------
 
 rule = "aws-s3-replica-own-key"
