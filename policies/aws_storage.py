@@ -136,6 +136,10 @@ def _uncovered(statements: list[Mapping[str, Any]], name: str) -> list[str]:
 def tls_only(args: Any, report: Any) -> None:
     for bucket, policies in _buckets_with(args, T.S3_POLICY):
         documents = [get(p.props, "policy") for p in policies] + [get(bucket.props, "policy")]
+        # The bucket's own `policy` is a computed output, unknown on a preview of a new bucket
+        # whatever its BucketPolicy says: with a BucketPolicy known, that one is judged.
+        if documents[-1] is UNKNOWN and policies:
+            documents.pop()
         if any(d is UNKNOWN for d in documents):
             continue
         denies = [s for d in documents for s in policy_statements(d) if _denies_insecure_transport(s)]
@@ -227,7 +231,11 @@ def versioning(args: Any, report: Any) -> None:
     for bucket, versionings in _buckets_with(args, T.S3_VERSIONING):
         statuses = [get(v.props, "versioningConfiguration", "status") for v in versionings]
         inline = get(bucket.props, "versioning", "enabled")
-        if UNKNOWN in statuses or inline is UNKNOWN or "Enabled" in statuses or is_true(inline):
+        if "Enabled" in statuses or is_true(inline) or UNKNOWN in statuses:
+            continue
+        # the bucket's own `versioning` is a computed output, unknown on a preview of a new
+        # bucket: a BucketVersioning known to be off is judged all the same
+        if inline is UNKNOWN and not versionings:
             continue
         report(f"{_label(bucket)} is not versioned" + (f" (status {statuses[0]})" if statuses else ""), bucket.urn)
 

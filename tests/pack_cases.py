@@ -874,6 +874,14 @@ fires(rule, "noaa20-aws", {f"{TLS}.Condition": {"Bool": {"aws:ViaAWSService": "f
 passes(rule, "noaa20-aws", {f"{TLS}.Condition.Bool.aws:SecureTransport": False})  # a JSON boolean reads the same
 passes(rule, "noaa20-aws", {f"{RAW}-policy/policy": UNKNOWN})
 fires(rule, "noaa20-aws-inline-bucket-settings", {f"{RAW}/policy": DROP}, NO_TLS)
+# a first preview: the bucket's own policy output is not known yet, its BucketPolicy is judged
+BASELINES["noaa20-aws-new-bucket"] = Derived(
+    "noaa20-aws",
+    {f"{RAW}/policy": UNKNOWN, f"{RAW}/versioning": UNKNOWN_OBJECT_VALUE},
+    "a first preview: the raw bucket's computed policy and versioning outputs are not known yet",
+)
+passes(rule, "noaa20-aws-new-bucket")
+fires(rule, "noaa20-aws-new-bucket", {f"{TLS}.Effect": "Allow"}, NO_TLS)
 
 SSE = f"{RAW}-encryption/rules.0.applyServerSideEncryptionByDefault"
 rule = "aws-s3-kms-encryption"
@@ -921,6 +929,14 @@ fires(
     (f"bucket {RAW} is not versioned", RAW),
 )
 passes(rule, "noaa20-aws-inline-bucket-settings", {f"{RAW}/versioning.enabled": "true"})
+passes(rule, "noaa20-aws-new-bucket")
+fires(
+    rule,
+    "noaa20-aws-new-bucket",
+    {f"{RAW}-versioning/versioningConfiguration.status": "Suspended"},
+    (f"bucket {RAW} is not versioned (status Suspended)", RAW),
+)
+passes(rule, "noaa20-aws-new-bucket", {f"{RAW}-versioning": DROP})  # only the unknown output: not judged
 
 rule = "aws-s3-access-logging"
 fires(rule, "noaa20-aws", {f"{RAW}-access-logs": DROP}, (f"bucket {RAW} has no access logging", RAW))
