@@ -13,10 +13,10 @@ from .props import UNKNOWN, as_list, get, is_number, missing, to_mhz
 from .registry import resource_rule
 
 DOWNLINK_KINDS = ("antennaDownlinkConfig", "antennaDownlinkDemodDecodeConfig")
+# An uplink's spectrum has no bandwidth (UplinkSpectrumConfig: centerFrequency and polarization).
 BANDWIDTH_MHZ = {
     "antennaDownlinkConfig": L.DIGIF_BANDWIDTH_MHZ,
     "antennaDownlinkDemodDecodeConfig": L.DEMOD_DECODE_BANDWIDTH_MHZ,
-    "antennaUplinkConfig": L.DIGIF_BANDWIDTH_MHZ,
 }
 
 
@@ -74,7 +74,7 @@ def _spectrum(args: Any, field: str, kinds: Any):
     types=T.GS_CONFIG,
     controls=("AWS Ground Station API: FrequencyBandwidth",),
     description="Ground Station bandwidths stay within the limit of their config kind "
-    "(demod/decode 125 kHz-650 MHz; DigIF downlink and uplink 10 kHz-54 MHz).",
+    "(demod/decode 125 kHz-650 MHz; DigIF downlink 10 kHz-54 MHz).",
     remediation="Lower the bandwidth, or switch a wide DigIF downlink to demod/decode (or to the wideband agent path).",
 )
 def bandwidth(args: Any, report: Any) -> None:

@@ -44,7 +44,7 @@ YEARLY_DAYS = 365
     "KMS takes up to 2560, less often than yearly).",
 )
 def kms_key_rotation(args: Any, report: Any) -> None:
-    spec = get(args.props, "customerMasterKeySpec") or get(args.props, "keySpec") or "SYMMETRIC_DEFAULT"
+    spec = get(args.props, "customerMasterKeySpec") or "SYMMETRIC_DEFAULT"  # pulumi-aws's name for KeySpec
     rotation = get(args.props, "enableKeyRotation")
     if spec != "SYMMETRIC_DEFAULT":
         return
