@@ -608,7 +608,8 @@ class Partner(_Model):
         max_length=limits.AZURE_STORAGE_MAX_IP_RULES,
         json_schema_extra={"items": {"type": "string", "pattern": IPV4_OR_CIDR_PATTERN}},
         description="Public IPv4 addresses or CIDR ranges the partner writes from; the Azure storage firewall "
-        "admits them (at most 200 IP rules; no RFC 1918 ranges; ranges /30 or wider, a single address bare).",
+        "admits them (at most 200 IP rules; no RFC 1918 ranges; ranges /30 or wider, a single address bare). "
+        "Azure only: on AWS the partner's role trust admits it (docs/aws.md).",
     )
 
     @field_validator("source_addresses")
