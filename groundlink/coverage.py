@@ -3,11 +3,11 @@ is enough for the contacts per day the spec plans.
 
 Passes come from `passes.py` (sgp4, every pass above the minimum elevation, AOS and LOS
 refined to well under 1 s) over the sites of `data/sites.yaml`, each with its source. A
-network's *contacts per day* are the distinct contacts it can offer one satellite: passes
-of all its sites merged where they overlap (one satellite is received once at a time), kept
-when at least `min_contact_seconds` long. Its *contacts of planned length per day* are the
-distinct single-site passes lasting at least the spec's `contact_minutes` (see
-`planned_length_contacts`), and its *longest pass* the longest single-site pass: the contact
+network's *contacts per day* are the distinct contacts it can offer one satellite: its
+single-site passes at least `min_contact_seconds` long, no two overlapping in time (one
+satellite is received once at a time, on one antenna). Its *contacts of planned length per
+day* are counted alike with the spec's `contact_minutes` (see `planned_length_contacts`),
+and its *longest pass* the longest single-site pass: the contact
 the cost model bills must fit in one of them. Its *longest gap* is the longest time without
 any of its sites in view. A satellite without TLE lines is reported as "needs TLE": orbital
 elements are never made up. Pure Python: no pulumi.
@@ -125,13 +125,13 @@ def planned_length_contacts(passes: list[Pass], contact_seconds: float) -> int:
     single-site passes, each at least `contact_seconds` long, no two overlapping in time.
 
     Single-site passes, not the windows `merge` joins across sites: a contact is taken on
-    one antenna. Contacts/day are counted so too, with `min_contact_seconds`. AWS Ground Station's ReserveContact names one `groundStation` with the
+    one antenna. AWS Ground Station's ReserveContact names one `groundStation` with the
     contact's `startTime` and `endTime` (API reference); partner networks are modelled alike.
     So a contact cannot continue from one site's pass into another's: two 7-minute passes at
-    two sites overlapping by 4 minutes merge into a 10-minute window in `contacts`, but hold
-    no 10-minute contact. Each long-enough pass holds one contact (the pass is what is
-    booked, as in the merged count), and passes that overlap in time count once, as in
-    `merge` (one satellite is received once at a time). The largest set of pairwise
+    two sites overlapping by 4 minutes make a 10-minute window in view, but hold no 10-minute
+    contact. Each long-enough pass holds one contact (the pass is what is booked), and passes
+    that overlap in time count once (one satellite is received once at a time). Contacts/day
+    are counted so too, with `min_contact_seconds`. The largest set of pairwise
     non-overlapping intervals is found exactly by taking them in order of their end, each
     one that starts no earlier than the last one taken ends (interval scheduling)."""
     long_enough = sorted((p for p in passes if p.seconds >= contact_seconds), key=lambda p: p.los)
@@ -402,9 +402,9 @@ def coverage_report(blueprint: Blueprint, catalog: dict[str, Any] | None = None)
         "method": (
             f"Every pass above {gs.min_elevation_deg:g} deg elevation over {DAYS} days from each TLE's epoch "
             "(sgp4; each elevation maximum found from the sign of the elevation rate, AOS and LOS refined by "
-            "root finding to well under 1 s). Contacts/day: passes of all the network's sites merged where they "
-            f"overlap, at least {gs.min_contact_seconds} s long (ground_segment.min_contact_seconds): what the "
-            "network can offer, not what is booked. Contacts/day of planned length: single-site passes at least "
+            "root finding to well under 1 s). Contacts/day: single-site passes at least "
+            f"{gs.min_contact_seconds} s long (ground_segment.min_contact_seconds), no two overlapping in time: what "
+            "the network can offer, not what is booked. Contacts/day of planned length: single-site passes at least "
             f"{gs.contact_minutes:g} min long (ground_segment.contact_minutes), no two overlapping in time (a "
             "contact is booked on one antenna for one pass; it cannot continue at another site). Longest pass: the "
             "longest over a single site. Longest gap: the longest time no site sees the satellite. "

@@ -514,3 +514,14 @@ def test_every_number_of_the_site_catalog_has_a_source_with_its_date():
     assert (
         "Alaska 1" in networks["aws_ground_station"]["note"] and "approximate" in networks["aws_ground_station"]["note"]
     )
+
+
+def test_the_method_the_report_prints_counts_contacts_on_one_antenna():
+    """compare.json's and the report's method still said contacts/day merged every site's passes
+    after the count had become single-site passes."""
+    method = coverage_report(build_blueprint(spec_from_data(spec_data())))["method"]
+    assert (
+        "Contacts/day: single-site passes at least 180 s long (ground_segment.min_contact_seconds), no two "
+        "overlapping in time: what the network can offer, not what is booked." in method
+    )
+    assert "merged" not in method
