@@ -479,6 +479,7 @@ def test_an_update_deep_inside_a_long_value_shows_where_the_two_values_differ():
     [
         ("sha256:" + "0" * 64, "FileAsset", False),  # NEW planned where the layer is not found
         ("FileAsset", "sha256:" + "0" * 64, False),  # OLD planned there
+        ("FileAsset", "FileAsset", False),  # both: equal by name only, whatever the files held
         ("sha256:" + "0" * 64, "sha256:" + "1" * 64, True),  # both read: a real change of the layer
     ],
 )

@@ -354,6 +354,13 @@ def _input_changes(
             found.append(PropertyChange(key, "-", old.inputs[key], None))
         elif old.inputs[key] != new.inputs[key]:
             found.extend(leaf_changes(old.inputs[key], new.inputs[key], key))
+        elif not_compared is not None:
+            # unread on both sides, the two are equal by name only: what either file held is unknown
+            not_compared.extend(
+                PropertyChange(path, "~", UNREAD, value)
+                for path, value in _leaves(PropertyChange(key, "+", None, new.inputs[key]))
+                if value in UNREAD_ASSETS and not _under(path, new.ignored)
+            )
     changes = []
     for change in found:
         if _under(change.path, new.ignored):
