@@ -340,3 +340,23 @@ def test_duckdb_rows_match_the_processor_counts(tmp_path: Path) -> None:
     assert by_status == [("corrupt", 1), ("duplicate", 1), ("ok", 10)]
     assert by_channel == [(0, 5, 2), (2, 5, 0)]
     assert sorted(channels) == by_channel
+
+
+def test_the_processor_itself_says_a_capture_cut_its_packets_short(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The cloud's runtimes call process_contact, not the command line: the line naming the
+    capture's cut must come from the processor, or their logs say nothing at all."""
+    packets = packetise(stream_of(frames(range(20))), 1024, START)
+    for packet in packets:
+        packet.keep = 600  # cut after some data: the markers stand 572 bytes apart
+    Capture(packets).write(contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1))
+
+    (summary,) = run(tmp_path)
+
+    assert summary["truncated_packets"] == summary["packets"] == 20
+    assert capsys.readouterr().err.splitlines() == [
+        f"groundlink: contact {CONTACT_A}: 20 of its 20 packets were cut short by the capture (each record holds "
+        "less than its packet: a snap length under the packets' size), so their data is missing; capture whole "
+        "packets (tcpdump -s 0)"
+    ]

@@ -213,25 +213,16 @@ def _not_a_directory(path: Path) -> str:
 
 def _capture_advice(summary: dict[str, Any], fmt: CaptureFormat) -> list[str]:
     """What a contact's counts say about how it was captured, with what to do: nothing of the
-    downlink read (the wrong port), or most packets cut short by the capture itself (a snap
-    length under the packets' size: `tcpdump -s 64` keeps the headers only). A capture whose
-    every packet was cut inside its VITA-49 header was told to check --udp-port, which
-    cannot help."""
+    downlink read, most likely the wrong port. A capture that cut most packets short is said by
+    the processor itself (`process_contact`, as the cloud's runtimes log it), not as a port."""
     from ..processing.processor import mostly_cut
 
-    packets, cut = summary["packets"], summary["truncated_packets"]
-    contact = f"contact {summary['contact_id']}"
-    if mostly_cut(summary):
-        return [
-            f"{contact}: {cut} of its {packets} packets were cut short by the capture (each record holds "
-            "less than its packet: a snap length under the packets' size), so their data is missing; "
-            "capture whole packets (tcpdump -s 0)"
-        ]
-    if packets and not summary["payload_bytes"]:  # read, but nothing in it was the downlink
+    packets = summary["packets"]
+    if packets and not summary["payload_bytes"] and not mostly_cut(summary):
         ports = ", ".join(map(str, sorted(fmt.udp_ports))) or "any"
         return [
-            f"{contact}: none of its {packets} packets is a datagram of the downlink (UDP port {ports}); "
-            "check --udp-port"
+            f"contact {summary['contact_id']}: none of its {packets} packets is a datagram of the downlink "
+            f"(UDP port {ports}); check --udp-port"
         ]
     return []
 

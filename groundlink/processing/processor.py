@@ -484,10 +484,10 @@ def process_contact(
         partition = _partition(contact, summary)
         pq.write_table(pa.Table.from_pylist([summary], schema=CONTACT_SUMMARY.schema), staging.summary_file())
         staging.commit(partition)
-        # markers stand at odd distances in a capture that cut most packets short: that is said
-        # instead (`process`), not a CADU length to check
-        length_warning = None if mostly_cut(summary) else _length_warning(contact, run)
-        for warning in (length_warning, _date_warning(contact, partition)):
+        # markers stand at odd distances in a capture that cut most packets short: the cut is
+        # said instead, not a CADU length to check (the cloud's runtimes log it too)
+        capture_warning = _cut_warning(contact, summary) if mostly_cut(summary) else _length_warning(contact, run)
+        for warning in (capture_warning, _date_warning(contact, partition)):
             if warning:
                 print(warning, file=sys.stderr)
         return summary
@@ -539,6 +539,17 @@ def mostly_cut(summary: dict[str, Any]) -> bool:
     """Whether the capture cut at least half the contact's packets short (records holding less
     than their packets: a snap length under their size), which explains whatever else is wrong."""
     return bool(summary["packets"]) and 2 * summary["truncated_packets"] >= summary["packets"]
+
+
+def _cut_warning(contact: Contact, summary: dict[str, Any]) -> str:
+    """The line for a capture that cut most of its packets short (`mostly_cut`): a snap length
+    under the packets' size (`tcpdump -s 64` keeps the headers only) loses their data, and was
+    told to check --udp-port or --cadu-length, neither of which could help."""
+    return (
+        f"groundlink: contact {contact.contact_id}: {summary['truncated_packets']} of its {summary['packets']} "
+        "packets were cut short by the capture (each record holds less than its packet: a snap length under the "
+        "packets' size), so their data is missing; capture whole packets (tcpdump -s 0)"
+    )
 
 
 def _length_warning(contact: Contact, run: _ContactRun) -> str | None:
