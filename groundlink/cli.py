@@ -262,9 +262,11 @@ def _stopped(signum: int) -> int:
     """The stop signal's line, written if the terminal is still there to take it (a closed
     terminal's SIGHUP leaves every write failing; while a progress display runs, stderr is its
     proxy, which writes through the guarded stdout), and its exit status."""
-    with contextlib.suppress(OSError, OutputFailed):
+    with interrupt.held(), contextlib.suppress(OSError, OutputFailed):
+        # held back: a late stop signal between the line and its record would write it again
         print(interrupt.line(signum), file=sys.stderr)
-    interrupt.written(signum)
+        interrupt.written(signum)
+    interrupt.written(signum)  # the write failed (the terminal is gone): nothing more to write either
     return interrupt.exit_code(signum)
 
 

@@ -54,6 +54,21 @@ def written(signum: int) -> None:
     _written = signum
 
 
+class held:
+    """The stop signals held back inside a `with` block, delivered when it ends (POSIX signal
+    masks; elsewhere nothing is held). Only `signal` is imported here: no contextlib."""
+
+    def __enter__(self) -> held:
+        self._previous = (
+            signal.pthread_sigmask(signal.SIG_BLOCK, set(STOPS)) if hasattr(signal, "pthread_sigmask") else None
+        )
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, self._previous)
+
+
 def leave_at_once(signum: int, frame: FrameType | None) -> None:
     """Write the one line and end the process: nothing has been started that needs stopping.
     Once the command has written its line, a later stop signal ends the process with that
