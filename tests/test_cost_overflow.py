@@ -5,7 +5,10 @@ the line item and the price id, not a report of inf or a traceback from the char
 
 from __future__ import annotations
 
+import decimal
+import json
 import math
+from decimal import Decimal
 
 import annotated_types as at
 import pytest
@@ -109,6 +112,11 @@ def test_a_huge_price_that_stays_finite_is_reported_to_the_cent(tmp_path, capsys
 
     assert code == 0, capsys.readouterr().err
     report = (out / "report.md").read_text()
-    # 2,555 PUTs a month at the price per 1,000: the figure whole, with every digit, to the cent
-    monthly = f"{2.555 * float(price):,.2f}"[:12]
-    assert f"**${monthly}" in report
+    total = json.loads((out / "compare.json").read_text())["cost"]["clouds"]["aws"]["monthly"]["known"]
+    # 2,555 PUTs a month at the price per 1,000 lead the total, which is printed whole: every
+    # digit of the figure compare.json holds, to the cent (28 digits and more)
+    assert total == pytest.approx(2.555 * float(price), rel=1e-9)
+    with decimal.localcontext() as context:
+        context.prec = 400
+        whole = Decimal(repr(total)).quantize(Decimal("0.01"), rounding=decimal.ROUND_HALF_UP)
+    assert len(f"{whole:f}") > 28 and f"| **${whole:,}** |" in report

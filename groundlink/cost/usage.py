@@ -110,6 +110,7 @@ class MonthlyUsage:
     links: tuple[LinkVolume, ...]
     contact_seconds: float
     raw_gb: float  # contact data landed in the raw store a month (0 without delivery.object_store)
+    delivered_gb: float  # contact data the ground segment delivers a month, into the raw store or a live stream
     products_gb: float
     stores: tuple[StoreFlow, ...]
     objects_written: float  # raw files plus product objects, a month (manifests: `written`)
@@ -122,8 +123,6 @@ class MonthlyUsage:
     contact_events: float
     object_size_mb: float
     assumptions: tuple[str, ...] = field(default=())
-    # contact data the ground segment delivers a month, into the raw store or a live stream
-    delivered_gb: float = 0.0
 
     # per cloud: the manifests a partner network writes a month into that cloud's raw store, one
     # per contact, last (groundlink/runtime/delivery.py); none where a first-party station delivers
