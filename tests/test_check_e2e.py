@@ -178,37 +178,45 @@ def test_defaults_from_the_config_schema_are_applied(own_pack_processes):
 
 
 @pytest.mark.parametrize(
-    "config, words",
+    "config, words, documented",
     [
         (
             {"retired-azure-orbital": {"legacyOrbitalAllowed": "yes"}},
             'retired-azure-orbital.legacyOrbitalAllowed: "yes" is not allowed; allowed: true, false',
+            True,
         ),
-        ({"retired-azure-orbital": "hard"}, "allowed: advisory, mandatory, remediate, disabled"),
-        ({"retired-azure-orbit": "advisory"}, "did you mean 'retired-azure-orbital'?"),
+        ({"retired-azure-orbital": "hard"}, "allowed: advisory, mandatory, remediate, disabled", True),
+        ({"retired-azure-orbit": "advisory"}, "did you mean 'retired-azure-orbital'?", True),
         (
             {"tags-required": {"requiredTag": ["x"]}},
             "tags-required.requiredTag: unknown property; allowed: enforcementLevel, requiredTags; did you mean 'requiredTags'?",
+            False,
         ),
-        ({"all": {"legacyOrbitalAllowed": True}}, "all.legacyOrbitalAllowed: `all` sets only enforcementLevel"),
+        ({"all": {"legacyOrbitalAllowed": True}}, "all.legacyOrbitalAllowed: `all` sets only enforcementLevel", False),
     ],
 )
-def test_invalid_pack_config_is_one_clear_line_and_stops_the_pack(config, words, own_pack_processes):
+def test_invalid_pack_config_is_one_clear_line_and_stops_the_pack(config, words, documented, own_pack_processes):
     with pytest.raises(PackConfigError) as raised:
         check_plans([cached_plan("noaa20.yaml", "azure")], policy_pack_config=config)
     assert words in str(raised.value) and "\n" not in str(raised.value)
     assert _pack_children() == []
-    # docs/policies.md shows the first three as `groundlink check` prints them for a pack.json
-    if config in DOCUMENTED_CONFIGS:
-        shown = "groundlink: " + str(raised.value).replace("policy pack config:", "pack.json:", 1)
-        assert shown in (ROOT / "docs" / "policies.md").read_text().splitlines()
+    # docs/policies.md shows the documented ones as `groundlink check` prints them for a pack.json
+    shown = "groundlink: " + str(raised.value).replace("policy pack config:", "pack.json:", 1)
+    assert (shown in _policies_doc_lines()) is documented
 
 
-DOCUMENTED_CONFIGS = [
-    {"retired-azure-orbital": {"legacyOrbitalAllowed": "yes"}},
-    {"retired-azure-orbital": "hard"},
-    {"retired-azure-orbit": "advisory"},
-]
+def _policies_doc_lines() -> list[str]:
+    return (ROOT / "docs" / "policies.md").read_text().splitlines()
+
+
+def test_the_documented_empty_config_line_is_the_one_check_prints(tmp_path):
+    from groundlink.check.config import load_config_file
+
+    path = tmp_path / "pack.json"
+    path.write_text("")
+    with pytest.raises(PackConfigError) as raised:
+        load_config_file(path)
+    assert "groundlink: " + str(raised.value).replace(str(path), "pack.json", 1) in _policies_doc_lines()
 
 
 @pytest.mark.usefixtures("shared_plans")

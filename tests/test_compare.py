@@ -278,6 +278,29 @@ def test_coverage_that_could_not_be_estimated_is_said_on_the_terminal_and_in_the
     assert f"- Coverage: {line.removeprefix('coverage: ')}" in summary  # Markdown escapes the brackets
 
 
+def test_satellites_not_estimated_for_one_reason_share_one_line():
+    """Every status but "needs TLE" had a line per satellite: a spec of 500 GEO satellites
+    printed 500 lines on the terminal."""
+    from groundlink.report.sections import coverage_not_estimated
+
+    def geo(i: int) -> dict:
+        status = (
+            f"not estimated: not a low Earth orbit (1.0{i} rev/day, eccentricity 0.000) (satellites[{i}].tle, geo{i})"
+        )
+        return {"satellite": f"geo{i}", "clouds": {"aws": {"status": status}, "azure": {"status": status}}}
+
+    lines = coverage_not_estimated({"coverage": {"satellites": [geo(i) for i in range(5)]}})
+    assert lines == [
+        "5 satellites (geo0, geo1, geo2 and 2 more) on AWS and Azure: not estimated: not a low Earth orbit (the "
+        "coverage table gives each one's reason); ground_segment.contacts_per_day is not checked"
+    ]
+    (one,) = coverage_not_estimated({"coverage": {"satellites": [geo(7)]}})
+    assert one == (
+        "geo7 on AWS and Azure: not estimated: not a low Earth orbit (1.07 rev/day, eccentricity 0.000) "
+        "(satellites[7].tle, geo7); ground_segment.contacts_per_day is not checked"
+    )
+
+
 def _tle_sum(line: str) -> str:
     return str(sum(int(c) if c.isdigit() else c == "-" for c in line[:68]) % 10)
 

@@ -201,14 +201,35 @@ def test_deleting_a_retired_orbital_resource_is_refused_as_it_cannot_be_created_
 
 
 @pytest.mark.parametrize(
-    ("stateful", "said"),
+    ("stateful", "irreplaceable", "said"),
     [
-        (True, "data loss: stateful resource deleted"),
-        (False, "deleted, and it cannot be created again (retired service)"),
+        (True, False, "data loss: stateful resource deleted"),
+        (False, True, "deleted, and it cannot be created again (retired service)"),
+        (True, True, "deleted, and it cannot be created again (retired service)"),  # protected in OLD
     ],
 )
-def test_the_report_says_why_a_deletion_is_refused(stateful, said):
+def test_the_report_says_why_a_deletion_is_refused(stateful, irreplaceable, said):
     from groundlink.report.sections import _risk
 
-    change = {"action": "delete", "dataLoss": True, "stateful": stateful, "shortensRetention": [], "unprotects": False}
+    change = {
+        "action": "delete",
+        "dataLoss": True,
+        "stateful": stateful,
+        "irreplaceable": irreplaceable,
+        "shortensRetention": [],
+        "unprotects": False,
+    }
     assert _risk(change).text == said
+
+
+@pytest.mark.parametrize("stateful", [False, True])
+def test_a_retired_orbital_resource_is_said_irreplaceable_even_when_protected(stateful):
+    """An orbital resource a stack protected counts as stateful too: it was said to be a store."""
+    from groundlink.diff.changes import Change
+    from groundlink.diff.preview_text import change_lines
+
+    change = Change("delete", "k", "azure-native:orbital:Spacecraft", "aqua-spacecraft", stateful)
+    assert change.loses_data and change_lines(change)[0].endswith(
+        "delete  CANNOT BE CREATED AGAIN: Azure Orbital Ground Station was retired on 2024-12-18 and takes no new "
+        "resources"
+    )

@@ -79,7 +79,7 @@ def change_lines(change: Change) -> list[str]:
         head += f" [may be forced by {', '.join(change.forced_by)}: replacement rules for this type not recorded]"
     elif change.action == "replace":
         head += f" [forced by {', '.join(change.forced_by)}]"
-    if change.loses_data and not change.stateful:
+    if change.loses_data and change.irreplaceable:
         head += f"  CANNOT BE CREATED AGAIN: {RETIRED}"
     elif change.loses_data:
         head += "  DATA LOSS: stateful resource"

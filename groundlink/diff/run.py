@@ -101,7 +101,7 @@ def data_loss_lines(diffs: Sequence[Diff]) -> list[str]:
                 how = f"replaced (forced by {', '.join(change.forced_by)})"
             else:
                 how = f"replaced (changed {', '.join(change.forced_by)}; no replacement rules recorded for the type)"
-            loss = "data loss" if change.stateful else f"it cannot be created again ({RETIRED})"
+            loss = f"it cannot be created again ({RETIRED})" if change.irreplaceable else "data loss"
             lines.append(f"{diff.cloud}: {change.type} {change.name} would be {how}: {loss}")
         for change in diff.shortened:
             shown = [f"{p.path}: {_shown(p.old)} => {_shown(p.new)}" for p in change.shortened]

@@ -515,11 +515,24 @@ def coverage_not_estimated(doc: dict[str, Any]) -> list[str]:
             f"not estimated for {counted(len(without_tle), 'satellite')} without TLE lines ({named}; "
             "satellites[].tle): ground_segment.contacts_per_day is not checked against the ground stations"
         )
+    # the other statuses, one line per kind of reason and clouds: a spec of 500 GEO satellites
+    # printed 500 lines
+    groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for sat in satellites:
         others = [e["status"] for e in sat["clouds"].values() if e["status"] not in ("estimated", "needs TLE")]
         for status in dict.fromkeys(others):
             clouds = " and ".join(cloud_title(c) for c, e in sat["clouds"].items() if e["status"] == status)
-            lines.append(f"{sat['satellite']} on {clouds}: {status}; ground_segment.contacts_per_day is not checked")
+            groups.setdefault((status.split(" (")[0], clouds), []).append((sat["satellite"], status))
+    for (kind, clouds), found in groups.items():
+        if len(found) == 1:
+            name, said = found[0]
+        else:
+            name = ", ".join(n for n, _ in found[:NAMES_SHOWN])
+            if len(found) > NAMES_SHOWN:
+                name += f" and {len(found) - NAMES_SHOWN} more"
+            name = f"{counted(len(found), 'satellite')} ({name})"
+            said = f"{kind} (the coverage table gives each one's reason)"
+        lines.append(f"{name} on {clouds}: {said}; ground_segment.contacts_per_day is not checked")
     return lines
 
 
@@ -640,7 +653,7 @@ def _risk(change: dict[str, Any]) -> Cell:
     """Why a change loses data, with the property change that does it; empty when it loses none."""
     if change["dataLoss"]:
         how = "deleted" if change["action"] == "delete" else "replaced"
-        if not change["stateful"]:  # irreplaceable: of the retired Azure Orbital Ground Station
+        if change["irreplaceable"]:  # of the retired Azure Orbital Ground Station
             return _c(f"{how}, and it cannot be created again (retired service)", "bad")
         return _c(f"data loss: stateful resource {how}", "bad")
     reasons = []
