@@ -38,6 +38,7 @@ from typing import Any
 import pytest
 import yaml
 
+import groundlink.check.runner  # noqa: F401  (binds engine.plan as it imports: before any test patches it)
 from groundlink.cli import no_collection_at_exit
 from groundlink.engine import Plan
 from groundlink.engine import plan as _engine_plan  # bound now: tests may patch groundlink.engine.plan
