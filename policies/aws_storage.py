@@ -157,6 +157,15 @@ KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
 
 
 # alias/aws/s3, arn:aws:kms:<region>:<account>:alias/aws/s3 (any partition, any case): AWS-managed keys
+def _inline(bucket: Any, name: str, *path: str) -> Any:
+    """A bucket's own (deprecated) setting `name`: pulumi-aws's Bucket takes it as one block,
+    BucketV2 (the earlier name of the same bucket) as a list of them under the plural name
+    (serverSideEncryptionConfigurations, versionings, loggings)."""
+    if bucket.resource_type == "aws:s3/bucketV2:BucketV2":
+        return get(bucket.props, f"{name}s", 0, *path)
+    return get(bucket.props, name, *path)
+
+
 def _sse_defaults(config: Any) -> list[Any]:
     rules = as_list(get(config, "rules")) + as_list(get(config, "rule"))
     return [get(r, "applyServerSideEncryptionByDefault") for r in rules]
@@ -187,7 +196,7 @@ def kms_encryption(args: Any, report: Any) -> None:
     for bucket, sse in _buckets_with(args, T.S3_SSE):
         configs = [s.props for s in sse]
         defaults = [
-            d for c in [*configs, get(bucket.props, "serverSideEncryptionConfiguration")] for d in _sse_defaults(c)
+            d for c in [*configs, _inline(bucket, "serverSideEncryptionConfiguration")] for d in _sse_defaults(c)
         ]
         if any(d is UNKNOWN for d in defaults):
             continue
@@ -230,7 +239,7 @@ def kms_encryption(args: Any, report: Any) -> None:
 def versioning(args: Any, report: Any) -> None:
     for bucket, versionings in _buckets_with(args, T.S3_VERSIONING):
         statuses = [get(v.props, "versioningConfiguration", "status") for v in versionings]
-        inline = get(bucket.props, "versioning", "enabled")
+        inline = _inline(bucket, "versioning", "enabled")
         if "Enabled" in statuses or is_true(inline) or UNKNOWN in statuses:
             continue
         # the bucket's own `versioning` is a computed output, unknown on a preview of a new
@@ -251,7 +260,7 @@ def versioning(args: Any, report: Any) -> None:
 )
 def access_logging(args: Any, report: Any) -> None:
     for bucket, logged in _buckets_with(args, T.S3_LOGGING):
-        if logged or get(bucket.props, "logging", "targetBucket") or _is_log_target(args.resources, bucket):
+        if logged or _inline(bucket, "logging", "targetBucket") or _is_log_target(args.resources, bucket):
             continue
         report(f"{_label(bucket)} has no access logging", bucket.urn)
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from .test_policies_support import functions_app, res, run_stack
 
 BUCKET = "aws:s3/bucket:Bucket"
@@ -96,3 +98,32 @@ def test_the_apps_account_is_found_by_the_name_a_real_preview_passes():
             app.urn,
         )
     ]
+
+
+BUCKET_V2 = "aws:s3/bucketV2:BucketV2"
+KMS_DEFAULT = {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": SOURCE_KEY}
+
+
+@pytest.mark.parametrize(
+    ("rule", "inline", "message"),
+    [
+        (
+            "aws-s3-kms-encryption",
+            {"serverSideEncryptionConfigurations": [{"rules": [{"applyServerSideEncryptionByDefault": KMS_DEFAULT}]}]},
+            "bucket raw has no default encryption configuration",
+        ),
+        ("aws-s3-versioning", {"versionings": [{"enabled": True}]}, "bucket raw is not versioned"),
+        (
+            "aws-s3-access-logging",
+            {"loggings": [{"targetBucket": "logs-1", "targetPrefix": "raw/"}]},
+            "bucket raw has no access logging",
+        ),
+    ],
+)
+def test_a_bucketv2_configured_inline_is_read_under_its_plural_names(rule, inline, message):
+    """BucketV2 takes each inline setting as a list under its plural name: the rules read the
+    singular one, so a BucketV2 encrypted, versioned and logged inline was reported as none."""
+    plain = {"bucket": "raw-1", "arn": "arn:aws:s3:::raw-1"}
+    assert run_stack(rule, [res(BUCKET_V2, "raw", {**plain, **inline})]) == []
+    bucket = res(BUCKET_V2, "raw", plain)
+    assert run_stack(rule, [bucket]) == [(message, bucket.urn)]
