@@ -460,6 +460,11 @@ TLE_ELEMENT_FIELDS: tuple[tuple[int, int, int, str, str, float, float], ...] = (
     (2, 44, 51, "mean anomaly", "decimal", 0, 360),
     (2, 53, 63, "mean motion", "decimal", 1e-8, 20),
 )
+# The columns between a TLE's fields, blank in CelesTrak's format (its column 2 is checked with the
+# line number). sgp4 reads the fields with the text around them: a '0' in line 1's column 18 made
+# the epoch year 2 and its day 4169.9 (compare ended in a traceback), a '-' in line 2's column 34
+# negated the argument of perigee without a word.
+TLE_BLANK_COLUMNS: tuple[tuple[int, ...], tuple[int, ...]] = ((9, 18, 33, 44, 53, 62, 64), (8, 17, 26, 34, 43, 52))
 _TLE_EXPONENT = re.compile(r"([ +-])(\d{5})([ +-])(\d)")
 _TLE_FORMS = {
     "whole": "digits",
@@ -541,14 +546,23 @@ class Satellite(_Model):
                     f"line {number} checksum does not match: its last character is {line[68]!r}, the line's "
                     f"digits (each - counting 1) give {digits % 10}"
                 )
+        for number, columns in enumerate(TLE_BLANK_COLUMNS, start=1):
+            for column in columns:
+                if value[number - 1][column - 1] != " ":
+                    raise ValueError(
+                        f"line {number} column {column} read {value[number - 1][column - 1]!r}; allowed: a space "
+                        "(it separates two fields, and sgp4 reads the fields around it otherwise)"
+                    )
         for number, first, last, field, form, low, high in TLE_ELEMENT_FIELDS:
             text = value[number - 1][first - 1 : last]
             if field == "epoch day of the year":
                 high = _tle_epoch_day_max(value[0][18:20])
             if not low <= tle_field(text, form) <= high:
                 allowed = f"a number from {_fmt(low)} to {_fmt(high)}"
-                if form in _TLE_FORMS:
-                    allowed = _TLE_FORMS[form] + (f", from {_fmt(low)} to {_fmt(high)}" if form == "whole" else "")
+                if form in _TLE_FORMS:  # the assumed point's 7 digits always lie in 0-1
+                    allowed = _TLE_FORMS[form] + (
+                        f", from {_fmt(low)} to {_fmt(high)}" if form != "point assumed" else ""
+                    )
                 raise ValueError(
                     f"line {number} columns {first}-{last} ({field}) read {text.strip()!r}; allowed: {allowed}"
                 )

@@ -12,7 +12,7 @@ from groundlink.spec import SpecError, load_spec, spec_from_data
 
 from .conftest import SPECS, spec_data
 
-LINE_2_BODY = " 98.7000 100.0000 0001000  90.0000 270.0000 14.19500000100000"
+LINE_2_BODY = "  98.7000 100.0000 0001000  90.0000 270.0000 14.1950000010000"  # CelesTrak's columns
 
 
 def tle_line(number: int, norad: int, body: str = "") -> str:
@@ -271,6 +271,32 @@ class TestSatellites:
         good[line - 1] = tle_line(line, 43013, edited[7:])
         errors = _errors(lambda d: d["satellites"][0].update(tle=good))
         assert any(e.startswith(f"s.yaml: satellites[0].tle: {message}") for e in errors), errors
+
+    @pytest.mark.parametrize(
+        ("line", "column", "char"),
+        [(1, 18, "0"), (1, 33, "X"), (1, 53, "X"), (2, 8, "X"), (2, 34, "-"), (2, 43, "X"), (2, 52, ".")],
+    )
+    def test_a_column_between_two_fields_holds_a_space(self, line, column, char):
+        """sgp4 reads the fields with the text around them: a '0' before the epoch made its year 2
+        and compare end in a traceback; a '-' before the argument of perigee negated it silently."""
+        good = [tle_line(1, 43013), tle_line(2, 43013)]
+        edited = good[line - 1][: column - 1] + char + good[line - 1][column:68]
+        good[line - 1] = tle_line(line, 43013, edited[7:])
+        errors = _errors(lambda d: d["satellites"][0].update(tle=good))
+        assert errors == [
+            f"s.yaml: satellites[0].tle: line {line} column {column} read {char!r}; allowed: a space (it separates "
+            "two fields, and sgp4 reads the fields around it otherwise)"
+        ], errors
+
+    @pytest.mark.parametrize("at", [45, 54])
+    def test_an_exponent_field_past_its_range_says_the_range(self, at):
+        good = [tle_line(1, 43013), tle_line(2, 43013)]
+        good[0] = tle_line(1, 43013, good[0][7 : at - 1] + " 99999+9" + good[0][at + 7 : 68])
+        errors = _errors(lambda d: d["satellites"][0].update(tle=good))
+        assert len(errors) == 1 and errors[0].endswith(
+            "read '99999+9'; allowed: a sign, 5 digits and a signed exponent digit, the decimal point assumed "
+            "(-11606-4 is -0.11606e-4), from -1 to 1"
+        ), errors
 
     @pytest.mark.parametrize(
         ("year", "day", "refused"),
