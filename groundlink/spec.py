@@ -851,7 +851,8 @@ class Storage(_Model):
                     raise _fail(
                         f"tiering[{i}].after_days",
                         f"{step.after_days} is not before {store}_retention_days "
-                        f"{retention}{_default_note(self, f'{store}_retention_days')} (the tier would never apply)",
+                        f"{retention}{_default_note(self, f'{store}_retention_days')} (the tier would never apply); "
+                        f"allowed: fewer than {retention} days, or a longer {store}_retention_days",
                     )
             previous_days, previous_rank = step.after_days, rank
         return self

@@ -161,7 +161,7 @@ def test_a_tier_step_must_come_before_products_retention():
     data["storage"].update(raw_retention_days=3650, products_retention_days=180)
     assert _errors(data) == [
         "s.yaml: storage.tiering[2].after_days: 180 is not before products_retention_days 180 "
-        "(the tier would never apply)"
+        "(the tier would never apply); allowed: fewer than 180 days, or a longer products_retention_days"
     ]
     data["storage"]["products_retention_days"] = 181
     assert _errors(data) == []
