@@ -56,7 +56,8 @@ def written(signum: int) -> None:
 
 class held:
     """The stop signals held back inside a `with` block, delivered when it ends (POSIX signal
-    masks; elsewhere nothing is held). Only `signal` is imported here: no contextlib."""
+    masks; elsewhere nothing is held): while plan workers are forked, and while the command
+    writes its one line. Only `signal` is imported here: no contextlib."""
 
     def __enter__(self) -> held:
         self._previous = (

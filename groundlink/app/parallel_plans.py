@@ -88,7 +88,7 @@ def _quietly(work: Callable[[], None]) -> None:
 
 def _worker_start(parent: int | None) -> None:
     """Workers leave Ctrl-C to the caller, which stops them: no traceback from each worker.
-    They were forked with Ctrl-C held back (`_ctrl_c_held_while_forking`); ignoring it
+    They were forked with Ctrl-C held back (`interrupt.held`, in `run_plans`); ignoring it
     discards one that arrived meanwhile, and only then is it let through again.
 
     `parent` is the caller's pid when its main thread forked the worker: the worker then
@@ -136,27 +136,6 @@ def _new_pool(workers: int) -> ProcessPoolExecutor:
     )
 
 
-@contextlib.contextmanager
-def _ctrl_c_held_while_forking() -> Iterator[None]:
-    """Ctrl-C held back while the pool forks its workers, and delivered once they are forked.
-
-    A Ctrl-C (sent to the whole process group, as a terminal sends it) that came between a fork
-    and the executor's record of the new worker raised in the caller before it knew that worker,
-    so the worker was never stopped and waited for work for ever; and in the worker, before its
-    initializer ran, it raised inside multiprocessing's start-up and printed a traceback. Held
-    back, it reaches the caller once every worker is recorded (and stopped on the way out), and
-    a worker inherits it held back until `_worker_start` discards it.
-    """
-    if not hasattr(signal, "pthread_sigmask"):  # no POSIX signal masks: nothing to hold back
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, set(interrupt.STOPS))
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-
-
 def _context() -> multiprocessing.context.BaseContext:
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
@@ -186,7 +165,15 @@ def run_plans(
     _import_before_fork()
     pool = _warm_pool.get(workers) if _warm_pool is not None else _new_pool(workers)
     try:
-        with _ctrl_c_held_while_forking():  # the first submit forks the workers
+        # The first submit forks the workers, with Ctrl-C held back until they are forked. A
+        # Ctrl-C (sent to the whole process group, as a terminal sends it) that came between a
+        # fork and the executor's record of the new worker raised in the caller before it knew
+        # that worker, so the worker was never stopped and waited for work for ever; and in the
+        # worker, before its initializer ran, it raised inside multiprocessing's start-up and
+        # printed a traceback. Held back, it reaches the caller once every worker is recorded
+        # (and stopped on the way out), and a worker inherits it held until `_worker_start`
+        # discards it.
+        with interrupt.held():
             futures = {pool.submit(_plan_in_process, spec_path, cloud): cloud for cloud in clouds}
         for cloud in clouds:
             on_start(cloud)
