@@ -466,12 +466,13 @@ TLE_ELEMENT_FIELDS: tuple[tuple[int, int, int, str, str, float, float], ...] = (
 # negated the argument of perigee without a word.
 TLE_BLANK_COLUMNS: tuple[tuple[int, ...], tuple[int, ...]] = ((9, 18, 33, 44, 53, 62, 64), (8, 17, 26, 34, 43, 52))
 _TLE_EXPONENT = re.compile(r"([ +-])(\d{5})([ +-])(\d)")
+_EXPONENT_FORM = "a sign, 5 digits and a signed exponent digit, the decimal point assumed (-11606-4 is -0.11606e-4)"
 _TLE_FORMS = {
     "whole": "digits",
     "point assumed": "7 digits with the decimal point assumed before them (0001234 is 0.0001234)",
-    "exponent": "a sign, 5 digits and a signed exponent digit, the decimal point assumed (-11606-4 is -0.11606e-4)",
+    "exponent": _EXPONENT_FORM,
+    "exponent, spaces as 0": _EXPONENT_FORM,
 }
-_TLE_FORMS["exponent, spaces as 0"] = _TLE_FORMS["exponent"]
 
 
 def tle_field(text: str, form: str) -> float:

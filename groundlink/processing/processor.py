@@ -324,9 +324,10 @@ class _ContactRun:
         self.skipped += found.skipped
         starts, lengths = found.arrays()
         if len(starts):
-            off_grid = np.zeros(len(starts), dtype=np.int64)
-            for start, between in found.off_grid.items():
-                off_grid[np.searchsorted(starts, start)] = between
+            off_grid = None  # nearly every chunk: no frame followed by bytes off the grid
+            if found.off_grid:
+                off_grid = np.zeros(len(starts), dtype=np.int64)
+                off_grid[np.searchsorted(starts, list(found.off_grid))] = list(found.off_grid.values())
             self._emit(data, starts, lengths, off_grid)
         self.carry_at += keep
         self.carry = data[keep:].copy()
@@ -341,7 +342,7 @@ class _ContactRun:
                 self.inside[at + marker] = self.inside.get(at + marker, 0) + 1
             self.looked_inside += 1
 
-    def _emit(self, data: Any, starts: I64, lengths: I64, off_grid: I64) -> None:
+    def _emit(self, data: Any, starts: I64, lengths: I64, off_grid: I64 | None) -> None:
         fmt = self.fmt
         steps = np.diff(starts)
         other = steps[steps != fmt.cadu_length]

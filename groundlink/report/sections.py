@@ -499,6 +499,12 @@ def coverage_warnings(doc: dict[str, Any]) -> list[str]:
 NAMES_SHOWN = 3  # satellites named in a line about many; the report's table names them all
 
 
+def _some_of(names: list[str]) -> str:
+    """The first NAMES_SHOWN names, and how many more."""
+    more = len(names) - NAMES_SHOWN
+    return ", ".join(names[:NAMES_SHOWN]) + (f" and {more} more" if more > 0 else "")
+
+
 def coverage_not_estimated(doc: dict[str, Any]) -> list[str]:
     """Where coverage could not be estimated, so the contact plan was not checked: said in the
     summary and on the terminal as the warnings are. Only the coverage table said it, and a
@@ -508,11 +514,8 @@ def coverage_not_estimated(doc: dict[str, Any]) -> list[str]:
     lines = []
     without_tle = [s["satellite"] for s in satellites if any(e["status"] == "needs TLE" for e in s["clouds"].values())]
     if without_tle:
-        named = ", ".join(without_tle[:NAMES_SHOWN])
-        if len(without_tle) > NAMES_SHOWN:
-            named += f" and {len(without_tle) - NAMES_SHOWN} more"
         lines.append(
-            f"not estimated for {counted(len(without_tle), 'satellite')} without TLE lines ({named}; "
+            f"not estimated for {counted(len(without_tle), 'satellite')} without TLE lines ({_some_of(without_tle)}; "
             "satellites[].tle): ground_segment.contacts_per_day is not checked against the ground stations"
         )
     # the other statuses, one line per kind of reason and clouds: a spec of 500 GEO satellites
@@ -527,10 +530,7 @@ def coverage_not_estimated(doc: dict[str, Any]) -> list[str]:
         if len(found) == 1:
             name, said = found[0]
         else:
-            name = ", ".join(n for n, _ in found[:NAMES_SHOWN])
-            if len(found) > NAMES_SHOWN:
-                name += f" and {len(found) - NAMES_SHOWN} more"
-            name = f"{counted(len(found), 'satellite')} ({name})"
+            name = f"{counted(len(found), 'satellite')} ({_some_of([n for n, _ in found])})"
             said = f"{kind} (the coverage table gives each one's reason)"
         lines.append(f"{name} on {clouds}: {said}; ground_segment.contacts_per_day is not checked")
     return lines
