@@ -382,11 +382,9 @@ def _flushed(code: int) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .engine import PlanError
-    from .errors import EXIT_USAGE, UsageError
-    from .inputs import InputError, one_line
+    from .errors import EXIT_USAGE, PlanError, UsageError
+    from .inputs import InputError, SpecError, one_line
     from .path_args import prepared, shown
-    from .spec import SpecError
 
     try:
         with prepared(args, args.paths):

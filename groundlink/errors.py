@@ -1,7 +1,7 @@
 """User-facing errors and the exit codes every command shares.
 
-Libraries raise these (or their own errors: SpecError, PlanError, PriceError)
-and never print or exit; the command line turns them into one line on stderr
+Libraries raise these (or their own errors: SpecError in groundlink.inputs, PlanError
+below, PriceError) and never print or exit; the command line turns them into one line on stderr
 and an exit code. Keeping them here lets any layer raise a user error without
 importing the command line.
 """
@@ -21,3 +21,9 @@ EXIT_OUTPUT_CLOSED = 141  # the reader of stdout went away (`| head`), as a shel
 
 class UsageError(Exception):
     """A user-facing error: printed as is after `groundlink: `, exit 2."""
+
+
+class PlanError(Exception):
+    """The program failed under the offline engine (not a spec problem). Raised by
+    `groundlink.engine`; defined here so that the command line catches it without importing
+    the engine (commands that plan nothing start without the provider SDKs)."""

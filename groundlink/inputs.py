@@ -143,6 +143,17 @@ def one_line(text: str, limit: int = MAX_LINE) -> str:
     return clean if len(clean) <= limit else clean[: (limit - 1) // 2] + "…" + clean[len(clean) - limit // 2 :]
 
 
+class SpecError(Exception):
+    """A spec that cannot be used; `lines` holds one message per problem. Raised by
+    `groundlink.spec`; defined here so that the command line catches it without importing
+    the spec model (commands that read no spec start without it)."""
+
+    def __init__(self, source: str, lines: list[str]):
+        self.source = source
+        self.lines = [one_line(line) for line in lines]  # whatever a value held: one line, bounded
+        super().__init__("\n".join(lines))
+
+
 def show(value: Any) -> str:
     """A user value as echoed in a message: repr, truncated, never the whole of a large value."""
     if isinstance(value, str) and len(value) <= MAX_SHOWN and value.isprintable():

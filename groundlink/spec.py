@@ -45,6 +45,7 @@ from .inputs import (
     type_message,
     yaml_typed,
 )
+from .inputs import SpecError as SpecError  # raised here, caught by the command line from inputs
 from .presets import PRESETS, Preset, egress_node_of, json_shape_problem
 from .processing.config import CaptureFormat
 
@@ -1650,15 +1651,6 @@ class MissionSpec(_Model):
 
 # ---------------------------------------------------------------------------
 # Loading: YAML -> model, every failure turned into one precise line.
-
-
-class SpecError(Exception):
-    """A spec that cannot be used; `lines` holds one message per problem."""
-
-    def __init__(self, source: str, lines: list[str]):
-        self.source = source
-        self.lines = [one_line(line) for line in lines]  # whatever a value held: one line, bounded
-        super().__init__("\n".join(lines))
 
 
 def read_yaml(text: str, source: str) -> Document:

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from groundlink import functiondeps
-from groundlink.engine.runner import PlanError, run_program, stack_config
+from groundlink.engine.runner import run_program, stack_config
+from groundlink.errors import PlanError
 from groundlink.functiondeps import BUNDLES
 from groundlink.spec import load_spec
 

@@ -103,8 +103,9 @@ def cycles(graph: Mapping[str, Set[str]]) -> list[list[str]]:
 
 def test_the_graph_sees_function_level_and_relative_imports():
     graph = import_graph()
-    assert "groundlink.spec" in graph["groundlink.cli"]  # imported at module level
-    assert "groundlink.engine" in graph["groundlink.cli"]  # imported inside main()
+    assert "groundlink.path_args" in graph["groundlink.cli"]  # imported at module level
+    assert "groundlink.inputs" in graph["groundlink.cli"]  # imported inside _run()
+    assert "groundlink.app.compare" in graph["groundlink.cli"]  # `from .app import compare` inside commands()
     assert "groundlink.engine" in graph["groundlink.check.runner"]  # `from ..engine import ...`
 
 
@@ -126,3 +127,29 @@ def test_only_the_application_layer_imports_the_command_line():
         if "groundlink.cli" in targets and not name.startswith(APPLICATION_LAYER)
     )
     assert not offenders, f"modules below the command line import it: {offenders}"
+
+
+def test_processing_commands_start_without_the_spec_model_the_engine_or_the_provider_sdks(tmp_path: Path) -> None:
+    """`process` and `query` read captures and products, never a spec: a laptop or a function
+    runtime starting them pays for numpy, pyarrow and DuckDB, not for the spec model (pydantic
+    validators) and the plan engine (the provider SDKs), about a third of their start-up."""
+    import subprocess
+    import sys
+
+    from tests.contactgen import demo_contact
+
+    demo_contact(tmp_path / "raw")
+    products = tmp_path / "products"
+    script = (
+        "import json, sys\n"
+        "from groundlink import cli\n"
+        f"codes = [cli.main(['process', {str(tmp_path / 'raw')!r}, '--out', {str(products)!r}]),\n"
+        f"         cli.main(['query', {str(products)!r}, 'select count(*) from frame_index'])]\n"
+        "heavy = ('groundlink.spec', 'groundlink.engine', 'groundlink.blueprint', 'pulumi')\n"
+        "print(json.dumps({'codes': codes, 'loaded': sorted(m for m in heavy if m in sys.modules)}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False)
+    import json
+
+    result = json.loads(done.stdout.splitlines()[-1])
+    assert result == {"codes": [0, 0], "loaded": []}, done.stderr

@@ -8,13 +8,15 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ..clouds import CLOUD_CHOICES, chosen_clouds
-from ..engine.plan import Plan
 from ..errors import EXIT_FAILED, EXIT_OK
 from ..limits import AZURE_ORBITAL_RETIRED_ON, AZURE_ORBITAL_TYPE_PREFIX
-from ..preflight.findings import Finding
+
+if TYPE_CHECKING:  # the engine and the spec model are imported by the commands that plan
+    from ..engine.plan import Plan
+    from ..preflight.findings import Finding
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

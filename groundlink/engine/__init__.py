@@ -6,7 +6,8 @@ camelCase, options, dependencies) and mock outputs shaped like the real
 provider's (ARNs, Azure resource ids, endpoints). No CLI, no credentials.
 """
 
+from ..errors import PlanError
 from .plan import Plan, PlannedResource
-from .runner import PlanError, plan
+from .runner import plan
 
 __all__ = ["Plan", "PlanError", "PlannedResource", "plan"]

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .. import interrupt
 from ..blueprint import Realization
 from ..clouds import CLOUDS
+from ..errors import PlanError
 from ..spec import MissionSpec, load_spec
 from .plan import Plan, PlannedResource
 
@@ -25,10 +26,6 @@ if TYPE_CHECKING:
     from pulumi.runtime.mocks import Mocks
 
 PROJECT = "groundlink"
-
-
-class PlanError(Exception):
-    """The program failed under the offline engine (not a spec problem)."""
 
 
 # The key the SDK marks secret/asset envelopes with (pulumi.runtime.rpc._special_sig_key),
