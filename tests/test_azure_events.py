@@ -33,11 +33,14 @@ def test_system_topic_watches_the_mission_account(azure_noaa20):
     assert topic["topicType"] == "Microsoft.Storage.StorageAccounts"
 
 
-def test_subscription_passes_completed_writes_under_the_raw_container_to_the_queue(azure_noaa20):
+def test_subscription_passes_completed_manifests_under_the_raw_container_to_the_queue(azure_noaa20):
     subscription = one(azure_noaa20, "eventgrid:SystemTopicEventSubscription").inputs
     flt = subscription["filter"]
     assert flt["includedEventTypes"] == ["Microsoft.Storage.BlobCreated"]
     assert flt["subjectBeginsWith"] == "/blobServices/default/containers/raw-contact-data/"
+    # only a contact's manifest, by its exact name as on AWS: a data blob's event would start a
+    # run (a Container Apps job execution) with nothing to do
+    assert (flt["subjectEndsWith"], flt["isSubjectCaseSensitive"]) == ("/manifest.json", True)
     [api] = flt["advancedFilters"]
     assert api["key"] == "data.api" and "FlushWithClose" in api["values"] and "CreateFile" not in api["values"]
     delivery = subscription["deliveryWithResourceIdentity"]

@@ -18,8 +18,8 @@ archive GB in Cold: 813.96), lands 41.61 + 20.805 = 62.415 GB and writes 1,460 o
   against ZRS 1.60056 + 2.33928 + 3.66282 + writes 1,533 x 0.05 = 76.65: 84.25266; delta 25.11804.
 - Azure software keys: the $5.5 HSM key line (the 3,072-bit key the stack creates) goes: delta -5.5.
 - Azure Premium messaging adds 730 h x $1 + 730 h x $2 = 2,190 and removes the Standard lines
-  9.855 + 2.19 + 21.9 + 73 = 106.945 (Service Bus operations: 3 x 1,460 raw blobs, the partner's
-  manifests included, x $0.0005 = 2.19): delta 2,083.055.
+  9.855 + 0.1095 + 21.9 + 73 = 104.8645 (Service Bus operations: 3 x 73 messages, one per
+  partner manifest, x $0.0005 = 0.1095): delta 2,085.1355.
 - AWS keys are HSM-backed and its queues use the mission key whatever the spec says: no change.
 """
 
@@ -106,10 +106,10 @@ def test_azure_alternatives_of_the_worked_example():
         },
         "hsmKeys": {True: (True, True, 5.5, 0, ()), False: (False, False, 0, -5.5, ())},
         "messagingEncryption": {
-            # Standard: 9.855 base + 2.19 operations + 21.9 throughput + 73 Capture = 106.945; the
-            # Premium figure is that much more than Standard: 2,190 - 106.945 = 2,083.055
-            False: ("service-managed", True, 106.945, 0, ()),
-            True: ("mission key", False, 2190, 2083.055, ()),
+            # Standard: 9.855 base + 0.1095 operations + 21.9 throughput + 73 Capture = 104.8645; the
+            # Premium figure is that much more than Standard: 2,190 - 104.8645 = 2,085.1355
+            False: ("service-managed", True, 104.8645, 0, ()),
+            True: ("mission key", False, 2190, 2085.1355, ()),
         },
     }
 
@@ -182,11 +182,11 @@ def test_the_report_table_shows_each_alternative_and_its_delta_per_cloud():
         "security.hsm_keys: false": ["yes: $1.00/month (no change)", "no: $0.00/month (-$5.50 a month)"],
         "security.premium_messaging: false": [
             "mission key: $0.00/month (the spec's choice)",
-            "service-managed: $106.95/month (the spec's choice)",  # 106.945, half up
+            "service-managed: $104.86/month (the spec's choice)",  # 104.8645
         ],
         "security.premium_messaging: true": [
             "mission key: $0.00/month (no change)",
-            "mission key: $2,190.00/month (+$2,083.06 a month)",  # 2,083.055, half up
+            "mission key: $2,190.00/month (+$2,085.14 a month)",  # 2,085.1355
         ],
     }
 

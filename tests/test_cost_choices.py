@@ -61,7 +61,8 @@ def test_azure_choices_of_the_worked_example():
         "hsmKeys": (True, _total(5.5), "Key Vault premium RSA-HSM key-month lines, priced by the key's size"),
         "messagingEncryption": (
             "service-managed",
-            _total(9.855 + 2.19 + 21.9 + 73),  # the Standard tier's base, operations, throughput and Capture
+            # the Standard tier's base, operations (3 x 73 manifests x $0.0005), throughput and Capture
+            _total(9.855 + 0.1095 + 21.9 + 73),
             "Standard tier lines (Service Bus base and operations, Event Hubs throughput and Capture units): "
             "Microsoft-managed keys (declared gap)",
         ),

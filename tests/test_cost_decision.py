@@ -19,7 +19,6 @@ from .conftest import spec_data
 
 CONTACTS = 91.25
 MINUTES = 912.5
-RAW_FILES = 19 * CONTACTS
 
 # Every price the catalogs leave unknown, and why: contractual, or no public source gives it.
 REMAINING_UNKNOWNS = {
@@ -95,10 +94,11 @@ def test_events_follow_each_clouds_trigger(catalogs):
     assert aws["EventBridge events (from AWS Ground Station)"].cost == 0
     assert aws["SQS requests"].quantity == pytest.approx(3 * CONTACTS)
     # Azure: an ingress per blob (19 raw + the partner's manifest + 1 products per contact) and a
-    # delivery per raw blob (19 + the manifest)
-    assert azure["Event Grid operations"].quantity == pytest.approx(21 * CONTACTS + RAW_FILES + CONTACTS)
-    assert azure["Event Grid operations"].cost == 0  # 3,741.25 < 100,000 free
-    assert azure["Service Bus operations"].quantity == pytest.approx(3 * (RAW_FILES + CONTACTS))
+    # delivery per manifest (the subscription passes no data blob): 22 x 91.25 = 2,007.5
+    assert azure["Event Grid operations"].quantity == pytest.approx(22 * CONTACTS)
+    assert azure["Event Grid operations"].cost == 0  # 2,007.5 < 100,000 free
+    # a Service Bus message per manifest, sent, received and completed
+    assert azure["Service Bus operations"].quantity == pytest.approx(3 * CONTACTS)
     assert azure["Service Bus Standard base charge"].cost == pytest.approx(730 * 0.0135)
 
 

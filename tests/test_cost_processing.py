@@ -52,10 +52,10 @@ def test_flex_consumption_bills_the_instance_size_the_memory_rounds_up_to() -> N
         messages_basis="x",
     )
     # a 2,048 MB instance has 1 core: 140 MB at 140 MB/s = 1.0 s a contact, billed 1.0 s; the 190 other
-    # messages (data blobs, acknowledged without work) bill the 1 s minimum each:
+    # messages (of no contact, acknowledged without work) bill the 1 s minimum each:
     # 2 GB x (1.0 s x 10 + 1 s x 190) = 400 GB-s
     assert (duration.price_id, duration.quantity) == ("functions_flex_gb_second", pytest.approx(400))
-    # every Service Bus message is an execution: 200 messages for 10 contacts (20 data blobs each)
+    # every Service Bus message is an execution: 200 messages for 10 contacts
     assert (executions.price_id, executions.quantity) == ("functions_flex_executions", 200)
 
 
@@ -97,7 +97,7 @@ def test_the_estimate_has_a_processing_layer_on_both_clouds_priced_from_the_cata
         ("aws", {"memory_mb": 128}, "Lambda duration (contact processor)", 0.125 * 13.821 * 10),
         ("aws", {"memory_mb": 4096}, "Lambda duration (contact processor)", 4 * 1.0 * 10),
         # a 512 MB Flex instance has a quarter core: 4.0 s a contact, billed 4.0 s;
-        # 0.5 GB x (4.0 s x 10 + 1 s x 10 data-blob messages) = 25 GB-s
+        # 0.5 GB x (4.0 s x 10 + 1 s x 10 messages of no contact) = 25 GB-s
         (
             "azure",
             {"memory_mb": 512, "flex_instance_memory_mb": 512},
@@ -183,4 +183,4 @@ def test_the_processing_basis_rounds_half_up_like_the_report() -> None:
     flex, _ = processing_quantities(
         "azure", inputs(), 182.5, 1012.5, BENCH, messages=182.75, messages_basis="one per contact event"
     )
-    assert flex.basis.endswith("+ 0.3 data-blob messages acknowledged without work x the 1 s minimum)")
+    assert flex.basis.endswith("+ 0.3 messages acknowledged without work x the 1 s minimum)")

@@ -3,7 +3,7 @@ alike on both clouds where both clouds have it.
 
 The case (tests/test_cost_decision.py's): one satellite, 3 contacts/day of 9.5 min, one 8 Mbps
 downlink. A month is 365/12 days: 3 x 365/12 = 91.25 contacts; a 570 s contact is
-ceil(570 / 30) = 19 raw files: 19 x 91.25 = 1,733.75 raw blobs a month.
+ceil(570 / 30) = 19 raw files, and on Azure the partner's manifest.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from .test_cost import arith_spec
 from .test_cost_decision import blueprint
 
 CONTACTS = 3 * 365 / 12  # 91.25
-RAW_BLOBS = 19 * CONTACTS  # 1,733.75
 PARTNER = {"provider": "partner", "partner": {"name": "ksat_lite", "price_per_minute_usd": 4}}
 
 
@@ -55,13 +54,13 @@ def test_with_a_managed_ground_station_the_aws_events_line_names_ground_station(
 def test_every_queue_message_is_one_function_invocation_on_both_clouds(catalogs):
     est = estimate(blueprint(), catalogs)
     aws, azure = by_item(est.clouds["aws"]), by_item(est.clouds["azure"])
-    # Azure: a Service Bus message per raw blob, 19 files and the partner's manifest per contact:
-    # 20 x 91.25 = 1,825, sent, received and completed: 3 x 1,825
-    assert azure["Service Bus operations"].quantity == pytest.approx(3 * 1825)
-    # each message invokes the function once: 1,825 executions, not 91.25 (one per contact)
+    # Azure: a Service Bus message per contact manifest (the subscription passes none of the 19
+    # data blobs of a contact): 91.25, sent, received and completed: 3 x 91.25
+    assert azure["Service Bus operations"].quantity == pytest.approx(3 * 91.25)
+    # each message invokes the function once: 91.25 executions
     executions = azure["Functions Flex Consumption executions (contact processor)"]
-    assert executions.quantity == pytest.approx(1825)
-    assert executions.cost == pytest.approx(1825 / 1e6 * 0.40)  # $0.40 per million, no free grant
+    assert executions.quantity == pytest.approx(91.25)
+    assert executions.cost == pytest.approx(91.25 / 1e6 * 0.40)  # $0.40 per million, no free grant
     # AWS: an SQS message per contact event (91.25), 3 requests each; one Lambda invocation each
     assert aws["SQS requests"].quantity == pytest.approx(3 * 91.25)
     assert aws["Lambda requests (contact processor)"].quantity == pytest.approx(91.25)
@@ -80,8 +79,8 @@ def test_the_message_count_is_read_once_by_the_queue_and_the_processor(catalogs)
     doubled = Doubled(**{f: getattr(est.usage, f) for f in est.usage.__dataclass_fields__})
     azure = by_item(cloud_cost("azure", bp, doubled, catalogs["azure"]))
     aws = by_item(cloud_cost("aws", bp, doubled, catalogs["aws"]))
-    assert azure["Service Bus operations"].quantity == pytest.approx(3 * 2 * 1825)
-    assert azure["Functions Flex Consumption executions (contact processor)"].quantity == pytest.approx(2 * 1825)
+    assert azure["Service Bus operations"].quantity == pytest.approx(3 * 2 * 91.25)
+    assert azure["Functions Flex Consumption executions (contact processor)"].quantity == pytest.approx(2 * 91.25)
     assert aws["SQS requests"].quantity == pytest.approx(3 * 2 * 91.25)
     assert aws["Lambda requests (contact processor)"].quantity == pytest.approx(2 * 91.25)
 

@@ -53,9 +53,8 @@ def test_the_assumptions_the_report_prints_name_the_figures_they_rest_on():
         "and a Lambda function's ephemeral storage above the 512 MB included (the processor is given "
         "10,240 MB; no sourced price for it is in the catalog). Processing compute covers the processing "
         "alone: the time a run spends downloading the contact and uploading its products is not in it (no "
-        "source gives those rates), so its figures are lower bounds, on both clouds; nor is the start-up of "
-        "each Container Apps job execution a data-blob message starts. Nor are the files the telemetry archive "
-        "writes (Firehose, Event Hubs Capture), Athena's query-result objects, Firehose's reads of an on-demand "
+        "source gives those rates), so its figures are lower bounds, on both clouds. Nor are the files the "
+        "telemetry archive writes (Firehose, Event Hubs Capture), Athena's query-result objects, Firehose's reads of an on-demand "
         "Kinesis stream and Lambda's polling of an empty queue.",
         "The ground segment writes one raw file per downlink about every 30 s of contact (AWS Ground Station "
         'user guide, "Plan your dataflow communication paths" '
@@ -69,9 +68,9 @@ def test_the_assumptions_the_report_prints_name_the_figures_they_rest_on():
         "Serverless SQL scans 2 TB/month in 100 queries (usage.*); Athena and Synapse serverless SQL bill at "
         "least 10 MB per query.",
         "Processing events follow each cloud's trigger: on AWS, EventBridge fires once per contact (Ground "
-        "Station's contact events); on Azure, Event Grid fires once per raw blob created (BlobCreated). Event "
-        "Grid counts an ingress operation for every blob the account creates (raw and products) and a delivery "
-        "per raw blob. Three queue requests (send, receive, delete/complete) per processing event, and one "
+        "Station's contact events); on Azure, Event Grid fires once per contact manifest created (BlobCreated, "
+        "its subscription filtered to the manifest's name). Event Grid counts an ingress operation for every "
+        "blob the account creates (raw and products) and a delivery per manifest. Three queue requests (send, receive, delete/complete) per processing event, and one "
         "processor invocation per message delivered.",
         "Telemetry flows at 2 KB/s while in contact (usage.telemetry_kb_per_second).",
         "Egress 100 GB/month (usage.egress_gb_per_month).",
@@ -90,12 +89,13 @@ def test_the_usage_figures_of_the_worked_example():
     assert usage.contact_seconds == pytest.approx(41610)  # 570 s x 73
     assert usage.raw_gb == pytest.approx(41.61)
     assert usage.products_gb == pytest.approx(20.805)
-    assert usage.raw_objects == pytest.approx(1387)
     assert usage.objects_written == pytest.approx(1460)
     # the managed example: AWS Ground Station writes no manifest; on Azure a partner writes one per contact
     assert usage.manifests == {"azure": pytest.approx(73)}
     assert (usage.written("aws"), usage.written("azure")) == (pytest.approx(1460), pytest.approx(1533))
-    assert (usage.raw_blobs("aws"), usage.raw_blobs("azure")) == (pytest.approx(1387), pytest.approx(1460))
+    # one queue message per contact event on AWS, per contact manifest on Azure (not per raw blob)
+    assert usage.queue_messages("aws") == (pytest.approx(73), "one per contact event")
+    assert usage.queue_messages("azure") == (pytest.approx(73), "one per contact manifest created, BlobCreated")
     assert usage.telemetry_gb == pytest.approx(0.08322)
     assert (usage.query_tb, usage.queries, usage.billed_query_tb) == (2, 100, pytest.approx(2))
     assert usage.egress_gb == 100

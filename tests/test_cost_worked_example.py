@@ -19,12 +19,11 @@ The mission (two satellites, one downlink each):
   1,381.788306 MB/s on one core that is 0.41251 s, billed to the millisecond: 0.413 s. The
   2,048 MB function has more than Lambda's one vCPU (1,769 MB): 2 GB x 0.413 s x 73 = 60.298
   GB-s. The 2,048 MB Flex instance has 1 core, and Flex bills at least 1 s a run: 2 GB x 1 s x
-  73 = 146 GB-s, and the 1,387 data-blob messages it acknowledges without work 2 GB x 1 s x
-  1,387 = 2,774 GB-s: 2,920 GB-s. One invocation per queue message: 73 SQS messages (contact
-  events) on AWS, 1,460 Service Bus messages (raw blobs) on Azure.
+  73 = 146 GB-s. One invocation per queue message: 73 SQS messages (contact events) on AWS,
+  73 Service Bus messages (contact manifests: the subscription passes no data blob) on Azure.
 - Manifests: AWS Ground Station writes none; on Azure a partner network lands the contacts and
   writes one manifest per contact into the raw store: 73/month. Azure writes 1,460 + 73 = 1,533
-  objects, 1,387 + 73 = 1,460 of them raw blobs.
+  objects, 1,387 + 73 = 1,460 of them raw blobs, 73 of them manifests.
 - Telemetry: 2 KB/s x 570 s x 73 contacts = 83,220 KB = 0.08322 GB/month.
 - Raw landed: 2 x 0.57 x 36.5 = 41.61 GB/month = 41.61 x 12 / 365 = 1.368 GB/day;
   products half of it, 0.684 GB/day.
@@ -206,17 +205,17 @@ def test_every_azure_line_of_the_managed_example():
             # no plan: one HSM key assumed, of the 3,072 bits the Azure stack gives its key: $5.5
             "Key Vault HSM keys (RSA 3072-bit)": (1, 5.5),
             "Key Vault operations (RSA 3072-bit key)": (1533, 2.2995),  # 1,533 x $0.0015
-            # an ingress per blob created (1,533) and a delivery per raw blob (1,460)
-            "Event Grid operations": (2993, 1.7958),
+            # an ingress per blob created (1,533) and a delivery per contact manifest (73)
+            "Event Grid operations": (1606, 0.9636),  # x $0.0006
             "Service Bus Standard base charge": (730, 9.855),  # one namespace x 730 h
-            "Service Bus operations": (4380, 2.19),  # send, receive, complete: 3 x 1,460 raw blobs
+            "Service Bus operations": (219, 0.1095),  # send, receive, complete: 3 x 73 manifests, x $0.0005
             "Synapse serverless SQL TB processed": (2, 12),
             "Event Hubs Standard throughput units": (730, 21.9),  # 1 TU x 730 h
             "Event Hubs Capture (telemetry archive)": (730, 73),
             "Azure Monitor alert rules": (1, 0.2),
-            "Functions Flex Consumption execution time (contact processor)": (2920, 0.0584),  # x $0.00002
-            # one execution per Service Bus message: 1,460 raw blobs x $0.4 (not 73 contacts)
-            "Functions Flex Consumption executions (contact processor)": (1460, 584),
+            "Functions Flex Consumption execution time (contact processor)": (146, 0.00292),  # x $0.00002
+            # one execution per Service Bus message: 73 contact manifests x $0.4
+            "Functions Flex Consumption executions (contact processor)": (73, 29.2),
             # the default account is ZRS, which has no archive tier: the 629.28 GB past 180 days
             # stay in Cold with the 184.68 GB of days 90-180
             "Blob Hot storage (ZRS)": (61.56, 1.60056),  # 61.56 GB x $0.026

@@ -467,8 +467,15 @@ def test_a_data_blob_and_a_failed_contact_are_still_acknowledged(raw: DirStore, 
     data_blob = _blob("partner/year=2025/month=12/day=01/satellite=snpp/pc-2/capture_1.pcap")
     failed = json.dumps({"source": "aws.groundstation", "detail": {"contactId": CONTACT_A, "contactStatus": "FAILED"}})
     assert handle_message(data_blob, raw, products) == {
-        "skipped": "partner/year=2025/month=12/day=01/satellite=snpp/pc-2/capture_1.pcap is not a contact manifest"
+        "skipped": "partner/year=2025/month=12/day=01/satellite=snpp/pc-2/capture_1.pcap is not a contact manifest "
+        "(manifest.json)"
     }
+    # a name that only ends like the manifest's is a data file: the contact is not complete yet
+    for name in ("capture_manifest.json", "old.manifest.json", "MANIFEST.JSON"):
+        key = f"partner/year=2025/month=12/day=01/satellite=snpp/pc-2/{name}"
+        assert handle_message(_blob(key), raw, products) == {
+            "skipped": f"{key} is not a contact manifest (manifest.json)"
+        }
     assert handle_message(failed, raw, products) == {"skipped": f"contact {CONTACT_A} ended FAILED without a delivery"}
     assert raw.downloaded == [] and products.uploaded == []
 

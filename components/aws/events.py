@@ -16,6 +16,7 @@ import pulumi
 import pulumi_aws as aws
 
 from groundlink.blueprint import EventsInputs, MissionInputs
+from groundlink.runtime.delivery import MANIFEST_NAME
 
 from ..base import MissionComponent
 from . import iam
@@ -28,8 +29,6 @@ CONTACT_STATE_CHANGE = "Ground Station Contact State Change"
 # Terminal contact states that end a contact without an upload (AWS Ground Station user
 # guide, "Understand contact lifecycle"). COMPLETED is the signal when nothing is uploaded.
 FAILED_CONTACT_STATES = ["AWS_CANCELLED", "AWS_FAILED", "FAILED", "FAILED_TO_SCHEDULE"]
-# A partner writes this object last under a contact's prefix; it is the contact's event.
-PARTNER_MANIFEST_SUFFIX = "manifest.json"
 MAX_RECEIVE_COUNT = 5
 QUEUE_RETENTION_SECONDS = 4 * 24 * 3600
 DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600  # the SQS maximum
@@ -52,7 +51,8 @@ def contact_event_pattern(inputs: EventsInputs, raw_bucket: str | None) -> dict[
         "detail-type": ["Object Created"],
         "detail": {
             "bucket": {"name": [raw_bucket]},
-            "object": {"key": [{"wildcard": f"{inputs.partner_prefix}*{PARTNER_MANIFEST_SUFFIX}"}]},
+            # the manifest a partner writes last under each contact's prefix, by its exact name
+            "object": {"key": [{"wildcard": f"{inputs.partner_prefix}*/{MANIFEST_NAME}"}]},
         },
     }
 

@@ -14,6 +14,7 @@ import pulumi
 import pulumi_azure_native as azure
 
 from groundlink.blueprint import EventsInputs, MissionInputs
+from groundlink.runtime.delivery import MANIFEST_NAME
 
 from ..base import MissionComponent
 from .iam import grant, system_principal
@@ -140,6 +141,11 @@ class AzureEvents(MissionComponent):
                 filter={
                     "included_event_types": ["Microsoft.Storage.BlobCreated"],
                     "subject_begins_with": f"/blobServices/default/containers/{inputs.raw_container}/",
+                    # only the manifest a partner writes last under each contact's prefix, by its
+                    # exact name as on AWS: a data blob's event would start a run (a Container Apps
+                    # job execution) that has nothing to do
+                    "subject_ends_with": f"/{MANIFEST_NAME}",
+                    "is_subject_case_sensitive": True,
                     # polymorphic inputs take their Args class, so the SDK knows their wire names
                     "advanced_filters": [
                         azure.eventgrid.StringInAdvancedFilterArgs(

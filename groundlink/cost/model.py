@@ -687,11 +687,11 @@ def _azure_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, pl
         Line(
             "events",
             "Event Grid operations",
-            usage.written("azure") + usage.raw_blobs("azure"),
+            usage.written("azure") + usage.manifests.get("azure", 0.0),
             "event_grid_operations",
             e("event_grid_operations"),
-            "an ingress per blob created in the account, a delivery per raw blob (BlobCreated); "
-            "first 100,000 a month free",
+            "an ingress per blob created in the account, a delivery per contact manifest (BlobCreated, "
+            "filtered to its name); first 100,000 a month free",
         ),
     ]
     if _premium(plan, "azure-native:servicebus:Namespace", spec.security.premium_messaging):

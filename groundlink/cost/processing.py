@@ -98,7 +98,8 @@ def processing_quantities(
 
     `messages` is what the contact queue delivers to the processor a month (the count the queue's
     own cost line uses, `MonthlyUsage.queue_messages`): every message invokes the function once,
-    whether it carries a contact or a data-blob event the runtime acknowledges without work."""
+    whether it carries a contact or an event the runtime acknowledges without work (a contact that
+    ended without a delivery), which bills Flex Consumption's minimum."""
     if not inputs.enabled or contacts <= 0:
         return []
     cores = _cores(cloud, inputs)
@@ -128,14 +129,14 @@ def processing_quantities(
             ]
         gb = inputs.flex_instance_memory_mb / 1024
         billed = max(FLEX_MINIMUM_SECONDS, math.ceil(round(seconds / FLEX_STEP_SECONDS, 6)) * FLEX_STEP_SECONDS)
-        acknowledged = max(messages - contacts, 0.0)  # data-blob messages: no work, the minimum each
+        acknowledged = max(messages - contacts, 0.0)  # messages of no contact: no work, the minimum each
         return [
             ComputeQuantity(
                 "Functions Flex Consumption execution time (contact processor)",
                 gb * (billed * contacts + FLEX_MINIMUM_SECONDS * acknowledged),
                 "functions_flex_gb_second",
                 f"{gb:g} GB instance x ({why}, billed {billed:g} s: at least 1 s, then in 0.1 s steps; "
-                f"+ {figure(acknowledged, 1)} data-blob messages acknowledged without work x the 1 s minimum)",
+                f"+ {figure(acknowledged, 1)} messages acknowledged without work x the 1 s minimum)",
             ),
             ComputeQuantity(
                 "Functions Flex Consumption executions (contact processor)",
@@ -166,8 +167,7 @@ def processing_quantities(
             "Container Apps vCPU (contact jobs)",
             inputs.container_vcpu * seconds * contacts,
             "container_apps_vcpu_second",
-            f"{inputs.container_vcpu:g} vCPU x {why}; the execution each data-blob message also starts "
-            "(acknowledged without processing) is not modelled: no source gives a job's start-up time",
+            f"{inputs.container_vcpu:g} vCPU x {why}",
         ),
         ComputeQuantity(
             "Container Apps memory (contact jobs)",

@@ -114,7 +114,6 @@ class MonthlyUsage:
     products_gb: float
     stores: tuple[StoreFlow, ...]
     objects_written: float  # raw files plus product objects, a month (manifests: `written`)
-    raw_objects: float  # raw files a month: one per downlink per FILE_SECONDS of contact
     telemetry_gb: float
     query_tb: float
     queries: int
@@ -136,17 +135,14 @@ class MonthlyUsage:
         """Objects written a month on `cloud`: raw files, a partner's manifests, product objects."""
         return self.objects_written + self.manifests.get(cloud, 0.0)
 
-    def raw_blobs(self, cloud: str) -> float:
-        """Objects landed a month in `cloud`'s raw store: raw files and a partner's manifests."""
-        return self.raw_objects + self.manifests.get(cloud, 0.0)
-
     def queue_messages(self, cloud: str) -> tuple[float, str]:
         """Messages the contact queue carries a month, and why: one per event of the cloud's trigger
-        (AWS: one per contact event into SQS; Azure: one per raw blob created into Service Bus). The
-        queue's requests and the processor's invocations are both counted from this one figure."""
+        (AWS: one per contact event into SQS; Azure: one per contact manifest created into Service
+        Bus, the subscription filtered to its name). The queue's requests and the processor's
+        invocations are both counted from this one figure."""
         if cloud == "aws":
             return self.contact_events, "one per contact event"
-        return self.raw_blobs(cloud), "one per raw blob created, BlobCreated"
+        return self.manifests.get(cloud, 0.0), "one per contact manifest created, BlobCreated"
 
     def billed_minutes(self, wideband: bool) -> float:
         return sum(c.billed_minutes for c in self.contacts if c.wideband == wideband)
@@ -264,8 +260,8 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         "and a Lambda function's ephemeral storage above the 512 MB included (the processor is given "
         f"{LAMBDA_EPHEMERAL_STORAGE_MB:,} MB; no sourced price for it is in the catalog). Processing compute "
         "covers the processing alone: the time a run spends downloading the contact and uploading its "
-        "products is not in it (no source gives those rates), so its figures are lower bounds, on both clouds; "
-        "nor is the start-up of each Container Apps job execution a data-blob message starts. Nor are the "
+        "products is not in it (no source gives those rates), so its figures are lower bounds, on both clouds. "
+        "Nor are the "
         "files the telemetry archive writes (Firehose, Event Hubs Capture), Athena's query-result objects, "
         "Firehose's reads of an on-demand Kinesis stream and Lambda's polling of an empty queue.",
         f"The ground segment writes one raw file per downlink about every {FILE_SECONDS} s of contact "
@@ -278,9 +274,9 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         f"Serverless SQL scans {use.query_tb_scanned_per_month:g} TB/month in {use.queries_per_month} queries "
         f"(usage.*); {SQL_MINIMUM_TEXT}.",
         f"Processing events follow each cloud's trigger: on AWS, EventBridge fires once per contact "
-        f"({aws_contact_event(gs.provider)}); on Azure, Event Grid fires once per raw blob created (BlobCreated). "
-        "Event Grid counts an ingress operation for every blob the account creates (raw and products) and a "
-        "delivery per raw blob. Three queue requests (send, receive, delete/complete) per processing event, and "
+        f"({aws_contact_event(gs.provider)}); on Azure, Event Grid fires once per contact manifest created (BlobCreated, "
+        "its subscription filtered to the manifest's name). Event Grid counts an ingress operation for every "
+        "blob the account creates (raw and products) and a delivery per manifest. Three queue requests (send, receive, delete/complete) per processing event, and "
         "one processor invocation per message delivered.",
         f"Telemetry flows at {use.telemetry_kb_per_second:g} KB/s while in contact (usage.telemetry_kb_per_second).",
         f"Egress {use.egress_gb_per_month:g} GB/month (usage.egress_gb_per_month).",
@@ -298,7 +294,6 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         products_gb=products_gb,
         stores=tuple(stores),
         objects_written=(raw_files_per_contact + products_per_contact) * contacts_per_month,
-        raw_objects=raw_files_per_contact * contacts_per_month,
         telemetry_gb=telemetry_gb,
         query_tb=use.query_tb_scanned_per_month,
         queries=use.queries_per_month,

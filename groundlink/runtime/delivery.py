@@ -7,8 +7,8 @@ The two clouds signal a contact differently (docs/processing.md, "In the cloud")
   `contact_id_pattern`). A contact that ended without a delivery (a failed or cancelled
   contact) sends its state change instead: there is nothing to process.
 - A partner writes a manifest last under the contact's own prefix, on both clouds; on Azure
-  the Service Bus message is the Event Grid `BlobCreated` event of any completed blob, and
-  only the manifest's starts a contact. The prefix's last component names the contact.
+  the Service Bus message is the Event Grid `BlobCreated` event of that manifest (the
+  subscription passes no other blob). The prefix's last component names the contact.
 
 All three runtimes (the Lambda handler, the Functions app, the container job) handle a message
 through `handle_message` (or `handle`, which opens the stores only for a message that names a
@@ -39,7 +39,10 @@ from groundlink.processing.errors import CaptureError, ProcessingError
 from groundlink.processing.layout import FRAMES_PREFIX, STAGING_PREFIX, hive_values
 from groundlink.processing.tables import CONTACT_SUMMARY, FRAME_INDEX
 
-MANIFEST_SUFFIX = "manifest.json"
+# A partner writes this object last under a contact's prefix: its creation is the contact's event.
+# The events each cloud queues are filtered to this exact name (components/*/events.py), and the
+# runtime takes no other object for a manifest (`capture_manifest.json` is a data file).
+MANIFEST_NAME = "manifest.json"
 CAPTURE_SUFFIXES = (".pcap", ".pcapng")
 STATION_SOURCE = "aws.groundstation"
 # The onboarding details of the mission's captures (spec `processing.capture`), as JSON: the
@@ -152,8 +155,8 @@ def locate(event: Mapping[str, Any], raw_prefix: str = "contacts/") -> ContactLo
     if event.get("source") == STATION_SOURCE:
         return _station_contact(event, raw_prefix)
     key = _object_key(event)
-    if not key.endswith(MANIFEST_SUFFIX):
-        raise NotAContact(f"{key} is not a contact manifest")
+    if posixpath.basename(key) != MANIFEST_NAME:
+        raise NotAContact(f"{key} is not a contact manifest ({MANIFEST_NAME})")
     prefix = posixpath.dirname(key)
     layout = "partner/year=YYYY/month=MM/day=DD/satellite=<name>/<contact>/manifest.json"
     if not prefix:
