@@ -1,5 +1,6 @@
 """Diagnostic settings send what each resource has: the storage account itself has metrics only
-(Azure refuses a log category there), its blob service and the other services have logs too."""
+(Azure refuses a log category there), its blob service and the other services have logs too; a
+storage account and its services export the `Transaction` metric category and refuse `AllMetrics`."""
 
 from __future__ import annotations
 
@@ -10,6 +11,6 @@ def test_the_storage_account_sends_metrics_only_and_its_blob_service_sends_logs_
     account = azure_noaa20.one(SETTING, "noaa20-observability-storage-diagnostics").inputs
     blob = azure_noaa20.one(SETTING, "noaa20-observability-blob-diagnostics").inputs
     assert "logs" not in account
-    assert account["metrics"] == [{"category": "AllMetrics", "enabled": True}]
+    assert account["metrics"] == [{"category": "Transaction", "enabled": True}]
     assert blob["logs"] == [{"categoryGroup": "allLogs", "enabled": True}]
-    assert blob["metrics"] == [{"category": "AllMetrics", "enabled": True}]
+    assert blob["metrics"] == [{"category": "Transaction", "enabled": True}]

@@ -30,7 +30,9 @@ def test_diagnostics_of_storage_vault_namespaces_and_synapse_go_to_log_analytics
     assert set(settings) == expected
     for uri, setting in settings.items():
         assert setting["workspaceId"] == workspace.outputs["id"]
-        assert {"category": "AllMetrics", "enabled": True} in setting["metrics"]
+        # storage refuses AllMetrics: its account and blob service name Transaction (test_azure_diagnostics)
+        storage = "/Microsoft.Storage/storageAccounts/" in uri
+        assert setting["metrics"] == [{"category": "Transaction" if storage else "AllMetrics", "enabled": True}]
         if uri != account:  # the account itself exposes metrics only; its logs are on the blob service
             assert {"categoryGroup": "allLogs", "enabled": True} in setting["logs"]
 

@@ -458,3 +458,46 @@ def test_versioning_or_a_change_feed_on_an_account_with_a_hierarchical_namespace
     ]
     account.inputs["isHnsEnabled"] = False  # a flat account takes both
     assert lines(preflight(plan)) == []
+
+
+# -- diagnostic setting categories a storage account does not export ---------------------------
+
+
+def _setting(plan, name):
+    return next(r for r in plan.of_type("azure-native:monitor:DiagnosticSetting") if r.name == name)
+
+
+@pytest.mark.parametrize("target", ["storage", "blob"])
+def test_all_metrics_on_a_storage_account_or_its_blob_service_fires(target):
+    """Azure Monitor refuses AllMetrics on storage ('supported categories are: Capacity;Transaction');
+    `pulumi preview` and the mocks take any category."""
+    from groundlink.preflight import diagnostics
+
+    plan = broken("noaa20.yaml", "azure")
+    assert list(diagnostics.azure_findings(plan)) == []  # the plan as groundlink makes it
+    setting = _setting(plan, f"noaa20-observability-{target}-diagnostics")
+    setting.inputs["metrics"] = [{"category": "AllMetrics", "enabled": True}]
+    assert lines(preflight(plan)) == [
+        f'{setting.name} (azure-native:monitor:DiagnosticSetting) metrics[0].category = "AllMetrics": a storage '
+        f"account and its services export the metric categories Capacity and Transaction only; Azure refuses "
+        f"any other [{diagnostics.SOURCE}]"
+    ]
+    setting.inputs["metrics"] = [{"category": "Capacity", "enabled": True}]  # the other category it has
+    assert lines(preflight(plan)) == []
+
+
+def test_logs_on_the_storage_account_itself_fire_and_on_its_blob_service_do_not():
+    from groundlink.preflight import diagnostics
+
+    plan = broken("noaa20.yaml", "azure")
+    logs = [{"categoryGroup": "allLogs", "enabled": True}]
+    account = _setting(plan, "noaa20-observability-storage-diagnostics")
+    account.inputs["logs"] = logs
+    assert [f.path for f in diagnostics.azure_findings(plan)] == ["logs"]
+    del account.inputs["logs"]
+    assert _setting(plan, "noaa20-observability-blob-diagnostics").inputs["logs"] == logs
+    assert list(diagnostics.azure_findings(plan)) == []
+    # another service's AllMetrics is its own to export
+    assert (
+        _setting(plan, "noaa20-observability-servicebus-diagnostics").inputs["metrics"][0]["category"] == "AllMetrics"
+    )

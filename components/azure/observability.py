@@ -37,6 +37,14 @@ def budget_start(today: datetime.date | None = None) -> str:
     return f"{first.isoformat()}T00:00:00Z"
 
 
+# The metric category a diagnostic setting names, where a resource has no `AllMetrics`: a storage
+# account and its services export `Transaction` (and `Capacity`, at the account), and refuse
+# `AllMetrics` ("Metric category 'AllMetrics' is not supported, supported categories are:
+# 'Capacity;Transaction'", as quoted in Azure/terraform-azurerm-avm-res-storage-storageaccount
+# PR #325, 2026-03-16; Azure/azure-powershell #6520 for blobServices). Every other target: AllMetrics.
+METRIC_CATEGORY = {"storage": "Transaction", "blob": "Transaction"}
+
+
 class AzureObservability(MissionComponent):
     """One Log Analytics workspace that every log and metric of the stack is sent to (AWS keeps
     each log beside what it describes), the dead-letter alarm and the budget. Pass the resource
@@ -107,7 +115,7 @@ class AzureObservability(MissionComponent):
                     resource_uri=resource_id,
                     workspace_id=self.workspace.id,
                     logs=[{"category_group": "allLogs", "enabled": True}] if has_logs else None,
-                    metrics=[{"category": "AllMetrics", "enabled": True}],
+                    metrics=[{"category": METRIC_CATEGORY.get(target, "AllMetrics"), "enabled": True}],
                     opts=self.opts(),
                 ),
                 "observability.logging",

@@ -15,7 +15,9 @@ provider schema. Preflight checks every planned resource's inputs against:
   subnet it runs in (`servicebus_reach`), a Lambda function in a VPC reaches S3 (`lambda_reach`);
 - quotas no API shape carries: a Lambda function's environment fits 4 KB (`lambda_env`);
 - features an account refuses for its kind: blob versioning and the change feed on an account
-  with a hierarchical namespace (`hns_features`).
+  with a hierarchical namespace (`hns_features`);
+- diagnostic settings naming categories their target does not export: `AllMetrics` or logs on a
+  storage account (`diagnostics`).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from . import (
     azure_names,
     azure_roles,
     cmk,
+    diagnostics,
     hns_features,
     integration,
     lambda_env,
@@ -73,4 +76,5 @@ def preflight(plan: Plan, service_principals: Iterable[str] = ()) -> list[Findin
         findings += integration.azure_findings(plan)
         findings += servicebus_reach.azure_findings(plan)
         findings += hns_features.azure_findings(plan)
+        findings += diagnostics.azure_findings(plan)
     return findings
