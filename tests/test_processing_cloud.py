@@ -199,6 +199,7 @@ class TestAzureFunction:
         }
         assert roles["writes-products"] == ("Storage Blob Data Contributor", products.outputs["id"])
         assert roles["receives-contacts"] == ("Azure Service Bus Data Receiver", queue.outputs["id"])
+        assert "counts-contacts" not in roles  # a function's trigger scales without the Manage right
         writers = [scope for role, scope in roles.values() if role == "Storage Blob Data Contributor"]
         assert sorted(s.rsplit("/", 1)[1] for s in writers) == [
             "azure-webjobs-hosts",
@@ -221,6 +222,17 @@ def test_azure_container_job_is_scaled_by_the_service_bus_queue() -> None:
     # the execution renews its message's lock for as long as the replica may run
     assert {"name": "GROUNDLINK_TIMEOUT_SECONDS", "value": "7200"} in container["env"]
     assert plan.of_type("azure-native:web:WebApp") == []
+    # the scale rule reads the queue's message count as the job's identity ("identity": "system"),
+    # which needs the Manage right: Data Owner on that one queue, beside Receiver for the messages
+    assert rule["identity"] == "system"
+    queue = plan.one("azure-native:servicebus:Queue").outputs["id"]
+    grants = {
+        g.name.split("-processing-")[1]: (g.inputs["description"].split(": ")[1], g.inputs["scope"])
+        for g in plan.of_type("azure-native:authorization:RoleAssignment")
+        if "-processing-" in g.name
+    }
+    assert grants["counts-contacts"] == ("Azure Service Bus Data Owner", queue)
+    assert grants["receives-contacts"] == ("Azure Service Bus Data Receiver", queue)
 
 
 @pytest.mark.parametrize("cloud", ["aws", "azure"])

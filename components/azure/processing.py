@@ -85,8 +85,14 @@ class AzureProcessing(MissionComponent):
         self.environment: azure.app.ManagedEnvironment | None = None
         holder: pulumi.CustomResource = self._function() if inputs.mode == "function" else self._container_job()
         principal = system_principal(holder)
+        # A container job's scale rule authenticates as the job's identity and reads the queue's
+        # message count, a management read that needs the Manage right: with Receiver alone the
+        # count is refused and no execution ever starts (microsoft/azure-container-apps#1138;
+        # kedacore/keda#7822: Azure Service Bus Data Owner, scoped here to the one queue).
+        counts = [("counts-contacts", "Azure Service Bus Data Owner", queue.id)] if self.job is not None else []
         for grant_name, role, scope in [
             ("receives-contacts", "Azure Service Bus Data Receiver", queue.id),
+            *counts,
             ("reads-raw", "Storage Blob Data Reader", storage.raw_container_id),
             ("writes-products", "Storage Blob Data Contributor", storage.products_container_id),
             *self.deployment_grants,
