@@ -716,3 +716,30 @@ def test_the_functions_app_logs_a_failed_message_in_one_line_and_returns_it(monk
     (line,) = capsys.readouterr().out.splitlines()
     record = json.loads(line)
     assert record["failed"] == "sb-7" and "not a contact event" in record["error"]
+
+
+def test_an_empty_guiding_capture_beside_the_contacts_data_is_left_out(raw: DirStore, tmp_path: Path) -> None:
+    """Ground Station's delivery starts each contact with an empty guiding .pcap (AWS's S3 data
+    delivery sample drops it): a file of no bytes holds no packet, so the contact is processed
+    from the rest, exactly as without it, instead of failing as 'not a pcap'."""
+    key = f"contacts/year=2025/month=12/day=01/satellite=noaa20/noaa20_{CONTACT_B}_0000.pcap"
+    (raw.root / key).write_bytes(b"")
+    products = DirStore(tmp_path / "products")
+    (summary,) = process_location(ContactLocation(("contacts/",), CONTACT_B), raw, products, tmp_path / "work")
+    assert (summary["ok_frames"], summary["gaps"], summary["files"]) == (5, 0, 1)
+    assert key in raw.downloaded and len(products.uploaded) == 3
+
+
+def test_a_contact_whose_captures_are_all_empty_is_missing_its_data(tmp_path: Path) -> None:
+    raw = DirStore(tmp_path / "raw")
+    keys = [f"contacts/year=2025/month=12/day=01/satellite=noaa20/noaa20_{CONTACT_B}_000{n}.pcap" for n in (0, 1)]
+    for key in keys:
+        (raw.root / key).parent.mkdir(parents=True, exist_ok=True)
+        (raw.root / key).write_bytes(b"")
+    products = DirStore(tmp_path / "products")
+    with pytest.raises(MissingCaptures) as missing:
+        process_location(ContactLocation(("contacts/",), CONTACT_B), raw, products, tmp_path / "work")
+    assert (
+        str(missing.value) == f"the capture files of contact {CONTACT_B} are all empty (0 bytes): {keys[0]}; {keys[1]}"
+    )
+    assert products.uploaded == []

@@ -313,6 +313,11 @@ def process_location(
     the contact's earlier products that the new ones do not replace; return the contacts'
     summaries.
 
+    A capture object of no bytes holds no packet and is left out: AWS's own S3 data delivery
+    sample drops "the empty guiding .pcap" of each contact before it reads the rest
+    (aws-samples/aws-groundstation-s3-data-delivery, its Lambda's `index.py`). Only when every one
+    is empty is the contact's data missing (MissingCaptures).
+
     Nothing is fetched before the capture format and the objects' keys are checked. Products are
     uploaded only after the processor committed them all, the frame streams first, then the
     frame index, then the contact summary, and earlier products are deleted only after every
@@ -327,7 +332,7 @@ def process_location(
         raise ContactFailed(_summarised(problems))
     try:
         return _deliver(location, keys, raw, products, workdir, fmt)
-    except ContactFailed:
+    except (ContactFailed, MissingCaptures):
         raise
     except Exception as error:  # an SDK's or the disk's error names the scratch copies: in keys instead
         raise DeliveryFailed(f"{type(error).__name__}: {_in_keys(str(error), workdir)}") from error
@@ -342,10 +347,18 @@ def _deliver(
     fmt: CaptureFormat,
 ) -> list[dict[str, Any]]:
     raw_root = workdir / "raw"
+    empty = []
     for key in keys:
         target = raw_root / key
         target.parent.mkdir(parents=True, exist_ok=True)
         raw.download(key, target)
+        if target.stat().st_size == 0:  # no bytes, no packets: nothing of the contact is in it
+            target.unlink()
+            empty.append(key)
+    if len(empty) == len(keys):
+        raise MissingCaptures(
+            f"the capture files of contact {location.contact_id} are all empty (0 bytes): {_summarised(empty)}"
+        )
     # numpy, pyarrow and dpkt load here, not when the module is imported: the Pulumi program
     # reads this package's settings (environment names) and must not pay for the processor
     from groundlink.processing.processor import discover, process_contact
