@@ -22,12 +22,22 @@ class Constraint:
     name: str  # e.g. "groundstation RoleArn" or "storage account name"
     source: str
     pattern: str | None = None  # matched against the whole value
-    min: int | None = None
+    min: int | None = None  # a string's length; a number's value (`numeric`)
     max: int | None = None
     description: str = ""
+    numeric: bool = False  # an integer shape: min and max bound the value itself
 
-    def broken_by(self, value: str) -> str | None:
-        """Why `value` breaks this constraint, or None."""
+    def broken_by(self, value: Any) -> str | None:
+        """Why `value` breaks this constraint, or None (also for a value of another kind than the
+        shape's: a string's shape judges strings, a number's numbers)."""
+        if self.numeric:
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                return None
+            if (self.min is not None and value < self.min) or (self.max is not None and value > self.max):
+                return f"value {value:g} outside {self.min if self.min is not None else '-∞'}-{self.max if self.max is not None else '∞'}"
+            return None
+        if not isinstance(value, str):
+            return None
         if (self.min is not None and len(value) < self.min) or (self.max is not None and len(value) > self.max):
             return f"length {len(value)} outside {self.min or 0}-{self.max if self.max is not None else '∞'}"
         if self.pattern is not None and not _compiled(self.pattern).fullmatch(value):

@@ -501,3 +501,48 @@ def test_logs_on_the_storage_account_itself_fire_and_on_its_blob_service_do_not(
     assert (
         _setting(plan, "noaa20-observability-servicebus-diagnostics").inputs["metrics"][0]["category"] == "AllMetrics"
     )
+
+
+# -- numbers the APIs bound (botocore's integer shapes) ----------------------------------------
+
+GS_PROFILE = "aws-native:groundstation:MissionProfile"
+ESM = "aws:lambda/eventSourceMapping:EventSourceMapping"
+
+
+@pytest.mark.parametrize(
+    ("type_token", "path", "outside", "edges", "rule"),
+    [
+        # an edge of each range passes, one step past it fires
+        (GS_PROFILE, "minimumViableContactDurationSeconds", 0, (1, 21600), "value 0 outside 1-21600"),
+        (GS_PROFILE, "contactPrePassDurationSeconds", 21601, (0, 21600), "value 21601 outside 0-21600"),
+        (ESM, "batchSize", 10001, (1, 10000), "value 10001 outside 1-10000"),
+        (ESM, "maximumBatchingWindowInSeconds", 301, (0, 300), "value 301 outside 0-300"),
+        (ESM, "scalingConfig.maximumConcurrency", 1, (2, 1000), "value 1 outside 2-1000"),
+        ("aws:lambda/function:Function", "ephemeralStorage.size", 511, (512,), "value 511 outside 512-32768"),
+    ],
+)
+def test_a_number_outside_its_api_range_fires_and_its_edges_do_not(type_token, path, outside, edges, rule):
+    """`pulumi preview` takes any number; the API refuses one outside the range botocore models."""
+    plan = broken("noaa20.yaml", "aws")
+    resource = first(plan, type_token)
+    *parents, leaf = path.split(".")
+    holder = resource.inputs
+    for key in parents:
+        holder = holder.setdefault(key, {})
+    for edge in edges:
+        holder[leaf] = float(edge)  # the plan holds numbers as the wire's doubles
+        assert [f for f in check_table(plan, aws_api.constraints()) if f.path == path] == []
+    holder[leaf] = float(outside)
+    (found,) = [f for f in check_table(plan, aws_api.constraints()) if f.path == path]
+    assert found.rule.endswith(rule) and found.type == type_token and found.value == outside
+
+
+def test_a_ground_station_dataflow_endpoint_group_pass_padding_outside_30_480_fires():
+    plan = copy.deepcopy(variant_plan("aws", {"delivery.stream": True}, base="constellation.yaml"))
+    group = first(plan, "aws-native:groundstation:DataflowEndpointGroup")
+    assert [f for f in preflight(plan) if f.type == group.type] == []
+    group.inputs["contactPrePassDurationSeconds"] = 20.0
+    assert [f.line() for f in preflight(plan) if f.type == group.type] == [
+        f"{group.name} ({group.type}) contactPrePassDurationSeconds = 20.0: groundstation "
+        f"DataflowEndpointGroupDurationInSeconds: value 20 outside 30-480 [{aws_api.shape('groundstation', 'DataflowEndpointGroupDurationInSeconds').source}]"
+    ]

@@ -63,7 +63,26 @@ API_SHAPES: dict[tuple[str, str], tuple[str, str]] = {
     ("aws:kms/alias:Alias", "name"): ("kms", "AliasNameType"),
     ("aws:lambda/function:Function", "layers[]"): ("lambda", "LayerVersionArn"),
     ("aws:lambda/eventSourceMapping:EventSourceMapping", "functionName"): ("lambda", "NamespacedFunctionName"),
+    # numbers: the shape's min and max bound the value (botocore models the API's own ranges)
+    (GS_PROFILE, "minimumViableContactDurationSeconds"): ("groundstation", "PositiveDurationInSeconds"),
+    (GS_PROFILE, "contactPrePassDurationSeconds"): ("groundstation", "DurationInSeconds"),
+    (GS_PROFILE, "contactPostPassDurationSeconds"): ("groundstation", "DurationInSeconds"),
+    (GS_ENDPOINTS, "contactPrePassDurationSeconds"): ("groundstation", "DataflowEndpointGroupDurationInSeconds"),
+    (GS_ENDPOINTS, "contactPostPassDurationSeconds"): ("groundstation", "DataflowEndpointGroupDurationInSeconds"),
+    ("aws:lambda/function:Function", "memorySize"): ("lambda", "MemorySize"),
+    ("aws:lambda/function:Function", "timeout"): ("lambda", "Timeout"),
+    ("aws:lambda/function:Function", "ephemeralStorage.size"): ("lambda", "EphemeralStorageSize"),
+    ("aws:lambda/eventSourceMapping:EventSourceMapping", "batchSize"): ("lambda", "BatchSize"),
+    ("aws:lambda/eventSourceMapping:EventSourceMapping", "maximumBatchingWindowInSeconds"): (
+        "lambda",
+        "MaximumBatchingWindowInSeconds",
+    ),
+    ("aws:lambda/eventSourceMapping:EventSourceMapping", "scalingConfig.maximumConcurrency"): (
+        "lambda",
+        "MaximumConcurrency",
+    ),
 }
+NUMERIC_TYPES = ("integer", "long", "float", "double")
 
 # Names botocore models as free strings; the rule is in the operation's documentation.
 DOCUMENTED: dict[tuple[str, str], Constraint] = {
@@ -111,7 +130,8 @@ def derive_shapes() -> dict[str, Any]:
     models = {service: loader.load_service_model(service, "service-2")["shapes"] for service in sorted(services)}
     shapes = {
         f"{service} {shape}": {
-            k: models[service][shape][k] for k in ("pattern", "min", "max") if k in models[service][shape]
+            **{k: models[service][shape][k] for k in ("pattern", "min", "max") if k in models[service][shape]},
+            **({"numeric": True} if models[service][shape]["type"] in NUMERIC_TYPES else {}),
         }
         for service, shape in sorted(set(API_SHAPES.values()))
     }

@@ -28,8 +28,6 @@ def check_table(plan: Plan, table: Table) -> Iterator[Finding]:
             # a name completed from a prefix the table checks is found wrong once, at the prefix
             outputs = {} if f"{path}Prefix" in resource.inputs and f"{path}Prefix" in checked else resource.outputs
             for where, value, named in _values(resource.inputs, outputs, path):
-                if not isinstance(value, str):
-                    continue
                 broken = constraint.broken_by(value)
                 if broken:
                     rule = f"{constraint.name}: {broken}"
