@@ -743,3 +743,43 @@ def test_a_contact_whose_captures_are_all_empty_is_missing_its_data(tmp_path: Pa
         str(missing.value) == f"the capture files of contact {CONTACT_B} are all empty (0 bytes): {keys[0]}; {keys[1]}"
     )
     assert products.uploaded == []
+
+
+class GrowingStore(DirStore):
+    """A raw store where another capture of the contact lands while the first run processes it."""
+
+    def __init__(self, root: Path, late: tuple[str, bytes]):
+        super().__init__(root)
+        self.late, self.listings = late, 0
+
+    def keys(self, prefix: str):
+        self.listings += 1
+        if self.listings == 2:  # after the run listed and fetched its files
+            key, data = self.late
+            (self.root / key).write_bytes(data)
+        return super().keys(prefix)
+
+
+def test_a_run_whose_contact_gained_files_uploads_nothing_and_its_retry_processes_them_all(
+    raw: DirStore, tmp_path: Path
+) -> None:
+    """Two events of one contact may run at once; the run that read fewer files must not replace,
+    after the fact, what the run that read them all uploaded (nor delete the streams only the later
+    files hold). It fails instead, so its message is retried."""
+    late_key = f"contacts/year=2025/month=12/day=01/satellite=noaa20/noaa20_{CONTACT_B}_0002.pcap"
+    late = Capture(packetise(stream_of(frames(range(5, 8), vc=5)), 1000, EPOCH * 1_000_000))
+    late.write(tmp_path / "late.pcap")
+    growing = GrowingStore(raw.root, (late_key, (tmp_path / "late.pcap").read_bytes()))
+    products = DirStore(tmp_path / "products")
+    location = ContactLocation(("contacts/",), CONTACT_B)
+    with pytest.raises(DeliveryFailed) as failed:
+        process_location(location, growing, products, tmp_path / "work")
+    assert str(failed.value) == (
+        f"contact {CONTACT_B} gained capture files while it was processed ({late_key}); nothing was uploaded, "
+        "and the retry processes them all"
+    )
+    assert products.uploaded == [] and products.deleted == []
+    (summary,) = process_location(location, growing, products, tmp_path / "work")  # the retry
+    partition = "year=2025/month=12/day=01/satellite=noaa20"
+    assert f"frames/{partition}/{CONTACT_B}/sc157-vc5.cadu" in products.uploaded
+    assert (summary["files"], summary["ok_frames"]) == (2, 8)

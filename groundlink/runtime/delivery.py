@@ -332,7 +332,7 @@ def process_location(
         raise ContactFailed(_summarised(problems))
     try:
         return _deliver(location, keys, raw, products, workdir, fmt)
-    except (ContactFailed, MissingCaptures):
+    except (ContactFailed, MissingCaptures, DeliveryFailed):
         raise
     except Exception as error:  # an SDK's or the disk's error names the scratch copies: in keys instead
         raise DeliveryFailed(f"{type(error).__name__}: {_in_keys(str(error), workdir)}") from error
@@ -374,11 +374,26 @@ def _deliver(
     produced = [path.relative_to(out).as_posix() for path in out.rglob("*") if path.is_file()]
     # staging never leaves the machine
     uploads = sorted((k for k in produced if not any(p.startswith(".") for p in k.split("/"))), key=_upload_order)
+    _still_the_contacts_captures(raw, location, keys)
     for key in uploads:
         products.upload(out / key, key)
     for stale in earlier_products(products, set(uploads)):
         products.delete(stale)
     return summaries
+
+
+def _still_the_contacts_captures(raw: ObjectStore, location: ContactLocation, processed: list[str]) -> None:
+    """Fail (retried) a run whose contact gained capture files while it was processed: a second
+    event of the same contact (another dataflow's upload, a manifest written early) may run at the
+    same time, and the run that read fewer files must not upload after the one that read them all,
+    replacing its products and deleting the streams only the later files hold. Its retry reads
+    every file and writes what the other run wrote."""
+    arrived = sorted(set(capture_keys(raw, location)) - set(processed))
+    if arrived:
+        raise DeliveryFailed(
+            f"contact {location.contact_id} gained capture files while it was processed "
+            f"({_summarised(arrived)}); nothing was uploaded, and the retry processes them all"
+        )
 
 
 def earlier_products(products: ObjectStore, uploaded: set[str]) -> list[str]:
