@@ -783,3 +783,53 @@ def test_a_run_whose_contact_gained_files_uploads_nothing_and_its_retry_processe
     partition = "year=2025/month=12/day=01/satellite=noaa20"
     assert f"frames/{partition}/{CONTACT_B}/sc157-vc5.cadu" in products.uploaded
     assert (summary["files"], summary["ok_frames"]) == (2, 8)
+
+
+@pytest.mark.parametrize(
+    ("event", "skipped"),
+    [
+        # a state change of a dataflow endpoint group names a contact id too: no contact ends
+        (
+            {
+                "source": "aws.groundstation",
+                "detail-type": "Ground Station Dataflow Endpoint Group State Change",
+                "time": "2025-12-01T10:20:00Z",
+                "detail": {"contactId": CONTACT_A},
+            },
+            "a Ground Station 'Ground Station Dataflow Endpoint Group State Change' event ends no contact",
+        ),
+        # a manifest deleted is no contact delivered
+        (
+            {
+                "source": "aws.s3",
+                "detail-type": "Object Deleted",
+                "detail": {"object": {"key": "partner/year=2025/month=12/day=01/satellite=snpp/pc-2/manifest.json"}},
+            },
+            "an 'Object Deleted' event creates no manifest",
+        ),
+        (
+            {
+                "eventType": "Microsoft.Storage.BlobDeleted",
+                "subject": "/blobServices/default/containers/raw-contact-data/blobs/x/satellite=snpp/pc-2/manifest.json",
+            },
+            "an 'Microsoft.Storage.BlobDeleted' event creates no manifest",
+        ),
+    ],
+)
+def test_an_event_of_another_kind_is_acknowledged_without_work(event, skipped, raw: DirStore, tmp_path: Path) -> None:
+    """The stack's rules pass only the events that end a contact; the runtime does not take another
+    kind that names a contact id or a manifest key for one (defence in depth: a rule edited by hand)."""
+    products = DirStore(tmp_path / "products")
+    assert handle_message(json.dumps(event), raw, products) == {"skipped": skipped}
+    assert raw.downloaded == [] and products.uploaded == []
+
+
+def test_the_kinds_of_event_that_end_a_contact_are_processed(raw: DirStore, tmp_path: Path) -> None:
+    products = DirStore(tmp_path / "products")
+    event = {
+        "source": "aws.groundstation",
+        "detail-type": "Ground Station S3 Upload Complete",
+        "time": "2025-12-01T10:20:00Z",
+        "detail": {"contactId": CONTACT_A},
+    }
+    assert handle_message(json.dumps(event), raw, products) == {"processed": CONTACT_A, "contacts": [CONTACT_A]}

@@ -16,16 +16,14 @@ import pulumi
 import pulumi_aws as aws
 
 from groundlink.blueprint import EventsInputs, MissionInputs
-from groundlink.runtime.delivery import MANIFEST_NAME
+from groundlink.runtime.delivery import CONTACT_STATE_CHANGE, MANIFEST_NAME, OBJECT_CREATED, UPLOAD_COMPLETE
+from groundlink.runtime.delivery import STATION_SOURCE as GROUND_STATION_SOURCE
 
 from ..base import MissionComponent
 from . import iam
 from .naming import job_queue_name
 from .storage import Store
 
-GROUND_STATION_SOURCE = "aws.groundstation"
-UPLOAD_COMPLETE = "Ground Station S3 Upload Complete"
-CONTACT_STATE_CHANGE = "Ground Station Contact State Change"
 # Terminal contact states that end a contact without an upload (AWS Ground Station user
 # guide, "Understand contact lifecycle"). COMPLETED is the signal when nothing is uploaded.
 FAILED_CONTACT_STATES = ["AWS_CANCELLED", "AWS_FAILED", "FAILED", "FAILED_TO_SCHEDULE"]
@@ -48,7 +46,7 @@ def contact_event_pattern(inputs: EventsInputs, raw_bucket: str | None) -> dict[
         return {"source": [GROUND_STATION_SOURCE], "$or": [{"detail-type": [UPLOAD_COMPLETE]}, ending]}
     return {
         "source": ["aws.s3"],
-        "detail-type": ["Object Created"],
+        "detail-type": [OBJECT_CREATED],
         "detail": {
             "bucket": {"name": [raw_bucket]},
             # the manifest a partner writes last under each contact's prefix, by its exact name

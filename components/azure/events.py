@@ -14,7 +14,7 @@ import pulumi
 import pulumi_azure_native as azure
 
 from groundlink.blueprint import EventsInputs, MissionInputs
-from groundlink.runtime.delivery import MANIFEST_NAME
+from groundlink.runtime.delivery import BLOB_CREATED, MANIFEST_NAME
 
 from ..base import MissionComponent
 from .iam import grant, system_principal
@@ -139,7 +139,7 @@ class AzureEvents(MissionComponent):
                 resource_group_name=resource_group_name,
                 event_delivery_schema="EventGridSchema",
                 filter={
-                    "included_event_types": ["Microsoft.Storage.BlobCreated"],
+                    "included_event_types": [BLOB_CREATED],
                     "subject_begins_with": f"/blobServices/default/containers/{inputs.raw_container}/",
                     # only the manifest a partner writes last under each contact's prefix, by its
                     # exact name as on AWS: a data blob's event would start a run (a Container Apps

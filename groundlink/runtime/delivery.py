@@ -45,6 +45,12 @@ from groundlink.processing.tables import CONTACT_SUMMARY, FRAME_INDEX
 MANIFEST_NAME = "manifest.json"
 CAPTURE_SUFFIXES = (".pcap", ".pcapng")
 STATION_SOURCE = "aws.groundstation"
+# The events that end a contact, as each cloud names them; the stack's rules and subscription
+# pass only these (components/*/events.py), and the runtime acknowledges any other it is given.
+UPLOAD_COMPLETE = "Ground Station S3 Upload Complete"
+CONTACT_STATE_CHANGE = "Ground Station Contact State Change"
+OBJECT_CREATED = "Object Created"  # an S3 object's EventBridge event
+BLOB_CREATED = "Microsoft.Storage.BlobCreated"  # Event Grid's eventType (CloudEvents: type)
 # The onboarding details of the mission's captures (spec `processing.capture`), as JSON: the
 # fields of CaptureFormat the spec sets. Unset: CaptureFormat's defaults.
 CAPTURE_FORMAT = "GROUNDLINK_CAPTURE_FORMAT"
@@ -152,8 +158,13 @@ def locate(event: Mapping[str, Any], raw_prefix: str = "contacts/") -> ContactLo
     """The contact an EventBridge event (AWS) or an Event Grid event (Azure) completes. Raises
     NotAContact for an event that completes none (acknowledged) and BadMessage for one that is
     no contact event at all or names a contact no product can be written for (failed)."""
+    kind = event.get("detail-type", event.get("eventType", event.get("type")))
     if event.get("source") == STATION_SOURCE:
+        if kind is not None and kind not in (UPLOAD_COMPLETE, CONTACT_STATE_CHANGE):
+            raise NotAContact(f"a Ground Station {kind!r} event ends no contact")
         return _station_contact(event, raw_prefix)
+    if kind is not None and kind not in (OBJECT_CREATED, BLOB_CREATED):
+        raise NotAContact(f"an {kind!r} event creates no manifest")
     key = _object_key(event)
     if posixpath.basename(key) != MANIFEST_NAME:
         raise NotAContact(f"{key} is not a contact manifest ({MANIFEST_NAME})")
