@@ -47,7 +47,7 @@ from groundlink.cost.catalog import Catalog, PriceEntry
 from groundlink.engine import Plan
 from groundlink.spec import spec_from_data
 
-from .conftest import cached_plan, spec_data, variant_plan, with_changes
+from .conftest import cached_plan, plan_of, spec_data, variant_plan, with_changes
 
 PRICES = {
     "aws": {
@@ -336,3 +336,40 @@ def test_a_private_network_bills_azure_its_endpoints_and_zones_and_aws_nothing()
     assert on_adx["Private DNS zones"] == pytest.approx((6, 3.0))
     public = _lines(spec_data("noaa20.yaml"), "azure", cached_plan("noaa20.yaml", "azure"))
     assert "Private endpoints (Private Link)" not in public and "Private DNS zones" not in public
+
+
+def test_a_partner_stream_in_the_telemetry_namespace_is_a_ground_line_on_azure_with_or_without_a_plan():
+    """A partner streams 8 Mbps = 1,000 KB/s live into the contact hub, which shares the telemetry
+    namespace: 2 KB/s + 1,000 KB/s = 1,002 KB/s takes ceil(1,002 / 1,000) = 2 TU, of which
+    telemetry alone needs 1. The stream's unit (730 h x $0.03 = $21.9) and the Capture charge on it
+    (730 h x $0.1 = $73) are partner live delivery, outside the comparison as AWS's Kinesis stream
+    is; the analytics lines keep telemetry's 1 TU."""
+    data = _example(
+        **{
+            "ground_segment.provider": "partner",
+            "ground_segment.partner": {
+                "name": "ksat_lite",
+                "aws_account_id": "111122223333",
+                "azure_principal_object_id": "3f2b8c1e-6a4d-4e2f-9b7a-0c5d1e2f3a4b",
+            },
+            "delivery.stream": True,
+        }
+    )
+    expected = {
+        "Event Hubs Standard throughput units": (730, 21.9),
+        "Event Hubs Capture (telemetry archive)": (730, 73),
+        "Event Hubs Standard throughput units (partner live delivery)": (730, 21.9),
+        "Event Hubs Capture (partner live delivery's units)": (730, 73),
+    }
+    plan = plan_of(data, "azure")
+    (namespace,) = plan.of_type("azure-native:eventhub:Namespace")  # one namespace holds both hubs
+    assert namespace.inputs["sku"]["capacity"] == 2
+    for with_plan in (None, plan):
+        azure = _lines(data, "azure", with_plan)
+        assert {item: azure[item] for item in expected} == _approx(expected)
+    result = estimate(build_blueprint(spec_from_data(data)), _catalogs(), plans={"azure": plan})
+    from groundlink.cost.decision import sides
+
+    left_out = sides(build_blueprint(spec_from_data(data)), result).left_out
+    assert "Azure: Event Hubs Standard throughput units (partner live delivery) ($21.90/month)" in left_out
+    assert "Azure: Event Hubs Capture (partner live delivery's units) ($73.00/month)" in left_out

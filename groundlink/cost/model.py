@@ -17,7 +17,7 @@ from ..blueprint import LAYERS, Blueprint
 from ..blueprint.tiering import held_tier
 from ..clouds import cloud_title
 from ..errors import UsageError
-from ..limits import AZURE_ORBITAL_RETIRED_ON
+from ..limits import AZURE_ORBITAL_RETIRED_ON, event_hubs_units
 from ..rounding import figure
 from .catalog import Assumptions, Catalog, PriceEntry, PriceError
 from .processing import measured_throughput, processing_quantities, timeout_note
@@ -198,8 +198,22 @@ def _realizing(plan: Plan | None, type_token: str, capability: str) -> list[Any]
     return [r for r in plan.of_type(type_token) if capability in r.capability] if plan is not None else []
 
 
-def _partner_stream_lines(cloud: str, usage: MonthlyUsage, catalog: Catalog, plan: Plan | None) -> list[Line]:
-    """Live partner delivery: the stream the partner writes into, billed like any stream."""
+def _telemetry_namespace_units(blueprint: Blueprint, plan: Plan | None) -> tuple[int, int]:
+    """(the telemetry namespace's throughput units, how many of them the partner's live stream
+    takes): with telemetry on, the contact hub a partner streams into is in that namespace, sized
+    for both rates (GroundInputs.hub_units), so the units beyond telemetry's own are the stream's.
+    The plan's capacity when it has the namespace, else the blueprint's."""
+    namespace = _first_input(plan, "azure-native:eventhub:Namespace", "analytics.telemetry_stream") or {}
+    total = int((namespace.get("sku") or {}).get("capacity") or blueprint.for_cloud("azure").ground.hub_units)
+    own = event_hubs_units(blueprint.spec.usage.telemetry_kb_per_second)
+    return total, max(total - own, 0)
+
+
+def _partner_stream_lines(
+    cloud: str, blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan: Plan | None
+) -> list[Line]:
+    """Live partner delivery: the stream the partner writes into, billed like any stream (outside
+    the comparison, as a ground-segment line: decision.leftOut)."""
     e = catalog.entry
     lines: list[Line] = []
     if cloud == "aws":
@@ -235,6 +249,30 @@ def _partner_stream_lines(cloud: str, usage: MonthlyUsage, catalog: Catalog, pla
                     f"{namespace.name}: {tus} TU x {HOURS_PER_MONTH:g} h",
                 )
             )
+        if blueprint.spec.analytics.telemetry_stream and not blueprint.spec.security.premium_messaging:
+            total, live = _telemetry_namespace_units(blueprint, plan)
+            basis = (
+                f"{live} of the telemetry namespace's {total} TU x {HOURS_PER_MONTH:g} h (the contact hub shares it)"
+            )
+            if live:
+                lines += [
+                    Line(
+                        "ground",
+                        "Event Hubs Standard throughput units (partner live delivery)",
+                        live * HOURS_PER_MONTH,
+                        "event_hubs_standard_tu_hour",
+                        e("event_hubs_standard_tu_hour"),
+                        basis,
+                    ),
+                    Line(
+                        "ground",
+                        "Event Hubs Capture (partner live delivery's units)",
+                        live * HOURS_PER_MONTH,
+                        "event_hubs_capture_tu_hour",
+                        e("event_hubs_capture_tu_hour"),
+                        basis + "; Capture is billed on every unit of its namespace",
+                    ),
+                ]
     return lines
 
 
@@ -789,9 +827,11 @@ def _azure_analytics_lines(
             )
         )
     elif analytics.telemetry_stream:
-        namespace = _first_input(plan, "azure-native:eventhub:Namespace", "analytics.telemetry_stream") or {}
-        tus = int((namespace.get("sku") or {}).get("capacity") or 1)
-        basis = f"{tus} TU x {HOURS_PER_MONTH:g} h" + ("" if namespace else " (1 TU assumed: no namespace in the plan)")
+        total, live = _telemetry_namespace_units(blueprint, plan)
+        tus = total - live  # the units a partner's live stream adds are a ground line
+        basis = f"{tus} TU x {HOURS_PER_MONTH:g} h" + (
+            f" (of the namespace's {total}: {live} take the partner's live stream, a ground line)" if live else ""
+        )
         lines += [
             Line(
                 "analytics",
@@ -853,7 +893,7 @@ def cloud_cost(
 ) -> CloudCost:
     fixed = (
         _ground_lines(cloud, blueprint, usage, catalog)
-        + _partner_stream_lines(cloud, usage, catalog, plan)
+        + _partner_stream_lines(cloud, blueprint, usage, catalog, plan)
         + _CLOUD_LINES[cloud](blueprint, usage, catalog, plan)
         + _processing_lines(cloud, blueprint, usage, catalog, plan)
     )
