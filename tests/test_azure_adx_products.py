@@ -109,3 +109,15 @@ def test_the_synapse_plan_has_no_external_tables(azure_noaa20):
     assert every(azure_noaa20, "synapse:Workspace")
     assert not every(azure_noaa20, "kusto:Script")
     assert not _reads_products(azure_noaa20)
+
+
+def test_the_clusters_scripts_are_created_one_after_the_other():
+    """A Data Explorer cluster refuses a database script created while another runs
+    ('ServiceIsInMaintenance'): the telemetry schema waits for the product tables, and the
+    telemetry data connection for the schema."""
+    plan = variant_plan("azure", ADX)
+    [products] = _product_scripts(plan)
+    [schema] = [s for s in every(plan, "kusto:Script") if s.inputs["scriptName"] == "telemetry-schema"]
+    [ingest] = every(plan, "kusto:EventHubDataConnection")
+    assert products.urn in schema.dependencies and schema.urn in ingest.dependencies
+    assert schema.urn not in products.dependencies

@@ -432,7 +432,7 @@ class AzureAnalytics(MissionComponent):
 
     def _product_tables(
         self, storage: Stores, cluster: azure.kusto.Cluster, database: azure.kusto.ReadWriteDatabase
-    ) -> None:
+    ) -> azure.kusto.Script:
         """External tables over the processor's products, so the catalog on ADX is queryable as
         Glue's tables and Synapse's views are: the cluster's own identity reads the products
         container (Storage Blob Data Reader, that container only), and the URI is the real
@@ -448,7 +448,7 @@ class AzureAnalytics(MissionComponent):
             "analytics.catalog",
         )
         name = lake_database_name(self.mission.name)
-        self.realize(
+        return self.realize(
             azure.kusto.Script(
                 self.child_name(PRODUCT_TABLES_SCRIPT),
                 script_name=PRODUCT_TABLES_SCRIPT,
@@ -520,8 +520,11 @@ class AzureAnalytics(MissionComponent):
         )
         self.catalog = lake_database_name(mission) if inputs.catalog else None
         self.query_endpoint = self.cluster.uri if inputs.serverless_sql else None
-        if inputs.catalog:
-            self._product_tables(storage, self.cluster, self.database)
+        # A cluster runs one database script at a time: a second one created beside it is refused
+        # ("ServiceIsInMaintenance ... Cluster is in process of maintenance", quoted in
+        # Azure/azure-rest-api-specs#18845 and hashicorp/terraform-provider-azurerm#16471, which
+        # now locks the cluster around each script), so the scripts are created one after another.
+        scripts = [self._product_tables(storage, self.cluster, self.database)] if inputs.catalog else []
         if telemetry is None:
             return
         schema = self.realize(
@@ -533,7 +536,7 @@ class AzureAnalytics(MissionComponent):
                 resource_group_name=self.resource_group_name,
                 script_content=TELEMETRY_SCRIPT,
                 continue_on_errors=False,
-                opts=self.opts(),
+                opts=self.opts(depends_on=scripts),
             ),
             "analytics.telemetry_stream",
         )
