@@ -89,6 +89,18 @@ AZURE_CREATE_ONLY: dict[str, list[tuple[str, str]]] = {
             "migrating its entities into another, Premium namespace (--target-namespace), not in place",
         ),
     ],
+    "azure-native:eventhub:Namespace": [
+        (
+            "sku.name",
+            "https://learn.microsoft.com/azure/event-hubs/event-hubs-faq: 'Is it possible to change pricing "
+            "tier after deployment? No' (Standard to Premium takes a new namespace)",
+        ),
+        (
+            "encryption",
+            "https://learn.microsoft.com/azure/event-hubs/configure-customer-managed-key: 'encryption can be "
+            "enabled only for new or empty namespaces'",
+        ),
+    ],
     "azure-native:keyvault:Key": [
         (
             "properties",

@@ -168,6 +168,10 @@ def test_premium_messaging_replaces_the_service_bus_namespace_as_data_loss():
     diff = one_diff(NOAA20, premium, "azure")
     [bus] = [c for c in diff.changes if c.type == "azure-native:servicebus:Namespace"]
     assert bus.action == "replace" and "sku.name" in bus.forced_by and bus.loses_data
+    # the telemetry Event Hubs namespace alike: Azure changes no tier after deployment, and a
+    # namespace that holds event hubs takes no customer-managed key (it was planned an update)
+    [hubs] = [c for c in diff.changes if c.type == "azure-native:eventhub:Namespace"]
+    assert hubs.action == "replace" and {"sku.name", "encryption"} <= set(hubs.forced_by) and hubs.loses_data
 
 
 def test_deleting_a_retired_orbital_resource_is_refused_as_it_cannot_be_created_again(
