@@ -81,10 +81,17 @@ def adx():
     return azure("partner.yaml")  # azure_engine: adx
 
 
-def test_adx_cluster_double_encrypts_with_the_mission_key(adx):
+def test_adx_cluster_double_encrypts_with_its_own_2048_bit_key(adx):
+    """Data Explorer takes only 2,048-bit RSA keys ("Only RSA keys of size 2048 are supported"); the
+    mission key is 3,072 bits, so the cluster has a key of its own, which the key identity may use."""
     cluster = one(adx, "kusto:Cluster")
     assert cluster.inputs["enableDiskEncryption"] is True and cluster.inputs["enableDoubleEncryption"] is True
-    assert cluster.inputs["keyVaultProperties"]["keyName"] == one(adx, "keyvault:Key").inputs["keyName"]
+    [key] = [
+        k for k in every(adx, "keyvault:Key") if k.inputs["keyName"] == cluster.inputs["keyVaultProperties"]["keyName"]
+    ]
+    assert key.inputs["properties"]["keySize"] == 2048 and key.inputs["keyName"] == "data-explorer"
+    [user] = [g for g in every(adx, "authorization:RoleAssignment") if g.inputs["scope"] == key.outputs["id"]]
+    assert user.urn in cluster.dependencies
     assert cluster.inputs["publicNetworkAccess"] == "Disabled"  # partner.yaml is private
 
 

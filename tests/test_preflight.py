@@ -546,3 +546,19 @@ def test_a_ground_station_dataflow_endpoint_group_pass_padding_outside_30_480_fi
         f"{group.name} ({group.type}) contactPrePassDurationSeconds = 20.0: groundstation "
         f"DataflowEndpointGroupDurationInSeconds: value 20 outside 30-480 [{aws_api.shape('groundstation', 'DataflowEndpointGroupDurationInSeconds').source}]"
     ]
+
+
+def test_a_data_explorer_cluster_on_a_key_other_than_2048_bits_fires():
+    """Data Explorer takes only 2048-bit RSA keys; the mission key is 3072 bits, so an ADX cluster
+    pointed at it would be refused at pulumi up (the stack gives the cluster a key of its own)."""
+    from groundlink.preflight import cmk
+
+    plan = copy.deepcopy(variant_plan("azure", {"analytics.azure_engine": "adx"}))
+    cluster = first(plan, "azure-native:kusto:Cluster")
+    assert cluster.inputs["keyVaultProperties"]["keyName"] == "data-explorer"
+    assert list(cmk.explorer_key_findings(plan)) == []
+    cluster.inputs["keyVaultProperties"]["keyName"] = "data"  # the 3072-bit mission key
+    assert lines(preflight(plan)) == [
+        f'{cluster.name} (azure-native:kusto:Cluster) keyVaultProperties.keyName = "data": key data is RSA '
+        f"3072-bit; Data Explorer takes only a 2048-bit RSA key and refuses the cluster [{cmk.EXPLORER_SOURCE}]"
+    ]

@@ -25,7 +25,15 @@ from groundlink.processing.tables import TABLES as PRODUCT_TABLES
 from ..base import MissionComponent
 from .iam import grant, system_principal, user_assigned
 from .naming import kusto_cluster_name, lake_database_name, namespace_name, synapse_workspace_name
-from .security import KEY_NAME, MissionKey, PrivateNetwork, linked_zone, messaging_encryption, private_endpoint
+from .security import (
+    EXPLORER_KEY_NAME,
+    KEY_NAME,
+    MissionKey,
+    PrivateNetwork,
+    linked_zone,
+    messaging_encryption,
+    private_endpoint,
+)
 from .storage import Stores, container
 
 HUB_NAME = "contact-telemetry"
@@ -473,12 +481,14 @@ class AzureAnalytics(MissionComponent):
                 "type": "SystemAssigned, UserAssigned",
                 "user_assigned_identities": user_assigned(key.identity_id),
             }
+            # its own 2048-bit key: the only size Data Explorer takes (security.EXPLORER_KEY_NAME)
             key_vault_properties = {
-                "key_name": KEY_NAME,
+                "key_name": EXPLORER_KEY_NAME,
                 "key_vault_uri": key.vault_uri,
                 "user_identity": key.identity_id,
             }
-            depends_on.append(key.grant)
+            assert key.explorer_grant is not None, "an ADX stack's security layer makes the explorer key"
+            depends_on.append(key.explorer_grant)
         self.cluster = self.realize(
             azure.kusto.Cluster(
                 self.child_name("cluster"),

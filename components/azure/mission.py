@@ -131,7 +131,7 @@ class MissionStack(MissionComponent):
             telemetry_stream=ground.telemetry.hub_id if ground.telemetry else None,
             event_queue=events.queue_url,
             ground_segment_ids=ground.ids,
-            key_ids=[security.outputs.key_id] if security.outputs else None,
+            key_ids=security.key_ids,
         )
         self.exports = exports
         self.register_outputs(exports)

@@ -26,7 +26,12 @@ from .iam import grant
 from .naming import key_vault_name
 
 KEY_NAME = "data"
-KEY_SIZE = 3072  # accepted by Storage, Synapse and Data Explorer CMK alike
+# Data Explorer takes a customer-managed key of one size only: "Only RSA keys of size 2048 are
+# supported" (Microsoft Learn, "Configure customer-managed keys" for Azure Data Explorer, read
+# 2026-12-04). The cluster gets a key of its own; every other store keeps the mission key.
+EXPLORER_KEY_NAME = "data-explorer"
+EXPLORER_KEY_SIZE = 2048
+KEY_SIZE = 3072  # the mission key: storage accounts (2048-4096) and Synapse (2048, 3072) take it
 KEY_ROTATE_AFTER = "P90D"
 KEY_EXPIRES_AFTER = "P1Y"
 KEY_NOTIFY_BEFORE_EXPIRY = "P30D"
@@ -57,6 +62,8 @@ class MissionKey:
     vault_uri: pulumi.Output[str]
     identity_id: pulumi.Output[str]  # the user-assigned identity every encrypting service uses
     grant: azure.authorization.RoleAssignment  # wait for it: the identity must hold the key first
+    # Data Explorer's own key (EXPLORER_KEY_NAME), with the identity's grant on it, when the engine is ADX
+    explorer_grant: azure.authorization.RoleAssignment | None = None
 
 
 @dataclass(frozen=True)
@@ -350,6 +357,9 @@ class AzureSecurity(MissionComponent):
         self.vault: azure.keyvault.Vault | None = None
         self.key: azure.keyvault.Key | None = None
         self.key_grant: azure.authorization.RoleAssignment | None = None
+        self.explorer_key: azure.keyvault.Key | None = None
+        self.explorer_grant: azure.authorization.RoleAssignment | None = None
+        self.hsm_keys = inputs.hsm_keys
         if inputs.customer_managed_keys and not inputs.premium_messaging:
             self.warn(MESSAGING_KEYS)  # the gap itself is the blueprint's (gaps.cloud_gaps)
         if inputs.customer_managed_keys:
@@ -387,48 +397,23 @@ class AzureSecurity(MissionComponent):
                 ),
                 "security.cmk",
             )
-            self.key = self.realize(
-                azure.keyvault.Key(
-                    self.child_name("data"),
-                    key_name=KEY_NAME,
-                    vault_name=self.vault.name,
-                    resource_group_name=resource_group_name,
-                    properties={
-                        "kty": "RSA-HSM" if inputs.hsm_keys else "RSA",
-                        "key_size": KEY_SIZE,
-                        "key_ops": ["wrapKey", "unwrapKey"],
-                        "rotation_policy": {
-                            "attributes": {"expiry_time": KEY_EXPIRES_AFTER},
-                            "lifetime_actions": [
-                                {"trigger": {"time_after_create": KEY_ROTATE_AFTER}, "action": {"type": "rotate"}},
-                                {
-                                    "trigger": {"time_before_expiry": KEY_NOTIFY_BEFORE_EXPIRY},
-                                    "action": {"type": "notify"},
-                                },
-                            ],
-                        },
-                    },
-                    tags=self.tags_up_to(KEY_VAULT_KEY_TAGS_MAX, "a Key Vault key"),
-                    opts=self.opts(stateful=True),
-                ),
-                "security.cmk",
-            )
-            self.key_grant = self.realize(
-                grant(
-                    self,
-                    "cmk-identity-key-user",
-                    role="Key Vault Crypto Service Encryption User",
-                    principal_id=self.identity.principal_id,
-                    scope=self.key.id,
-                ),
-                "security.cmk",
-            )
+            self.key = self._key("data", KEY_NAME, KEY_SIZE, resource_group_name)
+            self.key_grant = self._key_user("cmk-identity-key-user", self.key)
+            if inputs.explorer:
+                self.explorer_key = self._key(
+                    "data-explorer", EXPLORER_KEY_NAME, EXPLORER_KEY_SIZE, resource_group_name
+                )
+                self.explorer_grant = self._key_user("cmk-identity-explorer-key-user", self.explorer_key)
             if self.network:
                 private_endpoint(self, self.network, "vault", target_id=self.vault.id, group="vault")
+        # every key the stack encrypts with: the mission key and Data Explorer's own
+        self.key_ids: list[pulumi.Output[str]] | None = (
+            [k.id for k in (self.key, self.explorer_key) if k] if self.key else None
+        )
         # the processor's own network in public mode is no network a consumer joins: not network_id
         self.register_outputs(
             {
-                "key_ids": [self.key.id] if self.key else None,
+                "key_ids": self.key_ids,
                 "network_id": self.private_network.vnet.id if self.private_network else None,
                 "subnet_id": self.private_network.subnet.id if self.private_network else None,
             }
@@ -443,9 +428,54 @@ class AzureSecurity(MissionComponent):
                 vault_uri=self.vault.properties.vault_uri,
                 identity_id=self.identity.id,
                 grant=self.key_grant,
+                explorer_grant=self.explorer_grant,
             )
         # Premium namespaces encrypt with the mission key; Standard ones cannot (the gap above).
         self.messaging_key: MissionKey | None = self.outputs if inputs.premium_messaging else None
+
+    def _key(self, name: str, key_name: str, size: int, resource_group_name: pulumi.Input[str]) -> azure.keyvault.Key:
+        """A rotating RSA key in the mission vault (HSM-backed with security.hsm_keys)."""
+        assert self.vault is not None
+        return self.realize(
+            azure.keyvault.Key(
+                self.child_name(name),
+                key_name=key_name,
+                vault_name=self.vault.name,
+                resource_group_name=resource_group_name,
+                properties={
+                    "kty": "RSA-HSM" if self.hsm_keys else "RSA",
+                    "key_size": size,
+                    "key_ops": ["wrapKey", "unwrapKey"],
+                    "rotation_policy": {
+                        "attributes": {"expiry_time": KEY_EXPIRES_AFTER},
+                        "lifetime_actions": [
+                            {"trigger": {"time_after_create": KEY_ROTATE_AFTER}, "action": {"type": "rotate"}},
+                            {
+                                "trigger": {"time_before_expiry": KEY_NOTIFY_BEFORE_EXPIRY},
+                                "action": {"type": "notify"},
+                            },
+                        ],
+                    },
+                },
+                tags=self.tags_up_to(KEY_VAULT_KEY_TAGS_MAX, "a Key Vault key"),
+                opts=self.opts(stateful=True),
+            ),
+            "security.cmk",
+        )
+
+    def _key_user(self, name: str, key: azure.keyvault.Key) -> azure.authorization.RoleAssignment:
+        """The encrypting services' identity may wrap and unwrap with `key`, and nothing else."""
+        assert self.identity is not None
+        return self.realize(
+            grant(
+                self,
+                name,
+                role="Key Vault Crypto Service Encryption User",
+                principal_id=self.identity.principal_id,
+                scope=key.id,
+            ),
+            "security.cmk",
+        )
 
     def _processing_network(
         self, capabilities: tuple[str, ...], *, servicebus_service_endpoint: bool

@@ -293,6 +293,7 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
             processing=f"processing.{spec.processing.mode}"
             if spec.processing.enabled and delivery.object_store
             else None,
+            explorer=analytics.azure_engine == "adx",
         ),
         observability=ObservabilityInputs(
             # in order, so that reordering the spec's lists changes no resource (AWS Budgets keeps

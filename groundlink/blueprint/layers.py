@@ -360,6 +360,8 @@ class SecurityInputs(Checked):
     network_log_retention_days: int  # wanted days of VPC flow logs, before a cloud rounds
     # the processing capability when the stack processes contacts: its compute joins the network
     processing: str | None = None
+    # Azure's query engine is Data Explorer, whose customer-managed key must be a 2048-bit RSA key
+    explorer: bool = False
 
 
 @dataclass(frozen=True)

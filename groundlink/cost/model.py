@@ -591,6 +591,8 @@ UNKNOWN_KEY_MONTH, UNKNOWN_KEY_OPERATIONS = KEY_VAULT_PRICE_IDS[3072]
 # The mission key's size when there is no plan to read it from: the size components/azure/security.py
 # creates (KEY_SIZE; tests/test_cost_key_vault.py fails when the two part).
 ASSUMED_KEY_SIZE = 3072
+# Data Explorer's own key, beside the mission key on an ADX stack (EXPLORER_KEY_SIZE there).
+EXPLORER_KEY_SIZE = 2048
 
 
 def key_vault_key_size(plan: Plan | None) -> tuple[int, str]:
@@ -618,6 +620,38 @@ def _key_vault_entry(catalog: Catalog, price_id: str, size: int) -> PriceEntry:
             "free_per_month": 0,
         }
     )
+
+
+def _hsm_keys_by_size(blueprint: Blueprint, plan: Plan | None, keys: int, size: int) -> dict[int, int]:
+    """How many HSM keys of each RSA size the stack holds: the plan's, by their keySize (a size
+    the plan does not give counts as 0); without a plan, the mission key and, on a Data Explorer
+    stack, the cluster's own 2048-bit key (components/azure/security.py EXPLORER_KEY_SIZE)."""
+    found = [r for r in plan.of_type("azure-native:keyvault:Key") if _hsm(r)] if plan is not None else []
+    if found:
+        sizes = [int((r.inputs.get("properties") or {}).get("keySize") or 0) for r in found]
+        return {s: sizes.count(s) for s in sorted(set(sizes), reverse=True)} if all(sizes) else {0: len(found)}
+    if blueprint.for_cloud("azure").security.explorer and size != EXPLORER_KEY_SIZE:
+        return {size: keys, EXPLORER_KEY_SIZE: 1}
+    return {size: keys}
+
+
+def _key_month_lines(catalog: Catalog, by_size: dict[int, int], basis: str, size_basis: str) -> list[Line]:
+    """One HSM key-month line per RSA size, each at its size's price."""
+    lines = []
+    for size, count in by_size.items():
+        key_month = KEY_VAULT_PRICE_IDS.get(size, (UNKNOWN_KEY_MONTH, UNKNOWN_KEY_OPERATIONS))[0]
+        why = f"{basis}; {size_basis}" if len(by_size) == 1 else f"{count} of keySize {size}; {basis}"
+        lines.append(
+            Line(
+                "security",
+                f"Key Vault HSM keys ({f'RSA {size}-bit' if size else 'RSA, size not in the plan'})",
+                count,
+                key_month,
+                _key_vault_entry(catalog, key_month, size),
+                why,
+            )
+        )
+    return lines
 
 
 def _hsm(resource: PlannedResource) -> bool:
@@ -698,18 +732,9 @@ def _azure_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, pl
         size, size_basis = key_vault_key_size(plan)
         bits = f"RSA {size}-bit" if size else "RSA, size not in the plan"
         key_text = f"{bits} key" if size else bits
-        key_month, operations = KEY_VAULT_PRICE_IDS.get(size, (UNKNOWN_KEY_MONTH, UNKNOWN_KEY_OPERATIONS))
+        operations = KEY_VAULT_PRICE_IDS.get(size, (UNKNOWN_KEY_MONTH, UNKNOWN_KEY_OPERATIONS))[1]
         if keys:
-            lines.append(
-                Line(
-                    "security",
-                    f"Key Vault HSM keys ({bits})",
-                    keys,
-                    key_month,
-                    _key_vault_entry(catalog, key_month, size),
-                    f"{basis}; {size_basis}",
-                )
-            )
+            lines += _key_month_lines(catalog, _hsm_keys_by_size(blueprint, plan, keys, size), basis, size_basis)
         lines.append(
             Line(
                 "security",

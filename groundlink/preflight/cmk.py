@@ -206,6 +206,35 @@ def azure_findings(plan: Plan) -> Iterator[Finding]:
             yield Finding(store.name, store.type, path, identity, rule, AZURE_SOURCE)
 
 
+# Data Explorer encrypts with an RSA key of one size only: "Only RSA keys of size 2048 are supported"
+# (Microsoft Learn, "Configure customer-managed keys" for Azure Data Explorer, read 2026-12-04).
+EXPLORER_KEY_SIZES = (2048,)
+EXPLORER_SOURCE = 'Microsoft Learn, "Configure customer-managed keys" (Azure Data Explorer): "Only RSA keys of size 2048 are supported"'
+
+
+def explorer_key_findings(plan: Plan) -> Iterator[Finding]:
+    """A Data Explorer cluster's customer-managed key is a 2048-bit RSA key of the plan's vault."""
+    sizes = {
+        str(k.inputs.get("keyName")): (k.inputs.get("properties") or {}).get("keySize")
+        for k in plan.of_type("azure-native:keyvault:Key")
+    }
+    for cluster in plan.of_type("azure-native:kusto:Cluster"):
+        name = (cluster.inputs.get("keyVaultProperties") or {}).get("keyName")
+        if name is None or name not in sizes:  # no key, or a key of another vault: not the plan's to judge
+            continue
+        size = sizes[name]
+        if size is not None and int(size) not in EXPLORER_KEY_SIZES:
+            yield Finding(
+                cluster.name,
+                cluster.type,
+                "keyVaultProperties.keyName",
+                name,
+                f"key {name} is RSA {int(size)}-bit; Data Explorer takes only a "
+                f"{' or '.join(map(str, EXPLORER_KEY_SIZES))}-bit RSA key and refuses the cluster",
+                EXPLORER_SOURCE,
+            )
+
+
 def _azure_cmk_stores(plan: Plan) -> Iterator[tuple[PlannedResource, str, str, str]]:
     """(store, identity path, user-assigned identity id, vault name) of each CMK-encrypted store."""
     for account in plan.of_type("azure-native:storage:StorageAccount"):
