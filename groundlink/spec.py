@@ -631,33 +631,37 @@ class Partner(_Model):
     @field_validator("source_addresses")
     @classmethod
     def _public_ipv4(cls, values: list[str]) -> list[str]:
-        import ipaddress
+        return public_ipv4_ranges(values, "source_addresses", "Azure storage IP rules", narrowest=30)
 
-        seen: dict[ipaddress.IPv4Network, int] = {}
-        for i, value in enumerate(values):
-            if not re.fullmatch(IPV4_OR_CIDR_PATTERN, value):
-                raise _fail((i,), f"{show(value)} is not an IPv4 address or CIDR range; {ADDRESS_FORMS}")
-            try:
-                network = ipaddress.IPv4Network(value, strict=True)
-            except ValueError:
-                network = ipaddress.IPv4Network(value, strict=False)
-                raise _fail((i,), f"{value} has host bits set; allowed: {network} (the range it lies in)") from None
-            if (
-                network.is_loopback
-                or network.is_link_local
-                or network.is_multicast
-                or network.is_reserved
-                or any(network.overlaps(ipaddress.IPv4Network(block)) for block in limits.RFC1918_BLOCKS)
-            ):
-                raise _fail((i,), f"{value} is not a public range (Azure storage IP rules refuse private ranges)")
-            if "/" in value and network.prefixlen > 30:
-                raise _fail(
-                    (i,), f"{value}: Azure storage IP rules take /30 or wider ranges; give a single address bare"
-                )
-            if network in seen:
-                raise _fail((i,), f"{value} repeats source_addresses[{seen[network]}]")
-            seen[network] = i
-        return values
+
+def public_ipv4_ranges(values: list[str], field: str, rules: str, narrowest: int = 32) -> list[str]:
+    """`values` when each is a public IPv4 address or CIDR range without host bits, none repeated,
+    none narrower than /`narrowest` (a single address given bare); else a SpecError at the item."""
+    import ipaddress
+
+    seen: dict[ipaddress.IPv4Network, int] = {}
+    for i, value in enumerate(values):
+        if not re.fullmatch(IPV4_OR_CIDR_PATTERN, value):
+            raise _fail((i,), f"{show(value)} is not an IPv4 address or CIDR range; {ADDRESS_FORMS}")
+        try:
+            network = ipaddress.IPv4Network(value, strict=True)
+        except ValueError:
+            network = ipaddress.IPv4Network(value, strict=False)
+            raise _fail((i,), f"{value} has host bits set; allowed: {network} (the range it lies in)") from None
+        if (
+            network.is_loopback
+            or network.is_link_local
+            or network.is_multicast
+            or network.is_reserved
+            or any(network.overlaps(ipaddress.IPv4Network(block)) for block in limits.RFC1918_BLOCKS)
+        ):
+            raise _fail((i,), f"{value} is not a public range ({rules} refuse private ranges)")
+        if "/" in value and network.prefixlen > narrowest:
+            raise _fail((i,), f"{value}: {rules} take /{narrowest} or wider ranges; give a single address bare")
+        if network in seen:
+            raise _fail((i,), f"{value} repeats {field}[{seen[network]}]")
+        seen[network] = i
+    return values
 
 
 class GroundSegment(_Model):
@@ -871,6 +875,13 @@ class Analytics(_Model):
     serverless_sql: bool = Field(True, description="Pay-per-query SQL over the stores (Athena / Synapse serverless).")
     telemetry_stream: bool = Field(True, description="A stream for contact telemetry (Kinesis / Event Hubs).")
     azure_engine: Literal["synapse", "adx"] = Field("synapse", description="Azure analytics engine.")
+    sql_clients: list[str] = Field(
+        default_factory=list,
+        json_schema_extra={"items": {"type": "string", "pattern": IPV4_OR_CIDR_PATTERN}},
+        description="Public IPv4 addresses or CIDR ranges analysts query from: the Synapse workspace's "
+        "firewall admits them (one rule each) with security.network: public, which otherwise admits no "
+        "address. Azure only: Athena and Data Explorer are reached with credentials alone (docs/azure.md).",
+    )
     query_bytes_scanned_cutoff_gb: float = Field(
         10.0,
         gt=0,
@@ -878,6 +889,11 @@ class Analytics(_Model):
         description="Per-query scan limit, GB (10^9 bytes; at least 0.01048576, the 10 MiB pulumi-aws takes).",
         json_schema_extra={"minimum": limits.ATHENA_MIN_CUTOFF_BYTES / 1e9},
     )
+
+    @field_validator("sql_clients")
+    @classmethod
+    def _public_clients(cls, values: list[str]) -> list[str]:
+        return public_ipv4_ranges(values, "sql_clients", "Synapse firewall rules")
 
     @model_validator(mode="after")
     def _check(self) -> Analytics:

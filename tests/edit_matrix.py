@@ -236,6 +236,7 @@ EDITS: dict[str, list[Edit | typing.Any]] = {
         _as_partner("azure_principal_object_id", "0b1e2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"),
     ],
     "source_addresses": [["203.0.113.7"], _as_partner("source_addresses", ["203.0.113.7"])],
+    "sql_clients": [["203.0.113.0/24"]],
     "alert_emails": [["ops@example.com", "oncall@example.com"]],
     "thresholds_percent": [[50, 90, 100]],
     "region": ["us-east-2", "us-west-2"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from groundlink.components.azure.analytics import SYNAPSE_STUDIO_PRIVATE
 
-from .conftest import variant_plan
+from .conftest import cached_plan, variant_plan
 from .test_azure_support import azure, every, one, variant
 
 SBDC = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
@@ -209,3 +209,28 @@ def test_a_private_data_explorer_cluster_is_reached_through_its_cluster_endpoint
     assert not [w for w in private.warnings if "private endpoint" in w and "query_endpoint" in w]
     public = variant_plan("azure", {"security.network": "public", "analytics.azure_engine": "adx"})
     assert _endpoints_to(public, one(public, "kusto:Cluster")) == []
+
+
+def test_synapse_sql_clients_become_firewall_rules_in_public_mode():
+    """A public workspace with a managed network admits no address unless a firewall rule does:
+    each of analytics.sql_clients is one rule over its range; none is a warning, not silence."""
+    plan = variant_plan("azure", {"analytics.sql_clients": ["203.0.113.0/24", "198.51.100.7"]})
+    rules = sorted(
+        (r.inputs["ruleName"], r.inputs["startIpAddress"], r.inputs["endIpAddress"])
+        for r in every(plan, "synapse:IpFirewallRule")
+    )
+    assert rules == [("sql-client-0", "203.0.113.0", "203.0.113.255"), ("sql-client-1", "198.51.100.7", "198.51.100.7")]
+    workspace = one(plan, "synapse:Workspace")
+    assert {r.inputs["workspaceName"] for r in every(plan, "synapse:IpFirewallRule")} == {workspace.outputs["name"]}
+    assert not [w for w in plan.warnings if "firewall admits no address" in w]
+    bare = cached_plan("noaa20.yaml", "azure")
+    assert not every(bare, "synapse:IpFirewallRule")
+    assert [w for w in bare.warnings if "firewall admits no address" in w]
+
+
+def test_sql_clients_are_not_firewall_rules_in_private_mode():
+    plan = variant_plan(
+        "azure", {"analytics.sql_clients": ["203.0.113.0/24"], "security.network": "private"}, base="noaa20.yaml"
+    )
+    assert not every(plan, "synapse:IpFirewallRule")
+    assert [w for w in plan.warnings if "sql_clients are not made firewall rules" in w]

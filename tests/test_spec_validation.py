@@ -656,6 +656,32 @@ class TestPartnerSourceAddresses:
         ], errors
 
 
+class TestSqlClients:
+    """analytics.sql_clients: the ranges Synapse's firewall admits, checked as source_addresses are
+    (one logic), except that a rule may be as narrow as one address in CIDR form."""
+
+    @staticmethod
+    def _with(clients):
+        return lambda d: d["analytics"].update(sql_clients=clients)
+
+    def test_public_addresses_and_ranges_of_any_width_are_accepted(self):
+        spec = _ok(self._with(["203.0.113.7", "198.51.100.0/24", "198.51.100.250/31"]))
+        assert spec.analytics.sql_clients == ["203.0.113.7", "198.51.100.0/24", "198.51.100.250/31"]
+
+    @pytest.mark.parametrize(
+        "address, fragment",
+        [
+            ("10.1.2.0/24", "10.1.2.0/24 is not a public range (Synapse firewall rules refuse private ranges)"),
+            ("198.51.100.1/24", "198.51.100.1/24 has host bits set; allowed: 198.51.100.0/24"),
+            ("203.0.113.7", "203.0.113.7 repeats sql_clients[0]"),
+            ("analyst.example.com", "'analyst.example.com' is not an IPv4 address or CIDR range"),
+        ],
+    )
+    def test_private_malformed_or_repeated_ranges_are_refused(self, address, fragment):
+        errors = _errors(self._with(["203.0.113.7", address]))
+        assert any(e.startswith("s.yaml: analytics.sql_clients[1]: ") and fragment in e for e in errors), errors
+
+
 def test_geo_redundancy_needs_a_location_with_geo_zone_redundant_storage():
     """Italy North has ZRS but no GZRS: storage.redundancy: geo there planned an account
     (Standard_GZRS) that Azure refuses to create."""

@@ -94,6 +94,20 @@ def synapse_workspace(analytics: AnalyticsInputs, mission: str) -> str | None:
     return None
 
 
+# Synapse's IP firewall rules "grant or deny access to your Azure Synapse workspace based on the
+# originating IP address of each request" and apply to its public endpoints (dedicated and
+# serverless SQL, development); a workspace with a managed virtual network is offered no
+# "allow all" rule at creation (Microsoft Learn, "Azure Synapse Analytics IP firewall rules",
+# read 2026-12-04). With none, the public endpoints admit no client.
+NO_SQL_CLIENTS = (
+    "the Synapse workspace's firewall admits no address: its query endpoint, SQL and development endpoints "
+    "refuse every client until analytics.sql_clients lists the public IPv4 ranges analysts query from "
+    "(or security.network: private reaches them through private endpoints)"
+)
+SQL_CLIENTS_PRIVATE = (
+    "analytics.sql_clients are not made firewall rules with security.network: private: the workspace's "
+    "public endpoints are off, and clients reach it through its private endpoints"
+)
 SYNAPSE_STUDIO_PRIVATE = (
     "security.network: private turns the Synapse workspace's public endpoints off: query_endpoint and the "
     "workspace's SQL and development endpoints are reached through their private endpoints in the mission's "
@@ -307,6 +321,10 @@ class AzureAnalytics(MissionComponent):
             self._adx(storage, key, telemetry)  # serverless SQL is then a gap the blueprint declares
         if self.private and self.workspace:
             self.warn(SYNAPSE_STUDIO_PRIVATE)
+            if analytics.sql_clients:
+                self.warn(SQL_CLIENTS_PRIVATE)
+        elif self.workspace:
+            self._sql_clients(self.workspace, analytics.sql_clients)
         self.register_outputs(
             {
                 "catalog": self.catalog,
@@ -332,6 +350,29 @@ class AzureAnalytics(MissionComponent):
             )
             if on
         ]
+
+    def _sql_clients(self, workspace: azure.synapse.Workspace, clients: tuple[str, ...]) -> None:
+        """One firewall rule per client range on the public endpoints (none: a warning, as they
+        then admit nobody)."""
+        import ipaddress
+
+        if not clients:
+            self.warn(NO_SQL_CLIENTS)
+            return
+        for i, client in enumerate(clients):
+            network = ipaddress.IPv4Network(client)
+            self.realize(
+                azure.synapse.IpFirewallRule(
+                    self.child_name(f"sql-client-{i}"),
+                    rule_name=f"sql-client-{i}",
+                    workspace_name=workspace.name,
+                    resource_group_name=self.resource_group_name,
+                    start_ip_address=str(network[0]),
+                    end_ip_address=str(network[-1]),
+                    opts=self.opts(),
+                ),
+                "analytics.serverless_sql",
+            )
 
     def _synapse(self, storage: Stores, key: MissionKey | None) -> None:
         mission = self.mission.name

@@ -278,6 +278,7 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
             catalog_retention_days=spec.storage.products_retention_days,
             products_container=blueprint.products_container,
             private=private,
+            sql_clients=tuple(analytics.sql_clients),
             offline_after_days=min(
                 (t.after_days for t in spec.storage.tiering if t.tier in facts.offline_tiers), default=None
             ),

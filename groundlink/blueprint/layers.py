@@ -305,6 +305,8 @@ class AnalyticsInputs(Checked):
     catalog_retention_days: int
     products_container: str
     private: bool
+    # public addresses or CIDR ranges Azure's query endpoint (Synapse) admits in public mode
+    sql_clients: tuple[str, ...] = ()
     # the day the stores' data moves to a tier this cloud keeps offline (None: never), from
     # which its catalog tables leave that data out of every query until it is restored
     offline_after_days: int | None = None
