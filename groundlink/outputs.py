@@ -230,6 +230,12 @@ def check_dir_target(path: Path, flag: str, into: bool = False) -> None:
     directory above it may well be read-only)."""
     if path.exists() and not path.is_dir():
         raise UsageError(f"{flag} {path}: exists and is not a directory")
+    if not into and os.path.ismount(path):
+        # a directory replaced whole is renamed into place, and a mount point cannot be (EBUSY)
+        raise UsageError(
+            f"{flag} {path}: is a mount point, which cannot be replaced whole; give a directory inside it "
+            f"({path / 'report'})"
+        )
     _check_parent(path, flag, path / PROBE_PREFIX if into else None)
 
 

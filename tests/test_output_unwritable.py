@@ -138,3 +138,23 @@ def test_a_pseudo_file_system_that_takes_no_entries_is_said_so_not_no_such_file(
     monkeypatch.setattr(engine, "plan", refuse)
     assert cli.main(["plan", SPEC, "--cloud", "aws", "--json", "/proc/version"]) == 2
     assert one_line(capsys) == "groundlink: --json /proc/version: cannot write in /proc (it takes no new entries)"
+
+
+def test_compare_out_at_a_mount_point_is_refused_before_planning(tmp_path, monkeypatch, capsys):
+    """compare replaces its --out directory whole, by a rename, which a mount point refuses
+    (EBUSY): the whole run used to end there, after planning and checking. A mount point is now
+    refused up front, naming a directory inside it; `process --out` writes into one and takes it."""
+    import os
+
+    mounted = tmp_path / "vol"
+    mounted.mkdir()
+    real = os.path.ismount
+    monkeypatch.setattr(os.path, "ismount", lambda p: os.path.realpath(p) == str(mounted) or real(p))
+    monkeypatch.setattr(parallel_plans, "run_plans", lambda *a, **k: pytest.fail("planned"))
+    code = cli.main(["compare", str(SPECS / "noaa20.yaml"), "--out", str(mounted)])
+    assert code == 2
+    assert capsys.readouterr().err == (
+        f"groundlink: --out {mounted}: is a mount point, which cannot be replaced whole; give a directory "
+        f"inside it ({mounted / 'report'})\n"
+    )
+    assert list(mounted.iterdir()) == []
