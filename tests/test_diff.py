@@ -130,8 +130,9 @@ def test_the_refusal_names_the_spec_fields_changed_and_not_for_a_plan_as_old(
     code, _, err = run_cli(capsys, "diff", NOAA20, new, "--cloud", "aws")
     assert code == 1
     assert err.splitlines()[-1] == (
-        "groundlink: refusing data loss; the spec changes analytics.telemetry_stream (true => false), "
-        "budget.alert_emails, clouds.aws.region (us-west-2 => us-east-2): revert, or pass --allow-data-loss to accept it"
+        # the sections that shape the stores first (the region moves every store)
+        "groundlink: refusing data loss; the spec changes clouds.aws.region (us-west-2 => us-east-2), "
+        "analytics.telemetry_stream (true => false), budget.alert_emails: revert, or pass --allow-data-loss to accept it"
     )
     saved = tmp_path / "old-aws.json"
     cached_plan("noaa20.yaml", "aws").write(saved)
@@ -516,3 +517,19 @@ def test_an_archive_a_plan_could_not_read_is_not_compared_not_an_update(tmp_path
             "[archive]",
         )
         assert unread.why.startswith("its file was not found where a plan ran: run `make function-deps`")
+
+
+def test_the_refusal_names_a_renamed_satellite_once_with_its_values_after_the_store_fields(tmp_path):
+    """A satellite renamed in place was named `satellites[0], satellites[0]` (removed and added
+    under another name), without values, and took the line's first places from the storage fields
+    behind the refusal; now it is one field edit, after the sections that shape the stores."""
+    from groundlink.diff.run import spec_changes
+
+    from .conftest import spec_data, write_spec
+
+    old = spec_data("noaa20.yaml")
+    new = spec_data("noaa20.yaml")
+    new["satellites"][0]["name"] = "noaa20b"
+    new["storage"]["raw_retention_days"] = 200
+    changed = spec_changes(str(write_spec(tmp_path, old, "old.yaml")), str(write_spec(tmp_path, new, "new.yaml")))
+    assert changed == "storage.raw_retention_days (365 => 200), satellites[0].name (noaa20 => noaa20b)"

@@ -7,7 +7,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .changes import RETIRED, Diff, diff_states, leaf_changes
+from .changes import RETIRED, Diff, PropertyChange, diff_states, leaf_changes
 from .state import Planner, StateError, align, as_deployed, from_plan, is_spec_path, load_states
 
 
@@ -75,14 +75,41 @@ def spec_changes(old: str, new: str) -> str:
 
     if not (old and is_spec_path(old) and is_spec_path(new)):
         return ""
-    changes = leaf_changes(load_spec(old).model_dump(mode="json"), load_spec(new).model_dump(mode="json"))
+    changes = _field_changes(load_spec(old).model_dump(mode="json"), load_spec(new).model_dump(mode="json"))
+    changes.sort(key=_shown_first)  # stable: each section's fields keep their order
     shown = [
         c.path
         if isinstance(c.old, dict | list) or isinstance(c.new, dict | list)
         else f"{c.path} ({_as_written(c.old)} => {_as_written(c.new)})"
         for c in changes
     ]
-    return ", ".join(shown[:5]) + (f" and {len(shown) - 5} more" if len(shown) > 5 else "")
+    most = SPEC_CHANGES_SHOWN
+    return ", ".join(shown[:most]) + (f" and {len(shown) - most} more" if len(shown) > most else "")
+
+
+# The spec's sections whose fields shape the stores (what a data loss comes from) are named first.
+_SHOWN_FIRST = ("storage", "clouds", "mission", "security", "delivery", "ground_segment", "analytics", "satellites")
+SPEC_CHANGES_SHOWN = 8
+
+
+def _shown_first(change: PropertyChange) -> int:
+    section = change.path.split(".")[0].split("[")[0]
+    return _SHOWN_FIRST.index(section) if section in _SHOWN_FIRST else len(_SHOWN_FIRST)
+
+
+def _field_changes(old: dict[str, Any], new: dict[str, Any]) -> list[PropertyChange]:
+    """The spec's changed fields. A list item matched by name and renamed in place (a satellite's
+    `name`) is one item edited, its fields compared, not an item removed and another added at the
+    same place (which named `satellites[0]` twice, without values)."""
+    changes = list(leaf_changes(old, new))
+    removed = {c.path: c for c in changes if c.kind == "-" and isinstance(c.old, dict)}
+    found: list[PropertyChange] = []
+    for change in changes:
+        if change.kind == "+" and isinstance(change.new, dict) and change.path in removed:
+            found += leaf_changes(removed.pop(change.path).old, change.new, change.path)
+        elif not (change.kind == "-" and change.path not in removed and isinstance(change.old, dict)):
+            found.append(change)
+    return found
 
 
 def _shown(value: object) -> str:
