@@ -481,6 +481,8 @@ def check_bounds(text: str, source: str) -> None:
 # it): anything else is refused before any token is read.
 _NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 TAB_HINT = "YAML indentation must use spaces, not tabs"
+# An alias as YAML writes it: `*` and the anchor's name, up to a space or a flow indicator.
+_ALIAS = re.compile(r"\*([^\s,\[\]{}]+)")
 
 
 def _yaml_message(exc: yaml.YAMLError, source: str, text: str) -> str:
@@ -499,6 +501,12 @@ def _yaml_message(exc: yaml.YAMLError, source: str, text: str) -> str:
     if not isinstance(exc, yaml.MarkedYAMLError):
         return f"{source}: {(str(exc).splitlines() or ['invalid YAML'])[0]}"
     mark = exc.problem_mark or exc.context_mark
+    undefined = "found undefined alias" in f"{exc.problem} {exc.context}"
+    if undefined and mark is not None and (alias := _ALIAS.match(text.split("\n")[mark.line], mark.column)):
+        # libyaml names neither the alias nor the field it stands in
+        name = alias.group(1)
+        message = f"*{name} names no anchor: no &{name} is defined before it"
+        return _located(source, _path_at(text, mark.line, mark.column), message, mark)
     problem = exc.problem or exc.context or "invalid YAML"
     tab = mark is not None and _character_at(text, mark.line, mark.column) == "\t"
     context, started = exc.context, exc.context_mark

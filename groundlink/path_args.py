@@ -172,6 +172,9 @@ def prepared(args: argparse.Namespace, declared: Sequence[PathArg]) -> Iterator[
         if not value:
             kind = {FILE: "a file path", DIR: "a directory path", INTO: "a directory path"}.get(arg.role, "a path")
             raise UsageError(f"{arg.flag}: an empty path; give {kind}")
+        if value == "-" and arg.role in READS and not os.path.lexists(value):
+            # as `--json -` is refused: `-` is no name of standard input here, /dev/stdin is
+            raise UsageError(f"{arg.flag} -: standard input is not a file here; give a file path (or /dev/stdin)")
     inputs = [(arg.label, value) for arg, value in values if arg.role in READS]
     args.path_inputs = inputs
     for arg, value in values:

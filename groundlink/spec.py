@@ -1499,10 +1499,14 @@ class MissionSpec(_Model):
         gib = limits.container_apps_ephemeral_gib(vcpu)
         if need_mb > gib * 1024**3 / 1e6:
             most = limits.CONTAINER_APPS_EPHEMERAL_GIB[-1][1]
+            # more vCPU brings more disk: the smallest size whose disk holds the contact, if any
+            fits = [v for v, g in limits.CONTAINER_APPS_EPHEMERAL_GIB if g * 1024**3 / 1e6 >= need_mb]
+            larger = f"raise it to {_fmt(fits[0])}" if fits and fits[0] != float("inf") else "raise it above 1"
+            larger = f"{larger}, " if fits else ""
             raise _fail(
                 "processing.container_vcpu",
                 f"a job of {_fmt(vcpu)} vCPU has {gib} GiB of disk on Azure Container Apps"
-                f"{'' if gib == most else f' ({most} GiB above 1 vCPU)'}; {held}; {SHORTER_OR_LOCAL}",
+                f"{'' if gib == most else f' ({most} GiB above 1 vCPU)'}; {held}; {larger}{SHORTER_OR_LOCAL}",
             )
 
     def _check_link_names(self) -> None:

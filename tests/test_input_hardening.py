@@ -339,3 +339,26 @@ def test_a_long_source_is_cut_before_the_allowed_values_are() -> None:
     assert len(line) <= MAX_LINE and "…" in line.split(": ")[0]
     assert "mission-spec.yaml: clouds.aws.region: ap-east-1 has no AWS Ground Station API endpoint" in line
     assert all(region in line for region in limits.AWS_GROUND_STATION_API_REGIONS)
+
+
+def test_an_undefined_alias_is_named_with_the_field_it_stands_in(tmp_path, capsys):
+    """libyaml says only 'found undefined alias': the line now names the alias and the field."""
+    from groundlink import cli
+
+    spec = tmp_path / "s.yaml"
+    spec.write_text("version: 1\nmission:\n  name: x\n  owner: *zz\n")
+    assert cli.main(["validate", str(spec)]) == 2
+    assert capsys.readouterr().err == (
+        f"{spec}: mission.owner: *zz names no anchor: no &zz is defined before it (line 4, column 10)\n"
+    )
+
+
+@pytest.mark.parametrize(("argv", "label"), [(["validate", "-"], "spec"), (["diff", "-", "specs/noaa20.yaml"], "old")])
+def test_a_dash_for_an_input_says_how_to_read_standard_input(argv, label, capsys):
+    """`--json -` says standard output is no file here; `-` for a spec said `-: no such file`."""
+    from groundlink import cli
+
+    assert cli.main(argv) == 2
+    assert capsys.readouterr().err == (
+        f"groundlink: {label} -: standard input is not a file here; give a file path (or /dev/stdin)\n"
+    )
