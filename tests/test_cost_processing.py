@@ -184,3 +184,20 @@ def test_the_processing_basis_rounds_half_up_like_the_report() -> None:
         "azure", inputs(), 182.5, 1012.5, BENCH, messages=182.75, messages_basis="one per contact event"
     )
     assert flex.basis.endswith("+ 0.3 messages acknowledged without work x the 1 s minimum)")
+
+
+def test_a_compute_line_within_its_free_grant_says_so() -> None:
+    """A few hundred Container Apps vCPU-seconds cost $0.00: the basis names the 180,000 free a
+    month (and the 360,000 GiB-seconds) as the other lines with a free allowance do."""
+    from groundlink.spec import spec_from_data
+
+    from .conftest import spec_data
+
+    data = spec_data("noaa20.yaml")
+    data["processing"].update(mode="container_job", container_image="ghcr.io/example/groundlink:1.0")
+    catalogs, assumptions = load_catalogs()
+    result = estimate(build_blueprint(spec_from_data(data)), catalogs, assumptions)
+    lines = {x.item: x for x in result.clouds["azure"].lines if x.layer == "processing"}
+    vcpu, memory = lines["Container Apps vCPU (contact jobs)"], lines["Container Apps memory (contact jobs)"]
+    assert vcpu.basis.endswith("; the first 180,000 a month are free") and vcpu.cost == 0
+    assert memory.basis.endswith("; the first 360,000 a month are free") and memory.cost == 0

@@ -910,7 +910,17 @@ def _processing_lines(
         messages=messages,
         messages_basis=why,
     )
-    return [Line("processing", q.item, q.quantity, q.price_id, catalog.entry(q.price_id), q.basis) for q in quantities]
+    lines = []
+    for q in quantities:
+        entry = catalog.entry(q.price_id)
+        lines.append(Line("processing", q.item, q.quantity, q.price_id, entry, q.basis + _free_grant(entry)))
+    return lines
+
+
+def _free_grant(entry: PriceEntry) -> str:
+    """The free grant a compute line's quantity is billed above, said where it is (a line of a few
+    hundred vCPU-seconds costs $0.00 within it, which the basis should explain)."""
+    return f"; the first {figure(entry.free_per_month, 0)} a month are free" if entry.free_per_month else ""
 
 
 def cloud_cost(
