@@ -630,8 +630,8 @@ def _hsm_keys_by_size(blueprint: Blueprint, plan: Plan | None, keys: int, size: 
     if found:
         sizes = [int((r.inputs.get("properties") or {}).get("keySize") or 0) for r in found]
         return {s: sizes.count(s) for s in sorted(set(sizes), reverse=True)} if all(sizes) else {0: len(found)}
-    if blueprint.for_cloud("azure").security.explorer and size != EXPLORER_KEY_SIZE:
-        return {size: keys, EXPLORER_KEY_SIZE: 1}
+    if blueprint.for_cloud("azure").security.explorer:  # the cluster's own key, beside the mission key
+        return {size: keys + 1} if size == EXPLORER_KEY_SIZE else {size: keys, EXPLORER_KEY_SIZE: 1}
     return {size: keys}
 
 
