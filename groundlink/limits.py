@@ -386,3 +386,11 @@ EVENT_HUBS_STANDARD_MAX_UNITS = 20
 def event_hubs_units(kb_per_second: float) -> int:
     """Standard throughput units a namespace needs to take `kb_per_second` without throttling."""
     return max(1, math.ceil(kb_per_second / EVENT_HUBS_TU_INGRESS_KB_PER_SECOND))
+
+
+# Data Explorer encrypts with a customer-managed RSA key of one size only: "Only RSA keys of size
+# 2048 are supported" (Microsoft Learn, "Configure customer-managed keys" for Azure Data Explorer,
+# read 2026-12-04). The Azure stack gives an ADX cluster a key of this size of its own
+# (components/azure/security.py), the cost model prices it, and preflight checks the cluster's key.
+DATA_EXPLORER_KEY_SIZE = 2048
+DATA_EXPLORER_KEY_SOURCE = 'Microsoft Learn, "Configure customer-managed keys" (Azure Data Explorer): "Only RSA keys of size 2048 are supported"'

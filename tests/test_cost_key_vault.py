@@ -117,13 +117,11 @@ def test_a_data_explorer_stack_prices_its_2048_bit_cluster_key_at_the_2048_bit_r
     """An ADX stack holds the 3,072-bit mission key ($5 a key-month) and the cluster's own
     2,048-bit key ($1): two lines, each at its size's rate, with or without a plan; operations
     stay at the mission key's rate (every object written is wrapped with the mission key)."""
-    from groundlink.components.azure.security import EXPLORER_KEY_SIZE
-
-    from groundlink.cost.model import EXPLORER_KEY_SIZE as ASSUMED_EXPLORER_KEY_SIZE
+    from groundlink.limits import DATA_EXPLORER_KEY_SIZE
 
     from .conftest import variant_plan
 
-    assert EXPLORER_KEY_SIZE == ASSUMED_EXPLORER_KEY_SIZE == 2048
+    assert DATA_EXPLORER_KEY_SIZE == 2048
     data = spec_data("noaa20.yaml")
     data["analytics"]["azure_engine"] = "adx"
     plan = variant_plan("azure", {"analytics.azure_engine": "adx"})

@@ -19,18 +19,21 @@ import pulumi_azure_native as azure
 
 from groundlink.blueprint import MissionInputs, SecurityInputs
 from groundlink.blueprint.gaps import MESSAGING_KEYS
-from groundlink.limits import AZURE_PRIVATE_DNS_TAG_KEY_DROPPED, AZURE_PRIVATE_DNS_TAGS_MAX, KEY_VAULT_KEY_TAGS_MAX
+from groundlink.limits import (
+    AZURE_PRIVATE_DNS_TAG_KEY_DROPPED,
+    AZURE_PRIVATE_DNS_TAGS_MAX,
+    DATA_EXPLORER_KEY_SIZE,
+    KEY_VAULT_KEY_TAGS_MAX,
+)
 
 from ..base import MissionComponent
 from .iam import grant
 from .naming import key_vault_name
 
 KEY_NAME = "data"
-# Data Explorer takes a customer-managed key of one size only: "Only RSA keys of size 2048 are
-# supported" (Microsoft Learn, "Configure customer-managed keys" for Azure Data Explorer, read
-# 2026-12-04). The cluster gets a key of its own; every other store keeps the mission key.
+# Data Explorer takes a key of one size only (limits.DATA_EXPLORER_KEY_SIZE): the cluster gets a
+# key of its own; every other store keeps the mission key.
 EXPLORER_KEY_NAME = "data-explorer"
-EXPLORER_KEY_SIZE = 2048
 KEY_SIZE = 3072  # the mission key: storage accounts (2048-4096) and Synapse (2048, 3072) take it
 KEY_ROTATE_AFTER = "P90D"
 KEY_EXPIRES_AFTER = "P1Y"
@@ -401,7 +404,7 @@ class AzureSecurity(MissionComponent):
             self.key_grant = self._key_user("cmk-identity-key-user", self.key)
             if inputs.explorer:
                 self.explorer_key = self._key(
-                    "data-explorer", EXPLORER_KEY_NAME, EXPLORER_KEY_SIZE, resource_group_name
+                    "data-explorer", EXPLORER_KEY_NAME, DATA_EXPLORER_KEY_SIZE, resource_group_name
                 )
                 self.explorer_grant = self._key_user("cmk-identity-explorer-key-user", self.explorer_key)
             if self.network:

@@ -17,7 +17,7 @@ from ..blueprint import LAYERS, Blueprint
 from ..blueprint.tiering import held_tier
 from ..clouds import cloud_title
 from ..errors import UsageError
-from ..limits import AZURE_ORBITAL_RETIRED_ON, event_hubs_units
+from ..limits import AZURE_ORBITAL_RETIRED_ON, DATA_EXPLORER_KEY_SIZE, event_hubs_units
 from ..rounding import figure
 from .catalog import Assumptions, Catalog, PriceEntry, PriceError
 from .processing import measured_throughput, processing_quantities, timeout_note
@@ -591,8 +591,6 @@ UNKNOWN_KEY_MONTH, UNKNOWN_KEY_OPERATIONS = KEY_VAULT_PRICE_IDS[3072]
 # The mission key's size when there is no plan to read it from: the size components/azure/security.py
 # creates (KEY_SIZE; tests/test_cost_key_vault.py fails when the two part).
 ASSUMED_KEY_SIZE = 3072
-# Data Explorer's own key, beside the mission key on an ADX stack (EXPLORER_KEY_SIZE there).
-EXPLORER_KEY_SIZE = 2048
 
 
 def key_vault_key_size(plan: Plan | None) -> tuple[int, str]:
@@ -625,13 +623,13 @@ def _key_vault_entry(catalog: Catalog, price_id: str, size: int) -> PriceEntry:
 def _hsm_keys_by_size(blueprint: Blueprint, plan: Plan | None, keys: int, size: int) -> dict[int, int]:
     """How many HSM keys of each RSA size the stack holds: the plan's, by their keySize (a size
     the plan does not give counts as 0); without a plan, the mission key and, on a Data Explorer
-    stack, the cluster's own 2048-bit key (components/azure/security.py EXPLORER_KEY_SIZE)."""
+    stack, the cluster's own key (limits.DATA_EXPLORER_KEY_SIZE)."""
     found = [r for r in plan.of_type("azure-native:keyvault:Key") if _hsm(r)] if plan is not None else []
     if found:
         sizes = [int((r.inputs.get("properties") or {}).get("keySize") or 0) for r in found]
         return {s: sizes.count(s) for s in sorted(set(sizes), reverse=True)} if all(sizes) else {0: len(found)}
     if blueprint.for_cloud("azure").security.explorer:  # the cluster's own key, beside the mission key
-        return {size: keys + 1} if size == EXPLORER_KEY_SIZE else {size: keys, EXPLORER_KEY_SIZE: 1}
+        return {size: keys + 1} if size == DATA_EXPLORER_KEY_SIZE else {size: keys, DATA_EXPLORER_KEY_SIZE: 1}
     return {size: keys}
 
 

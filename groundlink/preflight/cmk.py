@@ -21,6 +21,7 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from ..engine.plan import Plan, PlannedResource
+from ..limits import DATA_EXPLORER_KEY_SIZE, DATA_EXPLORER_KEY_SOURCE
 from .findings import Finding, values_at
 
 # Write action -> the KMS actions it needs on the store's key, and where AWS says so.
@@ -206,10 +207,7 @@ def azure_findings(plan: Plan) -> Iterator[Finding]:
             yield Finding(store.name, store.type, path, identity, rule, AZURE_SOURCE)
 
 
-# Data Explorer encrypts with an RSA key of one size only: "Only RSA keys of size 2048 are supported"
-# (Microsoft Learn, "Configure customer-managed keys" for Azure Data Explorer, read 2026-12-04).
-EXPLORER_KEY_SIZES = (2048,)
-EXPLORER_SOURCE = 'Microsoft Learn, "Configure customer-managed keys" (Azure Data Explorer): "Only RSA keys of size 2048 are supported"'
+EXPLORER_SOURCE = DATA_EXPLORER_KEY_SOURCE
 
 
 def explorer_key_findings(plan: Plan) -> Iterator[Finding]:
@@ -223,14 +221,14 @@ def explorer_key_findings(plan: Plan) -> Iterator[Finding]:
         if name is None or name not in sizes:  # no key, or a key of another vault: not the plan's to judge
             continue
         size = sizes[name]
-        if size is not None and int(size) not in EXPLORER_KEY_SIZES:
+        if size is not None and int(size) != DATA_EXPLORER_KEY_SIZE:
             yield Finding(
                 cluster.name,
                 cluster.type,
                 "keyVaultProperties.keyName",
                 name,
                 f"key {name} is RSA {int(size)}-bit; Data Explorer takes only a "
-                f"{' or '.join(map(str, EXPLORER_KEY_SIZES))}-bit RSA key and refuses the cluster",
+                f"{DATA_EXPLORER_KEY_SIZE}-bit RSA key and refuses the cluster",
                 EXPLORER_SOURCE,
             )
 
