@@ -1500,9 +1500,14 @@ class MissionSpec(_Model):
         if need_mb > gib * 1024**3 / 1e6:
             most = limits.CONTAINER_APPS_EPHEMERAL_GIB[-1][1]
             # more vCPU brings more disk: the smallest size whose disk holds the contact, if any
-            fits = [v for v, g in limits.CONTAINER_APPS_EPHEMERAL_GIB if g * 1024**3 / 1e6 >= need_mb]
-            larger = f"raise it to {_fmt(fits[0])}" if fits and fits[0] != float("inf") else "raise it above 1"
-            larger = f"{larger}, " if fits else ""
+            steps = limits.CONTAINER_APPS_EPHEMERAL_GIB
+            fits = next((i for i, (_, g) in enumerate(steps) if g * 1024**3 / 1e6 >= need_mb), None)
+            if fits is None:
+                larger = ""
+            elif fits < len(steps) - 1:
+                larger = f"raise it to {_fmt(steps[fits][0])}, "
+            else:  # the last step is every size above the one before it
+                larger = f"raise it above {_fmt(steps[fits - 1][0])}, "
             raise _fail(
                 "processing.container_vcpu",
                 f"a job of {_fmt(vcpu)} vCPU has {gib} GiB of disk on Azure Container Apps"

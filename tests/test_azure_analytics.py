@@ -234,3 +234,10 @@ def test_sql_clients_are_not_firewall_rules_in_private_mode():
     )
     assert not every(plan, "synapse:IpFirewallRule")
     assert [w for w in plan.warnings if "sql_clients are not made firewall rules" in w]
+
+
+def test_sql_clients_without_a_synapse_workspace_are_said_to_make_no_rules():
+    """On Data Explorer nothing takes the ranges: a warning, not silence."""
+    plan = variant_plan("azure", {"analytics.sql_clients": ["203.0.113.0/24"], "analytics.azure_engine": "adx"})
+    assert not every(plan, "synapse:IpFirewallRule")
+    assert [w for w in plan.warnings if "the stack has no Synapse workspace" in w]

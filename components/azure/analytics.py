@@ -108,6 +108,10 @@ SQL_CLIENTS_PRIVATE = (
     "analytics.sql_clients are not made firewall rules with security.network: private: the workspace's "
     "public endpoints are off, and clients reach it through its private endpoints"
 )
+SQL_CLIENTS_NO_WORKSPACE = (
+    "analytics.sql_clients are not made firewall rules: the stack has no Synapse workspace (Data Explorer, "
+    "or neither catalog nor serverless SQL), and nothing else it plans takes them"
+)
 SYNAPSE_STUDIO_PRIVATE = (
     "security.network: private turns the Synapse workspace's public endpoints off: query_endpoint and the "
     "workspace's SQL and development endpoints are reached through their private endpoints in the mission's "
@@ -325,6 +329,8 @@ class AzureAnalytics(MissionComponent):
                 self.warn(SQL_CLIENTS_PRIVATE)
         elif self.workspace:
             self._sql_clients(self.workspace, analytics.sql_clients)
+        elif analytics.sql_clients:
+            self.warn(SQL_CLIENTS_NO_WORKSPACE)
         self.register_outputs(
             {
                 "catalog": self.catalog,
