@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 SPEC   ?= specs/noaa20.yaml
 OUT    ?= out/compare
 
-.PHONY: venv test lint compare bench demo schema clean mutation preflight-shapes fuzz breaks function-deps flex-package
+.PHONY: venv test lint compare bench demo schema clean mutation preflight-shapes fuzz breaks interrupts function-deps flex-package
 
 venv: $(STAMP)
 
@@ -84,6 +84,11 @@ mutation: $(STAMP)
 # tree, never to the checkout: prints killed/survived per break, exits 1 if any survived.
 breaks: $(STAMP)
 	$(BIN)/python scripts/breaks.py
+
+# Ctrl-C at 200 moments of `plan`, placed by the interpreter's event count, not by a timer
+# (scripts/interrupt_sweep.py): exits 1 on any outcome but exit 130 and the one line.
+interrupts: $(STAMP)
+	$(BIN)/python scripts/interrupt_sweep.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache mutants

@@ -18,6 +18,7 @@ import os
 import signal
 import sys
 import typing
+import warnings
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -212,6 +213,8 @@ IMPORTED_BY_EVERY_COMMAND = ("pydantic", "yaml")
 def main(argv: list[str] | None = None) -> int:
     previous_hook = sys.unraisablehook
     sys.unraisablehook = lambda unraisable: interrupt.swallowed_interrupt(unraisable, previous_hook)
+    previous_show = warnings.showwarning
+    warnings.showwarning = lambda *shown, **named: interrupt.warned(previous_show, *shown, **named)
     interrupt.forget()
     stdout = sys.stdout
     try:
@@ -256,6 +259,7 @@ def main(argv: list[str] | None = None) -> int:
         interrupt.take_back()
         sys.stdout = stdout
         sys.unraisablehook = previous_hook
+        warnings.showwarning = previous_show
 
 
 def _stopped(signum: int) -> int:

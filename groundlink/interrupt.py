@@ -24,6 +24,12 @@ MESSAGE = "groundlink: interrupted"
 TERMINATIONS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 STOPS = (signal.SIGINT, *TERMINATIONS)
 STOP_CODES = frozenset(128 + number for number in STOPS)  # as a shell reports them
+# The timer that delivers a stop signal which came during an import (`_deferred`), where the
+# platform has one.
+DEFERRAL = getattr(signal, "SIGALRM", None)
+HELD = (*STOPS, *((DEFERRAL,) if DEFERRAL is not None else ()))  # what `held` holds back
+DEFERRAL_POLL = 0.005  # seconds between looks at whether the import has ended
+IMPORT_MACHINERY = "<frozen importlib._bootstrap>"  # the code every import runs in
 
 
 class Terminated(BaseException):
@@ -57,11 +63,12 @@ def written(signum: int) -> None:
 class held:
     """The stop signals held back inside a `with` block, delivered when it ends (POSIX signal
     masks; elsewhere nothing is held): while plan workers are forked, and while the command
-    writes its one line. Only `signal` is imported here: no contextlib."""
+    writes its one line. The timer of a deferred one (`_defer`) is held with them. Only
+    `signal` is imported here: no contextlib."""
 
     def __enter__(self) -> held:
         self._previous = (
-            signal.pthread_sigmask(signal.SIG_BLOCK, set(STOPS)) if hasattr(signal, "pthread_sigmask") else None
+            signal.pthread_sigmask(signal.SIG_BLOCK, set(HELD)) if hasattr(signal, "pthread_sigmask") else None
         )
         return self
 
@@ -132,21 +139,66 @@ def _cleaning_up() -> None:
 def raise_interrupt(signum: int, frame: FrameType | None) -> None:
     """KeyboardInterrupt, remembered: an extension module interrupted inside its own
     initialisation can turn it into another exception (an ImportError, a SystemError), and
-    the command line still reports the run as interrupted (`received`)."""
-    global _count, _last
-    _count += 1
-    _last = signum
-    _cleaning_up()
-    raise KeyboardInterrupt
+    the command line still reports the run as interrupted (`received`). Raised once no import
+    is running (`_stop`)."""
+    _stop(signum, frame)
 
 
 def raise_termination(signum: int, frame: FrameType | None) -> None:
     """Terminated, remembered as `raise_interrupt` remembers a Ctrl-C."""
+    _stop(signum, frame)
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    """Remember the stop signal and raise its exception where the main thread is, unless it is
+    importing a module: then once the outermost import has ended (`_deferred`).
+
+    An exception raised in the middle of an import can leave the interpreter's own state
+    broken. The provider SDKs build thousands of typing constructs while their modules load
+    (every resource's annotations), through typing's C caches, and a Ctrl-C raised there once
+    crashed the process with a segmentation fault a moment later, before its one line
+    (2026-12-04: once in 500 interrupts placed over every moment of `plan`, inside
+    `pulumi_aws`'s lazy submodule imports; scripts/interrupt_sweep.py). An import lasts milliseconds, and the
+    largest about a second, so the wait is short; a second and third Ctrl-C meanwhile still
+    end the process at once (`note_interrupt`)."""
     global _count, _last
     _count += 1
     _last = signum
     _cleaning_up()
-    raise Terminated(signum)
+    if DEFERRAL is not None and _importing(frame):
+        _defer()
+        return
+    raise stopping()
+
+
+def _importing(frame: FrameType | None) -> bool:
+    while frame is not None:
+        if frame.f_code.co_filename == IMPORT_MACHINERY:
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _defer() -> None:
+    """Look again every `DEFERRAL_POLL` seconds, in the main thread, until no import runs."""
+    assert DEFERRAL is not None
+    signal.signal(DEFERRAL, _deferred)
+    signal.setitimer(signal.ITIMER_REAL, DEFERRAL_POLL, DEFERRAL_POLL)
+
+
+def _deferred(signum: int, frame: FrameType | None) -> None:
+    if _importing(frame):
+        return
+    _stop_deferring()
+    raise stopping()
+
+
+def _stop_deferring() -> None:
+    """The timer is stopped and its signal ignored from here on, not set back to its default
+    action: a tick already on its way (held back by `held`) would otherwise end the process."""
+    if DEFERRAL is not None and signal.getsignal(DEFERRAL) is _deferred:
+        signal.signal(DEFERRAL, signal.SIG_IGN)
+        signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def note_interrupt(signum: int, frame: FrameType | None) -> None:
@@ -199,7 +251,13 @@ def swallowed_interrupt(unraisable: object, previous: object) -> None:
     or `__del__`: a Ctrl-C arriving while one runs (a module lock's callback during an import)
     was printed as "Exception ignored in ..." and lost, and the command ran on to exit 0.
     `raise_interrupt` has remembered it (`received`), so it is not printed here, and the
-    command line ends the run as interrupted when the command returns."""
+    command line ends the run as interrupted when the command returns.
+
+    Once a stop signal has reached the command, no other such report is printed either: it is
+    the interruption's doing, not a fault of its own. An object whose constructor the
+    interrupt broke off is still destroyed, and its destructor meets the attributes it never
+    set (an asyncio event loop interrupted while it was being made printed an AttributeError
+    from its `__del__` under the one line)."""
     if isinstance(getattr(unraisable, "exc_value", None), (KeyboardInterrupt, Terminated)):
         # nothing is being cleaned up for it, so the next one must raise again (only the main
         # thread may set a handler; this module imports no threading, to keep the start short)
@@ -208,7 +266,20 @@ def swallowed_interrupt(unraisable: object, previous: object) -> None:
         except ValueError:  # another thread's weakref callback or __del__: the main thread's next one raises
             pass
         return
+    if received():
+        return
     previous(unraisable)  # type: ignore[operator]  # the hook that was in place, sys's own by default
+
+
+def warned(previous: object, *shown: object, **named: object) -> None:
+    """`warnings.showwarning` while a command runs: once a stop signal has reached it, a warning
+    is the interruption's doing, as an unraisable report is (`swallowed_interrupt`). A Ctrl-C
+    between the making of a coroutine and the task that would run it (inside the Pulumi SDK's
+    registrations) left it to be destroyed unawaited, and Python printed "RuntimeWarning:
+    coroutine ... was never awaited" over the one line."""
+    if received():
+        return
+    previous(*shown, **named)  # type: ignore[operator]  # the function that was in place, warnings' own by default
 
 
 def _raising_again() -> None:
@@ -233,7 +304,10 @@ def hand_to_python() -> None:
 
 
 def take_back() -> None:
-    """Put back the handlers `hand_to_python` replaced (the command has returned)."""
+    """Put back the handlers `hand_to_python` replaced (the command has returned), and drop a
+    stop signal still waiting for an import to end (the command ended first, as interrupted:
+    `received`)."""
+    _stop_deferring()
     for number, previous in list(_handed.items()):
         if signal.getsignal(number) in (raise_interrupt, raise_termination, note_interrupt):
             signal.signal(number, previous)  # type: ignore[arg-type]  # a handler getsignal returned

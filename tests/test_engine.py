@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import pytest
@@ -174,6 +175,71 @@ def test_ctrl_c_that_breaks_off_a_registration_ends_the_plan_instead_of_hanging(
     assert time.monotonic() - started < 5
     # cancelled and unwound, not left to be reported at exit ("Task was destroyed but it is pending!")
     assert left[0].cancelled()
+
+
+def test_ctrl_c_before_the_unwinding_wait_starts_leaves_no_warning_at_exit():
+    """A Ctrl-C landing between the creation of the wait for a plan's cancelled tasks and the
+    loop taking it was printed at exit as "coroutine 'wait' was never awaited", under the one
+    line (found by interrupting `plan` at every moment, 2026-12-04)."""
+    import asyncio
+    import gc
+    import warnings
+
+    from groundlink.engine.runner import _cancel_pending
+
+    loop = asyncio.new_event_loop()
+
+    async def forever() -> None:
+        await asyncio.sleep(3600)
+
+    task = loop.create_task(forever())
+
+    def interrupted(awaitable: object) -> None:
+        raise KeyboardInterrupt
+
+    loop.run_until_complete = interrupted  # type: ignore[method-assign]  # Ctrl-C before it runs anything
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            _cancel_pending(loop)
+            gc.collect()
+        assert [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)] == []
+        assert task.cancelling()
+    finally:
+        del loop.run_until_complete
+        with contextlib.suppress(BaseException):
+            loop.run_until_complete(asyncio.wait([task], timeout=1.0))
+        loop.close()
+
+
+@pytest.mark.parametrize("interrupted", [True, False], ids=["interrupted", "not-interrupted"])
+def test_a_task_left_pending_is_reported_only_when_no_ctrl_c_broke_the_plan_off(interrupted, monkeypatch, caplog):
+    """A Ctrl-C landing in the unwinding of a plan left the SDK's registrations pending, and asyncio
+    printed "Task was destroyed but it is pending!" for each under the one line; a plan nobody
+    interrupted still has its loop's reports."""
+    import asyncio
+    import gc
+
+    from groundlink import interrupt
+    from groundlink.engine.runner import _silent_once_interrupted
+
+    monkeypatch.setattr(interrupt, "_count", interrupt.count())
+    loop = asyncio.new_event_loop()
+    loop.set_exception_handler(_silent_once_interrupted(interrupt.count()))
+
+    async def registration() -> None:
+        await asyncio.sleep(3600)
+
+    task = loop.create_task(registration())
+    loop.run_until_complete(asyncio.sleep(0))  # the task has started and waits
+    if interrupted:
+        monkeypatch.setattr(interrupt, "_count", interrupt.count() + 1)
+    loop.close()
+    with caplog.at_level("ERROR", logger="asyncio"):
+        del task
+        gc.collect()
+    reported = [record.getMessage().splitlines()[0] for record in caplog.records if record.name == "asyncio"]
+    assert reported == ([] if interrupted else ["Task was destroyed but it is pending!"])
 
 
 def test_an_interrupt_of_an_earlier_command_does_not_stop_a_later_plan(monkeypatch):

@@ -10,6 +10,8 @@ import json
 import subprocess
 import sys
 
+from groundlink import interrupt
+
 from .conftest import ROOT, SPECS
 
 PROBE = r"""
@@ -51,3 +53,64 @@ def test_no_rust_extension_is_first_imported_after_ctrl_c_is_handed_to_python():
     assert result["code"] == 0, run.stderr[-2000:]
     assert "pydantic_core._pydantic_core" in result["before"]  # the probe sees PyO3 modules at all
     assert result["after"] == []
+
+
+DEFERRED_PROBE = r"""
+import json, signal, sys, time, traceback
+from groundlink import interrupt
+
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as a terminal's shell starts a command
+interrupt.install()
+interrupt.hand_to_python()
+sys.path.insert(0, sys.argv[1])
+modules = ("outer", "inner")
+try:
+    import outer
+    if sys.argv[2] == "take-back":
+        interrupt.take_back()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        time.sleep(0.001)
+    where = None
+except KeyboardInterrupt as raised:
+    where = [frame.filename for frame in traceback.extract_tb(raised.__traceback__)]
+finished = {name: getattr(sys.modules.get(name), "finished", False) for name in modules}
+timer = signal.getitimer(signal.ITIMER_REAL)[0]
+print(json.dumps({"where": where, "finished": finished, "received": interrupt.received(), "timer": timer}))
+"""
+
+
+def _import_interrupted_by_its_inner_module(tmp_path, after: str) -> dict:
+    (tmp_path / "outer.py").write_text("import inner\nfor _ in range(100_000):\n    pass\nfinished = True\n")
+    (tmp_path / "inner.py").write_text(
+        "import signal\nsignal.raise_signal(signal.SIGINT)\nfor _ in range(100_000):\n    pass\nfinished = True\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", DEFERRED_PROBE, str(tmp_path), after],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    return json.loads(run.stdout)
+
+
+def test_ctrl_c_during_an_import_is_raised_once_the_outermost_import_has_ended(tmp_path):
+    """An exception raised in the middle of an import can break the interpreter's own state (a
+    Ctrl-C inside the provider SDKs' lazy imports once ended `plan` in a segmentation fault):
+    both modules load to their last line, and the interrupt is raised in the importer's code."""
+    result = _import_interrupted_by_its_inner_module(tmp_path, "wait")
+    assert result["finished"] == {"outer": True, "inner": True}
+    # raised from the handler into the importer's loop: no frame of the modules or of importlib
+    assert [frame for frame in result["where"] if frame != interrupt.__file__] == ["<string>"], result["where"]
+    assert result["received"]
+
+
+def test_a_command_that_returns_before_a_deferred_ctrl_c_is_raised_ends_as_interrupted(tmp_path):
+    """The command line takes the handlers back when the command returns: the waiting Ctrl-C is
+    not raised later in the caller, and the run is still reported as interrupted."""
+    result = _import_interrupted_by_its_inner_module(tmp_path, "take-back")
+    assert result["where"] is None
+    assert result["received"]
+    assert result["timer"] == 0.0  # nothing left ticking in the caller

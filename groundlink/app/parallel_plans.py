@@ -98,7 +98,7 @@ def _worker_start(parent: int | None) -> None:
         if signal.getsignal(number) is not signal.SIG_IGN:  # an ignore the caller inherited (nohup) is kept
             signal.signal(number, signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, set(interrupt.STOPS))
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, set(interrupt.HELD))
     if parent is not None:
         _die_with(parent)
 

@@ -334,6 +334,21 @@ def _stop_when_interrupted(loop: asyncio.AbstractEventLoop, before: int) -> Call
     return lambda: watching[0].cancel()
 
 
+def _silent_once_interrupted(before: int) -> Callable[[asyncio.AbstractEventLoop, dict[str, Any]], None]:
+    """The plan loop's exception handler: what asyncio reports of a plan a stop signal broke off
+    is the interruption's doing, not printed under its one line. A Ctrl-C that landed in the
+    unwinding itself (`_cancel_pending`) left the SDK's registrations pending, and each was
+    reported as "Task was destroyed but it is pending!" (found by interrupting `plan` at every
+    moment, 2026-12-04). Anything else goes to asyncio's own report, as before."""
+
+    def handle(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        if interrupt.count() != before:
+            return
+        loop.default_exception_handler(context)
+
+    return handle
+
+
 def _cancel_pending(loop: asyncio.AbstractEventLoop) -> None:
     """Cancel what a plan that did not finish (Ctrl-C, an error) left running on `loop` and let
     it unwind, as `asyncio.run` does: left pending, each task was reported at exit ("Task was
@@ -342,8 +357,12 @@ def _cancel_pending(loop: asyncio.AbstractEventLoop) -> None:
     for task in pending:
         task.cancel()
     if pending:
-        with contextlib.suppress(BaseException):  # a second Ctrl-C here: the first one is reported
-            loop.run_until_complete(asyncio.wait(pending, timeout=1.0))
+        with contextlib.suppress(BaseException):  # a Ctrl-C here: the run is reported as interrupted
+            waiting = asyncio.wait(pending, timeout=1.0)
+            try:
+                loop.run_until_complete(waiting)
+            finally:  # interrupted before the loop took it, the wait was reported at exit as never awaited
+                waiting.close()
 
 
 def _current_event_loop() -> asyncio.AbstractEventLoop | None:
@@ -400,12 +419,13 @@ def _run_program_in_this_context(
     mocks = OfflineMocks(region=region)
     monitor = _recording_monitor(mocks)
     set_all_config(config)
+    interrupts = interrupt.count()
     loop = asyncio.new_event_loop()
+    loop.set_exception_handler(_silent_once_interrupted(interrupts))  # before set_mocks starts the first tasks
     loop.set_default_executor(_InPlaceMonitorCalls())
     asyncio.set_event_loop(loop)
     set_mocks(mocks, project=PROJECT, stack=stack, preview=True, monitor=monitor)
     root = get_root_resource()
-    interrupts = interrupt.count()
     stop_watching = _stop_when_interrupted(loop, interrupts)
     try:
         try:
