@@ -66,9 +66,10 @@ sys.path.insert(0, sys.argv[1])
 modules = ("outer", "inner")
 try:
     import outer
-    if sys.argv[2] == "take-back":
+    took_back = sys.argv[2] == "take-back"
+    if took_back:
         interrupt.take_back()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + (0.3 if took_back else 10)  # 60 looks of the deferral's timer
     while time.monotonic() < deadline:
         time.sleep(0.001)
     where = None

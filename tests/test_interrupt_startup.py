@@ -7,7 +7,9 @@ process before Python has a handler (exit -SIGINT, nothing printed, which a shel
 130) or fails the interpreter's start-up with the interpreter's own message (a traceback of
 start-up frames, or a bare `KeyboardInterrupt` when no frame was running, seen on a first run
 whose modules were still being compiled). Neither runs a
-line of groundlink; every other outcome must be the one line."""
+line of groundlink; every other outcome must be the one line. So does a signal taken before
+`install` has set the handler: the console script's first imports, and `install` itself up to
+its first `signal.signal` (the project's CI met it there once, inside `signal.getsignal`)."""
 
 from __future__ import annotations
 
@@ -69,6 +71,8 @@ def _before_groundlink_ran(code: int, err: str) -> bool:
         return False
     frames = re.findall(r'File "([^"]+)", line \d+, in (\S+)', err)
     ours = [(Path(path), where) for path, where in frames if path.startswith(PACKAGE) or path == str(CONSOLE_SCRIPT)]
+    if ours and ours[-1] == (Path(interrupt.__file__), "install"):  # the innermost: the handler not set yet
+        ours = ours[:-1]
     return all(where == "<module>" and path.name in BEFORE_THE_HANDLER for path, where in ours)
 
 
@@ -151,3 +155,27 @@ def test_terminations_are_taken_over_at_start_and_raise_while_a_command_runs(sig
     finally:
         for number, handler in before.items():
             signal.signal(number, handler)
+
+
+def _traceback(*frames: tuple[str, str]) -> str:
+    lines = [f'  File "{path}", line 1, in {where}\n    ...\n' for path, where in frames]
+    return "Traceback (most recent call last):\n" + "".join(lines) + "KeyboardInterrupt\n"
+
+
+def test_only_a_signal_before_the_handler_is_set_may_end_in_a_traceback():
+    """The start-up test's judge: a traceback through the console script's first imports, down to
+    `install` before its handler is set, is the interpreter's own answer; one through any code
+    that runs after the handover (the command line's `main`) is a failure of groundlink's."""
+    script, console, interrupt_py = str(CONSOLE_SCRIPT), f"{PACKAGE}/console.py", interrupt.__file__
+    outside = "/usr/lib/python3.11/signal.py"
+    assert _before_groundlink_ran(
+        -2, _traceback((script, "<module>"), (console, "<module>"), (interrupt_py, "install"), (outside, "getsignal"))
+    )
+    assert _before_groundlink_ran(
+        -2, _traceback((script, "<module>"), (interrupt_py, "<module>"), (outside, "<module>"))
+    )
+    assert not _before_groundlink_ran(-2, _traceback((script, "<module>"), (f"{PACKAGE}/cli.py", "main")))
+    assert not _before_groundlink_ran(
+        -2, _traceback((script, "<module>"), (interrupt_py, "install"), (console, "entry"))
+    )
+    assert not _before_groundlink_ran(130, "groundlink: interrupted\n")
