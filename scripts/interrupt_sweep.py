@@ -8,8 +8,9 @@ A timed signal (the Ctrl-C tests' way) lands where a fast machine happens to be,
 few milliseconds wide in a seconds-long command is met once in hundreds of CI runs: a segfault
 inside a provider SDK's import was found so. Here the interrupt is placed by count instead. A
 first run of the command counts the interpreter's profile events (every Python and C call and
-return, start-up imports included); each run after it raises SIGINT in the process itself at
-one event number drawn from that range, as a terminal's Ctrl-C would arrive there. A crash
+return) from the moment the console script's handler is set; each run after it raises SIGINT
+in the process itself at one event number drawn from that range, as a terminal's Ctrl-C would
+arrive there. (Before the handler, the interpreter answers: tests/test_interrupt_startup.py.) A crash
 prints where it happened (faulthandler). Prints the tally and every other outcome; exits 1 if
 there was one. `{run}` in the command becomes the run's number (an output directory of its
 own for each of the parallel runs). Not part of `make test`: 600 interrupts of `plan` took 20
@@ -48,8 +49,8 @@ def hook(frame, event, arg):
 if at == 0:
     import atexit
     atexit.register(lambda: sys.setprofile(None) or sys.stderr.write(f"events: {seen}\n"))
+from groundlink import console  # its import sets the handler: a signal before that is the interpreter's
 sys.setprofile(hook)
-from groundlink import console
 console.entry()
 """
 
