@@ -64,11 +64,9 @@ interrupt.install()
 interrupt.hand_to_python()
 sys.path.insert(0, sys.argv[1])
 modules = ("outer", "inner")
+took_back = sys.argv[2] == "take-back"  # outer's last line takes the handlers back, still importing
 try:
     import outer
-    took_back = sys.argv[2] == "take-back"
-    if took_back:
-        interrupt.take_back()
     deadline = time.monotonic() + (0.3 if took_back else 10)  # 60 looks of the deferral's timer
     while time.monotonic() < deadline:
         time.sleep(0.001)
@@ -82,7 +80,8 @@ print(json.dumps({"where": where, "finished": finished, "received": interrupt.re
 
 
 def _import_interrupted_by_its_inner_module(tmp_path, after: str) -> dict:
-    (tmp_path / "outer.py").write_text("import inner\nfor _ in range(100_000):\n    pass\nfinished = True\n")
+    returns = "from groundlink import interrupt\ninterrupt.take_back()\n" if after == "take-back" else ""
+    (tmp_path / "outer.py").write_text(f"import inner\nfor _ in range(100_000):\n    pass\n{returns}finished = True\n")
     (tmp_path / "inner.py").write_text(
         "import signal\nsignal.raise_signal(signal.SIGINT)\nfor _ in range(100_000):\n    pass\nfinished = True\n"
     )
