@@ -2,8 +2,8 @@
 (130, 143, 129), and nothing the command started or half-wrote left behind.
 
 While a command runs, Ctrl-C raises KeyboardInterrupt, and a termination (SIGTERM from `kill`,
-`timeout`, systemd or `docker stop`; SIGHUP when the terminal closes) raises `Terminated`, so
-that whatever the command started (worker processes, the policy pack's engine) is stopped and
+`timeout`, systemd or `docker stop`; SIGHUP when the terminal closes) raises `Terminated` (an
+import under way first runs to its end: `_stop`), so that whatever the command started (worker processes, the policy pack's engine) is stopped and
 what it was writing is removed on the way out. Before that point there is nothing to stop,
 but the imports take a while, and an interrupt there used to end in a bare KeyboardInterrupt
 traceback. So the console script installs `leave_at_once` before anything else, the command
