@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from .conftest import plan_of, spec_data
 from .test_aws_support import ACCOUNT, BUCKET, KEY, aws, aws_variant, bucket_by_role, doc, sid, side, statements
 
 ROLES = ("raw", "products", "query-results", "logs", "artifacts")
@@ -152,7 +153,7 @@ class TestPrivateNetwork:
         assert "security.private_network" in endpoint.capability
 
     @pytest.mark.parametrize("role", STORES)
-    def test_object_access_outside_the_endpoint_is_denied_except_mission_roles(self, role):
+    def test_object_access_outside_the_endpoint_is_denied_except_the_roles_that_write_from_outside(self, role):
         plan = aws_variant("private")
         bucket = bucket_by_role(plan, role)
         policy = side(plan, bucket, "bucketPolicy:BucketPolicy")
@@ -161,14 +162,39 @@ class TestPrivateNetwork:
         assert deny["Resource"] == bucket.outputs["arn"] + "/*"
         assert deny["Condition"]["StringNotEquals"] == {
             "aws:SourceVpce": endpoint,
-            "aws:PrincipalTag/mission": "noaa20",
+            "aws:PrincipalTag/outside-vpc-writer": "noaa20",
         }
         assert "ArnNotLike" not in deny["Condition"]  # a name prefix would let in `noaa20-b`'s roles
         assert "security.private_network" in policy.capability
-        # the roles that deliver from AWS's network are the mission's: each carries the exact tag
+
+    @pytest.mark.parametrize(
+        ("spec", "mode", "outside"),
+        [
+            ("noaa20.yaml", "function", {"noaa20-ground-delivery-role", "noaa20-telemetry-archive-role"}),
+            (
+                "noaa20.yaml",
+                "container_job",
+                {"noaa20-ground-delivery-role", "noaa20-telemetry-archive-role", "noaa20-processing-role"},
+            ),
+            ("partner.yaml", "function", {"polar-partner-ground-partner-role", "polar-partner-telemetry-archive-role"}),
+        ],
+        ids=["function", "container-job", "partner"],
+    )
+    def test_only_the_roles_that_write_from_aws_network_carry_the_outside_tag(self, spec, mode, outside):
+        """Ground Station and partner delivery, Firehose and the container jobs (public addresses,
+        no NAT) write the stores from outside the VPC; the processing function runs in it and
+        comes through the endpoint, so its credentials used elsewhere are refused. Every role
+        still carries the mission tag."""
+        data = spec_data(spec)
+        data["security"]["network"] = "private"
+        if mode == "container_job":
+            data["processing"].update(mode=mode, container_image="ghcr.io/example/groundlink:2")
+        plan = plan_of(data, "aws")
+        mission = data["mission"]["name"]
         roles = plan.of_type("aws:iam/role:Role")
-        assert len(roles) >= 3
-        assert [r.name for r in roles if (r.inputs.get("tags") or {}).get("mission") != "noaa20"] == []
+        assert {r.name for r in roles if (r.inputs.get("tags") or {}).get("outside-vpc-writer") == mission} == outside
+        assert {r.name for r in roles if "outside-vpc-writer" in (r.inputs.get("tags") or {})} == outside
+        assert [r.name for r in roles if (r.inputs.get("tags") or {}).get("mission") != mission] == []
 
     def test_log_bucket_stays_reachable_by_log_delivery(self):
         plan = aws_variant("private")

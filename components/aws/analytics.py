@@ -355,7 +355,7 @@ class AwsTelemetry(MissionComponent):
                 **role_name(self.child_name("archive-role")),
                 description="Firehose reads the telemetry stream and writes the products bucket",
                 assume_role_policy=iam.trusted_by("firehose.amazonaws.com", account),
-                tags=self.tags,
+                tags=iam.outside_vpc_tags(self),  # Firehose writes from AWS's network
                 opts=self.opts(),
             ),
             "analytics.telemetry_archive",

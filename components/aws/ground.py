@@ -507,15 +507,25 @@ class AwsGroundSegment(MissionComponent):
             )
 
     def _role(
-        self, suffix: str, description: str, trust, permissions, capabilities: tuple[str, ...], **values: Any
+        self,
+        suffix: str,
+        description: str,
+        trust,
+        permissions,
+        capabilities: tuple[str, ...],
+        *,
+        writes_stores: bool = False,
+        **values: Any,
     ) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
+        """`writes_stores`: the role writes the raw bucket from AWS's network, which a private
+        mission's stores let in by its tag (iam.outside_vpc_tags)."""
         role = self.realize(
             aws.iam.Role(
                 self.child_name(suffix),
                 **role_name(self.child_name(suffix)),
                 description=description,
                 assume_role_policy=iam.document(trust, account=self.account, region=self.region),
-                tags=self.tags,
+                tags=iam.outside_vpc_tags(self) if writes_stores else self.tags,
                 opts=self.opts(),
             ),
             *capabilities,
@@ -544,6 +554,7 @@ class AwsGroundSegment(MissionComponent):
             trust,
             write_only(self.region, "*"),
             ("ground.delivery_identity",),
+            writes_stores=True,
             bucket=raw.arn,
             key=key.arn if key else None,
         )
@@ -687,6 +698,7 @@ class AwsGroundSegment(MissionComponent):
             trust,
             permissions,
             capabilities,
+            writes_stores=raw is not None,
             bucket=raw.arn if raw else None,
             stream=stream.arn if stream else None,
             key=key.arn if key else None,

@@ -10,11 +10,30 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 
+if TYPE_CHECKING:
+    from ..base import MissionComponent
+
 VERSION = "2012-10-17"
+
+
+# The tag every mission resource carries (blueprint tags): the mission's roles are known by it.
+MISSION_TAG = "mission"
+# The tag of the roles that reach a private mission's stores from outside its VPC (Ground Station
+# and partner delivery, Firehose, container jobs), valued with the mission's name: the stores'
+# VPC-endpoint rule lets only them in from elsewhere (storage._private_object_access).
+OUTSIDE_VPC_TAG = "outside-vpc-writer"
+
+
+def outside_vpc_tags(component: MissionComponent) -> dict[str, str]:
+    """The tags of `component`'s role that writes the stores from AWS's network rather than the
+    VPC: the mission's, within the 50 a role takes, and the outside-vpc-writer tag."""
+    return component.tags_and(
+        {OUTSIDE_VPC_TAG: component.tags[MISSION_TAG]}, "a role writing the stores from outside the VPC"
+    )
 
 
 def document(build: Callable[..., list[dict[str, Any]]], **values: pulumi.Input[Any]) -> pulumi.Output[str]:

@@ -188,7 +188,8 @@ class AwsProcessing(MissionComponent):
                 **role_name(self.child_name("role")),
                 description="The contact processor: its queue, raw objects read, products written",
                 assume_role_policy=iam.trusted_by(service, self.account),
-                tags=self.tags,
+                # the function runs in a private mission's VPC; the container jobs reach S3 from outside it
+                tags=self.tags if self.inputs.mode == "function" else iam.outside_vpc_tags(self),
                 opts=self.opts(),
             ),
             self.capability,
@@ -311,7 +312,8 @@ class AwsProcessing(MissionComponent):
                 "security.network: private: the AWS container jobs still run in a VPC of their own with "
                 "public addresses (Fargate pulls the image from its registry, and the stack has no NAT "
                 "gateway): they reach S3 over the internet with TLS, allowed through the stores' VPC-endpoint "
-                "rule by their role's mission tag; function mode keeps processing inside the private network"
+                "rule by their role's outside-vpc-writer tag; function mode keeps processing inside the private "
+                "network"
             )
         network = AwsNetwork(
             self.child_name("network"),

@@ -32,8 +32,6 @@ S3_STORAGE_CLASS = {"cool": "STANDARD_IA", "cold": "GLACIER", "archive": "DEEP_A
 # The stores that hold data no query can rebuild, replicated with storage.redundancy: geo (query
 # results are rerun, access logs describe the primary region's buckets).
 REPLICATED_STORES = ("raw", "products")
-# The tag every mission resource carries (blueprint tags): the mission's roles are known by it.
-MISSION_TAG = "mission"
 # Object actions a private mission allows only through its VPC endpoint.
 OBJECT_ACTIONS = ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"]
 
@@ -55,12 +53,14 @@ Grants = Callable[[str, str], list[dict[str, Any]]]  # (bucket ARN, account) -> 
 def _private_object_access(arn: str, vpce: str, mission_tag: str) -> dict[str, Any]:
     """Object reads and writes must come through the mission's VPC endpoint, except
     requests AWS services make on a caller's behalf (Athena), service principals
-    (log delivery) and the mission's own delivery roles (Ground Station, partner,
-    Firehose), which write from AWS's network rather than the VPC. Those roles are told
-    apart by their `mission` tag, matched exactly: a role-name prefix would also let in
-    the roles of a mission whose name starts with this one's (`noaa20-*` matches
-    `noaa20-b-...`), and IAM paths cannot separate them (Ground Station refuses a role
-    ARN with a path)."""
+    (log delivery) and the mission's roles that write from AWS's network rather than the
+    VPC (Ground Station, partner, Firehose, container jobs). Those roles are told apart by
+    their `outside-vpc-writer` tag (iam.outside_vpc_tags), valued with the mission's name
+    and matched exactly: a role-name prefix would also let in the roles of a mission whose
+    name starts with this one's (`noaa20-*` matches `noaa20-b-...`), and IAM paths cannot
+    separate them (Ground Station refuses a role ARN with a path). The mission's other roles
+    are not let in from elsewhere: the processing function runs in the VPC and comes through
+    the endpoint, and its credentials used outside it are refused."""
     return {
         "Sid": "DenyObjectAccessOutsideVpcEndpoint",
         "Effect": "Deny",
@@ -68,7 +68,7 @@ def _private_object_access(arn: str, vpce: str, mission_tag: str) -> dict[str, A
         "Action": OBJECT_ACTIONS,
         "Resource": f"{arn}/*",
         "Condition": {
-            "StringNotEquals": {"aws:SourceVpce": vpce, f"aws:PrincipalTag/{MISSION_TAG}": mission_tag},
+            "StringNotEquals": {"aws:SourceVpce": vpce, f"aws:PrincipalTag/{iam.OUTSIDE_VPC_TAG}": mission_tag},
             "Bool": {"aws:ViaAWSService": "false", "aws:PrincipalIsAWSService": "false"},
         },
     }
@@ -142,7 +142,7 @@ class SecureBucket(MissionComponent):
             *(("security.cmk",) if key else ()),
         )
         endpoint = network.s3_endpoint_id if network else None
-        mission_tag = self.tags[MISSION_TAG]
+        mission_tag = self.tags[iam.MISSION_TAG]
 
         def statements(arn: str, account: str, vpce: str | None) -> list[dict[str, Any]]:
             out = [iam.deny_insecure_transport([arn, f"{arn}/*"], "s3:*")]
