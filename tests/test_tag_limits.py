@@ -115,6 +115,16 @@ def test_no_resource_carries_more_than_fifty_tags_even_with_its_own(cloud):
         assert any(
             w.startswith("mission.tags: a VPC, beside its Name tag, takes at most 49 tags: ") for w in plan.warnings
         )
+        # the roles that write the private stores from outside the VPC keep the tag the stores admit them by
+        outside = [r for r in plan.of_type("aws:iam/role:Role") if "outside-vpc-writer" in r.inputs["tags"]]
+        assert len(outside) == 3 and all(len(r.inputs["tags"]) == limits.TAGS_PER_RESOURCE_MAX for r in outside)
+        assert any(
+            w.startswith(
+                "mission.tags: a role writing the stores from outside the VPC, beside its outside-vpc-writer tag, "
+                "takes at most 49 tags: "
+            )
+            for w in plan.warnings
+        )
 
 
 def test_a_legacy_contact_profile_keeps_its_mtu_tag_within_fifty():

@@ -32,7 +32,8 @@ def outside_vpc_tags(component: MissionComponent) -> dict[str, str]:
     """The tags of `component`'s role that writes the stores from AWS's network rather than the
     VPC: the mission's, within the 50 a role takes, and the outside-vpc-writer tag."""
     return component.tags_and(
-        {OUTSIDE_VPC_TAG: component.tags[MISSION_TAG]}, "a role writing the stores from outside the VPC"
+        {OUTSIDE_VPC_TAG: component.tags[MISSION_TAG]},
+        "a role writing the stores from outside the VPC, beside its outside-vpc-writer tag,",
     )
 
 
