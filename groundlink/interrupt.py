@@ -3,8 +3,9 @@
 
 While a command runs, Ctrl-C raises KeyboardInterrupt, and a termination (SIGTERM from `kill`,
 `timeout`, systemd or `docker stop`; SIGHUP when the terminal closes) raises `Terminated` (an
-import under way first runs to its end: `_stop`), so that whatever the command started (worker processes, the policy pack's engine) is stopped and
-what it was writing is removed on the way out. Before that point there is nothing to stop,
+import under way first runs to its end: `_stop`), so that whatever the command started (worker
+processes, the policy pack's engine) is stopped and what it was writing is removed on the way
+out. Before that point there is nothing to stop,
 but the imports take a while, and an interrupt there used to end in a bare KeyboardInterrupt
 traceback. So the console script installs `leave_at_once` before anything else, the command
 line hands the signals back to Python once its own handling is in place, and takes them again
@@ -158,9 +159,9 @@ def _stop(signum: int, frame: FrameType | None) -> None:
     (every resource's annotations), through typing's C caches, and a Ctrl-C raised there once
     crashed the process with a segmentation fault a moment later, before its one line
     (2026-12-04: once in 500 interrupts placed over every moment of `plan`, inside
-    `pulumi_aws`'s lazy submodule imports; scripts/interrupt_sweep.py). An import lasts milliseconds, and the
-    largest about a second, so the wait is short; a second and third Ctrl-C meanwhile still
-    end the process at once (`note_interrupt`)."""
+    `pulumi_aws`'s lazy submodule imports; scripts/interrupt_sweep.py). An import lasts
+    milliseconds, and the largest about half a second, so the wait is short; a second and
+    third Ctrl-C meanwhile still end the process at once (`note_interrupt`)."""
     global _count, _last
     _count += 1
     _last = signum

@@ -10,8 +10,8 @@ inside a provider SDK's import was found so. Here the interrupt is placed by cou
 first run of the command counts the interpreter's profile events (every Python and C call and
 return) from the moment the console script's handler is set; each run after it raises SIGINT
 in the process itself at one event number drawn from that range, as a terminal's Ctrl-C would
-arrive there. (Before the handler, the interpreter answers: tests/test_interrupt_startup.py.) A crash
-prints where it happened (faulthandler). Prints the tally and every other outcome; exits 1 if
+arrive there. (Before the handler, the interpreter answers: tests/test_interrupt_startup.py.)
+A crash prints where it happened (faulthandler). Prints the tally and every other outcome; exits 1 if
 there was one. `{run}` in the command becomes the run's event number (an output directory of
 its own for each of the parallel runs). Not part of `make test`: 200 interrupts of `plan` take
 about 5 minutes on two cores.
