@@ -46,6 +46,13 @@ S3_BUCKET_PREFIX_MAX_CHARS = 37
 # Starts of a bucket name S3 reserves (Amazon S3 User Guide, "General purpose bucket naming
 # rules", read 2026-12-02); the buckets of a mission are named after it.
 S3_RESERVED_BUCKET_STARTS = ("xn--", "sthree-", "amzn-s3-demo-")
+# EC2 refuses a security group name starting `sg-` (botocore 1.44.5 ec2 model,
+# CreateSecurityGroupRequest.GroupName: "Constraints: Up to 255 characters in length. Can't start
+# with sg-"; names are case-insensitive). The mission's security groups carry no name of their own,
+# so Pulumi names each `<mission>-<role>-sg-<7 characters>` after its resource: the mission name
+# followed by `-` starts each one.
+EC2_SECURITY_GROUP_RESERVED_START = "sg-"
+EC2_SECURITY_GROUP_NAME_MAX_CHARS = 255
 # The Athena workgroup of a mission is named after it (components/aws/analytics.py), and every
 # account already has the workgroup `primary` (botocore 1.44.5 athena DeleteWorkGroup: "The
 # primary workgroup cannot be deleted"): a mission named so would create it a second time.
@@ -60,6 +67,13 @@ ATHENA_PRIMARY_WORKGROUP = "primary"
 AZURE_RESERVED_NAME_DOC = 'Microsoft Learn, "Resolve errors for reserved resource names"'
 AZURE_RESERVED_SUBSTRINGS = ("microsoft", "windows")
 AZURE_RESERVED_STARTS = ("login",)
+
+# A Synapse workspace takes at most 128 IP firewall rules (Microsoft Learn, "Azure Synapse Analytics
+# IP firewall rules", MicrosoftDocs/azure-docs articles/synapse-analytics/security/
+# synapse-workspace-ip-firewall.md, ms.date 2025-01-22, read 2026-12-04: "The maximum number of IP
+# firewall rules is limited to 128"; "Allow Azure Services" counts as one, which groundlink never
+# turns on); `analytics.sql_clients` makes one rule each.
+SYNAPSE_MAX_IP_FIREWALL_RULES = 128
 
 # Regions with an AWS Ground Station API endpoint (botocore 1.44.5 endpoint data, FIPS endpoints
 # left out; a test compares it with botocore): where a mission's configs and profiles can live.

@@ -239,6 +239,12 @@ class Mission(_Model):
                 f"{name!r} starts the mission's bucket names with {start} ({name}-products-...), which S3 "
                 f"reserves for bucket names; {not_allowed}"
             )
+        if f"{name}-".startswith(limits.EC2_SECURITY_GROUP_RESERVED_START):
+            raise ValueError(
+                f"{name!r} starts the mission's security group names with {limits.EC2_SECURITY_GROUP_RESERVED_START} "
+                f"({name}-processing-sg-...), which EC2 refuses (botocore ec2 CreateSecurityGroup GroupName: "
+                f'"Can\'t start with sg-"); not allowed: a name starting sg-, or the name sg'
+            )
         if name == limits.ATHENA_PRIMARY_WORKGROUP:
             raise ValueError(
                 f"{name!r} names the mission's Athena workgroup {name!r}, the workgroup every AWS account "
@@ -877,10 +883,12 @@ class Analytics(_Model):
     azure_engine: Literal["synapse", "adx"] = Field("synapse", description="Azure analytics engine.")
     sql_clients: list[str] = Field(
         default_factory=list,
+        max_length=limits.SYNAPSE_MAX_IP_FIREWALL_RULES,
         json_schema_extra={"items": {"type": "string", "pattern": IPV4_OR_CIDR_PATTERN}},
         description="Public IPv4 addresses or CIDR ranges analysts query from: the Synapse workspace's "
-        "firewall admits them (one rule each) with security.network: public, which otherwise admits no "
-        "address. Azure only: Athena and Data Explorer are reached with credentials alone (docs/azure.md).",
+        "firewall admits them (one rule each, at most 128, Synapse's limit) with security.network: public, "
+        "which otherwise admits no address. Azure only: Athena and Data Explorer are reached with credentials "
+        "alone (docs/azure.md).",
     )
     query_bytes_scanned_cutoff_gb: float = Field(
         10.0,

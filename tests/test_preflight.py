@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 
 import pytest
 
@@ -235,6 +236,41 @@ def test_bucket_names_s3_reserves_fire_where_botocore_says_nothing(key, value, f
     found = [f for f in check_table(plan, aws_api.RESERVED) if f.resource == bucket.name]
     assert [f.path for f in found] == ([key] if fires else [])  # once, at what the program gave
     assert all(f.source.startswith("Amazon S3 User Guide") for f in found)
+
+
+PRIVATE = {"security.network": "private"}
+
+
+def test_an_unnamed_security_group_is_planned_with_the_name_pulumi_gives_it_and_passes():
+    """EC2 judges the name Pulumi gives an unnamed group (`<resource name>-` and seven
+    characters) as it would a given one, so the plan records it for preflight to check."""
+    plan = variant_plan("aws", PRIVATE)
+    groups = plan.of_type("aws:ec2/securityGroup:SecurityGroup")
+    assert groups and all("name" not in g.inputs for g in groups)
+    assert all(re.fullmatch(re.escape(g.name) + "-[0-9a-f]{7}", g.outputs["name"]) for g in groups)
+    assert not [f for f in check_table(plan, aws_api.RESERVED) if f.type == "aws:ec2/securityGroup:SecurityGroup"]
+
+
+@pytest.mark.parametrize(
+    ("name", "fires"),
+    [
+        ("sg-noaa20-processing-sg-1a2b3c4", True),
+        ("SG-noaa20", True),  # EC2 names are case-insensitive
+        ("noaa20-processing-sg-1a2b3c4", False),  # sg- only at the start
+        ("sgnoaa20", False),
+        ("n" * 255, False),
+        ("n" * 256, True),
+    ],
+)
+def test_security_group_names_ec2_refuses_fire_where_botocore_says_nothing(name, fires):
+    """A mission named sg-noaa20 planned groups EC2 refuses ("Can't start with sg-"), and preflight
+    said clean: botocore models GroupName as a free string and states the rule in words."""
+    plan = copy.deepcopy(variant_plan("aws", PRIVATE))
+    group = first(plan, "aws:ec2/securityGroup:SecurityGroup")
+    group.outputs["name"] = name
+    found = [f for f in check_table(plan, aws_api.RESERVED) if f.resource == group.name]
+    assert [f.path for f in found] == (["name (named by the provider)"] if fires else [])
+    assert all(f.source.startswith("botocore 1.44.5 ec2 model") for f in found)
 
 
 def test_demodulation_json_outside_the_api_alphabet_fires():

@@ -35,6 +35,7 @@ ITEMS: dict[str, Callable[[Any, int], Any]] = {
     "satellites": lambda first, i: {**_item_name(first, i), "norad_id": 10000 + i, "tle": None},
     "satellites[0].downlinks": _item_name,
     "ground_segment.partner.source_addresses": lambda _first, i: f"10.{i // 256}.{i % 256}.0/24",
+    "analytics.sql_clients": lambda _first, i: f"198.51.{100 + i // 256}.{i % 256}",
     "storage.tiering": lambda _first, i: {"after_days": 30 * (i + 1), "tier": ("cool", "cold", "archive")[i % 3]},
     "budget.alert_emails": lambda _first, i: f"ops{i}@example.org",
     "budget.thresholds_percent": lambda _first, i: 10 + i,

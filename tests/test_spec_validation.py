@@ -683,6 +683,15 @@ class TestSqlClients:
         errors = _errors(self._with(["203.0.113.7", address]))
         assert any(e.startswith("s.yaml: analytics.sql_clients[1]: ") and fragment in e for e in errors), errors
 
+    def test_as_many_ranges_as_a_workspace_takes_firewall_rules_and_no_more(self):
+        """A Synapse workspace takes at most 128 IP firewall rules (Microsoft Learn), one per
+        client range: 129 planned rules the workspace would refuse at `pulumi up`."""
+        clients = [f"198.51.100.{i}" for i in range(128)]
+        assert len(_ok(self._with(clients)).analytics.sql_clients) == 128
+        assert _errors(self._with([*clients, "203.0.113.7"])) == [
+            "s.yaml: analytics.sql_clients: has 129 items; at most 128 allowed"
+        ]
+
 
 def test_geo_redundancy_needs_a_location_with_geo_zone_redundant_storage():
     """Italy North has ZRS but no GZRS: storage.redundancy: geo there planned an account

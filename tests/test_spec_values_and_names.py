@@ -383,6 +383,24 @@ def test_a_mission_named_primary_would_make_the_workgroup_every_account_has(vali
     )
 
 
+@pytest.mark.parametrize("name", ["sg", "sg-eo"])
+def test_a_mission_name_that_starts_its_security_group_names_with_sg_is_refused(validate, name):
+    """The mission's security groups are unnamed, so Pulumi names them after their resources
+    (`<mission>-processing-sg-...`), and EC2 refuses a group name starting sg-."""
+    refused(
+        validate,
+        base(**{"mission.name": name}),
+        f"mission.name: '{name}' starts the mission's security group names with sg- ({name}-processing-sg-...), "
+        'which EC2 refuses (botocore ec2 CreateSecurityGroup GroupName: "Can\'t start with sg-"); not allowed: a '
+        "name starting sg-, or the name sg",
+    )
+
+
+@pytest.mark.parametrize("name", ["sgx", "sgs-eo", "eo-sg", "s-g"])
+def test_names_that_only_resemble_the_security_group_start_are_accepted(name):
+    assert accepted(base(**{"mission.name": name})).mission.name == name
+
+
 # Azure's whole-name reserved words: no Azure name with an endpoint is the mission name alone
 @pytest.mark.parametrize("name", ["sat-login", "xbox-one", "primary-eo", "azure-eo", "windy", "micro", "azure", "xbox"])
 def test_names_that_only_resemble_reserved_words_are_accepted(name):

@@ -117,6 +117,12 @@ def _ec2(prefix: str, kind: str) -> Extras:
     return extras
 
 
+def _security_group(args: MockResourceArgs, ctx: dict[str, Any]) -> dict[str, Any]:
+    """A security group's id and the name the provider gives it (Pulumi auto-names one left
+    unnamed, and EC2 judges that name as it would a given one)."""
+    return {**_ec2("sg", "security-group")(args, ctx), "name": _named(args)}
+
+
 def _same_as(key: str) -> Extras:
     """Bucket sub-resources, policies and the like: the provider's id is one of the inputs."""
 
@@ -209,7 +215,7 @@ AWS_EXTRAS: dict[str, Extras] = {
     "aws:ec2/routeTable:RouteTable": _ec2("rtb", "route-table"),
     "aws:ec2/routeTableAssociation:RouteTableAssociation": _ec2("rtbassoc", "route-table-association"),
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": _ec2("sg", "security-group"),
-    "aws:ec2/securityGroup:SecurityGroup": _ec2("sg", "security-group"),
+    "aws:ec2/securityGroup:SecurityGroup": _security_group,
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": _ec2("sgr", "security-group-rule"),
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": _ec2("sgr", "security-group-rule"),
     "aws:ec2/networkInterface:NetworkInterface": _ec2("eni", "network-interface"),

@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any
 
 from ..apishapes import SHAPES_FILE, Constraint, shape
-from ..limits import S3_RESERVED_BUCKET_STARTS
+from ..limits import EC2_SECURITY_GROUP_NAME_MAX_CHARS, EC2_SECURITY_GROUP_RESERVED_START, S3_RESERVED_BUCKET_STARTS
 
 GS_CONFIG = "aws-native:groundstation:Config"
 GS_PROFILE = "aws-native:groundstation:MissionProfile"
@@ -103,7 +103,16 @@ DOCUMENTED: dict[tuple[str, str], Constraint] = {
 _S3_RESERVED_START = "(?!" + "|".join(re.escape(start) for start in S3_RESERVED_BUCKET_STARTS) + ")"
 _S3_RESERVED_END = r"(?<!-s3alias)(?<!--ol-s3)(?<!\.mrap)(?<!--x-s3)(?<!--table-s3)"
 _S3_RULES = "Amazon S3 User Guide, General purpose bucket naming rules (read 2026-12-02)"
+_EC2_GROUP_NAME = "botocore 1.44.5 ec2 model, CreateSecurityGroupRequest.GroupName documentation"
 RESERVED: dict[tuple[str, str], Constraint] = {
+    # botocore models GroupName as a free string and states its rule in words (limits.py)
+    ("aws:ec2/securityGroup:SecurityGroup", "name"): Constraint(
+        "EC2 security group name",
+        _EC2_GROUP_NAME,
+        pattern="(?!(?i:" + re.escape(EC2_SECURITY_GROUP_RESERVED_START) + ")).*",
+        max=EC2_SECURITY_GROUP_NAME_MAX_CHARS,
+        description=f"no name starts with {EC2_SECURITY_GROUP_RESERVED_START}, in any case",
+    ),
     ("aws:s3/bucket:Bucket", "bucketPrefix"): Constraint(
         "S3 reserved bucket name prefix",
         _S3_RULES,
