@@ -13,6 +13,7 @@ or a device as well as a file. Pure Python: no pulumi import.
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import math
 import re
 import reprlib
@@ -134,6 +135,18 @@ def read_input(path: Path, limit: int = MAX_FILE_BYTES) -> str:
     if len(data) > limit:
         raise InputTooLarge(limit)
     return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def json_problem(error: json.JSONDecodeError) -> str:
+    """Where and why JSON text is broken, as a whole sentence: the decoder's own messages
+    ("Unterminated string starting at") leave out the position they point to, and a document
+    that stops before it is complete is said to end there (a file cut short, the usual cause)."""
+    what = error.msg
+    if what.endswith(" at"):
+        what = what.removesuffix(" at") + " here"
+    where = f"line {error.lineno}, column {error.colno}"
+    ended = not error.doc[error.pos :].strip() or what.startswith("Unterminated string")
+    return f"{where}: {what}" + ("; the document ends before it is complete (was the file cut short?)" if ended else "")
 
 
 def one_line(text: str, limit: int = MAX_LINE) -> str:

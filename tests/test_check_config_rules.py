@@ -78,7 +78,7 @@ def test_config_files(tmp_path):
     broken.write_text('{"p": "advisory",\n x}')
     assert (
         _error(load_config_file, broken)
-        == f"{broken}: line 2, column 2: not valid JSON (Expecting property name enclosed in double quotes)"
+        == f"{broken}: not valid JSON: line 2, column 2: Expecting property name enclosed in double quotes"
     )
     wrong = tmp_path / "wrong.json"
     wrong.write_text('{"p": "hard"}')

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
-from ..inputs import DuplicateKey, InputTooLarge, key_text, once_each, one_line, read_input
+from ..inputs import DuplicateKey, InputTooLarge, json_problem, key_text, once_each, one_line, read_input
 
 LEVELS = ("advisory", "mandatory", "remediate", "disabled")
 DEFAULT_SOURCE = "policy pack config"
@@ -112,9 +112,7 @@ def load_config_file(path: str | Path) -> Given:
     try:
         doc = json.loads(text, object_pairs_hook=once_each, parse_constant=_no_constant)
     except json.JSONDecodeError as error:
-        raise PackConfigError(
-            f"{path}: line {error.lineno}, column {error.colno}: not valid JSON ({error.msg})"
-        ) from None
+        raise PackConfigError(f"{path}: not valid JSON: {json_problem(error)}") from None
     except _NotJson as error:
         raise PackConfigError(
             f"{path}: {error} is not valid JSON; allowed: a JSON number, string or true/false"

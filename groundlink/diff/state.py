@@ -24,7 +24,7 @@ from typing import Any
 
 from ..clouds import CLOUDS
 from ..errors import UsageError
-from ..inputs import DuplicateKey, InputTooLarge, once_each, one_line, read_input
+from ..inputs import DuplicateKey, InputTooLarge, json_problem, once_each, one_line, read_input
 
 CLOUD_OF_PROVIDER = {"aws": "aws", "aws-native": "aws", "azure-native": "azure"}
 # Packages whose provider holds the region its resources live in (Azure resources carry their
@@ -207,6 +207,7 @@ def _resource(
     default_region: str | None = None,
     lineage: Mapping[str, tuple[tuple[str, ...], bool]] | None = None,
     keys: Mapping[str, str] | None = None,
+    inputs_required: bool = False,
 ) -> Resource | None:
     if not isinstance(raw, dict):
         raise StateError(f"{source}: {where}: must be an object")
@@ -214,11 +215,21 @@ def _resource(
     if not isinstance(urn, str) or not isinstance(type_token, str):
         raise StateError(f"{source}: {where}: needs string 'urn' and 'type'")
     _check_types(raw, _RESOURCE_FIELD_TYPES, where, source)
+    _check_text_lists(raw, where, source)
+    parts = _urn_parts(urn)
+    if parts is None or parts[1][-1] != type_token:
+        shown = json.dumps(urn)
+        shown = shown if len(shown) <= 60 else shown[:59] + "…"
+        raise StateError(
+            f"{source}: {where}.urn: must be the resource's URN, urn:pulumi:STACK::PROJECT::TYPES::NAME ending in its "
+            f"type {type_token}, got {shown}"
+        )
     if raw.get("custom") is False or type_token.startswith("pulumi:"):
         return None  # components, the stack and provider resources hold no cloud state
     if raw.get("delete") is True:  # the old half of an interrupted replacement, not the live resource
         return None
-    inputs = raw.get("inputs") or {}
+    # a checkpoint leaves out a resource's empty inputs (omitempty); a plan writes every resource's
+    inputs = raw.get("inputs", None if inputs_required else {})
     if not isinstance(inputs, dict):
         raise StateError(f"{source}: {where}.inputs: must be an object")
     deps = raw.get("propertyDependencies") or {}
@@ -228,8 +239,7 @@ def _resource(
         raise StateError(f"{source}: {where}.propertyDependencies: must map inputs to lists of URNs")
     keys = keys or {}
     parents, partial = (lineage or {}).get(urn, ((), False))
-    parts = _urn_parts(urn)
-    name = parts[2] if parts else urn.rsplit("::", 1)[-1]
+    name = parts[2]
     outputs = raw.get("outputs")
     return Resource(
         key=resource_key(parents, type_token, name),
@@ -243,6 +253,20 @@ def _resource(
         parents=parents,
         partial=partial,
     )
+
+
+# A plan's lists of text (engine.plan.PlannedResource): a value of another kind there is a
+# damaged or hand-edited file, whose other fields are then no more to be trusted.
+_TEXT_LISTS = ("ignoreChanges", "dependencies", "capability")
+
+
+def _check_text_lists(raw: Mapping[str, Any], where: str, source: str) -> None:
+    for name in _TEXT_LISTS:
+        value = raw.get(name)
+        if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            shown = json.dumps(value, default=str)
+            shown = shown if len(shown) <= 40 else shown[:39] + "…"
+            raise StateError(f"{source}: {where}.{name}: must be a list of text, got {shown}")
 
 
 def _keys(lineage: Mapping[str, tuple[tuple[str, ...], bool]]) -> dict[str, str]:
@@ -329,16 +353,27 @@ def _without_defaults(value: Any) -> Any:
     return value
 
 
-def _resources(items: Any, where: str, source: str, default_region: str | None = None) -> dict[str, Resource]:
+def _resources(
+    items: Any, where: str, source: str, default_region: str | None = None, inputs_required: bool = False
+) -> dict[str, Resource]:
     if not isinstance(items, list):
         raise StateError(f"{source}: {where}: must be a list of resources")
     regions = _provider_regions(items)
     lineage = _lineage(items)
     keys = _keys(lineage)
-    found = (
-        _resource(raw, f"{where}[{i}]", source, regions, default_region, lineage, keys) for i, raw in enumerate(items)
-    )
-    return {r.key: r for r in found if r is not None}
+    found: dict[str, Resource] = {}
+    at: dict[str, int] = {}
+    for i, raw in enumerate(items):
+        resource = _resource(raw, f"{where}[{i}]", source, regions, default_region, lineage, keys, inputs_required)
+        if resource is None:
+            continue
+        # one live resource a URN (a checkpoint's other copy, the old half of a replacement, is
+        # marked `delete` and left out above): a second would silently stand for the first
+        if raw["urn"] in at:
+            raise StateError(f"{source}: {where}[{i}].urn: repeats {where}[{at[raw['urn']]}]; keep one of them")
+        at[raw["urn"]] = i
+        found[resource.key] = resource
+    return found
 
 
 def _cloud_of(resources: Mapping[str, Resource], source: str) -> str:
@@ -432,7 +467,7 @@ def read_json(path: Path) -> Any:
     except OSError as exc:
         raise StateError(f"{source}: cannot read ({exc.strerror or exc})") from None
     except json.JSONDecodeError as exc:
-        raise StateError(f"{source}: line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+        raise StateError(f"{source}: {json_problem(exc)}") from None
     except ValueError as exc:
         raise StateError(f"{source}: {exc}") from None
     except RecursionError:
@@ -457,7 +492,7 @@ def from_document(doc: Any, source: str) -> State:
         if not region and isinstance(doc.get("resources"), list):
             # a plan saved before plans recorded their region: its ARNs name it, as a checkpoint's do
             region = _arn_region(doc["resources"], None) or None
-        resources = _resources(doc.get("resources"), "resources", source, region)
+        resources = _resources(doc.get("resources"), "resources", source, region, inputs_required=True)
         cloud = doc.get("cloud")
         if cloud not in CLOUDS:
             raise StateError(f"{source}: cloud: must be {' or '.join(repr(c) for c in CLOUDS)}")
