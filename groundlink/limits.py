@@ -69,8 +69,8 @@ AZURE_RESERVED_SUBSTRINGS = ("microsoft", "windows")
 AZURE_RESERVED_STARTS = ("login",)
 
 # A Synapse workspace takes at most 128 IP firewall rules (Microsoft Learn, "Azure Synapse Analytics
-# IP firewall rules", MicrosoftDocs/azure-docs articles/synapse-analytics/security/
-# synapse-workspace-ip-firewall.md, ms.date 2025-01-22, read 2026-12-04: "The maximum number of IP
+# IP firewall rules", https://learn.microsoft.com/azure/synapse-analytics/security/synapse-workspace-ip-firewall,
+# ms.date 2025-01-22, read 2026-12-04 in the MicrosoftDocs azure-docs repository: "The maximum number of IP
 # firewall rules is limited to 128"; "Allow Azure Services" counts as one, which groundlink never
 # turns on); `analytics.sql_clients` makes one rule each.
 SYNAPSE_MAX_IP_FIREWALL_RULES = 128

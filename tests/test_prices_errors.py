@@ -307,7 +307,7 @@ SCHEMAS = [
             "p: 3 is not allowed; allowed: an enforcement level (advisory, mandatory, remediate, disabled) or an object",
         ),
         ('{"p": {"count": NaN}}', "NaN is not valid JSON; allowed: a JSON number, string or true/false"),
-        ('{"p": "advisory",\n  "q": }', "line 2, column 8: not valid JSON (Expecting value)"),
+        ('{"p": "advisory",\n  "q": }', "not valid JSON: line 2, column 8: Expecting value"),
     ],
 )
 def test_a_bad_pack_config_names_the_file_the_field_and_what_is_allowed(tmp_path, text, expected):
