@@ -86,6 +86,20 @@ def test_bad_sql_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["query", str(out), "SELECT nope FROM frame_index"]) == 2
     error = capsys.readouterr().err
     assert error.startswith("groundlink: Binder Error") and error.count("\n") == 1
+    # DuckDB's hint on its second line (the names it knows) stays on the one line
+    assert 'Candidate bindings: "' in error and '"spacecraft_id"' in error
+
+
+def test_a_table_the_products_do_not_hold_is_named_with_the_tables_they_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = _products(tmp_path)
+    capsys.readouterr()
+    assert main(["query", str(out), "SELECT * FROM frames"]) == 2
+    assert capsys.readouterr().err == (
+        "groundlink: Catalog Error: Table with name frames does not exist; "
+        "the products' tables: frame_index, contact_summary\n"
+    )
 
 
 def _listing(root: Path) -> list[str]:

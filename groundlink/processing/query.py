@@ -178,10 +178,21 @@ _SETTING_ADVICE = re.compile(r"\b(?:SET|PRAGMA)\s+[a-z_]+\s*(?:=|TO\b|;)")
 NO_SETTINGS = "DuckDB's settings cannot be changed in a groundlink query"
 
 
+# DuckDB's second line, when it helps to fix the query: the names it knows that are nearest
+# to the one given ('Did you mean "frame_index"?', 'Candidate bindings: "packet", ...').
+_HINTS = ("Did you mean", "Candidate bindings")
+
+
 def error_line(error: Exception) -> str:
-    """A DuckDB error or a refusal as the one line to print: its first line, any advice to
-    change a DuckDB setting replaced by saying that no query can change one here."""
-    line = (str(error).splitlines() or [type(error).__name__])[0]
+    """A DuckDB error or a refusal as the one line to print: its first line, with DuckDB's hint
+    of the names it knows and, for a table that does not exist, the tables the products hold;
+    any advice to change a DuckDB setting replaced by saying that no query can change one here."""
+    lines = str(error).splitlines() or [type(error).__name__]
+    line = lines[0]
+    if isinstance(error, duckdb.CatalogException) and line.startswith("Catalog Error: Table with name"):
+        line = f"{line.rstrip('!')}; the products' tables: {', '.join(table.name for table in TABLES)}"
+    elif len(lines) > 1 and lines[1].startswith(_HINTS):
+        line = f"{line} {lines[1]}"
     sentences = re.split(r"(?<=[.!])\s+", line)
     kept = [sentence for sentence in sentences if not _SETTING_ADVICE.search(sentence)]
     if len(kept) == len(sentences):
