@@ -116,6 +116,9 @@ class Judge:
     # set when a frame was received below the highest count of an earlier chunk: the
     # `missing_before` of frames already written may have changed (see `final_missing`)
     stale: bool = False
+    # frames refused for a spacecraft id `fmt.spacecraft_ids` does not take, per id: most of a
+    # contact's refused so is a wrong --spacecraft-id, which the run then says
+    foreign: dict[int, int] = field(default_factory=dict)
 
     @property
     def totals(self) -> dict[tuple[int, int], ChannelTotals]:
@@ -146,9 +149,12 @@ class Judge:
             reasons[i] = f"transfer frame version {headers.version[i]}, expected {fmt.frame_version}"
         if fmt.spacecraft_ids:
             allowed = np.isin(headers.spacecraft, sorted(fmt.spacecraft_ids))
-            for i in np.flatnonzero((status == OK) & ~allowed):
+            refused = np.flatnonzero((status == OK) & ~allowed)
+            for i in refused:
                 status[i] = CORRUPT
                 reasons[i] = f"spacecraft id {headers.spacecraft[i]} is not one of {sorted(fmt.spacecraft_ids)}"
+            for spacecraft, times in zip(*np.unique(headers.spacecraft[refused], return_counts=True), strict=True):
+                self.foreign[int(spacecraft)] = self.foreign.get(int(spacecraft), 0) + int(times)
         missing = self.sequences(headers.spacecraft * 64 + headers.channel, headers.count, status, reasons)
         return status, reasons, missing
 

@@ -488,7 +488,7 @@ def process_contact(
         # markers stand at odd distances in a capture that cut most packets short: the cut is
         # said instead, not a CADU length to check (the cloud's runtimes log it too)
         capture_warning = _cut_warning(contact, summary) if mostly_cut(summary) else _length_warning(contact, run)
-        for warning in (capture_warning, _date_warning(contact, partition)):
+        for warning in (capture_warning, _spacecraft_warning(contact, run), _date_warning(contact, partition)):
             if warning:
                 print(warning, file=sys.stderr)
         return summary
@@ -568,6 +568,28 @@ def _length_warning(contact: Contact, run: _ContactRun) -> str | None:
         f"groundlink: contact {contact.contact_id}: its sync markers are mostly {spacing} bytes apart, "
         f"not the CADU length of {length} bytes ({times} frames); check --cadu-length "
         "(processing.capture.cadu_length in the spec, GROUNDLINK_CAPTURE_FORMAT in the cloud)"
+    )
+
+
+def _spacecraft_warning(contact: Contact, run: _ContactRun) -> str | None:
+    """One line when at least half the contact's frames name a spacecraft id the capture format
+    does not take, else None: a wrong --spacecraft-id counts every frame corrupt, and "0 ok" alone
+    does not say why (a stray frame of another spacecraft is left to its reason in the index)."""
+    refused = sum(run.judge.foreign.values())
+    if not refused or 2 * refused < run.frames:
+        return None
+    ranked = sorted(run.judge.foreign.items(), key=lambda item: (-item[1], item[0]))
+    named = (
+        f"id {ranked[0][0]}"
+        if len(ranked) == 1
+        else "ids "
+        + ", ".join(f"{spacecraft} ({times} frames)" for spacecraft, times in ranked[:3])
+        + (f" and {len(ranked) - 3} more" if len(ranked) > 3 else "")
+    )
+    return (
+        f"groundlink: contact {contact.contact_id}: {refused} of its {run.frames} frames name spacecraft {named}, "
+        f"not one of {sorted(run.fmt.spacecraft_ids)}; check --spacecraft-id (processing.capture.spacecraft_ids in "
+        "the spec, GROUNDLINK_CAPTURE_FORMAT in the cloud)"
     )
 
 
