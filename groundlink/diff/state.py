@@ -188,15 +188,19 @@ _RESOURCE_FIELD_TYPES: dict[str, type] = {
 _KIND_WORDS = {bool: "true or false", str: "text", dict: "an object"}
 
 
+def _shown(value: Any, limit: int = 40) -> str:
+    """A value of a damaged document as JSON, cut to `limit` characters."""
+    shown = json.dumps(value, default=str)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
 def _check_types(raw: Mapping[str, Any], types: Mapping[str, type], where: str, source: str) -> None:
     """StateError naming the first field of `raw` present with a value not of its type (null is absence)."""
     for name, kind in types.items():
         value = raw.get(name)
         if value is not None and not isinstance(value, kind):
-            shown = json.dumps(value, default=str)
-            shown = shown if len(shown) <= 40 else shown[:39] + "…"
             field_path = f"{where}.{name}" if where else name
-            raise StateError(f"{source}: {field_path}: must be {_KIND_WORDS[kind]}, got {shown}")
+            raise StateError(f"{source}: {field_path}: must be {_KIND_WORDS[kind]}, got {_shown(value)}")
 
 
 def _resource(
@@ -218,11 +222,9 @@ def _resource(
     _check_text_lists(raw, where, source)
     parts = _urn_parts(urn)
     if parts is None or parts[1][-1] != type_token:
-        shown = json.dumps(urn)
-        shown = shown if len(shown) <= 60 else shown[:59] + "…"
         raise StateError(
             f"{source}: {where}.urn: must be the resource's URN, urn:pulumi:STACK::PROJECT::TYPES::NAME ending in its "
-            f"type {type_token}, got {shown}"
+            f"type {type_token}, got {_shown(urn, 60)}"
         )
     if raw.get("custom") is False or type_token.startswith("pulumi:"):
         return None  # components, the stack and provider resources hold no cloud state
@@ -264,9 +266,7 @@ def _check_text_lists(raw: Mapping[str, Any], where: str, source: str) -> None:
     for name in _TEXT_LISTS:
         value = raw.get(name)
         if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-            shown = json.dumps(value, default=str)
-            shown = shown if len(shown) <= 40 else shown[:39] + "…"
-            raise StateError(f"{source}: {where}.{name}: must be a list of text, got {shown}")
+            raise StateError(f"{source}: {where}.{name}: must be a list of text, got {_shown(value)}")
 
 
 def _keys(lineage: Mapping[str, tuple[tuple[str, ...], bool]]) -> dict[str, str]:
