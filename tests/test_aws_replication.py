@@ -190,3 +190,38 @@ def test_the_replica_provider_takes_the_stacks_aws_settings(tmp_path):
     assert json.loads(provider.inputs["assumeRoles"]) == [{"roleArn": "arn:aws:iam::111111111111:role/deploy"}]
     assert json.loads(provider.inputs["defaultTags"]) == {"tags": {"team": "ground"}}
     assert provider.inputs["maxRetries"] == "7"
+
+
+def test_settings_the_stack_holds_as_secrets_reach_the_replica_provider_as_secrets():
+    """The provider's inputs are kept in the state: an external id in a secret aws:assumeRoles was
+    handed over in the clear, as only access keys and tokens were passed on as secrets."""
+    import asyncio
+
+    import pulumi
+    from groundlink.components.aws.storage import stack_provider_settings
+    from pulumi.runtime import set_all_config
+
+    config = {
+        "aws:assumeRoles": '[{"roleArn": "arn:aws:iam::111111111111:role/deploy", "externalId": "s3cr3t"}]',
+        "aws:profile": "mission-prod",
+        "aws:maxRetries": "7",
+        "aws:token": "plain-token",
+    }
+
+    async def secrecy() -> dict[str, bool]:
+        settings = stack_provider_settings()
+        return {
+            name: await value.is_secret() if isinstance(value, pulumi.Output) else False
+            for name, value in settings.items()
+        }
+
+    set_all_config(config, ["aws:assumeRoles", "aws:maxRetries"])
+    loop = asyncio.new_event_loop()
+    try:
+        found = loop.run_until_complete(secrecy())
+    finally:
+        loop.close()
+        set_all_config({})
+    # as the stack holds them: the secret ones secret (whatever their type), the plain one plain,
+    # and credentials secret even where the stack config holds them in the clear
+    assert found == {"assume_roles": True, "max_retries": True, "profile": False, "token": True}

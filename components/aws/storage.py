@@ -356,7 +356,7 @@ def _through_s3(region: str, buckets: list[str]) -> dict[str, Any]:
     }
 
 
-# Settings the stack's own `aws:*` config holds as secrets: passed on as secrets, never in the clear.
+# Credentials: passed on as secrets even where the stack config holds them in the clear.
 _SECRET_SETTINGS = {"access_key", "secret_key", "token"}
 
 
@@ -366,7 +366,10 @@ def stack_provider_settings() -> dict[str, Any]:
     An explicit provider reads no stack config (Pulumi's providers guide; pulumi-aws issues
     #1307, #3259): without these, a replica provider would deploy with the ambient credentials,
     outside `aws:allowedAccountIds`, without `aws:assumeRoles` or `aws:defaultTags`, possibly
-    into another account. Every argument `aws.Provider` takes is read, typed as it declares it."""
+    into another account. Every argument `aws.Provider` takes is read, typed as it declares it.
+    A setting the stack holds as a secret (`pulumi config set --secret aws:assumeRoles ...`: an
+    external id, a web identity token) stays one: the provider's inputs are kept in the state,
+    and a plain value there would be stored in the clear."""
     config = pulumi.Config("aws")
     settings: dict[str, Any] = {}
     for name, parameter in inspect.signature(aws.ProviderArgs.__init__).parameters.items():
@@ -374,9 +377,8 @@ def stack_provider_settings() -> dict[str, Any]:
             continue
         key = re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), name)
         kind = typing.get_args(parameter.annotation)[0] if typing.get_args(parameter.annotation) else str
-        if name in _SECRET_SETTINGS:
-            value: Any = config.get_secret(key)
-        elif kind is bool:
+        value: Any
+        if kind is bool:
             value = config.get_bool(key)
         elif kind is int:
             value = config.get_int(key)
@@ -384,8 +386,10 @@ def stack_provider_settings() -> dict[str, Any]:
             value = config.get(key)
         else:  # a list or an object: the stack config holds it as JSON
             value = config.get_object(key)
-        if value is not None:
-            settings[name] = value
+        if value is None:
+            continue
+        secret = name in _SECRET_SETTINGS or pulumi.runtime.is_config_secret(f"aws:{key}")
+        settings[name] = pulumi.Output.secret(value) if secret else value
     return settings
 
 
