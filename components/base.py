@@ -176,10 +176,18 @@ class MissionComponent(pulumi.ComponentResource):
         return resource
 
     def gap(self, capability_id: str, reason: str) -> None:
-        """This cloud cannot realize `capability_id`, for `reason`."""
+        """This cloud cannot realize `capability_id`, for `reason`: recorded for `groundlink plan`
+        and compare, and said in `pulumi preview`/`up` as an info diagnostic of this component."""
+        if capability_id not in self.realization.gaps:
+            pulumi.log.info(f"gap: {capability_id}: {reason}", resource=self)
         self.realization.gap(capability_id, reason)
 
     def warn(self, message: str) -> None:
+        """Recorded for `groundlink plan` and compare, and said once as a warning of this component
+        in `pulumi preview`/`up`, which show no other part of the plan's warnings (the retired
+        Azure Orbital resources, Synapse endpoints that admit nobody, tags left off...)."""
+        if message not in self.realization.warnings:
+            pulumi.log.warn(message, resource=self)
         self.realization.warn(message)
 
     def warn_if_no_frames(self, frames_delivered: bool) -> None:

@@ -8,6 +8,7 @@ import contextlib
 import functools
 import gc
 import hashlib
+import logging
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -404,6 +405,11 @@ def run_program(
             local._set_called = caller_set_called
 
 
+_UNPRINTED_LOG = logging.getLogger("groundlink.engine.diagnostics")
+_UNPRINTED_LOG.addHandler(logging.NullHandler())
+_UNPRINTED_LOG.propagate = False
+
+
 def _run_program_in_this_context(
     program: Callable[[], None], *, stack: str, region: str, config: dict[str, str]
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -424,7 +430,9 @@ def _run_program_in_this_context(
     loop.set_exception_handler(_silent_once_interrupted(interrupts))  # before set_mocks starts the first tasks
     loop.set_default_executor(_InPlaceMonitorCalls())
     asyncio.set_event_loop(loop)
-    set_mocks(mocks, project=PROJECT, stack=stack, preview=True, monitor=monitor)
+    # the components' warnings and gaps, which pulumi preview shows as diagnostics, are the plan's
+    # own (Plan.warnings, Plan.gaps): the mock engine's log would print them a second time
+    set_mocks(mocks, project=PROJECT, stack=stack, preview=True, monitor=monitor, logger=_UNPRINTED_LOG)
     root = get_root_resource()
     stop_watching = _stop_when_interrupted(loop, interrupts)
     try:
