@@ -13,6 +13,7 @@ its first `signal.signal` (the project's CI met it there once, inside `signal.ge
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import subprocess
@@ -35,6 +36,10 @@ BEFORE_THE_HANDLER = ("__init__.py", "console.py", "interrupt.py", "errors.py", 
 DELAYS = (0.0, 0.02, 0.05, 0.1, 0.2, 0.5)
 
 
+# A plan takes seconds; one still running this long after its Ctrl-C hangs.
+HANG_SECONDS = 60
+
+
 def _interrupted_at(delay: float) -> tuple[int, str]:
     with sigint_as_a_terminal_leaves_it():
         process = subprocess.Popen(
@@ -43,11 +48,19 @@ def _interrupted_at(delay: float) -> tuple[int, str]:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
+            # a hang is reported with where every thread of the command stood (faulthandler's
+            # dump on SIGABRT, below), not as a bare timeout
+            env={**os.environ, "PYTHONFAULTHANDLER": "1"},
         )
     _wait_until_executed(process.pid)
     time.sleep(delay)
     process.send_signal(signal.SIGINT)
-    _, err = process.communicate(timeout=120)
+    try:
+        _, err = process.communicate(timeout=HANG_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGABRT)
+        _, err = process.communicate(timeout=30)
+        pytest.fail(f"Ctrl-C {delay} s into plan: still running {HANG_SECONDS} s later; its threads:\n{err[-6000:]}")
     return process.returncode, err
 
 
