@@ -101,6 +101,14 @@ AZURE_CREATE_ONLY: dict[str, list[tuple[str, str]]] = {
             "enabled only for new or empty namespaces'",
         ),
     ],
+    "azure-native:orbital:Spacecraft": [
+        (
+            "links",
+            f"{SPECS}/orbital/resource-manager/Microsoft.Orbital/stable/2022-11-01/orbital.json"
+            "@06fca79da00a8bee58c4588de19e0c62aec1608b SpacecraftsProperties.links x-ms-mutability read, create "
+            "('Immutable list of Spacecraft links')",
+        ),
+    ],
     "azure-native:keyvault:Key": [
         (
             "properties",

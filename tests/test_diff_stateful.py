@@ -205,6 +205,28 @@ def test_deleting_a_retired_orbital_resource_is_refused_as_it_cannot_be_created_
 
 
 @pytest.mark.parametrize(
+    "edit",
+    [
+        {"satellites.0.downlinks.0.polarization": "left_hand"},
+        {"satellites.0.downlinks.0.name": "db-hrd"},
+    ],
+)
+def test_a_downlink_edit_that_replaces_the_retired_spacecraft_is_refused(edit):
+    """The Spacecraft's links are create-only (the Orbital REST spec: x-ms-mutability read, create,
+    "Immutable list of Spacecraft links"): a downlink's polarization or name changed
+    replaces it, which Azure deletes first and can never create again; the diff called it an
+    in-place update, exit 0."""
+    from .conftest import with_changes
+    from .plan_cache import spec_file
+
+    edited = str(spec_file(with_changes(spec_data("aqua-legacy.yaml"), edit)))
+    diff = one_diff(str(SPECS / "aqua-legacy.yaml"), edited, "azure")
+    (spacecraft,) = [c for c in diff.changes if c.type == "azure-native:orbital:Spacecraft"]
+    assert spacecraft.action == "replace" and spacecraft.irreplaceable
+    assert spacecraft in diff.data_loss
+
+
+@pytest.mark.parametrize(
     ("stateful", "irreplaceable", "said"),
     [
         (True, False, "data loss: stateful resource deleted"),
