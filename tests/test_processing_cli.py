@@ -80,11 +80,16 @@ def _products(tmp_path: Path, name: str = "out") -> Path:
     return out
 
 
-def test_bad_sql_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def _refused_query(tmp_path: Path, capsys: pytest.CaptureFixture[str], sql: str) -> str:
+    """What `query` prints on stderr for `sql` over a fresh products directory, refused (exit 2)."""
     out = _products(tmp_path)
     capsys.readouterr()
-    assert main(["query", str(out), "SELECT nope FROM frame_index"]) == 2
-    error = capsys.readouterr().err
+    assert main(["query", str(out), sql]) == 2
+    return capsys.readouterr().err
+
+
+def test_bad_sql_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    error = _refused_query(tmp_path, capsys, "SELECT nope FROM frame_index")
     assert error.startswith("groundlink: Binder Error") and error.count("\n") == 1
     # DuckDB's hint on its second line (the names it knows) stays on the one line
     assert 'Candidate bindings: "' in error and '"spacecraft_id"' in error
@@ -93,10 +98,7 @@ def test_bad_sql_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFi
 def test_a_table_the_products_do_not_hold_is_named_with_the_tables_they_do(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = _products(tmp_path)
-    capsys.readouterr()
-    assert main(["query", str(out), "SELECT * FROM frames"]) == 2
-    assert capsys.readouterr().err == (
+    assert _refused_query(tmp_path, capsys, "SELECT * FROM frames") == (
         "groundlink: Catalog Error: Table with name frames does not exist; "
         "the products' tables: frame_index, contact_summary\n"
     )
@@ -380,12 +382,9 @@ def test_a_directory_that_holds_no_products_is_one_line_not_empty_tables(
 def test_several_statements_are_refused_not_all_but_the_last_dropped(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = _products(tmp_path)
-    capsys.readouterr()
-
-    assert main(["query", str(out), "SELECT 1; SELECT 2"]) == 2
-
-    assert capsys.readouterr().err == "groundlink: one statement per query, as in Athena; got 2\n"
+    assert _refused_query(tmp_path, capsys, "SELECT 1; SELECT 2") == (
+        "groundlink: one statement per query, as in Athena; got 2\n"
+    )
 
 
 def test_a_table_shows_a_thousand_rows_and_says_how_many_json_prints_all(

@@ -301,33 +301,38 @@ def test_cadus_shorter_than_the_cadu_length_are_warned_about(
     )
 
 
-def test_frames_of_another_spacecraft_than_the_one_given_are_warned_about(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """A wrong --spacecraft-id made every frame corrupt, and the run said only "0 ok"."""
-    write_records(raw_dir(tmp_path / "raw") / _name(CONTACT_A, 1), _plain())
+_CHECK_ID = (
+    "check --spacecraft-id (processing.capture.spacecraft_ids in the spec, GROUNDLINK_CAPTURE_FORMAT in the cloud)"
+)
+_OF_157_AND_12 = [*frames(range(30)), *frames(range(10), spacecraft=12)]
 
-    code = main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out"), "--spacecraft-id", "5"])
+
+@pytest.mark.parametrize(
+    ("given", "sent", "said", "ok"),
+    [
+        # a wrong --spacecraft-id made every frame corrupt, and the run said only "0 ok"
+        ("5", frames(range(40)), f"40 of its 40 frames name spacecraft id 157, not one of [5]; {_CHECK_ID}", 0),
+        (
+            "5",
+            _OF_157_AND_12,
+            f"40 of its 40 frames name spacecraft ids 157 (30 frames), 12 (10 frames), not one of [5]; {_CHECK_ID}",
+            0,
+        ),
+        # a stray frame of another spacecraft is the index's business (its reason), not a wrong flag
+        ("157", _OF_157_AND_12, None, 30),
+    ],
+)
+def test_frames_mostly_of_other_spacecraft_than_the_ones_given_are_warned_about(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], given: str, sent: list, said: str | None, ok: int
+) -> None:
+    write_records(raw_dir(tmp_path / "raw") / _name(CONTACT_A, 1), _plain(stream_of(sent)))
+
+    code = main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out"), "--spacecraft-id", given])
 
     assert code == 0
-    assert capsys.readouterr().err.splitlines() == [
-        f"groundlink: contact {CONTACT_A}: 40 of its 40 frames name spacecraft id 157, not one of [5]; check "
-        "--spacecraft-id (processing.capture.spacecraft_ids in the spec, GROUNDLINK_CAPTURE_FORMAT in the cloud)"
-    ]
-
-
-def test_a_few_frames_of_another_spacecraft_are_counted_corrupt_without_a_warning(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """A stray frame of another spacecraft is the index's business (its reason), not a wrong flag."""
-    stream = stream_of([*frames(range(30)), *frames(range(10), spacecraft=12)])
-    write_records(raw_dir(tmp_path / "raw") / _name(CONTACT_A, 1), _plain(stream))
-
-    code = main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out"), "--spacecraft-id", "157"])
-
-    assert code == 0 and capsys.readouterr().err == ""
+    assert capsys.readouterr().err.splitlines() == ([f"groundlink: contact {CONTACT_A}: {said}"] if said else [])
     (summary,) = pq.read_table(next((tmp_path / "out").rglob("contact_summary/**/*.parquet"))).to_pylist()
-    assert (summary["ok_frames"], summary["corrupt_frames"]) == (30, 10)
+    assert (summary["ok_frames"], summary["corrupt_frames"]) == (ok, 40 - ok)
 
 
 # 8. records out of time order
