@@ -21,10 +21,14 @@ def pattern(plan):
 
 
 def test_managed_contacts_signal_once_each_through_ground_station_events():
-    found = pattern(aws())
+    plan = aws()
+    found = pattern(plan)
     assert found["source"] == ["aws.groundstation"]
     upload, ended = found["$or"]
-    assert upload == {"detail-type": ["Ground Station S3 Upload Complete"]}
+    # only uploads into this mission's raw bucket: Ground Station sends every upload of the
+    # account and region, and another mission's would end in this one's dead-letter queue
+    raw = bucket_by_role(plan, "raw").outputs["arn"]
+    assert upload == {"detail-type": ["Ground Station S3 Upload Complete"], "detail": {"bucketArn": [raw]}}
     assert ended["detail-type"] == ["Ground Station Contact State Change"]
     # a contact that delivered raises Upload Complete; COMPLETED would count it twice
     assert "COMPLETED" not in ended["detail"]["contactStatus"]

@@ -36,14 +36,20 @@ BATCH_SOURCE = "aws.batch"
 BATCH_JOB_STATE_CHANGE = "Batch Job State Change"
 
 
-def contact_event_pattern(inputs: EventsInputs, raw_bucket: str | None) -> dict[str, Any]:
-    """The EventBridge pattern that matches exactly one event per contact."""
+def contact_event_pattern(inputs: EventsInputs, raw_bucket: str | None, raw_arn: str | None = None) -> dict[str, Any]:
+    """The EventBridge pattern that matches exactly one event per contact, of this mission only.
+    Ground Station sends every upload of the account and region to the default bus; an upload
+    into another mission's bucket would find no captures here and end, retried, in this
+    mission's dead-letter queue, raising its alarm. The upload event names its bucket
+    (`detail.bucketArn`, as AWS's S3 data delivery sample reads it), so the rule takes this
+    mission's raw bucket only."""
     if inputs.station:
         states = FAILED_CONTACT_STATES if inputs.object_store else ["COMPLETED", *FAILED_CONTACT_STATES]
         ending = {"detail-type": [CONTACT_STATE_CHANGE], "detail": {"contactStatus": states}}
         if not inputs.object_store:
             return {"source": [GROUND_STATION_SOURCE], **ending}
-        return {"source": [GROUND_STATION_SOURCE], "$or": [{"detail-type": [UPLOAD_COMPLETE]}, ending]}
+        upload = {"detail-type": [UPLOAD_COMPLETE], "detail": {"bucketArn": [raw_arn]}}
+        return {"source": [GROUND_STATION_SOURCE], "$or": [upload, ending]}
     return {
         "source": ["aws.s3"],
         "detail-type": [OBJECT_CREATED],
@@ -154,12 +160,12 @@ class AwsEvents(MissionComponent):
                 "events.per_contact",
                 "ground.partner_landing",
             )
-        bucket_name = raw.name if raw is not None else None
+        bucket_name, bucket_arn = (raw.name, raw.arn) if raw is not None else (None, None)
         self.rule = self._route(
             ("contact", "contact-to-queue"),
             f"{mission.name}: one event per contact",
-            pulumi.Output.from_input(bucket_name).apply(
-                lambda bucket: json.dumps(contact_event_pattern(inputs, bucket), sort_keys=True)
+            pulumi.Output.all(bucket_name, bucket_arn).apply(
+                lambda bucket: json.dumps(contact_event_pattern(inputs, *bucket), sort_keys=True)
             ),
             self.queue,
             "events.per_contact",
