@@ -262,6 +262,10 @@ AZURE_PRIVATE_DNS_TAGS_MAX = 15
 # rest-api-specs issue 11748, open, read 2026-12-03: zones and virtual network links): such a tag
 # would show as an update at every `pulumi up`. Mission.tags keys may hold one (TAG_KEY_PATTERN).
 AZURE_PRIVATE_DNS_TAG_KEY_DROPPED = ":"
+# AWS Ground Station's tag values (AWS::GroundStation::Config, MissionProfile and
+# DataflowEndpointGroup registry schemas, `Tag.Value` pattern `^[ a-zA-Z0-9\+\-=._:/@]{1,256}$`,
+# as cfn-lint 1.58.0 bundles them, read 2026-12-04; Cloud Control, which pulumi-aws-native calls,
+# validates against them): ASCII letters and digits, these, and at least one character.
 AWS_TAG_VALUE_PUNCTUATION = frozenset(" _.:/=+-@")
 RESERVED_TAG_PREFIXES: tuple[str, ...] = ("aws:", "microsoft", "azure", "windows")
 

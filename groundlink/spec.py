@@ -73,10 +73,11 @@ _PREFIX = r"/(3[0-2]|[12]?[0-9])"
 IPV4_PATTERN = rf"^{_IPV4}$"
 CIDR_PATTERN = rf"^{_IPV4}{_PREFIX}$"
 IPV4_OR_CIDR_PATTERN = rf"^{_IPV4}({_PREFIX})?$"
-# AWS tag values: letters, digits, spaces and _ . : / = + - @ (Mission._tags). A JSON schema
-# regex cannot say "a letter" in every engine, so the schema refuses every ASCII character the
-# model refuses; a non-ASCII symbol (a letter is allowed) is left to validate.
-TAG_VALUE_SCHEMA_PATTERN = r"^[^\x00-\x1f!" + '"' + r"#$%&'()*,;<>?\[\\\]^`{|}~\x7f]*$"
+# Tag values: 1-256 ASCII letters, digits, spaces and _ . : / = + - @ (Mission._tags), the
+# narrowest of the tagged resources': AWS Ground Station's configs, mission profiles and endpoint
+# groups (CloudFormation registry schemas, limits.AWS_TAG_VALUE_PUNCTUATION), where most AWS
+# services take any script's letters and an empty value.
+TAG_VALUE_SCHEMA_PATTERN = r"^[A-Za-z0-9 _.:/=+@-]{1,256}$"
 Identifier = Annotated[
     str,
     Field(
@@ -177,7 +178,12 @@ def _tags_schema(schema: dict[str, Any]) -> None:
         "maxLength": 64,
         "not": {"pattern": RESERVED_TAG_KEY_PATTERN},
     }
-    schema["additionalProperties"] = {"type": "string", "maxLength": 256, "pattern": TAG_VALUE_SCHEMA_PATTERN}
+    schema["additionalProperties"] = {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 256,
+        "pattern": TAG_VALUE_SCHEMA_PATTERN,
+    }
 
 
 def _azure_reserved(name: str) -> str | None:
@@ -212,8 +218,8 @@ class Mission(_Model):
         default_factory=dict,
         max_length=limits.TAGS_PER_RESOURCE_MAX - len(GROUNDLINK_TAGS),
         description="Extra tags put on every taggable resource (AWS and Azure tag rules both apply): keys of "
-        "1-64 letters, digits and . _ : -, not reserved; values of up to 256 letters, digits, spaces and "
-        "_ . : / = + - @.",
+        "1-64 letters, digits and . _ : -, not reserved; values of 1-256 ASCII letters, digits, spaces and "
+        "_ . : / = + - @ (AWS Ground Station's tag values).",
         json_schema_extra=_tags_schema,
     )
 
@@ -284,10 +290,15 @@ class Mission(_Model):
                 raise _fail(
                     (key,), f"{key!r} starts with a reserved prefix ({', '.join(limits.RESERVED_TAG_PREFIXES)})"
                 )
-            if not all(c.isalnum() or c in limits.AWS_TAG_VALUE_PUNCTUATION for c in value):
+            # `isalnum` alone takes any script's letters and digits, which Ground Station refuses
+            outside = [
+                c for c in value if not (c.isascii() and c.isalnum()) and c not in limits.AWS_TAG_VALUE_PUNCTUATION
+            ]
+            if outside or not value:
+                found = f"{value!r} has {outside[0]!r}" if outside else "an empty value"
                 raise _fail(
                     (key,),
-                    f"{value!r} has characters AWS tag values refuse (allowed: letters, "
+                    f"{found}, which AWS Ground Station's tag values refuse (allowed: 1-256 ASCII letters, "
                     "digits, spaces and _ . : / = + - @)",
                 )
         return tags
@@ -1728,7 +1739,7 @@ PATTERN_WORDS = {
     IPV4_PATTERN: "an IPv4 address a.b.c.d (decimal, no leading zeros)",
     CIDR_PATTERN: "an IPv4 range in CIDR notation a.b.c.d/n (no netmask)",
     IPV4_OR_CIDR_PATTERN: "an IPv4 address a.b.c.d or a range a.b.c.d/n in CIDR notation (no netmask)",
-    TAG_VALUE_SCHEMA_PATTERN: "letters, digits, spaces and _ . : / = + - @",
+    TAG_VALUE_SCHEMA_PATTERN: "1-256 ASCII letters, digits, spaces and _ . : / = + - @",
     RESERVED_TAG_KEY_PATTERN: "a reserved tag key: aws:, microsoft, azure or windows first, or a tag groundlink sets "
     "(mission, owner, data-classification, managed-by), in any case",
     limits.AWS_REGION_PATTERN: "an AWS region name such as us-west-2",

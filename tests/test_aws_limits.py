@@ -107,11 +107,11 @@ def test_budget_takes_at_most_five_thresholds():
         ({"aws:team": "x"}, "mission.tags.aws:team", "reserved"),  # AWS reserves the aws: prefix
         ({"AzureTeam": "x"}, "mission.tags.AzureTeam", "reserved"),  # Azure reserves microsoft, azure, windows
         ({"mission": "other"}, "mission.tags.mission", "set by groundlink"),  # would retarget the budget's tag filter
-        (
-            {"team.lead": "a,b"},
-            "mission.tags.team.lead",
-            "AWS tag values",
-        ),  # AWS values: letters, digits, _ . : / = + - @
+        # AWS Ground Station's tag values: 1-256 ASCII letters, digits, spaces and _ . : / = + - @
+        ({"team.lead": "a,b"}, "mission.tags.team.lead", "has ',', which AWS Ground Station's tag values refuse"),
+        ({"region": "Île-de-France"}, "mission.tags.region", "'Î', which AWS Ground Station"),  # a letter, not ASCII
+        ({"rack": "\u0663"}, "mission.tags.rack", "'\u0663', which AWS Ground Station"),  # an Arabic-Indic digit
+        ({"empty": ""}, "mission.tags.empty", "an empty value, which AWS Ground Station"),
         ({f"t{i}": "x" for i in range(47)}, "mission.tags", "at most 46"),  # 50 tags per resource, 4 set by groundlink
     ],
 )
@@ -128,7 +128,8 @@ def test_mission_tags_every_cloud_accepts_are_kept():
         "cost-center": "eo-ground",
         "team.email": "ops+gs@example.com",
         "path": "/eo/ground = main",
-        "region": "Île-de-France",
+        "region": "Ile-de-France",
+        "blank": " ",
     }
     assert spec_from_data(data).mission.tags == data["mission"]["tags"]
 
