@@ -64,7 +64,21 @@ def test_budget_mails_every_threshold_on_the_resource_group():
 
 
 def test_budget_starts_on_the_first_of_the_current_month():
-    assert budget_start(datetime.date(2026, 9, 17)) == "2026-09-01T00:00:00Z"
+    assert budget_start(datetime.datetime(2026, 9, 17, 12, tzinfo=datetime.UTC)) == "2026-09-01T00:00:00Z"
+
+
+@pytest.mark.parametrize(
+    "local, zone_hours, month",
+    [
+        # Honolulu's 30 November, 14:00, is 1 December in UTC: November would be refused
+        (datetime.datetime(2026, 11, 30, 14), -10, "2026-12-01"),
+        # Auckland's 1 December, 08:00, is still 30 November in UTC: December would skip its spend
+        (datetime.datetime(2026, 12, 1, 8), 13, "2026-11-01"),
+    ],
+)
+def test_budget_month_is_the_utc_month_wherever_the_deployer_is(local, zone_hours, month):
+    zone = datetime.timezone(datetime.timedelta(hours=zone_hours))
+    assert budget_start(local.replace(tzinfo=zone)) == f"{month}T00:00:00Z"
 
 
 @pytest.mark.parametrize(

@@ -31,9 +31,12 @@ ALERT_WINDOW = "PT5M"
 ACTION_GROUP_SHORT_NAME_MAX = 12
 
 
-def budget_start(today: datetime.date | None = None) -> str:
-    """A monthly budget must start on the first of a month, no earlier than the current month."""
-    first = (today or datetime.date.today()).replace(day=1)
+def budget_start(now: datetime.datetime | None = None) -> str:
+    """A monthly budget must start on the first of a month, no earlier than the current month:
+    the month in UTC, as Azure counts it. The deploying machine's own date is the month before
+    in its last hours west of UTC (a start Azure refuses), the month after in its first hours
+    east of it (a budget that skips the month's spend)."""
+    first = (now or datetime.datetime.now(datetime.UTC)).astimezone(datetime.UTC).date().replace(day=1)
     return f"{first.isoformat()}T00:00:00Z"
 
 
