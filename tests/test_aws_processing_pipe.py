@@ -3,6 +3,14 @@ job per message, under a role that may do exactly that and nothing else."""
 
 from __future__ import annotations
 
+import json
+import re
+
+import pytest
+
+from groundlink.runtime import job
+from groundlink.runtime.delivery import locate
+
 from .conftest import variant_plan
 from .test_aws_support import ACCOUNT, ROLE_POLICY, doc, statements
 from .test_processing_cloud import CONTAINER_JOB
@@ -43,4 +51,88 @@ def test_the_pipe_role_is_assumed_by_eventbridge_pipes_and_the_pipe_waits_for_it
     pipe = plan.one("aws:pipes/pipe:Pipe")
     assert pipe.inputs["roleArn"] == role.outputs["arn"]
     assert plan.one(ROLE_POLICY, "noaa20-processing-pipe-policy").urn in pipe.dependencies
-    assert pipe.inputs["targetParameters"]["batchJobParameters"]["parameters"] == {"event": "$.body"}
+
+
+# Real-shaped events, as the queue holds them: Ground Station's upload (the fields AWS's S3 data
+# delivery sample reads: detail.bucketArn, contactId, keyFormat) and an S3 "Object Created"
+# (Amazon S3 User Guide, "EventBridge event message structure").
+UPLOAD = {
+    "version": "0",
+    "id": "2b4fd3ab-0bb2-4d0b-a2c0-3c4b7b1f0f11",
+    "detail-type": "Ground Station S3 Upload Complete",
+    "source": "aws.groundstation",
+    "account": ACCOUNT,
+    "time": "2026-12-01T10:21:07Z",
+    "region": "us-west-2",
+    "resources": [],
+    "detail": {
+        "contactId": "3a3b7b4e-54f5-4c3c-9f4e-9d8b6a0e9c21",
+        "bucketArn": "arn:aws:s3:::noaa20-raw",
+        "keyFormat": "contacts/year=2026/month=12/day=01/3a3b7b4e-54f5-4c3c-9f4e-9d8b6a0e9c21_{datetime}.pcap",
+    },
+}
+MANIFEST = {
+    "version": "0",
+    "id": "17793124-05d4-b198-2fde-7ededc63b103",
+    "detail-type": "Object Created",
+    "source": "aws.s3",
+    "account": ACCOUNT,
+    "time": "2026-12-01T10:21:07Z",
+    "region": "us-west-2",
+    "resources": ["arn:aws:s3:::partner-raw"],
+    "detail": {
+        "version": "0",
+        "bucket": {"name": "partner-raw"},
+        "object": {"key": "partner/year=2026/month=12/day=01/satellite=snpp/pass-0042/manifest.json", "size": 212},
+        "reason": "PutObject",
+    },
+}
+
+
+def _command_batch_runs(plan, body: str) -> list[str]:
+    """The command Batch runs for a message: Pipes fills each job parameter from its JSON path
+    into the parsed body ("$.body.someKey": "EventBridge extracts the value"), and Batch puts
+    each parameter, else the job definition's default, where the command says `Ref::`."""
+    parameters = plan.one("aws:pipes/pipe:Pipe").inputs["targetParameters"]["batchJobParameters"]["parameters"]
+    definition = plan.one("aws:batch/jobDefinition:JobDefinition")
+    given = {}
+    for name, path in parameters.items():
+        value = json.loads(body)
+        for key in path.removeprefix("$.body.").split("."):
+            value = value[key]
+        # a text field: nothing Pipes would have to flatten into the parameter's string
+        assert isinstance(value, str), (name, path, value)
+        given[name] = value
+    values = {**definition.inputs["parameters"], **given}
+    command = json.loads(definition.inputs["containerProperties"])["command"]
+    return [re.sub(r"Ref::(\w+)", lambda m: values[m.group(1)], arg) for arg in command]
+
+
+@pytest.mark.parametrize(
+    ("base", "event"), [("noaa20.yaml", UPLOAD), ("partner.yaml", MANIFEST)], ids=["station", "partner"]
+)
+def test_the_job_batch_runs_for_a_message_locates_the_contact_of_its_event(base, event, monkeypatch) -> None:
+    """The pipe passes no JSON object into a job parameter: a path to one loses its quotes there
+    (EventBridge Pipes input transformation). The fields it passes give the job the contact the
+    whole event names."""
+    command = _command_batch_runs(variant_plan("aws", CONTAINER_JOB, base), json.dumps(event))
+    assert command[:3] == ["python", "-m", "groundlink.runtime.job"]
+    assert "Ref::" not in " ".join(command)
+    seen: list[str] = []
+    monkeypatch.setattr(job, "run_aws", seen.append)
+    assert job.main(command[3:]) == 0
+    (body,) = seen
+    assert locate(json.loads(body)) == locate(event)
+
+
+def test_a_station_job_mission_starts_no_job_for_a_failed_contact() -> None:
+    """A failed contact is only acknowledged, and the pipe's parameters are the upload's fields:
+    in job mode the rule passes uploads into the mission's raw bucket alone."""
+    plan = variant_plan("aws", CONTAINER_JOB)
+    pattern = json.loads(plan.one("aws:cloudwatch/eventRule:EventRule", "noaa20-events-contact").inputs["eventPattern"])
+    raw = plan.one("aws:s3/bucket:Bucket", "noaa20-storage-raw").outputs["arn"]
+    assert pattern == {
+        "source": ["aws.groundstation"],
+        "detail-type": ["Ground Station S3 Upload Complete"],
+        "detail": {"bucketArn": [raw]},
+    }

@@ -49,6 +49,10 @@ def contact_event_pattern(inputs: EventsInputs, raw_bucket: str | None, raw_arn:
         if not inputs.object_store:
             return {"source": [GROUND_STATION_SOURCE], **ending}
         upload = {"detail-type": [UPLOAD_COMPLETE], "detail": {"bucketArn": [raw_arn]}}
+        if inputs.container_jobs:
+            # A failed contact is only acknowledged: no job is started for it, and the pipe's job
+            # parameters are the upload's fields (groundlink.runtime.job.STATION_EVENT_FIELDS).
+            return {"source": [GROUND_STATION_SOURCE], **upload}
         return {"source": [GROUND_STATION_SOURCE], "$or": [upload, ending]}
     return {
         "source": ["aws.s3"],
@@ -175,7 +179,7 @@ class AwsEvents(MissionComponent):
             # A contact job that failed every attempt: the pipe that submitted it took its message
             # off the contact queue at submission, so the queue's redrive never sees the failure,
             # and the contact was lost without an alarm. The dead-letter message is Batch's job
-            # state event (`detail.parameters.event` holds the contact's message,
+            # state event (`detail.parameters` hold the contact event's fields,
             # `detail.statusReason` why it failed).
             failed_jobs = self._route(
                 ("failed-jobs", "failed-jobs-to-dead-letter"),

@@ -86,6 +86,7 @@ class MissionStack(MissionComponent):
                 products=storage.products,
                 network=security.network if blueprint.security.private else None,
                 artifacts=storage.artifacts,
+                station=blueprint.events.station,
                 opts=self.opts(),
             )
         catalog = query = None

@@ -24,6 +24,7 @@ from groundlink.processing.layout import FRAMES_PREFIX
 from groundlink.processing.tables import TABLES
 from groundlink.runtime.aws_lambda import PRODUCTS_BUCKET, RAW_BUCKET
 from groundlink.runtime.delivery import CAPTURE_FORMAT
+from groundlink.runtime.job import job_command, job_parameter_defaults, pipe_parameters
 from groundlink.runtime.package import AWS_HANDLER, package_files, requirements
 
 from ..base import MissionComponent
@@ -142,10 +143,12 @@ class AwsProcessing(MissionComponent):
         products: Store,
         network: Network | None = None,
         artifacts: Store | None = None,
+        station: bool = True,
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__(name, mission, opts)
         self.inputs = inputs
+        self.station = station  # contacts end with a Ground Station upload, else a partner's manifest
         self.warn_if_no_frames(inputs.frames_delivered)
         # A private mission's bucket policies admit object access only through the VPC's S3
         # endpoint: the function runs in that VPC (components/aws/storage.py).
@@ -413,6 +416,7 @@ class AwsProcessing(MissionComponent):
                 platform_capabilities=["FARGATE"],
                 timeout={"attempt_duration_seconds": inputs.timeout_seconds},
                 retry_strategy={"attempts": 3},
+                parameters=job_parameter_defaults(),
                 propagate_tags=True,
                 container_properties=pulumi.Output.all(
                     role=role.arn,
@@ -424,7 +428,7 @@ class AwsProcessing(MissionComponent):
                     lambda v: json.dumps(
                         {
                             "image": inputs.container_image,
-                            "command": ["python", "-m", "groundlink.runtime.job", "Ref::event"],
+                            "command": job_command(),
                             "jobRoleArn": v["role"],
                             "executionRoleArn": v["execution"],
                             "resourceRequirements": [
@@ -455,7 +459,7 @@ class AwsProcessing(MissionComponent):
 
     def _pipe(self, definition: aws.batch.JobDefinition, job_queue: aws.batch.JobQueue) -> None:
         """EventBridge Pipes reads the contact queue and submits one Batch job per message,
-        with the message body as the job's `event` parameter."""
+        with the fields of its event that name the contact as the job's parameters."""
         caps = ("processing.container_job", "processing.least_privilege")
         pipe_role = self.realize(
             aws.iam.Role(
@@ -495,7 +499,7 @@ class AwsProcessing(MissionComponent):
                     "batch_job_parameters": {
                         "job_definition": definition.arn,
                         "job_name": "contact",
-                        "parameters": {"event": "$.body"},
+                        "parameters": pipe_parameters(self.station),
                     }
                 },
                 tags=self.tags,

@@ -1,7 +1,8 @@
-"""The container job's entry point: `python -m groundlink.runtime.job [EVENT_JSON]`.
+"""The container job's entry point: `python -m groundlink.runtime.job [EVENT_JSON | --source ...]`.
 
 On AWS, EventBridge Pipes takes the message off the contact queue and submits a Batch job
-with the message body as its one argument. On Azure, the Container Apps job's KEDA rule starts
+with the fields of the message's event that name the contact, each a job parameter the job's
+command passes on as an option (JOB_EVENT_FIELDS). On Azure, the Container Apps job's KEDA rule starts
 an execution per waiting message and the execution receives that message itself, completing
 it only when the contact's products are written (else it is abandoned: retried, then
 dead-lettered).
@@ -30,6 +31,67 @@ TIMEOUT = "GROUNDLINK_TIMEOUT_SECONDS"
 DEFAULT_TIMEOUT = 86_400
 MESSAGE_FAILED = 1
 SETTING_PROBLEM = 2
+
+# The fields of a contact's event that the AWS pipe hands a Batch job: job parameter -> where the
+# field is in the event. Each is a JSON path into the queue message's body, which Pipes parses
+# when it is JSON and from which it "extracts the value" of a path such as `$.body.someKey`
+# (EventBridge User Guide, "Amazon EventBridge Pipes targets", dynamic path parameters). The
+# whole body (`$.body`) is not passed: a path to a JSON object put into a string field, as a job
+# parameter is, loses its inner quotes ("Amazon EventBridge Pipes input transformation"), and the
+# event would reach the job as no JSON. Ground Station's upload and a partner's manifest each
+# give these (delivery.locate reads nothing else of them); the parameters a kind does not give
+# keep the job definition's NOT_GIVEN.
+JOB_EVENT_FIELDS: dict[str, tuple[str, ...]] = {
+    "source": ("source",),
+    "detailType": ("detail-type",),
+    "time": ("time",),
+    "contactId": ("detail", "contactId"),
+    "objectKey": ("detail", "object", "key"),
+}
+STATION_EVENT_FIELDS = ("source", "detailType", "time", "contactId")
+PARTNER_EVENT_FIELDS = ("source", "detailType", "time", "objectKey")
+NOT_GIVEN = "-"
+
+
+def _option(parameter: str) -> str:
+    return "--" + "".join(f"-{c.lower()}" if c.isupper() else c for c in parameter)
+
+
+def job_command() -> list[str]:
+    """The Batch job definition's command: every event field as an option, from its parameter."""
+    return [
+        "python",
+        "-m",
+        "groundlink.runtime.job",
+        *(arg for name in JOB_EVENT_FIELDS for arg in (_option(name), f"Ref::{name}")),
+    ]
+
+
+def job_parameter_defaults() -> dict[str, str]:
+    """The job definition's parameter defaults: a field the pipe does not give is NOT_GIVEN."""
+    return dict.fromkeys(JOB_EVENT_FIELDS, NOT_GIVEN)
+
+
+def pipe_parameters(station: bool) -> dict[str, str]:
+    """The pipe's job parameters: JSON paths into the message body, for the mission's kind of event."""
+    names = STATION_EVENT_FIELDS if station else PARTNER_EVENT_FIELDS
+    return {name: "$.body." + ".".join(JOB_EVENT_FIELDS[name]) for name in names}
+
+
+def event_from_fields(fields: dict[str, str | None]) -> dict[str, object]:
+    """The event the job's options give back, with only the fields given."""
+    event: dict[str, object] = {}
+    for name, value in fields.items():
+        if value is None or value == NOT_GIVEN:
+            continue
+        *parents, last = JOB_EVENT_FIELDS[name]
+        node = event
+        for parent in parents:
+            child = node.setdefault(parent, {})
+            assert isinstance(child, dict)
+            node = child
+        node[last] = value
+    return event
 
 
 class MissingSetting(SettingError):
@@ -118,7 +180,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m groundlink.runtime.job",
         description="Process one contact into its products, as the stack's container job does.",
         epilog=(
-            f"AWS (Batch, submitted by the EventBridge pipe): EVENT_JSON is the queue message's body; "
+            f"AWS (Batch, submitted by the EventBridge pipe): the options give the fields of the queue "
+            f"message's event ({NOT_GIVEN}: not given), or EVENT_JSON gives the event whole; "
             f"reads {RAW_BUCKET} and {PRODUCTS_BUCKET}. Azure (Container Apps job): no argument; receives "
             f"one message from {QUEUE} on {NAMESPACE} and reads {ACCOUNT_URL}, {RAW_CONTAINER}, "
             f"{PRODUCTS_CONTAINER}; abandons the message when it fails. Both read {CAPTURE_FORMAT}. "
@@ -129,14 +192,19 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("event", nargs="?", metavar="EVENT_JSON", help="the contact message (AWS only)")
+    for name, path in JOB_EVENT_FIELDS.items():
+        parser.add_argument(_option(name), dest=name, metavar="TEXT", help=f"the event's {'.'.join(path)} (AWS only)")
     return parser
 
 
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
+    fields = {name: getattr(args, name) for name in JOB_EVENT_FIELDS}
     try:
         if args.event is not None:
             run_aws(args.event)
+        elif any(value is not None for value in fields.values()):
+            run_aws(json.dumps(event_from_fields(fields)))
         else:
             run_azure()
     except SettingError as err:
