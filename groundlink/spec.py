@@ -871,14 +871,36 @@ class Storage(_Model):
                         f"default tiering: {steps}); allowed: more than {step.after_days}, or set storage.tiering",
                     )
                 if step.after_days >= retention:
+                    # only a day this step can take is offered: none may be left before the retention
+                    floor = self._tier_floor(i)
+                    earlier = f"{floor}-{retention - 1} days, " if floor < retention else ""
                     raise _fail(
                         f"tiering[{i}].after_days",
                         f"{step.after_days} is not before {store}_retention_days "
                         f"{retention}{_default_note(self, f'{store}_retention_days')} (the tier would never apply); "
-                        f"allowed: fewer than {retention} days, or a longer {store}_retention_days",
+                        f"allowed: {earlier}a longer {store}_retention_days, or no {step.tier} step",
                     )
             previous_days, previous_rank = step.after_days, rank
         return self
+
+    def _tier_floor(self, index: int) -> int:
+        """The earliest day tiering step `index` may take, after the steps before it (the S3 minimum
+        days the checks above apply, and a day after the previous step)."""
+        floor, cool_days, cold_days = 1, None, None
+        for step in self.tiering[: index + 1]:
+            least = [floor]
+            if step.tier == "cool":
+                least.append(limits.S3_MIN_DAYS_BEFORE_INFREQUENT)
+            if cool_days is not None:
+                least.append(cool_days + limits.S3_MIN_DAYS_IN_INFREQUENT_BEFORE_GLACIER)
+            if step.tier == "archive" and cold_days is not None:
+                least.append(cold_days + limits.S3_MIN_DAYS_IN_GLACIER_BEFORE_DEEP_ARCHIVE)
+            if step is self.tiering[index]:
+                return max(least)
+            floor = step.after_days + 1
+            cool_days = step.after_days if step.tier == "cool" else cool_days
+            cold_days = step.after_days if step.tier == "cold" else cold_days
+        raise IndexError(index)
 
     @property
     def protected(self) -> bool:
@@ -1174,9 +1196,11 @@ class Budget(_Model):
     alert_emails: list[Annotated[str, Field(pattern=EMAIL_PATTERN)]] = Field(
         min_length=1, max_length=10, description="Who is told when spend crosses a threshold (1-10 addresses)."
     )
-    thresholds_percent: list[Annotated[WholeNumber, Field(ge=1, le=1000)]] = Field(
+    # the bounds before the validator: after it, pydantic writes them into the JSON Schema under
+    # its own names (`ge`, `le`), which no JSON Schema validator reads
+    thresholds_percent: list[Annotated[int, Field(ge=1, le=1000), BeforeValidator(_whole)]] = Field(
         default_factory=lambda: [80, 100],
-        json_schema_extra={"default": [80, 100]},
+        json_schema_extra={"default": [80, 100], "uniqueItems": True},
         min_length=1,  # an empty list would silently remove every budget alert on both clouds
         max_length=limits.BUDGET_NOTIFICATIONS_MAX,
         description=(

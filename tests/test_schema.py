@@ -61,3 +61,58 @@ def test_defaults_built_in_code_are_in_the_schema():
     # and they are the defaults the model applies
     assert Storage().model_dump(mode="json")["tiering"] == doc["Storage"]["properties"]["tiering"]["default"]
     assert Budget.model_fields["thresholds_percent"].get_default(call_default_factory=True) == [80, 100]
+
+
+# The JSON Schema 2020-12 keywords (core, applicator, validation, meta-data, format, content,
+# unevaluated vocabularies): an editor or a validator ignores any other key, so a bound written
+# under another name (pydantic's `ge`) is no bound at all.
+JSON_SCHEMA_KEYWORDS = {
+    *("$schema", "$id", "$ref", "$defs", "$anchor", "$dynamicRef", "$dynamicAnchor", "$comment", "$vocabulary"),
+    *("allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas", "prefixItems", "items"),
+    *("contains", "properties", "patternProperties", "additionalProperties", "propertyNames"),
+    *("type", "enum", "const", "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum"),
+    *("maxLength", "minLength", "pattern", "maxItems", "minItems", "uniqueItems", "maxContains", "minContains"),
+    *("maxProperties", "minProperties", "required", "dependentRequired"),
+    *("title", "description", "default", "deprecated", "readOnly", "writeOnly", "examples", "format"),
+    *("contentEncoding", "contentMediaType", "contentSchema", "unevaluatedItems", "unevaluatedProperties"),
+}
+
+
+SUBSCHEMA_KEYWORDS = {
+    *("items", "additionalProperties", "propertyNames", "not", "contains", "if", "then", "else"),
+    *("anyOf", "allOf", "oneOf", "prefixItems"),
+}
+
+
+def _schema_keys(node, at="#"):
+    """Every key of every schema object under `node`, with where it is (values such as defaults
+    and enums are data, not schemas, and are not walked)."""
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _schema_keys(item, f"{at}/{i}")
+        return
+    if not isinstance(node, dict):
+        return
+    for key, value in node.items():
+        yield key, f"{at}/{key}"
+        if key in ("properties", "$defs", "patternProperties", "dependentSchemas"):
+            for name, schema in value.items():
+                yield from _schema_keys(schema, f"{at}/{key}/{name}")
+        elif key in SUBSCHEMA_KEYWORDS:  # a schema, or a list of them
+            yield from _schema_keys(value, f"{at}/{key}")
+
+
+def test_the_schema_says_every_bound_in_json_schema_keywords():
+    unknown = [where for key, where in _schema_keys(json_schema()) if key not in JSON_SCHEMA_KEYWORDS]
+    assert unknown == []
+
+
+def test_an_editor_refuses_budget_thresholds_the_validator_refuses():
+    """Each threshold 1-1000 and none twice, in the schema as in validate."""
+    validator = jsonschema.Draft202012Validator(json_schema())
+    for thresholds in ([0, 80], [80, 1001], [80, 80]):
+        data = yaml.safe_load((SPECS / "noaa20.yaml").read_text())
+        data["budget"]["thresholds_percent"] = thresholds
+        assert not validator.is_valid(data), thresholds
+        with pytest.raises(ValueError):
+            Budget.model_validate(data["budget"])

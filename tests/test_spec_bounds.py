@@ -161,7 +161,7 @@ def test_a_tier_step_must_come_before_products_retention():
     data["storage"].update(raw_retention_days=3650, products_retention_days=180)
     assert _errors(data) == [
         "s.yaml: storage.tiering[2].after_days: 180 is not before products_retention_days 180 "
-        "(the tier would never apply); allowed: fewer than 180 days, or a longer products_retention_days"
-    ]
+        "(the tier would never apply); allowed: a longer products_retention_days, or no archive step"
+    ]  # archive at 179 would be under the 90 days S3 keeps objects in cold (from day 90) before it
     data["storage"]["products_retention_days"] = 181
     assert _errors(data) == []

@@ -450,9 +450,16 @@ def test_a_tiering_the_spec_wrote_is_blamed_as_before(validate):
         validate,
         base(storage={"raw_retention_days": 90, "tiering": tiering}),
         "storage.tiering[1].after_days: 180 is not before raw_retention_days 90 (the tier would never apply); "
-        "allowed: fewer than 90 days, or a longer raw_retention_days",
+        "allowed: 60-89 days, a longer raw_retention_days, or no archive step",  # 60: 30 days after cool
     )
     accepted(base(storage={"raw_retention_days": 90, "tiering": tiering[:1]}))
+    # a retention before the first step's earliest day (cool: 30) leaves no day to offer
+    refused(
+        validate,
+        base(storage={"raw_retention_days": 1, "tiering": tiering}),
+        "storage.tiering[0].after_days: 30 is not before raw_retention_days 1 (the tier would never apply); "
+        "allowed: a longer raw_retention_days, or no cool step",
+    )
 
 
 def test_a_container_size_only_applies_to_a_container_job(validate):
