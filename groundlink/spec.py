@@ -9,6 +9,7 @@ line per problem. Pure Python: no pulumi import.
 
 from __future__ import annotations
 
+import decimal
 import difflib
 import json
 import math
@@ -109,10 +110,18 @@ def _range(value: float, bounds: tuple[float, float]) -> bool:
 def _fmt(x: float) -> str:
     """A number as the spec holds it, exactly: the shortest text that reads back as the same
     float (2300.0004, not `:g`'s 2300, which made "2300 is outside 2200-2300"), without a
-    trailing `.0` (2300, not 2300.0)."""
+    trailing `.0` (2300, not 2300.0), and in decimals where Python would write an exponent
+    (0.000001, not 1e-06, which YAML 1.1 reads as text: a value a message offers is one the
+    file can hold as written)."""
     if isinstance(x, float) and x.is_integer() and abs(x) < 1e16:
         return str(int(x))
-    return repr(x)
+    text = repr(x)
+    if "e" not in text or not math.isfinite(x):
+        return text
+    mantissa, exponent = text.split("e")
+    if -20 <= int(exponent) < 0:  # a whole number in decimals would read back as an int
+        return format(decimal.Decimal(text), "f")
+    return f"{mantissa if '.' in mantissa else mantissa + '.0'}e{exponent}"  # YAML 1.1's float: 1.0e+300
 
 
 def _whole(value: Any) -> Any:

@@ -10,12 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from groundlink import cli
 from groundlink.check.config import PackConfigError, PolicySchema, load_config_file, reconcile
 from groundlink.cost.catalog import PriceError, load_catalog, load_catalogs, load_overrides
 from groundlink.inputs import MAX_LINE
-from groundlink.spec import SpecError, load_spec
+from groundlink.spec import SpecError, _fmt, load_spec
 
 from .conftest import SPECS
 
@@ -80,11 +83,11 @@ def test_an_unknown_key_names_the_allowed_ones_the_closest_and_where(tmp_path, t
         ),
         (
             "assumptions: {object_size_mb: 0}\n",
-            "assumptions.object_size_mb: 0 is out of range; allowed: 1e-06 or more (line 1, column 15)",
+            "assumptions.object_size_mb: 0 is out of range; allowed: 0.000001 or more (line 1, column 15)",
         ),
         (  # under a byte: the object counts, and the request lines, would be absurd
             "assumptions: {object_size_mb: 0.000000001}\n",
-            "assumptions.object_size_mb: 1e-09 is out of range; allowed: 1e-06 or more (line 1, column 15)",
+            "assumptions.object_size_mb: 1e-09 is out of range; allowed: 0.000001 or more (line 1, column 15)",
         ),
         (
             "assumptions: {object_size_mb: true}\n",
@@ -359,3 +362,11 @@ def test_a_control_character_in_an_overrides_text_is_refused(tmp_path, text, cod
     path = tmp_path / "tab.yaml"
     path.write_text('aws:\n  kms_key_month: {price: 1, source: "quote Q-1\\tred", date: "2026-06-01"}\n')
     assert load_overrides(path).aws["kms_key_month"].source == "quote Q-1\tred"  # a tab is text
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_a_number_a_message_names_reads_back_from_yaml_as_that_number(number: float) -> None:
+    """A bound or a value is written so that, put in the file as shown, YAML 1.1 reads the same
+    number (`1e-06` is text to it): the message's offer is one the file can take as written."""
+    shown = _fmt(number)
+    assert yaml.safe_load(f"x: {shown}")["x"] == number, shown

@@ -252,7 +252,7 @@ class TestSatellites:
             (2, 9, "198.7000", "line 2 columns 9-16 (inclination) read '198.7000'; allowed: a number from 0 to 180"),
             (2, 27, "00-1000", "line 2 columns 27-33 (eccentricity) read '00-1000'; allowed: 7 digits with the decimal point assumed before them (0001234 is 0.0001234)"),
             (2, 27, ".000956", "line 2 columns 27-33 (eccentricity) read '.000956'; allowed: 7 digits with the decimal point assumed"),
-            (2, 53, " 0.00000000", "line 2 columns 53-63 (mean motion) read '0.00000000'; allowed: a number from 1e-08 to 20"),
+            (2, 53, " 0.00000000", "line 2 columns 53-63 (mean motion) read '0.00000000'; allowed: a number from 0.00000001 to 20"),
             (1, 21, "00.000000000", "line 1 columns 21-32 (epoch day of the year) read '00.000000000'; allowed: a number from 1 to 366.99999999"),
             # a blank or garbled drag term or derivative: sgp4 gave NaN positions, "never in view"
             (1, 54, "        ", "line 1 columns 54-61 (drag term (BSTAR)) read ''; allowed: a sign, 5 digits and a signed exponent digit, the decimal point assumed (-11606-4 is -0.11606e-4)"),
