@@ -244,6 +244,22 @@ def test_a_contact_plan_the_orbit_cannot_give_is_in_the_summary_and_on_the_termi
     assert terminal.count("coverage warning:") == 3 and " ".join(warnings[0].split()) in terminal
 
 
+def test_a_processing_run_longer_than_its_timeout_is_said_on_the_terminal(tmp_path, monkeypatch, capsys):
+    """The estimate priced 11 s runs of a 3 s function: only the report's assumptions said every
+    run would be stopped, and the terminal showed a clean comparison."""
+    monkeypatch.setattr(plan_runs, "run_plans", _fake_runs())  # the cost follows the spec, not the plan
+    data = spec_data("noaa20.yaml")
+    data["processing"].update(memory_mb=128, timeout_seconds=3)
+    out = tmp_path / "out"
+    assert main(["compare", str(write_spec(tmp_path, data)), "--out", str(out)]) == 0
+    warnings = json.loads((out / "compare.json").read_text())["cost"]["warnings"]
+    assert [w.split(":", 1)[0] for w in warnings] == ["aws", "azure"]
+    assert all("processing.timeout_seconds (3 s) is shorter than the estimated" in w for w in warnings)
+    assert all(f"- **{w}**" in (out / "report.md").read_text() for w in warnings)  # marked, first
+    terminal = " ".join(capsys.readouterr().out.split())
+    assert terminal.count("cost warning:") == 2 and " ".join(warnings[0].split()) in terminal
+
+
 GEO_TLE = [
     "1 43013U 17073A   24169.90584172  .00000000  00000+0  00000+0 0  9998",
     "2 43013   0.0500  80.0000 0001000   0.0000 162.7452  1.00273791341000",

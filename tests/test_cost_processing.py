@@ -164,9 +164,9 @@ def test_the_timeout_note_judges_the_largest_contact_not_the_average() -> None:
         data["satellites"].append(small)
     data["processing"].update(memory_mb=512, timeout_seconds=2)
     catalogs, _ = load_catalogs(None)
-    notes = [n for n in estimate(build_blueprint(spec_from_data(data, "s.yaml")), catalogs).notes if "timeout" in n]
-    assert [n.split(":", 1)[0] for n in notes] == ["aws", "azure"]
-    assert all("a contact of 1,125 MB" in n for n in notes)
+    warnings = estimate(build_blueprint(spec_from_data(data, "s.yaml")), catalogs).warnings
+    assert [n.split(":", 1)[0] for n in warnings] == ["aws", "azure"]
+    assert all("a contact of 1,125 MB" in n for n in warnings)
 
 
 def test_the_processing_basis_rounds_half_up_like_the_report() -> None:

@@ -164,6 +164,9 @@ class CostEstimate:
     clouds: dict[str, CloudCost]
     catalogs: dict[str, Catalog]
     notes: list[str]
+    # what would fail in the cloud, though the estimate prices it (a processing run longer than
+    # its timeout): printed on the terminal as well as in the report
+    warnings: list[str] = field(default_factory=list)
 
 
 # -- counts a rendering decides ------------------------------------------------
@@ -1016,13 +1019,15 @@ def estimate(
         for link in usage.links:
             by_satellite[link.satellite] = by_satellite.get(link.satellite, 0.0) + link.gb_per_contact
         raw_mb = max(by_satellite.values()) * 1000
-        notes += [
+        warnings = [
             timeout_note(cloud, blueprint.for_cloud(cloud).processing, raw_mb, measured_throughput())
             for cloud in clouds
         ]
+    else:
+        warnings = []
     for cc in clouds.values():
         _refuse_overflow(cc)
-    return CostEstimate(usage, clouds, catalogs, [n for n in notes if n])
+    return CostEstimate(usage, clouds, catalogs, [n for n in notes if n], [w for w in warnings if w])
 
 
 # The report adds a line's cost over the first year's months and scales it (the sensitivity

@@ -45,6 +45,8 @@ def print_summary(doc: dict[str, Any], out_dir: str, console: Console) -> None:
     for cloud, data in doc["clouds"].items():
         for warning in data["warnings"]:
             console.print(f"[bold red]{cloud} warning:[/] {escape(warning)}")
+    for warning in doc["cost"]["warnings"]:  # a run the estimate prices that would never end
+        console.print(f"[bold red]cost warning:[/] {escape(warning)}")
     for warning in coverage_warnings(doc):
         console.print(f"[yellow]coverage warning:[/] {escape(warning)}")
     for line in coverage_not_estimated(doc):

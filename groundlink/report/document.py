@@ -107,6 +107,7 @@ def cost_json(estimate: CostEstimate, budget_usd: float, spec: Any) -> dict[str,
         "projectionMonths": PROJECTION_MONTHS,
         "assumptions": list(usage.assumptions),
         "notes": estimate.notes,
+        "warnings": estimate.warnings,
         "usage": {
             "daysPerMonth": usage.days_per_month,
             "contactsPerMonth": usage.contacts_per_month,

@@ -613,7 +613,11 @@ def _policy(doc: dict[str, Any], clouds: list[str]) -> Section:
 
 def _assumptions(doc: dict[str, Any]) -> Section:
     return Section(
-        "Assumptions taken from the spec", bullets=[_c(a) for a in doc["cost"]["assumptions"] + doc["cost"]["notes"]]
+        "Assumptions taken from the spec",
+        bullets=[
+            *(_c(w, "bad") for w in doc["cost"]["warnings"]),
+            *(_c(a) for a in doc["cost"]["assumptions"] + doc["cost"]["notes"]),
+        ],
     )
 
 
