@@ -96,3 +96,4 @@ clean:
 # The botocore shapes preflight checks against, copied from the locked botocore (a test compares them).
 preflight-shapes: $(STAMP)
 	$(BIN)/python -c "from groundlink.preflight.aws_api import write_shapes; write_shapes()"
+	$(BIN)/python scripts/gen_registry_schemas.py

@@ -28,7 +28,9 @@ PASS_PADDING_SECONDS: tuple[int, int] = (0, 21600)
 # The API takes 30-480 (botocore groundstation CreateDataflowEndpointGroupRequest), the
 # CloudFormation resource 120-480 ("Minimum: 120", AWS::GroundStation::DataflowEndpointGroup,
 # read 2026-12-03), and pulumi-aws-native creates it through Cloud Control, which checks the
-# CloudFormation schema: the spec takes what both accept (docs/facts.md §2).
+# CloudFormation schema: the spec takes what both accept (docs/facts.md §2). The registry schema
+# itself, as cfn-lint 1.58.0 bundles it (preflight/registry_schemas.json), says 30-480; the
+# documentation page's 120 is kept until the two agree.
 ENDPOINT_PASS_PADDING_SECONDS: tuple[int, int] = (120, 480)
 DATAFLOW_EDGES_MAX = 500
 # DataflowEndpointGroup: 1-500 endpoints (create-only).

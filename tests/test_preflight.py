@@ -10,7 +10,7 @@ import pytest
 
 from groundlink.clouds import CLOUDS
 from groundlink.engine import Plan, PlannedResource
-from groundlink.preflight import aws_api, azure_names, azure_roles, cmk, preflight
+from groundlink.preflight import aws_api, azure_names, azure_roles, cmk, preflight, registry
 from groundlink.preflight.constraints import check_table
 from groundlink.preflight.provider import check_resource
 from groundlink.preflight.schema import PACKAGES, Closed, ListOf, MapOf, Scalar, provider_class, resource_schema
@@ -425,6 +425,7 @@ RULES = {
     ),
     "principal types": lambda plan: list(azure_roles.principal_type_findings(plan, [PARTNER_PRINCIPAL])),
     "CMK writers": lambda plan: list(cmk.aws_findings(plan)) + list(cmk.azure_findings(plan)),
+    "registry schemas": lambda plan: list(registry.aws_findings(plan)),
 }
 
 
@@ -580,7 +581,10 @@ def test_a_ground_station_dataflow_endpoint_group_pass_padding_outside_30_480_fi
     group.inputs["contactPrePassDurationSeconds"] = 20.0
     assert [f.line() for f in preflight(plan) if f.type == group.type] == [
         f"{group.name} ({group.type}) contactPrePassDurationSeconds = 20.0: groundstation "
-        f"DataflowEndpointGroupDurationInSeconds: value 20 outside 30-480 [{aws_api.shape('groundstation', 'DataflowEndpointGroupDurationInSeconds').source}]"
+        f"DataflowEndpointGroupDurationInSeconds: value 20 outside 30-480 [{aws_api.shape('groundstation', 'DataflowEndpointGroupDurationInSeconds').source}]",
+        # the registry schema Cloud Control validates says the same
+        f"{group.name} ({group.type}) contactPrePassDurationSeconds = 20.0: the registry schema's minimum is 30 "
+        f"[{registry.source('AWS::GroundStation::DataflowEndpointGroup')}]",
     ]
 
 
@@ -598,3 +602,63 @@ def test_a_data_explorer_cluster_on_a_key_other_than_2048_bits_fires():
         f'{cluster.name} (azure-native:kusto:Cluster) keyVaultProperties.keyName = "data": key data is RSA '
         f"3072-bit; Data Explorer takes only a 2048-bit RSA key and refuses the cluster [{cmk.EXPLORER_SOURCE}]"
     ]
+
+
+# -- aws-native resources against their CloudFormation registry schemas ----------------------
+
+
+def test_every_aws_native_type_the_plans_create_has_its_registry_schema():
+    """A type without one would be skipped without a word."""
+    planned = {
+        r.type for spec in EXAMPLES for r in cached_plan(spec, "aws").custom() if r.type.startswith("aws-native:")
+    } | {r.type for r in variant_plan("aws", {"delivery.stream": True}).custom() if r.type.startswith("aws-native:")}
+    assert planned == set(registry.REGISTRY_TYPES)
+    schemas = registry.registry()["schemas"]
+    assert {schemas[t]["typeName"] for t in registry.REGISTRY_TYPES.values()} == set(registry.REGISTRY_TYPES.values())
+
+
+TAG_VALUE = r"^[ a-zA-Z0-9\+\-=._:/@]{1,256}$"
+
+
+@pytest.mark.parametrize(
+    ("type_token", "path", "value", "rule"),
+    [
+        # the tag values the spec now refuses, as a plan from elsewhere could still hold them
+        ("aws-native:groundstation:MissionProfile", ("tags", 0, "value"), "Zürich", f"pattern is {TAG_VALUE}"),
+        ("aws-native:groundstation:Config", ("tags", 0, "value"), "", f"pattern is {TAG_VALUE}"),
+        ("aws-native:groundstation:MissionProfile", ("minimumViableContactDurationSeconds",), 0, "minimum is 1"),
+        ("aws-native:groundstation:Config", ("configData", "trackingConfig", "autotrack"), "SOMETIMES", "enum is"),
+        ("aws-native:groundstation:MissionProfile", ("dataflowEdges",), [], "minItems is 1"),
+    ],
+)
+def test_a_value_the_registry_schema_refuses_fires(type_token, path, value, rule):
+    plan = broken("noaa20.yaml", "aws")
+    resource = next(r for r in plan.of_type(type_token) if _reaches(r.inputs, path[:-1]))
+    node = resource.inputs
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = value
+    found = list(registry.aws_findings(plan))
+    assert len(found) == 1, lines(found)
+    (finding,) = found
+    shown = ".".join(str(p) for p in path).replace(".0.", "[0].")
+    assert (finding.resource, finding.path, finding.value) == (resource.name, shown, value)
+    assert rule in finding.rule and registry.REGISTRY_TYPES[type_token] in finding.source
+
+
+def _reaches(inputs, path) -> bool:
+    node = inputs
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return False
+    return True
+
+
+def test_an_input_the_registry_schema_does_not_know_fires_in_the_provider_s_names():
+    plan = broken("noaa20.yaml", "aws")
+    profile = first(plan, "aws-native:groundstation:MissionProfile")
+    profile.inputs["streamsKmsKeyy"] = "x"
+    (finding,) = registry.aws_findings(plan)
+    assert finding.path == "" and "'streamsKmsKeyy' was unexpected" in finding.rule

@@ -6,7 +6,8 @@ provider schema. Preflight checks every planned resource's inputs against:
 - the pinned provider's own schema (names, required inputs, types, closed enums), derived
   from the installed provider SDKs (`schema`, `provider`);
 - service API constraints no provider checks at preview: AWS shapes from botocore's
-  models (`aws_api`), Azure naming rules and role-assignment principal types
+  models (`aws_api`), the CloudFormation registry schemas Cloud Control validates aws-native
+  resources against (`registry`), Azure naming rules and role-assignment principal types
   (`azure_names`, `azure_roles`);
 - cross-resource rules the APIs enforce only when data moves: writers into
   customer-managed-key stores hold every key permission the write needs (`cmk`);
@@ -35,6 +36,7 @@ from . import (
     integration,
     lambda_env,
     lambda_reach,
+    registry,
     servicebus_reach,
 )
 from .constraints import check_table
@@ -65,6 +67,7 @@ def preflight(plan: Plan, service_principals: Iterable[str] = ()) -> list[Findin
     if plan.cloud == "aws":
         findings += check_table(plan, aws_api.constraints())
         findings += check_table(plan, aws_api.RESERVED)
+        findings += registry.aws_findings(plan)
         findings += cmk.aws_findings(plan)
         findings += lambda_reach.aws_findings(plan)
         findings += lambda_env.aws_findings(plan)

@@ -1,0 +1,67 @@
+"""Copy the CloudFormation registry schemas of the aws-native types groundlink plans into the
+package (groundlink/preflight/registry_schemas.json), from the bundle cfn-lint ships.
+
+cfn-lint is not a dependency of the toolkit: this script downloads its pinned wheel from PyPI
+(`pip download`) unless given one, reads the schemas of REGISTRY_TYPES for REGION, and writes
+them whole with where they were read. Run it when the pin moves; tests/test_preflight.py keeps a
+schema for every aws-native type the example plans create.
+
+    .venv/bin/python scripts/gen_registry_schemas.py [CFN_LINT_WHEEL]
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from groundlink.preflight.registry import REGISTRY_TYPES, SCHEMAS_FILE  # noqa: E402  (after sys.path)
+
+PACKAGE, VERSION = "cfn-lint", "1.58.0"
+REGION = "us-west-2"  # the specs' default AWS region, where AWS Ground Station runs
+
+
+def read_wheel(wheel: Path) -> dict[str, object]:
+    with zipfile.ZipFile(wheel) as bundle:
+        by_type = json.loads(bundle.read(f"cfnlint/data/schemas/providers/{REGION}.json"))
+        schemas = {
+            name: json.loads(bundle.read(f"cfnlint/data/schemas/resources/{by_type[name]}.json"))
+            for name in sorted(REGISTRY_TYPES.values())
+        }
+    return {
+        "source": {
+            "package": PACKAGE,
+            "version": VERSION,
+            "region": REGION,
+            "read": datetime.date.today().isoformat(),
+            "path": "cfnlint/data/schemas/resources (by cfnlint/data/schemas/providers/<region>.json)",
+        },
+        "schemas": schemas,
+    }
+
+
+def main(argv: list[str]) -> int:
+    with tempfile.TemporaryDirectory() as scratch:
+        if argv:
+            wheel = Path(argv[0])
+        else:
+            subprocess.run(
+                [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--dest", scratch,
+                 f"{PACKAGE}=={VERSION}"],
+                check=True,
+            )  # fmt: skip
+            (wheel,) = Path(scratch).glob("*.whl")
+        SCHEMAS_FILE.write_text(json.dumps(read_wheel(wheel), indent=1, sort_keys=True) + "\n")
+    print(f"wrote {SCHEMAS_FILE}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
