@@ -62,6 +62,19 @@ def test_cost_totals_add_up_from_the_lines(report):
         assert data["projectionTotal"]["known"] == pytest.approx(sum(p["known"] for p in data["projection"]))
 
 
+def test_an_unknown_total_names_its_prices_as_the_lines_and_prices_to_supply_do(report):
+    """The Azure partner minute has no price: every total that leaves it out names it as its line,
+    the price list and the prices to supply do (`azure.partner_minute`), so the two can be joined."""
+    _, _, doc = report
+    azure = doc["cost"]["clouds"]["azure"]
+    missing = {x["priceId"] for x in azure["lines"] if x["cost"] is None}
+    assert "azure.partner_minute" in missing
+    assert {x["priceId"] for x in azure["toSupply"]} == missing
+    assert set(azure["monthly"]["unknown"]) == missing == set(azure["projectionTotal"]["unknown"])
+    assert azure["byLayer"]["ground"]["unknown"] == ["azure.partner_minute"]
+    assert missing <= {x["priceId"] for x in doc["prices"]}
+
+
 @pytest.mark.parametrize("name", ["report.md", "report.html"])
 def test_reports_state_retirement_sources_totals_and_policy(report, name):
     _, out, doc = report

@@ -79,7 +79,7 @@ def stream() -> dict[str, Any]:
 def test_a_left_out_line_without_a_price_is_named_in_the_sentence_and_the_not_priced_list(stream):
     decision = stream["decision"]
     assert decision["leftOut"] == ["AWS: Dataflow endpoint instance (stream delivery) (not priced)"]
-    assert decision["notPriced"] == {"aws": ["dataflow_endpoint_hour"], "azure": []}
+    assert decision["notPriced"] == {"aws": ["aws.dataflow_endpoint_hour"], "azure": []}
     assert decision["sentence"].endswith(
         "(for 4 contacts/day of 10 min per satellite; not priced: aws.dataflow_endpoint_hour; "
         "not in the comparison: AWS: Dataflow endpoint instance (stream delivery) (not priced))."

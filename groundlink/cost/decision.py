@@ -274,7 +274,7 @@ def decision(
         "groundStationMonthly": {"onDemand": _money(s.on_demand), "reserved": _money(s.reserved)},
         "groundStationOnDemandPerMinute": _money(per_minute),
         "restMonthly": {"aws": _money(s.aws_rest), "azure": _money(s.azure_rest)},
-        "notPriced": s.unknown,
+        "notPriced": {cloud: [f"{cloud}.{p}" for p in ids] for cloud, ids in s.unknown.items()},  # as every price id
         "leftOut": s.left_out,
         "breakEvenPerMinute": breakeven,
         "headlineBreakEven": _headline(blueprint, s, breakeven["azurePartnerVsAwsOnDemand"]),

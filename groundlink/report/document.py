@@ -38,18 +38,19 @@ class TimedPlan(Protocol):
     seconds: float
 
 
-def _total(t: Total) -> dict[str, Any]:
-    return {"known": round(t.known, 6), "complete": t.complete, "unknown": list(t.unknown)}
+def _total(t: Total, cloud: str) -> dict[str, Any]:
+    """A total, its unknown prices named as every price id of the document is: `<cloud>.<id>`."""
+    return {"known": round(t.known, 6), "complete": t.complete, "unknown": [f"{cloud}.{u}" for u in t.unknown]}
 
 
-def _alternative_json(alt: Alternative) -> dict[str, Any]:
+def _alternative_json(alt: Alternative, cloud: str) -> dict[str, Any]:
     return {
         "value": alt.value,
         "option": alt.option,
         "chosen": alt.chosen,
         "valid": alt.monthly is not None,
-        "monthly": _total(alt.monthly) if alt.monthly is not None else None,
-        "delta": _total(alt.delta) if alt.delta is not None else None,
+        "monthly": _total(alt.monthly, cloud) if alt.monthly is not None else None,
+        "delta": _total(alt.delta, cloud) if alt.delta is not None else None,
         "notes": list(alt.notes),
         "gaps": [{"capability": capability, "reason": reason} for capability, reason in alt.gaps],
     }
@@ -60,10 +61,10 @@ def _choices_json(estimate: CostEstimate, cloud: str, spec: Any) -> dict[str, An
     return {
         name: {
             "value": choice.value,
-            "monthly": _total(choice.monthly),
+            "monthly": _total(choice.monthly, cloud),
             "basis": choice.basis,
             "field": CHOICE_FIELDS[name][0],
-            "alternatives": [_alternative_json(alt) for alt in others[name]],
+            "alternatives": [_alternative_json(alt, cloud) for alt in others[name]],
         }
         for name, choice in durability_choices(cloud, spec, estimate.clouds[cloud]).items()
     }
@@ -78,18 +79,18 @@ def cost_json(estimate: CostEstimate, budget_usd: float, spec: Any) -> dict[str,
             # the month's storage layer, as the layer table counts it: capacity by tier, and the
             # writes, requests and replication that go with it
             storage = total([x for x in lines if x.layer == "storage"])
-            projection.append({"month": month, **_total(total(lines)), "storageKnown": round(storage.known, 6)})
+            projection.append({"month": month, **_total(total(lines), cloud), "storageKnown": round(storage.known, 6)})
         year = total([x for lines in cc.projection for x in lines])
         monthly = cc.monthly
         clouds[cloud] = {
             "region": cc.region,
-            "monthly": _total(monthly),
+            "monthly": _total(monthly, cloud),
             "overBudget": monthly.known > budget_usd,
-            "byLayer": {layer: _total(t) for layer, t in cc.layer_totals().items()},
+            "byLayer": {layer: _total(t, cloud) for layer, t in cc.layer_totals().items()},
             "lines": [line.to_json(cloud) for line in cc.lines],
             "choices": _choices_json(estimate, cloud, spec),
             "projection": projection,
-            "projectionTotal": _total(year),
+            "projectionTotal": _total(year, cloud),
             "toSupply": [
                 {
                     "priceId": f"{cloud}.{x.price_id}",

@@ -130,7 +130,7 @@ def _decision(doc: dict[str, Any]) -> Section:
         _c(
             f"Partner minutes: {num(d['partnerMinutesPerMonth'])}/month. Monthly cost without the ground segment: "
             f"AWS {usd(rest['aws'])}, Azure {usd(rest['azure'])}. Prices not known are left out of both sides: "
-            + (", ".join(f"{c}.{p}" for c, ids in d["notPriced"].items() for p in ids) or "none")
+            + (", ".join(p for ids in d["notPriced"].values() for p in ids) or "none")
             + "."
         ),
         *[_c(f"Not in the comparison: {x}", "gap") for x in d["leftOut"]],
