@@ -189,7 +189,9 @@ def test_brackets_in_a_violation_its_fix_and_the_spec_path_are_printed_as_writte
         (9.855, "$9.86"),
         (12213.805, "$12,213.81"),
         (0.00125, "$0.0013"),  # under a cent: four places, half up too
-        (1e-7, "$0.0000"),
+        (1e-7, "<$0.0001"),  # a cost under what four places show is no $0.0000
+        (0.000049, "<$0.0001"),
+        (0.00005, "$0.0001"),
         (0.0, "$0.00"),
         (None, "unknown"),
     ],
