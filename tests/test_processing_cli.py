@@ -11,7 +11,17 @@ import pytest
 
 from groundlink.cli import main
 from groundlink.processing.query import ALLOWED
-from tests.contactgen import CONTACT_A, EPOCH, Capture, contact_file, frames, packetise, raw_dir, stream_of
+from tests.contactgen import (
+    CONTACT_A,
+    CONTACT_B,
+    EPOCH,
+    Capture,
+    contact_file,
+    frames,
+    packetise,
+    raw_dir,
+    stream_of,
+)
 
 
 def test_process_then_query_prints_the_contact(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -287,6 +297,88 @@ def test_a_write_failing_mid_run_is_one_line_and_removes_what_the_run_created(
         f"groundlink: --out {out}: cannot write {out / 'frames' / 'x.cadu'} (No space left on device)"
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["raw"]
+
+
+def test_a_write_failing_later_in_the_run_keeps_what_the_run_did_before_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A disk that fills while the second contact is written: the first, committed, is listed
+    and stays; a bad file found before is still named; the failure names the contact being
+    written when the error names no file (a write into an open file)."""
+    from groundlink.processing import layout
+
+    directory = raw_dir(tmp_path / "raw")
+    Capture(packetise(stream_of(frames(range(8))), 1000, EPOCH * 1_000_000)).write(
+        contact_file(directory, CONTACT_A, 1)
+    )
+    contact_file(directory, CONTACT_A, 2).write_bytes(b"not a capture")  # this contact fails on its own
+    third = "33333333-4444-4555-8666-777777777777"
+    for contact in (CONTACT_B, third):
+        packets = packetise(stream_of(frames(range(4))), 1000, EPOCH * 1_000_000)
+        Capture(packets).write(contact_file(directory, contact, 1))
+    commit = layout.Staging.commit
+    committed: list[str] = []
+
+    def fills_up(self: layout.Staging, partition: object) -> None:
+        if committed:  # the first commit fits, the next finds the disk full
+            raise OSError(errno.ENOSPC, "No space left on device")
+        commit(self, partition)
+        committed.append(self.contact_id)
+
+    monkeypatch.setattr(layout.Staging, "commit", fills_up)
+    out = tmp_path / "products"
+    assert main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 2
+    captured = capsys.readouterr()
+    first, failed = sorted((CONTACT_B, third))
+    assert committed == [first]
+    assert captured.out.splitlines()[0].startswith(f"noaa20 contact {first}: 4 frames")
+    assert captured.out.splitlines()[-1] == f"wrote {out}"
+    assert captured.err.splitlines() == [
+        f"{contact_file(directory, CONTACT_A, 2)}: not a pcap or pcapng capture",
+        f"groundlink: --out {out}: cannot write contact {failed} (No space left on device)",
+    ]
+    assert [p.stem for p in (out / "contact_summary").rglob("*.parquet")] == [first]
+
+
+def test_an_empty_capture_is_left_out_and_a_contact_of_empty_ones_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ground Station's delivery starts each contact with an empty guiding .pcap: the cloud
+    runtime leaves it out, and so does the command line; a contact with nothing else has no
+    packet to give."""
+    directory = raw_dir(tmp_path / "raw")
+    _delivery(tmp_path / "raw")
+    contact_file(directory, CONTACT_A, 0).write_bytes(b"")
+    contact_file(directory, CONTACT_B, 0).write_bytes(b"")
+    contact_file(directory, CONTACT_B, 1).write_bytes(b"")
+    out = tmp_path / "out"
+    assert main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out.splitlines()[0].startswith(f"noaa20 contact {CONTACT_A}: 8 frames")
+    assert "in 1 files" in captured.out.splitlines()[0]  # the empty one is no file of the contact
+    assert captured.err.splitlines() == [
+        f"{contact_file(directory, CONTACT_B, 0)}: contact {CONTACT_B} has no packet: its 2 capture files are "
+        "empty (0 bytes)",
+        "groundlink: 1 of 2 contacts not written (above)",
+    ]
+
+
+@pytest.mark.parametrize("day", [("2025", "13", "01"), ("2025", "02", "30"), ("0000", "01", "01")])
+def test_an_empty_contact_whose_path_names_no_day_cannot_be_dated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], day: tuple[str, str, str]
+) -> None:
+    """A contact with no datagram takes its raw path's day: one the calendar has."""
+    year, month, dd = day
+    directory = tmp_path / "raw" / f"year={year}" / f"month={month}" / f"day={dd}" / "satellite=noaa20"
+    directory.mkdir(parents=True)
+    capture = Capture([]).write(directory / f"noaa20_{CONTACT_A}_0001.pcap")
+    assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"{capture}: contact {CONTACT_A} cannot be dated: it has no packet, a datagram of the downlink "
+        f"(see --udp-port), and its path's year={year}/month={month}/day={dd} is no date",
+        "groundlink: 1 of 1 contacts not written (above)",
+    ]
+    assert not (tmp_path / "out").exists()
 
 
 def test_a_capture_that_cannot_be_read_is_named_and_its_contact_counted(

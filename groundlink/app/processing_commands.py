@@ -109,13 +109,14 @@ def _check_path(path: Path, what: str) -> None:
             raise UsageError(f"{what}: cannot use this path ({os.strerror(errno.ENAMETOOLONG)})") from None
 
 
-def _write_failed(out: Path, error: OSError) -> str:
+def _write_failed(out: Path, error: OSError, contact_id: str) -> str:
     """A write under --out that failed, in one line naming the path that failed (the
-    OSError's own), and for "Not a directory" the file standing where a directory must go."""
+    OSError's own; without one, a write into an open file, the contact being written), and for
+    "Not a directory" the file standing where a directory must go."""
     from ..outputs import reason, standing
 
     if error.filename is None:
-        return f"--out {out}: cannot write ({reason(error)})"
+        return f"--out {out}: cannot write contact {contact_id} ({reason(error)})"
     failed = Path(os.fsdecode(error.filename))
     if error.errno in (errno.ENOTDIR, errno.EEXIST):
         blocker = next((p for p in (failed, *failed.parents) if os.path.lexists(p) and not os.path.isdir(p)), None)
@@ -165,6 +166,7 @@ def run_process(args: argparse.Namespace) -> int:
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn())
     summaries = []
     problems: list[str] = []
+    write_failure = ""
     try:
         with (
             writing_dir(args.out, "--out"),
@@ -179,8 +181,9 @@ def run_process(args: argparse.Namespace) -> int:
                     problems.extend(error.lines)
                 except OSError as error:  # a capture that cannot be read; a failed write stops the run
                     if error.filename is None or lies_under(Path(os.fsdecode(error.filename)), args.out):
-                        # one line naming the path that failed; writing_dir removes what the run created
-                        raise UsageError(_write_failed(args.out, error)) from None
+                        # one line naming the path that failed, after what the run did before it
+                        write_failure = PREFIX + _write_failed(args.out, error, contact.contact_id)
+                        break
                     problems.append(f"{os.fsdecode(error.filename)}: cannot read ({reason(error)})")
             if not summaries:  # nothing written: what the run created goes again
                 raise _NothingWritten
@@ -198,6 +201,8 @@ def run_process(args: argparse.Namespace) -> int:
         for line in _capture_advice(s, fmt):
             print(f"{PREFIX}{line}", file=sys.stderr)
     _say_leftovers(args.out)
+    if write_failure:  # the run stopped there: the contacts committed before it stay, listed above
+        return _fail([*problems, write_failure])
     if problems:  # after the summaries of the contacts that were written, however many that is
         failed = len(contacts) - len(summaries)
         return _fail([*problems, f"{PREFIX}{failed} of {len(contacts)} contacts not written (above)"])

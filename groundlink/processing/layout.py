@@ -14,7 +14,7 @@ import os
 import re
 import shutil
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from .tables import CONTACT_SUMMARY, FRAME_INDEX, PARTITION_KEYS
@@ -38,6 +38,13 @@ class Partition:
     def at(cls, time_us: int, satellite: str) -> Partition:
         when = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=time_us)  # exact, no float
         return cls(f"{when.year:04d}", f"{when.month:02d}", f"{when.day:02d}", satellite)
+
+    @classmethod
+    def of_path(cls, values: dict[str, str], satellite: str) -> Partition:
+        """The partition a raw path's `year=/month=/day=` name; KeyError without one of them,
+        ValueError when they name no day of the calendar (month=13, day=30 of February, year=0000)."""
+        day = date(int(values["year"]), int(values["month"]), int(values["day"]))
+        return cls(f"{day.year:04d}", f"{day.month:02d}", f"{day.day:02d}", satellite)
 
     @property
     def cataloged(self) -> bool:

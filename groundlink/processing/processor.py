@@ -116,6 +116,7 @@ def discover(
     )
     groups: dict[tuple[str, str], list[Path]] = {}
     problems: dict[tuple[str, str], list[str]] = {}
+    empties: dict[tuple[str, str], list[Path]] = {}
     errors: list[str] = []
     for path in sorted([*files, *unreadable], key=_in_sequence):
         match = None if contact_id is not None else pattern.search(path.name)
@@ -132,8 +133,20 @@ def discover(
         elif path in unreadable:
             groups.setdefault((cid, sat), [])
             problems.setdefault((cid, sat), []).append(f"{path}: cannot read ({unreadable[path]})")
+        elif _empty(path):
+            # no bytes, no packets: left out, as the cloud runtime leaves it out (Ground Station's
+            # delivery starts each contact with an empty guiding .pcap)
+            groups.setdefault((cid, sat), [])
+            empties.setdefault((cid, sat), []).append(path)
         else:
             groups.setdefault((cid, sat), []).append(path)
+    for (cid, sat), paths in groups.items():  # a contact of empty files only: its data is missing
+        if not paths and (cid, sat) in empties and (cid, sat) not in problems:
+            found = empties[(cid, sat)]
+            problems[(cid, sat)] = [
+                f"{found[0]}: contact {cid} has no packet: its {len(found)} capture file"
+                f"{'s are' if len(found) > 1 else ' is'} empty (0 bytes)"
+            ]
     satellites: dict[str, list[str]] = {}
     for cid, sat in sorted(groups):
         satellites.setdefault(cid, []).append(sat)
@@ -146,6 +159,13 @@ def discover(
     if errors:
         raise ProcessingError(errors)
     return [Contact(cid, sat, paths, problems.get((cid, sat), [])) for (cid, sat), paths in sorted(groups.items())]
+
+
+def _empty(path: Path) -> bool:
+    try:
+        return path.stat().st_size == 0
+    except OSError:  # gone since it was found: its contact's run names it
+        return False
 
 
 def _capture_files(directory: Path) -> tuple[list[Path], dict[Path, str], list[str]]:
@@ -488,7 +508,8 @@ def process_contact(
         # markers stand at odd distances in a capture that cut most packets short: the cut is
         # said instead, not a CADU length to check (the cloud's runtimes log it too)
         capture_warning = _cut_warning(contact, summary) if mostly_cut(summary) else _length_warning(contact, run)
-        for warning in (capture_warning, _spacecraft_warning(contact, run), _date_warning(contact, partition)):
+        dated = _date_warning(contact, partition, by_clock=summary["start_time"] is not None)
+        for warning in (capture_warning, _spacecraft_warning(contact, run), dated):
             if warning:
                 print(warning, file=sys.stderr)
         return summary
@@ -499,16 +520,18 @@ def process_contact(
         raise
 
 
-def _date_warning(contact: Contact, partition: Partition) -> str | None:
+def _date_warning(contact: Contact, partition: Partition, by_clock: bool) -> str | None:
     """A contact dated outside the catalog's years (a capture clock never set reads 1970) is
-    written, but Athena's partition projection never looks there: say so, not silently."""
+    written, but Athena's partition projection never looks there: say so, not silently, and by
+    what it was dated: its first datagram's capture time, else (no datagram) its raw path."""
     if partition.cataloged:
         return None
     first, last = CATALOG_YEARS
+    by = "by its first datagram's capture time" if by_clock else "by its raw path (it has no datagram)"
+    check = "check the capture clock" if by_clock else "check the path's year="
     return (
         f"groundlink: contact {contact.contact_id}: dated {partition.year}-{partition.month}-{partition.day} "
-        f"by its first datagram's capture time, outside the years the AWS catalog projects ({first}-{last}): "
-        "Athena will not see it; check the capture clock"
+        f"{by}, outside the years the AWS catalog projects ({first}-{last}): Athena will not see it; {check}"
     )
 
 
@@ -597,18 +620,20 @@ def _partition(contact: Contact, summary: dict[str, Any]) -> Partition:
     if summary["start_time"] is not None:
         return Partition.at(summary["start_time"], contact.satellite)
     values = hive_values(contact.files[0])
+    found = f"none of its {summary['packets']} packets is" if summary["packets"] else "it has no packet,"
     try:
-        return Partition(
-            f"{int(values['year']):04d}", f"{int(values['month']):02d}", f"{int(values['day']):02d}", contact.satellite
-        )
-    except (KeyError, ValueError):
-        found = f"none of its {summary['packets']} packets is" if summary["packets"] else "it has no packet,"
-        raise ProcessingError(
-            [
-                f"{contact.files[0]}: contact {contact.contact_id} cannot be dated: {found} a datagram of the "
-                "downlink (see --udp-port), and its path has no year=/month=/day="
-            ]
-        ) from None
+        return Partition.of_path(values, contact.satellite)
+    except KeyError:
+        why = "its path has no year=/month=/day="
+    except ValueError:  # month=13, day=30 of February, year=0000, year=-005: no day a product can be under
+        written = "/".join(f"{k}={values[k]}" for k in ("year", "month", "day"))
+        why = f"its path's {written} is no date"
+    raise ProcessingError(
+        [
+            f"{contact.files[0]}: contact {contact.contact_id} cannot be dated: {found} a datagram of the "
+            f"downlink (see --udp-port), and {why}"
+        ]
+    )
 
 
 def _summary(contact: Contact, run: _ContactRun, stats: list[FileStats]) -> dict[str, Any]:
