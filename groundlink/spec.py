@@ -880,9 +880,11 @@ class Storage(_Model):
                         f"default tiering: {steps}); allowed: more than {step.after_days}, or set storage.tiering",
                     )
                 if step.after_days >= retention:
-                    # only a day this step can take is offered: none may be left before the retention
+                    # only a day this step can take is offered: after its floor, and before both
+                    # stores' retentions (one lifecycle step serves raw and products alike)
                     floor = self._tier_floor(i)
-                    earlier = f"{floor}-{retention - 1} days, " if floor < retention else ""
+                    before = min(self.raw_retention_days, self.products_retention_days)
+                    earlier = f"{floor}-{before - 1} days, " if floor < before else ""
                     raise _fail(
                         f"tiering[{i}].after_days",
                         f"{step.after_days} is not before {store}_retention_days "

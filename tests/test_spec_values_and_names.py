@@ -453,6 +453,13 @@ def test_a_tiering_the_spec_wrote_is_blamed_as_before(validate):
         "allowed: 60-89 days, a longer raw_retention_days, or no archive step",  # 60: 30 days after cool
     )
     accepted(base(storage={"raw_retention_days": 90, "tiering": tiering[:1]}))
+    # the days offered come before the other store's retention too: 60-69, not 60-89
+    refused(
+        validate,
+        base(storage={"raw_retention_days": 90, "products_retention_days": 70, "tiering": tiering}),
+        "storage.tiering[1].after_days: 180 is not before raw_retention_days 90 (the tier would never apply); "
+        "allowed: 60-69 days, a longer raw_retention_days, or no archive step",
+    )
     # a retention before the first step's earliest day (cool: 30) leaves no day to offer
     refused(
         validate,
