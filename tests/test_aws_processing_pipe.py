@@ -136,3 +136,18 @@ def test_a_station_job_mission_starts_no_job_for_a_failed_contact() -> None:
         "detail-type": ["Ground Station S3 Upload Complete"],
         "detail": {"bucketArn": [raw]},
     }
+
+
+def test_a_field_that_starts_with_a_dash_reaches_the_job_as_its_value(monkeypatch) -> None:
+    """Batch gives each parameter an argument of its own: `--object-key -x/manifest.json` is
+    the key, not an option the job does not know (which would exit 2, a setting problem)."""
+    seen: list[str] = []
+    monkeypatch.setattr(job, "run_aws", seen.append)
+    key = "-partner/year=2026/month=12/day=01/satellite=snpp/pass-0042/manifest.json"
+    args = ["--source", "aws.s3", "--detail-type", "Object Created", "--time", "-", "--contact-id", "-"]
+    assert job.main([*args, "--object-key", key]) == 0
+    assert json.loads(seen[0]) == {
+        "source": "aws.s3",
+        "detail-type": "Object Created",
+        "detail": {"object": {"key": key}},
+    }

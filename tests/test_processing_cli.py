@@ -336,6 +336,7 @@ def test_a_write_failing_later_in_the_run_keeps_what_the_run_did_before_it(
     assert captured.err.splitlines() == [
         f"{contact_file(directory, CONTACT_A, 2)}: not a pcap or pcapng capture",
         f"groundlink: --out {out}: cannot write contact {failed} (No space left on device)",
+        "groundlink: 2 of 3 contacts not written (above)",
     ]
     assert [p.stem for p in (out / "contact_summary").rglob("*.parquet")] == [first]
 

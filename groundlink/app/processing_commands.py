@@ -202,7 +202,10 @@ def run_process(args: argparse.Namespace) -> int:
             print(f"{PREFIX}{line}", file=sys.stderr)
     _say_leftovers(args.out)
     if write_failure:  # the run stopped there: the contacts committed before it stay, listed above
-        return _fail([*problems, write_failure])
+        failed = len(contacts) - len(summaries)
+        # the count only where the one line does not say it all: other contacts failed or were left
+        count = [f"{PREFIX}{failed} of {len(contacts)} contacts not written (above)"] if failed > 1 else []
+        return _fail([*problems, write_failure, *count])
     if problems:  # after the summaries of the contacts that were written, however many that is
         failed = len(contacts) - len(summaries)
         return _fail([*problems, f"{PREFIX}{failed} of {len(contacts)} contacts not written (above)"])

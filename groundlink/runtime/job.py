@@ -197,8 +197,25 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _joined(argv: list[str]) -> list[str]:
+    """`--object-key VALUE` as `--object-key=VALUE`: Batch puts each parameter in an argument of
+    its own, and argparse takes a value starting with `-` for an option of its own."""
+    options = {_option(name) for name in JOB_EVENT_FIELDS}
+    joined: list[str] = []
+    pending: str | None = None
+    for arg in argv:
+        if pending is not None:
+            joined.append(f"{pending}={arg}")
+            pending = None
+        elif arg in options:
+            pending = arg
+        else:
+            joined.append(arg)
+    return [*joined, pending] if pending is not None else joined
+
+
 def main(argv: list[str]) -> int:
-    args = _parser().parse_args(argv)
+    args = _parser().parse_args(_joined(argv))
     fields = {name: getattr(args, name) for name in JOB_EVENT_FIELDS}
     try:
         if args.event is not None:
