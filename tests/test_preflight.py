@@ -662,3 +662,16 @@ def test_an_input_the_registry_schema_does_not_know_fires_in_the_provider_s_name
     profile.inputs["streamsKmsKeyy"] = "x"
     (finding,) = registry.aws_findings(plan)
     assert finding.path == "" and "'streamsKmsKeyy' was unexpected" in finding.rule
+
+
+def test_a_choice_of_properties_is_named_in_the_provider_s_spelling():
+    """A mission profile's streams key is one of three forms: the finding names them, and shows
+    the value as the plan holds it (`kmsKeyArn`, not the registry's `KmsKeyArn`)."""
+    plan = broken("noaa20.yaml", "aws")
+    profile = first(plan, "aws-native:groundstation:MissionProfile")
+    key = "arn:aws:kms:us-west-2:123456789012:key/0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f1"
+    alias = "arn:aws:kms:us-west-2:123456789012:alias/noaa20"
+    profile.inputs["streamsKmsKey"] = {"kmsKeyArn": key, "kmsAliasArn": alias}
+    (finding,) = registry.aws_findings(plan)
+    assert (finding.path, finding.value) == ("streamsKmsKey", {"kmsKeyArn": key, "kmsAliasArn": alias})
+    assert finding.rule == "the registry schema takes exactly one of: kmsKeyArn; kmsAliasArn; kmsAliasName"

@@ -107,8 +107,9 @@ def registry_form(value: Any, schema: Any, root: Mapping[str, Any]) -> Any:
     return value
 
 
-def _provider_path(inputs: Any, path: list[Any]) -> str:
-    """A registry path (`Tags.1.Value`) in the provider's names (`tags[1].value`)."""
+def _in_provider_terms(inputs: Any, path: list[Any]) -> tuple[str, Any]:
+    """A registry path (`Tags.1.Value`) in the provider's names (`tags[1].value`), with the
+    value the plan holds there, as the plan spells it."""
     shown, node = "", inputs
     for part in path:
         if isinstance(part, int):
@@ -120,7 +121,23 @@ def _provider_path(inputs: Any, path: list[Any]) -> str:
         )
         shown += f".{key}" if shown else str(key)
         node = node.get(key) if isinstance(node, Mapping) else None
-    return shown
+    return shown, node
+
+
+def _camel(name: str) -> str:
+    return name[:1].lower() + name[1:]
+
+
+def _rule(error: Any) -> str:
+    """What the schema asks, in words where its JSON would not read as any: a choice of one
+    property among several (`oneOf` of `required`) is named by the properties."""
+    bound = error.validator_value
+    if error.validator in ("oneOf", "anyOf") and all(set(b) == {"required"} for b in bound):
+        names = "; ".join(" and ".join(_camel(n) for n in b["required"]) for b in bound)
+        return f"the registry schema takes {'exactly' if error.validator == 'oneOf' else 'at least'} one of: {names}"
+    if error.validator in ("required", "additionalProperties"):
+        return f"the registry schema: {error.message}"
+    return f"the registry schema's {error.validator} is {bound if isinstance(bound, str) else json.dumps(bound)}"
 
 
 def aws_findings(plan: Plan) -> Iterator[Finding]:
@@ -133,16 +150,5 @@ def aws_findings(plan: Plan) -> Iterator[Finding]:
         state = registry_form(resource.inputs, root, root)
         errors = _validator(registry_type).iter_errors(state)
         for error in sorted(errors, key=lambda e: list(map(str, e.absolute_path))):
-            if error.validator in ("required", "additionalProperties"):
-                rule = f"the registry schema: {error.message}"
-            else:
-                bound = error.validator_value
-                rule = f"the registry schema's {error.validator} is {bound if isinstance(bound, str) else json.dumps(bound)}"
-            yield Finding(
-                resource.name,
-                resource.type,
-                _provider_path(resource.inputs, list(error.absolute_path)),
-                error.instance,
-                rule,
-                source(registry_type),
-            )
+            path, value = _in_provider_terms(resource.inputs, list(error.absolute_path))
+            yield Finding(resource.name, resource.type, path, value, _rule(error), source(registry_type))
