@@ -20,7 +20,9 @@ from ..engine.plan import Plan
 from ..limits import AZURE_ORBITAL_RETIRED_ON
 from ..parity import ParityMatrix
 
-FORMAT_VERSION = 1
+# 2 (2026-12-04): every price id is `<cloud>.<id>` (totals' `unknown[]` and `decision.notPriced` held
+# bare ids), and `cost.warnings[]` holds the timeouts a run would outlast (they were in `cost.notes`).
+FORMAT_VERSION = 2
 PARTNER_NETWORKS = ("KSAT Lite", "Viasat RTE", "RBC Signals")
 RETIREMENT = (
     f"Azure Orbital Ground Station was retired on {AZURE_ORBITAL_RETIRED_ON} (no new authorizations; Microsoft "
