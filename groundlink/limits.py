@@ -168,7 +168,7 @@ AWS_PARTITION_REGIONS: tuple[tuple[str, str], ...] = (
 
 def aws_partition_of(region: str) -> str | None:
     """The partition whose region names `region` follows, or None."""
-    return next((name for name, pattern in AWS_PARTITION_REGIONS if re.match(pattern, region)), None)
+    return next((name for name, pattern in AWS_PARTITION_REGIONS if re.fullmatch(pattern, region)), None)
 
 
 AWS_REGION_PATTERN = (

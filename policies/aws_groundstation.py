@@ -96,7 +96,7 @@ def bandwidth(args: Any, report: Any) -> None:
 )
 def config_name_and_size(args: Any, report: Any) -> None:
     name = get(args.props, "name")
-    if isinstance(name, str) and not re.match(L.CONFIG_NAME_PATTERN, name):
+    if isinstance(name, str) and not re.fullmatch(L.CONFIG_NAME_PATTERN, name):  # `$` would take a final newline
         report(f"config name {name!r} does not match {L.CONFIG_NAME_PATTERN}")
     demod_decode = get(args.props, "configData", "antennaDownlinkDemodDecodeConfig", default={})
     for part in ("demodulationConfig", "decodeConfig"):

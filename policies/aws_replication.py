@@ -119,7 +119,9 @@ def replica_own_key(args: Any, report: Any) -> None:
             key = _default_key(resources, replica)
             if key is UNKNOWN:
                 continue
-            if key is None and require_cmk:
+            # SSE-S3 replicas pass only with the config's leave and only of SSE-S3 sources: a replica
+            # of a KMS-encrypted source would hold its objects under a weaker key than the source
+            if key is None and (require_cmk or _known(source_keys)):
                 report(f"replica bucket {replica.name} is not encrypted by default with a KMS key", replica.urn)
             elif key is not None and key in _known(source_keys):  # SSE-S3 on both sides shares no key
                 report(f"replica bucket {replica.name} is encrypted with the source bucket's key", replica.urn)

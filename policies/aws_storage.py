@@ -320,7 +320,11 @@ def no_public_acl(args: Any, report: Any) -> None:
     for grant in grants:
         uri = get(grant, "grantee", "uri") or get(grant, "uri")
         if isinstance(uri, str) and _public_group(uri):
-            report(f"ACL grants {get(grant, 'permission') or 'access'} to {uri.rsplit('/', 1)[-1]}")
+            # a BucketAclV2 grant names one `permission`; an inline Bucket grant a `permissions` list
+            named = get(grant, "permission") or ", ".join(
+                p for p in as_list(get(grant, "permissions")) if isinstance(p, str)
+            )
+            report(f"ACL grants {named or 'access'} to {uri.rsplit('/', 1)[-1]}")
 
 
 def _public_group(uri: str) -> bool:

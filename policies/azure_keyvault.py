@@ -40,6 +40,10 @@ def purge_protection(args: Any, report: Any) -> None:
 def soft_delete(args: Any, report: Any) -> None:
     if get(args.props, "properties", "enableSoftDelete") is False:
         report("enableSoftDelete is false")
+    days = get(args.props, "properties", "softDeleteRetentionInDays")
+    # unset is Azure's 90; Key Vault takes 7-90 (Microsoft Learn, "Azure Key Vault soft-delete overview")
+    if isinstance(days, (int, float)) and not isinstance(days, bool) and not 7 <= days <= 90:
+        report(f"softDeleteRetentionInDays is {days:g}, outside 7-90")
 
 
 @_vault(

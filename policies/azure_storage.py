@@ -250,6 +250,7 @@ def archive_tier_supported(args: Any, report: Any) -> None:
         "allowedSkus": {
             "type": "array",
             "items": {"type": "string"},
+            "minItems": 1,  # an empty list would allow nothing: it was read as the default instead
             "default": ZONE_REDUNDANT_SKUS,
             "description": "Storage SKUs accepted for mission data; LRS and GRS keep the primary copies in one "
             "datacenter.",

@@ -145,6 +145,9 @@ TAGGABLE_AWS = (
         # the network, processing and object types groundlink tags as well
         "aws:ec2/subnet:Subnet",
         "aws:ec2/securityGroup:SecurityGroup",
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+        "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+        "aws:ec2/networkInterface:NetworkInterface",
         "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
         "aws:ec2/routeTable:RouteTable",
         "aws:ec2/internetGateway:InternetGateway",

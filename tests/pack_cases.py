@@ -31,6 +31,12 @@ BASELINES: dict[str, Baseline] = {
     "noaa20-aws-geo-sse-s3-allowed": Derived(
         "noaa20-aws-geo",
         {"@config.requireCustomerManagedKey": False},
+        "a geo mission with the keys-off config, whose stores are still KMS-encrypted",
+    ),
+    "noaa20-aws-geo-keys-off": Stack("noaa20.yaml", "aws", {**GEO, "security.customer_managed_keys": False}),
+    "noaa20-aws-geo-keys-off-allowed": Derived(
+        "noaa20-aws-geo-keys-off",
+        {"@config.requireCustomerManagedKey": False},
         "a geo mission without customer-managed keys, whose replicas are SSE-S3 like its stores",
     ),
     "athena-workgroup": Planned("noaa20.yaml", "aws", "noaa20-query-workgroup"),
@@ -521,6 +527,8 @@ rule = "aws-gs-config-name-and-size"
 PATTERN = "^[ a-zA-Z0-9_:-]{1,256}$"
 fires(rule, "gs-demod-decode", {"name": "noaa20/hrd"}, f"config name 'noaa20/hrd' does not match {PATTERN}")
 fires(rule, "gs-demod-decode", {"name": ""}, f"config name '' does not match {PATTERN}")
+# Python's `$` also matches before a final newline; the registry's pattern takes the whole name
+fires(rule, "gs-demod-decode", {"name": "hrd\n"}, f"config name 'hrd\\n' does not match {PATTERN}")
 fires(rule, "gs-demod-decode", {"name": "n" * 257}, f"config name '{'n' * 257}' does not match {PATTERN}")
 passes(rule, "gs-demod-decode", {"name": "n" * 256})
 passes(rule, "gs-demod-decode", {"name": "noaa20 hrd_x-band:demod"})
@@ -983,7 +991,7 @@ for group in ("AllUsers", "AuthenticatedUsers"):
         rule,
         "raw-bucket",
         {"grants": [{"type": "Group", "uri": GROUPS + group, "permissions": ["READ"]}]},
-        f"ACL grants access to {group}",
+        f"ACL grants READ to {group}",  # an inline grant's `permissions` list, named
     )
     fires(
         rule, "bucket-acl", {"accessControlPolicy.grants.0.grantee.uri": GROUPS + group}, f"ACL grants WRITE to {group}"
@@ -1117,7 +1125,15 @@ fires(
 )
 passes(rule, "noaa20-aws-geo", {f"{REPLICA_SSE}.kmsMasterKeyId": UNKNOWN})  # the replica key is not known yet
 passes(rule, "noaa20-aws")  # no replication
-passes(rule, "noaa20-aws-geo-sse-s3-allowed", {f"{REPLICA_SSE}.sseAlgorithm": "AES256"})
+# the keys-off config accepts SSE-S3 replicas of SSE-S3 sources only: a replica of a KMS-encrypted
+# source would hold its objects under a weaker key than the source
+fires(
+    rule,
+    "noaa20-aws-geo-sse-s3-allowed",
+    {f"{REPLICA_SSE}.sseAlgorithm": "AES256"},
+    (f"replica bucket {RAW_REPLICA} is not encrypted by default with a KMS key", RAW_REPLICA),
+)
+passes(rule, "noaa20-aws-geo-keys-off-allowed")
 
 # === AWS and Azure: protection, tags, regions ==================================================
 
@@ -1348,6 +1364,11 @@ passes(rule, "key-vault", {"properties.enablePurgeProtection": UNKNOWN})
 rule = "azure-keyvault-soft-delete"
 fires(rule, "key-vault", {"properties.enableSoftDelete": False}, "enableSoftDelete is false")
 passes(rule, "key-vault", {"properties.enableSoftDelete": DROP})  # on by default
+# the retention its description promises: 7-90 days, unset being Azure's 90
+fires(rule, "key-vault", {"properties.softDeleteRetentionInDays": 3}, "softDeleteRetentionInDays is 3, outside 7-90")
+fires(rule, "key-vault", {"properties.softDeleteRetentionInDays": 91}, "softDeleteRetentionInDays is 91, outside 7-90")
+passes(rule, "key-vault", {"properties.softDeleteRetentionInDays": 7})
+passes(rule, "key-vault", {"properties.softDeleteRetentionInDays": DROP})
 
 rule = "azure-keyvault-rbac"
 RBAC_OFF = "enableRbacAuthorization is not true (vault access policies in use)"

@@ -14,6 +14,8 @@ from groundlink.check.config import (
     reconcile,
 )
 
+from .conftest import ROOT
+
 LEVELS = "advisory, mandatory, remediate, disabled"
 OBJECT = " of enforcementLevel and the policy's properties"
 
@@ -223,3 +225,18 @@ def test_an_unknown_name_in_a_large_pack_is_offered_the_rules_of_its_area(name, 
     with pytest.raises(PackConfigError) as raised:
         reconcile(MANY, {name: PolicySettings("advisory", {}, "policy pack config")})
     assert str(raised.value) == line
+
+
+def test_an_empty_list_of_allowed_storage_skus_is_refused_not_read_as_the_default(tmp_path, capsys):
+    """`"allowedSkus": []` allows nothing as written, and was silently the four ZRS SKUs. The
+    pack's schema numbers come through protobuf as floats: the bound read "at least 1.0 items"."""
+    from groundlink.cli import main
+
+    config = tmp_path / "skus.json"
+    config.write_text('{"azure-storage-redundancy": {"allowedSkus": []}}')
+    spec = str(ROOT / "specs" / "noaa20.yaml")
+    assert main(["check", spec, "--cloud", "azure", "--policy-pack-config", str(config)]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"groundlink: {config}: azure-storage-redundancy.allowedSkus: [] is not allowed; "
+        "allowed: a list of strings (at least 1 of them)"
+    )

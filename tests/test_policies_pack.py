@@ -183,14 +183,22 @@ def test_docs_config_table_lists_every_config_property_with_type_and_default():
 
 
 def _example_and_job_plans() -> list[Any]:
-    """The example plans and the container-job variant (the session's plans, shared with
-    test_processing_cloud): every type groundlink creates appears in one of them."""
+    """The example plans and the variants that add types (container jobs; streamed delivery,
+    whose network interfaces and security group rules the rule once passed over; a private
+    network; geo replication; Data Explorer): every type groundlink creates appears in one."""
     from .conftest import cached_plan, variant_plan
     from .test_processing_cloud import CONTAINER_JOB
 
     examples = ("noaa20.yaml", "partner.yaml", "aqua-legacy.yaml")
+    variants = (
+        CONTAINER_JOB,
+        {"delivery.stream": True},
+        {"security.network": "private"},
+        {"storage.redundancy": "geo", "clouds.aws.replica_region": "us-east-2"},
+        {"analytics.azure_engine": "adx"},
+    )
     return [cached_plan(spec, cloud) for spec in examples for cloud in CLOUDS] + [
-        variant_plan(cloud, CONTAINER_JOB) for cloud in CLOUDS
+        variant_plan(cloud, changes) for changes in variants for cloud in CLOUDS
     ]
 
 

@@ -285,11 +285,11 @@ SCHEMAS = [
         ),
         (
             '{"p": {"tags": ["a", "b", "a"]}, "q": {"k": "x"}}',
-            '"a" is given twice; allowed: a list of strings, each once (at least 1 items)',
+            '"a" is given twice; allowed: a list of strings, each once (at least 1 of them)',
         ),
         (
             '{"p": {"tags": []}, "q": {"k": "x"}}',
-            "p.tags: [] is not allowed; allowed: a list of strings, each once (at least 1 items)",
+            "p.tags: [] is not allowed; allowed: a list of strings, each once (at least 1 of them)",
         ),
         ('{"p": {"tags": ["a", 2]}, "q": {"k": "x"}}', "p.tags[1]: 2 is not allowed; allowed: a string"),
         ('{"p": {"mode": ["c"]}, "q": {"k": "x"}}', 'p.mode[0]: "c" is not allowed; allowed: "a", "b"'),

@@ -143,17 +143,23 @@ _KINDS = {
 }
 
 
+def _number(value: Any) -> Any:
+    """A schema's number as written: the pack's schemas come through protobuf, where every
+    number is a float (`minItems: 1` arrives as 1.0)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 def _bounds(schema: dict[str, Any], low: str = "minimum", high: str = "maximum") -> str:
     """The limits a schema sets (minimum and maximum, or the keys named) in words, or ''."""
     words = []
     if low in schema:
-        words.append(f"at least {schema[low]}")
+        words.append(f"at least {_number(schema[low])}")
     if f"exclusive{low.capitalize()}" in schema:
-        words.append(f"more than {schema['exclusive' + low.capitalize()]}")
+        words.append(f"more than {_number(schema['exclusive' + low.capitalize()])}")
     if high in schema:
-        words.append(f"at most {schema[high]}")
+        words.append(f"at most {_number(schema[high])}")
     if f"exclusive{high.capitalize()}" in schema:
-        words.append(f"less than {schema['exclusive' + high.capitalize()]}")
+        words.append(f"less than {_number(schema['exclusive' + high.capitalize()])}")
     return " and ".join(words)
 
 
@@ -170,7 +176,7 @@ def _kind(kind: str, schema: dict[str, Any]) -> str:
         if schema.get("uniqueItems"):
             text += ", each once"
         if limits := _bounds(schema, "minItems", "maxItems"):
-            text += f" ({limits} items)"
+            text += f" ({limits} of them)"
     elif kind in {"integer", "number"} and (limits := _bounds(schema)):
         text += f", {limits}"
     elif kind == "string":

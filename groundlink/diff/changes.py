@@ -69,7 +69,7 @@ def _kept_for(value: Any) -> float | None:
         return None
     if isinstance(value, int | float):
         return float(value)
-    if isinstance(value, str) and (days := _ISO_DAYS.match(value)):
+    if isinstance(value, str) and (days := _ISO_DAYS.fullmatch(value)):
         return float(days.group(1))
     return None
 

@@ -62,7 +62,7 @@ def hive_values(path: Path) -> dict[str, str]:
     """The `key=value` partition components of a delivered file's path (the raw prefix's keys)."""
     values: dict[str, str] = {}
     for part in path.parts:
-        match = _HIVE.match(part)
+        match = _HIVE.fullmatch(part)
         if match:
             values[match.group(1)] = match.group(2)
     return values
