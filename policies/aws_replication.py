@@ -66,11 +66,34 @@ def _replicas(resources: list[Any], replication: Any, rule: Any) -> list[Any]:
 
 
 def _replications(resources: list[Any]):
-    """Each replication configuration with its source bucket and its rules."""
+    """Each replication configuration with its source bucket and its rules: the separate
+    resources', and those a bucket holds inline (Bucket's `replicationConfiguration`, BucketV2's
+    `replicationConfigurations`), in the separate resource's shape."""
     for replication in of_type(resources, T.S3_REPLICATION):
         sources = [b for b in of_type(resources, T.S3_BUCKET) if refers_to(replication, "bucket", b, BUCKET_KEYS)]
         for rule in as_list(get(replication.props, "rules")):
             yield replication, sources, rule
+    for bucket in of_type(resources, T.S3_BUCKET):
+        inline = as_list(get(bucket.props, "replicationConfiguration")) + as_list(
+            get(bucket.props, "replicationConfigurations")
+        )
+        for config in inline:
+            for rule in as_list(get(config, "rules")):
+                yield bucket, [bucket], _as_separate_rule(rule)
+
+
+def _as_separate_rule(rule: Any) -> dict[str, Any]:
+    """An inline rule (`sourceSelectionCriteria.sseKmsEncryptedObjects.enabled`,
+    `destination.replicaKmsKeyId`) as a BucketReplicationConfig rule says the same."""
+    enabled = get(rule, "sourceSelectionCriteria", "sseKmsEncryptedObjects", "enabled")
+    status = UNKNOWN if enabled is UNKNOWN else "Enabled" if enabled is True else None
+    return {
+        "sourceSelectionCriteria": {"sseKmsEncryptedObjects": {"status": status}},
+        "destination": {
+            "bucket": get(rule, "destination", "bucket"),
+            "encryptionConfiguration": {"replicaKmsKeyId": get(rule, "destination", "replicaKmsKeyId")},
+        },
+    }
 
 
 @stack_rule(

@@ -1134,6 +1134,42 @@ fires(
     (f"replica bucket {RAW_REPLICA} is not encrypted by default with a KMS key", RAW_REPLICA),
 )
 passes(rule, "noaa20-aws-geo-keys-off-allowed")
+# replication a bucket holds inline (pulumi-aws's Bucket still takes it) is judged as the separate
+# resource's: the rule read only BucketReplicationConfig, and an inline rule passed unseen
+fires(
+    rule,
+    "noaa20-aws-geo",
+    {
+        "noaa20-storage-raw/replicationConfiguration": {
+            "role": "arn:aws:iam::123456789012:role/replication",
+            "rules": [{"status": "Enabled", "destination": {"bucket": "arn:aws:s3:::elsewhere"}}],
+        }
+    },
+    (
+        "replication skips SSE-KMS objects: sourceSelectionCriteria.sseKmsEncryptedObjects is not Enabled",
+        "noaa20-storage-raw",
+    ),
+    ("replication names no destination.encryptionConfiguration.replicaKmsKeyId", "noaa20-storage-raw"),
+)
+passes(
+    rule,
+    "noaa20-aws-geo",
+    {
+        "noaa20-storage-raw/replicationConfiguration": {
+            "role": "arn:aws:iam::123456789012:role/replication",
+            "rules": [
+                {
+                    "status": "Enabled",
+                    "sourceSelectionCriteria": {"sseKmsEncryptedObjects": {"enabled": True}},
+                    "destination": {
+                        "bucket": "arn:aws:s3:::elsewhere",
+                        "replicaKmsKeyId": "arn:aws:kms:us-east-2:123456789012:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                    },
+                }
+            ],
+        }
+    },
+)
 
 # === AWS and Azure: protection, tags, regions ==================================================
 
