@@ -384,3 +384,31 @@ def test_a_break_even_at_or_below_zero_is_no_price(report):
     )
     svg = render_charts(negative)["sensitivity"].decode()
     assert "-35.55" not in svg and "cheaper at any partner price" in svg
+
+
+@pytest.mark.parametrize(
+    ("window_from", "status", "said"),
+    [
+        ("2024-06-17T21:44Z", "estimated", True),  # the reference TLE: 900 days before the run
+        ("2026-11-20T00:00Z", "estimated", False),  # two weeks old: the estimate is of the weeks to come
+        ("2024-06-17T21:44Z", "not a low Earth orbit", False),  # nothing estimated to date
+    ],
+)
+def test_an_estimate_of_a_week_long_past_is_said(window_from, status, said):
+    """A TLE's week is what the coverage describes; an old one described 2024's passes with no
+    word outside the method paragraph."""
+    from groundlink.report.sections import coverage_dated
+
+    doc = {
+        "generatedAt": "2026-12-04T14:00:00Z",
+        "coverage": {
+            "satellites": [
+                {"satellite": "noaa20", "window": {"from": window_from}, "networks": {"ksat": {"status": status}}}
+            ]
+        },
+    }
+    expected = [
+        "estimated for the week after each TLE's epoch, not the weeks to come (noaa20 from 2024-06-17, 900 days "
+        "before this run), over today's site catalog: refresh satellites[].tle for a current estimate"
+    ]
+    assert coverage_dated(doc) == (expected if said else [])

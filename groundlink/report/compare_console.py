@@ -11,6 +11,7 @@ from rich.text import Text
 
 from .sections import (
     Section,
+    coverage_dated,
     coverage_not_estimated,
     coverage_warnings,
     refusal,
@@ -49,7 +50,7 @@ def print_summary(doc: dict[str, Any], out_dir: str, console: Console) -> None:
         console.print(f"[bold red]cost warning:[/] {escape(warning)}")
     for warning in coverage_warnings(doc):
         console.print(f"[yellow]coverage warning:[/] {escape(warning)}")
-    for line in coverage_not_estimated(doc):
+    for line in (*coverage_not_estimated(doc), *coverage_dated(doc)):
         console.print(f"[yellow]coverage:[/] {escape(line)}")
     if unused := unused_overrides(doc):
         console.print(f"[yellow]{escape(unused_overrides_line(unused))}[/]")

@@ -6,6 +6,7 @@ is formatted in one place and both reports always say the same thing.
 
 from __future__ import annotations
 
+import datetime as dt
 import shlex
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -105,7 +106,10 @@ def _summary(doc: dict[str, Any], clouds: list[str]) -> Section:
         ],
         # a contact plan the orbit cannot give is a reason to doubt every cost below it
         bullets=[_c(f, "bad") for f in doc["failures"]]
-        + [_c(f"Coverage: {w}", "gap") for w in (*coverage_warnings(doc), *coverage_not_estimated(doc))],
+        + [
+            _c(f"Coverage: {w}", "gap")
+            for w in (*coverage_warnings(doc), *coverage_not_estimated(doc), *coverage_dated(doc))
+        ],
         table=_table([""] + [cloud_title(c) for c in clouds], rows),
         after=[
             _c(
@@ -534,6 +538,33 @@ def coverage_not_estimated(doc: dict[str, Any]) -> list[str]:
             said = f"{kind} (the coverage table gives each one's reason)"
         lines.append(f"{name} on {clouds}: {said}; ground_segment.contacts_per_day is not checked")
     return lines
+
+
+# A TLE older than this describes no week to come: the estimate is of the week after its epoch.
+STALE_TLE_DAYS = 30
+
+
+def coverage_dated(doc: dict[str, Any]) -> list[str]:
+    """When an estimate is of a week long past: it is made for the week after each TLE's epoch
+    (an element set is good for days), with today's site catalog, and only the method paragraph
+    said so; a 2017 TLE gave 2017's passes over sites AWS opened since, with no word."""
+    run = _day(doc["generatedAt"])
+    old = []
+    for sat in (doc["coverage"] or {}).get("satellites", []):
+        window = sat.get("window")
+        estimated = any(n.get("status") == "estimated" for n in sat.get("networks", {}).values())
+        if window and estimated and (age := (run - _day(window["from"])).days) > STALE_TLE_DAYS:
+            old.append(f"{sat['satellite']} from {window['from'][:10]}, {age:,} days before this run")
+    if not old:
+        return []
+    return [
+        f"estimated for the week after each TLE's epoch, not the weeks to come ({_some_of(old)}), over today's "
+        "site catalog: refresh satellites[].tle for a current estimate"
+    ]
+
+
+def _day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text[:10])
 
 
 def _coverage(doc: dict[str, Any], clouds: list[str]) -> Section:
