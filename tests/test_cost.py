@@ -124,9 +124,10 @@ def test_digif_lands_the_sampled_bandwidth_not_the_data_rate(catalogs):
 
 def test_requests_queries_stream_keys_and_egress(catalogs):
     aws = lines(estimate(arith_spec(), catalogs).clouds["aws"])
-    # 19 raw files (one per 30 s of a 570 s contact) + 1 products object per contact
-    assert aws["S3 PUT requests"].quantity == pytest.approx(20 * 91.25)
-    assert aws["S3 PUT requests"].cost == pytest.approx(1825 / 1000 * 0.005)
+    # 19 raw files (one per 30 s of a 570 s contact) + 1 frame stream object + the frame index and
+    # the contact summary per contact: 22 x 91.25 = 2,007.5
+    assert aws["S3 PUT requests"].quantity == pytest.approx(22 * 91.25)
+    assert aws["S3 PUT requests"].cost == pytest.approx(2007.5 / 1000 * 0.005)
     assert aws["Athena TB scanned"].cost == pytest.approx(10.0)  # 2 TB > 100 queries x 10 MB
     assert aws["Kinesis shards"].cost == pytest.approx(730 * 0.015)  # 1 shard assumed without a plan
     assert aws["Firehose telemetry archive"].quantity == pytest.approx(2 * 570 * 91.25 / 1e6)
@@ -253,8 +254,9 @@ def test_overrides_fill_unknowns_and_switch_to_reserved_minutes(catalogs):
 
 def test_object_size_assumption_changes_request_counts(catalogs):
     usage = estimate(arith_spec(), catalogs, Assumptions(object_size_mb=100)).usage
-    # raw files follow the 30 s cadence, not the object size: 19 raw + ceil(285/100) products
-    assert usage.objects_written == pytest.approx((19 + 3) * 91.25)
+    # raw files follow the 30 s cadence, not the object size: 19 raw + ceil(285/100) = 3 frame
+    # stream objects + the frame index and the contact summary
+    assert usage.objects_written == pytest.approx((19 + 3 + 2) * 91.25)
 
 
 def test_counts_come_from_the_plan_when_it_has_them(catalogs, aws_noaa20):

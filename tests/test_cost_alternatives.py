@@ -7,15 +7,17 @@ prices added so that every alternative is known:
           blob_hot_gzrs_write_operations 0.06, service_bus_premium_mu_hour 1, event_hubs_premium_pu_hour 2
 
 The example holds hot 61.56 GB, cool 123.12, cold 184.68, archive 629.28 (Azure keeps the
-archive GB in Cold: 813.96), lands 41.61 + 20.805 = 62.415 GB and writes 1,460 objects a month.
+archive GB in Cold: 813.96), lands 41.61 + 20.805 = 62.415 GB and writes 1,606 objects a month
+(1,387 raw files, 219 product objects), which Azure bills as 16,279 write operations (one per
+4 MiB of each object, and one per manifest: test_cost_worked_example.py).
 
 - AWS geo adds: replica capacity 1.2312 + 1.2312 + 0.73872 + 0.62928 = 3.8304; replica PUTs
-  1,460 x 0.01 = 14.6; transfer 62.415 x 0.02 = 1.2483; replica key 1; KMS requests
-  2 x 1,460 x 0.001 = 2.92. Delta 23.5987; the storage choice becomes 2 x 3.8304 + 14.6 + 1.2483
-  + 1 + 2.92 = 27.4291.
+  1,606 x 0.01 = 16.06; transfer 62.415 x 0.02 = 1.2483; replica key 1; KMS requests
+  2 x 1,606 x 0.001 = 3.212. Delta 25.3507; the storage choice becomes 2 x 3.8304 + 16.06 + 1.2483
+  + 1 + 3.212 = 29.1811.
 - Azure geo (GZRS): 61.56 x 0.05 + 123.12 x 0.04 + 813.96 x 0.01 = 3.078 + 4.9248 + 8.1396 = 16.1424,
-  plus transfer 1.2483 plus writes 1,533 x 0.06 = 91.98 (1,460 objects + 73 manifests): 109.3707,
-  against ZRS 1.60056 + 2.33928 + 3.66282 + writes 1,533 x 0.05 = 76.65: 84.25266; delta 25.11804.
+  plus transfer 1.2483 plus writes 16,279 x 0.06 = 976.74: 994.1307,
+  against ZRS 1.60056 + 2.33928 + 3.66282 + writes 16,279 x 0.05 = 813.95: 821.55266; delta 172.57804.
 - Azure software keys: the $5.5 HSM key line (the 3,072-bit key the stack creates) goes: delta -5.5.
 - Azure Premium messaging adds 730 h x $1 + 730 h x $2 = 2,190 and removes the Standard lines
   9.855 + 0.1095 + 21.9 + 73 = 104.8645 (Service Bus operations: 3 x 73 messages, one per
@@ -91,7 +93,7 @@ def test_aws_alternatives_of_the_worked_example():
     assert _figures("aws") == {
         "storageRedundancy": {
             "zone": ("S3 Standard (3 zones)", True, 3.8304, 0, ()),
-            "geo": ("S3 Standard (3 zones), replicated to us-east-1", False, 27.4291, 23.5987, ()),
+            "geo": ("S3 Standard (3 zones), replicated to us-east-1", False, 29.1811, 25.3507, ()),
         },
         "hsmKeys": {True: (True, True, 1, 0, ()), False: (True, False, 1, 0, ())},
         "messagingEncryption": {False: ("mission key", True, 0, 0, ()), True: ("mission key", False, 0, 0, ())},
@@ -101,8 +103,8 @@ def test_aws_alternatives_of_the_worked_example():
 def test_azure_alternatives_of_the_worked_example():
     assert _figures("azure") == {
         "storageRedundancy": {
-            "zone": ("ZRS", True, 84.25266, 0, ()),
-            "geo": ("GZRS", False, 109.3707, 25.11804, ()),
+            "zone": ("ZRS", True, 821.55266, 0, ()),
+            "geo": ("GZRS", False, 994.1307, 172.57804, ()),
         },
         "hsmKeys": {True: (True, True, 5.5, 0, ()), False: (False, False, 0, -5.5, ())},
         "messagingEncryption": {
@@ -116,11 +118,11 @@ def test_azure_alternatives_of_the_worked_example():
 
 def test_from_a_geo_spec_zone_saves_what_geo_costs_and_read_access_is_dropped():
     aws, azure = _figures("aws", **GEO), _figures("azure", **GEO, **{"storage.geo_read_access": True})
-    assert aws["storageRedundancy"]["zone"][1:4] == (False, pytest.approx(3.8304), pytest.approx(-23.5987))
+    assert aws["storageRedundancy"]["zone"][1:4] == (False, pytest.approx(3.8304), pytest.approx(-25.3507))
     # RA-GZRS prices are not among the added ones: the chosen account's capacity and writes are
-    # unknown, so the saving is ZRS's 84.25266 less the transfer line's 1.2483, plus an unknown, named
+    # unknown, so the saving is ZRS's 821.55266 less the transfer line's 1.2483, plus an unknown, named
     option, chosen, _, saving, unknown = azure["storageRedundancy"]["zone"]
-    assert (option, chosen, saving) == ("ZRS", False, pytest.approx(84.25266 - 1.2483))
+    assert (option, chosen, saving) == ("ZRS", False, pytest.approx(821.55266 - 1.2483))
     assert set(unknown) == {
         "blob_hot_ragzrs_gb_month",
         "blob_cool_ragzrs_gb_month",
@@ -132,7 +134,7 @@ def test_from_a_geo_spec_zone_saves_what_geo_costs_and_read_access_is_dropped():
 
 def test_an_unknown_price_makes_the_delta_partial_and_names_it():
     geo = _figures("aws", _catalogs())["storageRedundancy"]["geo"]
-    assert geo[3] == pytest.approx(23.5987 - 1.2483) and geo[4] == ("s3_inter_region_transfer_gb",)
+    assert geo[3] == pytest.approx(25.3507 - 1.2483) and geo[4] == ("s3_inter_region_transfer_gb",)
 
 
 def test_notes_say_what_was_assumed_what_has_no_effect_and_the_declared_gaps():
@@ -172,11 +174,11 @@ def test_the_report_table_shows_each_alternative_and_its_delta_per_cloud():
     assert rows == {
         "storage.redundancy: zone": [
             "S3 Standard (3 zones): $3.83/month (the spec's choice)",
-            "ZRS: $84.25/month (the spec's choice)",
+            "ZRS: $821.55/month (the spec's choice)",  # 821.55266
         ],
         "storage.redundancy: geo": [
-            "S3 Standard (3 zones), replicated to us-east-1: $27.43/month (+$23.60 a month)",
-            "GZRS: $109.37/month (+$25.12 a month)",
+            "S3 Standard (3 zones), replicated to us-east-1: $29.18/month (+$25.35 a month)",  # 29.1811, 25.3507
+            "GZRS: $994.13/month (+$172.58 a month)",  # 994.1307, 172.57804
         ],
         "security.hsm_keys: true": ["yes: $1.00/month (the spec's choice)", "yes: $5.50/month (the spec's choice)"],
         "security.hsm_keys: false": ["yes: $1.00/month (no change)", "no: $0.00/month (-$5.50 a month)"],

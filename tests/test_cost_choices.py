@@ -51,10 +51,10 @@ def test_aws_choices_of_the_worked_example():
 def test_azure_choices_of_the_worked_example():
     assert _choices("azure") == {
         # no archive tier on ZRS: archive-aged data stays in Cold, (184.68 + 629.28) GB x $0.0045;
-        # and the ZRS write operations, 1,533 x $0.05 = 76.65
+        # and the ZRS write operations, one per 4 MiB of each object: 16,279 x $0.05 = 813.95
         "storageRedundancy": (
             "ZRS",
-            _total(1.60056 + 2.33928 + 3.66282 + 76.65),
+            _total(1.60056 + 2.33928 + 3.66282 + 813.95),
             "blob capacity and write operation lines at this redundancy's prices; no archive tier on this "
             "redundancy: archive-aged data is held and priced in Cold",
         ),

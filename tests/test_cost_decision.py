@@ -93,10 +93,11 @@ def test_events_follow_each_clouds_trigger(catalogs):
     assert aws["EventBridge events (from AWS Ground Station)"].quantity == pytest.approx(CONTACTS)
     assert aws["EventBridge events (from AWS Ground Station)"].cost == 0
     assert aws["SQS requests"].quantity == pytest.approx(3 * CONTACTS)
-    # Azure: an ingress per blob (19 raw + the partner's manifest + 1 products per contact) and a
-    # delivery per manifest (the subscription passes no data blob): 22 x 91.25 = 2,007.5
-    assert azure["Event Grid operations"].quantity == pytest.approx(22 * CONTACTS)
-    assert azure["Event Grid operations"].cost == 0  # 2,007.5 < 100,000 free
+    # Azure: an ingress per blob (19 raw + the partner's manifest + 1 frame stream + the frame index
+    # and the contact summary per contact) and a delivery per manifest (the subscription passes no
+    # data blob): 24 x 91.25 = 2,190
+    assert azure["Event Grid operations"].quantity == pytest.approx(24 * CONTACTS)
+    assert azure["Event Grid operations"].cost == 0  # 2,190 < 100,000 free
     # a Service Bus message per manifest, sent, received and completed
     assert azure["Service Bus operations"].quantity == pytest.approx(3 * CONTACTS)
     assert azure["Service Bus Standard base charge"].cost == pytest.approx(730 * 0.0135)

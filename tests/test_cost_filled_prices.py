@@ -121,14 +121,16 @@ def test_geo_redundancy_prices_each_tier_and_the_paired_region_copy(catalogs, re
     item, quantity, cost = azure["blob_geo_replication_gb"]
     assert item == f"Geo-replication data transfer ({'RA-GZRS' if read_access else 'GZRS'})"
     assert (quantity, cost) == pytest.approx((LANDED_GB, 1.560375))  # 78.01875 GB x $0.02
-    # (1,825 objects + 91.25 manifests) written a month, at the GZRS meter RA-GZRS shares
+    # one write per 4 MiB (4,194,304 bytes) of each object, at the GZRS meter RA-GZRS shares: per
+    # contact 19 raw files of 30 MB (8 writes each: 152), a 285 MB frame stream (68), the frame
+    # index and the contact summary (1 each) and the partner's manifest (1): 223 x 91.25 = 20,348.75
     writes = azure[f"blob_hot_{kind}_write_operations"]
     item = "Blob write operations (RA-GZRS)" if read_access else "Blob write operations (GZRS)"
-    assert writes == (item, pytest.approx(1916.25), pytest.approx(0.0292803))  # 1,916.25 x $0.1528 / 10,000
+    assert writes == (item, pytest.approx(20348.75), pytest.approx(0.3109289))  # 20,348.75 x $0.1528 / 10,000
     choice = cost_json(est, 1000, spec.spec)["clouds"]["azure"]["choices"]["storageRedundancy"]
     assert choice["value"] == ("RA-GZRS" if read_access else "GZRS")
     assert choice["monthly"] == {
-        "known": pytest.approx(sum(expected.values()) + 1.560375 + 0.0292803),
+        "known": pytest.approx(sum(expected.values()) + 1.560375 + 0.3109289),
         "complete": True,
         "unknown": [],
     }
@@ -152,9 +154,9 @@ def test_report_states_the_cost_of_each_redundancy_and_messaging_choice_per_clou
     table = _choices(doc, ["aws", "azure"]).table
     assert table is not None
     rows = {row[0].text: [cell.text for cell in row[1:]] for row in table.rows}
-    # GZRS: 3.256524 + 8.887725 + 6.76476 + 1.560375 + writes 0.0292803 = 20.4986643;
+    # GZRS: 3.256524 + 8.887725 + 6.76476 + 1.560375 + writes 0.3109289 = 20.7803129;
     # Premium: 677.075 + 749.71 = 1,426.785
-    assert rows["Storage redundancy"][1] == "GZRS: $20.50/month"
+    assert rows["Storage redundancy"][1] == "GZRS: $20.78/month"
     assert rows["Messaging encryption"] == ["mission key: $0.00/month", "mission key: $1,426.79/month"]
     assert rows["Storage redundancy"][0].startswith("S3 Standard (3 zones), replicated to us-east-2: $")
 

@@ -26,7 +26,9 @@ from groundlink.spec import spec_from_data
 
 from .conftest import cached_plan, spec_data
 
-OPERATIONS = 22 * 4 * 365 / 12
+# one per object written a month: per contact 20 raw files, the partner's manifest, a frame stream,
+# the frame index and the contact summary, x 4 x 365/12 contacts = 2,920
+OPERATIONS = 24 * 4 * 365 / 12
 
 
 @pytest.fixture(scope="module")
@@ -62,11 +64,11 @@ def test_the_3072_bit_hsm_key_of_the_plan_is_priced_at_the_advanced_key_rate(cat
     assert _key_lines(catalogs, azure_noaa20) == {
         # 1 key x $5 a key-month (not the 2048-bit $1)
         "Key Vault HSM keys (RSA 3072-bit)": ("key_vault_hsm_advanced_key_month", 1, pytest.approx(5.0)),
-        # 2,676.67 operations x $0.15 / 10,000 = $0.04015 (not x $0.03 = $0.00803)
+        # 2,920 operations x $0.15 / 10,000 = $0.0438 (not x $0.03 = $0.00876)
         "Key Vault operations (RSA 3072-bit key)": (
             "key_vault_advanced_key_operations",
             pytest.approx(OPERATIONS),
-            pytest.approx(0.04015),
+            pytest.approx(0.0438),
         ),
     }
 
@@ -77,19 +79,19 @@ def test_without_a_plan_the_stack_s_key_size_is_assumed(catalogs):
         "Key Vault operations (RSA 3072-bit key)": (
             "key_vault_advanced_key_operations",
             pytest.approx(OPERATIONS),
-            pytest.approx(0.04015),
+            pytest.approx(0.0438),
         ),
     }
 
 
 def test_the_price_follows_the_key_size_in_the_plan(catalogs):
     assert _key_lines(catalogs, _with_key_size(2048)) == {
-        # 1 x $1; 2,676.67 x $0.03 / 10,000 = $0.00803
+        # 1 x $1; 2,920 x $0.03 / 10,000 = $0.00876
         "Key Vault HSM keys (RSA 2048-bit)": ("key_vault_hsm_key_month", 1, pytest.approx(1.0)),
         "Key Vault operations (RSA 2048-bit key)": (
             "key_vault_operations",
             pytest.approx(OPERATIONS),
-            pytest.approx(0.00803),
+            pytest.approx(0.00876),
         ),
     }
     four = _key_lines(catalogs, _with_key_size(4096))

@@ -83,14 +83,15 @@ def test_aws_geo_prices_the_replica_and_the_replication_itself(catalogs):
         # the replica buckets hold the same GB per tier: 76.95 x 0.023 and 1,171.35 x 0.0125
         "S3 replication: replica S3 Standard storage (us-east-2)": pytest.approx((76.95, 1.76985)),
         "S3 replication: replica S3 Standard-IA storage (us-east-2)": pytest.approx((1171.35, 14.641875)),
-        # 20 objects a contact x 91.25 contacts written again there, at $0.005 per 1,000
-        "S3 replication: PUT requests (us-east-2)": pytest.approx((1825, 0.009125)),
+        # 22 objects a contact (19 raw files, a frame stream, the frame index, the contact summary)
+        # x 91.25 contacts = 2,007.5 written again there, at $0.005 per 1,000
+        "S3 replication: PUT requests (us-east-2)": pytest.approx((2007.5, 0.0100375)),
         # 52.0125 GB raw + 26.00625 GB products landed a month cross once, at $0.02 per GB
         "S3 replication: inter-region transfer (to us-east-2)": pytest.approx((78.01875, 1.560375)),
         "S3 replication: KMS replica key": pytest.approx((1, 1.0)),
-        # a Decrypt and an Encrypt per object: 3,650, inside the 20,000 free KMS requests a month
-        # less the 1,825 of the KMS requests line (18,175 left), so $0
-        "S3 replication: KMS requests": pytest.approx((3650, 0.0)),
+        # a Decrypt and an Encrypt per object: 4,015, inside the 20,000 free KMS requests a month
+        # less the 2,007.5 of the KMS requests line (17,992.5 left), so $0
+        "S3 replication: KMS requests": pytest.approx((4015, 0.0)),
     }
     # everything else is the zone mission's
     assert [x.item for x in geo.clouds["aws"].lines if x.item not in added] == [
@@ -98,8 +99,8 @@ def test_aws_geo_prices_the_replica_and_the_replication_itself(catalogs):
     ]
     choice = cost_json(geo, 1000, arith_spec(**GEO).spec)["clouds"]["aws"]["choices"]["storageRedundancy"]
     assert choice["value"] == "S3 Standard (3 zones), replicated to us-east-2"
-    # 2 x (1.76985 + 14.641875) = 32.82345 of capacity, + 0.009125 + 1.560375 + 1.0 + 0 = 35.39295
-    assert choice["monthly"] == {"known": pytest.approx(35.39295), "complete": True, "unknown": []}
+    # 2 x (1.76985 + 14.641875) = 32.82345 of capacity, + 0.0100375 + 1.560375 + 1.0 + 0 = 35.3938625
+    assert choice["monthly"] == {"known": pytest.approx(35.3938625), "complete": True, "unknown": []}
     # the replica key is the storage choice's: the HSM keys choice still counts the mission key alone
     hsm = cost_json(geo, 1000, arith_spec(**GEO).spec)["clouds"]["aws"]["choices"]["hsmKeys"]
     assert hsm["monthly"]["known"] == pytest.approx(1.0)
@@ -119,8 +120,9 @@ def test_azure_geo_adds_the_paired_region_copy_at_the_geo_replication_rate(catal
     choice = cost_json(estimate(arith_spec(**GEO), catalogs), 1000, arith_spec(**GEO).spec)["clouds"]["azure"]
     monthly = choice["choices"]["storageRedundancy"]["monthly"]
     # GZRS capacity 3.60126 + 40.06017 = 43.66143, plus the transfer 1.560375, plus the GZRS
-    # writes: (1,825 objects + 91.25 manifests) x $0.1528 per 10,000 = 0.0292803
-    assert monthly == {"known": pytest.approx(45.2510853), "complete": True, "unknown": []}
+    # writes, one per 4 MiB of each object: (20,257.5 + 91.25 manifests) x $0.1528 per 10,000
+    # = 0.3109289 (test_cost_filled_prices.py counts them)
+    assert monthly == {"known": pytest.approx(45.5327339), "complete": True, "unknown": []}
 
 
 def test_premium_messaging_replaces_standard_lines_with_unit_hours(catalogs):
@@ -143,8 +145,9 @@ def test_compare_json_states_each_choice_and_its_monthly_cost(catalogs):
     doc = cost_json(estimate(spec, catalogs), 1000, spec.spec)
     azure, aws = doc["clouds"]["azure"]["choices"], doc["clouds"]["aws"]["choices"]
     assert azure["storageRedundancy"]["value"] == "ZRS"
-    # ZRS capacity 24.25635 + (1,825 objects + 91.25 manifests) x $0.0878 per 10,000 written
-    zrs = 24.25635 + 1916.25 * 0.0878 / 10_000
+    # ZRS capacity 24.25635 + 20,348.75 write operations (one per 4 MiB of each object, one per
+    # manifest: test_cost_filled_prices.py) x $0.0878 per 10,000
+    zrs = 24.25635 + 20348.75 * 0.0878 / 10_000
     assert azure["storageRedundancy"]["monthly"] == {"known": pytest.approx(zrs), "complete": True, "unknown": []}
     assert azure["hsmKeys"]["value"] is True
     # one HSM key (no plan: the 3,072-bit mission key assumed) x $5 a month

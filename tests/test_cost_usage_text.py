@@ -60,8 +60,11 @@ def test_the_assumptions_the_report_prints_name_the_figures_they_rest_on():
         'user guide, "Plan your dataflow communication paths" '
         "(https://docs.aws.amazon.com/ground-station/latest/ug/getting-started.step2.html), read 2026-12-01): "
         "19 raw files per contact; the same cadence is assumed for a partner's delivery. Product objects "
-        "average 1959 MB (assumptions.object_size_mb). One write request per object (multipart / block "
-        "uploads issue one per part).",
+        "average 1959 MB (assumptions.object_size_mb). Each processed contact also writes its frame index and "
+        "contact summary, one object each. On AWS one PUT request per object (a multipart upload issues one "
+        "per part: a lower bound); Azure's ADLS Gen2 account bills a file's writes per 4 MiB, so one write "
+        "operation per 4 MiB of each object, at least one (the frame index and contact summary counted as one "
+        "each).",
         "A partner network also writes one manifest per contact, last, into the raw store (the AWS stack with "
         "provider: partner; the Azure stack always, as it has no ground station of its own).",
         "One key request per object written (an upper bound: S3 Bucket Keys and Azure's key caching cut it).",
@@ -77,6 +80,8 @@ def test_the_assumptions_the_report_prints_name_the_figures_they_rest_on():
         "Budgets, logs, catalogs' own storage, the key versions automatic key rotation adds, Key Vault's "
         "charge for each automatic rotation and Event Hubs Standard ingress events are not priced (not in the "
         "price catalog).",
+        "A price's free monthly allowance (a line's freePerMonth in compare.json) belongs to the whole account "
+        "or subscription: it is applied as if this stack were its only user.",
     ]
 
 
@@ -89,10 +94,14 @@ def test_the_usage_figures_of_the_worked_example():
     assert usage.contact_seconds == pytest.approx(41610)  # 570 s x 73
     assert usage.raw_gb == pytest.approx(41.61)
     assert usage.products_gb == pytest.approx(20.805)
-    assert usage.objects_written == pytest.approx(1460)
+    # 19 raw files a link + a frame stream, the frame index and the contact summary, per pass: 22 x 73
+    assert usage.objects_written == pytest.approx(1606)
+    # one per 4 MiB: 19 raw files x 8 + 68 for the 285 MB frame stream + 2, per pass: 222 x 73
+    assert usage.adls_object_writes == pytest.approx(16206)
     # the managed example: AWS Ground Station writes no manifest; on Azure a partner writes one per contact
     assert usage.manifests == {"azure": pytest.approx(73)}
-    assert (usage.written("aws"), usage.written("azure")) == (pytest.approx(1460), pytest.approx(1533))
+    assert (usage.written("aws"), usage.written("azure")) == (pytest.approx(1606), pytest.approx(1679))
+    assert usage.adls_write_operations() == pytest.approx(16279)  # and one per manifest
     # one queue message per contact event on AWS, per contact manifest on Azure (not per raw blob)
     assert usage.queue_messages("aws") == (pytest.approx(73), "one per contact event")
     assert usage.queue_messages("azure") == (pytest.approx(73), "one per contact manifest created, BlobCreated")

@@ -12,8 +12,13 @@ The mission (two satellites, one downlink each):
 - Data per contact per link: 8 Mbps x 570 s / 8 / 1000 = 0.57 GB = 570 MB.
 - Raw files: the ground segment writes one file per link every 30 s of contact:
   ceil(570/30) = 19 per link, 2 links = 38 per pass x 36.5 = 1,387 raw files/month.
-- Product objects of 1,959 MB (the default): ceil(285/1959) = 1 per link per pass
-  (products_ratio 0.5), 2 x 36.5 = 73/month. Objects written: 1,387 + 73 = 1,460.
+- Product objects of 1,959 MB (the default): ceil(285/1959) = 1 frame stream per link per pass
+  (products_ratio 0.5), plus the contact's frame index and contact summary: 3 per pass,
+  3 x 73 = 219/month. Objects written: 1,387 + 219 = 1,606.
+- Azure's ADLS Gen2 account bills one write per 4 MiB (4,194,304 bytes) of each object, at least
+  one: a raw file of 570/19 = 30 MB is ceil(30,000,000 / 4,194,304) = 8 writes, a frame stream
+  of 285 MB ceil(285,000,000 / 4,194,304) = 68, the index and the summary 1 each: 19 x 8 + 68 +
+  2 = 222 per pass, x 73 = 16,206/month, + 73 manifests (1 each) = 16,279.
 - Contact events: one per contact of each satellite = 36.5 x 2 = 73/month.
 - Processing: 41.61 GB / 73 contacts = 570 MB per contact; at the committed bench figure of
   1,381.788306 MB/s on one core that is 0.41251 s, billed to the millisecond: 0.413 s. The
@@ -22,7 +27,7 @@ The mission (two satellites, one downlink each):
   73 = 146 GB-s. One invocation per queue message: 73 SQS messages (contact events) on AWS,
   73 Service Bus messages (contact manifests: the subscription passes no data blob) on Azure.
 - Manifests: AWS Ground Station writes none; on Azure a partner network lands the contacts and
-  writes one manifest per contact into the raw store: 73/month. Azure writes 1,460 + 73 = 1,533
+  writes one manifest per contact into the raw store: 73/month. Azure writes 1,606 + 73 = 1,679
   objects, 1,387 + 73 = 1,460 of them raw blobs, 73 of them manifests.
 - Telemetry: 2 KB/s x 570 s x 73 contacts = 83,220 KB = 0.08322 GB/month.
 - Raw landed: 2 x 0.57 x 36.5 = 41.61 GB/month = 41.61 x 12 / 365 = 1.368 GB/day;
@@ -175,10 +180,10 @@ def test_every_aws_line_of_the_managed_example():
         {
             "AWS Ground Station narrowband minutes (on-demand)": (365, 3650),  # 36.5 x 10 min x $10
             "AWS Ground Station wideband minutes (on-demand)": (365, 7300),  # 36.5 x 10 min x $20
-            "S3 PUT requests": (1460, 14.6),
+            "S3 PUT requests": (1606, 16.06),  # 1,387 raw files + 219 product objects, x $0.01
             "Internet egress": (100, 10),
             "KMS keys": (1, 1),  # no plan: one key assumed
-            "KMS requests": (1460, 1.46),  # one per object written
+            "KMS requests": (1606, 1.606),  # one per object written
             "EventBridge events (from AWS Ground Station)": (73, 0.146),  # one per contact, both satellites
             "SQS requests": (219, 0.657),  # send, receive, delete: 3 x 73
             "Athena TB scanned": (2, 10),  # max(2 TB, 100 x 10 MB)
@@ -200,13 +205,14 @@ def test_every_azure_line_of_the_managed_example():
         {
             # managed on AWS is a partner network on Azure: all 730 minutes at the partner price
             "Partner network contact minutes (no first-party ground station since 2024-12-18)": (730, 5110),
-            "Blob write operations (ZRS)": (1533, 76.65),  # 1,460 objects + 73 manifests, x $0.05
+            # one per 4 MiB: 16,206 for the objects + 73 manifests, x $0.05
+            "Blob write operations (ZRS)": (16279, 813.95),
             "Internet egress": (100, 8.7),
             # no plan: one HSM key assumed, of the 3,072 bits the Azure stack gives its key: $5.5
             "Key Vault HSM keys (RSA 3072-bit)": (1, 5.5),
-            "Key Vault operations (RSA 3072-bit key)": (1533, 2.2995),  # 1,533 x $0.0015
-            # an ingress per blob created (1,533) and a delivery per contact manifest (73)
-            "Event Grid operations": (1606, 0.9636),  # x $0.0006
+            "Key Vault operations (RSA 3072-bit key)": (1679, 2.5185),  # one per object: 1,679 x $0.0015
+            # an ingress per blob created (1,679) and a delivery per contact manifest (73)
+            "Event Grid operations": (1752, 1.0512),  # x $0.0006
             "Service Bus Standard base charge": (730, 9.855),  # one namespace x 730 h
             "Service Bus operations": (219, 0.1095),  # send, receive, complete: 3 x 73 manifests, x $0.0005
             "Synapse serverless SQL TB processed": (2, 12),
@@ -246,9 +252,9 @@ def test_partner_minutes_on_aws_and_no_ground_station_lines():
     aws = _lines(data, "aws")
     assert aws["Partner network contact minutes (ksat_lite)"] == pytest.approx((730, 5110))  # 2 x 36.5 x 10 x $7
     assert not [item for item in aws if item.startswith("AWS Ground Station")]
-    # the partner writes a manifest per contact into S3 too: 1,460 objects + 73 manifests = 1,533
-    assert aws["S3 PUT requests"] == pytest.approx((1533, 15.33))
-    assert aws["KMS requests"] == pytest.approx((1533, 1.533))
+    # the partner writes a manifest per contact into S3 too: 1,606 objects + 73 manifests = 1,679
+    assert aws["S3 PUT requests"] == pytest.approx((1679, 16.79))
+    assert aws["KMS requests"] == pytest.approx((1679, 1.679))
     # and its S3 event is the contact event: still one per contact, so 3 x 73 SQS requests
     assert aws["SQS requests"] == pytest.approx((219, 0.657))
 
@@ -286,10 +292,10 @@ def test_software_keys_bill_operations_only_and_hsm_keys_per_key():
     data = spec_data("noaa20.yaml")
     software = _lines(data, "azure", _with_key_type("RSA"))
     assert not [item for item in software if item.startswith("Key Vault HSM keys")]
-    # per contact: 600 s / 30 s = 20 raw files + the partner's manifest + 1 product object (15 Mbps
-    # x 600 s / 8 x 0.2 = 225 MB < 1,959 MB); 4 x 365/12 = 121.67 contacts: 2,676.67 operations on
-    # the plan's 3,072-bit key at $0.0015
-    assert software["Key Vault operations (RSA 3072-bit key)"] == pytest.approx((22 * 4 * 365 / 12, 4.015))
+    # per contact: 600 s / 30 s = 20 raw files + the partner's manifest + 1 frame stream (15 Mbps
+    # x 600 s / 8 x 0.2 = 225 MB < 1,959 MB) + the frame index and the contact summary; 4 x 365/12
+    # = 121.67 contacts: 24 x 121.67 = 2,920 operations on the plan's 3,072-bit key at $0.0015
+    assert software["Key Vault operations (RSA 3072-bit key)"] == pytest.approx((24 * 4 * 365 / 12, 4.38))
     hsm = _lines(data, "azure", _with_key_type("RSA-HSM"))
     assert hsm["Key Vault HSM keys (RSA 3072-bit)"] == pytest.approx((1, 5.5))
     assert hsm["Key Vault operations (RSA 3072-bit key)"] == software["Key Vault operations (RSA 3072-bit key)"]

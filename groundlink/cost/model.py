@@ -692,10 +692,11 @@ def _azure_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, pl
         Line(
             "storage",
             f"Blob write operations ({azure_storage_redundancy(spec)})",
-            usage.written("azure"),
+            usage.adls_write_operations(),
             writes,
             e(writes),
-            "one per object written",
+            "one per 4 MiB of each object written, at least one (ADLS Gen2 bills a file's writes per 4 MiB): "
+            f"{figure(usage.written('azure'), 0)} objects a month",
         )
     ]
     if usage.egress_gb:

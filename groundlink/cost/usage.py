@@ -40,6 +40,32 @@ FILE_SOURCE = (
 # of data processed per query", read 2026-12-02). One minimum, one function: `billed_sql_tb`.
 SQL_MIN_TB_PER_QUERY = 10e6 / 1e12
 SQL_MINIMUM_TEXT = "Athena and Synapse serverless SQL bill at least 10 MB per query"
+# An account with a hierarchical namespace (the Azure stack's ADLS Gen2 account) bills the writes of
+# a file per 4 MiB: "When uploading or appending data to existing files [...] the operation gets
+# chunked into 4MB pieces. You will be billed for each 4MB chunk", and "For files < 4MB, a full
+# transaction will be charged for each file" (Microsoft Q&A 1011055, "Cost of one blob download",
+# Microsoft's answer, https://learn.microsoft.com/en-us/answers/questions/1011055/cost-of-one-blob-download,
+# read 2026-12-04); 4 MiB is the Data Lake endpoint's block size, not configurable (Microsoft Learn,
+# "Plan and manage costs for Azure Blob Storage", MicrosoftDocs/azure-docs commit bfe0152).
+ADLS_WRITE_CHUNK_BYTES = 4 * 1024 * 1024
+# What the processor writes for a contact besides its frame streams: the frame index and the
+# contact summary, one Parquet object each (docs/processing.md, "Products and their layout").
+PRODUCT_TABLE_OBJECTS = 2
+
+
+def adls_writes(object_bytes: float) -> int:
+    """Write operations an ADLS Gen2 account bills for one object: one per 4 MiB, at least one."""
+    return max(math.ceil(object_bytes / ADLS_WRITE_CHUNK_BYTES), 1)
+
+
+def split_objects(total_bytes: float, object_bytes: float) -> tuple[int, int]:
+    """`total_bytes` written as objects of `object_bytes` (the last one smaller): how many objects,
+    and the write operations an ADLS Gen2 account bills for them."""
+    if total_bytes <= 0:
+        return 0, 0
+    objects = math.ceil(total_bytes / object_bytes)
+    last = total_bytes - (objects - 1) * object_bytes
+    return objects, (objects - 1) * adls_writes(object_bytes) + adls_writes(last)
 
 
 def aws_contact_event(provider: str) -> str:
@@ -114,6 +140,8 @@ class MonthlyUsage:
     products_gb: float
     stores: tuple[StoreFlow, ...]
     objects_written: float  # raw files plus product objects, a month (manifests: `written`)
+    # the same objects' write operations as an ADLS Gen2 account bills them: one per 4 MiB of each
+    adls_object_writes: float
     telemetry_gb: float
     query_tb: float
     queries: int
@@ -134,6 +162,11 @@ class MonthlyUsage:
     def written(self, cloud: str) -> float:
         """Objects written a month on `cloud`: raw files, a partner's manifests, product objects."""
         return self.objects_written + self.manifests.get(cloud, 0.0)
+
+    def adls_write_operations(self) -> float:
+        """Write operations the Azure account bills a month: one per 4 MiB of each raw file and
+        product object, one per manifest (a few hundred bytes)."""
+        return self.adls_object_writes + self.manifests.get("azure", 0.0)
 
     def queue_messages(self, cloud: str) -> tuple[float, str]:
         """Messages the contact queue carries a month, and why: one per event of the cloud's trigger
@@ -229,9 +262,16 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
     files_text = (
         f"{by_satellite[0]}" if len(by_satellite) == 1 else f"{by_satellite[0]}-{by_satellite[-1]} (by satellite)"
     )
-    products_per_contact = sum(
-        math.ceil(link.gb_per_contact * use.products_ratio * 1000 / object_size_mb) for link in feeding
+    # per contact of each satellite, as `raw_files_per_contact`
+    raw_writes = sum(
+        files_per_downlink * adls_writes(link.gb_per_contact * 1e9 / files_per_downlink)
+        for link in links
+        if files_per_downlink
     )
+    products = [split_objects(link.gb_per_contact * use.products_ratio * 1e9, object_size_mb * 1e6) for link in feeding]
+    # and one frame index and one contact summary per contact of a satellite whose data is processed
+    tables = PRODUCT_TABLE_OBJECTS * len({link.satellite for link in feeding})
+    products_per_contact = sum(objects for objects, _ in products) + tables
     contact_seconds = seconds_per_contact * contacts_per_month * len(spec.satellites)
     telemetry_gb = use.telemetry_kb_per_second * contact_seconds / 1e6 if spec.analytics.telemetry_stream else 0.0
     billed_query_tb = billed_sql_tb(use.query_tb_scanned_per_month, use.queries_per_month)
@@ -267,7 +307,10 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         f"The ground segment writes one raw file per downlink about every {FILE_SECONDS} s of contact "
         f"({FILE_SOURCE}): {files_text} raw files per contact; the same cadence is assumed for a "
         f"partner's delivery. Product objects average {object_size_mb:g} MB (assumptions.object_size_mb). "
-        "One write request per object (multipart / block uploads issue one per part).",
+        "Each processed contact also writes its frame index and contact summary, one object each. "
+        "On AWS one PUT request per object (a multipart upload issues one per part: a lower bound); "
+        "Azure's ADLS Gen2 account bills a file's writes per 4 MiB, so one write operation per 4 MiB "
+        "of each object, at least one (the frame index and contact summary counted as one each).",
         "A partner network also writes one manifest per contact, last, into the raw store (the AWS stack "
         "with provider: partner; the Azure stack always, as it has no ground station of its own).",
         "One key request per object written (an upper bound: S3 Bucket Keys and Azure's key caching cut it).",
@@ -283,6 +326,8 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         "Budgets, logs, catalogs' own storage, the key versions automatic key rotation adds, Key Vault's "
         "charge for each automatic rotation and Event Hubs Standard ingress events are not priced (not in the "
         "price catalog).",
+        "A price's free monthly allowance (a line's freePerMonth in compare.json) belongs to the whole account "
+        "or subscription: it is applied as if this stack were its only user.",
     ]
     return MonthlyUsage(
         days_per_month=DAYS_PER_MONTH,
@@ -294,6 +339,7 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         products_gb=products_gb,
         stores=tuple(stores),
         objects_written=(raw_files_per_contact + products_per_contact) * contacts_per_month,
+        adls_object_writes=(raw_writes + sum(writes for _, writes in products) + tables) * contacts_per_month,
         telemetry_gb=telemetry_gb,
         query_tb=use.query_tb_scanned_per_month,
         queries=use.queries_per_month,
