@@ -1947,8 +1947,8 @@ def load_spec(path: str | Path) -> MissionSpec:
     The model is frozen, so a file read twice (by a tool, then by the Pulumi
     program it runs) is parsed once: the cache key includes size and mtime.
     """
+    source = path if isinstance(path, str) else str(path)  # named as given: `./x.yaml`, not `x.yaml`
     path = Path(path)
-    source = str(path)
     try:
         stat = path.stat()
     except FileNotFoundError:

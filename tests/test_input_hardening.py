@@ -309,7 +309,7 @@ def test_a_pack_config_key_given_twice_is_refused_before_planning(capsys, tmp_pa
         (["validate", "NL"], "NL: no such file"),
         (["process", "NL", "--out", "OUT"], "groundlink: NL: no such directory"),
         (["query", "NL", "select 1"], "groundlink: NL: no such directory"),
-        (["compare", "SPEC", "--out", "OUT", "--prices", "NL"], "NL: no such file"),
+        (["compare", "SPEC", "--out", "OUT", "--prices", "NL"], "NL: no such price file"),
         (["diff", "NL", "SPEC"], "groundlink: NL: no such file"),
     ],
 )

@@ -166,10 +166,23 @@ def test_a_directory_or_a_bad_name_cannot_be_read_in_the_spec_s_words(tmp_path):
         load_spec(tmp_path)
     with pytest.raises(PriceError) as prices:
         load_overrides(tmp_path)
-    assert prices.value.lines == spec.value.lines == [f"{tmp_path}: cannot read (Is a directory)"]
+    # a --prices file is said to be the price file, which a name alone may not tell
+    assert spec.value.lines == [f"{tmp_path}: cannot read (Is a directory)"]
+    assert prices.value.lines == [f"{tmp_path}: cannot read price file (Is a directory)"]
     with pytest.raises(PriceError) as nul:
         load_overrides("a\0b")
-    assert nul.value.lines == ["a\\x00b: cannot read (embedded null byte)"]
+    assert nul.value.lines == ["a\\x00b: cannot read price file (embedded null byte)"]
+    with pytest.raises(PriceError) as missing:
+        load_overrides(tmp_path / "nope.yaml")
+    assert missing.value.lines == [f"{tmp_path / 'nope.yaml'}: no such price file"]
+
+
+@pytest.mark.parametrize("typed", ["./nope.yaml", "specs//nope.yaml", "https://example.com/x.yaml"])
+def test_a_missing_spec_is_named_as_typed(typed, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SpecError) as missing:
+        load_spec(typed)
+    assert missing.value.lines == [f"{typed}: no such file"]
 
 
 def test_an_unknown_price_id_says_where_it_is(tmp_path):

@@ -185,13 +185,13 @@ def _read_yaml(path: Path) -> Document:
     try:
         text = read_input(path)
     except FileNotFoundError:
-        raise PriceError([f"{path}: no such file"]) from None
+        raise PriceError([f"{path}: no such price file"]) from None
     except InputTooLarge as exc:
         raise PriceError([f"{path}: {exc}; not a price file"]) from None
     except UnicodeDecodeError as exc:
         raise PriceError([f"{path}: not UTF-8 text (byte {exc.start})"]) from None
     except (OSError, ValueError) as exc:  # a directory, no permission, a NUL in the name
-        raise PriceError([f"{path}: cannot read ({_os_reason(exc)})"]) from None
+        raise PriceError([f"{path}: cannot read price file ({_os_reason(exc)})"]) from None
     try:
         return read_yaml(text, str(path))
     except SpecError as exc:
