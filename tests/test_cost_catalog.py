@@ -84,4 +84,4 @@ def test_bad_override_files_give_one_line_per_problem(tmp_path, text, expected):
 def test_a_missing_override_file_is_a_one_line_error(tmp_path):
     with pytest.raises(PriceError) as error:
         load_overrides(tmp_path / "nope.yaml")
-    assert error.value.lines == [f"{tmp_path / 'nope.yaml'}: no such file"]
+    assert error.value.lines == [f"{tmp_path / 'nope.yaml'}: no such price file"]

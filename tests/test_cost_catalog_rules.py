@@ -110,7 +110,7 @@ def test_unknown_price_ids_are_each_one_line(tmp_path):
 @pytest.mark.parametrize(
     "text, problem",
     [
-        (None, "no such file"),
+        (None, "no such price file"),
         ("cloud: azure\nprices: {}\n", "cloud: 'azure' should be 'aws'"),
         (
             "cloud: aws\nprices:\n  x: {price: -1, unit: u, region: r, source: s, date: '2026'}\n",
