@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 from groundlink.clouds import CLOUDS
@@ -272,6 +273,42 @@ def test_sensitivity_title_carries_the_break_even_the_headline_uses(tmp_path):
 def test_sensitivity_title_names_on_demand_when_that_is_the_headline(reference):
     svg = charts.sensitivity(reference).decode()
     assert "break-even with AWS Ground Station on demand at the spec&#x27;s contacts: $9.93/min" in svg
+
+
+@pytest.fixture(scope="module")
+def aqua() -> dict[str, Any]:
+    """specs/aqua-legacy.yaml: Aqua (NORAD 27424), which AWS Ground Station no longer supports."""
+    path = SPECS / "aqua-legacy.yaml"
+    plans = {cloud: plan_of(spec_data(path.name), cloud) for cloud in CLOUDS}
+    return json.loads(json.dumps(offline_document(path, plans)))
+
+
+def test_a_satellite_aws_ground_station_no_longer_supports_is_offered_no_ground_station(aqua):
+    """The spec refuses `provider: managed` for Aqua, yet the decision offered "AWS with Ground
+    Station on demand instead", Ground Station break-evens and a Ground Station line in the chart."""
+    d = aqua["decision"]
+    why = (
+        "AWS Ground Station is not offered as an alternative: it no longer supports aqua (NORAD 27424) since 2024-11-30"
+    )
+    assert d["sentence"].count(why) == 1 and "Ground Station on demand" not in d["sentence"]
+    assert d["groundStationNotOffered"] == why
+    assert set(d["breakEvenPerMinute"].values()) == {None}
+    assert d["groundStationMonthly"] == {"onDemand": None, "reserved": None}
+    assert d["headlineBreakEven"]["perMinute"] is None
+    assert {(p["awsOnDemand"], p["awsReserved"]) for p in d["sensitivity"]["series"]} == {(None, None)}
+    svg = charts.sensitivity(aqua).decode()
+    assert "Ground Station" not in svg
+    section = _section(aqua, "Break-even partner price")
+    assert section.table is None  # its rows were all AWS Ground Station break-evens
+    report = render_markdown(aqua, {name: f"charts/{name}.svg" for name in charts.CHARTS})
+    assert "AWS Ground Station on demand" not in report and report.count(why) == 2  # Summary and Break-even
+    schema = json.loads((ROOT / "groundlink" / "report" / "compare.schema.json").read_text())
+    jsonschema.validate(aqua, schema)  # the nulls are the schema's too
+
+
+def test_a_supported_satellite_keeps_the_ground_station_alternative(reference):
+    assert reference["decision"]["groundStationNotOffered"] is None
+    assert _rows(reference, "Break-even partner price")[0][0].text == "Azure + partner = AWS Ground Station on demand"
 
 
 def _texts_of(svg: str, size: str) -> list[tuple[float, float, str]]:

@@ -129,6 +129,13 @@ def _decision(doc: dict[str, Any]) -> Section:
         "awsPartnerVsAwsReserved": "AWS + partner = AWS Ground Station reserved",
     }
     rows = [[label, break_even_text(d["breakEvenPerMinute"][key])] for key, label in names.items()]
+    # no Ground Station alternative (a satellite it no longer supports): no break-even with it to
+    # tabulate; the sentence says why
+    table = (
+        None
+        if d["groundStationNotOffered"]
+        else _table(["Where the monthly totals are equal", "Partner price"], rows, [False, True])
+    )
     rest = d["restMonthly"]
     after = [
         _c(
@@ -142,7 +149,7 @@ def _decision(doc: dict[str, Any]) -> Section:
     return Section(
         "Break-even partner price",
         paragraphs=[_c(d["sentence"])],
-        table=_table(["Where the monthly totals are equal", "Partner price"], rows, [False, True]),
+        table=table,
         chart="sensitivity",
         after=after,
     )
