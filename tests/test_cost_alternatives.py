@@ -39,7 +39,7 @@ from groundlink.report.document import cost_json
 from groundlink.report.sections import _alternatives
 from groundlink.spec import load_spec, spec_from_data
 
-from .conftest import SPECS
+from .conftest import SPECS, spec_data
 from .test_cost_worked_example import _catalogs, _example
 
 SCHEMA = Path(__file__).resolve().parents[1] / "groundlink" / "report" / "compare.schema.json"
@@ -211,3 +211,34 @@ def test_compare_json_carries_every_alternative_for_both_clouds():
             assert [alt["value"] for alt in choice["alternatives"]] == values
             assert [alt["chosen"] for alt in choice["alternatives"]] == [True, False]  # noaa20 takes the defaults
             assert all(alt["valid"] and alt["monthly"]["complete"] for alt in choice["alternatives"]), (cloud, key)
+
+
+def _alternatives_sentence(name: str, **changes) -> tuple[str, dict]:
+    """The report's sentence on how the alternatives are priced, for example spec `name`, and its cost JSON."""
+    data = spec_data(name)
+    for dotted, value in changes.items():
+        section, field = dotted.split(".")
+        data[section][field] = value
+    spec = spec_from_data(data)
+    doc = {"cost": cost_json(estimate(build_blueprint(spec), load_catalogs()[0]), 1000, spec)}
+    return _alternatives(doc, ["aws", "azure"]).paragraphs[0].text, doc["cost"]["clouds"]
+
+
+@pytest.mark.parametrize("name", ["partner.yaml", "constellation.yaml"])
+def test_the_alternatives_sentence_counts_the_data_explorer_clusters_key(name):
+    """With Azure Data Explorer Azure's HSM keys are the mission key and the cluster's own: $6.00
+    for two keys, while the sentence said "one key and one messaging unit assumed"."""
+    sentence, clouds = _alternatives_sentence(name)
+    assert "(no plan: one key on AWS and two keys on Azure, and one messaging unit assumed)" in sentence
+    hsm = clouds["azure"]["choices"]["hsmKeys"]["alternatives"]
+    assert [(alt["value"], alt["keys"], alt["monthly"]["known"]) for alt in hsm] == [(True, 2, 6.0), (False, 0, 0)]
+
+
+def test_the_alternatives_sentence_says_one_key_where_one_is_priced():
+    sentence, _ = _alternatives_sentence("noaa20.yaml")
+    assert "(no plan: one key on each cloud and one messaging unit assumed)" in sentence
+
+
+def test_the_alternatives_sentence_says_no_key_without_customer_managed_keys():
+    sentence, _ = _alternatives_sentence("noaa20.yaml", **{"security.customer_managed_keys": False})
+    assert "(no plan: no customer-managed key and one messaging unit assumed)" in sentence

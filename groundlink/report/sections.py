@@ -351,6 +351,29 @@ def _alternative(alt: dict[str, Any]) -> Cell:
     return _c(f"{shown}: {money(alt['monthly'])}/month ({change})", "strong" if alt["chosen"] else "")
 
 
+def _keys_priced(choices: dict[str, Any]) -> int:
+    """The customer-managed keys a cloud's alternatives are priced with: the most any valid value
+    of security.hsm_keys prices by the month (with software-protected keys the same keys exist,
+    unbilled by the month), e.g. the mission key and an Azure Data Explorer cluster's own key."""
+    return max((alt["keys"] for alt in choices["hsmKeys"]["alternatives"] if alt["valid"]), default=0)
+
+
+def _keys_text(count: int) -> str:
+    return {0: "no customer-managed key", 1: "one key", 2: "two keys"}.get(count, f"{count} keys")
+
+
+def _no_plan_counts(choices: dict[str, dict[str, Any]], clouds: list[str]) -> str:
+    """The counts the alternatives assume without a plan, read from what they price: a key count
+    said as one where a Data Explorer stack prices two was not what the table showed."""
+    keys = {c: _keys_priced(choices[c]) for c in clouds}
+    if len(set(keys.values())) == 1:
+        said = _keys_text(next(iter(keys.values())))
+        said += "" if len(clouds) == 1 or not keys[clouds[0]] else " on each cloud"
+    else:
+        said = " and ".join(f"{_keys_text(n)} on {cloud_title(c)}" for c, n in keys.items()) + ","
+    return f"no plan: {said} and one messaging unit assumed"
+
+
 def _alternatives(doc: dict[str, Any], clouds: list[str]) -> Section:
     """Every value of each choice's spec field, per cloud, with what it adds or saves a month."""
     choices = {c: doc["cost"]["clouds"][c]["choices"] for c in clouds}
@@ -369,8 +392,8 @@ def _alternatives(doc: dict[str, Any], clouds: list[str]) -> Section:
         "What each alternative would cost",
         paragraphs=[
             _c(
-                "Each value of the field priced by the cost model on the spec with only that field changed (no plan: "
-                "one key and one messaging unit assumed), against the spec's value priced the same way."
+                "Each value of the field priced by the cost model on the spec with only that field changed "
+                f"({_no_plan_counts(choices, clouds)}), against the spec's value priced the same way."
             )
         ],
         table=_table(["Choice", "Spec value"] + [cloud_title(c) for c in clouds], rows),
