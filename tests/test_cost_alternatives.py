@@ -242,3 +242,34 @@ def test_the_alternatives_sentence_says_one_key_where_one_is_priced():
 def test_the_alternatives_sentence_says_no_key_without_customer_managed_keys():
     sentence, _ = _alternatives_sentence("noaa20.yaml", **{"security.customer_managed_keys": False})
     assert "(no plan: no customer-managed key and one messaging unit assumed)" in sentence
+
+
+def _aws_messaging_notes(keyed: bool) -> list[str]:
+    """The report's notes under the alternatives table on AWS's security.premium_messaging, for
+    specs/noaa20.yaml with customer-managed keys on or off."""
+    data = spec_data("noaa20.yaml")
+    data["security"].update(customer_managed_keys=keyed)
+    spec = spec_from_data(data)
+    doc = {"cost": cost_json(estimate(build_blueprint(spec), load_catalogs()[0]), 1000, spec)}
+    after = _alternatives(doc, ["aws", "azure"]).after
+    return [c.text for c in after if c.text.startswith("AWS, security.premium_messaging")]
+
+
+def test_without_customer_managed_keys_aws_messaging_is_not_said_to_use_the_mission_key():
+    """security.customer_managed_keys: false leaves no mission key (AWS queues use SQS-managed
+    encryption), yet the notes said AWS queues and topics use the mission key."""
+    notes = _aws_messaging_notes(False)
+    assert not any("use the mission key" in note for note in notes)
+    assert notes == [
+        "AWS, security.premium_messaging: false: security.customer_managed_keys: false: there is no mission key "
+        "to protect or to encrypt messaging with.",
+        "AWS, security.premium_messaging: true: not a valid spec: security.premium_messaging: needs "
+        "customer_managed_keys: true (Premium is for the mission's key).",
+    ]
+
+
+def test_with_customer_managed_keys_aws_messaging_is_said_to_use_the_mission_key():
+    assert _aws_messaging_notes(True) == [
+        "AWS, security.premium_messaging: false or true: AWS queues and topics use the mission key whatever "
+        "security.premium_messaging says: nothing changes on AWS."
+    ]

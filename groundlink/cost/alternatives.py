@@ -37,6 +37,9 @@ NO_EFFECT = {
         "AWS queues and topics use the mission key whatever security.premium_messaging says: nothing changes on AWS"
     ),
 }
+# The NO_EFFECT notes that speak of the mission key: untrue without one (security.customer_managed_keys:
+# false leaves AWS queues on SQS-managed encryption), where NO_KEYS says why instead.
+NO_EFFECT_WITH_KEYS = frozenset({("aws", "messagingEncryption")})
 
 
 @dataclass(frozen=True)
@@ -104,8 +107,9 @@ def _notes_and_gaps(
     cloud: str, key: str, spec: MissionSpec, gaps: tuple[tuple[str, str], ...]
 ) -> tuple[list[str], tuple[tuple[str, str], ...]]:
     """Why a value changes nothing on `cloud`, and the gaps `cloud` declares for the choice under it."""
-    notes = [NO_EFFECT[cloud, key]] if (cloud, key) in NO_EFFECT else []
     keyed = spec.security.customer_managed_keys
+    said = (cloud, key) in NO_EFFECT and (keyed or (cloud, key) not in NO_EFFECT_WITH_KEYS)
+    notes = [NO_EFFECT[cloud, key]] if said else []
     if key != "storageRedundancy" and not keyed:
         notes.append(NO_KEYS)
     kept = tuple((cap, why) for cap, why in gaps if cap.startswith(CHOICE_GAPS[key]))
