@@ -311,6 +311,29 @@ def test_a_supported_satellite_keeps_the_ground_station_alternative(reference):
     assert _rows(reference, "Break-even partner price")[0][0].text == "Azure + partner = AWS Ground Station on demand"
 
 
+def test_the_container_job_pipe_and_failed_jobs_rule_are_said_not_priced(reference):
+    """processing.mode: container_job plans an EventBridge pipe and a second EventBridge rule on
+    AWS that have no cost line: the report named neither, as if they cost nothing."""
+    jobs = _document({"processing.mode": "container_job", "processing.container_image": "ghcr.io/example/groundlink:1"})
+    bullets = _texts(_section(jobs[0], "Assumptions taken from the spec").bullets)
+    assert [b for b in bullets if b.startswith("Not priced: ")] == [
+        "Not priced: AWS noaa20-processing-pipe, the EventBridge pipe that submits one Batch job per queue message: "
+        "EventBridge Pipes requests have no price in the catalog.",
+        "Not priced: AWS noaa20-events-failed-jobs, the second EventBridge rule, sending failed Batch jobs' state "
+        "events to the dead-letter queue: its events are not counted.",
+    ]
+    # a function's stack has neither
+    assert not [
+        b for b in _texts(_section(reference, "Assumptions taken from the spec").bullets) if "Not priced: " in b
+    ]
+
+
+def test_docs_name_what_the_report_says_is_not_priced():
+    not_modelled = (ROOT / "docs" / "compare.md").read_text().split("Not modelled (said in the report)")[1]
+    not_modelled = not_modelled[: not_modelled.index("\n\n")]
+    assert "`<mission>-processing-pipe`" in not_modelled and "`<mission>-events-failed-jobs`" in not_modelled
+
+
 def _texts_of(svg: str, size: str) -> list[tuple[float, float, str]]:
     import xml.etree.ElementTree as ET
 

@@ -672,12 +672,41 @@ def _policy(doc: dict[str, Any], clouds: list[str]) -> Section:
     return Section("Policy", paragraphs=[_c(policy["summary"])], bullets=bullets)
 
 
+# Planned resources the cost model gives no line, by the capability they realize and their type,
+# and why (docs/compare.md "Not modelled" names them too): no price is made up for them, and a
+# reader of the cost lines alone would not know they are there.
+UNPRICED_RESOURCES = {
+    ("processing.container_job", "aws:pipes/pipe:Pipe"): (
+        "the EventBridge pipe that submits one Batch job per queue message: EventBridge Pipes requests have "
+        "no price in the catalog"
+    ),
+    ("events.dead_letter", "aws:cloudwatch/eventRule:EventRule"): (
+        "the second EventBridge rule, sending failed Batch jobs' state events to the dead-letter queue: "
+        "its events are not counted"
+    ),
+}
+
+
+def unpriced_resources(doc: dict[str, Any]) -> list[str]:
+    """A sentence per planned resource of UNPRICED_RESOURCES, read from the parity rows (the plan's
+    resources): the processing.mode: container_job stack's pipe and failed-jobs rule had no cost
+    line and were named nowhere."""
+    return [
+        f"Not priced: {cloud_title(cloud)} {resource['name']}, {why}."
+        for (capability, kind), why in UNPRICED_RESOURCES.items()
+        for cloud, resources in _realized(doc, capability).items()
+        for resource in resources
+        if resource["type"] == kind
+    ]
+
+
 def _assumptions(doc: dict[str, Any]) -> Section:
     return Section(
         "Assumptions taken from the spec",
         bullets=[
             *(_c(w, "bad") for w in doc["cost"]["warnings"]),
             *(_c(a) for a in doc["cost"]["assumptions"] + doc["cost"]["notes"]),
+            *(_c(x) for x in unpriced_resources(doc)),
         ],
     )
 
