@@ -1500,6 +1500,16 @@ class MissionSpec(_Model):
         ]
         return max(needs, key=lambda need: need[1] + need[2], default=None)
 
+    def aws_ground_station_unsupported(self) -> list[tuple[int, Satellite, str]]:
+        """The satellites AWS Ground Station no longer supports, each with its index and the date
+        support ended: one answer for the spec, which refuses `provider: managed` for them, and
+        for the cost decision, which then offers no Ground Station alternative."""
+        return [
+            (i, sat, ended)
+            for i, sat in enumerate(self.satellites)
+            if (ended := limits.AWS_UNSUPPORTED_SATELLITES.get(sat.norad_id))
+        ]
+
     def contact_hub_kb_per_second(self) -> float:
         """KB a second Azure's contact hubs, in one Event Hubs namespace, take while a satellite is
         in contact (one contact at a time, as the cost model assumes): its telemetry and, when a
@@ -1639,13 +1649,13 @@ class MissionSpec(_Model):
                     f"{', '.join(sorted(limits.AWS_GROUND_STATION_API_REGIONS))} (antenna sites deliver "
                     "to any of them across regions)",
                 )
-            for i, sat in enumerate(self.satellites):
-                ended = limits.AWS_UNSUPPORTED_SATELLITES.get(sat.norad_id)
-                if ended:
-                    raise _fail(
-                        f"satellites[{i}].norad_id",
-                        f"{sat.norad_id} is not supported by AWS Ground Station since {ended}; use provider: partner",
-                    )
+            unsupported = self.aws_ground_station_unsupported()
+            if unsupported:
+                i, sat, ended = unsupported[0]
+                raise _fail(
+                    f"satellites[{i}].norad_id",
+                    f"{sat.norad_id} is not supported by AWS Ground Station since {ended}; use provider: partner",
+                )
         if self.delivery.stream:
             lo, hi = limits.ENDPOINT_PASS_PADDING_SECONDS
             for key in ("pre_pass_seconds", "post_pass_seconds"):

@@ -41,7 +41,7 @@ from groundlink.report.document import cost_json
 from groundlink.report.sections import _alternatives
 from groundlink.spec import load_spec, spec_from_data
 
-from .conftest import SPECS
+from .conftest import SPECS, spec_data
 from .test_cost_worked_example import _catalogs, _example
 
 SCHEMA = Path(__file__).resolve().parents[1] / "groundlink" / "report" / "compare.schema.json"
@@ -213,3 +213,65 @@ def test_compare_json_carries_every_alternative_for_both_clouds():
             assert [alt["value"] for alt in choice["alternatives"]] == values
             assert [alt["chosen"] for alt in choice["alternatives"]] == [True, False]  # noaa20 takes the defaults
             assert all(alt["valid"] and alt["monthly"]["complete"] for alt in choice["alternatives"]), (cloud, key)
+
+
+def _alternatives_sentence(name: str, **changes) -> tuple[str, dict]:
+    """The report's sentence on how the alternatives are priced, for example spec `name`, and its cost JSON."""
+    data = spec_data(name)
+    for dotted, value in changes.items():
+        section, field = dotted.split(".")
+        data[section][field] = value
+    spec = spec_from_data(data)
+    doc = {"cost": cost_json(estimate(build_blueprint(spec), load_catalogs()[0]), 1000, spec)}
+    return _alternatives(doc, ["aws", "azure"]).paragraphs[0].text, doc["cost"]["clouds"]
+
+
+@pytest.mark.parametrize("name", ["partner.yaml", "constellation.yaml"])
+def test_the_alternatives_sentence_counts_the_data_explorer_clusters_key(name):
+    """With Azure Data Explorer Azure's HSM keys are the mission key and the cluster's own: $6.00
+    for two keys, while the sentence said "one key and one messaging unit assumed"."""
+    sentence, clouds = _alternatives_sentence(name)
+    assert "(no plan: one key on AWS and two keys on Azure, and one messaging unit assumed)" in sentence
+    hsm = clouds["azure"]["choices"]["hsmKeys"]["alternatives"]
+    assert [(alt["value"], alt["keys"], alt["monthly"]["known"]) for alt in hsm] == [(True, 2, 6.0), (False, 0, 0)]
+
+
+def test_the_alternatives_sentence_says_one_key_where_one_is_priced():
+    sentence, _ = _alternatives_sentence("noaa20.yaml")
+    assert "(no plan: one key on each cloud and one messaging unit assumed)" in sentence
+
+
+def test_the_alternatives_sentence_says_no_key_without_customer_managed_keys():
+    sentence, _ = _alternatives_sentence("noaa20.yaml", **{"security.customer_managed_keys": False})
+    assert "(no plan: no customer-managed key and one messaging unit assumed)" in sentence
+
+
+def _aws_messaging_notes(keyed: bool) -> list[str]:
+    """The report's notes under the alternatives table on AWS's security.premium_messaging, for
+    specs/noaa20.yaml with customer-managed keys on or off."""
+    data = spec_data("noaa20.yaml")
+    data["security"].update(customer_managed_keys=keyed)
+    spec = spec_from_data(data)
+    doc = {"cost": cost_json(estimate(build_blueprint(spec), load_catalogs()[0]), 1000, spec)}
+    after = _alternatives(doc, ["aws", "azure"]).after
+    return [c.text for c in after if c.text.startswith("AWS, security.premium_messaging")]
+
+
+def test_without_customer_managed_keys_aws_messaging_is_not_said_to_use_the_mission_key():
+    """security.customer_managed_keys: false leaves no mission key (AWS queues use SQS-managed
+    encryption), yet the notes said AWS queues and topics use the mission key."""
+    notes = _aws_messaging_notes(False)
+    assert not any("use the mission key" in note for note in notes)
+    assert notes == [
+        "AWS, security.premium_messaging: false: security.customer_managed_keys: false: there is no mission key "
+        "to protect or to encrypt messaging with.",
+        "AWS, security.premium_messaging: true: not a valid spec: security.premium_messaging: needs "
+        "customer_managed_keys: true (Premium is for the mission's key).",
+    ]
+
+
+def test_with_customer_managed_keys_aws_messaging_is_said_to_use_the_mission_key():
+    assert _aws_messaging_notes(True) == [
+        "AWS, security.premium_messaging: false or true: AWS queues and topics use the mission key whatever "
+        "security.premium_messaging says: nothing changes on AWS."
+    ]

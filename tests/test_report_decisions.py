@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 from groundlink.clouds import CLOUDS
@@ -275,6 +276,65 @@ def test_sensitivity_title_carries_the_break_even_the_headline_uses(tmp_path):
 def test_sensitivity_title_names_on_demand_when_that_is_the_headline(reference):
     svg = charts.sensitivity(reference).decode()
     assert "break-even with AWS Ground Station on demand at the spec&#x27;s contacts: $9.93/min" in svg
+
+
+@pytest.fixture(scope="module")
+def aqua() -> dict[str, Any]:
+    """specs/aqua-legacy.yaml: Aqua (NORAD 27424), which AWS Ground Station no longer supports."""
+    path = SPECS / "aqua-legacy.yaml"
+    plans = {cloud: plan_of(spec_data(path.name), cloud) for cloud in CLOUDS}
+    return json.loads(json.dumps(offline_document(path, plans)))
+
+
+def test_a_satellite_aws_ground_station_no_longer_supports_is_offered_no_ground_station(aqua):
+    """The spec refuses `provider: managed` for Aqua, yet the decision offered "AWS with Ground
+    Station on demand instead", Ground Station break-evens and a Ground Station line in the chart."""
+    d = aqua["decision"]
+    why = (
+        "AWS Ground Station is not offered as an alternative: it no longer supports aqua (NORAD 27424) since 2024-11-30"
+    )
+    assert d["sentence"].count(why) == 1 and "Ground Station on demand" not in d["sentence"]
+    assert d["groundStationNotOffered"] == why
+    assert set(d["breakEvenPerMinute"].values()) == {None}
+    assert d["groundStationMonthly"] == {"onDemand": None, "reserved": None}
+    assert d["headlineBreakEven"]["perMinute"] is None
+    assert {(p["awsOnDemand"], p["awsReserved"]) for p in d["sensitivity"]["series"]} == {(None, None)}
+    svg = charts.sensitivity(aqua).decode()
+    assert "Ground Station" not in svg
+    section = _section(aqua, "Break-even partner price")
+    assert section.table is None  # its rows were all AWS Ground Station break-evens
+    report = render_markdown(aqua, {name: f"charts/{name}.svg" for name in charts.CHARTS})
+    assert "AWS Ground Station on demand" not in report and report.count(why) == 2  # Summary and Break-even
+    schema = json.loads((ROOT / "groundlink" / "report" / "compare.schema.json").read_text())
+    jsonschema.validate(aqua, schema)  # the nulls are the schema's too
+
+
+def test_a_supported_satellite_keeps_the_ground_station_alternative(reference):
+    assert reference["decision"]["groundStationNotOffered"] is None
+    assert _rows(reference, "Break-even partner price")[0][0].text == "Azure + partner = AWS Ground Station on demand"
+
+
+def test_the_container_job_pipe_and_failed_jobs_rule_are_said_not_priced(reference):
+    """processing.mode: container_job plans an EventBridge pipe and a second EventBridge rule on
+    AWS that have no cost line: the report named neither, as if they cost nothing."""
+    jobs = _document({"processing.mode": "container_job", "processing.container_image": "ghcr.io/example/groundlink:1"})
+    bullets = _texts(_section(jobs[0], "Assumptions taken from the spec").bullets)
+    assert [b for b in bullets if b.startswith("Not priced: ")] == [
+        "Not priced: AWS noaa20-processing-pipe, the EventBridge pipe that submits one Batch job per queue message: "
+        "EventBridge Pipes requests have no price in the catalog.",
+        "Not priced: AWS noaa20-events-failed-jobs, the second EventBridge rule, sending failed Batch jobs' state "
+        "events to the dead-letter queue: its events are not counted.",
+    ]
+    # a function's stack has neither
+    assert not [
+        b for b in _texts(_section(reference, "Assumptions taken from the spec").bullets) if "Not priced: " in b
+    ]
+
+
+def test_docs_name_what_the_report_says_is_not_priced():
+    not_modelled = (ROOT / "docs" / "compare.md").read_text().split("Not modelled (said in the report)")[1]
+    not_modelled = not_modelled[: not_modelled.index("\n\n")]
+    assert "`<mission>-processing-pipe`" in not_modelled and "`<mission>-events-failed-jobs`" in not_modelled
 
 
 def _texts_of(svg: str, size: str) -> list[tuple[float, float, str]]:

@@ -3,8 +3,10 @@
 A reader weighs a choice only against its alternatives. Each alternative is priced by re-running
 the pure cost model (spec -> blueprint -> cost: no plan, no Pulumi) on the spec with that one
 field changed, and compared with the spec as written priced the same way: the delta is the lines
-the change adds minus the lines it removes. Both sides use the model's no-plan counts (one key,
-one messaging unit), so the delta compares like with like even where a plan refines the counts.
+the change adds minus the lines it removes. Both sides use the model's no-plan counts (the mission
+key, plus the cluster's own key on an Azure Data Explorer stack; one messaging unit), so the delta
+compares like with like even where a plan refines the counts. Each alternative carries the number
+of keys its lines price, for the report to state rather than assume.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from ..blueprint import build_blueprint
 from ..limits import AWS_REPLICA_REGIONS
 from ..spec import MissionSpec, SpecError, spec_from_data
 from .catalog import Catalog
-from .choices import durability_choices
+from .choices import durability_choices, key_month_lines
 from .model import CloudCost, Line, Total, estimate, total
 
 # The spec field behind each choice, and its values in the order the report lists them.
@@ -35,6 +37,9 @@ NO_EFFECT = {
         "AWS queues and topics use the mission key whatever security.premium_messaging says: nothing changes on AWS"
     ),
 }
+# The NO_EFFECT notes that speak of the mission key: untrue without one (security.customer_managed_keys:
+# false leaves AWS queues on SQS-managed encryption), where NO_KEYS says why instead.
+NO_EFFECT_WITH_KEYS = frozenset({("aws", "messagingEncryption")})
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,7 @@ class Alternative:
     delta: Total | None  # the cloud's monthly total under this value minus under the spec's
     notes: tuple[str, ...]
     gaps: tuple[tuple[str, str], ...]  # (capability, reason) the cloud declares under this value
+    keys: int | None = None  # the customer-managed keys its key-month lines price; None when invalid
 
 
 def stand_in_replica_region(region: str) -> str:
@@ -101,8 +107,9 @@ def _notes_and_gaps(
     cloud: str, key: str, spec: MissionSpec, gaps: tuple[tuple[str, str], ...]
 ) -> tuple[list[str], tuple[tuple[str, str], ...]]:
     """Why a value changes nothing on `cloud`, and the gaps `cloud` declares for the choice under it."""
-    notes = [NO_EFFECT[cloud, key]] if (cloud, key) in NO_EFFECT else []
     keyed = spec.security.customer_managed_keys
+    said = (cloud, key) in NO_EFFECT and (keyed or (cloud, key) not in NO_EFFECT_WITH_KEYS)
+    notes = [NO_EFFECT[cloud, key]] if said else []
     if key != "storageRedundancy" and not keyed:
         notes.append(NO_KEYS)
     kept = tuple((cap, why) for cap, why in gaps if cap.startswith(CHOICE_GAPS[key]))
@@ -130,7 +137,14 @@ def _alternative(
     notes, kept = _notes_and_gaps(cloud, key, other, gaps)
     said = (assumed if cloud == "aws" else []) + notes
     return Alternative(
-        value, choice.value, chosen, choice.monthly, line_delta(own[0].lines, cost.lines), tuple(said), kept
+        value,
+        choice.value,
+        chosen,
+        choice.monthly,
+        line_delta(own[0].lines, cost.lines),
+        tuple(said),
+        kept,
+        round(sum(x.quantity for x in key_month_lines(cost))),
     )
 
 

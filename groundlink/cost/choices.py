@@ -15,6 +15,7 @@ from .model import (
     GEO_TRANSFER,
     REPLICATION,
     CloudCost,
+    Line,
     Total,
     azure_storage_redundancy,
     total,
@@ -67,9 +68,14 @@ def _storage(cloud: str, spec: Any, cost: CloudCost) -> Choice:
     return Choice("S3 Standard (3 zones)", stored, "S3 capacity lines; zone redundancy is in the list price")
 
 
+def key_month_lines(cost: CloudCost) -> list[Line]:
+    """The lines pricing the mission's customer-managed keys by the month: the HSM choice's. The
+    replica key of an AWS geo mission is the storage choice's line, counted there only."""
+    return [x for x in cost.lines if x.price_id in HSM_PRICE_IDS and not x.item.startswith(REPLICATION)]
+
+
 def _hsm(cloud: str, spec: Any, cost: CloudCost) -> Choice:
-    # the replica key of an AWS geo mission is the storage choice's line, counted there only
-    keys = total([x for x in cost.lines if x.price_id in HSM_PRICE_IDS and not x.item.startswith(REPLICATION)])
+    keys = total(key_month_lines(cost))
     if not spec.security.customer_managed_keys:
         return Choice(False, keys, "no customer-managed keys")
     if cloud == "aws":

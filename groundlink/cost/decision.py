@@ -10,7 +10,10 @@ p with `provider: partner`. Each comparison is linear in p, so the break-even pr
 "Rest" is the known monthly cost of every non-ground line; prices that stay unknown are left
 out of both sides and named as conditions, never counted as zero. Ground-segment stream lines
 (a dataflow endpoint, a partner's live-delivery stream) are not part of the comparison either
-and are named when present. Pure Python: no pulumi.
+and are named when present. A mission with a satellite AWS Ground Station no longer supports
+(which the spec refuses with `provider: managed`) is offered no Ground Station alternative: no
+break-even, no Ground Station line in the sensitivity, and the sentence says why, once.
+Pure Python: no pulumi.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import Any
 from ..blueprint import Blueprint, build_blueprint
 from ..clouds import cloud_title
 from ..rounding import dollars
+from ..spec import MissionSpec
 from .catalog import Assumptions, Catalog
 from .model import CloudCost, CostEstimate, estimate
 
@@ -29,6 +33,12 @@ CONTACTS_GRID = (1, 2, 3, 4, 6, 8, 10, 12, 16, 20)
 # Partner prices drawn in the sensitivity chart, as fractions of AWS Ground Station's on-demand
 # price per minute for the mission: a range to read a quote against, not a quote.
 PRICE_FRACTIONS = (0.25, 0.5, 0.75, 1.0)
+BREAK_EVEN_KEYS = (
+    "azurePartnerVsAwsOnDemand",
+    "azurePartnerVsAwsReserved",
+    "awsPartnerVsAwsOnDemand",
+    "awsPartnerVsAwsReserved",
+)
 
 
 @dataclass(frozen=True)
@@ -116,6 +126,17 @@ def sides(blueprint: Blueprint, est: CostEstimate) -> Sides:
     )
 
 
+def ground_station_not_offered(spec: MissionSpec) -> str | None:
+    """Why AWS Ground Station is no alternative for the mission, or None when it is: a satellite it
+    no longer supports cannot have its contacts there, whatever a break-even would say. The same
+    answer as the spec's refusal of `provider: managed` (MissionSpec.aws_ground_station_unsupported)."""
+    unsupported = spec.aws_ground_station_unsupported()
+    if not unsupported:
+        return None
+    named = ", ".join(f"{sat.name} (NORAD {sat.norad_id}) since {ended}" for _, sat, ended in unsupported)
+    return f"AWS Ground Station is not offered as an alternative: it no longer supports {named}"
+
+
 def _with_contacts(blueprint: Blueprint, contacts_per_day: float) -> Blueprint:
     spec = blueprint.spec
     gs = spec.ground_segment.model_copy(update={"contacts_per_day": contacts_per_day})
@@ -132,8 +153,10 @@ def sensitivity(
     assumptions: Assumptions | None,
     plans: dict[str, Any] | None,
     prices: list[float],
+    ground_station: bool = True,
 ) -> list[dict[str, Any]]:
-    """Monthly cost of both clouds against contacts per day, Azure (and AWS with a partner) at each price."""
+    """Monthly cost of both clouds against contacts per day, Azure (and AWS with a partner) at each
+    price; AWS with Ground Station only when `ground_station` (null otherwise: not an alternative)."""
     grid = sorted({*CONTACTS_GRID, blueprint.spec.ground_segment.contacts_per_day})
     series = []
     for contacts in grid:
@@ -141,8 +164,8 @@ def sensitivity(
         series.append(
             {
                 "contactsPerDay": contacts,
-                "awsOnDemand": _money(s.aws_rest + s.on_demand),
-                "awsReserved": _money(None if s.reserved is None else s.aws_rest + s.reserved),
+                "awsOnDemand": _money(s.aws_rest + s.on_demand) if ground_station else None,
+                "awsReserved": _money(None if s.reserved is None or not ground_station else s.aws_rest + s.reserved),
                 "azureAtPrice": [_money(s.azure_rest + p * s.minutes) for p in prices],
                 "awsPartnerAtPrice": [_money(s.aws_rest + p * s.minutes) for p in prices],
             }
@@ -166,9 +189,10 @@ def _conditions(blueprint: Blueprint, s: Sides) -> str:
     return conditions
 
 
-def _partner_sentence(s: Sides, price: float | None, on_demand: float | None) -> str:
+def _partner_sentence(s: Sides, price: float | None, on_demand: float | None, not_offered: str | None = None) -> str:
     """With `provider: partner` both clouds' totals carry the same partner minutes: they differ by
-    their other lines at any partner price. AWS Ground Station is the alternative, not AWS's total."""
+    their other lines at any partner price. AWS Ground Station is the alternative, not AWS's total,
+    unless it is `not_offered` (a satellite it no longer supports): then the sentence says why."""
     both = "Azure" if s.azure_rest < s.aws_rest else "AWS"
     lead = (
         f"With the partner network on both clouds {both} is cheaper by "
@@ -179,7 +203,9 @@ def _partner_sentence(s: Sides, price: float | None, on_demand: float | None) ->
             f": at {dollars(price)}/min AWS costs {dollars(s.aws_rest + price * s.minutes)}/month and Azure "
             f"{dollars(s.azure_rest + price * s.minutes)}/month"
         )
-    if on_demand is not None:
+    if not_offered is not None:
+        lead += f"; {not_offered}"
+    elif on_demand is not None:
         lead += f"; AWS with Ground Station on demand instead ({dollars(s.aws_rest + s.on_demand)}/month) would " + (
             f"break even with Azure and the partner at {dollars(on_demand)}/min" if on_demand > 0 else NO_BREAK_EVEN
         )
@@ -226,15 +252,17 @@ def _managed_sentence(s: Sides, price: float | None, on_demand: float | None) ->
     )
 
 
-def _sentence(blueprint: Blueprint, s: Sides, breakeven: dict[str, float | None], price: float | None) -> str:
+def _sentence(
+    blueprint: Blueprint, s: Sides, breakeven: dict[str, float | None], price: float | None, not_offered: str | None
+) -> str:
     """The decision against the totals the report shows: AWS's Ground Station minutes as its lines
     price them (reserved where supplied), or, with a partner on both clouds, the partner's."""
     conditions = _conditions(blueprint, s)
     on_demand = breakeven["azurePartnerVsAwsOnDemand"]
-    if on_demand is None:
+    if s.minutes <= 0:
         return f"No contact minutes: the clouds differ only by their other costs ({conditions})."
     if blueprint.spec.ground_segment.provider == "partner":
-        return f"{_partner_sentence(s, price, on_demand)} (for {conditions})."
+        return f"{_partner_sentence(s, price, on_demand, not_offered)} (for {conditions})."
     return f"{_managed_sentence(s, price, on_demand)} (for {conditions})."
 
 
@@ -246,6 +274,29 @@ def _headline(blueprint: Blueprint, s: Sides, on_demand: float | None) -> dict[s
     return {"perMinute": s.breakeven(s.used, s.azure_rest), "groundStation": s.used_kind}
 
 
+def _breakevens(s: Sides) -> dict[str, float | None]:
+    """The partner price at which each pair of totals is equal (BREAK_EVEN_KEYS)."""
+    return dict(
+        zip(
+            BREAK_EVEN_KEYS,
+            (
+                s.breakeven(s.on_demand, s.azure_rest),
+                s.breakeven(s.reserved, s.azure_rest),
+                s.breakeven(s.on_demand, s.aws_rest),
+                s.breakeven(s.reserved, s.aws_rest),
+            ),
+            strict=True,
+        )
+    )
+
+
+def _ground_station_monthly(s: Sides, offered: bool) -> dict[str, float | None]:
+    """AWS Ground Station's month for the mission's minutes; nulls when it is no alternative."""
+    if not offered:
+        return {"onDemand": None, "reserved": None}
+    return {"onDemand": _money(s.on_demand), "reserved": _money(s.reserved)}
+
+
 def decision(
     blueprint: Blueprint,
     est: CostEstimate,
@@ -254,12 +305,8 @@ def decision(
 ) -> dict[str, Any]:
     """Break-even partner prices, the sensitivity series and the sentence the report leads with."""
     s = sides(blueprint, est)
-    breakeven = {
-        "azurePartnerVsAwsOnDemand": s.breakeven(s.on_demand, s.azure_rest),
-        "azurePartnerVsAwsReserved": s.breakeven(s.reserved, s.azure_rest),
-        "awsPartnerVsAwsOnDemand": s.breakeven(s.on_demand, s.aws_rest),
-        "awsPartnerVsAwsReserved": s.breakeven(s.reserved, s.aws_rest),
-    }
+    not_offered = ground_station_not_offered(blueprint.spec)
+    breakeven = _breakevens(s) if not_offered is None else dict.fromkeys(BREAK_EVEN_KEYS)
     per_minute = s.on_demand / s.minutes if s.minutes else 0.0
     price = _partner_price(est)
     prices = sorted(
@@ -267,11 +314,12 @@ def decision(
         | ({round(price, 2)} if price is not None and price > 0 else set())
     )
     return {
-        "sentence": _sentence(blueprint, s, breakeven, price),
+        "sentence": _sentence(blueprint, s, breakeven, price, not_offered),
         "plannedContactsPerDay": blueprint.spec.ground_segment.contacts_per_day,
         "partnerPricePerMinute": price,
         "partnerMinutesPerMonth": s.minutes,
-        "groundStationMonthly": {"onDemand": _money(s.on_demand), "reserved": _money(s.reserved)},
+        "groundStationNotOffered": not_offered,
+        "groundStationMonthly": _ground_station_monthly(s, not_offered is None),
         "groundStationOnDemandPerMinute": _money(per_minute),
         "restMonthly": {"aws": _money(s.aws_rest), "azure": _money(s.azure_rest)},
         "notPriced": {cloud: [f"{cloud}.{p}" for p in ids] for cloud, ids in s.unknown.items()},  # as every price id
@@ -280,6 +328,6 @@ def decision(
         "headlineBreakEven": _headline(blueprint, s, breakeven["azurePartnerVsAwsOnDemand"]),
         "sensitivity": {
             "partnerPrices": prices,
-            "series": sensitivity(blueprint, est.catalogs, assumptions, plans, prices),
+            "series": sensitivity(blueprint, est.catalogs, assumptions, plans, prices, not_offered is None),
         },
     }

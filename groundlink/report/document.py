@@ -55,6 +55,7 @@ def _alternative_json(alt: Alternative, cloud: str) -> dict[str, Any]:
         "delta": _total(alt.delta, cloud) if alt.delta is not None else None,
         "notes": list(alt.notes),
         "gaps": [{"capability": capability, "reason": reason} for capability, reason in alt.gaps],
+        "keys": alt.keys,
     }
 
 

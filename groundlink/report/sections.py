@@ -129,6 +129,13 @@ def _decision(doc: dict[str, Any]) -> Section:
         "awsPartnerVsAwsReserved": "AWS + partner = AWS Ground Station reserved",
     }
     rows = [[label, break_even_text(d["breakEvenPerMinute"][key])] for key, label in names.items()]
+    # no Ground Station alternative (a satellite it no longer supports): no break-even with it to
+    # tabulate; the sentence says why
+    table = (
+        None
+        if d["groundStationNotOffered"]
+        else _table(["Where the monthly totals are equal", "Partner price"], rows, [False, True])
+    )
     rest = d["restMonthly"]
     after = [
         _c(
@@ -142,7 +149,7 @@ def _decision(doc: dict[str, Any]) -> Section:
     return Section(
         "Break-even partner price",
         paragraphs=[_c(d["sentence"])],
-        table=_table(["Where the monthly totals are equal", "Partner price"], rows, [False, True]),
+        table=table,
         chart="sensitivity",
         after=after,
     )
@@ -344,6 +351,29 @@ def _alternative(alt: dict[str, Any]) -> Cell:
     return _c(f"{shown}: {money(alt['monthly'])}/month ({change})", "strong" if alt["chosen"] else "")
 
 
+def _keys_priced(choices: dict[str, Any]) -> int:
+    """The customer-managed keys a cloud's alternatives are priced with: the most any valid value
+    of security.hsm_keys prices by the month (with software-protected keys the same keys exist,
+    unbilled by the month), e.g. the mission key and an Azure Data Explorer cluster's own key."""
+    return max((alt["keys"] for alt in choices["hsmKeys"]["alternatives"] if alt["valid"]), default=0)
+
+
+def _keys_text(count: int) -> str:
+    return {0: "no customer-managed key", 1: "one key", 2: "two keys"}.get(count, f"{count} keys")
+
+
+def _no_plan_counts(choices: dict[str, dict[str, Any]], clouds: list[str]) -> str:
+    """The counts the alternatives assume without a plan, read from what they price: a key count
+    said as one where a Data Explorer stack prices two was not what the table showed."""
+    keys = {c: _keys_priced(choices[c]) for c in clouds}
+    if len(set(keys.values())) == 1:
+        said = _keys_text(next(iter(keys.values())))
+        said += "" if len(clouds) == 1 or not keys[clouds[0]] else " on each cloud"
+    else:
+        said = " and ".join(f"{_keys_text(n)} on {cloud_title(c)}" for c, n in keys.items()) + ","
+    return f"no plan: {said} and one messaging unit assumed"
+
+
 def _alternatives(doc: dict[str, Any], clouds: list[str]) -> Section:
     """Every value of each choice's spec field, per cloud, with what it adds or saves a month."""
     choices = {c: doc["cost"]["clouds"][c]["choices"] for c in clouds}
@@ -362,8 +392,8 @@ def _alternatives(doc: dict[str, Any], clouds: list[str]) -> Section:
         "What each alternative would cost",
         paragraphs=[
             _c(
-                "Each value of the field priced by the cost model on the spec with only that field changed (no plan: "
-                "one key and one messaging unit assumed), against the spec's value priced the same way."
+                "Each value of the field priced by the cost model on the spec with only that field changed "
+                f"({_no_plan_counts(choices, clouds)}), against the spec's value priced the same way."
             )
         ],
         table=_table(["Choice", "Spec value"] + [cloud_title(c) for c in clouds], rows),
@@ -642,12 +672,41 @@ def _policy(doc: dict[str, Any], clouds: list[str]) -> Section:
     return Section("Policy", paragraphs=[_c(policy["summary"])], bullets=bullets)
 
 
+# Planned resources the cost model gives no line, by the capability they realize and their type,
+# and why (docs/compare.md "Not modelled" names them too): no price is made up for them, and a
+# reader of the cost lines alone would not know they are there.
+UNPRICED_RESOURCES = {
+    ("processing.container_job", "aws:pipes/pipe:Pipe"): (
+        "the EventBridge pipe that submits one Batch job per queue message: EventBridge Pipes requests have "
+        "no price in the catalog"
+    ),
+    ("events.dead_letter", "aws:cloudwatch/eventRule:EventRule"): (
+        "the second EventBridge rule, sending failed Batch jobs' state events to the dead-letter queue: "
+        "its events are not counted"
+    ),
+}
+
+
+def unpriced_resources(doc: dict[str, Any]) -> list[str]:
+    """A sentence per planned resource of UNPRICED_RESOURCES, read from the parity rows (the plan's
+    resources): the processing.mode: container_job stack's pipe and failed-jobs rule had no cost
+    line and were named nowhere."""
+    return [
+        f"Not priced: {cloud_title(cloud)} {resource['name']}, {why}."
+        for (capability, kind), why in UNPRICED_RESOURCES.items()
+        for cloud, resources in _realized(doc, capability).items()
+        for resource in resources
+        if resource["type"] == kind
+    ]
+
+
 def _assumptions(doc: dict[str, Any]) -> Section:
     return Section(
         "Assumptions taken from the spec",
         bullets=[
             *(_c(w, "bad") for w in doc["cost"]["warnings"]),
             *(_c(a) for a in doc["cost"]["assumptions"] + doc["cost"]["notes"]),
+            *(_c(x) for x in unpriced_resources(doc)),
         ],
     )
 
