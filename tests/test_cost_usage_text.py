@@ -169,3 +169,19 @@ def test_digif_samples_feed_no_products():
         "satellites.0.downlinks.0.preset": DROP,
     }
     assert _products_gb(**digif) == 0
+
+
+def test_a_container_job_mission_s_assumptions_speak_of_jobs_and_the_pipe_not_of_lambda():
+    jobs = _usage(
+        **{"processing.mode": "container_job", "processing.container_image": "ghcr.io/example/groundlink:1.0"}
+    ).assumptions
+    functions = _usage().assumptions
+    said, function_said = " ".join(jobs), " ".join(functions)
+    assert "one container job per message delivered" in said
+    assert "EventBridge Pipes requests that submit each AWS container job" in said
+    assert "the EventBridge pipe's polling of an empty queue" in said
+    assert "Lambda" not in said
+    # and a function mission's keep the function's words
+    assert "one processor invocation per message delivered" in function_said
+    assert "Lambda function's ephemeral storage above the 512 MB included" in function_said
+    assert "Lambda's polling of an empty queue" in function_said

@@ -225,6 +225,32 @@ def _products_basis(spec: MissionSpec) -> str:
     return "data landed by the demod/decode downlinks, which the processor reads (DigIF samples hold no frames)"
 
 
+def _jobs(spec: MissionSpec) -> bool:
+    return spec.processing.mode == "container_job"
+
+
+def _unpriced_runtime(spec: MissionSpec) -> str:
+    """What the processor's runtime costs beyond its compute and goes unpriced, in its mode's words:
+    a container job has no Lambda ephemeral storage, and its pipe's requests have no catalog price."""
+    if _jobs(spec):
+        return ", and the EventBridge Pipes requests that submit each AWS container job (no sourced price for them is in the catalog)"
+    return (
+        " and a Lambda function's ephemeral storage above the 512 MB included (the processor is given "
+        f"{LAMBDA_EPHEMERAL_STORAGE_MB:,} MB; no sourced price for it is in the catalog)"
+    )
+
+
+def _poller(spec: MissionSpec) -> str:
+    """What polls the AWS contact queue: the Lambda event source mapping, or the job mode's pipe."""
+    return "the EventBridge pipe" if _jobs(spec) else "Lambda"
+
+
+def _run_per_message(spec: MissionSpec) -> str:
+    return (
+        "one container job per message delivered" if _jobs(spec) else "one processor invocation per message delivered"
+    )
+
+
 def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
     spec = blueprint.spec
     gs, use = spec.ground_segment, spec.usage
@@ -296,14 +322,13 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         "early-deletion minimums, retrievals and noncurrent versions are not modelled.",
         "Each price is its catalog entry's, for the whole quantity: where a service prices in volume tiers "
         "(S3 Standard's first 50 TB) the catalog's tier is applied throughout, and cheaper tiers above it "
-        "are not modelled. Not priced either: the processor's reads (S3 GET requests, blob read operations) "
-        "and a Lambda function's ephemeral storage above the 512 MB included (the processor is given "
-        f"{LAMBDA_EPHEMERAL_STORAGE_MB:,} MB; no sourced price for it is in the catalog). Processing compute "
+        "are not modelled. Not priced either: the processor's reads (S3 GET requests, blob read operations)"
+        f"{_unpriced_runtime(spec)}. Processing compute "
         "covers the processing alone: the time a run spends downloading the contact and uploading its "
         "products is not in it (no source gives those rates), so its figures are lower bounds, on both clouds. "
         "Nor are the "
         "files the telemetry archive writes (Firehose, Event Hubs Capture), Athena's query-result objects, "
-        "Firehose's reads of an on-demand Kinesis stream and Lambda's polling of an empty queue.",
+        f"Firehose's reads of an on-demand Kinesis stream and {_poller(spec)}'s polling of an empty queue.",
         f"The ground segment writes one raw file per downlink about every {FILE_SECONDS} s of contact "
         f"({FILE_SOURCE}): {files_text} raw files per contact; the same cadence is assumed for a "
         f"partner's delivery. Product objects average {object_size_mb:g} MB (assumptions.object_size_mb). "
@@ -319,8 +344,8 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         f"Processing events follow each cloud's trigger: on AWS, EventBridge fires once per contact "
         f"({aws_contact_event(gs.provider)}); on Azure, Event Grid fires once per contact manifest created (BlobCreated, "
         "its subscription filtered to the manifest's name). Event Grid counts an ingress operation for every "
-        "blob the account creates (raw and products) and a delivery per manifest. Three queue requests (send, receive, delete/complete) per processing event, and "
-        "one processor invocation per message delivered.",
+        "blob the account creates (raw and products) and a delivery per manifest. Three queue requests (send, "
+        f"receive, delete/complete) per processing event, and {_run_per_message(spec)}.",
         f"Telemetry flows at {use.telemetry_kb_per_second:g} KB/s while in contact (usage.telemetry_kb_per_second).",
         f"Egress {use.egress_gb_per_month:g} GB/month (usage.egress_gb_per_month).",
         "Budgets, logs, catalogs' own storage, the key versions automatic key rotation adds, Key Vault's "
