@@ -238,6 +238,20 @@ S3_MIN_DAYS_IN_INFREQUENT_BEFORE_GLACIER = 30
 # storage duration, same S3 User Guide page). docs/facts.md §9.
 S3_MIN_DAYS_IN_GLACIER_BEFORE_DEEP_ARCHIVE = 90
 
+# Minimum storage durations, by cloud-neutral tier as each cloud holds it: an object that leaves
+# the tier earlier, deleted or moved on, is billed for the rest of the minimum. S3 Standard-IA 30
+# days, Glacier Flexible Retrieval 90, Glacier Deep Archive 180 (Amazon S3 User Guide,
+# "Understanding and managing Amazon S3 storage classes", and S3 pricing); Azure Cool 30, Cold 90,
+# Archive 180 (Microsoft Learn, "Access tiers for blob data", early deletion). docs/facts.md §9.
+MINIMUM_STORAGE_DAYS: dict[str, dict[str, int]] = {
+    "aws": {"cool": 30, "cold": 90, "archive": 180},
+    "azure": {"cool": 30, "cold": 90, "archive": 180},
+}
+# Blob and container soft delete keep a deleted blob 1-365 days (pulumi_azure_native 3.29.0
+# `storage.DeleteRetentionPolicyArgs.days`: "The minimum specified value can be 1 and the maximum
+# value can be 365"): the stack's soft delete, and what the cost model counts as kept.
+AZURE_SOFT_DELETE_MAX_DAYS = 365
+
 # Tags (AWS "Tagging restrictions"; Microsoft Learn "Use tags to organize your Azure resources"):
 # 50 per resource on both clouds; AWS values use letters, digits, spaces and `_ . : / = + - @`;
 # Azure tag names refuse `< > % & \ ? /`; AWS reserves the `aws:` prefix, Azure `microsoft`,

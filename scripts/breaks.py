@@ -102,10 +102,10 @@ BREAKS = (
     ),
     Break(
         "azure-soft-delete-cap-30",
-        "components/azure/storage.py",
-        "MAX_SOFT_DELETE_DAYS = 365",
-        "MAX_SOFT_DELETE_DAYS = 30",
-        ("tests/test_azure_storage.py",),
+        "groundlink/limits.py",
+        "AZURE_SOFT_DELETE_MAX_DAYS = 365",
+        "AZURE_SOFT_DELETE_MAX_DAYS = 30",
+        ("tests/test_azure_storage.py", "tests/test_cost_worked_example.py"),
     ),
     Break(
         "azure-snapshot-expiry-removed",

@@ -87,16 +87,34 @@ def test_ingest_and_steady_state_storage_per_tier(catalogs):
     assert steady["hot"] == pytest.approx(30 * 1.71 + 30 * 0.855)  # 76.95
     assert steady["cool"] == pytest.approx(150 * 1.71 + 150 * 0.855)  # 384.75
     assert steady["archive"] == pytest.approx(185 * 1.71 + 550 * 0.855)  # 786.6
-    storage = {x.tier: x.cost for x in est.clouds["aws"].lines if x.tier}
-    assert storage == pytest.approx({"hot": 76.95 * 0.023, "cool": 384.75 * 0.0125, "archive": 786.6 * 0.00099})
+    storage = {x.item: x.cost for x in est.clouds["aws"].lines if x.tier}
+    assert storage == pytest.approx(
+        {
+            "S3 Standard storage": 76.95 * 0.023,
+            "S3 Standard-IA storage": 384.75 * 0.0125,
+            "S3 Glacier Deep Archive storage": 786.6 * 0.00099,
+            # expired objects kept 30 days as noncurrent versions: (1.71 + 0.855) x 30 = 76.95 GB
+            "S3 Glacier Deep Archive storage: deleted data kept": 76.95 * 0.00099,
+        }
+    )
     # Azure holds the same GB on a ZRS (ADLS Gen2) account at the catalog's ZRS prices, never
     # LRS's: $0.0221 hot, $0.0131 cool, $0.005 cold per GB-month. ZRS has no archive tier, so the
     # archive-aged GB are held (and priced) in Cold.
-    azure = {x.tier: (x.price_id, x.quantity, x.cost) for x in est.clouds["azure"].lines if x.tier}
+    azure = {x.item: (x.price_id, x.quantity, x.cost) for x in est.clouds["azure"].lines if x.tier}
     assert azure == {
-        "hot": ("blob_hot_zrs_gb_month", pytest.approx(76.95), pytest.approx(1.700595)),  # 76.95 x 0.0221
-        "cool": ("blob_cool_zrs_gb_month", pytest.approx(384.75), pytest.approx(5.040225)),  # 384.75 x 0.0131
-        "cold": ("blob_cold_zrs_gb_month", pytest.approx(786.6), pytest.approx(3.933)),  # 786.6 x 0.005
+        "Blob Hot storage (ZRS)": ("blob_hot_zrs_gb_month", pytest.approx(76.95), pytest.approx(1.700595)),  # x 0.0221
+        "Blob Cool storage (ZRS)": (
+            "blob_cool_zrs_gb_month",
+            pytest.approx(384.75),
+            pytest.approx(5.040225),
+        ),  # x 0.0131
+        "Blob Cold storage (ZRS)": ("blob_cold_zrs_gb_month", pytest.approx(786.6), pytest.approx(3.933)),  # x 0.005
+        # soft-deleted blobs kept 30 days, in Cold: 76.95 GB x 0.005
+        "Blob Cold storage (ZRS): deleted data kept": (
+            "blob_cold_zrs_gb_month",
+            pytest.approx(76.95),
+            pytest.approx(0.38475),
+        ),
     }
 
 

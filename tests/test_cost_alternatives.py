@@ -11,13 +11,18 @@ archive GB in Cold: 813.96), lands 41.61 + 20.805 = 62.415 GB and writes 1,606 o
 (1,387 raw files, 219 product objects), which Azure bills as 16,279 write operations (one per
 4 MiB of each object, and one per manifest: test_cost_worked_example.py).
 
-- AWS geo adds: replica capacity 1.2312 + 1.2312 + 0.73872 + 0.62928 = 3.8304; replica PUTs
+Deleted data kept 30 days (noncurrent versions, soft delete) adds 61.56 GB in the last tier:
+Deep Archive on AWS (x 0.001 = 0.06156), Cold on Azure (x 0.0045 = 0.27702 on ZRS).
+
+- AWS zone: 1.2312 + 1.2312 + 0.73872 + 0.62928 + 0.06156 = 3.89196 of capacity.
+- AWS geo adds: replica capacity 3.89196 (the replicas age alike); replica PUTs
   1,606 x 0.01 = 16.06; transfer 62.415 x 0.02 = 1.2483; replica key 1; KMS requests
-  2 x 1,606 x 0.001 = 3.212. Delta 25.3507; the storage choice becomes 2 x 3.8304 + 16.06 + 1.2483
-  + 1 + 3.212 = 29.1811.
-- Azure geo (GZRS): 61.56 x 0.05 + 123.12 x 0.04 + 813.96 x 0.01 = 3.078 + 4.9248 + 8.1396 = 16.1424,
-  plus transfer 1.2483 plus writes 16,279 x 0.06 = 976.74: 994.1307,
-  against ZRS 1.60056 + 2.33928 + 3.66282 + writes 16,279 x 0.05 = 813.95: 821.55266; delta 172.57804.
+  2 x 1,606 x 0.001 = 3.212. Delta 25.41226; the storage choice becomes 2 x 3.89196 + 16.06 +
+  1.2483 + 1 + 3.212 = 29.30422.
+- Azure geo (GZRS): 61.56 x 0.05 + 123.12 x 0.04 + (813.96 + 61.56) x 0.01 = 3.078 + 4.9248 + 8.7552
+  = 16.758, plus transfer 1.2483 plus writes 16,279 x 0.06 = 976.74: 994.7463,
+  against ZRS 1.60056 + 2.33928 + 3.66282 + 0.27702 + writes 16,279 x 0.05 = 813.95: 821.82968;
+  delta 172.91662.
 - Azure software keys: the $5.5 HSM key line (the 3,072-bit key the stack creates) goes: delta -5.5.
 - Azure Premium messaging adds 730 h x $1 + 730 h x $2 = 2,190 and removes the Standard lines
   9.855 + 0.1095 + 21.9 + 73 = 104.8645 (Service Bus operations: 3 x 73 messages, one per
@@ -92,8 +97,8 @@ def _figures(cloud: str, catalogs: dict[str, Catalog] | None = None, **changes):
 def test_aws_alternatives_of_the_worked_example():
     assert _figures("aws") == {
         "storageRedundancy": {
-            "zone": ("S3 Standard (3 zones)", True, 3.8304, 0, ()),
-            "geo": ("S3 Standard (3 zones), replicated to us-east-1", False, 29.1811, 25.3507, ()),
+            "zone": ("S3 Standard (3 zones)", True, 3.89196, 0, ()),
+            "geo": ("S3 Standard (3 zones), replicated to us-east-1", False, 29.30422, 25.41226, ()),
         },
         "hsmKeys": {True: (True, True, 1, 0, ()), False: (True, False, 1, 0, ())},
         "messagingEncryption": {False: ("mission key", True, 0, 0, ()), True: ("mission key", False, 0, 0, ())},
@@ -103,8 +108,8 @@ def test_aws_alternatives_of_the_worked_example():
 def test_azure_alternatives_of_the_worked_example():
     assert _figures("azure") == {
         "storageRedundancy": {
-            "zone": ("ZRS", True, 821.55266, 0, ()),
-            "geo": ("GZRS", False, 994.1307, 172.57804, ()),
+            "zone": ("ZRS", True, 821.82968, 0, ()),
+            "geo": ("GZRS", False, 994.7463, 172.91662, ()),
         },
         "hsmKeys": {True: (True, True, 5.5, 0, ()), False: (False, False, 0, -5.5, ())},
         "messagingEncryption": {
@@ -118,11 +123,11 @@ def test_azure_alternatives_of_the_worked_example():
 
 def test_from_a_geo_spec_zone_saves_what_geo_costs_and_read_access_is_dropped():
     aws, azure = _figures("aws", **GEO), _figures("azure", **GEO, **{"storage.geo_read_access": True})
-    assert aws["storageRedundancy"]["zone"][1:4] == (False, pytest.approx(3.8304), pytest.approx(-25.3507))
+    assert aws["storageRedundancy"]["zone"][1:4] == (False, pytest.approx(3.89196), pytest.approx(-25.41226))
     # RA-GZRS prices are not among the added ones: the chosen account's capacity and writes are
-    # unknown, so the saving is ZRS's 821.55266 less the transfer line's 1.2483, plus an unknown, named
+    # unknown, so the saving is ZRS's 821.82968 less the transfer line's 1.2483, plus an unknown, named
     option, chosen, _, saving, unknown = azure["storageRedundancy"]["zone"]
-    assert (option, chosen, saving) == ("ZRS", False, pytest.approx(821.55266 - 1.2483))
+    assert (option, chosen, saving) == ("ZRS", False, pytest.approx(821.82968 - 1.2483))
     assert set(unknown) == {
         "blob_hot_ragzrs_gb_month",
         "blob_cool_ragzrs_gb_month",
@@ -134,7 +139,7 @@ def test_from_a_geo_spec_zone_saves_what_geo_costs_and_read_access_is_dropped():
 
 def test_an_unknown_price_makes_the_delta_partial_and_names_it():
     geo = _figures("aws", _catalogs())["storageRedundancy"]["geo"]
-    assert geo[3] == pytest.approx(25.3507 - 1.2483) and geo[4] == ("s3_inter_region_transfer_gb",)
+    assert geo[3] == pytest.approx(25.41226 - 1.2483) and geo[4] == ("s3_inter_region_transfer_gb",)
 
 
 def test_notes_say_what_was_assumed_what_has_no_effect_and_the_declared_gaps():
@@ -173,12 +178,12 @@ def test_the_report_table_shows_each_alternative_and_its_delta_per_cloud():
     rows = {row[1].text: [cell.text for cell in row[2:]] for row in section.table.rows}
     assert rows == {
         "storage.redundancy: zone": [
-            "S3 Standard (3 zones): $3.83/month (the spec's choice)",
-            "ZRS: $821.55/month (the spec's choice)",  # 821.55266
+            "S3 Standard (3 zones): $3.89/month (the spec's choice)",  # 3.89196
+            "ZRS: $821.83/month (the spec's choice)",  # 821.82968
         ],
         "storage.redundancy: geo": [
-            "S3 Standard (3 zones), replicated to us-east-1: $29.18/month (+$25.35 a month)",  # 29.1811, 25.3507
-            "GZRS: $994.13/month (+$172.58 a month)",  # 994.1307, 172.57804
+            "S3 Standard (3 zones), replicated to us-east-1: $29.30/month (+$25.41 a month)",  # 29.30422, 25.41226
+            "GZRS: $994.75/month (+$172.92 a month)",  # 994.7463, 172.91662
         ],
         "security.hsm_keys: true": ["yes: $1.00/month (the spec's choice)", "yes: $5.50/month (the spec's choice)"],
         "security.hsm_keys: false": ["yes: $1.00/month (no change)", "no: $0.00/month (-$5.50 a month)"],

@@ -36,7 +36,9 @@ def test_aws_choices_of_the_worked_example():
     assert _choices("aws") == {
         "storageRedundancy": (
             "S3 Standard (3 zones)",
-            _total(3.8304),
+            # the four tiers' lines and the noncurrent versions kept 30 days in Deep Archive
+            # (61.56 GB x $0.001): test_cost_worked_example.py
+            _total(3.8304 + 0.06156),
             "S3 capacity lines; zone redundancy is in the list price",
         ),
         "hsmKeys": (True, _total(1), "KMS keys are HSM-backed; the key-month lines"),
@@ -51,10 +53,11 @@ def test_aws_choices_of_the_worked_example():
 def test_azure_choices_of_the_worked_example():
     assert _choices("azure") == {
         # no archive tier on ZRS: archive-aged data stays in Cold, (184.68 + 629.28) GB x $0.0045;
-        # and the ZRS write operations, one per 4 MiB of each object: 16,279 x $0.05 = 813.95
+        # the soft-deleted blobs kept 30 days in Cold, 61.56 GB x $0.0045 = 0.27702; and the ZRS write
+        # operations, one per 4 MiB of each object: 16,279 x $0.05 = 813.95
         "storageRedundancy": (
             "ZRS",
-            _total(1.60056 + 2.33928 + 3.66282 + 813.95),
+            _total(1.60056 + 2.33928 + 3.66282 + 0.27702 + 813.95),
             "blob capacity and write operation lines at this redundancy's prices; no archive tier on this "
             "redundancy: archive-aged data is held and priced in Cold",
         ),

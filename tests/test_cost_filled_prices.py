@@ -70,8 +70,17 @@ def catalogs():
     return load_catalogs()[0]
 
 
+RETENTION = (": deleted data kept", ": minimum storage duration")
+
+
 def _lines(cost):
-    return {x.price_id: (x.item, x.quantity, x.cost) for x in cost.lines}
+    """Each price id's line; a tier's deleted-data and minimum-duration lines, which share its
+    price id, are `_retention`'s."""
+    return {x.price_id: (x.item, x.quantity, x.cost) for x in cost.lines if not x.item.endswith(RETENTION)}
+
+
+def _retention(cost):
+    return {x.item: (x.price_id, x.quantity, x.cost) for x in cost.lines if x.item.endswith(RETENTION)}
 
 
 def test_each_filled_price_carries_its_figure_region_source_and_date(catalogs):
@@ -93,6 +102,14 @@ def test_zone_redundancy_prices_each_tier_at_zrs(catalogs):
     assert azure["blob_cool_zrs_gb_month"][1:] == pytest.approx((COOL_GB, 5.040225))  # 384.75 x 0.0131
     assert azure["blob_cold_zrs_gb_month"][1:] == pytest.approx((COLD_GB, 3.933))  # 786.6 x 0.005
     assert "blob_geo_replication_gb" not in azure
+    # soft-deleted blobs kept 30 days in Cold: (1.71 + 0.855) GB/day x 30 = 76.95 GB x 0.005
+    assert _retention(estimate(arith_spec(), catalogs).clouds["azure"]) == {
+        "Blob Cold storage (ZRS): deleted data kept": (
+            "blob_cold_zrs_gb_month",
+            pytest.approx(76.95),
+            pytest.approx(0.38475),
+        )
+    }
 
 
 @pytest.mark.parametrize(
@@ -101,14 +118,14 @@ def test_zone_redundancy_prices_each_tier_at_zrs(catalogs):
         (
             False,
             "gzrs",
-            # 76.95 x 0.04232, 384.75 x 0.0231, 786.6 x 0.0086
-            {"hot": 3.256524, "cool": 8.887725, "cold": 6.76476},
+            # 76.95 x 0.04232, 384.75 x 0.0231, 786.6 x 0.0086; 76.95 GB soft-deleted x 0.0086
+            {"hot": 3.256524, "cool": 8.887725, "cold": 6.76476, "kept": 0.66177},
         ),
         (
             True,
             "ragzrs",
-            # 76.95 x 0.0529, 384.75 x 0.028875, 786.6 x 0.0108
-            {"hot": 4.070655, "cool": 11.10965625, "cold": 8.49528},
+            # 76.95 x 0.0529, 384.75 x 0.028875, 786.6 x 0.0108; 76.95 GB soft-deleted x 0.0108
+            {"hot": 4.070655, "cool": 11.10965625, "cold": 8.49528, "kept": 0.83106},
         ),
     ],
 )
@@ -118,6 +135,10 @@ def test_geo_redundancy_prices_each_tier_and_the_paired_region_copy(catalogs, re
     azure = _lines(est.clouds["azure"])
     for tier, gb in (("hot", HOT_GB), ("cool", COOL_GB), ("cold", COLD_GB)):
         assert azure[f"blob_{tier}_{kind}_gb_month"][1:] == pytest.approx((gb, expected[tier])), tier
+    kept = _retention(est.clouds["azure"])[
+        f"Blob Cold storage ({'RA-GZRS' if read_access else 'GZRS'}): deleted data kept"
+    ]
+    assert kept == (f"blob_cold_{kind}_gb_month", pytest.approx(76.95), pytest.approx(expected["kept"]))
     item, quantity, cost = azure["blob_geo_replication_gb"]
     assert item == f"Geo-replication data transfer ({'RA-GZRS' if read_access else 'GZRS'})"
     assert (quantity, cost) == pytest.approx((LANDED_GB, 1.560375))  # 78.01875 GB x $0.02
@@ -154,9 +175,9 @@ def test_report_states_the_cost_of_each_redundancy_and_messaging_choice_per_clou
     table = _choices(doc, ["aws", "azure"]).table
     assert table is not None
     rows = {row[0].text: [cell.text for cell in row[1:]] for row in table.rows}
-    # GZRS: 3.256524 + 8.887725 + 6.76476 + 1.560375 + writes 0.3109289 = 20.7803129;
-    # Premium: 677.075 + 749.71 = 1,426.785
-    assert rows["Storage redundancy"][1] == "GZRS: $20.78/month"
+    # GZRS: 3.256524 + 8.887725 + 6.76476 + soft-deleted 0.66177 + 1.560375 + writes 0.3109289
+    # = 21.4420829; Premium: 677.075 + 749.71 = 1,426.785
+    assert rows["Storage redundancy"][1] == "GZRS: $21.44/month"
     assert rows["Messaging encryption"] == ["mission key: $0.00/month", "mission key: $1,426.79/month"]
     assert rows["Storage redundancy"][0].startswith("S3 Standard (3 zones), replicated to us-east-2: $")
 

@@ -45,8 +45,11 @@ def test_the_assumptions_the_report_prints_name_the_figures_they_rest_on():
         "Products written = 0.5 x data landed by the demod/decode downlinks, which the processor reads (DigIF "
         "samples hold no frames) (usage.products_ratio), kept on the same tier schedule with "
         "products_retention_days.",
-        "Storage is billed on the average GB held during each month; lifecycle transition requests, "
-        "early-deletion minimums, retrievals and noncurrent versions are not modelled.",
+        "Storage is billed on the average GB held during each month, plus the deleted data each cloud still "
+        "keeps at its tier's rate (AWS noncurrent versions, Azure soft-deleted blobs, for "
+        "storage.noncurrent_version_days; Azure at most 365), plus, for data that leaves a tier before the "
+        "tier's minimum storage duration (cool 30, cold 90, archive 180 days on both clouds), the rest of "
+        "that minimum; lifecycle transition requests and retrievals are not modelled.",
         "Each price is its catalog entry's, for the whole quantity: where a service prices in volume tiers "
         "(S3 Standard's first 50 TB) the catalog's tier is applied throughout, and cheaper tiers above it "
         "are not modelled. Not priced either: the processor's reads (S3 GET requests, blob read operations) "

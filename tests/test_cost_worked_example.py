@@ -38,6 +38,11 @@ The mission (two satellites, one downlink each):
   cool 60 x 2.052 = 123.12
   cold 90 x 2.052 = 184.68
   archive 185 x 1.368 + 550 x 0.684 = 253.08 + 376.2 = 629.28
+- Deleted data kept: the lifecycle deletes at expiry, and the cloud keeps what it deleted for
+  storage.noncurrent_version_days (30 by default) in the tier it was in: AWS as noncurrent versions,
+  Azure as soft-deleted blobs, 30 x (1.368 + 0.684) = 61.56 GB, in Deep Archive on AWS and in
+  Cold on Azure. No tier is left before its minimum storage duration (cool 60 days of 30, cold
+  90 of 90, archive 215 of 180 on AWS; cool 60, cold 305 on Azure): no minimum-duration line.
 """
 
 from __future__ import annotations
@@ -196,6 +201,7 @@ def test_every_aws_line_of_the_managed_example():
             "S3 Standard-IA storage": (123.12, 1.2312),
             "S3 Glacier Flexible Retrieval storage": (184.68, 0.73872),
             "S3 Glacier Deep Archive storage": (629.28, 0.62928),
+            "S3 Glacier Deep Archive storage: deleted data kept": (61.56, 0.06156),  # x $0.001
         }
     )
 
@@ -227,6 +233,7 @@ def test_every_azure_line_of_the_managed_example():
             "Blob Hot storage (ZRS)": (61.56, 1.60056),  # 61.56 GB x $0.026
             "Blob Cool storage (ZRS)": (123.12, 2.33928),  # 123.12 GB x $0.019
             "Blob Cold storage (ZRS)": (813.96, 3.66282),  # (184.68 + 629.28) GB x $0.0045
+            "Blob Cold storage (ZRS): deleted data kept": (61.56, 0.27702),  # 61.56 GB x $0.0045
         }
     )
 
@@ -379,3 +386,43 @@ def test_a_partner_stream_in_the_telemetry_namespace_is_a_ground_line_on_azure_w
     left_out = sides(build_blueprint(spec_from_data(data)), result).left_out
     assert "Azure: Event Hubs Standard throughput units (partner live delivery) ($21.90/month)" in left_out
     assert "Azure: Event Hubs Capture (partner live delivery's units) ($73.00/month)" in left_out
+
+
+def test_a_tier_left_before_its_minimum_storage_duration_bills_the_rest():
+    """Raw kept 200 days instead of 365: raw reaches Deep Archive at day 180 and is deleted at 200,
+    then kept 30 days as a noncurrent version: 50 of Deep Archive's 180 days. Each GB leaving is
+    billed the 130 days left: 1.368 GB/day x 130 = 177.84 GB at $0.001 = $0.17784. Deleted data
+    kept: raw 1.368 x 30 = 41.04 GB + products 0.684 x 30 = 20.52 GB, in Deep Archive. On Azure
+    archive-aged data stays in Cold from day 90, so raw stays there 90 to 230: 140 days of Cold's
+    90, no charge."""
+    data = _example(**{"storage.raw_retention_days": 200})
+    aws, azure = _lines(data, "aws"), _lines(data, "azure")
+    assert aws["S3 Glacier Deep Archive storage: minimum storage duration"] == pytest.approx((177.84, 0.17784))
+    assert aws["S3 Glacier Deep Archive storage: deleted data kept"] == pytest.approx((61.56, 0.06156))
+    assert not [item for item in azure if item.endswith("minimum storage duration")]
+    assert azure["Blob Cold storage (ZRS): deleted data kept"] == pytest.approx((61.56, 0.27702))
+
+
+def test_deleted_data_is_kept_as_long_as_noncurrent_versions_are_and_azure_at_most_365_days():
+    """storage.noncurrent_version_days: 400. AWS keeps noncurrent versions 400 days: 2.052 GB/day x
+    400 = 820.8 GB in Deep Archive; Azure's soft delete keeps at most 365 days: 2.052 x 365 =
+    748.98 GB in Cold."""
+    data = _example(**{"storage.noncurrent_version_days": 400})
+    assert _lines(data, "aws")["S3 Glacier Deep Archive storage: deleted data kept"] == pytest.approx((820.8, 0.8208))
+    # 748.98 GB x $0.0045
+    assert _lines(data, "azure")["Blob Cold storage (ZRS): deleted data kept"] == pytest.approx((748.98, 3.37041))
+
+
+def test_the_minimum_duration_charge_starts_the_month_data_first_leaves_the_tier():
+    """Raw kept 200 days: its first data leaves Deep Archive, noncurrent versions and all, on day
+    230 of operation. A month is 365/12 = 30.41667 days: month 8 spans days 212.917-243.333, so
+    13.333 days of it see data leave, each day 1.368 GB billed 130 days more: 1.368 x 13.333 x
+    130 / 30.41667 = 77.96 GB on average; from month 9 on the full 1.368 x 130 = 177.84 GB."""
+    data = _example(**{"storage.raw_retention_days": 200})
+    result = estimate(build_blueprint(spec_from_data(data)), _catalogs())
+    item = "S3 Glacier Deep Archive storage: minimum storage duration"
+    by_month = [{x.item: x.quantity for x in lines}.get(item, 0.0) for lines in result.clouds["aws"].projection]
+    assert by_month[:7] == [0.0] * 7
+    assert by_month[7] == pytest.approx(1.368 * (8 * 365 / 12 - 230) * 130 / (365 / 12))
+    assert by_month[7] == pytest.approx(77.96, abs=0.01)
+    assert by_month[8:] == pytest.approx([177.84] * 4)

@@ -263,11 +263,17 @@ def test_report_states_each_clouds_durability_choices_and_their_cost(report):
     _, out, doc = report
     choices = {cloud: doc["cost"]["clouds"][cloud]["choices"] for cloud in ("aws", "azure")}
     # the Azure storage choice is its ZRS capacity and write lines at the catalog's ZRS prices
-    # ($0.0221 hot, $0.0131 cool, $0.005 cold per GB-month, $0.0878 per 10,000 writes), all known
+    # ($0.0221 hot, $0.0131 cool, $0.005 cold per GB-month, $0.0878 per 10,000 writes), all known;
+    # Cold's GB are two lines, the data held and the soft-deleted data kept
     assert choices["azure"]["storageRedundancy"]["value"] == "ZRS"
-    stored = {
-        line["priceId"]: line["quantity"] for line in doc["cost"]["clouds"]["azure"]["lines"] if "ZRS" in line["item"]
-    }
+    stored: dict[str, float] = {}
+    for line in doc["cost"]["clouds"]["azure"]["lines"]:
+        if "ZRS" in line["item"]:
+            stored[line["priceId"]] = stored.get(line["priceId"], 0.0) + line["quantity"]
+    assert [line["item"] for line in doc["cost"]["clouds"]["azure"]["lines"] if "Cold" in line["item"]] == [
+        "Blob Cold storage (ZRS)",
+        "Blob Cold storage (ZRS): deleted data kept",
+    ]
     zrs = {
         "azure.blob_hot_zrs_gb_month": 0.0221,
         "azure.blob_cool_zrs_gb_month": 0.0131,

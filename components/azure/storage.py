@@ -18,6 +18,7 @@ import pulumi
 import pulumi_azure_native as azure
 
 from groundlink.blueprint import Lifecycle, MissionInputs, StorageInputs
+from groundlink.blueprint.tiering import deleted_kept_days
 from groundlink.limits import AZURE_STORAGE_ACCOUNT_TAGS_MAX
 
 from ..base import MissionComponent
@@ -27,8 +28,6 @@ from .security import KEY_NAME, MissionKey, PrivateNetwork, private_endpoint
 
 # Cloud-neutral tier -> management-policy action (Azure Cool / Cold / Archive).
 AZURE_TIER_ACTION = {"cool": "tier_to_cool", "cold": "tier_to_cold", "archive": "tier_to_archive"}
-# Blob and container soft delete accept 1-365 days.
-MAX_SOFT_DELETE_DAYS = 365
 
 
 def private_partner_landing(addresses: int) -> str:
@@ -256,7 +255,7 @@ class AzureStorage(MissionComponent):
         if private and inputs.landing:
             self.warn(private_partner_landing(len(inputs.partner_source_addresses)))
         raw_lifecycle, products_lifecycle = inputs.raw_lifecycle, inputs.products_lifecycle
-        soft_delete_days = min(raw_lifecycle.noncurrent_days, MAX_SOFT_DELETE_DAYS)
+        soft_delete_days = deleted_kept_days("azure", raw_lifecycle.noncurrent_days)
         # Soft delete only: the account has a hierarchical namespace, which refuses blob versioning
         # and the change feed (HTTP 409; docs/azure.md, "Blob service"): the blueprint declares the
         # gap storage.versioning, so this realizes no capability.

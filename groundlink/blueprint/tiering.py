@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..limits import AZURE_SOFT_DELETE_MAX_DAYS
+
 ARCHIVE = "archive"
 # Per cloud, a tier it cannot hold on the accounts groundlink renders -> the tier that holds it.
 HELD_IN: dict[str, dict[str, str]] = {"aws": {}, "azure": {ARCHIVE: "cold"}}
@@ -35,6 +37,15 @@ def cloud_transitions(cloud: str, transitions: Sequence[tuple[int, str]]) -> tup
             continue
         out.append((days, held))
     return tuple(out)
+
+
+def deleted_kept_days(cloud: str, noncurrent_days: int) -> int:
+    """Days an object is still held, and billed at its tier's rate, after the lifecycle deletes it:
+    AWS's versioned buckets keep it as a noncurrent version for storage.noncurrent_version_days
+    (the expiration adds a delete marker; NoncurrentVersionExpiration deletes the version), and
+    Azure's blob soft delete keeps it as long, up to soft delete's maximum (soft-deleted data "is
+    billed at the same rate as active data", Microsoft Learn, "Soft delete for blobs")."""
+    return noncurrent_days if cloud == "aws" else min(noncurrent_days, AZURE_SOFT_DELETE_MAX_DAYS)
 
 
 def archive_gap(cloud: str, tiering: Sequence[tuple[int, str]]) -> str | None:

@@ -21,7 +21,7 @@ from ..limits import AZURE_ORBITAL_RETIRED_ON, DATA_EXPLORER_KEY_SIZE, event_hub
 from ..rounding import figure
 from .catalog import Assumptions, Catalog, PriceEntry, PriceError
 from .processing import measured_throughput, processing_quantities, timeout_note
-from .usage import HOURS_PER_MONTH, MonthlyUsage, billed_sql_basis, monthly_usage
+from .usage import HOURS_PER_MONTH, MonthlyUsage, StoreCharge, billed_sql_basis, monthly_usage
 
 if TYPE_CHECKING:
     from ..engine.plan import Plan, PlannedResource
@@ -366,6 +366,70 @@ def _storage_lines(cloud: str, tiers: dict[str, float], catalog: Catalog, redund
         for tier, gb in held_tiers(cloud, tiers).items()
         if gb > 0
     ]
+
+
+# What keeps deleted data, per cloud (groundlink.blueprint.tiering.deleted_kept_days).
+DELETED_KEPT_AS = {
+    "aws": "noncurrent versions of expired objects (the buckets are versioned)",
+    "azure": "soft-deleted blobs (blob soft delete)",
+}
+
+
+def _by_tier(charges: list[StoreCharge]) -> dict[str, list[StoreCharge]]:
+    out: dict[str, list[StoreCharge]] = {}
+    for charge in charges:
+        out.setdefault(charge.tier, []).append(charge)
+    return out
+
+
+def _kept_basis(cloud: str, charges: list[StoreCharge]) -> str:
+    parts = " + ".join(f"{x.store} {figure(x.gb_per_day, 3)} GB/day x {x.days:g} days" for x in charges)
+    return f"{DELETED_KEPT_AS[cloud]}, kept storage.noncurrent_version_days after expiry at this tier's rate: {parts}"
+
+
+def _minimum_basis(charges: list[StoreCharge]) -> str:
+    parts = "; ".join(
+        f"{x.store} leaves after {x.days:g} of the {x.minimum} days: {figure(x.gb_per_day, 3)} GB/day x "
+        f"{x.minimum - x.days:g} days"
+        for x in charges
+    )
+    return f"data deleted or moved on before the tier's minimum storage duration is billed the rest: {parts}"
+
+
+def _retention_lines(
+    cloud: str,
+    usage: MonthlyUsage,
+    month: int | None,
+    catalog: Catalog,
+    redundancy: str = "ZRS",
+    replica_region: str | None = None,
+) -> list[Line]:
+    """What a tier bills beyond the GB the lifecycle holds there: deleted data the cloud still keeps,
+    and data leaving before the tier's minimum storage duration (once steady, or over month
+    `month`). `replica_region`: the same lines again for the AWS replica buckets, which hold the
+    same lifecycle."""
+    suffix = f" ({redundancy})" if cloud == "azure" else ""
+
+    def title(tier: str) -> str:
+        name = TIER_NAMES[cloud][tier]
+        return (
+            f"{REPLICATION}replica {name} storage ({replica_region})" if replica_region else f"{name} storage{suffix}"
+        )
+
+    kinds: list[tuple[str, list[StoreCharge], Callable[[list[StoreCharge]], str]]] = [
+        ("deleted data kept", usage.deleted_kept(cloud, month), lambda found: _kept_basis(cloud, found)),
+        ("minimum storage duration", usage.early_deletion(cloud, month), _minimum_basis),
+    ]
+    lines = []
+    for kind, charges, basis in kinds:
+        for tier, found in _by_tier(charges).items():
+            price_id = storage_price_id(cloud, tier, redundancy)
+            gb = sum(x.gb for x in found)
+            if gb > 0:
+                lines.append(
+                    Line("storage", f"{title(tier)}: {kind}", gb, price_id, catalog.entry(price_id), basis(found), tier)
+                )
+    return lines
 
 
 def _replica_storage_lines(tiers: dict[str, float], catalog: Catalog, region: str) -> list[Line]:
@@ -939,14 +1003,17 @@ def cloud_cost(
 
     replica_region = blueprint.spec.clouds.aws.replica_region if cloud == "aws" else None  # set with geo only
 
-    def with_storage(tiers: dict[str, float]) -> list[Line]:
+    def with_storage(month: int | None) -> list[Line]:
+        tiers = usage.storage_steady() if month is None else usage.storage_month(month)
         storage = _storage_lines(cloud, tiers, catalog, redundancy)
+        storage += _retention_lines(cloud, usage, month, catalog, redundancy)
         if replica_region:  # the replica buckets age like their sources: the same GB per tier, again
             storage += _replica_storage_lines(tiers, catalog, replica_region)
+            storage += _retention_lines(cloud, usage, month, catalog, redundancy, replica_region)
         return sorted(fixed + storage, key=lambda x: LAYERS.index(x.layer))
 
-    result = CloudCost(cloud, region, with_storage(usage.storage_steady()))
-    result.projection = [with_storage(usage.storage_month(m)) for m in range(1, PROJECTION_MONTHS + 1)]
+    result = CloudCost(cloud, region, with_storage(None))
+    result.projection = [with_storage(m) for m in range(1, PROJECTION_MONTHS + 1)]
     return result
 
 

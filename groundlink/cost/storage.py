@@ -9,6 +9,7 @@ integral of that over the month divided by its length (exact, not sampled).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 HOT = "hot"
@@ -67,3 +68,38 @@ def by_tier(values: list[tuple[str, float]]) -> dict[str, float]:
     for tier, gb in values:
         out[tier] += gb
     return out
+
+
+def held_spans(spans: tuple[Span, ...] | list[Span], hold: Callable[[str], str], kept_days: float) -> list[Span]:
+    """`spans` as a cloud holds the data: each tier as the cloud keeps it, consecutive spans of one
+    held tier merged (Azure keeps archive-aged data in Cold: one stay in Cold, not two), and the
+    last span longer by the days a deleted object is still kept (noncurrent versions, soft delete)."""
+    out: list[Span] = []
+    for span in spans:
+        tier = hold(span.tier)
+        if out and out[-1].tier == tier:
+            out[-1] = Span(tier, out[-1].start_day, span.end_day)
+        else:
+            out.append(Span(tier, span.start_day, span.end_day))
+    if out and kept_days:
+        out[-1] = Span(out[-1].tier, out[-1].start_day, out[-1].end_day + kept_days)
+    return out
+
+
+def leaving(gb_per_day: float, span: Span, start_day: float | None, end_day: float | None) -> float:
+    """GB a day leaving `span` (deleted or moved on), on average between two days of operation, or
+    once the oldest data has left it (`start_day` None): data lands at a constant rate, so from the
+    day the first data reaches the span's end as much leaves a day as lands."""
+    if start_day is None or end_day is None:
+        return gb_per_day
+    return gb_per_day * max(end_day - max(start_day, span.end_day), 0.0) / (end_day - start_day)
+
+
+def minimum_charge(
+    gb_per_day: float, span: Span, minimum_days: float, start_day: float | None = None, end_day: float | None = None
+) -> float:
+    """The GB a month is billed for beyond what `span` holds because its data leaves before the
+    tier's minimum storage duration: each GB leaving is billed for the days of the minimum it did
+    not stay (the same GB-month measure as `average_stock`)."""
+    short = max(minimum_days - span.days, 0.0)
+    return leaving(gb_per_day, span, start_day, end_day) * short

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..blueprint import Blueprint, Lifecycle
+from ..blueprint.tiering import deleted_kept_days, held_tier
 from ..clouds import CLOUDS
-from ..limits import DIGIF_GB_PER_MHZ_SECOND, LAMBDA_EPHEMERAL_STORAGE_MB, NARROWBAND_MAX_MHZ
-from .storage import Span, average_stock, by_tier, spans, steady_state, stock
+from ..limits import DIGIF_GB_PER_MHZ_SECOND, LAMBDA_EPHEMERAL_STORAGE_MB, MINIMUM_STORAGE_DAYS, NARROWBAND_MAX_MHZ
+from .storage import Span, average_stock, by_tier, held_spans, minimum_charge, spans, steady_state, stock
 
 if TYPE_CHECKING:
     from ..spec import MissionSpec
@@ -112,12 +113,54 @@ class SatelliteContacts:
 
 
 @dataclass(frozen=True)
+class StoreCharge:
+    """GB a month is billed for in one tier of one store beyond what the lifecycle holds there:
+    deleted data still kept (`days` kept), or data that left before the tier's minimum (`days`
+    stayed of `minimum`)."""
+
+    store: str
+    tier: str
+    gb: float
+    gb_per_day: float
+    days: float
+    minimum: int = 0
+
+
+@dataclass(frozen=True)
 class StoreFlow:
     """One store's landing rate and its lifecycle."""
 
     store: str
     gb_per_day: float
     spans: tuple[Span, ...]
+    noncurrent_days: int = 0  # storage.noncurrent_version_days: how long a deleted object is kept
+
+    def _held(self, cloud: str, kept: bool) -> list[Span]:
+        days = deleted_kept_days(cloud, self.noncurrent_days) if kept else 0
+        return held_spans(self.spans, lambda tier: held_tier(cloud, tier), days)
+
+    def deleted_kept(self, cloud: str, period: tuple[float, float] | None) -> StoreCharge | None:
+        """The data `cloud` still holds after the lifecycle deleted it, in the tier it was deleted
+        from (averaged over `period`, days of operation, or once steady)."""
+        days = deleted_kept_days(cloud, self.noncurrent_days)
+        held = self._held(cloud, kept=False)
+        if not held or not days:
+            return None
+        last = held[-1]
+        tail = Span(last.tier, last.end_day, last.end_day + days)
+        gb = steady_state(self.gb_per_day, tail) if period is None else average_stock(self.gb_per_day, tail, *period)
+        return StoreCharge(self.store, tail.tier, gb, self.gb_per_day, days)
+
+    def early_deletion(self, cloud: str, period: tuple[float, float] | None) -> list[StoreCharge]:
+        """Per tier whose data leaves (moved on, or deleted and no longer kept) before the tier's
+        minimum storage duration: the GB billed for the rest of the minimum."""
+        out = []
+        for span in self._held(cloud, kept=True):
+            minimum = MINIMUM_STORAGE_DAYS[cloud].get(span.tier, 0)
+            if span.days < minimum:
+                gb = minimum_charge(self.gb_per_day, span, minimum, *(period or (None, None)))
+                out.append(StoreCharge(self.store, span.tier, gb, self.gb_per_day, span.days, minimum))
+        return out
 
     def average(self, start_day: float, end_day: float) -> dict[str, float]:
         return by_tier([(s.tier, average_stock(self.gb_per_day, s, start_day, end_day)) for s in self.spans])
@@ -191,6 +234,20 @@ class MonthlyUsage:
     def storage_steady(self) -> dict[str, float]:
         return _sum_tiers(s.steady() for s in self.stores)
 
+    def _period(self, month: int | None) -> tuple[float, float] | None:
+        return None if month is None else ((month - 1) * self.days_per_month, month * self.days_per_month)
+
+    def deleted_kept(self, cloud: str, month: int | None = None) -> list[StoreCharge]:
+        """Per store, the deleted data `cloud` still holds and bills (noncurrent versions on AWS,
+        soft-deleted blobs on Azure), over month `month` of operation or once steady (None)."""
+        found = (s.deleted_kept(cloud, self._period(month)) for s in self.stores)
+        return [x for x in found if x is not None]
+
+    def early_deletion(self, cloud: str, month: int | None = None) -> list[StoreCharge]:
+        """Per store and tier, the GB `cloud` bills for data leaving before the tier's minimum
+        storage duration, over month `month` of operation or once steady (None)."""
+        return [x for s in self.stores for x in s.early_deletion(cloud, self._period(month))]
+
 
 def _sum_tiers(parts: Iterable[dict[str, float]]) -> dict[str, float]:
     total: dict[str, float] = {}
@@ -201,7 +258,12 @@ def _sum_tiers(parts: Iterable[dict[str, float]]) -> dict[str, float]:
 
 
 def _flow(store: str, gb_per_month: float, lifecycle: Lifecycle) -> StoreFlow:
-    return StoreFlow(store, gb_per_month / DAYS_PER_MONTH, tuple(spans(lifecycle.transitions, lifecycle.expire_days)))
+    return StoreFlow(
+        store,
+        gb_per_month / DAYS_PER_MONTH,
+        tuple(spans(lifecycle.transitions, lifecycle.expire_days)),
+        lifecycle.noncurrent_days,
+    )
 
 
 def products_source(spec: MissionSpec, links: list[LinkVolume]) -> list[LinkVolume]:
@@ -318,8 +380,11 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         f"bandwidth, {DIGIF_GB_PER_MHZ_SECOND * 1000:.4f} MB per second per MHz of bandwidth_mhz ({DIGIF_SOURCE}).",
         f"Products written = {use.products_ratio:g} x {_products_basis(spec)} (usage.products_ratio), "
         "kept on the same tier schedule with products_retention_days.",
-        "Storage is billed on the average GB held during each month; lifecycle transition requests, "
-        "early-deletion minimums, retrievals and noncurrent versions are not modelled.",
+        "Storage is billed on the average GB held during each month, plus the deleted data each cloud still "
+        "keeps at its tier's rate (AWS noncurrent versions, Azure soft-deleted blobs, for "
+        "storage.noncurrent_version_days; Azure at most 365), plus, for data that leaves a tier before the "
+        "tier's minimum storage duration (cool 30, cold 90, archive 180 days on both clouds), the rest of "
+        "that minimum; lifecycle transition requests and retrievals are not modelled.",
         "Each price is its catalog entry's, for the whole quantity: where a service prices in volume tiers "
         "(S3 Standard's first 50 TB) the catalog's tier is applied throughout, and cheaper tiers above it "
         "are not modelled. Not priced either: the processor's reads (S3 GET requests, blob read operations)"
