@@ -8,6 +8,7 @@ The reference case: one satellite, 3 contacts/day of 9.5 min (billed 10 min),
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import pytest
 
@@ -49,6 +50,14 @@ def arith_spec(**changes):
     return build_blueprint(spec_from_data(data))
 
 
+GIB = 1e9 / 2**30  # a decimal GB in the binary GB capacity is billed in
+
+
+def _gib(gb: float, cost: float) -> tuple[Any, Any]:
+    """A capacity line's quantity and cost, computed in decimal GB, as billed in binary GB."""
+    return pytest.approx(gb * GIB), pytest.approx(cost * GIB)
+
+
 def lines(cloud_cost, layer=None):
     return {x.item: x for x in cloud_cost.lines if layer is None or x.layer == layer}
 
@@ -87,14 +96,15 @@ def test_ingest_and_steady_state_storage_per_tier(catalogs):
     assert steady["hot"] == pytest.approx(30 * 1.71 + 30 * 0.855)  # 76.95
     assert steady["cool"] == pytest.approx(150 * 1.71 + 150 * 0.855)  # 384.75
     assert steady["archive"] == pytest.approx(185 * 1.71 + 550 * 0.855)  # 786.6
+    # capacity is billed in binary GB: each decimal GB is 10^9 / 2^30 of one
     storage = {x.item: x.cost for x in est.clouds["aws"].lines if x.tier}
     assert storage == pytest.approx(
         {
-            "S3 Standard storage": 76.95 * 0.023,
-            "S3 Standard-IA storage": 384.75 * 0.0125,
-            "S3 Glacier Deep Archive storage": 786.6 * 0.00099,
+            "S3 Standard storage": 76.95 * GIB * 0.023,
+            "S3 Standard-IA storage": 384.75 * GIB * 0.0125,
+            "S3 Glacier Deep Archive storage": 786.6 * GIB * 0.00099,
             # expired objects kept 30 days as noncurrent versions: (1.71 + 0.855) x 30 = 76.95 GB
-            "S3 Glacier Deep Archive storage: deleted data kept": 76.95 * 0.00099,
+            "S3 Glacier Deep Archive storage: deleted data kept": 76.95 * GIB * 0.00099,
         }
     )
     # Azure holds the same GB on a ZRS (ADLS Gen2) account at the catalog's ZRS prices, never
@@ -102,19 +112,11 @@ def test_ingest_and_steady_state_storage_per_tier(catalogs):
     # archive-aged GB are held (and priced) in Cold.
     azure = {x.item: (x.price_id, x.quantity, x.cost) for x in est.clouds["azure"].lines if x.tier}
     assert azure == {
-        "Blob Hot storage (ZRS)": ("blob_hot_zrs_gb_month", pytest.approx(76.95), pytest.approx(1.700595)),  # x 0.0221
-        "Blob Cool storage (ZRS)": (
-            "blob_cool_zrs_gb_month",
-            pytest.approx(384.75),
-            pytest.approx(5.040225),
-        ),  # x 0.0131
-        "Blob Cold storage (ZRS)": ("blob_cold_zrs_gb_month", pytest.approx(786.6), pytest.approx(3.933)),  # x 0.005
+        "Blob Hot storage (ZRS)": ("blob_hot_zrs_gb_month", *_gib(76.95, 1.700595)),  # x 0.0221
+        "Blob Cool storage (ZRS)": ("blob_cool_zrs_gb_month", *_gib(384.75, 5.040225)),  # x 0.0131
+        "Blob Cold storage (ZRS)": ("blob_cold_zrs_gb_month", *_gib(786.6, 3.933)),  # x 0.005
         # soft-deleted blobs kept 30 days, in Cold: 76.95 GB x 0.005
-        "Blob Cold storage (ZRS): deleted data kept": (
-            "blob_cold_zrs_gb_month",
-            pytest.approx(76.95),
-            pytest.approx(0.38475),
-        ),
+        "Blob Cold storage (ZRS): deleted data kept": ("blob_cold_zrs_gb_month", *_gib(76.95, 0.38475)),
     }
 
 
@@ -296,7 +298,7 @@ def test_projection_accumulates_storage_until_retention(catalogs):
     r = 1.71 + 0.855
     hot = r * (30**2 / 2 + 30 * (DAYS - 30)) / DAYS
     cool = r * ((DAYS - 30) ** 2 / 2) / DAYS
-    assert storage[0] == pytest.approx(hot * 0.023 + cool * 0.0125)
+    assert storage[0] == pytest.approx((hot * 0.023 + cool * 0.0125) * GIB)
     non_storage = [sum(x.cost for x in month if not x.tier and x.cost is not None) for month in aws.projection]
     assert len({round(v, 9) for v in non_storage}) == 1
 

@@ -14,15 +14,18 @@ archive GB in Cold: 813.96), lands 41.61 + 20.805 = 62.415 GB and writes 1,606 o
 Deleted data kept 30 days (noncurrent versions, soft delete) adds 61.56 GB in the last tier:
 Deep Archive on AWS (x 0.001 = 0.06156), Cold on Azure (x 0.0045 = 0.27702 on ZRS).
 
-- AWS zone: 1.2312 + 1.2312 + 0.73872 + 0.62928 + 0.06156 = 3.89196 of capacity.
-- AWS geo adds: replica capacity 3.89196 (the replicas age alike); replica PUTs
+Capacity is billed in binary GB: each capacity figure (the GB, so their cost) is multiplied by
+G = 10^9 / 2^30 = 0.931323 (GIB below).
+
+- AWS zone: (1.2312 + 1.2312 + 0.73872 + 0.62928 + 0.06156) x G = 3.89196 G = 3.62467 of capacity.
+- AWS geo adds: replica capacity 3.89196 G (the replicas age alike); replica PUTs
   1,606 x 0.01 = 16.06; transfer 62.415 x 0.02 = 1.2483; replica key 1; KMS requests
-  2 x 1,606 x 0.001 = 3.212. Delta 25.41226; the storage choice becomes 2 x 3.89196 + 16.06 +
-  1.2483 + 1 + 3.212 = 29.30422.
-- Azure geo (GZRS): 61.56 x 0.05 + 123.12 x 0.04 + (813.96 + 61.56) x 0.01 = 3.078 + 4.9248 + 8.7552
-  = 16.758, plus transfer 1.2483 plus writes 16,279 x 0.06 = 976.74: 994.7463,
-  against ZRS 1.60056 + 2.33928 + 3.66282 + 0.27702 + writes 16,279 x 0.05 = 813.95: 821.82968;
-  delta 172.91662.
+  2 x 1,606 x 0.001 = 3.212. Delta 3.89196 G + 21.5203 = 25.14497; the storage choice becomes
+  2 x 3.89196 G + 21.5203 = 28.76964.
+- Azure geo (GZRS): (61.56 x 0.05 + 123.12 x 0.04 + (813.96 + 61.56) x 0.01) G = (3.078 + 4.9248 +
+  8.7552) G = 16.758 G, plus transfer 1.2483 plus writes 16,279 x 0.06 = 976.74: 993.59540,
+  against ZRS (1.60056 + 2.33928 + 3.66282 + 0.27702) G = 7.87968 G, plus writes 16,279 x 0.05 =
+  813.95: 821.28852; delta 172.30688.
 - Azure software keys: the $5.5 HSM key line (the 3,072-bit key the stack creates) goes: delta -5.5.
 - Azure Premium messaging adds 730 h x $1 + 730 h x $2 = 2,190 and removes the Standard lines
   9.855 + 0.1095 + 21.9 + 73 = 104.8645 (Service Bus operations: 3 x 73 messages, one per
@@ -49,6 +52,7 @@ from groundlink.spec import load_spec, spec_from_data
 from .conftest import SPECS, spec_data
 from .test_cost_worked_example import _catalogs, _example
 
+GIB = 1e9 / 2**30  # a decimal GB in the binary GB capacity is billed in
 SCHEMA = Path(__file__).resolve().parents[1] / "groundlink" / "report" / "compare.schema.json"
 ADDED = {
     "aws": {"s3_inter_region_transfer_gb": 0.02},
@@ -97,8 +101,14 @@ def _figures(cloud: str, catalogs: dict[str, Catalog] | None = None, **changes):
 def test_aws_alternatives_of_the_worked_example():
     assert _figures("aws") == {
         "storageRedundancy": {
-            "zone": ("S3 Standard (3 zones)", True, 3.89196, 0, ()),
-            "geo": ("S3 Standard (3 zones), replicated to us-east-1", False, 29.30422, 25.41226, ()),
+            "zone": ("S3 Standard (3 zones)", True, 3.89196 * GIB, 0, ()),
+            "geo": (
+                "S3 Standard (3 zones), replicated to us-east-1",
+                False,
+                2 * 3.89196 * GIB + 21.5203,
+                3.89196 * GIB + 21.5203,
+                (),
+            ),
         },
         "hsmKeys": {True: (True, True, 1, 0, ()), False: (True, False, 1, 0, ())},
         "messagingEncryption": {False: ("mission key", True, 0, 0, ()), True: ("mission key", False, 0, 0, ())},
@@ -108,8 +118,8 @@ def test_aws_alternatives_of_the_worked_example():
 def test_azure_alternatives_of_the_worked_example():
     assert _figures("azure") == {
         "storageRedundancy": {
-            "zone": ("ZRS", True, 821.82968, 0, ()),
-            "geo": ("GZRS", False, 994.7463, 172.91662, ()),
+            "zone": ("ZRS", True, 7.87968 * GIB + 813.95, 0, ()),
+            "geo": ("GZRS", False, 16.758 * GIB + 1.2483 + 976.74, (16.758 - 7.87968) * GIB + 1.2483 + 162.79, ()),
         },
         "hsmKeys": {True: (True, True, 5.5, 0, ()), False: (False, False, 0, -5.5, ())},
         "messagingEncryption": {
@@ -123,11 +133,15 @@ def test_azure_alternatives_of_the_worked_example():
 
 def test_from_a_geo_spec_zone_saves_what_geo_costs_and_read_access_is_dropped():
     aws, azure = _figures("aws", **GEO), _figures("azure", **GEO, **{"storage.geo_read_access": True})
-    assert aws["storageRedundancy"]["zone"][1:4] == (False, pytest.approx(3.89196), pytest.approx(-25.41226))
+    assert aws["storageRedundancy"]["zone"][1:4] == (
+        False,
+        pytest.approx(3.89196 * GIB),
+        pytest.approx(-(3.89196 * GIB + 21.5203)),
+    )
     # RA-GZRS prices are not among the added ones: the chosen account's capacity and writes are
-    # unknown, so the saving is ZRS's 821.82968 less the transfer line's 1.2483, plus an unknown, named
+    # unknown, so the saving is ZRS's 821.28852 less the transfer line's 1.2483, plus an unknown, named
     option, chosen, _, saving, unknown = azure["storageRedundancy"]["zone"]
-    assert (option, chosen, saving) == ("ZRS", False, pytest.approx(821.82968 - 1.2483))
+    assert (option, chosen, saving) == ("ZRS", False, pytest.approx(7.87968 * GIB + 813.95 - 1.2483))
     assert set(unknown) == {
         "blob_hot_ragzrs_gb_month",
         "blob_cool_ragzrs_gb_month",
@@ -139,7 +153,7 @@ def test_from_a_geo_spec_zone_saves_what_geo_costs_and_read_access_is_dropped():
 
 def test_an_unknown_price_makes_the_delta_partial_and_names_it():
     geo = _figures("aws", _catalogs())["storageRedundancy"]["geo"]
-    assert geo[3] == pytest.approx(25.41226 - 1.2483) and geo[4] == ("s3_inter_region_transfer_gb",)
+    assert geo[3] == pytest.approx(3.89196 * GIB + 21.5203 - 1.2483) and geo[4] == ("s3_inter_region_transfer_gb",)
 
 
 def test_notes_say_what_was_assumed_what_has_no_effect_and_the_declared_gaps():
@@ -178,12 +192,12 @@ def test_the_report_table_shows_each_alternative_and_its_delta_per_cloud():
     rows = {row[1].text: [cell.text for cell in row[2:]] for row in section.table.rows}
     assert rows == {
         "storage.redundancy: zone": [
-            "S3 Standard (3 zones): $3.89/month (the spec's choice)",  # 3.89196
-            "ZRS: $821.83/month (the spec's choice)",  # 821.82968
+            "S3 Standard (3 zones): $3.62/month (the spec's choice)",  # 3.62467
+            "ZRS: $821.29/month (the spec's choice)",  # 821.28852
         ],
         "storage.redundancy: geo": [
-            "S3 Standard (3 zones), replicated to us-east-1: $29.30/month (+$25.41 a month)",  # 29.30422, 25.41226
-            "GZRS: $994.75/month (+$172.92 a month)",  # 994.7463, 172.91662
+            "S3 Standard (3 zones), replicated to us-east-1: $28.77/month (+$25.14 a month)",  # 28.76964, 25.14497
+            "GZRS: $993.60/month (+$172.31 a month)",  # 993.59540, 172.30688
         ],
         "security.hsm_keys: true": ["yes: $1.00/month (the spec's choice)", "yes: $5.50/month (the spec's choice)"],
         "security.hsm_keys: false": ["yes: $1.00/month (no change)", "no: $0.00/month (-$5.50 a month)"],

@@ -28,6 +28,9 @@ def _choices(cloud: str, **changes):
     return {name: (c.value, c.monthly, c.basis) for name, c in durability_choices(cloud, spec, cost).items()}
 
 
+GIB = 1e9 / 2**30  # a decimal GB in the binary GB capacity is billed in
+
+
 def _total(known: float, *unknown: str) -> Total:
     return Total(pytest.approx(known), unknown)
 
@@ -37,8 +40,8 @@ def test_aws_choices_of_the_worked_example():
         "storageRedundancy": (
             "S3 Standard (3 zones)",
             # the four tiers' lines and the noncurrent versions kept 30 days in Deep Archive
-            # (61.56 GB x $0.001): test_cost_worked_example.py
-            _total(3.8304 + 0.06156),
+            # (61.56 GB x $0.001), in binary GB: test_cost_worked_example.py
+            _total((3.8304 + 0.06156) * GIB),
             "S3 capacity lines; zone redundancy is in the list price",
         ),
         "hsmKeys": (True, _total(1), "KMS keys are HSM-backed; the key-month lines"),
@@ -57,7 +60,7 @@ def test_azure_choices_of_the_worked_example():
         # operations, one per 4 MiB of each object: 16,279 x $0.05 = 813.95
         "storageRedundancy": (
             "ZRS",
-            _total(1.60056 + 2.33928 + 3.66282 + 0.27702 + 813.95),
+            _total((1.60056 + 2.33928 + 3.66282 + 0.27702) * GIB + 813.95),
             "blob capacity and write operation lines at this redundancy's prices; no archive tier on this "
             "redundancy: archive-aged data is held and priced in Cold",
         ),

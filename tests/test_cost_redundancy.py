@@ -23,6 +23,7 @@ from .conftest import variant_plan
 from .test_cost import arith_spec
 
 HOT_GB, COOL_GB = 76.95, 1171.35
+GIB = 1e9 / 2**30  # a decimal GB in the binary GB capacity is billed in
 SUPPLIED = {
     "blob_hot_zrs_gb_month": 0.026,
     "blob_cool_zrs_gb_month": 0.019,
@@ -48,12 +49,13 @@ KEPT = ": deleted data kept"
 
 
 def _storage(cost):
-    """Each tier's capacity line; the deleted data kept, which shares its price id, is `_kept`'s."""
-    return {x.price_id: (x.quantity, x.cost) for x in cost.lines if x.tier and not x.item.endswith(KEPT)}
+    """Each tier's capacity line in decimal GB (the lines bill binary GB: x GIB); the deleted data
+    kept, which shares its price id, is `_kept`'s."""
+    return {x.price_id: (x.quantity / GIB, x.cost / GIB) for x in cost.lines if x.tier and not x.item.endswith(KEPT)}
 
 
 def _kept(cost):
-    return {x.price_id: (x.quantity, x.cost) for x in cost.lines if x.item.endswith(KEPT)}
+    return {x.price_id: (x.quantity / GIB, x.cost / GIB) for x in cost.lines if x.item.endswith(KEPT)}
 
 
 def test_each_redundancy_prices_blob_capacity_at_its_own_tier_prices(catalogs):
@@ -94,12 +96,13 @@ def test_aws_geo_prices_the_replica_and_the_replication_itself(catalogs):
     geo = estimate(arith_spec(**GEO), catalogs)
     added = {x.item: (x.quantity, x.cost) for x in geo.clouds["aws"].lines if x.item.startswith("S3 replication")}
     assert added == {
-        # the replica buckets hold the same GB per tier: 76.95 x 0.023 and 1,171.35 x 0.0125
-        "S3 replication: replica S3 Standard storage (us-east-2)": pytest.approx((76.95, 1.76985)),
-        "S3 replication: replica S3 Standard-IA storage (us-east-2)": pytest.approx((1171.35, 14.641875)),
+        # the replica buckets hold the same GB per tier: 76.95 x 0.023 and 1,171.35 x 0.0125, in
+        # binary GB
+        "S3 replication: replica S3 Standard storage (us-east-2)": pytest.approx((76.95 * GIB, 1.76985 * GIB)),
+        "S3 replication: replica S3 Standard-IA storage (us-east-2)": pytest.approx((1171.35 * GIB, 14.641875 * GIB)),
         # and keep their noncurrent versions 30 days too: 76.95 GB x 0.0125
         "S3 replication: replica S3 Standard-IA storage (us-east-2): deleted data kept": pytest.approx(
-            (76.95, 0.961875)
+            (76.95 * GIB, 0.961875 * GIB)
         ),
         # 22 objects a contact (19 raw files, a frame stream, the frame index, the contact summary)
         # x 91.25 contacts = 2,007.5 written again there, at $0.005 per 1,000
@@ -117,9 +120,10 @@ def test_aws_geo_prices_the_replica_and_the_replication_itself(catalogs):
     ]
     choice = cost_json(geo, 1000, arith_spec(**GEO).spec)["clouds"]["aws"]["choices"]["storageRedundancy"]
     assert choice["value"] == "S3 Standard (3 zones), replicated to us-east-2"
-    # 2 x (1.76985 + 14.641875 + 0.961875 kept) = 34.7472 of capacity, + 0.0100375 + 1.560375 + 1.0 + 0
-    # = 37.3176125
-    assert choice["monthly"] == {"known": pytest.approx(37.3176125), "complete": True, "unknown": []}
+    # 2 x (1.76985 + 14.641875 + 0.961875 kept) = 34.7472 of capacity (in binary GB: 32.3605), +
+    # 0.0100375 + 1.560375 + 1.0 + 0
+    known = 34.7472 * GIB + 0.0100375 + 1.560375 + 1.0
+    assert choice["monthly"] == {"known": pytest.approx(known), "complete": True, "unknown": []}
     # the replica key is the storage choice's: the HSM keys choice still counts the mission key alone
     hsm = cost_json(geo, 1000, arith_spec(**GEO).spec)["clouds"]["aws"]["choices"]["hsmKeys"]
     assert hsm["monthly"]["known"] == pytest.approx(1.0)
@@ -141,7 +145,7 @@ def test_azure_geo_adds_the_paired_region_copy_at_the_geo_replication_rate(catal
     # GZRS capacity 3.60126 + 40.06017 + 2.63169 soft-deleted = 46.29312, plus the transfer 1.560375,
     # plus the GZRS writes, one per 4 MiB of each object: (20,257.5 + 91.25 manifests) x $0.1528 per
     # 10,000 = 0.3109289 (test_cost_filled_prices.py counts them)
-    assert monthly == {"known": pytest.approx(48.1644239), "complete": True, "unknown": []}
+    assert monthly == {"known": pytest.approx(46.29312 * GIB + 1.560375 + 0.3109289), "complete": True, "unknown": []}
 
 
 def test_premium_messaging_replaces_standard_lines_with_unit_hours(catalogs):
@@ -166,7 +170,7 @@ def test_compare_json_states_each_choice_and_its_monthly_cost(catalogs):
     assert azure["storageRedundancy"]["value"] == "ZRS"
     # ZRS capacity 24.25635 + 20,348.75 write operations (one per 4 MiB of each object, one per
     # manifest: test_cost_filled_prices.py) x $0.0878 per 10,000
-    zrs = 24.25635 + 1.46205 + 20348.75 * 0.0878 / 10_000  # and the 76.95 GB soft-deleted, x 0.019
+    zrs = (24.25635 + 1.46205) * GIB + 20348.75 * 0.0878 / 10_000  # and the 76.95 GB soft-deleted, x 0.019
     assert azure["storageRedundancy"]["monthly"] == {"known": pytest.approx(zrs), "complete": True, "unknown": []}
     assert azure["hsmKeys"]["value"] is True
     # one HSM key (no plan: the 3,072-bit mission key assumed) x $5 a month
@@ -174,8 +178,8 @@ def test_compare_json_states_each_choice_and_its_monthly_cost(catalogs):
     assert azure["messagingEncryption"]["value"] == "mission key"
     assert azure["messagingEncryption"]["monthly"]["known"] == pytest.approx(1752)  # 657 + 1,095
     assert aws["storageRedundancy"]["value"] == "S3 Standard (3 zones)"
-    # 1.76985 + 14.641875 + the noncurrent versions kept, 76.95 GB x 0.0125 = 0.961875
-    assert aws["storageRedundancy"]["monthly"]["known"] == pytest.approx(17.3736)
+    # 1.76985 + 14.641875 + the noncurrent versions kept, 76.95 GB x 0.0125 = 0.961875, in binary GB
+    assert aws["storageRedundancy"]["monthly"]["known"] == pytest.approx(17.3736 * GIB)
     assert aws["hsmKeys"]["value"] is True and aws["hsmKeys"]["monthly"]["known"] == pytest.approx(1.0)  # $1 KMS key
     assert aws["messagingEncryption"]["value"] == "mission key"
 

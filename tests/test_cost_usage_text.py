@@ -50,6 +50,9 @@ def test_the_assumptions_the_report_prints_name_the_figures_they_rest_on():
         "storage.noncurrent_version_days; Azure at most 365), plus, for data that leaves a tier before the "
         "tier's minimum storage duration (cool 30, cold 90, archive 180 days on both clouds), the rest of "
         "that minimum; lifecycle transition requests and retrievals are not modelled.",
+        "Volumes here are decimal (1 GB = 10^9 bytes); both clouds bill storage capacity in binary GB "
+        "(2^30 bytes), so each capacity line is the GB held x 0.9313. Data transfer and stream volumes stay "
+        "decimal: no source found gives their unit.",
         "Each price is its catalog entry's, for the whole quantity: where a service prices in volume tiers "
         "(S3 Standard's first 50 TB) the catalog's tier is applied throughout, and cheaper tiers above it "
         "are not modelled. Not priced either: the processor's reads (S3 GET requests, blob read operations) "

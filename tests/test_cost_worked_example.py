@@ -43,6 +43,8 @@ The mission (two satellites, one downlink each):
   Azure as soft-deleted blobs, 30 x (1.368 + 0.684) = 61.56 GB, in Deep Archive on AWS and in
   Cold on Azure. No tier is left before its minimum storage duration (cool 60 days of 30, cold
   90 of 90, archive 215 of 180 on AWS; cool 60, cold 305 on Azure): no minimum-duration line.
+- Both clouds bill capacity in binary GB (2^30 bytes): each GB above is 10^9 / 2^30 = 0.931323
+  of a billed GB (GIB below), and so is each capacity line's cost.
 """
 
 from __future__ import annotations
@@ -58,6 +60,14 @@ from groundlink.engine import Plan
 from groundlink.spec import spec_from_data
 
 from .conftest import cached_plan, plan_of, spec_data, variant_plan, with_changes
+
+GIB = 1e9 / 2**30  # a decimal GB in the binary GB capacity is billed in
+
+
+def _gib(gb: float, cost: float) -> tuple[float, float]:
+    """A capacity line's (quantity, cost) computed in decimal GB, as billed in binary GB."""
+    return gb * GIB, cost * GIB
+
 
 PRICES = {
     "aws": {
@@ -197,11 +207,11 @@ def test_every_aws_line_of_the_managed_example():
             "CloudWatch alarms": (1, 0.1),
             "Lambda duration (contact processor)": (60.298, 0.00060298),
             "Lambda requests (contact processor)": (73, 14.6),  # one per SQS message: 73 contact events
-            "S3 Standard storage": (61.56, 1.2312),
-            "S3 Standard-IA storage": (123.12, 1.2312),
-            "S3 Glacier Flexible Retrieval storage": (184.68, 0.73872),
-            "S3 Glacier Deep Archive storage": (629.28, 0.62928),
-            "S3 Glacier Deep Archive storage: deleted data kept": (61.56, 0.06156),  # x $0.001
+            "S3 Standard storage": _gib(61.56, 1.2312),
+            "S3 Standard-IA storage": _gib(123.12, 1.2312),
+            "S3 Glacier Flexible Retrieval storage": _gib(184.68, 0.73872),
+            "S3 Glacier Deep Archive storage": _gib(629.28, 0.62928),
+            "S3 Glacier Deep Archive storage: deleted data kept": _gib(61.56, 0.06156),  # x $0.001
         }
     )
 
@@ -230,10 +240,10 @@ def test_every_azure_line_of_the_managed_example():
             "Functions Flex Consumption executions (contact processor)": (73, 29.2),
             # the default account is ZRS, which has no archive tier: the 629.28 GB past 180 days
             # stay in Cold with the 184.68 GB of days 90-180
-            "Blob Hot storage (ZRS)": (61.56, 1.60056),  # 61.56 GB x $0.026
-            "Blob Cool storage (ZRS)": (123.12, 2.33928),  # 123.12 GB x $0.019
-            "Blob Cold storage (ZRS)": (813.96, 3.66282),  # (184.68 + 629.28) GB x $0.0045
-            "Blob Cold storage (ZRS): deleted data kept": (61.56, 0.27702),  # 61.56 GB x $0.0045
+            "Blob Hot storage (ZRS)": _gib(61.56, 1.60056),  # 61.56 GB x $0.026
+            "Blob Cool storage (ZRS)": _gib(123.12, 2.33928),  # 123.12 GB x $0.019
+            "Blob Cold storage (ZRS)": _gib(813.96, 3.66282),  # (184.68 + 629.28) GB x $0.0045
+            "Blob Cold storage (ZRS): deleted data kept": _gib(61.56, 0.27702),  # 61.56 GB x $0.0045
         }
     )
 
@@ -397,10 +407,10 @@ def test_a_tier_left_before_its_minimum_storage_duration_bills_the_rest():
     90, no charge."""
     data = _example(**{"storage.raw_retention_days": 200})
     aws, azure = _lines(data, "aws"), _lines(data, "azure")
-    assert aws["S3 Glacier Deep Archive storage: minimum storage duration"] == pytest.approx((177.84, 0.17784))
-    assert aws["S3 Glacier Deep Archive storage: deleted data kept"] == pytest.approx((61.56, 0.06156))
+    assert aws["S3 Glacier Deep Archive storage: minimum storage duration"] == pytest.approx(_gib(177.84, 0.17784))
+    assert aws["S3 Glacier Deep Archive storage: deleted data kept"] == pytest.approx(_gib(61.56, 0.06156))
     assert not [item for item in azure if item.endswith("minimum storage duration")]
-    assert azure["Blob Cold storage (ZRS): deleted data kept"] == pytest.approx((61.56, 0.27702))
+    assert azure["Blob Cold storage (ZRS): deleted data kept"] == pytest.approx(_gib(61.56, 0.27702))
 
 
 def test_deleted_data_is_kept_as_long_as_noncurrent_versions_are_and_azure_at_most_365_days():
@@ -408,21 +418,24 @@ def test_deleted_data_is_kept_as_long_as_noncurrent_versions_are_and_azure_at_mo
     400 = 820.8 GB in Deep Archive; Azure's soft delete keeps at most 365 days: 2.052 x 365 =
     748.98 GB in Cold."""
     data = _example(**{"storage.noncurrent_version_days": 400})
-    assert _lines(data, "aws")["S3 Glacier Deep Archive storage: deleted data kept"] == pytest.approx((820.8, 0.8208))
+    assert _lines(data, "aws")["S3 Glacier Deep Archive storage: deleted data kept"] == pytest.approx(
+        _gib(820.8, 0.8208)
+    )
     # 748.98 GB x $0.0045
-    assert _lines(data, "azure")["Blob Cold storage (ZRS): deleted data kept"] == pytest.approx((748.98, 3.37041))
+    assert _lines(data, "azure")["Blob Cold storage (ZRS): deleted data kept"] == pytest.approx(_gib(748.98, 3.37041))
 
 
 def test_the_minimum_duration_charge_starts_the_month_data_first_leaves_the_tier():
     """Raw kept 200 days: its first data leaves Deep Archive, noncurrent versions and all, on day
     230 of operation. A month is 365/12 = 30.41667 days: month 8 spans days 212.917-243.333, so
     13.333 days of it see data leave, each day 1.368 GB billed 130 days more: 1.368 x 13.333 x
-    130 / 30.41667 = 77.96 GB on average; from month 9 on the full 1.368 x 130 = 177.84 GB."""
+    130 / 30.41667 = 77.96 GB on average; from month 9 on the full 1.368 x 130 = 177.84 GB (each
+    billed in binary GB)."""
     data = _example(**{"storage.raw_retention_days": 200})
     result = estimate(build_blueprint(spec_from_data(data)), _catalogs())
     item = "S3 Glacier Deep Archive storage: minimum storage duration"
     by_month = [{x.item: x.quantity for x in lines}.get(item, 0.0) for lines in result.clouds["aws"].projection]
     assert by_month[:7] == [0.0] * 7
-    assert by_month[7] == pytest.approx(1.368 * (8 * 365 / 12 - 230) * 130 / (365 / 12))
-    assert by_month[7] == pytest.approx(77.96, abs=0.01)
-    assert by_month[8:] == pytest.approx([177.84] * 4)
+    assert by_month[7] == pytest.approx(1.368 * (8 * 365 / 12 - 230) * 130 / (365 / 12) * GIB)
+    assert by_month[7] == pytest.approx(77.96 * GIB, abs=0.01)
+    assert by_month[8:] == pytest.approx([177.84 * GIB] * 4)

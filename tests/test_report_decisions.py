@@ -87,10 +87,11 @@ def test_a_left_out_line_without_a_price_is_named_in_the_sentence_and_the_not_pr
     )
     section = _section(stream, "Break-even partner price")
     # Azure's figure counts its ZRS account's writes at the ADLS Gen2 ZRS meter, $0.0878 per 10,000,
-    # one per 4 MiB of each object: 41,002.5 a month, $0.36; and each keeps its deleted data 30 days,
-    # 5.4 GB/day x 30 = 162 GB, AWS in Deep Archive (x $0.00099 = $0.16), Azure in Cold (x $0.005 = $0.81)
+    # one per 4 MiB of each object: 41,002.5 a month, $0.36; each keeps its deleted data 30 days,
+    # 5.4 GB/day x 30 = 162 GB, AWS in Deep Archive, Azure in Cold; and both bill capacity in binary
+    # GB: AWS's 11.97585 of capacity is 11.15338 (x 0.931323), Azure's 22.6296 is 21.07546
     assert _texts(section.after) == [
-        "Partner minutes: 1,216.7/month. Monthly cost without the ground segment: AWS $47.30, Azure $137.89. "
+        "Partner minutes: 1,216.7/month. Monthly cost without the ground segment: AWS $46.48, Azure $136.33. "
         "Prices not known are left out of both sides: aws.dataflow_endpoint_hour.",
         "Not in the comparison: AWS: Dataflow endpoint instance (stream delivery) (not priced)",
     ]
@@ -267,8 +268,8 @@ def test_sensitivity_title_carries_the_break_even_the_headline_uses(tmp_path):
     assert "the partner charges less than $3.43/min" in doc["decision"]["sentence"]
     headline = doc["decision"]["headlineBreakEven"]
     # $3.5 less what Azure costs beyond AWS without the ground segment, per partner minute:
-    # 3.5 - (137.89 - 47.30) / 1,216.67 = 3.4255
-    assert headline == {"perMinute": pytest.approx(3.4255, abs=1e-4), "groundStation": "reserved"}
+    # 3.5 - (136.33 - 46.48) / 1,216.67 = 3.4262
+    assert headline == {"perMinute": pytest.approx(3.4262, abs=1e-4), "groundStation": "reserved"}
     svg = charts.sensitivity(doc).decode()
     assert "break-even with AWS Ground Station reserved at the spec&#x27;s contacts: $3.43/min" in svg
     assert "$9.93/min" not in svg
@@ -435,10 +436,12 @@ def test_unit_prices_are_never_in_scientific_notation(reference):
 def test_layers_that_do_not_add_up_to_the_total_as_shown_say_they_are_rounded(reference):
     section = _section(reference, "Monthly cost by layer")
     aws = [r[1].text for r in _rows(reference, "Monthly cost by layer")]
-    assert aws == ["$12,166.67", "$11.99", "$1.00", "$0.00", "$34.21", "$0.00", "$0.10", "not priced", "$12,213.96"]
+    assert aws == ["$12,166.67", "$11.17", "$1.00", "$0.00", "$34.21", "$0.00", "$0.10", "not priced", "$12,213.14"]
     assert _texts(section.after) == [
-        "AWS: the layers as shown add up to $12,213.97, the total is $12,213.96: each figure is rounded to the "
-        "cent from the unrounded line costs."
+        "AWS: the layers as shown add up to $12,213.15, the total is $12,213.14: each figure is rounded to the "
+        "cent from the unrounded line costs.",
+        "Azure: the layers as shown add up to $136.34, the total is $136.33: each figure is rounded to the "
+        "cent from the unrounded line costs.",
     ]
     assert section.after[0].text in render_html(reference, charts.render_charts(reference))
 

@@ -21,7 +21,7 @@ from ..limits import AZURE_ORBITAL_RETIRED_ON, DATA_EXPLORER_KEY_SIZE, event_hub
 from ..rounding import figure
 from .catalog import Assumptions, Catalog, PriceEntry, PriceError
 from .processing import measured_throughput, processing_quantities, timeout_note
-from .usage import HOURS_PER_MONTH, MonthlyUsage, StoreCharge, billed_sql_basis, monthly_usage
+from .usage import BILLED_GB_PER_GB, HOURS_PER_MONTH, MonthlyUsage, StoreCharge, billed_sql_basis, monthly_usage
 
 if TYPE_CHECKING:
     from ..engine.plan import Plan, PlannedResource
@@ -349,6 +349,10 @@ def held_tiers(cloud: str, tiers: dict[str, float]) -> dict[str, float]:
     return out
 
 
+# Said of every capacity line: its quantity is the GB held in binary GB, the unit both clouds bill.
+BINARY_GB = f"; x {BILLED_GB_PER_GB:.4f}: billed in binary GB (2^30 bytes)"
+
+
 def _storage_lines(cloud: str, tiers: dict[str, float], catalog: Catalog, redundancy: str = "ZRS") -> list[Line]:
     suffix = f" ({redundancy})" if cloud == "azure" else ""
     absorbed = {held_tier(cloud, t) for t, gb in tiers.items() if gb > 0 and held_tier(cloud, t) != t}
@@ -356,11 +360,12 @@ def _storage_lines(cloud: str, tiers: dict[str, float], catalog: Catalog, redund
         Line(
             "storage",
             f"{TIER_NAMES[cloud][tier]} storage{suffix}",
-            gb,
+            gb * BILLED_GB_PER_GB,
             storage_price_id(cloud, tier, redundancy),
             catalog.entry(storage_price_id(cloud, tier, redundancy)),
             "average GB held (raw + products)"
-            + (f"; includes the data tiered to archive (no archive tier on {redundancy})" if tier in absorbed else ""),
+            + (f"; includes the data tiered to archive (no archive tier on {redundancy})" if tier in absorbed else "")
+            + BINARY_GB,
             tier,
         )
         for tier, gb in held_tiers(cloud, tiers).items()
@@ -424,10 +429,11 @@ def _retention_lines(
     for kind, charges, basis in kinds:
         for tier, found in _by_tier(charges).items():
             price_id = storage_price_id(cloud, tier, redundancy)
-            gb = sum(x.gb for x in found)
+            gb = sum(x.gb for x in found) * BILLED_GB_PER_GB
             if gb > 0:
+                entry = catalog.entry(price_id)
                 lines.append(
-                    Line("storage", f"{title(tier)}: {kind}", gb, price_id, catalog.entry(price_id), basis(found), tier)
+                    Line("storage", f"{title(tier)}: {kind}", gb, price_id, entry, basis(found) + BINARY_GB, tier)
                 )
     return lines
 
@@ -439,10 +445,10 @@ def _replica_storage_lines(tiers: dict[str, float], catalog: Catalog, region: st
         Line(
             "storage",
             f"{REPLICATION}replica {TIER_NAMES['aws'][tier]} storage ({region})",
-            gb,
+            gb * BILLED_GB_PER_GB,
             storage_price_id("aws", tier),
             catalog.entry(storage_price_id("aws", tier)),
-            "average GB held in the replica buckets (raw + products)",
+            "average GB held in the replica buckets (raw + products)" + BINARY_GB,
             tier,
         )
         for tier, gb in tiers.items()

@@ -24,6 +24,15 @@ if TYPE_CHECKING:
 
 DAYS_PER_MONTH = 365 / 12
 HOURS_PER_MONTH = 730.0  # 365 * 24 / 12, the convention cloud price lists bill by
+# Both clouds bill storage capacity in binary GB (2^30 bytes) while the volumes here are decimal
+# (a data rate in Mbit/s lands 10^6 bits a second): Amazon S3 FAQ, versioning billing example,
+# "x (1 GB / 1,073,741,824 bytes) x (1 month / 744 hours) = 6.581 GB-Month"
+# (https://aws.amazon.com/s3/faqs/, read 2026-12-04); Microsoft Learn, "Plan and manage costs for
+# Azure Blob Storage": "While the line items in your bill will contain GB as a unit of
+# measurement, those units are calculated by Azure Blob Storage as binary GB (GiB)"
+# (https://learn.microsoft.com/azure/storage/common/storage-plan-manage-costs, read 2026-12-04).
+# Data transfer and streaming volumes are left decimal: no source found gives their unit.
+BILLED_GB_PER_GB = 1e9 / 2**30
 DIGIF_SOURCE = (
     "NOAA-20 DigIF to S3: one 10.5-minute 30 MHz contact = 22 objects, 43.1 GB (community measurement, 2026-08-31)"
 )
@@ -385,6 +394,9 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         "storage.noncurrent_version_days; Azure at most 365), plus, for data that leaves a tier before the "
         "tier's minimum storage duration (cool 30, cold 90, archive 180 days on both clouds), the rest of "
         "that minimum; lifecycle transition requests and retrievals are not modelled.",
+        "Volumes here are decimal (1 GB = 10^9 bytes); both clouds bill storage capacity in binary GB "
+        "(2^30 bytes), so each capacity line is the GB held x 0.9313. Data transfer and stream volumes stay "
+        "decimal: no source found gives their unit.",
         "Each price is its catalog entry's, for the whole quantity: where a service prices in volume tiers "
         "(S3 Standard's first 50 TB) the catalog's tier is applied throughout, and cheaper tiers above it "
         "are not modelled. Not priced either: the processor's reads (S3 GET requests, blob read operations)"
