@@ -54,13 +54,19 @@ def _printed(doc: dict[str, Any]) -> list[str]:
 
 @pytest.fixture(scope="module")
 def aqua(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """specs/aqua-legacy.yaml compared with an override it does not use, the policy pack run."""
+    """specs/aqua-legacy.yaml compared with an override it does not use, the policy pack run over
+    the session's plans of the spec (the subject is what the terminal prints, not the planner)."""
+    from groundlink.app import parallel_plans
+
+    from .test_compare import _fake_runs
+
     folder = tmp_path_factory.mktemp("aqua")
     prices = folder / "prices.yaml"
     prices.write_text(UNUSED_PRICES)
-    assert (
-        main(["compare", str(SPECS / "aqua-legacy.yaml"), "--out", str(folder / "out"), "--prices", str(prices)]) == 0
-    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(parallel_plans, "run_plans", _fake_runs(spec=None))
+        code = main(["compare", str(SPECS / "aqua-legacy.yaml"), "--out", str(folder / "out"), "--prices", str(prices)])
+    assert code == 0
     doc: dict[str, Any] = json.loads((folder / "out" / "compare.json").read_text())
     return doc
 
