@@ -351,6 +351,14 @@ class Downlink(_Model):
     data_rate_mbps: float = Field(
         gt=0, le=10_000, description="Demodulated bitstream rate, Mbps (sizes storage and cost)."
     )
+    digif_mbps: float | None = Field(
+        None,
+        gt=0,
+        le=10_000,
+        description="DigIF only: the rate of the delivered sample stream, Mbps, as onboarding gives it (sizes "
+        "storage, the processor's disk, live hubs and cost). Default: bandwidth_mhz x "
+        f"{limits.DIGIF_GB_PER_MHZ_SECOND * 8000:.2f}, from one unpublished NOAA-20 measurement.",
+    )
 
     @field_validator("center_frequency_mhz")
     @classmethod
@@ -399,6 +407,8 @@ class Downlink(_Model):
                 raise _fail("decode_json", "has no *_EGRESS node (the dataflow edge needs one)")
             if self.preset:
                 self._check_preset(PRESETS[self.preset])
+            if self.digif_mbps is not None:
+                raise _fail("digif_mbps", "only applies to delivery: digif")
         else:
             for key in ("preset", "demodulation_json", "decode_json"):
                 if getattr(self, key) is not None:
@@ -406,9 +416,12 @@ class Downlink(_Model):
         return self
 
     def gb_in(self, seconds: float) -> float:
-        """GB this downlink lands in a contact of `seconds`: the data rate for demod/decode, the
-        sampled bandwidth for DigIF (limits.DIGIF_GB_PER_MHZ_SECOND)."""
+        """GB this downlink lands in a contact of `seconds`: the data rate for demod/decode; for
+        DigIF the sample stream's rate as given (`digif_mbps`), else the sampled bandwidth at the
+        one measured rate (limits.DIGIF_GB_PER_MHZ_SECOND)."""
         if self.delivery == "digif":
+            if self.digif_mbps is not None:
+                return self.digif_mbps * seconds / 8 / 1000
             return self.bandwidth_mhz * seconds * limits.DIGIF_GB_PER_MHZ_SECOND
         return self.data_rate_mbps * seconds / 8 / 1000
 

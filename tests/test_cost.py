@@ -443,3 +443,29 @@ def test_premium_event_hubs_bill_processing_units_a_month_with_ingress_and_captu
     assert line.quantity == 730 and line.price_id == "event_hubs_premium_pu_hour"
     assert line.basis == "1 unit assumed (none in the plan) x 730 h; ingress and Capture included"
     assert "Event Hubs Standard throughput units" not in premium
+
+
+def test_a_digif_downlink_s_own_stream_rate_replaces_the_measured_one(catalogs):
+    """digif_mbps, as onboarding gives it: 600 Mbit/s x 570 s / 8 = 42.75 GB a contact, not the
+    bandwidth at the one measured rate (43.1 x 570 / 630 = 38.99 GB)."""
+    link = {
+        "name": "hrd",
+        "center_frequency_mhz": 7812,
+        "bandwidth_mhz": 30,
+        "delivery": "digif",
+        "data_rate_mbps": 8,
+        "digif_mbps": 600,
+    }
+    usage = estimate(arith_spec(**{"satellites.0.downlinks.0": link, "processing.enabled": False}), catalogs).usage
+    assert usage.links[0].gb_per_contact == pytest.approx(42.75)
+    assert usage.raw_gb == pytest.approx(42.75 * 91.25)
+
+
+def test_digif_mbps_belongs_to_digif_downlinks_only():
+    from groundlink.spec import SpecError
+
+    data = spec_data("noaa20.yaml")
+    data["satellites"][0]["downlinks"][0]["digif_mbps"] = 600
+    with pytest.raises(SpecError) as refused:
+        spec_from_data(data)
+    assert refused.value.lines == ["<spec>: satellites[0].downlinks[0].digif_mbps: only applies to delivery: digif"]

@@ -39,7 +39,8 @@ def test_the_assumptions_the_report_prints_name_the_figures_they_rest_on():
         "per satellite pass receives all its downlinks.",
         "A satellite's contacts are billed wideband when any of its downlinks is wider than 40 MHz, "
         "narrowband otherwise.",
-        "Data per contact: demod/decode lands data_rate_mbps x contact seconds / 8; DigIF lands the sampled "
+        "Data per contact: demod/decode lands data_rate_mbps x contact seconds / 8; DigIF lands digif_mbps x "
+        "contact seconds / 8 where the downlink gives it, else the sampled "
         "bandwidth, 2.2804 MB per second per MHz of bandwidth_mhz (NOAA-20 DigIF to S3: one 10.5-minute 30 MHz "
         "contact = 22 objects, 43.1 GB (community measurement, 2026-08-31)).",
         "Products written = 0.5 x data landed by the demod/decode downlinks, which the processor reads (DigIF "

@@ -385,8 +385,9 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         "one contact per satellite pass receives all its downlinks.",
         f"A satellite's contacts are billed wideband when any of its downlinks is wider than "
         f"{NARROWBAND_MAX_MHZ:g} MHz, narrowband otherwise.",
-        "Data per contact: demod/decode lands data_rate_mbps x contact seconds / 8; DigIF lands the sampled "
-        f"bandwidth, {DIGIF_GB_PER_MHZ_SECOND * 1000:.4f} MB per second per MHz of bandwidth_mhz ({DIGIF_SOURCE}).",
+        "Data per contact: demod/decode lands data_rate_mbps x contact seconds / 8; DigIF lands digif_mbps x "
+        "contact seconds / 8 where the downlink gives it, else the sampled bandwidth, "
+        f"{DIGIF_GB_PER_MHZ_SECOND * 1000:.4f} MB per second per MHz of bandwidth_mhz ({DIGIF_SOURCE}).",
         f"Products written = {use.products_ratio:g} x {_products_basis(spec)} (usage.products_ratio), "
         "kept on the same tier schedule with products_retention_days.",
         "Storage is billed on the average GB held during each month, plus the deleted data each cloud still "
