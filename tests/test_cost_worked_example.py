@@ -19,6 +19,10 @@ The mission (two satellites, one downlink each):
   one: a raw file of 570/19 = 30 MB is ceil(30,000,000 / 4,194,304) = 8 writes, a frame stream
   of 285 MB ceil(285,000,000 / 4,194,304) = 68, the index and the summary 1 each: 19 x 8 + 68 +
   2 = 222 per pass, x 73 = 16,206/month, + 73 manifests (1 each) = 16,279.
+- S3 PUT requests: one per raw file (19 per pass), the processor's multipart upload of each 285 MB
+  frame stream in 8 MiB (8,388,608-byte) parts, ceil(285,000,000 / 8,388,608) = 34 parts plus
+  its create and complete requests: 36, and one each for the index and the summary: 57 per pass,
+  x 73 = 4,161/month.
 - Contact events: one per contact of each satellite = 36.5 x 2 = 73/month.
 - Processing: 41.61 GB / 73 contacts = 570 MB per contact; at the committed bench figure of
   1,381.788306 MB/s on one core that is 0.41251 s, billed to the millisecond: 0.413 s. The
@@ -195,7 +199,7 @@ def test_every_aws_line_of_the_managed_example():
         {
             "AWS Ground Station narrowband minutes (on-demand)": (365, 3650),  # 36.5 x 10 min x $10
             "AWS Ground Station wideband minutes (on-demand)": (365, 7300),  # 36.5 x 10 min x $20
-            "S3 PUT requests": (1606, 16.06),  # 1,387 raw files + 219 product objects, x $0.01
+            "S3 PUT requests": (4161, 41.61),  # 57 per pass x 73, x $0.01
             "Internet egress": (100, 10),
             "KMS keys": (1, 1),  # no plan: one key assumed
             "KMS requests": (1606, 1.606),  # one per object written
@@ -269,8 +273,8 @@ def test_partner_minutes_on_aws_and_no_ground_station_lines():
     aws = _lines(data, "aws")
     assert aws["Partner network contact minutes (ksat_lite)"] == pytest.approx((730, 5110))  # 2 x 36.5 x 10 x $7
     assert not [item for item in aws if item.startswith("AWS Ground Station")]
-    # the partner writes a manifest per contact into S3 too: 1,606 objects + 73 manifests = 1,679
-    assert aws["S3 PUT requests"] == pytest.approx((1679, 16.79))
+    # the partner writes a manifest per contact into S3 too: 4,161 requests + 73 manifests = 4,234
+    assert aws["S3 PUT requests"] == pytest.approx((4234, 42.34))
     assert aws["KMS requests"] == pytest.approx((1679, 1.679))
     # and its S3 event is the contact event: still one per contact, so 3 x 73 SQS requests
     assert aws["SQS requests"] == pytest.approx((219, 0.657))

@@ -73,8 +73,13 @@ def aqua(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 def _variants(aqua: dict[str, Any]) -> list[dict[str, Any]]:
     """The run as it was, and as it prints what it did not have: a parity failure, a cost and a
-    coverage warning, no policy results, a refusal of data loss."""
+    coverage warning, no policy results, a refusal of data loss, layers whose cents do not add up
+    to the total's (two of $1.006: $1.01 each as shown, $2.012 in all, shown $2.01)."""
     failed = copy.deepcopy(aqua)
+    aws = failed["cost"]["clouds"]["aws"]
+    for i, layer in enumerate(aws["byLayer"].values()):
+        layer["known"] = 1.006 if i < 2 else 0.0
+    aws["monthly"]["known"] = 2.012
     failed.update(ok=False, failures=["analytics.catalog: realized on no cloud"])
     failed["cost"]["warnings"] = ["a processing run longer than its timeout"]
     failed["coverage"]["warnings"] = ["aqua: 3.1 contacts/day over the sites, fewer than the 4 planned"]

@@ -89,9 +89,10 @@ def test_a_left_out_line_without_a_price_is_named_in_the_sentence_and_the_not_pr
     # Azure's figure counts its ZRS account's writes at the ADLS Gen2 ZRS meter, $0.0878 per 10,000,
     # one per 4 MiB of each object: 41,002.5 a month, $0.36; each keeps its deleted data 30 days,
     # 5.4 GB/day x 30 = 162 GB, AWS in Deep Archive, Azure in Cold; and both bill capacity in binary
-    # GB: AWS's 11.97585 of capacity is 11.15338 (x 0.931323), Azure's 22.6296 is 21.07546
+    # GB: AWS's 11.97585 of capacity is 11.15338 (x 0.931323), Azure's 22.6296 is 21.07546; AWS's
+    # 6,205 PUT requests (the frame stream uploaded in 8 MiB parts) are $0.03
     assert _texts(section.after) == [
-        "Partner minutes: 1,216.7/month. Monthly cost without the ground segment: AWS $46.48, Azure $136.33. "
+        "Partner minutes: 1,216.7/month. Monthly cost without the ground segment: AWS $46.49, Azure $136.33. "
         "Prices not known are left out of both sides: aws.dataflow_endpoint_hour.",
         "Not in the comparison: AWS: Dataflow endpoint instance (stream delivery) (not priced)",
     ]
@@ -436,10 +437,9 @@ def test_unit_prices_are_never_in_scientific_notation(reference):
 def test_layers_that_do_not_add_up_to_the_total_as_shown_say_they_are_rounded(reference):
     section = _section(reference, "Monthly cost by layer")
     aws = [r[1].text for r in _rows(reference, "Monthly cost by layer")]
-    assert aws == ["$12,166.67", "$11.17", "$1.00", "$0.00", "$34.21", "$0.00", "$0.10", "not priced", "$12,213.14"]
+    # AWS's layers as shown add up to its total; Azure's, each rounded to the cent, do not
+    assert aws == ["$12,166.67", "$11.18", "$1.00", "$0.00", "$34.21", "$0.00", "$0.10", "not priced", "$12,213.16"]
     assert _texts(section.after) == [
-        "AWS: the layers as shown add up to $12,213.15, the total is $12,213.14: each figure is rounded to the "
-        "cent from the unrounded line costs.",
         "Azure: the layers as shown add up to $136.34, the total is $136.33: each figure is rounded to the "
         "cent from the unrounded line costs.",
     ]
@@ -496,3 +496,13 @@ def test_coverage_names_the_network_whose_sites_each_cloud_counts(reference):
         f"Azure sites ({', '.join(networks['azure'])})",
     ]
     assert networks["aws"] == ["AWS Ground Station"] and networks["azure"] and "AWS" not in networks["azure"][0]
+
+
+def test_the_steady_storage_sentence_says_what_its_gb_leave_out(reference):
+    """The spec's lifecycle GB, in decimal GB: the capacity lines bill binary GB and add the deleted
+    data each cloud still keeps, so the sentence says both, or it reads as a contradiction of them."""
+    section = _section(reference, "12-month projection (storage accumulates until retention)")
+    assert _texts(section.after) == [
+        "Storage held at steady state, by the spec's lifecycle: hot 162 GB, cool 324 GB, cold 486 GB, archive "
+        "2,313 GB (decimal GB, before the deleted data each cloud still keeps; the capacity lines bill binary GB)."
+    ]

@@ -177,28 +177,30 @@ class PriceError(Exception):
         super().__init__("; ".join(self.lines))
 
 
-def _read_yaml(path: Path) -> Document:
-    """The YAML document in `path`; PriceError (one line, worded as for a spec) on any failure."""
+def _read_yaml(path: Path, name: str | None = None) -> Document:
+    """The YAML document in `path`, named `name` (as the user typed it) in a PriceError (one line,
+    worded as for a spec) on any failure."""
     from ..inputs import InputTooLarge, read_input
     from ..spec import SpecError, _os_reason, read_yaml
 
+    shown = str(path) if name is None else name
     try:
         text = read_input(path)
     except FileNotFoundError:
-        raise PriceError([f"{path}: no such price file"]) from None
+        raise PriceError([f"{shown}: no such price file"]) from None
     except InputTooLarge as exc:
-        raise PriceError([f"{path}: {exc}; not a price file"]) from None
+        raise PriceError([f"{shown}: {exc}; not a price file"]) from None
     except UnicodeDecodeError as exc:
-        raise PriceError([f"{path}: not UTF-8 text (byte {exc.start})"]) from None
+        raise PriceError([f"{shown}: not UTF-8 text (byte {exc.start})"]) from None
     except (OSError, ValueError) as exc:  # a directory, no permission, a NUL in the name
-        raise PriceError([f"{path}: cannot read price file ({_os_reason(exc)})"]) from None
+        raise PriceError([f"{shown}: cannot read price file ({_os_reason(exc)})"]) from None
     try:
-        return read_yaml(text, str(path))
+        return read_yaml(text, shown)
     except SpecError as exc:
         raise PriceError(exc.lines) from None
 
 
-def _errors(path: Path, exc: ValidationError, document: Document, root: type[BaseModel]) -> PriceError:
+def _errors(path: Path | str, exc: ValidationError, document: Document, root: type[BaseModel]) -> PriceError:
     """One line per problem, naming the field path as the file spells it (`root`: the file's
     model) and, as a spec's errors do, its line and column."""
     from ..spec import describe_error, error_line
@@ -233,23 +235,25 @@ OVERRIDE_KEYS = ", ".join(OverrideFile.model_fields)
 OVERRIDE_MARK = " (override: "
 
 
-def _read_overrides(path: Path) -> tuple[OverrideFile, Document]:
-    document = _read_yaml(path)
+def _read_overrides(given: str | Path) -> tuple[OverrideFile, Document]:
+    path = Path(given)
+    name = given if isinstance(given, str) else str(given)  # named as typed: `./prices.yaml`
+    document = _read_yaml(path, name)
     if document.data is None:  # no YAML value at all: nothing, blanks, comments or null
         raise PriceError(
             [
-                f"{path}: holds no overrides; a price override file is a YAML mapping with any of "
+                f"{name}: holds no overrides; a price override file is a YAML mapping with any of "
                 f"{OVERRIDE_KEYS} (docs/compare.md, Overrides)"
             ]
         )
     try:
         return OverrideFile.model_validate(document.data), document
     except ValidationError as exc:
-        raise _errors(path, exc, document, OverrideFile) from None
+        raise _errors(name, exc, document, OverrideFile) from None
 
 
 def load_overrides(path: str | Path) -> OverrideFile:
-    return _read_overrides(Path(path))[0]
+    return _read_overrides(path)[0]
 
 
 def apply_overrides(
@@ -289,7 +293,7 @@ def load_catalogs(
     overrides_path: str | Path | None = None, directory: Path = PRICES_DIR
 ) -> tuple[dict[str, Catalog], Assumptions]:
     """Both clouds' catalogs with the user's overrides applied, and the cost assumptions."""
-    overrides, document = _read_overrides(Path(overrides_path)) if overrides_path else (OverrideFile(), None)
+    overrides, document = _read_overrides(overrides_path) if overrides_path else (OverrideFile(), None)
     origin = str(overrides_path) if overrides_path else ""
     catalogs = {cloud: apply_overrides(load_catalog(cloud, directory), overrides, origin, document) for cloud in CLOUDS}
     return catalogs, overrides.assumptions

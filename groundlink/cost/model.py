@@ -543,10 +543,12 @@ def _aws_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan
         Line(
             "storage",
             "S3 PUT requests",
-            usage.written("aws"),
+            usage.s3_put_requests(),
             "s3_put_requests",
             e("s3_put_requests"),
-            "one per object written",
+            "one per raw file, manifest, frame index and contact summary (a lower bound for the raw files, "
+            "whose upload method is not known); the processor uploads a product of 8 MiB or more in 8 MiB "
+            f"parts, a request each plus two: {figure(usage.written('aws'), 0)} objects a month",
         )
     ]
     if usage.egress_gb:

@@ -9,7 +9,7 @@ report can print exactly what the estimate rests on.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -58,6 +58,12 @@ SQL_MINIMUM_TEXT = "Athena and Synapse serverless SQL bill at least 10 MB per qu
 # read 2026-12-04); 4 MiB is the Data Lake endpoint's block size, not configurable (Microsoft Learn,
 # "Plan and manage costs for Azure Blob Storage", MicrosoftDocs/azure-docs commit bfe0152).
 ADLS_WRITE_CHUNK_BYTES = 4 * 1024 * 1024
+# The processor uploads each product with boto3's upload_file (groundlink/runtime/aws_lambda.py),
+# which sends a file of 8 MiB or more as a multipart upload in 8 MiB parts (s3transfer 0.14.0,
+# `TransferConfig`: multipart_threshold=8 * MB, multipart_chunksize=8 * MB, MB = 1024 ** 2):
+# CreateMultipartUpload, one UploadPart a part and CompleteMultipartUpload, each billed among
+# S3's "PUT, COPY, POST, LIST requests" (Amazon S3 pricing).
+S3_MULTIPART_BYTES = 8 * 1024 * 1024
 # What the processor writes for a contact besides its frame streams: the frame index and the
 # contact summary, one Parquet object each (docs/processing.md, "Products and their layout").
 PRODUCT_TABLE_OBJECTS = 2
@@ -68,14 +74,28 @@ def adls_writes(object_bytes: float) -> int:
     return max(math.ceil(object_bytes / ADLS_WRITE_CHUNK_BYTES), 1)
 
 
-def split_objects(total_bytes: float, object_bytes: float) -> tuple[int, int]:
-    """`total_bytes` written as objects of `object_bytes` (the last one smaller): how many objects,
-    and the write operations an ADLS Gen2 account bills for them."""
+def s3_upload_requests(object_bytes: float) -> int:
+    """Requests S3 bills for the processor's upload of one object: boto3's upload_file sends a file
+    of S3_MULTIPART_BYTES or more as a multipart upload (create, one part per 8 MiB, complete)."""
+    if object_bytes < S3_MULTIPART_BYTES:
+        return 1
+    return math.ceil(object_bytes / S3_MULTIPART_BYTES) + 2
+
+
+def split_objects(total_bytes: float, object_bytes: float) -> tuple[int, float]:
+    """`total_bytes` written as objects of `object_bytes`, the last one smaller: how many objects,
+    and the last one's size."""
     if total_bytes <= 0:
-        return 0, 0
+        return 0, 0.0
     objects = math.ceil(total_bytes / object_bytes)
-    last = total_bytes - (objects - 1) * object_bytes
-    return objects, (objects - 1) * adls_writes(object_bytes) + adls_writes(last)
+    return objects, total_bytes - (objects - 1) * object_bytes
+
+
+def billed_requests(objects: int, object_bytes: float, last_bytes: float, per_object: Callable[[float], int]) -> int:
+    """What `per_object` bills for `objects` objects of `object_bytes`, the last of `last_bytes`."""
+    if objects <= 0:
+        return 0
+    return (objects - 1) * per_object(object_bytes) + per_object(last_bytes)
 
 
 def aws_contact_event(provider: str) -> str:
@@ -194,6 +214,8 @@ class MonthlyUsage:
     objects_written: float  # raw files plus product objects, a month (manifests: `written`)
     # the same objects' write operations as an ADLS Gen2 account bills them: one per 4 MiB of each
     adls_object_writes: float
+    # and their PUT requests on S3: one a raw file or table, a product's multipart upload's parts
+    s3_object_puts: float
     telemetry_gb: float
     query_tb: float
     queries: int
@@ -214,6 +236,12 @@ class MonthlyUsage:
     def written(self, cloud: str) -> float:
         """Objects written a month on `cloud`: raw files, a partner's manifests, product objects."""
         return self.objects_written + self.manifests.get(cloud, 0.0)
+
+    def s3_put_requests(self) -> float:
+        """PUT-class requests S3 bills a month for the objects written: one per raw file (the
+        ground segment's upload method is not known: a lower bound), the processor's multipart
+        uploads of products part by part, one per frame index, contact summary and manifest."""
+        return self.s3_object_puts + self.manifests.get("aws", 0.0)
 
     def adls_write_operations(self) -> float:
         """Write operations the Azure account bills a month: one per 4 MiB of each raw file and
@@ -359,16 +387,26 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
     files_text = (
         f"{by_satellite[0]}" if len(by_satellite) == 1 else f"{by_satellite[0]}-{by_satellite[-1]} (by satellite)"
     )
-    # per contact of each satellite, as `raw_files_per_contact`
+    # per contact of each satellite, as `raw_files_per_contact`: each downlink's files of 30 s of
+    # its data, the last one shorter when the contact is not a whole number of them
     raw_writes = sum(
-        files_per_downlink * adls_writes(link.gb_per_contact * 1e9 / files_per_downlink)
+        billed_requests(
+            files_per_downlink,
+            link.gb_per_contact * 1e9 * FILE_SECONDS / seconds_per_contact,
+            link.gb_per_contact * 1e9 * (1 - (files_per_downlink - 1) * FILE_SECONDS / seconds_per_contact),
+            adls_writes,
+        )
         for link in links
         if files_per_downlink
     )
-    products = [split_objects(link.gb_per_contact * use.products_ratio * 1e9, object_size_mb * 1e6) for link in feeding]
-    # and one frame index and one contact summary per contact of a satellite whose data is processed
-    tables = PRODUCT_TABLE_OBJECTS * len({link.satellite for link in feeding})
+    object_bytes = object_size_mb * 1e6
+    products = [split_objects(link.gb_per_contact * use.products_ratio * 1e9, object_bytes) for link in feeding]
+    # and one frame index and one contact summary per processed contact, of every satellite: a
+    # contact without frames (DigIF only) still gets them, empty (docs/processing.md)
+    tables = PRODUCT_TABLE_OBJECTS * len(spec.satellites) if _processor_runs(spec) else 0
     products_per_contact = sum(objects for objects, _ in products) + tables
+    product_writes = sum(billed_requests(n, object_bytes, last, adls_writes) for n, last in products)
+    product_puts = sum(billed_requests(n, object_bytes, last, s3_upload_requests) for n, last in products)
     contact_seconds = seconds_per_contact * contacts_per_month * len(spec.satellites)
     telemetry_gb = use.telemetry_kb_per_second * contact_seconds / 1e6 if spec.analytics.telemetry_stream else 0.0
     billed_query_tb = billed_sql_tb(use.query_tb_scanned_per_month, use.queries_per_month)
@@ -442,7 +480,8 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         products_gb=products_gb,
         stores=tuple(stores),
         objects_written=(raw_files_per_contact + products_per_contact) * contacts_per_month,
-        adls_object_writes=(raw_writes + sum(writes for _, writes in products) + tables) * contacts_per_month,
+        adls_object_writes=(raw_writes + product_writes + tables) * contacts_per_month,
+        s3_object_puts=(raw_files_per_contact + product_puts + tables) * contacts_per_month,
         telemetry_gb=telemetry_gb,
         query_tb=use.query_tb_scanned_per_month,
         queries=use.queries_per_month,

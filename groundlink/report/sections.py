@@ -423,7 +423,12 @@ def _projection(doc: dict[str, Any], clouds: list[str]) -> Section:
         "12-month projection (storage accumulates until retention)",
         chart="storage_growth",
         table=_table(headers, rows, [True] * len(headers)),
-        after=[_c(f"Storage held at steady state: {steady}.")],
+        after=[
+            _c(
+                f"Storage held at steady state, by the spec's lifecycle: {steady} (decimal GB, before the deleted "
+                "data each cloud still keeps; the capacity lines bill binary GB)."
+            )
+        ],
     )
 
 
