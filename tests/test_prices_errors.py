@@ -383,3 +383,11 @@ def test_a_number_a_message_names_reads_back_from_yaml_as_that_number(number: fl
     number (`1e-06` is text to it): the message's offer is one the file can take as written."""
     shown = _fmt(number)
     assert yaml.safe_load(f"x: {shown}")["x"] == number, shown
+
+
+@pytest.mark.parametrize("typed", ["./nope.yaml", "prices//nope.yaml"])
+def test_a_missing_price_file_is_named_as_typed(typed, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(PriceError) as missing:
+        load_overrides(typed)
+    assert missing.value.lines == [f"{typed}: no such price file"]
