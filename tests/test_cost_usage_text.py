@@ -43,9 +43,9 @@ def test_the_assumptions_the_report_prints_name_the_figures_they_rest_on():
         "contact seconds / 8 where the downlink gives it, else the sampled "
         "bandwidth, 2.2804 MB per second per MHz of bandwidth_mhz (NOAA-20 DigIF to S3: one 10.5-minute 30 MHz "
         "contact = 22 objects, 43.1 GB (community measurement, 2026-08-31)).",
-        "Products written = 0.5 x data landed by the demod/decode downlinks, which the processor reads (DigIF "
-        "samples hold no frames) (usage.products_ratio), kept on the same tier schedule with "
-        "products_retention_days.",
+        "Products written = 0.5 x data landed by the demod/decode downlinks, the only data with frames (the "
+        "processor reads every downlink's files, and its compute counts them all; DigIF samples hold no frames) "
+        "(usage.products_ratio), kept on the same tier schedule with products_retention_days.",
         "Storage is billed on the average GB held during each month, plus the deleted data each cloud still "
         "keeps at its tier's rate (AWS noncurrent versions, Azure soft-deleted blobs, for "
         "storage.noncurrent_version_days; Azure at most 365), plus, for data that leaves a tier before the "
@@ -66,12 +66,13 @@ def test_the_assumptions_the_report_prints_name_the_figures_they_rest_on():
         "The ground segment writes one raw file per downlink about every 30 s of contact (AWS Ground Station "
         'user guide, "Plan your dataflow communication paths" '
         "(https://docs.aws.amazon.com/ground-station/latest/ug/getting-started.step2.html), read 2026-12-01): "
-        "19 raw files per contact; the same cadence is assumed for a partner's delivery. Product objects "
-        "average 1959 MB (assumptions.object_size_mb). Each processed contact also writes its frame index and "
-        "contact summary, one object each. On AWS one PUT request per object (a multipart upload issues one "
-        "per part: a lower bound); Azure's ADLS Gen2 account bills a file's writes per 4 MiB, so one write "
-        "operation per 4 MiB of each object, at least one (the frame index and contact summary counted as one "
-        "each).",
+        "19 raw files per contact; the same cadence is assumed for a partner's delivery. A contact's frame "
+        "streams are written in objects of at most 1959 MB (assumptions.object_size_mb), and each processed "
+        "contact also writes its frame index and contact summary, one object each. On AWS one PUT request per "
+        "raw file, manifest, frame index and contact summary (raw files: a lower bound, their upload method not "
+        "known), and for each frame-stream object the processor's upload: one request under 8 MiB, else one per "
+        "8 MiB part plus two; Azure's ADLS Gen2 account bills a file's writes per 4 MiB, so one write operation "
+        "per 4 MiB of each object, at least one (the frame index and contact summary counted as one each).",
         "A partner network also writes one manifest per contact, last, into the raw store (the AWS stack with "
         "provider: partner; the Azure stack always, as it has no ground station of its own).",
         "One key request per object written (an upper bound: S3 Bucket Keys and Azure's key caching cut it).",
@@ -192,3 +193,27 @@ def test_a_container_job_mission_s_assumptions_speak_of_jobs_and_the_pipe_not_of
     assert "one processor invocation per message delivered" in function_said
     assert "Lambda function's ephemeral storage above the 512 MB included" in function_said
     assert "Lambda's polling of an empty queue" in function_said
+
+
+def test_the_serverless_sql_sentence_names_the_engines_the_spec_has():
+    """Athena and Synapse by default; with analytics.azure_engine: adx only Athena bills per query
+    (Azure's queries run on a cluster priced by the month); without serverless SQL, none."""
+    said = {
+        engine: [a for a in _usage(**changes).assumptions if a.startswith(("Serverless SQL", "No serverless SQL"))]
+        for engine, changes in (
+            ("synapse", {}),
+            ("adx", {"analytics.azure_engine": "adx"}),
+            ("none", {"analytics.serverless_sql": False}),
+        )
+    }
+    assert said == {
+        "synapse": [
+            "Serverless SQL scans 2 TB/month in 100 queries (usage.*); Athena and Synapse serverless SQL bill at "
+            "least 10 MB per query."
+        ],
+        "adx": [
+            "Serverless SQL scans 2 TB/month in 100 queries (usage.*); Athena bills at least 10 MB per query; "
+            "Azure's queries run on Data Explorer, whose cluster is priced by the month."
+        ],
+        "none": ["No serverless SQL (analytics.serverless_sql: false): no query is priced."],
+    }

@@ -49,7 +49,7 @@ FILE_SOURCE = (
 # https://learn.microsoft.com/azure/synapse-analytics/sql/data-processed, "Rounding": "a minimum of 10 MB
 # of data processed per query", read 2026-12-02). One minimum, one function: `billed_sql_tb`.
 SQL_MIN_TB_PER_QUERY = 10e6 / 1e12
-SQL_MINIMUM_TEXT = "Athena and Synapse serverless SQL bill at least 10 MB per query"
+SQL_MINIMUM_TEXT = "at least 10 MB per query"
 # An account with a hierarchical namespace (the Azure stack's ADLS Gen2 account) bills the writes of
 # a file per 4 MiB: "When uploading or appending data to existing files [...] the operation gets
 # chunked into 4MB pieces. You will be billed for each 4MB chunk", and "For files < 4MB, a full
@@ -321,7 +321,24 @@ def _products_basis(spec: MissionSpec) -> str:
     """What products_ratio multiplies, in words, as `products_source` decides it."""
     if not _processor_runs(spec):
         return "nothing: processing is off, so nothing writes products"
-    return "data landed by the demod/decode downlinks, which the processor reads (DigIF samples hold no frames)"
+    return (
+        "data landed by the demod/decode downlinks, the only data with frames (the processor reads every "
+        "downlink's files, and its compute counts them all; DigIF samples hold no frames)"
+    )
+
+
+def _sql_text(spec: MissionSpec) -> str:
+    """What the serverless SQL lines rest on, for the engines this spec has: Athena on AWS, and on
+    Azure Synapse serverless SQL, or Data Explorer, whose cluster is priced by the month instead."""
+    use = spec.usage
+    if not spec.analytics.serverless_sql:
+        return "No serverless SQL (analytics.serverless_sql: false): no query is priced."
+    engines = "Athena" if spec.analytics.azure_engine == "adx" else "Athena and Synapse serverless SQL"
+    adx = "; Azure's queries run on Data Explorer, whose cluster is priced by the month" if engines == "Athena" else ""
+    return (
+        f"Serverless SQL scans {use.query_tb_scanned_per_month:g} TB/month in {use.queries_per_month} queries "
+        f"(usage.*); {engines} {'bills' if adx else 'bill'} {SQL_MINIMUM_TEXT}{adx}."
+    )
 
 
 def _jobs(spec: MissionSpec) -> bool:
@@ -447,16 +464,17 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         f"Firehose's reads of an on-demand Kinesis stream and {_poller(spec)}'s polling of an empty queue.",
         f"The ground segment writes one raw file per downlink about every {FILE_SECONDS} s of contact "
         f"({FILE_SOURCE}): {files_text} raw files per contact; the same cadence is assumed for a "
-        f"partner's delivery. Product objects average {object_size_mb:g} MB (assumptions.object_size_mb). "
-        "Each processed contact also writes its frame index and contact summary, one object each. "
-        "On AWS one PUT request per object (a multipart upload issues one per part: a lower bound); "
-        "Azure's ADLS Gen2 account bills a file's writes per 4 MiB, so one write operation per 4 MiB "
-        "of each object, at least one (the frame index and contact summary counted as one each).",
+        f"partner's delivery. A contact's frame streams are written in objects of at most {object_size_mb:g} MB "
+        "(assumptions.object_size_mb), and each processed contact also writes its frame index and contact "
+        "summary, one object each. On AWS one PUT request per raw file, manifest, frame index and contact "
+        "summary (raw files: a lower bound, their upload method not known), and for each frame-stream object "
+        "the processor's upload: one request under 8 MiB, else one per 8 MiB part plus two; Azure's ADLS Gen2 "
+        "account bills a file's writes per 4 MiB, so one write operation per 4 MiB of each object, at least "
+        "one (the frame index and contact summary counted as one each).",
         "A partner network also writes one manifest per contact, last, into the raw store (the AWS stack "
         "with provider: partner; the Azure stack always, as it has no ground station of its own).",
         "One key request per object written (an upper bound: S3 Bucket Keys and Azure's key caching cut it).",
-        f"Serverless SQL scans {use.query_tb_scanned_per_month:g} TB/month in {use.queries_per_month} queries "
-        f"(usage.*); {SQL_MINIMUM_TEXT}.",
+        _sql_text(spec),
         f"Processing events follow each cloud's trigger: on AWS, EventBridge fires once per contact "
         f"({aws_contact_event(gs.provider)}); on Azure, Event Grid fires once per contact manifest created (BlobCreated, "
         "its subscription filtered to the manifest's name). Event Grid counts an ingress operation for every "
