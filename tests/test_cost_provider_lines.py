@@ -104,10 +104,11 @@ def test_aws_kms_requests_are_free_up_to_20000_a_month_and_counted_once(catalogs
     # 50,000 requests: (50,000 - 20,000) / 10,000 x $0.03 = $0.09
     assert kms.cost(50_000) == pytest.approx(0.09) and kms.cost(20_000) == 0
     assert "https://aws.amazon.com/kms/pricing/" in kms.source
-    # geo: the mission's KMS requests line (22 objects x 91.25 = 2,007.5: 19 raw files, a frame
-    # stream, the frame index and the contact summary) takes its share of the 20,000 first; the
-    # replication line (2 x 2,007.5 = 4,015) gets the 17,992.5 left, not another 20,000
+    # geo: the mission's KMS requests line (23 objects x 91.25 = 2,098.75: 19 raw files and the
+    # empty guiding .pcap, a frame stream, the frame index and the contact summary) takes its
+    # share of the 20,000 first; the replication line (2 x 2,098.75 = 4,197.5) gets the
+    # 17,901.25 left, not another 20,000
     est = estimate(arith_spec(**{"storage.redundancy": "geo", "clouds.aws.replica_region": "us-east-2"}), catalogs)
     [main, replica] = [x for x in est.clouds["aws"].lines if x.price_id == "kms_requests"]
-    assert (main.quantity, replica.quantity) == (pytest.approx(2007.5), pytest.approx(4015))
-    assert replica.entry.free_per_month == pytest.approx(17_992.5)
+    assert (main.quantity, replica.quantity) == (pytest.approx(2098.75), pytest.approx(4197.5))
+    assert replica.entry.free_per_month == pytest.approx(17_901.25)

@@ -104,15 +104,16 @@ def test_aws_geo_prices_the_replica_and_the_replication_itself(catalogs):
         "S3 replication: replica S3 Standard-IA storage (us-east-2): deleted data kept": pytest.approx(
             (76.95 * GIB, 0.961875 * GIB)
         ),
-        # 22 objects a contact (19 raw files, a frame stream, the frame index, the contact summary)
-        # x 91.25 contacts = 2,007.5 written again there, at $0.005 per 1,000
-        "S3 replication: PUT requests (us-east-2)": pytest.approx((2007.5, 0.0100375)),
+        # 23 objects a contact (19 raw files and the empty guiding .pcap, a frame stream, the frame
+        # index, the contact summary) x 91.25 contacts = 2,098.75 written again there, at $0.005
+        # per 1,000
+        "S3 replication: PUT requests (us-east-2)": pytest.approx((2098.75, 0.01049375)),
         # 52.0125 GB raw + 26.00625 GB products landed a month cross once, at $0.02 per GB
         "S3 replication: inter-region transfer (to us-east-2)": pytest.approx((78.01875, 1.560375)),
         "S3 replication: KMS replica key": pytest.approx((1, 1.0)),
-        # a Decrypt and an Encrypt per object: 4,015, inside the 20,000 free KMS requests a month
-        # less the 2,007.5 of the KMS requests line (17,992.5 left), so $0
-        "S3 replication: KMS requests": pytest.approx((4015, 0.0)),
+        # a Decrypt and an Encrypt per object: 4,197.5, inside the 20,000 free KMS requests a month
+        # less the 2,098.75 of the KMS requests line (17,901.25 left), so $0
+        "S3 replication: KMS requests": pytest.approx((4197.5, 0.0)),
     }
     # everything else is the zone mission's
     assert [x.item for x in geo.clouds["aws"].lines if x.item not in added] == [
@@ -121,8 +122,8 @@ def test_aws_geo_prices_the_replica_and_the_replication_itself(catalogs):
     choice = cost_json(geo, 1000, arith_spec(**GEO).spec)["clouds"]["aws"]["choices"]["storageRedundancy"]
     assert choice["value"] == "S3 Standard (3 zones), replicated to us-east-2"
     # 2 x (1.76985 + 14.641875 + 0.961875 kept) = 34.7472 of capacity (in binary GB: 32.3605), +
-    # 0.0100375 + 1.560375 + 1.0 + 0
-    known = 34.7472 * GIB + 0.0100375 + 1.560375 + 1.0
+    # 0.01049375 + 1.560375 + 1.0 + 0
+    known = 34.7472 * GIB + 0.01049375 + 1.560375 + 1.0
     assert choice["monthly"] == {"known": pytest.approx(known), "complete": True, "unknown": []}
     # the replica key is the storage choice's: the HSM keys choice still counts the mission key alone
     hsm = cost_json(geo, 1000, arith_spec(**GEO).spec)["clouds"]["aws"]["choices"]["hsmKeys"]

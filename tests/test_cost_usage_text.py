@@ -66,10 +66,12 @@ def test_the_assumptions_the_report_prints_name_the_figures_they_rest_on():
         "The ground segment writes one raw file per downlink about every 30 s of contact (AWS Ground Station "
         'user guide, "Plan your dataflow communication paths" '
         "(https://docs.aws.amazon.com/ground-station/latest/ug/getting-started.step2.html), read 2026-12-01): "
-        "19 raw files per contact; the same cadence is assumed for a partner's delivery. A contact's frame "
+        "19 raw files per contact; the same cadence is assumed for a partner's delivery. AWS Ground Station also "
+        "starts each downlink's delivery with an empty guiding .pcap, one more object (AWS's S3 data delivery "
+        "sample drops it). A contact's frame "
         "streams are written in objects of at most 1959 MB (assumptions.object_size_mb), and each processed "
         "contact also writes its frame index and contact summary, one object each. On AWS one PUT request per "
-        "raw file, manifest, frame index and contact summary (raw files: a lower bound, their upload method not "
+        "raw file, manifest, guiding file, frame index and contact summary (raw files: a lower bound, their upload method not "
         "known), and for each frame-stream object the processor's upload: one request under 8 MiB, else one per "
         "8 MiB part plus two; Azure's ADLS Gen2 account bills a file's writes per 4 MiB, so one write operation "
         "per 4 MiB of each object, at least one (the frame index and contact summary counted as one each).",
@@ -108,7 +110,9 @@ def test_the_usage_figures_of_the_worked_example():
     assert usage.adls_object_writes == pytest.approx(16206)
     # the managed example: AWS Ground Station writes no manifest; on Azure a partner writes one per contact
     assert usage.manifests == {"azure": pytest.approx(73)}
-    assert (usage.written("aws"), usage.written("azure")) == (pytest.approx(1606), pytest.approx(1679))
+    # AWS Ground Station's empty guiding .pcap per downlink of each contact; the partner's manifest
+    assert usage.guides == {"aws": pytest.approx(73)}
+    assert (usage.written("aws"), usage.written("azure")) == (pytest.approx(1679), pytest.approx(1679))
     assert usage.adls_write_operations() == pytest.approx(16279)  # and one per manifest
     # one queue message per contact event on AWS, per contact manifest on Azure (not per raw blob)
     assert usage.queue_messages("aws") == (pytest.approx(73), "one per contact event")

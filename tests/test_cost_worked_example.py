@@ -21,8 +21,8 @@ The mission (two satellites, one downlink each):
   2 = 222 per pass, x 73 = 16,206/month, + 73 manifests (1 each) = 16,279.
 - S3 PUT requests: one per raw file (19 per pass), the processor's multipart upload of each 285 MB
   frame stream in 8 MiB (8,388,608-byte) parts, ceil(285,000,000 / 8,388,608) = 34 parts plus
-  its create and complete requests: 36, and one each for the index and the summary: 57 per pass,
-  x 73 = 4,161/month.
+  its create and complete requests: 36, and one each for the index, the summary and AWS Ground
+  Station's empty guiding .pcap: 58 per pass, x 73 = 4,234/month (and 1,606 + 73 = 1,679 objects).
 - Contact events: one per contact of each satellite = 36.5 x 2 = 73/month.
 - Processing: 41.61 GB / 73 contacts = 570 MB per contact; at the committed bench figure of
   1,381.788306 MB/s on one core that is 0.41251 s, billed to the millisecond: 0.413 s. The
@@ -199,10 +199,10 @@ def test_every_aws_line_of_the_managed_example():
         {
             "AWS Ground Station narrowband minutes (on-demand)": (365, 3650),  # 36.5 x 10 min x $10
             "AWS Ground Station wideband minutes (on-demand)": (365, 7300),  # 36.5 x 10 min x $20
-            "S3 PUT requests": (4161, 41.61),  # 57 per pass x 73, x $0.01
+            "S3 PUT requests": (4234, 42.34),  # 58 per pass x 73, x $0.01
             "Internet egress": (100, 10),
             "KMS keys": (1, 1),  # no plan: one key assumed
-            "KMS requests": (1606, 1.606),  # one per object written
+            "KMS requests": (1679, 1.679),  # one per object written, the guiding .pcap too
             "EventBridge events (from AWS Ground Station)": (73, 0.146),  # one per contact, both satellites
             "SQS requests": (219, 0.657),  # send, receive, delete: 3 x 73
             "Athena TB scanned": (2, 10),  # max(2 TB, 100 x 10 MB)

@@ -437,9 +437,10 @@ def test_unit_prices_are_never_in_scientific_notation(reference):
 def test_layers_that_do_not_add_up_to_the_total_as_shown_say_they_are_rounded(reference):
     section = _section(reference, "Monthly cost by layer")
     aws = [r[1].text for r in _rows(reference, "Monthly cost by layer")]
-    # AWS's layers as shown add up to its total; Azure's, each rounded to the cent, do not
-    assert aws == ["$12,166.67", "$11.18", "$1.00", "$0.00", "$34.21", "$0.00", "$0.10", "not priced", "$12,213.16"]
+    assert aws == ["$12,166.67", "$11.19", "$1.00", "$0.00", "$34.21", "$0.00", "$0.10", "not priced", "$12,213.16"]
     assert _texts(section.after) == [
+        "AWS: the layers as shown add up to $12,213.17, the total is $12,213.16: each figure is rounded to the "
+        "cent from the unrounded line costs.",
         "Azure: the layers as shown add up to $136.34, the total is $136.33: each figure is rounded to the "
         "cent from the unrounded line costs.",
     ]

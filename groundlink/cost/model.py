@@ -546,7 +546,7 @@ def _aws_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan
             usage.s3_put_requests(),
             "s3_put_requests",
             e("s3_put_requests"),
-            "one per raw file, manifest, frame index and contact summary (a lower bound for the raw files, "
+            "one per raw file, manifest, guiding file, frame index and contact summary (a lower bound for the raw files, "
             "whose upload method is not known); the processor uploads a product of 8 MiB or more in 8 MiB "
             f"parts, a request each plus two: {figure(usage.written('aws'), 0)} objects a month",
         )

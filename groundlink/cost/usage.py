@@ -40,6 +40,11 @@ DIGIF_SOURCE = (
 # Ground Station user guide, "Plan your dataflow communication paths": "The pcap files are
 # delivered to your Amazon S3 bucket every 30 seconds"; the 10.5-minute contact above wrote 22).
 FILE_SECONDS = 30
+# ... and starts each dataflow's delivery with an empty guiding .pcap, which AWS's S3 data delivery
+# sample drops before it reads the rest ("Remove empty guiding .pcap", aws-samples/
+# aws-groundstation-s3-data-delivery, its Lambda's index.py, read 2026-12-04; the processor leaves
+# it out too): the 10.5-minute contact above wrote 21 files of 30 s and that one, 22 objects.
+GUIDING_FILES_PER_DOWNLINK = 1
 FILE_SOURCE = (
     'AWS Ground Station user guide, "Plan your dataflow communication paths" '
     "(https://docs.aws.amazon.com/ground-station/latest/ug/getting-started.step2.html), read 2026-12-01"
@@ -228,20 +233,25 @@ class MonthlyUsage:
     # per cloud: the manifests a partner network writes a month into that cloud's raw store, one
     # per contact, last (groundlink/runtime/delivery.py); none where a first-party station delivers
     manifests: dict[str, float] = field(default_factory=dict)
+    # per cloud: the empty guiding files a first-party station (AWS Ground Station) writes a month,
+    # one per downlink of each contact
+    guides: dict[str, float] = field(default_factory=dict)
 
     @property
     def contacts_per_month(self) -> float:
         return sum(c.contacts_per_month for c in self.contacts)
 
     def written(self, cloud: str) -> float:
-        """Objects written a month on `cloud`: raw files, a partner's manifests, product objects."""
-        return self.objects_written + self.manifests.get(cloud, 0.0)
+        """Objects written a month on `cloud`: raw files, a partner's manifests or a station's
+        guiding files, product objects."""
+        return self.objects_written + self.manifests.get(cloud, 0.0) + self.guides.get(cloud, 0.0)
 
     def s3_put_requests(self) -> float:
         """PUT-class requests S3 bills a month for the objects written: one per raw file (the
         ground segment's upload method is not known: a lower bound), the processor's multipart
-        uploads of products part by part, one per frame index, contact summary and manifest."""
-        return self.s3_object_puts + self.manifests.get("aws", 0.0)
+        uploads of products part by part, one per frame index, contact summary, manifest and guiding
+        file."""
+        return self.s3_object_puts + self.manifests.get("aws", 0.0) + self.guides.get("aws", 0.0)
 
     def adls_write_operations(self) -> float:
         """Write operations the Azure account bills a month: one per 4 MiB of each raw file and
@@ -464,9 +474,11 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         f"Firehose's reads of an on-demand Kinesis stream and {_poller(spec)}'s polling of an empty queue.",
         f"The ground segment writes one raw file per downlink about every {FILE_SECONDS} s of contact "
         f"({FILE_SOURCE}): {files_text} raw files per contact; the same cadence is assumed for a "
-        f"partner's delivery. A contact's frame streams are written in objects of at most {object_size_mb:g} MB "
-        "(assumptions.object_size_mb), and each processed contact also writes its frame index and contact "
-        "summary, one object each. On AWS one PUT request per raw file, manifest, frame index and contact "
+        "partner's delivery. AWS Ground Station also starts each downlink's delivery with an empty guiding "
+        ".pcap, one more object (AWS's S3 data delivery sample drops it). A contact's frame streams are "
+        f"written in objects of at most {object_size_mb:g} MB (assumptions.object_size_mb), and each processed "
+        "contact also writes its frame index and contact summary, one object each. On AWS one PUT request "
+        "per raw file, manifest, guiding file, frame index and contact "
         "summary (raw files: a lower bound, their upload method not known), and for each frame-stream object "
         "the processor's upload: one request under 8 MiB, else one per 8 MiB part plus two; Azure's ADLS Gen2 "
         "account bills a file's writes per 4 MiB, so one write operation per 4 MiB of each object, at least "
@@ -511,6 +523,11 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
             for cloud in CLOUDS
             if spec.delivery.object_store and blueprint.for_cloud(cloud).ground.landing
         },
+        guides=(
+            {"aws": contacts_per_month * len(links) * GUIDING_FILES_PER_DOWNLINK}
+            if spec.delivery.object_store and gs.provider == "managed"
+            else {}
+        ),
         object_size_mb=object_size_mb,
         assumptions=tuple(assumptions),
     )
