@@ -30,7 +30,7 @@ import yaml
 MAX_DEPTH = 64  # a spec is at most ~6 levels deep; 64 leaves room and stays far from any recursion limit
 MAX_NODES = 200_000  # nodes after alias expansion: 500 satellites x 16 downlinks fit ~10x over
 MAX_FILE_BYTES = 8 * 2**20  # a spec, a price override file, a pack config: kilobytes in practice
-MAX_LINE = 400  # characters in one error line: room for a field path and twelve allowed regions
+MAX_LINE = 500  # characters in one error line: a field path and twelve allowed regions, or the longest refusal (the processor's disk) of a spec with 32-character names
 MAX_SHOWN = 60  # characters of a user value echoed back
 
 MAX_INT_DIGITS = 4000  # digits of an integer read as a number: far past any field, within Python's default limit

@@ -1498,20 +1498,40 @@ class MissionSpec(_Model):
     usage: Usage = Field(default_factory=Usage)
     clouds: Clouds = Field(default_factory=Clouds)
 
-    def _contact_disk(self) -> tuple[str, float, float] | None:
-        """The satellite whose contact needs the most local disk, with its raw GB and frame-stream
-        GB: the processor stages a contact's raw files and, beside them, its products (frame
-        streams as large as the decoded data; DigIF samples hold no frames)."""
+    def _contact_disk(self) -> tuple[int, float, float] | None:
+        """The index of the satellite whose contact needs the most local disk, with its raw GB and
+        frame-stream GB: the processor stages a contact's raw files and, beside them, its products
+        (frame streams as large as the decoded data; DigIF samples hold no frames)."""
         seconds = self.ground_segment.contact_minutes * 60
         needs = [
             (
-                sat.name,
+                i,
                 sum(d.gb_in(seconds) for d in sat.downlinks),
                 sum(d.gb_in(seconds) for d in sat.downlinks if d.delivery == "demod_decode"),
             )
-            for sat in self.satellites
+            for i, sat in enumerate(self.satellites)
         ]
         return max(needs, key=lambda need: need[1] + need[2], default=None)
+
+    def _largest_rate(self, i: int) -> str:
+        """The field that sizes most of satellite `i`'s contact on disk, as `path: value`: a
+        refusal over a contact's size names the rate it comes from, not only its length, since a
+        DigIF downlink (about 30 times its bitstream) is the usual cause."""
+        seconds = self.ground_segment.contact_minutes * 60
+        downlinks = self.satellites[i].downlinks
+        j, downlink = max(
+            enumerate(downlinks), key=lambda pair: pair[1].gb_in(seconds) * (2 if pair[1].delivery != "digif" else 1)
+        )
+        where = f"satellites[{i}].downlinks[{j}]"
+        if downlink.delivery == "demod_decode":
+            return f"{where}.data_rate_mbps: {_fmt(downlink.data_rate_mbps)}"
+        if downlink.digif_mbps is not None:
+            return f"{where}.digif_mbps: {_fmt(downlink.digif_mbps)}"
+        rate = downlink.gb_in(1) * 8000
+        return (
+            f"{where}.bandwidth_mhz: {_fmt(downlink.bandwidth_mhz)} (DigIF, {rate:,.0f} Mbps by default; "
+            "digif_mbps sets it)"
+        )
 
     def aws_ground_station_unsupported(self) -> list[tuple[int, Satellite, str]]:
         """The satellites AWS Ground Station no longer supports, each with its index and the date
@@ -1557,11 +1577,12 @@ class MissionSpec(_Model):
         need = self._contact_disk()
         if not (self.processing.enabled and self.delivery.object_store and need):
             return
-        name, raw, frames = need
+        i, raw, frames = need
         need_mb = (raw + frames) * 1000
         held = (
-            f"a contact of {_fmt(self.ground_segment.contact_minutes)} minutes of satellite {name!r} needs "
-            f"{need_mb:,.0f} MB ({raw * 1000:,.0f} raw, {frames * 1000:,.0f} frames)"
+            f"a contact of {_fmt(self.ground_segment.contact_minutes)} minutes of satellite "
+            f"{self.satellites[i].name!r} needs {need_mb:,.0f} MB ({raw * 1000:,.0f} raw, {frames * 1000:,.0f} "
+            f"frames), the most for {self._largest_rate(i)}"
         )
         if self.processing.mode == "function":
             room_mb = limits.LAMBDA_EPHEMERAL_STORAGE_MB  # MB as AWS writes it (limits.py)

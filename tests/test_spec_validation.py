@@ -379,9 +379,41 @@ class TestSatellites:
         errors = _errors(lambda d: d["ground_segment"].update(contact_minutes=45.6))
         assert (
             "s.yaml: processing.mode: a function's /tmp holds 10,240 MB on Lambda, a container job's disk less on "
-            "Azure; a contact of 45.6 minutes of satellite 'noaa20' needs 10,260 MB (5,130 raw, 5,130 frames); shorten "
-            "ground_segment.contact_minutes or set processing.enabled: false"
+            "Azure; a contact of 45.6 minutes of satellite 'noaa20' needs 10,260 MB (5,130 raw, 5,130 frames), the most "
+            "for satellites[0].downlinks[0].data_rate_mbps: 15; shorten ground_segment.contact_minutes or set "
+            "processing.enabled: false"
         ) in errors
+
+    @pytest.mark.parametrize(
+        ("digif_mbps", "need", "named"),
+        [
+            # 10 minutes of 54 MHz at the default 43.1 GB / (10.5 min x 60 s x 30 MHz) = 0.0022804 GB
+            # a MHz-second (18.24 Mbps a MHz, 985 Mbps): 54 x 600 x 0.0022804 = 73,886 MB, beside the
+            # decoded downlink's 15 Mbps x 600 s / 8 = 1,125 MB raw and 1,125 MB of frames
+            (
+                None,
+                "76,136 MB (75,011 raw, 1,125 frames)",
+                "satellites[0].downlinks[1].bandwidth_mhz: 54 (DigIF, 985 Mbps by default; digif_mbps sets it)",
+            ),
+            # 200 Mbps x 600 s / 8 = 15,000 MB, plus the same 1,125 + 1,125 MB
+            (200, "17,250 MB (16,125 raw, 1,125 frames)", "satellites[0].downlinks[1].digif_mbps: 200"),
+        ],
+    )
+    def test_a_digif_contact_too_large_for_the_disk_names_the_rate_it_comes_from(self, digif_mbps, need, named):
+        """A DigIF downlink, about 30 times its bitstream, is what usually fills the processor's
+        disk: the refusal names its rate field, not only the contact's length."""
+
+        def digif(d):
+            d["ground_segment"].update(contact_minutes=10)
+            extra = {"digif_mbps": digif_mbps} if digif_mbps else {}
+            wide = {"name": "wide", "center_frequency_mhz": 2250, "bandwidth_mhz": 54, "delivery": "digif"}
+            d["satellites"][0]["downlinks"].append({**wide, "data_rate_mbps": 2, **extra})
+
+        assert _errors(digif) == [
+            "s.yaml: processing.mode: a function's /tmp holds 10,240 MB on Lambda, a container job's disk less on "
+            f"Azure; a contact of 10 minutes of satellite 'noaa20' needs {need}, the most for {named}; shorten "
+            "ground_segment.contact_minutes or set processing.enabled: false"
+        ]
 
     @pytest.mark.parametrize(
         ("vcpu", "gib", "fits", "too_long"),
@@ -417,6 +449,31 @@ class TestSatellites:
         bigger = {1: "raise it to 0.5, ", 2: "raise it to 1, ", 4: "raise it above 1, ", 8: ""}[gib]
         assert error.endswith(f"; {bigger}shorten ground_segment.contact_minutes or set processing.enabled: false")
         assert _ok(lambda d: (job(too_long)(d), d["processing"].update(enabled=False))).processing.enabled is False
+
+    def test_the_longest_disk_refusal_is_whole_on_its_one_line(self):
+        """The disk refusal, the longest the spec says of itself, with a 32-character satellite
+        name, the longest contact and a long DigIF bandwidth: nothing of it is cut."""
+
+        def longest(d):
+            d["satellites"][0].update(name="s" * 32)
+            d["ground_segment"].update(contact_minutes=359.5)
+            wide = {"name": "wide", "center_frequency_mhz": 2250, "bandwidth_mhz": 53.125, "delivery": "digif"}
+            d["satellites"][0]["downlinks"].append({**wide, "data_rate_mbps": 2})
+            d["processing"].update(
+                mode="container_job",
+                container_image="ghcr.io/example/groundlink:1",
+                container_vcpu=0.25,
+                container_memory_gb=0.5,
+                timeout_seconds=3600,
+                max_concurrency=8,
+            )
+
+        (line,) = [e for e in _errors(longest) if "processing.container_vcpu" in e]
+        assert "…" not in line, line
+        assert line.endswith(
+            "bandwidth_mhz: 53.125 (DigIF, 969 Mbps by default; digif_mbps sets it); shorten "
+            "ground_segment.contact_minutes or set processing.enabled: false"
+        )
 
     def test_two_satellites_whose_downlinks_join_to_one_name_are_refused(self):
         """`sat` + `x-hrd` and `sat-x` + `hrd` would name one downlink's resources twice."""
