@@ -251,19 +251,45 @@ def test_the_alternatives_sentence_counts_the_data_explorer_clusters_key(name):
     """With Azure Data Explorer Azure's HSM keys are the mission key and the cluster's own: $6.00
     for two keys, while the sentence said "one key and one messaging unit assumed"."""
     sentence, clouds = _alternatives_sentence(name)
-    assert "(no plan: one key on AWS and two keys on Azure, and one messaging unit assumed)" in sentence
+    assert (
+        "(no plan: one key on AWS and two keys on Azure; one Service Bus messaging unit and one Event Hubs "
+        "processing unit assumed)"
+    ) in sentence
     hsm = clouds["azure"]["choices"]["hsmKeys"]["alternatives"]
     assert [(alt["value"], alt["keys"], alt["monthly"]["known"]) for alt in hsm] == [(True, 2, 6.0), (False, 0, 0)]
 
 
 def test_the_alternatives_sentence_says_one_key_where_one_is_priced():
     sentence, _ = _alternatives_sentence("noaa20.yaml")
-    assert "(no plan: one key on each cloud and one messaging unit assumed)" in sentence
+    assert (
+        "(no plan: one key on each cloud; one Service Bus messaging unit and one Event Hubs processing unit assumed)"
+    ) in sentence
+
+
+def test_the_alternatives_sentence_names_only_the_premium_units_priced():
+    """Without a telemetry stream there is no Event Hubs namespace: the Premium alternative prices
+    one Service Bus messaging unit (730 h) and no processing unit, and says only that one."""
+    sentence, clouds = _alternatives_sentence("noaa20.yaml", **{"analytics.telemetry_stream": False})
+    assert "(no plan: one key on each cloud; one Service Bus messaging unit assumed)" in sentence
+    premium = clouds["azure"]["choices"]["messagingEncryption"]["alternatives"]
+    assert [alt["premiumUnits"] for alt in premium] == [
+        {"serviceBus": 0, "eventHubs": 0},
+        {"serviceBus": 1, "eventHubs": 0},
+    ]
+    aws = clouds["aws"]["choices"]["messagingEncryption"]["alternatives"]
+    assert [alt["premiumUnits"] for alt in aws] == [{"serviceBus": 0, "eventHubs": 0}] * 2
 
 
 def test_the_alternatives_sentence_says_no_key_without_customer_managed_keys():
-    sentence, _ = _alternatives_sentence("noaa20.yaml", **{"security.customer_managed_keys": False})
-    assert "(no plan: no customer-managed key and one messaging unit assumed)" in sentence
+    """Without customer-managed keys no valid value is Premium (it needs the mission key): no
+    messaging unit is priced, and none is said to be assumed."""
+    sentence, clouds = _alternatives_sentence("noaa20.yaml", **{"security.customer_managed_keys": False})
+    assert "(no plan: no customer-managed key assumed)" in sentence
+    premium = clouds["azure"]["choices"]["messagingEncryption"]["alternatives"]
+    assert [(alt["value"], alt["valid"], alt["premiumUnits"]) for alt in premium] == [
+        (False, True, {"serviceBus": 0, "eventHubs": 0}),
+        (True, False, None),
+    ]
 
 
 def _aws_messaging_notes(keyed: bool) -> list[str]:

@@ -4,9 +4,10 @@ A reader weighs a choice only against its alternatives. Each alternative is pric
 the pure cost model (spec -> blueprint -> cost: no plan, no Pulumi) on the spec with that one
 field changed, and compared with the spec as written priced the same way: the delta is the lines
 the change adds minus the lines it removes. Both sides use the model's no-plan counts (the mission
-key, plus the cluster's own key on an Azure Data Explorer stack; one messaging unit), so the delta
-compares like with like even where a plan refines the counts. Each alternative carries the number
-of keys its lines price, for the report to state rather than assume.
+key, plus the cluster's own key on an Azure Data Explorer stack; one unit of each Premium
+namespace), so the delta compares like with like even where a plan refines the counts. Each
+alternative carries the number of keys and Premium units its lines price, for the report to state
+rather than assume.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from ..blueprint import build_blueprint
 from ..limits import AWS_REPLICA_REGIONS
 from ..spec import MissionSpec, SpecError, spec_from_data
 from .catalog import Catalog
-from .choices import durability_choices, key_month_lines
+from .choices import durability_choices, key_month_lines, premium_units
 from .model import CloudCost, Line, Total, estimate, total
 
 # The spec field behind each choice, and its values in the order the report lists them.
@@ -54,6 +55,8 @@ class Alternative:
     notes: tuple[str, ...]
     gaps: tuple[tuple[str, str], ...]  # (capability, reason) the cloud declares under this value
     keys: int | None = None  # the customer-managed keys its key-month lines price; None when invalid
+    # the Premium units its lines price a month, by name (choices.PREMIUM_UNITS); None when invalid
+    units: dict[str, int] | None = None
 
 
 def stand_in_replica_region(region: str) -> str:
@@ -145,6 +148,7 @@ def _alternative(
         tuple(said),
         kept,
         round(sum(x.quantity for x in key_month_lines(cost))),
+        premium_units(cost),
     )
 
 

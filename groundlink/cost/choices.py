@@ -21,6 +21,7 @@ from .model import (
     total,
     write_operations_price_id,
 )
+from .usage import HOURS_PER_MONTH
 
 # Price ids whose lines exist because of a choice.
 HSM_PRICE_IDS = frozenset({"kms_key_month", "key_vault_hsm_key_month", "key_vault_hsm_advanced_key_month"})
@@ -38,6 +39,23 @@ MESSAGING_TIER_PRICE_IDS = frozenset(
         "event_hubs_premium_pu_hour",
     }
 )
+
+
+# The Premium tier's unit-hour prices: each one's name in compare.json and the unit it bills.
+# Without a plan the model prices one unit a namespace (cost.model._units), which the report states.
+PREMIUM_UNITS = {
+    "service_bus_premium_mu_hour": ("serviceBus", "Service Bus messaging unit"),
+    "event_hubs_premium_pu_hour": ("eventHubs", "Event Hubs processing unit"),
+}
+
+
+def premium_units(cost: CloudCost) -> dict[str, int]:
+    """The Premium units `cost` prices a month, by name (all 0 on a Standard tier or on AWS)."""
+    hours = dict.fromkeys(PREMIUM_UNITS, 0.0)
+    for line in cost.lines:
+        if line.price_id in hours:
+            hours[line.price_id] += line.quantity
+    return {PREMIUM_UNITS[price_id][0]: round(h / HOURS_PER_MONTH) for price_id, h in hours.items()}
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from ..parity import ParityMatrix
 
 # 2 (2026-12-04): every price id is `<cloud>.<id>` (totals' `unknown[]` and `decision.notPriced` held
 # bare ids), and `cost.warnings[]` holds the timeouts a run would outlast (they were in `cost.notes`).
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 PARTNER_NETWORKS = ("KSAT Lite", "Viasat RTE", "RBC Signals")
 RETIREMENT = (
     f"Azure Orbital Ground Station was retired on {AZURE_ORBITAL_RETIRED_ON} (no new authorizations; Microsoft "
@@ -56,6 +56,7 @@ def _alternative_json(alt: Alternative, cloud: str) -> dict[str, Any]:
         "notes": list(alt.notes),
         "gaps": [{"capability": capability, "reason": reason} for capability, reason in alt.gaps],
         "keys": alt.keys,
+        "premiumUnits": alt.units,
     }
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from ..blueprint.capabilities import ORBITAL_TELEMETRY_GRANT, TELEMETRY_SINK_TYPE
 from ..clouds import cloud_title
 from ..cost.catalog import OVERRIDE_MARK
+from ..cost.choices import PREMIUM_UNITS
 from ..rounding import counted, exact_decimals, half_up
 from .number_format import break_even_text, fixed, layer_cost, money, num, rate, shown_amount, usd
 
@@ -358,20 +359,39 @@ def _keys_priced(choices: dict[str, Any]) -> int:
     return max((alt["keys"] for alt in choices["hsmKeys"]["alternatives"] if alt["valid"]), default=0)
 
 
+def _in_words(count: int, noun: str) -> str:
+    """`one key`, `two keys`, `3 keys`: the small counts of an assumption, said as words."""
+    return f"{ {1: 'one', 2: 'two'}.get(count, str(count)) } {noun}{'' if count == 1 else 's'}"
+
+
 def _keys_text(count: int) -> str:
-    return {0: "no customer-managed key", 1: "one key", 2: "two keys"}.get(count, f"{count} keys")
+    return _in_words(count, "key") if count else "no customer-managed key"
+
+
+def _units_text(choices: dict[str, dict[str, Any]], clouds: list[str]) -> list[str]:
+    """The Premium units the alternatives price, the most any valid value prices: none where no
+    valid value is Premium (without customer-managed keys), and each namespace's unit by name."""
+    most: dict[str, int] = {}
+    for cloud in clouds:
+        for alt in choices[cloud]["messagingEncryption"]["alternatives"]:
+            for name, count in (alt["premiumUnits"] or {}).items():
+                most[name] = max(most.get(name, 0), count)
+    words = dict(PREMIUM_UNITS.values())
+    return [_in_words(n, words[name]) for name, n in most.items() if n]
 
 
 def _no_plan_counts(choices: dict[str, dict[str, Any]], clouds: list[str]) -> str:
     """The counts the alternatives assume without a plan, read from what they price: a key count
-    said as one where a Data Explorer stack prices two was not what the table showed."""
+    said as one where a Data Explorer stack prices two, or a messaging unit where no value is
+    Premium, was not what the table showed."""
     keys = {c: _keys_priced(choices[c]) for c in clouds}
     if len(set(keys.values())) == 1:
         said = _keys_text(next(iter(keys.values())))
         said += "" if len(clouds) == 1 or not keys[clouds[0]] else " on each cloud"
     else:
-        said = " and ".join(f"{_keys_text(n)} on {cloud_title(c)}" for c, n in keys.items()) + ","
-    return f"no plan: {said} and one messaging unit assumed"
+        said = " and ".join(f"{_keys_text(n)} on {cloud_title(c)}" for c, n in keys.items())
+    units = _units_text(choices, clouds)
+    return f"no plan: {'; '.join([said, ' and '.join(units)] if units else [said])} assumed"
 
 
 def _alternatives(doc: dict[str, Any], clouds: list[str]) -> Section:
