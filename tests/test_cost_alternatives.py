@@ -292,15 +292,15 @@ def test_the_alternatives_sentence_says_no_key_without_customer_managed_keys():
     ]
 
 
-def _aws_messaging_notes(keyed: bool) -> list[str]:
-    """The report's notes under the alternatives table on AWS's security.premium_messaging, for
-    specs/noaa20.yaml with customer-managed keys on or off."""
+def _aws_messaging_notes(keyed: bool, field: str = "security.premium_messaging") -> list[str]:
+    """The report's notes under the alternatives table on AWS's `field`, for specs/noaa20.yaml
+    with customer-managed keys on or off."""
     data = spec_data("noaa20.yaml")
     data["security"].update(customer_managed_keys=keyed)
     spec = spec_from_data(data)
     doc = {"cost": cost_json(estimate(build_blueprint(spec), load_catalogs()[0]), 1000, spec)}
     after = _alternatives(doc, ["aws", "azure"]).after
-    return [c.text for c in after if c.text.startswith("AWS, security.premium_messaging")]
+    return [c.text for c in after if c.text.startswith(f"AWS, {field}")]
 
 
 def test_without_customer_managed_keys_aws_messaging_is_not_said_to_use_the_mission_key():
@@ -320,4 +320,17 @@ def test_with_customer_managed_keys_aws_messaging_is_said_to_use_the_mission_key
     assert _aws_messaging_notes(True) == [
         "AWS, security.premium_messaging: false or true: AWS queues and topics use the mission key whatever "
         "security.premium_messaging says: nothing changes on AWS."
+    ]
+
+
+def test_without_customer_managed_keys_aws_keys_are_not_said_to_be_hsm_backed():
+    """Without customer-managed keys the stack has no KMS key of its own, yet the notes said AWS
+    KMS keys are HSM-backed whatever security.hsm_keys says; they say there is no key instead."""
+    assert _aws_messaging_notes(False, "security.hsm_keys") == [
+        "AWS, security.hsm_keys: true or false: security.customer_managed_keys: false: there is no mission key "
+        "to protect or to encrypt messaging with."
+    ]
+    assert _aws_messaging_notes(True, "security.hsm_keys") == [
+        "AWS, security.hsm_keys: true or false: AWS KMS keys are HSM-backed whatever security.hsm_keys says: "
+        "nothing changes on AWS."
     ]

@@ -38,9 +38,10 @@ NO_EFFECT = {
         "AWS queues and topics use the mission key whatever security.premium_messaging says: nothing changes on AWS"
     ),
 }
-# The NO_EFFECT notes that speak of the mission key: untrue without one (security.customer_managed_keys:
-# false leaves AWS queues on SQS-managed encryption), where NO_KEYS says why instead.
-NO_EFFECT_WITH_KEYS = frozenset({("aws", "messagingEncryption")})
+# The NO_EFFECT notes that speak of the mission's keys: untrue or beside the point without them
+# (security.customer_managed_keys: false leaves AWS queues on SQS-managed encryption and the stack
+# with no KMS key of its own to be HSM-backed), where NO_KEYS says why instead.
+NO_EFFECT_WITH_KEYS = frozenset({("aws", "messagingEncryption"), ("aws", "hsmKeys")})
 
 
 @dataclass(frozen=True)
