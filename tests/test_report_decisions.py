@@ -300,7 +300,7 @@ def test_a_satellite_aws_ground_station_no_longer_supports_is_offered_no_ground_
     assert d["groundStationNotOffered"] == why
     assert set(d["breakEvenPerMinute"].values()) == {None}
     assert d["groundStationMonthly"] == {"onDemand": None, "reserved": None}
-    assert d["headlineBreakEven"]["perMinute"] is None
+    assert d["headlineBreakEven"] == {"perMinute": None, "groundStation": None}  # it said "on demand"
     assert {(p["awsOnDemand"], p["awsReserved"]) for p in d["sensitivity"]["series"]} == {(None, None)}
     svg = charts.sensitivity(aqua).decode()
     assert "Ground Station" not in svg

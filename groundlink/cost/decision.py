@@ -266,9 +266,12 @@ def _sentence(
     return f"{_managed_sentence(s, price, on_demand)} (for {conditions})."
 
 
-def _headline(blueprint: Blueprint, s: Sides, on_demand: float | None) -> dict[str, Any]:
+def _headline(blueprint: Blueprint, s: Sides, on_demand: float | None, offered: bool) -> dict[str, Any]:
     """The break-even the sentence leads with, and against which AWS Ground Station pricing: as AWS's
-    lines price it with `provider: managed` (reserved where supplied), on demand with a partner."""
+    lines price it with `provider: managed` (reserved where supplied), on demand with a partner;
+    none where Ground Station is no alternative (a satellite it no longer supports)."""
+    if not offered:
+        return {"perMinute": None, "groundStation": None}
     if on_demand is None or blueprint.spec.ground_segment.provider == "partner":
         return {"perMinute": on_demand, "groundStation": "on demand"}
     return {"perMinute": s.breakeven(s.used, s.azure_rest), "groundStation": s.used_kind}
@@ -325,7 +328,7 @@ def decision(
         "notPriced": {cloud: [f"{cloud}.{p}" for p in ids] for cloud, ids in s.unknown.items()},  # as every price id
         "leftOut": s.left_out,
         "breakEvenPerMinute": breakeven,
-        "headlineBreakEven": _headline(blueprint, s, breakeven["azurePartnerVsAwsOnDemand"]),
+        "headlineBreakEven": _headline(blueprint, s, breakeven["azurePartnerVsAwsOnDemand"], not_offered is None),
         "sensitivity": {
             "partnerPrices": prices,
             "series": sensitivity(blueprint, est.catalogs, assumptions, plans, prices, not_offered is None),
