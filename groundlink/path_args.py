@@ -163,6 +163,26 @@ def _unless_empty(convert: Callable[[str], object], value: str) -> object:
     return value if value == "" else convert(value)
 
 
+def _leave_a_deleted_directory(values: Sequence[tuple[PathArg, str]]) -> None:
+    """A command started in a directory deleted since (a shell left in a report directory that a
+    later compare replaced, or in `out/demo` after `make demo`) runs from `/` when every path it
+    was given is absolute: the plan workers, the policy pack and DuckDB each need a working
+    directory, and the report's check against it raised FileNotFoundError. A relative path
+    has nothing left to be relative to, and is refused by name."""
+    try:
+        os.getcwd()
+        return
+    except FileNotFoundError:
+        pass
+    for arg, value in values:
+        if not os.path.isabs(value):
+            raise UsageError(
+                f"{arg.flag} {value}: a relative path, and the current directory no longer exists; "
+                "cd to an existing directory or give an absolute path"
+            )
+    os.chdir("/")
+
+
 @contextlib.contextmanager
 def prepared(args: argparse.Namespace, declared: Sequence[PathArg]) -> Iterator[None]:
     """Check the `declared` path arguments of `args` and, for the block, swap a private copy
@@ -175,6 +195,7 @@ def prepared(args: argparse.Namespace, declared: Sequence[PathArg]) -> Iterator[
         if value == "-" and arg.role in READS and not os.path.lexists(value):
             # as `--json -` is refused: `-` is no name of standard input here, /dev/stdin is
             raise UsageError(f"{arg.flag} -: standard input is not a file here; give a file path (or /dev/stdin)")
+    _leave_a_deleted_directory(values)
     inputs = [(arg.label, value) for arg, value in values if arg.role in READS]
     args.path_inputs = inputs
     for arg, value in values:

@@ -245,6 +245,30 @@ def test_an_empty_path_is_one_line_naming_the_argument(capsys, tmp_path, monkeyp
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        (["validate", "specs/noaa20.yaml"], "spec specs/noaa20.yaml"),
+        (["plan", "{spec}", "--cloud", "aws", "--json", "plan.json"], "--json plan.json"),
+        (["compare", "{spec}", "--out", "report"], "--out report"),
+        (["query", "products", "select 1"], "products_dir products"),
+    ],
+)
+def test_a_relative_path_in_a_deleted_directory_is_one_line_naming_it(
+    capsys, tmp_path, monkeypatch, never_planned, spec, argv, named
+):
+    """Started in a directory deleted since, a relative path has nothing to be relative to."""
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    line = refused(capsys, *(a.format(spec=spec) for a in argv))
+    assert line == (
+        f"groundlink: {named}: a relative path, and the current directory no longer exists; cd to an existing "
+        "directory or give an absolute path"
+    )
+
+
 def test_every_path_argument_of_every_command_is_declared():
     """The checks above apply to what a command declares (cli.Command.paths): an argument
     added without its declaration would escape them."""

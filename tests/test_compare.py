@@ -93,6 +93,20 @@ def test_a_directory_merely_holding_a_compare_json_is_not_a_report(tmp_path, cap
     assert (out / "thesis.tex").read_text() == "keep me"
 
 
+def test_a_compare_started_in_a_deleted_directory_writes_its_report(tmp_path, monkeypatch, capsys):
+    """A shell left in a directory a later compare replaced, or `make demo` removed: with
+    absolute paths the compare runs (it ended in a FileNotFoundError traceback, exit 1, which
+    means a parity failure)."""
+    monkeypatch.setattr(plan_runs, "run_plans", _fake_runs())
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    out = tmp_path / "out"
+    assert main(["compare", NOAA20, "--out", str(out)]) == 0, capsys.readouterr().err
+    assert json.loads((out / "compare.json").read_text())["ok"] is True
+
+
 def test_parity_failure_writes_the_report_and_exits_1(tmp_path, monkeypatch):
     monkeypatch.setattr(plan_runs, "run_plans", _fake_runs(aws_drop="storage.raw"))
     out = tmp_path / "out"
