@@ -1474,6 +1474,101 @@ class Clouds(_Model):
 SHORTER_OR_LOCAL = "shorten ground_segment.contact_minutes or set processing.enabled: false"
 
 
+def _nested(path: str, leaf: dict[str, JsonValue], present: bool) -> dict[str, JsonValue]:
+    """A schema applying `leaf` to the field at dotted `path` (`name[]`: each item of a list),
+    required to be given along the way when `present`, else holding too where it is left out."""
+    node = leaf
+    for part in reversed(path.split(".")):
+        name = part.removesuffix("[]")
+        child: JsonValue = {"items": node} if part.endswith("[]") else node
+        node = {"properties": {name: child}, **({"required": [name]} if present and not part.endswith("[]") else {})}
+    return node
+
+
+def _is(path: str, value: JsonValue) -> dict[str, JsonValue]:
+    """Where the field at `path` is given as `value`."""
+    return _nested(path, {"const": value}, present=True)
+
+
+def _is_or_default(path: str, value: JsonValue) -> dict[str, JsonValue]:
+    """Where the field at `path` is `value`, given or by its default (left out)."""
+    return _nested(path, {"const": value}, present=False)
+
+
+def _rule(description: str, *either: dict[str, JsonValue]) -> dict[str, JsonValue]:
+    return {"description": description, "anyOf": list(either)}
+
+
+# The requirements that span fields, as the schema says them to an editor: a spec of the
+# per-field required keys alone (a demod_decode downlink without a preset) was valid to the
+# editor and refused by validate. Each is a check of the model's; the bounds that depend on
+# other fields (bands, disk, padding, checksums) stay validate's alone. Defaults matter: a
+# field left out is its default (provider managed, object_store true, premium_messaging false).
+CROSS_FIELD_RULES: list[JsonValue] = [
+    _rule(
+        "With ground_segment.provider: managed (the default), each demod_decode downlink needs AWS Ground "
+        "Station's configs: a preset, or both demodulation_json and decode_json.",
+        _is("ground_segment.provider", "partner"),
+        _nested(
+            "satellites[].downlinks[]",
+            {
+                "anyOf": [
+                    _is("delivery", "digif"),
+                    _nested("preset", {"type": "string"}, present=True),
+                    {"required": ["demodulation_json", "decode_json"]},
+                ]
+            },
+            present=False,
+        ),
+    ),
+    _rule(
+        "ground_segment.provider: partner needs ground_segment.partner.",
+        _is_or_default("ground_segment.provider", "managed"),
+        _nested("ground_segment.partner", {"type": "object"}, present=True),
+    ),
+    _rule(
+        "delivery needs object_store or stream (or both).",
+        _is_or_default("delivery.object_store", True),
+        _is("delivery.stream", True),
+    ),
+    _rule(
+        "processing.enabled (the default) needs delivery.object_store: the processor reads the contact's objects.",
+        _is("processing.enabled", False),
+        _is_or_default("delivery.object_store", True),
+    ),
+    _rule(
+        "processing.mode: container_job needs processing.container_image.",
+        _is_or_default("processing.mode", "function"),
+        _nested("processing.container_image", {"type": "string"}, present=True),
+    ),
+    _rule(
+        "analytics.serverless_sql (the default) needs analytics.catalog.",
+        _is("analytics.serverless_sql", False),
+        _is_or_default("analytics.catalog", True),
+    ),
+    _rule(
+        "security.premium_messaging needs security.customer_managed_keys.",
+        _is_or_default("security.premium_messaging", False),
+        _is_or_default("security.customer_managed_keys", True),
+    ),
+    _rule(
+        "storage.redundancy: geo needs clouds.aws.replica_region.",
+        _is_or_default("storage.redundancy", "zone"),
+        _nested("clouds.aws.replica_region", {"type": "string"}, present=True),
+    ),
+    _rule(
+        "clouds.aws.replica_region only applies to storage.redundancy: geo.",
+        _is("storage.redundancy", "geo"),
+        _is_or_default("clouds.aws.replica_region", None),
+    ),
+    _rule(
+        "clouds.azure.legacy_orbital needs the TLE lines of every satellite.",
+        _is_or_default("clouds.azure.legacy_orbital", False),
+        _nested("satellites[]", {"required": ["tle"]}, present=False),
+    ),
+]
+
+
 class MissionSpec(_Model):
     """A satellite mission's ground-to-cloud data platform."""
 
@@ -1482,7 +1577,7 @@ class MissionSpec(_Model):
         strict=True,
         frozen=True,
         allow_inf_nan=False,
-        json_schema_extra={"$id": "https://groundlink.dev/schema/mission.schema.json"},
+        json_schema_extra={"$id": "https://groundlink.dev/schema/mission.schema.json", "allOf": CROSS_FIELD_RULES},
     )
 
     version: Annotated[Literal[1], _no_boolean("1")] = Field(1, description="Spec format version; 1 is the only one.")

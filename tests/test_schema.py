@@ -116,3 +116,103 @@ def test_an_editor_refuses_budget_thresholds_the_validator_refuses():
         assert not validator.is_valid(data), thresholds
         with pytest.raises(ValueError):
             Budget.model_validate(data["budget"])
+
+
+# Only the keys the README lists as required, for NOAA-20's HRD downlink.
+MINIMAL = {
+    "mission": {"name": "mini", "owner": "ops"},
+    "satellites": [
+        {
+            "name": "noaa20",
+            "norad_id": 43013,
+            "downlinks": [{"name": "hrd", "center_frequency_mhz": 7812, "bandwidth_mhz": 30, "data_rate_mbps": 15}],
+        }
+    ],
+    "budget": {"monthly_usd": 100, "alert_emails": ["ops@example.com"]},
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "valid"),
+    [
+        ({}, False),  # provider: managed and delivery: demod_decode by default: AWS Ground Station's configs needed
+        ({"preset": "jpss1_hrd"}, True),
+        ({"delivery": "digif", "bandwidth_mhz": 5}, True),
+        ({"demodulation_json": "{}"}, False),  # both JSON configs, or a preset
+    ],
+)
+def test_an_editor_and_validate_agree_on_the_minimal_spec(change, valid):
+    """A spec of only the per-field required keys was valid to an editor and refused by
+    validate (a demod_decode downlink on provider: managed needs a preset or both JSON configs)."""
+    data = json.loads(json.dumps(MINIMAL))
+    data["satellites"][0]["downlinks"][0].update(change)
+    assert _verdicts(data) == (valid, valid)
+
+
+def _verdicts(data) -> tuple[bool, bool]:
+    """(the schema accepts `data`, validate accepts it)."""
+    from groundlink.spec import SpecError, spec_from_data
+
+    editor = jsonschema.Draft202012Validator(json_schema()).is_valid(data)
+    try:
+        spec_from_data(data, "s.yaml")
+    except SpecError:
+        return editor, False
+    return editor, True
+
+
+def _set(data, dotted: str, value) -> None:
+    *parents, key = dotted.split(".")
+    for part in parents:
+        data = data.setdefault(part, {})
+    data[key] = value
+
+
+JOB = {"container_image": "ghcr.io/example/groundlink:1", "container_vcpu": 1, "container_memory_gb": 2}
+GEO = {"storage.redundancy": "geo", "storage.geo_read_access": False}
+
+
+@pytest.mark.parametrize(
+    ("edits", "valid"),
+    [
+        ({"ground_segment.provider": "partner"}, False),  # no partner named
+        ({"ground_segment.provider": "partner", "ground_segment.partner": {"name": "ksat_lite"}}, True),
+        ({"delivery.object_store": False, "processing.enabled": False}, False),  # neither objects nor a stream
+        ({"delivery.object_store": False, "delivery.stream": True, "processing.enabled": False}, True),
+        ({"delivery.object_store": False, "delivery.stream": True}, False),  # the processor reads objects
+        ({"processing.mode": "container_job", "processing.timeout_seconds": 3600}, False),  # no image
+        (
+            {
+                "processing.mode": "container_job",
+                "processing.timeout_seconds": 3600,
+                **{f"processing.{k}": v for k, v in JOB.items()},
+            },
+            True,
+        ),
+        ({"analytics.catalog": False}, False),  # serverless_sql by default
+        ({"analytics.catalog": False, "analytics.serverless_sql": False}, True),
+        ({"security.premium_messaging": True, "security.customer_managed_keys": False}, False),
+        ({"security.premium_messaging": True}, True),
+        (GEO, False),  # no replica region
+        ({**GEO, "clouds.aws.replica_region": "us-east-1"}, True),
+        ({"clouds.aws.replica_region": "us-east-1"}, False),  # only with geo
+        ({"clouds.azure.legacy_orbital": True, "clouds.azure.location": "westus2"}, None),  # noaa20 has its TLE
+    ],
+)
+def test_an_editor_and_validate_agree_on_each_requirement_across_fields(edits, valid):
+    """Each requirement that spans fields is one the schema states too: an editor flags what
+    validate refuses, and accepts what it accepts (the edits break or meet one requirement)."""
+    data = yaml.safe_load((SPECS / "noaa20.yaml").read_text())
+    for dotted, value in edits.items():
+        _set(data, dotted, value)
+    editor, validated = _verdicts(data)
+    assert editor == validated, (edits, editor, validated)
+    if valid is not None:
+        assert validated is valid
+
+
+def test_an_editor_flags_legacy_orbital_without_every_tle():
+    data = yaml.safe_load((SPECS / "aqua-legacy.yaml").read_text())
+    assert _verdicts(data) == (True, True)
+    data["satellites"][0].pop("tle")
+    assert _verdicts(data) == (False, False)
