@@ -107,6 +107,19 @@ def test_a_compare_started_in_a_deleted_directory_writes_its_report(tmp_path, mo
     assert json.loads((out / "compare.json").read_text())["ok"] is True
 
 
+def test_the_progress_line_of_a_plan_claims_no_process_of_its_own(tmp_path, monkeypatch, capsys):
+    """`--serial`, or a machine of one core, plans in this process, yet the line said
+    "1.91 s in its process": it gives the plan's seconds alone, true whichever way it ran."""
+    monkeypatch.setattr(plan_runs, "run_plans", _fake_runs())
+    assert main(["compare", NOAA20, "--out", str(tmp_path / "out"), "--serial"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[:5] for line in lines if line.startswith("✓ plan")] == [
+        ["✓", "plan", "AWS", "0.10", "s"],
+        ["✓", "plan", "Azure", "0.10", "s"],
+    ]
+    assert not any("in its process" in line for line in lines)
+
+
 def test_parity_failure_writes_the_report_and_exits_1(tmp_path, monkeypatch):
     monkeypatch.setattr(plan_runs, "run_plans", _fake_runs(aws_drop="storage.raw"))
     out = tmp_path / "out"

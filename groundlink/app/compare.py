@@ -273,7 +273,7 @@ def run_compare(
                 CLOUDS,
                 workers,
                 on_start=plan_started,
-                on_done=lambda c, s: progress.done(c, f"{s:.2f} s in its process"),
+                on_done=lambda c, s: progress.done(c, f"{s:.2f} s"),
                 on_plan=arrivals.put,
                 meanwhile=prepare,
             )
