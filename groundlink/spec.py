@@ -2042,6 +2042,21 @@ def _misspelt_elsewhere(error: ErrorDetails, errors: list[ErrorDetails], data: A
     return False
 
 
+def _other_document(data: dict[str, Any]) -> str | None:
+    """What a document groundlink or Pulumi writes is, given where a spec belongs: a plan or a
+    compare.json was refused in a dozen lines of unknown fields (`region: unknown field; did
+    you mean 'version'?`). A spec's own keys (a `mission` mapping) keep the usual errors."""
+    if isinstance(data.get("mission"), dict):
+        return None
+    if "formatVersion" in data and "cloud" in data:
+        return "a groundlink plan (plan --json), which diff and --against compare a spec with"
+    if "formatVersion" in data and "failures" in data:
+        return "a compare report (compare.json)"
+    if isinstance(data.get("deployment"), dict) or isinstance(data.get("checkpoint"), dict):
+        return "a Pulumi checkpoint (pulumi stack export), which diff and --against compare a spec with"
+    return None
+
+
 def spec_from_data(data: Any, source: str = "<spec>", document: Document | None = None) -> MissionSpec:
     """Validate parsed data; SpecError with one line per problem, each naming the field path
     (and its line and column when `document` holds the YAML it came from)."""
@@ -2051,6 +2066,9 @@ def spec_from_data(data: Any, source: str = "<spec>", document: Document | None 
         raise SpecError(
             source, [f"{source}: the spec must be a mapping with mission, satellites and budget, got {given(data)}"]
         )
+    other = _other_document(data)
+    if other:
+        raise SpecError(source, [f"{source}: not a mission spec; this is {other}"])
     try:
         return MissionSpec.model_validate(data)
     except ValidationError as exc:

@@ -787,3 +787,29 @@ def test_every_downlink_lacking_a_preset_is_named_in_one_run() -> None:
         spec_from_data(data, "c.yaml")
     (line,) = [line for line in caught.value.lines if "needs a preset" in line]
     assert line.startswith(f"c.yaml: {lacking[0]}.preset: ") and f"(also {', '.join(lacking[1:])})" in line
+
+
+@pytest.mark.parametrize(
+    ("document", "what"),
+    [
+        ("plan", "a groundlink plan (plan --json), which diff and --against compare a spec with"),
+        ("report", "a compare report (compare.json)"),
+        ("checkpoint", "a Pulumi checkpoint (pulumi stack export), which diff and --against compare a spec with"),
+    ],
+)
+def test_a_document_given_as_a_spec_is_one_line_saying_what_it_is(tmp_path, capsys, document, what):
+    """A plan given to validate was refused in 13 lines of unknown fields ("region: unknown
+    field; did you mean 'version'?"), where diff already said what it was."""
+    from groundlink import cli
+
+    from .conftest import cached_plan
+
+    data = {
+        "plan": cached_plan("noaa20.yaml", "aws").to_json(),
+        "report": {"formatVersion": 4, "mission": "noaa20-demo", "ok": True, "failures": []},
+        "checkpoint": {"version": 3, "deployment": {"manifest": {}, "resources": []}},
+    }[document]
+    path = tmp_path / f"{document}.json"
+    path.write_text(json.dumps(data))
+    assert cli.main(["validate", str(path)]) == 2
+    assert capsys.readouterr().err.splitlines() == [f"{path}: not a mission spec; this is {what}"]
