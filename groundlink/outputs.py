@@ -221,7 +221,15 @@ def check_file_target(path: Path, flag: str, streams: bool = True) -> None:
     if path.exists() and not os.access(path, os.W_OK):
         raise UsageError(f"{flag} {path}: cannot overwrite (no write permission)")
     if not written_in_place(path):
-        _check_parent(path, flag, file_location(path))
+        target = file_location(path)
+        if path.is_symlink() and not target.parent.is_dir():
+            # missing directories are created on the way to the path the user typed, not at
+            # wherever a link points (a broken link made /nonexistent/dir/ at the root)
+            raise UsageError(
+                f"{flag} {path}: a symbolic link to {os.readlink(path)}, whose directory does not exist; "
+                "create it, or give another path"
+            )
+        _check_parent(path, flag, target)
 
 
 def check_dir_target(path: Path, flag: str, into: bool = False) -> None:

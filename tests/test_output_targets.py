@@ -119,6 +119,20 @@ def test_a_link_is_followed_and_stays_a_link(tmp_path):
 
 
 @pytest.mark.usefixtures("never_planned")
+def test_a_link_into_a_missing_directory_is_refused_and_nothing_made_where_it_points(tmp_path, monkeypatch, capsys):
+    """Missing directories are made on the way to the path typed, not where a link points: a
+    link to /nonexistent/dir/x.json made /nonexistent/dir at the root and wrote the plan there."""
+    monkeypatch.chdir(tmp_path)  # short paths: a long message is cut in its middle
+    Path("latest.json").symlink_to("elsewhere/plans/x.json")
+    assert cli.main(["plan", SPEC, "--cloud", "aws", "--json", "latest.json"]) == 2
+    assert one_line(capsys) == (
+        "groundlink: --json latest.json: a symbolic link to elsewhere/plans/x.json, whose directory does not "
+        "exist; create it, or give another path"
+    )
+    assert not (tmp_path / "elsewhere").exists()
+
+
+@pytest.mark.usefixtures("never_planned")
 @pytest.mark.parametrize("cloud", ["aws", "both"])  # both: the name given is judged, not NAME-aws.json
 @pytest.mark.parametrize("command", ["plan", "check"])
 def test_dash_is_one_line_before_planning_and_no_file_named_dash(tmp_path, monkeypatch, capsys, command, cloud):
