@@ -478,3 +478,58 @@ def test_a_stack_larger_than_the_analyze_window_gets_every_finding(monkeypatch):
     result = check_plans([Plan.from_json(doc)])
     assert {("aws-kms-key-rotation", key["name"]), ("aws-s3-no-public-acl", bucket["name"])} <= _found(result)
     assert 1 <= most[0] <= 3 < len(doc["resources"])
+
+
+@pytest.mark.parametrize("command", ["check", "compare"])
+def test_a_misspelt_policy_is_refused_before_anything_is_planned_or_started(
+    tmp_path, monkeypatch, capsys, own_pack_processes, command
+):
+    """A misspelt policy name was refused only once both clouds were planned (4-6 s), when the
+    pack answered; the file is judged against the pack's rules before any plan or process."""
+    from groundlink import cli
+    from groundlink.app import parallel_plans
+    from groundlink.check import host, runner
+
+    def refused(*args, **kwargs):
+        raise AssertionError("planned or started although the pack config was refused")
+
+    monkeypatch.setattr(runner, "build_plan", refused)
+    monkeypatch.setattr(parallel_plans, "run_plans", refused)
+    monkeypatch.setattr(host.PackProcess, "start", refused)
+    config = tmp_path / "pack.json"
+    config.write_text('{"azure-storage-no-publik": "mandatory"}')
+    out = ["--out", str(tmp_path / "report")] if command == "compare" else []
+    assert cli.main([command, str(SPECS / "noaa20.yaml"), *out, "--policy-pack-config", str(config)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"groundlink: {config}: azure-storage-no-publik: unknown policy; allowed: all, or a rule name in "
+        "docs/policies.md; those starting azure-storage-no- end in: public-blob; did you mean "
+        "'azure-storage-no-public-blob'?"
+    ]
+    assert not (tmp_path / "report").exists()
+
+
+def test_the_rules_judged_up_front_are_the_schemas_the_pack_reports():
+    """The up-front judgement of a pack config reads the rules in this process; the pack
+    process reports its policies over gRPC, and the two must be the same names, levels and
+    property schemas, or the two judgements could differ."""
+    from google.protobuf import empty_pb2, json_format
+    from groundlink.policies.pack import RULES
+    from pulumi.runtime.proto import analyzer_pb2 as pb
+    from pulumi_policy import EnforcementLevel
+    from pulumi_policy.policy import _PolicyAnalyzerServicer
+
+    from groundlink.check import import_pack
+
+    pack = import_pack()
+    servicer = _PolicyAnalyzerServicer("groundlink", "0", pack.policies(), EnforcementLevel.ADVISORY)
+    info = servicer.GetAnalyzerInfo(empty_pb2.Empty(), None)
+    reported = {
+        p.name: (
+            pb.EnforcementLevel.Name(p.enforcementLevel).lower(),
+            json_format.MessageToDict(p.configSchema.properties),
+            list(p.configSchema.required),
+        )
+        for p in info.policies
+    }
+    assert reported == {rule.name: (rule.enforcement, rule.config, []) for rule in RULES}
+    assert len(reported) > 40

@@ -221,9 +221,10 @@ def run_compare(
     if against:
         check_old(against, CLOUDS, partial=True)  # the report says which cloud OLD leaves out
     if policy_pack_config is not None:
-        from ..check.config import load_config_file
+        from ..check.config import check_against_the_rules, load_config_file
 
-        load_config_file(policy_pack_config)  # a file that is no pack config: one line, nothing started
+        # a file that is no pack config, or names a policy the pack has not: one line, nothing started
+        check_against_the_rules(load_config_file(policy_pack_config))
     blueprint = build_blueprint(spec)
     prepared: dict[str, Any] = {}
 

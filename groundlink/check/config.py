@@ -325,3 +325,17 @@ def reconcile(
             f"{_problem(error)}"
         )
     return result
+
+
+def check_against_the_rules(given: Given | None) -> None:
+    """The file's policy names, levels and properties judged against the pack's own rules
+    (groundlink.policies, the same rules the pack process reports), before anything is planned:
+    a misspelt policy was refused only once both clouds were planned, as the pack answered. The
+    pack process judges the file again when it is configured, with the schemas it reports."""
+    if not given:
+        return
+    import importlib
+
+    # by name: the pack is installed as groundlink.policies from policies/, outside the type check's files
+    rules = importlib.import_module("groundlink.policies.pack").RULES
+    reconcile([PolicySchema(rule.name, rule.enforcement, dict(rule.config), []) for rule in rules], given)

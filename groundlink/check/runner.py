@@ -23,7 +23,15 @@ from ..engine import plan as build_plan
 from ..engine.runner import PROJECT, stack_config
 from ..resources import package_dir
 from ..spec import load_spec
-from .config import Given, PolicySchema, PolicySettings, load_config_file, parse_config, reconcile
+from .config import (
+    Given,
+    PolicySchema,
+    PolicySettings,
+    check_against_the_rules,
+    load_config_file,
+    parse_config,
+    reconcile,
+)
 from .host import PackError, PackProcess, warm_packs
 from .wire import Wire
 
@@ -219,8 +227,11 @@ def _given(policy_pack_config: Any) -> Given | None:
     if policy_pack_config is None:
         return None
     if isinstance(policy_pack_config, dict):
-        return parse_config(policy_pack_config)
-    return load_config_file(policy_pack_config)
+        given = parse_config(policy_pack_config)
+    else:
+        given = load_config_file(policy_pack_config)
+    check_against_the_rules(given)
+    return given
 
 
 def pack_version(pack_dir: Path) -> str | None:
