@@ -30,7 +30,7 @@ def test_process_then_query_prints_the_contact(tmp_path: Path, capsys: pytest.Ca
 
     assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 0
     printed = capsys.readouterr().out
-    assert f"noaa20 contact {CONTACT_A}: 4 frames (4 ok, 0 duplicate, 0 corrupt), 1 gaps (3 frames missing)" in printed
+    assert f"noaa20 contact {CONTACT_A}: 4 frames (4 ok, 0 duplicate, 0 corrupt), 1 gap (3 frames missing)" in printed
 
     sql = "SELECT contact_id, satellite, start_time, missing_frames FROM contact_summary"
     assert main(["query", str(tmp_path / "out"), sql, "--json"]) == 0
@@ -356,7 +356,7 @@ def test_an_empty_capture_is_left_out_and_a_contact_of_empty_ones_fails(
     assert main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 2
     captured = capsys.readouterr()
     assert captured.out.splitlines()[0].startswith(f"noaa20 contact {CONTACT_A}: 8 frames")
-    assert "in 1 files" in captured.out.splitlines()[0]  # the empty one is no file of the contact
+    assert captured.out.splitlines()[0].endswith(" in 1 file")  # the empty one is no file of the contact
     assert captured.err.splitlines() == [
         f"{contact_file(directory, CONTACT_B, 0)}: contact {CONTACT_B} has no packet: its 2 capture files are "
         "empty (0 bytes)",

@@ -59,7 +59,7 @@ def test_a_long_path_in_an_error_line_keeps_its_reason(
     """Lines were cut at their end to 300 characters: a long --out kept its start and lost
     why it was refused."""
     demo_contact(tmp_path / "raw")
-    out = tmp_path / "o_long" / ("a" * 300)
+    out = tmp_path / "o_long" / ("a" * 480)
     assert main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 2
     line = _one_line(capsys)
     assert len(line) == MAX_LINE and "…" in line

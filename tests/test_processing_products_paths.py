@@ -205,7 +205,7 @@ def test_a_bad_file_stops_its_own_contact_only_and_the_written_ones_are_named(
     printed = capsys.readouterr()
     assert printed.out == (
         f"noaa20 contact {CONTACT_A}: 2 frames (2 ok, 0 duplicate, 0 corrupt), 0 gaps (0 frames missing), "
-        f"{bad.with_name(contact_file(directory, CONTACT_A, 1).name).stat().st_size} bytes in 1 files\nwrote {out}\n"
+        f"{bad.with_name(contact_file(directory, CONTACT_A, 1).name).stat().st_size} bytes in 1 file\nwrote {out}\n"
     )
     assert printed.err == (f"{bad}: not a pcap or pcapng capture\ngroundlink: 1 of 2 contacts not written (above)\n")
     assert [p for p in _products(out) if CONTACT_B in p] == []

@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # rich is imported by the commands that print, not by the com
 
 from ..errors import EXIT_USAGE
 from ..outputs import lies_under
+from ..rounding import counted
 
 
 def configure_process(parser: argparse.ArgumentParser) -> None:
@@ -191,9 +192,10 @@ def run_process(args: argparse.Namespace) -> int:
         pass
     for s in summaries:
         print(
-            f"{s['satellite']} contact {s['contact_id']}: {s['frames']} frames ({s['ok_frames']} ok, "
-            f"{s['duplicate_frames']} duplicate, {s['corrupt_frames']} corrupt), {s['gaps']} gaps "
-            f"({s['missing_frames']} frames missing), {s['bytes']} bytes in {s['files']} files"
+            f"{s['satellite']} contact {s['contact_id']}: {counted(s['frames'], 'frame')} ({s['ok_frames']} ok, "
+            f"{s['duplicate_frames']} duplicate, {s['corrupt_frames']} corrupt), {counted(s['gaps'], 'gap')} "
+            f"({counted(s['missing_frames'], 'frame')} missing), {counted(s['bytes'], 'byte')} in "
+            f"{counted(s['files'], 'file')}"
         )
     if summaries:
         print(f"wrote {args.out}")
