@@ -226,6 +226,37 @@ def test_a_downlink_edit_that_replaces_the_retired_spacecraft_is_refused(edit):
     assert spacecraft in diff.data_loss
 
 
+def test_reordering_the_downlinks_replaces_the_retired_spacecraft_and_is_refused():
+    """The links list is compared place by place, as the provider does: matched by name, the
+    reversed downlinks of a two-downlink satellite were no change of the Spacecraft (exit 0),
+    though a real preview replaces it, and Azure can never create it again."""
+    from .plan_cache import spec_file
+
+    two = spec_data("aqua-legacy.yaml")
+    first = two["satellites"][0]["downlinks"][0]
+    sband = {"name": "sb", "center_frequency_mhz": 2250, "bandwidth_mhz": 5, "delivery": "digif", "data_rate_mbps": 2}
+    two["satellites"][0]["downlinks"].append(sband)
+    swapped = json.loads(json.dumps(two))
+    swapped["satellites"][0]["downlinks"].reverse()
+    diff = one_diff(str(spec_file(two)), str(spec_file(swapped)), "azure")
+    (spacecraft,) = [c for c in diff.changes if c.type == "azure-native:orbital:Spacecraft"]
+    assert spacecraft.action == "replace" and spacecraft in diff.data_loss
+    order = [p for p in spacecraft.properties if p.path == "links"]
+    assert [(p.kind, p.old, p.new) for p in order] == [("~", [first["name"], "sb"], ["sb", first["name"]])]
+
+
+def test_a_list_matched_by_name_in_a_new_order_is_a_change_of_the_list():
+    from groundlink.diff.changes import PropertyChange, leaf_changes
+
+    old = [{"name": "a", "days": 1}, {"name": "b", "days": 2}]
+    assert list(leaf_changes(old, old[::-1], "rules")) == [PropertyChange("rules", "~", ["a", "b"], ["b", "a"])]
+    # an item added or removed keeps the others' order: no change of order is said
+    assert list(leaf_changes(old, [*old, {"name": "c", "days": 3}], "rules")) == [
+        PropertyChange("rules[2]", "+", None, {"name": "c", "days": 3})
+    ]
+    assert list(leaf_changes(old, old[1:], "rules")) == [PropertyChange("rules[0]", "-", old[0], None)]
+
+
 @pytest.mark.parametrize(
     ("stateful", "irreplaceable", "said"),
     [

@@ -279,6 +279,13 @@ def leaf_changes(old: Any, new: Any, path: str = "") -> Iterator[PropertyChange]
         for key in keys[0]:
             if key not in set(keys[1]):
                 yield PropertyChange(f"{path}[{old_at[key]}]", "-", old[old_at[key]], None)
+        # the items kept, in a new order: a provider compares a list place by place (pulumi
+        # preview --diff shows every moved item), so a reorder is a change of the list itself,
+        # which replaces a resource whose list cannot change in place (a spacecraft's links)
+        before = [key for key in keys[0] if key in set(keys[1])]
+        after = [key for key in keys[1] if key in old_at]
+        if before != after:
+            yield PropertyChange(path, "~", before, after)
     elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
         for i, (a, b) in enumerate(zip(old, new, strict=True)):
             if a != b:
@@ -295,7 +302,8 @@ def _item_keys(old: list[Any], new: list[Any]) -> tuple[list[str], list[str]] | 
     """Each item's name, when every item of both lists is named, once per list: the items are
     then matched by name, not by place. A lifecycle rule added or removed changed the list's
     length, and the whole list was one change, so a retention shortened in another rule of the
-    same edit was not seen (a lowered products retention beside query results turned off)."""
+    same edit was not seen (a lowered products retention beside query results turned off). The
+    order is compared too (`leaf_changes`): matched by name, a reorder alone was no change."""
     for key in _ITEM_KEYS:
         named: list[list[str]] = [
             [item[key] for item in items if isinstance(item, dict) and isinstance(item.get(key), str)]
