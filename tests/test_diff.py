@@ -533,3 +533,22 @@ def test_the_refusal_names_a_renamed_satellite_once_with_its_values_after_the_st
     new["storage"]["raw_retention_days"] = 200
     changed = spec_changes(str(write_spec(tmp_path, old, "old.yaml")), str(write_spec(tmp_path, new, "new.yaml")))
     assert changed == "storage.raw_retention_days (365 => 200), satellites[0].name (noaa20 => noaa20b)"
+
+
+def test_the_refusal_names_the_cause_before_the_labels_edited_beside_it(tmp_path):
+    """An owner and eight tags edited beside analytics.telemetry_stream: false filled the line's
+    eight places and hid the cause under "and 3 more"; tags, owner and budget come last."""
+    from groundlink.diff.run import spec_changes
+
+    from .conftest import spec_data, write_spec
+
+    old = spec_data("noaa20.yaml")
+    new = spec_data("noaa20.yaml")
+    new["mission"]["owner"] = "new-team"
+    new["mission"]["tags"] = {f"tag{i}": "x" for i in range(8)}
+    new["budget"]["monthly_usd"] = 9999
+    new["analytics"]["telemetry_stream"] = False
+    changed = spec_changes(str(write_spec(tmp_path, old, "old.yaml")), str(write_spec(tmp_path, new, "new.yaml")))
+    assert changed.startswith("analytics.telemetry_stream (true => false), ")
+    # the cause, the budget, the owner, eight tags added and the example's own removed: 12, 8 named
+    assert "budget.monthly_usd (8000 => 9999)" in changed and changed.endswith(" and 4 more")

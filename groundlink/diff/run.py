@@ -63,7 +63,9 @@ def check_old(old: str, clouds: Sequence[str], partial: bool = False) -> None:
 
 
 def _as_written(value: Any) -> str:
-    """A spec value as YAML writes it: true, false, null, the text itself."""
+    """A spec value as YAML writes it: true, false, null, the text itself, 8000 (not 8000.0)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     return json.dumps(value) if value is None or isinstance(value, bool) else str(value)
 
 
@@ -92,7 +94,15 @@ _SHOWN_FIRST = ("storage", "clouds", "mission", "security", "delivery", "ground_
 SPEC_CHANGES_SHOWN = 8
 
 
+# Fields that only label or size the stacks (tags, the owner tag, budget, usage figures): never
+# the cause of a data loss, so named after every other change; an owner and eight tags edited
+# beside analytics.telemetry_stream pushed the cause itself into "and 3 more".
+_SHOWN_LAST = ("mission.owner", "mission.tags", "mission.data_classification", "budget", "usage")
+
+
 def _shown_first(change: PropertyChange) -> int:
+    if change.path.startswith(_SHOWN_LAST):
+        return len(_SHOWN_FIRST) + 1
     section = change.path.split(".")[0].split("[")[0]
     return _SHOWN_FIRST.index(section) if section in _SHOWN_FIRST else len(_SHOWN_FIRST)
 
