@@ -135,6 +135,10 @@ class _OneLineErrors(argparse.ArgumentParser):
         if not where and message.startswith("the following arguments are required: command") and unknown:
             # `groundlink --versoin`: the flag is the mistake, not the command it stands before
             message = self._unrecognized(unknown)
+        elif where and message.startswith("the following arguments are required:") and unknown:
+            # `groundlink validate -dash.yaml`: argparse took the path for an option and missed the
+            # spec; the word it could not place is the mistake to name
+            message = self._unrecognized(unknown)
         self.exit(2, f"groundlink: {where + ': ' if where else ''}{message}; see {self.prog} --help\n")
 
     def parse_args(  # type: ignore[override]  # one signature for argparse's overloads
@@ -144,6 +148,11 @@ class _OneLineErrors(argparse.ArgumentParser):
         help (argparse reported them from the top level: `see groundlink --help`, which lists
         no subcommand's options)."""
         self._given = tuple(sys.argv[1:] if args is None else args)
+        for action in self._actions:  # the subcommands judge what they could not place against it too
+            if isinstance(action, argparse._SubParsersAction):
+                for chosen in action.choices.values():
+                    if isinstance(chosen, _OneLineErrors):
+                        chosen._given = self._given
         parsed, extras = self.parse_known_args(list(self._given), namespace)
         # the top level takes no value-bearing option: its first word that is no option is the command
         command_at = next((i for i, word in enumerate(self._given) if not word.startswith("-")), len(self._given))
@@ -174,7 +183,9 @@ class _OneLineErrors(argparse.ArgumentParser):
             for extra in extras
             if extra.startswith("--") and (close := difflib.get_close_matches(extra.split("=")[0], options, n=1))
         ]
+        paths = [f"./{extra}" for extra in extras if extra[:1] == "-" and extra[:2] != "--" and len(extra) > 2]
         hint = f" (did you mean {' or '.join(guesses)}?)" if guesses else ""
+        hint += f" (a path starting with -: {' '.join(paths)})" if paths else ""
         return f"unrecognized arguments: {' '.join(extras)}{hint}"
 
 
