@@ -71,7 +71,8 @@ def test_the_assumptions_the_report_prints_name_the_figures_they_rest_on():
         "sample drops it). A contact's frame "
         "streams are written in objects of at most 1959 MB (assumptions.object_size_mb), and each processed "
         "contact also writes its frame index and contact summary, one object each. On AWS one PUT request per "
-        "raw file, manifest, guiding file, frame index and contact summary (raw files: a lower bound, their upload method not "
+        # AWS Ground Station delivers here: no manifest is written on AWS (it had been named all the same)
+        "raw file, guiding file, frame index and contact summary (raw files: a lower bound, their upload method not "
         "known), and for each frame-stream object the processor's upload: one request under 8 MiB, else one per "
         "8 MiB part plus two; Azure's ADLS Gen2 account bills a file's writes per 4 MiB, so one write operation "
         "per 4 MiB of each object, at least one (the frame index and contact summary counted as one each).",
@@ -221,3 +222,31 @@ def test_the_serverless_sql_sentence_names_the_engines_the_spec_has():
         ],
         "none": ["No serverless SQL (analytics.serverless_sql: false): no query is priced."],
     }
+
+
+def test_a_partner_mission_prices_no_telemetry_data_and_names_only_its_own_objects():
+    """With provider: partner nothing in the AWS stack sends contact telemetry to its stream
+    (AWS Ground Station's sink streams only its own contacts), yet its data in and archive were
+    priced at usage.telemetry_kb_per_second; and the PUT line named guiding files, which only
+    AWS Ground Station writes, while the partner's manifests are what it writes instead."""
+    from groundlink.cost import load_catalogs
+
+    from .conftest import plan_of, spec_data
+
+    spec = spec_from_data(spec_data("partner.yaml"))
+    plans = {"aws": plan_of(spec_data("partner.yaml"), "aws")}  # its stream is ON_DEMAND: a data-in line
+    cost = estimate(build_blueprint(spec), load_catalogs()[0], plans=plans)
+    aws = {line.item: line for line in cost.clouds["aws"].lines}
+    none = "none: nothing in the stack sends contact telemetry to the stream (provider: partner)"
+    for item in ("Kinesis on-demand data in", "Firehose telemetry archive"):
+        assert (aws[item].quantity, aws[item].basis) == (0, none)
+    assert cost.usage.telemetry_gb == pytest.approx(1 * 540 * 182.5 / 1e6)  # 1 KB/s x 9 min x 182.5 contacts
+    assert cost.usage.telemetry_gb_on("aws") == 0
+    assert aws["S3 PUT requests"].basis.startswith("one per raw file, manifest, frame index and contact summary (")
+    said = " ".join(cost.usage.assumptions)
+    assert "guiding" not in said and "Telemetry flows" not in said
+    assert (
+        "No telemetry data is priced: with provider: partner nothing in the AWS stack sends contact telemetry to "
+        "its stream (AWS Ground Station's sink streams only its own contacts), so the 1 KB/s of "
+        "usage.telemetry_kb_per_second is not used; the stream itself is priced."
+    ) in cost.usage.assumptions

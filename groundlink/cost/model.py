@@ -21,7 +21,15 @@ from ..limits import AZURE_ORBITAL_RETIRED_ON, DATA_EXPLORER_KEY_SIZE, event_hub
 from ..rounding import figure
 from .catalog import Assumptions, Catalog, PriceEntry, PriceError
 from .processing import measured_throughput, processing_quantities, timeout_note
-from .usage import BILLED_GB_PER_GB, HOURS_PER_MONTH, MonthlyUsage, StoreCharge, billed_sql_basis, monthly_usage
+from .usage import (
+    BILLED_GB_PER_GB,
+    HOURS_PER_MONTH,
+    MonthlyUsage,
+    StoreCharge,
+    billed_sql_basis,
+    monthly_usage,
+    s3_put_objects,
+)
 
 if TYPE_CHECKING:
     from ..engine.plan import Plan, PlannedResource
@@ -188,6 +196,12 @@ def _count(
         if found:
             return len(found), f"{len(found)} in the plan"
     return default, f"{default} assumed (none in the plan)"
+
+
+def _telemetry_basis(usage: MonthlyUsage, sent: str) -> str:
+    if "aws" in usage.telemetry_sent:
+        return sent
+    return "none: nothing in the stack sends contact telemetry to the stream (provider: partner)"
 
 
 def _first_input(plan: Plan | None, type_token: str, capability: str | None = None) -> dict[str, Any] | None:
@@ -546,7 +560,7 @@ def _aws_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan
             usage.s3_put_requests(),
             "s3_put_requests",
             e("s3_put_requests"),
-            "one per raw file, manifest, guiding file, frame index and contact summary (a lower bound for the raw files, "
+            f"one per {s3_put_objects(blueprint)} (a lower bound for the raw files, "
             "whose upload method is not known); the processor uploads a product of 8 MiB or more in 8 MiB "
             f"parts, a request each plus two: {figure(usage.written('aws'), 0)} objects a month",
         )
@@ -614,10 +628,10 @@ def _aws_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan
                 Line(
                     "analytics",
                     "Kinesis on-demand data in",
-                    usage.telemetry_gb,
+                    usage.telemetry_gb_on("aws"),
                     "kinesis_on_demand_gb_in",
                     e("kinesis_on_demand_gb_in"),
-                    "telemetry GB",
+                    _telemetry_basis(usage, "telemetry GB"),
                 ),
             ]
         else:
@@ -639,10 +653,10 @@ def _aws_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan
             Line(
                 "analytics",
                 "Firehose telemetry archive",
-                usage.telemetry_gb,
+                usage.telemetry_gb_on("aws"),
                 "firehose_gb",
                 e("firehose_gb"),
-                "telemetry GB delivered to the products store",
+                _telemetry_basis(usage, "telemetry GB delivered to the products store"),
             )
         )
     alarms, basis = _count(plan, "aws:cloudwatch/metricAlarm:MetricAlarm", 1)

@@ -221,7 +221,7 @@ class MonthlyUsage:
     adls_object_writes: float
     # and their PUT requests on S3: one a raw file or table, a product's multipart upload's parts
     s3_object_puts: float
-    telemetry_gb: float
+    telemetry_gb: float  # contact telemetry a month, where something sends it (`telemetry_gb_on`)
     query_tb: float
     queries: int
     billed_query_tb: float
@@ -236,6 +236,8 @@ class MonthlyUsage:
     # per cloud: the empty guiding files a first-party station (AWS Ground Station) writes a month,
     # one per downlink of each contact
     guides: dict[str, float] = field(default_factory=dict)
+    # the clouds whose stack sends contact telemetry into its stream (`telemetry_senders`)
+    telemetry_sent: frozenset[str] = frozenset()
 
     @property
     def contacts_per_month(self) -> float:
@@ -245,6 +247,10 @@ class MonthlyUsage:
         """Objects written a month on `cloud`: raw files, a partner's manifests or a station's
         guiding files, product objects."""
         return self.objects_written + self.manifests.get(cloud, 0.0) + self.guides.get(cloud, 0.0)
+
+    def telemetry_gb_on(self, cloud: str) -> float:
+        """Telemetry GB a month into `cloud`'s stream: none where nothing in the stack sends it."""
+        return self.telemetry_gb if cloud in self.telemetry_sent else 0.0
 
     def s3_put_requests(self) -> float:
         """PUT-class requests S3 bills a month for the objects written: one per raw file (the
@@ -320,6 +326,50 @@ def products_source(spec: MissionSpec, links: list[LinkVolume]) -> list[LinkVolu
     if not _processor_runs(spec):
         return []
     return [link for link in links if link.delivery == "demod_decode"]
+
+
+GUIDING_TEXT = (
+    " AWS Ground Station also starts each downlink's delivery with an empty guiding .pcap, one more "
+    "object (AWS's S3 data delivery sample drops it)."
+)
+
+
+def _telemetry_text(spec: MissionSpec) -> str:
+    """The telemetry assumption, for the clouds whose stack has a sender (`telemetry_senders`)."""
+    rate = f"{spec.usage.telemetry_kb_per_second:g} KB/s"
+    if not spec.analytics.telemetry_stream:
+        return "No telemetry stream (analytics.telemetry_stream: false)."
+    if "aws" in telemetry_senders(spec):
+        return f"Telemetry flows at {rate} while in contact (usage.telemetry_kb_per_second)."
+    return (
+        "No telemetry data is priced: with provider: partner nothing in the AWS stack sends contact telemetry "
+        f"to its stream (AWS Ground Station's sink streams only its own contacts), so the {rate} of "
+        "usage.telemetry_kb_per_second is not used; the stream itself is priced."
+    )
+
+
+def s3_put_objects(blueprint: Blueprint) -> str:
+    """The objects of this spec that S3 bills one PUT each, in words: a partner's manifests and
+    AWS Ground Station's guiding files only where each delivers, the tables where the processor runs."""
+    spec = blueprint.spec
+    landed = spec.delivery.object_store
+    kinds = ["raw file"] if landed else []
+    kinds += ["manifest"] if landed and blueprint.for_cloud("aws").ground.landing else []
+    kinds += ["guiding file"] if landed and spec.ground_segment.provider == "managed" else []
+    kinds += ["frame index", "contact summary"] if _processor_runs(spec) else []
+    return ", ".join(kinds[:-1]) + f" and {kinds[-1]}" if len(kinds) > 1 else "".join(kinds) or "nothing"
+
+
+def telemetry_senders(spec: MissionSpec) -> frozenset[str]:
+    """The clouds whose stack sends contact telemetry into its stream: AWS Ground Station's
+    telemetry sink (`provider: managed`), the retired Azure Orbital's grant (given its resource
+    provider's object id). A partner network sends none, so its telemetry data is not priced."""
+    if not spec.analytics.telemetry_stream:
+        return frozenset()
+    azure = spec.clouds.azure
+    return frozenset({"aws"} if spec.ground_segment.provider == "managed" else set()) | frozenset(
+        {"azure"} if azure.legacy_orbital and azure.orbital.resource_provider_object_id else set()
+    )
 
 
 def _processor_runs(spec: MissionSpec) -> bool:
@@ -474,12 +524,12 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         f"Firehose's reads of an on-demand Kinesis stream and {_poller(spec)}'s polling of an empty queue.",
         f"The ground segment writes one raw file per downlink about every {FILE_SECONDS} s of contact "
         f"({FILE_SOURCE}): {files_text} raw files per contact; the same cadence is assumed for a "
-        "partner's delivery. AWS Ground Station also starts each downlink's delivery with an empty guiding "
-        ".pcap, one more object (AWS's S3 data delivery sample drops it). A contact's frame streams are "
+        f"partner's delivery.{GUIDING_TEXT if spec.delivery.object_store and gs.provider == 'managed' else ''} "
+        "A contact's frame streams are "
         f"written in objects of at most {object_size_mb:g} MB (assumptions.object_size_mb), and each processed "
         "contact also writes its frame index and contact summary, one object each. On AWS one PUT request "
-        "per raw file, manifest, guiding file, frame index and contact "
-        "summary (raw files: a lower bound, their upload method not known), and for each frame-stream object "
+        f"per {s3_put_objects(blueprint)} "
+        "(raw files: a lower bound, their upload method not known), and for each frame-stream object "
         "the processor's upload: one request under 8 MiB, else one per 8 MiB part plus two; Azure's ADLS Gen2 "
         "account bills a file's writes per 4 MiB, so one write operation per 4 MiB of each object, at least "
         "one (the frame index and contact summary counted as one each).",
@@ -492,7 +542,7 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         "its subscription filtered to the manifest's name). Event Grid counts an ingress operation for every "
         "blob the account creates (raw and products) and a delivery per manifest. Three queue requests (send, "
         f"receive, delete/complete) per processing event, and {_run_per_message(spec)}.",
-        f"Telemetry flows at {use.telemetry_kb_per_second:g} KB/s while in contact (usage.telemetry_kb_per_second).",
+        _telemetry_text(spec),
         f"Egress {use.egress_gb_per_month:g} GB/month (usage.egress_gb_per_month).",
         "Budgets, logs, catalogs' own storage, the key versions automatic key rotation adds, Key Vault's "
         "charge for each automatic rotation and Event Hubs Standard ingress events are not priced (not in the "
@@ -530,4 +580,5 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         ),
         object_size_mb=object_size_mb,
         assumptions=tuple(assumptions),
+        telemetry_sent=telemetry_senders(spec),
     )
