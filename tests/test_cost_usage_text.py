@@ -77,7 +77,10 @@ def test_the_assumptions_the_report_prints_name_the_figures_they_rest_on():
         "8 MiB part plus two; Azure's ADLS Gen2 account bills a file's writes per 4 MiB, so one write operation "
         "per 4 MiB of each object, at least one (the frame index and contact summary counted as one each).",
         "A partner network also writes one manifest per contact, last, into the raw store (the AWS stack with "
-        "provider: partner; the Azure stack always, as it has no ground station of its own).",
+        "provider: partner; the Azure stack always, as it has no ground station of its own). The Azure delivery "
+        # the worked example names no partner principal: Azure's landing grants nobody (a declared gap)
+        "figures assume a partner that delivers, which it cannot until "
+        "ground_segment.partner.azure_principal_object_id is set (the plan declares the gap).",
         "One key request per object written (an upper bound: S3 Bucket Keys and Azure's key caching cut it).",
         "Serverless SQL scans 2 TB/month in 100 queries (usage.*); Athena and Synapse serverless SQL bill at "
         "least 10 MB per query.",
@@ -245,8 +248,24 @@ def test_a_partner_mission_prices_no_telemetry_data_and_names_only_its_own_objec
     assert aws["S3 PUT requests"].basis.startswith("one per raw file, manifest, frame index and contact summary (")
     said = " ".join(cost.usage.assumptions)
     assert "guiding" not in said and "Telemetry flows" not in said
+    assert "figures assume a partner that delivers" not in said  # both its identities are named
     assert (
         "No telemetry data is priced: with provider: partner nothing in the AWS stack sends contact telemetry to "
         "its stream (AWS Ground Station's sink streams only its own contacts), so the 1 KB/s of "
         "usage.telemetry_kb_per_second is not used; the stream itself is priced."
     ) in cost.usage.assumptions
+
+
+def test_a_partner_without_its_aws_account_is_said_to_deliver_nothing_yet():
+    """specs/aqua-legacy.yaml names no partner AWS account: the AWS plan declares that no partner
+    may write the landing prefix, yet the AWS delivery lines were priced with no word of it."""
+    from groundlink.cost import load_catalogs
+
+    from .conftest import spec_data
+
+    usage = estimate(build_blueprint(spec_from_data(spec_data("aqua-legacy.yaml"))), load_catalogs()[0]).usage
+    (said,) = [a for a in usage.assumptions if a.startswith("A partner network also writes")]
+    assert said.endswith(
+        " The AWS delivery figures assume a partner that delivers, which it cannot until "
+        "ground_segment.partner.aws_account_id is set (the plan declares the gap)."
+    )

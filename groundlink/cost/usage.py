@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..blueprint import Blueprint, Lifecycle
+from ..blueprint.gaps import PARTNER_PRINCIPAL_FIELD
 from ..blueprint.tiering import deleted_kept_days, held_tier
-from ..clouds import CLOUDS
+from ..clouds import CLOUDS, cloud_title
 from ..limits import DIGIF_GB_PER_MHZ_SECOND, LAMBDA_EPHEMERAL_STORAGE_MB, MINIMUM_STORAGE_DAYS, NARROWBAND_MAX_MHZ
 from .storage import Span, average_stock, by_tier, held_spans, minimum_charge, spans, steady_state, stock
 
@@ -334,6 +335,24 @@ GUIDING_TEXT = (
 )
 
 
+def _unadmitted(blueprint: Blueprint) -> str:
+    """Where a partner delivers but the spec names no identity for it to write with (the plan's
+    gap ground.delivery_identity): that cloud's delivery figures are what it costs once named."""
+    clouds = [
+        cloud
+        for cloud in CLOUDS
+        if any(cap == "ground.delivery_identity" for cap, _ in blueprint.for_cloud(cloud).gaps)
+    ]
+    if not clouds or not blueprint.spec.delivery.object_store:
+        return ""
+    fields = " and ".join(PARTNER_PRINCIPAL_FIELD[cloud] for cloud in clouds)
+    return (
+        f" The {' and '.join(cloud_title(cloud) for cloud in clouds)} delivery figures assume a partner that "
+        f"delivers, which it cannot until {fields} {'is' if len(clouds) == 1 else 'are'} set (the plan "
+        "declares the gap)."
+    )
+
+
 def _telemetry_text(spec: MissionSpec) -> str:
     """The telemetry assumption, for the clouds whose stack has a sender (`telemetry_senders`)."""
     rate = f"{spec.usage.telemetry_kb_per_second:g} KB/s"
@@ -534,7 +553,7 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         "account bills a file's writes per 4 MiB, so one write operation per 4 MiB of each object, at least "
         "one (the frame index and contact summary counted as one each).",
         "A partner network also writes one manifest per contact, last, into the raw store (the AWS stack "
-        "with provider: partner; the Azure stack always, as it has no ground station of its own).",
+        f"with provider: partner; the Azure stack always, as it has no ground station of its own).{_unadmitted(blueprint)}",
         "One key request per object written (an upper bound: S3 Bucket Keys and Azure's key caching cut it).",
         _sql_text(spec),
         f"Processing events follow each cloud's trigger: on AWS, EventBridge fires once per contact "
