@@ -114,6 +114,29 @@ def test_repeated_frame_is_a_duplicate_and_left_out_of_the_stream(tmp_path: Path
     assert statuses[4] == (3, "duplicate") and statuses[6] == (2, "duplicate")
 
 
+@pytest.mark.parametrize("idle_counts", [[0] * 6, [0, 7, 3, 100, 2, 2]], ids=["constant", "jumping"])
+def test_idle_frames_are_neither_streamed_nor_counted_as_gaps_or_duplicates(tmp_path: Path, idle_counts) -> None:
+    """Virtual channel 63 is AOS's idle channel (CCSDS 732.0-B: all ones reserved for idle
+    data), the fill between data frames. Its frames were streamed as data and their counts
+    judged: a constant count made each a duplicate, a jumping one gaps where nothing was lost."""
+    data = frames(range(10))
+    idle = frames(idle_counts, vc=63)
+    write(tmp_path, [*data[:3], *idle[:3], *data[3:8], *idle[3:], *data[8:]])
+
+    (summary,) = run(tmp_path)
+
+    assert (summary["frames"], summary["ok_frames"], summary["idle_frames"]) == (16, 10, 6)
+    assert (summary["duplicate_frames"], summary["gaps"], summary["missing_frames"]) == (0, 0, 0)
+    assert [(c["virtual_channel"], c["frames"]) for c in summary["channels"]] == [(0, 10)]
+    assert stream_file(tmp_path, CONTACT_A, 157, 0) == stream_of(data)
+    assert not (tmp_path / "out" / "frames" / PART / CONTACT_A / "sc157-vc63.cadu").exists()
+    rows = index_rows(tmp_path, CONTACT_A)
+    assert [(r["virtual_channel"], r["status"], r["reason"]) for r in rows if r["status"] != "ok"] == [
+        (63, "idle", None)
+    ] * 6
+    assert all(r["missing_before"] == 0 for r in rows)
+
+
 def test_counts_wrap_at_24_bits_without_a_gap(tmp_path: Path) -> None:
     top = (1 << 24) - 2
     write(tmp_path, frames([top, top + 1, 0, 1]))
@@ -317,7 +340,7 @@ def test_a_file_outside_any_satellite_folder_among_placed_ones_is_not_told_to_se
 
 
 def test_duckdb_rows_match_the_processor_counts(tmp_path: Path) -> None:
-    sent = [*frames([0, 1, 2, 2, 5, 6]), Frame(7, version=3), *frames(range(40, 45), vc=2)]
+    sent = [*frames([0, 1, 2, 2, 5, 6]), Frame(7, version=3), *frames(range(40, 45), vc=2), *frames([9, 9], vc=63)]
     write(tmp_path, sent)
     (summary,) = run(tmp_path)
     root = tmp_path / "out"
@@ -335,9 +358,10 @@ def test_duckdb_rows_match_the_processor_counts(tmp_path: Path) -> None:
     assert by_status == [
         ("corrupt", summary["corrupt_frames"]),
         ("duplicate", summary["duplicate_frames"]),
+        ("idle", summary["idle_frames"]),
         ("ok", summary["ok_frames"]),
     ]
-    assert by_status == [("corrupt", 1), ("duplicate", 1), ("ok", 10)]
+    assert by_status == [("corrupt", 1), ("duplicate", 1), ("idle", 2), ("ok", 10)]
     assert by_channel == [(0, 5, 2), (2, 5, 0)]
     assert sorted(channels) == by_channel
 

@@ -30,7 +30,10 @@ def test_process_then_query_prints_the_contact(tmp_path: Path, capsys: pytest.Ca
 
     assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 0
     printed = capsys.readouterr().out
-    assert f"noaa20 contact {CONTACT_A}: 4 frames (4 ok, 0 duplicate, 0 corrupt), 1 gap (3 frames missing)" in printed
+    assert (
+        f"noaa20 contact {CONTACT_A}: 4 frames (4 ok, 0 duplicate, 0 corrupt, 0 idle), 1 gap (3 frames missing)"
+        in printed
+    )
 
     sql = "SELECT contact_id, satellite, start_time, missing_frames FROM contact_summary"
     assert main(["query", str(tmp_path / "out"), sql, "--json"]) == 0

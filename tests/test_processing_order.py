@@ -73,12 +73,13 @@ def agree(out: Path, summary: dict[str, Any]) -> None:
     """What `groundlink query` counts in the frame index is what the summary says, per channel too."""
     _, by_status = run_query(out, "SELECT status, count(*) FROM frame_index GROUP BY status ORDER BY status")
     expected = [("corrupt", summary["corrupt_frames"]), ("duplicate", summary["duplicate_frames"])]
-    assert by_status == [(s, n) for s, n in [*expected, ("ok", summary["ok_frames"])] if n]
+    expected += [("idle", summary["idle_frames"]), ("ok", summary["ok_frames"])]
+    assert by_status == [(s, n) for s, n in expected if n]
     _, by_channel = run_query(
         out,
         "SELECT virtual_channel, count(*) FILTER (WHERE status = 'ok'), count(*) FILTER (WHERE status = 'duplicate'), "
         "count(*) FILTER (WHERE missing_before > 0), sum(missing_before) FROM frame_index "
-        "WHERE status <> 'corrupt' GROUP BY virtual_channel ORDER BY 1",
+        "WHERE status NOT IN ('corrupt', 'idle') GROUP BY virtual_channel ORDER BY 1",
     )
     _, channels = run_query(
         out,
@@ -234,6 +235,31 @@ def test_late_frames_across_chunks_give_the_index_its_final_missing_before(
     assert [(c, m) for c, _, _, m in index(tmp_path / "chunked") if m] == [(25, 1)]
     assert stream(tmp_path / "chunked") == stream(tmp_path / "whole") == stream_of(frames(vc0))
     assert stream(tmp_path / "chunked", 5) == stream_of(frames(vc5, vc=5))
+
+
+def test_idle_frames_across_chunks_are_left_out_of_the_rewritten_index_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index rewritten after a late frame judges the contact's frames again: idle frames
+    (virtual channel 63) stay out of that judgement too, their counts making no gap."""
+    vc0 = [*range(20), *range(25, 40), 21, 22, 23, 24, 20]
+    idle = frames([0, 900, 5, 5, 70000], vc=63)
+    sent = [*frames(vc0[:10]), *idle[:2], *frames(vc0[10:30]), *idle[2:], *frames(vc0[30:])]
+    whole = process(tmp_path / "whole", sent)
+    monkeypatch.setattr(processor, "CHUNK_BYTES", 3000)
+
+    chunked = process(tmp_path / "chunked", sent)
+
+    assert index(tmp_path / "chunked") == index(tmp_path / "whole")
+    assert counts(chunked) == counts(whole) == (40, 0, 0, 0)
+    assert chunked["idle_frames"] == 5
+    assert [(c, s, m) for c, s, _, m in index(tmp_path / "chunked") if s == "idle"] == [
+        (0, "idle", 0),
+        (900, "idle", 0),
+        (5, "idle", 0),
+        (5, "idle", 0),
+        (70000, "idle", 0),
+    ]
 
 
 def test_duplicates_and_resets_across_chunks_match_one_chunk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

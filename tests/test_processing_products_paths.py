@@ -114,7 +114,7 @@ def test_files_are_read_in_the_order_of_their_numbers_padded_or_not(
     assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 0
 
     assert (
-        f"{CONTACT_A}: 110 frames (110 ok, 0 duplicate, 0 corrupt), 0 gaps (0 frames missing)"
+        f"{CONTACT_A}: 110 frames (110 ok, 0 duplicate, 0 corrupt, 0 idle), 0 gaps (0 frames missing)"
         in capsys.readouterr().out
     )
     (stream,) = (tmp_path / "out" / "frames").rglob("sc157-vc0.cadu")
@@ -134,7 +134,7 @@ def test_a_part_named_with_the_contact_id_in_capitals_is_read_in_its_place(
 
     assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 0
 
-    assert f"{CONTACT_A}: 20 frames (20 ok, 0 duplicate, 0 corrupt), 0 gaps" in capsys.readouterr().out
+    assert f"{CONTACT_A}: 20 frames (20 ok, 0 duplicate, 0 corrupt, 0 idle), 0 gaps" in capsys.readouterr().out
     (stream,) = (tmp_path / "out" / "frames").rglob("sc157-vc0.cadu")
     assert stream.read_bytes() == stream_of(frames(range(20)))
 
@@ -204,7 +204,7 @@ def test_a_bad_file_stops_its_own_contact_only_and_the_written_ones_are_named(
 
     printed = capsys.readouterr()
     assert printed.out == (
-        f"noaa20 contact {CONTACT_A}: 2 frames (2 ok, 0 duplicate, 0 corrupt), 0 gaps (0 frames missing), "
+        f"noaa20 contact {CONTACT_A}: 2 frames (2 ok, 0 duplicate, 0 corrupt, 0 idle), 0 gaps (0 frames missing), "
         f"{bad.with_name(contact_file(directory, CONTACT_A, 1).name).stat().st_size} bytes in 1 file\nwrote {out}\n"
     )
     assert printed.err == (f"{bad}: not a pcap or pcapng capture\ngroundlink: 1 of 2 contacts not written (above)\n")

@@ -193,7 +193,8 @@ def run_process(args: argparse.Namespace) -> int:
     for s in summaries:
         print(
             f"{s['satellite']} contact {s['contact_id']}: {counted(s['frames'], 'frame')} ({s['ok_frames']} ok, "
-            f"{s['duplicate_frames']} duplicate, {s['corrupt_frames']} corrupt), {counted(s['gaps'], 'gap')} "
+            f"{s['duplicate_frames']} duplicate, {s['corrupt_frames']} corrupt, {s['idle_frames']} idle), "
+            f"{counted(s['gaps'], 'gap')} "
             f"({counted(s['missing_frames'], 'frame')} missing), {counted(s['bytes'], 'byte')} in "
             f"{counted(s['files'], 'file')}"
         )

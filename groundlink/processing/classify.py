@@ -24,8 +24,13 @@ COUNT_MODULUS = 1 << 24
 # A count this far (or less) below the frame before it on its channel is a late or repeated
 # frame of the same sequence; further below, the counter was reset and a new sequence starts.
 REORDER_WINDOW = 1024
-OK, DUPLICATE, CORRUPT = 0, 1, 2
-STATUS_NAMES = ("ok", "duplicate", "corrupt")
+OK, DUPLICATE, CORRUPT, IDLE = 0, 1, 2, 3
+STATUS_NAMES = ("ok", "duplicate", "corrupt", "idle")
+# The virtual channel AOS reserves for idle frames, all ones (CCSDS 732.0-B-4 §4.1.2.3: "the
+# VCID value of 'all ones' is reserved to identify Idle Data"): the fill a downlink sends when it
+# has no data. They carry no data and their counts no sequence, so they are neither streamed nor
+# judged for gaps and duplicates; the index keeps them as `idle`.
+IDLE_CHANNEL = 63
 
 Bools = npt.NDArray[np.bool_]
 
@@ -155,6 +160,7 @@ class Judge:
                 reasons[i] = f"spacecraft id {headers.spacecraft[i]} is not one of {sorted(fmt.spacecraft_ids)}"
             for spacecraft, times in zip(*np.unique(headers.spacecraft[refused], return_counts=True), strict=True):
                 self.foreign[int(spacecraft)] = self.foreign.get(int(spacecraft), 0) + int(times)
+        status[(status == OK) & (headers.channel == IDLE_CHANNEL)] = IDLE  # no reason: the status says it
         missing = self.sequences(headers.spacecraft * 64 + headers.channel, headers.count, status, reasons)
         return status, reasons, missing
 
@@ -292,8 +298,9 @@ def _coalesce(starts: I64, ends: I64) -> tuple[I64, I64]:
     return starts[apart], ends[last]
 
 
-def final_missing(keys: I64, counts: I64, corrupt: Bools) -> I64:
+def final_missing(keys: I64, counts: I64, unjudged: Bools) -> I64:
     """`missing_before` of every frame of a contact (its channel keys, counts and which are
-    corrupt, in stream order), judged with all of them known at once."""
-    status = np.where(corrupt, CORRUPT, OK).astype(np.int8)
+    corrupt or idle, left out of every sequence, in stream order), judged with all of them known
+    at once."""
+    status = np.where(unjudged, CORRUPT, OK).astype(np.int8)
     return Judge(CaptureFormat()).sequences(keys, counts, status, [None] * len(keys))

@@ -321,7 +321,7 @@ class _ContactRun:
         self.carry_at = 0  # stream offset of carry[0]
         self.stream_size = 0
         self.frames = 0
-        self.counts = [0, 0, 0]
+        self.counts = [0] * len(STATUS_NAMES)  # frames per status
         self.skipped = 0
         self.names: list[str] = []
         # how far apart consecutive frames start: the CADU length, or how often it is not
@@ -400,7 +400,7 @@ class _ContactRun:
         )
         self.index.write_batch(batch)
         self.frames += n
-        for value, total in enumerate(np.bincount(status, minlength=3)):
+        for value, total in enumerate(np.bincount(status, minlength=len(STATUS_NAMES))):
             self.counts[value] += int(total)
 
     def _write_streams(self, data: Any, starts: I64, lengths: I64, status: Any, keys: I64) -> None:
@@ -449,9 +449,10 @@ def _rewrite_missing(path: Path) -> None:
         np.asarray(judged[name].fill_null(-1).to_numpy(), dtype=np.int64)
         for name in ("spacecraft_id", "virtual_channel", "frame_count")
     )
-    corrupt = np.asarray(judged["status"].to_numpy(zero_copy_only=False) == "corrupt", dtype=np.bool_)
-    del judged
-    missing = final_missing(spacecraft * 64 + channel, count, corrupt)
+    status = judged["status"].to_numpy(zero_copy_only=False)
+    unjudged = np.asarray((status == "corrupt") | (status == "idle"), dtype=np.bool_)
+    del judged, status
+    missing = final_missing(spacecraft * 64 + channel, count, unjudged)
     column = FRAME_INDEX.schema.get_field_index("missing_before")
     rewritten = path.with_name(path.name + ".rewrite")
     at = 0
@@ -651,7 +652,7 @@ def _summary(contact: Contact, run: _ContactRun, stats: list[FileStats]) -> dict
         }
         for (sc, vc), t in sorted(run.judge.totals.items())
     ]
-    ok, duplicate, corrupt = run.counts
+    ok, duplicate, corrupt, idle = run.counts
     return {
         "contact_id": contact.contact_id,
         "satellite": contact.satellite,
@@ -666,6 +667,7 @@ def _summary(contact: Contact, run: _ContactRun, stats: list[FileStats]) -> dict
         "ok_frames": ok,
         "duplicate_frames": duplicate,
         "corrupt_frames": corrupt,
+        "idle_frames": idle,
         "gaps": sum(c["gaps"] for c in channels),
         "missing_frames": sum(c["missing_frames"] for c in channels),
         "skipped_bytes": run.skipped,

@@ -157,7 +157,7 @@ FRAME_INDEX = Table(
         _c("spacecraft_id", "int"),
         _c("virtual_channel", "int"),
         _c("frame_count", "bigint"),  # the header's virtual channel frame count
-        _c("status", "string"),  # ok | duplicate | corrupt
+        _c("status", "string"),  # ok | duplicate | corrupt | idle
         _c("reason", "string"),  # why a frame is not ok, or that it starts a new sequence (a reset)
         _c("missing_before", "bigint"),  # frames of this virtual channel missing just before this one
     ),
@@ -191,6 +191,7 @@ CONTACT_SUMMARY = Table(
         _c("ok_frames", "bigint"),
         _c("duplicate_frames", "bigint"),
         _c("corrupt_frames", "bigint"),
+        _c("idle_frames", "bigint"),  # frames of the idle virtual channel, 63: fill, no data
         _c("gaps", "bigint"),
         _c("missing_frames", "bigint"),
         _c("skipped_bytes", "bigint"),  # payload bytes outside any frame
