@@ -384,3 +384,50 @@ def test_the_processor_itself_says_a_capture_cut_its_packets_short(
         "less than its packet: a snap length under the packets' size), so their data is missing; capture whole "
         "packets (tcpdump -s 0)"
     ]
+
+
+def test_a_contact_of_tm_frames_is_said_to_be_tm_not_left_at_all_corrupt(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """TM frames (version 0) were all corrupt, "transfer frame version 0, expected 1", with no
+    word on stderr that the downlink speaks another protocol."""
+    write(tmp_path, [Frame(n, version=0) for n in range(30)] + frames(range(5)))
+
+    (summary,) = run(tmp_path)
+
+    assert (summary["corrupt_frames"], summary["ok_frames"]) == (30, 5)
+    assert capsys.readouterr().err.splitlines() == [
+        f"groundlink: contact {CONTACT_A}: 30 of its 35 frames are transfer frame version 0 (TM, CCSDS 132.0-B), "
+        "which groundlink does not decode: it reads AOS frames (version 1, CCSDS 732.0-B) only"
+    ]
+
+
+def test_a_few_frames_of_another_version_are_left_to_their_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, [Frame(0, version=0), *frames(range(1, 10))])
+    (summary,) = run(tmp_path)
+    assert summary["corrupt_frames"] == 1 and capsys.readouterr().err == ""
+
+
+def test_a_payload_without_any_sync_marker_is_said_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A delivery whose payload never holds the marker (bare CADUs read through a VITA-49 header,
+    a DigIF delivery, the wrong port) was written as "0 frames" with nothing on stderr."""
+    write(tmp_path, [bytes(range(256)) * 8])
+
+    (summary,) = run(tmp_path)
+
+    assert (summary["frames"], summary["payload_bytes"]) == (0, 2048)
+    assert capsys.readouterr().err.splitlines() == [
+        f"groundlink: contact {CONTACT_A}: no sync marker 1ACFFC1D in its 2048 payload bytes, so no frame was "
+        "found; check --udp-port, and that the delivery carries demodulated frames (a DigIF delivery holds "
+        "samples; docs/processing.md, capture formats)"
+    ]
+
+
+def test_a_frame_version_the_processor_cannot_decode_is_refused():
+    """frame_version was documented as configurable, yet the headers are always read as AOS: a
+    TM format (0) decoded TM frames with AOS's fields (spacecraft 39, VC 18, 39 million missing)."""
+    with pytest.raises(ValueError, match=r"^frame_version: 0 is not decoded; allowed: 1 \(AOS, CCSDS 732.0-B"):
+        CaptureFormat(frame_version=0)
+    assert CaptureFormat().frame_version == 1

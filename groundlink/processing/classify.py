@@ -124,6 +124,9 @@ class Judge:
     # frames refused for a spacecraft id `fmt.spacecraft_ids` does not take, per id: most of a
     # contact's refused so is a wrong --spacecraft-id, which the run then says
     foreign: dict[int, int] = field(default_factory=dict)
+    # frames refused for another transfer frame version, per version: most of a contact's so
+    # is a downlink of another protocol (TM), which the run then says
+    versions: dict[int, int] = field(default_factory=dict)
 
     @property
     def totals(self) -> dict[tuple[int, int], ChannelTotals]:
@@ -149,9 +152,12 @@ class Judge:
                     f"followed by {off_grid[i]} bytes off the frame grid (datagrams out of order): "
                     "its own bytes may be among them"
                 )
-        for i in np.flatnonzero((status == OK) & (headers.version != fmt.frame_version)):
+        other = np.flatnonzero((status == OK) & (headers.version != fmt.frame_version))
+        for i in other:
             status[i] = CORRUPT
             reasons[i] = f"transfer frame version {headers.version[i]}, expected {fmt.frame_version}"
+        for version, times in zip(*np.unique(headers.version[other], return_counts=True), strict=True):
+            self.versions[int(version)] = self.versions.get(int(version), 0) + int(times)
         if fmt.spacecraft_ids:
             allowed = np.isin(headers.spacecraft, sorted(fmt.spacecraft_ids))
             refused = np.flatnonzero((status == OK) & ~allowed)

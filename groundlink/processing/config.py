@@ -32,6 +32,9 @@ def name_problem(value: str) -> str | None:
     return f"{value!r} cannot be part of a products path ({NAME_WORDS})"
 
 
+AOS_VERSION = 1  # the transfer frame version number of AOS, binary 01 (CCSDS 732.0-B)
+
+
 @dataclass(frozen=True)
 class CaptureFormat:
     """The onboarding details of one downlink's delivered data."""
@@ -39,7 +42,8 @@ class CaptureFormat:
     # Channel access data unit: sync marker + transfer frame (+ Reed-Solomon check symbols).
     cadu_length: int = 1024
     sync_marker: bytes = ASM
-    # AOS transfer frame version number (CCSDS 732.0-B: binary 01).
+    # AOS transfer frame version number (CCSDS 732.0-B: binary 01), the only header decoded: a
+    # TM frame (version 00, CCSDS 132.0-B) has another layout (a 10-bit spacecraft id, 8-bit counts).
     frame_version: int = 1
     # Spacecraft ids the downlink may carry; a frame naming another one is corrupt. Empty: any.
     spacecraft_ids: frozenset[int] = frozenset()
@@ -62,8 +66,11 @@ class CaptureFormat:
                 f"cadu_length: {self.cadu_length} is longer than sync marker + the longest CCSDS transfer frame "
                 f"({longest}; USLP, CCSDS 732.1-B-3: a 16-bit frame length, {LONGEST_FRAME} octets)"
             )
-        if not 0 <= self.frame_version <= 3:
-            raise ValueError(f"frame_version: {self.frame_version} is not a 2-bit value (0-3)")
+        if self.frame_version != AOS_VERSION:
+            raise ValueError(
+                f"frame_version: {self.frame_version} is not decoded; allowed: {AOS_VERSION} (AOS, CCSDS 732.0-B: "
+                "a TM frame's header, version 0, has other fields)"
+            )
         # The AOS primary header holds an 8-bit spacecraft id (CCSDS 732.0-B): an id past 255
         # could never match, and every frame would be judged corrupt.
         for spacecraft in sorted(self.spacecraft_ids):

@@ -510,7 +510,8 @@ def process_contact(
         # said instead, not a CADU length to check (the cloud's runtimes log it too)
         capture_warning = _cut_warning(contact, summary) if mostly_cut(summary) else _length_warning(contact, run)
         dated = _date_warning(contact, partition, by_clock=summary["start_time"] is not None)
-        for warning in (capture_warning, _spacecraft_warning(contact, run), dated):
+        found = _frames_warning(contact, summary, run)
+        for warning in (capture_warning, found, _spacecraft_warning(contact, run), dated):
             if warning:
                 print(warning, file=sys.stderr)
         return summary
@@ -592,6 +593,33 @@ def _length_warning(contact: Contact, run: _ContactRun) -> str | None:
         f"groundlink: contact {contact.contact_id}: its sync markers are mostly {spacing} bytes apart, "
         f"not the CADU length of {length} bytes ({times} frames); check --cadu-length "
         "(processing.capture.cadu_length in the spec, GROUNDLINK_CAPTURE_FORMAT in the cloud)"
+    )
+
+
+# The protocol of each transfer frame version a frame may carry (CCSDS 732.0-B, 132.0-B).
+FRAME_VERSIONS = {0: "TM, CCSDS 132.0-B", 1: "AOS, CCSDS 732.0-B"}
+
+
+def _frames_warning(contact: Contact, summary: dict[str, Any], run: _ContactRun) -> str | None:
+    """One line when the contact's payload held no frame at all, or at least half its frames are
+    of another transfer frame version: "0 frames" or "0 ok, N corrupt" alone does not say that
+    the sync marker never appeared, or that the downlink speaks TM, not AOS."""
+    if not run.frames and summary["payload_bytes"]:
+        marker = run.fmt.sync_marker.hex().upper()
+        return (
+            f"groundlink: contact {contact.contact_id}: no sync marker {marker} in its {summary['payload_bytes']} "
+            "payload bytes, so no frame was found; check --udp-port, and that the delivery carries demodulated "
+            "frames (a DigIF delivery holds samples; docs/processing.md, capture formats)"
+        )
+    other = sum(run.judge.versions.values())
+    if not other or 2 * other < run.frames:
+        return None
+    version = max(run.judge.versions, key=lambda v: run.judge.versions[v])
+    protocol = FRAME_VERSIONS.get(version, "not a CCSDS version groundlink knows")
+    return (
+        f"groundlink: contact {contact.contact_id}: {other} of its {run.frames} frames are transfer frame version "
+        f"{version} ({protocol}), which groundlink does not decode: it reads AOS frames (version "
+        f"{run.fmt.frame_version}, CCSDS 732.0-B) only"
     )
 
 
