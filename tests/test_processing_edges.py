@@ -200,6 +200,16 @@ def test_raw_ip_captures_may_carry_ipv6(tmp_path: Path, link: int) -> None:
     assert data == STREAM and stats.packets == len(records)
 
 
+def test_a_pcap_link_type_carrying_fcs_bits_is_read_by_its_link_type(tmp_path: Path) -> None:
+    """The pcap header's LinkType field holds the link type in its low 16 bits, and whether each
+    packet ends in a frame check sequence above them (draft-ietf-opsawg-pcap): Ethernet with a
+    4-byte FCS (F bit 28, FCS length 2 sixteen-bit words in bits 29-31) was refused as "link type
+    1342177281 is neither Ethernet (1) nor raw IP"."""
+    records = [(START + k * 1000, datagram(p) + b"\xde\xad\xbe\xef") for k, p in enumerate(_pieces())]
+    data, stats = _read(write_records(tmp_path / "c.pcap", records, link=1 | 1 << 28 | 2 << 29))
+    assert data == STREAM and stats.packets == len(records)
+
+
 # 5., 6., 11. pcapng
 
 

@@ -33,6 +33,7 @@ from .records import GLOBAL_HEADER, I64, RECORD_HEADER, U8, Mapped, Records, map
 
 # pcap link types the ground segment's captures use: Ethernet, or raw IP (both values in use).
 LINK_ETHERNET = 1
+PCAP_LINK_TYPE_BITS = 0xFFFF
 LINK_RAW_IP = frozenset({12, 14, 101})
 _ETHER_IP = frozenset({dpkt.ethernet.ETH_TYPE_IP, dpkt.ethernet.ETH_TYPE_IP6})
 # Bits of the first VITA-49 header word.
@@ -404,8 +405,12 @@ def _read_capture(
         raise CaptureError(path, f"cannot read ({error.strerror or error})") from None
     with stream:
         reader, reads = _open_reader(stream, path)
-        link = reader.datalink()
         pcap = isinstance(reader, dpkt.pcap.Reader)
+        # a pcap header's LinkType field holds the link type in its low 16 bits, and above them
+        # whether the packets end in a frame check sequence, and its length (draft-ietf-opsawg-
+        # pcap, "LinkType and additional information"); the IP and UDP lengths bound the payload,
+        # so an FCS after it is left out whatever its length
+        link = reader.datalink() & PCAP_LINK_TYPE_BITS if pcap else reader.datalink()
         if pcap and link != LINK_ETHERNET and link not in LINK_RAW_IP:  # pcapng: each interface's
             raise CaptureError(path, _link_problem(link))
         mapped = map_capture(path) if pcap else None
