@@ -44,9 +44,12 @@ def frames(counts: Iterable[int], vc: int = 0, spacecraft: int = 157) -> list[Fr
     return [Frame(c, vc, spacecraft) for c in counts]
 
 
-def vita49(payload: bytes, kind: int = 1, count: int = 0, trailer: bool = False, class_id: bool = True) -> bytes:
+def vita49(
+    payload: bytes, kind: int = 1, count: int = 0, trailer: bool = False, class_id: bool = True, padded: bool = False
+) -> bytes:
     """One VITA-49 data packet: header word, stream id (types 1, 3), class id, integer and
-    fractional timestamps, payload padded to 32-bit words, optional trailer."""
+    fractional timestamps, payload padded to 32-bit words, optional trailer. `padded`: a payload
+    of any length, filled to a whole word with the pad bits the class id's first word counts."""
     pad = -len(payload) % 4
     body = payload + b"\x00" * pad
     words = 1 + (1 if kind in (1, 3) else 0) + (2 if class_id else 0) + 3 + len(body) // 4 + (1 if trailer else 0)
@@ -55,9 +58,9 @@ def vita49(payload: bytes, kind: int = 1, count: int = 0, trailer: bool = False,
     if kind in (1, 3):
         out += struct.pack(">I", 0x0000_0001)
     if class_id:
-        out += struct.pack(">II", 0x00_12_34_56, 0x0001_0002)
+        out += struct.pack(">II", (8 * pad) << 27 | 0x00_12_34_56, 0x0001_0002)
     out += struct.pack(">IQ", EPOCH, 0)
-    assert not pad, "payload pieces are whole words in these contacts"
+    assert padded or not pad, "payload pieces are whole words in these contacts"
     return out + body + (struct.pack(">I", 0) if trailer else b"")
 
 

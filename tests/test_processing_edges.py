@@ -210,6 +210,21 @@ def test_a_pcap_link_type_carrying_fcs_bits_is_read_by_its_link_type(tmp_path: P
     assert data == STREAM and stats.packets == len(records)
 
 
+@pytest.mark.parametrize("per_datagram", [1, 2], ids=["one-packet-a-datagram", "two-packets-a-datagram"])
+def test_vita49_pad_bits_are_left_out_of_the_payload(tmp_path: Path, per_datagram: int) -> None:
+    """Payloads of 1022 bytes filled to whole words carry 16 pad bits, counted in the class id's
+    first word (VITA 49.2 PadBitCount): the two pad bytes were read as data, every frame after
+    the first "followed by 2 bytes off the frame grid". Both readers (the vectorised one for a
+    datagram of one packet, the walking one for several) leave them out."""
+    pieces = [vita49(piece, count=k, padded=True) for k, piece in enumerate(split(STREAM, 1022))]
+    records = [
+        (START + k * 1000, datagram(b"".join(pieces[k : k + per_datagram])))
+        for k in range(0, len(pieces), per_datagram)
+    ]
+    data, stats = _read(write_records(tmp_path / "c.pcap", records))
+    assert data == STREAM and stats.packets == len(records)
+
+
 # 5., 6., 11. pcapng
 
 

@@ -26,7 +26,7 @@ import dpkt
 import numpy as np
 
 from .config import CaptureFormat
-from .datagrams import ETHERNET_HEADER, UDP_HEADER, read_plain
+from .datagrams import ETHERNET_HEADER, UDP_HEADER, pad_bytes, read_plain
 from .errors import CaptureError
 from .readahead import ReadAhead
 from .records import GLOBAL_HEADER, I64, RECORD_HEADER, U8, Mapped, Records, map_capture, walk_records
@@ -340,6 +340,9 @@ def _vita_payloads(data: bytes, fmt: CaptureFormat, path: Path, number: int) -> 
                 + (8 if (word >> 20) & 3 else 0)  # fractional timestamp
             )
             end = min(at + length - (4 if word & _TRAILER else 0), size)
+            if word & _CLASS_ID:  # the payload's last bytes are padding (`pad_bytes`)
+                class_at = at + 4 + (4 if kind in _STREAM_ID_TYPES else 0)
+                end -= pad_bytes(_WORD.unpack_from(data, class_at)[0]) if class_at + 4 <= size else 0
             if at + header < end:
                 pieces.append(data[at + header : end])
         at += length

@@ -14,6 +14,7 @@ meet in record order. The rules below are dpkt's own for the plain shape
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -27,6 +28,13 @@ IPV4_PLAIN = 0x45  # version 4, header of 5 words: no options
 IPV4_HEADER = 20
 UDP_HEADER = 8
 PROTO_UDP = 17
+
+
+def pad_bytes(class_word: Any) -> Any:
+    """The padding that ends a VITA-49 payload, in whole bytes: the Pad Bit Count, bits 31-27 of
+    the class id's first word (VITA 49.2; MathWorks, "VITA 49 Packet Format": PadBitCount), added
+    to fill the last 32-bit word; a payload of 1022 bytes carries 16 pad bits. An int or an array."""
+    return (class_word >> 27) // 8
 
 
 @dataclass
@@ -75,6 +83,10 @@ def read_plain(records: Records, link_header: int, fmt: CaptureFormat) -> Plain:
         + np.where((word >> 20) & 3, 8, 0)  # fractional timestamp
     )
     end = np.minimum(vrt_length - np.where(word & (1 << 26), 4, 0), size)  # before the trailer
+    # and its padding; the class id word read where it would stand (kept inside the buffer: a
+    # record too short to hold it has no payload anyway, its header reaching past its end)
+    class_at = np.minimum(udp_at + UDP_HEADER + np.where((kind == 1) | (kind == 3), 8, 4), len(data) - 4)
+    end = end - np.where(word & (1 << 27), pad_bytes(uints_at(data, class_at, 4)), 0)
     carries = np.isin(kind, sorted(fmt.vrt_data_types)) & (header < end) & port_ok
 
     plain = np.zeros(n, dtype=bool)
