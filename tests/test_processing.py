@@ -18,6 +18,7 @@ from tests.contactgen import (
     CONTACT_A,
     CONTACT_B,
     EPOCH,
+    PORT,
     Capture,
     Frame,
     Packet,
@@ -431,3 +432,29 @@ def test_a_frame_version_the_processor_cannot_decode_is_refused():
     with pytest.raises(ValueError, match=r"^frame_version: 0 is not decoded; allowed: 1 \(AOS, CCSDS 732.0-B"):
         CaptureFormat(frame_version=0)
     assert CaptureFormat().frame_version == 1
+
+
+@pytest.mark.parametrize("ports", [frozenset(), frozenset({PORT})], ids=["any-port", "the-downlink-s-port"])
+def test_a_datagram_to_another_port_is_said_when_every_port_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], ports: frozenset[int]
+) -> None:
+    """One datagram of other traffic among the downlink's, with --udp-port left open, put its
+    bytes between two frames: the frame before it came out corrupt ("datagrams out of order")
+    and nothing said that two ports were read as one stream."""
+    packets = packetise(stream_of(frames(range(20))), 1000, START)  # 21 datagrams
+    packets.insert(5, Packet(vita49(b"\x00" * 8), START + 4500, port=53))
+    Capture(packets).write(contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1))
+    fmt = CaptureFormat(udp_ports=ports)
+
+    (summary,) = [process_contact(c, tmp_path / "out", fmt) for c in discover(tmp_path / "raw", fmt)]
+
+    err = capsys.readouterr().err.splitlines()
+    if ports:  # the stray datagram is not read: every frame whole
+        assert (summary["ok_frames"], summary["corrupt_frames"], err) == (20, 0, [])
+        return
+    assert summary["corrupt_frames"] == 1
+    assert err == [
+        f"groundlink: contact {CONTACT_A}: datagrams to 2 destination ports carried payload ({PORT} (21), 53 (1) "
+        "datagrams), read as one stream; give the downlink's with --udp-port (processing.capture.udp_ports in the "
+        "spec, GROUNDLINK_CAPTURE_FORMAT in the cloud)"
+    ]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -92,6 +92,13 @@ class FileStats:
     truncated_packets: int = 0
     first_time: int | None = None
     last_time: int | None = None
+    # the datagrams that carried payload, per UDP destination port: several ports read as one
+    # stream (udp_ports left open) is said by the processor
+    ports: dict[int, int] = field(default_factory=dict)
+
+    def count_ports(self, ports: list[int], times: list[int]) -> None:
+        for port, n in zip(ports, times, strict=True):
+            self.ports[port] = self.ports.get(port, 0) + n
 
 
 class _Reads:
@@ -351,7 +358,7 @@ def _vita_payloads(data: bytes, fmt: CaptureFormat, path: Path, number: int) -> 
 
 def _datagram(
     frame: bytes, link: int, fmt: CaptureFormat, path: Path, number: int, fragments: Fragments
-) -> tuple[bool, list[bytes]] | None:
+) -> tuple[bool, list[bytes], int] | None:
     """(truncated, payloads) of one record read by dpkt; None when it is no datagram of the
     downlink (or a fragment of one not yet complete)."""
     found = _udp_payload(frame, link, fragments)
@@ -360,15 +367,15 @@ def _datagram(
     udp, data = found
     if udp is None:  # cut inside its headers: a truncated packet, unless its port says it is another's
         port = int.from_bytes(data[2:4], "big") if len(data) >= 4 else None
-        return None if fmt.udp_ports and port is not None and port not in fmt.udp_ports else (True, [])
+        return None if fmt.udp_ports and port is not None and port not in fmt.udp_ports else (True, [], port or 0)
     if fmt.udp_ports and udp.dport not in fmt.udp_ports:
         return None
-    return len(data) < udp.ulen - UDP_HEADER, _vita_payloads(data, fmt, path, number)
+    return len(data) < udp.ulen - UDP_HEADER, _vita_payloads(data, fmt, path, number), int(udp.dport)
 
 
 def _parsed(
     frame: bytes, link: int, fmt: CaptureFormat, path: Path, number: int, fragments: Fragments
-) -> tuple[bool, list[bytes]] | None:
+) -> tuple[bool, list[bytes], int] | None:
     """`_datagram` of record `number` (1-based), a record dpkt cannot parse named by its number."""
     try:
         return _datagram(frame, link, fmt, path, number, fragments)
@@ -572,6 +579,8 @@ def _read_with_dpkt(
         stats.first_time = time_us if stats.first_time is None else min(stats.first_time, time_us)
         stats.last_time = time_us if stats.last_time is None else max(stats.last_time, time_us)
         stats.truncated_packets += found[0]
+        if found[1]:
+            stats.count_ports([found[2]], [1])
         for piece in found[1]:
             pieces.append(piece)
             offsets.append(size)
@@ -670,6 +679,8 @@ def _pieces(
     times = records.times_us()
     udp, truncated = plain.udp, plain.truncated
     has = plain.payload_length > 0
+    carried, times_carried = np.unique(plain.port[has], return_counts=True)
+    stats.count_ports(carried.tolist(), times_carried.tolist())
     piece_record = [np.flatnonzero(has)]
     piece_at = [plain.payload_at[has]]
     piece_length = [plain.payload_length[has]]
@@ -681,6 +692,8 @@ def _pieces(
         if found is None:
             continue
         udp[record], truncated[record] = True, found[0]
+        if found[1]:
+            stats.count_ports([found[2]], [1])
         for piece in found[1]:
             piece_record.append(np.array([record], np.int64))
             piece_at.append(np.array([-1 - len(extra)], np.int64))

@@ -46,6 +46,7 @@ class Plain:
     truncated: npt.NDArray[np.bool_]  # captured shorter than its UDP length
     payload_at: I64  # file offset of the VITA-49 payload (plain records with a payload)
     payload_length: I64  # 0: no payload
+    port: I64  # the UDP destination port of each plain record (0 for the others)
 
 
 def read_plain(records: Records, link_header: int, fmt: CaptureFormat) -> Plain:
@@ -99,4 +100,6 @@ def read_plain(records: Records, link_header: int, fmt: CaptureFormat) -> Plain:
     payload_at[shaped] = udp_at + UDP_HEADER + header
     payload_length = np.zeros(n, dtype=np.int64)
     payload_length[shaped] = np.where(ok & carries, end - header, 0)
-    return Plain(plain, udp, cut, payload_at, payload_length)
+    port = np.zeros(n, dtype=np.int64)
+    port[shaped] = np.where(ok, uints_at(data, udp_at + 2, 2), 0)
+    return Plain(plain, udp, cut, payload_at, payload_length, port)

@@ -511,7 +511,8 @@ def process_contact(
         capture_warning = _cut_warning(contact, summary) if mostly_cut(summary) else _length_warning(contact, run)
         dated = _date_warning(contact, partition, by_clock=summary["start_time"] is not None)
         found = _frames_warning(contact, summary, run)
-        for warning in (capture_warning, found, _spacecraft_warning(contact, run), dated):
+        ports = _ports_warning(contact, run.fmt, stats)
+        for warning in (capture_warning, found, ports, _spacecraft_warning(contact, run), dated):
             if warning:
                 print(warning, file=sys.stderr)
         return summary
@@ -593,6 +594,27 @@ def _length_warning(contact: Contact, run: _ContactRun) -> str | None:
         f"groundlink: contact {contact.contact_id}: its sync markers are mostly {spacing} bytes apart, "
         f"not the CADU length of {length} bytes ({times} frames); check --cadu-length "
         "(processing.capture.cadu_length in the spec, GROUNDLINK_CAPTURE_FORMAT in the cloud)"
+    )
+
+
+def _ports_warning(contact: Contact, fmt: CaptureFormat, stats: list[FileStats]) -> str | None:
+    """One line when, with no --udp-port, datagrams to several destination ports carried payload:
+    they were read as one stream, so a stray datagram of other traffic (a DNS query) put its bytes
+    between two frames, and the frame before it came out corrupt with no word of why."""
+    ports: dict[int, int] = {}
+    for file in stats:
+        for port, times in file.ports.items():
+            ports[port] = ports.get(port, 0) + times
+    if fmt.udp_ports or len(ports) < 2:
+        return None
+    ranked = sorted(ports.items(), key=lambda item: (-item[1], item[0]))
+    named = ", ".join(f"{port} ({times})" for port, times in ranked[:3]) + (
+        f" and {len(ranked) - 3} more" if len(ranked) > 3 else ""
+    )
+    return (
+        f"groundlink: contact {contact.contact_id}: datagrams to {len(ports)} destination ports carried payload "
+        f"({named} datagrams), read as one stream; give the downlink's with --udp-port "
+        "(processing.capture.udp_ports in the spec, GROUNDLINK_CAPTURE_FORMAT in the cloud)"
     )
 
 
