@@ -1537,8 +1537,9 @@ CROSS_FIELD_RULES: list[JsonValue] = [
         _is_or_default("delivery.object_store", True),
     ),
     _rule(
-        "processing.mode: container_job needs processing.container_image.",
+        "processing.mode: container_job needs processing.container_image while processing is enabled.",
         _is_or_default("processing.mode", "function"),
+        _is("processing.enabled", False),
         _nested("processing.container_image", {"type": "string"}, present=True),
     ),
     _rule(

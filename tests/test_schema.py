@@ -189,6 +189,8 @@ GEO = {"storage.redundancy": "geo", "storage.geo_read_access": False}
             },
             True,
         ),
+        # a disabled processor needs no image: what only a deployed one needs is required only then
+        ({"processing.mode": "container_job", "processing.timeout_seconds": 3600, "processing.enabled": False}, True),
         ({"analytics.catalog": False}, False),  # serverless_sql by default
         ({"analytics.catalog": False, "analytics.serverless_sql": False}, True),
         ({"security.premium_messaging": True, "security.customer_managed_keys": False}, False),
