@@ -367,14 +367,23 @@ def _telemetry_text(spec: MissionSpec) -> str:
     )
 
 
+def _manifested(blueprint: Blueprint, cloud: str) -> bool:
+    """A partner's delivery lands in `cloud`'s raw store, each contact ending in its manifest."""
+    return blueprint.spec.delivery.object_store and blueprint.for_cloud(cloud).ground.landing
+
+
+def _guided(spec: MissionSpec) -> bool:
+    """AWS Ground Station delivers into S3, each downlink's delivery starting with a guiding .pcap."""
+    return spec.delivery.object_store and spec.ground_segment.provider == "managed"
+
+
 def s3_put_objects(blueprint: Blueprint) -> str:
     """The objects of this spec that S3 bills one PUT each, in words: a partner's manifests and
     AWS Ground Station's guiding files only where each delivers, the tables where the processor runs."""
     spec = blueprint.spec
-    landed = spec.delivery.object_store
-    kinds = ["raw file"] if landed else []
-    kinds += ["manifest"] if landed and blueprint.for_cloud("aws").ground.landing else []
-    kinds += ["guiding file"] if landed and spec.ground_segment.provider == "managed" else []
+    kinds = ["raw file"] if spec.delivery.object_store else []
+    kinds += ["manifest"] if _manifested(blueprint, "aws") else []
+    kinds += ["guiding file"] if _guided(spec) else []
     kinds += ["frame index", "contact summary"] if _processor_runs(spec) else []
     return ", ".join(kinds[:-1]) + f" and {kinds[-1]}" if len(kinds) > 1 else "".join(kinds) or "nothing"
 
@@ -543,7 +552,7 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         f"Firehose's reads of an on-demand Kinesis stream and {_poller(spec)}'s polling of an empty queue.",
         f"The ground segment writes one raw file per downlink about every {FILE_SECONDS} s of contact "
         f"({FILE_SOURCE}): {files_text} raw files per contact; the same cadence is assumed for a "
-        f"partner's delivery.{GUIDING_TEXT if spec.delivery.object_store and gs.provider == 'managed' else ''} "
+        f"partner's delivery.{GUIDING_TEXT if _guided(spec) else ''} "
         "A contact's frame streams are "
         f"written in objects of at most {object_size_mb:g} MB (assumptions.object_size_mb), and each processed "
         "contact also writes its frame index and contact summary, one object each. On AWS one PUT request "
@@ -588,15 +597,9 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         egress_gb=use.egress_gb_per_month,
         contact_events=contacts_per_month * len(spec.satellites),
         manifests={
-            cloud: contacts_per_month * len(spec.satellites)
-            for cloud in CLOUDS
-            if spec.delivery.object_store and blueprint.for_cloud(cloud).ground.landing
+            cloud: contacts_per_month * len(spec.satellites) for cloud in CLOUDS if _manifested(blueprint, cloud)
         },
-        guides=(
-            {"aws": contacts_per_month * len(links) * GUIDING_FILES_PER_DOWNLINK}
-            if spec.delivery.object_store and gs.provider == "managed"
-            else {}
-        ),
+        guides=({"aws": contacts_per_month * len(links) * GUIDING_FILES_PER_DOWNLINK} if _guided(spec) else {}),
         object_size_mb=object_size_mb,
         assumptions=tuple(assumptions),
         telemetry_sent=telemetry_senders(spec),

@@ -271,18 +271,19 @@ def leaf_changes(old: Any, new: Any, path: str = "") -> Iterator[PropertyChange]
                 yield from leaf_changes(old[key], new[key], sub)
     elif isinstance(old, list) and isinstance(new, list) and (keys := _item_keys(old, new)) is not None:
         old_at = {key: i for i, key in enumerate(keys[0])}
+        kept = set(keys[1])
         for i, key in enumerate(keys[1]):
             if key not in old_at:
                 yield PropertyChange(f"{path}[{i}]", "+", None, new[i])
             elif old[old_at[key]] != new[i]:
                 yield from leaf_changes(old[old_at[key]], new[i], f"{path}[{i}]")
         for key in keys[0]:
-            if key not in set(keys[1]):
+            if key not in kept:
                 yield PropertyChange(f"{path}[{old_at[key]}]", "-", old[old_at[key]], None)
         # the items kept, in a new order: a provider compares a list place by place (pulumi
         # preview --diff shows every moved item), so a reorder is a change of the list itself,
         # which replaces a resource whose list cannot change in place (a spacecraft's links)
-        before = [key for key in keys[0] if key in set(keys[1])]
+        before = [key for key in keys[0] if key in kept]
         after = [key for key in keys[1] if key in old_at]
         if before != after:
             yield PropertyChange(path, "~", before, after)
