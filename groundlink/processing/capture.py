@@ -628,7 +628,10 @@ def _read_mapped(
     by a thread (ReadAhead). A record that does not fit in the file (the file cut short) is a
     CaptureError naming it."""
     size = len(mapped.data)
-    buffer = np.zeros(0, np.uint8)
+    # one buffer for the whole file, as large as a chunk can be: grown chunk by chunk, each larger
+    # buffer was new memory the kernel had to map and zero again (a 1 GB contact's first five
+    # chunks, 8 to 64 MiB, took 0.125 s to gather instead of 0.04 s, 2026-12-04)
+    buffer = np.empty(HEADROOM + min(chunk_bytes, size), np.uint8)
     at, before = GLOBAL_HEADER, 0
     window = min(FIRST_WINDOW_BYTES, WINDOW_BYTES)
     with ReadAhead(mapped.data) as ahead:

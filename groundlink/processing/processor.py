@@ -15,6 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from . import rowwrite
 from .capture import Chunk, FileStats, Fragments, read_capture
 from .classify import OK, STATUS_NAMES, Judge, decode_headers, final_missing
 from .config import CaptureFormat, name_problem
@@ -283,10 +284,15 @@ class _Streams:
             stream.write(view[at : at + WRITE_BYTES])
 
     def write_rows(self, channel: tuple[int, int], rows: Any, chosen: I64) -> None:
-        """Append rows `chosen` of `rows`, gathered WRITE_BYTES at a time into one small buffer:
-        each block is still in the CPU's cache when the kernel copies it into the file, where
-        gathering all of a chunk's rows first went through memory twice more."""
+        """Append rows `chosen` of `rows`: handed to the kernel where they lie (rowwrite), or,
+        where it cannot, gathered WRITE_BYTES at a time into one small buffer: each block is
+        still in the CPU's cache when the kernel copies it into the file, where gathering all
+        of a chunk's rows first went through memory twice more."""
         stream = self._stream(channel)
+        if rowwrite.available():
+            stream.flush()  # what an earlier `write` left in the stream's buffer goes first
+            rowwrite.append_rows(stream.fileno(), rows, chosen, WRITE_BYTES)
+            return
         width = rows.shape[1]
         block = max(1, len(self.scratch) // width)
         if block * width > len(self.scratch):

@@ -27,6 +27,8 @@ from types import TracebackType
 import numpy as np
 import numpy.typing as npt
 
+from . import libc
+
 # linux/mman.h (uapi/asm-generic/mman-common.h): MADV_POPULATE_READ is 22 since Linux 5.14;
 # Python 3.11's mmap module does not name it. MADV_WILLNEED is 3 on Linux and the BSDs.
 MADV_POPULATE_READ = getattr(mmap, "MADV_POPULATE_READ", 22)
@@ -35,17 +37,7 @@ STEP_BYTES = 8 << 20  # one madvise call; how soon the thread notices it should 
 LEAD_BYTES = 512 << 20  # how far ahead of the walk the thread may go
 
 
-def _madvise() -> ctypes._CFuncPtr | None:  # type: ignore[name-defined]  # ctypes types its function pointers privately
-    try:  # the process's own symbols, libc's among them (find_library would run ldconfig)
-        call = ctypes.CDLL(None, use_errno=True).madvise
-    except (OSError, AttributeError, TypeError):  # no madvise here (TypeError: Windows takes no None)
-        return None
-    call.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
-    call.restype = ctypes.c_int
-    return call
-
-
-_MADVISE = _madvise()
+_MADVISE = libc.function("madvise", [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int], ctypes.c_int)
 
 
 class ReadAhead:
