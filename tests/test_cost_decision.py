@@ -15,7 +15,7 @@ from groundlink.cost.catalog import Override, OverrideFile, apply_overrides
 from groundlink.cost.decision import Sides, _managed_sentence, _partner_sentence, decision
 from groundlink.spec import spec_from_data
 
-from .conftest import spec_data
+from .conftest import plan_of, spec_data, with_changes
 
 CONTACTS = 91.25
 MINUTES = 912.5
@@ -220,8 +220,11 @@ def test_sensitivity_moves_with_contacts_and_partner_price(catalogs):
         # the band: each partner price step adds exactly (price step) x minutes, on both clouds
         assert point["azureAtPrice"][1] - point["azureAtPrice"][0] == pytest.approx(2.5 * minutes, abs=0.01)
         assert point["awsPartnerAtPrice"][3] - point["awsPartnerAtPrice"][0] == pytest.approx(7.5 * minutes, abs=0.01)
-        # AWS with Ground Station on demand is AWS with a partner at $10/min
-        assert point["awsOnDemand"] == pytest.approx(point["awsPartnerAtPrice"][3], abs=0.01)
+        # AWS with Ground Station on demand is AWS with a partner at $10/min plus the telemetry Ground
+        # Station sends and a partner does not: 1 kB/s (noaa20's telemetry_kb_per_second) over each
+        # contact's 9.5 minutes, archived by Firehose at $0.035/GB (each figure rounded to 4 places)
+        telemetry_gb = contacts * 365 / 12 * 9.5 * 60 * 1000 / 1e9
+        assert point["awsOnDemand"] - point["awsPartnerAtPrice"][3] == pytest.approx(telemetry_gb * 0.035, abs=2e-4)
     assert series[4]["awsOnDemand"] > series[3]["awsOnDemand"]
 
 
@@ -234,8 +237,11 @@ def test_the_managed_sentence_names_the_cloud_whose_rest_is_cheaper_with_a_partn
     example specs' AWS rest is always the lower, so only that side was ever said)."""
     sides = Sides(
         minutes=900.0,
-        aws_rest=aws_rest,
+        aws_rest=aws_rest + 0.5,
         azure_rest=azure_rest,
+        # with a partner AWS's rest is its own, not the rest it has with Ground Station (telemetry, guiding files)
+        aws_rest_partner=aws_rest,
+        aws_rest_station=aws_rest + 0.5,
         on_demand=9000.0,
         reserved=None,
         used=9000.0,
@@ -251,8 +257,10 @@ def test_the_managed_sentence_names_the_cloud_whose_rest_is_cheaper_with_a_partn
 def _sides(used_kind: str, used: float) -> Sides:
     return Sides(
         minutes=900.0,
-        aws_rest=500.0,
+        aws_rest=500.0 if used_kind == "reserved" else 499.5,  # the spec's mode: managed when reserved
         azure_rest=420.25,
+        aws_rest_partner=499.5,
+        aws_rest_station=500.0,
         on_demand=9000.0,
         reserved=3150.0 if used_kind == "reserved" else None,
         used=used,
@@ -283,4 +291,43 @@ def test_a_positive_on_demand_break_even_is_said_as_a_price():
     assert "the break-even would be $2.50/min;" in _managed_sentence(_sides("reserved", 3150.0), None, 2.5)
     assert _partner_sentence(_sides("on demand", 9000.0), None, 2.5).endswith(
         "would break even with Azure and the partner at $2.50/min"
+    )
+
+
+def _planned_decision(changes: dict[str, object]) -> dict[str, object]:
+    """compare's decision for noaa20 with `changes`, on both clouds' plans, as compare makes it."""
+    data = with_changes(spec_data("noaa20.yaml"), changes)
+    bp = build_blueprint(spec_from_data(data))
+    catalogs, assumptions = load_catalogs()
+    plans = {cloud: plan_of(data, cloud) for cloud in ("aws", "azure")}
+    return decision(bp, estimate(bp, catalogs, assumptions, plans), assumptions, plans)
+
+
+def test_a_spec_and_its_copy_with_the_other_ground_segment_state_the_same_decision():
+    """Each AWS side carries AWS's other lines in its own mode: with Ground Station, the telemetry
+    it sends (noaa20: 1 kB/s over 4 contacts/day of 10 min, 1,216.67 min a month x 60 x 1,000 B =
+    0.073 GB, into on-demand Kinesis at $0.08/GB and Firehose at $0.035/GB: $0.008395 a month);
+    with a partner, none. Both AWS sides had carried the spec's own mode's figure, so the
+    managed spec and its partner copy stated two different decisions."""
+    managed = _planned_decision({})
+    partner = _planned_decision({"ground_segment.provider": "partner", "ground_segment.partner": {"name": "other"}})
+    rest_managed, rest_partner = managed["restMonthly"], partner["restMonthly"]
+    assert rest_managed["aws"] == rest_managed["awsWithGroundStation"]
+    assert rest_partner["aws"] == rest_partner["awsWithPartner"]
+    assert rest_managed["awsWithGroundStation"] - rest_managed["awsWithPartner"] == pytest.approx(0.008395, abs=1e-4)
+    # the other mode, estimated on the spec's plan, is what the other spec's own plan gives
+    for key in ("awsWithGroundStation", "awsWithPartner", "azure"):
+        assert rest_managed[key] == pytest.approx(rest_partner[key], abs=1e-4), key
+    assert managed["breakEvenPerMinute"] == pytest.approx(partner["breakEvenPerMinute"], abs=1e-6)
+    # AWS + partner against AWS Ground Station: the list $10/min plus what the telemetry adds per
+    # partner minute (1,216.67 of them), no longer the list price by construction
+    aws_vs_aws = managed["breakEvenPerMinute"]["awsPartnerVsAwsOnDemand"]
+    assert aws_vs_aws == pytest.approx(10 + 0.008395 / (4 * 365 / 12 * 10), abs=1e-6) and aws_vs_aws != 10
+    assert managed["sensitivity"]["series"] == partner["sensitivity"]["series"]
+    both = "with a partner on both clouds AWS is cheaper by ${:,.2f}/month".format(
+        rest_managed["azure"] - rest_managed["awsWithPartner"]
+    )
+    assert (
+        both in managed["sentence"]
+        and both.replace("with a partner", "With the partner network") in partner["sentence"]
     )

@@ -166,10 +166,13 @@ def test_the_managed_headline_is_the_break_even_against_ground_station_on_demand
     rest = d["restMonthly"]
     expected = (rest["aws"] + MINUTES * 10 - rest["azure"]) / MINUTES
     assert d["headlineBreakEven"] == {"perMinute": pytest.approx(expected, abs=1e-6), "groundStation": "on demand"}
-    # the partner totals differ by the rest alone: |AWS rest - Azure rest|
+    # the partner totals differ by the rest alone: |AWS rest with a partner - Azure rest|, AWS's own
+    # less the telemetry Ground Station sends and a partner does not: 91.25 contacts x 570 s x
+    # 1,000 B/s = 0.0520125 GB a month, archived by Firehose at $0.035/GB
+    assert rest["aws"] - rest["awsWithPartner"] == pytest.approx(0.0520125 * 0.035, abs=1e-4)
     assert d["sentence"].endswith(
-        f"; with a partner on both clouds AWS is cheaper by ${abs(rest['aws'] - rest['azure']):,.2f}/month "
-        "at any partner price (for 3 contacts/day of 9.5 min per satellite)."
+        f"; with a partner on both clouds AWS is cheaper by ${abs(rest['awsWithPartner'] - rest['azure']):,.2f}"
+        "/month at any partner price (for 3 contacts/day of 9.5 min per satellite)."
     )
     assert rest["aws"] < rest["azure"]
 
@@ -180,7 +183,10 @@ def test_with_a_partner_the_headline_is_ground_station_on_demand_against_the_par
     bp = decision_blueprint(provider="partner", partner={"name": "ksat_lite", "price_per_minute_usd": 4})
     d = decision(bp, estimate(bp, catalogs))
     rest = d["restMonthly"]
-    expected = (rest["aws"] + 9125 - rest["azure"]) / 912.5
+    # AWS with Ground Station carries the rest it has with Ground Station: the partner's own plus
+    # the telemetry Firehose archives (0.0520125 GB at $0.035/GB, as above)
+    assert rest["awsWithGroundStation"] - rest["aws"] == pytest.approx(0.0520125 * 0.035, abs=1e-4)
+    expected = (rest["awsWithGroundStation"] + 9125 - rest["azure"]) / 912.5
     assert d["headlineBreakEven"] == {"perMinute": pytest.approx(expected, abs=1e-6), "groundStation": "on demand"}
     assert d["headlineBreakEven"]["perMinute"] == d["breakEvenPerMinute"]["azurePartnerVsAwsOnDemand"]
 

@@ -507,3 +507,38 @@ def test_the_steady_storage_sentence_says_what_its_gb_leave_out(reference):
         "Storage held at steady state, by the spec's lifecycle: hot 162 GB, cool 324 GB, cold 486 GB, archive "
         "2,313 GB (decimal GB, before the deleted data each cloud still keeps; the capacity lines bill binary GB)."
     ]
+
+
+def test_the_decision_gives_aws_s_rest_in_the_ground_segment_the_spec_did_not_choose():
+    """AWS + partner carries AWS's rest with a partner, which has no telemetry to pay for: at
+    100 kB/s over 4 contacts/day of 10 min, 1,216.67 min x 60 x 100,000 B = 7.3 GB a month, into
+    on-demand Kinesis at $0.08/GB and Firehose at $0.035/GB, $0.8395. The paragraph under the
+    table gives that figure beside the spec's own, and the partner copy gives Ground Station's."""
+    managed = _document({"usage.telemetry_kb_per_second": 100})[0]
+    partner = _document(
+        {
+            "usage.telemetry_kb_per_second": 100,
+            "ground_segment.provider": "partner",
+            "ground_segment.partner": {"name": "other"},
+        }
+    )[0]
+    rest = managed["decision"]["restMonthly"]
+    assert rest["aws"] == rest["awsWithGroundStation"]
+    assert rest["aws"] - rest["awsWithPartner"] == pytest.approx(7.3 * (0.08 + 0.035), abs=1e-3)
+    assert partner["decision"]["restMonthly"] == pytest.approx({**rest, "aws": rest["awsWithPartner"]}, abs=1e-3)
+    # $46.485 with a partner, shown half up as the report rounds every figure
+    assert (
+        "Monthly cost without the ground segment: AWS $47.32 ($46.49 with a partner network), Azure $136.33."
+        in (_texts(_section(managed, "Break-even partner price").after)[0])
+    )
+    assert (
+        "Monthly cost without the ground segment: AWS $46.49 ($47.32 with AWS Ground Station), Azure $136.33."
+        in (_texts(_section(partner, "Break-even partner price").after)[0])
+    )
+
+
+def test_the_decision_adds_no_other_mode_figure_that_reads_the_same_as_the_spec_s(reference):
+    """noaa20's telemetry of 1 kB/s moves AWS's rest by $0.0084: the same in cents, so said once."""
+    rest = reference["decision"]["restMonthly"]
+    assert 0 < rest["awsWithGroundStation"] - rest["awsWithPartner"] < 0.01
+    assert f"AWS ${rest['aws']:,.2f}, Azure" in _texts(_section(reference, "Break-even partner price").after)[0]

@@ -8,7 +8,11 @@ p with `provider: partner`. Each comparison is linear in p, so the break-even pr
     p* = (AWS rest + AWS ground - Azure rest) / partner minutes
 
 "Rest" is the known monthly cost of every non-ground line; prices that stay unknown are left
-out of both sides and named as conditions, never counted as zero. Ground-segment stream lines
+out of both sides and named as conditions, never counted as zero. AWS's rest depends on which
+ground segment feeds it (a partner sends no telemetry and writes a manifest per contact; Ground
+Station sends telemetry and writes a guiding file per downlink), so each AWS side carries its
+own: AWS with Ground Station the rest it has with Ground Station, AWS with a partner the rest it
+has with a partner, whichever of the two the spec chose. Ground-segment stream lines
 (a dataflow endpoint, a partner's live-delivery stream) are not part of the comparison either
 and are named when present. A mission with a satellite AWS Ground Station no longer supports
 (which the spec refuses with `provider: managed`) is offered no Ground Station alternative: no
@@ -24,7 +28,7 @@ from typing import Any
 from ..blueprint import Blueprint, build_blueprint
 from ..clouds import cloud_title
 from ..rounding import dollars
-from ..spec import MissionSpec
+from ..spec import MissionSpec, Partner
 from .catalog import Assumptions, Catalog
 from .model import CloudCost, CostEstimate, estimate
 
@@ -46,8 +50,10 @@ class Sides:
     """One mission's monthly figures that the comparison is linear in."""
 
     minutes: float  # partner minutes = AWS Ground Station minutes (the same contacts)
-    aws_rest: float
+    aws_rest: float  # with the spec's own ground segment
     azure_rest: float
+    aws_rest_partner: float  # with a partner network delivering to AWS
+    aws_rest_station: float  # with AWS Ground Station taking the contacts
     on_demand: float  # AWS Ground Station minutes at on-demand prices
     reserved: float | None  # at reserved prices, when every band's is supplied
     used: float  # AWS Ground Station minutes as AWS's total prices them (reserved where supplied)
@@ -56,10 +62,11 @@ class Sides:
     left_out: list[str]  # ground-segment lines outside the comparison, each with its cost or "not priced"
 
     def breakeven(self, ground: float | None, rest: float) -> float | None:
-        """Partner price per minute at which `rest + partner minutes` equals AWS's `aws_rest + ground`."""
+        """Partner price per minute at which `rest + partner minutes` equals AWS with Ground
+        Station, `aws_rest_station + ground`."""
         if ground is None or self.minutes <= 0:
             return None
-        return (self.aws_rest + ground - rest) / self.minutes
+        return (self.aws_rest_station + ground - rest) / self.minutes
 
 
 def _rest(cost: CloudCost) -> tuple[float, list[str]]:
@@ -92,7 +99,39 @@ def _ground_station_used(est: CostEstimate) -> tuple[float, str]:
     return sum(x.cost or 0.0 for x in lines), " and ".join(kinds) or "on demand"
 
 
-def sides(blueprint: Blueprint, est: CostEstimate) -> Sides:
+def _other_ground_segment(blueprint: Blueprint) -> Blueprint:
+    """The mission with the other ground segment on AWS: a partner network where the spec has
+    AWS Ground Station, Ground Station where it has a partner. The partner is named `other`
+    and nothing more: no partner detail is priced outside the ground segment."""
+    gs = blueprint.spec.ground_segment
+    if gs.provider == "managed":
+        update: dict[str, Any] = {"provider": "partner", "partner": Partner(name="other")}
+    else:
+        update = {"provider": "managed", "partner": None}
+    return build_blueprint(blueprint.spec.model_copy(update={"ground_segment": gs.model_copy(update=update)}))
+
+
+def _aws_rests(
+    blueprint: Blueprint, est: CostEstimate, assumptions: Assumptions | None, plans: dict[str, Any] | None
+) -> tuple[float, float, list[str]]:
+    """AWS's rest with a partner network and with Ground Station, and the price ids the other
+    mode leaves unknown. The spec's own mode is the estimate's; the other mode is estimated on
+    the same plan: outside the ground segment both modes plan the same AWS resources, and what
+    the switch moves is usage (a partner sends no telemetry and writes a manifest per contact,
+    Ground Station a guiding file per downlink)."""
+    own, own_unknown = _rest(est.clouds["aws"])
+    catalogs = {"aws": est.catalogs["aws"]}
+    other, other_unknown = _rest(estimate(_other_ground_segment(blueprint), catalogs, assumptions, plans).clouds["aws"])
+    unknown = [p for p in other_unknown if p not in own_unknown]
+    if blueprint.spec.ground_segment.provider == "partner":
+        return own, other, unknown
+    return other, own, unknown
+
+
+def sides(
+    blueprint: Blueprint, est: CostEstimate, assumptions: Assumptions | None = None, plans: dict[str, Any] | None = None
+) -> Sides:
+    """The figures of `est`, the estimate of `blueprint` (with `assumptions` and `plans`)."""
     aws_rest, aws_unknown = _rest(est.clouds["aws"])
     azure_rest, azure_unknown = _rest(est.clouds["azure"])
     on_demand, reserved = _ground_station(blueprint, est, est.catalogs["aws"])
@@ -112,11 +151,15 @@ def sides(blueprint: Blueprint, est: CostEstimate) -> Sides:
     ]
     # An unknown price of a left-out line is as much outside the figures as one of the rest.
     aws_unknown += [x.price_id for x in outside["aws"] if x.cost is None and x.price_id not in aws_unknown]
+    aws_rest_partner, aws_rest_station, other_unknown = _aws_rests(blueprint, est, assumptions, plans)
+    aws_unknown += [p for p in other_unknown if p not in aws_unknown]
     azure_unknown += [x.price_id for x in outside["azure"] if x.cost is None and x.price_id not in azure_unknown]
     return Sides(
         minutes=est.usage.billed_minutes(False) + est.usage.billed_minutes(True),
         aws_rest=aws_rest,
         azure_rest=azure_rest,
+        aws_rest_partner=aws_rest_partner,
+        aws_rest_station=aws_rest_station,
         on_demand=on_demand,
         reserved=reserved,
         used=used,
@@ -160,14 +203,16 @@ def sensitivity(
     grid = sorted({*CONTACTS_GRID, blueprint.spec.ground_segment.contacts_per_day})
     series = []
     for contacts in grid:
-        s = sides(blueprint, estimate(_with_contacts(blueprint, contacts), catalogs, assumptions, plans))
+        at = _with_contacts(blueprint, contacts)
+        s = sides(at, estimate(at, catalogs, assumptions, plans), assumptions, plans)
+        station = s.aws_rest_station
         series.append(
             {
                 "contactsPerDay": contacts,
-                "awsOnDemand": _money(s.aws_rest + s.on_demand) if ground_station else None,
-                "awsReserved": _money(None if s.reserved is None or not ground_station else s.aws_rest + s.reserved),
+                "awsOnDemand": _money(station + s.on_demand) if ground_station else None,
+                "awsReserved": _money(None if s.reserved is None or not ground_station else station + s.reserved),
                 "azureAtPrice": [_money(s.azure_rest + p * s.minutes) for p in prices],
-                "awsPartnerAtPrice": [_money(s.aws_rest + p * s.minutes) for p in prices],
+                "awsPartnerAtPrice": [_money(s.aws_rest_partner + p * s.minutes) for p in prices],
             }
         )
     return series
@@ -193,21 +238,22 @@ def _partner_sentence(s: Sides, price: float | None, on_demand: float | None, no
     """With `provider: partner` both clouds' totals carry the same partner minutes: they differ by
     their other lines at any partner price. AWS Ground Station is the alternative, not AWS's total,
     unless it is `not_offered` (a satellite it no longer supports): then the sentence says why."""
-    both = "Azure" if s.azure_rest < s.aws_rest else "AWS"
+    both = "Azure" if s.azure_rest < s.aws_rest_partner else "AWS"
     lead = (
         f"With the partner network on both clouds {both} is cheaper by "
-        f"{dollars(abs(s.aws_rest - s.azure_rest))}/month at any partner price"
+        f"{dollars(abs(s.aws_rest_partner - s.azure_rest))}/month at any partner price"
     )
     if price is not None:
         lead += (
-            f": at {dollars(price)}/min AWS costs {dollars(s.aws_rest + price * s.minutes)}/month and Azure "
+            f": at {dollars(price)}/min AWS costs {dollars(s.aws_rest_partner + price * s.minutes)}/month and Azure "
             f"{dollars(s.azure_rest + price * s.minutes)}/month"
         )
     if not_offered is not None:
         lead += f"; {not_offered}"
     elif on_demand is not None:
-        lead += f"; AWS with Ground Station on demand instead ({dollars(s.aws_rest + s.on_demand)}/month) would " + (
-            f"break even with Azure and the partner at {dollars(on_demand)}/min" if on_demand > 0 else NO_BREAK_EVEN
+        lead += (
+            f"; AWS with Ground Station on demand instead ({dollars(s.aws_rest_station + s.on_demand)}/month) would "
+            + (f"break even with Azure and the partner at {dollars(on_demand)}/min" if on_demand > 0 else NO_BREAK_EVEN)
         )
     return lead
 
@@ -219,7 +265,7 @@ NO_BREAK_EVEN = "cost less than Azure and the partner at any partner price"
 
 def _managed_sentence(s: Sides, price: float | None, on_demand: float | None) -> str:
     """AWS Ground Station as AWS's total prices it (reserved when supplied) against Azure + partner."""
-    aws = s.aws_rest + s.used
+    aws = s.aws_rest_station + s.used
     station = f"Ground Station {s.used_kind}"
     breakeven = s.breakeven(s.used, s.azure_rest)
     assert breakeven is not None  # minutes > 0: the caller returned otherwise
@@ -242,13 +288,13 @@ def _managed_sentence(s: Sides, price: float | None, on_demand: float | None) ->
             f"otherwise AWS with {station} ({dollars(s.used / s.minutes)}/min {rate}, {dollars(aws)}/month)"
         )
     if s.used_kind != "on demand" and on_demand is not None:
-        lead += f"; with Ground Station on demand ({dollars(s.aws_rest + s.on_demand)}/month) " + (
+        lead += f"; with Ground Station on demand ({dollars(s.aws_rest_station + s.on_demand)}/month) " + (
             f"the break-even would be {dollars(on_demand)}/min" if on_demand > 0 else f"AWS would {NO_BREAK_EVEN}"
         )
-    both = "Azure" if s.azure_rest < s.aws_rest else "AWS"
+    both = "Azure" if s.azure_rest < s.aws_rest_partner else "AWS"
     return lead + (
-        f"; with a partner on both clouds {both} is cheaper by {dollars(abs(s.aws_rest - s.azure_rest))}/month "
-        "at any partner price"
+        f"; with a partner on both clouds {both} is cheaper by {dollars(abs(s.aws_rest_partner - s.azure_rest))}"
+        "/month at any partner price"
     )
 
 
@@ -285,8 +331,8 @@ def _breakevens(s: Sides) -> dict[str, float | None]:
             (
                 s.breakeven(s.on_demand, s.azure_rest),
                 s.breakeven(s.reserved, s.azure_rest),
-                s.breakeven(s.on_demand, s.aws_rest),
-                s.breakeven(s.reserved, s.aws_rest),
+                s.breakeven(s.on_demand, s.aws_rest_partner),
+                s.breakeven(s.reserved, s.aws_rest_partner),
             ),
             strict=True,
         )
@@ -307,7 +353,7 @@ def decision(
     plans: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Break-even partner prices, the sensitivity series and the sentence the report leads with."""
-    s = sides(blueprint, est)
+    s = sides(blueprint, est, assumptions, plans)
     not_offered = ground_station_not_offered(blueprint.spec)
     breakeven = _breakevens(s) if not_offered is None else dict.fromkeys(BREAK_EVEN_KEYS)
     per_minute = s.on_demand / s.minutes if s.minutes else 0.0
@@ -324,7 +370,12 @@ def decision(
         "groundStationNotOffered": not_offered,
         "groundStationMonthly": _ground_station_monthly(s, not_offered is None),
         "groundStationOnDemandPerMinute": _money(per_minute),
-        "restMonthly": {"aws": _money(s.aws_rest), "azure": _money(s.azure_rest)},
+        "restMonthly": {
+            "aws": _money(s.aws_rest),
+            "azure": _money(s.azure_rest),
+            "awsWithPartner": _money(s.aws_rest_partner),
+            "awsWithGroundStation": _money(s.aws_rest_station) if not_offered is None else None,
+        },
         "notPriced": {cloud: [f"{cloud}.{p}" for p in ids] for cloud, ids in s.unknown.items()},  # as every price id
         "leftOut": s.left_out,
         "breakEvenPerMinute": breakeven,

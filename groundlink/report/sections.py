@@ -141,9 +141,8 @@ def _decision(doc: dict[str, Any]) -> Section:
     after = [
         _c(
             f"Partner minutes: {num(d['partnerMinutesPerMonth'])}/month. Monthly cost without the ground segment: "
-            f"AWS {usd(rest['aws'])}, Azure {usd(rest['azure'])}. Prices not known are left out of both sides: "
-            + (", ".join(p for ids in d["notPriced"].values() for p in ids) or "none")
-            + "."
+            f"AWS {usd(rest['aws'])}{_other_mode(rest)}, Azure {usd(rest['azure'])}. Prices not known are left out "
+            "of both sides: " + (", ".join(p for ids in d["notPriced"].values() for p in ids) or "none") + "."
         ),
         *[_c(f"Not in the comparison: {x}", "gap") for x in d["leftOut"]],
     ]
@@ -154,6 +153,17 @@ def _decision(doc: dict[str, Any]) -> Section:
         chart="sensitivity",
         after=after,
     )
+
+
+def _other_mode(rest: dict[str, Any]) -> str:
+    """AWS's rest with the ground segment the spec did not choose, which its side of the decision
+    carries: a partner sends no telemetry and writes manifests, Ground Station the reverse."""
+    station, partner = rest["awsWithGroundStation"], rest["awsWithPartner"]
+    if station is None or usd(station) == usd(partner):  # the same as shown: nothing to add
+        return ""
+    if rest["aws"] == station:
+        return f" ({usd(partner)} with a partner network)"
+    return f" ({usd(station)} with AWS Ground Station)"
 
 
 def _retirement(doc: dict[str, Any]) -> Section:
