@@ -37,20 +37,32 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# A variable's value as one shell word, whatever it holds (spaces, quotes, `;`):
+# `make compare OUT="my reports"` writes my reports/, and `make demo DEMO="my docs"` never reaches docs/.
+quote = '$(subst ','\'',$(1))'
+
 compare: $(STAMP)
-	$(BIN)/groundlink compare $(SPEC) --out $(OUT)
+	$(BIN)/groundlink compare $(call quote,$(SPEC)) --out $(call quote,$(OUT))
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py
 
 # A synthetic delivery (two contacts, with a gap, a duplicate, a corrupt header and a truncated
-# packet), processed into products, then the documented example queries run over them.
+# packet), processed into products, then the documented example queries run over them. A run
+# replaces what an earlier run made (raw/ and products/ of a DEMO holding DEMO_MARK), and nothing
+# else: a DEMO that is a directory of anything else is refused, not emptied.
 DEMO ?= out/demo
+DEMO_MARK := .groundlink-demo
 demo: $(STAMP)
-	rm -rf $(DEMO)
-	$(BIN)/python -m tests.contactgen $(DEMO)/raw
-	$(BIN)/groundlink process $(DEMO)/raw --out $(DEMO)/products
-	$(BIN)/groundlink query $(DEMO)/products --examples
+	@demo=$(call quote,$(DEMO)); \
+	if [ -e "$$demo" ] && [ ! -e "$$demo/$(DEMO_MARK)" ] && [ -n "$$(ls -A -- "$$demo" 2>&1)" ]; then \
+		echo "make demo: DEMO=$$demo exists and make demo did not make it (no $(DEMO_MARK) in it): nothing removed; name a new directory or remove it yourself" >&2; \
+		exit 2; \
+	fi; \
+	rm -rf -- "$$demo/raw" "$$demo/products" && mkdir -p -- "$$demo" && touch -- "$$demo/$(DEMO_MARK)"
+	$(BIN)/python -m tests.contactgen $(call quote,$(DEMO)/raw)
+	$(BIN)/groundlink process $(call quote,$(DEMO)/raw) --out $(call quote,$(DEMO)/products)
+	$(BIN)/groundlink query $(call quote,$(DEMO)/products) --examples
 
 # The contact processor's third-party wheels for each cloud's function runtime (needs PyPI):
 # build/processing/aws-lambda-layer.zip and azure-python-packages.zip, the same bytes for the
@@ -60,7 +72,7 @@ function-deps: $(STAMP)
 
 # The Flex app's package for SPEC, uploaded by the deployer with Entra ID (docs/processing.md).
 flex-package: $(STAMP)
-	$(BIN)/python -m groundlink.flexpackage $(SPEC)
+	$(BIN)/python -m groundlink.flexpackage $(call quote,$(SPEC))
 
 schema: $(STAMP)
 	$(BIN)/groundlink schema > schema/mission.schema.json

@@ -1,0 +1,82 @@
+"""The Makefile's targets with paths a user gives them: one argument each, whatever the path
+holds, and `make demo` never removes what it did not make. `DEMO="my docs"` unquoted was
+`rm -rf my docs`: the checkout's docs/ went."""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="no make here")
+
+
+def _make(where: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The checkout's Makefile run from `where`, never from the checkout: a recipe that splits a
+    path in two reaches `where`'s files, not the checkout's. -o: no virtual environment is built."""
+    return subprocess.run(
+        ["make", "--no-print-directory", "-f", str(ROOT / "Makefile"), "-o", ".venv/.installed", *args],
+        cwd=where,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("name", ["a b", "it's", "x; touch pwned", "a`id`b", "-rf"])
+def test_compare_gives_the_spec_and_the_report_directory_as_one_argument_each(tmp_path: Path, name: str) -> None:
+    spec, out = tmp_path / f"{name}.yaml", tmp_path / name
+    run = _make(tmp_path, "-n", "compare", f"SPEC={spec}", f"OUT={out}")
+    assert run.returncode == 0, run.stderr
+    (command,) = [line for line in run.stdout.splitlines() if "groundlink compare" in line]
+    assert shlex.split(command)[1:] == ["compare", str(spec), "--out", str(out)]
+
+
+def test_demo_refuses_a_directory_it_did_not_make_and_removes_nothing(tmp_path: Path) -> None:
+    """`rm -rf my docs` from `tmp_path` removed its my/ and docs/ (from the checkout, its docs/)."""
+    for directory in ("my", "docs", "my docs"):
+        (tmp_path / directory).mkdir()
+        (tmp_path / directory / "keep.txt").write_text("mine")
+    (tmp_path / "my docs" / "raw").mkdir()  # a real delivery, say: not the demo's
+    run = _make(tmp_path, "demo", "DEMO=my docs")
+    assert run.returncode == 2
+    assert run.stderr.splitlines()[0] == (
+        "make demo: DEMO=my docs exists and make demo did not make it (no .groundlink-demo in it): "
+        "nothing removed; name a new directory or remove it yourself"
+    )
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
+        "docs",
+        "docs/keep.txt",
+        "my",
+        "my docs",
+        "my docs/keep.txt",
+        "my docs/raw",
+        "my/keep.txt",
+    ]
+
+
+def test_demo_replaces_only_the_raw_and_products_of_a_directory_it_made(tmp_path: Path) -> None:
+    """What a run left is replaced by the next (its DEMO holds .groundlink-demo); a file of the
+    user's beside them stays. The commands that write them are given the directory as one word."""
+    demo = tmp_path / "it's demo"
+    demo.mkdir()
+    (demo / ".groundlink-demo").touch()
+    (demo / "notes.txt").write_text("mine")
+    for stale in ("raw", "products"):
+        (demo / stale).mkdir()
+        (demo / stale / "old").write_text("from the last run")
+    dry = _make(tmp_path, "-n", "demo", f"DEMO={demo}")
+    commands = [shlex.split(line) for line in dry.stdout.splitlines() if "groundlink " in line or "contactgen" in line]
+    assert [c[1:] for c in commands] == [
+        ["-m", "tests.contactgen", f"{demo}/raw"],
+        ["process", f"{demo}/raw", "--out", f"{demo}/products"],
+        ["query", f"{demo}/products", "--examples"],
+    ]
+    # the first recipe line alone (the one that clears the last run), as make runs it
+    clear = dry.stdout.split("\n.venv/bin/python -m tests.contactgen")[0]
+    subprocess.run(["sh", "-c", clear], check=True, cwd=tmp_path)
+    assert sorted(p.name for p in demo.iterdir()) == [".groundlink-demo", "notes.txt"]
