@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from . import interrupt
 from .errors import EXIT_OK, EXIT_OUTPUT_CLOSED, EXIT_OUTPUT_FAILED
-from .path_args import DIR, FILE, INPUT, INTO, OLD, SPEC, PathArg, keep_empty
+from .path_args import DIR, FILE, INPUT, INPUT_DIR, INTO, OLD, SPEC, PathArg, keep_empty
 
 
 class Command(NamedTuple):
@@ -86,14 +86,14 @@ def commands() -> tuple[Command, ...]:
             "process a contact's capture files into frame streams, a frame index and a summary",
             processing_commands.configure_process,
             processing_commands.run_process,
-            paths=(PathArg("contact_dir", INPUT), PathArg("--out", INTO)),
+            paths=(PathArg("contact_dir", INPUT_DIR), PathArg("--out", INTO)),
         ),
         Command(
             "query",
             "SQL (DuckDB) over a products directory, the local stand-in for Athena and Synapse",
             processing_commands.configure_query,
             processing_commands.run_query,
-            paths=(PathArg("products_dir", INPUT),),
+            paths=(PathArg("products_dir", INPUT_DIR),),
         ),
         Command(
             "preflight",

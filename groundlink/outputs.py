@@ -143,7 +143,8 @@ def write_text(path: Path, text: str) -> None:
         return
     target = file_location(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    short = sibling_stem(target.name, MKSTEMP_RANDOM + len(".tmp"), target.parent)
+    fd, name = tempfile.mkstemp(prefix=f".{short}.", suffix=".tmp", dir=target.parent)
     try:
         with open(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
@@ -154,6 +155,22 @@ def write_text(path: Path, text: str) -> None:
     except BaseException:
         Path(name).unlink(missing_ok=True)
         raise
+
+
+MKSTEMP_RANDOM = 8  # the characters tempfile puts between a prefix and a suffix
+
+
+def sibling_stem(name: str, room: int, parent: Path) -> str:
+    """`name`, cut at a character, so that a hidden sibling `.NAME.` plus `room` more bytes is
+    one name the file system of `parent` takes: a file or report named with NAME_MAX bytes (255)
+    could not be written, as its temporary sibling's name was longer than that."""
+    try:
+        limit = os.pathconf(parent, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        limit = 255
+    while name and len(os.fsencode(f".{name}.")) + room > limit:
+        name = name[:-1]
+    return name
 
 
 def _is_standard_output(path: Path) -> bool:
@@ -238,6 +255,10 @@ def check_dir_target(path: Path, flag: str, into: bool = False) -> None:
     directory above it may well be read-only)."""
     if path.exists() and not path.is_dir():
         raise UsageError(f"{flag} {path}: exists and is not a directory")
+    if into and path.is_symlink() and not path.exists():
+        # written into, it must be made first, and nothing can be made through a broken link:
+        # said now, not after every contact was processed and failed on it
+        raise UsageError(f"{flag} {path}: {standing(path)}")
     if not into and os.path.ismount(path):
         # a directory replaced whole is renamed into place, and a mount point cannot be (EBUSY)
         raise UsageError(

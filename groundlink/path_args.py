@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import functools
 import os
 import shutil
@@ -25,23 +26,25 @@ import stat
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, NoReturn
 
 from .errors import UsageError
-from .outputs import lies_under
+from .inputs import InputError
+from .outputs import lies_under, reason
 
 SPEC = "spec"  # read: a mission spec, read again and again (copied once when not a file)
 OLD = "old"  # read: a spec, a plan or a checkpoint, read twice (copied once when not a file)
-INPUT = "input"  # read once
+INPUT = "input"  # read once: a file whose problems are lines naming it (`FILE: ...`)
+INPUT_DIR = "input_dir"  # read: a directory, whose problems are the command's usage errors (`groundlink: DIR: ...`)
 FILE = "file"  # written: a file
 DIR = "dir"  # written: a directory, replaced whole
 INTO = "into"  # written: a directory written into, whose command keeps it apart from its inputs itself
-READS = (SPEC, OLD, INPUT)
+READS = (SPEC, OLD, INPUT, INPUT_DIR)
 
 
 class PathArg(NamedTuple):
     flag: str  # as the user writes it: "--json", or a positional argument's name ("spec")
-    role: str  # SPEC, OLD, INPUT, FILE, DIR or INTO
+    role: str  # SPEC, OLD, INPUT, INPUT_DIR, FILE, DIR or INTO
 
     @property
     def dest(self) -> str:
@@ -183,6 +186,39 @@ def _leave_a_deleted_directory(values: Sequence[tuple[PathArg, str]]) -> None:
     os.chdir("/")
 
 
+def _refuse_unusable(arg: PathArg, value: str) -> None:
+    """UsageError for a path the system cannot even look up: longer than PATH_MAX or with a name
+    longer than NAME_MAX (ENAMETOOLONG), behind a directory this process may not search (EACCES),
+    a loop of symbolic links (ELOOP). pathlib's `exists` and `is_dir` raise some of those instead
+    of answering, which ended commands in a traceback, and a loop given as --json was replaced
+    by a file. A path that is not there is for the command to judge, but a name too long to be
+    created is refused now, before anything is read."""
+    named = f"{arg.flag} {value}" if arg.flag.startswith("-") else value
+    try:
+        os.stat(value)
+        return
+    except OSError as error:
+        if error.errno not in (errno.ENOENT, errno.ENOTDIR):
+            _refuse(arg, named, reason(error))
+    except ValueError as error:  # a NUL in the path
+        _refuse(arg, named, str(error))
+    existing = next((p for p in Path(os.path.abspath(value)).parents if p.is_dir()), Path("/"))
+    try:
+        name_max = os.pathconf(existing, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        name_max = 255
+    if any(len(os.fsencode(part)) > name_max for part in Path(value).parts):
+        _refuse(arg, named, os.strerror(errno.ENAMETOOLONG))
+
+
+def _refuse(arg: PathArg, named: str, why: str) -> NoReturn:
+    """As the command's own errors about that argument are worded: a file read is a line naming
+    it (as a spec's, a plan's or a price file's problems are), anything else a usage error."""
+    if arg.role in (SPEC, OLD, INPUT):
+        raise InputError(f"{named}: cannot read ({why})")
+    raise UsageError(f"{named}: cannot {'read' if arg.role in READS else 'write'} ({why})")
+
+
 @contextlib.contextmanager
 def prepared(args: argparse.Namespace, declared: Sequence[PathArg]) -> Iterator[None]:
     """Check the `declared` path arguments of `args` and, for the block, swap a private copy
@@ -196,6 +232,8 @@ def prepared(args: argparse.Namespace, declared: Sequence[PathArg]) -> Iterator[
             # as `--json -` is refused: `-` is no name of standard input here, /dev/stdin is
             raise UsageError(f"{arg.flag} -: standard input is not a file here; give a file path (or /dev/stdin)")
     _leave_a_deleted_directory(values)
+    for arg, value in values:
+        _refuse_unusable(arg, value)
     inputs = [(arg.label, value) for arg, value in values if arg.role in READS]
     args.path_inputs = inputs
     for arg, value in values:

@@ -156,6 +156,20 @@ def test_a_rerun_replaces_the_previous_report_whole(tmp_path, monkeypatch):
     assert set(result.timings) == {"plan_aws", "plan_azure", "total"}
 
 
+def test_a_report_named_with_the_longest_name_the_system_takes_is_written_and_rewritten(tmp_path, monkeypatch):
+    """A name of NAME_MAX bytes (255) is a name like any other; its hidden siblings (the report
+    being written, the one it replaces) were longer than that, and the run failed on them."""
+    import os
+
+    monkeypatch.setattr(plan_runs, "run_plans", _fake_runs())
+    out = tmp_path / ("r" * os.pathconf(tmp_path, "PC_NAME_MAX"))
+    run_compare(NOAA20, out)
+    (out / "report.md").write_text("from an older run")
+    run_compare(NOAA20, out)
+    assert (out / "report.md").read_text().startswith("# groundlink compare")
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]
+
+
 def test_a_rerun_never_deletes_a_file_it_did_not_write(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(plan_runs, "run_plans", _fake_runs())
     out = tmp_path / "out"

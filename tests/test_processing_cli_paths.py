@@ -49,7 +49,8 @@ def test_a_path_longer_than_path_max_is_one_line_and_exit_2(
     line = _one_line(capsys)
     named = f"--out {tmp_path}/o/bbb" if where == "--out" else f"{tmp_path}/o/bbb"
     assert line.startswith(f"groundlink: {named}")
-    assert line.endswith(": cannot use this path (File name too long)") and len(line) <= MAX_LINE
+    verb = "write" if where == "--out" else "read"
+    assert line.endswith(f": cannot {verb} (File name too long)") and len(line) <= MAX_LINE
     assert sorted(p.name for p in tmp_path.iterdir()) == ["raw"]
 
 
@@ -64,7 +65,7 @@ def test_a_long_path_in_an_error_line_keeps_its_reason(
     line = _one_line(capsys)
     assert len(line) == MAX_LINE and "…" in line
     assert line.startswith(f"groundlink: --out {tmp_path}/o_long/aaa")
-    assert line.endswith("aaa: cannot use this path (File name too long)")
+    assert line.endswith("aaa: cannot write (File name too long)")
 
 
 def test_a_file_where_a_product_directory_must_go_is_named_and_no_directory_is_left(

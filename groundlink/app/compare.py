@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from .. import interrupt
 from ..clouds import CLOUDS, cloud_title
 from ..errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
-from ..outputs import file_location, writing
+from ..outputs import file_location, sibling_stem, writing
 from . import diff_command
 
 if TYPE_CHECKING:
@@ -126,7 +126,15 @@ def _sibling(out: Path, kind: str) -> Path:
     """A hidden directory beside `out` for compare's own use (`.NAME.tmp-...` for the report
     being written, `.NAME.old-...` for the one it replaces), named before it is made: a signal
     can stop the run between any two steps, and the clean-up must know what the run made."""
-    return out.parent / f".{out.name}.{kind}-{os.urandom(5).hex()}"
+    return out.parent / f".{_stem(out, kind)}.{kind}-{os.urandom(SIBLING_RANDOM_BYTES).hex()}"
+
+
+SIBLING_RANDOM_BYTES = 5
+
+
+def _stem(out: Path, kind: str) -> str:
+    """The report's name as its siblings carry it: cut so that they are names the system takes."""
+    return sibling_stem(out.name, len(kind) + 1 + 2 * SIBLING_RANDOM_BYTES, out.parent)
 
 
 def _replace_dir(tmp: Path, out: Path) -> None:
@@ -156,7 +164,7 @@ def _say_leftovers(out: Path) -> None:
     removed by the run that made it, and it may belong to a compare still running, so it is
     named, never deleted. An `.old-` one holds the report that compare was replacing."""
     for kind, what in (("old", "the report it was replacing"), ("tmp", "a half-written report")):
-        for path in sorted(out.parent.glob(f".{glob.escape(out.name)}.{kind}-*")):
+        for path in sorted(out.parent.glob(f".{glob.escape(_stem(out, kind))}.{kind}-*")):
             print(
                 f"groundlink: {path} was left by a compare that was stopped outright: {what}; "
                 f"delete it unless a compare into {out} is still running",

@@ -87,29 +87,6 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _check_path(path: Path, what: str) -> None:
-    """UsageError for a path argument the system cannot even look up: longer than PATH_MAX or
-    with a name longer than NAME_MAX (ENAMETOOLONG), behind a directory this process may not
-    search (EACCES). pathlib's `exists` and `is_dir` raise those instead of answering, which
-    ended the command in a traceback. A path that is not there is for the caller to judge."""
-    from ..errors import UsageError
-    from ..outputs import reason
-
-    try:
-        os.stat(path)
-    except OSError as error:
-        if error.errno not in (errno.ENOENT, errno.ENOTDIR, errno.ELOOP):
-            raise UsageError(f"{what}: cannot use this path ({reason(error)})") from None
-        # not there yet: a name too long to create fails only when it is written, after the reading
-        existing = next((p for p in Path(os.path.abspath(path)).parents if p.is_dir()), Path("/"))
-        try:
-            name_max = os.pathconf(existing, "PC_NAME_MAX")
-        except (OSError, ValueError):
-            name_max = 255
-        if any(len(os.fsencode(part)) > name_max for part in path.parts):
-            raise UsageError(f"{what}: cannot use this path ({os.strerror(errno.ENAMETOOLONG)})") from None
-
-
 def _write_failed(out: Path, error: OSError, contact_id: str) -> str:
     """A write under --out that failed, in one line naming the path that failed (the
     OSError's own; without one, a write into an open file, the contact being written), and for
@@ -152,8 +129,6 @@ def run_process(args: argparse.Namespace) -> int:
     for flag, value in (("--satellite", args.satellite), ("--contact-id", args.contact_id)):
         if value is not None and (why := name_problem(value)):
             raise UsageError(f"{flag}: {why}")
-    _check_path(args.contact_dir, str(args.contact_dir))
-    _check_path(args.out, f"--out {args.out}")
     if not args.contact_dir.is_dir():
         raise UsageError(f"{args.contact_dir}: {_not_a_directory(args.contact_dir)}")
     _check_apart(args.contact_dir, args.out)
@@ -334,7 +309,6 @@ def run_query(args: argparse.Namespace) -> int:
     from ..processing.query import NotProducts, QueryRefused, check_products, error_line, streamed_query
     from ..report.terminal import report_console
 
-    _check_path(args.products_dir, str(args.products_dir))
     if not args.products_dir.is_dir():
         raise UsageError(f"{args.products_dir}: {_not_a_directory(args.products_dir)}")
     if (args.sql is None) == (not args.examples):
