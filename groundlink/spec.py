@@ -28,7 +28,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_core import ErrorDetails, PydanticCustomError
+from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError, ValidationError
 
 from . import apishapes, limits
 from .clouds import PROVIDER_REGION_KEYS
@@ -95,6 +95,26 @@ def _fail(field: str | tuple[str | int, ...], message: str) -> PydanticCustomErr
     """An error attached to `field` of the model being validated: a dotted path, or a tuple
     of path parts when a part (a tag key) may itself hold dots."""
     return PydanticCustomError("spec", "{message}", {"field": field, "message": message})
+
+
+class _Problems:
+    """What one validator finds wrong, said all at once: a validator that raised at its first
+    problem hid the others (memory_mb and timeout_seconds both out of bounds named one), where
+    validate promises one line per problem. Each is a `_fail` error, raised together by `raise_any`."""
+
+    def __init__(self, title: str) -> None:
+        self.title = title
+        self.found: list[PydanticCustomError] = []
+
+    def add(self, field: str | tuple[str | int, ...], message: str) -> None:
+        self.found.append(_fail(field, message))
+
+    def raise_any(self) -> None:
+        if len(self.found) == 1:
+            raise self.found[0]
+        if self.found:  # pydantic puts each at its field's path, under the model's own
+            details = [InitErrorDetails(type=error, loc=(), input=None) for error in self.found]
+            raise ValidationError.from_exception_data(self.title, details)
 
 
 def _schema_range(bounds: tuple[float, float]) -> dict[str, JsonValue]:
@@ -380,12 +400,13 @@ class Downlink(_Model):
 
     @model_validator(mode="after")
     def _check(self) -> Downlink:
+        problems = _Problems("downlink")
         if self.delivery == "demod_decode":
             explicit = (self.demodulation_json is not None, self.decode_json is not None)
             if self.preset and any(explicit):
-                raise _fail("preset", "give a preset or demodulation_json+decode_json, not both")
-            if not self.preset and any(explicit) and not all(explicit):
-                raise _fail(
+                problems.add("preset", "give a preset or demodulation_json+decode_json, not both")
+            elif not self.preset and any(explicit) and not all(explicit):
+                problems.add(
                     "preset",
                     f"demod_decode needs a preset ({', '.join(PRESETS)}) or both demodulation_json and decode_json",
                 )
@@ -393,26 +414,30 @@ class Downlink(_Model):
                 text = getattr(self, key)
                 if text is None:
                     continue
+                # one problem a field: each check reads what the one before found sound
+                kind = "demodulation" if key == "demodulation_json" else "decode"
                 if len(text) > limits.DEMOD_DECODE_JSON_MAX_CHARS:
-                    raise _fail(
+                    problems.add(
                         key, f"{len(text)} characters is over {limits.DEMOD_DECODE_JSON_MAX_CHARS} (AWS Ground Station)"
                     )
-                outside = _outside_json_string(text)
-                if outside:
-                    raise _fail(key, outside)
-                problem = json_shape_problem(text, "demodulation" if key == "demodulation_json" else "decode")
-                if problem:
-                    raise _fail(key, problem)
-            if self.decode_json is not None and egress_node_of(self.decode_json) is None:
-                raise _fail("decode_json", "has no *_EGRESS node (the dataflow edge needs one)")
-            if self.preset:
-                self._check_preset(PRESETS[self.preset])
+                elif outside := _outside_json_string(text):
+                    problems.add(key, outside)
+                elif problem := json_shape_problem(text, kind):
+                    problems.add(key, problem)
+                elif key == "decode_json" and egress_node_of(text) is None:
+                    problems.add("decode_json", "has no *_EGRESS node (the dataflow edge needs one)")
             if self.digif_mbps is not None:
-                raise _fail("digif_mbps", "only applies to delivery: digif")
+                problems.add("digif_mbps", "only applies to delivery: digif")
+            if self.preset:
+                try:
+                    self._check_preset(PRESETS[self.preset])
+                except PydanticCustomError as error:
+                    problems.found.append(error)
         else:
             for key in ("preset", "demodulation_json", "decode_json"):
                 if getattr(self, key) is not None:
-                    raise _fail(key, "only applies to delivery: demod_decode")
+                    problems.add(key, "only applies to delivery: demod_decode")
+        problems.raise_any()
         return self
 
     def gb_in(self, seconds: float) -> float:
@@ -611,14 +636,16 @@ class Satellite(_Model):
 
     @model_validator(mode="after")
     def _check(self) -> Satellite:
+        problems = _Problems("satellite")
         names = [d.name for d in self.downlinks]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
-            raise _fail("downlinks", f"duplicate downlink names {dupes}")
+            problems.add("downlinks", f"duplicate downlink names {dupes}")
         if self.tle:
             for number, line in enumerate(self.tle, start=1):
-                if int(line[2:7]) != self.norad_id:
-                    raise _fail("tle", f"line {number} is for NORAD {int(line[2:7])}, not {self.norad_id}")
+                if int(line[2:7]) != self.norad_id:  # each line names its own
+                    problems.add("tle", f"line {number} is for NORAD {int(line[2:7])}, not {self.norad_id}")
+        problems.raise_any()
         return self
 
 
@@ -679,14 +706,17 @@ def public_ipv4_ranges(values: list[str], field: str, rules: str, narrowest: int
     import ipaddress
 
     seen: dict[ipaddress.IPv4Network, int] = {}
+    problems = _Problems(field)
     for i, value in enumerate(values):
         if not re.fullmatch(IPV4_OR_CIDR_PATTERN, value):
-            raise _fail((i,), f"{show(value)} is not an IPv4 address or CIDR range; {ADDRESS_FORMS}")
+            problems.add((i,), f"{show(value)} is not an IPv4 address or CIDR range; {ADDRESS_FORMS}")
+            continue
         try:
             network = ipaddress.IPv4Network(value, strict=True)
         except ValueError:
             network = ipaddress.IPv4Network(value, strict=False)
-            raise _fail((i,), f"{value} has host bits set; allowed: {network} (the range it lies in)") from None
+            problems.add((i,), f"{value} has host bits set; allowed: {network} (the range it lies in)")
+            continue
         if (
             network.is_loopback
             or network.is_link_local
@@ -694,12 +724,13 @@ def public_ipv4_ranges(values: list[str], field: str, rules: str, narrowest: int
             or network.is_reserved
             or any(network.overlaps(ipaddress.IPv4Network(block)) for block in limits.RFC1918_BLOCKS)
         ):
-            raise _fail((i,), f"{value} is not a public range ({rules} refuse private ranges)")
-        if "/" in value and network.prefixlen > narrowest:
-            raise _fail((i,), f"{value}: {rules} take /{narrowest} or wider ranges; give a single address bare")
-        if network in seen:
-            raise _fail((i,), f"{value} repeats {field}[{seen[network]}]")
-        seen[network] = i
+            problems.add((i,), f"{value} is not a public range ({rules} refuse private ranges)")
+        elif "/" in value and network.prefixlen > narrowest:
+            problems.add((i,), f"{value}: {rules} take /{narrowest} or wider ranges; give a single address bare")
+        elif network in seen:
+            problems.add((i,), f"{value} repeats {field}[{seen[network]}]")
+        seen.setdefault(network, i)
+    problems.raise_any()
     return values
 
 
@@ -744,6 +775,7 @@ class GroundSegment(_Model):
 
     @model_validator(mode="after")
     def _check(self) -> GroundSegment:
+        problems = _Problems("ground_segment")
         for key, bounds in (
             ("min_contact_seconds", limits.MIN_CONTACT_SECONDS),
             ("pre_pass_seconds", limits.PASS_PADDING_SECONDS),
@@ -751,28 +783,31 @@ class GroundSegment(_Model):
         ):
             value = getattr(self, key)
             if not _range(value, bounds):
-                raise _fail(key, f"{value} is outside {bounds[0]}-{bounds[1]} (AWS Ground Station mission profile)")
+                problems.add(key, f"{value} is outside {bounds[0]}-{bounds[1]} (AWS Ground Station mission profile)")
         if self.provider == "partner" and self.partner is None:
-            raise _fail(
+            problems.add(
                 "partner", "provider: partner needs a partner (name: ksat_lite, viasat_rte, rbc_signals or other)"
             )
         if self.provider == "managed" and self.partner is not None:
-            raise _fail("partner", "only applies to provider: partner")
+            problems.add("partner", "only applies to provider: partner")
         daily = self.contacts_per_day * self.contact_minutes
         if daily > limits.MINUTES_PER_DAY:  # one satellite, received by one antenna at a time
-            raise _fail(
+            problems.add(
                 "contacts_per_day",
                 f"{_fmt(self.contacts_per_day)} contacts of {_fmt(self.contact_minutes)} minutes (contact_minutes) "
                 f"are {daily:,.0f} minutes a day, more than the {limits.MINUTES_PER_DAY:,} a day has; allowed: "
                 f"contacts_per_day x contact_minutes up to {limits.MINUTES_PER_DAY:,}",
             )
-        if self.contact_minutes * 60 < self.min_contact_seconds:
-            raise _fail(
+        if _range(self.min_contact_seconds, limits.MIN_CONTACT_SECONDS) and (
+            self.contact_minutes * 60 < self.min_contact_seconds
+        ):
+            problems.add(
                 "contact_minutes",
                 f"{_fmt(self.contact_minutes)} min{_default_note(self, 'contact_minutes')} is shorter than "
                 f"min_contact_seconds {self.min_contact_seconds}{_default_note(self, 'min_contact_seconds')}; "
                 f"allowed: {_fmt(self.min_contact_seconds / 60)} min or more",
             )
+        problems.raise_any()
         return self
 
 
@@ -962,14 +997,16 @@ class Analytics(_Model):
 
     @model_validator(mode="after")
     def _check(self) -> Analytics:
+        problems = _Problems("analytics")
         if self.serverless_sql and not self.catalog:
-            raise _fail("serverless_sql", "needs catalog: true (queries read the catalog's tables)")
+            problems.add("serverless_sql", "needs catalog: true (queries read the catalog's tables)")
         if self.query_bytes_scanned_cutoff_gb * 1e9 < limits.ATHENA_MIN_CUTOFF_BYTES:  # as the schema's minimum
-            raise _fail(
+            problems.add(
                 "query_bytes_scanned_cutoff_gb",
                 f"{_fmt(self.query_bytes_scanned_cutoff_gb)} is under {limits.ATHENA_MIN_CUTOFF_BYTES / 1e9:.8f} "
                 "(10 MiB, the least pulumi-aws takes for Athena's per-query limit)",
             )
+        problems.raise_any()
         return self
 
 
@@ -1033,19 +1070,21 @@ class Capture(_Model):
 
     @model_validator(mode="after")
     def _check(self) -> Capture:
-        try:
-            self.capture_format()
-        except ValueError as error:
-            field, _, message = str(error).partition(": ")
-            values = getattr(self, field, None)
-            if isinstance(values, list):  # name the item: its message starts with the value
-                bad = message.split(" ", 1)[0]
-                field = next((f"{field}[{i}]" for i, v in enumerate(values) if str(v) == bad), field)
-            raise _fail(field, message) from None
+        # CaptureFormat says the first thing wrong; asked of each value alone, it says every one
+        problems = _Problems("capture")
+        alone: list[tuple[str, dict[str, Any]]] = [("cadu_length", {"cadu_length": self.cadu_length})]
+        for field in ("spacecraft_ids", "udp_ports"):
+            alone += [(f"{field}[{i}]", {field: frozenset({v})}) for i, v in enumerate(getattr(self, field))]
+        for field, value in alone:
+            try:
+                CaptureFormat(**value)
+            except ValueError as error:
+                problems.add(field, str(error).partition(": ")[2])
         for field in ("spacecraft_ids", "udp_ports"):
             values = getattr(self, field)
             if len(set(values)) != len(values):
-                raise _fail(field, f"{values} names a value twice")
+                problems.add(field, f"{values} names a value twice")
+        problems.raise_any()
         return self
 
     def setting(self) -> str:
@@ -1112,10 +1151,11 @@ class Processing(_Model):
 
     @model_validator(mode="after")
     def _check(self) -> Processing:
+        problems = _Problems("processing")
         # the function's memory on both clouds: Lambda's smallest up to Flex Consumption's largest
         lo, flex = limits.LAMBDA_MEMORY_MB[0], limits.FLEX_INSTANCE_MEMORY_MB
         if self.memory_mb < lo:
-            raise _fail(
+            problems.add(
                 "memory_mb", f"{self.memory_mb} is under {lo}, the smallest AWS Lambda memory; allowed: {lo}-{flex[-1]}"
             )
         if self.memory_mb > flex[-1]:
@@ -1124,7 +1164,7 @@ class Processing(_Model):
                 if self.mode == "function"
                 else "a container job's memory is container_memory_gb"
             )
-            raise _fail(
+            problems.add(
                 "memory_mb",
                 f"{self.memory_mb} is over {flex[-1]}, the largest Azure Functions Flex Consumption instance "
                 f"({', '.join(map(str, flex))} MB); allowed: {lo}-{flex[-1]}; {more}",
@@ -1132,77 +1172,89 @@ class Processing(_Model):
         bounds = limits.LAMBDA_TIMEOUT_SECONDS if self.mode == "function" else limits.CONTAINER_TIMEOUT_SECONDS
         if not _range(self.timeout_seconds, bounds):
             where = "AWS Lambda maximum; use mode: container_job for longer" if self.mode == "function" else "job"
-            raise _fail(
+            problems.add(
                 "timeout_seconds",
                 f"{self.timeout_seconds} is outside {bounds[0]}-{bounds[1]} in mode {self.mode} ({where})",
             )
         # what only a deployed processor needs is required only when it is (enabled); the values
         # given are checked either way, so that turning processing back on finds them sound
         if self.enabled and self.mode == "container_job" and self.container_image is None:
-            raise _fail(
+            problems.add(
                 "container_image",
                 "mode container_job needs the processor's image: an OCI reference (registry/name:tag) both clouds pull",
             )
         if self.mode == "function" and self.container_image is not None:
-            raise _fail("container_image", "only applies to mode: container_job")
+            problems.add("container_image", "only applies to mode: container_job")
         size, most = len(self.capture.setting().encode()), limits.CAPTURE_SETTING_BYTES_MAX
         if self.enabled and self.mode == "function" and size > most:
-            raise _fail(
+            problems.add(
                 "capture",
                 f"its settings take {size:,} bytes of the function's environment, over the {most:,} its other "
                 f"variables leave (AWS Lambda takes {limits.LAMBDA_ENVIRONMENT_BYTES_MAX:,} in all): list fewer "
                 "udp_ports or spacecraft_ids, or use mode: container_job",
             )
         lo, hi = limits.MAX_CONCURRENCY
-        if not _range(self.max_concurrency, (lo, hi)):
-            raise _fail(
+        concurrency_ok = _range(self.max_concurrency, (lo, hi))
+        if not concurrency_ok:
+            problems.add(
                 "max_concurrency",
                 f"{self.max_concurrency} is outside {lo}-{hi} (Lambda event source mapping maximum concurrency; "
                 "Flex Consumption's 1000 instances)",
             )
-        if self.container_vcpu not in limits.CONTAINER_VCPU:
-            raise _fail(
+        vcpu_ok = self.container_vcpu in limits.CONTAINER_VCPU
+        if not vcpu_ok:
+            problems.add(
                 "container_vcpu",
                 f"{_fmt(self.container_vcpu)} is not allowed; allowed: "
                 f"{', '.join(_fmt(v) for v in limits.CONTAINER_VCPU)} (Azure Container Apps consumption; Fargate)",
             )
         sizes = [v * limits.CONTAINER_GB_PER_VCPU for v in limits.CONTAINER_VCPU]
-        if self.container_memory_gb not in sizes:
-            raise _fail(
+        memory_ok = self.container_memory_gb in sizes
+        if not memory_ok:
+            problems.add(
                 "container_memory_gb",
                 f"{_fmt(self.container_memory_gb)} is not allowed; allowed: {', '.join(_fmt(v) for v in sizes)} "
                 "(2 GB per vCPU: Azure Container Apps consumption; Fargate)",
             )
         # a container's size, like its image, is a container job's: a function's is memory_mb. The
         # default is let through, as container_image's None is: a spec written out whole (every
-        # field, as model_dump gives it) is still the same spec.
-        for key in ("container_vcpu", "container_memory_gb"):
-            changed = getattr(self, key) != type(self).model_fields[key].default
-            if self.mode == "function" and key in self.model_fields_set and changed:
-                raise _fail(key, "only applies to mode: container_job (a function's size is memory_mb)")
+        # field, as model_dump gives it) is still the same spec. An allowed size that does not
+        # apply is said so, and nothing more is said of the pair.
+        misplaced = [
+            key
+            for key, ok in (("container_vcpu", vcpu_ok), ("container_memory_gb", memory_ok))
+            if ok
+            and self.mode == "function"
+            and key in self.model_fields_set
+            and getattr(self, key) != type(self).model_fields[key].default
+        ]
+        for key in misplaced:
+            problems.add(key, "only applies to mode: container_job (a function's size is memory_mb)")
+        # the pairs below are judged only when each of their values is allowed on its own
         wanted = self.container_vcpu * limits.CONTAINER_GB_PER_VCPU
-        if self.container_memory_gb != wanted:
+        if vcpu_ok and memory_ok and not misplaced and self.container_memory_gb != wanted:
             vcpu_note = _default_note(self, "container_vcpu")
             memory_note = _default_note(self, "container_memory_gb")
             fix = "; set processing.container_memory_gb" if memory_note else ""
-            raise _fail(
+            problems.add(
                 "container_memory_gb",
                 f"{_fmt(self.container_memory_gb)}{memory_note} is not allowed with container_vcpu "
                 f"{_fmt(self.container_vcpu)}{vcpu_note}; allowed: {_fmt(wanted)} (2 GB per vCPU: Azure Container "
                 f"Apps consumption){fix}",
             )
         vcpus = self.max_concurrency * self.container_vcpu
-        if self.mode == "container_job" and not vcpus.is_integer():
+        if self.mode == "container_job" and vcpu_ok and concurrency_ok and not vcpus.is_integer():
             # AWS Batch caps a compute environment in whole vCPUs (maxvCpus, an integer), so N jobs
             # of 0.25 vCPU run N at once only when N x 0.25 is whole: 5 ran 4 (rounded down to 1
             # vCPU) and 6 ran 8 (2 vCPUs), where Azure's Container Apps job runs exactly N.
             step = round(1 / self.container_vcpu)
-            raise _fail(
+            problems.add(
                 "max_concurrency",
                 f"{self.max_concurrency} jobs of {_fmt(self.container_vcpu)} vCPU are {_fmt(vcpus)} vCPUs; AWS Batch "
                 f"counts whole vCPUs (maxvCpus), so with container_vcpu {_fmt(self.container_vcpu)} use a multiple of "
                 f"{step} for both clouds to run the same number at once",
             )
+        problems.raise_any()
         return self
 
 
@@ -1329,21 +1381,23 @@ class AwsCloud(_Model):
 
     @model_validator(mode="after")
     def _check(self) -> AwsCloud:
+        problems = _Problems("clouds.aws")
         if self.region not in limits.AWS_STACK_REGIONS:
-            raise _fail(
+            problems.add(
                 "region",
                 f"{self.region} is not an AWS region with the stack's services (botocore endpoint data); "
                 f"{_nearby_regions(self.region, limits.AWS_STACK_REGIONS)}",
             )
         replica = self.replica_region
         if replica is not None and replica == self.region:
-            raise _fail("replica_region", f"{replica} is the stack's region; name a second region")
-        if replica is not None and replica not in limits.AWS_REPLICA_REGIONS:
-            raise _fail(
+            problems.add("replica_region", f"{replica} is the stack's region; name a second region")
+        elif replica is not None and replica not in limits.AWS_REPLICA_REGIONS:
+            problems.add(
                 "replica_region",
                 f"{replica} has no S3 and KMS endpoints (botocore endpoint data); "
                 f"{_nearby_regions(replica, limits.AWS_REPLICA_REGIONS)}",
             )
+        problems.raise_any()
         return self
 
 

@@ -69,7 +69,9 @@ def test_deeply_nested_json_under_the_size_limit_is_one_line(capsys, tmp_path):
     path = with_downlink(tmp_path, demodulation_json=deep, decode_json=GOOD_DECODE)
     line = one_line_error(capsys, "validate", str(path))
     assert line.startswith(f"{path}: {DL}.demodulation_json: ")
-    path = with_downlink(tmp_path, demodulation_json='{"type": "Q", "a": ' + "[" * 100 + "]" * 100 + "}")
+    path = with_downlink(
+        tmp_path, demodulation_json='{"type": "Q", "a": ' + "[" * 100 + "]" * 100 + "}", decode_json=GOOD_DECODE
+    )
     assert "nested" in one_line_error(capsys, "validate", str(path))
 
 

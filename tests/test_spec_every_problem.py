@@ -1,0 +1,95 @@
+"""validate says every problem a spec has, one line each, not the first a validator met: two
+bounds of `processing` out at once named one, `processing.capture` hid its udp_ports behind its
+spacecraft_ids, and a list of addresses stopped at its first bad item. One case per validator
+that judges several fields, each breaking independent rules; the paths expected are written out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from groundlink.inputs import SpecError
+from groundlink.spec import spec_from_data
+
+from .conftest import DROP, spec_data, with_changes
+
+CASES: list[tuple[str, dict[str, Any], list[str]]] = [
+    (
+        "processing",
+        {"processing.memory_mb": 1, "processing.timeout_seconds": 0, "processing.max_concurrency": 1},
+        ["processing.memory_mb", "processing.timeout_seconds", "processing.max_concurrency"],
+    ),
+    (
+        "a container job",
+        {
+            "processing.mode": "container_job",
+            "processing.container_vcpu": 3,
+            "processing.container_memory_gb": 5,
+            "processing.timeout_seconds": 30,
+        },
+        [
+            "processing.timeout_seconds",
+            "processing.container_image",
+            "processing.container_vcpu",
+            "processing.container_memory_gb",
+        ],
+    ),
+    (
+        "capture",
+        {"processing.capture": {"udp_ports": [0, 70000], "spacecraft_ids": [300, 400], "cadu_length": 5}},
+        [
+            "processing.capture.cadu_length",
+            "processing.capture.spacecraft_ids[0]",
+            "processing.capture.spacecraft_ids[1]",
+            "processing.capture.udp_ports[0]",
+            "processing.capture.udp_ports[1]",
+        ],
+    ),
+    (
+        "addresses",
+        {"analytics.sql_clients": ["300.1.1.1", "10.0.0.1", "8.8.8.8", "8.8.8.8"]},
+        ["analytics.sql_clients[0]", "analytics.sql_clients[1]", "analytics.sql_clients[3]"],
+    ),
+    (
+        "ground segment",
+        {
+            "ground_segment.pre_pass_seconds": 99999,
+            "ground_segment.provider": "partner",
+            "ground_segment.contacts_per_day": 100,  # x 20 min: 2,000 minutes a day
+            "ground_segment.contact_minutes": 20,
+        },
+        ["ground_segment.pre_pass_seconds", "ground_segment.partner", "ground_segment.contacts_per_day"],
+    ),
+    (
+        "aws",
+        {"clouds.aws.region": "mars-north-1", "clouds.aws.replica_region": "venus-1"},
+        ["clouds.aws.region", "clouds.aws.replica_region"],
+    ),
+    (
+        "analytics",
+        {"analytics.catalog": False, "analytics.query_bytes_scanned_cutoff_gb": 0.001},
+        ["analytics.serverless_sql", "analytics.query_bytes_scanned_cutoff_gb"],
+    ),
+    (
+        "downlink",
+        {
+            "satellites.0.downlinks.0.preset": DROP,
+            "satellites.0.downlinks.0.demodulation_json": "[" * 40 + "]" * 40,
+            "satellites.0.downlinks.0.digif_mbps": 100,
+        },
+        [
+            "satellites[0].downlinks[0].preset",
+            "satellites[0].downlinks[0].demodulation_json",
+            "satellites[0].downlinks[0].digif_mbps",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("changes", "paths"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_every_independent_problem_is_its_own_line(changes: dict[str, Any], paths: list[str]) -> None:
+    with pytest.raises(SpecError) as caught:
+        spec_from_data(with_changes(spec_data(), changes), "spec.yaml")
+    said = [line.split(": ", 2)[1] for line in caught.value.lines]  # "spec.yaml: PATH: what is wrong"
+    assert said == paths, caught.value.lines
