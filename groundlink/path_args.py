@@ -129,20 +129,37 @@ def _copy_name(given: str, role: str, head: bytes) -> str:
     return f"{name}.json" if head.lstrip().startswith(b"{") else f"{name}.yaml"
 
 
-def _copy(given: str, role: str, directory: Path) -> Path | None:
+def _stream(given: str) -> tuple[int, int] | None:
+    """Which pipe, FIFO or device `given` is (`/dev/stdin` and `/dev/fd/0` are one)."""
+    try:
+        found = os.stat(given)
+    except (OSError, ValueError):
+        return None
+    return found.st_dev, found.st_ino
+
+
+def _copy(given: str, role: str, directory: Path, read: dict[tuple[int, int], bytes]) -> Path | None:
     """`given`'s bytes in a file under `directory`; None when it cannot be opened (its reader
     then says why). More than its reader takes (a device that never ends, a pipe of the wrong
-    file) is refused here, in the reader's words: what is left in a pipe is no input to judge."""
+    file) is refused here, in the reader's words: what is left in a pipe is no input to judge.
+    A stream is read once: given again (`diff /dev/stdin /dev/stdin`), its bytes are those `read`
+    holds from the first time, where a second read found the pipe empty."""
     from .diff.state import MAX_STATE_BYTES, StateError
     from .inputs import MAX_FILE_BYTES, InputTooLarge
     from .spec import SpecError
 
     limit = MAX_FILE_BYTES if role == SPEC else MAX_STATE_BYTES
-    try:
-        with open(given, "rb") as source:
-            data = source.read(limit + 1)
-    except OSError:
-        return None
+    stream = _stream(given)
+    if stream is not None and stream in read:
+        data = read[stream]
+    else:
+        try:
+            with open(given, "rb") as source:
+                data = source.read(limit + 1)
+        except OSError:
+            return None
+        if stream is not None:
+            read[stream] = data
     if len(data) > limit:
         if role == SPEC:
             raise SpecError(given, [f"{given}: {InputTooLarge(limit)}; not a mission spec"])
@@ -241,11 +258,12 @@ def prepared(args: argparse.Namespace, declared: Sequence[PathArg]) -> Iterator[
             refuse_overwriting(Path(value), arg.flag, inputs, directory=arg.role == DIR)
     args.given_names = {}
     copies: list[Path] = []  # a private directory per copy, removed with it
+    read: dict[tuple[int, int], bytes] = {}  # each stream's bytes, read once
     try:
         for arg, value in values:
             if arg.role in (SPEC, OLD) and _needs_copy(value):
                 copies.append(Path(tempfile.mkdtemp(prefix="groundlink-piped-")))
-                copy = _copy(value, arg.role, copies[-1])
+                copy = _copy(value, arg.role, copies[-1], read)
                 if copy is not None:
                     setattr(args, arg.dest, str(copy))
                     args.given_names[os.path.realpath(copy)] = value  # first: it may hold the other

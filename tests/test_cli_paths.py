@@ -336,6 +336,19 @@ def test_a_piped_against_plan_is_read_once_and_diffed(capsys, tmp_path, spec, pi
     assert f"aws: {pipe} -> " in out  # named as given, not by the private copy read
 
 
+@pytest.mark.usefixtures("commands_use_shared_plans")
+@pytest.mark.parametrize("command", ["diff", "plan --against"])
+def test_one_pipe_given_as_both_inputs_is_read_once_for_both(capsys, spec, piped, command):
+    """`cat spec.yaml | groundlink diff /dev/stdin /dev/stdin`: the second read found the pipe
+    empty and called the spec "nothing (null)". Read once, the spec is diffed against itself."""
+    pipe = piped(SPEC_TEXT)
+    argv = ["diff", pipe, pipe] if command == "diff" else ["plan", pipe, "--against", pipe]
+    code = cli.main([*argv, "--cloud", "aws"])
+    out, err = capsys.readouterr()
+    assert (code, err) == (0, "")
+    assert f"aws: {pipe} -> {pipe}" in out and "    no changes; " in out, out[-2000:]
+
+
 def test_diff_names_a_piped_old_as_given(capsys, tmp_path, spec, piped):
     old = tmp_path / "old.json"
     cached_plan(spec, "aws").write(old)
