@@ -178,14 +178,21 @@ class _OneLineErrors(argparse.ArgumentParser):
     def _unrecognized(self, extras: list[str]) -> str:
         """`unrecognized arguments: --clod aws (did you mean --cloud?)`."""
         options = [o for o in self._option_string_actions if o.startswith("--")]
+        # after `--` every word is an argument, options too: an option the command takes, given
+        # there, is to be moved before it (a guess would name the very option the user typed)
+        after = self._given[self._given.index("--") + 1 :] if "--" in self._given else ()
+        moved = [extra for extra in extras if extra in after and extra.split("=")[0] in self._option_string_actions]
         guesses = [
             close[0]
             for extra in extras
-            if extra.startswith("--") and (close := difflib.get_close_matches(extra.split("=")[0], options, n=1))
+            if extra.startswith("--")
+            and extra not in moved
+            and (close := difflib.get_close_matches(extra.split("=")[0], options, n=1))
         ]
         paths = [f"./{extra}" for extra in extras if extra[:1] == "-" and extra[:2] != "--" and len(extra) > 2]
         hint = f" (did you mean {' or '.join(guesses)}?)" if guesses else ""
-        hint += f" (a path starting with -: {' '.join(paths)})" if paths else ""
+        hint += f" (a path starting with -: {' '.join(paths)})" if paths and not moved else ""
+        hint += f" (after -- every word is an argument: give {' '.join(moved)} before --)" if moved else ""
         return f"unrecognized arguments: {' '.join(extras)}{hint}"
 
 

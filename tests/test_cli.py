@@ -231,8 +231,10 @@ def test_a_command_that_loaded_duckdb_exits_as_usual_and_says_nothing_of_leaks(t
         # the only argument taken for an option: it is named, not the spec it left missing
         (["validate", "-dash.yaml"], "groundlink: validate: unrecognized arguments: -dash.yaml (a path starting with -: ./-dash.yaml); see groundlink validate --help"),
         (["validate", "--help-me"], "groundlink: validate: unrecognized arguments: --help-me (did you mean --help?); see groundlink validate --help"),
+        # an option after `--` is an argument: it is to be moved, not guessed at as itself
+        (["plan", "--", "-x.yaml", "--cloud", "aws"], "groundlink: plan: unrecognized arguments: --cloud aws (after -- every word is an argument: give --cloud before --); see groundlink plan --help"),
     ],
-    ids=["not-a-number", "missing-argument", "not-a-choice", "no-command", "unknown-option", "unknown-option-value", "extra-argument", "misspelt-top-level-flag", "option-before-the-command", "option-after-the-command", "path-taken-for-an-option", "misspelt-flag-and-no-spec"],
+    ids=["not-a-number", "missing-argument", "not-a-choice", "no-command", "unknown-option", "unknown-option-value", "extra-argument", "misspelt-top-level-flag", "option-before-the-command", "option-after-the-command", "path-taken-for-an-option", "misspelt-flag-and-no-spec", "option-after-double-dash"],
 )  # fmt: skip
 def test_a_misused_command_line_is_one_line_and_exit_2(argv, line, capsys) -> None:
     """argparse printed its usage, several lines, above the error; like every other bad input,
