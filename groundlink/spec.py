@@ -14,6 +14,7 @@ import difflib
 import json
 import math
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -108,6 +109,13 @@ class _Problems:
 
     def add(self, field: str | tuple[str | int, ...], message: str) -> None:
         self.found.append(_fail(field, message))
+
+    def gather(self, check: Callable[[], None]) -> None:
+        """Run a check that raises its problem (a `_fail` error, or several at once), keeping it."""
+        try:
+            check()
+        except PydanticCustomError as error:
+            self.found.append(error)
 
     def raise_any(self) -> None:
         if len(self.found) == 1:
@@ -872,75 +880,97 @@ class Storage(_Model):
 
     @model_validator(mode="after")
     def _check(self) -> Storage:
+        problems = _Problems("storage")
         if self.geo_read_access and self.redundancy != "geo":
-            raise _fail("geo_read_access", "only applies to redundancy: geo")
+            problems.add("geo_read_access", "only applies to redundancy: geo")
         previous_days, previous_rank = 0, -1
         cool_days: int | None = None  # one lifecycle rule holds every step (components/aws/storage.py)
         cold_days: int | None = None
+        retention_said = False
         for i, step in enumerate(self.tiering):
-            rank = TIER_ORDER.index(step.tier)
-            if step.after_days <= previous_days:
-                raise _fail(
-                    f"tiering[{i}].after_days",
-                    f"{step.after_days} must be later than the previous step ({previous_days} days)",
-                )
-            if rank <= previous_rank:
-                raise _fail(
-                    f"tiering[{i}].tier",
-                    f"{step.tier} must come after the previous step's tier; order: {' < '.join(TIER_ORDER)}",
-                )
-            if step.tier == "cool" and step.after_days < limits.S3_MIN_DAYS_BEFORE_INFREQUENT:
-                raise _fail(
-                    f"tiering[{i}].after_days",
-                    f"{step.after_days} is under "
-                    f"{limits.S3_MIN_DAYS_BEFORE_INFREQUENT} (S3 minimum before Standard-IA)",
-                )
-            earliest = None if cool_days is None else cool_days + limits.S3_MIN_DAYS_IN_INFREQUENT_BEFORE_GLACIER
-            if earliest is not None and step.after_days < earliest:
-                raise _fail(
-                    f"tiering[{i}].after_days",
-                    f"{step.after_days} is under {earliest}: S3 keeps objects "
-                    f"{limits.S3_MIN_DAYS_IN_INFREQUENT_BEFORE_GLACIER} days in Standard-IA (cool, from day "
-                    f"{cool_days}) before Glacier or Deep Archive",
-                )
-            if step.tier == "archive" and cold_days is not None:
-                least = cold_days + limits.S3_MIN_DAYS_IN_GLACIER_BEFORE_DEEP_ARCHIVE
-                if step.after_days < least:
-                    raise _fail(
-                        f"tiering[{i}].after_days",
-                        f"{step.after_days} is under {least}: S3 keeps objects "
-                        f"{limits.S3_MIN_DAYS_IN_GLACIER_BEFORE_DEEP_ARCHIVE} days in Glacier Flexible Retrieval "
-                        f"(cold, from day {cold_days}) before Deep Archive; allowed: {least} or more",
-                    )
+            # each step is judged against the steps before it as written: one problem a step, and
+            # every step judged, so that a second bad step is not left for the next run of validate
+            step_problem = self._step_problem(i, step, previous_days, previous_rank, cool_days, cold_days)
+            if step_problem is not None:
+                problems.add(*step_problem)
             if step.tier == "cool":
                 cool_days = step.after_days
             if step.tier == "cold":
                 cold_days = step.after_days
-            for store in ("raw", "products"):
-                retention = getattr(self, f"{store}_retention_days")
-                if step.after_days >= retention and "tiering" not in self.model_fields_set:
-                    # the spec wrote the retention, not the tiering: say so, at the field it wrote
-                    steps = ", ".join(f"{t.after_days} days {t.tier}" for t in self.tiering)
-                    raise _fail(
-                        f"{store}_retention_days",
-                        f"{retention}{_default_note(self, f'{store}_retention_days')} ends before the default "
-                        f"tiering's {step.tier} step at {step.after_days} days, which would never apply (the "
-                        f"default tiering: {steps}); allowed: more than {step.after_days}, or set storage.tiering",
-                    )
-                if step.after_days >= retention:
-                    # only a day this step can take is offered: after its floor, and before both
-                    # stores' retentions (one lifecycle step serves raw and products alike)
-                    floor = self._tier_floor(i)
-                    before = min(self.raw_retention_days, self.products_retention_days)
-                    earlier = f"{floor}-{before - 1} days, " if floor < before else ""
-                    raise _fail(
-                        f"tiering[{i}].after_days",
-                        f"{step.after_days} is not before {store}_retention_days "
-                        f"{retention}{_default_note(self, f'{store}_retention_days')} (the tier would never apply); "
-                        f"allowed: {earlier}a longer {store}_retention_days, or no {step.tier} step",
-                    )
-            previous_days, previous_rank = step.after_days, rank
+            # a retention too short for one step is too short for every later one: said once
+            retention_problem = None if step_problem or retention_said else self._retention_problem(i, step)
+            if retention_problem is not None:
+                problems.add(*retention_problem)
+                retention_said = True
+            previous_days, previous_rank = step.after_days, TIER_ORDER.index(step.tier)
+        problems.raise_any()
         return self
+
+    def _step_problem(
+        self, i: int, step: Tier, previous_days: int, previous_rank: int, cool_days: int | None, cold_days: int | None
+    ) -> tuple[str, str] | None:
+        """What is wrong with tiering step `i` against the steps before it (the first thing), if anything."""
+        rank = TIER_ORDER.index(step.tier)
+        if step.after_days <= previous_days:
+            return (
+                f"tiering[{i}].after_days",
+                f"{step.after_days} must be later than the previous step ({previous_days} days)",
+            )
+        if rank <= previous_rank:
+            return (
+                f"tiering[{i}].tier",
+                f"{step.tier} must come after the previous step's tier; order: {' < '.join(TIER_ORDER)}",
+            )
+        if step.tier == "cool" and step.after_days < limits.S3_MIN_DAYS_BEFORE_INFREQUENT:
+            return (
+                f"tiering[{i}].after_days",
+                f"{step.after_days} is under {limits.S3_MIN_DAYS_BEFORE_INFREQUENT} (S3 minimum before Standard-IA)",
+            )
+        earliest = None if cool_days is None else cool_days + limits.S3_MIN_DAYS_IN_INFREQUENT_BEFORE_GLACIER
+        if earliest is not None and step.after_days < earliest:
+            return (
+                f"tiering[{i}].after_days",
+                f"{step.after_days} is under {earliest}: S3 keeps objects "
+                f"{limits.S3_MIN_DAYS_IN_INFREQUENT_BEFORE_GLACIER} days in Standard-IA (cool, from day "
+                f"{cool_days}) before Glacier or Deep Archive",
+            )
+        if step.tier == "archive" and cold_days is not None:
+            least = cold_days + limits.S3_MIN_DAYS_IN_GLACIER_BEFORE_DEEP_ARCHIVE
+            if step.after_days < least:
+                return (
+                    f"tiering[{i}].after_days",
+                    f"{step.after_days} is under {least}: S3 keeps objects "
+                    f"{limits.S3_MIN_DAYS_IN_GLACIER_BEFORE_DEEP_ARCHIVE} days in Glacier Flexible Retrieval "
+                    f"(cold, from day {cold_days}) before Deep Archive; allowed: {least} or more",
+                )
+        return None
+
+    def _retention_problem(self, i: int, step: Tier) -> tuple[str, str] | None:
+        """Tiering step `i` at or after a store's retention, where it would never apply: the first such store."""
+        for store in ("raw", "products"):
+            retention = getattr(self, f"{store}_retention_days")
+            if step.after_days >= retention and "tiering" not in self.model_fields_set:
+                # the spec wrote the retention, not the tiering: say so, at the field it wrote
+                steps = ", ".join(f"{t.after_days} days {t.tier}" for t in self.tiering)
+                return (
+                    f"{store}_retention_days",
+                    f"{retention}{_default_note(self, f'{store}_retention_days')} ends before the default "
+                    f"tiering's {step.tier} step at {step.after_days} days, which would never apply (the "
+                    f"default tiering: {steps}); allowed: more than {step.after_days}, or set storage.tiering",
+                )
+            if step.after_days >= retention:
+                # only a day this step can take is offered: after its floor, and before both
+                # stores' retentions (one lifecycle step serves raw and products alike)
+                floor = self._tier_floor(i)
+                before = min(self.raw_retention_days, self.products_retention_days)
+                earlier = f"{floor}-{before - 1} days, " if floor < before else ""
+                return (
+                    f"tiering[{i}].after_days",
+                    f"{step.after_days} is not before {store}_retention_days "
+                    f"{retention}{_default_note(self, f'{store}_retention_days')} (the tier would never apply); "
+                    f"allowed: {earlier}a longer {store}_retention_days, or no {step.tier} step",
+                )
+        return None
 
     def _tier_floor(self, index: int) -> int:
         """The earliest day tiering step `index` may take, after the steps before it (the S3 minimum
@@ -1782,26 +1812,27 @@ class MissionSpec(_Model):
 
     @model_validator(mode="after")
     def _check(self) -> MissionSpec:
+        problems = _Problems("spec")
         for key in ("name", "norad_id"):
             values = [getattr(s, key) for s in self.satellites]
             dupes = sorted({v for v in values if values.count(v) > 1})
             if dupes:
-                raise _fail("satellites", f"duplicate satellite {key}s {dupes}")
-        self._check_link_names()
+                problems.add("satellites", f"duplicate satellite {key}s {dupes}")
+        problems.gather(self._check_link_names)
         if self.processing.enabled and not self.delivery.object_store:
             # the processor reads a contact's delivered objects; a stream leaves none to read
-            raise _fail(
+            problems.add(
                 "processing.enabled",
                 f"true{_default_note(self.processing, 'enabled')} needs delivery.object_store: true (the processor reads the objects a contact "
                 "delivers; a stream leaves none); allowed: processing.enabled: false, or delivery.object_store: true",
             )
-        self._check_processing_disk()
-        self._check_contact_hub_rate()
-        self._check_redundancy()
+        problems.gather(self._check_processing_disk)
+        problems.gather(self._check_contact_hub_rate)
+        problems.gather(self._check_redundancy)
         if self.processing.enabled and self.processing.mode == "container_job":
             region = self.clouds.aws.region
             if region not in limits.AWS_PIPES_REGIONS:
-                raise _fail(
+                problems.add(
                     "processing.mode",
                     f"container_job starts its jobs through EventBridge Pipes, which {region} (clouds.aws.region) "
                     f"does not have (botocore endpoint data); use mode: function, or {_nearby_regions(region, limits.AWS_PIPES_REGIONS)}",
@@ -1820,14 +1851,14 @@ class MissionSpec(_Model):
                 others = lacking[1:]
                 more = f" and {len(others) - 5} more" if len(others) > 5 else ""
                 also = f" (also {', '.join(others[:5])}{more})" if others else ""
-                raise _fail(
+                problems.add(
                     f"{lacking[0]}.preset",
                     f"demod_decode with provider: managed needs a preset ({', '.join(PRESETS)}) or both "
                     f"demodulation_json and decode_json (AWS Ground Station's configs){also}",
                 )
             region = self.clouds.aws.region
             if region not in limits.AWS_GROUND_STATION_API_REGIONS:
-                raise _fail(
+                problems.add(
                     "clouds.aws.region",
                     f"{region} has no AWS Ground Station API endpoint; allowed: "
                     f"{', '.join(sorted(limits.AWS_GROUND_STATION_API_REGIONS))} (antenna sites deliver "
@@ -1836,7 +1867,7 @@ class MissionSpec(_Model):
             unsupported = self.aws_ground_station_unsupported()
             if unsupported:
                 i, sat, ended = unsupported[0]
-                raise _fail(
+                problems.add(
                     f"satellites[{i}].norad_id",
                     f"{sat.norad_id} is not supported by AWS Ground Station since {ended}; use provider: partner",
                 )
@@ -1845,46 +1876,46 @@ class MissionSpec(_Model):
             for key in ("pre_pass_seconds", "post_pass_seconds"):
                 value = getattr(gs, key)
                 if not _range(value, (lo, hi)):
-                    raise _fail(
+                    problems.add(
                         f"ground_segment.{key}",
                         f"{value} is outside {lo}-{hi} (AWS Ground Station dataflow endpoint group, delivery.stream)",
                     )
         az = self.clouds.azure
         if az.location.startswith(limits.AZURE_SOVEREIGN_LOCATION_STARTS):
-            raise _fail(
+            problems.add(
                 "clouds.azure.location",
                 f"{az.location} is a sovereign-cloud location (Azure operated by 21Vianet or Azure Government), "
                 "and groundlink deploys to the Azure public cloud only; "
                 f"{_nearby_regions(az.location, limits.AZURE_ZRS_LOCATIONS)}",
             )
-        if az.location not in limits.AZURE_ZRS_LOCATIONS:
-            raise _fail(
+        elif az.location not in limits.AZURE_ZRS_LOCATIONS:
+            problems.add(
                 "clouds.azure.location",
                 f"{az.location} has no zone-redundant storage (the mission's account is ZRS); "
                 f"{_nearby_regions(az.location, limits.AZURE_ZRS_LOCATIONS)}",
             )
-        if self.storage.redundancy == "geo" and az.location not in limits.AZURE_GZRS_LOCATIONS:
-            raise _fail(
+        elif self.storage.redundancy == "geo" and az.location not in limits.AZURE_GZRS_LOCATIONS:
+            problems.add(
                 "clouds.azure.location",
                 f"{az.location} has no geo-zone-redundant storage (storage.redundancy: geo is GZRS); "
                 f"{_nearby_regions(az.location, limits.AZURE_GZRS_LOCATIONS, 'docs/facts.md §9 lists them')}",
             )
         if az.legacy_orbital:
             if az.location not in limits.AOGS_ELIGIBLE_LOCATIONS:
-                raise _fail(
+                problems.add(
                     "clouds.azure.location",
                     f"{az.location} never hosted Azure Orbital; allowed with "
                     f"legacy_orbital: {', '.join(sorted(limits.AOGS_ELIGIBLE_LOCATIONS))}",
                 )
             missing = [i for i, s in enumerate(self.satellites) if not s.tle]
             if missing:
-                raise _fail(
+                problems.add(
                     f"satellites[{missing[0]}].tle",
                     "legacy_orbital needs TLE lines for every satellite (orbital.Spacecraft requires them)",
                 )
             last_port = az.orbital.port + max(len(s.downlinks) for s in self.satellites) - 1
             if last_port > limits.AOGS_ENDPOINT_PORTS[1]:
-                raise _fail(
+                problems.add(
                     "clouds.azure.orbital.port",
                     f"{az.orbital.port} leaves no room for every downlink: port "
                     f"{last_port} is over {limits.AOGS_ENDPOINT_PORTS[1]} (one port per downlink)",
@@ -1892,11 +1923,12 @@ class MissionSpec(_Model):
             for i, sat in enumerate(self.satellites):
                 for j, link in enumerate(sat.downlinks):
                     if link.polarization == "none":
-                        raise _fail(
+                        problems.add(
                             f"satellites[{i}].downlinks[{j}].polarization",
                             "none has no Azure Orbital "
                             "equivalent (RHCP or LHCP); use right_hand or left_hand with legacy_orbital",
                         )
+        problems.raise_any()
         return self
 
     def _check_redundancy(self) -> None:

@@ -72,6 +72,24 @@ CASES: list[tuple[str, dict[str, Any], list[str]]] = [
         ["analytics.serverless_sql", "analytics.query_bytes_scanned_cutoff_gb"],
     ),
     (
+        "storage",
+        {
+            "storage.geo_read_access": True,
+            "storage.tiering": [{"after_days": 10, "tier": "cool"}, {"after_days": 5, "tier": "cold"}],
+        },
+        ["storage.geo_read_access", "storage.tiering[0].after_days", "storage.tiering[1].after_days"],
+    ),
+    (
+        "mission",
+        {
+            "delivery.object_store": False,
+            "delivery.stream": True,
+            "ground_segment.pre_pass_seconds": 0,
+            "clouds.azure.location": "chinaeast2",
+        },
+        ["processing.enabled", "ground_segment.pre_pass_seconds", "clouds.azure.location"],
+    ),
+    (
         "downlink",
         {
             "satellites.0.downlinks.0.preset": DROP,
