@@ -1488,42 +1488,47 @@ class OrbitalEndpoint(_Model):
     def _check(self) -> OrbitalEndpoint:
         import ipaddress
 
+        problems = _Problems("orbital")
         nets = {}
         for key in ("vnet_cidr", "gateway_subnet_cidr"):
             value = getattr(self, key)
             if not re.fullmatch(CIDR_PATTERN, value):
-                raise _fail(
+                problems.add(
                     key,
                     f"{show(value)} is not an IPv4 range in CIDR notation; allowed: a.b.c.d/n (decimal, no "
                     "leading zeros; no netmask such as /255.255.0.0: Azure address prefixes take CIDR)",
                 )
+                continue
             try:
                 nets[key] = ipaddress.IPv4Network(value)
             except ValueError:
                 wide = ipaddress.IPv4Network(value, strict=False)
-                raise _fail(key, f"{value} has host bits set; allowed: {wide} (the range it lies in)") from None
-        vnet, gateway = nets["vnet_cidr"], nets["gateway_subnet_cidr"]
-        if gateway.prefixlen > limits.AOGS_MIN_SUBNET_PREFIX:
-            raise _fail(
+                problems.add(key, f"{value} has host bits set; allowed: {wide} (the range it lies in)")
+        # the ranges against each other, and the address against them, when both ranges are sound
+        vnet, gateway = nets.get("vnet_cidr"), nets.get("gateway_subnet_cidr")
+        if gateway is not None and gateway.prefixlen > limits.AOGS_MIN_SUBNET_PREFIX:
+            problems.add(
                 "gateway_subnet_cidr",
                 f"/{gateway.prefixlen} is smaller than /{limits.AOGS_MIN_SUBNET_PREFIX} "
                 "(Azure Orbital delegated subnet)",
             )
-        if not gateway.subnet_of(vnet):
-            raise _fail("gateway_subnet_cidr", f"{gateway} is not inside vnet_cidr {vnet}")
+        elif vnet is not None and gateway is not None and not gateway.subnet_of(vnet):
+            problems.add("gateway_subnet_cidr", f"{gateway} is not inside vnet_cidr {vnet}")
         if not re.fullmatch(IPV4_PATTERN, self.ip_address):
-            raise _fail(
+            problems.add(
                 "ip_address",
                 f"{show(self.ip_address)} is not an IPv4 address; allowed: a.b.c.d (decimal, no leading zeros)",
             )
-        ip = ipaddress.IPv4Address(self.ip_address)
-        if ip not in vnet or ip in gateway:
-            raise _fail("ip_address", f"{ip} must be inside {vnet} and outside the delegated subnet {gateway}")
+        elif vnet is not None and gateway is not None:
+            ip = ipaddress.IPv4Address(self.ip_address)
+            if ip not in vnet or ip in gateway:
+                problems.add("ip_address", f"{ip} must be inside {vnet} and outside the delegated subnet {gateway}")
         lo, hi = limits.AOGS_ENDPOINT_PORTS
         if not _range(self.port, (lo, hi)):
-            raise _fail("port", f"{self.port} is outside {lo}-{hi} (Azure Orbital endpoint ports)")
+            problems.add("port", f"{self.port} is outside {lo}-{hi} (Azure Orbital endpoint ports)")
         if self.mtu < limits.AOGS_MIN_MTU:
-            raise _fail("mtu", f"{self.mtu} is under {limits.AOGS_MIN_MTU} (Azure Orbital endpoint MTU)")
+            problems.add("mtu", f"{self.mtu} is under {limits.AOGS_MIN_MTU} (Azure Orbital endpoint MTU)")
+        problems.raise_any()
         return self
 
 

@@ -14,7 +14,17 @@ from groundlink.spec import spec_from_data
 
 from .conftest import DROP, spec_data, with_changes
 
+ORBITAL = "clouds.azure.orbital"
 CASES: list[tuple[str, dict[str, Any], list[str]]] = [
+    (
+        "orbital endpoint",
+        {
+            f"{ORBITAL}.vnet_cidr": "10.40.0.1/16",  # host bits
+            f"{ORBITAL}.ip_address": "10.40.0.400",
+            f"{ORBITAL}.mtu": 100,
+        },
+        [f"{ORBITAL}.vnet_cidr", f"{ORBITAL}.ip_address", f"{ORBITAL}.mtu"],
+    ),
     (
         "processing",
         {"processing.memory_mb": 1, "processing.timeout_seconds": 0, "processing.max_concurrency": 1},
@@ -107,7 +117,8 @@ CASES: list[tuple[str, dict[str, Any], list[str]]] = [
 
 @pytest.mark.parametrize(("changes", "paths"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_every_independent_problem_is_its_own_line(changes: dict[str, Any], paths: list[str]) -> None:
+    base = "aqua-legacy.yaml" if any(key.startswith(ORBITAL) for key in changes) else "noaa20.yaml"
     with pytest.raises(SpecError) as caught:
-        spec_from_data(with_changes(spec_data(), changes), "spec.yaml")
+        spec_from_data(with_changes(spec_data(base), changes), "spec.yaml")
     said = [line.split(": ", 2)[1] for line in caught.value.lines]  # "spec.yaml: PATH: what is wrong"
     assert said == paths, caught.value.lines
