@@ -310,34 +310,36 @@ class Mission(_Model):
         # Azure tag names are case-insensitive (docs/facts.md §4): `Mission` is groundlink's
         # `mission` there, and `Team` and `team` one tag, so keys are compared ignoring case.
         seen: dict[str, str] = {}
-        for key, value in tags.items():
-            if key.lower() in GROUNDLINK_TAGS:
-                raise _fail(
-                    (key,),
-                    f"{key!r} is set by groundlink ({', '.join(GROUNDLINK_TAGS)}; Azure tag names ignore case)",
-                )
-            if key.lower() in seen:
-                raise _fail(
-                    (key,),
-                    f"{key!r} and {seen[key.lower()]!r} are one tag on Azure, whose tag names ignore case; "
-                    "keep one of them",
-                )
-            seen[key.lower()] = key
-            if key.lower().startswith(limits.RESERVED_TAG_PREFIXES):
-                raise _fail(
-                    (key,), f"{key!r} starts with a reserved prefix ({', '.join(limits.RESERVED_TAG_PREFIXES)})"
-                )
+        problems = _Problems("tags")
+        for key, value in tags.items():  # one problem a tag, every tag judged
             # `isalnum` alone takes any script's letters and digits, which Ground Station refuses
             outside = [
                 c for c in value if not (c.isascii() and c.isalnum()) and c not in limits.AWS_TAG_VALUE_PUNCTUATION
             ]
-            if outside or not value:
+            if key.lower() in GROUNDLINK_TAGS:
+                problems.add(
+                    (key,),
+                    f"{key!r} is set by groundlink ({', '.join(GROUNDLINK_TAGS)}; Azure tag names ignore case)",
+                )
+            elif key.lower() in seen:
+                problems.add(
+                    (key,),
+                    f"{key!r} and {seen[key.lower()]!r} are one tag on Azure, whose tag names ignore case; "
+                    "keep one of them",
+                )
+            elif key.lower().startswith(limits.RESERVED_TAG_PREFIXES):
+                problems.add(
+                    (key,), f"{key!r} starts with a reserved prefix ({', '.join(limits.RESERVED_TAG_PREFIXES)})"
+                )
+            elif outside or not value:
                 found = f"{value!r} has {outside[0]!r}" if outside else "an empty value"
-                raise _fail(
+                problems.add(
                     (key,),
                     f"{found}, which AWS Ground Station's tag values refuse (allowed: 1-256 ASCII letters, "
                     "digits, spaces and _ . : / = + - @)",
                 )
+            seen.setdefault(key.lower(), key)
+        problems.raise_any()
         return tags
 
 

@@ -26,6 +26,11 @@ CASES: list[tuple[str, dict[str, Any], list[str]]] = [
         [f"{ORBITAL}.vnet_cidr", f"{ORBITAL}.ip_address", f"{ORBITAL}.mtu"],
     ),
     (
+        "tags",
+        {"mission.tags": {"Mission": "x", "aws:team": "ops", "team": "é", "Team": "ops"}},
+        ["mission.tags.Mission", "mission.tags.aws:team", "mission.tags.team", "mission.tags.Team"],
+    ),
+    (
         "processing",
         {"processing.memory_mb": 1, "processing.timeout_seconds": 0, "processing.max_concurrency": 1},
         ["processing.memory_mb", "processing.timeout_seconds", "processing.max_concurrency"],
