@@ -7,7 +7,7 @@ from typing import Any
 
 from . import tokens as T
 from .joins import of_type
-from .props import UNKNOWN, aws_managed_key, get, is_true, missing
+from .props import UNKNOWN, aws_managed_key, get, is_false, is_true, missing
 from .registry import resource_rule, stack_rule
 
 
@@ -33,7 +33,7 @@ def athena_workgroup_encryption(args: Any, report: Any) -> None:
     configuration = get(args.props, "configuration", default={})
     if configuration is UNKNOWN:
         return
-    if get(configuration, "enforceWorkgroupConfiguration", default=True) is False:
+    if is_false(get(configuration, "enforceWorkgroupConfiguration", default=True)):
         report("enforceWorkgroupConfiguration is false: clients can override encryption and limits")
     option = get(configuration, "resultConfiguration", "encryptionConfiguration", "encryptionOption")
     if option is UNKNOWN:

@@ -8,7 +8,7 @@ from typing import Any
 
 from . import tokens as T
 from .aws_storage import PUBLIC_SCOPE_KEYS, public_allows
-from .props import PINNING_OPERATORS, UNKNOWN, as_list, get, is_number, policy_statements, service_principals
+from .props import PINNING_OPERATORS, UNKNOWN, as_list, get, is_number, is_true, policy_statements, service_principals
 from .registry import resource_rule
 
 # Condition keys that pin a service principal to this account or resource (AWS
@@ -48,7 +48,7 @@ def kms_key_rotation(args: Any, report: Any) -> None:
     rotation = get(args.props, "enableKeyRotation")
     if spec != "SYMMETRIC_DEFAULT":
         return
-    if rotation is not True and rotation is not UNKNOWN:
+    if not is_true(rotation) and rotation is not UNKNOWN:
         report("key rotation is off (enableKeyRotation is not true)")
     period = get(args.props, "rotationPeriodInDays")  # unset: KMS rotates every 365 days
     if is_number(period) and period > YEARLY_DAYS:

@@ -7,7 +7,7 @@ from typing import Any
 
 from . import tokens as T
 from .joins import of_type
-from .props import UNKNOWN, aws_managed_key, get, stack_key
+from .props import UNKNOWN, aws_managed_key, get, is_false, stack_key
 from .registry import stack_rule
 
 # Without a key, SQS encrypts a new queue with its own SSE-SQS keys (the default since 2022 unless
@@ -22,10 +22,6 @@ NO_KEY_MEANS = {"queue": "SSE-SQS keys are not the mission's", "topic": "the top
 TOPIC_MANAGED_KEY = "uses the AWS managed key {key}, which AWS services (CloudWatch alarms) cannot publish with"
 
 
-def _explicitly_false(value: Any) -> bool:
-    return value is False or (isinstance(value, str) and value.lower() == "false")
-
-
 def _problem(resources: list[Any], kind: str, channel: Any, require_mission_key: bool) -> str | None:
     key = get(channel.props, "kmsMasterKeyId")
     if key is UNKNOWN:
@@ -33,7 +29,7 @@ def _problem(resources: list[Any], kind: str, channel: Any, require_mission_key:
     if not key:
         if kind == "queue" and not require_mission_key:
             # SSE-SQS is on unless turned off: only an explicit false leaves the queue unencrypted.
-            return "has no kmsMasterKeyId" if _explicitly_false(get(channel.props, "sqsManagedSseEnabled")) else None
+            return "has no kmsMasterKeyId" if is_false(get(channel.props, "sqsManagedSseEnabled")) else None
         if kind == "topic" and not require_mission_key:
             return None  # the only encryption an alarm can still reach is a customer managed key
         return f"has no kmsMasterKeyId ({NO_KEY_MEANS[kind]})"

@@ -10,7 +10,7 @@ from typing import Any
 
 from . import tokens as T
 from .joins import of_type, refers_to, sides
-from .props import UNKNOWN, as_list, get, kms_key_ref, missing, stack_key
+from .props import UNKNOWN, as_list, get, is_true, kms_key_ref, missing, stack_key
 from .registry import stack_rule
 
 BUCKET_KEYS = ("bucket", "id", "arn")
@@ -86,7 +86,7 @@ def _as_separate_rule(rule: Any) -> dict[str, Any]:
     """An inline rule (`sourceSelectionCriteria.sseKmsEncryptedObjects.enabled`,
     `destination.replicaKmsKeyId`) as a BucketReplicationConfig rule says the same."""
     enabled = get(rule, "sourceSelectionCriteria", "sseKmsEncryptedObjects", "enabled")
-    status = UNKNOWN if enabled is UNKNOWN else "Enabled" if enabled is True else None
+    status = UNKNOWN if enabled is UNKNOWN else "Enabled" if is_true(enabled) else None
     return {
         "sourceSelectionCriteria": {"sseKmsEncryptedObjects": {"status": status}},
         "destination": {

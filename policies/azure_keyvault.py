@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import tokens as T
-from .props import UNKNOWN, as_list, get
+from .props import UNKNOWN, as_list, get, is_false, is_true
 from .registry import resource_rule
 from .tokens import is_type
 
@@ -25,7 +25,7 @@ def _vault(name: str, **meta: Any):
 )
 def purge_protection(args: Any, report: Any) -> None:
     value = get(args.props, "properties", "enablePurgeProtection")
-    if value is not UNKNOWN and value is not True:
+    if value is not UNKNOWN and not is_true(value):
         report("enablePurgeProtection is not true")
 
 
@@ -38,7 +38,7 @@ def purge_protection(args: Any, report: Any) -> None:
     remediation="Leave properties.enable_soft_delete unset or True; set soft_delete_retention_in_days (90).",
 )
 def soft_delete(args: Any, report: Any) -> None:
-    if get(args.props, "properties", "enableSoftDelete") is False:
+    if is_false(get(args.props, "properties", "enableSoftDelete")):
         report("enableSoftDelete is false")
     days = get(args.props, "properties", "softDeleteRetentionInDays")
     # unset is Azure's 90; Key Vault takes 7-90 (Microsoft Learn, "Azure Key Vault soft-delete overview")
@@ -57,7 +57,7 @@ def soft_delete(args: Any, report: Any) -> None:
 )
 def rbac(args: Any, report: Any) -> None:
     value = get(args.props, "properties", "enableRbacAuthorization")
-    if value is not UNKNOWN and value is not True:
+    if value is not UNKNOWN and not is_true(value):
         report("enableRbacAuthorization is not true (vault access policies in use)")
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import tokens as T
-from .props import UNKNOWN, get, is_seq, missing, tls_at_least
+from .props import UNKNOWN, get, is_seq, is_true, missing, tls_at_least
 from .registry import resource_rule
 
 NAMESPACES = T.EVENTHUB_NAMESPACE + T.SERVICEBUS_NAMESPACE
@@ -63,7 +63,7 @@ servicebus_min_tls = resource_rule(
 )
 def local_auth_off(args: Any, report: Any) -> None:
     value = get(args.props, "disableLocalAuth")
-    if value is not UNKNOWN and value is not True:
+    if value is not UNKNOWN and not is_true(value):
         report("disableLocalAuth is not true (SAS keys accepted)")
 
 
@@ -83,7 +83,7 @@ def synapse_exfiltration(args: Any, report: Any) -> None:
     prevent = get(args.props, "managedVirtualNetworkSettings", "preventDataExfiltration")
     if vnet is not UNKNOWN and vnet != "default":
         report("no managed virtual network")
-    if prevent is not UNKNOWN and prevent is not True:
+    if prevent is not UNKNOWN and not is_true(prevent):
         report("data exfiltration protection is off")
 
 
@@ -100,7 +100,7 @@ def synapse_exfiltration(args: Any, report: Any) -> None:
 def adx_encryption(args: Any, report: Any) -> None:
     for key in ("enableDiskEncryption", "enableDoubleEncryption"):
         value = get(args.props, key)
-        if value is not UNKNOWN and value is not True:
+        if value is not UNKNOWN and not is_true(value):
             report(f"{key} is not true")
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from . import tokens as T
 from .joins import of_type, sides
-from .props import UNKNOWN, as_list, get, is_true, missing, tls_at_least
+from .props import UNKNOWN, as_list, get, is_false, is_true, missing, tls_at_least
 from .registry import resource_rule, stack_rule
 
 ACCOUNT_KEYS = ("accountName", "name")
@@ -28,7 +28,7 @@ def _account(name: str, **meta: Any):
     remediation="Set enable_https_traffic_only=True (the API default; never set it to False).",
 )
 def https_only(args: Any, report: Any) -> None:
-    if get(args.props, "enableHttpsTrafficOnly") is False:
+    if is_false(get(args.props, "enableHttpsTrafficOnly")):
         report("enableHttpsTrafficOnly is false")
 
 
@@ -56,8 +56,8 @@ def min_tls(args: Any, report: Any) -> None:
 )
 def no_public_blob(args: Any, report: Any) -> None:
     value = get(args.props, "allowBlobPublicAccess")
-    if value is not UNKNOWN and value is not False:
-        report("allowBlobPublicAccess is " + ("true" if value else "not set to false"))
+    if value is not UNKNOWN and not is_false(value):
+        report("allowBlobPublicAccess is " + ("true" if is_true(value) else "not set to false"))
 
 
 @_account(
@@ -70,8 +70,8 @@ def no_public_blob(args: Any, report: Any) -> None:
 )
 def shared_key_off(args: Any, report: Any) -> None:
     value = get(args.props, "allowSharedKeyAccess")
-    if value is not UNKNOWN and value is not False:
-        report("allowSharedKeyAccess is " + ("true" if value else "not set to false"))
+    if value is not UNKNOWN and not is_false(value):
+        report("allowSharedKeyAccess is " + ("true" if is_true(value) else "not set to false"))
 
 
 @_account(

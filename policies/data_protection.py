@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import tokens as T
-from .props import get
+from .props import get, is_true
 from .registry import resource_rule
 
 
@@ -39,5 +39,5 @@ def stateful_protected(args: Any, report: Any) -> None:
     remediation="Set force_destroy=False (the default).",
 )
 def no_force_destroy(args: Any, report: Any) -> None:
-    if get(args.props, "forceDestroy") is True:
+    if is_true(get(args.props, "forceDestroy")):
         report("forceDestroy is true: deleting the bucket deletes every object in it")

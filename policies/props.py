@@ -87,7 +87,15 @@ def as_list(value: Any) -> list[Any]:
 
 
 def is_true(value: Any) -> bool:
+    """A boolean input that is true: the boolean, or the text "true" in any case, which the
+    providers take for it. Every rule reads booleans through this and `is_false`: a rule that
+    compared with `is True` let the text "false" through where the boolean false fired."""
     return value is True or (isinstance(value, str) and value.lower() == "true")
+
+
+def is_false(value: Any) -> bool:
+    """A boolean input that is false: the boolean, or the text "false" in any case."""
+    return value is False or (isinstance(value, str) and value.lower() == "false")
 
 
 def policy_statements(document: Any) -> list[dict[str, Any]]:

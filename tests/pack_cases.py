@@ -1171,6 +1171,38 @@ passes(
     },
 )
 
+# the inline rule's `enabled` as text, which the provider takes for the boolean
+INLINE_RULE = {
+    "status": "Enabled",
+    "destination": {
+        "bucket": "arn:aws:s3:::elsewhere",
+        "replicaKmsKeyId": "arn:aws:kms:us-east-2:123456789012:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+    },
+}
+for text, expect in (
+    ("TRUE", ()),
+    (
+        "false",
+        (
+            (
+                "replication skips SSE-KMS objects: sourceSelectionCriteria.sseKmsEncryptedObjects is not Enabled",
+                "noaa20-storage-raw",
+            ),
+        ),
+    ),
+):
+    rules = [{**INLINE_RULE, "sourceSelectionCriteria": {"sseKmsEncryptedObjects": {"enabled": text}}}]
+    change = {
+        "noaa20-storage-raw/replicationConfiguration": {
+            "role": "arn:aws:iam::123456789012:role/replication",
+            "rules": rules,
+        }
+    }
+    if expect:
+        fires(rule, "noaa20-aws-geo", change, *expect)
+    else:
+        passes(rule, "noaa20-aws-geo", change)
+
 # === AWS and Azure: protection, tags, regions ==================================================
 
 rule = "data-protection-stateful-protected"
@@ -1798,3 +1830,79 @@ fires(
     {f"{CLUSTER}/virtualNetworkConfiguration": DROP},
     (f"Data Explorer cluster {CLUSTER} {UNREACHABLE.format('cluster')}", CLUSTER),
 )
+
+
+# === Booleans given as text ======================================================================
+# The providers take "true" and "false" (any case) for a boolean input. Every rule reads them as
+# the booleans they stand for: several compared with `is True` / `is False`, so "false" passed
+# where false fired (azure-storage-https-only, azure-keyvault-soft-delete, the Athena workgroup's
+# enforcement) and a secure "false" or "true" fired with a wrong message. Each rule: the text
+# that must fire, with its message, and the text that must pass.
+TEXT_BOOLEANS: list[tuple[str, str, str, str, str | None]] = [
+    # (rule, base, property, the insecure text, its message)
+    (
+        "aws-athena-workgroup-encryption",
+        "athena-workgroup",
+        "configuration.enforceWorkgroupConfiguration",
+        "false",
+        "enforceWorkgroupConfiguration is false: clients can override encryption and limits",
+    ),
+    (
+        "aws-kms-key-rotation",
+        "kms-key",
+        "enableKeyRotation",
+        "false",
+        "key rotation is off (enableKeyRotation is not true)",
+    ),
+    (
+        "aws-s3-no-force-destroy",
+        "raw-bucket",
+        "forceDestroy",
+        "TRUE",
+        "forceDestroy is true: deleting the bucket deletes every object in it",
+    ),
+    (
+        "azure-storage-https-only",
+        "storage-account",
+        "enableHttpsTrafficOnly",
+        "False",
+        "enableHttpsTrafficOnly is false",
+    ),
+    (
+        "azure-storage-no-public-blob",
+        "storage-account",
+        "allowBlobPublicAccess",
+        "true",
+        "allowBlobPublicAccess is true",
+    ),
+    ("azure-storage-shared-key-off", "storage-account", "allowSharedKeyAccess", "true", "allowSharedKeyAccess is true"),
+    (
+        "azure-keyvault-purge-protection",
+        "key-vault",
+        "properties.enablePurgeProtection",
+        "false",
+        "enablePurgeProtection is not true",
+    ),
+    ("azure-keyvault-soft-delete", "key-vault", "properties.enableSoftDelete", "false", "enableSoftDelete is false"),
+    ("azure-keyvault-rbac", "key-vault", "properties.enableRbacAuthorization", "false", RBAC_OFF),
+    (
+        "azure-messaging-local-auth-off",
+        "eventhub-namespace",
+        "disableLocalAuth",
+        "false",
+        "disableLocalAuth is not true (SAS keys accepted)",
+    ),
+    (
+        "azure-synapse-exfiltration-protection",
+        "synapse-workspace",
+        "managedVirtualNetworkSettings.preventDataExfiltration",
+        "false",
+        "data exfiltration protection is off",
+    ),
+    ("azure-adx-encryption", "adx-cluster", "enableDiskEncryption", "false", "enableDiskEncryption is not true"),
+]
+for rule, base, path, insecure, message in TEXT_BOOLEANS:
+    secure = {"true": "false", "false": "true"}[insecure.lower()]
+    fires(rule, base, {path: insecure}, message)
+    passes(rule, base, {path: secure})
+    passes(rule, base, {path: secure.upper()})
