@@ -77,9 +77,12 @@ def public_access_block(args: Any, report: Any) -> None:
 
 
 def _denies_insecure_transport(statement: Mapping[str, Any]) -> bool:
-    """A Deny to every principal of every S3 action when aws:SecureTransport is false. Condition
-    operators and keys are case-insensitive and a value may be a list (IAM JSON policy elements:
-    Condition); BoolIfExists denies the same requests, as every request carries the key."""
+    """A Deny to every principal of every S3 action when aws:SecureTransport is false, and on no
+    other condition. Condition operators and keys are case-insensitive and a value may be a list
+    (IAM JSON policy elements: Condition); BoolIfExists denies the same requests, as every
+    request carries the key. A statement applies only when all its conditions match, so another
+    condition beside it (aws:SourceVpce, aws:SourceIp) narrows the deny to those requests: plain
+    HTTP from anywhere else is let through."""
     if statement.get("Effect") != "Deny" or "*" not in principals(statement):
         return False
     actions = {str(a).lower() for a in as_list(statement.get("Action"))}
@@ -88,13 +91,16 @@ def _denies_insecure_transport(statement: Mapping[str, Any]) -> bool:
     condition = statement.get("Condition")
     if not isinstance(condition, Mapping):
         return False
+    insecure = False
     for operator, block in condition.items():
-        if str(operator).lower() not in ("bool", "boolifexists") or not isinstance(block, Mapping):
-            continue
+        if not isinstance(block, Mapping):
+            return False
         for key, value in block.items():
-            if str(key).lower() == "aws:securetransport" and "false" in {str(v).lower() for v in as_list(value)}:
-                return True
-    return False
+            transport = str(operator).lower() in ("bool", "boolifexists") and str(key).lower() == "aws:securetransport"
+            if not transport:
+                return False  # a narrowing condition
+            insecure = insecure or "false" in {str(v).lower() for v in as_list(value)}
+    return insecure
 
 
 _S3_ARN = re.compile(r"arn:aws[a-z-]*:s3:::(.*)")

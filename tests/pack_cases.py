@@ -875,6 +875,12 @@ fires(rule, "noaa20-aws", {f"{TLS}.Condition.Bool.aws:SecureTransport": "true"},
 fires(rule, "noaa20-aws", {f"{TLS}.Condition": DROP}, NO_TLS)
 fires(rule, "noaa20-aws", {f"{TLS}.Condition": {"Bool": {"aws:ViaAWSService": "false"}}}, NO_TLS)
 passes(rule, "noaa20-aws", {f"{TLS}.Condition.Bool.aws:SecureTransport": False})  # a JSON boolean reads the same
+# a statement applies only when every condition matches: one more narrows the deny to the requests
+# it names, and plain HTTP from anywhere else is let through (CIS AWS 2.1.1 asks for all of it)
+fires(rule, "noaa20-aws", {f"{TLS}.Condition.StringEquals": {"aws:SourceVpce": "vpce-1234"}}, NO_TLS)
+fires(rule, "noaa20-aws", {f"{TLS}.Condition.IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}, NO_TLS)
+fires(rule, "noaa20-aws", {f"{TLS}.Condition.Bool.aws:ViaAWSService": "false"}, NO_TLS)
+passes(rule, "noaa20-aws", {f"{TLS}.Condition": {"BoolIfExists": {"aws:SecureTransport": "false"}}})
 passes(rule, "noaa20-aws", {f"{RAW}-policy/policy": UNKNOWN})
 fires(rule, "noaa20-aws-inline-bucket-settings", {f"{RAW}/policy": DROP}, NO_TLS)
 # a first preview: the bucket's own policy output is not known yet, its BucketPolicy is judged
