@@ -8,8 +8,9 @@ from typing import Any
 
 from . import tokens as T
 from .aws_storage import PUBLIC_SCOPE_KEYS, public_allows
+from .joins import of_type, sides
 from .props import PINNING_OPERATORS, UNKNOWN, as_list, get, is_number, is_true, policy_statements, service_principals
-from .registry import resource_rule
+from .registry import resource_rule, stack_rule
 
 # Condition keys that pin a service principal to this account or resource (AWS
 # "cross-service confused deputy prevention"; docs/facts.md §2 for Ground Station).
@@ -55,25 +56,54 @@ def kms_key_rotation(args: Any, report: Any) -> None:
         report(f"key material rotates every {period:g} days, less often than yearly (rotationPeriodInDays over 365)")
 
 
-@resource_rule(
+KEY_REFERENCES = ("id", "keyId", "arn")  # what a KeyPolicy's keyId may hold of its key
+
+
+def _absent(document: Any) -> bool:
+    """No key policy given: unset, or empty text (the provider leaves the key its default policy)."""
+    return document is None or (isinstance(document, str) and not document.strip())
+
+
+@stack_rule(
     "aws-kms-key-policy",
     area="aws-iam",
     severity="high",
     enforcement="mandatory",
-    types=T.KMS_KEY,
     controls=("CKV2_AWS_64", "CKV_AWS_33"),
-    description="Every KMS key has an explicit key policy, and no statement allows a '*' principal unconditionally.",
+    description="Every KMS key has an explicit key policy, on the key or in an aws.kms.KeyPolicy, and no statement "
+    "allows a '*' principal unconditionally.",
     remediation="Pass policy= with statements naming the account root or specific roles; scope any service "
     "principal with aws:SourceAccount / kms:EncryptionContext conditions.",
 )
 def kms_key_policy(args: Any, report: Any) -> None:
-    document = get(args.props, "policy")
-    if document is None:
-        report("no key policy: the default policy is applied implicitly")
-        return
+    """A KeyPolicy replaces its key's policy (PutKeyPolicy), so a key is judged with the key
+    policies that name it: the key's own policy may be left out for one, and an open statement
+    in one opens the key whatever the key's own says. A KeyPolicy of a key outside the stack
+    is judged on its own."""
+    judged: set[str] = set()
+    for key in of_type(args.resources, T.KMS_KEY):
+        separate = sides(args.resources, T.KMS_KEY_POLICY, "keyId", key, KEY_REFERENCES)
+        judged.update(p.urn for p in separate)
+        documents = [(key, get(key.props, "policy")), *((p, get(p.props, "policy")) for p in separate)]
+        present = [(resource, document) for resource, document in documents if not _absent(document)]
+        if not present:
+            report("no key policy: the default policy is applied implicitly", key.urn)
+        for resource, document in present:
+            _report_public(document, resource.urn, report)
+    for policy in of_type(args.resources, T.KMS_KEY_POLICY):
+        if policy.urn in judged:
+            continue
+        document = get(policy.props, "policy")
+        if _absent(document):
+            report("no key policy: the default policy is applied implicitly", policy.urn)
+        else:
+            _report_public(document, policy.urn, report)
+
+
+def _report_public(document: Any, urn: str, report: Any) -> None:
     for statement, whom in public_allows(document, KMS_SCOPE_KEYS):
         suffix = "" if whom == "every principal" else " but its NotPrincipal"
-        report(f"statement {statement.get('Sid') or '(no Sid)'} allows any principal{suffix}")
+        report(f"statement {statement.get('Sid') or '(no Sid)'} allows any principal{suffix}", urn)
 
 
 def _wild(actions: list[str]) -> list[str]:

@@ -30,6 +30,7 @@ S3_OWNERSHIP = ("aws:s3/bucketOwnershipControls:BucketOwnershipControls",)
 S3_REPLICATION = ("aws:s3/bucketReplicationConfig:BucketReplicationConfig",)
 
 KMS_KEY = ("aws:kms/key:Key",)
+KMS_KEY_POLICY = ("aws:kms/keyPolicy:KeyPolicy",)  # replaces its key's policy (PutKeyPolicy)
 IAM_ROLE = ("aws:iam/role:Role",)
 IAM_POLICY_DOCS = (
     "aws:iam/policy:Policy",

@@ -11,6 +11,7 @@ sentinels.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -665,16 +666,73 @@ passes(rule, "kms-key", {"rotationPeriodInDays": 90})
 passes(rule, "kms-key", {"rotationPeriodInDays": UNKNOWN_NUMBER_VALUE})
 
 rule = "aws-kms-key-policy"
-fires(rule, "kms-key", {"policy": DROP}, "no key policy: the default policy is applied implicitly")
-fires(rule, "kms-key", {"policy.Statement.0.Principal.AWS": "*"}, "statement AccountAdministers allows any principal")
-fires(rule, "kms-key", {"policy.Statement.0.Principal": "*"}, "statement AccountAdministers allows any principal")
-passes(rule, "kms-key", {"policy.Statement.1.Principal": "*"})  # scoped by its aws:SourceAccount condition
+KEY = "noaa20-security-data"  # the mission key of specs/noaa20.yaml
+KEY_ID = "c885a445-7875-91a1-4645-e0b61492a0a1"  # its id in the plan (the offline engine's, stable)
+NO_KEY_POLICY = "no key policy: the default policy is applied implicitly"
+OPEN = {"Sid": "Open", "Effect": "Allow", "Principal": "*", "Action": "kms:*", "Resource": "*"}
+SEPARATE = "@add:aws:kms/keyPolicy:KeyPolicy::mission-key-policy"
+ROOT_ADMINISTERS = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Sid": "AccountAdministers",
+            "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+            "Action": "kms:*",
+            "Resource": "*",
+        }
+    ],
+}
+fires(rule, "noaa20-aws", {f"{KEY}/policy": DROP}, (NO_KEY_POLICY, KEY))
+# empty text is no policy: the provider leaves the key AWS's default policy
+fires(rule, "noaa20-aws", {f"{KEY}/policy": ""}, (NO_KEY_POLICY, KEY))
+fires(
+    rule,
+    "noaa20-aws",
+    {f"{KEY}/policy.Statement.0.Principal.AWS": "*"},
+    ("statement AccountAdministers allows any principal", KEY),
+)
+fires(
+    rule,
+    "noaa20-aws",
+    {f"{KEY}/policy.Statement.0.Principal": "*"},
+    ("statement AccountAdministers allows any principal", KEY),
+)
+passes(rule, "noaa20-aws", {f"{KEY}/policy.Statement.1.Principal": "*"})  # scoped by its aws:SourceAccount condition
 passes(
     rule,
-    "kms-key",
-    {"policy.Statement.0": {"Sid": "DenyAll", "Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": "*"}},
+    "noaa20-aws",
+    {
+        f"{KEY}/policy.Statement.0": {
+            "Sid": "DenyAll",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "kms:*",
+            "Resource": "*",
+        }
+    },
 )
-passes(rule, "kms-key", {"policy": UNKNOWN})
+passes(rule, "noaa20-aws", {f"{KEY}/policy": UNKNOWN})
+# an aws.kms.KeyPolicy replaces its key's policy (PutKeyPolicy): an open one opens the key whatever
+# the key's own says, and a sound one is the key's policy where the key gives none
+BASELINES["noaa20-aws-separate-key-policy"] = Derived(
+    "noaa20-aws",
+    {f"{KEY}/policy": DROP, SEPARATE: {"keyId": KEY_ID, "policy": json.dumps(ROOT_ADMINISTERS)}},
+    "the mission key's policy given as an aws.kms.KeyPolicy naming the key by id, not inline",
+)
+passes(rule, "noaa20-aws-separate-key-policy")
+fires(
+    rule,
+    "noaa20-aws",
+    {SEPARATE: {"keyId": KEY_ID, "policy": json.dumps({"Version": "2012-10-17", "Statement": [OPEN]})}},
+    ("statement Open allows any principal", "mission-key-policy"),
+)
+fires(
+    rule,
+    "noaa20-aws",
+    {SEPARATE: {"keyId": "1234abcd-0000-4000-8000-000000000000", "policy": ""}},  # a key outside the stack
+    (NO_KEY_POLICY, "mission-key-policy"),
+)
 
 rule = "aws-iam-no-wildcard-admin"
 fires(

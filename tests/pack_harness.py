@@ -13,7 +13,9 @@ A change is one dotted path and a value (`DROP` removes the field):
   the provider input and the rule's pack config;
 - stack baselines: `<resource name>/<path>` edits one resource of the plan (a literal value
   carries no property dependency, as in a real program), `<resource name>` with `DROP`
-  removes it, `@config.<property>` as above.
+  removes it, `@add:<type>::<name>` with a mapping of inputs adds a custom resource a program
+  could write beside the plan's (no dependency: it names what it configures by value),
+  `@config.<property>` as above.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from .test_policies_support import PACK, RULES
 CONFIG = "@config."
 PROVIDER = "@provider."
 PROTECT = "@protect"
+ADD = "@add:"
 
 
 def _set(node: Any, path: list[str], value: Any) -> Any:
@@ -241,9 +244,14 @@ def custom_named(plan: Plan, name: str) -> PlannedResource:
 
 
 def changed_plan(plan: Plan, path: str, value: Any) -> Plan:
-    """A copy of `plan` with one resource edited or removed. A value set by hand carries no
-    dependency: the edited input loses its property dependencies, and the resource the
+    """A copy of `plan` with one resource edited, removed or added. A value set by hand carries
+    no dependency: the edited input loses its property dependencies, and the resource the
     dependencies that only that input gave it."""
+    if path.startswith(ADD):
+        kind, _, name = path[len(ADD) :].rpartition("::")
+        urn = f"urn:pulumi:{plan.stack}::{plan.project}::{kind}::{name}"
+        added = PlannedResource(urn, kind, name, None, True, copy.deepcopy(dict(value)), {}, False, False, [], [])
+        return dataclasses.replace(plan, resources=[*plan.resources, added])
     name, _, prop = path.partition("/")
     target = custom_named(plan, name)
     resources = list(plan.resources)

@@ -16,7 +16,7 @@ import pytest
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE as UNKNOWN
 
 from .conftest import DROP
-from .pack_cases import BASELINES
+from .pack_cases import BASELINES, KEY
 from .pack_harness import Written, apply, resolve, run
 
 RAW = "noaa20-storage-raw"
@@ -206,16 +206,19 @@ KEY_POLICY = "aws-kms-key-policy"
 
 
 def test_kms_key_policy_fires_on_star_with_a_condition_that_pins_nothing():
-    state = apply(resolve(BASELINES, "kms-key"), "policy.Statement.1.Principal", "*")
+    statement = f"{KEY}/policy.Statement.1"
+    state = apply(resolve(BASELINES, "noaa20-aws"), f"{statement}.Principal", "*")
     assert run(KEY_POLICY, state) == []  # its aws:SourceAccount condition pins it
-    state = apply(state, "policy.Statement.1.Condition", {"Bool": {"aws:SecureTransport": "true"}})
-    assert run(KEY_POLICY, state) == ["statement EventBridgeDeliversToQueues allows any principal"]
+    state = apply(state, f"{statement}.Condition", {"Bool": {"aws:SecureTransport": "true"}})
+    assert run(KEY_POLICY, state) == [("statement EventBridgeDeliversToQueues allows any principal", KEY)]
 
 
 def test_kms_key_policy_accepts_a_star_pinned_by_caller_account():
     condition = {"StringEquals": {"kms:CallerAccount": "123456789012"}}
-    state = apply(resolve(BASELINES, "kms-key"), "policy.Statement.1.Condition", condition)
-    assert run(KEY_POLICY, apply(state, "policy.Statement.1.Principal", "*")) == []
+    state = apply(resolve(BASELINES, "noaa20-aws"), f"{KEY}/policy.Statement.1.Condition", condition)
+    assert run(KEY_POLICY, apply(state, f"{KEY}/policy.Statement.1.Principal", "*")) == []
+    # the same star unpinned fires: the pass above is the condition's, not a rule that never runs
+    assert run(KEY_POLICY, apply(resolve(BASELINES, "noaa20-aws"), f"{KEY}/policy.Statement.0.Principal", "*"))
 
 
 # --- aws-kms-key-rotation: the message names the input ----------------------------------------
