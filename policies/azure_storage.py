@@ -172,8 +172,9 @@ def container_private(args: Any, report: Any) -> None:
     severity="medium",
     enforcement="mandatory",
     controls=("CKV2_AZURE_38",),
-    description="Every storage account keeps deleted blobs and containers recoverable (soft delete on both), "
-    "and one without a hierarchical namespace versions blobs (an account with one refuses versioning).",
+    description="Every storage account keeps deleted blobs and containers recoverable (soft delete on both, "
+    "without permanent delete), and one without a hierarchical namespace versions blobs (an account with one "
+    "refuses versioning).",
     remediation="Add azure_native.storage.BlobServiceProperties(blob_services_name='default', account_name=..., "
     "resource_group_name=..., "
     "delete_retention_policy={'enabled': True, 'days': 30}, container_delete_retention_policy="
@@ -194,6 +195,10 @@ def soft_delete(args: Any, report: Any) -> None:
             values = [get(s.props, key, "enabled") for s in services]
             if UNKNOWN not in values and not any(is_true(v) for v in values):
                 off.append(what)
+            # a soft-deleted blob, version or snapshot that may be deleted for good is no longer
+            # recoverable (Microsoft.Storage DeleteRetentionPolicy.allowPermanentDelete)
+            if any(is_true(get(s.props, key, "allowPermanentDelete")) for s in services):
+                off.append(f"{what} (allowPermanentDelete is true)")
         # an account with a hierarchical namespace (ADLS Gen2) refuses versioning (docs/azure.md)
         hns = get(account.props, "isHnsEnabled")
         versioning = [get(s.props, "isVersioningEnabled") for s in services]

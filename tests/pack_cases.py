@@ -1476,6 +1476,14 @@ for key, what in (
     )
     fires(rule, "noaa20-azure", {f"{BLOB_SERVICE}/{key}": DROP}, (f"storage account {ACCOUNT}: {what} off", ACCOUNT))
     passes(rule, "noaa20-azure", {f"{BLOB_SERVICE}/{key}.enabled": UNKNOWN})
+    # soft-deleted data that may be deleted for good is not kept recoverable
+    fires(
+        rule,
+        "noaa20-azure",
+        {f"{BLOB_SERVICE}/{key}.allowPermanentDelete": True},
+        (f"storage account {ACCOUNT}: {what} (allowPermanentDelete is true) off", ACCOUNT),
+    )
+    passes(rule, "noaa20-azure", {f"{BLOB_SERVICE}/{key}.allowPermanentDelete": False})
 # versioning is asked of an account without a hierarchical namespace only: one with it refuses
 # versioning (HTTP 409), and groundlink's is one (docs/azure.md, "Blob service")
 FLAT = {f"{ACCOUNT}/isHnsEnabled": False}
