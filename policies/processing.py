@@ -39,7 +39,17 @@ FLEX_DELEGATION = "Microsoft.App/environments"
 # Object writes; a statement's action matches one case-insensitively, with * and ? wildcards (IAM JSON
 # policy elements: Action)
 S3_WRITES = ("s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion")
-KEY_MARKERS = ("AccountKey=", "SharedAccessKey=", "SharedAccessSignature=")
+KEY_MARKERS = ("accountkey=", "sharedaccesskey=", "sharedaccesssignature=")  # connection string keys, any case
+# A shared access signature in a URL (WEBSITE_RUN_FROM_PACKAGE=https://...blob.core.windows.net/...?sv=...&sig=...):
+# its `sig` query parameter is the credential (Azure Storage, "Create a service SAS": sig)
+SAS_SIGNATURE = re.compile(r"[?&]sig=", re.IGNORECASE)
+
+
+def holds_key(value: str) -> bool:
+    """A setting's value that carries a storage or Service Bus credential: a connection string's
+    key or signature, or a URL signed with a SAS."""
+    lowered = value.lower()
+    return any(marker in lowered for marker in KEY_MARKERS) or SAS_SIGNATURE.search(value) is not None
 
 
 def _queue_problems(mapping: Any, queue: Any, function: Any | None) -> list[str]:
@@ -239,7 +249,7 @@ def functions_app_https_no_keys(args: Any, report: Any) -> None:
     ):
         for setting in as_list(settings):
             value = get(setting, "value") if get(setting, "value") is not None else get(setting, "connectionString")
-            if isinstance(value, str) and any(marker in value for marker in KEY_MARKERS):
+            if isinstance(value, str) and holds_key(value):
                 report(f"{where} {get(setting, 'name')} holds a key")
     auth = get(props, "functionAppConfig", "deployment", "storage", "authentication", "type")
     if auth == "StorageAccountConnectionString":

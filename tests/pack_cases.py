@@ -1769,6 +1769,20 @@ fires(
     {"siteConfig.appSettings.0.value": "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=k"},
     "app setting AzureWebJobsStorage__accountName holds a key",
 )
+# the other forms a credential takes in a setting: a key in any case, a URL signed with a SAS
+fires(
+    rule,
+    "functions-app",
+    {"siteConfig.appSettings.0.value": "endpoint=sb://n.servicebus.windows.net/;sharedaccesskey=k"},
+    "app setting AzureWebJobsStorage__accountName holds a key",
+)
+fires(
+    rule,
+    "functions-app",
+    {"siteConfig.appSettings.0.value": "https://a.blob.core.windows.net/deploy/pkg.zip?sv=2022-11-02&sr=b&sig=abc%3D"},
+    "app setting AzureWebJobsStorage__accountName holds a key",
+)
+passes(rule, "functions-app", {"siteConfig.appSettings.0.value": "https://a.blob.core.windows.net/deploy/pkg.zip"})
 fires(
     rule,
     "functions-app",
