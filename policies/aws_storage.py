@@ -162,7 +162,6 @@ def tls_only(args: Any, report: Any) -> None:
 KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
 
 
-# alias/aws/s3, arn:aws:kms:<region>:<account>:alias/aws/s3 (any partition, any case): AWS-managed keys
 def _inline(bucket: Any, name: str, *path: str) -> Any:
     """A bucket's own (deprecated) setting `name`: pulumi-aws's Bucket takes it as one block,
     BucketV2 (the earlier name of the same bucket) as a list of them under the plural name
