@@ -617,3 +617,37 @@ def test_a_directory_argument_that_is_not_one_says_what_it_is(tmp_path, capsys, 
     argv = [command, str(path), *(["--out", str(tmp_path / "out")] if command == "process" else ["SELECT 1"])]
     assert main(argv) == 2
     assert capsys.readouterr().err == f"groundlink: {path}: {said}\n"
+
+
+def test_a_capture_not_named_pcap_is_said_and_skipped_as_the_clouds_skip_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A `.cap` or a name without a suffix is a capture the processor and the clouds' runtimes
+    (groundlink.runtime.delivery: *.pcap, *.pcapng) do not take: it was skipped without a word.
+    A file that holds no capture (a manifest) is no capture, and is not named."""
+    directory = raw_dir(tmp_path / "raw")
+    Capture(packetise(stream_of(frames(range(8))), 1000, EPOCH * 1_000_000)).write(
+        contact_file(directory, CONTACT_A, 1)
+    )
+    second = contact_file(directory, CONTACT_A, 2)
+    Capture(packetise(stream_of(frames(range(8, 12))), 1000, EPOCH * 1_000_000)).write(second)
+    second.rename(second.with_suffix(".cap"))
+    (directory / "manifest.json").write_text('{"contact": "x"}')
+    out = tmp_path / "products"
+    assert main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    relative = second.with_suffix(".cap").relative_to(tmp_path / "raw")
+    assert captured.err.splitlines() == [
+        f"groundlink: {tmp_path / 'raw'}: 1 file holding a capture but not named *.pcap or *.pcapng, skipped, as the "
+        f"clouds' runtimes skip such files: {relative}; rename it to process it"
+    ]
+    assert captured.out.splitlines()[0].startswith(f"noaa20 contact {CONTACT_A}: 8 frames")  # the .pcap alone
+
+    only = tmp_path / "only"
+    (only / "x").mkdir(parents=True)
+    second.with_suffix(".cap").rename(only / "x" / "contact")  # no suffix at all
+    assert main(["process", str(only), "--out", str(tmp_path / "none")]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"groundlink: {only}: no capture files (*.pcap, *.pcapng); 1 file holding a capture but not named *.pcap or "
+        "*.pcapng, skipped, as the clouds' runtimes skip such files: x/contact; rename it to process it"
+    ]

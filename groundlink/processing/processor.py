@@ -90,11 +90,15 @@ def discover(
     raw prefix Ground Station and the partner landing zone write)."""
     if not directory.is_dir():
         raise ProcessingError([f"{directory}: not a directory"])
-    files, unreadable, walk_errors = _capture_files(directory)
+    files, unreadable, walk_errors, misnamed = _capture_files(directory)
     if walk_errors:
         raise ProcessingError(walk_errors)
+    warning = _misnamed_warning(directory, misnamed)
     if not files and not unreadable:
-        raise ProcessingError([f"{directory}: no capture files (*.pcap, *.pcapng)"])
+        named = f"; {warning.removeprefix('groundlink: ').split(': ', 1)[1]}" if warning else ""
+        raise ProcessingError([f"{directory}: no capture files (*.pcap, *.pcapng){named}"])
+    if warning:
+        print(warning, file=sys.stderr)
     given = [
         (flag, value) for flag, value in (("--satellite", satellite), ("--contact-id", contact_id)) if value is not None
     ]
@@ -169,14 +173,46 @@ def _empty(path: Path) -> bool:
         return False
 
 
-def _capture_files(directory: Path) -> tuple[list[Path], dict[Path, str], list[str]]:
+# The first four bytes of a capture: libpcap in either byte order, in micro- or nanoseconds, the
+# modified-pcap variants, and a pcapng Section Header Block (its type reads the same both ways).
+CAPTURE_MAGICS = frozenset(
+    bytes.fromhex(m) for m in ("d4c3b2a1", "a1b2c3d4", "4d3cb2a1", "a1b23c4d", "34cdb2a1", "a1b2cd34", "0a0d0d0a")
+)
+CAPTURE_SUFFIXES = (".pcap", ".pcapng")
+
+
+def _is_capture(path: Path) -> bool:
+    """A regular file whose first bytes are a capture's, whatever its name."""
+    try:
+        with path.open("rb") as stream:
+            return stream.read(4) in CAPTURE_MAGICS
+    except OSError:
+        return False
+
+
+def _misnamed_warning(directory: Path, misnamed: list[Path]) -> str | None:
+    """Captures whose names the processor (and the clouds' runtimes) do not take, said in one
+    line, not skipped without a word (`.cap`, `.dmp`, no suffix)."""
+    if not misnamed:
+        return None
+    shown = ", ".join(str(p.relative_to(directory)) for p in misnamed[:3])
+    more = f" and {len(misnamed) - 3} more" if len(misnamed) > 3 else ""
+    return (
+        f"groundlink: {directory}: {len(misnamed)} file{'s' if len(misnamed) > 1 else ''} holding a capture but not "
+        f"named *.pcap or *.pcapng, skipped, as the clouds' runtimes skip such files: {shown}{more}; rename "
+        f"{'them' if len(misnamed) > 1 else 'it'} to process {'them' if len(misnamed) > 1 else 'it'}"
+    )
+
+
+def _capture_files(directory: Path) -> tuple[list[Path], dict[Path, str], list[str], list[Path]]:
     """The capture files under `directory` (`*.pcap`, `*.pcapng`, any case), following symbolic
     links to directories, each directory and file taken once (a link back up the tree is no
-    loop); the capture names that cannot be read (a broken link) with why; and the directories
-    that cannot be listed."""
+    loop); the capture names that cannot be read (a broken link) with why; the directories
+    that cannot be listed; and the files that hold a capture under another name."""
     files: list[Path] = []
     unreadable: dict[Path, str] = {}
     errors: list[str] = []
+    misnamed: list[Path] = []
     seen: set[tuple[int, int]] = set()
 
     def listing_failed(error: OSError) -> None:
@@ -191,7 +227,9 @@ def _capture_files(directory: Path) -> tuple[list[Path], dict[Path, str], list[s
         dirs.sort()
         for name in sorted(names):
             path = Path(root) / name
-            if path.suffix.lower() not in (".pcap", ".pcapng"):
+            if path.suffix.lower() not in CAPTURE_SUFFIXES:
+                if path.is_file() and _is_capture(path):
+                    misnamed.append(path)
                 continue
             try:
                 status = path.stat()
@@ -205,7 +243,7 @@ def _capture_files(directory: Path) -> tuple[list[Path], dict[Path, str], list[s
             elif (status.st_dev, status.st_ino) not in seen:
                 seen.add((status.st_dev, status.st_ino))
                 files.append(path)
-    return files, unreadable, errors
+    return files, unreadable, errors, misnamed
 
 
 @dataclass
