@@ -23,6 +23,8 @@ CONTACT_ID_PATTERN = r"(?P<contact_id>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{
 # partition (`satellite=<name>`, `<contact id>.parquet`), never `.`, `..` or a nested path.
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
 NAME_WORDS = "1-128 letters, digits, '.', '_' and '-', starting with a letter or digit"
+# The names a capture file is taken by, in any case, here and by the clouds' runtimes alike.
+CAPTURE_SUFFIXES = (".pcap", ".pcapng")
 
 
 def name_problem(value: str) -> str | None:

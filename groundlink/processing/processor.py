@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 from . import rowwrite
 from .capture import Chunk, FileStats, Fragments, read_capture
 from .classify import OK, STATUS_NAMES, Judge, decode_headers, final_missing
-from .config import CaptureFormat, name_problem
+from .config import CAPTURE_SUFFIXES, CaptureFormat, name_problem
 from .errors import CaptureError, ProcessingError, file_kind
 from .frames import I64, synchronise
 from .layout import CATALOG_YEARS, Partition, Staging, hive_values
@@ -178,7 +178,6 @@ def _empty(path: Path) -> bool:
 CAPTURE_MAGICS = frozenset(
     bytes.fromhex(m) for m in ("d4c3b2a1", "a1b2c3d4", "4d3cb2a1", "a1b23c4d", "34cdb2a1", "a1b2cd34", "0a0d0d0a")
 )
-CAPTURE_SUFFIXES = (".pcap", ".pcapng")
 
 
 def _is_capture(path: Path) -> bool:

@@ -34,7 +34,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-from groundlink.processing.config import CaptureFormat, name_problem
+from groundlink.processing.config import CAPTURE_SUFFIXES, CaptureFormat, name_problem
 from groundlink.processing.errors import CaptureError, ProcessingError
 from groundlink.processing.layout import FRAMES_PREFIX, STAGING_PREFIX, hive_values
 from groundlink.processing.tables import CONTACT_SUMMARY, FRAME_INDEX
@@ -43,7 +43,6 @@ from groundlink.processing.tables import CONTACT_SUMMARY, FRAME_INDEX
 # The events each cloud queues are filtered to this exact name (components/*/events.py), and the
 # runtime takes no other object for a manifest (`capture_manifest.json` is a data file).
 MANIFEST_NAME = "manifest.json"
-CAPTURE_SUFFIXES = (".pcap", ".pcapng")
 STATION_SOURCE = "aws.groundstation"
 # The events that end a contact, as each cloud names them; the stack's rules and subscription
 # pass only these (components/*/events.py), and the runtime acknowledges any other it is given.
