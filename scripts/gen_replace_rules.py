@@ -56,9 +56,11 @@ AZURE_FORCE_NEW_SOURCE = (
 # module -> resource -> properties (the modules the stacks use; others are not needed here)
 AZURE_FORCE_NEW_MAP: dict[str, dict[str, list[str]]] = {
     "authorization": {"RoleAssignment": ["principalId", "scope"]},
+    "network": {"PrivateEndpoint": ["subnet"], "Subnet": [], "VirtualNetwork": ["location"]},
     "resources": {"ResourceGroup": ["location"]},
     "servicebus": {"Queue": ["enablePartitioning", "requiresDuplicateDetection", "requiresSession"]},
     "storage": {"BlobContainer": [], "StorageAccount": ["isHnsEnabled", "location"]},
+    "web": {"AppServicePlan": [], "WebApp": ["kind", "location"]},
 }
 AZURE_NO_FORCE_NEW: dict[str, dict[str, list[str]]] = {"servicebus": {"Namespace": ["zoneRedundant"]}}
 

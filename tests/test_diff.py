@@ -387,6 +387,18 @@ class TestReplacementRules:
             "containerName",
         }
 
+    def test_azure_entries_hold_the_provider_s_own_force_new_properties(self):
+        """pulumi-azure-native replaces a private endpoint on `subnet` and a web app on `kind`
+        (provider/pkg/gen/replacement.go forceNewMap); the table had left both out, so such an
+        edit was shown as an update."""
+        assert rules.forcing("azure-native:network:PrivateEndpoint") == {
+            "resourceGroupName",
+            "privateEndpointName",
+            "location",
+            "subnet",
+        }
+        assert rules.forcing("azure-native:web:WebApp") == {"resourceGroupName", "name", "location", "kind"}
+
     def test_pulumi_aws_entries_name_the_terraform_source_and_stores_are_known(self):
         for token in ("aws:s3/bucket:Bucket", "aws:kinesis/stream:Stream", "aws:kms/key:Key", "aws:sqs/queue:Queue"):
             assert rules.forcing(token), token
