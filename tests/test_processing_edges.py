@@ -524,3 +524,58 @@ def test_a_channels_bytes_are_its_stream_duplicates_left_out(tmp_path: Path) -> 
     (channel,) = summary["channels"]
     assert (channel["frames"], channel["duplicates"], channel["bytes"]) == (3, 1, 3072)
     assert len(_stream(tmp_path / "out")) == 3072
+
+
+def _ip6_fragments_after(payload: bytes, ident: int, extension: bytes, kind: int, size: int = 1480) -> list[bytes]:
+    """The UDP datagram of `payload` in IPv6 fragments whose fragmentable part starts with the
+    extension header `extension` (of protocol number `kind`), as RFC 8200 4.5 allows: a
+    Destination Options or Authentication header that belongs to the fragmented datagram."""
+    whole = ip_udp(payload, version=6)
+    carried = extension + bytes(whole.data)
+    out = []
+    for at in range(0, len(carried), size):
+        part = carried[at : at + size]
+        more = at + size < len(carried)
+        header = struct.pack(">BBHI", kind, 0, (at // 8) << 3 | more, ident)
+        ip6 = dpkt.ip6.IP6(src=whole.src, dst=whole.dst, nxt=44, hlim=64, plen=8 + len(part))
+        out.append(ethernet(ip6.pack_hdr() + header + part, 6))
+    return out
+
+
+# Destination Options (60): next header UDP, length 0 (8 octets), a PadN option of 4 bytes;
+# Authentication (51): next header UDP, payload length 4 ((4 + 2) x 4 = 24 octets)
+DESTINATION_OPTIONS = bytes([17, 0, 1, 4]) + b"\x00" * 4
+AUTHENTICATION = bytes([17, 4, 0, 0]) + struct.pack(">II", 0x100, 1) + b"\x00" * 12
+
+
+@pytest.mark.parametrize(("extension", "kind"), [(DESTINATION_OPTIONS, 60), (AUTHENTICATION, 51)])
+def test_ipv6_fragments_whose_datagram_starts_with_an_extension_header_are_put_back_together(
+    tmp_path: Path, extension: bytes, kind: int
+) -> None:
+    """dpkt's IPv6 parser failed on a Fragment header followed by another extension header
+    (AttributeError: no frag_off), and the run ended in a traceback, exit 1."""
+    records: list[tuple[int, bytes]] = []
+    for k, piece in enumerate(_pieces()):
+        parts = _ip6_fragments_after(piece, ident=k, extension=extension, kind=kind)
+        records += [(START + k * 1000 + j, part) for j, part in enumerate(reversed(parts))]  # any order
+    write_records(raw_dir(tmp_path / "raw") / _name(CONTACT_A, 1), records)
+
+    (summary,) = _process(tmp_path / "raw", tmp_path / "out")
+
+    assert _stream(tmp_path / "out") == STREAM
+    assert summary["truncated_packets"] == 0 and summary["packets"] == len(records)
+
+
+def test_an_ipsec_packet_among_the_datagrams_is_passed_over_like_any_other(tmp_path: Path) -> None:
+    """An IPv6 ESP packet (IPsec: its payload is encrypted, no UDP header to read) made dpkt
+    leave the protocol unset, and the run ended in a traceback, exit 1."""
+    esp = struct.pack(">II", 0x1000, 1) + b"\xaa" * 48
+    ip6 = dpkt.ip6.IP6(src=b"\x20" + b"\x00" * 15, dst=b"\x20" + b"\x01" * 15, nxt=50, hlim=64, plen=len(esp))
+    records = [(START + k * 1000, datagram(piece)) for k, piece in enumerate(_pieces())]
+    records.insert(2, (START + 1500, ethernet(ip6.pack_hdr() + esp, 6)))
+    write_records(raw_dir(tmp_path / "raw") / _name(CONTACT_A, 1), records)
+
+    (summary,) = _process(tmp_path / "raw", tmp_path / "out")
+
+    assert _stream(tmp_path / "out") == STREAM
+    assert summary["truncated_packets"] == 0 and summary["packets"] == len(records)

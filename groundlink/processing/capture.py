@@ -274,6 +274,62 @@ def _cut_ip(header: bytes) -> bool:
     return len(header) < 7 or header[6] in _IP6_TOWARDS_UDP
 
 
+# What dpkt raises, besides NeedData, on IPv6 headers it does not follow: a Fragment header
+# followed by another extension header (RFC 8200 puts a Destination Options, AH or ESP header of
+# the fragmented part there) made its IPv6 parser read `frag_off` of that header.
+_DPKT_IP6_FAILURES = (AttributeError, KeyError, IndexError, TypeError, ValueError)
+_ETHER_VLAN = frozenset({0x8100, 0x88A8, 0x9100})  # 802.1Q, 802.1ad (QinQ), the pre-standard QinQ tag
+_IP6_FIXED = 40
+_IP6_OPTIONS = frozenset({0, 43, 60})  # hop-by-hop, routing, destination options: (length + 1) x 8 octets
+_IP6_AUTHENTICATION = 51  # (length + 2) x 4 octets (RFC 4302)
+_IP6_FRAGMENT = 44  # 8 octets (RFC 8200 4.5)
+
+
+def _ethernet_ip6(frame: bytes) -> bytes | None:
+    """The IPv6 packet an Ethernet frame carries (past any VLAN tags), or None."""
+    at, kind = 12, int.from_bytes(frame[12:14], "big")
+    while kind in _ETHER_VLAN and len(frame) >= at + 6:
+        at += 4
+        kind = int.from_bytes(frame[at : at + 2], "big")
+    return frame[at + 2 :] if kind == dpkt.ethernet.ETH_TYPE_IP6 else None
+
+
+def _ip6_udp(packet: bytes, fragments: Fragments) -> tuple[dpkt.udp.UDP | None, bytes] | None:
+    """`_udp_payload` of an IPv6 packet dpkt could not parse, its header chain walked here: the
+    extension headers up to UDP, a Fragment header's datagram put back together first (its
+    fragmentable part may start with further extension headers). ESP, or anything else that is
+    not UDP, is no datagram of the downlink."""
+    if len(packet) < _IP6_FIXED:
+        return (None, b"") if _cut_ip(packet) else None
+    length = int.from_bytes(packet[4:6], "big")
+    body = packet[_IP6_FIXED : _IP6_FIXED + length] if length else packet[_IP6_FIXED:]
+    return _ip6_chain(packet[6], body, (6, packet[8:24], packet[24:40]), fragments)
+
+
+def _ip6_chain(
+    header: int, body: bytes, source: tuple[Any, ...], fragments: Fragments | None
+) -> tuple[dpkt.udp.UDP | None, bytes] | None:
+    at = 0
+    while header != dpkt.ip.IP_PROTO_UDP:
+        if header in _IP6_OPTIONS or header == _IP6_AUTHENTICATION:
+            if len(body) < at + 2:
+                return None, b""  # cut inside an extension header
+            size = (body[at + 1] + 1) * 8 if header in _IP6_OPTIONS else (body[at + 1] + 2) * 4
+            header, at = body[at], at + size
+        elif header == _IP6_FRAGMENT and fragments is not None:
+            if len(body) < at + 8:
+                return None, b""
+            field = int.from_bytes(body[at + 2 : at + 4], "big")
+            key = (*source, int.from_bytes(body[at + 4 : at + 8], "big"))
+            whole = fragments.add(key, (field >> 3) * 8, bool(field & 1), body[at + 8 :])
+            # the datagram put back together starts with the header after the Fragment header
+            return None if whole is None else _ip6_chain(body[at], whole, source, None)
+        else:
+            return None
+    udp = body[at:]
+    return (None, udp) if len(udp) < UDP_HEADER else _whole_udp(udp)
+
+
 def _udp_payload(frame: bytes, link: int, fragments: Fragments) -> tuple[dpkt.udp.UDP | None, bytes] | None:
     """(the UDP header, its payload) of a datagram; (None, the UDP header's bytes) when the
     record ends inside the headers of what may be one (a capture's snap length cut it); None
@@ -283,31 +339,39 @@ def _udp_payload(frame: bytes, link: int, fragments: Fragments) -> tuple[dpkt.ud
             ethernet = dpkt.ethernet.Ethernet(frame)
         except dpkt.NeedData:  # ends inside the Ethernet header or a VLAN tag
             return None, b""
+        except _DPKT_IP6_FAILURES:
+            ip6 = _ethernet_ip6(frame)
+            return None if ip6 is None else _ip6_udp(ip6, fragments)
         packet: Any = ethernet.data
         if isinstance(packet, bytes):  # dpkt keeps the bytes of an IP header it could not parse
             return (None, b"") if ethernet.type in _ETHER_IP and _cut_ip(packet) else None
     else:  # raw IP: the version nibble says which
+        version6 = bool(frame[:1]) and frame[0] >> 4 == 6
         try:
-            packet = dpkt.ip6.IP6(frame) if frame[:1] and frame[0] >> 4 == 6 else dpkt.ip.IP(frame)
+            packet = dpkt.ip6.IP6(frame) if version6 else dpkt.ip.IP(frame)
         except dpkt.NeedData:
             return (None, b"") if _cut_ip(frame) else None
+        except _DPKT_IP6_FAILURES:
+            if not version6:
+                raise
+            return _ip6_udp(frame, fragments)
     if isinstance(packet, dpkt.ip.IP) and (packet.mf or packet.offset):
         if packet.p != dpkt.ip.IP_PROTO_UDP:
             return None
         key: tuple[Any, ...] = (4, packet.src, packet.dst, packet.id)
         whole = fragments.add(key, packet.offset * 8, bool(packet.mf), _ip_payload(packet))
         return None if whole is None else _whole_udp(whole)
-    if isinstance(packet, dpkt.ip6.IP6) and 44 in packet.extension_hdrs:  # a fragment header
-        fragment = packet.extension_hdrs[44]
-        if packet.p != dpkt.ip.IP_PROTO_UDP:
-            return None
-        key = (6, packet.src, packet.dst, fragment.id)
-        whole = fragments.add(key, fragment.frag_off * 8, bool(fragment.m_flag), _ip_payload(packet))
-        return None if whole is None else _whole_udp(whole)
+    if isinstance(packet, dpkt.ip6.IP6) and _IP6_FRAGMENT in packet.extension_hdrs:
+        # every IPv6 fragment is read by the one walker, whatever follows its Fragment header
+        # (the next fragments of a datagram whose first one dpkt could not parse among them)
+        ip6 = _ethernet_ip6(frame) if link == LINK_ETHERNET else frame
+        return None if ip6 is None else _ip6_udp(ip6, fragments)
+    # dpkt leaves `p` unset where the last header it read is ESP (an IPsec packet): no datagram
+    protocol = getattr(packet, "p", None)
     if not isinstance(packet, dpkt.ip.IP | dpkt.ip6.IP6):
         return None
     udp = packet.data
-    if isinstance(udp, bytes) and packet.p == dpkt.ip.IP_PROTO_UDP and len(udp) < UDP_HEADER:
+    if isinstance(udp, bytes) and protocol == dpkt.ip.IP_PROTO_UDP and len(udp) < UDP_HEADER:
         return None, udp  # the record ends inside the UDP header
     if not isinstance(udp, dpkt.udp.UDP):
         return None
