@@ -204,7 +204,7 @@ def _leave_a_deleted_directory(values: Sequence[tuple[PathArg, str]]) -> None:
 
 
 def _refuse_unusable(arg: PathArg, value: str) -> None:
-    """UsageError for a path the system cannot even look up: longer than PATH_MAX or with a name
+    """One line (`_refuse`) for a path the system cannot even look up: longer than PATH_MAX or with a name
     longer than NAME_MAX (ENAMETOOLONG), behind a directory this process may not search (EACCES),
     a loop of symbolic links (ELOOP). pathlib's `exists` and `is_dir` raise some of those instead
     of answering, which ended commands in a traceback, and a loop given as --json was replaced
