@@ -438,11 +438,9 @@ class Downlink(_Model):
                     problems.add("decode_json", "has no *_EGRESS node (the dataflow edge needs one)")
             if self.digif_mbps is not None:
                 problems.add("digif_mbps", "only applies to delivery: digif")
-            if self.preset:
-                try:
-                    self._check_preset(PRESETS[self.preset])
-                except PydanticCustomError as error:
-                    problems.found.append(error)
+            preset = self.preset
+            if preset and not any(explicit):  # with both given, the conflict is the problem
+                problems.gather(lambda: self._check_preset(PRESETS[preset]))
         else:
             for key in ("preset", "demodulation_json", "decode_json"):
                 if getattr(self, key) is not None:
@@ -653,8 +651,9 @@ class Satellite(_Model):
             problems.add("downlinks", f"duplicate downlink names {dupes}")
         if self.tle:
             for number, line in enumerate(self.tle, start=1):
-                if int(line[2:7]) != self.norad_id:  # each line names its own
+                if int(line[2:7]) != self.norad_id:  # the first line that differs: one wrong id, one line
                     problems.add("tle", f"line {number} is for NORAD {int(line[2:7])}, not {self.norad_id}")
+                    break
         problems.raise_any()
         return self
 
@@ -1825,7 +1824,8 @@ class MissionSpec(_Model):
             dupes = sorted({v for v in values if values.count(v) > 1})
             if dupes:
                 problems.add("satellites", f"duplicate satellite {key}s {dupes}")
-        problems.gather(self._check_link_names)
+        if not problems.found:  # two satellites of one name name their resources alike: said above
+            problems.gather(self._check_link_names)
         if self.processing.enabled and not self.delivery.object_store:
             # the processor reads a contact's delivered objects; a stream leaves none to read
             problems.add(

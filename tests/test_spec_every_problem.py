@@ -13,6 +13,7 @@ from groundlink.inputs import SpecError
 from groundlink.spec import spec_from_data
 
 from .conftest import DROP, spec_data, with_changes
+from .test_input_hardening import GOOD_DECODE, GOOD_DEMOD
 
 ORBITAL = "clouds.azure.orbital"
 CASES: list[tuple[str, dict[str, Any], list[str]]] = [
@@ -126,4 +127,43 @@ def test_every_independent_problem_is_its_own_line(changes: dict[str, Any], path
     with pytest.raises(SpecError) as caught:
         spec_from_data(with_changes(spec_data(base), changes), "spec.yaml")
     said = [line.split(": ", 2)[1] for line in caught.value.lines]  # "spec.yaml: PATH: what is wrong"
+    assert said == paths, caught.value.lines
+
+
+# No line follows from another: where one problem makes a second check meaningless, the second
+# is not said (each pair was said twice after validators began to collect their problems).
+DERIVED: list[tuple[str, str, dict[str, Any], list[str]]] = [
+    (
+        "two satellites of one name name their resources alike: the names are the problem",
+        "noaa20.yaml",
+        {"satellites": "twice"},
+        ["satellites", "satellites"],  # its name and its NORAD id, each given twice
+    ),
+    (
+        "a preset with both JSON configs: the conflict is the problem, not the preset's frequencies",
+        "noaa20.yaml",
+        {
+            "satellites.0.downlinks.0.demodulation_json": GOOD_DEMOD,
+            "satellites.0.downlinks.0.decode_json": GOOD_DECODE,
+            "satellites.0.downlinks.0.center_frequency_mhz": 8100,
+        },
+        ["satellites[0].downlinks[0].preset"],
+    ),
+    (
+        "TLE lines of another satellite: one wrong id, one line",
+        "aqua-legacy.yaml",
+        {"satellites.0.norad_id": 99999},
+        ["satellites[0].tle"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("base", "changes", "paths"), [d[1:] for d in DERIVED], ids=[d[0] for d in DERIVED])
+def test_a_problem_that_follows_from_another_is_not_said(base: str, changes: dict[str, Any], paths: list[str]) -> None:
+    data = spec_data(base)
+    if changes.pop("satellites", None) == "twice":
+        data["satellites"] = [data["satellites"][0], dict(data["satellites"][0])]
+    with pytest.raises(SpecError) as caught:
+        spec_from_data(with_changes(data, changes), "spec.yaml")
+    said = [line.split(": ", 2)[1] for line in caught.value.lines]
     assert said == paths, caught.value.lines
