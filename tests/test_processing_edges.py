@@ -579,3 +579,20 @@ def test_an_ipsec_packet_among_the_datagrams_is_passed_over_like_any_other(tmp_p
 
     assert _stream(tmp_path / "out") == STREAM
     assert summary["truncated_packets"] == 0 and summary["packets"] == len(records)
+
+
+def test_ipv6_fragments_in_mpls_are_put_back_together(tmp_path: Path) -> None:
+    """Ethernet, an MPLS label, then IPv6 fragments: dpkt reads the encapsulation, and the
+    fragments went to the walker with the IPv6 header looked for past VLAN tags only, so the
+    datagram was never put back together."""
+    label = struct.pack(">I", (16 << 12) | (1 << 8) | 64)  # label 16, bottom of the stack, TTL 64
+    records: list[tuple[int, bytes]] = []
+    for k, piece in enumerate(_pieces()):
+        for j, part in enumerate(fragments(piece, ident=k, version=6)):
+            records.append((START + k * 1000 + j, part[:12] + b"\x88\x47" + label + part[14:]))
+    write_records(raw_dir(tmp_path / "raw") / _name(CONTACT_A, 1), records)
+
+    (summary,) = _process(tmp_path / "raw", tmp_path / "out")
+
+    assert _stream(tmp_path / "out") == STREAM
+    assert summary["truncated_packets"] == 0

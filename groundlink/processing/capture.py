@@ -364,8 +364,9 @@ def _udp_payload(frame: bytes, link: int, fragments: Fragments) -> tuple[dpkt.ud
     if isinstance(packet, dpkt.ip6.IP6) and _IP6_FRAGMENT in packet.extension_hdrs:
         # every IPv6 fragment is read by the one walker, whatever follows its Fragment header
         # (the next fragments of a datagram whose first one dpkt could not parse among them)
-        ip6 = _ethernet_ip6(frame) if link == LINK_ETHERNET else frame
-        return None if ip6 is None else _ip6_udp(ip6, fragments)
+        # past VLAN tags, or (MPLS, PPPoE: encapsulations dpkt reads) as dpkt packs it again
+        ip6 = (_ethernet_ip6(frame) if link == LINK_ETHERNET else frame) or bytes(packet)
+        return _ip6_udp(ip6, fragments)
     # dpkt leaves `p` unset where the last header it read is ESP (an IPsec packet): no datagram
     protocol = getattr(packet, "p", None)
     if not isinstance(packet, dpkt.ip.IP | dpkt.ip6.IP6):
