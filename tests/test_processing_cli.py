@@ -643,7 +643,7 @@ def test_a_capture_not_named_pcap_is_said_and_skipped_as_the_clouds_skip_it(
     ]
     assert captured.out.splitlines()[0].startswith(f"noaa20 contact {CONTACT_A}: 8 frames")  # the .pcap alone
 
-    only = tmp_path / "only"
+    only = tmp_path / "only: here"  # a name with ": " in it is named whole
     (only / "x").mkdir(parents=True)
     second.with_suffix(".cap").rename(only / "x" / "contact")  # no suffix at all
     assert main(["process", str(only), "--out", str(tmp_path / "none")]) == 2

@@ -93,12 +93,12 @@ def discover(
     files, unreadable, walk_errors, misnamed = _capture_files(directory)
     if walk_errors:
         raise ProcessingError(walk_errors)
-    warning = _misnamed_warning(directory, misnamed)
+    skipped = _misnamed(directory, misnamed)
     if not files and not unreadable:
-        named = f"; {warning.removeprefix('groundlink: ').split(': ', 1)[1]}" if warning else ""
+        named = f"; {skipped}" if skipped else ""
         raise ProcessingError([f"{directory}: no capture files (*.pcap, *.pcapng){named}"])
-    if warning:
-        print(warning, file=sys.stderr)
+    if skipped:
+        print(f"groundlink: {directory}: {skipped}", file=sys.stderr)
     given = [
         (flag, value) for flag, value in (("--satellite", satellite), ("--contact-id", contact_id)) if value is not None
     ]
@@ -189,15 +189,15 @@ def _is_capture(path: Path) -> bool:
         return False
 
 
-def _misnamed_warning(directory: Path, misnamed: list[Path]) -> str | None:
-    """Captures whose names the processor (and the clouds' runtimes) do not take, said in one
-    line, not skipped without a word (`.cap`, `.dmp`, no suffix)."""
+def _misnamed(directory: Path, misnamed: list[Path]) -> str | None:
+    """Captures whose names the processor (and the clouds' runtimes) do not take, in words for
+    one line, not skipped without a word (`.cap`, `.dmp`, no suffix)."""
     if not misnamed:
         return None
     shown = ", ".join(str(p.relative_to(directory)) for p in misnamed[:3])
     more = f" and {len(misnamed) - 3} more" if len(misnamed) > 3 else ""
     return (
-        f"groundlink: {directory}: {len(misnamed)} file{'s' if len(misnamed) > 1 else ''} holding a capture but not "
+        f"{len(misnamed)} file{'s' if len(misnamed) > 1 else ''} holding a capture but not "
         f"named *.pcap or *.pcapng, skipped, as the clouds' runtimes skip such files: {shown}{more}; rename "
         f"{'them' if len(misnamed) > 1 else 'it'} to process {'them' if len(misnamed) > 1 else 'it'}"
     )
