@@ -197,7 +197,7 @@ def soft_delete(args: Any, report: Any) -> None:
                 off.append(what)
             # a soft-deleted blob, version or snapshot that may be deleted for good is no longer
             # recoverable (Microsoft.Storage DeleteRetentionPolicy.allowPermanentDelete)
-            if any(is_true(get(s.props, key, "allowPermanentDelete")) for s in services):
+            elif any(is_true(get(s.props, key, "allowPermanentDelete")) for s in services):
                 off.append(f"{what} (allowPermanentDelete is true)")
         # an account with a hierarchical namespace (ADLS Gen2) refuses versioning (docs/azure.md)
         hns = get(account.props, "isHnsEnabled")

@@ -1484,6 +1484,13 @@ for key, what in (
         (f"storage account {ACCOUNT}: {what} (allowPermanentDelete is true) off", ACCOUNT),
     )
     passes(rule, "noaa20-azure", {f"{BLOB_SERVICE}/{key}.allowPermanentDelete": False})
+    # soft delete off is said once, whatever else the policy holds
+    fires(
+        rule,
+        "noaa20-azure",
+        {f"{BLOB_SERVICE}/{key}": {"enabled": False, "allowPermanentDelete": True}},
+        (f"storage account {ACCOUNT}: {what} off", ACCOUNT),
+    )
 # versioning is asked of an account without a hierarchical namespace only: one with it refuses
 # versioning (HTTP 409), and groundlink's is one (docs/azure.md, "Blob service")
 FLAT = {f"{ACCOUNT}/isHnsEnabled": False}
