@@ -56,7 +56,7 @@ DEMO_MARK := .groundlink-demo
 demo: $(STAMP)
 	@demo=$(call quote,$(DEMO)); \
 	if [ -e "$$demo" ] && [ ! -e "$$demo/$(DEMO_MARK)" ] && [ -n "$$(ls -A -- "$$demo" 2>&1)" ]; then \
-		echo "make demo: DEMO=$$demo exists and make demo did not make it (no $(DEMO_MARK) in it): nothing removed; name a new directory or remove it yourself" >&2; \
+		echo "make demo: DEMO=$$demo exists and holds no $(DEMO_MARK) (what make demo makes, since 2026-12-04): nothing removed; name a new directory or remove it yourself" >&2; \
 		exit 2; \
 	fi; \
 	rm -rf -- "$$demo/raw" "$$demo/products" && mkdir -p -- "$$demo" && touch -- "$$demo/$(DEMO_MARK)"

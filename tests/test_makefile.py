@@ -45,7 +45,7 @@ def test_demo_refuses_a_directory_it_did_not_make_and_removes_nothing(tmp_path: 
     run = _make(tmp_path, "demo", "DEMO=my docs")
     assert run.returncode == 2
     assert run.stderr.splitlines()[0] == (
-        "make demo: DEMO=my docs exists and make demo did not make it (no .groundlink-demo in it): "
+        "make demo: DEMO=my docs exists and holds no .groundlink-demo (what make demo makes, since 2026-12-04): "
         "nothing removed; name a new directory or remove it yourself"
     )
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
