@@ -22,6 +22,7 @@ from .config import CAPTURE_SUFFIXES, CaptureFormat, name_problem
 from .errors import CaptureError, ProcessingError, file_kind
 from .frames import I64, synchronise
 from .layout import CATALOG_YEARS, Partition, Staging, hive_values
+from .records import PCAP_MAGICS
 from .tables import CONTACT_SUMMARY, FRAME_INDEX
 
 CHUNK_BYTES = 64 << 20
@@ -173,11 +174,10 @@ def _empty(path: Path) -> bool:
         return False
 
 
-# The first four bytes of a capture: libpcap in either byte order, in micro- or nanoseconds, the
-# modified-pcap variants, and a pcapng Section Header Block (its type reads the same both ways).
-CAPTURE_MAGICS = frozenset(
-    bytes.fromhex(m) for m in ("d4c3b2a1", "a1b2c3d4", "4d3cb2a1", "a1b23c4d", "34cdb2a1", "a1b2cd34", "0a0d0d0a")
-)
+# The first four bytes of a capture: libpcap as the mapped reader takes it (either byte order,
+# micro- or nanoseconds), the modified-pcap variants dpkt reads, and a pcapng Section Header
+# Block (its type reads the same in both byte orders).
+CAPTURE_MAGICS = frozenset(PCAP_MAGICS) | {bytes.fromhex(m) for m in ("34cdb2a1", "a1b2cd34", "0a0d0d0a")}
 
 
 def _is_capture(path: Path) -> bool:

@@ -34,7 +34,7 @@ _FIRST_WINDOW = 16
 RECORD_HEADER = 16
 # The first four bytes of a libpcap file as written: byte order and time resolution.
 # The modified-pcap magics (24-byte record headers) are left to dpkt.
-_MAGICS: dict[bytes, tuple[Literal["<", ">"], bool]] = {
+PCAP_MAGICS: dict[bytes, tuple[Literal["<", ">"], bool]] = {
     b"\xd4\xc3\xb2\xa1": ("<", False),
     b"\x4d\x3c\xb2\xa1": ("<", True),
     b"\xa1\xb2\xc3\xd4": (">", False),
@@ -93,7 +93,7 @@ def map_capture(path: Path) -> Mapped | None:
         if len(stream.read(GLOBAL_HEADER)) < GLOBAL_HEADER:
             return None
         stream.seek(0)
-        layout = _MAGICS.get(stream.read(4))
+        layout = PCAP_MAGICS.get(stream.read(4))
         if layout is None:
             return None
         mapping = mmap.mmap(stream.fileno(), 0, flags=mmap.MAP_SHARED, prot=mmap.PROT_READ)
