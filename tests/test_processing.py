@@ -243,11 +243,19 @@ def test_frames_cut_by_chunk_boundaries_come_out_whole(tmp_path: Path, monkeypat
     assert stream_file(tmp_path, CONTACT_A, 157, 0) == stream_of(sent)
 
 
-def test_empty_contact_has_a_summary_and_no_frames(tmp_path: Path) -> None:
+def test_empty_contact_has_a_summary_and_no_frames_and_says_its_captures_hold_no_packet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A capture that saw nothing was written as a quiet success, not a word on stderr."""
     Capture([]).write(contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1))
+    Capture([]).write(contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 2))
 
     (summary,) = run(tmp_path)
 
+    assert capsys.readouterr().err == (
+        f"groundlink: contact {CONTACT_A}: its 2 capture files hold no packet record, only 48 bytes of file "
+        "headers, so it is written empty; check that the capture ran during the pass\n"
+    )
     assert (summary["frames"], summary["packets"], summary["start_time"], summary["channels"]) == (0, 0, None, [])
     assert index_rows(tmp_path, CONTACT_A) == []
     _, rows = run_query(tmp_path / "out", "SELECT contact_id, frames, satellite, day FROM contact_summary")

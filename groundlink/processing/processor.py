@@ -668,7 +668,15 @@ FRAME_VERSIONS = {0: "TM, CCSDS 132.0-B", 1: "AOS, CCSDS 732.0-B"}
 def _frames_warning(contact: Contact, summary: dict[str, Any], run: _ContactRun) -> str | None:
     """One line when the contact's payload held no frame at all, or at least half its frames are
     of another transfer frame version: "0 frames" or "0 ok, N corrupt" alone does not say that
-    the sync marker never appeared, or that the downlink speaks TM, not AOS."""
+    the sync marker never appeared, that the captures held no packet at all, or that the downlink
+    speaks TM, not AOS."""
+    if not summary["packets"]:
+        files = f"{summary['files']} capture file{'s hold' if summary['files'] > 1 else ' holds'}"
+        return (
+            f"groundlink: contact {contact.contact_id}: its {files} no packet record, only "
+            f"{summary['bytes']} bytes of file headers, so it is written empty; check that the capture "
+            "ran during the pass"
+        )
     if not run.frames and summary["payload_bytes"]:
         marker = run.fmt.sync_marker.hex().upper()
         return (
