@@ -22,6 +22,7 @@ from groundlink.report.markdown_html import render_html, render_markdown
 from groundlink.report.number_format import rate
 from groundlink.report.sections import Section, sections
 
+from . import plan_cache
 from .conftest import SPECS, offline_document, plan_of, spec_data, spec_file, with_changes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,8 +37,8 @@ def _document(changes: dict[str, Any] | None = None, prices: str | None = None) 
 
 
 def _against(doc: dict[str, Any], path: Path, old: str) -> dict[str, Any]:
-    """compare --against OLD's diff, as run_compare adds it."""
-    diffs = diff_against(old, str(path), CLOUDS)
+    """compare --against OLD's diff, as run_compare adds it (both sides the session's shared plans)."""
+    diffs = diff_against(old, str(path), CLOUDS, planner=plan_cache.plan_of)
     lost = data_loss_lines(diffs)
     diff = {
         "against": old,
