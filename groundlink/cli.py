@@ -156,6 +156,9 @@ class _OneLineErrors(argparse.ArgumentParser):
         parsed, extras = self.parse_known_args(list(self._given), namespace)
         # the top level takes no value-bearing option: its first word that is no option is the command
         command_at = next((i for i, word in enumerate(self._given) if not word.startswith("-")), len(self._given))
+        chosen_command = self._subcommand(getattr(parsed, "command", None))
+        if chosen_command is not None and any(not extra.startswith("-") for extra in extras):
+            parsed, extras = chosen_command._intermixed(parsed, list(self._given[command_at + 1 :]), extras)
         before = [extra for extra in extras if extra in self._given[:command_at]]
         if before:  # `groundlink -x plan spec`: -x stands before the command, so it is the top level's
             self.error(self._unrecognized(before))
@@ -167,6 +170,25 @@ class _OneLineErrors(argparse.ArgumentParser):
             chosen = self._subcommand(getattr(parsed, "command", None)) or self
             chosen.error("--allow-data-loss needs --against OLD: it accepts the data loss the diff against OLD finds")
         return parsed
+
+    def _intermixed(
+        self, parsed: argparse.Namespace, words: list[str], extras: list[str]
+    ) -> tuple[argparse.Namespace, list[str]]:
+        """A command's words parsed again with its options anywhere among its arguments.
+
+        argparse fills the arguments at their first run of words, so an optional one (query's SQL)
+        given after an option (`query PRODUCTS --json SQL`) was left over as unrecognized. Read
+        as argparse's intermixed parse reads it, options first, then every argument in order, the
+        same line means what it says. Only for a command with an optional argument, and only when
+        nothing is left over then: otherwise what was left over is reported as before (which
+        words follow `--`, say)."""
+        if not any(a.nargs in ("?", "*") for a in self._actions if not a.option_strings):
+            return parsed, extras
+        try:
+            again, left = self.parse_known_intermixed_args(words, argparse.Namespace(**vars(parsed)))
+        except TypeError:  # a parser the intermixed parse does not take: as it was
+            return parsed, extras
+        return (again, left) if not left else (parsed, extras)
 
     def _subcommand(self, name: str | None) -> _OneLineErrors | None:
         for action in self._actions:

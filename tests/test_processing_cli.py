@@ -93,6 +93,49 @@ def _products(tmp_path: Path, name: str = "out") -> Path:
     return out
 
 
+@pytest.mark.parametrize(
+    "words",
+    [
+        ["{out}", "{sql}", "--json"],
+        ["{out}", "--json", "{sql}"],
+        ["--json", "{out}", "{sql}"],
+        ["{out}", "--json", "--", "{sql}"],
+    ],
+    ids=["options-last", "option-between", "options-first", "option-then-double-dash"],
+)
+def test_query_takes_its_options_anywhere_among_its_arguments(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], words: list[str]
+) -> None:
+    """`query PRODUCTS --json SQL`, as the usage line allows, was refused: the SQL after the
+    option was "unrecognized arguments"."""
+    out = _products(tmp_path)
+    sql = "SELECT count(*) AS frames FROM frame_index"
+    capsys.readouterr()
+    assert main(["query", *(w.format(out=out, sql=sql) for w in words)]) == 0
+    assert capsys.readouterr().out == '{"frames": 3}\n'
+
+
+@pytest.mark.parametrize(
+    ("words", "line"),
+    [
+        (["--examples", "SELECT 1"], "groundlink: give either SQL or --examples"),
+        (["SELECT 1", "SELECT 2"], "groundlink: query: unrecognized arguments: SELECT 2; see groundlink query --help"),
+    ],
+    ids=["sql-after-examples", "two-statements"],
+)
+def test_query_given_sql_after_examples_or_twice_is_told_which(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], words: list[str], line: str
+) -> None:
+    """SQL after --examples was "unrecognized arguments", not the choice between the two."""
+    out = _products(tmp_path)
+    capsys.readouterr()
+    try:
+        code = main(["query", str(out), *words])
+    except SystemExit as stop:  # argparse's own refusals end the parse
+        code = stop.code
+    assert (code, capsys.readouterr().err) == (2, line + "\n")
+
+
 def _refused_query(tmp_path: Path, capsys: pytest.CaptureFixture[str], sql: str) -> str:
     """What `query` prints on stderr for `sql` over a fresh products directory, refused (exit 2)."""
     out = _products(tmp_path)
