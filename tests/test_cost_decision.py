@@ -7,12 +7,14 @@ contact is 19 raw files at one file per 30 s.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from groundlink.blueprint import build_blueprint
 from groundlink.cost import estimate, load_catalogs
 from groundlink.cost.catalog import Override, OverrideFile, apply_overrides
-from groundlink.cost.decision import Sides, _managed_sentence, _partner_sentence, decision
+from groundlink.cost.decision import Sides, _managed_sentence, _partner_sentence, decision, partner_side
 from groundlink.spec import spec_from_data
 
 from .conftest import plan_of, spec_data, with_changes
@@ -142,9 +144,12 @@ def test_aws_with_a_partner_breaks_even_at_the_ground_station_price_and_reserved
 def test_the_sentence_states_the_decision_and_its_conditions(catalogs):
     bp = blueprint()
     d = decision(bp, estimate(bp, catalogs))
-    price = d["breakEvenPerMinute"]["azurePartnerVsAwsOnDemand"]
+    # AWS with a partner costs less than Azure with it at any price, so Ground Station is weighed
+    # against that option: $10/min plus Ground Station's telemetry per minute (a fraction of a cent)
+    assert d["restMonthly"]["awsWithPartner"] < d["restMonthly"]["azure"]
     assert d["sentence"].startswith(
-        f"Choose Azure with a partner network if the partner charges less than ${price:,.2f}/min"
+        "Choose AWS with a partner network if the partner charges less than $10.00/min, otherwise AWS with "
+        "Ground Station on demand"
     )
     assert "3 contacts/day of 9.5 min" in d["sentence"]
     # a price still unknown is named as a condition: Azure Data Explorer's cluster, with that engine
@@ -170,17 +175,18 @@ def test_the_sentence_compares_against_reserved_minutes_when_they_are_supplied(c
     chosen = {cloud: apply_overrides(c, reserved, "test") for cloud, c in catalogs.items()}
     est = estimate(bp, chosen)
     d = decision(bp, est)
-    rest_aws, rest_azure = d["restMonthly"]["aws"], d["restMonthly"]["azure"]
-    # AWS: 912.5 minutes x $3.50 reserved = $3,193.75 on top of the rest; Azure: 912.5 x $12 = $10,950
+    rest_aws, rest_partner = d["restMonthly"]["aws"], d["restMonthly"]["awsWithPartner"]
+    assert rest_partner < d["restMonthly"]["azure"]  # the partner option weighed is AWS's
+    # AWS: 912.5 minutes x $3.50 reserved = $3,193.75 on top of the rest; with the partner 912.5 x $12 = $10,950
     aws_total = rest_aws + 912.5 * 3.5
-    azure_total = rest_azure + 912.5 * 12
+    partner_total = rest_partner + 912.5 * 12
     assert est.clouds["aws"].monthly.known == pytest.approx(aws_total, abs=0.005)  # the report's AWS total
-    breakeven = (rest_aws + 3193.75 - rest_azure) / 912.5
+    breakeven = (rest_aws + 3193.75 - rest_partner) / 912.5
     assert d["sentence"].startswith(
-        f"AWS is cheaper: Azure with the partner at $12.00/min costs ${azure_total:,.2f}/month against "
-        f"${aws_total:,.2f} on AWS with Ground Station reserved; the break-even partner price is "
-        f"${breakeven:,.2f}/min; with Ground Station on demand (${rest_aws + 912.5 * 10:,.2f}/month) the "
-        f"break-even would be ${(rest_aws + 9125 - rest_azure) / 912.5:,.2f}/min"
+        f"AWS with Ground Station reserved is cheaper: AWS with the partner at $12.00/min costs "
+        f"${partner_total:,.2f}/month against ${aws_total:,.2f} on AWS with Ground Station reserved; the break-even "
+        f"partner price is ${breakeven:,.2f}/min; with Ground Station on demand (${rest_aws + 912.5 * 10:,.2f}/month) "
+        f"the break-even would be ${(rest_aws + 9125 - rest_partner) / 912.5:,.2f}/min"
     )
     # without a partner price: the choice names the reserved rate and AWS's reserved total
     no_quote = OverrideFile(aws=reserved.aws)
@@ -330,4 +336,40 @@ def test_a_spec_and_its_copy_with_the_other_ground_segment_state_the_same_decisi
     assert (
         both in managed["sentence"]
         and both.replace("with a partner", "With the partner network") in partner["sentence"]
+    )
+    # and both weigh Ground Station against the same option, AWS with the partner, at the same price
+    # (the managed one had told the reader to choose Azure with a partner below $9.93/min)
+    assert managed["sentence"].startswith(
+        f"Choose AWS with a partner network if the partner charges less than ${aws_vs_aws:,.2f}/min"
+    )
+    assert f"would break even with AWS and the partner at ${aws_vs_aws:,.2f}/min" in partner["sentence"]
+    assert managed["headlineBreakEven"]["partnerCloud"] == partner["headlineBreakEven"]["partnerCloud"] == "aws"
+
+
+@pytest.mark.parametrize(
+    ("aws_partner_rest", "option", "breakeven"),
+    # AWS Ground Station: $500 + $9,000 = $9,500 a month for 900 minutes
+    [(499.5, "Azure", "$10.09/min"), (400.0, "AWS", "$10.11/min")],  # (9,500 - 420.25) / 900; (9,500 - 400) / 900
+)
+def test_ground_station_is_weighed_against_the_cheaper_partner_option(aws_partner_rest, option, breakeven):
+    """The managed sentence said "Choose Azure with a partner network if the partner charges less
+    than ..." where AWS with the same partner cost less at every price; the partner sentence broke
+    Ground Station even with Azure and the partner likewise."""
+    sides = dataclasses.replace(_sides("on demand", 9000.0), aws_rest_partner=aws_partner_rest)
+    assert partner_side(sides)[0] == option.lower()
+    assert _managed_sentence(sides, None, None).startswith(
+        f"Choose {option} with a partner network if the partner charges less than {breakeven}, otherwise AWS with "
+        "Ground Station on demand ($10.00/min list, $9,500.00/month)"
+    )
+    cheaper_by = abs(aws_partner_rest - 420.25)
+    assert _partner_sentence(sides, None, 2.5).startswith(
+        f"With the partner network on both clouds {option} is cheaper by ${cheaper_by:,.2f}/month at any partner price"
+    )
+    assert _partner_sentence(sides, None, 2.5).endswith(f"would break even with {option} and the partner at $2.50/min")
+    # with a quote: the partner option at $12/min ($10,800 of minutes) against Ground Station's $9,500
+    quoted = _managed_sentence(sides, 12.0, None)
+    partner_total = aws_partner_rest + 10800 if option == "AWS" else 420.25 + 10800
+    assert quoted.startswith(
+        f"AWS with Ground Station on demand is cheaper: {option} with the partner at $12.00/min costs "
+        f"${partner_total:,.2f}/month against $9,500.00 on AWS with Ground Station on demand"
     )

@@ -380,7 +380,7 @@ def test_a_break_even_at_or_below_zero_is_no_price(report):
     _, _, doc = report
     decision = {**doc["decision"], "breakEvenPerMinute": {**doc["decision"]["breakEvenPerMinute"]}}
     decision["breakEvenPerMinute"]["azurePartnerVsAwsOnDemand"] = -35.55
-    decision["headlineBreakEven"] = {"perMinute": -35.55, "groundStation": "on demand"}
+    decision["headlineBreakEven"] = {"perMinute": -35.55, "groundStation": "on demand", "partnerCloud": "azure"}
     negative = {**doc, "decision": decision}
     [section] = [s for s in sections(negative) if s.title == "Break-even partner price"]
     rows = {r[0].text: r[1].text for r in section.table.rows}

@@ -267,19 +267,30 @@ def test_sensitivity_title_carries_the_break_even_the_headline_uses(tmp_path):
         "aws:\n  ground_station_reserved_narrowband_minute: {price: 3.5, source: contract, date: '2026-06-01'}\n"
     )
     doc = _document(prices=str(prices))[0]
-    assert "the partner charges less than $3.43/min" in doc["decision"]["sentence"]
+    # AWS with a partner costs less than Azure with it at any price (other lines $46.48 against
+    # $136.33 a month): the partner option weighed is AWS's. $3.5 plus what AWS's other lines cost
+    # more with Ground Station (its telemetry, $0.008395 a month), per partner minute:
+    # 3.5 + 0.008395 / 1,216.67 = 3.500007
+    assert "Choose AWS with a partner network if the partner charges less than $3.50/min" in doc["decision"]["sentence"]
     headline = doc["decision"]["headlineBreakEven"]
-    # $3.5 less what Azure costs beyond AWS without the ground segment, per partner minute:
-    # 3.5 - (136.33 - 46.48) / 1,216.67 = 3.4262
-    assert headline == {"perMinute": pytest.approx(3.4262, abs=1e-4), "groundStation": "reserved"}
+    assert headline == {
+        "perMinute": pytest.approx(3.500007, abs=1e-6),
+        "groundStation": "reserved",
+        "partnerCloud": "aws",
+    }
     svg = charts.sensitivity(doc).decode()
-    assert "break-even with AWS Ground Station reserved at the spec&#x27;s contacts: $3.43/min" in svg
-    assert "$9.93/min" not in svg
+    title = " ".join(t for *_, t in _texts_of(svg, "13"))
+    assert title.endswith(
+        "(break-even of AWS + partner with AWS Ground Station reserved at the spec's contacts: $3.50/min)"
+    )
 
 
 def test_sensitivity_title_names_on_demand_when_that_is_the_headline(reference):
     svg = charts.sensitivity(reference).decode()
-    assert "break-even with AWS Ground Station on demand at the spec&#x27;s contacts: $9.93/min" in svg
+    title = " ".join(t for *_, t in _texts_of(svg, "13"))
+    assert title.endswith(
+        "(break-even of AWS + partner with AWS Ground Station on demand at the spec's contacts: $10.00/min)"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -301,7 +312,7 @@ def test_a_satellite_aws_ground_station_no_longer_supports_is_offered_no_ground_
     assert d["groundStationNotOffered"] == why
     assert set(d["breakEvenPerMinute"].values()) == {None}
     assert d["groundStationMonthly"] == {"onDemand": None, "reserved": None}
-    assert d["headlineBreakEven"] == {"perMinute": None, "groundStation": None}  # it said "on demand"
+    assert d["headlineBreakEven"] == {"perMinute": None, "groundStation": None, "partnerCloud": None}
     assert {(p["awsOnDemand"], p["awsReserved"]) for p in d["sensitivity"]["series"]} == {(None, None)}
     svg = charts.sensitivity(aqua).decode()
     assert "Ground Station" not in svg
@@ -361,8 +372,8 @@ def test_a_long_sensitivity_title_is_split_within_the_chart(tmp_path):
     svg = charts.sensitivity(doc).decode()
     lines = _texts_of(svg, "13")
     assert len(lines) == 2 and " ".join(t for *_, t in lines) == (
-        f"{'a' + 'b' * 30 + 'z'}: monthly cost vs contacts per day (break-even with AWS Ground Station on "
-        "demand at the spec's contacts: $9.93/min)"
+        f"{'a' + 'b' * 30 + 'z'}: monthly cost vs contacts per day (break-even of AWS + partner with AWS Ground "
+        "Station on demand at the spec's contacts: $10.00/min)"
     )
     for x, _, text in lines:
         assert x - text_width(text, 13) / 2 >= 0 and x + text_width(text, 13) / 2 <= 920, text

@@ -234,11 +234,24 @@ def _conditions(blueprint: Blueprint, s: Sides) -> str:
     return conditions
 
 
+def partner_side(s: Sides) -> tuple[str, float]:
+    """The cloud a partner network is cheaper on, and its rest: the same minutes at the same price
+    on either cloud, so the one whose other lines cost less is cheaper at any partner price. The
+    partner option AWS Ground Station is weighed against is that one: weighed against the other,
+    the sentence told the reader to choose Azure with a partner below a break-even price, where
+    AWS with the same partner cost less at every price."""
+    if s.azure_rest < s.aws_rest_partner:
+        return "azure", s.azure_rest
+    return "aws", s.aws_rest_partner
+
+
 def _partner_sentence(s: Sides, price: float | None, on_demand: float | None, not_offered: str | None = None) -> str:
     """With `provider: partner` both clouds' totals carry the same partner minutes: they differ by
-    their other lines at any partner price. AWS Ground Station is the alternative, not AWS's total,
-    unless it is `not_offered` (a satellite it no longer supports): then the sentence says why."""
-    both = "Azure" if s.azure_rest < s.aws_rest_partner else "AWS"
+    their other lines at any partner price. AWS Ground Station is the alternative to the cheaper
+    of the two (`on_demand` is its break-even against it), unless it is `not_offered` (a satellite
+    it no longer supports): then the sentence says why."""
+    side, _ = partner_side(s)
+    both = cloud_title(side)
     lead = (
         f"With the partner network on both clouds {both} is cheaper by "
         f"{dollars(abs(s.aws_rest_partner - s.azure_rest))}/month at any partner price"
@@ -253,45 +266,52 @@ def _partner_sentence(s: Sides, price: float | None, on_demand: float | None, no
     elif on_demand is not None:
         lead += (
             f"; AWS with Ground Station on demand instead ({dollars(s.aws_rest_station + s.on_demand)}/month) would "
-            + (f"break even with Azure and the partner at {dollars(on_demand)}/min" if on_demand > 0 else NO_BREAK_EVEN)
+            + (
+                f"break even with {both} and the partner at {dollars(on_demand)}/min"
+                if on_demand > 0
+                else no_break_even(both)
+            )
         )
     return lead
 
 
-# A break-even partner price at or below zero is no price: AWS with the Ground Station minutes
-# costs less than Azure even with free partner minutes (the break-even table says "none").
-NO_BREAK_EVEN = "cost less than Azure and the partner at any partner price"
+def no_break_even(partner_cloud: str) -> str:
+    """A break-even partner price at or below zero is no price: AWS with the Ground Station minutes
+    costs less than the partner option even with free partner minutes (the break-even table says "none")."""
+    return f"cost less than {partner_cloud} and the partner at any partner price"
 
 
 def _managed_sentence(s: Sides, price: float | None, on_demand: float | None) -> str:
-    """AWS Ground Station as AWS's total prices it (reserved when supplied) against Azure + partner."""
+    """AWS Ground Station as AWS's total prices it (reserved when supplied) against the cheaper
+    partner option (`partner_side`); `on_demand` is the on-demand break-even against that option."""
+    side, rest = partner_side(s)
+    both = cloud_title(side)
     aws = s.aws_rest_station + s.used
     station = f"Ground Station {s.used_kind}"
-    breakeven = s.breakeven(s.used, s.azure_rest)
+    breakeven = s.breakeven(s.used, rest)
     assert breakeven is not None  # minutes > 0: the caller returned otherwise
     if breakeven <= 0:
         lead = (
-            f"AWS is cheaper at any partner price: its stack with AWS {station} "
-            f"({dollars(aws)}/month) costs less than Azure's without any contact minutes"
+            f"AWS with {station} is cheaper at any partner price: its stack ({dollars(aws)}/month) costs less than "
+            f"{both}'s with a partner network and no contact minutes"
         )
     elif price is not None:
-        azure = s.azure_rest + price * s.minutes
-        cheaper = "Azure" if azure < aws else "AWS"
+        partner = rest + price * s.minutes
+        cheaper = (f"{both} with the partner" if side == "aws" else both) if partner < aws else f"AWS with {station}"
         lead = (
-            f"{cheaper} is cheaper: Azure with the partner at {dollars(price)}/min costs {dollars(azure)}/month against "
-            f"{dollars(aws)} on AWS with {station}; the break-even partner price is {dollars(breakeven)}/min"
+            f"{cheaper} is cheaper: {both} with the partner at {dollars(price)}/min costs {dollars(partner)}/month "
+            f"against {dollars(aws)} on AWS with {station}; the break-even partner price is {dollars(breakeven)}/min"
         )
     else:
         rate = {"on demand": "list", "reserved": "supplied"}.get(s.used_kind, "on average")
         lead = (
-            f"Choose Azure with a partner network if the partner charges less than {dollars(breakeven)}/min, "
+            f"Choose {both} with a partner network if the partner charges less than {dollars(breakeven)}/min, "
             f"otherwise AWS with {station} ({dollars(s.used / s.minutes)}/min {rate}, {dollars(aws)}/month)"
         )
     if s.used_kind != "on demand" and on_demand is not None:
         lead += f"; with Ground Station on demand ({dollars(s.aws_rest_station + s.on_demand)}/month) " + (
-            f"the break-even would be {dollars(on_demand)}/min" if on_demand > 0 else f"AWS would {NO_BREAK_EVEN}"
+            f"the break-even would be {dollars(on_demand)}/min" if on_demand > 0 else f"AWS would {no_break_even(both)}"
         )
-    both = "Azure" if s.azure_rest < s.aws_rest_partner else "AWS"
     return lead + (
         f"; with a partner on both clouds {both} is cheaper by {dollars(abs(s.aws_rest_partner - s.azure_rest))}"
         "/month at any partner price"
@@ -304,7 +324,7 @@ def _sentence(
     """The decision against the totals the report shows: AWS's Ground Station minutes as its lines
     price them (reserved where supplied), or, with a partner on both clouds, the partner's."""
     conditions = _conditions(blueprint, s)
-    on_demand = breakeven["azurePartnerVsAwsOnDemand"]
+    on_demand = breakeven[_ON_DEMAND_AGAINST[partner_side(s)[0]]]
     if s.minutes <= 0:
         return f"No contact minutes: the clouds differ only by their other costs ({conditions})."
     if blueprint.spec.ground_segment.provider == "partner":
@@ -312,15 +332,22 @@ def _sentence(
     return f"{_managed_sentence(s, price, on_demand)} (for {conditions})."
 
 
-def _headline(blueprint: Blueprint, s: Sides, on_demand: float | None, offered: bool) -> dict[str, Any]:
-    """The break-even the sentence leads with, and against which AWS Ground Station pricing: as AWS's
-    lines price it with `provider: managed` (reserved where supplied), on demand with a partner;
-    none where Ground Station is no alternative (a satellite it no longer supports)."""
+# The on-demand break-even of AWS Ground Station against each cloud with a partner (BREAK_EVEN_KEYS).
+_ON_DEMAND_AGAINST = {"azure": "azurePartnerVsAwsOnDemand", "aws": "awsPartnerVsAwsOnDemand"}
+
+
+def _headline(blueprint: Blueprint, s: Sides, breakeven: dict[str, float | None], offered: bool) -> dict[str, Any]:
+    """The break-even the sentence leads with: the cloud whose partner option it weighs
+    (`partner_side`), and against which AWS Ground Station pricing: as AWS's lines price it with
+    `provider: managed` (reserved where supplied), on demand with a partner; none where Ground
+    Station is no alternative (a satellite it no longer supports)."""
     if not offered:
-        return {"perMinute": None, "groundStation": None}
+        return {"perMinute": None, "groundStation": None, "partnerCloud": None}
+    side, rest = partner_side(s)
+    on_demand = breakeven[_ON_DEMAND_AGAINST[side]]
     if on_demand is None or blueprint.spec.ground_segment.provider == "partner":
-        return {"perMinute": on_demand, "groundStation": "on demand"}
-    return {"perMinute": s.breakeven(s.used, s.azure_rest), "groundStation": s.used_kind}
+        return {"perMinute": on_demand, "groundStation": "on demand", "partnerCloud": side}
+    return {"perMinute": s.breakeven(s.used, rest), "groundStation": s.used_kind, "partnerCloud": side}
 
 
 def _breakevens(s: Sides) -> dict[str, float | None]:
@@ -379,7 +406,7 @@ def decision(
         "notPriced": {cloud: [f"{cloud}.{p}" for p in ids] for cloud, ids in s.unknown.items()},  # as every price id
         "leftOut": s.left_out,
         "breakEvenPerMinute": breakeven,
-        "headlineBreakEven": _headline(blueprint, s, breakeven["azurePartnerVsAwsOnDemand"], not_offered is None),
+        "headlineBreakEven": _headline(blueprint, s, breakeven, not_offered is None),
         "sensitivity": {
             "partnerPrices": prices,
             "series": sensitivity(blueprint, est.catalogs, assumptions, plans, prices, not_offered is None),

@@ -106,8 +106,8 @@ def sensitivity(doc: dict[str, Any]) -> bytes:
     subtitle = (
         ""
         if headline["perMinute"] is None
-        else f" (break-even with AWS Ground Station {headline['groundStation']} at the spec's contacts: "
-        f"{break_even_text(headline['perMinute'])})"
+        else f" (break-even of {cloud_title(headline['partnerCloud'])} + partner with AWS Ground Station "
+        f"{headline['groundStation']} at the spec's contacts: {break_even_text(headline['perMinute'])})"
     )
     title = f"{doc['mission']}: monthly cost vs contacts per day{subtitle}"
     plot.frame(title, "contacts per day per satellite", "USD per month (known prices)")
