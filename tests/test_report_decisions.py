@@ -498,6 +498,20 @@ def test_every_key_of_compare_json_is_in_docs_compare_md():
     assert {"decision", "diff", "headlineBreakEven", "leftOut", "noradId", "wideband"} <= words
 
 
+def test_docs_compare_md_lists_every_section_of_the_report_in_its_order():
+    """Four sections (the break-even table, the choices and their alternatives, the files) were
+    missing from the docs' list of what the report holds. With --against, so that every section
+    the report can have is there."""
+    doc, path = _document({"storage.raw_retention_days": 200})
+    doc = _against(doc, path, str(SPECS / "noaa20.yaml"))
+    report = render_markdown(doc, {name: f"charts/{name}.svg" for name in charts.CHARTS})
+    printed = [line.removeprefix("## ") for line in report.splitlines() if line.startswith("## ")]
+    docs = (ROOT / "docs" / "compare.md").read_text()
+    block = docs[docs.index("The report's sections, in order") :].split("\n\n")[1]
+    listed = re.findall(r"\*\*([^*]+)\*\*", block)
+    assert listed == [title.replace(str(SPECS / "noaa20.yaml"), "OLD") for title in printed]
+
+
 def test_coverage_names_the_network_whose_sites_each_cloud_counts(reference):
     """With AWS Ground Station on AWS and a partner on Azure, "AWS sites: ..." and "Azure sites:
     ..." read as the clouds' own; each line names the network the sites belong to."""
