@@ -62,10 +62,28 @@ ACCOUNT_ID_PATTERN = r"^[0-9]{12}$"
 # botocore 1.44.5 sts `externalIdType` ([\w+=,.@:\/-]*, documented as "upper- and lower-case
 # alphanumeric characters with no spaces", underscores and +=,.@:/-), in ASCII
 EXTERNAL_ID_PATTERN = r"^[A-Za-z0-9_+=,.@:/-]+$"
-IMAGE_PATTERN = r"^[a-z0-9][a-z0-9._/:@-]{0,254}$"
-# No @, no control character, no space of any kind (the union of what `\s` means to each engine).
-_NOT_IN_EMAIL = r"@\x00-\x20\x7f-\x9f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
-EMAIL_PATTERN = rf"^[^{_NOT_IN_EMAIL}]+@[^{_NOT_IN_EMAIL}]+\.[^{_NOT_IN_EMAIL}]+$"
+# An image reference as the container runtimes parse it, the grammar of distribution/reference
+# v0.5.0 (reference.go): [domain[:port]/]path[:tag][@digest], the path's components lowercase,
+# the domain's and the tag's not (`ghcr.io/acme/proc:V1.2`, as AWS Batch's `image` takes "uppercase
+# and lowercase letters", botocore batch ContainerProperties.image); at most 255 characters (the
+# same member's documentation), a bound the field keeps with max_length.
+_PATH_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_DOMAIN_COMPONENT = r"(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])"
+_IMAGE_NAME = (
+    rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*(?::[0-9]+)?/)?{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*"
+)
+_IMAGE_TAG = r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}"
+_IMAGE_DIGEST = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}"
+IMAGE_PATTERN = rf"^{_IMAGE_NAME}(?::{_IMAGE_TAG})?(?:@{_IMAGE_DIGEST})?$"
+IMAGE_MAX_LENGTH = 255
+# An address as SMTP carries it (RFC 5321 4.1.2 Dot-string, RFC 5322 3.2.3 atext): ASCII, dots
+# only between atoms, a domain of letters, digits and hyphens in labels of at most 63 with a
+# letter to start the last; an internationalized domain in its xn-- form. A text that only holds
+# an address (`mailto:a@b.io`, `<a@b.io>`, `a@b.io,` copied from a list, `a@b..io`) is refused:
+# it went to the budgets and the alert topic as it was.
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+EMAIL_PATTERN = rf"^{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+[A-Za-z](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?$"
 # An IPv4 address as Azure's network rules and address prefixes take it: four decimal octets,
 # no leading zero; a range in CIDR prefix notation only (pulumi_azure_native 3.29.0 storage
 # `IPRuleArgs.i_p_address_or_range`: "the IP or IP range in CIDR format"), never a netmask.
@@ -1176,6 +1194,7 @@ class Processing(_Model):
     container_image: str | None = Field(
         None,
         pattern=IMAGE_PATTERN,
+        max_length=IMAGE_MAX_LENGTH,
         description="The processor's container image (mode container_job), an OCI reference both clouds can "
         "pull; built from this package with `groundlink.runtime.job` as its command.",
     )
@@ -2002,8 +2021,9 @@ PATTERN_WORDS = {
     ACCOUNT_ID_PATTERN: "an AWS account id, 12 digits 0-9",
     EXTERNAL_ID_PATTERN: "letters, digits and _ + = , . @ : / -",
     GUID_PATTERN: "an object id, lowercase hex digits as 8-4-4-4-12",
-    IMAGE_PATTERN: "an image reference: up to 255 lowercase letters, digits and . _ / : @ -",
-    EMAIL_PATTERN: "an email address, name@domain.tld",
+    IMAGE_PATTERN: "an image reference [registry[:port]/]repository[:tag][@digest], the repository path in "
+    "lowercase (ghcr.io/acme/processor:1.4.0)",
+    EMAIL_PATTERN: "an email address, name@domain.tld, in ASCII",
     IPV4_PATTERN: "an IPv4 address a.b.c.d (decimal, no leading zeros)",
     CIDR_PATTERN: "an IPv4 range in CIDR notation a.b.c.d/n (no netmask)",
     IPV4_OR_CIDR_PATTERN: "an IPv4 address a.b.c.d or a range a.b.c.d/n in CIDR notation (no netmask)",

@@ -323,5 +323,5 @@ def test_a_long_pattern_is_said_in_its_words_alone(tmp_path):
         load_spec(write_spec(tmp_path, data))
     [line] = raised.value.lines
     assert len(EMAIL_PATTERN) > PATTERN_SHOWN_MAX
-    assert "budget.alert_emails[0]: 'not-an-email' is not an email address, name@domain.tld (line " in line
+    assert "budget.alert_emails[0]: 'not-an-email' is not an email address, name@domain.tld, in ASCII (line " in line
     assert EMAIL_PATTERN not in line and len(line) < 200

@@ -149,6 +149,8 @@ def test_bound(path, value, accepted):
         for key in ("preset", "demodulation_json", "decode_json"):
             node.pop(key, None)
         node.update(delivery="digif", bandwidth_mhz=1)
+    if path[-1] == "container_image":  # a container job's field: the example's processing becomes one
+        node.update(mode="container_job", container_vcpu=1, container_memory_gb=2)
     node[path[-1]] = value
     at_field = [e for e in _errors(data) if e.startswith(f"s.yaml: {_text(path)}: ")]
     if accepted and _text(path) in STRICTER and _on_the_stricter_side(_text(path), value):

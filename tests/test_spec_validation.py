@@ -813,3 +813,61 @@ def test_a_document_given_as_a_spec_is_one_line_saying_what_it_is(tmp_path, caps
     path.write_text(json.dumps(data))
     assert cli.main(["validate", str(path)]) == 2
     assert capsys.readouterr().err.splitlines() == [f"{path}: not a mission spec; this is {what}"]
+
+
+@pytest.mark.parametrize(
+    ("address", "accepted"),
+    [
+        ("ops@example.com", True),
+        ("first.last+alerts@ops.example.co.uk", True),
+        ("o'neil@example.org", True),
+        ("ops@xn--e1afmkfd.xn--p1ai", True),  # an internationalized domain in its xn-- form
+        ("mailto:ops@example.com", False),  # copied from a link
+        ("<ops@example.com>", False),  # copied from a header
+        ("ops@example.com,", False),  # copied from a list
+        ("ops@example..com", False),
+        ("ops..alerts@example.com", False),
+        ("ops@-example.com", False),
+        ("ops@example", False),
+    ],
+)
+def test_an_alert_email_is_an_address_smtp_carries(address, accepted):
+    """Texts that only hold an address passed as addresses and went to both budgets and the
+    alert topic as written, where no alert would arrive."""
+
+    def mutate(data):
+        data["budget"]["alert_emails"] = [address]
+
+    if accepted:
+        assert _ok(mutate).budget.alert_emails == [address.casefold()]
+    else:
+        [line] = _errors(mutate)
+        assert line.startswith(f"s.yaml: budget.alert_emails[0]: {address!r} is not an email address, name@domain.tld")
+
+
+@pytest.mark.parametrize(
+    ("image", "accepted"),
+    [
+        ("ghcr.io/acme/processor:V1.2", True),  # a tag may hold capitals
+        ("123456789012.dkr.ecr.us-west-2.amazonaws.com/proc:1.0.0-RC1", True),
+        ("Registry.Example.com:5000/team/proc", True),  # so may the registry's host name
+        ("proc@sha256:" + "0" * 64, True),
+        ("ghcr.io/Acme/processor:1.0", False),  # the repository path may not
+        ("ghcr.io/acme/processor:", False),
+        ("ghcr.io/acme//processor", False),
+        ("ghcr.io/acme/processor:" + "1" * 129, False),  # a tag is at most 128 characters
+        ("a" * 256, False),  # AWS Batch takes at most 255
+    ],
+)
+def test_a_container_image_is_a_reference_the_runtimes_parse(image, accepted):
+    """`ghcr.io/acme/proc:V1.2` was refused: the pattern took lowercase only, where the reference
+    grammar and AWS Batch take capitals in the tag and the host name."""
+
+    def mutate(data):
+        data["processing"].update(mode="container_job", container_vcpu=1, container_memory_gb=2, container_image=image)
+
+    if accepted:
+        assert _ok(mutate).processing.container_image == image
+    else:
+        [line] = _errors(mutate)
+        assert line.startswith("s.yaml: processing.container_image: ")
