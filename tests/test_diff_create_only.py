@@ -71,3 +71,24 @@ def test_a_resource_holding_no_data_of_an_unknown_type_is_an_update_marked_unkno
         one(ROLE, {"cidrBlock": "10.2.0.0/16"}, False, "aws"),
     )
     assert (change.action, change.rules_known, change.loses_data) == ("update", False, False)
+
+
+BUCKET = "aws:s3/bucket:Bucket"
+
+
+def test_turning_object_lock_on_replaces_the_bucket_as_data_loss():
+    """Terraform creates a bucket anew for Object Lock (object_lock_enabled and the older
+    object_lock_configuration.object_lock_enabled are ForceNew in bucket.go); the rules had been
+    read in a version of the file without them, and the edit showed as an update."""
+    old = one(BUCKET, {"bucketPrefix": "noaa20-raw-"}, cloud="aws")
+    change = only_change(old, one(BUCKET, {"bucketPrefix": "noaa20-raw-", "objectLockEnabled": True}, cloud="aws"))
+    assert (change.action, change.forced_by, change.loses_data) == ("replace", ("objectLockEnabled",), True)
+    nested = one(
+        BUCKET,
+        {"bucketPrefix": "noaa20-raw-", "objectLockConfiguration": {"objectLockEnabled": "Enabled"}},
+        cloud="aws",
+    )
+    assert only_change(old, nested).forced_by == ("objectLockConfiguration.objectLockEnabled",)
+    # a change of the bucket's tags stays an update
+    tagged = one(BUCKET, {"bucketPrefix": "noaa20-raw-", "tags": {"team": "ops"}}, cloud="aws")
+    assert only_change(old, tagged).action == "update"
