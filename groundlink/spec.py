@@ -1418,15 +1418,21 @@ class AwsCloud(_Model):
 
     @field_validator("region", "replica_region", mode="before")
     @classmethod
-    def _commercial(cls, value: Any) -> Any:
+    def _commercial(cls, value: Any, info: ValidationInfo) -> Any:
         """A GovCloud, China or isolated region, named as such: the name pattern (commercial
-        regions only) called us-gov-west-1 "not an AWS region name"."""
+        regions only) called us-gov-west-1 "not an AWS region name". Any other name that is no
+        region's (`eu-wset-1`) is told the regions it may have meant, as a location is."""
         partition = limits.aws_partition_of(value) if isinstance(value, str) else None
         if partition not in (None, "aws"):
             raise ValueError(
                 f"{value} is a region of the {partition} partition, and groundlink deploys to the AWS "
                 f"commercial partition (aws) only; {_nearby_regions('us-', limits.AWS_STACK_REGIONS)}"
             )
+        if isinstance(value, str) and not re.fullmatch(limits.AWS_REGION_PATTERN, value):
+            allowed = limits.AWS_STACK_REGIONS if info.field_name == "region" else limits.AWS_REPLICA_REGIONS
+            close = difflib.get_close_matches(value.lower(), allowed, n=1, cutoff=0.8)
+            meant = f"did you mean {close[0]}? " if close else ""
+            raise ValueError(f"{value!r} is not an AWS region name; {meant}{_nearby_regions(value.lower(), allowed)}")
         return value
 
     @model_validator(mode="after")
@@ -1917,7 +1923,7 @@ class MissionSpec(_Model):
         elif az.location not in limits.AZURE_ZRS_LOCATIONS:
             problems.add(
                 "clouds.azure.location",
-                f"{az.location} has no zone-redundant storage (the mission's account is ZRS); "
+                f"{az.location} is not a location with zone-redundant storage (the mission's account is ZRS); "
                 f"{_nearby_regions(az.location, limits.AZURE_ZRS_LOCATIONS)}",
             )
         elif self.storage.redundancy == "geo" and az.location not in limits.AZURE_GZRS_LOCATIONS:

@@ -115,14 +115,27 @@ RULES = [
         "ca-central-1",
         "ca-central-1 has no AWS Ground Station API endpoint; allowed: af-south-1",
     ),
-    ("clouds.aws.region", "ap-southeast-2", "mars-1", "is not an AWS region name such as us-west-2"),
+    ("clouds.aws.region", "ap-southeast-2", "mars-1", "'mars-1' is not an AWS region name; allowed: us-east-1"),
+    (
+        "clouds.aws.region",
+        "eu-west-1",
+        "eu-wset-1",  # a typo: the region it may mean, and its geography's
+        "'eu-wset-1' is not an AWS region name; did you mean eu-west-1? allowed: eu-central-1, eu-central-2",
+    ),
+    ("clouds.aws.region", "us-west-2", "US-WEST-2", "'US-WEST-2' is not an AWS region name; did you mean us-west-2?"),
     ("clouds.azure.location", "eastus", "East US", "does not match"),
     (
         "clouds.azure.location",
         "westus3",
         "westus",  # West US has no zone-redundant storage
-        "westus has no zone-redundant storage (the mission's account is ZRS); allowed: eastus, eastus2, "
+        "westus is not a location with zone-redundant storage (the mission's account is ZRS); allowed: eastus, eastus2, "
         "westus2, westus3 ...",
+    ),
+    (
+        "clouds.azure.location",
+        "westeurope",
+        "westeurpoe",  # a typo, no location at all: it was said to "have no zone-redundant storage"
+        "westeurpoe is not a location with zone-redundant storage (the mission's account is ZRS); allowed: westeurope",
     ),
     ("version", 1, 2, "allowed: 1"),
 ]
