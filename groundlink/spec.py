@@ -460,7 +460,7 @@ class Downlink(_Model):
             if preset and not any(explicit):  # with both given, the conflict is the problem
                 problems.gather(lambda: self._check_preset(PRESETS[preset]))
         else:
-            for key in ("preset", "demodulation_json", "decode_json"):
+            for key in DEMOD_DECODE_ONLY:
                 if getattr(self, key) is not None:
                     problems.add(key, "only applies to delivery: demod_decode")
         problems.raise_any()
@@ -1614,6 +1614,18 @@ def _rule(description: str, *either: dict[str, JsonValue]) -> dict[str, JsonValu
     return {"description": description, "anyOf": list(either)}
 
 
+def _required_each(names: tuple[str, ...]) -> list[JsonValue]:
+    """One schema per name, each holding where that field is given."""
+    return [{"required": [name]} for name in names]
+
+
+# The stack regions a managed ground segment may use, as a JSON Schema enum.
+_GROUND_STATION_REGION_ENUM: list[JsonValue] = [*sorted(limits.AWS_GROUND_STATION_API_REGIONS)]
+
+# A downlink's fields that only apply to delivery: demod_decode (Downlink._check).
+DEMOD_DECODE_ONLY = ("preset", "demodulation_json", "decode_json")
+
+
 # The requirements that span fields, as the schema says them to an editor: a spec of the
 # per-field required keys alone (a demod_decode downlink without a preset) was valid to the
 # editor and refused by validate. Each is a check of the model's; the bounds that depend on
@@ -1676,6 +1688,41 @@ CROSS_FIELD_RULES: list[JsonValue] = [
         "clouds.aws.replica_region only applies to storage.redundancy: geo.",
         _is("storage.redundancy", "geo"),
         _is_or_default("clouds.aws.replica_region", None),
+    ),
+    _rule(
+        "ground_segment.partner only applies to provider: partner.",
+        _is("ground_segment.provider", "partner"),
+        _is_or_default("ground_segment.partner", None),
+    ),
+    _rule(
+        "With ground_segment.provider: managed (the default), clouds.aws.region needs an AWS Ground Station "
+        "API endpoint.",
+        _is("ground_segment.provider", "partner"),
+        _nested("clouds.aws.region", {"enum": _GROUND_STATION_REGION_ENUM}, present=False),
+    ),
+    _rule(
+        "A downlink's digif_mbps only applies to delivery: digif; its preset, demodulation_json and decode_json "
+        "only to delivery: demod_decode (the default).",
+        _nested(
+            "satellites[].downlinks[]",
+            {
+                "anyOf": [
+                    {"allOf": [_is("delivery", "digif"), {"not": {"anyOf": _required_each(DEMOD_DECODE_ONLY)}}]},
+                    {"allOf": [_is_or_default("delivery", "demod_decode"), {"not": {"required": ["digif_mbps"]}}]},
+                ]
+            },
+            present=False,
+        ),
+    ),
+    _rule(
+        "storage.geo_read_access only applies to storage.redundancy: geo.",
+        _is("storage.redundancy", "geo"),
+        _is_or_default("storage.geo_read_access", False),
+    ),
+    _rule(
+        "processing.container_image only applies to processing.mode: container_job.",
+        _is("processing.mode", "container_job"),
+        _is_or_default("processing.container_image", None),
     ),
     _rule(
         "clouds.azure.legacy_orbital needs the TLE lines of every satellite.",

@@ -199,6 +199,21 @@ GEO = {"storage.redundancy": "geo", "storage.geo_read_access": False}
         ({**GEO, "clouds.aws.replica_region": "us-east-1"}, True),
         ({"clouds.aws.replica_region": "us-east-1"}, False),  # only with geo
         ({"clouds.azure.legacy_orbital": True, "clouds.azure.location": "westus2"}, None),  # noaa20 has its TLE
+        # fields that only apply somewhere, and a region the managed ground segment needs: the
+        # schema let them through while validate refused them
+        ({"ground_segment.partner": {"name": "ksat_lite"}}, False),  # with provider: managed
+        ({"clouds.aws.region": "ca-central-1"}, False),  # no AWS Ground Station endpoint
+        (
+            {
+                "clouds.aws.region": "ca-central-1",
+                "ground_segment.provider": "partner",
+                "ground_segment.partner": {"name": "ksat_lite"},
+            },
+            True,
+        ),
+        ({"storage.geo_read_access": True}, False),  # only with geo
+        ({**GEO, "storage.geo_read_access": True, "clouds.aws.replica_region": "us-east-1"}, True),
+        ({"processing.container_image": JOB["container_image"]}, False),  # a function takes no image
     ],
 )
 def test_an_editor_and_validate_agree_on_each_requirement_across_fields(edits, valid):
@@ -218,3 +233,23 @@ def test_an_editor_flags_legacy_orbital_without_every_tle():
     assert _verdicts(data) == (True, True)
     data["satellites"][0].pop("tle")
     assert _verdicts(data) == (False, False)
+
+
+@pytest.mark.parametrize(
+    ("changes", "valid"),
+    [
+        ({"delivery": "digif", "bandwidth_mhz": 5}, False),  # noaa20's downlink keeps its preset
+        ({"delivery": "digif", "bandwidth_mhz": 5, "preset": None}, True),
+        ({"delivery": "digif", "bandwidth_mhz": 5, "preset": None, "digif_mbps": 100}, True),
+        ({"digif_mbps": 100}, False),  # a demod_decode downlink
+    ],
+)
+def test_an_editor_and_validate_agree_on_what_only_a_downlinks_delivery_takes(changes, valid):
+    data = yaml.safe_load((SPECS / "noaa20.yaml").read_text())
+    link = data["satellites"][0]["downlinks"][0]
+    for key, value in changes.items():
+        if value is None:
+            link.pop(key)
+        else:
+            link[key] = value
+    assert _verdicts(data) == (valid, valid), changes
