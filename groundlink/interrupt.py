@@ -194,6 +194,17 @@ def _deferred(signum: int, frame: FrameType | None) -> None:
     raise stopping()
 
 
+def raise_deferred() -> None:
+    """Raise now a stop signal's exception that waits for an import to end (`_defer`), for code
+    outside any import that is about to take `count()` as the baseline it watches for a stop
+    signal against: the signal is counted already, and its exception, raised later inside what
+    that code runs, could be taken by whatever catches it there (the Pulumi SDK's program runner
+    does) with no change of the count left to notice."""
+    if DEFERRAL is not None and signal.getsignal(DEFERRAL) is _deferred:
+        _stop_deferring()
+        raise stopping()
+
+
 def _stop_deferring() -> None:
     """The timer is stopped and its signal ignored from here on, not set back to its default
     action: a tick already on its way (held back by `held`) would otherwise end the process."""

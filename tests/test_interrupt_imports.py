@@ -7,8 +7,11 @@ in a fresh interpreter and lists the PyO3 modules first imported after the hand-
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
+
+import pytest
 
 from groundlink import interrupt
 
@@ -114,3 +117,27 @@ def test_a_command_that_returns_before_a_deferred_ctrl_c_is_raised_ends_as_inter
     assert result["where"] is None
     assert result["received"]
     assert result["timer"] == 0.0  # nothing left ticking in the caller
+
+
+def test_a_ctrl_c_deferred_when_a_plan_starts_stops_the_plan(monkeypatch):
+    """A Ctrl-C during the imports before a plan's program is counted at once and raised when
+    they end: counted into the plan's baseline, the program ran on, and when its exception broke
+    off a registration the SDK then waited for, the plan hung (about once in twenty Ctrl-Cs
+    0.2 s into `plan`). Here the deferral's timer never ticks: the plan itself must raise it."""
+    from types import SimpleNamespace
+
+    from groundlink.engine import plan
+
+    monkeypatch.setattr(signal, "setitimer", lambda *args: (0.0, 0.0))
+    importing = SimpleNamespace(f_code=SimpleNamespace(co_filename=interrupt.IMPORT_MACHINERY), f_back=None)
+    previous = signal.getsignal(signal.SIGALRM)
+    interrupt.forget()
+    try:
+        interrupt._stop(signal.SIGINT, importing)  # type: ignore[arg-type]  # a frame of an import, as the handler sees one
+        assert signal.getsignal(signal.SIGALRM) is interrupt._deferred  # waiting for the import to end
+        with pytest.raises(KeyboardInterrupt):
+            plan(SPECS / "noaa20.yaml", "aws")
+        assert signal.getsignal(signal.SIGALRM) is signal.SIG_IGN  # raised once: no deferral left
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+        interrupt.forget()
