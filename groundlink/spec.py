@@ -622,8 +622,14 @@ class Satellite(_Model):
     def _tle(cls, value: list[str] | None) -> list[str] | None:
         if value is None:
             return value
+        if len(value) == 3 and not value[0].startswith("1 ") and value[1].startswith("1 "):
+            # the three-line form CelesTrak serves, a title line first
+            raise ValueError(
+                f"needs exactly two lines; the first of these three is a title line ({value[0][:24]!r}): give "
+                "only the lines starting '1 ' and '2 '"
+            )
         if len(value) != 2:
-            raise ValueError("needs exactly two lines")
+            raise ValueError(f"needs exactly two lines (line 1 and line 2 of the element set), got {len(value)}")
         for number, line in enumerate(value, start=1):
             # a TLE is ASCII (CelesTrak's format): `isdigit`, `int` and `float` below take any
             # script's digits, so an Arabic-Indic digit passed the checksum and made a number
@@ -631,7 +637,8 @@ class Satellite(_Model):
             if outside is not None:
                 raise ValueError(f"line {number} has {outside!r}; allowed: ASCII letters, digits, spaces and . + -")
             if len(line) != 69 or not line.startswith(f"{number} "):
-                raise ValueError(f"line {number} must be 69 characters starting '{number} '")
+                found = f"it has {len(line)}" if len(line) != 69 else f"it starts {line[:2]!r}"
+                raise ValueError(f"line {number} must be 69 characters starting '{number} '; {found}")
             digits = sum(int(c) if c.isdigit() else c == "-" for c in line[:68])
             if not line[68].isdigit() or digits % 10 != int(line[68]):
                 raise ValueError(

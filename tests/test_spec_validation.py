@@ -253,7 +253,15 @@ class TestSatellites:
             for e in errors
         ), errors
         errors = _errors(lambda d: d["satellites"][0].update(tle=[good[0]]))
-        assert any("needs exactly two lines" in e for e in errors)
+        assert any("needs exactly two lines (line 1 and line 2 of the element set), got 1" in e for e in errors)
+        # the three-line form CelesTrak serves: its title line is named, not only counted
+        errors = _errors(lambda d: d["satellites"][0].update(tle=["NOAA 20 (JPSS-1)", *good]))
+        assert errors == [
+            "s.yaml: satellites[0].tle: needs exactly two lines; the first of these three is a title line "
+            "('NOAA 20 (JPSS-1)'): give only the lines starting '1 ' and '2 '"
+        ]
+        errors = _errors(lambda d: d["satellites"][0].update(tle=[good[0][:-1], good[1]]))
+        assert errors == ["s.yaml: satellites[0].tle: line 1 must be 69 characters starting '1 '; it has 68"]
         other = [tle_line(1, 37849), tle_line(2, 37849)]
         errors = _errors(lambda d: d["satellites"][0].update(tle=other))
         assert "s.yaml: satellites[0].tle: line 1 is for NORAD 37849, not 43013" in errors
