@@ -512,6 +512,19 @@ def test_docs_compare_md_lists_every_section_of_the_report_in_its_order():
     assert listed == [title.replace(str(SPECS / "noaa20.yaml"), "OLD") for title in printed]
 
 
+def test_sites_without_coordinates_are_noted_only_for_a_network_a_cloud_uses(reference):
+    """noaa20 (AWS Ground Station, and RBC Signals with KSATlite on Azure) was told of KSAT's and
+    Viasat's sites without coordinates, networks neither cloud's figures use."""
+    section = _section(reference, "Contact coverage")
+    assert [c.text for c in section.after if "listed without coordinates" in c.text] == []
+    viasat = _document({"ground_segment.provider": "partner", "ground_segment.partner": {"name": "viasat_rte"}})[0]
+    notes = [c.text for c in _section(viasat, "Contact coverage").after if "listed without coordinates" in c.text]
+    assert notes == [
+        "Viasat Real-Time Earth: Georgia (United States), United Kingdom listed without coordinates "
+        "(no source gives them)"
+    ]
+
+
 def test_coverage_names_the_network_whose_sites_each_cloud_counts(reference):
     """With AWS Ground Station on AWS and a partner on Azure, "AWS sites: ..." and "Azure sites:
     ..." read as the clouds' own; each line names the network the sites belong to."""

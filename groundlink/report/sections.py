@@ -656,10 +656,13 @@ def _coverage(doc: dict[str, Any], clouds: list[str]) -> Section:
         )
         for c in clouds
     ]
+    # only the networks a cloud's contacts come through: a note on a network neither cloud uses
+    # (Viasat's sites under a spec on AWS Ground Station and RBC Signals) read as a gap of the figures
+    used = {title for c in clouds for title in cov["networks"][c]}
     unplaced = [
         _c(f"{n['title']}: {', '.join(n['withoutCoordinates'])} listed without coordinates (no source gives them)")
         for n in cov.get("catalog", {}).values()
-        if n["withoutCoordinates"]
+        if n["withoutCoordinates"] and n["title"] in used
     ]
     warnings = [_c(w, "gap") for w in coverage_warnings(doc)]
     return Section(
