@@ -195,6 +195,9 @@ def test_a_container_job_mission_s_assumptions_speak_of_jobs_and_the_pipe_not_of
     said, function_said = " ".join(jobs), " ".join(functions)
     assert "one container job per message delivered" in said
     assert "EventBridge Pipes requests that submit each AWS container job" in said
+    # its tasks run in a public subnet, each with a public IPv4 address: unpriced, and said so
+    assert "the public IPv4 address each of its Fargate tasks holds while it runs" in said
+    assert "public IPv4" not in function_said
     assert "the EventBridge pipe's polling of an empty queue" in said
     assert "Lambda" not in said
     # and a function mission's keep the function's words

@@ -437,7 +437,11 @@ def _unpriced_runtime(spec: MissionSpec) -> str:
     """What the processor's runtime costs beyond its compute and goes unpriced, in its mode's words:
     a container job has no Lambda ephemeral storage, and its pipe's requests have no catalog price."""
     if _jobs(spec):
-        return ", and the EventBridge Pipes requests that submit each AWS container job (no sourced price for them is in the catalog)"
+        return (
+            ", the EventBridge Pipes requests that submit each AWS container job, and the public IPv4 address "
+            "each of its Fargate tasks holds while it runs (its subnet is public, for outbound HTTPS; no sourced "
+            "price for either is in the catalog)"
+        )
     return (
         " and a Lambda function's ephemeral storage above the 512 MB included (the processor is given "
         f"{LAMBDA_EPHEMERAL_STORAGE_MB:,} MB; no sourced price for it is in the catalog)"
