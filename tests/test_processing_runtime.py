@@ -535,6 +535,49 @@ def test_captures_outside_a_satellite_partition_fail_naming_the_object_before_an
     assert raw.downloaded == []
 
 
+class KeysAsGiven(DirStore):
+    """A store whose listing also holds keys no directory can: S3 and Blob Storage take `..`,
+    `.` and empty segments in a key, and a partner writes the keys under its prefix."""
+
+    def __init__(self, root: Path, extra: dict[str, Path]):
+        super().__init__(root)
+        self.extra = extra
+
+    def keys(self, prefix: str):
+        return sorted([*super().keys(prefix), *(k for k in self.extra if k.startswith(prefix))])
+
+    def download(self, key: str, path: Path) -> None:
+        if key in self.extra:
+            shutil.copyfile(self.extra[key], path)
+            self.downloaded.append(key)
+        else:
+            super().download(key, path)
+
+
+@pytest.mark.parametrize(
+    ("tail", "said"),
+    [
+        (f"../../../../../../../escaped_{CONTACT_A}_0009.pcap", "a '..' path segment"),
+        (f"./noaa20_{CONTACT_A}_0009.pcap", "a '.' path segment"),
+        (f"/noaa20_{CONTACT_A}_0009.pcap", "an empty path segment (a leading / or //)"),
+    ],
+)
+def test_a_capture_key_that_would_land_outside_the_scratch_copy_fails_the_contact_before_any_fetch(
+    raw: DirStore, tmp_path: Path, tail: str, said: str
+) -> None:
+    """A partner's key with `../` was written outside the scratch directory (Lambda's /tmp kept
+    it for every later invocation), never read, and the contact acknowledged as processed."""
+    prefix = "contacts/year=2025/month=12/day=01/satellite=noaa20/"
+    key = f"{prefix}{tail}"
+    store = KeysAsGiven(raw.root, {key: next(raw.root.rglob("*.pcap"))})
+    work = tmp_path / "deep" / "work"
+    with pytest.raises(ContactFailed) as failed:
+        process_location(ContactLocation(("contacts/",), CONTACT_A), store, DirStore(tmp_path / "p"), work)
+    assert f"raw object {key}: its key has {said}, which names no file of the contact" in str(failed.value)
+    assert store.downloaded == []
+    assert not list(tmp_path.rglob("escaped_*"))
+
+
 def test_a_capture_that_cannot_be_read_is_named_by_its_object_key(raw: DirStore, tmp_path: Path) -> None:
     key = f"contacts/year=2025/month=12/day=01/satellite=noaa20/noaa20_{CONTACT_B}_0002.pcap"
     (raw.root / key).write_bytes(b"not a capture")

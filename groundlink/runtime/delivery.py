@@ -268,6 +268,17 @@ def capture_format() -> CaptureFormat:
         raise SettingError(f"{CAPTURE_FORMAT}: {error}") from None
 
 
+def _unsafe_segment(key: str) -> str | None:
+    """What in an object key would put its copy elsewhere than under the scratch directory's raw
+    root, or on another key's copy: a `..` or `.` segment, or an empty one (a leading `/`, `//`)."""
+    for segment in key.split("/"):
+        if segment in ("..", "."):
+            return f"a {segment!r} path segment"
+        if not segment:
+            return "an empty path segment (a leading / or //)"
+    return None
+
+
 def _layout_problems(location: ContactLocation, keys: list[str]) -> list[str]:
     """Why the contact's capture objects cannot name its products, in the raw store's terms: the
     processor takes the satellite from the `satellite=` partition of each object's key."""
@@ -277,7 +288,11 @@ def _layout_problems(location: ContactLocation, keys: list[str]) -> list[str]:
     satellites: dict[str, str] = {}
     for key in keys:
         satellite = hive_values(Path(key)).get("satellite")
-        if satellite is None:
+        if unsafe := _unsafe_segment(key):
+            # a raw object's key is its path in the scratch directory: `..` wrote it outside, where
+            # no clean-up reached it and the processor never read it (a partner writes these keys)
+            problems.append(f"raw object {key}: its key has {unsafe}, which names no file of the contact")
+        elif satellite is None:
             problems.append(f"raw object {key}: no satellite=<name> partition in its key")
         elif problem := name_problem(satellite):
             problems.append(f"raw object {key}: satellite {problem}")
@@ -360,6 +375,8 @@ def _deliver(
     empty = []
     for key in keys:
         target = raw_root / key
+        if _unsafe_segment(key) or not target.resolve().is_relative_to(raw_root.resolve()):
+            raise ContactFailed(f"raw object {key}: its key names no file under the contact's scratch copy")
         target.parent.mkdir(parents=True, exist_ok=True)
         raw.download(key, target)
         if target.stat().st_size == 0:  # no bytes, no packets: nothing of the contact is in it
