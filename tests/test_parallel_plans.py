@@ -55,3 +55,36 @@ def test_warm_workers_are_one_pool_per_size_and_stop_at_the_end():
         assert pool.submit(sum, [1, 2]).result() == 3
     with pytest.raises(RuntimeError):
         pool.submit(sum, [1])  # shut down with the session
+
+
+THREADS_AFTER_THE_SDK = r"""
+import sys
+from concurrent import futures
+from groundlink import cli
+from groundlink.app import compare
+
+class Recorded(futures.ThreadPoolExecutor):
+    def __init__(self, *args, **kwargs):
+        # the first thread compare starts beside the one that plans: the SDK must be whole by now
+        raise SystemExit(0 if "pulumi.runtime.proto" in sys.modules else 3)
+
+compare.ThreadPoolExecutor = Recorded
+sys.exit(cli.main(["compare", sys.argv[1], "--out", sys.argv[2]]))
+"""
+
+
+def test_compare_imports_the_pulumi_sdk_before_it_starts_a_thread(tmp_path):
+    """The policy thread imported pulumi.runtime.proto while the main thread imported the SDK to
+    plan (one usable core: the plans run in the caller), and one of them met the SDK's own import
+    cycle half done: "cannot import name 'LanguageRuntimeServicer' from partially initialized
+    module 'pulumi.runtime.proto'", about one run in four of test_doc_compare_console."""
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-c", THREADS_AFTER_THE_SDK, str(SPECS / "noaa20.yaml"), str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]

@@ -244,6 +244,14 @@ def run_compare(
 
         prepared["coverage"] = coverage_report(blueprint)
 
+    # The Pulumi SDK, imported whole in this thread before the policy and coverage threads start:
+    # its package imports itself in a cycle (pulumi, its automation package, pulumi.runtime.proto),
+    # and the policy thread importing the analyzer's messages while this thread imported the SDK to
+    # plan (one usable core: the plans run here) failed one of them ("cannot import name
+    # 'LanguageRuntimeServicer' from partially initialized module 'pulumi.runtime.proto'"). Forked
+    # plan workers inherit it, instead of each importing it again.
+    import pulumi.runtime.proto  # noqa: F401  (imported for its side effect: the SDK in sys.modules)
+
     with steps(console) as progress:
         # The policy pack processes start as soon as the plan workers exist (no gRPC channel
         # may be open across a fork) and analyze each plan as it arrives.
