@@ -1468,8 +1468,11 @@ def _nearby_regions(region: str, allowed: frozenset[str], listed: str = "the sch
     """'allowed: ...' for a region or location outside `allowed`, short enough for one line:
     an AWS region's geography (`eu-`), or an Azure location's closest names (`westus` ->
     westus2, westus3); the schema's enum lists every one."""
-    if "-" in region:
-        nearby = sorted(r for r in allowed if r.split("-")[0] == region.split("-")[0])
+    if any("-" in name for name in allowed):  # AWS regions, whatever the name given looks like
+        geography = region.split("-")[0] if "-" in region else None
+        nearby = sorted(r for r in allowed if r.split("-")[0] == geography) or sorted(
+            difflib.get_close_matches(region, allowed, n=4, cutoff=0.6)
+        )
         every, fallback = "AWS region", ["us-east-1", "us-east-2", "eu-west-1"]
     else:
         nearby = sorted(difflib.get_close_matches(region, allowed, n=4, cutoff=0.6))
@@ -1621,11 +1624,6 @@ def _rule(description: str, *either: dict[str, JsonValue]) -> dict[str, JsonValu
     return {"description": description, "anyOf": list(either)}
 
 
-def _required_each(names: tuple[str, ...]) -> list[JsonValue]:
-    """One schema per name, each holding where that field is given."""
-    return [{"required": [name]} for name in names]
-
-
 # The stack regions a managed ground segment may use, as a JSON Schema enum.
 _GROUND_STATION_REGION_ENUM: list[JsonValue] = [*sorted(limits.AWS_GROUND_STATION_API_REGIONS)]
 
@@ -1714,8 +1712,8 @@ CROSS_FIELD_RULES: list[JsonValue] = [
             "satellites[].downlinks[]",
             {
                 "anyOf": [
-                    {"allOf": [_is("delivery", "digif"), {"not": {"anyOf": _required_each(DEMOD_DECODE_ONLY)}}]},
-                    {"allOf": [_is_or_default("delivery", "demod_decode"), {"not": {"required": ["digif_mbps"]}}]},
+                    {"allOf": [_is("delivery", "digif"), *(_is_or_default(key, None) for key in DEMOD_DECODE_ONLY)]},
+                    {"allOf": [_is_or_default("delivery", "demod_decode"), _is_or_default("digif_mbps", None)]},
                 ]
             },
             present=False,

@@ -242,6 +242,9 @@ def test_an_editor_flags_legacy_orbital_without_every_tle():
         ({"delivery": "digif", "bandwidth_mhz": 5, "preset": None}, True),
         ({"delivery": "digif", "bandwidth_mhz": 5, "preset": None, "digif_mbps": 100}, True),
         ({"digif_mbps": 100}, False),  # a demod_decode downlink
+        # given as null, a field that only applies elsewhere is left out, to validate and editor alike
+        ({"digif_mbps": "null"}, True),
+        ({"delivery": "digif", "bandwidth_mhz": 5, "preset": "null", "decode_json": "null"}, True),
     ],
 )
 def test_an_editor_and_validate_agree_on_what_only_a_downlinks_delivery_takes(changes, valid):
@@ -251,5 +254,5 @@ def test_an_editor_and_validate_agree_on_what_only_a_downlinks_delivery_takes(ch
         if value is None:
             link.pop(key)
         else:
-            link[key] = value
+            link[key] = None if value == "null" else value
     assert _verdicts(data) == (valid, valid), changes

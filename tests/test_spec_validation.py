@@ -123,6 +123,18 @@ RULES = [
         "'eu-wset-1' is not an AWS region name; did you mean eu-west-1? allowed: eu-central-1, eu-central-2",
     ),
     ("clouds.aws.region", "us-west-2", "US-WEST-2", "'US-WEST-2' is not an AWS region name; did you mean us-west-2?"),
+    (  # a name without a hyphen is still an AWS region's field: it was answered with Azure locations
+        "clouds.aws.region",
+        "us-west-2",
+        "frankfurt",
+        "'frankfurt' is not an AWS region name; allowed: us-east-1, us-east-2, eu-west-1 ... (every AWS region:",
+    ),
+    (
+        "clouds.aws.region",
+        "us-west-2",
+        "westus2",
+        "'westus2' is not an AWS region name; allowed: eu-west-2, us-west-2 ... (every AWS region:",
+    ),
     ("clouds.azure.location", "eastus", "East US", "does not match"),
     (
         "clouds.azure.location",
