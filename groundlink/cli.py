@@ -157,7 +157,7 @@ class _OneLineErrors(argparse.ArgumentParser):
         # the top level takes no value-bearing option: its first word that is no option is the command
         command_at = next((i for i, word in enumerate(self._given) if not word.startswith("-")), len(self._given))
         chosen_command = self._subcommand(getattr(parsed, "command", None))
-        if chosen_command is not None and any(not extra.startswith("-") for extra in extras):
+        if chosen_command is not None and extras:
             parsed, extras = chosen_command._intermixed(parsed, list(self._given[command_at + 1 :]), extras)
         before = [extra for extra in extras if extra in self._given[:command_at]]
         if before:  # `groundlink -x plan spec`: -x stands before the command, so it is the top level's
@@ -215,7 +215,10 @@ class _OneLineErrors(argparse.ArgumentParser):
         hint = f" (did you mean {' or '.join(guesses)}?)" if guesses else ""
         hint += f" (a path starting with -: {' '.join(paths)})" if paths and not moved else ""
         hint += f" (after -- every word is an argument: give {' '.join(moved)} before --)" if moved else ""
-        return f"unrecognized arguments: {' '.join(extras)}{hint}"
+        # a word holding a newline or another control character (SQL of several lines) is shown
+        # escaped: echoed as it was, it broke the one line in two
+        shown = [repr(extra) if any(not c.isprintable() for c in extra) else extra for extra in extras]
+        return f"unrecognized arguments: {' '.join(shown)}{hint}"
 
 
 def build_parser() -> argparse.ArgumentParser:

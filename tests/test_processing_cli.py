@@ -100,8 +100,9 @@ def _products(tmp_path: Path, name: str = "out") -> Path:
         ["{out}", "--json", "{sql}"],
         ["--json", "{out}", "{sql}"],
         ["{out}", "--json", "--", "{sql}"],
+        ["{out}", "--json", "--", "-- frames\n{sql}"],  # SQL opening with a comment
     ],
-    ids=["options-last", "option-between", "options-first", "option-then-double-dash"],
+    ids=["options-last", "option-between", "options-first", "option-then-double-dash", "sql-opening-with-a-comment"],
 )
 def test_query_takes_its_options_anywhere_among_its_arguments(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], words: list[str]
@@ -120,8 +121,12 @@ def test_query_takes_its_options_anywhere_among_its_arguments(
     [
         (["--examples", "SELECT 1"], "groundlink: give either SQL or --examples"),
         (["SELECT 1", "SELECT 2"], "groundlink: query: unrecognized arguments: SELECT 2; see groundlink query --help"),
+        (  # a word of several lines is shown escaped: the error stays one line
+            ["SELECT 1", "SELECT\n2"],
+            "groundlink: query: unrecognized arguments: 'SELECT\\n2'; see groundlink query --help",
+        ),
     ],
-    ids=["sql-after-examples", "two-statements"],
+    ids=["sql-after-examples", "two-statements", "a-second-statement-of-two-lines"],
 )
 def test_query_given_sql_after_examples_or_twice_is_told_which(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], words: list[str], line: str
