@@ -802,8 +802,13 @@ def _risk(change: dict[str, Any]) -> Cell:
 
 
 def _diff_summary(cloud: dict[str, Any]) -> str:
+    """The cloud's counts as the terminal gives them (diff.preview_text.render_text), the inputs
+    OLD could not be compared on included: the report said "no changes" where the terminal said
+    "; 1 input(s) not compared" beside it."""
     counts = ", ".join(f"{n} to {a}" for a, n in cloud["summary"].items() if n and a in ACTIONS)
-    return f"{cloud['cloud']}: {counts or 'no changes'}; {cloud['summary']['unchanged']} unchanged"
+    uncompared = len(cloud.get("notCompared", []))
+    tail = f"; {uncompared} input(s) not compared" if uncompared else ""
+    return f"{cloud['cloud']}: {counts or 'no changes'}; {cloud['summary']['unchanged']} unchanged{tail}"
 
 
 def _changes(doc: dict[str, Any]) -> Section:
