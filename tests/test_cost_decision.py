@@ -373,3 +373,17 @@ def test_ground_station_is_weighed_against_the_cheaper_partner_option(aws_partne
         f"AWS with Ground Station on demand is cheaper: {option} with the partner at $12.00/min costs "
         f"${partner_total:,.2f}/month against $9,500.00 on AWS with Ground Station on demand"
     )
+
+
+def test_a_satellite_ground_station_no_longer_supports_gets_no_ground_station_figures():
+    """specs/aqua-legacy.yaml: Aqua (NORAD 27424), which AWS Ground Station stopped supporting on
+    2024-11-30, has no Ground Station alternative: no break-even, no headline, no monthly figure."""
+    bp = build_blueprint(spec_from_data(spec_data("aqua-legacy.yaml")))
+    catalogs, assumptions = load_catalogs()
+    d = decision(bp, estimate(bp, catalogs, assumptions), assumptions)
+    assert d["groundStationNotOffered"] == (
+        "AWS Ground Station is not offered as an alternative: it no longer supports aqua (NORAD 27424) since 2024-11-30"
+    )
+    assert d["headlineBreakEven"] == {"perMinute": None, "groundStation": None, "partnerCloud": None}
+    assert set(d["breakEvenPerMinute"].values()) == {None}
+    assert d["groundStationMonthly"] == {"onDemand": None, "reserved": None}

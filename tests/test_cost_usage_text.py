@@ -272,3 +272,21 @@ def test_a_partner_without_its_aws_account_is_said_to_deliver_nothing_yet():
         " The AWS delivery figures assume a partner that delivers, which it cannot until "
         "ground_segment.partner.aws_account_id is set (the plan declares the gap)."
     )
+
+
+def test_a_partner_without_an_identity_on_either_cloud_is_said_to_deliver_nothing_yet_on_both():
+    """Both clouds' gaps in one sentence: both fields named, and "are" set."""
+    from groundlink.cost import load_catalogs
+
+    from .conftest import spec_data
+
+    data = spec_data("partner.yaml")
+    for field in ("aws_account_id", "azure_principal_object_id", "external_id"):
+        data["ground_segment"]["partner"].pop(field, None)
+    usage = estimate(build_blueprint(spec_from_data(data)), load_catalogs()[0]).usage
+    (said,) = [a for a in usage.assumptions if a.startswith("A partner network also writes")]
+    assert said.endswith(
+        " The AWS and Azure delivery figures assume a partner that delivers, which it cannot until "
+        "ground_segment.partner.aws_account_id and ground_segment.partner.azure_principal_object_id are set "
+        "(the plan declares the gap)."
+    )

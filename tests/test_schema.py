@@ -256,3 +256,15 @@ def test_an_editor_and_validate_agree_on_what_only_a_downlinks_delivery_takes(ch
         else:
             link[key] = None if value == "null" else value
     assert _verdicts(data) == (valid, valid), changes
+
+
+def test_a_cross_field_rule_is_an_any_of_with_its_description():
+    """Each requirement across fields is one `anyOf` of its alternatives under its description;
+    called here, not only when the model's module is imported, so that a change to the rule's
+    shape is tested where it is made (a misspelt `anyOf` is a keyword no validator reads)."""
+    from groundlink.spec import CROSS_FIELD_RULES, _rule
+
+    either = ({"required": ["a"]}, {"required": ["b"]})
+    assert _rule("a or b", *either) == {"description": "a or b", "anyOf": list(either)}
+    assert all(set(rule) == {"description", "anyOf"} for rule in CROSS_FIELD_RULES)
+    assert json_schema()["allOf"] == CROSS_FIELD_RULES

@@ -417,6 +417,25 @@ class TestSatellites:
             "processing.enabled: false"
         ) in errors
 
+    def test_the_refusal_names_the_satellite_whose_contact_needs_the_most_disk_not_the_last(self):
+        """noaa20 at 15 Mbit/s (10,260 MB for 45.6 minutes) and a second satellite at 1 Mbit/s:
+        the refusal is noaa20's, the first, and its figures (found by the largest need, not by
+        the satellites' order)."""
+
+        def two(d):
+            d["ground_segment"].update(contact_minutes=45.6)
+            small = copy.deepcopy(d["satellites"][0])
+            small.update(name="small", norad_id=43014)
+            small.pop("tle", None)
+            small["downlinks"][0]["data_rate_mbps"] = 1
+            d["satellites"].append(small)
+
+        errors = _errors(two)
+        assert any(
+            "a contact of 45.6 minutes of satellite 'noaa20' needs 10,260 MB (5,130 raw, 5,130 frames)" in e
+            for e in errors
+        ), errors
+
     @pytest.mark.parametrize(
         ("digif_mbps", "need", "named"),
         [
