@@ -73,9 +73,10 @@ def _plan_here(spec_path: str, cloud: str) -> PlanRun:
 
 
 def _import_before_fork() -> None:
-    """The Pulumi SDK core and the offline engine, imported once here: forked workers inherit
-    them instead of each importing them again (about 0.3 CPU seconds per worker). Each worker
-    still imports only its own cloud's provider SDK."""
+    """The offline engine, imported once here, and with it the Pulumi SDK the caller imported
+    before its threads started (compare does): forked workers inherit them instead of each
+    importing them again (about 0.3 CPU seconds per worker). Each worker still imports only its
+    own cloud's provider SDK."""
     from ..engine import runner  # noqa: F401  (imported for the workers to inherit)
 
 

@@ -375,7 +375,7 @@ def _deliver(
     empty = []
     for key in keys:
         target = raw_root / key
-        if _unsafe_segment(key) or not target.resolve().is_relative_to(raw_root.resolve()):
+        if not target.resolve().is_relative_to(raw_root.resolve()):  # `_layout_problems` refused `..` keys
             raise ContactFailed(f"raw object {key}: its key names no file under the contact's scratch copy")
         target.parent.mkdir(parents=True, exist_ok=True)
         raw.download(key, target)
