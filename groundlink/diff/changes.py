@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from .. import limits
 from . import rules
 from .state import Opaque, Resource, State, align
 
 Action = Literal["create", "update", "replace", "delete"]
+ACTIONS: tuple[Action, ...] = get_args(Action)
 COMPUTED = "(computed)"  # an input whose value is only known once a replaced resource exists
 PROVIDER_REGION = "(provider region)"  # the region the resource's provider deploys into
 PROTECTION = "(protect)"  # protect or retainOnDelete, which `pulumi destroy` and a delete honour
@@ -248,7 +249,7 @@ class Diff:
             "cloud": self.cloud,
             "old": self.old,
             "new": self.new,
-            "summary": {a: self.count(a) for a in ("create", "update", "replace", "delete")}
+            "summary": {a: self.count(a) for a in ACTIONS}
             | {"unchanged": self.unchanged, "dataLoss": len(self.data_loss), "unprotected": len(self.unprotected)}
             | {"retentionShortened": len(self.shortened), "notCompared": len(self.not_compared)}
             | {"mayReplace": len(self.may_replace)},

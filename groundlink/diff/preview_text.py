@@ -8,7 +8,7 @@ from typing import Any
 
 from ..inputs import one_line
 from . import rules
-from .changes import RETIRED, Change, Diff
+from .changes import ACTIONS, RETIRED, Change, Diff
 from .state import Opaque
 
 SYMBOL = {"create": "+", "update": "~", "replace": "+-", "delete": "-"}
@@ -100,7 +100,13 @@ def render_text(diff: Diff) -> list[str]:
         lines += change_lines(change)
     for item in diff.not_compared:
         lines.append(f"     ? {item.type} {item.name} {item.path}: {item.shown} not compared ({item.why})")
-    counts = ", ".join(f"{diff.count(a)} to {a}" for a in ("create", "update", "replace", "delete") if diff.count(a))
-    uncompared = f"; {len(diff.not_compared)} input(s) not compared" if diff.not_compared else ""
-    lines.append(f"    {counts or 'no changes'}; {diff.unchanged} unchanged{uncompared}")
+    lines.append(f"    {counts_text({a: diff.count(a) for a in ACTIONS}, diff.unchanged, len(diff.not_compared))}")
     return lines
+
+
+def counts_text(counts: dict[str, int], unchanged: int, uncompared: int) -> str:
+    """A cloud's diff in counts, as the terminal and the report say it: `1 to update; 81
+    unchanged; 1 input(s) not compared`."""
+    done = ", ".join(f"{counts[a]} to {a}" for a in ACTIONS if counts.get(a))
+    tail = f"; {uncompared} input(s) not compared" if uncompared else ""
+    return f"{done or 'no changes'}; {unchanged} unchanged{tail}"

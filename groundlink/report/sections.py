@@ -771,9 +771,6 @@ def sections(doc: dict[str, Any]) -> list[Section]:
     ]
 
 
-ACTIONS = ("create", "update", "replace", "delete")
-
-
 def _shown(value: Any) -> str:
     """A property value as the terminal's diff shows it: a spec's 365 came back from the plan as 365.0."""
     if value is None:
@@ -802,13 +799,12 @@ def _risk(change: dict[str, Any]) -> Cell:
 
 
 def _diff_summary(cloud: dict[str, Any]) -> str:
-    """The cloud's counts as the terminal gives them (diff.preview_text.render_text), the inputs
-    OLD could not be compared on included: the report said "no changes" where the terminal said
-    "; 1 input(s) not compared" beside it."""
-    counts = ", ".join(f"{n} to {a}" for a, n in cloud["summary"].items() if n and a in ACTIONS)
-    uncompared = len(cloud.get("notCompared", []))
-    tail = f"; {uncompared} input(s) not compared" if uncompared else ""
-    return f"{cloud['cloud']}: {counts or 'no changes'}; {cloud['summary']['unchanged']} unchanged{tail}"
+    """The cloud's counts as the terminal gives them, the inputs OLD could not be compared on
+    included (the report had left them out)."""
+    from ..diff.preview_text import counts_text
+
+    summary = cloud["summary"]
+    return f"{cloud['cloud']}: {counts_text(summary, summary['unchanged'], summary['notCompared'])}"
 
 
 def _changes(doc: dict[str, Any]) -> Section:
