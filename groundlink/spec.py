@@ -1730,6 +1730,16 @@ CROSS_FIELD_RULES: list[JsonValue] = [
         _is_or_default("processing.container_image", None),
     ),
     _rule(
+        "clouds.azure.orbital only applies to clouds.azure.legacy_orbital: true.",
+        _is("clouds.azure.legacy_orbital", True),
+        {
+            "allOf": [
+                _is_or_default(f"clouds.azure.orbital.{key}", field.default)
+                for key, field in OrbitalEndpoint.model_fields.items()
+            ]
+        },
+    ),
+    _rule(
         "clouds.azure.legacy_orbital needs the TLE lines of every satellite.",
         _is_or_default("clouds.azure.legacy_orbital", False),
         _nested("satellites[]", {"required": ["tle"]}, present=False),
@@ -2012,6 +2022,16 @@ class MissionSpec(_Model):
                             "none has no Azure Orbital "
                             "equivalent (RHCP or LHCP); use right_hand or left_hand with legacy_orbital",
                         )
+        else:
+            # an endpoint setting without the opt-in was taken and dropped: the author meant it to
+            # shape something. A default is let through, as container_vcpu's is, so a spec written
+            # out whole (model_dump) is still the same spec.
+            for key in sorted(az.orbital.model_fields_set):
+                if getattr(az.orbital, key) != OrbitalEndpoint.model_fields[key].default:
+                    problems.add(
+                        f"clouds.azure.orbital.{key}",
+                        "only applies to clouds.azure.legacy_orbital: true (the retired Azure Orbital resources)",
+                    )
         problems.raise_any()
         return self
 

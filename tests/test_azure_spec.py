@@ -75,6 +75,17 @@ def test_unpolarized_downlinks_have_no_azure_orbital_equivalent(tmp_path):
     assert "RHCP or LHCP" in caught.value.lines[0]
 
 
-def test_orbital_settings_are_ignored_without_legacy_orbital(tmp_path):
-    data = with_changes(spec_data("noaa20.yaml"), {"clouds.azure.orbital": {"port": 60000}})
-    assert load_spec(write_spec(tmp_path, data)).clouds.azure.orbital.resource_provider_object_id is None
+def test_orbital_settings_without_legacy_orbital_are_refused_each_by_its_field(tmp_path):
+    """An endpoint setting without the opt-in would shape nothing: the author is told, not ignored."""
+    changes = {"clouds.azure.orbital": {"port": 60000, "protocol": "udp", "vnet_cidr": "10.40.0.0/16"}}
+    lines = _errors(tmp_path, changes, base="noaa20.yaml").splitlines()
+    assert [line.split(": ")[1] for line in lines] == [
+        "clouds.azure.orbital.port",
+        "clouds.azure.orbital.protocol",
+    ]  # vnet_cidr is given as its default: a spec written out whole is the same spec
+    assert all("only applies to clouds.azure.legacy_orbital: true" in line for line in lines)
+
+
+def test_orbital_defaults_written_out_without_legacy_orbital_are_the_same_spec(tmp_path):
+    written = with_changes(spec_data("noaa20.yaml"), {"clouds.azure.orbital": {"port": 50000, "mtu": 3650}})
+    assert load_spec(write_spec(tmp_path, written)) == load_spec(SPECS / "noaa20.yaml")

@@ -20,6 +20,7 @@ import pytest
 from groundlink.clouds import CLOUDS
 from groundlink.diff import diff_states, from_plan, rules
 from groundlink.diff.run import data_loss_lines
+from groundlink.spec import OrbitalEndpoint
 
 from .conftest import cached_plan, spec_data
 from .edit_matrix import (
@@ -41,6 +42,12 @@ NOT_APPLICABLE = {
     ("aqua-legacy.yaml", "satellites[0].downlinks[0].preset"): "Aqua's signal fits one preset only (aqua_db)",
     ("constellation.yaml", "clouds.azure.legacy_orbital"): "the retired Orbital resources need TLEs for all 24",
     ("constellation.yaml", "satellites[0].tle"): "no TLE to edit, and real elements cannot be made up",
+    ("aqua-legacy.yaml", "clouds.azure.legacy_orbital"): "its endpoint settings (clouds.azure.orbital) need the opt-in",
+    **{
+        (spec, f"clouds.azure.orbital.{field}"): "the endpoint settings only apply with legacy_orbital: true"
+        for spec in ("noaa20.yaml", "partner.yaml", "constellation.yaml")
+        for field in OrbitalEndpoint.model_fields
+    },
 }
 
 

@@ -214,6 +214,9 @@ GEO = {"storage.redundancy": "geo", "storage.geo_read_access": False}
         ({"storage.geo_read_access": True}, False),  # only with geo
         ({**GEO, "storage.geo_read_access": True, "clouds.aws.replica_region": "us-east-1"}, True),
         ({"processing.container_image": JOB["container_image"]}, False),  # a function takes no image
+        ({"clouds.azure.orbital": {"port": 60000}}, False),  # an endpoint without the opt-in
+        ({"clouds.azure.orbital": {"port": 50000, "protocol": "tcp"}}, True),  # its defaults, written out
+        ({"clouds.azure.orbital": {"resource_provider_object_id": None}}, True),
     ],
 )
 def test_an_editor_and_validate_agree_on_each_requirement_across_fields(edits, valid):

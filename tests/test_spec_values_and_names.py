@@ -261,7 +261,8 @@ def test_the_orbital_network_is_cidr_too(validate, field, value, message):
 
 
 def test_an_orbital_network_in_cidr_is_accepted():
-    inside = base(clouds={"azure": {"orbital": {"vnet_cidr": "10.40.0.0/16", "ip_address": "10.40.0.5"}}})
+    orbital = {"vnet_cidr": "10.40.0.0/16", "ip_address": "10.40.0.5"}  # the settings of the opt-in
+    inside = with_changes(spec_data("noaa20.yaml"), {"clouds.azure": {"legacy_orbital": True, "orbital": orbital}})
     assert SCHEMA.is_valid(inside)
     accepted(inside)
 
