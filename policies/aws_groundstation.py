@@ -62,8 +62,9 @@ def _spectrum(args: Any, field: str, kinds: Any):
     config = get(args.props, "configData", default={})
     for kind in kinds:
         raw = get(config, kind, "spectrumConfig", field)
-        if raw is not None and raw is not UNKNOWN:
-            yield kind, raw, to_mhz(raw)
+        mhz = to_mhz(raw)
+        if raw is not None and mhz is not UNKNOWN:
+            yield kind, raw, mhz
 
 
 @resource_rule(

@@ -27,7 +27,10 @@ def _missing(setting: Any, required: tuple[str, ...]) -> list[str] | None:
     logs = get(setting.props, "logs")
     if logs is UNKNOWN:
         return None
-    enabled = [entry for entry in as_list(logs) if is_true(get(entry, "enabled", default=True))]
+    entries = as_list(logs)
+    if any(UNKNOWN in (get(e, "enabled"), get(e, "categoryGroup"), get(e, "category")) for e in entries):
+        return None  # an entry not known yet may be the allLogs group
+    enabled = [entry for entry in entries if is_true(get(entry, "enabled", default=True))]
     if any(get(entry, "categoryGroup") == "allLogs" for entry in enabled):
         return []
     sent = {get(entry, "category") for entry in enabled}

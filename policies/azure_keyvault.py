@@ -93,8 +93,10 @@ def key_rotation(args: Any, report: Any) -> None:
     policy = get(args.props, "properties", "rotationPolicy")
     if policy is UNKNOWN:
         return
-    actions = [str(get(a, "action", "type") or "").lower() for a in as_list(get(policy, "lifetimeActions"))]
-    if "rotate" not in actions:
+    actions = [get(a, "action", "type") for a in as_list(get(policy, "lifetimeActions"))]
+    if UNKNOWN in actions:  # an action not known yet may be the rotation
+        return
+    if "rotate" not in [str(a or "").lower() for a in actions]:
         report("no rotation policy with a 'rotate' lifetime action")
 
 

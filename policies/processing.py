@@ -54,7 +54,8 @@ def holds_key(value: str) -> bool:
 
 def _queue_problems(mapping: Any, queue: Any, function: Any | None) -> list[str]:
     problems = []
-    if "ReportBatchItemFailures" not in as_list(get(mapping.props, "functionResponseTypes")):
+    responses = as_list(get(mapping.props, "functionResponseTypes"))
+    if UNKNOWN not in responses and "ReportBatchItemFailures" not in responses:
         problems.append("does not report batch item failures (a failed contact retries its whole batch)")
     redrive = get(queue.props, "redrivePolicy")
     if redrive is not UNKNOWN:

@@ -50,6 +50,8 @@ def get(props: Any, *path: Any, default: Any = None) -> Any:
     value = props
     try:
         for key in path:
+            if value is UNKNOWN:  # a block not known yet: nothing under it is known either
+                return UNKNOWN
             if isinstance(key, int):
                 if not is_seq(value) or key >= len(value):
                     return default
@@ -78,9 +80,13 @@ def as_list(value: Any) -> list[Any]:
     """`value` as a list, each item not yet known as UNKNOWN: copied whole (`list()`), a list
     holding one unknown item (a layer's ARN on a stack's first preview) raised, and the SDK
     dropped the whole rule with "can't run policy during preview", a known AdministratorAccess
-    beside it included."""
-    if value is None or value is UNKNOWN:
+    beside it included. A list not known yet at all (a block a program builds in `.apply()`) is
+    one UNKNOWN item, not an empty list: the rules judge an unknown item as not known, where
+    an empty list reads as "no encryption rule", "no lifecycle rule", "no delegation"."""
+    if value is None:
         return []
+    if value is UNKNOWN:
+        return [UNKNOWN]
     if not is_seq(value):
         return [value]
     return [get(value, index, default=UNKNOWN) for index in range(len(value))]
@@ -136,27 +142,32 @@ def condition_keys(statement: Mapping[str, Any]) -> set[str]:
 
 
 def tags_of(props: Mapping[str, Any]) -> dict[str, Any] | None:
-    """Tags as a dict whether the provider models them as a map or a Key/Value list."""
+    """Tags as a dict whether the provider models them as a map or a Key/Value list; None when
+    which tags there are is not known yet (the tags, or a key of the list, an output)."""
     tags = get(props, "tags")
     if tags is UNKNOWN:
         return None
     if isinstance(tags, Mapping):  # a value not known yet is UNKNOWN (`dict()` of them raised)
         return {str(key): get(tags, key, default="") for key in tags}
     if is_seq(tags):
-        return {
-            str(get(t, "key", default=get(t, "Key"))): get(t, "value", default=get(t, "Value"))
-            for t in as_list(tags)
-            if isinstance(t, Mapping)
-        }
+        pairs = [
+            (get(t, "key", default=get(t, "Key")), get(t, "value", default=get(t, "Value"))) for t in as_list(tags)
+        ]
+        if any(key is UNKNOWN for key, _ in pairs):  # a tag not known yet may be any of them
+            return None
+        return {str(key): value for key, value in pairs if key is not None}
     return {}
 
 
 _UNIT_MHZ = {"ghz": 1000.0, "mhz": 1.0, "khz": 0.001, "hz": 0.000001}
 
 
-def to_mhz(quantity: Any) -> float | None:
-    """A {value, units} Ground Station frequency as MHz; None when absent or unknown."""
+def to_mhz(quantity: Any) -> Any:
+    """A {value, units} Ground Station frequency as MHz; None when absent or not a frequency,
+    UNKNOWN when its value or its units are not known yet (neither is judged)."""
     value, units = get(quantity, "value"), get(quantity, "units", default="MHz")
+    if value is UNKNOWN or units is UNKNOWN:
+        return UNKNOWN
     if not is_number(value) or not isinstance(units, str) or units.lower() not in _UNIT_MHZ:
         return None
     return float(value) * _UNIT_MHZ[units.lower()]

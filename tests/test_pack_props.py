@@ -53,10 +53,19 @@ def test_a_value_not_known_before_deployment_is_unknown_and_falsy():
     assert value is props.UNKNOWN and not props.known(value) and not value and repr(value) == "UNKNOWN"
     assert props.known(None) and props.known(0)
     assert props.tags_of(NotYetKnown()) is None
+    # inside a block not known yet nothing is known: not the block's default
+    assert props.get({"rules": props.UNKNOWN}, "rules", 0, "sseAlgorithm", default="AES256") is props.UNKNOWN
+    assert props.tags_of({"tags": [{"key": "owner", "value": "ops"}, props.UNKNOWN]}) is None
+    assert props.tags_of({"tags": [{"key": "owner", "value": props.UNKNOWN}]}) == {"owner": props.UNKNOWN}
+    assert props.to_mhz({"value": props.UNKNOWN, "units": "MHz"}) is props.UNKNOWN
+    assert props.to_mhz({"value": 8160, "units": props.UNKNOWN}) is props.UNKNOWN
+    assert props.to_mhz({"value": 8.16, "units": "GHz"}) == 8160.0
 
 
 def test_lists_and_truth():
-    assert props.as_list(None) == [] and props.as_list(props.UNKNOWN) == []
+    assert props.as_list(None) == []
+    # a list not known yet is not an empty one: one item not known, which no rule reads as absent
+    assert props.as_list(props.UNKNOWN) == [props.UNKNOWN]
     assert props.as_list((1, 2)) == [1, 2] and props.as_list("x") == ["x"] and props.as_list(3) == [3]
     assert [props.is_true(v) for v in (True, "TRUE", "true", "yes", 1, "false", None)] == [
         True,
