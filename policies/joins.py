@@ -43,24 +43,21 @@ def of_type(resources: Iterable[Any], tokens: tuple[str, ...]) -> list[Any]:
 
 def private_endpoint_reaches(target: Any, endpoints: Iterable[Any], group: str) -> bool:
     """Whether one of `endpoints` (private endpoints of the stack) connects to `target`'s `group`
-    sub-resource: by the target's id, or, while that id is unknown (a preview), by the
-    engine's dependencies of the endpoint's connections on the target."""
+    sub-resource: by the target's id, or, while that id or the connection's is unknown (a
+    preview), by the engine's dependencies of the endpoint's connections on the target. A
+    connection or sub-resource not known yet may be the one: it is not held against the target."""
     target_id = get(target.props, "id")
     for endpoint in endpoints:
         linked = (getattr(endpoint, "property_dependencies", None) or {}).get("privateLinkServiceConnections") or []
         depends = [d.urn for d in getattr(endpoint, "dependencies", None) or []]
         for connection in as_list(get(endpoint.props, "privateLinkServiceConnections")):
-            if group.casefold() not in [str(g).casefold() for g in as_list(get(connection, "groupIds"))]:
+            groups = as_list(get(connection, "groupIds"))
+            if UNKNOWN not in groups and group.casefold() not in [str(g).casefold() for g in groups]:
                 continue
             linked_to = get(connection, "privateLinkServiceId")
-            # ARM resource ids compare without regard to case
-            if (
-                isinstance(linked_to, str)
-                and linked_to
-                and isinstance(target_id, str)
-                and linked_to.casefold() == target_id.casefold()
-            ):
-                return True
-            if not (isinstance(linked_to, str) and linked_to) and target.urn in {d.urn for d in linked} | set(depends):
+            if isinstance(linked_to, str) and linked_to and isinstance(target_id, str) and target_id:
+                if linked_to.casefold() == target_id.casefold():  # ARM resource ids compare without case
+                    return True
+            elif target.urn in {d.urn for d in linked} | set(depends):
                 return True
     return False

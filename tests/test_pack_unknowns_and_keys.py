@@ -288,6 +288,7 @@ fires(
         "noaa20-processing-app",
     ),
 )
+passes(rule, "partner-azure", {"polar-partner-storage-account/id": UNKNOWN})  # the endpoint depends on it
 
 
 # --- C7: the replica's key is compared with the source's, whatever the spelling -----------------
@@ -352,6 +353,59 @@ def test_a_queue_keyed_through_an_alias_it_depends_on(value, target, expect):
     """kms_master_key_id=alias.name: the value and its dependency name the plan's aws:kms Alias."""
     state = _linked(resolve(OWN, "noaa20-aws"), QUEUE, "kmsMasterKeyId", value, target)
     assert run("aws-messaging-mission-key", state) == expect
+
+
+ADX_CLUSTER, ADX_ENDPOINT = "polar-partner-analytics-cluster", "polar-partner-analytics-adx-endpoint"
+BLOB_ENDPOINT, PARTNER_ACCOUNT = "polar-partner-storage-blob-endpoint", "polar-partner-storage-account"
+
+
+@pytest.mark.parametrize(
+    "rule, endpoint, prop, value, target",
+    [
+        (
+            "azure-query-engine-private-reach",
+            ADX_ENDPOINT,
+            "privateLinkServiceConnections",
+            UNKNOWN_ARRAY_VALUE,
+            ADX_CLUSTER,
+        ),
+        (
+            "azure-query-engine-private-reach",
+            ADX_ENDPOINT,
+            "privateLinkServiceConnections.0",
+            UNKNOWN_OBJECT_VALUE,
+            ADX_CLUSTER,
+        ),
+        (
+            "azure-query-engine-private-reach",
+            ADX_ENDPOINT,
+            "privateLinkServiceConnections.0.groupIds",
+            UNKNOWN_ARRAY_VALUE,
+            ADX_CLUSTER,
+        ),
+        (
+            "processing-functions-app-reaches-its-storage",
+            BLOB_ENDPOINT,
+            "privateLinkServiceConnections",
+            UNKNOWN_ARRAY_VALUE,
+            PARTNER_ACCOUNT,
+        ),
+    ],
+    ids=["connections", "connection", "sub-resources", "blob-connections"],
+)
+def test_an_endpoint_whose_connections_a_preview_does_not_know_still_serves_what_it_depends_on(
+    rule, endpoint, prop, value, target
+):
+    """Built in `.apply()`, an endpoint's connections are unknown on a preview; the engine still
+    sends the endpoint's dependency on what it connects to. Held as no endpoint, the Data Explorer
+    cluster was "reachable from no network" and the Functions app's storage "does not admit" it."""
+    state = _linked(resolve(OWN, "partner-azure"), endpoint, prop, value, target)
+    assert run(rule, state) == []
+    # the same dependency with a known connection to another sub-resource is no endpoint to it
+    wrong = _linked(
+        resolve(OWN, "partner-azure"), endpoint, "privateLinkServiceConnections.0.groupIds", ["dfs"], target
+    )
+    assert run(rule, wrong) != []
 
 
 # --- the shared helpers ----------------------------------------------------------------------
