@@ -130,7 +130,7 @@ def test_adx_ingests_the_telemetry_hub_with_its_own_consumer_group_and_identity(
 def test_no_catalog_and_no_sql_means_no_engine(tmp_path):
     result = variant(tmp_path, {"analytics.catalog": False, "analytics.serverless_sql": False})
     assert not every(result, "synapse:Workspace") and not every(result, "kusto:Cluster")
-    assert result.outputs["catalog"] is None and result.outputs["query_endpoint"] is None
+    assert "catalog" not in result.outputs and "query_endpoint" not in result.outputs
 
 
 def _endpoints_to(result, target):

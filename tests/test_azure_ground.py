@@ -134,7 +134,7 @@ def test_without_telemetry_stream_the_hub_gets_its_own_hardened_namespace_with_d
         d for d in every(result, "monitor:DiagnosticSetting") if d.inputs["resourceUri"] == namespace.outputs["id"]
     ]
     assert len(diagnostics) == 1 and diagnostics[0].inputs["logs"][0]["categoryGroup"] == "allLogs"
-    assert result.outputs["telemetry_stream"] is None
+    assert "telemetry_stream" not in result.outputs
     assert "ground.stream_delivery" not in result.gaps
 
 
@@ -157,7 +157,7 @@ def test_managed_provider_streaming_has_no_partner_to_send_and_says_so(tmp_path)
 def test_no_telemetry_stream_means_no_event_hub_and_no_output(tmp_path):
     result = variant(tmp_path, {"analytics.telemetry_stream": False})
     assert not [r for r in result.resources if r.type.startswith("azure-native:eventhub:")]
-    assert result.outputs["telemetry_stream"] is None
+    assert "telemetry_stream" not in result.outputs
 
 
 # -- legacy mode (aqua-legacy.yaml) ---------------------------------------------

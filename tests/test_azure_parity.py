@@ -48,7 +48,7 @@ def test_every_capability_the_spec_needs_is_realized_on_azure_or_a_named_gap(spe
 @pytest.mark.parametrize("spec", SPECS_ALL)
 def test_every_output_key_aws_fills_azure_fills_or_names_the_gap(spec):
     aws, az = cached_plan(spec, "aws"), cached_plan(spec, "azure")
-    assert set(az.outputs) == set(OUTPUT_KEYS) == set(aws.outputs)
+    assert set(az.outputs) == set(aws.outputs) <= set(OUTPUT_KEYS)
     filled = {
         cloud: {k for k, v in plan.outputs.items() if v not in (None, [])}
         for cloud, plan in (("aws", aws), ("azure", az))
@@ -63,7 +63,7 @@ def test_a_key_is_none_exactly_when_its_capability_is_off(spec):
     az = cached_plan(spec, "azure")
     needed = {c.id for c in build_blueprint(load_spec(SPECS / spec)).capabilities}
     for key, cid in KEY_CAPABILITY.items():
-        assert (az.outputs[key] is None) == (cid not in needed), key
+        assert (key not in az.outputs) == (cid not in needed), key
     assert az.outputs["cloud"] == "azure" and az.outputs["ground_segment_ids"]
 
 
@@ -80,7 +80,7 @@ def test_keys_turned_off_in_the_spec_are_none(tmp_path):
         },
     )
     for key in ("key_ids", "telemetry_stream", "catalog", "query_endpoint", "query_results_uri"):
-        assert result.outputs[key] is None, key
+        assert key not in result.outputs, key  # Pulumi exports no None
     needed = {c.id for c in build_blueprint(load_spec(SPECS / "noaa20.yaml")).capabilities}
     assert "security.cmk" in needed  # the base spec had it on: the variant really turned it off
 

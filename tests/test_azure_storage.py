@@ -61,7 +61,7 @@ def test_without_cmk_the_account_uses_microsoft_keys_and_no_vault_exists(tmp_pat
     assert account["encryption"]["keySource"] == "Microsoft.Storage"
     assert "identity" not in account
     assert not every(result, "keyvault:Vault") and not every(result, "keyvault:Key")
-    assert result.outputs["key_ids"] is None
+    assert "key_ids" not in result.outputs
 
 
 # (storage edits, soft-delete days). Soft delete keeps deleted data for noncurrent_version_days,
@@ -107,7 +107,7 @@ def test_uris_are_abfss_on_the_account(azure_noaa20):
 def test_no_serverless_sql_means_no_query_results_container(tmp_path):
     result = variant(tmp_path, {"analytics.serverless_sql": False})
     assert "query-results" not in {c.inputs["containerName"] for c in every(result, "storage:BlobContainer")}
-    assert result.outputs["query_results_uri"] is None and result.outputs["query_endpoint"] is None
+    assert "query_results_uri" not in result.outputs and "query_endpoint" not in result.outputs
 
 
 # Each example spec's tiering as the ZRS account renders it: ZRS has no archive tier, so the

@@ -444,7 +444,10 @@ def _run_program_in_this_context(
         try:
             with _cyclic_gc_paused(), _no_source_positions(), _no_provider_type_aliases():
                 _sync_await(run_pulumi_func(program))
-                outputs = _sync_await(_resolve(dict(root.outputs)))  # type: ignore[union-attr]  # set_mocks created the root stack
+                resolved = _sync_await(_resolve(dict(root.outputs)))  # type: ignore[union-attr]  # set_mocks created the root stack
+                # what the engine is sent: the SDK drops a property that serializes to None
+                # (rpc.serialize_properties), so `pulumi stack output` has no key for it
+                outputs = {key: value for key, value in resolved.items() if value is not None}
         except pulumi.RunError as exc:
             raise PlanError(str(exc)) from exc
         except RuntimeError:
