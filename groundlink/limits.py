@@ -327,9 +327,15 @@ LOG_RETENTION_DAYS = (
 )
 
 
+# pulumi-aws LogGroup `retention_in_days` 0: no retention policy, the events never expire.
+LOG_NEVER_EXPIRE = 0
+
+
 def log_retention(days: int) -> int:
-    """The shortest CloudWatch retention that keeps logs at least `days`."""
-    return next((d for d in LOG_RETENTION_DAYS if d >= days), LOG_RETENTION_DAYS[-1])
+    """The shortest CloudWatch retention that keeps logs at least `days`; past the longest
+    (3653 days, where a raw retention may go on to 36500) LOG_NEVER_EXPIRE: capped at 3653, the
+    logs of a store's last years went before the store did."""
+    return next((d for d in LOG_RETENTION_DAYS if d >= days), LOG_NEVER_EXPIRE)
 
 
 # Contact processing (docs/facts.md §10). One spec deploys on both clouds, so a value must be

@@ -50,9 +50,15 @@ def test_glue_names_are_athena_identifiers(mission):
     assert re.fullmatch(r"[a-z][a-z0-9_]*", glue_name(mission, "telemetry"))
 
 
-@pytest.mark.parametrize("days, kept", [(1, 1), (365, 365), (366, 400), (1825, 1827), (36500, 3653)])
+@pytest.mark.parametrize("days, kept", [(1, 1), (365, 365), (366, 400), (1825, 1827), (3653, 3653)])
 def test_log_retention_is_an_accepted_value_that_keeps_logs_long_enough(days, kept):
     assert log_retention(days) == kept and kept in LOG_RETENTION_DAYS
+
+
+@pytest.mark.parametrize("days", [3654, 36500])
+def test_past_the_longest_accepted_retention_logs_never_expire(days):
+    """Capped at 3653 days, the logs of a store kept 100 years went 90 years before it."""
+    assert log_retention(days) == 0  # pulumi-aws LogGroup retention_in_days 0: never expire
 
 
 def test_ground_station_names_outside_the_pattern_are_refused():

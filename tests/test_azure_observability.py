@@ -82,14 +82,15 @@ def test_budget_month_is_the_utc_month_wherever_the_deployer_is(local, zone_hour
 
 
 @pytest.mark.parametrize(
-    ("raw_days", "flow_days", "network", "kept", "warned"),
+    ("raw_days", "flow_days", "network", "kept", "warned"),  # warned: how long AWS keeps them, or None
     [
-        (365, 365, "public", 365, False),  # noaa20: what AWS keeps its access and processor logs
-        (20, 60, "private", 60, False),  # flow logs kept longer than the data: the longest log wins
-        (40, 90, "public", 60, False),  # no VPC on AWS, so no flow logs to match; CloudWatch keeps 40 as 60
-        (200, 30, "public", 365, False),  # CloudWatch keeps 200 days as 365: so does the workspace
-        (10, 14, "private", 30, False),  # below the workspace's least, 30 days
-        (3650, 365, "public", 730, True),  # past its most (730): kept 730 days, and said so
+        (365, 365, "public", 365, None),  # noaa20: what AWS keeps its access and processor logs
+        (20, 60, "private", 60, None),  # flow logs kept longer than the data: the longest log wins
+        (40, 90, "public", 60, None),  # no VPC on AWS, so no flow logs to match; CloudWatch keeps 40 as 60
+        (200, 30, "public", 365, None),  # CloudWatch keeps 200 days as 365: so does the workspace
+        (10, 14, "private", 30, None),  # below the workspace's least, 30 days
+        (3650, 365, "public", 730, "3653 days"),  # past its most (730): kept 730 days, and said so
+        (5000, 365, "public", 730, "without expiry"),  # past CloudWatch's longest: AWS's logs never expire
     ],
 )
 def test_the_workspace_keeps_logs_as_long_as_aws_keeps_its_longest(raw_days, flow_days, network, kept, warned):
@@ -105,9 +106,9 @@ def test_the_workspace_keeps_logs_as_long_as_aws_keeps_its_longest(raw_days, flo
         },
     )
     assert one(plan, "operationalinsights:Workspace").inputs["retentionInDays"] == kept
-    assert any("Log Analytics workspace keeps logs 730 days" in w for w in plan.warnings) is warned
+    assert any("Log Analytics workspace keeps logs 730 days" in w for w in plan.warnings) is (warned is not None)
     if warned:  # the days AWS keeps, rounded as CloudWatch keeps them: 3,650 as 3,653
-        assert any(w.endswith("the stack's logs are kept 3653 days on AWS") for w in plan.warnings)
+        assert any(w.endswith(f"the stack's logs are kept {warned} on AWS") for w in plan.warnings)
 
 
 def test_the_container_jobs_logs_go_to_the_workspace_as_the_functions_do():

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from .conftest import plan_of, tunables_data
+from .conftest import plan_of, tunables_data, variant_plan
 
 QUEUE = "aws:sqs/queue:Queue"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
@@ -86,3 +86,11 @@ def test_telemetry_log_retention_rounds_the_raw_retention_up_to_one_cloudwatch_a
     The spec is test_aws_mission's tunables variant, so the session shares its plan."""
     data = tunables_data()
     assert _telemetry_log_retention(plan_of(data, "aws")) == 731
+
+
+def test_past_cloudwatchs_longest_retention_every_log_group_keeps_its_logs_without_expiry():
+    """A raw retention of 5,000 days kept the log groups 3,653 days, with no word: the logs of a
+    store's last years went before the store. Past 3,653 they never expire (retention 0)."""
+    plan = variant_plan("aws", {"storage.raw_retention_days": 5000, "storage.products_retention_days": 5000})
+    groups = {r.name: r.inputs.get("retentionInDays") for r in plan.of_type(LOG_GROUP)}
+    assert groups and set(groups.values()) == {0}, groups

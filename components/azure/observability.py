@@ -17,6 +17,7 @@ import pulumi
 import pulumi_azure_native as azure
 
 from groundlink.blueprint import MissionInputs, ObservabilityInputs
+from groundlink.limits import LOG_NEVER_EXPIRE
 
 from ..base import MissionComponent
 from .storage import Stores
@@ -78,10 +79,12 @@ class AzureObservability(MissionComponent):
     ):
         super().__init__(name, mission, opts)
         least, most = WORKSPACE_RETENTION_DAYS
-        if inputs.log_retention_days > most:
+        aws_days = inputs.log_retention_days
+        if aws_days == LOG_NEVER_EXPIRE or aws_days > most:
+            kept = "without expiry" if aws_days == LOG_NEVER_EXPIRE else f"{aws_days} days"
             self.warn(
                 f"the Log Analytics workspace keeps logs {most} days, the most its default retention holds; "
-                f"the stack's logs are kept {inputs.log_retention_days} days on AWS"
+                f"the stack's logs are kept {kept} on AWS"
             )
         self.workspace = self.realize(
             azure.operationalinsights.Workspace(
@@ -91,7 +94,7 @@ class AzureObservability(MissionComponent):
                 location=mission.region,
                 sku={"name": "PerGB2018"},
                 # as long as the longest of the stack's logs, as AWS keeps each of its log stores
-                retention_in_days=min(max(inputs.log_retention_days, least), most),
+                retention_in_days=most if aws_days == LOG_NEVER_EXPIRE else min(max(aws_days, least), most),
                 tags=self.tags,
                 opts=self.holder_opts("observability.logging"),
             ),

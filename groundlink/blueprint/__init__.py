@@ -181,7 +181,7 @@ def _longest_aws_logs(spec: MissionSpec, managed: bool) -> int:
     every log group the raw retention, and the VPC flow logs theirs where AWS has a VPC (a
     private network, a managed station's live stream, the container jobs' own network), each
     as CloudWatch keeps it, rounded up to a retention it accepts: a raw retention of 200 days
-    keeps AWS's logs 365, and the workspace kept 200."""
+    keeps AWS's logs 365, and the workspace kept 200. Past CloudWatch's longest, LOG_NEVER_EXPIRE."""
     vpc = (
         spec.security.network == "private"
         or (spec.delivery.stream and managed)
