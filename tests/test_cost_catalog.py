@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from groundlink.clouds import CLOUDS
@@ -16,6 +18,24 @@ def test_every_entry_has_a_source_date_and_region_and_unknowns_say_what_to_suppl
     for price_id, entry in catalog.prices.items():
         assert entry.source and entry.date and entry.region and entry.unit, price_id
         assert entry.known or entry.supply, price_id
+
+
+# The clouds' own publications: their price pages, docs and price APIs. A figure read anywhere
+# else (a blog, a cost tool's data, a repository's capture of an API) is a third party's copy.
+CLOUDS_OWN_HOSTS = (".amazon.com", ".aws", ".microsoft.com", "prices.azure.com")
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_a_price_read_from_a_third_party_is_marked_secondary(cloud):
+    """The report tags a secondary price "(secondary)" and docs/compare.md tells the reader to
+    override those: SQS and EventBridge from blogs, Functions from the same blog as Flex, went
+    untagged while Flex was tagged."""
+    third_party = {}
+    for price_id, entry in load_catalog(cloud).prices.items():
+        hosts = re.findall(r"https?://([^/\s)]+)", entry.source)
+        if entry.known and any(not host.endswith(CLOUDS_OWN_HOSTS) for host in hosts):
+            third_party[price_id] = entry.secondary
+    assert third_party and all(third_party.values()), {k for k, v in third_party.items() if not v}
 
 
 def test_the_unknowns_the_reference_names_are_unknown():
