@@ -169,6 +169,8 @@ def test_a_contact_processed_again_into_another_partition_leaves_none_of_its_ear
         f'{{"contact_id": "{CONTACT_B}", "day": "01", "frames": 3}}',
     ]
     assert not [p for p in _products(out) if "day=02" in p]
+    assert not list(out.rglob("day=02"))  # nor an empty day's directory
+    assert len(list(out.rglob("day=01"))) == 3  # the frames, the index and the summary of day 01
     assert main(["query", str(out), "SELECT count(*) AS n FROM frame_index", "--json"]) == 0
     assert capsys.readouterr().out == '{"n": 43}\n'
 

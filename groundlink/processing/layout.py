@@ -160,6 +160,19 @@ class Staging:
             raise
         self.committed = True
         self.discard()
+        for staged, earlier, _ in done:
+            if staged is None:  # an earlier product moved out of another day's partition
+                self._remove_if_emptied(earlier.parent)
+
+    def _remove_if_emptied(self, directory: Path) -> None:
+        """The partition directories an earlier product left empty, up to its table's own: an
+        empty day stayed in the layout, a day that holds nothing in a listing of the products."""
+        while directory.parent != self.root and self.root in directory.parents:
+            try:
+                directory.rmdir()  # only an empty one
+            except OSError:
+                return
+            directory = directory.parent
 
     def _elsewhere(self, targets: set[Path], satellite: str) -> list[Path]:
         """This contact's earlier products in other day partitions of its satellite than
