@@ -160,8 +160,8 @@ class Staging:
             raise
         self.committed = True
         self.discard()
-        for staged, earlier, _ in done:
-            if staged is None:  # an earlier product moved out of another day's partition
+        for new_product, earlier, _ in done:
+            if new_product is None:  # an earlier product moved out of another day's partition
                 self._remove_if_emptied(earlier.parent)
 
     def _remove_if_emptied(self, directory: Path) -> None:
