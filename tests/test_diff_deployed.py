@@ -90,6 +90,54 @@ def test_an_interrupted_replacement_compares_the_live_resource_not_the_one_pendi
 
 
 @pytest.mark.parametrize(
+    ("kind", "spelt", "expect"),
+    [
+        ("azure-native:storage:StorageAccount", "West US 2", []),  # as ARM reports it, in an imported stack
+        ("azure-native:web:WebApp", "WESTUS2", []),
+        # another location is one, and moves the account: a replacement, with its data
+        ("azure-native:storage:StorageAccount", "East US", [("replace", "location")]),
+    ],
+)
+def test_an_azure_location_spelt_another_way_is_the_same_location(kind, spelt, expect, tmp_path: Path) -> None:
+    """azure-native compares every `location` without case or spaces (pulumi-azure-native #2281);
+    "West US 2" in a checkpoint read as a replacement of the storage account, refused as data
+    loss, where `pulumi preview` shows no change."""
+    doc = _deployed("azure")
+    deployed = next(r for r in doc["deployment"]["resources"] if r["type"] == kind)
+    deployed["inputs"]["location"] = spelt
+    checkpoint = tmp_path / "location.checkpoint.json"
+    checkpoint.write_text(json.dumps(doc))
+
+    (diff,) = diff_against(str(checkpoint), NOAA20, ["azure"], {"azure": cached_plan("noaa20.yaml", "azure")})
+
+    changed = next((c for c in diff.changes if c.type == kind), None)
+    assert ([] if changed is None else [(changed.action, p.path) for p in changed.properties]) == expect
+
+
+def test_a_resource_read_into_the_stack_is_not_deleted_when_the_program_drops_it(tmp_path: Path) -> None:
+    """A `.get()` read leaves an `external` entry in the state; when the program no longer reads
+    it Pulumi drops it from the state and never deletes it. It read as a bucket deleted, with
+    data loss."""
+    doc = _deployed("aws")
+    doc["deployment"]["resources"].append(
+        {
+            "urn": "urn:pulumi:prod::groundlink::aws:s3/bucket:Bucket::shared-org-logs",
+            "type": "aws:s3/bucket:Bucket",
+            "custom": True,
+            "external": True,
+            "id": "org-central-logs",
+            "outputs": {"bucket": "org-central-logs", "arn": "arn:aws:s3:::org-central-logs"},
+        }
+    )
+    checkpoint = tmp_path / "external.checkpoint.json"
+    checkpoint.write_text(json.dumps(doc))
+
+    (diff,) = diff_against(str(checkpoint), NOAA20, ["aws"], {"aws": cached_plan("noaa20.yaml", "aws")})
+
+    assert diff.changes == ()
+
+
+@pytest.mark.parametrize(
     ("edit", "changed"),
     [
         # a value the program computes from the spec: the replica role's description names its region

@@ -373,7 +373,7 @@ def _input_changes(
             )
     changes = []
     for change in found:
-        if _under(change.path, new.ignored):
+        if _under(change.path, new.ignored) or _same_azure_location(new.type, change):
             continue
         if _unread(change) and change.new != COMPUTED:
             change = PropertyChange(change.path, "~", UNREAD, change.new)
@@ -384,6 +384,26 @@ def _input_changes(
         elif comparable:
             changes.append(change)
     return changes
+
+
+def _same_azure_location(type_token: str, change: PropertyChange) -> bool:
+    """An Azure `location` spelt another way: azure-native compares every `location` property
+    without case or spaces (pulumi-azure-native #2281), so "West US 2", as ARM reports a
+    location and an imported resource's inputs may hold it, is westus2. Taken for a change,
+    it replaced the storage account, with data loss, where `pulumi preview` shows none."""
+
+    def key(value: str) -> str:
+        return value.replace(" ", "").casefold()
+
+    leaf = change.path.rsplit(".", 1)[-1].split("[", 1)[0]
+    return (
+        type_token.startswith("azure-native:")
+        and leaf == "location"
+        and change.kind == "~"
+        and isinstance(change.old, str)
+        and isinstance(change.new, str)
+        and key(change.old) == key(change.new)
+    )
 
 
 def _top(path: str) -> str:

@@ -230,6 +230,8 @@ def _resource(
         return None  # components, the stack and provider resources hold no cloud state
     if raw.get("delete") is True:  # the old half of an interrupted replacement, not the live resource
         return None
+    if raw.get("external") is True:  # read with `.get()`: Pulumi drops it from the state, never deletes it
+        return None
     # a checkpoint leaves out a resource's empty inputs (omitempty); a plan writes every resource's
     inputs = raw.get("inputs", None if inputs_required else {})
     if not isinstance(inputs, dict):
