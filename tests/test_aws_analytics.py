@@ -199,3 +199,29 @@ def test_the_plan_says_from_which_day_athena_skips_archived_data(tiering, day):
     assert glacier == ([] if day is None else [GLACIER_WARNING.format(day)])
     # Azure keeps archive-aged data in Cold, which its SQL reads: nothing to restore
     assert not [w for w in azure_plan.warnings if "restored" in w]
+
+
+def test_a_new_stacks_first_preview_shows_the_tables_fixed_parameters(monkeypatch):
+    """On a stack's first preview a bucket's name is unknown. The whole parameters map was built
+    in the bucket's `apply`, so the preview showed it as one unknown value: partition projection
+    and restored-Glacier reads went unseen. Only the location template now waits for the bucket."""
+    import groundlink.engine.mocks as mocks
+    from groundlink.engine.runner import plan
+
+    from .conftest import SPECS
+
+    class FirstPreview(mocks.OfflineMocks):
+        """What a preview of a new stack knows of each resource: its inputs, no computed output."""
+
+        def new_resource(self, args):
+            if args.typ.startswith("pulumi:providers:"):
+                return super().new_resource(args)
+            return "", dict(args.inputs)
+
+    monkeypatch.setattr(mocks, "OfflineMocks", FirstPreview)
+    tables = plan(SPECS / "noaa20.yaml", "aws").of_type(TABLE)
+    assert tables
+    for table in tables:
+        parameters = table.inputs["parameters"]
+        assert parameters["storage.location.template"] is None  # unknown: the bucket's name
+        assert parameters["projection.enabled"] == parameters["read_restored_glacier_objects"] == "true"

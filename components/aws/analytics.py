@@ -241,16 +241,15 @@ class AwsCatalog(MissionComponent):
                 database_name=self.database.name,
                 name=name,
                 table_type="EXTERNAL_TABLE",
-                parameters=location.apply(
-                    lambda loc: {
-                        "projection.enabled": "true",
-                        "storage.location.template": loc + path,
-                        # restored Glacier and Deep Archive objects are read; Athena skips them otherwise
-                        "read_restored_glacier_objects": "true",
-                        **parameters,
-                        **_date_projection(*dates),
-                    }
-                ),
+                # only the template waits for the bucket: a new stack's first preview shows the rest
+                parameters={
+                    "projection.enabled": "true",
+                    "storage.location.template": pulumi.Output.concat(location, path),
+                    # restored Glacier and Deep Archive objects are read; Athena skips them otherwise
+                    "read_restored_glacier_objects": "true",
+                    **parameters,
+                    **_date_projection(*dates),
+                },
                 partition_keys=[{"name": k, "type": "string"} for k in keys],
                 storage_descriptor={
                     "location": location,
