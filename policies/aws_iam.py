@@ -9,12 +9,24 @@ from typing import Any
 from . import tokens as T
 from .aws_storage import PUBLIC_SCOPE_KEYS, public_allows
 from .joins import of_type, sides
-from .props import PINNING_OPERATORS, UNKNOWN, as_list, get, is_number, is_true, policy_statements, service_principals
+from .props import (
+    PINNING_OPERATORS,
+    UNKNOWN,
+    as_list,
+    get,
+    is_number,
+    is_true,
+    policy_statements,
+    service_principals,
+    wildcard_actions,
+)
 from .registry import resource_rule, stack_rule
 
 # Condition keys that pin a service principal to this account or resource (AWS
 # "cross-service confused deputy prevention"; docs/facts.md §2 for Ground Station).
 CONFUSED_DEPUTY_KEYS = {"aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths"}
+# An AWS Organizations id (botocore organizations OrganizationId pattern).
+ORGANIZATION_ID = r"o-[a-z0-9]{10,32}"
 # Operators that pin a key to a value (Null, negated and ...IfExists operators do not).
 # An Allow to "*" in a key policy is scoped by fixed values of these (the S3 list, plus the
 # kms:CallerAccount that AWS-managed key policies pin).
@@ -106,10 +118,6 @@ def _report_public(document: Any, urn: str, report: Any) -> None:
         report(f"statement {statement.get('Sid') or '(no Sid)'} allows any principal{suffix}", urn)
 
 
-def _wild(actions: list[str]) -> list[str]:
-    return [a for a in actions if a == "*" or a.endswith(":*")]
-
-
 def every_resource(resources: list[str]) -> bool:
     """'*', or an ARN whose every field after the partition is a wildcard ('arn:*',
     'arn:aws:*:*:*:*'): each matches every resource there is."""
@@ -134,7 +142,7 @@ def _documents(args: Any) -> list[Any]:
     enforcement="mandatory",
     types=T.IAM_ROLE + T.IAM_POLICY_DOCS + POLICY_ATTACHMENTS,
     controls=("IAM least privilege",),
-    description="No IAM policy allows every action ('*', '<service>:*' or NotAction) on every resource ('*' or "
+    description="No IAM policy allows every action ('*', '<service>:*', the same with '?', or NotAction) on every resource ('*' or "
     "NotResource), and no role or attachment grants the AWS-managed AdministratorAccess policy.",
     remediation="Grant the specific actions the workload calls (e.g. s3:PutObject) on the specific ARNs it "
     "touches (bucket/prefix/*, key ARN).",
@@ -162,7 +170,7 @@ def no_wildcard_admin(args: Any, report: Any) -> None:
                         f"statement {sid} allows every action but {not_actions} on every resource but {not_resources}"
                     )
                 continue
-            wild = _wild([str(a) for a in as_list(statement.get("Action"))])
+            wild = wildcard_actions([str(a) for a in as_list(statement.get("Action"))])
             if wild and everywhere:
                 report(f"statement {sid} allows {', '.join(wild)} on {shown}")
             elif wild and "NotResource" in statement:
@@ -191,8 +199,9 @@ def _pins_source(statement: Any) -> bool:
 def _pins(key: str, value: str) -> bool:
     """`value` of condition key `key` names one caller: an account with no wildcard in it, an ARN
     whose account field has none ('arn:aws:groundstation:*:*:*' matches every account's
-    resources, the confused deputy the condition is there to stop), an org id or path not all
-    wildcards."""
+    resources, the confused deputy the condition is there to stop), a whole organization id, or
+    an organization path that begins with one ('o-*' matches every organization, and anyone can
+    make one)."""
     if key == "aws:sourcearn":
         fields = value.split(":", 5)
         if len(fields) < 6:
@@ -202,6 +211,8 @@ def _pins(key: str, value: str) -> bool:
         return not set(fields[4]) & {"*", "?"}
     if key == "aws:sourceaccount":
         return bool(value) and not set(value) & {"*", "?"}
+    if key in ("aws:sourceorgid", "aws:sourceorgpaths"):
+        return re.fullmatch(ORGANIZATION_ID, value.split("/", 1)[0]) is not None
     return bool(value.strip("*?"))
 
 

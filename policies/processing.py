@@ -15,7 +15,17 @@ from . import tokens as T
 from .aws_iam import every_resource
 from .azure_storage import ACCOUNT_KEYS
 from .joins import of_type, private_endpoint_reaches, refers_to
-from .props import UNKNOWN, as_list, get, iam_glob, is_number, is_true, policy_statements, tls_at_least
+from .props import (
+    UNKNOWN,
+    as_list,
+    get,
+    iam_glob,
+    is_number,
+    is_true,
+    policy_statements,
+    tls_at_least,
+    wildcard_actions,
+)
 from .registry import resource_rule, stack_rule
 
 EVENT_SOURCE_MAPPING = ("aws:lambda/eventSourceMapping:EventSourceMapping",)
@@ -110,22 +120,18 @@ def _broad_writes(document: Any) -> list[str]:
         actions = {str(a) for a in as_list(statement.get("Action"))}
         excluded = [str(a) for a in as_list(statement.get("NotAction"))]
         writes = sorted(a for a in actions if any(iam_glob(a, w, ignore_case=True) for w in S3_WRITES))
-        if "NotResource" in statement and ("NotAction" in statement or writes or _wildcard_actions(actions)):
+        if "NotResource" in statement and ("NotAction" in statement or writes or wildcard_actions(actions)):
             allowed = f"every action but {sorted(excluded)}" if "NotAction" in statement else sorted(actions)
             not_resources = ", ".join(map(str, as_list(statement.get("NotResource"))))
             found.append(f"allows {allowed} on every resource but {not_resources}")
         for resource in as_list(statement.get("Resource")):
             if "NotAction" in statement:
                 found.append(f"allows every action but {sorted(excluded)} on {resource}")
-            elif _wildcard_actions(actions):
+            elif wildcard_actions(actions):
                 found.append(f"allows {sorted(actions)} on {resource}")
             elif writes and (every_resource([str(resource)]) or _whole_bucket(resource)):
                 found.append(f"allows {writes} on all of {resource}")
     return found
-
-
-def _wildcard_actions(actions: set[str]) -> bool:
-    return "*" in actions or any(a.endswith(":*") for a in actions)
 
 
 def _whole_bucket(resource: Any) -> bool:

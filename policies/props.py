@@ -258,6 +258,13 @@ def stack_key(resources: list[Any], value: Any, linked: Any = ()) -> Any:
 PINNING_OPERATORS = frozenset({"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"})
 
 
+def wildcard_actions(actions: Any) -> list[str]:
+    """The actions that match every action, or every action of a service: the action part all
+    wildcards with a `*` in it ('*', 'iam:*', and as IAM matches them 'iam:?*' and '?*', `?` being
+    its one-character wildcard; IAM JSON policy elements: Action)."""
+    return [str(a) for a in actions if "*" in (part := str(a).rsplit(":", 1)[-1]) and set(part) <= {"*", "?"}]
+
+
 def iam_glob(pattern: Any, text: str, *, ignore_case: bool = False) -> bool:
     """IAM wildcard matching: `*` any run of characters, `?` one character (action names are
     matched ignoring case, resource ARNs as written)."""

@@ -698,6 +698,12 @@ fires(
     {f"{KEY}/policy.Statement.0.Principal": "*"},
     ("statement AccountAdministers allows any principal", KEY),
 )
+fires(
+    rule,
+    "noaa20-aws",
+    {f"{KEY}/policy.Statement.0": {**OPEN, "Condition": {"IpAddress": {"aws:SourceIp": ["0.0.0.0/1", "128.0.0.0/1"]}}}},
+    ("statement Open allows any principal", KEY),
+)
 passes(rule, "noaa20-aws", {f"{KEY}/policy.Statement.1.Principal": "*"})  # scoped by its aws:SourceAccount condition
 passes(
     rule,
@@ -746,6 +752,15 @@ fires(
     "statement LocateBucket allows kms:* on '*'",
 )
 passes(rule, "role-policy-any-resource", {"policy.Statement.0.Action": "s3:Get*"})
+# `?` is IAM's one-character wildcard: 'iam:?*' is every IAM action, '?*' every action of every service
+fires(
+    rule,
+    "role-policy-any-resource",
+    {"policy.Statement.0.Action": "iam:?*"},
+    "statement LocateBucket allows iam:?* on '*'",
+)
+fires(rule, "role-policy-any-resource", {"policy.Statement.0.Action": "?*"}, "statement LocateBucket allows ?* on '*'")
+passes(rule, "role-policy-any-resource", {"policy.Statement.0.Action": "s3:?etObject"})
 fires(
     rule,
     "role-policy-named-resource-wild-action",
@@ -793,7 +808,11 @@ fires(rule, "delivery-role", {f"{TRUST}.Condition": DROP}, GS_TRUST)
 fires(rule, "delivery-role", {f"{TRUST}.Condition": {"StringEquals": {"aws:PrincipalTag/team": "ground"}}}, GS_TRUST)
 passes(rule, "delivery-role", {f"{TRUST}.Condition.StringEquals": DROP})  # aws:SourceArn alone pins it
 passes(rule, "delivery-role", {f"{TRUST}.Condition.ArnLike": DROP})  # aws:SourceAccount alone pins it
-passes(rule, "delivery-role", {f"{TRUST}.Condition": {"StringEquals": {"aws:SourceOrgID": "o-1"}}})
+passes(rule, "delivery-role", {f"{TRUST}.Condition": {"StringEquals": {"aws:SourceOrgID": "o-a1b2c3d4e5"}}})
+passes(rule, "delivery-role", {f"{TRUST}.Condition": {"StringLike": {"aws:SourceOrgPaths": "o-a1b2c3d4e5/*"}}})
+# 'o-*' matches every organization, and anyone can make one: it pins no caller (IAM global keys)
+fires(rule, "delivery-role", {f"{TRUST}.Condition": {"StringLike": {"aws:SourceOrgID": "o-*"}}}, GS_TRUST)
+fires(rule, "delivery-role", {f"{TRUST}.Condition": {"StringLike": {"aws:SourceOrgPaths": "o-*/*"}}}, GS_TRUST)
 fires(rule, "delivery-role-unconditioned-deny", {f"{TRUST}.Effect": "Allow"}, GS_TRUST)
 passes(rule, "firehose-role", {f"{TRUST}.Condition": DROP})  # Firehose is not guarded by default
 fires(
@@ -1112,6 +1131,30 @@ fires(
     "statement S3ServerAccessLogDelivery allows s3:PutObject to every principal",
 )
 passes(rule, "logs-bucket-policy", {"policy.Statement.1.Condition": DROP})  # a named service principal
+# the halves of the address space are all of it, which anyone on the internet is in
+HALVES = {"IpAddress": {"aws:SourceIp": ["0.0.0.0/1", "128.0.0.0/1"]}}
+fires(
+    rule,
+    "raw-bucket-policy",
+    {"policy.Statement.1": {**PUBLIC_READ, "Condition": HALVES}},
+    "statement PublicRead allows s3:GetObject to every principal",
+)
+fires(
+    rule,
+    "raw-bucket-policy",
+    {"policy.Statement.1": {**PUBLIC_READ, "Condition": {"IpAddress": {"aws:SourceIp": ["::/1", "8000::/1"]}}}},
+    "statement PublicRead allows s3:GetObject to every principal",
+)
+passes(
+    rule,
+    "raw-bucket-policy",
+    {
+        "policy.Statement.1": {
+            **PUBLIC_READ,
+            "Condition": {"IpAddress": {"aws:SourceIp": ["0.0.0.0/1", "203.0.113.0/24"]}},
+        }
+    },
+)
 passes(rule, "raw-bucket-policy", {"policy": UNKNOWN})
 
 rule = "aws-s3-no-force-destroy"
