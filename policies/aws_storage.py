@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import tokens as T
-from .joins import of_type, refers_to, sides
+from .joins import of_type, refers_to, second_writers, sides
 from .props import (
     PINNING_OPERATORS,
     UNKNOWN,
@@ -438,3 +438,40 @@ def _actions_text(statement: Mapping[str, Any]) -> str:
 def policy_no_public_allow(args: Any, report: Any) -> None:
     for statement, whom in public_allows(get(args.props, "policy")):
         report(f"statement {statement.get('Sid') or '(no Sid)'} allows {_actions_text(statement)} to {whom}")
+
+
+# The settings S3 keeps one of per bucket, each written whole by its own API call (PutBucketPolicy,
+# PutPublicAccessBlock, PutBucketEncryption, ...): a second resource of a kind replaces the
+# first's in the cloud, and which one stays depends on the order they are applied.
+ONE_PER_BUCKET = (
+    ("public access block", T.S3_PUBLIC_ACCESS_BLOCK),
+    ("policy", T.S3_POLICY),
+    ("default encryption", T.S3_SSE),
+    ("versioning", T.S3_VERSIONING),
+    ("logging", T.S3_LOGGING),
+    ("lifecycle configuration", T.S3_LIFECYCLE),
+    ("ACL", T.S3_ACL),
+    ("ownership controls", T.S3_OWNERSHIP),
+    ("replication configuration", T.S3_REPLICATION),
+)
+
+
+@stack_rule(
+    "aws-s3-one-resource-per-setting",
+    area="aws-storage",
+    severity="high",
+    enforcement="mandatory",
+    controls=("S3 bucket configuration APIs: one configuration of each kind per bucket",),
+    description="No S3 bucket has two resources of one setting (public access block, policy, default encryption, "
+    "versioning, logging, lifecycle, ACL, ownership controls, replication): S3 keeps one of each per bucket, and "
+    "the rules judging one setting cannot tell which the cloud keeps.",
+    remediation="Keep one resource of each setting per bucket: merge the statements into one BucketPolicy, the "
+    "rules into one lifecycle configuration, the flags into one public access block.",
+)
+def one_resource_per_setting(args: Any, report: Any) -> None:
+    for bucket, found in second_writers(args.resources, T.S3_BUCKET, ONE_PER_BUCKET, "bucket", BUCKET_KEYS):
+        report(
+            f"{_label(bucket)} has {found}: S3 keeps one, each write replaces the other's, and which stays depends "
+            "on the order they are applied",
+            bucket.urn,
+        )

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import tokens as T
-from .joins import of_type, sides
+from .joins import of_type, second_writers, sides
 from .props import UNKNOWN, as_list, get, is_false, is_true, missing, tls_at_least
 from .registry import resource_rule, stack_rule
 
@@ -269,3 +269,30 @@ def redundancy(args: Any, report: Any) -> None:
     allowed = list(args.get_config().get("allowedSkus") or ZONE_REDUNDANT_SKUS)
     if sku not in allowed:
         report(f"sku is {sku or 'unset'}, not zone-redundant; allowed: {', '.join(allowed)}")
+
+
+# The settings an account keeps one of, each a child resource named `default`: a second resource of
+# a kind writes over the first's in the cloud.
+ONE_PER_ACCOUNT = (("blob service properties", T.BLOB_SERVICE), ("lifecycle management policy", T.MANAGEMENT_POLICY))
+
+
+@stack_rule(
+    "azure-storage-one-resource-per-setting",
+    area="azure-storage",
+    severity="high",
+    enforcement="mandatory",
+    controls=("Microsoft.Storage: one 'default' blob service and management policy per account",),
+    description="No storage account has two BlobServiceProperties or two ManagementPolicy resources: each is the "
+    "account's one 'default' child, so a second writes over the first, and the rules judging soft delete, "
+    "versioning or lifecycle cannot tell which the account keeps.",
+    remediation="Keep one BlobServiceProperties and one ManagementPolicy per account; merge their settings and rules.",
+)
+def one_resource_per_setting(args: Any, report: Any) -> None:
+    for account, found in second_writers(
+        args.resources, T.STORAGE_ACCOUNT, ONE_PER_ACCOUNT, "accountName", ACCOUNT_KEYS
+    ):
+        report(
+            f"storage account {account.name} has {found}: the account keeps one ('default'), and each write "
+            "replaces the other's",
+            account.urn,
+        )

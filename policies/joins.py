@@ -9,7 +9,7 @@ known value (name, id or ARN), then its only dependency of the target's type.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .props import UNKNOWN, as_list, get
@@ -35,6 +35,23 @@ def sides(
 ) -> list[Any]:
     """Resources of `tokens` whose `key` input refers to `target`."""
     return [r for r in resources if is_type(r.resource_type, tokens) and refers_to(r, key, target, target_keys)]
+
+
+def second_writers(
+    resources: list[Any],
+    targets: tuple[str, ...],
+    kinds: Iterable[tuple[str, tuple[str, ...]]],
+    key: str,
+    target_keys: tuple[str, ...],
+) -> Iterator[tuple[Any, str]]:
+    """(target, "N <kind> resources (names)") for each resource of `targets` with more than one side resource of a
+    kind its cloud keeps one of (a bucket's policy, an account's `default` blob service): each
+    write replaces the other's, and which stays depends on the order they are applied."""
+    for target in of_type(resources, targets):
+        for kind, tokens in kinds:
+            found = sides(resources, tokens, key, target, target_keys)
+            if len(found) > 1:
+                yield target, f"{len(found)} {kind} resources ({', '.join(sorted(r.name for r in found))})"
 
 
 def of_type(resources: Iterable[Any], tokens: tuple[str, ...]) -> list[Any]:

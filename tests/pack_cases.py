@@ -921,6 +921,46 @@ passes(rule, "noaa20-aws")  # no VPC
 # === AWS S3 ====================================================================================
 
 RAW = "noaa20-storage-raw"
+rule = "aws-s3-one-resource-per-setting"
+RAW_BUCKET_NAME = "aws-groundstation-noaa20-raw-6f266222"  # the raw bucket's name in the plan
+ALL_FLAGS_ON = dict.fromkeys(
+    ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"), True
+)
+SECOND = "@add:aws:s3/bucket{}::second-{}"
+fires(
+    rule,
+    "noaa20-aws",
+    {SECOND.format("PublicAccessBlock:BucketPublicAccessBlock", "pab"): {"bucket": RAW_BUCKET_NAME, **ALL_FLAGS_ON}},
+    (
+        f"bucket {RAW} has 2 public access block resources (noaa20-storage-raw-public-access-block, second-pab): S3 "
+        "keeps one, each write replaces the other's, and which stays depends on the order they are applied",
+        RAW,
+    ),
+)
+fires(
+    rule,
+    "noaa20-aws",
+    {SECOND.format("Policy:BucketPolicy", "policy"): {"bucket": RAW_BUCKET_NAME, "policy": "{}"}},
+    (
+        f"bucket {RAW} has 2 policy resources (noaa20-storage-raw-policy, second-policy): S3 keeps one, each write "
+        "replaces the other's, and which stays depends on the order they are applied",
+        RAW,
+    ),
+)
+fires(
+    rule,
+    "noaa20-aws",
+    {SECOND.format("LifecycleConfiguration:BucketLifecycleConfiguration", "lifecycle"): {"bucket": RAW_BUCKET_NAME}},
+    (
+        f"bucket {RAW} has 2 lifecycle configuration resources (noaa20-storage-raw-lifecycle, second-lifecycle): S3 "
+        "keeps one, each write replaces the other's, and which stays depends on the order they are applied",
+        RAW,
+    ),
+)
+passes(rule, "noaa20-aws")  # one of each per bucket
+# another bucket's second block is that bucket's own
+passes(rule, "noaa20-aws", {SECOND.format("PublicAccessBlock:BucketPublicAccessBlock", "pab"): {"bucket": "other"}})
+
 rule = "aws-s3-public-access-block"
 fires(rule, "noaa20-aws", {f"{RAW}-public-access-block": DROP}, (f"bucket {RAW} has no BucketPublicAccessBlock", RAW))
 for flag in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"):
@@ -1502,6 +1542,31 @@ fires(
 )
 passes(rule, "noaa20-azure-lrs", {ARCHIVE_ACTION: ARCHIVE_AFTER})
 passes(rule, "noaa20-azure")  # the ZRS account's lifecycle tiers to Cold
+
+rule = "azure-storage-one-resource-per-setting"
+SECOND_SERVICE = "@add:azure-native:storage:BlobServiceProperties::second-blob-service"
+fires(
+    rule,
+    "noaa20-azure",
+    {SECOND_SERVICE: {"accountName": "noaa207fef7b", "blobServicesName": "default"}},
+    (
+        f"storage account {ACCOUNT} has 2 blob service properties resources ({BLOB_SERVICE}, second-blob-service): "
+        "the account keeps one ('default'), and each write replaces the other's",
+        ACCOUNT,
+    ),
+)
+passes(rule, "noaa20-azure")
+passes(rule, "noaa20-azure", {SECOND_SERVICE: {"accountName": "anotheraccount", "blobServicesName": "default"}})
+fires(
+    rule,
+    "noaa20-azure",
+    {"@add:azure-native:storage:ManagementPolicy::second-lifecycle": {"accountName": "noaa207fef7b"}},
+    (
+        f"storage account {ACCOUNT} has 2 lifecycle management policy resources (noaa20-storage-lifecycle, "
+        "second-lifecycle): the account keeps one ('default'), and each write replaces the other's",
+        ACCOUNT,
+    ),
+)
 
 rule = "azure-storage-soft-delete"
 NO_SERVICE = (f"storage account {ACCOUNT} has no BlobServiceProperties (soft delete off)", ACCOUNT)
