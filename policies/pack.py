@@ -36,6 +36,7 @@ from . import (  # noqa: F401  (importing a module registers its rules)
     processing,
     retired,
     tagging,
+    unread_kinds,
 )
 from .registry import RULES, Rule
 from .tokens import is_type

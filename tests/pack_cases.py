@@ -2107,3 +2107,57 @@ for rule, base, path, insecure, message in TEXT_BOOLEANS:
     fires(rule, base, {path: insecure}, message)
     passes(rule, base, {path: secure})
     passes(rule, base, {path: secure.upper()})
+
+
+# === Kinds the pack guards, through a provider it does not read ==================================
+
+BASELINES["native-bucket"] = Written(
+    "aws-native:s3:Bucket",
+    "native-bucket",
+    {
+        "bucketName": "gl-native-bucket",
+        "publicAccessBlockConfiguration": dict.fromkeys(
+            ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"), False
+        ),
+    },
+    "groundlink declares its buckets with pulumi-aws",
+)
+BASELINES["native-bucket-accepted"] = Derived(
+    "native-bucket", {"@config.acceptedUnread": ["aws-native:s3:Bucket"]}, "a team answering for its own bucket"
+)
+BASELINES["classic-azure-account"] = Written(
+    "azure:storage/account:Account",
+    "classic-account",
+    {"name": "glclassic", "accountTier": "Standard", "allowNestedItemsToBePublic": True},
+    "groundlink declares its Azure resources with azure-native",
+    ("noaa20.yaml", "azure"),
+)
+BASELINES["classic-azure-account-accepted"] = Derived(
+    "classic-azure-account",
+    {"@config.acceptedUnread": ["azure:storage/account:Account"]},
+    "a team answering for its own account",
+)
+BASELINES["native-ground-station-config"] = Written(
+    "aws-native:groundstation:Config",
+    "tracking",
+    {"name": "tracking", "configData": {"trackingConfig": {"autotrack": "PREFERRED"}}},
+    "a kind only aws-native has, which the pack reads there",
+)
+rule = "pack-reads-every-guarded-kind"
+fires(
+    rule,
+    "native-bucket-accepted",
+    {"@config.acceptedUnread": []},
+    "aws-native:s3:Bucket is not read by the pack's rules of its kind, which judge aws.s3.Bucket (or BucketV2) with "
+    "its side resources",
+)
+fires(
+    rule,
+    "classic-azure-account-accepted",
+    {"@config.acceptedUnread": ["aws-native:s3:Bucket"]},  # another type accepted, not this one
+    "azure:storage/account:Account is not read by the pack's rules of its kind, which judge its azure-native "
+    "counterpart (pulumi-azure-native)",
+)
+passes(rule, "native-ground-station-config")
+passes(rule, "raw-bucket")  # a pulumi-aws bucket, which the S3 rules read
+passes(rule, "storage-account")

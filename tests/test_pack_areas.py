@@ -29,6 +29,7 @@ AREA_OF_MODULE = {
     "processing": "processing",
     "retired": "retired",
     "tagging": "tagging",
+    "unread_kinds": "coverage",
 }
 
 

@@ -33,6 +33,7 @@ AREAS = {
     "processing",
     "data-protection",
     "tagging",
+    "coverage",
 }
 
 

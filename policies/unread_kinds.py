@@ -1,0 +1,72 @@
+"""Resources of a kind the pack guards, declared through a provider whose shapes its rules do not
+read. The rules read pulumi-aws and azure-native inputs; an aws-native S3 bucket with every
+public access flag off and a public policy passed every S3 rule, the protection rule and the tag
+rule, unread. Such a resource is refused rather than passed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .registry import resource_rule
+
+# aws-native types whose kind the pack judges, with the pulumi-aws resources its rules read.
+AWS_NATIVE_KINDS = {
+    "aws-native:s3:Bucket": "aws.s3.Bucket (or BucketV2) with its side resources",
+    "aws-native:s3:BucketPolicy": "aws.s3.BucketPolicy",
+    "aws-native:kms:Key": "aws.kms.Key",
+    "aws-native:sqs:Queue": "aws.sqs.Queue",
+    "aws-native:sns:Topic": "aws.sns.Topic",
+    "aws-native:sns:TopicPolicy": "aws.sns.TopicPolicy",
+    "aws-native:kinesis:Stream": "aws.kinesis.Stream",
+    "aws-native:kinesisfirehose:DeliveryStream": "aws.kinesis.FirehoseDeliveryStream",
+    "aws-native:glue:Database": "aws.glue.CatalogDatabase",
+    "aws-native:logs:LogGroup": "aws.cloudwatch.LogGroup",
+    "aws-native:iam:Role": "aws.iam.Role",
+    "aws-native:iam:ManagedPolicy": "aws.iam.Policy",
+    "aws-native:iam:RolePolicy": "aws.iam.RolePolicy",
+    "aws-native:athena:WorkGroup": "aws.athena.Workgroup",
+    "aws-native:lambda:Function": "aws.lambda_.Function",
+    "aws-native:lambda:EventSourceMapping": "aws.lambda_.EventSourceMapping",
+}
+# The modules of the classic Azure provider (pulumi-azure, `azure:<module>/...`) whose kinds the
+# pack judges through their azure-native counterparts.
+AZURE_CLASSIC_MODULES = ("storage", "keyvault", "servicebus", "eventhub", "synapse", "kusto", "monitoring")
+
+
+def _read_instead(type_token: str) -> str | None:
+    """What the pack's rules read for a resource of `type_token`, when they do not read it."""
+    if type_token in AWS_NATIVE_KINDS:
+        return AWS_NATIVE_KINDS[type_token]
+    provider, _, rest = type_token.partition(":")
+    if provider == "azure" and rest.split("/", 1)[0] in AZURE_CLASSIC_MODULES:
+        return "its azure-native counterpart (pulumi-azure-native)"
+    return None
+
+
+@resource_rule(
+    "pack-reads-every-guarded-kind",
+    area="coverage",
+    severity="high",
+    enforcement="mandatory",
+    types=(),
+    controls=("Every guarded resource judged (groundlink design)",),
+    description="No bucket, key, queue, topic, stream, catalog, log group, role, workgroup or function is declared "
+    "through a provider whose shapes the pack does not read (aws-native, the classic azure provider): it would "
+    "pass every rule of its kind unread.",
+    remediation="Declare it with pulumi-aws (aws.s3.Bucket, aws.kms.Key, ...) or azure-native, whose resources the "
+    "rules judge; or list its type in acceptedUnread, for the team to answer for it.",
+    config={
+        "acceptedUnread": {
+            "type": "array",
+            "items": {"type": "string"},
+            "uniqueItems": True,
+            "default": [],
+            "description": "Type tokens (aws-native:s3:Bucket, ...) a team accepts unjudged: the pack's other rules "
+            "still do not read them.",
+        }
+    },
+)
+def reads_every_guarded_kind(args: Any, report: Any) -> None:
+    instead = _read_instead(args.resource_type)
+    if instead is not None and args.resource_type not in args.get_config().get("acceptedUnread", []):
+        report(f"{args.resource_type} is not read by the pack's rules of its kind, which judge {instead}")
