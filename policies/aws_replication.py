@@ -42,9 +42,10 @@ def _default_key(resources: list[Any], bucket: Any) -> Any:
     for props, linked in [*held, *([(inline, links)] if inline is not None else [])]:
         for rule in as_list(get(props, "rules")) + as_list(get(props, "rule")):
             default = get(rule, "applyServerSideEncryptionByDefault")
-            if default is UNKNOWN:
+            algorithm = get(default, "sseAlgorithm")
+            if default is UNKNOWN or algorithm is UNKNOWN:  # the algorithm may be SSE-KMS
                 return UNKNOWN
-            if get(default, "sseAlgorithm") in ("aws:kms", "aws:kms:dsse"):
+            if algorithm in ("aws:kms", "aws:kms:dsse"):
                 value = get(default, "kmsMasterKeyId")
                 return None if value is None else _identity(resources, value, linked)
     return None

@@ -83,6 +83,13 @@ fires(rule, "firehose-direct-put", {"serverSideEncryption.enabled": False}, "ser
 
 rule = "aws-s3-replica-own-key"
 passes(rule, "noaa20-aws-geo", {REPLICA_KEY: UNKNOWN})
+passes(rule, "noaa20-aws-geo", {f"{REPLICA_SSE}.sseAlgorithm": UNKNOWN})  # it may be SSE-KMS
+fires(
+    rule,
+    "noaa20-aws-geo",
+    {f"{REPLICA_SSE}.sseAlgorithm": "AES256"},
+    (f"replica bucket {RAW_REPLICA} is not encrypted by default with a KMS key", RAW_REPLICA),
+)
 fires(
     rule,
     "noaa20-aws-geo",
