@@ -341,6 +341,18 @@ DECAYS_AFTER_60_H = [
     "2 99122  51.6000 107.8000 0000956 138.7000 221.4000 16.00000000341006",
 ]
 
+# a perigee that dips under the surface for seconds at a time, 148 h after the epoch, between
+# samples 10 minutes apart: it was estimated as 36 contacts a day
+DIPS_AFTER_148_H = [
+    "1 40005U 17073A   24169.90584172  .00000000  00000+0  00000+0 0  9993",
+    "2 40005  98.7065 107.8155 1221000 138.6960 221.4288 14.00000000341002",
+]
+# an orbit inside the Earth (20 rev/day): no time of the window propagates, its epoch included
+INSIDE_THE_EARTH = [
+    "1 99122U 17073A   24169.90584172  .00100000  00000+0  10000-1 0  9991",
+    "2 99122  51.6000 107.8000 0000956 138.7000 221.4000 20.00000000341001",
+]
+
 
 def _coverage_of(tle: list[str]) -> dict:
     data = spec_data()
@@ -355,6 +367,10 @@ def _coverage_of(tle: list[str]) -> dict:
          "only (at least 11.25 rev/day and eccentricity under 0.25) (satellites[0].tle, noaa20)"),
         (DECAYS_AFTER_60_H, "not estimated: sgp4 cannot propagate the TLE 60.5 h after its epoch (error 6: the "
          "satellite has decayed) (satellites[0].tle, noaa20)"),
+        (DIPS_AFTER_148_H, "not estimated: sgp4 cannot propagate the TLE 148.1 h after its epoch (error 6: the "
+         "satellite has decayed) (satellites[0].tle, noaa20)"),
+        (INSIDE_THE_EARTH, "not estimated: sgp4 cannot propagate the TLE at its epoch (error 6: the satellite "
+         "has decayed) (satellites[0].tle, noaa20)"),
     ],
 )  # fmt: skip
 def test_an_orbit_the_pass_model_cannot_estimate_is_said_so_not_read_as_never_in_view(tle, reason):
