@@ -30,7 +30,7 @@ from .clouds import cloud_title
 from .limits import DIGIF_BANDWIDTH_MHZ
 from .passes import DAY_S, Pass, Site, Window, predict
 from .resources import package_dir
-from .rounding import figure
+from .rounding import figure, figure_under
 
 if TYPE_CHECKING:
     from .spec import GroundSegment, Satellite
@@ -382,11 +382,12 @@ def planned_length_warning(
     if per_day == 0:
         return (
             head + f"in {days:g} days no pass over any single site of {titles} {above} lasts "
-            f"{gs.contact_minutes:g} min: the longest lasts {figure(longest, 2)} min"
+            f"{gs.contact_minutes:g} min: the longest lasts {figure_under(longest, gs.contact_minutes, 2)} min"
         )
     return (
         head + f"in {days:g} days the sites of {titles} have only {round(per_day * days)} single-site passes "
-        f"{above} lasting at least {gs.contact_minutes:g} min, distinct in time ({figure(per_day, 2)}/day); "
+        f"{above} lasting at least {gs.contact_minutes:g} min, distinct in time "
+        f"({figure_under(per_day, gs.contacts_per_day, 2)}/day); "
         f"the longest lasts {figure(longest, 2)} min"
     )
 
@@ -405,7 +406,7 @@ def _warnings(satellites: list[dict[str, Any]], gs: GroundSegment, catalog: dict
             if e["contactsPerDay"] < planned:
                 out.append(
                     f"{sat['satellite']} on {cloud_title(cloud)}: the spec plans {planned:g} contacts/day, "
-                    f"but {titles} can give {figure(e['contactsPerDay'], 1)} "
+                    f"but {titles} can give {figure_under(e['contactsPerDay'], planned, 1)} "
                     f"(ground_segment.contacts_per_day)"
                 )
             too_short = planned_length_warning(sat["satellite"], cloud, titles, e, gs)

@@ -38,6 +38,17 @@ def figure(value: float | Decimal, decimals: int) -> str:
     return f"{half_up(value, decimals):,.{decimals}f}"
 
 
+def figure_under(value: float, limit: float, decimals: int) -> str:
+    """`value` (under `limit`) with `decimals` places, or as many more as it takes to show it
+    under `limit`: a sentence saying a network gives fewer contacts than planned read "plans
+    2.9 contacts/day, but ... can give 2.9" for 2.857, rounded half up."""
+    for places in range(decimals, decimals + 7):
+        text = figure(value, places)
+        if float(text.replace(",", "")) < limit:
+            return text
+    return figure(value, decimals + 7)
+
+
 def dollars(value: float | Decimal) -> str:
     """An amount in a sentence: `$1,234.57`, to the cent, rounded half up."""
     return f"${figure(value, 2)}"

@@ -276,6 +276,26 @@ def test_planned_length_warning_judges_each_cloud_by_the_same_counts():
             assert field in text
 
 
+def test_a_figure_short_of_the_plan_is_shown_short_of_it():
+    """Rounded half up to one place, 2.857 contacts/day read "plans 2.9 contacts/day, but ... can
+    give 2.9"; a longest pass of 9.996 min would read "lasts 10.00 min" against 10 planned."""
+    from groundlink.coverage import planned_length_warning
+    from groundlink.rounding import figure_under
+
+    assert figure_under(20 / 7, 2.9, 1) == "2.86"
+    assert figure_under(342 / 7, 48.86, 1) == "48.857"  # 48.9, then 48.86, are not under it
+    assert figure_under(3.2, 4, 1) == "3.2"  # one place when one place shows it
+    gs = spec_from_data(spec_data("noaa20.yaml")).ground_segment  # 4 contacts/day of 10 min
+    none = planned_length_warning(
+        "sat", "aws", "Net", {"contactsOfPlannedLengthPerDay": 0, "longestPassMinutes": 9.996}, gs
+    )
+    assert none is not None and none.endswith("the longest lasts 9.996 min")
+    few = planned_length_warning(
+        "sat", "aws", "Net", {"contactsOfPlannedLengthPerDay": 3.999, "longestPassMinutes": 12}, gs
+    )
+    assert few is not None and "(3.999/day)" in few
+
+
 def _noaa20_coverage(**ground_segment: float) -> dict:
     data = spec_data("noaa20.yaml")
     data["ground_segment"].update(ground_segment)
@@ -541,3 +561,19 @@ def test_the_method_the_report_prints_counts_contacts_on_one_antenna():
         "overlapping in time: what the network can offer, not what is booked." in method
     )
     assert "merged" not in method
+
+
+def test_a_partner_network_the_catalog_does_not_hold_is_said_so_not_left_empty():
+    """`partner: other` read "AWS sites (): none in the site catalog" in the report."""
+    from groundlink.report.sections import _coverage
+
+    data = spec_data("noaa20.yaml")
+    data["ground_segment"].update(provider="partner", partner={"name": "other"})
+    cov = coverage_report(build_blueprint(spec_from_data(data)))
+    section = _coverage({"coverage": cov}, ["aws", "azure"])
+    texts = [cell.text for cell in (*section.paragraphs, *section.after, *section.bullets)]
+    sites = [t for t in texts if " sites (" in t]
+    assert sites == [
+        "AWS sites (a partner network the catalog does not hold): none in the site catalog",
+        "Azure sites (a partner network the catalog does not hold): none in the site catalog",
+    ]

@@ -651,7 +651,7 @@ def _coverage(doc: dict[str, Any], clouds: list[str]) -> Section:
     # the network a cloud's contacts come through, named: "AWS sites: Alice Springs" read as AWS's own
     sites = [
         _c(
-            f"{cloud_title(c)} sites ({', '.join(cov['networks'][c])}): "
+            f"{cloud_title(c)} sites ({', '.join(cov['networks'][c]) or 'a partner network the catalog does not hold'}): "
             f"{', '.join(cov['sites'][c]) or 'none in the site catalog'}"
         )
         for c in clouds
