@@ -40,7 +40,9 @@ POLICY_ATTACHMENTS = (
     "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive",
     "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive",
 )
-ADMIN_POLICY = re.compile(r"arn:aws[a-z-]*:iam::aws:policy/AdministratorAccess")
+# AWS-managed policies that make their holder an administrator: AdministratorAccess ('*' on '*'),
+# and IAMFullAccess ('iam:*' on '*'), whose holder can grant itself any other policy.
+ADMIN_POLICY = re.compile(r"arn:aws[a-z-]*:iam::aws:policy/(AdministratorAccess|IAMFullAccess)")
 # The rule's "yearly": KMS's own period when rotation_period_in_days is unset (it takes 90-2560).
 YEARLY_DAYS = 365
 
@@ -143,7 +145,7 @@ def _documents(args: Any) -> list[Any]:
     types=T.IAM_ROLE + T.IAM_POLICY_DOCS + POLICY_ATTACHMENTS,
     controls=("IAM least privilege",),
     description="No IAM policy allows every action ('*', '<service>:*', the same with '?', or NotAction) on every resource ('*' or "
-    "NotResource), and no role or attachment grants the AWS-managed AdministratorAccess policy.",
+    "NotResource), and no role or attachment grants the AWS-managed AdministratorAccess or IAMFullAccess policy.",
     remediation="Grant the specific actions the workload calls (e.g. s3:PutObject) on the specific ARNs it "
     "touches (bucket/prefix/*, key ARN).",
 )
@@ -214,6 +216,40 @@ def _pins(key: str, value: str) -> bool:
     if key in ("aws:sourceorgid", "aws:sourceorgpaths"):
         return re.fullmatch(ORGANIZATION_ID, value.split("/", 1)[0]) is not None
     return bool(value.strip("*?"))
+
+
+# Condition keys whose fixed values pin who assumes a role open to every principal: the caller's
+# account, organization or ARN, or the service's source (IAM User Guide, "AWS global condition
+# context keys"). sts:ExternalId is not one: anyone who learns it may pass it.
+TRUST_SCOPE_KEYS = frozenset(
+    {
+        "aws:principalaccount",
+        "aws:principalarn",
+        "aws:principalorgid",
+        "aws:principalorgpaths",
+        "aws:sourceaccount",
+        "aws:sourcearn",
+        "aws:userid",
+    }
+)
+
+
+@resource_rule(
+    "aws-iam-trust-not-public",
+    area="aws-iam",
+    severity="critical",
+    enforcement="mandatory",
+    types=T.IAM_ROLE,
+    controls=("IAM least privilege", "IAM Access Analyzer: roles shared publicly"),
+    description="No role's trust policy lets every principal ('*', {'AWS': '*'}, or everyone but a NotPrincipal) "
+    "assume it, unless a condition pins the caller to fixed values (aws:PrincipalAccount, aws:PrincipalOrgID, "
+    "aws:PrincipalArn...).",
+    remediation="Name the accounts, roles or services that assume the role in Principal, or pin '*' with "
+    'Condition {"StringEquals": {"aws:PrincipalOrgID": "o-..."}}.',
+)
+def trust_not_public(args: Any, report: Any) -> None:
+    for statement, whom in public_allows(get(args.props, "assumeRolePolicy"), TRUST_SCOPE_KEYS):
+        report(f"trust statement {statement.get('Sid') or '(no Sid)'} lets {whom} assume the role")
 
 
 @resource_rule(

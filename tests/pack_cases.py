@@ -801,6 +801,38 @@ fires(
 )
 passes(rule, "role-policy", {"policy": UNKNOWN})
 
+rule = "aws-iam-trust-not-public"
+BASELINES["firehose-role-org-trust"] = Derived(
+    "firehose-role",
+    {
+        "assumeRolePolicy.Statement.0.Principal": {"AWS": "*"},
+        "assumeRolePolicy.Statement.0.Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}},
+    },
+    "a role any principal of one organization assumes",
+)
+passes(rule, "firehose-role")  # a named service
+passes(rule, "firehose-role-org-trust")
+# only a service acting for the account carries aws:SourceAccount: an IAM caller matches no such condition
+passes(rule, "firehose-role", {"assumeRolePolicy.Statement.0.Principal": "*"})
+fires(
+    rule,
+    "firehose-role-org-trust",
+    {"assumeRolePolicy.Statement.0.Condition": DROP},
+    "trust statement TrustService lets every principal assume the role",
+)
+fires(  # 'o-*' pins no organization
+    rule,
+    "firehose-role-org-trust",
+    {"assumeRolePolicy.Statement.0.Condition.StringEquals.aws:PrincipalOrgID": "o-*"},
+    "trust statement TrustService lets every principal assume the role",
+)
+fires(  # an external id pins no caller: anyone who learns it may pass it
+    rule,
+    "firehose-role-org-trust",
+    {"assumeRolePolicy.Statement.0.Condition": {"StringEquals": {"sts:ExternalId": "groundlink"}}},
+    "trust statement TrustService lets every principal assume the role",
+)
+
 rule = "aws-iam-service-trust-conditions"
 TRUST = "assumeRolePolicy.Statement.0"
 GS_TRUST = "trust for groundstation.amazonaws.com has no aws:SourceAccount/aws:SourceArn condition"

@@ -267,6 +267,11 @@ def test_wildcard_admin_fires_on_a_role_with_administrator_access():
     assert check(ADMIN, "delivery-role", "managedPolicyArns", [ADMIN_ARN]) == [f"attaches {ADMIN_ARN}"]
 
 
+def test_wildcard_admin_fires_on_iam_full_access_whose_holder_can_grant_itself_anything():
+    arn = "arn:aws:iam::aws:policy/IAMFullAccess"
+    assert check(ADMIN, "delivery-role", "managedPolicyArns", [arn]) == [f"attaches {arn}"]
+
+
 def test_wildcard_admin_passes_a_role_with_a_scoped_managed_policy():
     arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"
     assert check(ADMIN, "delivery-role", "managedPolicyArns", [arn]) == []
