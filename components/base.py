@@ -116,9 +116,13 @@ class MissionComponent(pulumi.ComponentResource):
         self.prefix = name
 
     def opts(self, stateful: bool = False, **kwargs: Any) -> pulumi.ResourceOptions:
-        if stateful:
-            kwargs.setdefault("protect", self.mission.protected)
-            kwargs.setdefault("retain_on_delete", self.mission.protected)
+        """A child's options. A store is protected and retained when the spec says so
+        (`data_protection: strict`); otherwise its protection is left to Pulumi, which takes a
+        child's from its parent: set to False, it dropped the `protect=True` a program gave the
+        mission on the buckets and keys alone, while every role under them kept it."""
+        if stateful and self.mission.protected:
+            kwargs.setdefault("protect", True)
+            kwargs.setdefault("retain_on_delete", True)
         return pulumi.ResourceOptions(parent=self, **kwargs)
 
     def holder_opts(self, capability_id: str, **kwargs: Any) -> pulumi.ResourceOptions:

@@ -1,0 +1,48 @@
+"""A program of one's own that renders a MissionStack with resource options of its own: what
+Pulumi users expect of a component's options holds for its children."""
+
+from __future__ import annotations
+
+import importlib
+
+import pulumi
+import pytest
+
+from groundlink.blueprint import build_blueprint
+from groundlink.clouds import CLOUDS
+from groundlink.engine.runner import run_program
+from groundlink.spec import spec_from_data
+
+from .conftest import spec_data
+
+
+def _registrations(cloud: str, data_protection: str, opts: pulumi.ResourceOptions) -> list[dict]:
+    data = spec_data("noaa20.yaml")
+    data["storage"]["data_protection"] = data_protection
+    spec = spec_from_data(data)
+    blueprint = build_blueprint(spec).for_cloud(cloud)
+    stack = importlib.import_module(f"groundlink.components.{cloud}").MissionStack
+
+    def program() -> None:
+        stack(blueprint.mission.name, blueprint, opts)
+
+    registrations, _ = run_program(
+        program, stack=f"mine-{cloud}", region=spec.region(cloud), config=spec.provider_config(cloud)
+    )
+    return [r for r in registrations if r["custom"] and not r["type"].startswith("pulumi:providers:")]
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_protect_given_to_the_mission_reaches_every_store_when_the_spec_does_not_protect(cloud):
+    """Under `data_protection: dev` a store's protect was set False, over the True a program gave
+    the mission: every role kept it, and the buckets, keys and queues alone lost it."""
+    resources = _registrations(cloud, "dev", pulumi.ResourceOptions(protect=True))
+    assert len(resources) > 30
+    assert [r["name"] for r in resources if not r["protect"]] == []
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_a_strict_spec_protects_and_retains_its_stores_whatever_the_program_gives(cloud):
+    resources = _registrations(cloud, "strict", pulumi.ResourceOptions(protect=False))
+    stores = [r for r in resources if r["retainOnDelete"]]
+    assert len(stores) > 5 and all(r["protect"] for r in stores)
