@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .props import get
 from .registry import resource_rule
 
 # aws-native types whose kind the pack judges, with the pulumi-aws resources its rules read.
@@ -31,12 +32,63 @@ AWS_NATIVE_KINDS = {
 # The modules of the classic Azure provider (pulumi-azure, `azure:<module>/...`) whose kinds the
 # pack judges through their azure-native counterparts.
 AZURE_CLASSIC_MODULES = ("storage", "keyvault", "servicebus", "eventhub", "synapse", "kusto", "monitoring")
+# Resources that write a Functions app's settings or are an app of their own: the rules read the
+# app's own siteConfig, which a settings resource replaces (PUT .../config/appsettings), and judge
+# no slot.
+AZURE_NATIVE_KINDS = {
+    "azure-native:web:WebAppApplicationSettings": "the app's own siteConfig.appSettings, which it replaces",
+    "azure-native:web:WebAppApplicationSettingsSlot": "the app's own siteConfig.appSettings, which it replaces",
+    "azure-native:web:WebAppConnectionStrings": "the app's own siteConfig.connectionStrings, which it replaces",
+    "azure-native:web:WebAppConnectionStringsSlot": "the app's own siteConfig.connectionStrings, which it replaces",
+    "azure-native:web:WebAppSlot": "azure-native:web:WebApp",
+}
+# Templates, whose resources no rule reads: an ARM deployment, a CloudFormation stack.
+TEMPLATES = (
+    "azure-native:resources:Deployment",
+    "azure-native:resources:DeploymentAtScope",
+    "azure-native:resources:DeploymentAtSubscriptionScope",
+    "azure-native:resources:DeploymentAtManagementGroupScope",
+    "azure-native:resources:DeploymentAtTenantScope",
+    "azure-native:resources:DeploymentStackAtResourceGroup",
+    "azure-native:resources:DeploymentStackAtSubscription",
+    "azure-native:resources:DeploymentStackAtManagementGroup",
+    "aws:cloudformation/stack:Stack",
+    "aws:cloudformation/stackSet:StackSet",
+    "aws-native:cloudformation:Stack",
+    "aws-native:cloudformation:StackSet",
+)
+# An azure-native generic resource creates any ARM type by namespace: the guarded namespaces' ones
+# are judged as their typed resources only.
+GENERIC_RESOURCE = "azure-native:resources:Resource"
+GUARDED_NAMESPACES = frozenset(
+    {
+        "microsoft.storage",
+        "microsoft.keyvault",
+        "microsoft.servicebus",
+        "microsoft.eventhub",
+        "microsoft.synapse",
+        "microsoft.kusto",
+        "microsoft.web",
+        "microsoft.network",
+        "microsoft.insights",
+        "microsoft.orbital",
+    }
+)
 
 
-def _read_instead(type_token: str) -> str | None:
+def _read_instead(type_token: str, props: Any) -> str | None:
     """What the pack's rules read for a resource of `type_token`, when they do not read it."""
     if type_token in AWS_NATIVE_KINDS:
         return AWS_NATIVE_KINDS[type_token]
+    if type_token in AZURE_NATIVE_KINDS:
+        return AZURE_NATIVE_KINDS[type_token]
+    if type_token in TEMPLATES:
+        return "the resources themselves, declared one by one, not a template of them"
+    if type_token == GENERIC_RESOURCE:
+        namespace = get(props, "resourceProviderNamespace")
+        if isinstance(namespace, str) and namespace.casefold() in GUARDED_NAMESPACES:
+            return f"the azure-native resource of its type ({namespace}/{get(props, 'resourceType')})"
+        return None
     provider, _, rest = type_token.partition(":")
     if provider == "azure" and rest.split("/", 1)[0] in AZURE_CLASSIC_MODULES:
         return "its azure-native counterpart (pulumi-azure-native)"
@@ -51,8 +103,9 @@ def _read_instead(type_token: str) -> str | None:
     types=(),
     controls=("Every guarded resource judged (groundlink design)",),
     description="No bucket, key, queue, topic, stream, catalog, log group, role, workgroup or function is declared "
-    "through a provider whose shapes the pack does not read (aws-native, the classic azure provider): it would "
-    "pass every rule of its kind unread.",
+    "through a provider whose shapes the pack does not read (aws-native, the classic azure provider, an "
+    "azure-native generic resource), in a template (ARM deployment, CloudFormation stack), or as a Functions app's "
+    "separate settings or slot: it would pass every rule of its kind unread.",
     remediation="Declare it with pulumi-aws (aws.s3.Bucket, aws.kms.Key, ...) or azure-native, whose resources the "
     "rules judge; or list its type in acceptedUnread, for the team to answer for it.",
     config={
@@ -67,6 +120,6 @@ def _read_instead(type_token: str) -> str | None:
     },
 )
 def reads_every_guarded_kind(args: Any, report: Any) -> None:
-    instead = _read_instead(args.resource_type)
+    instead = _read_instead(args.resource_type, args.props)
     if instead is not None and args.resource_type not in args.get_config().get("acceptedUnread", []):
         report(f"{args.resource_type} is not read by the pack's rules of its kind, which judge {instead}")

@@ -2193,3 +2193,60 @@ fires(
 passes(rule, "native-ground-station-config")
 passes(rule, "raw-bucket")  # a pulumi-aws bucket, which the S3 rules read
 passes(rule, "storage-account")
+# an azure-native generic resource of a guarded namespace: a storage account by another door
+BASELINES["generic-resource"] = Written(
+    "azure-native:resources:Resource",
+    "generic",
+    {
+        "resourceProviderNamespace": "Microsoft.Maps",
+        "resourceType": "accounts",
+        "apiVersion": "2023-06-01",
+        "properties": {"allowBlobPublicAccess": True, "minimumTlsVersion": "TLS1_0"},
+    },
+    "groundlink declares its Azure resources typed",
+    ("noaa20.yaml", "azure"),
+)
+passes(rule, "generic-resource")  # a namespace no rule guards
+fires(
+    rule,
+    "generic-resource",
+    {"resourceProviderNamespace": "Microsoft.Storage"},
+    "azure-native:resources:Resource is not read by the pack's rules of its kind, which judge the azure-native "
+    "resource of its type (Microsoft.Storage/accounts)",
+)
+BASELINES["arm-deployment-accepted"] = Derived(
+    "arm-deployment", {"@config.acceptedUnread": ["azure-native:resources:Deployment"]}, "a team's own template"
+)
+BASELINES["arm-deployment"] = Written(
+    "azure-native:resources:Deployment",
+    "template",
+    {"properties": {"mode": "Incremental", "template": {"resources": []}}},
+    "groundlink deploys no template",
+    ("noaa20.yaml", "azure"),
+)
+fires(
+    rule,
+    "arm-deployment-accepted",
+    {"@config.acceptedUnread": []},
+    "azure-native:resources:Deployment is not read by the pack's rules of its kind, which judge the resources "
+    "themselves, declared one by one, not a template of them",
+)
+BASELINES["app-settings-accepted"] = Derived(
+    "app-settings",
+    {"@config.acceptedUnread": ["azure-native:web:WebAppApplicationSettings"]},
+    "a team answering for its app's settings",
+)
+BASELINES["app-settings"] = Written(
+    "azure-native:web:WebAppApplicationSettings",
+    "settings",
+    {"name": "func-noaa20", "properties": {"AzureWebJobsStorage": "DefaultEndpointsProtocol=https;AccountKey=x"}},
+    "groundlink writes the app's settings in its siteConfig",
+    ("noaa20.yaml", "azure"),
+)
+fires(
+    rule,
+    "app-settings-accepted",
+    {"@config.acceptedUnread": []},
+    "azure-native:web:WebAppApplicationSettings is not read by the pack's rules of its kind, which judge the app's "
+    "own siteConfig.appSettings, which it replaces",
+)
