@@ -40,7 +40,11 @@ def query_engine_private_reach(args: Any, report: Any) -> None:
         for engine in of_type(args.resources, tokens):
             if str(get(engine.props, "publicNetworkAccess") or "").casefold() != "disabled":
                 continue
-            if get(engine.props, "virtualNetworkConfiguration"):  # a cluster injected into a VNet is reached there
+            injected = get(engine.props, "virtualNetworkConfiguration")
+            state = get(injected, "state")
+            # a cluster injected into a VNet is reached there, unless the injection is disabled ("when
+            # disabled it will be removed from the subnet": kusto VirtualNetworkConfiguration.state)
+            if injected and not (isinstance(state, str) and state.casefold() == "disabled"):
                 continue
             if not private_endpoint_reaches(engine, endpoints, group):
                 report(

@@ -2063,6 +2063,14 @@ fires(
     {f"{CLUSTER}/virtualNetworkConfiguration": DROP},
     (f"Data Explorer cluster {CLUSTER} {UNREACHABLE.format('cluster')}", CLUSTER),
 )
+# an injection disabled takes the cluster out of the subnet (kusto VirtualNetworkConfiguration.state)
+fires(
+    rule,
+    "partner-azure-adx-in-a-vnet",
+    {f"{CLUSTER}/virtualNetworkConfiguration.state": "Disabled"},
+    (f"Data Explorer cluster {CLUSTER} {UNREACHABLE.format('cluster')}", CLUSTER),
+)
+passes(rule, "partner-azure-adx-in-a-vnet", {f"{CLUSTER}/virtualNetworkConfiguration.state": "Enabled"})
 
 
 # === Booleans given as text ======================================================================
