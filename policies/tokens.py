@@ -102,7 +102,16 @@ def provider_of(type_token: str) -> str:
 # Stateful: losing one loses mission data or the keys to read it (README.md, "Data protection").
 # The README's list: stores, keys, catalogs and databases, log stores, and every queue or stream
 # holding undelivered data (tests/test_policies_pack.py holds it to what groundlink protects).
-STATEFUL_AWS = S3_BUCKET + KMS_KEY + GLUE_DATABASE + KINESIS_STREAM + SQS_QUEUE + LOG_GROUP
+STATEFUL_AWS = (
+    S3_BUCKET
+    + KMS_KEY
+    + GLUE_DATABASE
+    + KINESIS_STREAM
+    + SQS_QUEUE
+    + LOG_GROUP
+    # databases and file systems a program beside groundlink's may add (README "Data protection")
+    + ("aws:dynamodb/table:Table", "aws:rds/instance:Instance", "aws:rds/cluster:Cluster", "aws:efs/fileSystem:FileSystem")
+)
 STATEFUL_AZURE = (
     STORAGE_ACCOUNT
     + BLOB_CONTAINER
@@ -116,6 +125,14 @@ STATEFUL_AZURE = (
     + (
         "azure-native:eventhub:EventHub",
         "azure-native:servicebus:Queue",
+        # a topic's subscriptions hold its undelivered messages; a SQL pool is a database; an
+        # account's queues, tables and file shares hold data as its containers do
+        "azure-native:servicebus:Topic",
+        "azure-native:servicebus:Subscription",
+        "azure-native:synapse:SqlPool",
+        "azure-native:storage:Queue",
+        "azure-native:storage:Table",
+        "azure-native:storage:FileShare",
         "azure-native:operationalinsights:Workspace",
         # deleting a resource group deletes every resource in it
         "azure-native:resources:ResourceGroup",

@@ -1401,6 +1401,17 @@ for base in (
 ):
     fires(rule, base, {"@protect": False}, UNPROTECTED)
 passes(rule, "athena-workgroup", {"@protect": False})  # holds no data
+# databases, file shares and a topic's subscriptions a program beside groundlink's may add
+for kind, name, host in (
+    ("azure-native:servicebus:Topic", "topic", ("noaa20.yaml", "azure")),
+    ("azure-native:synapse:SqlPool", "pool", ("noaa20.yaml", "azure")),
+    ("azure-native:storage:FileShare", "share", ("noaa20.yaml", "azure")),
+    ("aws:dynamodb/table:Table", "table", ("noaa20.yaml", "aws")),
+):
+    BASELINES[f"protected-{name}"] = Derived(f"unprotected-{name}", {"@protect": True}, "a store kept")
+    BASELINES[f"unprotected-{name}"] = Written(kind, name, {}, "groundlink creates none", host)
+    passes(rule, f"protected-{name}")
+    fires(rule, f"protected-{name}", {"@protect": False}, UNPROTECTED)
 
 rule = "tags-required"
 fires(rule, "kms-key", {"tags.owner": DROP}, "missing tags: owner")
