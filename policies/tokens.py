@@ -110,7 +110,12 @@ STATEFUL_AWS = (
     + SQS_QUEUE
     + LOG_GROUP
     # databases and file systems a program beside groundlink's may add (README "Data protection")
-    + ("aws:dynamodb/table:Table", "aws:rds/instance:Instance", "aws:rds/cluster:Cluster", "aws:efs/fileSystem:FileSystem")
+    + (
+        "aws:dynamodb/table:Table",
+        "aws:rds/instance:Instance",
+        "aws:rds/cluster:Cluster",
+        "aws:efs/fileSystem:FileSystem",
+    )
 )
 STATEFUL_AZURE = (
     STORAGE_ACCOUNT
