@@ -11,6 +11,7 @@ from . import tokens as T
 from .joins import of_type, second_writers, sides
 from .props import UNKNOWN, as_list, get, is_false, is_true, missing, tls_at_least
 from .registry import resource_rule, stack_rule
+from .tokens import is_type
 
 ACCOUNT_KEYS = ("accountName", "name")
 
@@ -121,12 +122,15 @@ def trusted_services(args: Any, report: Any) -> None:
         report(f"network bypass is {bypass or 'None'}, not AzureServices")
 
 
-@_account(
+@resource_rule(
     "azure-storage-cmk",
+    area="azure-storage",
+    types=T.STORAGE_ACCOUNT + T.ENCRYPTION_SCOPE,
     severity="high",
     enforcement="mandatory",
     controls=("CIS Azure 3.12",),
-    description="Storage accounts encrypt with a customer-managed key from Key Vault.",
+    description="Storage accounts encrypt with a customer-managed key from Key Vault, and so does every encryption "
+    "scope in them (a container held to a scope of Microsoft-managed keys keeps its blobs under those).",
     remediation="Set encryption.key_source='Microsoft.Keyvault' with key_vault_properties (key name, vault URI) "
     "and encryption.encryption_identity={'encryption_user_assigned_identity': <identity>.id}, an identity of "
     "the account that holds Key Vault Crypto Service Encryption User on the key.",
@@ -140,6 +144,13 @@ def trusted_services(args: Any, report: Any) -> None:
 )
 def customer_managed_key(args: Any, report: Any) -> None:
     if not args.get_config().get("requireCustomerManagedKey", True):
+        return
+    if is_type(args.resource_type, T.ENCRYPTION_SCOPE):
+        scope_source = get(args.props, "source")
+        if scope_source is not UNKNOWN and str(scope_source or "").lower() != "microsoft.keyvault":
+            report(
+                f"encryption scope source is {scope_source or 'Microsoft.Storage (default)'}, not Microsoft.Keyvault"
+            )
         return
     source = get(args.props, "encryption", "keySource")
     if source is UNKNOWN:

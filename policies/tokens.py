@@ -63,6 +63,7 @@ GS_ALL = GS_CONFIG + GS_MISSION_PROFILE + GS_ENDPOINT_GROUP
 STORAGE_ACCOUNT = ("azure-native:storage:StorageAccount",)
 BLOB_CONTAINER = ("azure-native:storage:BlobContainer",)
 BLOB_SERVICE = ("azure-native:storage:BlobServiceProperties",)
+ENCRYPTION_SCOPE = ("azure-native:storage:EncryptionScope",)  # a container may be held to one
 MANAGEMENT_POLICY = ("azure-native:storage:ManagementPolicy",)
 KEY_VAULT = ("azure-native:keyvault:Vault",)
 KEY_VAULT_KEY = ("azure-native:keyvault:Key",)

@@ -1521,6 +1521,34 @@ passes(rule, "storage-account", {"networkRuleSet": DROP})  # no firewall rules: 
 passes(rule, "storage-account", {"networkRuleSet.bypass": UNKNOWN})
 
 rule = "azure-storage-cmk"
+BASELINES["encryption-scope"] = Written(
+    "azure-native:storage:EncryptionScope",
+    "scope",
+    {
+        "accountName": "noaa207fef7b",
+        "encryptionScopeName": "mission",
+        "source": "Microsoft.KeyVault",
+        "keyVaultProperties": {"keyUri": "https://kv-noaa20.vault.azure.net/keys/data"},
+    },
+    "groundlink encrypts the whole account with the mission key",
+    ("noaa20.yaml", "azure"),
+)
+passes(rule, "encryption-scope")
+passes(rule, "encryption-scope", {"source": "microsoft.keyvault"})  # ARM takes it in any case
+fires(
+    rule,
+    "encryption-scope",
+    {"source": "Microsoft.Storage"},
+    "encryption scope source is Microsoft.Storage, not Microsoft.Keyvault",
+)
+fires(
+    rule,
+    "encryption-scope",
+    {"source": DROP},
+    "encryption scope source is Microsoft.Storage (default), not Microsoft.Keyvault",
+)
+passes(rule, "encryption-scope", {"source": UNKNOWN})
+passes(rule, "encryption-scope", {"@config.requireCustomerManagedKey": False})
 fires(
     rule,
     "storage-account",
