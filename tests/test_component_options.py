@@ -46,3 +46,45 @@ def test_a_strict_spec_protects_and_retains_its_stores_whatever_the_program_give
     resources = _registrations(cloud, "strict", pulumi.ResourceOptions(protect=False))
     stores = [r for r in resources if r["retainOnDelete"]]
     assert len(stores) > 5 and all(r["protect"] for r in stores)
+
+
+def _geo_registrations(replica: bool) -> list[dict]:
+    import pulumi_aws as aws
+    from groundlink.components.aws import MissionStack
+
+    data = spec_data("noaa20.yaml")
+    data["storage"]["redundancy"] = "geo"
+    data["clouds"]["aws"]["replica_region"] = "us-east-1"
+    spec = spec_from_data(data)
+    blueprint = build_blueprint(spec).for_cloud("aws")
+
+    def program() -> None:
+        mine = aws.Provider("prod-account", region="us-west-2", allowed_account_ids=["999999999999"])
+        theirs = aws.Provider("prod-account-east", region="us-east-1", allowed_account_ids=["999999999999"])
+        MissionStack(
+            "noaa20", blueprint, pulumi.ResourceOptions(providers=[mine]), replica_provider=theirs if replica else None
+        )
+
+    registrations, _ = run_program(program, stack="mine-aws", region="us-west-2", config=spec.provider_config("aws"))
+    return registrations
+
+
+def test_a_provider_given_to_a_geo_stack_without_the_replica_regions_is_refused_in_one_line():
+    """The replica's provider was built from the stack config: with a provider of the program's
+    own (another account, assumed roles, allowed accounts), 25 replica resources went to the
+    ambient account without its guards."""
+    from groundlink.engine import PlanError
+
+    with pytest.raises(PlanError) as caught:
+        _geo_registrations(replica=False)
+    assert "storage.redundancy: geo: the aws provider given to the stack does not reach us-east-1" in str(caught.value)
+    assert "replica_provider=aws.Provider(..., region='us-east-1')" in str(caught.value)
+
+
+def test_the_replica_provider_given_deploys_every_replica_resource():
+    registrations = _geo_registrations(replica=True)
+    providers = {r["provider"].split("::")[-2] for r in registrations if r["custom"] and r["provider"]}
+    assert providers == {"prod-account", "prod-account-east"}
+    east = [r["name"] for r in registrations if r["custom"] and "::prod-account-east::" in (r["provider"] or "")]
+    assert len(east) > 10 and all("replica" in name for name in east)
+    assert not [r for r in registrations if r["type"] == "pulumi:providers:aws" and "replica" in r["name"]]

@@ -29,7 +29,17 @@ class MissionStack(MissionComponent):
 
     TOKEN = "groundlink:index:AwsMissionStack"
 
-    def __init__(self, name: str, blueprint: CloudBlueprint, opts: pulumi.ResourceOptions | None = None):
+    def __init__(
+        self,
+        name: str,
+        blueprint: CloudBlueprint,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        replica_provider: aws.Provider | None = None,
+    ):
+        """`replica_provider`: with storage.redundancy: geo and an aws provider given in `opts`,
+        the provider of the replica region, with the same identity (a provider has one region).
+        Without a provider given, the replica's is built from the stack's `aws:*` config."""
         mission = check_blueprint("aws", name, blueprint).mission
         check_stack_region("aws", mission.region, opts)
         super().__init__(name, mission, opts)
@@ -47,6 +57,7 @@ class MissionStack(MissionComponent):
             key=key,
             account=account,
             network=security.network,
+            replica_provider=replica_provider,
             opts=self.opts(),
         )
         telemetry = None

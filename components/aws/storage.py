@@ -241,6 +241,7 @@ class AwsStorage(MissionComponent):
         key: aws.kms.Key | None,
         account: pulumi.Input[str],
         network: Network | None,
+        replica_provider: aws.Provider | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__(name, mission, opts)
@@ -301,7 +302,14 @@ class AwsStorage(MissionComponent):
         if inputs.replica_region is not None:  # storage.redundancy: geo
             held = {role: buckets[role] for role in REPLICATED_STORES if role in buckets}
             self.replica = AwsReplica(
-                self.child_name("replica"), mission, inputs, sources=held, key=key, account=account, opts=self.opts()
+                self.child_name("replica"),
+                mission,
+                inputs,
+                sources=held,
+                key=key,
+                account=account,
+                replica_provider=replica_provider,
+                opts=self.opts(),
             )
         self.register_outputs(
             {
@@ -412,15 +420,26 @@ class AwsReplica(MissionComponent):
         sources: dict[str, SecureBucket],
         key: aws.kms.Key | None,
         account: pulumi.Input[str],
+        replica_provider: aws.Provider | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__(name, mission, opts)
         region = inputs.replica_region
         if region is None:
             raise ValueError("a replica needs storage.replica_region")
-        self.provider = aws.Provider(
-            self.child_name("provider"), **stack_provider_settings(), region=region, opts=self.opts()
-        )
+        if replica_provider is not None:
+            self.provider = replica_provider
+        elif self.get_provider("aws::") is not None:
+            # a provider has one region: the program's would put the replicas beside the sources,
+            # and one built from the stack config would drop its identity and guards
+            raise pulumi.RunError(
+                f"storage.redundancy: geo: the aws provider given to the stack does not reach {region}, where the "
+                f"replicas go; pass replica_provider=aws.Provider(..., region='{region}') with the same identity"
+            )
+        else:
+            self.provider = aws.Provider(
+                self.child_name("provider"), **stack_provider_settings(), region=region, opts=self.opts()
+            )
         in_replica_region = self.opts(provider=self.provider)
         self.key: aws.kms.Key | None = None
         if key is not None:
