@@ -253,3 +253,23 @@ def test_the_layer_input_error_the_readme_names_is_the_blueprints():
     from groundlink.blueprint.layers import LayerInputError
 
     assert blueprint.LayerInputError is LayerInputError and "LayerInputError" in blueprint.__all__
+
+
+def test_a_blueprint_asked_of_another_cloud_or_built_from_a_path_says_so_in_one_line():
+    """A program of one's own met a bare KeyError: 'gcp', or "'str' object has no attribute
+    'storage'" from deep inside, for what the CLI says in one line."""
+    import pytest
+
+    from groundlink.blueprint import build_blueprint
+    from groundlink.spec import load_spec
+
+    from .conftest import SPECS
+
+    blueprint = build_blueprint(load_spec(SPECS / "noaa20.yaml"))
+    for cloud in ("gcp", "AWS"):
+        with pytest.raises(ValueError, match=rf"^cloud: '{cloud}' is not allowed; allowed: aws, azure$"):
+            blueprint.for_cloud(cloud)
+    with pytest.raises(
+        TypeError, match=r"^build_blueprint takes a MissionSpec \(groundlink.spec.load_spec\(path\)\), not str$"
+    ):
+        build_blueprint(str(SPECS / "noaa20.yaml"))  # type: ignore[arg-type]

@@ -126,12 +126,18 @@ class Blueprint:
 
     def for_cloud(self, cloud: str) -> CloudBlueprint:
         """The layer inputs of `cloud`'s MissionStack (frozen, so one object serves every caller)."""
+        if cloud not in CLOUDS:  # a program of one's own passes it: said as the CLI says it, not a KeyError
+            raise ValueError(f"cloud: {cloud!r} is not allowed; allowed: {', '.join(CLOUDS)}")
         if cloud not in self._per_cloud:
             self._per_cloud[cloud] = _cloud_blueprint(self, cloud)
         return self._per_cloud[cloud]
 
 
 def build_blueprint(spec: MissionSpec) -> Blueprint:
+    if not isinstance(spec, MissionSpec):  # a path or a dict read as a spec failed deep inside
+        raise TypeError(
+            f"build_blueprint takes a MissionSpec (groundlink.spec.load_spec(path)), not {type(spec).__name__}"
+        )
     storage = spec.storage
     transitions = tuple((t.after_days, t.tier) for t in storage.tiering)
     tags = {
