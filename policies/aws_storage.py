@@ -13,6 +13,7 @@ from .joins import of_type, refers_to, second_writers, sides
 from .props import (
     PINNING_OPERATORS,
     UNKNOWN,
+    admits_every_address,
     as_list,
     aws_managed_key,
     get,
@@ -380,26 +381,9 @@ def scoped_to_fixed_values(statement: Mapping[str, Any], keys: frozenset[str] = 
             if op in PINNING_OPERATORS and str(key).lower() in keys and _fixed(values):
                 return True
             cidrs = op == "ipaddress" and str(key).lower() == "aws:sourceip" and _fixed(values)
-            if cidrs and not _every_address(values):
+            if cidrs and not admits_every_address(values):
                 return True
     return False
-
-
-def _every_address(values: list[Any]) -> bool:
-    """CIDRs that together cover every IPv4 or every IPv6 address: 0.0.0.0/0, or its halves
-    0.0.0.0/1 and 128.0.0.0/1, which anyone on the internet is in as much as in the whole."""
-    import ipaddress
-
-    networks: dict[int, list[Any]] = {4: [], 6: []}
-    for value in values:
-        try:
-            network = ipaddress.ip_network(str(value), strict=False)
-        except ValueError:
-            continue  # not an address: S3 refuses the policy
-        networks[network.version].append(network)
-    return any(
-        collapsed.prefixlen == 0 for group in networks.values() for collapsed in ipaddress.collapse_addresses(group)
-    )
 
 
 def public_allows(document: Any, keys: frozenset[str] = PUBLIC_SCOPE_KEYS) -> list[tuple[Mapping[str, Any], str]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import tokens as T
-from .props import UNKNOWN, as_list, get, is_false, is_true
+from .props import UNKNOWN, admits_every_address, as_list, get, is_false, is_true
 from .registry import resource_rule
 from .tokens import is_type
 
@@ -73,9 +73,14 @@ def rbac(args: Any, report: Any) -> None:
 def network(args: Any, report: Any) -> None:
     action = get(args.props, "properties", "networkAcls", "defaultAction")
     public = get(args.props, "properties", "publicNetworkAccess")
-    if UNKNOWN in (action, public) or action == "Deny" or str(public).lower() == "disabled":
+    if UNKNOWN in (action, public) or str(public).lower() == "disabled":
         return
-    report(f"network default action is {action or 'Allow (unset)'}")
+    if str(action).lower() != "deny":  # ARM compares the action without regard to case
+        report(f"network default action is {action or 'Allow (unset)'}")
+        return
+    ranges = [get(rule, "value") for rule in as_list(get(args.props, "properties", "networkAcls", "ipRules"))]
+    if UNKNOWN not in ranges and admits_every_address(ranges):
+        report("network rules admit every internet address (ipRules), whatever the default action")
 
 
 @resource_rule(

@@ -258,6 +258,50 @@ def stack_key(resources: list[Any], value: Any, linked: Any = ()) -> Any:
 PINNING_OPERATORS = frozenset({"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"})
 
 
+# The addresses no caller on the internet holds: IANA's IPv4 and IPv6 Special-Purpose Address
+# Registries ("Globally Reachable: False"; RFC 6890 and updates), and multicast, which is never a
+# source. A list of ranges that with these covers the whole space admits every internet caller.
+NOT_GLOBAL_V4 = (
+    "0.0.0.0/8",
+    "10.0.0.0/8",
+    "100.64.0.0/10",
+    "127.0.0.0/8",
+    "169.254.0.0/16",
+    "172.16.0.0/12",
+    "192.0.0.0/24",
+    "192.0.2.0/24",
+    "192.168.0.0/16",
+    "198.18.0.0/15",
+    "198.51.100.0/24",
+    "203.0.113.0/24",
+    "224.0.0.0/4",
+    "240.0.0.0/4",
+)
+NOT_GLOBAL_V6 = ("::/127", "::ffff:0:0/96", "100::/64", "2001:db8::/32", "fc00::/7", "fe80::/10", "ff00::/8")
+
+
+def admits_every_address(values: Any) -> bool:
+    """Whether IP addresses and CIDR ranges (text) admit every caller on the internet: all of IPv4
+    or of IPv6, given whole ('0.0.0.0/0'), in halves ('0.0.0.0/1', '128.0.0.0/1'), or as every
+    public range with the private and reserved ones left out, which no caller holds."""
+    import ipaddress
+
+    given: dict[int, list[Any]] = {4: [], 6: []}
+    for value in values:
+        try:
+            network = ipaddress.ip_network(str(value).strip(), strict=False)
+        except ValueError:
+            continue  # not an address: the cloud refuses it
+        given[network.version].append(network)
+    for version, unreachable in ((4, NOT_GLOBAL_V4), (6, NOT_GLOBAL_V6)):
+        if not given[version]:
+            continue
+        ranges = [*given[version], *(ipaddress.ip_network(n) for n in unreachable)]
+        if any(n.prefixlen == 0 for n in ipaddress.collapse_addresses(ranges)):  # type: ignore[arg-type]
+            return True
+    return False
+
+
 def wildcard_actions(actions: Any) -> list[str]:
     """The actions that match every action, or every action of a service: the action part all
     wildcards with a `*` in it ('*', 'iam:*', and as IAM matches them 'iam:?*' and '?*', `?` being

@@ -147,3 +147,27 @@ def test_tls_versions_compare_as_versions(value, minimum, ok):
     assert props.tls_at_least(value, minimum) is ok
     if minimum == (1, 2):
         assert props.tls_at_least(value) is ok
+
+
+def test_ranges_that_admit_every_internet_caller_are_told_apart_from_ranges_that_do_not():
+    """0.0.0.0/0 alone passed for "every address": its halves, or every public range with the
+    private and reserved ones (which no internet caller holds) left out, admit the same callers."""
+    import ipaddress
+
+    public = [ipaddress.ip_network("0.0.0.0/0")]
+    for reserved in ("10.0.0.0/8", "127.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "224.0.0.0/3"):
+        public = [
+            p
+            for n in public
+            for p in (
+                n.address_exclude(ipaddress.ip_network(reserved))
+                if ipaddress.ip_network(reserved).subnet_of(n)
+                else [n]
+            )
+        ]
+    every = props.admits_every_address
+    assert every(["0.0.0.0/0"]) and every(["0.0.0.0/1", "128.0.0.0/1"]) and every(["::/0"])
+    assert every([str(n) for n in public])  # what a firewall of public ranges only can hold
+    assert not every([str(n) for n in public if n != public[0]])  # one range short
+    assert not every(["203.0.113.0/24"]) and not every([]) and not every(["not an address"])
+    assert not every(["::/1"])  # half of IPv6
