@@ -326,6 +326,25 @@ def test_cadus_shorter_than_the_cadu_length_are_warned_about(
     )
 
 
+@pytest.mark.parametrize("at", [300, 512])
+def test_a_frame_field_holding_the_sync_markers_bytes_is_no_shorter_cadu(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], at: int
+) -> None:
+    """The marker's bytes at one place of every frame's data (an unrandomised field, a relayed
+    CADU), followed by anything but a header of the same spacecraft, read as "sync markers mostly
+    300 bytes apart; check --cadu-length", and following that advice spoilt every frame."""
+    stream = b""
+    for frame in frames(range(100)):
+        raw = bytearray(frame.bytes(1024))
+        raw[at : at + 6] = bytes.fromhex("1ACFFC1D") + b"\x00\x00"  # no frame header after it
+        stream += bytes(raw)
+    write_records(raw_dir(tmp_path / "raw") / _name(CONTACT_A, 1), _plain(stream))
+
+    code, err = _cli(tmp_path / "raw", tmp_path / "out", capsys)
+
+    assert (code, err) == (0, [])
+
+
 _CHECK_ID = (
     "check --spacecraft-id (processing.capture.spacecraft_ids in the spec, GROUNDLINK_CAPTURE_FORMAT in the cloud)"
 )

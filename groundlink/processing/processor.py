@@ -397,12 +397,17 @@ class _ContactRun:
 
     def _look_inside(self, data: Any, starts: I64, lengths: I64, marker: int) -> None:
         """Record where the sync marker first stands inside each of the contact's first
-        LOOK_INSIDE frames (a random frame holds it with odds of about 1 in 4 million)."""
+        LOOK_INSIDE frames (a random frame holds it with odds of about 1 in 4 million), when a
+        frame of the same spacecraft follows it: a CADU shorter than the length read puts the
+        next frame's header there, while a field of the frame's data that holds the marker's
+        bytes at a fixed place (one unrandomised, a relayed CADU) is followed by anything and
+        told the user to change a --cadu-length that was right."""
         sync = bytes(self.fmt.sync_marker)
         for start, length in zip(starts[: LOOK_INSIDE - self.looked_inside], lengths, strict=False):
-            at = bytes(data[start + marker : start + length]).find(sync)
-            if at >= 0:
-                self.inside[at + marker] = self.inside.get(at + marker, 0) + 1
+            frame = bytes(data[start : start + length])
+            at = frame.find(sync, marker)
+            if at >= 0 and _same_spacecraft(frame[marker : marker + 2], frame[at + len(sync) : at + len(sync) + 2]):
+                self.inside[at] = self.inside.get(at, 0) + 1
             self.looked_inside += 1
 
     def _emit(self, data: Any, starts: I64, lengths: I64, off_grid: I64 | None) -> None:
@@ -603,6 +608,12 @@ SPACINGS_NEEDED = 8
 # Frames searched whole for a sync marker inside them (the rest of a contact is not: a search
 # of every frame would cost as much as the whole processor).
 LOOK_INSIDE = 64
+
+
+def _same_spacecraft(header: bytes, inner: bytes) -> bool:
+    """Whether two transfer frame headers' first 10 bits agree: the version and the spacecraft id
+    (AOS: all 8 bits; TM: the high 8 of its 10), the virtual channel left out."""
+    return len(header) == len(inner) == 2 and (int.from_bytes(header) ^ int.from_bytes(inner)) & 0xFFC0 == 0
 
 
 def mostly_cut(summary: dict[str, Any]) -> bool:
