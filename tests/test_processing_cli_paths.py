@@ -310,7 +310,7 @@ def test_staging_directories_a_killed_run_left_are_named_and_kept(tmp_path: Path
     assert err == [
         f"groundlink: {out / '.staging-b-2'} holds earlier products a commit set aside and could not put back "
         '(docs/processing.md, "Products are staged"): move them back or delete the directory',
-        f"groundlink: --out {out} holds 1 staging directory of a run that was killed (.staging-a-1): partial "
+        f"groundlink: --out {out} holds 1 staging directory of another run, still going or killed (.staging-a-1): partial "
         "products no query reads; delete them unless a run into this directory is still going",
     ]
     assert sorted(p.name for p in out.glob(".staging-*")) == [".staging-a-1", ".staging-b-2"]

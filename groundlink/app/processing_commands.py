@@ -231,7 +231,7 @@ def _say_leftovers(out: Path) -> None:
         )
         print(
             f"{PREFIX}--out {out} holds {len(partial)} staging "
-            f"{'directory' if len(partial) == 1 else 'directories'} of a run that was killed ({names}): "
+            f"{'directory' if len(partial) == 1 else 'directories'} of another run, still going or killed ({names}): "
             "partial products no query reads; delete them unless a run into this directory is still going",
             file=sys.stderr,
         )
