@@ -297,7 +297,7 @@ def admits_every_address(values: Any) -> bool:
         if not given[version]:
             continue
         ranges = [*given[version], *(ipaddress.ip_network(n) for n in unreachable)]
-        if any(n.prefixlen == 0 for n in ipaddress.collapse_addresses(ranges)):  # type: ignore[arg-type]
+        if any(n.prefixlen == 0 for n in ipaddress.collapse_addresses(ranges)):  # type: ignore[arg-type]  # one version per list, which typeshed cannot see
             return True
     return False
 

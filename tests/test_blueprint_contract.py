@@ -272,4 +272,4 @@ def test_a_blueprint_asked_of_another_cloud_or_built_from_a_path_says_so_in_one_
     with pytest.raises(
         TypeError, match=r"^build_blueprint takes a MissionSpec \(groundlink.spec.load_spec\(path\)\), not str$"
     ):
-        build_blueprint(str(SPECS / "noaa20.yaml"))  # type: ignore[arg-type]
+        build_blueprint(str(SPECS / "noaa20.yaml"))  # type: ignore[arg-type]  # the wrong type is the case under test
