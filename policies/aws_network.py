@@ -22,9 +22,19 @@ def _log_groups(resources: list[Any], flow_log: Any) -> list[Any]:
 
 
 def _destination_problem(resources: list[Any], flow_log: Any, require_cmk: bool) -> str | None:
+    traffic = get(flow_log.props, "trafficType")
+    if isinstance(traffic, str) and traffic.upper() == "ACCEPT":  # CIS AWS 3.7: the rejected packets
+        return f"flow log {flow_log.name} records accepted traffic only (trafficType ACCEPT), not the rejected"
     kind = get(flow_log.props, "logDestinationType", default="cloud-watch-logs")
-    if kind is UNKNOWN or kind == "s3":  # buckets are judged by aws-s3-kms-encryption
+    if kind is UNKNOWN:
         return None
+    if kind == "s3":  # the stack's buckets are judged by aws-s3-kms-encryption; another's by no rule
+        if any(refers_to(flow_log, "logDestination", b, ("arn",)) for b in of_type(resources, T.S3_BUCKET)):
+            return None
+        destination = get(flow_log.props, "logDestination")
+        if destination is UNKNOWN:
+            return None
+        return f"flow log {flow_log.name} delivers to a bucket this stack does not create ({destination})"
     if kind != "cloud-watch-logs":
         return f"flow log {flow_log.name} delivers to {kind}, whose encryption the pack cannot see"
     groups = _log_groups(resources, flow_log)
@@ -43,7 +53,8 @@ def _destination_problem(resources: list[Any], flow_log: Any, require_cmk: bool)
     severity="medium",
     enforcement="mandatory",
     controls=("CIS AWS 3.7", "CKV2_AWS_11", "CKV_AWS_158", "MCSB LT-4"),
-    description="Every VPC has a flow log, delivered to a KMS-encrypted CloudWatch log group (or to S3).",
+    description="Every VPC has a flow log of its rejected traffic (ALL or REJECT), delivered to a KMS-encrypted "
+    "CloudWatch log group or to a bucket of the stack.",
     remediation="Add aws.ec2.FlowLog(vpc_id=vpc.id, traffic_type='ALL', log_destination=group.arn, "
     "iam_role_arn=...) with aws.cloudwatch.LogGroup(kms_key_id=key.arn, retention_in_days=...); the key policy "
     "must let logs.<region>.amazonaws.com use the key.",

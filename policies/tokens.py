@@ -46,7 +46,7 @@ FIREHOSE = ("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",)
 LAMBDA_FUNCTION = ("aws:lambda/function:Function",)
 SQS_QUEUE = ("aws:sqs/queue:Queue",)
 SNS_TOPIC = ("aws:sns/topic:Topic",)
-VPC = ("aws:ec2/vpc:Vpc",)
+VPC = ("aws:ec2/vpc:Vpc", "aws:ec2/defaultVpc:DefaultVpc")  # a program may adopt the default VPC
 FLOW_LOG = ("aws:ec2/flowLog:FlowLog",)
 LOG_GROUP = ("aws:cloudwatch/logGroup:LogGroup",)
 

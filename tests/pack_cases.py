@@ -939,7 +939,36 @@ fires(
     {f"{FLOW_LOG}/logDestinationType": "kinesis-data-firehose"},
     (f"VPC {VPC}: flow log {FLOW_LOG} delivers to kinesis-data-firehose, whose encryption the pack cannot see", VPC),
 )
-passes(rule, "partner-aws", {f"{FLOW_LOG}/logDestinationType": "s3"})  # judged by aws-s3-kms-encryption
+BASELINES["partner-aws-flow-log-to-s3"] = Derived(
+    "partner-aws",
+    {
+        f"{FLOW_LOG}/logDestinationType": "s3",
+        f"{FLOW_LOG}/logDestination": "arn:aws:s3:::polar-partner-logs-5e95427c",  # the stack's access-log bucket
+    },
+    "flow logs delivered to a bucket of the stack, which aws-s3-kms-encryption judges",
+)
+passes(rule, "partner-aws-flow-log-to-s3")
+fires(
+    rule,
+    "partner-aws-flow-log-to-s3",
+    {f"{FLOW_LOG}/logDestination": "arn:aws:s3:::someone-elses"},
+    (
+        f"VPC {VPC}: flow log {FLOW_LOG} delivers to a bucket this stack does not create (arn:aws:s3:::someone-elses)",
+        VPC,
+    ),
+)
+# CIS AWS 3.7 asks for the rejected packets: an ACCEPT-only log records none
+fires(
+    rule,
+    "partner-aws",
+    {f"{FLOW_LOG}/trafficType": "ACCEPT"},
+    (f"VPC {VPC}: flow log {FLOW_LOG} records accepted traffic only (trafficType ACCEPT), not the rejected", VPC),
+)
+passes(rule, "partner-aws", {f"{FLOW_LOG}/trafficType": "REJECT"})
+# a program that adopts the account's default VPC gives it a flow log too
+fires(
+    rule, "noaa20-aws", {"@add:aws:ec2/defaultVpc:DefaultVpc::default": {}}, ("VPC default has no flow log", "default")
+)
 passes(rule, "partner-aws", {f"{FLOW_LOG}/logDestinationType": UNKNOWN})
 passes(rule, "partner-aws", {f"{FLOW_LOG}/logDestinationType": DROP})  # the default is CloudWatch Logs
 fires(
