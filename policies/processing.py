@@ -40,7 +40,11 @@ IAM_POLICY = ("aws:iam/policy:Policy",)
 # AWS-managed policies that allow s3:PutObject on every resource (AWS Managed Policy Reference:
 # AmazonS3FullAccess s3:* on *, PowerUserAccess NotAction iam/organizations/account on *,
 # AdministratorAccess * on *).
-BROAD_MANAGED = re.compile(r"arn:aws[a-z-]*:iam::aws:policy/(AmazonS3FullAccess|PowerUserAccess|AdministratorAccess)")
+# AWS-managed policies that write every bucket: AWSLambdaExecute grants s3:PutObject on
+# arn:aws:s3:::* (AWS Managed Policy Reference), the others s3:* or more.
+BROAD_MANAGED = re.compile(
+    r"arn:aws[a-z-]*:iam::aws:policy/(AmazonS3FullAccess|PowerUserAccess|AdministratorAccess|AWSLambdaExecute)"
+)
 WEB_APP = ("azure-native:web:WebApp",)
 STORAGE_ACCOUNT = ("azure-native:storage:StorageAccount",)
 SUBNET = ("azure-native:network:Subnet",)
@@ -137,13 +141,15 @@ def _broad_writes(document: Any) -> list[str]:
 def _whole_bucket(resource: Any) -> bool:
     """Every object of a bucket, or of every prefix in it: an S3 ARN in any partition whose bucket,
     or whose key's first path segment, is wildcards only (`b/*`, `b/**`, `b/*/*`, `b/?*/x*`, `*`,
-    `arn:*:s3:::b/*`): it reaches keys under every prefix, the raw contacts' included."""
+    `arn:*:s3:::b/*`), or whose bucket holds a `*` (`b*`: IAM's `*` matches across `/`, so it
+    reaches every key of the bucket, and of every bucket named as it begins): it reaches keys
+    under every prefix, the raw contacts' included."""
     fields = str(resource).split(":", 5)
     if len(fields) != 6 or fields[0] != "arn" or fields[2] not in ("s3", "*"):
         return False
     bucket, _, key = fields[5].partition("/")
     first = key.split("/", 1)[0]
-    return set(bucket) <= {"*", "?"} or (bool(first) and set(first) <= {"*", "?"})
+    return "*" in bucket or set(bucket) <= {"*", "?"} or (bool(first) and set(first) <= {"*", "?"})
 
 
 def _role_documents(resources: list[Any], role: Any) -> list[tuple[Any, str, Any]]:

@@ -471,9 +471,20 @@ def test_writes_read_the_roles_inline_policies_and_its_managed_ones():
     assert run(WRITES, apply(resolve(BASELINES, "noaa20-aws"), f"{ROLE}/managedPolicyArns", [readonly])) == []
 
 
-@pytest.mark.parametrize("resource", [f"{PRODUCTS_ARN}/*/*", f"{PRODUCTS_ARN}/?*/x*"])
+def test_writes_read_aws_lambda_execute_as_writing_every_bucket():
+    """AWSLambdaExecute, the classic execution policy, grants s3:PutObject on arn:aws:s3:::* (AWS
+    Managed Policy Reference), and passed."""
+    policy = "arn:aws:iam::aws:policy/AWSLambdaExecute"
+    state = apply(resolve(BASELINES, "noaa20-aws"), f"{ROLE}/managedPolicyArns", [policy])
+    assert run(WRITES, state) == [
+        (f"function {FUNCTION}: role {ROLE} attaches {policy}, which writes every bucket", ROLE)
+    ]
+
+
+@pytest.mark.parametrize("resource", [f"{PRODUCTS_ARN}/*/*", f"{PRODUCTS_ARN}/?*/x*", f"{PRODUCTS_ARN}*"])
 def test_writes_fire_on_every_prefix_of_a_bucket(resource):
-    """Every key with a '/' in it: every prefix, the raw contacts' included."""
+    """Every key with a '/' in it: every prefix, the raw contacts' included. A `*` in the bucket
+    (`b*`, no `/`) matches across `/` as IAM reads it: every key of the bucket."""
     state = apply(resolve(BASELINES, "noaa20-aws"), f"{PUT}.Resource", resource)
     assert run(WRITES, state) == [
         (f"function {FUNCTION}: role policy {ROLE_POLICY} allows ['s3:PutObject'] on all of {resource}", ROLE_POLICY)
