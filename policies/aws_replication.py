@@ -10,7 +10,7 @@ from typing import Any
 
 from . import tokens as T
 from .joins import of_type, refers_to, sides
-from .props import UNKNOWN, as_list, get, is_true, kms_key_ref, missing, stack_key
+from .props import UNKNOWN, as_list, aws_managed_key, get, is_true, kms_key_ref, missing, stack_key
 from .registry import stack_rule
 
 BUCKET_KEYS = ("bucket", "id", "arn")
@@ -133,6 +133,11 @@ def replica_own_key(args: Any, report: Any) -> None:
                 )
             if missing(replica_key):
                 report("replication names no destination.encryptionConfiguration.replicaKmsKeyId", replication.urn)
+            elif aws_managed_key(replica_key):  # S3 writes the replicas with this key, not the bucket's default
+                report(
+                    f"replication encrypts replicas with the AWS managed key {replica_key}, not a customer-managed key",
+                    replication.urn,
+                )
             elif _identity(resources, replica_key, _rules_links(replication)) in _known(source_keys):
                 report(
                     "replication encrypts replicas with the source bucket's key "

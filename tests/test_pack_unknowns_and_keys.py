@@ -84,6 +84,17 @@ fires(rule, "firehose-direct-put", {"serverSideEncryption.enabled": False}, "ser
 rule = "aws-s3-replica-own-key"
 passes(rule, "noaa20-aws-geo", {REPLICA_KEY: UNKNOWN})
 passes(rule, "noaa20-aws-geo", {f"{REPLICA_SSE}.sseAlgorithm": UNKNOWN})  # it may be SSE-KMS
+# S3 writes the replicas with the replication's key, whatever the replica bucket's default
+fires(
+    rule,
+    "noaa20-aws-geo",
+    {REPLICA_KEY: "arn:aws:kms:us-east-2:123456789012:alias/aws/s3"},
+    (
+        "replication encrypts replicas with the AWS managed key arn:aws:kms:us-east-2:123456789012:alias/aws/s3, "
+        "not a customer-managed key",
+        RAW_REPLICATION,
+    ),
+)
 fires(
     rule,
     "noaa20-aws-geo",
