@@ -13,6 +13,9 @@ import re
 
 # --- AWS (pulumi-aws v7) ---------------------------------------------------
 S3_BUCKET = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
+# Buckets of other kinds, which the general-purpose bucket rules do not fit (no versioning or
+# public access block of their own) but which hold data all the same, and take force_destroy.
+S3_OTHER_BUCKETS = ("aws:s3/directoryBucket:DirectoryBucket", "aws:s3tables/tableBucket:TableBucket")
 S3_PUBLIC_ACCESS_BLOCK = ("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",)
 S3_POLICY = ("aws:s3/bucketPolicy:BucketPolicy",)
 S3_SSE = (
@@ -110,12 +113,19 @@ STATEFUL_AWS = (
     + KINESIS_STREAM
     + SQS_QUEUE
     + LOG_GROUP
-    # databases and file systems a program beside groundlink's may add (README "Data protection")
+    # keys, databases, buckets and file systems a program beside groundlink's may add (README
+    # "Data protection")
+    + S3_OTHER_BUCKETS
     + (
+        "aws:kms/externalKey:ExternalKey",
+        "aws:kms/replicaKey:ReplicaKey",
+        "aws:kms/replicaExternalKey:ReplicaExternalKey",
         "aws:dynamodb/table:Table",
+        "aws:dynamodb/tableReplica:TableReplica",
         "aws:rds/instance:Instance",
         "aws:rds/cluster:Cluster",
         "aws:efs/fileSystem:FileSystem",
+        "aws:fsx/lustreFileSystem:LustreFileSystem",
     )
 )
 STATEFUL_AZURE = (

@@ -1259,6 +1259,19 @@ passes(
 passes(rule, "raw-bucket-policy", {"policy": UNKNOWN})
 
 rule = "aws-s3-no-force-destroy"
+BASELINES["directory-bucket"] = Written(
+    "aws:s3/directoryBucket:DirectoryBucket",
+    "express",
+    {"bucket": "noaa20-express--usw2-az1--x-s3", "location": {"name": "usw2-az1"}},
+    "groundlink creates general-purpose buckets only",
+)
+passes(rule, "directory-bucket")
+fires(
+    rule,
+    "directory-bucket",
+    {"forceDestroy": True},
+    "forceDestroy is true: deleting the bucket deletes every object in it",
+)
 fires(
     rule, "raw-bucket", {"forceDestroy": True}, "forceDestroy is true: deleting the bucket deletes every object in it"
 )
@@ -1436,6 +1449,8 @@ for kind, name, host in (
     ("azure-native:synapse:SqlPool", "pool", ("noaa20.yaml", "azure")),
     ("azure-native:storage:FileShare", "share", ("noaa20.yaml", "azure")),
     ("aws:dynamodb/table:Table", "table", ("noaa20.yaml", "aws")),
+    ("aws:s3/directoryBucket:DirectoryBucket", "directory-bucket", ("noaa20.yaml", "aws")),
+    ("aws:kms/replicaKey:ReplicaKey", "replica-key", ("noaa20.yaml", "aws")),
 ):
     BASELINES[f"protected-{name}"] = Derived(f"unprotected-{name}", {"@protect": True}, "a store kept")
     BASELINES[f"unprotected-{name}"] = Written(kind, name, {}, "groundlink creates none", host)
