@@ -110,9 +110,22 @@ def queue_consumer_loses_nothing(args: Any, report: Any) -> None:
         queue = next((q for q in queues if refers_to(mapping, "eventSourceArn", q, ("arn",))), None)
         if queue is None:
             continue  # not an SQS source of this stack
-        function = next((f for f in functions if refers_to(mapping, "functionName", f, ("arn", "name"))), None)
+        function = next((f for f in functions if _invokes(mapping, f)), None)
         for problem in _queue_problems(mapping, queue, function):
             report(f"event source mapping {mapping.name} {problem}", mapping.urn)
+
+
+def _invokes(mapping: Any, function: Any) -> bool:
+    """Whether an event source mapping invokes `function`: by its name or ARN, or by either with
+    an alias or version (`name:live`, `<arn>:3`, `123456789012:function:name`), which Lambda takes
+    for FunctionName. Unjoined, an alias's consumer had its queue's visibility timeout unjudged."""
+    if refers_to(mapping, "functionName", function, ("arn", "name")):
+        return True
+    value, name = get(mapping.props, "functionName"), get(function.props, "name")
+    if not (isinstance(value, str) and isinstance(name, str) and name):
+        return False
+    bare = value.split(":function:", 1)[1] if ":function:" in value else value
+    return bare.split(":", 1)[0] == name
 
 
 def _broad_writes(document: Any) -> list[str]:

@@ -2085,6 +2085,27 @@ fires(
 passes(rule, "noaa20-aws", {f"{QUEUE}/visibilityTimeoutSeconds": UNKNOWN_NUMBER_VALUE})
 # a boolean is no visibility timeout of 1 s; the provider schema check (preflight) names the wrong type
 passes(rule, "noaa20-aws", {f"{QUEUE}/visibilityTimeoutSeconds": True})
+# the mapping invokes an alias or a version of the function, as Lambda's FunctionName takes them
+FUNCTION_ARN = "arn:aws:lambda:us-west-2:123456789012:function:noaa20-processing-function-96142e8"
+for qualified in (
+    f"{FUNCTION_ARN}:live",
+    "noaa20-processing-function-96142e8:3",
+    "123456789012:function:noaa20-processing-function-96142e8",
+):
+    BASELINES[f"noaa20-aws-invokes-{qualified}"] = Derived(
+        "noaa20-aws", {f"{MAPPING}/functionName": qualified}, "a consumer that invokes an alias or a version"
+    )
+    passes(rule, f"noaa20-aws-invokes-{qualified}")
+    fires(
+        rule,
+        f"noaa20-aws-invokes-{qualified}",
+        {f"{QUEUE}/visibilityTimeoutSeconds": 900.0},
+        (
+            f"event source mapping {MAPPING} reads queue {QUEUE} whose visibility timeout 900 s is under 6 x the "
+            "function timeout (5400 s)",
+            MAPPING,
+        ),
+    )
 
 rule = "processing-function-writes-product-prefixes"
 PRODUCTS_ARN = "arn:aws:s3:::noaa20-products-5f590e5a"
