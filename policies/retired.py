@@ -52,8 +52,9 @@ def retired_azure_orbital(args: Any, report: Any) -> None:
     enforcement="mandatory",
     types=T.LAMBDA_FUNCTION,
     controls=("AWS Lambda runtime deprecation policy",),
-    description="Lambda functions use a runtime AWS still lets you create (python3.8/3.9 creation was disabled "
-    "on 2026-06-01).",
+    description="Lambda functions use none of the runtimes in retiredRuntimes: by default the Python ones AWS no "
+    "longer lets you create (python3.8/3.9 creation was disabled on 2026-06-01), the language groundlink's "
+    "function runs; a program with functions in other languages adds theirs as they retire.",
     remediation="Move the function to a supported runtime (python3.12 or later) and re-test its dependencies.",
     config={
         "retiredRuntimes": {
