@@ -3,6 +3,7 @@ mission's customer-managed key, and query settings users cannot override."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from . import tokens as T
@@ -107,6 +108,23 @@ def kinesis_cmk(args: Any, report: Any) -> None:
         report(f"encrypted with {key}, not a customer-managed key")
 
 
+def _s3_deliveries(props: Any) -> list[tuple[str, Any]]:
+    """Where a delivery stream writes S3 objects: its S3 destination, the S3 backup of its extended
+    S3 destination, and the S3 configuration every other destination (OpenSearch, HTTP endpoint,
+    Redshift, Splunk...) backs its records up to. A backup without the mission's key passed."""
+    found = []
+    main = get(props, "extendedS3Configuration")
+    if main:
+        found.append(("S3 destination", main))
+        if str(get(main, "s3BackupMode") or "").lower() == "enabled" and get(main, "s3BackupConfiguration"):
+            found.append(("S3 backup of the S3 destination", get(main, "s3BackupConfiguration")))
+    for key in sorted(props) if isinstance(props, Mapping) else ():
+        nested = get(props, key, "s3Configuration")
+        if key.endswith("Configuration") and key != "extendedS3Configuration" and nested and nested is not UNKNOWN:
+            found.append((f"S3 backup of {key}", nested))
+    return found
+
+
 @resource_rule(
     "aws-firehose-cmk",
     area="aws-analytics",
@@ -115,7 +133,8 @@ def kinesis_cmk(args: Any, report: Any) -> None:
     types=T.FIREHOSE,
     controls=("CKV_AWS_241",),
     description="Firehose delivery streams encrypt with a customer-managed KMS key: server-side encryption for "
-    "direct puts, the S3 destination key when reading from a Kinesis stream (which carries its own key).",
+    "direct puts, the S3 destination key (and every S3 backup's) when reading from a Kinesis stream (which "
+    "carries its own key).",
     remediation="Direct put: server_side_encryption={'enabled': True, 'key_type': 'CUSTOMER_MANAGED_CMK', "
     "'key_arn': <key>.arn}. Kinesis source: extended_s3_configuration.kms_key_arn=<key>.arn.",
     config={
@@ -132,12 +151,12 @@ def firehose_cmk(args: Any, report: Any) -> None:
     if source is UNKNOWN:
         return
     if source:
-        destination = get(args.props, "extendedS3Configuration")
-        key = get(args.props, "extendedS3Configuration", "kmsKeyArn")
-        if require and destination and missing(key):
-            report("S3 destination has no kmsKeyArn")
-        elif require and aws_managed_key(key):
-            report(f"S3 destination uses the AWS managed key {key}, not a customer-managed key")
+        for where, destination in _s3_deliveries(args.props):
+            key = get(destination, "kmsKeyArn")
+            if require and missing(key):
+                report(f"{where} has no kmsKeyArn")
+            elif require and aws_managed_key(key):
+                report(f"{where} uses the AWS managed key {key}, not a customer-managed key")
         return
     sse = get(args.props, "serverSideEncryption", default={})
     if sse is UNKNOWN:

@@ -428,6 +428,30 @@ passes(rule, "kinesis-stream-no-cmk", {"kmsKeyId": "alias/aws/kinesis"})
 fires(rule, "kinesis-stream-no-cmk", {"encryptionType": "NONE"}, "encryption type is NONE")
 
 rule = "aws-firehose-cmk"
+MISSION_KEY_ARN = "arn:aws:kms:us-west-2:123456789012:key/c885a445-7875-91a1-4645-e0b61492a0a1"
+BACKUP = {"bucketArn": "arn:aws:s3:::noaa20-logs-backup", "roleArn": "arn:aws:iam::123456789012:role/backup"}
+BASELINES["firehose-with-backup"] = Derived(
+    "firehose",
+    {
+        "extendedS3Configuration.s3BackupMode": "Enabled",
+        "extendedS3Configuration.s3BackupConfiguration": {**BACKUP, "kmsKeyArn": MISSION_KEY_ARN},
+    },
+    "a stream that also backs its source records up to S3",
+)
+passes(rule, "firehose-with-backup")
+fires(
+    rule,
+    "firehose-with-backup",
+    {"extendedS3Configuration.s3BackupConfiguration.kmsKeyArn": DROP},
+    "S3 backup of the S3 destination has no kmsKeyArn",
+)
+passes(rule, "firehose-with-backup", {"extendedS3Configuration.s3BackupMode": "Disabled"})
+fires(  # every other destination backs its records up to S3 too
+    rule,
+    "firehose",
+    {"httpEndpointConfiguration": {"url": "https://example.org", "s3Configuration": BACKUP}},
+    "S3 backup of httpEndpointConfiguration has no kmsKeyArn",
+)
 fires(rule, "firehose", {"extendedS3Configuration.kmsKeyArn": DROP}, "S3 destination has no kmsKeyArn")
 passes(rule, "firehose", {"extendedS3Configuration": DROP})  # no S3 destination: the stream's own key applies
 fires(rule, "firehose", {"kinesisSourceConfiguration": DROP}, "server-side encryption is off")
