@@ -201,9 +201,14 @@ def kms_encryption(args: Any, report: Any) -> None:
     require_cmk = args.get_config().get("requireCustomerManagedKey", True)
     for bucket, sse in _buckets_with(args, T.S3_SSE):
         configs = [s.props for s in sse]
-        defaults = [
-            d for c in [*configs, _inline(bucket, "serverSideEncryptionConfiguration")] for d in _sse_defaults(c)
-        ]
+        inline = _inline(bucket, "serverSideEncryptionConfiguration")
+        # the bucket's own block is a computed output, unknown on a preview of a new bucket: with a
+        # BucketServerSideEncryptionConfiguration known, that one is judged (as aws-s3-tls-only does)
+        if inline is UNKNOWN:
+            if not sse:
+                continue
+            inline = None
+        defaults = [d for c in [*configs, inline] for d in _sse_defaults(c)]
         if any(d is UNKNOWN for d in defaults):
             continue
         kms = [d for d in defaults if get(d, "sseAlgorithm") in KMS_ALGORITHMS]

@@ -1088,14 +1088,27 @@ fires(rule, "noaa20-aws-inline-bucket-settings", {f"{RAW}/policy": DROP}, NO_TLS
 # a first preview: the bucket's own policy output is not known yet, its BucketPolicy is judged
 BASELINES["noaa20-aws-new-bucket"] = Derived(
     "noaa20-aws",
-    {f"{RAW}/policy": UNKNOWN, f"{RAW}/versioning": UNKNOWN_OBJECT_VALUE},
-    "a first preview: the raw bucket's computed policy and versioning outputs are not known yet",
+    {
+        f"{RAW}/policy": UNKNOWN,
+        f"{RAW}/versioning": UNKNOWN_OBJECT_VALUE,
+        f"{RAW}/serverSideEncryptionConfiguration": UNKNOWN_OBJECT_VALUE,
+    },
+    "a first preview: the raw bucket's computed policy, versioning and encryption outputs are not known yet",
 )
 passes(rule, "noaa20-aws-new-bucket")
 fires(rule, "noaa20-aws-new-bucket", {f"{TLS}.Effect": "Allow"}, NO_TLS)
 
 SSE = f"{RAW}-encryption/rules.0.applyServerSideEncryptionByDefault"
 rule = "aws-s3-kms-encryption"
+# a first preview: the bucket's own encryption output is not known yet, its encryption resource is judged
+passes(rule, "noaa20-aws-new-bucket")
+fires(
+    rule,
+    "noaa20-aws-new-bucket",
+    {f"{SSE}.sseAlgorithm": "AES256"},
+    (f"bucket {RAW} encrypts with AES256, not SSE-KMS with a customer-managed key", RAW),
+)
+passes(rule, "noaa20-aws-new-bucket", {f"{RAW}-encryption": DROP})  # only the unknown output: not judged
 fires(rule, "noaa20-aws", {f"{RAW}-encryption": DROP}, (f"bucket {RAW} has no default encryption configuration", RAW))
 fires(
     rule,
