@@ -17,6 +17,7 @@ from .props import (
     is_number,
     is_true,
     policy_statements,
+    principals,
     service_principals,
     wildcard_actions,
 )
@@ -248,8 +249,48 @@ TRUST_SCOPE_KEYS = frozenset(
     'Condition {"StringEquals": {"aws:PrincipalOrgID": "o-..."}}.',
 )
 def trust_not_public(args: Any, report: Any) -> None:
-    for statement, whom in public_allows(get(args.props, "assumeRolePolicy"), TRUST_SCOPE_KEYS):
+    for statement in policy_statements(get(args.props, "assumeRolePolicy")):
+        if statement.get("Effect") != "Allow" or _pins_caller(statement):
+            continue
+        if "NotPrincipal" in statement:
+            whom = "every principal but its NotPrincipal"
+        elif "*" in principals(statement):
+            whom = "every principal"
+        else:
+            continue
         report(f"trust statement {statement.get('Sid') or '(no Sid)'} lets {whom} assume the role")
+
+
+# Each caller key read as the confused-deputy key of the same kind (`_pins`): an account, an ARN,
+# an organization id or path.
+_CALLER_AS_SOURCE = {
+    "aws:principalaccount": "aws:sourceaccount",
+    "aws:principalarn": "aws:sourcearn",
+    "aws:principalorgid": "aws:sourceorgid",
+    "aws:principalorgpaths": "aws:sourceorgpaths",
+}
+
+
+def _pins_caller(statement: Any) -> bool:
+    """A condition that pins who assumes the role: a key of TRUST_SCOPE_KEYS compared (StringEquals,
+    StringLike, ArnLike..., or their ForAnyValue: form, which the multivalued org paths take) with
+    values that each name one caller: an account with no wildcard, an ARN whose account field has
+    none, an organization path that begins with a whole organization id (`o-.../r-.../ou-.../*`)."""
+    condition = statement.get("Condition")
+    if not hasattr(condition, "items"):
+        return False
+    for operator, block in condition.items():
+        op = str(operator).lower().removeprefix("foranyvalue:")
+        if op not in PINNING_OPERATORS or not hasattr(block, "items"):
+            continue
+        for key, value in block.items():
+            name = str(key).lower()
+            if name not in TRUST_SCOPE_KEYS:
+                continue
+            kind = _CALLER_AS_SOURCE.get(name, name)
+            if value is UNKNOWN or all(v is UNKNOWN or _pins(kind, str(v)) for v in as_list(value)):
+                return True
+    return False
 
 
 @resource_rule(

@@ -850,6 +850,32 @@ fires(  # 'o-*' pins no organization
     {"assumeRolePolicy.Statement.0.Condition.StringEquals.aws:PrincipalOrgID": "o-*"},
     "trust statement TrustService lets every principal assume the role",
 )
+# the forms AWS documents for the caller keys: an organization path (multivalued, so ForAnyValue:),
+# a principal ARN whose account is fixed
+TRUST_CONDITION = "assumeRolePolicy.Statement.0.Condition"
+ORG_PATH = "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*"
+passes(
+    rule,
+    "firehose-role-org-trust",
+    {TRUST_CONDITION: {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": [ORG_PATH]}}},
+)
+passes(
+    rule,
+    "firehose-role-org-trust",
+    {TRUST_CONDITION: {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::123456789012:role/ops-*"}}},
+)
+fires(
+    rule,
+    "firehose-role-org-trust",
+    {TRUST_CONDITION: {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/ops"}}},  # any account's role ops
+    "trust statement TrustService lets every principal assume the role",
+)
+fires(  # a network is no caller: any principal from it may assume the role
+    rule,
+    "firehose-role-org-trust",
+    {TRUST_CONDITION: {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}},
+    "trust statement TrustService lets every principal assume the role",
+)
 fires(  # an external id pins no caller: anyone who learns it may pass it
     rule,
     "firehose-role-org-trust",
