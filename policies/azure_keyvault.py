@@ -79,7 +79,7 @@ def network(args: Any, report: Any) -> None:
         report(f"network default action is {action or 'Allow (unset)'}")
         return
     ranges = [get(rule, "value") for rule in as_list(get(args.props, "properties", "networkAcls", "ipRules"))]
-    if UNKNOWN not in ranges and admits_every_address(ranges):
+    if admits_every_address([r for r in ranges if r is not UNKNOWN]):  # a range not known yet only widens it
         report("network rules admit every internet address (ipRules), whatever the default action")
 
 

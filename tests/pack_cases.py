@@ -1937,6 +1937,12 @@ EVERYONE = "network rules admit every internet address (ipRules), whatever the d
 HALVES_V4 = ["0.0.0.0/1", "128.0.0.0/1"]
 fires(rule, "key-vault-public", {"properties.networkAcls.ipRules": [{"value": v} for v in HALVES_V4]}, EVERYONE)
 passes(rule, "key-vault-public", {"properties.networkAcls.ipRules": [{"value": "203.0.113.0/24"}]})
+fires(  # a rule not known yet can only let more in
+    rule,
+    "key-vault-public",
+    {"properties.networkAcls.ipRules": [{"value": "0.0.0.0/0"}, {"value": UNKNOWN}]},
+    EVERYONE,
+)
 passes(rule, "key-vault-public", {"properties.networkAcls.defaultAction": "deny"})  # ARM ignores the case
 
 rule = "azure-keyvault-public-access-disabled"
