@@ -235,7 +235,7 @@ def not_low_earth_orbit(satrec: Satrec) -> str | None:
 def propagation_failure(satrec: Satrec, window: Window) -> str | None:
     """sgp4's first error over the window and the orbital period either side that
     `passes_around` propagates, or None: a decayed orbit gave no positions, read as never in
-    view. Sampled every 10 minutes, and every 2 s for 10 minutes either side of each lowest
+    view. Sampled every 10 minutes, and at the lowest point within 10 minutes of each lowest
     sample: an orbit whose perigee dips under the surface fails for seconds at a time there
     (error 6), between samples 10 minutes apart, and was estimated as if whole."""
     import numpy as np
@@ -254,7 +254,9 @@ def propagation_failure(satrec: Satrec, window: Window) -> str | None:
         + 1
     )
     if lowest.size:
-        fine = (coarse[lowest][:, None] + np.arange(-300, 301, 1)[None, :] / 30.0).ravel()
+        # the lowest point, and a second either side of it: a dip lasts 4 s and more
+        low = _lowest_between(satrec, window, coarse[lowest] - 10.0, coarse[lowest] + 10.0)
+        fine = np.concatenate([low - 1 / 60, low, low + 1 / 60])
         minutes = np.concatenate([coarse, fine])
         errors, positions = (
             np.concatenate(pair) for pair in zip((errors, positions), _propagated(satrec, window, fine), strict=True)
@@ -277,6 +279,27 @@ def propagation_failure(satrec: Satrec, window: Window) -> str | None:
         when = f"{figure(hours, 1)} h after its epoch" if hours >= 0 else f"{figure(-hours, 1)} h before its epoch"
     why = _SGP4_ERRORS.get(code, "unknown") if code else "its position is not a number"
     return f"sgp4 cannot propagate the TLE {when} (error {code}: {why})"
+
+
+def _lowest_between(satrec: Satrec, window: Window, start: Any, end: Any) -> Any:
+    """The minute of the lowest point between each `start` and `end`, by golden-section search
+    (60 propagations for each where sampling every 2 s took 600): the radius has one low there, a
+    perigee, and a time sgp4 cannot propagate counts as lower than any (error 6 is a radius
+    under the Earth's)."""
+    import numpy as np
+
+    def radius(minutes: Any) -> Any:
+        errors, positions = _propagated(satrec, window, minutes)
+        value = np.linalg.norm(positions, axis=1)
+        return np.where((errors != 0) | ~np.isfinite(value), 0.0, value)
+
+    ratio = (math.sqrt(5) - 1) / 2
+    low, high = np.asarray(start, dtype=float), np.asarray(end, dtype=float)
+    for _ in range(30):  # 20 minutes narrowed to under a millisecond
+        left, right = high - ratio * (high - low), low + ratio * (high - low)
+        lower_left = radius(left) < radius(right)
+        low, high = np.where(lower_left, low, left), np.where(lower_left, right, high)
+    return (low + high) / 2
 
 
 def _propagated(satrec: Satrec, window: Window, minutes: Any) -> tuple[Any, Any]:
