@@ -277,7 +277,9 @@ NOT_GLOBAL_V4 = (
     "224.0.0.0/4",
     "240.0.0.0/4",
 )
-NOT_GLOBAL_V6 = ("::/127", "::ffff:0:0/96", "100::/64", "2001:db8::/32", "fc00::/7", "fe80::/10", "ff00::/8")
+# IPv6: every caller on the internet is in 2000::/3, the global unicast space (IANA IPv6 Address
+# Space registry); the rest is reserved, unassigned, unique-local, link-local or multicast.
+NOT_GLOBAL_V6 = ("::/3", "4000::/2", "8000::/1", "2001:db8::/32")
 
 
 def admits_every_address(values: Any) -> bool:

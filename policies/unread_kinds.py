@@ -90,7 +90,10 @@ def _read_instead(type_token: str, props: Any) -> str | None:
             return f"the azure-native resource of its type ({namespace}/{get(props, 'resourceType')})"
         return None
     provider, _, rest = type_token.partition(":")
-    if provider == "azure" and rest.split("/", 1)[0] in AZURE_CLASSIC_MODULES:
+    module = rest.split("/", 1)[0]
+    if provider == "azure" and module == "core" and rest.endswith("TemplateDeployment"):
+        return "the resources themselves, declared one by one, not a template of them"
+    if provider == "azure" and module in AZURE_CLASSIC_MODULES:
         return "its azure-native counterpart (pulumi-azure-native)"
     return None
 

@@ -2497,6 +2497,25 @@ fires(
 passes(rule, "native-ground-station-config")
 passes(rule, "raw-bucket")  # a pulumi-aws bucket, which the S3 rules read
 passes(rule, "storage-account")
+BASELINES["classic-template-accepted"] = Derived(
+    "classic-template",
+    {"@config.acceptedUnread": ["azure:core/resourceGroupTemplateDeployment:ResourceGroupTemplateDeployment"]},
+    "a team's own template",
+)
+BASELINES["classic-template"] = Written(
+    "azure:core/resourceGroupTemplateDeployment:ResourceGroupTemplateDeployment",
+    "classic-template",
+    {"deploymentMode": "Incremental", "templateContent": "{}"},
+    "groundlink deploys no template",
+    ("noaa20.yaml", "azure"),
+)
+fires(
+    rule,
+    "classic-template-accepted",
+    {"@config.acceptedUnread": []},
+    "azure:core/resourceGroupTemplateDeployment:ResourceGroupTemplateDeployment is not read by the pack's rules of "
+    "its kind, which judge the resources themselves, declared one by one, not a template of them",
+)
 # an azure-native generic resource of a guarded namespace: a storage account by another door
 BASELINES["generic-resource"] = Written(
     "azure-native:resources:Resource",

@@ -170,4 +170,5 @@ def test_ranges_that_admit_every_internet_caller_are_told_apart_from_ranges_that
     assert every([str(n) for n in public])  # what a firewall of public ranges only can hold
     assert not every([str(n) for n in public if n != public[0]])  # one range short
     assert not every(["203.0.113.0/24"]) and not every([]) and not every(["not an address"])
-    assert not every(["::/1"])  # half of IPv6
+    assert every(["::/1"]) and not every(["8000::/1"])  # the half of IPv6 that holds its global unicast, the other
+    assert every(["2000::/3"]) and not every(["2000::/4"])  # all of IPv6's global unicast, or half of it
