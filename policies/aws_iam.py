@@ -205,6 +205,8 @@ def _pins(key: str, value: str) -> bool:
     resources, the confused deputy the condition is there to stop), a whole organization id, or
     an organization path that begins with one ('o-*' matches every organization, and anyone can
     make one)."""
+    if "${" in value:  # a policy variable: compared with the caller's own value, it matches every caller
+        return False
     if key == "aws:sourcearn":
         fields = value.split(":", 5)
         if len(fields) < 6:
@@ -271,6 +273,16 @@ _CALLER_AS_SOURCE = {
 }
 
 
+def _names_one_caller(kind: str, value: str) -> bool:
+    """`_pins` for the caller keys; an aws:userid names one caller by its unique id, the part
+    before any ':' (a role's `AROA...:<session>`): with a wildcard there (`*:alice`, `AROA*`) it
+    matches a session of every role, in every account."""
+    if kind == "aws:userid":
+        head = value.split(":", 1)[0]
+        return bool(head) and "${" not in value and not set(head) & {"*", "?"}
+    return _pins(kind, value)
+
+
 def _pins_caller(statement: Any) -> bool:
     """A condition that pins who assumes the role: a key of TRUST_SCOPE_KEYS compared (StringEquals,
     StringLike, ArnLike..., or their ForAnyValue: form, which the multivalued org paths take) with
@@ -288,7 +300,7 @@ def _pins_caller(statement: Any) -> bool:
             if name not in TRUST_SCOPE_KEYS:
                 continue
             kind = _CALLER_AS_SOURCE.get(name, name)
-            if value is UNKNOWN or all(v is UNKNOWN or _pins(kind, str(v)) for v in as_list(value)):
+            if value is UNKNOWN or all(v is UNKNOWN or _names_one_caller(kind, str(v)) for v in as_list(value)):
                 return True
     return False
 

@@ -91,7 +91,7 @@ def _read_instead(type_token: str, props: Any) -> str | None:
         return None
     provider, _, rest = type_token.partition(":")
     module = rest.split("/", 1)[0]
-    if provider == "azure" and module == "core" and rest.endswith("TemplateDeployment"):
+    if provider == "azure" and rest.endswith("TemplateDeployment"):  # core/..., management/groupTemplateDeployment
         return "the resources themselves, declared one by one, not a template of them"
     if provider == "azure" and module in AZURE_CLASSIC_MODULES:
         return "its azure-native counterpart (pulumi-azure-native)"

@@ -870,6 +870,19 @@ fires(
     {TRUST_CONDITION: {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/ops"}}},  # any account's role ops
     "trust statement TrustService lets every principal assume the role",
 )
+for condition in (  # a session of every role, in every account; a key compared with its own value
+    {"StringLike": {"aws:userid": "*:alice"}},
+    {"StringLike": {"aws:userid": "AROA*"}},
+    {"StringEquals": {"aws:PrincipalAccount": "${aws:PrincipalAccount}"}},
+    {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::${aws:PrincipalAccount}:role/x"}},
+):
+    fires(
+        rule,
+        "firehose-role-org-trust",
+        {TRUST_CONDITION: condition},
+        "trust statement TrustService lets every principal assume the role",
+    )
+passes(rule, "firehose-role-org-trust", {TRUST_CONDITION: {"StringLike": {"aws:userid": "AROAEXAMPLEID123:*"}}})
 fires(  # a network is no caller: any principal from it may assume the role
     rule,
     "firehose-role-org-trust",
@@ -2508,6 +2521,25 @@ BASELINES["classic-template"] = Written(
     {"deploymentMode": "Incremental", "templateContent": "{}"},
     "groundlink deploys no template",
     ("noaa20.yaml", "azure"),
+)
+BASELINES["classic-group-template"] = Written(
+    "azure:management/groupTemplateDeployment:GroupTemplateDeployment",
+    "group-template",
+    {"managementGroupId": "/providers/Microsoft.Management/managementGroups/ops", "templateContent": "{}"},
+    "groundlink deploys no template",
+    ("noaa20.yaml", "azure"),
+)
+BASELINES["classic-group-template-accepted"] = Derived(
+    "classic-group-template",
+    {"@config.acceptedUnread": ["azure:management/groupTemplateDeployment:GroupTemplateDeployment"]},
+    "a team's own template",
+)
+fires(
+    rule,
+    "classic-group-template-accepted",
+    {"@config.acceptedUnread": []},
+    "azure:management/groupTemplateDeployment:GroupTemplateDeployment is not read by the pack's rules of its kind, "
+    "which judge the resources themselves, declared one by one, not a template of them",
 )
 fires(
     rule,
