@@ -152,6 +152,9 @@ STATEFUL_AZURE = (
         "azure-native:operationalinsights:Workspace",
         # deleting a resource group deletes every resource in it
         "azure-native:resources:ResourceGroup",
+        # the retired Azure Orbital Ground Station takes no new resources: deleted, they are gone
+        "azure-native:orbital:Spacecraft",
+        "azure-native:orbital:ContactProfile",
     )
 )
 STATEFUL = STATEFUL_AWS + STATEFUL_AZURE

@@ -179,6 +179,9 @@ STATEFUL = {
     "azure-native:synapse:Workspace",
     "azure-native:kusto:Cluster",
     "azure-native:kusto:ReadWriteDatabase",
+    # no data, but the retired service takes no new ones: deleted, they are gone for good
+    "azure-native:orbital:Spacecraft",
+    "azure-native:orbital:ContactProfile",
 }
 # Hold data only when they realize a stateful capability of the blueprint (undelivered events,
 # telemetry, contact data streamed live by a partner, audit logs; tests/test_protection_parity.py).

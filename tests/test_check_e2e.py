@@ -108,7 +108,7 @@ def _broken_azure() -> tuple[dict, dict[str, str]]:
     spacecraft.update(
         type="azure-native:orbital:Spacecraft",
         name="noaa20-spacecraft",
-        protect=False,
+        protect=True,  # as a strict stack protects it: it cannot be created again
         urn=account["urn"].rsplit("$", 1)[0] + "$azure-native:orbital:Spacecraft::noaa20-spacecraft",
     )
     spacecraft["inputs"] = spacecraft["outputs"] = {  # complete, so preflight finds nothing to refuse

@@ -156,7 +156,8 @@ class AzureOrbitalLegacy(MissionComponent):
                             for d in sat.downlinks
                         ],
                         tags=self.tags,
-                        opts=self.opts(),
+                        # the retired service takes no new resources: deleted, it cannot be made again
+                        opts=self.opts(stateful=True),
                     ),
                     "ground.managed_station",
                 )
@@ -177,7 +178,7 @@ class AzureOrbitalLegacy(MissionComponent):
                         tags=self.tags_and(
                             {"endpoint-mtu": str(endpoint.mtu)}, "a contact profile, beside its endpoint-mtu tag,"
                         ),
-                        opts=self.opts(),
+                        opts=self.opts(stateful=True),  # as the spacecraft: it cannot be made again
                     ),
                     *capabilities,
                 )
