@@ -9,6 +9,7 @@ from typing import Any
 
 from .props import get
 from .registry import resource_rule
+from .tokens import canonical
 
 # aws-native types whose kind the pack judges, with the pulumi-aws resources its rules read.
 AWS_NATIVE_KINDS = {
@@ -123,6 +124,7 @@ def _read_instead(type_token: str, props: Any) -> str | None:
     },
 )
 def reads_every_guarded_kind(args: Any, report: Any) -> None:
-    instead = _read_instead(args.resource_type, args.props)
+    # a versioned module (`azure-native:web/v20240401:WebAppSlot`) is the same kind
+    instead = _read_instead(canonical(args.resource_type), args.props)
     if instead is not None and args.resource_type not in args.get_config().get("acceptedUnread", []):
         report(f"{args.resource_type} is not read by the pack's rules of its kind, which judge {instead}")

@@ -2591,6 +2591,25 @@ BASELINES["app-settings-accepted"] = Derived(
     {"@config.acceptedUnread": ["azure-native:web:WebAppApplicationSettings"]},
     "a team answering for its app's settings",
 )
+BASELINES["app-settings-versioned-accepted"] = Derived(
+    "app-settings-versioned",
+    {"@config.acceptedUnread": ["azure-native:web/v20240401:WebAppApplicationSettings"]},
+    "a team answering for its app's settings, in a versioned module",
+)
+BASELINES["app-settings-versioned"] = Written(
+    "azure-native:web/v20240401:WebAppApplicationSettings",
+    "settings-versioned",
+    {"name": "func-noaa20", "properties": {"AzureWebJobsStorage": "DefaultEndpointsProtocol=https;AccountKey=x"}},
+    "groundlink writes the app's settings in its siteConfig",
+    ("noaa20.yaml", "azure"),
+)
+fires(  # a versioned module is the same kind
+    rule,
+    "app-settings-versioned-accepted",
+    {"@config.acceptedUnread": []},
+    "azure-native:web/v20240401:WebAppApplicationSettings is not read by the pack's rules of its kind, which judge "
+    "the app's own siteConfig.appSettings, which it replaces",
+)
 BASELINES["app-settings"] = Written(
     "azure-native:web:WebAppApplicationSettings",
     "settings",
