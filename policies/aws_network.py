@@ -29,10 +29,15 @@ def _destination_problem(resources: list[Any], flow_log: Any, require_cmk: bool)
     if kind is UNKNOWN:
         return None
     if kind == "s3":  # the stack's buckets are judged by aws-s3-kms-encryption; another's by no rule
-        if any(refers_to(flow_log, "logDestination", b, ("arn",)) for b in of_type(resources, T.S3_BUCKET)):
+        buckets = of_type(resources, T.S3_BUCKET)
+        if any(refers_to(flow_log, "logDestination", b, ("arn",)) for b in buckets):
             return None
         destination = get(flow_log.props, "logDestination")
         if destination is UNKNOWN:
+            return None
+        # the destination may name a folder of the bucket: arn:aws:s3:::<bucket>/<folder>/
+        bucket_arn = str(destination).split("/", 1)[0]
+        if any(get(b.props, "arn") == bucket_arn for b in buckets):
             return None
         return f"flow log {flow_log.name} delivers to a bucket this stack does not create ({destination})"
     if kind != "cloud-watch-logs":

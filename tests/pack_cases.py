@@ -1011,6 +1011,11 @@ BASELINES["partner-aws-flow-log-to-s3"] = Derived(
     "flow logs delivered to a bucket of the stack, which aws-s3-kms-encryption judges",
 )
 passes(rule, "partner-aws-flow-log-to-s3")
+passes(  # a folder of the stack's bucket, as flow logs take it
+    rule,
+    "partner-aws-flow-log-to-s3",
+    {f"{FLOW_LOG}/logDestination": "arn:aws:s3:::polar-partner-logs-5e95427c/flow-logs/"},
+)
 fires(
     rule,
     "partner-aws-flow-log-to-s3",
