@@ -2465,7 +2465,32 @@ for rule, base, path, insecure, message in TEXT_BOOLEANS:
 
 # === Kinds the pack guards, through a provider it does not read ==================================
 
-BASELINES["native-bucket"] = Written(
+rule = "pack-reads-every-guarded-kind"
+AZURE_HOST = ("noaa20.yaml", "azure")
+KEYED_SETTINGS = {
+    "name": "func-noaa20",
+    "properties": {"AzureWebJobsStorage": "DefaultEndpointsProtocol=https;AccountKey=x"},
+}
+TEMPLATE_READ = "the resources themselves, declared one by one, not a template of them"
+
+
+def unread(
+    kind: str, name: str, inputs: dict[str, Any], why: str, judged: str, host: tuple[str, str] = ("noaa20.yaml", "aws")
+) -> str:
+    """A resource of `kind` the rules do not read: its baseline passes with its type accepted
+    (`acceptedUnread`), and fires, naming what the rules judge instead, once it is not."""
+    BASELINES[name] = Written(kind, name, inputs, why, host)
+    BASELINES[f"{name}-accepted"] = Derived(name, {"@config.acceptedUnread": [kind]}, "a team answering for it")
+    fires(
+        rule,
+        f"{name}-accepted",
+        {"@config.acceptedUnread": []},
+        f"{kind} is not read by the pack's rules of its kind, which judge {judged}",
+    )
+    return f"{name}-accepted"
+
+
+unread(
     "aws-native:s3:Bucket",
     "native-bucket",
     {
@@ -2475,84 +2500,58 @@ BASELINES["native-bucket"] = Written(
         ),
     },
     "groundlink declares its buckets with pulumi-aws",
+    "aws.s3.Bucket (or BucketV2) with its side resources",
 )
-BASELINES["native-bucket-accepted"] = Derived(
-    "native-bucket", {"@config.acceptedUnread": ["aws-native:s3:Bucket"]}, "a team answering for its own bucket"
-)
-BASELINES["classic-azure-account"] = Written(
+classic = unread(
     "azure:storage/account:Account",
     "classic-account",
     {"name": "glclassic", "accountTier": "Standard", "allowNestedItemsToBePublic": True},
     "groundlink declares its Azure resources with azure-native",
-    ("noaa20.yaml", "azure"),
+    "its azure-native counterpart (pulumi-azure-native)",
+    AZURE_HOST,
 )
-BASELINES["classic-azure-account-accepted"] = Derived(
-    "classic-azure-account",
-    {"@config.acceptedUnread": ["azure:storage/account:Account"]},
-    "a team answering for its own account",
+fires(  # another type accepted is not this one
+    rule,
+    classic,
+    {"@config.acceptedUnread": ["aws-native:s3:Bucket"]},
+    "azure:storage/account:Account is not read by the pack's rules of its kind, which judge its azure-native "
+    "counterpart (pulumi-azure-native)",
 )
+for kind, name, inputs in (
+    ("azure-native:resources:Deployment", "arm-deployment", {"properties": {"mode": "Incremental", "template": {}}}),
+    (
+        "azure:core/resourceGroupTemplateDeployment:ResourceGroupTemplateDeployment",
+        "classic-template",
+        {"deploymentMode": "Incremental", "templateContent": "{}"},
+    ),
+    (
+        "azure:management/groupTemplateDeployment:GroupTemplateDeployment",
+        "classic-group-template",
+        {"managementGroupId": "/providers/Microsoft.Management/managementGroups/ops", "templateContent": "{}"},
+    ),
+):
+    unread(kind, name, inputs, "groundlink deploys no template", TEMPLATE_READ, AZURE_HOST)
+for kind, name in (
+    ("azure-native:web:WebAppApplicationSettings", "app-settings"),
+    ("azure-native:web/v20240401:WebAppApplicationSettings", "app-settings-versioned"),  # a versioned module
+):
+    unread(
+        kind,
+        name,
+        KEYED_SETTINGS,
+        "groundlink writes the app's settings in its siteConfig",
+        "the app's own siteConfig.appSettings, which it replaces",
+        AZURE_HOST,
+    )
 BASELINES["native-ground-station-config"] = Written(
     "aws-native:groundstation:Config",
     "tracking",
     {"name": "tracking", "configData": {"trackingConfig": {"autotrack": "PREFERRED"}}},
     "a kind only aws-native has, which the pack reads there",
 )
-rule = "pack-reads-every-guarded-kind"
-fires(
-    rule,
-    "native-bucket-accepted",
-    {"@config.acceptedUnread": []},
-    "aws-native:s3:Bucket is not read by the pack's rules of its kind, which judge aws.s3.Bucket (or BucketV2) with "
-    "its side resources",
-)
-fires(
-    rule,
-    "classic-azure-account-accepted",
-    {"@config.acceptedUnread": ["aws-native:s3:Bucket"]},  # another type accepted, not this one
-    "azure:storage/account:Account is not read by the pack's rules of its kind, which judge its azure-native "
-    "counterpart (pulumi-azure-native)",
-)
 passes(rule, "native-ground-station-config")
 passes(rule, "raw-bucket")  # a pulumi-aws bucket, which the S3 rules read
 passes(rule, "storage-account")
-BASELINES["classic-template-accepted"] = Derived(
-    "classic-template",
-    {"@config.acceptedUnread": ["azure:core/resourceGroupTemplateDeployment:ResourceGroupTemplateDeployment"]},
-    "a team's own template",
-)
-BASELINES["classic-template"] = Written(
-    "azure:core/resourceGroupTemplateDeployment:ResourceGroupTemplateDeployment",
-    "classic-template",
-    {"deploymentMode": "Incremental", "templateContent": "{}"},
-    "groundlink deploys no template",
-    ("noaa20.yaml", "azure"),
-)
-BASELINES["classic-group-template"] = Written(
-    "azure:management/groupTemplateDeployment:GroupTemplateDeployment",
-    "group-template",
-    {"managementGroupId": "/providers/Microsoft.Management/managementGroups/ops", "templateContent": "{}"},
-    "groundlink deploys no template",
-    ("noaa20.yaml", "azure"),
-)
-BASELINES["classic-group-template-accepted"] = Derived(
-    "classic-group-template",
-    {"@config.acceptedUnread": ["azure:management/groupTemplateDeployment:GroupTemplateDeployment"]},
-    "a team's own template",
-)
-fires(
-    rule,
-    "classic-group-template-accepted",
-    {"@config.acceptedUnread": []},
-    "azure:management/groupTemplateDeployment:GroupTemplateDeployment is not read by the pack's rules of its kind, "
-    "which judge the resources themselves, declared one by one, not a template of them",
-)
-fires(
-    rule,
-    "classic-template-accepted",
-    {"@config.acceptedUnread": []},
-    "azure:core/resourceGroupTemplateDeployment:ResourceGroupTemplateDeployment is not read by the pack's rules of "
-    "its kind, which judge the resources themselves, declared one by one, not a template of them",
-)
 # an azure-native generic resource of a guarded namespace: a storage account by another door
 BASELINES["generic-resource"] = Written(
     "azure-native:resources:Resource",
@@ -2564,7 +2563,7 @@ BASELINES["generic-resource"] = Written(
         "properties": {"allowBlobPublicAccess": True, "minimumTlsVersion": "TLS1_0"},
     },
     "groundlink declares its Azure resources typed",
-    ("noaa20.yaml", "azure"),
+    AZURE_HOST,
 )
 passes(rule, "generic-resource")  # a namespace no rule guards
 fires(
@@ -2573,59 +2572,4 @@ fires(
     {"resourceProviderNamespace": "Microsoft.Storage"},
     "azure-native:resources:Resource is not read by the pack's rules of its kind, which judge the azure-native "
     "resource of its type (Microsoft.Storage/accounts)",
-)
-BASELINES["arm-deployment-accepted"] = Derived(
-    "arm-deployment", {"@config.acceptedUnread": ["azure-native:resources:Deployment"]}, "a team's own template"
-)
-BASELINES["arm-deployment"] = Written(
-    "azure-native:resources:Deployment",
-    "template",
-    {"properties": {"mode": "Incremental", "template": {"resources": []}}},
-    "groundlink deploys no template",
-    ("noaa20.yaml", "azure"),
-)
-fires(
-    rule,
-    "arm-deployment-accepted",
-    {"@config.acceptedUnread": []},
-    "azure-native:resources:Deployment is not read by the pack's rules of its kind, which judge the resources "
-    "themselves, declared one by one, not a template of them",
-)
-BASELINES["app-settings-accepted"] = Derived(
-    "app-settings",
-    {"@config.acceptedUnread": ["azure-native:web:WebAppApplicationSettings"]},
-    "a team answering for its app's settings",
-)
-BASELINES["app-settings-versioned-accepted"] = Derived(
-    "app-settings-versioned",
-    {"@config.acceptedUnread": ["azure-native:web/v20240401:WebAppApplicationSettings"]},
-    "a team answering for its app's settings, in a versioned module",
-)
-BASELINES["app-settings-versioned"] = Written(
-    "azure-native:web/v20240401:WebAppApplicationSettings",
-    "settings-versioned",
-    {"name": "func-noaa20", "properties": {"AzureWebJobsStorage": "DefaultEndpointsProtocol=https;AccountKey=x"}},
-    "groundlink writes the app's settings in its siteConfig",
-    ("noaa20.yaml", "azure"),
-)
-fires(  # a versioned module is the same kind
-    rule,
-    "app-settings-versioned-accepted",
-    {"@config.acceptedUnread": []},
-    "azure-native:web/v20240401:WebAppApplicationSettings is not read by the pack's rules of its kind, which judge "
-    "the app's own siteConfig.appSettings, which it replaces",
-)
-BASELINES["app-settings"] = Written(
-    "azure-native:web:WebAppApplicationSettings",
-    "settings",
-    {"name": "func-noaa20", "properties": {"AzureWebJobsStorage": "DefaultEndpointsProtocol=https;AccountKey=x"}},
-    "groundlink writes the app's settings in its siteConfig",
-    ("noaa20.yaml", "azure"),
-)
-fires(
-    rule,
-    "app-settings-accepted",
-    {"@config.acceptedUnread": []},
-    "azure-native:web:WebAppApplicationSettings is not read by the pack's rules of its kind, which judge the app's "
-    "own siteConfig.appSettings, which it replaces",
 )
