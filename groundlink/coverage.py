@@ -267,10 +267,7 @@ def propagation_failure(satrec: Satrec, window: Window) -> str | None:
         return None
     first = int(failed[np.argmin(minutes[failed])])
     code = int(errors[first])
-    (
-        at_epoch_errors,
-        at_epoch,
-    ) = _propagated(satrec, window, np.zeros(1))
+    at_epoch_errors, at_epoch = _propagated(satrec, window, np.zeros(1))
     if at_epoch_errors[0] != 0 or not np.isfinite(at_epoch).all():
         when = "at its epoch"  # its elements themselves: no time of the window is propagated
         code = int(at_epoch_errors[0])
