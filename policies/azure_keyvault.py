@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import tokens as T
-from .props import UNKNOWN, admits_every_address, as_list, get, is_false, is_true
+from .props import UNKNOWN, as_list, azure_firewall_problem, get, is_false, is_true
 from .registry import resource_rule
 from .tokens import is_type
 
@@ -71,16 +71,11 @@ def rbac(args: Any, report: Any) -> None:
     "properties.public_network_access='Disabled' with a private endpoint.",
 )
 def network(args: Any, report: Any) -> None:
-    action = get(args.props, "properties", "networkAcls", "defaultAction")
-    public = get(args.props, "properties", "publicNetworkAccess")
-    if UNKNOWN in (action, public) or str(public).lower() == "disabled":
-        return
-    if str(action).lower() != "deny":  # ARM compares the action without regard to case
-        report(f"network default action is {action or 'Allow (unset)'}")
-        return
-    ranges = [get(rule, "value") for rule in as_list(get(args.props, "properties", "networkAcls", "ipRules"))]
-    if admits_every_address([r for r in ranges if r is not UNKNOWN]):  # a range not known yet only widens it
-        report("network rules admit every internet address (ipRules), whatever the default action")
+    problem = azure_firewall_problem(
+        get(args.props, "properties", "networkAcls"), get(args.props, "properties", "publicNetworkAccess"), "value"
+    )
+    if problem:
+        report(problem)
 
 
 @resource_rule(

@@ -9,7 +9,7 @@ from typing import Any
 
 from . import tokens as T
 from .joins import of_type, second_writers, sides
-from .props import UNKNOWN, admits_every_address, as_list, get, is_false, is_true, missing, tls_at_least
+from .props import UNKNOWN, as_list, azure_firewall_problem, get, is_false, is_true, missing, tls_at_least
 from .registry import resource_rule, stack_rule
 from .tokens import is_type
 
@@ -100,16 +100,11 @@ def infrastructure_encryption(args: Any, report: Any) -> None:
     "private endpoint), or public_network_access='Disabled'.",
 )
 def default_deny(args: Any, report: Any) -> None:
-    action = get(args.props, "networkRuleSet", "defaultAction")
-    public = get(args.props, "publicNetworkAccess")
-    if UNKNOWN in (action, public) or str(public).lower() == "disabled":
-        return
-    if str(action).lower() != "deny":
-        report(f"network default action is {action or 'Allow (unset)'}")
-        return
-    ranges = [get(rule, "iPAddressOrRange") for rule in as_list(get(args.props, "networkRuleSet", "ipRules"))]
-    if admits_every_address([r for r in ranges if r is not UNKNOWN]):  # a range not known yet only widens it
-        report("network rules admit every internet address (ipRules), whatever the default action")
+    problem = azure_firewall_problem(
+        get(args.props, "networkRuleSet"), get(args.props, "publicNetworkAccess"), "iPAddressOrRange"
+    )
+    if problem:
+        report(problem)
 
 
 @_account(

@@ -304,6 +304,22 @@ def admits_every_address(values: Any) -> bool:
     return False
 
 
+def azure_firewall_problem(rules: Any, public: Any, range_key: str) -> str | None:
+    """What lets the internet through an Azure firewall (a vault's `networkAcls`, an account's
+    `networkRuleSet`), or None: a default action other than Deny (ARM reads it in any case), or
+    Deny with ip rules that admit every address. Not judged while the action or the public access
+    is unknown; a rule not known yet only widens what the known ones admit."""
+    action = get(rules, "defaultAction")
+    if UNKNOWN in (action, public) or str(public).lower() == "disabled":
+        return None
+    if str(action).lower() != "deny":
+        return f"network default action is {action or 'Allow (unset)'}"
+    ranges = [get(rule, range_key) for rule in as_list(get(rules, "ipRules"))]
+    if admits_every_address([r for r in ranges if r is not UNKNOWN]):
+        return "network rules admit every internet address (ipRules), whatever the default action"
+    return None
+
+
 def wildcard_actions(actions: Any) -> list[str]:
     """The actions that match every action, or every action of a service: the action part all
     wildcards with a `*` in it ('*', 'iam:*', and as IAM matches them 'iam:?*' and '?*', `?` being
