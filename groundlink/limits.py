@@ -203,6 +203,25 @@ AZURE_GZRS_LOCATIONS: frozenset[str] = frozenset(
      "switzerlandnorth", "uksouth", "westeurope", "uaenorth", "canadacentral", "centralus", "eastus",
      "eastus2", "southcentralus", "westus2", "westus3", "brazilsouth"}
 )  # fmt: skip
+# Where a GZRS / RA-GZRS account keeps its second copy: the location's secondary in Microsoft's
+# region pairs (Microsoft Learn, "Azure region pairs and nonpaired regions",
+# https://learn.microsoft.com/azure/reliability/cross-region-replication-azure, read 2026-12-05;
+# docs/facts.md §9). The
+# pairs are one-way in two places: Brazil South's secondary is South Central US, whose own is North
+# Central US. ARM reports it as the account's `secondaryLocation`.
+AZURE_PAIRED_LOCATION: dict[str, str] = {
+    "australiaeast": "australiasoutheast", "brazilsouth": "southcentralus", "canadacentral": "canadaeast",
+    "centralindia": "southindia", "centralus": "eastus2", "eastasia": "southeastasia", "eastus": "westus",
+    "eastus2": "centralus", "francecentral": "francesouth", "germanywestcentral": "germanynorth",
+    "japaneast": "japanwest", "koreacentral": "koreasouth", "northeurope": "westeurope",
+    "norwayeast": "norwaywest", "southafricanorth": "southafricawest", "southcentralus": "northcentralus",
+    "southeastasia": "eastasia", "swedencentral": "swedensouth", "switzerlandnorth": "switzerlandwest",
+    "uaenorth": "uaecentral", "uksouth": "ukwest", "westeurope": "northeurope", "westus2": "westcentralus",
+    "westus3": "eastus",
+}  # fmt: skip
+# The locations whose pair lies in another geography: "Brazil South is unique because it's paired
+# with a region outside of its geography" (the same page).
+AZURE_PAIR_OUTSIDE_GEOGRAPHY: dict[str, str] = {"brazilsouth": "Brazil"}
 # groundlink deploys to the Azure public cloud only: pulumi_azure_native's provider `environment`
 # (public, usgovernment or china) is left at its default, public, and public-cloud host names are
 # written into the program (privatelink.blob.core.windows.net, *.servicebus.windows.net). The

@@ -297,3 +297,51 @@ def test_the_account_admits_the_synapse_workspace_as_a_resource_instance(changes
     assert len(found) == int(workspace)
     assert rules == [{"resourceId": w.id, "tenantId": TENANT_ID} for w in found]
     assert all(w.id.endswith(f"/providers/Microsoft.Synapse/workspaces/{w.inputs['workspaceName']}") for w in found)
+
+
+GEO = {"storage.redundancy": "geo", "clouds.aws.replica_region": "us-east-2"}
+
+
+@pytest.mark.parametrize(
+    ("changes", "secondary"),
+    [
+        ({}, None),  # ZRS keeps no second copy in another region
+        (GEO, "westcentralus"),  # westus2's pair
+        ({**GEO, "storage.geo_read_access": True, "clouds.azure.location": "westeurope"}, "northeurope"),
+    ],
+)
+def test_a_geo_redundant_account_reports_the_paired_region_as_its_secondary(changes, secondary):
+    """ARM reports a geo-redundant account's `secondaryLocation`, the location's pair, and the
+    storage component's `replica_region` is that output: offline it was never set, so a geo
+    stack's Azure storage had no replica region where AWS's had one."""
+    account = one(variant_plan("azure", changes), "storage:StorageAccount")
+    assert account.outputs.get("secondaryLocation") == secondary
+
+
+def test_every_geo_location_has_a_paired_region_of_its_own():
+    from groundlink import limits
+
+    assert set(limits.AZURE_PAIRED_LOCATION) == limits.AZURE_GZRS_LOCATIONS
+    assert all(pair != location for location, pair in limits.AZURE_PAIRED_LOCATION.items())
+    assert set(limits.AZURE_PAIR_OUTSIDE_GEOGRAPHY) <= limits.AZURE_GZRS_LOCATIONS
+
+
+@pytest.mark.parametrize(
+    ("changes", "warned"),
+    [
+        ({**GEO, "clouds.azure.location": "brazilsouth"}, True),
+        ({"clouds.azure.location": "brazilsouth"}, False),  # ZRS: every copy stays in Brazil South
+        (GEO, False),  # westus2's pair, westcentralus, is in the United States too
+    ],
+)
+def test_a_second_copy_outside_the_locations_geography_is_warned_of(changes, warned):
+    """GZRS copies to the location's pair, which the spec does not name: Brazil South's is South
+    Central US, so a mission that must keep its data in Brazil is told before it deploys."""
+    warnings = variant_plan("azure", changes).warnings
+    expected = (
+        "storage.redundancy: geo: GZRS keeps the second copy of every store in brazilsouth's paired region, "
+        'southcentralus, outside Brazil (Microsoft Learn, "Azure region pairs and nonpaired regions"): where the '
+        "data must stay in Brazil, use storage.redundancy: zone"
+    )
+    assert (expected in warnings) is warned
+    assert warned or not any("paired region" in w for w in warnings)

@@ -19,7 +19,7 @@ import pulumi_azure_native as azure
 
 from groundlink.blueprint import Lifecycle, MissionInputs, StorageInputs
 from groundlink.blueprint.tiering import deleted_kept_days
-from groundlink.limits import AZURE_STORAGE_ACCOUNT_TAGS_MAX
+from groundlink.limits import AZURE_PAIR_OUTSIDE_GEOGRAPHY, AZURE_PAIRED_LOCATION, AZURE_STORAGE_ACCOUNT_TAGS_MAX
 
 from ..base import MissionComponent
 from .iam import user_assigned
@@ -143,6 +143,17 @@ def storage_sku(redundancy: str, geo_read_access: bool) -> str:
     return azure.storage.SkuName.STANDARD_ZRS
 
 
+def pair_outside_geography(location: str) -> str:
+    """The warning for a location whose paired region, where GZRS keeps its second copy, lies in
+    another geography: AWS replicates to the region the spec names, Azure to a pair it does not."""
+    return (
+        f"storage.redundancy: geo: GZRS keeps the second copy of every store in {location}'s paired region, "
+        f"{AZURE_PAIRED_LOCATION[location]}, outside {AZURE_PAIR_OUTSIDE_GEOGRAPHY[location]} (Microsoft Learn, "
+        '"Azure region pairs and nonpaired regions"): where the data must stay in '
+        f"{AZURE_PAIR_OUTSIDE_GEOGRAPHY[location]}, use storage.redundancy: zone"
+    )
+
+
 class AzureStorage(MissionComponent):
     """The mission's stores on Azure: one hardened ADLS Gen2 account, because Synapse, Capture and
     partner deliveries all want one hierarchical namespace; the raw container is always the
@@ -250,6 +261,8 @@ class AzureStorage(MissionComponent):
             self.realize(self.account, "security.cmk")
         if inputs.redundancy == "geo":  # GZRS / RA-GZRS: three more copies in the paired region
             self.realize(self.account, "storage.geo_redundancy")
+            if mission.region in AZURE_PAIR_OUTSIDE_GEOGRAPHY:
+                self.warn(pair_outside_geography(mission.region))
         if inputs.archive_gap:  # the lifecycle keeps archive-aged data in Cold (groundlink.blueprint.tiering)
             self.warn(inputs.archive_gap)
         if private and inputs.landing:

@@ -11,6 +11,7 @@ from typing import Any
 
 from pulumi.runtime import MockResourceArgs
 
+from ..limits import AZURE_PAIRED_LOCATION
 from .mockids import SUBSCRIPTION_ID, TENANT_ID, _hex, _uuid
 
 # azure-native module -> resource provider namespace (the ones our stacks use; others are derived).
@@ -120,12 +121,20 @@ def _azure_id(args: MockResourceArgs, name: str) -> str:
 
 
 def _storage_account(args: MockResourceArgs, name: str) -> dict[str, Any]:
-    return {
+    computed: dict[str, Any] = {
         "primaryEndpoints": {
             "blob": f"https://{name}.blob.core.windows.net/",
             "dfs": f"https://{name}.dfs.core.windows.net/",
-        }
+        },
+        "primaryLocation": args.inputs.get("location"),
     }
+    # a geo-redundant account (GRS, GZRS and their read-access forms) reports where its second
+    # copy is: the location's pair; a locally or zone-redundant one has no secondary
+    sku = str((args.inputs.get("sku") or {}).get("name", "")).rpartition("_")[2]
+    secondary = AZURE_PAIRED_LOCATION.get(str(args.inputs.get("location", "")))
+    if sku in {"GRS", "RAGRS", "GZRS", "RAGZRS"} and secondary:
+        computed["secondaryLocation"] = secondary
+    return computed
 
 
 def _key_vault(args: MockResourceArgs, name: str) -> dict[str, Any]:
