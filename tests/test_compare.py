@@ -227,6 +227,36 @@ def test_an_override_no_line_uses_is_said_on_the_terminal_and_in_the_report(tmp_
     ]
 
 
+@pytest.mark.parametrize(
+    ("price_id", "where"),
+    [
+        # a partner mission's decision prices AWS Ground Station reserved against the partner
+        ("ground_station_reserved_narrowband_minute", "decision"),
+        # a zone mission's storage choice prices its geo alternative at S3's replication rate
+        ("s3_inter_region_transfer_gb", "choices"),
+    ],
+)
+def test_an_override_only_the_decision_or_the_choices_price_is_used_and_sourced(
+    tmp_path, monkeypatch, capsys, price_id, where
+):
+    """An override no cost line of the spec prices, but the report's decision or choices do, moved
+    their figures while the report called it unused and left its source and date out."""
+    monkeypatch.setattr(plan_runs, "run_plans", _fake_runs(spec="partner.yaml"))
+    prices = tmp_path / "prices.yaml"
+    prices.write_text(f"aws:\n  {price_id}: {{price: 3.5, source: contract GS-2026-17, date: 2026-06-01}}\n")
+    out = tmp_path / "out"
+    assert main(["compare", str(SPECS / "partner.yaml"), "--out", str(out), "--prices", str(prices)]) == 0
+    assert "Price overrides no cost line" not in capsys.readouterr().out
+    sources = (out / "report.md").read_text().split("## Price sources and dates")[1].split("\n## ")[0]
+    assert f"`aws.{price_id}` | $3.50" in sources and "contract GS-2026-17" in sources
+    assert "no cost line of this spec uses" not in sources
+    doc = json.loads((out / "compare.json").read_text())
+    assert next(p for p in doc["prices"] if p["priceId"] == f"aws.{price_id}")["used"] is True
+    assert price_id not in {x["priceId"] for x in doc["cost"]["clouds"]["aws"]["lines"]}  # no line of its own
+    if where == "decision":
+        assert doc["decision"]["groundStationMonthly"]["reserved"] is not None
+
+
 @pytest.mark.parametrize(("spec", "said"), [("noaa20.yaml", True), ("partner.yaml", False)])
 def test_the_synapse_lake_database_made_by_hand_is_said_under_the_parity_matrix(tmp_path, monkeypatch, spec, said):
     """The catalog realized on Azure by a Synapse workspace has no lake database until one is

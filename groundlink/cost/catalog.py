@@ -12,6 +12,9 @@ import datetime as _dt
 import difflib
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -120,7 +123,28 @@ class Catalog(BaseModel):
     origin: str = ""
 
     def entry(self, price_id: str) -> PriceEntry:
+        read = _READ.get()
+        if read is not None:
+            read.add((self.cloud, price_id))
         return self.prices[price_id]
+
+
+# The (cloud, price id) pairs read while `prices_read` is open; None outside it.
+_READ: ContextVar[set[tuple[str, str]] | None] = ContextVar("groundlink_prices_read", default=None)
+
+
+@contextmanager
+def prices_read() -> Iterator[set[tuple[str, str]]]:
+    """The catalog entries read inside the block, by (cloud, price id). A report's figures rest
+    on more prices than the spec's own cost lines: the choices price other configurations and
+    the decision prices AWS Ground Station for a partner mission, so an override only they read
+    still changes the report, and its source must be listed."""
+    read: set[tuple[str, str]] = set()
+    token = _READ.set(read)
+    try:
+        yield read
+    finally:
+        _READ.reset(token)
 
 
 class Override(BaseModel):

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from ..blueprint import LAYERS, Blueprint
 from ..cost import PROJECTION_MONTHS, Assumptions, CostEstimate, Total
 from ..cost.alternatives import CHOICE_FIELDS, Alternative, alternatives
+from ..cost.catalog import prices_read
 from ..cost.choices import durability_choices
 from ..cost.decision import decision
 from ..cost.model import total
@@ -146,8 +147,12 @@ def cost_json(estimate: CostEstimate, budget_usd: float, spec: Any) -> dict[str,
     }
 
 
-def _prices_json(estimate: CostEstimate) -> list[dict[str, Any]]:
+def _prices_json(estimate: CostEstimate, read: set[tuple[str, str]]) -> list[dict[str, Any]]:
+    """Every catalog entry; `used` where a figure of the report rests on it: a cost line of the
+    spec, or a known price the choices or the decision read (an unknown one they read is priced
+    by no figure: an entry they only looked at to choose another)."""
     used = {(cloud, x.price_id) for cloud, cc in estimate.clouds.items() for x in cc.lines}
+    used |= {(cloud, price_id) for cloud, price_id in read if estimate.catalogs[cloud].entry(price_id).known}
     out = []
     for cloud, catalog in estimate.catalogs.items():
         for price_id, e in catalog.prices.items():
@@ -223,6 +228,14 @@ def build_document(
             "gaps": dict(p.gaps),
         }
     failures = list(matrix.failures)
+    with prices_read() as read:  # what the choices and the decision price, beyond the spec's own lines
+        decided = decision(
+            blueprint,
+            estimate,
+            Assumptions(object_size_mb=estimate.usage.object_size_mb),
+            {cloud: run.plan for cloud, run in runs.items()},
+        )
+        cost = cost_json(estimate, spec.budget.monthly_usd, spec)
     return {
         "formatVersion": FORMAT_VERSION,
         "generatedAt": generated_at,
@@ -235,14 +248,9 @@ def build_document(
         "clouds": clouds,
         "groundSegment": _ground_json(blueprint),
         "parity": matrix.to_json(),
-        "decision": decision(
-            blueprint,
-            estimate,
-            Assumptions(object_size_mb=estimate.usage.object_size_mb),
-            {cloud: run.plan for cloud, run in runs.items()},
-        ),
-        "cost": cost_json(estimate, spec.budget.monthly_usd, spec),
-        "prices": _prices_json(estimate),
+        "decision": decided,
+        "cost": cost,
+        "prices": _prices_json(estimate, read),
         "coverage": coverage,
         "policy": policy,
     }
