@@ -25,10 +25,8 @@ EXAMPLE_LEAD = "For example, `specs/aqua-legacy.yaml` with a price file"
 # `<...>` is the run's text; DIR and OLD are the command's arguments.
 PLACEHOLDER = re.compile(r"<[^<>]+>|\bDIR\b|\bOLD\b")
 TABLE_CHARACTERS = set("┏┃┡│└━┗┳╇┻┷┯")
-# A reserved Ground Station price: a partner mission uses no Ground Station minutes.
-UNUSED_PRICES = (
-    "aws:\n  ground_station_reserved_narrowband_minute: {price: 3.5, source: contract, date: '2026-06-01'}\n"
-)
+# The LRS reference price: the mission's account is ZRS, and no choice prices LRS.
+UNUSED_PRICES = "azure:\n  blob_hot_gb_month: {price: 0.001, source: contract, date: '2026-06-01'}\n"
 
 
 def _block_after(lead: str) -> list[str]:
