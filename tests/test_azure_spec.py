@@ -16,13 +16,20 @@ def _errors(tmp_path, changes, base="aqua-legacy.yaml"):
     return "\n".join(caught.value.lines)
 
 
-def test_aqua_legacy_spec_is_valid_and_illustrative():
+def test_aqua_legacy_spec_is_valid_and_its_elements_are_sourced():
+    """The spec's element set was made up (round angles, epoch 2025-01-01.5), and the report
+    gave its coverage as an estimate: it is now a Space-Track set of Aqua from before the
+    estate it describes was retired, named with its source and epoch."""
     spec = load_spec(SPECS / "aqua-legacy.yaml")
     [aqua] = spec.satellites
     assert (aqua.norad_id, aqua.downlinks[0].center_frequency_mhz, aqua.downlinks[0].bandwidth_mhz) == (27424, 8160, 15)
     assert spec.ground_segment.provider == "partner"  # AWS stopped supporting Aqua on 2024-11-30
-    text = (SPECS / "aqua-legacy.yaml").read_text().lower()
-    assert "illustrative" in text and "not an operational element set" in text
+    assert aqua.tle is not None
+    line1, line2 = aqua.tle
+    assert line1[18:32] == "24298.85751029"  # 2024-10-24 20:34:48.889 UTC, as the comment says
+    assert line2[8:16].strip() == "98.3457" and line2[52:63] == "14.60134861"
+    text = (SPECS / "aqua-legacy.yaml").read_text()
+    assert "epoch 2024-10-24" in text and "Space-Track" in text and "element set" in text
 
 
 @pytest.mark.parametrize(
