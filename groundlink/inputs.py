@@ -493,6 +493,10 @@ def check_bounds(text: str, source: str) -> None:
 # What YAML allows in a stream (YAML 1.1 "c-printable", as PyYAML's and libyaml's readers check
 # it): anything else is refused before any token is read.
 _NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# The line breaks of YAML 1.1 beyond CR and LF (NEL, LS, PS), which PyYAML's reader takes: a
+# YAML 1.2 editor reads them as text, `grep -n` as no line, so a value holding one was cut into
+# two lines, or became a space, where the author saw one line. Refused, as a character is.
+_YAML_11_LINE_BREAK = re.compile("[\x85\u2028\u2029]")
 TAB_HINT = "YAML indentation must use spaces, not tabs"
 # An alias as YAML writes it: `*` and the anchor's name, up to a space or a flow indicator.
 _ALIAS = re.compile(r"\*([^\s,\[\]{}]+)")
@@ -572,14 +576,31 @@ def _reader_message(exc: yaml.reader.ReaderError, source: str, text: str) -> str
     found = _NOT_PRINTABLE.search(text)
     if found is None:  # the reader and this check disagree: the reader's reason, without its offsets
         return f"{source}: {exc.reason}"
+    return _character_message(found, source, text, "is not allowed in YAML")
+
+
+def refuse_yaml_11_line_breaks(text: str, source: str) -> None:
+    """InputError (one line) for a NEL, LS or PS anywhere in `text` (see _YAML_11_LINE_BREAK)."""
+    found = _YAML_11_LINE_BREAK.search(text)
+    if found is not None:
+        raise InputError(
+            _character_message(found, source, text, "is a line break to this reader and text to YAML 1.2 editors")
+        )
+
+
+def _character_message(found: re.Match[str], source: str, text: str, why: str) -> str:
+    """The one line naming the character `found` holds: what it is, `why` it is refused, where
+    (line and column as editors count them, by LF) and the field holding it, and the fix."""
     char = found.group()
     line = text.count("\n", 0, found.start())
     column = found.start() - (text.rfind("\n", 0, found.start()) + 1)
     if line == 0 and text.startswith("\ufeff"):  # a byte-order mark is no column, as YAML counts them
         column -= 1
     kind = "control character" if unicodedata.category(char) == "Cc" else "character"
-    message = f"{kind} U+{ord(char):04X} is not allowed in YAML; remove it"
-    placeholder = text[: found.start()] + "_" + _NOT_PRINTABLE.sub("_", text[found.end() :])
+    message = f"{kind} U+{ord(char):04X} {why}; remove it"
+    # the text around it without it, nor any other refused character, to find the field holding it
+    rest = _YAML_11_LINE_BREAK.sub("_", _NOT_PRINTABLE.sub("_", text[found.end() :]))
+    placeholder = _YAML_11_LINE_BREAK.sub("_", text[: found.start()]) + "_" + rest
     return _located(source, _path_at(placeholder, line, column), message, _Mark(line, column))
 
 
@@ -859,6 +880,7 @@ def _unique_key_loader() -> type[yaml.SafeLoader]:
 
 def load_yaml(text: str, source: str) -> Document:
     """Parse one YAML document within the bounds above; InputError (one line) on any failure."""
+    refuse_yaml_11_line_breaks(text, source)
     check_bounds(text, source)
     loader = _unique_key_loader()(text)
     root = None

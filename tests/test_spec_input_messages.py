@@ -166,6 +166,31 @@ def test_a_character_yaml_refuses_is_one_line_with_its_field_line_and_column(
     )
 
 
+@pytest.mark.parametrize(
+    ("line", "path", "what", "column"),
+    [
+        # unquoted, YAML 1.1 broke the value in two: "could not find expected ':'" two lines on
+        ("    cost-center: eo\x85ground\n", "mission.tags.cost-center", "control character U+0085", 20),
+        # quoted, the value became "eo ground", accepted without a word
+        ('    cost-center: "eo\u2028ground"\n', "mission.tags.cost-center", "character U+2028", 21),
+        # in a comment, the rest of the comment became a line of its own, refused as YAML; a
+        # comment is in no field, so the line and column lead
+        ("    cost-center: eo-ground  # a \u2029 comment\n", None, "character U+2029", 33),
+    ],
+    ids=["nel", "ls-quoted", "ps-in-a-comment"],
+)  # fmt: skip
+def test_a_line_break_only_yaml_1_1_has_is_one_line_with_its_field_line_and_column(validate, line, path, what, column):
+    """NEL, LS and PS are line breaks to YAML 1.1, which the reader follows, and text to the
+    YAML 1.2 an editor reads and to `grep -n`: what the author saw as one line was read as two."""
+    text = edited(TAG, line)
+    at, why = (
+        f"line {line_of(text, 'cost-center')}, column {column}",
+        "is a line break to this reader and text to YAML 1.2 editors",
+    )
+    expected = f"{path}: {what} {why}; remove it ({at})" if path else f"{at}: {what} {why}; remove it"
+    assert validate(text) == (2, "", f"spec.yaml: {expected}\n")
+
+
 def test_a_control_character_before_any_field_is_named_by_line_and_column(validate):
     assert validate("\x00" + NOAA20) == (
         2,
