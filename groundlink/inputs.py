@@ -498,6 +498,8 @@ _NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd
 # two lines, or became a space, where the author saw one line. Refused, as a character is.
 _YAML_11_LINE_BREAK = re.compile("[\x85\u2028\u2029]")
 TAB_HINT = "YAML indentation must use spaces, not tabs"
+# PyYAML's problem for a tag no constructor takes (`!custom`, `!!python/object:...`).
+_UNKNOWN_TAG = re.compile(r"could not determine a constructor for the tag '([^']*)'")
 # An alias as YAML writes it: `*` and the anchor's name, up to a space or a flow indicator.
 _ALIAS = re.compile(r"\*([^\s,\[\]{}]+)")
 
@@ -514,6 +516,15 @@ def _yaml_message(exc: yaml.YAMLError, source: str, text: str) -> str:
     )
     if recursive and (at := getattr(exc, "problem_mark", None)) is not None:  # `a: &a {b: *a}`
         message = "holds itself (an alias inside it names its anchor); a mapping cannot hold itself"
+        return _located(source, _path_at(text, at.line, at.column), message, at)
+    unknown_tag = _UNKNOWN_TAG.match(str(getattr(exc, "problem", "")))
+    if isinstance(exc, yaml.constructor.ConstructorError) and unknown_tag and exc.problem_mark is not None:
+        # `owner: !custom x`: PyYAML names the tag, neither the field nor what is allowed
+        at, tag = exc.problem_mark, unknown_tag.group(1).replace("tag:yaml.org,2002:", "!!")
+        message = (
+            f"the tag {tag} is not allowed; allowed: untagged text, numbers, booleans, lists and mappings "
+            "(YAML's core tags: !!str, !!int, !!float, !!bool, !!null, !!seq, !!map)"
+        )
         return _located(source, _path_at(text, at.line, at.column), message, at)
     if not isinstance(exc, yaml.MarkedYAMLError):
         return f"{source}: {(str(exc).splitlines() or ['invalid YAML'])[0]}"

@@ -191,6 +191,28 @@ def test_a_line_break_only_yaml_1_1_has_is_one_line_with_its_field_line_and_colu
     assert validate(text) == (2, "", f"spec.yaml: {expected}\n")
 
 
+@pytest.mark.parametrize(
+    ("line", "path", "tag", "column"),
+    [
+        ("    cost-center: !custom eo-ground\n", "mission.tags.cost-center", "!custom", 18),
+        ("    cost-center: !!python/object:os.system x\n", "mission.tags.cost-center", "!!python/object:os.system", 18),
+        ("    !weird cost-center: eo-ground\n", "mission.tags", "!weird", 5),  # on a key: the mapping
+    ],
+    ids=["local", "python", "on-a-key"],
+)  # fmt: skip
+def test_a_tag_yaml_cannot_construct_names_its_field_and_what_is_allowed(validate, line, path, tag, column):
+    """PyYAML's "could not determine a constructor for the tag" named neither the field nor what
+    a spec may hold."""
+    text = edited(TAG, line)
+    assert validate(text) == (
+        2,
+        "",
+        f"spec.yaml: {path}: the tag {tag} is not allowed; allowed: untagged text, numbers, booleans, lists and "
+        "mappings (YAML's core tags: !!str, !!int, !!float, !!bool, !!null, !!seq, !!map) "
+        f"(line {line_of(text, 'cost-center')}, column {column})\n",
+    )
+
+
 def test_a_control_character_before_any_field_is_named_by_line_and_column(validate):
     assert validate("\x00" + NOAA20) == (
         2,
