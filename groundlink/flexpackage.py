@@ -110,22 +110,41 @@ def write_package(files: dict[str, tuple[bytes, int]], out: Path, limit: int = F
 
 def main(argv: Sequence[str] | None = None) -> int:
     from .errors import UsageError
-    from .inputs import one_line
-    from .outputs import check_file_target, file_location, output_path, writing
-    from .spec import SpecError, load_spec
+    from .inputs import InputError, one_line
+    from .path_args import FILE, SPEC, PathArg, prepared, refuse_overwriting
 
     parser = argparse.ArgumentParser(prog="python -m groundlink.flexpackage", description=__doc__)
     parser.add_argument("spec", help="the mission spec whose Azure processor the package is for")
     parser.add_argument("--out", default=str(ARTIFACTS_DIR / PACKAGE_BLOB), help="where to write it")
     args = parser.parse_args(argv)
     try:
-        spec = load_spec(Path(args.spec))
+        # the checks every groundlink command makes of its paths: an empty one, an output that is
+        # the spec (the package was written over it), a spec given as a pipe read once
+        with prepared(args, (PathArg("spec", SPEC), PathArg("--out", FILE))):
+            refuse_overwriting(Path(args.out), "--out", [("the dependency archive", str(BUNDLES["azure"].path))])
+            return _build(args.spec, args.out)
+    except InputError as error:
+        print(one_line(str(error)), file=sys.stderr)
+        return 2
+    except UsageError as error:
+        print(f"groundlink: {one_line(str(error))}", file=sys.stderr)
+        return 2
+
+
+def _build(spec_path: str, out_given: str) -> int:
+    from .errors import UsageError
+    from .inputs import one_line
+    from .outputs import check_file_target, file_location, output_path, writing
+    from .spec import SpecError, load_spec
+
+    try:
+        spec = load_spec(Path(spec_path))
     except SpecError as error:
         print("\n".join(error.lines), file=sys.stderr)
         return 2
     if not (spec.processing.enabled and spec.processing.mode == "function"):
         print(
-            f"{args.spec}: processing.mode: the Flex package is for mode function with processing.enabled: true "
+            f"{spec_path}: processing.mode: the Flex package is for mode function with processing.enabled: true "
             f"(this spec: enabled {str(spec.processing.enabled).lower()}, mode {spec.processing.mode})",
             file=sys.stderr,
         )
@@ -135,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(problem, file=sys.stderr)
         return 2
     try:
-        out = output_path(args.out, "--out")
+        out = output_path(out_given, "--out")
         check_file_target(out, "--out", streams=False)  # before the package is built
         with writing(out, "--out"):
             digest = write_package(entries(spec.processing.timeout_seconds, BUNDLES["azure"].path), file_location(out))

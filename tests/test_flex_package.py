@@ -214,3 +214,26 @@ def test_a_write_failing_mid_package_is_one_line_and_leaves_no_partial_file(tmp_
     assert flexpackage.main([str(SPECS / "noaa20.yaml"), "--out", str(out)]) == 2
     assert capsys.readouterr().err == f"--out {out}: cannot write (No space left on device)\n"
     assert not (tmp_path / "new").exists()
+
+
+@pytest.mark.parametrize("what", ["the spec", "the dependency archive", "empty"])
+def test_an_out_that_is_an_input_or_empty_is_refused_before_anything_is_written(
+    tmp_path, monkeypatch, capsys, what
+) -> None:
+    """`--out SPEC` wrote the package over the spec (exit 0), as `plan --json SPEC` is refused;
+    the archive of wheels the package is built from, likewise; `--out ''` named the directory."""
+    monkeypatch.chdir(tmp_path)
+    _wheels(tmp_path)
+    monkeypatch.setattr(flexpackage, "entries", lambda *a: pytest.fail("built although --out is refused"))
+    spec = tmp_path / "noaa20.yaml"
+    spec.write_bytes((SPECS / "noaa20.yaml").read_bytes())
+    archive = str(flexpackage.BUNDLES["azure"].path)
+    out = {"the spec": str(spec), "the dependency archive": archive, "empty": ""}[what]
+    before = {p: p.read_bytes() for p in (spec, Path(archive))}
+    assert flexpackage.main([str(spec), "--out", out]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    if what == "empty":
+        assert line == "groundlink: --out: an empty path; give a file path"
+    else:
+        assert line == f"groundlink: --out {out}: is {what} ({out}); writing it would lose that input; choose another file"
+    assert {p: p.read_bytes() for p in before} == before
