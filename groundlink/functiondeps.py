@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .outputs import keep_mode
 from .runtime.package import AZURE_REQUIREMENTS, PROCESSOR_REQUIREMENTS, pinned
 
 # Relative to the project directory, where `make` and the Pulumi CLI run.
@@ -143,6 +144,7 @@ def write_entries(
                 out.writestr(entry, content)
         if fits is not None:
             fits(partial.stat().st_size)
+        keep_mode(partial, archive)
         partial.replace(archive)
     except BaseException:  # refused, or a write that failed (a full disk): no partial file stays
         partial.unlink(missing_ok=True)

@@ -32,6 +32,7 @@ from .errors import UsageError
 from .processing.errors import file_kind
 
 PROBE_PREFIX = ".groundlink-probe-"
+MOUNT_TABLE = Path("/proc/self/mountinfo")  # the kernel's table of this process's mounts (proc(5))
 
 
 def reason(exc: OSError) -> str:
@@ -148,13 +149,46 @@ def write_text(path: Path, text: str) -> None:
     try:
         with open(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(name, 0o666 & ~mask)  # as an ordinary write would create it, not mkstemp's 0600
+        keep_mode(Path(name), target)
         Path(name).replace(target)
     except BaseException:
         Path(name).unlink(missing_ok=True)
         raise
+
+
+def keep_mode(replacement: Path, replaced: Path, new: int = 0o666) -> None:
+    """Give `replacement`, about to be renamed over `replaced`, the permission bits `replaced`
+    has, as a write into an existing file keeps them: a plan or a report the user had made
+    private (0600, 0700) became readable by everyone when it was replaced. Where nothing is
+    replaced, `new` less the umask, as an ordinary write creates it (not mkstemp's 0600)."""
+    try:
+        mode = stat.S_IMODE(os.stat(replaced).st_mode)
+    except FileNotFoundError:
+        mask = os.umask(0)
+        os.umask(mask)
+        mode = new & ~mask
+    os.chmod(replacement, mode)
+
+
+def is_mount_point(path: Path) -> bool:
+    """Something is mounted at `path` (a link followed), which a rename cannot replace (EBUSY):
+    a file system, or a file or directory bound onto another (`docker run -v ./plan.json:...`,
+    a devcontainer's bound `out/`). `os.path.ismount` sees neither a bind mount within one file
+    system nor anything through a link; the kernel's table of this process's mounts does."""
+    real = os.path.realpath(path)
+    if os.path.ismount(real):
+        return True
+    try:
+        table = MOUNT_TABLE.read_text()
+    except OSError:  # no /proc: what ismount said
+        return False
+    # field 5 is the mount point, with space, tab, newline and backslash as octal escapes
+    points = {_unescaped(line.split(" ")[4]) for line in table.splitlines() if line.count(" ") >= 4}
+    return real in points
+
+
+def _unescaped(field: str) -> str:
+    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), field)
 
 
 MKSTEMP_RANDOM = 8  # the characters tempfile puts between a prefix and a suffix
@@ -238,6 +272,12 @@ def check_file_target(path: Path, flag: str, streams: bool = True) -> None:
     if path.exists() and not os.access(path, os.W_OK):
         raise UsageError(f"{flag} {path}: cannot overwrite (no write permission)")
     if not written_in_place(path):
+        if path.exists() and is_mount_point(path):
+            # a file is written aside and renamed over the old one, and a mount point cannot be
+            raise UsageError(
+                f"{flag} {path}: is a mount point (a file mounted on its own), which cannot be replaced; "
+                "mount the directory holding it instead, or give another path"
+            )
         target = file_location(path)
         if path.is_symlink() and not target.parent.is_dir():
             # missing directories are created on the way to the path the user typed, not at
@@ -259,7 +299,7 @@ def check_dir_target(path: Path, flag: str, into: bool = False) -> None:
         # written into, it must be made first, and nothing can be made through a broken link:
         # said now, not after every contact was processed and failed on it
         raise UsageError(f"{flag} {path}: {standing(path)}")
-    if not into and os.path.ismount(path):
+    if not into and path.exists() and is_mount_point(path):
         # a directory replaced whole is renamed into place, and a mount point cannot be (EBUSY)
         raise UsageError(
             f"{flag} {path}: is a mount point, which cannot be replaced whole; give a directory inside it "

@@ -235,5 +235,7 @@ def test_an_out_that_is_an_input_or_empty_is_refused_before_anything_is_written(
     if what == "empty":
         assert line == "groundlink: --out: an empty path; give a file path"
     else:
-        assert line == f"groundlink: --out {out}: is {what} ({out}); writing it would lose that input; choose another file"
+        assert (
+            line == f"groundlink: --out {out}: is {what} ({out}); writing it would lose that input; choose another file"
+        )
     assert {p: p.read_bytes() for p in before} == before

@@ -158,3 +158,86 @@ def test_compare_out_at_a_mount_point_is_refused_before_planning(tmp_path, monke
         f"inside it ({mounted / 'report'})\n"
     )
     assert list(mounted.iterdir()) == []
+
+
+def _mounted_per_table(monkeypatch, tmp_path, *points: Path) -> None:
+    """The kernel's mount table lists `points` (a bind mount within one file system, which
+    `os.path.ismount` does not see), with its octal escapes, and nothing else here."""
+    from groundlink import outputs
+
+    escaped = [str(p).replace("\\", "\\134").replace(" ", "\\040") for p in points]
+    table = tmp_path / "mountinfo"
+    table.write_text("".join(f"{30 + i} 1 8:1 /src{i} {p} rw - ext4 /dev/vda rw\n" for i, p in enumerate(escaped)))
+    monkeypatch.setattr(outputs, "MOUNT_TABLE", table)
+
+
+def test_compare_out_through_a_link_or_a_bind_mount_is_refused_before_planning(tmp_path, monkeypatch, capsys):
+    """A link to a mount point, and a directory bound within one file system, passed the check
+    (`os.path.ismount` follows no link and sees no bind mount) and the run ended in EBUSY after
+    planning both clouds and running the pack."""
+    import os
+
+    bound, mounted = tmp_path / "bound dir", tmp_path / "vol"
+    bound.mkdir()
+    mounted.mkdir()
+    (tmp_path / "link").symlink_to(mounted)
+    real = os.path.ismount
+    monkeypatch.setattr(os.path, "ismount", lambda p: str(p) == str(mounted) or real(p))  # no link followed
+    _mounted_per_table(monkeypatch, tmp_path, bound)
+    monkeypatch.setattr(parallel_plans, "run_plans", lambda *a, **k: pytest.fail("planned"))
+    for out in (tmp_path / "link", bound):
+        assert cli.main(["compare", str(SPECS / "noaa20.yaml"), "--out", str(out)]) == 2
+        assert one_line(capsys) == (
+            f"groundlink: --out {out}: is a mount point, which cannot be replaced whole; give a directory "
+            f"inside it ({out / 'report'})"
+        )
+
+
+def test_a_json_file_mounted_on_its_own_is_refused_before_planning(tmp_path, monkeypatch, capsys):
+    """`docker run -v ./plan.json:/work/plan.json`: a file is written aside and renamed over the
+    old one, which a mount point refuses (EBUSY) after the whole plan had run."""
+    target = tmp_path / "plan.json"
+    target.write_text("{}")
+    _mounted_per_table(monkeypatch, tmp_path, target)
+    monkeypatch.setattr(engine, "plan", refuse)
+    for flag_args in (["plan", SPEC, "--cloud", "aws"], ["check", SPEC, "--cloud", "aws"]):
+        assert cli.main([*flag_args, "--json", str(target)]) == 2
+        assert one_line(capsys) == (
+            f"groundlink: --json {target}: is a mount point (a file mounted on its own), which cannot be replaced; "
+            "mount the directory holding it instead, or give another path"
+        )
+    assert target.read_text() == "{}"
+
+
+def test_a_replaced_output_keeps_the_permissions_it_had(tmp_path, monkeypatch):
+    """A plan or a report made private (0600, 0700) was replaced by one readable by everyone;
+    a new one is created as an ordinary write creates it (the umask applies)."""
+    import os
+    import stat
+
+    from groundlink.engine.plan import Plan
+
+    monkeypatch.setattr(engine, "plan", lambda *a, **k: cached_plan("noaa20.yaml", "aws"))
+    private, new = tmp_path / "private.json", tmp_path / "new.json"
+    private.write_text("{}")
+    private.chmod(0o600)
+    for out in (private, new):
+        assert cli.main(["plan", SPEC, "--cloud", "aws", "--json", str(out)]) == 0
+        assert Plan.from_json(json.loads(out.read_text())).resources  # written
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600
+    assert stat.S_IMODE(new.stat().st_mode) == 0o666 & ~mask
+    report = tmp_path / "report"
+    monkeypatch.setattr(parallel_plans, "run_plans", _fake_runs_of_noaa20())
+    assert cli.main(["compare", SPEC, "--out", str(report)]) == 0
+    assert stat.S_IMODE(report.stat().st_mode) == 0o777 & ~mask
+    report.chmod(0o700)
+    assert cli.main(["compare", SPEC, "--out", str(report)]) == 0
+    assert stat.S_IMODE(report.stat().st_mode) == 0o700 and (report / "compare.json").exists()
+
+
+def _fake_runs_of_noaa20():
+    from .test_compare import _fake_runs
+
+    return _fake_runs()

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from .. import interrupt
 from ..clouds import CLOUDS, cloud_title
 from ..errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
-from ..outputs import file_location, sibling_stem, writing
+from ..outputs import file_location, keep_mode, sibling_stem, writing
 from . import diff_command
 
 if TYPE_CHECKING:
@@ -138,7 +138,9 @@ def _stem(out: Path, kind: str) -> str:
 
 
 def _replace_dir(tmp: Path, out: Path) -> None:
-    """Swap the finished report into place; the previous report is removed only after."""
+    """Swap the finished report into place, with the permissions of the one it replaces; the
+    previous report is removed only after."""
+    keep_mode(tmp, out, new=0o777)
     old = _sibling(out, "old") if out.exists() else None
     try:
         if old is not None:
