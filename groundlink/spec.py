@@ -241,6 +241,37 @@ def _tags_schema(schema: dict[str, Any]) -> None:
     }
 
 
+def _reserved_name_pattern() -> str:
+    """What `Mission._name` refuses, as one regex over a name IDENTIFIER already admits, for the
+    schema's `not`: a start S3 reserves for the bucket names (`<name>-...`), `sg` (security
+    groups), `primary` (Athena's workgroup), and Azure's reserved words with the name's dashes
+    left out (the storage account's compact name)."""
+
+    def dashed(word: str) -> str:  # the word, with any dashes between its letters
+        return "-*".join(word)
+
+    # lowercase letters, digits and dashes only, which an editor's (ECMA-262) regex takes unescaped
+    starts = [
+        f"{start[:-1]}(-|$)" for start in (*limits.S3_RESERVED_BUCKET_STARTS, limits.EC2_SECURITY_GROUP_RESERVED_START)
+    ]
+    return (
+        f"^({'|'.join(starts)}|{limits.ATHENA_PRIMARY_WORKGROUP}$"
+        f"|{'|'.join(dashed(w) for w in limits.AZURE_RESERVED_STARTS)})"
+        f"|{'|'.join(dashed(w) for w in limits.AZURE_RESERVED_SUBSTRINGS)}"
+    )
+
+
+def _mission_name_schema(schema: dict[str, Any]) -> None:
+    schema["not"] = {"pattern": _reserved_name_pattern()}
+
+
+def _json_string_schema(schema: dict[str, Any]) -> None:
+    """A demodulation or decode JSON as AWS Ground Station's `JsonString` shape takes it: its
+    alphabet and length (botocore), which validate checks before the JSON itself."""
+    schema["pattern"] = f"^{_json_string_alphabet()}{{2,{limits.DEMOD_DECODE_JSON_MAX_CHARS}}}$"
+    schema["maxLength"] = limits.DEMOD_DECODE_JSON_MAX_CHARS
+
+
 def _azure_reserved(name: str) -> str | None:
     """What of Azure's reserved words a mission name would put into an Azure resource name, in
     words, or None. The rule binds resources with an endpoint (a DNS name); theirs hold the
@@ -262,7 +293,12 @@ def _azure_reserved(name: str) -> str | None:
 class Mission(_Model):
     """Who owns the mission and how its data is classified; both become tags."""
 
-    name: Identifier = Field(description="Mission name; prefixes every logical resource name.")
+    name: Identifier = Field(
+        description="Mission name; prefixes every logical resource name. Not a name the clouds reserve in the "
+        "names it makes: starting xn--, sthree, amzn-s3-demo or sg, the name primary (Athena's workgroup), "
+        "or holding microsoft or windows, or starting login, dashes left out (Azure).",
+        json_schema_extra=_mission_name_schema,
+    )
     owner: str = Field(
         min_length=1, max_length=64, pattern=OWNER_PATTERN, description="Owning team or person (tag `owner`)."
     )
@@ -361,11 +397,20 @@ class Mission(_Model):
         return tags
 
 
-def _outside_json_string(text: str) -> str | None:
-    """The first character AWS Ground Station's `JsonString` shape refuses (botocore model), or None."""
+def _json_string_alphabet() -> str:
+    """The character class of AWS Ground Station's `JsonString` shape (botocore model), with its
+    `\\s` spelt out as the ASCII white space it means to the API's (Java) regex: Python's and an
+    editor's `\\s` also take Unicode spaces (U+00A0, U+2003) the API refuses."""
     shape = apishapes.shape("groundstation", "JsonString")
     assert shape.pattern is not None
     alphabet = shape.pattern[: shape.pattern.rindex("{")]  # the character class before `{2,8192}`
+    return alphabet.replace("\\s", " \\t\\n\\x0B\\f\\r")
+
+
+def _outside_json_string(text: str) -> str | None:
+    """The first character AWS Ground Station's `JsonString` shape refuses (botocore model), or None."""
+    shape = apishapes.shape("groundstation", "JsonString")
+    alphabet = _json_string_alphabet()
     bad = next((c for c in text if not re.fullmatch(alphabet, c)), None)
     if bad is None:
         return None
@@ -394,8 +439,18 @@ class Downlink(_Model):
         description="Antenna polarization: right_hand (RHCP), left_hand (LHCP) or none; legacy Azure Orbital takes only the first two.",
     )
     preset: PresetName | None = Field(None, description="Named demod/decode preset (demod_decode only).")
-    demodulation_json: str | None = Field(None, description="Explicit demodulation JSON instead of a preset.")
-    decode_json: str | None = Field(None, description="Explicit decode JSON instead of a preset.")
+    demodulation_json: str | None = Field(
+        None,
+        description="Explicit demodulation JSON instead of a preset: AWS Ground Station's JsonString (2-8192 "
+        "characters of its alphabet).",
+        json_schema_extra=_json_string_schema,
+    )
+    decode_json: str | None = Field(
+        None,
+        description="Explicit decode JSON instead of a preset: AWS Ground Station's JsonString (2-8192 characters "
+        "of its alphabet), with a *_EGRESS node.",
+        json_schema_extra=_json_string_schema,
+    )
     data_rate_mbps: float = Field(
         gt=0, le=10_000, description="Demodulated bitstream rate, Mbps (sizes storage and cost)."
     )
@@ -722,9 +777,10 @@ class Partner(_Model):
     source_addresses: list[str] = Field(
         default_factory=list,
         max_length=limits.AZURE_STORAGE_MAX_IP_RULES,
-        json_schema_extra={"items": {"type": "string", "pattern": IPV4_OR_CIDR_PATTERN}},
+        json_schema_extra={"items": {"type": "string", "pattern": IPV4_OR_CIDR_PATTERN}, "uniqueItems": True},
         description="Public IPv4 addresses or CIDR ranges the partner writes from; the Azure storage firewall "
-        "admits them (at most 200 IP rules; no RFC 1918 ranges; ranges /30 or wider, a single address bare). "
+        "admits them (at most 200 IP rules; no RFC 1918 ranges; ranges /30 or wider, a single address bare; "
+        "no range twice, however written). "
         "Azure only: on AWS the partner's role trust admits it (docs/aws.md).",
     )
 
@@ -793,19 +849,31 @@ class GroundSegment(_Model):
     )
     pre_pass_seconds: WholeNumber = Field(
         120,
-        description="Pre-pass padding, seconds (0-21600).",
+        description="Pre-pass padding, seconds (0-21600; "
+        f"{limits.ENDPOINT_PASS_PADDING_SECONDS[0]}-{limits.ENDPOINT_PASS_PADDING_SECONDS[1]} with delivery.stream, "
+        "the dataflow endpoint group's range).",
         json_schema_extra=_schema_range(limits.PASS_PADDING_SECONDS),
     )
     post_pass_seconds: WholeNumber = Field(
         120,
-        description="Post-pass padding, seconds (0-21600).",
+        description="Post-pass padding, seconds (0-21600; "
+        f"{limits.ENDPOINT_PASS_PADDING_SECONDS[0]}-{limits.ENDPOINT_PASS_PADDING_SECONDS[1]} with delivery.stream, "
+        "the dataflow endpoint group's range).",
         json_schema_extra=_schema_range(limits.PASS_PADDING_SECONDS),
     )
     autotrack: Literal["preferred", "required", "removed"] = Field(
         "preferred", description="Antenna autotrack: preferred, required or removed (program track only)."
     )
     contacts_per_day: float = Field(4.0, gt=0, le=100, description="Contacts taken per day per satellite.")
-    contact_minutes: float = Field(10.0, gt=0, le=360, description="Average contact duration, minutes.")
+    contact_minutes: float = Field(
+        10.0,
+        gt=0,
+        le=360,
+        description="Average contact duration, minutes. With processing on an object store, a contact's raw "
+        f"data and frames must fit the processor's disk (a function's /tmp: {limits.LAMBDA_EPHEMERAL_STORAGE_MB:,} MB "
+        "on Lambda; a container "
+        "job's ephemeral storage by container_vcpu).",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> GroundSegment:
@@ -861,7 +929,14 @@ class Delivery(_Model):
 class Tier(_Model):
     """One step of the tier schedule: after so many days, data moves to a cheaper tier."""
 
-    after_days: WholeNumber = Field(ge=1, description="Days after landing that data moves to `tier`.")
+    after_days: WholeNumber = Field(
+        ge=1,
+        description="Days after landing that data moves to `tier`, each step later than the one before and "
+        f"in the order cool, cold, archive: cool at {limits.S3_MIN_DAYS_BEFORE_INFREQUENT} or more (S3's minimum "
+        f"before Standard-IA), a cold or archive step at least {limits.S3_MIN_DAYS_IN_INFREQUENT_BEFORE_GLACIER} "
+        f"days after a cool one, archive at least {limits.S3_MIN_DAYS_IN_GLACIER_BEFORE_DEEP_ARCHIVE} after a cold "
+        "one (S3 lifecycle), every step before the store's retention.",
+    )
     tier: Literal["cool", "cold", "archive"] = Field(
         description="cool: S3 Standard-IA / Azure Cool; cold: S3 Glacier Flexible / Azure Cold; "
         "archive: S3 Glacier Deep Archive / Azure Archive."
@@ -1032,9 +1107,10 @@ class Analytics(_Model):
     sql_clients: list[str] = Field(
         default_factory=list,
         max_length=limits.SYNAPSE_MAX_IP_FIREWALL_RULES,
-        json_schema_extra={"items": {"type": "string", "pattern": IPV4_OR_CIDR_PATTERN}},
+        json_schema_extra={"items": {"type": "string", "pattern": IPV4_OR_CIDR_PATTERN}, "uniqueItems": True},
         description="Public IPv4 addresses or CIDR ranges analysts query from: the Synapse workspace's "
-        "firewall admits them (one rule each, at most 128, Synapse's limit) with security.network: public, "
+        "firewall admits them (one rule each, at most 128, Synapse's limit; no range twice, however written) "
+        "with security.network: public, "
         "which otherwise admits no address. Azure only: Athena and Data Explorer are reached with credentials "
         "alone (docs/azure.md).",
     )
@@ -1327,7 +1403,10 @@ class Budget(_Model):
         ),
     )
     alert_emails: list[Annotated[str, Field(pattern=EMAIL_PATTERN)]] = Field(
-        min_length=1, max_length=10, description="Who is told when spend crosses a threshold (1-10 addresses)."
+        min_length=1,
+        max_length=10,
+        json_schema_extra={"uniqueItems": True},
+        description="Who is told when spend crosses a threshold (1-10 addresses, none twice, ignoring case).",
     )
     # the bounds before the validator: after it, pydantic writes them into the JSON Schema under
     # its own names (`ge`, `le`), which no JSON Schema validator reads

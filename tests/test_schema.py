@@ -1,10 +1,13 @@
 """The JSON Schema editors use is generated from the model and kept current."""
 
+import functools
 import json
 
 import jsonschema
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from groundlink.spec import Budget, Storage, json_schema
 
@@ -271,3 +274,54 @@ def test_a_cross_field_rule_is_an_any_of_with_its_description():
     assert _rule("a or b", *either) == {"description": "a or b", "anyOf": list(either)}
     assert all(set(rule) == {"description", "anyOf"} for rule in CROSS_FIELD_RULES)
     assert json_schema()["allOf"] == CROSS_FIELD_RULES
+
+
+@functools.cache
+def _mission_section_validator() -> jsonschema.Draft202012Validator:
+    schema = json_schema()
+    return jsonschema.Draft202012Validator({"$defs": schema["$defs"], **schema["$defs"]["Mission"]})
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.from_regex(r"\A[a-z][a-z0-9-]{0,30}[a-z0-9]\Z"),
+        # names near what is reserved: a reserved word with letters and dashes around it
+        st.tuples(
+            st.sampled_from(["", "a", "ab-", "x-", "my"]),
+            st.sampled_from(["xn--", "xn-", "sthree", "sthree-", "amzn-s3-demo", "sg", "sg-", "primary", "login",
+                             "lo-gin", "microsoft", "micro-soft", "windows", "win-dows", "s3", "sgx", "primaryx"]),
+            st.sampled_from(["", "a", "-b", "1", "-primary"]),
+        ).map("".join),
+    )
+)  # fmt: skip
+def test_an_editor_and_validate_agree_on_every_mission_name(name):
+    """The schema took `primary`, `sthree`, `sg-...` and names holding `microsoft` or `windows`,
+    which validate refuses for the names the clouds reserve."""
+    from groundlink.spec import Mission
+
+    editor = _mission_section_validator().is_valid({"name": name, "owner": "ops"})
+    try:
+        Mission(name=name, owner="ops")
+        accepted = True
+    except ValueError:
+        accepted = False
+    assert editor == accepted, name
+
+
+@pytest.mark.parametrize(
+    ("text", "valid"),
+    [
+        ("é" + "{}", False),  # outside the JsonString alphabet
+        ("{\u00a0}", False),  # a no-break space: \\s to Python and an editor, not to the API's (Java) regex
+        ("{" + " " * 8190 + "}", True),  # 8192 characters
+        ("{" + " " * 8191 + "}", False),  # 8193
+    ],
+)
+def test_an_editor_and_validate_agree_on_an_explicit_json_configs_alphabet_and_length(text, valid):
+    data = json.loads(json.dumps(MINIMAL))
+    data["satellites"][0]["downlinks"][0].update(demodulation_json=text, decode_json=text)
+    editor, validator = _verdicts(data)
+    assert editor is valid
+    if not valid:
+        assert validator is False
