@@ -862,7 +862,9 @@ class GroundSegment(_Model):
         json_schema_extra=_schema_range(limits.PASS_PADDING_SECONDS),
     )
     autotrack: Literal["preferred", "required", "removed"] = Field(
-        "preferred", description="Antenna autotrack: preferred, required or removed (program track only)."
+        "preferred",
+        description="Antenna autotrack: preferred, required or removed (program track only; the policy pack's "
+        "mandatory aws-gs-autotrack refuses removed unless its config sets allowAutotrackRemoved: true).",
     )
     contacts_per_day: float = Field(4.0, gt=0, le=100, description="Contacts taken per day per satellite.")
     contact_minutes: float = Field(
