@@ -538,11 +538,23 @@ def test_sites_without_coordinates_are_noted_only_for_a_network_a_cloud_uses(ref
     ]
 
 
+def test_the_catalogs_note_on_its_sites_is_in_the_report_for_a_network_a_cloud_uses(reference):
+    """Six AWS Ground Station sites are placed at a point of their state or country, so their
+    figures are approximate: compare.json said so, the report did not. A network neither cloud
+    uses (Viasat under noaa20) is not noted."""
+    after = [c.text for c in _section(reference, "Contact coverage").after]
+    aws = next(n for n in reference["coverage"]["catalog"].values() if n["title"] == "AWS Ground Station")
+    assert "their per-site figures are approximate" in aws["note"]
+    assert f"AWS Ground Station: {aws['note']}" in after
+    assert not any(text.startswith("Viasat Real-Time Earth:") for text in after)
+
+
 def test_coverage_names_the_network_whose_sites_each_cloud_counts(reference):
     """With AWS Ground Station on AWS and a partner on Azure, "AWS sites: ..." and "Azure sites:
     ..." read as the clouds' own; each line names the network the sites belong to."""
     section = _section(reference, "Contact coverage")
-    lines = [c.text for c in [*section.paragraphs, *section.bullets, *section.after] if " sites (" in c.text]
+    texts = [c.text for c in [*section.paragraphs, *section.bullets, *section.after]]
+    lines = [text for text in texts if text.startswith(("AWS sites", "Azure sites"))]
     networks = reference["coverage"]["networks"]
     assert [line.split(":")[0] for line in lines] == [
         f"AWS sites ({', '.join(networks['aws'])})",

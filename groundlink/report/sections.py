@@ -664,12 +664,17 @@ def _coverage(doc: dict[str, Any], clouds: list[str]) -> Section:
         for n in cov.get("catalog", {}).values()
         if n["withoutCoordinates"] and n["title"] in used
     ]
+    # what the catalog says of its own sites (coordinates only approximate, sites it leaves out),
+    # for the networks the figures come from: it was in compare.json only
+    notes = [
+        _c(f"{n['title']}: {n['note']}") for n in cov.get("catalog", {}).values() if n["note"] and n["title"] in used
+    ]
     warnings = [_c(w, "gap") for w in coverage_warnings(doc)]
     return Section(
         "Contact coverage",
         paragraphs=[_c(cov["method"]), *warnings],
         table=_table(headers, rows, [False] + [True] * (len(headers) - 1)),
-        after=[*sites, *unplaced, _c(f"Sites: {cov['source']}")],
+        after=[*sites, *unplaced, *notes, _c(f"Sites: {cov['source']}")],
     )
 
 
