@@ -72,6 +72,38 @@ def test_role_assignments_are_least_privilege(spec):
         assert g.inputs["principalId"], g.name
 
 
+def test_a_grant_whose_principal_changes_is_replaced_under_its_name_deleted_first():
+    """A partner's new principal (or a processor's new identity) replaces the assignment under the
+    same name and scope: created first, that is a PUT to the id the old one holds, which ARM
+    refuses (RoleAssignmentUpdateNotPermitted), and `pulumi up` failed. Only the assignments are
+    deleted first; every other resource is created before the one it replaces goes."""
+    from groundlink.spec import load_spec
+
+    from .conftest import SPECS
+
+    partner = load_spec(SPECS / "partner.yaml").ground_segment.partner
+    assert partner is not None and partner.azure_principal_object_id
+    principal = "aaaaaaaa-6a4d-4e2f-9b7a-0c5d1e2f3a4b"
+    before = variant_plan("azure", base="partner.yaml")
+    after = variant_plan("azure", {"ground_segment.partner.azure_principal_object_id": principal}, base="partner.yaml")
+    [old] = [
+        g
+        for g in every(before, "authorization:RoleAssignment")
+        if g.inputs["principalId"] == partner.azure_principal_object_id
+    ]
+    [new] = [g for g in every(after, "authorization:RoleAssignment") if g.inputs["principalId"] == principal]
+    assert (old.name, old.inputs["roleAssignmentName"], old.inputs["scope"]) == (
+        new.name,
+        new.inputs["roleAssignmentName"],
+        new.inputs["scope"],
+    )
+    for plan in (before, after):
+        assert {r.type for r in plan.resources if r.deleteBeforeReplace} == {
+            "azure-native:authorization:RoleAssignment"
+        }
+        assert all(g.deleteBeforeReplace for g in every(plan, "authorization:RoleAssignment"))
+
+
 def test_only_the_cmk_identity_may_use_the_key(azure_noaa20):
     key = one(azure_noaa20, "keyvault:Key")
     identity = one(azure_noaa20, "managedidentity:UserAssignedIdentity")

@@ -27,6 +27,7 @@ RESOURCE_KEYS = {
     "outputs",
     "protect",
     "retainOnDelete",
+    "deleteBeforeReplace",
     "dependencies",
     "capability",
     "provider",

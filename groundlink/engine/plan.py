@@ -47,6 +47,9 @@ class PlannedResource:
     # inputs an update leaves as they are in the stack (ResourceOptions.ignore_changes): a
     # difference there is no change (groundlink.diff), as `pulumi preview` shows none
     ignoreChanges: list[str] = field(default_factory=list)
+    # a replacement deletes the old resource before it creates the new one (ResourceOptions.
+    # delete_before_replace): the two cannot stand side by side (False in an earlier plan)
+    deleteBeforeReplace: bool = False
 
 
 _RESOURCE_FIELDS = tuple(f.name for f in fields(PlannedResource))

@@ -123,6 +123,7 @@ def _recording_monitor(mocks: Mocks) -> Any:
                     "outputs": _plain(outputs),
                     "protect": bool(request.protect),
                     "retainOnDelete": bool(request.retainOnDelete),
+                    "deleteBeforeReplace": bool(request.deleteBeforeReplace),
                     "ignoreChanges": sorted(request.ignoreChanges),
                     "dependencies": sorted(set(request.dependencies)),
                     "propertyDependencies": {
