@@ -268,8 +268,12 @@ def _mission_name_schema(schema: dict[str, Any]) -> None:
 def _json_string_schema(schema: dict[str, Any]) -> None:
     """A demodulation or decode JSON as AWS Ground Station's `JsonString` shape takes it: its
     alphabet and length (botocore), which validate checks before the JSON itself."""
-    schema["pattern"] = f"^{_json_string_alphabet()}{{2,{limits.DEMOD_DECODE_JSON_MAX_CHARS}}}$"
+    schema["pattern"] = _json_string_pattern()
     schema["maxLength"] = limits.DEMOD_DECODE_JSON_MAX_CHARS
+
+
+def _json_string_pattern() -> str:
+    return f"^{_json_string_alphabet()}{{2,{limits.DEMOD_DECODE_JSON_MAX_CHARS}}}$"
 
 
 def _azure_reserved(name: str) -> str | None:
@@ -2189,6 +2193,10 @@ PATTERN_WORDS = {
     TAG_VALUE_SCHEMA_PATTERN: "1-256 ASCII letters, digits, spaces and _ . : / = + - @",
     RESERVED_TAG_KEY_PATTERN: "a reserved tag key: aws:, microsoft, azure or windows first, or a tag groundlink sets "
     "(mission, owner, data-classification, managed-by), in any case",
+    _reserved_name_pattern(): "a name the clouds reserve in the names made of it: starting xn--, sthree, "
+    "amzn-s3-demo or sg, the name primary, or holding microsoft or windows or starting login, dashes left out",
+    _json_string_pattern(): "2-8192 characters of AWS Ground Station's JsonString alphabet: ASCII letters, "
+    'digits, white space and { } [ ] : . , " - _',
     limits.AWS_REGION_PATTERN: "an AWS region name such as us-west-2",
     limits.AZURE_LOCATION_PATTERN: "an Azure location name such as westus2, lowercase letters and digits",
 }
