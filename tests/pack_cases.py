@@ -1006,7 +1006,7 @@ BASELINES["partner-aws-flow-log-to-s3"] = Derived(
     "partner-aws",
     {
         f"{FLOW_LOG}/logDestinationType": "s3",
-        f"{FLOW_LOG}/logDestination": "arn:aws:s3:::polar-partner-logs-5e95427c",  # the stack's access-log bucket
+        f"{FLOW_LOG}/logDestination": "arn:aws:s3:::polar-partner-logs-221718b7cf80f7ee44c12ac173",  # the stack's access-log bucket
     },
     "flow logs delivered to a bucket of the stack, which aws-s3-kms-encryption judges",
 )
@@ -1014,7 +1014,7 @@ passes(rule, "partner-aws-flow-log-to-s3")
 passes(  # a folder of the stack's bucket, as flow logs take it
     rule,
     "partner-aws-flow-log-to-s3",
-    {f"{FLOW_LOG}/logDestination": "arn:aws:s3:::polar-partner-logs-5e95427c/flow-logs/"},
+    {f"{FLOW_LOG}/logDestination": "arn:aws:s3:::polar-partner-logs-221718b7cf80f7ee44c12ac173/flow-logs/"},
 )
 fires(
     rule,
@@ -1051,7 +1051,7 @@ passes(rule, "noaa20-aws")  # no VPC
 
 RAW = "noaa20-storage-raw"
 rule = "aws-s3-one-resource-per-setting"
-RAW_BUCKET_NAME = "aws-groundstation-noaa20-raw-6f266222"  # the raw bucket's name in the plan
+RAW_BUCKET_NAME = "aws-groundstation-noaa20-raw-f508bf20e1a02134b0850cfeea"  # the raw bucket's name in the plan
 ALL_FLAGS_ON = dict.fromkeys(
     ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"), True
 )
@@ -2195,7 +2195,7 @@ for qualified in (
     )
 
 rule = "processing-function-writes-product-prefixes"
-PRODUCTS_ARN = "arn:aws:s3:::noaa20-products-5f590e5a"
+PRODUCTS_ARN = "arn:aws:s3:::noaa20-products-e57a8e42327e9da16734d898dd"
 fires(
     rule,
     "noaa20-aws",
@@ -2212,7 +2212,7 @@ fires(
     {f"{ROLE_POLICY}/policy.Statement.2.Action": ["s3:*"]},
     (
         f"function noaa20-processing-function: role policy {ROLE_POLICY} allows ['s3:*'] on "
-        "arn:aws:s3:::aws-groundstation-noaa20-raw-6f266222/*",
+        "arn:aws:s3:::aws-groundstation-noaa20-raw-f508bf20e1a02134b0850cfeea/*",
         ROLE_POLICY,
     ),
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fnmatch
+
 import pytest
 
 from .conftest import plan_of, spec_data
@@ -122,9 +124,16 @@ def test_log_bucket_admits_only_log_delivery_for_this_accounts_buckets(plan):
     assert grant["Principal"] == {"Service": "logging.s3.amazonaws.com"} and grant["Action"] == "s3:PutObject"
     assert grant["Condition"]["StringEquals"] == {"aws:SourceAccount": ACCOUNT}
     sources = grant["Condition"]["ArnLike"]["aws:SourceArn"]
+    # ArnLike's wildcards: `?` one character, `*` any run (fnmatchcase reads them alike)
     assert all(
-        any(b.outputs["arn"].startswith(s.rstrip("*")) for s in sources) for b in plan.of_type(BUCKET) if b is not logs
+        any(fnmatch.fnmatchcase(b.outputs["arn"], s) for s in sources) for b in plan.of_type(BUCKET) if b is not logs
     )
+    # not the buckets of a mission whose name starts with this one's bucket prefix
+    other = plan_of(
+        {**spec_data("noaa20.yaml"), "mission": {**spec_data("noaa20.yaml")["mission"], "name": "noaa20-products"}},
+        "aws",
+    )
+    assert not any(fnmatch.fnmatchcase(b.outputs["arn"], s) for s in sources for b in other.of_type(BUCKET))
 
 
 def test_buckets_are_protected_and_retained_in_strict_mode_only(plan):

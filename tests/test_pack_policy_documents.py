@@ -20,12 +20,12 @@ from .pack_cases import BASELINES, KEY
 from .pack_harness import Written, apply, resolve, run
 
 RAW = "noaa20-storage-raw"
-RAW_ARN = "arn:aws:s3:::aws-groundstation-noaa20-raw-6f266222"
+RAW_ARN = "arn:aws:s3:::aws-groundstation-noaa20-raw-f508bf20e1a02134b0850cfeea"
 SSE = f"{RAW}-encryption/rules.0.applyServerSideEncryptionByDefault"
 TLS = f"{RAW}-policy/policy.Statement.0"
 ROLE_POLICY = "noaa20-processing-policy"
 FUNCTION = "noaa20-processing-function"
-PRODUCTS_ARN = "arn:aws:s3:::noaa20-products-5f590e5a"
+PRODUCTS_ARN = "arn:aws:s3:::noaa20-products-e57a8e42327e9da16734d898dd"
 
 
 def check(rule: str, base: str, path: str, value: Any) -> list[Any]:
@@ -378,7 +378,11 @@ def test_writes_fire_on_not_action():
 
 @pytest.mark.parametrize(
     "resource",
-    [f"{PRODUCTS_ARN}/**", "arn:aws-us-gov:s3:::noaa20-products-5f590e5a/*", "arn:*:s3:::noaa20-products-5f590e5a/*"],
+    [
+        f"{PRODUCTS_ARN}/**",
+        "arn:aws-us-gov:s3:::noaa20-products-e57a8e42327e9da16734d898dd/*",
+        "arn:*:s3:::noaa20-products-e57a8e42327e9da16734d898dd/*",
+    ],
 )
 def test_writes_fire_on_a_whole_bucket_however_its_arn_is_spelt(resource):
     state = apply(resolve(BASELINES, "noaa20-aws"), f"{PUT}.Resource", resource)

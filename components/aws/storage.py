@@ -24,7 +24,7 @@ from groundlink.limits import DELIVERY_BUCKET_PREFIX
 
 from ..base import MissionComponent
 from . import iam
-from .naming import bucket_prefix, role_name
+from .naming import UNIQUE_ID_SUFFIX_CHARS, bucket_prefix, role_name
 from .security import Network, account_admin, rotated_key
 
 # Cloud-neutral tier -> S3 storage class (docs/facts.md §6 prices use the same pairing).
@@ -205,7 +205,9 @@ class SecureBucket(MissionComponent):
 
 def log_delivery(prefixes: list[str]) -> Grants:
     """S3 server access logging may write into a log bucket, for the buckets named by `prefixes`
-    in this account only."""
+    in this account only. A bucket name is its prefix and the provider's unique id, so the id is
+    matched character for character (`?`), not with `*`: `noaa20-products-*` also admitted the
+    buckets of a mission named `noaa20-products` (`noaa20-products-products-...`)."""
 
     def grants(arn: str, account: str) -> list[dict[str, Any]]:
         return [
@@ -217,7 +219,7 @@ def log_delivery(prefixes: list[str]) -> Grants:
                 "Resource": f"{arn}/*",
                 "Condition": {
                     "StringEquals": {"aws:SourceAccount": account},
-                    "ArnLike": {"aws:SourceArn": [f"arn:aws:s3:::{p}*" for p in prefixes]},
+                    "ArnLike": {"aws:SourceArn": [f"arn:aws:s3:::{p}{'?' * UNIQUE_ID_SUFFIX_CHARS}" for p in prefixes]},
                 },
             }
         ]

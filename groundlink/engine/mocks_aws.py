@@ -17,7 +17,11 @@ Extras = Callable[[MockResourceArgs, dict[str, Any]], dict[str, Any]]
 
 
 def _bucket(args: MockResourceArgs, ctx: dict[str, Any]) -> dict[str, Any]:
-    name = args.inputs.get("bucket") or (args.inputs.get("bucketPrefix") or f"{args.name}-") + _hex(args.name)
+    # a `bucketPrefix` is completed as Terraform completes any prefix: 26 characters (_named)
+    prefix = args.inputs.get("bucketPrefix")
+    name = args.inputs.get("bucket") or (
+        f"{prefix}{_hex('prefix', args.name, n=26)}" if prefix else f"{args.name}-{_hex(args.name)}"
+    )
     return {
         "bucket": name,
         "id": name,
