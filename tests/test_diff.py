@@ -564,3 +564,44 @@ def test_the_refusal_names_the_cause_before_the_labels_edited_beside_it(tmp_path
     assert changed.startswith("analytics.telemetry_stream (true => false), ")
     # the cause, the budget, the owner, eight tags added and the example's own removed: 12, 8 named
     assert "budget.monthly_usd (8000 => 9999)" in changed and changed.endswith(" and 4 more")
+
+
+def test_a_plan_saved_by_an_earlier_groundlink_compares_by_its_own_placeholders(tmp_path):
+    """A plan saved before the mocks named a bucket with Terraform's 26-character id (8 before)
+    diffed against the unchanged spec showed every bucket's side resources replaced, forced by
+    `bucket`. A saved plan's placeholders are taken as a checkpoint's values are; a real edit
+    still shows (and a retention cut is still refused)."""
+    saved = json.loads(json.dumps(cached_plan("noaa20.yaml", "aws").to_json()))
+    text = json.dumps(saved)
+    for bucket in cached_plan("noaa20.yaml", "aws").of_type("aws:s3/bucket:Bucket"):
+        name = bucket.outputs["bucket"]
+        text = text.replace(name, name[: len(bucket.inputs["bucketPrefix"])] + name[-8:])  # as 8 characters
+    old = tmp_path / "saved.json"
+    old.write_text(text)
+    assert one_diff(str(old), NOAA20, "aws").changes == ()
+    shorter = edited(lambda d: d["storage"].update(raw_retention_days=200))
+    lifecycle = change_of(
+        one_diff(str(old), shorter, "aws"),
+        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+        "noaa20-storage-raw-lifecycle",
+    )
+    assert lifecycle.action == "update" and lifecycle.shortened
+
+
+def test_a_retention_cut_by_a_replaced_lifecycle_is_refused_as_an_updated_one_is(tmp_path):
+    """A lifecycle made anew with a shorter expiration deletes as soon as one updated in place:
+    only updates were judged, so a replaced one passed (exit 0, retentionShortened 0)."""
+    saved = cached_plan("noaa20.yaml", "aws").to_json()
+    for resource in saved["resources"]:
+        if resource["name"] == "noaa20-storage-raw-lifecycle":
+            resource["inputs"]["bucket"] = "a-bucket-of-an-earlier-layout"  # forces a replacement
+    old = tmp_path / "saved.json"
+    old.write_text(json.dumps(saved))
+    shorter = edited(lambda d: d["storage"].update(raw_retention_days=200))
+    diff = one_diff(str(old), shorter, "aws")
+    lifecycle = change_of(
+        diff, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "noaa20-storage-raw-lifecycle"
+    )
+    assert lifecycle.action == "replace"
+    assert [p.path for p in lifecycle.shortened] == ["rules[0].expiration.days"]
+    assert lifecycle in diff.shortened

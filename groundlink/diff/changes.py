@@ -185,8 +185,9 @@ class Change:
 
     @property
     def shortened(self) -> tuple[PropertyChange, ...]:
-        """The retentions this update lowers: data past the new one is deleted once applied."""
-        if self.action != "update":
+        """The retentions this update or replacement lowers: data past the new one is deleted
+        once applied, whether the lifecycle holding it is updated or made anew."""
+        if self.action not in ("update", "replace"):
             return ()
         return tuple(p for p in self.properties if shortens_retention(p))
 
