@@ -104,6 +104,23 @@ def test_adx_database_is_the_catalog_and_the_cluster_the_query_endpoint(adx):
     assert "provisioned cluster" in adx.gaps["analytics.serverless_sql"]
 
 
+@pytest.mark.parametrize(("telemetry", "held"), [(True, " and the telemetry as ContactTelemetry"), (False, "")])
+def test_an_adx_catalog_says_it_holds_no_raw_table_where_glue_has_one(telemetry, held):
+    """analytics.catalog is realized on both clouds, but Data Explorer's database has no table over
+    the raw captures (Glue's raw_contacts lists them) and keeps telemetry as one dynamic column:
+    nothing said so. Said when there is a catalog only, and naming the telemetry table only when
+    there is one."""
+    plan = variant_plan("azure", {"analytics.telemetry_stream": telemetry}, base="partner.yaml")
+    said = [w for w in plan.warnings if w.startswith("analytics.catalog: the Data Explorer database")]
+    assert said == [
+        "analytics.catalog: the Data Explorer database holds the product tables (frame_index, contact_summary)"
+        f"{held}{' (one dynamic column)' if telemetry else ''}; the raw captures have no table there, where Athena's "
+        "raw_contacts lists them: find a contact's capture files in the raw container"
+    ]
+    off = variant_plan("azure", {"analytics.catalog": False, "analytics.serverless_sql": False}, base="partner.yaml")
+    assert not any("Data Explorer database holds" in w for w in off.warnings)
+
+
 def test_adx_ingests_the_telemetry_hub_with_its_own_consumer_group_and_identity(adx):
     connection = one(adx, "kusto:EventHubDataConnection").inputs
     hub = one(adx, "eventhub:EventHub")
