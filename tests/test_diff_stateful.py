@@ -296,3 +296,25 @@ def test_a_retired_orbital_resource_is_said_irreplaceable_even_when_protected(st
         "delete  CANNOT BE CREATED AGAIN: Azure Orbital Ground Station was retired on 2024-12-18 and takes no new "
         "resources"
     )
+
+
+def test_a_retired_orbital_resource_a_spec_edit_adds_is_said_to_be_impossible_to_create(capsys):
+    """legacy_orbital describes an estate that exists; a second satellite added to it planned a new
+    spacecraft and contact profile as a plain create, which `pulumi up` cannot do."""
+    from .plan_cache import spec_file
+    from .test_azure_support import tle_for
+
+    data = spec_data("aqua-legacy.yaml")
+    second = {**data["satellites"][0], "name": "terra", "norad_id": 25994, "tle": tle_for(25994)}
+    data["satellites"].append(second)
+    added = str(spec_file(data))
+    code, out, _ = run_cli(capsys, "diff", str(SPECS / "aqua-legacy.yaml"), added, "--cloud", "azure")
+    created = [line for line in out.splitlines() if " create" in line and "orbital:" in line]
+    assert created and all(
+        line.endswith(
+            "create  CANNOT BE CREATED: Azure Orbital Ground Station was retired on 2024-12-18 and takes no new "
+            "resources"
+        )
+        for line in created
+    ), created
+    assert code == 0  # nothing held is lost: the pack's retired-azure-orbital refuses it (check, compare)

@@ -81,6 +81,8 @@ def change_lines(change: Change) -> list[str]:
         head += f" [forced by {', '.join(change.forced_by)}]"
     if change.loses_data and change.irreplaceable:
         head += f"  CANNOT BE CREATED AGAIN: {RETIRED}"
+    elif change.action == "create" and change.irreplaceable:  # `pulumi up` fails on it
+        head += f"  CANNOT BE CREATED: {RETIRED}"
     elif change.loses_data:
         head += "  DATA LOSS: stateful resource"
     elif change.unprotects:
