@@ -791,13 +791,13 @@ def test_a_contact_whose_captures_are_all_empty_is_missing_its_data(tmp_path: Pa
 class GrowingStore(DirStore):
     """A raw store where another capture of the contact lands while the first run processes it."""
 
-    def __init__(self, root: Path, late: tuple[str, bytes]):
+    def __init__(self, root: Path, late: tuple[str, bytes], at_listing: int = 2):
         super().__init__(root)
-        self.late, self.listings = late, 0
+        self.late, self.listings, self.at_listing = late, 0, at_listing
 
     def keys(self, prefix: str):
         self.listings += 1
-        if self.listings == 2:  # after the run listed and fetched its files
+        if self.listings == self.at_listing:  # 2: after the run listed and fetched its files
             key, data = self.late
             (self.root / key).write_bytes(data)
         return super().keys(prefix)
@@ -828,6 +828,35 @@ def test_a_run_whose_contact_gained_files_uploads_nothing_and_its_retry_processe
     assert (summary["files"], summary["ok_frames"]) == (2, 8)
 
 
+def test_a_run_whose_contact_gained_files_while_it_uploaded_deletes_nothing_and_is_retried(
+    raw: DirStore, tmp_path: Path
+) -> None:
+    """The second run may start and finish while the first one's products go up: the first then
+    took the stream only the later file holds, which the second had just written, for a stale
+    product of its own and deleted it, and both messages succeeded. It now looks again before it
+    deletes, fails, and its retry writes what the second run wrote."""
+    late_key = f"contacts/year=2025/month=12/day=01/satellite=noaa20/noaa20_{CONTACT_B}_0002.pcap"
+    late = Capture(packetise(stream_of(frames(range(5, 8), vc=5)), 1000, EPOCH * 1_000_000))
+    late.write(tmp_path / "late.pcap")
+    growing = GrowingStore(raw.root, (late_key, (tmp_path / "late.pcap").read_bytes()), at_listing=3)
+    products = DirStore(tmp_path / "products")
+    partition = "year=2025/month=12/day=01/satellite=noaa20"
+    theirs = products.root / f"frames/{partition}/{CONTACT_B}/sc157-vc5.cadu"  # the second run's stream
+    theirs.parent.mkdir(parents=True)
+    theirs.write_bytes(b"the second run's vc5 frames")
+    location = ContactLocation(("contacts/",), CONTACT_B)
+    with pytest.raises(DeliveryFailed) as failed:
+        process_location(location, growing, products, tmp_path / "work")
+    assert str(failed.value) == (
+        f"contact {CONTACT_B} gained capture files while it was processed ({late_key}); no earlier product was "
+        "deleted, and the retry processes them all"
+    )
+    assert products.uploaded and products.deleted == [] and theirs.exists()
+    (summary,) = process_location(location, growing, products, tmp_path / "work")  # the retry
+    assert f"frames/{partition}/{CONTACT_B}/sc157-vc5.cadu" in products.uploaded
+    assert (summary["files"], summary["ok_frames"]) == (2, 8)
+
+
 @pytest.mark.parametrize(
     ("event", "skipped"),
     [
@@ -848,14 +877,14 @@ def test_a_run_whose_contact_gained_files_uploads_nothing_and_its_retry_processe
                 "detail-type": "Object Deleted",
                 "detail": {"object": {"key": "partner/year=2025/month=12/day=01/satellite=snpp/pc-2/manifest.json"}},
             },
-            "an 'Object Deleted' event creates no manifest",
+            "event 'Object Deleted' creates no manifest",
         ),
         (
             {
                 "eventType": "Microsoft.Storage.BlobDeleted",
                 "subject": "/blobServices/default/containers/raw-contact-data/blobs/x/satellite=snpp/pc-2/manifest.json",
             },
-            "an 'Microsoft.Storage.BlobDeleted' event creates no manifest",
+            "event 'Microsoft.Storage.BlobDeleted' creates no manifest",
         ),
     ],
 )

@@ -163,7 +163,7 @@ def locate(event: Mapping[str, Any], raw_prefix: str = "contacts/") -> ContactLo
             raise NotAContact(f"a Ground Station {kind!r} event ends no contact")
         return _station_contact(event, raw_prefix)
     if kind is not None and kind not in (OBJECT_CREATED, BLOB_CREATED):
-        raise NotAContact(f"an {kind!r} event creates no manifest")
+        raise NotAContact(f"event {kind!r} creates no manifest")
     key = _object_key(event)
     if posixpath.basename(key) != MANIFEST_NAME:
         raise NotAContact(f"{key} is not a contact manifest ({MANIFEST_NAME})")
@@ -401,25 +401,30 @@ def _deliver(
     produced = [path.relative_to(out).as_posix() for path in out.rglob("*") if path.is_file()]
     # staging never leaves the machine
     uploads = sorted((k for k in produced if not any(p.startswith(".") for p in k.split("/"))), key=_upload_order)
-    _still_the_contacts_captures(raw, location, keys)
+    _still_the_contacts_captures(raw, location, keys, "nothing was uploaded")
     for key in uploads:
         products.upload(out / key, key)
+    # again, for files that came while the products went up: the other run may have finished in
+    # that time, and what it alone wrote (a stream only the later files hold) is no stale product
+    _still_the_contacts_captures(raw, location, keys, "no earlier product was deleted")
     for stale in earlier_products(products, set(uploads)):
         products.delete(stale)
     return summaries
 
 
-def _still_the_contacts_captures(raw: ObjectStore, location: ContactLocation, processed: list[str]) -> None:
+def _still_the_contacts_captures(
+    raw: ObjectStore, location: ContactLocation, processed: list[str], so_far: str
+) -> None:
     """Fail (retried) a run whose contact gained capture files while it was processed: a second
     event of the same contact (another dataflow's upload, a manifest written early) may run at the
     same time, and the run that read fewer files must not upload after the one that read them all,
     replacing its products and deleting the streams only the later files hold. Its retry reads
-    every file and writes what the other run wrote."""
+    every file and writes what the other run wrote. `so_far` says what this run left undone."""
     arrived = sorted(set(capture_keys(raw, location)) - set(processed))
     if arrived:
         raise DeliveryFailed(
             f"contact {location.contact_id} gained capture files while it was processed "
-            f"({_summarised(arrived)}); nothing was uploaded, and the retry processes them all"
+            f"({_summarised(arrived)}); {so_far}, and the retry processes them all"
         )
 
 
