@@ -238,11 +238,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _utf8_output() -> None:
     """Spec values, resource names and reports are UTF-8 whatever the locale says (a C or
-    latin-1 locale would otherwise end a plan in UnicodeEncodeError)."""
+    latin-1 locale would otherwise end a plan in UnicodeEncodeError). A file name that is not
+    UTF-8 reaches Python as lone surrogates, which a UTF-8 stream refuses unless told to write
+    them back as the bytes they came from (as Python does under the C locale only): under
+    en_US.UTF-8 a command naming such a spec ended in UnicodeEncodeError."""
     for stream in (sys.stdout, sys.stderr):
+        if not hasattr(stream, "reconfigure"):
+            continue
         encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
-        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+        if encoding != "utf8":
             stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+        elif getattr(stream, "errors", "strict") == "strict":
+            stream.reconfigure(errors="surrogateescape")
 
 
 # Extension modules written in Rust (PyO3) cannot be interrupted while they initialise: a

@@ -26,7 +26,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from .errors import UsageError
 from .processing.errors import file_kind
@@ -189,6 +189,23 @@ def is_mount_point(path: Path) -> bool:
 
 def _unescaped(field: str) -> str:
     return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), field)
+
+
+def displayable(value: Any) -> Any:
+    """`value` (a string, or the strings in a dict or list) as text every writer can encode: a
+    path whose name is not UTF-8 reaches Python as lone surrogates (os.fsdecode), which a UTF-8
+    report refuses to hold (a traceback once the plans were done), and which strict JSON readers
+    refuse; each undecodable byte is shown as U+FFFD, as a terminal shows it."""
+    if isinstance(value, str):
+        try:
+            return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        except UnicodeEncodeError:  # a surrogate no file name holds
+            return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, dict):
+        return {displayable(k): displayable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [displayable(v) for v in value]
+    return value
 
 
 MKSTEMP_RANDOM = 8  # the characters tempfile puts between a prefix and a suffix

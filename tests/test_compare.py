@@ -679,3 +679,29 @@ def test_a_compare_leaves_nothing_of_its_own_beside_the_report(tmp_path, monkeyp
         assert main(["compare", NOAA20, "--out", str(out)]) == 0
     assert "stopped outright" not in capsys.readouterr().err
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_a_spec_prices_and_old_named_in_bytes_not_utf8_are_shown_as_u_fffd(tmp_path, monkeypatch, capsysbinary):
+    """A file name that is not UTF-8 reaches Python as lone surrogates: compare planned, then ended
+    in a traceback writing report.md (exit 1), and the pack could not be configured; a plan's JSON
+    held a lone surrogate no strict reader takes. Each undecodable byte is shown as U+FFFD."""
+    import os
+
+    monkeypatch.setattr(plan_runs, "run_plans", _fake_runs(spec="partner.yaml"))
+    monkeypatch.chdir(tmp_path)
+    spec, prices = os.fsdecode(b"bad\xffname.yaml"), os.fsdecode(b"pr\xff.yaml")
+    (tmp_path / spec).write_bytes((SPECS / "partner.yaml").read_bytes())
+    (tmp_path / prices).write_text("azure:\n  partner_minute: {price: 12, source: KSAT quote 9, date: 2026-10-02}\n")
+    assert main(["compare", spec, "--out", "out", "--prices", prices, "--against", spec]) == 0
+    out = capsysbinary.readouterr().out  # a terminal gets the name's own bytes back, as `ls` prints them
+    assert b"bad\xffname.yaml" in out and b"policy results not available" not in out
+    doc = json.loads((tmp_path / "out" / "compare.json").read_text(encoding="utf-8"))
+    assert (doc["spec"], doc["pricesFile"], doc["diff"]["against"]) == (
+        "bad\ufffdname.yaml",
+        "pr\ufffd.yaml",
+        "bad\ufffdname.yaml",
+    )
+    assert "bad\ufffdname.yaml" in (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    assert doc["policy"]["available"] is True
+    assert main(["plan", spec, "--cloud", "aws", "--json", "plan.json"]) == 0
+    assert json.loads((tmp_path / "plan.json").read_bytes().decode("utf-8", "strict"))["spec"] == "bad\ufffdname.yaml"

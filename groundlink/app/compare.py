@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from .. import interrupt
 from ..clouds import CLOUDS, cloud_title
 from ..errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
-from ..outputs import file_location, keep_mode, sibling_stem, writing
+from ..outputs import displayable, file_location, keep_mode, sibling_stem, writing
 from . import diff_command
 
 if TYPE_CHECKING:
@@ -337,6 +337,7 @@ def run_compare(
                     # a plan or checkpoint as OLD holds one cloud: the other is not compared
                     "notCompared": [c for c in CLOUDS if c not in {d.cloud for d in diffs}],
                 }
+            doc = displayable(doc)  # a path that is not UTF-8 (the spec, --prices, OLD) as U+FFFD
             charts = render_charts(doc)  # charts do not read policy results
         except BaseException as error:
             stop_policy(error)

@@ -21,6 +21,7 @@ from ..clouds import CLOUDS
 from ..engine import Plan
 from ..engine import plan as build_plan
 from ..engine.runner import PROJECT, stack_config
+from ..outputs import displayable
 from ..resources import package_dir
 from ..spec import load_spec
 from .config import (
@@ -166,7 +167,11 @@ class _Session:
         stub.Configure(request)
         stub.ConfigureStack(
             pb.AnalyzerStackConfigureRequest(
-                stack=plan.stack, project=plan.project, organization="organization", dry_run=True, config=config
+                stack=plan.stack,
+                project=plan.project,
+                organization="organization",
+                dry_run=True,
+                config=displayable(config),  # protobuf strings are UTF-8: a spec path that is not, as U+FFFD
             )
         )
 
@@ -174,7 +179,7 @@ class _Session:
         from pulumi.runtime.proto import analyzer_pb2 as pb
 
         stub = self.process.connect()
-        wire = Wire(plan, config)
+        wire = Wire(plan, displayable(config))
         diagnostics = []
         stack_call = stub.AnalyzeStack.future(wire.analyze_stack())
         # in flight together, as the engine analyzes steps as they run in parallel, but at most
