@@ -705,3 +705,14 @@ def test_a_spec_prices_and_old_named_in_bytes_not_utf8_are_shown_as_u_fffd(tmp_p
     assert doc["policy"]["available"] is True
     assert main(["plan", spec, "--cloud", "aws", "--json", "plan.json"]) == 0
     assert json.loads((tmp_path / "plan.json").read_bytes().decode("utf-8", "strict"))["spec"] == "bad\ufffdname.yaml"
+
+
+def test_an_emoji_code_in_a_path_is_printed_as_written(tmp_path, monkeypatch, capsys):
+    """rich turned `:fire:` in --out into an emoji on the verdict line, which then named no
+    directory that was written; markup was already escaped, emoji codes were not."""
+    monkeypatch.setattr(plan_runs, "run_plans", _fake_runs())
+    out = tmp_path / "o :fire: :+1:"
+    assert main(["compare", NOAA20, "--out", str(out)]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert f"report written to {out} (report.html, report.md, compare.json)" in printed
+    assert "🔥" not in printed and "👍" not in printed

@@ -19,4 +19,6 @@ UNBOUNDED_WIDTH = 100_000  # columns: wider than any line a report prints
 def report_console() -> Console:
     from rich.console import Console
 
-    return Console() if sys.stdout.isatty() else Console(width=UNBOUNDED_WIDTH)
+    # no `:name:` emoji codes: what is printed names user paths and values (`--out 'x :fire:'`
+    # was printed as "x 🔥", not the directory written); escape() stops markup, not emoji
+    return Console(emoji=False) if sys.stdout.isatty() else Console(width=UNBOUNDED_WIDTH, emoji=False)
