@@ -207,6 +207,32 @@ def test_a_value_that_would_head_a_line_stays_text():
     assert MarkdownIt("commonmark").render(_md_escape("# not a heading")) == "<p># not a heading</p>\n"
 
 
+@pytest.mark.parametrize(
+    ("heading", "shown"),
+    [("old #", "old #"), ("old ##  ", "old ##"), ("#", "#"), ("a#b #c", "a#b #c")],
+)
+def test_a_value_ending_in_hashes_keeps_them_in_a_heading(heading, shown):
+    """`## Changes against old #` (an --against path ending in ` #`) was shown as "Changes against
+    old": CommonMark takes a heading's trailing hashes for its closing sequence."""
+    from markdown_it import MarkdownIt
+
+    from groundlink.report.markdown_html import _md_escape
+
+    assert MarkdownIt("commonmark").render("## " + _md_escape(heading)) == f"<h2>{shown}</h2>\n"
+
+
+@pytest.mark.parametrize("value", [" p.yaml ", " p.yaml", "p.yaml ", "` x `", "  "])
+def test_a_code_span_keeps_the_spaces_its_value_starts_and_ends_with(value):
+    """A path that starts and ends with a space lost both in report.md: CommonMark strips one
+    space from each end of a span that has both."""
+    from markdown_it import MarkdownIt
+
+    from groundlink.report.markdown_html import _md_code
+
+    rendered = MarkdownIt("commonmark").render("Spec " + _md_code(value) + " read")
+    assert rendered == f"<p>Spec <code>{html.escape(value, quote=False)}</code> read</p>\n"
+
+
 def test_reports_carry_the_policy_summary_and_every_finding(report):
     from groundlink.report.markdown_html import render_html, render_markdown
 

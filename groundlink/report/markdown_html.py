@@ -28,6 +28,8 @@ _MD_EMPHASIS_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
 def _md_escape(text: str) -> str:
     """A value as literal Markdown text (a spec's name, a price source, a path)."""
     escaped = _MD_EMPHASIS_UNDERSCORE.sub(r"\\_", str(text).translate(_MD_SPECIAL))
+    # a heading's closing sequence: `## Changes against old #` is shown as "Changes against old"
+    escaped = re.sub(r"#(?=#*[ \t]*$)", r"\\#", escaped)
     return "\\" + escaped if escaped.startswith("#") else escaped
 
 
@@ -41,7 +43,10 @@ def _md_code(text: str, in_table: bool = False) -> str:
     if in_table:
         text = text.replace("|", "\\|")
     fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    # a span that starts and ends with a space loses one of each (CommonMark): ` p.yaml ` read as
+    # `p.yaml`; padded, it keeps them, as a span next to a backtick must be padded to close
+    spaced = text.startswith(" ") and text.endswith(" ") and text.strip(" ")
+    pad = " " if text.startswith("`") or text.endswith("`") or spaced else ""
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
