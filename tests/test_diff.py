@@ -605,3 +605,20 @@ def test_a_retention_cut_by_a_replaced_lifecycle_is_refused_as_an_updated_one_is
     assert lifecycle.action == "replace"
     assert [p.path for p in lifecycle.shortened] == ["rules[0].expiration.days"]
     assert lifecycle in diff.shortened
+
+
+def test_a_name_with_a_newline_in_old_stays_on_one_line(tmp_path, capsys):
+    """A plan's JSON may name a resource with a newline: the change and its data-loss line each
+    broke in two, where each is one line a reader (or grep) takes whole."""
+    saved = cached_plan("noaa20.yaml", "aws").to_json()
+    for resource in saved["resources"]:
+        if resource["type"] == "aws:kinesis/stream:Stream":
+            resource["name"] = "line1\nline2"
+            resource["urn"] = resource["urn"].replace("noaa20-telemetry-stream", "line1\nline2")
+    old = tmp_path / "saved.json"
+    old.write_text(json.dumps(saved))
+    code, out, err = run_cli(capsys, "diff", str(old), NOAA20, "--cloud", "aws")
+    assert code == 1
+    deleted = [line for line in out.splitlines() if "line1" in line]
+    assert deleted == [r"     - aws:kinesis/stream:Stream line1\nline2 delete  DATA LOSS: stateful resource"]
+    assert r"aws: aws:kinesis/stream:Stream line1\nline2 would be deleted: data loss" in err.splitlines()

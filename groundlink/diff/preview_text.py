@@ -91,7 +91,7 @@ def change_lines(change: Change) -> list[str]:
         head += "  RETENTION SHORTENED: data deleted sooner"
     elif change.action == "update" and not change.rules_known:
         head += "  (replacement rules for this type not recorded)"
-    lines = [head]
+    lines = [one_line(head, limit=1 << 30)]  # a name with a newline (OLD's JSON) stays one line
     lines += [_property_line(change, p.path, p.kind, p.old, p.new) for p in change.properties]
     return lines
 

@@ -7,6 +7,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..inputs import one_line
 from .changes import RETIRED, Diff, PropertyChange, diff_states, leaf_changes
 from .state import Planner, StateError, align, as_deployed, from_plan, is_spec_path, load_states
 
@@ -126,6 +127,9 @@ def _shown(value: object) -> str:
     return "none" if value is None else str(int(value) if isinstance(value, float) and value.is_integer() else value)
 
 
+UNCUT = 1 << 30  # one_line's limit where a line is escaped, never cut: every refusal stays whole
+
+
 def data_loss_lines(diffs: Sequence[Diff]) -> list[str]:
     """One line per stateful resource the change would delete or replace, per resource whose
     data it would delete sooner (a retention lowered), and per store it leaves unprotected."""
@@ -155,4 +159,5 @@ def data_loss_lines(diffs: Sequence[Diff]) -> list[str]:
                 f"{diff.cloud}: {item.type} {item.name} may be replaced: its {item.path}, which forces a "
                 f"replacement, is {item.shown} in OLD and cannot be compared ({advice})"
             )
-    return lines
+    # one line each, whatever OLD names its resources (a newline in a name from a plan's JSON)
+    return [one_line(line, limit=UNCUT) for line in lines]
