@@ -10,7 +10,7 @@ from . import tokens as T
 from .props import get
 from .registry import resource_rule
 
-# AWS disabled creating Lambda functions on python3.8/3.9 on 2026-06-01 (docs/facts.md §2);
+# AWS disabled creating Lambda functions on python3.8/3.9 on 2026-06-01 (docs/facts.md §1);
 # every earlier Python runtime was retired before them.
 RETIRED_LAMBDA_RUNTIMES = ["python2.7", "python3.6", "python3.7", "python3.8", "python3.9"]
 

@@ -29,6 +29,7 @@ WORKSPACE_RETENTION_DAYS = (30, 730)
 ALERT_SEVERITY = 2
 ALERT_FREQUENCY = "PT5M"
 ALERT_WINDOW = "PT5M"
+# ActionGroup.groupShortName maxLength (Azure REST API specs, monitor 2023-01-01; docs/facts.md §11)
 ACTION_GROUP_SHORT_NAME_MAX = 12
 
 
