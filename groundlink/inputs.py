@@ -152,8 +152,15 @@ def json_problem(error: json.JSONDecodeError) -> str:
 def one_line(text: str, limit: int = MAX_LINE) -> str:
     """`text` with control characters escaped and cut to `limit` characters in the middle: its
     start (what it is about) and its end (the reason, after a long path) both stay."""
-    clean = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    clean = escaped(text)
     return clean if len(clean) <= limit else clean[: (limit - 1) // 2] + "…" + clean[len(clean) - limit // 2 :]
+
+
+def escaped(text: str) -> str:
+    """`text` on one line, nothing cut: control characters (a newline in a name OLD's JSON holds)
+    as their escapes. A byte of a file name that is not UTF-8 (a surrogate os.fsdecode made) is
+    left for the terminal to get back as that byte, as `ls` prints it."""
+    return "".join(c if c.isprintable() or "\udc80" <= c <= "\udcff" else repr(c)[1:-1] for c in text)
 
 
 class SpecError(Exception):

@@ -705,6 +705,14 @@ def test_a_spec_prices_and_old_named_in_bytes_not_utf8_are_shown_as_u_fffd(tmp_p
     assert doc["policy"]["available"] is True
     assert main(["plan", spec, "--cloud", "aws", "--json", "plan.json"]) == 0
     assert json.loads((tmp_path / "plan.json").read_bytes().decode("utf-8", "strict"))["spec"] == "bad\ufffdname.yaml"
+    # and every other JSON a command writes: check's --json, diff's --json on stdout
+    assert main(["check", spec, "--cloud", "aws", "--json", "check.json", "--against", spec]) == 0
+    checked = json.loads((tmp_path / "check.json").read_text(encoding="utf-8"))
+    assert checked["spec"] == checked["diff"]["against"] == "bad\ufffdname.yaml"
+    capsysbinary.readouterr()
+    assert main(["diff", spec, spec, "--cloud", "aws", "--json"]) == 0
+    (diffed,) = json.loads(capsysbinary.readouterr().out.decode("utf-8", "strict"))
+    assert diffed["old"] == diffed["new"] == "bad\ufffdname.yaml"
 
 
 def test_an_emoji_code_in_a_path_is_printed_as_written(tmp_path, monkeypatch, capsys):

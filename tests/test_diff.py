@@ -622,3 +622,16 @@ def test_a_name_with_a_newline_in_old_stays_on_one_line(tmp_path, capsys):
     deleted = [line for line in out.splitlines() if "line1" in line]
     assert deleted == [r"     - aws:kinesis/stream:Stream line1\nline2 delete  DATA LOSS: stateful resource"]
     assert r"aws: aws:kinesis/stream:Stream line1\nline2 would be deleted: data loss" in err.splitlines()
+
+
+def test_an_input_key_with_a_newline_in_old_stays_on_one_line(tmp_path, capsys):
+    """A key OLD's JSON holds (a tag named with a newline) broke the property line in two."""
+    saved = cached_plan("noaa20.yaml", "aws").to_json()
+    for resource in saved["resources"]:
+        if resource["type"] == "aws:kinesis/stream:Stream":
+            resource["inputs"]["tags"]["evil\nkey"] = "v"
+    old = tmp_path / "saved.json"
+    old.write_text(json.dumps(saved))
+    code, out, _ = run_cli(capsys, "diff", str(old), NOAA20, "--cloud", "aws")
+    assert code == 0
+    assert '        - tags.evil\\nkey: "v"' in out.splitlines()

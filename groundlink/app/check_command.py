@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
 
     from ..check.host import PackError
     from ..check.runner import check
-    from ..outputs import check_file_target, output_path, say_written, write_text, writing
+    from ..outputs import check_file_target, displayable, output_path, say_written, write_text, writing
     from ..path_args import copied_from
     from ..report.check_console import render
 
@@ -53,6 +53,6 @@ def run(args: argparse.Namespace) -> int:
                 "clouds": [d.to_json() for d in diffs],
             }
         with writing(path, "--json"):
-            write_text(path, json.dumps(doc, indent=2))
+            write_text(path, json.dumps(displayable(doc), indent=2))  # a name not UTF-8 as U+FFFD
         say_written(path)
     return EXIT_OK if passed else EXIT_FAILED

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..clouds import CLOUD_CHOICES, chosen_clouds
 from ..errors import EXIT_FAILED, EXIT_OK
+from ..outputs import displayable
 
 OLD_HELP = "a spec, a plan (groundlink plan --json) or a checkpoint (pulumi stack export)"
 
@@ -46,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
 
     diffs = _as_given(args, diff_against(args.old, args.new, clouds_of(args)), args.old, args.new)
     if args.json:
-        print(json.dumps([d.to_json() for d in diffs], indent=2, default=str))
+        print(json.dumps(displayable([d.to_json() for d in diffs]), indent=2, default=str))  # U+FFFD, as plans
     else:
         for diff in diffs:
             print("\n".join(render_text(diff)))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..inputs import one_line
+from ..inputs import escaped, one_line
 from . import rules
 from .changes import ACTIONS, RETIRED, Change, Diff
 from .state import Opaque
@@ -91,9 +91,8 @@ def change_lines(change: Change) -> list[str]:
         head += "  RETENTION SHORTENED: data deleted sooner"
     elif change.action == "update" and not change.rules_known:
         head += "  (replacement rules for this type not recorded)"
-    lines = [one_line(head, limit=1 << 30)]  # a name with a newline (OLD's JSON) stays one line
-    lines += [_property_line(change, p.path, p.kind, p.old, p.new) for p in change.properties]
-    return lines
+    lines = [head, *(_property_line(change, p.path, p.kind, p.old, p.new) for p in change.properties)]
+    return [escaped(line) for line in lines]  # a name or key with a newline (OLD's JSON) stays one line
 
 
 def render_text(diff: Diff) -> list[str]:
@@ -101,9 +100,9 @@ def render_text(diff: Diff) -> list[str]:
     for change in diff.changes:
         lines += change_lines(change)
     for item in diff.not_compared:
-        lines.append(f"     ? {item.type} {item.name} {item.path}: {item.shown} not compared ({item.why})")
+        lines.append(escaped(f"     ? {item.type} {item.name} {item.path}: {item.shown} not compared ({item.why})"))
     lines.append(f"    {counts_text({a: diff.count(a) for a in ACTIONS}, diff.unchanged, len(diff.not_compared))}")
-    return lines
+    return [escaped(lines[0]), *lines[1:]]
 
 
 def counts_text(counts: dict[str, int], unchanged: int, uncompared: int) -> str:

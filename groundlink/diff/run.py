@@ -7,7 +7,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..inputs import one_line
+from ..inputs import escaped
 from .changes import RETIRED, Diff, PropertyChange, diff_states, leaf_changes
 from .state import Planner, StateError, align, as_deployed, from_plan, is_spec_path, load_states
 
@@ -127,9 +127,6 @@ def _shown(value: object) -> str:
     return "none" if value is None else str(int(value) if isinstance(value, float) and value.is_integer() else value)
 
 
-UNCUT = 1 << 30  # one_line's limit where a line is escaped, never cut: every refusal stays whole
-
-
 def data_loss_lines(diffs: Sequence[Diff]) -> list[str]:
     """One line per stateful resource the change would delete or replace, per resource whose
     data it would delete sooner (a retention lowered), and per store it leaves unprotected."""
@@ -160,4 +157,4 @@ def data_loss_lines(diffs: Sequence[Diff]) -> list[str]:
                 f"replacement, is {item.shown} in OLD and cannot be compared ({advice})"
             )
     # one line each, whatever OLD names its resources (a newline in a name from a plan's JSON)
-    return [one_line(line, limit=UNCUT) for line in lines]
+    return [escaped(line) for line in lines]
