@@ -26,6 +26,7 @@ def test_diagnostics_of_storage_vault_namespaces_and_synapse_go_to_log_analytics
         one(azure_noaa20, "eventhub:Namespace").outputs["id"],
         one(azure_noaa20, "synapse:Workspace").outputs["id"],  # its SQL audit trail
         one(azure_noaa20, "web:WebApp").outputs["id"],  # the contact processor's own logs
+        one(azure_noaa20, "eventgrid:SystemTopic").outputs["id"],  # why an event was not delivered
     }
     assert set(settings) == expected
     for uri, setting in settings.items():
@@ -38,7 +39,7 @@ def test_diagnostics_of_storage_vault_namespaces_and_synapse_go_to_log_analytics
 
 
 def test_dead_lettered_contact_events_raise_an_alert_to_the_budget_emails(azure_noaa20):
-    alert = one(azure_noaa20, "monitor:MetricAlert").inputs
+    alert = one(azure_noaa20, "monitor:MetricAlert", "noaa20-observability-dead-lettered").inputs
     assert alert["scopes"] == [one(azure_noaa20, "servicebus:Namespace").outputs["id"]]
     [criterion] = alert["criteria"]["allOf"]
     assert criterion["metricName"] == "DeadletteredMessages"
@@ -49,6 +50,24 @@ def test_dead_lettered_contact_events_raise_an_alert_to_the_budget_emails(azure_
     emails = load_spec(SPECS / "noaa20.yaml").budget.alert_emails
     assert [r["emailAddress"] for r in group.inputs["emailReceivers"]] == emails
     assert len(group.inputs["groupShortName"]) <= 12
+
+
+@pytest.mark.parametrize("spec", ["noaa20.yaml", "partner.yaml"])
+def test_an_event_event_grid_cannot_deliver_raises_an_alert_too(spec):
+    """An event the system topic gives up on (its retries spent, or the queue refusing the topic's
+    identity) went to the dead-letter container and alerted no one; on AWS the rule dead-letters
+    it into the queue whose alarm fires."""
+    plan = azure(spec)
+    alert = one(plan, "monitor:MetricAlert", f"{plan.stack.removesuffix('-azure')}-observability-undelivered-events")
+    assert alert.inputs["scopes"] == [one(plan, "eventgrid:SystemTopic").outputs["id"]]
+    [criterion] = alert.inputs["criteria"]["allOf"]
+    assert (criterion["metricNamespace"], criterion["metricName"]) == (
+        "Microsoft.EventGrid/systemTopics",
+        "DeadLetteredCount",
+    )
+    assert (criterion["operator"], criterion["threshold"], criterion["timeAggregation"]) == ("GreaterThan", 0, "Total")
+    assert alert.inputs["actions"] == [{"actionGroupId": one(plan, "monitor:ActionGroup").outputs["id"]}]
+    assert "observability.alarm" in alert.capability
 
 
 def test_budget_mails_every_threshold_on_the_resource_group():

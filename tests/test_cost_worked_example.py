@@ -306,7 +306,8 @@ def test_counts_and_stream_modes_come_from_the_plans():
     assert aws["CloudWatch alarms"] == pytest.approx((1, 0.1))
     azure = _lines(data, "azure", cached_plan("noaa20.yaml", "azure"))
     assert azure["Event Hubs Standard throughput units"] == pytest.approx((730, 21.9))
-    assert azure["Azure Monitor alert rules"] == pytest.approx((1, 0.2))
+    # two alert rules: dead-lettered contact events, and events Event Grid could not deliver (x $0.2)
+    assert azure["Azure Monitor alert rules"] == pytest.approx((2, 0.4))
 
 
 def test_software_keys_bill_operations_only_and_hsm_keys_per_key():

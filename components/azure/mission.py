@@ -113,6 +113,7 @@ class MissionStack(MissionComponent):
             vault_id=security.outputs.vault_id if security.outputs else None,
             bus_namespace_id=events.namespace.id,
             queue_name=events.queue.name,
+            event_topic_id=events.topic.id,
             eventhub_namespace_ids=ground.eventhub_namespace_ids,
             analytics_engine_ids=analytics.engine_ids,
             processing_ids=processing.log_sources if processing else {},

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from typing import Any
 
 import pulumi
 import pulumi_azure_native as azure
@@ -50,12 +51,30 @@ def budget_start(now: datetime.datetime | None = None) -> str:
 METRIC_CATEGORY = {"storage": "Transaction", "blob": "Transaction"}
 
 
+def above_zero(
+    name: str, namespace: str, metric: str, aggregation: str, dimensions: list[dict[str, Any]] | None = None
+) -> azure.monitor.MetricCriteriaArgs:
+    """An alert's condition: the metric over the window above 0, as AWS's alarms are (> 0)."""
+    return azure.monitor.MetricCriteriaArgs(
+        criterion_type="StaticThresholdCriterion",
+        name=name,
+        metric_namespace=namespace,
+        metric_name=metric,
+        operator="GreaterThan",
+        threshold=0,
+        time_aggregation=aggregation,
+        dimensions=dimensions,
+    )
+
+
 class AzureObservability(MissionComponent):
     """One Log Analytics workspace that every log and metric of the stack is sent to (AWS keeps
     each log beside what it describes), the dead-letter alarm and the budget. Pass the resource
     group's name and id (the budget's scope), and the ids of what it collects from: `storage`,
     `vault_id`, `bus_namespace_id`, `eventhub_namespace_ids`, `analytics_engine_ids`; and
-    `queue_name`, the contact queue whose dead letters raise the alarm.
+    `queue_name`, the contact queue whose dead letters raise the alarm, and `event_topic_id`, the
+    Event Grid system topic whose undeliverable events raise it too (AWS's rule dead-letters them
+    into the queue its alarm watches).
     AWS's counterpart: AwsObservability in components/aws/observability.py."""
 
     TOKEN = "groundlink:index:AzureObservability"
@@ -73,6 +92,7 @@ class AzureObservability(MissionComponent):
         vault_id: pulumi.Output[str] | None,
         bus_namespace_id: pulumi.Output[str],
         queue_name: pulumi.Output[str],
+        event_topic_id: pulumi.Output[str] | None = None,
         eventhub_namespace_ids: Mapping[str, pulumi.Output[str]],
         analytics_engine_ids: Mapping[str, pulumi.Output[str]],
         processing_ids: Mapping[str, pulumi.Output[str]] | None = None,
@@ -114,6 +134,8 @@ class AzureObservability(MissionComponent):
         # the contact processor's own logs (the function app's, or the container jobs'), kept as
         # long as AWS keeps its processor log group; without them a failed contact left no trace
         targets += [(target, source_id, True) for target, source_id in (processing_ids or {}).items()]
+        if event_topic_id is not None:  # its DeliveryFailures log says why an event was not delivered
+            targets.append(("events", event_topic_id, True))
         for target, resource_id, has_logs in targets:
             self.realize(
                 azure.monitor.DiagnosticSetting(
@@ -145,41 +167,36 @@ class AzureObservability(MissionComponent):
             ),
             "observability.alarm",
         )
-        self.realize(
-            azure.monitor.MetricAlert(
-                self.child_name("dead-lettered"),
-                rule_name=f"{mission.name}-dead-lettered-contact-events",
-                resource_group_name=resource_group_name,
-                location="global",
-                description="A contact event was dead-lettered: processing gave up on a delivered contact.",
-                severity=ALERT_SEVERITY,
-                enabled=True,
-                auto_mitigate=True,
-                evaluation_frequency=ALERT_FREQUENCY,
-                window_size=ALERT_WINDOW,
-                scopes=[bus_namespace_id],
-                # a polymorphic input takes its Args class, so the SDK knows its wire names
-                criteria=azure.monitor.MetricAlertSingleResourceMultipleMetricCriteriaArgs(
-                    odata_type="Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
-                    all_of=[
-                        azure.monitor.MetricCriteriaArgs(
-                            criterion_type="StaticThresholdCriterion",
-                            name="dead-lettered",
-                            metric_namespace="Microsoft.ServiceBus/namespaces",
-                            metric_name="DeadletteredMessages",
-                            operator="GreaterThan",
-                            threshold=0,
-                            time_aggregation="Maximum",
-                            dimensions=[{"name": "EntityName", "operator": "Include", "values": [queue_name]}],
-                        )
-                    ],
-                ),
-                actions=[{"action_group_id": self.action_group.id}],
-                tags=self.tags,
-                opts=self.opts(),
+        self._metric_alert(
+            "dead-lettered",
+            resource_group_name,
+            rule="dead-lettered-contact-events",
+            description="A contact event was dead-lettered: processing gave up on a delivered contact.",
+            scope=bus_namespace_id,
+            criterion=above_zero(
+                "dead-lettered",
+                "Microsoft.ServiceBus/namespaces",
+                "DeadletteredMessages",
+                "Maximum",
+                dimensions=[{"name": "EntityName", "operator": "Include", "values": [queue_name]}],
             ),
-            "observability.alarm",
         )
+        if event_topic_id is not None:
+            # an event Event Grid gives up on (its retries spent, or the queue refusing the topic's
+            # identity) goes to the dead-letter container, and no contact reaches the queue: on AWS
+            # the rule dead-letters it into the queue whose alarm fires (Event Grid "Monitor data
+            # reference (push delivery)": systemTopics metric DeadLetteredCount, Total)
+            self._metric_alert(
+                "undelivered-events",
+                resource_group_name,
+                rule="undelivered-contact-events",
+                description="A contact event could not be delivered to the contact queue: it is in the "
+                "event-dead-letter container, and no processing started for it.",
+                scope=event_topic_id,
+                criterion=above_zero(
+                    "undelivered-events", "Microsoft.EventGrid/systemTopics", "DeadLetteredCount", "Total"
+                ),
+            )
         self.budget = self.realize(
             azure.consumption.Budget(
                 self.child_name("budget"),
@@ -207,4 +224,41 @@ class AzureObservability(MissionComponent):
         )
         self.register_outputs(
             {"alerts": self.action_group.id, "budget": self.budget.name, "log_workspace": self.workspace.id}
+        )
+
+    def _metric_alert(
+        self,
+        key: str,
+        resource_group_name: pulumi.Output[str],
+        *,
+        rule: str,
+        description: str,
+        scope: pulumi.Input[str],
+        criterion: azure.monitor.MetricCriteriaArgs,
+    ) -> None:
+        """One metric alert on one resource, to the mission's action group, as AWS's alarms go to
+        its alerts topic."""
+        self.realize(
+            azure.monitor.MetricAlert(
+                self.child_name(key),
+                rule_name=f"{self.mission.name}-{rule}",
+                resource_group_name=resource_group_name,
+                location="global",
+                description=description,
+                severity=ALERT_SEVERITY,
+                enabled=True,
+                auto_mitigate=True,
+                evaluation_frequency=ALERT_FREQUENCY,
+                window_size=ALERT_WINDOW,
+                scopes=[scope],
+                # a polymorphic input takes its Args class, so the SDK knows its wire names
+                criteria=azure.monitor.MetricAlertSingleResourceMultipleMetricCriteriaArgs(
+                    odata_type="Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
+                    all_of=[criterion],
+                ),
+                actions=[{"action_group_id": self.action_group.id}],
+                tags=self.tags,
+                opts=self.opts(),
+            ),
+            "observability.alarm",
         )
