@@ -318,6 +318,9 @@ BUDGET_NOTIFICATIONS_MAX = 5
 # virtual networks"): at most 200 rules, IPv4 only, no RFC 1918 private ranges, no /31 or /32.
 AZURE_STORAGE_MAX_IP_RULES = 200
 RFC1918_BLOCKS: tuple[str, ...] = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
+# "This network" (RFC 1122 §3.2.1.3; IANA IPv4 Special-Purpose Address Registry, 0.0.0.0/8):
+# no host sends from it, and Python's ipaddress calls none of it private, reserved or loopback.
+THIS_NETWORK_BLOCK = "0.0.0.0/8"
 
 # CloudWatch Logs accepts only these retention periods (PutRetentionPolicy; pulumi-aws LogGroup docs).
 LOG_RETENTION_DAYS = (

@@ -816,7 +816,10 @@ def public_ipv4_ranges(values: list[str], field: str, rules: str, narrowest: int
             or network.is_link_local
             or network.is_multicast
             or network.is_reserved
-            or any(network.overlaps(ipaddress.IPv4Network(block)) for block in limits.RFC1918_BLOCKS)
+            or any(
+                network.overlaps(ipaddress.IPv4Network(block))
+                for block in (*limits.RFC1918_BLOCKS, limits.THIS_NETWORK_BLOCK)
+            )
         ):
             problems.add((i,), f"{value} is not a public range ({rules} refuse private ranges)")
         elif "/" in value and network.prefixlen > narrowest:

@@ -338,6 +338,10 @@ class TestPartner:
         (trust,) = statements(doc(plan.one(ROLE, "polar-partner-ground-partner-role"), "assumeRolePolicy"))
         assert "Condition" not in trust
         assert any("without an sts:ExternalId" in w and "aws_external_id" in w for w in plan.warnings)
+        # the partner named as a name: with `other` it read "the other landing role", a second role
+        data["ground_segment"]["partner"]["name"] = "other"
+        other = aws_data(tmp_path, data)
+        assert any(w.startswith("the landing role of partner 'other' trusts account") for w in other.warnings)
 
     def test_without_partner_account_the_identity_is_a_declared_gap(self, tmp_path):
         data = spec_data("partner.yaml")

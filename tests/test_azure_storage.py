@@ -236,6 +236,25 @@ def test_every_mocked_output_shape_is_one_the_stack_creates():
 
 
 @pytest.mark.parametrize(
+    ("base", "changes", "warned"),
+    [
+        ("partner.yaml", {"security.network": "public", "ground_segment.partner.source_addresses": []}, True),
+        ("partner.yaml", {"security.network": "public", "ground_segment.partner.source_addresses": ["203.0.113.0/28"]}, False),
+        ("noaa20.yaml", {}, False),  # no partner named: nothing to admit yet
+    ],
+)  # fmt: skip
+def test_a_partner_with_no_source_addresses_on_a_public_account_is_warned_of(base, changes, warned):
+    """In public mode the account's firewall denies every network it does not list, so a partner
+    given no source_addresses cannot deliver: private mode said so, public mode did not."""
+    from groundlink.components.azure.storage import PUBLIC_PARTNER_WITHOUT_ADDRESSES
+
+    plan = variant_plan("azure", changes, base=base)
+    assert (PUBLIC_PARTNER_WITHOUT_ADDRESSES in plan.warnings) is warned
+    if warned:
+        assert one(plan, "storage:StorageAccount").inputs["networkRuleSet"].get("ipRules", []) == []
+
+
+@pytest.mark.parametrize(
     ("changes", "addresses"),
     [({}, 0), ({"ground_segment.partner.source_addresses": ["203.0.113.0/28"]}, 1)],
 )

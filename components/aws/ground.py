@@ -666,7 +666,7 @@ class AwsGroundSegment(MissionComponent):
         external_id = partner.aws_external_id
         if external_id is None:
             self.warn(
-                f"the {partner.name} landing role trusts account {partner_account} without an sts:ExternalId; "
+                f"the landing role of partner {partner.name!r} trusts account {partner_account} without an sts:ExternalId; "
                 "set ground_segment.partner.aws_external_id to the value agreed with the partner"
             )
 

@@ -30,6 +30,14 @@ from .security import KEY_NAME, MissionKey, PrivateNetwork, private_endpoint
 AZURE_TIER_ACTION = {"cool": "tier_to_cool", "cold": "tier_to_cold", "archive": "tier_to_archive"}
 
 
+# security.network: public with a partner and no addresses: the firewall admits nobody the partner is
+PUBLIC_PARTNER_WITHOUT_ADDRESSES = (
+    "ground_segment.partner.source_addresses: none given, so the storage account's firewall (deny by default, "
+    "trusted Azure services only) admits no network the partner writes from and it cannot deliver: list the "
+    "public addresses or ranges it writes from"
+)
+
+
 def private_partner_landing(addresses: int) -> str:
     """The warning of a partner landing zone behind security.network: private: the account's
     public endpoint admits only trusted Azure services, and groundlink creates no private endpoint
@@ -267,6 +275,8 @@ class AzureStorage(MissionComponent):
             self.warn(inputs.archive_gap)
         if private and inputs.landing:
             self.warn(private_partner_landing(len(inputs.partner_source_addresses)))
+        elif inputs.landing and inputs.partner_named and not inputs.partner_source_addresses:
+            self.warn(PUBLIC_PARTNER_WITHOUT_ADDRESSES)
         raw_lifecycle, products_lifecycle = inputs.raw_lifecycle, inputs.products_lifecycle
         soft_delete_days = deleted_kept_days("azure", raw_lifecycle.noncurrent_days)
         # Soft delete only: the account has a hierarchical namespace, which refuses blob versioning

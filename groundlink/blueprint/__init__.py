@@ -254,6 +254,7 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
             query_results_container=blueprint.query_results_container,
             private=private,
             partner_source_addresses=partner.source_addresses if partner else (),
+            partner_named=partner is not None,
             redundancy=spec.storage.redundancy,
             geo_read_access=spec.storage.geo_read_access,
             replica_region=spec.clouds.aws.replica_region if cloud == "aws" else None,

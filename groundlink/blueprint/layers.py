@@ -257,6 +257,7 @@ class StorageInputs(Checked):
     query_results_container: str
     private: bool  # store endpoints are private
     partner_source_addresses: tuple[str, ...]  # addresses a partner writes from, outside the cloud
+    partner_named: bool  # the spec names its partner network (ground_segment.partner)
     redundancy: Literal["zone", "geo"]  # zone: three availability zones; geo: also a copy in a second region
     geo_read_access: bool  # the second region's copy is readable before a failover
     replica_region: str | None  # where AWS replicates the stores with geo redundancy
