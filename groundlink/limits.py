@@ -378,13 +378,21 @@ LAMBDA_EPHEMERAL_STORAGE_MB = 10240
 # 30 MHz: about 2.2804 MB per second per MHz of bandwidth.
 DIGIF_GB_PER_MHZ_SECOND = 43.1 / (10.5 * 60) / 30
 # Lambda environment: "4 KB, for all environment variables associated with the function, in
-# aggregate" (AWS Lambda Developer Guide, "Lambda quotas", read 2026-12-02).
+# aggregate" (AWS Lambda Developer Guide, "Lambda quotas", read 2026-12-02), measured on the
+# variables as one compact JSON object: Lambda's refusal quotes "String measured:
+# {"NAME":"value",...}" with a value's quotes escaped (the error quoted in
+# github-aws-runners/terraform-aws-github-runner#3594), as LocalStack's AWS-validated check
+# measures `json.dumps(variables, separators=(",", ":"))` (read 2026-12-05).
 LAMBDA_ENVIRONMENT_BYTES_MAX = 4096
-# What of it the processor's capture setting (spec processing.capture as JSON) may take: the rest
-# holds the three variables' names and the two bucket names, at most 63 characters each (S3
-# bucket naming rules): 4,096 - 21 - 63 - 26 - 63 - 25 (tests/test_spec_processing_env.py
-# derives it from the runtime's own names).
-CAPTURE_SETTING_BYTES_MAX = 3898
+# The bytes that JSON adds to three variables: the braces, each name's and value's quotes and
+# its colon, and the two commas.
+LAMBDA_ENVIRONMENT_JSON_OVERHEAD = 2 + 3 * 5 + 2
+# What of it the processor's capture setting (spec processing.capture as JSON, measured escaped,
+# as Lambda measures it) may take: the rest holds the three variables' names and the two bucket
+# names, at most 63 characters each (S3 bucket naming rules), and the JSON around them:
+# 4,096 - 21 - 63 - 26 - 63 - 25 - 19 (tests/test_spec_processing_env.py derives it from the
+# runtime's own names).
+CAPTURE_SETTING_BYTES_MAX = 3879
 # Lambda timeout: at most 900 s (botocore 1.44.5 lambda CreateFunction `Timeout` documentation).
 LAMBDA_TIMEOUT_SECONDS: tuple[int, int] = (1, 900)
 # Flex Consumption instance memory sizes, MB (Microsoft Learn, "Flex Consumption plan hosting").

@@ -1327,13 +1327,14 @@ class Processing(_Model):
             )
         if self.mode == "function" and self.container_image is not None:
             problems.add("container_image", "only applies to mode: container_job")
-        size, most = len(self.capture.setting().encode()), limits.CAPTURE_SETTING_BYTES_MAX
+        # as Lambda measures it: a value in the variables' JSON, its quotes escaped
+        size, most = len(json.dumps(self.capture.setting()).encode()) - 2, limits.CAPTURE_SETTING_BYTES_MAX
         if self.enabled and self.mode == "function" and size > most:
             problems.add(
                 "capture",
-                f"its settings take {size:,} bytes of the function's environment, over the {most:,} its other "
-                f"variables leave (AWS Lambda takes {limits.LAMBDA_ENVIRONMENT_BYTES_MAX:,} in all): list fewer "
-                "udp_ports or spacecraft_ids, or use mode: container_job",
+                f"its settings take {size:,} bytes of the function's environment as Lambda measures it, over the "
+                f"{most:,} its other variables leave (AWS Lambda takes {limits.LAMBDA_ENVIRONMENT_BYTES_MAX:,} in "
+                "all): list fewer udp_ports or spacecraft_ids, or use mode: container_job",
             )
         lo, hi = limits.MAX_CONCURRENCY
         concurrency_ok = _range(self.max_concurrency, (lo, hi))

@@ -465,10 +465,33 @@ def test_a_lambda_environment_over_4_kb_fires_and_the_examples_fit():
     edited = Plan.from_json(doc)
     [finding] = list(lambda_env.aws_findings(edited))
     assert finding.path == "environment.variables.GROUNDLINK_CAPTURE_FORMAT"
-    assert "over the 4,096 Lambda allows in all" in finding.rule and "Lambda quotas" in finding.source
+    assert "as Lambda measures them (as one JSON object), over the 4,096 it allows in all" in finding.rule
+    assert "Lambda quotas" in finding.source
     assert [f.line() for f in preflight(edited) if "4,096" in f.rule]
     for spec in ("noaa20.yaml", "partner.yaml"):
         assert list(lambda_env.aws_findings(cached_plan(spec, "aws"))) == []
+
+
+def test_the_lambda_environment_is_measured_as_lambda_measures_it():
+    """Names and values alone came 25 bytes short of what Lambda measures (the variables' compact
+    JSON, quotes escaped): 4,092 bytes passed preflight that Lambda refuses as 4,117."""
+    import copy
+    import json
+
+    from groundlink.engine import Plan
+    from groundlink.preflight import lambda_env
+
+    doc = copy.deepcopy(cached_plan("partner.yaml", "aws").to_json())
+    (function,) = [r for r in doc["resources"] if r["type"] == "aws:lambda/function:Function"]
+    variables = function["inputs"]["environment"]["variables"]
+    variables["GROUNDLINK_CAPTURE_FORMAT"] = ""
+    room = lambda_env.ENVIRONMENT_BYTES_MAX - len(json.dumps(variables, separators=(",", ":")))
+    for fill, fires in ((room, False), (room + 1, True)):
+        variables["GROUNDLINK_CAPTURE_FORMAT"] = "x" * fill
+        assert bool(list(lambda_env.aws_findings(Plan.from_json(doc)))) is fires
+    # a quote counts twice, escaped: the same length, one character a quote, goes over
+    variables["GROUNDLINK_CAPTURE_FORMAT"] = '"' + "x" * (room - 1)
+    assert list(lambda_env.aws_findings(Plan.from_json(doc)))
 
 
 # -- blob service features an ADLS Gen2 account refuses ----------------------------------------

@@ -3,6 +3,8 @@ a spec listing 700 UDP ports passed `validate` and was refused only by preflight
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from groundlink import limits
@@ -16,8 +18,22 @@ S3_BUCKET_NAME_MAX = 63  # S3 bucket naming rules: 3-63 characters
 
 
 def test_the_budget_is_what_the_other_variables_leave_at_their_longest():
-    others = len(RAW_BUCKET) + S3_BUCKET_NAME_MAX + len(PRODUCTS_BUCKET) + S3_BUCKET_NAME_MAX + len(CAPTURE_FORMAT)
-    assert limits.CAPTURE_SETTING_BYTES_MAX == limits.LAMBDA_ENVIRONMENT_BYTES_MAX - others == 3898
+    """Lambda measures the variables as one compact JSON object (limits.py): the budget is what the
+    names, the two longest bucket names and that JSON around them leave. Counted as names and
+    values alone it was 19 bytes larger, and a capture that fit it was refused at deployment."""
+    longest = {RAW_BUCKET: "r" * S3_BUCKET_NAME_MAX, PRODUCTS_BUCKET: "p" * S3_BUCKET_NAME_MAX, CAPTURE_FORMAT: ""}
+    others = len(json.dumps(longest, separators=(",", ":")))  # the capture's value empty
+    assert limits.CAPTURE_SETTING_BYTES_MAX == limits.LAMBDA_ENVIRONMENT_BYTES_MAX - others == 3879
+
+
+def test_a_capture_just_inside_the_budget_fits_lambdas_own_measure_at_the_longest_names():
+    setting = spec_from_data(_with_ports(636), "s.yaml").processing.capture.setting()
+    variables = {
+        RAW_BUCKET: "r" * S3_BUCKET_NAME_MAX,
+        PRODUCTS_BUCKET: "p" * S3_BUCKET_NAME_MAX,
+        CAPTURE_FORMAT: setting,
+    }
+    assert len(json.dumps(variables, separators=(",", ":"))) <= limits.LAMBDA_ENVIRONMENT_BYTES_MAX
 
 
 def _with_ports(count: int, mode: str = "function") -> dict:
@@ -29,22 +45,23 @@ def _with_ports(count: int, mode: str = "function") -> dict:
 
 
 def test_a_capture_setting_over_the_budget_is_one_line_naming_the_field():
-    # {"cadu_length":1024,"spacecraft_ids":[],"udp_ports":[]} is 55 bytes; n ports of five digits add
-    # 6n - 1: 700 ports take 54 + 4,200 = 4,254 bytes
+    # {"cadu_length":1024,"spacecraft_ids":[],"udp_ports":[]} is 55 bytes, 61 with its six quotes
+    # escaped; n ports of five digits add 6n - 1: 700 ports take 60 + 4,200 = 4,260 bytes
     with pytest.raises(SpecError) as refused:
         spec_from_data(_with_ports(700), "s.yaml")
     assert str(refused.value) == (
-        "s.yaml: processing.capture: its settings take 4,254 bytes of the function's environment, over the 3,898 "
-        "its other variables leave (AWS Lambda takes 4,096 in all): list fewer udp_ports or spacecraft_ids, or use "
-        "mode: container_job"
+        "s.yaml: processing.capture: its settings take 4,260 bytes of the function's environment as Lambda measures "
+        "it, over the 3,879 its other variables leave (AWS Lambda takes 4,096 in all): list fewer udp_ports or "
+        "spacecraft_ids, or use mode: container_job"
     )
 
 
 def test_just_inside_the_budget_and_in_a_container_job_the_list_is_accepted():
-    # 641 ports: 54 + 641 x 6 = 3,900 bytes, two over; 640 ports: 3,894 bytes
+    # 637 ports: 60 + 637 x 6 = 3,882 bytes, three over; 636 ports: 3,876 bytes (640 passed before,
+    # and Lambda refused it with two 63-character bucket names)
     with pytest.raises(SpecError):
-        spec_from_data(_with_ports(641), "s.yaml")
-    assert len(spec_from_data(_with_ports(640), "s.yaml").processing.capture.setting()) == 3894
+        spec_from_data(_with_ports(637), "s.yaml")
+    assert len(json.dumps(spec_from_data(_with_ports(636), "s.yaml").processing.capture.setting())) - 2 == 3876
     assert spec_from_data(_with_ports(700, "container_job"), "s.yaml").processing.capture.udp_ports[-1] == 10_699
 
 

@@ -3,12 +3,15 @@
 botocore's `Environment` shape bounds neither a variable nor their total, so the API shapes
 cannot catch it; the quota is on the Lambda quotas page: "Function environment variables:
 4 KB, for all environment variables associated with the function, in aggregate" (AWS Lambda
-Developer Guide, "Lambda quotas", read 2026-12-02). The processor's capture format is one of
+Developer Guide, "Lambda quotas", read 2026-12-02). Lambda measures them as one compact JSON
+object, quotes and escapes included (groundlink/limits.py, LAMBDA_ENVIRONMENT_BYTES_MAX): their
+names and values alone came 25 bytes short of it. The processor's capture format is one of
 them, and a spec's `processing.capture` lists of ports and spacecraft ids make it grow.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 from .. import limits
@@ -22,7 +25,7 @@ SOURCE = 'AWS Lambda Developer Guide, "Lambda quotas": 4 KB of environment varia
 def aws_findings(plan: Plan) -> Iterator[Finding]:
     for function in plan.of_type("aws:lambda/function:Function"):
         variables = (function.inputs.get("environment") or {}).get("variables") or {}
-        size = sum(len(str(k).encode()) + len(str(v).encode()) for k, v in variables.items())
+        size = len(json.dumps({str(k): str(v) for k, v in variables.items()}, separators=(",", ":")).encode())
         if size > ENVIRONMENT_BYTES_MAX:
             largest = max(variables, key=lambda k: len(str(variables[k]).encode()))
             yield Finding(
@@ -30,7 +33,8 @@ def aws_findings(plan: Plan) -> Iterator[Finding]:
                 function.type,
                 f"environment.variables.{largest}",
                 variables[largest],
-                f"the variables take {size:,} bytes, over the {ENVIRONMENT_BYTES_MAX:,} Lambda allows in all "
+                f"the variables take {size:,} bytes as Lambda measures them (as one JSON object), over the "
+                f"{ENVIRONMENT_BYTES_MAX:,} it allows in all "
                 "(a long processing.capture list of udp_ports or spacecraft_ids makes them grow)",
                 SOURCE,
             )
