@@ -783,8 +783,8 @@ class Partner(_Model):
         max_length=limits.AZURE_STORAGE_MAX_IP_RULES,
         json_schema_extra={"items": {"type": "string", "pattern": IPV4_OR_CIDR_PATTERN}, "uniqueItems": True},
         description="Public IPv4 addresses or CIDR ranges the partner writes from; the Azure storage firewall "
-        "admits them (at most 200 IP rules; no RFC 1918 ranges; ranges /30 or wider, a single address bare; "
-        "no range twice, however written). "
+        "admits them (at most 200 IP rules; no RFC 1918 ranges, nor 0.0.0.0/8; ranges /30 or wider, a single "
+        "address bare; no range twice, however written). "
         "Azure only: on AWS the partner's role trust admits it (docs/aws.md).",
     )
 
@@ -811,15 +811,20 @@ def public_ipv4_ranges(values: list[str], field: str, rules: str, narrowest: int
             network = ipaddress.IPv4Network(value, strict=False)
             problems.add((i,), f"{value} has host bits set; allowed: {network} (the range it lies in)")
             continue
-        if (
+        this_network = network.overlaps(ipaddress.IPv4Network(limits.THIS_NETWORK_BLOCK))
+        if this_network and not network.overlaps(ipaddress.IPv4Network(limits.RFC1918_BLOCKS[0])):
+            # groundlink's own rule, not the firewall's: Synapse takes 0.0.0.0 as all of Azure
+            problems.add(
+                (i,),
+                f"{value} is in {limits.THIS_NETWORK_BLOCK}, 'this network', which no client sends from; "
+                f"allowed: public IPv4 addresses or ranges",
+            )
+        elif (
             network.is_loopback
             or network.is_link_local
             or network.is_multicast
             or network.is_reserved
-            or any(
-                network.overlaps(ipaddress.IPv4Network(block))
-                for block in (*limits.RFC1918_BLOCKS, limits.THIS_NETWORK_BLOCK)
-            )
+            or any(network.overlaps(ipaddress.IPv4Network(block)) for block in limits.RFC1918_BLOCKS)
         ):
             problems.add((i,), f"{value} is not a public range ({rules} refuse private ranges)")
         elif "/" in value and network.prefixlen > narrowest:
@@ -1118,7 +1123,8 @@ class Analytics(_Model):
         max_length=limits.SYNAPSE_MAX_IP_FIREWALL_RULES,
         json_schema_extra={"items": {"type": "string", "pattern": IPV4_OR_CIDR_PATTERN}, "uniqueItems": True},
         description="Public IPv4 addresses or CIDR ranges analysts query from: the Synapse workspace's "
-        "firewall admits them (one rule each, at most 128, Synapse's limit; no range twice, however written) "
+        "firewall admits them (one rule each, at most 128, Synapse's limit; public ranges only, not 0.0.0.0/8, "
+        "which Synapse reads as all of Azure; no range twice, however written) "
         "with security.network: public, "
         "which otherwise admits no address. Azure only: Athena and Data Explorer are reached with credentials "
         "alone (docs/azure.md).",

@@ -750,9 +750,9 @@ class TestPartnerSourceAddresses:
             ("10.1.2.0/24", "10.1.2.0/24 is not a public range (Azure storage IP rules refuse private ranges)"),
             ("192.168.1.1", "192.168.1.1 is not a public range"),
             # "this network" (0.0.0.0/8), which no host sends from: 0.0.0.0/0 was refused, these not
-            ("0.0.0.0", "0.0.0.0 is not a public range"),
-            ("0.0.0.0/8", "0.0.0.0/8 is not a public range"),
-            ("0.0.0.1", "0.0.0.1 is not a public range"),
+            ("0.0.0.0", "0.0.0.0 is in 0.0.0.0/8, 'this network', which no client sends from; allowed: public"),
+            ("0.0.0.0/8", "0.0.0.0/8 is in 0.0.0.0/8, 'this network'"),
+            ("0.0.0.1", "0.0.0.1 is in 0.0.0.0/8"),
             ("198.51.100.0/31", "198.51.100.0/31: Azure storage IP rules take /30 or wider ranges"),
             ("198.51.100.1/24", "198.51.100.1/24 has host bits set; allowed: 198.51.100.0/24"),
             ("partner.example.com", "'partner.example.com' is not an IPv4 address or CIDR range"),
@@ -788,7 +788,7 @@ class TestSqlClients:
         [
             ("10.1.2.0/24", "10.1.2.0/24 is not a public range (Synapse firewall rules refuse private ranges)"),
             # a 0.0.0.0-0.0.0.0 rule is Azure SQL's "all Azure-internal addresses", not one client
-            ("0.0.0.0", "0.0.0.0 is not a public range (Synapse firewall rules refuse private ranges)"),
+            ("0.0.0.0", "0.0.0.0 is in 0.0.0.0/8, 'this network', which no client sends from; allowed: public IPv4"),
             ("198.51.100.1/24", "198.51.100.1/24 has host bits set; allowed: 198.51.100.0/24"),
             ("203.0.113.7", "203.0.113.7 repeats sql_clients[0]"),
             ("analyst.example.com", "'analyst.example.com' is not an IPv4 address or CIDR range"),
