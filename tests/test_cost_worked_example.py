@@ -292,7 +292,7 @@ def _with_key_type(kty: str) -> Plan:
 
 def test_counts_and_stream_modes_come_from_the_plans():
     """The reference plans: AWS has one KMS key, one alarm and an ON_DEMAND telemetry
-    stream; Azure one alert and a 1-TU namespace."""
+    stream; Azure two alerts and a 1-TU namespace."""
     data = spec_data("noaa20.yaml")
     aws_plan = cached_plan("noaa20.yaml", "aws")
     assert len(aws_plan.of_type("aws:kms/key:Key")) == 1

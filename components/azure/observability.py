@@ -1,11 +1,12 @@
 """Logs, the dead-letter alarm and the budget.
 
 Diagnostic settings send every log category group and all metrics of the
-storage account (account metrics, blob-service logs), the Key Vault and every
-messaging namespace to one Log Analytics workspace. A metric alert fires on
-the first dead-lettered contact event and mails the budget's alert emails
-through an action group; a consumption budget on the resource group mails
-them at each threshold.
+storage account (account metrics, blob-service logs), the Key Vault, every
+messaging namespace, the query engine, the processor and the Event Grid system
+topic to one Log Analytics workspace. Metric alerts fire on the first
+dead-lettered contact event and on the first event Event Grid could not deliver,
+and mail the budget's alert emails through an action group; a consumption budget
+on the resource group mails them at each threshold.
 """
 
 from __future__ import annotations
