@@ -444,3 +444,22 @@ def test_an_estimate_of_a_week_long_past_is_said(window_from, status, said):
         "before this run), over today's site catalog: refresh satellites[].tle for a current estimate"
     ]
     assert coverage_dated(doc) == (expected if said else [])
+
+
+def test_a_control_character_in_a_value_reaches_neither_report_raw(report):
+    """A name from OLD's JSON (or a price source) holding an ESC reached report.md and
+    report.html as the raw byte, which a terminal showing the file obeys; a newline in an HTML
+    cell too. Each is written as its escape, as the terminal's lines are."""
+    from groundlink.report.markdown_html import render_html, render_markdown
+
+    _, out, doc = report
+    hostile = "line1\nline2|\x1b[31mred\x07"
+    used = [i for i, p in enumerate(doc["prices"]) if p["used"]]
+    prices = list(doc["prices"])
+    prices[used[0]] = {**prices[used[0]], "source": hostile, "region": "r\x1bg"}
+    doc = {**doc, "prices": prices, "spec": "s\x1b.yaml"}
+    files, charts = _charts(out)
+    for text in (render_markdown(doc, files), render_html(doc, charts)):
+        assert "\x1b" not in text and "\x07" not in text
+        assert "\\x1b" in text and "red\\x07" in text  # report.md escapes the `[` too
+    assert "line1\nline2" not in render_html(doc, charts)

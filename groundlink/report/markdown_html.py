@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..inputs import escaped as escaped_line
 from .sections import sections
 
 if TYPE_CHECKING:
@@ -26,8 +27,9 @@ _MD_EMPHASIS_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
 
 
 def _md_escape(text: str) -> str:
-    """A value as literal Markdown text (a spec's name, a price source, a path)."""
-    escaped = _MD_EMPHASIS_UNDERSCORE.sub(r"\\_", str(text).translate(_MD_SPECIAL))
+    """A value as literal Markdown text (a spec's name, a price source, a path), on one line: a
+    control character (an ESC or a newline in a name OLD's JSON holds) as its escape."""
+    escaped = _MD_EMPHASIS_UNDERSCORE.sub(r"\\_", escaped_line(str(text).translate(_MD_SPECIAL)))
     # a heading's closing sequence: `## Changes against old #` is shown as "Changes against old"
     escaped = re.sub(r"#(?=#*[ \t]*$)", r"\\#", escaped)
     return "\\" + escaped if escaped.startswith("#") else escaped
@@ -40,6 +42,7 @@ def _md_code(text: str, in_table: bool = False) -> str:
     text = str(text)
     for end in ("\r", "\n", "\u2028", "\u2029"):
         text = text.replace(end, " ")
+    text = escaped_line(text)  # any other control character (an ESC) as its escape
     if in_table:
         text = text.replace("|", "\\|")
     fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
@@ -48,6 +51,13 @@ def _md_code(text: str, in_table: bool = False) -> str:
     spaced = text.startswith(" ") and text.endswith(" ") and text.strip(" ")
     pad = " " if text.startswith("`") or text.endswith("`") or spaced else ""
     return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _one_line(value: Any) -> Any:
+    """A template's printed value: text escaped onto one line; markup the code made, as it is."""
+    import markupsafe
+
+    return escaped_line(value) if isinstance(value, str) and not isinstance(value, markupsafe.Markup) else value
 
 
 def _env(autoescape: bool) -> jinja2.Environment:
@@ -60,6 +70,9 @@ def _env(autoescape: bool) -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        # every value printed as text on one line, its control characters escaped (a name from
+        # OLD's JSON with an ESC reached report.html raw); markup the code made itself stays
+        finalize=_one_line,
     )
     env.filters["md"] = _md_escape
     env.filters["code"] = _md_code
