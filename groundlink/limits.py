@@ -232,6 +232,18 @@ AZURE_SOVEREIGN_LOCATION_STARTS = ("china", "usgov", "usdod", "usnat", "ussec")
 # AOGS contact-profile endpoint ports and subnet rules (Microsoft Learn, docs/facts.md §4).
 AOGS_ENDPOINT_PORTS: tuple[int, int] = (49152, 65535)
 AOGS_MIN_SUBNET_PREFIX = 24
+# What no Azure virtual network's address space may hold: "You can't add the following address
+# ranges: 224.0.0.0/4 (multicast), 255.255.255.255/32 (broadcast), 127.0.0.0/8 (loopback),
+# 169.254.0.0/16 (link-local), 168.63.129.16/32 (internal DNS)" (Microsoft Learn, "Azure Virtual
+# Network frequently asked questions", "What address ranges can I use in my virtual networks?",
+# https://learn.microsoft.com/azure/virtual-network/virtual-networks-faq, read 2026-12-05).
+AZURE_VNET_FORBIDDEN_RANGES: tuple[str, ...] = (
+    "224.0.0.0/4",
+    "255.255.255.255/32",
+    "127.0.0.0/8",
+    "169.254.0.0/16",
+    "168.63.129.16/32",
+)
 AOGS_MIN_MTU = 3650
 
 # Satellites AWS Ground Station no longer supports, with the date support ended.

@@ -1637,6 +1637,18 @@ class OrbitalEndpoint(_Model):
                 problems.add(key, f"{value} has host bits set; allowed: {wide} (the range it lies in)")
         # the ranges against each other, and the address against them, when both ranges are sound
         vnet, gateway = nets.get("vnet_cidr"), nets.get("gateway_subnet_cidr")
+        forbidden = [
+            block
+            for block in limits.AZURE_VNET_FORBIDDEN_RANGES
+            if vnet is not None and vnet.overlaps(ipaddress.IPv4Network(block))
+        ]
+        if forbidden:
+            problems.add(
+                "vnet_cidr",
+                f"{vnet} overlaps {forbidden[0]}, which no Azure virtual network may hold; allowed: a range outside "
+                f"{', '.join(limits.AZURE_VNET_FORBIDDEN_RANGES)} (RFC 1918 ranges such as 10.40.0.0/16)",
+            )
+            vnet = None  # the subnet and the address are not judged against it
         if gateway is not None and gateway.prefixlen > limits.AOGS_MIN_SUBNET_PREFIX:
             problems.add(
                 "gateway_subnet_cidr",

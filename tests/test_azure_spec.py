@@ -51,6 +51,24 @@ def test_aqua_legacy_spec_is_valid_and_its_elements_are_sourced():
         ({"clouds.azure.orbital.gateway_subnet_cidr": "banana"}, "clouds.azure.orbital.gateway_subnet_cidr", "IPv4"),
         ({"clouds.azure.orbital.ip_address": "10.40.1.7"}, "clouds.azure.orbital.ip_address", "outside the delegated"),
         ({"clouds.azure.orbital.ip_address": "192.168.0.4"}, "clouds.azure.orbital.ip_address", "inside"),
+        # ranges no Azure virtual network may hold (Azure VNet FAQ): validate passed them
+        *(
+            (
+                {
+                    "clouds.azure.orbital.vnet_cidr": vnet,
+                    "clouds.azure.orbital.gateway_subnet_cidr": subnet,
+                    "clouds.azure.orbital.ip_address": address,
+                },
+                "clouds.azure.orbital.vnet_cidr",
+                f"overlaps {block}, which no Azure virtual network may hold",
+            )
+            for vnet, subnet, address, block in (
+                ("127.0.0.0/16", "127.0.1.0/24", "127.0.0.4", "127.0.0.0/8"),
+                ("224.0.0.0/16", "224.0.1.0/24", "224.0.0.4", "224.0.0.0/4"),
+                ("169.254.0.0/16", "169.254.1.0/24", "169.254.0.4", "169.254.0.0/16"),
+                ("168.63.0.0/16", "168.63.1.0/24", "168.63.0.4", "168.63.129.16/32"),
+            )
+        ),
         (
             {"clouds.azure.orbital.resource_provider_object_id": "not-a-uuid"},
             "clouds.azure.orbital.resource_provider_object_id",
