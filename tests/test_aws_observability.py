@@ -11,13 +11,27 @@ BUDGET = "aws:budgets/budget:Budget"
 
 def test_alarm_fires_on_any_dead_lettered_contact_event():
     plan = aws()
-    alarm = plan.one(ALARM).inputs
+    alarm = plan.one(ALARM, "noaa20-observability-dead-letters").inputs
     dead = plan.one("aws:sqs/queue:Queue", "noaa20-events-dead-letter")
     assert (alarm["namespace"], alarm["metricName"]) == ("AWS/SQS", "ApproximateNumberOfMessagesVisible")
     assert alarm["dimensions"] == {"QueueName": dead.outputs["name"]}
     assert alarm["comparisonOperator"] == "GreaterThanThreshold" and alarm["threshold"] == 0
     assert alarm["alarmActions"] == [plan.one(TOPIC).outputs["arn"]]
     assert alarm["treatMissingData"] == "notBreaching"
+
+
+def test_a_contact_event_nobody_receives_alarms_a_day_before_sqs_deletes_it():
+    """SQS redrives a message to the dead-letter queue only when it is received: one nobody
+    receives (a stopped pipe, processing off) was deleted after the queue's 4 days without a
+    word, where Service Bus dead-letters it on expiry and Azure's alert fires."""
+    plan = aws()
+    alarm = plan.one(ALARM, "noaa20-observability-unreceived").inputs
+    queue = plan.one("aws:sqs/queue:Queue", "noaa20-events-contacts")
+    assert (alarm["namespace"], alarm["metricName"]) == ("AWS/SQS", "ApproximateAgeOfOldestMessage")
+    assert alarm["dimensions"] == {"QueueName": queue.outputs["name"]}
+    retention = queue.inputs["messageRetentionSeconds"]
+    assert (alarm["comparisonOperator"], alarm["threshold"]) == ("GreaterThanThreshold", retention - 86400)
+    assert alarm["alarmActions"] == alarm["okActions"] == [plan.one(TOPIC).outputs["arn"]]
 
 
 def test_alert_topic_is_encrypted_and_only_this_accounts_alarms_publish():

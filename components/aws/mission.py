@@ -128,6 +128,7 @@ class MissionStack(MissionComponent):
             account=account,
             key=key,
             dead_letter_queue_name=events.dead_letter.name,
+            queue_name=events.queue.name,
             opts=self.opts(),
         )
 

@@ -16,8 +16,11 @@ from groundlink.blueprint import MissionInputs, ObservabilityInputs
 
 from ..base import MissionComponent
 from . import iam
+from .events import QUEUE_RETENTION_SECONDS
 
 ALARM_PERIOD_SECONDS = 300
+# The contact queue's oldest message is reported a day before SQS deletes it unreceived.
+UNRECEIVED_ALARM_SECONDS = QUEUE_RETENTION_SECONDS - 24 * 3600
 
 
 def _address_id(email: str) -> str:
@@ -46,7 +49,8 @@ class AwsObservability(MissionComponent):
     """What tells the operators that the mission needs them: a contact that failed processing
     (the first dead-lettered event) and spend crossing the spec's budget thresholds. Pass
     `account` (only its alarms may publish), `key` (encrypts the alert topic; None: the
-    AWS-managed key) and `dead_letter_queue_name` (the events layer's queue the alarm watches).
+    AWS-managed key), `dead_letter_queue_name` (the events layer's queue the alarm watches) and
+    `queue_name` (the contact queue, whose messages SQS deletes unreceived after its retention).
     Azure's counterpart: AzureObservability in components/azure/observability.py."""
 
     TOKEN = "groundlink:index:AwsObservability"
@@ -61,6 +65,7 @@ class AwsObservability(MissionComponent):
         account: pulumi.Input[str],
         key: aws.kms.Key | None,
         dead_letter_queue_name: pulumi.Input[str],
+        queue_name: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__(name, mission, opts)
@@ -99,26 +104,26 @@ class AwsObservability(MissionComponent):
                 ),
                 "observability.alarm",
             )
-        self.alarm = self.realize(
-            aws.cloudwatch.MetricAlarm(
-                self.child_name("dead-letters"),
-                alarm_description=f"{mission.name}: contact events failed processing and wait in the dead-letter queue",
-                namespace="AWS/SQS",
-                metric_name="ApproximateNumberOfMessagesVisible",
-                dimensions={"QueueName": dead_letter_queue_name},
-                statistic="Maximum",
-                period=ALARM_PERIOD_SECONDS,
-                evaluation_periods=1,
-                threshold=0,
-                comparison_operator="GreaterThanThreshold",
-                treat_missing_data="notBreaching",
-                alarm_actions=[self.topic.arn],
-                ok_actions=[self.topic.arn],
-                tags=self.tags,
-                opts=self.opts(),
-            ),
-            "observability.alarm",
+        self.alarm = self._queue_alarm(
+            "dead-letters",
+            f"{mission.name}: contact events failed processing and wait in the dead-letter queue",
+            dead_letter_queue_name,
+            "ApproximateNumberOfMessagesVisible",
+            0,
         )
+        if queue_name is not None:
+            # SQS redrives a message to the dead-letter queue only when it is received: one nobody
+            # receives (a stopped pipe, processing turned off) is deleted at the queue's retention
+            # without a word, where Service Bus dead-letters it on expiry and Azure's alert fires.
+            # A day before SQS deletes it, the oldest waiting contact raises the alarm.
+            self._queue_alarm(
+                "unreceived",
+                f"{mission.name}: a contact event has waited unreceived for {UNRECEIVED_ALARM_SECONDS // 86400} days; "
+                f"SQS deletes it after {QUEUE_RETENTION_SECONDS // 86400}",
+                queue_name,
+                "ApproximateAgeOfOldestMessage",
+                UNRECEIVED_ALARM_SECONDS,
+            )
         self.budget = self.realize(
             aws.budgets.Budget(
                 self.child_name("budget"),
@@ -146,3 +151,29 @@ class AwsObservability(MissionComponent):
         )
         # AWS keeps each log beside what it describes (log groups, the access-log bucket): no one workspace
         self.register_outputs({"alerts": self.topic.arn, "budget": self.budget.name, "log_workspace": None})
+
+    def _queue_alarm(
+        self, key: str, description: str, queue_name: pulumi.Input[str], metric: str, threshold: int
+    ) -> aws.cloudwatch.MetricAlarm:
+        """An alarm on one of the mission's queues, above `threshold` over 5 minutes, to the alert
+        topic (and back to OK)."""
+        return self.realize(
+            aws.cloudwatch.MetricAlarm(
+                self.child_name(key),
+                alarm_description=description,
+                namespace="AWS/SQS",
+                metric_name=metric,
+                dimensions={"QueueName": queue_name},
+                statistic="Maximum",
+                period=ALARM_PERIOD_SECONDS,
+                evaluation_periods=1,
+                threshold=threshold,
+                comparison_operator="GreaterThanThreshold",
+                treat_missing_data="notBreaching",
+                alarm_actions=[self.topic.arn],
+                ok_actions=[self.topic.arn],
+                tags=self.tags,
+                opts=self.opts(),
+            ),
+            "observability.alarm",
+        )
