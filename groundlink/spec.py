@@ -811,8 +811,7 @@ def public_ipv4_ranges(values: list[str], field: str, rules: str, narrowest: int
             network = ipaddress.IPv4Network(value, strict=False)
             problems.add((i,), f"{value} has host bits set; allowed: {network} (the range it lies in)")
             continue
-        this_network = network.overlaps(ipaddress.IPv4Network(limits.THIS_NETWORK_BLOCK))
-        if this_network and not network.overlaps(ipaddress.IPv4Network(limits.RFC1918_BLOCKS[0])):
+        if network.subnet_of(ipaddress.IPv4Network(limits.THIS_NETWORK_BLOCK)):
             # groundlink's own rule, not the firewall's: Synapse takes 0.0.0.0 as all of Azure
             problems.add(
                 (i,),
@@ -824,7 +823,10 @@ def public_ipv4_ranges(values: list[str], field: str, rules: str, narrowest: int
             or network.is_link_local
             or network.is_multicast
             or network.is_reserved
-            or any(network.overlaps(ipaddress.IPv4Network(block)) for block in limits.RFC1918_BLOCKS)
+            or any(
+                network.overlaps(ipaddress.IPv4Network(block))
+                for block in (*limits.RFC1918_BLOCKS, limits.THIS_NETWORK_BLOCK)
+            )
         ):
             problems.add((i,), f"{value} is not a public range ({rules} refuse private ranges)")
         elif "/" in value and network.prefixlen > narrowest:

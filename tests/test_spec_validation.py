@@ -753,6 +753,7 @@ class TestPartnerSourceAddresses:
             ("0.0.0.0", "0.0.0.0 is in 0.0.0.0/8, 'this network', which no client sends from; allowed: public"),
             ("0.0.0.0/8", "0.0.0.0/8 is in 0.0.0.0/8, 'this network'"),
             ("0.0.0.1", "0.0.0.1 is in 0.0.0.0/8"),
+            ("0.0.0.0/7", "0.0.0.0/7 is not a public range"),  # wider than 0.0.0.0/8, and holding it
             ("198.51.100.0/31", "198.51.100.0/31: Azure storage IP rules take /30 or wider ranges"),
             ("198.51.100.1/24", "198.51.100.1/24 has host bits set; allowed: 198.51.100.0/24"),
             ("partner.example.com", "'partner.example.com' is not an IPv4 address or CIDR range"),
