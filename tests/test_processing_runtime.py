@@ -803,16 +803,21 @@ class GrowingStore(DirStore):
         return super().keys(prefix)
 
 
+def _late_capture(tmp_path: Path) -> tuple[str, bytes]:
+    """A second capture of contact B, frames 5-7 on virtual channel 5, and its key in the raw store."""
+    late_key = f"contacts/year=2025/month=12/day=01/satellite=noaa20/noaa20_{CONTACT_B}_0002.pcap"
+    Capture(packetise(stream_of(frames(range(5, 8), vc=5)), 1000, EPOCH * 1_000_000)).write(tmp_path / "late.pcap")
+    return late_key, (tmp_path / "late.pcap").read_bytes()
+
+
 def test_a_run_whose_contact_gained_files_uploads_nothing_and_its_retry_processes_them_all(
     raw: DirStore, tmp_path: Path
 ) -> None:
     """Two events of one contact may run at once; the run that read fewer files must not replace,
     after the fact, what the run that read them all uploaded (nor delete the streams only the later
     files hold). It fails instead, so its message is retried."""
-    late_key = f"contacts/year=2025/month=12/day=01/satellite=noaa20/noaa20_{CONTACT_B}_0002.pcap"
-    late = Capture(packetise(stream_of(frames(range(5, 8), vc=5)), 1000, EPOCH * 1_000_000))
-    late.write(tmp_path / "late.pcap")
-    growing = GrowingStore(raw.root, (late_key, (tmp_path / "late.pcap").read_bytes()))
+    late_key, late = _late_capture(tmp_path)
+    growing = GrowingStore(raw.root, (late_key, late))
     products = DirStore(tmp_path / "products")
     location = ContactLocation(("contacts/",), CONTACT_B)
     with pytest.raises(DeliveryFailed) as failed:
@@ -835,10 +840,8 @@ def test_a_run_whose_contact_gained_files_while_it_uploaded_deletes_nothing_and_
     took the stream only the later file holds, which the second had just written, for a stale
     product of its own and deleted it, and both messages succeeded. It now looks again before it
     deletes, fails, and its retry writes what the second run wrote."""
-    late_key = f"contacts/year=2025/month=12/day=01/satellite=noaa20/noaa20_{CONTACT_B}_0002.pcap"
-    late = Capture(packetise(stream_of(frames(range(5, 8), vc=5)), 1000, EPOCH * 1_000_000))
-    late.write(tmp_path / "late.pcap")
-    growing = GrowingStore(raw.root, (late_key, (tmp_path / "late.pcap").read_bytes()), at_listing=3)
+    late_key, late = _late_capture(tmp_path)
+    growing = GrowingStore(raw.root, (late_key, late), at_listing=3)
     products = DirStore(tmp_path / "products")
     partition = "year=2025/month=12/day=01/satellite=noaa20"
     theirs = products.root / f"frames/{partition}/{CONTACT_B}/sc157-vc5.cadu"  # the second run's stream
