@@ -44,13 +44,28 @@ def _buckets_with(args: Any, tokens: tuple[str, ...]):
 
 
 def _is_log_target(resources: Any, bucket: Any) -> bool:
-    """Server access logs land only in SSE-S3 buckets, and a log bucket does not log itself."""
-    names = {get(bucket.props, k) for k in BUCKET_KEYS} - {None}
-    return any(get(log.props, "targetBucket") in names for log in of_type(resources, T.S3_LOGGING)) or any(
-        refers_to(log, "targetBucket", bucket, BUCKET_KEYS)
-        for log in of_type(resources, T.S3_LOGGING)
-        if get(log.props, "targetBucket") in (None, UNKNOWN)
-    )
+    """Server access logs land only in SSE-S3 buckets, and a log bucket does not log itself.
+
+    A bucket is a log target when a BucketLogging, or another bucket's own `logging` block
+    (`loggings` on BucketV2), names it: by an equal known name, id or ARN, or, while that value
+    is unknown (a preview of new buckets), by the engine's property dependencies. Two unknown
+    values are never taken for equal: on a first preview every bucket's name is unknown, and
+    the log bucket's is as well."""
+    names = {n for k in BUCKET_KEYS if isinstance(n := get(bucket.props, k), str) and n}
+    for log in of_type(resources, T.S3_LOGGING):
+        target = get(log.props, "targetBucket")
+        if target in names or (target in (None, UNKNOWN) and refers_to(log, "targetBucket", bucket, BUCKET_KEYS)):
+            return True
+    for source in of_type(resources, T.S3_BUCKET):
+        if source.urn == bucket.urn:
+            continue
+        target = _inline(source, "logging", "targetBucket")
+        if target in names:
+            return True
+        linked = (getattr(source, "property_dependencies", None) or {}).get(_inline_key(source, "logging")) or []
+        if target is UNKNOWN and any(dep.urn == bucket.urn for dep in linked):
+            return True
+    return False
 
 
 @stack_rule(
@@ -161,20 +176,40 @@ def tls_only(args: Any, report: Any) -> None:
 
 
 KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
+S3_MANAGED_KEY = "alias/aws/s3"
+
+
+def _inline_key(bucket: Any, name: str) -> str:
+    """The input that holds a bucket's own (deprecated) setting `name`: pulumi-aws's Bucket takes it
+    as one block, BucketV2 (the earlier name of the same bucket) as a list of them under the plural
+    name (serverSideEncryptionConfigurations, versionings, loggings)."""
+    return f"{name}s" if bucket.resource_type == "aws:s3/bucketV2:BucketV2" else name
 
 
 def _inline(bucket: Any, name: str, *path: str) -> Any:
-    """A bucket's own (deprecated) setting `name`: pulumi-aws's Bucket takes it as one block,
-    BucketV2 (the earlier name of the same bucket) as a list of them under the plural name
-    (serverSideEncryptionConfigurations, versionings, loggings)."""
+    """A bucket's own setting `name` (the first of BucketV2's list), at `path` inside it."""
     if bucket.resource_type == "aws:s3/bucketV2:BucketV2":
-        return get(bucket.props, f"{name}s", 0, *path)
+        return get(bucket.props, _inline_key(bucket, name), 0, *path)
     return get(bucket.props, name, *path)
 
 
 def _sse_defaults(config: Any) -> list[Any]:
+    """The default encryptions of a configuration: one per rule in BucketServerSideEncryptionConfiguration
+    (`rules`) and Bucket's own block (`rule`), a list per rule in BucketV2's own block (`...Defaults`)."""
     rules = as_list(get(config, "rules")) + as_list(get(config, "rule"))
-    return [get(r, "applyServerSideEncryptionByDefault") for r in rules]
+    return [
+        d
+        for r in rules
+        for d in [get(r, "applyServerSideEncryptionByDefault"), *as_list(get(r, "applyServerSideEncryptionByDefaults"))]
+        if d is not None
+    ]
+
+
+def _sse_key(default: Any) -> Any:
+    """The key of an SSE-KMS default: without a key id (absent or empty), S3 encrypts with the
+    account's AWS-managed key, aws/s3."""
+    key = get(default, "kmsMasterKeyId")
+    return S3_MANAGED_KEY if key is None or key == "" else key
 
 
 @stack_rule(
@@ -212,7 +247,7 @@ def kms_encryption(args: Any, report: Any) -> None:
         if any(d is UNKNOWN for d in defaults):
             continue
         kms = [d for d in defaults if get(d, "sseAlgorithm") in KMS_ALGORITHMS]
-        keys = [get(d, "kmsMasterKeyId") for d in kms]
+        keys = [_sse_key(d) for d in kms]
         good = [
             d for d, key in zip(kms, keys, strict=True) if isinstance(key, str) and key and not aws_managed_key(key)
         ]
@@ -271,7 +306,9 @@ def versioning(args: Any, report: Any) -> None:
 )
 def access_logging(args: Any, report: Any) -> None:
     for bucket, logged in _buckets_with(args, T.S3_LOGGING):
-        if logged or _inline(bucket, "logging", "targetBucket") or _is_log_target(args.resources, bucket):
+        inline = _inline(bucket, "logging", "targetBucket")
+        # the bucket's own block not known yet (a preview) may name a target: it is not judged
+        if logged or inline or inline is UNKNOWN or _is_log_target(args.resources, bucket):
             continue
         report(f"{_label(bucket)} has no access logging", bucket.urn)
 
@@ -290,7 +327,7 @@ def lifecycle(args: Any, report: Any) -> None:
         rules = [r for c in lifecycles for r in as_list(get(c.props, "rules"))]
         inline = as_list(get(bucket.props, "lifecycleRules"))
         if any(get(r, "status") in ("Enabled", UNKNOWN) for r in rules) or any(
-            is_true(get(r, "enabled")) for r in inline
+            is_true(enabled) or enabled is UNKNOWN for enabled in (get(r, "enabled") for r in inline)
         ):
             continue
         report(f"{_label(bucket)} has no enabled lifecycle rule", bucket.urn)

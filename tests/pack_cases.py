@@ -1163,8 +1163,8 @@ fires(
 fires(
     rule,
     "noaa20-aws",
-    {f"{SSE}.kmsMasterKeyId": DROP},
-    (f"bucket {RAW} encrypts with aws:kms, not SSE-KMS with a customer-managed key", RAW),
+    {f"{SSE}.kmsMasterKeyId": DROP},  # S3 then encrypts with aws/s3
+    (f"bucket {RAW} encrypts with the AWS-managed key alias/aws/s3, not a customer-managed key", RAW),
 )
 passes(rule, "noaa20-aws", {f"{SSE}.sseAlgorithm": "aws:kms:dsse"})
 passes(rule, "noaa20-aws", {SSE: UNKNOWN_OBJECT_VALUE})

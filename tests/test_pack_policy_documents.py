@@ -43,7 +43,7 @@ def test_kms_encryption_does_not_judge_an_unknown_key():
 
 def test_kms_encryption_fires_without_a_key():
     assert check(KMS, "noaa20-aws", f"{SSE}.kmsMasterKeyId", DROP) == [
-        (f"bucket {RAW} encrypts with aws:kms, not SSE-KMS with a customer-managed key", RAW)
+        (f"bucket {RAW} encrypts with the AWS-managed key alias/aws/s3, not a customer-managed key", RAW)
     ]
 
 
