@@ -54,7 +54,7 @@ def test_adx_catalog_declares_one_external_table_per_product_table():
     policy, *commands = script.inputs["scriptContent"].split("\n")
     # the database lets external tables authenticate as the cluster's system identity
     assert policy == (
-        f".alter-merge database {database.inputs['databaseName']} policy managed_identity "
+        f".alter-merge database ['{database.inputs['databaseName']}'] policy managed_identity "
         """'[{"ObjectId":"system","AllowedUsages":"ExternalTable"}]'"""
     )
     tables = {}
@@ -121,3 +121,11 @@ def test_the_clusters_scripts_are_created_one_after_the_other():
     [ingest] = every(plan, "kusto:EventHubDataConnection")
     assert products.urn in schema.dependencies and schema.urn in ingest.dependencies
     assert schema.urn not in products.dependencies
+
+
+def test_a_mission_named_like_a_kql_keyword_names_its_database_quoted():
+    """`.alter-merge database where policy ...` would not parse: a keyword names an entity only quoted."""
+    plan = variant_plan("azure", {**ADX, "mission.name": "where"})
+    [script] = _product_scripts(plan)
+    assert one(plan, "kusto:ReadWriteDatabase").inputs["databaseName"] == "where"
+    assert script.inputs["scriptContent"].startswith(".alter-merge database ['where'] policy managed_identity '")

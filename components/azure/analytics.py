@@ -136,11 +136,16 @@ SYNAPSE_STUDIO_PRIVATE = (
 
 def product_tables_script(database: str, products_uri: str) -> str:
     """The catalog on Data Explorer: one external table per product table over the products
-    container (groundlink.processing.tables), read with the cluster's system-assigned identity."""
+    container (groundlink.processing.tables), read with the cluster's system-assigned identity.
+
+    The database is named after the mission, which may be a KQL keyword or literal (`where`,
+    `1day`): such a name must be quoted as `['name']` (Microsoft Learn, "Entity names",
+    learn.microsoft.com/kusto/query/schema-entities/entity-names, read 2026-12-05), and a
+    quoted plain name means the same database."""
     policy = json.dumps(EXTERNAL_TABLE_IDENTITY, separators=(",", ":"))
     return "\n".join(
         (
-            f".alter-merge database {database} policy managed_identity '{policy}'",
+            f".alter-merge database ['{database}'] policy managed_identity '{policy}'",
             *(table.kusto_ddl(products_uri) for table in PRODUCT_TABLES),
         )
     )
