@@ -272,6 +272,30 @@ def _check_parent(path: Path, flag: str, target: Path | None = None) -> None:
         return
 
 
+def _why_not_replaced(entry: Path, moved_dir: bool = False) -> str | None:
+    """Why this process cannot rename another entry over `entry` (or, with `moved_dir`, move the
+    directory `entry` aside), where creating a sibling beside it succeeds: the probe of
+    `_check_parent` cannot see either (rename(2), EPERM and EACCES).
+
+    - In a sticky directory (/tmp) only the entry's owner, the directory's owner or a privileged
+      process may replace or remove an entry, whatever the entry's own mode.
+    - A directory moved to another parent has its `..` entry rewritten, which needs write
+      permission on the directory itself; its files are deleted after, which needs it too."""
+    try:
+        held, parent = os.lstat(entry), os.stat(entry.parent)
+    except OSError:
+        return None  # not there: nothing to replace
+    me = os.geteuid()
+    if parent.st_mode & stat.S_ISVTX and me != 0 and me not in (held.st_uid, parent.st_uid):
+        return (
+            f"cannot replace it: {entry.parent} is a sticky directory, where only the owner of an entry "
+            "(or of the directory) may replace it, and another user owns it"
+        )
+    if moved_dir and stat.S_ISDIR(held.st_mode) and not os.access(entry, os.W_OK):
+        return "cannot replace it: the directory is moved aside and then deleted, which needs write permission on it"
+    return None
+
+
 def output_path(given: str, flag: str) -> Path:
     """A file flag's value as a Path. A trailing slash says the user meant a directory, and a
     Path drops it: `--json results/` would have written a file named `results`."""
@@ -304,6 +328,9 @@ def check_file_target(path: Path, flag: str, streams: bool = True) -> None:
                 "create it, or give another path"
             )
         _check_parent(path, flag, target)
+        problem = _why_not_replaced(target)
+        if problem is not None:
+            raise UsageError(f"{flag} {path}: {problem}")
 
 
 def check_dir_target(path: Path, flag: str, into: bool = False) -> None:
@@ -323,6 +350,9 @@ def check_dir_target(path: Path, flag: str, into: bool = False) -> None:
             f"({path / 'report'})"
         )
     _check_parent(path, flag, path / PROBE_PREFIX if into else None)
+    problem = None if into else _why_not_replaced(path, moved_dir=True)
+    if problem is not None:
+        raise UsageError(f"{flag} {path}: {problem}")
 
 
 @contextlib.contextmanager

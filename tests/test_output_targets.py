@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -23,7 +25,7 @@ import pytest
 
 from groundlink import cli, engine
 from groundlink.errors import UsageError
-from groundlink.outputs import check_file_target, say_written, write_text, written_in_place
+from groundlink.outputs import check_dir_target, check_file_target, say_written, write_text, written_in_place
 
 from .conftest import SPECS, cached_plan, groundlink_with_stdout
 
@@ -325,3 +327,96 @@ def test_json_to_a_file_says_where_it_went(tmp_path, capsys):
     target = tmp_path / "plan.json"
     assert cli.main(["plan", SPEC, "--cloud", "aws", "--json", str(target)]) == 0
     assert capsys.readouterr().out.endswith(f"wrote {target}\n")
+
+
+@pytest.mark.usefixtures("never_planned")
+def test_two_clouds_names_that_lead_to_one_file_are_refused_before_planning(tmp_path, monkeypatch, capsys):
+    """A link at plan-aws.json to plan-azure.json: the azure plan, written second, was left under
+    both names, each said written."""
+    monkeypatch.chdir(tmp_path)
+    Path("plan-azure.json").write_text("{}")
+    Path("plan-aws.json").symlink_to("plan-azure.json")
+    assert cli.main(["plan", SPEC, "--json", "plan.json"]) == 2
+    assert one_line(capsys) == (
+        f"groundlink: --json plan-azure.json: leads to the same file as plan-aws.json ({tmp_path / 'plan-azure.json'}), "
+        "so one cloud's plan would be written over the other's; remove the link, or give another --json name"
+    )
+    assert Path("plan-azure.json").read_text() == "{}"
+
+
+NOBODY = 65534
+
+
+def _as_another_user(check) -> str:
+    """What `check()` raises (its message) or "" when run by an unprivileged user: in a forked
+    child, so no module has to be read again from where that user cannot."""
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child's lines run, and report, in another process
+        os.close(read)
+        message = ""
+        try:
+            os.setgroups([])
+            os.setgid(NOBODY)
+            os.setuid(NOBODY)
+            check()
+        except UsageError as error:
+            message = str(error)
+        except BaseException as error:  # the parent asserts on what it is told
+            message = f"unexpected {error!r}"
+        os.write(write, message.encode())
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        told = pipe.read().decode()
+    os.waitpid(child, 0)
+    return told
+
+
+@pytest.fixture
+def reachable():
+    """A directory every user can reach (pytest's own are its user's alone)."""
+    made = Path(tempfile.mkdtemp(prefix="groundlink-test-"))
+    made.chmod(0o755)
+    yield made
+    shutil.rmtree(made)
+
+
+def _sticky(reachable: Path) -> Path:
+    shared = reachable / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)  # as /tmp: anyone creates entries, only their owners replace them
+    return shared
+
+
+def test_a_file_of_another_user_in_a_sticky_directory_is_refused_before_planning(reachable):
+    """rename(2) over it fails (EPERM) however open the file's own mode; the probe directory,
+    a new entry, is allowed, so the plan ran before the write failed."""
+    plan = _sticky(reachable) / "plan.json"
+    plan.write_text("{}")
+    plan.chmod(0o666)
+    assert _as_another_user(lambda: check_file_target(plan, "--json")) == (
+        f"--json {plan}: cannot replace it: {plan.parent} is a sticky directory, where only the owner of an entry "
+        "(or of the directory) may replace it, and another user owns it"
+    )
+    os.chown(plan, NOBODY, NOBODY)  # the user's own file: replaced
+    assert _as_another_user(lambda: check_file_target(plan, "--json")) == ""
+    assert _as_another_user(lambda: check_file_target(plan.with_name("new.json"), "--json")) == ""
+
+
+def test_a_report_directory_the_user_cannot_write_is_refused_before_planning(reachable):
+    """Replacing a report moves the old one aside, which rewrites its `..` entry, then deletes
+    its files: both need write permission on the directory itself, not only on its parent."""
+    shared = reachable / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    report = shared / "report"
+    report.mkdir(mode=0o755)
+    (report / "report.md").write_text("earlier")
+    assert _as_another_user(lambda: check_dir_target(report, "--out")) == (
+        f"--out {report}: cannot replace it: the directory is moved aside and then deleted, which needs write "
+        "permission on it"
+    )
+    os.chown(report, NOBODY, NOBODY)
+    assert _as_another_user(lambda: check_dir_target(report, "--out")) == ""
+    assert _as_another_user(lambda: check_dir_target(report, "--out", into=True)) == "", "written into: not moved"

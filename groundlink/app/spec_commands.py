@@ -82,6 +82,22 @@ def _plan_target(path: Path, cloud: str, clouds: int) -> Path:
     return path.with_name(f"{path.stem}-{cloud}{path.suffix or '.json'}")
 
 
+def _refuse_one_file_for_two(targets: dict[str, Path]) -> None:
+    """Two clouds' --json names that lead to one file (a link at one to the other) would leave
+    one plan, the second written, under both names."""
+    from ..outputs import file_location
+
+    seen: dict[Path, Path] = {}
+    for target in targets.values():
+        where = file_location(target)
+        if where in seen:
+            raise UsageError(
+                f"--json {target}: leads to the same file as {seen[where]} ({where}), so one cloud's plan "
+                "would be written over the other's; remove the link, or give another --json name"
+            )
+        seen[where] = target
+
+
 def plan(args: argparse.Namespace) -> int:
     """Every input is read (the spec, --against, the diff against it) before any --json file is
     written, and no --json file may be one of them: a plan written over --against first made
@@ -98,6 +114,7 @@ def plan(args: argparse.Namespace) -> int:
     clouds = chosen_clouds(args.cloud)
     given = output_path(args.json, "--json") if args.json else None
     targets = {cloud: _plan_target(given, cloud, len(clouds)) for cloud in clouds} if given else {}
+    _refuse_one_file_for_two(targets)
     for target in targets.values():  # before any planning
         refuse_overwriting(target, "--json", inputs_of(args))
         check_file_target(target, "--json")
