@@ -476,3 +476,8 @@ def event_hubs_units(kb_per_second: float) -> int:
 # (components/azure/security.py), the cost model prices it, and preflight checks the cluster's key.
 DATA_EXPLORER_KEY_SIZE = 2048
 DATA_EXPLORER_KEY_SOURCE = 'Microsoft Learn, "Configure customer-managed keys" (Azure Data Explorer): "Only RSA keys of size 2048 are supported"'
+
+
+# Every Kinesis stream groundlink renders is on-demand (components/aws/analytics.contact_stream), so
+# a contact's rate needs no shard sizing; a cost estimated without a plan prices that mode too.
+KINESIS_STREAM_MODE = "ON_DEMAND"

@@ -151,7 +151,10 @@ def test_requests_queries_stream_keys_and_egress(catalogs):
     assert aws["S3 PUT requests"].quantity == pytest.approx(58 * 91.25)
     assert aws["S3 PUT requests"].cost == pytest.approx(5292.5 / 1000 * 0.005)
     assert aws["Athena TB scanned"].cost == pytest.approx(10.0)  # 2 TB > 100 queries x 10 MB
-    assert aws["Kinesis shards"].cost == pytest.approx(730 * 0.015)  # 1 shard assumed without a plan
+    # without a plan, the stream as every plan renders it: on demand, 730 h x $0.04, and each GB in
+    assert "Kinesis shards" not in aws
+    assert aws["Kinesis on-demand stream"].cost == pytest.approx(730 * 0.04)
+    assert aws["Kinesis on-demand data in"].quantity == aws["Firehose telemetry archive"].quantity
     assert aws["Firehose telemetry archive"].quantity == pytest.approx(2 * 570 * 91.25 / 1e6)
     assert aws["KMS keys"].cost == pytest.approx(1.0)
     # 100 GB out: all inside AWS's 100 GB a month of free data transfer out

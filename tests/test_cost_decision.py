@@ -126,7 +126,11 @@ def test_aws_with_a_partner_breaks_even_at_the_ground_station_price_and_reserved
     bp = blueprint()
     on_demand = decision(bp, estimate(bp, catalogs))
     # same contacts, same minutes: a partner on AWS costs what Ground Station does at $10/min narrowband
-    assert on_demand["breakEvenPerMinute"]["awsPartnerVsAwsOnDemand"] == pytest.approx(10.0)
+    # plus, per billed minute, the telemetry Ground Station sends and a partner does not: 1 kB/s over
+    # each contact's 9.5 minutes (10 billed), into the on-demand stream at $0.08/GB and archived by
+    # Firehose at $0.035/GB
+    telemetry = 9.5 * 60 * 1000 / 1e9 * (0.08 + 0.035) / 10
+    assert on_demand["breakEvenPerMinute"]["awsPartnerVsAwsOnDemand"] == pytest.approx(10.0 + telemetry, abs=1e-9)
     assert on_demand["groundStationMonthly"]["onDemand"] == pytest.approx(MINUTES * 10)
     assert on_demand["breakEvenPerMinute"]["azurePartnerVsAwsReserved"] is None
     reserved = OverrideFile(
@@ -134,7 +138,7 @@ def test_aws_with_a_partner_breaks_even_at_the_ground_station_price_and_reserved
     )
     chosen = {cloud: apply_overrides(c, reserved, "test") for cloud, c in catalogs.items()}
     with_reserved = decision(bp, estimate(bp, chosen))["breakEvenPerMinute"]
-    assert with_reserved["awsPartnerVsAwsReserved"] == pytest.approx(3.0)
+    assert with_reserved["awsPartnerVsAwsReserved"] == pytest.approx(3.0 + telemetry, abs=1e-9)
     # reserved is $7/min cheaper on every minute: the Azure break-even drops by exactly $7/min
     assert with_reserved["azurePartnerVsAwsReserved"] == pytest.approx(
         on_demand["breakEvenPerMinute"]["azurePartnerVsAwsOnDemand"] - 7
@@ -228,9 +232,12 @@ def test_sensitivity_moves_with_contacts_and_partner_price(catalogs):
         assert point["awsPartnerAtPrice"][3] - point["awsPartnerAtPrice"][0] == pytest.approx(7.5 * minutes, abs=0.01)
         # AWS with Ground Station on demand is AWS with a partner at $10/min plus the telemetry Ground
         # Station sends and a partner does not: 1 kB/s (noaa20's telemetry_kb_per_second) over each
-        # contact's 9.5 minutes, archived by Firehose at $0.035/GB (each figure rounded to 4 places)
+        # contact's 9.5 minutes, into the on-demand stream at $0.08/GB and archived by Firehose at
+        # $0.035/GB (each figure rounded to 4 places)
         telemetry_gb = contacts * 365 / 12 * 9.5 * 60 * 1000 / 1e9
-        assert point["awsOnDemand"] - point["awsPartnerAtPrice"][3] == pytest.approx(telemetry_gb * 0.035, abs=2e-4)
+        assert point["awsOnDemand"] - point["awsPartnerAtPrice"][3] == pytest.approx(
+            telemetry_gb * (0.08 + 0.035), abs=2e-4
+        )
     assert series[4]["awsOnDemand"] > series[3]["awsOnDemand"]
 
 

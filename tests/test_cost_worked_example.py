@@ -206,7 +206,8 @@ def test_every_aws_line_of_the_managed_example():
             "EventBridge events (from AWS Ground Station)": (73, 0.146),  # one per contact, both satellites
             "SQS requests": (219, 0.657),  # send, receive, delete: 3 x 73
             "Athena TB scanned": (2, 10),  # max(2 TB, 100 x 10 MB)
-            "Kinesis shards": (730, 10.95),  # no plan: 1 shard x 730 h
+            "Kinesis on-demand stream": (730, 29.2),  # no plan: on demand, as every plan renders it
+            "Kinesis on-demand data in": (0.08322, 0.0066576),  # the telemetry GB below x $0.08
             "Firehose telemetry archive": (0.08322, 0.0024966),
             "CloudWatch alarms": (1, 0.1),
             "Lambda duration (contact processor)": (60.298, 0.00060298),

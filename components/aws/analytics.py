@@ -13,7 +13,7 @@ import pulumi
 import pulumi_aws as aws
 
 from groundlink.blueprint import AnalyticsInputs, MissionInputs
-from groundlink.limits import log_retention
+from groundlink.limits import KINESIS_STREAM_MODE, log_retention
 from groundlink.processing.layout import CATALOG_YEARS
 from groundlink.processing.tables import PARTITION_KEYS, Table
 from groundlink.processing.tables import TABLES as PRODUCT_TABLES
@@ -65,7 +65,7 @@ def contact_stream(
     return owner.realize(
         aws.kinesis.Stream(
             owner.child_name(suffix),
-            stream_mode_details={"stream_mode": "ON_DEMAND"},
+            stream_mode_details={"stream_mode": KINESIS_STREAM_MODE},
             retention_period=24,
             encryption_type="KMS",
             kms_key_id=key.arn if key else "alias/aws/kinesis",

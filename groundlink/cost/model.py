@@ -17,7 +17,7 @@ from ..blueprint import LAYERS, Blueprint
 from ..blueprint.tiering import held_tier
 from ..clouds import cloud_title
 from ..errors import UsageError
-from ..limits import AZURE_ORBITAL_RETIRED_ON, DATA_EXPLORER_KEY_SIZE, event_hubs_units
+from ..limits import AZURE_ORBITAL_RETIRED_ON, DATA_EXPLORER_KEY_SIZE, KINESIS_STREAM_MODE, event_hubs_units
 from ..rounding import figure
 from .catalog import Assumptions, Catalog, PriceEntry, PriceError
 from .processing import measured_throughput, processing_quantities, timeout_note
@@ -613,8 +613,9 @@ def _aws_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan
             )
         )
     if spec.analytics.telemetry_stream:
-        stream = _first_input(plan, "aws:kinesis/stream:Stream", "analytics.telemetry_stream") or {}
-        mode = (stream.get("streamModeDetails") or {}).get("streamMode")
+        stream = _first_input(plan, "aws:kinesis/stream:Stream", "analytics.telemetry_stream")
+        # without a plan, the mode every rendered stream has
+        mode = (stream.get("streamModeDetails") or {}).get("streamMode") if stream else KINESIS_STREAM_MODE
         if mode == "ON_DEMAND":
             lines += [
                 Line(
@@ -623,7 +624,7 @@ def _aws_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan
                     HOURS_PER_MONTH,
                     "kinesis_on_demand_stream_hour",
                     e("kinesis_on_demand_stream_hour"),
-                    "one stream, all month (plan: ON_DEMAND)",
+                    "one stream, all month (" + ("plan" if stream else "no plan: as rendered") + ": ON_DEMAND)",
                 ),
                 Line(
                     "analytics",
@@ -634,11 +635,9 @@ def _aws_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan
                     _telemetry_basis(usage, "telemetry GB"),
                 ),
             ]
-        else:
-            shards = int(stream.get("shardCount") or 1)
-            basis = f"{shards} shard(s) x {HOURS_PER_MONTH:g} h" + (
-                "" if stream else " (1 shard assumed: no stream in the plan)"
-            )
+        else:  # a provisioned stream in the plan
+            shards = int(stream.get("shardCount") or 1) if stream else 1
+            basis = f"{shards} shard(s) x {HOURS_PER_MONTH:g} h"
             lines.append(
                 Line(
                     "analytics",
