@@ -474,3 +474,20 @@ def test_digif_mbps_belongs_to_digif_downlinks_only():
     with pytest.raises(SpecError) as refused:
         spec_from_data(data)
     assert refused.value.lines == ["<spec>: satellites[0].downlinks[0].digif_mbps: only applies to delivery: digif"]
+
+
+@pytest.mark.parametrize("object_store, events", [(True, 3 * DAYS), (False, 0.0)])
+def test_a_partner_that_only_streams_sends_no_contact_event_on_either_cloud(catalogs, object_store, events):
+    """AWS's rule and Azure's subscription both fire on the manifest a partner writes last into
+    the raw store, one per contact: a partner that delivers no objects writes none."""
+    data = spec_data("partner.yaml")
+    data["delivery"] = {"object_store": object_store, "stream": True}
+    data["ground_segment"]["contacts_per_day"] = 3
+    data["processing"] = {"enabled": False}
+    clouds = estimate(build_blueprint(spec_from_data(data)), catalogs).clouds
+    aws, azure = lines(clouds["aws"]), lines(clouds["azure"])
+    assert aws["EventBridge events (S3 Object Created: the partner's manifest)"].quantity == pytest.approx(events)
+    assert aws["SQS requests"].quantity == pytest.approx(3 * events)
+    # Event Grid delivers every blob's event to the system topic: none where no blob is written
+    assert (azure["Event Grid operations"].quantity > 0) is object_store
+    assert azure["Service Bus operations"].quantity == pytest.approx(3 * events)

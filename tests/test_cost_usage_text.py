@@ -290,3 +290,21 @@ def test_a_partner_without_an_identity_on_either_cloud_is_said_to_deliver_nothin
         "ground_segment.partner.aws_account_id and ground_segment.partner.azure_principal_object_id are set "
         "(the plan declares the gap)."
     )
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_put_line_and_assumptions_speak_of_the_processor_only_where_it_runs(enabled):
+    """With processing off nothing uploads a product, and the text said the processor did."""
+    from groundlink.cost import load_catalogs
+
+    from .conftest import spec_data
+
+    data = spec_data("noaa20.yaml")
+    data["processing"] = {"enabled": enabled}
+    cost = estimate(build_blueprint(spec_from_data(data)), load_catalogs()[0])
+    [put] = [line for line in cost.clouds["aws"].lines if line.item == "S3 PUT requests"]
+    said = " ".join(cost.usage.assumptions)
+    for text in (put.basis, said):
+        assert ("the processor's upload" in text) is enabled, text
+        assert ("frame index" in text) is enabled, text
+    assert ("no product is written" in said) is not enabled

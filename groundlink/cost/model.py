@@ -28,7 +28,7 @@ from .usage import (
     StoreCharge,
     billed_sql_basis,
     monthly_usage,
-    s3_put_objects,
+    s3_put_basis,
 )
 
 if TYPE_CHECKING:
@@ -560,9 +560,7 @@ def _aws_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan
             usage.s3_put_requests(),
             "s3_put_requests",
             e("s3_put_requests"),
-            f"one per {s3_put_objects(blueprint)} (a lower bound for the raw files, "
-            "whose upload method is not known); the processor uploads a product of 8 MiB or more in 8 MiB "
-            f"parts, a request each plus two: {figure(usage.written('aws'), 0)} objects a month",
+            f"one {s3_put_basis(blueprint)}: {figure(usage.written('aws'), 0)} objects a month",
         )
     ]
     if usage.egress_gb:

@@ -227,6 +227,8 @@ class MonthlyUsage:
     queries: int
     billed_query_tb: float
     egress_gb: float
+    # the events AWS's contact rule matches a month, one per contact: Ground Station's own; with a
+    # partner, its manifest landing in S3, so none where it delivers no objects (a stream only)
     contact_events: float
     object_size_mb: float
     assumptions: tuple[str, ...] = field(default=())
@@ -405,6 +407,17 @@ def _processor_runs(spec: MissionSpec) -> bool:
     return spec.processing.enabled and spec.delivery.object_store
 
 
+def s3_put_basis(blueprint: Blueprint) -> str:
+    """How S3's PUT requests are counted, in words (after "one request"): one per object written,
+    and the processor's multipart uploads only where it runs."""
+    text = f"per {s3_put_objects(blueprint)}"
+    if blueprint.spec.delivery.object_store:
+        text += " (raw files: a lower bound, their upload method not known)"
+    if _processor_runs(blueprint.spec):
+        text += ", and for each frame-stream object the processor's upload: one request under 8 MiB, else one per 8 MiB part plus two"
+    return text
+
+
 def _products_basis(spec: MissionSpec) -> str:
     """What products_ratio multiplies, in words, as `products_source` decides it."""
     if not _processor_runs(spec):
@@ -557,14 +570,16 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         f"The ground segment writes one raw file per downlink about every {FILE_SECONDS} s of contact "
         f"({FILE_SOURCE}): {files_text} raw files per contact; the same cadence is assumed for a "
         f"partner's delivery.{GUIDING_TEXT if _guided(spec) else ''} "
-        "A contact's frame streams are "
-        f"written in objects of at most {object_size_mb:g} MB (assumptions.object_size_mb), and each processed "
-        "contact also writes its frame index and contact summary, one object each. On AWS one PUT request "
-        f"per {s3_put_objects(blueprint)} "
-        "(raw files: a lower bound, their upload method not known), and for each frame-stream object "
-        "the processor's upload: one request under 8 MiB, else one per 8 MiB part plus two; Azure's ADLS Gen2 "
+        + (
+            "A contact's frame streams are "
+            f"written in objects of at most {object_size_mb:g} MB (assumptions.object_size_mb), and each processed "
+            "contact also writes its frame index and contact summary, one object each. "
+            if _processor_runs(spec)
+            else "No contact is processed (processing.enabled, delivery.object_store), so no product is written. "
+        )
+        + f"On AWS one PUT request {s3_put_basis(blueprint)}; Azure's ADLS Gen2 "
         "account bills a file's writes per 4 MiB, so one write operation per 4 MiB of each object, at least "
-        "one (the frame index and contact summary counted as one each).",
+        "one" + (" (the frame index and contact summary counted as one each)." if _processor_runs(spec) else "."),
         "A partner network also writes one manifest per contact, last, into the raw store (the AWS stack "
         f"with provider: partner; the Azure stack always, as it has no ground station of its own).{_unadmitted(blueprint)}",
         "One key request per object written (an upper bound: S3 Bucket Keys and Azure's key caching cut it).",
@@ -599,7 +614,11 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         queries=use.queries_per_month,
         billed_query_tb=billed_query_tb,
         egress_gb=use.egress_gb_per_month,
-        contact_events=contacts_per_month * len(spec.satellites),
+        contact_events=(
+            contacts_per_month * len(spec.satellites)
+            if spec.ground_segment.provider == "managed" or _manifested(blueprint, "aws")
+            else 0.0
+        ),
         manifests={
             cloud: contacts_per_month * len(spec.satellites) for cloud in CLOUDS if _manifested(blueprint, cloud)
         },
