@@ -7,6 +7,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from groundlink.processing import frames as frames_module
 from groundlink.processing import processor
 from groundlink.processing.config import CaptureFormat
 from groundlink.processing.errors import ProcessingError
@@ -213,6 +214,66 @@ def test_junk_between_frames_is_skipped_and_counted_and_the_frame_before_it_not_
         "followed by 600 bytes off the frame grid (datagrams out of order): its own bytes may be among them"
     )
     assert stream_file(tmp_path, CONTACT_A, 157, 0) == stream_of(frames([0, 1, 3, 4]))
+
+
+def _products(root: Path) -> tuple[list[tuple[object, ...]], bytes]:
+    rows = [(r["frame"], r["status"], r["reason"], r["stream_offset"]) for r in index_rows(root, CONTACT_A)]
+    return rows, stream_file(root, CONTACT_A, 157, 0)
+
+
+JUNK_AT_AN_END = (stream_of([*frames(range(2)), b"\x55" * 104]), stream_of(frames(range(2, 40))))
+
+
+def _whole(root: Path) -> tuple[list[tuple[object, ...]], bytes]:
+    Capture(packetise(b"".join(JUNK_AT_AN_END), 1024, START)).write(contact_file(raw_dir(root / "raw"), CONTACT_A, 1))
+    (summary,) = run(root)
+    assert (summary["ok_frames"], summary["corrupt_frames"], summary["skipped_bytes"]) == (39, 1, 104)
+    return _products(root)
+
+
+def test_junk_after_a_frame_is_judged_the_same_where_a_file_ends(tmp_path: Path) -> None:
+    """A contact's files are one stream: a frame followed by junk at the end of a file came out
+    ok, and was streamed, where in one file it is corrupt."""
+    before, after = JUNK_AT_AN_END
+    first = packetise(before, 1024, START)
+    Capture(first).write(contact_file(raw_dir(tmp_path / "cut" / "raw"), CONTACT_A, 1))
+    rest = packetise(after, 1024, START + 1000 * len(first))
+    Capture(rest).write(contact_file(raw_dir(tmp_path / "cut" / "raw"), CONTACT_A, 2))
+    run(tmp_path / "cut")
+
+    assert _products(tmp_path / "cut") == _whole(tmp_path / "whole")
+
+
+def test_junk_after_a_frame_is_judged_the_same_wherever_the_reader_s_window_ends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A window ends with a whole packet: of 1,076 bytes, the second ends with the junk."""
+    expected = _whole(tmp_path / "whole")
+    for size in range(200, 6000, 97):  # windows ending with each packet
+        monkeypatch.setattr(processor, "CHUNK_BYTES", size)
+        root = tmp_path / str(size)
+        Capture(packetise(b"".join(JUNK_AT_AN_END), 1076, START)).write(
+            contact_file(raw_dir(root / "raw"), CONTACT_A, 1)
+        )
+        run(root)
+        assert _products(root) == expected, size
+
+
+def test_a_marker_beyond_the_reach_says_nothing_of_the_frame_before_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Out of order datagrams displace bytes by a few datagrams: a frame followed by junk longer
+    than OFF_GRID_REACH (the signal lost, then found again) keeps its status."""
+    monkeypatch.setattr(frames_module, "OFF_GRID_REACH", 3000)
+    write(tmp_path, [*frames(range(3)), b"\x55" * 2999, *frames(range(3, 6)), b"\x55" * 3001, *frames(range(6, 9))])
+
+    (summary,) = run(tmp_path)
+
+    bad = {r["frame"]: r["reason"] for r in index_rows(tmp_path, CONTACT_A) if r["status"] == "corrupt"}
+    assert bad == {
+        2: "followed by 2999 bytes off the frame grid (datagrams out of order): its own bytes may be among them"
+    }
+    assert (summary["ok_frames"], summary["skipped_bytes"]) == (8, 6000)
 
 
 def test_datagrams_out_of_order_leave_no_frame_with_wrong_bytes_marked_ok(tmp_path: Path) -> None:

@@ -26,6 +26,11 @@ SEARCH_WINDOW = 1 << 20
 # window for it cost about 0.4 ms per search: synchronising a 1 GB contact took 0.015 s instead
 # of 0.021 s (2026-12-03).
 FIRST_SEARCH_WINDOW = 4 << 10
+# How far after a whole frame the next marker is looked for to judge the bytes in between: out
+# of order datagrams displace bytes by a datagram or a few (at most 64 KiB each), so a marker
+# further on says nothing about the frame's own tail. A fixed reach, not the buffer's end, so
+# the judgement is the same wherever a file or a chunk ends.
+OFF_GRID_REACH = 1 << 20
 
 
 def find_marker(data: U8, marker: U8, start: int) -> int:
@@ -118,12 +123,17 @@ def synchronise(data: U8, fmt: CaptureFormat, final: bool) -> tuple[Found, int]:
             found.add_run(last, 1, following - last)
             at = following
         elif last + length <= size:
+            after = last + length
+            if not final and following < 0 and after + OFF_GRID_REACH + m > size:
+                # the next marker may still come within reach, in the bytes of the next buffer
+                # (the contact's next file, or the reader's next window): the frame waits for it
+                return found, last
             found.add_run(last, 1, length)
-            at = last + length
+            at = after
             # Bytes up to the next marker that are not whole frames (whose markers were damaged)
             # were put in the stream out of place, datagrams reordered: this frame's own bytes
             # may be among them, and what follows its header is not what was sent.
-            if following >= 0 and (following - at) % length:
+            if 0 <= following - at <= OFF_GRID_REACH and (following - at) % length:
                 found.off_grid[last] = following - at
         else:  # the stream ends inside this frame
             found.add_run(last, 1, size - last)

@@ -370,6 +370,7 @@ class _ContactRun:
         # how far apart consecutive frames start: the CADU length, or how often it is not
         self.on_length = 0
         self.spacings: dict[int, int] = {}
+        self.last_start: int | None = None  # stream offset of the last frame emitted
         # where a sync marker stands inside the first frames, when one does: CADUs of 1024 bytes
         # read as 2048 put every other marker there, and every step is then "on length"
         self.inside: dict[int, int] = {}
@@ -412,7 +413,11 @@ class _ContactRun:
 
     def _emit(self, data: Any, starts: I64, lengths: I64, off_grid: I64 | None) -> None:
         fmt = self.fmt
-        steps = np.diff(starts)
+        offsets = self.carry_at + starts
+        # the steps between consecutive frames of the contact, across batches too: which frames
+        # make a batch depends on where files and the reader's windows end
+        steps = np.diff(offsets, prepend=self.last_start) if self.last_start is not None else np.diff(offsets)
+        self.last_start = int(offsets[-1])
         other = steps[steps != fmt.cadu_length]
         self.on_length += len(steps) - len(other)
         if len(other):
@@ -423,7 +428,6 @@ class _ContactRun:
         headers = decode_headers(data, starts, lengths, marker)
         status, reasons, missing = self.judge.judge(headers, lengths, off_grid)
         self._write_streams(data, starts, lengths, status, headers.spacecraft * 64 + headers.channel)
-        offsets = self.carry_at + starts
         times, packets, files = self.packets.lookup(offsets)
         n = len(starts)
         # no validity bitmap when every header was read: the Parquet file is the same bytes, and
