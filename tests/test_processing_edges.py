@@ -480,24 +480,36 @@ def test_a_datagram_given_up_on_is_never_put_together_with_a_later_one_of_its_id
 
 
 # A capture's snap length can cut a record inside its headers: what the header bytes still say
-# decides whether it was a datagram of the downlink. Ethernet (14) + IPv4 (20) + UDP (8) bytes;
-# raw IPv4 and IPv6 start at the IP header.
+# decides whether it was a datagram of the downlink. Ethernet (14, and 4 per VLAN tag) + IPv4 (20)
+# + UDP (8) bytes; raw IPv4 and IPv6 start at the IP header.
 _HEADERS = {(1, 4): 42, (101, 4): 28, (101, 6): 48}
+_VLAN_TAGS = (0x88A8, 0x8100)  # an 802.1ad service tag, then an 802.1Q customer tag
 
 
-def _cut(link: int, version: int, piece: bytes, keep: int, port: int = 55888) -> bytes:
+def _cut(link: int, version: int, piece: bytes, keep: int, port: int = 55888, tags: int = 0) -> bytes:
     packet = bytes(ip_udp(piece, version, port))
-    return (ethernet(packet, version) if link == 1 else packet)[:keep]
+    if link != 1:
+        return packet[:keep]
+    framed = ethernet(packet, version)
+    tagged = b"".join(struct.pack(">HH", tpid, 7) for tpid in _VLAN_TAGS[len(_VLAN_TAGS) - tags :])
+    return (framed[:12] + tagged + framed[12:])[:keep]
 
 
-@pytest.mark.parametrize(("link", "version"), list(_HEADERS))
+@pytest.mark.parametrize(
+    ("link", "version", "tags"), [(1, 4, 0), (1, 4, 1), (1, 4, 2), (1, 6, 1), (101, 4, 0), (101, 6, 0)]
+)
 def test_a_record_cut_inside_its_headers_is_a_truncated_packet_wherever_the_cut(
-    tmp_path: Path, link: int, version: int
+    tmp_path: Path, link: int, version: int, tags: int
 ) -> None:
+    """Behind VLAN tags too: dpkt keeps the tag's type (0x8100) as the frame's, and a record cut
+    inside its IPv4 header was passed over as no IP at all."""
     pieces = _pieces()
-    for keep in range(_HEADERS[link, version]):
+    for keep in range(_HEADERS.get((link, version), 62 if version == 6 else 42) + 4 * tags):
         records = [
-            (START + k * 1000, _cut(link, version, p, keep) if k == 4 else _cut(link, version, p, 1 << 16))
+            (
+                START + k * 1000,
+                _cut(link, version, p, keep if k == 4 else 1 << 16, tags=tags),
+            )
             for k, p in enumerate(pieces)
         ]
         path = write_records(tmp_path / f"cut-{keep}.pcap", records, link=link)

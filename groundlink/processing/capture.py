@@ -285,13 +285,20 @@ _IP6_AUTHENTICATION = 51  # (length + 2) x 4 octets (RFC 4302)
 _IP6_FRAGMENT = 44  # 8 octets (RFC 8200 4.5)
 
 
-def _ethernet_ip6(frame: bytes) -> bytes | None:
-    """The IPv6 packet an Ethernet frame carries (past any VLAN tags), or None."""
+def _ethernet_carried(frame: bytes) -> tuple[int, int]:
+    """(the EtherType of what an Ethernet frame carries, past any VLAN tags, where that starts):
+    dpkt keeps the outer tag's type (0x8100) in `type` when it reads the tags."""
     at, kind = 12, int.from_bytes(frame[12:14], "big")
     while kind in _ETHER_VLAN and len(frame) >= at + 6:
         at += 4
         kind = int.from_bytes(frame[at : at + 2], "big")
-    return frame[at + 2 :] if kind == dpkt.ethernet.ETH_TYPE_IP6 else None
+    return kind, at + 2
+
+
+def _ethernet_ip6(frame: bytes) -> bytes | None:
+    """The IPv6 packet an Ethernet frame carries (past any VLAN tags), or None."""
+    kind, at = _ethernet_carried(frame)
+    return frame[at:] if kind == dpkt.ethernet.ETH_TYPE_IP6 else None
 
 
 def _ip6_udp(packet: bytes, fragments: Fragments) -> tuple[dpkt.udp.UDP | None, bytes] | None:
@@ -344,7 +351,7 @@ def _udp_payload(frame: bytes, link: int, fragments: Fragments) -> tuple[dpkt.ud
             return None if ip6 is None else _ip6_udp(ip6, fragments)
         packet: Any = ethernet.data
         if isinstance(packet, bytes):  # dpkt keeps the bytes of an IP header it could not parse
-            return (None, b"") if ethernet.type in _ETHER_IP and _cut_ip(packet) else None
+            return (None, b"") if _ethernet_carried(frame)[0] in _ETHER_IP and _cut_ip(packet) else None
     else:  # raw IP: the version nibble says which
         version6 = bool(frame[:1]) and frame[0] >> 4 == 6
         try:
