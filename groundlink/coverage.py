@@ -58,6 +58,8 @@ __all__ = [
     "placed_sites",
     "planned_length_contacts",
     "planned_length_warning",
+    "refused_sites",
+    "site_refusal",
 ]
 
 
@@ -76,15 +78,50 @@ def networks_for(blueprint: Blueprint) -> dict[str, list[str]]:
     return {"aws": ["aws_ground_station"], "azure": AZURE_MANAGED_EQUIVALENT}
 
 
-def network_sites(catalog: dict[str, Any], network: str, wideband: bool = False) -> tuple[list[Site], list[str]]:
-    """The network's sites with coordinates (that can receive the band), and the names of those without."""
+def site_refusal(site: dict[str, Any], satellite: Satellite | None) -> str | None:
+    """Why a catalog site cannot take `satellite`'s contacts, in words, or None (also for no
+    satellite). A contact takes every downlink of the satellite at once, so the site must receive
+    them all: the wideband capability where one needs it, and each downlink's centre frequency in a
+    band the site documents (`downlink_mhz`; a site that documents none is taken to receive any)."""
+    if satellite is None:
+        return None
+    if needs_wideband_sites(satellite) and not site.get("wideband", True):
+        return "no wideband downlink"
+    bands = site.get("downlink_mhz")
+    if bands is None:
+        return None
+    # the centre frequency, as the sources give a band for the frequencies used: a channel's edges
+    # past it (JPSS-1's 30 MHz at 7812 MHz, a public satellite Microsoft received) are not refused
+    missed = [d for d in satellite.downlinks if not any(lo <= d.center_frequency_mhz <= hi for lo, hi in bands)]
+    if not missed:
+        return None
+    received = ", ".join(f"{lo:g}-{hi:g}" for lo, hi in bands)
+    return f"no downlink at {', '.join(f'{d.center_frequency_mhz:g}' for d in missed)} MHz: it receives {received} MHz"
+
+
+def network_sites(
+    catalog: dict[str, Any], network: str, satellite: Satellite | None = None
+) -> tuple[list[Site], list[str]]:
+    """The network's sites with coordinates (that can take `satellite`'s contacts, when one is
+    given), and the names of those without coordinates."""
     placed, unplaced = [], []
     for s in catalog["networks"][network]["sites"]:
         if s.get("lat") is None or s.get("lon") is None:
             unplaced.append(s["name"])
-        elif bool(s.get("wideband", True)) or not wideband:
+        elif site_refusal(s, satellite) is None:
             placed.append(Site(s["name"], float(s["lat"]), float(s["lon"]), bool(s.get("wideband", True))))
     return placed, unplaced
+
+
+def refused_sites(catalog: dict[str, Any], networks: list[str], satellite: Satellite) -> list[dict[str, str]]:
+    """The sites with coordinates of `networks` that cannot take `satellite`'s contacts, and why:
+    its figures leave them out."""
+    return [
+        {"site": s["name"], "reason": why}
+        for n in networks
+        for s in catalog["networks"][n]["sites"]
+        if s.get("lat") is not None and s.get("lon") is not None and (why := site_refusal(s, satellite)) is not None
+    ]
 
 
 @dataclass(frozen=True)
@@ -330,11 +367,12 @@ def needs_wideband_sites(satellite: Satellite) -> bool:
     return any(d.bandwidth_mhz > DIGIF_BANDWIDTH_MHZ[1] for d in satellite.downlinks)
 
 
-def placed_sites(catalog: dict[str, Any], wideband: bool = False) -> list[Site]:
-    """Every site of every network that has coordinates, once each (by name)."""
+def placed_sites(catalog: dict[str, Any], satellite: Satellite | None = None) -> list[Site]:
+    """Every site of every network that has coordinates (and can take `satellite`'s contacts),
+    once each (by name)."""
     unique: dict[str, Site] = {}
     for network in catalog["networks"]:
-        for site in network_sites(catalog, network, wideband)[0]:
+        for site in network_sites(catalog, network, satellite)[0]:
             unique.setdefault(site.name, site)
     return list(unique.values())
 
@@ -348,8 +386,11 @@ def _satellite(
     min_contact: float,
     contact_seconds: float,
 ) -> dict[str, Any]:
-    wideband = needs_wideband_sites(sat_spec)
-    entry: dict[str, Any] = {"satellite": sat_spec.name, "noradId": sat_spec.norad_id, "wideband": wideband}
+    entry: dict[str, Any] = {
+        "satellite": sat_spec.name,
+        "noradId": sat_spec.norad_id,
+        "wideband": needs_wideband_sites(sat_spec),
+    }
     if not sat_spec.tle:
         # the field path as validation errors spell it (satellites[0].tle), with the name to find it by
         needs = {"status": "needs TLE", "supply": f"satellites[{index}].tle in the spec ({sat_spec.name})"}
@@ -366,16 +407,18 @@ def _satellite(
         entry["clouds"] = {cloud: dict(cannot) for cloud in networks}
         return entry
     entry["window"] = window_dates(satrec, window)
-    sites = placed_sites(catalog, wideband)
+    sites = placed_sites(catalog, sat_spec)
     per_site = passes_around(satrec, sites, window, min_el)
     passes = dict(zip([s.name for s in sites], per_site, strict=True))
 
     def offer(chosen: list[str]) -> dict[str, Any]:
-        names = [s.name for n in chosen for s in network_sites(catalog, n, wideband)[0]]
+        names = [s.name for n in chosen for s in network_sites(catalog, n, sat_spec)[0]]
+        refused = refused_sites(catalog, chosen, sat_spec)
+        without = {"withoutSites": refused} if refused else {}
         if not names:
-            return {"status": "no sites with coordinates in the site catalog"}
+            return {"status": "no sites with coordinates in the site catalog", **without}
         offered = contacts({n: passes[n] for n in names}, DAYS, min_contact, contact_seconds)
-        return {"status": "estimated", **offered.to_json()}
+        return {"status": "estimated", **offered.to_json(), **without}
 
     entry["networks"] = {n: offer([n]) for n in catalog["networks"]}
     entry["clouds"] = {cloud: {**offer(chosen), "networks": chosen} for cloud, chosen in networks.items()}
@@ -451,8 +494,9 @@ def coverage_report(blueprint: Blueprint, catalog: dict[str, Any] | None = None)
         for i, sat in enumerate(spec.satellites)
     ]
     unplaced = {n: network_sites(catalog, n)[1] for n in catalog["networks"]}
-    # the sites a cloud can use: without those that cannot receive wideband when no satellite is narrowband
-    all_wideband = all(needs_wideband_sites(s) for s in spec.satellites)
+    # the sites a cloud can use: those at least one satellite's contacts can take (each satellite's
+    # figures leave out the ones it cannot use, named in its `withoutSites`)
+    usable = {s.name for sat in spec.satellites for s in placed_sites(catalog, sat)}
     return {
         "method": (
             f"Every pass above {gs.min_elevation_deg:g} deg elevation over {DAYS} days from each TLE's epoch "
@@ -470,7 +514,7 @@ def coverage_report(blueprint: Blueprint, catalog: dict[str, Any] | None = None)
         "days": DAYS,
         "networks": {cloud: [catalog["networks"][n]["title"] for n in chosen] for cloud, chosen in networks.items()},
         "sites": {
-            cloud: [s.name for n in chosen for s in network_sites(catalog, n, all_wideband)[0]]
+            cloud: [s.name for n in chosen for s in network_sites(catalog, n)[0] if s.name in usable]
             for cloud, chosen in networks.items()
         },
         "catalog": {

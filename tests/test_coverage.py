@@ -577,3 +577,53 @@ def test_a_partner_network_the_catalog_does_not_hold_is_said_so_not_left_empty()
         "AWS sites (a partner network the catalog does not hold): none in the site catalog",
         "Azure sites (a partner network the catalog does not hold): none in the site catalog",
     ]
+
+
+def _aqua_with(*extra_downlinks: dict) -> dict:
+    """aqua-legacy (RBC Signals on both clouds, 8160 MHz) with more downlinks."""
+    data = spec_data("aqua-legacy.yaml")
+    data["satellites"][0]["downlinks"] += list(extra_downlinks)
+    return coverage_report(build_blueprint(spec_from_data(data)))
+
+
+SBAND = {"name": "sband", "center_frequency_mhz": 2250, "bandwidth_mhz": 5, "data_rate_mbps": 2}
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_a_site_that_receives_no_band_of_a_downlink_is_left_out_and_named(cloud):
+    """Quincy, WA has no S-band downlink (Microsoft's band table): an S-band downlink's contacts
+    cannot be taken there, and its passes were counted."""
+    x_only = _aqua_with()["satellites"][0]["clouds"][cloud]
+    assert "Quincy WA" in x_only["bySite"] and "withoutSites" not in x_only
+    report = _aqua_with(SBAND)
+    with_s = report["satellites"][0]["clouds"][cloud]
+    assert with_s["withoutSites"] == [
+        {"site": "Quincy WA", "reason": "no downlink at 2250 MHz: it receives 7800-8400 MHz"}
+    ]
+    assert set(with_s["bySite"]) == set(x_only["bySite"]) - {"Quincy WA"}
+    assert with_s["contactsPerDay"] < x_only["contactsPerDay"]
+    assert "Quincy WA" not in report["sites"][cloud]  # no satellite of the spec can use it
+
+
+def test_the_sites_line_names_what_some_satellite_uses_and_each_satellite_what_it_leaves_out():
+    """A narrowband and a wideband satellite on AWS: the list named all 11 sites, and the wideband
+    satellite's figures, without Alaska 1 and Punta Arenas 1, read as theirs."""
+    from groundlink.report.sections import _coverage
+
+    data = spec_data("noaa20.yaml")
+    wide = dict(spec_data("partner.yaml")["satellites"][0], name="wide")  # S-NPP, with its own TLE
+    wide["downlinks"] = [dict(wide["downlinks"][0], bandwidth_mhz=100)]
+    data["satellites"].append(wide)
+    report = coverage_report(build_blueprint(spec_from_data(data)))
+    assert {"Alaska 1", "Punta Arenas 1"} <= set(report["sites"]["aws"])
+    narrow, wideband = report["satellites"]
+    assert "withoutSites" not in narrow["clouds"]["aws"]
+    assert wideband["clouds"]["aws"]["withoutSites"] == [
+        {"site": "Alaska 1", "reason": "no wideband downlink"},
+        {"site": "Punta Arenas 1", "reason": "no wideband downlink"},
+    ]
+    after = [cell.text for cell in _coverage({"coverage": report}, ["aws", "azure"]).after]
+    assert (
+        "wide on AWS: estimated without Alaska 1 (no wideband downlink); Punta Arenas 1 (no wideband downlink)" in after
+    )
+    assert not any(line.startswith("noaa20 on") for line in after)

@@ -424,6 +424,9 @@ def test_a_break_even_at_or_below_zero_is_no_price(report):
         ("2024-06-17T21:44Z", "estimated", True),  # the reference TLE: 900 days before the run
         ("2026-11-20T00:00Z", "estimated", False),  # two weeks old: the estimate is of the weeks to come
         ("2024-06-17T21:44Z", "not a low Earth orbit", False),  # nothing estimated to date
+        # a partner the catalog does not hold (partner.name: other): the catalog's networks were
+        # estimated, neither cloud's figures were, and a fresher TLE would estimate nothing either
+        ("2024-06-17T21:44Z", "no sites with coordinates in the site catalog", False),
     ],
 )
 def test_an_estimate_of_a_week_long_past_is_said(window_from, status, said):
@@ -435,7 +438,12 @@ def test_an_estimate_of_a_week_long_past_is_said(window_from, status, said):
         "generatedAt": "2026-12-04T14:00:00Z",
         "coverage": {
             "satellites": [
-                {"satellite": "noaa20", "window": {"from": window_from}, "networks": {"ksat": {"status": status}}}
+                {
+                    "satellite": "noaa20",
+                    "window": {"from": window_from},
+                    "networks": {"ksat": {"status": "estimated"}},
+                    "clouds": {"aws": {"status": status}, "azure": {"status": status}},
+                }
             ]
         },
     }

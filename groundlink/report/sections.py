@@ -617,7 +617,9 @@ def coverage_dated(doc: dict[str, Any]) -> list[str]:
     old = []
     for sat in (doc["coverage"] or {}).get("satellites", []):
         window = sat.get("window")
-        estimated = any(n.get("status") == "estimated" for n in sat.get("networks", {}).values())
+        # the clouds' figures, not the catalog's: with a partner the catalog does not hold, the
+        # catalog's networks were estimated and neither cloud's figures were
+        estimated = any(e.get("status") == "estimated" for e in sat.get("clouds", {}).values())
         if window and estimated and (age := (run - _day(window["from"])).days) > STALE_TLE_DAYS:
             old.append(f"{sat['satellite']} from {window['from'][:10]}, {age:,} days before this run")
     if not old:
@@ -655,6 +657,17 @@ def _coverage(doc: dict[str, Any], clouds: list[str]) -> Section:
             f"{', '.join(cov['sites'][c]) or 'none in the site catalog'}"
         )
         for c in clouds
+    ]
+    # the sites a satellite's figures leave out (a band or a capability they lack): the sites line
+    # names every site some satellite can use
+    sites += [
+        _c(
+            f"{sat['satellite']} on {cloud_title(c)}: estimated without "
+            + "; ".join(f"{w['site']} ({w['reason']})" for w in sat["clouds"][c]["withoutSites"])
+        )
+        for sat in cov["satellites"]
+        for c in clouds
+        if sat["clouds"][c].get("withoutSites")
     ]
     # only the networks a cloud's contacts come through: a note on a network neither cloud uses
     # (Viasat's sites under a spec on AWS Ground Station and RBC Signals) read as a gap of the figures
