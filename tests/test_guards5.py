@@ -158,6 +158,10 @@ def test_a_pack_that_never_answers_on_its_port_fails_with_the_grpc_reason():
 
 # -- the decision: headline and sentence (tests/test_cost_decision.py's case) ---------------------
 
+# a GB of telemetry on AWS: written into the on-demand Kinesis stream ($0.08/GB, every rendered
+# stream's mode, priced so without a plan too) and archived by Firehose ($0.035/GB)
+TELEMETRY_PER_GB = 0.08 + 0.035
+
 
 def test_the_managed_headline_is_the_break_even_against_ground_station_on_demand(catalogs):
     """3 contacts/day of 9.5 min (billed 10): 912.5 min at $10/min on demand = $9,125 on AWS."""
@@ -166,8 +170,9 @@ def test_the_managed_headline_is_the_break_even_against_ground_station_on_demand
     rest = d["restMonthly"]
     # AWS with the partner costs less than Azure with it (asserted below), so the break-even is
     # that option's: $10/min plus what Ground Station's telemetry adds to AWS's other lines
-    # (0.0520125 GB a month archived at $0.035/GB, as below) per partner minute
-    expected = 10 + 0.0520125 * 0.035 / MINUTES
+    # (0.0520125 GB a month into the on-demand stream at $0.08/GB and archived at $0.035/GB, as
+    # below) per partner minute
+    expected = 10 + 0.0520125 * TELEMETRY_PER_GB / MINUTES
     assert d["headlineBreakEven"] == {
         "perMinute": pytest.approx(expected, abs=1e-6),
         "groundStation": "on demand",
@@ -175,8 +180,8 @@ def test_the_managed_headline_is_the_break_even_against_ground_station_on_demand
     }
     # the partner totals differ by the rest alone: |AWS rest with a partner - Azure rest|, AWS's own
     # less the telemetry Ground Station sends and a partner does not: 91.25 contacts x 570 s x
-    # 1,000 B/s = 0.0520125 GB a month, archived by Firehose at $0.035/GB
-    assert rest["aws"] - rest["awsWithPartner"] == pytest.approx(0.0520125 * 0.035, abs=1e-4)
+    # 1,000 B/s = 0.0520125 GB a month, into the on-demand stream and archived by Firehose
+    assert rest["aws"] - rest["awsWithPartner"] == pytest.approx(0.0520125 * TELEMETRY_PER_GB, abs=1e-4)
     assert d["sentence"].endswith(
         f"; with a partner on both clouds AWS is cheaper by ${abs(rest['awsWithPartner'] - rest['azure']):,.2f}"
         "/month at any partner price (for 3 contacts/day of 9.5 min per satellite)."
@@ -191,10 +196,10 @@ def test_with_a_partner_the_headline_is_ground_station_on_demand_against_the_par
     d = decision(bp, estimate(bp, catalogs))
     rest = d["restMonthly"]
     # AWS with Ground Station carries the rest it has with Ground Station: the partner's own plus
-    # the telemetry Firehose archives (0.0520125 GB at $0.035/GB, as above)
-    assert rest["awsWithGroundStation"] - rest["aws"] == pytest.approx(0.0520125 * 0.035, abs=1e-4)
+    # the telemetry the stream takes in and Firehose archives (0.0520125 GB, as above)
+    assert rest["awsWithGroundStation"] - rest["aws"] == pytest.approx(0.0520125 * TELEMETRY_PER_GB, abs=1e-4)
     assert rest["aws"] < rest["azure"]  # the partner costs less on AWS: its break-even is the headline
-    expected = 10 + 0.0520125 * 0.035 / 912.5
+    expected = 10 + 0.0520125 * TELEMETRY_PER_GB / 912.5
     assert d["headlineBreakEven"] == {
         "perMinute": pytest.approx(expected, abs=1e-6),
         "groundStation": "on demand",
