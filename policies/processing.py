@@ -23,6 +23,7 @@ from .props import (
     is_number,
     is_true,
     policy_statements,
+    same_text,
     tls_at_least,
     wildcard_actions,
 )
@@ -168,7 +169,8 @@ def _whole_bucket(resource: Any) -> bool:
 def _role_documents(resources: list[Any], role: Any) -> list[tuple[Any, str, Any]]:
     """(the resource holding it, how it is held, policy document) for every identity policy the
     role gets: role policies, the role's own inline policies, and customer-managed policies
-    attached to it. A role policy was the only form read, so the same grant inline or attached
+    attached to it, in every form (an attachment of one ARN or of several, the role's own
+    managedPolicyArns). A role policy was the only form read, so the same grant inline or attached
     passed."""
     held = [
         (policy, f"role policy {policy.name}", get(policy.props, "policy"))
@@ -178,32 +180,46 @@ def _role_documents(resources: list[Any], role: Any) -> list[tuple[Any, str, Any
     held += [
         (role, f"role {role.name} inline policy", get(p, "policy")) for p in as_list(get(role.props, "inlinePolicies"))
     ]
-    for attachment, _ in _attachments(resources, role):
+    holders = [(role, "managedPolicyArns", as_list(get(role.props, "managedPolicyArns")))]
+    holders += _attachments(resources, role)
+    for holder, key, arns in holders:
         held += [
-            (attachment, f"attached policy {policy.name}", get(policy.props, "policy"))
-            for policy in of_type(resources, IAM_POLICY)
-            if refers_to(attachment, "policyArn", policy, ("arn",))
+            (holder, f"attached policy {policy.name}", get(policy.props, "policy"))
+            for policy in _named_policies(resources, holder, key, arns)
         ]
     return held
 
 
-def _attachments(resources: list[Any], role: Any) -> list[tuple[Any, list[Any]]]:
-    """(attachment, the policy ARNs it attaches) for every attachment that reaches the role: a
-    RolePolicyAttachment (role), a RolePolicyAttachmentsExclusive (roleName, policyArns), a
+def _named_policies(resources: list[Any], holder: Any, key: str, arns: list[Any]) -> list[Any]:
+    """The plan's customer-managed policies among `arns`, the value of `holder`'s input `key`: by an
+    equal known ARN, or, for one not known yet, by the engine's property dependencies of that input
+    (else the holder's only policy dependency)."""
+    policies = of_type(resources, IAM_POLICY)
+    known = {arn for arn in arns if isinstance(arn, str)}
+    linked = {d.urn for d in (getattr(holder, "property_dependencies", None) or {}).get(key) or ()}
+    if not linked and UNKNOWN in arns:
+        depends = [d.urn for d in of_type(getattr(holder, "dependencies", None) or [], IAM_POLICY)]
+        linked = set(depends) if len(depends) == 1 else set()
+    return [p for p in policies if p.urn in linked or get(p.props, "arn") in known]
+
+
+def _attachments(resources: list[Any], role: Any) -> list[tuple[Any, str, list[Any]]]:
+    """(attachment, its input holding policy ARNs, the ARNs) for every attachment that reaches the
+    role: a RolePolicyAttachment (role), a RolePolicyAttachmentsExclusive (roleName, policyArns), a
     PolicyAttachment (roles)."""
     found = []
     for attachment in of_type(resources, ROLE_POLICY_ATTACHMENT):
         if refers_to(attachment, "role", role, ("id", "name")):
-            found.append((attachment, as_list(get(attachment.props, "policyArn"))))
+            found.append((attachment, "policyArn", as_list(get(attachment.props, "policyArn"))))
     for attachment in of_type(resources, ROLE_POLICY_ATTACHMENTS_EXCLUSIVE):
         if refers_to(attachment, "roleName", role, ("id", "name")):
-            found.append((attachment, as_list(get(attachment.props, "policyArns"))))
+            found.append((attachment, "policyArns", as_list(get(attachment.props, "policyArns"))))
     names = {get(role.props, key) for key in ("id", "name")} - {None}
     for attachment in of_type(resources, POLICY_ATTACHMENT):
         linked = (getattr(attachment, "property_dependencies", None) or {}).get("roles") or ()
         given = set(map(str, as_list(get(attachment.props, "roles"))))
         if any(dep.urn == role.urn for dep in linked) or names & given:
-            found.append((attachment, as_list(get(attachment.props, "policyArn"))))
+            found.append((attachment, "policyArn", as_list(get(attachment.props, "policyArn"))))
     return found
 
 
@@ -211,7 +227,7 @@ def _broad_managed(resources: list[Any], role: Any) -> list[tuple[Any, str]]:
     """(holder, ARN) of the AWS-managed policies reaching the role that write every bucket's
     objects: in its managedPolicyArns or through any attachment."""
     held = [(role, str(arn)) for arn in as_list(get(role.props, "managedPolicyArns"))]
-    held += [(attachment, str(arn)) for attachment, arns in _attachments(resources, role) for arn in arns]
+    held += [(attachment, str(arn)) for attachment, _, arns in _attachments(resources, role) for arn in arns]
     return [(holder, arn) for holder, arn in held if BROAD_MANAGED.fullmatch(arn)]
 
 
@@ -267,7 +283,8 @@ def functions_app_https_no_keys(args: Any, report: Any) -> None:
         report("serves plain HTTP (httpsOnly is not true)")
     if min_tls is not UNKNOWN and not tls_at_least(min_tls):
         report("accepts TLS below 1.2")
-    if get(props, "siteConfig", "ftpsState") not in ("Disabled", UNKNOWN):
+    ftps = get(props, "siteConfig", "ftpsState")
+    if ftps is not UNKNOWN and not same_text(ftps, "Disabled"):
         report("allows FTP deployment (ftpsState is not Disabled)")
     for where, settings in (
         ("app setting", get(props, "siteConfig", "appSettings")),
@@ -278,7 +295,7 @@ def functions_app_https_no_keys(args: Any, report: Any) -> None:
             if isinstance(value, str) and holds_key(value):
                 report(f"{where} {get(setting, 'name')} holds a key")
     auth = get(props, "functionAppConfig", "deployment", "storage", "authentication", "type")
-    if auth == "StorageAccountConnectionString":
+    if same_text(auth, "StorageAccountConnectionString"):
         report("reads its deployment storage with a connection string")
 
 
@@ -331,8 +348,8 @@ def _app_account(app: Any, accounts: list[Any]) -> Any | None:
 
 
 def _denies_networks(account: Any) -> bool:
-    return get(account.props, "publicNetworkAccess") == "Disabled" or (
-        get(account.props, "networkRuleSet", "defaultAction") == "Deny"
+    return same_text(get(account.props, "publicNetworkAccess"), "Disabled") or same_text(
+        get(account.props, "networkRuleSet", "defaultAction"), "Deny"
     )
 
 
@@ -350,24 +367,28 @@ def _reach_problems(app: Any, account: Any, subnets: list[Any], endpoints: list[
     if subnet is None:
         return []  # a subnet of another stack: not judged here
     problems = []
-    services = {get(d, "serviceName") for d in as_list(get(subnet.props, "delegations"))}
-    if UNKNOWN not in services and FLEX_DELEGATION not in services:
+    services = [get(d, "serviceName") for d in as_list(get(subnet.props, "delegations"))]
+    if UNKNOWN not in services and not any(same_text(service, FLEX_DELEGATION) for service in services):
         problems.append(f"integrates subnet {subnet.name}, which is not delegated to {FLEX_DELEGATION}")
     # A blob private endpoint serves the integrated subnet whatever the public endpoint admits (the
     # account's firewall applies to its public endpoint only, Microsoft Learn "Azure Storage network
     # security overview"); an account that stays reachable by trusted services keeps public network
     # access Enabled beside its private endpoints (docs/azure.md, "Storage behind security.network:
     # private").
-    if get(account.props, "publicNetworkAccess") != "Disabled" and not private_endpoint_reaches(
-        account, endpoints, "blob"
-    ):
+    served = private_endpoint_reaches(account, endpoints, "blob")
+    if same_text(get(account.props, "publicNetworkAccess"), "Disabled") and not served:
+        problems.append(
+            f"integrates subnet {subnet.name}, but storage account {name} has public network access disabled and no "
+            "blob private endpoint: nothing reaches it"
+        )
+    elif not served:
         # the firewall must admit the subnet
         rules = [
             get(r, "virtualNetworkResourceId")
             for r in as_list(get(account.props, "networkRuleSet", "virtualNetworkRules"))
         ]
-        subnet_ids = {get(subnet.props, "id"), subnet_id}
-        if UNKNOWN not in rules and not subnet_ids & set(rules):
+        subnet_ids = [get(subnet.props, "id"), subnet_id]
+        if UNKNOWN not in rules and not any(same_text(rule, str(own)) for rule in rules for own in subnet_ids if own):
             problems.append(f"integrates subnet {subnet.name}, which storage account {name}'s firewall does not admit")
     return problems
 
@@ -380,8 +401,8 @@ def _reach_problems(app: Any, account: Any, subnets: list[Any], endpoints: list[
     controls=("Azure Functions networking options: virtual network integration", "MCSB NS-2"),
     description="A Functions app whose storage account denies network access (public access disabled, or a "
     "firewall denying by default) runs in a subnet delegated to Microsoft.App/environments, which that "
-    "account's firewall admits when its public endpoint is on and no blob private endpoint serves it (Functions "
-    "apps are not trusted Azure services).",
+    "account's firewall admits when its public endpoint is on and no blob private endpoint serves it, and which a "
+    "blob private endpoint serves when it is off (Functions apps are not trusted Azure services).",
     remediation="Set virtual_network_subnet_id to a subnet delegated to Microsoft.App/environments; with public "
     "network access on, list it in the account's network_rule_set.virtual_network_rules (Microsoft.Storage "
     "service endpoint), or give the account blob private endpoints the subnet resolves (required with it disabled).",

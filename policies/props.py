@@ -99,6 +99,14 @@ def is_true(value: Any) -> bool:
     return value is True or (isinstance(value, str) and value.lower() == "true")
 
 
+def same_text(value: Any, expected: str) -> bool:
+    """`value` is the text `expected` in any case: Azure Resource Manager reads enum values (Deny,
+    Disabled, Microsoft.App/environments) and resource ids without regard to case, so a rule that
+    compared them as written passed `deny` where `Deny` fired, or fired on an id ARM takes for the
+    same one."""
+    return isinstance(value, str) and value.casefold() == expected.casefold()
+
+
 def is_false(value: Any) -> bool:
     """A boolean input that is false: the boolean, or the text "false" in any case."""
     return value is False or (isinstance(value, str) and value.lower() == "false")

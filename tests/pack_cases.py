@@ -1052,6 +1052,7 @@ passes(rule, "noaa20-aws")  # no VPC
 RAW = "noaa20-storage-raw"
 rule = "aws-s3-one-resource-per-setting"
 RAW_BUCKET_NAME = "aws-groundstation-noaa20-raw-f508bf20e1a02134b0850cfeea"  # the raw bucket's name in the plan
+RAW_BUCKET_ARN = f"arn:aws:s3:::{RAW_BUCKET_NAME}"
 ALL_FLAGS_ON = dict.fromkeys(
     ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"), True
 )
@@ -2217,9 +2218,62 @@ fires(
     ),
 )
 passes(rule, "noaa20-aws", {f"{ROLE_POLICY}/policy.Statement.3.Effect": "Deny"})
+# a customer policy writing the whole raw bucket, attached in each form a program can give it
+BROAD_ARN, ROLE_NAME = "arn:aws:iam::123456789012:policy/broad", "noaa20-processing-role-bafc0b0"
+BASELINES["noaa20-aws-broad-policy"] = Derived(
+    "noaa20-aws",
+    {
+        "@add:aws:iam/policy:Policy::broad": {
+            "name": "broad",
+            "arn": BROAD_ARN,
+            "policy": json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [{"Effect": "Allow", "Action": "s3:PutObject", "Resource": f"{RAW_BUCKET_ARN}/*"}],
+                }
+            ),
+        }
+    },
+    "a customer-managed policy attached to nothing yet",
+)
+BROAD = (
+    f"function noaa20-processing-function: attached policy broad allows ['s3:PutObject'] on all of {RAW_BUCKET_ARN}/*"
+)
+passes(rule, "noaa20-aws-broad-policy")
+fires(
+    rule,
+    "noaa20-aws-broad-policy",
+    {"noaa20-processing-role/managedPolicyArns": [BROAD_ARN]},
+    (BROAD, "noaa20-processing-role"),
+)
+fires(
+    rule,
+    "noaa20-aws-broad-policy",
+    {
+        "@add:aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive::exclusive": {
+            "roleName": ROLE_NAME,
+            "policyArns": ["arn:aws:iam::123456789012:policy/other", BROAD_ARN],
+        }
+    },
+    (BROAD, "exclusive"),
+)
+fires(
+    rule,
+    "noaa20-aws-broad-policy",
+    {"@add:aws:iam/rolePolicyAttachment:RolePolicyAttachment::attached": {"role": ROLE_NAME, "policyArn": BROAD_ARN}},
+    (BROAD, "attached"),
+)
 
 rule = "processing-functions-app-https-no-keys"
 fires(rule, "functions-app", {"httpsOnly": False}, "serves plain HTTP (httpsOnly is not true)")
+# ARM reads enum values without regard to case: so does the rule
+passes(rule, "functions-app", {"siteConfig.ftpsState": "disabled"})
+fires(
+    rule,
+    "functions-app",
+    {"functionAppConfig.deployment.storage.authentication.type": "storageaccountconnectionstring"},
+    "reads its deployment storage with a connection string",
+)
 fires(rule, "functions-app", {"siteConfig.minTlsVersion": "1.0"}, "accepts TLS below 1.2")
 fires(
     rule, "functions-app", {"siteConfig.ftpsState": "AllAllowed"}, "allows FTP deployment (ftpsState is not Disabled)"
@@ -2324,6 +2378,36 @@ passes(rule, "noaa20-azure")
 passes(rule, "noaa20-azure", {f"{ACCOUNT}/networkRuleSet.defaultAction": "Allow"})
 passes(rule, "noaa20-azure", {f"{APP}/virtualNetworkSubnetId": UNKNOWN})
 passes(rule, "partner-azure")  # private: next to the private endpoints, no firewall rule needed
+# ARM reads enum values and resource ids without regard to case: so does the rule
+BASELINES["noaa20-azure-lower-case"] = Derived(
+    "noaa20-azure",
+    {
+        f"{ACCOUNT}/networkRuleSet.defaultAction": "deny",
+        f"{SUBNET}/delegations.0.serviceName": "microsoft.app/environments",
+    },
+    "the account's default action and the subnet's delegation written in lower case",
+)
+passes(rule, "noaa20-azure-lower-case")
+fires(
+    rule,
+    "noaa20-azure-lower-case",
+    {f"{APP}/virtualNetworkSubnetId": DROP},
+    (
+        f"functions app {APP} runs outside any virtual network, and storage account {ACCOUNT} denies network "
+        "access: it cannot read its deployment package, its host storage or its data",
+        APP,
+    ),
+)
+fires(
+    rule,
+    "noaa20-azure-lower-case",
+    {f"{ACCOUNT}/publicNetworkAccess": "disabled"},  # and no private endpoint: the firewall is out of the way
+    (
+        f"functions app {APP} integrates subnet {SUBNET}, but storage account {ACCOUNT} has public network access "
+        "disabled and no blob private endpoint: nothing reaches it",
+        APP,
+    ),
+)
 
 # === Azure network ==============================================================================
 
