@@ -2351,16 +2351,17 @@ passes(rule, "processing-function", {"code": {"groundlink/runtime/aws_lambda.py"
 
 BASELINES["partner-azure"] = Stack("partner.yaml", "azure")
 APP, ACCOUNT, SUBNET = "noaa20-processing-app", "noaa20-storage-account", "noaa20-security-processing"
+OUTSIDE_ANY_NETWORK = (
+    f"functions app {APP} runs outside any virtual network, and storage account {ACCOUNT} denies network "
+    "access: it cannot read its deployment package, its host storage or its data",
+    APP,
+)
 rule = "processing-functions-app-reaches-its-storage"
 fires(
     rule,
     "noaa20-azure",
     {f"{APP}/virtualNetworkSubnetId": DROP},
-    (
-        f"functions app {APP} runs outside any virtual network, and storage account {ACCOUNT} denies network "
-        "access: it cannot read its deployment package, its host storage or its data",
-        APP,
-    ),
+    OUTSIDE_ANY_NETWORK,
 )
 fires(
     rule,
@@ -2392,11 +2393,7 @@ fires(
     rule,
     "noaa20-azure-lower-case",
     {f"{APP}/virtualNetworkSubnetId": DROP},
-    (
-        f"functions app {APP} runs outside any virtual network, and storage account {ACCOUNT} denies network "
-        "access: it cannot read its deployment package, its host storage or its data",
-        APP,
-    ),
+    OUTSIDE_ANY_NETWORK,
 )
 fires(
     rule,
