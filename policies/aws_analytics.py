@@ -125,6 +125,9 @@ def _s3_deliveries(props: Any) -> list[tuple[str, Any]]:
     return found
 
 
+FIREHOSE_SOURCES = ("kinesisSourceConfiguration", "mskSourceConfiguration")
+
+
 @resource_rule(
     "aws-firehose-cmk",
     area="aws-analytics",
@@ -133,10 +136,10 @@ def _s3_deliveries(props: Any) -> list[tuple[str, Any]]:
     types=T.FIREHOSE,
     controls=("CKV_AWS_241",),
     description="Firehose delivery streams encrypt with a customer-managed KMS key: server-side encryption for "
-    "direct puts, the S3 destination key (and every S3 backup's) when reading from a Kinesis stream (which "
-    "carries its own key).",
+    "direct puts, the S3 destination key (and every S3 backup's) when reading from a Kinesis stream or an MSK "
+    "cluster (which carry their own keys, and take no server-side encryption).",
     remediation="Direct put: server_side_encryption={'enabled': True, 'key_type': 'CUSTOMER_MANAGED_CMK', "
-    "'key_arn': <key>.arn}. Kinesis source: extended_s3_configuration.kms_key_arn=<key>.arn.",
+    "'key_arn': <key>.arn}. Kinesis or MSK source: extended_s3_configuration.kms_key_arn=<key>.arn.",
     config={
         "requireCustomerManagedKey": {
             "type": "boolean",
@@ -147,10 +150,13 @@ def _s3_deliveries(props: Any) -> list[tuple[str, Any]]:
 )
 def firehose_cmk(args: Any, report: Any) -> None:
     require = args.get_config().get("requireCustomerManagedKey", True)
-    source = get(args.props, "kinesisSourceConfiguration")
-    if source is UNKNOWN:
+    # a stream that reads a Kinesis stream or an MSK cluster takes no server-side encryption
+    # (Firehose StartDeliveryStreamEncryption: "only if it's a Firehose stream that uses DirectPut
+    # as its source"): its destination's key is what encrypts
+    sources = [get(args.props, key) for key in FIREHOSE_SOURCES]
+    if UNKNOWN in sources:
         return
-    if source:
+    if any(sources):
         for where, destination in _s3_deliveries(args.props):
             key = get(destination, "kmsKeyArn")
             if require and missing(key):

@@ -14,7 +14,7 @@ from . import limits as L
 from . import tokens as T
 from .aws_iam import every_resource
 from .azure_storage import ACCOUNT_KEYS
-from .joins import of_type, private_endpoint_reaches, refers_to
+from .joins import of_type, private_endpoint_reaches, refers_to, sides
 from .props import (
     UNKNOWN,
     as_list,
@@ -32,6 +32,7 @@ from .registry import resource_rule, stack_rule
 EVENT_SOURCE_MAPPING = ("aws:lambda/eventSourceMapping:EventSourceMapping",)
 LAMBDA_FUNCTION = ("aws:lambda/function:Function",)
 SQS_QUEUE = ("aws:sqs/queue:Queue",)
+SQS_REDRIVE_POLICY = ("aws:sqs/redrivePolicy:RedrivePolicy",)
 IAM_ROLE = ("aws:iam/role:Role",)
 ROLE_POLICY = ("aws:iam/rolePolicy:RolePolicy",)
 ROLE_POLICY_ATTACHMENT = ("aws:iam/rolePolicyAttachment:RolePolicyAttachment",)
@@ -67,20 +68,27 @@ def holds_key(value: str) -> bool:
     return any(marker in lowered for marker in KEY_MARKERS) or SAS_SIGNATURE.search(value) is not None
 
 
-def _queue_problems(mapping: Any, queue: Any, function: Any | None) -> list[str]:
+def _dead_letter_target(redrive: Any) -> Any:
+    """The dead-letter queue a redrive policy names (UNKNOWN when the policy is not known yet)."""
+    if redrive is UNKNOWN:
+        return UNKNOWN
+    try:  # a policy that is no JSON object (a typo, a list) names no dead-letter queue either
+        policy = json.loads(redrive) if isinstance(redrive, str) and redrive else {}
+    except ValueError:
+        policy = {}
+    return policy.get("deadLetterTargetArn") if isinstance(policy, dict) else None
+
+
+def _queue_problems(mapping: Any, queue: Any, function: Any | None, redrives: list[Any]) -> list[str]:
+    """What `mapping` loses reading `queue`; `redrives` are the queue's RedrivePolicy resources (the
+    policy set apart from the queue, as pulumi-aws offers it)."""
     problems = []
     responses = as_list(get(mapping.props, "functionResponseTypes"))
     if UNKNOWN not in responses and "ReportBatchItemFailures" not in responses:
         problems.append("does not report batch item failures (a failed contact retries its whole batch)")
-    redrive = get(queue.props, "redrivePolicy")
-    if redrive is not UNKNOWN:
-        try:  # a policy that is no JSON object (a typo, a list) names no dead-letter queue either
-            policy = json.loads(redrive) if isinstance(redrive, str) and redrive else {}
-        except ValueError:
-            policy = {}
-        target = policy.get("deadLetterTargetArn") if isinstance(policy, dict) else None
-        if not target:
-            problems.append(f"reads queue {queue.name}, which has no dead-letter queue")
+    targets = [_dead_letter_target(get(r, "redrivePolicy")) for r in [queue.props, *(r.props for r in redrives)]]
+    if UNKNOWN not in targets and not any(targets):
+        problems.append(f"reads queue {queue.name}, which has no dead-letter queue")
     timeout = get(function.props, "timeout", default=3) if function is not None else None
     visibility = get(queue.props, "visibilityTimeoutSeconds", default=30)
     if is_number(timeout) and is_number(visibility):
@@ -102,7 +110,8 @@ def _queue_problems(mapping: Any, queue: Any, function: Any | None) -> list[str]
     description="A Lambda function consuming an SQS queue reports batch item failures, its queue has a dead-letter "
     "queue, and the queue's visibility timeout is at least six times the function timeout.",
     remediation="Set function_response_types=['ReportBatchItemFailures'] on the aws.lambda_.EventSourceMapping, a "
-    "redrive_policy with deadLetterTargetArn on the queue, and visibility_timeout_seconds >= 6 x timeout.",
+    "redrive_policy with deadLetterTargetArn on the queue (or an aws.sqs.RedrivePolicy for it), and "
+    "visibility_timeout_seconds >= 6 x timeout.",
 )
 def queue_consumer_loses_nothing(args: Any, report: Any) -> None:
     queues = of_type(args.resources, SQS_QUEUE)
@@ -112,7 +121,8 @@ def queue_consumer_loses_nothing(args: Any, report: Any) -> None:
         if queue is None:
             continue  # not an SQS source of this stack
         function = next((f for f in functions if _invokes(mapping, f)), None)
-        for problem in _queue_problems(mapping, queue, function):
+        redrives = sides(args.resources, SQS_REDRIVE_POLICY, "queueUrl", queue, ("url", "id"))
+        for problem in _queue_problems(mapping, queue, function, redrives):
             report(f"event source mapping {mapping.name} {problem}", mapping.urn)
 
 

@@ -446,6 +446,18 @@ fires(
     "S3 backup of the S3 destination has no kmsKeyArn",
 )
 passes(rule, "firehose-with-backup", {"extendedS3Configuration.s3BackupMode": "Disabled"})
+# a stream reading an MSK cluster: Firehose takes server-side encryption only for direct puts
+MSK_SOURCE = {
+    "mskClusterArn": "arn:aws:kafka:us-west-2:123456789012:cluster/telemetry/0b8a6b4c-1d2e-4f3a-9b8c-7d6e5f4a3b2c-1",
+    "topicName": "telemetry",
+    "authenticationConfiguration": {"connectivity": "PRIVATE", "roleArn": "arn:aws:iam::123456789012:role/firehose"},
+}
+BASELINES["firehose-from-msk"] = Derived(
+    "firehose", {"kinesisSourceConfiguration": DROP, "mskSourceConfiguration": MSK_SOURCE}, "a stream reading MSK"
+)
+passes(rule, "firehose-from-msk")
+fires(rule, "firehose-from-msk", {"extendedS3Configuration.kmsKeyArn": DROP}, "S3 destination has no kmsKeyArn")
+passes(rule, "firehose-from-msk", {"mskSourceConfiguration": UNKNOWN_OBJECT_VALUE})
 fires(  # every other destination backs its records up to S3 too
     rule,
     "firehose",
@@ -2143,6 +2155,28 @@ for broken in ("{not json", '["arn:aws:sqs:us-west-2:111122223333:dlq"]'):  # cr
         {f"{QUEUE}/redrivePolicy": broken},
         (f"event source mapping {MAPPING} reads queue {QUEUE}, which has no dead-letter queue", MAPPING),
     )
+# the dead-letter queue set apart from the queue, by an aws.sqs.RedrivePolicy
+QUEUE_URL = "https://sqs.us-west-2.amazonaws.com/123456789012/noaa20-events-contacts-5837886"
+DEAD_LETTER = "arn:aws:sqs:us-west-2:123456789012:noaa20-events-dead-letter-fcae9cf"
+BASELINES["noaa20-aws-redrive-apart"] = Derived(
+    "noaa20-aws",
+    {
+        f"{QUEUE}/redrivePolicy": DROP,
+        "@add:aws:sqs/redrivePolicy:RedrivePolicy::contacts-redrive": {
+            "queueUrl": QUEUE_URL,
+            "redrivePolicy": json.dumps({"deadLetterTargetArn": DEAD_LETTER, "maxReceiveCount": 5}),
+        },
+    },
+    "the contact queue's redrive policy as a resource of its own",
+)
+passes(rule, "noaa20-aws-redrive-apart")
+fires(
+    rule,
+    "noaa20-aws-redrive-apart",
+    {"contacts-redrive/redrivePolicy": "{}"},
+    (f"event source mapping {MAPPING} reads queue {QUEUE}, which has no dead-letter queue", MAPPING),
+)
+passes(rule, "noaa20-aws-redrive-apart", {"contacts-redrive/redrivePolicy": UNKNOWN})
 # a function without a timeout runs up to Lambda's default, 3 s: the queue must hide a message 18 s
 BASELINES["noaa20-aws-default-timeout"] = Derived(
     "noaa20-aws",
