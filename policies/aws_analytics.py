@@ -19,9 +19,11 @@ from .registry import resource_rule, stack_rule
     enforcement="mandatory",
     types=T.ATHENA_WORKGROUP,
     controls=("CKV_AWS_159", "CKV_AWS_82"),
-    description="Athena workgroups enforce their configuration and encrypt query results with KMS.",
+    description="Athena workgroups enforce their configuration and encrypt query results with KMS (results in "
+    "their S3 location, or Athena's managed query results, with a customer-managed key).",
     remediation="Set configuration.enforce_workgroup_configuration=True and configuration.result_configuration."
-    "encryption_configuration={'encryption_option': 'SSE_KMS', 'kms_key_arn': <key>.arn}.",
+    "encryption_configuration={'encryption_option': 'SSE_KMS', 'kms_key_arn': <key>.arn} (managed query results: "
+    "configuration.managed_query_results_configuration.encryption_configuration.kms_key=<key>.arn).",
     config={
         "requireCustomerManagedKey": {
             "type": "boolean",
@@ -36,6 +38,22 @@ def athena_workgroup_encryption(args: Any, report: Any) -> None:
         return
     if is_false(get(configuration, "enforceWorkgroupConfiguration", default=True)):
         report("enforceWorkgroupConfiguration is false: clients can override encryption and limits")
+    require = args.get_config().get("requireCustomerManagedKey", True)
+    # managed query results live in Athena's own storage, encrypted with the key they name (else an
+    # AWS owned key); a workgroup with them has no result location of its own to encrypt
+    managed = get(configuration, "managedQueryResultsConfiguration")
+    enabled = get(managed, "enabled")
+    if enabled is UNKNOWN:
+        return
+    if is_true(enabled):
+        key = get(managed, "encryptionConfiguration", "kmsKey")
+        if key is UNKNOWN or not require:
+            return
+        if missing(key):
+            report("managed query results are encrypted with an AWS owned key (no encryptionConfiguration.kmsKey)")
+        elif aws_managed_key(key):
+            report(f"managed query results use the AWS managed key {key}, not a customer-managed key")
+        return
     option = get(configuration, "resultConfiguration", "encryptionConfiguration", "encryptionOption")
     if option is UNKNOWN:
         return

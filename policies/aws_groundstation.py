@@ -9,7 +9,7 @@ from typing import Any
 
 from . import limits as L
 from . import tokens as T
-from .props import UNKNOWN, as_list, get, is_number, missing, to_mhz
+from .props import FREQUENCY_UNITS, UNKNOWN, as_list, get, is_number, missing, to_mhz
 from .registry import resource_rule
 
 DOWNLINK_KINDS = ("antennaDownlinkConfig", "antennaDownlinkDemodDecodeConfig")
@@ -34,6 +34,12 @@ def _quantity(raw: Any, mhz: float | None) -> str:
     return f"{_fmt(mhz)} MHz" if mhz is not None else f"{_show(get(raw, 'value'))} {get(raw, 'units')}"
 
 
+def _bad_units(raw: Any) -> str | None:
+    """The units of a {value, units} quantity when Ground Station does not take them, else None."""
+    units = get(raw, "units")
+    return None if units is None or units in FREQUENCY_UNITS else _show(units)
+
+
 def _bands(bands: tuple[tuple[float, float], ...]) -> str:
     return " or ".join(f"{_fmt(lo)}-{_fmt(hi)} MHz" for lo, hi in bands)
 
@@ -53,7 +59,9 @@ def frequency(args: Any, report: Any) -> None:
     bands = dict.fromkeys(DOWNLINK_KINDS, L.DOWNLINK_BANDS_MHZ)
     bands["antennaUplinkConfig"] = (L.UPLINK_BAND_MHZ,)
     for kind, raw, mhz in _spectrum(args, "centerFrequency", bands):
-        if mhz is None or not any(lo <= mhz <= hi for lo, hi in bands[kind]):
+        if (units := _bad_units(raw)) is not None:
+            report(f"{kind} centre frequency units {units} are not {', '.join(FREQUENCY_UNITS)}")
+        elif mhz is None or not any(lo <= mhz <= hi for lo, hi in bands[kind]):
             report(f"{kind} centre frequency {_quantity(raw, mhz)} is outside {_bands(bands[kind])}")
 
 
@@ -81,7 +89,9 @@ def _spectrum(args: Any, field: str, kinds: Any):
 def bandwidth(args: Any, report: Any) -> None:
     for kind, raw, mhz in _spectrum(args, "bandwidth", BANDWIDTH_MHZ):
         lo, hi = BANDWIDTH_MHZ[kind]
-        if mhz is None or not lo <= mhz <= hi:
+        if (units := _bad_units(raw)) is not None:
+            report(f"{kind} bandwidth units {units} are not {', '.join(FREQUENCY_UNITS)}")
+        elif mhz is None or not lo <= mhz <= hi:
             report(f"{kind} bandwidth {_quantity(raw, mhz)} is outside {_fmt(lo)}-{_fmt(hi)} MHz")
 
 

@@ -44,6 +44,8 @@ POLICY_ATTACHMENTS = (
 # AWS-managed policies that make their holder an administrator: AdministratorAccess ('*' on '*'),
 # and IAMFullAccess ('iam:*' on '*'), whose holder can grant itself any other policy.
 ADMIN_POLICY = re.compile(r"arn:aws[a-z-]*:iam::aws:policy/(AdministratorAccess|IAMFullAccess)")
+# A key in a custom key store (CloudHSM, or an external one), which KMS does not rotate.
+CUSTOM_KEY_STORE = ("customKeyStoreId", "xksKeyId")
 # The rule's "yearly": KMS's own period when rotation_period_in_days is unset (it takes 90-2560).
 YEARLY_DAYS = 365
 
@@ -55,14 +57,20 @@ YEARLY_DAYS = 365
     enforcement="mandatory",
     types=T.KMS_KEY,
     controls=("CIS AWS 3.6", "CKV_AWS_7"),
-    description="Every symmetric customer-managed KMS key rotates its key material yearly (or faster).",
+    description="Every symmetric customer-managed KMS key rotates its key material yearly (or faster); a key in "
+    "a custom key store, which KMS cannot rotate, is not judged.",
     remediation="Set enable_key_rotation=True on aws.kms.Key (rotation_period_in_days, if set, 90-365: "
     "KMS takes up to 2560, less often than yearly).",
 )
 def kms_key_rotation(args: Any, report: Any) -> None:
-    spec = get(args.props, "customerMasterKeySpec") or "SYMMETRIC_DEFAULT"  # pulumi-aws's name for KeySpec
+    spec = get(args.props, "customerMasterKeySpec", default="SYMMETRIC_DEFAULT")  # pulumi-aws's name for KeySpec
     rotation = get(args.props, "enableKeyRotation")
-    if spec != "SYMMETRIC_DEFAULT":
+    if spec != "SYMMETRIC_DEFAULT":  # an asymmetric or HMAC key, or one not known yet
+        return
+    # "You cannot enable automatic rotation of ... KMS keys in a custom key store" (KMS API
+    # reference, EnableKeyRotation): a CloudHSM or an external key store's key (or one that may be)
+    stores = [get(args.props, key) for key in CUSTOM_KEY_STORE]
+    if UNKNOWN in stores or any(stores):
         return
     if not is_true(rotation) and rotation is not UNKNOWN:
         report("key rotation is off (enableKeyRotation is not true)")
@@ -131,6 +139,22 @@ def every_resource(resources: list[str]) -> bool:
     return False
 
 
+def every_resource_of(resources: list[str], action: str) -> list[str]:
+    """The resources that match every resource of `action`'s service ('iam:*' on
+    'arn:aws:iam::*:*'): an ARN whose service is that one (or a wildcard) and whose every later
+    field is a wildcard or empty (IAM's and S3's ARNs have no region, S3's no account either)."""
+    service = action.split(":", 1)[0].casefold() if ":" in action else "*"
+    found = []
+    for resource in resources:
+        fields = resource.split(":")
+        if len(fields) < 6 or fields[0] != "arn" or not fields[5:] or not all(fields[5:]):
+            continue
+        named = fields[2].casefold()
+        if (named == service or set(named) <= {"*", "?"}) and all(not f or set(f) <= {"*", "?"} for f in fields[3:]):
+            found.append(resource)
+    return found
+
+
 def _documents(args: Any) -> list[Any]:
     """Identity policy documents a resource carries (inline role policies included)."""
     docs = [get(args.props, "policy")]
@@ -146,7 +170,8 @@ def _documents(args: Any) -> list[Any]:
     types=T.IAM_ROLE + T.IAM_POLICY_DOCS + POLICY_ATTACHMENTS,
     controls=("IAM least privilege",),
     description="No IAM policy allows every action ('*', '<service>:*', the same with '?', or NotAction) on every resource ('*' or "
-    "NotResource), and no role or attachment grants the AWS-managed AdministratorAccess or IAMFullAccess policy.",
+    "NotResource; for '<service>:*', every resource of that service too, 'arn:aws:iam::*:*'), and no role or attachment "
+    "grants the AWS-managed AdministratorAccess or IAMFullAccess policy.",
     remediation="Grant the specific actions the workload calls (e.g. s3:PutObject) on the specific ARNs it "
     "touches (bucket/prefix/*, key ARN).",
 )
@@ -174,8 +199,12 @@ def no_wildcard_admin(args: Any, report: Any) -> None:
                     )
                 continue
             wild = wildcard_actions([str(a) for a in as_list(statement.get("Action"))])
+            service_wide = [(action, matched) for action in wild if (matched := every_resource_of(resources, action))]
             if wild and everywhere:
                 report(f"statement {sid} allows {', '.join(wild)} on {shown}")
+            elif service_wide:
+                for action, matched in service_wide:
+                    report(f"statement {sid} allows {action} on {', '.join(matched)} (every resource of its service)")
             elif wild and "NotResource" in statement:
                 not_resources = ", ".join(map(str, as_list(statement.get("NotResource"))))
                 report(f"statement {sid} allows {', '.join(wild)} on every resource but {not_resources}")

@@ -167,7 +167,10 @@ def tags_of(props: Mapping[str, Any]) -> dict[str, Any] | None:
     return {}
 
 
-_UNIT_MHZ = {"ghz": 1000.0, "mhz": 1.0, "khz": 0.001, "hz": 0.000001}
+# The units Ground Station takes, as it spells them (API reference: FrequencyUnits and
+# BandwidthUnits, enum GHz, MHz, kHz): "Hz", or "mhz", is refused at deploy time.
+_UNIT_MHZ = {"GHz": 1000.0, "MHz": 1.0, "kHz": 0.001}
+FREQUENCY_UNITS = tuple(_UNIT_MHZ)
 
 
 def to_mhz(quantity: Any) -> Any:
@@ -176,9 +179,9 @@ def to_mhz(quantity: Any) -> Any:
     value, units = get(quantity, "value"), get(quantity, "units", default="MHz")
     if value is UNKNOWN or units is UNKNOWN:
         return UNKNOWN
-    if not is_number(value) or not isinstance(units, str) or units.lower() not in _UNIT_MHZ:
+    if not is_number(value) or units not in _UNIT_MHZ:
         return None
-    return float(value) * _UNIT_MHZ[units.lower()]
+    return float(value) * _UNIT_MHZ[units]
 
 
 def tls_at_least(value: Any, minimum: tuple[int, int] = (1, 2)) -> bool:

@@ -372,6 +372,42 @@ passes(rule, "athena-workgroup", {f"{ATHENA_ENC}.encryptionOption": "CSE_KMS"})
 fires(rule, "athena-workgroup", {f"{ATHENA_ENC}.kmsKeyArn": DROP}, "SSE_KMS without kmsKeyArn")
 passes(rule, "athena-workgroup", {f"{ATHENA_ENC}.encryptionOption": UNKNOWN})
 passes(rule, "athena-workgroup", {"configuration": UNKNOWN_OBJECT_VALUE})
+# managed query results: in Athena's own storage, encrypted with the key they name
+MANAGED_RESULTS = "configuration.managedQueryResultsConfiguration"
+BASELINES["athena-managed-results"] = Derived(
+    "athena-workgroup",
+    {
+        "configuration.resultConfiguration": DROP,
+        MANAGED_RESULTS: {
+            "enabled": True,
+            "encryptionConfiguration": {
+                "kmsKey": "arn:aws:kms:us-west-2:123456789012:key/c885a445-7875-91a1-4645-e0b61492a0a1"
+            },
+        },
+    },
+    "query results kept in Athena's managed storage, with the mission key",
+)
+passes(rule, "athena-managed-results")
+fires(
+    rule,
+    "athena-managed-results",
+    {f"{MANAGED_RESULTS}.encryptionConfiguration": DROP},
+    "managed query results are encrypted with an AWS owned key (no encryptionConfiguration.kmsKey)",
+)
+fires(
+    rule,
+    "athena-managed-results",
+    {f"{MANAGED_RESULTS}.encryptionConfiguration.kmsKey": "alias/aws/athena"},
+    "managed query results use the AWS managed key alias/aws/athena, not a customer-managed key",
+)
+fires(  # off: the results go to the (absent) result configuration, unencrypted
+    rule,
+    "athena-managed-results",
+    {f"{MANAGED_RESULTS}.enabled": False},
+    "query results are encrypted with nothing, not SSE_KMS/CSE_KMS",
+)
+passes(rule, "athena-managed-results", {f"{MANAGED_RESULTS}.enabled": UNKNOWN})
+passes(rule, "athena-managed-results", {f"{MANAGED_RESULTS}.encryptionConfiguration.kmsKey": UNKNOWN})
 # security.customer_managed_keys: false: SSE_S3 is accepted, unencrypted results are not
 passes(rule, "athena-workgroup-no-cmk", {f"{ATHENA_ENC}.encryptionOption": "SSE_S3"})
 fires(
@@ -511,12 +547,14 @@ fires(
     {f"{DEMOD}.spectrumConfig.centerFrequency.units": "GHz"},
     f"antennaDownlinkDemodDecodeConfig centre frequency 7.812e+06 MHz is outside {BANDS}",
 )
-fires(
-    rule,
-    "gs-demod-decode",
-    {f"{DEMOD}.spectrumConfig.centerFrequency.units": "furlongs"},
-    f"antennaDownlinkDemodDecodeConfig centre frequency 7812 furlongs is outside {BANDS}",
-)
+# Ground Station takes GHz, MHz and kHz, as it spells them (FrequencyUnits)
+for units in ("furlongs", "Hz", "mhz"):
+    fires(
+        rule,
+        "gs-demod-decode",
+        {f"{DEMOD}.spectrumConfig.centerFrequency.units": units},
+        f"antennaDownlinkDemodDecodeConfig centre frequency units {units} are not GHz, MHz, kHz",
+    )
 fires(
     rule,
     "gs-uplink",
@@ -553,12 +591,13 @@ fires(
     {f"{DEMOD}.spectrumConfig.bandwidth.units": "kHz"},
     "antennaDownlinkDemodDecodeConfig bandwidth 0.03 MHz is outside 0.125-650 MHz",
 )
-fires(
-    rule,
-    "gs-demod-decode",
-    {f"{DEMOD}.spectrumConfig.bandwidth.units": "furlongs"},
-    "antennaDownlinkDemodDecodeConfig bandwidth 30 furlongs is outside 0.125-650 MHz",
-)
+for units in ("furlongs", "Hz", "MHZ"):
+    fires(
+        rule,
+        "gs-demod-decode",
+        {f"{DEMOD}.spectrumConfig.bandwidth.units": units},
+        f"antennaDownlinkDemodDecodeConfig bandwidth units {units} are not GHz, MHz, kHz",
+    )
 
 rule = "aws-gs-config-name-and-size"
 PATTERN = "^[ a-zA-Z0-9_:-]{1,256}$"
@@ -690,6 +729,20 @@ fires(
 fires(
     rule, "kms-key-asymmetric", {"customerMasterKeySpec": DROP}, "key rotation is off (enableKeyRotation is not true)"
 )
+passes(rule, "kms-key-asymmetric", {"customerMasterKeySpec": UNKNOWN})  # it may stay asymmetric
+# KMS does not rotate a key in a custom key store (EnableKeyRotation), nor one that may be
+BASELINES["kms-key-custom-store"] = Derived(
+    "kms-key",
+    {"customKeyStoreId": "cks-1234567890abcdef0", "enableKeyRotation": False},
+    "a key in a CloudHSM key store",
+)
+passes(rule, "kms-key-custom-store")
+fires(rule, "kms-key-custom-store", {"customKeyStoreId": DROP}, "key rotation is off (enableKeyRotation is not true)")
+passes(rule, "kms-key-custom-store", {"customKeyStoreId": UNKNOWN})
+BASELINES["kms-key-external-store"] = Derived(
+    "kms-key", {"xksKeyId": "external-key-1", "enableKeyRotation": False}, "a key in an external key store"
+)
+passes(rule, "kms-key-external-store")
 
 fires(
     rule,
@@ -788,6 +841,25 @@ fires(
     "statement LocateBucket allows kms:* on '*'",
 )
 passes(rule, "role-policy-any-resource", {"policy.Statement.0.Action": "s3:Get*"})
+# every resource of the action's service: IAM's ARNs have no region, S3's no account either
+BASELINES["role-policy-iam-wild-action"] = Derived(
+    "role-policy", {"policy.Statement.0.Action": "iam:*"}, "every IAM action, on one S3 bucket (none of IAM's)"
+)
+passes(rule, "role-policy-iam-wild-action")
+fires(
+    rule,
+    "role-policy-iam-wild-action",
+    {"policy.Statement.0.Resource": "arn:aws:iam::*:*"},
+    "statement LocateBucket allows iam:* on arn:aws:iam::*:* (every resource of its service)",
+)
+fires(
+    rule,
+    "role-policy-named-resource-wild-action",
+    {"policy.Statement.0.Resource": "arn:aws:s3:::*"},
+    "statement LocateBucket allows s3:* on arn:aws:s3:::* (every resource of its service)",
+)
+passes(rule, "role-policy-named-resource-wild-action", {"policy.Statement.0.Resource": "arn:aws:s3:::noaa20-*"})
+passes(rule, "role-policy-iam-wild-action", {"policy.Statement.0.Resource": "arn:aws:iam::123456789012:role/*"})
 # `?` is IAM's one-character wildcard: 'iam:?*' is every IAM action, '?*' every action of every service
 fires(
     rule,

@@ -119,7 +119,8 @@ def test_tags_as_a_map_or_a_key_value_list():
         ({"value": 8212.5}, 8212.5),  # MHz when no unit is given
         ({"value": 7, "units": "MHz"}, 7.0),
         ({"value": 5, "units": "kHz"}, 0.005),
-        ({"value": 5e6, "units": "Hz"}, 5.0),
+        ({"value": 5e6, "units": "Hz"}, None),  # Ground Station takes GHz, MHz and kHz only
+        ({"value": 7, "units": "mhz"}, None),  # as it spells them
         ({"value": "8", "units": "MHz"}, None),
         ({"value": 8, "units": "THz"}, None),
         ({"value": 8, "units": 3}, None),
