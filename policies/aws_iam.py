@@ -46,6 +46,8 @@ POLICY_ATTACHMENTS = (
 ADMIN_POLICY = re.compile(r"arn:aws[a-z-]*:iam::aws:policy/(AdministratorAccess|IAMFullAccess)")
 # A key in a custom key store (CloudHSM, or an external one), which KMS does not rotate.
 CUSTOM_KEY_STORE = ("customKeyStoreId", "xksKeyId")
+# Services whose every action on every one of their resources makes an administrator (IAMFullAccess).
+ESCALATING_SERVICES = ("iam",)
 # The rule's "yearly": KMS's own period when rotation_period_in_days is unset (it takes 90-2560).
 YEARLY_DAYS = 365
 
@@ -170,7 +172,7 @@ def _documents(args: Any) -> list[Any]:
     types=T.IAM_ROLE + T.IAM_POLICY_DOCS + POLICY_ATTACHMENTS,
     controls=("IAM least privilege",),
     description="No IAM policy allows every action ('*', '<service>:*', the same with '?', or NotAction) on every resource ('*' or "
-    "NotResource; for '<service>:*', every resource of that service too, 'arn:aws:iam::*:*'), and no role or attachment "
+    "NotResource; for 'iam:*', every IAM resource too, 'arn:aws:iam::*:*'), and no role or attachment "
     "grants the AWS-managed AdministratorAccess or IAMFullAccess policy.",
     remediation="Grant the specific actions the workload calls (e.g. s3:PutObject) on the specific ARNs it "
     "touches (bucket/prefix/*, key ARN).",
@@ -199,12 +201,22 @@ def no_wildcard_admin(args: Any, report: Any) -> None:
                     )
                 continue
             wild = wildcard_actions([str(a) for a in as_list(statement.get("Action"))])
-            service_wide = [(action, matched) for action in wild if (matched := every_resource_of(resources, action))]
+            # IAM's wildcard on every IAM resource is IAMFullAccess written out: its holder can grant
+            # itself any policy (another service's wildcard on all of that service is broad, not admin)
+            service_wide = [
+                (action, matched)
+                for action in wild
+                if action.split(":", 1)[0].casefold() in ESCALATING_SERVICES
+                and (matched := every_resource_of(resources, action))
+            ]
             if wild and everywhere:
                 report(f"statement {sid} allows {', '.join(wild)} on {shown}")
             elif service_wide:
                 for action, matched in service_wide:
-                    report(f"statement {sid} allows {action} on {', '.join(matched)} (every resource of its service)")
+                    report(
+                        f"statement {sid} allows {action} on {', '.join(matched)} (every IAM resource: it can grant "
+                        "itself any policy)"
+                    )
             elif wild and "NotResource" in statement:
                 not_resources = ", ".join(map(str, as_list(statement.get("NotResource"))))
                 report(f"statement {sid} allows {', '.join(wild)} on every resource but {not_resources}")

@@ -841,7 +841,7 @@ fires(
     "statement LocateBucket allows kms:* on '*'",
 )
 passes(rule, "role-policy-any-resource", {"policy.Statement.0.Action": "s3:Get*"})
-# every resource of the action's service: IAM's ARNs have no region, S3's no account either
+# every IAM resource ('arn:aws:iam::*:*': an IAM ARN has no region) is IAMFullAccess written out
 BASELINES["role-policy-iam-wild-action"] = Derived(
     "role-policy", {"policy.Statement.0.Action": "iam:*"}, "every IAM action, on one S3 bucket (none of IAM's)"
 )
@@ -850,15 +850,11 @@ fires(
     rule,
     "role-policy-iam-wild-action",
     {"policy.Statement.0.Resource": "arn:aws:iam::*:*"},
-    "statement LocateBucket allows iam:* on arn:aws:iam::*:* (every resource of its service)",
+    "statement LocateBucket allows iam:* on arn:aws:iam::*:* (every IAM resource: it can grant itself any policy)",
 )
-fires(
-    rule,
-    "role-policy-named-resource-wild-action",
-    {"policy.Statement.0.Resource": "arn:aws:s3:::*"},
-    "statement LocateBucket allows s3:* on arn:aws:s3:::* (every resource of its service)",
-)
-passes(rule, "role-policy-named-resource-wild-action", {"policy.Statement.0.Resource": "arn:aws:s3:::noaa20-*"})
+passes(
+    rule, "role-policy-named-resource-wild-action", {"policy.Statement.0.Resource": "arn:aws:s3:::*"}
+)  # broad, not admin
 passes(rule, "role-policy-iam-wild-action", {"policy.Statement.0.Resource": "arn:aws:iam::123456789012:role/*"})
 # `?` is IAM's one-character wildcard: 'iam:?*' is every IAM action, '?*' every action of every service
 fires(

@@ -50,15 +50,14 @@ def test_a_replica_named_by_arn_encrypted_with_the_source_key_is_found():
     ]
 
 
+PROCESSING_SUBNET = "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/v/subnets/processing"
+# an account whose firewall denies by default and admits the processing subnet
+DENYING = {"defaultAction": "Deny", "virtualNetworkRules": [{"virtualNetworkResourceId": PROCESSING_SUBNET}]}
+
+
 def _functions_app(subnet_id: str) -> list[Any]:
-    account = res(
-        "azure-native:storage:StorageAccount", "data", {"accountName": "data1", "publicNetworkAccess": "Disabled"}
-    )
-    subnet = res(
-        "azure-native:network:Subnet",
-        "processing",
-        {"id": "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/v/subnets/processing"},
-    )
+    account = res("azure-native:storage:StorageAccount", "data", {"accountName": "data1", "networkRuleSet": DENYING})
+    subnet = res("azure-native:network:Subnet", "processing", {"id": PROCESSING_SUBNET})
     app = functions_app(subnet_id)
     return [account, subnet, app]
 
@@ -87,9 +86,7 @@ def test_the_apps_account_is_found_by_the_name_a_real_preview_passes():
     the rule judged nothing."""
     subnet_id = "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/v/subnets/processing"
     resources = _functions_app(subnet_id)
-    resources[0] = res(
-        "azure-native:storage:StorageAccount", "data", {"name": "data1", "publicNetworkAccess": "Disabled"}
-    )
+    resources[0] = res("azure-native:storage:StorageAccount", "data", {"name": "data1", "networkRuleSet": DENYING})
     other = res("azure-native:storage:StorageAccount", "other", {"name": "other1", "publicNetworkAccess": "Enabled"})
     app = resources[-1]
     assert run_stack("processing-functions-app-reaches-its-storage", [other, *resources]) == [
