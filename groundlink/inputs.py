@@ -518,6 +518,12 @@ def _yaml_message(exc: yaml.YAMLError, source: str, text: str) -> str:
         return _located(source, exc.parts, exc.problem or "invalid YAML", exc.problem_mark)
     if isinstance(exc, yaml.reader.ReaderError):
         return _reader_message(exc, source, text)
+    if isinstance(exc, yaml.constructor.ConstructorError):
+        problem, at = str(exc.problem or "invalid YAML"), exc.problem_mark
+        if at is not None and problem != "found unconstructable recursive node" and not _UNKNOWN_TAG.match(problem):
+            # a node its tag cannot be built from (`!!int 2048.5`, `!!int [1]`, `!!map x`): PyYAML
+            # names neither the field nor the tag
+            return _located(source, _path_at(text, at.line, at.column), problem, at)
     recursive = (
         isinstance(exc, yaml.constructor.ConstructorError) and exc.problem == "found unconstructable recursive node"
     )
@@ -704,6 +710,14 @@ def _base_loader() -> type[yaml.SafeLoader]:
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
+class _TaggedValueProblem(yaml.constructor.ConstructorError):
+    """A scalar whose explicit core tag cannot hold its content (`!!int 2048.5`): named by the
+    field at its mark when the error reaches `load_yaml`."""
+
+    def __init__(self, problem: str, mark: Any):
+        super().__init__(None, None, problem, mark)
+
+
 class _MappingProblem(yaml.constructor.ConstructorError):
     """A key of `mapping` refused while the document is built (given twice, not a plain value):
     named by its field path (`parts`, found from the document's root when the error reaches
@@ -845,6 +859,8 @@ def _unique_key_loader() -> type[yaml.SafeLoader]:
         return flat
 
     def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        if not isinstance(node, yaml.MappingNode):  # `!!map x`: the tag on a scalar or a list
+            raise _TaggedValueProblem(f"expected a mapping node, but found {node.id}", node.start_mark)
         flatten(loader, node)  # YAML's merge keys, each key once: nothing left for the safe loader's flattening
         return yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep=deep)
 
@@ -854,8 +870,24 @@ def _unique_key_loader() -> type[yaml.SafeLoader]:
         field's own check, which names the field and what is allowed."""
         try:
             return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
-        except ValueError:
+        except (ValueError, AttributeError):  # AttributeError: `!!timestamp x`, which matches no date at all
             return loader.construct_scalar(node)
+
+    def tagged(construct: Any, kind: str) -> Any:
+        """`construct`, refusing in one line (the field and the tag named) content its explicit tag
+        cannot hold: `!!int 2048.5`, `!!bool maybe`. PyYAML's own constructors raised ValueError,
+        IndexError or KeyError, a traceback from any field."""
+
+        def checked(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+            try:
+                return construct(loader, node)
+            except (ValueError, IndexError, KeyError):
+                tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+                raise _TaggedValueProblem(
+                    f"{tag} {str(node.value)!r} is not {kind}; give one, or leave the tag out", node.start_mark
+                ) from None
+
+        return checked
 
     def construct_number(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
         """An int or a float as YAML 1.1 reads it, unless that reading is not the number its
@@ -890,8 +922,12 @@ def _unique_key_loader() -> type[yaml.SafeLoader]:
 
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
     Loader.add_constructor("tag:yaml.org,2002:timestamp", construct_timestamp)
-    Loader.add_constructor("tag:yaml.org,2002:int", construct_number)
-    Loader.add_constructor("tag:yaml.org,2002:float", construct_number)
+    Loader.add_constructor("tag:yaml.org,2002:int", tagged(construct_number, "an integer"))
+    Loader.add_constructor("tag:yaml.org,2002:float", tagged(construct_number, "a number"))
+    Loader.add_constructor(
+        "tag:yaml.org,2002:bool",
+        tagged(yaml.constructor.SafeConstructor.construct_yaml_bool, "a boolean (true or false)"),
+    )
     Loader.add_constructor("tag:yaml.org,2002:str", construct_text)
     return Loader
 

@@ -213,6 +213,41 @@ def test_a_tag_yaml_cannot_construct_names_its_field_and_what_is_allowed(validat
     )
 
 
+MEMORY = "  memory_mb: 2048 "
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("!!int 2048.5", "!!int '2048.5' is not an integer; give one, or leave the tag out"),
+        ("!!int ''", "!!int '' is not an integer; give one, or leave the tag out"),
+        ("!!int 0x", "!!int '0x' is not an integer; give one, or leave the tag out"),
+        ("!!float abc", "!!float 'abc' is not a number; give one, or leave the tag out"),
+        ("!!bool maybe", "!!bool 'maybe' is not a boolean (true or false); give one, or leave the tag out"),
+        ("!!map x", "expected a mapping node, but found scalar"),
+        ("!!binary zz", "failed to decode base64 data: Incorrect padding"),
+    ],
+)
+def test_a_core_tag_whose_content_it_cannot_hold_names_the_field(validate, value, problem):
+    """The README allows !!int, !!float, !!bool: with content they cannot hold, PyYAML's own
+    constructors raised ValueError, IndexError or KeyError, a traceback and exit 1 from every command."""
+    text = edited(MEMORY, f"  memory_mb: {value} ")
+    assert validate(text) == (
+        2,
+        "",
+        f"spec.yaml: processing.memory_mb: {problem} (line {line_of(text, 'memory_mb')}, column 14)\n",
+    )
+
+
+def test_a_timestamp_tag_on_no_date_is_the_text_the_field_then_refuses(validate):
+    text = edited(MEMORY, "  memory_mb: !!timestamp x ")
+    assert validate(text) == (
+        2,
+        "",
+        f"spec.yaml: processing.memory_mb: must be a number, got the text 'x' (line {line_of(text, 'memory_mb')}, column 3)\n",
+    )
+
+
 def test_a_control_character_before_any_field_is_named_by_line_and_column(validate):
     assert validate("\x00" + NOAA20) == (
         2,
