@@ -93,6 +93,8 @@ _PREFIX = r"/(3[0-2]|[12]?[0-9])"
 IPV4_PATTERN = rf"^{_IPV4}$"
 CIDR_PATTERN = rf"^{_IPV4}{_PREFIX}$"
 IPV4_OR_CIDR_PATTERN = rf"^{_IPV4}({_PREFIX})?$"
+# The same, ranges /30 or wider only: Azure storage IP rules take no /31 or /32 (an address bare)
+IPV4_OR_WIDE_CIDR_PATTERN = rf"^{_IPV4}(/(30|[12]?[0-9]))?$"
 # Tag values: 1-256 ASCII letters, digits, spaces and _ . : / = + - @ (Mission._tags), the
 # narrowest of the tagged resources': AWS Ground Station's configs, mission profiles and endpoint
 # groups (CloudFormation registry schemas, limits.AWS_TAG_VALUE_PUNCTUATION), where most AWS
@@ -781,7 +783,7 @@ class Partner(_Model):
     source_addresses: list[str] = Field(
         default_factory=list,
         max_length=limits.AZURE_STORAGE_MAX_IP_RULES,
-        json_schema_extra={"items": {"type": "string", "pattern": IPV4_OR_CIDR_PATTERN}, "uniqueItems": True},
+        json_schema_extra={"items": {"type": "string", "pattern": IPV4_OR_WIDE_CIDR_PATTERN}, "uniqueItems": True},
         description="Public IPv4 addresses or CIDR ranges the partner writes from; the Azure storage firewall "
         "admits them (at most 200 IP rules; no RFC 1918 ranges, nor 0.0.0.0/8; ranges /30 or wider, a single "
         "address bare; no range twice, however written). "
@@ -1849,6 +1851,44 @@ CROSS_FIELD_RULES: list[JsonValue] = [
         },
     ),
     _rule(
+        "processing.mode: container_job needs a clouds.aws.region with EventBridge Pipes, which starts its jobs "
+        "(while processing is enabled).",
+        _is_or_default("processing.mode", "function"),
+        _is("processing.enabled", False),
+        _nested("clouds.aws.region", {"enum": [*sorted(limits.AWS_PIPES_REGIONS)]}, present=False),
+    ),
+    _rule(
+        "processing.container_vcpu and processing.container_memory_gb only apply to processing.mode: "
+        "container_job (a function's size is memory_mb).",
+        _is("processing.mode", "container_job"),
+        {
+            "allOf": [
+                _is_or_default(f"processing.{key}", Processing.model_fields[key].default)
+                for key in ("container_vcpu", "container_memory_gb")
+            ]
+        },
+    ),
+    _rule(
+        "storage.redundancy: geo needs a clouds.azure.location with geo-zone-redundant storage (GZRS).",
+        _is_or_default("storage.redundancy", "zone"),
+        _nested("clouds.azure.location", {"enum": [*sorted(limits.AZURE_GZRS_LOCATIONS)]}, present=False),
+    ),
+    _rule(
+        "clouds.azure.legacy_orbital needs a clouds.azure.location that hosted Azure Orbital.",
+        _is_or_default("clouds.azure.legacy_orbital", False),
+        _nested("clouds.azure.location", {"enum": [*sorted(limits.AOGS_ELIGIBLE_LOCATIONS)]}, present=False),
+    ),
+    _rule(
+        "With ground_segment.provider: managed (the default), no satellite may be one AWS Ground Station no "
+        f"longer supports (NORAD ids {', '.join(map(str, sorted(limits.AWS_UNSUPPORTED_SATELLITES)))}).",
+        _is("ground_segment.provider", "partner"),
+        _nested(
+            "satellites[]",
+            {"properties": {"norad_id": {"not": {"enum": [*sorted(limits.AWS_UNSUPPORTED_SATELLITES)]}}}},
+            present=False,
+        ),
+    ),
+    _rule(
         "clouds.azure.legacy_orbital needs the TLE lines of every satellite.",
         _is_or_default("clouds.azure.legacy_orbital", False),
         _nested("satellites[]", {"required": ["tle"]}, present=False),
@@ -2038,7 +2078,8 @@ class MissionSpec(_Model):
                 problems.add(
                     "processing.mode",
                     f"container_job starts its jobs through EventBridge Pipes, which {region} (clouds.aws.region) "
-                    f"does not have (botocore endpoint data); use mode: function, or {_nearby_regions(region, limits.AWS_PIPES_REGIONS)}",
+                    f"does not have (botocore endpoint data); use mode: function, or "
+                    f"{_nearby_regions(region, limits.AWS_PIPES_REGIONS, 'the schema rule on container_job lists them')}",
                 )
         gs = self.ground_segment
         if gs.provider == "managed":
@@ -2214,6 +2255,7 @@ PATTERN_WORDS = {
     IPV4_PATTERN: "an IPv4 address a.b.c.d (decimal, no leading zeros)",
     CIDR_PATTERN: "an IPv4 range in CIDR notation a.b.c.d/n (no netmask)",
     IPV4_OR_CIDR_PATTERN: "an IPv4 address a.b.c.d or a range a.b.c.d/n in CIDR notation (no netmask)",
+    IPV4_OR_WIDE_CIDR_PATTERN: "an IPv4 address a.b.c.d or a range a.b.c.d/n of /30 or wider (no netmask)",
     TAG_VALUE_SCHEMA_PATTERN: "1-256 ASCII letters, digits, spaces and _ . : / = + - @",
     RESERVED_TAG_KEY_PATTERN: "a reserved tag key: aws:, microsoft, azure or windows first, or a tag groundlink sets "
     "(mission, owner, data-classification, managed-by), in any case",

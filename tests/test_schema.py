@@ -220,6 +220,54 @@ GEO = {"storage.redundancy": "geo", "storage.geo_read_access": False}
         ({"clouds.azure.orbital": {"port": 60000}}, False),  # an endpoint without the opt-in
         ({"clouds.azure.orbital": {"port": 50000, "protocol": "tcp"}}, True),  # its defaults, written out
         ({"clouds.azure.orbital": {"resource_provider_object_id": None}}, True),
+        # a container job needs a region with EventBridge Pipes; a disabled one needs nothing
+        *[
+            (
+                {
+                    "processing.mode": "container_job",
+                    "processing.timeout_seconds": 3600,
+                    **{f"processing.{k}": v for k, v in JOB.items()},
+                    "clouds.aws.region": region,
+                    "ground_segment.provider": "partner",
+                    "ground_segment.partner": {"name": "ksat_lite"},
+                    **extra,
+                },
+                valid,
+            )
+            for region, extra, valid in (
+                ("ca-west-1", {}, False),
+                ("ca-central-1", {}, True),
+                ("ca-west-1", {"processing.enabled": False}, True),
+            )
+        ],
+        # a container's size only applies to a container job (its default, written out, is no change)
+        ({"processing.container_vcpu": 1, "processing.container_memory_gb": 2}, False),
+        ({"processing.container_vcpu": 2.0}, True),
+        # geo redundancy needs a GZRS location; legacy Orbital a location that hosted it
+        ({**GEO, "clouds.aws.replica_region": "us-east-1", "clouds.azure.location": "israelcentral"}, False),
+        ({**GEO, "clouds.aws.replica_region": "us-east-1", "clouds.azure.location": "eastus"}, True),
+        ({"clouds.azure.legacy_orbital": True, "clouds.azure.location": "eastus"}, False),
+        # AWS Ground Station no longer supports Aqua: refused with a managed ground segment only
+        (
+            {
+                "satellites": [
+                    {
+                        "name": "aqua",
+                        "norad_id": 27424,
+                        "downlinks": [
+                            {
+                                "name": "x",
+                                "center_frequency_mhz": 8160,
+                                "bandwidth_mhz": 15,
+                                "data_rate_mbps": 15,
+                                "preset": "aqua_db",
+                            }
+                        ],
+                    }
+                ]
+            },
+            False,
+        ),
     ],
 )
 def test_an_editor_and_validate_agree_on_each_requirement_across_fields(edits, valid):
@@ -325,3 +373,13 @@ def test_an_editor_and_validate_agree_on_an_explicit_json_configs_alphabet_and_l
     assert editor is valid
     if not valid:
         assert validator is False
+
+
+@pytest.mark.parametrize(
+    ("address", "valid"), [("8.8.8.0/30", True), ("8.8.8.8", True), ("8.8.8.0/31", False), ("8.8.8.8/32", False)]
+)
+def test_an_editor_and_validate_agree_on_a_partner_source_address(address, valid):
+    """Azure storage IP rules take ranges /30 or wider, an address bare: the schema's pattern took /31 and /32."""
+    data = yaml.safe_load((SPECS / "partner.yaml").read_text())
+    data["ground_segment"]["partner"]["source_addresses"] = [address]
+    assert _verdicts(data) == (valid, valid)
