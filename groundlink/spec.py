@@ -519,7 +519,7 @@ class Downlink(_Model):
                 problems.add("digif_mbps", "only applies to delivery: digif")
             preset = self.preset
             if preset and not any(explicit):  # with both given, the conflict is the problem
-                problems.gather(lambda: self._check_preset(PRESETS[preset]))
+                self._check_preset(PRESETS[preset], problems)
         else:
             for key in DEMOD_DECODE_ONLY:
                 if getattr(self, key) is not None:
@@ -537,11 +537,12 @@ class Downlink(_Model):
             return self.bandwidth_mhz * seconds * limits.DIGIF_GB_PER_MHZ_SECOND
         return self.data_rate_mbps * seconds / 8 / 1000
 
-    def _check_preset(self, preset: Preset) -> None:
+    def _check_preset(self, preset: Preset, problems: _Problems) -> None:
         """A preset is one satellite's signal: its frequency, the bandwidth its symbol rate and
-        roll-off occupy, the information rate its modulation and code carry."""
+        roll-off occupy, the information rate its modulation and code carry: each mismatch said at
+        once (one a run hid the next until the first was fixed)."""
         if self.center_frequency_mhz != preset.center_frequency_mhz:
-            raise _fail(
+            problems.add(
                 "center_frequency_mhz",
                 f"{_fmt(self.center_frequency_mhz)} is not the {preset.name} downlink; allowed: "
                 f"{_fmt(preset.center_frequency_mhz)} ({preset.description}; another signal needs "
@@ -549,7 +550,7 @@ class Downlink(_Model):
             )
         occupied = preset.occupied_bandwidth_mhz
         if self.bandwidth_mhz < occupied:
-            raise _fail(
+            problems.add(
                 "bandwidth_mhz",
                 f"{_fmt(self.bandwidth_mhz)} is below the {_fmt(occupied)} MHz {preset.name} occupies "
                 f"({_fmt(preset.symbol_rate_msps)} Msps x (1 + roll-off {preset.rolloff})); allowed: "
@@ -557,7 +558,7 @@ class Downlink(_Model):
             )
         carried = preset.information_rate_mbps
         if self.data_rate_mbps > carried:
-            raise _fail(
+            problems.add(
                 "data_rate_mbps",
                 f"{_fmt(self.data_rate_mbps)} is above the {_fmt(carried)} Mbps {preset.name} carries "
                 f"({preset.modulation} at {_fmt(preset.symbol_rate_msps)} Msps"
@@ -2151,10 +2152,9 @@ class MissionSpec(_Model):
                     f"{az.location} never hosted Azure Orbital; allowed with "
                     f"legacy_orbital: {', '.join(sorted(limits.AOGS_ELIGIBLE_LOCATIONS))}",
                 )
-            missing = [i for i, s in enumerate(self.satellites) if not s.tle]
-            if missing:
+            for i in [i for i, s in enumerate(self.satellites) if not s.tle]:  # every one named at once
                 problems.add(
-                    f"satellites[{missing[0]}].tle",
+                    f"satellites[{i}].tle",
                     "legacy_orbital needs TLE lines for every satellite (orbital.Spacecraft requires them)",
                 )
             last_port = az.orbital.port + max(len(s.downlinks) for s in self.satellites) - 1

@@ -60,6 +60,16 @@ def test_a_data_rate_above_what_the_preset_carries_is_refused():
     ]
 
 
+def test_every_way_a_downlink_differs_from_its_preset_is_said_at_once():
+    """One mismatch a run: the frequency, then the bandwidth, then the data rate, three runs of validate."""
+    found = errors({"center_frequency_mhz": 2250, "bandwidth_mhz": 5, "data_rate_mbps": 20})
+    assert [line.split(":")[1].strip() for line in found] == [
+        "satellites[0].downlinks[0].center_frequency_mhz",
+        "satellites[0].downlinks[0].bandwidth_mhz",
+        "satellites[0].downlinks[0].data_rate_mbps",
+    ]
+
+
 def test_json_outside_the_api_json_string_alphabet_is_refused():
     preset = PRESETS["jpss1_hrd"]
     explicit = {

@@ -631,6 +631,16 @@ class TestContradictions:
         errors = _errors(lambda d: (d["clouds"]["azure"].update(legacy_orbital=True), d["satellites"][0].pop("tle")))
         assert any(e.startswith("s.yaml: satellites[0].tle: legacy_orbital needs TLE lines") for e in errors)
 
+    def test_legacy_orbital_names_every_satellite_without_its_tle_at_once(self):
+        def two_without(d):
+            d["clouds"]["azure"].update(legacy_orbital=True)
+            d["satellites"][0].pop("tle")
+            d["satellites"].append({**d["satellites"][0], "name": "second", "norad_id": 1})
+
+        errors = _errors(two_without)
+        named = [e.split(":")[1].strip() for e in errors if "legacy_orbital needs TLE lines" in e]
+        assert named == ["satellites[0].tle", "satellites[1].tle"]
+
 
 class TestStructure:
     def test_unknown_field_suggests_the_right_one(self):
