@@ -192,6 +192,8 @@ def given(value: Any) -> str:
         return f"binary data (!!binary, {len(value)} bytes)"
     if isinstance(value, set | frozenset):  # YAML's !!set
         return "a set (!!set)"
+    if isinstance(value, _dt.date):  # an unquoted date: Python's repr, datetime.date(2020, 1, 1), said nothing
+        return str(yaml_typed(value))
     return "nothing (null)" if value is None else show(value)
 
 

@@ -239,6 +239,26 @@ def test_a_core_tag_whose_content_it_cannot_hold_names_the_field(validate, value
     )
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2020-01-01", "must be a number, got the date 2020-01-01 (YAML reads an unquoted date as one)"),
+        (
+            "2020-01-01 10:00:00",
+            "must be a number, got the date 2020-01-01T10:00:00 (YAML reads an unquoted date as one)",
+        ),
+    ],
+)
+def test_a_date_where_a_number_belongs_is_named_as_a_date(validate, value, expected):
+    """It was shown as Python's repr, datetime.date(2020, 1, 1)."""
+    text = edited(MEMORY, f"  memory_mb: {value} ")
+    assert validate(text) == (
+        2,
+        "",
+        f"spec.yaml: processing.memory_mb: {expected} (line {line_of(text, 'memory_mb')}, column 3)\n",
+    )
+
+
 def test_a_timestamp_tag_on_no_date_is_the_text_the_field_then_refuses(validate):
     text = edited(MEMORY, "  memory_mb: !!timestamp x ")
     assert validate(text) == (
