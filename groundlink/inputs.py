@@ -910,6 +910,8 @@ def _unique_key_loader() -> type[yaml.SafeLoader]:
             value = yaml.constructor.SafeConstructor.construct_yaml_float(loader, node)
             if not math.isfinite(value) and text.lstrip("+-").lower() not in {".inf", ".nan"}:  # past 1.8e308
                 return Numeral(text, _INFINITE)
+            if value == 0:  # -0.0 is 0, and reports, plans and compare.json printed it as -0
+                value = 0.0
         if not node.style:  # plain: a quoted scalar never resolves to a number
             return _number_numeral(text, value) or value
         return value

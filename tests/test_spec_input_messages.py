@@ -323,3 +323,14 @@ def test_a_bracket_left_open_at_the_end_says_where_it_was_opened(validate, text,
         f"spec.yaml: line 2, column 1: did not find expected node content (while parsing a flow {kind} "
         f"that starts at line 1, column {opened})\n",
     )
+
+
+def test_negative_zero_is_zero_and_printed_so():
+    """`-0.0` passed as the float -0.0, and reports and compare.json echoed a sign the number does not have."""
+    import math
+
+    from groundlink.inputs import load_yaml
+
+    data = load_yaml("egress_gb_per_month: -0.0\nratio: -0.00\n", "s.yaml").data
+    assert [math.copysign(1, value) for value in data.values()] == [1.0, 1.0]
+    assert [f"{value:g}" for value in data.values()] == ["0", "0"]
