@@ -525,7 +525,7 @@ def _yaml_message(exc: yaml.YAMLError, source: str, text: str) -> str:
         if at is not None and problem != "found unconstructable recursive node" and not _UNKNOWN_TAG.match(problem):
             # a node its tag cannot be built from (`!!int 2048.5`, `!!int [1]`, `!!map x`): PyYAML
             # names neither the field nor the tag
-            return _located(source, _path_at(text, at.line, at.column), problem, at)
+            return _located(source, _path_at(text, at.line, at.column, node=True), problem, at)
     recursive = (
         isinstance(exc, yaml.constructor.ConstructorError) and exc.problem == "found unconstructable recursive node"
     )
@@ -646,10 +646,12 @@ def _located(source: str, parts: tuple[Any, ...], message: str, mark: Any) -> st
     return f"{source}: {path}: {message}{where}"
 
 
-def _path_at(text: str, line: int, column: int) -> tuple[Any, ...]:
+def _path_at(text: str, line: int, column: int, node: bool = False) -> tuple[Any, ...]:
     """The field path of what YAML `text` holds at (line, column), from its event stream (read
     up to there, or up to a syntax error before it): the key or item whose value spans it, else
-    the innermost collection open there. Keys as written (YAML's own text of them)."""
+    the innermost collection open there. Keys as written (YAML's own text of them). With `node`,
+    a collection that starts there is named itself, not its first item (a node its tag cannot be
+    built from: `!!int [1]`)."""
     position = (line, column)
     # per open collection: [path, is_mapping, key or index, waiting for a key, is a complex key]
     stack: list[list[Any]] = []
@@ -692,6 +694,8 @@ def _path_at(text: str, line: int, column: int) -> tuple[Any, ...]:
                 continue
             path = inner()
             if isinstance(event, yaml.CollectionStartEvent):
+                if node and start == position:
+                    return path
                 is_mapping = isinstance(event, yaml.MappingStartEvent)
                 stack.append([path, is_mapping, None if is_mapping else 0, is_mapping, False])
                 continue

@@ -225,6 +225,8 @@ MEMORY = "  memory_mb: 2048 "
         ("!!float abc", "!!float 'abc' is not a number; give one, or leave the tag out"),
         ("!!bool maybe", "!!bool 'maybe' is not a boolean (true or false); give one, or leave the tag out"),
         ("!!map x", "expected a mapping node, but found scalar"),
+        ("!!int [1]", "expected a scalar node, but found sequence"),  # the field, not an item [0] of it
+        ("!!str {a: 1}", "expected a scalar node, but found mapping"),
         ("!!binary zz", "failed to decode base64 data: Incorrect padding"),
     ],
 )
