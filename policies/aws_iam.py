@@ -14,6 +14,7 @@ from .props import (
     UNKNOWN,
     as_list,
     get,
+    iam_glob,
     is_number,
     is_true,
     policy_statements,
@@ -46,8 +47,7 @@ POLICY_ATTACHMENTS = (
 ADMIN_POLICY = re.compile(r"arn:aws[a-z-]*:iam::aws:policy/(AdministratorAccess|IAMFullAccess)")
 # A key in a custom key store (CloudHSM, or an external one), which KMS does not rotate.
 CUSTOM_KEY_STORE = ("customKeyStoreId", "xksKeyId")
-# Services whose every action on every one of their resources makes an administrator (IAMFullAccess).
-ESCALATING_SERVICES = ("iam",)
+IAM = "iam"  # the service whose every action on every resource makes an administrator (IAMFullAccess)
 # The rule's "yearly": KMS's own period when rotation_period_in_days is unset (it takes 90-2560).
 YEARLY_DAYS = 365
 
@@ -141,20 +141,27 @@ def every_resource(resources: list[str]) -> bool:
     return False
 
 
-def every_resource_of(resources: list[str], action: str) -> list[str]:
-    """The resources that match every resource of `action`'s service ('iam:*' on
-    'arn:aws:iam::*:*'): an ARN whose service is that one (or a wildcard) and whose every later
-    field is a wildcard or empty (IAM's and S3's ARNs have no region, S3's no account either)."""
-    service = action.split(":", 1)[0].casefold() if ":" in action else "*"
-    found = []
-    for resource in resources:
-        fields = resource.split(":")
-        if len(fields) < 6 or fields[0] != "arn" or not fields[5:] or not all(fields[5:]):
-            continue
-        named = fields[2].casefold()
-        if (named == service or set(named) <= {"*", "?"}) and all(not f or set(f) <= {"*", "?"} for f in fields[3:]):
-            found.append(resource)
-    return found
+def every_iam_resource(resources: list[str]) -> list[str]:
+    """The resources that match every IAM resource of an account ('arn:aws:iam::*:*'): an ARN of
+    IAM (or of any service) whose resource part is all wildcards, whatever its account field: IAM
+    actions reach the caller's own account, so one named account is that account's IAM whole."""
+    return [
+        resource
+        for resource in resources
+        if len(fields := resource.split(":")) >= 6
+        and fields[0] == "arn"
+        and iam_glob(fields[2], IAM)
+        and all(fields[5:])
+        and set(":".join(fields[5:])) <= {"*", "?"}
+    ]
+
+
+def _reaches_iam(action: str) -> bool:
+    """Whether an action pattern names IAM's actions: '*', 'iam:...', 'i?m:*'."""
+    return ":" not in action or iam_glob(action.split(":", 1)[0], IAM, ignore_case=True)
+
+
+IAM_ADMIN = "every IAM resource: it can grant itself any policy"
 
 
 def _documents(args: Any) -> list[Any]:
@@ -172,7 +179,7 @@ def _documents(args: Any) -> list[Any]:
     types=T.IAM_ROLE + T.IAM_POLICY_DOCS + POLICY_ATTACHMENTS,
     controls=("IAM least privilege",),
     description="No IAM policy allows every action ('*', '<service>:*', the same with '?', or NotAction) on every resource ('*' or "
-    "NotResource; for 'iam:*', every IAM resource too, 'arn:aws:iam::*:*'), and no role or attachment "
+    "NotResource; for IAM's actions, every IAM resource of an account too, 'arn:aws:iam::*:*'), and no role or attachment "
     "grants the AWS-managed AdministratorAccess or IAMFullAccess policy.",
     remediation="Grant the specific actions the workload calls (e.g. s3:PutObject) on the specific ARNs it "
     "touches (bucket/prefix/*, key ARN).",
@@ -190,10 +197,19 @@ def no_wildcard_admin(args: Any, report: Any) -> None:
             resources = [str(r) for r in as_list(statement.get("Resource"))]
             everywhere = every_resource(resources)
             shown = "'*'" if "*" in resources or not everywhere else f"{', '.join(resources)} (every resource)"
+            # every IAM action on every IAM resource is IAMFullAccess written out: its holder can
+            # grant itself any policy (another service's wildcard on all of that service is broad,
+            # not admin)
+            iam_wide = every_iam_resource(resources)
             if "NotAction" in statement:
-                not_actions = ", ".join(map(str, as_list(statement.get("NotAction"))))
+                excluded = [str(a) for a in as_list(statement.get("NotAction"))]
+                not_actions = ", ".join(excluded)
                 if everywhere:
                     report(f"statement {sid} allows every action but {not_actions} on {shown}")
+                elif iam_wide and not any(_reaches_iam(a) for a in excluded):
+                    report(
+                        f"statement {sid} allows every action but {not_actions} on {', '.join(iam_wide)} ({IAM_ADMIN})"
+                    )
                 elif "NotResource" in statement:
                     not_resources = ", ".join(map(str, as_list(statement.get("NotResource"))))
                     report(
@@ -201,22 +217,11 @@ def no_wildcard_admin(args: Any, report: Any) -> None:
                     )
                 continue
             wild = wildcard_actions([str(a) for a in as_list(statement.get("Action"))])
-            # IAM's wildcard on every IAM resource is IAMFullAccess written out: its holder can grant
-            # itself any policy (another service's wildcard on all of that service is broad, not admin)
-            service_wide = [
-                (action, matched)
-                for action in wild
-                if action.split(":", 1)[0].casefold() in ESCALATING_SERVICES
-                and (matched := every_resource_of(resources, action))
-            ]
+            wild_iam = [action for action in wild if _reaches_iam(action)]
             if wild and everywhere:
                 report(f"statement {sid} allows {', '.join(wild)} on {shown}")
-            elif service_wide:
-                for action, matched in service_wide:
-                    report(
-                        f"statement {sid} allows {action} on {', '.join(matched)} (every IAM resource: it can grant "
-                        "itself any policy)"
-                    )
+            elif wild_iam and iam_wide:
+                report(f"statement {sid} allows {', '.join(wild_iam)} on {', '.join(iam_wide)} ({IAM_ADMIN})")
             elif wild and "NotResource" in statement:
                 not_resources = ", ".join(map(str, as_list(statement.get("NotResource"))))
                 report(f"statement {sid} allows {', '.join(wild)} on every resource but {not_resources}")

@@ -856,6 +856,44 @@ passes(
     rule, "role-policy-named-resource-wild-action", {"policy.Statement.0.Resource": "arn:aws:s3:::*"}
 )  # broad, not admin
 passes(rule, "role-policy-iam-wild-action", {"policy.Statement.0.Resource": "arn:aws:iam::123456789012:role/*"})
+fires(  # IAM's actions reach the caller's own account: that account's IAM whole is as much
+    rule,
+    "role-policy-iam-wild-action",
+    {"policy.Statement.0.Resource": "arn:aws:iam::123456789012:*"},
+    "statement LocateBucket allows iam:* on arn:aws:iam::123456789012:* (every IAM resource: it can grant itself "
+    "any policy)",
+)
+BASELINES["role-policy-on-every-iam-resource"] = Derived(
+    "role-policy",
+    {"policy.Statement.0.Resource": "arn:aws:iam::*:*"},
+    "named actions (none of IAM's) on every IAM resource",
+)
+passes(rule, "role-policy-on-every-iam-resource")
+fires(  # '*' holds iam:*
+    rule,
+    "role-policy-on-every-iam-resource",
+    {"policy.Statement.0.Action": "*"},
+    "statement LocateBucket allows * on arn:aws:iam::*:* (every IAM resource: it can grant itself any policy)",
+)
+fires(  # every action but S3's holds IAM's
+    rule,
+    "role-policy-on-every-iam-resource",
+    {"policy.Statement.0": {"Sid": "AllButS3", "Effect": "Allow", "NotAction": "s3:*", "Resource": "arn:aws:iam::*:*"}},
+    "statement AllButS3 allows every action but s3:* on arn:aws:iam::*:* (every IAM resource: it can grant itself "
+    "any policy)",
+)
+passes(
+    rule,
+    "role-policy-on-every-iam-resource",
+    {
+        "policy.Statement.0": {
+            "Sid": "AllButIam",
+            "Effect": "Allow",
+            "NotAction": "iam:*",
+            "Resource": "arn:aws:iam::*:*",
+        }
+    },
+)
 # `?` is IAM's one-character wildcard: 'iam:?*' is every IAM action, '?*' every action of every service
 fires(
     rule,
