@@ -2035,10 +2035,10 @@ class MissionSpec(_Model):
                 f"{'' if gib == most else f' ({most} GiB above 1 vCPU)'}; {held}; {larger}{SHORTER_OR_LOCAL}",
             )
 
-    def _check_link_names(self) -> None:
+    def _check_link_names(self, problems: _Problems) -> None:
         """A downlink's resources are named `<satellite>-<downlink>` (GroundLink.key): `sat` +
         `x-hrd` and `sat-x` + `hrd` would register the same resources twice, which Pulumi
-        refuses at preview ("Duplicate resource URN")."""
+        refuses at preview ("Duplicate resource URN"). Every collision is said at once."""
         seen: dict[str, tuple[int, int]] = {}
         for i, sat in enumerate(self.satellites):
             for j, downlink in enumerate(sat.downlinks):
@@ -2046,11 +2046,12 @@ class MissionSpec(_Model):
                 if joined in seen:
                     k, m = seen[joined]
                     other = self.satellites[k]
-                    raise _fail(
+                    problems.add(
                         f"satellites[{i}].downlinks[{j}].name",
                         f"satellite {sat.name!r} with downlink {downlink.name!r} names its resources {joined!r}, as "
                         f"satellites[{k}] {other.name!r} with downlink {other.downlinks[m].name!r} does; rename one",
                     )
+                    continue
                 seen[joined] = (i, j)
 
     @model_validator(mode="after")
@@ -2062,7 +2063,7 @@ class MissionSpec(_Model):
             if dupes:
                 problems.add("satellites", f"duplicate satellite {key}s {dupes}")
         if not problems.found:  # two satellites of one name name their resources alike: said above
-            problems.gather(self._check_link_names)
+            self._check_link_names(problems)
         if self.processing.enabled and not self.delivery.object_store:
             # the processor reads a contact's delivered objects; a stream leaves none to read
             problems.add(

@@ -545,6 +545,20 @@ class TestSatellites:
         ) in _errors(joined)
         assert _ok(lambda d: joined(d, "lrd")).satellites[1].downlinks[0].name == "lrd"
 
+    def test_every_pair_of_downlinks_that_join_to_one_name_is_said_at_once(self):
+        def two_pairs(d):
+            d["satellites"][0].update(name="sat")
+            link = d["satellites"][0]["downlinks"][0]
+            d["satellites"][0]["downlinks"] = [{**link, "name": "x-hrd"}, {**link, "name": "x-lrd"}]
+            twin = copy.deepcopy(d["satellites"][0])
+            twin.update(name="sat-x", norad_id=43014)
+            twin.pop("tle", None)
+            twin["downlinks"] = [{**link, "name": "hrd"}, {**link, "name": "lrd"}]
+            d["satellites"].append(twin)
+
+        named = [e.split(":")[1].strip() for e in _errors(two_pairs) if "names its resources" in e]
+        assert named == ["satellites[1].downlinks[0].name", "satellites[1].downlinks[1].name"]
+
     def test_aws_no_longer_supports_aqua_on_managed(self):
         errors = _errors(lambda d: (d["satellites"][0].update(norad_id=27424), d["satellites"][0].pop("tle")))
         assert (
