@@ -490,4 +490,13 @@ def test_a_partner_that_only_streams_sends_no_contact_event_on_either_cloud(cata
     assert aws["SQS requests"].quantity == pytest.approx(3 * events)
     # Event Grid delivers every blob's event to the system topic: none where no blob is written
     assert (azure["Event Grid operations"].quantity > 0) is object_store
+    # and the words say what the figures say
+    basis = aws["EventBridge events (S3 Object Created: the partner's manifest)"].basis
+    said = " ".join(estimate(build_blueprint(spec_from_data(data)), catalogs).usage.assumptions)
+    if object_store:
+        assert basis.startswith("one per contact") and "writes one manifest per contact" in said
+    else:
+        assert basis == "none: the partner delivers no objects (delivery.object_store: false), so no manifest lands"
+        assert "writes one manifest per contact" not in said and "EventBridge fires once per contact" not in said
+        assert "on AWS, no contact event fires (the partner delivers no objects, so no manifest lands)" in said
     assert azure["Service Bus operations"].quantity == pytest.approx(3 * events)

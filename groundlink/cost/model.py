@@ -529,12 +529,15 @@ def _eventbridge_line(provider: str, usage: MonthlyUsage, catalog: Catalog) -> L
     events with a managed ground station; with a partner, the S3 Object Created event of the manifest
     the partner writes last for a contact (the raw bucket's other objects reach the bus too; every one is
     an AWS-service event on the default bus, free)."""
-    basis = (
-        "one per contact (Ground Station contact events, not per object)"
-        if provider == "managed"
-        else "one per contact (the rule matches the partner's manifest object in the raw bucket; the other "
-        "objects' S3 events are free AWS-service events too)"
-    )
+    if provider == "managed":
+        basis = "one per contact (Ground Station contact events, not per object)"
+    elif usage.contact_events:
+        basis = (
+            "one per contact (the rule matches the partner's manifest object in the raw bucket; the other "
+            "objects' S3 events are free AWS-service events too)"
+        )
+    else:
+        basis = "none: the partner delivers no objects (delivery.object_store: false), so no manifest lands"
     return Line(
         "events",
         EVENTBRIDGE_ITEMS[provider],

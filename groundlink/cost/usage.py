@@ -461,6 +461,24 @@ def _unpriced_runtime(spec: MissionSpec) -> str:
     )
 
 
+def _contact_events_text(spec: MissionSpec) -> str:
+    """When each cloud's contact trigger fires, in words: AWS Ground Station's own contact events,
+    or a manifest landing in the raw store, which nothing writes without object delivery."""
+    provider, objects = spec.ground_segment.provider, spec.delivery.object_store
+    aws = (
+        f"on AWS, EventBridge fires once per contact ({aws_contact_event(provider)})"
+        if provider == "managed" or objects
+        else "on AWS, no contact event fires (the partner delivers no objects, so no manifest lands)"
+    )
+    azure = (
+        "on Azure, Event Grid fires once per contact manifest created (BlobCreated, its subscription filtered to "
+        "the manifest's name)"
+        if objects
+        else "on Azure, none fires (no manifest lands)"
+    )
+    return f"{aws}; {azure}"
+
+
 def _poller(spec: MissionSpec) -> str:
     """What polls the AWS contact queue: the Lambda event source mapping, or the job mode's pipe."""
     return "the EventBridge pipe" if _jobs(spec) else "Lambda"
@@ -580,13 +598,17 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         + f"On AWS one PUT request {s3_put_basis(blueprint)}; Azure's ADLS Gen2 "
         "account bills a file's writes per 4 MiB, so one write operation per 4 MiB of each object, at least "
         "one" + (" (the frame index and contact summary counted as one each)." if _processor_runs(spec) else "."),
-        "A partner network also writes one manifest per contact, last, into the raw store (the AWS stack "
-        f"with provider: partner; the Azure stack always, as it has no ground station of its own).{_unadmitted(blueprint)}",
+        (
+            "A partner network also writes one manifest per contact, last, into the raw store (the AWS stack "
+            f"with provider: partner; the Azure stack always, as it has no ground station of its own).{_unadmitted(blueprint)}"
+            if spec.delivery.object_store
+            else "Nothing is delivered as objects (delivery.object_store: false): no raw file, and no manifest a "
+            "partner network would write last."
+        ),
         "One key request per object written (an upper bound: S3 Bucket Keys and Azure's key caching cut it).",
         _sql_text(spec),
-        f"Processing events follow each cloud's trigger: on AWS, EventBridge fires once per contact "
-        f"({aws_contact_event(gs.provider)}); on Azure, Event Grid fires once per contact manifest created (BlobCreated, "
-        "its subscription filtered to the manifest's name). Event Grid counts an ingress operation for every "
+        f"Processing events follow each cloud's trigger: {_contact_events_text(spec)}. Event Grid counts an "
+        "ingress operation for every "
         "blob the account creates (raw and products) and a delivery per manifest. Three queue requests (send, "
         f"receive, delete/complete) per processing event, and {_run_per_message(spec)}.",
         _telemetry_text(spec),
