@@ -249,7 +249,7 @@ def test_junk_after_a_frame_is_judged_the_same_wherever_the_reader_s_window_ends
 ) -> None:
     """A window ends with a whole packet: of 1,076 bytes, the second ends with the junk."""
     expected = _whole(tmp_path / "whole")
-    for size in range(200, 6000, 97):  # windows ending with each packet
+    for size in range(1076, 7 * 1076, 1076):  # a window ends with the packet that reaches its size: each packet
         monkeypatch.setattr(processor, "CHUNK_BYTES", size)
         root = tmp_path / str(size)
         Capture(packetise(b"".join(JUNK_AT_AN_END), 1076, START)).write(
