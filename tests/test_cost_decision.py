@@ -394,3 +394,26 @@ def test_a_satellite_ground_station_no_longer_supports_gets_no_ground_station_fi
     assert d["headlineBreakEven"] == {"perMinute": None, "groundStation": None, "partnerCloud": None}
     assert set(d["breakEvenPerMinute"].values()) == {None}
     assert d["groundStationMonthly"] == {"onDemand": None, "reserved": None}
+
+
+def test_ground_station_minutes_of_two_bands_are_an_average_rate_not_a_list_price(catalogs):
+    """A narrowband and a wideband satellite: $10 and $22 a minute made '$16.00/min list', a price no
+    list has."""
+    data = spec_data("noaa20.yaml")
+    wide = dict(spec_data("partner.yaml")["satellites"][0], name="wide")
+    wide["downlinks"] = [
+        {
+            "name": "xb",
+            "center_frequency_mhz": 8100,
+            "bandwidth_mhz": 50,
+            "delivery": "digif",
+            "data_rate_mbps": 15,
+            "digif_mbps": 100,
+        }
+    ]
+    data["satellites"].append(wide)
+    bp = build_blueprint(spec_from_data(data))
+    sentence = decision(bp, estimate(bp, catalogs))["sentence"]
+    assert "/min on average, " in sentence and "/min list" not in sentence
+    one_band = decision(blueprint(), estimate(blueprint(), catalogs))["sentence"]
+    assert "($10.00/min list, " in one_band

@@ -60,6 +60,9 @@ class Sides:
     used_kind: str  # "on demand", "reserved" or "reserved and on demand" (one band each)
     unknown: dict[str, list[str]]  # unknown price ids outside the figures: the rest's and the left-out lines'
     left_out: list[str]  # ground-segment lines outside the comparison, each with its cost or "not priced"
+    # how many per-minute prices `used` is made of: one (a list or a supplied price), or several
+    # (narrowband and wideband minutes, each band its own), whose mean is no price anyone set
+    used_prices: int = 1
 
     def breakeven(self, ground: float | None, rest: float) -> float | None:
         """Partner price per minute at which `rest + partner minutes` equals AWS with Ground
@@ -91,12 +94,14 @@ def _ground_station(blueprint: Blueprint, est: CostEstimate, catalog: Catalog) -
     return on_demand, (reserved if reserved_known else None)
 
 
-def _ground_station_used(est: CostEstimate) -> tuple[float, str]:
+def _ground_station_used(est: CostEstimate) -> tuple[float, str, int]:
     """AWS Ground Station's minutes as AWS's own lines price them: each band reserved when its
-    reserved price is supplied, else on demand (model._ground_lines). 0 with a partner network."""
+    reserved price is supplied, else on demand (model._ground_lines), and how many prices that
+    is. 0 with a partner network."""
     lines = [x for x in est.clouds["aws"].lines if x.price_id.startswith("ground_station_")]
     kinds = sorted({"reserved" if "_reserved_" in x.price_id else "on demand" for x in lines}, reverse=True)
-    return sum(x.cost or 0.0 for x in lines), " and ".join(kinds) or "on demand"
+    prices = {x.price_id for x in lines if x.quantity}
+    return sum(x.cost or 0.0 for x in lines), " and ".join(kinds) or "on demand", max(len(prices), 1)
 
 
 def _other_ground_segment(blueprint: Blueprint) -> Blueprint:
@@ -135,7 +140,7 @@ def sides(
     aws_rest, aws_unknown = _rest(est.clouds["aws"])
     azure_rest, azure_unknown = _rest(est.clouds["azure"])
     on_demand, reserved = _ground_station(blueprint, est, est.catalogs["aws"])
-    used, used_kind = _ground_station_used(est)
+    used, used_kind, used_prices = _ground_station_used(est)
     outside = {
         cloud: [
             x
@@ -164,6 +169,7 @@ def sides(
         reserved=reserved,
         used=used,
         used_kind=used_kind,
+        used_prices=used_prices,
         unknown={"aws": aws_unknown, "azure": azure_unknown},
         left_out=left_out,
     )
@@ -303,7 +309,8 @@ def _managed_sentence(s: Sides, price: float | None, on_demand: float | None) ->
             f"against {dollars(aws)} on AWS with {station}; the break-even partner price is {dollars(breakeven)}/min"
         )
     else:
-        rate = {"on demand": "list", "reserved": "supplied"}.get(s.used_kind, "on average")
+        single = {"on demand": "list", "reserved": "supplied"}.get(s.used_kind)
+        rate = single if single and s.used_prices == 1 else "on average"
         lead = (
             f"Choose {both} with a partner network if the partner charges less than {dollars(breakeven)}/min, "
             f"otherwise AWS with {station} ({dollars(s.used / s.minutes)}/min {rate}, {dollars(aws)}/month)"
