@@ -70,7 +70,7 @@ def test_the_assumptions_the_report_prints_name_the_figures_they_rest_on():
         "starts each downlink's delivery with an empty guiding .pcap, one more object (AWS's S3 data delivery "
         "sample drops it). A contact's frame "
         "streams are written in objects of at most 1959 MB (assumptions.object_size_mb), and each processed "
-        "contact also writes its frame index and contact summary, one object each. On AWS one PUT request per "
+        "contact also writes its frame index and contact summary, one object each. S3 PUT requests on AWS: one per "
         # AWS Ground Station delivers here: no manifest is written on AWS (it had been named all the same)
         "raw file, guiding file, frame index and contact summary (raw files: a lower bound, their upload method not "
         "known), and for each frame-stream object the processor's upload: one request under 8 MiB, else one per "
@@ -308,3 +308,24 @@ def test_the_put_line_and_assumptions_speak_of_the_processor_only_where_it_runs(
         assert ("the processor's upload" in text) is enabled, text
         assert ("frame index" in text) is enabled, text
     assert ("no product is written" in said) is not enabled
+
+
+def test_a_stack_that_stores_nothing_says_so_and_nothing_of_a_processor():
+    """A partner streaming only, processing off: the text said '0 raw files per contact', 'one PUT
+    request per nothing', 'Products written = 0.2 x nothing' and priced Lambda's polling."""
+    from groundlink.cost import load_catalogs
+
+    from .conftest import spec_data
+
+    data = spec_data("partner.yaml")
+    data["delivery"] = {"object_store": False, "stream": True}
+    data["processing"] = {"enabled": False}
+    cost = estimate(build_blueprint(spec_from_data(data)), load_catalogs()[0])
+    said = " ".join(cost.usage.assumptions)
+    for gone in ("raw files per contact", "per nothing", "x nothing", "Lambda", "ephemeral storage", "polling"):
+        assert gone not in said, gone
+    assert "S3 PUT requests on AWS: none: nothing is delivered or written as an object" in said
+    assert "No products are written: nothing processes the contacts" in said
+    assert "no processor run: none is deployed" in said
+    [put] = [line for line in cost.clouds["aws"].lines if line.item == "S3 PUT requests"]
+    assert put.basis == "none: nothing is delivered or written as an object (delivery.object_store: false)"

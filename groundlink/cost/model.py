@@ -563,7 +563,8 @@ def _aws_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan
             usage.s3_put_requests(),
             "s3_put_requests",
             e("s3_put_requests"),
-            f"one {s3_put_basis(blueprint)}: {figure(usage.written('aws'), 0)} objects a month",
+            s3_put_basis(blueprint)
+            + (f": {figure(usage.written('aws'), 0)} objects a month" if blueprint.spec.delivery.object_store else ""),
         )
     ]
     if usage.egress_gb:

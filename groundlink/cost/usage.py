@@ -408,9 +408,11 @@ def _processor_runs(spec: MissionSpec) -> bool:
 
 
 def s3_put_basis(blueprint: Blueprint) -> str:
-    """How S3's PUT requests are counted, in words (after "one request"): one per object written,
-    and the processor's multipart uploads only where it runs."""
-    text = f"per {s3_put_objects(blueprint)}"
+    """How S3's PUT requests are counted, in words: one per object written, and the processor's
+    multipart uploads only where it runs; none where nothing is written as an object."""
+    if not blueprint.spec.delivery.object_store:
+        return "none: nothing is delivered or written as an object (delivery.object_store: false)"
+    text = f"one per {s3_put_objects(blueprint)}"
     if blueprint.spec.delivery.object_store:
         text += " (raw files: a lower bound, their upload method not known)"
     if _processor_runs(blueprint.spec):
@@ -485,6 +487,8 @@ def _poller(spec: MissionSpec) -> str:
 
 
 def _run_per_message(spec: MissionSpec) -> str:
+    if not _processor_runs(spec):
+        return "no processor run: none is deployed (processing.enabled, delivery.object_store)"
     return (
         "one container job per message delivered" if _jobs(spec) else "one processor invocation per message delivered"
     )
@@ -566,8 +570,12 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         "Data per contact: demod/decode lands data_rate_mbps x contact seconds / 8; DigIF lands digif_mbps x "
         "contact seconds / 8 where the downlink gives it, else the sampled bandwidth, "
         f"{DIGIF_GB_PER_MHZ_SECOND * 1000:.4f} MB per second per MHz of bandwidth_mhz ({DIGIF_SOURCE}).",
-        f"Products written = {use.products_ratio:g} x {_products_basis(spec)} (usage.products_ratio), "
-        "kept on the same tier schedule with products_retention_days.",
+        (
+            f"Products written = {use.products_ratio:g} x {_products_basis(spec)} (usage.products_ratio), "
+            "kept on the same tier schedule with products_retention_days."
+            if _processor_runs(spec)
+            else "No products are written: nothing processes the contacts (processing.enabled, delivery.object_store)."
+        ),
         "Storage is billed on the average GB held during each month, plus the deleted data each cloud still "
         "keeps at its tier's rate (AWS noncurrent versions, Azure soft-deleted blobs, for "
         "storage.noncurrent_version_days; Azure at most 365), plus, for data that leaves a tier before the "
@@ -578,16 +586,29 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         "decimal: no source found gives their unit.",
         "Each price is its catalog entry's, for the whole quantity: where a service prices in volume tiers "
         "(S3 Standard's first 50 TB) the catalog's tier is applied throughout, and cheaper tiers above it "
-        "are not modelled. Not priced either: the processor's reads (S3 GET requests, blob read operations)"
-        f"{_unpriced_runtime(spec)}. Processing compute "
-        "covers the processing alone: the time a run spends downloading the contact and uploading its "
-        "products is not in it (no source gives those rates), so its figures are lower bounds, on both clouds. "
-        "Nor are the "
-        "files the telemetry archive writes (Firehose, Event Hubs Capture), Athena's query-result objects, "
-        f"Firehose's reads of an on-demand Kinesis stream and {_poller(spec)}'s polling of an empty queue.",
-        f"The ground segment writes one raw file per downlink about every {FILE_SECONDS} s of contact "
-        f"({FILE_SOURCE}): {files_text} raw files per contact; the same cadence is assumed for a "
-        f"partner's delivery.{GUIDING_TEXT if _guided(spec) else ''} "
+        "are not modelled. "
+        + (
+            "Not priced either: the processor's reads (S3 GET requests, blob read operations)"
+            f"{_unpriced_runtime(spec)}. Processing compute "
+            "covers the processing alone: the time a run spends downloading the contact and uploading its "
+            "products is not in it (no source gives those rates), so its figures are lower bounds, on both "
+            "clouds. Nor are the "
+            if _processor_runs(spec)
+            else "Not priced either: the "
+        )
+        + "files the telemetry archive writes (Firehose, Event Hubs Capture), Athena's query-result objects"
+        + (
+            f", Firehose's reads of an on-demand Kinesis stream and {_poller(spec)}'s polling of an empty queue."
+            if _processor_runs(spec)
+            else " and Firehose's reads of an on-demand Kinesis stream."
+        ),
+        (
+            f"The ground segment writes one raw file per downlink about every {FILE_SECONDS} s of contact "
+            f"({FILE_SOURCE}): {files_text} raw files per contact; the same cadence is assumed for a "
+            f"partner's delivery.{GUIDING_TEXT if _guided(spec) else ''} "
+            if spec.delivery.object_store
+            else ""
+        )
         + (
             "A contact's frame streams are "
             f"written in objects of at most {object_size_mb:g} MB (assumptions.object_size_mb), and each processed "
@@ -595,7 +616,7 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
             if _processor_runs(spec)
             else "No contact is processed (processing.enabled, delivery.object_store), so no product is written. "
         )
-        + f"On AWS one PUT request {s3_put_basis(blueprint)}; Azure's ADLS Gen2 "
+        + f"S3 PUT requests on AWS: {s3_put_basis(blueprint)}; Azure's ADLS Gen2 "
         "account bills a file's writes per 4 MiB, so one write operation per 4 MiB of each object, at least "
         "one" + (" (the frame index and contact summary counted as one each)." if _processor_runs(spec) else "."),
         (

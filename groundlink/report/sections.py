@@ -457,6 +457,8 @@ def _projection(doc: dict[str, Any], clouds: list[str]) -> Section:
             _c(
                 f"Storage held at steady state, by the spec's lifecycle: {steady} (decimal GB, before the deleted "
                 "data each cloud still keeps; the capacity lines bill binary GB)."
+                if steady
+                else "Nothing is stored: no contact delivers objects and nothing writes products."
             )
         ],
     )
