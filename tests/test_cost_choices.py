@@ -69,7 +69,7 @@ def test_azure_choices_of_the_worked_example():
             "service-managed",
             # the Standard tier's base, operations (3 x 73 manifests x $0.0005), throughput and Capture
             _total(9.855 + 0.1095 + 21.9 + 73),
-            "Standard tier lines (Service Bus base and operations, Event Hubs throughput and Capture units): "
+            "Standard tier lines (Service Bus Standard base charge, Service Bus operations, Event Hubs Standard throughput units, Event Hubs Capture (telemetry archive)): "
             "Microsoft-managed keys (declared gap)",
         ),
     }
@@ -101,3 +101,19 @@ def test_geo_redundancy_names_the_azure_account_kind():
     geo = {"storage.redundancy": "geo", "clouds.aws.replica_region": "us-east-1"}
     assert _choices("azure", **geo)["storageRedundancy"][0] == "GZRS"
     assert _choices("azure", **geo, **{"storage.geo_read_access": True})["storageRedundancy"][0] == "RA-GZRS"
+
+
+def test_the_messaging_basis_names_only_the_tier_lines_the_stack_has():
+    """Without a telemetry stream the Azure stack has no Event Hubs: its basis named Event Hubs
+    throughput and Capture units all the same, beside a figure of Service Bus alone."""
+    from groundlink.cost import load_catalogs
+
+    from .conftest import spec_data
+
+    data = spec_data("noaa20.yaml")
+    data["analytics"] = {**data.get("analytics", {}), "telemetry_stream": False}
+    spec = spec_from_data(data)
+    azure = estimate(build_blueprint(spec), load_catalogs()[0]).clouds["azure"]
+    basis = durability_choices("azure", spec, azure)["messagingEncryption"].basis
+    assert basis.startswith("Standard tier lines (Service Bus Standard base charge, Service Bus operations): ")
+    assert "Event Hubs" not in basis

@@ -104,7 +104,10 @@ def _hsm(cloud: str, spec: Any, cost: CloudCost) -> Choice:
 
 
 def _messaging(cloud: str, spec: Any, cost: CloudCost) -> Choice:
-    tier = total([x for x in cost.lines if x.price_id in MESSAGING_TIER_PRICE_IDS])
+    lines = [x for x in cost.lines if x.price_id in MESSAGING_TIER_PRICE_IDS]
+    tier = total(lines)
+    # the tier's lines this stack has: no Event Hubs line without a hub (no telemetry stream, no live delivery)
+    standard = f"Standard tier lines ({', '.join(x.item for x in lines)})" if lines else "no Standard tier line"
     keys = spec.security.customer_managed_keys
     if cloud == "aws" and keys:
         return Choice("mission key", tier, "queues and topics use the mission key; no charge beyond the KMS lines")
@@ -121,14 +124,12 @@ def _messaging(cloud: str, spec: Any, cost: CloudCost) -> Choice:
         return Choice(
             "service-managed",
             tier,
-            "Standard tier lines (Service Bus base and operations, Event Hubs throughput and Capture units): "
-            "Microsoft-managed keys, as the spec asks (security.customer_managed_keys: false)",
+            f"{standard}: Microsoft-managed keys, as the spec asks (security.customer_managed_keys: false)",
         )
     return Choice(
         "service-managed",
         tier,
-        "Standard tier lines (Service Bus base and operations, Event Hubs throughput and Capture units): "
-        "Microsoft-managed keys (declared gap)",
+        f"{standard}: Microsoft-managed keys (declared gap)",
     )
 
 
