@@ -253,8 +253,8 @@ def test_keys_off_messaging_basis_matches_the_spec_and_security_is_a_known_zero(
         "AWS messaging encryption: queues use SQS-managed encryption and the alerts topic none (CloudWatch "
         "alarms cannot publish under the AWS managed key); security.customer_managed_keys: false, no mission "
         "key; no charge.",
-        "Azure messaging encryption: Standard tier lines (Service Bus base and operations, Event Hubs "
-        "throughput and Capture units): Microsoft-managed keys, as the spec asks "
+        "Azure messaging encryption: Standard tier lines (Service Bus Standard base charge, Service Bus "
+        "operations, Event Hubs Standard throughput units, Event Hubs Capture (telemetry archive)): Microsoft-managed keys, as the spec asks "
         "(security.customer_managed_keys: false).",
     ]
     rows = {r[0].text: _texts(r[1:]) for r in _rows(doc, "Monthly cost by layer")}
@@ -266,8 +266,8 @@ def test_keys_on_keeps_the_mission_key_and_the_declared_gap(reference):
     basis = _texts(_section(reference, "Durability and security choices").after)
     assert basis[-2:] == [
         "AWS messaging encryption: queues and topics use the mission key; no charge beyond the KMS lines.",
-        "Azure messaging encryption: Standard tier lines (Service Bus base and operations, Event Hubs "
-        "throughput and Capture units): Microsoft-managed keys (declared gap).",
+        "Azure messaging encryption: Standard tier lines (Service Bus Standard base charge, Service Bus "
+        "operations, Event Hubs Standard throughput units, Event Hubs Capture (telemetry archive)): Microsoft-managed keys (declared gap).",
     ]
 
 
