@@ -38,6 +38,14 @@ def figure(value: float | Decimal, decimals: int) -> str:
     return f"{half_up(value, decimals):,.{decimals}f}"
 
 
+def count_figure(value: float, decimals: int = 1) -> str:
+    """A count that is whole more often than not (contacts a month: 91.25, or 4,380): `figure`'s
+    places where it has a fraction, none where it is whole at them ("4,380.0 contacts" read as
+    a fraction of a contact)."""
+    text = figure(value, decimals)
+    return text.split(".")[0] if "." in text and not text.split(".")[1].strip("0") else text
+
+
 def figure_under(value: float, limit: float, decimals: int) -> str:
     """`value` (under `limit`) with `decimals` places, or as many more as it takes to show it
     under `limit`: a sentence saying a network gives fewer contacts than planned read "plans

@@ -212,12 +212,23 @@ def test_money_is_rounded_half_up_from_its_decimal_figure(value, shown):
         (1e-9, "0.000000001"),  # never in scientific notation
         (7.0, "7"),
         (None, "—"),
+        # whole at the places shown: a sum of floats read "9,125.0" beside exact counts read "2,555"
+        (9125.000000000002, "9,125"),
+        (9125.06, "9,125.1"),
+        (5.001, "5"),
     ],
 )
 def test_quantities_are_rounded_half_up_as_money_is(value, shown):
     from groundlink.report.number_format import num
 
     assert num(value) == shown
+
+
+@pytest.mark.parametrize(("value", "shown"), [(4380.0, "4,380"), (91.25, "91.3"), (91.0, "91"), (0.04, "0")])
+def test_a_count_of_contacts_is_shown_whole_when_it_is_whole(value, shown):
+    from groundlink.rounding import count_figure
+
+    assert count_figure(value) == shown
 
 
 def test_a_table_column_rounds_half_up_at_its_precision():

@@ -18,7 +18,7 @@ from ..blueprint.tiering import held_tier
 from ..clouds import cloud_title
 from ..errors import UsageError
 from ..limits import AZURE_ORBITAL_RETIRED_ON, DATA_EXPLORER_KEY_SIZE, KINESIS_STREAM_MODE, event_hubs_units
-from ..rounding import figure
+from ..rounding import count_figure, figure
 from .catalog import Assumptions, Catalog, PriceEntry, PriceError
 from .processing import measured_throughput, processing_quantities, timeout_note
 from .usage import (
@@ -305,7 +305,7 @@ def _ground_lines(cloud: str, blueprint: Blueprint, usage: MonthlyUsage, catalog
     def per_contact(wide: bool | None = None) -> str:
         """The basis of a minutes line: the contacts it counts (of the satellites in its band)."""
         contacts = sum(c.contacts_per_month for c in usage.contacts if wide is None or c.wideband == wide)
-        return f"{figure(contacts, 1)} contacts x {minutes_each} min"
+        return f"{count_figure(contacts)} contacts x {minutes_each} min"
 
     bands = [(False, "narrowband"), (True, "wideband")]
     if cloud == "aws" and gs.provider == "managed":

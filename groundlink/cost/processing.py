@@ -12,7 +12,7 @@ from functools import cache
 from ..blueprint import ProcessingInputs
 from ..limits import FLEX_INSTANCE_MEMORY_MB
 from ..processing.throughput import measured_throughput as processor_throughput
-from ..rounding import figure
+from ..rounding import count_figure, figure
 
 # Fargate bills per second with a one-minute minimum (prices/aws.yaml).
 FARGATE_MINIMUM_SECONDS = 60
@@ -106,7 +106,7 @@ def processing_quantities(
     seconds = throughput.seconds(raw_mb_per_contact, cores)
     share = "" if cores >= 1 else f" on {cores:.3g} of a core"
     why = (
-        f"{figure(contacts, 1)} contacts x {seconds:g} s ({figure(raw_mb_per_contact, 0)} MB at "
+        f"{count_figure(contacts)} contacts x {seconds:g} s ({figure(raw_mb_per_contact, 0)} MB at "
         f"{figure(throughput.mb_per_second, 0)} MB/s"
         f"{share}, make bench {throughput.date})"
     )

@@ -53,10 +53,11 @@ def num(value: float | None) -> str:
         return "—"
     if value == int(value) and abs(value) < 1e15:
         return f"{int(value):,}"
-    if abs(value) >= 100:
-        return f"{half_up(value, 1):,}"
     if abs(value) >= 1:
-        return f"{half_up(value, 2):,}"
+        # a whole number at the places shown is shown whole: 9125.000000000002, a sum of floats,
+        # read "9,125.0" beside lines of exact counts shown "2,555"
+        shown = half_up(value, 1 if abs(value) >= 100 else 2)
+        return f"{int(shown):,}" if shown == shown.to_integral_value() and abs(shown) < 1e15 else f"{shown:,}"
     shown = half_up(value, 2 - math.floor(math.log10(abs(value))))  # 3 significant digits
     return f"{shown.normalize():f}"  # no trailing zeros, never in scientific notation
 
