@@ -306,6 +306,19 @@ def test_sensitivity_title_names_on_demand_when_that_is_the_headline(reference):
     )
 
 
+def test_sensitivity_title_says_when_the_headline_s_ground_station_line_is_not_drawn(reference):
+    """One band reserved, the other on demand: the chart draws Ground Station on demand (and
+    reserved only where every band's price is supplied), so the headline's crossing is on no line."""
+    doc = json.loads(json.dumps(reference))
+    doc["decision"]["headlineBreakEven"]["groundStation"] = "reserved and on demand"
+    svg = charts.sensitivity(doc).decode()
+    title = " ".join(t for *_, t in _texts_of(svg, "13"))
+    assert title.endswith(
+        "(break-even of AWS + partner with AWS Ground Station reserved and on demand at the spec's contacts: "
+        "$10.00/min; its Ground Station line is not drawn, only on demand)"
+    )
+
+
 @pytest.fixture(scope="module")
 def aqua() -> dict[str, Any]:
     """specs/aqua-legacy.yaml: Aqua (NORAD 27424), which AWS Ground Station no longer supports."""

@@ -103,11 +103,18 @@ def sensitivity(doc: dict[str, Any]) -> bytes:
     canvas = Canvas(920, 460)
     plot = Plot(canvas, 80, 40, 820, 390, Axis.fitting(xs, zero=False), Axis.fitting(values or [1.0]))
     headline = d["headlineBreakEven"]  # the figure the decision sentence and the report lead with
+    drawn = [label.removeprefix("AWS + Ground Station ") for _, _, _, label in aws_lines]
+    # one band reserved, the other on demand: the headline's mix has no line of its own here
+    undrawn = (
+        f"; its Ground Station line is not drawn, only {' and '.join(drawn)}"
+        if drawn and headline["groundStation"] not in drawn
+        else ""
+    )
     subtitle = (
         ""
         if headline["perMinute"] is None
         else f" (break-even of {cloud_title(headline['partnerCloud'])} + partner with AWS Ground Station "
-        f"{headline['groundStation']} at the spec's contacts: {break_even_text(headline['perMinute'])})"
+        f"{headline['groundStation']} at the spec's contacts: {break_even_text(headline['perMinute'])}{undrawn})"
     )
     title = f"{doc['mission']}: monthly cost vs contacts per day{subtitle}"
     plot.frame(title, "contacts per day per satellite", "USD per month (known prices)")
