@@ -151,6 +151,7 @@ def every_iam_resource(resources: list[str]) -> list[str]:
         if len(fields := resource.split(":")) >= 6
         and fields[0] == "arn"
         and iam_glob(fields[2], IAM)
+        and set(fields[3]) <= {"*", "?"}  # IAM's ARNs have no region: one naming a region matches none of them
         and all(fields[5:])
         and set(":".join(fields[5:])) <= {"*", "?"}
     ]
@@ -159,6 +160,13 @@ def every_iam_resource(resources: list[str]) -> list[str]:
 def _reaches_iam(action: str) -> bool:
     """Whether an action pattern names IAM's actions: '*', 'iam:...', 'i?m:*'."""
     return ":" not in action or iam_glob(action.split(":", 1)[0], IAM, ignore_case=True)
+
+
+def _covers_iam(action: str) -> bool:
+    """Whether an action pattern names every IAM action ('*', 'iam:*', 'i?m:*'): a NotAction that
+    leaves out fewer (iam:GetRole) still allows the rest, PutRolePolicy and AttachRolePolicy among them."""
+    part = action.rsplit(":", 1)[-1]
+    return _reaches_iam(action) and "*" in part and set(part) <= {"*", "?"}
 
 
 IAM_ADMIN = "every IAM resource: it can grant itself any policy"
@@ -206,7 +214,7 @@ def no_wildcard_admin(args: Any, report: Any) -> None:
                 not_actions = ", ".join(excluded)
                 if everywhere:
                     report(f"statement {sid} allows every action but {not_actions} on {shown}")
-                elif iam_wide and not any(_reaches_iam(a) for a in excluded):
+                elif iam_wide and not any(_covers_iam(a) for a in excluded):
                     report(
                         f"statement {sid} allows every action but {not_actions} on {', '.join(iam_wide)} ({IAM_ADMIN})"
                     )

@@ -894,6 +894,23 @@ passes(
         }
     },
 )
+fires(  # leaving one IAM action out still allows PutRolePolicy and AttachRolePolicy
+    rule,
+    "role-policy-on-every-iam-resource",
+    {
+        "policy.Statement.0": {
+            "Sid": "AllButGetRole",
+            "Effect": "Allow",
+            "NotAction": "iam:GetRole",
+            "Resource": "arn:aws:iam::*:*",
+        }
+    },
+    "statement AllButGetRole allows every action but iam:GetRole on arn:aws:iam::*:* (every IAM resource: it can "
+    "grant itself any policy)",
+)
+passes(  # an IAM ARN naming a region matches no IAM resource
+    rule, "role-policy-iam-wild-action", {"policy.Statement.0.Resource": "arn:aws:iam:us-east-1:*:*"}
+)
 # `?` is IAM's one-character wildcard: 'iam:?*' is every IAM action, '?*' every action of every service
 fires(
     rule,
