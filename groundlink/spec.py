@@ -2057,12 +2057,14 @@ class MissionSpec(_Model):
     @model_validator(mode="after")
     def _check(self) -> MissionSpec:
         problems = _Problems("spec")
+        named_twice = False
         for key in ("name", "norad_id"):
             values = [getattr(s, key) for s in self.satellites]
             dupes = sorted({v for v in values if values.count(v) > 1})
             if dupes:
                 problems.add("satellites", f"duplicate satellite {key}s {dupes}")
-        if not problems.found:  # two satellites of one name name their resources alike: said above
+                named_twice = named_twice or key == "name"
+        if not named_twice:  # two satellites of one name name their resources alike: said above
             self._check_link_names(problems)
         if self.processing.enabled and not self.delivery.object_store:
             # the processor reads a contact's delivered objects; a stream leaves none to read

@@ -559,6 +559,14 @@ class TestSatellites:
         named = [e.split(":")[1].strip() for e in _errors(two_pairs) if "names its resources" in e]
         assert named == ["satellites[1].downlinks[0].name", "satellites[1].downlinks[1].name"]
 
+        def and_one_norad_id(d):
+            two_pairs(d)
+            d["satellites"][1]["norad_id"] = d["satellites"][0]["norad_id"]
+
+        errors = _errors(and_one_norad_id)  # a NORAD id given twice hid the collisions until fixed
+        assert any("duplicate satellite norad_ids" in e for e in errors)
+        assert sum("names its resources" in e for e in errors) == 2
+
     def test_aws_no_longer_supports_aqua_on_managed(self):
         errors = _errors(lambda d: (d["satellites"][0].update(norad_id=27424), d["satellites"][0].pop("tle")))
         assert (
