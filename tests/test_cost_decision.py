@@ -417,3 +417,11 @@ def test_ground_station_minutes_of_two_bands_are_an_average_rate_not_a_list_pric
     assert "/min on average, " in sentence and "/min list" not in sentence
     one_band = decision(blueprint(), estimate(blueprint(), catalogs))["sentence"]
     assert "($10.00/min list, " in one_band
+
+
+def test_an_on_demand_price_from_prices_is_said_supplied_not_list(catalogs):
+    """A negotiated on-demand price given with --prices read '$8.00/min list'."""
+    own = OverrideFile(aws={"ground_station_narrowband_minute": Override(price=8, source="deal", date="2026-06-01")})
+    chosen = {cloud: apply_overrides(c, own, "test") for cloud, c in catalogs.items()}
+    bp = blueprint()
+    assert "($8.00/min supplied, " in decision(bp, estimate(bp, chosen))["sentence"]

@@ -29,7 +29,7 @@ from ..blueprint import Blueprint, build_blueprint
 from ..clouds import cloud_title
 from ..rounding import dollars
 from ..spec import MissionSpec, Partner
-from .catalog import Assumptions, Catalog
+from .catalog import OVERRIDE_MARK, Assumptions, Catalog
 from .model import CloudCost, CostEstimate, estimate
 
 BANDS = ((False, "narrowband"), (True, "wideband"))
@@ -63,6 +63,8 @@ class Sides:
     # how many per-minute prices `used` is made of: one (a list or a supplied price), or several
     # (narrowband and wideband minutes, each band its own), whose mean is no price anyone set
     used_prices: int = 1
+    # whether a price of `used` was supplied (--prices) rather than the catalog's list price
+    used_supplied: bool = False
 
     def breakeven(self, ground: float | None, rest: float) -> float | None:
         """Partner price per minute at which `rest + partner minutes` equals AWS with Ground
@@ -94,14 +96,15 @@ def _ground_station(blueprint: Blueprint, est: CostEstimate, catalog: Catalog) -
     return on_demand, (reserved if reserved_known else None)
 
 
-def _ground_station_used(est: CostEstimate) -> tuple[float, str, int]:
+def _ground_station_used(est: CostEstimate) -> tuple[float, str, int, bool]:
     """AWS Ground Station's minutes as AWS's own lines price them: each band reserved when its
-    reserved price is supplied, else on demand (model._ground_lines), and how many prices that
-    is. 0 with a partner network."""
+    reserved price is supplied, else on demand (model._ground_lines), how many prices that is, and
+    whether any was supplied (--prices) rather than listed. 0 with a partner network."""
     lines = [x for x in est.clouds["aws"].lines if x.price_id.startswith("ground_station_")]
     kinds = sorted({"reserved" if "_reserved_" in x.price_id else "on demand" for x in lines}, reverse=True)
     prices = {x.price_id for x in lines if x.quantity}
-    return sum(x.cost or 0.0 for x in lines), " and ".join(kinds) or "on demand", max(len(prices), 1)
+    supplied = any(OVERRIDE_MARK in x.entry.source for x in lines if x.quantity)
+    return sum(x.cost or 0.0 for x in lines), " and ".join(kinds) or "on demand", max(len(prices), 1), supplied
 
 
 def _other_ground_segment(blueprint: Blueprint) -> Blueprint:
@@ -140,7 +143,7 @@ def sides(
     aws_rest, aws_unknown = _rest(est.clouds["aws"])
     azure_rest, azure_unknown = _rest(est.clouds["azure"])
     on_demand, reserved = _ground_station(blueprint, est, est.catalogs["aws"])
-    used, used_kind, used_prices = _ground_station_used(est)
+    used, used_kind, used_prices, used_supplied = _ground_station_used(est)
     outside = {
         cloud: [
             x
@@ -170,6 +173,7 @@ def sides(
         used=used,
         used_kind=used_kind,
         used_prices=used_prices,
+        used_supplied=used_supplied,
         unknown={"aws": aws_unknown, "azure": azure_unknown},
         left_out=left_out,
     )
@@ -309,7 +313,7 @@ def _managed_sentence(s: Sides, price: float | None, on_demand: float | None) ->
             f"against {dollars(aws)} on AWS with {station}; the break-even partner price is {dollars(breakeven)}/min"
         )
     else:
-        single = {"on demand": "list", "reserved": "supplied"}.get(s.used_kind)
+        single = {"on demand": "supplied" if s.used_supplied else "list", "reserved": "supplied"}.get(s.used_kind)
         rate = single if single and s.used_prices == 1 else "on average"
         lead = (
             f"Choose {both} with a partner network if the partner charges less than {dollars(breakeven)}/min, "
