@@ -307,7 +307,7 @@ def test_the_put_line_and_assumptions_speak_of_the_processor_only_where_it_runs(
     for text in (put.basis, said):
         assert ("the processor's upload" in text) is enabled, text
         assert ("frame index" in text) is enabled, text
-    assert ("no product is written" in said) is not enabled
+    assert ("No products are written" in said) is not enabled
 
 
 def test_a_stack_that_stores_nothing_says_so_and_nothing_of_a_processor():
@@ -324,8 +324,26 @@ def test_a_stack_that_stores_nothing_says_so_and_nothing_of_a_processor():
     said = " ".join(cost.usage.assumptions)
     for gone in ("raw files per contact", "per nothing", "x nothing", "Lambda", "ephemeral storage", "polling"):
         assert gone not in said, gone
-    assert "S3 PUT requests on AWS: none: nothing is delivered or written as an object" in said
+    assert "S3 PUT requests on AWS: none: no contact is delivered or processed as objects" in said
     assert "No products are written: nothing processes the contacts" in said
     assert "no processor run: none is deployed" in said
     [put] = [line for line in cost.clouds["aws"].lines if line.item == "S3 PUT requests"]
-    assert put.basis == "none: nothing is delivered or written as an object (delivery.object_store: false)"
+    assert put.basis == "none: no contact is delivered or processed as objects (delivery.object_store: false)"
+
+
+def test_the_unpriced_items_are_those_of_services_the_stack_has():
+    """Without serverless SQL, a catalog, a telemetry stream or keys, the text still named Athena's
+    result objects, catalogs' storage, the telemetry archive, Firehose and key rotation."""
+    from groundlink.cost import load_catalogs
+
+    from .conftest import spec_data
+
+    data = spec_data("noaa20.yaml")
+    data["analytics"] = {"telemetry_stream": False, "serverless_sql": False, "catalog": False}
+    data["security"] = {**data.get("security", {}), "customer_managed_keys": False}
+    said = " ".join(estimate(build_blueprint(spec_from_data(data)), load_catalogs()[0]).usage.assumptions)
+    for absent in ("Athena's query-result", "catalogs' own storage", "telemetry archive writes", "Firehose's reads",
+                   "key rotation", "Event Hubs Standard ingress"):  # fmt: skip
+        assert absent not in said, absent
+    assert "Budgets and logs are not priced (not in the price catalog)." in said
+    assert "Nor are Lambda's polling of an empty queue." in said

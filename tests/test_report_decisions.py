@@ -586,6 +586,21 @@ def test_the_steady_storage_sentence_says_what_its_gb_leave_out(reference):
     ]
 
 
+@pytest.mark.parametrize(("telemetry", "tail"), [(0.1, " (the telemetry archive's files, which land in the products "
+    "store, are priced by the GB delivered, not held)."), (0.0, ".")])  # fmt: skip
+def test_a_stack_holding_no_contact_data_says_so_and_what_it_still_writes(reference, telemetry, tail):
+    """Nothing delivered as objects, nothing processed: an empty list of tiers read 'held at steady
+    state, by the spec's lifecycle:  (decimal GB ...)', then 'Nothing is stored' beside a telemetry
+    archive writing into the products store."""
+    doc = json.loads(json.dumps(reference))
+    doc["cost"]["usage"]["storageSteadyGb"] = dict.fromkeys(doc["cost"]["usage"]["storageSteadyGb"], 0)
+    doc["cost"]["usage"]["telemetryGbPerMonth"] = telemetry
+    section = _section(doc, "12-month projection (storage accumulates until retention)")
+    assert _texts(section.after) == [
+        f"No contact data is held: no contact delivers objects and nothing writes products{tail}"
+    ]
+
+
 def test_the_decision_gives_aws_s_rest_in_the_ground_segment_the_spec_did_not_choose():
     """AWS + partner carries AWS's rest with a partner, which has no telemetry to pay for: at
     100 kB/s over 4 contacts/day of 10 min, 1,216.67 min x 60 x 100,000 B = 7.3 GB a month, into

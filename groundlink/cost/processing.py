@@ -136,7 +136,7 @@ def processing_quantities(
                 gb * (billed * contacts + FLEX_MINIMUM_SECONDS * acknowledged),
                 "functions_flex_gb_second",
                 f"{gb:g} GB instance x ({why}, billed {billed:g} s: at least 1 s, then in 0.1 s steps; "
-                f"+ {figure(acknowledged, 1)} messages acknowledged without work x the 1 s minimum)",
+                f"+ {count_figure(acknowledged)} messages acknowledged without work x the 1 s minimum)",
             ),
             ComputeQuantity(
                 "Functions Flex Consumption executions (contact processor)",

@@ -411,7 +411,7 @@ def s3_put_basis(blueprint: Blueprint) -> str:
     """How S3's PUT requests are counted, in words: one per object written, and the processor's
     multipart uploads only where it runs; none where nothing is written as an object."""
     if not blueprint.spec.delivery.object_store:
-        return "none: nothing is delivered or written as an object (delivery.object_store: false)"
+        return "none: no contact is delivered or processed as objects (delivery.object_store: false)"
     text = f"one per {s3_put_objects(blueprint)}"
     if blueprint.spec.delivery.object_store:
         text += " (raw files: a lower bound, their upload method not known)"
@@ -461,6 +461,41 @@ def _unpriced_runtime(spec: MissionSpec) -> str:
         " and a Lambda function's ephemeral storage above the 512 MB included (the processor is given "
         f"{LAMBDA_EPHEMERAL_STORAGE_MB:,} MB; no sourced price for it is in the catalog)"
     )
+
+
+def _event_hubs(spec: MissionSpec) -> bool:
+    """Whether the Azure stack has Event Hubs: the telemetry hub, or a partner's live delivery."""
+    return spec.analytics.telemetry_stream or spec.delivery.stream
+
+
+def _listed(items: list[str]) -> str:
+    return ", ".join(items[:-1]) + f" and {items[-1]}" if len(items) > 1 else "".join(items)
+
+
+def _unpriced_objects(spec: MissionSpec) -> str:
+    """The requests and objects of the stack's own services that go unpriced, for the services it has."""
+    items = []
+    if spec.analytics.telemetry_stream:
+        items.append("the files the telemetry archive writes (Firehose, Event Hubs Capture)")
+    if spec.analytics.serverless_sql:
+        items.append("Athena's query-result objects")
+    if spec.analytics.telemetry_stream:
+        items.append("Firehose's reads of an on-demand Kinesis stream")
+    if _processor_runs(spec):
+        items.append(f"{_poller(spec)}'s polling of an empty queue")
+    return f" Nor are {_listed(items)}." if items else ""
+
+
+def _unpriced_services(spec: MissionSpec) -> str:
+    """What the stacks have that no catalog price covers, for the services the spec's stacks have."""
+    items = ["Budgets", "logs"]
+    if spec.analytics.catalog:
+        items.append("catalogs' own storage")
+    if spec.security.customer_managed_keys:
+        items += ["the key versions automatic key rotation adds", "Key Vault's charge for each automatic rotation"]
+    if _event_hubs(spec):
+        items.append("Event Hubs Standard ingress events")
+    return f"{_listed(items)} are not priced (not in the price catalog)."
 
 
 def _contact_events_text(spec: MissionSpec) -> str:
@@ -592,16 +627,11 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
             f"{_unpriced_runtime(spec)}. Processing compute "
             "covers the processing alone: the time a run spends downloading the contact and uploading its "
             "products is not in it (no source gives those rates), so its figures are lower bounds, on both "
-            "clouds. Nor are the "
+            "clouds."
             if _processor_runs(spec)
-            else "Not priced either: the "
+            else ""
         )
-        + "files the telemetry archive writes (Firehose, Event Hubs Capture), Athena's query-result objects"
-        + (
-            f", Firehose's reads of an on-demand Kinesis stream and {_poller(spec)}'s polling of an empty queue."
-            if _processor_runs(spec)
-            else " and Firehose's reads of an on-demand Kinesis stream."
-        ),
+        + _unpriced_objects(spec),
         (
             f"The ground segment writes one raw file per downlink about every {FILE_SECONDS} s of contact "
             f"({FILE_SOURCE}): {files_text} raw files per contact; the same cadence is assumed for a "
@@ -614,7 +644,7 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
             f"written in objects of at most {object_size_mb:g} MB (assumptions.object_size_mb), and each processed "
             "contact also writes its frame index and contact summary, one object each. "
             if _processor_runs(spec)
-            else "No contact is processed (processing.enabled, delivery.object_store), so no product is written. "
+            else ""
         )
         + f"S3 PUT requests on AWS: {s3_put_basis(blueprint)}; Azure's ADLS Gen2 "
         "account bills a file's writes per 4 MiB, so one write operation per 4 MiB of each object, at least "
@@ -634,9 +664,7 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         f"receive, delete/complete) per processing event, and {_run_per_message(spec)}.",
         _telemetry_text(spec),
         f"Egress {use.egress_gb_per_month:g} GB/month (usage.egress_gb_per_month).",
-        "Budgets, logs, catalogs' own storage, the key versions automatic key rotation adds, Key Vault's "
-        "charge for each automatic rotation and Event Hubs Standard ingress events are not priced (not in the "
-        "price catalog).",
+        _unpriced_services(spec),
         "A price's free monthly allowance (a line's freePerMonth in compare.json) belongs to the whole account "
         "or subscription: it is applied as if this stack were its only user.",
     ]

@@ -458,7 +458,13 @@ def _projection(doc: dict[str, Any], clouds: list[str]) -> Section:
                 f"Storage held at steady state, by the spec's lifecycle: {steady} (decimal GB, before the deleted "
                 "data each cloud still keeps; the capacity lines bill binary GB)."
                 if steady
-                else "Nothing is stored: no contact delivers objects and nothing writes products."
+                else "No contact data is held: no contact delivers objects and nothing writes products"
+                + (
+                    " (the telemetry archive's files, which land in the products store, are priced by the GB "
+                    "delivered, not held)."
+                    if cost["usage"]["telemetryGbPerMonth"]
+                    else "."
+                )
             )
         ],
     )
