@@ -2046,6 +2046,8 @@ class MissionSpec(_Model):
                 if joined in seen:
                     k, m = seen[joined]
                     other = self.satellites[k]
+                    if other.name == sat.name:  # two satellites of one name: said as a duplicate name
+                        continue
                     problems.add(
                         f"satellites[{i}].downlinks[{j}].name",
                         f"satellite {sat.name!r} with downlink {downlink.name!r} names its resources {joined!r}, as "
@@ -2057,15 +2059,12 @@ class MissionSpec(_Model):
     @model_validator(mode="after")
     def _check(self) -> MissionSpec:
         problems = _Problems("spec")
-        named_twice = False
         for key in ("name", "norad_id"):
             values = [getattr(s, key) for s in self.satellites]
             dupes = sorted({v for v in values if values.count(v) > 1})
             if dupes:
                 problems.add("satellites", f"duplicate satellite {key}s {dupes}")
-                named_twice = named_twice or key == "name"
-        if not named_twice:  # two satellites of one name name their resources alike: said above
-            self._check_link_names(problems)
+        self._check_link_names(problems)
         if self.processing.enabled and not self.delivery.object_store:
             # the processor reads a contact's delivered objects; a stream leaves none to read
             problems.add(

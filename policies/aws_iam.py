@@ -151,7 +151,8 @@ def every_iam_resource(resources: list[str]) -> list[str]:
         if len(fields := resource.split(":")) >= 6
         and fields[0] == "arn"
         and iam_glob(fields[2], IAM)
-        and set(fields[3]) <= {"*", "?"}  # IAM's ARNs have no region: one naming a region matches none of them
+        and set(fields[3])
+        <= {"*"}  # IAM's ARNs have no region: one naming a region (or `?`, one character) matches none
         and all(fields[5:])
         and set(":".join(fields[5:])) <= {"*", "?"}
     ]

@@ -911,6 +911,7 @@ fires(  # leaving one IAM action out still allows PutRolePolicy and AttachRolePo
 passes(  # an IAM ARN naming a region matches no IAM resource
     rule, "role-policy-iam-wild-action", {"policy.Statement.0.Resource": "arn:aws:iam:us-east-1:*:*"}
 )
+passes(rule, "role-policy-iam-wild-action", {"policy.Statement.0.Resource": "arn:aws:iam:?:*:*"})  # one character
 # `?` is IAM's one-character wildcard: 'iam:?*' is every IAM action, '?*' every action of every service
 fires(
     rule,

@@ -347,3 +347,23 @@ def test_the_unpriced_items_are_those_of_services_the_stack_has():
         assert absent not in said, absent
     assert "Budgets and logs are not priced (not in the price catalog)." in said
     assert "Nor are Lambda's polling of an empty queue." in said
+
+
+@pytest.mark.parametrize(
+    ("changes", "absent", "present"),
+    [
+        ({"security": {"premium_messaging": True}}, "Event Hubs Standard ingress events", "Key Vault's charge"),
+        ({"security": {"customer_managed_keys": False}}, "One key request per object written", "Budgets"),
+    ],
+)
+def test_a_sentence_of_what_goes_unpriced_names_only_what_the_stack_has(changes, absent, present):
+    """Premium's unit includes its ingress; without the mission's keys there are no key requests."""
+    from groundlink.cost import load_catalogs
+
+    from .conftest import spec_data
+
+    data = spec_data("noaa20.yaml")
+    for section, values in changes.items():
+        data[section] = {**data.get(section, {}), **values}
+    said = " ".join(estimate(build_blueprint(spec_from_data(data)), load_catalogs()[0]).usage.assumptions)
+    assert absent not in said and present in said and "  " not in said

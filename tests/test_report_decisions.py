@@ -586,18 +586,21 @@ def test_the_steady_storage_sentence_says_what_its_gb_leave_out(reference):
     ]
 
 
-@pytest.mark.parametrize(("telemetry", "tail"), [(0.1, " (the telemetry archive's files, which land in the products "
-    "store, are priced by the GB delivered, not held)."), (0.0, ".")])  # fmt: skip
-def test_a_stack_holding_no_contact_data_says_so_and_what_it_still_writes(reference, telemetry, tail):
+@pytest.mark.parametrize(("archived", "tail"), [(True, "; the files the stream archives write (Firehose, Event "
+    "Hubs Capture) are not in these figures."), (False, ".")])  # fmt: skip
+def test_a_stack_holding_no_contact_data_says_so_and_what_it_still_writes(reference, archived, tail):
     """Nothing delivered as objects, nothing processed: an empty list of tiers read 'held at steady
-    state, by the spec's lifecycle:  (decimal GB ...)', then 'Nothing is stored' beside a telemetry
-    archive writing into the products store."""
+    state, by the spec's lifecycle:  (decimal GB ...)', then 'Nothing is stored' beside a stream
+    archive writing files."""
     doc = json.loads(json.dumps(reference))
     doc["cost"]["usage"]["storageSteadyGb"] = dict.fromkeys(doc["cost"]["usage"]["storageSteadyGb"], 0)
-    doc["cost"]["usage"]["telemetryGbPerMonth"] = telemetry
+    for cloud in doc["cost"]["clouds"].values():
+        for line in cloud["lines"]:
+            if not archived and ("Firehose" in line["item"] or "Capture" in line["item"]):
+                line["quantity"] = 0
     section = _section(doc, "12-month projection (storage accumulates until retention)")
     assert _texts(section.after) == [
-        f"No contact data is held: no contact delivers objects and nothing writes products{tail}"
+        f"No raw files or products are held: no contact delivers objects and nothing writes products{tail}"
     ]
 
 

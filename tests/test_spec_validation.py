@@ -567,6 +567,16 @@ class TestSatellites:
         assert any("duplicate satellite norad_ids" in e for e in errors)
         assert sum("names its resources" in e for e in errors) == 2
 
+        def and_a_third_named_as_the_first(d):  # a name given twice hid the others' collisions too
+            two_pairs(d)
+            third = {**copy.deepcopy(d["satellites"][0]), "norad_id": 43015}
+            third.pop("tle", None)
+            d["satellites"].append(third)
+
+        errors = _errors(and_a_third_named_as_the_first)
+        assert any("duplicate satellite names" in e for e in errors)
+        assert sum("names its resources" in e for e in errors) == 2  # not the twins': said as one name twice
+
     def test_aws_no_longer_supports_aqua_on_managed(self):
         errors = _errors(lambda d: (d["satellites"][0].update(norad_id=27424), d["satellites"][0].pop("tle")))
         assert (

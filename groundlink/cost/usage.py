@@ -493,7 +493,7 @@ def _unpriced_services(spec: MissionSpec) -> str:
         items.append("catalogs' own storage")
     if spec.security.customer_managed_keys:
         items += ["the key versions automatic key rotation adds", "Key Vault's charge for each automatic rotation"]
-    if _event_hubs(spec):
+    if _event_hubs(spec) and not spec.security.premium_messaging:  # Premium's unit includes its ingress
         items.append("Event Hubs Standard ingress events")
     return f"{_listed(items)} are not priced (not in the price catalog)."
 
@@ -621,9 +621,9 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         "decimal: no source found gives their unit.",
         "Each price is its catalog entry's, for the whole quantity: where a service prices in volume tiers "
         "(S3 Standard's first 50 TB) the catalog's tier is applied throughout, and cheaper tiers above it "
-        "are not modelled. "
+        "are not modelled."
         + (
-            "Not priced either: the processor's reads (S3 GET requests, blob read operations)"
+            " Not priced either: the processor's reads (S3 GET requests, blob read operations)"
             f"{_unpriced_runtime(spec)}. Processing compute "
             "covers the processing alone: the time a run spends downloading the contact and uploading its "
             "products is not in it (no source gives those rates), so its figures are lower bounds, on both "
@@ -656,7 +656,11 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
             else "Nothing is delivered as objects (delivery.object_store: false): no raw file, and no manifest a "
             "partner network would write last."
         ),
-        "One key request per object written (an upper bound: S3 Bucket Keys and Azure's key caching cut it).",
+        *(
+            ["One key request per object written (an upper bound: S3 Bucket Keys and Azure's key caching cut it)."]
+            if spec.security.customer_managed_keys
+            else []
+        ),
         _sql_text(spec),
         f"Processing events follow each cloud's trigger: {_contact_events_text(spec)}. Event Grid counts an "
         "ingress operation for every "

@@ -434,6 +434,16 @@ def _alternatives(doc: dict[str, Any], clouds: list[str]) -> Section:
     )
 
 
+def _archives_streams(cost: dict[str, Any], clouds: list[str]) -> bool:
+    """Whether a stream archive runs on a cloud: a Firehose or Event Hubs Capture line with a
+    quantity (Firehose's GB of telemetry sent; Capture's units on a hub that receives a stream)."""
+    return any(
+        ("Firehose" in line["item"] or "Capture" in line["item"]) and line["quantity"]
+        for c in clouds
+        for line in cost["clouds"][c]["lines"]
+    )
+
+
 def _projection(doc: dict[str, Any], clouds: list[str]) -> Section:
     cost = doc["cost"]
     rows = []
@@ -458,11 +468,10 @@ def _projection(doc: dict[str, Any], clouds: list[str]) -> Section:
                 f"Storage held at steady state, by the spec's lifecycle: {steady} (decimal GB, before the deleted "
                 "data each cloud still keeps; the capacity lines bill binary GB)."
                 if steady
-                else "No contact data is held: no contact delivers objects and nothing writes products"
+                else "No raw files or products are held: no contact delivers objects and nothing writes products"
                 + (
-                    " (the telemetry archive's files, which land in the products store, are priced by the GB "
-                    "delivered, not held)."
-                    if cost["usage"]["telemetryGbPerMonth"]
+                    "; the files the stream archives write (Firehose, Event Hubs Capture) are not in these figures."
+                    if _archives_streams(cost, clouds)
                     else "."
                 )
             )
