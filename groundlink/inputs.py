@@ -716,14 +716,6 @@ def _base_loader() -> type[yaml.SafeLoader]:
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
-class _TaggedValueProblem(yaml.constructor.ConstructorError):
-    """A scalar whose explicit core tag cannot hold its content (`!!int 2048.5`): named by the
-    field at its mark when the error reaches `load_yaml`."""
-
-    def __init__(self, problem: str, mark: Any):
-        super().__init__(None, None, problem, mark)
-
-
 class _MappingProblem(yaml.constructor.ConstructorError):
     """A key of `mapping` refused while the document is built (given twice, not a plain value):
     named by its field path (`parts`, found from the document's root when the error reaches
@@ -866,7 +858,9 @@ def _unique_key_loader() -> type[yaml.SafeLoader]:
 
     def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         if not isinstance(node, yaml.MappingNode):  # `!!map x`: the tag on a scalar or a list
-            raise _TaggedValueProblem(f"expected a mapping node, but found {node.id}", node.start_mark)
+            raise yaml.constructor.ConstructorError(
+                None, None, f"expected a mapping node, but found {node.id}", node.start_mark
+            )
         flatten(loader, node)  # YAML's merge keys, each key once: nothing left for the safe loader's flattening
         return yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep=deep)
 
@@ -889,8 +883,11 @@ def _unique_key_loader() -> type[yaml.SafeLoader]:
                 return construct(loader, node)
             except (ValueError, IndexError, KeyError):
                 tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-                raise _TaggedValueProblem(
-                    f"{tag} {str(node.value)!r} is not {kind}; give one, or leave the tag out", node.start_mark
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"{tag} {str(node.value)!r} is not {kind}; give one, or leave the tag out",
+                    node.start_mark,
                 ) from None
 
         return checked

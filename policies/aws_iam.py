@@ -143,16 +143,16 @@ def every_resource(resources: list[str]) -> bool:
 
 def every_iam_resource(resources: list[str]) -> list[str]:
     """The resources that match every IAM resource of an account ('arn:aws:iam::*:*'): an ARN of
-    IAM (or of any service) whose resource part is all wildcards, whatever its account field: IAM
-    actions reach the caller's own account, so one named account is that account's IAM whole."""
+    IAM (or of any service) with no region (IAM's ARNs have none: one naming a region, or `?`, one
+    character, matches none of them) and a resource part all wildcards, whatever its account field:
+    IAM actions reach the caller's own account, so one named account is that account's IAM whole."""
     return [
         resource
         for resource in resources
         if len(fields := resource.split(":")) >= 6
         and fields[0] == "arn"
         and iam_glob(fields[2], IAM)
-        and set(fields[3])
-        <= {"*"}  # IAM's ARNs have no region: one naming a region (or `?`, one character) matches none
+        and set(fields[3]) <= {"*"}
         and all(fields[5:])
         and set(":".join(fields[5:])) <= {"*", "?"}
     ]

@@ -637,8 +637,9 @@ def _aws_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan
                     _telemetry_basis(usage, "telemetry GB"),
                 ),
             ]
-        else:  # a provisioned stream in the plan
-            shards = int(stream.get("shardCount") or 1) if stream else 1
+        else:  # a provisioned stream in the plan (without a plan the mode is on demand, above)
+            assert stream is not None
+            shards = int(stream.get("shardCount") or 1)
             basis = f"{shards} shard(s) x {HOURS_PER_MONTH:g} h"
             lines.append(
                 Line(

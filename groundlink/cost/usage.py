@@ -412,9 +412,7 @@ def s3_put_basis(blueprint: Blueprint) -> str:
     multipart uploads only where it runs; none where nothing is written as an object."""
     if not blueprint.spec.delivery.object_store:
         return "none: no contact is delivered or processed as objects (delivery.object_store: false)"
-    text = f"one per {s3_put_objects(blueprint)}"
-    if blueprint.spec.delivery.object_store:
-        text += " (raw files: a lower bound, their upload method not known)"
+    text = f"one per {s3_put_objects(blueprint)} (raw files: a lower bound, their upload method not known)"
     if _processor_runs(blueprint.spec):
         text += ", and for each frame-stream object the processor's upload: one request under 8 MiB, else one per 8 MiB part plus two"
     return text
