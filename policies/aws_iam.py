@@ -8,7 +8,7 @@ from typing import Any
 
 from . import tokens as T
 from .aws_storage import PUBLIC_SCOPE_KEYS, public_allows
-from .joins import of_type, sides
+from .joins import of_type, second_writers, sides
 from .props import (
     PINNING_OPERATORS,
     UNKNOWN,
@@ -82,6 +82,7 @@ def kms_key_rotation(args: Any, report: Any) -> None:
 
 
 KEY_REFERENCES = ("id", "keyId", "arn")  # what a KeyPolicy's keyId may hold of its key
+ONE_KEY_POLICY = (("key policy", T.KMS_KEY_POLICY, ("policy",)),)  # the key's own input writes it too
 
 
 def _absent(document: Any) -> bool:
@@ -95,8 +96,8 @@ def _absent(document: Any) -> bool:
     severity="high",
     enforcement="mandatory",
     controls=("CKV2_AWS_64", "CKV_AWS_33"),
-    description="Every KMS key has an explicit key policy, on the key or in an aws.kms.KeyPolicy, and no statement "
-    "allows a '*' principal unconditionally.",
+    description="Every KMS key has one explicit key policy, on the key or in an aws.kms.KeyPolicy (not both, nor "
+    "two KeyPolicy resources), and no statement allows a '*' principal unconditionally.",
     remediation="Pass policy= with statements naming the account root or specific roles; scope any service "
     "principal with aws:SourceAccount / kms:EncryptionContext conditions.",
 )
@@ -106,7 +107,17 @@ def kms_key_policy(args: Any, report: Any) -> None:
     in one opens the key whatever the key's own says. A KeyPolicy of a key outside the stack
     is judged on its own."""
     judged: set[str] = set()
+    twice = {
+        key.urn: found
+        for key, found in second_writers(args.resources, T.KMS_KEY, ONE_KEY_POLICY, "keyId", KEY_REFERENCES)
+    }
     for key in of_type(args.resources, T.KMS_KEY):
+        if key.urn in twice:
+            report(
+                f"the key has {twice[key.urn]}: KMS keeps one policy per key, each write replaces the other's, and "
+                "which stays depends on the order they are applied",
+                key.urn,
+            )
         separate = sides(args.resources, T.KMS_KEY_POLICY, "keyId", key, KEY_REFERENCES)
         judged.update(p.urn for p in separate)
         documents = [(key, get(key.props, "policy")), *((p, get(p.props, "policy")) for p in separate)]

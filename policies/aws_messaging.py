@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import tokens as T
-from .joins import of_type
+from .joins import of_type, second_writers
 from .props import UNKNOWN, aws_managed_key, get, is_false, stack_key
 from .registry import stack_rule
 
@@ -69,3 +69,38 @@ def messaging_mission_key(args: Any, report: Any) -> None:
             problem = _problem(args.resources, kind, channel, require)
             if problem:
                 report(f"{kind} {channel.name} {problem}", channel.urn)
+
+
+# The attributes a queue or topic keeps one of, each written whole (SQS SetQueueAttributes, SNS
+# SetTopicAttributes) by its side resource and by the queue's or topic's own input alike.
+ONE_PER_QUEUE = (
+    ("queue policy", T.SQS_QUEUE_POLICY, ("policy",)),
+    ("redrive policy", T.SQS_REDRIVE_POLICY, ("redrivePolicy",)),
+    ("redrive allow policy", T.SQS_REDRIVE_ALLOW_POLICY, ("redriveAllowPolicy",)),
+)
+ONE_PER_TOPIC = (("topic policy", T.SNS_TOPIC_POLICY, ("policy",)),)
+
+
+@stack_rule(
+    "aws-messaging-one-resource-per-setting",
+    area="aws-messaging",
+    severity="high",
+    enforcement="mandatory",
+    controls=("SQS SetQueueAttributes and SNS SetTopicAttributes: one value of each attribute",),
+    description="No SQS queue has two writers of its policy, redrive policy or redrive allow policy, and no SNS "
+    "topic two of its policy (two side resources, or one beside the queue's or topic's own input): the queue keeps "
+    "one value of each, and the rules judging it (a dead-letter queue for every consumed queue) cannot tell which.",
+    remediation="Set each attribute once: on the queue or topic (redrive_policy=...) or in one aws.sqs.RedrivePolicy, "
+    "aws.sqs.QueuePolicy, aws.sqs.RedriveAllowPolicy or aws.sns.TopicPolicy, not both.",
+)
+def one_resource_per_setting(args: Any, report: Any) -> None:
+    for kind, targets, settings, key in (
+        ("queue", T.SQS_QUEUE, ONE_PER_QUEUE, "queueUrl"),
+        ("topic", T.SNS_TOPIC, ONE_PER_TOPIC, "arn"),
+    ):
+        for channel, found in second_writers(args.resources, targets, settings, key, ("id", "url", "arn")):
+            report(
+                f"{kind} {channel.name} has {found}: it keeps one, each write replaces the other's, and which stays "
+                "depends on the order they are applied",
+                channel.urn,
+            )

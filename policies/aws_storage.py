@@ -468,17 +468,23 @@ def policy_no_public_allow(args: Any, report: Any) -> None:
 
 # The settings S3 keeps one of per bucket, each written whole by its own API call (PutBucketPolicy,
 # PutPublicAccessBlock, PutBucketEncryption, ...): a second resource of a kind replaces the
-# first's in the cloud, and which one stays depends on the order they are applied.
+# first's in the cloud, and which one stays depends on the order they are applied. The bucket's own
+# inputs of a setting (pulumi-aws v7 keeps them, deprecated, on Bucket and BucketV2) make the same
+# call, so one of them beside a side resource of its kind is a second writer too.
 ONE_PER_BUCKET = (
-    ("public access block", T.S3_PUBLIC_ACCESS_BLOCK),
-    ("policy", T.S3_POLICY),
-    ("default encryption", T.S3_SSE),
-    ("versioning", T.S3_VERSIONING),
-    ("logging", T.S3_LOGGING),
-    ("lifecycle configuration", T.S3_LIFECYCLE),
-    ("ACL", T.S3_ACL),
-    ("ownership controls", T.S3_OWNERSHIP),
-    ("replication configuration", T.S3_REPLICATION),
+    ("public access block", T.S3_PUBLIC_ACCESS_BLOCK, ()),
+    ("policy", T.S3_POLICY, ("policy",)),
+    (
+        "default encryption",
+        T.S3_SSE,
+        ("serverSideEncryptionConfiguration", "serverSideEncryptionConfigurations"),
+    ),
+    ("versioning", T.S3_VERSIONING, ("versioning", "versionings")),
+    ("logging", T.S3_LOGGING, ("logging", "loggings")),
+    ("lifecycle configuration", T.S3_LIFECYCLE, ("lifecycleRules",)),
+    ("ACL", T.S3_ACL, ("acl", "grants")),
+    ("ownership controls", T.S3_OWNERSHIP, ()),
+    ("replication configuration", T.S3_REPLICATION, ("replicationConfiguration", "replicationConfigurations")),
 )
 
 
@@ -489,10 +495,12 @@ ONE_PER_BUCKET = (
     enforcement="mandatory",
     controls=("S3 bucket configuration APIs: one configuration of each kind per bucket",),
     description="No S3 bucket has two resources of one setting (public access block, policy, default encryption, "
-    "versioning, logging, lifecycle, ACL, ownership controls, replication): S3 keeps one of each per bucket, and "
-    "the rules judging one setting cannot tell which the cloud keeps.",
-    remediation="Keep one resource of each setting per bucket: merge the statements into one BucketPolicy, the "
-    "rules into one lifecycle configuration, the flags into one public access block.",
+    "versioning, logging, lifecycle, ACL, ownership controls, replication), nor one beside the bucket's own input "
+    "of that setting: S3 keeps one of each per bucket, and the rules judging one setting cannot tell which the "
+    "cloud keeps.",
+    remediation="Keep one resource of each setting per bucket, and leave the bucket's own input of it unset: merge "
+    "the statements into one BucketPolicy, the rules into one lifecycle configuration, the flags into one public "
+    "access block.",
 )
 def one_resource_per_setting(args: Any, report: Any) -> None:
     for bucket, found in second_writers(args.resources, T.S3_BUCKET, ONE_PER_BUCKET, "bucket", BUCKET_KEYS):

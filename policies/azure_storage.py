@@ -284,7 +284,10 @@ def redundancy(args: Any, report: Any) -> None:
 
 # The settings an account keeps one of, each a child resource named `default`: a second resource of
 # a kind writes over the first's in the cloud.
-ONE_PER_ACCOUNT = (("blob service properties", T.BLOB_SERVICE), ("lifecycle management policy", T.MANAGEMENT_POLICY))
+ONE_PER_ACCOUNT = (
+    ("blob service properties", T.BLOB_SERVICE, ()),
+    ("lifecycle management policy", T.MANAGEMENT_POLICY, ()),
+)
 
 
 @stack_rule(

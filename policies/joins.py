@@ -9,10 +9,10 @@ known value (name, id or ARN), then its only dependency of the target's type.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from .props import UNKNOWN, as_list, get
+from .props import UNKNOWN, as_list, get, is_seq
 from .tokens import is_type
 
 
@@ -40,18 +40,35 @@ def sides(
 def second_writers(
     resources: list[Any],
     targets: tuple[str, ...],
-    kinds: Iterable[tuple[str, tuple[str, ...]]],
+    kinds: Iterable[tuple[str, tuple[str, ...], tuple[str, ...]]],
     key: str,
     target_keys: tuple[str, ...],
 ) -> Iterator[tuple[Any, str]]:
-    """(target, "N <kind> resources (names)") for each resource of `targets` with more than one side resource of a
-    kind its cloud keeps one of (a bucket's policy, an account's `default` blob service): each
-    write replaces the other's, and which stays depends on the order they are applied."""
+    """(target, "N <kind> resources (names)") for each resource of `targets` written more than once in
+    a setting its cloud keeps one of (a bucket's policy, an account's `default` blob service, a
+    queue's redrive policy): by side resources of the kind's `tokens`, or by one of them and the
+    target's own input of that setting (a kind's third member: `policy` on an S3 bucket or SQS
+    queue). Each write replaces the other's, and which stays depends on the order they are
+    applied."""
     for target in of_type(resources, targets):
-        for kind, tokens in kinds:
+        for kind, tokens, inline in kinds:
             found = sides(resources, tokens, key, target, target_keys)
-            if len(found) > 1:
-                yield target, f"{len(found)} {kind} resources ({', '.join(sorted(r.name for r in found))})"
+            own = next((name for name in inline if _written(get(target.props, name))), None)
+            names = ", ".join(sorted(r.name for r in found))
+            if own is not None and found:
+                plural = "s" if len(found) > 1 else ""
+                yield target, f"its own {own} input and {len(found)} {kind} resource{plural} ({names})"
+            elif len(found) > 1:
+                yield target, f"{len(found)} {kind} resources ({names})"
+
+
+def _written(value: Any) -> bool:
+    """Whether an input writes its setting: set, even to a value not known yet, and not empty."""
+    if value is UNKNOWN:
+        return True
+    if isinstance(value, (str, Mapping)) or is_seq(value):
+        return len(value) > 0
+    return value is not None
 
 
 def of_type(resources: Iterable[Any], tokens: tuple[str, ...]) -> list[Any]:

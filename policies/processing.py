@@ -32,7 +32,6 @@ from .registry import resource_rule, stack_rule
 EVENT_SOURCE_MAPPING = ("aws:lambda/eventSourceMapping:EventSourceMapping",)
 LAMBDA_FUNCTION = ("aws:lambda/function:Function",)
 SQS_QUEUE = ("aws:sqs/queue:Queue",)
-SQS_REDRIVE_POLICY = ("aws:sqs/redrivePolicy:RedrivePolicy",)
 IAM_ROLE = ("aws:iam/role:Role",)
 ROLE_POLICY = ("aws:iam/rolePolicy:RolePolicy",)
 ROLE_POLICY_ATTACHMENT = ("aws:iam/rolePolicyAttachment:RolePolicyAttachment",)
@@ -121,7 +120,7 @@ def queue_consumer_loses_nothing(args: Any, report: Any) -> None:
         if queue is None:
             continue  # not an SQS source of this stack
         function = next((f for f in functions if _invokes(mapping, f)), None)
-        redrives = sides(args.resources, SQS_REDRIVE_POLICY, "queueUrl", queue, ("url", "id"))
+        redrives = sides(args.resources, T.SQS_REDRIVE_POLICY, "queueUrl", queue, ("url", "id"))
         for problem in _queue_problems(mapping, queue, function, redrives):
             report(f"event source mapping {mapping.name} {problem}", mapping.urn)
 

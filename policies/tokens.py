@@ -48,7 +48,12 @@ KINESIS_STREAM = ("aws:kinesis/stream:Stream",)
 FIREHOSE = ("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",)
 LAMBDA_FUNCTION = ("aws:lambda/function:Function",)
 SQS_QUEUE = ("aws:sqs/queue:Queue",)
+# each replaces one attribute of its queue (SetQueueAttributes), as the queue's own input does
+SQS_QUEUE_POLICY = ("aws:sqs/queuePolicy:QueuePolicy",)
+SQS_REDRIVE_POLICY = ("aws:sqs/redrivePolicy:RedrivePolicy",)
+SQS_REDRIVE_ALLOW_POLICY = ("aws:sqs/redriveAllowPolicy:RedriveAllowPolicy",)
 SNS_TOPIC = ("aws:sns/topic:Topic",)
+SNS_TOPIC_POLICY = ("aws:sns/topicPolicy:TopicPolicy",)  # replaces its topic's Policy attribute
 VPC = ("aws:ec2/vpc:Vpc", "aws:ec2/defaultVpc:DefaultVpc")  # a program may adopt the default VPC
 FLOW_LOG = ("aws:ec2/flowLog:FlowLog",)
 LOG_GROUP = ("aws:cloudwatch/logGroup:LogGroup",)

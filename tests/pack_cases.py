@@ -760,6 +760,10 @@ KEY_ID = "c885a445-7875-91a1-4645-e0b61492a0a1"  # its id in the plan (the offli
 NO_KEY_POLICY = "no key policy: the default policy is applied implicitly"
 OPEN = {"Sid": "Open", "Effect": "Allow", "Principal": "*", "Action": "kms:*", "Resource": "*"}
 SEPARATE = "@add:aws:kms/keyPolicy:KeyPolicy::mission-key-policy"
+KEY_POLICY_TWICE = (
+    "the key has {}: KMS keeps one policy per key, each write replaces the other's, and which stays depends on the "
+    "order they are applied"
+)
 ROOT_ADMINISTERS = {
     "Version": "2012-10-17",
     "Statement": [
@@ -820,7 +824,22 @@ fires(
     rule,
     "noaa20-aws",
     {SEPARATE: {"keyId": KEY_ID, "policy": json.dumps({"Version": "2012-10-17", "Statement": [OPEN]})}},
+    (KEY_POLICY_TWICE.format("its own policy input and 1 key policy resource (mission-key-policy)"), KEY),
     ("statement Open allows any principal", "mission-key-policy"),
+)
+# the key's own policy beside a KeyPolicy, or two KeyPolicy resources: each write replaces the
+# other's, so the policy the key keeps is the one applied last
+fires(
+    rule,
+    "noaa20-aws",
+    {SEPARATE: {"keyId": KEY_ID, "policy": json.dumps(ROOT_ADMINISTERS)}},
+    (KEY_POLICY_TWICE.format("its own policy input and 1 key policy resource (mission-key-policy)"), KEY),
+)
+fires(
+    rule,
+    "noaa20-aws-separate-key-policy",
+    {"@add:aws:kms/keyPolicy:KeyPolicy::second-key-policy": {"keyId": KEY_ID, "policy": json.dumps(ROOT_ADMINISTERS)}},
+    (KEY_POLICY_TWICE.format("2 key policy resources (mission-key-policy, second-key-policy)"), KEY),
 )
 fires(
     rule,
@@ -1117,6 +1136,55 @@ fires(
 )
 passes(rule, "noaa20-azure")  # no queue, no topic
 
+rule = "aws-messaging-one-resource-per-setting"
+CONTACTS, DEAD_LETTER, ALERTS = "noaa20-events-contacts", "noaa20-events-dead-letter", "noaa20-observability-alerts"
+CONTACTS_URL = "https://sqs.us-west-2.amazonaws.com/123456789012/noaa20-events-contacts-5837886"  # in the plan
+DEAD_LETTER_URL = "https://sqs.us-west-2.amazonaws.com/123456789012/noaa20-events-dead-letter-fcae9cf"
+ALERTS_ARN = "arn:aws:sns:us-west-2:123456789012:noaa20-observability-alerts-9101f53"
+KEPT_ONE = ": it keeps one, each write replaces the other's, and which stays depends on the order they are applied"
+# the contacts queue sets its redrive policy itself: a RedrivePolicy beside it is a second writer
+fires(
+    rule,
+    "noaa20-aws",
+    {"@add:aws:sqs/redrivePolicy:RedrivePolicy::second-redrive": {"queueUrl": CONTACTS_URL, "redrivePolicy": "{}"}},
+    (
+        f"queue {CONTACTS} has its own redrivePolicy input and 1 redrive policy resource (second-redrive){KEPT_ONE}",
+        CONTACTS,
+    ),
+)
+fires(
+    rule,
+    "noaa20-aws",
+    {f"{CONTACTS}/policy": "{}"},
+    (
+        f"queue {CONTACTS} has its own policy input and 1 queue policy resource ({CONTACTS}-policy){KEPT_ONE}",
+        CONTACTS,
+    ),
+)
+fires(
+    rule,
+    "noaa20-aws",
+    {"@add:aws:sqs/redriveAllowPolicy:RedriveAllowPolicy::second-allow": {"queueUrl": DEAD_LETTER_URL}},
+    (
+        f"queue {DEAD_LETTER} has 2 redrive allow policy resources ({DEAD_LETTER}-sources, second-allow){KEPT_ONE}",
+        DEAD_LETTER,
+    ),
+)
+fires(
+    rule,
+    "noaa20-aws",
+    {f"{ALERTS}/policy": UNKNOWN},  # a policy not known yet is still written
+    (f"topic {ALERTS} has its own policy input and 1 topic policy resource ({ALERTS}-policy){KEPT_ONE}", ALERTS),
+)
+passes(rule, "noaa20-aws")  # each attribute written once
+passes(rule, "noaa20-aws", {f"{CONTACTS}/policy": ""})  # empty: the queue's own input writes nothing
+# another queue's redrive policy is that queue's own
+passes(
+    rule,
+    "noaa20-aws",
+    {"@add:aws:sqs/redrivePolicy:RedrivePolicy::second-redrive": {"queueUrl": DEAD_LETTER_URL, "redrivePolicy": "{}"}},
+)
+
 VPC, FLOW_LOG, FLOW_GROUP = (
     "polar-partner-security-network-vpc",
     "polar-partner-security-network-flow-log",
@@ -1224,6 +1292,29 @@ fires(
     ),
 )
 passes(rule, "noaa20-aws")  # one of each per bucket
+# the bucket's own input of a setting (deprecated on Bucket and BucketV2) makes the same API call
+fires(
+    rule,
+    "noaa20-aws",
+    {f"{RAW}/policy": "{}"},
+    (
+        f"bucket {RAW} has its own policy input and 1 policy resource ({RAW}-policy): S3 keeps one, each write "
+        "replaces the other's, and which stays depends on the order they are applied",
+        RAW,
+    ),
+)
+fires(
+    rule,
+    "noaa20-aws",
+    {f"{RAW}/versionings": [{"enabled": True}]},
+    (
+        f"bucket {RAW} has its own versionings input and 1 versioning resource ({RAW}-versioning): S3 keeps one, "
+        "each write replaces the other's, and which stays depends on the order they are applied",
+        RAW,
+    ),
+)
+passes(rule, "noaa20-aws", {f"{RAW}/lifecycleRules": []})  # an empty list writes no lifecycle configuration
+passes(rule, "noaa20-aws", {f"{RAW}/acl": "private"})  # no BucketAcl beside it: one writer
 # another bucket's second block is that bucket's own
 passes(rule, "noaa20-aws", {SECOND.format("PublicAccessBlock:BucketPublicAccessBlock", "pab"): {"bucket": "other"}})
 
