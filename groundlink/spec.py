@@ -884,6 +884,15 @@ class GroundSegment(_Model):
         "mandatory aws-gs-autotrack refuses removed unless its config sets allowAutotrackRemoved: true).",
     )
     contacts_per_day: float = Field(4.0, gt=0, le=100, description="Contacts taken per day per satellite.")
+    dubbo_minutes_share: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="Share of the AWS Ground Station contact minutes taken at the Dubbo 1 antenna site, 0-1 "
+        "(provider: managed). Dubbo 1 is priced above the other sites (prices/aws.yaml); which sites take a "
+        "mission's contacts is chosen as they are reserved, not by the stack's region, which only decides where "
+        "the data is delivered.",
+    )
     contact_minutes: float = Field(
         10.0,
         gt=0,
@@ -911,6 +920,11 @@ class GroundSegment(_Model):
             )
         if self.provider == "managed" and self.partner is not None:
             problems.add("partner", "only applies to provider: partner")
+        if self.provider == "partner" and self.dubbo_minutes_share:
+            problems.add(
+                "dubbo_minutes_share",
+                "only applies to provider: managed (AWS Ground Station's Dubbo 1 site); allowed with a partner: 0",
+            )
         daily = self.contacts_per_day * self.contact_minutes
         if daily > limits.MINUTES_PER_DAY:  # one satellite, received by one antenna at a time
             problems.add(

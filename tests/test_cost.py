@@ -75,10 +75,31 @@ def test_contact_minutes_are_rounded_up_per_contact_and_priced_narrowband(catalo
 
 
 def test_wideband_at_dubbo_uses_the_dubbo_wideband_price(catalogs):
-    bp = arith_spec(**{"satellites.0.downlinks.0.bandwidth_mhz": 50, "clouds.aws.region": "ap-southeast-2"})
+    bp = arith_spec(**{"satellites.0.downlinks.0.bandwidth_mhz": 50, "ground_segment.dubbo_minutes_share": 1})
     (ground,) = [x for x in estimate(bp, catalogs).clouds["aws"].lines if x.layer == "ground"]
     assert ground.price_id == "ground_station_dubbo_wideband_minute"
     assert ground.cost == pytest.approx(912.5 * 25)
+
+
+def test_the_stack_region_does_not_move_contacts_to_dubbo(catalogs):
+    """A stack in ap-southeast-2 takes delivery there; its contacts come from the sites it books."""
+    bp = arith_spec(**{"clouds.aws.region": "ap-southeast-2"})
+    (ground,) = [x for x in estimate(bp, catalogs).clouds["aws"].lines if x.layer == "ground"]
+    assert (ground.price_id, ground.item) == (
+        "ground_station_narrowband_minute",
+        "AWS Ground Station narrowband minutes (on-demand)",
+    )
+    assert ground.cost == pytest.approx(9125.0)  # 912.5 min x $10
+
+
+def test_a_share_of_the_minutes_at_dubbo_is_priced_apart(catalogs):
+    bp = arith_spec(**{"ground_segment.dubbo_minutes_share": 0.2})
+    ground = lines(estimate(bp, catalogs).clouds["aws"], "ground")
+    elsewhere = ground["AWS Ground Station narrowband minutes (on-demand)"]
+    dubbo = ground["AWS Ground Station narrowband minutes (on-demand at Dubbo 1)"]
+    assert (elsewhere.quantity, elsewhere.cost) == pytest.approx((730, 7300))  # 80% of 912.5 min x $10
+    assert (dubbo.quantity, dubbo.cost) == pytest.approx((182.5, 2737.5))  # 20% x $15
+    assert dubbo.basis == "91.3 contacts x 10 min, 20% of the minutes"
 
 
 def test_wideband_elsewhere_is_22_per_minute(catalogs):

@@ -145,6 +145,21 @@ def test_aws_with_a_partner_breaks_even_at_the_ground_station_price_and_reserved
     )
 
 
+def test_the_on_demand_figure_prices_the_dubbo_share_at_dubbo_and_the_rest_elsewhere(catalogs):
+    # a quarter of the 912.5 minutes at Dubbo 1 ($15), three quarters elsewhere ($10); the stack's
+    # region (where the data is delivered) moves nothing
+    bp = blueprint(dubbo_minutes_share=0.25)
+    assert decision(bp, estimate(bp, catalogs))["groundStationMonthly"]["onDemand"] == pytest.approx(
+        684.375 * 10 + 228.125 * 15
+    )
+    data = spec_data("noaa20.yaml")
+    data["satellites"][0]["downlinks"][0].update(data_rate_mbps=8, bandwidth_mhz=30, delivery="demod_decode")
+    data["ground_segment"].update(contacts_per_day=3, contact_minutes=9.5)
+    data["clouds"]["aws"]["region"] = "ap-southeast-2"
+    sydney = build_blueprint(spec_from_data(data))
+    assert decision(sydney, estimate(sydney, catalogs))["groundStationMonthly"]["onDemand"] == pytest.approx(9125)
+
+
 def test_the_sentence_states_the_decision_and_its_conditions(catalogs):
     bp = blueprint()
     d = decision(bp, estimate(bp, catalogs))

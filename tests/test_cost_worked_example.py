@@ -254,7 +254,9 @@ def test_every_azure_line_of_the_managed_example():
 
 
 def test_dubbo_stream_delivery_and_data_explorer_lines():
-    data = _example(**{"clouds.aws.region": "ap-southeast-2", "delivery.stream": True, "analytics.azure_engine": "adx"})
+    data = _example(
+        **{"ground_segment.dubbo_minutes_share": 1, "delivery.stream": True, "analytics.azure_engine": "adx"}
+    )
     aws = _lines(data, "aws")
     assert aws["AWS Ground Station narrowband minutes (on-demand at Dubbo 1)"] == pytest.approx((365, 5475))  # x $15
     assert aws["AWS Ground Station wideband minutes (on-demand at Dubbo 1)"] == pytest.approx((365, 9125))  # x $25

@@ -44,6 +44,13 @@ NOT_APPLICABLE = {
     ("constellation.yaml", "satellites[0].tle"): "no TLE to edit, and real elements cannot be made up",
     ("aqua-legacy.yaml", "clouds.azure.legacy_orbital"): "its endpoint settings (clouds.azure.orbital) need the opt-in",
     **{
+        (
+            spec,
+            "ground_segment.dubbo_minutes_share",
+        ): "a partner network's contacts: the share only applies to AWS Ground Station"
+        for spec in ("partner.yaml", "aqua-legacy.yaml")
+    },
+    **{
         (spec, f"clouds.azure.orbital.{field}"): "the endpoint settings only apply with legacy_orbital: true"
         for spec in ("noaa20.yaml", "partner.yaml", "constellation.yaml")
         for field in OrbitalEndpoint.model_fields

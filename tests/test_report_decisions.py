@@ -443,7 +443,8 @@ def test_a_source_that_says_secondary_is_not_tagged_twice(reference):
     rows = {r[0].text: r[4].text for r in _rows(reference, "Price sources and dates")}
     assert rows["aws.athena_tb_scanned"] == "Athena pricing as quoted by Athena guides (secondary)"
     assert rows["aws.ground_station_narrowband_minute"] == (
-        "AWS Price List offer file (secondary); consistent with a measured $110-130 per 10-minute contact (2026-08)"
+        "AWS Price List offer file (secondary); a measured $110-130 per 10-minute contact (2026-08) is 11-13 minutes "
+        "at this price, so it gives the order of the price, not the figure"
     )
     assert all(text.count("(secondary)") <= 1 for text in rows.values())
 

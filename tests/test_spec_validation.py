@@ -592,6 +592,16 @@ class TestContradictions:
         errors = _errors(lambda d: d["ground_segment"].update(partner={"name": "ksat_lite"}))
         assert "s.yaml: ground_segment.partner: only applies to provider: partner" in errors
 
+    def test_a_dubbo_share_is_ground_station_s_not_a_partner_s(self):
+        partner = {"provider": "partner", "partner": {"name": "ksat_lite"}}
+        errors = _errors(lambda d: d["ground_segment"].update(dubbo_minutes_share=0.5, **partner))
+        assert errors == [
+            "s.yaml: ground_segment.dubbo_minutes_share: only applies to provider: managed (AWS Ground Station's "
+            "Dubbo 1 site); allowed with a partner: 0"
+        ]
+        _ok(lambda d: d["ground_segment"].update(dubbo_minutes_share=0, **partner))
+        _ok(lambda d: d["ground_segment"].update(dubbo_minutes_share=1))
+
     def test_partner_region_need_not_host_an_antenna(self):
         spec = _ok(
             lambda d: (

@@ -82,14 +82,15 @@ def _rest(cost: CloudCost) -> tuple[float, list[str]]:
 
 def _ground_station(blueprint: Blueprint, est: CostEstimate, catalog: Catalog) -> tuple[float, float | None]:
     """AWS Ground Station's monthly cost for the mission's minutes: on demand, and reserved if supplied."""
-    dubbo = "dubbo_" if blueprint.spec.clouds.aws.region == "ap-southeast-2" else ""
+    dubbo = blueprint.spec.ground_segment.dubbo_minutes_share
     on_demand, reserved = 0.0, 0.0
     reserved_known = True
     for wide, band in BANDS:
         minutes = est.usage.billed_minutes(wide)
         if not minutes:
             continue
-        on_demand += catalog.entry(f"ground_station_{dubbo}{band}_minute").cost(minutes) or 0.0
+        on_demand += catalog.entry(f"ground_station_{band}_minute").cost(minutes * (1 - dubbo)) or 0.0
+        on_demand += catalog.entry(f"ground_station_dubbo_{band}_minute").cost(minutes * dubbo) or 0.0
         cost = catalog.entry(f"ground_station_reserved_{band}_minute").cost(minutes)
         reserved_known = reserved_known and cost is not None
         reserved += cost or 0.0

@@ -309,29 +309,31 @@ def _ground_lines(cloud: str, blueprint: Blueprint, usage: MonthlyUsage, catalog
 
     bands = [(False, "narrowband"), (True, "wideband")]
     if cloud == "aws" and gs.provider == "managed":
-        dubbo = spec.clouds.aws.region == "ap-southeast-2"
         for wide, band in bands:
             minutes = usage.billed_minutes(wide)
             if not minutes:
                 continue
             reserved = f"ground_station_reserved_{band}_minute"
-            price_id = (
-                reserved
-                if catalog.entry(reserved).known
-                else (f"ground_station_{'dubbo_' if dubbo else ''}{band}_minute")
-            )
-            kind = "reserved" if price_id == reserved else "on-demand"
-            site = " at Dubbo 1" if dubbo and kind == "on-demand" else ""
-            lines.append(
-                Line(
-                    "ground",
-                    f"AWS Ground Station {band} minutes ({kind}{site})",
-                    minutes,
-                    price_id,
-                    catalog.entry(price_id),
-                    per_contact(wide),
-                )
-            )
+            if catalog.entry(reserved).known:
+                shares = [(reserved, "reserved", 1.0)]
+            else:  # Dubbo 1 is priced apart; its share of the minutes is the spec's (the sites are booked, not the region)
+                dubbo = gs.dubbo_minutes_share
+                shares = [
+                    (f"ground_station_{band}_minute", "on-demand", 1.0 - dubbo),
+                    (f"ground_station_dubbo_{band}_minute", "on-demand at Dubbo 1", dubbo),
+                ]
+            for price_id, kind, share in shares:
+                if share:
+                    lines.append(
+                        Line(
+                            "ground",
+                            f"AWS Ground Station {band} minutes ({kind})",
+                            minutes * share,
+                            price_id,
+                            catalog.entry(price_id),
+                            per_contact(wide) + (f", {count_figure(share * 100)}% of the minutes" if share < 1 else ""),
+                        )
+                    )
         if spec.delivery.stream:
             lines.append(
                 Line(
