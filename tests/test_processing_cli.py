@@ -46,6 +46,46 @@ def test_process_then_query_prints_the_contact(tmp_path: Path, capsys: pytest.Ca
     }
 
 
+@pytest.mark.parametrize("above", ["satellite=archive/year=2024", "year=1999", "day=31/month=01"])
+def test_the_partitions_are_the_products_own_whatever_directories_hold_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], above: str
+) -> None:
+    """A `key=value` directory above PRODUCTS_DIR is no partition: DuckDB's Hive partitioning
+    took it (the first in the path won), and every row read `satellite = 'archive'`."""
+    packets = packetise(stream_of(frames([0, 1, 2])), 1000, EPOCH * 1_000_000)
+    Capture(packets).write(contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1))
+    out = tmp_path / above / "out"
+    assert main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 0
+    capsys.readouterr()
+    for table in ("contact_summary", "frame_index"):
+        sql = f"SELECT DISTINCT year, month, day, satellite FROM {table}"
+        assert main(["query", str(out), sql, "--json"]) == 0
+        assert json.loads(capsys.readouterr().out) == {
+            "year": "2025",
+            "month": "12",
+            "day": "01",
+            "satellite": "noaa20",
+        }, table
+
+
+def test_a_damaged_file_of_one_table_fails_the_queries_of_that_table_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    packets = packetise(stream_of(frames([0, 1, 2])), 1000, EPOCH * 1_000_000)
+    Capture(packets).write(contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1))
+    out = tmp_path / "out"
+    assert main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 0
+    (index,) = out.glob("frame_index/*/*/*/*/*.parquet")
+    index.write_bytes(index.read_bytes()[:100])  # a partial download
+    capsys.readouterr()
+    assert main(["query", str(out), "SELECT frames FROM contact_summary", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"frames": 3}
+    assert main(["query", str(out), "SELECT COUNT(*) FROM frame_index"]) == 2
+    assert capsys.readouterr().err == (
+        f"groundlink: Invalid Input Error: No magic bytes found at end of file '{index}'\n"
+    )
+
+
 def test_a_piped_query_table_holds_every_value_whole(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Piped or redirected, rich drew the table at 80 columns and cut each cell of a wide row
     to "…": the file held no value whole. Now the table takes the width its values need."""

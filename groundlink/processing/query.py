@@ -25,21 +25,46 @@ def _sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+# A product file's own partition directories: the last four of its path, read from there and not by
+# DuckDB's Hive partitioning, which takes a `key=value` from anywhere in the path, the products
+# directory's own (`/data/year=2024/products`) first.
+_SEP = "[/\\\\]"  # in the SQL text `[/\\]`: a slash, or a backslash where paths have them
+_PARTITIONS = "".join(f"{_SEP}{key}=([^/\\\\]*)" for key in PARTITION_KEYS) + f"{_SEP}[^/\\\\]*$"
+_FILE_COLUMN = "groundlink_file"  # the file each row came from, a name no table's column has
+_PARTITION_COLUMN = "groundlink_partition"
+
+
 def _view(table: Table, root: Path) -> str:
     """The table's view over its files, found here and named one by one: DuckDB would read
     `[`, `*` or `?` in the products directory's own path as a pattern."""
     columns = ", ".join(f'CAST("{c.name}" AS {c.duckdb}) AS "{c.name}"' for c in table.columns)
-    keys = ", ".join(f'"{k}"' for k in PARTITION_KEYS)
     files = sorted(root.joinpath(table.prefix).glob("/".join(f"{k}=*" for k in PARTITION_KEYS) + "/*.parquet"))
     if not files:
-        nulls = ", ".join(f'CAST(NULL AS {c.duckdb}) AS "{c.name}"' for c in table.columns)
-        parts = ", ".join(f'CAST(NULL AS VARCHAR) AS "{k}"' for k in PARTITION_KEYS)
-        return f"CREATE VIEW {table.name} AS SELECT {nulls}, {parts} WHERE false"
-    types = ", ".join(f"'{k}': VARCHAR" for k in PARTITION_KEYS)
+        return f"CREATE VIEW {table.name} AS {_no_rows(table)} WHERE false"
+    keys = ", ".join(f"{_PARTITION_COLUMN}['{k}'] AS \"{k}\"" for k in PARTITION_KEYS)
+    groups = ", ".join(f"'{k}'" for k in PARTITION_KEYS)
     names = ", ".join(_sql_string(str(path)) for path in files)
     return (
-        f"CREATE VIEW {table.name} AS SELECT {columns}, {keys} FROM read_parquet("
-        f"[{names}], hive_partitioning = true, hive_types = {{{types}}})"
+        f"CREATE VIEW {table.name} AS SELECT {columns}, {keys} FROM (SELECT *, regexp_extract({_FILE_COLUMN}, "
+        f"{_sql_string(_PARTITIONS)}, [{groups}]) AS {_PARTITION_COLUMN} FROM read_parquet([{names}], "
+        f"filename = '{_FILE_COLUMN}', hive_partitioning = false))"
+    )
+
+
+def _no_rows(table: Table) -> str:
+    """A SELECT of the table's columns, each NULL: what a view says of a table it cannot read."""
+    nulls = ", ".join(f'CAST(NULL AS {c.duckdb}) AS "{c.name}"' for c in table.columns)
+    parts = ", ".join(f'CAST(NULL AS VARCHAR) AS "{k}"' for k in PARTITION_KEYS)
+    return f"SELECT {nulls}, {parts}"
+
+
+def _failing_view(table: Table, error: str) -> str:
+    """The table's columns, and the error that made its view fail, raised by a query that reads it:
+    a damaged file of one table failed every query, even one of the other table only."""
+    message = error.removeprefix("Invalid Input Error: ")  # error() says it again
+    return (
+        f"CREATE VIEW {table.name} AS {_no_rows(table)} "
+        f"FROM (SELECT error({_sql_string(message)}) AS failed) WHERE failed IS NULL"
     )
 
 
@@ -70,7 +95,10 @@ def connect(root: Path) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with one view per product table under `root`, reaching no other file."""
     connection = duckdb.connect(":memory:")
     for table in TABLES:
-        connection.execute(_view(table, root))
+        try:
+            connection.execute(_view(table, root))
+        except duckdb.Error as error:  # a file DuckDB cannot open as it makes the view (a partial download)
+            connection.execute(_failing_view(table, str(error)))
     directory = str(root.resolve()).rstrip("/") + "/"
     for setting in (
         f"SET allowed_directories = [{_sql_string(directory)}]",
