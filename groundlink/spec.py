@@ -1980,31 +1980,55 @@ class MissionSpec(_Model):
             if (ended := limits.AWS_UNSUPPORTED_SATELLITES.get(sat.norad_id))
         ]
 
-    def contact_hub_kb_per_second(self) -> float:
-        """KB a second Azure's contact hubs, in one Event Hubs namespace, take while a satellite is
-        in contact (one contact at a time, as the cost model assumes): its telemetry and, when a
-        partner streams its downlinks' data live into the mission's hub (its Entra principal given,
-        not the retired Orbital resources), that data."""
-        telemetry = self.usage.telemetry_kb_per_second if self.analytics.telemetry_stream else 0.0
+    def contacts_at_once(self) -> int:
+        """Contacts under way at the same time at least: the constellation's contact minutes a day
+        over the day's 1,440, rounded up (at least 1). One satellite takes one contact at a time
+        (the spec bounds its minutes to a day's), but 50 satellites of 6 contacts of 8 minutes are
+        2,400 minutes a day: two at once for much of it, whatever the schedule."""
+        gs = self.ground_segment
+        minutes = gs.contacts_per_day * gs.contact_minutes * len(self.satellites)
+        return max(1, math.ceil(minutes / limits.MINUTES_PER_DAY - 1e-9))
+
+    def _hub_streams(self) -> bool:
+        """Whether a partner streams its downlinks' data live into the mission's hub (its Entra
+        principal given, not the retired Orbital resources)."""
         partner = self.ground_segment.partner
         hub = self.delivery.stream and partner is not None and bool(partner.azure_principal_object_id)
-        if not hub or self.clouds.azure.legacy_orbital:
-            return telemetry
-        return telemetry + max(sum(d.gb_in(1) for d in sat.downlinks) for sat in self.satellites) * 1e6
+        return hub and not self.clouds.azure.legacy_orbital
+
+    def contact_hub_kb_per_second(self) -> float:
+        """KB a second Azure's contact hubs, in one Event Hubs namespace, take while contacts are
+        under way: `contacts_at_once` contacts, of the fastest satellites, each with its telemetry
+        and, when the partner streams into the hub, its downlinks' data."""
+        at_once = self.contacts_at_once()
+        telemetry = self.usage.telemetry_kb_per_second if self.analytics.telemetry_stream else 0.0
+        if not self._hub_streams():
+            return telemetry * at_once
+        rates = sorted((sum(d.gb_in(1) for d in sat.downlinks) * 1e6 for sat in self.satellites), reverse=True)
+        return telemetry * at_once + sum(rates[:at_once])
 
     def _check_contact_hub_rate(self) -> None:
-        """Event Hubs Standard throttles a namespace above its throughput units, at most 20 (the
-        telemetry rate's own bound keeps it within them: only a live stream can pass them)."""
+        """Event Hubs Standard throttles a namespace above its throughput units, at most 20."""
         kb = self.contact_hub_kb_per_second()
         units = limits.event_hubs_units(kb)
         if units <= limits.EVENT_HUBS_STANDARD_MAX_UNITS:
             return
         most = limits.EVENT_HUBS_STANDARD_MAX_UNITS * limits.EVENT_HUBS_TU_INGRESS_KB_PER_SECOND
+        at_once = self.contacts_at_once()
+        whose = "its" if at_once == 1 else "their"
+        what = f"telemetry plus a live stream of {whose} downlinks" if self._hub_streams() else "telemetry"
+        who = (
+            "a contact sends"
+            if at_once == 1
+            else (
+                f"{at_once} contacts at once (satellites x contacts_per_day x contact_minutes over a day's "
+                f"{limits.MINUTES_PER_DAY:,} minutes) send"
+            )
+        )
         raise _fail(
-            "delivery.stream",
-            f"a contact sends {kb:,.0f} KB/s to Event Hubs (telemetry plus a live stream of its downlinks), "
-            f"{units} throughput units; a Standard namespace has at most {limits.EVENT_HUBS_STANDARD_MAX_UNITS} "
-            f"({most:,} KB/s)",
+            "delivery.stream" if self._hub_streams() else "usage.telemetry_kb_per_second",
+            f"{who} {kb:,.0f} KB/s to Event Hubs ({what}), {units} throughput units; a Standard namespace has at "
+            f"most {limits.EVENT_HUBS_STANDARD_MAX_UNITS} ({most:,} KB/s)",
         )
 
     def _check_processing_disk(self) -> None:

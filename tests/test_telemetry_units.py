@@ -79,3 +79,73 @@ def test_a_stream_and_telemetry_over_twenty_units_are_refused_naming_the_stream(
         with_changes(spec_data("partner.yaml"), {"usage.telemetry_kb_per_second": 18125, "delivery.stream": True})
     )
     assert event_hubs_units(inside.contact_hub_kb_per_second()) == 20
+
+
+def _constellation(rates_mbps, contacts_per_day, contact_minutes):
+    """partner.yaml streaming live, its one satellite replaced by one per rate (no processing: the
+    contacts' size on the processor's disk is another test's)."""
+    from .conftest import spec_data, with_changes
+
+    satellites = [
+        {
+            "name": f"sat-{i}",
+            "norad_id": 90001 + i,
+            "downlinks": [
+                {
+                    "name": "hrd",
+                    "center_frequency_mhz": 7812,
+                    "bandwidth_mhz": 30,
+                    "delivery": "demod_decode",
+                    "data_rate_mbps": rate,
+                }
+            ],
+        }
+        for i, rate in enumerate(rates_mbps)
+    ]
+    changes = {
+        "satellites": satellites,
+        "delivery.stream": True,
+        "processing.enabled": False,
+        "ground_segment.contacts_per_day": contacts_per_day,
+        "ground_segment.contact_minutes": contact_minutes,
+    }
+    return with_changes(spec_data("partner.yaml"), changes), changes
+
+
+def test_contacts_the_constellation_s_minutes_force_to_overlap_are_sized_together():
+    """3 satellites x 24 contacts x 30 min are 2,160 minutes a day: 2 contacts at once, of the two
+    fastest satellites (30 and 15 Mbit/s: 3,750 + 1,875 KB/s) with 1 KB/s of telemetry each:
+    5,627 KB/s, 6 units. Sized for one contact, the namespace had 4 and throttled the second."""
+    from groundlink.spec import spec_from_data
+
+    data, changes = _constellation([15, 30, 15], 24, 30)
+    spec = spec_from_data(data)
+    assert spec.contacts_at_once() == 2
+    assert spec.contact_hub_kb_per_second() == pytest.approx(5627.0)
+    plan = variant_plan("azure", changes, base="partner.yaml")
+    (namespace,) = plan.of_type(NAMESPACE)
+    assert namespace.inputs["sku"]["capacity"] == 6
+
+
+def test_a_day_s_minutes_of_one_satellite_is_still_one_contact_at_a_time():
+    from groundlink.spec import spec_from_data
+
+    data, _ = _constellation([15, 15], 18, 40)  # 720 minutes each, 1,440 in all: back to back
+    assert spec_from_data(data).contacts_at_once() == 1
+    data, _ = _constellation([15, 15], 18, 40.5)  # 1,458 minutes: two overlap
+    assert spec_from_data(data).contacts_at_once() == 2
+
+
+def test_contacts_at_once_over_twenty_units_are_refused_saying_why():
+    """6 satellites each in contact all day (24 x 60 min) stream 6 x 3,750 KB/s plus 6 KB/s of
+    telemetry at once: 22,506 KB/s, 23 units."""
+    from groundlink.spec import SpecError, spec_from_data
+
+    data, _ = _constellation([30] * 6, 24, 60)
+    with pytest.raises(SpecError) as refused:
+        spec_from_data(data)
+    assert refused.value.lines == [
+        "<spec>: delivery.stream: 6 contacts at once (satellites x contacts_per_day x contact_minutes over a "
+        "day's 1,440 minutes) send 22,506 KB/s to Event Hubs (telemetry plus a live stream of their downlinks), "
+        "23 throughput units; a Standard namespace has at most 20 (20,000 KB/s)"
+    ]
