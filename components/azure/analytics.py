@@ -38,7 +38,12 @@ from .storage import Stores, container
 
 HUB_NAME = "contact-telemetry"
 ANALYTICS_CONSUMER_GROUP = "analytics"
-HUB_PARTITIONS = 2
+# A Standard hub's partition takes about 1 MB/s of ingress, as a throughput unit does, and the
+# namespace's units should not outnumber a hub's partitions (Microsoft Learn, "Scaling with Event
+# Hubs"); the count is fixed when a Standard hub is made and costs nothing by itself. 32, the most
+# a Standard hub has, stays at or above the 20 units a Standard namespace can have, so a spec that
+# raises the rate never needs another count.
+HUB_PARTITIONS = 32
 HUB_RETENTION_HOURS = 24
 CAPTURE_INTERVAL_SECONDS = 300
 CAPTURE_SIZE_BYTES = 314_572_800
@@ -171,7 +176,12 @@ def contact_hub(
     **extra: Any,
 ) -> azure.eventhub.EventHub:
     """Every Event Hub of the stack, sized and retained alike (the twin of the AWS contact_stream):
-    a day of retention covers a consumer's outage between passes."""
+    a day of retention covers a consumer's outage between passes. The partition count is the
+    hub's at creation only: Standard cannot change it, so a hub made with another count (2, before
+    2026-12-05) keeps its own instead of failing every later update."""
+    opts = pulumi.ResourceOptions.merge(
+        extra.pop("opts", None), pulumi.ResourceOptions(ignore_changes=["partitionCount"])
+    )
     return azure.eventhub.EventHub(
         owner.child_name(suffix),
         event_hub_name=name,
@@ -179,6 +189,7 @@ def contact_hub(
         resource_group_name=resource_group_name,
         partition_count=HUB_PARTITIONS,
         retention_description={"cleanup_policy": "Delete", "retention_time_in_hours": HUB_RETENTION_HOURS},
+        opts=opts,
         **extra,
     )
 
