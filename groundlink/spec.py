@@ -1826,6 +1826,11 @@ CROSS_FIELD_RULES: list[JsonValue] = [
         _is_or_default("ground_segment.partner", None),
     ),
     _rule(
+        "ground_segment.dubbo_minutes_share only applies to provider: managed (the default); 0 with a partner.",
+        _is_or_default("ground_segment.provider", "managed"),
+        _is_or_default("ground_segment.dubbo_minutes_share", 0),
+    ),
+    _rule(
         "With ground_segment.provider: managed (the default), clouds.aws.region needs an AWS Ground Station "
         "API endpoint.",
         _is("ground_segment.provider", "partner"),

@@ -205,6 +205,19 @@ GEO = {"storage.redundancy": "geo", "storage.geo_read_access": False}
         # fields that only apply somewhere, and a region the managed ground segment needs: the
         # schema let them through while validate refused them
         ({"ground_segment.partner": {"name": "ksat_lite"}}, False),  # with provider: managed
+        # Dubbo 1 is an AWS Ground Station site: its share of the minutes is 0 with a partner
+        *[
+            (
+                {
+                    "ground_segment.provider": "partner",
+                    "ground_segment.partner": {"name": "ksat_lite"},
+                    "ground_segment.dubbo_minutes_share": share,
+                },
+                valid,
+            )
+            for share, valid in ((0.5, False), (0, True), (0.0, True))
+        ],
+        ({"ground_segment.dubbo_minutes_share": 1}, True),
         ({"clouds.aws.region": "ca-central-1"}, False),  # no AWS Ground Station endpoint
         (
             {
