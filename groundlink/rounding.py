@@ -46,6 +46,11 @@ def count_figure(value: float, decimals: int = 1) -> str:
     return text.split(".")[0] if "." in text and not text.split(".")[1].strip("0") else text
 
 
+def percent(share: float) -> str:
+    """A share (0-1) as a percentage, whole where it is whole at one place (0%, 25%, 12.5%)."""
+    return f"{count_figure(share * 100)}%"
+
+
 def figure_under(value: float, limit: float, decimals: int) -> str:
     """`value` (under `limit`) with `decimals` places, or as many more as it takes to show it
     under `limit`: a sentence saying a network gives fewer contacts than planned read "plans

@@ -38,7 +38,9 @@ def test_the_assumptions_the_report_prints_name_the_figures_they_rest_on():
         "Contact minutes are billed per contact rounded up to whole minutes: 10 min per contact; one contact "
         "per satellite pass receives all its downlinks.",
         "A satellite's contacts are billed wideband when any of its downlinks is wider than 40 MHz, "
-        "narrowband otherwise.",
+        "narrowband otherwise. AWS Ground Station prices Dubbo 1 above its other sites: 0% of the minutes are "
+        "taken there (ground_segment.dubbo_minutes_share); the sites are the ones the contacts are reserved at, "
+        "not the stack's region.",
         "Data per contact: demod/decode lands data_rate_mbps x contact seconds / 8; DigIF lands digif_mbps x "
         "contact seconds / 8 where the downlink gives it, else the sampled "
         "bandwidth, 2.2804 MB per second per MHz of bandwidth_mhz (NOAA-20 DigIF to S3: one 10.5-minute 30 MHz "
@@ -367,3 +369,10 @@ def test_a_sentence_of_what_goes_unpriced_names_only_what_the_stack_has(changes,
         data[section] = {**data.get(section, {}), **values}
     said = " ".join(estimate(build_blueprint(spec_from_data(data)), load_catalogs()[0]).usage.assumptions)
     assert absent not in said and present in said and "  " not in said
+
+
+def test_the_dubbo_share_is_said_for_ground_station_and_not_for_a_partner():
+    said = " ".join(_usage(**{"ground_segment.dubbo_minutes_share": 0.125}).assumptions)
+    assert "AWS Ground Station prices Dubbo 1 above its other sites: 12.5% of the minutes are taken there" in said
+    partner = {"ground_segment.provider": "partner", "ground_segment.partner": {"name": "ksat_lite"}}
+    assert "Dubbo" not in " ".join(_usage(**partner).assumptions)

@@ -18,7 +18,7 @@ from ..blueprint.tiering import held_tier
 from ..clouds import cloud_title
 from ..errors import UsageError
 from ..limits import AZURE_ORBITAL_RETIRED_ON, DATA_EXPLORER_KEY_SIZE, KINESIS_STREAM_MODE, event_hubs_units
-from ..rounding import count_figure, figure
+from ..rounding import count_figure, figure, percent
 from .catalog import Assumptions, Catalog, PriceEntry, PriceError
 from .processing import measured_throughput, processing_quantities, timeout_note
 from .usage import (
@@ -331,7 +331,7 @@ def _ground_lines(cloud: str, blueprint: Blueprint, usage: MonthlyUsage, catalog
                             minutes * share,
                             price_id,
                             catalog.entry(price_id),
-                            per_contact(wide) + (f", {count_figure(share * 100)}% of the minutes" if share < 1 else ""),
+                            per_contact(wide) + (f", {percent(share)} of the minutes" if share < 1 else ""),
                         )
                     )
         if spec.delivery.stream:

@@ -18,6 +18,7 @@ from ..blueprint.gaps import PARTNER_PRINCIPAL_FIELD
 from ..blueprint.tiering import deleted_kept_days, held_tier
 from ..clouds import CLOUDS, cloud_title
 from ..limits import DIGIF_GB_PER_MHZ_SECOND, LAMBDA_EPHEMERAL_STORAGE_MB, MINIMUM_STORAGE_DAYS, NARROWBAND_MAX_MHZ
+from ..rounding import percent
 from .storage import Span, average_stock, by_tier, held_spans, minimum_charge, spans, steady_state, stock
 
 if TYPE_CHECKING:
@@ -599,7 +600,14 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         f"Contact minutes are billed per contact rounded up to whole minutes: {billed} min per contact; "
         "one contact per satellite pass receives all its downlinks.",
         f"A satellite's contacts are billed wideband when any of its downlinks is wider than "
-        f"{NARROWBAND_MAX_MHZ:g} MHz, narrowband otherwise.",
+        f"{NARROWBAND_MAX_MHZ:g} MHz, narrowband otherwise."
+        + (
+            f" AWS Ground Station prices Dubbo 1 above its other sites: {percent(gs.dubbo_minutes_share)} of the "
+            "minutes are taken there (ground_segment.dubbo_minutes_share); the sites are the ones the contacts are "
+            "reserved at, not the stack's region."
+            if gs.provider == "managed"
+            else ""
+        ),
         "Data per contact: demod/decode lands data_rate_mbps x contact seconds / 8; DigIF lands digif_mbps x "
         "contact seconds / 8 where the downlink gives it, else the sampled bandwidth, "
         f"{DIGIF_GB_PER_MHZ_SECOND * 1000:.4f} MB per second per MHz of bandwidth_mhz ({DIGIF_SOURCE}).",
