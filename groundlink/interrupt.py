@@ -162,14 +162,43 @@ def _stop(signum: int, frame: FrameType | None) -> None:
     `pulumi_aws`'s lazy submodule imports; scripts/interrupt_sweep.py). An import lasts
     milliseconds, and the largest about half a second, so the wait is short; a second and
     third Ctrl-C meanwhile still end the process at once (`note_interrupt`)."""
-    global _count, _last
+    global _count, _last, _stop_after
     _count += 1
     _last = signum
     _cleaning_up()
+    if _finishing:  # raised as the `finishing` block ends
+        _stop_after = True
+        return
     if DEFERRAL is not None and _importing(frame):
         _defer()
         return
     raise stopping()
+
+
+_finishing = 0  # how deep the main thread is in `finishing` blocks
+_stop_after = False  # a stop signal came inside one: raised as the outermost ends
+
+
+class finishing:
+    """A few steps done whole, and recorded as done, before a stop signal that comes meanwhile
+    is raised: it is raised as the block ends, in the main thread, by the handler's own flag.
+    `held`'s signal mask cannot do this where other threads run: the kernel hands a signal the
+    main thread holds back to any thread that does not (pyarrow's and numpy's threads), and
+    the interpreter raises it in the main thread at once. Where no handler of this module is
+    installed (a cloud function), a signal does what it would have done."""
+
+    def __enter__(self) -> finishing:
+        global _finishing
+        _finishing += 1
+        return self
+
+    def __exit__(self, failed: type[BaseException] | None, *rest: object) -> None:
+        global _finishing, _stop_after
+        _finishing -= 1
+        if not _finishing and _stop_after:
+            _stop_after = False
+            if failed is None:  # an exception of the block itself goes on as it is
+                raise stopping()
 
 
 def _importing(frame: FrameType | None) -> bool:

@@ -36,7 +36,11 @@ MOUNT_TABLE = Path("/proc/self/mountinfo")  # the kernel's table of this process
 
 
 def reason(exc: OSError) -> str:
-    """An OSError in a few words for a one-line message (its strerror)."""
+    """An OSError in a few words for a one-line message (its strerror). A library's own wording
+    around the system's (pyarrow: "Failed to open local file '<a staging path>'. Detail: [errno
+    28] No space left on device") is cut to the system's: the path it names may be gone."""
+    if exc.errno and exc.strerror and (system := os.strerror(exc.errno)) in exc.strerror:
+        return system
     return exc.strerror or type(exc).__name__
 
 

@@ -739,3 +739,65 @@ def test_a_capture_not_named_pcap_is_said_and_skipped_as_the_clouds_skip_it(
         f"groundlink: {only}: no capture files (*.pcap, *.pcapng); 1 file holding a capture but not named *.pcap or "
         "*.pcapng, skipped, as the clouds' runtimes skip such files: x/contact; rename it to process it"
     ]
+
+
+def test_a_stop_signal_that_comes_as_a_contact_is_committed_stops_after_it_and_says_it_was_written(
+    tmp_path: Path,
+) -> None:
+    """A SIGTERM during the commit is held back until the contact is in place and recorded: the
+    run then stops (143) saying the contact written, where it said only `stopped by SIGTERM` with
+    the earlier products already replaced."""
+    import subprocess
+    import sys
+
+    packets = packetise(stream_of(frames([0, 1, 2])), 1000, EPOCH * 1_000_000)
+    Capture(packets).write(contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1))
+    script = (
+        "import os, signal, sys\n"
+        "from groundlink.processing import layout\n"
+        "commit = layout.Staging.commit\n"
+        "def commit_and_stop(self, partition):\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)  # as the commit starts\n"
+        "    commit(self, partition)\n"
+        "layout.Staging.commit = commit_and_stop\n"
+        "from groundlink.console import entry\n"
+        "sys.argv = ['groundlink', 'process', sys.argv[1], '--out', sys.argv[2]]\n"
+        "entry()\n"
+    )
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "raw"), str(out)], capture_output=True, text=True, timeout=60
+    )
+    assert (done.returncode, done.stderr) == (143, "groundlink: stopped by SIGTERM\n")
+    assert done.stdout.splitlines()[0].startswith(f"noaa20 contact {CONTACT_A}: 3 frames (3 ok,")
+    assert done.stdout.splitlines()[1] == f"wrote {out}"
+    assert len(list(out.glob("contact_summary/*/*/*/*/*.parquet"))) == 1  # in place, as said
+
+
+@pytest.mark.parametrize(
+    "arrow_says",
+    [
+        "Error writing bytes to file. Detail: [errno 28] No space left on device",
+        "Failed to open local file '{staging}/frame_index.parquet'. Detail: [errno 28] No space left on device",
+    ],
+)
+def test_a_full_disk_under_the_parquet_writer_is_said_in_the_system_s_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, arrow_says: str
+) -> None:
+    """pyarrow raises OSError(28, its own sentence): the line carried that sentence, and with it a
+    staging path gone by the time it was read, where the documented line says the system's."""
+    from groundlink.processing import processor
+
+    Capture(packetise(stream_of(frames([0, 1, 2])), 1000, EPOCH * 1_000_000)).write(
+        contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1)
+    )
+
+    def full(table: object, where: Path, *args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, arrow_says.format(staging=Path(where).parent))
+
+    monkeypatch.setattr(processor.pq, "write_table", full)
+    out = tmp_path / "out"
+    assert main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 2
+    assert capsys.readouterr().err == (
+        f"groundlink: --out {out}: cannot write contact {CONTACT_A} (No space left on device)\n"
+    )

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -908,3 +910,22 @@ def test_the_kinds_of_event_that_end_a_contact_are_processed(raw: DirStore, tmp_
         "detail": {"contactId": CONTACT_A},
     }
     assert handle_message(json.dumps(event), raw, products) == {"processed": CONTACT_A, "contacts": [CONTACT_A]}
+
+
+def test_the_package_imports_on_its_own(tmp_path: Path) -> None:
+    """The files the cloud gets are all the processor and its handlers import of groundlink: a
+    module left out (the processor came to import groundlink.interrupt) fails every invocation
+    at import, which no test of the checkout sees."""
+    for name, source in package_files().items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, tmp_path / name)
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "import groundlink.runtime.aws_lambda, groundlink.runtime.job, groundlink.processing.processor\n"
+        "own = sorted(m.__file__ for n, m in sys.modules.items() if n.startswith('groundlink') and m.__file__)\n"
+        "assert all(f.startswith(sys.argv[1]) for f in own), own\n"
+        "print(len(own))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) > 10

@@ -140,7 +140,7 @@ def run_process(args: argparse.Namespace) -> int:
         return _fail([PREFIX + line if line.startswith(here) else line for line in error.lines])
     total = sum(_size(p) for c in contacts for p in c.files)
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn())
-    summaries = []
+    summaries: list[dict[str, Any]] = []
     problems: list[str] = []
     write_failure = ""
     try:
@@ -152,7 +152,7 @@ def run_process(args: argparse.Namespace) -> int:
             for contact in contacts:  # each contact all or nothing, and one's bad file stops no other
                 bar.update(task, description=f"contact {contact.contact_id}")
                 try:
-                    summaries.append(process_contact(contact, args.out, fmt, lambda n: bar.advance(task, n)))
+                    process_contact(contact, args.out, fmt, lambda n: bar.advance(task, n), summaries.append)
                 except ProcessingError as error:
                     problems.extend(error.lines)
                 except OSError as error:  # a capture that cannot be read; a failed write stops the run
@@ -165,16 +165,10 @@ def run_process(args: argparse.Namespace) -> int:
                 raise _NothingWritten
     except _NothingWritten:
         pass
-    for s in summaries:
-        print(
-            f"{s['satellite']} contact {s['contact_id']}: {counted(s['frames'], 'frame')} ({s['ok_frames']} ok, "
-            f"{s['duplicate_frames']} duplicate, {s['corrupt_frames']} corrupt, {s['idle_frames']} idle), "
-            f"{counted(s['gaps'], 'gap')} "
-            f"({counted(s['missing_frames'], 'frame')} missing), {counted(s['bytes'], 'byte')} in "
-            f"{counted(s['files'], 'file')}"
-        )
-    if summaries:
-        print(f"wrote {args.out}")
+    except BaseException:  # a stop signal: the contacts written before it stay, and are said
+        _say_written(summaries, args.out)
+        raise
+    _say_written(summaries, args.out)
     for s in summaries:
         for line in _capture_advice(s, fmt):
             print(f"{PREFIX}{line}", file=sys.stderr)
@@ -188,6 +182,20 @@ def run_process(args: argparse.Namespace) -> int:
         failed = len(contacts) - len(summaries)
         return _fail([*problems, f"{PREFIX}{failed} of {len(contacts)} contacts not written (above)"])
     return 0
+
+
+def _say_written(summaries: list[dict[str, Any]], out: Path) -> None:
+    """A line per contact written, and where."""
+    for s in summaries:
+        print(
+            f"{s['satellite']} contact {s['contact_id']}: {counted(s['frames'], 'frame')} ({s['ok_frames']} ok, "
+            f"{s['duplicate_frames']} duplicate, {s['corrupt_frames']} corrupt, {s['idle_frames']} idle), "
+            f"{counted(s['gaps'], 'gap')} "
+            f"({counted(s['missing_frames'], 'frame')} missing), {counted(s['bytes'], 'byte')} in "
+            f"{counted(s['files'], 'file')}"
+        )
+    if summaries:
+        print(f"wrote {out}")
 
 
 def _not_a_directory(path: Path) -> str:

@@ -15,6 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .. import interrupt
 from . import rowwrite
 from .capture import Chunk, FileStats, Fragments, read_capture
 from .classify import OK, STATUS_NAMES, Judge, decode_headers, final_missing
@@ -517,10 +518,17 @@ def _rewrite_missing(path: Path) -> None:
 
 
 def process_contact(
-    contact: Contact, out: Path, fmt: CaptureFormat | None = None, progress: Progress = _no_progress
+    contact: Contact,
+    out: Path,
+    fmt: CaptureFormat | None = None,
+    progress: Progress = _no_progress,
+    committed: Callable[[dict[str, Any]], None] = lambda summary: None,
 ) -> dict[str, Any]:
     """Process one contact into `out`; return its summary row. All or nothing: any bad file
-    raises ProcessingError (one line per bad file) and leaves `out` as it was."""
+    raises ProcessingError (one line per bad file) and leaves `out` as it was. `committed` is
+    told the summary as the products are moved in, and a stop signal that comes meanwhile waits
+    for both (`interrupt.finishing`): the run stops after them, knowing the contact written (it
+    ended `stopped by SIGTERM` with the earlier products replaced and the contact unsaid)."""
     fmt = fmt or CaptureFormat()
     staging = Staging(out, contact.contact_id)  # named, not made yet: made in the try below
     run: _ContactRun | None = None
@@ -557,7 +565,9 @@ def process_contact(
         summary = _summary(contact, run, stats)
         partition = _partition(contact, summary)
         pq.write_table(pa.Table.from_pylist([summary], schema=CONTACT_SUMMARY.schema), staging.summary_file())
-        staging.commit(partition)
+        with interrupt.finishing():
+            staging.commit(partition)
+            committed(summary)
         # markers stand at odd distances in a capture that cut most packets short: the cut is
         # said instead, not a CADU length to check (the cloud's runtimes log it too)
         capture_warning = _cut_warning(contact, summary) if mostly_cut(summary) else _length_warning(contact, run)

@@ -1,5 +1,6 @@
-"""What the cloud runs: the files of `groundlink.processing` and `groundlink.runtime`, plus the
-third-party requirements they import, pinned to the versions installed with groundlink.
+"""What the cloud runs: the files of `groundlink.processing` and `groundlink.runtime` (and the
+one module of groundlink's own they import, `interrupt`), plus the third-party requirements
+they import, pinned to the versions installed with groundlink.
 
 Both clouds' functions and the container image are built from this one list, so the code in
 the cloud is the code `groundlink process` runs on a laptop.
@@ -12,6 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]  # the groundlink package
 PACKAGES = ("processing", "runtime")
+MODULES = ("interrupt",)  # the processor holds stop signals back while it commits a contact
 # What the processor imports (docs/processing.md); pinned to the installed versions.
 PROCESSOR_REQUIREMENTS = ("dpkt", "numpy", "pyarrow")
 # What the Azure runtime loads on the app (azure-functions, azure-identity, azure-storage-blob,
@@ -48,6 +50,8 @@ AZURE_FUNCTION_APP = "from groundlink.runtime.azure_functions import build_app\n
 def package_files() -> dict[str, Path]:
     """Archive path -> source file, for every module the runtime needs (no tests, no caches)."""
     files = {"groundlink/__init__.py": ROOT / "__init__.py"}
+    for module in MODULES:
+        files[f"groundlink/{module}.py"] = ROOT / f"{module}.py"
     for package in PACKAGES:
         for path in sorted((ROOT / package).glob("*.py")):
             files[f"groundlink/{package}/{path.name}"] = path
