@@ -316,6 +316,27 @@ def test_staging_directories_a_killed_run_left_are_named_and_kept(tmp_path: Path
     assert sorted(p.name for p in out.glob(".staging-*")) == [".staging-a-1", ".staging-b-2"]
 
 
+def test_the_staging_directory_of_a_run_still_going_is_no_leftover(tmp_path: Path, capsys) -> None:
+    """Another run, mid-commit, holds earlier products set aside in its staging directory for a
+    moment: a run that ended meanwhile told the user to move them back or delete them, and
+    deleting them would have lost them. A run holds its directory's lock while it goes on."""
+    import fcntl
+
+    from groundlink.processing.layout import RUN_LOCK
+
+    demo_contact(tmp_path / "raw")
+    out = tmp_path / "out"
+    going = out / ".staging-b-2"
+    (going / "previous-0").mkdir(parents=True)
+    with (going / RUN_LOCK).open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # as the other run holds it
+        assert main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 0
+        assert "staging" not in capsys.readouterr().err
+    # the lock gone with its run (killed outright): now it is a leftover, and named
+    assert main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 0
+    assert f"groundlink: {going} holds earlier products a commit set aside" in capsys.readouterr().err
+
+
 def test_a_run_without_leftovers_says_nothing_of_staging(tmp_path: Path, capsys) -> None:
     demo_contact(tmp_path / "raw")
     assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 0

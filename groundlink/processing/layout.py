@@ -13,11 +13,19 @@ import glob
 import os
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from .tables import CONTACT_SUMMARY, FRAME_INDEX, PARTITION_KEYS
+
+_flock: Callable[[int, int], None] | None
+try:
+    from fcntl import LOCK_EX, LOCK_NB, LOCK_SH
+    from fcntl import flock as _flock
+except ImportError:  # not POSIX: no run is known to be going, as before
+    _flock = None
 
 FRAMES_PREFIX = "frames/"
 # The years the AWS catalog's partition projection enumerates (components/aws/analytics.py):
@@ -73,11 +81,37 @@ STAGING_PREFIX = ".staging-"
 SET_ASIDE = ("previous-*", "elsewhere-*")
 
 
+# A file in each staging directory that its run holds locked (flock) while it runs: the lock goes
+# with the run however it ends (SIGKILL, a power cut), so a directory whose lock can be taken
+# belongs to no running run.
+RUN_LOCK = ".run.lock"
+
+
+def _running(staging_dir: Path) -> bool:
+    """Whether a run still going holds `staging_dir` (its lock is taken)."""
+    if _flock is None:
+        return False
+    try:
+        handle = os.open(staging_dir / RUN_LOCK, os.O_RDONLY)
+    except OSError:  # no lock file: a run killed before it made one
+        return False
+    try:
+        _flock(handle, LOCK_SH | LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(handle)
+    return False
+
+
 def leftover_staging(root: Path) -> tuple[list[Path], list[Path]]:
     """The staging directories under `root` that no run removed (a run killed outright, SIGKILL
-    or a power cut; or one still going), split by whether they hold earlier products a commit
-    had set aside (which only the user may delete) or only a stopped run's partial products."""
+    or a power cut), split by whether they hold earlier products a commit had set aside (which
+    only the user may delete) or only a stopped run's partial products. A run still going is
+    left out: the earlier products its commit holds for a moment are no leftover, and told to
+    delete them, a user would have lost them."""
     found = sorted(path for path in root.glob(f"{STAGING_PREFIX}*") if path.is_dir()) if root.is_dir() else []
+    found = [path for path in found if not _running(path)]
     holding = [path for path in found if any(next(path.glob(pattern), None) for pattern in SET_ASIDE)]
     return holding, [path for path in found if path not in holding]
 
@@ -94,6 +128,7 @@ class Staging:
         self.dir = self._fresh_dir()
         self.keep = False  # set when a failed commit could not put an earlier product back
         self.committed = False  # every product moved in: what is set aside is superseded
+        self._lock: int | None = None  # RUN_LOCK, held while the run goes on
 
     def _fresh_dir(self) -> Path:
         return self.root / f"{STAGING_PREFIX}{self.contact_id}-{os.urandom(5).hex()}"
@@ -104,9 +139,12 @@ class Staging:
         while True:
             try:
                 self.dir.mkdir(mode=0o700)
-                return
+                break
             except FileExistsError:  # another run's, by a 1 in 2**40 chance
                 self.dir = self._fresh_dir()
+        if _flock is not None:
+            self._lock = os.open(self.dir / RUN_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+            _flock(self._lock, LOCK_EX)
 
     def frames_dir(self) -> Path:
         path = self.dir / "frames"
@@ -207,6 +245,9 @@ class Staging:
         """Remove the staging directory, unless it holds earlier products a commit set aside and
         did not put back (an undo stopped part-way, by an error or a signal): those are kept,
         and the next run names the directory (`leftover_staging`), for only the user to delete."""
+        if self._lock is not None:  # the run is done with it: a directory kept is a leftover now
+            os.close(self._lock)
+            self._lock = None
         if self.keep:
             return
         if not self.committed and any(next(self.dir.glob(pattern), None) for pattern in SET_ASIDE):
