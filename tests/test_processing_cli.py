@@ -801,3 +801,49 @@ def test_a_full_disk_under_the_parquet_writer_is_said_in_the_system_s_words(
     assert capsys.readouterr().err == (
         f"groundlink: --out {out}: cannot write contact {CONTACT_A} (No space left on device)\n"
     )
+
+
+def test_a_capture_cut_short_while_it_is_read_fails_its_contact_in_one_line(tmp_path: Path) -> None:
+    """Another program cuts a capture short (a delivery copied again over it) while the processor
+    reads it: the mapped pages past its new end took the process down with SIGBUS, no line said
+    and the staging directory left. A read lease holds the writer back and fails the contact."""
+    import subprocess
+    import sys
+
+    packets = packetise(stream_of(frames(range(20_000))), 1000, EPOCH * 1_000_000)  # about 20 MB
+    capture = contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1)
+    Capture(packets).write(capture)
+    script = (
+        "import subprocess, sys, time\n"
+        "from groundlink.processing import processor\n"
+        "feed = processor._ContactRun.feed\n"
+        "writers, target = [], sys.argv[3]\n"
+        "def feeding(self, chunk):\n"
+        "    if chunk is not None and not writers:  # the walk is past its first window: cut the file\n"
+        "        cut = 'import sys; open(sys.argv[1], \"r+b\").truncate(1000)'\n"
+        "        writers.append(subprocess.Popen([sys.executable, '-c', cut, target]))\n"
+        "        deadline = time.monotonic() + 20\n"
+        "        while time.monotonic() < deadline:\n"
+        "            time.sleep(0.01)\n"
+        "    feed(self, chunk)\n"
+        "processor._ContactRun.feed = feeding\n"
+        "from groundlink.console import entry\n"
+        "sys.argv = ['groundlink', 'process', sys.argv[1], '--out', sys.argv[2]]\n"
+        "entry()\n"
+    )
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "raw"), str(out), str(capture)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (done.returncode, done.stderr.splitlines()) == (
+        2,
+        [
+            f"{capture}: changed while it was read (written to or cut short by another program); process it "
+            "again once its delivery is whole",
+            "groundlink: 1 of 1 contacts not written (above)",
+        ],
+    )
+    assert not out.exists() or not list(out.glob(".staging-*"))  # nothing half-written left

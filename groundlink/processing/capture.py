@@ -14,6 +14,7 @@ sample does.
 
 from __future__ import annotations
 
+import contextlib
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from .datagrams import ETHERNET_HEADER, UDP_HEADER, pad_bytes, read_plain
 from .errors import CaptureError
 from .readahead import ReadAhead
 from .records import GLOBAL_HEADER, I64, RECORD_HEADER, U8, Mapped, Records, map_capture, walk_records
+from .unchanged import unchanged_while_read
 
 # pcap link types the ground segment's captures use: Ethernet, or raw IP (both values in use).
 LINK_ETHERNET = 1
@@ -706,7 +708,7 @@ def _read_mapped(
     buffer = np.empty(HEADROOM + min(chunk_bytes, size), np.uint8)
     at, before = GLOBAL_HEADER, 0
     window = min(FIRST_WINDOW_BYTES, WINDOW_BYTES)
-    with ReadAhead(mapped.data) as ahead:
+    with contextlib.closing(mapped), unchanged_while_read(path, mapped.fd), ReadAhead(mapped.data) as ahead:
         while at < size:
             ahead.reached(at)
             stop = at + window

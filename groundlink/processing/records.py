@@ -17,6 +17,7 @@ record.
 from __future__ import annotations
 
 import mmap
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -82,6 +83,12 @@ class Mapped:
     mapping: mmap.mmap
     order: Literal["<", ">"]
     nano: bool
+    fd: int = -1  # a descriptor of the mapped file (its lease's, `unchanged`), closed with `close`
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
 
 
 def map_capture(path: Path) -> Mapped | None:
@@ -97,7 +104,8 @@ def map_capture(path: Path) -> Mapped | None:
         if layout is None:
             return None
         mapping = mmap.mmap(stream.fileno(), 0, flags=mmap.MAP_SHARED, prot=mmap.PROT_READ)
-    return Mapped(np.frombuffer(mapping, dtype=np.uint8), mapping, *layout)
+        fd = os.dup(stream.fileno())  # the open file the mapping reads, for its lease
+    return Mapped(np.frombuffer(mapping, dtype=np.uint8), mapping, *layout, fd=fd)
 
 
 def walk_records(mapped: Mapped, start: int, stop: int) -> tuple[Records, int]:
