@@ -1994,7 +1994,7 @@ class MissionSpec(_Model):
         minutes = gs.contacts_per_day * gs.contact_minutes * len(self.satellites)
         return max(1, math.ceil(minutes / limits.MINUTES_PER_DAY - 1e-9))
 
-    def _hub_streams(self) -> bool:
+    def hub_streams(self) -> bool:
         """Whether a partner streams its downlinks' data live into the mission's hub (its Entra
         principal given, not the retired Orbital resources)."""
         partner = self.ground_segment.partner
@@ -2007,7 +2007,7 @@ class MissionSpec(_Model):
         and, when the partner streams into the hub, its downlinks' data."""
         at_once = self.contacts_at_once()
         telemetry = self.usage.telemetry_kb_per_second if self.analytics.telemetry_stream else 0.0
-        if not self._hub_streams():
+        if not self.hub_streams():
             return telemetry * at_once
         rates = sorted((sum(d.gb_in(1) for d in sat.downlinks) * 1e6 for sat in self.satellites), reverse=True)
         return telemetry * at_once + sum(rates[:at_once])
@@ -2021,7 +2021,7 @@ class MissionSpec(_Model):
         most = limits.EVENT_HUBS_STANDARD_MAX_UNITS * limits.EVENT_HUBS_TU_INGRESS_KB_PER_SECOND
         at_once = self.contacts_at_once()
         whose = "its" if at_once == 1 else "their"
-        what = f"telemetry plus a live stream of {whose} downlinks" if self._hub_streams() else "telemetry"
+        what = f"telemetry plus a live stream of {whose} downlinks" if self.hub_streams() else "telemetry"
         who = (
             "a contact sends"
             if at_once == 1
@@ -2031,7 +2031,7 @@ class MissionSpec(_Model):
             )
         )
         raise _fail(
-            "delivery.stream" if self._hub_streams() else "usage.telemetry_kb_per_second",
+            "delivery.stream" if self.hub_streams() else "usage.telemetry_kb_per_second",
             f"{who} {kb:,.0f} KB/s to Event Hubs ({what}), {units} throughput units; a Standard namespace has at "
             f"most {limits.EVENT_HUBS_STANDARD_MAX_UNITS} ({most:,} KB/s)",
         )

@@ -149,3 +149,24 @@ def test_contacts_at_once_over_twenty_units_are_refused_saying_why():
         "day's 1,440 minutes) send 22,506 KB/s to Event Hubs (telemetry plus a live stream of their downlinks), "
         "23 throughput units; a Standard namespace has at most 20 (20,000 KB/s)"
     ]
+
+
+def test_telemetry_units_for_overlapping_contacts_are_telemetry_s_not_a_partner_stream_s():
+    """24 satellites x 12 contacts x 8 min are 2,304 minutes a day: 2 contacts at once, each with
+    600 KB/s of telemetry, 1,200 KB/s, 2 units. No partner streams here: both units are the
+    analytics layer's, where the second was priced as "partner live delivery" and left out of
+    the comparison."""
+    from groundlink.blueprint import build_blueprint
+    from groundlink.cost.catalog import load_catalogs
+    from groundlink.cost.model import estimate
+    from groundlink.spec import spec_from_data
+
+    from .conftest import spec_data, with_changes
+
+    changes = {"ground_segment.contacts_per_day": 12, "usage.telemetry_kb_per_second": 600}
+    spec = spec_from_data(with_changes(spec_data("constellation.yaml"), changes))
+    assert spec.contacts_at_once() == 2
+    plans = {"azure": variant_plan("azure", changes, base="constellation.yaml")}
+    lines = estimate(build_blueprint(spec), load_catalogs()[0], plans=plans).clouds["azure"].lines
+    hubs = [(x.layer, x.item, x.quantity) for x in lines if x.item.startswith("Event Hubs Standard throughput")]
+    assert hubs == [("analytics", "Event Hubs Standard throughput units", 2 * 730)]

@@ -222,7 +222,11 @@ def _telemetry_namespace_units(blueprint: Blueprint, plan: Plan | None) -> tuple
     The plan's capacity when it has the namespace, else the blueprint's."""
     namespace = _first_input(plan, "azure-native:eventhub:Namespace", "analytics.telemetry_stream") or {}
     total = int((namespace.get("sku") or {}).get("capacity") or blueprint.for_cloud("azure").ground.hub_units)
-    own = event_hubs_units(blueprint.spec.usage.telemetry_kb_per_second)
+    spec = blueprint.spec
+    if not spec.hub_streams():  # every unit is telemetry's, however many contacts overlap
+        return total, 0
+    # telemetry's own: one contact's rate times the contacts that overlap (MissionSpec.contacts_at_once)
+    own = event_hubs_units(spec.usage.telemetry_kb_per_second * spec.contacts_at_once())
     return total, max(total - own, 0)
 
 
