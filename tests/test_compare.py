@@ -227,6 +227,26 @@ def test_an_override_no_line_uses_is_said_on_the_terminal_and_in_the_report(tmp_
     ]
 
 
+def test_a_dubbo_price_is_unused_while_no_minute_is_taken_at_dubbo(tmp_path, monkeypatch, capsys):
+    """ground_segment.dubbo_minutes_share is 0 by default: the break-even's on-demand figure read
+    the Dubbo price all the same, so an override of it was called used, and listed as a source."""
+    monkeypatch.setattr(plan_runs, "run_plans", _fake_runs())
+    prices = tmp_path / "prices.yaml"
+    prices.write_text(
+        "aws:\n  ground_station_dubbo_narrowband_minute: {price: 12, source: a contract, date: 2026-11-01}\n"
+    )
+    out = tmp_path / "out"
+    assert main(["compare", NOAA20, "--out", str(out), "--prices", str(prices)]) == 0
+    said = " ".join(capsys.readouterr().out.split())
+    assert "Price overrides no cost line of this spec uses: aws.ground_station_dubbo_narrowband_minute" in said
+    doc = json.loads((out / "compare.json").read_text())
+    used = {p["priceId"]: p["used"] for p in doc["prices"]}
+    assert (used["aws.ground_station_dubbo_narrowband_minute"], used["aws.ground_station_narrowband_minute"]) == (
+        False,
+        True,
+    )
+
+
 @pytest.mark.parametrize(
     ("price_id", "where"),
     [

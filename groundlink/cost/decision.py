@@ -89,8 +89,10 @@ def _ground_station(blueprint: Blueprint, est: CostEstimate, catalog: Catalog) -
         minutes = est.usage.billed_minutes(wide)
         if not minutes:
             continue
-        on_demand += catalog.entry(f"ground_station_{band}_minute").cost(minutes * (1 - dubbo)) or 0.0
-        on_demand += catalog.entry(f"ground_station_dubbo_{band}_minute").cost(minutes * dubbo) or 0.0
+        # each price read only where minutes stand on it: a price read is a price the report used
+        for site, share in (("", 1 - dubbo), ("dubbo_", dubbo)):
+            if share:
+                on_demand += catalog.entry(f"ground_station_{site}{band}_minute").cost(minutes * share) or 0.0
         cost = catalog.entry(f"ground_station_reserved_{band}_minute").cost(minutes)
         reserved_known = reserved_known and cost is not None
         reserved += cost or 0.0
