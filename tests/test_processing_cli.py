@@ -68,6 +68,22 @@ def test_the_partitions_are_the_products_own_whatever_directories_hold_them(
         }, table
 
 
+def test_a_product_file_named_with_a_backslash_keeps_its_partitions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On POSIX a backslash is a character of a name, not a separator: the partition pattern took
+    it for one, and a file so named (renamed, copied in) read its four partitions as empty."""
+    packets = packetise(stream_of(frames([0, 1, 2])), 1000, EPOCH * 1_000_000)
+    Capture(packets).write(contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1))
+    out = tmp_path / "out"
+    assert main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 0
+    (summary,) = out.glob("contact_summary/*/*/*/*/*.parquet")
+    summary.rename(summary.with_name("copied\\in.parquet"))
+    capsys.readouterr()
+    assert main(["query", str(out), "SELECT year, month, day, satellite FROM contact_summary", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"year": "2025", "month": "12", "day": "01", "satellite": "noaa20"}
+
+
 def test_a_damaged_file_of_one_table_fails_the_queries_of_that_table_only(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

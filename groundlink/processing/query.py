@@ -10,6 +10,7 @@ and cannot be reconfigured by the query (DuckDB's own settings, locked)."""
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,8 +29,10 @@ def _sql_string(text: str) -> str:
 # A product file's own partition directories: the last four of its path, read from there and not by
 # DuckDB's Hive partitioning, which takes a `key=value` from anywhere in the path, the products
 # directory's own (`/data/year=2024/products`) first.
-_SEP = "[/\\\\]"  # in the SQL text `[/\\]`: a slash, or a backslash where paths have them
-_PARTITIONS = "".join(f"{_SEP}{key}=([^/\\\\]*)" for key in PARTITION_KEYS) + f"{_SEP}[^/\\\\]*$"
+# The separators of this system's paths (`/`; `\` and `/` on Windows): elsewhere a backslash is a
+# character of a name, and a file named with one read its four partitions as empty.
+_SEPS = "".join(sorted({re.escape(os.sep), *([re.escape(os.altsep)] if os.altsep else [])}))
+_PARTITIONS = "".join(f"[{_SEPS}]{key}=([^{_SEPS}]*)" for key in PARTITION_KEYS) + f"[{_SEPS}][^{_SEPS}]*$"
 _FILE_COLUMN = "groundlink_file"  # the file each row came from, a name no table's column has
 _PARTITION_COLUMN = "groundlink_partition"
 
