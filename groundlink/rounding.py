@@ -47,8 +47,15 @@ def count_figure(value: float, decimals: int = 1) -> str:
 
 
 def percent(share: float) -> str:
-    """A share (0-1) as a percentage, whole where it is whole at one place (0%, 25%, 12.5%)."""
-    return f"{count_figure(share * 100)}%"
+    """A share (0-1) as a percentage, whole where it is whole at one place (0%, 25%, 12.5%), with
+    as many more places as it takes for a share above 0 not to read 0% and one below 1 not to
+    read 100% (0.04%, 99.96%): a line priced on a sliver said "0% of the minutes"."""
+    value = share * 100
+    for places in range(1, 8):
+        text = count_figure(value, places)
+        if (text != "0" or value <= 0) and (text != "100" or value >= 100):
+            return f"{text}%"
+    return f"{count_figure(value, 8)}%"
 
 
 def figure_under(value: float, limit: float, decimals: int) -> str:
