@@ -170,3 +170,66 @@ def test_telemetry_units_for_overlapping_contacts_are_telemetry_s_not_a_partner_
     lines = estimate(build_blueprint(spec), load_catalogs()[0], plans=plans).clouds["azure"].lines
     hubs = [(x.layer, x.item, x.quantity) for x in lines if x.item.startswith("Event Hubs Standard throughput")]
     assert hubs == [("analytics", "Event Hubs Standard throughput units", 2 * 730)]
+
+
+def _partner_streaming(**more):
+    from .conftest import spec_data, with_changes
+
+    changes = {"delivery.stream": True, "analytics.telemetry_stream": False, **more}
+    return with_changes(spec_data("partner.yaml"), changes), changes
+
+
+@pytest.mark.parametrize("planned", [True, False])
+def test_a_premium_stream_namespace_is_priced_by_its_processing_unit(planned):
+    """With telemetry off the partner's hub has a namespace of its own, Premium with
+    security.premium_messaging: it was priced as one Standard throughput unit ($21.90 a month
+    where a processing unit is $749.71); without a plan (the alternatives table) not at all."""
+    from groundlink.blueprint import build_blueprint
+    from groundlink.cost.catalog import load_catalogs
+    from groundlink.cost.model import estimate
+    from groundlink.spec import spec_from_data
+
+    data, changes = _partner_streaming(**{"security.premium_messaging": True})
+    plans = {"azure": variant_plan("azure", changes, base="partner.yaml")} if planned else None
+    lines = estimate(build_blueprint(spec_from_data(data)), load_catalogs()[0], plans=plans).clouds["azure"].lines
+    hubs = [(x.layer, x.item, x.quantity, x.price_id) for x in lines if x.item.startswith("Event Hubs")]
+    assert hubs == [
+        ("ground", "Event Hubs Premium processing units (partner live delivery)", 730, "event_hubs_premium_pu_hour")
+    ]
+
+
+def test_a_standard_stream_namespace_is_priced_with_or_without_a_plan():
+    """The partner's 15 Mbit/s stream is 1,875 KB/s: 2 units in its own namespace, planned or
+    not (the alternatives table prices without a plan, and said nothing of them)."""
+    from groundlink.blueprint import build_blueprint
+    from groundlink.cost.catalog import load_catalogs
+    from groundlink.cost.model import estimate
+    from groundlink.spec import spec_from_data
+
+    data, changes = _partner_streaming()
+    blueprint = build_blueprint(spec_from_data(data))
+    for plans in ({"azure": variant_plan("azure", changes, base="partner.yaml")}, None):
+        lines = estimate(blueprint, load_catalogs()[0], plans=plans).clouds["azure"].lines
+        hubs = [(x.layer, x.item, x.quantity) for x in lines if x.item.startswith("Event Hubs")]
+        assert hubs == [("ground", "Event Hubs Standard throughput units (partner live delivery)", 2 * 730)]
+
+
+def test_the_units_follow_the_contacts_per_day_priced_not_the_plan_s():
+    """The sensitivity prices other contacts per day on the spec's own plan: 24 satellites of 6
+    contacts of 8 min with 5,000 KB/s of telemetry are 1 contact at once, 5 units; at 20
+    contacts a day, 3,840 minutes, 3 at once, 15,000 KB/s, 15 units, priced on the 6/day plan."""
+    from groundlink.blueprint import build_blueprint
+    from groundlink.cost.catalog import load_catalogs
+    from groundlink.cost.model import estimate
+    from groundlink.spec import spec_from_data
+
+    from .conftest import spec_data, with_changes
+
+    changes = {"usage.telemetry_kb_per_second": 5000, "security.premium_messaging": False}
+    plans = {"azure": variant_plan("azure", changes, base="constellation.yaml")}
+    busier = spec_from_data(
+        with_changes(spec_data("constellation.yaml"), {**changes, "ground_segment.contacts_per_day": 20})
+    )
+    lines = estimate(build_blueprint(busier), load_catalogs()[0], plans=plans).clouds["azure"].lines
+    hubs = [(x.item, x.quantity) for x in lines if x.item.startswith("Event Hubs Standard")]
+    assert hubs == [("Event Hubs Standard throughput units", 15 * 730)]

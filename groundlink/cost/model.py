@@ -219,9 +219,9 @@ def _telemetry_namespace_units(blueprint: Blueprint, plan: Plan | None) -> tuple
     """(the telemetry namespace's throughput units, how many of them the partner's live stream
     takes): with telemetry on, the contact hub a partner streams into is in that namespace, sized
     for both rates (GroundInputs.hub_units), so the units beyond telemetry's own are the stream's.
-    The plan's capacity when it has the namespace, else the blueprint's."""
-    namespace = _first_input(plan, "azure-native:eventhub:Namespace", "analytics.telemetry_stream") or {}
-    total = int((namespace.get("sku") or {}).get("capacity") or blueprint.for_cloud("azure").ground.hub_units)
+    The blueprint's units, which the plan of the same spec holds too: the sensitivity prices other
+    contacts per day on the spec's own plan, whose capacity was sized for its own contacts."""
+    total = blueprint.for_cloud("azure").ground.hub_units
     spec = blueprint.spec
     if not spec.hub_streams():  # every unit is telemetry's, however many contacts overlap
         return total, 0
@@ -258,19 +258,33 @@ def _partner_stream_lines(
                 ),
             ]
     else:
-        for namespace in _realizing(plan, "azure-native:eventhub:Namespace", "ground.stream_delivery"):
-            tus = int((namespace.inputs.get("sku") or {}).get("capacity") or 1)
-            lines.append(
-                Line(
-                    "ground",
-                    "Event Hubs Standard throughput units (partner live delivery)",
-                    tus * HOURS_PER_MONTH,
-                    "event_hubs_standard_tu_hour",
-                    e("event_hubs_standard_tu_hour"),
-                    f"{namespace.name}: {tus} TU x {HOURS_PER_MONTH:g} h",
+        spec, eventhub, stream = blueprint.spec, "azure-native:eventhub:Namespace", "ground.stream_delivery"
+        if spec.hub_streams() and not spec.analytics.telemetry_stream:  # the stream's hub has a namespace of its own
+            if _premium(plan, eventhub, spec.security.premium_messaging, stream):
+                units, basis = _units(plan, eventhub, stream)
+                lines.append(
+                    Line(
+                        "ground",
+                        "Event Hubs Premium processing units (partner live delivery)",
+                        units * HOURS_PER_MONTH,
+                        "event_hubs_premium_pu_hour",
+                        e("event_hubs_premium_pu_hour"),
+                        f"the stream's namespace: {basis} x {HOURS_PER_MONTH:g} h; ingress included",
+                    )
                 )
-            )
-        if blueprint.spec.analytics.telemetry_stream and not blueprint.spec.security.premium_messaging:
+            else:
+                tus = blueprint.for_cloud("azure").ground.hub_units  # as the plan sizes it (AzureGround)
+                lines.append(
+                    Line(
+                        "ground",
+                        "Event Hubs Standard throughput units (partner live delivery)",
+                        tus * HOURS_PER_MONTH,
+                        "event_hubs_standard_tu_hour",
+                        e("event_hubs_standard_tu_hour"),
+                        f"the stream's namespace: {tus} TU x {HOURS_PER_MONTH:g} h",
+                    )
+                )
+        if spec.analytics.telemetry_stream and not spec.security.premium_messaging:
             total, live = _telemetry_namespace_units(blueprint, plan)
             basis = (
                 f"{live} of the telemetry namespace's {total} TU x {HOURS_PER_MONTH:g} h (the contact hub shares it)"
