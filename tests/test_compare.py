@@ -227,6 +227,26 @@ def test_an_override_no_line_uses_is_said_on_the_terminal_and_in_the_report(tmp_
     ]
 
 
+def test_a_reserved_price_is_unused_where_ground_station_is_no_alternative(tmp_path, monkeypatch, capsys):
+    """Aqua is no longer supported by AWS Ground Station: no figure stands on its reserved price,
+    yet reading it for the decision called an override of it used, and said nothing."""
+    monkeypatch.setattr(plan_runs, "run_plans", _fake_runs(spec="aqua-legacy.yaml"))
+    prices = tmp_path / "prices.yaml"
+    prices.write_text(
+        "aws:\n  ground_station_reserved_narrowband_minute: {price: 5, source: a contract, date: 2026-11-01}\n"
+    )
+    out = tmp_path / "out"
+    assert main(["compare", str(SPECS / "aqua-legacy.yaml"), "--out", str(out), "--prices", str(prices)]) == 0
+    said = " ".join(capsys.readouterr().out.split())
+    assert "Price overrides no cost line of this spec uses: aws.ground_station_reserved_narrowband_minute" in said
+    doc = json.loads((out / "compare.json").read_text())
+    assert (
+        next(p for p in doc["prices"] if p["priceId"] == "aws.ground_station_reserved_narrowband_minute")["used"]
+        is False
+    )
+    assert doc["decision"]["groundStationMonthly"] == {"onDemand": None, "reserved": None}
+
+
 def test_a_dubbo_price_is_unused_while_no_minute_is_taken_at_dubbo(tmp_path, monkeypatch, capsys):
     """ground_segment.dubbo_minutes_share is 0 by default: the break-even's on-demand figure read
     the Dubbo price all the same, so an override of it was called used, and listed as a source."""

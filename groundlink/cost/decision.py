@@ -81,10 +81,14 @@ def _rest(cost: CloudCost) -> tuple[float, list[str]]:
 
 
 def _ground_station(blueprint: Blueprint, est: CostEstimate, catalog: Catalog) -> tuple[float, float | None]:
-    """AWS Ground Station's monthly cost for the mission's minutes: on demand, and reserved if supplied."""
+    """AWS Ground Station's monthly cost for the mission's minutes: on demand, and reserved if supplied
+    and Ground Station is offered at all (no figure stands on a reserved price otherwise, and a
+    price read is a price the report calls used). The on-demand figure sets the partner prices the
+    sensitivity is drawn at, offered or not."""
     dubbo = blueprint.spec.ground_segment.dubbo_minutes_share
+    offered = ground_station_not_offered(blueprint.spec) is None
     on_demand, reserved = 0.0, 0.0
-    reserved_known = True
+    reserved_known = offered
     for wide, band in BANDS:
         minutes = est.usage.billed_minutes(wide)
         if not minutes:
@@ -93,9 +97,10 @@ def _ground_station(blueprint: Blueprint, est: CostEstimate, catalog: Catalog) -
         for site, share in (("", 1 - dubbo), ("dubbo_", dubbo)):
             if share:
                 on_demand += catalog.entry(f"ground_station_{site}{band}_minute").cost(minutes * share) or 0.0
-        cost = catalog.entry(f"ground_station_reserved_{band}_minute").cost(minutes)
-        reserved_known = reserved_known and cost is not None
-        reserved += cost or 0.0
+        if offered:
+            cost = catalog.entry(f"ground_station_reserved_{band}_minute").cost(minutes)
+            reserved_known = reserved_known and cost is not None
+            reserved += cost or 0.0
     return on_demand, (reserved if reserved_known else None)
 
 
@@ -131,6 +136,8 @@ def _aws_rests(
     the switch moves is usage (a partner sends no telemetry and writes a manifest per contact,
     Ground Station a guiding file per downlink)."""
     own, own_unknown = _rest(est.clouds["aws"])
+    if blueprint.spec.ground_segment.provider == "partner" and ground_station_not_offered(blueprint.spec):
+        return own, own, []  # no Ground Station alternative to estimate: no figure stands on it
     catalogs = {"aws": est.catalogs["aws"]}
     other, other_unknown = _rest(estimate(_other_ground_segment(blueprint), catalogs, assumptions, plans).clouds["aws"])
     unknown = [p for p in other_unknown if p not in own_unknown]
