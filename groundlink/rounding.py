@@ -51,11 +51,12 @@ def percent(share: float) -> str:
     as many more places as it takes for a share above 0 not to read 0% and one below 1 not to
     read 100% (0.04%, 99.96%): a line priced on a sliver said "0% of the minutes"."""
     value = share * 100
-    for places in range(1, 8):
+    places = 1
+    while True:  # a float above 0 shows a digit within 330 places, and one below 100 within 17
         text = count_figure(value, places)
-        if (text != "0" or value <= 0) and (text != "100" or value >= 100):
+        if ((text != "0" or value <= 0) and (text != "100" or value >= 100)) or places > 340:
             return f"{text}%"
-    return f"{count_figure(value, 8)}%"
+        places += 1
 
 
 def figure_under(value: float, limit: float, decimals: int) -> str:

@@ -233,7 +233,16 @@ def test_a_count_of_contacts_is_shown_whole_when_it_is_whole(value, shown):
 
 @pytest.mark.parametrize(
     ("share", "shown"),
-    [(0, "0%"), (0.25, "25%"), (0.125, "12.5%"), (0.0004, "0.04%"), (0.9996, "99.96%"), (1, "100%")],
+    [
+        (0, "0%"),
+        (0.25, "25%"),
+        (0.125, "12.5%"),
+        (0.0004, "0.04%"),
+        (0.9996, "99.96%"),
+        (1e-12, "0.0000000001%"),
+        (0.999999999999, "99.9999999999%"),
+        (1, "100%"),
+    ],
 )
 def test_a_share_above_nothing_or_short_of_all_is_never_shown_as_either(share, shown):
     """A Dubbo 1 share of 0.0004 priced a line whose basis said "0% of the minutes"."""
