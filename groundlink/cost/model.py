@@ -215,7 +215,7 @@ def _realizing(plan: Plan | None, type_token: str, capability: str) -> list[Any]
     return [r for r in plan.of_type(type_token) if capability in r.capability] if plan is not None else []
 
 
-def _telemetry_namespace_units(blueprint: Blueprint, plan: Plan | None) -> tuple[int, int]:
+def _telemetry_namespace_units(blueprint: Blueprint) -> tuple[int, int]:
     """(the telemetry namespace's throughput units, how many of them the partner's live stream
     takes): with telemetry on, the contact hub a partner streams into is in that namespace, sized
     for both rates (GroundInputs.hub_units), so the units beyond telemetry's own are the stream's.
@@ -285,7 +285,7 @@ def _partner_stream_lines(
                     )
                 )
         if spec.analytics.telemetry_stream and not spec.security.premium_messaging:
-            total, live = _telemetry_namespace_units(blueprint, plan)
+            total, live = _telemetry_namespace_units(blueprint)
             basis = (
                 f"{live} of the telemetry namespace's {total} TU x {HOURS_PER_MONTH:g} h (the contact hub shares it)"
             )
@@ -962,7 +962,7 @@ def _azure_analytics_lines(
             )
         )
     elif analytics.telemetry_stream:
-        total, live = _telemetry_namespace_units(blueprint, plan)
+        total, live = _telemetry_namespace_units(blueprint)
         tus = total - live  # the units a partner's live stream adds are a ground line
         basis = f"{tus} TU x {HOURS_PER_MONTH:g} h" + (
             f" (of the namespace's {total}: {live} take the partner's live stream, a ground line)" if live else ""
