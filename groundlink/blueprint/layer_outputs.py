@@ -25,7 +25,8 @@ LAYER_OUTPUT_MEANINGS: dict[str, dict[str, str]] = {
         "None with network_id",
     },
     "storage": {
-        "raw_store_uri": "s3://<raw bucket>/ / abfss://raw-contact-data@<account>.dfs.core.windows.net/",
+        "raw_store_uri": "s3://<raw bucket>/ / abfss://raw-contact-data@<account>.dfs.core.windows.net/; None "
+        "without a raw store (AWS with a managed station that only streams)",
         "products_store_uri": "s3://<products bucket>/ / abfss://products@<account>.dfs.core.windows.net/",
         "query_results_uri": "s3://<query-results bucket>/ / abfss://query-results@...; None without serverless SQL",
         "replica_region": "where the second copy of the stores lives (storage.redundancy: geo): "
