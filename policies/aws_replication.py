@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import s3_inline
 from . import tokens as T
 from .joins import of_type, refers_to, sides
 from .props import UNKNOWN, as_list, aws_managed_key, get, is_true, kms_key_ref, missing, stack_key
@@ -34,14 +35,15 @@ def _default_key(resources: list[Any], bucket: Any) -> Any:
     """The KMS key a bucket encrypts with by default (an identity, see `_identity`), UNKNOWN, or None
     (no SSE-KMS)."""
     # a separate encryption configuration, or the bucket's own (inline) one, as aws-s3-kms-encryption reads both
-    inline = get(bucket.props, "serverSideEncryptionConfiguration")
-    links = (getattr(bucket, "property_dependencies", None) or {}).get("serverSideEncryptionConfiguration") or ()
+    # (Bucket's block, or the first of BucketV2's list, in s3_inline's shapes)
+    name = "serverSideEncryptionConfiguration"
+    inline = s3_inline.inline(bucket, name)
+    links = (getattr(bucket, "property_dependencies", None) or {}).get(s3_inline.inline_key(bucket, name)) or ()
     held = [
         (config.props, _rules_links(config)) for config in sides(resources, T.S3_SSE, "bucket", bucket, BUCKET_KEYS)
     ]
     for props, linked in [*held, *([(inline, links)] if inline is not None else [])]:
-        for rule in as_list(get(props, "rules")) + as_list(get(props, "rule")):
-            default = get(rule, "applyServerSideEncryptionByDefault")
+        for default in s3_inline.sse_defaults(props):
             algorithm = get(default, "sseAlgorithm")
             if default is UNKNOWN or algorithm is UNKNOWN:  # the algorithm may be SSE-KMS
                 return UNKNOWN

@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from . import s3_inline
 from . import tokens as T
 from .joins import of_type, refers_to, second_writers, sides
 from .props import (
@@ -59,10 +60,12 @@ def _is_log_target(resources: Any, bucket: Any) -> bool:
     for source in of_type(resources, T.S3_BUCKET):
         if source.urn == bucket.urn:
             continue
-        target = _inline(source, "logging", "targetBucket")
+        target = s3_inline.inline(source, "logging", "targetBucket")
         if target in names:
             return True
-        linked = (getattr(source, "property_dependencies", None) or {}).get(_inline_key(source, "logging")) or []
+        linked = (getattr(source, "property_dependencies", None) or {}).get(
+            s3_inline.inline_key(source, "logging")
+        ) or []
         if target is UNKNOWN and any(dep.urn == bucket.urn for dep in linked):
             return True
     return False
@@ -179,32 +182,6 @@ KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
 S3_MANAGED_KEY = "alias/aws/s3"
 
 
-def _inline_key(bucket: Any, name: str) -> str:
-    """The input that holds a bucket's own (deprecated) setting `name`: pulumi-aws's Bucket takes it
-    as one block, BucketV2 (the earlier name of the same bucket) as a list of them under the plural
-    name (serverSideEncryptionConfigurations, versionings, loggings)."""
-    return f"{name}s" if bucket.resource_type == "aws:s3/bucketV2:BucketV2" else name
-
-
-def _inline(bucket: Any, name: str, *path: str) -> Any:
-    """A bucket's own setting `name` (the first of BucketV2's list), at `path` inside it."""
-    if bucket.resource_type == "aws:s3/bucketV2:BucketV2":
-        return get(bucket.props, _inline_key(bucket, name), 0, *path)
-    return get(bucket.props, name, *path)
-
-
-def _sse_defaults(config: Any) -> list[Any]:
-    """The default encryptions of a configuration: one per rule in BucketServerSideEncryptionConfiguration
-    (`rules`) and Bucket's own block (`rule`), a list per rule in BucketV2's own block (`...Defaults`)."""
-    rules = as_list(get(config, "rules")) + as_list(get(config, "rule"))
-    return [
-        d
-        for r in rules
-        for d in [get(r, "applyServerSideEncryptionByDefault"), *as_list(get(r, "applyServerSideEncryptionByDefaults"))]
-        if d is not None
-    ]
-
-
 def _sse_key(default: Any) -> Any:
     """The key of an SSE-KMS default: without a key id (absent or empty), S3 encrypts with the
     account's AWS-managed key, aws/s3."""
@@ -236,14 +213,14 @@ def kms_encryption(args: Any, report: Any) -> None:
     require_cmk = args.get_config().get("requireCustomerManagedKey", True)
     for bucket, sse in _buckets_with(args, T.S3_SSE):
         configs = [s.props for s in sse]
-        inline = _inline(bucket, "serverSideEncryptionConfiguration")
+        inline = s3_inline.inline(bucket, "serverSideEncryptionConfiguration")
         # the bucket's own block is a computed output, unknown on a preview of a new bucket: with a
         # BucketServerSideEncryptionConfiguration known, that one is judged (as aws-s3-tls-only does)
         if inline is UNKNOWN:
             if not sse:
                 continue
             inline = None
-        defaults = [d for c in [*configs, inline] for d in _sse_defaults(c)]
+        defaults = [d for c in [*configs, inline] for d in s3_inline.sse_defaults(c)]
         if any(d is UNKNOWN for d in defaults):
             continue
         kms = [d for d in defaults if get(d, "sseAlgorithm") in KMS_ALGORITHMS]
@@ -285,7 +262,7 @@ def kms_encryption(args: Any, report: Any) -> None:
 def versioning(args: Any, report: Any) -> None:
     for bucket, versionings in _buckets_with(args, T.S3_VERSIONING):
         statuses = [get(v.props, "versioningConfiguration", "status") for v in versionings]
-        inline = _inline(bucket, "versioning", "enabled")
+        inline = s3_inline.inline(bucket, "versioning", "enabled")
         if "Enabled" in statuses or is_true(inline) or UNKNOWN in statuses:
             continue
         # the bucket's own `versioning` is a computed output, unknown on a preview of a new
@@ -306,7 +283,7 @@ def versioning(args: Any, report: Any) -> None:
 )
 def access_logging(args: Any, report: Any) -> None:
     for bucket, logged in _buckets_with(args, T.S3_LOGGING):
-        inline = _inline(bucket, "logging", "targetBucket")
+        inline = s3_inline.inline(bucket, "logging", "targetBucket")
         # the bucket's own block not known yet (a preview) may name a target: it is not judged
         if logged or inline or inline is UNKNOWN or _is_log_target(args.resources, bucket):
             continue

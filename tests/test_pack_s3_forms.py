@@ -136,6 +136,52 @@ def test_inline_default_encryption_is_read_in_each_bucket_type_s_shape(kind, inl
     assert [message for message, _ in reported] == expected
 
 
+REPLICATE = {
+    "role": "arn:aws:iam::1:role/replication",
+    "rules": [{"status": "Enabled", "destination": {"bucket": "arn:aws:s3:::elsewhere"}}],
+}
+SKIPS_KMS = "replication skips SSE-KMS objects: sourceSelectionCriteria.sseKmsEncryptedObjects is not Enabled"
+NO_REPLICA_KEY = "replication names no destination.encryptionConfiguration.replicaKmsKeyId"
+
+
+@pytest.mark.parametrize(
+    "kind, inline, expected",
+    [
+        (
+            "aws:s3/bucketV2:BucketV2",
+            {"serverSideEncryptionConfigurations": [{"rules": [SSE_V2]}], "replicationConfigurations": [REPLICATE]},
+            [SKIPS_KMS, NO_REPLICA_KEY],
+        ),
+        (
+            "aws:s3/bucket:Bucket",
+            {
+                "serverSideEncryptionConfiguration": {
+                    "rule": {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": KEY}}
+                },
+                "replicationConfiguration": REPLICATE,
+            },
+            [SKIPS_KMS, NO_REPLICA_KEY],
+        ),
+        (  # SSE-S3 objects replicate without being selected, and their replicas need no key
+            "aws:s3/bucketV2:BucketV2",
+            {
+                "serverSideEncryptionConfigurations": [
+                    {"rules": [{"applyServerSideEncryptionByDefaults": [{"sseAlgorithm": "AES256"}]}]}
+                ],
+                "replicationConfigurations": [REPLICATE],
+            },
+            [],
+        ),
+    ],
+    ids=["bucket-v2-kms", "bucket-kms", "bucket-v2-sse-s3"],
+)
+def test_inline_replication_of_an_inline_kms_bucket_must_select_its_objects_in_each_bucket_type(kind, inline, expected):
+    """A BucketV2 encrypted with the mission key by its own `serverSideEncryptionConfigurations`
+    read as unencrypted: its replication, skipping every SSE-KMS object, passed."""
+    reported = run_stack("aws-s3-replica-own-key", _user_bucket(kind, inline, drop=("sse",)))
+    assert reported == [(message, f"urn:{kind}::data") for message in expected]
+
+
 @pytest.mark.parametrize(
     "kind, inline",
     [
