@@ -37,7 +37,7 @@ SPEC = [
     "tests/test_spec_validation.py", "tests/test_spec_bounds.py", "tests/test_spec_schema_bounds.py",
     "tests/test_spec_rule_messages.py", "tests/test_spec_durability.py", "tests/test_spec_signals.py",
     "tests/test_azure_spec.py", "tests/test_field_paths.py", "tests/test_input_hardening.py",
-    "tests/test_spec_provider_config.py", "tests/test_schema.py",
+    "tests/test_spec_provider_config.py", "tests/test_schema.py", "tests/test_telemetry_units.py",
 ]  # fmt: skip
 BLUEPRINT = [
     "tests/test_blueprint_contract.py", "tests/test_blueprint_gaps_rules.py", "tests/test_archive_tier.py",
@@ -70,7 +70,8 @@ COMPONENT_TESTS: dict[str, list[str]] = {
     ],
     "components.aws.events": ["tests/test_aws_events.py", "tests/test_aws_mission.py", *PROTECTED],
     "components.aws.ground": [
-        "tests/test_aws_ground.py", "tests/test_aws_ground_roles.py", "tests/test_aws_limits.py", *PROTECTED,
+        "tests/test_aws_ground.py", "tests/test_aws_ground_roles.py", "tests/test_aws_limits.py",
+        "tests/test_aws_storage.py", *PROTECTED, *GUARDS,
     ],
     "components.aws.iam": [
         "tests/test_aws_security.py", "tests/test_aws_storage.py", "tests/test_aws_events.py",
@@ -105,7 +106,7 @@ COMPONENT_TESTS: dict[str, list[str]] = {
     "components.azure.processing": [*PROCESSING, *GUARDS],
     "components.azure.security": [
         "tests/test_azure_security.py", "tests/test_processing_network.py", "tests/test_azure_processing_off.py",
-        *PROTECTED,
+        *PROTECTED, *GUARDS,
     ],
     "components.azure.storage": [
         "tests/test_azure_storage.py", "tests/test_azure_geo_storage.py", "tests/test_archive_tier.py",
@@ -137,7 +138,10 @@ def component_tests(cloud: str) -> list[str]:
 # (minutes of plans; `make test` runs them), the property and fuzz tests, tests of the source
 # text (mutants/ holds instrumented copies) and of groundlink/processing (not mutated).
 AREA_TESTS: dict[str, list[str]] = {  # run in this order, the cheapest first
-    "groundlink.cost": [*sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests").glob("test_cost*.py")), *GUARDS],
+    "groundlink.cost": [
+        *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests").glob("test_cost*.py")),
+        "tests/test_telemetry_units.py", *GUARDS,
+    ],
     "groundlink.spec": [*SPEC, *GUARDS],
     "groundlink.blueprint": [*BLUEPRINT, "tests/test_azure_parity.py", *GUARDS],
     "groundlink.parity": PARITY,

@@ -1058,6 +1058,9 @@ fires(rule, "delivery-role", {f"{TRUST}.Condition": DROP}, GS_TRUST)
 fires(rule, "delivery-role", {f"{TRUST}.Condition": {"StringEquals": {"aws:PrincipalTag/team": "ground"}}}, GS_TRUST)
 passes(rule, "delivery-role", {f"{TRUST}.Condition.StringEquals": DROP})  # aws:SourceArn alone pins it
 passes(rule, "delivery-role", {f"{TRUST}.Condition.ArnLike": DROP})  # aws:SourceAccount alone pins it
+# an ARN whose account field is a wildcard, or a value that is no whole ARN, pins no caller
+for source in ("arn:aws:groundstation:*:*:config/s3-recording/*", "arn:aws:groundstation:*"):
+    fires(rule, "delivery-role", {f"{TRUST}.Condition": {"ArnLike": {"aws:SourceArn": source}}}, GS_TRUST)
 passes(rule, "delivery-role", {f"{TRUST}.Condition": {"StringEquals": {"aws:SourceOrgID": "o-a1b2c3d4e5"}}})
 passes(rule, "delivery-role", {f"{TRUST}.Condition": {"StringLike": {"aws:SourceOrgPaths": "o-a1b2c3d4e5/*"}}})
 # 'o-*' matches every organization, and anyone can make one: it pins no caller (IAM global keys)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from groundlink.components.azure.analytics import SYNAPSE_STUDIO_PRIVATE
 
@@ -93,6 +95,15 @@ def test_adx_cluster_double_encrypts_with_its_own_2048_bit_key(adx):
     [user] = [g for g in every(adx, "authorization:RoleAssignment") if g.inputs["scope"] == key.outputs["id"]]
     assert user.urn in cluster.dependencies
     assert cluster.inputs["publicNetworkAccess"] == "Disabled"  # partner.yaml is private
+
+
+def test_the_adx_cluster_is_named_for_the_mission_within_data_explorer_rules(adx):
+    """Left to Pulumi, the cluster's name would be its resource name with a random suffix: dashes,
+    which a Data Explorer cluster name refuses (4-22 lowercase letters and digits, a letter
+    first), and another name for every re-creation of a globally unique endpoint."""
+    name = one(adx, "kusto:Cluster").inputs["clusterName"]
+    assert re.fullmatch(r"[a-z][a-z0-9]{3,21}", name)
+    assert name.startswith("adxpolarpartner")  # partner.yaml's mission, polar-partner, compacted
 
 
 def test_adx_database_is_the_catalog_and_the_cluster_the_query_endpoint(adx):

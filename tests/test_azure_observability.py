@@ -75,6 +75,8 @@ def test_budget_mails_every_threshold_on_the_resource_group():
     spec = load_spec(SPECS / "partner.yaml").budget
     budget = one(result, "consumption:Budget").inputs
     assert budget["amount"] == spec.monthly_usd and budget["timeGrain"] == "Monthly"
+    # the Consumption API's one category (pulumi-azure-native `consumption.CategoryType`: "Cost")
+    assert budget["category"] == "Cost"
     assert budget["scope"] == one(result, "resources:ResourceGroup").outputs["id"]
     notes = budget["notifications"].values()
     assert sorted(n["threshold"] for n in notes) == sorted(spec.thresholds_percent)

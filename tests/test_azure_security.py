@@ -9,8 +9,9 @@ import re
 import pytest
 
 from groundlink.blueprint import STATEFUL_CAPABILITIES
+from groundlink.spec import load_spec
 
-from .conftest import variant_plan
+from .conftest import SPECS, variant_plan
 from .test_azure_support import azure, every, one
 
 SPECS_ALL = ("noaa20.yaml", "partner.yaml", "constellation.yaml", "aqua-legacy.yaml")
@@ -131,6 +132,30 @@ def test_every_taggable_resource_carries_the_mission_tags(spec):
     for r in taggable:
         tags = r.inputs.get("tags") or {}
         assert tags.get("mission") and tags.get("managed-by") == "groundlink" and tags.get("owner"), r.name
+
+
+# Types Azure holds globally, which take only "global": private DNS zones and their network
+# links, action groups and metric alert rules.
+GLOBAL_TYPES = {"privatedns:PrivateZone", "privatedns:VirtualNetworkLink", "monitor:ActionGroup", "monitor:MetricAlert"}
+
+
+def _accepts_location(type_token: str) -> bool:
+    _, module, cls = type_token.split(":")
+    resource = getattr(importlib.import_module(f"pulumi_azure_native.{module}"), cls)
+    return "location" in inspect.signature(resource._internal_init).parameters
+
+
+@pytest.mark.parametrize("spec", [*SPECS_ALL, "private"])
+def test_every_located_resource_names_the_specs_location(spec):
+    """Left out, a location is the resource group's, or the provider's default, which a stack
+    deployed with another `azure-native:location` or into another group would silently take."""
+    result = variant_plan("azure", {"security.network": "private"}) if spec == "private" else azure(spec)
+    location = load_spec(SPECS / ("noaa20.yaml" if spec == "private" else spec)).region("azure")
+    located = [r for r in result.custom() if r.type.startswith("azure-native:") and _accepts_location(r.type)]
+    assert len(located) >= 8
+    for r in located:
+        kind = r.type.removeprefix("azure-native:")
+        assert r.inputs.get("location") == ("global" if kind in GLOBAL_TYPES else location), r.name
 
 
 @pytest.mark.parametrize("spec", SPECS_ALL)

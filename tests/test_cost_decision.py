@@ -170,6 +170,8 @@ def test_the_sentence_states_the_decision_and_its_conditions(catalogs):
         "Choose AWS with a partner network if the partner charges less than $10.00/min, otherwise AWS with "
         "Ground Station on demand"
     )
+    # already on demand: no second clause weighing Ground Station on demand against itself
+    assert d["sentence"].count("Ground Station on demand") == 1
     assert "3 contacts/day of 9.5 min" in d["sentence"]
     # a price still unknown is named as a condition: Azure Data Explorer's cluster, with that engine
     data = spec_data("noaa20.yaml")

@@ -409,9 +409,9 @@ WHOLE_BUCKET_PUT = {
 ROLE = "noaa20-processing-role"
 
 
-def _with(state: Any, *resources: tuple[str, str, dict[str, Any], dict[str, str]]) -> Any:
-    """`state` with resources (type, name, inputs, {input: the name of the resource it takes an
-    output of}) added to its plan, as a program of one's own adds them."""
+def _with(state: Any, *resources: tuple[str, str, dict[str, Any], dict[str, str | tuple[str, ...]]]) -> Any:
+    """`state` with resources (type, name, inputs, {input: the name, or names, of the resources it
+    takes outputs of}) added to its plan, as a program of one's own adds them."""
     import dataclasses
 
     from groundlink.engine import PlannedResource
@@ -430,9 +430,9 @@ def _with(state: Any, *resources: tuple[str, str, dict[str, Any], dict[str, str]
             {**inputs, "arn": f"arn:aws:iam::123456789012:policy/{name}"},  # outputs echo inputs, as planned
             False,
             False,
-            [urns[source] for source in links.values()],
+            [urns[source] for sources in links.values() for source in _names(sources)],
             [],
-            propertyDependencies={key: [urns[source]] for key, source in links.items()},
+            propertyDependencies={key: [urns[source] for source in _names(sources)] for key, sources in links.items()},
         )
         for kind, name, inputs, links in resources
     ]
@@ -455,6 +455,33 @@ def test_writes_read_a_customer_policy_attached_to_the_role():
         (
             f"function {FUNCTION}: attached policy wide allows ['s3:PutObject'] on all of {PRODUCTS_ARN}/*",
             "wide-to-processing",
+        )
+    ]
+
+
+def _names(sources: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (sources,) if isinstance(sources, str) else sources
+
+
+def test_writes_read_customer_policies_a_preview_does_not_know_by_the_attachments_dependencies():
+    """On a first preview each policy's ARN is unknown: one exclusive attachment of two such
+    policies names them only through its `policyArns` dependencies, and the wide one is found."""
+    narrow = {**WHOLE_BUCKET_PUT, "Statement": [{**WHOLE_BUCKET_PUT["Statement"][0], "Effect": "Deny"}]}
+    state = _with(
+        resolve(BASELINES, "noaa20-aws"),
+        ("aws:iam/policy:Policy", "wide", {"policy": json.dumps(WHOLE_BUCKET_PUT)}, {}),
+        ("aws:iam/policy:Policy", "narrow", {"policy": json.dumps(narrow)}, {}),
+        (
+            "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+            "both-to-processing",
+            {"roleName": "noaa20-processing-role-bafc0b0", "policyArns": [UNKNOWN, UNKNOWN]},
+            {"roleName": ROLE, "policyArns": ("wide", "narrow")},
+        ),
+    )
+    assert run(WRITES, state) == [
+        (
+            f"function {FUNCTION}: attached policy wide allows ['s3:PutObject'] on all of {PRODUCTS_ARN}/*",
+            "both-to-processing",
         )
     ]
 

@@ -356,6 +356,39 @@ def test_an_unknown_replica_key_is_judged_by_the_key_it_depends_on(target, expec
 
 
 @pytest.mark.parametrize(
+    "target, expect",
+    [("noaa20-security-data", [REPLICA_BUCKET_MESSAGE]), ("noaa20-storage-replica-key", [])],
+    ids=["source-key", "replica-key"],
+)
+def test_a_replica_bucket_whose_key_a_preview_does_not_know_is_judged_by_the_key_it_depends_on(target, expect):
+    """On a first preview the replica's default kmsMasterKeyId is `<key>.arn`, unknown; its
+    encryption configuration's dependency names the key, so a replica under the source's key is
+    still refused before anything is created."""
+    prop = "rules.0.applyServerSideEncryptionByDefault.kmsMasterKeyId"
+    state = _linked(resolve(OWN, "noaa20-aws-geo"), f"{RAW_REPLICA}-encryption", prop, UNKNOWN, target)
+    assert run("aws-s3-replica-own-key", state) == expect
+
+
+def test_a_consumer_whose_function_a_preview_does_not_know_is_judged_by_the_function_it_depends_on():
+    """On a first preview the mapping's functionName is `<function>.arn`, unknown; its dependency
+    names the function, whose timeout the queue's visibility must still cover."""
+    mapping, queue = "noaa20-processing-contacts", "noaa20-events-contacts"
+    short = apply(resolve(OWN, "noaa20-aws"), f"{queue}/visibilityTimeoutSeconds", 900.0)
+    # a second function the mapping also depends on (here through its description, as depends_on would
+    # add it): its dependencies alone name no one function
+    short = apply(short, "@add:aws:lambda/function:Function::other-function", {"name": "other", "timeout": 3})
+    state = _linked(short, mapping, "functionName", UNKNOWN, "noaa20-processing-function")
+    state = _linked(state, mapping, "description", "waits for other-function", "other-function")
+    assert run("processing-queue-consumer-loses-nothing", state) == [
+        (
+            f"event source mapping {mapping} reads queue {queue} whose visibility timeout 900 s is under 6 x the "
+            "function timeout (5400 s)",
+            mapping,
+        )
+    ]
+
+
+@pytest.mark.parametrize(
     "value, target, expect",
     [
         (MISSION_ALIAS, "noaa20-security-data-alias", []),
