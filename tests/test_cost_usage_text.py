@@ -376,3 +376,44 @@ def test_the_dubbo_share_is_said_for_ground_station_and_not_for_a_partner():
     assert "AWS Ground Station prices Dubbo 1 above its other sites: 12.5% of the minutes are taken there" in said
     partner = {"ground_segment.provider": "partner", "ground_segment.partner": {"name": "ksat_lite"}}
     assert "Dubbo" not in " ".join(_usage(**partner).assumptions)
+
+
+def _said(base: str, **changes) -> str:
+    from groundlink.cost import load_catalogs
+
+    from .conftest import spec_data
+
+    data = spec_data(base)
+    for path, value in changes.items():
+        section, key = path.split(".")
+        data[section] = {**data.get(section, {}), key: value}
+    return " ".join(estimate(build_blueprint(spec_from_data(data)), load_catalogs()[0]).usage.assumptions)
+
+
+STREAM_ONLY = {
+    "delivery.stream": True,
+    "delivery.object_store": False,
+    "processing.enabled": False,
+    "analytics.telemetry_stream": False,
+    "security.premium_messaging": False,
+}
+
+
+@pytest.mark.parametrize(
+    ("base", "has_hubs"),
+    [("noaa20.yaml", False), ("partner.yaml", True)],
+    ids=["managed-streams-on-aws-only", "partner-streams-into-azure"],
+)
+def test_event_hubs_ingress_is_said_unpriced_only_where_the_azure_stack_has_a_hub(base, has_hubs):
+    """A managed station streams to Kinesis on AWS; the Azure stack has no hub then, and the
+    assumptions named its unpriced ingress all the same. A partner streams into an Azure hub."""
+    said = _said(base, **STREAM_ONLY)
+    assert ("Event Hubs Standard ingress events" in said) is has_hubs
+
+
+def test_a_managed_station_fires_its_contact_events_on_aws_without_delivered_objects():
+    """Ground Station's own contact events fire whether or not it lands objects; only a partner's
+    trigger is the manifest it lands."""
+    said = _said("noaa20.yaml", **STREAM_ONLY)
+    assert "on AWS, EventBridge fires once per contact (Ground Station's contact events)" in said
+    assert "on Azure, none fires (no manifest lands)" in said

@@ -463,8 +463,9 @@ def _unpriced_runtime(spec: MissionSpec) -> str:
 
 
 def _event_hubs(spec: MissionSpec) -> bool:
-    """Whether the Azure stack has Event Hubs: the telemetry hub, or a partner's live delivery."""
-    return spec.analytics.telemetry_stream or spec.delivery.stream
+    """Whether the Azure stack has Event Hubs: the telemetry hub, or a partner's live delivery into
+    a hub (a managed station streams on AWS only)."""
+    return spec.analytics.telemetry_stream or spec.hub_streams()
 
 
 def _listed(items: list[str]) -> str:
