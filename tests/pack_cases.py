@@ -927,10 +927,44 @@ fires(  # leaving one IAM action out still allows PutRolePolicy and AttachRolePo
     "statement AllButGetRole allows every action but iam:GetRole on arn:aws:iam::*:* (every IAM resource: it can "
     "grant itself any policy)",
 )
+# IAM matches action names ignoring case: 'IAM:*' is every IAM action
+fires(
+    rule,
+    "role-policy-on-every-iam-resource",
+    {"policy.Statement.0.Action": "IAM:*"},
+    "statement LocateBucket allows IAM:* on arn:aws:iam::*:* (every IAM resource: it can grant itself any policy)",
+)
+passes(
+    rule,
+    "role-policy-on-every-iam-resource",
+    {
+        "policy.Statement.0": {
+            "Sid": "AllButIAM",
+            "Effect": "Allow",
+            "NotAction": "IAM:*",
+            "Resource": "arn:aws:iam::*:*",
+        }
+    },
+)
+fires(  # 'iam:?' names one-letter IAM actions, and there are none: it leaves out no IAM action
+    rule,
+    "role-policy-on-every-iam-resource",
+    {
+        "policy.Statement.0": {
+            "Sid": "AllButOneLetter",
+            "Effect": "Allow",
+            "NotAction": "iam:?",
+            "Resource": "arn:aws:iam::*:*",
+        }
+    },
+    "statement AllButOneLetter allows every action but iam:? on arn:aws:iam::*:* (every IAM resource: it can "
+    "grant itself any policy)",
+)
 passes(  # an IAM ARN naming a region matches no IAM resource
     rule, "role-policy-iam-wild-action", {"policy.Statement.0.Resource": "arn:aws:iam:us-east-1:*:*"}
 )
 passes(rule, "role-policy-iam-wild-action", {"policy.Statement.0.Resource": "arn:aws:iam:?:*:*"})  # one character
+passes(rule, "role-policy-iam-wild-action", {"policy.Statement.0.Resource": "arn:aws:iam::*:"})  # no resource part
 # `?` is IAM's one-character wildcard: 'iam:?*' is every IAM action, '?*' every action of every service
 fires(
     rule,
@@ -1176,6 +1210,16 @@ fires(
 fires(
     rule,
     "noaa20-aws",
+    {f"{DEAD_LETTER}/redriveAllowPolicy": '{"redrivePermission":"allowAll"}'},
+    (
+        f"queue {DEAD_LETTER} has its own redriveAllowPolicy input and 1 redrive allow policy resource "
+        f"({DEAD_LETTER}-sources){KEPT_ONE}",
+        DEAD_LETTER,
+    ),
+)
+fires(
+    rule,
+    "noaa20-aws",
     {f"{ALERTS}/policy": UNKNOWN},  # a policy not known yet is still written
     (f"topic {ALERTS} has its own policy input and 1 topic policy resource ({ALERTS}-policy){KEPT_ONE}", ALERTS),
 )
@@ -1318,6 +1362,37 @@ fires(
 )
 passes(rule, "noaa20-aws", {f"{RAW}/lifecycleRules": []})  # an empty list writes no lifecycle configuration
 passes(rule, "noaa20-aws", {f"{RAW}/acl": "private"})  # no BucketAcl beside it: one writer
+# the bucket's own acl or grants input (PutBucketAcl) beside a BucketAclV2 is a second ACL writer
+BASELINES["noaa20-aws-raw-acl-resource"] = Derived(
+    "noaa20-aws",
+    {SECOND.format("AclV2:BucketAclV2", "acl"): {"bucket": RAW_BUCKET_NAME, "acl": "private"}},
+    "the raw bucket's ACL set by a BucketAclV2, its own acl and grants inputs unset",
+)
+passes(rule, "noaa20-aws-raw-acl-resource")
+fires(
+    rule,
+    "noaa20-aws-raw-acl-resource",
+    {f"{RAW}/acl": "private"},
+    (
+        f"bucket {RAW} has its own acl input and 1 ACL resource (second-acl): S3 keeps one, each write replaces the "
+        "other's, and which stays depends on the order they are applied",
+        RAW,
+    ),
+)
+fires(
+    rule,
+    "noaa20-aws-raw-acl-resource",
+    {
+        f"{RAW}/grants": [
+            {"type": "Group", "uri": "http://acs.amazonaws.com/groups/s3/LogDelivery", "permissions": ["WRITE"]}
+        ]
+    },
+    (
+        f"bucket {RAW} has its own grants input and 1 ACL resource (second-acl): S3 keeps one, each write replaces "
+        "the other's, and which stays depends on the order they are applied",
+        RAW,
+    ),
+)
 # another bucket's second block is that bucket's own
 passes(rule, "noaa20-aws", {SECOND.format("PublicAccessBlock:BucketPublicAccessBlock", "pab"): {"bucket": "other"}})
 

@@ -790,6 +790,43 @@ def test_a_stop_signal_that_comes_as_a_contact_is_committed_stops_after_it_and_s
     assert len(list(out.glob("contact_summary/*/*/*/*/*.parquet"))) == 1  # in place, as said
 
 
+def test_a_stop_signal_during_a_commit_that_fails_still_says_why_the_contact_was_not_written(
+    tmp_path: Path,
+) -> None:
+    """A SIGTERM held back during a commit that then fails (the disk full) stops the run all the
+    same, but after the failure's own line: the user is told the contact was not written, and
+    why, not only that the run was stopped."""
+    import subprocess
+    import sys
+
+    packets = packetise(stream_of(frames([0, 1, 2])), 1000, EPOCH * 1_000_000)
+    Capture(packets).write(contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1))
+    script = (
+        "import errno, os, signal, sys\n"
+        "from groundlink.processing import layout\n"
+        "def stop_then_fill(self, partition):\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)  # as the commit starts\n"
+        "    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))  # and then the disk is full\n"
+        "layout.Staging.commit = stop_then_fill\n"
+        "from groundlink.console import entry\n"
+        "sys.argv = ['groundlink', 'process', sys.argv[1], '--out', sys.argv[2]]\n"
+        "entry()\n"
+    )
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "raw"), str(out)], capture_output=True, text=True, timeout=60
+    )
+    assert (done.returncode, done.stdout, done.stderr.splitlines()) == (
+        143,
+        "",
+        [
+            f"groundlink: --out {out}: cannot write contact {CONTACT_A} (No space left on device)",
+            "groundlink: stopped by SIGTERM",
+        ],
+    )
+    assert not out.exists()  # nothing written: the --out the run made is gone
+
+
 @pytest.mark.parametrize(
     "arrow_says",
     [

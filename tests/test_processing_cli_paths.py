@@ -4,6 +4,7 @@ and SIGHUP, and the generator of the demo delivery as a command."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -15,7 +16,7 @@ import pytest
 
 from groundlink.cli import main
 from groundlink.inputs import MAX_LINE
-from tests.contactgen import CONTACT_A, demo_contact
+from tests.contactgen import CONTACT_A, CONTACT_B, demo_contact
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -82,6 +83,25 @@ def test_a_file_where_a_product_directory_must_go_is_named_and_no_directory_is_l
         "groundlink: 2 of 2 contacts not written (above)",
     ]
     assert sorted(str(p) for p in Path("weird").rglob("*")) == ["weird/frame_index"]  # no frames/year=.../ tree
+
+
+def test_a_products_dir_under_partition_directories_reads_each_contact_s_own_partitions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--out may sit under year=/month=/day=/satellite= directories of its own (an archive laid
+    out as the products are): each row's partitions are its own file's, the last four of its
+    path, where every contact read the products directory's `2020|01|01|old`."""
+    demo_contact(tmp_path / "raw")
+    out = tmp_path / "q" / "year=2020" / "month=01" / "day=01" / "satellite=old" / "products"
+    assert main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 0
+    capsys.readouterr()
+    sql = "SELECT contact_id, year, month, day, satellite FROM contact_summary ORDER BY contact_id"
+    assert main(["query", str(out), sql, "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert rows == [
+        {"contact_id": contact, "year": "2025", "month": "12", "day": "01", "satellite": "noaa20"}
+        for contact in sorted([CONTACT_A, CONTACT_B])
+    ]
 
 
 def test_a_directory_that_refuses_the_write_is_named_not_the_products_root(tmp_path: Path) -> None:

@@ -90,3 +90,24 @@ def test_when_putting_back_fails_too_the_earlier_products_stay_on_disk(processed
     kept = {hashlib.sha256(p.read_bytes()).hexdigest() for p in staging.rglob("*") if p.is_file()}
     on_disk = kept | set(_products(out).values())
     assert set(before.values()) <= on_disk  # every earlier product is somewhere: none was deleted
+
+
+def test_a_staging_directory_kept_by_a_failed_commit_is_named_by_the_next_run(processed, monkeypatch, capsys) -> None:
+    """The earlier products a failed commit could not put back are their only copy, in a hidden
+    staging directory: the run that kept it is done with it, so the next run names it for the
+    user to move them back. Left locked, it passed for a run still going, and was never named."""
+    from groundlink.cli import main
+
+    out, again, _ = processed
+    _failing_replace(monkeypatch, 4)  # the index is set aside, then every move fails
+    with pytest.raises(OSError):
+        _process(again, out)
+    monkeypatch.undo()
+    (staging,) = [p for p in out.iterdir() if p.name.startswith(".staging")]
+    assert layout.leftover_staging(out) == ([staging], [])
+    capsys.readouterr()
+    assert main(["process", str(again), "--out", str(out)]) == 0
+    assert capsys.readouterr().err.splitlines() == [
+        f"groundlink: {staging} holds earlier products a commit set aside and could not put back "
+        '(docs/processing.md, "Products are staged"): move them back or delete the directory'
+    ]

@@ -233,3 +233,54 @@ def test_the_units_follow_the_contacts_per_day_priced_not_the_plan_s():
     lines = estimate(build_blueprint(busier), load_catalogs()[0], plans=plans).clouds["azure"].lines
     hubs = [(x.item, x.quantity) for x in lines if x.item.startswith("Event Hubs Standard")]
     assert hubs == [("Event Hubs Standard throughput units", 15 * 730)]
+
+
+def test_a_partner_stream_sharing_the_telemetry_namespace_is_priced_once_beside_telemetry():
+    """2 contacts at once (3 satellites x 24 contacts x 30 min), each with 600 KB/s of telemetry:
+    1,200 KB/s, 2 units, the analytics layer's. The two fastest downlinks streamed live add 3,750 +
+    1,875 KB/s: 6,825 KB/s in the shared namespace, 7 units, so 5 are the partner's live delivery,
+    priced with their Capture in the ground layer; no namespace of the stream's own is priced."""
+    from groundlink.blueprint import build_blueprint
+    from groundlink.cost.catalog import load_catalogs
+    from groundlink.cost.model import estimate
+    from groundlink.spec import spec_from_data
+
+    from .conftest import with_changes
+
+    data, changes = _constellation([15, 30, 15], 24, 30)
+    more = {
+        "analytics.telemetry_stream": True,
+        "usage.telemetry_kb_per_second": 600,
+        "security.premium_messaging": False,
+    }
+    data, changes = with_changes(data, more), {**changes, **more}
+    spec = spec_from_data(data)
+    assert (spec.contacts_at_once(), spec.contact_hub_kb_per_second()) == (2, pytest.approx(6825.0))
+    plan = variant_plan("azure", changes, base="partner.yaml")
+    assert [n.inputs["sku"]["capacity"] for n in plan.of_type(NAMESPACE)] == [7]
+    lines = estimate(build_blueprint(spec), load_catalogs()[0], plans={"azure": plan}).clouds["azure"].lines
+    hubs = [(x.layer, x.item, x.quantity) for x in lines if x.item.startswith("Event Hubs")]
+    assert sorted(hubs) == [
+        ("analytics", "Event Hubs Capture (telemetry archive)", 2 * 730),
+        ("analytics", "Event Hubs Standard throughput units", 2 * 730),
+        ("ground", "Event Hubs Capture (partner live delivery's units)", 5 * 730),
+        ("ground", "Event Hubs Standard throughput units (partner live delivery)", 5 * 730),
+    ]
+
+
+def test_telemetry_alone_over_twenty_units_is_refused_naming_the_telemetry_rate():
+    """24 satellites x 20 contacts x 8 min are 3,840 minutes a day: 3 contacts at once, each with
+    8,000 KB/s of telemetry, 24,000 KB/s, 24 units. No partner streams: the field to change is
+    the telemetry rate, not delivery.stream."""
+    from groundlink.spec import SpecError, spec_from_data
+
+    from .conftest import spec_data, with_changes
+
+    changes = {"ground_segment.contacts_per_day": 20, "usage.telemetry_kb_per_second": 8000}
+    with pytest.raises(SpecError) as refused:
+        spec_from_data(with_changes(spec_data("constellation.yaml"), changes))
+    assert refused.value.lines == [
+        "<spec>: usage.telemetry_kb_per_second: 3 contacts at once (satellites x contacts_per_day x "
+        "contact_minutes over a day's 1,440 minutes) send 24,000 KB/s to Event Hubs (telemetry), 24 throughput "
+        "units; a Standard namespace has at most 20 (20,000 KB/s)"
+    ]
