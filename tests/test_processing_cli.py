@@ -6,6 +6,7 @@ import errno
 import json
 import uuid
 from pathlib import Path
+from subprocess import CompletedProcess
 
 import pytest
 
@@ -757,33 +758,39 @@ def test_a_capture_not_named_pcap_is_said_and_skipped_as_the_clouds_skip_it(
     ]
 
 
-def test_a_stop_signal_that_comes_as_a_contact_is_committed_stops_after_it_and_says_it_was_written(
-    tmp_path: Path,
-) -> None:
-    """A SIGTERM during the commit is held back until the contact is in place and recorded: the
-    run then stops (143) saying the contact written, where it said only `stopped by SIGTERM` with
-    the earlier products already replaced."""
+def _process_signalled_in_commit(tmp_path: Path, out: Path, then: str) -> CompletedProcess[str]:
+    """`groundlink process` of one contact in a process of its own, whose commit is sent SIGTERM
+    as it starts and then runs the statement `then` (`commit(self, partition)`: the real one)."""
     import subprocess
     import sys
 
     packets = packetise(stream_of(frames([0, 1, 2])), 1000, EPOCH * 1_000_000)
     Capture(packets).write(contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1))
     script = (
-        "import os, signal, sys\n"
+        "import errno, os, signal, sys\n"
         "from groundlink.processing import layout\n"
         "commit = layout.Staging.commit\n"
-        "def commit_and_stop(self, partition):\n"
+        "def signalled(self, partition):\n"
         "    os.kill(os.getpid(), signal.SIGTERM)  # as the commit starts\n"
-        "    commit(self, partition)\n"
-        "layout.Staging.commit = commit_and_stop\n"
+        f"    {then}\n"
+        "layout.Staging.commit = signalled\n"
         "from groundlink.console import entry\n"
         "sys.argv = ['groundlink', 'process', sys.argv[1], '--out', sys.argv[2]]\n"
         "entry()\n"
     )
-    out = tmp_path / "out"
-    done = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-c", script, str(tmp_path / "raw"), str(out)], capture_output=True, text=True, timeout=60
     )
+
+
+def test_a_stop_signal_that_comes_as_a_contact_is_committed_stops_after_it_and_says_it_was_written(
+    tmp_path: Path,
+) -> None:
+    """A SIGTERM during the commit is held back until the contact is in place and recorded: the
+    run then stops (143) saying the contact written, where it said only `stopped by SIGTERM` with
+    the earlier products already replaced."""
+    out = tmp_path / "out"
+    done = _process_signalled_in_commit(tmp_path, out, "commit(self, partition)")
     assert (done.returncode, done.stderr) == (143, "groundlink: stopped by SIGTERM\n")
     assert done.stdout.splitlines()[0].startswith(f"noaa20 contact {CONTACT_A}: 3 frames (3 ok,")
     assert done.stdout.splitlines()[1] == f"wrote {out}"
@@ -796,26 +803,9 @@ def test_a_stop_signal_during_a_commit_that_fails_still_says_why_the_contact_was
     """A SIGTERM held back during a commit that then fails (the disk full) stops the run all the
     same, but after the failure's own line: the user is told the contact was not written, and
     why, not only that the run was stopped."""
-    import subprocess
-    import sys
-
-    packets = packetise(stream_of(frames([0, 1, 2])), 1000, EPOCH * 1_000_000)
-    Capture(packets).write(contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1))
-    script = (
-        "import errno, os, signal, sys\n"
-        "from groundlink.processing import layout\n"
-        "def stop_then_fill(self, partition):\n"
-        "    os.kill(os.getpid(), signal.SIGTERM)  # as the commit starts\n"
-        "    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))  # and then the disk is full\n"
-        "layout.Staging.commit = stop_then_fill\n"
-        "from groundlink.console import entry\n"
-        "sys.argv = ['groundlink', 'process', sys.argv[1], '--out', sys.argv[2]]\n"
-        "entry()\n"
-    )
     out = tmp_path / "out"
-    done = subprocess.run(
-        [sys.executable, "-c", script, str(tmp_path / "raw"), str(out)], capture_output=True, text=True, timeout=60
-    )
+    # and then the disk is full
+    done = _process_signalled_in_commit(tmp_path, out, "raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))")
     assert (done.returncode, done.stdout, done.stderr.splitlines()) == (
         143,
         "",
