@@ -6,6 +6,7 @@ or a sentence goes through here, in the cost model as in the report."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal, localcontext
@@ -73,6 +74,20 @@ def figure_under(value: float, limit: float, decimals: int) -> str:
 def dollars(value: float | Decimal) -> str:
     """An amount in a sentence: `$1,234.57`, to the cent, rounded half up."""
     return f"${figure(value, 2)}"
+
+
+RATE_DIGITS = 6  # significant digits a unit price keeps
+
+
+def rate(value: float) -> str:
+    """A unit price, with all its digits (up to RATE_DIGITS): $0.0125 must not print as $0.01, nor
+    $1.027 as $1.03; and never in scientific notation ($0.0000133334, not $1.33334e-05). A
+    partner's price per minute is one: $7.555/min is not $7.56/min beside totals made with $7.555."""
+    if round(value, 2) == value:
+        return f"${value:,.2f}"
+    decimals = max(2, RATE_DIGITS - 1 - math.floor(math.log10(abs(value))))
+    whole, _, fraction = f"{half_up(value, decimals):,f}".partition(".")
+    return f"${whole}.{fraction.rstrip('0').ljust(2, '0')}"  # 1.0000001 is $1.00, not $1.
 
 
 def counted(n: int, noun: str) -> str:

@@ -216,6 +216,54 @@ def test_the_sentence_compares_against_reserved_minutes_when_they_are_supplied(c
     assert f"otherwise AWS with Ground Station reserved ($3.50/min supplied, ${aws_total:,.2f}/month)" in sentence
 
 
+def test_with_a_partner_the_sentence_weighs_supplied_reserved_minutes_as_its_managed_copy_does(catalogs):
+    """--prices with the reserved narrowband price and provider: partner: the sentence weighed
+    Ground Station on demand ($10/min) and implied the partner at $12/min was the cheaper option,
+    where reserved Ground Station ($3.50/min) costs far less, as the managed copy of the same spec
+    says. Both now weigh Ground Station as AWS's lines with it price it: reserved."""
+    reserved = OverrideFile(
+        aws={"ground_station_reserved_narrowband_minute": Override(price=3.5, source="contract", date="2026-06-01")},
+        azure={"partner_minute": Override(price=12.0, source="quote", date="2026-10-02")},
+    )
+    chosen = {cloud: apply_overrides(c, reserved, "test") for cloud, c in catalogs.items()}
+    partner = blueprint(provider="partner", partner={"name": "ksat_lite"})
+    d = decision(partner, estimate(partner, chosen))
+    managed = decision(blueprint(), estimate(blueprint(), chosen))
+    rest_station, rest_partner = d["restMonthly"]["awsWithGroundStation"], d["restMonthly"]["awsWithPartner"]
+    assert (rest_station, rest_partner) == (
+        managed["restMonthly"]["awsWithGroundStation"],
+        managed["restMonthly"]["awsWithPartner"],
+    )
+    assert rest_partner < d["restMonthly"]["azure"]  # the partner option weighed is AWS's
+    # AWS with Ground Station: 912.5 minutes x $3.50 reserved = $3,193.75 on top of its rest
+    station_total = rest_station + 912.5 * 3.5
+    reserved_even = (station_total - rest_partner) / 912.5
+    on_demand_even = (rest_station + 912.5 * 10 - rest_partner) / 912.5
+    assert (
+        f"; AWS with Ground Station reserved instead (${station_total:,.2f}/month) would break even with AWS and "
+        f"the partner at ${reserved_even:,.2f}/min; with Ground Station on demand "
+        f"(${rest_station + 912.5 * 10:,.2f}/month) the break-even would be ${on_demand_even:,.2f}/min"
+    ) in d["sentence"]
+    assert d["headlineBreakEven"] == managed["headlineBreakEven"]
+    assert d["headlineBreakEven"]["groundStation"] == "reserved"
+    assert d["headlineBreakEven"]["perMinute"] == pytest.approx(reserved_even)
+
+
+def test_a_partner_price_finer_than_a_cent_is_the_price_the_totals_use(catalogs):
+    """$7.555/min: the sentence said $7.56 beside totals made with $7.555, and the sensitivity was
+    drawn at $7.55, $6.89 a month off the totals at the spec's 912.5 minutes."""
+    bp = blueprint(provider="partner", partner={"name": "ksat_lite", "price_per_minute_usd": 7.555})
+    est = estimate(bp, catalogs)
+    d = decision(bp, est)
+    aws_total, azure_total = (d["restMonthly"][c] + 912.5 * 7.555 for c in ("aws", "azure"))
+    assert est.clouds["aws"].monthly.known == pytest.approx(aws_total, abs=0.005)
+    assert f"at $7.555/min AWS costs ${aws_total:,.2f}/month and Azure ${azure_total:,.2f}/month" in d["sentence"]
+    prices = d["sensitivity"]["partnerPrices"]
+    (at_spec,) = [p for p in d["sensitivity"]["series"] if p["contactsPerDay"] == 3]
+    assert at_spec["awsPartnerAtPrice"][prices.index(7.555)] == pytest.approx(aws_total, abs=0.001)
+    assert at_spec["azureAtPrice"][prices.index(7.555)] == pytest.approx(azure_total, abs=0.001)
+
+
 def test_with_a_partner_on_both_clouds_the_sentence_compares_the_partner_totals(catalogs):
     """provider: partner: neither total has Ground Station minutes; the sentence compared Azure
     against AWS Ground Station on demand, which the report's AWS total does not contain."""

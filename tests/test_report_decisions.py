@@ -19,8 +19,8 @@ from groundlink.clouds import CLOUDS
 from groundlink.diff.run import data_loss_lines, diff_against
 from groundlink.report import charts
 from groundlink.report.markdown_html import render_html, render_markdown
-from groundlink.report.number_format import rate
 from groundlink.report.sections import Section, sections
+from groundlink.rounding import rate
 
 from . import plan_cache
 from .conftest import SPECS, offline_document, plan_of, spec_data, spec_file, with_changes

@@ -27,7 +27,7 @@ from typing import Any
 
 from ..blueprint import Blueprint, build_blueprint
 from ..clouds import cloud_title
-from ..rounding import dollars
+from ..rounding import dollars, rate
 from ..spec import MissionSpec, Partner
 from .catalog import OVERRIDE_MARK, Assumptions, Catalog
 from .model import CloudCost, CostEstimate, estimate
@@ -56,7 +56,7 @@ class Sides:
     aws_rest_station: float  # with AWS Ground Station taking the contacts
     on_demand: float  # AWS Ground Station minutes at on-demand prices
     reserved: float | None  # at reserved prices, when every band's is supplied
-    used: float  # AWS Ground Station minutes as AWS's total prices them (reserved where supplied)
+    used: float  # AWS Ground Station minutes as AWS's lines with it price them (reserved where supplied)
     used_kind: str  # "on demand", "reserved" or "reserved and on demand" (one band each)
     unknown: dict[str, list[str]]  # unknown price ids outside the figures: the rest's and the left-out lines'
     left_out: list[str]  # ground-segment lines outside the comparison, each with its cost or "not priced"
@@ -104,11 +104,12 @@ def _ground_station(blueprint: Blueprint, est: CostEstimate, catalog: Catalog) -
     return on_demand, (reserved if reserved_known else None)
 
 
-def _ground_station_used(est: CostEstimate) -> tuple[float, str, int, bool]:
-    """AWS Ground Station's minutes as AWS's own lines price them: each band reserved when its
-    reserved price is supplied, else on demand (model._ground_lines), how many prices that is, and
-    whether any was supplied (--prices) rather than listed. 0 with a partner network."""
-    lines = [x for x in est.clouds["aws"].lines if x.price_id.startswith("ground_station_")]
+def _ground_station_used(station: CloudCost | None) -> tuple[float, str, int, bool]:
+    """AWS Ground Station's minutes as AWS's lines with Ground Station (`station`) price them: each
+    band reserved when its reserved price is supplied, else on demand (model._ground_lines), how
+    many prices that is, and whether any was supplied (--prices) rather than listed. 0 where
+    Ground Station is no alternative (`station` None)."""
+    lines = [x for x in (station.lines if station else []) if x.price_id.startswith("ground_station_")]
     kinds = sorted({"reserved" if "_reserved_" in x.price_id else "on demand" for x in lines}, reverse=True)
     prices = {x.price_id for x in lines if x.quantity}
     supplied = any(OVERRIDE_MARK in x.entry.source for x in lines if x.quantity)
@@ -129,21 +130,23 @@ def _other_ground_segment(blueprint: Blueprint) -> Blueprint:
 
 def _aws_rests(
     blueprint: Blueprint, est: CostEstimate, assumptions: Assumptions | None, plans: dict[str, Any] | None
-) -> tuple[float, float, list[str]]:
-    """AWS's rest with a partner network and with Ground Station, and the price ids the other
-    mode leaves unknown. The spec's own mode is the estimate's; the other mode is estimated on
-    the same plan: outside the ground segment both modes plan the same AWS resources, and what
-    the switch moves is usage (a partner sends no telemetry and writes a manifest per contact,
-    Ground Station a guiding file per downlink)."""
+) -> tuple[float, float, list[str], CloudCost | None]:
+    """AWS's rest with a partner network and with Ground Station, the price ids the other mode
+    leaves unknown, and AWS's cost with Ground Station (None where it is no alternative). The
+    spec's own mode is the estimate's; the other mode is estimated on the same plan: outside the
+    ground segment both modes plan the same AWS resources, and what the switch moves is usage (a
+    partner sends no telemetry and writes a manifest per contact, Ground Station a guiding file
+    per downlink)."""
     own, own_unknown = _rest(est.clouds["aws"])
     if blueprint.spec.ground_segment.provider == "partner" and ground_station_not_offered(blueprint.spec):
-        return own, own, []  # no Ground Station alternative to estimate: no figure stands on it
+        return own, own, [], None  # no Ground Station alternative to estimate: no figure stands on it
     catalogs = {"aws": est.catalogs["aws"]}
-    other, other_unknown = _rest(estimate(_other_ground_segment(blueprint), catalogs, assumptions, plans).clouds["aws"])
+    switched = estimate(_other_ground_segment(blueprint), catalogs, assumptions, plans).clouds["aws"]
+    other, other_unknown = _rest(switched)
     unknown = [p for p in other_unknown if p not in own_unknown]
     if blueprint.spec.ground_segment.provider == "partner":
-        return own, other, unknown
-    return other, own, unknown
+        return own, other, unknown, switched
+    return other, own, unknown, est.clouds["aws"]
 
 
 def sides(
@@ -153,7 +156,6 @@ def sides(
     aws_rest, aws_unknown = _rest(est.clouds["aws"])
     azure_rest, azure_unknown = _rest(est.clouds["azure"])
     on_demand, reserved = _ground_station(blueprint, est, est.catalogs["aws"])
-    used, used_kind, used_prices, used_supplied = _ground_station_used(est)
     outside = {
         cloud: [
             x
@@ -169,7 +171,10 @@ def sides(
     ]
     # An unknown price of a left-out line is as much outside the figures as one of the rest.
     aws_unknown += [x.price_id for x in outside["aws"] if x.cost is None and x.price_id not in aws_unknown]
-    aws_rest_partner, aws_rest_station, other_unknown = _aws_rests(blueprint, est, assumptions, plans)
+    aws_rest_partner, aws_rest_station, other_unknown, station = _aws_rests(blueprint, est, assumptions, plans)
+    # Ground Station as AWS's lines price it in either mode: a spec and its copy with the other
+    # provider weigh the same figure (reserved where supplied)
+    used, used_kind, used_prices, used_supplied = _ground_station_used(station)
     aws_unknown += [p for p in other_unknown if p not in aws_unknown]
     azure_unknown += [x.price_id for x in outside["azure"] if x.cost is None and x.price_id not in azure_unknown]
     return Sides(
@@ -278,21 +283,35 @@ def _partner_sentence(s: Sides, price: float | None, on_demand: float | None, no
     )
     if price is not None:
         lead += (
-            f": at {dollars(price)}/min AWS costs {dollars(s.aws_rest_partner + price * s.minutes)}/month and Azure "
+            f": at {rate(price)}/min AWS costs {dollars(s.aws_rest_partner + price * s.minutes)}/month and Azure "
             f"{dollars(s.azure_rest + price * s.minutes)}/month"
         )
     if not_offered is not None:
         lead += f"; {not_offered}"
     elif on_demand is not None:
+        # on demand, `used` is the on-demand month and its break-even `on_demand`
+        breakeven = on_demand if s.used_kind == "on demand" else s.breakeven(s.used, partner_side(s)[1])
+        assert breakeven is not None  # minutes > 0, as for on_demand
         lead += (
-            f"; AWS with Ground Station on demand instead ({dollars(s.aws_rest_station + s.on_demand)}/month) would "
+            f"; AWS with Ground Station {s.used_kind} instead ({dollars(s.aws_rest_station + s.used)}/month) would "
             + (
-                f"break even with {both} and the partner at {dollars(on_demand)}/min"
-                if on_demand > 0
+                f"break even with {both} and the partner at {dollars(breakeven)}/min"
+                if breakeven > 0
                 else no_break_even(both)
             )
         )
+        lead += _on_demand_clause(s, on_demand, both)
     return lead
+
+
+def _on_demand_clause(s: Sides, on_demand: float | None, both: str) -> str:
+    """Where Ground Station is weighed reserved (a band's reserved price supplied), its on-demand
+    break-even (`on_demand`) against the same partner option too."""
+    if s.used_kind == "on demand" or on_demand is None:
+        return ""
+    return f"; with Ground Station on demand ({dollars(s.aws_rest_station + s.on_demand)}/month) " + (
+        f"the break-even would be {dollars(on_demand)}/min" if on_demand > 0 else f"AWS would {no_break_even(both)}"
+    )
 
 
 def no_break_even(partner_cloud: str) -> str:
@@ -319,20 +338,17 @@ def _managed_sentence(s: Sides, price: float | None, on_demand: float | None) ->
         partner = rest + price * s.minutes
         cheaper = (f"{both} with the partner" if side == "aws" else both) if partner < aws else f"AWS with {station}"
         lead = (
-            f"{cheaper} is cheaper: {both} with the partner at {dollars(price)}/min costs {dollars(partner)}/month "
+            f"{cheaper} is cheaper: {both} with the partner at {rate(price)}/min costs {dollars(partner)}/month "
             f"against {dollars(aws)} on AWS with {station}; the break-even partner price is {dollars(breakeven)}/min"
         )
     else:
         single = {"on demand": "supplied" if s.used_supplied else "list", "reserved": "supplied"}.get(s.used_kind)
-        rate = single if single and s.used_prices == 1 else "on average"
+        basis = single if single and s.used_prices == 1 else "on average"
         lead = (
             f"Choose {both} with a partner network if the partner charges less than {dollars(breakeven)}/min, "
-            f"otherwise AWS with {station} ({dollars(s.used / s.minutes)}/min {rate}, {dollars(aws)}/month)"
+            f"otherwise AWS with {station} ({dollars(s.used / s.minutes)}/min {basis}, {dollars(aws)}/month)"
         )
-    if s.used_kind != "on demand" and on_demand is not None:
-        lead += f"; with Ground Station on demand ({dollars(s.aws_rest_station + s.on_demand)}/month) " + (
-            f"the break-even would be {dollars(on_demand)}/min" if on_demand > 0 else f"AWS would {no_break_even(both)}"
-        )
+    lead += _on_demand_clause(s, on_demand, both)
     return lead + (
         f"; with a partner on both clouds {both} is cheaper by {dollars(abs(s.aws_rest_partner - s.azure_rest))}"
         "/month at any partner price"
@@ -359,15 +375,15 @@ _ON_DEMAND_AGAINST = {"azure": "azurePartnerVsAwsOnDemand", "aws": "awsPartnerVs
 
 def _headline(blueprint: Blueprint, s: Sides, breakeven: dict[str, float | None], offered: bool) -> dict[str, Any]:
     """The break-even the sentence leads with: the cloud whose partner option it weighs
-    (`partner_side`), and against which AWS Ground Station pricing: as AWS's lines price it with
-    `provider: managed` (reserved where supplied), on demand with a partner; none where Ground
-    Station is no alternative (a satellite it no longer supports)."""
+    (`partner_side`), and against which AWS Ground Station pricing: as AWS's lines with Ground
+    Station price it (reserved where supplied), whichever `provider` the spec has; none where
+    Ground Station is no alternative (a satellite it no longer supports)."""
     if not offered:
         return {"perMinute": None, "groundStation": None, "partnerCloud": None}
     side, rest = partner_side(s)
     on_demand = breakeven[_ON_DEMAND_AGAINST[side]]
-    if on_demand is None or blueprint.spec.ground_segment.provider == "partner":
-        return {"perMinute": on_demand, "groundStation": "on demand", "partnerCloud": side}
+    if on_demand is None:
+        return {"perMinute": None, "groundStation": "on demand", "partnerCloud": side}
     return {"perMinute": s.breakeven(s.used, rest), "groundStation": s.used_kind, "partnerCloud": side}
 
 
@@ -406,9 +422,9 @@ def decision(
     breakeven = _breakevens(s) if not_offered is None else dict.fromkeys(BREAK_EVEN_KEYS)
     per_minute = s.on_demand / s.minutes if s.minutes else 0.0
     price = _partner_price(est)
+    # reference prices to the cent, and the partner's own as the totals use it ($7.555, not $7.55)
     prices = sorted(
-        {round(f * per_minute, 2) for f in PRICE_FRACTIONS}
-        | ({round(price, 2)} if price is not None and price > 0 else set())
+        {round(f * per_minute, 2) for f in PRICE_FRACTIONS} | ({price} if price is not None and price > 0 else set())
     )
     return {
         "sentence": _sentence(blueprint, s, breakeven, price, not_offered),

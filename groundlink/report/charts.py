@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from ..clouds import cloud_title
-from ..rounding import dollars
+from ..rounding import rate
 from .number_format import break_even_text, layer_cost
 from .svg import Axis, Canvas, Plot, spread, stacked, text_width
 
@@ -121,7 +121,7 @@ def sensitivity(doc: dict[str, Any]) -> bytes:
     azure = CLOUD_COLORS["azure"]
     legend: list[tuple[str, str, str]] = []
     if prices:
-        span = f"{dollars(prices[0])}-{dollars(prices[-1])}/min"
+        span = f"{rate(prices[0])}-{rate(prices[-1])}/min"
         # AWS with the same partner network instead of Ground Station: a fainter band of its own
         aws_partner = [p["awsPartnerAtPrice"] for p in series]
         plot.band(xs, [v[0] for v in aws_partner], [v[-1] for v in aws_partner], CLOUD_COLORS["aws"], 0.10)
@@ -135,7 +135,7 @@ def sensitivity(doc: dict[str, Any]) -> bytes:
             ends.append(plot.py(ys[-1]) + 3)
         # a label per price at its line's end, 9 px apart at least (a price near a quarter one)
         for price, y in zip(prices, spread(ends, 9, plot.top + 8, plot.bottom), strict=True):
-            canvas.text(plot.px(xs[-1]) + 4, y, f"{dollars(price)}/min", size=8, fill=azure)
+            canvas.text(plot.px(xs[-1]) + 4, y, f"{rate(price)}/min", size=8, fill=azure)
     for key, dash, width, label in aws_lines:
         plot.line(xs, [p[key] for p in series], CLOUD_COLORS["aws"], width=width, dash=dash)
         legend.append((label, CLOUD_COLORS["aws"], "dash" if dash else "line"))

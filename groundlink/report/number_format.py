@@ -26,19 +26,6 @@ def usd(value: float | Decimal | None) -> str:
     return f"${amount:,.4f}" if amount.as_tuple().exponent == -4 else f"${amount:,.2f}"
 
 
-RATE_DIGITS = 6  # significant digits a unit price keeps
-
-
-def rate(value: float) -> str:
-    """A unit price, with all its digits (up to RATE_DIGITS): $0.0125 must not print as $0.01, nor
-    $1.027 as $1.03; and never in scientific notation ($0.0000133334, not $1.33334e-05)."""
-    if round(value, 2) == value:
-        return f"${value:,.2f}"
-    decimals = max(2, RATE_DIGITS - 1 - math.floor(math.log10(abs(value))))
-    whole, _, fraction = f"{half_up(value, decimals):,f}".partition(".")
-    return f"${whole}.{fraction.rstrip('0').ljust(2, '0')}"  # 1.0000001 is $1.00, not $1.
-
-
 def money(t: dict[str, Any]) -> str:
     """A partial total says so, and a total made only of unknowns is never shown as $0."""
     if t["complete"]:

@@ -16,8 +16,8 @@ from ..blueprint.capabilities import ORBITAL_TELEMETRY_GRANT, TELEMETRY_SINK_TYP
 from ..clouds import cloud_title
 from ..cost.catalog import OVERRIDE_MARK
 from ..cost.choices import PREMIUM_UNITS
-from ..rounding import counted, exact_decimals, half_up
-from .number_format import break_even_text, fixed, layer_cost, money, num, rate, shown_amount, usd
+from ..rounding import counted, exact_decimals, half_up, rate
+from .number_format import break_even_text, fixed, layer_cost, money, num, shown_amount, usd
 
 
 @dataclass(frozen=True)
