@@ -13,6 +13,7 @@ or a device as well as a file. Pure Python: no pulumi import.
 from __future__ import annotations
 
 import datetime as _dt
+import difflib
 import json
 import math
 import re
@@ -511,6 +512,8 @@ TAB_HINT = "YAML indentation must use spaces, not tabs"
 _UNKNOWN_TAG = re.compile(r"could not determine a constructor for the tag '([^']*)'")
 # An alias as YAML writes it: `*` and the anchor's name, up to a space or a flow indicator.
 _ALIAS = re.compile(r"\*([^\s,\[\]{}]+)")
+# An anchor as YAML writes it: `&` and its name.
+_ANCHOR = re.compile(r"&([^\s,\[\]{}]+)")
 
 
 def _yaml_message(exc: yaml.YAMLError, source: str, text: str) -> str:
@@ -549,6 +552,20 @@ def _yaml_message(exc: yaml.YAMLError, source: str, text: str) -> str:
         # libyaml names neither the alias nor the field it stands in
         name = alias.group(1)
         message = f"*{name} names no anchor: no &{name} is defined before it"
+        return _located(source, _path_at(text, mark.line, mark.column), message, mark)
+    first = exc.context_mark
+    anchor = (
+        _ANCHOR.match(text.split("\n")[mark.line], mark.column)
+        if "found duplicate anchor" in str(exc.context) and mark is not None and first is not None
+        else None
+    )
+    if anchor and mark is not None and first is not None:
+        # PyYAML says "found duplicate anchor; first occurrence, second occurrence", naming none
+        name = anchor.group(1)
+        message = (
+            f"the anchor &{name} is defined twice (first at line {first.line + 1}, column {first.column + 1}); "
+            "give this one another name"
+        )
         return _located(source, _path_at(text, mark.line, mark.column), message, mark)
     problem = exc.problem or exc.context or "invalid YAML"
     tab = mark is not None and _character_at(text, mark.line, mark.column) == "\t"
@@ -644,6 +661,24 @@ def _located(source: str, parts: tuple[Any, ...], message: str, mark: Any) -> st
         return f"{source}: {_at(mark)}{message}"
     where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
     return f"{source}: {path}: {message}{where}"
+
+
+def not_utf8(source: str, error: UnicodeDecodeError, what: str = "text", yaml_text: bool = False) -> str:
+    """One line for a file that is not UTF-8: the byte, its line and column, and the fix (a
+    Latin-1 `é` or a UTF-16 file said only "byte 326"). In YAML (`yaml_text`), the field the byte
+    is in too, read from the text with the byte replaced."""
+    data, start = bytes(error.object), error.start
+    line = data.count(b"\n", 0, start)
+    column = len(data[data.rfind(b"\n", 0, start) + 1 : start].decode("utf-8", errors="replace"))
+    mark = yaml.Mark(source, start, line, column, None, 0)
+    utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff")
+    message = (
+        f"not UTF-8 {what}: byte 0x{data[start]:02X} is no UTF-8 character"
+        + ("; the file is UTF-16" if utf16 else "")
+        + "; save it as UTF-8"
+    )
+    parts = _path_at(data.decode("utf-8", errors="replace"), line, column) if yaml_text and not utf16 else ()
+    return _located(source, parts, message, mark)
 
 
 def _path_at(text: str, line: int, column: int, node: bool = False) -> tuple[Any, ...]:
@@ -913,9 +948,8 @@ def _unique_key_loader() -> type[yaml.SafeLoader]:
                 return Numeral(text, _INFINITE)
             if value == 0:  # -0.0 is 0, and reports, plans and compare.json printed it as -0
                 value = 0.0
-        if not node.style:  # plain: a quoted scalar never resolves to a number
-            return _number_numeral(text, value) or value
-        return value
+        # plain, or quoted under an explicit tag (`!!int "03000"` is octal too): a number either way
+        return _number_numeral(text, value) or value
 
     def construct_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
         """Text, and unquoted text written as a number (`08123`, `1e3`) a Numeral saying why YAML
@@ -955,3 +989,60 @@ def load_yaml(text: str, source: str) -> Document:
     finally:
         loader.dispose()
     return Document(data, root)
+
+
+class JsonConstant(ValueError):
+    """NaN, Infinity or -Infinity: Python's JSON reader takes them, JSON (RFC 8259, the Pulumi
+    CLI, AWS's APIs) does not."""
+
+    def __init__(self, name: str):
+        self.name = name
+        super().__init__(f"{name} is not a finite number")
+
+
+def _refuse_constant(name: str) -> Any:
+    raise JsonConstant(name)
+
+
+def _finite(text: str) -> float:
+    """A JSON number as a float, refused when it is past what a float holds (`1e999` reads as
+    infinity, which no JSON, --json output included, may hold)."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text[:40]} is not a finite number")
+    return value
+
+
+def _integer(text: str) -> int:
+    """A JSON integer; past Python's 4,300 digits, one line instead of its advice on limits."""
+    if len(text.lstrip("-")) > 4300:
+        raise ValueError(f"a number of {len(text.lstrip('-'))} digits is past what any input holds")
+    return int(text)
+
+
+def strict_json(text: str) -> Any:
+    """JSON text as JSON has it, where Python's reader is lenient: NaN and Infinity are refused
+    (JsonConstant), a number past a float's range or 4,300 digits is refused in one line
+    (ValueError), and a key given twice in one object is refused (DuplicateKey) where JSON
+    readers keep the last without a word. Malformed text raises json.JSONDecodeError."""
+    return json.loads(
+        text, parse_constant=_refuse_constant, parse_float=_finite, parse_int=_integer, object_pairs_hook=once_each
+    )
+
+
+def look_alike(word: str) -> str:
+    """For a word holding letters outside ASCII, a sentence naming them: a key with a Cyrillic o (U+043E)
+    reads the same on screen as the ASCII one suggested for it, and the user cannot see what to
+    change. Empty for an ASCII word."""
+    foreign = dict.fromkeys(c for c in word if not c.isascii())
+    if not foreign:
+        return ""
+    named = ", ".join(f"U+{ord(c):04X} ({unicodedata.name(c, '?')})" for c in foreign)
+    return f" It holds {named}, not an ASCII letter"
+
+
+def did_you_mean(word: str, options: Iterable[str], prefix: str = "") -> str:
+    """`; did you mean 'owner'?` for the option nearest `word` (shown after `prefix`), with the
+    look-alike letters it holds; empty when none is near."""
+    close = difflib.get_close_matches(word, list(options), n=1)
+    return f"; did you mean '{prefix}{close[0]}'?{look_alike(word)}" if close else ""

@@ -14,6 +14,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from .inputs import DuplicateKey, strict_json
+
 BITS_PER_SYMBOL = {"QPSK": 2, "OQPSK": 2}
 
 
@@ -168,11 +170,15 @@ def json_shape_problem(text: str, kind: str) -> str | None:
     document, or None. AWS Ground Station takes an object: a demodulation names its "type";
     a decode graph has "nodeConfigs" (named nodes, each with a "type") and "edges" joining them."""
     try:
-        doc = json.loads(text)
+        doc = strict_json(text)  # as AWS reads it: no NaN, no key given twice
     except RecursionError:
         return "is nested too deeply"
-    except ValueError as exc:
-        return f"is not valid JSON ({getattr(exc, 'msg', exc)})"
+    except DuplicateKey as exc:
+        return f"gives {exc.key!r} twice in one object; keep one (JSON readers keep the last silently)"
+    except json.JSONDecodeError as exc:
+        return f"is not valid JSON ({exc.msg})"
+    except ValueError as exc:  # NaN or Infinity, a number past what JSON holds
+        return f"is not valid JSON ({exc})"
     if not isinstance(doc, dict):
         return f"must be a JSON object, not {type(doc).__name__ if doc is not None else 'null'}"
     if _depth(doc) > JSON_MAX_DEPTH:

@@ -20,7 +20,7 @@ import pulumi
 from .blueprint import OUTPUT_KEYS, Realization, build_blueprint
 from .clouds import CLOUDS, PROVIDER_REGION_KEYS
 from .functiondeps import missing
-from .inputs import one_line, show
+from .inputs import did_you_mean, one_line, show
 from .spec import SpecError, load_spec
 
 NAMESPACE = "groundlink"
@@ -67,7 +67,7 @@ def _check_keys() -> None:
     if not guess:
         hint = ""
     elif guess[0] in CONFIG_KEYS:
-        hint = f"; did you mean '{NAMESPACE}:{guess[0]}'?"
+        hint = did_you_mean(name, CONFIG_KEYS, f"{NAMESPACE}:")
     else:  # the region is the providers' setting, not the program's
         region_keys = ", ".join(k for cloud in CLOUDS for k in PROVIDER_REGION_KEYS[cloud])
         hint = f"; the region goes in the providers' keys: {region_keys}"

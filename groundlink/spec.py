@@ -39,8 +39,10 @@ from .inputs import (
     Document,
     InputError,
     InputTooLarge,
+    did_you_mean,
     given,
     load_yaml,
+    not_utf8,
     one_line,
     read_input,
     show,
@@ -2353,7 +2355,6 @@ def _key_message(kind: str, ctx: dict[str, Any]) -> str:
 def describe_error(error: ErrorDetails, data: Any, root: type[BaseModel] | None = None) -> tuple[FieldPath, str]:
     """The user's field path of one pydantic error over `data` (a file of model `root`: the
     spec by default, a price file too), and what is wrong there, never in pydantic's words."""
-    import difflib
 
     root = root or MissionSpec
     kind = error["type"]
@@ -2373,8 +2374,7 @@ def describe_error(error: ErrorDetails, data: Any, root: type[BaseModel] | None 
     if kind == "extra_forbidden":
         model = model_at(root, path.parts()[:-1])
         allowed = sorted(model.model_fields) if model else []
-        guess = difflib.get_close_matches(str(path.last_key), allowed, n=1)
-        hint = f"; did you mean '{guess[0]}'?" if guess else ""
+        hint = did_you_mean(str(path.last_key), allowed)
         return path, f"unknown field{hint} (allowed: {', '.join(allowed)})"
     if kind == "missing":
         return path, "is required"
@@ -2518,7 +2518,7 @@ def _load_cached(source: str, mtime_ns: int, size: int) -> MissionSpec:
     except FileNotFoundError:
         raise SpecError(source, [f"{source}: no such file"]) from None
     except UnicodeDecodeError as exc:
-        raise SpecError(source, [f"{source}: not UTF-8 text (byte {exc.start})"]) from None
+        raise SpecError(source, [not_utf8(source, exc, yaml_text=True)]) from None
     except InputTooLarge as exc:
         raise SpecError(source, [f"{source}: {exc}; not a mission spec"]) from None
     except OSError as exc:

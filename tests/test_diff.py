@@ -361,6 +361,22 @@ def test_what_a_file_holds_decides_spec_or_plan_not_its_name(capsys, tmp_path):
     assert code == 2 and f"{saved}: NEW must be a mission spec; this is a plan, checkpoint or report" in err
 
 
+@pytest.mark.parametrize("name", ["mission.json", "mission.yaml"])
+def test_a_spec_written_as_json_is_a_spec_on_either_side(capsys, tmp_path, name):
+    """JSON is YAML, and a spec generated against the schema opens with `{"version": 1`: it was
+    taken for a checkpoint (`version`) and refused on both sides, though validate, plan and
+    compare take it. A checkpoint, a plan and a report are still documents."""
+    import yaml
+
+    spec = tmp_path / name
+    spec.write_text(json.dumps(yaml.safe_load(Path(NOAA20).read_text()), indent=2))
+    for old, new in ((spec, NOAA20), (NOAA20, spec), (spec, spec)):
+        code, out, err = run_cli(capsys, "diff", str(old), str(new), "--cloud", "aws")
+        assert (code, err) == (0, "") and "no changes" in out, (old, new)
+    code, _, err = run_cli(capsys, "diff", NOAA20, CHECKPOINT)
+    assert code == 2 and f"{CHECKPOINT}: NEW must be a mission spec; this is a plan, checkpoint or report" in err
+
+
 class TestReplacementRules:
     """The table comes from the providers' metadata, covers every type the stacks create,
     and names its source for each type."""

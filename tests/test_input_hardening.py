@@ -189,7 +189,9 @@ def test_a_directory_or_binary_file_as_the_spec_is_one_line(capsys, tmp_path):
     assert one_line_error(capsys, "validate", str(tmp_path)).startswith(f"{tmp_path}: cannot read")
     binary = tmp_path / "b.yaml"
     binary.write_bytes(b"\xff\xfe\x00junk")
-    assert one_line_error(capsys, "validate", str(binary)).startswith(f"{binary}: not UTF-8")
+    assert one_line_error(capsys, "validate", str(binary)) == (
+        f"{binary}: line 1, column 1: not UTF-8 text: byte 0xFF is no UTF-8 character; the file is UTF-16; save it as UTF-8"
+    )
 
 
 @pytest.mark.parametrize("text", ["? [a, b]\n: 1\n", "a: 1\n---\nb: 2\n", "!!python/object:os.system {}\n", "\t- x"])
@@ -234,16 +236,19 @@ def test_an_endless_input_is_one_line_not_a_memory_error(capsys, tmp_path, monke
     assert not (tmp_path / "o").exists()
 
 
+NOT_UTF8 = "not UTF-8 {}: byte 0xE9 is no UTF-8 character; save it as UTF-8"
+
+
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
-        (["validate", "BAD"], "BAD: not UTF-8 text (byte 4)"),
-        (["compare", "SPEC", "--out", "OUT", "--prices", "BAD"], "BAD: not UTF-8 text (byte 4)"),
+        (["validate", "BAD"], f"BAD: line 1, column 5: {NOT_UTF8.format('text')}"),
+        (["compare", "SPEC", "--out", "OUT", "--prices", "BAD"], f"BAD: line 1, column 5: {NOT_UTF8.format('text')}"),
         (
             ["check", "SPEC", "--cloud", "aws", "--policy-pack-config", "BAD"],
-            "groundlink: BAD: policy pack config is not UTF-8 text (byte 4)",
+            f"groundlink: BAD: line 1, column 5: {NOT_UTF8.format('policy pack config')}",
         ),
-        (["diff", "BAD", "SPEC"], "groundlink: BAD: not UTF-8 text (byte 4)"),
+        (["diff", "BAD", "SPEC"], f"groundlink: BAD: line 1, column 5: {NOT_UTF8.format('text')}"),
     ],
 )
 def test_an_input_that_is_not_utf8_is_one_line(capsys, tmp_path, monkeypatch, argv, expected):
@@ -352,6 +357,33 @@ def test_an_undefined_alias_is_named_with_the_field_it_stands_in(tmp_path, capsy
     assert cli.main(["validate", str(spec)]) == 2
     assert capsys.readouterr().err == (
         f"{spec}: mission.owner: *zz names no anchor: no &zz is defined before it (line 4, column 10)\n"
+    )
+
+
+def test_a_byte_that_is_not_utf8_is_named_with_its_field_line_and_column(tmp_path, capsys):
+    """A Latin-1 `é` in a value said only "not UTF-8 text (byte 41)"."""
+    from groundlink import cli
+
+    spec = tmp_path / "s.yaml"
+    spec.write_bytes(b"version: 1\nmission:\n  name: x\n  owner: platform-t\xe9am\n")
+    assert cli.main(["validate", str(spec)]) == 2
+    assert capsys.readouterr().err == (
+        f"{spec}: mission.owner: not UTF-8 text: byte 0xE9 is no UTF-8 character; save it as UTF-8 "
+        "(line 4, column 20)\n"
+    )
+
+
+def test_an_anchor_defined_twice_is_named_with_both_places(tmp_path, capsys):
+    """PyYAML said "found duplicate anchor; first occurrence, second occurrence", naming neither
+    the anchor nor where it was first defined."""
+    from groundlink import cli
+
+    spec = tmp_path / "s.yaml"
+    spec.write_text("version: 1\nmission:\n  name: x\n  owner: &o team\n  data_classification: &o internal\n")
+    assert cli.main(["validate", str(spec)]) == 2
+    assert capsys.readouterr().err == (
+        f"{spec}: mission.data_classification: the anchor &o is defined twice (first at line 4, column 10); "
+        "give this one another name (line 5, column 24)\n"
     )
 
 

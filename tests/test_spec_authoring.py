@@ -141,6 +141,19 @@ def test_every_bucket_prefix_of_an_accepted_name_passes_the_preflight_rule():
             "ground_segment.min_elevation_deg: must be a number, got -.5, which YAML 1.1 reads as text (a signed "
             "number needs a digit before its dot); write -0.5",
         ),
+        # quoted, under an explicit tag: a number all the same, read the same way (it passed as 1536)
+        (
+            "queries_per_month: 3000",
+            'queries_per_month: !!int "03000"',
+            "usage.queries_per_month: must be a number, got 03000, which YAML 1.1 reads as the octal number 1536 "
+            "(a leading zero makes one); write 3000 without the leading zero",
+        ),
+        (
+            "queries_per_month: 3000",
+            "queries_per_month: !!int '50:00'",
+            "usage.queries_per_month: must be a number, got 50:00, which YAML 1.1 reads as the base-60 number "
+            "3000; write the number in decimal",
+        ),
         (
             "version: 1",
             "version: 1e0",

@@ -245,6 +245,30 @@ class TestDownlinkForms:
         errors = _errors(lambda d: dl(d).update(preset=None, demodulation_json=big, decode_json=big))
         assert any("is over 8192 (AWS Ground Station)" in e for e in errors)
 
+    @pytest.mark.parametrize(
+        ("text", "problem"),
+        [
+            ('{"type": "QPSK", "rolloffFactor": NaN}', "is not valid JSON (NaN is not a finite number)"),
+            ('{"type": "QPSK", "symbolRate": Infinity}', "is not valid JSON (Infinity is not a finite number)"),
+            ('{"type": "OQPSK", "type": "QPSK"}', "gives 'type' twice in one object; keep one"),
+            (
+                '{"type": "QPSK", "symbolRate": 1' + "0" * 5000 + "}",
+                "is not valid JSON (a number of 5001 digits is past what any input holds)",
+            ),
+        ],
+        ids=["nan", "infinity", "key-twice", "5001-digits"],
+    )
+    def test_explicit_json_is_json_as_aws_reads_it(self, text, problem):
+        """Python's JSON reader takes NaN and keeps the last of a key given twice: the text went into
+        the plan as given, for AWS to refuse or to read otherwise; 5,001 digits got Python's advice
+        on sys.set_int_max_str_digits, which a spec cannot follow."""
+        from groundlink.presets import PRESETS
+
+        decode = PRESETS["jpss1_hrd"].decode_json()
+        errors = _errors(lambda d: dl(d).update(preset=None, demodulation_json=text, decode_json=decode))
+        (said,) = [e for e in errors if ".demodulation_json:" in e]
+        assert said.startswith(f"s.yaml: {DL}.demodulation_json: {problem}"), said
+
     def test_duplicate_downlink_names(self):
         errors = _errors(lambda d: d["satellites"][0]["downlinks"].append(copy.deepcopy(dl(d))))
         assert "s.yaml: satellites[0].downlinks: duplicate downlink names ['hrd']" in errors
@@ -726,6 +750,18 @@ class TestStructure:
         with pytest.raises(SpecError) as info:
             spec_from_data(data, "s.yaml")
         assert sorted(line.split(": ")[1] for line in info.value.lines) == ["mission.colour", "mission.owner"]
+
+    def test_a_key_with_a_look_alike_letter_names_the_letter(self):
+        """`owner` spelt with a Cyrillic o (U+043E): the line said "did you mean 'owner'?" of a key
+        that reads the same on screen, and the user could not see what to change."""
+        data = spec_data()
+        data["mission"]["\u043ewner"] = data["mission"].pop("owner")
+        with pytest.raises(SpecError) as info:
+            spec_from_data(data, "s.yaml")
+        assert info.value.lines == [
+            "s.yaml: mission.\u043ewner: unknown field; did you mean 'owner'? It holds U+043E (CYRILLIC SMALL LETTER "
+            "O), not an ASCII letter (allowed: data_classification, name, owner, tags)"
+        ]
 
 
 class TestFiles:

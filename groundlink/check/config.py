@@ -10,7 +10,6 @@ gate a typo must not silently switch a guard back to its default.
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,7 +17,18 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
-from ..inputs import DuplicateKey, InputTooLarge, json_problem, key_text, once_each, one_line, read_input
+from ..inputs import (
+    DuplicateKey,
+    InputTooLarge,
+    JsonConstant,
+    did_you_mean,
+    json_problem,
+    key_text,
+    not_utf8,
+    one_line,
+    read_input,
+    strict_json,
+)
 
 LEVELS = ("advisory", "mandatory", "remediate", "disabled")
 DEFAULT_SOURCE = "policy pack config"
@@ -51,7 +61,7 @@ def _shown(value: Any) -> str:
 
 def _level(where: str, value: Any) -> str:
     if not isinstance(value, str) or value not in LEVELS:
-        hint = _did_you_mean(value, list(LEVELS)) if isinstance(value, str) else ""
+        hint = did_you_mean(value, list(LEVELS)) if isinstance(value, str) else ""
         raise PackConfigError(
             f"{where}: {_shown(value)} is not an enforcement level; allowed: {', '.join(LEVELS)}{hint}"
         )
@@ -87,14 +97,6 @@ def parse_config(doc: Any, source: str = DEFAULT_SOURCE) -> Given:
     return given
 
 
-class _NotJson(ValueError):
-    """NaN, Infinity or -Infinity: Python's JSON reader takes them, JSON (and the Pulumi CLI) does not."""
-
-
-def _no_constant(name: str) -> Any:
-    raise _NotJson(name)
-
-
 def load_config_file(path: str | Path) -> Given:
     from ..spec import _os_reason
 
@@ -102,7 +104,7 @@ def load_config_file(path: str | Path) -> Given:
     try:
         text = read_input(path)
     except UnicodeDecodeError as error:
-        raise PackConfigError(f"{path}: policy pack config is not UTF-8 text (byte {error.start})") from None
+        raise PackConfigError(not_utf8(str(path), error, "policy pack config")) from None
     except InputTooLarge as error:
         raise PackConfigError(f"{path}: {error}; not a policy pack config") from None
     except (OSError, ValueError) as error:  # missing, a directory, no permission, a NUL in the name
@@ -110,17 +112,19 @@ def load_config_file(path: str | Path) -> Given:
     if not text.strip():  # not JSON: a file left empty by mistake would switch no guard at all
         raise PackConfigError(f"{path}: policy pack config is empty; expected {EXPECTED}")
     try:
-        doc = json.loads(text, object_pairs_hook=once_each, parse_constant=_no_constant)
+        doc = strict_json(text)
     except json.JSONDecodeError as error:
         raise PackConfigError(f"{path}: not valid JSON: {json_problem(error)}") from None
-    except _NotJson as error:
+    except JsonConstant as error:
         raise PackConfigError(
-            f"{path}: {error} is not valid JSON; allowed: a JSON number, string or true/false"
+            f"{path}: {error.name} is not valid JSON; allowed: a JSON number, string or true/false"
         ) from None
     except DuplicateKey as duplicate:
         raise PackConfigError(
             f"{path}: {duplicate.key!r} is given twice in one object; keep one (JSON readers keep the last silently)"
         ) from None
+    except ValueError as error:  # a number past a float's range or 4,300 digits
+        raise PackConfigError(f"{path}: not valid JSON: {error}") from None
     return parse_config(doc, str(path))
 
 
@@ -201,11 +205,6 @@ def _allowed(schema: dict[str, Any]) -> str:
     if isinstance(kinds, list) and kinds:
         return " or ".join(_kind(str(k), schema) for k in kinds)
     return "see the policy's schema"
-
-
-def _did_you_mean(word: str, options: list[str]) -> str:
-    close = difflib.get_close_matches(word, options, n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _path_text(parts: Any) -> str:
@@ -291,7 +290,7 @@ def reconcile(
             if name not in by_name:
                 raise PackConfigError(
                     f"{settings.source}: {key_text(name)}: unknown policy; allowed: {_allowed_names(name, by_name)}"
-                    f"{_did_you_mean(name, list(by_name))}"
+                    f"{did_you_mean(name, list(by_name))}"
                 )
             if settings.enforcement:
                 result[name].enforcement = settings.enforcement
@@ -306,7 +305,7 @@ def reconcile(
                 known = ["enforcementLevel", *schema.properties]
                 raise PackConfigError(
                     f"{origin.get((schema.name, key), DEFAULT_SOURCE)}: {schema.name}.{key_text(key)}: "
-                    f"unknown property; allowed: {', '.join(known)}{_did_you_mean(key, known)}"
+                    f"unknown property; allowed: {', '.join(known)}{did_you_mean(key, known)}"
                 )
         document = {"type": "object", "properties": schema.properties, "required": schema.required}
         error = jsonschema.exceptions.best_match(jsonschema.Draft7Validator(document).iter_errors(props))

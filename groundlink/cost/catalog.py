@@ -9,7 +9,6 @@ report can still say where every number came from. Pure Python: no pulumi.
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -204,7 +203,7 @@ class PriceError(Exception):
 def _read_yaml(path: Path, name: str | None = None) -> Document:
     """The YAML document in `path`, named `name` (as the user typed it) in a PriceError (one line,
     worded as for a spec) on any failure."""
-    from ..inputs import InputTooLarge, read_input
+    from ..inputs import InputTooLarge, not_utf8, read_input
     from ..spec import SpecError, _os_reason, read_yaml
 
     shown = str(path) if name is None else name
@@ -215,7 +214,7 @@ def _read_yaml(path: Path, name: str | None = None) -> Document:
     except InputTooLarge as exc:
         raise PriceError([f"{shown}: {exc}; not a price file"]) from None
     except UnicodeDecodeError as exc:
-        raise PriceError([f"{shown}: not UTF-8 text (byte {exc.start})"]) from None
+        raise PriceError([not_utf8(shown, exc, yaml_text=True)]) from None
     except (OSError, ValueError) as exc:  # a directory, no permission, a NUL in the name
         raise PriceError([f"{shown}: cannot read price file ({_os_reason(exc)})"]) from None
     try:
@@ -285,13 +284,14 @@ def apply_overrides(
 ) -> Catalog:
     """The catalog with the user's prices in place; an unknown price id is an error, with a
     suggestion (and its line and column when `document` holds the YAML it came from)."""
+    from ..inputs import did_you_mean
+
     chosen: dict[str, Override] = getattr(overrides, catalog.cloud)
     problems = []
     prices = dict(catalog.prices)
     for price_id, override in chosen.items():
         if price_id not in prices:
-            guess = difflib.get_close_matches(price_id, prices, n=1)
-            hint = f"; did you mean '{guess[0]}'?" if guess else ""
+            hint = did_you_mean(price_id, prices)
             where = document.where((catalog.cloud, price_id)) if document else ""
             suffix = f" ({where})" if where else ""
             problems.append(f"{origin}: {catalog.cloud}.{price_id}: unknown price id{hint}{suffix}")

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -24,7 +23,7 @@ from typing import Any
 
 from ..clouds import CLOUDS
 from ..errors import UsageError
-from ..inputs import DuplicateKey, InputTooLarge, json_problem, once_each, one_line, read_input
+from ..inputs import DuplicateKey, InputTooLarge, json_problem, not_utf8, one_line, read_input, strict_json
 
 CLOUD_OF_PROVIDER = {"aws": "aws", "aws-native": "aws", "azure-native": "azure"}
 # Packages whose provider holds the region its resources live in (Azure resources carry their
@@ -409,26 +408,6 @@ def _same_project(projects: Sequence[str], source: str) -> None:
         raise StateError(f"{source}: holds a stack of project {other!r}; this program's project is {PROJECT!r}")
 
 
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a finite number")
-
-
-def _finite(text: str) -> float:
-    """A JSON number as a float, refused when it is past what a float holds (`1e999` reads as
-    infinity, which no JSON, --json output included, may hold)."""
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError(f"{text[:40]} is not a finite number")
-    return value
-
-
-def _integer(text: str) -> int:
-    """A JSON integer; past Python's 4,300 digits, one line instead of its advice on limits."""
-    if len(text.lstrip("-")) > 4300:
-        raise ValueError(f"a number of {len(text.lstrip('-'))} digits is past what any input holds")
-    return int(text)
-
-
 # Deeper than any plan or checkpoint nests its values; the readers walk them recursively.
 MAX_DEPTH = 100
 
@@ -453,9 +432,7 @@ def read_json(path: Path) -> Any:
         raise StateError(f"{source}: {_REPORT_HINT if (path / 'plan-aws.json').is_file() else _DIRECTORY_HINT}")
     try:
         text = read_input(path, MAX_STATE_BYTES)
-        doc = json.loads(
-            text, parse_constant=_refuse_constant, parse_float=_finite, parse_int=_integer, object_pairs_hook=once_each
-        )
+        doc = strict_json(text)
         _refuse_deep(doc, source)
         return doc
     except DuplicateKey as exc:
@@ -463,7 +440,7 @@ def read_json(path: Path) -> Any:
     except FileNotFoundError:
         raise StateError(f"{source}: no such file") from None
     except UnicodeDecodeError as exc:
-        raise StateError(f"{source}: not UTF-8 text (byte {exc.start})") from None
+        raise StateError(not_utf8(source, exc)) from None
     except InputTooLarge as exc:
         raise StateError(f"{source}: {exc}") from None
     except OSError as exc:
@@ -549,18 +526,22 @@ Planner = Callable[[str, str], Any]
 
 
 # A key one of the JSON documents a diff reads opens with (plan, compare.json, checkpoint).
-_DOCUMENT_KEY = re.compile(r'"(formatVersion|version|deployment)"\s*:')
+_DOCUMENT_KEY = re.compile(r'"(formatVersion|version|deployment|checkpoint)"\s*:')
+# Top-level keys only a plan or report (formatVersion) or a checkpoint has. A spec has a
+# `version` of its own (spec.py), so `version` alone says nothing; a spec's sections do.
+_DOCUMENT_KEYS = frozenset({"formatVersion", "deployment", "checkpoint"})
+_SPEC_KEYS = frozenset({"mission", "satellites", "ground_segment"})
 
 
 def is_spec_path(path: str) -> bool:
     """Whether `path` holds a mission spec rather than a plan, checkpoint or compare report,
-    judged by what it holds and not only by its name: a spec without a suffix is a spec, and a
-    plan saved under a .yaml name (`plan --json v2.yaml`) is a plan. A .json name is always a
-    document; of other files, anything that is not a JSON object opening with a document's key
-    is a spec."""
+    judged by what it holds and not by its name: a spec without a suffix, or written as JSON (a
+    spec generated against schema/mission.schema.json), is a spec, and a plan saved under a .yaml
+    name (`plan --json v2.yaml`) is a plan. A JSON object is a document when its top-level keys
+    are a document's; any other file is a spec, unless its .json name says it is a document."""
     file = Path(path)
     named_spec = file.suffix.lower() in (".yaml", ".yml")
-    if file.suffix.lower() == ".json" or not file.is_file():
+    if not file.is_file():
         # a directory, a pipe (`pulumi stack export | groundlink diff /dev/stdin ...`) or a missing
         # file: read only once, so the name decides, and the reader names what is wrong
         return named_spec
@@ -569,7 +550,22 @@ def is_spec_path(path: str) -> bool:
             head = handle.read(4096).decode("utf-8", errors="replace").lstrip()
     except OSError:
         return named_spec
-    return not (head.startswith("{") and _DOCUMENT_KEY.search(head[:200]))
+    named_document = file.suffix.lower() == ".json"
+    if not head.startswith("{"):
+        return not named_document  # a .json name that holds no object: the JSON reader says so
+    keys = _top_level_keys(file)
+    if keys is None:  # broken JSON: a .json name or a document's key near the top has the JSON reader name it
+        return not (named_document or _DOCUMENT_KEY.search(head[:200]))
+    return not (keys & _DOCUMENT_KEYS or ("version" in keys and not keys & _SPEC_KEYS))
+
+
+def _top_level_keys(file: Path) -> frozenset[str] | None:
+    """The top-level keys of a JSON object file, or None when it is not one (or unreadable)."""
+    try:
+        doc = json.loads(read_input(file, MAX_STATE_BYTES))
+    except (OSError, ValueError, InputTooLarge, RecursionError):
+        return None
+    return frozenset(str(key) for key in doc) if isinstance(doc, dict) else None
 
 
 def load_states(path: str, clouds: list[str], planner: Planner, partial: bool = False) -> dict[str, State]:
