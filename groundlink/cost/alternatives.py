@@ -21,7 +21,7 @@ from ..limits import AWS_REPLICA_REGIONS
 from ..spec import MissionSpec, SpecError, spec_from_data
 from .catalog import Catalog
 from .choices import durability_choices, key_month_lines, premium_units
-from .model import CloudCost, Line, Total, estimate, total
+from .model import CloudCost, Line, Total, estimate, total, transfer_pair_note
 
 # The spec field behind each choice, and its values in the order the report lists them.
 CHOICE_FIELDS: dict[str, tuple[str, tuple[str | bool, ...]]] = {
@@ -62,7 +62,9 @@ class Alternative:
 
 def stand_in_replica_region(region: str) -> str:
     """A replica region for pricing AWS geo when the spec names none: the first region of the
-    stack's geography other than its own (the model prices the replica alike in every region)."""
+    stack's geography other than its own, or the first replica region by name where there is no
+    other (the model prices the replica alike in every region; the transfer note says when the
+    pair costs more than the catalog's figure)."""
     nearby = sorted(r for r in AWS_REPLICA_REGIONS if r.split("-")[0] == region.split("-")[0] and r != region)
     return (nearby or sorted(r for r in AWS_REPLICA_REGIONS if r != region))[0]
 
@@ -139,7 +141,8 @@ def _alternative(
         cost, gaps = _priced(cloud, other, catalogs)
     choice = durability_choices(cloud, other, cost)[key]
     notes, kept = _notes_and_gaps(cloud, key, other, gaps)
-    said = (assumed if cloud == "aws" else []) + notes
+    transfer = transfer_pair_note(other, cost) if cloud == "aws" and not chosen else ""
+    said = (assumed if cloud == "aws" else []) + ([transfer] if transfer else []) + notes
     return Alternative(
         value,
         choice.value,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from ..blueprint import LAYERS, Blueprint
@@ -19,7 +19,7 @@ from ..clouds import cloud_title
 from ..errors import UsageError
 from ..limits import AZURE_ORBITAL_RETIRED_ON, DATA_EXPLORER_KEY_SIZE, KINESIS_STREAM_MODE, event_hubs_units
 from ..rounding import count_figure, figure, percent
-from .catalog import Assumptions, Catalog, PriceEntry, PriceError
+from .catalog import OVERRIDE_MARK, Assumptions, Catalog, PriceEntry, PriceError
 from .processing import measured_throughput, processing_quantities, timeout_note
 from .usage import (
     BILLED_GB_PER_GB,
@@ -33,10 +33,12 @@ from .usage import (
 
 if TYPE_CHECKING:
     from ..engine.plan import Plan, PlannedResource
+    from ..spec import MissionSpec
 
 PROJECTION_MONTHS = 12
 # How a catalog entry says "whatever region the stack runs in" (no regional price difference).
 STACK_REGION = ("stack region", "stack location")
+NOT_REGIONAL = ""  # Line.region of contact minutes: priced by antenna site or by contract
 STORAGE_PRICE_IDS = {
     "aws": {
         "hot": "s3_standard_gb_month",
@@ -97,13 +99,16 @@ class Line:
     entry: PriceEntry
     basis: str = ""
     tier: str | None = None  # storage lines are re-priced per projected month
+    # where the line is billed: None for the stack's region, a region (the AWS replica's), or
+    # NOT_REGIONAL for contact minutes, priced by antenna site or by contract
+    region: str | None = None
 
     @property
     def cost(self) -> float | None:
         return self.entry.cost(self.quantity)
 
     def with_quantity(self, quantity: float) -> Line:
-        return Line(self.layer, self.item, quantity, self.price_id, self.entry, self.basis, self.tier)
+        return replace(self, quantity=quantity)
 
     def to_json(self, cloud: str) -> dict[str, Any]:
         e = self.entry
@@ -350,6 +355,7 @@ def _ground_lines(cloud: str, blueprint: Blueprint, usage: MonthlyUsage, catalog
                             price_id,
                             catalog.entry(price_id),
                             per_contact(wide) + (f", {percent(share)} of the minutes" if share < 1 else ""),
+                            region=NOT_REGIONAL,
                         )
                     )
         if spec.delivery.stream:
@@ -368,7 +374,15 @@ def _ground_lines(cloud: str, blueprint: Blueprint, usage: MonthlyUsage, catalog
     network = gs.partner.name if gs.partner else f"no first-party ground station since {AZURE_ORBITAL_RETIRED_ON}"
     minutes = usage.billed_minutes(False) + usage.billed_minutes(True)
     lines.append(
-        Line("ground", f"Partner network contact minutes ({network})", minutes, "partner_minute", entry, per_contact())
+        Line(
+            "ground",
+            f"Partner network contact minutes ({network})",
+            minutes,
+            "partner_minute",
+            entry,
+            per_contact(),
+            region=NOT_REGIONAL,
+        )
     )
     return lines
 
@@ -467,7 +481,16 @@ def _retention_lines(
             if gb > 0:
                 entry = catalog.entry(price_id)
                 lines.append(
-                    Line("storage", f"{title(tier)}: {kind}", gb, price_id, entry, basis(found) + BINARY_GB, tier)
+                    Line(
+                        "storage",
+                        f"{title(tier)}: {kind}",
+                        gb,
+                        price_id,
+                        entry,
+                        basis(found) + BINARY_GB,
+                        tier,
+                        region=replica_region,
+                    )
                 )
     return lines
 
@@ -484,6 +507,7 @@ def _replica_storage_lines(tiers: dict[str, float], catalog: Catalog, region: st
             catalog.entry(storage_price_id("aws", tier)),
             "average GB held in the replica buckets (raw + products)" + BINARY_GB,
             tier,
+            region=region,
         )
         for tier, gb in tiers.items()
         if gb > 0
@@ -511,6 +535,7 @@ def _replication_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catal
             "s3_put_requests",
             e("s3_put_requests"),
             "one replica write per object written",
+            region=region,
         ),
         Line(
             "storage",
@@ -523,7 +548,15 @@ def _replication_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catal
     ]
     if spec.security.customer_managed_keys:
         lines += [
-            Line("security", f"{REPLICATION}KMS replica key", 1, "kms_key_month", e("kms_key_month"), "one key"),
+            Line(
+                "security",
+                f"{REPLICATION}KMS replica key",
+                1,
+                "kms_key_month",
+                e("kms_key_month"),
+                "one key",
+                region=region,
+            ),
             Line(
                 "security",
                 f"{REPLICATION}KMS requests",
@@ -532,6 +565,7 @@ def _replication_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catal
                 _after_line(e("kms_requests"), usage.written("aws")),
                 "at most a Decrypt and an Encrypt per object replicated (S3 Bucket Keys need fewer); "
                 "free only what the KMS requests line leaves of the monthly free requests",
+                region=region,
             ),
         ]
     return lines
@@ -1123,7 +1157,7 @@ def estimate(
     clouds = {
         cloud: cloud_cost(cloud, blueprint, usage, catalog, plans.get(cloud)) for cloud, catalog in catalogs.items()
     }
-    notes = [_region_note(cc) for cc in clouds.values()]
+    notes = [_region_note(cc) for cc in clouds.values()] + [transfer_pair_note(blueprint.spec, clouds.get("aws"))]
     if usage.contacts_per_month and usage.raw_gb:
         # the largest contact a run gets, one satellite's downlinks together: an average over the
         # satellites hid a high-rate one whose every run overruns
@@ -1173,13 +1207,43 @@ def _refuse_overflow(cc: CloudCost) -> None:
 
 
 def other_regions(cost: CloudCost) -> dict[str, str]:
-    """Price ids the estimate uses whose catalog region is not the stack's, with the region used."""
+    """Price ids the estimate uses whose catalog region is not the one their line is billed in
+    (the stack's, or the AWS replica's), with the region used: every regional line, the ground
+    segment's streams and endpoint included; contact minutes (by site, by contract) are not."""
     seen: dict[str, str] = {}
     for line in cost.lines:
+        billed = cost.region if line.region is None else line.region
         region = line.entry.region
-        if region not in (cost.region, *STACK_REGION) and line.layer != "ground":
-            seen.setdefault(line.price_id, region)
+        if billed != NOT_REGIONAL and region not in (billed, *STACK_REGION):
+            seen.setdefault(line.price_id, region if billed == cost.region else f"{region}, for {billed}")
     return seen
+
+
+# Regions whose S3 transfer to another region costs more than the catalog's one figure, in the
+# words of its source (prices/aws.yaml s3_inter_region_transfer_gb: "pairs with South America,
+# Africa, the Middle East or Hong Kong cost more"): sa-*, af-*, me-* and il-central-1 (Tel Aviv),
+# and ap-east-1 (Hong Kong).
+_COSTLIER_TRANSFER = ("sa-", "af-", "me-", "il-", "ap-east-1")
+
+
+def transfer_pair_note(spec: MissionSpec, aws: CloudCost | None) -> str:
+    """S3 replication between two regions the catalog's transfer price does not cover, unless
+    the user gave that price: the line is priced all the same, and the report (or the
+    alternative priced with replication) says so."""
+    replica = spec.clouds.aws.replica_region
+    if aws is None or replica is None:
+        return ""
+    lines = [x for x in aws.lines if x.price_id == "s3_inter_region_transfer_gb"]
+    pair = (aws.region, replica)
+    if not lines or lines[0].entry.price is None or OVERRIDE_MARK in lines[0].entry.source:
+        return ""
+    if not any(r.startswith(_COSTLIER_TRANSFER) for r in pair):
+        return ""
+    return (
+        f"S3 replication from {pair[0]} to {pair[1]} is priced at s3_inter_region_transfer_gb's "
+        f"${lines[0].entry.price:g}/GB, a figure for most region pairs; its source says pairs with South America, "
+        "Africa, the Middle East or Hong Kong cost more: give this pair's price with --prices."
+    )
 
 
 def _region_note(cost: CloudCost) -> str:
