@@ -13,7 +13,7 @@ from groundlink.check.host import keep_packs_warm
 from groundlink.cli import main
 from groundlink.clouds import CLOUDS
 
-from .conftest import DROP, SPECS, cached_plan, spec_data, with_changes, write_spec
+from .conftest import DROP, ROOT, SPECS, cached_plan, spec_data, with_changes, write_spec
 
 NOAA20 = str(SPECS / "noaa20.yaml")
 
@@ -710,6 +710,26 @@ def test_what_a_compare_killed_outright_left_beside_the_report_is_named_and_kept
         f"half-written report; delete it unless a compare into {out} is still running",
     ]
     assert sorted(p.name for p in tmp_path.iterdir()) == [".out.old-1a2b3c4d5e", ".out.tmp-5e4d3c2b1a", "out"]
+
+
+def test_paths_holding_control_characters_reach_the_terminal_as_their_escapes(tmp_path, monkeypatch, capsys):
+    """An ESC and a newline in --out, in --policy-pack-config and in a leftover beside --out were
+    printed raw by the verdict, the policy line and the leftover note: a colour switched on, one
+    line printed as two. Every other message of the command shows them escaped."""
+    monkeypatch.setattr(plan_runs, "run_plans", _fake_runs())
+    weird = "o\x1b[35m\nY"
+    out = tmp_path / weird
+    (tmp_path / f".{weird}.tmp-5e4d3c2b1a").mkdir()
+    config = tmp_path / f"cfg{weird}.json"
+    config.write_text((ROOT / "policies" / "legacy-orbital.config.json").read_text())
+    assert main(["compare", NOAA20, "--out", str(out), "--policy-pack-config", str(config)]) == 0
+    said = capsys.readouterr()
+    assert "\x1b" not in said.out + said.err
+    flat = said.out.replace("\n", "")  # the console folds long lines
+    assert f"report written to {tmp_path}/o\\x1b[35m\\nY (report.html" in flat
+    assert f"configured by {tmp_path}/cfgo\\x1b[35m\\nY.json" in flat
+    (note,) = [line for line in said.err.splitlines() if "stopped outright" in line]
+    assert note.startswith(f"groundlink: {tmp_path}/.o\\x1b[35m\\nY.tmp-5e4d3c2b1a was left by a compare")
 
 
 def test_a_compare_leaves_nothing_of_its_own_beside_the_report(tmp_path, monkeypatch, capsys):

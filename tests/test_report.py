@@ -192,11 +192,33 @@ def test_a_value_in_report_md_stays_text_whatever_it_holds(report):
     assert "<img src=x" not in rendered and "<b>" not in rendered and "<i>" not in rendered
     assert 'href="javascript' not in rendered and "<em>" not in rendered and "<s>" not in rendered
     assert (
-        "&lt;img src=x onerror=alert(1)&gt; | pipe `tick` [l](javascript:alert(1)) CR &amp; co *em* _em_ ~~del~~ ksat_lite"
-        in rendered
+        # the carriage return as its escape, as report.html and the terminal show it
+        "&lt;img src=x onerror=alert(1)&gt; | pipe `tick` [l](javascript:alert(1))\\rCR &amp; co *em* _em_ ~~del~~ "
+        "ksat_lite" in rendered
     )
     assert "ksat_lite" in markdown  # an underscore inside a word cannot emphasize: left as it is
     assert "<code>we|ird&lt;i&gt;x`y.yaml</code>" in rendered and "<code>pr|ces&lt;b&gt;`.yaml</code>" in rendered
+
+
+def test_both_reports_show_a_newline_as_its_escape_and_a_tab_as_whitespace(report):
+    """report.md turned a newline in a path into a space (naming a file that does not exist,
+    where report.html said `\\n`), and both showed a tab, which a price's source may hold, as the
+    two characters `\\t`."""
+    from markdown_it import MarkdownIt
+
+    from groundlink.report.markdown_html import render_html, render_markdown
+
+    _, out, doc = report
+    used = next(i for i, p in enumerate(doc["prices"]) if p["used"])
+    prices = list(doc["prices"])
+    prices[used] = {**prices[used], "source": "price\tsheet", "secondary": False}
+    doc = {**doc, "spec": "two\nlines.yaml", "prices": prices}
+    files, charts = _charts(out)
+    markdown = MarkdownIt("commonmark").enable(["table"]).render(render_markdown(doc, files))
+    html = render_html(doc, charts)
+    for rendered in (markdown, html):
+        assert "two\\nlines.yaml" in rendered and "two lines.yaml" not in rendered
+        assert "price sheet" in rendered and "price\\tsheet" not in rendered and "price\tsheet" not in rendered
 
 
 def test_a_value_that_would_head_a_line_stays_text():

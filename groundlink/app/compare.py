@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from .. import interrupt
 from ..clouds import CLOUDS, cloud_title
 from ..errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
+from ..inputs import escaped
 from ..outputs import displayable, file_location, keep_mode, sibling_stem, writing
 from . import diff_command
 
@@ -168,8 +169,8 @@ def _say_leftovers(out: Path) -> None:
     for kind, what in (("old", "the report it was replacing"), ("tmp", "a half-written report")):
         for path in sorted(out.parent.glob(f".{glob.escape(_stem(out, kind))}.{kind}-*")):
             print(
-                f"groundlink: {path} was left by a compare that was stopped outright: {what}; "
-                f"delete it unless a compare into {out} is still running",
+                f"groundlink: {escaped(str(path))} was left by a compare that was stopped outright: {what}; "
+                f"delete it unless a compare into {escaped(str(out))} is still running",
                 file=sys.stderr,
             )
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape as markup_escape
 from rich.table import Table
 from rich.text import Text
 
+from ..inputs import escaped
 from .sections import (
     Section,
     coverage_dated,
@@ -19,6 +20,13 @@ from .sections import (
     unused_overrides,
     unused_overrides_line,
 )
+
+
+def escape(text: str) -> str:
+    """`text` for a console line: no rich markup, and no control character (an ESC or a newline
+    in a path given for --out, --against or --policy-pack-config) but as its escape."""
+    return markup_escape(escaped(text))
+
 
 STYLES = {"ok": "green", "gap": "yellow", "bad": "bold red", "strong": "bold", "code": "cyan", "": ""}
 

@@ -17,19 +17,26 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 # Characters that would make a value of the report markup: raw HTML (`<img onerror=...>`), an
-# entity, a link, a code span, emphasis with `*` or strikethrough (`~x~`), a table cell's end;
-# and line ends, which end a table row. Any ASCII punctuation may be backslash-escaped in
-# CommonMark, so each stays the character it is.
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`<>&[]|*~"} | {"\r": " ", "\n": " ", "\u2028": " ", "\u2029": " "})
+# entity, a link, a code span, emphasis with `*` or strikethrough (`~x~`), a table cell's end.
+# Any ASCII punctuation may be backslash-escaped in CommonMark, so each stays the character it
+# is. Line ends, which end a table row, are shown as their escapes (`_shown`).
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`<>&[]|*~"})
 # An underscore emphasizes only where it is not inside a word (`_x_`; `ksat_lite` and field
 # paths such as `storage.raw_retention_days` stay as they are); a `#` heads a line only first.
 _MD_EMPHASIS_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
 
 
+def _shown(text: str) -> str:
+    """A value on one line as both reports show it: a control character (an ESC, or a newline in a
+    name OLD's JSON holds) as its escape, as report.html and the terminal show it; a tab, which a
+    price's source may hold, as the whitespace it renders as."""
+    return escaped_line(text.replace("\t", " "))
+
+
 def _md_escape(text: str) -> str:
     """A value as literal Markdown text (a spec's name, a price source, a path), on one line: a
     control character (an ESC or a newline in a name OLD's JSON holds) as its escape."""
-    escaped = _MD_EMPHASIS_UNDERSCORE.sub(r"\\_", escaped_line(str(text).translate(_MD_SPECIAL)))
+    escaped = _MD_EMPHASIS_UNDERSCORE.sub(r"\\_", _shown(str(text).translate(_MD_SPECIAL)))
     # a heading's closing sequence: `## Changes against old #` is shown as "Changes against old"
     escaped = re.sub(r"#(?=#*[ \t]*$)", r"\\#", escaped)
     return "\\" + escaped if escaped.startswith("#") else escaped
@@ -39,10 +46,7 @@ def _md_code(text: str, in_table: bool = False) -> str:
     """A value as a Markdown code span that no backtick in it can close: the fence is one
     backtick longer than the longest run inside (CommonMark). Backslashes mean nothing in a
     code span, except before a pipe in a table cell, which GFM needs escaped there."""
-    text = str(text)
-    for end in ("\r", "\n", "\u2028", "\u2029"):
-        text = text.replace(end, " ")
-    text = escaped_line(text)  # any other control character (an ESC) as its escape
+    text = _shown(str(text))  # a control character (an ESC, a newline) as its escape
     if in_table:
         text = text.replace("|", "\\|")
     fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
@@ -57,7 +61,7 @@ def _one_line(value: Any) -> Any:
     """A template's printed value: text escaped onto one line; markup the code made, as it is."""
     import markupsafe
 
-    return escaped_line(value) if isinstance(value, str) and not isinstance(value, markupsafe.Markup) else value
+    return _shown(value) if isinstance(value, str) and not isinstance(value, markupsafe.Markup) else value
 
 
 def _env(autoescape: bool) -> jinja2.Environment:
