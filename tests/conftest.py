@@ -455,3 +455,17 @@ def violation(policy: str, enforcement: str = "advisory", cloud: str = "aws") ->
         [f"{policy}-control"],
         f"fix {policy}",
     )
+
+
+@pytest.fixture
+def products(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """One contact of three frames, processed: the products directory `groundlink query` reads."""
+    from groundlink.cli import main
+    from tests.contactgen import CONTACT_A, EPOCH, Capture, contact_file, frames, packetise, raw_dir, stream_of
+
+    packets = packetise(stream_of(frames([0, 1, 2])), 1000, EPOCH * 1_000_000)
+    Capture(packets).write(contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1))
+    out = tmp_path / "out"
+    assert main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 0
+    capsys.readouterr()
+    return out

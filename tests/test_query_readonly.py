@@ -13,21 +13,11 @@ from pathlib import Path
 import pytest
 
 from groundlink.cli import main
-from tests.contactgen import CONTACT_A, EPOCH, Capture, contact_file, frames, packetise, raw_dir, stream_of
+from tests.contactgen import CONTACT_A
 
 # The message lists exactly these, as docs/processing.md does.
 ALLOWED = "SELECT, WITH, VALUES, FROM, DESCRIBE, SHOW, SUMMARIZE, and EXPLAIN [ANALYZE] of one of these"
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "processing.md"
-
-
-@pytest.fixture
-def products(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    packets = packetise(stream_of(frames([0, 1, 2])), 1000, EPOCH * 1_000_000)
-    Capture(packets).write(contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1))
-    out = tmp_path / "out"
-    assert main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 0
-    capsys.readouterr()
-    return out
 
 
 def _listing(root: Path) -> list[str]:

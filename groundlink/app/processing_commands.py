@@ -132,6 +132,8 @@ def run_process(args: argparse.Namespace) -> int:
     if not args.contact_dir.is_dir():
         raise UsageError(f"{args.contact_dir}: {_not_a_directory(args.contact_dir)}")
     _check_apart(args.contact_dir, args.out)
+    if why := _not_utf8_name(args.out):  # the Parquet writer takes UTF-8 paths only: it failed mid-run
+        raise UsageError(f"--out {why}")
     check_dir_target(args.out, "--out", into=True)  # before the contact is read; written into, not replaced
     try:
         contacts = discover(args.contact_dir, fmt, satellite=args.satellite, contact_id=args.contact_id)
@@ -196,6 +198,13 @@ def _say_written(summaries: list[dict[str, Any]], out: Path) -> None:
         )
     if summaries:
         print(f"wrote {out}")
+
+
+def _not_utf8_name(path: Path) -> str:
+    """Why DuckDB and the Parquet writer cannot take `path` (a byte of its name that is not
+    UTF-8, which they failed on with a traceback), or empty."""
+    shown = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return "" if shown == str(path) else f"{shown}: its name holds a byte that is not UTF-8; rename it"
 
 
 def _not_a_directory(path: Path) -> str:
@@ -319,14 +328,22 @@ def run_query(args: argparse.Namespace) -> int:
 
     if not args.products_dir.is_dir():
         raise UsageError(f"{args.products_dir}: {_not_a_directory(args.products_dir)}")
+    if why := _not_utf8_name(args.products_dir.resolve()):  # DuckDB failed on it: std::bad_cast
+        raise UsageError(why)
     if (args.sql is None) == (not args.examples):
         raise UsageError("give either SQL or --examples")
+    if args.sql is not None and (bad := next((i for i, c in enumerate(args.sql) if "\udc80" <= c <= "\udcff"), None)):
+        byte = ord(args.sql[bad]) - 0xDC00
+        raise UsageError(
+            f"the SQL holds a byte that is not UTF-8 (0x{byte:02X}, character {bad + 1}); give the query as UTF-8 text"
+        )
     try:
         check_products(args.products_dir)
     except NotProducts as error:
         raise UsageError(str(error)) from None
     queries = [(e.title, e.duckdb) for e in EXAMPLES] if args.examples else [("", args.sql)]
     console = report_console()  # piped, as wide as the rows
+    failed = []
     for title, sql in queries:
         printed = 0  # rows of --json written before an error DuckDB raises while it runs the query
         try:
@@ -353,8 +370,11 @@ def run_query(args: argparse.Namespace) -> int:
                     _write_lines(_table(console, title, sql, names, batches))
         except (duckdb.Error, QueryRefused) as error:
             after = f" (after {printed:,} {'row was' if printed == 1 else 'rows were'} printed)" if printed else ""
-            raise UsageError(error_line(error) + after) from None
-    return 0
+            if not args.examples:
+                raise UsageError(error_line(error) + after) from None
+            # a damaged file fails the examples of its own table only: the others still run
+            failed.append(f"{PREFIX}example {title!r}: {error_line(error)}")
+    return _fail(failed) if failed else 0
 
 
 def _table(console: Any, title: str, sql: str, names: list[str], batches: Iterator[list[tuple[Any, ...]]]) -> str:
@@ -369,10 +389,18 @@ def _table(console: Any, title: str, sql: str, names: list[str], batches: Iterat
         total += len(batch)
         shown.extend(batch[: TABLE_ROWS - len(shown)])
     table = Table(title=Text(title) if title else None)
-    for name in names:  # on a terminal narrower than the row, a value wraps instead of being cut
-        table.add_column(Text(name), overflow="fold")
-    for row in shown:
-        table.add_row(*(_cell(v) for v in row))
+    if _fits(console.width, names, shown):
+        for name in names:  # on a terminal narrower than the row, a value wraps instead of being cut
+            table.add_column(Text(name), overflow="fold")
+        for row in shown:
+            table.add_row(*(_cell(v) for v in row))
+    else:  # a record a block of rows, column by column: squeezed, columns were drawn 0 wide, values gone
+        for heading in ("row", "column", "value"):
+            table.add_column(heading, overflow="fold")
+        for number, row in enumerate(shown, start=1):
+            for i, (name, value) in enumerate(zip(names, row, strict=True)):
+                last = i == len(names) - 1
+                table.add_row(str(number) if i == 0 else "", Text(name), _cell(value), end_section=last)
     with console.capture() as drawn:  # rendered whole, as rich would write it in one go
         if title:
             console.print(Text(sql, style="dim"))
@@ -380,6 +408,19 @@ def _table(console: Any, title: str, sql: str, names: list[str], batches: Iterat
         if total > len(shown):  # not the table's caption, which wraps to the table's width
             console.print(Text(f"the first {TABLE_ROWS:,} of {total:,} rows; --json prints every row"), soft_wrap=True)
     return str(drawn.get())
+
+
+# The narrowest a column may be drawn and still show its values; a row of columns at least this
+# wide (or as wide as their widest name or value, when narrower) that does not fit the terminal
+# is drawn as records instead.
+MIN_COLUMN = 4
+
+
+def _fits(width: int, names: list[str], rows: list[tuple[Any, ...]]) -> bool:
+    """Whether a table of `names` over `rows` fits `width` with every column MIN_COLUMN wide (a
+    column and its padding and border take 3 more, the table's last border 1)."""
+    widest = [max([len(name), *(len(_cell(row[i]).plain) for row in rows)]) for i, name in enumerate(names)]
+    return sum(min(MIN_COLUMN, w) + 3 for w in widest) + 1 <= width
 
 
 def _write_lines(text: str) -> None:

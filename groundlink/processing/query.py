@@ -37,11 +37,38 @@ _FILE_COLUMN = "groundlink_file"  # the file each row came from, a name no table
 _PARTITION_COLUMN = "groundlink_partition"
 
 
-def _view(table: Table, root: Path) -> str:
-    """The table's view over its files, found here and named one by one: DuckDB would read
-    `[`, `*` or `?` in the products directory's own path as a pattern."""
+def _files(table: Table, root: Path) -> list[Path]:
+    """The table's files, found here and named one by one: DuckDB would read `[`, `*` or `?` in
+    the products directory's own path as a pattern."""
+    return sorted(root.joinpath(table.prefix).glob("/".join(f"{k}=*" for k in PARTITION_KEYS) + "/*.parquet"))
+
+
+def _unreadable(files: list[Path], root: Path) -> str | None:
+    """Why the view cannot read `files`, or None: a name DuckDB cannot take (a byte that is not
+    UTF-8), or a file reached through a symbolic link out of the products directory, which the
+    connection may not read (DuckDB said only "file system operations are disabled")."""
+    inside = root.resolve()
+    for path in files:
+        name = os.fsencode(path).decode("utf-8", "backslashreplace")
+        if name != str(path):
+            return f"{name}: its name holds a byte that is not UTF-8, which DuckDB cannot open; rename it"
+        if not path.resolve().is_relative_to(inside):
+            # the first of its directories (or the file itself) whose link leads out
+            link = next(
+                p
+                for p in (*reversed(path.relative_to(root).parents[:-1]), path.relative_to(root))
+                if not (root / p).resolve().is_relative_to(inside)
+            )
+            return (
+                f"{root / link} is a link to {(root / link).resolve()}, outside the products directory, and a "
+                "query reads only files inside it: copy the table in, or query the directory the link leads to"
+            )
+    return None
+
+
+def _view(table: Table, files: list[Path]) -> str:
+    """The table's view over `files` (`_files`)."""
     columns = ", ".join(f'CAST("{c.name}" AS {c.duckdb}) AS "{c.name}"' for c in table.columns)
-    files = sorted(root.joinpath(table.prefix).glob("/".join(f"{k}=*" for k in PARTITION_KEYS) + "/*.parquet"))
     if not files:
         return f"CREATE VIEW {table.name} AS {_no_rows(table)} WHERE false"
     keys = ", ".join(f"{_PARTITION_COLUMN}['{k}'] AS \"{k}\"" for k in PARTITION_KEYS)
@@ -63,11 +90,15 @@ def _no_rows(table: Table) -> str:
 
 def _failing_view(table: Table, error: str) -> str:
     """The table's columns, and the error that made its view fail, raised by a query that reads it:
-    a damaged file of one table failed every query, even one of the other table only."""
-    message = error.removeprefix("Invalid Input Error: ")  # error() says it again
+    a damaged file of one table failed every query, even one of the other table only. Each column
+    is the error too: with NULL columns, a filter on one (`WHERE status = 'corrupt'`) was folded
+    to false and the query answered no rows, exit 0, never reading the error."""
+    message = _sql_string(error.removeprefix("Invalid Input Error: "))  # error() says it again
+    failing = [f'CAST(error({message}) AS {c.duckdb}) AS "{c.name}"' for c in table.columns]
+    failing += [f'CAST(error({message}) AS VARCHAR) AS "{k}"' for k in PARTITION_KEYS]
     return (
-        f"CREATE VIEW {table.name} AS {_no_rows(table)} "
-        f"FROM (SELECT error({_sql_string(message)}) AS failed) WHERE failed IS NULL"
+        f"CREATE VIEW {table.name} AS SELECT {', '.join(failing)} "
+        f"FROM (SELECT error({message}) AS failed) WHERE failed IS NULL"
     )
 
 
@@ -98,12 +129,19 @@ def connect(root: Path) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with one view per product table under `root`, reaching no other file."""
     connection = duckdb.connect(":memory:")
     for table in TABLES:
+        files = _files(table, root)
+        if (why := _unreadable(files, root)) is not None:
+            connection.execute(_failing_view(table, why))
+            continue
         try:
-            connection.execute(_view(table, root))
+            connection.execute(_view(table, files))
         except duckdb.Error as error:  # a file DuckDB cannot open as it makes the view (a partial download)
             connection.execute(_failing_view(table, str(error)))
     directory = str(root.resolve()).rstrip("/") + "/"
     for setting in (
+        # timestamps are UTC (the products', and Athena's sessions): with the machine's zone, a
+        # comparison with TIMESTAMPTZ or now() gave other rows on another laptop
+        "SET TimeZone = 'UTC'",
         f"SET allowed_directories = [{_sql_string(directory)}]",
         "SET enable_external_access = false",  # only allowed_directories, no URL
         "SET autoinstall_known_extensions = false",
@@ -214,12 +252,28 @@ NO_SETTINGS = "DuckDB's settings cannot be changed in a groundlink query"
 _HINTS = ("Did you mean", "Candidate bindings")
 
 
+_LINE = re.compile(r"LINE (\d+): ")
+
+
+def _position(lines: list[str]) -> str:
+    """Where DuckDB points in the query (its `LINE 3: ...` and a caret line under it), as
+    ` (line 3, column 38)`; ` (line 1, near: ...)` where DuckDB shows the line cut short."""
+    for i, text in enumerate(lines[:-1]):
+        if (found := _LINE.match(text)) and "^" in lines[i + 1]:
+            shown, at = text[found.end() :], lines[i + 1].index("^") - found.end()
+            if shown.startswith("..."):
+                return f" (line {found.group(1)}, near: {shown[max(at, 0) :]})"
+            return f" (line {found.group(1)}, column {at + 1})"
+    return ""
+
+
 def error_line(error: Exception) -> str:
     """A DuckDB error or a refusal as the one line to print: its first line, with DuckDB's hint
     of the names it knows and, for a table that does not exist, the tables the products hold;
     any advice to change a DuckDB setting replaced by saying that no query can change one here."""
     lines = str(error).splitlines() or [type(error).__name__]
-    line = lines[0]
+    # where a syntax error is in the query (other errors' positions may be in a view's own SQL)
+    line = lines[0] + (_position(lines) if isinstance(error, duckdb.ParserException) else "")
     if isinstance(error, duckdb.CatalogException) and line.startswith("Catalog Error: Table with name"):
         line = f"{line.rstrip('!')}; the products' tables: {', '.join(table.name for table in TABLES)}"
     elif len(lines) > 1 and lines[1].startswith(_HINTS):

@@ -1,0 +1,125 @@
+"""`groundlink query` where a user's terminal, time zone, bytes and files are not the test
+machine's: every value shown, the same rows everywhere, one line for what cannot be read."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timedelta
+
+import pytest
+from rich.console import Console
+
+from groundlink.app.processing_commands import _table
+from groundlink.cli import main
+from tests.contactgen import CONTACT_A, EPOCH, Capture, contact_file, frames, packetise, raw_dir, stream_of
+
+
+def _err(capsys: pytest.CaptureFixture[str]) -> str:
+    said = capsys.readouterr()
+    assert said.out == ""
+    return said.err
+
+
+def test_a_row_wider_than_the_terminal_is_drawn_as_records_with_every_value():
+    """At 80 columns rich drew twenty columns, five of them 0 wide: their values vanished
+    without a word. Columns that cannot each be 4 wide are drawn as records instead."""
+    names = [f"column_{i:02d}" for i in range(20)]
+    row = tuple(f"v{i:02d}" for i in range(20))
+    drawn = _table(Console(width=80, emoji=False), "", "", names, iter([[row]]))
+    assert all(name in drawn and value in drawn for name, value in zip(names, row, strict=True))
+    assert max(len(line) for line in drawn.splitlines()) <= 80
+    narrow = _table(Console(width=80, emoji=False), "", "", names[:3], iter([[row[:3]]]))
+    assert "column_00" in narrow.splitlines()[1] and "column_02" in narrow.splitlines()[1]  # a table still
+
+
+def test_timestamps_compare_in_utc_whatever_the_machine_s_zone(products, capsys, monkeypatch):
+    """DuckDB took the machine's zone: `start_time < TIMESTAMPTZ ...` counted other rows in New
+    York and in Tokyo than in UTC. Athena's sessions run in UTC, and so does a query here."""
+    assert main(["query", str(products), "SELECT start_time FROM contact_summary", "--json"]) == 0
+    start = datetime.fromisoformat(json.loads(capsys.readouterr().out)["start_time"])
+    hour = timedelta(hours=1)
+    sql = (
+        "SELECT current_setting('TimeZone') AS tz, "
+        f"count(*) FILTER (WHERE start_time > TIMESTAMPTZ '{start - hour}') AS after_an_hour_before, "
+        f"count(*) FILTER (WHERE start_time > TIMESTAMPTZ '{start + hour}') AS after_an_hour_after "
+        "FROM contact_summary"
+    )
+    counts = []
+    for zone in ("UTC", "America/New_York", "Asia/Tokyo"):
+        monkeypatch.setenv("TZ", zone)
+        assert main(["query", str(products), sql, "--json"]) == 0
+        counts.append(json.loads(capsys.readouterr().out))
+    assert counts == [{"tz": "UTC", "after_an_hour_before": 1, "after_an_hour_after": 0}] * 3
+
+
+def test_sql_holding_a_byte_that_is_not_utf8_is_one_line(products, capsys):
+    """A Latin-1 query file given with "$(cat q.sql)" reached DuckDB and ended in a traceback."""
+    assert main(["query", str(products), "SELECT 'caf\udce9' AS x"]) == 2
+    assert _err(capsys) == (
+        "groundlink: the SQL holds a byte that is not UTF-8 (0xE9, character 12); give the query as UTF-8 text\n"
+    )
+
+
+def test_a_products_directory_named_with_a_byte_that_is_not_utf8_is_one_line(products, capsys):
+    odd = products.parent / os.fsdecode(b"pq\xff")
+    products.rename(odd)
+    assert main(["query", str(odd), "SELECT 1"]) == 2
+    assert _err(capsys) == (
+        f"groundlink: {products.parent}/pq\\xff: its name holds a byte that is not UTF-8; rename it\n"
+    )
+
+
+def test_an_out_named_with_a_byte_that_is_not_utf8_is_refused_before_anything_is_written(tmp_path, capsys):
+    packets = packetise(stream_of(frames([0, 1])), 1000, EPOCH * 1_000_000)
+    Capture(packets).write(contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1))
+    out = tmp_path / os.fsdecode(b"prod\xff")
+    assert main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 2
+    assert (
+        _err(capsys) == f"groundlink: --out {tmp_path}/prod\\xff: its name holds a byte that is not UTF-8; rename it\n"
+    )
+    assert not out.exists()
+
+
+def test_every_example_runs_though_a_damaged_file_fails_those_of_its_table(products, capsys):
+    """With a frame index cut short, --examples stopped at the first example that reads it:
+    the contact-summary examples after it never ran."""
+    (index,) = products.glob("frame_index/*/*/*/*/*.parquet")
+    index.write_bytes(index.read_bytes()[:100])
+    assert main(["query", str(products), "--examples", "--json"]) == 2
+    said = capsys.readouterr()
+    ran = [json.loads(line)["example"] for line in said.out.splitlines()]
+    assert ran == ["Contacts of December 2025, oldest first", "Spacecraft and virtual channel breakdown"]
+    failed = [line.split(": ", 2)[1] for line in said.err.splitlines()]
+    assert failed == [
+        "example 'Frames by status'",
+        "example 'Where frames went missing'",
+        "example 'Corrupt frames and why'",
+    ]
+    assert all(f"No magic bytes found at end of file '{index}'" in line for line in said.err.splitlines())
+    # a filter on the damaged table's columns raises too: it was folded to no rows, exit 0
+    assert main(["query", str(products), "SELECT * FROM frame_index WHERE status = 'corrupt'"]) == 2
+    assert "No magic bytes found" in _err(capsys)
+
+
+def test_a_table_linked_in_from_outside_the_products_says_so(products, tmp_path, capsys):
+    """DuckDB said "file system operations are disabled by configuration" of a file the view
+    found through a link out of the products directory, naming neither the link nor the way out."""
+    store = tmp_path / "store"
+    store.mkdir()
+    (products / "frame_index").rename(store / "frame_index")
+    (products / "frame_index").symlink_to(store / "frame_index")
+    assert main(["query", str(products), "SELECT count(*) AS n FROM contact_summary", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"n": 1}  # the other table reads as before
+    assert main(["query", str(products), "SELECT count(*) FROM frame_index"]) == 2
+    assert _err(capsys) == (
+        f"groundlink: Invalid Input Error: {products / 'frame_index'} is a link to {store / 'frame_index'}, outside "
+        "the products directory, and a query reads only files inside it: copy the table in, or query the directory "
+        "the link leads to\n"
+    )
+
+
+def test_a_syntax_error_says_where_it_is(products, capsys):
+    sql = "SELECT contact_id, frame\nFROM frame_index\nWHERE status = 'ok' AND frame > 3 AND AND frame < 10"
+    assert main(["query", str(products), sql]) == 2
+    assert _err(capsys) == 'groundlink: Parser Error: syntax error at or near "AND" (line 3, column 39)\n'
