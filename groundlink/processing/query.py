@@ -299,16 +299,61 @@ def streamed_query(root: Path, sql: str) -> Iterator[tuple[list[str], Iterator[l
     refuse_all_but_reads(sql)
     connection = connect(root)
     try:
-        cursor = connection.execute(sql)
-        names = [d[0] for d in cursor.description or []]
+        shown, names, kinds = _as_text(connection, sql)
+        cursor = connection.execute(shown)
+        names = names or [d[0] for d in cursor.description or []]
 
         def batches() -> Iterator[list[tuple[Any, ...]]]:
             while rows := cursor.fetchmany(BATCH_ROWS):
-                yield rows
+                yield [tuple(_from_text(v, kinds[i]) if i in kinds else v for i, v in enumerate(row)) for row in rows]
 
         yield names, batches()
     finally:
         connection.close()
+
+
+# Types Python's conversion misreads: an interval's months and years became 30-day blocks (a
+# year was P360D), an infinite timestamp a date (9999-12-31), one past year 9999 DuckDB's text.
+# Such columns are read as DuckDB's own text of them and written out here.
+_AS_TEXT = ("INTERVAL", "TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S")
+
+
+def _as_text(connection: duckdb.DuckDBPyConnection, sql: str) -> tuple[str, list[str], dict[int, str]]:
+    """`sql`, or, for a SELECT with interval or timestamp columns, the same query with those
+    columns cast to text (bound, not run, to learn its types); its column names; and the kind
+    of each column cast, by position."""
+    if duckdb.extract_statements(sql)[0].type != duckdb.StatementType.SELECT:
+        return sql, [], {}
+    relation = connection.sql(sql)
+    kinds = {i: str(kind) for i, kind in enumerate(relation.types) if str(kind) in _AS_TEXT}
+    if not kinds:
+        return sql, [], {}
+    cast = ", ".join(f"CAST(#{i + 1} AS VARCHAR)" if i in kinds else f"#{i + 1}" for i in range(len(relation.types)))
+    return relation.project(cast).sql_query(), list(relation.columns), kinds
+
+
+_INTERVAL_PART = re.compile(r"(-?\d+) (year|mon|day)s?")
+_CLOCK = re.compile(r"(-?)(\d+):(\d+):(\d+)(\.\d+)?$")
+
+
+def _from_text(text: Any, kind: str) -> Any:
+    """DuckDB's text of an interval as an ISO 8601 duration (`P1Y2M3DT1S`, each part with its
+    sign), of a timestamp in ISO 8601 UTC with a `Z` (`infinity` and `-infinity` as they are)."""
+    if not isinstance(text, str):
+        return text  # NULL
+    if kind == "INTERVAL":
+        parts = {unit: int(n) for n, unit in _INTERVAL_PART.findall(text)}
+        seconds = ""
+        if clock := _CLOCK.search(text):
+            sign, hours, minutes, whole, fraction = clock.groups()
+            total = int(hours) * 3600 + int(minutes) * 60 + int(whole)
+            seconds = f"{sign}{total}{(fraction or '').rstrip('0').rstrip('.')}"
+        years = f"{parts['year']}Y" if parts.get("year") else ""
+        months = f"{parts['mon']}M" if parts.get("mon") else ""
+        return f"P{years}{months}{parts.get('day', 0)}DT{seconds or 0}S"
+    if text in ("infinity", "-infinity"):
+        return text
+    return text.removesuffix("+00").replace(" ", "T", 1) + "Z"
 
 
 def run_query(root: Path, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
