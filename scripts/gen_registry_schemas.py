@@ -18,6 +18,7 @@ import sys
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -28,7 +29,7 @@ PACKAGE, VERSION = "cfn-lint", "1.58.0"
 REGION = "us-west-2"  # the specs' default AWS region, where AWS Ground Station runs
 
 
-def read_wheel(wheel: Path) -> dict[str, object]:
+def read_wheel(wheel: Path) -> dict[str, Any]:
     with zipfile.ZipFile(wheel) as bundle:
         by_type = json.loads(bundle.read(f"cfnlint/data/schemas/providers/{REGION}.json"))
         schemas = {
@@ -58,9 +59,23 @@ def main(argv: list[str]) -> int:
                 check=True,
             )  # fmt: skip
             (wheel,) = Path(scratch).glob("*.whl")
-        SCHEMAS_FILE.write_text(json.dumps(read_wheel(wheel), indent=1, sort_keys=True) + "\n")
+        fresh = read_wheel(wheel)
+    SCHEMAS_FILE.write_text(json.dumps(_dated_as_before(fresh), indent=1, sort_keys=True) + "\n")
     print(f"wrote {SCHEMAS_FILE}")
     return 0
+
+
+def _dated_as_before(fresh: dict[str, Any]) -> dict[str, Any]:
+    """`fresh` with the file's own read date when nothing else changed: the date says when the
+    schemas were read as they are, and a run that finds them the same leaves the file as it was."""
+    try:
+        before = json.loads(SCHEMAS_FILE.read_text())
+    except (OSError, ValueError):
+        return fresh
+    undated = {**fresh, "source": {**fresh["source"], "read": None}}
+    if {**before, "source": {**before.get("source", {}), "read": None}} == undated:
+        return {**fresh, "source": {**fresh["source"], "read": before["source"]["read"]}}
+    return fresh
 
 
 if __name__ == "__main__":
