@@ -31,6 +31,13 @@ def test_a_row_wider_than_the_terminal_is_drawn_as_records_with_every_value():
     assert max(len(line) for line in drawn.splitlines()) <= 80
     narrow = _table(Console(width=80, emoji=False), "", "", names[:3], iter([[row[:3]]]))
     assert "column_00" in narrow.splitlines()[1] and "column_02" in narrow.splitlines()[1]  # a table still
+    # the threshold: 16 columns of 3 characters need 97 at 3 wide each, more than 80; 10 need 61
+    short = [f"c{i:02d}" for i in range(16)]
+    values = tuple(f"v{i:02d}" for i in range(16))
+    sixteen = _table(Console(width=80, emoji=False), "", "", short, iter([[values]]))
+    assert all(value in sixteen for value in values)  # drawn 2 wide, each was cut in two
+    ten = _table(Console(width=80, emoji=False), "", "", short[:10], iter([[values[:10]]]))
+    assert all(name in ten.splitlines()[1] for name in short[:10])  # one header row: a table
 
 
 def test_timestamps_compare_in_utc_whatever_the_machine_s_zone(products, capsys, monkeypatch):

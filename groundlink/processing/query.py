@@ -299,13 +299,17 @@ def streamed_query(root: Path, sql: str) -> Iterator[tuple[list[str], Iterator[l
     refuse_all_but_reads(sql)
     connection = connect(root)
     try:
-        shown, names, kinds = _as_text(connection, sql)
+        shown, names, converters = _as_text(connection, sql)
         cursor = connection.execute(shown)
         names = names or [d[0] for d in cursor.description or []]
 
         def batches() -> Iterator[list[tuple[Any, ...]]]:
             while rows := cursor.fetchmany(BATCH_ROWS):
-                yield [tuple(_from_text(v, kinds[i]) if i in kinds else v for i, v in enumerate(row)) for row in rows]
+                if converters:
+                    rows = [
+                        tuple(converters[i](v) if i in converters else v for i, v in enumerate(row)) for row in rows
+                    ]
+                yield rows
 
         yield names, batches()
     finally:
@@ -313,23 +317,59 @@ def streamed_query(root: Path, sql: str) -> Iterator[tuple[list[str], Iterator[l
 
 
 # Types Python's conversion misreads: an interval's months and years became 30-day blocks (a
-# year was P360D), an infinite timestamp a date (9999-12-31), one past year 9999 DuckDB's text.
-# Such columns are read as DuckDB's own text of them and written out here.
-_AS_TEXT = ("INTERVAL", "TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S")
+# year was P360D), an infinite timestamp or date a real one (9999-12-31), a timestamp past year
+# 9999 DuckDB's text. Such values, in a column or in a list or struct, are read as DuckDB's own
+# text of them and written out here.
+_AS_TEXT = ("interval", "timestamp", "timestamp with time zone", "timestamp_ns", "timestamp_ms", "timestamp_s", "date")
 
 
-def _as_text(connection: duckdb.DuckDBPyConnection, sql: str) -> tuple[str, list[str], dict[int, str]]:
-    """`sql`, or, for a SELECT with interval or timestamp columns, the same query with those
-    columns cast to text (bound, not run, to learn its types); its column names; and the kind
-    of each column cast, by position."""
+def _as_text(connection: duckdb.DuckDBPyConnection, sql: str) -> tuple[str, list[str], dict[int, Any]]:
+    """`sql`, or, for a SELECT holding interval, timestamp or date values, the same query with
+    those values cast to text (bound, not run, to learn its types); its column names; and, by
+    position, what turns each cast column's value back into what the output shows."""
     if duckdb.extract_statements(sql)[0].type != duckdb.StatementType.SELECT:
         return sql, [], {}
     relation = connection.sql(sql)
-    kinds = {i: str(kind) for i, kind in enumerate(relation.types) if str(kind) in _AS_TEXT}
-    if not kinds:
+    textual = [_textual(f"#{i + 1}", kind) for i, kind in enumerate(relation.types)]
+    if not any(textual):
         return sql, [], {}
-    cast = ", ".join(f"CAST(#{i + 1} AS VARCHAR)" if i in kinds else f"#{i + 1}" for i in range(len(relation.types)))
-    return relation.project(cast).sql_query(), list(relation.columns), kinds
+    cast = ", ".join(found[0] if found else f"#{i + 1}" for i, found in enumerate(textual))
+    converters = {i: found[1] for i, found in enumerate(textual) if found}
+    return relation.project(cast).sql_query(), list(relation.columns), converters
+
+
+def _textual(expr: str, kind: Any, depth: int = 0) -> tuple[str, Any] | None:
+    """The SQL that casts the interval, timestamp and date values of `expr` (of DuckDB type
+    `kind`, within lists and structs too) to text, and the function that writes them out from
+    that text; None when `expr` holds none (maps and unions are left as Python reads them)."""
+    if kind.id in _AS_TEXT:
+        return f"CAST({expr} AS VARCHAR)", lambda value, leaf=kind.id: _from_text(value, leaf)
+    if kind.id == "list":
+        item = f"x{depth}"
+        inner = _textual(item, kind.child, depth + 1)
+        if inner is None:
+            return None
+        sql, convert = inner
+        return (
+            f"list_transform({expr}, lambda {item}: {sql})",
+            lambda value: None if value is None else [convert(v) for v in value],
+        )
+    if kind.id == "struct":
+        fields = [(name, f'({expr})."{name.replace(chr(34), chr(34) * 2)}"', child) for name, child in kind.children]
+        parts = [(name, field, _textual(field, child, depth)) for name, field, child in fields]
+        if not any(found for _, _, found in parts):
+            return None
+        sql = ", ".join(
+            f'"{name.replace(chr(34), chr(34) * 2)}" := {found[0] if found else field}' for name, field, found in parts
+        )
+        convert = {name: found[1] for name, _, found in parts if found}
+        return (
+            f"struct_pack({sql})",
+            lambda value: (
+                None if value is None else {k: convert[k](v) if k in convert else v for k, v in value.items()}
+            ),
+        )
+    return None
 
 
 _INTERVAL_PART = re.compile(r"(-?\d+) (year|mon|day)s?")
@@ -338,10 +378,11 @@ _CLOCK = re.compile(r"(-?)(\d+):(\d+):(\d+)(\.\d+)?$")
 
 def _from_text(text: Any, kind: str) -> Any:
     """DuckDB's text of an interval as an ISO 8601 duration (`P1Y2M3DT1S`, each part with its
-    sign), of a timestamp in ISO 8601 UTC with a `Z` (`infinity` and `-infinity` as they are)."""
+    sign), of a timestamp in ISO 8601 UTC with a `Z`, of a date as it is (`infinity` and
+    `-infinity` as they are)."""
     if not isinstance(text, str):
         return text  # NULL
-    if kind == "INTERVAL":
+    if kind == "interval":
         parts = {unit: int(n) for n, unit in _INTERVAL_PART.findall(text)}
         seconds = ""
         if clock := _CLOCK.search(text):
@@ -351,7 +392,7 @@ def _from_text(text: Any, kind: str) -> Any:
         years = f"{parts['year']}Y" if parts.get("year") else ""
         months = f"{parts['mon']}M" if parts.get("mon") else ""
         return f"P{years}{months}{parts.get('day', 0)}DT{seconds or 0}S"
-    if text in ("infinity", "-infinity"):
+    if text in ("infinity", "-infinity") or kind == "date":
         return text
     return text.removesuffix("+00").replace(" ", "T", 1) + "Z"
 
