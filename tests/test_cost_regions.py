@@ -114,5 +114,15 @@ def test_the_geo_alternative_of_a_lone_region_stack_says_its_pair_costs_more(cat
     geo = next(a for a in alternatives("aws", spec, catalogs)["storageRedundancy"] if a.value == "geo")
     assert geo.notes[:2] == (
         "AWS replica priced in ap-east-1: the spec names no clouds.aws.replica_region",
-        TRANSFER_NOTE.format("af-south-1", "ap-east-1"),
+        TRANSFER_NOTE.format("af-south-1", "ap-east-1").removesuffix("."),  # the table adds the period
     )
+
+
+def test_the_transfer_note_is_said_once_not_on_every_alternative_of_a_replicating_spec(catalogs):
+    """A geo spec in us-west-2 replicating to sa-east-1 had the note on its HSM and Premium rows
+    too, which change nothing of replication; the report's own notes say it once."""
+    spec = spec_from_data(
+        with_changes(spec_data(), {"storage.redundancy": "geo", "clouds.aws.replica_region": "sa-east-1"})
+    )
+    rows = [a for choices in alternatives("aws", spec, catalogs).values() for a in choices]
+    assert rows and not [a for a in rows if any(n.startswith("S3 replication from") for n in a.notes)]

@@ -377,6 +377,18 @@ def test_a_spec_written_as_json_is_a_spec_on_either_side(capsys, tmp_path, name)
     assert code == 2 and f"{CHECKPOINT}: NEW must be a mission spec; this is a plan, checkpoint or report" in err
 
 
+def test_a_document_larger_than_any_spec_is_told_apart_without_being_parsed(tmp_path, monkeypatch):
+    """Telling a JSON spec from a plan parsed the whole file: a 60 MB checkpoint twice more, for
+    nothing, since no spec is over MAX_FILE_BYTES."""
+    from groundlink.diff import state
+    from groundlink.inputs import MAX_FILE_BYTES
+
+    big = tmp_path / "stack.json"
+    big.write_text('{"version": 3, "deployment": {"pad": "' + "x" * MAX_FILE_BYTES + '"}}')
+    monkeypatch.setattr(state, "read_input", lambda *_: pytest.fail("a document past any spec's size was parsed"))
+    assert state.is_spec_path(str(big)) is False
+
+
 class TestReplacementRules:
     """The table comes from the providers' metadata, covers every type the stacks create,
     and names its source for each type."""

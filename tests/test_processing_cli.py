@@ -535,7 +535,8 @@ def test_json_rows_hold_every_duckdb_type_as_json_can(tmp_path: Path, capsys: py
         "age(TIMESTAMP '2025-03-01', TIMESTAMP '2025-01-01') AS two_months, INTERVAL 1 YEAR AS a_year, "
         "INTERVAL '14 months 3 days 00:00:01.5' AS mixed, INTERVAL '-1 day -02:03:04.5' AS negative, "
         "'-infinity'::TIMESTAMP AS never, 'infinity'::TIMESTAMPTZ AS forever, TIMESTAMP '294246-01-01' AS far, "
-        "CAST(NULL AS INTERVAL) AS no_interval, 'infinity'::DATE AS last_day, "
+        "CAST(NULL AS INTERVAL) AS no_interval, 'infinity'::DATE AS last_day, make_timestamp(-50, 1, 1, 0, 0, 0) AS bc, "
+        "DATE '0001-01-01 (BC)' AS year_zero, "
         "[INTERVAL 1 YEAR, NULL] AS years, {'a': INTERVAL 2 MONTH, 'at': ['infinity'::TIMESTAMP]} AS nested, "
         "captured_at AS ts FROM frame_index ORDER BY frame LIMIT 1"
     )
@@ -557,6 +558,8 @@ def test_json_rows_hold_every_duckdb_type_as_json_can(tmp_path: Path, capsys: py
         "far": "294246-01-01T00:00:00Z",
         "no_interval": None,
         "last_day": "infinity",  # was 9999-12-31, which a real last day reads as too
+        "bc": "-0050-01-01T00:00:00Z",  # 51 BC, numbered as ISO 8601 numbers years (1 BC is 0000)
+        "year_zero": "0000-01-01",
         "years": ["P1Y0DT0S", None],  # in a list or a struct as in a column
         "nested": {"a": "P2M0DT0S", "at": ["infinity"]},
         "fine": "P0DT86399.999999S",  # %g wrote P0DT86400S

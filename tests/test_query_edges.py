@@ -68,6 +68,29 @@ def test_sql_holding_a_byte_that_is_not_utf8_is_one_line(products, capsys):
     )
 
 
+def test_sql_opening_with_a_byte_that_is_not_utf8_is_one_line_too(products, capsys):
+    assert main(["query", str(products), "\udce9SELECT 1"]) == 2
+    assert _err(capsys) == (
+        "groundlink: the SQL holds a byte that is not UTF-8 (0xE9, character 1); give the query as UTF-8 text\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT contact_id, start_time FROM contact_summary; -- the latest\n",
+        "-- header\nSELECT contact_id, start_time FROM contact_summary;\n-- footer\n",
+    ],
+    ids=["comment-after-semicolon", "comments-around"],
+)
+def test_a_query_ending_in_a_semicolon_and_a_comment_reads_its_timestamps(products, capsys, sql):
+    """A query with a timestamp column is cast to text inside parentheses: a `;` followed by a
+    comment ended up inside them, and the query failed with a syntax error at lines it never had."""
+    assert main(["query", str(products), sql, "--json"]) == 0
+    (row,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert row["start_time"].endswith("Z")
+
+
 def test_a_products_directory_named_with_a_byte_that_is_not_utf8_is_one_line(products, capsys):
     odd = products.parent / os.fsdecode(b"pq\xff")
     products.rename(odd)
@@ -121,8 +144,7 @@ def test_a_table_linked_in_from_outside_the_products_says_so(products, tmp_path,
     assert main(["query", str(products), "SELECT count(*) FROM frame_index"]) == 2
     assert _err(capsys) == (
         f"groundlink: Invalid Input Error: {products / 'frame_index'} is a link to {store / 'frame_index'}, outside "
-        "the products directory, and a query reads only files inside it: copy the table in, or query the directory "
-        "the link leads to\n"
+        "the products directory, and a query reads only files inside it: copy what it links to into its place\n"
     )
 
 

@@ -332,8 +332,10 @@ def run_query(args: argparse.Namespace) -> int:
         raise UsageError(why)
     if (args.sql is None) == (not args.examples):
         raise UsageError("give either SQL or --examples")
-    if args.sql is not None and (bad := next((i for i, c in enumerate(args.sql) if "\udc80" <= c <= "\udcff"), None)):
-        byte = ord(args.sql[bad]) - 0xDC00
+    given = args.sql or ""
+    bad = next((i for i, c in enumerate(given) if "\udc80" <= c <= "\udcff"), None)
+    if bad is not None:  # the first character too (index 0)
+        byte = ord(given[bad]) - 0xDC00
         raise UsageError(
             f"the SQL holds a byte that is not UTF-8 (0x{byte:02X}, character {bad + 1}); give the query as UTF-8 text"
         )

@@ -141,7 +141,10 @@ def _alternative(
         cost, gaps = _priced(cloud, other, catalogs)
     choice = durability_choices(cloud, other, cost)[key]
     notes, kept = _notes_and_gaps(cloud, key, other, gaps)
-    transfer = transfer_pair_note(other, cost) if cloud == "aws" and not chosen else ""
+    # the costlier transfer pair, said of the alternative that adds replication (the spec's own
+    # replication is said once among the report's notes); its period is the list's to add
+    adds = cloud == "aws" and key == "storageRedundancy" and value == "geo" and not chosen
+    transfer = transfer_pair_note(other, cost).removesuffix(".") if adds else ""
     said = (assumed if cloud == "aws" else []) + ([transfer] if transfer else []) + notes
     return Alternative(
         value,

@@ -23,7 +23,16 @@ from typing import Any
 
 from ..clouds import CLOUDS
 from ..errors import UsageError
-from ..inputs import DuplicateKey, InputTooLarge, json_problem, not_utf8, one_line, read_input, strict_json
+from ..inputs import (
+    MAX_FILE_BYTES,
+    DuplicateKey,
+    InputTooLarge,
+    json_problem,
+    not_utf8,
+    one_line,
+    read_input,
+    strict_json,
+)
 
 CLOUD_OF_PROVIDER = {"aws": "aws", "aws-native": "aws", "azure-native": "azure"}
 # Packages whose provider holds the region its resources live in (Azure resources carry their
@@ -560,9 +569,13 @@ def is_spec_path(path: str) -> bool:
 
 
 def _top_level_keys(file: Path) -> frozenset[str] | None:
-    """The top-level keys of a JSON object file, or None when it is not one (or unreadable)."""
+    """The top-level keys of a JSON object file no larger than a spec may be, or None when it is
+    not one (or unreadable). A larger file is no spec (MAX_FILE_BYTES): a checkpoint of 60 MB
+    was parsed whole, twice, only to be told apart from one."""
     try:
-        doc = json.loads(read_input(file, MAX_STATE_BYTES))
+        if file.stat().st_size > MAX_FILE_BYTES:
+            return frozenset(_DOCUMENT_KEYS)
+        doc = json.loads(read_input(file, MAX_FILE_BYTES))
     except (OSError, ValueError, InputTooLarge, RecursionError):
         return None
     return frozenset(str(key) for key in doc) if isinstance(doc, dict) else None

@@ -48,11 +48,15 @@ def _unreadable(files: list[Path], root: Path) -> str | None:
     UTF-8), or a file reached through a symbolic link out of the products directory, which the
     connection may not read (DuckDB said only "file system operations are disabled")."""
     inside = root.resolve()
+    resolved: dict[Path, bool] = {}  # each directory resolved once: a file's own link is one lstat
     for path in files:
         name = os.fsencode(path).decode("utf-8", "backslashreplace")
         if name != str(path):
             return f"{name}: its name holds a byte that is not UTF-8, which DuckDB cannot open; rename it"
-        if not path.resolve().is_relative_to(inside):
+        parent = path.parent
+        if parent not in resolved:
+            resolved[parent] = parent.resolve().is_relative_to(inside)
+        if not resolved[parent] or (path.is_symlink() and not path.resolve().is_relative_to(inside)):
             # the first of its directories (or the file itself) whose link leads out
             link = next(
                 p
@@ -61,7 +65,7 @@ def _unreadable(files: list[Path], root: Path) -> str | None:
             )
             return (
                 f"{root / link} is a link to {(root / link).resolve()}, outside the products directory, and a "
-                "query reads only files inside it: copy the table in, or query the directory the link leads to"
+                "query reads only files inside it: copy what it links to into its place"
             )
     return None
 
@@ -329,13 +333,22 @@ def _as_text(connection: duckdb.DuckDBPyConnection, sql: str) -> tuple[str, list
     position, what turns each cast column's value back into what the output shows."""
     if duckdb.extract_statements(sql)[0].type != duckdb.StatementType.SELECT:
         return sql, [], {}
-    relation = connection.sql(sql)
+    relation = connection.sql(_without_final_semicolon(sql))
     textual = [_textual(f"#{i + 1}", kind) for i, kind in enumerate(relation.types)]
     if not any(textual):
         return sql, [], {}
     cast = ", ".join(found[0] if found else f"#{i + 1}" for i, found in enumerate(textual))
     converters = {i: found[1] for i, found in enumerate(textual) if found}
     return relation.project(cast).sql_query(), list(relation.columns), converters
+
+
+def _without_final_semicolon(sql: str) -> str:
+    """`sql` up to its closing `;`, if it has one: the query is wrapped in parentheses to be cast,
+    where a semicolon followed by a comment (`SELECT ...; -- latest`) was a syntax error."""
+    tokens = [(at, kind) for at, kind in duckdb.tokenize(sql) if kind != duckdb.token_type.comment]
+    if tokens and tokens[-1][1] == duckdb.token_type.operator and sql[tokens[-1][0]] == ";":
+        return sql[: tokens[-1][0]]
+    return sql
 
 
 def _textual(expr: str, kind: Any, depth: int = 0) -> tuple[str, Any] | None:
@@ -372,6 +385,7 @@ def _textual(expr: str, kind: Any, depth: int = 0) -> tuple[str, Any] | None:
     return None
 
 
+_BC = re.compile(r"(\d+)(-\d\d-\d\d) \(BC\)(.*)$")
 _INTERVAL_PART = re.compile(r"(-?\d+) (year|mon|day)s?")
 _CLOCK = re.compile(r"(-?)(\d+):(\d+):(\d+)(\.\d+)?$")
 
@@ -392,7 +406,12 @@ def _from_text(text: Any, kind: str) -> Any:
         years = f"{parts['year']}Y" if parts.get("year") else ""
         months = f"{parts['mon']}M" if parts.get("mon") else ""
         return f"P{years}{months}{parts.get('day', 0)}DT{seconds or 0}S"
-    if text in ("infinity", "-infinity") or kind == "date":
+    if text in ("infinity", "-infinity"):
+        return text
+    if bc := _BC.match(text):  # `0051-01-01 (BC)`: ISO 8601 numbers years astronomically, 51 BC is -0050
+        year = int(bc.group(1)) - 1
+        text = f"{'-' if year else ''}{year:04d}{bc.group(2)}{bc.group(3)}"
+    if kind == "date":
         return text
     return text.removesuffix("+00").replace(" ", "T", 1) + "Z"
 
