@@ -12,6 +12,8 @@ from rich.console import Console
 
 from groundlink.app.processing_commands import _table
 from groundlink.cli import main
+from groundlink.processing import query
+from groundlink.processing.query import Rows
 from tests.contactgen import CONTACT_A, EPOCH, Capture, contact_file, frames, packetise, raw_dir, stream_of
 
 
@@ -26,17 +28,17 @@ def test_a_row_wider_than_the_terminal_is_drawn_as_records_with_every_value():
     without a word. Columns that cannot each be 4 wide are drawn as records instead."""
     names = [f"column_{i:02d}" for i in range(20)]
     row = tuple(f"v{i:02d}" for i in range(20))
-    drawn = _table(Console(width=80, emoji=False), "", "", names, iter([[row]]))
+    drawn = _table(Console(width=80, emoji=False), "", "", names, iter([Rows([row], {})]))
     assert all(name in drawn and value in drawn for name, value in zip(names, row, strict=True))
     assert max(len(line) for line in drawn.splitlines()) <= 80
-    narrow = _table(Console(width=80, emoji=False), "", "", names[:3], iter([[row[:3]]]))
+    narrow = _table(Console(width=80, emoji=False), "", "", names[:3], iter([Rows([row[:3]], {})]))
     assert "column_00" in narrow.splitlines()[1] and "column_02" in narrow.splitlines()[1]  # a table still
     # the threshold: 16 columns of 3 characters need 97 at 3 wide each, more than 80; 10 need 61
     short = [f"c{i:02d}" for i in range(16)]
     values = tuple(f"v{i:02d}" for i in range(16))
-    sixteen = _table(Console(width=80, emoji=False), "", "", short, iter([[values]]))
+    sixteen = _table(Console(width=80, emoji=False), "", "", short, iter([Rows([values], {})]))
     assert all(value in sixteen for value in values)  # drawn 2 wide, each was cut in two
-    ten = _table(Console(width=80, emoji=False), "", "", short[:10], iter([[values[:10]]]))
+    ten = _table(Console(width=80, emoji=False), "", "", short[:10], iter([Rows([values[:10]], {})]))
     assert all(name in ten.splitlines()[1] for name in short[:10])  # one header row: a table
 
 
@@ -151,4 +153,34 @@ def test_a_table_linked_in_from_outside_the_products_says_so(products, tmp_path,
 def test_a_syntax_error_says_where_it_is(products, capsys):
     sql = "SELECT contact_id, frame\nFROM frame_index\nWHERE status = 'ok' AND frame > 3 AND AND frame < 10"
     assert main(["query", str(products), sql]) == 2
-    assert _err(capsys) == 'groundlink: Parser Error: syntax error at or near "AND" (line 3, column 39)\n'
+    assert _err(capsys) == 'groundlink: Parser Error: syntax error at or near "AND" (line 3)\n'
+
+
+def test_an_empty_result_on_a_narrow_terminal_still_names_its_columns():
+    """The record layout of no rows drew its own row/column/value header and nothing else."""
+    names = [f"column_{i:02d}" for i in range(20)]
+    drawn = _table(Console(width=80, emoji=False), "", "", names, iter([]))
+    assert "column (no rows)" in drawn and all(name in drawn for name in names)  # drawn 1 wide, each was folded
+
+
+def test_a_null_struct_holding_a_timestamp_stays_null(products, capsys):
+    """The cast rebuilt a NULL struct as a struct of NULLs: a record that does not exist read as
+    one with empty fields."""
+    sql = (
+        "SELECT CAST(NULL AS STRUCT(t TIMESTAMP, n INT)) AS none, [{'i': INTERVAL 1 YEAR}, NULL] AS listed, "
+        "captured_at FROM frame_index LIMIT 1; -- a comment\n; -- and a second semicolon"
+    )
+    assert main(["query", str(products), sql, "--json"]) == 0
+    row = json.loads(capsys.readouterr().out)
+    assert (row["none"], row["listed"]) == (None, [{"i": "P1Y0DT0S"}, None])
+
+
+def test_a_table_writes_out_only_the_rows_it_shows(products, capsys, monkeypatch):
+    """Every row of a result was converted, though a table shows 1,000: 4 times the time."""
+    written = []
+    real = query._from_text
+    monkeypatch.setattr(query, "_from_text", lambda text, kind: written.append(1) or real(text, kind))
+    sql = "SELECT TIMESTAMP '2024-01-01' + to_microseconds(i) AS t FROM range(3000) r(i)"
+    assert main(["query", str(products), sql]) == 0
+    assert "the first 1,000 of 3,000 rows" in capsys.readouterr().out
+    assert len(written) == 1000

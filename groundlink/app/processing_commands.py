@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # rich is imported by the commands that print, not by the com
     from rich.text import Text
 
     from ..processing.config import CaptureFormat
+    from ..processing.query import Rows
 
 from ..errors import EXIT_USAGE
 from ..outputs import lies_under
@@ -357,14 +358,16 @@ def run_query(args: argparse.Namespace) -> int:
                         "name each column once (SELECT s.frames AS contact_frames, c.frames AS channel_frames ...)"
                     )
                 if args.json and args.examples:
-                    _write_lines(_example_json(title, names, [row for batch in batches for row in batch]) + "\n")
+                    _write_lines(
+                        _example_json(title, names, [row for batch in batches for row in batch.shown()]) + "\n"
+                    )
                 elif args.json:  # every row, as DuckDB hands them over: no result is held whole
                     for batch in batches:
                         _write_lines(
                             "".join(
                                 json.dumps({n: _plain(v) for n, v in zip(names, row, strict=True)}, allow_nan=False)
                                 + "\n"
-                                for row in batch
+                                for row in batch.shown()
                             )
                         )
                         printed += len(batch)
@@ -379,7 +382,7 @@ def run_query(args: argparse.Namespace) -> int:
     return _fail(failed) if failed else 0
 
 
-def _table(console: Any, title: str, sql: str, names: list[str], batches: Iterator[list[tuple[Any, ...]]]) -> str:
+def _table(console: Any, title: str, sql: str, names: list[str], batches: Iterator[Rows]) -> str:
     """The first TABLE_ROWS rows drawn as a table, and, on a line of its own, how many rows the
     query returned when it returned more: the rest are counted as they come, never held."""
     from rich.table import Table
@@ -389,9 +392,13 @@ def _table(console: Any, title: str, sql: str, names: list[str], batches: Iterat
     total = 0
     for batch in batches:
         total += len(batch)
-        shown.extend(batch[: TABLE_ROWS - len(shown)])
+        shown.extend(batch.shown(TABLE_ROWS - len(shown)))
     table = Table(title=Text(title) if title else None)
-    if _fits(console.width, names, shown):
+    if not shown and not _fits(console.width, names, shown):  # no rows, and too many columns to draw
+        table.add_column("column (no rows)", overflow="fold")
+        for name in names:
+            table.add_row(Text(name))
+    elif _fits(console.width, names, shown):
         for name in names:  # on a terminal narrower than the row, a value wraps instead of being cut
             table.add_column(Text(name), overflow="fold")
         for row in shown:

@@ -260,14 +260,11 @@ _LINE = re.compile(r"LINE (\d+): ")
 
 
 def _position(lines: list[str]) -> str:
-    """Where DuckDB points in the query (its `LINE 3: ...` and a caret line under it), as
-    ` (line 3, column 38)`; ` (line 1, near: ...)` where DuckDB shows the line cut short."""
-    for i, text in enumerate(lines[:-1]):
-        if (found := _LINE.match(text)) and "^" in lines[i + 1]:
-            shown, at = text[found.end() :], lines[i + 1].index("^") - found.end()
-            if shown.startswith("..."):
-                return f" (line {found.group(1)}, near: {shown[max(at, 0) :]})"
-            return f" (line {found.group(1)}, column {at + 1})"
+    """The line of the query DuckDB points at (its `LINE 3: ...`), as ` (line 3)`. Not its column:
+    DuckDB's caret counts a tab as nothing and a wide character as two."""
+    for text in lines[1:]:
+        if found := _LINE.match(text):
+            return f" (line {found.group(1)})"
     return ""
 
 
@@ -294,8 +291,25 @@ def error_line(error: Exception) -> str:
 BATCH_ROWS = 10_000
 
 
+class Rows(list[tuple[Any, ...]]):
+    """A batch of rows as DuckDB hands them over, each written out (`_from_text`) only when read
+    through `shown`: a table keeps its first 1,000 rows, and converting every row of a result it
+    only counts took 4 times as long."""
+
+    def __init__(self, rows: list[tuple[Any, ...]], converters: dict[int, Any]):
+        super().__init__(rows)
+        self._converters = converters
+
+    def shown(self, count: int | None = None) -> list[tuple[Any, ...]]:
+        rows = self if count is None else self[:count]
+        convert = self._converters
+        if not convert:
+            return list(rows)
+        return [tuple(convert[i](v) if i in convert else v for i, v in enumerate(row)) for row in rows]
+
+
 @contextmanager
-def streamed_query(root: Path, sql: str) -> Iterator[tuple[list[str], Iterator[list[tuple[Any, ...]]]]]:
+def streamed_query(root: Path, sql: str) -> Iterator[tuple[list[str], Iterator[Rows]]]:
     """Column names and the rows of `sql` over the products under `root`, in batches of at most
     BATCH_ROWS (reads only: QueryRefused for any other statement, before one runs). DuckDB runs
     the query as the batches are read, so an error of the query (a failed cast) may come from
@@ -307,13 +321,9 @@ def streamed_query(root: Path, sql: str) -> Iterator[tuple[list[str], Iterator[l
         cursor = connection.execute(shown)
         names = names or [d[0] for d in cursor.description or []]
 
-        def batches() -> Iterator[list[tuple[Any, ...]]]:
+        def batches() -> Iterator[Rows]:
             while rows := cursor.fetchmany(BATCH_ROWS):
-                if converters:
-                    rows = [
-                        tuple(converters[i](v) if i in converters else v for i, v in enumerate(row)) for row in rows
-                    ]
-                yield rows
+                yield Rows(rows, converters)
 
         yield names, batches()
     finally:
@@ -333,21 +343,26 @@ def _as_text(connection: duckdb.DuckDBPyConnection, sql: str) -> tuple[str, list
     position, what turns each cast column's value back into what the output shows."""
     if duckdb.extract_statements(sql)[0].type != duckdb.StatementType.SELECT:
         return sql, [], {}
-    relation = connection.sql(_without_final_semicolon(sql))
+    relation = connection.sql(_without_final_semicolons(sql))
     textual = [_textual(f"#{i + 1}", kind) for i, kind in enumerate(relation.types)]
     if not any(textual):
         return sql, [], {}
     cast = ", ".join(found[0] if found else f"#{i + 1}" for i, found in enumerate(textual))
     converters = {i: found[1] for i, found in enumerate(textual) if found}
-    return relation.project(cast).sql_query(), list(relation.columns), converters
+    shown = relation.project(cast).sql_query()
+    try:
+        duckdb.extract_statements(shown)
+    except duckdb.ParserException:  # a shape the wrapping cannot take: the query as given, read as Python does
+        return sql, [], {}
+    return shown, list(relation.columns), converters
 
 
-def _without_final_semicolon(sql: str) -> str:
-    """`sql` up to its closing `;`, if it has one: the query is wrapped in parentheses to be cast,
-    where a semicolon followed by a comment (`SELECT ...; -- latest`) was a syntax error."""
+def _without_final_semicolons(sql: str) -> str:
+    """`sql` up to its closing `;` (or `;;`, `; -- a` and `;` again), if it has any: the query is
+    wrapped in parentheses to be cast, where a semicolon followed by a comment was a syntax error."""
     tokens = [(at, kind) for at, kind in duckdb.tokenize(sql) if kind != duckdb.token_type.comment]
-    if tokens and tokens[-1][1] == duckdb.token_type.operator and sql[tokens[-1][0]] == ";":
-        return sql[: tokens[-1][0]]
+    while tokens and tokens[-1][1] == duckdb.token_type.operator and sql[tokens[-1][0]] == ";":
+        sql = sql[: tokens.pop()[0]]
     return sql
 
 
@@ -357,7 +372,7 @@ def _textual(expr: str, kind: Any, depth: int = 0) -> tuple[str, Any] | None:
     that text; None when `expr` holds none (maps and unions are left as Python reads them)."""
     if kind.id in _AS_TEXT:
         return f"CAST({expr} AS VARCHAR)", lambda value, leaf=kind.id: _from_text(value, leaf)
-    if kind.id == "list":
+    if kind.id in ("list", "array"):
         item = f"x{depth}"
         inner = _textual(item, kind.child, depth + 1)
         if inner is None:
@@ -377,7 +392,7 @@ def _textual(expr: str, kind: Any, depth: int = 0) -> tuple[str, Any] | None:
         )
         convert = {name: found[1] for name, _, found in parts if found}
         return (
-            f"struct_pack({sql})",
+            f"CASE WHEN ({expr}) IS NULL THEN NULL ELSE struct_pack({sql}) END",
             lambda value: (
                 None if value is None else {k: convert[k](v) if k in convert else v for k, v in value.items()}
             ),
@@ -419,4 +434,4 @@ def _from_text(text: Any, kind: str) -> Any:
 def run_query(root: Path, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Column names and every row of `sql` (the example queries, whose results are a few rows)."""
     with streamed_query(root, sql) as (names, batches):
-        return names, [row for batch in batches for row in batch]
+        return names, [row for batch in batches for row in batch.shown()]
