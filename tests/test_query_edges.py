@@ -175,6 +175,14 @@ def test_a_null_struct_holding_a_timestamp_stays_null(products, capsys):
     assert (row["none"], row["listed"]) == (None, [{"i": "P1Y0DT0S"}, None])
 
 
+def test_a_fixed_size_array_is_a_list_of_values_written_out(products, capsys):
+    """An ARRAY column (INT[2] as much as INTERVAL[2]) ended in a traceback: its item type is not
+    where a list keeps it."""
+    sql = "SELECT [1, 2]::INT[2] AS plain, [INTERVAL 1 YEAR, INTERVAL 36 HOUR]::INTERVAL[2] AS spans"
+    assert main(["query", str(products), sql, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"plain": [1, 2], "spans": ["P1Y0DT0S", "P0DT129600S"]}
+
+
 def test_a_table_writes_out_only_the_rows_it_shows(products, capsys, monkeypatch):
     """Every row of a result was converted, though a table shows 1,000: 4 times the time."""
     written = []

@@ -344,7 +344,10 @@ def _as_text(connection: duckdb.DuckDBPyConnection, sql: str) -> tuple[str, list
     if duckdb.extract_statements(sql)[0].type != duckdb.StatementType.SELECT:
         return sql, [], {}
     relation = connection.sql(_without_final_semicolons(sql))
-    textual = [_textual(f"#{i + 1}", kind) for i, kind in enumerate(relation.types)]
+    try:
+        textual = [_textual(f"#{i + 1}", kind) for i, kind in enumerate(relation.types)]
+    except (AttributeError, KeyError, ValueError):  # a type described otherwise than known: read as Python does
+        return sql, [], {}
     if not any(textual):
         return sql, [], {}
     cast = ", ".join(found[0] if found else f"#{i + 1}" for i, found in enumerate(textual))
@@ -374,7 +377,8 @@ def _textual(expr: str, kind: Any, depth: int = 0) -> tuple[str, Any] | None:
         return f"CAST({expr} AS VARCHAR)", lambda value, leaf=kind.id: _from_text(value, leaf)
     if kind.id in ("list", "array"):
         item = f"x{depth}"
-        inner = _textual(item, kind.child, depth + 1)
+        # a list's item type is its `child`; a fixed-size array's is among its children, with its size
+        inner = _textual(item, dict(kind.children)["child"], depth + 1)
         if inner is None:
             return None
         sql, convert = inner
