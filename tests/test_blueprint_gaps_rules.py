@@ -22,8 +22,8 @@ NOTHING = {
 }
 AWS_IDENTITY = (
     "ground.delivery_identity",
-    "ground_segment.partner.aws_account_id is not set: no partner account may write the landing prefix "
-    "or the partner stream until it is",
+    # no "or the partner stream": a spec without one was told of it, and with one it is a gap of its own
+    "ground_segment.partner.aws_account_id is not set: no partner account may write the landing prefix until it is",
 )
 AZURE_IDENTITY = (
     "ground.delivery_identity",

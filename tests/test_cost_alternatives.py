@@ -165,6 +165,8 @@ def test_notes_say_what_was_assumed_what_has_no_effect_and_the_declared_gaps():
     )
     assert all("HSM-backed whatever security.hsm_keys says" in alt.notes[0] for alt in aws["hsmKeys"])
     assert [alt.notes for alt in azure["messagingEncryption"]] == [(), ()]
+    # the HSM choice declares no gap: the messaging key's is premium_messaging's, said there
+    assert [alt.gaps for alt in azure["hsmKeys"]] == [(), ()]
     # Standard messaging with the mission's keys is the gap the Azure plan declares
     assert [[cap for cap, _ in alt.gaps] for alt in azure["messagingEncryption"]] == [["security.messaging_cmk"], []]
     # Azure keeps archive-aged data in Cold, and no object versions (ADLS Gen2), on ZRS and GZRS alike

@@ -107,8 +107,8 @@ def test_events_follow_each_clouds_trigger(catalogs):
 
 def test_prices_from_another_region_are_named(catalogs):
     notes = " ".join(estimate(blueprint(), catalogs).notes)
-    assert "AWS runs in us-west-2" in notes and "firehose_gb: eu-west-2" in notes
-    assert "Azure runs in westus2" in notes and "synapse_serverless_tb: westeurope" in notes
+    assert "AWS runs in us-west-2" in notes and "firehose_gb (eu-west-2)" in notes
+    assert "Azure runs in westus2" in notes and "synapse_serverless_tb (westeurope)" in notes
 
 
 def test_break_even_makes_the_two_totals_equal(catalogs):

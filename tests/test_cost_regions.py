@@ -64,8 +64,14 @@ def test_a_replica_billed_in_another_region_names_it_even_where_the_stack_matche
     changes = {"clouds.aws.region": "us-east-1", "storage.redundancy": "geo", "clouds.aws.replica_region": "sa-east-1"}
     listed = other_regions(_estimate("noaa20.yaml", changes, catalogs).clouds["aws"])
     for price_id in ("s3_standard_gb_month", "s3_put_requests", "kms_key_month", "kms_requests"):
-        assert listed[price_id] == "us-east-1, for sa-east-1", price_id
+        assert listed[price_id] == "us-east-1, billed in sa-east-1", price_id
     assert "lambda_requests" not in listed  # billed in us-east-1, a us-east-1 figure
+    (note,) = [n for n in _estimate("noaa20.yaml", changes, catalogs).notes if n.startswith("AWS runs in")]
+    assert note.startswith(
+        "AWS runs in us-east-1; these prices are for another region than the one their line is billed in, or none "
+        "is stated: s3_put_requests (us-east-1, billed in sa-east-1), s3_inter_region_transfer_gb (us-east-1 to "
+        "us-west-2; most region pairs), "
+    )
 
 
 def test_a_stack_region_price_overridden_with_another_region_s_figure_is_listed(catalogs):

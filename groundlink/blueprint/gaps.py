@@ -52,8 +52,8 @@ NO_OBJECT_VERSIONS = (
 def _no_identity(cloud: str) -> str:
     if cloud == "aws":
         return (
-            f"{PARTNER_PRINCIPAL_FIELD[cloud]} is not set: no partner account may write the landing prefix "
-            "or the partner stream until it is"
+            # the partner stream is a gap of its own (`_no_stream`): without the account none is built
+            f"{PARTNER_PRINCIPAL_FIELD[cloud]} is not set: no partner account may write the landing prefix until it is"
         )
     return (
         f"no {PARTNER_PRINCIPAL_FIELD[cloud]}: the landing container grants nobody write access until a "

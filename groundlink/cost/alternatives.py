@@ -29,8 +29,14 @@ CHOICE_FIELDS: dict[str, tuple[str, tuple[str | bool, ...]]] = {
     "hsmKeys": ("security.hsm_keys", (True, False)),
     "messagingEncryption": ("security.premium_messaging", (False, True)),
 }
-# The gaps a choice's alternative can bring or keep, by the capability id's prefix.
-CHOICE_GAPS = {"storageRedundancy": "storage.", "hsmKeys": "security.", "messagingEncryption": "security."}
+# The gaps a choice's alternative can bring or keep, by the capability id's start: every storage
+# gap holds whichever redundancy (said alike on both rows); no gap is the HSM choice's (by the
+# `security.` prefix its rows were told of the messaging key's gap, which premium_messaging governs).
+CHOICE_GAPS: dict[str, tuple[str, ...]] = {
+    "storageRedundancy": ("storage.",),
+    "hsmKeys": (),
+    "messagingEncryption": ("security.messaging_cmk",),
+}
 NO_KEYS = "security.customer_managed_keys: false: there is no mission key to protect or to encrypt messaging with"
 NO_EFFECT = {
     ("aws", "hsmKeys"): "AWS KMS keys are HSM-backed whatever security.hsm_keys says: nothing changes on AWS",

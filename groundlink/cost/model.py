@@ -1215,7 +1215,7 @@ def other_regions(cost: CloudCost) -> dict[str, str]:
         billed = cost.region if line.region is None else line.region
         region = line.entry.region
         if billed != NOT_REGIONAL and region not in (billed, *STACK_REGION):
-            seen.setdefault(line.price_id, region if billed == cost.region else f"{region}, for {billed}")
+            seen.setdefault(line.price_id, region if billed == cost.region else f"{region}, billed in {billed}")
     return seen
 
 
@@ -1250,7 +1250,9 @@ def _region_note(cost: CloudCost) -> str:
     other = other_regions(cost)
     if not other:
         return ""
-    used = "; ".join(f"{price_id}: {region}" for price_id, region in other.items())
+    # each region in parentheses: one may hold a semicolon ("us-east-1 to us-west-2; most region pairs")
+    used = ", ".join(f"{price_id} ({region})" for price_id, region in other.items())
     return (
-        f"{cloud_title(cost.cloud)} runs in {cost.region}; these prices are for another region or none stated: {used}."
+        f"{cloud_title(cost.cloud)} runs in {cost.region}; these prices are for another region than the one "
+        f"their line is billed in, or none is stated: {used}."
     )
