@@ -493,3 +493,16 @@ def test_a_control_character_in_a_value_reaches_neither_report_raw(report):
         assert "\x1b" not in text and "\x07" not in text
         assert "\\x1b" in text and "red\\x07" in text  # report.md escapes the `[` too
     assert "line1\nline2" not in render_html(doc, charts)
+
+
+def test_a_warning_that_is_a_gap_is_said_once_among_the_plan_s_warnings_and_gaps(report):
+    """The Standard messaging key and the ZRS archive tier were each listed twice in one list,
+    as an Azure warning and as the same Azure gap."""
+    from groundlink.report.sections import sections
+
+    _, _, doc = report
+    (section,) = [s for s in sections(doc) if s.title == "Plan warnings and gaps"]
+    said = [b.text.split(": ", 1)[1] for b in section.bullets if ": " in b.text]
+    assert len(said) == len(set(said)) and said
+    gaps = [b.text for b in section.bullets if b.text.startswith("Azure gap security.messaging_cmk: ")]
+    assert gaps and not [b for b in section.bullets if b.text == "Azure warning: " + gaps[0].split(": ", 1)[1]]

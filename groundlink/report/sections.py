@@ -712,7 +712,9 @@ def _warnings(doc: dict[str, Any], clouds: list[str]) -> Section:
     bullets = []
     for c in clouds:
         data = doc["clouds"][c]
-        bullets += [_c(f"{cloud_title(c)} warning: {w}", "bad") for w in data["warnings"]]
+        # a warning that is a gap's reason is said once, as the gap, which names its capability
+        reasons = set(data["gaps"].values())
+        bullets += [_c(f"{cloud_title(c)} warning: {w}", "bad") for w in data["warnings"] if w not in reasons]
         bullets += [_c(f"{cloud_title(c)} gap {cap}: {reason}", "gap") for cap, reason in data["gaps"].items()]
         if not data["warnings"] and not data["gaps"]:
             bullets.append(_c(f"{cloud_title(c)}: no warnings, no gaps."))
