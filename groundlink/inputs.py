@@ -16,6 +16,7 @@ import datetime as _dt
 import difflib
 import json
 import math
+import os
 import re
 import reprlib
 import sys
@@ -661,6 +662,13 @@ def _located(source: str, parts: tuple[Any, ...], message: str, mark: Any) -> st
         return f"{source}: {_at(mark)}{message}"
     where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
     return f"{source}: {path}: {message}{where}"
+
+
+def not_utf8_name(path: str | os.PathLike[str]) -> str:
+    """Why DuckDB and the Parquet writer cannot take `path` (a byte of its name that is not UTF-8,
+    which they failed on with a traceback), or empty."""
+    shown = os.fsencode(path).decode("utf-8", "backslashreplace")  # each such byte as its escape (`\\xff`)
+    return "" if shown == os.fspath(path) else f"{shown}: its name holds a byte that is not UTF-8; rename it"
 
 
 def not_utf8(source: str, error: UnicodeDecodeError, what: str = "text", yaml_text: bool = False) -> str:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # rich is imported by the commands that print, not by the com
     from ..processing.query import Rows
 
 from ..errors import EXIT_USAGE
+from ..inputs import not_utf8_name
 from ..outputs import lies_under
 from ..rounding import counted
 
@@ -133,7 +134,7 @@ def run_process(args: argparse.Namespace) -> int:
     if not args.contact_dir.is_dir():
         raise UsageError(f"{args.contact_dir}: {_not_a_directory(args.contact_dir)}")
     _check_apart(args.contact_dir, args.out)
-    if why := _not_utf8_name(args.out):  # the Parquet writer takes UTF-8 paths only: it failed mid-run
+    if why := not_utf8_name(args.out):  # the Parquet writer takes UTF-8 paths only: it failed mid-run
         raise UsageError(f"--out {why}")
     check_dir_target(args.out, "--out", into=True)  # before the contact is read; written into, not replaced
     try:
@@ -199,13 +200,6 @@ def _say_written(summaries: list[dict[str, Any]], out: Path) -> None:
         )
     if summaries:
         print(f"wrote {out}")
-
-
-def _not_utf8_name(path: Path) -> str:
-    """Why DuckDB and the Parquet writer cannot take `path` (a byte of its name that is not
-    UTF-8, which they failed on with a traceback), or empty."""
-    shown = os.fsencode(path).decode("utf-8", "backslashreplace")
-    return "" if shown == str(path) else f"{shown}: its name holds a byte that is not UTF-8; rename it"
 
 
 def _not_a_directory(path: Path) -> str:
@@ -329,7 +323,7 @@ def run_query(args: argparse.Namespace) -> int:
 
     if not args.products_dir.is_dir():
         raise UsageError(f"{args.products_dir}: {_not_a_directory(args.products_dir)}")
-    if why := _not_utf8_name(args.products_dir.resolve()):  # DuckDB failed on it: std::bad_cast
+    if why := not_utf8_name(args.products_dir.resolve()):  # DuckDB failed on it: std::bad_cast
         raise UsageError(why)
     if (args.sql is None) == (not args.examples):
         raise UsageError("give either SQL or --examples")

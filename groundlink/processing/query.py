@@ -19,6 +19,7 @@ from typing import Any
 
 import duckdb
 
+from ..inputs import not_utf8_name
 from .tables import PARTITION_KEYS, TABLES, Table
 
 
@@ -50,9 +51,8 @@ def _unreadable(files: list[Path], root: Path) -> str | None:
     inside = root.resolve()
     resolved: dict[Path, bool] = {}  # each directory resolved once: a file's own link is one lstat
     for path in files:
-        name = os.fsencode(path).decode("utf-8", "backslashreplace")
-        if name != str(path):
-            return f"{name}: its name holds a byte that is not UTF-8, which DuckDB cannot open; rename it"
+        if why := not_utf8_name(path):
+            return why
         parent = path.parent
         if parent not in resolved:
             resolved[parent] = parent.resolve().is_relative_to(inside)
