@@ -153,7 +153,10 @@ def test_stream_delivery_without_a_partner_principal_is_a_gap_naming_the_field(t
 
 def test_managed_provider_streaming_has_no_partner_to_send_and_says_so(tmp_path):
     result = variant(tmp_path, {"delivery.stream": True})
-    assert "azure_principal_object_id" in result.gaps["ground.stream_delivery"]
+    # the partner's field cannot be set with provider: managed: the reason names what can
+    assert "provider: partner only" in result.gaps["ground.stream_delivery"]
+    assert "azure_principal_object_id" not in result.gaps["ground.stream_delivery"]
+    assert "provider: partner only" in result.gaps["ground.delivery_identity"]
 
 
 def test_no_telemetry_stream_means_no_event_hub_and_no_output(tmp_path):

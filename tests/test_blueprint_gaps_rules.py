@@ -30,6 +30,17 @@ AZURE_IDENTITY = (
     "no ground_segment.partner.azure_principal_object_id: the landing container grants nobody write access "
     "until a partner principal is named",
 )
+# with provider: managed the partner field above cannot be set: the reason says what closes the gap
+MANAGED_IDENTITY = (
+    "ground.delivery_identity",
+    "provider: managed names no partner (ground_segment.partner applies to provider: partner only): the landing "
+    "container grants nobody write access",
+)
+MANAGED_STREAM = (
+    "ground.stream_delivery",
+    "provider: managed names no partner (ground_segment.partner applies to provider: partner only): nobody could "
+    "put records on a contact-data stream, so none is created",
+)
 RETIRED = (
     "ground.managed_station",
     "Azure Orbital Ground Station retired 2024-12-18; Azure has no first-party ground station: "
@@ -75,6 +86,7 @@ NO_SCAN_LIMIT = (
         ("azure", {"stream": True}, ()),  # no landing: nothing to stream from a partner
         ("azure", {"landing": True, "stream": True, "partner_principal": "p"}, ()),
         ("azure", {"landing": True, "stream": True, "legacy_orbital": True}, (AZURE_IDENTITY,)),
+        ("azure", {"managed": True, "landing": True, "legacy_orbital": True}, (MANAGED_IDENTITY,)),
         ("azure", {"adx": True, "serverless_sql": True}, (ADX, ADX_SCAN)),
         ("azure", {"adx": True, "serverless_sql": True, "query_scan_limit": False}, (ADX, ADX_SCAN)),
         ("azure", {"adx": True}, ()),
@@ -84,7 +96,7 @@ NO_SCAN_LIMIT = (
         (
             "azure",
             {"managed": True, "landing": True, "stream": True, "adx": True, "serverless_sql": True},
-            (AZURE_IDENTITY, RETIRED, AZURE_STREAM, ADX, ADX_SCAN),
+            (MANAGED_IDENTITY, RETIRED, MANAGED_STREAM, ADX, ADX_SCAN),
         ),
     ],
 )

@@ -49,7 +49,16 @@ NO_OBJECT_VERSIONS = (
 )
 
 
-def _no_identity(cloud: str) -> str:
+# With provider: managed no partner can be named (the spec refuses ground_segment.partner there), so
+# a gap that the partner's identity would close says what does: a partner ground segment.
+MANAGED_NAMES_NO_PARTNER = (
+    "provider: managed names no partner (ground_segment.partner applies to provider: partner only)"
+)
+
+
+def _no_identity(cloud: str, managed: bool) -> str:
+    if managed:
+        return f"{MANAGED_NAMES_NO_PARTNER}: the landing container grants nobody write access"
     if cloud == "aws":
         return (
             # the partner stream is a gap of its own (`_no_stream`): without the account none is built
@@ -61,7 +70,9 @@ def _no_identity(cloud: str) -> str:
     )
 
 
-def _no_stream(cloud: str, partner_name: str) -> str:
+def _no_stream(cloud: str, partner_name: str, managed: bool) -> str:
+    if managed:
+        return f"{MANAGED_NAMES_NO_PARTNER}: nobody could put records on a contact-data stream, so none is created"
     if cloud == "aws":
         return (
             f"{PARTNER_PRINCIPAL_FIELD[cloud]} is not set: no partner stream is provisioned, since no "
@@ -94,11 +105,11 @@ def cloud_gaps(
     both clouds; the cloud changes only the facts (a station of its own, its tiers) and the wording."""
     gaps: list[tuple[str, str]] = []
     if landing and partner_principal is None:
-        gaps.append(("ground.delivery_identity", _no_identity(cloud)))
+        gaps.append(("ground.delivery_identity", _no_identity(cloud, managed)))
     if managed and not station and not legacy_orbital:
         gaps.append(("ground.managed_station", MANAGED_STATION_RETIRED))
     if stream and landing and partner_principal is None and not legacy_orbital:
-        gaps.append(("ground.stream_delivery", _no_stream(cloud, partner_name)))
+        gaps.append(("ground.stream_delivery", _no_stream(cloud, partner_name, managed)))
     if not object_versions:
         gaps.append(("storage.versioning", NO_OBJECT_VERSIONS))
     if archive_gap:
