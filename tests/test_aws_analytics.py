@@ -182,18 +182,29 @@ def test_every_catalog_table_reads_restored_glacier_objects():
     assert {t.inputs["parameters"]["read_restored_glacier_objects"] for t in tables} == {"true"}
 
 
+NOTHING_LANDS = {
+    "delivery.object_store": False,
+    "delivery.stream": True,
+    "processing.enabled": False,
+    "analytics.telemetry_stream": False,
+}
+
+
 @pytest.mark.parametrize(
-    ("tiering", "day"),
+    ("changes", "day"),
     [
-        (None, 90),  # noaa20: cool 30, cold 90, archive 180
-        ([{"after_days": 30, "tier": "cool"}, {"after_days": 200, "tier": "archive"}], 200),
-        ([{"after_days": 30, "tier": "cool"}], None),  # Standard-IA is online
+        ({}, 90),  # noaa20: cool 30, cold 90, archive 180
+        ({"storage.tiering": [{"after_days": 30, "tier": "cool"}, {"after_days": 200, "tier": "archive"}]}, 200),
+        ({"storage.tiering": [{"after_days": 30, "tier": "cool"}]}, None),  # Standard-IA is online
+        # a stream-only stack puts no object in raw or products: there is nothing to archive
+        (NOTHING_LANDS, None),
+        ({**NOTHING_LANDS, "analytics.telemetry_stream": True}, 90),  # the telemetry archive lands in products
+        ({**NOTHING_LANDS, "delivery.object_store": True}, 90),
     ],
 )
-def test_the_plan_says_from_which_day_athena_skips_archived_data(tiering, day):
+def test_the_plan_says_from_which_day_athena_skips_archived_data(changes, day):
     from .conftest import variant_plan
 
-    changes = {} if tiering is None else {"storage.tiering": tiering}
     aws_plan, azure_plan = variant_plan("aws", changes), variant_plan("azure", changes)
     glacier = [w for w in aws_plan.warnings if "S3 Glacier" in w]
     assert glacier == ([] if day is None else [GLACIER_WARNING.format(day)])

@@ -286,9 +286,12 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
             products_container=blueprint.products_container,
             private=private,
             sql_clients=tuple(analytics.sql_clients),
+            # said only where something lands in raw or products: delivered files, a partner's, telemetry
             offline_after_days=min(
                 (t.after_days for t in spec.storage.tiering if t.tier in facts.offline_tiers), default=None
-            ),
+            )
+            if delivery.object_store or landing or telemetry
+            else None,
         ),
         security=SecurityInputs(
             customer_managed_keys=spec.security.customer_managed_keys,

@@ -309,7 +309,8 @@ class AnalyticsInputs(Checked):
     # public addresses or CIDR ranges Azure's query endpoint (Synapse) admits in public mode
     sql_clients: tuple[str, ...] = ()
     # the day the stores' data moves to a tier this cloud keeps offline (None: never), from
-    # which its catalog tables leave that data out of every query until it is restored
+    # which its catalog tables leave that data out of every query until it is restored; None also
+    # when nothing lands in raw or products (a stream-only stack)
     offline_after_days: int | None = None
 
 
