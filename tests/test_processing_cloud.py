@@ -370,6 +370,39 @@ def test_a_processor_with_only_digif_to_read_is_warned_of_on_both_clouds(cloud):
     assert not [w for w in cached_plan("noaa20.yaml", cloud).warnings if "digif" in w]
 
 
+RETRY_OFFLINE = (
+    "storage.tiering: from day {} raw files are in S3 Glacier Flexible Retrieval or Deep Archive, within the 14 "
+    "days a failed contact's message is kept for a retry or a redrive: a contact processed after day {} cannot read "
+    "its capture (S3 GetObject: InvalidObjectState) until it is restored (S3 RestoreObject); a first cold or "
+    "archive step at day 14 or later keeps every retry's capture online"
+)
+
+
+@pytest.mark.parametrize(
+    ("changes", "day"),
+    [
+        ({"storage.tiering": [{"after_days": 13, "tier": "cold"}]}, 13),
+        (
+            {
+                "storage.tiering": [{"after_days": 1, "tier": "archive"}],
+                "processing.mode": "container_job",
+                "processing.container_image": "ghcr.io/example/groundlink:1",
+            },
+            1,
+        ),
+        ({"storage.tiering": [{"after_days": 14, "tier": "cold"}]}, None),  # the dead-letter queue's 14 days end
+        ({"storage.tiering": [{"after_days": 30, "tier": "cool"}]}, None),  # Standard-IA is online
+        ({"storage.tiering": [{"after_days": 1, "tier": "cold"}], "processing.enabled": False}, None),
+    ],
+)
+def test_raw_files_offline_before_a_redrive_can_come_are_warned_of_on_aws(changes, day):
+    """A failed contact waits up to 14 days in the dead-letter queue for a redrive; raw files moved
+    to an offline tier before that cannot be read by it. Azure keeps archive-aged data in Cold."""
+    warned = [w for w in variant_plan("aws", changes).warnings if "a retry or a redrive" in w]
+    assert warned == ([] if day is None else [RETRY_OFFLINE.format(day, day)])
+    assert not [w for w in variant_plan("azure", changes).warnings if "a retry or a redrive" in w]
+
+
 def _role_policy_statements(plan, role_arn) -> list[dict]:
     role = next(r for r in plan.of_type("aws:iam/role:Role") if r.outputs["arn"] == role_arn)
     (policy,) = [p for p in plan.of_type("aws:iam/rolePolicy:RolePolicy") if p.inputs["role"] == role.outputs["id"]]

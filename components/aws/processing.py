@@ -29,6 +29,7 @@ from groundlink.runtime.package import AWS_HANDLER, package_files, requirements
 
 from ..base import MissionComponent
 from . import iam
+from .events import DEAD_LETTER_RETENTION_SECONDS
 from .naming import job_queue_name, role_name
 from .security import AwsNetwork, Network
 from .storage import Store
@@ -150,6 +151,7 @@ class AwsProcessing(MissionComponent):
         self.inputs = inputs
         self.station = station  # contacts end with a Ground Station upload, else a partner's manifest
         self.warn_if_no_frames(inputs.frames_delivered)
+        self._warn_if_retries_outlive_online_raw(inputs.raw_offline_after_days)
         # A private mission's bucket policies admit object access only through the VPC's S3
         # endpoint: the function runs in that VPC (components/aws/storage.py).
         self.network = network
@@ -177,6 +179,21 @@ class AwsProcessing(MissionComponent):
                 "job": self.job_queue.arn if self.job_queue else None,
             }
         )
+
+    def _warn_if_retries_outlive_online_raw(self, offline_day: int | None) -> None:
+        """A failed contact's message waits in the dead-letter queue for a redrive for up to its
+        retention; raw files tiered to S3 Glacier Flexible Retrieval or Deep Archive before that
+        cannot be read (GetObject: InvalidObjectState) until restored, so the redrive fails on AWS
+        (Azure keeps archive-aged data in Cold, which is online)."""
+        window_days = DEAD_LETTER_RETENTION_SECONDS // 86400
+        if offline_day is not None and offline_day < window_days:
+            self.warn(
+                f"storage.tiering: from day {offline_day} raw files are in S3 Glacier Flexible Retrieval or Deep "
+                f"Archive, within the {window_days} days a failed contact's message is kept for a retry or a "
+                f"redrive: a contact processed after day {offline_day} cannot read its capture (S3 GetObject: "
+                "InvalidObjectState) until it is restored (S3 RestoreObject); a first cold or archive step at day "
+                f"{window_days} or later keeps every retry's capture online"
+            )
 
     @property
     def capability(self) -> str:

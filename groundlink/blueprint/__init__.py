@@ -213,6 +213,7 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
         principal = (partner.aws_account_id if cloud == "aws" else partner.azure_principal_object_id) or None
     adx = cloud == "azure" and analytics.azure_engine == "adx"
     archive = archive_gap(cloud, blueprint.raw_lifecycle.transitions)
+    offline_after = min((t.after_days for t in spec.storage.tiering if t.tier in facts.offline_tiers), default=None)
     return CloudBlueprint(
         cloud=cloud,
         mission=MissionInputs(
@@ -287,11 +288,7 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
             private=private,
             sql_clients=tuple(analytics.sql_clients),
             # said only where something lands in raw or products: delivered files, a partner's, telemetry
-            offline_after_days=min(
-                (t.after_days for t in spec.storage.tiering if t.tier in facts.offline_tiers), default=None
-            )
-            if delivery.object_store or landing or telemetry
-            else None,
+            offline_after_days=offline_after if delivery.object_store or landing or telemetry else None,
         ),
         security=SecurityInputs(
             customer_managed_keys=spec.security.customer_managed_keys,
@@ -331,6 +328,7 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
             log_retention_days=spec.storage.raw_retention_days,
             flow_log_retention_days=spec.security.flow_log_retention_days,
             frames_delivered=any(d.delivery == "demod_decode" for _, d in spec.downlinks()),
+            raw_offline_after_days=offline_after,
         ),
         gaps=cloud_gaps(
             cloud,

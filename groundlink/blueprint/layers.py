@@ -338,6 +338,9 @@ class ProcessingInputs(Checked):
     # some downlink delivers demod/decode data, which holds the transfer frames the processor reads
     # (DigIF delivers samples of the signal: no frames)
     frames_delivered: bool = True
+    # the day raw files move to a tier this cloud keeps offline (None: never): a contact processed
+    # after it, on a retry or a redrive, cannot read its capture until it is restored
+    raw_offline_after_days: int | None = None
 
     def __post_init__(self) -> None:
         super().__post_init__()
