@@ -165,7 +165,8 @@ class TestTelemetry:
 
 
 GLACIER_WARNING = (
-    "storage.tiering: from day {} raw files and products are in S3 Glacier Flexible Retrieval or Deep Archive, "
+    "storage.tiering: from day {} raw files and products of 128 KB or more are in S3 Glacier Flexible Retrieval "
+    "or Deep Archive, "
     'which Athena leaves out of every query until they are restored (Athena User Guide, "Query restored Amazon S3 '
     "Glacier objects\"): restore those days (S3 RestoreObject) before querying them; the catalog's tables then "
     "read them (read_restored_glacier_objects)"

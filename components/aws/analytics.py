@@ -130,8 +130,8 @@ class AwsCatalog(MissionComponent):
         )
         if inputs.offline_after_days is not None:
             self.warn(
-                f"storage.tiering: from day {inputs.offline_after_days} raw files and products are in S3 Glacier "
-                "Flexible Retrieval or Deep Archive, which Athena leaves out of every query until they are restored "
+                f"storage.tiering: from day {inputs.offline_after_days} raw files and products of 128 KB or more are "
+                "in S3 Glacier Flexible Retrieval or Deep Archive, which Athena leaves out of every query until they are restored "
                 '(Athena User Guide, "Query restored Amazon S3 Glacier objects"): restore those days (S3 '
                 "RestoreObject) before querying them; the catalog's tables then read them "
                 "(read_restored_glacier_objects)"

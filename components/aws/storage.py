@@ -179,6 +179,9 @@ class SecureBucket(MissionComponent):
                         },
                     }
                 ],
+                # S3's default, said so the plan shows it: objects under 128 KB (contact summaries,
+                # manifests) stay in Standard, where a transition would cost more than it saves
+                transition_default_minimum_object_size="all_storage_classes_128K",
                 opts=self.opts(),
             ),
             "storage.lifecycle",
