@@ -396,6 +396,36 @@ def test_a_rule_that_crashes_is_one_clear_error_and_stops_the_pack(tmp_path, own
     assert _pack_children() == []
 
 
+def test_a_pack_s_initial_config_is_applied_as_the_cli_reads_it(tmp_path, own_pack_processes):
+    """A pack may set `initial_config`. Its enforcement level has no presence on the wire (a proto3
+    enum): an entry of properties only arrives as ADVISORY, which the CLI applies as advisory
+    (convertPolicyConfig). The check read it as optional and stopped with a protobuf traceback."""
+    import shutil
+
+    from .conftest import variant_plan
+
+    pack = tmp_path / "pack"
+    shutil.copytree(check_runner.PACK_DIR, pack, ignore=shutil.ignore_patterns("venv", "__pycache__"))
+    main_module = pack / "__main__.py"
+    text = main_module.read_text()
+    assert text.count("        policies=pack.policies(),\n") == 1
+    main_module.write_text(
+        text.replace(
+            "        policies=pack.policies(),\n",
+            "        policies=pack.policies(),\n"
+            '        initial_config={"aws-s3-kms-encryption": {"requireCustomerManagedKey": True},\n'
+            '                        "aws-kinesis-cmk": EnforcementLevel.DISABLED},\n',
+        )
+    )
+    plan = variant_plan("aws", {"security.customer_managed_keys": False})
+    mandatory = {v.policy for v in check_plans([plan]).mandatory}
+    assert {"aws-s3-kms-encryption", "aws-kinesis-cmk"} <= mandatory
+    result = check_plans([plan], pack_dir=pack)
+    assert {v.policy for v in result.mandatory} == mandatory - {"aws-s3-kms-encryption", "aws-kinesis-cmk"}
+    advisory = {v.policy for v in result.violations if not v.mandatory}
+    assert "aws-s3-kms-encryption" in advisory and "aws-kinesis-cmk" not in advisory
+
+
 def test_allowed_regions_with_the_stack_location_pass_the_reference_mission():
     """Global resources (action group, metric alert) are not placed in a region: no false violation."""
     result = check_plans(

@@ -151,11 +151,10 @@ class _Session:
             )
             for p in self.info.policies
         ]
+        # the level has no presence on the wire (a proto3 enum): an entry of properties only
+        # arrives as ADVISORY, and the CLI applies it so (convertPolicyConfig), as does this
         initial = {
-            name: PolicySettings(
-                _level_name(pb, c.enforcementLevel) if c.HasField("enforcementLevel") else "",
-                json_format.MessageToDict(c.properties),
-            )
+            name: PolicySettings(_level_name(pb, c.enforcementLevel), json_format.MessageToDict(c.properties))
             for name, c in self.info.initialConfig.items()
         }
         self.settings = reconcile(schemas, self.given, initial)
