@@ -108,6 +108,23 @@ def test_a_lifecycle_step_no_store_can_take_is_refused(transitions: tuple) -> No
     assert str(error.value).startswith(f"Lifecycle.transitions: {transitions[0]} must be a tier of cool, cold, archive")
 
 
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ({"expire_days": 0}, "Lifecycle.expire_days: 0 must be 1 or more days"),
+        ({"noncurrent_days": 0}, "Lifecycle.noncurrent_days: 0 must be 1 or more days"),
+        ({"abort_incomplete_upload_days": 0}, "Lifecycle.abort_incomplete_upload_days: 0 must be 1 or more days"),
+    ],
+)
+def test_a_lifecycle_of_zero_days_is_refused_not_read_as_keep_forever(given: dict, message: str) -> None:
+    """S3 refuses Days 0 at `pulumi up`, and Azure's policy would delete every blob on its next run:
+    a hand-built Lifecycle of 0 days (a transition at day 400 passed with it) is one line."""
+    with pytest.raises(LayerInputError) as error:
+        Lifecycle(**{"transitions": ((400, "cool"),), "expire_days": 365, "noncurrent_days": 30, **given})
+    assert str(error.value) == message
+    assert Lifecycle(((30, "cool"),), expire_days=1 + 30, noncurrent_days=1, abort_incomplete_upload_days=1)
+
+
 @pytest.mark.parametrize("cloud", CLOUDS)
 def test_the_order_of_the_budget_lists_in_the_spec_changes_no_layer_input(cloud: str) -> None:
     """AWS Budgets keeps its subscribers as a set: reordering `budget.alert_emails` showed an

@@ -184,8 +184,13 @@ class Lifecycle(Checked):
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        # 0 is no "keep forever": S3 refuses a zero Days ("a non-zero positive integer") and Azure
+        # would delete every blob on the policy's next daily run
+        for name in ("expire_days", "noncurrent_days", "abort_incomplete_upload_days"):
+            if getattr(self, name) < 1:
+                raise LayerInputError(f"Lifecycle.{name}: {getattr(self, name)} must be 1 or more days")
         for days, tier in self.transitions:
-            if tier not in TIERS or days < 0 or (self.expire_days and days >= self.expire_days):
+            if tier not in TIERS or days < 0 or days >= self.expire_days:
                 raise LayerInputError(
                     f"Lifecycle.transitions: ({days}, {tier!r}) must be a tier of {', '.join(TIERS)} "
                     f"after 0 or more days, before the expiry ({self.expire_days} days)"
