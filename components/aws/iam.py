@@ -20,8 +20,6 @@ if TYPE_CHECKING:
 VERSION = "2012-10-17"
 
 
-# The tag every mission resource carries (blueprint tags): the mission's roles are known by it.
-MISSION_TAG = "mission"
 # The tag of the roles that reach a private mission's stores from outside its VPC (Ground Station
 # and partner delivery, Firehose, container jobs), valued with the mission's name: the stores'
 # VPC-endpoint rule lets only them in from elsewhere (storage._private_object_access).
@@ -32,7 +30,7 @@ def outside_vpc_tags(component: MissionComponent) -> dict[str, str]:
     """The tags of `component`'s role that writes the stores from AWS's network rather than the
     VPC: the mission's, within the 50 a role takes, and the outside-vpc-writer tag."""
     return component.tags_and(
-        {OUTSIDE_VPC_TAG: component.tags[MISSION_TAG]},
+        {OUTSIDE_VPC_TAG: component.mission.name},
         "a role writing the stores from outside the VPC, beside its outside-vpc-writer tag,",
     )
 

@@ -142,7 +142,7 @@ class SecureBucket(MissionComponent):
             *(("security.cmk",) if key else ()),
         )
         endpoint = network.s3_endpoint_id if network else None
-        mission_tag = self.tags[iam.MISSION_TAG]
+        mission_tag = self.mission.name  # the outside-vpc-writer tag's value (iam.outside_vpc_tags)
 
         def statements(arn: str, account: str, vpce: str | None) -> list[dict[str, Any]]:
             out = [iam.deny_insecure_transport([arn, f"{arn}/*"], "s3:*")]

@@ -1,0 +1,49 @@
+"""A program of one's own may give a mission its own tags. The AWS components read the mission's
+name from a `mission` tag the blueprint adds, so tags without it stopped the program with a bare
+KeyError on AWS while Azure rendered the same inputs."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import json
+
+import pytest
+
+from groundlink.blueprint import build_blueprint
+from groundlink.clouds import CLOUDS
+from groundlink.engine.runner import run_program
+from groundlink.spec import spec_from_data
+
+from .conftest import spec_data, with_changes
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_a_private_mission_with_tags_of_its_own_renders_and_admits_its_outside_writers(cloud):
+    spec = spec_from_data(with_changes(spec_data(), {"security.network": "private"}))
+    blueprint = build_blueprint(spec).for_cloud(cloud)
+    own = dataclasses.replace(blueprint, mission=dataclasses.replace(blueprint.mission, tags={"owner": "platform"}))
+    stack = importlib.import_module(f"groundlink.components.{cloud}").MissionStack
+
+    registrations, _ = run_program(
+        lambda: stack(own.mission.name, own, None),
+        stack=f"own-{cloud}",
+        region=spec.region(cloud),
+        config=spec.provider_config(cloud),
+    )
+    assert len(registrations) > 20
+    if cloud == "aws":
+        # the stores' VPC-endpoint rule and the roles writing from outside the VPC meet on the name
+        writers = {
+            r["inputs"]["tags"]["outside-vpc-writer"]
+            for r in registrations
+            if r["type"] == "aws:iam/role:Role" and "outside-vpc-writer" in (r["inputs"].get("tags") or {})
+        }
+        admitted = {
+            statement["Condition"]["StringNotEquals"]["aws:PrincipalTag/outside-vpc-writer"]
+            for r in registrations
+            if r["type"] == "aws:s3/bucketPolicy:BucketPolicy"
+            for statement in json.loads(r["inputs"]["policy"])["Statement"]
+            if "aws:PrincipalTag/outside-vpc-writer" in statement.get("Condition", {}).get("StringNotEquals", {})
+        }
+        assert writers == admitted == {spec.mission.name}
