@@ -121,3 +121,23 @@ def test_a_layer_component_registers_only_its_layer_keys() -> None:
     stray = Stray.__new__(Stray)
     with pytest.raises(ValueError, match=r"registers \['queue_id'\], not events outputs"):
         stray.register_outputs({"event_queue": None, "queue_id": None})
+
+
+def test_the_container_jobs_own_vpc_is_not_offered_as_the_mission_network() -> None:
+    """`network_id` is the network a consumer joins to reach the mission privately: with a public
+    mission there is none on either cloud. The container jobs' own VPC registered itself as one on
+    AWS, where Azure's processor VNet registers nothing."""
+    changes = {key: value for key, value in SWITCHED.items() if key.startswith("processing.")}
+    spec = spec_file(with_changes(spec_data(), changes))
+    values: dict[str, dict[str, Any]] = {}
+    register = MissionComponent.register_outputs
+
+    def keeping(self: MissionComponent, outputs: Any) -> None:
+        values[self.pulumi_resource_name] = dict(outputs)
+        register(self, outputs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(MissionComponent, "register_outputs", keeping)
+        plan(spec, "aws")
+    assert values["noaa20-processing-network"] == {}
+    assert values["noaa20-security"]["network_id"] is None and values["noaa20-security"]["subnet_id"] is None

@@ -219,7 +219,10 @@ class AwsNetwork(MissionComponent):
             subnet_id=self.subnet.id,
             s3_endpoint_id=self.s3_endpoint.id if self.s3_endpoint else None,
         )
-        self.register_outputs({"network_id": self.vpc.id, "subnet_id": self.subnet.id})
+        # the container jobs' own VPC (internet_egress) is no network to join: it registers none
+        # of the security layer's outputs (their meaning: the network that reaches the mission
+        # privately), as Azure's processor VNet
+        self.register_outputs({} if internet_egress else {"network_id": self.vpc.id, "subnet_id": self.subnet.id})
 
     def _flow_logs(
         self, caps: tuple[str, ...], account: pulumi.Input[str], key: aws.kms.Key | None, retention_days: int
