@@ -151,3 +151,56 @@ def test_a_field_that_starts_with_a_dash_reaches_the_job_as_its_value(monkeypatc
         "detail-type": "Object Created",
         "detail": {"object": {"key": key}},
     }
+
+
+def _batch_failed_event(command: list[str], job_id: str) -> dict:
+    """Batch's FAILED job state event for the job that ran `command`: its detail holds the job's
+    parameters, the ones the pipe gave (AWS Batch User Guide, "Job state change events")."""
+    options = dict(zip(command[3::2], command[4::2], strict=True))
+    parameters = {
+        name: options[job._option(name)] for name in job.JOB_EVENT_FIELDS if options[job._option(name)] != "-"
+    }
+    return {
+        "source": "aws.batch",
+        "detail-type": "Batch Job State Change",
+        "time": "2026-12-01T11:02:44Z",
+        "detail": {
+            "jobId": job_id,
+            "status": "FAILED",
+            "statusReason": 'Essential container in task exited: "capture" unreadable',
+            "parameters": parameters,
+        },
+    }
+
+
+def _transformed(target_inputs: dict, event: dict) -> str:
+    """What EventBridge sends for `event` through the target's input transformer: each path's
+    value put in for its placeholder, as JSON where the placeholder stands outside quotes."""
+    text = target_inputs["inputTransformer"]["inputTemplate"]
+    for name, path in target_inputs["inputTransformer"]["inputPaths"].items():
+        value = event
+        for key in path.removeprefix("$.").split("."):
+            value = value[key]
+        text = text.replace(f"<{name}>", json.dumps(value))
+    return text
+
+
+@pytest.mark.parametrize(
+    ("base", "event"), [("noaa20.yaml", UPLOAD), ("partner.yaml", MANIFEST)], ids=["station", "partner"]
+)
+def test_a_failed_job_s_dead_letter_message_redriven_resubmits_its_contact(base, event, monkeypatch) -> None:
+    """A job that failed every attempt is dead-lettered by a rule on Batch's FAILED event. That
+    event, redriven into the contact queue, reached a job as no contact, which acknowledged it:
+    the contact was lost. The dead-letter message is now the contact's event again, with the job's id."""
+    plan = variant_plan("aws", CONTAINER_JOB, base)
+    name = "noaa20" if base == "noaa20.yaml" else "polar-partner"
+    target = plan.one("aws:cloudwatch/eventTarget:EventTarget", f"{name}-events-failed-jobs-to-dead-letter").inputs
+    first = _command_batch_runs(plan, json.dumps(event))
+    message = _transformed(target, _batch_failed_event(first, "4f6c1b9e-job"))
+    assert json.loads(message)[job.FAILED_JOB_KEY] == "4f6c1b9e-job"
+    # redriven: the pipe submits the same job for it as for the contact's own event
+    assert _command_batch_runs(plan, message) == first
+    seen: list[str] = []
+    monkeypatch.setattr(job, "run_aws", seen.append)
+    assert job.main(first[3:]) == 0
+    assert locate(json.loads(seen[0])) == locate(event)

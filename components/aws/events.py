@@ -18,6 +18,7 @@ import pulumi_aws as aws
 from groundlink.blueprint import EventsInputs, MissionInputs
 from groundlink.runtime.delivery import CONTACT_STATE_CHANGE, MANIFEST_NAME, OBJECT_CREATED, UPLOAD_COMPLETE
 from groundlink.runtime.delivery import STATION_SOURCE as GROUND_STATION_SOURCE
+from groundlink.runtime.job import failed_job_input
 
 from ..base import MissionComponent
 from . import iam
@@ -178,15 +179,17 @@ class AwsEvents(MissionComponent):
         if inputs.container_jobs:
             # A contact job that failed every attempt: the pipe that submitted it took its message
             # off the contact queue at submission, so the queue's redrive never sees the failure,
-            # and the contact was lost without an alarm. The dead-letter message is Batch's job
-            # state event (`detail.parameters` hold the contact event's fields,
-            # `detail.statusReason` why it failed).
+            # and the contact was lost without an alarm. The dead-letter message is the contact's
+            # event, rebuilt from the failed job's parameters with the job's id beside it
+            # (groundlink.runtime.job.failed_job_input), so a redrive resubmits the contact.
+            paths, template = failed_job_input(inputs.station)
             failed_jobs = self._route(
                 ("failed-jobs", "failed-jobs-to-dead-letter"),
                 f"{mission.name}: a contact job that failed every attempt",
                 json.dumps(failed_job_pattern(mission.name), sort_keys=True),
                 self.dead_letter,
                 "events.dead_letter",
+                input_transformer={"input_paths": paths, "input_template": template},
             )
             dead_letter_senders.append(failed_jobs.arn)
         for queue, role, capability, senders in (
@@ -211,6 +214,7 @@ class AwsEvents(MissionComponent):
         pattern: pulumi.Input[str],
         queue: aws.sqs.Queue,
         capability: str,
+        input_transformer: dict[str, Any] | None = None,
     ) -> aws.cloudwatch.EventRule:
         """An EventBridge rule and its delivery into `queue`, retried for a day; what cannot be
         delivered to the contact queue goes to the dead-letter queue (the dead-letter queue is
@@ -234,6 +238,7 @@ class AwsEvents(MissionComponent):
                 arn=queue.arn,
                 **({} if queue is self.dead_letter else {"dead_letter_config": {"arn": self.dead_letter.arn}}),
                 retry_policy={"maximum_event_age_in_seconds": 24 * 3600, "maximum_retry_attempts": 185},
+                input_transformer=input_transformer,
                 opts=self.opts(),
             ),
             capability,

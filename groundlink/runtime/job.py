@@ -78,6 +78,39 @@ def pipe_parameters(station: bool) -> dict[str, str]:
     return {name: "$.body." + ".".join(JOB_EVENT_FIELDS[name]) for name in names}
 
 
+# Where the dead-letter message of a failed job names that job (`aws batch describe-jobs` gives
+# its statusReason): beside the contact event's own fields, which the pipe does not read.
+FAILED_JOB_KEY = "groundlinkFailedJob"
+
+
+def failed_job_input(station: bool) -> tuple[dict[str, str], str]:
+    """The input transformer (paths, template) of the rule that dead-letters a contact job that
+    failed every attempt. Batch's job state event holds the job's parameters, the contact event's
+    fields the pipe gave it (`pipe_parameters`); the template rebuilds the contact event from them,
+    so a redrive of the dead-letter message into the contact queue resubmits the contact. Batch's
+    event itself, redriven, reached a job as no contact and was acknowledged: the contact was gone.
+    Only the parameters the pipe gives are read, so every path is present; a placeholder outside
+    quotes takes the value as JSON (EventBridge User Guide, "Amazon EventBridge input
+    transformation"; API Reference, InputTransformer)."""
+    names = STATION_EVENT_FIELDS if station else PARTNER_EVENT_FIELDS
+    paths = {name: f"$.detail.parameters.{name}" for name in names}
+    paths["jobId"] = "$.detail.jobId"
+    event: dict[str, object] = {}
+    for name in names:
+        *parents, last = JOB_EVENT_FIELDS[name]
+        node = event
+        for parent in parents:
+            child = node.setdefault(parent, {})
+            assert isinstance(child, dict)
+            node = child
+        node[last] = f"<{name}>"
+    event[FAILED_JOB_KEY] = "<jobId>"
+    template = json.dumps(event)
+    for name in paths:
+        template = template.replace(f'"<{name}>"', f"<{name}>")
+    return paths, template
+
+
 def event_from_fields(fields: dict[str, str | None]) -> dict[str, object]:
     """The event the job's options give back, with only the fields given."""
     event: dict[str, object] = {}
