@@ -409,6 +409,12 @@ CAPTURE_SETTING_BYTES_MAX = 3879
 LAMBDA_TIMEOUT_SECONDS: tuple[int, int] = (1, 900)
 # Flex Consumption instance memory sizes, MB (Microsoft Learn, "Flex Consumption plan hosting").
 FLEX_INSTANCE_MEMORY_MB: tuple[int, ...] = (512, 2048, 4096)
+# The least memory the contact processor is given on either cloud: Flex Consumption's smallest
+# instance. Lambda takes 128, under the processor's own working set: on the bench's 1 GB contact
+# its peak anonymous memory was 124 MB, with its libraries mapped (43 MB) and the handler's boto3
+# S3 client (38 MB) beside it (measured 2026-12-05, docs/processing.md), so at 128 MB every
+# contact was killed and dead-lettered.
+PROCESSOR_MIN_MEMORY_MB = FLEX_INSTANCE_MEMORY_MB[0]
 # Lambda event source mapping ScalingConfig.MaximumConcurrency 2-1000 (botocore 1.44.5);
 # Flex Consumption scales out to at most 1,000 instances (Microsoft Learn, same page).
 MAX_CONCURRENCY: tuple[int, int] = (2, 1000)

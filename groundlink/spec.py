@@ -1281,9 +1281,10 @@ class Processing(_Model):
     )
     memory_mb: WholeNumber = Field(
         2048,
-        description="Function memory, MB: 128-4096 (Lambda takes 128-10240; Azure rounds up to a Flex Consumption "
+        description="Function memory, MB: 512-4096 (the processor with its storage client takes about 205 MB; Lambda "
+        "takes 128-10240, Azure rounds up to a Flex Consumption "
         "instance size, 512, 2048 or 4096). CPU grows with memory on both.",
-        json_schema_extra=_schema_range((limits.LAMBDA_MEMORY_MB[0], limits.FLEX_INSTANCE_MEMORY_MB[-1])),
+        json_schema_extra=_schema_range((limits.PROCESSOR_MIN_MEMORY_MB, limits.FLEX_INSTANCE_MEMORY_MB[-1])),
     )
     timeout_seconds: WholeNumber = Field(
         900,
@@ -1321,11 +1322,14 @@ class Processing(_Model):
     @model_validator(mode="after")
     def _check(self) -> Processing:
         problems = _Problems("processing")
-        # the function's memory on both clouds: Lambda's smallest up to Flex Consumption's largest
-        lo, flex = limits.LAMBDA_MEMORY_MB[0], limits.FLEX_INSTANCE_MEMORY_MB
+        # the function's memory on both clouds: the processor's least up to Flex Consumption's largest
+        lo, flex = limits.PROCESSOR_MIN_MEMORY_MB, limits.FLEX_INSTANCE_MEMORY_MB
         if self.memory_mb < lo:
             problems.add(
-                "memory_mb", f"{self.memory_mb} is under {lo}, the smallest AWS Lambda memory; allowed: {lo}-{flex[-1]}"
+                "memory_mb",
+                f"{self.memory_mb} is under {lo}, the least the processor is given (Flex Consumption's smallest "
+                f"instance; the processor with its storage client takes about 205 MB, docs/processing.md); "
+                f"allowed: {lo}-{flex[-1]}",
             )
         if self.memory_mb > flex[-1]:
             more = (
@@ -1400,6 +1404,16 @@ class Processing(_Model):
         ]
         for key in misplaced:
             problems.add(key, "only applies to mode: container_job (a function's size is memory_mb)")
+        # and the other way: a job's memory is container_memory_gb, which memory_mb does not set
+        if (
+            self.mode == "container_job"
+            and "memory_mb" in self.model_fields_set
+            and self.memory_mb != type(self).model_fields["memory_mb"].default
+            and lo <= self.memory_mb <= flex[-1]
+        ):
+            problems.add(
+                "memory_mb", "only applies to mode: function (a container job's memory is container_memory_gb)"
+            )
         # the pairs below are judged only when each of their values is allowed on its own
         wanted = self.container_vcpu * limits.CONTAINER_GB_PER_VCPU
         if vcpu_ok and memory_ok and not misplaced and self.container_memory_gb != wanted:
@@ -2071,9 +2085,17 @@ class MissionSpec(_Model):
             if fits is None:
                 larger = ""
             elif fits < len(steps) - 1:
-                larger = f"raise it to {_fmt(steps[fits][0])}, "
+                # the memory goes with the vCPU (2 GB each): the pair to write, not half of it
+                least = steps[fits][0]
+                larger = (
+                    f"raise it to {_fmt(least)} with container_memory_gb {_fmt(least * limits.CONTAINER_GB_PER_VCPU)}, "
+                )
             else:  # the last step is every size above the one before it
-                larger = f"raise it above {_fmt(steps[fits - 1][0])}, "
+                least = next(v for v in limits.CONTAINER_VCPU if v > steps[fits - 1][0])
+                larger = (
+                    f"raise it above {_fmt(steps[fits - 1][0])} ({_fmt(least)} with container_memory_gb "
+                    f"{_fmt(least * limits.CONTAINER_GB_PER_VCPU)} or more), "
+                )
             raise _fail(
                 "processing.container_vcpu",
                 f"a job of {_fmt(vcpu)} vCPU has {gib} GiB of disk on Azure Container Apps"

@@ -360,12 +360,12 @@ def test_a_processing_run_longer_than_its_timeout_is_said_on_the_terminal(tmp_pa
     run would be stopped, and the terminal showed a clean comparison."""
     monkeypatch.setattr(plan_runs, "run_plans", _fake_runs())  # the cost follows the spec, not the plan
     data = spec_data("noaa20.yaml")
-    data["processing"].update(memory_mb=128, timeout_seconds=3)
+    data["processing"].update(memory_mb=512, timeout_seconds=1)
     out = tmp_path / "out"
     assert main(["compare", str(write_spec(tmp_path, data)), "--out", str(out)]) == 0
     warnings = json.loads((out / "compare.json").read_text())["cost"]["warnings"]
     assert [w.split(":", 1)[0] for w in warnings] == ["aws", "azure"]
-    assert all("processing.timeout_seconds (3 s) is shorter than the estimated" in w for w in warnings)
+    assert all("processing.timeout_seconds (1 s) is shorter than the estimated" in w for w in warnings)
     assert all(f"- **{w}**" in (out / "report.md").read_text() for w in warnings)  # marked, first
     terminal = " ".join(capsys.readouterr().out.split())
     assert terminal.count("cost warning:") == 2 and " ".join(warnings[0].split()) in terminal

@@ -26,7 +26,12 @@ CONTAINER_JOB = {
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("memory_mb", 127, "processing.memory_mb: 127 is under 128, the smallest AWS Lambda memory; allowed: 128-4096"),
+        (
+            "memory_mb",
+            511,
+            "processing.memory_mb: 511 is under 512, the least the processor is given (Flex Consumption's smallest "
+            "instance; the processor with its storage client takes about 205 MB, docs/processing.md); allowed: 512-4096",
+        ),
         ("memory_mb", 8192, "processing.memory_mb: 8192 is over 4096, the largest Azure Functions Flex Consumption"),
         ("timeout_seconds", 901, "processing.timeout_seconds: 901 is outside 1-900 in mode function"),
         ("max_concurrency", 1, "processing.max_concurrency: 1 is outside 2-1000"),
@@ -47,6 +52,19 @@ def test_a_bad_processing_field_is_one_line_naming_it_and_what_is_allowed(field,
         spec_from_data(data, "spec.yaml")
     (line,) = caught.value.lines
     assert line.startswith(f"spec.yaml: {message}")
+
+
+def test_a_function_memory_in_a_container_job_is_refused_not_ignored() -> None:
+    """memory_mb 3000 in mode container_job passed on both clouds and sized nothing: the job
+    ran with container_memory_gb's 4 GB. The reverse (container_vcpu in a function) was refused."""
+    data = with_changes(spec_data(), {**CONTAINER_JOB, "processing.memory_mb": 3000})
+    with pytest.raises(SpecError) as caught:
+        spec_from_data(data, "spec.yaml")
+    assert caught.value.lines == [
+        "spec.yaml: processing.memory_mb: only applies to mode: function (a container job's memory is "
+        "container_memory_gb)"
+    ]
+    assert spec_from_data(with_changes(spec_data(), {**CONTAINER_JOB, "processing.memory_mb": 2048}))
 
 
 def test_a_container_job_needs_its_image() -> None:

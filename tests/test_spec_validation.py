@@ -522,7 +522,13 @@ class TestSatellites:
             f"Apps{most}; a contact of {too_long:g} minutes of satellite 'noaa20' needs "
         )
         # a larger job has more disk: the step that holds the contact is named, where one does
-        bigger = {1: "raise it to 0.5, ", 2: "raise it to 1, ", 4: "raise it above 1, ", 8: ""}[gib]
+        # with the memory that goes with it: following half of the pair was refused next
+        bigger = {
+            1: "raise it to 0.5 with container_memory_gb 1, ",
+            2: "raise it to 1 with container_memory_gb 2, ",
+            4: "raise it above 1 (2 with container_memory_gb 4 or more), ",
+            8: "",
+        }[gib]
         assert error.endswith(f"; {bigger}shorten ground_segment.contact_minutes or set processing.enabled: false")
         assert _ok(lambda d: (job(too_long)(d), d["processing"].update(enabled=False))).processing.enabled is False
 
