@@ -31,6 +31,15 @@ def test_a_storage_account_id_has_its_arm_form():
     assert state["primaryEndpoints"]["dfs"] == "https://noaa20store.dfs.core.windows.net/"
 
 
+def test_a_function_app_and_its_plan_have_arm_s_type_names():
+    """The SDK's classes are WebApp and AppServicePlan; ARM's types are sites and serverfarms, which
+    a diagnostic setting's resourceUri and the app's serverFarmId show in Azure."""
+    base = f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/rg/providers/Microsoft.Web"
+    app = outputs("azure-native:web:WebApp", "app", {"name": "func-noaa20", "resourceGroupName": "rg"})
+    plan = outputs("azure-native:web:AppServicePlan", "plan", {"name": "asp-noaa20", "resourceGroupName": "rg"})
+    assert (app["id"], plan["id"]) == (f"{base}/sites/func-noaa20", f"{base}/serverfarms/asp-noaa20")
+
+
 def test_user_assigned_identities_sent_as_a_list_come_back_as_arms_map():
     """pulumi-azure-native 3.x sends a list of ids; ARM answers with a map id -> principal and client."""
     ident = f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-cmk"

@@ -98,6 +98,9 @@ _ID_PATHS = {
     "kusto:ReadWriteDatabase": "Microsoft.Kusto/clusters/{clusterName}/databases/{name}",
     "kusto:Script": "Microsoft.Kusto/clusters/{clusterName}/databases/{databaseName}/scripts/{name}",
     "kusto:EventHubDataConnection": "Microsoft.Kusto/clusters/{clusterName}/databases/{databaseName}/dataConnections/{name}",
+    # the SDK's class names are not ARM's type names here
+    "web:WebApp": "Microsoft.Web/sites/{name}",
+    "web:AppServicePlan": "Microsoft.Web/serverfarms/{name}",
 }
 
 
