@@ -329,6 +329,10 @@ BUDGET_NOTIFICATIONS_MAX = 5
 # Azure storage firewall IP rules (Microsoft Learn, "Configure Azure Storage firewalls and
 # virtual networks"): at most 200 rules, IPv4 only, no RFC 1918 private ranges, no /31 or /32.
 AZURE_STORAGE_MAX_IP_RULES = 200
+# A blob container's name: "between 3 and 63 characters in length and use numbers, lower-case
+# letters and dash (-) only. Every dash (-) character must be immediately preceded and followed
+# by a letter or number" (pulumi-azure-native 3.29.0, storage.BlobContainer container_name).
+AZURE_CONTAINER_NAME_PATTERN = r"(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*"
 RFC1918_BLOCKS: tuple[str, ...] = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
 # "This network" (RFC 1122 §3.2.1.3; IANA IPv4 Special-Purpose Address Registry, 0.0.0.0/8):
 # no host sends from it, and Python's ipaddress calls none of it private, reserved or loopback.

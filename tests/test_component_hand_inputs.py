@@ -1,6 +1,4 @@
-"""A program of one's own may give a mission its own tags. The AWS components read the mission's
-name from a `mission` tag the blueprint adds, so tags without it stopped the program with a bare
-KeyError on AWS while Azure rendered the same inputs."""
+"""Components rendered from layer inputs a program builds itself, not from the blueprint."""
 
 from __future__ import annotations
 
@@ -11,6 +9,7 @@ import json
 import pytest
 
 from groundlink.blueprint import build_blueprint
+from groundlink.blueprint.layers import LayerInputError, Lifecycle
 from groundlink.clouds import CLOUDS
 from groundlink.engine.runner import run_program
 from groundlink.spec import spec_from_data
@@ -20,6 +19,8 @@ from .conftest import spec_data, with_changes
 
 @pytest.mark.parametrize("cloud", CLOUDS)
 def test_a_private_mission_with_tags_of_its_own_renders_and_admits_its_outside_writers(cloud):
+    """The AWS components read the mission's name from a `mission` tag the blueprint adds, so tags
+    without it stopped the program with a bare KeyError on AWS while Azure rendered them."""
     spec = spec_from_data(with_changes(spec_data(), {"security.network": "private"}))
     blueprint = build_blueprint(spec).for_cloud(cloud)
     own = dataclasses.replace(blueprint, mission=dataclasses.replace(blueprint.mission, tags={"owner": "platform"}))
@@ -47,3 +48,23 @@ def test_a_private_mission_with_tags_of_its_own_renders_and_admits_its_outside_w
             if "aws:PrincipalTag/outside-vpc-writer" in statement.get("Condition", {}).get("StringNotEquals", {})
         }
         assert writers == admitted == {spec.mission.name}
+
+
+def test_an_archive_step_made_by_hand_is_refused_on_azure_not_rendered():
+    """Every account rendered is zone-redundant, which has no Archive tier: the blueprint holds
+    archive-aged data in Cold there. A Lifecycle made by hand rendered tierToArchive, which the
+    account's management policy refuses."""
+    spec = spec_from_data(spec_data())
+    blueprint = build_blueprint(spec).for_cloud("azure")
+    archive = Lifecycle(((30, "cool"), (180, "archive")), 365, 30)
+    own = dataclasses.replace(blueprint, storage=dataclasses.replace(blueprint.storage, raw_lifecycle=archive))
+    stack = importlib.import_module("groundlink.components.azure").MissionStack
+    with pytest.raises(
+        LayerInputError, match=r"StorageInputs\.raw_lifecycle: archive is no tier of a zone-redundant account"
+    ):
+        run_program(
+            lambda: stack(own.mission.name, own, None),
+            stack="own-azure",
+            region=spec.region("azure"),
+            config=spec.provider_config("azure"),
+        )

@@ -92,10 +92,21 @@ def test_the_estimate_has_a_processing_layer_on_both_clouds_priced_from_the_cata
 @pytest.mark.parametrize(
     ("cloud", "changes", "item", "quantity"),
     [
-        # 128 MB of Lambda is 128/1769 of a vCPU: 140 MB takes 1.0 s x 1769/128 = 13.820 s;
-        # 0.125 GB x 13.820 s x 10 contacts = 17.275 GB-s (at 1,769 MB and above: 1.0 s)
-        ("aws", {"memory_mb": 128}, "Lambda duration (contact processor)", 0.125 * 13.821 * 10),
-        ("aws", {"memory_mb": 4096}, "Lambda duration (contact processor)", 4 * 1.0 * 10),
+        # 512 MB of Lambda (the least the processor is given) is 512/1769 of a vCPU: 140 MB takes
+        # 1.0 s x 1769/512 = 3.4551 s, billed 3.456 s (whole ms); 0.5 GB x 3.456 s x 10 contacts
+        # = 17.28 GB-s (at 1,769 MB and above: 1.0 s)
+        (
+            "aws",
+            {"memory_mb": 512, "flex_instance_memory_mb": 512},
+            "Lambda duration (contact processor)",
+            0.5 * 3.456 * 10,
+        ),
+        (
+            "aws",
+            {"memory_mb": 4096, "flex_instance_memory_mb": 4096},
+            "Lambda duration (contact processor)",
+            4 * 1.0 * 10,
+        ),
         # a 512 MB Flex instance has a quarter core: 4.0 s a contact, billed 4.0 s;
         # 0.5 GB x (4.0 s x 10 + 1 s x 10 messages of no contact) = 25 GB-s
         (
@@ -107,7 +118,13 @@ def test_the_estimate_has_a_processing_layer_on_both_clouds_priced_from_the_cata
         # a 0.25 vCPU job: 4.0 s a contact; 0.25 vCPU x 4.0 s x 10 = 10 vCPU-s
         (
             "azure",
-            {"mode": "container_job", "container_image": "ghcr.io/example/groundlink:1.0", "container_vcpu": 0.25},
+            {
+                "mode": "container_job",
+                "container_image": "ghcr.io/example/groundlink:1.0",
+                "container_vcpu": 0.25,
+                "container_memory_gb": 0.5,
+                "max_concurrency": 4,  # whole vCPUs for AWS Batch
+            },
             "Container Apps vCPU (contact jobs)",
             0.25 * 4.0 * 10,
         ),
@@ -135,13 +152,15 @@ def test_a_timeout_shorter_than_the_estimated_run_is_said_and_one_that_fits_is_n
     from groundlink.cost.processing import timeout_note
 
     # 512 MB of Lambda: 140 MB x 1769/512 / 140 MB/s = 3.45508 s, billed to the millisecond 3.456 s
-    short = inputs(memory_mb=512, timeout_seconds=1)
+    short = inputs(memory_mb=512, flex_instance_memory_mb=512, timeout_seconds=1)
     assert timeout_note("aws", short, 140.0, BENCH) == (
         "aws: processing.timeout_seconds (1 s) is shorter than the estimated 3.456 s a contact of 140 MB takes "
         "(processing alone, at the bench figure): every run would be stopped before it ends and the contact "
         "dead-lettered; raise the timeout or the memory"
     )
-    assert timeout_note("aws", inputs(memory_mb=512, timeout_seconds=4), 140.0, BENCH) == ""
+    assert (
+        timeout_note("aws", inputs(memory_mb=512, flex_instance_memory_mb=512, timeout_seconds=4), 140.0, BENCH) == ""
+    )
     assert timeout_note("aws", inputs(enabled=False, timeout_seconds=1), 140.0, BENCH) == ""
 
 

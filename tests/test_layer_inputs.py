@@ -7,6 +7,7 @@ account for `redundancy="georedundant"`) or a plan the cloud refuses (memory -1)
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import pytest
 
@@ -53,7 +54,8 @@ def _layers(cloud: str = "aws") -> CloudBlueprint:
         (
             "processing",
             {"max_concurrency": 0},
-            "ProcessingInputs: memory_mb 2048, timeout_seconds 900 and max_concurrency 0 must each be at least 1",
+            "ProcessingInputs.max_concurrency: 0 is outside 2-1000 (Lambda event source mapping maximum concurrency; "
+            "Flex Consumption's 1000 instances) (the rule of the spec's processing.max_concurrency)",
         ),
         (
             "processing",
@@ -123,6 +125,187 @@ def test_a_lifecycle_of_zero_days_is_refused_not_read_as_keep_forever(given: dic
         Lifecycle(**{"transitions": ((400, "cool"),), "expire_days": 365, "noncurrent_days": 30, **given})
     assert str(error.value) == message
     assert Lifecycle(((30, "cool"),), expire_days=1 + 30, noncurrent_days=1, abort_incomplete_upload_days=1)
+
+
+JOB = {"mode": "container_job", "container_image": "ghcr.io/example/proc:1"}
+SPEC_RULE = " (the rule of the spec's {})"
+
+
+@pytest.mark.parametrize(
+    ("layer", "changes", "message"),
+    [
+        # data kept other than asked: one container under two lifecycles, 0 days of logs
+        (
+            "storage",
+            {"raw_container": "products"},
+            "StorageInputs: raw_container, products_container and query_results_container must differ; "
+            "given products, products, query-results",
+        ),
+        (
+            "processing",
+            {"log_retention_days": 0},
+            "ProcessingInputs.log_retention_days: 0 is out of range; allowed: 1 or more",
+        ),
+        (
+            "analytics",
+            {"telemetry_log_retention_days": 0},
+            "AnalyticsInputs.telemetry_log_retention_days: 0 is out of range; allowed: 1 or more",
+        ),
+        (
+            "security",
+            {"network_log_retention_days": 0},
+            "SecurityInputs.network_log_retention_days: 0 is out of range; allowed: 1 or more",
+        ),
+        (
+            "observability",
+            {"budget_thresholds_percent": ()},
+            "ObservabilityInputs.budget_thresholds_percent: has 0 items; at least 1 item required"
+            + SPEC_RULE.format("budget.thresholds_percent"),
+        ),
+        (
+            "analytics",
+            {"sql_clients": ("0.0.0.0",)},
+            "AnalyticsInputs.sql_clients: 0.0.0.0 is in 0.0.0.0/8, 'this network', which no client sends from; "
+            "allowed: public IPv4 addresses or ranges" + SPEC_RULE.format("analytics.sql_clients[0]"),
+        ),
+        (
+            "ground",
+            {"partner_prefix": ""},
+            "GroundInputs.partner_prefix: '' is not a store prefix (one or more names, each followed by /): a partner "
+            "may write under it only",
+        ),
+        # what a cloud refuses at `pulumi up`
+        (
+            "processing",
+            {**JOB, "container_vcpu": 0.25, "container_memory_gb": 0.5, "max_concurrency": 2},
+            "ProcessingInputs.max_concurrency: 2 jobs of 0.25 vCPU are 0.5 vCPUs; AWS Batch counts whole vCPUs "
+            "(maxvCpus), so with container_vcpu 0.25 use a multiple of 4 for both clouds to run the same number at "
+            "once" + SPEC_RULE.format("processing.max_concurrency"),
+        ),
+        (
+            "processing",
+            {**JOB, "container_vcpu": 3.0, "container_memory_gb": 6.0},
+            "ProcessingInputs.container_vcpu: 3 is not allowed; allowed: 0.25, 0.5, 1, 2, 4 (Azure Container Apps "
+            "consumption; Fargate)" + SPEC_RULE.format("processing.container_vcpu"),
+        ),
+        (
+            "processing",
+            {"timeout_seconds": 3600},
+            "ProcessingInputs.timeout_seconds: 3600 is outside 1-900 in mode function (AWS Lambda maximum; use mode: "
+            "container_job for longer)" + SPEC_RULE.format("processing.timeout_seconds"),
+        ),
+        (
+            "processing",
+            {"flex_instance_memory_mb": 1000},
+            "ProcessingInputs.flex_instance_memory_mb: 1000 is not the Flex Consumption instance size of memory_mb "
+            "2048; allowed: 2048",
+        ),
+        (
+            "events",
+            {"visibility_timeout_seconds": 50000},
+            "EventsInputs.visibility_timeout_seconds: 50000 is out of range; allowed: 0-43200",
+        ),
+        ("ground", {"hub_units": 25}, "GroundInputs.hub_units: 25 is out of range; allowed: 1-20"),
+        (
+            "analytics",
+            {"query_bytes_scanned_cutoff": 1000},
+            "AnalyticsInputs.query_bytes_scanned_cutoff: 1000 is out of range; allowed: 10485760 or more",
+        ),
+        (
+            "observability",
+            {"alert_emails": ("a@example.com", "A@example.com")},
+            "ObservabilityInputs.alert_emails: duplicate values ['A@example.com', 'a@example.com'] (addresses "
+            "compare without case)" + SPEC_RULE.format("budget.alert_emails"),
+        ),
+        (
+            "observability",
+            {"budget_monthly_usd": math.nan},
+            "ObservabilityInputs.budget_monthly_usd: nan is not a finite number",
+        ),
+        (
+            "mission",
+            {"tags": {"aws:team": "ops"}},
+            "MissionInputs.tags: 'aws:team' starts with a reserved prefix (aws:, microsoft, azure, windows)"
+            + SPEC_RULE.format("mission.tags.aws:team"),
+        ),
+        (
+            "storage",
+            {"products_container": "Products_1"},
+            "StorageInputs.products_container: 'Products_1' is not a container name; allowed: 3-63 of a-z, 0-9 and "
+            "-, starting and ending with a letter or digit, no -- (Azure)",
+        ),
+        (
+            "storage",
+            {"partner_source_addresses": ("203.0.113.7/32",)},
+            "StorageInputs.partner_source_addresses: 203.0.113.7/32: Azure storage IP rules take /30 or wider ranges; "
+            "give a single address bare" + SPEC_RULE.format("ground_segment.partner.source_addresses[0]"),
+        ),
+        (
+            "security",
+            {"processing": "processing.lambda"},
+            "SecurityInputs.processing: 'processing.lambda' is not allowed; allowed: processing.function, "
+            "processing.container_job",
+        ),
+    ],
+)
+def test_an_input_the_spec_would_refuse_is_refused_where_it_is_made(layer: str, changes: dict, message: str) -> None:
+    """A program that builds layer inputs itself met none of the spec's rules: 0 days of logs meant
+    1 on AWS and forever on Azure, a 0.25-vCPU job with 2 at once gave Batch 0 vCPUs, an empty
+    threshold list removed every budget alert, 0.0.0.0 opened Synapse to all of Azure. The
+    layer inputs now hold each value to the rule of the spec field it comes from, or to the
+    cloud's own limit."""
+    with pytest.raises(LayerInputError) as error:
+        dataclasses.replace(getattr(_layers(), layer), **changes)
+    assert str(error.value) == message
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"min_contact_seconds": 0},
+            "ContactTiming.min_contact_seconds: 0 is outside 1-21600 (AWS Ground Station mission profile)",
+        ),
+        ({"min_elevation_deg": 95.0}, "ContactTiming.min_elevation_deg: 95.0 is out of range; allowed: at most 90"),
+        ({"min_elevation_deg": math.nan}, "ContactTiming.min_elevation_deg: nan is not a finite number"),
+    ],
+)
+def test_contact_timing_is_held_to_the_ground_segment_s_rules(changes: dict, message: str) -> None:
+    with pytest.raises(LayerInputError) as error:
+        dataclasses.replace(_layers().ground.timing, **changes)
+    assert str(error.value).startswith(message)
+
+
+def test_a_streamed_station_s_padding_is_held_to_the_dataflow_endpoint_group_s_bounds() -> None:
+    ground = _layers().ground
+    with pytest.raises(LayerInputError) as error:
+        dataclasses.replace(ground, stream=True, timing=dataclasses.replace(ground.timing, pre_pass_seconds=0))
+    assert str(error.value) == (
+        "GroundInputs.timing: pre_pass_seconds 0 is outside 120-480 (AWS Ground Station dataflow endpoint group, "
+        "streamed delivery)"
+    )
+    assert dataclasses.replace(ground, stream=True, timing=dataclasses.replace(ground.timing, pre_pass_seconds=120))
+
+
+@pytest.mark.parametrize(
+    ("transitions", "message"),
+    [
+        (
+            ((30, "cool"), (60, "cool")),  # Azure's rule kept one action per tier: the day-30 step vanished
+            "Lifecycle.transitions: cool must come after the previous step's tier; order: cool < cold < archive"
+            + SPEC_RULE.format("storage.tiering[1].tier"),
+        ),
+        (
+            ((30, "cool"), (40, "cold")),
+            "Lifecycle.transitions: 40 is under 60: S3 keeps objects 30 days in Standard-IA (cool, from day 30) "
+            "before Glacier or Deep Archive" + SPEC_RULE.format("storage.tiering[1].after_days"),
+        ),
+    ],
+)
+def test_a_lifecycle_is_held_to_the_spec_s_tiering_rules(transitions: tuple, message: str) -> None:
+    with pytest.raises(LayerInputError) as error:
+        Lifecycle(transitions, expire_days=365, noncurrent_days=30)
+    assert str(error.value) == message
 
 
 @pytest.mark.parametrize("cloud", CLOUDS)

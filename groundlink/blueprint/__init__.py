@@ -298,7 +298,7 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
             hsm_keys=spec.security.hsm_keys,
             premium_messaging=spec.security.premium_messaging,
             network_log_retention_days=spec.security.flow_log_retention_days,
-            processing=f"processing.{spec.processing.mode}"
+            processing=("processing.function" if spec.processing.mode == "function" else "processing.container_job")
             if spec.processing.enabled and delivery.object_store
             else None,
             explorer=analytics.azure_engine == "adx",

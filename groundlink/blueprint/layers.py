@@ -10,21 +10,54 @@ the region.
 
 from __future__ import annotations
 
+import functools
+import json
+import math
 import re
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from ..spec import IDENTIFIER, Downlink, OrbitalEndpoint, Satellite, Tier
+from pydantic import BaseModel, ValidationError
+
+from .. import limits
+from ..spec import (
+    GROUNDLINK_TAGS,
+    IDENTIFIER,
+    Analytics,
+    Budget,
+    Downlink,
+    GroundSegment,
+    Mission,
+    OrbitalEndpoint,
+    Processing,
+    Satellite,
+    Storage,
+    Tier,
+    describe_error,
+)
+from ..spec import Partner as SpecPartner
 
 # the tiers a lifecycle moves data into: the spec's own (spec.Tier.tier)
 TIERS: tuple[str, ...] = typing.get_args(typing.get_type_hints(Tier)["tier"])
 
 
+CONTAINER_NAMES = "allowed: 3-63 of a-z, 0-9 and -, starting and ending with a letter or digit, no -- (Azure)"
+
+
 class LayerInputError(ValueError):
     """A layer input a component cannot build: the blueprint never makes one from a valid spec,
     a program that builds components itself can."""
+
+
+@dataclass(frozen=True)
+class Within:
+    """A number field's bounds, what the clouds accept (from groundlink.limits), written on the
+    field as `Annotated[int, Within(low, high)]`; `Checked` refuses a value outside them."""
+
+    low: float
+    high: float = math.inf
 
 
 @dataclass(frozen=True)
@@ -34,10 +67,11 @@ class _FieldCheck:
     name: str
     where: str
     allowed: tuple[Any, ...] | None  # a Literal's values
-    number: bool  # an int or a float, not negative
+    number: bool  # an int or a float, finite and not negative
     kind: type | None  # a flag (bool) or a text (str), or None where it is optional and unset
     optional: bool
     text_map: bool  # a Mapping of text to text
+    within: Within | None = None
 
 
 _CHECKS: dict[type, tuple[_FieldCheck, ...]] = {}
@@ -50,20 +84,26 @@ def _field_checks(cls: type) -> tuple[_FieldCheck, ...]:
     five times dearer (20,000 `MissionInputs`: 0.20 s against 0.04 s, 2026-12-03)."""
     if cls not in _CHECKS:
         hints = typing.get_type_hints(cls)
+        extras = typing.get_type_hints(cls, include_extras=True)
         checks = []
         for field in fields(cls):
             hint = hints[field.name]
             optional = _optional(hint)
             plain = [t for t in typing.get_args(hint) if t is not type(None)] if optional else [hint]
+            literal = next((t for t in plain if typing.get_origin(t) is Literal), None) if len(plain) == 1 else None
+            marks = (
+                typing.get_args(extras[field.name])[1:] if typing.get_origin(extras[field.name]) is Annotated else ()
+            )
             checks.append(
                 _FieldCheck(
                     name=field.name,
                     where=f"{cls.__name__}.{field.name}",
-                    allowed=typing.get_args(hint) if typing.get_origin(hint) is Literal else None,
-                    number=hint in (int, float),
+                    allowed=typing.get_args(literal) if literal is not None else None,
+                    number=plain[0] in (int, float) and len(plain) == 1,
                     kind=next((kind for kind in (bool, str) if plain == [kind]), None),
                     optional=optional,
                     text_map=typing.get_origin(hint) is Mapping,
+                    within=next((m for m in marks if isinstance(m, Within)), None),
                 )
             )
         _CHECKS[cls] = tuple(checks)
@@ -79,14 +119,23 @@ class Checked:
     def __post_init__(self) -> None:
         for check in _field_checks(type(self)):
             value, where = getattr(self, check.name), check.where
+            if value is None and check.optional:
+                continue
             if check.allowed is not None and value not in check.allowed:
                 raise LayerInputError(
                     f"{where}: {value!r} is not allowed; allowed: {', '.join(map(str, check.allowed))}"
                 )
             if check.number and not (isinstance(value, int | float) and not isinstance(value, bool)):
                 raise LayerInputError(f"{where}: {value!r} is not a number")
+            if check.number and not math.isfinite(value):  # NaN passed `< 0`, and reached the clouds
+                raise LayerInputError(f"{where}: {value!r} is not a finite number")
             if check.number and value < 0:
                 raise LayerInputError(f"{where}: {value!r} is negative")
+            bounds = check.within
+            if bounds is not None and not bounds.low <= value <= bounds.high:
+                high = "" if bounds.high == math.inf else f"-{bounds.high:.15g}"
+                more = " or more" if bounds.high == math.inf else ""
+                raise LayerInputError(f"{where}: {value!r} is out of range; allowed: {bounds.low:.15g}{high}{more}")
             # a flag or a name of another type reached the SDK as it was ("no" as protect= crashed
             # Pulumi's registration; 42 as a region was written into names)
             if (
@@ -99,6 +148,32 @@ class Checked:
                 isinstance(value, Mapping) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
             ):
                 raise LayerInputError(f"{where}: must map text to text")
+
+
+def held_to_spec(owner: str, model: type[BaseModel], section: str, data: Mapping[str, tuple[str, Any]]) -> None:
+    """Hold layer inputs to the rules of the spec fields they come from, in the spec's own model,
+    so that one logic judges a value however it is given: `data` maps each spec field of `model`
+    (under `section`) to (the layer field, its value). The first problem is one line naming the
+    layer field, and the spec field whose rule it is."""
+    problem = _spec_problem(model, json.dumps({key: value for key, (_, value) in data.items()}, sort_keys=True))
+    if problem is not None:
+        first, path, message = problem
+        field = data[first][0] if first in data else next(iter(data.values()))[0]
+        raise LayerInputError(f"{owner}.{field}: {message} (the rule of the spec's {section}.{path})")
+
+
+@functools.lru_cache(maxsize=1024)
+def _spec_problem(model: type[BaseModel], data_json: str) -> tuple[str, str, str] | None:
+    """(first key, field path, message) of the first problem `model` finds in the data, if any.
+    Cached: the cost model makes layer inputs by the thousand, of a few distinct values."""
+    data = json.loads(data_json)
+    try:
+        model.model_validate(data)
+    except ValidationError as error:
+        path, message = describe_error(error.errors()[0], data, model)
+        parts = path.parts()
+        return (str(parts[0]) if parts else "", path.text(), message)
+    return None
 
 
 def _optional(hint: Any) -> bool:
@@ -159,6 +234,19 @@ class MissionInputs(Checked):
                 f"MissionInputs.name: {self.name!r} is not a mission name (2-32 of a-z, 0-9 and -, "
                 "starting with a letter, not ending with -)"
             )
+        # a tag every resource carries: the spec's tag rules (both clouds' tag rules, reserved
+        # prefixes), on the tags other than the ones groundlink sets itself
+        own = {key: value for key, value in self.tags.items() if key.lower() not in GROUNDLINK_TAGS}
+        held_to_spec(
+            "MissionInputs",
+            Mission,
+            "mission",
+            {
+                "name": ("name", self.name),
+                "owner": ("tags", self.tags.get("owner", "groundlink")),
+                "tags": ("tags", own),
+            },
+        )
 
 
 @dataclass(frozen=True)
@@ -195,6 +283,18 @@ class Lifecycle(Checked):
                     f"Lifecycle.transitions: ({days}, {tier!r}) must be a tier of {', '.join(TIERS)} "
                     f"after 0 or more days, before the expiry ({self.expire_days} days)"
                 )
+        # the spec's tiering rules: steps in order of day and tier, S3's least days in each tier
+        held_to_spec(
+            "Lifecycle",
+            Storage,
+            "storage",
+            {
+                "tiering": ("transitions", [{"after_days": days, "tier": tier} for days, tier in self.transitions]),
+                "raw_retention_days": ("expire_days", self.expire_days),
+                "products_retention_days": ("expire_days", self.expire_days),
+                "noncurrent_version_days": ("noncurrent_days", self.noncurrent_days),
+            },
+        )
 
 
 @dataclass(frozen=True)
@@ -220,6 +320,15 @@ class ContactTiming(Checked):
     post_pass_seconds: int
     autotrack: Literal["preferred", "required", "removed"]
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        held_to_spec(
+            "ContactTiming",
+            GroundSegment,
+            "ground_segment",
+            {name: (name, getattr(self, name)) for name in (f.name for f in fields(self))},
+        )
+
 
 @dataclass(frozen=True)
 class GroundInputs(Checked):
@@ -241,7 +350,25 @@ class GroundInputs(Checked):
     legacy_orbital: OrbitalEndpoint | None  # the retired Azure Orbital resources, opt-in
     # Event Hubs Standard throughput units of the namespace holding the contact hubs, for the
     # telemetry and live-stream rate (MissionSpec.contact_hub_kb_per_second); AWS's are on-demand
-    hub_units: int = 1
+    hub_units: Annotated[int, Within(1, limits.EVENT_HUBS_STANDARD_MAX_UNITS)] = 1
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        # a prefix of the raw store that a partner may write, and nothing beyond it
+        if not re.fullmatch(r"[^/]+(/[^/]+)*/", self.partner_prefix):
+            raise LayerInputError(
+                f"GroundInputs.partner_prefix: {self.partner_prefix!r} is not a store prefix (one or more "
+                "names, each followed by /): a partner may write under it only"
+            )
+        if self.station and self.stream:  # AWS Ground Station's dataflow endpoint group pads the pass too
+            lo, hi = limits.ENDPOINT_PASS_PADDING_SECONDS
+            for name in ("pre_pass_seconds", "post_pass_seconds"):
+                value = getattr(self.timing, name)
+                if not lo <= value <= hi:
+                    raise LayerInputError(
+                        f"GroundInputs.timing: {name} {value} is outside {lo}-{hi} (AWS Ground Station dataflow "
+                        "endpoint group, streamed delivery)"
+                    )
 
 
 @dataclass(frozen=True)
@@ -271,6 +398,34 @@ class StorageInputs(Checked):
     # direct-upload size); Azure keeps it in the processing component's deployment container
     artifacts: bool = False
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        names = {
+            "raw_container": self.raw_container,
+            "products_container": self.products_container,
+            "query_results_container": self.query_results_container,
+        }
+        for field, name in names.items():
+            if not re.fullmatch(limits.AZURE_CONTAINER_NAME_PATTERN, name):
+                raise LayerInputError(f"StorageInputs.{field}: {name!r} is not a container name; {CONTAINER_NAMES}")
+        # one store each: two of one name were one Azure container under both lifecycles, the
+        # shorter deleting what the longer keeps
+        if len(set(names.values())) < len(names):
+            raise LayerInputError(
+                "StorageInputs: raw_container, products_container and query_results_container must differ; "
+                f"given {', '.join(names.values())}"
+            )
+        if self.partner_source_addresses:
+            held_to_spec(
+                "StorageInputs",
+                SpecPartner,
+                "ground_segment.partner",
+                {
+                    "name": ("partner_source_addresses", "other"),
+                    "source_addresses": ("partner_source_addresses", list(self.partner_source_addresses)),
+                },
+            )
+
 
 @dataclass(frozen=True)
 class EventsInputs(Checked):
@@ -285,7 +440,7 @@ class EventsInputs(Checked):
     raw_container: str
     # How long a received contact event stays hidden from other consumers: six times the
     # processor's timeout when a function consumes the queue (SQS guidance, docs/facts.md §10).
-    visibility_timeout_seconds: int | None = None
+    visibility_timeout_seconds: Annotated[int | None, Within(0, limits.SQS_MAX_VISIBILITY_SECONDS)] = None
     # Container jobs process the contacts (processing.mode container_job). On AWS the pipe that
     # submits them takes the message off the queue at submission, so a job that fails is
     # dead-lettered from its own failure event; Service Bus dead-letters an abandoned message.
@@ -305,10 +460,11 @@ class AnalyticsInputs(Checked):
     serverless_sql: bool
     telemetry: bool
     engine: Literal["synapse", "adx"]  # the Azure engine
-    query_bytes_scanned_cutoff: int
+    query_bytes_scanned_cutoff: Annotated[int, Within(limits.ATHENA_MIN_CUTOFF_BYTES)]
     satellite_names: tuple[str, ...]
-    telemetry_log_retention_days: int  # wanted days, before a cloud rounds to what it accepts
-    catalog_retention_days: int
+    # wanted days, before a cloud rounds to what it accepts
+    telemetry_log_retention_days: Annotated[int, Within(1)]
+    catalog_retention_days: Annotated[int, Within(1)]
     products_container: str
     private: bool
     # public addresses or CIDR ranges Azure's query endpoint (Synapse) admits in public mode
@@ -317,6 +473,13 @@ class AnalyticsInputs(Checked):
     # which its catalog tables leave that data out of every query until it is restored; None also
     # when nothing lands in raw or products (a stream-only stack)
     offline_after_days: int | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.sql_clients:  # Synapse's firewall: public addresses only, 0.0.0.0 being all of Azure
+            held_to_spec(
+                "AnalyticsInputs", Analytics, "analytics", {"sql_clients": ("sql_clients", list(self.sql_clients))}
+            )
 
 
 @dataclass(frozen=True)
@@ -338,8 +501,8 @@ class ProcessingInputs(Checked):
     capture_format: str
     raw_container: str
     products_container: str
-    log_retention_days: int  # wanted days of the processor's logs, before a cloud rounds
-    flow_log_retention_days: int  # a container job's own network keeps flow logs this long
+    log_retention_days: Annotated[int, Within(1)]  # wanted days of the processor's logs, before a cloud rounds
+    flow_log_retention_days: Annotated[int, Within(1)]  # a container job's own network keeps flow logs this long
     # some downlink delivers demod/decode data, which holds the transfer frames the processor reads
     # (DigIF delivers samples of the signal: no frames)
     frames_delivered: bool = True
@@ -351,10 +514,25 @@ class ProcessingInputs(Checked):
         super().__post_init__()
         if self.enabled and self.mode == "container_job" and not self.container_image:
             raise LayerInputError("ProcessingInputs.container_image: mode container_job needs the processor's image")
-        if self.enabled and min(self.memory_mb, self.timeout_seconds, self.max_concurrency) < 1:
+        if not self.enabled:
+            return
+        # the spec's processing rules, for the mode's own sizes: memory, timeout and concurrency
+        # both clouds accept, a container's vCPU and memory pair, whole vCPUs for AWS Batch
+        sizes = ("memory_mb",) if self.mode == "function" else ("container_vcpu", "container_memory_gb")
+        held_to_spec(
+            "ProcessingInputs",
+            Processing,
+            "processing",
+            {
+                name: (name, getattr(self, name))
+                for name in ("enabled", "mode", "timeout_seconds", "max_concurrency", *sizes)
+            }
+            | ({"container_image": ("container_image", self.container_image)} if self.mode == "container_job" else {}),
+        )
+        if self.mode == "function" and self.flex_instance_memory_mb != limits.flex_instance_memory(self.memory_mb):
             raise LayerInputError(
-                f"ProcessingInputs: memory_mb {self.memory_mb}, timeout_seconds {self.timeout_seconds} and "
-                f"max_concurrency {self.max_concurrency} must each be at least 1"
+                f"ProcessingInputs.flex_instance_memory_mb: {self.flex_instance_memory_mb} is not the Flex Consumption "
+                f"instance size of memory_mb {self.memory_mb}; allowed: {limits.flex_instance_memory(self.memory_mb)}"
             )
 
 
@@ -369,9 +547,9 @@ class SecurityInputs(Checked):
     station_stream: bool  # a managed station streams into the mission network
     hsm_keys: bool  # keys live in hardware security modules
     premium_messaging: bool  # Azure messaging on Premium, encrypted with the mission key
-    network_log_retention_days: int  # wanted days of VPC flow logs, before a cloud rounds
+    network_log_retention_days: Annotated[int, Within(1)]  # wanted days of VPC flow logs, before a cloud rounds
     # the processing capability when the stack processes contacts: its compute joins the network
-    processing: str | None = None
+    processing: Literal["processing.function", "processing.container_job"] | None = None
     # Azure's query engine is Data Explorer, whose customer-managed key must be a 2048-bit RSA key
     explorer: bool = False
 
@@ -388,6 +566,20 @@ class ObservabilityInputs(Checked):
     # the longest any of the stack's logs is kept (access, processor, archive logs: the raw
     # retention; flow logs: their own), for a cloud that keeps all logs in one store
     log_retention_days: int = 90
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        # the spec's budget rules: a whole-cents amount, 1-10 addresses and 1-5 thresholds, none twice
+        held_to_spec(
+            "ObservabilityInputs",
+            Budget,
+            "budget",
+            {
+                "monthly_usd": ("budget_monthly_usd", self.budget_monthly_usd),
+                "alert_emails": ("alert_emails", list(self.alert_emails)),
+                "thresholds_percent": ("budget_thresholds_percent", list(self.budget_thresholds_percent)),
+            },
+        )
 
 
 @dataclass(frozen=True)
