@@ -68,3 +68,20 @@ def test_an_archive_step_made_by_hand_is_refused_on_azure_not_rendered():
             region=spec.region("azure"),
             config=spec.provider_config("azure"),
         )
+
+
+def test_hub_units_past_a_namespace_are_refused_by_the_azure_ground_component():
+    spec = spec_from_data(spec_data())
+    blueprint = build_blueprint(spec).for_cloud("azure")
+    own = dataclasses.replace(blueprint, ground=dataclasses.replace(blueprint.ground, hub_units=25))
+    stack = importlib.import_module("groundlink.components.azure").MissionStack
+    with pytest.raises(
+        LayerInputError,
+        match=r"^GroundInputs\.hub_units: 25 is more than an Event Hubs Standard namespace takes; allowed: 1-20$",
+    ):
+        run_program(
+            lambda: stack(own.mission.name, own, None),
+            stack="own-azure",
+            region=spec.region("azure"),
+            config=spec.provider_config("azure"),
+        )

@@ -205,7 +205,7 @@ SPEC_RULE = " (the rule of the spec's {})"
             {"visibility_timeout_seconds": 50000},
             "EventsInputs.visibility_timeout_seconds: 50000 is out of range; allowed: 0-43200",
         ),
-        ("ground", {"hub_units": 25}, "GroundInputs.hub_units: 25 is out of range; allowed: 1-20"),
+        ("ground", {"hub_units": 0}, "GroundInputs.hub_units: 0 is out of range; allowed: 1 or more"),
         (
             "analytics",
             {"query_bytes_scanned_cutoff": 1000},
@@ -274,6 +274,35 @@ def test_contact_timing_is_held_to_the_ground_segment_s_rules(changes: dict, mes
     with pytest.raises(LayerInputError) as error:
         dataclasses.replace(_layers().ground.timing, **changes)
     assert str(error.value).startswith(message)
+
+
+@pytest.mark.parametrize("seconds", [601, 21600])
+def test_a_minimum_contact_longer_than_the_default_contact_builds(seconds: int) -> None:
+    """ContactTiming was judged with the spec's default contact_minutes (10): a spec with
+    contact_minutes 360 and min_contact_seconds over 600, valid, could no longer be planned."""
+    from groundlink.spec import spec_from_data
+
+    from .conftest import spec_data, with_changes
+
+    changes = {"ground_segment.contact_minutes": 360, "ground_segment.min_contact_seconds": seconds}
+    data = with_changes(spec_data(), {**changes, "processing.enabled": False})  # no function holds 6 hours
+    timing = build_blueprint(spec_from_data(data)).for_cloud("aws").ground.timing
+    assert timing.min_contact_seconds == seconds
+
+
+def test_a_hub_sized_past_a_namespace_is_priced_and_refused_only_where_it_is_rendered() -> None:
+    """The cost model's sensitivity prices more contacts a day than the spec has, whose hubs need
+    more units than a namespace takes: `compare` stopped with a traceback on a valid spec. The
+    layer input takes the units; the Azure ground component refuses what it cannot render."""
+    from groundlink.cost.decision import _with_contacts  # the sensitivity's blueprint at a grid value
+    from groundlink.spec import spec_from_data
+
+    from .conftest import spec_data, with_changes
+
+    spec = spec_from_data(with_changes(spec_data("constellation.yaml"), {"usage.telemetry_kb_per_second": 10000}))
+    blueprint = build_blueprint(spec)
+    assert blueprint.for_cloud("azure").ground.hub_units <= 20  # the spec's own rate fits
+    assert _with_contacts(blueprint, 20).for_cloud("azure").ground.hub_units > 20
 
 
 def test_a_streamed_station_s_padding_is_held_to_the_dataflow_endpoint_group_s_bounds() -> None:

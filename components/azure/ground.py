@@ -24,6 +24,7 @@ import pulumi_azure_native as azure
 from groundlink import limits
 from groundlink.blueprint import Downlink, GroundInputs, MissionInputs, OrbitalEndpoint, Satellite
 from groundlink.blueprint.capabilities import ORBITAL_TELEMETRY_GRANT
+from groundlink.blueprint.layers import LayerInputError
 from groundlink.presets import PRESETS
 
 from ..base import MissionComponent
@@ -262,6 +263,12 @@ class AzureGround(MissionComponent):
                 "ground.delivery_identity",
             )
             self.ids.append(self.partner_grant.id)
+        if (inputs.telemetry or inputs.stream) and inputs.hub_units > limits.EVENT_HUBS_STANDARD_MAX_UNITS:
+            # the spec refuses a rate past it (MissionSpec._check_contact_hub_rate); inputs made by hand
+            raise LayerInputError(
+                f"GroundInputs.hub_units: {inputs.hub_units} is more than an Event Hubs Standard namespace takes; "
+                f"allowed: 1-{limits.EVENT_HUBS_STANDARD_MAX_UNITS}"
+            )
         # The telemetry hub is the analytics layer's (as on AWS); it stays a child of the ground
         # segment, where contacts send their telemetry, so its resources keep their identity.
         self.telemetry: TelemetryHub | None = (

@@ -43,6 +43,8 @@ from ..spec import Partner as SpecPartner
 TIERS: tuple[str, ...] = typing.get_args(typing.get_type_hints(Tier)["tier"])
 
 
+# the longest contact the spec takes (GroundSegment.contact_minutes, `le`)
+CONTACT_MINUTES_MAX = next(m.le for m in GroundSegment.model_fields["contact_minutes"].metadata if hasattr(m, "le"))
 CONTAINER_NAMES = "allowed: 3-63 of a-z, 0-9 and -, starting and ending with a letter or digit, no -- (Azure)"
 
 
@@ -150,16 +152,25 @@ class Checked:
                 raise LayerInputError(f"{where}: must map text to text")
 
 
-def held_to_spec(owner: str, model: type[BaseModel], section: str, data: Mapping[str, tuple[str, Any]]) -> None:
+def held_to_spec(
+    owner: str,
+    model: type[BaseModel],
+    section: str,
+    data: Mapping[str, tuple[str, Any]],
+    context: Mapping[str, Any] | None = None,
+) -> None:
     """Hold layer inputs to the rules of the spec fields they come from, in the spec's own model,
     so that one logic judges a value however it is given: `data` maps each spec field of `model`
-    (under `section`) to (the layer field, its value). The first problem is one line naming the
-    layer field, and the spec field whose rule it is."""
-    problem = _spec_problem(model, json.dumps({key: value for key, (_, value) in data.items()}, sort_keys=True))
+    (under `section`) to (the layer field, its value). `context` gives spec fields the layer does
+    not hold the widest value their rules take, so that a rule joining them to a given field
+    (contact_minutes against min_contact_seconds) does not judge it against a default. The first
+    problem is one line naming the layer field, and the spec field whose rule it is."""
+    given = {key: value for key, (_, value) in data.items()} | dict(context or {})
+    problem = _spec_problem(model, json.dumps(given, sort_keys=True))
     if problem is not None:
         first, path, message = problem
-        field = data[first][0] if first in data else next(iter(data.values()))[0]
-        raise LayerInputError(f"{owner}.{field}: {message} (the rule of the spec's {section}.{path})")
+        field = f".{data[first][0]}" if first in data else ""
+        raise LayerInputError(f"{owner}{field}: {message} (the rule of the spec's {section}.{path})")
 
 
 @functools.lru_cache(maxsize=1024)
@@ -327,6 +338,8 @@ class ContactTiming(Checked):
             GroundSegment,
             "ground_segment",
             {name: (name, getattr(self, name)) for name in (f.name for f in fields(self))},
+            # a contact as long as the spec allows, once a day: min_contact_seconds is judged alone
+            context={"contact_minutes": CONTACT_MINUTES_MAX, "contacts_per_day": 1},
         )
 
 
@@ -350,7 +363,9 @@ class GroundInputs(Checked):
     legacy_orbital: OrbitalEndpoint | None  # the retired Azure Orbital resources, opt-in
     # Event Hubs Standard throughput units of the namespace holding the contact hubs, for the
     # telemetry and live-stream rate (MissionSpec.contact_hub_kb_per_second); AWS's are on-demand
-    hub_units: Annotated[int, Within(1, limits.EVENT_HUBS_STANDARD_MAX_UNITS)] = 1
+    # (at least 1; the most a namespace takes is the Azure component's check: the cost model prices
+    # more contacts a day than a spec has, whose hubs would need more, and renders nothing)
+    hub_units: Annotated[int, Within(1)] = 1
 
     def __post_init__(self) -> None:
         super().__post_init__()
