@@ -1409,7 +1409,7 @@ class Processing(_Model):
             self.mode == "container_job"
             and "memory_mb" in self.model_fields_set
             and self.memory_mb != type(self).model_fields["memory_mb"].default
-            and lo <= self.memory_mb <= flex[-1]
+            and limits.PROCESSOR_MIN_MEMORY_MB <= self.memory_mb <= flex[-1]
         ):
             problems.add(
                 "memory_mb", "only applies to mode: function (a container job's memory is container_memory_gb)"
@@ -1903,6 +1903,12 @@ CROSS_FIELD_RULES: list[JsonValue] = [
                 for key in ("container_vcpu", "container_memory_gb")
             ]
         },
+    ),
+    _rule(
+        "processing.memory_mb only applies to processing.mode: function (a container job's memory is "
+        "container_memory_gb).",
+        _is_or_default("processing.mode", "function"),
+        _is_or_default("processing.memory_mb", Processing.model_fields["memory_mb"].default),
     ),
     _rule(
         "storage.redundancy: geo needs a clouds.azure.location with geo-zone-redundant storage (GZRS).",

@@ -65,6 +65,19 @@ def test_a_function_memory_in_a_container_job_is_refused_not_ignored() -> None:
         "container_memory_gb)"
     ]
     assert spec_from_data(with_changes(spec_data(), {**CONTAINER_JOB, "processing.memory_mb": 2048}))
+    # an editor reading the JSON Schema flags it too
+    import jsonschema
+
+    from groundlink.spec import json_schema
+
+    flagged = [e.message for e in jsonschema.Draft202012Validator(json_schema()).iter_errors(data)]
+    assert flagged and all("should not be valid" in m or "is not valid" in m for m in flagged)
+    # a value under the floor is said once, as under the floor: not also as misplaced
+    low = with_changes(spec_data(), {**CONTAINER_JOB, "processing.memory_mb": 256})
+    with pytest.raises(SpecError) as caught:
+        spec_from_data(low, "spec.yaml")
+    assert [line.split(":", 2)[1].strip() for line in caught.value.lines] == ["processing.memory_mb"]
+    assert "is under 512" in caught.value.lines[0]
 
 
 def test_a_container_job_needs_its_image() -> None:
@@ -389,35 +402,39 @@ def test_a_processor_with_only_digif_to_read_is_warned_of_on_both_clouds(cloud):
 
 
 RETRY_OFFLINE = (
-    "storage.tiering: from day {} raw files are in S3 Glacier Flexible Retrieval or Deep Archive, within the 14 "
-    "days a failed contact's message is kept for a retry or a redrive: a contact processed after day {} cannot read "
-    "its capture (S3 GetObject: InvalidObjectState) until it is restored (S3 RestoreObject); a first cold or "
-    "archive step at day 14 or later keeps every retry's capture online"
+    "storage.tiering: from day {day} raw files are in S3 Glacier Flexible Retrieval or Deep Archive, within the "
+    "{window} days a failed contact's message may wait for a retry or a redrive: a contact processed after day {day} "
+    "cannot read its capture (S3 GetObject: InvalidObjectState) until it is restored (S3 RestoreObject); a first "
+    "cold or archive step at day {window} or later keeps every retry's capture online"
 )
+JOB_AT = {"processing.mode": "container_job", "processing.container_image": "ghcr.io/example/groundlink:1"}
 
 
 @pytest.mark.parametrize(
-    ("changes", "day"),
+    ("changes", "day", "window"),
     [
-        ({"storage.tiering": [{"after_days": 13, "tier": "cold"}]}, 13),
+        # a function's message keeps its first enqueue time in the dead-letter queue: 14 days in all
+        ({"storage.tiering": [{"after_days": 13, "tier": "cold"}]}, 13, 14),
+        ({"storage.tiering": [{"after_days": 14, "tier": "cold"}]}, None, 14),
+        ({"storage.tiering": [{"after_days": 30, "tier": "cool"}]}, None, 14),  # Standard-IA is online
+        ({"storage.tiering": [{"after_days": 1, "tier": "cold"}], "processing.enabled": False}, None, 14),
+        # a job's dead-letter message is new: sent after 3 attempts of timeout_seconds and up to a day
+        # of EventBridge's delivery, then kept 14 days: 3 x 900 s + 86,400 s + 14 days = 15.03, so 16
+        ({"storage.tiering": [{"after_days": 15, "tier": "archive"}], **JOB_AT}, 15, 16),
+        ({"storage.tiering": [{"after_days": 16, "tier": "archive"}], **JOB_AT}, None, 16),
+        # 3 x 86,400 s: 18 days
         (
-            {
-                "storage.tiering": [{"after_days": 1, "tier": "archive"}],
-                "processing.mode": "container_job",
-                "processing.container_image": "ghcr.io/example/groundlink:1",
-            },
-            1,
+            {"storage.tiering": [{"after_days": 17, "tier": "cold"}], **JOB_AT, "processing.timeout_seconds": 86400},
+            17,
+            18,
         ),
-        ({"storage.tiering": [{"after_days": 14, "tier": "cold"}]}, None),  # the dead-letter queue's 14 days end
-        ({"storage.tiering": [{"after_days": 30, "tier": "cool"}]}, None),  # Standard-IA is online
-        ({"storage.tiering": [{"after_days": 1, "tier": "cold"}], "processing.enabled": False}, None),
     ],
 )
-def test_raw_files_offline_before_a_redrive_can_come_are_warned_of_on_aws(changes, day):
-    """A failed contact waits up to 14 days in the dead-letter queue for a redrive; raw files moved
-    to an offline tier before that cannot be read by it. Azure keeps archive-aged data in Cold."""
+def test_raw_files_offline_before_a_redrive_can_come_are_warned_of_on_aws(changes, day, window):
+    """A failed contact waits in the dead-letter queue for a redrive; raw files moved to an offline
+    tier before it can come cannot be read by it. Azure keeps archive-aged data in Cold."""
     warned = [w for w in variant_plan("aws", changes).warnings if "a retry or a redrive" in w]
-    assert warned == ([] if day is None else [RETRY_OFFLINE.format(day, day)])
+    assert warned == ([] if day is None else [RETRY_OFFLINE.format(day=day, window=window)])
     assert not [w for w in variant_plan("azure", changes).warnings if "a retry or a redrive" in w]
 
 

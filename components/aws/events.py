@@ -31,6 +31,8 @@ FAILED_CONTACT_STATES = ["AWS_CANCELLED", "AWS_FAILED", "FAILED", "FAILED_TO_SCH
 MAX_RECEIVE_COUNT = 5
 QUEUE_RETENTION_SECONDS = 4 * 24 * 3600
 DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600  # the SQS maximum
+# How long EventBridge keeps trying to deliver an event to a rule's target (its retry policy).
+DELIVERY_RETRY_SECONDS = 24 * 3600
 # AWS Batch sends each job's state changes to EventBridge; FAILED ends a job whose attempts
 # are spent (AWS Batch User Guide, "Job state change events").
 BATCH_SOURCE = "aws.batch"
@@ -237,7 +239,7 @@ class AwsEvents(MissionComponent):
                 rule=rule.name,
                 arn=queue.arn,
                 **({} if queue is self.dead_letter else {"dead_letter_config": {"arn": self.dead_letter.arn}}),
-                retry_policy={"maximum_event_age_in_seconds": 24 * 3600, "maximum_retry_attempts": 185},
+                retry_policy={"maximum_event_age_in_seconds": DELIVERY_RETRY_SECONDS, "maximum_retry_attempts": 185},
                 input_transformer=input_transformer,
                 opts=self.opts(),
             ),

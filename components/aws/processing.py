@@ -12,6 +12,7 @@ submitted as one job by an EventBridge pipe from the queue.
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 import pulumi
@@ -29,11 +30,13 @@ from groundlink.runtime.package import AWS_HANDLER, package_files, requirements
 
 from ..base import MissionComponent
 from . import iam
-from .events import DEAD_LETTER_RETENTION_SECONDS
+from .events import DEAD_LETTER_RETENTION_SECONDS, DELIVERY_RETRY_SECONDS
 from .naming import job_queue_name, role_name
 from .security import AwsNetwork, Network
 from .storage import Store
 
+# Batch runs a contact's job this many times before it fails (its retry strategy).
+JOB_ATTEMPTS = 3
 LAYER = BUNDLES["aws"]  # the processor's wheels, built for this runtime by `make function-deps`
 RUNTIME = f"python{LAYER.python_version}"
 ARCHITECTURE = "arm64"  # Graviton: the lower GB-second price (prices/aws.yaml)
@@ -184,12 +187,17 @@ class AwsProcessing(MissionComponent):
         """A failed contact's message waits in the dead-letter queue for a redrive for up to its
         retention; raw files tiered to S3 Glacier Flexible Retrieval or Deep Archive before that
         cannot be read (GetObject: InvalidObjectState) until restored, so the redrive fails on AWS
-        (Azure keeps archive-aged data in Cold, which is online)."""
-        window_days = DEAD_LETTER_RETENTION_SECONDS // 86400
+        (Azure keeps archive-aged data in Cold, which is online). A function's message keeps its
+        first enqueue time in the dead-letter queue (a standard queue's); a job's is a new message,
+        sent once Batch's attempts are spent and EventBridge has delivered it, so it comes later."""
+        window = DEAD_LETTER_RETENTION_SECONDS
+        if self.inputs.mode == "container_job":
+            window += JOB_ATTEMPTS * self.inputs.timeout_seconds + DELIVERY_RETRY_SECONDS
+        window_days = math.ceil(window / 86400)
         if offline_day is not None and offline_day < window_days:
             self.warn(
                 f"storage.tiering: from day {offline_day} raw files are in S3 Glacier Flexible Retrieval or Deep "
-                f"Archive, within the {window_days} days a failed contact's message is kept for a retry or a "
+                f"Archive, within the {window_days} days a failed contact's message may wait for a retry or a "
                 f"redrive: a contact processed after day {offline_day} cannot read its capture (S3 GetObject: "
                 "InvalidObjectState) until it is restored (S3 RestoreObject); a first cold or archive step at day "
                 f"{window_days} or later keeps every retry's capture online"
@@ -432,7 +440,7 @@ class AwsProcessing(MissionComponent):
                 type="container",
                 platform_capabilities=["FARGATE"],
                 timeout={"attempt_duration_seconds": inputs.timeout_seconds},
-                retry_strategy={"attempts": 3},
+                retry_strategy={"attempts": JOB_ATTEMPTS},
                 parameters=job_parameter_defaults(),
                 propagate_tags=True,
                 container_properties=pulumi.Output.all(
