@@ -26,13 +26,15 @@ test: lint
 	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n 2 --dist loadscope --no-loadscope-reorder -q --durations=10
 
 # The large budget: 5,000 fuzzed specs per fuzz test (zero crashes, zero hangs, every
-# rejection one line naming the field), the whole edit matrix (every tunable, every
-# example spec, both clouds) and the preview sweep (every value of the example plans made
-# unknown in turn, the pack run on each). `make test` runs a small fixed subset of each.
+# rejection one line naming the field; every accepted spec builds, prices and decides), the
+# whole edit matrix (every tunable, every example spec, both clouds) and the preview sweep
+# (every value of the example plans made unknown in turn, the pack run on each). `make test`
+# runs a small fixed subset of each.
 fuzz: $(STAMP)
 	GROUNDLINK_FUZZ_EXAMPLES=5000 GROUNDLINK_EDIT_MATRIX=full GROUNDLINK_PREVIEW_SWEEP=full \
 		$(BIN)/python -m pytest -q -n 2 -p no:cacheprovider \
-		tests/test_fuzz.py tests/test_edit_matrix.py tests/test_pack_preview_sweep.py
+		tests/test_fuzz.py tests/test_accepted_specs_build.py tests/test_edit_matrix.py \
+		tests/test_pack_preview_sweep.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
