@@ -1762,6 +1762,11 @@ def _is_or_default(path: str, value: JsonValue) -> dict[str, JsonValue]:
     return _nested(path, {"const": value}, present=False)
 
 
+def _all_default(section: str, model: type[BaseModel], keys: tuple[str, ...]) -> dict[str, JsonValue]:
+    """Where each of `keys` of `section` is left out or given as `model`'s default."""
+    return {"allOf": [_is_or_default(f"{section}.{key}", model.model_fields[key].default) for key in keys]}
+
+
 def _rule(description: str, *either: dict[str, JsonValue]) -> dict[str, JsonValue]:
     return {"description": description, "anyOf": list(either)}
 
@@ -1771,6 +1776,8 @@ _GROUND_STATION_REGION_ENUM: list[JsonValue] = [*sorted(limits.AWS_GROUND_STATIO
 
 # A downlink's fields that only apply to delivery: demod_decode (Downlink._check).
 DEMOD_DECODE_ONLY = ("preset", "demodulation_json", "decode_json")
+# The ground segment's antenna settings a partner configures itself (MissionSpec._check).
+PARTNER_IGNORES = ("pre_pass_seconds", "post_pass_seconds", "autotrack")
 
 
 # The requirements that span fields, as the schema says them to an editor: a spec of the
@@ -1842,6 +1849,19 @@ CROSS_FIELD_RULES: list[JsonValue] = [
         _is_or_default("ground_segment.partner", None),
     ),
     _rule(
+        "ground_segment.pre_pass_seconds and post_pass_seconds only apply to provider: managed (the default): "
+        "a partner sets its antennas by its own configuration.",
+        _is_or_default("ground_segment.provider", "managed"),
+        _all_default("ground_segment", GroundSegment, ("pre_pass_seconds", "post_pass_seconds")),
+    ),
+    _rule(
+        "ground_segment.autotrack only applies to provider: managed (the default) or clouds.azure.legacy_orbital: "
+        "true: a partner sets its antennas by its own configuration.",
+        _is_or_default("ground_segment.provider", "managed"),
+        _is("clouds.azure.legacy_orbital", True),
+        _is_or_default("ground_segment.autotrack", GroundSegment.model_fields["autotrack"].default),
+    ),
+    _rule(
         "ground_segment.dubbo_minutes_share only applies to provider: managed (the default); 0 with a partner.",
         _is_or_default("ground_segment.provider", "managed"),
         _is_or_default("ground_segment.dubbo_minutes_share", 0),
@@ -1897,12 +1917,7 @@ CROSS_FIELD_RULES: list[JsonValue] = [
         "processing.container_vcpu and processing.container_memory_gb only apply to processing.mode: "
         "container_job (a function's size is memory_mb).",
         _is("processing.mode", "container_job"),
-        {
-            "allOf": [
-                _is_or_default(f"processing.{key}", Processing.model_fields[key].default)
-                for key in ("container_vcpu", "container_memory_gb")
-            ]
-        },
+        _all_default("processing", Processing, ("container_vcpu", "container_memory_gb")),
     ),
     _rule(
         "processing.memory_mb only applies to processing.mode: function (a container job's memory is "
@@ -2191,7 +2206,22 @@ class MissionSpec(_Model):
                     f"satellites[{i}].norad_id",
                     f"{sat.norad_id} is not supported by AWS Ground Station since {ended}; use provider: partner",
                 )
-        if self.delivery.stream:
+        # a partner's antennas are set with the partner: AWS Ground Station's mission profile pads
+        # and tracks each contact, the retired Azure Orbital contact profile tracks it (no padding);
+        # with a partner the fields were taken and shaped nothing. A default is let through, as
+        # container_vcpu's is, so a spec written out whole is still the same spec.
+        if gs.provider == "partner":
+            for key in PARTNER_IGNORES:
+                if key == "autotrack" and self.clouds.azure.legacy_orbital:
+                    continue
+                if key in gs.model_fields_set and getattr(gs, key) != GroundSegment.model_fields[key].default:
+                    legacy = " or clouds.azure.legacy_orbital: true" if key == "autotrack" else ""
+                    problems.add(
+                        f"ground_segment.{key}",
+                        f"only applies to provider: managed{legacy} (a partner sets its antennas by its own "
+                        "configuration)",
+                    )
+        if self.delivery.stream and gs.provider == "managed":  # the dataflow endpoint group is a station's
             lo, hi = limits.ENDPOINT_PASS_PADDING_SECONDS
             for key in ("pre_pass_seconds", "post_pass_seconds"):
                 value = getattr(gs, key)

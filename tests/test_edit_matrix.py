@@ -51,6 +51,13 @@ NOT_APPLICABLE = {
         for spec in ("partner.yaml", "aqua-legacy.yaml")
     },
     **{
+        (spec, f"ground_segment.{field}"): "a partner sets its antennas by its own configuration"
+        for spec in ("partner.yaml", "aqua-legacy.yaml")
+        for field in ("pre_pass_seconds", "post_pass_seconds")
+    },
+    # with legacy Azure Orbital the contact profile tracks the satellite: aqua-legacy takes it
+    ("partner.yaml", "ground_segment.autotrack"): "a partner sets its antennas by its own configuration",
+    **{
         (spec, f"clouds.azure.orbital.{field}"): "the endpoint settings only apply with legacy_orbital: true"
         for spec in ("noaa20.yaml", "partner.yaml", "constellation.yaml")
         for field in OrbitalEndpoint.model_fields

@@ -632,6 +632,42 @@ class TestContradictions:
         _ok(lambda d: d["ground_segment"].update(dubbo_minutes_share=0, **partner))
         _ok(lambda d: d["ground_segment"].update(dubbo_minutes_share=1))
 
+    @pytest.mark.parametrize(
+        ("key", "value", "legacy"),
+        [
+            ("pre_pass_seconds", 0, ""),
+            ("post_pass_seconds", 600, ""),
+            ("autotrack", "removed", " or clouds.azure.legacy_orbital: true"),
+        ],
+    )
+    def test_a_partner_s_antenna_settings_are_the_partner_s(self, key, value, legacy):
+        """With a partner these shaped nothing on either cloud: `autotrack: removed`, the value the
+        mandatory aws-gs-autotrack rule exists to refuse, passed the pack clean."""
+        partner = {"provider": "partner", "partner": {"name": "ksat_lite"}}
+        errors = _errors(lambda d: d["ground_segment"].update({key: value, **partner}))
+        assert errors == [
+            f"s.yaml: ground_segment.{key}: only applies to provider: managed{legacy} (a partner sets its antennas by "
+            "its own configuration)"
+        ]
+        default = {"pre_pass_seconds": 120, "post_pass_seconds": 120, "autotrack": "preferred"}[key]
+        _ok(lambda d: d["ground_segment"].update({key: default, **partner}))  # written out whole: the same spec
+        _ok(lambda d: d["ground_segment"].update({key: value}))  # managed: AWS Ground Station's mission profile
+
+    def test_a_partner_stream_s_padding_is_not_held_to_a_dataflow_endpoint_group(self):
+        """The 120-480 s range is AWS Ground Station's dataflow endpoint group's, which a partner's
+        stream (a Kinesis stream, an Event Hub) does not have."""
+        partner = {"provider": "partner", "partner": {"name": "ksat_lite"}}
+        # with a partner the padding is refused once, as the partner's to set, not as a range it has not
+        errors = _errors(
+            lambda d: (d["ground_segment"].update(pre_pass_seconds=60, **partner), d["delivery"].update(stream=True))
+        )
+        assert errors == [
+            "s.yaml: ground_segment.pre_pass_seconds: only applies to provider: managed (a partner sets its antennas "
+            "by its own configuration)"
+        ]
+        errors = _errors(lambda d: (d["ground_segment"].update(pre_pass_seconds=60), d["delivery"].update(stream=True)))
+        assert any("60 is outside 120-480 (AWS Ground Station dataflow endpoint group" in e for e in errors)
+
     def test_partner_region_need_not_host_an_antenna(self):
         spec = _ok(
             lambda d: (
