@@ -229,6 +229,19 @@ SPEC_RULE = " (the rule of the spec's {})"
             + SPEC_RULE.format("mission.tags.aws:team"),
         ),
         (
+            "mission",
+            {"tags": {"owner": "platform-team", "Owner": "someone-else"}},
+            "MissionInputs.tags: 'Owner' is set by groundlink (mission, owner, data-classification, managed-by; Azure "
+            "tag names ignore case)" + SPEC_RULE.format("mission.tags.Owner"),
+        ),
+        (
+            "mission",
+            {"tags": {"data-classification": "top secret!"}},
+            "MissionInputs.tags: 'top secret!' is not allowed; allowed: 'public', 'internal', 'confidential' or "
+            "'restricted'" + SPEC_RULE.format("mission.data_classification"),
+        ),
+        ("ground", {"hub_units": 2.5}, "GroundInputs.hub_units: 2.5 is not a whole number"),
+        (
             "storage",
             {"products_container": "Products_1"},
             "StorageInputs.products_container: 'Products_1' is not a container name; allowed: 3-63 of a-z, 0-9 and "
@@ -335,6 +348,16 @@ def test_a_lifecycle_is_held_to_the_spec_s_tiering_rules(transitions: tuple, mes
     with pytest.raises(LayerInputError) as error:
         Lifecycle(transitions, expire_days=365, noncurrent_days=30)
     assert str(error.value) == message
+
+
+def test_a_lifecycle_s_expiry_names_either_retention_it_may_stand_for() -> None:
+    """The same Lifecycle is a raw, products or logs store's: its refusal named the raw retention."""
+    with pytest.raises(LayerInputError) as error:
+        Lifecycle((), expire_days=40000, noncurrent_days=30)
+    assert str(error.value) == (
+        "Lifecycle.expire_days: 40000 is out of range; allowed: at most 36500 (the rule of the spec's "
+        "storage.raw_retention_days or products_retention_days)"
+    )
 
 
 @pytest.mark.parametrize("cloud", CLOUDS)

@@ -43,6 +43,7 @@ from ..spec import Partner as SpecPartner
 TIERS: tuple[str, ...] = typing.get_args(typing.get_type_hints(Tier)["tier"])
 
 
+RETENTIONS = ("raw_retention_days", "products_retention_days")
 # the longest contact the spec takes (GroundSegment.contact_minutes, `le`)
 CONTACT_MINUTES_MAX = next(m.le for m in GroundSegment.model_fields["contact_minutes"].metadata if hasattr(m, "le"))
 CONTAINER_NAMES = "allowed: 3-63 of a-z, 0-9 and -, starting and ending with a letter or digit, no -- (Azure)"
@@ -70,6 +71,7 @@ class _FieldCheck:
     where: str
     allowed: tuple[Any, ...] | None  # a Literal's values
     number: bool  # an int or a float, finite and not negative
+    whole: bool  # an int: a float given for it must be a whole number (Pulumi sends every number as a double)
     kind: type | None  # a flag (bool) or a text (str), or None where it is optional and unset
     optional: bool
     text_map: bool  # a Mapping of text to text
@@ -102,6 +104,7 @@ def _field_checks(cls: type) -> tuple[_FieldCheck, ...]:
                     where=f"{cls.__name__}.{field.name}",
                     allowed=typing.get_args(literal) if literal is not None else None,
                     number=plain[0] in (int, float) and len(plain) == 1,
+                    whole=plain[0] is int and len(plain) == 1,
                     kind=next((kind for kind in (bool, str) if plain == [kind]), None),
                     optional=optional,
                     text_map=typing.get_origin(hint) is Mapping,
@@ -133,6 +136,8 @@ class Checked:
                 raise LayerInputError(f"{where}: {value!r} is not a finite number")
             if check.number and value < 0:
                 raise LayerInputError(f"{where}: {value!r} is negative")
+            if check.whole and value != int(value):  # 2.5 throughput units reached the provider as such
+                raise LayerInputError(f"{where}: {value!r} is not a whole number")
             bounds = check.within
             if bounds is not None and not bounds.low <= value <= bounds.high:
                 high = "" if bounds.high == math.inf else f"-{bounds.high:.15g}"
@@ -158,18 +163,21 @@ def held_to_spec(
     section: str,
     data: Mapping[str, tuple[str, Any]],
     context: Mapping[str, Any] | None = None,
+    named: Mapping[str, str] | None = None,
 ) -> None:
     """Hold layer inputs to the rules of the spec fields they come from, in the spec's own model,
     so that one logic judges a value however it is given: `data` maps each spec field of `model`
     (under `section`) to (the layer field, its value). `context` gives spec fields the layer does
     not hold the widest value their rules take, so that a rule joining them to a given field
     (contact_minutes against min_contact_seconds) does not judge it against a default. The first
-    problem is one line naming the layer field, and the spec field whose rule it is."""
+    problem is one line naming the layer field, and the spec field whose rule it is (`named`: how
+    to name a spec field that stands for several, as a lifecycle's expiry for either retention)."""
     given = {key: value for key, (_, value) in data.items()} | dict(context or {})
     problem = _spec_problem(model, json.dumps(given, sort_keys=True))
     if problem is not None:
         first, path, message = problem
         field = f".{data[first][0]}" if first in data else ""
+        path = (named or {}).get(first, path)
         raise LayerInputError(f"{owner}{field}: {message} (the rule of the spec's {section}.{path})")
 
 
@@ -247,7 +255,9 @@ class MissionInputs(Checked):
             )
         # a tag every resource carries: the spec's tag rules (both clouds' tag rules, reserved
         # prefixes), on the tags other than the ones groundlink sets itself
-        own = {key: value for key, value in self.tags.items() if key.lower() not in GROUNDLINK_TAGS}
+        # groundlink's own tags as the blueprint writes them (`Owner` beside `owner` is one tag on
+        # Azure: the spec's rule refuses it), their values held to the spec fields they come from
+        own = {key: value for key, value in self.tags.items() if key not in GROUNDLINK_TAGS}
         held_to_spec(
             "MissionInputs",
             Mission,
@@ -255,6 +265,7 @@ class MissionInputs(Checked):
             {
                 "name": ("name", self.name),
                 "owner": ("tags", self.tags.get("owner", "groundlink")),
+                "data_classification": ("tags", self.tags.get("data-classification", "internal")),
                 "tags": ("tags", own),
             },
         )
@@ -305,6 +316,8 @@ class Lifecycle(Checked):
                 "products_retention_days": ("expire_days", self.expire_days),
                 "noncurrent_version_days": ("noncurrent_days", self.noncurrent_days),
             },
+            # one expiry stands for whichever store's retention the lifecycle is
+            named=dict.fromkeys(RETENTIONS, "raw_retention_days or products_retention_days"),
         )
 
 
