@@ -187,20 +187,25 @@ class AwsProcessing(MissionComponent):
         """A failed contact's message waits in the dead-letter queue for a redrive for up to its
         retention; raw files tiered to S3 Glacier Flexible Retrieval or Deep Archive before that
         cannot be read (GetObject: InvalidObjectState) until restored, so the redrive fails on AWS
-        (Azure keeps archive-aged data in Cold, which is online). A function's message keeps its
-        first enqueue time in the dead-letter queue (a standard queue's); a job's is a new message,
-        sent once Batch's attempts are spent and EventBridge has delivered it, so it comes later."""
-        window = DEAD_LETTER_RETENTION_SECONDS
-        if self.inputs.mode == "container_job":
+        (Azure keeps archive-aged data in Cold, which is online). The contact's event itself may
+        reach the queue a day late (EventBridge's delivery retries). A function's message keeps that
+        enqueue time in the dead-letter queue (a standard queue's); a job's is a new message, sent
+        once Batch's attempts are spent and EventBridge has delivered it, and a job's time queued
+        before each attempt starts is bounded by nothing the stack sets, so it is said, not counted."""
+        window = DELIVERY_RETRY_SECONDS + DEAD_LETTER_RETENTION_SECONDS
+        job = self.inputs.mode == "container_job"
+        if job:
             window += JOB_ATTEMPTS * self.inputs.timeout_seconds + DELIVERY_RETRY_SECONDS
         window_days = math.ceil(window / 86400)
         if offline_day is not None and offline_day < window_days:
+            queued = " (and the time its jobs wait to start)" if job else ""
             self.warn(
                 f"storage.tiering: from day {offline_day} raw files are in S3 Glacier Flexible Retrieval or Deep "
-                f"Archive, within the {window_days} days a failed contact's message may wait for a retry or a "
-                f"redrive: a contact processed after day {offline_day} cannot read its capture (S3 GetObject: "
+                f"Archive, within the {window_days} days{queued} a failed contact's message may wait for a retry or "
+                f"a redrive: a contact processed after day {offline_day} cannot read its capture (S3 GetObject: "
                 "InvalidObjectState) until it is restored (S3 RestoreObject); a first cold or archive step at day "
-                f"{window_days} or later keeps every retry's capture online"
+                f"{window_days} or later{' and a margin for that wait' if job else ''} keeps every retry's capture "
+                "online"
             )
 
     @property
