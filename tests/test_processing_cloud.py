@@ -403,8 +403,9 @@ def test_a_processor_with_only_digif_to_read_is_warned_of_on_both_clouds(cloud):
 
 RETRY_OFFLINE = (
     "storage.tiering: from day {day} raw files are in S3 Glacier Flexible Retrieval or Deep Archive, within the "
-    "{window} days{queued} a failed contact's message may wait for a retry or a redrive: a contact processed after "
-    "day {day} cannot read its capture (S3 GetObject: InvalidObjectState) until it is restored (S3 RestoreObject); "
+    "{window} days{queued} after its first file a failed contact's message may wait for a retry or a redrive: a "
+    "contact processed after day {day} cannot read its capture (S3 GetObject: InvalidObjectState) until it is "
+    "restored (S3 RestoreObject); "
     "a first cold or archive step at day {window} or later{margin} keeps every retry's capture online"
 )
 JOB_AT = {"processing.mode": "container_job", "processing.container_image": "ghcr.io/example/groundlink:1"}
@@ -413,21 +414,23 @@ JOB_AT = {"processing.mode": "container_job", "processing.container_image": "ghc
 @pytest.mark.parametrize(
     ("changes", "day", "window"),
     [
-        # the contact's event reaches the queue up to a day late (EventBridge's retries), and a
-        # function's message keeps that enqueue time in the dead-letter queue: 1 + 14 days
-        ({"storage.tiering": [{"after_days": 14, "tier": "cold"}]}, 14, 15),
-        ({"storage.tiering": [{"after_days": 15, "tier": "cold"}]}, None, 15),
-        ({"storage.tiering": [{"after_days": 30, "tier": "cool"}]}, None, 15),  # Standard-IA is online
-        ({"storage.tiering": [{"after_days": 1, "tier": "cold"}], "processing.enabled": False}, None, 15),
+        # S3 ages a file from its creation: the contact's first file is older than its event by up to
+        # the longest contact and padding a spec takes (360 min + 2 x 21,600 s = 18 h); the event
+        # reaches the queue up to a day late (EventBridge's retries), and a function's message keeps
+        # that enqueue time in the dead-letter queue: 18 h + 1 + 14 days = 15.75, so 16
+        ({"storage.tiering": [{"after_days": 15, "tier": "cold"}]}, 15, 16),
+        ({"storage.tiering": [{"after_days": 16, "tier": "cold"}]}, None, 16),
+        ({"storage.tiering": [{"after_days": 30, "tier": "cool"}]}, None, 16),  # Standard-IA is online
+        ({"storage.tiering": [{"after_days": 1, "tier": "cold"}], "processing.enabled": False}, None, 16),
         # a job's dead-letter message is new: sent after 3 attempts of timeout_seconds and up to a
-        # day of delivery, then kept 14 days: 1 day + 3 x 900 s + 1 day + 14 days = 16.03, so 17
+        # day of delivery, then kept 14 days: 15.75 + 3 x 900 s + 1 day = 16.78, so 17
         ({"storage.tiering": [{"after_days": 16, "tier": "archive"}], **JOB_AT}, 16, 17),
         ({"storage.tiering": [{"after_days": 17, "tier": "archive"}], **JOB_AT}, None, 17),
-        # 3 x 86,400 s: 19 days
+        # 3 x 86,400 s: 19.75, so 20
         (
-            {"storage.tiering": [{"after_days": 18, "tier": "cold"}], **JOB_AT, "processing.timeout_seconds": 86400},
-            18,
+            {"storage.tiering": [{"after_days": 19, "tier": "cold"}], **JOB_AT, "processing.timeout_seconds": 86400},
             19,
+            20,
         ),
     ],
 )

@@ -19,8 +19,9 @@ import pulumi
 import pulumi_aws as aws
 
 from groundlink.blueprint import MissionInputs, ProcessingInputs
+from groundlink.blueprint.layers import CONTACT_MINUTES_MAX
 from groundlink.functiondeps import BUNDLES
-from groundlink.limits import LAMBDA_EPHEMERAL_STORAGE_MB, S3_OBJECT_TAGS_MAX, log_retention
+from groundlink.limits import LAMBDA_EPHEMERAL_STORAGE_MB, PASS_PADDING_SECONDS, S3_OBJECT_TAGS_MAX, log_retention
 from groundlink.processing.layout import FRAMES_PREFIX
 from groundlink.processing.tables import TABLES
 from groundlink.runtime.aws_lambda import PRODUCTS_BUCKET, RAW_BUCKET
@@ -37,6 +38,9 @@ from .storage import Store
 
 # Batch runs a contact's job this many times before it fails (its retry strategy).
 JOB_ATTEMPTS = 3
+# The longest a contact's first capture file is older than its event: the longest contact and
+# padding a spec takes (ground_segment.contact_minutes, pre_pass_seconds, post_pass_seconds).
+CAPTURE_BEFORE_EVENT_SECONDS = CONTACT_MINUTES_MAX * 60 + 2 * PASS_PADDING_SECONDS[1]
 LAYER = BUNDLES["aws"]  # the processor's wheels, built for this runtime by `make function-deps`
 RUNTIME = f"python{LAYER.python_version}"
 ARCHITECTURE = "arm64"  # Graviton: the lower GB-second price (prices/aws.yaml)
@@ -192,7 +196,9 @@ class AwsProcessing(MissionComponent):
         enqueue time in the dead-letter queue (a standard queue's); a job's is a new message, sent
         once Batch's attempts are spent and EventBridge has delivered it, and a job's time queued
         before each attempt starts is bounded by nothing the stack sets, so it is said, not counted."""
-        window = DELIVERY_RETRY_SECONDS + DEAD_LETTER_RETENTION_SECONDS
+        # S3 ages each file from its own creation: a contact's first file is older than its event by
+        # the contact and its padding, up to the longest a spec takes
+        window = CAPTURE_BEFORE_EVENT_SECONDS + DELIVERY_RETRY_SECONDS + DEAD_LETTER_RETENTION_SECONDS
         job = self.inputs.mode == "container_job"
         if job:
             window += JOB_ATTEMPTS * self.inputs.timeout_seconds + DELIVERY_RETRY_SECONDS
@@ -201,8 +207,9 @@ class AwsProcessing(MissionComponent):
             queued = " (and the time its jobs wait to start)" if job else ""
             self.warn(
                 f"storage.tiering: from day {offline_day} raw files are in S3 Glacier Flexible Retrieval or Deep "
-                f"Archive, within the {window_days} days{queued} a failed contact's message may wait for a retry or "
-                f"a redrive: a contact processed after day {offline_day} cannot read its capture (S3 GetObject: "
+                f"Archive, within the {window_days} days{queued} after its first file a failed contact's message may "
+                f"wait for a retry or a redrive: a contact processed after day {offline_day} cannot read its capture "
+                "(S3 GetObject: "
                 "InvalidObjectState) until it is restored (S3 RestoreObject); a first cold or archive step at day "
                 f"{window_days} or later{' and a margin for that wait' if job else ''} keeps every retry's capture "
                 "online"
