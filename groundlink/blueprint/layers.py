@@ -224,7 +224,7 @@ class CloudFacts:
 
 CLOUD_FACTS: Mapping[str, CloudFacts] = {
     # S3 Glacier Flexible Retrieval (cold) and Deep Archive (archive) are offline: Athena skips
-    # their objects until they are restored (docs/aws.md, "Catalog"). Azure's account has no
+    # their objects until they are restored (docs/aws.md, "Analytics": archived data and Athena). Azure's account has no
     # archive tier and keeps archive-aged data in Cold, which is online (docs/azure.md).
     "aws": CloudFacts(first_party_station=True, offline_tiers=("cold", "archive")),
     # Azure Orbital Ground Station was retired on 2024-12-18 (docs/azure.md).
