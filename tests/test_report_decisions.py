@@ -430,10 +430,26 @@ def test_labels_spread_only_where_they_crowd_and_stay_in_the_plot():
 def test_the_command_to_rerun_with_prices_is_quoted_for_a_shell(reference):
     """A spec path with a space (or &, |, #) split the command the report tells the user to run."""
     doc = {**reference, "spec": "specs/my spec & co.yaml"}
-    (after,) = _texts(_section(doc, "Prices to supply").after)
-    assert after.endswith(
-        "and run `groundlink compare 'specs/my spec & co.yaml' --out DIR --prices FILE` (docs/compare.md)."
+    sentence, command = _section(doc, "Prices to supply").after
+    assert sentence.text.endswith("and run this (docs/compare.md):")
+    # a cell of its own, marked as code: inside the sentence its backticks were escaped, and
+    # report.html showed them as text
+    assert (command.text, command.mark) == (
+        "groundlink compare 'specs/my spec & co.yaml' --out DIR --prices FILE",
+        "code",
     )
+
+
+def test_the_rerun_command_is_code_in_both_reports_not_escaped_backticks(reference):
+    from groundlink.report.markdown_html import render_html, render_markdown
+    from groundlink.report.sections import sections
+
+    charts = [s.chart for s in sections(reference) if s.chart]
+    html = render_html(reference, dict.fromkeys(charts, b"<svg/>"))
+    markdown = render_markdown(reference, {name: f"charts/{name}.svg" for name in charts})
+    command = f"groundlink compare {reference['spec']} --out DIR --prices FILE"
+    assert f'<p class="code">{command}</p>' in html and "`groundlink compare" not in html
+    assert f"`{command}`" in markdown and "\\`" not in markdown
 
 
 # 8. and 9. sources and figures

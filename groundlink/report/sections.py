@@ -516,10 +516,13 @@ def _supply(doc: dict[str, Any], clouds: list[str]) -> Section:
         "Prices to supply",
         bullets=bullets or [_c("Nothing: every price used is known.")],
         after=[
+            # the command is a cell of its own: a code span inside a sentence was escaped as text,
+            # and report.html showed its backticks
             _c(
-                "Put them in a prices file, each as <cloud>: <price id>: {price, source, date}, and run "
-                f"`groundlink compare {shlex.quote(doc['spec'])} --out DIR --prices FILE` (docs/compare.md)."
-            )
+                "Put them in a prices file, each as <cloud>: <price id>: {price, source, date}, and run this "
+                "(docs/compare.md):"
+            ),
+            _c(f"groundlink compare {shlex.quote(doc['spec'])} --out DIR --prices FILE", "code"),
         ],
     )
 
