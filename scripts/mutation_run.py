@@ -41,7 +41,7 @@ SPEC = [
 ]  # fmt: skip
 BLUEPRINT = [
     "tests/test_blueprint_contract.py", "tests/test_blueprint_gaps_rules.py", "tests/test_archive_tier.py",
-    "tests/test_blueprint_partner_addresses.py",
+    "tests/test_blueprint_partner_addresses.py", "tests/test_layer_inputs.py", "tests/test_accepted_specs_build.py",
 ]  # fmt: skip
 PARITY = [
     "tests/test_parity.py", "tests/test_azure_parity.py", "tests/test_durability_parity.py",
@@ -83,16 +83,21 @@ COMPONENT_TESTS: dict[str, list[str]] = {
     ],
     "components.aws.observability": ["tests/test_aws_observability.py", "tests/test_aws_security.py", *PROTECTED],
     "components.aws.processing": [*PROCESSING, *GUARDS],
-    "components.aws.security": ["tests/test_aws_security.py", "tests/test_aws_mission.py", *PROTECTED],
+    "components.aws.security": [
+        "tests/test_aws_security.py", "tests/test_aws_mission.py", "tests/test_component_outputs.py", *PROTECTED,
+    ],
     "components.aws.storage": [
-        "tests/test_aws_storage.py", "tests/test_aws_replication.py", "tests/test_archive_tier.py", *PROTECTED,
+        "tests/test_aws_storage.py", "tests/test_aws_replication.py", "tests/test_archive_tier.py",
+        "tests/test_component_hand_inputs.py", *PROTECTED,
     ],
     "components.azure.analytics": [
         "tests/test_azure_analytics.py", "tests/test_azure_synapse_network.py", "tests/test_azure_adx_identity.py",
         *PROTECTED,
     ],
     "components.azure.events": ["tests/test_azure_events.py", "tests/test_servicebus_reach.py", *PROTECTED],
-    "components.azure.ground": ["tests/test_azure_ground.py", "tests/test_azure_ground_ids.py", *PROTECTED],
+    "components.azure.ground": [
+        "tests/test_azure_ground.py", "tests/test_azure_ground_ids.py", "tests/test_component_hand_inputs.py", *PROTECTED,
+    ],
     "components.azure.iam": ["tests/test_azure_security.py", "tests/test_processing_cloud.py"],
     "components.azure.mission": ["tests/test_azure_parity.py", "tests/test_smoke_plan.py", *PROTECTED],
     "components.azure.naming": [
@@ -110,7 +115,7 @@ COMPONENT_TESTS: dict[str, list[str]] = {
     ],
     "components.azure.storage": [
         "tests/test_azure_storage.py", "tests/test_azure_geo_storage.py", "tests/test_archive_tier.py",
-        "tests/test_azure_security.py", *PROTECTED, *GUARDS,
+        "tests/test_azure_security.py", "tests/test_component_hand_inputs.py", *PROTECTED, *GUARDS,
     ],
     "components.base": [
         "tests/test_aws_mission.py", "tests/test_smoke_plan.py", "tests/test_azure_parity.py", *PROTECTED, *GUARDS,
