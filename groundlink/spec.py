@@ -1324,14 +1324,26 @@ class Processing(_Model):
         problems = _Problems("processing")
         # the function's memory on both clouds: the processor's least up to Flex Consumption's largest
         lo, flex = limits.PROCESSOR_MIN_MEMORY_MB, limits.FLEX_INSTANCE_MEMORY_MB
-        if self.memory_mb < lo:
+        # a job's memory is container_memory_gb, which memory_mb does not set: given there, whatever
+        # its value, the way forward is to leave it out (raising one under the floor was refused next)
+        memory_misplaced = (
+            self.mode == "container_job"
+            and "memory_mb" in self.model_fields_set
+            and self.memory_mb != type(self).model_fields["memory_mb"].default
+        )
+        if memory_misplaced:
+            problems.add(
+                "memory_mb",
+                "only applies to mode: function (a container job's memory is container_memory_gb); leave it out",
+            )
+        elif self.memory_mb < lo:
             problems.add(
                 "memory_mb",
                 f"{self.memory_mb} is under {lo}, the least the processor is given (Flex Consumption's smallest "
                 f"instance; the processor with its storage client takes about 205 MB, docs/processing.md); "
                 f"allowed: {lo}-{flex[-1]}",
             )
-        if self.memory_mb > flex[-1]:
+        elif self.memory_mb > flex[-1]:
             more = (
                 "use mode: container_job for more (its memory is container_memory_gb)"
                 if self.mode == "function"
@@ -1404,16 +1416,6 @@ class Processing(_Model):
         ]
         for key in misplaced:
             problems.add(key, "only applies to mode: container_job (a function's size is memory_mb)")
-        # and the other way: a job's memory is container_memory_gb, which memory_mb does not set
-        if (
-            self.mode == "container_job"
-            and "memory_mb" in self.model_fields_set
-            and self.memory_mb != type(self).model_fields["memory_mb"].default
-            and limits.PROCESSOR_MIN_MEMORY_MB <= self.memory_mb <= flex[-1]
-        ):
-            problems.add(
-                "memory_mb", "only applies to mode: function (a container job's memory is container_memory_gb)"
-            )
         # the pairs below are judged only when each of their values is allowed on its own
         wanted = self.container_vcpu * limits.CONTAINER_GB_PER_VCPU
         if vcpu_ok and memory_ok and not misplaced and self.container_memory_gb != wanted:
@@ -2219,7 +2221,7 @@ class MissionSpec(_Model):
                     problems.add(
                         f"ground_segment.{key}",
                         f"only applies to provider: managed{legacy} (a partner sets its antennas by its own "
-                        "configuration)",
+                        "configuration); leave it out",
                     )
         if self.delivery.stream and gs.provider == "managed":  # the dataflow endpoint group is a station's
             lo, hi = limits.ENDPOINT_PASS_PADDING_SECONDS

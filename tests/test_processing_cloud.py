@@ -62,7 +62,7 @@ def test_a_function_memory_in_a_container_job_is_refused_not_ignored() -> None:
         spec_from_data(data, "spec.yaml")
     assert caught.value.lines == [
         "spec.yaml: processing.memory_mb: only applies to mode: function (a container job's memory is "
-        "container_memory_gb)"
+        "container_memory_gb); leave it out"
     ]
     assert spec_from_data(with_changes(spec_data(), {**CONTAINER_JOB, "processing.memory_mb": 2048}))
     # an editor reading the JSON Schema flags it too
@@ -72,12 +72,16 @@ def test_a_function_memory_in_a_container_job_is_refused_not_ignored() -> None:
 
     flagged = [e.message for e in jsonschema.Draft202012Validator(json_schema()).iter_errors(data)]
     assert flagged and all("should not be valid" in m or "is not valid" in m for m in flagged)
-    # a value under the floor is said once, as under the floor: not also as misplaced
-    low = with_changes(spec_data(), {**CONTAINER_JOB, "processing.memory_mb": 256})
-    with pytest.raises(SpecError) as caught:
-        spec_from_data(low, "spec.yaml")
-    assert [line.split(":", 2)[1].strip() for line in caught.value.lines] == ["processing.memory_mb"]
-    assert "is under 512" in caught.value.lines[0]
+    # under the floor or over the top, said once, as misplaced: raising 256 to 512, as the floor's
+    # line told, was refused next as misplaced (a spec valid before the floor)
+    for memory in (256, 8192):
+        off = with_changes(spec_data(), {**CONTAINER_JOB, "processing.memory_mb": memory})
+        with pytest.raises(SpecError) as caught:
+            spec_from_data(off, "spec.yaml")
+        assert caught.value.lines == [
+            "spec.yaml: processing.memory_mb: only applies to mode: function (a container job's memory is "
+            "container_memory_gb); leave it out"
+        ]
 
 
 def test_a_container_job_needs_its_image() -> None:

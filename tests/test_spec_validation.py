@@ -647,7 +647,7 @@ class TestContradictions:
         errors = _errors(lambda d: d["ground_segment"].update({key: value, **partner}))
         assert errors == [
             f"s.yaml: ground_segment.{key}: only applies to provider: managed{legacy} (a partner sets its antennas by "
-            "its own configuration)"
+            "its own configuration); leave it out"
         ]
         default = {"pre_pass_seconds": 120, "post_pass_seconds": 120, "autotrack": "preferred"}[key]
         _ok(lambda d: d["ground_segment"].update({key: default, **partner}))  # written out whole: the same spec
@@ -663,7 +663,7 @@ class TestContradictions:
         )
         assert errors == [
             "s.yaml: ground_segment.pre_pass_seconds: only applies to provider: managed (a partner sets its antennas "
-            "by its own configuration)"
+            "by its own configuration); leave it out"
         ]
         errors = _errors(lambda d: (d["ground_segment"].update(pre_pass_seconds=60), d["delivery"].update(stream=True)))
         assert any("60 is outside 120-480 (AWS Ground Station dataflow endpoint group" in e for e in errors)
