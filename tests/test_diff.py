@@ -663,3 +663,24 @@ def test_an_input_key_with_a_newline_in_old_stays_on_one_line(tmp_path, capsys):
     code, out, _ = run_cli(capsys, "diff", str(old), NOAA20, "--cloud", "aws")
     assert code == 0
     assert '        - tags.evil\\nkey: "v"' in out.splitlines()
+
+
+def test_an_old_spec_this_version_refuses_says_what_to_give_instead(tmp_path, capsys):
+    """A spec an earlier version deployed (memory_mb 256, valid before the 512 floor) was refused
+    as OLD with the line a bad NEW gets: edited to pass, it no longer describes the stack."""
+    from .conftest import with_changes, write_spec
+
+    old = write_spec(tmp_path, with_changes(spec_data(), {"processing.memory_mb": 256}), "old.yaml")
+    new = write_spec(tmp_path, with_changes(spec_data(), {"processing.memory_mb": 512}), "new.yaml")
+    code, out, err = run_cli(capsys, "diff", str(old), str(new), "--cloud", "aws")
+    lines = err.splitlines()
+    assert (code, out, len(lines)) == (2, "", 2)
+    assert lines[0].startswith(f"{old}: processing.memory_mb: 256 is under 512")
+    assert lines[1] == (
+        f"{old}: OLD is read by this version's rules, and a spec an earlier version deployed may be refused by "
+        "them; give the stack as deployed instead: its plan (`groundlink plan OLD --json FILE` with the version "
+        "that deployed it) or `pulumi stack export`"
+    )
+    # a missing OLD is only missing
+    code, _, err = run_cli(capsys, "diff", str(tmp_path / "gone.yaml"), str(new), "--cloud", "aws")
+    assert code == 2 and "OLD is read by" not in err

@@ -36,6 +36,8 @@ def diff_against(
     if Path(new_spec).is_file() and not is_spec_path(new_spec):
         raise StateError(f"{new_spec}: NEW must be a mission spec; this is a plan, checkpoint or report")
     load_spec(new_spec)  # names a directory, a missing file, what is wrong in a spec
+    if is_spec_path(old):
+        check_old(old, clouds, partial)  # a spec this version refuses says what to give instead
     plan = planner or _engine_plan
     olds = load_states(old, list(clouds), plan, partial)
     diffs = []
@@ -48,17 +50,32 @@ def diff_against(
     return diffs
 
 
+OLD_SPEC_REFUSED = (
+    "OLD is read by this version's rules, and a spec an earlier version deployed may be refused by them; "
+    "give the stack as deployed instead: its plan (`groundlink plan OLD --json FILE` with the version that "
+    "deployed it) or `pulumi stack export`"
+)
+
+
 def check_old(old: str, clouds: Sequence[str], partial: bool = False) -> None:
     """Read OLD up front (a spec is validated, a plan or checkpoint parsed, and the clouds
     asked for checked against the one it holds) so that a bad OLD is reported before any
     planning starts."""
     from pathlib import Path
 
+    from ..inputs import SpecError
     from ..spec import load_spec
     from .state import covers, from_document, read_json
 
     if is_spec_path(old):
-        load_spec(old)
+        try:
+            load_spec(old)
+        except SpecError as error:
+            if not Path(old).is_file():
+                raise
+            # OLD is read by this version's rules: a spec an earlier version deployed may now be
+            # refused, and edited to pass it would no longer describe the stack as deployed
+            raise SpecError(error.source, [*error.lines, f"{old}: {OLD_SPEC_REFUSED}"]) from None
     else:
         covers(old, from_document(read_json(Path(old)), old).cloud, clouds, partial)
 
