@@ -92,6 +92,13 @@ def test_containers_per_role_all_private_and_protected(azure_noaa20):
     for container in containers.values():
         assert container.inputs["publicAccess"] == "None"
         assert container.protect and container.retainOnDelete
+    # each container realizes its store's capability, as the report's parity table lists it
+    assert containers["raw-contact-data"].capability == [
+        "storage.raw",
+        "ground.partner_landing",
+    ]  # Azure lands a partner
+    assert containers["products"].capability == ["storage.products"]
+    assert containers["query-results"].capability == ["storage.query_results"]
 
 
 def test_uris_are_abfss_on_the_account(azure_noaa20):
