@@ -843,6 +843,12 @@ def public_ipv4_ranges(values: list[str], field: str, rules: str, narrowest: int
     return values
 
 
+# The ground segment's antenna settings a partner configures itself: the padding (GroundSegment)
+# and autotrack (MissionSpec, which legacy Azure Orbital's contact profile also takes).
+PARTNER_PADDING = ("pre_pass_seconds", "post_pass_seconds")
+PARTNER_ANTENNAS = "a partner sets its antennas by its own configuration"
+
+
 class GroundSegment(_Model):
     """How contacts are taken. `managed` is AWS Ground Station on AWS; Azure has no managed
     ground station since 2024-12-18, so Azure always lands partner deliveries unless the
@@ -914,7 +920,15 @@ class GroundSegment(_Model):
             ("post_pass_seconds", limits.PASS_PADDING_SECONDS),
         ):
             value = getattr(self, key)
-            if not _range(value, bounds):
+            if (
+                key in PARTNER_PADDING
+                and self.provider == "partner"
+                and key in self.model_fields_set
+                and value != type(self).model_fields[key].default
+            ):
+                # whatever its value: brought into range as a range line said, it was refused next
+                problems.add(key, f"only applies to provider: managed ({PARTNER_ANTENNAS}); leave it out")
+            elif not _range(value, bounds):
                 problems.add(key, f"{value} is outside {bounds[0]}-{bounds[1]} (AWS Ground Station mission profile)")
         if self.provider == "partner" and self.partner is None:
             problems.add(
@@ -1778,8 +1792,6 @@ _GROUND_STATION_REGION_ENUM: list[JsonValue] = [*sorted(limits.AWS_GROUND_STATIO
 
 # A downlink's fields that only apply to delivery: demod_decode (Downlink._check).
 DEMOD_DECODE_ONLY = ("preset", "demodulation_json", "decode_json")
-# The ground segment's antenna settings a partner configures itself (MissionSpec._check).
-PARTNER_IGNORES = ("pre_pass_seconds", "post_pass_seconds", "autotrack")
 
 
 # The requirements that span fields, as the schema says them to an editor: a spec of the
@@ -1854,7 +1866,7 @@ CROSS_FIELD_RULES: list[JsonValue] = [
         "ground_segment.pre_pass_seconds and post_pass_seconds only apply to provider: managed (the default): "
         "a partner sets its antennas by its own configuration.",
         _is_or_default("ground_segment.provider", "managed"),
-        _all_default("ground_segment", GroundSegment, ("pre_pass_seconds", "post_pass_seconds")),
+        _all_default("ground_segment", GroundSegment, PARTNER_PADDING),
     ),
     _rule(
         "ground_segment.autotrack only applies to provider: managed (the default) or clouds.azure.legacy_orbital: "
@@ -2212,17 +2224,18 @@ class MissionSpec(_Model):
         # and tracks each contact, the retired Azure Orbital contact profile tracks it (no padding);
         # with a partner the fields were taken and shaped nothing. A default is let through, as
         # container_vcpu's is, so a spec written out whole is still the same spec.
-        if gs.provider == "partner":
-            for key in PARTNER_IGNORES:
-                if key == "autotrack" and self.clouds.azure.legacy_orbital:
-                    continue
-                if key in gs.model_fields_set and getattr(gs, key) != GroundSegment.model_fields[key].default:
-                    legacy = " or clouds.azure.legacy_orbital: true" if key == "autotrack" else ""
-                    problems.add(
-                        f"ground_segment.{key}",
-                        f"only applies to provider: managed{legacy} (a partner sets its antennas by its own "
-                        "configuration); leave it out",
-                    )
+        # (the padding is GroundSegment's own check; autotrack also shapes legacy Azure Orbital)
+        if (
+            gs.provider == "partner"
+            and not self.clouds.azure.legacy_orbital
+            and "autotrack" in gs.model_fields_set
+            and gs.autotrack != GroundSegment.model_fields["autotrack"].default
+        ):
+            problems.add(
+                "ground_segment.autotrack",
+                f"only applies to provider: managed or clouds.azure.legacy_orbital: true ({PARTNER_ANTENNAS}); "
+                "leave it out",
+            )
         if self.delivery.stream and gs.provider == "managed":  # the dataflow endpoint group is a station's
             lo, hi = limits.ENDPOINT_PASS_PADDING_SECONDS
             for key in ("pre_pass_seconds", "post_pass_seconds"):

@@ -653,6 +653,17 @@ class TestContradictions:
         _ok(lambda d: d["ground_segment"].update({key: default, **partner}))  # written out whole: the same spec
         _ok(lambda d: d["ground_segment"].update({key: value}))  # managed: AWS Ground Station's mission profile
 
+    @pytest.mark.parametrize("value", [30000, -5, 21600])
+    def test_a_partner_s_padding_out_of_range_is_told_to_go_not_to_come_into_range(self, value):
+        """Out of range, a partner's padding got the range's line; brought into range, it was then
+        refused as the partner's: one line, to leave it out, whatever the value."""
+        partner = {"provider": "partner", "partner": {"name": "ksat_lite"}}
+        errors = _errors(lambda d: d["ground_segment"].update(pre_pass_seconds=value, **partner))
+        assert errors == [
+            "s.yaml: ground_segment.pre_pass_seconds: only applies to provider: managed (a partner sets its antennas "
+            "by its own configuration); leave it out"
+        ]
+
     def test_a_partner_stream_s_padding_is_not_held_to_a_dataflow_endpoint_group(self):
         """The 120-480 s range is AWS Ground Station's dataflow endpoint group's, which a partner's
         stream (a Kinesis stream, an Event Hub) does not have."""
