@@ -681,6 +681,10 @@ def test_an_old_spec_this_version_refuses_says_what_to_give_instead(tmp_path, ca
         "them; give the stack as deployed instead: its plan (`groundlink plan OLD --json FILE` with the version "
         "that deployed it) or `pulumi stack export`"
     )
-    # a missing OLD is only missing
-    code, _, err = run_cli(capsys, "diff", str(tmp_path / "gone.yaml"), str(new), "--cloud", "aws")
-    assert code == 2 and "OLD is read by" not in err
+    # a missing OLD is only missing; a file no version could have deployed is only what it is
+    (tmp_path / "utf16.yaml").write_bytes(b"\xff\xfe\x00bin")
+    (tmp_path / "empty.yaml").write_text("")
+    (tmp_path / "project.yaml").write_text("name: groundlink\nruntime: python\n")
+    for other in ("gone.yaml", "utf16.yaml", "empty.yaml", "project.yaml"):
+        code, _, err = run_cli(capsys, "diff", str(tmp_path / other), str(new), "--cloud", "aws")
+        assert code == 2 and err and "OLD is read by" not in err, other

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from ..inputs import escaped
@@ -57,6 +58,19 @@ OLD_SPEC_REFUSED = (
 )
 
 
+def _a_spec_document(path: str) -> bool:
+    """`path` reads as a YAML mapping with a spec's own sections: a document some version of
+    groundlink could have deployed, which this one's rules refuse."""
+    from ..inputs import SpecError, read_input
+    from ..spec import read_yaml
+
+    try:
+        data = read_yaml(read_input(Path(path)), path).data
+    except (SpecError, OSError, ValueError):
+        return False
+    return isinstance(data, dict) and {"mission", "satellites"} <= set(data)
+
+
 def check_old(old: str, clouds: Sequence[str], partial: bool = False) -> None:
     """Read OLD up front (a spec is validated, a plan or checkpoint parsed, and the clouds
     asked for checked against the one it holds) so that a bad OLD is reported before any
@@ -71,7 +85,7 @@ def check_old(old: str, clouds: Sequence[str], partial: bool = False) -> None:
         try:
             load_spec(old)
         except SpecError as error:
-            if not Path(old).is_file():
+            if not _a_spec_document(old):  # unreadable, no YAML, no spec: said as it is
                 raise
             # OLD is read by this version's rules: a spec an earlier version deployed may now be
             # refused, and edited to pass it would no longer describe the stack as deployed
