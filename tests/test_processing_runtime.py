@@ -170,6 +170,23 @@ def test_a_partner_manifest_locates_its_prefix_on_both_clouds() -> None:
     assert locate(aws) == locate(azure) == expected
 
 
+def test_an_event_grid_dead_letter_blob_sent_to_the_queue_as_it_is_replays_its_contact() -> None:
+    """Event Grid keeps an event it could not deliver in a dead-letter blob, as a JSON array with
+    its reasons added: sent to the queue unchanged, every runtime failed it as no event object, and
+    after 10 deliveries it was dead-lettered again with the contact still unprocessed."""
+    from groundlink.runtime.delivery import read_message
+
+    key = "partner/year=2025/month=12/day=01/satellite=snpp/c1/manifest.json"
+    event = {
+        "subject": f"/blobServices/default/containers/raw-contact-data/blobs/{key}",
+        "eventType": "Microsoft.Storage.BlobCreated",
+    }
+    dead = [{**event, "deadLetterReason": "MaxDeliveryAttemptsExceeded", "deliveryAttempts": 30}]
+    assert read_message(json.dumps(dead)) == read_message(json.dumps(event))
+    with pytest.raises(BadMessage, match=r"^2 events in one message: send each as a message of its own"):
+        read_message(json.dumps(dead * 2))
+
+
 def test_a_data_blob_is_not_a_contact() -> None:
     with pytest.raises(NotAContact, match="not a contact manifest"):
         locate({"subject": "/blobServices/default/containers/raw-contact-data/blobs/partner/c1/x_0001.pcap"})

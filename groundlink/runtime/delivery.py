@@ -460,6 +460,13 @@ def read_message(body: str) -> ContactLocation:
         event = json.loads(body)
     except ValueError as error:
         raise BadMessage(f"not JSON ({error}): {_brief(body)}") from None
+    if isinstance(event, list) and len(event) == 1 and isinstance(event[0], Mapping):
+        # Event Grid's dead-letter blob holds the event it could not deliver in a JSON array, its
+        # reasons added (Microsoft Learn, "Event Grid message delivery and retry"): the blob sent
+        # to the queue as it is replays the contact (docs/azure.md, "Recovering a contact")
+        event = event[0]
+    elif isinstance(event, list) and event and all(isinstance(e, Mapping) for e in event):
+        raise BadMessage(f"{len(event)} events in one message: send each as a message of its own: {_brief(body)}")
     if not isinstance(event, Mapping):
         raise BadMessage(f"not an event object: a JSON {type(event).__name__}: {_brief(body)}")
     return locate(event)
