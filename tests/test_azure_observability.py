@@ -53,6 +53,26 @@ def test_dead_lettered_contact_events_raise_an_alert_to_the_budget_emails(azure_
 
 
 @pytest.mark.parametrize("spec", ["noaa20.yaml", "partner.yaml"])
+def test_a_contact_event_nobody_receives_raises_an_alert_within_a_day(spec):
+    """A container job that exits before it receives (a bad setting) left the message on the queue,
+    where Service Bus dead-letters it only on expiry: no alert for 14 days. AWS's unreceived alarm
+    watches the oldest message's age; Service Bus has none, so the queue never emptying for a day."""
+    plan = azure(spec)
+    alert = one(plan, "monitor:MetricAlert", f"{plan.stack.removesuffix('-azure')}-observability-waiting")
+    assert alert.inputs["scopes"] == [one(plan, "servicebus:Namespace").outputs["id"]]
+    [criterion] = alert.inputs["criteria"]["allOf"]
+    assert (criterion["metricNamespace"], criterion["metricName"], criterion["timeAggregation"]) == (
+        "Microsoft.ServiceBus/namespaces",
+        "ActiveMessages",
+        "Minimum",
+    )
+    assert (criterion["operator"], criterion["threshold"]) == ("GreaterThan", 0)
+    assert criterion["dimensions"] == [{"name": "EntityName", "operator": "Include", "values": ["contact-data"]}]
+    assert (alert.inputs["windowSize"], alert.inputs["evaluationFrequency"]) == ("P1D", "PT1H")
+    assert alert.inputs["actions"] == [{"actionGroupId": one(plan, "monitor:ActionGroup").outputs["id"]}]
+
+
+@pytest.mark.parametrize("spec", ["noaa20.yaml", "partner.yaml"])
 def test_an_event_event_grid_cannot_deliver_raises_an_alert_too(spec):
     """An event the system topic gives up on (its retries spent, or the queue refusing the topic's
     identity) went to the dead-letter container and alerted no one; on AWS the rule dead-letters

@@ -295,7 +295,7 @@ def _with_key_type(kty: str) -> Plan:
 
 def test_counts_and_stream_modes_come_from_the_plans():
     """The reference plans: AWS has one KMS key, one alarm and an ON_DEMAND telemetry
-    stream; Azure two alerts and a 1-TU namespace."""
+    stream; Azure three alerts and a 1-TU namespace."""
     data = spec_data("noaa20.yaml")
     aws_plan = cached_plan("noaa20.yaml", "aws")
     assert len(aws_plan.of_type("aws:kms/key:Key")) == 1
@@ -310,8 +310,9 @@ def test_counts_and_stream_modes_come_from_the_plans():
     assert aws["CloudWatch alarms"] == pytest.approx((2, 0.2))
     azure = _lines(data, "azure", cached_plan("noaa20.yaml", "azure"))
     assert azure["Event Hubs Standard throughput units"] == pytest.approx((730, 21.9))
-    # two alert rules: dead-lettered contact events, and events Event Grid could not deliver (x $0.2)
-    assert azure["Azure Monitor alert rules"] == pytest.approx((2, 0.4))
+    # three alert rules: dead-lettered contact events, events Event Grid could not deliver, and
+    # contact events waiting a day unreceived (x $0.2)
+    assert azure["Azure Monitor alert rules"] == pytest.approx((3, 0.6))
 
 
 def test_software_keys_bill_operations_only_and_hsm_keys_per_key():

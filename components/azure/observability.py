@@ -31,6 +31,13 @@ WORKSPACE_RETENTION_DAYS = (30, 730)
 ALERT_SEVERITY = 2
 ALERT_FREQUENCY = "PT5M"
 ALERT_WINDOW = "PT5M"
+# A contact event nobody receives: the queue's active messages never fell to 0 over the longest
+# window a metric alert takes (a day), checked hourly. Service Bus has no age of the oldest
+# message (ActiveMessages: Average, Minimum, Maximum by EntityName; Microsoft Learn, "Supported
+# metrics - Microsoft.ServiceBus/Namespaces") and dead-letters a message only on expiry, 14 days
+# on: a job that exits before it receives, or a stopped app, otherwise alerted no one until then.
+WAITING_WINDOW = "P1D"
+WAITING_FREQUENCY = "PT1H"
 # ActionGroup.groupShortName maxLength (Azure REST API specs, monitor 2023-01-01; docs/facts.md §11)
 ACTION_GROUP_SHORT_NAME_MAX = 12
 
@@ -65,6 +72,17 @@ def above_zero(
         threshold=0,
         time_aggregation=aggregation,
         dimensions=dimensions,
+    )
+
+
+def _queue_metric(name: str, queue: str, metric: str, aggregation: str) -> azure.monitor.MetricCriteriaArgs:
+    """A Service Bus metric of the one queue `queue` above 0 (the namespace's metrics by EntityName)."""
+    return above_zero(
+        name,
+        "Microsoft.ServiceBus/namespaces",
+        metric,
+        aggregation,
+        dimensions=[{"name": "EntityName", "operator": "Include", "values": [queue]}],
     )
 
 
@@ -174,13 +192,19 @@ class AzureObservability(MissionComponent):
             rule="dead-lettered-contact-events",
             description="A contact event was dead-lettered: processing gave up on a delivered contact.",
             scope=bus_namespace_id,
-            criterion=above_zero(
-                "dead-lettered",
-                "Microsoft.ServiceBus/namespaces",
-                "DeadletteredMessages",
-                "Maximum",
-                dimensions=[{"name": "EntityName", "operator": "Include", "values": [queue_name]}],
-            ),
+            criterion=_queue_metric("dead-lettered", queue_name, "DeadletteredMessages", "Maximum"),
+        )
+        self._metric_alert(
+            "waiting",
+            resource_group_name,
+            rule="contact-events-waiting",
+            description="The contact queue has held a contact event for a day without ever emptying: nothing is "
+            "receiving it (a processor that stops before it receives, a stopped app). Service Bus dead-letters "
+            "it only when it expires, after 14 days.",
+            scope=bus_namespace_id,
+            criterion=_queue_metric("waiting", queue_name, "ActiveMessages", "Minimum"),
+            window=WAITING_WINDOW,
+            frequency=WAITING_FREQUENCY,
         )
         if event_topic_id is not None:
             # an event Event Grid gives up on (its retries spent, or the queue refusing the topic's
@@ -236,6 +260,8 @@ class AzureObservability(MissionComponent):
         description: str,
         scope: pulumi.Input[str],
         criterion: azure.monitor.MetricCriteriaArgs,
+        window: str = ALERT_WINDOW,
+        frequency: str = ALERT_FREQUENCY,
     ) -> None:
         """One metric alert on one resource, to the mission's action group, as AWS's alarms go to
         its alerts topic."""
@@ -249,8 +275,8 @@ class AzureObservability(MissionComponent):
                 severity=ALERT_SEVERITY,
                 enabled=True,
                 auto_mitigate=True,
-                evaluation_frequency=ALERT_FREQUENCY,
-                window_size=ALERT_WINDOW,
+                evaluation_frequency=frequency,
+                window_size=window,
                 scopes=[scope],
                 # a polymorphic input takes its Args class, so the SDK knows its wire names
                 criteria=azure.monitor.MetricAlertSingleResourceMultipleMetricCriteriaArgs(
