@@ -1357,16 +1357,12 @@ class Processing(_Model):
                 f"instance; the processor with its storage client takes about 205 MB, docs/processing.md); "
                 f"allowed: {lo}-{flex[-1]}",
             )
-        elif self.memory_mb > flex[-1]:
-            more = (
-                "use mode: container_job for more (its memory is container_memory_gb)"
-                if self.mode == "function"
-                else "a container job's memory is container_memory_gb"
-            )
+        elif self.memory_mb > flex[-1]:  # a function's (in a job, memory_mb is misplaced, above)
             problems.add(
                 "memory_mb",
                 f"{self.memory_mb} is over {flex[-1]}, the largest Azure Functions Flex Consumption instance "
-                f"({', '.join(map(str, flex))} MB); allowed: {lo}-{flex[-1]}; {more}",
+                f"({', '.join(map(str, flex))} MB); allowed: {lo}-{flex[-1]}; use mode: container_job for more "
+                "(its memory is container_memory_gb)",
             )
         bounds = limits.LAMBDA_TIMEOUT_SECONDS if self.mode == "function" else limits.CONTAINER_TIMEOUT_SECONDS
         if not _range(self.timeout_seconds, bounds):

@@ -113,9 +113,12 @@ def test_a_lifecycle_step_no_store_can_take_is_refused(transitions: tuple) -> No
 @pytest.mark.parametrize(
     ("given", "message"),
     [
-        ({"expire_days": 0}, "Lifecycle.expire_days: 0 must be 1 or more days"),
-        ({"noncurrent_days": 0}, "Lifecycle.noncurrent_days: 0 must be 1 or more days"),
-        ({"abort_incomplete_upload_days": 0}, "Lifecycle.abort_incomplete_upload_days: 0 must be 1 or more days"),
+        ({"expire_days": 0}, "Lifecycle.expire_days: 0 is out of range; allowed: 1 or more"),
+        ({"noncurrent_days": 0}, "Lifecycle.noncurrent_days: 0 is out of range; allowed: 1 or more"),
+        (
+            {"abort_incomplete_upload_days": 0},
+            "Lifecycle.abort_incomplete_upload_days: 0 is out of range; allowed: 1 or more",
+        ),
     ],
 )
 def test_a_lifecycle_of_zero_days_is_refused_not_read_as_keep_forever(given: dict, message: str) -> None:

@@ -253,10 +253,9 @@ class MissionInputs(Checked):
                 f"MissionInputs.name: {self.name!r} is not a mission name (2-32 of a-z, 0-9 and -, "
                 "starting with a letter, not ending with -)"
             )
-        # a tag every resource carries: the spec's tag rules (both clouds' tag rules, reserved
-        # prefixes), on the tags other than the ones groundlink sets itself
-        # groundlink's own tags as the blueprint writes them (`Owner` beside `owner` is one tag on
-        # Azure: the spec's rule refuses it), their values held to the spec fields they come from
+        # tags every resource carries, held to the spec's tag rules (both clouds', reserved prefixes);
+        # groundlink's own tags by their exact keys (`Owner` beside `owner` is one tag on Azure: the
+        # spec's rule refuses it), their values held to the spec fields they come from
         own = {key: value for key, value in self.tags.items() if key not in GROUNDLINK_TAGS}
         held_to_spec(
             "MissionInputs",
@@ -288,17 +287,14 @@ class Lifecycle(Checked):
     """A store's retention schedule, in cloud-neutral tiers."""
 
     transitions: tuple[tuple[int, str], ...]  # (after_days, a tier of TIERS)
-    expire_days: int
-    noncurrent_days: int
-    abort_incomplete_upload_days: int = 7
+    # 0 is no "keep forever": S3 refuses a zero Days ("a non-zero positive integer") and Azure
+    # would delete every blob on the policy's next daily run
+    expire_days: Annotated[int, Within(1)]
+    noncurrent_days: Annotated[int, Within(1)]
+    abort_incomplete_upload_days: Annotated[int, Within(1)] = 7
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        # 0 is no "keep forever": S3 refuses a zero Days ("a non-zero positive integer") and Azure
-        # would delete every blob on the policy's next daily run
-        for name in ("expire_days", "noncurrent_days", "abort_incomplete_upload_days"):
-            if getattr(self, name) < 1:
-                raise LayerInputError(f"Lifecycle.{name}: {getattr(self, name)} must be 1 or more days")
         for days, tier in self.transitions:
             if tier not in TIERS or days < 0 or days >= self.expire_days:
                 raise LayerInputError(
@@ -546,16 +542,12 @@ class ProcessingInputs(Checked):
             return
         # the spec's processing rules, for the mode's own sizes: memory, timeout and concurrency
         # both clouds accept, a container's vCPU and memory pair, whole vCPUs for AWS Batch
-        sizes = ("memory_mb",) if self.mode == "function" else ("container_vcpu", "container_memory_gb")
+        sizes = (
+            ("memory_mb",) if self.mode == "function" else ("container_vcpu", "container_memory_gb", "container_image")
+        )
+        names = ("enabled", "mode", "timeout_seconds", "max_concurrency", *sizes)
         held_to_spec(
-            "ProcessingInputs",
-            Processing,
-            "processing",
-            {
-                name: (name, getattr(self, name))
-                for name in ("enabled", "mode", "timeout_seconds", "max_concurrency", *sizes)
-            }
-            | ({"container_image": ("container_image", self.container_image)} if self.mode == "container_job" else {}),
+            "ProcessingInputs", Processing, "processing", {name: (name, getattr(self, name)) for name in names}
         )
         if self.mode == "function" and self.flex_instance_memory_mb != limits.flex_instance_memory(self.memory_mb):
             raise LayerInputError(

@@ -95,15 +95,7 @@ def failed_job_input(station: bool) -> tuple[dict[str, str], str]:
     names = STATION_EVENT_FIELDS if station else PARTNER_EVENT_FIELDS
     paths = {name: f"$.detail.parameters.{name}" for name in names}
     paths["jobId"] = "$.detail.jobId"
-    event: dict[str, object] = {}
-    for name in names:
-        *parents, last = JOB_EVENT_FIELDS[name]
-        node = event
-        for parent in parents:
-            child = node.setdefault(parent, {})
-            assert isinstance(child, dict)
-            node = child
-        node[last] = f"<{name}>"
+    event = event_from_fields({name: f"<{name}>" for name in names})
     event[FAILED_JOB_KEY] = "<jobId>"
     template = json.dumps(event)
     for name in paths:
