@@ -46,11 +46,19 @@ PARTNER_NETWORKS: dict[str, list[str]] = {
 }
 # Azure has no first-party ground station since 2024-12-18: its managed-equivalent is the partner path.
 AZURE_MANAGED_EQUIVALENT = ["rbc_signals", "ksatlite"]
+# The status of a satellite whose networks have sites with coordinates, none of which can take its
+# contacts (each named in `withoutSites`, with why): it gets no contact there, and is warned of.
+NO_SITE_TAKES = "no site of its networks can take its contacts"
+# AWS Ground Station's site priced apart (prices/aws.yaml), where ground_segment.dubbo_minutes_share
+# takes its share of the minutes: the name the site catalog gives it.
+DUBBO_SITE = "Dubbo 1"
 
 __all__ = [
     "DAYS",
+    "NO_SITE_TAKES",
     "Site",
     "coverage_report",
+    "dubbo_warning",
     "estimate_satellite",
     "load_sites",
     "network_sites",
@@ -416,7 +424,9 @@ def _satellite(
         refused = refused_sites(catalog, chosen, sat_spec)
         without = {"withoutSites": refused} if refused else {}
         if not names:
-            return {"status": "no sites with coordinates in the site catalog", **without}
+            # sites with coordinates that all refuse it (a band none receives) give it no contact: a
+            # status of its own, warned of, not the one of a network no source places
+            return {"status": NO_SITE_TAKES if refused else "no sites with coordinates in the site catalog", **without}
         offered = contacts({n: passes[n] for n in names}, DAYS, min_contact, contact_seconds)
         return {"status": "estimated", **offered.to_json(), **without}
 
@@ -458,8 +468,10 @@ def planned_length_warning(
 def _warnings(satellites: list[dict[str, Any]], gs: GroundSegment, catalog: dict[str, Any]) -> list[str]:
     planned = gs.contacts_per_day
     out = []
-    for sat in satellites:
+    for index, sat in enumerate(satellites):
         for cloud, e in sat["clouds"].items():
+            if e["status"] == NO_SITE_TAKES:
+                out.append(_no_site_warning(sat["satellite"], index, cloud, e, planned, catalog))
             if e["status"] != "estimated":
                 continue
             titles = " + ".join(catalog["networks"][n]["title"] for n in e["networks"])
@@ -475,7 +487,48 @@ def _warnings(satellites: list[dict[str, Any]], gs: GroundSegment, catalog: dict
             too_short = planned_length_warning(sat["satellite"], cloud, titles, e, gs)
             if too_short is not None:
                 out.append(too_short)
+            if cloud == "aws" and "aws_ground_station" in e["networks"]:
+                dubbo = dubbo_warning(sat["satellite"], e, gs)
+                if dubbo is not None:
+                    out.append(dubbo)
     return out
+
+
+def _no_site_warning(
+    satellite: str, index: int, cloud: str, offer: dict[str, Any], planned: float, catalog: dict[str, Any]
+) -> str:
+    """The sentence for a satellite no site of a cloud's networks can take: it gets no contact."""
+    titles = " + ".join(catalog["networks"][n]["title"] for n in offer["networks"])
+    reasons = "; ".join(dict.fromkeys(w["reason"] for w in offer["withoutSites"]))
+    return (
+        f"{satellite} on {cloud_title(cloud)}: the spec plans {planned:g} contacts/day, but no site of {titles} "
+        f"can take its contacts ({reasons}; satellites[{index}].downlinks): it gets none there"
+    )
+
+
+def dubbo_warning(satellite: str, offer: dict[str, Any], gs: GroundSegment, days: float = DAYS) -> str | None:
+    """One sentence when `dubbo_minutes_share` takes more contacts a day at Dubbo 1 than Dubbo 1
+    has passes over the satellite (of any length, above the mask), or Dubbo 1 cannot take its
+    contacts at all; None otherwise. The cost model prices that share at Dubbo 1's rate, and the
+    break-even with it, whatever the orbit: a share no pass there can carry was billed in silence."""
+    share = gs.dubbo_minutes_share
+    if gs.provider != "managed" or not share:
+        return None
+    wanted = share * gs.contacts_per_day
+    head = (
+        f"{satellite} on AWS: ground_segment.dubbo_minutes_share takes {share:.0%} of its contact minutes at "
+        f"{DUBBO_SITE}, priced there ({wanted:.2g} of its {gs.contacts_per_day:g} contacts/day), but "
+    )
+    refused = next((w["reason"] for w in offer.get("withoutSites", []) if w["site"] == DUBBO_SITE), None)
+    if refused is not None:
+        return head + f"{DUBBO_SITE} cannot take its contacts ({refused})"
+    passes = offer["bySite"].get(DUBBO_SITE, 0.0)
+    if passes >= wanted:
+        return None
+    above = f"above {gs.min_elevation_deg:g} deg (ground_segment.min_elevation_deg)"
+    if passes == 0:
+        return head + f"in {days:g} days {DUBBO_SITE} does not see it {above}: not one pass"
+    return head + f"{DUBBO_SITE} sees it {above} on {figure_under(passes, wanted, 2)} passes/day, of any length"
 
 
 def _weeks(satellites: list[dict[str, Any]]) -> str:

@@ -627,3 +627,84 @@ def test_the_sites_line_names_what_some_satellite_uses_and_each_satellite_what_i
         "wide on AWS: estimated without Alaska 1 (no wideband downlink); Punta Arenas 1 (no wideband downlink)" in after
     )
     assert not any(line.startswith("noaa20 on") for line in after)
+
+
+def test_a_satellite_every_site_refuses_gets_no_contact_and_a_warning_not_no_sites_in_the_catalog():
+    """Aqua at 7780 MHz, inside the X band the spec takes, but under every RBC Signals site's
+    7800-8400 MHz: the sites have coordinates, so "no sites with coordinates in the site catalog"
+    and "contacts_per_day is not checked" hid that the network can take no contact of it."""
+    from groundlink.report.sections import _coverage, coverage_not_estimated
+
+    data = spec_data("aqua-legacy.yaml")
+    downlink = data["satellites"][0]["downlinks"][0]
+    downlink.pop("preset")
+    downlink["center_frequency_mhz"] = 7780
+    report = coverage_report(build_blueprint(spec_from_data(data)))
+    (sat,) = report["satellites"]
+    for cloud in CLOUDS:
+        offer = sat["clouds"][cloud]
+        assert offer["status"] == "no site of its networks can take its contacts"
+        assert len(offer["withoutSites"]) == 5
+        assert {w["reason"].split(":")[0] for w in offer["withoutSites"]} == {"no downlink at 7780 MHz"}
+    assert [w.split(": the spec")[0] for w in report["warnings"]] == ["aqua on AWS", "aqua on Azure"]
+    for warning in report["warnings"]:
+        assert "no site of RBC Signals" in warning and "can take its contacts (no downlink at 7780 MHz" in warning
+        assert "satellites[0].downlinks" in warning and warning.endswith("it gets none there")
+    assert coverage_not_estimated({"coverage": report}) == []
+    texts = [cell.text for cell in _coverage({"coverage": report}, list(CLOUDS)).after]
+    assert [t for t in texts if t.startswith(tuple(f"{TITLE[c]} sites (" for c in CLOUDS))] == [
+        f"{TITLE[c]} sites (RBC Signals (former Azure Orbital Ground Station antennas)): "
+        "none that can take a satellite's contacts (below)"
+        for c in CLOUDS
+    ]
+
+
+def _dubbo_warnings(tle: list[str] | None = None, **ground_segment: float) -> list[str]:
+    data = spec_data("noaa20.yaml")
+    if tle is not None:
+        data["satellites"][0].update(tle=tle, norad_id=int(tle[0][2:7]))
+    data["ground_segment"].update(ground_segment)
+    report = coverage_report(build_blueprint(spec_from_data(data)))
+    return [w for w in report["warnings"] if "dubbo_minutes_share" in w]
+
+
+def test_a_dubbo_share_of_an_orbit_dubbo_never_sees_is_warned_of():
+    """An equatorial orbit never rises 5 deg over Dubbo (32 deg S): half its minutes were priced at
+    Dubbo 1's rate with no word, though the coverage of the same run had no pass there."""
+    assert _dubbo_warnings(EQUATORIAL, dubbo_minutes_share=0.5) == [
+        "noaa20 on AWS: ground_segment.dubbo_minutes_share takes 50% of its contact minutes at Dubbo 1, priced "
+        "there (2 of its 4 contacts/day), but in 7 days Dubbo 1 does not see it above 5 deg "
+        "(ground_segment.min_elevation_deg): not one pass"
+    ]
+    assert _dubbo_warnings(EQUATORIAL) == []  # no share, nothing priced there
+
+
+def test_a_dubbo_share_is_judged_against_dubbo_passes_a_day():
+    """NOAA-20 passes over Dubbo a few times a day: a quarter of 4 contacts fits, half of 20 does not."""
+    assert _dubbo_warnings(dubbo_minutes_share=0.25) == []
+    (warning,) = _dubbo_warnings(dubbo_minutes_share=0.5, contacts_per_day=20, contact_minutes=5)
+    assert warning.startswith(
+        "noaa20 on AWS: ground_segment.dubbo_minutes_share takes 50% of its contact minutes at Dubbo 1, "
+        "priced there (10 of its 20 contacts/day), but Dubbo 1 sees it above 5 deg "
+        "(ground_segment.min_elevation_deg) on "
+    )
+    passes = float(warning.split(" on ")[-1].split(" passes/day")[0])
+    assert 1 < passes < 10 and warning.endswith("passes/day, of any length")
+
+
+def test_a_dubbo_share_dubbo_cannot_take_is_warned_of_with_the_reason():
+    """A wideband satellite, with a catalog where Dubbo 1 lacks the wideband capability (as
+    Alaska 1 and Punta Arenas 1 do): no contact is taken there, whatever the share."""
+    import copy
+
+    catalog = copy.deepcopy(load_sites())
+    (dubbo,) = [s for s in catalog["networks"]["aws_ground_station"]["sites"] if s["name"] == "Dubbo 1"]
+    dubbo["wideband"] = False
+    data = spec_data("noaa20.yaml")
+    data["satellites"][0]["downlinks"][0]["bandwidth_mhz"] = 100
+    data["ground_segment"]["dubbo_minutes_share"] = 0.5
+    report = coverage_report(build_blueprint(spec_from_data(data)), catalog)
+    assert [w for w in report["warnings"] if "dubbo_minutes_share" in w] == [
+        "noaa20 on AWS: ground_segment.dubbo_minutes_share takes 50% of its contact minutes at Dubbo 1, priced "
+        "there (2 of its 4 contacts/day), but Dubbo 1 cannot take its contacts (no wideband downlink)"
+    ]

@@ -16,6 +16,7 @@ from ..blueprint.capabilities import ORBITAL_TELEMETRY_GRANT, TELEMETRY_SINK_TYP
 from ..clouds import cloud_title
 from ..cost.catalog import OVERRIDE_MARK
 from ..cost.choices import PREMIUM_UNITS
+from ..coverage import NO_SITE_TAKES
 from ..rounding import counted, exact_decimals, half_up, rate
 from .number_format import break_even_text, fixed, layer_cost, money, num, shown_amount, usd
 
@@ -586,6 +587,8 @@ def coverage_warnings(doc: dict[str, Any]) -> list[str]:
 
 
 NAMES_SHOWN = 3  # satellites named in a line about many; the report's table names them all
+# The statuses whose contact plan was judged, or is said apart ("needs TLE", one line for all).
+CHECKED_STATUSES = ("estimated", "needs TLE", NO_SITE_TAKES)
 
 
 def _some_of(names: list[str]) -> str:
@@ -611,7 +614,8 @@ def coverage_not_estimated(doc: dict[str, Any]) -> list[str]:
     # printed 500 lines
     groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for sat in satellites:
-        others = [e["status"] for e in sat["clouds"].values() if e["status"] not in ("estimated", "needs TLE")]
+        # a satellite no site can take is checked, and warned of (coverage.warnings)
+        others = [e["status"] for e in sat["clouds"].values() if e["status"] not in CHECKED_STATUSES]
         for status in dict.fromkeys(others):
             clouds = " and ".join(cloud_title(c) for c, e in sat["clouds"].items() if e["status"] == status)
             groups.setdefault((status.split(" (")[0], clouds), []).append((sat["satellite"], status))
@@ -654,6 +658,16 @@ def _day(text: str) -> dt.date:
     return dt.date.fromisoformat(text[:10])
 
 
+def _no_usable_site(cov: dict[str, Any], cloud: str) -> str:
+    """A cloud's sites line when no satellite can use any of its sites: the catalog places some,
+    which take none of the satellites (named below, with why), or it places none."""
+    titles = cov["networks"][cloud]
+    placed = any(
+        set(n["sites"]) - set(n["withoutCoordinates"]) for n in cov.get("catalog", {}).values() if n["title"] in titles
+    )
+    return "none that can take a satellite's contacts (below)" if placed else "none in the site catalog"
+
+
 def _coverage(doc: dict[str, Any], clouds: list[str]) -> Section:
     cov = doc["coverage"]
     if not cov:
@@ -674,7 +688,7 @@ def _coverage(doc: dict[str, Any], clouds: list[str]) -> Section:
     sites = [
         _c(
             f"{cloud_title(c)} sites ({', '.join(cov['networks'][c]) or 'a partner network the catalog does not hold'}): "
-            f"{', '.join(cov['sites'][c]) or 'none in the site catalog'}"
+            f"{', '.join(cov['sites'][c]) or _no_usable_site(cov, c)}"
         )
         for c in clouds
     ]
