@@ -905,7 +905,9 @@ class GroundSegment(_Model):
         10.0,
         gt=0,
         le=360,
-        description="Average contact duration, minutes. With processing on an object store, a contact's raw "
+        description="Duration of each contact, minutes: every contact is planned this long. The cost model bills "
+        "each contact rounded up to whole minutes, coverage counts the passes over one site at least this long, "
+        "and with processing on an object store a contact's raw "
         f"data and frames must fit the processor's disk (a function's /tmp: {limits.LAMBDA_EPHEMERAL_STORAGE_MB:,} MB "
         "on Lambda; a container "
         "job's ephemeral storage by container_vcpu).",
