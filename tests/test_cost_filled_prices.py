@@ -195,7 +195,7 @@ def test_container_apps_jobs_bill_vcpu_and_memory_seconds_above_the_free_grants(
         container_memory_gb=4,
         container_image="ghcr.io/example/groundlink:1.0",
     )
-    vcpu, memory = processing_quantities("azure", jobs, 3000, 14_000.0, bench, messages=3000, messages_basis="x")
+    vcpu, memory = processing_quantities("azure", jobs, [(3000, 14_000.0)], bench, messages=3000, messages_basis="x")
     assert (vcpu.price_id, vcpu.quantity) == ("container_apps_vcpu_second", pytest.approx(600_000))
     assert (memory.price_id, memory.quantity) == ("container_apps_gib_second", pytest.approx(1_200_000))
     azure = catalogs["azure"]

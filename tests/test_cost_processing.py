@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import math
 
 import pytest
 
@@ -32,7 +33,7 @@ def test_the_throughput_is_the_committed_bench_figure_with_its_date_and_machine(
 
 def test_lambda_bills_memory_times_measured_seconds_and_one_request_per_message() -> None:
     duration, requests = processing_quantities(
-        "aws", inputs(), 120, 1125.0, BENCH, messages=120, messages_basis="one per contact event"
+        "aws", inputs(), [(120, 1125.0)], BENCH, messages=120, messages_basis="one per contact event"
     )
     # 1125 MB / 140 MB/s = 8.0357 s, billed to the millisecond: 8.036 s; 2 GB x 8.036 s x 120
     assert (duration.price_id, duration.quantity) == ("lambda_arm_gb_second", pytest.approx(1928.64))
@@ -45,8 +46,7 @@ def test_flex_consumption_bills_the_instance_size_the_memory_rounds_up_to() -> N
     duration, executions = processing_quantities(
         "azure",
         inputs(memory_mb=1000, flex_instance_memory_mb=2048),
-        10,
-        140.0,
+        [(10, 140.0)],
         BENCH,
         messages=200,
         messages_basis="x",
@@ -61,7 +61,7 @@ def test_flex_consumption_bills_the_instance_size_the_memory_rounds_up_to() -> N
 
 def test_a_fargate_job_bills_at_least_a_minute() -> None:
     job = inputs(mode="container_job", container_image="ghcr.io/example/groundlink:1.0")
-    vcpu, memory = processing_quantities("aws", job, 60, 140.0, BENCH, messages=60, messages_basis="x")
+    vcpu, memory = processing_quantities("aws", job, [(60, 140.0)], BENCH, messages=60, messages_basis="x")
     # 1 s of work bills 60 s: 2 vCPU x 60 s x 60 contacts = 2 vCPU-hours; 4 GB -> 4 GB-hours
     assert (vcpu.price_id, vcpu.quantity) == ("fargate_vcpu_hour", pytest.approx(2.0))
     assert (memory.price_id, memory.quantity) == ("fargate_gb_hour", pytest.approx(4.0))
@@ -69,7 +69,7 @@ def test_a_fargate_job_bills_at_least_a_minute() -> None:
 
 def test_no_processing_bills_nothing() -> None:
     assert (
-        processing_quantities("azure", inputs(enabled=False), 120, 1125.0, BENCH, messages=120, messages_basis="x")
+        processing_quantities("azure", inputs(enabled=False), [(120, 1125.0)], BENCH, messages=120, messages_basis="x")
         == []
     )
 
@@ -133,14 +133,14 @@ def test_the_estimate_has_a_processing_layer_on_both_clouds_priced_from_the_cata
 def test_a_share_of_a_core_runs_the_processor_proportionally_longer(cloud, changes, item, quantity) -> None:
     """The bench measured one core; Lambda gives one vCPU at 1,769 MB and Flex a quarter core at
     512 MB, so a small function ran 0.8 s in the estimate and about 11 s in fact."""
-    lines = processing_quantities(cloud, inputs(**changes), 10, 140.0, BENCH, messages=20, messages_basis="x")
+    lines = processing_quantities(cloud, inputs(**changes), [(10, 140.0)], BENCH, messages=20, messages_basis="x")
     assert {q.item: q.quantity for q in lines}[item] == pytest.approx(quantity, rel=1e-4)
 
 
 def test_flex_bills_a_run_of_less_than_a_second_as_one_and_rounds_up_to_a_tenth() -> None:
     def billed(mb: float) -> float:
         (duration, _) = processing_quantities(
-            "azure", inputs(flex_instance_memory_mb=2048), 1, mb, BENCH, messages=1, messages_basis="x"
+            "azure", inputs(flex_instance_memory_mb=2048), [(1, mb)], BENCH, messages=1, messages_basis="x"
         )
         return duration.quantity / 2  # GB-s of a 2 GB instance, one contact: the billed seconds
 
@@ -194,13 +194,13 @@ def test_the_processing_basis_rounds_half_up_like_the_report() -> None:
     from groundlink.cost.processing import timeout_note
 
     duration, _ = processing_quantities(
-        "aws", inputs(), 182.5, 1012.5, BENCH, messages=182.5, messages_basis="one per contact event"
+        "aws", inputs(), [(182.5, 1012.5)], BENCH, messages=182.5, messages_basis="one per contact event"
     )
     assert duration.basis.startswith("2 GB x 182.5 contacts x 7.233 s (1,013 MB at 140 MB/s, make bench 2026-12-01)")
     assert "a contact of 1,013 MB takes" in timeout_note("aws", inputs(timeout_seconds=1), 1012.5, BENCH)
     # Flex: 1,012.5 MB at 140 MB/s on 2,048 MB (one core) = 7.2322 s, billed 7.3 s
     flex, _ = processing_quantities(
-        "azure", inputs(), 182.5, 1012.5, BENCH, messages=182.75, messages_basis="one per contact event"
+        "azure", inputs(), [(182.5, 1012.5)], BENCH, messages=182.75, messages_basis="one per contact event"
     )
     assert flex.basis.endswith("+ 0.3 messages acknowledged without work x the 1 s minimum)")
 
@@ -220,3 +220,66 @@ def test_a_compute_line_within_its_free_grant_says_so() -> None:
     vcpu, memory = lines["Container Apps vCPU (contact jobs)"], lines["Container Apps memory (contact jobs)"]
     assert vcpu.basis.endswith("; the first 180,000 a month are free") and vcpu.cost == 0
     assert memory.basis.endswith("; the first 360,000 a month are free") and memory.cost == 0
+
+
+MIXED = [(100, 7.5)] * 4 + [(100, 4500.0)]  # four small satellites' contacts and one large one's, a month
+
+
+def test_flex_bills_each_satellites_runs_at_their_own_minimum_not_an_average_contact() -> None:
+    """At 140 MB/s on one core: a 7.5 MB contact runs 0.054 s and bills the 1 s minimum, a 4,500 MB
+    one runs 32.143 s and bills 32.2 s. 2 GB x 100 x (4 x 1.0 + 32.2) = 7,240 GB-s; the average
+    contact (906 MB, 6.472 s, billed 6.5 s) gave 2 GB x 500 x 6.5 = 6,500."""
+    duration, _ = processing_quantities(
+        "azure", inputs(flex_instance_memory_mb=2048), MIXED, BENCH, messages=500, messages_basis="x"
+    )
+    assert duration.quantity == pytest.approx(7240.0)
+    assert duration.basis.startswith(
+        "2 GB instance x (500 contacts of 2 sizes x 0.054-32.143 s each (8-4,500 MB each at 140 MB/s"
+    )
+    assert "billed 1-32.2 s each: at least 1 s" in duration.basis
+
+
+def test_lambda_and_container_jobs_sum_each_satellites_runs() -> None:
+    """Lambda: 400 x 0.054 s + 100 x 32.143 s = 3,235.9 s, at 1,769 MB (one vCPU, 1.7275 GB).
+    Fargate: 60 s minimum per run, a 14,000 MB contact 100 s: 400 x 60 + 100 x 100 = 34,000 s."""
+    lam, _ = processing_quantities("aws", inputs(memory_mb=1769), MIXED, BENCH, messages=500, messages_basis="x")
+    assert lam.quantity == pytest.approx(1769 / 1024 * 3235.9)
+    job = inputs(
+        mode="container_job",
+        container_image="ghcr.io/example/groundlink:1.0",
+        container_vcpu=1.0,
+        container_memory_gb=2.0,
+    )
+    runs = [(100, 7.5)] * 4 + [(100, 14_000.0)]
+    vcpu, memory = processing_quantities("aws", job, runs, BENCH, messages=500, messages_basis="x")
+    assert vcpu.quantity == pytest.approx(34_000 / 3600)
+    assert memory.quantity == pytest.approx(2 * 34_000 / 3600)
+
+
+def test_the_estimate_bills_each_satellite_of_a_constellation_its_own_runs() -> None:
+    """constellation.yaml with eo01's X band at 1 Mbit/s (its S-band DigIF unchanged): its contacts
+    are smaller than the others', and the estimate's Flex line is the sum of each satellite's runs,
+    each billed at least 1 s then in 0.1 s steps, at the committed bench figure."""
+    from groundlink.cost.usage import monthly_usage
+    from groundlink.spec import spec_from_data
+
+    from .conftest import spec_data
+
+    data = spec_data("constellation.yaml")
+    data["satellites"][0]["downlinks"][0]["data_rate_mbps"] = 1
+    blueprint = build_blueprint(spec_from_data(data))
+    spec = blueprint.spec
+    usage = monthly_usage(blueprint, 1959)
+    seconds = spec.ground_segment.contact_minutes * 60
+    contacts = spec.ground_segment.contacts_per_day * usage.days_per_month
+    mb = [sum(d.gb_in(seconds) for d in sat.downlinks) * 1000 for sat in spec.satellites]
+    assert usage.processing_runs() == [pytest.approx((contacts, m)) for m in mb]
+    assert len(set(mb)) == 2  # eo01 apart, the others alike
+    rate = measured_throughput().mb_per_second
+    flex_gb = blueprint.for_cloud("azure").processing.flex_instance_memory_mb / 1024
+    billed = [max(1.0, math.ceil(round(math.ceil(m / rate * 1000) / 1000 * 10, 6)) / 10) for m in mb]
+    catalogs, assumptions = load_catalogs()
+    lines = estimate(blueprint, catalogs, assumptions).clouds["azure"].lines
+    (flex,) = [line for line in lines if line.item == "Functions Flex Consumption execution time (contact processor)"]
+    acknowledged = usage.queue_messages("azure")[0] - contacts * len(mb)
+    assert flex.quantity == pytest.approx(flex_gb * (contacts * sum(billed) + acknowledged))

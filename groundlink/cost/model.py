@@ -1043,13 +1043,11 @@ def _processing_lines(
     contacts = usage.contacts_per_month
     if not contacts:
         return []
-    raw_mb_per_contact = usage.raw_gb * 1000 / contacts
     messages, why = usage.queue_messages(cloud)
     quantities = processing_quantities(
         cloud,
         blueprint.for_cloud(cloud).processing,
-        contacts,
-        raw_mb_per_contact,
+        usage.processing_runs(),
         measured_throughput(),
         messages=messages,
         messages_basis=why,
@@ -1161,10 +1159,7 @@ def estimate(
     if usage.contacts_per_month and usage.raw_gb:
         # the largest contact a run gets, one satellite's downlinks together: an average over the
         # satellites hid a high-rate one whose every run overruns
-        by_satellite: dict[str, float] = {}
-        for link in usage.links:
-            by_satellite[link.satellite] = by_satellite.get(link.satellite, 0.0) + link.gb_per_contact
-        raw_mb = max(by_satellite.values()) * 1000
+        raw_mb = max(mb for _, mb in usage.processing_runs())
         warnings = [
             timeout_note(cloud, blueprint.for_cloud(cloud).processing, raw_mb, measured_throughput())
             for cloud in clouds

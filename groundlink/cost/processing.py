@@ -6,6 +6,7 @@ on each cloud's service for the spec's mode and size. Pure Python: no pulumi.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -87,26 +88,47 @@ class ComputeQuantity:
 def processing_quantities(
     cloud: str,
     inputs: ProcessingInputs,
-    contacts: float,
-    raw_mb_per_contact: float,
+    runs: Sequence[tuple[float, float]],
     throughput: Throughput,
     *,
     messages: float,
     messages_basis: str,
 ) -> list[ComputeQuantity]:
-    """The month's compute for processing `contacts` contacts of `raw_mb_per_contact` each.
+    """The month's compute for processing the contacts of `runs`: (contacts a month, raw MB of
+    one of them), one pair per satellite (`MonthlyUsage.processing_runs`).
 
-    `messages` is what the contact queue delivers to the processor a month (the count the queue's
-    own cost line uses, `MonthlyUsage.queue_messages`): every message invokes the function once,
-    whether it carries a contact or an event the runtime acknowledges without work (a contact that
-    ended without a delivery), which bills Flex Consumption's minimum."""
+    Each run is billed on its own: Flex Consumption's 1 s minimum and 0.1 s steps, and Fargate's
+    60 s minimum, apply to each contact's run, so a constellation's small satellites are billed
+    their minimum even beside a large one (an average contact hid it: four 7.5 MB contacts and one
+    of 4,500 MB billed as five of 906 MB, 31% under). `messages` is what the contact queue
+    delivers to the processor a month (the count the queue's own cost line uses,
+    `MonthlyUsage.queue_messages`): every message invokes the function once, whether it carries a
+    contact or an event the runtime acknowledges without work (a contact that ended without a
+    delivery), which bills Flex Consumption's minimum."""
+    sizes: dict[float, float] = {}  # raw MB of a contact -> contacts a month of that size
+    for count, mb in runs:
+        if count > 0:
+            sizes[mb] = sizes.get(mb, 0.0) + count
+    contacts = sum(sizes.values())
     if not inputs.enabled or contacts <= 0:
         return []
     cores = _cores(cloud, inputs)
-    seconds = throughput.seconds(raw_mb_per_contact, cores)
+    seconds = {mb: throughput.seconds(mb, cores) for mb in sizes}
+
+    def total(billed: Callable[[float], float]) -> float:
+        """Seconds billed a month: each size's contacts at what one of their runs bills."""
+        return sum(billed(seconds[mb]) * count for mb, count in sizes.items())
+
+    def span(values: Iterable[float], unit: str = "s", digits: int | None = None) -> str:
+        listed = list(values)
+        low, high = min(listed), max(listed)
+        a, b = (f"{low:g}", f"{high:g}") if digits is None else (figure(low, digits), figure(high, digits))
+        return f"{a} {unit}" if low == high else f"{a}-{b} {unit} each"
+
     share = "" if cores >= 1 else f" on {cores:.3g} of a core"
+    of_sizes = "" if len(sizes) == 1 else f" of {len(sizes)} sizes"
     why = (
-        f"{count_figure(contacts)} contacts x {seconds:g} s ({figure(raw_mb_per_contact, 0)} MB at "
+        f"{count_figure(contacts)} contacts{of_sizes} x {span(seconds.values())} ({span(sizes, 'MB', 0)} at "
         f"{figure(throughput.mb_per_second, 0)} MB/s"
         f"{share}, make bench {throughput.date})"
     )
@@ -116,7 +138,7 @@ def processing_quantities(
             return [
                 ComputeQuantity(
                     "Lambda duration (contact processor)",
-                    gb * seconds * contacts,
+                    gb * total(lambda run: run),
                     "lambda_arm_gb_second",
                     f"{gb:g} GB x {why}",
                 ),
@@ -128,15 +150,15 @@ def processing_quantities(
                 ),
             ]
         gb = inputs.flex_instance_memory_mb / 1024
-        billed = max(FLEX_MINIMUM_SECONDS, math.ceil(round(seconds / FLEX_STEP_SECONDS, 6)) * FLEX_STEP_SECONDS)
         acknowledged = max(messages - contacts, 0.0)  # messages of no contact: no work, the minimum each
         return [
             ComputeQuantity(
                 "Functions Flex Consumption execution time (contact processor)",
-                gb * (billed * contacts + FLEX_MINIMUM_SECONDS * acknowledged),
+                gb * (total(flex_billed_seconds) + FLEX_MINIMUM_SECONDS * acknowledged),
                 "functions_flex_gb_second",
-                f"{gb:g} GB instance x ({why}, billed {billed:g} s: at least 1 s, then in 0.1 s steps; "
-                f"+ {count_figure(acknowledged)} messages acknowledged without work x the 1 s minimum)",
+                f"{gb:g} GB instance x ({why}, billed {span(map(flex_billed_seconds, seconds.values()))}: at least "
+                f"1 s, then in 0.1 s steps; + {count_figure(acknowledged)} messages acknowledged without work x the "
+                "1 s minimum)",
             ),
             ComputeQuantity(
                 "Functions Flex Consumption executions (contact processor)",
@@ -146,8 +168,7 @@ def processing_quantities(
             ),
         ]
     if cloud == "aws":
-        billed = max(seconds, FARGATE_MINIMUM_SECONDS)
-        hours = billed / 3600 * contacts
+        hours = total(lambda run: max(run, FARGATE_MINIMUM_SECONDS)) / 3600
         return [
             ComputeQuantity(
                 "Fargate vCPU (contact jobs)",
@@ -162,17 +183,24 @@ def processing_quantities(
                 f"{inputs.container_memory_gb:g} GB x {why}, at least 60 s",
             ),
         ]
+    run_seconds = total(lambda run: run)
     return [
         ComputeQuantity(
             "Container Apps vCPU (contact jobs)",
-            inputs.container_vcpu * seconds * contacts,
+            inputs.container_vcpu * run_seconds,
             "container_apps_vcpu_second",
             f"{inputs.container_vcpu:g} vCPU x {why}",
         ),
         ComputeQuantity(
             "Container Apps memory (contact jobs)",
-            inputs.container_memory_gb * seconds * contacts,
+            inputs.container_memory_gb * run_seconds,
             "container_apps_gib_second",
             f"{inputs.container_memory_gb:g} GiB x {why}",
         ),
     ]
+
+
+def flex_billed_seconds(run: float) -> float:
+    """What Flex Consumption bills for one execution of `run` seconds: at least 1 s, then in
+    0.1 s steps (rounded first to the microsecond, so 1.2 s computed as 1.2000000000000002 bills 1.2)."""
+    return max(FLEX_MINIMUM_SECONDS, math.ceil(round(run / FLEX_STEP_SECONDS, 6)) * FLEX_STEP_SECONDS)

@@ -247,6 +247,16 @@ class MonthlyUsage:
     def contacts_per_month(self) -> float:
         return sum(c.contacts_per_month for c in self.contacts)
 
+    def processing_runs(self) -> list[tuple[float, float]]:
+        """Each satellite's contacts a month with the raw MB of one of them, its downlinks
+        together: what one run of the processor reads (none without an object store)."""
+        if not self.raw_gb:
+            return []
+        mb: dict[str, float] = {}
+        for link in self.links:
+            mb[link.satellite] = mb.get(link.satellite, 0.0) + link.gb_per_contact * 1000
+        return [(c.contacts_per_month, mb.get(c.satellite, 0.0)) for c in self.contacts]
+
     def written(self, cloud: str) -> float:
         """Objects written a month on `cloud`: raw files, a partner's manifests or a station's
         guiding files, product objects."""
