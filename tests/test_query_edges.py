@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from rich.console import Console
@@ -192,3 +193,40 @@ def test_a_table_writes_out_only_the_rows_it_shows(products, capsys, monkeypatch
     assert main(["query", str(products), sql]) == 0
     assert "the first 1,000 of 3,000 rows" in capsys.readouterr().out
     assert len(written) == 1000
+
+
+def _as_written_before_idle_frames(path):
+    """The contact summary at `path` as the processor wrote it before idle_frames was a column."""
+    import pyarrow.parquet as pq
+
+    pq.write_table(pq.read_table(path).drop_columns(["idle_frames"]), path)
+
+
+def _rows(capsys) -> list[dict]:
+    return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+
+
+@pytest.mark.parametrize("old_first", [True, False])
+def test_a_summary_written_before_a_column_was_added_reads_it_as_null(products, capsys, old_first):
+    """Athena reads Parquet by name and gives an added column NULL in older files; the local
+    stand-in read by position, and one old summary failed every query of the table (sorted first)
+    or every query naming the new column (sorted after), --examples included."""
+    (summary,) = products.glob("contact_summary/*/*/*/*/*.parquet")
+    other = Path(str(summary).replace("day=01", "day=00" if old_first else "day=02"))
+    other.parent.mkdir(parents=True)
+    other.write_bytes(summary.read_bytes())
+    _as_written_before_idle_frames(other)
+    sql = "SELECT day, frames, idle_frames FROM contact_summary ORDER BY day"
+    assert main(["query", str(products), sql, "--json"]) == 0
+    rows = _rows(capsys)
+    old, new = (rows[0], rows[1]) if old_first else (rows[1], rows[0])
+    assert old["idle_frames"] is None and new["idle_frames"] == 0
+    assert old["frames"] == new["frames"] == 3
+    assert main(["query", str(products), "--examples", "--json"]) == 0
+
+
+def test_a_column_no_file_holds_yet_reads_as_null(products, capsys):
+    (summary,) = products.glob("contact_summary/*/*/*/*/*.parquet")
+    _as_written_before_idle_frames(summary)
+    assert main(["query", str(products), "SELECT frames, idle_frames FROM contact_summary", "--json"]) == 0
+    assert _rows(capsys) == [{"frames": 3, "idle_frames": None}]

@@ -70,19 +70,36 @@ def _unreadable(files: list[Path], root: Path) -> str | None:
     return None
 
 
-def _view(table: Table, files: list[Path]) -> str:
-    """The table's view over `files` (`_files`)."""
-    columns = ", ".join(f'CAST("{c.name}" AS {c.duckdb}) AS "{c.name}"' for c in table.columns)
+def _read(files: list[Path]) -> str:
+    """DuckDB's read of `files`, columns matched by name across them, as Athena reads Parquet
+    (by name, its default: "add columns at the beginning or in the middle" is supported, Athena
+    User Guide, "Handle schema updates"): a product written before a column was added
+    (contact_summary's idle_frames) lacks it, and reads it as NULL. Read by position, one such
+    file failed every query of the table, even one that never named the column."""
+    names = ", ".join(_sql_string(str(path)) for path in files)
+    return f"read_parquet([{names}], filename = '{_FILE_COLUMN}', hive_partitioning = false, union_by_name = true)"
+
+
+def _view(table: Table, files: list[Path], present: set[str]) -> str:
+    """The table's view over `files` (`_files`), whose columns are `present` (`_present`): a
+    column of the table no file has yet is NULL, as an added column reads in Athena."""
+    sources = {c.name: f'"{c.name}"' if c.name in present else "NULL" for c in table.columns}
+    columns = ", ".join(f'CAST({sources[c.name]} AS {c.duckdb}) AS "{c.name}"' for c in table.columns)
     if not files:
         return f"CREATE VIEW {table.name} AS {_no_rows(table)} WHERE false"
     keys = ", ".join(f"{_PARTITION_COLUMN}['{k}'] AS \"{k}\"" for k in PARTITION_KEYS)
     groups = ", ".join(f"'{k}'" for k in PARTITION_KEYS)
-    names = ", ".join(_sql_string(str(path)) for path in files)
     return (
         f"CREATE VIEW {table.name} AS SELECT {columns}, {keys} FROM (SELECT *, regexp_extract({_FILE_COLUMN}, "
-        f"{_sql_string(_PARTITIONS)}, [{groups}]) AS {_PARTITION_COLUMN} FROM read_parquet([{names}], "
-        f"filename = '{_FILE_COLUMN}', hive_partitioning = false))"
+        f"{_sql_string(_PARTITIONS)}, [{groups}]) AS {_PARTITION_COLUMN} FROM {_read(files)})"
     )
+
+
+def _present(connection: duckdb.DuckDBPyConnection, files: list[Path]) -> set[str]:
+    """The columns `files` hold between them (their footers, read by DuckDB)."""
+    if not files:
+        return set()
+    return {row[0] for row in connection.execute(f"DESCRIBE SELECT * FROM {_read(files)}").fetchall()}
 
 
 def _no_rows(table: Table) -> str:
@@ -138,7 +155,7 @@ def connect(root: Path) -> duckdb.DuckDBPyConnection:
             connection.execute(_failing_view(table, why))
             continue
         try:
-            connection.execute(_view(table, files))
+            connection.execute(_view(table, files, _present(connection, files)))
         except duckdb.Error as error:  # a file DuckDB cannot open as it makes the view (a partial download)
             connection.execute(_failing_view(table, str(error)))
     directory = str(root.resolve()).rstrip("/") + "/"
