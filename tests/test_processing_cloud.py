@@ -311,6 +311,17 @@ def test_every_processor_runtime_gets_the_specs_capture_format(cloud: str) -> No
         assert [s["GROUNDLINK_CAPTURE_FORMAT"] for s in _runtime_settings(plan, cloud)] == [expected]
 
 
+def test_the_aws_runtime_knows_the_satellites_its_catalog_projects_for_a_partner() -> None:
+    """A partner's satellite partitions are an enum projection of the spec's names on AWS: its
+    function and its jobs are told them (the runtime says of a contact under another name that
+    Athena will not see it). Ground Station's are injected, and Azure's views read every name."""
+    settings = "GROUNDLINK_CATALOGED_SATELLITES"
+    for plan in (cached_plan("partner.yaml", "aws"), variant_plan("aws", CONTAINER_JOB, base="partner.yaml")):
+        assert [s.get(settings) for s in _runtime_settings(plan, "aws")] == ["snpp"]
+    for plan, cloud in ((cached_plan("noaa20.yaml", "aws"), "aws"), (cached_plan("partner.yaml", "azure"), "azure")):
+        assert all(settings not in s for s in _runtime_settings(plan, cloud))
+
+
 @pytest.mark.parametrize("cloud", ["aws", "azure"])
 @pytest.mark.parametrize(
     ("image", "registry"),

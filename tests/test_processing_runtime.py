@@ -162,6 +162,34 @@ def test_a_partner_contact_is_named_by_its_prefix_whatever_its_file_names(tmp_pa
     ]
 
 
+@pytest.mark.parametrize(("delivered", "cataloged", "said"), [("SNPP", "snpp", True), ("snpp", "snpp", False)])
+def test_a_partner_contact_under_a_name_the_catalog_does_not_project_is_said(
+    tmp_path: Path, monkeypatch, capsys, delivered, cataloged, said
+) -> None:
+    """AWS's catalog projects a partner's satellite partitions from the spec's names: a delivery
+    under `satellite=SNPP` was processed and uploaded, and Athena never listed it, with no word."""
+    monkeypatch.setenv("GROUNDLINK_CATALOGED_SATELLITES", f"{cataloged},noaa20")
+    prefix = f"partner/year=2025/month=12/day=01/satellite={delivered}/pass-0042"
+    contact = tmp_path / "raw" / prefix
+    contact.mkdir(parents=True)
+    Capture(packetise(stream_of(frames([0, 1, 2])), 1000, EPOCH * 1_000_000)).write(contact / "capture_1.pcap")
+    (contact / "manifest.json").write_text("{}")
+    raw, products = DirStore(tmp_path / "raw"), DirStore(tmp_path / "products")
+    event = json.dumps({"subject": f"/blobServices/default/containers/raw/blobs/{prefix}/manifest.json"})
+    assert handle_message(event, raw, products) == {"processed": "pass-0042", "contacts": ["pass-0042"]}
+    lines = [line for line in capsys.readouterr().err.splitlines() if "catalog projects" in line]
+    assert lines == (
+        [
+            f"groundlink: contact pass-0042: satellite={delivered} is not a satellite the AWS catalog projects "
+            f"({cataloged}, noaa20): Athena will not see its products; the partner delivers under the spec's "
+            "satellites[].name"
+        ]
+        if said
+        else []
+    )
+    assert len(products.uploaded) == 3  # written either way: Azure's views read every name
+
+
 def test_a_partner_manifest_locates_its_prefix_on_both_clouds() -> None:
     key = "partner/year=2025/month=12/day=01/satellite=snpp/c1/manifest.json"
     aws = {"source": "aws.s3", "detail": {"bucket": {"name": "raw"}, "object": {"key": key}}}

@@ -25,7 +25,7 @@ from groundlink.limits import LAMBDA_EPHEMERAL_STORAGE_MB, PASS_PADDING_SECONDS,
 from groundlink.processing.layout import FRAMES_PREFIX
 from groundlink.processing.tables import TABLES
 from groundlink.runtime.aws_lambda import PRODUCTS_BUCKET, RAW_BUCKET
-from groundlink.runtime.delivery import CAPTURE_FORMAT
+from groundlink.runtime.delivery import CAPTURE_FORMAT, CATALOGED_SATELLITES
 from groundlink.runtime.job import job_command, job_parameter_defaults, pipe_parameters
 from groundlink.runtime.package import AWS_HANDLER, package_files, requirements
 
@@ -261,7 +261,14 @@ class AwsProcessing(MissionComponent):
             RAW_BUCKET: self.raw.name,
             PRODUCTS_BUCKET: self.products.name,
             CAPTURE_FORMAT: self.inputs.capture_format,
+            **self._catalog_setting(),
         }
+
+    def _catalog_setting(self) -> dict[str, str]:
+        """The satellite names the catalog projects, where it reads no other (a partner's): the
+        runtime says when a contact's products fall outside them (`uncataloged_warnings`)."""
+        names = self.inputs.cataloged_satellites
+        return {CATALOGED_SATELLITES: ",".join(names)} if names else {}
 
     def _function(self) -> None:
         inputs = self.inputs
@@ -476,6 +483,7 @@ class AwsProcessing(MissionComponent):
                                 {"name": CAPTURE_FORMAT, "value": inputs.capture_format},
                                 {"name": RAW_BUCKET, "value": v["raw"]},
                                 {"name": PRODUCTS_BUCKET, "value": v["products"]},
+                                *({"name": k, "value": x} for k, x in self._catalog_setting().items()),
                             ],
                             "networkConfiguration": {"assignPublicIp": "ENABLED"},
                             "fargatePlatformConfiguration": {"platformVersion": "LATEST"},

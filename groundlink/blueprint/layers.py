@@ -533,6 +533,10 @@ class ProcessingInputs(Checked):
     # the day raw files move to a tier this cloud keeps offline (None: never): a contact processed
     # after it, on a retry or a redrive, cannot read its capture until it is restored
     raw_offline_after_days: int | None = None
+    # the satellite names this cloud's catalog projects (AWS's enum projection, for a partner's
+    # deliveries); empty where it reads every name (injected, Azure's wildcards) or has no catalog:
+    # the runtime says when a contact's products fall outside them
+    cataloged_satellites: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         super().__post_init__()

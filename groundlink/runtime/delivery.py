@@ -27,6 +27,7 @@ import os
 import posixpath
 import re
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -53,6 +54,9 @@ BLOB_CREATED = "Microsoft.Storage.BlobCreated"  # Event Grid's eventType (CloudE
 # The onboarding details of the mission's captures (spec `processing.capture`), as JSON: the
 # fields of CaptureFormat the spec sets. Unset: CaptureFormat's defaults.
 CAPTURE_FORMAT = "GROUNDLINK_CAPTURE_FORMAT"
+# The satellite names the cloud's catalog projects, comma-separated (set only where the catalog
+# reads no other name: AWS's enum projection of a partner's deliveries).
+CATALOGED_SATELLITES = "GROUNDLINK_CATALOGED_SATELLITES"
 # What the setting may hold: the keys spec `processing.capture` writes (groundlink/spec.py), each
 # with the JSON type it takes.
 CAPTURE_FORMAT_KEYS = {
@@ -235,6 +239,23 @@ def capture_keys(store: ObjectStore, location: ContactLocation) -> list[str]:
     return sorted(keys)
 
 
+def uncataloged_warnings(summaries: list[dict[str, Any]]) -> list[str]:
+    """A line for each contact whose satellite partition the catalog does not project
+    (CATALOGED_SATELLITES): its products are written, and Athena never lists them. A partner that
+    delivers under another spelling (`satellite=SNPP` for `snpp`) lost every contact from the
+    catalog in silence, while Azure's views, which read every name, counted them."""
+    names = [n for n in os.environ.get(CATALOGED_SATELLITES, "").split(",") if n]
+    if not names:
+        return []
+    return [
+        f"groundlink: contact {summary['contact_id']}: satellite={summary['satellite']} is not a satellite the "
+        f"AWS catalog projects ({', '.join(names)}): Athena will not see its products; the partner delivers "
+        "under the spec's satellites[].name"
+        for summary in summaries
+        if summary["satellite"] not in names
+    ]
+
+
 def capture_format() -> CaptureFormat:
     """The mission's capture format, from the setting the stack gives the runtime. SettingError,
     naming the setting and what it may hold, when it is not that."""
@@ -398,6 +419,8 @@ def _deliver(
         raise ContactFailed(f"contact {location.contact_id}: {_summarised(lines)}") from None
     except CaptureError as error:
         raise ContactFailed(f"contact {location.contact_id}: {_in_keys(str(error), workdir)}") from None
+    for line in uncataloged_warnings(summaries):
+        print(line, file=sys.stderr)
     produced = [path.relative_to(out).as_posix() for path in out.rglob("*") if path.is_file()]
     # staging never leaves the machine
     uploads = sorted((k for k in produced if not any(p.startswith(".") for p in k.split("/"))), key=_upload_order)
