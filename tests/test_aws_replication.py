@@ -98,6 +98,16 @@ def test_each_store_replicates_kms_objects_and_delete_markers_into_its_replica(p
 
 
 def test_the_replication_role_can_only_replicate(plan):
+    """And everything replication needs: with an S3 Bucket Key on the replica bucket, S3 verifies
+    the bucket key with kms:Decrypt on the replica key ("S3 Bucket Keys and replication"); with
+    kms:Encrypt alone every SSE-KMS replica failed."""
+    replica = plan.one(BUCKET, "noaa20-storage-replica-raw")
+    encryption = plan.one(
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "noaa20-storage-replica-raw-encryption",
+    )
+    assert encryption.inputs["bucket"] == replica.outputs["bucket"]
+    assert [rule["bucketKeyEnabled"] for rule in encryption.inputs["rules"]] == [True]
     role = plan.one("aws:iam/role:Role", "noaa20-storage-replica-role")
     [trust] = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
     assert trust["Principal"] == {"Service": "s3.amazonaws.com"}
@@ -129,7 +139,7 @@ def test_the_replication_role_can_only_replicate(plan):
             f"{a}/*" for a in replicas
         ],
         ("DecryptSources", ("kms:Decrypt",)): mission_key,
-        ("EncryptReplicas", ("kms:Encrypt",)): replica_key,
+        ("EncryptReplicas", ("kms:Decrypt", "kms:Encrypt")): replica_key,
     }
     via = {s["Sid"]: s["Condition"]["StringEquals"]["kms:ViaService"] for s in statements if "Condition" in s}
     assert via == {"DecryptSources": "s3.us-west-2.amazonaws.com", "EncryptReplicas": "s3.us-east-2.amazonaws.com"}

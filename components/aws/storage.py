@@ -330,7 +330,10 @@ class AwsStorage(MissionComponent):
 # "Replicating objects encrypted with SSE-KMS", docs/facts.md §9): read the source bucket's
 # replication configuration and every object version with its ACL and tags, write replicas,
 # delete markers and tags into the replica bucket, decrypt with the source key and encrypt
-# with the replica key, each through S3 in its own region only.
+# with the replica key, each through S3 in its own region only. The replica bucket keeps an S3
+# Bucket Key, whose integrity S3 verifies with kms:Decrypt on the replica key ("S3 Bucket Keys and
+# replication": the replica key's policy "must include the kms:Decrypt permission for the calling
+# principal"): without it every SSE-KMS replica fails, the replication status FAILED.
 def _replication_permissions(
     sources: list[str],
     replicas: list[str],
@@ -355,7 +358,12 @@ def _replication_permissions(
     if source_key and replica_key:
         statements += [
             iam.allow(["kms:Decrypt"], source_key, "DecryptSources", Condition=_through_s3(region, sources)),
-            iam.allow(["kms:Encrypt"], replica_key, "EncryptReplicas", Condition=_through_s3(replica_region, replicas)),
+            iam.allow(
+                ["kms:Decrypt", "kms:Encrypt"],
+                replica_key,
+                "EncryptReplicas",
+                Condition=_through_s3(replica_region, replicas),
+            ),
         ]
     return statements
 
