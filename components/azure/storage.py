@@ -345,6 +345,20 @@ class AzureStorage(MissionComponent):
         if network:
             for group in ("blob", "dfs"):
                 private_endpoint(self, network, group, target_id=self.account.id, group=group)
+                if inputs.geo_read_access:
+                    # the secondary region's read endpoint (<account>-secondary) is a sub-resource of
+                    # its own: "For read access to the secondary region with a storage account
+                    # configured for geo-redundant storage, you need separate private endpoints for
+                    # both the primary and secondary instances of the service" (Microsoft Learn, "Use
+                    # private endpoints for Azure Storage"). Registered in the same privatelink zone.
+                    private_endpoint(
+                        self,
+                        network,
+                        f"{group}-secondary",
+                        target_id=self.account.id,
+                        group=f"{group}_secondary",
+                        zone_ids={group: network.zone_ids[group]},
+                    )
         self.dfs_endpoint = pulumi.Output.concat("https://", self.account.name, ".dfs.core.windows.net")
         self.raw_uri = abfss_uri(inputs.raw_container, self.account.name)
         self.products_uri = abfss_uri(inputs.products_container, self.account.name)
