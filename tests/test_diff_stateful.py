@@ -318,3 +318,40 @@ def test_a_retired_orbital_resource_a_spec_edit_adds_is_said_to_be_impossible_to
         for line in created
     ), created
     assert code == 0  # nothing held is lost: the pack's retired-azure-orbital refuses it (check, compare)
+
+
+def _to_geo(data) -> None:
+    data["storage"]["redundancy"] = "geo"
+    data["clouds"]["aws"]["replica_region"] = "us-east-2"
+
+
+def test_replication_added_to_deployed_buckets_notes_their_objects_stay_in_one_region(
+    capsys, commands_use_shared_plans
+):
+    """S3 replicates only the objects written after its rule exists: a stack moved from zone to geo
+    kept every object it held in one region, while the diff showed only creates, safe and silent."""
+    from .test_diff import edited
+
+    geo = edited(_to_geo)
+    diff = one_diff(NOAA20, geo, "aws")
+    assert {c.action for c in diff.changes} == {"create"} and not diff.data_loss
+    assert [note.split(":")[0] for note in diff.notes] == [
+        "noaa20-storage-replica-products-replication",
+        "noaa20-storage-replica-raw-replication",
+    ]
+    for note, bucket in zip(diff.notes, ("noaa20-storage-products", "noaa20-storage-raw"), strict=True):
+        assert f"those already in {bucket} stay in one region until an S3 Batch Replication job copies them" in note
+    code, out, _ = run_cli(capsys, "diff", NOAA20, geo, "--cloud", "aws")
+    assert code == 0
+    assert [line for line in out.splitlines() if line.startswith("    note: ")] == [
+        f"    note: {n}" for n in diff.notes
+    ]
+    code, out, _ = run_cli(capsys, "diff", NOAA20, geo, "--cloud", "aws", "--json")
+    assert json.loads(out)[0]["notes"] == list(diff.notes)
+    # a geo stack planned again from scratch, or against itself, has nothing to copy
+    assert one_diff(geo, geo, "aws").notes == ()
+    # and the report's "Changes against" section says them under its counts
+    from groundlink.report.sections import _changes
+
+    section = _changes({"diff": {"against": NOAA20, "clouds": [diff.to_json()], "dataLoss": []}})
+    assert [p.text for p in section.paragraphs][1:] == [f"aws: {note}" for note in diff.notes]

@@ -256,6 +256,7 @@ class Diff:
             | {"mayReplace": len(self.may_replace)},
             "changes": [c.to_json() for c in self.changes],
             "notCompared": [n.to_json() for n in self.not_compared],
+            "notes": list(self.notes),
         }
 
 
@@ -483,4 +484,28 @@ def diff_states(old: State, new: State) -> Diff:
     changes.sort(key=lambda c: (order[c.action], c.type, c.name))
     unchanged = len(common) - len(decided)
     not_compared = tuple(sorted((n for found in uncompared.values() for n in found), key=lambda n: (n.type, n.name)))
-    return Diff(new.cloud, old.source, new.source, tuple(changes), unchanged, not_compared=not_compared)
+    notes = _replication_notes(old, new, [c.key for c in changes if c.action == "create"])
+    return Diff(new.cloud, old.source, new.source, tuple(changes), unchanged, notes, not_compared)
+
+
+REPLICATION_CONFIG = "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
+
+
+def _replication_notes(old: State, new: State, created: list[str]) -> tuple[str, ...]:
+    """A line for each replication the change starts on a bucket that already holds objects:
+    S3 replicates only the objects written after the rule exists, so a stack moved from
+    `storage.redundancy: zone` to `geo` keeps everything it held in one region (while Azure's
+    account, upgraded in place to GZRS, copies all it holds)."""
+    notes = []
+    for key in created:
+        config = new.resources[key]
+        if config.type != REPLICATION_CONFIG:
+            continue
+        for source in config.dependencies.get("bucket", ()):
+            if source in old.resources:
+                notes.append(
+                    f"{config.name}: S3 replicates only objects written after this rule exists; those already in "
+                    f"{old.resources[source].name} stay in one region until an S3 Batch Replication job copies "
+                    'them (S3 User Guide, "Replicating existing objects with Batch Replication")'
+                )
+    return tuple(notes)

@@ -893,6 +893,7 @@ def _changes(doc: dict[str, Any]) -> Section:
         if item.get("mayReplace")
     ]
     summary = [_c(_diff_summary(cloud)) for cloud in doc["diff"]["clouds"]]
+    summary += [_c(f"{cloud['cloud']}: {note}") for cloud in doc["diff"]["clouds"] for note in cloud.get("notes", [])]
     summary += [
         _c(f"{cloud}: not compared: {doc['diff']['against']} holds another cloud's stack only.", "bad")
         for cloud in doc["diff"].get("notCompared", [])
