@@ -245,6 +245,19 @@ AZURE_VNET_FORBIDDEN_RANGES: tuple[str, ...] = (
     "168.63.129.16/32",
 )
 AOGS_MIN_MTU = 3650
+# The private address ranges a mission network is drawn from (RFC 1918, "Address Allocation for
+# Private Internets"): AWS recommends them for a VPC's CIDR block ("we recommend that you specify
+# a CIDR block from the private IPv4 address ranges as specified in RFC 1918", Amazon VPC User
+# Guide, "VPC CIDR blocks"), and Azure's examples use them.
+PRIVATE_IPV4_RANGES: tuple[str, ...] = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
+# A mission network's size: from /16, the largest VPC CIDR block AWS takes ("between a /16 netmask
+# (65,536 IP addresses) and /28 netmask (16 IP addresses)", Amazon VPC User Guide, "VPC CIDR
+# blocks"), to /24, which holds the networks' subnets (AWS: one /24; Azure: two /25).
+MISSION_NETWORK_PREFIXES: tuple[int, int] = (16, 24)
+# Each cloud's mission network when the spec names none (clouds.<cloud>.network_cidr): apart, so
+# that a mission's two networks can be connected.
+AWS_NETWORK_CIDR = "10.64.0.0/16"
+AZURE_NETWORK_CIDR = "10.42.0.0/24"
 
 # Satellites AWS Ground Station no longer supports, with the date support ended.
 AWS_UNSUPPORTED_SATELLITES: dict[int, str] = {27424: "2024-11-30"}  # Aqua

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -1547,6 +1548,44 @@ class Usage(_Model):
 _STACK_REGION_ENUM: list[JsonValue] = [*sorted(limits.AWS_STACK_REGIONS)]
 
 
+def network_cidr_problem(value: str, example: str) -> str | None:
+    """Why `value` cannot be a mission network's address space (`clouds.<cloud>.network_cidr`),
+    or None: a CIDR range, without host bits, private (RFC 1918), /16 to /24."""
+    import ipaddress
+
+    if not re.fullmatch(CIDR_PATTERN, value):
+        return f"{show(value)} is not an IPv4 range in CIDR notation; allowed: a.b.c.d/n such as {example}"
+    try:
+        net = ipaddress.IPv4Network(value)
+    except ValueError:
+        return (
+            f"{value} has host bits set; allowed: {ipaddress.IPv4Network(value, strict=False)} (the range it lies in)"
+        )
+    low, high = limits.MISSION_NETWORK_PREFIXES
+    if not low <= net.prefixlen <= high:
+        return f"{net} is a /{net.prefixlen}; allowed: /{low} to /{high} (the network's subnets take its first /24)"
+    if not any(net.subnet_of(ipaddress.IPv4Network(block)) for block in limits.PRIVATE_IPV4_RANGES):
+        return f"{net} is not a private range; allowed: inside {', '.join(limits.PRIVATE_IPV4_RANGES)} (RFC 1918)"
+    return None
+
+
+def _network_cidr(example: str) -> AfterValidator:
+    """The check of a cloud's `network_cidr` (`network_cidr_problem`), its example the cloud's default."""
+
+    def check(value: str) -> str:
+        if problem := network_cidr_problem(value, example):
+            raise _fail("", problem)
+        return value
+
+    return AfterValidator(check)
+
+
+NETWORK_CIDR_DESCRIPTION = (
+    "a private IPv4 range (RFC 1918) in CIDR notation, /16 to /24; its first /24 holds the subnets. Choose one "
+    "that no network you peer or connect it with uses (every mission takes the default otherwise)."
+)
+
+
 class AwsCloud(_Model):
     """Where the AWS stack lives: a region where every service the stack uses has an endpoint."""
 
@@ -1565,6 +1604,12 @@ class AwsCloud(_Model):
     ) = Field(
         None,
         description="Region S3 replicates the stores to with storage.redundancy: geo (not the stack's region).",
+    )
+    network_cidr: Annotated[str, _network_cidr(limits.AWS_NETWORK_CIDR)] = Field(
+        limits.AWS_NETWORK_CIDR,
+        description="Address space of the mission VPC (security.network: private, a managed station's live "
+        "stream, container jobs' own VPC), its subnet the first /24: " + NETWORK_CIDR_DESCRIPTION,
+        json_schema_extra={"pattern": CIDR_PATTERN},
     )
 
     @field_validator("region", "replica_region", mode="before")
@@ -1741,6 +1786,13 @@ class AzureCloud(_Model):
     orbital: OrbitalEndpoint = Field(
         default_factory=OrbitalEndpoint,
         description="Endpoint network of the retired Azure Orbital resources (legacy_orbital only).",
+    )
+    network_cidr: Annotated[str, _network_cidr(limits.AZURE_NETWORK_CIDR)] = Field(
+        limits.AZURE_NETWORK_CIDR,
+        description="Address space of the mission's virtual network (security.network: private, or the "
+        "processor's own network in a public stack), the private endpoints' subnet the first /25 of its first "
+        "/24 and the processor's the second: " + NETWORK_CIDR_DESCRIPTION,
+        json_schema_extra={"pattern": CIDR_PATTERN},
     )
 
 
@@ -1919,6 +1971,27 @@ CROSS_FIELD_RULES: list[JsonValue] = [
         _is_or_default("processing.container_image", None),
     ),
     _rule(
+        "clouds.aws.network_cidr only applies where the AWS stack has a VPC: security.network: private, a live "
+        "stream from provider: managed, or processing.mode: container_job.",
+        _is_or_default("clouds.aws.network_cidr", AwsCloud.model_fields["network_cidr"].default),
+        _is("security.network", "private"),
+        {"allOf": [_is("delivery.stream", True), _is_or_default("ground_segment.provider", "managed")]},
+        {
+            "allOf": [
+                _is("processing.mode", "container_job"),
+                _is_or_default("processing.enabled", True),
+                _is_or_default("delivery.object_store", True),
+            ]
+        },
+    ),
+    _rule(
+        "clouds.azure.network_cidr only applies where the Azure stack has a virtual network: security.network: "
+        "private, or contact processing (processing.enabled, the default, with delivery.object_store).",
+        _is_or_default("clouds.azure.network_cidr", AzureCloud.model_fields["network_cidr"].default),
+        _is("security.network", "private"),
+        {"allOf": [_is_or_default("processing.enabled", True), _is_or_default("delivery.object_store", True)]},
+    ),
+    _rule(
         "clouds.azure.orbital only applies to clouds.azure.legacy_orbital: true.",
         _is("clouds.azure.legacy_orbital", True),
         {
@@ -2094,6 +2167,23 @@ class MissionSpec(_Model):
             f"{who} {kb:,.0f} KB/s to Event Hubs ({what}), {units} throughput units; a Standard namespace has at "
             f"most {limits.EVENT_HUBS_STANDARD_MAX_UNITS} ({most:,} KB/s)",
         )
+
+    @property
+    def aws_network(self) -> bool:
+        """Whether the AWS stack has a VPC (clouds.aws.network_cidr): a private network, a managed
+        station's live stream (its dataflow endpoints), or the container jobs' own network."""
+        processing = self.processing
+        return (
+            self.security.network == "private"
+            or (self.delivery.stream and self.ground_segment.provider == "managed")
+            or (processing.enabled and self.delivery.object_store and processing.mode == "container_job")
+        )
+
+    @property
+    def azure_network(self) -> bool:
+        """Whether the Azure stack has a virtual network (clouds.azure.network_cidr): the private
+        endpoints' (security.network: private), or the processor's own in a public stack."""
+        return self.security.network == "private" or (self.processing.enabled and self.delivery.object_store)
 
     def _check_processing_disk(self) -> None:
         """A contact is fetched onto the processor's local disk and processed there: a function's
@@ -2318,6 +2408,25 @@ class MissionSpec(_Model):
                         f"clouds.azure.orbital.{key}",
                         "only applies to clouds.azure.legacy_orbital: true (the retired Azure Orbital resources)",
                     )
+        # a network's address space where the cloud has no such network shapes nothing: said, as the
+        # orbital endpoint's settings are (a default written out is no change)
+        for cloud, has_network, where in (
+            (
+                self.clouds.aws,
+                self.aws_network,
+                "the AWS stack has no VPC: security.network: public, no live "
+                "stream from provider: managed, no container_job",
+            ),
+            (
+                az,
+                self.azure_network,
+                "the Azure stack has no virtual network: security.network: public, and no contact processing",
+            ),
+        ):
+            given = cloud.network_cidr != type(cloud).model_fields["network_cidr"].default
+            if given and not has_network:
+                name = "aws" if cloud is self.clouds.aws else "azure"
+                problems.add(f"clouds.{name}.network_cidr", f"only applies to a stack with a network ({where})")
         problems.raise_any()
         return self
 

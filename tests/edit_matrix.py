@@ -206,6 +206,13 @@ def _partner_name(data: dict) -> None:
         _as_partner("name", "viasat_rte")(data)
 
 
+def _private_networks(data: dict) -> None:
+    """Both clouds' mission networks renumbered, on a private network, where each cloud has one."""
+    data.setdefault("security", {})["network"] = "private"
+    data["clouds"].setdefault("aws", {})["network_cidr"] = "10.80.0.0/16"
+    data["clouds"].setdefault("azure", {})["network_cidr"] = "10.90.0.0/24"
+
+
 # Edits by field name, for values a type alone does not suggest.
 def _container_job(image: str) -> Edit:
     """The processor as a container job, which needs its image."""
@@ -249,6 +256,7 @@ EDITS: dict[str, list[Edit | typing.Any]] = {
     "region": ["us-east-2", "us-west-2"],
     "location": ["eastus", "westus2", "swedencentral"],
     "vnet_cidr": [_orbital_network],
+    "network_cidr": ["172.20.0.0/16", _private_networks],
     "gateway_subnet_cidr": [_orbital_subnet("gateway_subnet_cidr")],
     "ip_address": [_orbital_subnet("ip_address")],
     "replica_region": [_geo],

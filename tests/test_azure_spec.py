@@ -139,3 +139,33 @@ def test_orbital_settings_without_legacy_orbital_are_refused_each_by_its_field(t
 def test_orbital_defaults_written_out_without_legacy_orbital_are_the_same_spec(tmp_path):
     written = with_changes(spec_data("noaa20.yaml"), {"clouds.azure.orbital": {"port": 50000, "mtu": 3650}})
     assert load_spec(write_spec(tmp_path, written)) == load_spec(SPECS / "noaa20.yaml")
+
+
+@pytest.mark.parametrize(
+    ("cidr", "message"),
+    [
+        ("10.42.0.1/24", "10.42.0.1/24 has host bits set; allowed: 10.42.0.0/24 (the range it lies in)"),
+        ("8.8.8.0/24", "8.8.8.0/24 is not a private range; allowed: inside 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16"),
+        ("10.0.0.0/8", "10.0.0.0/8 is a /8; allowed: /16 to /24"),
+        ("10.42.0.0/25", "10.42.0.0/25 is a /25; allowed: /16 to /24"),
+        ("10.42.0.0", "'10.42.0.0' is not an IPv4 range in CIDR notation; allowed: a.b.c.d/n such as {default}"),
+    ],
+)
+def test_a_network_cidr_no_mission_network_can_take_is_refused_naming_the_field(tmp_path, cidr, message):
+    for cloud in ("aws", "azure"):
+        data = spec_data("noaa20.yaml")
+        data["security"]["network"] = "private"
+        data["clouds"][cloud]["network_cidr"] = cidr
+        with pytest.raises(SpecError) as caught:
+            load_spec(write_spec(tmp_path, data))
+        (line,) = caught.value.lines
+        assert f"clouds.{cloud}.network_cidr: " in line
+        default = {"aws": "10.64.0.0/16", "azure": "10.42.0.0/24"}[cloud]  # each cloud's own example
+        assert message.format(default=default) in line
+
+
+def test_a_network_cidr_where_the_cloud_has_no_network_is_refused(tmp_path):
+    """noaa20 is public with a function: AWS has no VPC, and a renumbered one would shape nothing."""
+    lines = _errors(tmp_path, {"clouds.aws.network_cidr": "10.80.0.0/16"}, base="noaa20.yaml").splitlines()
+    assert len(lines) == 1 and "clouds.aws.network_cidr: only applies to a stack with a network" in lines[0]
+    assert "the AWS stack has no VPC" in lines[0]

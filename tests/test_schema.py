@@ -230,6 +230,21 @@ GEO = {"storage.redundancy": "geo", "storage.geo_read_access": False}
         ({"storage.geo_read_access": True}, False),  # only with geo
         ({**GEO, "storage.geo_read_access": True, "clouds.aws.replica_region": "us-east-1"}, True),
         ({"processing.container_image": JOB["container_image"]}, False),  # a function takes no image
+        # a network's address space only where the cloud has that network (noaa20: public, processing on)
+        ({"clouds.aws.network_cidr": "10.80.0.0/16"}, False),  # no VPC on AWS
+        ({"clouds.aws.network_cidr": "10.64.0.0/16"}, True),  # its default, written out
+        ({"clouds.aws.network_cidr": "10.80.0.0/16", "security.network": "private"}, True),
+        ({"clouds.azure.network_cidr": "10.90.0.0/24"}, True),  # the processor's own network
+        ({"clouds.azure.network_cidr": "10.90.0.0/24", "processing.enabled": False}, False),
+        (
+            {
+                "clouds.aws.network_cidr": "10.80.0.0/16",
+                **{f"processing.{k}": v for k, v in JOB.items()},
+                "processing.mode": "container_job",
+                "processing.timeout_seconds": 3600,
+            },
+            True,
+        ),  # the jobs' VPC
         ({"clouds.azure.orbital": {"port": 60000}}, False),  # an endpoint without the opt-in
         ({"clouds.azure.orbital": {"port": 50000, "protocol": "tcp"}}, True),  # its defaults, written out
         ({"clouds.azure.orbital": {"resource_provider_object_id": None}}, True),

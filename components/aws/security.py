@@ -8,6 +8,7 @@ themselves, each limited to this account.
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,16 +16,18 @@ import pulumi
 import pulumi_aws as aws
 
 from groundlink.blueprint import MissionInputs, SecurityInputs
-from groundlink.limits import log_retention
+from groundlink.limits import AWS_NETWORK_CIDR, log_retention
 
 from ..base import MissionComponent
 from . import iam
 from .naming import role_name
 
-# The mission VPC: one private subnet is all the S3 gateway endpoint and the
-# Ground Station dataflow endpoints need.
-VPC_CIDR = "10.64.0.0/16"
-SUBNET_CIDR = "10.64.0.0/24"
+
+def vpc_cidrs(mission: MissionInputs) -> tuple[str, str]:
+    """The mission VPC's address space (clouds.aws.network_cidr) and its one subnet, the first
+    /24 of it: all the S3 gateway endpoint and the Ground Station dataflow endpoints need."""
+    vpc = ipaddress.IPv4Network(mission.network_cidr or AWS_NETWORK_CIDR)
+    return str(vpc), str(next(vpc.subnets(new_prefix=24)) if vpc.prefixlen < 24 else vpc)
 
 
 @dataclass(frozen=True)
@@ -137,6 +140,7 @@ class AwsNetwork(MissionComponent):
     ):
         super().__init__(name, mission, opts)
         region = mission.region
+        vpc_cidr, subnet_cidr = vpc_cidrs(mission)
         caps = (
             (("security.private_network",) if private else ())
             + (("ground.stream_delivery",) if stream else ())
@@ -145,7 +149,7 @@ class AwsNetwork(MissionComponent):
         self.vpc = self.realize(
             aws.ec2.Vpc(
                 self.child_name("vpc"),
-                cidr_block=VPC_CIDR,
+                cidr_block=vpc_cidr,
                 enable_dns_support=True,
                 enable_dns_hostnames=True,
                 tags=self.tags_and({"Name": self.child_name("vpc")}, "a VPC, beside its Name tag,"),
@@ -164,7 +168,7 @@ class AwsNetwork(MissionComponent):
             aws.ec2.Subnet(
                 self.child_name("private"),
                 vpc_id=self.vpc.id,
-                cidr_block=SUBNET_CIDR,
+                cidr_block=subnet_cidr,
                 map_public_ip_on_launch=False,
                 tags=self.tags_and({"Name": self.child_name("private")}, "a subnet, beside its Name tag,"),
                 opts=self.opts(),

@@ -10,6 +10,7 @@ Every grant in the stack goes through `grant`, scoped to a single resource.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ import pulumi_azure_native as azure
 from groundlink.blueprint import MissionInputs, SecurityInputs
 from groundlink.blueprint.gaps import MESSAGING_KEYS
 from groundlink.limits import (
+    AZURE_NETWORK_CIDR,
     AZURE_PRIVATE_DNS_TAG_KEY_DROPPED,
     AZURE_PRIVATE_DNS_TAGS_MAX,
     DATA_EXPLORER_KEY_SIZE,
@@ -41,13 +43,29 @@ KEY_NOTIFY_BEFORE_EXPIRY = "P30D"
 SOFT_DELETE_DAYS = 90  # Key Vault maximum
 
 # Private endpoints live in their own small VNet; peer it with the networks that read the stores.
-PRIVATE_VNET_CIDR = "10.42.0.0/24"
-PRIVATE_ENDPOINT_SUBNET_CIDR = "10.42.0.0/25"
 # The processor's own subnet (Functions Flex Consumption VNet integration, or the Container Apps
 # environment of a container job): dedicated, delegated to Microsoft.App/environments, nothing else
 # in it (docs/azure.md, "Contact processing in the network").
-PROCESSING_SUBNET_CIDR = "10.42.0.128/25"
 PROCESSING_DELEGATION = "Microsoft.App/environments"
+
+
+@dataclass(frozen=True)
+class NetworkCidrs:
+    """The mission VNet's address space (clouds.azure.network_cidr) and its two subnets, the
+    halves of its first /24: the private endpoints' and the processor's."""
+
+    vnet: str
+    endpoints: str
+    processing: str
+
+    @classmethod
+    def of(cls, mission: MissionInputs) -> NetworkCidrs:
+        vnet = ipaddress.IPv4Network(mission.network_cidr or AZURE_NETWORK_CIDR)
+        first = next(vnet.subnets(new_prefix=24)) if vnet.prefixlen < 24 else vnet
+        endpoints, processing = first.subnets(new_prefix=25)
+        return cls(str(vnet), str(endpoints), str(processing))
+
+
 PRIVATE_DNS_ZONES = {
     "blob": "privatelink.blob.core.windows.net",
     "dfs": "privatelink.dfs.core.windows.net",
@@ -106,7 +124,7 @@ def processing_subnet(
             subnet_name="processing",
             virtual_network_name=virtual_network_name,
             resource_group_name=resource_group_name,
-            address_prefix=PROCESSING_SUBNET_CIDR,
+            address_prefix=NetworkCidrs.of(owner.mission).processing,
             delegations=[{"name": "processing", "service_name": PROCESSING_DELEGATION}],
             service_endpoints=[{"service": service} for service in services] or None,
             opts=owner.opts(),
@@ -139,7 +157,7 @@ class AzurePrivateNetwork(MissionComponent):
                 virtual_network_name=f"vnet-{mission.name}-endpoints",
                 resource_group_name=resource_group_name,
                 location=location,
-                address_space={"address_prefixes": [PRIVATE_VNET_CIDR]},
+                address_space={"address_prefixes": [NetworkCidrs.of(mission).vnet]},
                 tags=self.tags,
                 opts=self.opts(),
             ),
@@ -168,7 +186,7 @@ class AzurePrivateNetwork(MissionComponent):
                 subnet_name="private-endpoints",
                 virtual_network_name=self.vnet.name,
                 resource_group_name=resource_group_name,
-                address_prefix=PRIVATE_ENDPOINT_SUBNET_CIDR,
+                address_prefix=NetworkCidrs.of(mission).endpoints,
                 private_endpoint_network_policies="Enabled",
                 default_outbound_access=False,
                 opts=self.opts(depends_on=[self.processing_subnet] if self.processing_subnet else None),
@@ -492,7 +510,7 @@ class AzureSecurity(MissionComponent):
                 virtual_network_name=f"vnet-{self.mission.name}-processing",
                 resource_group_name=self.resource_group_name,
                 location=self.mission.region,
-                address_space={"address_prefixes": [PRIVATE_VNET_CIDR]},
+                address_space={"address_prefixes": [NetworkCidrs.of(self.mission).vnet]},
                 tags=self.tags,
                 opts=self.opts(),
             ),

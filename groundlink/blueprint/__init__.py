@@ -182,18 +182,14 @@ def _visibility_timeout(spec: MissionSpec) -> int | None:
     return min(wanted, SQS_MAX_VISIBILITY_SECONDS)
 
 
-def _longest_aws_logs(spec: MissionSpec, managed: bool) -> int:
+def _longest_aws_logs(spec: MissionSpec) -> int:
     """Days the AWS stack keeps its longest-kept logs, which Azure's one workspace keeps too:
     every log group the raw retention, and the VPC flow logs theirs where AWS has a VPC (a
     private network, a managed station's live stream, the container jobs' own network), each
     as CloudWatch keeps it, rounded up to a retention it accepts: a raw retention of 200 days
     keeps AWS's logs 365, and the workspace kept 200. Past CloudWatch's longest, LOG_NEVER_EXPIRE."""
-    vpc = (
-        spec.security.network == "private"
-        or (spec.delivery.stream and managed)
-        or (spec.processing.enabled and spec.delivery.object_store and spec.processing.mode == "container_job")
-    )
-    return log_retention(max(spec.storage.raw_retention_days, spec.security.flow_log_retention_days if vpc else 0))
+    vpc_days = spec.security.flow_log_retention_days if spec.aws_network else 0
+    return log_retention(max(spec.storage.raw_retention_days, vpc_days))
 
 
 def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
@@ -217,7 +213,11 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
     return CloudBlueprint(
         cloud=cloud,
         mission=MissionInputs(
-            name=blueprint.mission, tags=dict(blueprint.tags), protected=blueprint.protected, region=spec.region(cloud)
+            name=blueprint.mission,
+            tags=dict(blueprint.tags),
+            protected=blueprint.protected,
+            region=spec.region(cloud),
+            network_cidr=getattr(spec.clouds, cloud).network_cidr,
         ),
         ground=GroundInputs(
             station=station,
@@ -309,7 +309,7 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
             alert_emails=tuple(sorted(spec.budget.alert_emails)),
             budget_monthly_usd=spec.budget.monthly_usd,
             budget_thresholds_percent=tuple(sorted(spec.budget.thresholds_percent)),
-            log_retention_days=_longest_aws_logs(spec, blueprint.managed),
+            log_retention_days=_longest_aws_logs(spec),
         ),
         processing=ProcessingInputs(
             enabled=spec.processing.enabled and delivery.object_store,

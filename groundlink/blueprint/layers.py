@@ -36,6 +36,7 @@ from ..spec import (
     Storage,
     Tier,
     describe_error,
+    network_cidr_problem,
 )
 from ..spec import Partner as SpecPartner
 
@@ -245,9 +246,16 @@ class MissionInputs(Checked):
     tags: Mapping[str, str]
     protected: bool  # stateful children carry protect and retain_on_delete
     region: str  # the AWS region or Azure location of this cloud's stack
+    # the address space of this cloud's mission network (spec clouds.<cloud>.network_cidr), where
+    # the stack has one; None: the cloud's default (the spec's)
+    network_cidr: str | None = None
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        if self.network_cidr is not None and (
+            problem := network_cidr_problem(self.network_cidr, limits.AWS_NETWORK_CIDR)
+        ):
+            raise LayerInputError(f"MissionInputs.network_cidr: {problem}")
         if not re.fullmatch(IDENTIFIER, self.name):  # every physical name derives from it
             raise LayerInputError(
                 f"MissionInputs.name: {self.name!r} is not a mission name (2-32 of a-z, 0-9 and -, "
