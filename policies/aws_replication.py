@@ -11,7 +11,19 @@ from typing import Any
 from . import s3_inline
 from . import tokens as T
 from .joins import of_type, refers_to, sides
-from .props import UNKNOWN, as_list, aws_managed_key, get, is_true, kms_key_ref, missing, stack_key
+from .processing import role_documents
+from .props import (
+    UNKNOWN,
+    as_list,
+    aws_managed_key,
+    get,
+    iam_glob,
+    is_true,
+    kms_key_ref,
+    missing,
+    policy_statements,
+    stack_key,
+)
 from .registry import stack_rule
 
 BUCKET_KEYS = ("bucket", "id", "arn")
@@ -156,3 +168,82 @@ def replica_own_key(args: Any, report: Any) -> None:
                 report(f"replica bucket {replica.name} is not encrypted by default with a KMS key", replica.urn)
             elif key is not None and key in _known(source_keys):  # SSE-S3 on both sides shares no key
                 report(f"replica bucket {replica.name} is encrypted with the source bucket's key", replica.urn)
+
+
+def _role_of(resources: list[Any], replication: Any) -> Any:
+    """The plan's IAM role a replication configuration (or a bucket's inline one) names, or None:
+    by the engine's dependency of its `role` input, else by an equal known ARN."""
+    roles = of_type(resources, T.IAM_ROLE)
+    if replication in of_type(resources, T.S3_REPLICATION):
+        found = [r for r in roles if refers_to(replication, "role", r, ("arn",))]
+        return found[0] if found else None
+    inline = as_list(get(replication.props, "replicationConfiguration")) + as_list(
+        get(replication.props, "replicationConfigurations")
+    )
+    arns = {get(config, "role") for config in inline} - {None, UNKNOWN}
+    return next((r for r in roles if get(r.props, "arn") in arns), None)
+
+
+def _key_arn(resources: list[Any], identity: Any) -> Any:
+    """A stack key's ARN (UNKNOWN until known), from a key identity of `_default_key`/`_identity`;
+    None for a key given by reference only (not the plan's: its ARN may be an alias)."""
+    if identity is None or identity is UNKNOWN or identity[0] != "stack key":
+        return UNKNOWN if identity is UNKNOWN else None
+    key = next((k for k in of_type(resources, T.KMS_KEY) if k.urn == identity[1]), None)
+    arn = get(key.props, "arn") if key is not None else None
+    return arn if isinstance(arn, str) else UNKNOWN
+
+
+def _allows(documents: list[Any], action: str, resource: str) -> Any:
+    """Whether an Allow statement of `documents` grants `action` on `resource` (conditions aside:
+    they narrow a grant, never make one); UNKNOWN while a document is not known yet."""
+    if any(document is UNKNOWN for document in documents):
+        return UNKNOWN
+    for document in documents:
+        for statement in policy_statements(document):
+            if statement.get("Effect") != "Allow" or "NotAction" in statement or "NotResource" in statement:
+                continue
+            actions = as_list(statement.get("Action"))
+            resources = as_list(statement.get("Resource"))
+            if any(iam_glob(a, action, ignore_case=True) for a in actions) and any(
+                iam_glob(r, resource) for r in resources
+            ):
+                return True
+    return False
+
+
+@stack_rule(
+    "aws-s3-replication-role-keys",
+    area="aws-storage",
+    severity="high",
+    enforcement="mandatory",
+    controls=("MCSB BR-2", "MCSB DP-5"),
+    description="An S3 replication role may decrypt with the source bucket's KMS key and encrypt and decrypt with "
+    "the replica key: S3 verifies the replica bucket's S3 Bucket Key with kms:Decrypt on the replica key, and a "
+    "role without a grant fails every SSE-KMS replica while the configuration deploys cleanly.",
+    remediation="Allow the replication role kms:Decrypt on the source bucket's key and kms:Encrypt and kms:Decrypt "
+    "on destination.encryptionConfiguration.replicaKmsKeyId (S3 User Guide, 'Replicating encrypted objects', "
+    "'S3 Bucket Keys and replication').",
+)
+def replication_role_keys(args: Any, report: Any) -> None:
+    resources = args.resources
+    for replication, sources, rule in _replications(resources):
+        role = _role_of(resources, replication)
+        replica_key = get(rule, "destination", "encryptionConfiguration", "replicaKmsKeyId")
+        if role is None or not isinstance(replica_key, str) or not replica_key:
+            continue  # a role of another stack, or no re-encryption to judge (aws-s3-replica-own-key)
+        documents = [document for _, _, document in role_documents(resources, role)]
+        wanted = [(action, replica_key, "the replica key") for action in ("kms:Encrypt", "kms:Decrypt")]
+        for source in sources:
+            arn = _key_arn(resources, _default_key(resources, source))
+            if isinstance(arn, str):
+                wanted.append(("kms:Decrypt", arn, f"the source bucket {source.name}'s key"))
+        for action, key, which in wanted:
+            if _allows(documents, action, key) is False:
+                report(
+                    f"replication role {role.name} may not {action} with {which} "
+                    f"(destination.encryptionConfiguration.replicaKmsKeyId, S3 Bucket Keys)"
+                    if which == "the replica key"
+                    else f"replication role {role.name} may not {action} with {which}",
+                    replication.urn,
+                )

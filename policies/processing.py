@@ -175,7 +175,7 @@ def _whole_bucket(resource: Any) -> bool:
     return "*" in bucket or set(bucket) <= {"*", "?"} or (bool(first) and set(first) <= {"*", "?"})
 
 
-def _role_documents(resources: list[Any], role: Any) -> list[tuple[Any, str, Any]]:
+def role_documents(resources: list[Any], role: Any) -> list[tuple[Any, str, Any]]:
     """(the resource holding it, how it is held, policy document) for every identity policy the
     role gets: role policies, the role's own inline policies, and customer-managed policies
     attached to it, in every form (an attachment of one ARN or of several, the role's own
@@ -255,7 +255,7 @@ def function_writes_product_prefixes(args: Any, report: Any) -> None:
     roles = of_type(args.resources, IAM_ROLE)
     for function in of_type(args.resources, LAMBDA_FUNCTION):
         for role in (r for r in roles if refers_to(function, "role", r, ("arn",))):
-            for holder, held, document in _role_documents(args.resources, role):
+            for holder, held, document in role_documents(args.resources, role):
                 for problem in _broad_writes(document):
                     report(f"function {function.name}: {held} {problem}", holder.urn)
             for holder, arn in _broad_managed(args.resources, role):

@@ -1811,6 +1811,56 @@ for text, expect in (
     else:
         passes(rule, "noaa20-aws-geo", change)
 
+rule = "aws-s3-replication-role-keys"
+REPLICATION_POLICY = "noaa20-storage-replica-policy/policy"
+REPLICA_KEY_REGION = "arn:aws:kms:us-east-2:123456789012:key/*"  # the replica region's keys (the geo baseline's)
+
+
+def _replication_grants(*statements: tuple[list[str], str]) -> dict[str, Any]:
+    """The replication role's policy with only these KMS grants (its S3 grants aside)."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": actions, "Resource": key} for actions, key in statements],
+    }
+
+
+passes(rule, "noaa20-aws-geo")  # Decrypt on the mission key, Encrypt and Decrypt on the replica key
+passes(rule, "noaa20-aws")  # no replication
+passes(rule, "noaa20-aws-geo-keys-off-allowed")  # SSE-S3: no replica key to use
+passes(rule, "noaa20-aws-geo", {REPLICATION_POLICY: UNKNOWN})  # not known yet
+passes(rule, "noaa20-aws-geo", {REPLICATION_POLICY: _replication_grants((["kms:*"], "*"))})
+# S3 verifies the replica bucket's S3 Bucket Key with kms:Decrypt on the replica key: Encrypt alone
+# deployed, and every SSE-KMS replica failed; each of the two missing, the other granted
+for missing_action, granted in (("kms:Decrypt", "kms:Encrypt"), ("kms:Encrypt", "kms:Decrypt")):
+    fires(
+        rule,
+        "noaa20-aws-geo",
+        {REPLICATION_POLICY: _replication_grants((["kms:Decrypt"], MISSION_KEY), ([granted], REPLICA_KEY_REGION))},
+        *[
+            (
+                f"replication role noaa20-storage-replica-role may not {missing_action} with the replica key "
+                "(destination.encryptionConfiguration.replicaKmsKeyId, S3 Bucket Keys)",
+                name,
+            )
+            for name in ("noaa20-storage-replica-products-replication", "noaa20-storage-replica-raw-replication")
+        ],
+    )
+fires(
+    rule,
+    "noaa20-aws-geo",
+    {REPLICATION_POLICY: _replication_grants((["kms:Encrypt", "kms:Decrypt"], REPLICA_KEY_REGION))},
+    *[
+        (
+            f"replication role noaa20-storage-replica-role may not kms:Decrypt with the source bucket {bucket}'s key",
+            name,
+        )
+        for bucket, name in (
+            ("noaa20-storage-products", "noaa20-storage-replica-products-replication"),
+            ("noaa20-storage-raw", "noaa20-storage-replica-raw-replication"),
+        )
+    ],
+)
+
 # === AWS and Azure: protection, tags, regions ==================================================
 
 rule = "data-protection-stateful-protected"
