@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 
 # AWS Ground Station downlink centre-frequency bands, MHz (API reference).
 DOWNLINK_BANDS_MHZ: tuple[tuple[float, float], ...] = ((2200.0, 2300.0), (7750.0, 8400.0))
@@ -413,6 +414,19 @@ DIGIF_GB_PER_MHZ_SECOND = 43.1 / (10.5 * 60) / 30
 # github-aws-runners/terraform-aws-github-runner#3594), as LocalStack's AWS-validated check
 # measures `json.dumps(variables, separators=(",", ":"))` (read 2026-12-05).
 LAMBDA_ENVIRONMENT_BYTES_MAX = 4096
+
+
+def lambda_environment_bytes(variables: Mapping[str, object]) -> int:
+    """The bytes of a function's environment variables as Lambda measures them (one compact JSON
+    object, quotes and escapes included), against LAMBDA_ENVIRONMENT_BYTES_MAX."""
+    import json
+
+    return len(json.dumps({str(k): str(v) for k, v in variables.items()}, separators=(",", ":")).encode())
+
+
+# The longest S3 bucket name (S3 bucket naming rules: 3-63 characters): what a bucket-name
+# variable of the processor may take, its value not known before deployment.
+S3_BUCKET_NAME_MAX = 63
 # The bytes that JSON adds to three variables: the braces, each name's and value's quotes and
 # its colon, and the two commas.
 LAMBDA_ENVIRONMENT_JSON_OVERHEAD = 2 + 3 * 5 + 2

@@ -14,7 +14,7 @@ from groundlink.spec import SpecError, spec_from_data
 
 from .conftest import spec_data
 
-S3_BUCKET_NAME_MAX = 63  # S3 bucket naming rules: 3-63 characters
+S3_BUCKET_NAME_MAX = limits.S3_BUCKET_NAME_MAX
 
 
 def test_the_budget_is_what_the_other_variables_leave_at_their_longest():
@@ -69,3 +69,39 @@ def test_with_processing_off_no_function_holds_the_setting():
     data = _with_ports(700)
     data["processing"]["enabled"] = False
     assert spec_from_data(data, "s.yaml").processing.capture.udp_ports[0] == 10_000
+
+
+def _partner_function(data: dict):
+    """The plan of `data` on AWS and its processing function's environment variables."""
+    from .conftest import plan_of
+
+    plan = plan_of(data, "aws")
+    (function,) = plan.of_type("aws:lambda/function:Function")
+    return plan, function.inputs["environment"]["variables"]
+
+
+@pytest.mark.parametrize("many", ["satellites", "ports"])
+def test_the_cataloged_satellite_names_are_given_only_where_they_fit_beside_the_other_variables(many):
+    """A partner's function is told the names its catalog projects (GROUNDLINK_CATALOGED_SATELLITES);
+    450 satellites' names, or one name beside the longest capture setting the spec takes, pushed
+    the variables past Lambda's 4 KB: validate accepted the spec and Lambda refused the function.
+    Then the names are left out, the plan says so, and the variables fit at their longest."""
+    from groundlink.preflight.lambda_env import aws_findings
+
+    data = spec_data("partner.yaml")
+    if many == "satellites":
+        satellite = data["satellites"][0]
+        satellite.pop("tle")
+        data["satellites"] = [dict(satellite, name=f"sat-{i:04d}", norad_id=90000 + i) for i in range(450)]
+    else:
+        data["processing"]["capture"] = {"udp_ports": list(range(10_000, 10_636))}  # 3,876 bytes, just inside
+    plan, variables = _partner_function(data)
+    assert "GROUNDLINK_CATALOGED_SATELLITES" not in variables
+    assert [w for w in plan.warnings if "satellite names the catalog projects do not fit" in w]
+    longest = {**variables, RAW_BUCKET: "r" * S3_BUCKET_NAME_MAX, PRODUCTS_BUCKET: "p" * S3_BUCKET_NAME_MAX}
+    assert limits.lambda_environment_bytes(longest) <= limits.LAMBDA_ENVIRONMENT_BYTES_MAX
+    assert list(aws_findings(plan)) == []
+    # a few satellites' names fit, and are given
+    plan, few = _partner_function(spec_data("partner.yaml"))
+    assert few["GROUNDLINK_CATALOGED_SATELLITES"] == "snpp"
+    assert not [w for w in plan.warnings if "satellite names the catalog projects" in w]

@@ -21,7 +21,15 @@ import pulumi_aws as aws
 from groundlink.blueprint import MissionInputs, ProcessingInputs
 from groundlink.blueprint.layers import CONTACT_MINUTES_MAX
 from groundlink.functiondeps import BUNDLES
-from groundlink.limits import LAMBDA_EPHEMERAL_STORAGE_MB, PASS_PADDING_SECONDS, S3_OBJECT_TAGS_MAX, log_retention
+from groundlink.limits import (
+    LAMBDA_ENVIRONMENT_BYTES_MAX,
+    LAMBDA_EPHEMERAL_STORAGE_MB,
+    PASS_PADDING_SECONDS,
+    S3_BUCKET_NAME_MAX,
+    S3_OBJECT_TAGS_MAX,
+    lambda_environment_bytes,
+    log_retention,
+)
 from groundlink.processing.layout import FRAMES_PREFIX
 from groundlink.processing.tables import TABLES
 from groundlink.runtime.aws_lambda import PRODUCTS_BUCKET, RAW_BUCKET
@@ -266,9 +274,28 @@ class AwsProcessing(MissionComponent):
 
     def _catalog_setting(self) -> dict[str, str]:
         """The satellite names the catalog projects, where it reads no other (a partner's): the
-        runtime says when a contact's products fall outside them (`uncataloged_warnings`)."""
-        names = self.inputs.cataloged_satellites
-        return {CATALOGED_SATELLITES: ",".join(names)} if names else {}
+        runtime says when a contact's products fall outside them (`uncataloged_warnings`). Only
+        where they fit Lambda's 4 KB of variables beside the others at their longest (the bucket
+        names are not known before deployment): a large constellation's names, or a long capture
+        setting, would have made Lambda refuse the function; the plan says what is left out."""
+        names = ",".join(self.inputs.cataloged_satellites)
+        if not names:
+            return {}
+        longest = {
+            RAW_BUCKET: "b" * S3_BUCKET_NAME_MAX,
+            PRODUCTS_BUCKET: "b" * S3_BUCKET_NAME_MAX,
+            CAPTURE_FORMAT: self.inputs.capture_format,
+            CATALOGED_SATELLITES: names,
+        }
+        if lambda_environment_bytes(longest) > LAMBDA_ENVIRONMENT_BYTES_MAX:
+            self.warn(
+                f"the {len(self.inputs.cataloged_satellites)} satellite names the catalog projects do not fit the "
+                f"processor's {LAMBDA_ENVIRONMENT_BYTES_MAX:,} bytes of Lambda environment beside its other "
+                f"settings: it is not given them ({CATALOGED_SATELLITES}), and says nothing of a contact a partner "
+                "delivers under another name, which Athena does not list"
+            )
+            return {}
+        return {CATALOGED_SATELLITES: names}
 
     def _function(self) -> None:
         inputs = self.inputs

@@ -11,7 +11,6 @@ them, and a spec's `processing.capture` lists of ports and spacecraft ids make i
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 from .. import limits
@@ -25,7 +24,7 @@ SOURCE = 'AWS Lambda Developer Guide, "Lambda quotas": 4 KB of environment varia
 def aws_findings(plan: Plan) -> Iterator[Finding]:
     for function in plan.of_type("aws:lambda/function:Function"):
         variables = (function.inputs.get("environment") or {}).get("variables") or {}
-        size = len(json.dumps({str(k): str(v) for k, v in variables.items()}, separators=(",", ":")).encode())
+        size = limits.lambda_environment_bytes(variables)
         if size > ENVIRONMENT_BYTES_MAX:
             largest = max(variables, key=lambda k: len(str(variables[k]).encode()))
             yield Finding(
