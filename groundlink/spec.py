@@ -1867,16 +1867,6 @@ CROSS_FIELD_RULES: list[JsonValue] = [
         ),
     ),
     _rule(
-        "With clouds.azure.legacy_orbital: true, each demod_decode downlink needs a preset: Azure Orbital's "
-        "contact profile names its demodulation from it.",
-        _is_or_default("clouds.azure.legacy_orbital", False),
-        _nested(
-            "satellites[].downlinks[]",
-            {"anyOf": [_is("delivery", "digif"), _nested("preset", {"type": "string"}, present=True)]},
-            present=False,
-        ),
-    ),
-    _rule(
         "ground_segment.provider: partner needs ground_segment.partner.",
         _is_or_default("ground_segment.provider", "managed"),
         _nested("ground_segment.partner", {"type": "object"}, present=True),
@@ -2389,14 +2379,6 @@ class MissionSpec(_Model):
                             f"satellites[{i}].downlinks[{j}].polarization",
                             "none has no Azure Orbital "
                             "equivalent (RHCP or LHCP); use right_hand or left_hand with legacy_orbital",
-                        )
-                    if link.delivery == "demod_decode" and link.preset is None:
-                        problems.add(
-                            f"satellites[{i}].downlinks[{j}].preset",
-                            f"legacy_orbital needs a preset for each demod_decode downlink ({', '.join(PRESETS)}): "
-                            "Azure Orbital's contact profile names its demodulation from it, and without one "
-                            "sends the raw VITA.49 signal, not demodulated data (demodulation_json and "
-                            "decode_json are AWS Ground Station's; use delivery: digif for the signal)",
                         )
         else:
             # an endpoint setting without the opt-in was taken and dropped: the author meant it to

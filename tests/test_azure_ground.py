@@ -7,7 +7,7 @@ import pytest
 from groundlink import limits
 from groundlink.spec import load_spec
 
-from .conftest import SPECS
+from .conftest import DROP, SPECS, variant_plan
 from .test_azure_support import azure, every, one, tle_for, variant
 
 SBDC = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"  # Storage Blob Data Contributor
@@ -242,6 +242,23 @@ def test_aqua_telemetry_hub_is_wired_and_the_orbital_provider_may_only_send(aqua
 def test_aqua_plan_warns_that_the_resources_can_no_longer_be_created(aqua):
     [warning] = [w for w in aqua.warnings if "Orbital" in w]
     assert "2024-12-18" in warning and "can no longer be created" in warning
+
+
+def test_a_legacy_demod_decode_downlink_without_a_preset_is_planned_with_a_warning_naming_it():
+    """The legacy channel's demodulation is the preset's named one: without a preset (a partner's
+    spec may leave it out) the channel has none, which Azure Orbital reads as the raw VITA.49
+    signal. The estate is still described (refusing it broke the specs of deployed estates),
+    and the plan says so of the downlink; a downlink with its preset is said nothing of."""
+    plan = variant_plan("azure", {"satellites.0.downlinks.0.preset": DROP}, "aqua-legacy.yaml")
+    [channel] = one(plan, "orbital:ContactProfile").inputs["links"][0]["channels"]
+    assert "demodulationConfiguration" not in channel
+    said = [w for w in plan.warnings if "has no demodulation" in w]
+    assert said == [
+        "aqua-direct-broadcast: the legacy contact profile's channel has no demodulation (its named one comes "
+        "from a preset, and the downlink has none): Azure Orbital sends a channel without one the raw VITA.49 "
+        "signal, not the demodulated data the spec's demod_decode asks for"
+    ]
+    assert not [w for w in variant_plan("azure", {}, "aqua-legacy.yaml").warnings if "has no demodulation" in w]
 
 
 def test_aqua_legacy_still_renders_the_partner_landing_zone(aqua):

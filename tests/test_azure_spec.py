@@ -100,31 +100,6 @@ def test_unpolarized_downlinks_have_no_azure_orbital_equivalent(tmp_path):
     assert "RHCP or LHCP" in caught.value.lines[0]
 
 
-@pytest.mark.parametrize("managed", [False, True])
-def test_a_demod_decode_downlink_without_a_preset_is_refused_with_legacy_orbital(tmp_path, managed):
-    """Without a preset the contact profile's channel had no demodulation: Azure Orbital sends the
-    raw VITA.49 signal then (the SDK's ContactProfileLinkChannel), while the spec asked for
-    demodulated data. A partner needs no demodulation of ours; AWS Ground Station takes the JSON
-    configs, which the legacy profile cannot."""
-    from groundlink.presets import PRESETS
-
-    data = spec_data("aqua-legacy.yaml")
-    downlink = data["satellites"][0]["downlinks"][0]
-    preset = PRESETS[downlink.pop("preset")]
-    if managed:  # AWS Ground Station's own configs in place of the preset (the satellite made up: AWS left Aqua)
-        data["ground_segment"] = {k: v for k, v in data["ground_segment"].items() if k not in ("provider", "partner")}
-        data["satellites"][0].update(name="sat", norad_id=99999)
-        data["satellites"][0].pop("tle")
-        downlink["demodulation_json"] = preset.demodulation_json(downlink["center_frequency_mhz"])
-        downlink["decode_json"] = preset.decode_json()
-    with pytest.raises(SpecError) as caught:
-        load_spec(write_spec(tmp_path, data))
-    lines = [line for line in caught.value.lines if "downlinks[0].preset" in line]
-    assert lines, caught.value.lines
-    assert "legacy_orbital needs a preset for each demod_decode downlink" in lines[0]
-    assert "raw VITA.49 signal" in lines[0]
-
-
 def test_orbital_settings_without_legacy_orbital_are_refused_each_by_its_field(tmp_path):
     """An endpoint setting without the opt-in would shape nothing: the author is told, not ignored."""
     changes = {"clouds.azure.orbital": {"port": 60000, "protocol": "udp", "vnet_cidr": "10.40.0.0/16"}}

@@ -579,18 +579,9 @@ def test_a_partner_network_the_catalog_does_not_hold_is_said_so_not_left_empty()
     ]
 
 
-def _aqua_without_legacy_orbital() -> dict:
-    """aqua-legacy's satellite and partner without the retired Orbital resources, which need a
-    preset on each demod_decode downlink: coverage is the partner network's either way."""
-    data = spec_data("aqua-legacy.yaml")
-    data["clouds"]["azure"]["legacy_orbital"] = False
-    data["clouds"]["azure"].pop("orbital", None)
-    return data
-
-
 def _aqua_with(*extra_downlinks: dict) -> dict:
     """aqua-legacy (RBC Signals on both clouds, 8160 MHz) with more downlinks."""
-    data = _aqua_without_legacy_orbital()
+    data = spec_data("aqua-legacy.yaml")
     data["satellites"][0]["downlinks"] += list(extra_downlinks)
     return coverage_report(build_blueprint(spec_from_data(data)))
 
@@ -644,7 +635,7 @@ def test_a_satellite_every_site_refuses_gets_no_contact_and_a_warning_not_no_sit
     and "contacts_per_day is not checked" hid that the network can take no contact of it."""
     from groundlink.report.sections import _coverage, coverage_not_estimated
 
-    data = _aqua_without_legacy_orbital()
+    data = spec_data("aqua-legacy.yaml")
     downlink = data["satellites"][0]["downlinks"][0]
     downlink.pop("preset")
     downlink["center_frequency_mhz"] = 7780

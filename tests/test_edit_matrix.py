@@ -40,11 +40,6 @@ FULL = os.environ.get("GROUNDLINK_EDIT_MATRIX") == "full"
 # (spec, tunable) pairs no single valid edit reaches, and why.
 NOT_APPLICABLE = {
     ("aqua-legacy.yaml", "satellites[0].downlinks[0].preset"): "Aqua's signal fits one preset only (aqua_db)",
-    **{
-        ("aqua-legacy.yaml", f"satellites[0].downlinks[0].{field}"): "legacy Orbital's contact profile names its "
-        "demodulation from the preset, which fixes the frequency; the JSON configs are AWS Ground Station's"
-        for field in ("center_frequency_mhz", "demodulation_json", "decode_json")
-    },
     ("constellation.yaml", "clouds.azure.legacy_orbital"): "the retired Orbital resources need TLEs for all 24",
     ("constellation.yaml", "satellites[0].tle"): "no TLE to edit, and real elements cannot be made up",
     ("aqua-legacy.yaml", "clouds.azure.legacy_orbital"): "its endpoint settings (clouds.azure.orbital) need the opt-in",

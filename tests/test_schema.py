@@ -317,21 +317,6 @@ def test_an_editor_flags_legacy_orbital_without_every_tle():
     assert _verdicts(data) == (False, False)
 
 
-def test_an_editor_flags_a_legacy_orbital_demod_decode_downlink_without_a_preset():
-    """aqua-legacy (a partner) without its preset: a partner demodulates by its own configuration,
-    but the legacy contact profile names its demodulation from the preset."""
-    data = yaml.safe_load((SPECS / "aqua-legacy.yaml").read_text())
-    data["satellites"][0]["downlinks"][0].pop("preset")
-    assert _verdicts(data) == (False, False)
-    data["clouds"]["azure"]["legacy_orbital"] = False
-    data["clouds"]["azure"].pop("orbital", None)
-    assert _verdicts(data) == (True, True)
-    data["clouds"]["azure"]["legacy_orbital"] = True
-    data["clouds"]["azure"].pop("orbital", None)
-    data["satellites"][0]["downlinks"][0].update(delivery="digif", bandwidth_mhz=15, digif_mbps=20)
-    assert _verdicts(data) == (True, True)  # the signal itself, as the contact profile sends it
-
-
 @pytest.mark.parametrize(
     ("changes", "valid"),
     [

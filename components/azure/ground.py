@@ -221,6 +221,12 @@ class AzureOrbitalLegacy(MissionComponent):
             demodulation = named_demodulation(downlink)
             if demodulation:
                 channel["demodulation_configuration"] = demodulation
+            elif downlink.delivery == "demod_decode":
+                self.warn(
+                    f"{sat.name}-{downlink.name}: the legacy contact profile's channel has no demodulation (its "
+                    "named one comes from a preset, and the downlink has none): Azure Orbital sends a channel "
+                    "without one the raw VITA.49 signal, not the demodulated data the spec's demod_decode asks for"
+                )
             link["channels"].append(channel)
         return list(links.values())
 
