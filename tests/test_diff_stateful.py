@@ -339,8 +339,11 @@ def test_replication_added_to_deployed_buckets_notes_their_objects_stay_in_one_r
         "noaa20-storage-replica-products-replication",
         "noaa20-storage-replica-raw-replication",
     ]
-    for note, bucket in zip(diff.notes, ("noaa20-storage-products", "noaa20-storage-raw"), strict=True):
-        assert f"those already in {bucket} stay in one region until an S3 Batch Replication job copies them" in note
+    for note, store in zip(diff.notes, ("products", "raw"), strict=True):
+        assert (
+            f"those already in noaa20-storage-{store} stay out of noaa20-storage-replica-{store} until an S3 Batch "
+            "Replication job copies them"
+        ) in note
     code, out, _ = run_cli(capsys, "diff", NOAA20, geo, "--cloud", "aws")
     assert code == 0
     assert [line for line in out.splitlines() if line.startswith("    note: ")] == [
@@ -355,3 +358,35 @@ def test_replication_added_to_deployed_buckets_notes_their_objects_stay_in_one_r
 
     section = _changes({"diff": {"against": NOAA20, "clouds": [diff.to_json()], "dataLoss": []}})
     assert [p.text for p in section.paragraphs][1:] == [f"aws: {note}" for note in diff.notes]
+
+
+def test_a_replica_region_moved_notes_the_new_replicas_start_empty():
+    """The replica buckets are replaced in the new region, and S3 copies none of what the stores
+    held into them: the same note, where the configurations are only updated."""
+    from .test_diff import edited
+
+    geo = edited(_to_geo)
+    moved = edited(lambda d: (_to_geo(d), d["clouds"]["aws"].update(replica_region="us-west-1")))
+    diff = one_diff(geo, moved, "aws")
+    assert {c.name: c.action for c in diff.changes if c.type.endswith("BucketReplicationConfig")} == {
+        "noaa20-storage-replica-products-replication": "update",
+        "noaa20-storage-replica-raw-replication": "update",
+    }
+    assert [n.split(": S3")[0] for n in diff.notes] == [
+        "noaa20-storage-replica-products-replication",
+        "noaa20-storage-replica-raw-replication",
+    ]
+
+
+def test_a_source_bucket_replaced_with_the_change_has_nothing_to_copy():
+    """The note is for objects a kept store holds: against the recorded checkpoint the raw store
+    is replaced (its bucketPrefix), so it starts empty and no batch copy is asked of it."""
+    from .conftest import ROOT
+    from .test_diff import edited
+
+    checkpoint = str(ROOT / "tests/fixtures/noaa20-aws.real.checkpoint.json")
+    diff = one_diff(checkpoint, edited(_to_geo), "aws")
+    assert [(c.action, c.name) for c in diff.changes if c.name == "noaa20-storage-raw"] == [
+        ("replace", "noaa20-storage-raw")
+    ]
+    assert not [n for n in diff.notes if "noaa20-storage-raw " in n]

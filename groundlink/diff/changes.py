@@ -484,28 +484,36 @@ def diff_states(old: State, new: State) -> Diff:
     changes.sort(key=lambda c: (order[c.action], c.type, c.name))
     unchanged = len(common) - len(decided)
     not_compared = tuple(sorted((n for found in uncompared.values() for n in found), key=lambda n: (n.type, n.name)))
-    notes = _replication_notes(old, new, [c.key for c in changes if c.action == "create"])
+    notes = _replication_notes(old, new, changes)
     return Diff(new.cloud, old.source, new.source, tuple(changes), unchanged, notes, not_compared)
 
 
 REPLICATION_CONFIG = "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
+BUCKET_TYPES = frozenset({"aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"})
 
 
-def _replication_notes(old: State, new: State, created: list[str]) -> tuple[str, ...]:
-    """A line for each replication the change starts on a bucket that already holds objects:
-    S3 replicates only the objects written after the rule exists, so a stack moved from
-    `storage.redundancy: zone` to `geo` keeps everything it held in one region (while Azure's
-    account, upgraded in place to GZRS, copies all it holds)."""
+def _replication_notes(old: State, new: State, changes: list[Change]) -> tuple[str, ...]:
+    """A line for each replication that will write into a bucket new with this change (created,
+    or replaced: a replica region moved) from a source bucket the deployed stack keeps: S3
+    replicates only the objects written after the rule exists, so a stack moved from
+    `storage.redundancy: zone` to `geo`, or to another replica region, keeps everything it held
+    in one region (while Azure's account, upgraded in place to GZRS, copies all it holds). A
+    source replaced or deleted holds nothing to copy."""
+    fresh = {c.key for c in changes if c.action in ("create", "replace")}
+    gone = {c.key for c in changes if c.action in ("replace", "delete")}
     notes = []
-    for key in created:
-        config = new.resources[key]
+    for config in new.resources.values():
         if config.type != REPLICATION_CONFIG:
             continue
+        into = [k for k in config.dependencies.get("rules", ()) if k in fresh and new.resources[k].type in BUCKET_TYPES]
+        if not into:
+            continue
         for source in config.dependencies.get("bucket", ()):
-            if source in old.resources:
+            if source in old.resources and source not in gone:
                 notes.append(
                     f"{config.name}: S3 replicates only objects written after this rule exists; those already in "
-                    f"{old.resources[source].name} stay in one region until an S3 Batch Replication job copies "
-                    'them (S3 User Guide, "Replicating existing objects with Batch Replication")'
+                    f"{old.resources[source].name} stay out of {', '.join(new.resources[k].name for k in into)} "
+                    'until an S3 Batch Replication job copies them (S3 User Guide, "Replicating existing objects '
+                    'with Batch Replication")'
                 )
     return tuple(notes)
