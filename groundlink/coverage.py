@@ -30,7 +30,7 @@ from .clouds import cloud_title
 from .limits import DIGIF_BANDWIDTH_MHZ
 from .passes import DAY_S, Pass, Site, Window, predict
 from .resources import package_dir
-from .rounding import figure, figure_under
+from .rounding import figure, figure_under, percent
 
 if TYPE_CHECKING:
     from .spec import GroundSegment, Satellite
@@ -515,9 +515,10 @@ def dubbo_warning(satellite: str, offer: dict[str, Any], gs: GroundSegment, days
     if gs.provider != "managed" or not share:
         return None
     wanted = share * gs.contacts_per_day
+    contacts = figure(wanted, 3).rstrip("0").rstrip(".")  # 12.5, 100, 0.016: as many places as it has, to 3
     head = (
-        f"{satellite} on AWS: ground_segment.dubbo_minutes_share takes {share:.0%} of its contact minutes at "
-        f"{DUBBO_SITE}, priced there ({wanted:.2g} of its {gs.contacts_per_day:g} contacts/day), but "
+        f"{satellite} on AWS: ground_segment.dubbo_minutes_share takes {percent(share)} of its contact minutes at "
+        f"{DUBBO_SITE}, priced there ({contacts} of its {gs.contacts_per_day:g} contacts/day), but "
     )
     refused = next((w["reason"] for w in offer.get("withoutSites", []) if w["site"] == DUBBO_SITE), None)
     if refused is not None:

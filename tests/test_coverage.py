@@ -708,3 +708,19 @@ def test_a_dubbo_share_dubbo_cannot_take_is_warned_of_with_the_reason():
         "noaa20 on AWS: ground_segment.dubbo_minutes_share takes 50% of its contact minutes at Dubbo 1, priced "
         "there (2 of its 4 contacts/day), but Dubbo 1 cannot take its contacts (no wideband downlink)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("share", "per_day", "said"),
+    [
+        (1.0, 100, "takes 100% of its contact minutes at Dubbo 1, priced there (100 of its 100 contacts/day)"),
+        (0.5, 25, "takes 50% of its contact minutes at Dubbo 1, priced there (12.5 of its 25 contacts/day)"),
+        (0.004, 4, "takes 0.4% of its contact minutes at Dubbo 1, priced there (0.016 of its 4 contacts/day)"),
+        (0.125, 4, "takes 12.5% of its contact minutes at Dubbo 1, priced there (0.5 of its 4 contacts/day)"),
+    ],
+)
+def test_the_dubbo_share_and_its_contacts_are_written_as_the_report_writes_figures(share, per_day, said):
+    """Formatted as Python's %/g formats them, the share read "0%" for 0.4% and "12%" for 12.5%,
+    and 100 contacts "1e+02"."""
+    (warning,) = _dubbo_warnings(EQUATORIAL, dubbo_minutes_share=share, contacts_per_day=per_day, contact_minutes=5)
+    assert said in warning
