@@ -2123,19 +2123,41 @@ class MissionSpec(_Model):
         hub = self.delivery.stream and partner is not None and bool(partner.azure_principal_object_id)
         return hub and not self.clouds.azure.legacy_orbital
 
+    def telemetry_senders(self) -> frozenset[str]:
+        """The clouds whose stack sends contact telemetry into its stream: AWS Ground Station's
+        telemetry sink (`provider: managed`), the retired Azure Orbital's grant (given its resource
+        provider's object id). A partner network sends none."""
+        if not self.analytics.telemetry_stream:
+            return frozenset()
+        azure = self.clouds.azure
+        return frozenset({"aws"} if self.ground_segment.provider == "managed" else set()) | frozenset(
+            {"azure"} if azure.legacy_orbital and azure.orbital.resource_provider_object_id else set()
+        )
+
+    def hub_telemetry_kb_per_second(self) -> float:
+        """KB a second of one contact's telemetry that Azure's telemetry hub is sized for: the
+        spec's rate where some cloud's stack sends telemetry (`telemetry_senders`; Azure's hub is
+        the equivalent of AWS's stream, sized alike), else none: with a partner nothing sends it,
+        and the hub was sized, priced and refused by a rate the report said was not used."""
+        return self.usage.telemetry_kb_per_second if self.telemetry_senders() else 0.0
+
     def contact_hub_kb_per_second(self) -> float:
         """KB a second Azure's contact hubs, in one Event Hubs namespace, take while contacts are
         under way: `contacts_at_once` contacts, of the fastest satellites, each with its telemetry
-        and, when the partner streams into the hub, its downlinks' data."""
+        (where something sends it) and, when the partner streams into the hub, its downlinks' data."""
         at_once = self.contacts_at_once()
-        telemetry = self.usage.telemetry_kb_per_second if self.analytics.telemetry_stream else 0.0
+        telemetry = self.hub_telemetry_kb_per_second()
         if not self.hub_streams():
             return telemetry * at_once
         rates = sorted((sum(d.gb_in(1) for d in sat.downlinks) * 1e6 for sat in self.satellites), reverse=True)
         return telemetry * at_once + sum(rates[:at_once])
 
     def _check_contact_hub_rate(self) -> None:
-        """Event Hubs Standard throttles a namespace above its throughput units, at most 20."""
+        """Event Hubs Standard throttles a namespace above its throughput units, at most 20. A
+        Premium namespace (security.premium_messaging) is sized in processing units, one, whose
+        throughput is not a published figure: the Standard limit does not bind it."""
+        if self.security.premium_messaging:
+            return
         kb = self.contact_hub_kb_per_second()
         units = limits.event_hubs_units(kb)
         if units <= limits.EVENT_HUBS_STANDARD_MAX_UNITS:
@@ -2143,7 +2165,8 @@ class MissionSpec(_Model):
         most = limits.EVENT_HUBS_STANDARD_MAX_UNITS * limits.EVENT_HUBS_TU_INGRESS_KB_PER_SECOND
         at_once = self.contacts_at_once()
         whose = "its" if at_once == 1 else "their"
-        what = f"telemetry plus a live stream of {whose} downlinks" if self.hub_streams() else "telemetry"
+        # a partner streaming into the hub sends no telemetry (`hub_telemetry_kb_per_second`)
+        what = f"a live stream of {whose} downlinks" if self.hub_streams() else "telemetry"
         who = (
             "a contact sends"
             if at_once == 1

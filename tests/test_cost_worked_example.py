@@ -372,11 +372,12 @@ def test_a_private_network_bills_azure_its_endpoints_and_zones_and_aws_nothing()
 
 
 def test_a_partner_stream_in_the_telemetry_namespace_is_a_ground_line_on_azure_with_or_without_a_plan():
-    """A partner streams 8 Mbps = 1,000 KB/s live into the contact hub, which shares the telemetry
-    namespace: 2 KB/s + 1,000 KB/s = 1,002 KB/s takes ceil(1,002 / 1,000) = 2 TU, of which
-    telemetry alone needs 1. The stream's unit (730 h x $0.03 = $21.9) and the Capture charge on it
-    (730 h x $0.1 = $73) are partner live delivery, outside the comparison as AWS's Kinesis stream
-    is; the analytics lines keep telemetry's 1 TU."""
+    """A partner streams 12 Mbps = 1,500 KB/s live into the contact hub, which shares the telemetry
+    namespace: a partner sends no telemetry, so the 2 KB/s of usage.telemetry_kb_per_second are
+    not sized (they were, and made 8 Mbps a second unit), and 1,500 KB/s takes ceil(1,500 / 1,000)
+    = 2 TU, of which the telemetry hub keeps its least, 1. The stream's unit (730 h x $0.03 =
+    $21.9) and the Capture charge on it (730 h x $0.1 = $73) are partner live delivery, outside
+    the comparison as AWS's Kinesis stream is; the analytics lines keep telemetry's 1 TU."""
     data = _example(
         **{
             "ground_segment.provider": "partner",
@@ -388,6 +389,7 @@ def test_a_partner_stream_in_the_telemetry_namespace_is_a_ground_line_on_azure_w
             "delivery.stream": True,
         }
     )
+    data["satellites"][0]["downlinks"][0]["data_rate_mbps"] = 12
     expected = {
         "Event Hubs Standard throughput units": (730, 21.9),
         "Event Hubs Capture (telemetry archive)": (730, 73),

@@ -8,7 +8,7 @@ import pytest
 
 from groundlink.limits import event_hubs_units
 
-from .conftest import variant_plan
+from .conftest import variant_plan, with_changes
 
 NAMESPACE = "azure-native:eventhub:Namespace"
 
@@ -48,37 +48,33 @@ def test_the_azure_cost_bills_the_units_planned():
 
 
 def test_a_live_stream_adds_its_downlinks_rate():
-    """The partner's 15 Mbit/s downlink streamed live into the mission's hub is 1,875 KB/s; with
-    1 KB/s of telemetry, 2 units. A managed station streams to AWS only: no hub on Azure."""
+    """The partner's 15 Mbit/s downlink streamed live into the mission's hub is 1,875 KB/s, 2 units
+    (a partner sends no telemetry: its 1 KB/s is not sized). A managed station streams to AWS only:
+    no stream on Azure, only the telemetry AWS Ground Station sends on AWS, sized alike."""
     from groundlink.spec import spec_from_data
 
     from .conftest import spec_data, with_changes
 
     streamed = spec_from_data(with_changes(spec_data("partner.yaml"), {"delivery.stream": True}))
-    assert streamed.contact_hub_kb_per_second() == pytest.approx(1876.0)
+    assert streamed.contact_hub_kb_per_second() == pytest.approx(1875.0)
     assert event_hubs_units(streamed.contact_hub_kb_per_second()) == 2
     managed = spec_from_data(with_changes(spec_data(), {"delivery.stream": True}))
     assert managed.contact_hub_kb_per_second() == 1.0
 
 
-def test_a_stream_and_telemetry_over_twenty_units_are_refused_naming_the_stream():
-    """18,200 KB/s of telemetry plus the 1,875 KB/s stream: 20,075 KB/s, 21 units; 18,125 fits."""
-    from groundlink.spec import SpecError, spec_from_data
+def test_a_partners_unsent_telemetry_neither_sizes_nor_refuses_its_stream_hub():
+    """A partner sends no telemetry: 19,000 KB/s of usage.telemetry_kb_per_second beside the
+    1,875 KB/s stream read 20,875 KB/s, 21 units, and refused the spec (an AWS plan too, which has
+    no Event Hubs), for a hub the stream alone fills to 2 units."""
+    from groundlink.spec import spec_from_data
 
     from .conftest import spec_data, with_changes
 
-    with pytest.raises(SpecError) as refused:
-        spec_from_data(
-            with_changes(spec_data("partner.yaml"), {"usage.telemetry_kb_per_second": 18200, "delivery.stream": True})
-        )
-    assert refused.value.lines == [
-        "<spec>: delivery.stream: a contact sends 20,075 KB/s to Event Hubs (telemetry plus a live stream of its "
-        "downlinks), 21 throughput units; a Standard namespace has at most 20 (20,000 KB/s)"
-    ]
-    inside = spec_from_data(
-        with_changes(spec_data("partner.yaml"), {"usage.telemetry_kb_per_second": 18125, "delivery.stream": True})
+    spec = spec_from_data(
+        with_changes(spec_data("partner.yaml"), {"usage.telemetry_kb_per_second": 19000, "delivery.stream": True})
     )
-    assert event_hubs_units(inside.contact_hub_kb_per_second()) == 20
+    assert spec.contact_hub_kb_per_second() == pytest.approx(1875.0)
+    assert event_hubs_units(spec.contact_hub_kb_per_second()) == 2
 
 
 def _constellation(rates_mbps, contacts_per_day, contact_minutes):
@@ -114,14 +110,14 @@ def _constellation(rates_mbps, contacts_per_day, contact_minutes):
 
 def test_contacts_the_constellation_s_minutes_force_to_overlap_are_sized_together():
     """3 satellites x 24 contacts x 30 min are 2,160 minutes a day: 2 contacts at once, of the two
-    fastest satellites (30 and 15 Mbit/s: 3,750 + 1,875 KB/s) with 1 KB/s of telemetry each:
-    5,627 KB/s, 6 units. Sized for one contact, the namespace had 4 and throttled the second."""
+    fastest satellites (30 and 15 Mbit/s: 3,750 + 1,875 KB/s; a partner sends no telemetry):
+    5,625 KB/s, 6 units. Sized for one contact, the namespace had 4 and throttled the second."""
     from groundlink.spec import spec_from_data
 
     data, changes = _constellation([15, 30, 15], 24, 30)
     spec = spec_from_data(data)
     assert spec.contacts_at_once() == 2
-    assert spec.contact_hub_kb_per_second() == pytest.approx(5627.0)
+    assert spec.contact_hub_kb_per_second() == pytest.approx(5625.0)
     plan = variant_plan("azure", changes, base="partner.yaml")
     (namespace,) = plan.of_type(NAMESPACE)
     assert namespace.inputs["sku"]["capacity"] == 6
@@ -137,8 +133,8 @@ def test_a_day_s_minutes_of_one_satellite_is_still_one_contact_at_a_time():
 
 
 def test_contacts_at_once_over_twenty_units_are_refused_saying_why():
-    """6 satellites each in contact all day (24 x 60 min) stream 6 x 3,750 KB/s plus 6 KB/s of
-    telemetry at once: 22,506 KB/s, 23 units."""
+    """6 satellites each in contact all day (24 x 60 min) stream 6 x 3,750 KB/s at once (a partner
+    sends no telemetry): 22,500 KB/s, 23 units."""
     from groundlink.spec import SpecError, spec_from_data
 
     data, _ = _constellation([30] * 6, 24, 60)
@@ -146,7 +142,7 @@ def test_contacts_at_once_over_twenty_units_are_refused_saying_why():
         spec_from_data(data)
     assert refused.value.lines == [
         "<spec>: delivery.stream: 6 contacts at once (satellites x contacts_per_day x contact_minutes over a "
-        "day's 1,440 minutes) send 22,506 KB/s to Event Hubs (telemetry plus a live stream of their downlinks), "
+        "day's 1,440 minutes) send 22,500 KB/s to Event Hubs (a live stream of their downlinks), "
         "23 throughput units; a Standard namespace has at most 20 (20,000 KB/s)"
     ]
 
@@ -236,9 +232,10 @@ def test_the_units_follow_the_contacts_per_day_priced_not_the_plan_s():
 
 
 def test_a_partner_stream_sharing_the_telemetry_namespace_is_priced_once_beside_telemetry():
-    """2 contacts at once (3 satellites x 24 contacts x 30 min), each with 600 KB/s of telemetry:
-    1,200 KB/s, 2 units, the analytics layer's. The two fastest downlinks streamed live add 3,750 +
-    1,875 KB/s: 6,825 KB/s in the shared namespace, 7 units, so 5 are the partner's live delivery,
+    """2 contacts at once (3 satellites x 24 contacts x 30 min) of the two fastest downlinks
+    streamed live: 3,750 + 1,875 KB/s = 5,625 KB/s in the telemetry namespace, 6 units. A partner
+    sends no telemetry, so its 600 KB/s a contact are not sized (they made 7 units): the telemetry
+    hub keeps its least, 1 unit, the analytics layer's, and 5 are the partner's live delivery,
     priced with their Capture in the ground layer; no namespace of the stream's own is priced."""
     from groundlink.blueprint import build_blueprint
     from groundlink.cost.catalog import load_catalogs
@@ -255,14 +252,14 @@ def test_a_partner_stream_sharing_the_telemetry_namespace_is_priced_once_beside_
     }
     data, changes = with_changes(data, more), {**changes, **more}
     spec = spec_from_data(data)
-    assert (spec.contacts_at_once(), spec.contact_hub_kb_per_second()) == (2, pytest.approx(6825.0))
+    assert (spec.contacts_at_once(), spec.contact_hub_kb_per_second()) == (2, pytest.approx(5625.0))
     plan = variant_plan("azure", changes, base="partner.yaml")
-    assert [n.inputs["sku"]["capacity"] for n in plan.of_type(NAMESPACE)] == [7]
+    assert [n.inputs["sku"]["capacity"] for n in plan.of_type(NAMESPACE)] == [6]
     lines = estimate(build_blueprint(spec), load_catalogs()[0], plans={"azure": plan}).clouds["azure"].lines
     hubs = [(x.layer, x.item, x.quantity) for x in lines if x.item.startswith("Event Hubs")]
     assert sorted(hubs) == [
-        ("analytics", "Event Hubs Capture (telemetry archive)", 2 * 730),
-        ("analytics", "Event Hubs Standard throughput units", 2 * 730),
+        ("analytics", "Event Hubs Capture (telemetry archive)", 1 * 730),
+        ("analytics", "Event Hubs Standard throughput units", 1 * 730),
         ("ground", "Event Hubs Capture (partner live delivery's units)", 5 * 730),
         ("ground", "Event Hubs Standard throughput units (partner live delivery)", 5 * 730),
     ]
@@ -284,3 +281,16 @@ def test_telemetry_alone_over_twenty_units_is_refused_naming_the_telemetry_rate(
         "contact_minutes over a day's 1,440 minutes) send 24,000 KB/s to Event Hubs (telemetry), 24 throughput "
         "units; a Standard namespace has at most 20 (20,000 KB/s)"
     ]
+
+
+def test_a_premium_namespace_is_not_refused_by_the_standard_limit():
+    """security.premium_messaging puts the hubs in a Premium namespace of 1 processing unit,
+    whose throughput is not a published figure: the 20-unit limit of Standard refused it, naming
+    a tier the spec does not build."""
+    from groundlink.spec import SpecError, spec_from_data
+
+    data, _ = _constellation([30] * 6, 24, 60)  # 22,500 KB/s: 23 Standard units
+    with pytest.raises(SpecError):
+        spec_from_data(data)
+    premium = spec_from_data(with_changes(data, {"security.premium_messaging": True}))
+    assert premium.contact_hub_kb_per_second() == pytest.approx(22500.0)

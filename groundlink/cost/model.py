@@ -231,7 +231,7 @@ def _telemetry_namespace_units(blueprint: Blueprint) -> tuple[int, int]:
     if not spec.hub_streams():  # every unit is telemetry's, however many contacts overlap
         return total, 0
     # telemetry's own: one contact's rate times the contacts that overlap (MissionSpec.contacts_at_once)
-    own = event_hubs_units(spec.usage.telemetry_kb_per_second * spec.contacts_at_once())
+    own = event_hubs_units(spec.hub_telemetry_kb_per_second() * spec.contacts_at_once())
     return total, max(total - own, 0)
 
 

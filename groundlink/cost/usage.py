@@ -240,7 +240,7 @@ class MonthlyUsage:
     # per cloud: the empty guiding files a first-party station (AWS Ground Station) writes a month,
     # one per downlink of each contact
     guides: dict[str, float] = field(default_factory=dict)
-    # the clouds whose stack sends contact telemetry into its stream (`telemetry_senders`)
+    # the clouds whose stack sends contact telemetry into its stream (`MissionSpec.telemetry_senders`)
     telemetry_sent: frozenset[str] = frozenset()
 
     @property
@@ -367,11 +367,11 @@ def _unadmitted(blueprint: Blueprint) -> str:
 
 
 def _telemetry_text(spec: MissionSpec) -> str:
-    """The telemetry assumption, for the clouds whose stack has a sender (`telemetry_senders`)."""
+    """The telemetry assumption, for the clouds whose stack has a sender (`MissionSpec.telemetry_senders`)."""
     rate = f"{spec.usage.telemetry_kb_per_second:g} KB/s"
     if not spec.analytics.telemetry_stream:
         return "No telemetry stream (analytics.telemetry_stream: false)."
-    if "aws" in telemetry_senders(spec):
+    if "aws" in spec.telemetry_senders():
         return f"Telemetry flows at {rate} while in contact (usage.telemetry_kb_per_second)."
     return (
         "No telemetry data is priced: with provider: partner nothing in the AWS stack sends contact telemetry "
@@ -399,18 +399,6 @@ def s3_put_objects(blueprint: Blueprint) -> str:
     kinds += ["guiding file"] if _guided(spec) else []
     kinds += ["frame index", "contact summary"] if _processor_runs(spec) else []
     return ", ".join(kinds[:-1]) + f" and {kinds[-1]}" if len(kinds) > 1 else "".join(kinds) or "nothing"
-
-
-def telemetry_senders(spec: MissionSpec) -> frozenset[str]:
-    """The clouds whose stack sends contact telemetry into its stream: AWS Ground Station's
-    telemetry sink (`provider: managed`), the retired Azure Orbital's grant (given its resource
-    provider's object id). A partner network sends none, so its telemetry data is not priced."""
-    if not spec.analytics.telemetry_stream:
-        return frozenset()
-    azure = spec.clouds.azure
-    return frozenset({"aws"} if spec.ground_segment.provider == "managed" else set()) | frozenset(
-        {"azure"} if azure.legacy_orbital and azure.orbital.resource_provider_object_id else set()
-    )
 
 
 def _processor_runs(spec: MissionSpec) -> bool:
@@ -597,7 +585,8 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
     product_writes = sum(billed_requests(n, object_bytes, last, adls_writes) for n, last in products)
     product_puts = sum(billed_requests(n, object_bytes, last, s3_upload_requests) for n, last in products)
     contact_seconds = seconds_per_contact * contacts_per_month * len(spec.satellites)
-    telemetry_gb = use.telemetry_kb_per_second * contact_seconds / 1e6 if spec.analytics.telemetry_stream else 0.0
+    # contact telemetry where something sends it: a partner network sends none
+    telemetry_gb = use.telemetry_kb_per_second * contact_seconds / 1e6 if spec.telemetry_senders() else 0.0
     billed_query_tb = billed_sql_tb(use.query_tb_scanned_per_month, use.queries_per_month)
 
     stores = [_flow("products", products_gb, blueprint.products_lifecycle)]
@@ -717,5 +706,5 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         guides=({"aws": contacts_per_month * len(links) * GUIDING_FILES_PER_DOWNLINK} if _guided(spec) else {}),
         object_size_mb=object_size_mb,
         assumptions=tuple(assumptions),
-        telemetry_sent=telemetry_senders(spec),
+        telemetry_sent=spec.telemetry_senders(),
     )
