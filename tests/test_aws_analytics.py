@@ -42,7 +42,11 @@ class TestCatalog:
         bucket = bucket_by_role(plan, "raw").outputs["bucket"]
         params = raw.inputs["parameters"]
         assert params["projection.enabled"] == "true"
-        assert params["storage.location.template"] == f"s3://{bucket}/{as_projection_template(prefix)}/"
+        # the partitions are the prefix's Hive segments; each downlink's {config-name} folder under
+        # them is read with its partition (Athena reads every object under a location)
+        partitions, dataflow = prefix.rsplit("/", 1)
+        assert dataflow == "{config-name}"
+        assert params["storage.location.template"] == f"s3://{bucket}/{as_projection_template(partitions)}/"
         assert [k["name"] for k in raw.inputs["partitionKeys"]] == ["year", "month", "day", "satellite"]
         assert params["projection.satellite.type"] == "injected"  # Ground Station satellite ids are UUIDs
         assert params["projection.month.range"] == "1,12" and params["projection.month.digits"] == "2"

@@ -130,7 +130,8 @@ class TestNoaa20Reference:
         raw = bucket_by_role(plan, "raw")
         assert raw.outputs["bucket"].startswith("aws-groundstation-")
         assert body["bucketArn"] == raw.outputs["arn"]
-        assert body["prefix"] == "contacts/year={year}/month={month}/day={day}/satellite={satellite_id}"
+        # each downlink under its own config's name: the processor reads each folder as a stream
+        assert body["prefix"] == "contacts/year={year}/month={month}/day={day}/satellite={satellite_id}/{config-name}"
         assert not body["prefix"].startswith("/") and len(body["prefix"]) <= 900
         assert body["roleArn"] == plan.one(ROLE, "noaa20-ground-delivery-role").outputs["arn"]
 

@@ -201,7 +201,10 @@ def _optional(hint: Any) -> bool:
 
 
 # Identity-derived prefixes and container names shared by both clouds.
-RAW_PREFIX = "contacts/year={year}/month={month}/day={day}/satellite={satellite_id}"
+# Each downlink records under its own config's name (`{config-name}`, the S3 recording config's),
+# so that the processor reads each dataflow's captures as a stream of its own (a satellite's two
+# downlinks in one folder were read as one sequence, their files interleaved).
+RAW_PREFIX = "contacts/year={year}/month={month}/day={day}/satellite={satellite_id}/{config-name}"
 PARTNER_PREFIX = "partner/"
 RAW_CONTAINER = "raw-contact-data"
 PRODUCTS_CONTAINER = "products"

@@ -377,6 +377,12 @@ class _ContactRun:
         self.inside: dict[int, int] = {}
         self.looked_inside = 0
 
+    def end_stream(self) -> None:
+        """One dataflow's bytes end here: a frame cut at their end is truncated, not completed by
+        the next dataflow's first bytes, and the step to the next frame is no frame spacing."""
+        self.feed(None)
+        self.last_start = None
+
     def feed(self, chunk: Chunk | None) -> None:
         final = chunk is None
         if chunk is not None:
@@ -517,6 +523,22 @@ def _rewrite_missing(path: Path) -> None:
     os.replace(rewritten, path)
 
 
+def dataflow(path: Path) -> tuple[str, ...]:
+    """Which of its contact's streams a capture file is: its folders but the Hive partitions. One
+    dataflow's folder (Ground Station records each downlink under its own config's name,
+    `{config-name}` in the raw prefix; a partner may deliver a folder per downlink) is one stream,
+    whatever day partition holds it: a contact that crosses midnight is one stream in two days."""
+    return tuple(part for part in path.parent.parts if "=" not in part)
+
+
+def _by_dataflow(files: list[Path]) -> list[Path]:
+    """A contact's files, each dataflow's together in the order they came (in sequence). Read
+    as one stream in sequence order, two downlinks' files interleaved: a frame cut at a file's
+    end was joined to the other downlink's bytes and counted corrupt, a gap after it."""
+    order = {flow: i for i, flow in enumerate(dict.fromkeys(dataflow(path) for path in files))}
+    return sorted(files, key=lambda path: order[dataflow(path)])
+
+
 def process_contact(
     contact: Contact,
     out: Path,
@@ -538,7 +560,16 @@ def process_contact(
         staging.create()
         run = _ContactRun(contact, fmt, staging)
         fragments = Fragments()  # one capture cut in files: a datagram's fragments may fall in two
-        for index, path in enumerate(contact.files):
+        stream: tuple[str, ...] | None = None
+        for index, path in enumerate(_by_dataflow(contact.files)):
+            if stream is not None and dataflow(path) != stream:
+                # another dataflow's captures (a downlink's own folder): its bytes never continue
+                # the last one's frame or datagram
+                if stats:
+                    stats[-1].truncated_packets += fragments.left
+                fragments = Fragments()
+                run.end_stream()
+            stream = dataflow(path)
             # a name that is not UTF-8 (bytes the file system took as they came) is kept as its escapes
             run.names.append(path.name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
             try:

@@ -1,0 +1,84 @@
+"""A contact's downlinks, each delivered in a folder of its own (Ground Station's `{config-name}`
+in the raw prefix, a partner's folder per downlink), are read as separate streams: in one
+sequence by file number, two downlinks' files interleaved, a frame cut at a file's end was joined
+to the other downlink's bytes, counted corrupt, and a gap after it."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from groundlink.processing.config import CaptureFormat
+from groundlink.processing.processor import discover, process_contact
+from tests.contactgen import CONTACT_A, EPOCH, Capture, contact_file, frames, packetise, raw_dir, stream_of
+
+CADU = 1024 + 4  # the default CADU with its sync marker, as contactgen writes frames
+
+
+def _summary(raw: Path, out: Path) -> dict:
+    (contact,) = discover(raw, CaptureFormat())
+    return process_contact(contact, out)
+
+
+def test_two_dataflows_in_their_own_folders_are_read_as_two_streams(tmp_path: Path) -> None:
+    """X band: 200 frames cut after 1.5 frames' worth of bytes into files 1 and 3; S band DigIF:
+    file 2, random samples (no sync marker by seed). Read as one sequence 1, 2, 3, the frame cut
+    between files 1 and 3 was completed by file 2's bytes: corrupt, a frame missing. Read as two
+    streams, every X-band frame is ok and the S band's bytes are skipped, none of them a frame."""
+    xband = stream_of(frames(range(200)))
+    cut = 100 * CADU + 512  # file 1 ends inside frame 100 (a whole number of 32-bit words)
+    samples = random.Random(7).randbytes(50_000)
+    assert b"\x1a\xcf\xfc\x1d" not in samples
+    contact = raw_dir(tmp_path / "raw")
+    Capture(packetise(xband[:cut], 1000, EPOCH * 1_000_000)).write(
+        contact / "xband" / contact_file(contact, CONTACT_A, 1).name
+    )
+    Capture(packetise(samples, 1000, EPOCH * 1_000_000)).write(
+        contact / "sband" / contact_file(contact, CONTACT_A, 2).name
+    )
+    Capture(packetise(xband[cut:], 1000, EPOCH * 1_000_000 + 5_000_000)).write(
+        contact / "xband" / contact_file(contact, CONTACT_A, 3).name
+    )
+    summary = _summary(tmp_path / "raw", tmp_path / "out")
+    assert (summary["frames"], summary["ok_frames"], summary["corrupt_frames"]) == (200, 200, 0)
+    assert (summary["missing_frames"], summary["gaps"]) == (0, 0)
+    assert summary["skipped_bytes"] == len(samples)
+    assert summary["files"] == 3
+    (index,) = (tmp_path / "out").glob("frame_index/*/*/*/*/*.parquet")
+    counts = pq.read_table(index, columns=["frame_count"]).column("frame_count").to_pylist()
+    assert counts == list(range(200))
+
+
+def test_a_frame_cut_at_the_end_of_one_dataflow_is_truncated_not_joined_to_the_next(tmp_path: Path) -> None:
+    """Two demod/decode downlinks (virtual channels 1 and 2): the first's last frame is cut short.
+    Its bytes end with its folder, the one frame truncated; the second's frames are all ok."""
+    first = stream_of(frames(range(50), vc=1))[:-512]
+    second = stream_of(frames(range(50), vc=2))
+    contact = raw_dir(tmp_path / "raw")
+    Capture(packetise(first, 1000, EPOCH * 1_000_000)).write(contact / "a" / contact_file(contact, CONTACT_A, 1).name)
+    Capture(packetise(second, 1000, EPOCH * 1_000_000)).write(contact / "b" / contact_file(contact, CONTACT_A, 2).name)
+    summary = _summary(tmp_path / "raw", tmp_path / "out")
+    assert (summary["frames"], summary["ok_frames"], summary["corrupt_frames"]) == (100, 99, 1)
+    (index,) = (tmp_path / "out").glob("frame_index/*/*/*/*/*.parquet")
+    rows = pq.read_table(index, columns=["virtual_channel", "status", "reason"]).to_pylist()
+    assert [r for r in rows if r["status"] != "ok"] == [
+        {"virtual_channel": 1, "status": "corrupt", "reason": "truncated: 512 of 1024 bytes"}
+    ]
+    by_channel = {(c["spacecraft_id"], c["virtual_channel"]): c["frames"] for c in summary["channels"]}
+    assert by_channel == {(157, 1): 49, (157, 2): 50}  # the ok frames of each channel
+
+
+def test_one_dataflow_across_midnight_is_one_stream(tmp_path: Path) -> None:
+    """A contact that crosses midnight writes one dataflow's files under two day partitions: one
+    stream still, so the frame cut between the days' files comes out whole."""
+    xband = stream_of(frames(range(100)))
+    cut = 50 * CADU + 512
+    for day, (number, part) in ((1, (1, xband[:cut])), (2, (2, xband[cut:]))):
+        contact = raw_dir(tmp_path / "raw", day=(2025, 12, day))
+        Capture(packetise(part, 1000, EPOCH * 1_000_000 + number)).write(
+            contact / "xband" / contact_file(contact, CONTACT_A, number).name
+        )
+    summary = _summary(tmp_path / "raw", tmp_path / "out")
+    assert (summary["frames"], summary["ok_frames"], summary["corrupt_frames"]) == (100, 100, 0)
