@@ -2153,11 +2153,8 @@ class MissionSpec(_Model):
         return telemetry * at_once + sum(rates[:at_once])
 
     def _check_contact_hub_rate(self) -> None:
-        """Event Hubs Standard throttles a namespace above its throughput units, at most 20. A
-        Premium namespace (security.premium_messaging) is sized in processing units, one, whose
-        throughput is not a published figure: the Standard limit does not bind it."""
-        if self.security.premium_messaging:
-            return
+        """Event Hubs Standard throttles a namespace above its throughput units, at most 20; the
+        stack sizes its hubs' namespace by them whatever its tier (GroundInputs.hub_units)."""
         kb = self.contact_hub_kb_per_second()
         units = limits.event_hubs_units(kb)
         if units <= limits.EVENT_HUBS_STANDARD_MAX_UNITS:

@@ -8,7 +8,7 @@ import pytest
 
 from groundlink.limits import event_hubs_units
 
-from .conftest import variant_plan, with_changes
+from .conftest import variant_plan
 
 NAMESPACE = "azure-native:eventhub:Namespace"
 
@@ -283,14 +283,15 @@ def test_telemetry_alone_over_twenty_units_is_refused_naming_the_telemetry_rate(
     ]
 
 
-def test_a_premium_namespace_is_not_refused_by_the_standard_limit():
-    """security.premium_messaging puts the hubs in a Premium namespace of 1 processing unit,
-    whose throughput is not a published figure: the 20-unit limit of Standard refused it, naming
-    a tier the spec does not build."""
+def test_a_premium_namespace_is_refused_where_the_stack_could_not_size_it():
+    """With security.premium_messaging the spec let 22,500 KB/s through, and the Azure program
+    then stopped with a traceback (GroundInputs.hub_units over 20): validate refuses what the
+    program cannot build, whatever the tier."""
     from groundlink.spec import SpecError, spec_from_data
 
-    data, _ = _constellation([30] * 6, 24, 60)  # 22,500 KB/s: 23 Standard units
-    with pytest.raises(SpecError):
-        spec_from_data(data)
-    premium = spec_from_data(with_changes(data, {"security.premium_messaging": True}))
-    assert premium.contact_hub_kb_per_second() == pytest.approx(22500.0)
+    from .conftest import with_changes
+
+    data, _ = _constellation([30] * 6, 24, 60)
+    with pytest.raises(SpecError) as refused:
+        spec_from_data(with_changes(data, {"security.premium_messaging": True}))
+    assert "23 throughput units; a Standard namespace has at most 20" in refused.value.lines[0]
