@@ -105,3 +105,22 @@ def test_the_cataloged_satellite_names_are_given_only_where_they_fit_beside_the_
     plan, few = _partner_function(spec_data("partner.yaml"))
     assert few["GROUNDLINK_CATALOGED_SATELLITES"] == "snpp"
     assert not [w for w in plan.warnings if "satellite names the catalog projects" in w]
+
+
+def test_a_container_job_is_given_the_names_whatever_their_length():
+    """The 4 KB is Lambda's: a Batch job's environment takes the names beside a capture setting
+    the function could not hold (mode container_job is what the spec's refusal advises for it)."""
+    import json
+
+    from .conftest import plan_of
+
+    data = spec_data("partner.yaml")
+    data["processing"].update(
+        mode="container_job", container_image="ghcr.io/example/groundlink:1.0", timeout_seconds=3600
+    )
+    data["processing"]["capture"] = {"udp_ports": list(range(10_000, 10_700))}
+    plan = plan_of(data, "aws")
+    (definition,) = plan.of_type("aws:batch/jobDefinition:JobDefinition")
+    variables = {e["name"]: e["value"] for e in json.loads(definition.inputs["containerProperties"])["environment"]}
+    assert variables["GROUNDLINK_CATALOGED_SATELLITES"] == "snpp"
+    assert not [w for w in plan.warnings if "satellite names the catalog projects" in w]

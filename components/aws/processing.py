@@ -269,15 +269,16 @@ class AwsProcessing(MissionComponent):
             RAW_BUCKET: self.raw.name,
             PRODUCTS_BUCKET: self.products.name,
             CAPTURE_FORMAT: self.inputs.capture_format,
-            **self._catalog_setting(),
+            **self._catalog_setting(lambda_environment=True),
         }
 
-    def _catalog_setting(self) -> dict[str, str]:
+    def _catalog_setting(self, *, lambda_environment: bool = False) -> dict[str, str]:
         """The satellite names the catalog projects, where it reads no other (a partner's): the
-        runtime says when a contact's products fall outside them (`uncataloged_warnings`). Only
-        where they fit Lambda's 4 KB of variables beside the others at their longest (the bucket
-        names are not known before deployment): a large constellation's names, or a long capture
-        setting, would have made Lambda refuse the function; the plan says what is left out."""
+        runtime says when a contact's products fall outside them (`uncataloged_warnings`). In a
+        Lambda function's environment only where they fit its 4 KB of variables beside the others
+        at their longest (the bucket names are not known before deployment): a large
+        constellation's names, or a long capture setting, would have made Lambda refuse the
+        function; the plan says what is left out. A Batch job's environment has no such limit."""
         names = ",".join(self.inputs.cataloged_satellites)
         if not names:
             return {}
@@ -287,10 +288,10 @@ class AwsProcessing(MissionComponent):
             CAPTURE_FORMAT: self.inputs.capture_format,
             CATALOGED_SATELLITES: names,
         }
-        if lambda_environment_bytes(longest) > LAMBDA_ENVIRONMENT_BYTES_MAX:
+        if lambda_environment and lambda_environment_bytes(longest) > LAMBDA_ENVIRONMENT_BYTES_MAX:
             self.warn(
                 f"the {len(self.inputs.cataloged_satellites)} satellite names the catalog projects do not fit the "
-                f"processor's {LAMBDA_ENVIRONMENT_BYTES_MAX:,} bytes of Lambda environment beside its other "
+                f"function's {LAMBDA_ENVIRONMENT_BYTES_MAX:,} bytes of Lambda environment beside its other "
                 f"settings: it is not given them ({CATALOGED_SATELLITES}), and says nothing of a contact a partner "
                 "delivers under another name, which Athena does not list"
             )
