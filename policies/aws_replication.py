@@ -6,12 +6,13 @@ data-protection-stateful-protected.)"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from . import s3_inline
 from . import tokens as T
 from .joins import of_type, refers_to, sides
-from .processing import role_documents
+from .processing import role_documents, unread_policies
 from .props import (
     UNKNOWN,
     as_list,
@@ -22,6 +23,7 @@ from .props import (
     kms_key_ref,
     missing,
     policy_statements,
+    principals,
     stack_key,
 )
 from .registry import stack_rule
@@ -184,32 +186,54 @@ def _role_of(resources: list[Any], replication: Any) -> Any:
     return next((r for r in roles if get(r.props, "arn") in arns), None)
 
 
-def _key_arn(resources: list[Any], identity: Any) -> Any:
-    """A stack key's ARN (UNKNOWN until known), from a key identity of `_default_key`/`_identity`;
-    None for a key given by reference only (not the plan's: its ARN may be an alias)."""
-    if identity is None or identity is UNKNOWN or identity[0] != "stack key":
-        return UNKNOWN if identity is UNKNOWN else None
-    key = next((k for k in of_type(resources, T.KMS_KEY) if k.urn == identity[1]), None)
-    arn = get(key.props, "arn") if key is not None else None
-    return arn if isinstance(arn, str) else UNKNOWN
+def _grants(statement: Mapping[str, Any], action: str, resource: str) -> bool:
+    """An Allow statement naming `action` and `resource` (IAM's `*` and `?`)."""
+    return (
+        statement.get("Effect") == "Allow"
+        and any(iam_glob(a, action, ignore_case=True) for a in as_list(statement.get("Action")))
+        and any(iam_glob(r, resource) for r in as_list(statement.get("Resource")))
+    )
 
 
-def _allows(documents: list[Any], action: str, resource: str) -> Any:
-    """Whether an Allow statement of `documents` grants `action` on `resource` (conditions aside:
-    they narrow a grant, never make one); UNKNOWN while a document is not known yet."""
+def _allows(documents: list[Any], key_policies: list[Any], role_arn: Any, action: str, resource: str) -> Any:
+    """Whether the role may do `action` with the key `resource`: an Allow of its identity
+    policies (`documents`), or of the key's own policy naming the role (conditions aside: they
+    narrow a grant, never make one). UNKNOWN where it cannot be read: a document not known yet, or
+    an Allow by NotAction or NotResource, which this reading does not judge."""
     if any(document is UNKNOWN for document in documents):
         return UNKNOWN
-    for document in documents:
-        for statement in policy_statements(document):
-            if statement.get("Effect") != "Allow" or "NotAction" in statement or "NotResource" in statement:
-                continue
-            actions = as_list(statement.get("Action"))
-            resources = as_list(statement.get("Resource"))
-            if any(iam_glob(a, action, ignore_case=True) for a in actions) and any(
-                iam_glob(r, resource) for r in resources
+    statements = [st for document in documents for st in policy_statements(document)]
+    if any(_grants(st, action, resource) for st in statements):
+        return True
+    for policy in key_policies:
+        for st in policy_statements(policy):
+            if (
+                isinstance(role_arn, str)
+                and role_arn in principals(st)
+                and _grants({**st, "Resource": "*"}, action, resource)
             ):
                 return True
+    if any(st.get("Effect") == "Allow" and ("NotAction" in st or "NotResource" in st) for st in statements):
+        return UNKNOWN
     return False
+
+
+def _key_policies(resources: list[Any], key: Any) -> list[Any]:
+    """A plan key's policies: its own `policy`, and a KeyPolicy resource's that replaces it."""
+    held = [get(key.props, "policy")]
+    held += [
+        get(p.props, "policy")
+        for p in of_type(resources, T.KMS_KEY_POLICY)
+        if refers_to(p, "keyId", key, ("id", "arn", "keyId"))
+    ]
+    return [p for p in held if p is not None]
+
+
+def _plan_key(resources: list[Any], identity: Any) -> Any:
+    """The plan's key a key identity (`_identity`) names, or None."""
+    if not isinstance(identity, tuple) or identity[0] != "stack key":
+        return None
+    return next((k for k in of_type(resources, T.KMS_KEY) if k.urn == identity[1]), None)
 
 
 @stack_rule(
@@ -229,17 +253,24 @@ def replication_role_keys(args: Any, report: Any) -> None:
     resources = args.resources
     for replication, sources, rule in _replications(resources):
         role = _role_of(resources, replication)
-        replica_key = get(rule, "destination", "encryptionConfiguration", "replicaKmsKeyId")
-        if role is None or not isinstance(replica_key, str) or not replica_key:
-            continue  # a role of another stack, or no re-encryption to judge (aws-s3-replica-own-key)
+        replica_ref = get(rule, "destination", "encryptionConfiguration", "replicaKmsKeyId")
+        if role is None or not isinstance(replica_ref, str) or not replica_ref or unread_policies(resources, role):
+            continue  # a role of another stack or with policies not read here, or no re-encryption to judge
         documents = [document for _, _, document in role_documents(resources, role)]
-        wanted = [(action, replica_key, "the replica key") for action in ("kms:Encrypt", "kms:Decrypt")]
+        replica = _plan_key(resources, _identity(resources, replica_ref, _rules_links(replication)))
+        wanted: list[tuple[str, Any, str]] = []
+        if replica is not None:  # by key id, ARN or the stack's alias: judged against the key's ARN
+            wanted += [(action, replica, "the replica key") for action in ("kms:Encrypt", "kms:Decrypt")]
         for source in sources:
-            arn = _key_arn(resources, _default_key(resources, source))
-            if isinstance(arn, str):
-                wanted.append(("kms:Decrypt", arn, f"the source bucket {source.name}'s key"))
+            key = _plan_key(resources, _default_key(resources, source))
+            if key is not None:
+                wanted.append(("kms:Decrypt", key, f"the source bucket {source.name}'s key"))
         for action, key, which in wanted:
-            if _allows(documents, action, key) is False:
+            arn = get(key.props, "arn")
+            if not isinstance(arn, str):
+                continue  # not known yet
+            found = _allows(documents, _key_policies(resources, key), get(role.props, "arn"), action, arn)
+            if found is False:
                 report(
                     f"replication role {role.name} may not {action} with {which} "
                     f"(destination.encryptionConfiguration.replicaKmsKeyId, S3 Bucket Keys)"

@@ -199,6 +199,14 @@ def role_documents(resources: list[Any], role: Any) -> list[tuple[Any, str, Any]
     return held
 
 
+def unread_policies(resources: list[Any], role: Any) -> bool:
+    """Whether a policy reaches the role that the plan does not hold (an AWS-managed policy,
+    another stack's, or one whose ARN is not known yet): what it grants cannot be read here."""
+    holders = [(role, "managedPolicyArns", as_list(get(role.props, "managedPolicyArns")))]
+    holders += _attachments(resources, role)
+    return any(len(_named_policies(resources, holder, key, arns)) < len(arns) for holder, key, arns in holders if arns)
+
+
 def _named_policies(resources: list[Any], holder: Any, key: str, arns: list[Any]) -> list[Any]:
     """The plan's customer-managed policies among `arns`, the value of `holder`'s input `key`: by an
     equal known ARN, or, for one not known yet, by the engine's property dependencies of that input

@@ -1829,6 +1829,89 @@ passes(rule, "noaa20-aws")  # no replication
 passes(rule, "noaa20-aws-geo-keys-off-allowed")  # SSE-S3: no replica key to use
 passes(rule, "noaa20-aws-geo", {REPLICATION_POLICY: UNKNOWN})  # not known yet
 passes(rule, "noaa20-aws-geo", {REPLICATION_POLICY: _replication_grants((["kms:*"], "*"))})
+# the replica key named by the stack's alias of it: judged against the key's ARN, which the policy grants
+passes(
+    rule,
+    "noaa20-aws-geo",
+    {
+        f"{RAW_REPLICATION}/rules.0.destination.encryptionConfiguration.replicaKmsKeyId": "arn:aws:kms:us-east-2:123456789012:alias/noaa20-replica"
+    },
+)
+# an Allow by NotAction grants the KMS actions too: not judged, as a policy not read
+passes(
+    rule,
+    "noaa20-aws-geo",
+    {
+        REPLICATION_POLICY: {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "NotAction": ["iam:*"], "Resource": "*"}],
+        }
+    },
+)
+# a policy the plan does not hold (AWS-managed, another stack's): what it grants is not read here
+BASELINES["noaa20-aws-geo-replication-managed-policy"] = Derived(
+    "noaa20-aws-geo",
+    {
+        REPLICATION_POLICY: _replication_grants(),
+        "noaa20-storage-replica-role/managedPolicyArns": ["arn:aws:iam::aws:policy/AdministratorAccess"],
+    },
+    "the replication role's KMS grants in a managed policy the plan does not hold",
+)
+passes(rule, "noaa20-aws-geo-replication-managed-policy")
+fires(
+    rule,
+    "noaa20-aws-geo-replication-managed-policy",
+    {"noaa20-storage-replica-role/managedPolicyArns": DROP},
+    *[
+        (message.format(name=name), name)
+        for name in ("noaa20-storage-replica-products-replication", "noaa20-storage-replica-raw-replication")
+        for message in (
+            "replication role noaa20-storage-replica-role may not kms:Encrypt with the replica key "
+            "(destination.encryptionConfiguration.replicaKmsKeyId, S3 Bucket Keys)",
+            "replication role noaa20-storage-replica-role may not kms:Decrypt with the replica key "
+            "(destination.encryptionConfiguration.replicaKmsKeyId, S3 Bucket Keys)",
+            "replication role noaa20-storage-replica-role may not kms:Decrypt with the source bucket "
+            + ("noaa20-storage-products" if "products" in name else "noaa20-storage-raw")
+            + "'s key",
+        )
+    ],
+)
+# the replica key's own policy naming the role grants what its identity policy leaves out
+REPLICATION_ROLE_ARN = "arn:aws:iam::123456789012:role/noaa20-storage-replica-role-83776cd"  # the mock's
+REPLICA_KEY_POLICY = "noaa20-storage-replica-key/policy"
+BASELINES["noaa20-aws-geo-replica-key-grants-the-role"] = Derived(
+    "noaa20-aws-geo",
+    {
+        REPLICATION_POLICY: _replication_grants((["kms:Decrypt"], MISSION_KEY)),
+        REPLICA_KEY_POLICY: {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": REPLICATION_ROLE_ARN},
+                    "Action": ["kms:Encrypt", "kms:Decrypt"],
+                    "Resource": "*",
+                }
+            ],
+        },
+    },
+    "the replication role's grants on the replica key in the key's own policy",
+)
+passes(rule, "noaa20-aws-geo-replica-key-grants-the-role")
+fires(
+    rule,
+    "noaa20-aws-geo-replica-key-grants-the-role",
+    {f"{REPLICA_KEY_POLICY}.Statement.0.Principal.AWS": "arn:aws:iam::123456789012:role/another"},
+    *[
+        (
+            f"replication role noaa20-storage-replica-role may not {action} with the replica key "
+            "(destination.encryptionConfiguration.replicaKmsKeyId, S3 Bucket Keys)",
+            name,
+        )
+        for name in ("noaa20-storage-replica-products-replication", "noaa20-storage-replica-raw-replication")
+        for action in ("kms:Encrypt", "kms:Decrypt")
+    ],
+)
 # S3 verifies the replica bucket's S3 Bucket Key with kms:Decrypt on the replica key: Encrypt alone
 # deployed, and every SSE-KMS replica failed; each of the two missing, the other granted
 for missing_action, granted in (("kms:Decrypt", "kms:Encrypt"), ("kms:Encrypt", "kms:Decrypt")):
