@@ -515,7 +515,9 @@ def dubbo_warning(satellite: str, offer: dict[str, Any], gs: GroundSegment, days
     if gs.provider != "managed" or not share:
         return None
     wanted = share * gs.contacts_per_day
-    contacts = figure(wanted, 3).rstrip("0").rstrip(".")  # 12.5, 100, 0.016: as many places as it has, to 3
+    contacts = next(  # 12.5, 100, 0.016: its places, to 3, and as many more as a sliver takes not to read 0
+        shown for places in range(3, 20) if (shown := figure(wanted, places).rstrip("0").rstrip(".")) != "0"
+    )
     head = (
         f"{satellite} on AWS: ground_segment.dubbo_minutes_share takes {percent(share)} of its contact minutes at "
         f"{DUBBO_SITE}, priced there ({contacts} of its {gs.contacts_per_day:g} contacts/day), but "

@@ -1555,17 +1555,16 @@ def network_cidr_problem(value: str, example: str) -> str | None:
 
     if not re.fullmatch(CIDR_PATTERN, value):
         return f"{show(value)} is not an IPv4 range in CIDR notation; allowed: a.b.c.d/n such as {example}"
-    try:
-        net = ipaddress.IPv4Network(value)
-    except ValueError:
-        return (
-            f"{value} has host bits set; allowed: {ipaddress.IPv4Network(value, strict=False)} (the range it lies in)"
-        )
+    # the range's size and place first: the host-bits fix names the range it lies in, which must
+    # itself be allowed (10.64.1.0/8 lies in 10.0.0.0/8, a /8)
+    net = ipaddress.IPv4Network(value, strict=False)
     low, high = limits.MISSION_NETWORK_PREFIXES
     if not low <= net.prefixlen <= high:
-        return f"{net} is a /{net.prefixlen}; allowed: /{low} to /{high} (the network's subnets take its first /24)"
+        return f"{value} is a /{net.prefixlen}; allowed: /{low} to /{high} (the network's subnets take its first /24)"
     if not any(net.subnet_of(ipaddress.IPv4Network(block)) for block in limits.PRIVATE_IPV4_RANGES):
-        return f"{net} is not a private range; allowed: inside {', '.join(limits.PRIVATE_IPV4_RANGES)} (RFC 1918)"
+        return f"{value} is not a private range; allowed: inside {', '.join(limits.PRIVATE_IPV4_RANGES)} (RFC 1918)"
+    if str(net) != value:
+        return f"{value} has host bits set; allowed: {net} (the range it lies in)"
     return None
 
 

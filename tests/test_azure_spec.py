@@ -124,6 +124,10 @@ def test_orbital_defaults_written_out_without_legacy_orbital_are_the_same_spec(t
         ("10.0.0.0/8", "10.0.0.0/8 is a /8; allowed: /16 to /24"),
         ("10.42.0.0/25", "10.42.0.0/25 is a /25; allowed: /16 to /24"),
         ("10.42.0.0", "'10.42.0.0' is not an IPv4 range in CIDR notation; allowed: a.b.c.d/n such as {default}"),
+        # host bits and a size or place refused: the size or place first, never a fix that is refused
+        ("10.64.1.0/8", "10.64.1.0/8 is a /8; allowed: /16 to /24"),
+        ("10.64.0.0/0", "10.64.0.0/0 is a /0; allowed: /16 to /24"),
+        ("8.8.8.1/24", "8.8.8.1/24 is not a private range"),
     ],
 )
 def test_a_network_cidr_no_mission_network_can_take_is_refused_naming_the_field(tmp_path, cidr, message):

@@ -717,6 +717,7 @@ def test_a_dubbo_share_dubbo_cannot_take_is_warned_of_with_the_reason():
         (0.5, 25, "takes 50% of its contact minutes at Dubbo 1, priced there (12.5 of its 25 contacts/day)"),
         (0.004, 4, "takes 0.4% of its contact minutes at Dubbo 1, priced there (0.016 of its 4 contacts/day)"),
         (0.125, 4, "takes 12.5% of its contact minutes at Dubbo 1, priced there (0.5 of its 4 contacts/day)"),
+        (0.0001, 4, "takes 0.01% of its contact minutes at Dubbo 1, priced there (0.0004 of its 4 contacts/day)"),
     ],
 )
 def test_the_dubbo_share_and_its_contacts_are_written_as_the_report_writes_figures(share, per_day, said):
