@@ -18,6 +18,7 @@ import pulumi
 import pulumi_azure_native as azure
 
 from groundlink.blueprint import Lifecycle, MissionInputs, StorageInputs
+from groundlink.blueprint.gaps import PUBLIC_PARTNER_WITHOUT_ADDRESSES, private_partner_landing
 from groundlink.blueprint.layers import LayerInputError
 from groundlink.blueprint.tiering import ARCHIVE, deleted_kept_days
 from groundlink.limits import AZURE_PAIR_OUTSIDE_GEOGRAPHY, AZURE_PAIRED_LOCATION, AZURE_STORAGE_ACCOUNT_TAGS_MAX
@@ -29,30 +30,6 @@ from .security import KEY_NAME, MissionKey, PrivateNetwork, private_endpoint
 
 # Cloud-neutral tier -> management-policy action (Azure Cool / Cold / Archive).
 AZURE_TIER_ACTION = {"cool": "tier_to_cool", "cold": "tier_to_cold", "archive": "tier_to_archive"}
-
-
-# security.network: public with a partner and no addresses: the firewall admits nobody the partner is
-PUBLIC_PARTNER_WITHOUT_ADDRESSES = (
-    "ground_segment.partner.source_addresses: none given, so the storage account's firewall (deny by default, "
-    "trusted Azure services only) admits no network the partner writes from and it cannot deliver: list the "
-    "public addresses or ranges it writes from"
-)
-
-
-def private_partner_landing(addresses: int) -> str:
-    """The warning of a partner landing zone behind security.network: private: the account's
-    public endpoint admits only trusted Azure services, and groundlink creates no private endpoint
-    in the partner's network."""
-    ignored = (
-        f"; the {addresses} ground_segment.partner.source_addresses are not made firewall rules in private mode"
-        if addresses
-        else ""
-    )
-    return (
-        "security.network: private closes the storage account's public endpoint to every network but trusted "
-        "Azure services, so a partner writing from outside the mission's network cannot deliver: have the "
-        f"partner request a private endpoint to the account and approve it before the first contact{ignored}"
-    )
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,39 @@ MANAGED_NAMES_NO_PARTNER = (
 )
 
 
+# security.network: public with a partner and no addresses: the firewall admits nobody the partner is
+PUBLIC_PARTNER_WITHOUT_ADDRESSES = (
+    "ground_segment.partner.source_addresses: none given, so the storage account's firewall (deny by default, "
+    "trusted Azure services only) admits no network the partner writes from and it cannot deliver: list the "
+    "public addresses or ranges it writes from"
+)
+
+
+PRIVATE_PARTNER_LANDING = "security.network: private closes the storage account's public endpoint"
+
+
+def private_partner_landing(addresses: int) -> str:
+    """The warning of a partner landing zone behind security.network: private: the account's
+    public endpoint admits only trusted Azure services, and groundlink creates no private endpoint
+    in the partner's network."""
+    ignored = (
+        f"; the {addresses} ground_segment.partner.source_addresses are not made firewall rules in private mode"
+        if addresses
+        else ""
+    )
+    return (
+        f"{PRIVATE_PARTNER_LANDING} to every network but trusted "
+        "Azure services, so a partner writing from outside the mission's network cannot deliver: have the "
+        f"partner request a private endpoint to the account and approve it before the first contact{ignored}"
+    )
+
+
+def partner_cannot_deliver(warning: str) -> bool:
+    """Whether a plan warning says the partner cannot deliver into the landing zone the plan
+    builds until something outside the plan is done (an address listed, a private endpoint)."""
+    return warning == PUBLIC_PARTNER_WITHOUT_ADDRESSES or warning.startswith(PRIVATE_PARTNER_LANDING)
+
+
 def _no_identity(cloud: str, managed: bool) -> str:
     if managed:
         return f"{MANAGED_NAMES_NO_PARTNER}: the landing container grants nobody write access"

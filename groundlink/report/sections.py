@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..blueprint.capabilities import ORBITAL_TELEMETRY_GRANT, TELEMETRY_SINK_TYPE
+from ..blueprint.gaps import partner_cannot_deliver
 from ..clouds import cloud_title
 from ..cost.catalog import OVERRIDE_MARK
 from ..cost.choices import PREMIUM_UNITS
@@ -199,6 +200,14 @@ SYNAPSE_LAKE_DATABASE_STEP = (
 )
 
 
+FLEX_PACKAGE_STEP = (
+    "Azure (Functions Flex Consumption): the contact processor's app runs no code until its package is uploaded, "
+    "which the plan cannot do (the account takes no shared key, and its firewall refuses the deployer): after the "
+    "first pulumi up, make flex-package, upload it with Entra ID from an admitted address and restart the app "
+    "(docs/processing.md, 'Not automated here'); until then nothing receives the contact queue."
+)
+
+
 def _realized(doc: dict[str, Any], capability: str) -> dict[str, list[dict[str, Any]]]:
     """The resources realizing `capability` on each cloud that realizes it (none when not needed)."""
     return {
@@ -274,6 +283,15 @@ def _parity(doc: dict[str, Any], clouds: list[str]) -> Section:
     ]
     if _synapse_catalog(doc):
         extras.append(_c(SYNAPSE_LAKE_DATABASE_STEP, "gap"))
+    if any(r["type"] == "azure-native:web:WebApp" for r in _realized(doc, "processing.function").get("azure", [])):
+        extras.append(_c(FLEX_PACKAGE_STEP, "gap"))
+    extras += [
+        _c(f"{cloud_title(c)}: the partner landing zone is built, but the partner cannot deliver yet: {warning}", "gap")
+        for c in clouds
+        if c in _realized(doc, "ground.partner_landing")
+        for warning in doc["clouds"].get(c, {}).get("warnings", [])
+        if partner_cannot_deliver(warning)
+    ]
     extras += [_c(unsent_telemetry_line(c), "gap") for c in unsent_telemetry(doc)]
     return Section(
         "Parity matrix", table=_table(["Capability", "Layer"] + [cloud_title(c) for c in clouds], rows), after=extras

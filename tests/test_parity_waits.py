@@ -1,0 +1,57 @@
+"""Lines under the parity matrix where a realized capability still waits on something outside the
+plan: the Flex app's package, which no plan can upload, and a partner that cannot deliver into the
+landing zone until an address is listed or a private endpoint approved."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from groundlink.blueprint.gaps import PUBLIC_PARTNER_WITHOUT_ADDRESSES, private_partner_landing
+from groundlink.report.sections import FLEX_PACKAGE_STEP, _parity
+
+
+def _row(capability: str, **clouds: list[dict[str, str]]) -> dict[str, Any]:
+    """A row realized on the clouds given, a gap on the others."""
+    cells = {
+        cloud: {"status": "realized", "resources": clouds[cloud]}
+        if cloud in clouds
+        else {"status": "gap", "reason": "not here"}
+        for cloud in ("aws", "azure")
+    }
+    return {"capability": capability, "title": capability, "layer": capability.split(".")[0], "clouds": cells}
+
+
+def _after(rows: list[dict[str, Any]], warnings: dict[str, list[str]] | None = None) -> list[str]:
+    doc = {
+        "parity": {"rows": rows, "notNeededButRealized": {}},
+        "clouds": {cloud: {"warnings": (warnings or {}).get(cloud, [])} for cloud in ("aws", "azure")},
+    }
+    return [cell.text for cell in _parity(doc, ["aws", "azure"]).after]
+
+
+LAMBDA = [{"type": "aws:lambda/function:Function", "name": "m-processing-function"}]
+FLEX = [{"type": "azure-native:web:WebApp", "name": "m-processing-app"}]
+JOB = [{"type": "azure-native:app:Job", "name": "m-processing-job"}]
+
+
+@pytest.mark.parametrize(("azure", "said"), [(FLEX, True), (JOB, False)])
+def test_a_flex_app_waits_on_its_package_and_a_container_job_on_nothing(azure, said):
+    """After pulumi up the Flex app held no code (the package is uploaded by hand) and the matrix
+    called the processor realized with no word; a container job's image is the spec's own."""
+    after = _after([_row("processing.function", aws=LAMBDA, azure=azure)])
+    assert (FLEX_PACKAGE_STEP in after) is said
+
+
+@pytest.mark.parametrize(
+    "warning", [PUBLIC_PARTNER_WITHOUT_ADDRESSES, private_partner_landing(0), private_partner_landing(2)]
+)
+def test_a_partner_that_cannot_deliver_yet_is_said_under_a_realized_landing_zone(warning):
+    landing = [{"type": "azure-native:storage:BlobContainer", "name": "m-storage-raw"}]
+    after = _after([_row("ground.partner_landing", azure=landing)], {"azure": [warning, "another warning"]})
+    assert [t for t in after if "cannot deliver yet" in t] == [
+        f"Azure: the partner landing zone is built, but the partner cannot deliver yet: {warning}"
+    ]
+    # the warning without a landing zone realized (another capability's row) says nothing here
+    assert not [t for t in _after([], {"azure": [warning]}) if "cannot deliver yet" in t]
