@@ -17,6 +17,7 @@ from .conftest import cached_plan, spec_data, variant_plan, with_changes, write_
 GEO = {"storage.redundancy": "geo", "clouds.aws.replica_region": "us-east-2"}
 REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
 BUCKET = "aws:s3/bucket:Bucket"
+POLICY = "aws:s3/bucketPolicy:BucketPolicy"
 
 
 @pytest.fixture(scope="module")
@@ -235,3 +236,28 @@ def test_settings_the_stack_holds_as_secrets_reach_the_replica_provider_as_secre
     # as the stack holds them: the secret ones secret (whatever their type), the plain one plain,
     # and credentials secret even where the stack config holds them in the clear
     assert found == {"assume_roles": True, "max_retries": True, "profile": False, "token": True}
+
+
+def test_behind_a_private_network_the_replicas_are_pinned_as_the_stores_are():
+    """With security.network: private only the stores denied object access outside the mission's
+    VPC endpoint: the replicas, full copies of the raw data and products, were readable from any
+    network by any principal of the account. They carry the stores' statement now, and the
+    replication role the tag that lets a role writing from AWS's network through."""
+    from .conftest import variant_plan
+
+    private = variant_plan("aws", {**GEO, "security.network": "private"})
+    for store in ("raw", "products"):
+        primary, replica = (
+            json.loads(private.one(POLICY, f"noaa20-storage-{name}-policy").inputs["policy"])["Statement"]
+            for name in (store, f"replica-{store}")
+        )
+        (pin,) = [s for s in replica if s["Sid"] == "DenyObjectAccessOutsideVpcEndpoint"]
+        (stores_pin,) = [s for s in primary if s["Sid"] == "DenyObjectAccessOutsideVpcEndpoint"]
+        assert pin["Condition"] == stores_pin["Condition"]
+        assert pin["Resource"].startswith("arn:aws:s3:::") and "replica" in pin["Resource"]
+    role = private.one("aws:iam/role:Role", "noaa20-storage-replica-role")
+    assert role.inputs["tags"]["outside-vpc-writer"] == "noaa20"
+    public = variant_plan("aws", GEO)
+    statements = json.loads(public.one(POLICY, "noaa20-storage-replica-raw-policy").inputs["policy"])["Statement"]
+    assert [s["Sid"] for s in statements] == ["DenyInsecureTransport"]
+    assert "outside-vpc-writer" not in public.one("aws:iam/role:Role", "noaa20-storage-replica-role").inputs["tags"]

@@ -313,6 +313,7 @@ class AwsStorage(MissionComponent):
                 sources=held,
                 key=key,
                 account=account,
+                network=network,
                 replica_provider=replica_provider,
                 opts=self.opts(),
             )
@@ -433,6 +434,7 @@ class AwsReplica(MissionComponent):
         sources: dict[str, SecureBucket],
         key: aws.kms.Key | None,
         account: pulumi.Input[str],
+        network: Network | None = None,
         replica_provider: aws.Provider | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ):
@@ -495,6 +497,12 @@ class AwsReplica(MissionComponent):
                 account=account,
                 log_bucket_id=self.logs.bucket.id,
                 log_prefix=f"{role}/",
+                # behind a private network the replicas are pinned as the stores are: their objects
+                # only through the mission's VPC endpoint (of the stack's region: none reaches them
+                # from the replica region) or by the roles that write from AWS's network, this
+                # replication role among them; a full copy of the data readable from any network
+                # made the private network one region's only
+                network=network,
                 opts=in_replica_region,
             )
         role = self.realize(
@@ -503,7 +511,7 @@ class AwsReplica(MissionComponent):
                 **role_name(self.child_name("role")),
                 description=f"S3 replicates the {mission.name} stores to {region}",
                 assume_role_policy=iam.trusted_by("s3.amazonaws.com", account),
-                tags=self.tags,
+                tags=iam.outside_vpc_tags(self) if network else self.tags,
                 opts=self.opts(),
             ),
             "storage.geo_redundancy",
