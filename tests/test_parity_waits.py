@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from groundlink.blueprint.gaps import PUBLIC_PARTNER_WITHOUT_ADDRESSES, private_partner_landing
+from groundlink.blueprint.gaps import PUBLIC_PARTNER_WITHOUT_ADDRESSES, adx_catalog_scope, private_partner_landing
 from groundlink.report.sections import FLEX_PACKAGE_STEP, _parity
 
 
@@ -55,3 +55,15 @@ def test_a_partner_that_cannot_deliver_yet_is_said_under_a_realized_landing_zone
     ]
     # the warning without a landing zone realized (another capability's row) says nothing here
     assert not [t for t in _after([], {"azure": [warning]}) if "cannot deliver yet" in t]
+
+
+@pytest.mark.parametrize("telemetry", [True, False])
+def test_a_data_explorer_catalog_says_it_holds_no_raw_table_under_the_matrix(telemetry):
+    """The matrix counted the catalog realized on both clouds while Data Explorer's holds no raw
+    table (Athena's raw_contacts lists a contact's captures): said beside the matrix, not only among
+    the plan's warnings. A Synapse catalog says nothing of it."""
+    scope = adx_catalog_scope(telemetry, "telemetry")
+    cluster = [{"type": "azure-native:kusto:Cluster", "name": "m-analytics-adx"}]
+    after = _after([_row("analytics.catalog", azure=cluster)], {"azure": [scope]})
+    assert f"Azure: {scope}" in after
+    assert not [t for t in _after([], {"azure": [scope]}) if "Data Explorer database" in t]

@@ -20,6 +20,7 @@ import pulumi
 import pulumi_azure_native as azure
 
 from groundlink.blueprint import AnalyticsInputs, MissionInputs
+from groundlink.blueprint.gaps import adx_catalog_scope
 from groundlink.processing.tables import TABLES as PRODUCT_TABLES
 
 from ..base import MissionComponent
@@ -63,17 +64,6 @@ TELEMETRY_SCRIPT = "\n".join(
     )
 )
 PRODUCT_TABLES_SCRIPT = "product-tables"
-
-
-# What the Data Explorer catalog leaves out of what Glue's covers, said on the plan: the parity
-# matrix counts analytics.catalog as realized on both clouds.
-def adx_catalog_scope(telemetry: bool) -> str:
-    held = f" and the telemetry as {TELEMETRY_TABLE} (one dynamic column)" if telemetry else ""
-    return (
-        f"analytics.catalog: the Data Explorer database holds the product tables (frame_index, contact_summary){held}; "
-        "the raw captures have no table there, where Athena's raw_contacts lists them: find a contact's capture "
-        "files in the raw container"
-    )
 
 
 # Microsoft Learn, "Authenticate external tables with managed identities" and ".alter-merge policy
@@ -612,7 +602,7 @@ class AzureAnalytics(MissionComponent):
         # now locks the cluster around each script), so the scripts are created one after another.
         scripts = [self._product_tables(storage, self.cluster, self.database)] if inputs.catalog else []
         if inputs.catalog:
-            self.warn(adx_catalog_scope(telemetry is not None))
+            self.warn(adx_catalog_scope(telemetry is not None, TELEMETRY_TABLE))
         if telemetry is None:
             return
         schema = self.realize(

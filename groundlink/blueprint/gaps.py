@@ -89,6 +89,22 @@ def partner_cannot_deliver(warning: str) -> bool:
     return warning == PUBLIC_PARTNER_WITHOUT_ADDRESSES or warning.startswith(PRIVATE_PARTNER_LANDING)
 
 
+# What the Data Explorer catalog leaves out of what Glue's covers, said on the plan: the parity
+# matrix counts analytics.catalog as realized on both clouds.
+ADX_CATALOG_SCOPE = (
+    "analytics.catalog: the Data Explorer database holds the product tables (frame_index, contact_summary)"
+)
+
+
+def adx_catalog_scope(telemetry: bool, telemetry_table: str) -> str:
+    held = f" and the telemetry as {telemetry_table} (one dynamic column)" if telemetry else ""
+    return (
+        f"{ADX_CATALOG_SCOPE}{held}; "
+        "the raw captures have no table there, where Athena's raw_contacts lists them: find a contact's capture "
+        "files in the raw container"
+    )
+
+
 def _no_identity(cloud: str, managed: bool) -> str:
     if managed:
         return f"{MANAGED_NAMES_NO_PARTNER}: the landing container grants nobody write access"

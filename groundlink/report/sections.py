@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..blueprint.capabilities import ORBITAL_TELEMETRY_GRANT, TELEMETRY_SINK_TYPE
-from ..blueprint.gaps import partner_cannot_deliver
+from ..blueprint.gaps import ADX_CATALOG_SCOPE, partner_cannot_deliver
 from ..clouds import cloud_title
 from ..cost.catalog import OVERRIDE_MARK
 from ..cost.choices import PREMIUM_UNITS
@@ -291,6 +291,14 @@ def _parity(doc: dict[str, Any], clouds: list[str]) -> Section:
         if c in _realized(doc, "ground.partner_landing")
         for warning in doc["clouds"].get(c, {}).get("warnings", [])
         if partner_cannot_deliver(warning)
+    ]
+    # a realized catalog that holds less than the other cloud's (Data Explorer: no raw table)
+    extras += [
+        _c(f"{cloud_title(c)}: {warning}", "gap")
+        for c in clouds
+        if c in _realized(doc, "analytics.catalog")
+        for warning in doc["clouds"].get(c, {}).get("warnings", [])
+        if warning.startswith(ADX_CATALOG_SCOPE)
     ]
     extras += [_c(unsent_telemetry_line(c), "gap") for c in unsent_telemetry(doc)]
     return Section(
