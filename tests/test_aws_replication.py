@@ -91,6 +91,7 @@ def test_each_store_replicates_kms_objects_and_delete_markers_into_its_replica(p
                     "bucket": plan.one(BUCKET, f"noaa20-storage-replica-{store}").outputs["arn"],
                     "storageClass": "STANDARD",
                     "encryptionConfiguration": {"replicaKmsKeyId": replica_key},
+                    "metrics": {"status": "Enabled"},  # a failed replication is counted, and alarmed on
                 },
             }
         ]
@@ -261,3 +262,25 @@ def test_behind_a_private_network_the_replicas_are_pinned_as_the_stores_are():
     statements = json.loads(public.one(POLICY, "noaa20-storage-replica-raw-policy").inputs["policy"])["Statement"]
     assert [s["Sid"] for s in statements] == ["DenyInsecureTransport"]
     assert "outside-vpc-writer" not in public.one("aws:iam/role:Role", "noaa20-storage-replica-role").inputs["tags"]
+
+
+def test_an_object_that_fails_to_replicate_raises_an_alarm(plan):
+    """S3 marks an object FAILED and retries none: the replica region silently lacked it (a key
+    the role could not use failed every one). Each rule's OperationsFailedReplication, published in
+    the source bucket's region, alarms the mission's alert topic."""
+    topic = plan.one("aws:sns/topic:Topic", "noaa20-observability-alerts").outputs["arn"]
+    for store in ("raw", "products"):
+        alarm = plan.one("aws:cloudwatch/metricAlarm:MetricAlarm", f"noaa20-observability-replication-failed-{store}")
+        inputs = alarm.inputs
+        assert (inputs["namespace"], inputs["metricName"], inputs["statistic"]) == (
+            "AWS/S3",
+            "OperationsFailedReplication",
+            "Sum",
+        )
+        assert inputs["dimensions"] == {
+            "SourceBucket": plan.one(BUCKET, f"noaa20-storage-{store}").outputs["bucket"],
+            "DestinationBucket": plan.one(BUCKET, f"noaa20-storage-replica-{store}").outputs["bucket"],
+            "RuleId": f"{store}-to-us-east-2",
+        }
+        assert (inputs["threshold"], inputs["comparisonOperator"]) == (0, "GreaterThanThreshold")
+        assert inputs["alarmActions"] == [topic] and inputs["okActions"] == [topic]

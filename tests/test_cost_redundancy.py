@@ -114,6 +114,8 @@ def test_aws_geo_prices_the_replica_and_the_replication_itself(catalogs):
         # a Decrypt and an Encrypt per object: 4,197.5, inside the 20,000 free KMS requests a month
         # less the 2,098.75 of the KMS requests line (17,901.25 left), so $0
         "S3 replication: KMS requests": pytest.approx((4197.5, 0.0)),
+        # replication metrics on each rule (raw, products): 4 metrics each, 8 x $0.30
+        "S3 replication: replication metrics": pytest.approx((8, 2.4)),
     }
     # everything else is the zone mission's
     assert [x.item for x in geo.clouds["aws"].lines if x.item not in added] == [
@@ -122,8 +124,8 @@ def test_aws_geo_prices_the_replica_and_the_replication_itself(catalogs):
     choice = cost_json(geo, 1000, arith_spec(**GEO).spec)["clouds"]["aws"]["choices"]["storageRedundancy"]
     assert choice["value"] == "S3 Standard (3 zones), replicated to us-east-2"
     # 2 x (1.76985 + 14.641875 + 0.961875 kept) = 34.7472 of capacity (in binary GB: 32.3605), +
-    # 0.01049375 + 1.560375 + 1.0 + 0
-    known = 34.7472 * GIB + 0.01049375 + 1.560375 + 1.0
+    # 0.01049375 + 1.560375 + 1.0 + 0 + 2.4 (the replication metrics)
+    known = 34.7472 * GIB + 0.01049375 + 1.560375 + 1.0 + 2.4
     assert choice["monthly"] == {"known": pytest.approx(known), "complete": True, "unknown": []}
     # the replica key is the storage choice's: the HSM keys choice still counts the mission key alone
     hsm = cost_json(geo, 1000, arith_spec(**GEO).spec)["clouds"]["aws"]["choices"]["hsmKeys"]

@@ -129,6 +129,7 @@ class MissionStack(MissionComponent):
             key=key,
             dead_letter_queue_name=events.dead_letter.name,
             queue_name=events.queue.name,
+            replications=storage.replica.watched if storage.replica else (),
             opts=self.opts(),
         )
 

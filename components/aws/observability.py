@@ -7,6 +7,7 @@ Access logs are configured where the logged resources live (storage, telemetry).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from typing import Any
 
 import pulumi
@@ -66,6 +67,7 @@ class AwsObservability(MissionComponent):
         key: aws.kms.Key | None,
         dead_letter_queue_name: pulumi.Input[str],
         queue_name: pulumi.Input[str] | None = None,
+        replications: Sequence[tuple[pulumi.Input[str], pulumi.Input[str], str]] = (),
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__(name, mission, opts)
@@ -124,6 +126,8 @@ class AwsObservability(MissionComponent):
                 "ApproximateAgeOfOldestMessage",
                 UNRECEIVED_ALARM_SECONDS,
             )
+        for source, replica, rule_id in replications:
+            self._replication_alarm(source, replica, rule_id)
         self.budget = self.realize(
             aws.budgets.Budget(
                 self.child_name("budget"),
@@ -152,19 +156,45 @@ class AwsObservability(MissionComponent):
         # AWS keeps each log beside what it describes (log groups, the access-log bucket): no one workspace
         self.register_outputs({"alerts": self.topic.arn, "budget": self.budget.name, "log_workspace": None})
 
+    def _replication_alarm(self, source: pulumi.Input[str], replica: pulumi.Input[str], rule_id: str) -> None:
+        """An alarm when any object of a replicated store fails to replicate (a key the role may
+        not use, a replica bucket refusing it): S3 marks the object FAILED and retries none, and
+        the replica region silently lacks it (OperationsFailedReplication, per rule, published in
+        the source bucket's region: S3 User Guide, "Using S3 Replication metrics")."""
+        self._alarm(
+            f"replication-failed-{rule_id.split('-to-')[0]}",
+            f"{self.mission.name}: objects failed to replicate ({rule_id}); S3 retries none of them: find them by "
+            "their FAILED replication status and copy them with S3 Batch Replication once the cause is fixed",
+            ("AWS/S3", "OperationsFailedReplication", "Sum"),
+            {"SourceBucket": source, "DestinationBucket": replica, "RuleId": rule_id},
+            0,
+        )
+
     def _queue_alarm(
         self, key: str, description: str, queue_name: pulumi.Input[str], metric: str, threshold: int
     ) -> aws.cloudwatch.MetricAlarm:
-        """An alarm on one of the mission's queues, above `threshold` over 5 minutes, to the alert
-        topic (and back to OK)."""
+        """An alarm on one of the mission's queues, above `threshold` over 5 minutes."""
+        return self._alarm(key, description, ("AWS/SQS", metric, "Maximum"), {"QueueName": queue_name}, threshold)
+
+    def _alarm(
+        self,
+        key: str,
+        description: str,
+        metric: tuple[str, str, str],
+        dimensions: dict[str, pulumi.Input[str]],
+        threshold: int,
+    ) -> aws.cloudwatch.MetricAlarm:
+        """An alarm on `metric` (namespace, name, statistic) above `threshold` over 5 minutes, to
+        the alert topic (and back to OK); no data is no alarm."""
+        namespace, name, statistic = metric
         return self.realize(
             aws.cloudwatch.MetricAlarm(
                 self.child_name(key),
                 alarm_description=description,
-                namespace="AWS/SQS",
-                metric_name=metric,
-                dimensions={"QueueName": queue_name},
-                statistic="Maximum",
+                namespace=namespace,
+                metric_name=name,
+                dimensions=dimensions,
+                statistic=statistic,
                 period=ALARM_PERIOD_SECONDS,
                 evaluation_periods=1,
                 threshold=threshold,

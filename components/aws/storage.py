@@ -533,11 +533,23 @@ class AwsReplica(MissionComponent):
             ),
             "storage.geo_redundancy",
         )
+        # (source bucket, replica bucket, rule id) of each replication: the dimensions of its
+        # OperationsFailedReplication metric, which the observability layer alarms on
+        self.watched: list[tuple[pulumi.Output[str], pulumi.Output[str], str]] = []
         for name_, source in sources.items():
             replica = self.replicas[name_]
-            destination: dict[str, Any] = {"bucket": replica.bucket.arn, "storage_class": "STANDARD"}
+            # replication metrics (without S3 RTC): a failed replication is counted, published in
+            # the source bucket's region (S3 User Guide, "Using S3 Replication metrics"); without
+            # them an object that fails to replicate is said nowhere
+            destination: dict[str, Any] = {
+                "bucket": replica.bucket.arn,
+                "storage_class": "STANDARD",
+                "metrics": {"status": "Enabled"},
+            }
+            rule_id = f"{name_}-to-{region}"
+            self.watched.append((source.bucket.bucket, replica.bucket.bucket, rule_id))
             rule: dict[str, Any] = {
-                "id": f"{name_}-to-{region}",
+                "id": rule_id,
                 "status": "Enabled",
                 "filter": {},
                 "delete_marker_replication": {"status": "Enabled"},

@@ -66,6 +66,9 @@ TIER_NAMES = {
 AZURE_REDUNDANCY_PRICE_KEYS = {"LRS": "", "ZRS": "_zrs", "GZRS": "_gzrs", "RA-GZRS": "_ragzrs"}
 # Every AWS line storage.redundancy: geo brings starts with this (the storage choice sums them).
 REPLICATION = "S3 replication: "
+# The metrics S3 publishes per replication rule with replication metrics on (S3 User Guide, "Using
+# S3 Replication metrics"): Bytes Pending, Replication Latency, Operations Pending, Operations Failed.
+REPLICATION_METRICS_PER_RULE = 4
 # Azure's price id of the GB a GZRS / RA-GZRS account copies to its paired region.
 GEO_TRANSFER = "blob_geo_replication_gb"
 
@@ -546,6 +549,19 @@ def _replication_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catal
             "GB landed a month (raw + products), copied once",
         ),
     ]
+    rules = 1 + (1 if spec.delivery.object_store else 0)  # products, and raw where contacts land as objects
+    lines.append(
+        Line(
+            "observability",
+            f"{REPLICATION}replication metrics",
+            REPLICATION_METRICS_PER_RULE * rules,
+            "cloudwatch_custom_metric_month",
+            e("cloudwatch_custom_metric_month"),
+            f"{REPLICATION_METRICS_PER_RULE} metrics per replication rule (bytes and operations pending, latency, "
+            f"operations failed) x {rules} rule{'s' if rules > 1 else ''}, the failures alarmed on; the free 10 "
+            "metrics of the account not counted",
+        )
+    )
     if spec.security.customer_managed_keys:
         lines += [
             Line(
