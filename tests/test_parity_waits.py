@@ -64,6 +64,13 @@ def test_a_data_explorer_catalog_says_it_holds_no_raw_table_under_the_matrix(tel
     the plan's warnings. A Synapse catalog says nothing of it."""
     scope = adx_catalog_scope(telemetry, "telemetry")
     cluster = [{"type": "azure-native:kusto:Cluster", "name": "m-analytics-adx"}]
-    after = _after([_row("analytics.catalog", azure=cluster)], {"azure": [scope]})
+    glue = [
+        {"type": "aws:glue/catalogTable:CatalogTable", "name": f"m-catalog-{table}"}
+        for table in ("contact-summary", "frame-index", "raw-contacts")
+    ]
+    after = _after([_row("analytics.catalog", aws=glue, azure=cluster)], {"azure": [scope]})
     assert f"Azure: {scope}" in after
     assert not [t for t in _after([], {"azure": [scope]}) if "Data Explorer database" in t]
+    # where no contact lands as objects on AWS its catalog has no raw table either: nothing is missing
+    products_only = _after([_row("analytics.catalog", aws=glue[:2], azure=cluster)], {"azure": [scope]})
+    assert not [t for t in products_only if "Data Explorer database" in t]

@@ -82,3 +82,19 @@ def test_one_dataflow_across_midnight_is_one_stream(tmp_path: Path) -> None:
         )
     summary = _summary(tmp_path / "raw", tmp_path / "out")
     assert (summary["frames"], summary["ok_frames"], summary["corrupt_frames"]) == (100, 100, 0)
+
+
+def test_a_downlinks_own_folder_is_processed_with_the_satellite_above_it(tmp_path: Path) -> None:
+    """Ground Station records each downlink in its config's folder under satellite=<id>/: pointed
+    at that folder, `groundlink process` said "no satellite= in the path" of a path holding one."""
+    from groundlink.cli import main
+
+    contact = raw_dir(tmp_path / "raw")
+    folder = contact / "noaa20-ground-noaa20-hrd-recording"
+    Capture(packetise(stream_of(frames(range(10))), 1000, EPOCH * 1_000_000)).write(
+        folder / contact_file(contact, CONTACT_A, 1).name
+    )
+    (found,) = discover(folder, CaptureFormat())
+    assert (found.contact_id, found.satellite) == (CONTACT_A, "noaa20")
+    assert main(["process", str(folder), "--out", str(tmp_path / "out")]) == 0
+    assert list((tmp_path / "out").glob("contact_summary/*/*/*/satellite=noaa20/*.parquet"))

@@ -83,6 +83,18 @@ def _in_sequence(path: Path) -> tuple[tuple[str | int, ...], list[tuple[str | in
     return _runs(path.name.casefold()), [_runs(part.casefold()) for part in path.parts], str(path)
 
 
+def _satellite_in(path: Path, directory: Path) -> str | None:
+    """The `satellite=` partition of a capture under `directory`: in its path from the directory
+    (the directory's own name counted), else the nearest above the directory: Ground Station
+    records a downlink in its config's folder under `satellite=<id>/`, the folder one points at
+    to process that downlink's captures."""
+    found = hive_values(path.relative_to(directory.parent)).get("satellite")
+    if found is None:
+        above = (hive_values(Path(part)).get("satellite") for part in reversed(directory.parent.parts))
+        found = next((value for value in above if value is not None), None)
+    return found
+
+
 def discover(
     directory: Path, fmt: CaptureFormat, *, satellite: str | None = None, contact_id: str | None = None
 ) -> list[Contact]:
@@ -117,8 +129,7 @@ def discover(
     # and --satellite sets every file's satellite: the fix only where no file's path names its own
     no_satellite_fix = (
         "move it under its satellite's satellite=<name>/ folder (--satellite would set every file's)"
-        if satellite is None
-        and any("satellite" in hive_values(path.relative_to(directory.parent)) for path in [*files, *unreadable])
+        if satellite is None and any(_satellite_in(path, directory) is not None for path in [*files, *unreadable])
         else "pass --satellite"
     )
     groups: dict[tuple[str, str], list[Path]] = {}
@@ -128,7 +139,7 @@ def discover(
     for path in sorted([*files, *unreadable], key=_in_sequence):
         match = None if contact_id is not None else pattern.search(path.name)
         cid = contact_id if contact_id is not None else (match.group("contact_id").lower() if match else None)
-        sat = satellite if satellite is not None else hive_values(path.relative_to(directory.parent)).get("satellite")
+        sat = satellite if satellite is not None else _satellite_in(path, directory)
         if cid is None:
             errors.append(f"{path}: no contact id in the file name (pattern {fmt.contact_id_pattern}); {no_id_fix}")
         elif sat is None:

@@ -200,6 +200,9 @@ SYNAPSE_LAKE_DATABASE_STEP = (
 )
 
 
+# The AWS catalog's raw table, as the plan names it (<mission>-catalog-raw-contacts).
+RAW_TABLE_SUFFIX = "-catalog-raw-contacts"
+
 FLEX_PACKAGE_STEP = (
     "Azure (Functions Flex Consumption): the contact processor's app runs no code until its package is uploaded, "
     "which the plan cannot do (the account takes no shared key, and its firewall refuses the deployer): after the "
@@ -292,14 +295,17 @@ def _parity(doc: dict[str, Any], clouds: list[str]) -> Section:
         for warning in doc["clouds"].get(c, {}).get("warnings", [])
         if partner_cannot_deliver(warning)
     ]
-    # a realized catalog that holds less than the other cloud's (Data Explorer: no raw table)
-    extras += [
-        _c(f"{cloud_title(c)}: {warning}", "gap")
-        for c in clouds
-        if c in _realized(doc, "analytics.catalog")
-        for warning in doc["clouds"].get(c, {}).get("warnings", [])
-        if warning.startswith(ADX_CATALOG_SCOPE)
-    ]
+    # a realized catalog that holds less than the other cloud's (Data Explorer: no raw table, where
+    # AWS's catalog has one: none where no contact lands as objects on AWS)
+    catalogs = _realized(doc, "analytics.catalog")
+    if any(r["name"].endswith(RAW_TABLE_SUFFIX) for r in catalogs.get("aws", [])):
+        extras += [
+            _c(f"{cloud_title(c)}: {warning}", "gap")
+            for c in clouds
+            if c in catalogs
+            for warning in doc["clouds"].get(c, {}).get("warnings", [])
+            if warning.startswith(ADX_CATALOG_SCOPE)
+        ]
     extras += [_c(unsent_telemetry_line(c), "gap") for c in unsent_telemetry(doc)]
     return Section(
         "Parity matrix", table=_table(["Capability", "Layer"] + [cloud_title(c) for c in clouds], rows), after=extras
