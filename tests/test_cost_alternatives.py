@@ -21,8 +21,9 @@ G = 10^9 / 2^30 = 0.931323 (GIB below).
 - AWS zone: (1.2312 + 1.2312 + 0.73872 + 0.62928 + 0.06156) x G = 3.89196 G = 3.62467 of capacity.
 - AWS geo adds: replica capacity 3.89196 G (the replicas age alike); replica PUTs
   1,679 x 0.01 = 16.79; transfer 62.415 x 0.02 = 1.2483; replication metrics 4 x 2 rules x 0.3
-  = 2.4; replica key 1; KMS requests 2 x 1,679 x 0.001 = 3.358. Delta 3.89196 G + 24.7963 =
-  28.42097; the storage choice becomes 2 x 3.89196 G + 24.7963 = 32.04564.
+  = 2.4 and their 2 failure alarms x 0.1 = 0.2; replica key 1; KMS requests 2 x 1,679 x 0.001 =
+  3.358. Delta 3.89196 G + 24.9963 = 28.62097; the storage choice becomes 2 x 3.89196 G +
+  24.9963 = 32.24564.
 - Azure geo (GZRS): (61.56 x 0.05 + 123.12 x 0.04 + (813.96 + 61.56) x 0.01) G = (3.078 + 4.9248 +
   8.7552) G = 16.758 G, plus transfer 1.2483 plus writes 16,279 x 0.06 = 976.74: 993.59540,
   against ZRS (1.60056 + 2.33928 + 3.66282 + 0.27702) G = 7.87968 G, plus writes 16,279 x 0.05 =
@@ -106,8 +107,8 @@ def test_aws_alternatives_of_the_worked_example():
             "geo": (
                 "S3 Standard (3 zones), replicated to us-east-1",
                 False,
-                2 * 3.89196 * GIB + 24.7963,
-                3.89196 * GIB + 24.7963,
+                2 * 3.89196 * GIB + 24.9963,
+                3.89196 * GIB + 24.9963,
                 (),
             ),
         },
@@ -137,7 +138,7 @@ def test_from_a_geo_spec_zone_saves_what_geo_costs_and_read_access_is_dropped():
     assert aws["storageRedundancy"]["zone"][1:4] == (
         False,
         pytest.approx(3.89196 * GIB),
-        pytest.approx(-(3.89196 * GIB + 24.7963)),
+        pytest.approx(-(3.89196 * GIB + 24.9963)),
     )
     # RA-GZRS prices are not among the added ones: the chosen account's capacity and writes are
     # unknown, so the saving is ZRS's 821.28852 less the transfer line's 1.2483, plus an unknown, named
@@ -154,7 +155,7 @@ def test_from_a_geo_spec_zone_saves_what_geo_costs_and_read_access_is_dropped():
 
 def test_an_unknown_price_makes_the_delta_partial_and_names_it():
     geo = _figures("aws", _catalogs())["storageRedundancy"]["geo"]
-    assert geo[3] == pytest.approx(3.89196 * GIB + 24.7963 - 1.2483 - 2.4)
+    assert geo[3] == pytest.approx(3.89196 * GIB + 24.9963 - 1.2483 - 2.4)
     assert geo[4] == ("s3_inter_region_transfer_gb", "cloudwatch_custom_metric_month")
 
 
@@ -200,7 +201,7 @@ def test_the_report_table_shows_each_alternative_and_its_delta_per_cloud():
             "ZRS: $821.29/month (the spec's choice)",  # 821.28852
         ],
         "storage.redundancy: geo": [
-            "S3 Standard (3 zones), replicated to us-east-1: $32.05/month (+$28.42 a month)",  # 32.04564, 28.42097
+            "S3 Standard (3 zones), replicated to us-east-1: $32.25/month (+$28.62 a month)",  # 32.24564, 28.62097
             "GZRS: $993.60/month (+$172.31 a month)",  # 993.59540, 172.30688
         ],
         "security.hsm_keys: true": ["yes: $1.00/month (the spec's choice)", "yes: $5.50/month (the spec's choice)"],

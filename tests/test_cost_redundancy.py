@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import pytest
 
+from groundlink.blueprint import build_blueprint
 from groundlink.cost import estimate, load_catalogs
 from groundlink.cost.catalog import Override, OverrideFile, apply_overrides
 from groundlink.report.document import cost_json
@@ -114,8 +115,10 @@ def test_aws_geo_prices_the_replica_and_the_replication_itself(catalogs):
         # a Decrypt and an Encrypt per object: 4,197.5, inside the 20,000 free KMS requests a month
         # less the 2,098.75 of the KMS requests line (17,901.25 left), so $0
         "S3 replication: KMS requests": pytest.approx((4197.5, 0.0)),
-        # replication metrics on each rule (raw, products): 4 metrics each, 8 x $0.30
+        # replication metrics on each rule (raw, products): 4 metrics each, 8 x $0.30, and an alarm
+        # on each rule's failures, 2 x $0.10
         "S3 replication: replication metrics": pytest.approx((8, 2.4)),
+        "S3 replication: failure alarms": pytest.approx((2, 0.2)),
     }
     # everything else is the zone mission's
     assert [x.item for x in geo.clouds["aws"].lines if x.item not in added] == [
@@ -124,8 +127,8 @@ def test_aws_geo_prices_the_replica_and_the_replication_itself(catalogs):
     choice = cost_json(geo, 1000, arith_spec(**GEO).spec)["clouds"]["aws"]["choices"]["storageRedundancy"]
     assert choice["value"] == "S3 Standard (3 zones), replicated to us-east-2"
     # 2 x (1.76985 + 14.641875 + 0.961875 kept) = 34.7472 of capacity (in binary GB: 32.3605), +
-    # 0.01049375 + 1.560375 + 1.0 + 0 + 2.4 (the replication metrics)
-    known = 34.7472 * GIB + 0.01049375 + 1.560375 + 1.0 + 2.4
+    # 0.01049375 + 1.560375 + 1.0 + 0 + 2.4 (the replication metrics) + 0.2 (their alarms)
+    known = 34.7472 * GIB + 0.01049375 + 1.560375 + 1.0 + 2.4 + 0.2
     assert choice["monthly"] == {"known": pytest.approx(known), "complete": True, "unknown": []}
     # the replica key is the storage choice's: the HSM keys choice still counts the mission key alone
     hsm = cost_json(geo, 1000, arith_spec(**GEO).spec)["clouds"]["aws"]["choices"]["hsmKeys"]
@@ -198,3 +201,26 @@ def test_software_keys_cost_nothing_and_standard_messaging_its_tier_lines(catalo
         "complete": True,
         "unknown": [],
     }
+
+
+def test_a_partner_stream_only_mission_replicates_its_landing_zone_and_is_billed_for_both_rules(catalogs):
+    """With a partner the AWS stack keeps a raw store (the landing zone) whatever delivery.object_store
+    says, and replicates it beside the products: two rules, 8 metrics and 2 alarms, where the model
+    counted one rule for want of object_store."""
+    from groundlink.spec import spec_from_data
+
+    from .conftest import spec_data, with_changes
+
+    data = with_changes(
+        spec_data("partner.yaml"),
+        {
+            "storage.redundancy": "geo",
+            "clouds.aws.replica_region": "eu-west-1",
+            "delivery.object_store": False,
+            "delivery.stream": True,
+            "processing.enabled": False,
+        },
+    )
+    lines = {x.item: x.quantity for x in estimate(build_blueprint(spec_from_data(data)), catalogs).clouds["aws"].lines}
+    assert lines["S3 replication: replication metrics"] == 8
+    assert lines["S3 replication: failure alarms"] == 2

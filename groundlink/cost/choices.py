@@ -81,7 +81,7 @@ def _storage(cloud: str, spec: Any, cost: CloudCost) -> Choice:
             f"S3 Standard (3 zones), replicated to {spec.clouds.aws.replica_region}",
             stored,
             "S3 capacity lines plus the replication lines: replica capacity, PUTs, inter-region transfer, "
-            "replica key and its requests",
+            "replica key and its requests, replication metrics and failure alarms",
         )
     return Choice("S3 Standard (3 zones)", stored, "S3 capacity lines; zone redundancy is in the list price")
 

@@ -206,6 +206,14 @@ def _count(
     return default, f"{default} assumed (none in the plan)"
 
 
+def _replication_alarm(resource: PlannedResource) -> bool:
+    """An alarm on an S3 replication rule's failures (AwsObservability._replication_alarm)."""
+    return (resource.inputs.get("metricName"), resource.inputs.get("namespace")) == (
+        "OperationsFailedReplication",
+        "AWS/S3",
+    )
+
+
 def _telemetry_basis(usage: MonthlyUsage, sent: str) -> str:
     if "aws" in usage.telemetry_sent:
         return sent
@@ -523,6 +531,12 @@ def _after_line(entry: PriceEntry, used: float) -> PriceEntry:
     return entry.model_copy(update={"free_per_month": max(entry.free_per_month - used, 0.0)})
 
 
+def replication_rules(blueprint: Blueprint) -> int:
+    """The S3 replication rules of a geo stack: products, and raw where the AWS stack has a raw
+    store (contacts landing as objects, or a partner's landing zone)."""
+    return 1 + (1 if blueprint.for_cloud("aws").storage.raw_store else 0)
+
+
 def _replication_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog) -> list[Line]:
     """What S3 replication adds beyond the replica's capacity: every object landed is written
     again in the replica region (a PUT there), crosses regions once, and with the mission's
@@ -549,8 +563,9 @@ def _replication_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catal
             "GB landed a month (raw + products), copied once",
         ),
     ]
-    rules = 1 + (1 if spec.delivery.object_store else 0)  # products, and raw where contacts land as objects
-    lines.append(
+    rules = replication_rules(blueprint)
+    many = "s" if rules > 1 else ""
+    lines += [
         Line(
             "observability",
             f"{REPLICATION}replication metrics",
@@ -558,10 +573,18 @@ def _replication_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catal
             "cloudwatch_custom_metric_month",
             e("cloudwatch_custom_metric_month"),
             f"{REPLICATION_METRICS_PER_RULE} metrics per replication rule (bytes and operations pending, latency, "
-            f"operations failed) x {rules} rule{'s' if rules > 1 else ''}, the failures alarmed on; the free 10 "
-            "metrics of the account not counted",
-        )
-    )
+            f"operations failed) x {rules} rule{many}, the failures alarmed on; the free 10 metrics of the "
+            "account not counted",
+        ),
+        Line(
+            "observability",
+            f"{REPLICATION}failure alarms",
+            rules,
+            "cloudwatch_alarm_month",
+            e("cloudwatch_alarm_month"),
+            f"one alarm per replication rule ({rules} rule{many}) on its OperationsFailedReplication",
+        ),
+    ]
     if spec.security.customer_managed_keys:
         lines += [
             Line(
@@ -731,7 +754,8 @@ def _aws_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan
                 _telemetry_basis(usage, "telemetry GB delivered to the products store"),
             )
         )
-    alarms, basis = _count(plan, "aws:cloudwatch/metricAlarm:MetricAlarm", 1)
+    # the replication failure alarms are the storage choice's own line (_replication_lines)
+    alarms, basis = _count(plan, "aws:cloudwatch/metricAlarm:MetricAlarm", 1, lambda r: not _replication_alarm(r))
     lines.append(
         Line("observability", "CloudWatch alarms", alarms, "cloudwatch_alarm_month", e("cloudwatch_alarm_month"), basis)
     )
