@@ -125,8 +125,9 @@ def test_an_adx_catalog_says_it_holds_no_raw_table_where_glue_has_one(telemetry,
     said = [w for w in plan.warnings if w.startswith("analytics.catalog: the Data Explorer database")]
     assert said == [
         "analytics.catalog: the Data Explorer database holds the product tables (frame_index, contact_summary)"
-        f"{held}{' (one dynamic column)' if telemetry else ''}; the raw captures have no table there, where Athena's "
-        "raw_contacts lists them: find a contact's capture files in the raw container"
+        f"{held}{' (one dynamic column)' if telemetry else ''}; the raw captures have no table there (Athena's "
+        "raw_contacts lists them where the AWS stack holds contacts as objects): find a contact's capture files in "
+        "the raw container"
     ]
     off = variant_plan("azure", {"analytics.catalog": False, "analytics.serverless_sql": False}, base="partner.yaml")
     assert not any("Data Explorer database holds" in w for w in off.warnings)

@@ -9,6 +9,7 @@ import random
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 
 from groundlink.processing.config import CaptureFormat
 from groundlink.processing.processor import discover, process_contact
@@ -98,3 +99,29 @@ def test_a_downlinks_own_folder_is_processed_with_the_satellite_above_it(tmp_pat
     assert (found.contact_id, found.satellite) == (CONTACT_A, "noaa20")
     assert main(["process", str(folder), "--out", str(tmp_path / "out")]) == 0
     assert list((tmp_path / "out").glob("contact_summary/*/*/*/satellite=noaa20/*.parquet"))
+
+
+def test_the_satellite_above_is_where_the_folder_is_not_how_its_path_is_spelled(tmp_path: Path, monkeypatch) -> None:
+    """Found from the spelled path, `.` missed the satellite of the folder it names, and `..` or a
+    link borrowed the satellite of a folder the captures are not in."""
+    from groundlink.processing.errors import ProcessingError
+
+    contact = raw_dir(tmp_path / "raw")
+    folder = contact / "noaa20-hrd-recording"
+    Capture(packetise(stream_of(frames(range(10))), 1000, EPOCH * 1_000_000)).write(
+        folder / contact_file(contact, CONTACT_A, 1).name
+    )
+    monkeypatch.chdir(folder)
+    (found,) = discover(Path("."), CaptureFormat())
+    assert found.satellite == "noaa20"
+    elsewhere = tmp_path / "scratch" / "hrd"
+    elsewhere.mkdir(parents=True)
+    (capture,) = folder.iterdir()
+    (elsewhere / capture.name).write_bytes(capture.read_bytes())
+    snpp = raw_dir(tmp_path / "raw", satellite="snpp")
+    snpp.mkdir(parents=True)
+    (snpp / "link").symlink_to(elsewhere)
+    spelled = snpp / ".." / ".." / ".." / ".." / ".." / ".." / "scratch" / "hrd"
+    for given in (snpp / "link", spelled):
+        with pytest.raises(ProcessingError, match="no satellite= in the path"):
+            discover(given, CaptureFormat())

@@ -100,8 +100,8 @@ def adx_catalog_scope(telemetry: bool, telemetry_table: str) -> str:
     held = f" and the telemetry as {telemetry_table} (one dynamic column)" if telemetry else ""
     return (
         f"{ADX_CATALOG_SCOPE}{held}; "
-        "the raw captures have no table there, where Athena's raw_contacts lists them: find a contact's capture "
-        "files in the raw container"
+        "the raw captures have no table there (Athena's raw_contacts lists them where the AWS stack holds "
+        "contacts as objects): find a contact's capture files in the raw container"
     )
 
 

@@ -89,8 +89,8 @@ def _satellite_in(path: Path, directory: Path) -> str | None:
     records a downlink in its config's folder under `satellite=<id>/`, the folder one points at
     to process that downlink's captures."""
     found = hive_values(path.relative_to(directory.parent)).get("satellite")
-    if found is None:
-        above = (hive_values(Path(part)).get("satellite") for part in reversed(directory.parent.parts))
+    if found is None:  # where the folder is, not how its path is spelled (`.`, `..`, a link)
+        above = (hive_values(Path(part)).get("satellite") for part in reversed(directory.resolve().parent.parts))
         found = next((value for value in above if value is not None), None)
     return found
 
