@@ -502,6 +502,14 @@ EVENT_HUBS_TU_INGRESS_KB_PER_SECOND = 1000
 EVENT_HUBS_STANDARD_MAX_UNITS = 20
 
 
+# What one processing unit of a Premium namespace takes in: "Event Hubs Premium namespace with one
+# PU and one event hub (100 partitions) can approximately offer core capacity of ~5-10 MB/s
+# ingress" (Microsoft Learn, "Scaling with Event Hubs", Processing units,
+# https://learn.microsoft.com/azure/event-hubs/event-hubs-scalability, read 2026-12-05): the lower
+# end, as KB/s.
+EVENT_HUBS_PREMIUM_PU_INGRESS_KB_PER_SECOND = 5000
+
+
 def event_hubs_units(kb_per_second: float) -> int:
     """Standard throughput units a namespace needs to take `kb_per_second` without throttling."""
     return max(1, math.ceil(kb_per_second / EVENT_HUBS_TU_INGRESS_KB_PER_SECOND))

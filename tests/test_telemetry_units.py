@@ -295,3 +295,16 @@ def test_a_premium_namespace_is_refused_where_the_stack_could_not_size_it():
     with pytest.raises(SpecError) as refused:
         spec_from_data(with_changes(data, {"security.premium_messaging": True}))
     assert "23 throughput units; a Standard namespace has at most 20" in refused.value.lines[0]
+
+
+def test_a_premium_namespace_past_one_processing_unit_is_warned_of():
+    """security.premium_messaging keeps the hubs' namespace at 1 processing unit, which Microsoft
+    gives about 5-10 MB/s of ingress: 5,625 KB/s of streams at once (6 Standard units' worth) is
+    past the low end, said on the plan; the same spec on Standard sizes 6 units and says nothing."""
+    _, changes = _constellation([15, 30, 15], 24, 30)
+    premium = variant_plan("azure", {**changes, "security.premium_messaging": True}, base="partner.yaml")
+    (warning,) = [w for w in premium.warnings if w.startswith("security.premium_messaging: the contact hubs'")]
+    assert "1 processing unit, which Microsoft gives about 5-10 MB/s of ingress" in warning
+    assert "(6,000 KB/s), over the 5,000 KB/s of the low end" in warning
+    standard = variant_plan("azure", changes, base="partner.yaml")
+    assert not [w for w in standard.warnings if "processing unit" in w]

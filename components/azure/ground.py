@@ -275,6 +275,14 @@ class AzureGround(MissionComponent):
                 f"GroundInputs.hub_units: {inputs.hub_units} is more than an Event Hubs Standard namespace takes; "
                 f"allowed: 1-{limits.EVENT_HUBS_STANDARD_MAX_UNITS}"
             )
+        premium_most = limits.EVENT_HUBS_PREMIUM_PU_INGRESS_KB_PER_SECOND
+        if (inputs.telemetry or inputs.stream) and messaging_key is not None and inputs.hub_units * 1000 > premium_most:
+            self.warn(
+                f"security.premium_messaging: the contact hubs' namespace is Premium with 1 processing unit, which "
+                f"Microsoft gives about 5-10 MB/s of ingress; contacts at once send up to {inputs.hub_units:,} "
+                f"throughput units' worth ({inputs.hub_units * 1000:,} KB/s), over the {premium_most:,} KB/s of the "
+                "low end: the namespace may throttle them (Microsoft Learn, 'Scaling with Event Hubs')"
+            )
         # The telemetry hub is the analytics layer's (as on AWS); it stays a child of the ground
         # segment, where contacts send their telemetry, so its resources keep their identity.
         self.telemetry: TelemetryHub | None = (
