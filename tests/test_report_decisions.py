@@ -457,7 +457,7 @@ def test_the_rerun_command_is_code_in_both_reports_not_escaped_backticks(referen
 
 def test_a_source_that_says_secondary_is_not_tagged_twice(reference):
     rows = {r[0].text: r[4].text for r in _rows(reference, "Price sources and dates")}
-    assert rows["aws.athena_tb_scanned"] == "Athena pricing as quoted by Athena guides (secondary)"
+    assert rows["aws.athena_tb_scanned"].endswith('with a 10 MB minimum" (secondary)')  # tagged once, by the report
     assert rows["aws.ground_station_narrowband_minute"] == (
         "AWS Price List offer file (secondary); a measured $110-130 per 10-minute contact (2026-08) is 11-13 minutes "
         "at this price, so it gives the order of the price, not the figure"
