@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from groundlink.blueprint.gaps import PUBLIC_PARTNER_WITHOUT_ADDRESSES, adx_catalog_scope, private_partner_landing
-from groundlink.report.sections import FLEX_PACKAGE_STEP, _parity
+from groundlink.report.sections import FLEX_PACKAGE_STEP, PARTNER_GRANT_WIDER, _parity
 
 
 def _row(capability: str, **clouds: list[dict[str, str]]) -> dict[str, Any]:
@@ -74,3 +74,13 @@ def test_a_data_explorer_catalog_says_it_holds_no_raw_table_under_the_matrix(tel
     # where no contact lands as objects on AWS its catalog has no raw table either: nothing is missing
     products_only = _after([_row("analytics.catalog", aws=glue[:2], azure=cluster)], {"azure": [scope]})
     assert not [t for t in products_only if "Data Explorer database" in t]
+
+
+def test_a_partner_grant_wider_than_aws_is_said_under_the_matrix():
+    """Both clouds counted the write-only delivery identity realized, while Azure's grant (Storage
+    Blob Data Contributor) may also read and delete in the landing container."""
+    role = [{"type": "aws:iam/role:Role", "name": "m-ground-partner-role"}]
+    grant = [{"type": "azure-native:authorization:RoleAssignment", "name": "m-ground-partner-writes-landing"}]
+    assert PARTNER_GRANT_WIDER in _after([_row("ground.delivery_identity", aws=role, azure=grant)])
+    # a gap on AWS (no partner account given) compares nothing
+    assert PARTNER_GRANT_WIDER not in _after([_row("ground.delivery_identity", azure=grant)])

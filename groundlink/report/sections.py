@@ -200,6 +200,12 @@ SYNAPSE_LAKE_DATABASE_STEP = (
 )
 
 
+PARTNER_GRANT_WIDER = (
+    "Azure: the partner's delivery identity holds Storage Blob Data Contributor on the landing container, so it "
+    "may also read, overwrite and delete what it delivered, where AWS's may only put objects under partner/: "
+    "Azure has no built-in write-only blob role (docs/azure.md, where Azure's stack is more open)."
+)
+
 # The AWS catalog's raw table, as the plan names it (<mission>-catalog-raw-contacts).
 RAW_TABLE_SUFFIX = "-catalog-raw-contacts"
 
@@ -295,6 +301,11 @@ def _parity(doc: dict[str, Any], clouds: list[str]) -> Section:
         for warning in doc["clouds"].get(c, {}).get("warnings", [])
         if partner_cannot_deliver(warning)
     ]
+    delivery = _realized(doc, "ground.delivery_identity")
+    if "aws" in delivery and any(
+        r["type"] == "azure-native:authorization:RoleAssignment" for r in delivery.get("azure", [])
+    ):
+        extras.append(_c(PARTNER_GRANT_WIDER, "gap"))
     # a realized catalog that holds less than the other cloud's (Data Explorer: no raw table, where
     # AWS's catalog has one: none where no contact lands as objects on AWS)
     catalogs = _realized(doc, "analytics.catalog")
