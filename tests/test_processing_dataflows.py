@@ -101,10 +101,10 @@ def test_a_downlinks_own_folder_is_processed_with_the_satellite_above_it(tmp_pat
     assert list((tmp_path / "out").glob("contact_summary/*/*/*/satellite=noaa20/*.parquet"))
 
 
-def test_the_satellite_above_is_found_from_the_tree_as_laid_out_then_as_it_is(tmp_path: Path, monkeypatch) -> None:
-    """Found from the path as spelled, `.` missed the satellite of the folder it names, `..` borrowed
-    the satellite of a folder the captures are not in, and a link to a satellite's folder (or a
-    satellite's folder that is a link) lost it."""
+def test_the_satellite_above_is_where_the_folder_really_is(tmp_path: Path, monkeypatch) -> None:
+    """Found from the path as spelled, `.` missed the satellite of the folder it names, and a link
+    or `..` borrowed the satellite of a folder the captures are not in (a link in snpp's folder to
+    noaa20's captures filed them under snpp beside their noaa20 products)."""
     from groundlink.processing.errors import ProcessingError
 
     contact = raw_dir(tmp_path / "raw")
@@ -118,18 +118,18 @@ def test_the_satellite_above_is_found_from_the_tree_as_laid_out_then_as_it_is(tm
         assert found.satellite == "noaa20", given
     (tmp_path / "today").symlink_to(contact)  # a link to the satellite's folder
     assert [c.satellite for c in discover(tmp_path / "today", CaptureFormat())] == ["noaa20"]
-    # a satellite's folder that is itself a link into another disk's folder
-    disk = tmp_path / "disk" / "noaa20"
-    (disk / "hrd").mkdir(parents=True)
-    (capture,) = folder.iterdir()
-    (disk / "hrd" / capture.name).write_bytes(capture.read_bytes())
-    linked = raw_dir(tmp_path / "linked")
-    linked.parent.mkdir(parents=True)
-    linked.symlink_to(disk)
-    assert [c.satellite for c in discover(linked / "hrd", CaptureFormat())] == ["noaa20"]
-    # `..` out of another satellite's folder to captures in none: refused, not borrowed
+    # links in snpp's folder to noaa20's captures: noaa20's, however the path is spelled
     snpp = raw_dir(tmp_path / "raw", satellite="snpp")
     snpp.mkdir(parents=True)
-    spelled = snpp / ".." / ".." / ".." / ".." / ".." / ".." / "disk" / "noaa20" / "hrd"
-    with pytest.raises(ProcessingError, match="no satellite= in the path"):
-        discover(spelled, CaptureFormat())
+    (snpp / "latest").symlink_to(folder)
+    for given in (snpp / "latest", snpp / "latest" / ".." / folder.name):
+        assert [c.satellite for c in discover(given, CaptureFormat())] == ["noaa20"], given
+    # captures whose real folder is under no satellite's: refused, whatever path names them
+    elsewhere = tmp_path / "scratch" / "hrd"
+    elsewhere.mkdir(parents=True)
+    (capture,) = folder.iterdir()
+    (elsewhere / capture.name).write_bytes(capture.read_bytes())
+    (snpp / "link").symlink_to(elsewhere)
+    for given in (snpp / "link", snpp / ".." / ".." / ".." / ".." / ".." / ".." / "scratch" / "hrd"):
+        with pytest.raises(ProcessingError, match="no satellite= in the path"):
+            discover(given, CaptureFormat())

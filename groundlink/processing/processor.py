@@ -85,16 +85,14 @@ def _in_sequence(path: Path) -> tuple[tuple[str | int, ...], list[tuple[str | in
 
 def _satellite_in(path: Path, directory: Path) -> str | None:
     """The `satellite=` partition of a capture under `directory`: in its path from the directory
-    (the directory's own name counted), else the nearest folder at or above the directory: Ground
-    Station records a downlink in its config's folder under `satellite=<id>/`, the folder one
-    points at to process that downlink's captures. Above it, the tree as it is laid out (`.` and
-    `..` taken away, links kept: a satellite's folder linked into the raw layout is that
-    satellite's), else where the directory really is (a link to a satellite's folder)."""
+    (the directory's own name counted), else the nearest folder at or above where the directory
+    really is (links and `..` resolved as the system resolves them): Ground Station records a
+    downlink in its config's folder under `satellite=<id>/`, the folder one points at to process
+    that downlink's captures. Never from the path as spelled above the directory, which a link
+    or `..` makes name a folder the captures are not in."""
     found = hive_values(path.relative_to(directory.parent)).get("satellite")
-    for folder in (Path(os.path.abspath(directory)), directory.resolve()):
-        if found is not None:
-            break
-        above = (hive_values(Path(part)).get("satellite") for part in reversed(folder.parts))
+    if found is None:
+        above = (hive_values(Path(part)).get("satellite") for part in reversed(directory.resolve().parts))
         found = next((value for value in above if value is not None), None)
     return found
 
