@@ -305,6 +305,6 @@ def test_a_premium_namespace_past_one_processing_unit_is_warned_of():
     premium = variant_plan("azure", {**changes, "security.premium_messaging": True}, base="partner.yaml")
     (warning,) = [w for w in premium.warnings if w.startswith("security.premium_messaging: the contact hubs'")]
     assert "1 processing unit, which Microsoft gives about 5-10 MB/s of ingress" in warning
-    assert "(6,000 KB/s), over the 5,000 KB/s of the low end" in warning
+    assert "send more than the low end, 5,000 KB/s (6 Standard throughput units' worth)" in warning
     standard = variant_plan("azure", changes, base="partner.yaml")
     assert not [w for w in standard.warnings if "processing unit" in w]

@@ -279,9 +279,9 @@ class AzureGround(MissionComponent):
         if (inputs.telemetry or inputs.stream) and messaging_key is not None and inputs.hub_units * 1000 > premium_most:
             self.warn(
                 f"security.premium_messaging: the contact hubs' namespace is Premium with 1 processing unit, which "
-                f"Microsoft gives about 5-10 MB/s of ingress; contacts at once send up to {inputs.hub_units:,} "
-                f"throughput units' worth ({inputs.hub_units * 1000:,} KB/s), over the {premium_most:,} KB/s of the "
-                "low end: the namespace may throttle them (Microsoft Learn, 'Scaling with Event Hubs')"
+                f"Microsoft gives about 5-10 MB/s of ingress; the contacts at once send more than the low end, "
+                f"{premium_most:,} KB/s ({inputs.hub_units} Standard throughput units' worth): the namespace may "
+                "throttle them (Microsoft Learn, 'Scaling with Event Hubs')"
             )
         # The telemetry hub is the analytics layer's (as on AWS); it stays a child of the ground
         # segment, where contacts send their telemetry, so its resources keep their identity.
