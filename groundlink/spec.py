@@ -93,6 +93,12 @@ EMAIL_PATTERN = rf"^{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+[A-Za-z](?:[A-Za-z0-9-]
 _OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 _IPV4 = rf"{_OCTET}(\.{_OCTET}){{3}}"
 _PREFIX = r"/(3[0-2]|[12]?[0-9])"
+# A mission network's address space (network_cidr_problem): RFC 1918, /16 to /24; its host bits
+# are validate's alone.
+NETWORK_CIDR_PATTERN = (
+    rf"^(10(\.{_OCTET}){{3}}|172\.(1[6-9]|2[0-9]|3[01])(\.{_OCTET}){{2}}|192\.168(\.{_OCTET}){{2}})"
+    r"/(1[6-9]|2[0-4])$"
+)
 IPV4_PATTERN = rf"^{_IPV4}$"
 CIDR_PATTERN = rf"^{_IPV4}{_PREFIX}$"
 IPV4_OR_CIDR_PATTERN = rf"^{_IPV4}({_PREFIX})?$"
@@ -834,7 +840,7 @@ def public_ipv4_ranges(values: list[str], field: str, rules: str, narrowest: int
                 for block in (*limits.RFC1918_BLOCKS, limits.THIS_NETWORK_BLOCK)
             )
         ):
-            problems.add((i,), f"{value} is not a public range ({rules} refuse private ranges)")
+            problems.add((i,), f"{value} is not a public range ({rules} take public addresses only)")
         elif "/" in value and network.prefixlen > narrowest:
             problems.add((i,), f"{value}: {rules} take /{narrowest} or wider ranges; give a single address bare")
         elif network in seen:
@@ -870,7 +876,8 @@ class GroundSegment(_Model):
     )
     min_contact_seconds: WholeNumber = Field(
         180,
-        description="Minimum viable contact, seconds (1-21600).",
+        description="Minimum viable contact, seconds (1-21600), at most contact_minutes x 60: a contact is "
+        "planned at least this long.",
         json_schema_extra=_schema_range(limits.MIN_CONTACT_SECONDS),
     )
     pre_pass_seconds: WholeNumber = Field(
@@ -959,7 +966,7 @@ class GroundSegment(_Model):
                 "contact_minutes",
                 f"{_fmt(self.contact_minutes)} min{_default_note(self, 'contact_minutes')} is shorter than "
                 f"min_contact_seconds {self.min_contact_seconds}{_default_note(self, 'min_contact_seconds')}; "
-                f"allowed: {_fmt(self.min_contact_seconds / 60)} min or more",
+                f"allowed: {_fmt(math.ceil(self.min_contact_seconds / 60 * 1000) / 1000)} min or more",
             )
         problems.raise_any()
         return self
@@ -1608,7 +1615,7 @@ class AwsCloud(_Model):
         limits.AWS_NETWORK_CIDR,
         description="Address space of the mission VPC (security.network: private, a managed station's live "
         "stream, container jobs' own VPC), its subnet the first /24: " + NETWORK_CIDR_DESCRIPTION,
-        json_schema_extra={"pattern": CIDR_PATTERN},
+        json_schema_extra={"pattern": NETWORK_CIDR_PATTERN},
     )
 
     @field_validator("region", "replica_region", mode="before")
@@ -1791,7 +1798,7 @@ class AzureCloud(_Model):
         description="Address space of the mission's virtual network (security.network: private, or the "
         "processor's own network in a public stack), the private endpoints' subnet the first /25 of its first "
         "/24 and the processor's the second: " + NETWORK_CIDR_DESCRIPTION,
-        json_schema_extra={"pattern": CIDR_PATTERN},
+        json_schema_extra={"pattern": NETWORK_CIDR_PATTERN},
     )
 
 
@@ -2236,7 +2243,8 @@ class MissionSpec(_Model):
                 least = next(v for v in limits.CONTAINER_VCPU if v > steps[fits - 1][0])
                 larger = (
                     f"raise it above {_fmt(steps[fits - 1][0])} ({_fmt(least)} with container_memory_gb "
-                    f"{_fmt(least * limits.CONTAINER_GB_PER_VCPU)} or more), "
+                    f"{_fmt(least * limits.CONTAINER_GB_PER_VCPU)}, or a larger pair of {limits.CONTAINER_GB_PER_VCPU:g} "
+                    "GB a vCPU), "
                 )
             raise _fail(
                 "processing.container_vcpu",
@@ -2415,8 +2423,8 @@ class MissionSpec(_Model):
             (
                 self.clouds.aws,
                 self.aws_network,
-                "the AWS stack has no VPC: security.network: public, no live "
-                "stream from provider: managed, no container_job",
+                "the AWS stack has no VPC: security.network: public, no live stream from provider: managed, no "
+                "container jobs (processing.mode: container_job with processing.enabled and delivery.object_store)",
             ),
             (
                 az,
@@ -2500,6 +2508,7 @@ PATTERN_WORDS = {
     EMAIL_PATTERN: "an email address, name@domain.tld, in ASCII",
     IPV4_PATTERN: "an IPv4 address a.b.c.d (decimal, no leading zeros)",
     CIDR_PATTERN: "an IPv4 range in CIDR notation a.b.c.d/n (no netmask)",
+    NETWORK_CIDR_PATTERN: "a private IPv4 range (RFC 1918: 10/8, 172.16/12, 192.168/16) of /16 to /24, a.b.c.d/n",
     IPV4_OR_CIDR_PATTERN: "an IPv4 address a.b.c.d or a range a.b.c.d/n in CIDR notation (no netmask)",
     IPV4_OR_WIDE_CIDR_PATTERN: "an IPv4 address a.b.c.d or a range a.b.c.d/n of /30 or wider (no netmask)",
     TAG_VALUE_SCHEMA_PATTERN: "1-256 ASCII letters, digits, spaces and _ . : / = + - @",

@@ -148,3 +148,24 @@ def test_a_network_cidr_where_the_cloud_has_no_network_is_refused(tmp_path):
     lines = _errors(tmp_path, {"clouds.aws.network_cidr": "10.80.0.0/16"}, base="noaa20.yaml").splitlines()
     assert len(lines) == 1 and "clouds.aws.network_cidr: only applies to a stack with a network" in lines[0]
     assert "the AWS stack has no VPC" in lines[0]
+
+
+def test_a_network_cidr_with_its_container_jobs_switched_off_says_why_there_is_no_vpc(tmp_path):
+    """The refusal said "no container_job" of a spec with mode: container_job: the jobs' VPC comes
+    with processing.enabled and delivery.object_store too."""
+    changes = {
+        "processing.mode": "container_job",
+        "processing.container_image": "ghcr.io/example/groundlink:1",
+        "processing.enabled": False,
+        "clouds.aws.network_cidr": "10.1.0.0/16",
+    }
+    (line,) = _errors(tmp_path, changes, base="noaa20.yaml").splitlines()
+    assert (
+        "no container jobs (processing.mode: container_job with processing.enabled and delivery.object_store)" in line
+    )
+
+
+def test_a_minimum_contact_longer_than_the_contact_names_a_readable_length(tmp_path):
+    (line,) = _errors(tmp_path, {"ground_segment.min_contact_seconds": 601}, base="noaa20.yaml").splitlines()
+    assert "contact_minutes: 10 min is shorter than min_contact_seconds 601" in line
+    assert "allowed: 10.017 min or more" in line  # not 10.016666666666667

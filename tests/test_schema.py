@@ -236,6 +236,10 @@ GEO = {"storage.redundancy": "geo", "storage.geo_read_access": False}
         ({"clouds.aws.network_cidr": "10.80.0.0/16", "security.network": "private"}, True),
         ({"clouds.azure.network_cidr": "10.90.0.0/24"}, True),  # the processor's own network
         ({"clouds.azure.network_cidr": "10.90.0.0/24", "processing.enabled": False}, False),
+        # its own bounds, which an editor flags too: /16 to /24, a private range
+        ({"clouds.azure.network_cidr": "10.90.0.0/25"}, False),
+        ({"clouds.azure.network_cidr": "8.8.8.0/24"}, False),
+        ({"clouds.azure.network_cidr": "172.31.0.0/16"}, True),
         (
             {
                 "clouds.aws.network_cidr": "10.80.0.0/16",

@@ -526,7 +526,7 @@ class TestSatellites:
         bigger = {
             1: "raise it to 0.5 with container_memory_gb 1, ",
             2: "raise it to 1 with container_memory_gb 2, ",
-            4: "raise it above 1 (2 with container_memory_gb 4 or more), ",
+            4: "raise it above 1 (2 with container_memory_gb 4, or a larger pair of 2 GB a vCPU), ",
             8: "",
         }[gib]
         assert error.endswith(f"; {bigger}shorten ground_segment.contact_minutes or set processing.enabled: false")
@@ -888,7 +888,7 @@ class TestPartnerSourceAddresses:
     @pytest.mark.parametrize(
         "address, fragment",
         [
-            ("10.1.2.0/24", "10.1.2.0/24 is not a public range (Azure storage IP rules refuse private ranges)"),
+            ("10.1.2.0/24", "10.1.2.0/24 is not a public range (Azure storage IP rules take public addresses only)"),
             ("192.168.1.1", "192.168.1.1 is not a public range"),
             # "this network" (0.0.0.0/8), which no host sends from: 0.0.0.0/0 was refused, these not
             ("0.0.0.0", "0.0.0.0 is in 0.0.0.0/8, 'this network', which no client sends from; allowed: public"),
@@ -928,7 +928,7 @@ class TestSqlClients:
     @pytest.mark.parametrize(
         "address, fragment",
         [
-            ("10.1.2.0/24", "10.1.2.0/24 is not a public range (Synapse firewall rules refuse private ranges)"),
+            ("10.1.2.0/24", "10.1.2.0/24 is not a public range (Synapse firewall rules take public addresses only)"),
             # a 0.0.0.0-0.0.0.0 rule is Azure SQL's "all Azure-internal addresses", not one client
             ("0.0.0.0", "0.0.0.0 is in 0.0.0.0/8, 'this network', which no client sends from; allowed: public IPv4"),
             ("198.51.100.1/24", "198.51.100.1/24 has host bits set; allowed: 198.51.100.0/24"),
