@@ -83,18 +83,21 @@ def _in_sequence(path: Path) -> tuple[tuple[str | int, ...], list[tuple[str | in
     return _runs(path.name.casefold()), [_runs(part.casefold()) for part in path.parts], str(path)
 
 
-def _satellite_in(path: Path, directory: Path) -> str | None:
+def _satellite_above(directory: Path) -> str | None:
+    """The `satellite=` partition of the nearest folder at or above where `directory` really is
+    (links and `..` resolved as the system resolves them): Ground Station records a downlink in
+    its config's folder under `satellite=<id>/`, the folder one points at to process that
+    downlink's captures. Never from the path as spelled above the directory, which a link or
+    `..` makes name a folder the captures are not in."""
+    above = (hive_values(Path(part)).get("satellite") for part in reversed(directory.resolve().parts))
+    return next((value for value in above if value is not None), None)
+
+
+def _satellite_in(path: Path, directory: Path, above: str | None) -> str | None:
     """The `satellite=` partition of a capture under `directory`: in its path from the directory
-    (the directory's own name counted), else the nearest folder at or above where the directory
-    really is (links and `..` resolved as the system resolves them): Ground Station records a
-    downlink in its config's folder under `satellite=<id>/`, the folder one points at to process
-    that downlink's captures. Never from the path as spelled above the directory, which a link
-    or `..` makes name a folder the captures are not in."""
+    (the directory's own name counted), else `above`, the directory's own (`_satellite_above`)."""
     found = hive_values(path.relative_to(directory.parent)).get("satellite")
-    if found is None:
-        above = (hive_values(Path(part)).get("satellite") for part in reversed(directory.resolve().parts))
-        found = next((value for value in above if value is not None), None)
-    return found
+    return found if found is not None else above
 
 
 def discover(
@@ -122,6 +125,8 @@ def discover(
     if flag_errors:
         raise ProcessingError(flag_errors)
     pattern = re.compile(fmt.contact_id_pattern)
+    # the directory resolved once, not once per file
+    above = _satellite_above(directory) if satellite is None else None
     # --contact-id makes every file one contact: the fix only where no file names its contact
     no_id_fix = (
         "rename it with its contact's id, or move it out (--contact-id would make every file one contact)"
@@ -131,7 +136,8 @@ def discover(
     # and --satellite sets every file's satellite: the fix only where no file's path names its own
     no_satellite_fix = (
         "move it under its satellite's satellite=<name>/ folder (--satellite would set every file's)"
-        if satellite is None and any(_satellite_in(path, directory) is not None for path in [*files, *unreadable])
+        if satellite is None
+        and any(_satellite_in(path, directory, above) is not None for path in [*files, *unreadable])
         else "pass --satellite"
     )
     groups: dict[tuple[str, str], list[Path]] = {}
@@ -141,7 +147,7 @@ def discover(
     for path in sorted([*files, *unreadable], key=_in_sequence):
         match = None if contact_id is not None else pattern.search(path.name)
         cid = contact_id if contact_id is not None else (match.group("contact_id").lower() if match else None)
-        sat = satellite if satellite is not None else _satellite_in(path, directory)
+        sat = satellite if satellite is not None else _satellite_in(path, directory, above)
         if cid is None:
             errors.append(f"{path}: no contact id in the file name (pattern {fmt.contact_id_pattern}); {no_id_fix}")
         elif sat is None:
