@@ -319,6 +319,32 @@ def test_a_contact_processed_again_replaces_its_earlier_products_in_the_store(ra
     )
 
 
+def test_a_redelivery_dated_by_its_packets_replaces_the_products_dated_by_the_folder(tmp_path: Path) -> None:
+    """A partner's contact first held only a capture without packets, so its products were dated
+    by its folder (day 05); the redelivered data is dated by its packets, four days before. The
+    earlier summary must go: left, every query counts the contact twice."""
+    folder = tmp_path / "raw" / "partner" / "year=2025" / "month=12" / "day=05" / "satellite=noaa20" / "c42"
+    Capture([]).write(folder / "part_0001.pcap")
+    (folder / "manifest.json").write_text("{}")
+    event = {
+        "source": "aws.s3",
+        "detail-type": "Object Created",
+        "time": "2025-12-05T00:00:00Z",
+        "detail": {"object": {"key": "partner/year=2025/month=12/day=05/satellite=noaa20/c42/manifest.json"}},
+    }
+    raw, products = DirStore(tmp_path / "raw"), DirStore(tmp_path / "products")
+    handle_message(json.dumps(event), raw, products)
+    assert products.keys("contact_summary/") == [
+        "contact_summary/year=2025/month=12/day=05/satellite=noaa20/c42.parquet"
+    ]
+    Capture(packetise(stream_of(frames(range(100))), 1000, (EPOCH + 3600) * 1_000_000)).write(folder / "part_0002.pcap")
+    handle_message(json.dumps(event), raw, products)
+    summaries = products.keys("contact_summary/")
+    assert summaries == ["contact_summary/year=2025/month=12/day=01/satellite=noaa20/c42.parquet"]
+    assert pq.read_table(products.root / summaries[0]).column("frames").to_pylist() == [100]
+    assert not [k for k in products.keys("") if "/day=05/" in k]
+
+
 def test_the_lambda_reports_a_malformed_record_alone(raw: DirStore, tmp_path: Path, monkeypatch) -> None:
     """Not JSON, not an object, a station event without a time: each fails alone, and the good
     contact in the same batch is acknowledged (not processed a second time)."""

@@ -430,7 +430,7 @@ def _deliver(
     # again, for files that came while the products went up: the other run may have finished in
     # that time, and what it alone wrote (a stream only the later files hold) is no stale product
     _still_the_contacts_captures(raw, location, keys, "no earlier product was deleted")
-    for stale in earlier_products(products, set(uploads)):
+    for stale in earlier_products(products, set(uploads), keys):
         products.delete(stale)
     return summaries
 
@@ -451,18 +451,21 @@ def _still_the_contacts_captures(
         )
 
 
-def earlier_products(products: ObjectStore, uploaded: set[str]) -> list[str]:
+def earlier_products(products: ObjectStore, uploaded: set[str], raw_keys: Iterable[str] = ()) -> list[str]:
     """Products of the contacts just uploaded that the upload did not overwrite: a stream of a
-    virtual channel no longer seen, or every product in another day's partition (the contact's
-    first packet dated another day once more files arrived). Left, a query would count the
-    contact twice, as `Staging.commit` prevents on a laptop. A contact's files span less than a
-    day, so its earlier partition is the day before or after the new one."""
+    virtual channel no longer seen, or every product in another day's partition. Left, a query
+    would count the contact twice, as `Staging.commit` prevents on a laptop. An earlier run dated
+    the contact either by its first packet (a contact's files span less than a day, so that is the
+    day before, of or after the new one) or, when none of its packets was dated (an empty capture
+    that a redelivery then filled), by its raw folders' year=/month=/day=, as `_partition` does:
+    those days are searched too, whatever the new date."""
+    path_days = {day for day in map(_raw_folder_day, raw_keys) if day is not None}
     stale: set[str] = set()
     for key in sorted(k for k in uploaded if k.startswith(CONTACT_SUMMARY.prefix)):
         values = hive_values(Path(key))
         contact_id = posixpath.basename(key).removesuffix(".parquet")
         day = datetime(int(values["year"]), int(values["month"]), int(values["day"]))
-        for when in (day - timedelta(days=1), day, day + timedelta(days=1)):
+        for when in sorted({day - timedelta(days=1), day, day + timedelta(days=1), *path_days}):
             partition = (
                 f"year={when.year:04d}/month={when.month:02d}/day={when.day:02d}/satellite={values['satellite']}"
             )
@@ -474,6 +477,15 @@ def earlier_products(products: ObjectStore, uploaded: set[str]) -> list[str]:
                     if (k.startswith(mine[0]) or k == mine[1]) and k not in uploaded
                 )
     return sorted(stale)
+
+
+def _raw_folder_day(key: str) -> datetime | None:
+    """The day a raw key's year=/month=/day= folders name, or None (no such folders, no date)."""
+    values = hive_values(Path(key))
+    try:
+        return datetime(int(values["year"]), int(values["month"]), int(values["day"]))
+    except (KeyError, ValueError):
+        return None
 
 
 def read_message(body: str) -> ContactLocation:
