@@ -10,7 +10,7 @@ from groundlink.spec import load_spec
 from .conftest import SPECS, tunables_data, variant_plan
 from .test_aws_support import GS_CONFIG, GS_PROFILE, KEY, aws, aws_data, aws_variant, bucket_by_role, spec_data
 from .test_processing_cloud import CONTAINER_JOB
-from .test_protection_sets import STATEFUL_TYPES
+from .test_protection_sets import SHARED_SETTINGS, STATEFUL_TYPES
 
 STATEFUL = STATEFUL_TYPES["aws"]  # one list of what deleting loses data, decided by type
 EXAMPLES = ("noaa20.yaml", "partner.yaml", "constellation.yaml")
@@ -100,7 +100,8 @@ def test_stateful_resources_are_protected_and_retained_and_nothing_else_is(spec)
     assert {r.type for r in plan.custom()} & STATEFUL >= {"aws:s3/bucket:Bucket", "aws:kms/key:Key"}
     for resource in plan.custom():
         stateful = resource.type in STATEFUL
-        assert (resource.protect, resource.retainOnDelete) == (stateful, stateful), resource.name
+        retained = stateful or resource.type in SHARED_SETTINGS["aws"]
+        assert (resource.protect, resource.retainOnDelete) == (stateful, retained), resource.name
 
 
 def test_logical_names_do_not_depend_on_tunables(tmp_path):

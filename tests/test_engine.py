@@ -16,6 +16,7 @@ from groundlink.engine import Plan, PlanError, plan
 from groundlink.spec import SpecError
 
 from .conftest import SPECS, cached_plan, plan_of, spec_data, variant_plan
+from .test_protection_sets import SHARED_SETTINGS
 
 RESOURCE_KEYS = {
     "urn",
@@ -342,7 +343,9 @@ def test_renaming_an_identity_renames_resources():
 def test_data_protection_drives_protect_and_retain():
     for cloud in CLOUDS:
         dev = variant_plan(cloud, {"storage.data_protection": "dev"})
-        assert dev.resources and not any(r.protect or r.retainOnDelete for r in dev.resources)
+        assert dev.resources and not any(r.protect for r in dev.resources)
+        # only what missions share is retained: a dev stack's destroy must not reset another's
+        assert {r.type for r in dev.resources if r.retainOnDelete} == SHARED_SETTINGS[cloud]
         strict = cached_plan("noaa20.yaml", cloud)
         assert any(r.protect and r.retainOnDelete for r in strict.resources)
 

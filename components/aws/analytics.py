@@ -97,7 +97,10 @@ class AwsCatalog(MissionComponent):
         super().__init__(name, mission, opts)
         self.inputs = inputs
         # The catalog's encryption is one setting per account and region: a second mission
-        # in the same account takes it over (docs/aws.md).
+        # in the same account takes it over (docs/aws.md). Deleting the resource puts an empty
+        # setting (terraform-provider-aws resourceDataCatalogEncryptionSettingsDelete), which
+        # turns encryption off for every mission of the account and region: a destroyed stack
+        # leaves the setting as it was instead, whatever the spec's data protection.
         self.realize(
             aws.glue.DataCatalogEncryptionSettings(
                 self.child_name("encryption"),
@@ -113,7 +116,7 @@ class AwsCatalog(MissionComponent):
                 },
                 # without a mission key, Glue reads back alias/aws/glue, which no input may name
                 # (an ARN is required): every preview would show a change (pulumi-aws issue #3618)
-                opts=self.opts(ignore_changes=[] if key else [GLUE_MANAGED_KEY_READBACK]),
+                opts=self.opts(retain_on_delete=True, ignore_changes=[] if key else [GLUE_MANAGED_KEY_READBACK]),
             ),
             "analytics.catalog",
             *(("security.cmk",) if key else ()),
