@@ -4,6 +4,17 @@ from __future__ import annotations
 
 import json
 
+from groundlink.components.aws.events import (
+    EVENT_PATTERN_MAX,
+    MISSION_PROFILE_ARN_MAX,
+    PROFILES_PER_RULE,
+    contact_event_pattern,
+)
+
+from groundlink.blueprint import build_blueprint
+from groundlink.spec import spec_from_data
+
+from .conftest import spec_data
 from .test_aws_support import KEY, aws, aws_variant, bucket_by_role, doc, sid
 
 RULE = "aws:cloudwatch/eventRule:EventRule"
@@ -33,12 +44,60 @@ def test_managed_contacts_signal_once_each_through_ground_station_events():
     # a contact that delivered raises Upload Complete; COMPLETED would count it twice
     assert "COMPLETED" not in ended["detail"]["contactStatus"]
     assert {"FAILED", "AWS_FAILED", "AWS_CANCELLED", "FAILED_TO_SCHEDULE"} <= set(ended["detail"]["contactStatus"])
+    # only this stack's contacts: another mission's (or another stack's) ending reaches its own queue
+    assert ended["detail"]["missionProfileArn"] == profile_arns(plan)
+
+
+def profile_arns(plan):
+    return [p.outputs["arn"] for p in plan.of_type("aws-native:groundstation:MissionProfile")]
+
+
+def test_a_constellation_s_profiles_are_spread_over_rules_each_within_eventbridge_s_pattern_size():
+    """24 satellites, 24 mission profiles: more ARNs than one pattern holds (2048 characters), so
+    rules of ten profiles each; the upload, matched by the bucket, is in the first alone, or each
+    contact would be sent once per rule."""
+    plan = aws("constellation.yaml")
+    rules = sorted(plan.of_type(RULE), key=lambda r: r.name)
+    contact_rules = [r for r in rules if r.name.startswith("eo-constellation-events-contact")]
+    assert [r.name for r in contact_rules] == [
+        "eo-constellation-events-contact",
+        "eo-constellation-events-contact-2",
+        "eo-constellation-events-contact-3",
+    ]
+    patterns = [json.loads(r.inputs["eventPattern"]) for r in contact_rules]
+    assert "$or" in patterns[0] and all("$or" not in p for p in patterns[1:])
+    named = [
+        patterns[0]["$or"][1]["detail"]["missionProfileArn"],
+        *[p["detail"]["missionProfileArn"] for p in patterns[1:]],
+    ]
+    assert [len(n) for n in named] == [10, 10, 4]
+    assert sorted(arn for arns in named for arn in arns) == sorted(profile_arns(plan))
+    contacts = queues(plan)[0]
+    policy = next(
+        p for p in plan.of_type("aws:sqs/queuePolicy:QueuePolicy") if p.inputs["queueUrl"] == contacts.outputs["url"]
+    )
+    senders = sid(doc(policy), "ContactRuleSends")["Condition"]["ArnEquals"]["aws:SourceArn"]
+    assert sorted(senders) == sorted(r.outputs["arn"] for r in contact_rules)
+
+
+def test_the_longest_pattern_of_a_rule_fits_eventbridge_s_limit():
+    """Ten profile ARNs of Ground Station's longest (138 characters) and the longest bucket ARN."""
+    inputs = build_blueprint(spec_from_data(spec_data())).for_cloud("aws").events
+    longest = json.dumps(
+        contact_event_pattern(
+            inputs, "b" * 63, "arn:aws-us-gov:s3:::" + "b" * 63, ["a" * MISSION_PROFILE_ARN_MAX] * PROFILES_PER_RULE
+        )
+    )
+    assert len(longest) <= EVENT_PATTERN_MAX
 
 
 def test_stream_only_contacts_signal_on_completion():
-    found = pattern(aws_variant("stream-only-wideband"))
+    plan = aws_variant("stream-only-wideband")
+    found = pattern(plan)
     assert found["detail-type"] == ["Ground Station Contact State Change"]
     assert "COMPLETED" in found["detail"]["contactStatus"]
+    # every contact of the account and region completes: only this stack's are its contacts
+    assert found["detail"]["missionProfileArn"] == profile_arns(plan)
 
 
 def test_partner_contacts_signal_on_the_manifest_in_the_landing_prefix():

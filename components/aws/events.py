@@ -10,6 +10,7 @@ network, the object the partner writes last for a contact (its manifest).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import pulumi
@@ -28,6 +29,12 @@ from .storage import Store
 # Terminal contact states that end a contact without an upload (AWS Ground Station user
 # guide, "Understand contact lifecycle"). COMPLETED is the signal when nothing is uploaded.
 FAILED_CONTACT_STATES = ["AWS_CANCELLED", "AWS_FAILED", "FAILED", "FAILED_TO_SCHEDULE"]
+# EventBridge PutRule: EventPattern at most 2048 characters (botocore events 2014-02-03, shape
+# EventPattern); Ground Station's missionProfileArn at most 138 (API Reference, ContactData).
+# The rest of the longest pattern (the upload's bucket ARN, the states) takes under 600.
+EVENT_PATTERN_MAX = 2048
+MISSION_PROFILE_ARN_MAX = 138
+PROFILES_PER_RULE = (EVENT_PATTERN_MAX - 600) // (MISSION_PROFILE_ARN_MAX + len('"", '))
 MAX_RECEIVE_COUNT = 5
 QUEUE_RETENTION_SECONDS = 4 * 24 * 3600
 DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600  # the SQS maximum
@@ -39,16 +46,22 @@ BATCH_SOURCE = "aws.batch"
 BATCH_JOB_STATE_CHANGE = "Batch Job State Change"
 
 
-def contact_event_pattern(inputs: EventsInputs, raw_bucket: str | None, raw_arn: str | None = None) -> dict[str, Any]:
+def contact_event_pattern(
+    inputs: EventsInputs, raw_bucket: str | None, raw_arn: str | None = None, profiles: Sequence[str] = ()
+) -> dict[str, Any]:
     """The EventBridge pattern that matches exactly one event per contact, of this mission only.
-    Ground Station sends every upload of the account and region to the default bus; an upload
-    into another mission's bucket would find no captures here and end, retried, in this
-    mission's dead-letter queue, raising its alarm. The upload event names its bucket
-    (`detail.bucketArn`, as AWS's S3 data delivery sample reads it), so the rule takes this
-    mission's raw bucket only."""
+    Ground Station sends every upload and every contact state change of the account and region
+    to the default bus. The upload event names its bucket (`detail.bucketArn`, as AWS's S3 data
+    delivery sample reads it), so the rule takes this mission's raw bucket only; a state change
+    names its mission profile (`detail.missionProfileArn`, user guide "Automate AWS Ground
+    Station with Events"), so the rule takes this mission's `profiles` only: another mission's,
+    or another stack's of the same mission, would otherwise reach this queue as its own."""
     if inputs.station:
         states = FAILED_CONTACT_STATES if inputs.object_store else ["COMPLETED", *FAILED_CONTACT_STATES]
-        ending = {"detail-type": [CONTACT_STATE_CHANGE], "detail": {"contactStatus": states}}
+        ending = {
+            "detail-type": [CONTACT_STATE_CHANGE],
+            "detail": {"contactStatus": states, **({"missionProfileArn": list(profiles)} if profiles else {})},
+        }
         if not inputs.object_store:
             return {"source": [GROUND_STATION_SOURCE], **ending}
         upload = {"detail-type": [UPLOAD_COMPLETE], "detail": {"bucketArn": [raw_arn]}}
@@ -66,6 +79,23 @@ def contact_event_pattern(inputs: EventsInputs, raw_bucket: str | None, raw_arn:
             "object": {"key": [{"wildcard": f"{inputs.partner_prefix}*/{MANIFEST_NAME}"}]},
         },
     }
+
+
+def profile_chunks(profiles: Sequence[pulumi.Input[str]]) -> list[list[pulumi.Input[str]]]:
+    """The mission profiles one contact rule can name each: an event pattern is at most
+    EVENT_PATTERN_MAX characters and a profile's ARN up to MISSION_PROFILE_ARN_MAX, so a large
+    constellation's profiles are spread over several rules (the first keeps its name)."""
+    size = PROFILES_PER_RULE
+    return [list(profiles[i : i + size]) for i in range(0, len(profiles), size)] or [[]]
+
+
+def _chunk_pattern(pattern: dict[str, Any], first: bool) -> dict[str, Any]:
+    """A further rule names only its profiles' state changes: the upload, matched by the raw
+    bucket, stays in the first rule alone, or each upload would be sent once per rule."""
+    if first or "$or" not in pattern:
+        return pattern
+    _upload, ending = pattern["$or"]
+    return {"source": pattern["source"], **ending}
 
 
 def failed_job_pattern(mission: str) -> dict[str, Any]:
@@ -112,6 +142,7 @@ class AwsEvents(MissionComponent):
         *,
         key: aws.kms.Key | None,
         raw: Store | None,
+        mission_profiles: Sequence[pulumi.Input[str]] = (),
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__(name, mission, opts)
@@ -168,16 +199,33 @@ class AwsEvents(MissionComponent):
                 "ground.partner_landing",
             )
         bucket_name, bucket_arn = (raw.name, raw.arn) if raw is not None else (None, None)
-        self.rule = self._route(
-            ("contact", "contact-to-queue"),
-            f"{mission.name}: one event per contact",
-            pulumi.Output.all(bucket_name, bucket_arn).apply(
-                lambda bucket: json.dumps(contact_event_pattern(inputs, *bucket), sort_keys=True)
-            ),
-            self.queue,
-            "events.per_contact",
-        )
-        dead_letter_senders = [self.rule.arn]
+        rules = []
+        # the profiles are named where the pattern takes state changes: not by a container job's
+        # rule, which takes uploads alone
+        named = inputs.station and not (inputs.object_store and inputs.container_jobs)
+        for index, chunk in enumerate(profile_chunks(mission_profiles if named else ())):
+            first = index == 0
+            names = (
+                ("contact", "contact-to-queue") if first else (f"contact-{index + 1}", f"contact-{index + 1}-to-queue")
+            )
+            rules.append(
+                self._route(
+                    names,
+                    f"{mission.name}: one event per contact"
+                    + ("" if first else f" (mission profiles {index * PROFILES_PER_RULE + 1}-)"),
+                    pulumi.Output.all(bucket_name, bucket_arn, *chunk).apply(
+                        lambda values, first=first: json.dumps(
+                            _chunk_pattern(contact_event_pattern(inputs, values[0], values[1], values[2:]), first),
+                            sort_keys=True,
+                        )
+                    ),
+                    self.queue,
+                    "events.per_contact",
+                )
+            )
+        self.rule = rules[0]
+        contact_senders = [rule.arn for rule in rules]
+        dead_letter_senders = list(contact_senders)
         if inputs.container_jobs:
             # A contact job that failed every attempt: the pipe that submitted it took its message
             # off the contact queue at submission, so the queue's redrive never sees the failure,
@@ -195,7 +243,7 @@ class AwsEvents(MissionComponent):
             )
             dead_letter_senders.append(failed_jobs.arn)
         for queue, role, capability, senders in (
-            (self.queue, "contacts", "events.per_contact", [self.rule.arn]),
+            (self.queue, "contacts", "events.per_contact", contact_senders),
             (self.dead_letter, "dead-letter", "events.dead_letter", dead_letter_senders),
         ):
             self.realize(

@@ -83,7 +83,13 @@ class MissionStack(MissionComponent):
             opts=self.opts(),
         )
         events = AwsEvents(
-            self.child_name("events"), mission, blueprint.events, key=key, raw=storage.raw, opts=self.opts()
+            self.child_name("events"),
+            mission,
+            blueprint.events,
+            key=key,
+            raw=storage.raw,
+            mission_profiles=[satellite.profile.arn for satellite in ground.profiles],
+            opts=self.opts(),
         )
         if blueprint.processing.enabled and storage.raw is not None:
             AwsProcessing(
