@@ -22,10 +22,12 @@ def test_the_pipe_may_consume_the_contact_queue_and_submit_any_revision_of_its_o
     plan = variant_plan("aws", CONTAINER_JOB)
     queue = plan.one("aws:sqs/queue:Queue", "noaa20-events-contacts").outputs["arn"]
     key = plan.one("aws:kms/key:Key").outputs["arn"]
-    assert (
-        plan.one("aws:batch/jobDefinition:JobDefinition").outputs["arn"]
-        == f"{ARN}:job-definition/noaa20-process-contact:1"
-    )
+    definition = plan.one("aws:batch/jobDefinition:JobDefinition")
+    # named by Pulumi with a random suffix, not by the mission: a second stack of the mission that
+    # registered the same name would add a revision, and destroying either stack deregisters
+    # every active revision of that name (terraform-provider-aws resourceJobDefinitionDelete)
+    assert "name" not in definition.inputs
+    assert definition.outputs["arn"] == f"{ARN}:job-definition/noaa20-processing-job-32a8e05:1"
     assert statements(doc(plan.one(ROLE_POLICY, "noaa20-processing-pipe-policy"))) == [
         {
             "Sid": "ConsumeContactQueue",
@@ -37,7 +39,7 @@ def test_the_pipe_may_consume_the_contact_queue_and_submit_any_revision_of_its_o
             "Sid": "SubmitJobs",
             "Effect": "Allow",
             "Action": ["batch:SubmitJob"],
-            "Resource": [f"{ARN}:job-queue/noaa20-contacts", f"{ARN}:job-definition/noaa20-process-contact:*"],
+            "Resource": [f"{ARN}:job-queue/noaa20-contacts", f"{ARN}:job-definition/noaa20-processing-job-32a8e05:*"],
         },
         {"Sid": "ReadEncryptedQueue", "Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": key},
     ]

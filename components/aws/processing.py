@@ -483,7 +483,6 @@ class AwsProcessing(MissionComponent):
         definition = self.realize(
             aws.batch.JobDefinition(
                 self.child_name("job"),
-                name=f"{self.mission.name}-process-contact",
                 type="container",
                 platform_capabilities=["FARGATE"],
                 timeout={"attempt_duration_seconds": inputs.timeout_seconds},
