@@ -60,6 +60,11 @@ EC2_SECURITY_GROUP_NAME_MAX_CHARS = 255
 # account already has the workgroup `primary` (botocore 1.44.5 athena DeleteWorkGroup: "The
 # primary workgroup cannot be deleted"): a mission named so would create it a second time.
 ATHENA_PRIMARY_WORKGROUP = "primary"
+# The resource group Synapse makes for a workspace's managed resources (components/azure/analytics.py):
+# `rg-<mission>-synapse-managed`, unique in a subscription (pulumi_azure_native synapse Workspace,
+# managed_resource_group_name), as the mission's own `rg-<mission>` is: a mission named
+# `<other>-synapse-managed` would take the other mission's managed group name for its own group.
+AZURE_SYNAPSE_MANAGED_GROUP_SUFFIX = "-synapse-managed"
 
 # Azure refuses a resource name that is a reserved word or trademark, holds MICROSOFT or WINDOWS
 # anywhere, or starts with LOGIN (ReservedResourceName; Microsoft Learn, "Resolve errors for

@@ -269,6 +269,7 @@ def _reserved_name_pattern() -> str:
         f"^({'|'.join(starts)}|{limits.ATHENA_PRIMARY_WORKGROUP}$"
         f"|{'|'.join(dashed(w) for w in limits.AZURE_RESERVED_STARTS)})"
         f"|{'|'.join(dashed(w) for w in limits.AZURE_RESERVED_SUBSTRINGS)}"
+        f"|{limits.AZURE_SYNAPSE_MANAGED_GROUP_SUFFIX}$"
     )
 
 
@@ -311,7 +312,8 @@ class Mission(_Model):
     name: Identifier = Field(
         description="Mission name; prefixes every logical resource name. Not a name the clouds reserve in the "
         "names it makes: starting xn--, sthree, amzn-s3-demo or sg, the name primary (Athena's workgroup), "
-        "or holding microsoft or windows, or starting login, dashes left out (Azure).",
+        "or holding microsoft or windows, or starting login, dashes left out (Azure), or ending -synapse-managed "
+        "(another mission's Synapse managed resource group).",
         json_schema_extra=_mission_name_schema,
     )
     owner: str = Field(
@@ -362,6 +364,13 @@ class Mission(_Model):
                 f"{name!r} names the mission's Athena workgroup {name!r}, the workgroup every AWS account "
                 'already has (botocore athena DeleteWorkGroup: "The primary workgroup cannot be deleted"); '
                 "allowed: any other name"
+            )
+        suffix = limits.AZURE_SYNAPSE_MANAGED_GROUP_SUFFIX
+        if name.endswith(suffix):
+            raise ValueError(
+                f"{name!r} names the mission's Azure resource group rg-{name}, which is also the group "
+                f"Synapse makes for the workspace of a mission named {name.removesuffix(suffix)}, and a "
+                f"subscription holds one group of a name; not allowed: a name ending {suffix}"
             )
         azure = _azure_reserved(name)
         if azure:

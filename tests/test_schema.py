@@ -371,7 +371,7 @@ def _mission_section_validator() -> jsonschema.Draft202012Validator:
             st.sampled_from(["", "a", "ab-", "x-", "my"]),
             st.sampled_from(["xn--", "xn-", "sthree", "sthree-", "amzn-s3-demo", "sg", "sg-", "primary", "login",
                              "lo-gin", "microsoft", "micro-soft", "windows", "win-dows", "s3", "sgx", "primaryx"]),
-            st.sampled_from(["", "a", "-b", "1", "-primary"]),
+            st.sampled_from(["", "a", "-b", "1", "-primary", "-synapse-managed", "-synapse-managedx", "synapse-managed"]),
         ).map("".join),
     )
 )  # fmt: skip

@@ -384,6 +384,23 @@ def test_a_mission_named_primary_would_make_the_workgroup_every_account_has(vali
     )
 
 
+def test_a_mission_name_ending_as_a_synapse_managed_group_is_refused(validate):
+    """Mission `noaa20`'s workspace makes `rg-noaa20-synapse-managed`, the resource group of a
+    mission named `noaa20-synapse-managed`: in one subscription the second `pulumi up` fails."""
+    refused(
+        validate,
+        base(**{"mission.name": "noaa20-synapse-managed"}),
+        "mission.name: 'noaa20-synapse-managed' names the mission's Azure resource group "
+        "rg-noaa20-synapse-managed, which is also the group Synapse makes for the workspace of a mission "
+        "named noaa20, and a subscription holds one group of a name; not allowed: a name ending -synapse-managed",
+    )
+
+
+@pytest.mark.parametrize("name", ["synapse-managed", "eo-synapse-managed2", "eo-synapse"])
+def test_names_that_only_resemble_a_synapse_managed_group_are_accepted(name):
+    assert accepted(base(**{"mission.name": name})).mission.name == name
+
+
 @pytest.mark.parametrize("name", ["sg", "sg-eo"])
 def test_a_mission_name_that_starts_its_security_group_names_with_sg_is_refused(validate, name):
     """The mission's security groups are unnamed, so Pulumi names them after their resources

@@ -19,6 +19,7 @@ from typing import Any
 import pulumi
 import pulumi_azure_native as azure
 
+from groundlink import limits
 from groundlink.blueprint import AnalyticsInputs, MissionInputs
 from groundlink.blueprint.gaps import adx_catalog_scope
 from groundlink.processing.tables import TABLES as PRODUCT_TABLES
@@ -450,7 +451,7 @@ class AzureAnalytics(MissionComponent):
                 encryption=encryption,
                 public_network_access="Disabled" if self.private else "Enabled",
                 trusted_service_bypass_enabled=True,
-                managed_resource_group_name=f"rg-{mission}-synapse-managed",
+                managed_resource_group_name=f"rg-{mission}{limits.AZURE_SYNAPSE_MANAGED_GROUP_SUFFIX}",
                 tags=self.tags,
                 opts=self.opts(stateful=True, depends_on=depends_on),
             ),
