@@ -13,6 +13,7 @@ from groundlink.spec import load_spec
 
 from .conftest import SPECS, cached_plan, spec_data
 from .plan_cache import plan_data
+from .test_protection_sets import SHARED_SETTINGS
 
 EXAMPLES = sorted(p.name for p in SPECS.glob("*.yaml"))
 
@@ -50,4 +51,7 @@ def test_dev_protection_protects_nothing_on_either_cloud():
     data = spec_data()
     data.setdefault("storage", {})["data_protection"] = "dev"
     for cloud in ("aws", "azure"):
-        assert not [r.name for r in plan_data(data, cloud).custom() if r.protect or r.retainOnDelete]
+        resources = plan_data(data, cloud).custom()
+        assert not [r.name for r in resources if r.protect]
+        # retained, unprotected: the account-wide setting a destroyed dev stack must not reset
+        assert not [r.name for r in resources if r.retainOnDelete and r.type not in SHARED_SETTINGS[cloud]]
