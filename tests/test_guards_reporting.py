@@ -77,6 +77,28 @@ def test_the_summary_says_over_budget_for_the_cloud_past_it(built):
     assert texts[cheap] in ("within budget", "known part within budget")
 
 
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_a_budget_a_31_day_month_may_cross_is_said_with_that_month_s_bound(built, cloud):
+    """The stacks' budgets judge calendar months: a month of 31 days has 744 hours and 31 days of
+    contacts against the average month's 730 and 30.42, so a budget between the average month's
+    cost and 744/730 of it is crossed in seven months of twelve. Just under that bound it still
+    may be; at it, it may not."""
+    spec, cost, doc = built
+    known = cost.clouds[cloud].monthly.known
+    bound = known * 744 / 730  # 31 x 24 hours against the 730 of an average month
+    between = cost_json(cost, (known + bound) / 2, spec)["clouds"][cloud]
+    assert between["longestMonth"] == {"days": 31, "knownAtMost": pytest.approx(bound), "mayExceedBudget": True}
+    assert between["overBudget"] is False
+    assert cost_json(cost, bound + 0.01, spec)["clouds"][cloud]["longestMonth"]["mayExceedBudget"] is False
+    assert cost_json(cost, known - 0.01, spec)["clouds"][cloud]["longestMonth"]["mayExceedBudget"] is False
+    edited = {**doc, "cost": cost_json(cost, (known + bound) / 2, spec)}
+    [summary] = [s for s in sections(edited) if s.title == "Summary"]
+    [row] = [r for r in summary.table.rows if r[0].text.startswith("Budget ")]
+    text = dict(zip(list(doc["clouds"]), [cell.text for cell in row[1:]], strict=True))[cloud]
+    verdict = "within budget" if cost.clouds[cloud].monthly.complete else "known part within budget"
+    assert text == f"{verdict} on average, up to ${bound:,.2f} in a 31-day month"
+
+
 # -- parity cells ---------------------------------------------------------------------------
 
 

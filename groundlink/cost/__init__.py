@@ -6,11 +6,20 @@ plans (plain data) to count what a rendering decided.
 
 from .catalog import Assumptions, Catalog, PriceEntry, PriceError, load_catalogs
 from .model import PROJECTION_MONTHS, CloudCost, CostEstimate, Line, Total, estimate
-from .usage import DAYS_PER_MONTH, HOURS_PER_MONTH, MonthlyUsage, monthly_usage
+from .usage import (
+    DAYS_PER_MONTH,
+    HOURS_PER_MONTH,
+    LONGEST_MONTH_DAYS,
+    LONGEST_MONTH_FACTOR,
+    MonthlyUsage,
+    monthly_usage,
+)
 
 __all__ = [
     "DAYS_PER_MONTH",
     "HOURS_PER_MONTH",
+    "LONGEST_MONTH_DAYS",
+    "LONGEST_MONTH_FACTOR",
     "PROJECTION_MONTHS",
     "Assumptions",
     "Catalog",

@@ -26,6 +26,13 @@ if TYPE_CHECKING:
 
 DAYS_PER_MONTH = 365 / 12
 HOURS_PER_MONTH = 730.0  # 365 * 24 / 12, the convention cloud price lists bill by
+# The clouds bill calendar months (a budget is judged per calendar month: AWS Budgets
+# `TimeUnit` MONTHLY, Azure Consumption budgets `timeGrain` Monthly): a 31-day month holds
+# 744 hours and 31 days of contacts, 31/30.42 of the average month. Storage, billed by the
+# GB-month (an average over the month's hours: the S3 FAQ example above), is no higher then,
+# so the average month's cost times this factor bounds any calendar month's from above.
+LONGEST_MONTH_DAYS = 31
+LONGEST_MONTH_FACTOR = LONGEST_MONTH_DAYS * 24 / HOURS_PER_MONTH
 # Both clouds bill storage capacity in binary GB (2^30 bytes) while the volumes here are decimal
 # (a data rate in Mbit/s lands 10^6 bits a second): Amazon S3 FAQ, versioning billing example,
 # "x (1 GB / 1,073,741,824 bytes) x (1 month / 744 hours) = 6.581 GB-Month"

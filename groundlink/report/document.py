@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from ..blueprint import LAYERS, Blueprint
-from ..cost import PROJECTION_MONTHS, Assumptions, CostEstimate, Total
+from ..cost import LONGEST_MONTH_DAYS, LONGEST_MONTH_FACTOR, PROJECTION_MONTHS, Assumptions, CostEstimate, Total
 from ..cost.alternatives import CHOICE_FIELDS, Alternative, alternatives
 from ..cost.catalog import prices_read
 from ..cost.choices import durability_choices
@@ -23,7 +23,8 @@ from ..parity import ParityMatrix
 
 # 2 (2026-12-04): every price id is `<cloud>.<id>` (totals' `unknown[]` and `decision.notPriced` held
 # bare ids), and `cost.warnings[]` holds the timeouts a run would outlast (they were in `cost.notes`).
-FORMAT_VERSION = 6
+# 7 (2026-12-05): `cost.clouds.<cloud>.longestMonth`, the budget judged for a 31-day month.
+FORMAT_VERSION = 7
 PARTNER_NETWORKS = ("KSAT Lite", "Viasat RTE", "RBC Signals")
 RETIREMENT = (
     f"Azure Orbital Ground Station was retired on {AZURE_ORBITAL_RETIRED_ON} (no new authorizations; Microsoft "
@@ -75,6 +76,19 @@ def _choices_json(estimate: CostEstimate, cloud: str, spec: Any) -> dict[str, An
     }
 
 
+def _longest_month(known: float, budget_usd: float) -> dict[str, Any]:
+    """The budget a calendar month is judged by (the deployed budgets are monthly) against a
+    31-day month's cost, bounded from above: the average month's known cost scaled by the
+    month's hours (usage.LONGEST_MONTH_FACTOR). `mayExceedBudget`: the average month is within
+    the budget and that bound is not."""
+    at_most = known * LONGEST_MONTH_FACTOR
+    return {
+        "days": LONGEST_MONTH_DAYS,
+        "knownAtMost": round(at_most, 6),
+        "mayExceedBudget": known <= budget_usd < at_most,
+    }
+
+
 def cost_json(estimate: CostEstimate, budget_usd: float, spec: Any) -> dict[str, Any]:
     usage = estimate.usage
     clouds = {}
@@ -91,6 +105,7 @@ def cost_json(estimate: CostEstimate, budget_usd: float, spec: Any) -> dict[str,
             "region": cc.region,
             "monthly": _total(monthly, cloud),
             "overBudget": monthly.known > budget_usd,
+            "longestMonth": _longest_month(monthly.known, budget_usd),
             "byLayer": {layer: _total(t, cloud) for layer, t in cc.layer_totals().items()},
             "lines": [line.to_json(cloud) for line in cc.lines],
             "choices": _choices_json(estimate, cloud, spec),

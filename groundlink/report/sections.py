@@ -62,7 +62,12 @@ def _counts(doc: dict[str, Any], cloud: str) -> str:
 def _budget(cost: dict[str, Any]) -> str:
     if cost["overBudget"]:
         return "over budget"
-    return "within budget" if cost["monthly"]["complete"] else "known part within budget"
+    verdict = "within budget" if cost["monthly"]["complete"] else "known part within budget"
+    longest = cost["longestMonth"]
+    if longest["mayExceedBudget"]:
+        # the deployed budget judges calendar months: a 31-day month may cross it
+        return f"{verdict} on average, up to {usd(longest['knownAtMost'])} in a {longest['days']}-day month"
+    return verdict
 
 
 def refusal(doc: dict[str, Any]) -> str:
