@@ -95,6 +95,19 @@ class TestQuery:
         }
         assert results["expectedBucketOwner"] == ACCOUNT
 
+    def test_a_queried_workgroup_can_be_destroyed_and_its_results_stay_in_their_protected_bucket(self):
+        """Athena refuses to delete a workgroup that holds query executions unless the delete is
+        recursive (botocore athena DeleteWorkGroup RecursiveDeleteOption): without force_destroy,
+        `pulumi destroy` of any stack that had been queried stopped at the workgroup."""
+        plan = aws()
+        workgroup = plan.one("aws:athena/workgroup:Workgroup")
+        assert workgroup.inputs["forceDestroy"] is True and not workgroup.protect
+        location = workgroup.inputs["configuration"]["resultConfiguration"]["outputLocation"]
+        results = next(
+            b for b in plan.of_type("aws:s3/bucket:Bucket") if location.startswith(f"s3://{b.outputs['bucket']}/")
+        )
+        assert results.protect and results.retainOnDelete
+
     def test_cutoff_follows_the_spec(self):
         config = aws_variant("cutoff").one("aws:athena/workgroup:Workgroup").inputs["configuration"]
         assert config["bytesScannedCutoffPerQuery"] == 500_000_000

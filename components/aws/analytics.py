@@ -294,7 +294,10 @@ class AwsQuery(MissionComponent):
                 self.child_name("workgroup"),
                 name=mission.name,
                 state="ENABLED",
-                force_destroy=False,
+                # its contents are query history and saved queries, no mission data (results are in
+                # the query-results bucket): without a recursive delete a queried workgroup refuses
+                # it ("WorkGroup ... is not empty"), and `pulumi destroy` stopped there
+                force_destroy=True,
                 description=f"{mission.name}: serverless SQL over contact data and products",
                 configuration={
                     "enforce_workgroup_configuration": True,
