@@ -85,7 +85,13 @@ def test_a_budget_a_31_day_month_may_cross_is_said_with_that_month_s_bound(built
     may be; at it, it may not."""
     spec, cost, doc = built
     known = cost.clouds[cloud].monthly.known
-    bound = known * 744 / 730  # 31 x 24 hours against the 730 of an average month
+    # each line at 744/730 of its quantity (31 x 24 hours against the 730 of an average month),
+    # its free monthly allowance taken off once, as the bill takes it
+    bound = 0.0
+    for line in cost_json(cost, 0, spec)["clouds"][cloud]["lines"]:
+        if line["price"] is not None:
+            bound += max(line["quantity"] * 744 / 730 - line["freePerMonth"], 0) / line["per"] * line["price"]
+    assert bound >= known * 744 / 730 - 1e-6
     between = cost_json(cost, (known + bound) / 2, spec)["clouds"][cloud]
     assert between["longestMonth"] == {"days": 31, "knownAtMost": pytest.approx(bound), "mayExceedBudget": True}
     assert between["overBudget"] is False
@@ -97,6 +103,23 @@ def test_a_budget_a_31_day_month_may_cross_is_said_with_that_month_s_bound(built
     text = dict(zip(list(doc["clouds"]), [cell.text for cell in row[1:]], strict=True))[cloud]
     verdict = "within budget" if cost.clouds[cloud].monthly.complete else "known part within budget"
     assert text == f"{verdict} on average, up to ${bound:,.2f} in a 31-day month"
+
+
+def test_a_free_allowance_is_taken_off_a_31_day_month_once():
+    """SQS: the first 1,000,000 requests a month are free, then $0.40 a million. 3,000,000 in the
+    average month cost (3 - 1) x 0.40 = $0.80; a 31-day month has 3,000,000 x 744/730 =
+    3,057,534.25 of them, which cost 2.05753425 x 0.40 = $0.8230137, more than the average month's
+    $0.80 x 744/730 = $0.8153425 that scaling the total would give."""
+    from groundlink.cost.catalog import load_catalogs
+    from groundlink.cost.model import Line
+    from groundlink.report.document import _longest_month
+
+    entry = load_catalogs()[0]["aws"].prices["sqs_requests"]
+    assert (entry.free_per_month, entry.per, entry.price) == (1_000_000, 1_000_000, 0.4)
+    line = Line("events", "SQS requests", 3_000_000, "sqs_requests", entry)
+    month = _longest_month([line], 0.80, 0.82)
+    assert month["knownAtMost"] == pytest.approx(0.8230137, abs=1e-6)  # kept to the micro-dollar
+    assert month["mayExceedBudget"] is True  # $0.82 is within the average month, not the 31-day one
 
 
 # -- parity cells ---------------------------------------------------------------------------

@@ -30,7 +30,8 @@ HOURS_PER_MONTH = 730.0  # 365 * 24 / 12, the convention cloud price lists bill 
 # `TimeUnit` MONTHLY, Azure Consumption budgets `timeGrain` Monthly): a 31-day month holds
 # 744 hours and 31 days of contacts, 31/30.42 of the average month. Storage, billed by the
 # GB-month (an average over the month's hours: the S3 FAQ example above), is no higher then,
-# so the average month's cost times this factor bounds any calendar month's from above.
+# so each line priced at its quantity times this factor (a free monthly allowance counted once)
+# bounds any calendar month's cost from above.
 LONGEST_MONTH_DAYS = 31
 LONGEST_MONTH_FACTOR = LONGEST_MONTH_DAYS * 24 / HOURS_PER_MONTH
 # Both clouds bill storage capacity in binary GB (2^30 bytes) while the volumes here are decimal

@@ -16,7 +16,7 @@ from ..cost.alternatives import CHOICE_FIELDS, Alternative, alternatives
 from ..cost.catalog import prices_read
 from ..cost.choices import durability_choices
 from ..cost.decision import decision
-from ..cost.model import total
+from ..cost.model import Line, total
 from ..engine.plan import Plan
 from ..limits import AZURE_ORBITAL_RETIRED_ON
 from ..parity import ParityMatrix
@@ -76,12 +76,14 @@ def _choices_json(estimate: CostEstimate, cloud: str, spec: Any) -> dict[str, An
     }
 
 
-def _longest_month(known: float, budget_usd: float) -> dict[str, Any]:
+def _longest_month(lines: list[Line], known: float, budget_usd: float) -> dict[str, Any]:
     """The budget a calendar month is judged by (the deployed budgets are monthly) against a
-    31-day month's cost, bounded from above: the average month's known cost scaled by the
-    month's hours (usage.LONGEST_MONTH_FACTOR). `mayExceedBudget`: the average month is within
-    the budget and that bound is not."""
-    at_most = known * LONGEST_MONTH_FACTOR
+    31-day month's cost, bounded from above: each line priced at its quantity scaled by the
+    month's hours (usage.LONGEST_MONTH_FACTOR), so a free monthly allowance counts once, as the
+    bill counts it. `mayExceedBudget`: the average month is within the budget and that bound is
+    not."""
+    scaled = (line.entry.cost(line.quantity * LONGEST_MONTH_FACTOR) for line in lines)
+    at_most = sum(cost for cost in scaled if cost is not None)
     return {
         "days": LONGEST_MONTH_DAYS,
         "knownAtMost": round(at_most, 6),
@@ -105,7 +107,7 @@ def cost_json(estimate: CostEstimate, budget_usd: float, spec: Any) -> dict[str,
             "region": cc.region,
             "monthly": _total(monthly, cloud),
             "overBudget": monthly.known > budget_usd,
-            "longestMonth": _longest_month(monthly.known, budget_usd),
+            "longestMonth": _longest_month(cc.lines, monthly.known, budget_usd),
             "byLayer": {layer: _total(t, cloud) for layer, t in cc.layer_totals().items()},
             "lines": [line.to_json(cloud) for line in cc.lines],
             "choices": _choices_json(estimate, cloud, spec),
