@@ -13,7 +13,7 @@ from groundlink import limits
 from groundlink.diff.changes import PROTECTION, STATEFUL_TYPES, PropertyChange, shortens_retention
 
 from .conftest import SPECS, cached_plan, spec_data
-from .test_diff import NOAA20, edited, one_diff, run_cli
+from .test_diff import NOAA20, change_of, edited, one_diff, run_cli
 
 EXAMPLES = sorted(p.name for p in SPECS.glob("*.yaml"))
 
@@ -77,6 +77,18 @@ def test_a_saved_plan_without_its_region_still_refuses_moving_the_stores(capsys,
     assert (
         "aws: aws:s3/bucket:Bucket noaa20-storage-raw would be replaced (forced by (provider region)): data loss" in err
     )
+
+
+def test_the_retained_catalog_encryption_setting_is_no_store_when_the_catalog_goes():
+    """The setting is retained on delete (deleting it would turn encryption off for the account)
+    and holds no data: dropping the catalog loses the database, not the setting."""
+    no_catalog = edited(lambda d: d["analytics"].update({"catalog": False, "serverless_sql": False}))
+    diff = one_diff(NOAA20, no_catalog, "aws")
+    setting = change_of(
+        diff, "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings", "noaa20-catalog-encryption"
+    )
+    assert setting.action == "delete" and not setting.stateful
+    assert {c.type for c in diff.data_loss} == {"aws:glue/catalogDatabase:CatalogDatabase", "aws:s3/bucket:Bucket"}
 
 
 def test_a_spec_that_keeps_its_protection_unprotects_nothing():

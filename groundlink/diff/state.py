@@ -43,6 +43,20 @@ MAX_STATE_BYTES = 256 * 1024 * 1024
 STACK_TYPE = "pulumi:pulumi:Stack"  # the root of every stack: no part of a real URN's type chain
 
 
+# Settings of a whole account or subscription that the stacks retain on delete, unprotected and
+# holding no data: deleting one would reset it for every mission there (Glue's catalog
+# encryption: components/aws/analytics.py). Retained, it is no store: dropping it loses nothing.
+SHARED_SETTING_TYPES: frozenset[str] = frozenset(
+    {"aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings"}
+)
+
+
+def is_protected(type_token: str, protect: bool, retain_on_delete: bool) -> bool:
+    """Whether a resource's options keep its data from a delete: `protect`, or `retainOnDelete`
+    on a resource that is not a shared setting."""
+    return protect or (retain_on_delete and type_token not in SHARED_SETTING_TYPES)
+
+
 @dataclass(frozen=True)
 class Resource:
     key: str
@@ -258,7 +272,7 @@ def _resource(
         type=type_token,
         name=name,
         inputs=_unwrapped(_without_defaults(inputs)),
-        protected=bool(raw.get("protect")) or bool(raw.get("retainOnDelete")),
+        protected=is_protected(type_token, bool(raw.get("protect")), bool(raw.get("retainOnDelete"))),
         dependencies={k: tuple(keys.get(u) or urn_key(u) for u in v) for k, v in deps.items()},
         region=_region_of(type_token, raw.get("provider"), regions or {}, default_region),
         outputs=_unwrapped(outputs) if isinstance(outputs, dict) else {},
@@ -520,7 +534,7 @@ def from_plan(plan: Any, kind: str = "spec") -> State:
             type=r.type,
             name=r.name,
             inputs=r.inputs,
-            protected=bool(r.protect or r.retainOnDelete),
+            protected=is_protected(r.type, bool(r.protect), bool(r.retainOnDelete)),
             dependencies={k: tuple(keys.get(u) or urn_key(u) for u in v) for k, v in r.propertyDependencies.items()},
             region=_region_of(r.type, r.provider, regions, getattr(plan, "region", "") or None),
             outputs=r.outputs,
