@@ -29,8 +29,10 @@ from .storage import Store
 # Terminal contact states that end a contact without an upload (AWS Ground Station user
 # guide, "Understand contact lifecycle"). COMPLETED is the signal when nothing is uploaded.
 FAILED_CONTACT_STATES = ["AWS_CANCELLED", "AWS_FAILED", "FAILED", "FAILED_TO_SCHEDULE"]
-# EventBridge PutRule: EventPattern at most 2048 characters (botocore events 2014-02-03, shape
-# EventPattern); Ground Station's missionProfileArn at most 138 (API Reference, ContactData).
+# EventBridge takes an event pattern of at most 2048 characters by default, adjustable up to 4096
+# by a quota request (pulumi_aws cloudwatch EventRule, event_pattern; botocore events 2015-10-07
+# carries only the 4096 ceiling); Ground Station's missionProfileArn at most 138 (API Reference,
+# ContactData).
 # The rest of the longest pattern (the upload's bucket ARN, the states) takes under 600.
 EVENT_PATTERN_MAX = 2048
 MISSION_PROFILE_ARN_MAX = 138
