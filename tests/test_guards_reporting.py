@@ -122,6 +122,25 @@ def test_a_free_allowance_is_taken_off_a_31_day_month_once():
     assert month["mayExceedBudget"] is True  # $0.82 is within the average month, not the 31-day one
 
 
+def test_an_allowance_split_between_two_lines_is_taken_off_a_31_day_month_once():
+    """KMS: 20,000 requests a month free, then $0.03 per 10,000. The model gives a geo stack's
+    replication requests (29,200) what the mission's own (14,600) leave of the allowance in the
+    average month (5,400). A 31-day month has 43,800 x 744/730 = 44,640 requests in all, of which
+    24,640 are billed: 2.464 x $0.03 = $0.07392. Scaling each line with its own allowance gave
+    $0.07308, under that bill."""
+    from groundlink.cost.catalog import load_catalogs
+    from groundlink.cost.model import Line, _after_line
+    from groundlink.report.document import _longest_month
+
+    entry = load_catalogs()[0]["aws"].prices["kms_requests"]
+    assert (entry.free_per_month, entry.per, entry.price) == (20_000, 10_000, 0.03)
+    lines = [
+        Line("security", "KMS requests", 14_600, "kms_requests", entry),
+        Line("storage", "S3 replication: KMS requests", 29_200, "kms_requests", _after_line(entry, 14_600)),
+    ]
+    assert _longest_month(lines, 0.0714, 1.0)["knownAtMost"] == pytest.approx(0.07392, abs=1e-6)
+
+
 # -- parity cells ---------------------------------------------------------------------------
 
 

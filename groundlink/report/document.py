@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from ..blueprint import LAYERS, Blueprint
 from ..cost import LONGEST_MONTH_DAYS, LONGEST_MONTH_FACTOR, PROJECTION_MONTHS, Assumptions, CostEstimate, Total
 from ..cost.alternatives import CHOICE_FIELDS, Alternative, alternatives
-from ..cost.catalog import prices_read
+from ..cost.catalog import PriceEntry, prices_read
 from ..cost.choices import durability_choices
 from ..cost.decision import decision
 from ..cost.model import Line, total
@@ -78,11 +78,20 @@ def _choices_json(estimate: CostEstimate, cloud: str, spec: Any) -> dict[str, An
 
 def _longest_month(lines: list[Line], known: float, budget_usd: float) -> dict[str, Any]:
     """The budget a calendar month is judged by (the deployed budgets are monthly) against a
-    31-day month's cost, bounded from above: each line priced at its quantity scaled by the
-    month's hours (usage.LONGEST_MONTH_FACTOR), so a free monthly allowance counts once, as the
-    bill counts it. `mayExceedBudget`: the average month is within the budget and that bound is
-    not."""
-    scaled = (line.entry.cost(line.quantity * LONGEST_MONTH_FACTOR) for line in lines)
+    31-day month's cost, bounded from above: each price's lines priced together at their
+    quantities scaled by the month's hours (usage.LONGEST_MONTH_FACTOR), so a free monthly
+    allowance is taken off once, as the bill takes it, also where the model splits it between
+    two lines (`model._after_line`: the second line gets what the first leaves of it in the
+    average month). `mayExceedBudget`: the average month is within the budget and that bound
+    is not."""
+    priced: dict[tuple[str, float | None, float], tuple[PriceEntry, float]] = {}
+    for line in lines:
+        key = (line.price_id, line.entry.price, line.entry.per)
+        entry, quantity = priced.get(key, (line.entry, 0.0))
+        if line.entry.free_per_month > entry.free_per_month:
+            entry = line.entry  # the whole allowance, as the first line of the price holds it
+        priced[key] = (entry, quantity + line.quantity * LONGEST_MONTH_FACTOR)
+    scaled = (entry.cost(quantity) for entry, quantity in priced.values())
     at_most = sum(cost for cost in scaled if cost is not None)
     return {
         "days": LONGEST_MONTH_DAYS,
