@@ -479,6 +479,64 @@ def test_a_datagram_given_up_on_is_never_put_together_with_a_later_one_of_its_id
     assert data == STREAM[: 16 * CADU] + STREAM[20 * CADU :] and stats.truncated_packets == 1
 
 
+def test_a_stale_fragment_is_given_up_while_datagrams_sent_whole_go_by(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sender's identification counts every datagram, most of them unfragmented: only the
+    fragmented ones moved the horizon, so a datagram missing a fragment waited for ever, and the
+    next fragmented datagram of its identification, 65,536 later, was spliced with its stale
+    pieces (frames that arrived whole lost, a frame of two datagrams' bytes). Every record counts."""
+    from groundlink.processing import capture
+
+    monkeypatch.setattr(capture.Fragments, "WAITED", 3)
+    pieces = _pieces()
+    records: list[tuple[int, bytes]] = []
+    for k, piece in enumerate(pieces):
+        if k in (4, len(pieces) - 1):  # fragmented: 4, missing its last piece, and the last, as 4
+            parts = fragments(piece, ident=4)
+            records += [(START + k * 1000 + j, part) for j, part in enumerate(parts[:-1] if k == 4 else parts)]
+        else:
+            records.append((START + k * 1000, datagram(piece)))  # whole: read on the array path
+    write_records(tmp_path / "c.pcap", records)
+
+    data, stats = _read(tmp_path / "c.pcap")
+
+    assert data == STREAM[: 16 * CADU] + STREAM[20 * CADU :] and stats.truncated_packets == 1
+
+
+def _first_fragment(packet: Any, ident: int) -> bytes:
+    """The first 1,480 bytes of an IP packet's payload, as the first of its fragments."""
+    carried = bytes(packet.data)[:1480]
+    if isinstance(packet, dpkt.ip6.IP6):
+        header = struct.pack(">BBHI", packet.nxt, 0, 1, ident)  # offset 0, more fragments
+        ip6 = dpkt.ip6.IP6(src=packet.src, dst=packet.dst, nxt=44, hlim=64, plen=8 + len(carried))
+        return ethernet(ip6.pack_hdr() + header + carried, 6)
+    ip = dpkt.ip.IP(src=packet.src, dst=packet.dst, p=packet.p, id=ident, data=carried)
+    ip.mf, ip.len = 1, 20 + len(carried)
+    return ethernet(bytes(ip))
+
+
+@pytest.mark.parametrize(("ports", "truncated"), [(frozenset({55888}), 0), (frozenset(), 1)])
+def test_another_protocol_s_or_port_s_incomplete_fragments_are_no_truncated_packet(
+    tmp_path: Path, ports: frozenset[int], truncated: int
+) -> None:
+    """A first fragment naming another UDP port (NFS, 2049) and an ICMPv6 packet's first fragment,
+    never completed, were counted as truncated packets of the downlink, with --udp-port too.
+    ICMPv6 is never a datagram; the other port's is one only while no port is given."""
+    nfs = ip_udp(b"N" * 3000, port=2049)
+    echo = dpkt.ip6.IP6(src=b"\x20" + b"\x00" * 15, dst=b"\x20" + b"\x01" * 15, nxt=58, hlim=64)
+    echo.data = struct.pack(">BBHHH", 128, 0, 0, 1, 1) + b"P" * 3000
+    records = [*_plain(), (START + 90_000, _first_fragment(nfs, 900)), (START + 91_000, _first_fragment(echo, 901))]
+    write_records(tmp_path / "c.pcap", records)
+    stats = FileStats(tmp_path / "c.pcap", (tmp_path / "c.pcap").stat().st_size)
+
+    data = b"".join(
+        c.data.tobytes() for c in read_capture(tmp_path / "c.pcap", CaptureFormat(udp_ports=ports), stats, 0, 1 << 20)
+    )
+
+    assert data == STREAM and stats.truncated_packets == truncated
+
+
 # A capture's snap length can cut a record inside its headers: what the header bytes still say
 # decides whether it was a datagram of the downlink. Ethernet (14, and 4 per VLAN tag) + IPv4 (20)
 # + UDP (8) bytes; raw IPv4 and IPv6 start at the IP header.

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import struct
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -189,39 +189,64 @@ class Fragments:
     repeated after its datagram was complete (the same place, the same bytes) is a repeat, not a
     new datagram.
 
-    A datagram still missing a fragment when WAITED more datagrams have begun since its own is
-    given up and counted then (`left`), as a host's reassembly timer gives up (RFC 791; Linux waits
-    30 s): an IPv4 identification repeats every 65,536 datagrams of a sender, and a fragment of a
-    later datagram with the stale one's identification was put together with the stale pieces."""
+    A datagram still missing a fragment when WAITED more records of the contact's capture have
+    been read since its first one is given up and counted then (`left`), as a host's reassembly
+    timer gives up (RFC 791; Linux waits 30 s). Every record counts, a datagram sent whole too:
+    an IPv4 identification repeats every 65,536 datagrams of a sender, most of them unfragmented,
+    and a later datagram's fragments with the stale one's identification were put together with
+    the stale pieces (RFC 4963). Counted as a truncated packet of the downlink is only a datagram
+    that may be one: its first fragment names one of `ports` (all, when none is given) or is
+    missing."""
 
     REMEMBERED = 4096  # datagrams completed whose fragments a repeat is recognised against
-    WAITED = 4096  # datagrams begun after an incomplete one, before it is given up
+    WAITED = 4096  # records read after an incomplete datagram's first, before it is given up
 
-    def __init__(self) -> None:
+    def __init__(self, ports: Iterable[int] = ()) -> None:
         self.parts: dict[tuple[Any, ...], dict[int, bytes]] = {}  # in the order each datagram began
         self.ends: dict[tuple[Any, ...], int] = {}
         self.done: dict[tuple[Any, ...], set[tuple[int, int]]] = {}  # in completion order
-        self.begun: dict[tuple[Any, ...], int] = {}  # the datagram count when each began
-        self.count = 0
+        self.begun: dict[tuple[Any, ...], int] = {}  # the record at which each began
+        self.port: dict[tuple[Any, ...], int] = {}  # the UDP port a datagram's first fragment names
+        self.ports = frozenset(ports)
+        self.before = 0  # records of the contact's earlier files
+        self.record = 0  # the record being read, counted over the contact's files
         self.given_up = 0
 
-    def _begin(self, key: tuple[Any, ...]) -> dict[int, bytes]:
-        """A new datagram's pieces, after giving up those that waited too long for theirs."""
-        self.count += 1
+    def at_record(self, number: int) -> None:
+        """Record `number` (1-based) of the current file is read next."""
+        self.record = self.before + number
+
+    def end_file(self, records: int) -> None:
+        """The current file ended after `records` records: the next file's count on from them."""
+        self.before += records
+        self.record = self.before
+
+    def _expire(self) -> None:
+        """Give up the datagrams that waited too long for their fragments."""
         while self.parts:
             oldest = next(iter(self.parts))
-            if self.count - self.begun[oldest] <= self.WAITED:
+            if self.record - self.begun[oldest] <= self.WAITED:
                 break
             del self.parts[oldest], self.begun[oldest]
             self.ends.pop(oldest, None)
-            self.given_up += 1
-        self.begun[key] = self.count
-        return self.parts.setdefault(key, {})
+            self.given_up += self._downlinks(oldest)
+            self.port.pop(oldest, None)
 
-    def add(self, key: tuple[Any, ...], offset: int, more: bool, data: bytes) -> bytes | None:
+    def _downlinks(self, key: tuple[Any, ...]) -> int:
+        port = self.port.get(key)
+        return int(not self.ports or port is None or port in self.ports)
+
+    def add(self, key: tuple[Any, ...], offset: int, more: bool, data: bytes, udp_first: bool = True) -> bytes | None:
+        """The datagram `key`, whole, once this fragment completes it. `udp_first`: a first
+        fragment (offset 0) starts with the UDP header, whose destination port it names."""
+        self._expire()
         if key not in self.parts and (offset, hash(data)) in self.done.get(key, ()):
             return None  # a copy of a fragment of a datagram already put together
-        parts = self.parts[key] if key in self.parts else self._begin(key)
+        if key not in self.parts:
+            self.begun[key] = self.record
+        parts = self.parts.setdefault(key, {})
+        if offset == 0 and udp_first and len(data) >= 4:
+            self.port[key] = int.from_bytes(data[2:4], "big")
         parts.setdefault(offset, data)  # a fragment repeated: the first copy counts
         if not more:
             self.ends[key] = offset + len(data)
@@ -239,6 +264,7 @@ class Fragments:
         if have < end:
             return None
         del self.parts[key], self.ends[key], self.begun[key]
+        self.port.pop(key, None)
         self.done.pop(key, None)
         self.done[key] = {(at, hash(piece)) for at, piece in parts.items()}
         if len(self.done) > self.REMEMBERED:
@@ -247,8 +273,8 @@ class Fragments:
 
     @property
     def left(self) -> int:
-        """Datagrams still missing a fragment, and those given up waiting for one."""
-        return len(self.parts) + self.given_up
+        """Datagrams of the downlink still missing a fragment, and those given up waiting for one."""
+        return sum(self._downlinks(key) for key in self.parts) + self.given_up
 
 
 def _ip_payload(packet: Any) -> bytes:
@@ -328,9 +354,12 @@ def _ip6_chain(
         elif header == _IP6_FRAGMENT and fragments is not None:
             if len(body) < at + 8:
                 return None, b""
+            if body[at] not in _IP6_TOWARDS_UDP and body[at] != _IP6_AUTHENTICATION:
+                return None  # a fragment of another protocol's packet (ICMPv6, TCP): no datagram
             field = int.from_bytes(body[at + 2 : at + 4], "big")
             key = (*source, int.from_bytes(body[at + 4 : at + 8], "big"))
-            whole = fragments.add(key, (field >> 3) * 8, bool(field & 1), body[at + 8 :])
+            udp_first = body[at] == dpkt.ip.IP_PROTO_UDP
+            whole = fragments.add(key, (field >> 3) * 8, bool(field & 1), body[at + 8 :], udp_first)
             # the datagram put back together starts with the header after the Fragment header
             return None if whole is None else _ip6_chain(body[at], whole, source, None)
         else:
@@ -451,6 +480,7 @@ def _parsed(
     frame: bytes, link: int, fmt: CaptureFormat, path: Path, number: int, fragments: Fragments
 ) -> tuple[bool, list[bytes], int] | None:
     """`_datagram` of record `number` (1-based), a record dpkt cannot parse named by its number."""
+    fragments.at_record(number)
     try:
         return _datagram(frame, link, fmt, path, number, fragments)
     except (dpkt.NeedData, dpkt.UnpackError, struct.error) as error:
@@ -474,8 +504,9 @@ def read_capture(
     owner counts what is left at the end; without it, the file's own, counted at its end.
     """
     own = fragments is None
-    fragments = Fragments() if fragments is None else fragments
+    fragments = Fragments(fmt.udp_ports) if fragments is None else fragments
     yield from _read_capture(path, fmt, stats, file_index, chunk_bytes, fragments)
+    fragments.end_file(stats.packets)
     if own:
         stats.truncated_packets += fragments.left
 

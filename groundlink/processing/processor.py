@@ -578,7 +578,7 @@ def process_contact(
     try:
         staging.create()
         run = _ContactRun(contact, fmt, staging)
-        fragments = Fragments()  # one capture cut in files: a datagram's fragments may fall in two
+        fragments = Fragments(fmt.udp_ports)  # one capture cut in files: a datagram's fragments may fall in two
         stream: tuple[str, ...] | None = None
         for index, path in enumerate(_by_dataflow(contact.files)):
             if stream is not None and dataflow(path) != stream:
@@ -586,7 +586,7 @@ def process_contact(
                 # the last one's frame or datagram
                 if stats:
                     stats[-1].truncated_packets += fragments.left
-                fragments = Fragments()
+                fragments = Fragments(fmt.udp_ports)
                 run.end_stream()
             stream = dataflow(path)
             # a name that is not UTF-8 (bytes the file system took as they came) is kept as its escapes
