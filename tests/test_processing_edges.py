@@ -504,6 +504,25 @@ def test_a_stale_fragment_is_given_up_while_datagrams_sent_whole_go_by(
     assert data == STREAM[: 16 * CADU] + STREAM[20 * CADU :] and stats.truncated_packets == 1
 
 
+def test_a_capture_of_first_fragments_only_is_said_to_miss_fragments_not_to_cut_packets(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A filter on the UDP port keeps only each datagram's first fragment (the others carry no
+    UDP header): every record whole, every datagram incomplete. The line blamed the snap length
+    and told to capture with -s 0, which changes nothing."""
+    records = [(START + k * 1000, fragments(piece, ident=k)[0]) for k, piece in enumerate(_pieces())]
+    write_records(raw_dir(tmp_path / "raw") / _name(CONTACT_A, 1), records)
+
+    (summary,) = _process(tmp_path / "raw", tmp_path / "out")
+
+    assert summary["truncated_packets"] == summary["packets"] == len(records) == 10
+    assert capsys.readouterr().err.splitlines() == [
+        f"groundlink: contact {CONTACT_A}: 10 of its 10 packets were datagrams missing IP fragments (the capture "
+        "holds their records whole, but not every fragment: a filter on the UDP port, or a firewall, passes first "
+        "fragments only), so their data is missing; capture every fragment of the downlink's datagrams"
+    ]
+
+
 def _first_fragment(packet: Any, ident: int) -> bytes:
     """The first 1,480 bytes of an IP packet's payload, as the first of its fragments."""
     carried = bytes(packet.data)[:1480]

@@ -92,6 +92,8 @@ class FileStats:
     bytes: int
     packets: int = 0
     truncated_packets: int = 0
+    # of those, datagrams given up missing a fragment: the record was whole, a fragment never came
+    incomplete_datagrams: int = 0
     first_time: int | None = None
     last_time: int | None = None
     # the datagrams that carried payload, per UDP destination port: several ports read as one
@@ -509,6 +511,7 @@ def read_capture(
     fragments.end_file(stats.packets)
     if own:
         stats.truncated_packets += fragments.left
+        stats.incomplete_datagrams += fragments.left
 
 
 def _read_capture(
