@@ -523,6 +523,128 @@ def test_a_capture_of_first_fragments_only_is_said_to_miss_fragments_not_to_cut_
     ]
 
 
+def cut_line(contact: str, cut: int, packets: int) -> str:
+    """The processor's line for packets a capture's snap length cut short."""
+    return (
+        f"groundlink: contact {contact}: {cut} of its {packets} packets were cut short by the capture (each record "
+        "holds less than its packet: a snap length under the packets' size), so their data is missing; capture "
+        "whole packets (tcpdump -s 0)"
+    )
+
+
+def _snapped(path: Path, records: list[tuple[int, bytes]], keep: int) -> None:
+    """A pcap whose records the capture cut to `keep` bytes (a snap length): each record header
+    gives its packet's whole length and holds only the first `keep` bytes of it."""
+    with path.open("wb") as stream:
+        stream.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, keep, 1))
+        for time_us, frame in records:
+            held = frame[:keep]
+            stream.write(struct.pack("<IIII", time_us // 1_000_000, time_us % 1_000_000, len(held), len(frame)))
+            stream.write(held)
+
+
+def test_fragments_the_snap_length_cut_are_cut_records_not_missing_fragments(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every fragment came, each cut to 64 bytes by the snap length: the datagrams were said to
+    be missing fragments whose records were whole ("capture every fragment"), which cannot help."""
+    records = [
+        (START + k * 1000 + j, part)
+        for k, piece in enumerate(_pieces(size=2048))
+        for j, part in enumerate(fragments(piece, ident=k))
+    ]
+    folder = raw_dir(tmp_path / "raw")
+    folder.mkdir(parents=True, exist_ok=True)
+    _snapped(folder / _name(CONTACT_A, 1), records, 64)
+
+    (summary,) = _process(tmp_path / "raw", tmp_path / "out")
+
+    assert (summary["packets"], summary["truncated_packets"]) == (40, 20)
+    assert capsys.readouterr().err.splitlines() == [cut_line(CONTACT_A, 20, 40)]
+
+
+def test_cut_records_and_missing_fragments_together_are_each_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Half the datagrams cut by the snap length, half missing fragments with whole records: each
+    line said only its half was under the half-way mark, and the contact, with no frame at all,
+    was left without a word."""
+    pieces = _pieces(size=2048)
+    records = [(START + k * 1000, datagram(piece)) for k, piece in enumerate(pieces[:10])]  # cut below
+    records += [(START + 20_000 + k * 1000, fragments(piece, ident=k)[0]) for k, piece in enumerate(pieces[10:])]
+    folder = raw_dir(tmp_path / "raw")
+    folder.mkdir(parents=True, exist_ok=True)
+    _snapped(folder / _name(CONTACT_A, 1), records[:10], 64)
+    write_records(folder / _name(CONTACT_A, 2), records[10:])
+
+    (summary,) = _process(tmp_path / "raw", tmp_path / "out")
+
+    assert (summary["packets"], summary["truncated_packets"], summary["frames"]) == (20, 20, 0)
+    assert capsys.readouterr().err.splitlines() == [
+        cut_line(CONTACT_A, 10, 20),
+        f"groundlink: contact {CONTACT_A}: 10 of its 20 packets were datagrams missing IP fragments (the capture "
+        "holds their records whole, but not every fragment: a filter on the UDP port, or a firewall, passes first "
+        "fragments only), so their data is missing; capture every fragment of the downlink's datagrams",
+    ]
+
+
+@pytest.mark.parametrize(("ports", "truncated"), [(frozenset({55888}), 0), (frozenset(), 1)])
+def test_an_ipv6_first_fragment_names_its_port_past_the_extension_headers_after_the_fragment_header(
+    tmp_path: Path, ports: frozenset[int], truncated: int
+) -> None:
+    """Destination Options between the Fragment header and UDP, as RFC 8200 places them: the
+    port was not read, so another port's incomplete datagram counted as the downlink's; an
+    ICMPv6 packet there was counted too, port or none."""
+    nfs = _ip6_fragments_after(b"N" * 3000, ident=900, extension=DESTINATION_OPTIONS, kind=60, port=2049)[0]
+    icmp_options = bytes([58, 0, 1, 4]) + b"\x00" * 4  # Destination Options, next header ICMPv6
+    echo = icmp_options + struct.pack(">BBHHH", 128, 0, 0, 1, 1) + b"P" * 3000
+    header = struct.pack(">BBHI", 60, 0, 1, 901)  # the Fragment header: offset 0, more fragments
+    ip6 = dpkt.ip6.IP6(src=b"\x20" + b"\x00" * 15, dst=b"\x20" + b"\x01" * 15, nxt=44, hlim=64, plen=8 + 1480)
+    icmp = ethernet(ip6.pack_hdr() + header + echo[:1480], 6)
+    write_records(tmp_path / "c.pcap", [*_plain(), (START + 90_000, nfs), (START + 91_000, icmp)])
+    stats = FileStats(tmp_path / "c.pcap", (tmp_path / "c.pcap").stat().st_size)
+
+    data = b"".join(
+        c.data.tobytes() for c in read_capture(tmp_path / "c.pcap", CaptureFormat(udp_ports=ports), stats, 0, 1 << 20)
+    )
+
+    assert data == STREAM and stats.truncated_packets == truncated
+
+
+@pytest.mark.parametrize(("port", "truncated"), [(55888, 1), (2049, 0)])
+def test_the_late_pieces_of_a_datagram_given_up_are_not_counted_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, port: int, truncated: int
+) -> None:
+    """A datagram's first fragment, WAITED records, then its other fragments: the first was given
+    up and counted, and the others began a datagram whose first fragment never came, counted a
+    second time (and counted though the first had named another port)."""
+    from groundlink.processing import capture
+
+    monkeypatch.setattr(capture.Fragments, "WAITED", 3)
+    parts = (
+        fragments(_pieces()[0], ident=7)
+        if port == 55888
+        else [
+            _first_fragment(ip_udp(b"N" * 4000, port=port), 7),
+            *fragments(b"N" * 4000, ident=7)[1:],
+        ]
+    )
+    records = [
+        (START, parts[0]),
+        *_plain(start=START + 1000),
+        *((START + 99_000 + j, p) for j, p in enumerate(parts[1:])),
+    ]
+    write_records(tmp_path / "c.pcap", records)
+    stats = FileStats(tmp_path / "c.pcap", (tmp_path / "c.pcap").stat().st_size)
+
+    b"".join(
+        c.data.tobytes()
+        for c in read_capture(tmp_path / "c.pcap", CaptureFormat(udp_ports=frozenset({55888})), stats, 0, 1 << 20)
+    )
+
+    assert stats.truncated_packets == truncated
+
+
 def _first_fragment(packet: Any, ident: int) -> bytes:
     """The first 1,480 bytes of an IP packet's payload, as the first of its fragments."""
     carried = bytes(packet.data)[:1480]
@@ -634,11 +756,13 @@ def test_a_channels_bytes_are_its_stream_duplicates_left_out(tmp_path: Path) -> 
     assert len(_stream(tmp_path / "out")) == 3072
 
 
-def _ip6_fragments_after(payload: bytes, ident: int, extension: bytes, kind: int, size: int = 1480) -> list[bytes]:
+def _ip6_fragments_after(
+    payload: bytes, ident: int, extension: bytes, kind: int, size: int = 1480, port: int = 55888
+) -> list[bytes]:
     """The UDP datagram of `payload` in IPv6 fragments whose fragmentable part starts with the
     extension header `extension` (of protocol number `kind`), as RFC 8200 4.5 allows: a
     Destination Options or Authentication header that belongs to the fragmented datagram."""
-    whole = ip_udp(payload, version=6)
+    whole = ip_udp(payload, version=6, port=port)
     carried = extension + bytes(whole.data)
     out = []
     for at in range(0, len(carried), size):

@@ -181,6 +181,11 @@ def _time_problem(number: int, time_us: int) -> str | None:
     return f"record {number}: capture time {time_us} µs after 1970 is {side}"
 
 
+NOT_UDP = -1
+"""A first fragment's `port` when the datagram it begins is no UDP datagram (ICMPv6 behind an
+extension header): never the downlink's."""
+
+
 class Fragments:
     """IP datagrams that arrive in fragments, put back together as RFC 791 and RFC 8200 say:
     the fragments of one datagram share source, destination, protocol and identification,
@@ -196,11 +201,16 @@ class Fragments:
     timer gives up (RFC 791; Linux waits 30 s). Every record counts, a datagram sent whole too:
     an IPv4 identification repeats every 65,536 datagrams of a sender, most of them unfragmented,
     and a later datagram's fragments with the stale one's identification were put together with
-    the stale pieces (RFC 4963). Counted as a truncated packet of the downlink is only a datagram
-    that may be one: its first fragment names one of `ports` (all, when none is given) or is
-    missing."""
+    the stale pieces (RFC 4963). A piece of a datagram given up that comes within WAITED more
+    records is its own, not a new datagram's (unless it is a first fragment, which begins one):
+    passed over, not counted again.
 
-    REMEMBERED = 4096  # datagrams completed whose fragments a repeat is recognised against
+    Counted as a truncated packet of the downlink is only a datagram that may be one: its first
+    fragment names one of `ports` (all, when none is given) or is missing. `left_whole`: of
+    those, the ones none of whose fragments the capture cut (`cut`, a snap length under the
+    fragment's size): a fragment that never came, not a record cut short."""
+
+    REMEMBERED = 4096  # datagrams completed (or given up) whose fragments are recognised later
     WAITED = 4096  # records read after an incomplete datagram's first, before it is given up
 
     def __init__(self, ports: Iterable[int] = ()) -> None:
@@ -208,11 +218,14 @@ class Fragments:
         self.ends: dict[tuple[Any, ...], int] = {}
         self.done: dict[tuple[Any, ...], set[tuple[int, int]]] = {}  # in completion order
         self.begun: dict[tuple[Any, ...], int] = {}  # the record at which each began
-        self.port: dict[tuple[Any, ...], int] = {}  # the UDP port a datagram's first fragment names
+        self.port: dict[tuple[Any, ...], int] = {}  # the UDP port (or NOT_UDP) its first fragment gives
+        self.cut: set[tuple[Any, ...]] = set()  # datagrams a fragment of which the capture cut short
+        self.abandoned: dict[tuple[Any, ...], int] = {}  # given up, at which record
         self.ports = frozenset(ports)
         self.before = 0  # records of the contact's earlier files
         self.record = 0  # the record being read, counted over the contact's files
         self.given_up = 0
+        self.given_up_whole = 0
 
     def at_record(self, number: int) -> None:
         """Record `number` (1-based) of the current file is read next."""
@@ -229,26 +242,44 @@ class Fragments:
             oldest = next(iter(self.parts))
             if self.record - self.begun[oldest] <= self.WAITED:
                 break
-            del self.parts[oldest], self.begun[oldest]
-            self.ends.pop(oldest, None)
-            self.given_up += self._downlinks(oldest)
-            self.port.pop(oldest, None)
+            downlink = self._downlinks(oldest)
+            self.given_up += downlink
+            self.given_up_whole += downlink and oldest not in self.cut
+            self._forget(oldest)
+            self.abandoned[oldest] = self.record
+            if len(self.abandoned) > self.REMEMBERED:
+                del self.abandoned[next(iter(self.abandoned))]
+
+    def _forget(self, key: tuple[Any, ...]) -> None:
+        del self.parts[key], self.begun[key]
+        self.ends.pop(key, None)
+        self.port.pop(key, None)
+        self.cut.discard(key)
 
     def _downlinks(self, key: tuple[Any, ...]) -> int:
         port = self.port.get(key)
-        return int(not self.ports or port is None or port in self.ports)
+        return int(port != NOT_UDP and (not self.ports or port is None or port in self.ports))
 
-    def add(self, key: tuple[Any, ...], offset: int, more: bool, data: bytes, udp_first: bool = True) -> bytes | None:
-        """The datagram `key`, whole, once this fragment completes it. `udp_first`: a first
-        fragment (offset 0) starts with the UDP header, whose destination port it names."""
+    def add(
+        self, key: tuple[Any, ...], offset: int, more: bool, data: bytes, port: int | None = None, cut: bool = False
+    ) -> bytes | None:
+        """The datagram `key`, whole, once this fragment completes it. `port`: what a first
+        fragment (offset 0) says of its datagram (its UDP destination port, NOT_UDP, or None when
+        it cannot tell); `cut`: the capture cut this fragment short."""
         self._expire()
-        if key not in self.parts and (offset, hash(data)) in self.done.get(key, ()):
-            return None  # a copy of a fragment of a datagram already put together
         if key not in self.parts:
+            if (offset, hash(data)) in self.done.get(key, ()):
+                return None  # a copy of a fragment of a datagram already put together
+            given_up = self.abandoned.get(key)
+            if offset and given_up is not None and self.record - given_up <= self.WAITED:
+                return None  # a late piece of a datagram given up, already counted (a first piece begins anew)
+            self.abandoned.pop(key, None)
             self.begun[key] = self.record
         parts = self.parts.setdefault(key, {})
-        if offset == 0 and udp_first and len(data) >= 4:
-            self.port[key] = int.from_bytes(data[2:4], "big")
+        if offset == 0 and port is not None:
+            self.port[key] = port
+        if cut:
+            self.cut.add(key)
         parts.setdefault(offset, data)  # a fragment repeated: the first copy counts
         if not more:
             self.ends[key] = offset + len(data)
@@ -265,8 +296,7 @@ class Fragments:
                 have = at + len(piece)
         if have < end:
             return None
-        del self.parts[key], self.ends[key], self.begun[key]
-        self.port.pop(key, None)
+        self._forget(key)
         self.done.pop(key, None)
         self.done[key] = {(at, hash(piece)) for at, piece in parts.items()}
         if len(self.done) > self.REMEMBERED:
@@ -277,6 +307,32 @@ class Fragments:
     def left(self) -> int:
         """Datagrams of the downlink still missing a fragment, and those given up waiting for one."""
         return sum(self._downlinks(key) for key in self.parts) + self.given_up
+
+    @property
+    def left_whole(self) -> int:
+        """Of `left`, those none of whose fragments the capture cut short."""
+        waiting = sum(self._downlinks(key) for key in self.parts if key not in self.cut)
+        return waiting + self.given_up_whole
+
+
+def _udp_port(data: bytes) -> int | None:
+    """The destination port of the UDP header `data` starts with, or None (cut before it)."""
+    return int.from_bytes(data[2:4], "big") if len(data) >= 4 else None
+
+
+def _ip6_first_port(header: int, data: bytes) -> int | None:
+    """What an IPv6 first fragment's data says of its datagram: past the extension headers that
+    may start the fragmentable part (RFC 8200 4.5), the UDP destination port, NOT_UDP, or None
+    (the data ends before it tells)."""
+    at = 0
+    while header != dpkt.ip.IP_PROTO_UDP:
+        if header not in _IP6_OPTIONS and header != _IP6_AUTHENTICATION:
+            return NOT_UDP
+        if len(data) < at + 2:
+            return None
+        size = (data[at + 1] + 1) * 8 if header in _IP6_OPTIONS else (data[at + 1] + 2) * 4
+        header, at = data[at], at + size
+    return _udp_port(data[at:])
 
 
 def _ip_payload(packet: Any) -> bytes:
@@ -340,11 +396,12 @@ def _ip6_udp(packet: bytes, fragments: Fragments) -> tuple[dpkt.udp.UDP | None, 
         return (None, b"") if _cut_ip(packet) else None
     length = int.from_bytes(packet[4:6], "big")
     body = packet[_IP6_FIXED : _IP6_FIXED + length] if length else packet[_IP6_FIXED:]
-    return _ip6_chain(packet[6], body, (6, packet[8:24], packet[24:40]), fragments)
+    cut = len(body) < length  # the capture's snap length cut the packet
+    return _ip6_chain(packet[6], body, (6, packet[8:24], packet[24:40]), fragments, cut)
 
 
 def _ip6_chain(
-    header: int, body: bytes, source: tuple[Any, ...], fragments: Fragments | None
+    header: int, body: bytes, source: tuple[Any, ...], fragments: Fragments | None, cut: bool = False
 ) -> tuple[dpkt.udp.UDP | None, bytes] | None:
     at = 0
     while header != dpkt.ip.IP_PROTO_UDP:
@@ -360,8 +417,9 @@ def _ip6_chain(
                 return None  # a fragment of another protocol's packet (ICMPv6, TCP): no datagram
             field = int.from_bytes(body[at + 2 : at + 4], "big")
             key = (*source, int.from_bytes(body[at + 4 : at + 8], "big"))
-            udp_first = body[at] == dpkt.ip.IP_PROTO_UDP
-            whole = fragments.add(key, (field >> 3) * 8, bool(field & 1), body[at + 8 :], udp_first)
+            offset, data = (field >> 3) * 8, body[at + 8 :]
+            port = _ip6_first_port(body[at], data) if offset == 0 else None
+            whole = fragments.add(key, offset, bool(field & 1), data, port, cut)
             # the datagram put back together starts with the header after the Fragment header
             return None if whole is None else _ip6_chain(body[at], whole, source, None)
         else:
@@ -399,7 +457,10 @@ def _udp_payload(frame: bytes, link: int, fragments: Fragments) -> tuple[dpkt.ud
         if packet.p != dpkt.ip.IP_PROTO_UDP:
             return None
         key: tuple[Any, ...] = (4, packet.src, packet.dst, packet.id)
-        whole = fragments.add(key, packet.offset * 8, bool(packet.mf), _ip_payload(packet))
+        data = _ip_payload(packet)
+        cut = len(data) < packet.len - packet.hl * 4  # the capture's snap length cut the fragment
+        port = _udp_port(data) if packet.offset == 0 else None
+        whole = fragments.add(key, packet.offset * 8, bool(packet.mf), data, port, cut)
         return None if whole is None else _whole_udp(whole)
     if isinstance(packet, dpkt.ip6.IP6) and _IP6_FRAGMENT in packet.extension_hdrs:
         # every IPv6 fragment is read by the one walker, whatever follows its Fragment header
@@ -511,7 +572,7 @@ def read_capture(
     fragments.end_file(stats.packets)
     if own:
         stats.truncated_packets += fragments.left
-        stats.incomplete_datagrams += fragments.left
+        stats.incomplete_datagrams += fragments.left_whole
 
 
 def _read_capture(

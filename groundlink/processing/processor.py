@@ -586,7 +586,7 @@ def process_contact(
                 # the last one's frame or datagram
                 if stats:
                     stats[-1].truncated_packets += fragments.left
-                    stats[-1].incomplete_datagrams += fragments.left
+                    stats[-1].incomplete_datagrams += fragments.left_whole
                 fragments = Fragments(fmt.udp_ports)
                 run.end_stream()
             stream = dataflow(path)
@@ -609,7 +609,7 @@ def process_contact(
             progress(max(file_stats.bytes - done, 0))
         if stats:  # datagrams still missing a fragment when the last file ended: truncated packets
             stats[-1].truncated_packets += fragments.left
-            stats[-1].incomplete_datagrams += fragments.left
+            stats[-1].incomplete_datagrams += fragments.left_whole
         run.feed(None)
         run.finish()
         if errors:
@@ -623,16 +623,14 @@ def process_contact(
         # markers stand at odd distances in a capture that cut most packets short: the cut is
         # said instead, not a CADU length to check (the cloud's runtimes log it too)
         incomplete = sum(s.incomplete_datagrams for s in stats)
-        if mostly_cut(summary, incomplete):
-            capture_warning: str | None = _cut_warning(contact, summary, incomplete)
-        elif summary["packets"] and 2 * incomplete >= summary["packets"]:
-            capture_warning = _fragments_warning(contact, summary, incomplete)
+        if mostly_cut(summary):  # said by what lost the data: records cut short, fragments never come
+            captured = [_cut_warning(contact, summary, incomplete), _fragments_warning(contact, summary, incomplete)]
         else:
-            capture_warning = _length_warning(contact, run)
+            captured = [_length_warning(contact, run)]
         dated = _date_warning(contact, partition, by_clock=summary["start_time"] is not None)
         found = _frames_warning(contact, summary, run)
         ports = _ports_warning(contact, run.fmt, stats)
-        for warning in (capture_warning, found, ports, _spacecraft_warning(contact, run), dated):
+        for warning in (*captured, found, ports, _spacecraft_warning(contact, run), dated):
             if warning:
                 print(warning, file=sys.stderr)
         return summary
@@ -688,29 +686,34 @@ def _same_spacecraft(header: bytes, inner: bytes) -> bool:
     return len(header) == len(inner) == 2 and (int.from_bytes(header) ^ int.from_bytes(inner)) & 0xFFC0 == 0
 
 
-def mostly_cut(summary: dict[str, Any], incomplete: int = 0) -> bool:
-    """Whether the capture cut at least half the contact's packets short (records holding less
-    than their packets: a snap length under their size), which explains whatever else is wrong.
-    `incomplete`: of the truncated packets, the datagrams given up missing a fragment, whose
-    records were whole."""
-    return bool(summary["packets"]) and 2 * (summary["truncated_packets"] - incomplete) >= summary["packets"]
+def mostly_cut(summary: dict[str, Any]) -> bool:
+    """Whether at least half the contact's packets were truncated: records the capture cut short
+    (a snap length under their size) or datagrams missing IP fragments, which explains whatever
+    else is wrong; the processor then says which (`_cut_warning`, `_fragments_warning`)."""
+    return bool(summary["packets"]) and 2 * summary["truncated_packets"] >= summary["packets"]
 
 
-def _cut_warning(contact: Contact, summary: dict[str, Any], incomplete: int = 0) -> str:
-    """The line for a capture that cut most of its packets short (`mostly_cut`): a snap length
-    under the packets' size (`tcpdump -s 64` keeps the headers only) loses their data, and was
-    told to check --udp-port or --cadu-length, neither of which could help."""
+def _cut_warning(contact: Contact, summary: dict[str, Any], incomplete: int) -> str | None:
+    """The line for the packets a capture cut short (`mostly_cut`): a snap length under the
+    packets' size (`tcpdump -s 64` keeps the headers only) loses their data, and was told to
+    check --udp-port or --cadu-length, neither of which could help. None: no record was cut,
+    every truncated packet was a datagram missing a fragment (`incomplete`)."""
+    cut = summary["truncated_packets"] - incomplete
+    if cut <= 0:
+        return None
     return (
-        f"groundlink: contact {contact.contact_id}: {summary['truncated_packets'] - incomplete} of its "
-        f"{summary['packets']} packets were cut short by the capture (each record holds less than its packet: a snap "
-        "length under the packets' size), so their data is missing; capture whole packets (tcpdump -s 0)"
+        f"groundlink: contact {contact.contact_id}: {cut} of its {summary['packets']} packets were cut short by the "
+        "capture (each record holds less than its packet: a snap length under the packets' size), so their data is "
+        "missing; capture whole packets (tcpdump -s 0)"
     )
 
 
-def _fragments_warning(contact: Contact, summary: dict[str, Any], incomplete: int) -> str:
-    """The line for a capture that holds some of its datagrams' IP fragments, not all: a capture
-    filter on the UDP port passes only first fragments (the others carry no UDP header), and so
-    does a firewall that drops the rest. It was said to be a snap length, which it is not."""
+def _fragments_warning(contact: Contact, summary: dict[str, Any], incomplete: int) -> str | None:
+    """The line for datagrams missing IP fragments whose records were whole: a capture filter on
+    the UDP port passes only first fragments (the others carry no UDP header), and so does a
+    firewall that drops the rest. It was said to be a snap length, which it is not."""
+    if not incomplete:
+        return None
     return (
         f"groundlink: contact {contact.contact_id}: {incomplete} of its {summary['packets']} packets were "
         "datagrams missing IP fragments (the capture holds their records whole, but not every fragment: a filter "
