@@ -53,3 +53,14 @@ def test_the_athena_unnest_names_every_field_of_a_channel_in_order():
     assert aliases is not None
     assert [name.strip() for name in aliases.group(1).split(",")] == [field.name for field in CHANNEL_FIELDS]
     assert "AS t(c)" in breakdown.duckdb  # DuckDB: one struct column
+
+
+def test_synapse_counts_rows_as_bigint_as_duckdb_and_athena_do():
+    """T-SQL's COUNT returns int and fails past 2,147,483,647 rows (error 8115), which a
+    mission's ok frames pass within its retention; COUNT_BIG returns bigint."""
+    counted = [e for e in EXAMPLES if "COUNT(" in e.duckdb]
+    assert counted  # "Frames by status"
+    for example in EXAMPLES:
+        assert not re.search(r"\bCOUNT\(", example.synapse), example.title
+    for example in counted:
+        assert example.synapse == example.duckdb.replace("COUNT(", "COUNT_BIG("), example.title

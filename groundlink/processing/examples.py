@@ -61,6 +61,11 @@ EXAMPLES = (
     _same(
         "Frames by status",
         "SELECT status, COUNT(*) AS frames\nFROM frame_index\nGROUP BY status\nORDER BY status",
+        # T-SQL's COUNT returns int, which overflows (error 8115) past 2,147,483,647 rows: a
+        # mission's ok frames pass it within its products' retention (about 16 months of
+        # noaa20). COUNT_BIG returns bigint, as DuckDB's and Trino's COUNT do ("COUNT
+        # (Transact-SQL)", Microsoft Learn, which applies to Azure Synapse Analytics).
+        synapse="SELECT status, COUNT_BIG(*) AS frames\nFROM frame_index\nGROUP BY status\nORDER BY status",
     ),
     _same(
         "Where frames went missing",
