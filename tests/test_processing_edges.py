@@ -516,11 +516,7 @@ def test_a_capture_of_first_fragments_only_is_said_to_miss_fragments_not_to_cut_
     (summary,) = _process(tmp_path / "raw", tmp_path / "out")
 
     assert summary["truncated_packets"] == summary["packets"] == len(records) == 10
-    assert capsys.readouterr().err.splitlines() == [
-        f"groundlink: contact {CONTACT_A}: 10 of its 10 packets were datagrams missing IP fragments (the capture "
-        "holds their records whole, but not every fragment: a filter on the UDP port, or a firewall, passes first "
-        "fragments only), so their data is missing; capture every fragment of the downlink's datagrams"
-    ]
+    assert capsys.readouterr().err.splitlines() == [fragments_line(CONTACT_A, 10, 10, 10)]
 
 
 def cut_line(contact: str, cut: int, packets: int) -> str:
@@ -529,6 +525,16 @@ def cut_line(contact: str, cut: int, packets: int) -> str:
         f"groundlink: contact {contact}: {cut} of its {packets} packets were cut short by the capture (each record "
         "holds less than its packet: a snap length under the packets' size), so their data is missing; capture "
         "whole packets (tcpdump -s 0)"
+    )
+
+
+def fragments_line(contact: str, records: int, packets: int, datagrams: int) -> str:
+    """The processor's line for datagrams missing IP fragments whose records were whole."""
+    return (
+        f"groundlink: contact {contact}: {records} of its {packets} packets were fragments of {datagrams} datagrams "
+        "missing others (the capture holds their records whole, but not every fragment: a filter on the UDP port, "
+        "or a firewall, passes first fragments only), so their data is missing; capture every fragment of the "
+        "downlink's datagrams"
     )
 
 
@@ -559,8 +565,78 @@ def test_fragments_the_snap_length_cut_are_cut_records_not_missing_fragments(
 
     (summary,) = _process(tmp_path / "raw", tmp_path / "out")
 
-    assert (summary["packets"], summary["truncated_packets"]) == (40, 20)
-    assert capsys.readouterr().err.splitlines() == [cut_line(CONTACT_A, 20, 40)]
+    assert (summary["packets"], summary["truncated_packets"]) == (40, 20)  # 40 records, 20 datagrams
+    assert capsys.readouterr().err.splitlines() == [cut_line(CONTACT_A, 40, 40)]
+
+
+@pytest.mark.parametrize("keep", [64, None])
+def test_datagrams_of_many_fragments_cut_or_missing_one_are_said_by_their_records(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], keep: int | None
+) -> None:
+    """Six fragments a datagram, each record cut to 64 bytes (or each datagram missing its last
+    fragment): the lost datagrams were weighed against the records, one in six, never half, so
+    neither line came and the command said none of the packets was the downlink's (check
+    --udp-port). The records whose data was lost are weighed instead."""
+    pieces = _pieces(size=8192)  # 8 CADUs a datagram: 6 fragments of 1,480 bytes
+    records = []
+    for k, piece in enumerate(pieces):
+        parts = fragments(piece, ident=k)
+        assert len(parts) == 6
+        records += [(START + k * 1000 + j, part) for j, part in enumerate(parts if keep else parts[:-1])]
+    folder = raw_dir(tmp_path / "raw")
+    folder.mkdir(parents=True, exist_ok=True)
+    if keep:
+        _snapped(folder / _name(CONTACT_A, 1), records, keep)
+    else:
+        write_records(folder / _name(CONTACT_A, 1), records)
+
+    code, err = _cli(tmp_path / "raw", tmp_path / "out", capsys)
+
+    lost = len(records)
+    expected = cut_line(CONTACT_A, lost, lost) if keep else fragments_line(CONTACT_A, lost, lost, len(pieces))
+    assert code == 0 and [line for line in err if CONTACT_A in line] == [expected]
+    assert not [line for line in err if "check --udp-port" in line]
+
+
+def test_ipv6_fragments_cut_inside_their_fragment_header_are_cut_records(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Behind an 802.1Q tag a 64-byte snap length ends inside the Fragment header: dpkt kept the
+    IPv6 bytes unparsed, the fixed header looked whole, and each record was neither a packet of
+    the downlink nor a cut one ("none of its packets is a datagram of the downlink")."""
+
+    def tagged(frame: bytes) -> bytes:
+        return frame[:12] + b"\x81\x00\x00\x64" + frame[12:]
+
+    records = [
+        (START + k * 1000 + j, tagged(part))
+        for k, piece in enumerate(_pieces())
+        for j, part in enumerate(fragments(piece, ident=k, version=6))
+    ]
+    folder = raw_dir(tmp_path / "raw")
+    folder.mkdir(parents=True, exist_ok=True)
+    _snapped(folder / _name(CONTACT_A, 1), records, 64)
+
+    code, err = _cli(tmp_path / "raw", tmp_path / "out", capsys)
+
+    assert code == 0 and [line for line in err if CONTACT_A in line] == [cut_line(CONTACT_A, 30, 30)]
+
+
+def test_a_copy_of_a_given_up_datagram_s_first_fragment_is_not_counted_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A repeated first fragment (a SPAN port sends each record twice) of a datagram given up
+    began a second datagram, counted as a second truncated packet."""
+    from groundlink.processing import capture
+
+    monkeypatch.setattr(capture.Fragments, "WAITED", 3)
+    first = fragments(_pieces()[0], ident=7)[0]
+    records = [(START, first), *_plain(start=START + 1000), (START + 99_000, first)]
+    write_records(tmp_path / "c.pcap", records)
+
+    _, stats = _read(tmp_path / "c.pcap")
+
+    assert stats.truncated_packets == 1
 
 
 def test_cut_records_and_missing_fragments_together_are_each_said(
@@ -582,9 +658,7 @@ def test_cut_records_and_missing_fragments_together_are_each_said(
     assert (summary["packets"], summary["truncated_packets"], summary["frames"]) == (20, 20, 0)
     assert capsys.readouterr().err.splitlines() == [
         cut_line(CONTACT_A, 10, 20),
-        f"groundlink: contact {CONTACT_A}: 10 of its 20 packets were datagrams missing IP fragments (the capture "
-        "holds their records whole, but not every fragment: a filter on the UDP port, or a firewall, passes first "
-        "fragments only), so their data is missing; capture every fragment of the downlink's datagrams",
+        fragments_line(CONTACT_A, 10, 20, 10),
     ]
 
 

@@ -211,12 +211,11 @@ def _not_a_directory(path: Path) -> str:
 
 def _capture_advice(summary: dict[str, Any], fmt: CaptureFormat) -> list[str]:
     """What a contact's counts say about how it was captured, with what to do: nothing of the
-    downlink read, most likely the wrong port. A capture that cut most packets short is said by
-    the processor itself (`process_contact`, as the cloud's runtimes log it), not as a port."""
-    from ..processing.processor import mostly_cut
-
+    downlink read, most likely the wrong port. A contact with truncated packets had datagrams that
+    may be the downlink's (cut short, or missing fragments): what lost them is said by the
+    processor itself (`process_contact`, as the cloud's runtimes log it), not as a port."""
     packets = summary["packets"]
-    if packets and not summary["payload_bytes"] and not mostly_cut(summary):
+    if packets and not summary["payload_bytes"] and not summary["truncated_packets"]:
         ports = ", ".join(map(str, sorted(fmt.udp_ports))) or "any"
         return [
             f"contact {summary['contact_id']}: none of its {packets} packets is a datagram of the downlink "

@@ -94,11 +94,22 @@ class FileStats:
     truncated_packets: int = 0
     # of those, datagrams given up missing a fragment: the record was whole, a fragment never came
     incomplete_datagrams: int = 0
+    # records whose data was lost: cut short by the capture, or fragments of a datagram never
+    # completed; of those, the fragments of datagrams none of whose records was cut
+    lost_records: int = 0
+    missing_fragment_records: int = 0
     first_time: int | None = None
     last_time: int | None = None
     # the datagrams that carried payload, per UDP destination port: several ports read as one
     # stream (udp_ports left open) is said by the processor
     ports: dict[int, int] = field(default_factory=dict)
+
+    def count_incomplete(self, fragments: Fragments) -> None:
+        """Count the datagrams `fragments` still waits for or gave up, when a stream ends."""
+        self.truncated_packets += fragments.left
+        self.incomplete_datagrams += fragments.left_whole
+        self.lost_records += fragments.left_records
+        self.missing_fragment_records += fragments.left_whole_records
 
     def count_ports(self, ports: list[int], times: list[int]) -> None:
         for port, n in zip(ports, times, strict=True):
@@ -220,12 +231,15 @@ class Fragments:
         self.begun: dict[tuple[Any, ...], int] = {}  # the record at which each began
         self.port: dict[tuple[Any, ...], int] = {}  # the UDP port (or NOT_UDP) its first fragment gives
         self.cut: set[tuple[Any, ...]] = set()  # datagrams a fragment of which the capture cut short
-        self.abandoned: dict[tuple[Any, ...], int] = {}  # given up, at which record
+        # given up: at which record, and the (offset, hash) of the pieces it had
+        self.abandoned: dict[tuple[Any, ...], tuple[int, set[tuple[int, int]]]] = {}
         self.ports = frozenset(ports)
         self.before = 0  # records of the contact's earlier files
         self.record = 0  # the record being read, counted over the contact's files
         self.given_up = 0
         self.given_up_whole = 0
+        self.given_up_records = 0
+        self.given_up_whole_records = 0
 
     def at_record(self, number: int) -> None:
         """Record `number` (1-based) of the current file is read next."""
@@ -242,11 +256,14 @@ class Fragments:
             oldest = next(iter(self.parts))
             if self.record - self.begun[oldest] <= self.WAITED:
                 break
-            downlink = self._downlinks(oldest)
+            downlink, whole, records = self._downlinks(oldest), oldest not in self.cut, len(self.parts[oldest])
             self.given_up += downlink
-            self.given_up_whole += downlink and oldest not in self.cut
+            self.given_up_whole += downlink * whole
+            self.given_up_records += downlink * records
+            self.given_up_whole_records += downlink * whole * records
+            pieces = {(at, hash(piece)) for at, piece in self.parts[oldest].items()}
             self._forget(oldest)
-            self.abandoned[oldest] = self.record
+            self.abandoned[oldest] = (self.record, pieces)
             if len(self.abandoned) > self.REMEMBERED:
                 del self.abandoned[next(iter(self.abandoned))]
 
@@ -271,8 +288,9 @@ class Fragments:
             if (offset, hash(data)) in self.done.get(key, ()):
                 return None  # a copy of a fragment of a datagram already put together
             given_up = self.abandoned.get(key)
-            if offset and given_up is not None and self.record - given_up <= self.WAITED:
-                return None  # a late piece of a datagram given up, already counted (a first piece begins anew)
+            recent = given_up is not None and self.record - given_up[0] <= self.WAITED
+            if recent and given_up is not None and (offset or (offset, hash(data)) in given_up[1]):
+                return None  # a late piece, or a copy, of a datagram given up: already counted
             self.abandoned.pop(key, None)
             self.begun[key] = self.record
         parts = self.parts.setdefault(key, {})
@@ -313,6 +331,17 @@ class Fragments:
         """Of `left`, those none of whose fragments the capture cut short."""
         waiting = sum(self._downlinks(key) for key in self.parts if key not in self.cut)
         return waiting + self.given_up_whole
+
+    @property
+    def left_records(self) -> int:
+        """The fragments (records) of the datagrams of `left` that came."""
+        return sum(self._downlinks(key) * len(parts) for key, parts in self.parts.items()) + self.given_up_records
+
+    @property
+    def left_whole_records(self) -> int:
+        """The fragments of the datagrams of `left_whole` that came."""
+        waiting = sum(self._downlinks(key) * len(parts) for key, parts in self.parts.items() if key not in self.cut)
+        return waiting + self.given_up_whole_records
 
 
 def _udp_port(data: bytes) -> int | None:
@@ -442,12 +471,17 @@ def _udp_payload(frame: bytes, link: int, fragments: Fragments) -> tuple[dpkt.ud
             return None if ip6 is None else _ip6_udp(ip6, fragments)
         packet: Any = ethernet.data
         if isinstance(packet, bytes):  # dpkt keeps the bytes of an IP header it could not parse
-            return (None, b"") if _ethernet_carried(frame)[0] in _ETHER_IP and _cut_ip(packet) else None
+            carried = _ethernet_carried(frame)[0]
+            if carried == dpkt.ethernet.ETH_TYPE_IP6 and len(packet) >= _IP6_FIXED:
+                return _ip6_udp(packet, fragments)  # cut inside its extension headers, or malformed
+            return (None, b"") if carried in _ETHER_IP and _cut_ip(packet) else None
     else:  # raw IP: the version nibble says which
         version6 = bool(frame[:1]) and frame[0] >> 4 == 6
         try:
             packet = dpkt.ip6.IP6(frame) if version6 else dpkt.ip.IP(frame)
         except dpkt.NeedData:
+            if version6 and len(frame) >= _IP6_FIXED:
+                return _ip6_udp(frame, fragments)  # cut inside its extension headers
             return (None, b"") if _cut_ip(frame) else None
         except _DPKT_IP6_FAILURES:
             if not version6:
@@ -571,8 +605,7 @@ def read_capture(
     yield from _read_capture(path, fmt, stats, file_index, chunk_bytes, fragments)
     fragments.end_file(stats.packets)
     if own:
-        stats.truncated_packets += fragments.left
-        stats.incomplete_datagrams += fragments.left_whole
+        stats.count_incomplete(fragments)
 
 
 def _read_capture(
@@ -748,6 +781,7 @@ def _read_with_dpkt(
         stats.first_time = time_us if stats.first_time is None else min(stats.first_time, time_us)
         stats.last_time = time_us if stats.last_time is None else max(stats.last_time, time_us)
         stats.truncated_packets += found[0]
+        stats.lost_records += found[0]
         if found[1]:
             stats.count_ports([found[2]], [1])
         for piece in found[1]:
@@ -877,6 +911,7 @@ def _pieces(
         stats.first_time = earliest if stats.first_time is None else min(stats.first_time, earliest)
         stats.last_time = latest if stats.last_time is None else max(stats.last_time, latest)
     stats.truncated_packets += int(truncated.sum())
+    stats.lost_records += int(truncated.sum())
     owner = np.concatenate(piece_record)
     order = np.argsort(owner, kind="stable")
     owner = owner[order]

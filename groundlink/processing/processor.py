@@ -585,8 +585,7 @@ def process_contact(
                 # another dataflow's captures (a downlink's own folder): its bytes never continue
                 # the last one's frame or datagram
                 if stats:
-                    stats[-1].truncated_packets += fragments.left
-                    stats[-1].incomplete_datagrams += fragments.left_whole
+                    stats[-1].count_incomplete(fragments)
                 fragments = Fragments(fmt.udp_ports)
                 run.end_stream()
             stream = dataflow(path)
@@ -608,8 +607,7 @@ def process_contact(
                 errors.append(str(error))
             progress(max(file_stats.bytes - done, 0))
         if stats:  # datagrams still missing a fragment when the last file ended: truncated packets
-            stats[-1].truncated_packets += fragments.left
-            stats[-1].incomplete_datagrams += fragments.left_whole
+            stats[-1].count_incomplete(fragments)
         run.feed(None)
         run.finish()
         if errors:
@@ -622,9 +620,9 @@ def process_contact(
             committed(summary)
         # markers stand at odd distances in a capture that cut most packets short: the cut is
         # said instead, not a CADU length to check (the cloud's runtimes log it too)
-        incomplete = sum(s.incomplete_datagrams for s in stats)
-        if mostly_cut(summary):  # said by what lost the data: records cut short, fragments never come
-            captured = [_cut_warning(contact, summary, incomplete), _fragments_warning(contact, summary, incomplete)]
+        lost = Lost.of(stats)
+        if lost.mostly(summary["packets"]):  # said by what lost the data: records cut short, fragments never come
+            captured = [_cut_warning(contact, summary, lost), _fragments_warning(contact, summary, lost)]
         else:
             captured = [_length_warning(contact, run)]
         dated = _date_warning(contact, partition, by_clock=summary["start_time"] is not None)
@@ -686,39 +684,51 @@ def _same_spacecraft(header: bytes, inner: bytes) -> bool:
     return len(header) == len(inner) == 2 and (int.from_bytes(header) ^ int.from_bytes(inner)) & 0xFFC0 == 0
 
 
-def mostly_cut(summary: dict[str, Any]) -> bool:
-    """Whether at least half the contact's packets were truncated: records the capture cut short
-    (a snap length under their size) or datagrams missing IP fragments, which explains whatever
-    else is wrong; the processor then says which (`_cut_warning`, `_fragments_warning`)."""
-    return bool(summary["packets"]) and 2 * summary["truncated_packets"] >= summary["packets"]
+@dataclass(frozen=True)
+class Lost:
+    """The records of a contact whose data was lost, by cause: cut short by the capture (a snap
+    length under their size, a fragment's record too), or fragments of datagrams whose other
+    fragments never came though every record of theirs was whole (`datagrams` of them)."""
+
+    cut: int
+    missing: int
+    datagrams: int
+
+    @classmethod
+    def of(cls, stats: list[FileStats]) -> Lost:
+        lost = sum(s.lost_records for s in stats)
+        missing = sum(s.missing_fragment_records for s in stats)
+        return cls(lost - missing, missing, sum(s.incomplete_datagrams for s in stats))
+
+    def mostly(self, packets: int) -> bool:
+        """Whether at least half the records lost their data, which explains whatever else is wrong."""
+        return bool(packets) and 2 * (self.cut + self.missing) >= packets
 
 
-def _cut_warning(contact: Contact, summary: dict[str, Any], incomplete: int) -> str | None:
-    """The line for the packets a capture cut short (`mostly_cut`): a snap length under the
+def _cut_warning(contact: Contact, summary: dict[str, Any], lost: Lost) -> str | None:
+    """The line for the records a capture cut short (`Lost.mostly`): a snap length under the
     packets' size (`tcpdump -s 64` keeps the headers only) loses their data, and was told to
-    check --udp-port or --cadu-length, neither of which could help. None: no record was cut,
-    every truncated packet was a datagram missing a fragment (`incomplete`)."""
-    cut = summary["truncated_packets"] - incomplete
-    if cut <= 0:
+    check --udp-port or --cadu-length, neither of which could help."""
+    if not lost.cut:
         return None
     return (
-        f"groundlink: contact {contact.contact_id}: {cut} of its {summary['packets']} packets were cut short by the "
-        "capture (each record holds less than its packet: a snap length under the packets' size), so their data is "
-        "missing; capture whole packets (tcpdump -s 0)"
+        f"groundlink: contact {contact.contact_id}: {lost.cut} of its {summary['packets']} packets were cut short by "
+        "the capture (each record holds less than its packet: a snap length under the packets' size), so their data "
+        "is missing; capture whole packets (tcpdump -s 0)"
     )
 
 
-def _fragments_warning(contact: Contact, summary: dict[str, Any], incomplete: int) -> str | None:
+def _fragments_warning(contact: Contact, summary: dict[str, Any], lost: Lost) -> str | None:
     """The line for datagrams missing IP fragments whose records were whole: a capture filter on
     the UDP port passes only first fragments (the others carry no UDP header), and so does a
     firewall that drops the rest. It was said to be a snap length, which it is not."""
-    if not incomplete:
+    if not lost.datagrams:
         return None
     return (
-        f"groundlink: contact {contact.contact_id}: {incomplete} of its {summary['packets']} packets were "
-        "datagrams missing IP fragments (the capture holds their records whole, but not every fragment: a filter "
-        "on the UDP port, or a firewall, passes first fragments only), so their data is missing; capture every "
-        "fragment of the downlink's datagrams"
+        f"groundlink: contact {contact.contact_id}: {lost.missing} of its {summary['packets']} packets were fragments "
+        f"of {lost.datagrams} datagrams missing others (the capture holds their records whole, but not every "
+        "fragment: a filter on the UDP port, or a firewall, passes first fragments only), so their data is missing; "
+        "capture every fragment of the downlink's datagrams"
     )
 
 
