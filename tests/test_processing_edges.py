@@ -639,6 +639,85 @@ def test_a_copy_of_a_given_up_datagram_s_first_fragment_is_not_counted_again(
     assert stats.truncated_packets == 1
 
 
+def test_another_port_s_capture_starting_inside_a_datagram_still_gets_the_port_advice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The capture began with a datagram's second fragment (its port unknown, so maybe the
+    downlink's): that one truncated packet silenced the advice for the 9 datagrams of another
+    port, and the contact, with no frame, got no word at all."""
+    records = []
+    for k in range(10):
+        records += [(START + k * 1000 + j, p) for j, p in enumerate(fragments_to(_pieces()[0], k, 6000))]
+    write_records(raw_dir(tmp_path / "raw") / _name(CONTACT_A, 1), records[1:])
+
+    code = main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out"), "--udp-port", "55888"])
+    err = capsys.readouterr().err.splitlines()
+
+    assert code == 0 and [line for line in err if CONTACT_A in line] == [
+        fragments_line(CONTACT_A, 2, 29, 1),  # datagram 0 without its first fragment: 2 records
+        f"groundlink: contact {CONTACT_A}: none of its other 27 packets is a datagram of the downlink (UDP port "
+        "55888); check --udp-port",
+    ]
+
+
+def fragments_to(payload: bytes, ident: int, port: int) -> list[bytes]:
+    """`fragments` of a datagram to another UDP port."""
+    whole = bytes(ip_udp(payload, port=port).data)
+    first = _first_fragment(ip_udp(payload, port=port), ident)
+    rest = fragments(payload, ident)[1:]  # the same offsets; their bytes follow the UDP header
+    assert len(whole) > 1480
+    return [first, *rest]
+
+
+def test_a_whole_but_malformed_ipv6_packet_is_no_truncated_packet(tmp_path: Path) -> None:
+    """A hop-by-hop header giving 64 bytes in a 10-byte payload, the record whole: read as a
+    packet cut short, and told to capture with -s 0."""
+    hop_by_hop = bytes([17, 7]) + b"\x00" * 8
+    ip6 = dpkt.ip6.IP6(src=b"\x20" + b"\x00" * 15, dst=b"\x20" + b"\x01" * 15, nxt=0, hlim=64, plen=10)
+    bad = ethernet(ip6.pack_hdr() + hop_by_hop, 6)
+    write_records(tmp_path / "c.pcap", [*_plain(), *((START + 90_000 + j, bad) for j in range(10))])
+
+    data, stats = _read(tmp_path / "c.pcap")
+
+    assert data == STREAM and stats.truncated_packets == 0 and stats.lost_records == 0
+
+
+def test_fragment_records_captured_twice_are_counted_as_the_records_they_are(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A SPAN port sends each record twice: the lost fragments were counted by offset, half the
+    records, while cut datagrams sent whole were counted per record."""
+    records = []
+    for k, piece in enumerate(_pieces()):
+        for j, part in enumerate(fragments(piece, ident=k)[:-1]):  # each missing its last
+            records += [(START + k * 1000 + 2 * j, part), (START + k * 1000 + 2 * j + 1, part)]
+    write_records(raw_dir(tmp_path / "raw") / _name(CONTACT_A, 1), records)
+
+    code, err = _cli(tmp_path / "raw", tmp_path / "out", capsys)
+
+    assert code == 0 and [line for line in err if CONTACT_A in line] == [fragments_line(CONTACT_A, 40, 40, 10)]
+
+
+def test_the_whole_fragments_of_a_datagram_the_capture_cut_are_not_called_cut(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Fragments of 1,514, 1,514 and 1,206 bytes at a snap length of 1,300: the last fragment of
+    each datagram is whole, yet all 30 records were said to be cut short."""
+    records = [
+        (START + k * 1000 + j, part)
+        for k, piece in enumerate(_pieces())
+        for j, part in enumerate(fragments(piece, ident=k))
+    ]
+    assert sorted({len(part) for _, part in records}) == [1206, 1514]
+    folder = raw_dir(tmp_path / "raw")
+    folder.mkdir(parents=True, exist_ok=True)
+    _snapped(folder / _name(CONTACT_A, 1), records, 1300)
+
+    code, err = _cli(tmp_path / "raw", tmp_path / "out", capsys)
+
+    assert code == 0 and [line for line in err if CONTACT_A in line] == [cut_line(CONTACT_A, 20, 30)]
+
+
 def test_cut_records_and_missing_fragments_together_are_each_said(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -123,7 +123,8 @@ def _read(path: Path, fmt: CaptureFormat, chunk_bytes: int, *, with_dpkt: bool) 
             data += chunk.data.tobytes()
             packets += chunk.packets.tolist()
             times += chunk.times.tolist()
-    stats.truncated_packets += fragments.left if with_dpkt else 0
+    if with_dpkt:
+        stats.count_incomplete(fragments)
     return data, starts, packets, times, (stats.packets, stats.truncated_packets, stats.first_time, stats.last_time)
 
 

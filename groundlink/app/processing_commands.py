@@ -19,7 +19,6 @@ if TYPE_CHECKING:  # rich is imported by the commands that print, not by the com
 
     from rich.text import Text
 
-    from ..processing.config import CaptureFormat
     from ..processing.query import Rows
 
 from ..errors import EXIT_USAGE
@@ -173,9 +172,6 @@ def run_process(args: argparse.Namespace) -> int:
         _say_written(summaries, args.out)
         raise
     _say_written(summaries, args.out)
-    for s in summaries:
-        for line in _capture_advice(s, fmt):
-            print(f"{PREFIX}{line}", file=sys.stderr)
     _say_leftovers(args.out)
     if write_failure:  # the run stopped there: the contacts committed before it stay, listed above
         failed = len(contacts) - len(summaries)
@@ -207,21 +203,6 @@ def _not_a_directory(path: Path) -> str:
     if path.is_symlink() and not path.exists():
         return f"a broken symbolic link (to {os.readlink(path)}), not a directory"
     return "not a directory" if path.exists() else "no such directory"
-
-
-def _capture_advice(summary: dict[str, Any], fmt: CaptureFormat) -> list[str]:
-    """What a contact's counts say about how it was captured, with what to do: nothing of the
-    downlink read, most likely the wrong port. A contact with truncated packets had datagrams that
-    may be the downlink's (cut short, or missing fragments): what lost them is said by the
-    processor itself (`process_contact`, as the cloud's runtimes log it), not as a port."""
-    packets = summary["packets"]
-    if packets and not summary["payload_bytes"] and not summary["truncated_packets"]:
-        ports = ", ".join(map(str, sorted(fmt.udp_ports))) or "any"
-        return [
-            f"contact {summary['contact_id']}: none of its {packets} packets is a datagram of the downlink "
-            f"(UDP port {ports}); check --udp-port"
-        ]
-    return []
 
 
 def _say_leftovers(out: Path) -> None:

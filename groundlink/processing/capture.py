@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import struct
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -95,8 +95,10 @@ class FileStats:
     # of those, datagrams given up missing a fragment: the record was whole, a fragment never came
     incomplete_datagrams: int = 0
     # records whose data was lost: cut short by the capture, or fragments of a datagram never
-    # completed; of those, the fragments of datagrams none of whose records was cut
+    # completed; of those, the ones the capture cut, and the fragments of datagrams none of whose
+    # records was cut (the others never came)
     lost_records: int = 0
+    cut_records: int = 0
     missing_fragment_records: int = 0
     first_time: int | None = None
     last_time: int | None = None
@@ -106,10 +108,19 @@ class FileStats:
 
     def count_incomplete(self, fragments: Fragments) -> None:
         """Count the datagrams `fragments` still waits for or gave up, when a stream ends."""
-        self.truncated_packets += fragments.left
-        self.incomplete_datagrams += fragments.left_whole
-        self.lost_records += fragments.left_records
-        self.missing_fragment_records += fragments.left_whole_records
+        left = fragments.left()
+        self.truncated_packets += left.datagrams
+        self.incomplete_datagrams += left.whole_datagrams
+        self.lost_records += left.records
+        self.cut_records += left.cut_records
+        self.missing_fragment_records += left.whole_records
+
+    def count_cut(self, records: int) -> None:
+        """`records` datagrams sent whole that the capture cut short (or that hold less than their
+        UDP length gives)."""
+        self.truncated_packets += records
+        self.lost_records += records
+        self.cut_records += records
 
     def count_ports(self, ports: list[int], times: list[int]) -> None:
         for port, n in zip(ports, times, strict=True):
@@ -217,9 +228,8 @@ class Fragments:
     passed over, not counted again.
 
     Counted as a truncated packet of the downlink is only a datagram that may be one: its first
-    fragment names one of `ports` (all, when none is given) or is missing. `left_whole`: of
-    those, the ones none of whose fragments the capture cut (`cut`, a snap length under the
-    fragment's size): a fragment that never came, not a record cut short."""
+    fragment names one of `ports` (all, when none is given) or is missing (`left`, by cause:
+    FragmentLoss)."""
 
     REMEMBERED = 4096  # datagrams completed (or given up) whose fragments are recognised later
     WAITED = 4096  # records read after an incomplete datagram's first, before it is given up
@@ -230,16 +240,13 @@ class Fragments:
         self.done: dict[tuple[Any, ...], set[tuple[int, int]]] = {}  # in completion order
         self.begun: dict[tuple[Any, ...], int] = {}  # the record at which each began
         self.port: dict[tuple[Any, ...], int] = {}  # the UDP port (or NOT_UDP) its first fragment gives
-        self.cut: set[tuple[Any, ...]] = set()  # datagrams a fragment of which the capture cut short
-        # given up: at which record, and the (offset, hash) of the pieces it had
-        self.abandoned: dict[tuple[Any, ...], tuple[int, set[tuple[int, int]]]] = {}
+        self.tally: dict[tuple[Any, ...], list[int]] = {}  # [records, records the capture cut] of each
+        # given up: at which record, the (offset, hash) of the pieces it had, whether the downlink's
+        self.abandoned: dict[tuple[Any, ...], tuple[int, set[tuple[int, int]], int]] = {}
         self.ports = frozenset(ports)
         self.before = 0  # records of the contact's earlier files
         self.record = 0  # the record being read, counted over the contact's files
-        self.given_up = 0
-        self.given_up_whole = 0
-        self.given_up_records = 0
-        self.given_up_whole_records = 0
+        self.given_up = FragmentLoss()
 
     def at_record(self, number: int) -> None:
         """Record `number` (1-based) of the current file is read next."""
@@ -256,22 +263,18 @@ class Fragments:
             oldest = next(iter(self.parts))
             if self.record - self.begun[oldest] <= self.WAITED:
                 break
-            downlink, whole, records = self._downlinks(oldest), oldest not in self.cut, len(self.parts[oldest])
-            self.given_up += downlink
-            self.given_up_whole += downlink * whole
-            self.given_up_records += downlink * records
-            self.given_up_whole_records += downlink * whole * records
+            downlink = self._downlinks(oldest)
+            self.given_up.count(self.tally[oldest], downlink)
             pieces = {(at, hash(piece)) for at, piece in self.parts[oldest].items()}
             self._forget(oldest)
-            self.abandoned[oldest] = (self.record, pieces)
+            self.abandoned[oldest] = (self.record, pieces, downlink)
             if len(self.abandoned) > self.REMEMBERED:
                 del self.abandoned[next(iter(self.abandoned))]
 
     def _forget(self, key: tuple[Any, ...]) -> None:
-        del self.parts[key], self.begun[key]
+        del self.parts[key], self.begun[key], self.tally[key]
         self.ends.pop(key, None)
         self.port.pop(key, None)
-        self.cut.discard(key)
 
     def _downlinks(self, key: tuple[Any, ...]) -> int:
         port = self.port.get(key)
@@ -290,14 +293,18 @@ class Fragments:
             given_up = self.abandoned.get(key)
             recent = given_up is not None and self.record - given_up[0] <= self.WAITED
             if recent and given_up is not None and (offset or (offset, hash(data)) in given_up[1]):
-                return None  # a late piece, or a copy, of a datagram given up: already counted
+                # a late piece, or a copy, of a datagram given up and counted: its record too
+                self.given_up.count_record(cut, given_up[2])
+                return None
             self.abandoned.pop(key, None)
             self.begun[key] = self.record
+            self.tally[key] = [0, 0]
         parts = self.parts.setdefault(key, {})
+        tally = self.tally[key]
+        tally[0] += 1
+        tally[1] += cut
         if offset == 0 and port is not None:
             self.port[key] = port
-        if cut:
-            self.cut.add(key)
         parts.setdefault(offset, data)  # a fragment repeated: the first copy counts
         if not more:
             self.ends[key] = offset + len(data)
@@ -321,27 +328,41 @@ class Fragments:
             del self.done[next(iter(self.done))]
         return b"".join(pieces)[:end]
 
-    @property
-    def left(self) -> int:
-        """Datagrams of the downlink still missing a fragment, and those given up waiting for one."""
-        return sum(self._downlinks(key) for key in self.parts) + self.given_up
+    def left(self) -> FragmentLoss:
+        """The downlink's datagrams still missing a fragment and those given up waiting for one."""
+        loss = replace(self.given_up)
+        for key, tally in self.tally.items():
+            loss.count(tally, self._downlinks(key))
+        return loss
 
-    @property
-    def left_whole(self) -> int:
-        """Of `left`, those none of whose fragments the capture cut short."""
-        waiting = sum(self._downlinks(key) for key in self.parts if key not in self.cut)
-        return waiting + self.given_up_whole
 
-    @property
-    def left_records(self) -> int:
-        """The fragments (records) of the datagrams of `left` that came."""
-        return sum(self._downlinks(key) * len(parts) for key, parts in self.parts.items()) + self.given_up_records
+@dataclass
+class FragmentLoss:
+    """Datagrams of the downlink never put together, and the records (fragments) of theirs that
+    came: `cut_records` the capture cut short (a snap length under their size); `whole_*`, the
+    datagrams none of whose records was cut, and their records: fragments that never came."""
 
-    @property
-    def left_whole_records(self) -> int:
-        """The fragments of the datagrams of `left_whole` that came."""
-        waiting = sum(self._downlinks(key) * len(parts) for key, parts in self.parts.items() if key not in self.cut)
-        return waiting + self.given_up_whole_records
+    datagrams: int = 0
+    whole_datagrams: int = 0
+    records: int = 0
+    cut_records: int = 0
+    whole_records: int = 0
+
+    def count(self, tally: list[int], downlink: int) -> None:
+        """One datagram of `tally` ([records, cut records]), if it may be the downlink's."""
+        records, cut = tally
+        whole = int(not cut)
+        self.datagrams += downlink
+        self.whole_datagrams += downlink * whole
+        self.records += downlink * records
+        self.cut_records += downlink * cut
+        self.whole_records += downlink * whole * records
+
+    def count_record(self, cut: bool, downlink: int) -> None:
+        """One more record of a datagram already counted."""
+        self.records += downlink
+        self.cut_records += downlink * cut
+        self.whole_records += downlink * (not cut)
 
 
 def _udp_port(data: bytes) -> int | None:
@@ -436,12 +457,12 @@ def _ip6_chain(
     while header != dpkt.ip.IP_PROTO_UDP:
         if header in _IP6_OPTIONS or header == _IP6_AUTHENTICATION:
             if len(body) < at + 2:
-                return None, b""  # cut inside an extension header
+                return (None, b"") if cut else None  # cut inside an extension header, or malformed
             size = (body[at + 1] + 1) * 8 if header in _IP6_OPTIONS else (body[at + 1] + 2) * 4
             header, at = body[at], at + size
         elif header == _IP6_FRAGMENT and fragments is not None:
             if len(body) < at + 8:
-                return None, b""
+                return (None, b"") if cut else None
             if body[at] not in _IP6_TOWARDS_UDP and body[at] != _IP6_AUTHENTICATION:
                 return None  # a fragment of another protocol's packet (ICMPv6, TCP): no datagram
             field = int.from_bytes(body[at + 2 : at + 4], "big")
@@ -454,7 +475,9 @@ def _ip6_chain(
         else:
             return None
     udp = body[at:]
-    return (None, udp) if len(udp) < UDP_HEADER else _whole_udp(udp)
+    if len(udp) < UDP_HEADER:  # cut inside the UDP header, or a chain running past the packet
+        return (None, udp) if cut else None
+    return _whole_udp(udp)
 
 
 def _udp_payload(frame: bytes, link: int, fragments: Fragments) -> tuple[dpkt.udp.UDP | None, bytes] | None:
@@ -780,8 +803,7 @@ def _read_with_dpkt(
             raise CaptureError(path, problem)
         stats.first_time = time_us if stats.first_time is None else min(stats.first_time, time_us)
         stats.last_time = time_us if stats.last_time is None else max(stats.last_time, time_us)
-        stats.truncated_packets += found[0]
-        stats.lost_records += found[0]
+        stats.count_cut(int(found[0]))
         if found[1]:
             stats.count_ports([found[2]], [1])
         for piece in found[1]:
@@ -910,8 +932,7 @@ def _pieces(
         earliest, latest = int(seen.min()), int(seen.max())
         stats.first_time = earliest if stats.first_time is None else min(stats.first_time, earliest)
         stats.last_time = latest if stats.last_time is None else max(stats.last_time, latest)
-    stats.truncated_packets += int(truncated.sum())
-    stats.lost_records += int(truncated.sum())
+    stats.count_cut(int(truncated.sum()))
     owner = np.concatenate(piece_record)
     order = np.argsort(owner, kind="stable")
     owner = owner[order]

@@ -620,11 +620,7 @@ def process_contact(
             committed(summary)
         # markers stand at odd distances in a capture that cut most packets short: the cut is
         # said instead, not a CADU length to check (the cloud's runtimes log it too)
-        lost = Lost.of(stats)
-        if lost.mostly(summary["packets"]):  # said by what lost the data: records cut short, fragments never come
-            captured = [_cut_warning(contact, summary, lost), _fragments_warning(contact, summary, lost)]
-        else:
-            captured = [_length_warning(contact, run)]
+        captured = _capture_warnings(contact, summary, Lost.of(stats), run)
         dated = _date_warning(contact, partition, by_clock=summary["start_time"] is not None)
         found = _frames_warning(contact, summary, run)
         ports = _ports_warning(contact, run.fmt, stats)
@@ -690,19 +686,50 @@ class Lost:
     length under their size, a fragment's record too), or fragments of datagrams whose other
     fragments never came though every record of theirs was whole (`datagrams` of them)."""
 
+    records: int  # every record whose data was lost
     cut: int
     missing: int
     datagrams: int
 
     @classmethod
     def of(cls, stats: list[FileStats]) -> Lost:
-        lost = sum(s.lost_records for s in stats)
-        missing = sum(s.missing_fragment_records for s in stats)
-        return cls(lost - missing, missing, sum(s.incomplete_datagrams for s in stats))
+        return cls(
+            sum(s.lost_records for s in stats),
+            sum(s.cut_records for s in stats),
+            sum(s.missing_fragment_records for s in stats),
+            sum(s.incomplete_datagrams for s in stats),
+        )
 
     def mostly(self, packets: int) -> bool:
         """Whether at least half the records lost their data, which explains whatever else is wrong."""
-        return bool(packets) and 2 * (self.cut + self.missing) >= packets
+        return bool(packets) and 2 * self.records >= packets
+
+
+def _capture_warnings(contact: Contact, summary: dict[str, Any], lost: Lost, run: _ContactRun) -> list[str | None]:
+    """What the contact's counts say about how it was captured. Most of its records lost their
+    data: what lost it, each cause with its count. No payload at all: what was lost, and of the
+    rest, that none is a datagram of the downlink (most likely the wrong port). Else the CADU
+    length the markers' distances suggest."""
+    causes = [_cut_warning(contact, summary, lost), _fragments_warning(contact, summary, lost)]
+    packets = summary["packets"]
+    if lost.mostly(packets):
+        return causes
+    if packets and not summary["payload_bytes"]:
+        return [*causes, _port_warning(contact, run.fmt, packets, lost)]
+    return [_length_warning(contact, run)]
+
+
+def _port_warning(contact: Contact, fmt: CaptureFormat, packets: int, lost: Lost) -> str:
+    """None of the packets that kept their data is a datagram of the downlink: a wrong
+    --udp-port gave "0 frames" and exit 0 without a word."""
+    ports = ", ".join(map(str, sorted(fmt.udp_ports))) or "any"
+    rest = (
+        f"none of its {packets} packets" if not lost.records else f"none of its other {packets - lost.records} packets"
+    )
+    return (
+        f"groundlink: contact {contact.contact_id}: {rest} is a datagram of the downlink (UDP port {ports}); "
+        "check --udp-port"
+    )
 
 
 def _cut_warning(contact: Contact, summary: dict[str, Any], lost: Lost) -> str | None:
