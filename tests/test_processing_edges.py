@@ -519,13 +519,19 @@ def test_a_capture_of_first_fragments_only_is_said_to_miss_fragments_not_to_cut_
     assert capsys.readouterr().err.splitlines() == [fragments_line(CONTACT_A, 10, 10, 10)]
 
 
-def cut_line(contact: str, cut: int, packets: int) -> str:
-    """The processor's line for packets a capture's snap length cut short."""
+def cut_line(contact: str, cut: int, packets: int, more: int = 0) -> str:
+    """The processor's line for packets a capture's snap length cut short (and `more` whole
+    fragments of the datagrams it cut)."""
+    also = f", and {more} more were whole fragments of the datagrams it cut" if more else ""
     return (
         f"groundlink: contact {contact}: {cut} of its {packets} packets were cut short by the capture (each record "
-        "holds less than its packet: a snap length under the packets' size), so their data is missing; capture "
-        "whole packets (tcpdump -s 0)"
+        f"holds less than its packet: a snap length under the packets' size){also}, so their data is missing; "
+        "capture whole packets (tcpdump -s 0)"
     )
+
+
+ARP = b"\xff" * 6 + b"\x02" * 6 + b"\x08\x06" + bytes(28)  # an ARP request: no IP at all
+PORT_SETTING = "--udp-port (processing.capture.udp_ports in the spec, GROUNDLINK_CAPTURE_FORMAT in the cloud)"
 
 
 def fragments_line(contact: str, records: int, packets: int, datagrams: int) -> str:
@@ -656,7 +662,7 @@ def test_another_port_s_capture_starting_inside_a_datagram_still_gets_the_port_a
     assert code == 0 and [line for line in err if CONTACT_A in line] == [
         fragments_line(CONTACT_A, 2, 29, 1),  # datagram 0 without its first fragment: 2 records
         f"groundlink: contact {CONTACT_A}: none of its other 27 packets is a datagram of the downlink (UDP port "
-        "55888); check --udp-port",
+        f"55888); check {PORT_SETTING}",
     ]
 
 
@@ -715,7 +721,49 @@ def test_the_whole_fragments_of_a_datagram_the_capture_cut_are_not_called_cut(
 
     code, err = _cli(tmp_path / "raw", tmp_path / "out", capsys)
 
-    assert code == 0 and [line for line in err if CONTACT_A in line] == [cut_line(CONTACT_A, 20, 30)]
+    assert code == 0 and [line for line in err if CONTACT_A in line] == [cut_line(CONTACT_A, 20, 30, more=10)]
+
+
+def test_datagrams_of_the_downlink_carrying_no_data_are_not_told_to_check_the_port(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every datagram on the downlink's port held a VITA-49 context packet (type 4, no data
+    payload): the line said none of the packets was the downlink's and to check --udp-port."""
+    records = [(START + k * 1000, datagram(vita49(b"\x00" * 64, kind=4, count=k))) for k in range(20)]
+    write_records(raw_dir(tmp_path / "raw") / _name(CONTACT_A, 1), records)
+
+    code = main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out"), "--udp-port", "55888"])
+    err = capsys.readouterr().err.splitlines()
+
+    assert code == 0 and [line for line in err if CONTACT_A in line] == [
+        f"groundlink: contact {CONTACT_A}: its 20 datagrams of the downlink (UDP port 55888) carry no VITA-49 data "
+        "payload (context or command packets only), so no frame could be found"
+    ]
+
+
+@pytest.mark.parametrize("late", [False, True])
+def test_a_whole_fragment_of_a_cut_datagram_is_lost_with_it_whenever_it_comes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, late: bool
+) -> None:
+    """A datagram whose first fragment the capture cut and whose last came whole: counted with
+    the datagrams it cut, not as a fragment that never came, whether the last came before the
+    datagram was given up or after (a late piece counted as a missing fragment's record)."""
+    from groundlink.processing import capture
+
+    monkeypatch.setattr(capture.Fragments, "WAITED", 3)
+    first, last = fragments(_pieces(size=2048)[0], ident=7)
+    records = [(START, first), *((START + 1000 + j, arp) for j, arp in enumerate([ARP] * (5 if late else 0)))]
+    records += [(START + 99_000, last)]
+    folder = raw_dir(tmp_path / "raw")
+    folder.mkdir(parents=True, exist_ok=True)
+    _snapped(folder / _name(CONTACT_A, 1), records, len(last))  # cuts the first (1,514 bytes) only
+
+    _process(tmp_path / "raw", tmp_path / "out")
+
+    packets = len(records)
+    assert [line for line in capsys.readouterr().err.splitlines() if CONTACT_A in line][:1] == [
+        cut_line(CONTACT_A, 1, packets, more=1)
+    ]
 
 
 def test_cut_records_and_missing_fragments_together_are_each_said(

@@ -225,7 +225,8 @@ def test_a_port_that_matches_no_datagram_says_so(tmp_path: Path, capsys: pytest.
     assert f"{CONTACT_A}: 0 frames" in printed.out
     assert printed.err == (
         f"groundlink: contact {CONTACT_A}: none of its 3 packets is a datagram of the downlink "
-        f"(UDP port {wrong}); check --udp-port\n"
+        f"(UDP port {wrong}); check --udp-port (processing.capture.udp_ports in the spec, GROUNDLINK_CAPTURE_FORMAT "
+        "in the cloud)\n"
     )
 
 

@@ -100,6 +100,9 @@ class FileStats:
     lost_records: int = 0
     cut_records: int = 0
     missing_fragment_records: int = 0
+    # the downlink's datagrams read (fragments put together included), and of those the ones cut
+    datagrams: int = 0
+    cut_datagrams: int = 0
     first_time: int | None = None
     last_time: int | None = None
     # the datagrams that carried payload, per UDP destination port: several ports read as one
@@ -121,6 +124,7 @@ class FileStats:
         self.truncated_packets += records
         self.lost_records += records
         self.cut_records += records
+        self.cut_datagrams += records
 
     def count_ports(self, ports: list[int], times: list[int]) -> None:
         for port, n in zip(ports, times, strict=True):
@@ -241,8 +245,9 @@ class Fragments:
         self.begun: dict[tuple[Any, ...], int] = {}  # the record at which each began
         self.port: dict[tuple[Any, ...], int] = {}  # the UDP port (or NOT_UDP) its first fragment gives
         self.tally: dict[tuple[Any, ...], list[int]] = {}  # [records, records the capture cut] of each
-        # given up: at which record, the (offset, hash) of the pieces it had, whether the downlink's
-        self.abandoned: dict[tuple[Any, ...], tuple[int, set[tuple[int, int]], int]] = {}
+        # given up: at which record, the (offset, hash) of the pieces it had, whether the downlink's,
+        # whether none of its records was cut
+        self.abandoned: dict[tuple[Any, ...], tuple[int, set[tuple[int, int]], int, bool]] = {}
         self.ports = frozenset(ports)
         self.before = 0  # records of the contact's earlier files
         self.record = 0  # the record being read, counted over the contact's files
@@ -263,11 +268,11 @@ class Fragments:
             oldest = next(iter(self.parts))
             if self.record - self.begun[oldest] <= self.WAITED:
                 break
-            downlink = self._downlinks(oldest)
-            self.given_up.count(self.tally[oldest], downlink)
+            downlink, tally = self._downlinks(oldest), self.tally[oldest]
+            self.given_up.count(tally, downlink)
             pieces = {(at, hash(piece)) for at, piece in self.parts[oldest].items()}
             self._forget(oldest)
-            self.abandoned[oldest] = (self.record, pieces, downlink)
+            self.abandoned[oldest] = (self.record, pieces, downlink, not tally[1])
             if len(self.abandoned) > self.REMEMBERED:
                 del self.abandoned[next(iter(self.abandoned))]
 
@@ -294,7 +299,7 @@ class Fragments:
             recent = given_up is not None and self.record - given_up[0] <= self.WAITED
             if recent and given_up is not None and (offset or (offset, hash(data)) in given_up[1]):
                 # a late piece, or a copy, of a datagram given up and counted: its record too
-                self.given_up.count_record(cut, given_up[2])
+                self.given_up.count_record(cut, given_up[2], given_up[3])
                 return None
             self.abandoned.pop(key, None)
             self.begun[key] = self.record
@@ -358,11 +363,12 @@ class FragmentLoss:
         self.cut_records += downlink * cut
         self.whole_records += downlink * whole * records
 
-    def count_record(self, cut: bool, downlink: int) -> None:
-        """One more record of a datagram already counted."""
+    def count_record(self, cut: bool, downlink: int, whole: bool) -> None:
+        """One more record of a datagram already counted (`whole`: none of its records was cut):
+        a whole record of a whole datagram is one more that its missing fragments lost."""
         self.records += downlink
         self.cut_records += downlink * cut
-        self.whole_records += downlink * (not cut)
+        self.whole_records += downlink * (not cut and whole)
 
 
 def _udp_port(data: bytes) -> int | None:
@@ -804,6 +810,7 @@ def _read_with_dpkt(
         stats.first_time = time_us if stats.first_time is None else min(stats.first_time, time_us)
         stats.last_time = time_us if stats.last_time is None else max(stats.last_time, time_us)
         stats.count_cut(int(found[0]))
+        stats.datagrams += 1
         if found[1]:
             stats.count_ports([found[2]], [1])
         for piece in found[1]:
@@ -933,6 +940,7 @@ def _pieces(
         stats.first_time = earliest if stats.first_time is None else min(stats.first_time, earliest)
         stats.last_time = latest if stats.last_time is None else max(stats.last_time, latest)
     stats.count_cut(int(truncated.sum()))
+    stats.datagrams += int(udp.sum())
     owner = np.concatenate(piece_record)
     order = np.argsort(owner, kind="stable")
     owner = owner[order]

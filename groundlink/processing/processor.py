@@ -690,6 +690,7 @@ class Lost:
     cut: int
     missing: int
     datagrams: int
+    intact: int  # the downlink's datagrams read whole (fragments put together included)
 
     @classmethod
     def of(cls, stats: list[FileStats]) -> Lost:
@@ -698,7 +699,13 @@ class Lost:
             sum(s.cut_records for s in stats),
             sum(s.missing_fragment_records for s in stats),
             sum(s.incomplete_datagrams for s in stats),
+            sum(s.datagrams - s.cut_datagrams for s in stats),
         )
+
+    @property
+    def of_cut_datagrams(self) -> int:
+        """Whole fragments of the datagrams the capture cut: lost with them, cut themselves not."""
+        return self.records - self.cut - self.missing
 
     def mostly(self, packets: int) -> bool:
         """Whether at least half the records lost their data, which explains whatever else is wrong."""
@@ -719,16 +726,25 @@ def _capture_warnings(contact: Contact, summary: dict[str, Any], lost: Lost, run
     return [_length_warning(contact, run)]
 
 
+UDP_PORTS_SETTING = "--udp-port (processing.capture.udp_ports in the spec, GROUNDLINK_CAPTURE_FORMAT in the cloud)"
+
+
 def _port_warning(contact: Contact, fmt: CaptureFormat, packets: int, lost: Lost) -> str:
-    """None of the packets that kept their data is a datagram of the downlink: a wrong
-    --udp-port gave "0 frames" and exit 0 without a word."""
+    """No payload at all, and not for a loss of most records: none of the other packets is a
+    datagram of the downlink (a wrong --udp-port gave "0 frames" and exit 0 without a word), or
+    its datagrams carry no data (VITA-49 context packets), which no port would change."""
     ports = ", ".join(map(str, sorted(fmt.udp_ports))) or "any"
+    if lost.intact:
+        return (
+            f"groundlink: contact {contact.contact_id}: its {lost.intact} datagrams of the downlink (UDP port {ports}) "
+            "carry no VITA-49 data payload (context or command packets only), so no frame could be found"
+        )
     rest = (
         f"none of its {packets} packets" if not lost.records else f"none of its other {packets - lost.records} packets"
     )
     return (
         f"groundlink: contact {contact.contact_id}: {rest} is a datagram of the downlink (UDP port {ports}); "
-        "check --udp-port"
+        f"check {UDP_PORTS_SETTING}"
     )
 
 
@@ -738,10 +754,12 @@ def _cut_warning(contact: Contact, summary: dict[str, Any], lost: Lost) -> str |
     check --udp-port or --cadu-length, neither of which could help."""
     if not lost.cut:
         return None
+    rest = lost.of_cut_datagrams
+    also = f", and {rest} more were whole fragments of the datagrams it cut" if rest else ""
     return (
         f"groundlink: contact {contact.contact_id}: {lost.cut} of its {summary['packets']} packets were cut short by "
-        "the capture (each record holds less than its packet: a snap length under the packets' size), so their data "
-        "is missing; capture whole packets (tcpdump -s 0)"
+        f"the capture (each record holds less than its packet: a snap length under the packets' size){also}, so their "
+        "data is missing; capture whole packets (tcpdump -s 0)"
     )
 
 
@@ -793,8 +811,7 @@ def _ports_warning(contact: Contact, fmt: CaptureFormat, stats: list[FileStats])
     )
     return (
         f"groundlink: contact {contact.contact_id}: datagrams to {len(ports)} destination ports carried payload "
-        f"({named} datagrams), read as one stream; give the downlink's with --udp-port "
-        "(processing.capture.udp_ports in the spec, GROUNDLINK_CAPTURE_FORMAT in the cloud)"
+        f"({named} datagrams), read as one stream; give the downlink's with {UDP_PORTS_SETTING}"
     )
 
 
