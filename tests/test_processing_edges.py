@@ -724,21 +724,54 @@ def test_the_whole_fragments_of_a_datagram_the_capture_cut_are_not_called_cut(
     assert code == 0 and [line for line in err if CONTACT_A in line] == [cut_line(CONTACT_A, 20, 30, more=10)]
 
 
-def test_datagrams_of_the_downlink_carrying_no_data_are_not_told_to_check_the_port(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("downlink_elsewhere", [False, True])
+def test_datagrams_on_the_port_without_data_are_said_so_and_the_port_still_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], downlink_elsewhere: bool
 ) -> None:
-    """Every datagram on the downlink's port held a VITA-49 context packet (type 4, no data
-    payload): the line said none of the packets was the downlink's and to check --udp-port."""
-    records = [(START + k * 1000, datagram(vita49(b"\x00" * 64, kind=4, count=k))) for k in range(20)]
+    """Datagrams on the given port holding VITA-49 context packets (type 4, no data payload) were
+    told none was the downlink's; then, told they carried no data, a wrong port with one stray
+    datagram on it lost its advice to check the port. Both are said, and the port is checked."""
+    context = [(START + k * 1000, datagram(vita49(b"\x00" * 64, kind=4, count=k))) for k in range(20)]
+    elsewhere = [(START + 50_000 + k * 1000, datagram(piece, port=6000)) for k, piece in enumerate(_pieces())]
+    records = context[:1] + elsewhere if downlink_elsewhere else context
     write_records(raw_dir(tmp_path / "raw") / _name(CONTACT_A, 1), records)
 
     code = main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out"), "--udp-port", "55888"])
     err = capsys.readouterr().err.splitlines()
 
+    held = 1 if downlink_elsewhere else 20
     assert code == 0 and [line for line in err if CONTACT_A in line] == [
-        f"groundlink: contact {CONTACT_A}: its 20 datagrams of the downlink (UDP port 55888) carry no VITA-49 data "
-        "payload (context or command packets only), so no frame could be found"
+        f"groundlink: contact {CONTACT_A}: none of its {len(records)} packets carried data of the downlink (UDP port "
+        f"55888): its {held} datagrams there held no VITA-49 data payload (context packets, or other traffic on "
+        f"that port); check {PORT_SETTING}"
     ]
+
+
+def test_a_cut_fragment_coming_after_its_datagram_was_given_up_makes_it_a_cut_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every fragment came, the second cut, after the datagram was given up: it stayed among the
+    datagrams missing fragments ("capture every fragment"), its whole fragments counted there."""
+    from groundlink.processing import capture
+
+    monkeypatch.setattr(capture.Fragments, "WAITED", 3)
+    parts = fragments(_pieces()[0], ident=7)  # 1,514, 1,514 and 1,206 bytes
+    records = [(START, parts[0]), *((START + 1000 + j, ARP) for j in range(5)), (START + 9000, parts[1])]
+    records += [(START + 9001, parts[2])]
+    folder = raw_dir(tmp_path / "raw")
+    folder.mkdir(parents=True, exist_ok=True)
+    cut = [(t, frame[:600] if frame == parts[1] else frame) for t, frame in records]
+    with (folder / _name(CONTACT_A, 1)).open("wb") as stream:  # only the second fragment's record is cut
+        stream.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        for (time_us, frame), (_, whole) in zip(cut, records, strict=True):
+            stream.write(struct.pack("<IIII", time_us // 1_000_000, time_us % 1_000_000, len(frame), len(whole)))
+            stream.write(frame)
+
+    _process(tmp_path / "raw", tmp_path / "out")
+
+    lines = [line for line in capsys.readouterr().err.splitlines() if CONTACT_A in line]
+    assert lines[:1] == [cut_line(CONTACT_A, 1, len(records), more=2)]
+    assert not [line for line in lines if "missing others" in line]
 
 
 @pytest.mark.parametrize("late", [False, True])

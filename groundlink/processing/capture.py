@@ -246,8 +246,8 @@ class Fragments:
         self.port: dict[tuple[Any, ...], int] = {}  # the UDP port (or NOT_UDP) its first fragment gives
         self.tally: dict[tuple[Any, ...], list[int]] = {}  # [records, records the capture cut] of each
         # given up: at which record, the (offset, hash) of the pieces it had, whether the downlink's,
-        # whether none of its records was cut
-        self.abandoned: dict[tuple[Any, ...], tuple[int, set[tuple[int, int]], int, bool]] = {}
+        # and its tally, which its late pieces go on counting
+        self.abandoned: dict[tuple[Any, ...], tuple[int, set[tuple[int, int]], int, list[int]]] = {}
         self.ports = frozenset(ports)
         self.before = 0  # records of the contact's earlier files
         self.record = 0  # the record being read, counted over the contact's files
@@ -272,7 +272,7 @@ class Fragments:
             self.given_up.count(tally, downlink)
             pieces = {(at, hash(piece)) for at, piece in self.parts[oldest].items()}
             self._forget(oldest)
-            self.abandoned[oldest] = (self.record, pieces, downlink, not tally[1])
+            self.abandoned[oldest] = (self.record, pieces, downlink, tally)
             if len(self.abandoned) > self.REMEMBERED:
                 del self.abandoned[next(iter(self.abandoned))]
 
@@ -299,7 +299,7 @@ class Fragments:
             recent = given_up is not None and self.record - given_up[0] <= self.WAITED
             if recent and given_up is not None and (offset or (offset, hash(data)) in given_up[1]):
                 # a late piece, or a copy, of a datagram given up and counted: its record too
-                self.given_up.count_record(cut, given_up[2], given_up[3])
+                self.given_up.count_late(given_up[3], cut, given_up[2])
                 return None
             self.abandoned.pop(key, None)
             self.begun[key] = self.record
@@ -363,12 +363,20 @@ class FragmentLoss:
         self.cut_records += downlink * cut
         self.whole_records += downlink * whole * records
 
-    def count_record(self, cut: bool, downlink: int, whole: bool) -> None:
-        """One more record of a datagram already counted (`whole`: none of its records was cut):
-        a whole record of a whole datagram is one more that its missing fragments lost."""
+    def count_late(self, tally: list[int], cut: bool, downlink: int) -> None:
+        """One more record of a datagram already counted with `tally` ([records, cut records]),
+        which it goes on: a whole record of a whole datagram is one more its missing fragments
+        lost; a cut one makes the datagram one the capture cut, its whole records no longer
+        counted as missing fragments'."""
+        records, cut_before = tally
+        if cut and not cut_before:  # whole until now
+            self.whole_datagrams -= downlink
+            self.whole_records -= downlink * records
         self.records += downlink
         self.cut_records += downlink * cut
-        self.whole_records += downlink * (not cut and whole)
+        self.whole_records += downlink * (not cut and not cut_before)
+        tally[0] += 1
+        tally[1] += cut
 
 
 def _udp_port(data: bytes) -> int | None:

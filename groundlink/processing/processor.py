@@ -730,20 +730,20 @@ UDP_PORTS_SETTING = "--udp-port (processing.capture.udp_ports in the spec, GROUN
 
 
 def _port_warning(contact: Contact, fmt: CaptureFormat, packets: int, lost: Lost) -> str:
-    """No payload at all, and not for a loss of most records: none of the other packets is a
-    datagram of the downlink (a wrong --udp-port gave "0 frames" and exit 0 without a word), or
-    its datagrams carry no data (VITA-49 context packets), which no port would change."""
+    """No payload at all, and not for a loss of most records: a wrong --udp-port gave "0 frames"
+    and exit 0 without a word. Where no datagram passed the port, none is the downlink's; where
+    some did, they carried no VITA-49 data (context packets, or other traffic the port let
+    through), and the port is still the first thing to check."""
     ports = ", ".join(map(str, sorted(fmt.udp_ports))) or "any"
+    rest = f"its {packets} packets" if not lost.records else f"its other {packets - lost.records} packets"
     if lost.intact:
         return (
-            f"groundlink: contact {contact.contact_id}: its {lost.intact} datagrams of the downlink (UDP port {ports}) "
-            "carry no VITA-49 data payload (context or command packets only), so no frame could be found"
+            f"groundlink: contact {contact.contact_id}: none of {rest} carried data of the downlink (UDP port "
+            f"{ports}): its {lost.intact} datagrams there held no VITA-49 data payload (context packets, or other "
+            f"traffic on that port); check {UDP_PORTS_SETTING}"
         )
-    rest = (
-        f"none of its {packets} packets" if not lost.records else f"none of its other {packets - lost.records} packets"
-    )
     return (
-        f"groundlink: contact {contact.contact_id}: {rest} is a datagram of the downlink (UDP port {ports}); "
+        f"groundlink: contact {contact.contact_id}: none of {rest} is a datagram of the downlink (UDP port {ports}); "
         f"check {UDP_PORTS_SETTING}"
     )
 
