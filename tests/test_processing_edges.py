@@ -799,6 +799,44 @@ def test_a_whole_fragment_of_a_cut_datagram_is_lost_with_it_whenever_it_comes(
     ]
 
 
+def test_a_datagram_put_together_and_short_of_its_udp_length_counts_all_its_fragments(tmp_path: Path) -> None:
+    """Its UDP length 100 bytes over what was sent: counted as one lost record, its other
+    fragment was then among the packets said not to be the downlink's ("check --udp-port")."""
+    udp = dpkt.udp.UDP(sport=50000, dport=55888, data=_pieces()[0])
+    udp.ulen = 8 + len(udp.data) + 100
+    ip = dpkt.ip.IP(src=bytes([10, 0, 0, 1]), dst=bytes([10, 0, 0, 2]), p=dpkt.ip.IP_PROTO_UDP, data=udp)
+    carried = bytes(ip.data)
+    parts = []
+    for at in range(0, len(carried), 1480):
+        piece = dpkt.ip.IP(src=ip.src, dst=ip.dst, p=ip.p, id=7, data=carried[at : at + 1480])
+        piece.offset, piece.mf, piece.len = at // 8, int(at + 1480 < len(carried)), 20 + len(carried[at : at + 1480])
+        parts.append(ethernet(bytes(piece)))
+    write_records(tmp_path / "c.pcap", [(START + j, part) for j, part in enumerate(parts)])
+
+    _, stats = _read(tmp_path / "c.pcap")
+
+    assert (stats.truncated_packets, stats.lost_records, stats.cut_records) == (1, len(parts), 1)
+
+
+def test_an_undated_contact_of_first_fragments_only_is_not_told_to_check_the_port(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A filter on the UDP port kept first fragments only, and the path names no day: the
+    contact could not be dated "none of its 10 packets is a datagram of the downlink (see
+    --udp-port)", though all ten were the downlink's, on that port."""
+    folder = tmp_path / "raw" / "somewhere"
+    records = [(START + k * 1000, fragments(piece, ident=k)[0]) for k, piece in enumerate(_pieces())]
+    path = write_records(folder / _name(CONTACT_A, 1), records)
+
+    code = main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out"), "--satellite", "noaa20"])
+
+    assert code == 2
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"{path}: contact {CONTACT_A} cannot be dated: none of its 10 packets is a whole datagram of the downlink "
+        "(10 truncated: cut short by the capture, or missing IP fragments), and its path has no year=/month=/day="
+    )
+
+
 def test_cut_records_and_missing_fragments_together_are_each_said(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -126,6 +126,11 @@ class FileStats:
         self.cut_records += records
         self.cut_datagrams += records
 
+    def count_cut_fragments(self, records: int) -> None:
+        """The other `records` fragments of a datagram put together and found shorter than its
+        UDP length (counted once, with the record that completed it): lost with it, whole."""
+        self.lost_records += records
+
     def count_ports(self, ports: list[int], times: list[int]) -> None:
         for port, n in zip(ports, times, strict=True):
             self.ports[port] = self.ports.get(port, 0) + n
@@ -252,10 +257,12 @@ class Fragments:
         self.before = 0  # records of the contact's earlier files
         self.record = 0  # the record being read, counted over the contact's files
         self.given_up = FragmentLoss()
+        self.completed = 0  # the records of the datagram the current record completed, if it did one
 
     def at_record(self, number: int) -> None:
         """Record `number` (1-based) of the current file is read next."""
         self.record = self.before + number
+        self.completed = 0
 
     def end_file(self, records: int) -> None:
         """The current file ended after `records` records: the next file's count on from them."""
@@ -326,6 +333,7 @@ class Fragments:
                 have = at + len(piece)
         if have < end:
             return None
+        self.completed = tally[0]
         self._forget(key)
         self.done.pop(key, None)
         self.done[key] = {(at, hash(piece)) for at, piece in parts.items()}
@@ -818,6 +826,7 @@ def _read_with_dpkt(
         stats.first_time = time_us if stats.first_time is None else min(stats.first_time, time_us)
         stats.last_time = time_us if stats.last_time is None else max(stats.last_time, time_us)
         stats.count_cut(int(found[0]))
+        stats.count_cut_fragments(found[0] * max(fragments.completed - 1, 0))
         stats.datagrams += 1
         if found[1]:
             stats.count_ports([found[2]], [1])
@@ -935,6 +944,7 @@ def _pieces(
         if found is None:
             continue
         udp[record], truncated[record] = True, found[0]
+        stats.count_cut_fragments(found[0] * max(fragments.completed - 1, 0))
         if found[1]:
             stats.count_ports([found[2]], [1])
         for piece in found[1]:

@@ -876,7 +876,16 @@ def _partition(contact: Contact, summary: dict[str, Any]) -> Partition:
     if summary["start_time"] is not None:
         return Partition.at(summary["start_time"], contact.satellite)
     values = hive_values(contact.files[0])
-    found = f"none of its {summary['packets']} packets is" if summary["packets"] else "it has no packet,"
+    truncated = summary["truncated_packets"]
+    if truncated:  # datagrams of the downlink came, none whole: the port is not what to check
+        found = (
+            f"none of its {summary['packets']} packets is a whole datagram of the downlink ({truncated} truncated: "
+            "cut short by the capture, or missing IP fragments)"
+        )
+    elif summary["packets"]:
+        found = f"none of its {summary['packets']} packets is a datagram of the downlink (see --udp-port)"
+    else:
+        found = "it has no packet, a datagram of the downlink (see --udp-port)"
     try:
         return Partition.of_path(values, contact.satellite)
     except KeyError:
@@ -884,12 +893,7 @@ def _partition(contact: Contact, summary: dict[str, Any]) -> Partition:
     except ValueError:  # month=13, day=30 of February, year=0000, year=-005: no day a product can be under
         written = "/".join(f"{k}={values[k]}" for k in ("year", "month", "day"))
         why = f"its path's {written} is no date"
-    raise ProcessingError(
-        [
-            f"{contact.files[0]}: contact {contact.contact_id} cannot be dated: {found} a datagram of the "
-            f"downlink (see --udp-port), and {why}"
-        ]
-    )
+    raise ProcessingError([f"{contact.files[0]}: contact {contact.contact_id} cannot be dated: {found}, and {why}"])
 
 
 def _summary(contact: Contact, run: _ContactRun, stats: list[FileStats]) -> dict[str, Any]:
