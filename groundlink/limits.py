@@ -60,6 +60,12 @@ EC2_SECURITY_GROUP_NAME_MAX_CHARS = 255
 # account already has the workgroup `primary` (botocore 1.44.5 athena DeleteWorkGroup: "The
 # primary workgroup cannot be deleted"): a mission named so would create it a second time.
 ATHENA_PRIMARY_WORKGROUP = "primary"
+# EventBridge takes an event pattern of at most 2048 characters by default, adjustable up to 4096
+# by a quota request (pulumi_aws cloudwatch EventRule, event_pattern; botocore events 2015-10-07
+# carries only the 4096 ceiling); Ground Station's missionProfileArn is at most 138 characters
+# (API Reference, ContactData): the contact rule names a constellation's profiles in several rules.
+EVENT_PATTERN_MAX = 2048
+MISSION_PROFILE_ARN_MAX = 138
 # The resource group Synapse makes for a workspace's managed resources (components/azure/analytics.py):
 # `rg-<mission>-synapse-managed`, unique in a subscription (pulumi_azure_native synapse Workspace,
 # managed_resource_group_name), as the mission's own `rg-<mission>` is: a mission named

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import json
 
-from groundlink.components.aws.events import (
-    EVENT_PATTERN_MAX,
-    MISSION_PROFILE_ARN_MAX,
-    PROFILES_PER_RULE,
-    contact_event_pattern,
-)
+from groundlink.components.aws.events import PROFILES_PER_RULE, contact_event_pattern
 
 from groundlink.blueprint import build_blueprint
+from groundlink.limits import EVENT_PATTERN_MAX, MISSION_PROFILE_ARN_MAX
 from groundlink.spec import spec_from_data
 
 from .conftest import spec_data
@@ -71,6 +67,10 @@ def test_a_constellation_s_profiles_are_spread_over_rules_each_within_eventbridg
         *[p["detail"]["missionProfileArn"] for p in patterns[1:]],
     ]
     assert [len(n) for n in named] == [10, 10, 4]
+    assert [r.inputs["description"] for r in contact_rules[1:]] == [
+        "eo-constellation: one event per contact (mission profiles 11-20)",
+        "eo-constellation: one event per contact (mission profiles 21-24)",
+    ]
     assert sorted(arn for arns in named for arn in arns) == sorted(profile_arns(plan))
     contacts = queues(plan)[0]
     policy = next(

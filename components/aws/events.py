@@ -17,6 +17,7 @@ import pulumi
 import pulumi_aws as aws
 
 from groundlink.blueprint import EventsInputs, MissionInputs
+from groundlink.limits import EVENT_PATTERN_MAX, MISSION_PROFILE_ARN_MAX
 from groundlink.runtime.delivery import CONTACT_STATE_CHANGE, MANIFEST_NAME, OBJECT_CREATED, UPLOAD_COMPLETE
 from groundlink.runtime.delivery import STATION_SOURCE as GROUND_STATION_SOURCE
 from groundlink.runtime.job import failed_job_input
@@ -29,13 +30,8 @@ from .storage import Store
 # Terminal contact states that end a contact without an upload (AWS Ground Station user
 # guide, "Understand contact lifecycle"). COMPLETED is the signal when nothing is uploaded.
 FAILED_CONTACT_STATES = ["AWS_CANCELLED", "AWS_FAILED", "FAILED", "FAILED_TO_SCHEDULE"]
-# EventBridge takes an event pattern of at most 2048 characters by default, adjustable up to 4096
-# by a quota request (pulumi_aws cloudwatch EventRule, event_pattern; botocore events 2015-10-07
-# carries only the 4096 ceiling); Ground Station's missionProfileArn at most 138 (API Reference,
-# ContactData).
-# The rest of the longest pattern (the upload's bucket ARN, the states) takes under 600.
-EVENT_PATTERN_MAX = 2048
-MISSION_PROFILE_ARN_MAX = 138
+# The mission profiles one contact rule names (limits.EVENT_PATTERN_MAX, MISSION_PROFILE_ARN_MAX):
+# the rest of the longest pattern (the upload's bucket ARN, the states) takes under 600.
 PROFILES_PER_RULE = (EVENT_PATTERN_MAX - 600) // (MISSION_PROFILE_ARN_MAX + len('"", '))
 MAX_RECEIVE_COUNT = 5
 QUEUE_RETENTION_SECONDS = 4 * 24 * 3600
@@ -89,6 +85,11 @@ def profile_chunks(profiles: Sequence[pulumi.Input[str]]) -> list[list[pulumi.In
     constellation's profiles are spread over several rules (the first keeps its name)."""
     size = PROFILES_PER_RULE
     return [list(profiles[i : i + size]) for i in range(0, len(profiles), size)] or [[]]
+
+
+def _last(index: int, chunk: Sequence[Any]) -> int:
+    """The number of the last mission profile rule `index` names (the first is 1)."""
+    return index * PROFILES_PER_RULE + len(chunk)
 
 
 def _chunk_pattern(pattern: dict[str, Any], first: bool) -> dict[str, Any]:
@@ -214,7 +215,7 @@ class AwsEvents(MissionComponent):
                 self._route(
                     names,
                     f"{mission.name}: one event per contact"
-                    + ("" if first else f" (mission profiles {index * PROFILES_PER_RULE + 1}-)"),
+                    + ("" if first else f" (mission profiles {index * PROFILES_PER_RULE + 1}-{_last(index, chunk)})"),
                     pulumi.Output.all(bucket_name, bucket_arn, *chunk).apply(
                         lambda values, first=first: json.dumps(
                             _chunk_pattern(contact_event_pattern(inputs, values[0], values[1], values[2:]), first),
