@@ -126,10 +126,12 @@ class FileStats:
         self.cut_records += records
         self.cut_datagrams += records
 
-    def count_cut_fragments(self, records: int) -> None:
-        """The other `records` fragments of a datagram put together and found shorter than its
-        UDP length (counted once, with the record that completed it): lost with it, whole."""
-        self.lost_records += records
+    def count_cut_fragments(self, truncated: bool, fragments: Fragments) -> None:
+        """A datagram the current record read and found shorter than its UDP length (`truncated`,
+        counted once, with that record): if the record completed one put together from fragments,
+        its other fragments are lost with it, whole."""
+        if truncated:
+            self.lost_records += max(fragments.completed - 1, 0)
 
     def count_ports(self, ports: list[int], times: list[int]) -> None:
         for port, n in zip(ports, times, strict=True):
@@ -826,7 +828,7 @@ def _read_with_dpkt(
         stats.first_time = time_us if stats.first_time is None else min(stats.first_time, time_us)
         stats.last_time = time_us if stats.last_time is None else max(stats.last_time, time_us)
         stats.count_cut(int(found[0]))
-        stats.count_cut_fragments(found[0] * max(fragments.completed - 1, 0))
+        stats.count_cut_fragments(found[0], fragments)
         stats.datagrams += 1
         if found[1]:
             stats.count_ports([found[2]], [1])
@@ -944,7 +946,7 @@ def _pieces(
         if found is None:
             continue
         udp[record], truncated[record] = True, found[0]
-        stats.count_cut_fragments(found[0] * max(fragments.completed - 1, 0))
+        stats.count_cut_fragments(found[0], fragments)
         if found[1]:
             stats.count_ports([found[2]], [1])
         for piece in found[1]:
