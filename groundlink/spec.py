@@ -219,6 +219,14 @@ class _Model(BaseModel):
 
 # Tags groundlink puts on every resource itself (blueprint); a spec may not override them.
 GROUNDLINK_TAGS = ("mission", "owner", "data-classification", "managed-by")
+# ... and on some resources only, each with a meaning: the tag of the AWS roles a private
+# mission's stores let in from outside the VPC (components/aws/iam.py), and the MTU of an Azure
+# Orbital contact profile's endpoint (components/azure/ground.py). On every resource, a spec's
+# `outside-vpc-writer` would let every role of the mission past that rule, and an
+# `Endpoint-MTU` would be a second key Azure reads as the same tag.
+OUTSIDE_VPC_TAG = "outside-vpc-writer"
+ENDPOINT_MTU_TAG = "endpoint-mtu"
+RESOURCE_TAGS = (OUTSIDE_VPC_TAG, ENDPOINT_MTU_TAG)
 
 
 def _any_case(text: str) -> str:
@@ -230,7 +238,7 @@ def _any_case(text: str) -> str:
 # The tag keys Mission._tags refuses, as the schema's regex: a reserved prefix, or a tag groundlink sets.
 RESERVED_TAG_KEY_PATTERN = (
     f"^({'|'.join(_any_case(p) for p in limits.RESERVED_TAG_PREFIXES)}"
-    f"|({'|'.join(_any_case(t) for t in GROUNDLINK_TAGS)})$)"
+    f"|({'|'.join(_any_case(t) for t in (*GROUNDLINK_TAGS, *RESOURCE_TAGS))})$)"
 )
 
 
@@ -398,6 +406,13 @@ class Mission(_Model):
                 problems.add(
                     (key,),
                     f"{key!r} is set by groundlink ({', '.join(GROUNDLINK_TAGS)}; Azure tag names ignore case)",
+                )
+            elif key.lower() in RESOURCE_TAGS:
+                problems.add(
+                    (key,),
+                    f"{key!r} is set by groundlink on some resources, where a spec's tag would change its meaning "
+                    f"({', '.join(RESOURCE_TAGS)}; "
+                    "Azure tag names ignore case)",
                 )
             elif key.lower() in seen:
                 problems.add(
@@ -2522,7 +2537,7 @@ PATTERN_WORDS = {
     IPV4_OR_WIDE_CIDR_PATTERN: "an IPv4 address a.b.c.d or a range a.b.c.d/n of /30 or wider (no netmask)",
     TAG_VALUE_SCHEMA_PATTERN: "1-256 ASCII letters, digits, spaces and _ . : / = + - @",
     RESERVED_TAG_KEY_PATTERN: "a reserved tag key: aws:, microsoft, azure or windows first, or a tag groundlink sets "
-    "(mission, owner, data-classification, managed-by), in any case",
+    f"({', '.join((*GROUNDLINK_TAGS, *RESOURCE_TAGS))}), in any case",
     _reserved_name_pattern(): "a name the clouds reserve in the names made of it: starting xn--, sthree, "
     "amzn-s3-demo or sg, the name primary, or holding microsoft or windows or starting login, dashes left out",
     _json_string_pattern(): "2-8192 characters of AWS Ground Station's JsonString alphabet: ASCII letters, "

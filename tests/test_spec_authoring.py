@@ -10,12 +10,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
 from groundlink.components.aws.naming import bucket_prefix
 
 from groundlink.limits import DELIVERY_BUCKET_PREFIX
 from groundlink.preflight.aws_api import RESERVED
-from groundlink.spec import SpecError, load_spec, spec_from_data
+from groundlink.spec import SpecError, json_schema, load_spec, spec_from_data
 
 from .conftest import SPECS, spec_data, with_changes
 
@@ -50,6 +51,20 @@ def test_a_tag_key_that_is_groundlinks_own_in_another_case_is_refused(key):
     (line,) = _data_lines({"mission.tags": {key: "other"}})
     assert line.startswith(f"mission.tags.{key}: '{key}' is set by groundlink (mission, owner, data-classification")
     assert "ignore case" in line
+
+
+@pytest.mark.parametrize("key", ["outside-vpc-writer", "Outside-VPC-Writer", "endpoint-mtu", "Endpoint-MTU"])
+def test_a_tag_groundlink_gives_some_resources_a_meaning_with_is_refused_in_any_case(key):
+    """On every role, a spec's outside-vpc-writer would let them all past a private mission's
+    VPC-endpoint rule; an Endpoint-MTU beside the contact profile's endpoint-mtu is one tag on Azure."""
+    (line,) = _data_lines({"mission.tags": {key: "noaa20"}})
+    assert line == (
+        f"mission.tags.{key}: '{key}' is set by groundlink on some resources, where a spec's tag would change "
+        "its meaning (outside-vpc-writer, endpoint-mtu; Azure tag names ignore case)"
+    )
+    schema = json_schema()["$defs"]["Mission"]["properties"]["tags"]["propertyNames"]
+    assert not jsonschema.Draft202012Validator({"type": "string", **schema}).is_valid(key)
+    assert jsonschema.Draft202012Validator({"type": "string", **schema}).is_valid("outside-vpc")
 
 
 def test_two_tag_keys_equal_ignoring_case_are_refused_naming_the_second():

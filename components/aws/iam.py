@@ -14,21 +14,20 @@ from typing import TYPE_CHECKING, Any
 
 import pulumi
 
+from groundlink.blueprint import OUTSIDE_VPC_TAG
+
 if TYPE_CHECKING:
     from ..base import MissionComponent
 
 VERSION = "2012-10-17"
 
 
-# The tag of the roles that reach a private mission's stores from outside its VPC (Ground Station
-# and partner delivery, Firehose, container jobs), valued with the mission's name: the stores'
-# VPC-endpoint rule lets only them in from elsewhere (storage._private_object_access).
-OUTSIDE_VPC_TAG = "outside-vpc-writer"
-
-
 def outside_vpc_tags(component: MissionComponent) -> dict[str, str]:
     """The tags of `component`'s role that writes the stores from AWS's network rather than the
-    VPC: the mission's, within the 50 a role takes, and the outside-vpc-writer tag."""
+    VPC (Ground Station and partner delivery, Firehose, container jobs): the mission's, within
+    the 50 a role takes, and the outside-vpc-writer tag valued with the mission's name, which
+    the stores' VPC-endpoint rule lets in from elsewhere (storage._private_object_access). The
+    spec may not set that tag (groundlink.spec.RESOURCE_TAGS): on every role, it would let them all in."""
     return component.tags_and(
         {OUTSIDE_VPC_TAG: component.mission.name},
         "a role writing the stores from outside the VPC, beside its outside-vpc-writer tag,",

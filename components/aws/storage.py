@@ -19,7 +19,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from groundlink.blueprint import Lifecycle, MissionInputs, StorageInputs
+from groundlink.blueprint import OUTSIDE_VPC_TAG, Lifecycle, MissionInputs, StorageInputs
 from groundlink.limits import DELIVERY_BUCKET_PREFIX
 
 from ..base import MissionComponent
@@ -68,7 +68,7 @@ def _private_object_access(arn: str, vpce: str, mission_tag: str) -> dict[str, A
         "Action": OBJECT_ACTIONS,
         "Resource": f"{arn}/*",
         "Condition": {
-            "StringNotEquals": {"aws:SourceVpce": vpce, f"aws:PrincipalTag/{iam.OUTSIDE_VPC_TAG}": mission_tag},
+            "StringNotEquals": {"aws:SourceVpce": vpce, f"aws:PrincipalTag/{OUTSIDE_VPC_TAG}": mission_tag},
             "Bool": {"aws:ViaAWSService": "false", "aws:PrincipalIsAWSService": "false"},
         },
     }

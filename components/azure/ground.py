@@ -22,7 +22,7 @@ import pulumi
 import pulumi_azure_native as azure
 
 from groundlink import limits
-from groundlink.blueprint import Downlink, GroundInputs, MissionInputs, OrbitalEndpoint, Satellite
+from groundlink.blueprint import ENDPOINT_MTU_TAG, Downlink, GroundInputs, MissionInputs, OrbitalEndpoint, Satellite
 from groundlink.blueprint.capabilities import ORBITAL_TELEMETRY_GRANT
 from groundlink.blueprint.layers import LayerInputError
 from groundlink.presets import PRESETS
@@ -177,7 +177,7 @@ class AzureOrbitalLegacy(MissionComponent):
                         network_configuration={"subnet_id": self.subnet.id},
                         links=self._links(sat),
                         tags=self.tags_and(
-                            {"endpoint-mtu": str(endpoint.mtu)}, "a contact profile, beside its endpoint-mtu tag,"
+                            {ENDPOINT_MTU_TAG: str(endpoint.mtu)}, "a contact profile, beside its endpoint-mtu tag,"
                         ),
                         opts=self.opts(stateful=True),  # as the spacecraft: it cannot be made again
                     ),
