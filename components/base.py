@@ -4,11 +4,19 @@ and the record of what it realizes."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import pulumi
 
-from groundlink.blueprint import LAYER_OUTPUTS, STATEFUL_CAPABILITIES, CloudBlueprint, MissionInputs, Realization
+from groundlink.blueprint import (
+    GROUNDLINK_TAGS,
+    LAYER_OUTPUTS,
+    STATEFUL_CAPABILITIES,
+    CloudBlueprint,
+    MissionInputs,
+    Realization,
+)
 from groundlink.clouds import PROVIDER_REGION_KEYS, REGION_FIELDS
 from groundlink.limits import TAGS_PER_RESOURCE_MAX
 
@@ -26,7 +34,16 @@ PRIVATE_REGISTRIES = (
 R = TypeVar("R", bound=pulumi.Resource)
 
 
-def _explicit_packages(opts: pulumi.ResourceOptions | None) -> set[str]:
+@dataclass(frozen=True)
+class DefaultTags:
+    """The keys of the tags a stack's providers put on every resource beside its own, and the
+    settings that hold them (`aws:defaultTags`): empty where a cloud's providers add none."""
+
+    keys: frozenset[str]
+    settings: str
+
+
+def explicit_packages(opts: pulumi.ResourceOptions | None) -> set[str]:
     """The packages (`aws`, `aws-native`, `azure-native`) whose provider `opts` names, in
     either form the SDK takes: `provider`, or `providers` as a list or a package-keyed dict."""
     if not isinstance(opts, pulumi.ResourceOptions):  # None, or a dict: the SDK says what it takes
@@ -68,7 +85,7 @@ def check_stack_region(cloud: str, region: str, opts: pulumi.ResourceOptions | N
     `groundlink.program` is; a package whose provider `opts` names explicitly is the caller's
     to match, the others are still checked."""
     field = REGION_FIELDS[cloud]
-    explicit = _explicit_packages(opts)
+    explicit = explicit_packages(opts)
     for full_key in PROVIDER_REGION_KEYS[cloud]:
         namespace, key = full_key.split(":")
         if namespace in explicit:  # that package's resources take the caller's provider
@@ -112,6 +129,11 @@ class MissionComponent(pulumi.ComponentResource):
         super().__init__(self.TOKEN, name, None, opts)
         parent = opts.parent if opts else None
         self.realization: Realization = parent.realization if isinstance(parent, MissionComponent) else Realization()
+        # The keys of the tags the stack's providers add to every resource they create (the AWS
+        # root reads them: aws.mission.provider_default_tags), and the settings they came from.
+        self.default_tags: DefaultTags = (
+            parent.default_tags if isinstance(parent, MissionComponent) else DefaultTags(frozenset(), "")
+        )
         self.mission = mission
         self.prefix = name
 
@@ -143,7 +165,8 @@ class MissionComponent(pulumi.ComponentResource):
 
     @property
     def tags(self) -> dict[str, str]:
-        return dict(self.mission.tags)
+        """The mission's tags, within the 50 a resource takes beside the providers' default tags."""
+        return self.tags_up_to(TAGS_PER_RESOURCE_MAX, "a resource")
 
     def tags_up_to(self, most: int, what: str, dropped_in_keys: str = "") -> dict[str, str]:
         """The tags of a resource that takes at most `most` (an S3 object, a Key Vault key, an
@@ -161,12 +184,32 @@ class MissionComponent(pulumi.ComponentResource):
                 f"left off there: {_first_five(dropped)}"
             )
             tags = [(key, value) for key, value in tags if key not in dropped]
-        if len(tags) > most:
-            self.warn(
-                f"mission.tags: {what} takes at most {most} tags: it carries groundlink's own, then the "
-                f"spec's while they fit, not {_first_five([key for key, _ in tags[most:]])}"
+        # A provider's default tag counts against the limit (the cloud sees the merged set, the
+        # provider's `tags_all`) unless the resource's own tag of that key replaces it.
+        defaults = self.default_tags.keys
+        room = most - len(defaults)
+        kept: dict[str, str] = {}
+        left: list[str] = []
+        for key, value in tags:
+            if key in defaults or room > 0:
+                kept[key] = value
+                room -= key not in defaults
+            else:
+                left.append(key)
+        own_left = [key for key in left if key in GROUNDLINK_TAGS]
+        if own_left:
+            raise pulumi.RunError(
+                f"{self.default_tags.settings}: {len(defaults)} default tags leave {what}, which takes at most "
+                f"{most}, no room for groundlink's own {_first_five(own_left)}; keep at most "
+                f"{most - len(GROUNDLINK_TAGS)} default tags besides groundlink's ({', '.join(GROUNDLINK_TAGS)})"
             )
-        return dict(tags[:most])
+        if left:
+            beside = f" beside the {len(defaults)} default tags of {self.default_tags.settings}" if defaults else ""
+            self.warn(
+                f"mission.tags: {what} takes at most {most} tags{beside}: it carries groundlink's own, then the "
+                f"spec's while they fit, not {_first_five(left)}"
+            )
+        return kept
 
     def tags_and(self, extra: dict[str, str], what: str) -> dict[str, str]:
         """The mission's tags and a resource's own (a VPC's `Name`), within the 50 a resource

@@ -6,6 +6,7 @@ them would have failed at `pulumi up`."""
 from __future__ import annotations
 
 import importlib
+import json
 import re
 from functools import cache
 
@@ -171,3 +172,66 @@ def test_private_dns_zones_keep_every_tag_that_fits_without_a_warning():
     dns = [r for r in plan.resources if r.type in _PRIVATE_DNS]
     assert dns and all(len(r.inputs["tags"]) == 15 for r in dns)
     assert not [w for w in plan.warnings if w.startswith("mission.tags:")]
+
+
+# --- the stack's provider default tags (aws:defaultTags, aws-native:defaultTags)
+
+_DEFAULTS = {"env": "prod", "cost-centre": "ops", "team-00": "provider"}
+
+
+def _with_defaults(changes: dict, defaults: dict, setting: str = "aws:defaultTags"):
+    from groundlink.engine import plan
+
+    from .conftest import spec_data, spec_file, with_changes
+
+    return plan(
+        spec_file(with_changes(spec_data("noaa20.yaml"), changes)),
+        "aws",
+        extra_config={setting: json.dumps({"tags": defaults})},
+    )
+
+
+@pytest.mark.parametrize("setting", ["aws:defaultTags", "aws-native:defaultTags"])
+def test_the_providers_default_tags_take_their_room_beside_the_mission_tags(setting):
+    """AWS counts a resource's merged tags (its own and the provider's `default_tags`, the
+    provider's `tags_all`): 46 extra spec tags beside two default tags made 52 on every
+    resource, and 12 on the S3 object, which `pulumi up` would refuse. A default tag the spec
+    also sets (team-00) takes no room of its own: the resource's value replaces it."""
+    plan = _with_defaults({**_FULL, "processing.mode": "function"}, _DEFAULTS, setting)
+    tagged = [r for r in plan.resources if r.custom and r.inputs.get("tags")]
+    assert len(tagged) > 25 and plan.of_type("aws-native:groundstation:Config")
+    for resource in tagged:
+        tags = resource.inputs["tags"]
+        keys = {t["key"] for t in tags} if isinstance(tags, list) else set(tags)
+        most = limits.S3_OBJECT_TAGS_MAX if resource.type.startswith("aws:s3/bucketObject") else 50
+        assert len(keys | set(_DEFAULTS)) <= most, resource.name
+    [role] = [r for r in plan.of_type("aws:iam/role:Role") if r.name == "noaa20-processing-role"]
+    assert set(role.inputs["tags"]) == {*GROUNDLINK_TAGS, *list(EXTRA)[:44]}  # team-00 to team-43
+    assert (
+        "mission.tags: a resource takes at most 50 tags beside the 3 default tags of "
+        f"{setting}: it carries groundlink's own, then the spec's while they fit, not team-44, team-45"
+    ) in plan.warnings
+    [archive] = plan.of_type("aws:s3/bucketObjectv2:BucketObjectv2")
+    assert set(archive.inputs["tags"]) == {*GROUNDLINK_TAGS, "team-00", "team-01", "team-02", "team-03"}
+
+
+def test_default_tags_that_fit_beside_the_mission_tags_change_nothing():
+    plan = _with_defaults({"mission.tags": dict(list(EXTRA.items())[:2])}, _DEFAULTS)
+    assert plan.resources == variant_plan("aws", {"mission.tags": dict(list(EXTRA.items())[:2])}).resources
+    assert not [w for w in plan.warnings if w.startswith("mission.tags:")]
+
+
+def test_default_tags_that_leave_no_room_for_groundlinks_own_are_refused_naming_the_setting():
+    """Seven default tags beside groundlink's four make 11 on the processor libraries' S3 object:
+    the program stops before anything registers there, in one line naming the setting."""
+    from groundlink.engine import PlanError
+
+    defaults = {f"d{i}": "x" for i in range(7)}
+    with pytest.raises(PlanError) as raised:
+        _with_defaults({"processing.mode": "function"}, defaults)
+    assert str(raised.value).endswith(
+        "aws:defaultTags: 7 default tags leave the processing dependencies archive (an S3 object), which takes "
+        "at most 10, no room for groundlink's own managed-by; keep at most 6 default tags besides groundlink's "
+        "(mission, owner, data-classification, managed-by)"
+    )
+    assert _with_defaults({"processing.mode": "function"}, dict(list(defaults.items())[:6])).resources

@@ -9,7 +9,7 @@ import pulumi_aws as aws
 
 from groundlink.blueprint import OUTPUT_KEYS, CloudBlueprint
 
-from ..base import MissionComponent, check_blueprint, check_stack_region
+from ..base import DefaultTags, MissionComponent, check_blueprint, check_stack_region, explicit_packages
 from .analytics import AwsCatalog, AwsQuery, AwsTelemetry
 from .events import AwsEvents
 from .ground import AwsGroundSegment
@@ -17,6 +17,32 @@ from .observability import AwsObservability
 from .processing import AwsProcessing
 from .security import AwsSecurity
 from .storage import AwsStorage
+
+# The providers of an AWS stack that add their `defaultTags` to every resource they create.
+DEFAULT_TAG_PACKAGES = ("aws", "aws-native")
+
+
+def provider_default_tags(opts: pulumi.ResourceOptions | None) -> DefaultTags:
+    """The keys of the stack's `aws:defaultTags` and `aws-native:defaultTags` (`{"tags": {...}}`):
+    each provider merges its own into every resource's tags (pulumi-aws `tags_all`, "including
+    those inherited from the provider default_tags"), and AWS counts the merged set against its
+    limit (50 a resource, 10 an S3 object), so a mission whose spec fills them would fail at
+    `pulumi up`. One set for both: the resources of either provider give way to the keys of
+    both. A package whose provider `opts` names explicitly is the caller's, its tags unknown
+    here; the replica provider built from the stack config (storage.stack_provider_settings)
+    carries `aws:defaultTags` as the stack's provider does."""
+    explicit = explicit_packages(opts)
+    keys: set[str] = set()
+    settings = []
+    for package in DEFAULT_TAG_PACKAGES:
+        if package in explicit:
+            continue
+        value = pulumi.Config(package).get_object("defaultTags")
+        tags = value.get("tags") if isinstance(value, dict) else None
+        if isinstance(tags, dict) and tags:
+            keys |= set(tags)
+            settings.append(f"{package}:defaultTags")
+    return DefaultTags(frozenset(keys), " and ".join(settings))
 
 
 class MissionStack(MissionComponent):
@@ -43,6 +69,7 @@ class MissionStack(MissionComponent):
         mission = check_blueprint("aws", name, blueprint).mission
         check_stack_region("aws", mission.region, opts)
         super().__init__(name, mission, opts)
+        self.default_tags = provider_default_tags(opts)
         for capability, reason in blueprint.gaps:  # what this cloud leaves out, decided by the blueprint
             self.gap(capability, reason)
         account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id

@@ -24,7 +24,7 @@ from ..limits import (
     flex_instance_memory,
     log_retention,
 )
-from ..spec import ENDPOINT_MTU_TAG, OUTSIDE_VPC_TAG, Downlink, MissionSpec, OrbitalEndpoint, Satellite
+from ..spec import ENDPOINT_MTU_TAG, GROUNDLINK_TAGS, OUTSIDE_VPC_TAG, Downlink, MissionSpec, OrbitalEndpoint, Satellite
 from .capabilities import CAPABILITIES, CAPABILITY_BY_ID, LAYERS, STATEFUL_CAPABILITIES, Capability
 from .gaps import cloud_gaps
 from .layer_outputs import LAYER_OUTPUT_MEANINGS, LAYER_OUTPUTS
@@ -58,6 +58,7 @@ __all__ = [
     "CAPABILITY_BY_ID",
     "CLOUDS",
     "ENDPOINT_MTU_TAG",
+    "GROUNDLINK_TAGS",
     "LAYERS",
     "LAYER_OUTPUTS",
     "LAYER_OUTPUT_MEANINGS",
