@@ -13,7 +13,7 @@ import pytest
 
 from groundlink.processing.config import CaptureFormat
 from groundlink.processing.processor import discover, process_contact
-from tests.contactgen import CONTACT_A, EPOCH, Capture, contact_file, frames, packetise, raw_dir, stream_of
+from tests.contactgen import CONTACT_A, CONTACT_B, EPOCH, Capture, contact_file, frames, packetise, raw_dir, stream_of
 
 CADU = 1024 + 4  # the default CADU with its sync marker, as contactgen writes frames
 
@@ -133,3 +133,16 @@ def test_the_satellite_above_is_where_the_folder_really_is(tmp_path: Path, monke
     for given in (snpp / "link", snpp / ".." / ".." / ".." / ".." / ".." / ".." / "scratch" / "hrd"):
         with pytest.raises(ProcessingError, match="no satellite= in the path"):
             discover(given, CaptureFormat())
+
+
+def test_a_file_linked_under_another_contacts_name_is_that_contacts_and_read_once_for_each(tmp_path: Path) -> None:
+    """`cp -al` and `rsync --link-dest` leave one file under two names: read once for the
+    whole directory, the second contact was dropped without a word. A link within one
+    contact is still read once, or its frames would count twice."""
+    contact = raw_dir(tmp_path / "raw")
+    first = contact_file(contact, CONTACT_A, 1)
+    Capture(packetise(stream_of(frames(range(10))), 1000, EPOCH * 1_000_000)).write(first)
+    contact_file(contact, CONTACT_B, 1).hardlink_to(first)
+    contact_file(contact, CONTACT_A, 2).symlink_to(first.name)  # the same contact: not read again
+    found = {c.contact_id: [p.name for p in c.files] for c in discover(tmp_path / "raw", CaptureFormat())}
+    assert found == {CONTACT_A: [first.name], CONTACT_B: [contact_file(contact, CONTACT_B, 1).name]}

@@ -109,7 +109,13 @@ def discover(
     raw prefix Ground Station and the partner landing zone write)."""
     if not directory.is_dir():
         raise ProcessingError([f"{directory}: not a directory"])
-    files, unreadable, walk_errors, misnamed = _capture_files(directory)
+    pattern = re.compile(fmt.contact_id_pattern)
+
+    def contact_of(name: str) -> str | None:
+        found = pattern.search(name)
+        return contact_id if contact_id is not None else found[0] if found else None
+
+    files, unreadable, walk_errors, misnamed = _capture_files(directory, contact_of)
     if walk_errors:
         raise ProcessingError(walk_errors)
     skipped = _misnamed(directory, misnamed)
@@ -124,7 +130,6 @@ def discover(
     flag_errors = [f"{flag}: {problem}" for flag, value in given if (problem := name_problem(value))]
     if flag_errors:
         raise ProcessingError(flag_errors)
-    pattern = re.compile(fmt.contact_id_pattern)
     # the directory resolved once, not once per file
     above = _satellite_above(directory) if satellite is None else None
     # --contact-id makes every file one contact: the fix only where no file names its contact
@@ -223,16 +228,23 @@ def _misnamed(directory: Path, misnamed: list[Path]) -> str | None:
     )
 
 
-def _capture_files(directory: Path) -> tuple[list[Path], dict[Path, str], list[str], list[Path]]:
+def _capture_files(
+    directory: Path, contact_of: Callable[[str], str | None]
+) -> tuple[list[Path], dict[Path, str], list[str], list[Path]]:
     """The capture files under `directory` (`*.pcap`, `*.pcapng`, any case), following symbolic
-    links to directories, each directory and file taken once (a link back up the tree is no
-    loop); the capture names that cannot be read (a broken link) with why; the directories
-    that cannot be listed; and the files that hold a capture under another name."""
+    links to directories, each directory taken once (a link back up the tree is no loop) and
+    each file once for each contact its names give it to (`contact_of` a file name): a link
+    within a contact would read its bytes twice, while a file linked under another contact's
+    name, as `cp -al` or `rsync --link-dest` leave them, is that contact's too, and skipping it
+    dropped that contact without a word; the capture names that cannot be read (a broken
+    link) with why; the directories that cannot be listed; and the files that hold a capture
+    under another name."""
     files: list[Path] = []
     unreadable: dict[Path, str] = {}
     errors: list[str] = []
     misnamed: list[Path] = []
     seen: set[tuple[int, int]] = set()
+    read: set[tuple[int, int, str | None]] = set()
 
     def listing_failed(error: OSError) -> None:
         errors.append(f"{error.filename}: cannot read ({error.strerror or error})")
@@ -259,8 +271,8 @@ def _capture_files(directory: Path) -> tuple[list[Path], dict[Path, str], list[s
                 continue
             if not stat.S_ISREG(status.st_mode):  # named like a capture, it is one the delivery lost
                 unreadable[path] = f"not a regular file: {file_kind(status.st_mode)}"
-            elif (status.st_dev, status.st_ino) not in seen:
-                seen.add((status.st_dev, status.st_ino))
+            elif (status.st_dev, status.st_ino, contact := contact_of(name)) not in read:
+                read.add((status.st_dev, status.st_ino, contact))
                 files.append(path)
     return files, unreadable, errors, misnamed
 
