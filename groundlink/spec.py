@@ -1283,6 +1283,11 @@ class Capture(_Model):
         json_schema_extra={"items": {"type": "integer", "minimum": 1, "maximum": 65535}, "uniqueItems": True},
         description="UDP destination ports (1-65535) that carry the downlink. Empty: every UDP packet. --udp-port.",
     )
+    pseudo_randomized: bool = Field(
+        False,
+        description="Whether the downlink's CADUs carry the CCSDS pseudo-randomizer after their sync marker "
+        "(CCSDS 131.0-B), which the processor then takes off; the mission's link decides. --pseudo-randomized.",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Capture:
@@ -1304,8 +1309,11 @@ class Capture(_Model):
         return self
 
     def setting(self) -> str:
-        """These details as the runtime reads them from GROUNDLINK_CAPTURE_FORMAT: compact JSON."""
-        return json.dumps(self.model_dump(), sort_keys=True, separators=(",", ":"))
+        """These details as the runtime reads them from GROUNDLINK_CAPTURE_FORMAT: compact JSON.
+        `pseudo_randomized` only when set: the setting of every mission planned before it existed
+        stays as it was, so an upgrade changes no function's settings."""
+        details = self.model_dump(exclude=set() if self.pseudo_randomized else {"pseudo_randomized"})
+        return json.dumps(details, sort_keys=True, separators=(",", ":"))
 
     def capture_format(self) -> CaptureFormat:
         """The processor's CaptureFormat with these details (ValueError: which field, why)."""
@@ -1313,6 +1321,7 @@ class Capture(_Model):
             cadu_length=self.cadu_length,
             spacecraft_ids=frozenset(self.spacecraft_ids),
             udp_ports=frozenset(self.udp_ports),
+            pseudo_randomized=self.pseudo_randomized,
         )
 
 

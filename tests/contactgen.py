@@ -199,6 +199,28 @@ def packetise(
     ]
 
 
+# The CCSDS pseudo-randomizer's sequence as CCSDS 131.0-B prints its start (hex FF 48 0E C0 9A
+# 0D 70 BC ...), made here by a register held in one integer, apart from the processor's.
+def pseudo_random(length: int) -> bytes:
+    out, state = bytearray(), 0xFF
+    for _ in range(length):
+        byte = 0
+        for _ in range(8):
+            bit = (state >> 7) & 1  # x^8 + x^7 + x^5 + x^3 + 1, shifted out high bit first
+            byte = (byte << 1) | bit
+            feedback = bit ^ ((state >> 4) & 1) ^ ((state >> 2) & 1) ^ (state & 1)
+            state = ((state << 1) & 0xFF) | feedback
+        out.append(byte)
+    return bytes(out)
+
+
+def randomized(cadu: bytes) -> bytes:
+    """A CADU as a sender with the pseudo-randomizer puts it on the link: every byte after the
+    sync marker added to the sequence, the sequence begun afresh at each frame."""
+    body = cadu[len(ASM) :]
+    return ASM + bytes(a ^ b for a, b in zip(body, pseudo_random(len(body)), strict=True))
+
+
 def stream_of(items: Iterable[Frame | bytes]) -> bytes:
     return b"".join(i if isinstance(i, bytes) else i.bytes() for i in items)
 

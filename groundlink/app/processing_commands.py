@@ -37,6 +37,11 @@ def configure_process(parser: argparse.ArgumentParser) -> None:
         "--spacecraft-id", type=int, action="append", default=[], help="expected spacecraft id (repeatable)"
     )
     parser.add_argument("--udp-port", type=int, action="append", default=[], help="downlink UDP port (repeatable)")
+    parser.add_argument(
+        "--pseudo-randomized",
+        action="store_true",
+        help="take the CCSDS pseudo-randomizer off each CADU after its sync marker (the mission's link says)",
+    )
 
 
 # CaptureFormat's fields and the `process` flags that set them.
@@ -123,6 +128,7 @@ def run_process(args: argparse.Namespace) -> int:
             cadu_length=args.cadu_length,
             spacecraft_ids=frozenset(args.spacecraft_id),
             udp_ports=frozenset(args.udp_port),
+            pseudo_randomized=args.pseudo_randomized,
         )
     except ValueError as error:  # "cadu_length: ...": named by the flag that set it
         field, _, problem = str(error).partition(": ")

@@ -37,6 +37,20 @@ def name_problem(value: str) -> str | None:
 AOS_VERSION = 1  # the transfer frame version number of AOS, binary 01 (CCSDS 732.0-B)
 
 
+def pseudo_random_sequence(length: int) -> bytes:
+    """The first `length` bytes of the CCSDS pseudo-randomizer's sequence (CCSDS 131.0-B,
+    "Pseudo-Randomizer"): h(x) = x^8 + x^7 + x^5 + x^3 + 1, the generator set to all ones at
+    the first bit after each sync marker, a period of 255 bits; it begins FF 48 0E C0 9A. A
+    sender adds it to every bit of the frame (the marker excepted), and adding it again takes
+    it away."""
+    register = [1] * 8
+    bits = []
+    for _ in range(8 * length):
+        bits.append(register[0])
+        register = [*register[1:], register[0] ^ register[3] ^ register[5] ^ register[7]]
+    return bytes(int("".join(map(str, bits[i : i + 8])), 2) for i in range(0, len(bits), 8))
+
+
 @dataclass(frozen=True)
 class CaptureFormat:
     """The onboarding details of one downlink's delivered data."""
@@ -54,6 +68,11 @@ class CaptureFormat:
     vrt_data_types: frozenset[int] = frozenset({0, 1, 2, 3})
     # UDP destination ports that carry the downlink. Empty: every UDP packet.
     udp_ports: frozenset[int] = frozenset()
+    # Whether the sender applied the CCSDS pseudo-randomizer to each CADU after its sync marker
+    # (CCSDS 131.0-B): a mission's link decides it, and a decode that stops at uncoded frames
+    # (AWS Ground Station's UNCODED_FRAMES_EGRESS) leaves it on. Read without taking it away,
+    # every header is noise and every frame corrupt; the processor says so (version 2 or 3).
+    pseudo_randomized: bool = False
     contact_id_pattern: str = CONTACT_ID_PATTERN
 
     def __post_init__(self) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from .config import CaptureFormat
+from .config import CaptureFormat, pseudo_random_sequence
 from .gather import uints_at
 
 U8 = npt.NDArray[np.uint8]
@@ -138,3 +138,36 @@ def synchronise(data: U8, fmt: CaptureFormat, final: bool) -> tuple[Found, int]:
         else:  # the stream ends inside this frame
             found.add_run(last, 1, size - last)
             return found, size
+
+
+def derandomize(data: U8, starts: I64, lengths: I64, fmt: CaptureFormat) -> U8:
+    """`data` with the CCSDS pseudo-random sequence taken off each frame's bytes after its sync
+    marker (CaptureFormat.pseudo_randomized), in place where `data` may be written: the frame
+    index and the streams then read the frames as sent. Frames that follow each other without
+    a byte between them are one 2-D view, one XOR a run; a short frame gets its own."""
+    if not data.flags.writeable:
+        data = data.copy()
+    marker, length = len(fmt.sync_marker), fmt.cadu_length
+    sequence = _sequence(length - marker)
+    breaks = np.flatnonzero((np.diff(starts) != length) | (lengths[1:] != length)) + 1
+    for lo, hi in zip(np.concatenate(([0], breaks)), np.concatenate((breaks, [len(starts)])), strict=True):
+        if lengths[lo] == length:
+            rows = data[starts[lo] : starts[lo] + (hi - lo) * length].reshape(hi - lo, length)
+            rows[:, marker:] ^= sequence
+            continue
+        for start, size in zip(starts[lo:hi].tolist(), lengths[lo:hi].tolist(), strict=True):
+            body = max(0, size - marker)
+            data[start + marker : start + marker + body] ^= sequence[:body]
+    return data
+
+
+_SEQUENCES: dict[int, U8] = {}
+
+
+def _sequence(length: int) -> U8:
+    """The first `length` bytes of the pseudo-random sequence, made once per frame length."""
+    found = _SEQUENCES.get(length)
+    if found is None:
+        period = np.frombuffer(pseudo_random_sequence(255), dtype=np.uint8)  # 255 bits: 255 bytes realign
+        found = _SEQUENCES[length] = np.resize(period, length)
+    return found

@@ -21,7 +21,7 @@ from .capture import Chunk, FileStats, Fragments, read_capture
 from .classify import OK, STATUS_NAMES, Judge, decode_headers, final_missing
 from .config import CAPTURE_SUFFIXES, CaptureFormat, name_problem
 from .errors import CaptureError, ProcessingError, file_kind
-from .frames import I64, synchronise
+from .frames import I64, derandomize, synchronise
 from .layout import CATALOG_YEARS, Partition, Staging, hive_values
 from .records import PCAP_MAGICS
 from .tables import CONTACT_SUMMARY, FRAME_INDEX
@@ -462,7 +462,9 @@ class _ContactRun:
             for spacing, times in zip(*np.unique(other, return_counts=True), strict=True):
                 self.spacings[int(spacing)] = self.spacings.get(int(spacing), 0) + int(times)
         marker = len(fmt.sync_marker)
-        self._look_inside(data, starts, lengths, marker)
+        self._look_inside(data, starts, lengths, marker)  # sees the markers as sent: either way, the same
+        if fmt.pseudo_randomized:
+            data = derandomize(data, starts, lengths, fmt)
         headers = decode_headers(data, starts, lengths, marker)
         status, reasons, missing = self.judge.judge(headers, lengths, off_grid)
         self._write_streams(data, starts, lengths, status, headers.spacecraft * 64 + headers.channel)
@@ -877,6 +879,9 @@ def _ports_warning(contact: Contact, fmt: CaptureFormat, stats: list[FileStats])
     )
 
 
+PSEUDO_RANDOMIZED_SETTING = (
+    "--pseudo-randomized (processing.capture.pseudo_randomized in the spec, GROUNDLINK_CAPTURE_FORMAT in the cloud)"
+)
 # The protocol of each transfer frame version a frame may carry (CCSDS 732.0-B, 132.0-B).
 FRAME_VERSIONS = {0: "TM, CCSDS 132.0-B", 1: "AOS, CCSDS 732.0-B"}
 
@@ -904,10 +909,25 @@ def _frames_warning(contact: Contact, summary: dict[str, Any], run: _ContactRun)
     if not other or 2 * other < run.frames:
         return None
     version = max(run.judge.versions, key=lambda v: run.judge.versions[v])
+    said = (
+        f"groundlink: contact {contact.contact_id}: {other} of its {run.frames} frames are transfer frame version "
+        f"{version}"
+    )
+    # The pseudo-random sequence begins with two ones, so a frame read with it on, or taken off
+    # where it was never on, has its version's two bits flipped: AOS (1) reads as 2, TM (0) as 3.
+    if version not in FRAME_VERSIONS and (version ^ 3) in FRAME_VERSIONS:
+        if run.fmt.pseudo_randomized:
+            return (
+                f"{said}, as frames read with {PSEUDO_RANDOMIZED_SETTING} that were never pseudo-randomized are: "
+                f"without it they read as version {version ^ 3} ({FRAME_VERSIONS[version ^ 3]}); drop it"
+            )
+        return (
+            f"{said}, as frames still pseudo-randomized (CCSDS 131.0-B) are: taken off, they read as version "
+            f"{version ^ 3} ({FRAME_VERSIONS[version ^ 3]}); pass {PSEUDO_RANDOMIZED_SETTING}"
+        )
     protocol = FRAME_VERSIONS.get(version, "not a CCSDS version groundlink knows")
     return (
-        f"groundlink: contact {contact.contact_id}: {other} of its {run.frames} frames are transfer frame version "
-        f"{version} ({protocol}), which groundlink does not decode: it reads AOS frames (version "
+        f"{said} ({protocol}), which groundlink does not decode: it reads AOS frames (version "
         f"{run.fmt.frame_version}, CCSDS 732.0-B) only"
     )
 

@@ -63,6 +63,7 @@ CAPTURE_FORMAT_KEYS = {
     "cadu_length": "an integer",
     "spacecraft_ids": "a list of integers",
     "udp_ports": "a list of integers",
+    "pseudo_randomized": "true or false",
 }
 # The products' roots in upload order: a contact's summary, which says the contact is done, goes
 # last, after the frame streams and the frame index it describes.
@@ -277,7 +278,12 @@ def capture_format() -> CaptureFormat:
         return isinstance(value, int) and not isinstance(value, bool)
 
     for name, value in fields.items():
-        fits = integer(value) if name == "cadu_length" else isinstance(value, list) and all(map(integer, value))
+        if name == "pseudo_randomized":
+            fits = isinstance(value, bool)
+        elif name == "cadu_length":
+            fits = integer(value)
+        else:
+            fits = isinstance(value, list) and all(map(integer, value))
         if not fits:
             raise SettingError(f"{CAPTURE_FORMAT}: {name} is {value!r}, not {CAPTURE_FORMAT_KEYS[name]}")
     for name in ("spacecraft_ids", "udp_ports"):
