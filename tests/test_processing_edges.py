@@ -200,6 +200,55 @@ def test_raw_ip_captures_may_carry_ipv6(tmp_path: Path, link: int) -> None:
     assert data == STREAM and stats.packets == len(records)
 
 
+@pytest.mark.parametrize(("link", "version"), [(228, 4), (229, 6)], ids=["LINKTYPE_IPV4", "LINKTYPE_IPV6"])
+def test_raw_ip_of_one_version_is_read_as_raw_ip(tmp_path: Path, link: int, version: int) -> None:
+    """Link types 228 and 229 are raw IPv4 and raw IPv6 (dpkt.pcap DLT_IPV4, DLT_IPV6): a capture
+    written with either was refused as neither Ethernet nor raw IP."""
+    records = [(START + k * 1000, bytes(ip_udp(p, version=version))) for k, p in enumerate(_pieces())]
+    data, stats = _read(write_records(tmp_path / "c.pcap", records, link=link))
+    assert data == STREAM and stats.packets == len(records)
+
+
+def _cooked(link: int, packet: bytes, ethertype: int) -> bytes:
+    """`packet` behind the Linux cooked header of `link` (113: 16 bytes, 276: 20), as `tcpdump -i any` writes it."""
+    if link == 113:  # packet type, ARPHRD_ETHER, address length, address, protocol
+        return struct.pack(">HHH8sH", 0, 1, 6, b"\x02" * 6 + b"\x00\x00", ethertype) + packet
+    return struct.pack(">HHiHBB8s", ethertype, 0, 3, 1, 0, 6, b"\x02" * 6 + b"\x00\x00") + packet
+
+
+@pytest.mark.parametrize("link", [113, 276], ids=["LINUX_SLL", "LINUX_SLL2"])
+def test_a_linux_cooked_capture_is_read_past_its_header(tmp_path: Path, link: int) -> None:
+    """`tcpdump -i any` writes Linux cooked captures (113, version 2: 276), which were refused:
+    IPv4 (the vectorised reader), IPv6, IPv4 fragments (dpkt's), and another protocol passed over."""
+    pieces = _pieces()
+    records = []
+    for k, piece in enumerate(pieces):
+        if k == 2:  # a datagram in two IPv4 fragments: each fragment's IP packet behind the header
+            for fragment in fragments(piece, ident=7, size=2048):
+                records.append((START + k * 1000, _cooked(link, fragment[14:], 0x0800)))
+            continue
+        version = 6 if k % 3 == 1 else 4
+        records.append(
+            (START + k * 1000, _cooked(link, bytes(ip_udp(piece, version=version)), 0x86DD if version == 6 else 0x0800))
+        )
+    records.insert(1, (START + 500, _cooked(link, b"\x00" * 28, 0x0806)))  # an ARP packet: no datagram
+    data, stats = _read(write_records(tmp_path / "c.pcap", records, link=link))
+    assert data == STREAM and stats.packets == len(records)
+    assert stats.truncated_packets == 0
+
+
+def test_a_capture_of_a_link_type_not_read_is_refused_naming_those_that_are(tmp_path: Path) -> None:
+    from groundlink.processing.errors import CaptureError
+
+    path = write_records(tmp_path / "c.pcap", [(START, b"\x00" * 40)], link=105)  # IEEE 802.11
+    with pytest.raises(CaptureError) as refused:
+        _read(path)
+    assert str(refused.value) == (
+        f"{path}: link type 105 is none groundlink reads: Ethernet (1), raw IP (12, 14, 101, 228, 229) or Linux "
+        "cooked (113, 276)"
+    )
+
+
 def test_a_pcap_link_type_carrying_fcs_bits_is_read_by_its_link_type(tmp_path: Path) -> None:
     """The pcap header's LinkType field holds the link type in its low 16 bits, and whether each
     packet ends in a frame check sequence above them (draft-ietf-opsawg-pcap): Ethernet with a

@@ -33,10 +33,25 @@ from .readahead import ReadAhead
 from .records import GLOBAL_HEADER, I64, RECORD_HEADER, U8, Mapped, Records, map_capture, walk_records
 from .unchanged import unchanged_while_read
 
-# pcap link types the ground segment's captures use: Ethernet, or raw IP (both values in use).
+# pcap link types the ground segment's captures use: Ethernet, or raw IP: LINKTYPE_RAW (101, and
+# the values 12 and 14 some systems write for it), and LINKTYPE_IPV4 (228) and LINKTYPE_IPV6
+# (229), raw IP of one version (dpkt.pcap DLT_IPV4, DLT_IPV6; tcpdump.org "Link-layer header types").
 LINK_ETHERNET = 1
 PCAP_LINK_TYPE_BITS = 0xFFFF
-LINK_RAW_IP = frozenset({12, 14, 101})
+LINK_RAW_IP = frozenset({12, 14, 101, dpkt.pcap.DLT_IPV4, dpkt.pcap.DLT_IPV6})
+# Linux "cooked" captures, which `tcpdump -i any` writes: a header of the capturing host's own
+# (16 bytes, its EtherType at 14; version 2: 20 bytes, its EtherType first), then the packet
+# from its network header on (dpkt.sll.SLL, dpkt.sll2.SLL2; tcpdump.org LINKTYPE_LINUX_SLL and
+# LINKTYPE_LINUX_SLL2).
+LINK_COOKED = {dpkt.pcap.DLT_LINUX_SLL: (16, 14), dpkt.pcap.DLT_LINUX_SLL2: (20, 0)}
+# Each link type read: the bytes before the network header, and where its EtherType stands
+# (None: raw IP, whose version nibble says which IP it is).
+LINK_LAYOUTS: dict[int, tuple[int, int | None]] = {
+    LINK_ETHERNET: (ETHERNET_HEADER, 12),
+    **dict.fromkeys(LINK_RAW_IP, (0, None)),
+    **LINK_COOKED,
+}
+_IP_ETHERTYPES = frozenset(t.to_bytes(2, "big") for t in (dpkt.ethernet.ETH_TYPE_IP, dpkt.ethernet.ETH_TYPE_IP6))
 _ETHER_IP = frozenset({dpkt.ethernet.ETH_TYPE_IP, dpkt.ethernet.ETH_TYPE_IP6})
 # Bits of the first VITA-49 header word.
 _CLASS_ID = 1 << 27
@@ -508,6 +523,13 @@ def _udp_payload(frame: bytes, link: int, fragments: Fragments) -> tuple[dpkt.ud
     """(the UDP header, its payload) of a datagram; (None, the UDP header's bytes) when the
     record ends inside the headers of what may be one (a capture's snap length cut it); None
     when the record is no datagram (or a fragment of one not yet complete)."""
+    if link in LINK_COOKED:  # past the cooked header, the packet is raw IP
+        header, ethertype_at = LINK_COOKED[link]
+        if len(frame) < header:
+            return None, b""  # the record ends inside the cooked header
+        if frame[ethertype_at : ethertype_at + 2] not in _IP_ETHERTYPES:
+            return None
+        frame, link = frame[header:], min(LINK_RAW_IP)
     if link == LINK_ETHERNET:
         try:
             ethernet = dpkt.ethernet.Ethernet(frame)
@@ -670,7 +692,7 @@ def _read_capture(
         # pcap, "LinkType and additional information"); the IP and UDP lengths bound the payload,
         # so an FCS after it is left out whatever its length
         link = reader.datalink() & PCAP_LINK_TYPE_BITS if pcap else reader.datalink()
-        if pcap and link != LINK_ETHERNET and link not in LINK_RAW_IP:  # pcapng: each interface's
+        if pcap and link not in LINK_LAYOUTS:  # pcapng: each interface's
             raise CaptureError(path, _link_problem(link))
         mapped = map_capture(path) if pcap else None
         if mapped is None:  # pcapng or a modified pcap
@@ -680,7 +702,10 @@ def _read_capture(
 
 
 def _link_problem(link: int) -> str:
-    return f"link type {link} is neither Ethernet (1) nor raw IP (12, 14, 101)"
+    return (
+        f"link type {link} is none groundlink reads: Ethernet (1), raw IP ({', '.join(map(str, sorted(LINK_RAW_IP)))}) "
+        f"or Linux cooked ({', '.join(map(str, sorted(LINK_COOKED)))})"
+    )
 
 
 def _pcap_records(reader: Any, reads: _Reads, link: int, path: Path, before: int) -> Iterator[tuple[int, int, bytes]]:
@@ -789,7 +814,7 @@ def _packet(
     if packet.iface_id >= len(interfaces):
         raise CaptureError(path, f"record {number} names interface {packet.iface_id}, which the file does not describe")
     link, per_second, offset = interfaces[packet.iface_id]
-    if link != LINK_ETHERNET and link not in LINK_RAW_IP:
+    if link not in LINK_LAYOUTS:
         raise CaptureError(path, f"record {number}: {_link_problem(link)}")
     time_us = offset * 1_000_000 + _scaled_us((packet.ts_high << 32) | packet.ts_low, per_second)
     return time_us, link, bytes(packet.pkt_data)
@@ -929,7 +954,7 @@ def _pieces(
     records: Records, first: int, link: int, path: Path, fmt: CaptureFormat, stats: FileStats, fragments: Fragments
 ) -> _Pieces:
     """The payload pieces of `records` (record `first` of the file onwards); fill `stats`."""
-    plain = read_plain(records, ETHERNET_HEADER if link == LINK_ETHERNET else 0, fmt)
+    plain = read_plain(records, *LINK_LAYOUTS[link], fmt)
     times = records.times_us()
     udp, truncated = plain.udp, plain.truncated
     has = plain.payload_length > 0

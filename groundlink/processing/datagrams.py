@@ -49,8 +49,9 @@ class Plain:
     port: I64  # the UDP destination port of each plain record (0 for the others)
 
 
-def read_plain(records: Records, link_header: int, fmt: CaptureFormat) -> Plain:
-    """Classify every record and locate the payload of the plain ones."""
+def read_plain(records: Records, link_header: int, ethertype_at: int | None, fmt: CaptureFormat) -> Plain:
+    """Classify every record and locate the payload of the plain ones: `link_header` bytes
+    before the IPv4 header, an EtherType at `ethertype_at` (None: raw IP)."""
     data, starts, lengths = records.data, records.starts, records.lengths
     n = len(starts)
     ip = link_header
@@ -58,8 +59,8 @@ def read_plain(records: Records, link_header: int, fmt: CaptureFormat) -> Plain:
     at = starts[shaped]  # record data of the records long enough to be read here
     length = lengths[shaped]
     ok = np.ones(len(at), dtype=bool)
-    if link_header == ETHERNET_HEADER:
-        ok &= (data[at + 12] == 0x08) & (data[at + 13] == 0x00)  # EtherType IPv4, no VLAN tag
+    if ethertype_at is not None:
+        ok &= (data[at + ethertype_at] == 0x08) & (data[at + ethertype_at + 1] == 0x00)  # IPv4, no VLAN tag
     ok &= data[at + ip] == IPV4_PLAIN
     ok &= data[at + ip + 9] == PROTO_UDP
     ok &= ((data[at + ip + 6] & 0x3F) == 0) & (data[at + ip + 7] == 0)  # no fragment (more fragments, offset)
