@@ -4,7 +4,7 @@ and the record of what it realizes."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import pulumi
@@ -36,11 +36,18 @@ R = TypeVar("R", bound=pulumi.Resource)
 
 @dataclass(frozen=True)
 class DefaultTags:
-    """The keys of the tags a stack's providers put on every resource beside its own, and the
-    settings that hold them (`aws:defaultTags`): empty where a cloud's providers add none."""
+    """The keys of the tags each provider package of a stack puts on every resource of its own
+    beside the resource's tags (`aws:defaultTags` on pulumi-aws resources only,
+    `aws-native:defaultTags` on aws-native's), and the package a component's resources are of
+    unless said otherwise: none where a cloud's providers add none."""
 
-    keys: frozenset[str]
-    settings: str
+    by_package: dict[str, frozenset[str]] = field(default_factory=dict)
+    package: str = ""
+
+    def of(self, package: str | None) -> tuple[frozenset[str], str]:
+        """The default tag keys of `package` (the components' own when None), and their setting."""
+        name = self.package if package is None else package
+        return self.by_package.get(name, frozenset()), f"{name}:defaultTags"
 
 
 def explicit_packages(opts: pulumi.ResourceOptions | None) -> set[str]:
@@ -131,9 +138,7 @@ class MissionComponent(pulumi.ComponentResource):
         self.realization: Realization = parent.realization if isinstance(parent, MissionComponent) else Realization()
         # The keys of the tags the stack's providers add to every resource they create (the AWS
         # root reads them: aws.mission.provider_default_tags), and the settings they came from.
-        self.default_tags: DefaultTags = (
-            parent.default_tags if isinstance(parent, MissionComponent) else DefaultTags(frozenset(), "")
-        )
+        self.default_tags: DefaultTags = parent.default_tags if isinstance(parent, MissionComponent) else DefaultTags()
         self.mission = mission
         self.prefix = name
 
@@ -165,16 +170,29 @@ class MissionComponent(pulumi.ComponentResource):
 
     @property
     def tags(self) -> dict[str, str]:
-        """The mission's tags, within the 50 a resource takes beside the providers' default tags."""
+        """The mission's tags, within the 50 a resource takes beside its provider's default tags."""
         return self.tags_up_to(TAGS_PER_RESOURCE_MAX, "a resource")
 
-    def tags_up_to(self, most: int, what: str, dropped_in_keys: str = "") -> dict[str, str]:
+    def tags_of(self, package: str) -> dict[str, str]:
+        """`tags` for a resource of provider package `package` (aws-native's, among pulumi-aws's)."""
+        return self.tags_up_to(TAGS_PER_RESOURCE_MAX, "a resource", package=package)
+
+    def tags_up_to(
+        self,
+        most: int,
+        what: str,
+        dropped_in_keys: str = "",
+        *,
+        own: dict[str, str] | None = None,
+        package: str | None = None,
+    ) -> dict[str, str]:
         """The tags of a resource that takes at most `most` (an S3 object, a Key Vault key, an
         Azure storage account, a private DNS zone): the spec may hold up to 50, which the cloud
         refuses there. groundlink's own come first (the pack requires them), then the spec's extra
         tags in their order while they fit; the plan warns of those left off, naming them. A key
         holding one of `dropped_in_keys` (a colon, which a private DNS zone drops without an error,
         so the tag would show as a change at every update) is left off too, and said so."""
+        own = own or {}
         tags = list(self.mission.tags.items())
         dropped = [key for key, _ in tags if any(c in key for c in dropped_in_keys)]
         if dropped:
@@ -185,37 +203,40 @@ class MissionComponent(pulumi.ComponentResource):
             )
             tags = [(key, value) for key, value in tags if key not in dropped]
         # A provider's default tag counts against the limit (the cloud sees the merged set, the
-        # provider's `tags_all`) unless the resource's own tag of that key replaces it.
-        defaults = self.default_tags.keys
-        room = most - len(defaults)
+        # provider's `tags_all`) unless the resource's own tag of that key replaces it: one of
+        # the mission's, or one of the resource's `own` (a VPC's `Name`), which take their room first.
+        defaults, setting = self.default_tags.of(package)
+        room = most - len(own) - len(defaults - own.keys())
         kept: dict[str, str] = {}
         left: list[str] = []
         for key, value in tags:
-            if key in defaults or room > 0:
+            free = key in defaults or key in own
+            if free or room > 0:
                 kept[key] = value
-                room -= key not in defaults
+                room -= not free
             else:
                 left.append(key)
+        most -= len(own)
         own_left = [key for key in left if key in GROUNDLINK_TAGS]
         if own_left:
             raise pulumi.RunError(
-                f"{self.default_tags.settings}: {len(defaults)} default tags leave {what}, which takes at most "
-                f"{most}, no room for groundlink's own {_first_five(own_left)}; keep at most "
-                f"{most - len(GROUNDLINK_TAGS)} default tags besides groundlink's ({', '.join(GROUNDLINK_TAGS)})"
+                f"{setting}: {len(defaults)} default tags leave {what}, which takes at most {most}, no room for "
+                f"groundlink's own {_first_five(own_left)}; keep at most {most - len(GROUNDLINK_TAGS)} default tags "
+                f"besides groundlink's ({', '.join(GROUNDLINK_TAGS)})"
             )
         if left:
-            beside = f" beside the {len(defaults)} default tags of {self.default_tags.settings}" if defaults else ""
+            beside = f" beside the {len(defaults)} default tags of {setting}" if defaults else ""
             self.warn(
                 f"mission.tags: {what} takes at most {most} tags{beside}: it carries groundlink's own, then the "
                 f"spec's while they fit, not {_first_five(left)}"
             )
-        return kept
+        return {**kept, **own}
 
     def tags_and(self, extra: dict[str, str], what: str) -> dict[str, str]:
         """The mission's tags and a resource's own (a VPC's `Name`), within the 50 a resource
         takes on either cloud: the spec's extra tags may already fill them, and EC2 refuses a VPC
         with a 51st at `pulumi up`. The spec's last tags give way (`tags_up_to`)."""
-        return {**self.tags_up_to(TAGS_PER_RESOURCE_MAX - len(extra), what), **extra}
+        return self.tags_up_to(TAGS_PER_RESOURCE_MAX, what, own=extra)
 
     def realize(self, resource: R, *capability_ids: str) -> R:
         """Record that `resource` realizes the given capabilities; returns the resource."""

@@ -144,8 +144,11 @@ def test_a_file_linked_under_another_contacts_name_is_that_contacts_and_read_onc
     Capture(packetise(stream_of(frames(range(10))), 1000, EPOCH * 1_000_000)).write(first)
     contact_file(contact, CONTACT_B, 1).hardlink_to(first)
     contact_file(contact, CONTACT_A, 2).symlink_to(first.name)  # the same contact: not read again
+    contact_file(contact, CONTACT_A.upper(), 3).hardlink_to(first)  # its id in capitals: the same contact
     found = {c.contact_id: [p.name for p in c.files] for c in discover(tmp_path / "raw", CaptureFormat())}
-    assert found == {CONTACT_A: [first.name], CONTACT_B: [contact_file(contact, CONTACT_B, 1).name]}
+    assert found[CONTACT_B] == [contact_file(contact, CONTACT_B, 1).name]
+    # once, under the name the walk meets first (names in order: capitals first)
+    assert found[CONTACT_A] == [contact_file(contact, CONTACT_A.upper(), 3).name] and len(found) == 2
 
 
 def _many_files(raw: Path, count: int) -> list[str]:

@@ -191,28 +191,54 @@ def _with_defaults(changes: dict, defaults: dict, setting: str = "aws:defaultTag
     )
 
 
-@pytest.mark.parametrize("setting", ["aws:defaultTags", "aws-native:defaultTags"])
-def test_the_providers_default_tags_take_their_room_beside_the_mission_tags(setting):
-    """AWS counts a resource's merged tags (its own and the provider's `default_tags`, the
+@pytest.mark.parametrize("package", ["aws", "aws-native"])
+def test_each_providers_default_tags_take_their_room_on_its_own_resources(package):
+    """AWS counts a resource's merged tags (its own and its provider's `default_tags`, the
     provider's `tags_all`): 46 extra spec tags beside two default tags made 52 on every
-    resource, and 12 on the S3 object, which `pulumi up` would refuse. A default tag the spec
-    also sets (team-00) takes no room of its own: the resource's value replaces it."""
-    plan = _with_defaults({**_FULL, "processing.mode": "function"}, _DEFAULTS, setting)
+    resource, and 12 on the S3 object, which `pulumi up` would refuse. Each provider merges its
+    own only: aws-native's default tags never reach a pulumi-aws resource, nor aws's the Ground
+    Station ones, whose tags stay whole. A default tag the spec also sets (team-00) takes no
+    room of its own: the resource's value replaces it."""
+    plan = _with_defaults({**_FULL, "processing.mode": "function"}, _DEFAULTS, f"{package}:defaultTags")
     tagged = [r for r in plan.resources if r.custom and r.inputs.get("tags")]
-    assert len(tagged) > 25 and plan.of_type("aws-native:groundstation:Config")
+    mine = [r for r in tagged if r.type.split(":")[0] == package]
+    assert len(tagged) > 25 and len(mine) >= 2 and len(tagged) - len(mine) >= 2
     for resource in tagged:
         tags = resource.inputs["tags"]
         keys = {t["key"] for t in tags} if isinstance(tags, list) else set(tags)
         most = limits.S3_OBJECT_TAGS_MAX if resource.type.startswith("aws:s3/bucketObject") else 50
-        assert len(keys | set(_DEFAULTS)) <= most, resource.name
-    [role] = [r for r in plan.of_type("aws:iam/role:Role") if r.name == "noaa20-processing-role"]
-    assert set(role.inputs["tags"]) == {*GROUNDLINK_TAGS, *list(EXTRA)[:44]}  # team-00 to team-43
+        if resource in mine:  # the defaults' room taken: team-44 and team-45 gave way
+            assert len(keys | set(_DEFAULTS)) == most and "team-45" not in keys, resource.name
+        else:  # the other provider's defaults never reach it: as full as it would be without them
+            assert len(keys) == most, resource.name
     assert (
         "mission.tags: a resource takes at most 50 tags beside the 3 default tags of "
-        f"{setting}: it carries groundlink's own, then the spec's while they fit, not team-44, team-45"
+        f"{package}:defaultTags: it carries groundlink's own, then the spec's while they fit, not team-44, team-45"
     ) in plan.warnings
+    [role] = [r for r in plan.of_type("aws:iam/role:Role") if r.name == "noaa20-processing-role"]
     [archive] = plan.of_type("aws:s3/bucketObjectv2:BucketObjectv2")
-    assert set(archive.inputs["tags"]) == {*GROUNDLINK_TAGS, "team-00", "team-01", "team-02", "team-03"}
+    if package == "aws":
+        assert set(role.inputs["tags"]) == {*GROUNDLINK_TAGS, *list(EXTRA)[:44]}  # team-00 to team-43
+        assert set(archive.inputs["tags"]) == {*GROUNDLINK_TAGS, "team-00", "team-01", "team-02", "team-03"}
+    else:
+        assert set(role.inputs["tags"]) == {*GROUNDLINK_TAGS, *EXTRA}
+        assert set(archive.inputs["tags"]) == {*GROUNDLINK_TAGS, *list(EXTRA)[:6]}
+
+
+def test_a_default_tag_of_a_resources_own_key_is_counted_once():
+    """A VPC's own `Name` replaces a default `Name`: counted twice, the spec's last tag gave way
+    to a tag the VPC never gets twice."""
+    plan = _with_defaults(
+        {"mission.tags": dict(list(EXTRA.items())[:45]), "security.network": "private"}, {"Name": "corp"}
+    )
+    vpc, subnet = plan.of_type("aws:ec2/vpc:Vpc")[0], plan.of_type("aws:ec2/subnet:Subnet")[0]
+    for resource in (vpc, subnet):
+        assert len(resource.inputs["tags"]) == 50 and resource.inputs["tags"]["Name"] == resource.name
+    assert not [w for w in plan.warnings if w.startswith(("mission.tags: a VPC", "mission.tags: a subnet"))]
+    # a role, whose own tag is not `Name`, carries the default beside it: the spec's last tag gives way
+    assert any(
+        w.startswith("mission.tags: a role writing the stores") and w.endswith("not team-44") for w in plan.warnings
+    )
 
 
 def test_default_tags_that_fit_beside_the_mission_tags_change_nothing():

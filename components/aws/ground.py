@@ -143,7 +143,7 @@ class AwsGroundLink(MissionComponent):
         super().__init__(name, mission, opts)
         self.link, down = link, link.downlink
         label = (mission.name, link.satellite.name, link.downlink.name)
-        tags = native_tags(self.tags)
+        tags = native_tags(self.tags_of("aws-native"))
         station = ("ground.managed_station",)
         if down.delivery == "demod_decode":
             data = {
@@ -228,7 +228,7 @@ class AwsSatelliteProfile(MissionComponent):
     ):
         super().__init__(name, mission, opts)
         gs = inputs.timing
-        tags = native_tags(self.tags)
+        tags = native_tags(self.tags_of("aws-native"))
         station = ("ground.managed_station",)
         self.tracking = self.realize(
             GS.Config(
@@ -404,7 +404,7 @@ class AwsStreamEndpoints(MissionComponent):
                     ],
                     contact_pre_pass_duration_seconds=gs.pre_pass_seconds,
                     contact_post_pass_duration_seconds=gs.post_pass_seconds,
-                    tags=native_tags(self.tags),
+                    tags=native_tags(self.tags_of("aws-native")),
                     opts=self.opts(depends_on=[policy]),
                 ),
                 cap,
@@ -608,7 +608,7 @@ class AwsGroundSegment(MissionComponent):
                         },
                     }
                 },
-                tags=native_tags(self.tags),
+                tags=native_tags(self.tags_of("aws-native")),
                 opts=self.opts(depends_on=[policy]),
             ),
             "analytics.telemetry_stream",

@@ -23,26 +23,24 @@ DEFAULT_TAG_PACKAGES = ("aws", "aws-native")
 
 
 def provider_default_tags(opts: pulumi.ResourceOptions | None) -> DefaultTags:
-    """The keys of the stack's `aws:defaultTags` and `aws-native:defaultTags` (`{"tags": {...}}`):
-    each provider merges its own into every resource's tags (pulumi-aws `tags_all`, "including
-    those inherited from the provider default_tags"), and AWS counts the merged set against its
-    limit (50 a resource, 10 an S3 object), so a mission whose spec fills them would fail at
-    `pulumi up`. One set for both: the resources of either provider give way to the keys of
-    both. A package whose provider `opts` names explicitly is the caller's, its tags unknown
-    here; the replica provider built from the stack config (storage.stack_provider_settings)
-    carries `aws:defaultTags` as the stack's provider does."""
+    """The keys of the stack's `aws:defaultTags` and `aws-native:defaultTags` (`{"tags": {...}}`),
+    each package's apart: each provider merges its own into the tags of every resource it
+    creates (pulumi-aws `tags_all`, "including those inherited from the provider default_tags"),
+    and AWS counts the merged set against its limit (50 a resource, 10 an S3 object), so a
+    mission whose spec fills them would fail at `pulumi up`. A package whose provider `opts`
+    names explicitly is the caller's, its tags unknown here; the replica provider built from
+    the stack config (storage.stack_provider_settings) carries `aws:defaultTags` as the stack's
+    provider does. The components' resources are pulumi-aws's unless they say (`tags_of`)."""
     explicit = explicit_packages(opts)
-    keys: set[str] = set()
-    settings = []
+    by_package: dict[str, frozenset[str]] = {}
     for package in DEFAULT_TAG_PACKAGES:
         if package in explicit:
             continue
         value = pulumi.Config(package).get_object("defaultTags")
         tags = value.get("tags") if isinstance(value, dict) else None
         if isinstance(tags, dict) and tags:
-            keys |= set(tags)
-            settings.append(f"{package}:defaultTags")
-    return DefaultTags(frozenset(keys), " and ".join(settings))
+            by_package[package] = frozenset(tags)
+    return DefaultTags(by_package, "aws")
 
 
 class MissionStack(MissionComponent):

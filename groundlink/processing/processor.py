@@ -112,8 +112,12 @@ def discover(
     pattern = re.compile(fmt.contact_id_pattern)
 
     def contact_of(name: str) -> str | None:
-        found = pattern.search(name)
-        return contact_id if contact_id is not None else found[0] if found else None
+        """The contact a file name gives its file to: `contact_id`, else the id in the name, in
+        lower case (an id written in capitals is the same contact)."""
+        if contact_id is not None:
+            return contact_id
+        match = pattern.search(name)
+        return match.group("contact_id").lower() if match else None
 
     files, unreadable, walk_errors, misnamed = _capture_files(directory, contact_of)
     if walk_errors:
@@ -150,8 +154,7 @@ def discover(
     empties: dict[tuple[str, str], list[Path]] = {}
     errors: list[str] = []
     for path in sorted([*files, *unreadable], key=_in_sequence):
-        match = None if contact_id is not None else pattern.search(path.name)
-        cid = contact_id if contact_id is not None else (match.group("contact_id").lower() if match else None)
+        cid = contact_of(path.name)
         sat = satellite if satellite is not None else _satellite_in(path, directory, above)
         if cid is None:
             errors.append(f"{path}: no contact id in the file name (pattern {fmt.contact_id_pattern}); {no_id_fix}")
