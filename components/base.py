@@ -50,16 +50,25 @@ class DefaultTags:
         return self.by_package.get(name, frozenset()), f"{name}:defaultTags"
 
 
+# The provider packages a mission's resources are of.
+MISSION_PACKAGES = ("aws", "aws-native", "azure-native")
+
+
 def explicit_packages(opts: pulumi.ResourceOptions | None) -> set[str]:
     """The packages (`aws`, `aws-native`, `azure-native`) whose provider `opts` names, in
-    either form the SDK takes: `provider`, or `providers` as a list or a package-keyed dict."""
+    either form the SDK takes: `provider`, or `providers` as a list or a package-keyed dict, or
+    that its `parent` passes down (a platform component holding the providers: every resource
+    under it takes them, so the stack config's region reaches none of them)."""
     if not isinstance(opts, pulumi.ResourceOptions):  # None, or a dict: the SDK says what it takes
         return set()
     providers = opts.providers
     named = list(providers.values()) if isinstance(providers, dict) else list(providers or [])
     if opts.provider is not None:
         named.append(opts.provider)
-    return {p.package for p in named if isinstance(p, pulumi.ProviderResource)}
+    inherited = set()
+    if isinstance(opts.parent, pulumi.Resource):
+        inherited = {package for package in MISSION_PACKAGES if opts.parent.get_provider(f"{package}::") is not None}
+    return {p.package for p in named if isinstance(p, pulumi.ProviderResource)} | inherited
 
 
 def check_blueprint(cloud: str, name: str, blueprint: object) -> CloudBlueprint:

@@ -49,14 +49,18 @@ def test_a_strict_spec_protects_and_retains_its_stores_whatever_the_program_give
     assert len(stores) > 5 and all(r["protect"] for r in stores)
 
 
+def _geo_spec():
+    data = spec_data("noaa20.yaml")
+    data["storage"]["redundancy"] = "geo"
+    data["clouds"]["aws"]["replica_region"] = "us-east-1"
+    return spec_from_data(data)
+
+
 def _geo_registrations(replica: bool) -> list[dict]:
     import pulumi_aws as aws
     from groundlink.components.aws import MissionStack
 
-    data = spec_data("noaa20.yaml")
-    data["storage"]["redundancy"] = "geo"
-    data["clouds"]["aws"]["replica_region"] = "us-east-1"
-    spec = spec_from_data(data)
+    spec = _geo_spec()
     blueprint = build_blueprint(spec).for_cloud("aws")
 
     def program() -> None:
@@ -89,3 +93,26 @@ def test_the_replica_provider_given_deploys_every_replica_resource():
     east = [r["name"] for r in registrations if r["custom"] and "::prod-account-east::" in (r["provider"] or "")]
     assert len(east) > 10 and all("replica" in name for name in east)
     assert not [r for r in registrations if r["type"] == "pulumi:providers:aws" and "replica" in r["name"]]
+
+
+@pytest.mark.parametrize("package", ["aws-native", "azure-native"])
+def test_a_replica_provider_of_another_package_is_refused_in_one_line(package):
+    """The SDK gives a resource no provider of another package, without a word: an aws-native
+    provider passed as the replica's put every "geo" replica in the primary region."""
+    from groundlink.components.aws import MissionStack
+
+    from groundlink.engine import PlanError
+
+    spec = _geo_spec()
+    blueprint = build_blueprint(spec).for_cloud("aws")
+
+    def program() -> None:
+        theirs = pulumi.ProviderResource(package, "east", {"region": "us-east-1"})
+        MissionStack("noaa20", blueprint, replica_provider=theirs)  # type: ignore[arg-type]
+
+    with pytest.raises(PlanError) as caught:
+        run_program(program, stack="mine-aws", region="us-west-2", config=spec.provider_config("aws"))
+    assert str(caught.value).endswith(
+        f"replica_provider: '{package}' is not an aws provider; pass "
+        "replica_provider=aws.Provider(..., region=<the spec's replica region>)"
+    )

@@ -85,3 +85,26 @@ def test_an_explicit_provider_exempts_its_own_package_only():
             PlanError, match=r"aws-native:region: 'us-west-2' differs from the spec's clouds\.aws\.region"
         ):
             run_program(program, stack="mine-aws", region=SPEC.region("aws"), config=wrong_native)
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_providers_a_parent_component_passes_down_are_the_callers_to_match(cloud):
+    """A platform component holding the providers, the mission under it: every resource takes
+    the parent's providers, yet the stack config's region was demanded, a setting that reaches
+    none of them."""
+    blueprint = build_blueprint(SPEC).for_cloud(cloud)
+    stack = importlib.import_module(f"groundlink.components.{cloud}").MissionStack
+    packages = ("aws", "aws-native") if cloud == "aws" else ("azure-native",)
+
+    def program() -> None:
+        key = "region" if cloud == "aws" else "location"
+        providers = [pulumi.ProviderResource(p, f"mine-{p}", {key: SPEC.region(cloud)}) for p in packages]
+        platform = pulumi.ComponentResource(
+            "acme:index:Platform", "platform", None, pulumi.ResourceOptions(providers=providers)
+        )
+        stack(blueprint.mission.name, blueprint, pulumi.ResourceOptions(parent=platform))
+
+    registrations, _ = run_program(program, stack=f"mine-{cloud}", region=SPEC.region(cloud), config={})
+    custom = [r for r in registrations if r["custom"] and not r["type"].startswith("pulumi:providers:")]
+    assert len(custom) > 20
+    assert all("::mine-" in (r["provider"] or "") for r in custom)

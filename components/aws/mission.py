@@ -66,6 +66,16 @@ class MissionStack(MissionComponent):
         Without a provider given, the replica's is built from the stack's `aws:*` config."""
         mission = check_blueprint("aws", name, blueprint).mission
         check_stack_region("aws", mission.region, opts)
+        if replica_provider is not None and (
+            not isinstance(replica_provider, pulumi.ProviderResource) or replica_provider.package != "aws"
+        ):
+            # the SDK hands a resource no provider of another package, without a word: the
+            # replicas would land in the primary region, beside what they are to outlive
+            given = getattr(replica_provider, "package", None) or type(replica_provider).__name__
+            raise pulumi.RunError(
+                f"replica_provider: {given!r} is not an aws provider; pass "
+                "replica_provider=aws.Provider(..., region=<the spec's replica region>)"
+            )
         super().__init__(name, mission, opts)
         self.default_tags = provider_default_tags(opts)
         for capability, reason in blueprint.gaps:  # what this cloud leaves out, decided by the blueprint
