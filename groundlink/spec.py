@@ -52,7 +52,7 @@ from .inputs import (
 )
 from .inputs import SpecError as SpecError  # raised here, caught by the command line from inputs
 from .presets import PRESETS, Preset, egress_node_of, json_shape_problem
-from .processing.config import CaptureFormat
+from .processing.config import SPACECRAFT_ID_MAX, CaptureFormat
 
 IDENTIFIER = r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$"
 GUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
@@ -1274,9 +1274,12 @@ class Capture(_Model):
     )
     spacecraft_ids: list[WholeNumber] = Field(
         default_factory=list,
-        json_schema_extra={"items": {"type": "integer", "minimum": 0, "maximum": 255}, "uniqueItems": True},
-        description="AOS spacecraft ids (0-255) the downlinks carry; a frame naming another is corrupt. Empty: any. "
-        "--spacecraft-id.",
+        json_schema_extra={
+            "items": {"type": "integer", "minimum": 0, "maximum": SPACECRAFT_ID_MAX},
+            "uniqueItems": True,
+        },
+        description=f"AOS spacecraft ids (0-{SPACECRAFT_ID_MAX}, 10 bits since CCSDS 732.0-B-5) the downlinks carry; "
+        "a frame naming another is corrupt. Empty: any. --spacecraft-id.",
     )
     udp_ports: list[WholeNumber] = Field(
         default_factory=list,

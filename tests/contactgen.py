@@ -31,8 +31,11 @@ class Frame:
     version: int = 1
 
     def header(self) -> bytes:
-        word = (self.version << 14) | (self.spacecraft << 6) | self.vc
-        return struct.pack(">H", word) + (self.count % (1 << 24)).to_bytes(3, "big") + b"\x00"
+        """AOS primary header: a spacecraft id past 255 puts its 2 high bits in the signalling
+        field's bits 2-3 (CCSDS 732.0-B-5; 00 below 256, as every earlier issue has it)."""
+        word = (self.version << 14) | ((self.spacecraft & 0xFF) << 6) | self.vc
+        signalling = (self.spacecraft >> 8) << 4
+        return struct.pack(">H", word) + (self.count % (1 << 24)).to_bytes(3, "big") + bytes([signalling])
 
     def bytes(self, length: int = CADU) -> bytes:
         """ASM + header + a fill that depends on the frame (never forms the ASM)."""

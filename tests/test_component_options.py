@@ -108,7 +108,7 @@ def test_a_replica_provider_of_another_package_is_refused_in_one_line(package):
 
     def program() -> None:
         theirs = pulumi.ProviderResource(package, "east", {"region": "us-east-1"})
-        MissionStack("noaa20", blueprint, replica_provider=theirs)  # type: ignore[arg-type]
+        MissionStack("noaa20", blueprint, replica_provider=theirs)  # type: ignore[arg-type]  # the wrong package is the case under test
 
     with pytest.raises(PlanError) as caught:
         run_program(program, stack="mine-aws", region="us-west-2", config=spec.provider_config("aws"))

@@ -524,3 +524,24 @@ def test_a_datagram_to_another_port_is_said_when_every_port_is_read(
         "datagrams), read as one stream; give the downlink's with --udp-port (processing.capture.udp_ports in the "
         "spec, GROUNDLINK_CAPTURE_FORMAT in the cloud)"
     ]
+
+
+def test_spacecraft_256_ids_apart_are_two_spacecraft(tmp_path: Path) -> None:
+    """Issue 5 of AOS (CCSDS 732.0-B-5) puts the spacecraft id's 2 high bits in the signalling
+    field: read as 8 bits, spacecraft 413 was 157, and its frames were dropped as duplicates."""
+    near, far = frames(range(50), spacecraft=157), frames(range(50), spacecraft=413)
+    write(tmp_path, [frame for pair in zip(near, far, strict=True) for frame in pair])
+    (summary,) = run(tmp_path)
+    assert (summary["ok_frames"], summary["duplicate_frames"]) == (100, 0)
+    assert {(c["spacecraft_id"], c["virtual_channel"], c["frames"]) for c in summary["channels"]} == {
+        (157, 0, 50),
+        (413, 0, 50),
+    }
+    assert stream_file(tmp_path, CONTACT_A, 413, 0) == stream_of(far)
+    assert {row["spacecraft_id"] for row in index_rows(tmp_path, CONTACT_A)} == {157, 413}
+    only = process_contact(
+        discover(tmp_path / "raw", CaptureFormat())[0],
+        tmp_path / "only",
+        CaptureFormat(spacecraft_ids=frozenset({413})),
+    )
+    assert (only["ok_frames"], only["corrupt_frames"]) == (50, 50)

@@ -289,8 +289,8 @@ def test_a_query_reads_no_file_outside_the_products(tmp_path: Path, capsys: pyte
         ),
         (["--udp-port", "70000"], "--udp-port: 70000 is not a UDP port (1-65535)"),
         (["--udp-port", "55888", "--udp-port", "0"], "--udp-port: 0 is not a UDP port (1-65535)"),
-        (["--spacecraft-id", "256"], "--spacecraft-id: 256 is not an 8-bit AOS spacecraft id (0-255)"),
-        (["--spacecraft-id", "-1"], "--spacecraft-id: -1 is not an 8-bit AOS spacecraft id (0-255)"),
+        (["--spacecraft-id", "1024"], "--spacecraft-id: 1024 is not an AOS spacecraft id (0-1023, 10 bits)"),
+        (["--spacecraft-id", "-1"], "--spacecraft-id: -1 is not an AOS spacecraft id (0-1023, 10 bits)"),
     ],
 )
 def test_a_bad_format_option_is_named_by_its_flag_and_read_nothing(

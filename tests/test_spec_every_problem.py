@@ -53,7 +53,7 @@ CASES: list[tuple[str, dict[str, Any], list[str]]] = [
     ),
     (
         "capture",
-        {"processing.capture": {"udp_ports": [0, 70000], "spacecraft_ids": [300, 400], "cadu_length": 5}},
+        {"processing.capture": {"udp_ports": [0, 70000], "spacecraft_ids": [1300, 1400], "cadu_length": 5}},
         [
             "processing.capture.cadu_length",
             "processing.capture.spacecraft_ids[0]",

@@ -408,7 +408,7 @@ class TestSatellites:
             ("cadu_length", 9, "9 is shorter than sync marker + primary header (10)"),
             ("cadu_length", 65541, "65541 is longer than sync marker + the longest CCSDS transfer frame (65540;"),
             # a list's item is named by its index
-            ("spacecraft_ids", [7, 256], "[1]: 256 is not an 8-bit AOS spacecraft id (0-255)"),
+            ("spacecraft_ids", [7, 1024], "[1]: 1024 is not an AOS spacecraft id (0-1023, 10 bits)"),
             ("spacecraft_ids", [157, 157], ": [157, 157] names a value twice"),
             ("udp_ports", [0], "[0]: 0 is not a UDP port (1-65535)"),
             ("udp_ports", [65536], "[0]: 65536 is not a UDP port (1-65535)"),
@@ -421,7 +421,7 @@ class TestSatellites:
 
     def test_capture_details_at_their_bounds_are_accepted(self):
         for capture in (
-            {"cadu_length": 10, "spacecraft_ids": [0, 255], "udp_ports": [1, 65535]},
+            {"cadu_length": 10, "spacecraft_ids": [0, 1023], "udp_ports": [1, 65535]},
             {"cadu_length": 65540},
         ):
             spec = _ok(lambda d, c=capture: d["processing"].update(capture=c))

@@ -50,7 +50,8 @@ class Headers:
 
 def decode_headers(data: U8, starts: I64, lengths: I64, marker_length: int) -> Headers:
     """AOS primary header (CCSDS 732.0-B): version 2 bits, spacecraft id 8, virtual channel 6,
-    virtual channel frame count 24."""
+    virtual channel frame count 24, then the signalling field, whose bits 2-3 are the spacecraft
+    id's 2 most significant (issue 5; 00 before it): two spacecraft 256 ids apart were one."""
     valid = lengths >= marker_length + 6
     at = starts[valid] + marker_length
 
@@ -62,10 +63,11 @@ def decode_headers(data: U8, starts: I64, lengths: I64, marker_length: int) -> H
     first = uints_at(data, at, 4)  # version, spacecraft, channel, frame count's high byte
     b0, b1 = first >> 24, (first >> 16) & 0xFF
     count = ((first & 0xFFFF) << 8) | data[at + 4]
+    high = (data[at + 5].astype(np.int64) >> 4) & 3
     return Headers(
         valid,
         column(b0 >> 6),
-        column(((b0 & 0x3F) << 2) | (b1 >> 6)),
+        column((high << 8) | ((b0 & 0x3F) << 2) | (b1 >> 6)),
         column(b1 & 0x3F),
         column(count),
     )

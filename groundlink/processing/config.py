@@ -35,6 +35,10 @@ def name_problem(value: str) -> str | None:
 
 
 AOS_VERSION = 1  # the transfer frame version number of AOS, binary 01 (CCSDS 732.0-B)
+# The largest AOS spacecraft id: 10 bits since issue 5 of CCSDS 732.0-B (8 bits in the header's
+# second field, the 2 most significant in bits 42-43, the signalling field's former spares,
+# which "missions implementing ... issue 4 or earlier set ... to '00'").
+SPACECRAFT_ID_MAX = (1 << 10) - 1
 
 
 def pseudo_random_sequence(length: int) -> bytes:
@@ -92,11 +96,14 @@ class CaptureFormat:
                 f"frame_version: {self.frame_version} is not decoded; allowed: {AOS_VERSION} (AOS, CCSDS 732.0-B: "
                 "a TM frame's header, version 0, has other fields)"
             )
-        # The AOS primary header holds an 8-bit spacecraft id (CCSDS 732.0-B): an id past 255
-        # could never match, and every frame would be judged corrupt.
+        # The AOS primary header holds a 10-bit spacecraft id (CCSDS 732.0-B-5: 8 bits, and 2 most
+        # significant in the signalling field, 00 on earlier issues): an id past 1023 could
+        # never match, and every frame would be judged corrupt.
         for spacecraft in sorted(self.spacecraft_ids):
-            if not 0 <= spacecraft <= 255:
-                raise ValueError(f"spacecraft_ids: {spacecraft} is not an 8-bit AOS spacecraft id (0-255)")
+            if not 0 <= spacecraft <= SPACECRAFT_ID_MAX:
+                raise ValueError(
+                    f"spacecraft_ids: {spacecraft} is not an AOS spacecraft id (0-{SPACECRAFT_ID_MAX}, 10 bits)"
+                )
         # A UDP destination port is 16 bits (RFC 768); 0 is reserved, never a destination.
         for port in sorted(self.udp_ports):
             if not 1 <= port <= 65535:
