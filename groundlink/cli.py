@@ -15,6 +15,7 @@ import gc
 import importlib
 import io
 import os
+import re
 import signal
 import sys
 import typing
@@ -112,6 +113,10 @@ def commands() -> tuple[Command, ...]:
     )
 
 
+# A word argparse takes for a negative number, not an option (its own pattern).
+_NEGATIVE_NUMBER = re.compile(r"-\d+$|-\d*\.\d+$")
+
+
 def _version() -> str:
     """The installed distribution's version (pyproject.toml), as `pip show groundlink` gives it."""
     from importlib.metadata import PackageNotFoundError, version
@@ -122,6 +127,26 @@ def _version() -> str:
         return "(not installed)"
 
 
+class _StoreOnce(argparse._StoreAction):
+    """An option that takes one value, refused when given twice: argparse kept the last without
+    a word, so a second `--against` (a copy of the spec) took the data-loss gate away, and a
+    second `--json` left the first file unwritten. Repeatable options say so (`append`)."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: typing.Any,
+        option_string: str | None = None,
+    ) -> None:
+        given = getattr(parser, "_given_once", None)
+        if given is not None:
+            if self.dest in given:
+                parser.error(f"{'/'.join(self.option_strings)} is given twice; give it once")
+            given.add(self.dest)
+        super().__call__(parser, namespace, values, option_string)
+
+
 class _OneLineErrors(argparse.ArgumentParser):
     """A misused command line is one line, as every other bad input is (argparse printed its
     usage, several lines, above the error): what is wrong, and where the usage is. The
@@ -129,16 +154,57 @@ class _OneLineErrors(argparse.ArgumentParser):
 
     _given: tuple[str, ...] = ()  # the command line parse_args was given (the top-level parser's)
 
+    def __init__(self, *args: typing.Any, **kwargs: typing.Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.register("action", None, _StoreOnce)
+        self.register("action", "store", _StoreOnce)
+        self._given_once: set[str] = set()  # the one-value options given in the parse under way
+
+    def parse_known_args(  # type: ignore[override]  # one signature for argparse's overloads
+        self, args: typing.Sequence[str] | None = None, namespace: typing.Any = None
+    ) -> typing.Any:
+        self._given_once = set()  # each parse of the words counts afresh (the intermixed one again)
+        return super().parse_known_args(args, namespace)
+
+    def _unplaced(self) -> list[str]:
+        """The words of the command line this parser could not take as one of its options: not
+        an option or an abbreviation of one argparse takes (`--ser` for `--serial`), not a
+        negative number, not `--` nor a word after it (arguments, all of them)."""
+        words = self._given[: self._given.index("--")] if "--" in self._given else self._given
+        return [
+            word
+            for word in words
+            if word.startswith("-")
+            and len(word) > 1
+            and not _NEGATIVE_NUMBER.fullmatch(word)
+            and word.split("=")[0] not in self._option_string_actions
+            and not self._get_option_tuples(word.split("=")[0])
+        ]
+
     def error(self, message: str) -> typing.NoReturn:
         where = self.prog.removeprefix("groundlink").strip()
-        unknown = [a for a in self._given if a.startswith("-") and a.split("=")[0] not in self._option_string_actions]
+        unknown = self._unplaced()
         if not where and message.startswith("the following arguments are required: command") and unknown:
             # `groundlink --versoin`: the flag is the mistake, not the command it stands before
             message = self._unrecognized(unknown)
+        elif not where and message.startswith("argument command: invalid choice") and unknown:
+            # `groundlink --cloud aws plan`: a command's option before the command, its value
+            # taken for the command; the option is the mistake, and where it goes
+            message = (
+                f"{self._unrecognized(unknown)} (a command's options go after it: groundlink COMMAND {unknown[0]} ...)"
+            )
         elif where and message.startswith("the following arguments are required:") and unknown:
             # `groundlink validate -dash.yaml`: argparse took the path for an option and missed the
             # spec; the word it could not place is the mistake to name
             message = self._unrecognized(unknown)
+        elif where and message.startswith("argument ") and message.endswith("expected one argument"):
+            # `--json -out.json`: a value starting with `-` reads as an option, and argparse said
+            # no value was given
+            flags = message.removeprefix("argument ").split(":")[0].split("/")
+            at = next((i for i, word in enumerate(self._given) if word in flags), None)
+            following = self._given[at + 1] if at is not None and at + 1 < len(self._given) else ""
+            if following.startswith("-") and following != "--":
+                message += f" (a value starting with -: give it as {flags[-1]}={following})"
         self.exit(2, f"groundlink: {where + ': ' if where else ''}{message}; see {self.prog} --help\n")
 
     def parse_args(  # type: ignore[override]  # one signature for argparse's overloads

@@ -247,6 +247,8 @@ def prepared(args: argparse.Namespace, declared: Sequence[PathArg]) -> Iterator[
             raise UsageError(f"{arg.flag}: an empty path; give {kind}")
         if value == "-" and arg.role in READS and not os.path.lexists(value):
             # as `--json -` is refused: `-` is no name of standard input here, /dev/stdin is
+            if arg.role == INPUT_DIR:  # a directory: standard input is none, under any name
+                raise UsageError(f"{arg.flag} -: standard input is not a directory; give a directory path")
             raise UsageError(f"{arg.flag} -: standard input is not a file here; give a file path (or /dev/stdin)")
     _leave_a_deleted_directory(values)
     for arg, value in values:

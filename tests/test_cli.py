@@ -233,8 +233,21 @@ def test_a_command_that_loaded_duckdb_exits_as_usual_and_says_nothing_of_leaks(t
         (["validate", "--help-me"], "groundlink: validate: unrecognized arguments: --help-me (did you mean --help?); see groundlink validate --help"),
         # an option after `--` is an argument: it is to be moved, not guessed at as itself
         (["plan", "--", "-x.yaml", "--cloud", "aws"], "groundlink: plan: unrecognized arguments: --cloud aws (after -- every word is an argument: give --cloud before --); see groundlink plan --help"),
+        # a missing argument is what is said, whatever abbreviation, negative number or `--` the line holds
+        (["compare", "x.yaml", "--ser"], "groundlink: compare: the following arguments are required: --out; see groundlink compare --help"),
+        (["plan", "--cl", "aws"], "groundlink: plan: the following arguments are required: spec; see groundlink plan --help"),
+        (["process", "--out", "o", "--cadu-length", "-5"], "groundlink: process: the following arguments are required: contact_dir; see groundlink process --help"),
+        (["diff", "--cloud", "aws", "--", "x.yaml"], "groundlink: diff: the following arguments are required: new; see groundlink diff --help"),
+        # a one-value option given twice: the last one silently won (a second --against took the gate away)
+        (["plan", "x.yaml", "--against", "old.yaml", "--against", "x.yaml"], "groundlink: plan: --against is given twice; give it once; see groundlink plan --help"),
+        (["diff", "a.yaml", "b.yaml", "--cloud", "aws", "--cloud=azure"], "groundlink: diff: --cloud is given twice; give it once; see groundlink diff --help"),
+        # a command's option before the command: its value was called an invalid command
+        (["--cloud", "aws", "plan", "x.yaml"], "groundlink: unrecognized arguments: --cloud (a command's options go after it: groundlink COMMAND --cloud ...); see groundlink --help"),
+        # a value starting with -, read as an option
+        (["plan", "x.yaml", "--json", "-out.json"], "groundlink: plan: argument --json: expected one argument (a value starting with -: give it as --json=-out.json); see groundlink plan --help"),
+        (["plan", "x.yaml", "--json"], "groundlink: plan: argument --json: expected one argument; see groundlink plan --help"),
     ],
-    ids=["not-a-number", "missing-argument", "not-a-choice", "no-command", "unknown-option", "unknown-option-value", "extra-argument", "misspelt-top-level-flag", "option-before-the-command", "option-after-the-command", "path-taken-for-an-option", "misspelt-flag-and-no-spec", "option-after-double-dash"],
+    ids=["not-a-number", "missing-argument", "not-a-choice", "no-command", "unknown-option", "unknown-option-value", "extra-argument", "misspelt-top-level-flag", "option-before-the-command", "option-after-the-command", "path-taken-for-an-option", "misspelt-flag-and-no-spec", "option-after-double-dash", "abbreviation-and-a-missing-option", "abbreviation-and-no-spec", "negative-number-and-no-directory", "double-dash-and-no-new", "against-twice", "cloud-twice", "option-before-its-command", "value-starting-with-a-dash", "no-value"],
 )  # fmt: skip
 def test_a_misused_command_line_is_one_line_and_exit_2(argv, line, capsys) -> None:
     """argparse printed its usage, several lines, above the error; like every other bad input,

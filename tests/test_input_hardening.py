@@ -396,3 +396,17 @@ def test_a_dash_for_an_input_says_how_to_read_standard_input(argv, label, capsys
     assert capsys.readouterr().err == (
         f"groundlink: {label} -: standard input is not a file here; give a file path (or /dev/stdin)\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("argv", "label"), [(["query", "-", "SELECT 1"], "products_dir"), (["process", "-", "--out", "o"], "contact_dir")]
+)
+def test_a_dash_for_a_directory_asks_for_a_directory(argv, label, capsys, tmp_path, monkeypatch):
+    """`-` for a directory was told to give a file path or /dev/stdin, which is no directory either."""
+    from groundlink import cli
+
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(argv) == 2
+    assert (
+        capsys.readouterr().err == f"groundlink: {label} -: standard input is not a directory; give a directory path\n"
+    )
