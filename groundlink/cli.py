@@ -170,7 +170,9 @@ class _OneLineErrors(argparse.ArgumentParser):
         """The words of the command line this parser could not take as one of its options: not
         an option or an abbreviation of one argparse takes (`--ser` for `--serial`), not a
         negative number, not `--` nor a word after it (arguments, all of them)."""
-        words = self._given[: self._given.index("--")] if "--" in self._given else self._given
+        return self._unplaced_of(self._given[: self._given.index("--")] if "--" in self._given else self._given)
+
+    def _unplaced_of(self, words: typing.Sequence[str]) -> list[str]:
         return [
             word
             for word in words
@@ -181,17 +183,23 @@ class _OneLineErrors(argparse.ArgumentParser):
             and not self._get_option_tuples(word.split("=")[0])
         ]
 
+    def _before(self, unknown: list[str]) -> list[str]:
+        """The words of `unknown` that stand before the command line's first word that is no option."""
+        first = next((i for i, word in enumerate(self._given) if not word.startswith("-")), len(self._given))
+        return [word for word in self._given[:first] if word in unknown]
+
     def error(self, message: str) -> typing.NoReturn:
         where = self.prog.removeprefix("groundlink").strip()
         unknown = self._unplaced()
         if not where and message.startswith("the following arguments are required: command") and unknown:
             # `groundlink --versoin`: the flag is the mistake, not the command it stands before
             message = self._unrecognized(unknown)
-        elif not where and message.startswith("argument command: invalid choice") and unknown:
+        elif not where and message.startswith("argument command: invalid choice") and (before := self._before(unknown)):
             # `groundlink --cloud aws plan`: a command's option before the command, its value
-            # taken for the command; the option is the mistake, and where it goes
+            # taken for the command; the option is the mistake, and where it goes (a misspelt
+            # command, its options after it, is the invalid choice argparse says)
             message = (
-                f"{self._unrecognized(unknown)} (a command's options go after it: groundlink COMMAND {unknown[0]} ...)"
+                f"{self._unrecognized(before)} (a command's options go after it: groundlink COMMAND {before[0]} ...)"
             )
         elif where and message.startswith("the following arguments are required:") and unknown:
             # `groundlink validate -dash.yaml`: argparse took the path for an option and missed the
@@ -201,9 +209,13 @@ class _OneLineErrors(argparse.ArgumentParser):
             # `--json -out.json`: a value starting with `-` reads as an option, and argparse said
             # no value was given
             flags = message.removeprefix("argument ").split(":")[0].split("/")
-            at = next((i for i, word in enumerate(self._given) if word in flags), None)
-            following = self._given[at + 1] if at is not None and at + 1 < len(self._given) else ""
-            if following.startswith("-") and following != "--":
+            typed = [
+                i for i, word in enumerate(self._given) if word[:2] == "--" and any(f.startswith(word) for f in flags)
+            ]
+            following = self._given[typed[-1] + 1] if typed and typed[-1] + 1 < len(self._given) else ""
+            # not when the next word is one of the command's options: its value was left out
+            is_option = following.split("=")[0] in self._option_string_actions or not self._unplaced_of([following])
+            if following.startswith("-") and following != "--" and not is_option:
                 message += f" (a value starting with -: give it as {flags[-1]}={following})"
         self.exit(2, f"groundlink: {where + ': ' if where else ''}{message}; see {self.prog} --help\n")
 

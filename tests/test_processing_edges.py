@@ -237,6 +237,22 @@ def test_a_linux_cooked_capture_is_read_past_its_header(tmp_path: Path, link: in
     assert stats.truncated_packets == 0
 
 
+@pytest.mark.parametrize("tags", [1, 2], ids=["802.1Q", "QinQ"])
+def test_a_linux_cooked_capture_holds_vlan_tags_where_its_protocol_stands(tmp_path: Path, tags: int) -> None:
+    """libpcap writes a tagged packet into a version 1 cooked capture with the tag where the
+    protocol field stands (TPID, TCI, then the protocol): read as no datagram at all, a mirror
+    port's capture was an empty contact, exit 0."""
+    records = []
+    for k, piece in enumerate(_pieces()):
+        version = 6 if k % 2 else 4
+        inner = (0x86DD if version == 6 else 0x0800).to_bytes(2, "big")
+        tagged = b"".join(struct.pack(">HH", 0x88A8 if t < tags - 1 else 0x8100, 100 + t) for t in range(tags))
+        cooked = _cooked(113, b"", 0)[:14] + tagged + inner + bytes(ip_udp(piece, version=version))
+        records.append((START + k * 1000, cooked))
+    data, stats = _read(write_records(tmp_path / "c.pcap", records, link=113))
+    assert data == STREAM and stats.packets == len(records) and stats.truncated_packets == 0
+
+
 def test_a_capture_of_a_link_type_not_read_is_refused_naming_those_that_are(tmp_path: Path) -> None:
     from groundlink.processing.errors import CaptureError
 

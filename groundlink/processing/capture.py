@@ -51,7 +51,6 @@ LINK_LAYOUTS: dict[int, tuple[int, int | None]] = {
     **dict.fromkeys(LINK_RAW_IP, (0, None)),
     **LINK_COOKED,
 }
-_IP_ETHERTYPES = frozenset(t.to_bytes(2, "big") for t in (dpkt.ethernet.ETH_TYPE_IP, dpkt.ethernet.ETH_TYPE_IP6))
 _ETHER_IP = frozenset({dpkt.ethernet.ETH_TYPE_IP, dpkt.ethernet.ETH_TYPE_IP6})
 # Bits of the first VITA-49 header word.
 _CLASS_ID = 1 << 27
@@ -460,10 +459,11 @@ _IP6_AUTHENTICATION = 51  # (length + 2) x 4 octets (RFC 4302)
 _IP6_FRAGMENT = 44  # 8 octets (RFC 8200 4.5)
 
 
-def _ethernet_carried(frame: bytes) -> tuple[int, int]:
+def _ethernet_carried(frame: bytes, at: int = 12) -> tuple[int, int]:
     """(the EtherType of what an Ethernet frame carries, past any VLAN tags, where that starts):
-    dpkt keeps the outer tag's type (0x8100) in `type` when it reads the tags."""
-    at, kind = 12, int.from_bytes(frame[12:14], "big")
+    dpkt keeps the outer tag's type (0x8100) in `type` when it reads the tags. `at`: where the
+    EtherType stands (a Linux cooked header's protocol field, where libpcap puts the tags too)."""
+    kind = int.from_bytes(frame[at : at + 2], "big")
     while kind in _ETHER_VLAN and len(frame) >= at + 6:
         at += 4
         kind = int.from_bytes(frame[at : at + 2], "big")
@@ -527,9 +527,17 @@ def _udp_payload(frame: bytes, link: int, fragments: Fragments) -> tuple[dpkt.ud
         header, ethertype_at = LINK_COOKED[link]
         if len(frame) < header:
             return None, b""  # the record ends inside the cooked header
-        if frame[ethertype_at : ethertype_at + 2] not in _IP_ETHERTYPES:
+        if ethertype_at + 2 == header:
+            # version 1, its protocol field last: libpcap puts a packet's VLAN tags there (its
+            # `vlan_offset`, SLL_HDR_LEN - 2), each 4 bytes before the protocol it tags
+            kind, start = _ethernet_carried(frame, ethertype_at)
+        else:
+            kind, start = int.from_bytes(frame[ethertype_at : ethertype_at + 2], "big"), header
+        if len(frame) < start:
+            return None, b""  # the record ends inside the tags
+        if kind not in _ETHER_IP:
             return None
-        frame, link = frame[header:], min(LINK_RAW_IP)
+        frame, link = frame[start:], min(LINK_RAW_IP)
     if link == LINK_ETHERNET:
         try:
             ethernet = dpkt.ethernet.Ethernet(frame)
