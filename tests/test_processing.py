@@ -520,10 +520,21 @@ def test_a_datagram_to_another_port_is_said_when_every_port_is_read(
         return
     assert summary["corrupt_frames"] == 1
     assert err == [
-        f"groundlink: contact {CONTACT_A}: datagrams to 2 destination ports carried payload ({PORT} (21), 53 (1) "
-        "datagrams), read as one stream; give the downlink's with --udp-port (processing.capture.udp_ports in the "
-        "spec, GROUNDLINK_CAPTURE_FORMAT in the cloud)"
+        f"groundlink: contact {CONTACT_A}: datagrams to 2 destination ports carried payload (datagrams a port: "
+        f"{PORT} (21), 53 (1)), read as one stream; give the downlink's with --udp-port (processing.capture.udp_ports "
+        "in the spec, GROUNDLINK_CAPTURE_FORMAT in the cloud)"
     ]
+
+
+def test_ports_past_the_third_are_counted_as_ports_with_their_datagrams(tmp_path: Path, capsys) -> None:
+    """ "and 1 more datagrams" counted the ports left unnamed, as if they were datagrams."""
+    packets = packetise(stream_of(frames(range(20))), 1000, START)  # 21 datagrams
+    for k, port in enumerate((4444, 4444, 4445, 4446, 4446, 4447)):
+        packets.insert(3 + 3 * k, Packet(vita49(b"\x00" * 8), START + 2500 + 3000 * k, port=port))
+    Capture(packets).write(contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1))
+    run(tmp_path)
+    [line] = [e for e in capsys.readouterr().err.splitlines() if "destination ports" in e]
+    assert f"(datagrams a port: {PORT} (21), 4444 (2), 4446 (2), and 2 more ports (2))," in line
 
 
 def test_spacecraft_256_ids_apart_are_two_spacecraft(tmp_path: Path) -> None:

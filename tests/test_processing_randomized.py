@@ -122,7 +122,7 @@ def test_the_cloud_setting_takes_only_true_or_false():
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(CAPTURE_FORMAT, '{"pseudo_randomized": "yes"}')
-        with pytest.raises(SettingError, match="pseudo_randomized is 'yes', not true or false"):
+        with pytest.raises(SettingError, match='pseudo_randomized is "yes", not true or false'):
             capture_format()
 
 

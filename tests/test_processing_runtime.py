@@ -577,8 +577,9 @@ def test_the_lambda_without_its_buckets_fails_each_record_naming_the_setting(mon
         ("{bad", "GROUNDLINK_CAPTURE_FORMAT is not JSON"),
         ("[2048]", "GROUNDLINK_CAPTURE_FORMAT is a JSON list"),
         ('{"cadu_lenght": 2048}', "GROUNDLINK_CAPTURE_FORMAT has unknown keys cadu_lenght; allowed: cadu_length"),
-        ('{"cadu_length": "2048"}', "GROUNDLINK_CAPTURE_FORMAT: cadu_length is '2048', not an integer"),
+        ('{"cadu_length": "2048"}', 'GROUNDLINK_CAPTURE_FORMAT: cadu_length is "2048", not an integer'),
         ('{"udp_ports": 55888}', "GROUNDLINK_CAPTURE_FORMAT: udp_ports is 55888, not a list of integers"),
+        ('{"pseudo_randomized": null}', "GROUNDLINK_CAPTURE_FORMAT: pseudo_randomized is null, not true or false"),
         ('{"cadu_length": 4}', "GROUNDLINK_CAPTURE_FORMAT: cadu_length: 4 is shorter than"),
     ],
 )

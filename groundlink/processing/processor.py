@@ -873,12 +873,12 @@ def _ports_warning(contact: Contact, fmt: CaptureFormat, stats: list[FileStats])
     if fmt.udp_ports or len(ports) < 2:
         return None
     ranked = sorted(ports.items(), key=lambda item: (-item[1], item[0]))
-    named = ", ".join(f"{port} ({times})" for port, times in ranked[:3]) + (
-        f" and {len(ranked) - 3} more" if len(ranked) > 3 else ""
-    )
+    named = ", ".join(f"{port} ({times})" for port, times in ranked[:3])
+    if rest := ranked[3:]:
+        named += f", and {len(rest)} more port{'s' if len(rest) > 1 else ''} ({sum(times for _, times in rest)})"
     return (
         f"groundlink: contact {contact.contact_id}: datagrams to {len(ports)} destination ports carried payload "
-        f"({named} datagrams), read as one stream; give the downlink's with {UDP_PORTS_SETTING}"
+        f"(datagrams a port: {named}), read as one stream; give the downlink's with {UDP_PORTS_SETTING}"
     )
 
 

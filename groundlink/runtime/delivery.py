@@ -285,7 +285,8 @@ def capture_format() -> CaptureFormat:
         else:
             fits = isinstance(value, list) and all(map(integer, value))
         if not fits:
-            raise SettingError(f"{CAPTURE_FORMAT}: {name} is {value!r}, not {CAPTURE_FORMAT_KEYS[name]}")
+            # shown as the setting holds it, in JSON (`null`, `"2048"`), not as Python reads it
+            raise SettingError(f"{CAPTURE_FORMAT}: {name} is {json.dumps(value)}, not {CAPTURE_FORMAT_KEYS[name]}")
     for name in ("spacecraft_ids", "udp_ports"):
         if name in fields:
             fields[name] = frozenset(fields[name])
