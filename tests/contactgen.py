@@ -29,13 +29,19 @@ class Frame:
     vc: int = 0
     spacecraft: int = 157
     version: int = 1
+    replay: bool = False  # a recorder's playback (the signalling field's replay flag)
+    cycle: int | None = None  # the frame count cycle, in use: `count` then counts to 2^28
 
     def header(self) -> bytes:
         """AOS primary header: a spacecraft id past 255 puts its 2 high bits in the signalling
-        field's bits 2-3 (CCSDS 732.0-B-5; 00 below 256, as every earlier issue has it)."""
+        field's bits 2-3 (CCSDS 732.0-B-5; 00 below 256, as every earlier issue has it), beside
+        the replay flag (bit 0), the frame count usage flag (1) and the cycle (4-7)."""
         word = (self.version << 14) | ((self.spacecraft & 0xFF) << 6) | self.vc
-        signalling = (self.spacecraft >> 8) << 4
-        return struct.pack(">H", word) + (self.count % (1 << 24)).to_bytes(3, "big") + bytes([signalling])
+        count = self.count % (1 << 24)
+        cycle = (self.count >> 24) % 16 if self.cycle is None else self.cycle
+        used = self.cycle is not None or self.count >= 1 << 24
+        signalling = (self.replay << 7) | (used << 6) | ((self.spacecraft >> 8) << 4) | (cycle if used else 0)
+        return struct.pack(">H", word) + count.to_bytes(3, "big") + bytes([signalling])
 
     def bytes(self, length: int = CADU) -> bytes:
         """ASM + header + a fill that depends on the frame (never forms the ASM)."""

@@ -319,7 +319,8 @@ def test_judging_in_chunks_follows_the_rule_frame_by_frame(seed: int) -> None:
         jumps = np.where(rng.random(n) < 0.05, rng.choice([-3000, -1025, -1024, 2000, 9_000_000], size=n), 0)
         start = int(rng.choice([0, COUNT_MODULUS - 20, 5000, int(rng.integers(0, COUNT_MODULUS))]))
         raw = np.mod(start + walk + np.cumsum(jumps), COUNT_MODULUS).astype(np.int64)
-        keys = rng.choice([157 * 64, 157 * 64 + 5], size=n).astype(np.int64)
+        # sequence keys (classify.sequence_keys): channels 0 and 5, and channel 0's replayed frames
+        keys = rng.choice([(157 * 64) << 2, ((157 * 64) << 2) | 2, (157 * 64 + 5) << 2], size=n).astype(np.int64)
         corrupt = rng.random(n) < 0.05
         status, missing = _rule_frame_by_frame(keys.tolist(), raw.tolist(), corrupt.tolist())
 
@@ -334,10 +335,44 @@ def test_judging_in_chunks_follows_the_rule_frame_by_frame(seed: int) -> None:
         assert np.concatenate(judged).tolist() == status
         assert final_missing(keys, raw, corrupt).tolist() == missing
         assert judge.stale or np.concatenate(provisional).tolist() == missing
-        totals = {sc * 64 + vc: t for (sc, vc), t in judge.totals.items()}
+        totals = {sc * 64 + vc: t for (sc, vc), t in judge.totals.items()}  # a channel's sequences together
         for key, t in totals.items():
-            mine = [i for i in range(n) if keys[i] == key and status[i] != CORRUPT]
+            mine = [i for i in range(n) if keys[i] >> 2 == key and status[i] != CORRUPT]
             assert t.frames == sum(status[i] == OK for i in mine)
             assert t.duplicates == sum(status[i] == DUPLICATE for i in mine)
             assert (t.gaps, t.missing_frames) == (sum(missing[i] > 0 for i in mine), sum(missing[i] for i in mine))
-        assert sorted(totals) == sorted({int(k) for k, bad in zip(keys, corrupt, strict=True) if not bad})
+        assert sorted(totals) == sorted({int(k) >> 2 for k, bad in zip(keys, corrupt, strict=True) if not bad})
+
+
+def test_a_recorders_playback_counts_apart_from_the_real_time_frames(tmp_path: Path, monkeypatch) -> None:
+    """Playback (the replay flag, CCSDS 732.0-B §4.1.2.5.2) interleaved with real-time frames on
+    one virtual channel was judged as one sequence: each playback frame a reset and each
+    real-time frame a gap of 50,000 (2,450,000 frames missing that never were), or, replaying
+    the counts it repeats, the playback dropped as duplicates. Each counts apart; the stream
+    holds both as they came; the index rewritten after late frames judges them apart too."""
+    real_time = frames(range(100_000, 100_050))
+    for name, counts_played in (("older", range(50_000, 50_050)), ("same", range(100_000, 100_050))):
+        playback = [Frame(c, replay=True) for c in counts_played]
+        sent = [f for pair in zip(real_time, playback, strict=True) for f in pair]
+        sent[10], sent[30] = sent[30], sent[10]  # a late real-time frame: the chunked run rewrites the index
+        with monkeypatch.context() as patch:
+            whole = process(tmp_path / name / "whole", sent)
+            assert counts(whole) == (100, 0, 0, 0), name
+            assert stream(tmp_path / name / "whole") == stream_of(sent)
+            patch.setattr(processor, "CHUNK_BYTES", 3000)
+            chunked = process(tmp_path / name / "chunked", sent)
+        assert counts(chunked) == counts(whole) and index(tmp_path / name / "chunked") == index(
+            tmp_path / name / "whole"
+        )
+        assert [m for *_, m in index(tmp_path / name / "chunked")] == [0] * 100
+
+
+def test_counts_with_the_frame_count_cycle_in_use_run_to_2_to_the_28(tmp_path: Path) -> None:
+    """With the usage flag set, the cycle's 4 bits extend the count (CCSDS 732.0-B §4.1.2.5.5):
+    a jump of 9 million frames was read as a reset with nothing missing, and the count's own
+    wrap at 2^24 is the cycle's next value, not a wrap."""
+    wrap = 1 << 24
+    extended = [*range(10), *range(9_000_000, 9_000_005), *range(wrap - 3, wrap + 3)]  # the cycle 0, then 1
+    summary = process(tmp_path, [Frame(c, cycle=c >> 24) for c in extended])
+    assert (summary["ok_frames"], summary["gaps"], summary["missing_frames"]) == (21, 2, 8_999_990 + 7_777_208)
+    assert [reason for _, _, reason, _ in index(tmp_path) if reason] == []

@@ -1,7 +1,8 @@
 """Decoding AOS primary headers and judging each frame: ok, duplicate or corrupt, and gaps.
 
-Frame counts are 24-bit and wrap; per virtual channel each is unwrapped to the value
-nearest the count before it. A frame is a duplicate only when its unwrapped count was
+Frame counts are 24-bit (28 with the frame count cycle in use) and wrap; per sequence of a
+virtual channel (`sequence_keys`: real-time and replayed frames apart) each is unwrapped to
+the value nearest the count before it. A frame is a duplicate only when its unwrapped count was
 already received in its channel's sequence: frames that arrive late (out of order) are
 kept. Gaps and missing frames come from the set of counts received, so a late frame
 fills the gap it belongs to. A count more than REORDER_WINDOW below the frame before it
@@ -46,6 +47,25 @@ class Headers:
     spacecraft: I64
     channel: I64
     count: I64
+    # the signalling field (CCSDS 732.0-B §4.1.2.5): replay flag, frame count usage flag, the
+    # spacecraft id's 2 high bits (issue 5), frame count cycle
+    signalling: I64 = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+
+# The frame count cycle, when its usage flag is set, extends the 24-bit count to 28 bits.
+CYCLE_MODULUS = 1 << 28
+
+
+def sequence_keys(spacecraft: I64, channel: I64, count: I64, signalling: I64) -> tuple[I64, I64]:
+    """The sequence each frame's count belongs to, and its count within it. A virtual channel
+    holds up to four: real-time frames and a recorder's playback (the replay flag, §4.1.2.5.2)
+    count apart, and frames whose header says the frame count cycle is in use (§4.1.2.5.3,
+    §4.1.2.5.5) count to 2^28 with it, the others to 2^24. Judged as one sequence, playback
+    interleaved with real-time frames read as resets and gaps of millions of frames.
+    Key: (spacecraft * 64 + channel) * 4 + replay * 2 + usage."""
+    flags = (signalling >> 6) & 3  # bit 7 the replay flag, bit 6 the usage flag
+    keys = ((spacecraft * 64 + channel) << 2) | flags
+    return keys, np.where(flags & 1 == 1, ((signalling & 0xF) << 24) | count, count)
 
 
 def decode_headers(data: U8, starts: I64, lengths: I64, marker_length: int) -> Headers:
@@ -63,13 +83,14 @@ def decode_headers(data: U8, starts: I64, lengths: I64, marker_length: int) -> H
     first = uints_at(data, at, 4)  # version, spacecraft, channel, frame count's high byte
     b0, b1 = first >> 24, (first >> 16) & 0xFF
     count = ((first & 0xFFFF) << 8) | data[at + 4]
-    high = (data[at + 5].astype(np.int64) >> 4) & 3
+    signalling = data[at + 5].astype(np.int64)
     return Headers(
         valid,
         column(b0 >> 6),
-        column((high << 8) | ((b0 & 0x3F) << 2) | (b1 >> 6)),
+        column((((signalling >> 4) & 3) << 8) | ((b0 & 0x3F) << 2) | (b1 >> 6)),
         column(b1 & 0x3F),
         column(count),
+        column(signalling),
     )
 
 
@@ -89,6 +110,7 @@ class ChannelState:
     gaps and missing frames of the sequences before the current one."""
 
     last_raw: int
+    modulus: int = COUNT_MODULUS  # CYCLE_MODULUS for frames counting with the cycle
     wraps: int = 0
     starts: I64 = field(default_factory=_empty)
     ends: I64 = field(default_factory=_empty)
@@ -119,7 +141,8 @@ class Judge:
     """Carries per-channel state across the chunks of one contact."""
 
     fmt: CaptureFormat
-    channels: dict[tuple[int, int], ChannelState] = field(default_factory=dict)
+    # per sequence: (spacecraft, virtual channel, replay flag * 2 + count cycle usage flag)
+    channels: dict[tuple[int, int, int], ChannelState] = field(default_factory=dict)
     # set when a frame was received below the highest count of an earlier chunk: the
     # `missing_before` of frames already written may have changed (see `final_missing`)
     stale: bool = False
@@ -132,7 +155,17 @@ class Judge:
 
     @property
     def totals(self) -> dict[tuple[int, int], ChannelTotals]:
-        return {channel: state.totals() for channel, state in self.channels.items()}
+        """Per (spacecraft, virtual channel): its sequences' totals together."""
+        merged: dict[tuple[int, int], ChannelTotals] = {}
+        for (spacecraft, channel, _), state in sorted(self.channels.items()):
+            one, before = state.totals(), merged.get((spacecraft, channel), ChannelTotals())
+            merged[(spacecraft, channel)] = ChannelTotals(
+                before.frames + one.frames,
+                before.duplicates + one.duplicates,
+                before.gaps + one.gaps,
+                before.missing_frames + one.missing_frames,
+            )
+        return merged
 
     def judge(
         self, headers: Headers, lengths: I64, off_grid: I64 | None = None
@@ -169,7 +202,8 @@ class Judge:
             for spacecraft, times in zip(*np.unique(headers.spacecraft[refused], return_counts=True), strict=True):
                 self.foreign[int(spacecraft)] = self.foreign.get(int(spacecraft), 0) + int(times)
         status[(status == OK) & (headers.channel == IDLE_CHANNEL)] = IDLE  # no reason: the status says it
-        missing = self.sequences(headers.spacecraft * 64 + headers.channel, headers.count, status, reasons)
+        keys, counts = sequence_keys(headers.spacecraft, headers.channel, headers.count, headers.signalling)
+        missing = self.sequences(keys, counts, status, reasons)
         return status, reasons, missing
 
     def sequences(self, keys: I64, counts: I64, status: npt.NDArray[np.int8], reasons: list[str | None]) -> I64:
@@ -179,7 +213,7 @@ class Judge:
         good = status == OK
         for key in _distinct(keys[good]):
             rows = np.flatnonzero(good & (keys == key))
-            judged = self._sequence((int(key) // 64, int(key) % 64), counts[rows])
+            judged = self._sequence((int(key) >> 8, (int(key) >> 2) & 63, int(key) & 3), counts[rows])
             status[rows[judged.duplicate]] = DUPLICATE
             for i in rows[judged.duplicate]:
                 reasons[i] = f"repeats frame count {counts[i]}"
@@ -188,19 +222,21 @@ class Judge:
             missing[rows] = judged.missing
         return missing
 
-    def _sequence(self, channel: tuple[int, int], counts: I64) -> _Sequenced:
+    def _sequence(self, channel: tuple[int, int, int], counts: I64) -> _Sequenced:
         n = len(counts)
         state = self.channels.get(channel)
         if state is None:
-            state = self.channels[channel] = ChannelState(last_raw=int(counts[0]))
+            modulus = CYCLE_MODULUS if channel[2] & 1 else COUNT_MODULUS
+            state = self.channels[channel] = ChannelState(last_raw=int(counts[0]), modulus=modulus)
         # Each count is taken as the one nearest the count before it (within half the modulus),
         # in either direction: a drop of more than half is a wrap forward, and a rise of more
         # than half a late frame from before the wrap, not a jump of 2**24.
         previous = np.concatenate(([state.last_raw], counts[:-1]))
         step = counts - previous
-        wrapped = (step < -(COUNT_MODULUS // 2)).astype(np.int64) - (step > COUNT_MODULUS // 2)
-        step += COUNT_MODULUS * wrapped
-        unwrapped = counts + COUNT_MODULUS * (state.wraps + np.cumsum(wrapped))
+        modulus = state.modulus
+        wrapped = (step < -(modulus // 2)).astype(np.int64) - (step > modulus // 2)
+        step += modulus * wrapped
+        unwrapped = counts + modulus * (state.wraps + np.cumsum(wrapped))
         reset = step < -REORDER_WINDOW
         starts, ends = state.starts, state.ends
         if (step[1:] > 0).all() and (not len(ends) or unwrapped[0] > ends[-1]):
@@ -289,7 +325,7 @@ class Judge:
 
 
 def _distinct(keys: I64) -> I64:
-    """The distinct keys, ascending. Channel keys (spacecraft * 64 + channel) are small and not
+    """The distinct keys, ascending. Sequence keys (`sequence_keys`) are small and not
     negative, so a count finds them where `np.unique` hashed every key: judging a 1 GB contact
     took 0.015 s instead of 0.024 s (2026-12-03)."""
     if len(keys) and keys.min() >= 0:
@@ -307,7 +343,7 @@ def _coalesce(starts: I64, ends: I64) -> tuple[I64, I64]:
 
 
 def final_missing(keys: I64, counts: I64, unjudged: Bools) -> I64:
-    """`missing_before` of every frame of a contact (its channel keys, counts and which are
+    """`missing_before` of every frame of a contact (its sequence keys and counts, `sequence_keys`, and which are
     corrupt or idle, left out of every sequence, in stream order), judged with all of them known
     at once."""
     status = np.where(unjudged, CORRUPT, OK).astype(np.int8)

@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import interrupt
 from . import rowwrite
 from .capture import Chunk, FileStats, Fragments, read_capture
-from .classify import OK, STATUS_NAMES, Judge, decode_headers, final_missing
+from .classify import OK, STATUS_NAMES, Judge, decode_headers, final_missing, sequence_keys
 from .config import CAPTURE_SUFFIXES, CaptureFormat, name_problem
 from .errors import CaptureError, ProcessingError, file_kind
 from .frames import I64, derandomize, synchronise
@@ -391,6 +392,9 @@ class _ContactRun:
     def __init__(self, contact: Contact, fmt: CaptureFormat, staging: Staging):
         self.contact, self.fmt = contact, fmt
         self.judge = Judge(fmt)
+        # each frame's signalling field, in stream order: the index keeps no column of it, and
+        # judging the frames again at the end (`_rewrite_missing`) needs their sequences
+        self.signalling: list[npt.NDArray[np.uint8]] = []
         self.packets = _Packets()
         self.streams = _Streams(staging.frames_dir())
         self.index_file = staging.index_file()
@@ -470,6 +474,7 @@ class _ContactRun:
             data = derandomize(data, starts, lengths, fmt)
         headers = decode_headers(data, starts, lengths, marker)
         status, reasons, missing = self.judge.judge(headers, lengths, off_grid)
+        self.signalling.append(np.maximum(headers.signalling, 0).astype(np.uint8))
         self._write_streams(data, starts, lengths, status, headers.spacecraft * 64 + headers.channel)
         times, packets, files = self.packets.lookup(offsets)
         n = len(starts)
@@ -527,7 +532,9 @@ class _ContactRun:
         `missing_before` into the index rows written before it filled their gap."""
         self.close()
         if self.judge.stale:
-            _rewrite_missing(self.index_file)
+            _rewrite_missing(
+                self.index_file, np.concatenate(self.signalling) if self.signalling else np.zeros(0, np.uint8)
+            )
 
 
 def _file_names(files: I64, names: list[str]) -> pa.DictionaryArray:
@@ -586,9 +593,10 @@ def _index_writer(path: Path) -> pq.ParquetWriter:
     return pq.ParquetWriter(path, INDEX_WRITE_SCHEMA, use_dictionary=INDEX_DICTIONARY, store_schema=False)
 
 
-def _rewrite_missing(path: Path) -> None:
+def _rewrite_missing(path: Path, signalling: npt.NDArray[np.uint8]) -> None:
     """Judge the index's frames again all at once and rewrite its `missing_before`, one row
-    group at a time: only the four columns judged are held whole."""
+    group at a time: only the four columns judged are held whole, with each frame's
+    `signalling` field (which sequence of its channel it counts in)."""
     judged = pq.read_table(path, columns=["spacecraft_id", "virtual_channel", "frame_count", "status"])
     spacecraft, channel, count = (
         np.asarray(judged[name].fill_null(-1).to_numpy(), dtype=np.int64)
@@ -597,7 +605,7 @@ def _rewrite_missing(path: Path) -> None:
     status = judged["status"].to_numpy(zero_copy_only=False)
     unjudged = np.asarray((status == "corrupt") | (status == "idle"), dtype=np.bool_)
     del judged, status
-    missing = final_missing(spacecraft * 64 + channel, count, unjudged)
+    missing = final_missing(*sequence_keys(spacecraft, channel, count, signalling.astype(np.int64)), unjudged)
     column = FRAME_INDEX.schema.get_field_index("missing_before")
     rewritten = path.with_name(path.name + ".rewrite")
     at = 0
