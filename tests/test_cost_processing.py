@@ -283,3 +283,30 @@ def test_the_estimate_bills_each_satellite_of_a_constellation_its_own_runs() -> 
     (flex,) = [line for line in lines if line.item == "Functions Flex Consumption execution time (contact processor)"]
     acknowledged = usage.queue_messages("azure")[0] - contacts * len(mb)
     assert flex.quantity == pytest.approx(flex_gb * (contacts * sum(billed) + acknowledged))
+
+
+def test_more_work_than_the_runs_allowed_at_once_can_do_is_said_and_work_that_fits_is_not() -> None:
+    """Two runs at once on AWS, and 300 satellites' contacts keeping more than two busy: the
+    queue grew without end and SQS deleted what waited past 4 days, and nothing said so."""
+    from groundlink.cost.processing import capacity_note
+
+    # 1,769 MB of Lambda (one core): a 1,400 MB contact takes 10 s; 2,628,000 s in a month
+    month = 365 / 12 * 86_400
+    fits = [(0.5 * 2 * month / 10, 1400.0)]  # half of two runs' month
+    over = [(1.5 * 2 * month / 10, 1400.0)]  # three runs' month of work
+    two = inputs(memory_mb=1769, max_concurrency=2)
+    assert capacity_note("aws", two, fits, BENCH) == ""
+    assert capacity_note("aws", two, over, BENCH) == (
+        "aws: processing.max_concurrency lets 2 contacts be processed at once, and the month's contacts take 3 runs "
+        "busy at all times (processing alone, at the bench figure): the contact queue grows without end and drops "
+        "what waits past its retention; raise max_concurrency, or the memory"
+    )
+    # Flex Consumption runs at least 40 instances, a quarter core each at 512 MB: 40 s a contact
+    flex = inputs(max_concurrency=2, memory_mb=512, flex_instance_memory_mb=512)
+    assert capacity_note("azure", flex, over, BENCH) == ""
+    assert capacity_note("azure", flex, [(39 * month / 40, 1400.0)], BENCH) == ""
+    assert capacity_note("azure", flex, [(41 * month / 40, 1400.0)], BENCH).startswith(
+        "azure: processing.max_concurrency lets 40 contacts (Azure's lowest maximum instance count) be processed at "
+        "once, and the month's contacts take 41 runs"
+    )
+    assert capacity_note("aws", inputs(enabled=False, max_concurrency=2), over, BENCH) == ""

@@ -20,7 +20,7 @@ from ..errors import UsageError
 from ..limits import AZURE_ORBITAL_RETIRED_ON, DATA_EXPLORER_KEY_SIZE, KINESIS_STREAM_MODE, event_hubs_units
 from ..rounding import count_figure, figure, percent
 from .catalog import OVERRIDE_MARK, Assumptions, Catalog, PriceEntry, PriceError
-from .processing import measured_throughput, processing_quantities, timeout_note
+from .processing import capacity_note, measured_throughput, processing_quantities, timeout_note
 from .usage import (
     BILLED_GB_PER_GB,
     HOURS_PER_MONTH,
@@ -1200,10 +1200,13 @@ def estimate(
         # the largest contact a run gets, one satellite's downlinks together: an average over the
         # satellites hid a high-rate one whose every run overruns
         raw_mb = max(mb for _, mb in usage.processing_runs())
-        warnings = [
-            timeout_note(cloud, blueprint.for_cloud(cloud).processing, raw_mb, measured_throughput())
-            for cloud in clouds
-        ]
+        warnings = []
+        for cloud in clouds:
+            inputs, speed = blueprint.for_cloud(cloud).processing, measured_throughput()
+            warnings += [
+                timeout_note(cloud, inputs, raw_mb, speed),
+                capacity_note(cloud, inputs, usage.processing_runs(), speed),
+            ]
     else:
         warnings = []
     for cc in clouds.values():

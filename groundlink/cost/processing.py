@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..blueprint import ProcessingInputs
-from ..limits import FLEX_INSTANCE_MEMORY_MB
+from ..limits import FLEX_INSTANCE_MEMORY_MB, flex_maximum_instance_count
 from ..processing.throughput import measured_throughput as processor_throughput
 from ..rounding import count_figure, figure
+from .usage import DAYS_PER_MONTH
 
 # Fargate bills per second with a one-minute minimum (prices/aws.yaml).
 FARGATE_MINIMUM_SECONDS = 60
@@ -56,6 +57,39 @@ def timeout_note(cloud: str, inputs: ProcessingInputs, raw_mb_per_contact: float
         f"{seconds:g} s a contact of {figure(raw_mb_per_contact, 0)} MB takes (processing alone, at the bench "
         "figure): every run would be stopped before it ends and the contact dead-lettered; raise the "
         "timeout or the memory"
+    )
+
+
+def concurrent_runs(cloud: str, inputs: ProcessingInputs) -> int:
+    """How many contacts the cloud processes at once: the SQS event source mapping's maximum
+    concurrency or the Container Apps job's maximum executions (`max_concurrency`), AWS Batch's
+    vCPUs for that many jobs, or the Flex app's maximum instance count, which Azure raises to 40."""
+    if cloud == "azure" and inputs.mode == "function":
+        return flex_maximum_instance_count(inputs.max_concurrency)
+    return inputs.max_concurrency
+
+
+def capacity_note(
+    cloud: str, inputs: ProcessingInputs, runs: Sequence[tuple[float, float]], throughput: Throughput
+) -> str:
+    """A sentence when the month's contacts take longer to process than the runs the cloud
+    allows at once have in a month: the contact queue then grows without end, and drops what
+    waits past its retention (SQS deletes such a message unprocessed). Empty when they fit.
+    `runs`: (contacts a month, raw MB of one), as `processing_quantities` takes them."""
+    if not inputs.enabled:
+        return ""
+    cores = _cores(cloud, inputs)
+    busy = sum(count * throughput.seconds(mb, cores) for count, mb in runs if count > 0 and mb > 0)
+    at_once = concurrent_runs(cloud, inputs)
+    month = DAYS_PER_MONTH * 86_400
+    if busy <= at_once * month:
+        return ""
+    floor = " (Azure's lowest maximum instance count)" if at_once != inputs.max_concurrency else ""
+    return (
+        f"{cloud}: processing.max_concurrency lets {at_once} contacts{floor} be processed at once, and the month's "
+        f"contacts take {busy / month:.3g} runs busy at all times (processing alone, at the bench figure): "
+        "the contact queue grows without end and drops what waits past its retention; raise max_concurrency, "
+        "or the memory"
     )
 
 
