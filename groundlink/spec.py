@@ -2106,14 +2106,19 @@ class MissionSpec(_Model):
 
     def _contact_disk(self) -> tuple[int, float, float] | None:
         """The index of the satellite whose contact needs the most local disk, with its raw GB and
-        frame-stream GB: the processor stages a contact's raw files and, beside them, its products
-        (frame streams as large as the decoded data; DigIF samples hold no frames)."""
+        products GB: the processor stages a contact's raw files and, beside them, its products
+        (frame streams as large as the decoded data, and the frame index; DigIF samples hold no
+        frames). A decoded downlink's captures hold its bits and each datagram's headers
+        (limits.CAPTURE_HEADER_BYTES): sized without them, a contact the check let through ran
+        out of disk. A DigIF rate is the captures' own (measured from delivered objects)."""
         seconds = self.ground_segment.contact_minutes * 60
+        headers = 1 + limits.CAPTURE_HEADER_BYTES / limits.SIZED_DATAGRAM_PAYLOAD_BYTES
+        index = 1 + limits.INDEX_BYTES_PER_FRAME / self.processing.capture.cadu_length
         needs = [
             (
                 i,
-                sum(d.gb_in(seconds) for d in sat.downlinks),
-                sum(d.gb_in(seconds) for d in sat.downlinks if d.delivery == "demod_decode"),
+                sum(d.gb_in(seconds) * (headers if d.delivery == "demod_decode" else 1) for d in sat.downlinks),
+                sum(d.gb_in(seconds) for d in sat.downlinks if d.delivery == "demod_decode") * index,
             )
             for i, sat in enumerate(self.satellites)
         ]
@@ -2249,7 +2254,7 @@ class MissionSpec(_Model):
         held = (
             f"a contact of {_fmt(self.ground_segment.contact_minutes)} minutes of satellite "
             f"{self.satellites[i].name!r} needs {need_mb:,.0f} MB ({raw * 1000:,.0f} raw, {frames * 1000:,.0f} "
-            f"frames), the most for {self._largest_rate(i)}"
+            f"frames and index), the most for {self._largest_rate(i)}"
         )
         if self.processing.mode == "function":
             room_mb = limits.LAMBDA_EPHEMERAL_STORAGE_MB  # MB as AWS writes it (limits.py)
