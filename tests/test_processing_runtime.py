@@ -190,6 +190,31 @@ def test_a_partner_contact_under_a_name_the_catalog_does_not_project_is_said(
     assert len(products.uploaded) == 3  # written either way: Azure's views read every name
 
 
+def test_a_partner_capture_still_being_written_fails_the_run_for_a_retry(tmp_path: Path) -> None:
+    """Azure Data Lake lists a file being written at 0 bytes until its last flush: taken for an
+    empty guiding capture, it was left out, the contact processed without its data and the run
+    a success. A partner's empty capture fails the run, nothing uploaded; the retry reads it."""
+    from groundlink.runtime.delivery import DeliveryFailed
+
+    prefix = "partner/year=2025/month=12/day=01/satellite=snpp/pass-7"
+    contact = tmp_path / "raw" / prefix
+    contact.mkdir(parents=True)
+    Capture(packetise(stream_of(frames([0, 1, 2])), 1000, EPOCH * 1_000_000)).write(contact / "hrd_0001.pcap")
+    (contact / "hrd_0002.pcap").write_bytes(b"")
+    (contact / "manifest.json").write_text("{}")
+    raw, products = DirStore(tmp_path / "raw"), DirStore(tmp_path / "products")
+    event = json.dumps({"subject": f"/blobServices/default/containers/raw/blobs/{prefix}/manifest.json"})
+    with pytest.raises(DeliveryFailed) as failed:
+        handle_message(event, raw, products)
+    assert str(failed.value) == (
+        "contact pass-7 has empty capture files (0 bytes), still being written when its manifest came: "
+        f"{prefix}/hrd_0002.pcap; nothing was uploaded, and the retry reads them"
+    )
+    assert products.uploaded == []
+    Capture(packetise(stream_of(frames([3, 4, 5])), 1000, EPOCH * 1_000_000 + 5000)).write(contact / "hrd_0002.pcap")
+    assert handle_message(event, raw, products) == {"processed": "pass-7", "contacts": ["pass-7"]}
+
+
 def test_a_partner_manifest_locates_its_prefix_on_both_clouds() -> None:
     key = "partner/year=2025/month=12/day=01/satellite=snpp/c1/manifest.json"
     aws = {"source": "aws.s3", "detail": {"bucket": {"name": "raw"}, "object": {"key": key}}}

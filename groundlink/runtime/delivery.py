@@ -414,6 +414,15 @@ def _deliver(
         raise MissingCaptures(
             f"the capture files of contact {location.contact_id} are all empty (0 bytes): {_summarised(empty)}"
         )
+    if empty and not location.named_in_files:
+        # An empty file is Ground Station's guiding capture, never a partner's: on Azure Data Lake
+        # a file being written is listed at 0 bytes until its last flush (a `CreateFile` before
+        # any byte), so the contact's manifest came early. Left out, its data was missing from
+        # the products and nothing said so; the retry reads the file once it is written.
+        raise DeliveryFailed(
+            f"contact {location.contact_id} has empty capture files (0 bytes), still being written when its "
+            f"manifest came: {_summarised(empty)}; nothing was uploaded, and the retry reads them"
+        )
     # numpy, pyarrow and dpkt load here, not when the module is imported: the Pulumi program
     # reads this package's settings (environment names) and must not pay for the processor
     from groundlink.processing.processor import discover, process_contact
