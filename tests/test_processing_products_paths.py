@@ -307,3 +307,21 @@ def test_another_satellites_products_of_the_same_id_are_never_replaced(
 
     kept = [p for p in _products(out) if "satellite=sat-a" in p]
     assert len(kept) == 3  # its frame stream, frame index and summary
+
+
+def test_a_contact_id_given_again_a_day_later_keeps_the_earlier_contacts_products(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--contact-id pass-1` for each day's pass: the second run replaced the first day's
+    products as its own. Frames a day apart are another contact's: kept, and said."""
+    out = tmp_path / "out"
+    for day in (0, 1):
+        _deliver(raw_dir(tmp_path / f"raw{day}"), CONTACT_A, [0, 1, 2], (EPOCH + day * 86_400) * 1_000_000, 1)
+        assert main(["process", str(tmp_path / f"raw{day}"), "--out", str(out), "--contact-id", "pass-1"]) == 0
+    err = capsys.readouterr().err
+    assert (
+        "groundlink: contact pass-1: the products under year=2025/month=12/day=01/satellite=noaa20 are another contact's"
+        in err
+    )
+    assert main(["query", str(out), "SELECT day, frames FROM contact_summary ORDER BY day", "--json"]) == 0
+    assert capsys.readouterr().out.splitlines() == ['{"day": "01", "frames": 3}', '{"day": "02", "frames": 3}']

@@ -1026,3 +1026,31 @@ def test_the_package_imports_on_its_own(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert int(done.stdout) > 10
+
+
+def test_a_partner_name_used_again_the_next_day_keeps_the_earlier_contacts_products(tmp_path: Path, capsys) -> None:
+    """A partner naming its passes `pass-1` each day: the second day's run deleted the first
+    day's products as its own earlier ones, and said nothing. Frames a day apart are another
+    contact's: kept, and said; the same contact processed again still replaces its own."""
+    raw, products = DirStore(tmp_path / "raw"), DirStore(tmp_path / "products")
+
+    def deliver(day: int, counts: list[int]) -> dict:
+        prefix = f"partner/year=2025/month=12/day={day:02d}/satellite=snpp/pass-1"
+        (tmp_path / "raw" / prefix).mkdir(parents=True, exist_ok=True)
+        start = (EPOCH + (day - 1) * 86_400 + 3600) * 1_000_000
+        Capture(packetise(stream_of(frames(counts)), 1000, start)).write(tmp_path / "raw" / prefix / "hrd_0001.pcap")
+        (tmp_path / "raw" / prefix / "manifest.json").write_text("{}")
+        event = {"subject": f"/blobServices/default/containers/raw/blobs/{prefix}/manifest.json"}
+        return handle_message(json.dumps(event), raw, products)
+
+    deliver(1, [0, 1, 2])
+    capsys.readouterr()
+    deliver(2, [0, 1, 2, 3])
+    first_day = "year=2025/month=12/day=01/satellite=snpp"
+    assert products.deleted == []
+    assert f"contact_summary/{first_day}/pass-1.parquet" in set(products.keys("contact_summary/"))
+    assert [line for line in capsys.readouterr().err.splitlines() if "another contact's" in line] == [
+        f"groundlink: contact pass-1: the products under {first_day} are another contact's of the same name (its "
+        "frames 2025-12-01 01:00 to 2025-12-01 01:00), so they are kept; a contact's name is its id in every product "
+        "and query, so give each contact a name of its own"
+    ]

@@ -13,6 +13,7 @@ import glob
 import os
 import re
 import shutil
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -33,6 +34,62 @@ FRAMES_PREFIX = "frames/"
 # partition outside them, so a contact dated there is written but invisible to it.
 CATALOG_YEARS = (2019, 2100)
 _HIVE = re.compile(r"^(year|month|day|satellite)=(.+)$")
+
+
+# Two runs of one contact hold frames of the same pass: an earlier run's frames are some of the
+# later run's. Products of the same contact id whose frames are further apart than this are
+# another contact under the same name (a partner naming its passes `pass-1` each day, a
+# --contact-id given again), whose products a run must not replace.
+SAME_CONTACT_SLACK = timedelta(hours=1)
+
+Span = tuple[datetime, datetime]
+
+
+def summary_span(path: Path) -> Span | None:
+    """(start_time, end_time) of a contact summary file, or None: no frame was dated, or the
+    file cannot be read as one (what is not a summary is replaced, as before)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        row = pq.read_table(path, columns=["start_time", "end_time"]).to_pylist()[0]
+    except (OSError, ValueError, KeyError, IndexError, pa.ArrowException):  # not a summary: replaced
+        return None
+    start, end = row.get("start_time"), row.get("end_time")
+    return (start, end) if isinstance(start, datetime) and isinstance(end, datetime) else None
+
+
+def processed_span(summary: dict[str, object]) -> Span | None:
+    """(start_time, end_time) of a summary `process_contact` returned (microseconds since the
+    epoch), as `summary_span` reads them from its file; None when undated."""
+    start, end = summary.get("start_time"), summary.get("end_time")
+    if not isinstance(start, int) or not isinstance(end, int):
+        return None
+    epoch = datetime(1970, 1, 1)
+    return epoch + timedelta(microseconds=start), epoch + timedelta(microseconds=end)
+
+
+def another_contact(earlier: Span | None, new: Span | None) -> bool:
+    """Whether earlier products of a contact's id are another contact's: both were dated, and
+    their frames lie apart by more than SAME_CONTACT_SLACK. An undated run (a capture without
+    packets, which a redelivery filled) is the same contact, as it always was."""
+    if earlier is None or new is None:
+        return False
+    return earlier[0] > new[1] + SAME_CONTACT_SLACK or earlier[1] < new[0] - SAME_CONTACT_SLACK
+
+
+def another_contact_line(contact_id: str, where: str, earlier: Span) -> str:
+    """The line said when another contact's products under the same id are kept."""
+    return (
+        f"groundlink: contact {contact_id}: the products under {where} are another contact's of the same name "
+        f"(its frames {earlier[0]:%Y-%m-%d %H:%M} to {earlier[1]:%Y-%m-%d %H:%M}), so they are kept; a contact's "
+        "name is its id in every product and query, so give each contact a name of its own"
+    )
+
+
+def _partition_of(path: Path, root: Path) -> str:
+    """`year=/month=/day=/satellite=` of a product under `root` (its table's folder first)."""
+    return "/".join(path.relative_to(root).parts[1:5])
 
 
 @dataclass(frozen=True)
@@ -227,7 +284,17 @@ class Staging:
                 for path in (self.root / table.prefix).glob(f"{pattern}/{glob.escape(self.contact_id)}.parquet")
             ),
         ]
-        return sorted(path for path in found if path not in targets)
+        # another contact under the same id (frames a day apart): its day's products are kept
+        new = summary_span(self.summary_file())
+        kept: set[str] = set()
+        for summary in sorted(p for p in found if p.relative_to(self.root).parts[0] == CONTACT_SUMMARY.prefix[:-1]):
+            earlier = summary_span(summary)
+            if earlier is not None and another_contact(earlier, new):
+                kept.add(_partition_of(summary, self.root))
+                print(
+                    another_contact_line(self.contact_id, _partition_of(summary, self.root), earlier), file=sys.stderr
+                )
+        return sorted(path for path in found if path not in targets and _partition_of(path, self.root) not in kept)
 
     def _undo(self, done: list[tuple[Path | None, Path, Path | None]]) -> None:
         """Each recorded move that was made, taken back: what the files are says which were made

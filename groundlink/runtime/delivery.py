@@ -37,7 +37,16 @@ from typing import Any, Protocol
 
 from groundlink.processing.config import CAPTURE_SUFFIXES, CaptureFormat, name_problem
 from groundlink.processing.errors import CaptureError, ProcessingError
-from groundlink.processing.layout import FRAMES_PREFIX, STAGING_PREFIX, hive_values
+from groundlink.processing.layout import (
+    FRAMES_PREFIX,
+    STAGING_PREFIX,
+    Span,
+    another_contact,
+    another_contact_line,
+    hive_values,
+    processed_span,
+    summary_span,
+)
 from groundlink.processing.tables import CONTACT_SUMMARY, FRAME_INDEX
 
 # A partner writes this object last under a contact's prefix: its creation is the contact's event.
@@ -446,7 +455,8 @@ def _deliver(
     # again, for files that came while the products went up: the other run may have finished in
     # that time, and what it alone wrote (a stream only the later files hold) is no stale product
     _still_the_contacts_captures(raw, location, keys, "no earlier product was deleted")
-    for stale in earlier_products(products, set(uploads), keys):
+    spans = {summary["contact_id"]: processed_span(summary) for summary in summaries}
+    for stale in earlier_products(products, set(uploads), keys, spans, workdir):
         products.delete(stale)
     return summaries
 
@@ -467,14 +477,23 @@ def _still_the_contacts_captures(
         )
 
 
-def earlier_products(products: ObjectStore, uploaded: set[str], raw_keys: Iterable[str] = ()) -> list[str]:
+def earlier_products(
+    products: ObjectStore,
+    uploaded: set[str],
+    raw_keys: Iterable[str] = (),
+    spans: Mapping[str, Span | None] | None = None,
+    scratch: Path | None = None,
+) -> list[str]:
     """Products of the contacts just uploaded that the upload did not overwrite: a stream of a
     virtual channel no longer seen, or every product in another day's partition. Left, a query
     would count the contact twice, as `Staging.commit` prevents on a laptop. An earlier run dated
     the contact either by its first packet (a contact's files span less than a day, so that is the
     day before, of or after the new one) or, when none of its packets was dated (an empty capture
     that a redelivery then filled), by its raw folders' year=/month=/day=, as `_partition` does:
-    those days are searched too, whatever the new date."""
+    those days are searched too, whatever the new date. Another day's products whose summary
+    dates its frames apart from the new ones (`spans`: each contact's (start, end) just
+    processed; the summary fetched into `scratch`) are another contact's under the same name,
+    a partner's `pass-1` of the day before: they are kept, and said."""
     path_days = {day for day in map(_raw_folder_day, raw_keys) if day is not None}
     stale: set[str] = set()
     for key in sorted(k for k in uploaded if k.startswith(CONTACT_SUMMARY.prefix)):
@@ -485,6 +504,11 @@ def earlier_products(products: ObjectStore, uploaded: set[str], raw_keys: Iterab
             partition = (
                 f"year={when.year:04d}/month={when.month:02d}/day={when.day:02d}/satellite={values['satellite']}"
             )
+            if when != day and spans is not None and scratch is not None:
+                earlier = _earlier_span(products, f"{CONTACT_SUMMARY.prefix}{partition}/{contact_id}.parquet", scratch)
+                if earlier is not None and another_contact(earlier, spans.get(contact_id)):
+                    print(another_contact_line(contact_id, partition, earlier), file=sys.stderr)
+                    continue
             for root in PRODUCT_ROOTS:
                 mine = (f"{root}{partition}/{contact_id}/", f"{root}{partition}/{contact_id}.parquet")
                 stale.update(
@@ -493,6 +517,16 @@ def earlier_products(products: ObjectStore, uploaded: set[str], raw_keys: Iterab
                     if (k.startswith(mine[0]) or k == mine[1]) and k not in uploaded
                 )
     return sorted(stale)
+
+
+def _earlier_span(products: ObjectStore, key: str, scratch: Path) -> Span | None:
+    """The frames' (start, end) of an earlier summary in the store, or None (none there, or undated)."""
+    if key not in set(products.keys(key)):
+        return None
+    copy = scratch / "earlier" / key
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    products.download(key, copy)
+    return summary_span(copy)
 
 
 def _raw_folder_day(key: str) -> datetime | None:
