@@ -41,7 +41,9 @@ def test_the_assumptions_the_report_prints_name_the_figures_they_rest_on():
         "narrowband otherwise. AWS Ground Station prices Dubbo 1 above its other sites: 0% of the minutes are "
         "taken there (ground_segment.dubbo_minutes_share); the sites are the ones the contacts are reserved at, "
         "not the stack's region.",
-        "Data per contact: demod/decode lands data_rate_mbps x contact seconds / 8; DigIF lands digif_mbps x "
+        "Data per contact: demod/decode lands data_rate_mbps x contact seconds / 8 (the downlink's bits: its "
+        "captures hold each datagram's headers too, 1-11% more by the datagram size, which onboarding decides, and "
+        "which the raw storage lines leave out); DigIF lands digif_mbps x "
         "contact seconds / 8 where the downlink gives it, else the sampled "
         "bandwidth, 2.2804 MB per second per MHz of bandwidth_mhz (NOAA-20 DigIF to S3: one 10.5-minute 30 MHz "
         "contact = 22 objects, 43.1 GB (community measurement, 2026-08-31)).",

@@ -616,7 +616,9 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
             if gs.provider == "managed"
             else ""
         ),
-        "Data per contact: demod/decode lands data_rate_mbps x contact seconds / 8; DigIF lands digif_mbps x "
+        "Data per contact: demod/decode lands data_rate_mbps x contact seconds / 8 (the downlink's bits: its "
+        "captures hold each datagram's headers too, 1-11% more by the datagram size, which onboarding decides, "
+        "and which the raw storage lines leave out); DigIF lands digif_mbps x "
         "contact seconds / 8 where the downlink gives it, else the sampled bandwidth, "
         f"{DIGIF_GB_PER_MHZ_SECOND * 1000:.4f} MB per second per MHz of bandwidth_mhz ({DIGIF_SOURCE}).",
         (
