@@ -77,6 +77,20 @@ CAPTURE_FORMAT_KEYS = {
 # The products' roots in upload order: a contact's summary, which says the contact is done, goes
 # last, after the frame streams and the frame index it describes.
 PRODUCT_ROOTS = (FRAMES_PREFIX, FRAME_INDEX.prefix, CONTACT_SUMMARY.prefix)
+# A processed contact's counts in the runtime's log record, as `groundlink process` prints them:
+# a contact that lost most of its frames (a gap of 99,990, every frame corrupt) was logged as a
+# plain success, the same line as a whole one; its counts are fields a log query can filter on.
+LOGGED_COUNTS = (
+    "files",
+    "frames",
+    "ok_frames",
+    "duplicate_frames",
+    "corrupt_frames",
+    "idle_frames",
+    "gaps",
+    "missing_frames",
+    "payload_bytes",
+)
 # How many problems a failure's one line names before it counts the rest.
 SHOWN_PROBLEMS = 3
 # The runtime's one scratch directory, under the temporary directory (Lambda's /tmp): emptied before
@@ -570,7 +584,11 @@ def handle(body: str, open_stores: Callable[[], tuple[ObjectStore, ObjectStore]]
     raw, products = open_stores()
     with scratch() as work:
         summaries = process_location(location, raw, products, work, fmt)
-    return {"processed": location.contact_id, "contacts": [s["contact_id"] for s in summaries]}
+    return {
+        "processed": location.contact_id,
+        "contacts": [s["contact_id"] for s in summaries],
+        "counts": {s["contact_id"]: {key: s[key] for key in LOGGED_COUNTS} for s in summaries},
+    }
 
 
 def scratch_dir() -> Path:
