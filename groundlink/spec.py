@@ -2108,12 +2108,14 @@ class MissionSpec(_Model):
         """The index of the satellite whose contact needs the most local disk, with its raw GB and
         products GB: the processor stages a contact's raw files and, beside them, its products
         (frame streams as large as the decoded data, and the frame index; DigIF samples hold no
-        frames). A decoded downlink's captures hold its bits and each datagram's headers
+        frames, and the frame index, twice while it is rewritten). A decoded downlink's captures hold its bits and each datagram's headers
         (limits.CAPTURE_HEADER_BYTES): sized without them, a contact the check let through ran
         out of disk. A DigIF rate is the captures' own (measured from delivered objects)."""
         seconds = self.ground_segment.contact_minutes * 60
         headers = 1 + limits.CAPTURE_HEADER_BYTES / limits.SIZED_DATAGRAM_PAYLOAD_BYTES
-        index = 1 + limits.INDEX_BYTES_PER_FRAME / self.processing.capture.cadu_length
+        # the frame index twice: the end-of-contact rewrite (a frame late across chunks) writes a
+        # new copy beside the old before it replaces it
+        index = 1 + 2 * limits.INDEX_BYTES_PER_FRAME / self.processing.capture.cadu_length
         needs = [
             (
                 i,

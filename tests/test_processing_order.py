@@ -376,3 +376,24 @@ def test_counts_with_the_frame_count_cycle_in_use_run_to_2_to_the_28(tmp_path: P
     summary = process(tmp_path, [Frame(c, cycle=c >> 24) for c in extended])
     assert (summary["ok_frames"], summary["gaps"], summary["missing_frames"]) == (21, 2, 8_999_990 + 7_777_208)
     assert [reason for _, _, reason, _ in index(tmp_path) if reason] == []
+
+
+def test_a_reason_names_a_count_as_the_index_holds_it_with_its_cycle_and_replay() -> None:
+    """A duplicate with the cycle in use was said to repeat frame count 50331659, a count no row
+    of the index holds (its `frame_count` is 11, of cycle 3)."""
+    from groundlink.processing.classify import sequence_keys
+
+    judge = Judge(CaptureFormat())
+    counts = np.array([5000, 5001, 5001, 5, 7, 7], dtype=np.int64)
+    signalling = np.array([0x43, 0x43, 0x43, 0x43, 0x80, 0x80], dtype=np.int64)  # cycle 3 in use; replayed
+    keys, extended = sequence_keys(np.full(6, 157), np.zeros(6, dtype=np.int64), counts, signalling)
+    reasons: list[str | None] = [None] * 6
+    judge.sequences(keys, extended, np.zeros(6, dtype=np.int8), reasons)
+    assert reasons == [
+        None,
+        None,
+        "repeats frame count 5001 of cycle 3",
+        "frame count reset from 5001 of cycle 3 to 5 of cycle 3: a new sequence",
+        None,
+        "repeats frame count 7 (replayed)",
+    ]

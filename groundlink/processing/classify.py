@@ -12,6 +12,7 @@ chunk, and the counts received kept as runs of consecutive counts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -215,10 +216,11 @@ class Judge:
             rows = np.flatnonzero(good & (keys == key))
             judged = self._sequence((int(key) >> 8, (int(key) >> 2) & 63, int(key) & 3), counts[rows])
             status[rows[judged.duplicate]] = DUPLICATE
+            said = _count_text(int(key))
             for i in rows[judged.duplicate]:
-                reasons[i] = f"repeats frame count {counts[i]}"
+                reasons[i] = f"repeats frame count {said(counts[i])}"
             for i, before in zip(rows[judged.reset], judged.previous[judged.reset], strict=True):
-                reasons[i] = f"frame count reset from {before} to {counts[i]}: a new sequence"
+                reasons[i] = f"frame count reset from {said(before)} to {said(counts[i])}: a new sequence"
             missing[rows] = judged.missing
         return missing
 
@@ -322,6 +324,15 @@ class Judge:
             last_sequence = run_sequence == resets
             merged_starts, merged_ends = run_start[last_sequence], run_end[last_sequence]
         return duplicate, missing, merged_starts, merged_ends
+
+
+def _count_text(key: int) -> Callable[[int], str]:
+    """How a reason names a count of sequence `key`: as the header holds it (the index's
+    `frame_count`), with its cycle where the cycle is in use, and `(replayed)` for playback."""
+    replayed = " (replayed)" if key & 2 else ""
+    if key & 1:
+        return lambda count: f"{int(count) % COUNT_MODULUS} of cycle {int(count) // COUNT_MODULUS}{replayed}"
+    return lambda count: f"{int(count)}{replayed}"
 
 
 def _distinct(keys: I64) -> I64:

@@ -123,6 +123,9 @@ class ContactLocation:
     prefixes: tuple[str, ...]
     contact_id: str
     named_in_files: bool = True
+    # its store lists a file being written, at 0 bytes until its last flush (Azure Data Lake,
+    # whose `CreateFile` comes before any byte); S3 lists an object only once it is whole
+    lists_unwritten: bool = False
 
 
 class NotAContact(ValueError):
@@ -207,7 +210,8 @@ def locate(event: Mapping[str, Any], raw_prefix: str = "contacts/") -> ContactLo
         raise BadMessage(f"manifest {key!r}: no satellite=<name> in its prefix ({layout})")
     if problem := name_problem(satellite):
         raise BadMessage(f"manifest {key!r}: its satellite {problem}")
-    return ContactLocation((prefix + "/",), contact_id, named_in_files=False)
+    in_data_lake = not isinstance(event.get("detail"), Mapping)  # an Event Grid event, not EventBridge's
+    return ContactLocation((prefix + "/",), contact_id, named_in_files=False, lists_unwritten=in_data_lake)
 
 
 def _station_contact(event: Mapping[str, Any], raw_prefix: str) -> ContactLocation:
@@ -437,11 +441,11 @@ def _deliver(
         raise MissingCaptures(
             f"the capture files of contact {location.contact_id} are all empty (0 bytes): {_summarised(empty)}"
         )
-    if empty and not location.named_in_files:
-        # An empty file is Ground Station's guiding capture, never a partner's: on Azure Data Lake
-        # a file being written is listed at 0 bytes until its last flush (a `CreateFile` before
-        # any byte), so the contact's manifest came early. Left out, its data was missing from
-        # the products and nothing said so; the retry reads the file once it is written.
+    if empty and location.lists_unwritten:
+        # On Azure Data Lake a file being written is listed at 0 bytes until its last flush (a
+        # `CreateFile` before any byte), so the contact's manifest came early. Left out, its data
+        # was missing from the products and nothing said so; the retry reads the file once it is
+        # written. On S3 an empty object is whole, and is left out as Ground Station's is.
         raise DeliveryFailed(
             f"contact {location.contact_id} has empty capture files (0 bytes), still being written when its "
             f"manifest came: {_summarised(empty)}; nothing was uploaded, and the retry reads them"
