@@ -312,16 +312,33 @@ def test_another_satellites_products_of_the_same_id_are_never_replaced(
 def test_a_contact_id_given_again_a_day_later_keeps_the_earlier_contacts_products(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """`--contact-id pass-1` for each day's pass: the second run replaced the first day's
-    products as its own. Frames a day apart are another contact's: kept, and said."""
+    """`--contact-id pass-1` for each day's pass, each day's files in a directory of their own:
+    the second run replaced the first day's products as its own. Delivered elsewhere, they are
+    another contact's: kept, and said."""
     out = tmp_path / "out"
     for day in (0, 1):
         _deliver(raw_dir(tmp_path / f"raw{day}"), CONTACT_A, [0, 1, 2], (EPOCH + day * 86_400) * 1_000_000, 1)
         assert main(["process", str(tmp_path / f"raw{day}"), "--out", str(out), "--contact-id", "pass-1"]) == 0
     err = capsys.readouterr().err
     assert (
-        "groundlink: contact pass-1: the products under year=2025/month=12/day=01/satellite=noaa20 are another contact's"
-        in err
-    )
+        "groundlink: contact pass-1: the products under year=2025/month=12/day=01/satellite=noaa20 are another "
+        f"contact's of the same name (delivered under {(tmp_path / 'raw0').resolve()}), so they are kept"
+    ) in err
     assert main(["query", str(out), "SELECT day, frames FROM contact_summary ORDER BY day", "--json"]) == 0
     assert capsys.readouterr().out.splitlines() == ['{"day": "01", "frames": 3}', '{"day": "02", "frames": 3}']
+
+
+def test_a_contact_id_given_again_to_its_delivery_with_the_clock_put_right_replaces_its_products(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same directory processed again, its capture clock put right (3 h ahead, dated the next
+    day, then as it was): the earlier products are its own, replaced; nothing is said to be
+    another contact's, neither of the other day nor of the same day it replaces."""
+    out, directory = tmp_path / "out", raw_dir(tmp_path / "raw")
+    for hour in (23 + 3, 23):
+        _deliver(directory, CONTACT_A, [0, 1, 2], (EPOCH + hour * 3600) * 1_000_000, 1)
+        assert main(["process", str(tmp_path / "raw"), "--out", str(out), "--contact-id", "pass-1"]) == 0
+        assert main(["process", str(tmp_path / "raw"), "--out", str(out), "--contact-id", "pass-1"]) == 0
+    assert "another contact's" not in capsys.readouterr().err
+    assert main(["query", str(out), "SELECT day, frames FROM contact_summary", "--json"]) == 0
+    assert capsys.readouterr().out.splitlines() == ['{"day": "01", "frames": 3}']

@@ -1087,7 +1087,27 @@ def test_a_partner_name_used_again_the_next_day_keeps_the_earlier_contacts_produ
     assert products.deleted == []
     assert f"contact_summary/{first_day}/pass-1.parquet" in set(products.keys("contact_summary/"))
     assert [line for line in capsys.readouterr().err.splitlines() if "another contact's" in line] == [
-        f"groundlink: contact pass-1: the products under {first_day} are another contact's of the same name (its "
-        "frames 2025-12-01 01:00 to 2025-12-01 01:00), so they are kept; a contact's name is its id in every product "
-        "and query, so give each contact a name of its own"
+        f"groundlink: contact pass-1: the products under {first_day} are another contact's of the same name "
+        f"(delivered under partner/{first_day}/pass-1/), so they are kept; a "
+        "contact's name is its id in every product and query, so give each contact a name of its own"
     ]
+
+
+def test_a_partner_contact_redelivered_with_its_clock_put_right_replaces_its_earlier_products(
+    tmp_path: Path, capsys
+) -> None:
+    """The same delivery (one prefix) processed again after its capture clock was put right (3 h
+    ahead, dated the next day): its earlier products are its own, deleted, whatever their date."""
+    raw, products = DirStore(tmp_path / "raw"), DirStore(tmp_path / "products")
+    prefix = "partner/year=2025/month=12/day=01/satellite=snpp/pass-1"
+    event = json.dumps({"subject": f"/blobServices/default/containers/raw/blobs/{prefix}/manifest.json"})
+    (tmp_path / "raw" / prefix).mkdir(parents=True)
+    (tmp_path / "raw" / prefix / "manifest.json").write_text("{}")
+    for hour in (23 + 3, 23):  # 02:00 of the next day, then 23:00 as it was
+        start = (EPOCH + hour * 3600) * 1_000_000
+        Capture(packetise(stream_of(frames([0, 1, 2])), 1000, start)).write(tmp_path / "raw" / prefix / "hrd_0001.pcap")
+        handle_message(event, raw, products)
+    assert sorted(products.keys("contact_summary/")) == [
+        "contact_summary/year=2025/month=12/day=01/satellite=snpp/pass-1.parquet"
+    ]
+    assert "another contact's" not in capsys.readouterr().err

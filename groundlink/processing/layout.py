@@ -36,54 +36,38 @@ CATALOG_YEARS = (2019, 2100)
 _HIVE = re.compile(r"^(year|month|day|satellite)=(.+)$")
 
 
-# Two runs of one contact hold frames of the same pass: an earlier run's frames are some of the
-# later run's. Products of the same contact id whose frames are further apart than this are
-# another contact under the same name (a partner naming its passes `pass-1` each day, a
-# --contact-id given again), whose products a run must not replace.
-SAME_CONTACT_SLACK = timedelta(hours=1)
-
-Span = tuple[datetime, datetime]
+# The summary's Parquet metadata key holding where its contact was delivered (Contact.source).
+SOURCE_METADATA = "groundlink.source"
 
 
-def summary_span(path: Path) -> Span | None:
-    """(start_time, end_time) of a contact summary file, or None: no frame was dated, or the
-    file cannot be read as one (what is not a summary is replaced, as before)."""
+def summary_source(path: Path) -> str | None:
+    """Where the contact of a summary file was delivered, or None: its id came from its files'
+    names (a Ground Station contact's UUID), it predates the key, or the file is no summary."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
-        row = pq.read_table(path, columns=["start_time", "end_time"]).to_pylist()[0]
-    except (OSError, ValueError, KeyError, IndexError, pa.ArrowException):  # not a summary: replaced
+        metadata = pq.read_schema(path).metadata or {}
+    except (OSError, ValueError, pa.ArrowException):  # not a summary: replaced, as before
         return None
-    start, end = row.get("start_time"), row.get("end_time")
-    return (start, end) if isinstance(start, datetime) and isinstance(end, datetime) else None
+    source = metadata.get(SOURCE_METADATA.encode())
+    return source.decode("utf-8", "replace") if source is not None else None
 
 
-def processed_span(summary: dict[str, object]) -> Span | None:
-    """(start_time, end_time) of a summary `process_contact` returned (microseconds since the
-    epoch), as `summary_span` reads them from its file; None when undated."""
-    start, end = summary.get("start_time"), summary.get("end_time")
-    if not isinstance(start, int) or not isinstance(end, int):
-        return None
-    epoch = datetime(1970, 1, 1)
-    return epoch + timedelta(microseconds=start), epoch + timedelta(microseconds=end)
+def another_contact(earlier: str | None, new: str | None) -> bool:
+    """Whether products of a contact's id are another contact's: both say where they were
+    delivered, and it differs (a partner's `pass-1` of another day's folder, a --contact-id
+    given to another directory). The same delivery processed again, its capture clock put right
+    in between or not, is the same contact; so is any whose id its files' names give."""
+    return earlier is not None and new is not None and earlier != new
 
 
-def another_contact(earlier: Span | None, new: Span | None) -> bool:
-    """Whether earlier products of a contact's id are another contact's: both were dated, and
-    their frames lie apart by more than SAME_CONTACT_SLACK. An undated run (a capture without
-    packets, which a redelivery filled) is the same contact, as it always was."""
-    if earlier is None or new is None:
-        return False
-    return earlier[0] > new[1] + SAME_CONTACT_SLACK or earlier[1] < new[0] - SAME_CONTACT_SLACK
-
-
-def another_contact_line(contact_id: str, where: str, earlier: Span) -> str:
+def another_contact_line(contact_id: str, where: str, earlier: str) -> str:
     """The line said when another contact's products under the same id are kept."""
     return (
         f"groundlink: contact {contact_id}: the products under {where} are another contact's of the same name "
-        f"(its frames {earlier[0]:%Y-%m-%d %H:%M} to {earlier[1]:%Y-%m-%d %H:%M}), so they are kept; a contact's "
-        "name is its id in every product and query, so give each contact a name of its own"
+        f"(delivered under {earlier}), so they are kept; a contact's name is its id in every product and query, "
+        "so give each contact a name of its own"
     )
 
 
@@ -176,12 +160,14 @@ def leftover_staging(root: Path) -> tuple[list[Path], list[Path]]:
 class Staging:
     """A contact's products, staged under `root` and committed together."""
 
-    def __init__(self, root: Path, contact_id: str):
+    def __init__(self, root: Path, contact_id: str, source: str | None = None):
         """Names the staging directory; `create` makes it. A signal can stop the run at any
         point, so the directory is known before it exists: made in one step with its name
-        already recorded, `discard` removes it whenever the run stops after that step."""
+        already recorded, `discard` removes it whenever the run stops after that step.
+        `source`: where the contact was delivered (Contact.source)."""
         self.root = root
         self.contact_id = contact_id
+        self.source = source
         self.dir = self._fresh_dir()
         self.keep = False  # set when a failed commit could not put an earlier product back
         self.committed = False  # every product moved in: what is set aside is superseded
@@ -284,12 +270,11 @@ class Staging:
                 for path in (self.root / table.prefix).glob(f"{pattern}/{glob.escape(self.contact_id)}.parquet")
             ),
         ]
-        # another contact under the same id (frames a day apart): its day's products are kept
-        new = summary_span(self.summary_file())
+        # another contact under the same id (delivered elsewhere): its day's products are kept
         kept: set[str] = set()
         for summary in sorted(p for p in found if p.relative_to(self.root).parts[0] == CONTACT_SUMMARY.prefix[:-1]):
-            earlier = summary_span(summary)
-            if earlier is not None and another_contact(earlier, new):
+            earlier = summary_source(summary)
+            if summary not in targets and earlier is not None and another_contact(earlier, self.source):
                 kept.add(_partition_of(summary, self.root))
                 print(
                     another_contact_line(self.contact_id, _partition_of(summary, self.root), earlier), file=sys.stderr

@@ -23,7 +23,7 @@ from .classify import OK, STATUS_NAMES, Judge, decode_headers, final_missing, se
 from .config import CAPTURE_SUFFIXES, CaptureFormat, name_problem
 from .errors import CaptureError, ProcessingError, file_kind
 from .frames import I64, derandomize, synchronise
-from .layout import CATALOG_YEARS, Partition, Staging, hive_values
+from .layout import CATALOG_YEARS, SOURCE_METADATA, Partition, Staging, hive_values
 from .records import PCAP_MAGICS
 from .tables import CONTACT_SUMMARY, FRAME_INDEX
 
@@ -64,6 +64,10 @@ class Contact:
     files: list[Path]
     # one line per file of the contact that cannot be read at all (a broken symbolic link)
     problems: list[str] = field(default_factory=list)
+    # where the contact was delivered, when its id does not come from its files' names (a
+    # partner's contact prefix, a --contact-id's directory): kept in its summary, it tells this
+    # contact's earlier products from another contact's of the same name (Staging.commit)
+    source: str | None = None
 
 
 def _no_progress(_: int) -> None:
@@ -193,7 +197,10 @@ def discover(
             )
     if errors:
         raise ProcessingError(errors)
-    return [Contact(cid, sat, paths, problems.get((cid, sat), [])) for (cid, sat), paths in sorted(groups.items())]
+    source = str(directory.resolve()) if contact_id is not None else None
+    return [
+        Contact(cid, sat, paths, problems.get((cid, sat), []), source) for (cid, sat), paths in sorted(groups.items())
+    ]
 
 
 def _empty(path: Path) -> bool:
@@ -646,7 +653,7 @@ def process_contact(
     for both (`interrupt.finishing`): the run stops after them, knowing the contact written (it
     ended `stopped by SIGTERM` with the earlier products replaced and the contact unsaid)."""
     fmt = fmt or CaptureFormat()
-    staging = Staging(out, contact.contact_id)  # named, not made yet: made in the try below
+    staging = Staging(out, contact.contact_id, contact.source)  # named, not made yet: made in the try below
     run: _ContactRun | None = None
     stats: list[FileStats] = []
     errors: list[str] = list(contact.problems)
@@ -689,7 +696,10 @@ def process_contact(
             raise ProcessingError(errors)
         summary = _summary(contact, run, stats)
         partition = _partition(contact, summary)
-        pq.write_table(pa.Table.from_pylist([summary], schema=CONTACT_SUMMARY.schema), staging.summary_file())
+        schema = CONTACT_SUMMARY.schema
+        if contact.source is not None:
+            schema = schema.with_metadata({SOURCE_METADATA: contact.source})
+        pq.write_table(pa.Table.from_pylist([summary], schema=schema), staging.summary_file())
         with interrupt.finishing():
             staging.commit(partition)
             committed(summary)

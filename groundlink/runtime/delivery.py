@@ -22,6 +22,7 @@ message is staged in one fixed scratch directory, emptied before it is used (`sc
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import posixpath
@@ -40,12 +41,10 @@ from groundlink.processing.errors import CaptureError, ProcessingError
 from groundlink.processing.layout import (
     FRAMES_PREFIX,
     STAGING_PREFIX,
-    Span,
     another_contact,
     another_contact_line,
     hive_values,
-    processed_span,
-    summary_span,
+    summary_source,
 )
 from groundlink.processing.tables import CONTACT_SUMMARY, FRAME_INDEX
 
@@ -456,7 +455,14 @@ def _deliver(
 
     out = workdir / "products"
     try:
-        summaries = [process_contact(c, out, fmt) for c in discover(raw_root, fmt, contact_id=location.contact_id)]
+        # where a partner's contact was delivered (its prefix) tells it from another of its name;
+        # a Ground Station contact's id is its own
+        source = None if location.named_in_files else location.prefixes[0]
+        contacts = [
+            dataclasses.replace(contact, source=source)
+            for contact in discover(raw_root, fmt, contact_id=location.contact_id)
+        ]
+        summaries = [process_contact(c, out, fmt) for c in contacts]
     except ProcessingError as error:
         lines = [_in_keys(line, workdir) for line in error.lines]
         raise ContactFailed(f"contact {location.contact_id}: {_summarised(lines)}") from None
@@ -473,8 +479,7 @@ def _deliver(
     # again, for files that came while the products went up: the other run may have finished in
     # that time, and what it alone wrote (a stream only the later files hold) is no stale product
     _still_the_contacts_captures(raw, location, keys, "no earlier product was deleted")
-    spans = {summary["contact_id"]: processed_span(summary) for summary in summaries}
-    for stale in earlier_products(products, set(uploads), keys, spans, workdir):
+    for stale in earlier_products(products, set(uploads), keys, {c.contact_id: c.source for c in contacts}, workdir):
         products.delete(stale)
     return summaries
 
@@ -499,7 +504,7 @@ def earlier_products(
     products: ObjectStore,
     uploaded: set[str],
     raw_keys: Iterable[str] = (),
-    spans: Mapping[str, Span | None] | None = None,
+    sources: Mapping[str, str | None] | None = None,
     scratch: Path | None = None,
 ) -> list[str]:
     """Products of the contacts just uploaded that the upload did not overwrite: a stream of a
@@ -509,9 +514,9 @@ def earlier_products(
     day before, of or after the new one) or, when none of its packets was dated (an empty capture
     that a redelivery then filled), by its raw folders' year=/month=/day=, as `_partition` does:
     those days are searched too, whatever the new date. Another day's products whose summary
-    dates its frames apart from the new ones (`spans`: each contact's (start, end) just
-    processed; the summary fetched into `scratch`) are another contact's under the same name,
-    a partner's `pass-1` of the day before: they are kept, and said."""
+    says they were delivered elsewhere (`sources`: where each contact just processed was,
+    Contact.source; the summary fetched into `scratch`) are another contact's under the same
+    name, a partner's `pass-1` of the day before: they are kept, and said."""
     path_days = {day for day in map(_raw_folder_day, raw_keys) if day is not None}
     stale: set[str] = set()
     for key in sorted(k for k in uploaded if k.startswith(CONTACT_SUMMARY.prefix)):
@@ -522,9 +527,10 @@ def earlier_products(
             partition = (
                 f"year={when.year:04d}/month={when.month:02d}/day={when.day:02d}/satellite={values['satellite']}"
             )
-            if when != day and spans is not None and scratch is not None:
-                earlier = _earlier_span(products, f"{CONTACT_SUMMARY.prefix}{partition}/{contact_id}.parquet", scratch)
-                if earlier is not None and another_contact(earlier, spans.get(contact_id)):
+            if when != day and sources is not None and scratch is not None:
+                summary = f"{CONTACT_SUMMARY.prefix}{partition}/{contact_id}.parquet"
+                earlier = _earlier_source(products, summary, scratch)
+                if earlier is not None and another_contact(earlier, sources.get(contact_id)):
                     print(another_contact_line(contact_id, partition, earlier), file=sys.stderr)
                     continue
             for root in PRODUCT_ROOTS:
@@ -537,14 +543,15 @@ def earlier_products(
     return sorted(stale)
 
 
-def _earlier_span(products: ObjectStore, key: str, scratch: Path) -> Span | None:
-    """The frames' (start, end) of an earlier summary in the store, or None (none there, or undated)."""
+def _earlier_source(products: ObjectStore, key: str, scratch: Path) -> str | None:
+    """Where the contact of an earlier summary in the store was delivered, or None (no summary
+    there, or none said)."""
     if key not in set(products.keys(key)):
         return None
     copy = scratch / "earlier" / key
     copy.parent.mkdir(parents=True, exist_ok=True)
     products.download(key, copy)
-    return summary_span(copy)
+    return summary_source(copy)
 
 
 def _raw_folder_day(key: str) -> datetime | None:
