@@ -470,6 +470,12 @@ FLEX_INSTANCE_MEMORY_MB: tuple[int, ...] = (512, 2048, 4096)
 # S3 client (38 MB) beside it (measured 2026-12-05, docs/processing.md), so at 128 MB every
 # contact was killed and dead-lettered.
 PROCESSOR_MIN_MEMORY_MB = FLEX_INSTANCE_MEMORY_MB[0]
+# What the processor holds beside its frames (the working set above, with the client): 205 MB.
+PROCESSOR_WORKING_SET_MB = 205
+# When a frame arrives late across the processor's 64 MiB chunks, the contact's frame index is
+# judged again whole at its end: measured 168 bytes a frame at the peak (855 MB over 67 MB for
+# an index of 4.68 million frames, 2026-12-05, `_rewrite_missing`); sized at 180.
+INDEX_REWRITE_BYTES_PER_FRAME = 180
 # Lambda event source mapping ScalingConfig.MaximumConcurrency 2-1000 (botocore 1.44.5);
 # Flex Consumption scales out to at most 1,000 instances (Microsoft Learn, same page).
 MAX_CONCURRENCY: tuple[int, int] = (2, 1000)

@@ -2295,6 +2295,34 @@ class MissionSpec(_Model):
                 f"{'' if gib == most else f' ({most} GiB above 1 vCPU)'}; {held}; {larger}{SHORTER_OR_LOCAL}",
             )
 
+    def _check_processing_memory(self) -> None:
+        """A contact whose frames come late across the processor's chunks (datagrams reordered on
+        the way) has its frame index judged again whole at its end, which holds every frame's
+        arrays at once: a function or job with less memory is killed there every attempt, and the
+        contact ends in the dead-letter queue. The processor's working set beside them."""
+        need = self._contact_disk()
+        if not (self.processing.enabled and self.delivery.object_store and need):
+            return
+        i, _, products = need
+        # the decoded bytes, the frames and index less: products = decoded x (1 + index share)
+        cadu = self.processing.capture.cadu_length
+        decoded = products * 1e9 / (1 + 2 * limits.INDEX_BYTES_PER_FRAME / cadu)
+        frames = decoded / cadu
+        need_mb = limits.PROCESSOR_WORKING_SET_MB + frames * limits.INDEX_REWRITE_BYTES_PER_FRAME / 1e6
+        if self.processing.mode == "function":
+            field, has_mb = "processing.memory_mb", float(self.processing.memory_mb)
+        else:
+            field, has_mb = "processing.container_memory_gb", self.processing.container_memory_gb * 1000
+        if need_mb > has_mb:
+            raise _fail(
+                field,
+                f"a contact of {_fmt(self.ground_segment.contact_minutes)} minutes of satellite "
+                f"{self.satellites[i].name!r} holds {frames:,.0f} frames of {cadu} bytes, and judging them again at "
+                f"its end (when a frame comes late across the processor's chunks) needs about {need_mb:,.0f} MB "
+                f"({limits.PROCESSOR_WORKING_SET_MB} MB of working set, {limits.INDEX_REWRITE_BYTES_PER_FRAME} bytes a "
+                f"frame), more than its {has_mb:,.0f} MB; raise it, or {SHORTER_OR_LOCAL}",
+            )
+
     def _check_link_names(self, problems: _Problems) -> None:
         """A downlink's resources are named `<satellite>-<downlink>` (GroundLink.key): `sat` +
         `x-hrd` and `sat-x` + `hrd` would register the same resources twice, which Pulumi
@@ -2333,6 +2361,7 @@ class MissionSpec(_Model):
                 "delivers; a stream leaves none); allowed: processing.enabled: false, or delivery.object_store: true",
             )
         problems.gather(self._check_processing_disk)
+        problems.gather(self._check_processing_memory)
         problems.gather(self._check_contact_hub_rate)
         problems.gather(self._check_redundancy)
         if self.processing.enabled and self.processing.mode == "container_job":

@@ -424,8 +424,29 @@ class TestSatellites:
             {"cadu_length": 10, "spacecraft_ids": [0, 1023], "udp_ports": [1, 65535]},
             {"cadu_length": 65540},
         ):
-            spec = _ok(lambda d, c=capture: d["processing"].update(capture=c))
+            # 10-byte CADUs: 112.5 million frames a contact, whose index no processor memory can
+            # judge again (test_a_contact_whose_index_rewrite_outgrows_the_memory_is_refused):
+            # the capture details alone, the cloud's processor off
+            enabled = capture["cadu_length"] > 10
+            spec = _ok(lambda d, c=capture, on=enabled: d["processing"].update(capture=c, enabled=on))
             assert spec.processing.capture.capture_format().cadu_length == capture["cadu_length"]
+
+    def test_a_contact_whose_index_rewrite_outgrows_the_memory_is_refused(self):
+        """A frame late across the processor's chunks has the contact's index judged again whole
+        at its end, 168 bytes a frame measured: a 40-minute contact at 15 Mbit/s (4.39 million
+        frames of 1,024 bytes) needs 205 MB + 4,394,531 x 180 B = 996 MB, so a function of 512
+        MB was killed there every attempt; 1,024 MB holds it."""
+        fits = _ok(lambda d: (d["ground_segment"].update(contact_minutes=40), d["processing"].update(memory_mb=1024)))
+        assert fits.processing.memory_mb == 1024
+        errors = _errors(
+            lambda d: (d["ground_segment"].update(contact_minutes=40), d["processing"].update(memory_mb=512))
+        )
+        assert errors == [
+            "s.yaml: processing.memory_mb: a contact of 40 minutes of satellite 'noaa20' holds 4,394,531 frames of 1024 "
+            "bytes, and judging them again at its end (when a frame comes late across the processor's chunks) needs "
+            "about 996 MB (205 MB of working set, 180 bytes a frame), more than its 512 MB; raise it, or shorten "
+            "ground_segment.contact_minutes or set processing.enabled: false"
+        ]
 
     def test_a_function_refuses_a_contact_its_tmp_cannot_hold(self):
         """15 Mbit/s decoded: 112.5 MB of bits a minute, captured with each 1,024-byte datagram's
