@@ -2300,19 +2300,26 @@ class MissionSpec(_Model):
         the way) has its frame index judged again whole at its end, which holds every frame's
         arrays at once: a function or job with less memory is killed there every attempt, and the
         contact ends in the dead-letter queue. The processor's working set beside them."""
-        need = self._contact_disk()
-        if not (self.processing.enabled and self.delivery.object_store and need):
+        if not (self.processing.enabled and self.delivery.object_store and self.satellites):
             return
-        i, _, products = need
-        # the decoded bytes, the frames and index less: products = decoded x (1 + index share)
+        # the satellite whose contact holds the most frames: its decoded downlinks' bytes (a
+        # DigIF satellite, the largest on disk, holds none)
+        seconds = self.ground_segment.contact_minutes * 60
         cadu = self.processing.capture.cadu_length
-        decoded = products * 1e9 / (1 + 2 * limits.INDEX_BYTES_PER_FRAME / cadu)
+        i, decoded = max(
+            (
+                (i, sum(d.gb_in(seconds) for d in sat.downlinks if d.delivery == "demod_decode") * 1e9)
+                for i, sat in enumerate(self.satellites)
+            ),
+            key=lambda pair: pair[1],
+        )
         frames = decoded / cadu
         need_mb = limits.PROCESSOR_WORKING_SET_MB + frames * limits.INDEX_REWRITE_BYTES_PER_FRAME / 1e6
         if self.processing.mode == "function":
-            field, has_mb = "processing.memory_mb", float(self.processing.memory_mb)
-        else:
+            field, has_mb, more = "processing.memory_mb", float(self.processing.memory_mb), "raise it"
+        else:  # a job's memory goes with its vCPU (2 GB each): the pair to raise, not half of it
             field, has_mb = "processing.container_memory_gb", self.processing.container_memory_gb * 1000
+            more = f"raise container_vcpu with it ({limits.CONTAINER_GB_PER_VCPU:g} GB a vCPU)"
         if need_mb > has_mb:
             raise _fail(
                 field,
@@ -2320,7 +2327,7 @@ class MissionSpec(_Model):
                 f"{self.satellites[i].name!r} holds {frames:,.0f} frames of {cadu} bytes, and judging them again at "
                 f"its end (when a frame comes late across the processor's chunks) needs about {need_mb:,.0f} MB "
                 f"({limits.PROCESSOR_WORKING_SET_MB} MB of working set, {limits.INDEX_REWRITE_BYTES_PER_FRAME} bytes a "
-                f"frame), more than its {has_mb:,.0f} MB; raise it, or {SHORTER_OR_LOCAL}",
+                f"frame), more than its {has_mb:,.0f} MB; {more}, or {SHORTER_OR_LOCAL}",
             )
 
     def _check_link_names(self, problems: _Problems) -> None:

@@ -328,17 +328,59 @@ def test_a_contact_id_given_again_a_day_later_keeps_the_earlier_contacts_product
     assert capsys.readouterr().out.splitlines() == ['{"day": "01", "frames": 3}', '{"day": "02", "frames": 3}']
 
 
-def test_a_contact_id_given_again_to_its_delivery_with_the_clock_put_right_replaces_its_products(
+def test_a_directory_filled_again_with_another_pass_keeps_the_earlier_contacts_products(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The same directory processed again, its capture clock put right (3 h ahead, dated the next
-    day, then as it was): the earlier products are its own, replaced; nothing is said to be
-    another contact's, neither of the other day nor of the same day it replaces."""
-    out, directory = tmp_path / "out", raw_dir(tmp_path / "raw")
-    for hour in (23 + 3, 23):
-        _deliver(directory, CONTACT_A, [0, 1, 2], (EPOCH + hour * 3600) * 1_000_000, 1)
-        assert main(["process", str(tmp_path / "raw"), "--out", str(out), "--contact-id", "pass-1"]) == 0
-        assert main(["process", str(tmp_path / "raw"), "--out", str(out), "--contact-id", "pass-1"]) == 0
-    assert "another contact's" not in capsys.readouterr().err
-    assert main(["query", str(out), "SELECT day, frames FROM contact_summary", "--json"]) == 0
-    assert capsys.readouterr().out.splitlines() == ['{"day": "01", "frames": 3}']
+    """One `incoming/` emptied and filled each day, `--contact-id pass-1` each time: where it was
+    delivered cannot tell the passes apart, their frames a day apart do. Kept, and said (a capture
+    clock put right between two runs of one pass reads the same, and is kept too: counted twice,
+    which a query shows, rather than another pass deleted). The same pass again replaces its own."""
+    out, directory = tmp_path / "out", raw_dir(tmp_path / "incoming")
+    for day in (0, 1):
+        _deliver(directory, CONTACT_A, [0, 1, 2], (EPOCH + day * 86_400) * 1_000_000, 1)
+        for _ in range(2):  # the second run of each pass replaces the first
+            assert main(["process", str(tmp_path / "incoming"), "--out", str(out), "--contact-id", "pass-1"]) == 0
+    lines = [line for line in capsys.readouterr().err.splitlines() if "another contact's" in line]
+    assert (
+        lines
+        == [
+            "groundlink: contact pass-1: the products under year=2025/month=12/day=01/satellite=noaa20 are another "
+            f"contact's of the same name (delivered under {(tmp_path / 'incoming').resolve()}), so they are kept; a "
+            "contact's name is its id in every product and query, so give each contact a name of its own"
+        ]
+        * 2
+    )
+    assert main(["query", str(out), "SELECT day, frames FROM contact_summary ORDER BY day", "--json"]) == 0
+    assert capsys.readouterr().out.splitlines() == ['{"day": "01", "frames": 3}', '{"day": "02", "frames": 3}']
+
+
+def test_products_written_before_their_delivery_was_recorded_are_judged_by_their_frames(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A summary without `groundlink.source` (written before it existed): deleted as this pass's
+    own, another day's `pass-1` was lost on the first run after an upgrade. Frames a day apart
+    are another contact's."""
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "out"
+    _deliver(raw_dir(tmp_path / "raw0"), CONTACT_A, [0, 1, 2], EPOCH * 1_000_000, 1)
+    assert main(["process", str(tmp_path / "raw0"), "--out", str(out), "--contact-id", "pass-1"]) == 0
+    (summary,) = out.glob("contact_summary/**/pass-1.parquet")
+    pq.write_table(pq.read_table(summary).replace_schema_metadata(None), summary)  # as an earlier groundlink wrote it
+    _deliver(raw_dir(tmp_path / "raw1"), CONTACT_A, [0, 1, 2], (EPOCH + 86_400) * 1_000_000, 1)
+    assert main(["process", str(tmp_path / "raw1"), "--out", str(out), "--contact-id", "pass-1"]) == 0
+    assert "(its frames apart from these), so they are kept" in capsys.readouterr().err
+    assert main(["query", str(out), "SELECT day FROM contact_summary ORDER BY day", "--json"]) == 0
+    assert capsys.readouterr().out.splitlines() == ['{"day": "01"}', '{"day": "02"}']
+
+
+def test_a_directory_whose_name_is_not_utf8_is_recorded_as_its_bytes(tmp_path: Path) -> None:
+    """`--contact-id` on a directory named in latin-1: writing where it was delivered ended in a
+    UnicodeEncodeError traceback, nothing written."""
+    import pyarrow.parquet as pq
+
+    named = Path(os.fsdecode(bytes(tmp_path) + b"/p\xe4sse"))
+    _deliver(raw_dir(named), CONTACT_A, [0, 1, 2], EPOCH * 1_000_000, 1)
+    assert main(["process", str(named), "--out", str(tmp_path / "out"), "--contact-id", "pass-1"]) == 0
+    (summary,) = (tmp_path / "out").glob("contact_summary/**/pass-1.parquet")
+    assert pq.read_schema(summary).metadata[b"groundlink.source"] == bytes(tmp_path) + b"/p\xe4sse"

@@ -1111,3 +1111,25 @@ def test_a_partner_contact_redelivered_with_its_clock_put_right_replaces_its_ear
         "contact_summary/year=2025/month=12/day=01/satellite=snpp/pass-1.parquet"
     ]
     assert "another contact's" not in capsys.readouterr().err
+
+
+def test_a_partners_products_written_before_their_prefix_was_recorded_are_judged_by_their_frames(
+    tmp_path: Path, capsys
+) -> None:
+    """The first delivery after an upgrade: the day before's `pass-1`, its summary without the
+    prefix it came from, was deleted as this pass's own. Its frames, a day apart, keep it."""
+    import pyarrow.parquet as pq
+
+    raw, products = DirStore(tmp_path / "raw"), DirStore(tmp_path / "products")
+    for day in (1, 2):
+        prefix = f"partner/year=2025/month=12/day={day:02d}/satellite=snpp/pass-1"
+        (tmp_path / "raw" / prefix).mkdir(parents=True)
+        start = (EPOCH + (day - 1) * 86_400) * 1_000_000
+        Capture(packetise(stream_of(frames([0, 1, 2])), 1000, start)).write(tmp_path / "raw" / prefix / "hrd.pcap")
+        (tmp_path / "raw" / prefix / "manifest.json").write_text("{}")
+        handle_message(json.dumps({"subject": f"/blobs/{prefix}/manifest.json"}), raw, products)
+        if day == 1:  # as an earlier groundlink wrote it
+            summary = products.root / "contact_summary/year=2025/month=12/day=01/satellite=snpp/pass-1.parquet"
+            pq.write_table(pq.read_table(summary).replace_schema_metadata(None), summary)
+    assert products.deleted == []
+    assert "(its frames apart from these), so they are kept" in capsys.readouterr().err

@@ -448,6 +448,34 @@ class TestSatellites:
             "ground_segment.contact_minutes or set processing.enabled: false"
         ]
 
+    def test_the_memory_check_judges_the_satellite_with_the_most_frames_not_the_most_disk(self):
+        """A DigIF satellite beside a decoded one needs the most disk (18,000 MB at 60 Mbit/s, more
+        than noaa20's 9,712) and holds no frame: sized by it, the decoded satellite's 4.4 million
+        frames passed at 512 MB."""
+
+        def both(d):
+            d["ground_segment"].update(contact_minutes=40)
+            d["processing"].update(memory_mb=512)
+            wide = copy.deepcopy(d["satellites"][0])
+            wide.update(name="wide", norad_id=43014)
+            wide.pop("tle", None)
+            wide["downlinks"] = [
+                {
+                    "name": "iq",
+                    "center_frequency_mhz": 2250,
+                    "bandwidth_mhz": 5,
+                    "delivery": "digif",
+                    "data_rate_mbps": 2,
+                    "digif_mbps": 30,
+                }
+            ]
+            d["satellites"].append(wide)
+
+        assert any(
+            e.startswith("s.yaml: processing.memory_mb: a contact of 40 minutes of satellite 'noaa20' holds 4,394,531")
+            for e in _errors(both)
+        )
+
     def test_a_function_refuses_a_contact_its_tmp_cannot_hold(self):
         """15 Mbit/s decoded: 112.5 MB of bits a minute, captured with each 1,024-byte datagram's
         114 bytes of headers (125.02 MB), and as much as the bits again in frame streams with 24

@@ -14,7 +14,7 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -38,36 +38,79 @@ _HIVE = re.compile(r"^(year|month|day|satellite)=(.+)$")
 
 # The summary's Parquet metadata key holding where its contact was delivered (Contact.source).
 SOURCE_METADATA = "groundlink.source"
+# Two runs of one pass hold frames of that pass: an earlier run's are some of the later run's.
+# Products of one name whose frames lie further apart are another pass's, when nothing else tells.
+SAME_CONTACT_SLACK = timedelta(hours=1)
+
+Span = tuple[datetime, datetime]
 
 
-def summary_source(path: Path) -> str | None:
-    """Where the contact of a summary file was delivered, or None: its id came from its files'
-    names (a Ground Station contact's UUID), it predates the key, or the file is no summary."""
+@dataclass(frozen=True)
+class Delivery:
+    """What tells a contact's earlier products from another contact's of the same name: where
+    it was delivered (`source`, None when its id is its files' own, a Ground Station contact's
+    UUID, or for products that predate the key), whether that names one delivery (a partner's
+    contact prefix, whose folders hold its day) or a place filled again and again (a directory
+    given `--contact-id` on a laptop), and when its frames were captured (`span`, None when
+    none was dated)."""
+
+    source: str | None
+    span: Span | None
+    source_is_delivery: bool = False
+
+
+def another_contact(earlier: Delivery, new: Delivery) -> bool:
+    """Whether products under a contact's id are another contact's, not an earlier run's: never
+    for an id of its own; delivered elsewhere; delivered to the same partner prefix, never; and
+    otherwise (one directory filled again, or products that predate the key) when their frames
+    lie more than SAME_CONTACT_SLACK apart (an undated run, a capture without packets that a
+    redelivery filled, is the same contact). Kept wrongly, a contact is counted twice, which a
+    query shows; deleted wrongly, another contact's products are gone."""
+    if new.source is None:
+        return False
+    if earlier.source is not None:
+        if earlier.source != new.source:
+            return True
+        if new.source_is_delivery:
+            return False
+    if earlier.span is None or new.span is None:
+        return False
+    return earlier.span[0] > new.span[1] + SAME_CONTACT_SLACK or earlier.span[1] < new.span[0] - SAME_CONTACT_SLACK
+
+
+def summary_delivery(path: Path) -> Delivery:
+    """The Delivery a summary file records (nothing known of a file that is no summary: replaced)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
-        metadata = pq.read_schema(path).metadata or {}
-    except (OSError, ValueError, pa.ArrowException):  # not a summary: replaced, as before
+        table = pq.read_table(path, columns=["start_time", "end_time"])
+    except (OSError, ValueError, KeyError, pa.ArrowException):
+        return Delivery(None, None)
+    source = (table.schema.metadata or {}).get(SOURCE_METADATA.encode())
+    rows = table.to_pylist()
+    start, end = (rows[0].get("start_time"), rows[0].get("end_time")) if rows else (None, None)
+    span = (start, end) if isinstance(start, datetime) and isinstance(end, datetime) else None
+    return Delivery(source.decode("utf-8", "surrogateescape") if source is not None else None, span)
+
+
+def processed_span(summary: Mapping[str, object]) -> Span | None:
+    """(start_time, end_time) of a summary `process_contact` returned (microseconds since the
+    epoch), as `summary_delivery` reads them from its file; None when undated."""
+    start, end = summary.get("start_time"), summary.get("end_time")
+    if not isinstance(start, int) or not isinstance(end, int):
         return None
-    source = metadata.get(SOURCE_METADATA.encode())
-    return source.decode("utf-8", "replace") if source is not None else None
+    epoch = datetime(1970, 1, 1)
+    return epoch + timedelta(microseconds=start), epoch + timedelta(microseconds=end)
 
 
-def another_contact(earlier: str | None, new: str | None) -> bool:
-    """Whether products of a contact's id are another contact's: both say where they were
-    delivered, and it differs (a partner's `pass-1` of another day's folder, a --contact-id
-    given to another directory). The same delivery processed again, its capture clock put right
-    in between or not, is the same contact; so is any whose id its files' names give."""
-    return earlier is not None and new is not None and earlier != new
-
-
-def another_contact_line(contact_id: str, where: str, earlier: str) -> str:
+def another_contact_line(contact_id: str, where: str, earlier: Delivery) -> str:
     """The line said when another contact's products under the same id are kept."""
+    why = f"delivered under {earlier.source}" if earlier.source is not None else "its frames apart from these"
     return (
         f"groundlink: contact {contact_id}: the products under {where} are another contact's of the same name "
-        f"(delivered under {earlier}), so they are kept; a contact's name is its id in every product and query, "
-        "so give each contact a name of its own"
+        f"({why}), so they are kept; a contact's name is its id in every product and query, so give each "
+        "contact a name of its own"
     )
 
 
@@ -270,11 +313,12 @@ class Staging:
                 for path in (self.root / table.prefix).glob(f"{pattern}/{glob.escape(self.contact_id)}.parquet")
             ),
         ]
-        # another contact under the same id (delivered elsewhere): its day's products are kept
+        # another contact under the same id: its day's products are kept
         kept: set[str] = set()
+        new = Delivery(self.source, summary_delivery(self.summary_file()).span)
         for summary in sorted(p for p in found if p.relative_to(self.root).parts[0] == CONTACT_SUMMARY.prefix[:-1]):
-            earlier = summary_source(summary)
-            if summary not in targets and earlier is not None and another_contact(earlier, self.source):
+            earlier = summary_delivery(summary)
+            if summary not in targets and another_contact(earlier, new):
                 kept.add(_partition_of(summary, self.root))
                 print(
                     another_contact_line(self.contact_id, _partition_of(summary, self.root), earlier), file=sys.stderr

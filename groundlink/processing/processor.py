@@ -710,7 +710,8 @@ def process_contact(
         partition = _partition(contact, summary)
         schema = CONTACT_SUMMARY.schema
         if contact.source is not None:
-            schema = schema.with_metadata({SOURCE_METADATA: contact.source})
+            # a directory's name need not be UTF-8: its bytes, as the file system holds them
+            schema = schema.with_metadata({SOURCE_METADATA: contact.source.encode("utf-8", "surrogateescape")})
         pq.write_table(pa.Table.from_pylist([summary], schema=schema), staging.summary_file())
         with interrupt.finishing():
             staging.commit(partition)

@@ -41,10 +41,12 @@ from groundlink.processing.errors import CaptureError, ProcessingError
 from groundlink.processing.layout import (
     FRAMES_PREFIX,
     STAGING_PREFIX,
+    Delivery,
     another_contact,
     another_contact_line,
     hive_values,
-    summary_source,
+    processed_span,
+    summary_delivery,
 )
 from groundlink.processing.tables import CONTACT_SUMMARY, FRAME_INDEX
 
@@ -479,7 +481,11 @@ def _deliver(
     # again, for files that came while the products went up: the other run may have finished in
     # that time, and what it alone wrote (a stream only the later files hold) is no stale product
     _still_the_contacts_captures(raw, location, keys, "no earlier product was deleted")
-    for stale in earlier_products(products, set(uploads), keys, {c.contact_id: c.source for c in contacts}, workdir):
+    deliveries = {
+        c.contact_id: Delivery(c.source, processed_span(s), source_is_delivery=True)
+        for c, s in zip(contacts, summaries, strict=True)
+    }
+    for stale in earlier_products(products, set(uploads), keys, deliveries, workdir):
         products.delete(stale)
     return summaries
 
@@ -504,7 +510,7 @@ def earlier_products(
     products: ObjectStore,
     uploaded: set[str],
     raw_keys: Iterable[str] = (),
-    sources: Mapping[str, str | None] | None = None,
+    deliveries: Mapping[str, Delivery] | None = None,
     scratch: Path | None = None,
 ) -> list[str]:
     """Products of the contacts just uploaded that the upload did not overwrite: a stream of a
@@ -513,10 +519,10 @@ def earlier_products(
     the contact either by its first packet (a contact's files span less than a day, so that is the
     day before, of or after the new one) or, when none of its packets was dated (an empty capture
     that a redelivery then filled), by its raw folders' year=/month=/day=, as `_partition` does:
-    those days are searched too, whatever the new date. Another day's products whose summary
-    says they were delivered elsewhere (`sources`: where each contact just processed was,
-    Contact.source; the summary fetched into `scratch`) are another contact's under the same
-    name, a partner's `pass-1` of the day before: they are kept, and said."""
+    those days are searched too, whatever the new date. Another day's products that are
+    another contact's under the same name (`another_contact`: delivered under another partner
+    prefix, a partner's `pass-1` of the day before; `deliveries`: each contact's just
+    processed; the summary fetched into `scratch`) are kept, and said."""
     path_days = {day for day in map(_raw_folder_day, raw_keys) if day is not None}
     stale: set[str] = set()
     for key in sorted(k for k in uploaded if k.startswith(CONTACT_SUMMARY.prefix)):
@@ -527,10 +533,11 @@ def earlier_products(
             partition = (
                 f"year={when.year:04d}/month={when.month:02d}/day={when.day:02d}/satellite={values['satellite']}"
             )
-            if when != day and sources is not None and scratch is not None:
+            new = deliveries.get(contact_id) if deliveries is not None else None
+            if when != day and new is not None and new.source is not None and scratch is not None:
                 summary = f"{CONTACT_SUMMARY.prefix}{partition}/{contact_id}.parquet"
-                earlier = _earlier_source(products, summary, scratch)
-                if earlier is not None and another_contact(earlier, sources.get(contact_id)):
+                earlier = _earlier_delivery(products, summary, scratch)
+                if earlier is not None and another_contact(earlier, new):
                     print(another_contact_line(contact_id, partition, earlier), file=sys.stderr)
                     continue
             for root in PRODUCT_ROOTS:
@@ -543,15 +550,14 @@ def earlier_products(
     return sorted(stale)
 
 
-def _earlier_source(products: ObjectStore, key: str, scratch: Path) -> str | None:
-    """Where the contact of an earlier summary in the store was delivered, or None (no summary
-    there, or none said)."""
+def _earlier_delivery(products: ObjectStore, key: str, scratch: Path) -> Delivery | None:
+    """The Delivery an earlier summary in the store records, or None (no summary there)."""
     if key not in set(products.keys(key)):
         return None
     copy = scratch / "earlier" / key
     copy.parent.mkdir(parents=True, exist_ok=True)
     products.download(key, copy)
-    return summary_source(copy)
+    return summary_delivery(copy)
 
 
 def _raw_folder_day(key: str) -> datetime | None:
