@@ -2315,11 +2315,23 @@ class MissionSpec(_Model):
         )
         frames = decoded / cadu
         need_mb = limits.PROCESSOR_WORKING_SET_MB + frames * limits.INDEX_REWRITE_BYTES_PER_FRAME / 1e6
+        # the least job whose memory holds it (memory goes with the vCPU, 2 GB each), if any
+        pair = next((v for v in limits.CONTAINER_VCPU if v * limits.CONTAINER_GB_PER_VCPU * 1000 >= need_mb), None)
+        job = (
+            f"container_vcpu {_fmt(pair)} with container_memory_gb {_fmt(pair * limits.CONTAINER_GB_PER_VCPU)}"
+            if pair is not None
+            else None
+        )
         if self.processing.mode == "function":
-            field, has_mb, more = "processing.memory_mb", float(self.processing.memory_mb), "raise it"
-        else:  # a job's memory goes with its vCPU (2 GB each): the pair to raise, not half of it
+            field, has_mb = "processing.memory_mb", float(self.processing.memory_mb)
+            most = limits.FLEX_INSTANCE_MEMORY_MB[-1]
+            if need_mb <= most:
+                more = f"raise it (at most {most}), "
+            else:
+                more = f"use mode: container_job with {job}, " if job else ""
+        else:
             field, has_mb = "processing.container_memory_gb", self.processing.container_memory_gb * 1000
-            more = f"raise container_vcpu with it ({limits.CONTAINER_GB_PER_VCPU:g} GB a vCPU)"
+            more = f"raise container_vcpu to {job.removeprefix('container_vcpu ')}, " if job else ""
         if need_mb > has_mb:
             raise _fail(
                 field,
@@ -2327,7 +2339,7 @@ class MissionSpec(_Model):
                 f"{self.satellites[i].name!r} holds {frames:,.0f} frames of {cadu} bytes, and judging them again at "
                 f"its end (when a frame comes late across the processor's chunks) needs about {need_mb:,.0f} MB "
                 f"({limits.PROCESSOR_WORKING_SET_MB} MB of working set, {limits.INDEX_REWRITE_BYTES_PER_FRAME} bytes a "
-                f"frame), more than its {has_mb:,.0f} MB; {more}, or {SHORTER_OR_LOCAL}",
+                f"frame), more than its {has_mb:,.0f} MB; {more}{SHORTER_OR_LOCAL}",
             )
 
     def _check_link_names(self, problems: _Problems) -> None:

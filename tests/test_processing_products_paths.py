@@ -4,7 +4,9 @@ leaves no products of the earlier run in another partition."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -345,7 +347,7 @@ def test_a_directory_filled_again_with_another_pass_keeps_the_earlier_contacts_p
         lines
         == [
             "groundlink: contact pass-1: the products under year=2025/month=12/day=01/satellite=noaa20 are another "
-            f"contact's of the same name (delivered under {(tmp_path / 'incoming').resolve()}), so they are kept; a "
+            "contact's of the same name (its frames from 2025-12-01 00:00, apart from these), so they are kept; a "
             "contact's name is its id in every product and query, so give each contact a name of its own"
         ]
         * 2
@@ -369,9 +371,29 @@ def test_products_written_before_their_delivery_was_recorded_are_judged_by_their
     pq.write_table(pq.read_table(summary).replace_schema_metadata(None), summary)  # as an earlier groundlink wrote it
     _deliver(raw_dir(tmp_path / "raw1"), CONTACT_A, [0, 1, 2], (EPOCH + 86_400) * 1_000_000, 1)
     assert main(["process", str(tmp_path / "raw1"), "--out", str(out), "--contact-id", "pass-1"]) == 0
-    assert "(its frames apart from these), so they are kept" in capsys.readouterr().err
+    assert "(its frames from 2025-12-01 00:00, apart from these), so they are kept" in capsys.readouterr().err
     assert main(["query", str(out), "SELECT day FROM contact_summary ORDER BY day", "--json"]) == 0
     assert capsys.readouterr().out.splitlines() == ['{"day": "01"}', '{"day": "02"}']
+
+
+def test_an_undated_run_of_a_directory_filled_again_keeps_every_other_days_products(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A run whose capture held no datagram of the downlink (another port) is dated by its path
+    and told nothing by its frames: taken for the same contact, it deleted every other day's
+    pass-1 of the satellite, whose raw files were long gone, without a word."""
+    out, incoming = tmp_path / "out", tmp_path / "incoming"
+    for day, port in ((1, 55888), (2, 55888), (3, 55889)):
+        shutil.rmtree(incoming, ignore_errors=True)
+        folder = raw_dir(incoming, day=(2025, 12, day))
+        packets = packetise(stream_of(frames([0, 1, 2])), 1000, (EPOCH + (day - 1) * 86_400) * 1_000_000)
+        Capture([dataclasses.replace(p, port=port) for p in packets]).write(contact_file(folder, CONTACT_A, 1))
+        argv = ["process", str(incoming), "--out", str(out), "--contact-id", "pass-1", "--udp-port", "55888"]
+        assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert err.count("(no frame of one of them dated, so they cannot be told apart), so they are kept") == 2
+    assert main(["query", str(out), "SELECT day FROM contact_summary ORDER BY day", "--json"]) == 0
+    assert capsys.readouterr().out.splitlines() == ['{"day": "01"}', '{"day": "02"}', '{"day": "03"}']
 
 
 def test_a_directory_whose_name_is_not_utf8_is_recorded_as_its_bytes(tmp_path: Path) -> None:

@@ -1132,4 +1132,4 @@ def test_a_partners_products_written_before_their_prefix_was_recorded_are_judged
             summary = products.root / "contact_summary/year=2025/month=12/day=01/satellite=snpp/pass-1.parquet"
             pq.write_table(pq.read_table(summary).replace_schema_metadata(None), summary)
     assert products.deleted == []
-    assert "(its frames apart from these), so they are kept" in capsys.readouterr().err
+    assert "(its frames from 2025-12-01 00:00, apart from these), so they are kept" in capsys.readouterr().err

@@ -184,6 +184,18 @@ def _ok(mutate):
     return spec_from_data(data, "s.yaml")
 
 
+def _as_job(data: dict, vcpu: float, timeout_seconds: int = 3600, max_concurrency: int = 8) -> None:
+    """Make `data`'s processing a container job of `vcpu` with its memory (2 GB a vCPU)."""
+    data["processing"].update(
+        mode="container_job",
+        container_image="ghcr.io/example/groundlink:1",
+        container_vcpu=vcpu,
+        container_memory_gb=vcpu * 2,
+        timeout_seconds=timeout_seconds,
+        max_concurrency=max_concurrency,  # whole vCPUs at 0.25 and 0.5 (AWS Batch)
+    )
+
+
 def dl(data):
     return data["satellites"][0]["downlinks"][0]
 
@@ -444,9 +456,33 @@ class TestSatellites:
         assert errors == [
             "s.yaml: processing.memory_mb: a contact of 40 minutes of satellite 'noaa20' holds 4,394,531 frames of 1024 "
             "bytes, and judging them again at its end (when a frame comes late across the processor's chunks) needs "
-            "about 996 MB (205 MB of working set, 180 bytes a frame), more than its 512 MB; raise it, or shorten "
-            "ground_segment.contact_minutes or set processing.enabled: false"
+            "about 996 MB (205 MB of working set, 180 bytes a frame), more than its 512 MB; raise it (at most 4096), "
+            "shorten ground_segment.contact_minutes or set processing.enabled: false"
         ]
+
+    @pytest.mark.parametrize(
+        ("mode", "minutes", "advice"),
+        [
+            # 25 minutes of 128-byte CADUs: 22 million frames, 4,160 MB: over a function's 4,096
+            ("function", 25, "use mode: container_job with container_vcpu 4 with container_memory_gb 8, "),
+            # 26 minutes of 64-byte CADUs: 45.7 million frames, 8,432 MB: over the largest job's 8 GB
+            ("container_job", 26, ""),
+        ],
+    )
+    def test_a_memory_refusal_offers_only_what_can_be_done(self, mode, minutes, advice):
+        """At a function's largest memory the refusal said to raise it, which the spec refuses;
+        past a job's largest pair it said to raise container_vcpu, past the largest there is."""
+
+        def edit(d):
+            d["ground_segment"].update(contact_minutes=minutes)
+            d["processing"]["capture"] = {"cadu_length": 128 if mode == "function" else 64}
+            if mode == "function":
+                d["processing"].update(memory_mb=4096)
+            else:
+                _as_job(d, 4, timeout_seconds=7200)
+
+        (error,) = [e for e in _errors(edit) if "judging them again" in e]
+        assert error.endswith(f"; {advice}shorten ground_segment.contact_minutes or set processing.enabled: false")
 
     def test_the_memory_check_judges_the_satellite_with_the_most_frames_not_the_most_disk(self):
         """A DigIF satellite beside a decoded one needs the most disk (18,000 MB at 60 Mbit/s, more
@@ -555,14 +591,7 @@ class TestSatellites:
         def job(minutes: float):
             def edit(d):
                 d["ground_segment"].update(contact_minutes=minutes)
-                d["processing"].update(
-                    mode="container_job",
-                    container_image="ghcr.io/example/groundlink:1",
-                    container_vcpu=vcpu,
-                    container_memory_gb=vcpu * 2,
-                    timeout_seconds=3600,
-                    max_concurrency=8,  # whole vCPUs at 0.25 and 0.5 (AWS Batch)
-                )
+                _as_job(d, vcpu)
 
             return edit
 
@@ -593,14 +622,7 @@ class TestSatellites:
             d["ground_segment"].update(contact_minutes=359.5)
             wide = {"name": "wide", "center_frequency_mhz": 2250, "bandwidth_mhz": 53.125, "delivery": "digif"}
             d["satellites"][0]["downlinks"].append({**wide, "data_rate_mbps": 2})
-            d["processing"].update(
-                mode="container_job",
-                container_image="ghcr.io/example/groundlink:1",
-                container_vcpu=0.25,
-                container_memory_gb=0.5,
-                timeout_seconds=3600,
-                max_concurrency=8,
-            )
+            _as_job(d, 0.25)
 
         (line,) = [e for e in _errors(longest) if "processing.container_vcpu" in e]
         assert "…" not in line, line

@@ -59,23 +59,26 @@ class Delivery:
     source_is_delivery: bool = False
 
 
-def another_contact(earlier: Delivery, new: Delivery) -> bool:
-    """Whether products under a contact's id are another contact's, not an earlier run's: never
-    for an id of its own; delivered elsewhere; delivered to the same partner prefix, never; and
-    otherwise (one directory filled again, or products that predate the key) when their frames
-    lie more than SAME_CONTACT_SLACK apart (an undated run, a capture without packets that a
-    redelivery filled, is the same contact). Kept wrongly, a contact is counted twice, which a
-    query shows; deleted wrongly, another contact's products are gone."""
+def another_contact(earlier: Delivery, new: Delivery) -> str | None:
+    """Why products under a contact's id are another contact's, or None when they are an
+    earlier run's: never for an id of its own; delivered elsewhere; delivered to the same
+    partner prefix, never (its folders hold its day: the same delivery, whatever its frames'
+    dates); and otherwise (one directory filled again and again, or products that predate the
+    key) when their frames lie more than SAME_CONTACT_SLACK apart, or either run's frames were
+    undated, which tells nothing. Kept wrongly, a contact is counted twice, which a query
+    shows; deleted wrongly, another contact's products are gone."""
     if new.source is None:
-        return False
+        return None
     if earlier.source is not None:
         if earlier.source != new.source:
-            return True
+            return f"delivered under {earlier.source}"
         if new.source_is_delivery:
-            return False
+            return None
     if earlier.span is None or new.span is None:
-        return False
-    return earlier.span[0] > new.span[1] + SAME_CONTACT_SLACK or earlier.span[1] < new.span[0] - SAME_CONTACT_SLACK
+        return "no frame of one of them dated, so they cannot be told apart"
+    if earlier.span[0] > new.span[1] + SAME_CONTACT_SLACK or earlier.span[1] < new.span[0] - SAME_CONTACT_SLACK:
+        return f"its frames from {earlier.span[0]:%Y-%m-%d %H:%M}, apart from these"
+    return None
 
 
 def summary_delivery(path: Path) -> Delivery:
@@ -104,9 +107,8 @@ def processed_span(summary: Mapping[str, object]) -> Span | None:
     return epoch + timedelta(microseconds=start), epoch + timedelta(microseconds=end)
 
 
-def another_contact_line(contact_id: str, where: str, earlier: Delivery) -> str:
-    """The line said when another contact's products under the same id are kept."""
-    why = f"delivered under {earlier.source}" if earlier.source is not None else "its frames apart from these"
+def another_contact_line(contact_id: str, where: str, why: str) -> str:
+    """The line said when another contact's products under the same id are kept (`another_contact`'s why)."""
     return (
         f"groundlink: contact {contact_id}: the products under {where} are another contact's of the same name "
         f"({why}), so they are kept; a contact's name is its id in every product and query, so give each "
@@ -317,12 +319,10 @@ class Staging:
         kept: set[str] = set()
         new = Delivery(self.source, summary_delivery(self.summary_file()).span)
         for summary in sorted(p for p in found if p.relative_to(self.root).parts[0] == CONTACT_SUMMARY.prefix[:-1]):
-            earlier = summary_delivery(summary)
-            if summary not in targets and another_contact(earlier, new):
+            why = another_contact(summary_delivery(summary), new) if summary not in targets else None
+            if why is not None:
                 kept.add(_partition_of(summary, self.root))
-                print(
-                    another_contact_line(self.contact_id, _partition_of(summary, self.root), earlier), file=sys.stderr
-                )
+                print(another_contact_line(self.contact_id, _partition_of(summary, self.root), why), file=sys.stderr)
         return sorted(path for path in found if path not in targets and _partition_of(path, self.root) not in kept)
 
     def _undo(self, done: list[tuple[Path | None, Path, Path | None]]) -> None:

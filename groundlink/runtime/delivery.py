@@ -537,8 +537,9 @@ def earlier_products(
             if when != day and new is not None and new.source is not None and scratch is not None:
                 summary = f"{CONTACT_SUMMARY.prefix}{partition}/{contact_id}.parquet"
                 earlier = _earlier_delivery(products, summary, scratch)
-                if earlier is not None and another_contact(earlier, new):
-                    print(another_contact_line(contact_id, partition, earlier), file=sys.stderr)
+                why = another_contact(earlier, new) if earlier is not None else None
+                if why is not None:
+                    print(another_contact_line(contact_id, partition, why), file=sys.stderr)
                     continue
             for root in PRODUCT_ROOTS:
                 mine = (f"{root}{partition}/{contact_id}/", f"{root}{partition}/{contact_id}.parquet")
