@@ -2315,9 +2315,20 @@ class MissionSpec(_Model):
         )
         frames = decoded / cadu
         need_mb = limits.PROCESSOR_WORKING_SET_MB + frames * limits.INDEX_REWRITE_BYTES_PER_FRAME / 1e6
-        # the least job whose memory holds it (memory goes with the vCPU, 2 GB each), if any
-        pair = next((v for v in limits.CONTAINER_VCPU if v * limits.CONTAINER_GB_PER_VCPU * 1000 >= need_mb), None)
-        job = (
+        # the least job whose memory holds it (memory goes with the vCPU, 2 GB each) and whose
+        # replica's disk holds the contact too (Spec._check_processing_disk), if any
+        disk = self._contact_disk()
+        disk_mb = (disk[1] + disk[2]) * 1000 if disk else 0.0
+        pair = next(
+            (
+                v
+                for v in limits.CONTAINER_VCPU
+                if v * limits.CONTAINER_GB_PER_VCPU * 1000 >= need_mb
+                and limits.container_apps_ephemeral_gib(v) * 1024**3 / 1e6 >= disk_mb
+            ),
+            None,
+        )
+        sizes = (
             f"container_vcpu {_fmt(pair)} with container_memory_gb {_fmt(pair * limits.CONTAINER_GB_PER_VCPU)}"
             if pair is not None
             else None
@@ -2328,10 +2339,10 @@ class MissionSpec(_Model):
             if need_mb <= most:
                 more = f"raise it (at most {most}), "
             else:
-                more = f"use mode: container_job with {job}, " if job else ""
+                more = f"use mode: container_job ({sizes}, a container_image, no memory_mb), " if sizes else ""
         else:
             field, has_mb = "processing.container_memory_gb", self.processing.container_memory_gb * 1000
-            more = f"raise container_vcpu to {job.removeprefix('container_vcpu ')}, " if job else ""
+            more = f"raise container_vcpu to {sizes.removeprefix('container_vcpu ')}, " if sizes else ""
         if need_mb > has_mb:
             raise _fail(
                 field,

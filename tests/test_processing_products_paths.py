@@ -391,9 +391,31 @@ def test_an_undated_run_of_a_directory_filled_again_keeps_every_other_days_produ
         argv = ["process", str(incoming), "--out", str(out), "--contact-id", "pass-1", "--udp-port", "55888"]
         assert main(argv) == 0
     err = capsys.readouterr().err
-    assert err.count("(no frame of one of them dated, so they cannot be told apart), so they are kept") == 2
+    assert err.count("(this run dated none of its frames, so it cannot be told from them), so they are kept") == 2
     assert main(["query", str(out), "SELECT day FROM contact_summary ORDER BY day", "--json"]) == 0
     assert capsys.readouterr().out.splitlines() == ['{"day": "01"}', '{"day": "02"}', '{"day": "03"}']
+
+
+def test_an_undated_earlier_run_or_a_broken_summary_is_replaced_by_the_pass_run_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Run first with a wrong --udp-port (no frame dated: its products in its path's day, 02),
+    then right (frames of day 01): the undated run holds no frame and is the same pass, replaced,
+    not kept beside it as another contact's; so is a summary file cut short in another day."""
+    out, incoming = tmp_path / "out", tmp_path / "incoming"
+    folder = raw_dir(incoming, day=(2025, 12, 2))
+    start = (EPOCH + 86_400 - 600) * 1_000_000  # 2025-12-01 23:50
+    Capture(packetise(stream_of(frames([0, 1, 2])), 1000, start)).write(contact_file(folder, CONTACT_A, 1))
+    broken = out / "contact_summary/year=2025/month=11/day=30/satellite=noaa20/pass-1.parquet"
+    for port in ("55999", "55888"):
+        argv = ["process", str(incoming), "--out", str(out), "--contact-id", "pass-1", "--udp-port", port]
+        assert main(argv) == 0
+        if port == "55999":
+            broken.parent.mkdir(parents=True)
+            broken.write_bytes(b"PAR1 cut")
+    assert "another contact's" not in capsys.readouterr().err
+    assert main(["query", str(out), "SELECT day, frames FROM contact_summary", "--json"]) == 0
+    assert capsys.readouterr().out.splitlines() == ['{"day": "01", "frames": 3}']
 
 
 def test_a_directory_whose_name_is_not_utf8_is_recorded_as_its_bytes(tmp_path: Path) -> None:

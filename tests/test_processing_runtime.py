@@ -1133,3 +1133,25 @@ def test_a_partners_products_written_before_their_prefix_was_recorded_are_judged
             pq.write_table(pq.read_table(summary).replace_schema_metadata(None), summary)
     assert products.deleted == []
     assert "(its frames from 2025-12-01 00:00, apart from these), so they are kept" in capsys.readouterr().err
+
+
+def test_a_redelivery_into_one_prefix_replaces_an_undated_run_written_before_the_key(tmp_path: Path) -> None:
+    """A partner contact first delivered without packets (dated by its folder, day 05) by an
+    earlier groundlink, then filled (dated day 01): the undated run is the same contact's,
+    replaced, though its summary says nothing of where it came from."""
+    import pyarrow.parquet as pq
+
+    prefix = "partner/year=2025/month=12/day=05/satellite=noaa20/c42"
+    folder = tmp_path / "raw" / prefix
+    Capture([]).write(folder / "part_0001.pcap")
+    (folder / "manifest.json").write_text("{}")
+    event = json.dumps({"subject": f"/blobs/{prefix}/manifest.json"})
+    raw, products = DirStore(tmp_path / "raw"), DirStore(tmp_path / "products")
+    handle_message(event, raw, products)
+    summary = products.root / "contact_summary/year=2025/month=12/day=05/satellite=noaa20/c42.parquet"
+    pq.write_table(pq.read_table(summary).replace_schema_metadata(None), summary)  # as written before the key
+    Capture(packetise(stream_of(frames([0, 1, 2])), 1000, EPOCH * 1_000_000)).write(folder / "part_0001.pcap")
+    handle_message(event, raw, products)
+    assert sorted(products.keys("contact_summary/")) == [
+        "contact_summary/year=2025/month=12/day=01/satellite=noaa20/c42.parquet"
+    ]

@@ -464,7 +464,14 @@ class TestSatellites:
         ("mode", "minutes", "advice"),
         [
             # 25 minutes of 128-byte CADUs: 22 million frames, 4,160 MB: over a function's 4,096
-            ("function", 25, "use mode: container_job with container_vcpu 4 with container_memory_gb 8, "),
+            (
+                "function",
+                25,
+                "use mode: container_job (container_vcpu 4 with container_memory_gb 8, a container_image, no memory_mb), ",
+            ),
+            # 29 minutes of 80-byte CADUs: 7,546 MB of memory, which a 4-vCPU job has, but 8,846 MB of
+            # disk, which its 8 GiB replica has not: no job to name
+            ("function-29", 29, ""),
             # 26 minutes of 64-byte CADUs: 45.7 million frames, 8,432 MB: over the largest job's 8 GB
             ("container_job", 26, ""),
         ],
@@ -475,9 +482,11 @@ class TestSatellites:
 
         def edit(d):
             d["ground_segment"].update(contact_minutes=minutes)
-            d["processing"]["capture"] = {"cadu_length": 128 if mode == "function" else 64}
+            d["processing"]["capture"] = {"cadu_length": {"function": 128, "function-29": 80}.get(mode, 64)}
             if mode == "function":
                 d["processing"].update(memory_mb=4096)
+            elif mode == "function-29":
+                d["processing"].update(memory_mb=2048)
             else:
                 _as_job(d, 4, timeout_seconds=7200)
 

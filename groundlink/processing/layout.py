@@ -64,9 +64,10 @@ def another_contact(earlier: Delivery, new: Delivery) -> str | None:
     earlier run's: never for an id of its own; delivered elsewhere; delivered to the same
     partner prefix, never (its folders hold its day: the same delivery, whatever its frames'
     dates); and otherwise (one directory filled again and again, or products that predate the
-    key) when their frames lie more than SAME_CONTACT_SLACK apart, or either run's frames were
-    undated, which tells nothing. Kept wrongly, a contact is counted twice, which a query
-    shows; deleted wrongly, another contact's products are gone."""
+    key) when their frames lie more than SAME_CONTACT_SLACK apart, or this run dated none of
+    its frames, which tells nothing (an undated earlier run, which holds no frame, is replaced).
+    Kept wrongly, a contact is counted twice, which a query shows; deleted wrongly, another
+    contact's products are gone."""
     if new.source is None:
         return None
     if earlier.source is not None:
@@ -74,8 +75,14 @@ def another_contact(earlier: Delivery, new: Delivery) -> str | None:
             return f"delivered under {earlier.source}"
         if new.source_is_delivery:
             return None
-    if earlier.span is None or new.span is None:
-        return "no frame of one of them dated, so they cannot be told apart"
+    if earlier.span is None:
+        # an undated earlier run (a capture without packets that a redelivery filled, a wrong
+        # port, a file that is no summary): the same contact, and nothing of it is lost
+        return None
+    if new.span is None:
+        # this run dated none of its frames (another port): it tells nothing, and the earlier
+        # run's frames are not to be lost to it
+        return "this run dated none of its frames, so it cannot be told from them"
     if earlier.span[0] > new.span[1] + SAME_CONTACT_SLACK or earlier.span[1] < new.span[0] - SAME_CONTACT_SLACK:
         return f"its frames from {earlier.span[0]:%Y-%m-%d %H:%M}, apart from these"
     return None
