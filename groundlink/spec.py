@@ -2274,8 +2274,20 @@ class MissionSpec(_Model):
             # more vCPU brings more disk: the smallest size whose disk holds the contact, if any
             steps = limits.CONTAINER_APPS_EPHEMERAL_GIB
             fits = next((i for i, (_, g) in enumerate(steps) if g * 1024**3 / 1e6 >= need_mb), None)
-            if fits is None:
+            memory_mb = self._memory_need()[2]
+            holds = [
+                v
+                for v in limits.CONTAINER_VCPU
+                if limits.container_apps_ephemeral_gib(v) * 1024**3 / 1e6 >= need_mb
+                and v * limits.CONTAINER_GB_PER_VCPU * 1000 >= memory_mb
+            ]
+            if fits is None or not holds:  # no job's disk, or none's memory beside it (_check_processing_memory)
                 larger = ""
+            elif holds[0] > min(
+                v for v in limits.CONTAINER_VCPU if limits.container_apps_ephemeral_gib(v) == steps[fits][1]
+            ):
+                # the disk alone would take a smaller job, whose memory the contact's frames outgrow
+                larger = f"raise it to {_fmt(holds[0])} with container_memory_gb {_fmt(holds[0] * limits.CONTAINER_GB_PER_VCPU)}, "
             elif fits < len(steps) - 1:
                 # the memory goes with the vCPU (2 GB each): the pair to write, not half of it
                 least = steps[fits][0]
@@ -2295,6 +2307,22 @@ class MissionSpec(_Model):
                 f"{'' if gib == most else f' ({most} GiB above 1 vCPU)'}; {held}; {larger}{SHORTER_OR_LOCAL}",
             )
 
+    def _memory_need(self) -> tuple[int, float, float]:
+        """The satellite whose contact holds the most frames (its decoded downlinks' bytes: a
+        DigIF satellite, the largest on disk, holds none), its frames, and the MB judging them
+        again at the contact's end needs beside the processor's working set."""
+        seconds = self.ground_segment.contact_minutes * 60
+        i, decoded = max(
+            (
+                (i, sum(d.gb_in(seconds) for d in sat.downlinks if d.delivery == "demod_decode") * 1e9)
+                for i, sat in enumerate(self.satellites)
+            ),
+            key=lambda pair: pair[1],
+            default=(0, 0.0),
+        )
+        frames = decoded / self.processing.capture.cadu_length
+        return i, frames, limits.PROCESSOR_WORKING_SET_MB + frames * limits.INDEX_REWRITE_BYTES_PER_FRAME / 1e6
+
     def _check_processing_memory(self) -> None:
         """A contact whose frames come late across the processor's chunks (datagrams reordered on
         the way) has its frame index judged again whole at its end, which holds every frame's
@@ -2302,19 +2330,8 @@ class MissionSpec(_Model):
         contact ends in the dead-letter queue. The processor's working set beside them."""
         if not (self.processing.enabled and self.delivery.object_store and self.satellites):
             return
-        # the satellite whose contact holds the most frames: its decoded downlinks' bytes (a
-        # DigIF satellite, the largest on disk, holds none)
-        seconds = self.ground_segment.contact_minutes * 60
+        i, frames, need_mb = self._memory_need()
         cadu = self.processing.capture.cadu_length
-        i, decoded = max(
-            (
-                (i, sum(d.gb_in(seconds) for d in sat.downlinks if d.delivery == "demod_decode") * 1e9)
-                for i, sat in enumerate(self.satellites)
-            ),
-            key=lambda pair: pair[1],
-        )
-        frames = decoded / cadu
-        need_mb = limits.PROCESSOR_WORKING_SET_MB + frames * limits.INDEX_REWRITE_BYTES_PER_FRAME / 1e6
         # the least job whose memory holds it (memory goes with the vCPU, 2 GB each) and whose
         # replica's disk holds the contact too (Spec._check_processing_disk), if any
         disk = self._contact_disk()

@@ -521,6 +521,30 @@ class TestSatellites:
             for e in _errors(both)
         )
 
+    def test_the_disk_and_memory_refusals_of_one_job_name_one_size_that_holds_both(self):
+        """A 0.25-vCPU job, 10 minutes of 64-byte CADUs: the disk refusal said to raise it to 1
+        vCPU, whose 2 GB the contact's frames outgrow (3,369 MB), and the memory refusal said 2:
+        followed, the first advice was refused again."""
+
+        def edit(d):
+            d["ground_segment"].update(contact_minutes=10)
+            d["processing"]["capture"] = {"cadu_length": 64}
+            _as_job(d, 0.25, timeout_seconds=7200)
+
+        errors = _errors(edit)
+        assert len(errors) == 2
+        assert all(
+            "; raise it to 2 with container_memory_gb 4, shorten" in e
+            or "; raise container_vcpu to 2 with container_memory_gb 4, shorten" in e
+            for e in errors
+        ), errors
+
+        def followed(d):
+            edit(d)
+            d["processing"].update(container_vcpu=2, container_memory_gb=4)
+
+        assert _ok(followed).processing.container_vcpu == 2
+
     def test_a_function_refuses_a_contact_its_tmp_cannot_hold(self):
         """15 Mbit/s decoded: 112.5 MB of bits a minute, captured with each 1,024-byte datagram's
         114 bytes of headers (125.02 MB), and as much as the bits again in frame streams with 24
