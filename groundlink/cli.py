@@ -15,7 +15,6 @@ import gc
 import importlib
 import io
 import os
-import re
 import signal
 import sys
 import typing
@@ -113,10 +112,6 @@ def commands() -> tuple[Command, ...]:
     )
 
 
-# A word argparse takes for a negative number, not an option (its own pattern).
-_NEGATIVE_NUMBER = re.compile(r"-\d+$|-\d*\.\d+$")
-
-
 def _version() -> str:
     """The installed distribution's version (pyproject.toml), as `pip show groundlink` gives it."""
     from importlib.metadata import PackageNotFoundError, version
@@ -178,7 +173,7 @@ class _OneLineErrors(argparse.ArgumentParser):
             for word in words
             if word.startswith("-")
             and len(word) > 1
-            and not _NEGATIVE_NUMBER.fullmatch(word)
+            and not self._negative_number_matcher.match(word)  # argparse's own: a negative number
             and word.split("=")[0] not in self._option_string_actions
             and not self._get_option_tuples(word.split("=")[0])
         ]
@@ -214,7 +209,7 @@ class _OneLineErrors(argparse.ArgumentParser):
             ]
             following = self._given[typed[-1] + 1] if typed and typed[-1] + 1 < len(self._given) else ""
             # not when the next word is one of the command's options: its value was left out
-            is_option = following.split("=")[0] in self._option_string_actions or not self._unplaced_of([following])
+            is_option = not self._unplaced_of([following])
             if following.startswith("-") and following != "--" and not is_option:
                 message += f" (a value starting with -: give it as {flags[-1]}={following})"
         self.exit(2, f"groundlink: {where + ': ' if where else ''}{message}; see {self.prog} --help\n")

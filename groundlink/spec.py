@@ -2274,20 +2274,16 @@ class MissionSpec(_Model):
             # more vCPU brings more disk: the smallest size whose disk holds the contact, if any
             steps = limits.CONTAINER_APPS_EPHEMERAL_GIB
             fits = next((i for i, (_, g) in enumerate(steps) if g * 1024**3 / 1e6 >= need_mb), None)
-            memory_mb = self._memory_need()[2]
-            holds = [
-                v
-                for v in limits.CONTAINER_VCPU
-                if limits.container_apps_ephemeral_gib(v) * 1024**3 / 1e6 >= need_mb
-                and v * limits.CONTAINER_GB_PER_VCPU * 1000 >= memory_mb
-            ]
-            if fits is None or not holds:  # no job's disk, or none's memory beside it (_check_processing_memory)
+            job = self._least_job()
+            if fits is None or job is None:  # no job's disk, or none's memory beside it (_check_processing_memory)
                 larger = ""
-            elif holds[0] > min(
+            elif job > min(
                 v for v in limits.CONTAINER_VCPU if limits.container_apps_ephemeral_gib(v) == steps[fits][1]
             ):
                 # the disk alone would take a smaller job, whose memory the contact's frames outgrow
-                larger = f"raise it to {_fmt(holds[0])} with container_memory_gb {_fmt(holds[0] * limits.CONTAINER_GB_PER_VCPU)}, "
+                larger = (
+                    f"raise it to {_fmt(job)} with container_memory_gb {_fmt(job * limits.CONTAINER_GB_PER_VCPU)}, "
+                )
             elif fits < len(steps) - 1:
                 # the memory goes with the vCPU (2 GB each): the pair to write, not half of it
                 least = steps[fits][0]
@@ -2306,6 +2302,23 @@ class MissionSpec(_Model):
                 f"a job of {_fmt(vcpu)} vCPU has {gib} GiB of disk on Azure Container Apps"
                 f"{'' if gib == most else f' ({most} GiB above 1 vCPU)'}; {held}; {larger}{SHORTER_OR_LOCAL}",
             )
+
+    def _least_job(self) -> float | None:
+        """The least container_vcpu whose replica disk holds the largest contact and whose memory
+        (2 GB a vCPU) holds the most frames' rewrite, or None: one size for the disk and the
+        memory refusals to name, so that following either is not refused by the other."""
+        disk = self._contact_disk()
+        disk_mb = (disk[1] + disk[2]) * 1000 if disk else 0.0
+        memory_mb = self._memory_need()[2]
+        return next(
+            (
+                v
+                for v in limits.CONTAINER_VCPU
+                if v * limits.CONTAINER_GB_PER_VCPU * 1000 >= memory_mb
+                and limits.container_apps_ephemeral_gib(v) * 1024**3 / 1e6 >= disk_mb
+            ),
+            None,
+        )
 
     def _memory_need(self) -> tuple[int, float, float]:
         """The satellite whose contact holds the most frames (its decoded downlinks' bytes: a
@@ -2332,19 +2345,7 @@ class MissionSpec(_Model):
             return
         i, frames, need_mb = self._memory_need()
         cadu = self.processing.capture.cadu_length
-        # the least job whose memory holds it (memory goes with the vCPU, 2 GB each) and whose
-        # replica's disk holds the contact too (Spec._check_processing_disk), if any
-        disk = self._contact_disk()
-        disk_mb = (disk[1] + disk[2]) * 1000 if disk else 0.0
-        pair = next(
-            (
-                v
-                for v in limits.CONTAINER_VCPU
-                if v * limits.CONTAINER_GB_PER_VCPU * 1000 >= need_mb
-                and limits.container_apps_ephemeral_gib(v) * 1024**3 / 1e6 >= disk_mb
-            ),
-            None,
-        )
+        pair = self._least_job()
         sizes = (
             f"container_vcpu {_fmt(pair)} with container_memory_gb {_fmt(pair * limits.CONTAINER_GB_PER_VCPU)}"
             if pair is not None

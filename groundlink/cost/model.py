@@ -1199,14 +1199,12 @@ def estimate(
     if usage.contacts_per_month and usage.raw_gb:
         # the largest contact a run gets, one satellite's downlinks together: an average over the
         # satellites hid a high-rate one whose every run overruns
-        raw_mb = max(mb for _, mb in usage.processing_runs())
+        runs, speed = usage.processing_runs(), measured_throughput()
+        raw_mb = max(mb for _, mb in runs)
         warnings = []
         for cloud in clouds:
-            inputs, speed = blueprint.for_cloud(cloud).processing, measured_throughput()
-            warnings += [
-                timeout_note(cloud, inputs, raw_mb, speed),
-                capacity_note(cloud, inputs, usage.processing_runs(), speed),
-            ]
+            inputs = blueprint.for_cloud(cloud).processing
+            warnings += [timeout_note(cloud, inputs, raw_mb, speed), capacity_note(cloud, inputs, runs, speed)]
     else:
         warnings = []
     for cc in clouds.values():

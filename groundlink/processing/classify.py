@@ -50,7 +50,7 @@ class Headers:
     count: I64
     # the signalling field (CCSDS 732.0-B §4.1.2.5): replay flag, frame count usage flag, the
     # spacecraft id's 2 high bits (issue 5), frame count cycle
-    signalling: I64 = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    signalling: I64
 
 
 # The frame count cycle, when its usage flag is set, extends the 24-bit count to 28 bits.

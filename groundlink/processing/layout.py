@@ -324,9 +324,13 @@ class Staging:
         ]
         # another contact under the same id: its day's products are kept
         kept: set[str] = set()
-        new = Delivery(self.source, summary_delivery(self.summary_file()).span)
-        for summary in sorted(p for p in found if p.relative_to(self.root).parts[0] == CONTACT_SUMMARY.prefix[:-1]):
-            why = another_contact(summary_delivery(summary), new) if summary not in targets else None
+        earlier = [
+            p for p in found if p not in targets and p.relative_to(self.root).parts[0] == CONTACT_SUMMARY.prefix[:-1]
+        ]
+        # an id of its own (no source) is never another's: nothing to read then
+        new = Delivery(self.source, summary_delivery(self.summary_file()).span) if earlier and self.source else None
+        for summary in sorted(earlier):
+            why = another_contact(summary_delivery(summary), new) if new is not None else None
             if why is not None:
                 kept.add(_partition_of(summary, self.root))
                 print(another_contact_line(self.contact_id, _partition_of(summary, self.root), why), file=sys.stderr)

@@ -32,7 +32,7 @@ CHUNK_BYTES = 64 << 20
 # cost the kernel about eight times the CPU of the same bytes in 1 MiB writes.
 WRITE_BYTES = 1 << 20
 # At most this many frame streams are open at once. A contact names up to 64 virtual channels per
-# spacecraft id and, with `spacecraft_ids` unset, any of 256 ids; Lambda gives a process 1,024
+# spacecraft id and, with `spacecraft_ids` unset, any of 1,024 ids; Lambda gives a process 1,024
 # file descriptors ("Lambda quotas"), so one open file per channel fails a contact of ~1,000
 # channels with "Too many open files" on every retry. Past the cap the least recently written
 # stream is closed and reopened for appending when its channel comes again.
@@ -774,7 +774,8 @@ LOOK_INSIDE = 64
 
 def _same_spacecraft(header: bytes, inner: bytes) -> bool:
     """Whether two transfer frame headers' first 10 bits agree: the version and the spacecraft id
-    (AOS: all 8 bits; TM: the high 8 of its 10), the virtual channel left out."""
+    (AOS: the 8 bits of its second field, its 2 high bits in the signalling field left out, which
+    makes the check only the more lenient; TM: the high 8 of its 10), the virtual channel left out."""
     return len(header) == len(inner) == 2 and (int.from_bytes(header) ^ int.from_bytes(inner)) & 0xFFC0 == 0
 
 
