@@ -1165,3 +1165,26 @@ def test_ipv6_fragments_in_mpls_are_put_back_together(tmp_path: Path) -> None:
 
     assert _stream(tmp_path / "out") == STREAM
     assert summary["truncated_packets"] == 0
+
+
+def test_both_readers_count_the_same_datagrams_whole_and_cut(tmp_path: Path) -> None:
+    """The vectorised reader (a pcap) and dpkt's (a pcapng) fill one FileStats: the datagrams of
+    the downlink read, and of them those the capture cut, which decide the port and cut lines."""
+    pieces = [datagram(p) for p in _pieces()]
+    pieces[1] = pieces[1][:60]  # cut inside its VITA-49 payload
+    pcap = write_records(tmp_path / "c.pcap", [(START + k * 1000, p) for k, p in enumerate(pieces)])
+    pcapng = write_pcapng(tmp_path / "c.pcapng", [(START + k * 1000, p, 0) for k, p in enumerate(pieces)])
+    counted = []
+    for path in (pcap, pcapng):
+        _, stats = _read(path)
+        counted.append((stats.packets, stats.datagrams, stats.cut_datagrams, stats.truncated_packets))
+    assert counted[0] == counted[1] == (len(pieces), len(pieces), 1, 1)
+
+
+def test_a_contact_half_of_whose_records_lost_their_data_is_mostly_lost() -> None:
+    """At exactly half, the loss explains what else is wrong: the cut or fragment lines are said,
+    not a port or CADU length to check."""
+    from groundlink.processing.processor import Lost
+
+    lost = Lost(records=5, cut=5, missing=0, datagrams=0, intact=5)
+    assert lost.mostly(10) and not lost.mostly(11) and not lost.mostly(0)

@@ -643,7 +643,7 @@ def _datagram(
         return None
     udp, data = found
     if udp is None:  # cut inside its headers: a truncated packet, unless its port says it is another's
-        port = int.from_bytes(data[2:4], "big") if len(data) >= 4 else None
+        port = _udp_port(data)
         return None if fmt.udp_ports and port is not None and port not in fmt.udp_ports else (True, [], port or 0)
     if fmt.udp_ports and udp.dport not in fmt.udp_ports:
         return None

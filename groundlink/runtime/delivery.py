@@ -42,6 +42,7 @@ from groundlink.processing.layout import (
     FRAMES_PREFIX,
     STAGING_PREFIX,
     Delivery,
+    Partition,
     another_contact,
     another_contact_line,
     hive_values,
@@ -562,12 +563,13 @@ def _earlier_delivery(products: ObjectStore, key: str, scratch: Path) -> Deliver
 
 
 def _raw_folder_day(key: str) -> datetime | None:
-    """The day a raw key's year=/month=/day= folders name, or None (no such folders, no date)."""
-    values = hive_values(Path(key))
+    """The day a raw key's year=/month=/day= folders name, as the processor dates a contact by
+    them (`Partition.of_path`), or None (no such folders, no date)."""
     try:
-        return datetime(int(values["year"]), int(values["month"]), int(values["day"]))
+        partition = Partition.of_path(hive_values(Path(key)), "")
     except (KeyError, ValueError):
         return None
+    return datetime(int(partition.year), int(partition.month), int(partition.day))
 
 
 def read_message(body: str) -> ContactLocation:
