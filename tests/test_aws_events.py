@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from groundlink.components.aws.events import PROFILES_PER_RULE, contact_event_pattern
+import pytest
+from groundlink.components.aws.events import PROFILES_PER_RULE, contact_event_pattern, names_profiles
 
 from groundlink.blueprint import build_blueprint
 from groundlink.limits import EVENT_PATTERN_MAX, MISSION_PROFILE_ARN_MAX
@@ -155,3 +156,37 @@ def test_without_cmk_queues_use_sqs_managed_encryption():
     assert queues(aws_variant("no-cmk"))
     for queue in queues(aws_variant("no-cmk")):
         assert queue.inputs["sqsManagedSseEnabled"] is True and "kmsMasterKeyId" not in queue.inputs
+
+
+def _events_inputs(**edits):
+    data = spec_data()
+    for path, value in edits.items():
+        section, field = path.split(".")
+        data.setdefault(section, {})[field] = value
+    return build_blueprint(spec_from_data(data)).for_cloud("aws").events
+
+
+def test_a_further_rule_names_its_profiles_endings_alone_and_a_pattern_of_uploads_has_none():
+    """A further rule of a constellation takes its profiles' state changes, never the upload (the
+    first rule's, or each upload would reach the queue once per rule); a container job's pattern
+    names no profile, so asking for a further rule of it is a mistake said at once, not a copy of
+    the upload pattern."""
+    inputs = _events_inputs()
+    further = contact_event_pattern(inputs, "raw", "arn:aws:s3:::raw", ["arn:p11"], uploads=False)
+    assert further == {
+        "source": ["aws.groundstation"],
+        "detail-type": ["Ground Station Contact State Change"],
+        "detail": {
+            "contactStatus": ["AWS_CANCELLED", "AWS_FAILED", "FAILED", "FAILED_TO_SCHEDULE"],
+            "missionProfileArn": ["arn:p11"],
+        },
+    }
+    jobs = _events_inputs(
+        **{"processing.mode": "container_job", "processing.container_image": "ghcr.io/example/groundlink:2"}
+    )
+    assert jobs.container_jobs and not names_profiles(jobs) and names_profiles(inputs)
+    with pytest.raises(ValueError, match="no further rule"):
+        contact_event_pattern(jobs, "raw", "arn:aws:s3:::raw", ["arn:p11"], uploads=False)
+    assert contact_event_pattern(jobs, "raw", "arn:aws:s3:::raw")["detail-type"] == [
+        "Ground Station S3 Upload Complete"
+    ]

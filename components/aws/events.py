@@ -45,7 +45,12 @@ BATCH_JOB_STATE_CHANGE = "Batch Job State Change"
 
 
 def contact_event_pattern(
-    inputs: EventsInputs, raw_bucket: str | None, raw_arn: str | None = None, profiles: Sequence[str] = ()
+    inputs: EventsInputs,
+    raw_bucket: str | None,
+    raw_arn: str | None = None,
+    profiles: Sequence[str] = (),
+    *,
+    uploads: bool = True,
 ) -> dict[str, Any]:
     """The EventBridge pattern that matches exactly one event per contact, of this mission only.
     Ground Station sends every upload and every contact state change of the account and region
@@ -53,7 +58,14 @@ def contact_event_pattern(
     delivery sample reads it), so the rule takes this mission's raw bucket only; a state change
     names its mission profile (`detail.missionProfileArn`, user guide "Automate AWS Ground
     Station with Events"), so the rule takes this mission's `profiles` only: another mission's,
-    or another stack's of the same mission, would otherwise reach this queue as its own."""
+    or another stack's of the same mission, would otherwise reach this queue as its own.
+
+    `uploads=False` is a further rule of a constellation whose profiles take several rules: it
+    names only its profiles' state changes, since the upload, matched by the raw bucket, stays
+    in the first rule alone, or each upload would be sent once per rule. A pattern that matches
+    uploads alone (a container job's) has no further rule."""
+    if not uploads and not names_profiles(inputs):
+        raise ValueError("a pattern that names no mission profile has no further rule")
     if inputs.station:
         states = FAILED_CONTACT_STATES if inputs.object_store else ["COMPLETED", *FAILED_CONTACT_STATES]
         ending = {
@@ -61,6 +73,8 @@ def contact_event_pattern(
             "detail": {"contactStatus": states, **({"missionProfileArn": list(profiles)} if profiles else {})},
         }
         if not inputs.object_store:
+            return {"source": [GROUND_STATION_SOURCE], **ending}
+        if not uploads:
             return {"source": [GROUND_STATION_SOURCE], **ending}
         upload = {"detail-type": [UPLOAD_COMPLETE], "detail": {"bucketArn": [raw_arn]}}
         if inputs.container_jobs:
@@ -79,6 +93,12 @@ def contact_event_pattern(
     }
 
 
+def names_profiles(inputs: EventsInputs) -> bool:
+    """Whether the contact pattern names mission profiles: wherever it takes state changes, so
+    not a container job's, which takes uploads alone, nor a partner's manifests."""
+    return bool(inputs.station) and not (inputs.object_store and inputs.container_jobs)
+
+
 def profile_chunks(profiles: Sequence[pulumi.Input[str]]) -> list[list[pulumi.Input[str]]]:
     """The mission profiles one contact rule can name each: an event pattern is at most
     EVENT_PATTERN_MAX characters and a profile's ARN up to MISSION_PROFILE_ARN_MAX, so a large
@@ -90,15 +110,6 @@ def profile_chunks(profiles: Sequence[pulumi.Input[str]]) -> list[list[pulumi.In
 def _last(index: int, chunk: Sequence[Any]) -> int:
     """The number of the last mission profile rule `index` names (the first is 1)."""
     return index * PROFILES_PER_RULE + len(chunk)
-
-
-def _chunk_pattern(pattern: dict[str, Any], first: bool) -> dict[str, Any]:
-    """A further rule names only its profiles' state changes: the upload, matched by the raw
-    bucket, stays in the first rule alone, or each upload would be sent once per rule."""
-    if first or "$or" not in pattern:
-        return pattern
-    _upload, ending = pattern["$or"]
-    return {"source": pattern["source"], **ending}
 
 
 def failed_job_pattern(mission: str) -> dict[str, Any]:
@@ -203,9 +214,7 @@ class AwsEvents(MissionComponent):
             )
         bucket_name, bucket_arn = (raw.name, raw.arn) if raw is not None else (None, None)
         rules = []
-        # the profiles are named where the pattern takes state changes: not by a container job's
-        # rule, which takes uploads alone
-        named = inputs.station and not (inputs.object_store and inputs.container_jobs)
+        named = names_profiles(inputs)
         for index, chunk in enumerate(profile_chunks(mission_profiles if named else ())):
             first = index == 0
             names = (
@@ -218,7 +227,7 @@ class AwsEvents(MissionComponent):
                     + ("" if first else f" (mission profiles {index * PROFILES_PER_RULE + 1}-{_last(index, chunk)})"),
                     pulumi.Output.all(bucket_name, bucket_arn, *chunk).apply(
                         lambda values, first=first: json.dumps(
-                            _chunk_pattern(contact_event_pattern(inputs, values[0], values[1], values[2:]), first),
+                            contact_event_pattern(inputs, values[0], values[1], values[2:], uploads=first),
                             sort_keys=True,
                         )
                     ),
