@@ -139,6 +139,9 @@ def test_an_allowance_split_between_two_lines_is_taken_off_a_31_day_month_once()
         Line("storage", "S3 replication: KMS requests", 29_200, "kms_requests", _after_line(entry, 14_600)),
     ]
     assert _longest_month(lines, 0.0714, 1.0)["knownAtMost"] == pytest.approx(0.07392, abs=1e-6)
+    # the lines in the other order (an estimate listed by another key): the same bill, the whole
+    # allowance taken from whichever line holds it
+    assert _longest_month(lines[::-1], 0.0714, 1.0)["knownAtMost"] == pytest.approx(0.07392, abs=1e-6)
 
 
 # -- parity cells ---------------------------------------------------------------------------
