@@ -408,19 +408,26 @@ def _udp_port(data: bytes) -> int | None:
     return int.from_bytes(data[2:4], "big") if len(data) >= 4 else None
 
 
-def _ip6_first_port(header: int, data: bytes) -> int | None:
-    """What an IPv6 first fragment's data says of its datagram: past the extension headers that
-    may start the fragmentable part (RFC 8200 4.5), the UDP destination port, NOT_UDP, or None
-    (the data ends before it tells)."""
-    at = 0
-    while header != dpkt.ip.IP_PROTO_UDP:
-        if header not in _IP6_OPTIONS and header != _IP6_AUTHENTICATION:
-            return NOT_UDP
+def _ip6_past_options(header: int, data: bytes, at: int = 0) -> tuple[int, int] | None:
+    """Past the hop-by-hop, routing, destination options and authentication headers that start
+    at `at`: (the header that follows them, where it starts), or None where `data` ends inside one."""
+    while header in _IP6_OPTIONS or header == _IP6_AUTHENTICATION:
         if len(data) < at + 2:
             return None
         size = (data[at + 1] + 1) * 8 if header in _IP6_OPTIONS else (data[at + 1] + 2) * 4
         header, at = data[at], at + size
-    return _udp_port(data[at:])
+    return header, at
+
+
+def _ip6_first_port(header: int, data: bytes) -> int | None:
+    """What an IPv6 first fragment's data says of its datagram: past the extension headers that
+    may start the fragmentable part (RFC 8200 4.5), the UDP destination port, NOT_UDP, or None
+    (the data ends before it tells)."""
+    walked = _ip6_past_options(header, data)
+    if walked is None:
+        return None
+    header, at = walked
+    return _udp_port(data[at:]) if header == dpkt.ip.IP_PROTO_UDP else NOT_UDP
 
 
 def _ip_payload(packet: Any) -> bytes:
@@ -492,27 +499,24 @@ def _ip6_udp(packet: bytes, fragments: Fragments) -> tuple[dpkt.udp.UDP | None, 
 def _ip6_chain(
     header: int, body: bytes, source: tuple[Any, ...], fragments: Fragments | None, cut: bool = False
 ) -> tuple[dpkt.udp.UDP | None, bytes] | None:
-    at = 0
-    while header != dpkt.ip.IP_PROTO_UDP:
-        if header in _IP6_OPTIONS or header == _IP6_AUTHENTICATION:
-            if len(body) < at + 2:
-                return (None, b"") if cut else None  # cut inside an extension header, or malformed
-            size = (body[at + 1] + 1) * 8 if header in _IP6_OPTIONS else (body[at + 1] + 2) * 4
-            header, at = body[at], at + size
-        elif header == _IP6_FRAGMENT and fragments is not None:
-            if len(body) < at + 8:
-                return (None, b"") if cut else None
-            if body[at] not in _IP6_TOWARDS_UDP and body[at] != _IP6_AUTHENTICATION:
-                return None  # a fragment of another protocol's packet (ICMPv6, TCP): no datagram
-            field = int.from_bytes(body[at + 2 : at + 4], "big")
-            key = (*source, int.from_bytes(body[at + 4 : at + 8], "big"))
-            offset, data = (field >> 3) * 8, body[at + 8 :]
-            port = _ip6_first_port(body[at], data) if offset == 0 else None
-            whole = fragments.add(key, offset, bool(field & 1), data, port, cut)
-            # the datagram put back together starts with the header after the Fragment header
-            return None if whole is None else _ip6_chain(body[at], whole, source, None)
-        else:
-            return None
+    walked = _ip6_past_options(header, body)
+    if walked is None:
+        return (None, b"") if cut else None  # cut inside an extension header, or malformed
+    header, at = walked
+    if header == _IP6_FRAGMENT and fragments is not None:
+        if len(body) < at + 8:
+            return (None, b"") if cut else None
+        if body[at] not in _IP6_TOWARDS_UDP and body[at] != _IP6_AUTHENTICATION:
+            return None  # a fragment of another protocol's packet (ICMPv6, TCP): no datagram
+        field = int.from_bytes(body[at + 2 : at + 4], "big")
+        key = (*source, int.from_bytes(body[at + 4 : at + 8], "big"))
+        offset, data = (field >> 3) * 8, body[at + 8 :]
+        port = _ip6_first_port(body[at], data) if offset == 0 else None
+        whole = fragments.add(key, offset, bool(field & 1), data, port, cut)
+        # the datagram put back together starts with the header after the Fragment header
+        return None if whole is None else _ip6_chain(body[at], whole, source, None)
+    if header != dpkt.ip.IP_PROTO_UDP:
+        return None
     udp = body[at:]
     if len(udp) < UDP_HEADER:  # cut inside the UDP header, or a chain running past the packet
         return (None, udp) if cut else None
