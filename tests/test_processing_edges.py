@@ -569,6 +569,57 @@ def test_a_stale_fragment_is_given_up_while_datagrams_sent_whole_go_by(
     assert data == STREAM[: 16 * CADU] + STREAM[20 * CADU :] and stats.truncated_packets == 1
 
 
+def test_records_count_on_across_a_contact_s_files_so_a_stale_fragment_is_given_up_in_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A contact's second file counts its records on from the first's: counted from zero again, a
+    datagram missing a fragment at the end of the first file looked newer than the second file's
+    first records, was not given up, and the second file's datagram of its identification was
+    spliced with its stale pieces."""
+    from groundlink.processing import capture
+
+    monkeypatch.setattr(capture.Fragments, "WAITED", 3)
+    pieces = _pieces()
+    assert len(pieces) >= 10  # four whole datagrams on each side of the stale one
+    first: list[tuple[int, bytes]] = []
+    second: list[tuple[int, bytes]] = []
+    for k, piece in enumerate(pieces):
+        into = first if k <= 4 else second
+        if k in (4, len(pieces) - 1):  # 4 misses its last piece, the last reuses 4's identification
+            parts = fragments(piece, ident=4)
+            into += [(START + k * 1000 + j, part) for j, part in enumerate(parts[:-1] if k == 4 else parts)]
+        else:
+            into.append((START + k * 1000, datagram(piece)))
+    write_records(raw_dir(tmp_path / "raw") / _name(CONTACT_A, 1), first)
+    write_records(raw_dir(tmp_path / "raw") / _name(CONTACT_A, 2), second)
+
+    (summary,) = _process(tmp_path / "raw", tmp_path / "out")
+
+    assert _stream(tmp_path / "out") == STREAM[: 16 * CADU] + STREAM[20 * CADU :]
+    assert summary["truncated_packets"] == 1
+
+
+@pytest.mark.parametrize("carried", [6, 58])  # TCP, ICMPv6
+def test_ipv6_fragments_of_another_protocol_are_not_held_or_counted_as_a_datagram_s(
+    tmp_path: Path, carried: int
+) -> None:
+    """The later fragments of an IPv6 packet of another protocol (its first lost, so nothing
+    says its port): their Fragment header names the protocol, so they are no datagram of the
+    downlink and no packet of it is missing a fragment."""
+    whole = ip_udp(b"\x00" * 64, 6)
+    records = [(START + k * 1000, datagram(piece)) for k, piece in enumerate(_pieces())]
+    for k in (1, 2):  # the fragments after the first, of one packet, the last without `more`
+        header = struct.pack(">BBHI", carried, 0, k << 3 | (k == 1), 77)  # offsets in 8-byte units
+        ip6 = dpkt.ip6.IP6(src=whole.src, dst=whole.dst, nxt=44, hlim=64, plen=8 + 8)
+        records.insert(3 + k, (START + 2500 + k, ethernet(ip6.pack_hdr() + header + b"\x01" * 8, 6)))
+    write_records(tmp_path / "c.pcap", records)
+
+    data, stats = _read(tmp_path / "c.pcap")
+
+    assert data == STREAM and stats.truncated_packets == 0
+    assert (stats.incomplete_datagrams, stats.lost_records, stats.missing_fragment_records) == (0, 0, 0)
+
+
 def test_a_capture_of_first_fragments_only_is_said_to_miss_fragments_not_to_cut_packets(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -609,11 +660,11 @@ def fragments_line(contact: str, records: int, packets: int, datagrams: int) -> 
     )
 
 
-def _snapped(path: Path, records: list[tuple[int, bytes]], keep: int) -> None:
+def _snapped(path: Path, records: list[tuple[int, bytes]], keep: int, link: int = 1) -> None:
     """A pcap whose records the capture cut to `keep` bytes (a snap length): each record header
     gives its packet's whole length and holds only the first `keep` bytes of it."""
     with path.open("wb") as stream:
-        stream.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, keep, 1))
+        stream.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, keep, link))
         for time_us, frame in records:
             held = frame[:keep]
             stream.write(struct.pack("<IIII", time_us // 1_000_000, time_us % 1_000_000, len(held), len(frame)))
@@ -687,6 +738,29 @@ def test_ipv6_fragments_cut_inside_their_fragment_header_are_cut_records(
     folder = raw_dir(tmp_path / "raw")
     folder.mkdir(parents=True, exist_ok=True)
     _snapped(folder / _name(CONTACT_A, 1), records, 64)
+
+    code, err = _cli(tmp_path / "raw", tmp_path / "out", capsys)
+
+    assert code == 0 and [line for line in err if CONTACT_A in line] == [cut_line(CONTACT_A, 30, 30)]
+
+
+@pytest.mark.parametrize("link", [1, 101, 229])  # Ethernet, raw IP, raw IPv6
+@pytest.mark.parametrize("keep", [44, 52])  # inside the Fragment header, inside the UDP header
+def test_ipv6_fragments_cut_past_their_fixed_header_are_cut_records_on_every_link(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], link: int, keep: int
+) -> None:
+    """A snap length that ends past the IPv6 fixed header, inside the Fragment header or the
+    first fragment's UDP header: dpkt cannot parse the packet, and the header chain is walked
+    by hand to tell a cut record of the downlink, on a raw IP capture as behind Ethernet."""
+    link_header = 14 if link == 1 else 0
+    records = [
+        (START + k * 1000 + j, part[14 - link_header :])
+        for k, piece in enumerate(_pieces())
+        for j, part in enumerate(fragments(piece, ident=k, version=6))
+    ]
+    folder = raw_dir(tmp_path / "raw")
+    folder.mkdir(parents=True, exist_ok=True)
+    _snapped(folder / _name(CONTACT_A, 1), records, link_header + keep, link)
 
     code, err = _cli(tmp_path / "raw", tmp_path / "out", capsys)
 
