@@ -154,6 +154,7 @@ def test_json_output_lists_every_change_with_its_action(capsys, commands_use_sha
             "name": "noaa20-telemetry-stream",
             "stateful": True,
             "dataLoss": True,
+            "dataAtRisk": True,
             "irreplaceable": False,
             "unprotects": False,
             "shortensRetention": [],
@@ -162,6 +163,40 @@ def test_json_output_lists_every_change_with_its_action(capsys, commands_use_sha
             "properties": [],
         }
     ]
+    assert doc["summary"]["dataAtRisk"] == 2 and len(doc["dataAtRisk"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("edit", "refused"),
+    [
+        # a retention cut: the lifecycles are updated, no store is deleted or replaced
+        (
+            lambda d: d["storage"].update(raw_retention_days=200),
+            {"noaa20-storage-raw-lifecycle": "would delete data sooner"},
+        ),
+        # protection taken away: the stores are kept, the next delete takes their data
+        (lambda d: d["storage"].update(data_protection="dev"), {"noaa20-storage-raw": "would lose its protection"}),
+    ],
+    ids=["retention-cut", "unprotected"],
+)
+def test_json_says_what_is_refused_where_no_store_is_deleted_or_replaced(
+    capsys, commands_use_shared_plans, edit, refused
+):
+    """A script gating on `diff --json` reads one key: `dataLoss` (a store deleted or replaced)
+    stayed false and 0 for a retention cut or a store left unprotected, which the command refuses
+    (exit 1) all the same."""
+    new = edited(edit)
+    code, out, err = run_cli(capsys, "diff", NOAA20, new, "--cloud", "aws", "--json")
+    (doc,) = json.loads(out)
+    assert code == 1 and doc["summary"]["dataLoss"] == 0
+    assert doc["dataAtRisk"] == [line for line in err.splitlines() if line.startswith("aws: ")]
+    assert doc["summary"]["dataAtRisk"] == len(doc["dataAtRisk"]) > 0
+    at_risk = {c["name"] for c in doc["changes"] if c["dataAtRisk"]}
+    assert set(refused) <= at_risk and not any(c["dataLoss"] for c in doc["changes"])
+    for name, words in refused.items():
+        assert any(name in line and words in line for line in doc["dataAtRisk"])
+    # a change refused for nothing stays false: the diff holds changes that lose nothing
+    assert all(c["dataAtRisk"] == bool(c["shortensRetention"] or c["unprotects"]) for c in doc["changes"])
 
 
 class TestCheckpoint:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import json
 
+import jsonschema
 import pytest
 
 from groundlink import cli
@@ -127,6 +128,16 @@ def test_compare_against_refuses_a_data_loss_even_when_parity_passes(tmp_path, m
     assert "noaa20-old-stream would be deleted: data loss" in err
     assert report["diff"]["refused"] is True
     assert code == 1
+    # the diff object is what the shipped schema describes, and each cloud says what it refuses
+    from .test_report import SCHEMA
+
+    jsonschema.validate(report, json.loads(SCHEMA.read_text()), format_checker=jsonschema.FormatChecker())
+    (aws,) = report["diff"]["clouds"]
+    assert aws["dataAtRisk"] == report["diff"]["dataLoss"] and aws["summary"]["dataAtRisk"] == 1
+    broken = json.loads(json.dumps(report))
+    del broken["diff"]["clouds"][0]["changes"][0]["dataAtRisk"]
+    with pytest.raises(jsonschema.ValidationError, match="dataAtRisk"):
+        jsonschema.validate(broken, json.loads(SCHEMA.read_text()))
 
     code = cli.main(["compare", NOAA20, "--out", str(out), "--against", str(saved), "--allow-data-loss"])
     capsys.readouterr()

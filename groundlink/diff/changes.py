@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
 from .. import limits
+from ..inputs import escaped
 from . import rules
 from .state import Opaque, Resource, State, align
 
@@ -196,6 +197,12 @@ class Change:
         """Kept, but no longer protected: the next delete or `pulumi destroy` takes its data."""
         return self.action == "update" and any(p.path == PROTECTION for p in self.properties)
 
+    @property
+    def at_risk(self) -> bool:
+        """Refused without --allow-data-loss: its data lost now (`loses_data`), sooner (a retention
+        lowered) or at the next delete (its protection taken away)."""
+        return self.loses_data or bool(self.shortened) or self.unprotects
+
     def to_json(self) -> dict[str, Any]:
         return {
             "action": self.action,
@@ -203,6 +210,7 @@ class Change:
             "name": self.name,
             "stateful": self.stateful,
             "dataLoss": self.loses_data,
+            "dataAtRisk": self.at_risk,
             "irreplaceable": self.irreplaceable,
             "unprotects": self.unprotects,
             "shortensRetention": [p.path for p in self.shortened],
@@ -245,6 +253,38 @@ class Diff:
     def count(self, action: Action) -> int:
         return sum(1 for c in self.changes if c.action == action)
 
+    def at_risk_lines(self) -> list[str]:
+        """What the command refuses without --allow-data-loss, one line each: a stateful resource
+        deleted or replaced, a resource whose data would be deleted sooner (a retention lowered),
+        a store left unprotected, and a store that may be replaced on an input OLD hides."""
+        lines = []
+        for change in self.data_loss:
+            if change.action == "delete":
+                how = "deleted"
+            elif change.rules_known:
+                how = f"replaced (forced by {', '.join(change.forced_by)})"
+            else:
+                how = f"replaced (changed {', '.join(change.forced_by)}; no replacement rules recorded for the type)"
+            loss = f"it cannot be created again ({RETIRED})" if change.irreplaceable else "data loss"
+            lines.append(f"{self.cloud}: {change.type} {change.name} would be {how}: {loss}")
+        for change in self.shortened:
+            shown = [f"{p.path}: {_shown(p.old)} => {_shown(p.new)}" for p in change.shortened]
+            lowered = ", ".join(shown[:3]) + (f" and {len(shown) - 3} more" if len(shown) > 3 else "")
+            lines.append(f"{self.cloud}: {change.type} {change.name} would delete data sooner ({lowered})")
+        for change in self.unprotected:
+            lines.append(
+                f"{self.cloud}: {change.type} {change.name} would lose its protection (protect, retainOnDelete; "
+                "storage.data_protection: dev): the next delete or pulumi destroy takes its data"
+            )
+        for item in self.may_replace:  # the engine compares the real value and replaces the store if it differs
+            advice = "export with --show-secrets" if item.shown == "[secret]" else item.why
+            lines.append(
+                f"{self.cloud}: {item.type} {item.name} may be replaced: its {item.path}, which forces a "
+                f"replacement, is {item.shown} in OLD and cannot be compared ({advice})"
+            )
+        # one line each, whatever OLD names its resources (a newline in a name from a plan's JSON)
+        return [escaped(line) for line in lines]
+
     def to_json(self) -> dict[str, Any]:
         return {
             "cloud": self.cloud,
@@ -253,11 +293,18 @@ class Diff:
             "summary": {a: self.count(a) for a in ACTIONS}
             | {"unchanged": self.unchanged, "dataLoss": len(self.data_loss), "unprotected": len(self.unprotected)}
             | {"retentionShortened": len(self.shortened), "notCompared": len(self.not_compared)}
-            | {"mayReplace": len(self.may_replace)},
+            | {"mayReplace": len(self.may_replace), "dataAtRisk": len(self.at_risk_lines())},
+            # everything the command refuses without --allow-data-loss: `dataLoss` counts only
+            # the stores deleted or replaced
+            "dataAtRisk": self.at_risk_lines(),
             "changes": [c.to_json() for c in self.changes],
             "notCompared": [n.to_json() for n in self.not_compared],
             "notes": list(self.notes),
         }
+
+
+def _shown(value: object) -> str:
+    return "none" if value is None else str(int(value) if isinstance(value, float) and value.is_integer() else value)
 
 
 def leaf_changes(old: Any, new: Any, path: str = "") -> Iterator[PropertyChange]:

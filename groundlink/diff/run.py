@@ -8,8 +8,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..inputs import escaped
-from .changes import RETIRED, Diff, PropertyChange, diff_states, leaf_changes
+from .changes import Diff, PropertyChange, diff_states, leaf_changes
 from .state import Planner, StateError, align, as_deployed, from_plan, is_spec_path, load_states
 
 
@@ -154,38 +153,6 @@ def _field_changes(old: dict[str, Any], new: dict[str, Any]) -> list[PropertyCha
     return found
 
 
-def _shown(value: object) -> str:
-    return "none" if value is None else str(int(value) if isinstance(value, float) and value.is_integer() else value)
-
-
 def data_loss_lines(diffs: Sequence[Diff]) -> list[str]:
-    """One line per stateful resource the change would delete or replace, per resource whose
-    data it would delete sooner (a retention lowered), and per store it leaves unprotected."""
-    lines = []
-    for diff in diffs:
-        for change in diff.data_loss:
-            if change.action == "delete":
-                how = "deleted"
-            elif change.rules_known:
-                how = f"replaced (forced by {', '.join(change.forced_by)})"
-            else:
-                how = f"replaced (changed {', '.join(change.forced_by)}; no replacement rules recorded for the type)"
-            loss = f"it cannot be created again ({RETIRED})" if change.irreplaceable else "data loss"
-            lines.append(f"{diff.cloud}: {change.type} {change.name} would be {how}: {loss}")
-        for change in diff.shortened:
-            shown = [f"{p.path}: {_shown(p.old)} => {_shown(p.new)}" for p in change.shortened]
-            lowered = ", ".join(shown[:3]) + (f" and {len(shown) - 3} more" if len(shown) > 3 else "")
-            lines.append(f"{diff.cloud}: {change.type} {change.name} would delete data sooner ({lowered})")
-        for change in diff.unprotected:
-            lines.append(
-                f"{diff.cloud}: {change.type} {change.name} would lose its protection (protect, retainOnDelete; "
-                "storage.data_protection: dev): the next delete or pulumi destroy takes its data"
-            )
-        for item in diff.may_replace:  # the engine compares the real value and replaces the store if it differs
-            advice = "export with --show-secrets" if item.shown == "[secret]" else item.why
-            lines.append(
-                f"{diff.cloud}: {item.type} {item.name} may be replaced: its {item.path}, which forces a "
-                f"replacement, is {item.shown} in OLD and cannot be compared ({advice})"
-            )
-    # one line each, whatever OLD names its resources (a newline in a name from a plan's JSON)
-    return [escaped(line) for line in lines]
+    """What the command refuses without --allow-data-loss, one line each, over every cloud's diff."""
+    return [line for diff in diffs for line in diff.at_risk_lines()]
