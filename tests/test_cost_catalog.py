@@ -105,3 +105,18 @@ def test_a_missing_override_file_is_a_one_line_error(tmp_path):
     with pytest.raises(PriceError) as error:
         load_overrides(tmp_path / "nope.yaml")
     assert error.value.lines == [f"{tmp_path / 'nope.yaml'}: no such price file"]
+
+
+def test_the_catalog_entry_docs_compare_md_shows_is_the_shipped_one():
+    """The format's example is the shipped s3_put_requests entry, its source shortened: a reader
+    copying it for a price of their own copies a third party's price marked as such."""
+    from pathlib import Path
+
+    import yaml
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "compare.md").read_text()
+    (block,) = [b for b in re.findall(r"```yaml\n(.*?)```", text, re.S) if "s3_put_requests:" in b]
+    shown = yaml.safe_load(block)["prices"]["s3_put_requests"]
+    shipped = load_catalogs()[0]["aws"].prices["s3_put_requests"]
+    assert shipped.source.startswith(shown.pop("source"))
+    assert shown == {key: getattr(shipped, key) for key in shown} and shown["secondary"] is True

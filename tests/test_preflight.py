@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -140,6 +141,19 @@ def test_role_arn_with_a_path_is_refused_by_ground_station():
     found = [f for f in check_table(plan, aws_api.constraints()) if f.resource == recording.name]
     assert len(found) == 1 and found[0].path == "configData.s3RecordingConfig.roleArn"
     assert "groundstation RoleArn" in found[0].rule and found[0].source.startswith("botocore 1.44.5")
+
+
+def test_the_finding_docs_preflight_md_shows_is_the_line_the_command_prints():
+    """The docs' sample line, for the delivery role of docs/aws.md given an IAM path: the value
+    cut to 60 characters, the last an ellipsis."""
+    plan = broken("noaa20.yaml", "aws")
+    recording = next(c for c in plan.of_type(aws_api.GS_CONFIG) if "s3RecordingConfig" in c.inputs["configData"])
+    role = "arn:aws:iam::123456789012:role/groundlink/noaa20/noaa20-ground-delivery-role"
+    recording.inputs["configData"]["s3RecordingConfig"]["roleArn"] = role
+    (finding,) = [f for f in preflight(plan) if f.resource == recording.name]
+    shown = f"aws: {finding.line()}"
+    assert len(shown.split(" = ")[1].split(": groundstation")[0]) == 60
+    assert f"\n{shown}\n" in (Path(__file__).resolve().parents[1] / "docs" / "preflight.md").read_text()
 
 
 @pytest.mark.parametrize(
