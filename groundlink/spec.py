@@ -2643,18 +2643,46 @@ PATTERN_WORDS = {
 }
 
 
+def _bound_text(bound: Any) -> str:
+    if isinstance(bound, float) and bound.is_integer() and abs(bound) < 1e15:
+        bound = int(bound)  # 1,000,000,000, not 1e+09
+    if isinstance(bound, int):
+        return f"{bound:,}" if abs(bound) >= 100_000 else str(bound)  # an id stays 99999
+    return _fmt(bound)
+
+
 def range_words(kind: str, ctx: dict[str, Any]) -> str:
-    """What a range error allows, in words: `0 or more`, `more than 0`, `at most 10`."""
+    """What a range error allows, in words: `0 or more`, `more than 0`, `at most 10`, and with
+    both bounds known `0-1`, `0 to less than 100`, `more than 0, at most 1`."""
+    low = next(((key, ctx[key]) for key in ("ge", "gt") if key in ctx), None)
+    high = next(((key, ctx[key]) for key in ("le", "lt") if key in ctx), None)
+    if low is not None and high is not None:
+        (low_kind, lo), (high_kind, hi) = low, high
+        lo_text, hi_text = _bound_text(lo), _bound_text(hi)
+        if low_kind == "ge" and high_kind == "le":  # -90 to 90, not -90-90
+            return f"{lo_text}-{hi_text}" if lo >= 0 else f"{lo_text} to {hi_text}"
+        if low_kind == "ge":
+            return f"{lo_text} to less than {hi_text}"
+        return f"more than {lo_text}, " + (f"at most {hi_text}" if high_kind == "le" else f"less than {hi_text}")
     words = {"ge": "{} or more", "gt": "more than {}", "le": "at most {}", "lt": "less than {}"}
     for key, text in words.items():
         if key in ctx:
-            bound = ctx[key]
-            if isinstance(bound, float) and bound.is_integer() and abs(bound) < 1e15:
-                bound = int(bound)  # 1,000,000,000, not 1e+09
-            if isinstance(bound, int):
-                return text.format(f"{bound:,}" if abs(bound) >= 100_000 else bound)  # an id stays 99999
-            return text.format(_fmt(bound))
+            return text.format(_bound_text(ctx[key]))
     return kind.replace("_", " ")
+
+
+def _field_bounds(root: type[BaseModel], path: FieldPath, ctx: dict[str, Any]) -> dict[str, Any]:
+    """The range of the field a range error names, both of its bounds: pydantic's error holds only
+    the one broken, so a share of 0-1 given -1 was told `0 or more`, and given 5 next, `at most 1`.
+    The error's own bound where the field is not found (a list item), or is not the one it names."""
+    model = model_at(root, path.parts()[:-1])
+    field = model.model_fields.get(str(path.last_key)) if model is not None else None
+    if field is None:
+        return ctx
+    bounds = {key: getattr(m, key) for m in field.metadata for key in ("ge", "gt", "le", "lt") if hasattr(m, key)}
+    if any(bounds.get(key) != value for key, value in ctx.items() if key in ("ge", "gt", "le", "lt")):
+        return ctx
+    return {**bounds, **ctx}
 
 
 # A pattern longer than this is said in its words alone: the email address's 257 characters of
@@ -2713,7 +2741,7 @@ def describe_error(error: ErrorDetails, data: Any, root: type[BaseModel] | None 
     if kind in {"too_long", "too_short", "string_too_long", "string_too_short"}:
         return path, _length_message(kind, ctx, value)
     if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
-        return path, f"{show(value)} is out of range; allowed: {range_words(kind, ctx)}"
+        return path, f"{show(value)} is out of range; allowed: {range_words(kind, _field_bounds(root, path, ctx))}"
     if kind == "finite_number":
         return path, f"{show(value)} is not allowed; allowed: a finite number (not .inf or .nan)"
     if kind == "value_error":

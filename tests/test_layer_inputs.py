@@ -282,7 +282,7 @@ def test_an_input_the_spec_would_refuse_is_refused_where_it_is_made(layer: str, 
             {"min_contact_seconds": 0},
             "ContactTiming.min_contact_seconds: 0 is outside 1-21600 (AWS Ground Station mission profile)",
         ),
-        ({"min_elevation_deg": 95.0}, "ContactTiming.min_elevation_deg: 95.0 is out of range; allowed: at most 90"),
+        ({"min_elevation_deg": 95.0}, "ContactTiming.min_elevation_deg: 95.0 is out of range; allowed: 0-90"),
         ({"min_elevation_deg": math.nan}, "ContactTiming.min_elevation_deg: nan is not a finite number"),
     ],
 )
@@ -358,7 +358,7 @@ def test_a_lifecycle_s_expiry_names_either_retention_it_may_stand_for() -> None:
     with pytest.raises(LayerInputError) as error:
         Lifecycle((), expire_days=40000, noncurrent_days=30)
     assert str(error.value) == (
-        "Lifecycle.expire_days: 40000 is out of range; allowed: at most 36500 (the rule of the spec's "
+        "Lifecycle.expire_days: 40000 is out of range; allowed: 1-36500 (the rule of the spec's "
         "storage.raw_retention_days or products_retention_days)"
     )
 

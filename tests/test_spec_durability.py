@@ -74,7 +74,7 @@ def test_geo_with_a_replica_region_is_accepted():
         ),
         (
             {"security": {"flow_log_retention_days": 0}},
-            "s.yaml: security.flow_log_retention_days: 0 is out of range; allowed: 1 or more",
+            "s.yaml: security.flow_log_retention_days: 0 is out of range; allowed: 1-3653",
         ),
     ],
 )

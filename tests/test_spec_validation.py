@@ -10,7 +10,7 @@ import pytest
 
 from groundlink.spec import SpecError, load_spec, spec_from_data
 
-from .conftest import SPECS, spec_data
+from .conftest import SPECS, spec_data, with_changes
 
 LINE_2_BODY = "  98.7000 100.0000 0001000  90.0000 270.0000 14.1950000010000"  # CelesTrak's columns
 
@@ -61,7 +61,7 @@ RULES = [
     (f"{DL}.delivery", "demod_decode", "iq", "allowed: 'digif' or 'demod_decode'"),
     (f"{DL}.preset", "snpp_hrd", "goes_hrit", "allowed: 'jpss1_hrd', 'snpp_hrd' or 'aqua_db'"),
     (f"{DL}.data_rate_mbps", 0.5, 0, "allowed: more than 0"),
-    ("satellites[0].norad_id", 99999, 100000, "allowed: at most 99999"),
+    ("satellites[0].norad_id", 99999, 100000, "allowed: 1-99999"),
     ("satellites[0].norad_id", 1, "43013", "must be a number, got the text '43013'; write the number without quotes"),
     ("satellites[0].name", "noaa20", "Noaa_20", "does not match"),
     ("mission.name", "xn-noaa20", "xn--noaa20", "starts with xn--, which S3 reserves for bucket names"),
@@ -70,21 +70,21 @@ RULES = [
     ("ground_segment.min_contact_seconds", 600, 21601, "21601 is outside 1-21600"),
     ("ground_segment.pre_pass_seconds", 0, -1, "-1 is outside 0-21600"),
     ("ground_segment.post_pass_seconds", 21600, 30000, "30000 is outside 0-21600"),
-    ("ground_segment.min_elevation_deg", 90, 91, "allowed: at most 90"),
+    ("ground_segment.min_elevation_deg", 90, 91, "allowed: 0-90"),
     ("ground_segment.autotrack", "removed", "auto", "allowed: 'preferred', 'required' or 'removed'"),
     ("ground_segment.contacts_per_day", 100, 0, "allowed: more than 0"),
     ("ground_segment.contact_minutes", 3, 2, "2 min is shorter than min_contact_seconds 180"),
-    ("storage.raw_retention_days", 181, 0, "allowed: 1 or more"),
+    ("storage.raw_retention_days", 181, 0, "allowed: 1-36500"),
     ("storage.data_protection", "dev", "none", "allowed: 'strict' or 'dev'"),
-    ("storage.products_retention_days", 36500, 36501, "allowed: at most 36500"),
-    ("storage.noncurrent_version_days", 1, 0, "allowed: 1 or more"),
+    ("storage.products_retention_days", 36500, 36501, "allowed: 1-36500"),
+    ("storage.noncurrent_version_days", 1, 0, "allowed: 1-3650"),
     ("ground_segment.provider", "managed", "aws", "allowed: 'managed' or 'partner'"),
     ("security.customer_managed_keys", False, "no", "must be true or false, got the text 'no'"),
-    ("usage.query_tb_scanned_per_month", 0, -1, "allowed: 0 or more"),
+    ("usage.query_tb_scanned_per_month", 0, -1, "allowed: 0-1,000,000"),
     ("usage.queries_per_month", 0, 1.5, "must be a whole number, got 1.5"),
-    ("usage.egress_gb_per_month", 0, -0.1, "allowed: 0 or more"),
-    ("usage.products_ratio", 10, 10.5, "allowed: at most 10"),
-    ("usage.telemetry_kb_per_second", 0, -1, "allowed: 0 or more"),
+    ("usage.egress_gb_per_month", 0, -0.1, "allowed: 0-1,000,000,000"),
+    ("usage.products_ratio", 10, 10.5, "allowed: 0-10"),
+    ("usage.telemetry_kb_per_second", 0, -1, "allowed: 0-20000"),
     ("storage.tiering[0].after_days", 30, 29, "29 is under 30 (S3 minimum before Standard-IA)"),
     (
         "storage.tiering[1].tier",
@@ -103,7 +103,7 @@ RULES = [
     ("analytics.azure_engine", "adx", "databricks", "allowed: 'synapse' or 'adx'"),
     ("analytics.query_bytes_scanned_cutoff_gb", 0.01048576, 0.0104857, "0.0104857 is under 0.01048576 (10 MiB"),
     ("security.network", "private", "vpn", "allowed: 'public' or 'private'"),
-    ("budget.monthly_usd", 0.01, 0.009, "0.009 is out of range; allowed: 0.01 or more"),
+    ("budget.monthly_usd", 0.01, 0.009, "0.009 is out of range; allowed: 0.01-1,000,000,000"),
     ("budget.monthly_usd", 12.34, 12.345, "12.345 is not a whole number of cents; a budget is in dollars and cents"),
     ("budget.alert_emails", ["a@b.io"], ["not-an-email"], "is not an email address, name@domain.tld"),
     ("budget.alert_emails", ["a@b.io"], [], "has 0 items; at least 1 item required"),
@@ -1178,3 +1178,18 @@ def test_a_container_image_is_a_reference_the_runtimes_parse(image, accepted):
     else:
         [line] = _errors(mutate)
         assert line.startswith("s.yaml: processing.container_image: ")
+
+
+def test_a_range_error_names_the_field_s_whole_range_whichever_bound_is_broken():
+    """A share of 0-1 given -1 was told `0 or more`, and given 5 next, `at most 1`: pydantic's
+    error holds only the bound broken; the field's other one is read from the spec model."""
+    from groundlink.spec import range_words
+
+    for value in (-1, 2):
+        data = with_changes(spec_data(), {"ground_segment.dubbo_minutes_share": value})
+        with pytest.raises(SpecError, match=rf"dubbo_minutes_share: {value} is out of range; allowed: 0-1$"):
+            spec_from_data(data)
+    assert range_words("less_than", {"ge": 0, "lt": 100}) == "0 to less than 100"
+    assert range_words("greater_than", {"gt": 0, "le": 1_000_000}) == "more than 0, at most 1,000,000"
+    assert range_words("less_than_equal", {"ge": -90, "le": 90}) == "-90 to 90"
+    assert range_words("greater_than_equal", {"ge": 1}) == "1 or more"  # a list item: its error's bound

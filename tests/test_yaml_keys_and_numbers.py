@@ -76,7 +76,7 @@ def _refused(capsys: pytest.CaptureFixture[str], path: Path, *command: str) -> s
         (  # within Python's limit: the field's own range
             "    norad_id: 43013\n",
             "    norad_id: " + "9" * 400 + "\n",
-            "satellites[0].norad_id: a number of 400 digits is out of range; allowed: at most 99999 (line 14, column 5)",
+            "satellites[0].norad_id: a number of 400 digits is out of range; allowed: 1-99999 (line 14, column 5)",
         ),
         (  # past the largest float: a float field said "must be a number, got 999...9"
             "  monthly_usd: 8000\n",
