@@ -1368,6 +1368,15 @@ class Processing(_Model):
         "a Fargate size).",
         json_schema_extra={"enum": [v * limits.CONTAINER_GB_PER_VCPU for v in limits.CONTAINER_VCPU]},
     )
+    loss_alarm_percent: float | None = Field(
+        1.0,
+        ge=0,
+        lt=100,
+        description="Alarm (to budget.alert_emails) on a processed contact that lost more than this share of its "
+        "frames, in percent, 0-99.99: missing in gaps or corrupt, of the frames it should hold. 0: any loss; null: "
+        "no alarm. A tunable, not a sourced figure: a pass's first and last frames at low elevation are not counted "
+        "as missing, frames lost in between are.",
+    )
     capture: Capture = Field(
         default_factory=Capture, description="The onboarding details of the mission's captures (cloud processor)."
     )

@@ -219,6 +219,8 @@ TAGGABLE_AZURE = (
     "azure-native:insights:MetricAlert",
     "azure-native:monitor:MetricAlert",
     "azure-native:monitor:ActionGroup",
+    "azure-native:monitor:ScheduledQueryRule",
+    "azure-native:insights:ScheduledQueryRule",
     "azure-native:keyvault:Key",
     "azure-native:privatedns:PrivateZone",
     "azure-native:privatedns:VirtualNetworkLink",

@@ -154,7 +154,15 @@ def test_from_a_geo_spec_zone_saves_what_geo_costs_and_read_access_is_dropped():
 
 
 def test_an_unknown_price_makes_the_delta_partial_and_names_it():
-    geo = _figures("aws", _catalogs())["storageRedundancy"]["geo"]
+    """The worked example's catalog without the transfer and custom metric prices: the geo delta
+    leaves out the transfer (1.2483) and the replication metrics (2.4), and names both; the
+    frame-loss metric, in both options alike, is no part of the delta."""
+    catalogs = _catalogs()
+    prices = dict(catalogs["aws"].prices)
+    unknown = prices["s3_inter_region_transfer_gb"]
+    prices["cloudwatch_custom_metric_month"] = unknown
+    catalogs["aws"] = Catalog(cloud="aws", prices=prices)
+    geo = _figures("aws", catalogs)["storageRedundancy"]["geo"]
     assert geo[3] == pytest.approx(3.89196 * GIB + 24.9963 - 1.2483 - 2.4)
     assert geo[4] == ("s3_inter_region_transfer_gb", "cloudwatch_custom_metric_month")
 

@@ -58,7 +58,9 @@ def test_a_figure_past_its_bound_is_refused_by_the_spec_naming_the_field(path, v
         spec_from_data(with_changes(spec_data("partner.yaml"), {path: value}))
     [line] = str(error.value).splitlines()
     # the field's whole range, its upper bound the one broken
-    assert line.startswith(f"<spec>: {path}: ") and re.search(r"is out of range; allowed: (0-|more than 0, at most )[\d,.]+$", line)
+    assert line.startswith(f"<spec>: {path}: ") and re.search(
+        r"is out of range; allowed: (0-|more than 0, at most )[\d,.]+$", line
+    )
 
 
 def _huge_egress_price(tmp_path):

@@ -99,6 +99,7 @@ PRICES = {
         "eventbridge_events": 0.002,
         "sqs_requests": 0.003,
         "cloudwatch_alarm_month": 0.1,
+        "cloudwatch_custom_metric_month": 0.3,
     },
     "azure": {
         "functions_flex_gb_second": 0.00002,
@@ -126,6 +127,7 @@ PRICES = {
         "service_bus_operations": 0.0005,
         "service_bus_standard_base_hour": 0.0135,
         "monitor_alert_rule_month": 0.2,
+        "monitor_log_alert_rule_month": 1.5,
         "egress_internet_gb": 0.087,
     },
 }
@@ -210,6 +212,7 @@ def test_every_aws_line_of_the_managed_example():
             "Kinesis on-demand data in": (0.08322, 0.0066576),  # the telemetry GB below x $0.08
             "Firehose telemetry archive": (0.08322, 0.0024966),
             "CloudWatch alarms": (1, 0.1),
+            "CloudWatch frame-loss metric": (1, 0.3),  # the processor runs: one metric filter's metric x $0.3
             "Lambda duration (contact processor)": (60.298, 0.00060298),
             "Lambda requests (contact processor)": (73, 14.6),  # one per SQS message: 73 contact events
             "S3 Standard storage": _gib(61.56, 1.2312),
@@ -240,6 +243,7 @@ def test_every_azure_line_of_the_managed_example():
             "Event Hubs Standard throughput units": (730, 21.9),  # 1 TU x 730 h
             "Event Hubs Capture (telemetry archive)": (730, 73),
             "Azure Monitor alert rules": (1, 0.2),
+            "Azure Monitor log search alert rules": (1, 1.5),  # the frame-loss alert, x $1.5
             "Functions Flex Consumption execution time (contact processor)": (146, 0.00292),  # x $0.00002
             # one execution per Service Bus message: 73 contact manifests x $0.4
             "Functions Flex Consumption executions (contact processor)": (73, 29.2),
@@ -306,13 +310,20 @@ def test_counts_and_stream_modes_come_from_the_plans():
     assert aws["Kinesis on-demand stream"] == pytest.approx((730, 29.2))
     assert aws["Kinesis on-demand data in"] == pytest.approx((0.073, 0.00584))
     assert aws["KMS keys"] == pytest.approx((1, 1))
-    # two alarms: contact events dead-lettered, and a contact event left unreceived for 3 days (x $0.1)
-    assert aws["CloudWatch alarms"] == pytest.approx((2, 0.2))
+    # three alarms: contact events dead-lettered, a contact event left unreceived for 3 days, and a
+    # processed contact that lost frames (x $0.1); the last one's metric x $0.3
+    assert aws["CloudWatch alarms"] == pytest.approx((3, 0.3))
+    assert aws["CloudWatch frame-loss metric"] == pytest.approx((1, 0.3))
     azure = _lines(data, "azure", cached_plan("noaa20.yaml", "azure"))
     assert azure["Event Hubs Standard throughput units"] == pytest.approx((730, 21.9))
     # three alert rules: dead-lettered contact events, events Event Grid could not deliver, and
     # contact events waiting a day unreceived (x $0.2)
     assert azure["Azure Monitor alert rules"] == pytest.approx((3, 0.6))
+    assert azure["Azure Monitor log search alert rules"] == pytest.approx((1, 1.5))  # the frame-loss alert
+    # the spec turning the alarm off: neither cloud plans it, nor prices it
+    data["processing"]["loss_alarm_percent"] = None
+    assert "CloudWatch frame-loss metric" not in _lines(data, "aws")
+    assert "Azure Monitor log search alert rules" not in _lines(data, "azure")
 
 
 def test_software_keys_bill_operations_only_and_hsm_keys_per_key():

@@ -146,8 +146,8 @@ def test_an_upload_event_whose_captures_are_missing_fails(raw: DirStore, tmp_pat
 
 
 def _outcome(record: dict) -> dict:
-    """A processed message's log record without the contacts' counts."""
-    return {key: value for key, value in record.items() if key != "counts"}
+    """A processed message's log record without the contacts' counts and the worst loss."""
+    return {key: value for key, value in record.items() if key not in ("counts", "worst_loss_percent")}
 
 
 def test_a_partner_contact_is_named_by_its_prefix_whatever_its_file_names(tmp_path: Path) -> None:
@@ -164,7 +164,12 @@ def test_a_partner_contact_is_named_by_its_prefix_whatever_its_file_names(tmp_pa
     # lost most of its frames was logged as a plain success, the same line as a whole one
     counts = {"files": 1, "frames": 3, "ok_frames": 3, "duplicate_frames": 0, "corrupt_frames": 0, "idle_frames": 0}
     counts |= {"gaps": 0, "missing_frames": 0, "payload_bytes": 3 * 1024}
-    assert result == {"processed": "pass-0042", "contacts": ["pass-0042"], "counts": {"pass-0042": counts}}
+    assert result == {
+        "processed": "pass-0042",
+        "contacts": ["pass-0042"],
+        "counts": {"pass-0042": counts},
+        "worst_loss_percent": 0.0,
+    }
     assert sorted(products.uploaded) == [
         "contact_summary/year=2025/month=12/day=01/satellite=snpp/pass-0042.parquet",
         "frame_index/year=2025/month=12/day=01/satellite=snpp/pass-0042.parquet",
@@ -203,6 +208,13 @@ def test_a_partner_contact_under_a_name_the_catalog_does_not_project_is_said(
 PASS_7 = "partner/year=2025/month=12/day=01/satellite=snpp/pass-7"
 
 
+def _s3_manifest_event(prefix: str) -> str:
+    """The EventBridge event of a partner's manifest landing in the S3 raw store under `prefix`."""
+    return json.dumps(
+        {"source": "aws.s3", "detail-type": "Object Created", "detail": {"object": {"key": f"{prefix}/manifest.json"}}}
+    )
+
+
 def _pass_7_with_an_empty_capture(tmp_path: Path) -> Path:
     """Partner contact pass-7: a capture of three frames beside an empty one, and its manifest."""
     contact = tmp_path / "raw" / PASS_7
@@ -217,13 +229,7 @@ def test_an_empty_object_of_a_partner_on_s3_is_whole_and_left_out(tmp_path: Path
     """S3 lists an object only once it is whole: a partner's empty capture there is one, and is
     left out as Ground Station's is (failed for a retry, the contact was never processed)."""
     _pass_7_with_an_empty_capture(tmp_path)
-    prefix = PASS_7
-    event = {
-        "source": "aws.s3",
-        "detail-type": "Object Created",
-        "detail": {"object": {"key": f"{prefix}/manifest.json"}},
-    }
-    record = handle_message(json.dumps(event), DirStore(tmp_path / "raw"), DirStore(tmp_path / "products"))
+    record = handle_message(_s3_manifest_event(PASS_7), DirStore(tmp_path / "raw"), DirStore(tmp_path / "products"))
     assert record["counts"]["pass-7"]["ok_frames"] == 3
 
 
@@ -1155,3 +1161,34 @@ def test_a_redelivery_into_one_prefix_replaces_an_undated_run_written_before_the
     assert sorted(products.keys("contact_summary/")) == [
         "contact_summary/year=2025/month=12/day=01/satellite=noaa20/c42.parquet"
     ]
+
+
+def test_the_log_record_holds_the_worst_loss_of_its_contacts_in_one_fixed_field(tmp_path: Path) -> None:
+    """Frames 0-2 and 5-7 of a contact: 2 missing of the 8 it should hold, 25%, in the field the
+    frame-loss alarm reads (a metric filter cannot read `counts`, keyed by contact id)."""
+    from groundlink.runtime.delivery import LOSS_FIELD
+
+    contact = tmp_path / "raw" / PASS_7
+    contact.mkdir(parents=True)
+    Capture(packetise(stream_of(frames([0, 1, 2, 5, 6, 7])), 1000, EPOCH * 1_000_000)).write(contact / "hrd.pcap")
+    (contact / "manifest.json").write_text("{}")
+    record = handle_message(_s3_manifest_event(PASS_7), DirStore(tmp_path / "raw"), DirStore(tmp_path / "products"))
+    assert record["counts"]["pass-7"]["missing_frames"] == 2
+    assert LOSS_FIELD == "worst_loss_percent" and record[LOSS_FIELD] == 25.0
+
+
+@pytest.mark.parametrize(
+    ("counts", "percent"),
+    [
+        # 100 frames found, 4 of them copies: 96 distinct, 4 missing, so 100 expected; 3 corrupt + 4 missing
+        ({"frames": 100, "duplicate_frames": 4, "missing_frames": 4, "corrupt_frames": 3}, 7.0),
+        ({"frames": 3, "duplicate_frames": 0, "missing_frames": 0, "corrupt_frames": 0}, 0.0),
+        ({"frames": 0, "duplicate_frames": 0, "missing_frames": 0, "corrupt_frames": 0}, 0.0),  # nothing known lost
+        # 1 of 3 expected: kept to a thousandth of a percent
+        ({"frames": 2, "duplicate_frames": 0, "missing_frames": 1, "corrupt_frames": 0}, 33.333),
+    ],
+)
+def test_a_contact_s_loss_is_its_missing_and_corrupt_frames_of_those_it_should_hold(counts, percent) -> None:
+    from groundlink.runtime.delivery import loss_percent
+
+    assert loss_percent(counts) == percent

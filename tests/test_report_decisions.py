@@ -93,7 +93,7 @@ def test_a_left_out_line_without_a_price_is_named_in_the_sentence_and_the_not_pr
     # GB: AWS's 11.97585 of capacity is 11.15338 (x 0.931323), Azure's 22.6296 is 21.07546; AWS's
     # 6,205 PUT requests (the frame stream uploaded in 8 MiB parts) are $0.03
     assert _texts(section.after) == [
-        "Partner minutes: 1,216.7/month. Monthly cost without the ground segment: AWS $46.59, Azure $136.53. "
+        "Partner minutes: 1,216.7/month. Monthly cost without the ground segment: AWS $46.99, Azure $138.03. "
         "Prices not known are left out of both sides: aws.dataflow_endpoint_hour.",
         "Not in the comparison: AWS: Dataflow endpoint instance (stream delivery) (not priced)",
     ]
@@ -202,8 +202,8 @@ def test_a_cloud_without_changes_says_no_changes(reference):
     )
     uncompared = "; 1 input(s) not compared" if aws["notCompared"] else ""
     assert _texts(section.paragraphs) == [
-        f"aws: no changes; 83 unchanged{uncompared}",
-        "azure: no changes; 55 unchanged",
+        f"aws: no changes; 85 unchanged{uncompared}",
+        "azure: no changes; 56 unchanged",
     ]
     assert section.table is None
 
@@ -280,8 +280,8 @@ def test_sensitivity_title_carries_the_break_even_the_headline_uses(tmp_path):
         "aws:\n  ground_station_reserved_narrowband_minute: {price: 3.5, source: contract, date: '2026-06-01'}\n"
     )
     doc = _document(prices=str(prices))[0]
-    # AWS with a partner costs less than Azure with it at any price (other lines $46.48 against
-    # $136.53 a month): the partner option weighed is AWS's. $3.5 plus what AWS's other lines cost
+    # AWS with a partner costs less than Azure with it at any price (other lines $46.88 against
+    # $138.03 a month): the partner option weighed is AWS's. $3.5 plus what AWS's other lines cost
     # more with Ground Station (its telemetry, $0.008395 a month), per partner minute:
     # 3.5 + 0.008395 / 1,216.67 = 3.500007
     assert "Choose AWS with a partner network if the partner charges less than $3.50/min" in doc["decision"]["sentence"]
@@ -492,11 +492,11 @@ def test_unit_prices_are_never_in_scientific_notation(reference):
 def test_layers_that_do_not_add_up_to_the_total_as_shown_say_they_are_rounded(reference):
     section = _section(reference, "Monthly cost by layer")
     aws = [r[1].text for r in _rows(reference, "Monthly cost by layer")]
-    assert aws == ["$12,166.67", "$11.19", "$1.00", "$0.00", "$34.21", "$0.00", "$0.20", "not priced", "$12,213.26"]
+    assert aws == ["$12,166.67", "$11.19", "$1.00", "$0.00", "$34.21", "$0.00", "$0.60", "not priced", "$12,213.66"]
     assert _texts(section.after) == [
-        "AWS: the layers as shown add up to $12,213.27, the total is $12,213.26: each figure is rounded to the "
+        "AWS: the layers as shown add up to $12,213.67, the total is $12,213.66: each figure is rounded to the "
         "cent from the unrounded line costs.",
-        "Azure: the layers as shown add up to $136.54, the total is $136.53: each figure is rounded to the "
+        "Azure: the layers as shown add up to $138.04, the total is $138.03: each figure is rounded to the "
         "cent from the unrounded line costs.",
     ]
     assert section.after[0].text in render_html(reference, charts.render_charts(reference))
@@ -640,11 +640,11 @@ def test_the_decision_gives_aws_s_rest_in_the_ground_segment_the_spec_did_not_ch
     assert partner["decision"]["restMonthly"] == pytest.approx({**rest, "aws": rest["awsWithPartner"]}, abs=1e-3)
     # $46.485 with a partner, shown half up as the report rounds every figure
     assert (
-        "Monthly cost without the ground segment: AWS $47.42 ($46.59 with a partner network), Azure $136.53."
+        "Monthly cost without the ground segment: AWS $47.82 ($46.99 with a partner network), Azure $138.03."
         in (_texts(_section(managed, "Break-even partner price").after)[0])
     )
     assert (
-        "Monthly cost without the ground segment: AWS $46.59 ($47.42 with AWS Ground Station), Azure $136.53."
+        "Monthly cost without the ground segment: AWS $46.99 ($47.82 with AWS Ground Station), Azure $138.03."
         in (_texts(_section(partner, "Break-even partner price").after)[0])
     )
 

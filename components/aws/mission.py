@@ -126,8 +126,9 @@ class MissionStack(MissionComponent):
             mission_profiles=[satellite.profile.arn for satellite in ground.profiles],
             opts=self.opts(),
         )
+        processing = None
         if blueprint.processing.enabled and storage.raw is not None:
-            AwsProcessing(
+            processing = AwsProcessing(
                 self.child_name("processing"),
                 mission,
                 blueprint.processing,
@@ -171,6 +172,7 @@ class MissionStack(MissionComponent):
             dead_letter_queue_name=events.dead_letter.name,
             queue_name=events.queue.name,
             replications=storage.replica.watched if storage.replica else (),
+            processing_log_group=processing.log_group.name if processing else None,
             opts=self.opts(),
         )
 

@@ -14,6 +14,7 @@ import pulumi
 import pulumi_aws as aws
 
 from groundlink.blueprint import MissionInputs, ObservabilityInputs
+from groundlink.runtime.delivery import LOSS_FIELD, loss_threshold
 
 from ..base import MissionComponent
 from . import iam
@@ -22,6 +23,21 @@ from .events import QUEUE_RETENTION_SECONDS
 ALARM_PERIOD_SECONDS = 300
 # The contact queue's oldest message is reported a day before SQS deletes it unreceived.
 UNRECEIVED_ALARM_SECONDS = QUEUE_RETENTION_SECONDS - 24 * 3600
+# The frame-loss metric: 1 for each processor log record whose worst contact lost more than the
+# spec's share of its frames (groundlink.runtime.delivery.LOSS_FIELD), in a namespace of the
+# mission's own (a metric filter's dimensions take values from the record's fields only).
+LOSS_METRIC = "ContactsLosingFrames"
+
+
+def loss_namespace(mission: str) -> str:
+    return f"groundlink/{mission}"
+
+
+def loss_filter_pattern(percent: float) -> str:
+    """The CloudWatch Logs JSON pattern of a runtime record whose worst contact lost more than
+    `percent` of its frames (CloudWatch Logs User Guide, "Filter pattern syntax": a numeric
+    comparison of a JSON property)."""
+    return f"{{ $.{LOSS_FIELD} > {loss_threshold(percent)} }}"
 
 
 def _address_id(email: str) -> str:
@@ -68,6 +84,7 @@ class AwsObservability(MissionComponent):
         dead_letter_queue_name: pulumi.Input[str],
         queue_name: pulumi.Input[str] | None = None,
         replications: Sequence[tuple[pulumi.Input[str], pulumi.Input[str], str]] = (),
+        processing_log_group: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__(name, mission, opts)
@@ -128,6 +145,8 @@ class AwsObservability(MissionComponent):
             )
         for source, replica, rule_id in replications:
             self._replication_alarm(source, replica, rule_id)
+        if inputs.loss_alarm_percent is not None and processing_log_group is not None:
+            self._loss_alarm(inputs.loss_alarm_percent, processing_log_group)
         self.budget = self.realize(
             aws.budgets.Budget(
                 self.child_name("budget"),
@@ -167,6 +186,30 @@ class AwsObservability(MissionComponent):
             "their FAILED replication status and copy them with S3 Batch Replication once the cause is fixed",
             ("AWS/S3", "OperationsFailedReplication", "Sum"),
             {"SourceBucket": source, "DestinationBucket": replica, "RuleId": rule_id},
+            0,
+        )
+
+    def _loss_alarm(self, percent: float, log_group: pulumi.Input[str]) -> None:
+        """An alarm when a processed contact lost more than `percent` of its frames: the run
+        succeeded, so neither the dead-letter nor any failure alarm says that most of a pass's
+        data never arrived. A metric filter on the processor's log group counts its records."""
+        namespace = loss_namespace(self.mission.name)
+        self.realize(
+            aws.cloudwatch.LogMetricFilter(
+                self.child_name("frame-loss"),
+                log_group_name=log_group,
+                pattern=loss_filter_pattern(percent),
+                metric_transformation={"name": LOSS_METRIC, "namespace": namespace, "value": "1", "unit": "Count"},
+                opts=self.opts(),
+            ),
+            "observability.alarm",
+        )
+        self._alarm(
+            "frame-loss",
+            f"{self.mission.name}: a processed contact lost more than {loss_threshold(percent)}% of its frames "
+            f"(missing or corrupt; the processor's log record, field {LOSS_FIELD}, and its contact summary say which)",
+            (namespace, LOSS_METRIC, "Sum"),
+            {},
             0,
         )
 

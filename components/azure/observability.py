@@ -20,6 +20,7 @@ import pulumi_azure_native as azure
 
 from groundlink.blueprint import MissionInputs, ObservabilityInputs
 from groundlink.limits import LOG_NEVER_EXPIRE
+from groundlink.runtime.delivery import LOSS_FIELD, loss_threshold
 
 from ..base import MissionComponent
 from .storage import Stores
@@ -40,6 +41,24 @@ WAITING_WINDOW = "P1D"
 WAITING_FREQUENCY = "PT1H"
 # ActionGroup.groupShortName maxLength (Azure REST API specs, monitor 2023-01-01; docs/facts.md §11)
 ACTION_GROUP_SHORT_NAME_MAX = 12
+# Where the workspace holds the processor's log records, by how it runs: the table and its text
+# column (Azure Monitor Logs reference: FunctionAppLogs `Message`, "logs emitted by customer
+# code"; ContainerAppConsoleLogs `Log`, "logs generated on the stdout or stderr streams").
+PROCESSOR_LOG_TABLES = {"function": ("FunctionAppLogs", "Message"), "container_job": ("ContainerAppConsoleLogs", "Log")}
+
+
+def loss_query(mode: str, percent: float) -> str:
+    """The log query of the frame-loss alert: the processor's records whose worst contact lost
+    more than `percent` of its frames. The field is read by its JSON text (`"name": value`, as
+    the runtime's json.dumps writes it), so a prefix a log pipeline adds to the line changes
+    nothing."""
+    table, column = PROCESSOR_LOG_TABLES[mode]
+    return (
+        f"{table}\n"
+        f'| where {column} has "{LOSS_FIELD}"\n'
+        f"| extend lost = todouble(extract(@'\"{LOSS_FIELD}\": *([0-9.]+)', 1, {column}))\n"
+        f"| where lost > {loss_threshold(percent)}"
+    )
 
 
 def budget_start(now: datetime.datetime | None = None) -> str:
@@ -222,6 +241,8 @@ class AzureObservability(MissionComponent):
                     "undelivered-events", "Microsoft.EventGrid/systemTopics", "DeadLetteredCount", "Total"
                 ),
             )
+        if inputs.loss_alarm_percent is not None and processing_ids:
+            self._loss_alert(inputs.loss_alarm_percent, inputs.processing_mode, resource_group_name)
         self.budget = self.realize(
             azure.consumption.Budget(
                 self.child_name("budget"),
@@ -249,6 +270,46 @@ class AzureObservability(MissionComponent):
         )
         self.register_outputs(
             {"alerts": self.action_group.id, "budget": self.budget.name, "log_workspace": self.workspace.id}
+        )
+
+    def _loss_alert(self, percent: float, mode: str, resource_group_name: pulumi.Output[str]) -> None:
+        """An alert when a processed contact lost more than `percent` of its frames, as AWS's
+        frame-loss alarm: a log search over the processor's records in the workspace, every 5
+        minutes, to the action group."""
+        self.realize(
+            azure.monitor.ScheduledQueryRule(
+                self.child_name("frame-loss"),
+                rule_name=f"{self.mission.name}-frame-loss",
+                resource_group_name=resource_group_name,
+                location=self.mission.region,
+                kind="LogAlert",
+                description=f"A processed contact lost more than {loss_threshold(percent)}% of its frames (missing "
+                f"or corrupt; the processor's log record, field {LOSS_FIELD}, and its contact summary say which).",
+                severity=ALERT_SEVERITY,
+                enabled=True,
+                auto_mitigate=True,
+                evaluation_frequency=ALERT_FREQUENCY,
+                window_size=ALERT_WINDOW,
+                scopes=[self.workspace.id],
+                criteria=azure.monitor.ScheduledQueryRuleCriteriaArgs(
+                    all_of=[
+                        azure.monitor.ConditionArgs(
+                            criterion_type="StaticThresholdCriterion",
+                            query=loss_query(mode, percent),
+                            time_aggregation="Count",
+                            operator="GreaterThan",
+                            threshold=0,
+                            failing_periods=azure.monitor.ConditionFailingPeriodsArgs(
+                                number_of_evaluation_periods=1, min_failing_periods_to_alert=1
+                            ),
+                        )
+                    ]
+                ),
+                actions=azure.monitor.ActionsArgs(action_groups=[self.action_group.id]),
+                tags=self.tags,
+                opts=self.opts(),
+            ),
+            "observability.alarm",
         )
 
     def _metric_alert(

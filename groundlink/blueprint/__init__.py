@@ -202,6 +202,7 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
     facts = CLOUD_FACTS[cloud]
     gs, delivery, analytics = spec.ground_segment, spec.delivery, spec.analytics
     private = spec.security.network == "private"
+    processed = spec.processing.enabled and delivery.object_store  # the cloud runs the processor
     station = blueprint.managed and facts.first_party_station
     landing = not station  # without a station of its own the mission lands a partner's deliveries
     telemetry = analytics.telemetry_stream
@@ -313,9 +314,11 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
             budget_monthly_usd=spec.budget.monthly_usd,
             budget_thresholds_percent=tuple(sorted(spec.budget.thresholds_percent)),
             log_retention_days=_longest_aws_logs(spec),
+            loss_alarm_percent=spec.processing.loss_alarm_percent if processed else None,
+            processing_mode=spec.processing.mode,
         ),
         processing=ProcessingInputs(
-            enabled=spec.processing.enabled and delivery.object_store,
+            enabled=processed,
             mode=spec.processing.mode,
             memory_mb=spec.processing.memory_mb,
             flex_instance_memory_mb=flex_instance_memory(spec.processing.memory_mb),

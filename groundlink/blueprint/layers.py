@@ -601,6 +601,12 @@ class ObservabilityInputs(Checked):
     # the longest any of the stack's logs is kept (access, processor, archive logs: the raw
     # retention; flow logs: their own), for a cloud that keeps all logs in one store
     log_retention_days: int = 90
+    # the frame-loss alarm: mailed when a processed contact lost more than this share of its
+    # frames, in percent (spec processing.loss_alarm_percent); None: no alarm, or no processor
+    loss_alarm_percent: Annotated[float | None, Within(0, 100)] = None
+    # how the processor runs, which decides where its log records are read (Azure: the Flex
+    # app's function logs, or the Container Apps environment's console logs)
+    processing_mode: Literal["function", "container_job"] = "function"
 
     def __post_init__(self) -> None:
         super().__post_init__()

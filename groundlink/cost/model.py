@@ -190,6 +190,46 @@ class CostEstimate:
 
 # azure-native 3.x moved metric alerts from `insights` to `monitor`; either spelling counts.
 AZURE_METRIC_ALERTS = ("azure-native:monitor:MetricAlert", "azure-native:insights:MetricAlert")
+AZURE_LOG_ALERTS = ("azure-native:monitor:ScheduledQueryRule", "azure-native:insights:ScheduledQueryRule")
+AWS_LOG_METRIC_FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
+
+
+# What the frame-loss alarm bills beside the alarms counted with the others, per cloud: the
+# resource it is counted by, the line's item, its price id, and what the basis says of it.
+_FRAME_LOSS_BILLED: dict[str, tuple[tuple[str, ...], str, str, str]] = {
+    "aws": (
+        (AWS_LOG_METRIC_FILTER,),
+        "CloudWatch frame-loss metric",
+        "cloudwatch_custom_metric_month",
+        "one custom metric per log metric filter, counting the processor's records of a contact that lost frames "
+        "(its alarm is in the alarms line); the free 10 metrics of the account not counted",
+    ),
+    "azure": (
+        AZURE_LOG_ALERTS,
+        "Azure Monitor log search alert rules",
+        "monitor_log_alert_rule_month",
+        "the frame-loss alert over the processor's logs, evaluated every 5 minutes",
+    ),
+}
+
+
+def _frame_loss_lines(cloud: str, blueprint: Blueprint, catalog: Catalog, plan: Plan | None) -> list[Line]:
+    """What the frame-loss alarm (components/*/observability.py) adds to a bill: its metric on
+    AWS, its log search rule on Azure; nothing where the cloud runs no processor or the spec's
+    processing.loss_alarm_percent is null."""
+    tokens, item, price_id, words = _FRAME_LOSS_BILLED[cloud]
+    expected = int(blueprint.for_cloud(cloud).observability.loss_alarm_percent is not None)
+    count, basis = _counted(plan, tokens, expected)
+    return [Line("observability", item, count, price_id, catalog.entry(price_id), f"{basis}: {words}")] if count else []
+
+
+def _counted(plan: Plan | None, type_tokens: str | tuple[str, ...], expected: int) -> tuple[int, str]:
+    """How many of a resource the plan holds, or, without a plan, how many the blueprint makes."""
+    if plan is None:
+        return expected, f"{expected} in the blueprint"
+    tokens = (type_tokens,) if isinstance(type_tokens, str) else type_tokens
+    found = sum(1 for token in tokens for _ in plan.of_type(token))
+    return found, f"{found} in the plan"
 
 
 def _count(
@@ -759,6 +799,7 @@ def _aws_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan
     lines.append(
         Line("observability", "CloudWatch alarms", alarms, "cloudwatch_alarm_month", e("cloudwatch_alarm_month"), basis)
     )
+    lines += _frame_loss_lines("aws", blueprint, catalog, plan)
     if spec.storage.redundancy == "geo":
         lines += _replication_lines(blueprint, usage, catalog)
     return lines
@@ -1070,6 +1111,7 @@ def _azure_analytics_lines(
             basis,
         )
     )
+    lines += _frame_loss_lines("azure", blueprint, catalog, plan)
     return lines
 
 

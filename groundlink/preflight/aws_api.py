@@ -22,6 +22,7 @@ GS_CONFIG = "aws-native:groundstation:Config"
 GS_PROFILE = "aws-native:groundstation:MissionProfile"
 GS_ENDPOINTS = "aws-native:groundstation:DataflowEndpointGroup"
 FIREHOSE = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"
+LOG_METRIC_FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
 _S3_RECORDING = "configData.s3RecordingConfig"
 _KINESIS_SINK = "configData.telemetrySinkConfig.telemetrySinkData.kinesisDataStreamData"
 _DEMOD_DECODE = "configData.antennaDownlinkDemodDecodeConfig"
@@ -62,6 +63,12 @@ API_SHAPES: dict[tuple[str, str], tuple[str, str]] = {
     ("aws:kms/key:Key", "policy"): ("kms", "PolicyType"),
     ("aws:kms/alias:Alias", "name"): ("kms", "AliasNameType"),
     ("aws:lambda/function:Function", "layers[]"): ("lambda", "LayerVersionArn"),
+    (LOG_METRIC_FILTER, "pattern"): ("logs", "FilterPattern"),
+    (LOG_METRIC_FILTER, "metricTransformation.namespace"): ("logs", "MetricNamespace"),
+    (LOG_METRIC_FILTER, "metricTransformation.name"): ("logs", "MetricName"),
+    (LOG_METRIC_FILTER, "metricTransformation.value"): ("logs", "MetricValue"),
+    ("aws:cloudwatch/metricAlarm:MetricAlarm", "namespace"): ("cloudwatch", "Namespace"),
+    ("aws:cloudwatch/metricAlarm:MetricAlarm", "metricName"): ("cloudwatch", "MetricName"),
     ("aws:lambda/eventSourceMapping:EventSourceMapping", "functionName"): ("lambda", "NamespacedFunctionName"),
     # numbers: the shape's min and max bound the value (botocore models the API's own ranges)
     (GS_PROFILE, "minimumViableContactDurationSeconds"): ("groundstation", "PositiveDurationInSeconds"),

@@ -93,6 +93,11 @@ LOGGED_COUNTS = (
     "missing_frames",
     "payload_bytes",
 )
+# The field of the runtime's log record that the frame-loss alarm reads (components/*/observability.py):
+# the largest loss (`loss_percent`) of the message's contacts. A field of its own, not read out of
+# `counts`, whose keys are contact ids: a CloudWatch metric filter and a log query both match a
+# fixed field.
+LOSS_FIELD = "worst_loss_percent"
 # How many problems a failure's one line names before it counts the rest.
 SHOWN_PROBLEMS = 3
 # The runtime's one scratch directory, under the temporary directory (Lambda's /tmp): emptied before
@@ -608,7 +613,23 @@ def handle(body: str, open_stores: Callable[[], tuple[ObjectStore, ObjectStore]]
         "processed": location.contact_id,
         "contacts": [s["contact_id"] for s in summaries],
         "counts": {s["contact_id"]: {key: s[key] for key in LOGGED_COUNTS} for s in summaries},
+        LOSS_FIELD: max((loss_percent(s) for s in summaries), default=0.0),
     }
+
+
+def loss_threshold(percent: float) -> str:
+    """A frame-loss alarm's threshold as the alarm's filter or query writes it, to the thousandth
+    `loss_percent` keeps (no exponent: 0.00001 is 0, any loss)."""
+    return f"{percent:.3f}".rstrip("0").rstrip(".")
+
+
+def loss_percent(summary: Mapping[str, Any]) -> float:
+    """Of the frames a contact should have held, the share lost, in percent: missing (in gaps
+    between frames) or corrupt, against the distinct frames found and the missing ones (a
+    duplicate is no frame more). 0 for a contact without frames: nothing says what it lost."""
+    expected = summary["frames"] - summary["duplicate_frames"] + summary["missing_frames"]
+    lost = summary["missing_frames"] + summary["corrupt_frames"]
+    return round(100 * lost / expected, 3) if expected else 0.0
 
 
 def scratch_dir() -> Path:

@@ -1,0 +1,149 @@
+"""The frame-loss alarm on both clouds: a contact the processor finished without error, but that
+lost more than `processing.loss_alarm_percent` of its frames, mails budget.alert_emails, as a
+contact that failed does (the dead-letter alarms). Each cloud reads the same field of the
+runtime's log record, `worst_loss_percent`."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from groundlink.components.aws.observability import LOSS_METRIC, loss_filter_pattern
+from groundlink.components.azure.observability import loss_query
+
+from groundlink.runtime.delivery import LOSS_FIELD, loss_threshold
+from groundlink.spec import SpecError, spec_from_data
+
+from .conftest import spec_data, variant_plan, with_changes
+from .test_processing_cloud import CONTAINER_JOB
+
+FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+RULE = "azure-native:monitor:ScheduledQueryRule"
+
+
+def _loss_alarm(plan):
+    return [r for r in plan.of_type(ALARM) if r.inputs["metricName"] == LOSS_METRIC]
+
+
+def test_aws_counts_the_processor_s_records_of_a_lossy_contact_and_alarms_on_the_first():
+    plan = variant_plan("aws")
+    (log_group,) = [g for g in plan.of_type("aws:cloudwatch/logGroup:LogGroup") if "processing" in g.name]
+    (metric_filter,) = plan.of_type(FILTER)
+    assert metric_filter.inputs["logGroupName"] == log_group.outputs["name"]
+    assert metric_filter.inputs["pattern"] == "{ $.worst_loss_percent > 1 }"  # the spec's default, 1%
+    assert metric_filter.inputs["metricTransformation"] == {
+        "name": "ContactsLosingFrames",
+        "namespace": "groundlink/noaa20",
+        "value": "1",
+        "unit": "Count",
+    }
+    (alarm,) = _loss_alarm(plan)
+    topic = plan.one("aws:sns/topic:Topic").outputs["arn"]
+    assert (alarm.inputs["namespace"], alarm.inputs["statistic"], alarm.inputs["threshold"]) == (
+        "groundlink/noaa20",
+        "Sum",
+        0,
+    )
+    assert alarm.inputs["comparisonOperator"] == "GreaterThanThreshold"
+    assert alarm.inputs["alarmActions"] == [topic] and alarm.inputs["treatMissingData"] == "notBreaching"
+    assert "lost more than 1% of its frames" in alarm.inputs["alarmDescription"]
+
+
+def test_azure_searches_the_processor_s_logs_in_the_workspace_every_five_minutes():
+    plan = variant_plan("azure")
+    (rule,) = plan.of_type(RULE)
+    workspace = plan.one("azure-native:operationalinsights:Workspace")
+    group = plan.one("azure-native:monitor:ActionGroup")
+    assert rule.inputs["scopes"] == [workspace.outputs["id"]] and rule.inputs["kind"] == "LogAlert"
+    assert rule.inputs["actions"] == {"actionGroups": [group.outputs["id"]]}
+    assert (rule.inputs["evaluationFrequency"], rule.inputs["windowSize"], rule.inputs["severity"]) == (
+        "PT5M",
+        "PT5M",
+        2,
+    )
+    (condition,) = rule.inputs["criteria"]["allOf"]
+    assert (condition["timeAggregation"], condition["operator"], condition["threshold"]) == ("Count", "GreaterThan", 0)
+    assert condition["query"] == loss_query("function", 1.0)
+    assert condition["query"].startswith("FunctionAppLogs\n| where Message has")
+
+
+def test_a_container_job_s_records_are_read_where_each_cloud_keeps_its_console_output():
+    aws, azure = variant_plan("aws", CONTAINER_JOB), variant_plan("azure", CONTAINER_JOB)
+    (job,) = aws.of_type("aws:batch/jobDefinition:JobDefinition")
+    group = json.loads(job.inputs["containerProperties"])["logConfiguration"]["options"]["awslogs-group"]
+    assert aws.one(FILTER).inputs["logGroupName"] == group  # Batch writes where the function would
+    (rule,) = azure.of_type(RULE)
+    assert rule.inputs["criteria"]["allOf"][0]["query"].startswith("ContainerAppConsoleLogs\n| where Log has")
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"processing.loss_alarm_percent": None}, {"processing.enabled": False}],
+    ids=["turned-off", "no-processor"],
+)
+def test_no_alarm_where_the_spec_turns_it_off_or_nothing_processes_the_contacts(changes):
+    aws, azure = variant_plan("aws", changes), variant_plan("azure", changes)
+    assert not aws.of_type(FILTER) and not _loss_alarm(aws) and not azure.of_type(RULE)
+    # the other alarms stay
+    assert aws.of_type(ALARM) and azure.of_type("azure-native:monitor:MetricAlert")
+
+
+def test_the_threshold_is_the_spec_s_on_both_clouds():
+    changes = {"processing.loss_alarm_percent": 0.25}
+    aws, azure = variant_plan("aws", changes), variant_plan("azure", changes)
+    assert aws.one(FILTER).inputs["pattern"] == "{ $.worst_loss_percent > 0.25 }"
+    assert azure.one(RULE).inputs["criteria"]["allOf"][0]["query"].endswith("| where lost > 0.25")
+
+
+@pytest.mark.parametrize(
+    ("percent", "written"),
+    [(1.0, "1"), (0.25, "0.25"), (99.99, "99.99"), (0, "0"), (0.00001, "0"), (12.3456, "12.346")],
+)
+def test_a_threshold_is_written_to_the_thousandth_the_record_keeps_without_an_exponent(percent, written):
+    assert loss_threshold(percent) == written
+    assert loss_filter_pattern(percent) == f"{{ $.{LOSS_FIELD} > {written} }}"
+
+
+@pytest.mark.parametrize("line_prefix", ["", "2026-12-05T10:00:00Z INFO "])
+def test_the_azure_query_reads_the_field_as_the_runtime_writes_it(line_prefix):
+    """The query's pattern, applied the way KQL's extract applies it, to the record the runtime
+    prints (json.dumps), whole or behind a prefix a log pipeline adds."""
+    record = {"processed": "pass-7", "contacts": ["pass-7"], "counts": {}, LOSS_FIELD: 25.0}
+    line = line_prefix + json.dumps(record)
+    pattern = re.search(r"extract\(@'(.*)', 1,", loss_query("function", 1.0)).group(1)
+    found = re.search(pattern, line)
+    assert found is not None and float(found.group(1)) == 25.0
+
+
+@pytest.mark.parametrize("value", [-1, 100])
+def test_a_threshold_outside_0_to_100_is_refused_naming_the_field(value):
+    data = with_changes(spec_data(), {"processing.loss_alarm_percent": value})
+    with pytest.raises(SpecError) as refused:
+        spec_from_data(data)
+    assert str(refused.value) == (
+        f"<spec>: processing.loss_alarm_percent: {value} is out of range; allowed: 0 to less than 100"
+    )
+
+
+def test_preflight_holds_the_filter_and_its_alarm_to_the_cloudwatch_api_shapes():
+    """What CloudWatch Logs refuses (botocore logs PutMetricFilter: a namespace without `:`, a
+    pattern of at most 1,024 characters) is a preflight finding, not a failed `pulumi up`."""
+    import copy
+
+    from groundlink.preflight import preflight
+
+    plan = copy.deepcopy(variant_plan("aws"))
+    assert not [f for f in preflight(plan) if "frame-loss" in f.resource]
+    metric_filter = plan.one(FILTER)
+    metric_filter.inputs["metricTransformation"]["namespace"] = "groundlink:noaa20"
+    metric_filter.inputs["pattern"] = "{ $.x > 1 }" * 100
+    (alarm,) = _loss_alarm(plan)
+    alarm.inputs["namespace"] = ":groundlink"
+    found = sorted((f.resource, f.path) for f in preflight(plan) if "frame-loss" in f.resource)
+    assert found == [
+        ("noaa20-observability-frame-loss", "metricTransformation.namespace"),
+        ("noaa20-observability-frame-loss", "namespace"),
+        ("noaa20-observability-frame-loss", "pattern"),
+    ]
