@@ -12,6 +12,7 @@ OUT    ?= out/compare
 venv: $(STAMP)
 
 $(STAMP): requirements.lock pyproject.toml setup.py
+	@$(PYTHON) -c 'import sys; ok = (3, 11) <= sys.version_info[:2] <= (3, 12); sys.exit(0 if ok else "groundlink needs Python 3.11 or 3.12 (requirements.lock pins azure-functions 1.26.0, which takes no 3.13); $(PYTHON) is %d.%d: run make PYTHON=python3.12 ..." % sys.version_info[:2])'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
