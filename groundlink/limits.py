@@ -556,3 +556,9 @@ DATA_EXPLORER_KEY_SOURCE = 'Microsoft Learn, "Configure customer-managed keys" (
 # Every Kinesis stream groundlink renders is on-demand (components/aws/analytics.contact_stream), so
 # a contact's rate needs no shard sizing; a cost estimated without a plan prices that mode too.
 KINESIS_STREAM_MODE = "ON_DEMAND"
+
+# S3 transitions no object under 128 KB to another storage class by default (botocore 1.44.5 s3
+# model, PutBucketLifecycleConfigurationRequest.TransitionDefaultMinimumObjectSize,
+# all_storage_classes_128K: "Objects smaller than 128 KB will not transition to any storage
+# class by default"), the default the AWS stack's lifecycle rules state.
+S3_TRANSITION_MIN_OBJECT_BYTES = 128 * 1024

@@ -462,3 +462,26 @@ def test_the_minimum_duration_charge_starts_the_month_data_first_leaves_the_tier
     assert by_month[7] == pytest.approx(1.368 * (8 * 365 / 12 - 230) * 130 / (365 / 12) * GIB)
     assert by_month[7] == pytest.approx(77.96 * GIB, abs=0.01)
     assert by_month[8:] == pytest.approx([177.84 * GIB] * 4)
+
+
+@pytest.mark.parametrize(
+    ("mbps", "said"),
+    [
+        (0.0096, True),  # 9.6 kbit/s x 30 s / 8 = 36,000 bytes a file
+        (0.0349, True),  # 130,875 bytes: under 131,072 (128 x 1,024)
+        (0.035, False),  # 131,250 bytes: S3 moves it
+    ],
+)
+def test_raw_files_too_small_for_s3_to_move_are_said_to_stay_in_standard(mbps, said):
+    """S3 transitions no object under 128 KB (the stack's lifecycle states that default): the
+    storage lines price every object in the lifecycle's tiers, which the assumptions say where a
+    downlink's 30-second raw files are smaller."""
+    from groundlink.cost.usage import monthly_usage
+
+    data = spec_data("noaa20.yaml")
+    data["satellites"][0]["downlinks"][0]["data_rate_mbps"] = mbps
+    usage = monthly_usage(build_blueprint(spec_from_data(data)), 64)
+    found = [a for a in usage.assumptions if "under 128 KB" in a]
+    assert bool(found) is said
+    if said:
+        assert f"the raw files of noaa20/hrd (about {mbps * 1e6 * 30 / 8 / 1000:,.0f} KB) stay there on AWS" in found[0]

@@ -17,7 +17,13 @@ from ..blueprint import Blueprint, Lifecycle
 from ..blueprint.gaps import PARTNER_PRINCIPAL_FIELD
 from ..blueprint.tiering import deleted_kept_days, held_tier
 from ..clouds import CLOUDS, cloud_title
-from ..limits import DIGIF_GB_PER_MHZ_SECOND, LAMBDA_EPHEMERAL_STORAGE_MB, MINIMUM_STORAGE_DAYS, NARROWBAND_MAX_MHZ
+from ..limits import (
+    DIGIF_GB_PER_MHZ_SECOND,
+    LAMBDA_EPHEMERAL_STORAGE_MB,
+    MINIMUM_STORAGE_DAYS,
+    NARROWBAND_MAX_MHZ,
+    S3_TRANSITION_MIN_OBJECT_BYTES,
+)
 from ..rounding import percent
 from .storage import Span, average_stock, by_tier, held_spans, minimum_charge, spans, steady_state, stock
 
@@ -535,6 +541,28 @@ def _run_per_message(spec: MissionSpec) -> str:
     )
 
 
+def _untransitioned_raw(blueprint: Blueprint, links: list[LinkVolume], seconds_per_contact: float) -> list[str]:
+    """What the storage lines leave out where a downlink's raw files are too small for S3 to move:
+    the lines price every object in the tiers the lifecycle names; S3 keeps one under 128 KB in
+    Standard (a low-rate S-band downlink's 30 s file: 9.6 kbit/s makes 36 KB)."""
+    if not blueprint.spec.delivery.object_store or not blueprint.raw_lifecycle.transitions or not seconds_per_contact:
+        return []
+    small = [
+        (link, link.gb_per_contact * 1e9 * min(FILE_SECONDS, seconds_per_contact) / seconds_per_contact)
+        for link in links
+    ]
+    small = [(link, size) for link, size in small if size < S3_TRANSITION_MIN_OBJECT_BYTES]
+    if not small:
+        return []
+    named = ", ".join(f"{link.satellite}/{link.downlink} (about {size / 1000:,.0f} KB)" for link, size in small)
+    return [
+        f"S3 keeps an object under 128 KB in S3 Standard whatever the lifecycle says (the AWS stack's rules state "
+        f"S3's default, transition_default_minimum_object_size all_storage_classes_128K): the raw files of {named} "
+        "stay there on AWS, where the storage lines price them in the lifecycle's later tiers, for less than S3 "
+        "bills them."
+    ]
+
+
 def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
     spec = blueprint.spec
     gs, use = spec.ground_segment, spec.usage
@@ -677,6 +705,7 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
             if spec.security.customer_managed_keys
             else []
         ),
+        *_untransitioned_raw(blueprint, links, seconds_per_contact),
         _sql_text(spec),
         f"Processing events follow each cloud's trigger: {_contact_events_text(spec)}. Event Grid counts an "
         "ingress operation for every "
