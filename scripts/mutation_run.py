@@ -81,7 +81,9 @@ COMPONENT_TESTS: dict[str, list[str]] = {
     "components.aws.naming": [
         "tests/test_aws_limits.py", "tests/test_aws_storage.py", "tests/test_aws_ground.py", "tests/test_resource_names.py",
     ],
-    "components.aws.observability": ["tests/test_aws_observability.py", "tests/test_aws_security.py", *PROTECTED],
+    "components.aws.observability": [
+        "tests/test_aws_observability.py", "tests/test_aws_security.py", "tests/test_frame_loss_alarm.py", *PROTECTED,
+    ],
     "components.aws.processing": [*PROCESSING, *GUARDS],
     "components.aws.security": [
         "tests/test_aws_security.py", "tests/test_aws_mission.py", "tests/test_component_outputs.py", *PROTECTED,
@@ -106,7 +108,7 @@ COMPONENT_TESTS: dict[str, list[str]] = {
     ],
     "components.azure.observability": [
         "tests/test_azure_observability.py", "tests/test_azure_diagnostics.py", "tests/test_azure_alert_receivers.py",
-        "tests/test_azure_security.py", *PROTECTED, *GUARDS,
+        "tests/test_azure_security.py", "tests/test_frame_loss_alarm.py", *PROTECTED, *GUARDS,
     ],
     "components.azure.processing": [*PROCESSING, *GUARDS],
     "components.azure.security": [

@@ -12,10 +12,13 @@ import pytest
 from groundlink.components.aws.observability import LOSS_METRIC, loss_filter_pattern
 from groundlink.components.azure.observability import loss_query
 
-from groundlink.runtime.delivery import LOSS_FIELD, loss_threshold
+from groundlink.processing.config import CaptureFormat
+from groundlink.processing.processor import discover, process_contact
+from groundlink.runtime.delivery import LOSS_FIELD, loss_percent, loss_threshold
 from groundlink.spec import SpecError, spec_from_data
 
 from .conftest import spec_data, variant_plan, with_changes
+from .contactgen import CONTACT_A, EPOCH, Capture, Frame, contact_file, frames, packetise, raw_dir, stream_of
 from .test_processing_cloud import CONTAINER_JOB
 
 FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
@@ -147,3 +150,35 @@ def test_preflight_holds_the_filter_and_its_alarm_to_the_cloudwatch_api_shapes()
         ("noaa20-observability-frame-loss", "namespace"),
         ("noaa20-observability-frame-loss", "pattern"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("items", "keep", "percent"),
+    [
+        # one frame of 100 missing, or corrupt where it sat: the same loss, 1 in 100
+        ([*frames(range(50)), *frames(range(51, 100))], None, 1.0),
+        ([*frames(range(50)), Frame(50, version=0), *frames(range(51, 100))], None, 1.0),
+        # every second frame corrupt: half the data, each counted once
+        ([Frame(i, version=0) if i % 2 else Frame(i) for i in range(100)], None, 50.0),
+        # every frame corrupt: no sequence ever starts, nothing is missing, all is lost
+        ([Frame(i, version=0) for i in range(20)], None, 100.0),
+        # an outage of data frames 40-49 and the fill between them: 10 of 100 data frames, the
+        # idle frames holding no data
+        ([f for i in range(100) if not 40 <= i < 50 for f in (Frame(i), Frame(i, vc=63))], None, 10.0),
+        # every datagram cut by the capture's snap length: no payload of the downlink at all
+        (frames(range(100)), 20, 100.0),
+    ],
+    ids=["one-missing", "one-corrupt", "every-second-corrupt", "all-corrupt", "idle-fill", "all-cut"],
+)
+def test_a_contact_s_loss_is_what_the_processor_found_missing_or_corrupt_each_frame_once(
+    tmp_path, items, keep, percent
+):
+    """Through the processor, not counts written by hand: a corrupt frame between good ones is
+    also a gap in its channel's count sequence, and counting both put one corrupt frame in 100
+    at 1.98%, firing the default 1% alarm where one missing frame did not."""
+    packets = packetise(stream_of(items), 4096, EPOCH * 1_000_000)
+    for packet in packets:
+        packet.keep = keep
+    Capture(packets).write(contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1))
+    (found,) = discover(tmp_path / "raw", CaptureFormat())
+    assert loss_percent(process_contact(found, tmp_path / "out")) == percent

@@ -638,7 +638,7 @@ def test_the_decision_gives_aws_s_rest_in_the_ground_segment_the_spec_did_not_ch
     assert rest["aws"] == rest["awsWithGroundStation"]
     assert rest["aws"] - rest["awsWithPartner"] == pytest.approx(7.3 * (0.08 + 0.035), abs=1e-3)
     assert partner["decision"]["restMonthly"] == pytest.approx({**rest, "aws": rest["awsWithPartner"]}, abs=1e-3)
-    # $46.485 with a partner, shown half up as the report rounds every figure
+    # $46.985 with a partner, shown half up as the report rounds every figure
     assert (
         "Monthly cost without the ground segment: AWS $47.82 ($46.99 with a partner network), Azure $138.03."
         in (_texts(_section(managed, "Break-even partner price").after)[0])

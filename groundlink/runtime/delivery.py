@@ -624,12 +624,20 @@ def loss_threshold(percent: float) -> str:
 
 
 def loss_percent(summary: Mapping[str, Any]) -> float:
-    """Of the frames a contact should have held, the share lost, in percent: missing (in gaps
-    between frames) or corrupt, against the distinct frames found and the missing ones (a
-    duplicate is no frame more). 0 for a contact without frames: nothing says what it lost."""
-    expected = summary["frames"] - summary["duplicate_frames"] + summary["missing_frames"]
-    lost = summary["missing_frames"] + summary["corrupt_frames"]
-    return round(100 * lost / expected, 3) if expected else 0.0
+    """Of the data frames a contact should have held, the share lost, in percent to the
+    thousandth: lost are the frames missing from their channel's count sequence, where a frame
+    whose header could not be read sits too (so a corrupt frame between good ones is counted
+    once, as missing), or the corrupt frames where they outnumber those (every frame corrupt: a
+    sequence never started); against the good data frames and the lost ones (a duplicate and an
+    idle frame hold no data). A contact of packets none of which carried the downlink's payload
+    (every datagram cut by the capture, or on another port) lost everything: 100. One whose
+    payload held no frame at all (DigIF samples, or a CADU length that is not the mission's)
+    says nothing of a loss: 0, beside the processor's warning line."""
+    lost = int(max(summary["missing_frames"], summary["corrupt_frames"]))
+    expected = int(summary["ok_frames"]) + lost
+    if not expected:
+        return 100.0 if summary.get("packets", 0) and not summary.get("payload_bytes", 0) else 0.0
+    return round(100 * lost / expected, 3)
 
 
 def scratch_dir() -> Path:
