@@ -114,6 +114,7 @@ def run_process(args: argparse.Namespace) -> int:
     """`process`. Ctrl-C, SIGTERM and SIGHUP raise where the run is (groundlink/interrupt.py),
     so the staging directory and the directories the run created are removed on the way out;
     the command line then writes the one line and exits 128 + the signal's number."""
+    from rich.console import Console
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
     from ..errors import UsageError
@@ -155,7 +156,11 @@ def run_process(args: argparse.Namespace) -> int:
     try:
         with (
             writing_dir(args.out, "--out"),
-            Progress(*columns, transient=True, disable=not sys.stderr.isatty()) as bar,
+            # on stderr, whose terminal turns it on: drawn on stdout it went into the file a
+            # script reads the contacts' lines from, and nowhere when stdout was redirected
+            Progress(
+                *columns, console=Console(stderr=True, emoji=False), transient=True, disable=not sys.stderr.isatty()
+            ) as bar,
         ):
             task = bar.add_task("processing", total=total)
             for contact in contacts:  # each contact all or nothing, and one's bad file stops no other
@@ -399,17 +404,11 @@ def _table(console: Any, title: str, sql: str, names: list[str], batches: Iterat
     return str(drawn.get())
 
 
-# The narrowest a column may be drawn and still show its values; a row of columns at least this
-# wide (or as wide as their widest name or value, when narrower) that does not fit the terminal
-# is drawn as records instead.
-MIN_COLUMN = 4
-
-
 def _fits(width: int, names: list[str], rows: list[tuple[Any, ...]]) -> bool:
-    """Whether a table of `names` over `rows` fits `width` with every column MIN_COLUMN wide (a
-    column and its padding and border take 3 more, the table's last border 1)."""
-    widest = [max([len(name), *(len(_cell(row[i]).plain) for row in rows)]) for i, name in enumerate(names)]
-    return sum(min(MIN_COLUMN, w) + 3 for w in widest) + 1 <= width
+    """Whether a table of `names` over `rows` fits `width` (report.terminal.fits)."""
+    from ..report.terminal import fits
+
+    return fits(width, [[name, *(_cell(row[i]).plain for row in rows)] for i, name in enumerate(names)])
 
 
 def _write_lines(text: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 
@@ -15,10 +15,27 @@ if TYPE_CHECKING:
 STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "unspecified": "white"}
 
 
+COLUMNS = ("cloud", "level", "rule", "resource", "violation")
+# The narrowest a column of the violations table may be: folded narrower, a resource's name ran
+# into its type, five characters a line, and neither could be read.
+NARROWEST = 12
+
+
+def _records(console: Console, title: str, style: str, found: list[Any]) -> None:
+    """Violations one after another, each field on a line of its own: for a terminal too narrow
+    for the table."""
+    console.print(f"[{style}]{escape(title)}[/]")
+    for v in found:
+        level = "[bold red]mandatory[/]" if v.mandatory else v.enforcement
+        console.print(f"{v.cloud} {level} [bold]{escape(v.policy)}[/]")
+        console.print(f"  resource: {escape(v.resource_name)} [dim]({escape(v.resource_type)})[/]")
+        console.print(f"  violation: {escape(v.message)}")
+
+
 def render(result: CheckResult, console: Console | None = None) -> None:
     from rich.table import Table
 
-    from .terminal import report_console
+    from .terminal import bounded, fits, report_console
 
     console = console or report_console()  # piped into a CI log: lines as long as their text
     pack = result.pack
@@ -30,14 +47,22 @@ def render(result: CheckResult, console: Console | None = None) -> None:
         found = [v for v in result.violations if v.severity == severity]
         if not found:
             continue
+        title = f"{severity} ({len(found)})"
+        cells = [
+            [v.cloud, v.enforcement, v.policy, f"{v.resource_name}\n({v.resource_type})", v.message] for v in found
+        ]
+        columns = [[heading, *(row[i] for row in cells)] for i, heading in enumerate(COLUMNS)]
+        if bounded(console) and not fits(console.width, columns, least=NARROWEST):
+            _records(console, title, STYLE[severity], found)
+            continue
         table = Table(
-            title=f"{severity} ({len(found)})",
+            title=title,
             title_style=STYLE[severity],
             title_justify="left",
             show_lines=False,
-            expand=console.is_terminal,  # unbounded when piped: as wide as the cells, no wider
+            expand=bounded(console),  # a terminal's width; piped, as wide as the cells, no wider
         )
-        for column in ("cloud", "level", "rule", "resource", "violation"):
+        for column in COLUMNS:
             table.add_column(column, overflow="fold")
         for v in found:
             level = "[bold red]mandatory[/]" if v.mandatory else v.enforcement
@@ -45,7 +70,8 @@ def render(result: CheckResult, console: Console | None = None) -> None:
                 v.cloud,
                 level,
                 escape(v.policy),
-                f"{escape(v.resource_name)}\n[dim]{escape(v.resource_type)}[/]",
+                # the type in brackets: folded, a name and its type still read as two things
+                f"{escape(v.resource_name)}\n[dim]({escape(v.resource_type)})[/]",
                 escape(v.message),
             )
         console.print(table)

@@ -20,6 +20,7 @@ from .sections import (
     unused_overrides,
     unused_overrides_line,
 )
+from .terminal import bounded, fits, longest_word
 
 
 def escape(text: str) -> str:
@@ -31,22 +32,37 @@ def escape(text: str) -> str:
 STYLES = {"ok": "green", "gap": "yellow", "bad": "bold red", "strong": "bold", "code": "cyan", "": ""}
 
 
-def _rich_table(section: Section) -> Table:
+def _print_table(section: Section, console: Console) -> None:
+    """A section's table, its figures whole: where the terminal is too narrow for them, each row
+    as a record (its first cell, then each column's header and value on a line of its own). A
+    column of figures folded to the terminal cut `$4,233,636.75` into `$4,233,636` over `.75`."""
     assert section.table is not None  # only sections with a table are printed as one
-    table = Table(title=section.title, title_justify="left", show_lines=False)
-    for header, right in zip(section.table.headers, section.table.numeric, strict=False):
-        table.add_column(header, justify="right" if right else "left", overflow="fold")
-    for row in section.table.rows:
-        table.add_row(*[Text(c.text, style=STYLES[c.mark]) for c in row])
-    return table
+    headers, numeric, rows = section.table.headers, section.table.numeric, section.table.rows
+    columns = [[header, *(row[i].text for row in rows)] for i, header in enumerate(headers)]
+    if not bounded(console) or fits(console.width, columns, words=True):
+        table = Table(title=section.title, title_justify="left", show_lines=False)
+        for column, header, right in zip(columns, headers, numeric, strict=False):
+            # no narrower than its longest word: text wraps between words, never inside one
+            table.add_column(
+                header, justify="right" if right else "left", overflow="fold", min_width=longest_word(column)
+            )
+        for row in rows:
+            table.add_row(*[Text(c.text, style=STYLES[c.mark]) for c in row])
+        console.print(table)
+        return
+    console.print(Text(section.title, style="italic"))
+    for row in rows:
+        first, *rest = row
+        console.print(Text(first.text, style=STYLES[first.mark] or "bold"))
+        for header, cell in zip(headers[1:], rest, strict=False):
+            console.print(Text.assemble(f"  {header}: ", (cell.text, STYLES[cell.mark])))
 
 
 def print_summary(doc: dict[str, Any], out_dir: str, console: Console) -> None:
     chosen = {s.title: s for s in sections(doc)}
-    summary = chosen["Summary"]
-    console.print(_rich_table(summary))
+    _print_table(chosen["Summary"], console)
     layers = chosen["Monthly cost by layer (steady state)"]
-    console.print(_rich_table(layers))
+    _print_table(layers, console)
     for note in layers.after:  # the rounding, when the layers as shown do not add up to the total
         console.print(escape(note.text))
     for failure in doc["failures"]:

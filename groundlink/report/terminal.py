@@ -16,9 +16,43 @@ if TYPE_CHECKING:
 UNBOUNDED_WIDTH = 100_000  # columns: wider than any line a report prints
 
 
+# The narrowest a column of text may be drawn and still show its values; a table whose columns
+# do not fit at that width (or as wide as their widest name or value, when narrower), and whose
+# figures do not fit whole, is drawn as records instead.
+MIN_COLUMN = 4
+
+
 def report_console() -> Console:
     from rich.console import Console
 
     # no `:name:` emoji codes: what is printed names user paths and values (`--out 'x :fire:'`
     # was printed as "x 🔥", not the directory written); escape() stops markup, not emoji
-    return Console(emoji=False) if sys.stdout.isatty() else Console(width=UNBOUNDED_WIDTH, emoji=False)
+    if sys.stdout.isatty():
+        return Console(emoji=False)
+    # piped: never animated, even where FORCE_COLOR or TTY_COMPATIBLE make rich take the pipe
+    # for a terminal (a spinner redrawn four times a second into a CI log)
+    return Console(width=UNBOUNDED_WIDTH, emoji=False, force_interactive=False)
+
+
+def bounded(console: Console) -> bool:
+    """Whether `console` draws to a terminal's width (a table may fill it), not a pipe's, whose
+    lines are as long as their text: a table expanded there was 100,000 columns wide."""
+    return console.width < UNBOUNDED_WIDTH
+
+
+def longest_word(column: list[str]) -> int:
+    """The longest run of a column's text without a space: the narrowest the column can be
+    drawn without cutting a word (a figure, an id) in two."""
+    return max((len(word) for cell in column for word in cell.split()), default=0)
+
+
+def fits(width: int, cells: list[list[str]], *, words: bool = False, least: int = MIN_COLUMN) -> bool:
+    """Whether a table whose columns hold `cells` (each column's header first) fits `width`:
+    every column at least `least` wide (or its widest cell, when narrower), and with `words` as
+    wide as its longest word (a dollar amount folded in two reads as another amount); a column
+    and its padding and border take 3 more, the table's last border 1."""
+    needed = []
+    for column in cells:
+        widest = max((len(line) for cell in column for line in cell.split("\n")), default=0)
+        needed.append(max(min(least, widest), longest_word(column) if words else 0))
+    return sum(w + 3 for w in needed) + 1 <= width

@@ -1,0 +1,135 @@
+"""What the commands print where users run them: a narrow terminal keeps every figure whole, a
+CI log that FORCE_COLOR makes rich take for a terminal gets neither a table 100,000 columns wide
+nor a spinner redrawn into it, and the processor's progress bar goes where it is turned on."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from groundlink.check.runner import CheckResult, CloudCheck
+from groundlink.report.check_console import render
+from groundlink.report.compare_console import print_summary
+from groundlink.report.terminal import UNBOUNDED_WIDTH, report_console
+
+from .conftest import violation
+from .test_report_decisions import _document
+
+ROOT = Path(__file__).resolve().parents[1]
+MONEY = re.compile(r"\$[\d,]+\.\d\d")
+
+
+def _terminal(width: int) -> Console:
+    return Console(width=width, force_terminal=True, color_system=None, record=True, emoji=False)
+
+
+@pytest.mark.parametrize(
+    ("width", "changes"),
+    [
+        (40, {}),
+        (60, {}),
+        (100, {}),
+        (44, {"ground_segment.contacts_per_day": 12, "ground_segment.contact_minutes": 15}),
+    ],
+)
+def test_every_figure_of_the_summary_is_printed_whole_at_any_width(width, changes):
+    """Every dollar amount the summary prints on an unbounded line is on one line of a narrow
+    terminal too: folded to the column, `$4,233,636.75` read `$4,233,636` over `.75`."""
+    doc = _document(changes)[0]
+    piped = Console(width=UNBOUNDED_WIDTH, record=True, emoji=False)
+    print_summary(doc, "out", piped)
+    figures = MONEY.findall(piped.export_text())
+    assert len(figures) > 10
+    console = _terminal(width)
+    print_summary(doc, "out", console)
+    text = console.export_text()
+    assert max(len(line) for line in text.splitlines()) <= width
+    assert sorted(MONEY.findall(text)) == sorted(figures)
+
+
+def test_a_terminal_too_narrow_for_the_figures_gets_each_row_as_a_record():
+    doc = _document()[0]
+    console = _terminal(40)
+    print_summary(doc, "out", console)
+    lines = console.export_text().splitlines()
+    at = lines.index("Monthly cost, steady state")
+    assert lines[at + 1].startswith("  AWS: $") and lines[at + 2].startswith("  Azure: $")
+    wide = _terminal(100)
+    print_summary(doc, "out", wide)
+    assert "Monthly cost, steady state" not in wide.export_text().splitlines()  # a table's cell, not a line
+
+
+def _result() -> CheckResult:
+    found = [violation("aws-kms-key-rotation", "mandatory"), violation("aws-s3-versioning")]
+    return CheckResult(
+        "specs/noaa20.yaml",
+        {"name": "groundlink", "version": "0.1.0", "policies": 72},
+        [CloudCheck("aws", "noaa20-aws", 102, found, 0.5, 0.1)],
+    )
+
+
+def test_check_on_a_narrow_terminal_gives_each_violation_its_fields_on_lines_of_their_own():
+    console = _terminal(40)
+    render(_result(), console)
+    lines = console.export_text().splitlines()
+    assert "aws mandatory aws-kms-key-rotation" in lines
+    # each field on its own line, wrapped at the terminal's edge between words
+    assert "resource: bucket (aws:s3/bucket:Bucket) violation:" in " ".join(line.strip() for line in lines)
+    wide = _terminal(120)
+    render(_result(), wide)
+    text = wide.export_text()
+    assert "┃ cloud" in text and "(aws:s3/bucket:Bucket)" in text  # a table, the type in brackets
+
+
+def test_a_piped_report_is_neither_animated_nor_stretched_where_rich_is_told_it_is_a_terminal(monkeypatch, capsys):
+    """FORCE_COLOR (or TTY_COMPATIBLE) makes rich take a pipe for a terminal: check's tables were
+    expanded to the pipe's 100,000 columns (1.5 MB for two findings) and compare's steps
+    animated into the log."""
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: False)
+    console = report_console()
+    assert console.width == UNBOUNDED_WIDTH and console.is_terminal and not console.is_interactive
+    render(_result(), console)
+    out = capsys.readouterr().out
+    assert max(len(line) for line in out.splitlines()) < 400 and "\r" not in out
+
+
+def test_the_progress_bar_is_drawn_on_the_terminal_that_turns_it_on_not_into_stdout(tmp_path):
+    """stderr a terminal, stdout a file (`process ... > run.log`): the bar was drawn into the file,
+    on the lines a script reads; it goes to the terminal now, and the file holds the contact lines."""
+    from tests.contactgen import demo_contact
+
+    demo_contact(tmp_path / "raw")
+    controller, terminal = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "groundlink.cli", "process", str(tmp_path / "raw"), "--out", str(tmp_path / "o")],
+            stdout=subprocess.PIPE,
+            stderr=terminal,
+            cwd=ROOT,
+            env={**os.environ, "FORCE_COLOR": "1"},
+            timeout=120,
+        )
+        os.close(terminal)
+        drawn = b""
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # the terminal's other end closed
+                break
+            if not chunk:
+                break
+            drawn += chunk
+    finally:
+        os.close(controller)
+    out = done.stdout.decode()
+    assert done.returncode == 0, drawn
+    assert "\x1b" not in out and "\r" not in out and out.splitlines()[-1].startswith("wrote ")
+    assert b"processing" in drawn or b"contact" in drawn  # the bar, on the terminal
