@@ -2683,14 +2683,12 @@ def range_words(kind: str, ctx: dict[str, Any]) -> str:
 def _field_bounds(root: type[BaseModel], path: FieldPath, ctx: dict[str, Any]) -> dict[str, Any]:
     """The range of the field a range error names, both of its bounds: pydantic's error holds only
     the one broken, so a share of 0-1 given -1 was told `0 or more`, and given 5 next, `at most 1`.
-    The error's own bound where the field is not found (a list item), or is not the one it names."""
+    The error's own bound where the field is not found (a list item)."""
     model = model_at(root, path.parts()[:-1])
     field = model.model_fields.get(str(path.last_key)) if model is not None else None
     if field is None:
         return ctx
     bounds = {key: getattr(m, key) for m in field.metadata for key in ("ge", "gt", "le", "lt") if hasattr(m, key)}
-    if any(bounds.get(key) != value for key, value in ctx.items() if key in ("ge", "gt", "le", "lt")):
-        return ctx
     return {**bounds, **ctx}
 
 

@@ -320,6 +320,17 @@ def test_counts_and_stream_modes_come_from_the_plans():
     # contact events waiting a day unreceived (x $0.2)
     assert azure["Azure Monitor alert rules"] == pytest.approx((3, 0.6))
     assert azure["Azure Monitor log search alert rules"] == pytest.approx((1, 1.5))  # the frame-loss alert
+    # counted in the plan where there is one, in the blueprint without
+    for cloud, plan, item in (
+        ("aws", aws_plan, "CloudWatch frame-loss metric"),
+        ("azure", cached_plan("noaa20.yaml", "azure"), "Azure Monitor log search alert rules"),
+    ):
+        for given, said in ((plan, "1 in the plan: "), (None, "1 in the blueprint: ")):
+            result = estimate(
+                build_blueprint(spec_from_data(data)), _catalogs(), plans={cloud: given} if given else None
+            )
+            (line,) = [x for x in result.clouds[cloud].lines if x.item == item]
+            assert line.basis.startswith(said), (cloud, line.basis)
     # the spec turning the alarm off: neither cloud plans it, nor prices it
     data["processing"]["loss_alarm_percent"] = None
     assert "CloudWatch frame-loss metric" not in _lines(data, "aws")

@@ -1193,3 +1193,13 @@ def test_a_range_error_names_the_field_s_whole_range_whichever_bound_is_broken()
     assert range_words("greater_than", {"gt": 0, "le": 1_000_000}) == "more than 0, at most 1,000,000"
     assert range_words("less_than_equal", {"ge": -90, "le": 90}) == "-90 to 90"
     assert range_words("greater_than_equal", {"ge": 1}) == "1 or more"  # a list item: its error's bound
+    assert range_words("greater_than", {"gt": 0}) == "more than 0"
+    assert range_words("less_than", {"gt": 0, "lt": 1}) == "more than 0, less than 1"
+    assert range_words("less_than_equal", {"le": 100_000}) == "at most 100,000"  # a count from 100,000 on
+    assert range_words("less_than_equal", {"le": 99_999}) == "at most 99999"  # an id
+    # a field two levels down, bounded on both sides: its model is found by the path's parents
+    data = with_changes(spec_data("partner.yaml"), {"ground_segment.partner.price_per_minute_usd": 0})
+    with pytest.raises(
+        SpecError, match=r"price_per_minute_usd: 0 is out of range; allowed: more than 0, at most 1,000,000$"
+    ):
+        spec_from_data(data)

@@ -223,11 +223,10 @@ def _frame_loss_lines(cloud: str, blueprint: Blueprint, catalog: Catalog, plan: 
     return [Line("observability", item, count, price_id, catalog.entry(price_id), f"{basis}: {words}")] if count else []
 
 
-def _counted(plan: Plan | None, type_tokens: str | tuple[str, ...], expected: int) -> tuple[int, str]:
-    """How many of a resource the plan holds, or, without a plan, how many the blueprint makes."""
+def _counted(plan: Plan | None, tokens: tuple[str, ...], expected: int) -> tuple[int, str]:
+    """How many resources of `tokens` the plan holds, or, without a plan, how many the blueprint makes."""
     if plan is None:
         return expected, f"{expected} in the blueprint"
-    tokens = (type_tokens,) if isinstance(type_tokens, str) else type_tokens
     found = sum(1 for token in tokens for _ in plan.of_type(token))
     return found, f"{found} in the plan"
 
