@@ -506,3 +506,68 @@ def test_a_warning_that_is_a_gap_is_said_once_among_the_plan_s_warnings_and_gaps
     assert len(said) == len(set(said)) and said
     gaps = [b.text for b in section.bullets if b.text.startswith("Azure gap security.messaging_cmk: ")]
     assert gaps and not [b for b in section.bullets if b.text == "Azure warning: " + gaps[0].split(": ", 1)[1]]
+
+
+def test_the_html_tables_name_each_row_and_column_and_wrap_to_the_page(report):
+    """A screen reader on a figure announces its column and its row: every body row starts with
+    a row header, every column header is scoped and none is empty (the summary's corner cell is
+    a plain cell); long words (a price's source URL) wrap, figures do not, and a print gets the
+    whole page (two tables of about 2,000 px lost their right-hand columns on A4)."""
+    from html.parser import HTMLParser
+
+    _, out, _ = report
+
+    class Cells(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.rows: list[list[tuple[str, dict[str, str | None], str]]] = []
+            self.cell: tuple[str, dict[str, str | None]] | None = None
+            self.text = ""
+            self.body = False
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "tbody":
+                self.body = True
+            elif tag == "tr":
+                self.rows.append([])
+            elif tag in ("th", "td"):
+                self.cell, self.text = (tag, dict(attrs)), ""
+
+        def handle_endtag(self, tag):
+            if tag == "tbody":
+                self.body = False
+            elif tag in ("th", "td") and self.cell is not None:
+                self.rows[-1].append((*self.cell, self.text.strip()))
+                self.cell = None
+
+        def handle_data(self, data):
+            self.text += data
+
+    html = (out / "report.html").read_text()
+    cells = Cells()
+    cells.feed(html)
+    assert len(cells.rows) > 50
+    headers = [cell for row in cells.rows for cell in row if cell[0] == "th"]
+    assert all(attrs.get("scope") in ("row", "col") and text for _, attrs, text in headers)
+    first = [row[0] for row in cells.rows if row and row[0][1].get("scope") != "col" and row[0][2]]
+    assert first and all(tag == "th" and attrs.get("scope") == "row" for tag, attrs, _ in first)
+    assert "overflow-wrap: anywhere" in html and "@media print" in html and "td.num { white-space: nowrap; }" in html
+
+
+def test_each_chart_s_figures_are_in_both_reports_as_text(report):
+    """A reader who cannot see a chart (a screen reader, a black-and-white print) reads its
+    figures: the sensitivity chart's cost at each contacts/day for every option drawn, and the
+    storage chart's GB per tier each month, as compare.json holds them."""
+    from groundlink.report.number_format import num, usd
+
+    _, out, doc = report
+    html, markdown = (out / "report.html").read_text(), (out / "report.md").read_text()
+    assert html.count("<summary>The chart's figures</summary>") == 2 == markdown.count("The chart's figures:")
+    for point in doc["decision"]["sensitivity"]["series"]:
+        row = f"| {num(point['contactsPerDay'])} | {usd(point['awsOnDemand'])} | " + " | ".join(
+            usd(v) for v in point["azureAtPrice"]
+        )
+        assert row in markdown, row
+    for month in doc["cost"]["usage"]["storageGbByMonth"]:
+        assert f"| {month['month']} | {num(month['average']['hot'])} | " in markdown
+    assert "the chart's figures are in the table below it" in html

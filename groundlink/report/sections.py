@@ -17,6 +17,7 @@ from ..blueprint.gaps import ADX_CATALOG_SCOPE, partner_cannot_deliver
 from ..clouds import cloud_title
 from ..cost.catalog import OVERRIDE_MARK
 from ..cost.choices import PREMIUM_UNITS
+from ..cost.storage import TIERS
 from ..coverage import NO_SITE_TAKES
 from ..rounding import counted, exact_decimals, half_up, rate
 from .number_format import break_even_text, fixed, layer_cost, money, num, shown_amount, usd
@@ -41,6 +42,8 @@ class Section:
     paragraphs: list[Cell] = field(default_factory=list)
     table: Table | None = None
     chart: str | None = None
+    # the chart's figures as text, for a reader who cannot see it (and a print in black and white)
+    figures: Table | None = None
     bullets: list[Cell] = field(default_factory=list)
     after: list[Cell] = field(default_factory=list)
 
@@ -158,8 +161,36 @@ def _decision(doc: dict[str, Any]) -> Section:
         paragraphs=[_c(d["sentence"])],
         table=table,
         chart="sensitivity",
+        figures=_sensitivity_figures(d),
         after=after,
     )
+
+
+def _sensitivity_figures(d: dict[str, Any]) -> Table:
+    """The sensitivity chart's lines and bands, a row per contacts/day: AWS with Ground Station
+    where priced, Azure with the partner at each partner price drawn, and AWS with the partner
+    over the same prices (its band's two ends)."""
+    series, prices = d["sensitivity"]["series"], d["sensitivity"]["partnerPrices"]
+    aws = [
+        (key, label)
+        for key, label in (
+            ("awsOnDemand", "AWS + Ground Station on demand"),
+            ("awsReserved", "AWS + Ground Station reserved"),
+        )
+        if series and all(p[key] is not None for p in series)
+    ]
+    headers = ["Contacts/day", *(label for _, label in aws), *(f"Azure + partner at {rate(x)}/min" for x in prices)]
+    if prices:
+        headers.append(f"AWS + partner, {rate(prices[0])}-{rate(prices[-1])}/min")
+    rows = []
+    for point in series:
+        row: list[Any] = [num(point["contactsPerDay"]), *(usd(point[key]) for key, _ in aws)]
+        row += [usd(v) for v in point["azureAtPrice"]]
+        if prices:
+            ends = point["awsPartnerAtPrice"]
+            row.append(f"{usd(ends[0])} to {usd(ends[-1])}")
+        rows.append(row)
+    return _table(headers, rows, [True] * len(headers))
 
 
 def _other_mode(rest: dict[str, Any]) -> str:
@@ -508,9 +539,17 @@ def _projection(doc: dict[str, Any], clouds: list[str]) -> Section:
     )
     headers = ["Month"] + [h for c in clouds for h in (f"{cloud_title(c)} total", f"{cloud_title(c)} storage")]
     steady = ", ".join(f"{tier} {num(gb)} GB" for tier, gb in cost["usage"]["storageSteadyGb"].items() if gb)
+    months = cost["usage"]["storageGbByMonth"]
+    tiers = [t for t in TIERS if any(m["average"].get(t, 0) for m in months)]
+    figures = _table(
+        ["Month", *(f"{tier} GB" for tier in tiers)],
+        [[m["month"], *(num(m["average"].get(t, 0.0)) for t in tiers)] for m in months],
+        [True] * (len(tiers) + 1),
+    )
     return Section(
         "12-month projection (storage accumulates until retention)",
         chart="storage_growth",
+        figures=figures,
         table=_table(headers, rows, [True] * len(headers)),
         after=[
             _c(
