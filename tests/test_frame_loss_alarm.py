@@ -52,6 +52,9 @@ def test_aws_counts_the_processor_s_records_of_a_lossy_contact_and_alarms_on_the
     assert alarm.inputs["comparisonOperator"] == "GreaterThanThreshold"
     assert alarm.inputs["alarmActions"] == [topic] and alarm.inputs["treatMissingData"] == "notBreaching"
     assert "lost more than 1% of its frames" in alarm.inputs["alarmDescription"]
+    assert not alarm.inputs.get("dimensions")  # the filter's metric has none: a dimension would match nothing
+    # both realize the alarm capability, so parity and the report count them with the others
+    assert metric_filter.capability == alarm.capability == ["observability.alarm"]
 
 
 def test_azure_searches_the_processor_s_logs_in_the_workspace_every_five_minutes():
@@ -70,6 +73,7 @@ def test_azure_searches_the_processor_s_logs_in_the_workspace_every_five_minutes
     assert (condition["timeAggregation"], condition["operator"], condition["threshold"]) == ("Count", "GreaterThan", 0)
     assert condition["query"] == loss_query("function", 1.0)
     assert condition["query"].startswith("FunctionAppLogs\n| where Message has")
+    assert rule.capability == ["observability.alarm"]
 
 
 def test_a_container_job_s_records_are_read_where_each_cloud_keeps_its_console_output():
