@@ -50,7 +50,10 @@ def test_aws_counts_the_processor_s_records_of_a_lossy_contact_and_alarms_on_the
         0,
     )
     assert alarm.inputs["comparisonOperator"] == "GreaterThanThreshold"
-    assert alarm.inputs["alarmActions"] == [topic] and alarm.inputs["treatMissingData"] == "notBreaching"
+    assert alarm.inputs["alarmActions"] == alarm.inputs["okActions"] == [topic]
+    assert alarm.inputs["treatMissingData"] == "notBreaching"  # no record in 5 minutes is no alarm
+    assert (alarm.inputs["period"], alarm.inputs["evaluationPeriods"]) == (300, 1)
+    assert alarm.inputs["tags"]["mission"] == "noaa20"
     assert "lost more than 1% of its frames" in alarm.inputs["alarmDescription"]
     assert not alarm.inputs.get("dimensions")  # the filter's metric has none: a dimension would match nothing
     # both realize the alarm capability, so parity and the report count them with the others
@@ -64,15 +67,32 @@ def test_azure_searches_the_processor_s_logs_in_the_workspace_every_five_minutes
     group = plan.one("azure-native:monitor:ActionGroup")
     assert rule.inputs["scopes"] == [workspace.outputs["id"]] and rule.inputs["kind"] == "LogAlert"
     assert rule.inputs["actions"] == {"actionGroups": [group.outputs["id"]]}
-    assert (rule.inputs["evaluationFrequency"], rule.inputs["windowSize"], rule.inputs["severity"]) == (
-        "PT5M",
-        "PT5M",
-        2,
-    )
     (condition,) = rule.inputs["criteria"]["allOf"]
-    assert (condition["timeAggregation"], condition["operator"], condition["threshold"]) == ("Count", "GreaterThan", 0)
-    assert condition["query"] == loss_query("function", 1.0)
+    assert condition == {
+        "criterionType": "StaticThresholdCriterion",
+        "query": loss_query("function", 1.0),
+        "timeAggregation": "Count",
+        "operator": "GreaterThan",
+        "threshold": 0,
+        # one 5-minute window holding a record is enough: a lossy contact is one record
+        "failingPeriods": {"numberOfEvaluationPeriods": 1, "minFailingPeriodsToAlert": 1},
+    }
     assert condition["query"].startswith("FunctionAppLogs\n| where Message has")
+    rest = {key: value for key, value in rule.inputs.items() if key not in ("criteria", "scopes", "actions", "tags")}
+    assert rest == {
+        "ruleName": "noaa20-frame-loss",
+        "resourceGroupName": "rg-noaa20",
+        "location": "westus2",  # the workspace's region
+        "kind": "LogAlert",
+        "description": "A processed contact lost more than 1% of its frames (missing or corrupt; the processor's "
+        "log record, field worst_loss_percent, and its contact summary say which).",
+        "severity": 2,
+        "enabled": True,
+        "autoMitigate": True,  # resolved once a window holds no such record, as AWS's alarm goes back to OK
+        "evaluationFrequency": "PT5M",
+        "windowSize": "PT5M",
+    }
+    assert rule.inputs["tags"]["mission"] == "noaa20"
     assert rule.capability == ["observability.alarm"]
 
 
