@@ -14,6 +14,7 @@ sample does.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import struct
 from collections.abc import Iterable, Iterator
@@ -184,6 +185,7 @@ def _open_reader(stream: BinaryIO, path: Path) -> tuple[Any, _Reads]:
         return dpkt.pcap.Reader(reads), reads
     except (ValueError, dpkt.UnpackError):
         stream.seek(0)
+    _too_large_description(stream, path)
     try:
         return dpkt.pcapng.Reader(reads), reads
     except ValueError as error:
@@ -261,6 +263,10 @@ class Fragments:
 
     def __init__(self, ports: Iterable[int] = ()) -> None:
         self.parts: dict[tuple[Any, ...], dict[int, bytes]] = {}  # in the order each datagram began
+        # the byte ranges each datagram's pieces cover, merged and in order: whether it is whole is
+        # one look, where walking its pieces at every fragment made a train of fragments with a
+        # hole that never fills quadratic (4,095 fragments of 8 bytes: 8 million steps)
+        self.covered: dict[tuple[Any, ...], list[list[int]]] = {}
         self.ends: dict[tuple[Any, ...], int] = {}
         self.done: dict[tuple[Any, ...], set[tuple[int, int]]] = {}  # in completion order
         self.begun: dict[tuple[Any, ...], int] = {}  # the record at which each began
@@ -303,6 +309,21 @@ class Fragments:
         del self.parts[key], self.begun[key], self.tally[key]
         self.ends.pop(key, None)
         self.port.pop(key, None)
+        self.covered.pop(key, None)
+
+    def _cover(self, key: tuple[Any, ...], start: int, end: int) -> list[list[int]]:
+        """The ranges datagram `key` covers once bytes `start` to `end` are added, touching or
+        overlapping ranges merged."""
+        ranges = self.covered.setdefault(key, [])
+        at = bisect.bisect_left(ranges, [start, start])
+        if at and ranges[at - 1][1] >= start:  # the range before reaches this one
+            at -= 1
+        last = at
+        while last < len(ranges) and ranges[last][0] <= end:
+            start, end = min(start, ranges[last][0]), max(end, ranges[last][1])
+            last += 1
+        ranges[at:last] = [[start, end]]
+        return ranges
 
     def _downlinks(self, key: tuple[Any, ...]) -> int:
         port = self.port.get(key)
@@ -333,12 +354,16 @@ class Fragments:
         tally[1] += cut
         if offset == 0 and port is not None:
             self.port[key] = port
-        parts.setdefault(offset, data)  # a fragment repeated: the first copy counts
+        if offset not in parts:  # a fragment repeated: the first copy counts
+            parts[offset] = data
+            covered = self._cover(key, offset, offset + len(data))
+        else:
+            covered = self.covered[key]
         if not more:
             self.ends[key] = offset + len(data)
         end = self.ends.get(key)
-        if end is None:
-            return None
+        if end is None or covered[0][0] > 0 or covered[0][1] < end:
+            return None  # the end not known yet, or a hole before it
         pieces, have = [], 0
         for at in sorted(parts):
             if at > have:
@@ -483,6 +508,13 @@ def _ethernet_ip6(frame: bytes) -> bytes | None:
     return frame[at:] if kind == dpkt.ethernet.ETH_TYPE_IP6 else None
 
 
+def _ip6_extended(packet: bytes) -> bool:
+    """Whether an IPv6 packet's fixed header is followed by an extension header (or anything but
+    UDP): such a packet is walked here, never by dpkt, which copies the rest of the packet twice
+    for each extension header it reads (a jumbo record of 8-byte headers took minutes)."""
+    return len(packet) >= _IP6_FIXED and packet[6] != dpkt.ip.IP_PROTO_UDP
+
+
 def _ip6_udp(packet: bytes, fragments: Fragments) -> tuple[dpkt.udp.UDP | None, bytes] | None:
     """`_udp_payload` of an IPv6 packet dpkt could not parse, its header chain walked here: the
     extension headers up to UDP, a Fragment header's datagram put back together first (its
@@ -543,6 +575,9 @@ def _udp_payload(frame: bytes, link: int, fragments: Fragments) -> tuple[dpkt.ud
             return None
         frame, link = frame[start:], min(LINK_RAW_IP)
     if link == LINK_ETHERNET:
+        ip6 = _ethernet_ip6(frame)
+        if ip6 is not None and _ip6_extended(ip6):
+            return _ip6_udp(ip6, fragments)
         try:
             ethernet = dpkt.ethernet.Ethernet(frame)
         except dpkt.NeedData:  # ends inside the Ethernet header or a VLAN tag
@@ -558,6 +593,8 @@ def _udp_payload(frame: bytes, link: int, fragments: Fragments) -> tuple[dpkt.ud
             return (None, b"") if carried in _ETHER_IP and _cut_ip(packet) else None
     else:  # raw IP: the version nibble says which
         version6 = bool(frame[:1]) and frame[0] >> 4 == 6
+        if version6 and _ip6_extended(frame):
+            return _ip6_udp(frame, fragments)
         try:
             packet = dpkt.ip6.IP6(frame) if version6 else dpkt.ip.IP(frame)
         except dpkt.NeedData:
@@ -663,6 +700,8 @@ def _parsed(
         return _datagram(frame, link, fmt, path, number, fragments)
     except (dpkt.NeedData, dpkt.UnpackError, struct.error) as error:
         raise CaptureError(path, f"record {number} is cut short or malformed ({str(error) or 'no data'})") from None
+    except RecursionError:  # dpkt parses each nested header (Cisco ISL, IP in IP) a call deeper
+        raise CaptureError(path, f"record {number} nests more headers than can be read; not read") from None
 
 
 def read_capture(
@@ -740,6 +779,50 @@ def _pcap_records(reader: Any, reads: _Reads, link: int, path: Path, before: int
 _SHB, _IDB, _PB, _SPB, _EPB = 0x0A0D0D0A, 1, 2, 3, 6
 _BYTE_ORDER_MAGIC = 0x1A2B3C4D
 _OPT_TSRESOL, _OPT_TSOFFSET = 9, 14
+# The largest section header or interface description read: dpkt copies the rest of a block's
+# options for each option it reads, so a block of a megabyte of 4-byte options took minutes and
+# hundreds of MB; real ones hold a few names and numbers.
+DESCRIPTION_BLOCK_MAX = 65536
+# A packet block's fixed fields, before its data (Enhanced and obsolete Packet Blocks alike):
+# type, length, interface (and drops), two time stamp words, captured and original lengths.
+_PACKET_FIXED = 28
+
+
+def _without_options(block: bytes, order: str) -> bytes:
+    """A packet block without its options, which nothing here reads and dpkt reads in time
+    quadratic in their number: its length fields say so. A block whose captured length runs past
+    its end is left as it is, for dpkt to refuse."""
+    (captured,) = struct.unpack_from(order + "I", block, 20)
+    data_end = _PACKET_FIXED + captured + (-captured % 4)
+    if data_end + 4 >= len(block):
+        return block
+    length = struct.pack(order + "I", data_end + 4)
+    return block[:4] + length + block[8:data_end] + length
+
+
+def _too_large_description(stream: BinaryIO, path: Path) -> None:
+    """Refuse a pcapng file whose section header or first interface description (which dpkt's
+    reader parses as it opens the file) is larger than DESCRIPTION_BLOCK_MAX; the stream is left
+    at its start."""
+    try:
+        head = stream.read(12)
+        if len(head) < 12 or struct.unpack_from("<I", head)[0] != _SHB:
+            return
+        order = "<" if struct.unpack_from("<I", head, 8)[0] == _BYTE_ORDER_MAGIC else ">"
+        (length,) = struct.unpack_from(order + "I", head, 4)
+        stream.seek(length)
+        following = stream.read(8)
+        sizes = [(0, length)]
+        if len(following) == 8 and struct.unpack_from(order + "I", following)[0] == _IDB:
+            sizes.append((length, struct.unpack_from(order + "I", following, 4)[0]))
+        for at, size in sizes:
+            if size > DESCRIPTION_BLOCK_MAX:
+                raise CaptureError(
+                    path,
+                    f"block at byte {at} is malformed ({size} bytes of description, more than {DESCRIPTION_BLOCK_MAX})",
+                )
+    finally:
+        stream.seek(0)
 
 
 def _pcapng_records(stream: BinaryIO | _Reads, path: Path) -> Iterator[tuple[int, int, bytes]]:
@@ -781,10 +864,16 @@ def _pcapng_records(stream: BinaryIO | _Reads, path: Path) -> Iterator[tuple[int
             if kind == _SHB:
                 interfaces = []
             elif kind == _IDB:
+                if length > DESCRIPTION_BLOCK_MAX:
+                    raise CaptureError(
+                        path,
+                        f"block at byte {at} is malformed ({length} bytes of description, more than "
+                        f"{DESCRIPTION_BLOCK_MAX})",
+                    )
                 interfaces.append(_interface(block, order))
             elif kind in (_EPB, _PB):
                 number += 1
-                yield _packet(block, order, kind, interfaces, number, path)
+                yield _packet(_without_options(block, order), order, kind, interfaces, number, path)
             elif kind == _SPB:
                 number += 1
                 raise CaptureError(
@@ -976,9 +1065,12 @@ def _pieces(
     piece_at = [plain.payload_at[has]]
     piece_length = [plain.payload_length[has]]
     extra: list[bytes] = []
+    # read once: `starts` is computed over the whole window at each read, which made a window of
+    # small records that are not plain datagrams (other traffic, fragments) quadratic
+    starts, lengths = records.starts, records.lengths
     for record in np.flatnonzero(~plain.plain):
-        start = int(records.starts[record])
-        frame = records.data[start : start + int(records.lengths[record])].tobytes()
+        start = int(starts[record])
+        frame = records.data[start : start + int(lengths[record])].tobytes()
         found = _parsed(frame, link, fmt, path, first + int(record) + 1, fragments)
         if found is None:
             continue

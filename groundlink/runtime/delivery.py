@@ -332,7 +332,10 @@ def capture_format() -> CaptureFormat:
 
 def _unsafe_segment(key: str) -> str | None:
     """What in an object key would put its copy elsewhere than under the scratch directory's raw
-    root, or on another key's copy: a `..` or `.` segment, or an empty one (a leading `/`, `//`)."""
+    root, or on another key's copy: a `..` or `.` segment, or an empty one (a leading `/`, `//`);
+    or that no file name can hold: a NUL (the copy failed with "embedded null byte", no key named)."""
+    if "\x00" in key:
+        return "a NUL character"
     for segment in key.split("/"):
         if segment in ("..", "."):
             return f"a {segment!r} path segment"

@@ -1,0 +1,177 @@
+"""Captures made to stall or crash the processor (a partner writes whatever it likes into the raw
+store, and the cloud function reads it): each is read in time linear in its size, or refused in
+one line naming the file, and a bad contact stops no other. The inputs are small; what each
+test holds is the work done per record, not a time."""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+import dpkt
+import pytest
+
+from groundlink.cli import main
+from groundlink.processing.capture import Fragments
+from groundlink.processing.records import Records
+from tests.contactgen import (
+    CONTACT_A,
+    CONTACT_B,
+    EPOCH,
+    Capture,
+    contact_file,
+    datagram,
+    frames,
+    packetise,
+    raw_dir,
+    stream_of,
+    vita49,
+    write_records,
+)
+
+START = EPOCH * 1_000_000
+
+
+def _process(raw: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
+    code = main(["process", str(raw), "--out", str(out)])
+    return code, capsys.readouterr().err.splitlines()
+
+
+def test_a_window_of_records_that_are_not_plain_datagrams_reads_their_offsets_once(tmp_path, monkeypatch):
+    """Each record that is no plain datagram (other traffic, a fragment) read the window's record
+    offsets anew, computed over the whole window: 128 MB of small TCP records took minutes."""
+    reads = []
+    starts = Records.starts
+
+    def counted(self: Records):
+        reads.append(len(self.heads))
+        return starts.fget(self)
+
+    monkeypatch.setattr(Records, "starts", property(counted))
+    tcp = b"\x04" * 6 + b"\x02" * 6 + b"\x08\x00" + bytes(dpkt.ip.IP(p=dpkt.ip.IP_PROTO_TCP, data=b"\0" * 20))
+    records = [(START + k, tcp) for k in range(2000)]
+    records.append((START + 5000, datagram(vita49(stream_of(frames(range(8)))))))
+    write_records(raw_dir(tmp_path / "raw") / f"noaa20_{CONTACT_A}_1.pcap", records)
+    assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 0
+    assert 0 < len(reads) <= 4  # once per window, not once per record
+
+
+def test_a_train_of_fragments_with_a_hole_keeps_its_bytes_as_merged_ranges_not_piece_by_piece():
+    """The last fragment first, then 8-byte fragments in order with one hole: the datagram was
+    walked piece by piece at every fragment (8 million steps a train of 4,095). Its covered bytes
+    are kept merged: one range here, whatever the number of fragments, and the hole, once
+    filled, completes it."""
+    fragments = Fragments()
+    key = (4, b"a", b"b", 7)
+    assert fragments.add(key, 4096 * 8, False, b"e" * 8) is None  # the end, first
+    for k in range(1, 4096):
+        assert fragments.add(key, k * 8, True, bytes([k % 256]) * 8) is None  # piece 0 missing
+    assert len(fragments.covered[key]) == 1 and fragments.covered[key][0] == [8, 4097 * 8]
+    whole = fragments.add(key, 0, True, b"s" * 8)
+    assert whole is not None and len(whole) == 4097 * 8 and whole[:8] == b"s" * 8 and whole[-8:] == b"e" * 8
+
+
+def test_ipv6_extension_headers_are_walked_here_never_by_dpkt(tmp_path, monkeypatch, capsys):
+    """dpkt copies the rest of an IPv6 packet twice for each extension header: a record of 8 MB
+    of 8-byte headers took minutes. A packet whose next header is not UDP is walked here, its
+    datagram read all the same."""
+    calls = []
+    real = dpkt.ip6.IP6.unpack
+
+    def watched(self, buf):
+        calls.append(buf[6])
+        return real(self, buf)
+
+    monkeypatch.setattr(dpkt.ip6.IP6, "unpack", watched)
+    payload = stream_of(frames(range(4)))
+    udp = dpkt.udp.UDP(sport=50000, dport=55888, data=vita49(payload))
+    udp.ulen = 8 + len(udp.data)
+    chain = bytes([60, 0, 1, 4, 0, 0, 0, 0]) * 999 + bytes([17, 0, 1, 4, 0, 0, 0, 0])  # 1,000 options headers
+    body = chain + bytes(udp)
+    ip6 = struct.pack(">IHBB16s16s", 6 << 28, len(body), 60, 64, b"\x20" + b"\0" * 15, b"\x20" + b"\1" * 15)
+    frame = b"\x04" * 6 + b"\x02" * 6 + b"\x86\xdd" + ip6 + body
+    write_records(raw_dir(tmp_path / "raw") / f"noaa20_{CONTACT_A}_1.pcap", [(START, frame)])
+    code, err = _process(tmp_path / "raw", tmp_path / "out", capsys)
+    assert code == 0, err
+    assert 60 not in calls  # dpkt never saw a packet whose first extension header it would copy for
+    (stream,) = (tmp_path / "out" / "frames").rglob("*.cadu")
+    assert stream.read_bytes() == payload
+
+
+def _block(kind: int, body: bytes) -> bytes:
+    return struct.pack("<II", kind, 12 + len(body)) + body + struct.pack("<I", 12 + len(body))
+
+
+def _pcapng(idb_options: bytes, packet: bytes, epb_options: bytes = b"") -> bytes:
+    shb = _block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
+    idb = _block(1, struct.pack("<HHI", 1, 0, 65535) + idb_options)
+    pad = b"\0" * (-len(packet) % 4)
+    time = START
+    epb = _block(
+        6,
+        struct.pack("<IIIII", 0, time >> 32, time & 0xFFFFFFFF, len(packet), len(packet)) + packet + pad + epb_options,
+    )
+    return shb + idb + epb
+
+
+def test_a_packet_block_s_options_are_never_parsed_and_its_packet_is_read(tmp_path, capsys, monkeypatch):
+    """dpkt copies the rest of a block's options for each option: an Enhanced Packet Block of
+    512 KB of empty options took 26 s. Nothing reads a packet's options, so they are left out."""
+    payload = stream_of(frames(range(4)))
+    options = struct.pack("<HH", 2, 0) * 20_000 + struct.pack("<HH", 0, 0)
+    path = contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1).with_suffix(".pcapng")
+    path.parent.mkdir(parents=True)
+    path.write_bytes(_pcapng(b"", datagram(vita49(payload)), options))
+    counts: list[int] = []
+    real = dpkt.pcapng._PcapngBlock._do_unpack_options
+
+    def watched(self, buf, *args):
+        real(self, buf, *args)
+        counts.append(len(self.opts))
+
+    monkeypatch.setattr(dpkt.pcapng._PcapngBlock, "_do_unpack_options", watched)
+    code, err = _process(tmp_path / "raw", tmp_path / "out", capsys)
+    assert code == 0, err
+    assert counts and max(counts) <= 1  # the section's and the interface's end marker, never 20,001 options
+    (stream,) = (tmp_path / "out" / "frames").rglob("*.cadu")
+    assert stream.read_bytes() == payload
+
+
+@pytest.mark.parametrize("where", ["interface", "section"])
+def test_a_description_block_of_more_than_64_kib_is_refused_in_one_line(tmp_path, capsys, where):
+    """A megabyte of 4-byte options in a section header or an interface description took minutes
+    and hundreds of MB in dpkt; a real one holds a few names and numbers."""
+    options = struct.pack("<HH", 2, 0) * 20_000 + struct.pack("<HH", 0, 0)
+    shb = _block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1) + (options if where == "section" else b""))
+    idb = _block(1, struct.pack("<HHI", 1, 0, 65535) + (options if where == "interface" else b""))
+    path = contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1).with_suffix(".pcapng")
+    path.parent.mkdir(parents=True)
+    path.write_bytes(shb + idb)
+    code, err = _process(tmp_path / "raw", tmp_path / "out", capsys)
+    at = 0 if where == "section" else len(shb)
+    size = len(shb) if where == "section" else len(idb)
+    assert code == 2
+    assert err[0] == f"{path}: block at byte {at} is malformed ({size} bytes of description, more than 65536)"
+
+
+def test_headers_nested_past_the_interpreter_s_depth_fail_their_contact_in_one_line(tmp_path, capsys):
+    """dpkt parses each nested Cisco ISL header a call deeper: 1,100 of them raised a
+    RecursionError traceback, and the other contact of the run was never written."""
+    isl = bytes.fromhex("01000c000000") + b"\x02" * 6 + b"\x00\x00" + bytes.fromhex("aaaa0300000c") + b"\x00" * 6
+    write_records(raw_dir(tmp_path / "raw") / f"noaa20_{CONTACT_A}_1.pcap", [(START, isl * 1100)])
+    good = Capture(packetise(stream_of(frames(range(3))), 1000, START))
+    good.write(contact_file(raw_dir(tmp_path / "raw"), CONTACT_B, 1))
+    code, err = _process(tmp_path / "raw", tmp_path / "out", capsys)
+    assert code == 2
+    assert next(line for line in err if CONTACT_A in line).endswith(
+        "record 1 nests more headers than can be read; not read"
+    )
+    assert list((tmp_path / "out" / "contact_summary").rglob(f"{CONTACT_B}.parquet"))
+
+
+def test_a_raw_key_holding_a_nul_fails_its_contact_naming_the_key():
+    from groundlink.runtime.delivery import _unsafe_segment
+
+    assert _unsafe_segment("partner/year=2025/month=12/day=01/satellite=noaa20/pass-1/a\x00b.pcap") == (
+        "a NUL character"
+    )
