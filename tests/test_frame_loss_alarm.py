@@ -191,8 +191,13 @@ def test_preflight_holds_the_filter_and_its_alarm_to_the_cloudwatch_api_shapes()
         ([f for i in range(100) if not 40 <= i < 50 for f in (Frame(i), Frame(i, vc=63))], None, 10.0),
         # every datagram cut by the capture's snap length: no payload of the downlink at all
         (frames(range(100)), 20, 100.0),
+        # 8 frames missing mid-pass and the last 9 garbled (low elevation at the end of a pass):
+        # 17 of 1,000, the garbled ones in no gap (the larger of the two counts read 0.907)
+        ([*frames(range(500)), *frames(range(508, 991)), *(Frame(c, version=0) for c in range(991, 1000))], None, 1.7),
+        # the same at the start of the pass
+        ([*(Frame(c, version=0) for c in range(9)), *frames(range(9, 500)), *frames(range(508, 1000))], None, 1.7),
     ],
-    ids=["one-missing", "one-corrupt", "every-second-corrupt", "all-corrupt", "idle-fill", "all-cut"],
+    ids=["one-missing", "one-corrupt", "every-second-corrupt", "all-corrupt", "idle-fill", "all-cut", "end", "start"],
 )
 def test_a_contact_s_loss_is_what_the_processor_found_missing_or_corrupt_each_frame_once(
     tmp_path, items, keep, percent

@@ -1181,17 +1181,17 @@ def test_the_log_record_holds_the_worst_loss_of_its_contacts_in_one_fixed_field(
     ("counts", "percent"),
     [
         # 96 good data frames, 4 missing (3 of them where a corrupt frame sat): 4 of 100 lost
-        ({"ok_frames": 96, "missing_frames": 4, "corrupt_frames": 3}, 4.0),
-        # more corrupt than missing: some lie where no gap says so (every frame corrupt at most)
-        ({"ok_frames": 90, "missing_frames": 2, "corrupt_frames": 10}, 10.0),
-        ({"ok_frames": 3, "missing_frames": 0, "corrupt_frames": 0}, 0.0),
+        ({"ok_frames": 96, "missing_frames": 4, "edge_corrupt_frames": 0}, 4.0),
+        # and 5 garbled after the last good one, in no gap: 9 of 105
+        ({"ok_frames": 96, "missing_frames": 4, "edge_corrupt_frames": 5}, 8.571),
+        ({"ok_frames": 3, "missing_frames": 0, "edge_corrupt_frames": 0}, 0.0),
         # 1 of 3 expected: kept to a thousandth of a percent
-        ({"ok_frames": 2, "missing_frames": 1, "corrupt_frames": 0}, 33.333),
+        ({"ok_frames": 2, "missing_frames": 1, "edge_corrupt_frames": 0}, 33.333),
         # no frame: packets but none of the downlink's payload is all lost; a payload without
         # frames (DigIF samples) or nothing at all says nothing of a loss
-        ({"ok_frames": 0, "missing_frames": 0, "corrupt_frames": 0, "packets": 9, "payload_bytes": 0}, 100.0),
-        ({"ok_frames": 0, "missing_frames": 0, "corrupt_frames": 0, "packets": 9, "payload_bytes": 900}, 0.0),
-        ({"ok_frames": 0, "missing_frames": 0, "corrupt_frames": 0, "packets": 0, "payload_bytes": 0}, 0.0),
+        ({"ok_frames": 0, "missing_frames": 0, "edge_corrupt_frames": 0, "packets": 9, "payload_bytes": 0}, 100.0),
+        ({"ok_frames": 0, "missing_frames": 0, "edge_corrupt_frames": 0, "packets": 9, "payload_bytes": 900}, 0.0),
+        ({"ok_frames": 0, "missing_frames": 0, "edge_corrupt_frames": 0, "packets": 0, "payload_bytes": 0}, 0.0),
     ],
 )
 def test_a_contact_s_loss_is_its_lost_data_frames_of_those_it_should_hold(counts, percent) -> None:

@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 from .. import interrupt
 from . import rowwrite
 from .capture import Chunk, FileStats, Fragments, read_capture
-from .classify import OK, STATUS_NAMES, Judge, decode_headers, final_missing, sequence_keys
+from .classify import CORRUPT, DUPLICATE, OK, STATUS_NAMES, Judge, decode_headers, final_missing, sequence_keys
 from .config import CAPTURE_SUFFIXES, CaptureFormat, name_problem
 from .errors import CaptureError, ProcessingError, file_kind
 from .frames import I64, derandomize, synchronise
@@ -411,6 +411,12 @@ class _ContactRun:
         self.stream_size = 0
         self.frames = 0
         self.counts = [0] * len(STATUS_NAMES)  # frames per status
+        # corrupt frames before the contact's first data frame whose header was read, and after
+        # its last so far: no channel's count sequence spans them, so no gap counts them as
+        # missing, where a corrupt frame between good ones is a gap of its channel
+        self.seen_data = False
+        self.leading_corrupt = 0
+        self.trailing_corrupt = 0
         self.skipped = 0
         self.names: list[str] = []
         # how far apart consecutive frames start: the CADU length, or how often it is not
@@ -509,6 +515,22 @@ class _ContactRun:
         self.frames += n
         for value, total in enumerate(np.bincount(status, minlength=len(STATUS_NAMES))):
             self.counts[value] += int(total)
+        self._count_edge_corrupt(status)
+
+    def _count_edge_corrupt(self, status: Any) -> None:
+        data = (status == OK) | (status == DUPLICATE)
+        corrupt = status == CORRUPT
+        if not data.any():
+            if self.seen_data:
+                self.trailing_corrupt += int(corrupt.sum())
+            else:
+                self.leading_corrupt += int(corrupt.sum())
+            return
+        first, last = int(np.argmax(data)), len(data) - 1 - int(np.argmax(data[::-1]))
+        if not self.seen_data:
+            self.leading_corrupt += int(corrupt[:first].sum())
+            self.seen_data = True
+        self.trailing_corrupt = int(corrupt[last + 1 :].sum())  # the ones before it are between data frames
 
     def _write_streams(self, data: Any, starts: I64, lengths: I64, status: Any, keys: I64) -> None:
         """Append the ok frames to their channel's stream. Frames that follow each other
@@ -1043,6 +1065,8 @@ def _summary(contact: Contact, run: _ContactRun, stats: list[FileStats]) -> dict
         "ok_frames": ok,
         "duplicate_frames": duplicate,
         "corrupt_frames": corrupt,
+        # of those, the ones no gap counts (not a column of the table: the frame-loss figure's)
+        "edge_corrupt_frames": run.leading_corrupt + run.trailing_corrupt,
         "idle_frames": idle,
         "gaps": sum(c["gaps"] for c in channels),
         "missing_frames": sum(c["missing_frames"] for c in channels),

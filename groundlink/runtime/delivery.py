@@ -628,15 +628,15 @@ def loss_threshold(percent: float) -> str:
 
 def loss_percent(summary: Mapping[str, Any]) -> float:
     """Of the data frames a contact should have held, the share lost, in percent to the
-    thousandth: lost are the frames missing from their channel's count sequence, where a frame
-    whose header could not be read sits too (so a corrupt frame between good ones is counted
-    once, as missing), or the corrupt frames where they outnumber those (every frame corrupt: a
-    sequence never started); against the good data frames and the lost ones (a duplicate and an
-    idle frame hold no data). A contact of packets none of which carried the downlink's payload
-    (every datagram cut by the capture, or on another port) lost everything: 100. One whose
-    payload held no frame at all (DigIF samples, or a CADU length that is not the mission's)
-    says nothing of a loss: 0, beside the processor's warning line."""
-    lost = int(max(summary["missing_frames"], summary["corrupt_frames"]))
+    thousandth: the frames missing from their channel's count sequence (where a frame whose
+    header could not be read sits too, so a corrupt frame between good ones is counted once, as
+    missing) and the corrupt frames before its first readable data frame or after its last (which
+    no sequence spans: low elevation at either end of a pass), against the good data frames and
+    the lost ones (a duplicate and an idle frame hold no data). A contact of packets none of which
+    carried the downlink's payload (every datagram cut by the capture, or on another port) lost
+    everything: 100. One whose payload held no frame at all (DigIF samples, or a CADU length that
+    is not the mission's) says nothing of a loss: 0, beside the processor's warning line."""
+    lost = int(summary["missing_frames"]) + int(summary["edge_corrupt_frames"])
     expected = int(summary["ok_frames"]) + lost
     if not expected:
         return 100.0 if summary.get("packets", 0) and not summary.get("payload_bytes", 0) else 0.0
