@@ -4,6 +4,7 @@ nor a spinner redrawn into it, and the processor's progress bar goes where it is
 
 from __future__ import annotations
 
+import io
 import os
 import pty
 import re
@@ -27,31 +28,27 @@ MONEY = re.compile(r"\$[\d,]+\.\d\d")
 
 
 def _terminal(width: int) -> Console:
-    return Console(width=width, force_terminal=True, color_system=None, record=True, emoji=False)
+    return Console(width=width, force_terminal=True, color_system=None, record=True, emoji=False, file=io.StringIO())
 
 
-@pytest.mark.parametrize(
-    ("width", "changes"),
-    [
-        (40, {}),
-        (60, {}),
-        (100, {}),
-        (44, {"ground_segment.contacts_per_day": 12, "ground_segment.contact_minutes": 15}),
-    ],
-)
-def test_every_figure_of_the_summary_is_printed_whole_at_any_width(width, changes):
-    """Every dollar amount the summary prints on an unbounded line is on one line of a narrow
-    terminal too: folded to the column, `$4,233,636.75` read `$4,233,636` over `.75`."""
+@pytest.mark.parametrize("changes", [{}, {"ground_segment.contacts_per_day": 12, "ground_segment.contact_minutes": 15}])
+def test_every_figure_of_the_summary_is_printed_whole_at_every_width(changes):
+    """Every dollar amount the summary prints on an unbounded line is on one line of a terminal
+    of any width from 30 to 75 columns (and 100, 120), and no table is cut at the terminal's edge: folded to
+    its column, `$4,233,636.75` read `$4,233,636` over `.75`, and a table rich laid out wider
+    than the terminal lost its last digits there (`$17.5` for `$17.51`)."""
     doc = _document(changes)[0]
-    piped = Console(width=UNBOUNDED_WIDTH, record=True, emoji=False)
+    piped = Console(width=UNBOUNDED_WIDTH, record=True, emoji=False, file=io.StringIO())
     print_summary(doc, "out", piped)
-    figures = MONEY.findall(piped.export_text())
+    figures = sorted(MONEY.findall(piped.export_text()))
     assert len(figures) > 10
-    console = _terminal(width)
-    print_summary(doc, "out", console)
-    text = console.export_text()
-    assert max(len(line) for line in text.splitlines()) <= width
-    assert sorted(MONEY.findall(text)) == sorted(figures)
+    for width in [*range(30, 76), 100, 120]:  # rich cropped tables at 37-59 columns
+        console = _terminal(width)
+        print_summary(doc, "out", console)
+        text = console.export_text()
+        assert sorted(MONEY.findall(text)) == figures, width
+        edges = [line for line in text.splitlines() if line.startswith(("│", "┃", "┏", "┡", "└"))]
+        assert all(line.rstrip().endswith(("│", "┃", "┓", "┩", "┘")) for line in edges), width
 
 
 def test_a_terminal_too_narrow_for_the_figures_gets_each_row_as_a_record():
@@ -73,6 +70,38 @@ def _result() -> CheckResult:
         {"name": "groundlink", "version": "0.1.0", "policies": 72},
         [CloudCheck("aws", "noaa20-aws", 102, found, 0.5, 0.1)],
     )
+
+
+def test_check_cuts_no_resource_name_or_type_in_two_at_any_width_they_fit():
+    """rich folded the violations table's columns mid-word from 66 to 129 columns
+    (`aqua-ground-orbital-aqua` over `-contact-profile`): the table is drawn only where every
+    column holds its longest word, as records below that."""
+    from groundlink.check.runner import Violation
+
+    name, kind = "aqua-ground-orbital-aqua-contact-profile", "azure-native:orbital:ContactProfile"
+    found = Violation(
+        "azure",
+        "retired-azure-orbital",
+        "mandatory",
+        "critical",
+        "ContactProfile belongs to Azure Orbital Ground Station, retired 2024-12-18: it previews but can no "
+        "longer be created",
+        "urn:x",
+        kind,
+        name,
+        ["c"],
+        "fix",
+    )
+    result = CheckResult(
+        "specs/aqua-legacy.yaml",
+        {"name": "groundlink", "version": "0.1.0", "policies": 72},
+        [CloudCheck("azure", "aqua-azure", 72, [found], 1.0, 1.0)],
+    )
+    for width in range(len(name), 131):
+        console = _terminal(width)
+        render(result, console)
+        words = console.export_text().split()
+        assert name in words and f"({kind})" in words, width
 
 
 def test_check_on_a_narrow_terminal_gives_each_violation_its_fields_on_lines_of_their_own():

@@ -16,9 +16,6 @@ STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan
 
 
 COLUMNS = ("cloud", "level", "rule", "resource", "violation")
-# The narrowest a column of the violations table may be: folded narrower, a resource's name ran
-# into its type, five characters a line, and neither could be read.
-NARROWEST = 12
 
 
 def _records(console: Console, title: str, style: str, found: list[Any]) -> None:
@@ -35,7 +32,7 @@ def _records(console: Console, title: str, style: str, found: list[Any]) -> None
 def render(result: CheckResult, console: Console | None = None) -> None:
     from rich.table import Table
 
-    from .terminal import bounded, fits, report_console
+    from .terminal import bounded, column_widths, report_console
 
     console = console or report_console()  # piped into a CI log: lines as long as their text
     pack = result.pack
@@ -52,7 +49,8 @@ def render(result: CheckResult, console: Console | None = None) -> None:
             [v.cloud, v.enforcement, v.policy, f"{v.resource_name}\n({v.resource_type})", v.message] for v in found
         ]
         columns = [[heading, *(row[i] for row in cells)] for i, heading in enumerate(COLUMNS)]
-        if bounded(console) and not fits(console.width, columns, least=NARROWEST):
+        widths = column_widths(console.width, columns) if bounded(console) else [None] * len(columns)
+        if widths is None:
             _records(console, title, STYLE[severity], found)
             continue
         table = Table(
@@ -62,8 +60,8 @@ def render(result: CheckResult, console: Console | None = None) -> None:
             show_lines=False,
             expand=bounded(console),  # a terminal's width; piped, as wide as the cells, no wider
         )
-        for column in COLUMNS:
-            table.add_column(column, overflow="fold")
+        for column, fixed in zip(COLUMNS, widths, strict=True):
+            table.add_column(column, overflow="fold", width=fixed)
         for v in found:
             level = "[bold red]mandatory[/]" if v.mandatory else v.enforcement
             table.add_row(

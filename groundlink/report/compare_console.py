@@ -20,7 +20,7 @@ from .sections import (
     unused_overrides,
     unused_overrides_line,
 )
-from .terminal import bounded, fits, longest_word
+from .terminal import bounded, column_widths
 
 
 def escape(text: str) -> str:
@@ -39,13 +39,12 @@ def _print_table(section: Section, console: Console) -> None:
     assert section.table is not None  # only sections with a table are printed as one
     headers, numeric, rows = section.table.headers, section.table.numeric, section.table.rows
     columns = [[header, *(row[i].text for row in rows)] for i, header in enumerate(headers)]
-    if not bounded(console) or fits(console.width, columns, words=True):
+    widths = column_widths(console.width, columns) if bounded(console) else [None] * len(columns)
+    if widths is not None:
         table = Table(title=section.title, title_justify="left", show_lines=False)
-        for column, header, right in zip(columns, headers, numeric, strict=False):
-            # no narrower than its longest word: text wraps between words, never inside one
-            table.add_column(
-                header, justify="right" if right else "left", overflow="fold", min_width=longest_word(column)
-            )
+        for header, right, fixed in zip(headers, numeric, widths, strict=False):
+            # each column as wide as given: its longest word fits, so text wraps between words
+            table.add_column(header, justify="right" if right else "left", overflow="fold", width=fixed)
         for row in rows:
             table.add_row(*[Text(c.text, style=STYLES[c.mark]) for c in row])
         console.print(table)

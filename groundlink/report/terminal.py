@@ -46,13 +46,31 @@ def longest_word(column: list[str]) -> int:
     return max((len(word) for cell in column for word in cell.split()), default=0)
 
 
-def fits(width: int, cells: list[list[str]], *, words: bool = False, least: int = MIN_COLUMN) -> bool:
-    """Whether a table whose columns hold `cells` (each column's header first) fits `width`:
-    every column at least `least` wide (or its widest cell, when narrower), and with `words` as
-    wide as its longest word (a dollar amount folded in two reads as another amount); a column
-    and its padding and border take 3 more, the table's last border 1."""
-    needed = []
-    for column in cells:
-        widest = max((len(line) for cell in column for line in cell.split("\n")), default=0)
-        needed.append(max(min(least, widest), longest_word(column) if words else 0))
-    return sum(w + 3 for w in needed) + 1 <= width
+def _widest(column: list[str]) -> int:
+    return max((len(line) for cell in column for line in cell.split("\n")), default=0)
+
+
+def fits(width: int, cells: list[list[str]], *, least: int = MIN_COLUMN) -> bool:
+    """Whether a table whose columns hold `cells` (each column's header first) fits `width` with
+    every column at least `least` wide (or its widest cell, when narrower); a column and its
+    padding and border take 3 more, the table's last border 1."""
+    return sum(min(least, _widest(column)) + 3 for column in cells) + 1 <= width
+
+
+def column_widths(width: int, cells: list[list[str]]) -> list[int] | None:
+    """Widths for a table of `cells` (each column's header first) within `width` that cut no
+    word in two, or None where even each column's longest word does not fit (draw records
+    instead). rich, left to itself, shrank columns below their longest word and widened them
+    back past the terminal, which then cropped the figures at its edge ('$17.5' for '$17.51').
+    The room beyond the words goes to the columns whose text is longer than their longest word,
+    as much as each could use."""
+    least = [longest_word(column) for column in cells]
+    natural = [_widest(column) for column in cells]
+    room = width - (3 * len(cells) + 1)
+    if sum(least) > room:
+        return None
+    if sum(natural) <= room:
+        return natural
+    spare, wants = room - sum(least), [n - w for n, w in zip(natural, least, strict=True)]
+    given = [w + spare * want // sum(wants) for w, want in zip(least, wants, strict=True)]
+    return given
