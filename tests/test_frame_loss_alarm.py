@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from groundlink.components.aws.observability import LOSS_METRIC, loss_filter_pattern
@@ -152,6 +153,29 @@ def test_a_threshold_outside_0_to_100_is_refused_naming_the_field(value):
     assert str(refused.value) == (
         f"<spec>: processing.loss_alarm_percent: {value} is out of range; allowed: 0 to less than 100"
     )
+
+
+def test_each_downlink_s_garbled_ends_count_and_a_repeated_datagram_does_not_hide_them(tmp_path):
+    """Two downlinks of one contact are read one after the other: the first's garbled last frames
+    and the second's garbled first ones lay between good frames and were counted nowhere (0.908%
+    read for 1.8% lost). And a datagram repeated after the garbled tail is no data frame that
+    ends it."""
+
+    def garbled(counts: range, vc: int = 0) -> list[Frame]:
+        return [Frame(c, vc=vc, version=0) for c in counts]
+
+    def loss(flows: list[tuple[str, list[Frame]]], under: Path) -> float:
+        for number, (folder, items) in enumerate(flows, start=1):
+            capture = Capture(packetise(stream_of(items), 4096, EPOCH * 1_000_000))
+            capture.write(contact_file(raw_dir(under / "raw") / folder, CONTACT_A, number))
+        (found,) = discover(under / "raw", CaptureFormat())
+        return loss_percent(process_contact(found, under / "out"))
+
+    first = [*garbled(range(9)), *frames(range(9, 991)), *garbled(range(991, 1000))]
+    second = [*garbled(range(9), 6), *frames(range(9, 991), 6), *garbled(range(991, 1000), 6)]
+    assert loss([("downlink-a", first), ("downlink-b", second)], tmp_path / "a") == 1.8  # 36 of 2,000
+    repeated = [*garbled(range(4)), *frames(range(4, 996)), *garbled(range(996, 1000)), *frames(range(992, 996))]
+    assert loss([("x", repeated)], tmp_path / "b") == 0.8  # 8 of 1,000
 
 
 def test_preflight_holds_the_filter_and_its_alarm_to_the_cloudwatch_api_shapes():

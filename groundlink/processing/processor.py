@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 from .. import interrupt
 from . import rowwrite
 from .capture import Chunk, FileStats, Fragments, read_capture
-from .classify import CORRUPT, DUPLICATE, OK, STATUS_NAMES, Judge, decode_headers, final_missing, sequence_keys
+from .classify import CORRUPT, OK, STATUS_NAMES, Judge, decode_headers, final_missing, sequence_keys
 from .config import CAPTURE_SUFFIXES, CaptureFormat, name_problem
 from .errors import CaptureError, ProcessingError, file_kind
 from .frames import I64, derandomize, synchronise
@@ -411,12 +411,14 @@ class _ContactRun:
         self.stream_size = 0
         self.frames = 0
         self.counts = [0] * len(STATUS_NAMES)  # frames per status
-        # corrupt frames before the contact's first data frame whose header was read, and after
-        # its last so far: no channel's count sequence spans them, so no gap counts them as
-        # missing, where a corrupt frame between good ones is a gap of its channel
+        # corrupt frames before the dataflow's first good data frame, and after its last so far:
+        # no channel's count sequence spans them, so no gap counts them as missing, where a
+        # corrupt frame between good ones is a gap of its channel; and those of the dataflows
+        # before it (`edge_corrupt`)
         self.seen_data = False
         self.leading_corrupt = 0
         self.trailing_corrupt = 0
+        self.edge_corrupt = 0
         self.skipped = 0
         self.names: list[str] = []
         # how far apart consecutive frames start: the CADU length, or how often it is not
@@ -433,6 +435,10 @@ class _ContactRun:
         the next dataflow's first bytes, and the step to the next frame is no frame spacing."""
         self.feed(None)
         self.last_start = None
+        # the next dataflow (another downlink's) has its own ends: its garbled first frames
+        # follow this one's garbled last ones, and no sequence spans either
+        self.edge_corrupt += self.leading_corrupt + self.trailing_corrupt
+        self.seen_data, self.leading_corrupt, self.trailing_corrupt = False, 0, 0
 
     def feed(self, chunk: Chunk | None) -> None:
         final = chunk is None
@@ -518,7 +524,7 @@ class _ContactRun:
         self._count_edge_corrupt(status)
 
     def _count_edge_corrupt(self, status: Any) -> None:
-        data = (status == OK) | (status == DUPLICATE)
+        data = status == OK  # a duplicate (a datagram repeated) ends no garbled stretch
         corrupt = status == CORRUPT
         if not data.any():
             if self.seen_data:
@@ -1066,7 +1072,7 @@ def _summary(contact: Contact, run: _ContactRun, stats: list[FileStats]) -> dict
         "duplicate_frames": duplicate,
         "corrupt_frames": corrupt,
         # of those, the ones no gap counts (not a column of the table: the frame-loss figure's)
-        "edge_corrupt_frames": run.leading_corrupt + run.trailing_corrupt,
+        "edge_corrupt_frames": run.edge_corrupt + run.leading_corrupt + run.trailing_corrupt,
         "idle_frames": idle,
         "gaps": sum(c["gaps"] for c in channels),
         "missing_frames": sum(c["missing_frames"] for c in channels),
