@@ -230,3 +230,17 @@ def test_a_column_no_file_holds_yet_reads_as_null(products, capsys):
     _as_written_before_idle_frames(summary)
     assert main(["query", str(products), "SELECT frames, idle_frames FROM contact_summary", "--json"]) == 0
     assert _rows(capsys) == [{"frames": 3, "idle_frames": None}]
+
+
+def test_a_value_is_never_cut_in_two_at_any_width_it_fits():
+    """Folded to its column at 40 columns, a count of 505280 read 50528 over 0: a column is as
+    wide as its longest word, and where those do not fit the row is drawn as records."""
+    names = ["contact_id", "frames", "ok_frames", "missing_frames", "payload_bytes"]
+    row = ("0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f1", 494, 491, 9, 505280)
+    for width in range(40, 121):
+        drawn = _table(Console(width=width, emoji=False), "", "", names, iter([Rows([row], {})]))
+        words = drawn.split()
+        assert all(str(value) in words for value in row[1:]), width  # the figures, at every width
+        if width >= 64:  # the id too, where a record's row, column and value columns hold it
+            assert row[0] in words, width
+        assert max(len(line) for line in drawn.splitlines()) <= width

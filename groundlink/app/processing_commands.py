@@ -378,14 +378,20 @@ def _table(console: Any, title: str, sql: str, names: list[str], batches: Iterat
     for batch in batches:
         total += len(batch)
         shown.extend(batch.shown(TABLE_ROWS - len(shown)))
+    from ..report.terminal import bounded, column_widths
+
     table = Table(title=Text(title) if title else None)
-    if not shown and not _fits(console.width, names, shown):  # no rows, and too many columns to draw
+    cells = [[name, *(_cell(row[i]).plain for row in shown)] for i, name in enumerate(names)]
+    # each column as wide as its longest word at least: a value wraps between words, never inside
+    # one (folded to its column, a count of 505280 read 50528 over 0)
+    widths = column_widths(console.width, cells) if bounded(console) else [None] * len(names)
+    if not shown and widths is None:  # no rows, and too many columns to draw
         table.add_column("column (no rows)", overflow="fold")
         for name in names:
             table.add_row(Text(name))
-    elif _fits(console.width, names, shown):
-        for name in names:  # on a terminal narrower than the row, a value wraps instead of being cut
-            table.add_column(Text(name), overflow="fold")
+    elif widths is not None:
+        for name, width in zip(names, widths, strict=True):
+            table.add_column(Text(name), overflow="fold", width=width)
         for row in shown:
             table.add_row(*(_cell(v) for v in row))
     else:  # a record a block of rows, column by column: squeezed, columns were drawn 0 wide, values gone
@@ -402,13 +408,6 @@ def _table(console: Any, title: str, sql: str, names: list[str], batches: Iterat
         if total > len(shown):  # not the table's caption, which wraps to the table's width
             console.print(Text(f"the first {TABLE_ROWS:,} of {total:,} rows; --json prints every row"), soft_wrap=True)
     return str(drawn.get())
-
-
-def _fits(width: int, names: list[str], rows: list[tuple[Any, ...]]) -> bool:
-    """Whether a table of `names` over `rows` fits `width` (report.terminal.fits)."""
-    from ..report.terminal import fits
-
-    return fits(width, [[name, *(_cell(row[i]).plain for row in rows)] for i, name in enumerate(names)])
 
 
 def _write_lines(text: str) -> None:

@@ -16,12 +16,6 @@ if TYPE_CHECKING:
 UNBOUNDED_WIDTH = 100_000  # columns: wider than any line a report prints
 
 
-# The narrowest a column of text may be drawn and still show its values; a table whose columns
-# do not fit at that width (or as wide as their widest name or value, when narrower), and whose
-# figures do not fit whole, is drawn as records instead.
-MIN_COLUMN = 4
-
-
 def report_console() -> Console:
     from rich.console import Console
 
@@ -48,13 +42,6 @@ def longest_word(column: list[str]) -> int:
 
 def _widest(column: list[str]) -> int:
     return max((len(line) for cell in column for line in cell.split("\n")), default=0)
-
-
-def fits(width: int, cells: list[list[str]], *, least: int = MIN_COLUMN) -> bool:
-    """Whether a table whose columns hold `cells` (each column's header first) fits `width` with
-    every column at least `least` wide (or its widest cell, when narrower); a column and its
-    padding and border take 3 more, the table's last border 1."""
-    return sum(min(least, _widest(column)) + 3 for column in cells) + 1 <= width
 
 
 def column_widths(width: int, cells: list[list[str]]) -> list[int] | None:
