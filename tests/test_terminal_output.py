@@ -13,12 +13,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.console import Console
 
 from groundlink.check.runner import CheckResult, CloudCheck
 from groundlink.report.check_console import render
 from groundlink.report.compare_console import print_summary
-from groundlink.report.terminal import UNBOUNDED_WIDTH, report_console
+from groundlink.report.terminal import UNBOUNDED_WIDTH, column_widths, longest_word, report_console
 
 from .conftest import violation
 from .test_report_decisions import _document
@@ -162,3 +164,20 @@ def test_the_progress_bar_is_drawn_on_the_terminal_that_turns_it_on_not_into_std
     assert done.returncode == 0, drawn
     assert "\x1b" not in out and "\r" not in out and out.splitlines()[-1].startswith("wrote ")
     assert b"processing" in drawn or b"contact" in drawn  # the bar, on the terminal
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(
+    width=st.integers(min_value=10, max_value=220),
+    cells=st.lists(
+        st.lists(st.text(alphabet="ab $.,-\n", max_size=30), min_size=1, max_size=4), min_size=1, max_size=6
+    ),
+)
+def test_column_widths_hold_every_word_within_the_width_or_give_way_to_records(width, cells):
+    widths = column_widths(width, cells)
+    least = [max(1, longest_word(column)) for column in cells]
+    if widths is None:
+        assert sum(least) + 3 * len(cells) + 1 > width  # only where the words cannot fit
+        return
+    assert len(widths) == len(cells) and all(w >= lo for w, lo in zip(widths, least, strict=True))
+    assert sum(widths) + 3 * len(cells) + 1 <= width

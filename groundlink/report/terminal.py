@@ -51,8 +51,8 @@ def column_widths(width: int, cells: list[list[str]]) -> list[int] | None:
     back past the terminal, which then cropped the figures at its edge ('$17.5' for '$17.51').
     The room beyond the words goes to the columns whose text is longer than their longest word,
     as much as each could use."""
-    least = [longest_word(column) for column in cells]
-    natural = [_widest(column) for column in cells]
+    least = [max(1, longest_word(column)) for column in cells]  # never 0 wide: rich would drop it
+    natural = [max(1, _widest(column)) for column in cells]
     room = width - (3 * len(cells) + 1)
     if sum(least) > room:
         return None
