@@ -286,6 +286,7 @@ class Diff:
         return [escaped(line) for line in lines]
 
     def to_json(self) -> dict[str, Any]:
+        at_risk = self.at_risk_lines()
         return {
             "cloud": self.cloud,
             "old": self.old,
@@ -293,10 +294,10 @@ class Diff:
             "summary": {a: self.count(a) for a in ACTIONS}
             | {"unchanged": self.unchanged, "dataLoss": len(self.data_loss), "unprotected": len(self.unprotected)}
             | {"retentionShortened": len(self.shortened), "notCompared": len(self.not_compared)}
-            | {"mayReplace": len(self.may_replace), "dataAtRisk": len(self.at_risk_lines())},
+            | {"mayReplace": len(self.may_replace), "dataAtRisk": len(at_risk)},
             # everything the command refuses without --allow-data-loss: `dataLoss` counts only
             # the stores deleted or replaced
-            "dataAtRisk": self.at_risk_lines(),
+            "dataAtRisk": at_risk,
             "changes": [c.to_json() for c in self.changes],
             "notCompared": [n.to_json() for n in self.not_compared],
             "notes": list(self.notes),

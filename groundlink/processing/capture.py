@@ -800,6 +800,14 @@ def _without_options(block: bytes, order: str) -> bytes:
     return block[:4] + length + block[8:data_end] + length
 
 
+def _description_bounded(path: Path, at: int, size: int) -> None:
+    """Refuse a section header or interface description block of more than DESCRIPTION_BLOCK_MAX."""
+    if size > DESCRIPTION_BLOCK_MAX:
+        raise CaptureError(
+            path, f"block at byte {at} is malformed ({size} bytes of description, more than {DESCRIPTION_BLOCK_MAX})"
+        )
+
+
 def _too_large_description(stream: BinaryIO, path: Path) -> None:
     """Refuse a pcapng file whose section header or first interface description (which dpkt's
     reader parses as it opens the file) is larger than DESCRIPTION_BLOCK_MAX; the stream is left
@@ -816,11 +824,7 @@ def _too_large_description(stream: BinaryIO, path: Path) -> None:
         if len(following) == 8 and struct.unpack_from(order + "I", following)[0] == _IDB:
             sizes.append((length, struct.unpack_from(order + "I", following, 4)[0]))
         for at, size in sizes:
-            if size > DESCRIPTION_BLOCK_MAX:
-                raise CaptureError(
-                    path,
-                    f"block at byte {at} is malformed ({size} bytes of description, more than {DESCRIPTION_BLOCK_MAX})",
-                )
+            _description_bounded(path, at, size)
     finally:
         stream.seek(0)
 
@@ -864,12 +868,7 @@ def _pcapng_records(stream: BinaryIO | _Reads, path: Path) -> Iterator[tuple[int
             if kind == _SHB:
                 interfaces = []
             elif kind == _IDB:
-                if length > DESCRIPTION_BLOCK_MAX:
-                    raise CaptureError(
-                        path,
-                        f"block at byte {at} is malformed ({length} bytes of description, more than "
-                        f"{DESCRIPTION_BLOCK_MAX})",
-                    )
+                _description_bounded(path, at, length)
                 interfaces.append(_interface(block, order))
             elif kind in (_EPB, _PB):
                 number += 1

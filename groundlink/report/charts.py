@@ -53,11 +53,17 @@ def cost_by_layer(doc: dict[str, Any]) -> bytes:
     return canvas.svg(f"{doc['mission']}: monthly cost by layer")
 
 
+def held_tiers(months: list[dict[str, Any]]) -> list[str]:
+    """The storage tiers that hold data in any month of the projection (compare.json's
+    storageGbByMonth), in tier order: the chart's bands and the report's table of its figures."""
+    return [t for t in TIER_COLORS if any(m["average"].get(t, 0) for m in months)]
+
+
 def storage_growth(doc: dict[str, Any]) -> bytes:
     """GB held per tier each month (both clouds hold the same data) and each cloud's storage bill."""
     months = doc["cost"]["usage"]["storageGbByMonth"]
     xs = [float(m["month"]) for m in months]
-    tiers = [t for t in TIER_COLORS if any(m["average"].get(t, 0) for m in months)]
+    tiers = held_tiers(months)
     layers = stacked([[m["average"].get(t, 0.0) for m in months] for t in tiers])
     canvas = Canvas(1000, 380)
     months_axis = Axis(min(xs), max(xs)) if len(xs) > 1 else Axis(xs[0] - 1, xs[0] + 1)

@@ -17,9 +17,9 @@ from ..blueprint.gaps import ADX_CATALOG_SCOPE, partner_cannot_deliver
 from ..clouds import cloud_title
 from ..cost.catalog import OVERRIDE_MARK
 from ..cost.choices import PREMIUM_UNITS
-from ..cost.storage import TIERS
 from ..coverage import NO_SITE_TAKES
 from ..rounding import counted, exact_decimals, half_up, rate
+from .charts import held_tiers
 from .number_format import break_even_text, fixed, layer_cost, money, num, shown_amount, usd
 
 
@@ -540,7 +540,7 @@ def _projection(doc: dict[str, Any], clouds: list[str]) -> Section:
     headers = ["Month"] + [h for c in clouds for h in (f"{cloud_title(c)} total", f"{cloud_title(c)} storage")]
     steady = ", ".join(f"{tier} {num(gb)} GB" for tier, gb in cost["usage"]["storageSteadyGb"].items() if gb)
     months = cost["usage"]["storageGbByMonth"]
-    tiers = [t for t in TIERS if any(m["average"].get(t, 0) for m in months)]
+    tiers = held_tiers(months)
     figures = _table(
         ["Month", *(f"{tier} GB" for tier in tiers)],
         [[m["month"], *(num(m["average"].get(t, 0.0)) for t in tiers)] for m in months],
