@@ -378,13 +378,13 @@ def _table(console: Any, title: str, sql: str, names: list[str], batches: Iterat
     for batch in batches:
         total += len(batch)
         shown.extend(batch.shown(TABLE_ROWS - len(shown)))
-    from ..report.terminal import bounded, column_widths
+    from ..report.terminal import table_widths
 
     table = Table(title=Text(title) if title else None)
     cells = [[name, *(_cell(row[i]).plain for row in shown)] for i, name in enumerate(names)]
     # each column as wide as its longest word at least: a value wraps between words, never inside
     # one (folded to its column, a count of 505280 read 50528 over 0)
-    widths = column_widths(console.width, cells) if bounded(console) else [None] * len(names)
+    widths = table_widths(console, cells)
     if not shown and widths is None:  # no rows, and too many columns to draw
         table.add_column("column (no rows)", overflow="fold")
         for name in names:

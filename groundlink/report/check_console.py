@@ -32,7 +32,7 @@ def _records(console: Console, title: str, style: str, found: list[Any]) -> None
 def render(result: CheckResult, console: Console | None = None) -> None:
     from rich.table import Table
 
-    from .terminal import bounded, column_widths, report_console
+    from .terminal import bounded, report_console, table_widths
 
     console = console or report_console()  # piped into a CI log: lines as long as their text
     pack = result.pack
@@ -49,7 +49,7 @@ def render(result: CheckResult, console: Console | None = None) -> None:
             [v.cloud, v.enforcement, v.policy, f"{v.resource_name}\n({v.resource_type})", v.message] for v in found
         ]
         columns = [[heading, *(row[i] for row in cells)] for i, heading in enumerate(COLUMNS)]
-        widths = column_widths(console.width, columns) if bounded(console) else [None] * len(columns)
+        widths = table_widths(console, columns)
         if widths is None:
             _records(console, title, STYLE[severity], found)
             continue

@@ -20,7 +20,7 @@ from .sections import (
     unused_overrides,
     unused_overrides_line,
 )
-from .terminal import bounded, column_widths
+from .terminal import table_widths
 
 
 def escape(text: str) -> str:
@@ -39,7 +39,7 @@ def _print_table(section: Section, console: Console) -> None:
     assert section.table is not None  # only sections with a table are printed as one
     headers, numeric, rows = section.table.headers, section.table.numeric, section.table.rows
     columns = [[header, *(row[i].text for row in rows)] for i, header in enumerate(headers)]
-    widths = column_widths(console.width, columns) if bounded(console) else [None] * len(columns)
+    widths = table_widths(console, columns)
     if widths is not None:
         table = Table(title=section.title, title_justify="left", show_lines=False)
         for header, right, fixed in zip(headers, numeric, widths, strict=False):

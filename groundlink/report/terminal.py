@@ -61,3 +61,11 @@ def column_widths(width: int, cells: list[list[str]]) -> list[int] | None:
     spare, wants = room - sum(least), [n - w for n, w in zip(natural, least, strict=True)]
     given = [w + spare * want // sum(wants) for w, want in zip(least, wants, strict=True)]
     return given
+
+
+def table_widths(console: Console, cells: list[list[str]]) -> list[int | None] | None:
+    """`column_widths` on a terminal; piped, no width set (the lines as long as their text)."""
+    if not bounded(console):
+        return [None] * len(cells)
+    widths = column_widths(console.width, cells)
+    return None if widths is None else list(widths)
