@@ -460,6 +460,9 @@ LAMBDA_ENVIRONMENT_JSON_OVERHEAD = 2 + 3 * 5 + 2
 # 4,096 - 21 - 63 - 26 - 63 - 25 - 19 (tests/test_spec_processing_env.py derives it from the
 # runtime's own names).
 CAPTURE_SETTING_BYTES_MAX = 3879
+# What a fourth variable takes of it where some downlink delivers DigIF: the runtime is told so
+# (`,"GROUNDLINK_SAMPLES_DELIVERED":"true"`, 38 bytes; tests/test_spec_processing_env.py).
+SAMPLES_SETTING_BYTES = 38
 # Lambda timeout: at most 900 s (botocore 1.44.5 lambda CreateFunction `Timeout` documentation).
 LAMBDA_TIMEOUT_SECONDS: tuple[int, int] = (1, 900)
 # Flex Consumption instance memory sizes, MB (Microsoft Learn, "Flex Consumption plan hosting").

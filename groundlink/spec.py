@@ -1435,15 +1435,6 @@ class Processing(_Model):
             )
         if self.mode == "function" and self.container_image is not None:
             problems.add("container_image", "only applies to mode: container_job")
-        # as Lambda measures it: a value in the variables' JSON, its quotes escaped
-        size, most = len(json.dumps(self.capture.setting()).encode()) - 2, limits.CAPTURE_SETTING_BYTES_MAX
-        if self.enabled and self.mode == "function" and size > most:
-            problems.add(
-                "capture",
-                f"its settings take {size:,} bytes of the function's environment as Lambda measures it, over the "
-                f"{most:,} its other variables leave (AWS Lambda takes {limits.LAMBDA_ENVIRONMENT_BYTES_MAX:,} in "
-                "all): list fewer udp_ports or spacecraft_ids, or use mode: container_job",
-            )
         lo, hi = limits.MAX_CONCURRENCY
         concurrency_ok = _range(self.max_concurrency, (lo, hi))
         if not concurrency_ok:
@@ -2253,6 +2244,25 @@ class MissionSpec(_Model):
         endpoints' (security.network: private), or the processor's own in a public stack."""
         return self.security.network == "private" or (self.processing.enabled and self.delivery.object_store)
 
+    def _check_capture_setting(self, problems: _Problems) -> None:
+        """The capture setting fits a function's 4 KB of Lambda environment beside the other
+        variables at their longest (and the DigIF flag, where a downlink delivers DigIF), measured
+        as Lambda measures it: a value in the variables' JSON, its quotes escaped."""
+        processing = self.processing
+        if not (processing.enabled and processing.mode == "function"):
+            return
+        size = len(json.dumps(processing.capture.setting()).encode()) - 2
+        digif = any(d.delivery == "digif" for _, d in self.downlinks())
+        most = limits.CAPTURE_SETTING_BYTES_MAX - (limits.SAMPLES_SETTING_BYTES if digif else 0)
+        if size > most:
+            beside = ", a downlink's digif among them" if digif else ""
+            problems.add(
+                "processing.capture",
+                f"its settings take {size:,} bytes of the function's environment as Lambda measures it, over the "
+                f"{most:,} its other variables leave{beside} (AWS Lambda takes {limits.LAMBDA_ENVIRONMENT_BYTES_MAX:,} "
+                "in all): list fewer udp_ports or spacecraft_ids, or use mode: container_job",
+            )
+
     def _check_processing_disk(self) -> None:
         """A contact is fetched onto the processor's local disk and processed there: a function's
         /tmp, a container job replica's ephemeral storage. What does not fit fails every attempt
@@ -2417,6 +2427,7 @@ class MissionSpec(_Model):
                 f"true{_default_note(self.processing, 'enabled')} needs delivery.object_store: true (the processor reads the objects a contact "
                 "delivers; a stream leaves none); allowed: processing.enabled: false, or delivery.object_store: true",
             )
+        self._check_capture_setting(problems)
         problems.gather(self._check_processing_disk)
         problems.gather(self._check_processing_memory)
         problems.gather(self._check_contact_hub_rate)

@@ -15,12 +15,12 @@ from groundlink.components.azure.observability import loss_query
 
 from groundlink.processing.config import CaptureFormat
 from groundlink.processing.processor import discover, process_contact
-from groundlink.runtime.delivery import LOSS_FIELD, loss_percent, loss_threshold
+from groundlink.runtime.delivery import LOSS_FIELD, SAMPLES_DELIVERED, loss_percent, loss_threshold
 from groundlink.spec import SpecError, spec_from_data
 
-from .conftest import spec_data, variant_plan, with_changes
+from .conftest import cached_plan, spec_data, variant_plan, with_changes
 from .contactgen import CONTACT_A, EPOCH, Capture, Frame, contact_file, frames, packetise, raw_dir, stream_of
-from .test_processing_cloud import CONTAINER_JOB
+from .test_processing_cloud import CONTAINER_JOB, _runtime_settings
 
 FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -235,3 +235,30 @@ def test_a_contact_s_loss_is_what_the_processor_found_missing_or_corrupt_each_fr
     Capture(packets).write(contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1))
     (found,) = discover(tmp_path / "raw", CaptureFormat())
     assert loss_percent(process_contact(found, tmp_path / "out")) == percent
+
+
+@pytest.mark.parametrize(("samples", "percent"), [(False, 100.0), (True, 0.0)])
+def test_a_payload_without_a_frame_is_all_lost_unless_a_downlink_delivers_digif(tmp_path, samples, percent):
+    """A CADU length, sync marker or port that is not the mission's finds no frame in any contact:
+    each was processed "without error" into empty products and read 0, so the alarm stayed
+    silent while every contact was lost. Only a DigIF delivery holds samples and never a frame."""
+    Capture(packetise(bytes(range(256)) * 800, 4096, EPOCH * 1_000_000)).write(
+        contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1)
+    )
+    (found,) = discover(tmp_path / "raw", CaptureFormat())
+    summary = process_contact(found, tmp_path / "out")
+    assert (summary["frames"], summary["payload_bytes"]) == (0, 204_800)
+    assert loss_percent(summary, samples=samples) == percent
+
+
+@pytest.mark.parametrize("cloud", ["aws", "azure"])
+def test_every_runtime_of_a_mission_with_a_digif_downlink_is_told_so_and_no_other(cloud):
+    """The runtime reads a frameless contact as a loss unless told that DigIF is delivered; a
+    mission without DigIF is given no new setting (an upgrade changes none of its functions)."""
+    for plan in (
+        cached_plan("constellation.yaml", cloud),
+        variant_plan(cloud, CONTAINER_JOB, base="constellation.yaml"),
+    ):
+        assert [s.get(SAMPLES_DELIVERED) for s in _runtime_settings(plan, cloud)] == ["true"]
+    for plan in (cached_plan("noaa20.yaml", cloud), variant_plan(cloud, CONTAINER_JOB)):
+        assert [SAMPLES_DELIVERED in s for s in _runtime_settings(plan, cloud)] == [False]

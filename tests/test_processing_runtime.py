@@ -1177,6 +1177,9 @@ def test_the_log_record_holds_the_worst_loss_of_its_contacts_in_one_fixed_field(
     assert LOSS_FIELD == "worst_loss_percent" and record[LOSS_FIELD] == 25.0
 
 
+NO_DATA = {"ok_frames": 0, "missing_frames": 0, "edge_corrupt_frames": 0}
+
+
 @pytest.mark.parametrize(
     ("counts", "percent"),
     [
@@ -1187,14 +1190,36 @@ def test_the_log_record_holds_the_worst_loss_of_its_contacts_in_one_fixed_field(
         ({"ok_frames": 3, "missing_frames": 0, "edge_corrupt_frames": 0}, 0.0),
         # 1 of 3 expected: kept to a thousandth of a percent
         ({"ok_frames": 2, "missing_frames": 1, "edge_corrupt_frames": 0}, 33.333),
-        # no frame: packets but none of the downlink's payload is all lost; a payload without
-        # frames (DigIF samples) or nothing at all says nothing of a loss
-        ({"ok_frames": 0, "missing_frames": 0, "edge_corrupt_frames": 0, "packets": 9, "payload_bytes": 0}, 100.0),
-        ({"ok_frames": 0, "missing_frames": 0, "edge_corrupt_frames": 0, "packets": 9, "payload_bytes": 900}, 0.0),
-        ({"ok_frames": 0, "missing_frames": 0, "edge_corrupt_frames": 0, "packets": 0, "payload_bytes": 0}, 0.0),
+        # no frame: packets but none of the downlink's payload is all lost, and so is a payload
+        # without a frame; nothing at all, or idle fill alone, says nothing of a loss
+        ({**NO_DATA, "packets": 9, "payload_bytes": 0, "frames": 0}, 100.0),
+        ({**NO_DATA, "packets": 9, "payload_bytes": 900, "frames": 0}, 100.0),
+        ({**NO_DATA, "packets": 9, "payload_bytes": 900, "frames": 4}, 0.0),
+        ({**NO_DATA, "packets": 0, "payload_bytes": 0, "frames": 0}, 0.0),
     ],
 )
 def test_a_contact_s_loss_is_its_lost_data_frames_of_those_it_should_hold(counts, percent) -> None:
     from groundlink.runtime.delivery import loss_percent
 
     assert loss_percent(counts) == percent
+
+
+@pytest.mark.parametrize(("setting", "percent"), [(None, 100.0), ("true", 0.0), ("TRUE", 0.0), ("false", 100.0)])
+def test_a_frameless_contact_reads_as_lost_unless_the_stack_says_digif_is_delivered(
+    tmp_path: Path, monkeypatch, setting, percent
+) -> None:
+    """Through the runtime's message handling: the setting, not the contact, says whether a
+    payload without a frame is samples or a loss."""
+    from groundlink.runtime.delivery import LOSS_FIELD, SAMPLES_DELIVERED
+
+    if setting is None:
+        monkeypatch.delenv(SAMPLES_DELIVERED, raising=False)
+    else:
+        monkeypatch.setenv(SAMPLES_DELIVERED, setting)
+    contact = tmp_path / "raw" / PASS_7
+    contact.mkdir(parents=True)
+    Capture(packetise(bytes(range(256)) * 64, 1000, EPOCH * 1_000_000)).write(contact / "hrd.pcap")
+    (contact / "manifest.json").write_text("{}")
+    record = handle_message(_s3_manifest_event(PASS_7), DirStore(tmp_path / "raw"), DirStore(tmp_path / "products"))
+    assert record["counts"]["pass-7"]["frames"] == 0
+    assert record[LOSS_FIELD] == percent

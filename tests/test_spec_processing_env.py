@@ -9,7 +9,7 @@ import pytest
 
 from groundlink import limits
 from groundlink.runtime.aws_lambda import PRODUCTS_BUCKET, RAW_BUCKET
-from groundlink.runtime.delivery import CAPTURE_FORMAT
+from groundlink.runtime.delivery import CAPTURE_FORMAT, SAMPLES_DELIVERED
 from groundlink.spec import SpecError, spec_from_data
 
 from .conftest import spec_data
@@ -26,6 +26,30 @@ def test_the_budget_is_what_the_other_variables_leave_at_their_longest():
     assert limits.CAPTURE_SETTING_BYTES_MAX == limits.LAMBDA_ENVIRONMENT_BYTES_MAX - others == 3879
 
 
+def test_a_digif_mission_s_budget_leaves_room_for_the_runtime_s_samples_setting():
+    """Where a downlink delivers DigIF the function also holds SAMPLES_DELIVERED: a capture that
+    fit the three variables' budget pushed the four past 4 KB, and Lambda refused the function."""
+    assert len(json.dumps({SAMPLES_DELIVERED: "true"}, separators=(",", ":"))) - 1 == limits.SAMPLES_SETTING_BYTES
+    # 630 ports: 60 + 630 x 6 = 3,840 bytes, inside 3,841; 631: 3,846, over
+    setting = spec_from_data(_with_ports(630, base="constellation.yaml"), "s.yaml").processing.capture.setting()
+    variables = {
+        RAW_BUCKET: "r" * S3_BUCKET_NAME_MAX,
+        PRODUCTS_BUCKET: "p" * S3_BUCKET_NAME_MAX,
+        CAPTURE_FORMAT: setting,
+        SAMPLES_DELIVERED: "true",
+    }
+    assert limits.lambda_environment_bytes(variables) <= limits.LAMBDA_ENVIRONMENT_BYTES_MAX
+    with pytest.raises(SpecError) as refused:
+        spec_from_data(_with_ports(631, base="constellation.yaml"), "s.yaml")
+    assert str(refused.value) == (
+        "s.yaml: processing.capture: its settings take 3,846 bytes of the function's environment as Lambda measures "
+        "it, over the 3,841 its other variables leave, a downlink's digif among them (AWS Lambda takes 4,096 in "
+        "all): list fewer udp_ports or spacecraft_ids, or use mode: container_job"
+    )
+    # without DigIF the same 631 ports fit
+    assert len(spec_from_data(_with_ports(631), "s.yaml").processing.capture.udp_ports) == 631
+
+
 def test_a_capture_just_inside_the_budget_fits_lambdas_own_measure_at_the_longest_names():
     setting = spec_from_data(_with_ports(636), "s.yaml").processing.capture.setting()
     variables = {
@@ -36,8 +60,8 @@ def test_a_capture_just_inside_the_budget_fits_lambdas_own_measure_at_the_longes
     assert len(json.dumps(variables, separators=(",", ":"))) <= limits.LAMBDA_ENVIRONMENT_BYTES_MAX
 
 
-def _with_ports(count: int, mode: str = "function") -> dict:
-    data = spec_data("noaa20.yaml")
+def _with_ports(count: int, mode: str = "function", base: str = "noaa20.yaml") -> dict:
+    data = spec_data(base)
     data["processing"]["capture"] = {"udp_ports": list(range(10_000, 10_000 + count))}
     if mode == "container_job":
         data["processing"].update(mode=mode, container_image="ghcr.io/example/groundlink:1.0", timeout_seconds=3600)

@@ -33,7 +33,7 @@ from groundlink.limits import (
 from groundlink.processing.layout import FRAMES_PREFIX
 from groundlink.processing.tables import TABLES
 from groundlink.runtime.aws_lambda import PRODUCTS_BUCKET, RAW_BUCKET
-from groundlink.runtime.delivery import CAPTURE_FORMAT, CATALOGED_SATELLITES
+from groundlink.runtime.delivery import CATALOGED_SATELLITES, mission_settings
 from groundlink.runtime.job import job_command, job_parameter_defaults, pipe_parameters
 from groundlink.runtime.package import AWS_HANDLER, package_files, requirements
 
@@ -268,9 +268,12 @@ class AwsProcessing(MissionComponent):
         return {
             RAW_BUCKET: self.raw.name,
             PRODUCTS_BUCKET: self.products.name,
-            CAPTURE_FORMAT: self.inputs.capture_format,
+            **self._mission_settings(),
             **self._catalog_setting(lambda_environment=True),
         }
+
+    def _mission_settings(self) -> dict[str, str]:
+        return mission_settings(self.inputs.capture_format, samples_delivered=self.inputs.samples_delivered)
 
     def _catalog_setting(self, *, lambda_environment: bool = False) -> dict[str, str]:
         """The satellite names the catalog projects, where it reads no other (a partner's): the
@@ -285,7 +288,7 @@ class AwsProcessing(MissionComponent):
         longest = {
             RAW_BUCKET: "b" * S3_BUCKET_NAME_MAX,
             PRODUCTS_BUCKET: "b" * S3_BUCKET_NAME_MAX,
-            CAPTURE_FORMAT: self.inputs.capture_format,
+            **self._mission_settings(),
             CATALOGED_SATELLITES: names,
         }
         if lambda_environment and lambda_environment_bytes(longest) > LAMBDA_ENVIRONMENT_BYTES_MAX:
@@ -507,7 +510,7 @@ class AwsProcessing(MissionComponent):
                                 {"type": "MEMORY", "value": str(memory_mib)},
                             ],
                             "environment": [
-                                {"name": CAPTURE_FORMAT, "value": inputs.capture_format},
+                                *({"name": k, "value": x} for k, x in self._mission_settings().items()),
                                 {"name": RAW_BUCKET, "value": v["raw"]},
                                 {"name": PRODUCTS_BUCKET, "value": v["products"]},
                                 *({"name": k, "value": x} for k, x in self._catalog_setting().items()),

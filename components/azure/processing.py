@@ -29,7 +29,7 @@ from groundlink.runtime.azure_functions import (
     QUEUE,
     RAW_CONTAINER,
 )
-from groundlink.runtime.delivery import CAPTURE_FORMAT
+from groundlink.runtime.delivery import mission_settings
 from groundlink.runtime.job import NAMESPACE, TIMEOUT
 
 from ..base import MissionComponent
@@ -124,7 +124,7 @@ class AzureProcessing(MissionComponent):
             RAW_CONTAINER: self.inputs.raw_container,
             PRODUCTS_CONTAINER: self.inputs.products_container,
             QUEUE: self.queue.name,
-            CAPTURE_FORMAT: self.inputs.capture_format,
+            **mission_settings(self.inputs.capture_format, samples_delivered=self.inputs.samples_delivered),
         }
 
     def _function(self) -> azure.web.WebApp:

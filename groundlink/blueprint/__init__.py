@@ -334,6 +334,7 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
             log_retention_days=spec.storage.raw_retention_days,
             flow_log_retention_days=spec.security.flow_log_retention_days,
             frames_delivered=any(d.delivery == "demod_decode" for _, d in spec.downlinks()),
+            samples_delivered=any(d.delivery == "digif" for _, d in spec.downlinks()),
             raw_offline_after_days=offline_after,
             # AWS's catalog projects a partner's satellite partitions from the spec's names (its
             # analytics layer, `_satellite_projection`); Ground Station's it injects, Azure's reads all

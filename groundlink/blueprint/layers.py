@@ -541,6 +541,9 @@ class ProcessingInputs(Checked):
     # some downlink delivers demod/decode data, which holds the transfer frames the processor reads
     # (DigIF delivers samples of the signal: no frames)
     frames_delivered: bool = True
+    # some downlink delivers DigIF samples: the runtime is told (GROUNDLINK_SAMPLES_DELIVERED), so a
+    # contact without a frame is not read as one that lost them all
+    samples_delivered: bool = False
     # the day raw files move to a tier this cloud keeps offline (None: never): a contact processed
     # after it, on a retry or a redrive, cannot read its capture until it is restored
     raw_offline_after_days: int | None = None

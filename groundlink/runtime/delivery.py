@@ -68,6 +68,10 @@ CAPTURE_FORMAT = "GROUNDLINK_CAPTURE_FORMAT"
 # The satellite names the cloud's catalog projects, comma-separated (set only where the catalog
 # reads no other name: AWS's enum projection of a partner's deliveries).
 CATALOGED_SATELLITES = "GROUNDLINK_CATALOGED_SATELLITES"
+# "true" where some downlink of the mission delivers DigIF samples (set only then): a contact whose
+# payload holds no transfer frame is then one of those, not a loss. Elsewhere every contact should
+# hold frames, and one that held none (a CADU length or port that is not the mission's) lost them all.
+SAMPLES_DELIVERED = "GROUNDLINK_SAMPLES_DELIVERED"
 # What the setting may hold: the keys spec `processing.capture` writes (groundlink/spec.py), each
 # with the JSON type it takes.
 CAPTURE_FORMAT_KEYS = {
@@ -616,8 +620,20 @@ def handle(body: str, open_stores: Callable[[], tuple[ObjectStore, ObjectStore]]
         "processed": location.contact_id,
         "contacts": [s["contact_id"] for s in summaries],
         "counts": {s["contact_id"]: {key: s[key] for key in LOGGED_COUNTS} for s in summaries},
-        LOSS_FIELD: max((loss_percent(s) for s in summaries), default=0.0),
+        LOSS_FIELD: max((loss_percent(s, samples=samples_delivered()) for s in summaries), default=0.0),
     }
+
+
+def mission_settings(capture_format: str, *, samples_delivered: bool) -> dict[str, str]:
+    """The mission's settings as each cloud gives them to every runtime of its processor: the
+    capture format, and SAMPLES_DELIVERED only where set, so the settings of a mission without
+    DigIF are what they were before it existed (an upgrade changes no function's settings)."""
+    return {CAPTURE_FORMAT: capture_format, **({SAMPLES_DELIVERED: "true"} if samples_delivered else {})}
+
+
+def samples_delivered() -> bool:
+    """Whether the stack told the runtime that some downlink delivers DigIF samples."""
+    return os.environ.get(SAMPLES_DELIVERED, "").strip().lower() == "true"
 
 
 def loss_threshold(percent: float) -> str:
@@ -626,7 +642,7 @@ def loss_threshold(percent: float) -> str:
     return f"{percent:.3f}".rstrip("0").rstrip(".")
 
 
-def loss_percent(summary: Mapping[str, Any]) -> float:
+def loss_percent(summary: Mapping[str, Any], *, samples: bool = False) -> float:
     """Of the data frames a contact should have held, the share lost, in percent to the
     thousandth: the frames missing from their channel's count sequence (where a frame whose
     header could not be read sits too, so a corrupt frame between good ones is counted once, as
@@ -634,13 +650,18 @@ def loss_percent(summary: Mapping[str, Any]) -> float:
     no sequence spans: low elevation at either end of a pass), against the good data frames and
     the lost ones (a duplicate and an idle frame hold no data). A contact of packets none of which
     carried the downlink's payload (every datagram cut by the capture, or on another port) lost
-    everything: 100. One whose payload held no frame at all (DigIF samples, or a CADU length that
-    is not the mission's) says nothing of a loss: 0, beside the processor's warning line."""
+    everything: 100; so did one whose payload held no frame at all (a CADU length, sync marker or
+    port that is not the mission's), unless some downlink delivers DigIF (`samples`), whose
+    contacts hold samples and never a frame: 0, beside the processor's warning line."""
     lost = int(summary["missing_frames"]) + int(summary["edge_corrupt_frames"])
     expected = int(summary["ok_frames"]) + lost
-    if not expected:
-        return 100.0 if summary.get("packets", 0) and not summary.get("payload_bytes", 0) else 0.0
-    return round(100 * lost / expected, 3)
+    if expected:
+        return round(100 * lost / expected, 3)
+    if not summary.get("packets", 0):
+        return 0.0
+    if not summary.get("payload_bytes", 0):
+        return 100.0
+    return 100.0 if not summary.get("frames", 0) and not samples else 0.0
 
 
 def scratch_dir() -> Path:
