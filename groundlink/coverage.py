@@ -257,6 +257,12 @@ def estimate_satellite(
 # week, read as never in view.
 LEO_MIN_REVS_PER_DAY = 11.25
 LEO_MAX_ECCENTRICITY = 0.25
+# The Kármán line, 100 km above sea level (the FAI's boundary of space), "approximately where
+# satellites, even on very eccentric trajectories, will decay before completing a single orbit"
+# (Wikipedia, "Kármán line", read 2026-12-05; docs/facts.md §3). sgp4 fails only once a position
+# is under the Earth's surface (error 6): a TLE of 16.95 rev/day without drag terms, its perigee
+# at 23 km, was estimated in view 8 minutes a day.
+MIN_PERIGEE_KM = 100.0
 # sgp4's error codes (python-sgp4, `sgp4.api.SGP4_ERRORS`).
 _SGP4_ERRORS = {
     1: "mean eccentricity outside 0-1 or semi-major axis below 0.95 Earth radii",
@@ -273,9 +279,27 @@ def not_low_earth_orbit(satrec: Satrec) -> str | None:
     revs = float(satrec.no_kozai) * 1440 / (2 * math.pi)  # rad/min to revolutions a day
     if revs >= LEO_MIN_REVS_PER_DAY and satrec.ecco < LEO_MAX_ECCENTRICITY:
         return None
+    shown = figure_under(revs, LEO_MIN_REVS_PER_DAY, 2) if revs < LEO_MIN_REVS_PER_DAY else figure(revs, 2)
+    eccentricity = (
+        figure_under(satrec.ecco, LEO_MAX_ECCENTRICITY, 3)
+        if satrec.ecco < LEO_MAX_ECCENTRICITY
+        else figure(satrec.ecco, 3)
+    )
     return (
-        f"not a low Earth orbit ({figure(revs, 2)} rev/day, eccentricity {figure(satrec.ecco, 3)}); passes are estimated for "
+        f"not a low Earth orbit ({shown} rev/day, eccentricity {eccentricity}); passes are estimated for "
         f"LEO only (at least {LEO_MIN_REVS_PER_DAY:g} rev/day and eccentricity under {LEO_MAX_ECCENTRICITY:g})"
+    )
+
+
+def under_the_karman_line(satrec: Satrec) -> str | None:
+    """Why an orbit sgp4 propagates cannot be flown, or None: its perigee (of the mean elements,
+    above the equatorial radius) is under MIN_PERIGEE_KM."""
+    perigee_km = float(satrec.altp) * float(satrec.radiusearthkm)
+    if perigee_km >= MIN_PERIGEE_KM:
+        return None
+    return (
+        f"its perigee is {figure(perigee_km, 0)} km up, under the {MIN_PERIGEE_KM:g} km Kármán line, where a "
+        "satellite decays before completing an orbit"
     )
 
 
@@ -409,7 +433,7 @@ def _satellite(
         return entry
     satrec = Satrec.twoline2rv(*sat_spec.tle)
     window = Window.from_epoch(sat_spec.tle, DAYS)
-    unfit = not_low_earth_orbit(satrec) or propagation_failure(satrec, window)
+    unfit = not_low_earth_orbit(satrec) or propagation_failure(satrec, window) or under_the_karman_line(satrec)
     if unfit:
         # the field path as validation errors spell it, like "needs TLE": the TLE is what to change
         cannot = {"status": f"not estimated: {unfit} (satellites[{index}].tle, {sat_spec.name})"}

@@ -374,6 +374,23 @@ INSIDE_THE_EARTH = [
 ]
 
 
+# 16.95 rev/day without drag terms: sgp4 propagates it all week, its perigee 23 km up (it was
+# estimated in view 8 minutes a day); 16.6 rev/day puts it at 113 km, over the line
+UNDER_THE_KARMAN_LINE = [
+    "1 43013U 17073A   24169.90584172  .00000000  00000+0  00000+0 0  9995",
+    "2 43013  51.6000 107.8155 0000956 138.6960 221.4288 16.95000000341001",
+]
+JUST_OVER_THE_KARMAN_LINE = [
+    "1 43013U 17073A   24169.90584172  .00000000  00000+0  00000+0 0  9995",
+    "2 43013  51.6000 107.8155 0000956 138.6960 221.4288 16.60000000341003",
+]
+# 11.2499 rev/day: under the LEO bound, which a figure to two places read as 11.25
+JUST_UNDER_LEO = [
+    "1 43013U 17073A   24169.90584172  .00000000  00000+0  00000+0 0  9995",
+    "2 43013  55.0000 107.8155 0010000 138.6960 221.4288 11.24990000341005",
+]
+
+
 def _coverage_of(tle: list[str]) -> dict:
     data = spec_data()
     data["satellites"][0].update(tle=tle, norad_id=int(tle[0][2:7]))
@@ -391,6 +408,10 @@ def _coverage_of(tle: list[str]) -> dict:
          "satellite has decayed) (satellites[0].tle, noaa20)"),
         (INSIDE_THE_EARTH, "not estimated: sgp4 cannot propagate the TLE at its epoch (error 6: the satellite "
          "has decayed) (satellites[0].tle, noaa20)"),
+        (UNDER_THE_KARMAN_LINE, "not estimated: its perigee is 23 km up, under the 100 km Kármán line, where a "
+         "satellite decays before completing an orbit (satellites[0].tle, noaa20)"),
+        (JUST_UNDER_LEO, "not estimated: not a low Earth orbit (11.2499 rev/day, eccentricity 0.001); passes are "
+         "estimated for LEO only (at least 11.25 rev/day and eccentricity under 0.25) (satellites[0].tle, noaa20)"),
     ],
 )  # fmt: skip
 def test_an_orbit_the_pass_model_cannot_estimate_is_said_so_not_read_as_never_in_view(tle, reason):
@@ -401,6 +422,11 @@ def test_an_orbit_the_pass_model_cannot_estimate_is_said_so_not_read_as_never_in
     (sat,) = report["satellites"]
     assert {e["status"] for e in (*sat["clouds"].values(), *sat["networks"].values())} == {reason}
     assert report["warnings"] == []  # no "can give 0.0" from figures that were never estimated
+
+
+def test_an_orbit_just_over_the_karman_line_is_estimated():
+    (sat,) = _coverage_of(JUST_OVER_THE_KARMAN_LINE)["satellites"]
+    assert {e["status"] for e in sat["clouds"].values()} == {"estimated"}
 
 
 def test_a_tle_sgp4_reads_as_positions_of_nan_is_not_propagated_not_read_as_never_in_view():

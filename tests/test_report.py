@@ -445,6 +445,9 @@ def test_a_break_even_at_or_below_zero_is_no_price(report):
     [
         ("2024-06-17T21:44Z", "estimated", True),  # the reference TLE: 900 days before the run
         ("2026-11-20T00:00Z", "estimated", False),  # two weeks old: the estimate is of the weeks to come
+        ("2027-01-03T00:00Z", "estimated", False),  # 30 days ahead: the weeks to come
+        ("2027-01-04T00:00Z", "estimated", "31 days after"),  # a month ahead: no week to come
+        ("2056-06-17T21:44Z", "estimated", "10,788 days after"),  # a year typed 56 for 26
         ("2024-06-17T21:44Z", "not a low Earth orbit", False),  # nothing estimated to date
         # a partner the catalog does not hold (partner.name: other): the catalog's networks were
         # estimated, neither cloud's figures were, and a fresher TLE would estimate nothing either
@@ -469,9 +472,10 @@ def test_an_estimate_of_a_week_long_past_is_said(window_from, status, said):
             ]
         },
     }
+    when = said if isinstance(said, str) else "900 days before"
     expected = [
-        "estimated for the week after each TLE's epoch, not the weeks to come (noaa20 from 2024-06-17, 900 days "
-        "before this run), over today's site catalog: refresh satellites[].tle for a current estimate"
+        f"estimated for the week after each TLE's epoch, not the weeks to come (noaa20 from {window_from[:10]}, {when} "
+        "this run), over today's site catalog: refresh satellites[].tle for a current estimate"
     ]
     assert coverage_dated(doc) == (expected if said else [])
 

@@ -716,14 +716,17 @@ def coverage_not_estimated(doc: dict[str, Any]) -> list[str]:
     return lines
 
 
-# A TLE older than this describes no week to come: the estimate is of the week after its epoch.
+# A TLE whose epoch is further than this from the run, before it or after it, describes no week
+# to come: the estimate is of the week after its epoch.
 STALE_TLE_DAYS = 30
 
 
 def coverage_dated(doc: dict[str, Any]) -> list[str]:
     """When an estimate is of a week long past: it is made for the week after each TLE's epoch
     (an element set is good for days), with today's site catalog, and only the method paragraph
-    said so; a 2017 TLE gave 2017's passes over sites AWS opened since, with no word."""
+    said so; a 2017 TLE gave 2017's passes over sites AWS opened since, with no word. An epoch
+    years after the run (a year typed 56 for 26: the spec reads 00-56 as 2000-2056) is as far
+    from the weeks to come, and an element set is fitted to past observations."""
     run = _day(doc["generatedAt"])
     old = []
     for sat in (doc["coverage"] or {}).get("satellites", []):
@@ -731,8 +734,9 @@ def coverage_dated(doc: dict[str, Any]) -> list[str]:
         # the clouds' figures, not the catalog's: with a partner the catalog does not hold, the
         # catalog's networks were estimated and neither cloud's figures were
         estimated = any(e.get("status") == "estimated" for e in sat.get("clouds", {}).values())
-        if window and estimated and (age := (run - _day(window["from"])).days) > STALE_TLE_DAYS:
-            old.append(f"{sat['satellite']} from {window['from'][:10]}, {age:,} days before this run")
+        if window and estimated and abs(age := (run - _day(window["from"])).days) > STALE_TLE_DAYS:
+            when = f"{age:,} days before" if age > 0 else f"{-age:,} days after"
+            old.append(f"{sat['satellite']} from {window['from'][:10]}, {when} this run")
     if not old:
         return []
     return [
