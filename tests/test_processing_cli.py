@@ -407,6 +407,81 @@ def test_a_write_failing_mid_run_is_one_line_and_removes_what_the_run_created(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["raw"]
 
 
+@pytest.mark.parametrize("existing", [False, True])
+def test_a_disk_filling_as_the_frame_index_is_written_is_one_line_and_leaves_no_staging(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, existing: bool
+) -> None:
+    """The index's last row group failed on a full disk, and the clean-up closed it again: the
+    same write failed again (or pyarrow, its file closed, raised ArrowInvalid: a traceback), so
+    the staging directory was never removed; earlier products of the contact stay as they were."""
+    import pyarrow as pa
+
+    from groundlink.processing import processor
+
+    _delivery(tmp_path / "raw")
+    out = tmp_path / "products"
+    if existing:
+        assert main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 0
+        capsys.readouterr()
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    real = processor._index_writer
+
+    class FullDisk:
+        def __init__(self, path: Path) -> None:
+            self.writer, self.failed = real(path), False
+
+        def write_batch(self, batch: object) -> None:
+            self.writer.write_batch(batch)
+
+        def write_table(self, table: object) -> None:
+            self.failed = True
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def close(self) -> None:
+            if self.failed:
+                raise pa.ArrowInvalid("Operation on closed file")
+            self.writer.close()
+
+    monkeypatch.setattr(processor, "_index_writer", FullDisk)
+    assert main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 2
+    assert _one_line(capsys) == f"groundlink: --out {out}: cannot write contact {CONTACT_A} (No space left on device)"
+    # rglob sees the hidden staging directory's files too: none is left
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert out.exists() == existing  # a directory the run created is removed with it
+
+
+@pytest.mark.parametrize("table", ["contact_summary", "frame_index", "frames"])
+def test_a_path_of_another_kind_where_a_product_goes_is_refused_and_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], table: str
+) -> None:
+    """A directory where the contact's Parquet file goes (a dataset of part files) was set aside
+    as an earlier product and deleted with the staging directory, exit 0 and no word; a file
+    where its frame streams' directory goes, the same."""
+    _delivery(tmp_path / "raw")
+    out = tmp_path / "products"
+    assert main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 0
+    capsys.readouterr()
+    (product,) = (out / table).rglob(CONTACT_A + ("" if table == "frames" else ".parquet"))
+    if table == "frames":
+        for stream in product.iterdir():
+            stream.unlink()
+        product.rmdir()
+        product.write_bytes(b"someone's notes")
+    else:
+        product.unlink()
+        product.mkdir()
+        (product / "part-0000.parquet").write_bytes(b"someone's dataset")
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 2
+    assert _one_line(capsys) == (
+        f"groundlink: --out {out}: {product} is a file, not a directory"
+        if table == "frames"
+        else f"groundlink: --out {out}: cannot write {product} (a directory stands where the contact's Parquet file "
+        "goes, not one of its products; move it away)"
+    )
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
 def test_a_write_failing_later_in_the_run_keeps_what_the_run_did_before_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -111,3 +111,42 @@ def test_a_staging_directory_kept_by_a_failed_commit_is_named_by_the_next_run(pr
         f"groundlink: {staging} holds earlier products a commit set aside and could not put back "
         '(docs/processing.md, "Products are staged"): move them back or delete the directory'
     ]
+
+
+def test_a_run_ending_beside_another_is_never_named_as_a_leftover(tmp_path, monkeypatch) -> None:
+    """Two runs into one --out: one looked for leftovers while the other's run was ending, and
+    named its staging directory (unlocked, or gone by then) as a stopped run's partial products.
+    A run empties its directory before it lets go of the lock; one found gone or empty after
+    its lock is judged is a run ending."""
+    seen: list[tuple[list[Path], list[Path]]] = []
+    unlink = Path.unlink
+
+    def looking_as_the_lock_goes(self: Path, missing_ok: bool = False) -> None:
+        if self.name == layout.RUN_LOCK:
+            seen.append(layout.leftover_staging(tmp_path / "out"))
+        unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", looking_as_the_lock_goes)
+    staging = layout.Staging(tmp_path / "out", CONTACT_A)
+    staging.create()
+    (staging.frames_dir() / "sc1-vc0.cadu").write_bytes(b"partial")
+    staging.index_file().write_bytes(b"partial")
+    assert layout.leftover_staging(tmp_path / "out") == ([], [])  # locked: running
+    staging.discard()
+    assert seen == [([], [])] and not staging.dir.exists()
+
+
+def test_a_staging_directory_gone_between_the_listing_and_the_look_is_not_named(tmp_path, monkeypatch) -> None:
+    left = tmp_path / "out" / f"{layout.STAGING_PREFIX}{CONTACT_A}-0000000000"
+    left.mkdir(parents=True)
+    (left / "frame_index.parquet").write_bytes(b"partial")
+    assert layout.leftover_staging(tmp_path / "out") == ([], [left])  # a stopped run's, unlocked
+
+    def finished_meanwhile(path: Path) -> bool:
+        for entry in path.iterdir():
+            entry.unlink()
+        path.rmdir()
+        return False
+
+    monkeypatch.setattr(layout, "_running", finished_meanwhile)
+    assert layout.leftover_staging(tmp_path / "out") == ([], [])

@@ -9,10 +9,12 @@ looks (the catalog's globs skip names starting with a dot).
 from __future__ import annotations
 
 import contextlib
+import errno
 import glob
 import os
 import re
 import shutil
+import stat
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -197,6 +199,14 @@ def _running(staging_dir: Path) -> bool:
     return False
 
 
+def _holds_anything(staging_dir: Path) -> bool:
+    """Whether `staging_dir` is still there and holds anything but its lock file."""
+    try:
+        return any(entry.name != RUN_LOCK for entry in staging_dir.iterdir())
+    except OSError:
+        return False
+
+
 def leftover_staging(root: Path) -> tuple[list[Path], list[Path]]:
     """The staging directories under `root` that no run removed (a run killed outright, SIGKILL
     or a power cut), split by whether they hold earlier products a commit had set aside (which
@@ -204,7 +214,9 @@ def leftover_staging(root: Path) -> tuple[list[Path], list[Path]]:
     left out: the earlier products its commit holds for a moment are no leftover, and told to
     delete them, a user would have lost them."""
     found = sorted(path for path in root.glob(f"{STAGING_PREFIX}*") if path.is_dir()) if root.is_dir() else []
-    found = [path for path in found if not _running(path)]
+    # judged after its lock: a run that ends empties its directory before it lets the lock go
+    # (Staging.discard), so one found gone or empty then was a run ending, not a leftover
+    found = [path for path in found if not _running(path) and _holds_anything(path)]
     holding = [path for path in found if any(next(path.glob(pattern), None) for pattern in SET_ASIDE)]
     return holding, [path for path in found if path not in holding]
 
@@ -272,8 +284,11 @@ class Staging:
         # a signal can stop the run between a move and any record made after it
         done: list[tuple[Path | None, Path, Path | None]] = []
         created: list[Path] = []  # the partition directories made here, removed again if the commit fails
+        other_days = self._elsewhere({target for _, target in moves}, partition.satellite)
+        for target in (*(target for _, target in moves), *other_days):
+            self._refuse_foreign(target)
         try:
-            for number, elsewhere in enumerate(self._elsewhere({target for _, target in moves}, partition.satellite)):
+            for number, elsewhere in enumerate(other_days):
                 set_aside = self.dir / f"elsewhere-{number}"
                 done.append((None, elsewhere, set_aside))
                 os.replace(elsewhere, set_aside)
@@ -296,6 +311,27 @@ class Staging:
         for new_product, earlier, _ in done:
             if new_product is None:  # an earlier product moved out of another day's partition
                 self._remove_if_emptied(earlier.parent)
+
+    def _refuse_foreign(self, target: Path) -> None:
+        """A path where a product of the contact goes holds one only if it is of the product's
+        kind: a directory where its Parquet file goes (a dataset of part files another tool
+        wrote), or a file where its frame streams' directory goes, is not a product of it, and
+        was set aside and deleted with the staging directory, without a word. Refused, naming
+        it, before anything moves."""
+        try:
+            mode = os.lstat(target).st_mode
+        except FileNotFoundError:
+            return
+        streams = target.relative_to(self.root).parts[0] == FRAMES_PREFIX.rstrip("/")
+        if stat.S_ISDIR(mode) == streams:
+            return
+        stands = "a directory" if stat.S_ISDIR(mode) else "a file"
+        goes = "directory of frame streams" if streams else "Parquet file"
+        raise OSError(
+            errno.EEXIST,
+            f"{stands} stands where the contact's {goes} goes, not one of its products; move it away",
+            str(target),
+        )
 
     def _remove_if_emptied(self, directory: Path) -> None:
         """The partition directories an earlier product left empty, up to its table's own: an
@@ -352,12 +388,22 @@ class Staging:
         """Remove the staging directory, unless it holds earlier products a commit set aside and
         did not put back (an undo stopped part-way, by an error or a signal): those are kept,
         and the next run names the directory (`leftover_staging`), for only the user to delete."""
+        if not self.keep and not self.committed and any(next(self.dir.glob(pattern), None) for pattern in SET_ASIDE):
+            self.keep = True
+        if not self.keep:
+            # emptied while the lock is held, the lock file last: another run's look for
+            # leftovers finds it locked (running), or without its lock and empty (going), never
+            # unlocked with partial products in it, which it named as a stopped run's
+            with contextlib.suppress(OSError):
+                for entry in self.dir.iterdir():
+                    if entry.name != RUN_LOCK:
+                        if entry.is_dir() and not entry.is_symlink():
+                            shutil.rmtree(entry, ignore_errors=True)
+                        else:
+                            entry.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                (self.dir / RUN_LOCK).unlink(missing_ok=True)
+            shutil.rmtree(self.dir, ignore_errors=True)
         if self._lock is not None:  # the run is done with it: a directory kept is a leftover now
             os.close(self._lock)
             self._lock = None
-        if self.keep:
-            return
-        if not self.committed and any(next(self.dir.glob(pattern), None) for pattern in SET_ASIDE):
-            self.keep = True
-            return
-        shutil.rmtree(self.dir, ignore_errors=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import stat
@@ -392,6 +393,13 @@ class _Streams:
         while self.open:
             self.open.popitem()[1].close()
 
+    def abandon(self) -> None:
+        """Close every stream after a failure, each one whatever its close raises (its buffer's
+        last write fails again on a full disk): the staging directory is discarded next."""
+        while self.open:
+            with contextlib.suppress(Exception):
+                self.open.popitem()[1].close()
+
 
 class _ContactRun:
     """State of one contact while its files stream through."""
@@ -562,6 +570,11 @@ class _ContactRun:
         self.streams.close()
         self.index.close()
 
+    def abandon(self) -> None:
+        """Close the products after a failure, writing nothing more: they are discarded."""
+        self.streams.abandon()
+        self.index.abandon()
+
     def finish(self) -> None:
         """Close the products; when a frame arrived late across a chunk boundary, put the final
         `missing_before` into the index rows written before it filled their gap."""
@@ -620,6 +633,14 @@ class _IndexRows:
     def close(self) -> None:
         self.flush()
         self.writer.close()
+
+    def abandon(self) -> None:
+        """Close the writer after a failure without writing what it holds: a close that flushed
+        again failed again on a full disk (or, its file closed by the first failure, raised
+        pyarrow's ArrowInvalid: a traceback), and the staging directory was left behind."""
+        self.held, self.rows = [], 0
+        with contextlib.suppress(Exception):
+            self.writer.close()
 
 
 def _index_writer(path: Path) -> pq.ParquetWriter:
@@ -755,9 +776,11 @@ def process_contact(
                 print(warning, file=sys.stderr)
         return summary
     except BaseException:  # a bad file, or a signal at any point after the staging directory was named
-        if run is not None:
-            run.close()
-        staging.discard()
+        try:
+            if run is not None:
+                run.abandon()
+        finally:
+            staging.discard()
         raise
 
 
