@@ -136,6 +136,68 @@ def write_text(path: Path, text: str) -> None:
     into place: a reader sees the old file or the new one, and a failure leaves neither a
     half-written file nor the temporary behind. A pipe, a terminal, /dev/null or a
     descriptor of this process is appended to, after what this process has printed there."""
+    staged = _staged_text(path, text)
+    try:
+        staged.commit()
+    except BaseException:
+        staged.discard()
+        raise
+
+
+def write_texts_together(files: list[tuple[Path, str]], flag: str) -> None:
+    """Write several files as one output (`plan --cloud both`'s pair): every one to its
+    temporary sibling first, then all renamed into place, a stop signal held until the last is
+    in. A failure or a stop while any is written leaves every file as it was, where writing
+    them one after the other left one of this run beside one of the last (two specs' plans,
+    which a later diff read as a pair). The parent directories created here are removed again
+    on a failure; an OSError is UsageError naming the file (one line, exit 2)."""
+    from . import interrupt
+
+    missing = sorted(
+        {p for path, _ in files for p in path.parents if not p.exists()}, key=lambda p: len(p.parts), reverse=True
+    )
+    staged: list[_StagedText] = []
+    current = files[0][0] if files else Path()
+    try:
+        for path, text in files:
+            current = path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            staged.append(_staged_text(path, text))
+        with interrupt.finishing():
+            for item in staged:
+                current = item.target
+                item.commit()
+    except BaseException as exc:
+        for item in staged:
+            item.discard()
+        for directory in missing:
+            with contextlib.suppress(OSError):
+                directory.rmdir()  # only an empty one
+        if isinstance(exc, OSError):
+            raise UsageError(f"{flag} {current}: cannot write ({reason(exc)})") from None
+        raise
+
+
+class _StagedText:
+    """A file's new text in a temporary sibling (`temp`), until `commit` renames it over the
+    target; None where the text was written in place (a pipe, a terminal)."""
+
+    def __init__(self, temp: Path | None, target: Path) -> None:
+        self.temp, self.target = temp, target
+
+    def commit(self) -> None:
+        if self.temp is not None:
+            keep_mode(self.temp, self.target)
+            self.temp.replace(self.target)
+            self.temp = None
+
+    def discard(self) -> None:
+        if self.temp is not None:
+            self.temp.unlink(missing_ok=True)
+            self.temp = None
+
+
+def _staged_text(path: Path, text: str) -> _StagedText:
     problem = not_writable_as_file(path)
     if problem is not None:
         raise OSError(errno.EINVAL, problem, str(path))
@@ -145,7 +207,7 @@ def write_text(path: Path, text: str) -> None:
         text = text if text.endswith("\n") else text + "\n"  # the next line starts on its own
         with _opened_in_place(path) as handle:
             handle.write(text)
-        return
+        return _StagedText(None, path)
     target = file_location(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     short = sibling_stem(target.name, MKSTEMP_RANDOM + len(".tmp"), target.parent)
@@ -153,11 +215,10 @@ def write_text(path: Path, text: str) -> None:
     try:
         with open(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
-        keep_mode(Path(name), target)
-        Path(name).replace(target)
     except BaseException:
         Path(name).unlink(missing_ok=True)
         raise
+    return _StagedText(Path(name), target)
 
 
 def keep_mode(replacement: Path, replaced: Path, new: int = 0o666) -> None:

@@ -414,3 +414,53 @@ def test_both_clouds_name_their_plan_files_as_the_help_says(tmp_path, given, aws
     target = tmp_path / given
     assert [_plan_target(target, cloud, 2).name for cloud in ("aws", "azure")] == [aws, azure]
     assert _plan_target(target, "aws", 1) == target  # one cloud: the file itself
+
+
+@pytest.mark.parametrize("failure", ["disk-full", "interrupted"])
+def test_both_clouds_plans_are_written_whole_or_not_at_all(tmp_path, capsys, monkeypatch, failure):
+    """`plan --cloud both --json` wrote and renamed one file after the other: a full disk or a
+    Ctrl-C at the second left this run's AWS plan beside the last run's Azure plan, two specs'
+    plans that a later diff read as a pair."""
+    from groundlink import outputs
+
+    monkeypatch.setattr(engine, "plan", cached_plan)
+    target = tmp_path / "plans" / "plan.json"
+    assert cli.main(["plan", str(SPECS / "aqua-legacy.yaml"), "--json", str(target)]) == 0
+    capsys.readouterr()
+    pair = [tmp_path / "plans" / f"plan-{cloud}.json" for cloud in ("aws", "azure")]
+    before = [path.read_bytes() for path in pair]
+    staged = outputs._staged_text
+
+    def second_fails(path: Path, text: str):
+        if path.name == "plan-azure.json":
+            if failure == "interrupted":
+                raise KeyboardInterrupt
+            raise OSError(28, "No space left on device")
+        return staged(path, text)
+
+    monkeypatch.setattr(outputs, "_staged_text", second_fails)
+    code = cli.main(["plan", str(SPECS / "partner.yaml"), "--json", str(target)])
+    err = capsys.readouterr().err
+    assert [path.read_bytes() for path in pair] == before
+    assert sorted(p.name for p in (tmp_path / "plans").iterdir()) == ["plan-aws.json", "plan-azure.json"]
+    if failure == "interrupted":
+        assert (code, err) == (130, "groundlink: interrupted\n")
+    else:
+        assert (code, err.splitlines()[-1]) == (
+            2,
+            f"groundlink: --json {pair[1]}: cannot write (No space left on device)",
+        )
+
+
+def test_a_pair_of_plans_into_a_new_directory_leaves_no_directory_when_it_fails(tmp_path, capsys, monkeypatch):
+    from groundlink import outputs
+
+    monkeypatch.setattr(engine, "plan", cached_plan)
+
+    def full(path: Path, text: str):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(outputs, "_staged_text", full)
+    assert cli.main(["plan", str(SPECS / "noaa20.yaml"), "--json", str(tmp_path / "new" / "deep" / "plan.json")]) == 2
+    capsys.readouterr()
+    assert list(tmp_path.iterdir()) == []

@@ -105,7 +105,7 @@ def plan(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from ..engine import plan
-    from ..outputs import check_file_target, output_path, say_written, writing
+    from ..outputs import check_file_target, output_path, say_written, write_texts_together
     from ..path_args import copied_from, inputs_of, refuse_overwriting
     from ..preflight import preflight_planned
     from ..report.plan_tree import render_tree
@@ -129,8 +129,8 @@ def plan(args: argparse.Namespace) -> int:
         render_tree(result)
         print_findings(result, preflight_planned(result))
     code = diff_command.against(args, clouds, plans)
-    for cloud, target in targets.items():
-        with writing(target, "--json"):
-            plans[cloud].write(target)
+    # both clouds' files, or neither: a pair of one run
+    write_texts_together([(target, plans[cloud].json_text()) for cloud, target in targets.items()], "--json")
+    for target in targets.values():
         say_written(target)
     return code

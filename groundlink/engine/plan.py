@@ -119,10 +119,16 @@ class Plan:
         }
 
     def write(self, path: str | Path) -> None:
-        from ..outputs import displayable, write_text
+        from ..outputs import write_text
+
+        write_text(Path(path), self.json_text())
+
+    def json_text(self) -> str:
+        """The plan as its JSON file holds it."""
+        from ..outputs import displayable
 
         # a spec path that is not UTF-8 as U+FFFD: a lone surrogate is JSON no strict reader takes
-        write_text(Path(path), json.dumps(displayable(self.to_json()), indent=2, default=str, allow_nan=False))
+        return json.dumps(displayable(self.to_json()), indent=2, default=str, allow_nan=False)
 
     @classmethod
     def from_json(cls, doc: dict[str, Any]) -> Plan:
