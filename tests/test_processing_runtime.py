@@ -1223,3 +1223,87 @@ def test_a_frameless_contact_reads_as_lost_unless_the_stack_says_digif_is_delive
     record = handle_message(_s3_manifest_event(PASS_7), DirStore(tmp_path / "raw"), DirStore(tmp_path / "products"))
     assert record["counts"]["pass-7"]["frames"] == 0
     assert record[LOSS_FIELD] == percent
+
+
+class _GrantedStore(DirStore):
+    """A DirStore that records each call as the IAM action and resource S3 authorizes it by:
+    boto3's `download_file` is HeadObject and GetObject (s3:GetObject), `upload_file`
+    PutObject or a multipart upload (s3:PutObject), a listing ListObjectsV2 (s3:ListBucket on
+    the bucket, its prefix the `s3:prefix` condition key)."""
+
+    def __init__(self, root: Path, arn: str):
+        super().__init__(root)
+        self.arn, self.calls = arn, []
+
+    def keys(self, prefix: str):
+        self.calls.append(("s3:ListBucket", self.arn, prefix))
+        return super().keys(prefix)
+
+    def download(self, key: str, path: Path) -> None:
+        self.calls.append(("s3:GetObject", f"{self.arn}/{key}", None))
+        super().download(key, path)
+
+    def upload(self, path: Path, key: str) -> None:
+        self.calls.append(("s3:PutObject", f"{self.arn}/{key}", None))
+        super().upload(path, key)
+
+    def delete(self, key: str) -> None:
+        self.calls.append(("s3:DeleteObject", f"{self.arn}/{key}", None))
+        super().delete(key)
+
+
+def _granted(statements: list[dict], action: str, resource: str, prefix: str | None) -> bool:
+    import fnmatch
+
+    for statement in statements:
+        actions, resources = statement["Action"], statement["Resource"]
+        actions = actions if isinstance(actions, list) else [actions]
+        resources = resources if isinstance(resources, list) else [resources]
+        if statement["Effect"] != "Allow" or action not in actions:
+            continue
+        if not any(fnmatch.fnmatchcase(resource, pattern) for pattern in resources):
+            continue
+        allowed = statement.get("Condition", {}).get("StringLike", {}).get("s3:prefix")
+        if allowed is None or any(fnmatch.fnmatchcase(prefix or "", p) for p in allowed):
+            return True
+    return False
+
+
+def test_every_store_call_of_the_aws_runtime_is_one_its_role_grants(tmp_path: Path, capsys) -> None:
+    """A partner's `pass-1` of the next day reads the earlier day's contact summary to tell
+    another contact's products from its own: the role granted no read of products, so S3
+    refused it (403) and every such contact failed, was retried and dead-lettered, its new
+    products already uploaded. Every call the runtime makes, in the paths that reach the most
+    (a first delivery, a name used again the next day, a contact processed again), is held to
+    the plan's role policy."""
+    from tests.conftest import cached_plan
+    from tests.test_aws_support import bucket_by_role, doc, statements
+
+    plan = cached_plan("partner.yaml", "aws")
+    policy = statements(doc(plan.one("aws:iam/rolePolicy:RolePolicy", "polar-partner-processing-policy")))
+    raw = _GrantedStore(tmp_path / "raw", bucket_by_role(plan, "raw").outputs["arn"])
+    products = _GrantedStore(tmp_path / "products", bucket_by_role(plan, "products").outputs["arn"])
+
+    def deliver(day: int, counts: list[int], clock_hours: int = 1) -> None:
+        prefix = f"partner/year=2025/month=12/day={day:02d}/satellite=snpp/pass-1"
+        (tmp_path / "raw" / prefix).mkdir(parents=True, exist_ok=True)
+        start = (EPOCH + (day - 1) * 86_400 + clock_hours * 3600) * 1_000_000
+        Capture(packetise(stream_of(frames(counts)), 1000, start)).write(tmp_path / "raw" / prefix / "hrd_0001.pcap")
+        (tmp_path / "raw" / prefix / "manifest.json").write_text("{}")
+        event = {"subject": f"/blobServices/default/containers/raw/blobs/{prefix}/manifest.json"}
+        handle_message(json.dumps(event), raw, products)
+
+    deliver(1, [0, 1, 2])
+    deliver(2, [0, 1, 2, 3])  # the same name the next day: the earlier day's summary is read
+    # processed again, its clock put right a day ahead: its earlier products listed and deleted
+    deliver(2, [0, 1, 2, 3], clock_hours=25)
+    capsys.readouterr()
+    calls = raw.calls + products.calls
+    assert {action for action, _, _ in products.calls} == {
+        "s3:ListBucket",
+        "s3:GetObject",
+        "s3:PutObject",
+        "s3:DeleteObject",
+    }
+    refused = [call for call in calls if not _granted(policy, *call)]
+    assert refused == []

@@ -31,7 +31,7 @@ from groundlink.limits import (
     log_retention,
 )
 from groundlink.processing.layout import FRAMES_PREFIX
-from groundlink.processing.tables import TABLES
+from groundlink.processing.tables import CONTACT_SUMMARY, TABLES
 from groundlink.runtime.aws_lambda import PRODUCTS_BUCKET, RAW_BUCKET
 from groundlink.runtime.delivery import CATALOGED_SATELLITES, mission_settings
 from groundlink.runtime.job import job_command, job_parameter_defaults, pipe_parameters
@@ -114,6 +114,11 @@ def processor_permissions(
             Condition={"StringLike": {"s3:prefix": [f"{p}*" for p in PRODUCT_PREFIXES]}},
         ),
         iam.allow(["s3:DeleteObject"], [f"{products}/{p}*" for p in PRODUCT_PREFIXES], "ReplaceProducts"),
+        # and reads the contact summary found under the same name in a neighbouring day, to tell
+        # another contact's (a partner's `pass-1` of the day before, kept) from its own earlier
+        # products (`delivery.earlier_products`): without it the read was refused (403) and every
+        # such contact failed, retried and dead-lettered with its new products already uploaded
+        iam.allow(["s3:GetObject"], f"{products}/{CONTACT_SUMMARY.prefix}*", "ReadEarlierSummaries"),
     ]
     if queue is not None:
         statements.insert(
