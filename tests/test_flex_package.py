@@ -239,3 +239,22 @@ def test_an_out_that_is_an_input_or_empty_is_refused_before_anything_is_written(
             line == f"groundlink: --out {out}: is {what} ({out}); writing it would lose that input; choose another file"
         )
     assert {p: p.read_bytes() for p in before} == before
+
+
+def test_only_modules_go_into_the_code_a_checkout_s_other_files_stay_out(tmp_path, monkeypatch):
+    """An Emacs lock file (`.#processor.py`, a dangling link) crashed every Azure plan and put an
+    unreadable file in the Lambda code; a macOS copy's `._classify.py` changed the code of both
+    clouds with no module changed. Only what import can load is packaged."""
+    import shutil
+
+    from groundlink.runtime import package
+
+    copy = tmp_path / "groundlink"
+    shutil.copytree(package.ROOT, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(package, "ROOT", copy)
+    clean = sorted(package.package_files())
+    (copy / "processing" / ".#processor.py").symlink_to("user@host.12345:1733420000")
+    (copy / "processing" / "._classify.py").write_bytes(b"\x00\x05\x16\x07Mac OS X")
+    (copy / "runtime" / "notes-2.py").write_text("draft = 1\n")
+    assert sorted(package.package_files()) == clean
+    assert "groundlink/processing/processor.py" in clean

@@ -54,7 +54,11 @@ def package_files() -> dict[str, Path]:
         files[f"groundlink/{module}.py"] = ROOT / f"{module}.py"
     for package in PACKAGES:
         for path in sorted((ROOT / package).glob("*.py")):
-            files[f"groundlink/{package}/{path.name}"] = path
+            # a module import can load: an editor's lock file (Emacs's `.#processor.py`, a
+            # dangling link) or a macOS copy's `._classify.py` beside them crashed the Azure
+            # plan, or put a file in the Lambda code that changed it with no code changed
+            if path.stem.isidentifier() and path.is_file():
+                files[f"groundlink/{package}/{path.name}"] = path
     return files
 
 
