@@ -460,11 +460,19 @@ def violation(policy: str, enforcement: str = "advisory", cloud: str = "aws") ->
 @pytest.fixture
 def products(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     """One contact of three frames, processed: the products directory `groundlink query` reads."""
-    from groundlink.cli import main
-    from tests.contactgen import CONTACT_A, EPOCH, Capture, contact_file, frames, packetise, raw_dir, stream_of
+    from tests.contactgen import CONTACT_A
 
-    packets = packetise(stream_of(frames([0, 1, 2])), 1000, EPOCH * 1_000_000)
-    Capture(packets).write(contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1))
+    return processed(tmp_path, capsys, [CONTACT_A])
+
+
+def processed(tmp_path: Path, capsys: pytest.CaptureFixture[str], contacts: list[str]) -> Path:
+    """`contacts` of three frames each, processed by the command into `tmp_path`/out."""
+    from groundlink.cli import main
+    from tests.contactgen import EPOCH, Capture, contact_file, frames, packetise, raw_dir, stream_of
+
+    for contact in contacts:
+        packets = packetise(stream_of(frames([0, 1, 2])), 1000, EPOCH * 1_000_000)
+        Capture(packets).write(contact_file(raw_dir(tmp_path / "raw"), contact, 1))
     out = tmp_path / "out"
     assert main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 0
     capsys.readouterr()

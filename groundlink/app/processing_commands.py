@@ -309,7 +309,14 @@ def run_query(args: argparse.Namespace) -> int:
 
     from ..errors import UsageError
     from ..processing.examples import EXAMPLES
-    from ..processing.query import NotProducts, QueryRefused, check_products, error_line, streamed_query
+    from ..processing.query import (
+        NotProducts,
+        QueryRefused,
+        check_products,
+        error_line,
+        other_formats,
+        streamed_query,
+    )
     from ..report.terminal import report_console
 
     if not args.products_dir.is_dir():
@@ -329,6 +336,8 @@ def run_query(args: argparse.Namespace) -> int:
         check_products(args.products_dir)
     except NotProducts as error:
         raise UsageError(str(error)) from None
+    for line in other_formats(args.products_dir):
+        print(line, file=sys.stderr)
     queries = [(e.title, e.duckdb) for e in EXAMPLES] if args.examples else [("", args.sql)]
     console = report_console()  # piped, as wide as the rows
     failed = []

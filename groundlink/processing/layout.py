@@ -96,12 +96,15 @@ def summary_delivery(path: Path) -> Delivery:
     import pyarrow.parquet as pq
 
     try:
-        table = pq.read_table(path, columns=["start_time", "end_time"])
+        # the first processor's summaries (2026-12-01) named them start and end: read as undated,
+        # another pass's products of the same name were deleted as this one's
+        names = ("start_time", "end_time") if "start_time" in pq.read_schema(path).names else ("start", "end")
+        table = pq.read_table(path, columns=list(names))
     except (OSError, ValueError, KeyError, pa.ArrowException):
         return Delivery(None, None)
     source = (table.schema.metadata or {}).get(SOURCE_METADATA.encode())
     rows = table.to_pylist()
-    start, end = (rows[0].get("start_time"), rows[0].get("end_time")) if rows else (None, None)
+    start, end = (rows[0].get(names[0]), rows[0].get(names[1])) if rows else (None, None)
     span = (start, end) if isinstance(start, datetime) and isinstance(end, datetime) else None
     return Delivery(source.decode("utf-8", "surrogateescape") if source is not None else None, span)
 

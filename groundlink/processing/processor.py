@@ -26,7 +26,7 @@ from .errors import CaptureError, ProcessingError, file_kind
 from .frames import I64, derandomize, synchronise
 from .layout import CATALOG_YEARS, SOURCE_METADATA, Partition, Staging, hive_values
 from .records import PCAP_MAGICS
-from .tables import CONTACT_SUMMARY, FRAME_INDEX
+from .tables import CONTACT_SUMMARY, FRAME_INDEX, PRODUCTS_FORMAT, PRODUCTS_FORMAT_METADATA
 
 CHUNK_BYTES = 64 << 20
 # Streams are written 1 MiB at a time: measured on the build machine, one 32 MiB write()
@@ -54,6 +54,8 @@ INDEX_WRITE_SCHEMA = pa.schema(
     ]
 )
 Progress = Callable[[int], None]
+# Each Parquet product's record of the products format it was written in (tables.py).
+FORMAT_METADATA = {PRODUCTS_FORMAT_METADATA: str(PRODUCTS_FORMAT)}
 
 
 @dataclass
@@ -646,7 +648,9 @@ class _IndexRows:
 def _index_writer(path: Path) -> pq.ParquetWriter:
     """The frame index's writer. Dictionary encoding only where it pays (the repetitive strings):
     on the integer columns, unique per frame, it was most of the index's cost and saved nothing."""
-    return pq.ParquetWriter(path, INDEX_WRITE_SCHEMA, use_dictionary=INDEX_DICTIONARY, store_schema=False)
+    writer = pq.ParquetWriter(path, INDEX_WRITE_SCHEMA, use_dictionary=INDEX_DICTIONARY, store_schema=False)
+    writer.add_key_value_metadata(FORMAT_METADATA)  # no Arrow schema is stored, so not as its metadata
+    return writer
 
 
 def _rewrite_missing(path: Path, signalling: npt.NDArray[np.uint8]) -> None:
@@ -757,10 +761,11 @@ def process_contact(
             raise ProcessingError(errors)
         summary = _summary(contact, run, stats)
         partition = _partition(contact, summary)
-        schema = CONTACT_SUMMARY.schema
+        metadata: dict[str, str | bytes] = dict(FORMAT_METADATA)
         if contact.source is not None:
             # a directory's name need not be UTF-8: its bytes, as the file system holds them
-            schema = schema.with_metadata({SOURCE_METADATA: contact.source.encode("utf-8", "surrogateescape")})
+            metadata[SOURCE_METADATA] = contact.source.encode("utf-8", "surrogateescape")
+        schema = CONTACT_SUMMARY.schema.with_metadata(metadata)
         pq.write_table(pa.Table.from_pylist([summary], schema=schema), staging.summary_file())
         with interrupt.finishing():
             staging.commit(partition)

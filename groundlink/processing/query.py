@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 
 from ..inputs import not_utf8_name
-from .tables import PARTITION_KEYS, TABLES, Table
+from .tables import PARTITION_KEYS, PRODUCTS_FORMAT, PRODUCTS_FORMAT_METADATA, TABLES, Table
 
 
 def _sql_string(text: str) -> str:
@@ -121,6 +121,53 @@ def _failing_view(table: Table, error: str) -> str:
         f"CREATE VIEW {table.name} AS SELECT {', '.join(failing)} "
         f"FROM (SELECT error({message}) AS failed) WHERE failed IS NULL"
     )
+
+
+def other_formats(root: Path) -> list[str]:
+    """One line for each table some of whose files another groundlink wrote (their products
+    format, tables.py, is not this one's, or none was recorded): they read the columns added
+    since as NULL and count by that version's rules, and a query mixing them with today's
+    products said nothing (idle frames counted as ok in one contact, apart in the next)."""
+    lines = []
+    connection = duckdb.connect(":memory:")
+    try:
+        for table in TABLES:
+            files = _files(table, root)
+            if not files or _unreadable(files, root) is not None:
+                continue
+            names = ", ".join(_sql_string(str(path)) for path in files)
+            try:
+                found = dict(
+                    connection.execute(
+                        f"SELECT file_name, decode(value) FROM parquet_kv_metadata([{names}]) "
+                        f"WHERE decode(key) = {_sql_string(PRODUCTS_FORMAT_METADATA)}"
+                    ).fetchall()
+                )
+            except duckdb.Error:  # a damaged file: its table's view says so
+                continue
+            formats = [found.get(str(path)) for path in files]
+            earlier = [f for f in formats if f is None or (f.isdigit() and int(f) < PRODUCTS_FORMAT)]
+            later = [f for f in formats if f is not None and (not f.isdigit() or int(f) > PRODUCTS_FORMAT)]
+            if earlier:
+                lines.append(
+                    f"groundlink: {len(earlier):,} of {len(files):,} {table.name} files were written by an earlier "
+                    f"groundlink (products format {_formats(earlier)}; this one writes {PRODUCTS_FORMAT}): the "
+                    "columns added since read as NULL there, and their counts follow that version's rules; process "
+                    'those contacts again (docs/processing.md, "Products of earlier versions")'
+                )
+            if later:
+                lines.append(
+                    f"groundlink: {len(later):,} of {len(files):,} {table.name} files were written by a later "
+                    f"groundlink (products format {_formats(later)}; this one reads {PRODUCTS_FORMAT}): query them "
+                    "with that version"
+                )
+    finally:
+        connection.close()
+    return lines
+
+
+def _formats(found: list[str | None]) -> str:
+    return ", ".join(sorted({"none recorded" if f is None else f for f in found}))
 
 
 class NotProducts(ValueError):

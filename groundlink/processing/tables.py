@@ -21,6 +21,14 @@ if TYPE_CHECKING:  # pyarrow is imported where Arrow types are used: the Pulumi 
 # contact prefix's keys (`year=/month=/day=/satellite=`), so one projection
 # serves raw data and products alike; the catalog declares them as strings.
 PARTITION_KEYS = ("year", "month", "day", "satellite")
+# What the products hold and mean, as a number each Parquet product records in its key-value
+# metadata (PRODUCTS_FORMAT_METADATA), raised whenever a column is added or renamed or a count
+# follows another rule: `groundlink query` names the products an earlier (or later) groundlink
+# wrote, which read the columns added since as NULL and count by that version's rules. Products
+# written before the number was recorded (2026-12-05) hold none. The history is in
+# docs/processing.md, "Products of earlier versions".
+PRODUCTS_FORMAT = 1
+PRODUCTS_FORMAT_METADATA = "groundlink.products_format"
 
 
 @dataclass(frozen=True)
