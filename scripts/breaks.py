@@ -12,6 +12,7 @@ tests run, and the copy restored. Prints killed/survived per break; exits 1 if a
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import shutil
 import subprocess
@@ -134,13 +135,7 @@ BREAKS = (
 def copy_tree(dest: Path) -> Path:
     """The checkout's tracked and unignored files (as they are now, edits included) under
     `dest`, with the installed package's mapped folders linked under groundlink/."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT,
-        capture_output=True,
-        check=True,
-    ).stdout.decode()
-    for name in filter(None, listed.split("\0")):
+    for name in checkout_files():
         source = ROOT / name
         if source.is_file():  # a deleted but still tracked file is skipped
             (dest / name).parent.mkdir(parents=True, exist_ok=True)
@@ -148,6 +143,48 @@ def copy_tree(dest: Path) -> Path:
     for sub, folder in MAPPED.items():
         (dest / "groundlink" / sub).symlink_to(Path("..") / folder)
     return dest
+
+
+def checkout_files() -> list[str]:
+    """The checkout's files as git lists them (tracked and unignored); in a download without
+    git's metadata (an archive, "Download ZIP"), or without git, every file but what
+    .gitignore names (the venv, caches, outputs): it stopped with git's traceback there."""
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+        ).stdout.decode()
+        return list(filter(None, listed.split("\0")))
+    except (OSError, subprocess.CalledProcessError):
+        found = []
+        rules: dict[Path, list[str]] = {}  # each folder's .gitignore lines and its parents'
+        for folder, dirs, files in os.walk(ROOT):
+            here = Path(folder).relative_to(ROOT)
+            own = here / ".gitignore"
+            lines = (ROOT / own).read_text().splitlines() if (ROOT / own).is_file() else []
+            prefix = "" if here == Path(".") else here.as_posix() + "/"
+            patterns = [*rules.get(here.parent, []), *(prefix + _rule(line) for line in lines if _rule(line))]
+            rules[here] = patterns
+            dirs[:] = sorted(d for d in dirs if d != ".git" and not _ignored(here / d, patterns))
+            found += [(here / f).as_posix() for f in sorted(files) if not _ignored(here / f, patterns)]
+        return sorted(found)
+
+
+def _rule(line: str) -> str:
+    """A .gitignore line as a pattern (the forms the checkout's use: names, `dir/`, `*`)."""
+    return "" if not line.strip() or line.startswith("#") else line.strip().strip("/")
+
+
+def _ignored(path: Path, patterns: list[str]) -> bool:
+    """`path` (relative to the checkout) matches a pattern: a name in the pattern's folder or under it."""
+    for pattern in patterns:
+        folder, _, name = pattern.rpartition("/")
+        inside = folder in ("", ".") or path.as_posix().startswith(folder + "/")
+        if inside and fnmatch.fnmatch(path.name, name):
+            return True
+    return False
 
 
 def _env(tree: Path) -> dict[str, str]:
