@@ -26,10 +26,42 @@ SVG = b'<svg xmlns="http://www.w3.org/2000/svg"'
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
+    """The reference spec compared, its time pinned (SOURCE_DATE_EPOCH: 2026-12-04T14:00:00Z)."""
     out = tmp_path_factory.mktemp("compare") / "noaa20"
-    code = main(["compare", str(SPECS / "noaa20.yaml"), "--out", str(out)])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", PINNED)
+        code = main(["compare", str(SPECS / "noaa20.yaml"), "--out", str(out)])
     doc = json.loads((out / "compare.json").read_text())
     return code, out, doc
+
+
+PINNED = "1796392800"
+
+
+def test_a_pinned_time_is_the_run_s_in_every_output_that_says_it(report):
+    """Two runs gave two reports (generated at, and the TLE's age counted from, the wall clock):
+    with SOURCE_DATE_EPOCH, as reproducible builds pin their time, they give one."""
+    _, out, doc = report
+    assert doc["generatedAt"] == "2026-12-04T14:00:00Z"
+    text = (out / "report.md").read_text()
+    assert "generated 2026-12-04T14:00:00Z" in text
+    assert "(noaa20 from 2024-06-17, 900 days before this run)" in text
+    assert "2026-12-04T14:00:00Z" in (out / "report.html").read_text()
+
+
+@pytest.mark.parametrize(
+    "value", ["soon", "1.5", "-1", " 1", "99999999999999999999", "\uff11\uff17"]
+)  # the last: fullwidth digits
+def test_a_pinned_time_that_is_no_time_is_one_line_before_planning(value, monkeypatch, capsys):
+    from groundlink.app import parallel_plans
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    monkeypatch.setattr(parallel_plans, "run_plans", lambda *a, **k: pytest.fail("planned"))
+    assert main(["compare", str(SPECS / "noaa20.yaml"), "--out", "/nonexistent/never-written"]) == 2
+    assert capsys.readouterr().err == (
+        f"groundlink: SOURCE_DATE_EPOCH: {value!r} is not a time; allowed: whole seconds since 1970-01-01 UTC, as "
+        "`date +%s` prints them, or unset\n"
+    )
 
 
 def test_compare_json_matches_its_documented_schema(report):

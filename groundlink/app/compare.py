@@ -190,6 +190,32 @@ def _write(tmp: Path, doc: dict[str, Any], runs: dict[str, PlanRun], charts: dic
     (tmp / "report.html").write_text(render_html(doc, charts), encoding="utf-8")
 
 
+# The time a build records, where a user pins it (reproducible-builds.org, "SOURCE_DATE_EPOCH":
+# "The value MUST be an ASCII representation of an integer with no fractional component, identical
+# to the output format of date +%s").
+SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
+
+
+def run_time() -> str:
+    """When the run happened, as compare.json's `generatedAt` and the reports write it (UTC, to
+    the second): now, or SOURCE_DATE_EPOCH where it is set, so a report committed to a
+    repository changes only with what it says (the TLE ages it gives count from it too)."""
+    pinned = os.environ.get(SOURCE_DATE_EPOCH)
+    if pinned is None or pinned == "":
+        moment = dt.datetime.now(dt.UTC)
+    else:
+        try:
+            if not pinned.isascii() or not pinned.isdigit():
+                raise ValueError(pinned)
+            moment = dt.datetime.fromtimestamp(int(pinned), dt.UTC)
+        except (ValueError, OverflowError, OSError):
+            raise UsageError(
+                f"{SOURCE_DATE_EPOCH}: {pinned!r} is not a time; allowed: whole seconds since 1970-01-01 UTC, as "
+                "`date +%s` prints them, or unset"
+            ) from None
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
 def run_compare(
     spec_path: str | Path,
     out_dir: str | Path,
@@ -225,6 +251,7 @@ def run_compare(
     started = time.perf_counter()
     console = console or report_console()  # piped, lines as long as their text
     out = Path(out_dir)
+    generated_at = run_time()
     spec = load_spec(spec_path)  # precise errors before any process starts
     catalogs, assumptions = load_catalogs(prices)
     catalogs = partner_catalogs(spec, catalogs, str(prices))  # one partner price, checked before planning
@@ -324,7 +351,7 @@ def run_compare(
                 policy={},
                 coverage=coverage,
                 prices_file=str(prices) if prices else None,
-                generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+                generated_at=generated_at,
             )
             diffs = diff_against(against, str(spec_path), CLOUDS, plans, partial=True) if against else []
             if against:
