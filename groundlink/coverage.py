@@ -298,7 +298,8 @@ def under_the_karman_line(satrec: Satrec) -> str | None:
     if perigee_km >= MIN_PERIGEE_KM:
         return None
     return (
-        f"its perigee is {figure(perigee_km, 0)} km up, under the {MIN_PERIGEE_KM:g} km Kármán line, where a "
+        f"its perigee is {figure_under(perigee_km, MIN_PERIGEE_KM, 0)} km up, under the {MIN_PERIGEE_KM:g} km "
+        "Kármán line, where a "
         "satellite decays before completing an orbit"
     )
 

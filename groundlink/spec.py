@@ -1388,6 +1388,24 @@ class Processing(_Model):
         "pull; built from this package with `groundlink.runtime.job` as its command.",
     )
 
+    def capture_setting_problem(self, *, digif: bool) -> str | None:
+        """Why the capture setting does not fit a function's 4 KB of Lambda environment beside
+        the other variables at their longest, and the DigIF flag (`digif`: a downlink delivers
+        DigIF, which the runtime is told); None when it fits or no function holds it. Measured
+        as Lambda measures it: a value in the variables' JSON, its quotes escaped."""
+        if not (self.enabled and self.mode == "function"):
+            return None
+        size = len(json.dumps(self.capture.setting()).encode()) - 2
+        most = limits.CAPTURE_SETTING_BYTES_MAX - (limits.SAMPLES_SETTING_BYTES if digif else 0)
+        if size <= most:
+            return None
+        beside = ", a downlink's digif among them" if digif else ""
+        return (
+            f"its settings take {size:,} bytes of the function's environment as Lambda measures it, over the "
+            f"{most:,} its other variables leave{beside} (AWS Lambda takes {limits.LAMBDA_ENVIRONMENT_BYTES_MAX:,} "
+            "in all): list fewer udp_ports or spacecraft_ids, or use mode: container_job"
+        )
+
     @model_validator(mode="after")
     def _check(self) -> Processing:
         problems = _Problems("processing")
@@ -1435,6 +1453,8 @@ class Processing(_Model):
             )
         if self.mode == "function" and self.container_image is not None:
             problems.add("container_image", "only applies to mode: container_job")
+        if (too_large := self.capture_setting_problem(digif=False)) is not None:
+            problems.add("capture", too_large)
         lo, hi = limits.MAX_CONCURRENCY
         concurrency_ok = _range(self.max_concurrency, (lo, hi))
         if not concurrency_ok:
@@ -2245,23 +2265,13 @@ class MissionSpec(_Model):
         return self.security.network == "private" or (self.processing.enabled and self.delivery.object_store)
 
     def _check_capture_setting(self, problems: _Problems) -> None:
-        """The capture setting fits a function's 4 KB of Lambda environment beside the other
-        variables at their longest (and the DigIF flag, where a downlink delivers DigIF), measured
-        as Lambda measures it: a value in the variables' JSON, its quotes escaped."""
-        processing = self.processing
-        if not (processing.enabled and processing.mode == "function"):
-            return
-        size = len(json.dumps(processing.capture.setting()).encode()) - 2
-        digif = any(d.delivery == "digif" for _, d in self.downlinks())
-        most = limits.CAPTURE_SETTING_BYTES_MAX - (limits.SAMPLES_SETTING_BYTES if digif else 0)
-        if size > most:
-            beside = ", a downlink's digif among them" if digif else ""
-            problems.add(
-                "processing.capture",
-                f"its settings take {size:,} bytes of the function's environment as Lambda measures it, over the "
-                f"{most:,} its other variables leave{beside} (AWS Lambda takes {limits.LAMBDA_ENVIRONMENT_BYTES_MAX:,} "
-                "in all): list fewer udp_ports or spacecraft_ids, or use mode: container_job",
-            )
+        """Where a downlink delivers DigIF, the capture setting leaves room for the runtime's
+        DigIF flag too: a setting that fits beside the other variables alone (Processing checks
+        that, beside its other fields) but not beside the flag."""
+        if any(d.delivery == "digif" for _, d in self.downlinks()):
+            alone = self.processing.capture_setting_problem(digif=False)
+            if alone is None and (beside := self.processing.capture_setting_problem(digif=True)) is not None:
+                problems.add("processing.capture", beside)
 
     def _check_processing_disk(self) -> None:
         """A contact is fetched onto the processor's local disk and processed there: a function's

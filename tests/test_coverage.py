@@ -424,6 +424,17 @@ def test_an_orbit_the_pass_model_cannot_estimate_is_said_so_not_read_as_never_in
     assert report["warnings"] == []  # no "can give 0.0" from figures that were never estimated
 
 
+def test_a_perigee_just_under_the_karman_line_is_not_said_to_be_on_it():
+    """99.7 km read "100 km up, under the 100 km Kármán line"."""
+    from sgp4.api import Satrec
+
+    from groundlink.coverage import under_the_karman_line
+
+    tle = [JUST_OVER_THE_KARMAN_LINE[0], "2 43013  51.6000 107.8155 0000956 138.6960 221.4288 16.65135913341000"]
+    said = under_the_karman_line(Satrec.twoline2rv(*tle))
+    assert said is not None and said.startswith("its perigee is 99.7 km up, under the 100 km Kármán line")
+
+
 def test_an_orbit_just_over_the_karman_line_is_estimated():
     (sat,) = _coverage_of(JUST_OVER_THE_KARMAN_LINE)["satellites"]
     assert {e["status"] for e in sat["clouds"].values()} == {"estimated"}

@@ -148,3 +148,14 @@ def test_a_container_job_is_given_the_names_whatever_their_length():
     variables = {e["name"]: e["value"] for e in json.loads(definition.inputs["containerProperties"])["environment"]}
     assert variables["GROUNDLINK_CATALOGED_SATELLITES"] == "snpp"
     assert not [w for w in plan.warnings if "satellite names the catalog projects" in w]
+
+
+def test_the_capture_budget_is_said_beside_the_spec_s_other_problems():
+    """Checked where every field had to be valid first, an oversized capture was said only once
+    the other problems were mended: validate promises every problem in one run."""
+    data = _with_ports(700)
+    data["processing"]["memory_mb"] = 100
+    with pytest.raises(SpecError) as refused:
+        spec_from_data(data, "s.yaml")
+    said = str(refused.value).splitlines()
+    assert [line.split(": ")[1] for line in said] == ["processing.memory_mb", "processing.capture"]
