@@ -2,7 +2,8 @@
 
 0: ran, nothing mandatory failed (advisory findings included, as docs/policies.md says);
 1: ran and found a mandatory violation or a parity failure; 2: bad input, a pack that
-cannot start or never answers, an output that cannot be written; always one line on
+cannot start or never answers (for check; compare says so and writes its report, whose exit
+code policy results never change), an output that cannot be written; always one line on
 stderr, no traceback, nothing half-written.
 """
 
@@ -40,6 +41,7 @@ class Case:
     setup: Callable[[Path, pytest.MonkeyPatch], None] = lambda tmp, mp: None
     absent: str = ""
     stdout: str = ""
+    present: str = ""  # a path that must exist after
 
 
 def _pack_config(config: dict) -> Callable[[Path, pytest.MonkeyPatch], None]:
@@ -163,6 +165,24 @@ CASES = {
     "compare unwritable out": Case(
         ("compare", NOAA20, "--out", "{tmp}/file/out"), 2, "{tmp}/file/out", _a_file, "file/out"
     ),
+    # policy results are part of the report, not of compare's exit code (docs/compare.md): a pack
+    # that cannot run is said, and the report is written all the same
+    "compare pack crashes at start": Case(
+        ("compare", NOAA20, "--out", "{tmp}/out", "--serial"),
+        0,
+        setup=_fake_pack("echo 'ImportError: pack exploded' >&2; exit 3"),
+        stdout="policy results not available: the policy pack did not run (PackError: policy pack failed to start "
+        "(exit 3): ImportError: pack exploded).",
+        present="out/report.md",
+    ),
+    "compare pack never answers": Case(
+        ("compare", NOAA20, "--out", "{tmp}/out", "--serial"),
+        0,
+        setup=_fake_pack("exec sleep 30", wait="0.3"),
+        stdout="policy results not available: the policy pack did not run (PackError: policy pack did not report a "
+        "port within 0.3s",
+        present="out/compare.json",
+    ),
     "compare bad prices": Case(
         ("compare", NOAA20, "--prices", "{tmp}/prices.yaml", "--out", "{tmp}/out"),
         2,
@@ -225,4 +245,9 @@ def test_exit_code(name, tmp_path, monkeypatch, capsys, shared_plans, commands_u
     assert case.stdout in out
     if case.absent:
         assert not (tmp_path / case.absent).exists()
+    if case.present:
+        assert (tmp_path / case.present).is_file()
+        if case.present.startswith("out/"):  # compare's report records why its policy results are missing
+            doc = json.loads((tmp_path / "out" / "compare.json").read_text())
+            assert doc["policy"]["available"] is False and "did not run" in doc["policy"]["reason"]
     assert live_children() == [], "a pack process outlived the command"
