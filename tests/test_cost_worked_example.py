@@ -100,6 +100,9 @@ PRICES = {
         "sqs_requests": 0.003,
         "cloudwatch_alarm_month": 0.1,
         "cloudwatch_custom_metric_month": 0.3,
+        "fargate_vcpu_hour": 0.04,
+        "fargate_gb_hour": 0.005,
+        "s3_inter_region_transfer_gb": 0.02,
     },
     "azure": {
         "functions_flex_gb_second": 0.00002,
@@ -129,6 +132,11 @@ PRICES = {
         "monitor_alert_rule_month": 0.2,
         "monitor_log_alert_rule_month": 1.5,
         "egress_internet_gb": 0.087,
+        "container_apps_vcpu_second": 0.00003,
+        "container_apps_gib_second": 0.000004,
+        "blob_geo_replication_gb": 0.02,
+        "service_bus_premium_mu_hour": 1,
+        "event_hubs_premium_pu_hour": 1.5,
     },
 }
 
@@ -496,3 +504,60 @@ def test_raw_files_too_small_for_s3_to_move_are_said_to_stay_in_standard(mbps, s
     assert bool(found) is said
     if said:
         assert f"the raw files of noaa20/hrd (about {mbps * 1e6 * 30 / 8 / 1000:,.0f} KB) stay there on AWS" in found[0]
+
+
+CONTAINER_JOBS = {
+    "processing.mode": "container_job",
+    "processing.container_image": "ghcr.io/example/groundlink:1.0",
+    "processing.timeout_seconds": 3600,
+    "processing.max_concurrency": 4,
+}
+
+
+def test_container_jobs_bill_vcpu_and_memory_for_each_contact_s_run():
+    """The example's 73 contacts as container jobs of 2 vCPU and 4 GB (the defaults), each run
+    0.413 s, as the function's above. Fargate bills each task at least 60 s: 73 x 60 s =
+    4,380 s = 1.216667 h, x 2 vCPU = 2.433333 vCPU-h at $0.04 = $0.097333, x 4 GB = 4.866667
+    GB-h at $0.005 = $0.024333. Container Apps bills the seconds run: 73 x 0.413 s = 30.149 s,
+    x 2 vCPU = 60.298 vCPU-s at $0.00003 = $0.00180894, x 4 GiB = 120.596 GiB-s at $0.000004 =
+    $0.000482384. Neither bills a function."""
+    aws = _lines(_example(**CONTAINER_JOBS), "aws")
+    assert aws["Fargate vCPU (contact jobs)"] == pytest.approx((2.433333333, 0.097333333))
+    assert aws["Fargate memory (contact jobs)"] == pytest.approx((4.866666667, 0.024333333))
+    azure = _lines(_example(**CONTAINER_JOBS), "azure")
+    assert azure["Container Apps vCPU (contact jobs)"] == pytest.approx((60.298, 0.00180894))
+    assert azure["Container Apps memory (contact jobs)"] == pytest.approx((120.596, 0.000482384))
+    assert not [item for item in (*aws, *azure) if item.startswith(("Lambda", "Functions"))]
+
+
+def test_geo_redundancy_bills_the_copy_of_every_gb_landed_once():
+    """41.61 GB raw + 20.805 GB products landed a month = 62.415 GB, copied once to the other
+    region: x $0.02 = $1.2483 on each cloud (S3 replication to the replica region; GZRS to the
+    paired region)."""
+    data = _example(**{"storage.redundancy": "geo", "clouds.aws.replica_region": "us-east-2"})
+    assert _lines(data, "aws")["S3 replication: inter-region transfer (to us-east-2)"] == pytest.approx(
+        (62.415, 1.2483)
+    )
+    assert _lines(data, "azure")["Geo-replication data transfer (GZRS)"] == pytest.approx((62.415, 1.2483))
+
+
+def test_premium_messaging_bills_one_unit_of_each_namespace_all_month():
+    """security.premium_messaging: the Service Bus and Event Hubs namespaces in Premium (the
+    mission key needs it), one messaging unit and one processing unit each: 730 h x $1 = $730
+    and 730 h x $1.50 = $1,095."""
+    azure = _lines(_example(**{"security.premium_messaging": True}), "azure")
+    assert azure["Service Bus Premium messaging units (mission key)"] == pytest.approx((730, 730))
+    assert azure["Event Hubs Premium processing units (mission key)"] == pytest.approx((730, 1095))
+
+
+def test_a_provisioned_telemetry_stream_bills_its_shards_all_month():
+    """The stacks render the stream on demand; a plan whose stream is provisioned (switched by
+    hand, or exported from a deployment that has it so) bills its shards: 2 shards x 730 h =
+    1,460 shard-hours x $0.015 = $21.90, and no on-demand line."""
+    plan = Plan.from_json(copy.deepcopy(cached_plan("noaa20.yaml", "aws").to_json()))
+    stream = plan.one("aws:kinesis/stream:Stream")
+    stream.inputs["streamModeDetails"] = {"streamMode": "PROVISIONED"}
+    stream.inputs["shardCount"] = 2
+    aws = _lines(spec_data("noaa20.yaml"), "aws", plan)
+    assert aws["Kinesis shards"] == pytest.approx((1460, 21.9))
+    assert not [item for item in aws if item.startswith("Kinesis on-demand")]
