@@ -78,8 +78,9 @@ def _is_log_target(resources: Any, bucket: Any) -> bool:
     enforcement="mandatory",
     controls=("CIS AWS 2.1.4", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56"),
     description="Every S3 bucket has a public access block with all four settings on.",
-    remediation="Add aws.s3.BucketPublicAccessBlock(bucket=<bucket>.id, block_public_acls=True, "
-    "block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True).",
+    remediation="Give the bucket one aws.s3.BucketPublicAccessBlock(bucket=<bucket>.id, block_public_acls=True, "
+    "block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True): set the flags on the one "
+    "it has, or add one where it has none (a second is refused: aws-s3-one-resource-per-setting).",
 )
 def public_access_block(args: Any, report: Any) -> None:
     for bucket, blocks in _buckets_with(args, T.S3_PUBLIC_ACCESS_BLOCK):
@@ -155,7 +156,8 @@ def _uncovered(statements: list[Mapping[str, Any]], name: str) -> list[str]:
     enforcement="mandatory",
     controls=("CIS AWS 2.1.1", "AwsSolutions-S10"),
     description="Every S3 bucket policy denies requests without TLS (aws:SecureTransport = false).",
-    remediation="Attach a BucketPolicy with a Deny statement for Principal '*', Action 's3:*' on the bucket and "
+    remediation="Put in the bucket's one BucketPolicy (its existing one, or a new one where it has none) a Deny "
+    "statement for Principal '*', Action 's3:*' on the bucket and "
     'bucket/* with Condition {"Bool": {"aws:SecureTransport": "false"}}.',
 )
 def tls_only(args: Any, report: Any) -> None:
@@ -197,9 +199,10 @@ def _sse_key(default: Any) -> Any:
     controls=("CKV_AWS_145",),
     description="Every S3 bucket encrypts by default with KMS and a customer-managed key (server access log "
     "buckets, which S3 can only write with SSE-S3, with AES256).",
-    remediation="Add aws.s3.BucketServerSideEncryptionConfiguration(bucket=<bucket>.id, rules=[{"
+    remediation="Give the bucket one aws.s3.BucketServerSideEncryptionConfiguration(bucket=<bucket>.id, rules=[{"
     "'apply_server_side_encryption_by_default': {'sse_algorithm': 'aws:kms', 'kms_master_key_id': <key>.arn}, "
-    "'bucket_key_enabled': True}]).",
+    "'bucket_key_enabled': True}]): change the one it has, or add one where it has none (a second is refused: "
+    "aws-s3-one-resource-per-setting).",
     config={
         "requireCustomerManagedKey": {
             "type": "boolean",
@@ -257,7 +260,9 @@ def kms_encryption(args: Any, report: Any) -> None:
     enforcement="mandatory",
     controls=("CKV_AWS_21",),
     description="Every S3 bucket has versioning enabled, so an overwrite or delete can be undone.",
-    remediation="Add aws.s3.BucketVersioning(bucket=<bucket>.id, versioning_configuration={'status': 'Enabled'}).",
+    remediation="Give the bucket one aws.s3.BucketVersioning(bucket=<bucket>.id, versioning_configuration={'status': "
+    "'Enabled'}): enable the one it has, or add one where it has none (a second is refused: "
+    "aws-s3-one-resource-per-setting).",
 )
 def versioning(args: Any, report: Any) -> None:
     for bucket, versionings in _buckets_with(args, T.S3_VERSIONING):
@@ -279,7 +284,8 @@ def versioning(args: Any, report: Any) -> None:
     enforcement="mandatory",
     controls=("CKV_AWS_18",),
     description="Every S3 bucket except access-log targets writes server access logs to a log bucket.",
-    remediation="Add aws.s3.BucketLogging(bucket=<bucket>.id, target_bucket=<log bucket>.id, target_prefix=...).",
+    remediation="Give the bucket one aws.s3.BucketLogging(bucket=<bucket>.id, target_bucket=<log bucket>.id, "
+    "target_prefix=...): fix the one it has, or add one where it has none.",
 )
 def access_logging(args: Any, report: Any) -> None:
     for bucket, logged in _buckets_with(args, T.S3_LOGGING):
@@ -297,7 +303,8 @@ def access_logging(args: Any, report: Any) -> None:
     enforcement="mandatory",
     controls=("CKV2_AWS_61",),
     description="Every S3 bucket has an enabled lifecycle rule (tiering, expiry, incomplete-upload cleanup).",
-    remediation="Add aws.s3.BucketLifecycleConfiguration with at least one rule whose status is 'Enabled'.",
+    remediation="Give the bucket's one aws.s3.BucketLifecycleConfiguration (its existing one, or a new one where it "
+    "has none) at least one rule whose status is 'Enabled'.",
 )
 def lifecycle(args: Any, report: Any) -> None:
     for bucket, lifecycles in _buckets_with(args, T.S3_LIFECYCLE):
@@ -317,7 +324,8 @@ def lifecycle(args: Any, report: Any) -> None:
     enforcement="advisory",
     controls=("ACLs disabled (S3 Object Ownership)",),
     description="Every S3 bucket uses BucketOwnerEnforced ownership, which turns ACLs off.",
-    remediation="Add aws.s3.BucketOwnershipControls(bucket=<bucket>.id, rule={'object_ownership': 'BucketOwnerEnforced'}).",
+    remediation="Give the bucket one aws.s3.BucketOwnershipControls(bucket=<bucket>.id, rule={'object_ownership': "
+    "'BucketOwnerEnforced'}): change the one it has, or add one where it has none.",
 )
 def ownership_enforced(args: Any, report: Any) -> None:
     for bucket, ownerships in _buckets_with(args, T.S3_OWNERSHIP):

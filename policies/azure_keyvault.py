@@ -131,7 +131,8 @@ HSM_KEY_TYPES = ("RSA-HSM", "EC-HSM")
     controls=("CKV_AZURE_112", "MCSB DP-6"),
     description="Key Vault keys are HSM-protected (RSA-HSM or EC-HSM, on a premium vault), as AWS KMS keys are.",
     remediation="Set properties.sku={'family': 'A', 'name': 'premium'} on the vault and properties.kty='RSA-HSM' "
-    "on its keys (the key type is create-only).",
+    "on its keys (the key type is create-only): groundlink's spec security.hsm_keys: true, chosen before the "
+    "first pulumi up; where software keys are the choice, set allowSoftwareKeys: true in the pack config.",
     config={
         "allowSoftwareKeys": {
             "type": "boolean",

@@ -113,8 +113,10 @@ def adx_encryption(args: Any, report: Any) -> None:
     controls=("MCSB DP-5",),
     description="Premium Event Hubs and Service Bus namespaces encrypt with the mission's Key Vault key "
     "(Standard has no customer-managed key: groundlink declares that gap instead).",
-    remediation="Set encryption={'key_source': 'Microsoft.KeyVault', 'key_vault_properties': [{'key_name': ..., "
-    "'key_vault_uri': ..., 'identity': {'user_assigned_identity': ...}}]} and identity on the Premium namespace.",
+    remediation="Put the namespace in the Premium tier (sku={'name': 'Premium', 'tier': 'Premium'}) and set "
+    "encryption={'key_source': 'Microsoft.KeyVault', 'key_vault_properties': [{'key_name': ..., "
+    "'key_vault_uri': ..., 'identity': {'user_assigned_identity': ...}}]} and identity on it: groundlink's spec "
+    "security.premium_messaging: true (with security.customer_managed_keys: true) renders both.",
     config={
         "requirePremium": {
             "type": "boolean",

@@ -186,10 +186,12 @@ def container_private(args: Any, report: Any) -> None:
     description="Every storage account keeps deleted blobs and containers recoverable (soft delete on both, "
     "without permanent delete), and one without a hierarchical namespace versions blobs (an account with one "
     "refuses versioning).",
-    remediation="Add azure_native.storage.BlobServiceProperties(blob_services_name='default', account_name=..., "
-    "resource_group_name=..., "
+    remediation="Give the account its one azure_native.storage.BlobServiceProperties(blob_services_name='default', "
+    "account_name=..., resource_group_name=..., "
     "delete_retention_policy={'enabled': True, 'days': 30}, container_delete_retention_policy="
-    "{'enabled': True, 'days': 30}), with is_versioning_enabled=True on an account without is_hns_enabled.",
+    "{'enabled': True, 'days': 30}), with is_versioning_enabled=True on an account without is_hns_enabled: "
+    "change the one it has, or add it where it has none (a second is refused: "
+    "azure-storage-one-resource-per-setting).",
 )
 def soft_delete(args: Any, report: Any) -> None:
     for account in of_type(args.resources, T.STORAGE_ACCOUNT):
@@ -233,13 +235,14 @@ ARCHIVE_SKUS = ("Standard_LRS", "Standard_GRS", "Standard_RAGRS")
     controls=("Microsoft Learn: Archive tier on LRS, GRS and RA-GRS only",),
     description="A lifecycle management policy tiers to Archive only on an account that has the Archive tier "
     "(LRS, GRS, RA-GRS); a zone-redundant account (ZRS, GZRS, RA-GZRS) does not.",
-    remediation="Tier to Cold instead (tier_to_cold) on a zone-redundant account, as groundlink does, or keep "
-    "archived data in an LRS/GRS account of its own.",
+    remediation="Tier to Cold instead (tier_to_cold), as groundlink does on its zone-redundant account. An "
+    "LRS/GRS account of its own for archived data also has the tier, but keeps its primary copies in one "
+    "datacenter: azure-storage-redundancy refuses it unless its allowedSkus names that SKU.",
 )
 def archive_tier_supported(args: Any, report: Any) -> None:
     for account in of_type(args.resources, T.STORAGE_ACCOUNT):
         sku = get(account.props, "sku", "name")
-        if sku is UNKNOWN or sku in ARCHIVE_SKUS:
+        if sku is UNKNOWN or (isinstance(sku, str) and sku.lower() in {a.lower() for a in ARCHIVE_SKUS}):
             continue
         for policy in sides(args.resources, T.MANAGEMENT_POLICY, "accountName", account, ACCOUNT_KEYS):
             for rule in as_list(get(policy.props, "policy", "rules")):
@@ -261,7 +264,8 @@ def archive_tier_supported(args: Any, report: Any) -> None:
     description="Storage accounts keep mission data in more than one datacenter: zone-redundant (ZRS) or "
     "geo-zone-redundant (GZRS, RA-GZRS), as S3 Standard keeps it across availability zones.",
     remediation="Set sku={'name': 'Standard_ZRS'} (or Standard_GZRS / Standard_RAGZRS for a copy in the paired "
-    "region).",
+    "region): groundlink's account is ZRS with storage.redundancy: zone, GZRS or RA-GZRS with geo; or name the "
+    "SKU in allowedSkus.",
     config={
         "allowedSkus": {
             "type": "array",
@@ -278,8 +282,10 @@ def redundancy(args: Any, report: Any) -> None:
     if sku is UNKNOWN:
         return
     allowed = list(args.get_config().get("allowedSkus") or ZONE_REDUNDANT_SKUS)
-    if sku not in allowed:
-        report(f"sku is {sku or 'unset'}, not zone-redundant; allowed: {', '.join(allowed)}")
+    # Azure's SKU names ignore case (the API takes standard_zrs), as the regions' names do here
+    if not isinstance(sku, str) or sku.lower() not in {a.lower() for a in allowed}:
+        kind = "not zone-redundant" if allowed == ZONE_REDUNDANT_SKUS else "not one the pack's allowedSkus names"
+        report(f"sku is {sku or 'unset'}, {kind}; allowed: {', '.join(allowed)}")
 
 
 # The settings an account keeps one of, each a child resource named `default`: a second resource of

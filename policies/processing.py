@@ -299,10 +299,12 @@ def functions_app_https_no_keys(args: Any, report: Any) -> None:
     if https_only is not UNKNOWN and not is_true(https_only):
         report("serves plain HTTP (httpsOnly is not true)")
     if min_tls is not UNKNOWN and not tls_at_least(min_tls):
-        report("accepts TLS below 1.2")
+        shown = "unset (the platform's default)" if min_tls is None else repr(min_tls)
+        report(f"accepts TLS below 1.2 (minTlsVersion is {shown})")
     ftps = get(props, "siteConfig", "ftpsState")
     if ftps is not UNKNOWN and not same_text(ftps, "Disabled"):
-        report("allows FTP deployment (ftpsState is not Disabled)")
+        shown = "unset (AllAllowed, the platform's default)" if ftps is None else repr(ftps)
+        report(f"allows FTP deployment (ftpsState is {shown}, not Disabled)")
     for where, settings in (
         ("app setting", get(props, "siteConfig", "appSettings")),
         ("connection string", get(props, "siteConfig", "connectionStrings")),

@@ -30,6 +30,12 @@ class Rule:
 
 
 RULES: list[Rule] = []
+# What a rule that asks for the mission's own key says beside its own fix: the violation comes from
+# the spec where it turned the keys off, and the pack config that accepts that choice.
+KEYS_OFF = (
+    " groundlink renders the mission's key with security.customer_managed_keys: true; where the keys are off by "
+    "choice, run the pack with policies/customer-managed-keys-off.config.json (requireCustomerManagedKey: false)."
+)
 
 
 def _register(
@@ -58,7 +64,7 @@ def _register(
             severity=severity,
             enforcement=enforcement,
             controls=tuple(controls),
-            remediation=remediation,
+            remediation=remediation + (KEYS_OFF if "requireCustomerManagedKey" in (config or {}) else ""),
             fn=fn,
             area=area,
             types=tuple(types),

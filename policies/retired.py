@@ -55,7 +55,9 @@ def retired_azure_orbital(args: Any, report: Any) -> None:
     description="Lambda functions use none of the runtimes in retiredRuntimes: by default the Python ones AWS no "
     "longer lets you create (python3.8/3.9 creation was disabled on 2026-06-01), the language groundlink's "
     "function runs; a program with functions in other languages adds theirs as they retire.",
-    remediation="Move the function to a supported runtime (python3.12 or later) and re-test its dependencies.",
+    remediation="Move the function to a runtime retiredRuntimes does not name (AWS Lambda Developer Guide, "
+    '"Runtime deprecation policy") and re-test its dependencies; groundlink\'s contact processor takes its runtime '
+    "from the groundlink release deployed, not from the spec.",
     config={
         "retiredRuntimes": {
             "type": "array",

@@ -38,7 +38,9 @@ def _provider_default_tags(args: Any) -> dict[str, Any]:
     controls=("Cost allocation and ownership tags",),
     description="Taggable resources carry the required tags (aws provider default tags count).",
     remediation="Add the tags to the mission spec (mission.owner, mission.data_classification, mission.tags); "
-    "groundlink puts them on every taggable resource.",
+    "groundlink puts them on every taggable resource. Its own keys are lowercase (mission, owner, "
+    "data-classification, managed-by), and mission.tags takes no key that differs from one of them only in case "
+    '(Azure\'s tag names ignore it): require them as written (requiredTags: ["owner"], not "Owner").',
     config={
         "requiredTags": {
             "type": "array",
@@ -54,8 +56,15 @@ def required_tags(args: Any, report: Any) -> None:
     if tags is None:  # not known before deployment
         return
     present = {**_provider_default_tags(args), **tags}
+    if T.provider_of(args.resource_type) == "azure-native":
+        # Azure's tag names ignore case ("Tag names are case-insensitive for operations", Microsoft
+        # Learn, "Use tags to organize your Azure resources"): `owner` is the `Owner` a config requires
+        present = {str(k).lower(): v for k, v in present.items()}
+        wanted = {t: t.lower() for t in args.get_config().get("requiredTags", REQUIRED_TAGS)}
+    else:
+        wanted = {t: t for t in args.get_config().get("requiredTags", REQUIRED_TAGS)}
     # a tag whose value a preview does not know yet is there: it is judged again at `pulumi up`
-    absent = [t for t in args.get_config().get("requiredTags", REQUIRED_TAGS) if missing(present.get(t))]
+    absent = [t for t, key in wanted.items() if missing(present.get(key))]
     if absent:
         report(f"missing tags: {', '.join(absent)}")
 
@@ -68,8 +77,8 @@ def required_tags(args: Any, report: Any) -> None:
     types=(),
     controls=("Data residency",),
     description="Resources deploy only to the allowed AWS regions and Azure locations (empty list: any).",
-    remediation="Change clouds.aws.region / clouds.azure.location in the spec, or extend the allowed lists in "
-    "the pack config.",
+    remediation="Change clouds.aws.region / clouds.azure.location in the spec (clouds.aws.replica_region for the "
+    "replica's resources of storage.redundancy: geo), or extend the allowed lists in the pack config.",
     config={
         "allowedAwsRegions": {
             "type": "array",

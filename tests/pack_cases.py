@@ -1991,6 +1991,9 @@ passes(rule, "kms-key-owner-from-provider", {"@provider.defaultTags": '{"tags": 
 # types groundlink tags that the rule passed over (tests/test_policies_pack.py holds the whole set)
 fires(rule, "functions-app", {"tags": DROP}, "missing tags: mission, owner, data-classification")
 passes(rule, "functions-app")
+# Azure's tag names ignore case: `owner` is the `Owner` a config requires there; AWS's do not
+passes(rule, "storage-account", {"@config.requiredTags": ["Owner", "MISSION"]})
+fires(rule, "kms-key", {"@config.requiredTags": ["Owner"]}, "missing tags: Owner")
 
 rule = "allowed-regions"
 fires(
@@ -2265,12 +2268,16 @@ fires(rule, "storage-account", {"sku": DROP}, f"sku is unset, not zone-redundant
 for sku in ("Standard_GZRS", "Standard_RAGZRS", "Premium_ZRS"):
     passes(rule, "storage-account", {"sku.name": sku})
 passes(rule, "storage-account", {"sku.name": UNKNOWN})
+# a list of the pack config's own is what the account is held to, not "zone-redundant" (GZRS is)
 fires(
     rule,
     "storage-account",
     {"@config.allowedSkus": ["Standard_GZRS"]},
-    "sku is Standard_ZRS, not zone-redundant; allowed: Standard_GZRS",
+    "sku is Standard_ZRS, not one the pack's allowedSkus names; allowed: Standard_GZRS",
 )
+# SKU names ignore case, in the plan and in the config alike
+passes(rule, "storage-account", {"@config.allowedSkus": ["standard_zrs"]})
+passes(rule, "storage-account", {"sku.name": "standard_gzrs"})
 
 rule = "azure-container-private"
 for access in ("Blob", "Container"):
@@ -2293,6 +2300,22 @@ fires(
     ),
 )
 passes(rule, "noaa20-azure-lrs", {ARCHIVE_ACTION: ARCHIVE_AFTER})
+# SKU names ignore case: a standard_lrs account has the Archive tier too
+BASELINES["noaa20-azure-lrs-archived"] = Derived(
+    "noaa20-azure-lrs", {ARCHIVE_ACTION: ARCHIVE_AFTER}, "an LRS account whose lifecycle tiers raw data to Archive"
+)
+passes(rule, "noaa20-azure-lrs-archived")
+passes(rule, "noaa20-azure-lrs-archived", {"noaa20-storage-account/sku.name": "standard_lrs"})
+fires(
+    rule,
+    "noaa20-azure-lrs-archived",
+    {"noaa20-storage-account/sku.name": "standard_zrs"},
+    (
+        "management policy noaa20-storage-lifecycle rule raw-retention tiers baseBlob to Archive, which a "
+        "standard_zrs account does not have; allowed: Standard_LRS, Standard_GRS, Standard_RAGRS",
+        "noaa20-storage-lifecycle",
+    ),
+)
 passes(rule, "noaa20-azure")  # the ZRS account's lifecycle tiers to Cold
 
 rule = "azure-storage-one-resource-per-setting"
@@ -2734,9 +2757,24 @@ fires(
     {"functionAppConfig.deployment.storage.authentication.type": "storageaccountconnectionstring"},
     "reads its deployment storage with a connection string",
 )
-fires(rule, "functions-app", {"siteConfig.minTlsVersion": "1.0"}, "accepts TLS below 1.2")
+fires(rule, "functions-app", {"siteConfig.minTlsVersion": "1.0"}, "accepts TLS below 1.2 (minTlsVersion is '1.0')")
 fires(
-    rule, "functions-app", {"siteConfig.ftpsState": "AllAllowed"}, "allows FTP deployment (ftpsState is not Disabled)"
+    rule,
+    "functions-app",
+    {"siteConfig.minTlsVersion": DROP},
+    "accepts TLS below 1.2 (minTlsVersion is unset (the platform's default))",
+)
+fires(
+    rule,
+    "functions-app",
+    {"siteConfig.ftpsState": "AllAllowed"},
+    "allows FTP deployment (ftpsState is 'AllAllowed', not Disabled)",
+)
+fires(
+    rule,
+    "functions-app",
+    {"siteConfig.ftpsState": DROP},
+    "allows FTP deployment (ftpsState is unset (AllAllowed, the platform's default), not Disabled)",
 )
 fires(
     rule,

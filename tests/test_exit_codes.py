@@ -173,7 +173,7 @@ CASES = {
         setup=_fake_pack("echo 'ImportError: pack exploded' >&2; exit 3"),
         stdout="policy results not available: the policy pack did not run (PackError: policy pack failed to start "
         "(exit 3): ImportError: pack exploded).",
-        present="out/report.md",
+        present="out/compare.json",
     ),
     "compare pack never answers": Case(
         ("compare", NOAA20, "--out", "{tmp}/out", "--serial"),

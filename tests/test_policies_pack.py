@@ -270,3 +270,19 @@ def test_remediation_code_names_classes_and_arguments_the_installed_sdks_have():
             assert required <= set(keywords), (name, cls, "missing", sorted(required - set(keywords)))
             shown += 1
     assert shown >= 5  # the rules that show a call (S3 encryption, Glue catalog, blob service, ...)
+
+
+def test_every_rule_asking_for_the_mission_key_says_the_spec_field_and_the_config_that_accepts_its_absence():
+    """With security.customer_managed_keys: false, eleven violations of eight rules gave only
+    Pulumi code to add a key: none named the spec field, or the shipped config that accepts
+    the choice. The config sets requireCustomerManagedKey: false on exactly those rules."""
+    import json
+
+    config = json.loads((PACK_DIR / "customer-managed-keys-off.config.json").read_text())
+    asking = sorted(rule.name for rule in RULES.values() if "requireCustomerManagedKey" in rule.config)
+    assert sorted(config) == asking and len(asking) == 8
+    assert all(settings == {"requireCustomerManagedKey": False} for settings in config.values())
+    for name in asking:
+        remediation = RULES[name].remediation
+        assert "security.customer_managed_keys: true" in remediation, name
+        assert "policies/customer-managed-keys-off.config.json" in remediation, name
