@@ -76,9 +76,11 @@ def athena_workgroup_encryption(args: Any, report: Any) -> None:
     controls=("CKV_AWS_94",),
     description="A stack with Glue catalog databases encrypts the Data Catalog at rest with KMS and its "
     "connection passwords.",
-    remediation="Add aws.glue.DataCatalogEncryptionSettings(data_catalog_encryption_settings={'encryption_at_rest': "
+    remediation="Give the account's catalog one aws.glue.DataCatalogEncryptionSettings(data_catalog_encryption_settings="
+    "{'encryption_at_rest': "
     "{'catalog_encryption_mode': 'SSE-KMS', 'sse_aws_kms_key_id': <key>.arn}, 'connection_password_encryption': "
-    "{'return_connection_password_encrypted': True, 'aws_kms_key_id': <key>.arn}}).",
+    "{'return_connection_password_encrypted': True, 'aws_kms_key_id': <key>.arn}}): set these on the one the "
+    "stack has, or add one where it has none (the catalog keeps one setting: a second resource is judged too).",
 )
 def glue_catalog_encryption(args: Any, report: Any) -> None:
     databases = of_type(args.resources, T.GLUE_DATABASE)

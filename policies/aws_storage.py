@@ -158,7 +158,8 @@ def _uncovered(statements: list[Mapping[str, Any]], name: str) -> list[str]:
     description="Every S3 bucket policy denies requests without TLS (aws:SecureTransport = false).",
     remediation="Put in the bucket's one BucketPolicy (its existing one, or a new one where it has none) a Deny "
     "statement for Principal '*', Action 's3:*' on the bucket and "
-    'bucket/* with Condition {"Bool": {"aws:SecureTransport": "false"}}.',
+    'bucket/* with Condition {"Bool": {"aws:SecureTransport": "false"}}; a bucket with a policy input of its own '
+    "moves that into the BucketPolicy and leaves the input unset (aws-s3-one-resource-per-setting).",
 )
 def tls_only(args: Any, report: Any) -> None:
     for bucket, policies in _buckets_with(args, T.S3_POLICY):
@@ -201,7 +202,8 @@ def _sse_key(default: Any) -> Any:
     "buckets, which S3 can only write with SSE-S3, with AES256).",
     remediation="Give the bucket one aws.s3.BucketServerSideEncryptionConfiguration(bucket=<bucket>.id, rules=[{"
     "'apply_server_side_encryption_by_default': {'sse_algorithm': 'aws:kms', 'kms_master_key_id': <key>.arn}, "
-    "'bucket_key_enabled': True}]): change the one it has, or add one where it has none (a second is refused: "
+    "'bucket_key_enabled': True}]): change the one it has, or add one where it has none, and leave the bucket's "
+    "own server_side_encryption_configuration input unset (a second writer is refused: "
     "aws-s3-one-resource-per-setting).",
     config={
         "requireCustomerManagedKey": {
@@ -261,8 +263,8 @@ def kms_encryption(args: Any, report: Any) -> None:
     controls=("CKV_AWS_21",),
     description="Every S3 bucket has versioning enabled, so an overwrite or delete can be undone.",
     remediation="Give the bucket one aws.s3.BucketVersioning(bucket=<bucket>.id, versioning_configuration={'status': "
-    "'Enabled'}): enable the one it has, or add one where it has none (a second is refused: "
-    "aws-s3-one-resource-per-setting).",
+    "'Enabled'}): enable the one it has, or add one where it has none, and leave the bucket's own versioning "
+    "input unset (a second writer is refused: aws-s3-one-resource-per-setting).",
 )
 def versioning(args: Any, report: Any) -> None:
     for bucket, versionings in _buckets_with(args, T.S3_VERSIONING):
@@ -285,7 +287,8 @@ def versioning(args: Any, report: Any) -> None:
     controls=("CKV_AWS_18",),
     description="Every S3 bucket except access-log targets writes server access logs to a log bucket.",
     remediation="Give the bucket one aws.s3.BucketLogging(bucket=<bucket>.id, target_bucket=<log bucket>.id, "
-    "target_prefix=...): fix the one it has, or add one where it has none.",
+    "target_prefix=...): fix the one it has, or add one where it has none, and leave the bucket's own logging "
+    "input unset (aws-s3-one-resource-per-setting).",
 )
 def access_logging(args: Any, report: Any) -> None:
     for bucket, logged in _buckets_with(args, T.S3_LOGGING):
@@ -304,7 +307,8 @@ def access_logging(args: Any, report: Any) -> None:
     controls=("CKV2_AWS_61",),
     description="Every S3 bucket has an enabled lifecycle rule (tiering, expiry, incomplete-upload cleanup).",
     remediation="Give the bucket's one aws.s3.BucketLifecycleConfiguration (its existing one, or a new one where it "
-    "has none) at least one rule whose status is 'Enabled'.",
+    "has none) at least one rule whose status is 'Enabled', and leave the bucket's own lifecycle_rules input unset "
+    "(aws-s3-one-resource-per-setting).",
 )
 def lifecycle(args: Any, report: Any) -> None:
     for bucket, lifecycles in _buckets_with(args, T.S3_LIFECYCLE):

@@ -223,6 +223,25 @@ def soft_delete(args: Any, report: Any) -> None:
 
 
 ZONE_REDUNDANT_SKUS = ["Standard_ZRS", "Standard_GZRS", "Standard_RAGZRS", "Premium_ZRS"]
+# Every storage account SKU name, as Azure spells them: "SKU type names are case-sensitive" (Azure
+# Storage REST reference, "SKU Types"); the azure-native provider's storage SkuName enum holds the
+# same (tests/test_policies_pack.py). A config naming `standard_zrs` matched no account.
+STORAGE_SKUS = [
+    "PremiumV2_LRS",
+    "PremiumV2_ZRS",
+    "Premium_LRS",
+    "Premium_ZRS",
+    "StandardV2_GRS",
+    "StandardV2_GZRS",
+    "StandardV2_LRS",
+    "StandardV2_ZRS",
+    "Standard_GRS",
+    "Standard_GZRS",
+    "Standard_LRS",
+    "Standard_RAGRS",
+    "Standard_RAGZRS",
+    "Standard_ZRS",
+]
 # Azure's Archive tier exists on LRS, GRS and RA-GRS accounts only (docs/facts.md §9).
 ARCHIVE_SKUS = ("Standard_LRS", "Standard_GRS", "Standard_RAGRS")
 
@@ -242,7 +261,7 @@ ARCHIVE_SKUS = ("Standard_LRS", "Standard_GRS", "Standard_RAGRS")
 def archive_tier_supported(args: Any, report: Any) -> None:
     for account in of_type(args.resources, T.STORAGE_ACCOUNT):
         sku = get(account.props, "sku", "name")
-        if sku is UNKNOWN or (isinstance(sku, str) and sku.lower() in {a.lower() for a in ARCHIVE_SKUS}):
+        if sku is UNKNOWN or sku in ARCHIVE_SKUS:
             continue
         for policy in sides(args.resources, T.MANAGEMENT_POLICY, "accountName", account, ACCOUNT_KEYS):
             for rule in as_list(get(policy.props, "policy", "rules")):
@@ -269,7 +288,7 @@ def archive_tier_supported(args: Any, report: Any) -> None:
     config={
         "allowedSkus": {
             "type": "array",
-            "items": {"type": "string"},
+            "items": {"type": "string", "enum": STORAGE_SKUS},
             "minItems": 1,  # an empty list would allow nothing: it was read as the default instead
             "default": ZONE_REDUNDANT_SKUS,
             "description": "Storage SKUs accepted for mission data; LRS and GRS keep the primary copies in one "
@@ -282,8 +301,9 @@ def redundancy(args: Any, report: Any) -> None:
     if sku is UNKNOWN:
         return
     allowed = list(args.get_config().get("allowedSkus") or ZONE_REDUNDANT_SKUS)
-    # Azure's SKU names ignore case (the API takes standard_zrs), as the regions' names do here
-    if not isinstance(sku, str) or sku.lower() not in {a.lower() for a in allowed}:
+    # "SKU type names are case-sensitive" (Azure Storage REST reference, "SKU Types"): compared as
+    # written, and the config takes only names as Azure spells them (STORAGE_SKUS)
+    if sku not in allowed:
         kind = "not zone-redundant" if allowed == ZONE_REDUNDANT_SKUS else "not one the pack's allowedSkus names"
         report(f"sku is {sku or 'unset'}, {kind}; allowed: {', '.join(allowed)}")
 

@@ -298,13 +298,14 @@ def functions_app_https_no_keys(args: Any, report: Any) -> None:
     https_only, min_tls = get(props, "httpsOnly"), get(props, "siteConfig", "minTlsVersion")
     if https_only is not UNKNOWN and not is_true(https_only):
         report("serves plain HTTP (httpsOnly is not true)")
-    if min_tls is not UNKNOWN and not tls_at_least(min_tls):
-        shown = "unset (the platform's default)" if min_tls is None else repr(min_tls)
-        report(f"accepts TLS below 1.2 (minTlsVersion is {shown})")
+    # unset is App Service's default, 1.2: "By default, the minimum TLS version for incoming requests
+    # to your web app and to SCM would be set to 1.2 on both portal and API" (Microsoft Learn, "Azure
+    # App Service TLS overview")
+    if min_tls is not UNKNOWN and min_tls is not None and not tls_at_least(min_tls):
+        report(f"accepts TLS below 1.2 (minTlsVersion is {min_tls!r})")
     ftps = get(props, "siteConfig", "ftpsState")
     if ftps is not UNKNOWN and not same_text(ftps, "Disabled"):
-        shown = "unset (AllAllowed, the platform's default)" if ftps is None else repr(ftps)
-        report(f"allows FTP deployment (ftpsState is {shown}, not Disabled)")
+        report(f"allows FTP deployment (ftpsState is {'unset' if ftps is None else repr(ftps)}, not Disabled)")
     for where, settings in (
         ("app setting", get(props, "siteConfig", "appSettings")),
         ("connection string", get(props, "siteConfig", "connectionStrings")),

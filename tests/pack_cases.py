@@ -2275,9 +2275,13 @@ fires(
     {"@config.allowedSkus": ["Standard_GZRS"]},
     "sku is Standard_ZRS, not one the pack's allowedSkus names; allowed: Standard_GZRS",
 )
-# SKU names ignore case, in the plan and in the config alike
-passes(rule, "storage-account", {"@config.allowedSkus": ["standard_zrs"]})
-passes(rule, "storage-account", {"sku.name": "standard_gzrs"})
+# SKU names are case-sensitive (Azure Storage REST reference, "SKU Types"): as Azure spells them
+fires(
+    rule,
+    "storage-account",
+    {"sku.name": "standard_gzrs"},
+    f"sku is standard_gzrs, not zone-redundant; {ZONE_REDUNDANT}",
+)
 
 rule = "azure-container-private"
 for access in ("Blob", "Container"):
@@ -2300,22 +2304,7 @@ fires(
     ),
 )
 passes(rule, "noaa20-azure-lrs", {ARCHIVE_ACTION: ARCHIVE_AFTER})
-# SKU names ignore case: a standard_lrs account has the Archive tier too
-BASELINES["noaa20-azure-lrs-archived"] = Derived(
-    "noaa20-azure-lrs", {ARCHIVE_ACTION: ARCHIVE_AFTER}, "an LRS account whose lifecycle tiers raw data to Archive"
-)
-passes(rule, "noaa20-azure-lrs-archived")
-passes(rule, "noaa20-azure-lrs-archived", {"noaa20-storage-account/sku.name": "standard_lrs"})
-fires(
-    rule,
-    "noaa20-azure-lrs-archived",
-    {"noaa20-storage-account/sku.name": "standard_zrs"},
-    (
-        "management policy noaa20-storage-lifecycle rule raw-retention tiers baseBlob to Archive, which a "
-        "standard_zrs account does not have; allowed: Standard_LRS, Standard_GRS, Standard_RAGRS",
-        "noaa20-storage-lifecycle",
-    ),
-)
+
 passes(rule, "noaa20-azure")  # the ZRS account's lifecycle tiers to Cold
 
 rule = "azure-storage-one-resource-per-setting"
@@ -2758,12 +2747,8 @@ fires(
     "reads its deployment storage with a connection string",
 )
 fires(rule, "functions-app", {"siteConfig.minTlsVersion": "1.0"}, "accepts TLS below 1.2 (minTlsVersion is '1.0')")
-fires(
-    rule,
-    "functions-app",
-    {"siteConfig.minTlsVersion": DROP},
-    "accepts TLS below 1.2 (minTlsVersion is unset (the platform's default))",
-)
+# unset is App Service's default, 1.2 (Microsoft Learn, "Azure App Service TLS overview")
+passes(rule, "functions-app", {"siteConfig.minTlsVersion": DROP})
 fires(
     rule,
     "functions-app",
@@ -2774,7 +2759,7 @@ fires(
     rule,
     "functions-app",
     {"siteConfig.ftpsState": DROP},
-    "allows FTP deployment (ftpsState is unset (AllAllowed, the platform's default), not Disabled)",
+    "allows FTP deployment (ftpsState is unset, not Disabled)",
 )
 fires(
     rule,

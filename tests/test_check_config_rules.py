@@ -236,7 +236,32 @@ def test_an_empty_list_of_allowed_storage_skus_is_refused_not_read_as_the_defaul
     config.write_text('{"azure-storage-redundancy": {"allowedSkus": []}}')
     spec = str(ROOT / "specs" / "noaa20.yaml")
     assert main(["check", spec, "--cloud", "azure", "--policy-pack-config", str(config)]) == 2
+    skus = ", ".join(f'"{sku}"' for sku in _skus())
     assert capsys.readouterr().err.strip() == (
         f"groundlink: {config}: azure-storage-redundancy.allowedSkus: [] is not allowed; "
-        "allowed: a list of strings (at least 1 of them)"
+        f"allowed: a list of values from {skus} (at least 1 of them)"
+    )
+
+
+def _skus() -> list[str]:
+    """The storage SKU names as the azure-native provider spells them, in order."""
+    import pulumi_azure_native.storage as storage
+
+    return sorted(sku.value for sku in storage.SkuName)
+
+
+def test_a_storage_sku_spelt_otherwise_than_azure_spells_it_is_refused(tmp_path, capsys):
+    """SKU names are case-sensitive (Azure Storage REST reference, "SKU Types"): `standard_zrs` in
+    allowedSkus matched no account and said nothing; the config refuses it, naming the spellings."""
+    from groundlink.cli import main
+
+    config = tmp_path / "skus.json"
+    config.write_text('{"azure-storage-redundancy": {"allowedSkus": ["standard_zrs"]}}')
+    assert (
+        main(["check", str(ROOT / "specs" / "noaa20.yaml"), "--cloud", "azure", "--policy-pack-config", str(config)])
+        == 2
+    )
+    skus = ", ".join(f'"{sku}"' for sku in _skus())
+    assert capsys.readouterr().err.strip() == (
+        f'groundlink: {config}: azure-storage-redundancy.allowedSkus[0]: "standard_zrs" is not allowed; allowed: {skus}'
     )

@@ -286,3 +286,12 @@ def test_every_rule_asking_for_the_mission_key_says_the_spec_field_and_the_confi
         remediation = RULES[name].remediation
         assert "security.customer_managed_keys: true" in remediation, name
         assert "policies/customer-managed-keys-off.config.json" in remediation, name
+
+
+def test_the_storage_sku_names_the_pack_config_takes_are_the_provider_s():
+    """SKU names are case-sensitive: a config naming `standard_zrs` matched no account and said
+    nothing; the config takes only the names of the azure-native provider's SkuName enum."""
+    import pulumi_azure_native.storage as storage
+
+    allowed = RULES["azure-storage-redundancy"].config["allowedSkus"]["items"]["enum"]
+    assert sorted(allowed) == sorted(sku.value for sku in storage.SkuName)
