@@ -14,7 +14,7 @@ import difflib
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -1407,7 +1407,7 @@ class Processing(_Model):
         )
 
     @model_validator(mode="after")
-    def _check(self) -> Processing:
+    def _check(self, info: ValidationInfo) -> Processing:
         problems = _Problems("processing")
         # the function's memory on both clouds: the processor's least up to Flex Consumption's largest
         lo, flex = limits.PROCESSOR_MIN_MEMORY_MB, limits.FLEX_INSTANCE_MEMORY_MB
@@ -1453,7 +1453,11 @@ class Processing(_Model):
             )
         if self.mode == "function" and self.container_image is not None:
             problems.add("container_image", "only applies to mode: container_job")
-        if (too_large := self.capture_setting_problem(digif=False)) is not None:
+        # whether a downlink delivers DigIF, read from the spec's data before it is validated
+        # (spec_from_data), so that the budget is said beside this section's other problems even
+        # where another section's fail
+        digif = bool((info.context or {}).get(DIGIF_CONTEXT))
+        if (too_large := self.capture_setting_problem(digif=digif)) is not None:
             problems.add("capture", too_large)
         lo, hi = limits.MAX_CONCURRENCY
         concurrency_ok = _range(self.max_concurrency, (lo, hi))
@@ -2422,7 +2426,7 @@ class MissionSpec(_Model):
                 seen[joined] = (i, j)
 
     @model_validator(mode="after")
-    def _check(self) -> MissionSpec:
+    def _check(self, info: ValidationInfo) -> MissionSpec:
         problems = _Problems("spec")
         for key in ("name", "norad_id"):
             values = [getattr(s, key) for s in self.satellites]
@@ -2437,7 +2441,8 @@ class MissionSpec(_Model):
                 f"true{_default_note(self.processing, 'enabled')} needs delivery.object_store: true (the processor reads the objects a contact "
                 "delivers; a stream leaves none); allowed: processing.enabled: false, or delivery.object_store: true",
             )
-        self._check_capture_setting(problems)
+        if DIGIF_CONTEXT not in (info.context or {}):  # validated without spec_from_data's context
+            self._check_capture_setting(problems)
         problems.gather(self._check_processing_disk)
         problems.gather(self._check_processing_memory)
         problems.gather(self._check_contact_hub_rate)
@@ -2833,6 +2838,21 @@ def _other_document(data: dict[str, Any]) -> str | None:
     return None
 
 
+# The validation context's key: whether some downlink of the spec's data delivers DigIF.
+DIGIF_CONTEXT = "delivers_digif"
+
+
+def _delivers_digif(data: Mapping[str, Any]) -> bool:
+    """Whether the spec's data (not yet validated) holds a downlink delivering DigIF."""
+    satellites = data.get("satellites")
+    return any(
+        isinstance(link, dict) and link.get("delivery") == "digif"
+        for sat in (satellites if isinstance(satellites, list) else [])
+        if isinstance(sat, dict) and isinstance(sat.get("downlinks"), list)
+        for link in sat["downlinks"]
+    )
+
+
 def spec_from_data(data: Any, source: str = "<spec>", document: Document | None = None) -> MissionSpec:
     """Validate parsed data; SpecError with one line per problem, each naming the field path
     (and its line and column when `document` holds the YAML it came from)."""
@@ -2846,7 +2866,7 @@ def spec_from_data(data: Any, source: str = "<spec>", document: Document | None 
     if other:
         raise SpecError(source, [f"{source}: not a mission spec; this is {other}"])
     try:
-        return MissionSpec.model_validate(data)
+        return MissionSpec.model_validate(data, context={DIGIF_CONTEXT: _delivers_digif(data)})
     except ValidationError as exc:
         lines = []
         errors = exc.errors(include_url=False)

@@ -159,3 +159,20 @@ def test_the_capture_budget_is_said_beside_the_spec_s_other_problems():
         spec_from_data(data, "s.yaml")
     said = str(refused.value).splitlines()
     assert [line.split(": ")[1] for line in said] == ["processing.memory_mb", "processing.capture"]
+
+
+def test_a_digif_mission_is_told_its_own_budget_first_and_beside_the_spec_s_other_problems():
+    """Told the 3,879 bytes of a mission without DigIF, a user trimmed to fit it and was then told
+    3,841; and the DigIF budget was said only once the spec's other problems were mended."""
+    data = _with_ports(700, base="constellation.yaml")
+    with pytest.raises(SpecError) as refused:
+        spec_from_data(data, "s.yaml")
+    assert "over the 3,841 its other variables leave, a downlink's digif among them" in str(refused.value)
+    data = _with_ports(634, base="constellation.yaml")  # 60 + 634 x 6 = 3,864 bytes, over 3,841 only
+    data["processing"]["memory_mb"] = 100
+    with pytest.raises(SpecError) as refused:
+        spec_from_data(data, "s.yaml")
+    assert [line.split(": ")[1] for line in str(refused.value).splitlines()] == [
+        "processing.memory_mb",
+        "processing.capture",
+    ]
