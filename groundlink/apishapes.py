@@ -34,7 +34,9 @@ class Constraint:
             if not isinstance(value, int | float) or isinstance(value, bool):
                 return None
             if (self.min is not None and value < self.min) or (self.max is not None and value > self.max):
-                return f"value {value:g} outside {self.min if self.min is not None else '-∞'}-{self.max if self.max is not None else '∞'}"
+                low = _number(self.min) if self.min is not None else "-∞"
+                high = _number(self.max) if self.max is not None else "∞"
+                return f"value {_number(value)} outside {low}-{high}"
             return None
         if not isinstance(value, str):
             return None
@@ -45,9 +47,17 @@ class Constraint:
         return None
 
 
+def _number(value: float) -> str:
+    """A number as a limit is read: 1,000,000, not 1e+06; a whole float as the integer it is."""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
+
+
 @cache
 def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+    """botocore's patterns are Java's, whose `\\w`, `\\d` and `\\s` are ASCII (java.util.regex.Pattern,
+    without UNICODE_CHARACTER_CLASS): Python's take any script's letters, digits and spaces, and a
+    role named `noaa20-données` passed a pattern the API refuses."""
+    return re.compile(pattern, re.ASCII)
 
 
 @cache

@@ -96,3 +96,18 @@ def test_a_flex_app_sharing_its_subnet_with_a_container_apps_environment_is_foun
     assert _rules(plan) == [
         "joins subnet noaa20-security-processing, which a Container Apps environment also joins: they cannot share it"
     ]
+
+
+def test_a_plan_s_counts_are_floats_and_are_judged_as_ints_are(azure_noaa20) -> None:
+    """Every number of a plan's inputs is a float (the planned count is 40.0): the rules took only
+    ints, and neither fired on a real plan."""
+    count = azure_noaa20.one(APP).inputs["functionAppConfig"]["scaleAndConcurrency"]["maximumInstanceCount"]
+    assert isinstance(count, float)
+    small = _changed(azure_noaa20, {"addressPrefix": "10.42.0.128/27"}, instances=1500.0)
+    assert _rules(small) == [
+        "joins subnet noaa20-security-processing (10.42.0.128/27): smaller than the /26 its scale needs",
+        "a Flex Consumption app's maximum instance count is 40-1000",
+    ]
+    assert _rules(_changed(azure_noaa20, instances=20.0)) == [
+        "a Flex Consumption app's maximum instance count is 40-1000"
+    ]

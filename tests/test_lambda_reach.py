@@ -69,3 +69,30 @@ def test_a_function_whose_role_is_allowed_no_s3_action_needs_no_route_to_s3() ->
                 statement["Effect"] = "Deny"
         policy.inputs["policy"] = json.dumps(document)
     assert _rules(plan) == []
+
+
+def test_a_gateway_endpoint_is_the_default_type_of_an_endpoint() -> None:
+    """pulumi-aws's VpcEndpoint type "Defaults to Gateway": an S3 endpoint without it was refused."""
+    plan = copy.deepcopy(cached_plan("partner.yaml", "aws"))
+    del plan.one(ENDPOINT).inputs["vpcEndpointType"]
+    assert _rules(plan) == []
+    plan.one(ENDPOINT).inputs["vpcEndpointType"] = "Interface"
+    assert len(_rules(plan)) == 1
+
+
+def test_a_subnet_of_the_plan_without_a_route_table_takes_its_vpc_s_main_one() -> None:
+    """A subnet the plan creates with no route table association uses its VPC's main route table,
+    which holds only the local route: the function's S3 calls time out, and the subnet was skipped
+    as one of another stack."""
+    plan = copy.deepcopy(cached_plan("partner.yaml", "aws"))
+    function = plan.one("aws:lambda/function:Function")
+    (subnet,) = function.inputs["vpcConfig"]["subnetIds"]
+    plan.resources = [
+        r
+        for r in plan.resources
+        if not (r.type == "aws:ec2/routeTableAssociation:RouteTableAssociation" and r.inputs.get("subnetId") == subnet)
+    ]
+    assert _rules(plan) == [
+        f"runs in subnet {subnet}, which has no route table of its own, and whose VPC's main route table reaches S3 "
+        "through neither an S3 gateway endpoint nor a NAT gateway, and its role uses S3"
+    ]

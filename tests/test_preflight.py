@@ -179,6 +179,41 @@ def test_api_name_rules_fire(type_token, key, value, shape):
     assert len(found) == 1 and found[0].rule.startswith(shape)
 
 
+@pytest.mark.parametrize(
+    ("prefix", "fires"),
+    [
+        ("noaa20-logs-" + "x" * 24 + "-", False),  # 37 characters: a 63-character name
+        ("noaa20-logs-" + "x" * 25 + "-", True),  # 38: the provider's 26 characters make 64
+        ("noaa20-logs-" + "x" * 30 + "-", True),  # 43 passed, judged as a whole 3-63 name
+        ("a-", False),  # a-<26 characters> is a valid name, and was refused as a name of 2
+        ("Noaa20-", True),  # S3 names are lowercase
+    ],
+)
+def test_a_bucket_prefix_is_judged_as_the_start_of_a_name_the_provider_completes(prefix, fires):
+    plan = broken("noaa20.yaml", "aws")
+    bucket = first(plan, "aws:s3/bucket:Bucket")
+    bucket.inputs["bucketPrefix"] = prefix
+    found = [f for f in check_table(plan, aws_api.constraints()) if f.resource == bucket.name]
+    assert [f.rule.split(":")[0] for f in found] == (["S3 bucket name prefix"] if fires else [])
+
+
+@pytest.mark.parametrize(
+    ("type_token", "key", "value", "shape"),
+    [
+        ("aws:iam/role:Role", "name", "noaa20-données", "iam roleNameType"),
+        ("aws:iam/rolePolicy:RolePolicy", "name", "politique-écrire", "iam policyNameType"),
+        ("aws:iam/role:Role", "name", "noaa20-٣", "iam roleNameType"),  # an Arabic-Indic digit
+    ],
+)
+def test_botocore_s_pattern_classes_are_ascii_as_java_s_are(type_token, key, value, shape):
+    """botocore's patterns are Java's, whose \\w and \\d are ASCII; read by Python's `re`, they took any
+    script's letters and digits, and names the API refuses passed."""
+    plan = broken("noaa20.yaml", "aws")
+    first(plan, type_token).inputs[key] = value
+    found = [f for f in check_table(plan, aws_api.constraints()) if f.path == key and f.type == type_token]
+    assert len(found) == 1 and found[0].rule.startswith(shape)
+
+
 def test_a_layer_arn_without_its_version_fires():
     """Lambda takes a layer by its version's ARN (`...:layer:<name>:<version>`)."""
     plan = broken("noaa20.yaml", "aws")
@@ -587,12 +622,12 @@ ESM = "aws:lambda/eventSourceMapping:EventSourceMapping"
     ("type_token", "path", "outside", "edges", "rule"),
     [
         # an edge of each range passes, one step past it fires
-        (GS_PROFILE, "minimumViableContactDurationSeconds", 0, (1, 21600), "value 0 outside 1-21600"),
-        (GS_PROFILE, "contactPrePassDurationSeconds", 21601, (0, 21600), "value 21601 outside 0-21600"),
-        (ESM, "batchSize", 10001, (1, 10000), "value 10001 outside 1-10000"),
+        (GS_PROFILE, "minimumViableContactDurationSeconds", 0, (1, 21600), "value 0 outside 1-21,600"),
+        (GS_PROFILE, "contactPrePassDurationSeconds", 21601, (0, 21600), "value 21,601 outside 0-21,600"),
+        (ESM, "batchSize", 10001, (1, 10000), "value 10,001 outside 1-10,000"),
         (ESM, "maximumBatchingWindowInSeconds", 301, (0, 300), "value 301 outside 0-300"),
-        (ESM, "scalingConfig.maximumConcurrency", 1, (2, 1000), "value 1 outside 2-1000"),
-        ("aws:lambda/function:Function", "ephemeralStorage.size", 511, (512,), "value 511 outside 512-32768"),
+        (ESM, "scalingConfig.maximumConcurrency", 1, (2, 1000), "value 1 outside 2-1,000"),
+        ("aws:lambda/function:Function", "ephemeralStorage.size", 511, (512,), "value 511 outside 512-32,768"),
     ],
 )
 def test_a_number_outside_its_api_range_fires_and_its_edges_do_not(type_token, path, outside, edges, rule):

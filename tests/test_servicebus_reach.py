@@ -187,3 +187,15 @@ def test_a_public_endpoint_behind_a_private_subnet_needs_a_nat_gateway(azure_noa
     )
     _subnet(plan).inputs["natGateway"] = {"id": "/subscriptions/x/natGateways/processing"}
     assert _rules(plan) == []
+
+
+def test_a_premium_namespace_named_by_its_sku_name_alone_is_premium(premium_public) -> None:
+    """The SDK's SBSkuArgs takes `name` and an optional `tier`: a namespace of `sku: {name:
+    Premium}` was judged Standard, and its subnet's Service Bus endpoint refused."""
+    plan = copy.deepcopy(premium_public)
+    assert _rules(plan) == []
+    namespace = plan.one(NAMESPACE)
+    namespace.inputs["sku"] = {"name": "Premium", "capacity": 1.0}
+    assert _rules(plan) == []
+    namespace.inputs["sku"] = {"name": "Standard"}
+    assert [r for r in _rules(plan) if "is not Premium" in r]

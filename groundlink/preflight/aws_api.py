@@ -45,7 +45,6 @@ API_SHAPES: dict[tuple[str, str], tuple[str, str]] = {
     (GS_PROFILE, "streamsKmsKey.kmsAliasArn"): ("groundstation", "KeyAliasArn"),
     (GS_ENDPOINTS, "endpointDetails[].securityDetails.roleArn"): ("groundstation", "RoleArn"),
     ("aws:s3/bucket:Bucket", "bucket"): ("groundstation", "S3BucketName"),
-    ("aws:s3/bucket:Bucket", "bucketPrefix"): ("groundstation", "S3BucketName"),
     ("aws:iam/role:Role", "name"): ("iam", "roleNameType"),
     ("aws:iam/role:Role", "path"): ("iam", "pathType"),
     ("aws:iam/role:Role", "description"): ("iam", "roleDescriptionType"),
@@ -93,6 +92,16 @@ NUMERIC_TYPES = ("integer", "long", "float", "double")
 
 # Names botocore models as free strings; the rule is in the operation's documentation.
 DOCUMENTED: dict[tuple[str, str], Constraint] = {
+    # a prefix is not a name: the provider adds 26 characters to it, so S3's 3-63 of a name are
+    # 0-37 of a prefix (judged as a whole name, a 43-character prefix passed, "a-" was refused)
+    ("aws:s3/bucket:Bucket", "bucketPrefix"): Constraint(
+        "S3 bucket name prefix",
+        'pulumi-aws s3.Bucket bucket_prefix documentation ("Must be lowercase and less than or equal to 37 '
+        'characters in length"); S3 bucket naming rules',
+        pattern=r"[a-z0-9.-]*",
+        max=37,
+        description="lowercase letters, digits, '.' and '-', at most 37: the provider adds 26 characters",
+    ),
     ("aws:sqs/queue:Queue", "name"): Constraint(
         "SQS queue name",
         "botocore sqs service-2, CreateQueue QueueName documentation",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterator
+from typing import Any, TypeGuard
 
 from ..engine.plan import Plan, PlannedResource
 from ..limits import FLEX_MAXIMUM_INSTANCE_COUNT
@@ -77,15 +78,21 @@ def azure_findings(plan: Plan) -> Iterator[Finding]:
     for app in plan.of_type(FLEX_APP):
         count = _at(app.inputs, INSTANCES)
         low, high = FLEX_MAXIMUM_INSTANCE_COUNT
-        if isinstance(count, int) and not low <= count <= high:
+        if _whole(count) and not low <= count <= high:
             rule = f"a Flex Consumption app's maximum instance count is {low}-{high}"
             yield Finding(app.name, app.type, INSTANCES, count, rule, FLEX_SCALE_SOURCE)
+
+
+def _whole(value: Any) -> TypeGuard[float]:
+    """A count as a plan holds it: an int, or the float every number of a plan's inputs is (40.0),
+    which an int-only test read as no count at all, and no rule fired."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer()
 
 
 def needed_prefix(resource: PlannedResource) -> int:
     """The largest prefix length the joiner's subnet may have, from the app's planned scale."""
     count = _at(resource.inputs, INSTANCES)
-    if isinstance(count, int) and count > FLEX_INSTANCES_PER_MIN_SUBNET:
+    if _whole(count) and count > FLEX_INSTANCES_PER_MIN_SUBNET:
         return MIN_SUBNET_PREFIX - 1
     return MIN_SUBNET_PREFIX
 

@@ -40,7 +40,8 @@ def _route_tables(plan: Plan, subnet_id: str) -> set[str]:
 
 def _reaches_s3(plan: Plan, table: str) -> bool:
     gateway = any(
-        e.inputs.get("vpcEndpointType") == "Gateway"
+        # "Defaults to Gateway" (pulumi-aws, ec2.VpcEndpoint vpc_endpoint_type)
+        (e.inputs.get("vpcEndpointType") or "Gateway") == "Gateway"
         and str(e.inputs.get("serviceName", "")).endswith(".s3")
         and table in (e.inputs.get("routeTableIds") or [])
         for e in plan.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")
@@ -64,11 +65,42 @@ def aws_findings(plan: Plan) -> Iterator[Finding]:
             continue
         for index, subnet in enumerate(subnets):
             tables = _route_tables(plan, str(subnet))
+            whose = "whose route table"
             if not tables:
-                continue  # a subnet of another stack: its routes are not known here
+                vpc = _own_subnet_vpc(plan, str(subnet))
+                if vpc is None:
+                    continue  # a subnet of another stack: its routes are not known here
+                # a subnet associated with no table takes its VPC's main route table (Amazon VPC
+                # User Guide, "Route tables": "Main route table"), which holds only the local route
+                # unless the plan gives it more
+                main = _main_route_table(plan, vpc)
+                tables = {main} if main is not None else set()
+                whose = "which has no route table of its own, and whose VPC's main route table"
             if not any(_reaches_s3(plan, table) for table in tables):
                 rule = (
-                    f"runs in subnet {subnet}, whose route table reaches S3 through neither an S3 gateway "
+                    f"runs in subnet {subnet}, {whose} reaches S3 through neither an S3 gateway "
                     "endpoint nor a NAT gateway, and its role uses S3"
                 )
                 yield Finding(function.name, function.type, f"vpcConfig.subnetIds[{index}]", subnet, rule, SOURCE)
+
+
+def _own_subnet_vpc(plan: Plan, subnet_id: str) -> str | None:
+    """The VPC id of a subnet the plan creates in a VPC it creates, or None."""
+    for subnet in plan.of_type("aws:ec2/subnet:Subnet"):
+        if subnet.outputs.get("id") == subnet_id:
+            vpc_id = subnet.inputs.get("vpcId")
+            vpcs = {v.outputs.get("id") for v in plan.of_type("aws:ec2/vpc:Vpc")}
+            return str(vpc_id) if vpc_id in vpcs else None
+    return None
+
+
+def _main_route_table(plan: Plan, vpc_id: str) -> str | None:
+    """The VPC's main route table as the plan sets it (a main route table association, or the
+    VPC's default route table the plan manages), or None: AWS's own, with the local route only."""
+    for association in plan.of_type("aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation"):
+        if association.inputs.get("vpcId") == vpc_id:
+            return str(association.inputs.get("routeTableId"))
+    for vpc in plan.of_type("aws:ec2/vpc:Vpc"):
+        if vpc.outputs.get("id") == vpc_id and vpc.outputs.get("defaultRouteTableId"):
+            return str(vpc.outputs["defaultRouteTableId"])
+    return None

@@ -151,11 +151,18 @@ def azure_findings(plan: Plan) -> Iterator[Finding]:
             yield Finding(resource.name, resource.type, consumer.path, consumer.namespace, rule, SOURCE)
 
 
+def _premium(namespace: PlannedResource) -> bool:
+    """A Premium namespace: its SKU's tier, or, where the optional tier is left out, its name (the
+    SDK's SBSkuArgs: `name` required, `tier` optional)."""
+    sku = namespace.inputs.get("sku") or {}
+    return (sku.get("tier") or sku.get("name")) == "Premium"
+
+
 def _broken(plan: Plan, consumer: Consumer, namespace: PlannedResource, rules: PlannedResource | None) -> Iterator[str]:
     """What keeps `consumer` from its namespace, one sentence each."""
     subnet, name = consumer.subnet, consumer.namespace
     subnet_id = str(subnet.outputs.get("id"))
-    if ENDPOINT_SERVICE in _endpoints(subnet) and (namespace.inputs.get("sku") or {}).get("tier") != "Premium":
+    if ENDPOINT_SERVICE in _endpoints(subnet) and not _premium(namespace):
         yield (
             f"runs in subnet {subnet.name}, whose {ENDPOINT_SERVICE} service endpoint reaches Premium "
             f"namespaces only, and namespace {name} is not Premium"
