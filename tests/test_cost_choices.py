@@ -99,6 +99,18 @@ def test_premium_messaging_on_azure_is_the_mission_key_at_the_premium_unit_price
     assert monthly.known == pytest.approx(730 + 1095) and monthly.unknown == ()
 
 
+def test_a_geo_account_s_figure_and_basis_hold_its_copy_to_the_paired_region():
+    """GZRS's figure held the geo-replication transfer line, and its basis named capacity and
+    writes only: 62.415 GB landed a month x $0.02 (the worked example's catalog)."""
+    geo = {"storage.redundancy": "geo", "clouds.aws.replica_region": "us-east-1"}
+    zone, geo_choice = _choices("azure")["storageRedundancy"], _choices("azure", **geo)["storageRedundancy"]
+    assert geo_choice[2].startswith(
+        "blob capacity and write operation lines at this redundancy's prices, and the geo-replication data "
+        "transfer to the paired region"
+    )
+    assert "geo-replication" not in zone[2]
+
+
 def test_geo_redundancy_names_the_azure_account_kind():
     geo = {"storage.redundancy": "geo", "clouds.aws.replica_region": "us-east-1"}
     assert _choices("azure", **geo)["storageRedundancy"][0] == "GZRS"

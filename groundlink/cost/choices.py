@@ -75,6 +75,8 @@ def _storage(cloud: str, spec: Any, cost: CloudCost) -> Choice:
         held = "; no archive tier on this redundancy: archive-aged data is held and priced in Cold"
         archived = any(step.tier == ARCHIVE for step in spec.storage.tiering)
         basis = "blob capacity and write operation lines at this redundancy's prices"
+        if any(x.price_id == GEO_TRANSFER for x in cost.lines):
+            basis += ", and the geo-replication data transfer to the paired region"
         return Choice(sku, stored, basis + (held if archived else ""))
     if spec.storage.redundancy == "geo":
         return Choice(

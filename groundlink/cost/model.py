@@ -236,12 +236,21 @@ def _count(
     type_tokens: str | tuple[str, ...],
     default: int,
     match: Callable[[PlannedResource], bool] = lambda r: True,
+    left_out: str = "",
 ) -> tuple[int, str]:
+    """How many of the plan's resources of `type_tokens` that `match` the line bills, and the
+    basis saying so: where `match` leaves some of the plan's out, the plan's whole count and
+    `left_out` (why) are said too, so that the figure reads against the plan (1 of its 2 keys)."""
     if plan is not None:
         tokens = (type_tokens,) if isinstance(type_tokens, str) else type_tokens
-        found = [r for token in tokens for r in plan.of_type(token) if match(r)]
+        every = [r for token in tokens for r in plan.of_type(token)]
+        found = [r for r in every if match(r)]
         if found:
-            return len(found), f"{len(found)} in the plan"
+            if len(found) == len(every):
+                return len(found), f"{len(found)} in the plan"
+            return len(
+                found
+            ), f"{len(found)} of the plan's {len(every)}: {left_out or 'the others are not billed here'}"
     return default, f"{default} assumed (none in the plan)"
 
 
@@ -711,7 +720,13 @@ def _aws_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan
             )
         )
     if spec.security.customer_managed_keys:
-        keys, basis = _count(plan, "aws:kms/key:Key", 1, lambda r: "storage.geo_redundancy" not in r.capability)
+        keys, basis = _count(
+            plan,
+            "aws:kms/key:Key",
+            1,
+            lambda r: "storage.geo_redundancy" not in r.capability,
+            "the replica region's key is an S3 replication line",
+        )
         lines += [
             Line("security", "KMS keys", keys, "kms_key_month", e("kms_key_month"), basis),
             Line(
@@ -794,7 +809,13 @@ def _aws_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan
             )
         )
     # the replication failure alarms are the storage choice's own line (_replication_lines)
-    alarms, basis = _count(plan, "aws:cloudwatch/metricAlarm:MetricAlarm", 1, lambda r: not _replication_alarm(r))
+    alarms, basis = _count(
+        plan,
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        1,
+        lambda r: not _replication_alarm(r),
+        "the replication failure alarms are S3 replication lines",
+    )
     lines.append(
         Line("observability", "CloudWatch alarms", alarms, "cloudwatch_alarm_month", e("cloudwatch_alarm_month"), basis)
     )
@@ -944,7 +965,7 @@ def _azure_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, pl
             )
         )
     if spec.security.customer_managed_keys:
-        keys, basis = _count(plan, "azure-native:keyvault:Key", 1, _hsm)
+        keys, basis = _count(plan, "azure-native:keyvault:Key", 1, _hsm, "software-protected keys bill operations only")
         if (
             plan is not None
             and plan.of_type("azure-native:keyvault:Key")
