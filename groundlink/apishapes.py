@@ -41,7 +41,8 @@ class Constraint:
         if not isinstance(value, str):
             return None
         if (self.min is not None and len(value) < self.min) or (self.max is not None and len(value) > self.max):
-            return f"length {len(value)} outside {self.min or 0}-{self.max if self.max is not None else '∞'}"
+            high = _number(self.max) if self.max is not None else "∞"
+            return f"length {_number(len(value))} outside {_number(self.min or 0)}-{high}"
         if self.pattern is not None and not _compiled(self.pattern).fullmatch(value):
             return f"does not match {self.pattern}" + (f" ({self.description})" if self.description else "")
         return None

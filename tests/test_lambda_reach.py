@@ -96,3 +96,69 @@ def test_a_subnet_of_the_plan_without_a_route_table_takes_its_vpc_s_main_one() -
         f"runs in subnet {subnet}, which has no route table of its own, and whose VPC's main route table reaches S3 "
         "through neither an S3 gateway endpoint nor a NAT gateway, and its role uses S3"
     ]
+
+
+def _without_the_subnet_s_association():
+    plan = copy.deepcopy(cached_plan("partner.yaml", "aws"))
+    (subnet,) = plan.one("aws:lambda/function:Function").inputs["vpcConfig"]["subnetIds"]
+    plan.resources = [
+        r
+        for r in plan.resources
+        if not (r.type == "aws:ec2/routeTableAssociation:RouteTableAssociation" and r.inputs.get("subnetId") == subnet)
+    ]
+    return plan, subnet
+
+
+def test_routes_the_plan_sets_on_the_vpc_s_default_route_table_count_for_its_main_one():
+    """A NAT route given to the main table through a DefaultRouteTable was not read, and a plan
+    that reaches S3 failed preflight."""
+    plan, subnet = _without_the_subnet_s_association()
+    vpc_id = next(s.inputs["vpcId"] for s in plan.of_type("aws:ec2/subnet:Subnet") if s.outputs.get("id") == subnet)
+    (vpc,) = [v for v in plan.of_type("aws:ec2/vpc:Vpc") if v.outputs.get("id") == vpc_id]
+    vpc.outputs["defaultRouteTableId"] = "rtb-main"
+    assert len(_rules(plan)) == 1  # the main table, with the local route only
+    plan.resources.append(
+        _resource(
+            "aws:ec2/defaultRouteTable:DefaultRouteTable",
+            "main",
+            {"defaultRouteTableId": "rtb-main", "routes": [{"cidrBlock": "0.0.0.0/0", "natGatewayId": "nat-1"}]},
+        )
+    )
+    assert _rules(plan) == []
+
+
+def test_an_endpoint_put_on_a_route_table_by_an_association_resource_counts():
+    """pulumi-aws's VpcEndpointRouteTableAssociation puts a gateway endpoint on a table as the
+    endpoint's own routeTableIds input does: it was not read."""
+    plan = copy.deepcopy(cached_plan("partner.yaml", "aws"))
+    endpoint = plan.one(ENDPOINT)
+    tables = endpoint.inputs.pop("routeTableIds")
+    assert len(_rules(plan)) == 1
+    plan.resources += [
+        _resource(
+            "aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRouteTableAssociation",
+            f"s3-{i}",
+            {"routeTableId": table, "vpcEndpointId": endpoint.outputs["id"]},
+        )
+        for i, table in enumerate(tables)
+    ]
+    assert _rules(plan) == []
+
+
+def _resource(type_token: str, name: str, inputs: dict):
+    """A resource a program of one's own adds to the plan (a plain custom resource, no options)."""
+    from groundlink.engine import PlannedResource
+
+    return PlannedResource(
+        urn=f"urn:pulumi:test::groundlink::{type_token}::{name}",
+        type=type_token,
+        name=name,
+        parent=None,
+        custom=True,
+        inputs=inputs,
+        outputs={"id": f"{name}-id"},
+        protect=False,
+        retainOnDelete=False,
+        dependencies=[],
+        capability=[],
+    )

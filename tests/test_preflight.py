@@ -187,6 +187,10 @@ def test_api_name_rules_fire(type_token, key, value, shape):
         ("noaa20-logs-" + "x" * 30 + "-", True),  # 43 passed, judged as a whole 3-63 name
         ("a-", False),  # a-<26 characters> is a valid name, and was refused as a name of 2
         ("Noaa20-", True),  # S3 names are lowercase
+        ("-noaa20-", True),  # a name begins with a letter or digit
+        (".noaa20-", True),
+        ("noaa20..raw-", True),  # no two adjacent periods
+        ("noaa20.raw-", False),
     ],
 )
 def test_a_bucket_prefix_is_judged_as_the_start_of_a_name_the_provider_completes(prefix, fires):
@@ -747,3 +751,8 @@ def test_a_choice_of_properties_is_named_in_the_provider_s_spelling():
     (finding,) = registry.aws_findings(plan)
     assert (finding.path, finding.value) == ("streamsKmsKey", {"kmsKeyArn": key, "kmsAliasArn": alias})
     assert finding.rule == "the registry schema takes exactly one of: kmsKeyArn; kmsAliasArn; kmsAliasName"
+
+
+def test_a_length_prints_with_its_thousands_as_a_value_does():
+    constraint = aws_api.shape("iam", "policyDocumentType")
+    assert constraint.broken_by("x" * 200_000) == "length 200,000 outside 1-131,072"

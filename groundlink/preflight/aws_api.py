@@ -98,9 +98,12 @@ DOCUMENTED: dict[tuple[str, str], Constraint] = {
         "S3 bucket name prefix",
         'pulumi-aws s3.Bucket bucket_prefix documentation ("Must be lowercase and less than or equal to 37 '
         'characters in length"); S3 bucket naming rules',
-        pattern=r"[a-z0-9.-]*",
+        # S3: a name "must begin and end with a letter or number" and "must not contain two adjacent
+        # periods": the provider's suffix ends it, so a prefix holds the rest
+        pattern=r"(?:(?!.*\.\.)[a-z0-9][a-z0-9.-]*)?",
         max=37,
-        description="lowercase letters, digits, '.' and '-', at most 37: the provider adds 26 characters",
+        description="lowercase letters, digits, '.' and '-', starting with a letter or digit, no '..', at most 37: "
+        "the provider adds 26 characters",
     ),
     ("aws:sqs/queue:Queue", "name"): Constraint(
         "SQS queue name",

@@ -17,6 +17,7 @@ from .findings import Finding
 
 SOURCE = "AWS Lambda, giving VPC-connected functions access to AWS services (docs/processing.md)"
 FUNCTION = "aws:lambda/function:Function"
+DEFAULT_ROUTE_TABLE = "aws:ec2/defaultRouteTable:DefaultRouteTable"
 
 
 def _uses_s3(plan: Plan, function: PlannedResource) -> bool:
@@ -39,18 +40,26 @@ def _route_tables(plan: Plan, subnet_id: str) -> set[str]:
 
 
 def _reaches_s3(plan: Plan, table: str) -> bool:
+    # an endpoint's route tables: its own input, or a VpcEndpointRouteTableAssociation of each
+    associated = {
+        str(a.inputs.get("vpcEndpointId"))
+        for a in plan.of_type("aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRouteTableAssociation")
+        if a.inputs.get("routeTableId") == table
+    }
     gateway = any(
         # "Defaults to Gateway" (pulumi-aws, ec2.VpcEndpoint vpc_endpoint_type)
         (e.inputs.get("vpcEndpointType") or "Gateway") == "Gateway"
         and str(e.inputs.get("serviceName", "")).endswith(".s3")
-        and table in (e.inputs.get("routeTableIds") or [])
+        and (table in (e.inputs.get("routeTableIds") or []) or str(e.outputs.get("id")) in associated)
         for e in plan.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")
     )
     routes = [r.inputs for r in plan.of_type("aws:ec2/route:Route") if r.inputs.get("routeTableId") == table]
+    # a table's inline routes; the VPC's default (main) table's, where the plan manages it as a
+    # DefaultRouteTable, named by its defaultRouteTableId
     routes += [
         route
-        for t in plan.of_type("aws:ec2/routeTable:RouteTable")
-        if t.outputs.get("id") == table
+        for t in (*plan.of_type("aws:ec2/routeTable:RouteTable"), *plan.of_type(DEFAULT_ROUTE_TABLE))
+        if table in (t.outputs.get("id"), t.inputs.get("defaultRouteTableId"))
         for route in t.inputs.get("routes") or []
         if isinstance(route, dict)
     ]
