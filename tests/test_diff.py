@@ -723,3 +723,28 @@ def test_an_old_spec_this_version_refuses_says_what_to_give_instead(tmp_path, ca
     for other in ("gone.yaml", "utf16.yaml", "empty.yaml", "project.yaml"):
         code, _, err = run_cli(capsys, "diff", str(tmp_path / other), str(new), "--cloud", "aws")
         assert code == 2 and err and "OLD is read by" not in err, other
+
+
+def test_the_refusal_names_processing_s_switch_before_the_tunables_edited_beside_it(tmp_path):
+    """processing.mode: container_job deletes the artifacts bucket and the processor's containers;
+    edited beside six ground-segment tunables and a data rate, it was sorted after them into "and 2
+    more", and the line, cut to fit, named `ground_segment.post_pa…s`, no field of the spec."""
+    from groundlink.diff.run import spec_changes
+
+    from .conftest import spec_data, write_spec
+
+    old = spec_data("noaa20.yaml")
+    new = spec_data("noaa20.yaml")
+    new["processing"].update(
+        mode="container_job", container_image="ghcr.io/example/groundlink:1.0", timeout_seconds=3600
+    )
+    new["ground_segment"].update(
+        min_elevation_deg=10, min_contact_seconds=240, pre_pass_seconds=60, post_pass_seconds=60, contacts_per_day=6
+    )
+    new["ground_segment"]["contact_minutes"] = 14
+    new["satellites"][0]["downlinks"][0]["data_rate_mbps"] = 12
+    changed = spec_changes(str(write_spec(tmp_path, old, "old.yaml")), str(write_spec(tmp_path, new, "new.yaml")))
+    assert changed.startswith("processing.container_image (null => ghcr.io/example/groundlink:1.0), processing.mode ")
+    assert "…" not in changed and len(changed) <= 320
+    named, _, more = changed.rpartition(" and ")
+    assert more.endswith(" more") and int(more.split()[0]) + named.count(" => ") == 10

@@ -116,13 +116,35 @@ def spec_changes(old: str, new: str) -> str:
         else f"{c.path} ({_as_written(c.old)} => {_as_written(c.new)})"
         for c in changes
     ]
-    most = SPEC_CHANGES_SHOWN
-    return ", ".join(shown[:most]) + (f" and {len(shown) - most} more" if len(shown) > most else "")
+    # whole fields only, as many as the line holds: cut to fit it, a field's name was cut in half
+    # (`ground_segment.post_pa…s`, no field of the spec)
+    named: list[str] = []
+    for field in shown[:SPEC_CHANGES_SHOWN]:
+        if named and len(", ".join([*named, field])) > SPEC_CHANGES_CHARS:
+            break
+        named.append(field)
+    rest = len(shown) - len(named)
+    return ", ".join(named) + (f" and {rest} more" if rest else "")
 
 
-# The spec's sections whose fields shape the stores (what a data loss comes from) are named first.
-_SHOWN_FIRST = ("storage", "clouds", "mission", "security", "delivery", "ground_segment", "analytics", "satellites")
+# The spec's sections whose fields shape the stores (what a data loss comes from) are named first;
+# processing among them (its mode and switch decide the artifacts bucket and the processor's
+# containers), and a number that tunes (a count, a rate, a size) after every switch and name: a
+# contacts-per-day change beside processing.mode named eight tunables and hid the cause.
+_SHOWN_FIRST = (
+    "storage",
+    "clouds",
+    "mission",
+    "security",
+    "delivery",
+    "processing",
+    "ground_segment",
+    "analytics",
+    "satellites",
+)
 SPEC_CHANGES_SHOWN = 8
+# What the named fields may take of the refusal's line (inputs.MAX_LINE is 500 in all).
+SPEC_CHANGES_CHARS = 320
 
 
 # Fields that only label or size the stacks (tags, the owner tag, budget, usage figures): never
@@ -131,11 +153,20 @@ SPEC_CHANGES_SHOWN = 8
 _SHOWN_LAST = ("mission.owner", "mission.tags", "mission.data_classification", "budget", "usage")
 
 
-def _shown_first(change: PropertyChange) -> int:
+def _shown_first(change: PropertyChange) -> tuple[int, int]:
     if change.path.startswith(_SHOWN_LAST):
-        return len(_SHOWN_FIRST) + 1
+        return 2, 0
     section = change.path.split(".")[0].split("[")[0]
-    return _SHOWN_FIRST.index(section) if section in _SHOWN_FIRST else len(_SHOWN_FIRST)
+    rank = _SHOWN_FIRST.index(section) if section in _SHOWN_FIRST else len(_SHOWN_FIRST)
+    return (1 if _tunes(change) else 0), rank
+
+
+def _tunes(change: PropertyChange) -> bool:
+    """A number that sizes or schedules (contacts a day, a rate, memory), not a retention (a
+    `..._days`, which cuts stored data) nor a store's storage section's."""
+    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (change.old, change.new))
+    field = change.path.rsplit(".", 1)[-1]
+    return numbers and not field.endswith("_days") and not change.path.startswith("storage.")
 
 
 def _field_changes(old: dict[str, Any], new: dict[str, Any]) -> list[PropertyChange]:
