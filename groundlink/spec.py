@@ -2268,15 +2268,6 @@ class MissionSpec(_Model):
         endpoints' (security.network: private), or the processor's own in a public stack."""
         return self.security.network == "private" or (self.processing.enabled and self.delivery.object_store)
 
-    def _check_capture_setting(self, problems: _Problems) -> None:
-        """Where a downlink delivers DigIF, the capture setting leaves room for the runtime's
-        DigIF flag too: a setting that fits beside the other variables alone (Processing checks
-        that, beside its other fields) but not beside the flag."""
-        if any(d.delivery == "digif" for _, d in self.downlinks()):
-            alone = self.processing.capture_setting_problem(digif=False)
-            if alone is None and (beside := self.processing.capture_setting_problem(digif=True)) is not None:
-                problems.add("processing.capture", beside)
-
     def _check_processing_disk(self) -> None:
         """A contact is fetched onto the processor's local disk and processed there: a function's
         /tmp, a container job replica's ephemeral storage. What does not fit fails every attempt
@@ -2426,7 +2417,7 @@ class MissionSpec(_Model):
                 seen[joined] = (i, j)
 
     @model_validator(mode="after")
-    def _check(self, info: ValidationInfo) -> MissionSpec:
+    def _check(self) -> MissionSpec:
         problems = _Problems("spec")
         for key in ("name", "norad_id"):
             values = [getattr(s, key) for s in self.satellites]
@@ -2441,8 +2432,6 @@ class MissionSpec(_Model):
                 f"true{_default_note(self.processing, 'enabled')} needs delivery.object_store: true (the processor reads the objects a contact "
                 "delivers; a stream leaves none); allowed: processing.enabled: false, or delivery.object_store: true",
             )
-        if DIGIF_CONTEXT not in (info.context or {}):  # validated without spec_from_data's context
-            self._check_capture_setting(problems)
         problems.gather(self._check_processing_disk)
         problems.gather(self._check_processing_memory)
         problems.gather(self._check_contact_hub_rate)

@@ -616,11 +616,12 @@ def handle(body: str, open_stores: Callable[[], tuple[ObjectStore, ObjectStore]]
     raw, products = open_stores()
     with scratch() as work:
         summaries = process_location(location, raw, products, work, fmt)
+    samples = samples_delivered()
     return {
         "processed": location.contact_id,
         "contacts": [s["contact_id"] for s in summaries],
         "counts": {s["contact_id"]: {key: s[key] for key in LOGGED_COUNTS} for s in summaries},
-        LOSS_FIELD: max((loss_percent(s, samples=samples_delivered()) for s in summaries), default=0.0),
+        LOSS_FIELD: max((loss_percent(s, samples=samples) for s in summaries), default=0.0),
     }
 
 
