@@ -162,6 +162,8 @@ def escaped(text: str) -> str:
     """`text` on one line, nothing cut: control characters (a newline in a name OLD's JSON holds)
     as their escapes. A byte of a file name that is not UTF-8 (a surrogate os.fsdecode made) is
     left for the terminal to get back as that byte, as `ls` prints it."""
+    if text.isprintable():  # the usual case, without a pass per character
+        return text
     return "".join(c if c.isprintable() or "\udc80" <= c <= "\udcff" else repr(c)[1:-1] for c in text)
 
 

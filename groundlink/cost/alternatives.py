@@ -112,7 +112,7 @@ Priced = tuple[CloudCost, tuple[tuple[str, str], ...]]  # a spec's cost on one c
 
 def _priced(cloud: str, spec: MissionSpec, catalogs: dict[str, Catalog]) -> Priced:
     blueprint = build_blueprint(spec)
-    return estimate(blueprint, {cloud: catalogs[cloud]}).clouds[cloud], blueprint.for_cloud(cloud).gaps
+    return estimate(blueprint, {cloud: catalogs[cloud]}, months=False).clouds[cloud], blueprint.for_cloud(cloud).gaps
 
 
 def _notes_and_gaps(

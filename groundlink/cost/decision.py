@@ -141,7 +141,7 @@ def _aws_rests(
     if blueprint.spec.ground_segment.provider == "partner" and ground_station_not_offered(blueprint.spec):
         return own, own, [], None  # no Ground Station alternative to estimate: no figure stands on it
     catalogs = {"aws": est.catalogs["aws"]}
-    switched = estimate(_other_ground_segment(blueprint), catalogs, assumptions, plans).clouds["aws"]
+    switched = estimate(_other_ground_segment(blueprint), catalogs, assumptions, plans, months=False).clouds["aws"]
     other, other_unknown = _rest(switched)
     unknown = [p for p in other_unknown if p not in own_unknown]
     if blueprint.spec.ground_segment.provider == "partner":
@@ -229,7 +229,7 @@ def sensitivity(
     series = []
     for contacts in grid:
         at = _with_contacts(blueprint, contacts)
-        s = sides(at, estimate(at, catalogs, assumptions, plans), assumptions, plans)
+        s = sides(at, estimate(at, catalogs, assumptions, plans, months=False), assumptions, plans)
         station = s.aws_rest_station
         series.append(
             {

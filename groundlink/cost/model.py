@@ -8,6 +8,7 @@ from the captured plan when it has them, else from the spec's defaults.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -106,8 +107,10 @@ class Line:
     # NOT_REGIONAL for contact minutes, priced by antenna site or by contract
     region: str | None = None
 
-    @property
+    @functools.cached_property
     def cost(self) -> float | None:
+        """Worked out once: the report's totals, projections and sensitivity read each line's cost
+        many times (a line and its entry never change)."""
         return self.entry.cost(self.quantity)
 
     def with_quantity(self, quantity: float) -> Line:
@@ -156,7 +159,8 @@ class CloudCost:
     cloud: str
     region: str
     lines: list[Line]
-    projection: list[list[Line]] = field(default_factory=list)  # month 1..12
+    # month 1..12; empty in an estimate made for its steady month only (`estimate(months=False)`)
+    projection: list[list[Line]] = field(default_factory=list)
 
     def layer_totals(self, lines: list[Line] | None = None) -> dict[str, Total]:
         lines = self.lines if lines is None else lines
@@ -1168,7 +1172,12 @@ def _free_grant(entry: PriceEntry) -> str:
 
 
 def cloud_cost(
-    cloud: str, blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, plan: Plan | None = None
+    cloud: str,
+    blueprint: Blueprint,
+    usage: MonthlyUsage,
+    catalog: Catalog,
+    plan: Plan | None = None,
+    months: bool = True,
 ) -> CloudCost:
     fixed = (
         _ground_lines(cloud, blueprint, usage, catalog)
@@ -1191,7 +1200,8 @@ def cloud_cost(
         return sorted(fixed + storage, key=lambda x: LAYERS.index(x.layer))
 
     result = CloudCost(cloud, region, with_storage(None))
-    result.projection = [with_storage(m) for m in range(1, PROJECTION_MONTHS + 1)]
+    if months:
+        result.projection = [with_storage(m) for m in range(1, PROJECTION_MONTHS + 1)]
     return result
 
 
@@ -1248,14 +1258,18 @@ def estimate(
     catalogs: dict[str, Catalog],
     assumptions: Assumptions | None = None,
     plans: dict[str, Any] | None = None,
+    months: bool = True,
 ) -> CostEstimate:
-    """Monthly cost of `blueprint` on every cloud in `catalogs` (plans refine counts when given)."""
+    """Monthly cost of `blueprint` on every cloud in `catalogs` (plans refine counts when given),
+    with the first year month by month unless `months` is False: the decision's grid and the
+    choices weigh the steady month alone, and the year was most of their pricing time."""
     assumptions = assumptions or Assumptions()
     plans = plans or {}
     catalogs = partner_catalogs(blueprint.spec, catalogs)
     usage = monthly_usage(blueprint, assumptions.object_size_mb)
     clouds = {
-        cloud: cloud_cost(cloud, blueprint, usage, catalog, plans.get(cloud)) for cloud, catalog in catalogs.items()
+        cloud: cloud_cost(cloud, blueprint, usage, catalog, plans.get(cloud), months)
+        for cloud, catalog in catalogs.items()
     }
     notes = [_region_note(cc) for cc in clouds.values()] + [transfer_pair_note(blueprint.spec, clouds.get("aws"))]
     if usage.contacts_per_month and usage.raw_gb:

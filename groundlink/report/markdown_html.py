@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -64,7 +65,10 @@ def _one_line(value: Any) -> Any:
     return _shown(value) if isinstance(value, str) and not isinstance(value, markupsafe.Markup) else value
 
 
+@functools.cache
 def _env(autoescape: bool) -> jinja2.Environment:
+    """One environment a process for each kind of output: jinja2 compiles a template once per
+    environment, and compiling both reports' templates took longer than rendering them."""
     import jinja2
 
     env = jinja2.Environment(
