@@ -713,6 +713,8 @@ class _RecordedFetches:
 
     def execute(self, sql: str):
         cursor = self._connection.execute(sql)
+        if "parquet_kv_metadata" in sql:  # the products-format check's own read, one row a file
+            return cursor
         asked = self._asked
 
         class Cursor:
@@ -779,6 +781,8 @@ def test_an_error_while_json_rows_stream_says_how_many_were_printed(
     class FailingThird(_RecordedFetches):
         def execute(self, sql: str):
             cursor = super().execute(sql)
+            if "parquet_kv_metadata" in sql:  # the products-format check's own read
+                return cursor
             fetch = cursor.fetchmany
 
             def fetchmany(size: int):
@@ -989,3 +993,27 @@ def test_a_capture_cut_short_while_it_is_read_fails_its_contact_in_one_line(tmp_
         ],
     )
     assert not out.exists() or not list(out.glob(".staging-*"))  # nothing half-written left
+
+
+def test_the_examples_run_on_one_database_with_the_products_format_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`query --examples` builds the product views once: a database per query took longer than
+    the example queries themselves (0.15 s of CPU for the examples against 0.06 s on one)."""
+    from groundlink.processing import query
+    from groundlink.processing.examples import EXAMPLES
+
+    out = _products(tmp_path)
+    capsys.readouterr()
+    opened: list[Path] = []
+    connect = query.connect
+
+    def counted(root: Path):
+        opened.append(root)
+        return connect(root)
+
+    monkeypatch.setattr(query, "connect", counted)
+    assert main(["query", str(out), "--examples", "--json"]) == 0
+    answered = [json.loads(line)["example"] for line in capsys.readouterr().out.splitlines()]
+    assert answered == [e.title for e in EXAMPLES]
+    assert opened == [out]

@@ -305,19 +305,8 @@ TABLE_ROWS = 1000
 
 
 def run_query(args: argparse.Namespace) -> int:
-    import duckdb
-
     from ..errors import UsageError
-    from ..processing.examples import EXAMPLES
-    from ..processing.query import (
-        NotProducts,
-        QueryRefused,
-        check_products,
-        error_line,
-        other_formats,
-        streamed_query,
-    )
-    from ..report.terminal import report_console
+    from ..processing.query import NotProducts, check_products, connect
 
     if not args.products_dir.is_dir():
         raise UsageError(f"{args.products_dir}: {_not_a_directory(args.products_dir)}")
@@ -336,7 +325,22 @@ def run_query(args: argparse.Namespace) -> int:
         check_products(args.products_dir)
     except NotProducts as error:
         raise UsageError(str(error)) from None
-    for line in other_formats(args.products_dir):
+    connection = connect(args.products_dir)  # one database for the format check and every query
+    try:
+        return _run_queries(args, connection)
+    finally:
+        connection.close()
+
+
+def _run_queries(args: argparse.Namespace, connection: Any) -> int:
+    import duckdb
+
+    from ..errors import UsageError
+    from ..processing.examples import EXAMPLES
+    from ..processing.query import QueryRefused, error_line, other_formats, streamed_query
+    from ..report.terminal import report_console
+
+    for line in other_formats(args.products_dir, connection):
         print(line, file=sys.stderr)
     queries = [(e.title, e.duckdb) for e in EXAMPLES] if args.examples else [("", args.sql)]
     console = report_console()  # piped, as wide as the rows
@@ -344,7 +348,7 @@ def run_query(args: argparse.Namespace) -> int:
     for title, sql in queries:
         printed = 0  # rows of --json written before an error DuckDB raises while it runs the query
         try:
-            with streamed_query(args.products_dir, sql) as (names, batches):
+            with streamed_query(args.products_dir, sql, connection) as (names, batches):
                 if args.json and (repeated := sorted({n for n in names if names.count(n) > 1})):
                     # one JSON object per row holds a name once: the later column would silently win
                     raise UsageError(

@@ -123,13 +123,15 @@ def _failing_view(table: Table, error: str) -> str:
     )
 
 
-def other_formats(root: Path) -> list[str]:
+def other_formats(root: Path, connection: duckdb.DuckDBPyConnection | None = None) -> list[str]:
     """One line for each table some of whose files another groundlink wrote (their products
     format, tables.py, is not this one's, or none was recorded): they read the columns added
     since as NULL and count by that version's rules, and a query mixing them with today's
-    products said nothing (idle frames counted as ok in one contact, apart in the next)."""
+    products said nothing (idle frames counted as ok in one contact, apart in the next).
+    Read through `connection` when given (the query's own, `connect(root)`)."""
     lines = []
-    connection = duckdb.connect(":memory:")
+    own = connection is None
+    connection = duckdb.connect(":memory:") if connection is None else connection
     try:
         for table in TABLES:
             files = _files(table, root)
@@ -162,7 +164,8 @@ def other_formats(root: Path) -> list[str]:
                     "with that version"
                 )
     finally:
-        connection.close()
+        if own:
+            connection.close()
     return lines
 
 
@@ -373,13 +376,17 @@ class Rows(list[tuple[Any, ...]]):
 
 
 @contextmanager
-def streamed_query(root: Path, sql: str) -> Iterator[tuple[list[str], Iterator[Rows]]]:
+def streamed_query(
+    root: Path, sql: str, connection: duckdb.DuckDBPyConnection | None = None
+) -> Iterator[tuple[list[str], Iterator[Rows]]]:
     """Column names and the rows of `sql` over the products under `root`, in batches of at most
     BATCH_ROWS (reads only: QueryRefused for any other statement, before one runs). DuckDB runs
     the query as the batches are read, so an error of the query (a failed cast) may come from
-    the batches too."""
+    the batches too. Run on `connection` when given (`connect(root)`, kept open for the next
+    query: a new database took longer than most example queries), else on one of its own."""
     refuse_all_but_reads(sql)
-    connection = connect(root)
+    own = connection is None
+    connection = connect(root) if connection is None else connection
     try:
         shown, names, converters = _as_text(connection, sql)
         cursor = connection.execute(shown)
@@ -391,7 +398,8 @@ def streamed_query(root: Path, sql: str) -> Iterator[tuple[list[str], Iterator[R
 
         yield names, batches()
     finally:
-        connection.close()
+        if own:
+            connection.close()
 
 
 # Types Python's conversion misreads: an interval's months and years became 30-day blocks (a
