@@ -1,9 +1,10 @@
 """What the real Pulumi CLI reads of the pack, held to what the CLI and the installed SDK accept,
 and the pack's run instructions held to what works as written.
 
-The CLI starts a Python pack through its `pulumi-analyzer-policy-python` shim, which reads only
-the `-virtualenv=` option of PulumiPolicy.yaml (pulumi/pulumi sdk/python/dist/
-pulumi-analyzer-policy-python); it validates a policy's config by wrapping the schema's
+The CLI starts a Python pack with the pack's virtualenv (the `virtualenv` option of
+PulumiPolicy.yaml), as `python -u -m pulumi.policy <engine> <pack dir>` in the pack's directory:
+through the language host's RunPlugin since pulumi/pulumi#21684 (2026-02-12), through the
+`pulumi-analyzer-policy-python` shim before; it validates a policy's config by wrapping the schema's
 properties in `{"type": "object", "properties": ..., "required": ...}` with an injected
 `enforcementLevel` enum (sdk/go/common/resource/plugin/analyzer_plugin.go, GetAnalyzerInfo;
 pkg/resource/analyzer/config.go, convertSchema), after filling in each property's `default`;
