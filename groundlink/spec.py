@@ -700,6 +700,20 @@ def _tle_schema(schema: dict[str, Any]) -> None:
             branch.update(minItems=2, maxItems=2, items={"type": "string", "minLength": 69, "maxLength": 69})
 
 
+def _repeats(values: list[Any]) -> list[tuple[int, int, Any]]:
+    """Each entry whose value an earlier entry has, as (its index, the first one's, the value):
+    an error names the copy at its own line (a satellite block pasted and left unchanged), not the
+    whole list at its key, many lines above it."""
+    first: dict[Any, int] = {}
+    found = []
+    for i, value in enumerate(values):
+        if value in first:
+            found.append((i, first[value], value))
+        else:
+            first[value] = i
+    return found
+
+
 class Satellite(_Model):
     """One spacecraft and what it sends down."""
 
@@ -765,10 +779,8 @@ class Satellite(_Model):
     @model_validator(mode="after")
     def _check(self) -> Satellite:
         problems = _Problems("satellite")
-        names = [d.name for d in self.downlinks]
-        dupes = sorted({n for n in names if names.count(n) > 1})
-        if dupes:
-            problems.add("downlinks", f"duplicate downlink names {dupes}")
+        for j, k, name in _repeats([d.name for d in self.downlinks]):
+            problems.add(f"downlinks[{j}].name", f"duplicate downlink name {name!r}: downlinks[{k}] has it too")
         if self.tle:
             for number, line in enumerate(self.tle, start=1):
                 if int(line[2:7]) != self.norad_id:  # the first line that differs: one wrong id, one line
@@ -2420,10 +2432,10 @@ class MissionSpec(_Model):
     def _check(self) -> MissionSpec:
         problems = _Problems("spec")
         for key in ("name", "norad_id"):
-            values = [getattr(s, key) for s in self.satellites]
-            dupes = sorted({v for v in values if values.count(v) > 1})
-            if dupes:
-                problems.add("satellites", f"duplicate satellite {key}s {dupes}")
+            for i, k, value in _repeats([getattr(s, key) for s in self.satellites]):
+                problems.add(
+                    f"satellites[{i}].{key}", f"duplicate satellite {key} {value!r}: satellites[{k}] has it too"
+                )
         self._check_link_names(problems)
         if self.processing.enabled and not self.delivery.object_store:
             # the processor reads a contact's delivered objects; a stream leaves none to read

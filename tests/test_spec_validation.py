@@ -283,7 +283,9 @@ class TestDownlinkForms:
 
     def test_duplicate_downlink_names(self):
         errors = _errors(lambda d: d["satellites"][0]["downlinks"].append(copy.deepcopy(dl(d))))
-        assert "s.yaml: satellites[0].downlinks: duplicate downlink names ['hrd']" in errors
+        assert (
+            "s.yaml: satellites[0].downlinks[1].name: duplicate downlink name 'hrd': downlinks[0] has it too" in errors
+        )
 
 
 class TestSatellites:
@@ -405,14 +407,17 @@ class TestSatellites:
 
     def test_duplicate_satellites(self):
         errors = _errors(lambda d: d["satellites"].append(copy.deepcopy(d["satellites"][0])))
-        assert "s.yaml: satellites: duplicate satellite names ['noaa20']" in errors
+        assert "s.yaml: satellites[1].name: duplicate satellite name 'noaa20': satellites[0] has it too" in errors
 
         def same_norad(d):
             twin = copy.deepcopy(d["satellites"][0])
             twin["name"] = "twin"
             d["satellites"].append(twin)
 
-        assert "s.yaml: satellites: duplicate satellite norad_ids [43013]" in _errors(same_norad)
+        assert (
+            "s.yaml: satellites[1].norad_id: duplicate satellite norad_id 43013: satellites[0] has it too"
+            in _errors(same_norad)
+        )
 
     @pytest.mark.parametrize(
         ("field", "value", "message"),
@@ -701,7 +706,7 @@ class TestSatellites:
             d["satellites"][1]["norad_id"] = d["satellites"][0]["norad_id"]
 
         errors = _errors(and_one_norad_id)  # a NORAD id given twice hid the collisions until fixed
-        assert any("duplicate satellite norad_ids" in e for e in errors)
+        assert any("duplicate satellite norad_id" in e for e in errors)
         assert sum("names its resources" in e for e in errors) == 2
 
         def and_a_third_named_as_the_first(d):  # a name given twice hid the others' collisions too
@@ -711,7 +716,7 @@ class TestSatellites:
             d["satellites"].append(third)
 
         errors = _errors(and_a_third_named_as_the_first)
-        assert any("duplicate satellite names" in e for e in errors)
+        assert any("duplicate satellite name" in e for e in errors)
         assert sum("names its resources" in e for e in errors) == 2  # not the twins': said as one name twice
 
     def test_aws_no_longer_supports_aqua_on_managed(self):
@@ -1203,3 +1208,22 @@ def test_a_range_error_names_the_field_s_whole_range_whichever_bound_is_broken()
         SpecError, match=r"price_per_minute_usd: 0 is out of range; allowed: more than 0, at most 1,000,000$"
     ):
         spec_from_data(data)
+
+
+def test_a_pasted_satellite_block_left_unchanged_is_named_at_its_own_lines(tmp_path):
+    """A satellite block copied and only partly edited: the error names the copy's field at the
+    copy's line, not the `satellites:` key of a 400-line list (the first block keeps its value)."""
+    text = (SPECS / "noaa20.yaml").read_text()
+    start = text.index("  - name: noaa20\n")
+    end = text.index("ground_segment:")
+    block = text[start:end]
+    copy_block = block.replace("  - name: noaa20\n", "  - name: noaa21\n")
+    path = tmp_path / "s.yaml"
+    path.write_text(text[:end] + copy_block + text[end:])
+    line = text[:end].count("\n") + 1 + copy_block[: copy_block.index("norad_id")].count("\n")
+    with pytest.raises(SpecError) as info:
+        load_spec(path)
+    assert info.value.lines == [
+        f"{path}: satellites[1].norad_id: duplicate satellite norad_id 43013: satellites[0] has it too "
+        f"(line {line}, column 5)"
+    ]
