@@ -62,7 +62,7 @@ PROCESSING = [
     "tests/test_flex_subnet_sizing.py", "tests/test_lambda_reach.py",
 ]  # fmt: skip
 # the survivors of a sampled run, each asserted where it lives (in-process, plans from the cache)
-GUARDS = ["tests/test_guards5.py", "tests/test_guards6.py"]
+GUARDS = ["tests/test_guards5.py", "tests/test_guards6.py", "tests/test_guards7.py"]
 COMPONENT_TESTS: dict[str, list[str]] = {
     "components.aws.analytics": [
         "tests/test_aws_analytics.py", "tests/test_aws_catalog_serdes.py", "tests/test_aws_mission.py", *PROTECTED,
@@ -83,6 +83,7 @@ COMPONENT_TESTS: dict[str, list[str]] = {
     ],
     "components.aws.observability": [
         "tests/test_aws_observability.py", "tests/test_aws_security.py", "tests/test_frame_loss_alarm.py", *PROTECTED,
+        *GUARDS,  # the replication alarms: test_guards7.py plans the geo variant
     ],
     "components.aws.processing": [*PROCESSING, *GUARDS],
     "components.aws.security": [

@@ -1943,6 +1943,32 @@ fires(
         )
     ],
 )
+# a bucket's inline replication (pulumi-aws's Bucket `replicationConfiguration`, one object) names
+# its role by ARN: the role is found by it and judged as a separate configuration's would be
+BASELINES["noaa20-aws-geo-raw-replication-inline"] = Derived(
+    "noaa20-aws-geo",
+    {
+        RAW_REPLICATION: DROP,
+        "noaa20-storage-raw/replicationConfiguration": {"role": REPLICATION_ROLE_ARN, "rules": [INLINE_RULE]},
+    },
+    "the raw bucket's replication inline, naming the replication role by its ARN",
+)
+passes(rule, "noaa20-aws-geo-raw-replication-inline")
+fires(
+    rule,
+    "noaa20-aws-geo-raw-replication-inline",
+    {REPLICATION_POLICY: _replication_grants((["kms:Encrypt", "kms:Decrypt"], REPLICA_KEY_REGION))},
+    (
+        "replication role noaa20-storage-replica-role may not kms:Decrypt with the source bucket "
+        "noaa20-storage-products's key",
+        "noaa20-storage-replica-products-replication",
+    ),
+    (
+        "replication role noaa20-storage-replica-role may not kms:Decrypt with the source bucket "
+        "noaa20-storage-raw's key",
+        "noaa20-storage-raw",
+    ),
+)
 
 # === AWS and Azure: protection, tags, regions ==================================================
 
