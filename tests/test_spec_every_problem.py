@@ -137,7 +137,7 @@ DERIVED: list[tuple[str, str, dict[str, Any], list[str]]] = [
         "two satellites of one name name their resources alike: the names are the problem",
         "noaa20.yaml",
         {"satellites": "twice"},
-        ["satellites", "satellites"],  # its name and its NORAD id, each given twice
+        ["satellites[1].name", "satellites[1].norad_id"],  # the copy's name and NORAD id, each given twice
     ),
     (
         "a preset with both JSON configs: the conflict is the problem, not the preset's frequencies",
