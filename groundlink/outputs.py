@@ -262,6 +262,8 @@ def displayable(value: Any) -> Any:
     report refuses to hold (a traceback once the plans were done), and which strict JSON readers
     refuse; each undecodable byte is shown as U+FFFD, as a terminal shows it."""
     if isinstance(value, str):
+        if value.isascii():  # most of a plan's text, which no surrogate can be in: as it is
+            return value
         try:
             return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
         except UnicodeEncodeError:  # a surrogate no file name holds
