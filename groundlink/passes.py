@@ -351,8 +351,11 @@ def _passes(
     peak_t[grazing] = _illinois(
         lambda t: sat.geometry(t, g_sites)[1], times[i][grazing], times[i + 1][grazing], r0[grazing], r1[grazing]
     )
-    # The culmination's elevation: exact for grazing candidates, else integrated from the linear rate.
-    peak_sin = sin_el[site_idx, i] + r0 * (peak_t - times[i]) / 2
+    # The culmination's elevation: exact for grazing candidates, else integrated from the linear rate
+    # and at least either sample's (a pass of seconds between samples 12 s apart read 0.6 deg under
+    # its own mask, integrated so)
+    s0, s1 = sin_el[site_idx, i], sin_el[site_idx, i + 1]
+    peak_sin = np.maximum(s0 + r0 * (peak_t - times[i]) / 2, np.maximum(s0, s1))
     peak_sin[grazing] = sat.geometry(peak_t[grazing], g_sites)[0]
     keep = ~grazing | (peak_sin >= threshold)
     site_idx, i, peak_t, peak_sin = site_idx[keep], i[keep], peak_t[keep], peak_sin[keep]
