@@ -402,3 +402,31 @@ def test_a_source_bucket_replaced_with_the_change_has_nothing_to_copy():
         ("replace", "noaa20-storage-raw")
     ]
     assert not [n for n in diff.notes if "noaa20-storage-raw " in n]
+
+
+def test_a_partner_satellite_renamed_on_aws_notes_its_contacts_drop_out_of_athena(capsys, commands_use_shared_plans):
+    """AWS's catalog tables list a partner's satellites in an enum partition projection, and Athena
+    reads only the partitions it lists: a renamed satellite's stored contacts stayed in S3 and left
+    every query, while the diff showed four plain updates. Azure's views read every name."""
+    from .conftest import spec_file
+
+    partner = str(SPECS / "partner.yaml")
+    data = spec_data("partner.yaml")
+    assert [s["name"] for s in data["satellites"]] == ["snpp"]
+    data["satellites"][0]["name"] = "suomi-npp"
+    renamed = str(spec_file(data))
+    diff = one_diff(partner, renamed, "aws")
+    assert not diff.data_loss
+    assert diff.notes == (
+        "contact_summary, frame_index, raw_contacts: Athena's partition projection no longer lists satellite snpp: "
+        "the contacts stored under satellite=snpp/ stay in the buckets but no query reads them; keep the old name "
+        'in the spec to query them (Athena User Guide, "Supported types for partition projection": enum)',
+    )
+    code, out, _ = run_cli(capsys, "diff", partner, renamed, "--cloud", "aws")
+    assert code == 0 and f"    note: {diff.notes[0]}" in out.splitlines()
+    assert one_diff(partner, renamed, "azure").notes == ()
+    # a satellite added keeps every name listed: nothing to say
+    data["satellites"][0]["name"] = "snpp"
+    data["satellites"].append({**data["satellites"][0], "name": "noaa20", "norad_id": 43013})
+    data["satellites"][1].pop("tle", None)
+    assert one_diff(partner, str(spec_file(data)), "aws").notes == ()

@@ -532,8 +532,41 @@ def diff_states(old: State, new: State) -> Diff:
     changes.sort(key=lambda c: (order[c.action], c.type, c.name))
     unchanged = len(common) - len(decided)
     not_compared = tuple(sorted((n for found in uncompared.values() for n in found), key=lambda n: (n.type, n.name)))
-    notes = _replication_notes(old, new, changes)
+    notes = _replication_notes(old, new, changes) + _projection_notes(old, new)
     return Diff(new.cloud, old.source, new.source, tuple(changes), unchanged, notes, not_compared)
+
+
+GLUE_TABLE = "aws:glue/catalogTable:CatalogTable"
+SATELLITE_VALUES = "projection.satellite.values"
+
+
+def _projected_satellites(resource: Any) -> list[str]:
+    parameters = resource.inputs.get("parameters")
+    values = parameters.get(SATELLITE_VALUES) if isinstance(parameters, dict) else None
+    return [v for v in values.split(",") if v] if isinstance(values, str) else []
+
+
+def _projection_notes(old: State, new: State) -> tuple[str, ...]:
+    """A line for the satellites a catalog table's partition projection stops listing (a
+    partner satellite renamed or removed on AWS): Athena reads only the partitions an enum
+    projection lists, so the contacts stored under `satellite=<old name>/` stay in the buckets and
+    drop out of every query, while Azure's views read every name. One line per set of names,
+    naming the tables."""
+    dropped: dict[tuple[str, ...], list[str]] = {}
+    for key, table in new.resources.items():
+        before = old.resources.get(key)
+        if table.type != GLUE_TABLE or before is None or before.type != GLUE_TABLE:
+            continue
+        gone = tuple(v for v in _projected_satellites(before) if v not in _projected_satellites(table))
+        if gone:
+            dropped.setdefault(gone, []).append(str(table.inputs.get("name") or table.name))
+    return tuple(
+        f"{', '.join(sorted(tables))}: Athena's partition projection no longer lists satellite "
+        f"{', '.join(names)}: the contacts stored under {', '.join(f'satellite={n}/' for n in names)} stay in the "
+        "buckets but no query reads them; keep the old name in the spec to query them (Athena User Guide, "
+        '"Supported types for partition projection": enum)'
+        for names, tables in dropped.items()
+    )
 
 
 REPLICATION_CONFIG = "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
