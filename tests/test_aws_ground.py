@@ -327,10 +327,13 @@ class TestPartner:
         assert s3 == {("s3:GetBucketLocation", arn), ("s3:PutObject", f"{arn}/partner/*")}
         assert {c for r in (role,) for c in r.capability} >= {"ground.delivery_identity", "ground.partner_landing"}
 
-    def test_ground_segment_id_is_the_landing_prefix(self):
+    def test_ground_segment_ids_are_the_landing_prefix_and_the_role_the_partner_is_given(self):
+        """docs/aws.md: "Give the role ARN to the partner": its name ends in Pulumi's random
+        suffix, so the output is where the operator finds it (Azure's ids name the grant too)."""
         plan = aws("partner.yaml")
         bucket = bucket_by_role(plan, "raw").outputs["bucket"]
-        assert plan.outputs["ground_segment_ids"] == [f"s3://{bucket}/partner/"]
+        role = plan.one(ROLE, "polar-partner-ground-partner-role").outputs["arn"]
+        assert plan.outputs["ground_segment_ids"] == [f"s3://{bucket}/partner/", role]
 
     def test_without_external_id_the_trust_has_no_condition_and_the_plan_warns(self, tmp_path):
         data = spec_data("partner.yaml")
@@ -396,11 +399,12 @@ class TestPartner:
         assert {s["Effect"] for s in policy} == {"Allow"}
         assert "ground.stream_delivery" in role.capability
 
-    def test_partner_stream_id_follows_the_landing_prefix(self, partner_streaming):
+    def test_partner_stream_id_follows_the_landing_prefix_and_the_role(self, partner_streaming):
         plan = partner_streaming
         bucket = bucket_by_role(plan, "raw").outputs["bucket"]
         assert plan.outputs["ground_segment_ids"] == [
             f"s3://{bucket}/partner/",
+            plan.one(ROLE, "polar-partner-ground-partner-role").outputs["arn"],
             plan.one(STREAM, PARTNER_STREAM).outputs["arn"],
         ]
 
@@ -451,3 +455,7 @@ def test_each_satellite_streams_through_its_own_endpoint_group():
         )
     ports = [e["endpoint"]["address"]["port"] for g in groups for e in g.inputs["endpointDetails"]]
     assert sorted(ports) == list(range(55888, 55888 + 48))  # one receiver address, a port per downlink
+    # the interface the receiver runs on (docs/aws.md) follows the profiles in the stack's ids
+    (receiver,) = plan.of_type("aws:ec2/networkInterface:NetworkInterface")
+    profiles = [p.outputs["arn"] for p in plan.of_type("aws-native:groundstation:MissionProfile")]
+    assert plan.outputs["ground_segment_ids"] == [*profiles, receiver.outputs["id"]]

@@ -442,13 +442,21 @@ class AwsGroundSegment(MissionComponent):
         self.links: list[AwsGroundLink] = []
         self.profiles: list[AwsSatelliteProfile] = []
         self.ids: pulumi.Input[list[str]] | None = None
+        # what the operator hands on: the profiles contacts are reserved against and the interface
+        # a receiver runs on, or what the partner writes to and the role it writes with (as Azure's
+        # ids name the landing container and the partner's grant)
+        self.receiver: aws.ec2.NetworkInterface | None = None
         if inputs.station:
             self._managed(raw, key, telemetry_stream_arn, network)
-            self.ids = pulumi.Output.all(*[satellite.profile.arn for satellite in self.profiles])
+            self.ids = pulumi.Output.all(
+                *[satellite.profile.arn for satellite in self.profiles], *([self.receiver.id] if self.receiver else [])
+            )
         else:
-            stream = self._partner(raw, key)
-            ids = ([pulumi.Output.concat(raw.uri, inputs.partner_prefix)] if raw else []) + (
-                [stream.arn] if stream else []
+            role, stream = self._partner(raw, key)
+            ids = (
+                ([pulumi.Output.concat(raw.uri, inputs.partner_prefix)] if raw else [])
+                + ([role.arn] if role else [])
+                + ([stream.arn] if stream else [])
             )
             self.ids = pulumi.Output.all(*ids) if ids else None
         self.register_outputs({"ground_segment_ids": self.ids})
@@ -469,6 +477,7 @@ class AwsGroundSegment(MissionComponent):
             endpoints = AwsStreamEndpoints(
                 self.child_name("stream"), self.mission, inputs, account=self.account, network=network, opts=self.opts()
             )
+            self.receiver = endpoints.receiver
             if any(link.downlink.wideband for link in inputs.links):
                 if key is not None:
                     streams = (key, self._streams_role(key))
@@ -648,7 +657,9 @@ class AwsGroundSegment(MissionComponent):
         return role
 
     # -- partner ------------------------------------------------------------------
-    def _partner(self, raw: Store | None, key: aws.kms.Key | None) -> aws.kinesis.Stream | None:
+    def _partner(
+        self, raw: Store | None, key: aws.kms.Key | None
+    ) -> tuple[aws.iam.Role | None, aws.kinesis.Stream | None]:
         """The partner delivers with one write-only role in our account: objects under the landing
         prefix and, when streaming, records on a mission-owned stream. Without the partner's
         account nothing may assume that role, so neither delivery path is provisioned (the
@@ -660,7 +671,7 @@ class AwsGroundSegment(MissionComponent):
         streaming = inputs.stream
         partner_account = inputs.partner_principal
         if partner_account is None:
-            return None
+            return None, None
         stream = contact_stream(self, "partner-stream", key, "ground.stream_delivery") if streaming else None
 
         external_id = partner.aws_external_id
@@ -692,7 +703,7 @@ class AwsGroundSegment(MissionComponent):
             + (("ground.partner_landing",) if raw else ())
             + (("ground.stream_delivery",) if stream else ())
         )
-        self._role(
+        role, _ = self._role(
             "partner-role",
             f"{partner.name} writes contact data {' and '.join(targets)} (write-only)",
             trust,
@@ -703,4 +714,4 @@ class AwsGroundSegment(MissionComponent):
             stream=stream.arn if stream else None,
             key=key.arn if key else None,
         )
-        return stream
+        return role, stream

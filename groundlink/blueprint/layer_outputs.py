@@ -33,7 +33,8 @@ LAYER_OUTPUT_MEANINGS: dict[str, dict[str, str]] = {
         "clouds.aws.replica_region / the storage account's secondary location; None with zone redundancy",
     },
     "ground": {
-        "ground_segment_ids": "mission profile ARNs or the partner landing URI (+ partner stream ARN) / "
+        "ground_segment_ids": "mission profile ARNs (+ the stream receiver's interface id) or the partner landing "
+        "URI, the partner's role ARN (+ partner stream ARN) / "
         "the landing container id (+ partner grant, stream hub, legacy Orbital ids)",
     },
     "events": {
