@@ -456,13 +456,34 @@ def test_the_rerun_command_is_code_in_both_reports_not_escaped_backticks(referen
 
 
 def test_a_source_that_says_secondary_is_not_tagged_twice(reference):
-    rows = {r[0].text: r[4].text for r in _rows(reference, "Price sources and dates")}
-    assert rows["aws.athena_tb_scanned"].endswith('with a 10 MB minimum" (secondary)')  # tagged once, by the report
-    assert rows["aws.ground_station_narrowband_minute"] == (
+    rows = {r[0].text: r[5].text for r in _rows(reference, "Price sources and dates")}
+    assert 'with a 10 MB minimum" (secondary); note: ' in rows["aws.athena_tb_scanned"]  # tagged once, by the report
+    assert rows["aws.ground_station_narrowband_minute"].startswith(
         "AWS Price List offer file (secondary); a measured $110-130 per 10-minute contact (2026-08) is 11-13 minutes "
-        "at this price, so it gives the order of the price, not the figure"
+        "at this price, so it gives the order of the price, not the figure; note: the $110-130 per 10-minute contact "
+        "is a measurement"
     )
     assert all(text.count("(secondary)") <= 1 for text in rows.values())
+
+
+def test_the_price_list_gives_each_price_s_free_allowance_and_the_catalog_s_caveat(reference):
+    """A buyer checking the catalog from a report found neither SQS's free million requests nor
+    the catalog's note that Key Vault's operation price is in doubt for an HSM key."""
+    prices = {p["priceId"]: p for p in reference["prices"]}
+    assert (prices["aws.sqs_requests"]["freePerMonth"], prices["aws.sqs_requests"]["note"]) == (1000000, None)
+    assert prices["azure.key_vault_operations"]["note"].startswith(
+        "Infracost's Key Vault key test golden (commit 027bec33, 2021-11-09) gives $0.03 per 10,000"
+    )
+    assert prices["azure.key_vault_operations"]["freePerMonth"] == 0
+    rows = {r[0].text: [getattr(c, "text", c) for c in r] for r in _rows(reference, "Price sources and dates")}
+    assert rows["aws.sqs_requests"][2:4] == ["requests (standard queue)", "1,000,000"]
+    assert rows["aws.athena_tb_scanned"][3] == ""
+    kms = prices["aws.kms_requests"]
+    assert kms["note"] == "free_per_month read 2026-12-02; the price's date is Infracost's"
+    assert rows["aws.kms_requests"][3] == "20,000"
+    assert rows["aws.kms_requests"][5].endswith(
+        "; note: free_per_month read 2026-12-02; the price's date is Infracost's"
+    )
 
 
 def test_a_unit_price_that_rounds_to_whole_cents_keeps_two_decimals():

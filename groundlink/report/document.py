@@ -193,6 +193,8 @@ def _prices_json(estimate: CostEstimate, read: set[tuple[str, str]]) -> list[dic
                     "date": e.date,
                     "secondary": e.secondary,
                     "supply": e.supply,
+                    "freePerMonth": e.free_per_month,  # units a month billed nothing (a free tier)
+                    "note": e.note,  # the catalog's caveat on the figure, if any
                     "used": (cloud, price_id) in used,
                 }
             )

@@ -622,13 +622,16 @@ def _source(price: dict[str, Any]) -> str:
 
 
 def _sources(doc: dict[str, Any]) -> Section:
+    """Each price a figure rests on, with what a buyer checks it by: its free allowance and the
+    catalog's caveat on it (a figure in doubt, a date that is another source's) beside its source."""
     rows = [
         [
             _c(p["priceId"], "code"),
             _price(p),
             p["unit"],
+            num(p["freePerMonth"]) if p["freePerMonth"] else "",
             p["region"],
-            _source(p),
+            _source(p) + (f"; note: {p['note']}" if p["note"] else ""),
             p["date"],
         ]
         for p in doc["prices"]
@@ -638,7 +641,9 @@ def _sources(doc: dict[str, Any]) -> Section:
     return Section(
         "Price sources and dates",
         table=_table(
-            ["Price", "Value", "Unit", "Region", "Source", "Date"], rows, [False, True, False, False, False, False]
+            ["Price", "Value", "Unit", "Free a month", "Region", "Source", "Date"],
+            rows,
+            [False, True, False, True, False, False, False],
         ),
         after=[_c(unused_overrides_line(unused), "gap")] if unused else [],
     )
