@@ -430,3 +430,24 @@ def test_a_partner_satellite_renamed_on_aws_notes_its_contacts_drop_out_of_athen
     data["satellites"].append({**data["satellites"][0], "name": "noaa20", "norad_id": 43013})
     data["satellites"][1].pop("tle", None)
     assert one_diff(partner, str(spec_file(data)), "aws").notes == ()
+
+
+def test_satellites_reordered_with_stream_delivery_note_the_receiver_ports_move(commands_use_shared_plans):
+    """Stream ports follow the downlinks' order in the spec: two satellites swapped replace their
+    endpoint groups with each other's ports, which read as a routine replacement while a receiver
+    set up by port would file one satellite's stream as the other's."""
+    from .conftest import spec_file
+
+    data = spec_data("constellation.yaml")
+    data["delivery"] = {"object_store": True, "stream": True}
+    streaming = str(spec_file(data))
+    swapped = dict(data, satellites=[data["satellites"][1], data["satellites"][0], *data["satellites"][2:]])
+    diff = one_diff(streaming, str(spec_file(swapped)), "aws")
+    assert not diff.data_loss
+    assert diff.notes == (
+        "the contact streams move to other ports of the receiver (eo-constellation-eo01-xband 55888 => 55890, "
+        "eo-constellation-eo01-sband 55889 => 55891, eo-constellation-eo02-xband 55890 => 55888, "
+        "eo-constellation-eo02-sband 55891 => 55889): set the receiver up for them before the next contact, or it files "
+        "one downlink's stream as another's (ports follow the downlinks' order in the spec, docs/aws.md)",
+    )
+    assert one_diff(streaming, streaming, "aws").notes == ()

@@ -532,7 +532,7 @@ def diff_states(old: State, new: State) -> Diff:
     changes.sort(key=lambda c: (order[c.action], c.type, c.name))
     unchanged = len(common) - len(decided)
     not_compared = tuple(sorted((n for found in uncompared.values() for n in found), key=lambda n: (n.type, n.name)))
-    notes = _replication_notes(old, new, changes) + _projection_notes(old, new)
+    notes = _replication_notes(old, new, changes) + _projection_notes(old, new) + _port_notes(old, new)
     return Diff(new.cloud, old.source, new.source, tuple(changes), unchanged, notes, not_compared)
 
 
@@ -566,6 +566,43 @@ def _projection_notes(old: State, new: State) -> tuple[str, ...]:
         "buckets but no query reads them; keep the old name in the spec to query them (Athena User Guide, "
         '"Supported types for partition projection": enum)'
         for names, tables in dropped.items()
+    )
+
+
+ENDPOINT_GROUP = "aws-native:groundstation:DataflowEndpointGroup"
+
+
+def _stream_ports(state: State) -> dict[str, Any]:
+    """Each dataflow endpoint's UDP port on the receiver, by the endpoint's name."""
+    ports: dict[str, Any] = {}
+    for group in state.resources.values():
+        details = group.inputs.get("endpointDetails") if group.type == ENDPOINT_GROUP else None
+        for detail in details if isinstance(details, list) else []:
+            endpoint = detail.get("endpoint") if isinstance(detail, dict) else None
+            if not isinstance(endpoint, dict):
+                continue
+            address, name = endpoint.get("address"), endpoint.get("name")
+            if isinstance(address, dict) and isinstance(name, str):
+                port = address.get("port")  # a float, as a plan's JSON numbers all are
+                ports[name] = int(port) if isinstance(port, float) and port.is_integer() else port
+    return ports
+
+
+def _port_notes(old: State, new: State) -> tuple[str, ...]:
+    """A line when a downlink's stream moves to another port of the receiver (a satellite added,
+    removed or moved before it in the spec: ports follow the downlinks' order): a receiver set
+    up by port would file one downlink's stream as another's. Said, since the groups' replacement
+    alone reads as routine."""
+    before, after = _stream_ports(old), _stream_ports(new)
+    moved = [
+        f"{name} {before[name]} => {port}" for name, port in after.items() if name in before and before[name] != port
+    ]
+    if not moved:
+        return ()
+    return (
+        f"the contact streams move to other ports of the receiver ({', '.join(moved)}): set the receiver up for them "
+        "before the next contact, or it files one downlink's stream as another's (ports follow the downlinks' order "
+        "in the spec, docs/aws.md)",
     )
 
 
