@@ -91,7 +91,8 @@ def test_keys_turned_off_in_the_spec_are_none(tmp_path):
 # on Azure, which has no serverless SQL; aqua-legacy delivers through a partner on AWS (AQUA left
 # AWS Ground Station) without naming its AWS identity, and through legacy Orbital on Azure.
 # Every example keeps customer-managed keys on without Premium messaging: Azure's Standard
-# Service Bus and Event Hubs cannot use the mission key.
+# Service Bus and Event Hubs cannot use the mission key, and processes contacts: its logs go to a
+# Log Analytics workspace, which takes the key only through a dedicated cluster.
 # Every example spec tiers to archive, which Azure's zone-redundant accounts cannot hold, and
 # every one keeps object versions, which the ADLS Gen2 account (hierarchical namespace) refuses.
 VERDICTS = {
@@ -103,6 +104,7 @@ VERDICTS = {
             "storage.archive_tier",
             "storage.versioning",
             "security.messaging_cmk",
+            "security.log_cmk",
             "analytics.query_scan_limit",
         ],
     },
@@ -112,6 +114,7 @@ VERDICTS = {
             "storage.archive_tier",
             "storage.versioning",
             "security.messaging_cmk",
+            "security.log_cmk",
             "analytics.serverless_sql",
             "analytics.query_scan_limit",
         ],
@@ -124,13 +127,20 @@ VERDICTS = {
             "storage.archive_tier",
             "storage.versioning",
             "security.messaging_cmk",
+            "security.log_cmk",
             "analytics.serverless_sql",
             "analytics.query_scan_limit",
         ],
     },
     "aqua-legacy.yaml": {
         "aws": ["ground.delivery_identity"],
-        "azure": ["storage.archive_tier", "storage.versioning", "security.messaging_cmk", "analytics.query_scan_limit"],
+        "azure": [
+            "storage.archive_tier",
+            "storage.versioning",
+            "security.messaging_cmk",
+            "security.log_cmk",
+            "analytics.query_scan_limit",
+        ],
     },
 }
 
@@ -148,3 +158,27 @@ def test_parity_verdict_of_each_example_spec(spec):
     for cloud in matrix.clouds:
         assert matrix.counts(cloud)["missing"] == 0
         assert matrix.counts(cloud)["realized"] == len(matrix.rows) - len(VERDICTS[spec][cloud])
+
+
+def test_the_processor_s_logs_are_keyed_on_aws_and_a_declared_gap_on_azure():
+    """AWS's processor log group is encrypted with the mission key; Azure's processor logs land in
+    a Log Analytics workspace, which takes a customer-managed key only through a dedicated
+    cluster: the matrix showed keys realized on both clouds and said nothing of the logs."""
+    from .conftest import variant_plan
+
+    aws, azure = cached_plan("noaa20.yaml", "aws"), cached_plan("noaa20.yaml", "azure")
+    (logs,) = [r for r in aws.of_type("aws:cloudwatch/logGroup:LogGroup") if "security.log_cmk" in r.capability]
+    assert logs.name == "noaa20-processing-logs"
+    assert logs.inputs["kmsKeyId"] == aws.one("aws:kms/key:Key").outputs["arn"]
+    assert azure.gaps["security.log_cmk"] == (
+        "the Log Analytics workspace that holds the processor's logs (and the services' diagnostics) encrypts with "
+        "Microsoft-managed keys: a customer-managed key needs a dedicated Log Analytics cluster linked to it "
+        "(Microsoft.OperationalInsights/clusters keyVaultProperties), which groundlink does not create"
+    )
+    assert not azure.of_type("azure-native:operationalinsights:Cluster")
+    # not needed without the mission's keys, nor without a processor
+    for changes in ({"security.customer_managed_keys": False}, {"processing.enabled": False}):
+        for cloud in ("aws", "azure"):
+            plan = variant_plan(cloud, changes)
+            assert "security.log_cmk" not in plan.gaps
+            assert not [r for r in plan.resources if "security.log_cmk" in r.capability], (cloud, changes)

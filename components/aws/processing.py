@@ -186,6 +186,7 @@ class AwsProcessing(MissionComponent):
                 opts=self.holder_opts("observability.logging"),  # logs kept for their retention, as Azure's workspace
             ),
             "observability.logging",
+            *(["security.log_cmk"] if key else []),
         )
         self.function: aws.lambda_.Function | None = None
         self.job_queue: aws.batch.JobQueue | None = None

@@ -361,6 +361,9 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
                 and not spec.security.premium_messaging
                 and CLOUD_FACTS[cloud].messaging_key_needs_premium
             ),
+            unkeyed_processor_logs=(
+                spec.security.customer_managed_keys and spec.processing.enabled and not CLOUD_FACTS[cloud].keyed_logs
+            ),
         ),
     )
 

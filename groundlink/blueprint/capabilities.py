@@ -81,6 +81,12 @@ CAPABILITIES: tuple[Capability, ...] = (
         lambda s: s.security.customer_managed_keys,
     ),
     Capability(
+        "security.log_cmk",
+        "security",
+        "The contact processor's logs encrypted with the mission's key",
+        lambda s: s.security.customer_managed_keys and s.processing.enabled,
+    ),
+    Capability(
         "security.private_network",
         "security",
         "Private endpoints for the stores",

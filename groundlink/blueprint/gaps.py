@@ -40,6 +40,14 @@ MESSAGING_KEYS = (
 )
 
 
+# On a cloud whose log store takes a customer-managed key only through a cluster of its own.
+UNKEYED_LOGS = (
+    "the Log Analytics workspace that holds the processor's logs (and the services' diagnostics) encrypts "
+    "with Microsoft-managed keys: a customer-managed key needs a dedicated Log Analytics cluster linked to it "
+    "(Microsoft.OperationalInsights/clusters keyVaultProperties), which groundlink does not create"
+)
+
+
 # On a cloud whose mission store keeps no object versions (docs/azure.md, "Blob service").
 NO_OBJECT_VERSIONS = (
     "the mission's storage account has a hierarchical namespace (ADLS Gen2, which the lake database "
@@ -147,6 +155,7 @@ def cloud_gaps(
     serverless_sql: bool,
     archive_gap: str | None = None,
     messaging_keys_unavailable: bool = False,
+    unkeyed_processor_logs: bool = False,
     query_scan_limit: bool = True,
     object_versions: bool = True,
 ) -> tuple[tuple[str, str], ...]:
@@ -170,4 +179,6 @@ def cloud_gaps(
         gaps.append(("analytics.query_scan_limit", NO_QUERY_SCAN_LIMIT))
     if messaging_keys_unavailable:
         gaps.append(("security.messaging_cmk", MESSAGING_KEYS))
+    if unkeyed_processor_logs:
+        gaps.append(("security.log_cmk", UNKEYED_LOGS))
     return tuple(gaps)

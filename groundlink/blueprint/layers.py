@@ -222,6 +222,8 @@ class CloudFacts:
     query_scan_limit: bool = True
     # its mission store keeps an overwritten object's earlier content (versions)
     object_versions: bool = True
+    # its log store takes the mission's key without a dedicated cluster of its own
+    keyed_logs: bool = True
     # the spec's tiers this cloud keeps offline, which its serverless SQL skips until restored
     offline_tiers: tuple[str, ...] = ()
 
@@ -235,8 +237,13 @@ CLOUD_FACTS: Mapping[str, CloudFacts] = {
     # Event Hubs and Service Bus Standard encrypt with Microsoft-managed keys only (docs/azure.md).
     # Synapse serverless SQL budgets data processed per day, week or month, never per query (docs/azure.md).
     # The mission account is ADLS Gen2 (hierarchical namespace), which refuses blob versioning (docs/azure.md).
+    # A Log Analytics workspace encrypts with Microsoft-managed keys unless linked to a dedicated cluster (docs/azure.md).
     "azure": CloudFacts(
-        first_party_station=False, messaging_key_needs_premium=True, query_scan_limit=False, object_versions=False
+        first_party_station=False,
+        messaging_key_needs_premium=True,
+        query_scan_limit=False,
+        object_versions=False,
+        keyed_logs=False,
     ),
 }
 
