@@ -346,3 +346,27 @@ def test_without_customer_managed_keys_aws_keys_are_not_said_to_be_hsm_backed():
         "AWS, security.hsm_keys: true or false: AWS KMS keys are HSM-backed whatever security.hsm_keys says: "
         "nothing changes on AWS."
     ]
+
+
+@pytest.mark.parametrize("cloud", ["aws", "azure"])
+def test_the_spec_s_own_alternative_is_priced_with_the_estimate_s_object_size(cloud):
+    """An object size from --prices (assumptions.object_size_mb) changed every write count of the
+    cost lines and the choices table, but the alternatives were priced at the default 1,959 MB:
+    the row marked as the spec's choice showed another figure than the choice above it."""
+    from groundlink.blueprint import build_blueprint
+    from groundlink.cost import estimate
+    from groundlink.cost.catalog import Assumptions, load_catalogs
+    from groundlink.report.document import _choices_json
+    from groundlink.spec import load_spec
+
+    from .conftest import SPECS
+
+    spec = load_spec(SPECS / "noaa20.yaml")
+    catalogs = load_catalogs()[0]
+    small = estimate(build_blueprint(spec), catalogs, Assumptions(object_size_mb=1))
+    default = estimate(build_blueprint(spec), catalogs)
+    choices = _choices_json(small, cloud, spec)["storageRedundancy"]
+    (own,) = [a for a in choices["alternatives"] if a["chosen"]]
+    assert own["monthly"] == choices["monthly"]
+    if cloud == "azure":  # ZRS write operations are counted by object: more, smaller objects cost more
+        assert choices["monthly"]["known"] > _choices_json(default, cloud, spec)["storageRedundancy"]["monthly"]["known"]

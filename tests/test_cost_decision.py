@@ -490,3 +490,13 @@ def test_an_on_demand_price_from_prices_is_said_supplied_not_list(catalogs):
     chosen = {cloud: apply_overrides(c, own, "test") for cloud, c in catalogs.items()}
     bp = blueprint()
     assert "($8.00/min supplied, " in decision(bp, estimate(bp, chosen))["sentence"]
+
+
+def test_the_reference_partner_prices_are_rounded_half_up_to_the_cent(catalogs):
+    """A Dubbo share of 0.3 averages Ground Station at $11.50/min, whose quarters are $2.875 and
+    $8.625: drawn and tabulated at $2.88 and $8.62, round() rounding the binary 8.625 half to
+    even, where every other figure of the report rounds half up ($8.63)."""
+    bp = blueprint(dubbo_minutes_share=0.3)
+    d = decision(bp, estimate(bp, catalogs))
+    assert d["groundStationOnDemandPerMinute"] == 11.5
+    assert d["sensitivity"]["partnerPrices"] == [2.88, 5.75, 8.63, 11.5]

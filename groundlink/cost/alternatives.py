@@ -19,7 +19,7 @@ from typing import Any
 from ..blueprint import build_blueprint
 from ..limits import AWS_REPLICA_REGIONS
 from ..spec import MissionSpec, SpecError, spec_from_data
-from .catalog import Catalog
+from .catalog import Assumptions, Catalog
 from .choices import durability_choices, key_month_lines, premium_units
 from .model import CloudCost, Line, Total, estimate, total, transfer_pair_note
 
@@ -110,9 +110,10 @@ def line_delta(chosen: list[Line], other: list[Line]) -> Total:
 Priced = tuple[CloudCost, tuple[tuple[str, str], ...]]  # a spec's cost on one cloud, and the gaps it declares
 
 
-def _priced(cloud: str, spec: MissionSpec, catalogs: dict[str, Catalog]) -> Priced:
+def _priced(cloud: str, spec: MissionSpec, catalogs: dict[str, Catalog], assumptions: Assumptions | None) -> Priced:
     blueprint = build_blueprint(spec)
-    return estimate(blueprint, {cloud: catalogs[cloud]}, months=False).clouds[cloud], blueprint.for_cloud(cloud).gaps
+    cost = estimate(blueprint, {cloud: catalogs[cloud]}, assumptions, months=False).clouds[cloud]
+    return cost, blueprint.for_cloud(cloud).gaps
 
 
 def _notes_and_gaps(
@@ -129,7 +130,13 @@ def _notes_and_gaps(
 
 
 def _alternative(
-    cloud: str, key: str, spec: MissionSpec, value: str | bool, own: Priced, catalogs: dict[str, Catalog]
+    cloud: str,
+    key: str,
+    spec: MissionSpec,
+    value: str | bool,
+    own: Priced,
+    catalogs: dict[str, Catalog],
+    assumptions: Assumptions | None,
 ) -> Alternative:
     path = CHOICE_FIELDS[key][0].split(".")
     chosen = getattr(getattr(spec, path[0]), path[1]) == value
@@ -144,7 +151,7 @@ def _alternative(
         except SpecError as exc:
             reason = exc.lines[0].removeprefix("spec: ")
             return Alternative(value, None, False, None, None, (f"not a valid spec: {reason}",), ())
-        cost, gaps = _priced(cloud, other, catalogs)
+        cost, gaps = _priced(cloud, other, catalogs, assumptions)
     choice = durability_choices(cloud, other, cost)[key]
     notes, kept = _notes_and_gaps(cloud, key, other, gaps)
     # the costlier transfer pair, said of the alternative that adds replication (the spec's own
@@ -165,10 +172,13 @@ def _alternative(
     )
 
 
-def alternatives(cloud: str, spec: MissionSpec, catalogs: dict[str, Catalog]) -> dict[str, list[Alternative]]:
-    """Every value of each choice's field on `cloud`, priced against the spec's own value."""
-    own = _priced(cloud, spec, catalogs)
+def alternatives(
+    cloud: str, spec: MissionSpec, catalogs: dict[str, Catalog], assumptions: Assumptions | None = None
+) -> dict[str, list[Alternative]]:
+    """Every value of each choice's field on `cloud`, priced against the spec's own value with the
+    estimate's `assumptions` (an object size from --prices changes every write count)."""
+    own = _priced(cloud, spec, catalogs, assumptions)
     return {
-        key: [_alternative(cloud, key, spec, value, own, catalogs) for value in values]
+        key: [_alternative(cloud, key, spec, value, own, catalogs, assumptions) for value in values]
         for key, (_, values) in CHOICE_FIELDS.items()
     }

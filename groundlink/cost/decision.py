@@ -27,7 +27,7 @@ from typing import Any
 
 from ..blueprint import Blueprint, build_blueprint
 from ..clouds import cloud_title
-from ..rounding import dollars, rate
+from ..rounding import dollars, half_up, rate
 from ..spec import MissionSpec, Partner
 from .catalog import OVERRIDE_MARK, Assumptions, Catalog
 from .model import CloudCost, CostEstimate, estimate
@@ -422,9 +422,11 @@ def decision(
     breakeven = _breakevens(s) if not_offered is None else dict.fromkeys(BREAK_EVEN_KEYS)
     per_minute = s.on_demand / s.minutes if s.minutes else 0.0
     price = _partner_price(est)
-    # reference prices to the cent, and the partner's own as the totals use it ($7.555, not $7.55)
+    # reference prices to the cent, rounded half up as every figure is ($8.625 is $8.63: round()
+    # gave $8.62), and the partner's own as the totals use it ($7.555, not $7.55)
     prices = sorted(
-        {round(f * per_minute, 2) for f in PRICE_FRACTIONS} | ({price} if price is not None and price > 0 else set())
+        {float(half_up(f * per_minute, 2)) for f in PRICE_FRACTIONS}
+        | ({price} if price is not None and price > 0 else set())
     )
     return {
         "sentence": _sentence(blueprint, s, breakeven, price, not_offered),

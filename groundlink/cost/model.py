@@ -187,6 +187,8 @@ class CostEstimate:
     # what would fail in the cloud, though the estimate prices it (a processing run longer than
     # its timeout): printed on the terminal as well as in the report
     warnings: list[str] = field(default_factory=list)
+    # what it was priced with (--prices' assumptions): the choices' alternatives take the same
+    assumptions: Assumptions = field(default_factory=Assumptions)
 
 
 # -- counts a rendering decides ------------------------------------------------
@@ -1285,7 +1287,7 @@ def estimate(
         warnings = []
     for cc in clouds.values():
         _refuse_overflow(cc)
-    return CostEstimate(usage, clouds, catalogs, [n for n in notes if n], [w for w in warnings if w])
+    return CostEstimate(usage, clouds, catalogs, [n for n in notes if n], [w for w in warnings if w], assumptions)
 
 
 # The report adds a line's cost over the first year's months and scales it (the sensitivity

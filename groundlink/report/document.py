@@ -63,7 +63,7 @@ def _alternative_json(alt: Alternative, cloud: str) -> dict[str, Any]:
 
 
 def _choices_json(estimate: CostEstimate, cloud: str, spec: Any) -> dict[str, Any]:
-    others = alternatives(cloud, spec, estimate.catalogs)
+    others = alternatives(cloud, spec, estimate.catalogs, estimate.assumptions)
     return {
         name: {
             "value": choice.value,
