@@ -71,9 +71,16 @@ def figure_under(value: float, limit: float, decimals: int) -> str:
     return figure(value, decimals + 7)
 
 
+# The decimals compare.json keeps of an amount (totals, the decision's figures): a sentence rounds
+# the same 6-decimal figure the tables round, so one amount never reads a cent apart in two places.
+MONEY_DECIMALS = 6
+
+
 def dollars(value: float | Decimal) -> str:
-    """An amount in a sentence: `$1,234.57`, to the cent, rounded half up."""
-    return f"${figure(value, 2)}"
+    """An amount in a sentence: `$1,234.57`, to the cent, rounded half up from the figure
+    compare.json keeps (MONEY_DECIMALS): 11,544.8749997 is 11,544.875 there and $11,544.88 here."""
+    kept = value if isinstance(value, Decimal) else round(float(value), MONEY_DECIMALS)
+    return f"${figure(kept, 2)}"
 
 
 RATE_DIGITS = 6  # significant digits a unit price keeps

@@ -500,3 +500,22 @@ def test_the_reference_partner_prices_are_rounded_half_up_to_the_cent(catalogs):
     d = decision(bp, estimate(bp, catalogs))
     assert d["groundStationOnDemandPerMinute"] == 11.5
     assert d["sensitivity"]["partnerPrices"] == [2.88, 5.75, 8.63, 11.5]
+
+
+def test_an_amount_reads_the_same_cent_in_the_sentence_and_in_the_tables():
+    """The sentence rounded the unrounded total (11,544.8749997: $11,544.87), the summary the
+    total compare.json keeps to 6 decimals (11,544.875: $11,544.88), and the sensitivity table
+    a figure kept to 4 (11,659.825 against 11,659.824999): one amount a cent apart in two places.
+    Every amount is now rounded to the cent from the 6 decimals compare.json keeps."""
+    from groundlink.cost import load_catalogs
+    from groundlink.report.number_format import usd
+    from groundlink.rounding import dollars
+
+    assert dollars(11544.8749997) == "$11,544.88" == usd(round(11544.8749997, 6))
+    data = spec_data("partner.yaml")
+    data["ground_segment"]["partner"]["price_per_minute_usd"] = 6.999997423992257
+    bp = build_blueprint(spec_from_data(data))
+    est = estimate(bp, load_catalogs()[0])
+    d = decision(bp, est)
+    kept = {cloud: round(est.clouds[cloud].monthly.known, 6) for cloud in ("aws", "azure")}
+    assert f"AWS costs {usd(kept['aws'])}/month and Azure {usd(kept['azure'])}/month" in d["sentence"]

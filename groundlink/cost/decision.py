@@ -27,7 +27,7 @@ from typing import Any
 
 from ..blueprint import Blueprint, build_blueprint
 from ..clouds import cloud_title
-from ..rounding import dollars, half_up, rate
+from ..rounding import MONEY_DECIMALS, dollars, half_up, rate
 from ..spec import MissionSpec, Partner
 from .catalog import OVERRIDE_MARK, Assumptions, Catalog
 from .model import CloudCost, CostEstimate, estimate
@@ -212,7 +212,7 @@ def _with_contacts(blueprint: Blueprint, contacts_per_day: float) -> Blueprint:
 
 
 def _money(x: float | None) -> float | None:
-    return None if x is None else round(x, 4)
+    return None if x is None else round(x, MONEY_DECIMALS)
 
 
 def sensitivity(

@@ -20,6 +20,7 @@ from ..cost.model import Line, total
 from ..engine.plan import Plan
 from ..limits import AZURE_ORBITAL_RETIRED_ON
 from ..parity import ParityMatrix
+from ..rounding import MONEY_DECIMALS
 
 # 2 (2026-12-04): every price id is `<cloud>.<id>` (totals' `unknown[]` and `decision.notPriced` held
 # bare ids), and `cost.warnings[]` holds the timeouts a run would outlast (they were in `cost.notes`).
@@ -44,7 +45,11 @@ class TimedPlan(Protocol):
 
 def _total(t: Total, cloud: str) -> dict[str, Any]:
     """A total, its unknown prices named as every price id of the document is: `<cloud>.<id>`."""
-    return {"known": round(t.known, 6), "complete": t.complete, "unknown": [f"{cloud}.{u}" for u in t.unknown]}
+    return {
+        "known": round(t.known, MONEY_DECIMALS),
+        "complete": t.complete,
+        "unknown": [f"{cloud}.{u}" for u in t.unknown],
+    }
 
 
 def _alternative_json(alt: Alternative, cloud: str) -> dict[str, Any]:
@@ -95,7 +100,7 @@ def _longest_month(lines: list[Line], known: float, budget_usd: float) -> dict[s
     at_most = sum(cost for cost in scaled if cost is not None)
     return {
         "days": LONGEST_MONTH_DAYS,
-        "knownAtMost": round(at_most, 6),
+        "knownAtMost": round(at_most, MONEY_DECIMALS),
         "mayExceedBudget": known <= budget_usd < at_most,
     }
 
@@ -109,7 +114,9 @@ def cost_json(estimate: CostEstimate, budget_usd: float, spec: Any) -> dict[str,
             # the month's storage layer, as the layer table counts it: capacity by tier, and the
             # writes, requests and replication that go with it
             storage = total([x for x in lines if x.layer == "storage"])
-            projection.append({"month": month, **_total(total(lines), cloud), "storageKnown": round(storage.known, 6)})
+            projection.append(
+                {"month": month, **_total(total(lines), cloud), "storageKnown": round(storage.known, MONEY_DECIMALS)}
+            )
         year = total([x for lines in cc.projection for x in lines])
         monthly = cc.monthly
         clouds[cloud] = {
