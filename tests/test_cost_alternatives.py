@@ -369,4 +369,6 @@ def test_the_spec_s_own_alternative_is_priced_with_the_estimate_s_object_size(cl
     (own,) = [a for a in choices["alternatives"] if a["chosen"]]
     assert own["monthly"] == choices["monthly"]
     if cloud == "azure":  # ZRS write operations are counted by object: more, smaller objects cost more
-        assert choices["monthly"]["known"] > _choices_json(default, cloud, spec)["storageRedundancy"]["monthly"]["known"]
+        assert (
+            choices["monthly"]["known"] > _choices_json(default, cloud, spec)["storageRedundancy"]["monthly"]["known"]
+        )
