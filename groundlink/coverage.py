@@ -30,7 +30,7 @@ from .clouds import cloud_title
 from .limits import DIGIF_BANDWIDTH_MHZ
 from .passes import DAY_S, Pass, Site, Window, predict
 from .resources import package_dir
-from .rounding import figure, figure_under, percent
+from .rounding import figure, figure_under, percent, some_of
 
 if TYPE_CHECKING:
     from .spec import GroundSegment, Satellite
@@ -562,9 +562,14 @@ def dubbo_warning(satellite: str, offer: dict[str, Any], gs: GroundSegment, days
 
 
 def _weeks(satellites: list[dict[str, Any]]) -> str:
-    """The sentence of the method that names the week (UTC) of each estimated satellite."""
-    weeks = [f"{s['satellite']} {s['window']['from']} to {s['window']['to']}" for s in satellites if "window" in s]
-    return f" Weeks estimated (UTC, from each TLE's epoch, not from today): {'; '.join(weeks)}." if weeks else ""
+    """The sentence of the method that names the week (UTC) of each estimated satellite, the
+    satellites of one week together (400 alike wrote one 18,000-character sentence)."""
+    weeks: dict[str, list[str]] = {}
+    for s in satellites:
+        if "window" in s:
+            weeks.setdefault(f"{s['window']['from']} to {s['window']['to']}", []).append(s["satellite"])
+    said = [f"{some_of(names)} {week}" for week, names in weeks.items()]
+    return f" Weeks estimated (UTC, from each TLE's epoch, not from today): {'; '.join(said)}." if said else ""
 
 
 def coverage_report(blueprint: Blueprint, catalog: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -97,6 +97,15 @@ def rate(value: float) -> str:
     return f"${whole}.{fraction.rstrip('0').ljust(2, '0')}"  # 1.0000001 is $1.00, not $1.
 
 
+NAMES_SHOWN = 3  # names said in a line about many; a table beside it names them all
+
+
+def some_of(names: list[str]) -> str:
+    """The first NAMES_SHOWN names, and how many more."""
+    more = len(names) - NAMES_SHOWN
+    return ", ".join(names[:NAMES_SHOWN]) + (f" and {more:,} more" if more > 0 else "")
+
+
 def counted(n: int, noun: str) -> str:
     """`1 satellite`, `2 satellites`: a count in a summary reads as a sentence."""
     return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -695,3 +695,53 @@ def test_each_example_spec_s_report_gives_its_verdict_and_each_cloud_s_gaps(spec
         "Result: comparable. Every capability the spec needs is realized on each cloud or declared as a gap "
         "with its reason." in markdown
     )
+
+
+def _tle_for(norad: int, tle: list[str]) -> list[str]:
+    """`tle` with another catalog number, each line's checksum made again (digits, `-` counts 1)."""
+
+    def checked(line: str) -> str:
+        body = line[:68]
+        return body + str(sum(int(c) if c.isdigit() else c == "-" for c in body) % 10)
+
+    return [checked(f"{line[:2]}{norad:05d}{line[7:]}") for line in tle]
+
+
+def test_a_constellation_s_alike_coverage_lines_are_counted_not_repeated(reference):
+    """400 satellites whose passes were all too short printed 800 coverage warnings on the terminal
+    and above the report's costs, 400 identical "estimated without" notes and an 18,000-character
+    sentence of their weeks. The summary and the terminal show three warnings and count the rest;
+    the coverage section keeps every warning and says each note and week once for all alike."""
+    import io
+
+    from rich.console import Console
+
+    from groundlink.blueprint import build_blueprint
+    from groundlink.coverage import coverage_report
+    from groundlink.report.compare_console import print_summary
+    from groundlink.spec import spec_from_data
+
+    data = spec_data("noaa20.yaml")
+    first = data["satellites"][0]
+    data["satellites"] = [
+        {**copy.deepcopy(first), "name": f"sat{i}", "norad_id": 90001 + i, "tle": _tle_for(90001 + i, first["tle"])}
+        for i in range(8)
+    ]
+    data["ground_segment"]["contacts_per_day"] = 100  # more than any network gives
+    doc = copy.deepcopy(reference)
+    doc["coverage"] = json.loads(json.dumps(coverage_report(build_blueprint(spec_from_data(data)))))
+    warnings = doc["coverage"]["warnings"]
+    assert len(warnings) == 32  # each satellite on each cloud: contacts a day, and of planned length
+    summary = [b.text.removeprefix("Coverage: ") for b in _section(doc, "Summary").bullets]
+    assert summary[:4] == [
+        *warnings[:3],
+        "29 more coverage warnings like these (one per satellite and cloud): the report's Contact coverage section "
+        "and compare.json's coverage.warnings list every one",
+    ]
+    section = _section(doc, "Contact coverage")
+    assert [p.text for p in section.paragraphs][1:] == warnings
+    assert "sat0, sat1, sat2 and 5 more 2024-06-17" in section.paragraphs[0].text
+    console = Console(file=io.StringIO(), width=400)
+    print_summary(doc, "out", console)
+    printed = console.file.getvalue()
+    assert printed.count("coverage warning:") == 4 and "29 more coverage warnings like these" in printed

@@ -14,7 +14,7 @@ from .sections import (
     Section,
     coverage_dated,
     coverage_not_estimated,
-    coverage_warnings,
+    coverage_warnings_shown,
     refusal,
     sections,
     unused_overrides,
@@ -71,7 +71,7 @@ def print_summary(doc: dict[str, Any], out_dir: str, console: Console) -> None:
             console.print(f"[bold red]{cloud} warning:[/] {escape(warning)}")
     for warning in doc["cost"]["warnings"]:  # a run the estimate prices that would never end
         console.print(f"[bold red]cost warning:[/] {escape(warning)}")
-    for warning in coverage_warnings(doc):
+    for warning in coverage_warnings_shown(doc):
         console.print(f"[yellow]coverage warning:[/] {escape(warning)}")
     for line in (*coverage_not_estimated(doc), *coverage_dated(doc)):
         console.print(f"[yellow]coverage:[/] {escape(line)}")

@@ -18,7 +18,7 @@ from ..clouds import cloud_title
 from ..cost.catalog import OVERRIDE_MARK
 from ..cost.choices import PREMIUM_UNITS
 from ..coverage import NO_SITE_TAKES
-from ..rounding import counted, exact_decimals, half_up, rate
+from ..rounding import counted, exact_decimals, half_up, rate, some_of
 from .charts import held_tiers
 from .number_format import break_even_text, fixed, layer_cost, money, num, shown_amount, usd
 
@@ -119,7 +119,7 @@ def _summary(doc: dict[str, Any], clouds: list[str]) -> Section:
         bullets=[_c(f, "bad") for f in doc["failures"]]
         + [
             _c(f"Coverage: {w}", "gap")
-            for w in (*coverage_warnings(doc), *coverage_not_estimated(doc), *coverage_dated(doc))
+            for w in (*coverage_warnings_shown(doc), *coverage_not_estimated(doc), *coverage_dated(doc))
         ],
         table=_table([""] + [cloud_title(c) for c in clouds], rows),
         after=[
@@ -678,15 +678,25 @@ def coverage_warnings(doc: dict[str, Any]) -> list[str]:
     return list((doc["coverage"] or {}).get("warnings", []))
 
 
-NAMES_SHOWN = 3  # satellites named in a line about many; the report's table names them all
 # The statuses whose contact plan was judged, or is said apart ("needs TLE", one line for all).
 CHECKED_STATUSES = ("estimated", "needs TLE", NO_SITE_TAKES)
+# Coverage warnings the summary and the terminal show before counting the rest: one per satellite
+# and cloud, a constellation of 400 whose passes are all too short printed 800 of them above the
+# costs; the Contact coverage section lists every one.
+WARNINGS_SHOWN = 3
 
 
-def _some_of(names: list[str]) -> str:
-    """The first NAMES_SHOWN names, and how many more."""
-    more = len(names) - NAMES_SHOWN
-    return ", ".join(names[:NAMES_SHOWN]) + (f" and {more} more" if more > 0 else "")
+def coverage_warnings_shown(doc: dict[str, Any]) -> list[str]:
+    """The first WARNINGS_SHOWN coverage warnings, and a line counting the rest."""
+    warnings = coverage_warnings(doc)
+    if len(warnings) <= WARNINGS_SHOWN + 1:  # a line to count one more would be no shorter
+        return warnings
+    rest = len(warnings) - WARNINGS_SHOWN
+    counted_rest = (
+        f"{rest:,} more coverage warnings like these (one per satellite and cloud): the report's Contact coverage "
+        "section and compare.json's coverage.warnings list every one"
+    )
+    return [*warnings[:WARNINGS_SHOWN], counted_rest]
 
 
 def coverage_not_estimated(doc: dict[str, Any]) -> list[str]:
@@ -699,7 +709,7 @@ def coverage_not_estimated(doc: dict[str, Any]) -> list[str]:
     without_tle = [s["satellite"] for s in satellites if any(e["status"] == "needs TLE" for e in s["clouds"].values())]
     if without_tle:
         lines.append(
-            f"not estimated for {counted(len(without_tle), 'satellite')} without TLE lines ({_some_of(without_tle)}; "
+            f"not estimated for {counted(len(without_tle), 'satellite')} without TLE lines ({some_of(without_tle)}; "
             "satellites[].tle): ground_segment.contacts_per_day is not checked against the ground stations"
         )
     # the other statuses, one line per kind of reason and clouds: a spec of 500 GEO satellites
@@ -715,7 +725,7 @@ def coverage_not_estimated(doc: dict[str, Any]) -> list[str]:
         if len(found) == 1:
             name, said = found[0]
         else:
-            name = f"{counted(len(found), 'satellite')} ({_some_of([n for n, _ in found])})"
+            name = f"{counted(len(found), 'satellite')} ({some_of([n for n, _ in found])})"
             said = f"{kind} (the coverage table gives each one's reason)"
         lines.append(f"{name} on {clouds}: {said}; ground_segment.contacts_per_day is not checked")
     return lines
@@ -745,7 +755,7 @@ def coverage_dated(doc: dict[str, Any]) -> list[str]:
     if not old:
         return []
     return [
-        f"estimated for the week after each TLE's epoch, not the weeks to come ({_some_of(old)}), over today's "
+        f"estimated for the week after each TLE's epoch, not the weeks to come ({some_of(old)}), over today's "
         "site catalog: refresh satellites[].tle for a current estimate"
     ]
 
@@ -790,14 +800,16 @@ def _coverage(doc: dict[str, Any], clouds: list[str]) -> Section:
     ]
     # the sites a satellite's figures leave out (a band or a capability they lack): the sites line
     # names every site some satellite can use
+    # (one line for the satellites a cloud's figures leave out the same sites for: a constellation
+    # of 400 alike wrote 400)
+    without: dict[tuple[str, str], list[str]] = {}
+    for sat in cov["satellites"]:
+        for c in clouds:
+            if sat["clouds"][c].get("withoutSites"):
+                why = "; ".join(f"{w['site']} ({w['reason']})" for w in sat["clouds"][c]["withoutSites"])
+                without.setdefault((c, why), []).append(sat["satellite"])
     sites += [
-        _c(
-            f"{sat['satellite']} on {cloud_title(c)}: estimated without "
-            + "; ".join(f"{w['site']} ({w['reason']})" for w in sat["clouds"][c]["withoutSites"])
-        )
-        for sat in cov["satellites"]
-        for c in clouds
-        if sat["clouds"][c].get("withoutSites")
+        _c(f"{some_of(names)} on {cloud_title(c)}: estimated without {why}") for (c, why), names in without.items()
     ]
     # only the networks a cloud's contacts come through: a note on a network neither cloud uses
     # (Viasat's sites under a spec on AWS Ground Station and RBC Signals) read as a gap of the figures
