@@ -482,10 +482,11 @@ INDEX_REWRITE_BYTES_PER_FRAME = 180
 # Lambda event source mapping ScalingConfig.MaximumConcurrency 2-1000 (botocore 1.44.5);
 # Flex Consumption scales out to at most 1,000 instances (Microsoft Learn, same page).
 MAX_CONCURRENCY: tuple[int, int] = (2, 1000)
-# Flex Consumption "Scale: The lowest maximum scale is currently 40. The highest currently
-# supported value is 1000" (Microsoft Learn, "Flex Consumption plan hosting", Considerations):
-# a smaller spec concurrency still plans 40 instances (docs/processing.md).
-FLEX_MAXIMUM_INSTANCE_COUNT: tuple[int, int] = (40, 1000)
+# Flex Consumption "Scale: The lowest maximum scale is currently `1`. The highest currently
+# supported value is `1000`." (Microsoft Learn, "Flex Consumption plan hosting", Considerations,
+# the revision that documents Azure Files mounts and .NET 10, read 2026-12-06; it was `40` in the
+# preview and the first general-availability revisions): the spec's concurrency as it is.
+FLEX_MAXIMUM_INSTANCE_COUNT: tuple[int, int] = (1, 1000)
 # Container sizes both accept: Azure Container Apps consumption allocations are 0.25-4 vCPU with
 # 2 GiB per vCPU; each of those pairs is a Fargate task size (AWS Batch on Fargate, vCPU/memory).
 CONTAINER_VCPU: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0, 4.0)
@@ -516,7 +517,7 @@ SQS_MAX_VISIBILITY_SECONDS = 43200
 
 
 def flex_maximum_instance_count(max_concurrency: int) -> int:
-    """The Flex Consumption maximum instance count for the spec's concurrency: Azure's lowest."""
+    """The Flex Consumption maximum instance count for the spec's concurrency, within Azure's range."""
     low, high = FLEX_MAXIMUM_INSTANCE_COUNT
     return min(max(max_concurrency, low), high)
 

@@ -287,7 +287,8 @@ def is_function_app(props: Any) -> bool:
     controls=("CKV_AZURE_70", "CKV_AZURE_145", "CKV_AZURE_78", "MCSB IM-1"),
     description="An Azure Functions app serves HTTPS only (TLS 1.2+, no FTP) and holds no storage or Service Bus "
     "key: its deployment storage and triggers connect with its managed identity.",
-    remediation="Set https_only=True, site_config min_tls_version '1.2' and ftps_state 'Disabled', identity-based "
+    remediation="Set https_only=True, site_config min_tls_version '1.2' and ftps_state 'Disabled' (leave it unset on "
+    "Flex Consumption, which has no FTP and deprecates it), identity-based "
     "settings (<CONNECTION>__fullyQualifiedNamespace, AzureWebJobsStorage__accountName) and deployment storage "
     "authentication SystemAssignedIdentity or UserAssignedIdentity.",
 )
@@ -304,7 +305,11 @@ def functions_app_https_no_keys(args: Any, report: Any) -> None:
     if min_tls is not UNKNOWN and min_tls is not None and not tls_at_least(min_tls):
         report(f"accepts TLS below 1.2 (minTlsVersion is {min_tls!r})")
     ftps = get(props, "siteConfig", "ftpsState")
-    if ftps is not UNKNOWN and not same_text(ftps, "Disabled"):
+    # a Flex Consumption app (functionAppConfig) has no FTP, and Microsoft deprecates the setting
+    # there ("properties.ftpsState | FTPS not supported", Microsoft Learn, "App settings reference
+    # for Azure Functions", Flex Consumption plan deprecations): unset passes; a value set is judged
+    flex = get(props, "functionAppConfig") is not None
+    if ftps is not UNKNOWN and not same_text(ftps, "Disabled") and not (flex and ftps is None):
         report(f"allows FTP deployment (ftpsState is {'unset' if ftps is None else repr(ftps)}, not Disabled)")
     for where, settings in (
         ("app setting", get(props, "siteConfig", "appSettings")),

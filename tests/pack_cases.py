@@ -2781,10 +2781,13 @@ fires(
     {"siteConfig.ftpsState": "AllAllowed"},
     "allows FTP deployment (ftpsState is 'AllAllowed', not Disabled)",
 )
+# the planned Flex Consumption app leaves ftpsState unset: Flex has no FTP and deprecates the
+# setting; a Functions app of another plan (no functionAppConfig) left unset allows FTP
+passes(rule, "functions-app")
 fires(
     rule,
     "functions-app",
-    {"siteConfig.ftpsState": DROP},
+    {"functionAppConfig": DROP},
     "allows FTP deployment (ftpsState is unset, not Disabled)",
 )
 fires(

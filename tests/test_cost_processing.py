@@ -306,14 +306,14 @@ def test_more_work_than_the_runs_allowed_at_once_can_do_is_said_and_work_that_fi
     assert capacity_note("aws", small, over, BENCH).endswith(
         "raise max_concurrency, or the memory (a run has 0.29 of a core)"
     )
-    # Flex Consumption runs at least 40 instances, a quarter core each at 512 MB: 40 s a contact
+    # Flex Consumption runs max_concurrency instances (Azure takes 1-1000), a quarter core each at
+    # 512 MB: 40 s a contact; it ran at least 40 while Azure's lowest maximum was 40
     flex = inputs(max_concurrency=2, memory_mb=512, flex_instance_memory_mb=512)
-    assert capacity_note("azure", flex, over, BENCH) == ""
-    assert capacity_note("azure", flex, [(39 * month / 40, 1400.0)], BENCH) == ""
-    assert capacity_note("azure", flex, [(41 * month / 40, 1400.0)], BENCH) == (
-        "azure: processing.max_concurrency lets 40 contacts (Azure's lowest maximum instance count) be processed at "
-        "once, and the month's contacts take 41 runs busy at all times (processing alone, at the bench figure): the "
-        "contact queue grows without end and Service Bus dead-letters what waits past its retention; raise "
-        "max_concurrency, or the memory (a run has 0.25 of a core)"
+    assert capacity_note("azure", flex, [(1.9 * month / 40, 1400.0)], BENCH) == ""
+    assert capacity_note("azure", flex, [(3 * month / 40, 1400.0)], BENCH) == (
+        "azure: processing.max_concurrency lets 2 contacts be processed at once, and the month's contacts take 3 runs "
+        "busy at all times (processing alone, at the bench figure): the contact queue grows without end and Service "
+        "Bus dead-letters what waits past its retention; raise max_concurrency, or the memory (a run has 0.25 of a "
+        "core)"
     )
     assert capacity_note("aws", inputs(enabled=False, max_concurrency=2), over, BENCH) == ""

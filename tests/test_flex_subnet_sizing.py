@@ -34,7 +34,7 @@ def _rules(plan) -> list[str]:
 
 
 def test_the_planned_subnet_and_scale_pass(azure_noaa20) -> None:
-    assert azure_noaa20.one(APP).inputs["functionAppConfig"]["scaleAndConcurrency"]["maximumInstanceCount"] == 40
+    assert azure_noaa20.one(APP).inputs["functionAppConfig"]["scaleAndConcurrency"]["maximumInstanceCount"] == 10
     assert _rules(azure_noaa20) == []
 
 
@@ -49,22 +49,25 @@ def test_a_flex_app_past_1000_instances_needs_a_26(azure_noaa20) -> None:
     small = _changed(azure_noaa20, {"addressPrefix": "10.42.0.128/27"}, instances=1001)
     assert _rules(small) == [
         "joins subnet noaa20-security-processing (10.42.0.128/27): smaller than the /26 its scale needs",
-        "a Flex Consumption app's maximum instance count is 40-1000",
+        "a Flex Consumption app's maximum instance count is 1-1000",
     ]
     assert _rules(_changed(azure_noaa20, {"addressPrefix": "10.42.0.128/26"}, instances=1000)) == []
 
 
-def test_a_flex_maximum_under_40_is_found(azure_noaa20) -> None:
-    (finding,) = integration.azure_findings(_changed(azure_noaa20, instances=10))
+def test_a_flex_maximum_under_1_is_found_and_1_is_not(azure_noaa20) -> None:
+    """Azure takes 1-1000 (it took no maximum under 40 in its first GA revisions: a count of 10
+    was refused by this check, and the plan set 40 where Lambda ran 10)."""
+    (finding,) = integration.azure_findings(_changed(azure_noaa20, instances=0))
     assert (finding.resource, finding.path, finding.value) == (
         "noaa20-processing-app",
         "functionAppConfig.scaleAndConcurrency.maximumInstanceCount",
-        10,
+        0,
     )
+    assert list(integration.azure_findings(_changed(azure_noaa20, instances=1))) == []
 
 
-def test_the_spec_concurrency_maps_to_a_count_azure_accepts() -> None:
-    assert [flex_maximum_instance_count(n) for n in (2, 10, 40, 41, 1000)] == [40, 40, 40, 41, 1000]
+def test_the_spec_concurrency_is_the_count_azure_runs() -> None:
+    assert [flex_maximum_instance_count(n) for n in (2, 10, 40, 41, 1000)] == [2, 10, 40, 41, 1000]
 
 
 def test_a_subnet_name_with_an_underscore_is_found_for_flex(azure_noaa20) -> None:
@@ -99,15 +102,15 @@ def test_a_flex_app_sharing_its_subnet_with_a_container_apps_environment_is_foun
 
 
 def test_a_plan_s_counts_are_floats_and_are_judged_as_ints_are(azure_noaa20) -> None:
-    """Every number of a plan's inputs is a float (the planned count is 40.0): the rules took only
+    """Every number of a plan's inputs is a float (the planned count is 10.0): the rules took only
     ints, and neither fired on a real plan."""
     count = azure_noaa20.one(APP).inputs["functionAppConfig"]["scaleAndConcurrency"]["maximumInstanceCount"]
     assert isinstance(count, float)
     small = _changed(azure_noaa20, {"addressPrefix": "10.42.0.128/27"}, instances=1500.0)
     assert _rules(small) == [
         "joins subnet noaa20-security-processing (10.42.0.128/27): smaller than the /26 its scale needs",
-        "a Flex Consumption app's maximum instance count is 40-1000",
+        "a Flex Consumption app's maximum instance count is 1-1000",
     ]
-    assert _rules(_changed(azure_noaa20, instances=20.0)) == [
-        "a Flex Consumption app's maximum instance count is 40-1000"
+    assert _rules(_changed(azure_noaa20, instances=0.0)) == [
+        "a Flex Consumption app's maximum instance count is 1-1000"
     ]

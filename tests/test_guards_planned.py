@@ -63,4 +63,4 @@ def test_the_dead_letter_alarm_looks_at_5_minute_maximums(aws_noaa20):
 def test_the_function_app_accepts_only_tls_1_2(azure_noaa20):
     app = _one(azure_noaa20, "azure-native:web:WebApp").inputs
     assert app["siteConfig"]["minTlsVersion"] == "1.2"
-    assert app["siteConfig"]["ftpsState"] == "Disabled"
+    assert "ftpsState" not in app["siteConfig"]  # deprecated on Flex Consumption, which has no FTP

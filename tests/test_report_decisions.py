@@ -203,7 +203,7 @@ def test_a_cloud_without_changes_says_no_changes(reference):
     uncompared = "; 1 input(s) not compared" if aws["notCompared"] else ""
     assert _texts(section.paragraphs) == [
         f"aws: no changes; 85 unchanged{uncompared}",
-        "azure: no changes; 56 unchanged",
+        "azure: no changes; 57 unchanged",
     ]
     assert section.table is None
 

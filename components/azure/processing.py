@@ -85,11 +85,14 @@ class AzureProcessing(MissionComponent):
         self.environment: azure.app.ManagedEnvironment | None = None
         holder: pulumi.CustomResource = self._function() if inputs.mode == "function" else self._container_job()
         principal = system_principal(holder)
-        # A container job's scale rule authenticates as the job's identity and reads the queue's
-        # message count, a management read that needs the Manage right: with Receiver alone the
-        # count is refused and no execution ever starts (microsoft/azure-container-apps#1138;
-        # kedacore/keda#7822: Azure Service Bus Data Owner, scoped here to the one queue).
-        counts = [("counts-contacts", "Azure Service Bus Data Owner", queue.id)] if self.job is not None else []
+        # Both modes scale on the queue's message count, a management read that needs the Manage
+        # right (Azure Service Bus Data Owner, scoped here to the one queue). A container job's
+        # scale rule authenticates as the job's identity: with Receiver alone the count is refused
+        # and no execution ever starts (microsoft/azure-container-apps#1138; kedacore/keda#7822).
+        # A Functions app's trigger: "With Listen rights scaling reverts to incremental scale
+        # because the queue or topic length can't be used to inform scaling decisions" (Microsoft
+        # Learn, "Target-based scaling", Service Bus), so a backlog of contacts drained slowly.
+        counts = [("counts-contacts", "Azure Service Bus Data Owner", queue.id)]
         for grant_name, role, scope in [
             ("receives-contacts", "Azure Service Bus Data Receiver", queue.id),
             *counts,
@@ -203,14 +206,15 @@ class AzureProcessing(MissionComponent):
                     "runtime": {"name": RUNTIME, "version": RUNTIME_VERSION},
                     "scale_and_concurrency": {
                         "instance_memory_mb": inputs.flex_instance_memory_mb,
-                        # Azure's lowest maximum is 40: a smaller concurrency plans 40
+                        # as many at once as Lambda's and the container jobs' (Azure takes 1-1000)
                         "maximum_instance_count": flex_maximum_instance_count(inputs.max_concurrency),
                     },
                 },
                 site_config={
                     "app_settings": [{"name": k, "value": v} for k, v in sorted(settings.items())],
                     "min_tls_version": "1.2",
-                    "ftps_state": "Disabled",
+                    # no ftps_state: Flex Consumption has no FTP and deprecates the setting ("FTPS not
+                    # supported", Microsoft Learn, "App settings reference", Flex Consumption plan deprecations)
                     "http20_enabled": True,
                 },
                 public_network_access="Disabled",

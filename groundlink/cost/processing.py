@@ -63,7 +63,7 @@ def timeout_note(cloud: str, inputs: ProcessingInputs, raw_mb_per_contact: float
 def concurrent_runs(cloud: str, inputs: ProcessingInputs) -> int:
     """How many contacts the cloud processes at once: the SQS event source mapping's maximum
     concurrency or the Container Apps job's maximum executions (`max_concurrency`), AWS Batch's
-    vCPUs for that many jobs, or the Flex app's maximum instance count, which Azure raises to 40."""
+    vCPUs for that many jobs, or the Flex app's maximum instance count (within Azure's range)."""
     if cloud == "azure" and inputs.mode == "function":
         return flex_maximum_instance_count(inputs.max_concurrency)
     return inputs.max_concurrency
@@ -84,7 +84,7 @@ def capacity_note(
     month = DAYS_PER_MONTH * 86_400
     if busy <= at_once * month:
         return ""
-    floor = " (Azure's lowest maximum instance count)" if at_once != inputs.max_concurrency else ""
+    floor = " (within Azure's maximum instance counts)" if at_once != inputs.max_concurrency else ""
     # what becomes of a message that waits too long: SQS deletes it, Service Bus dead-letters it
     dropped = "SQS deletes" if cloud == "aws" else "Service Bus dead-letters"
     # a run is no faster than one core: more memory or vCPU helps only a run with a share of one
