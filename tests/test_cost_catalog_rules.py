@@ -64,7 +64,7 @@ def test_an_override_replaces_price_source_and_date_and_keeps_region_and_note(tm
         "source": f"quote 7 (override: {prices})",
         "date": "2026-10-01",
         "secondary": False,
-        "note": "the catalog's note",
+        "note": "the catalog's note on its own figure, not on this override: the catalog's note",
         "supply": None,
         "free_per_month": 0,
     }

@@ -451,3 +451,15 @@ def test_satellites_reordered_with_stream_delivery_note_the_receiver_ports_move(
         "one downlink's stream as another's (ports follow the downlinks' order in the spec, docs/aws.md)",
     )
     assert one_diff(streaming, streaming, "aws").notes == ()
+
+
+def test_a_partner_mission_moved_to_ground_station_gets_no_projection_note(commands_use_shared_plans):
+    """With AWS Ground Station the tables' satellite projection is injected (Athena takes the value
+    from the query): the satellite keeps its name, and the note that its contacts leave every
+    query was false there."""
+    from .conftest import spec_file
+
+    data = spec_data("partner.yaml")
+    data["ground_segment"] = {"provider": "managed", "contacts_per_day": 6, "contact_minutes": 9}
+    diff = one_diff(str(SPECS / "partner.yaml"), str(spec_file(data)), "aws")
+    assert not [n for n in diff.notes if "partition projection" in n]

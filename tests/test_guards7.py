@@ -1,4 +1,4 @@
-"""One-line edits the sampled mutation run of 2026-12-06 (`make mutation` at fbcfec0) left alive,
+"""One-line edits the sampled mutation run of 2026-12-06 (`make mutation` at 7a1f992) left alive,
 each held to what a user sees or what the runtime and the clouds read: the Glue database's
 description, the Ground Station antenna config's capability, the replication alarms' text, the
 processor role's statement ids, the Data Explorer catalog's gap, the replication metrics' cost

@@ -735,8 +735,8 @@ def test_a_constellation_s_alike_coverage_lines_are_counted_not_repeated(referen
     summary = [b.text.removeprefix("Coverage: ") for b in _section(doc, "Summary").bullets]
     assert summary[:4] == [
         *warnings[:3],
-        "29 more coverage warnings like these (one per satellite and cloud): the report's Contact coverage section "
-        "and compare.json's coverage.warnings list every one",
+        "29 more coverage warnings of the 8 satellites' contact plans: the report's Contact coverage section and "
+        "compare.json's coverage.warnings list every one",
     ]
     section = _section(doc, "Contact coverage")
     assert [p.text for p in section.paragraphs][1:] == warnings
@@ -744,4 +744,28 @@ def test_a_constellation_s_alike_coverage_lines_are_counted_not_repeated(referen
     console = Console(file=io.StringIO(), width=400)
     print_summary(doc, "out", console)
     printed = console.file.getvalue()
-    assert printed.count("coverage warning:") == 4 and "29 more coverage warnings like these" in printed
+    assert printed.count("coverage warning:") == 4 and "29 more coverage warnings of the 8 satellites'" in printed
+    # a few satellites' warnings are all shown: two satellites' eight hid the second's (its Dubbo share)
+    doc["coverage"]["warnings"] = warnings[:12]
+    assert [b.text.removeprefix("Coverage: ") for b in _section(doc, "Summary").bullets][:12] == warnings[:12]
+
+
+def test_an_overridden_price_carries_its_own_note_not_the_catalog_s(tmp_path):
+    """The catalog's caveat on its figure (KMS's free allowance read on another date than its
+    price) was printed beside a user's override as if it were said of the user's figure."""
+    prices = tmp_path / "prices.yaml"
+    prices.write_text(
+        "aws:\n"
+        "  kms_requests: {price: 0.02, source: our enterprise agreement, date: 2026-11-01}\n"
+        "  sqs_requests: {price: 0.3, source: our enterprise agreement, date: 2026-11-01, note: schedule B}\n"
+    )
+    doc, _ = _document(prices=str(prices))
+    listed = {p["priceId"]: p for p in doc["prices"]}
+    assert listed["aws.kms_requests"]["note"] == (
+        "the catalog's note on its own figure, not on this override: free_per_month read 2026-12-02; the price's "
+        "date is Infracost's"
+    )
+    assert listed["aws.sqs_requests"]["note"] == "schedule B"
+    rows = {r[0].text: [getattr(c, "text", c) for c in r] for r in _rows(doc, "Price sources and dates")}
+    assert rows["aws.kms_requests"][5].endswith("; note: " + listed["aws.kms_requests"]["note"])
+    assert rows["aws.sqs_requests"][5].endswith("; note: schedule B")

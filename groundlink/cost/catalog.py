@@ -319,7 +319,9 @@ def apply_overrides(
                 "source": f"{override.source}{OVERRIDE_MARK}{origin})",
                 "date": override.date,
                 "region": override.region or base.region,
-                "note": override.note or base.note,
+                # the catalog's note is a caveat on the catalog's figure (a measurement without a
+                # source, a date that is another source's), said as such beside the user's own
+                "note": override.note or (f"{CATALOG_NOTE_MARK}{base.note}" if base.note else None),
                 "secondary": False,
                 "supply": None,
             }
@@ -327,6 +329,10 @@ def apply_overrides(
     if problems:
         raise PriceError(problems)
     return catalog.model_copy(update={"prices": prices})
+
+
+# What an override without a note of its own keeps of the catalog's: the caveat, said as the catalog's.
+CATALOG_NOTE_MARK = "the catalog's note on its own figure, not on this override: "
 
 
 def load_catalogs(

@@ -540,9 +540,13 @@ GLUE_TABLE = "aws:glue/catalogTable:CatalogTable"
 SATELLITE_VALUES = "projection.satellite.values"
 
 
-def _projected_satellites(resource: Any) -> list[str]:
+def _projected_satellites(resource: Any) -> list[str] | None:
+    """The satellites an enum projection lists; None where the projection is no enum (Ground
+    Station's `injected`: Athena takes the value from the query, so no stored name is left out)."""
     parameters = resource.inputs.get("parameters")
-    values = parameters.get(SATELLITE_VALUES) if isinstance(parameters, dict) else None
+    if not isinstance(parameters, dict) or parameters.get("projection.satellite.type") != "enum":
+        return None
+    values = parameters.get(SATELLITE_VALUES)
     return [v for v in values.split(",") if v] if isinstance(values, str) else []
 
 
@@ -557,7 +561,10 @@ def _projection_notes(old: State, new: State) -> tuple[str, ...]:
         before = old.resources.get(key)
         if table.type != GLUE_TABLE or before is None or before.type != GLUE_TABLE:
             continue
-        gone = tuple(v for v in _projected_satellites(before) if v not in _projected_satellites(table))
+        listed, kept = _projected_satellites(before), _projected_satellites(table)
+        if listed is None or kept is None:  # no enum on either side: no name a query cannot reach
+            continue
+        gone = tuple(v for v in listed if v not in kept)
         if gone:
             dropped.setdefault(gone, []).append(str(table.inputs.get("name") or table.name))
     return tuple(

@@ -680,21 +680,25 @@ def coverage_warnings(doc: dict[str, Any]) -> list[str]:
 
 # The statuses whose contact plan was judged, or is said apart ("needs TLE", one line for all).
 CHECKED_STATUSES = ("estimated", "needs TLE", NO_SITE_TAKES)
-# Coverage warnings the summary and the terminal show before counting the rest: one per satellite
-# and cloud, a constellation of 400 whose passes are all too short printed 800 of them above the
-# costs; the Contact coverage section lists every one.
+# Coverage warnings the summary and the terminal show in full, and past that how many they show
+# before counting the rest: each satellite gets up to four on each cloud (contacts a day, passes of
+# the planned length, a Dubbo share, no site), and a constellation of 400 whose passes were all too
+# short printed 800 above the costs; the Contact coverage section lists every one.
+WARNINGS_IN_FULL = 12
 WARNINGS_SHOWN = 3
 
 
 def coverage_warnings_shown(doc: dict[str, Any]) -> list[str]:
-    """The first WARNINGS_SHOWN coverage warnings, and a line counting the rest."""
+    """Every coverage warning up to WARNINGS_IN_FULL; past that the first WARNINGS_SHOWN and a
+    line counting the rest, with how many satellites they are of."""
     warnings = coverage_warnings(doc)
-    if len(warnings) <= WARNINGS_SHOWN + 1:  # a line to count one more would be no shorter
+    if len(warnings) <= WARNINGS_IN_FULL:
         return warnings
     rest = len(warnings) - WARNINGS_SHOWN
+    satellites = len((doc["coverage"] or {}).get("satellites", []))
     counted_rest = (
-        f"{rest:,} more coverage warnings like these (one per satellite and cloud): the report's Contact coverage "
-        "section and compare.json's coverage.warnings list every one"
+        f"{rest:,} more coverage warnings of the {counted(satellites, 'satellite')}' contact plans: the report's "
+        "Contact coverage section and compare.json's coverage.warnings list every one"
     )
     return [*warnings[:WARNINGS_SHOWN], counted_rest]
 
