@@ -23,7 +23,7 @@ ALLOWED_ROLES = {
     "a638d3c7-ab3a-418d-83e6-5f17a39d4fde",  # Azure Event Hubs Data Receiver
     "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39",  # Azure Service Bus Data Sender
     "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0",  # Azure Service Bus Data Receiver (the contact processor)
-    "090c5cfd-751d-490a-894a-3ce6f1109419",  # Azure Service Bus Data Owner (a container job's queue count)
+    "090c5cfd-751d-490a-894a-3ce6f1109419",  # Azure Service Bus Data Owner (the processor's queue count, for its scaling)
 }
 # A scope that names one resource below its provider, never a resource group or subscription.
 RESOURCE_SCOPE = re.compile(r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.[A-Za-z]+/.+")

@@ -463,3 +463,22 @@ def test_a_partner_mission_moved_to_ground_station_gets_no_projection_note(comma
     data["ground_segment"] = {"provider": "managed", "contacts_per_day": 6, "contact_minutes": 9}
     diff = one_diff(str(SPECS / "partner.yaml"), str(spec_file(data)), "aws")
     assert not [n for n in diff.notes if "partition projection" in n]
+
+
+def test_a_ground_station_mission_moved_to_a_partner_notes_athena_lists_only_the_partner_s_names(
+    commands_use_shared_plans,
+):
+    """From AWS Ground Station (an injected projection: any value a query gives) to a partner (an
+    enum of the spec's names): what Ground Station stored under its own satellite= values drops out
+    of every query, which the diff did not say."""
+    from .conftest import spec_file
+
+    data = spec_data("partner.yaml")
+    managed = dict(data, ground_segment={"provider": "managed", "contacts_per_day": 6, "contact_minutes": 9})
+    diff = one_diff(str(spec_file(managed)), str(SPECS / "partner.yaml"), "aws")
+    assert [n for n in diff.notes if "partition projection" in n] == [
+        "contact_summary, frame_index, raw_contacts: Athena's partition projection now lists only satellite snpp "
+        "(it took any value a query gave): the contacts stored under any other satellite= value (AWS Ground "
+        "Station's) stay in the buckets but no query reads them (Athena User Guide, \"Supported types for "
+        'partition projection": enum)'
+    ]

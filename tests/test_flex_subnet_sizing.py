@@ -2,7 +2,7 @@
 is one Azure accepts: preflight says so before a deployment fails on it.
 
 Flex Consumption needs at least a /27 (a /26 past 1,000 instances), takes no subnet whose name
-has an underscore, and accepts a maximum instance count of 40-1000 (docs/processing.md).
+has an underscore, and accepts a maximum instance count of 1-1000 (docs/processing.md).
 """
 
 from __future__ import annotations

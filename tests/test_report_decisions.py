@@ -735,8 +735,8 @@ def test_a_constellation_s_alike_coverage_lines_are_counted_not_repeated(referen
     summary = [b.text.removeprefix("Coverage: ") for b in _section(doc, "Summary").bullets]
     assert summary[:4] == [
         *warnings[:3],
-        "29 more coverage warnings of the 8 satellites' contact plans: the report's Contact coverage section and "
-        "compare.json's coverage.warnings list every one",
+        "29 more coverage warnings (8 satellites in all): the report's Contact coverage section and compare.json's "
+        "coverage.warnings list every one",
     ]
     section = _section(doc, "Contact coverage")
     assert [p.text for p in section.paragraphs][1:] == warnings
@@ -744,7 +744,7 @@ def test_a_constellation_s_alike_coverage_lines_are_counted_not_repeated(referen
     console = Console(file=io.StringIO(), width=400)
     print_summary(doc, "out", console)
     printed = console.file.getvalue()
-    assert printed.count("coverage warning:") == 4 and "29 more coverage warnings of the 8 satellites'" in printed
+    assert printed.count("coverage warning:") == 4 and "29 more coverage warnings (8 satellites in all)" in printed
     # a few satellites' warnings are all shown: two satellites' eight hid the second's (its Dubbo share)
     doc["coverage"]["warnings"] = warnings[:12]
     assert [b.text.removeprefix("Coverage: ") for b in _section(doc, "Summary").bullets][:12] == warnings[:12]

@@ -84,14 +84,13 @@ def capacity_note(
     month = DAYS_PER_MONTH * 86_400
     if busy <= at_once * month:
         return ""
-    floor = " (within Azure's maximum instance counts)" if at_once != inputs.max_concurrency else ""
     # what becomes of a message that waits too long: SQS deletes it, Service Bus dead-letters it
     dropped = "SQS deletes" if cloud == "aws" else "Service Bus dead-letters"
     # a run is no faster than one core: more memory or vCPU helps only a run with a share of one
     what = "the memory" if inputs.mode == "function" else "container_vcpu"
     faster = f", or {what} (a run has {cores:.2g} of a core)" if cores < 1 else ""
     return (
-        f"{cloud}: processing.max_concurrency lets {at_once} contacts{floor} be processed at once, and the month's "
+        f"{cloud}: processing.max_concurrency lets {at_once} contacts be processed at once, and the month's "
         f"contacts take {busy / month:.3g} runs busy at all times (processing alone, at the bench figure): "
         f"the contact queue grows without end and {dropped} what waits past its retention; raise "
         f"max_concurrency{faster}"

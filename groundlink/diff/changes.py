@@ -557,22 +557,32 @@ def _projection_notes(old: State, new: State) -> tuple[str, ...]:
     drop out of every query, while Azure's views read every name. One line per set of names,
     naming the tables."""
     dropped: dict[tuple[str, ...], list[str]] = {}
+    enumerated: dict[tuple[str, ...], list[str]] = {}  # injected before (Ground Station), enum now
     for key, table in new.resources.items():
         before = old.resources.get(key)
         if table.type != GLUE_TABLE or before is None or before.type != GLUE_TABLE:
             continue
         listed, kept = _projected_satellites(before), _projected_satellites(table)
-        if listed is None or kept is None:  # no enum on either side: no name a query cannot reach
+        name = str(table.inputs.get("name") or table.name)
+        if listed is None and kept is not None:
+            enumerated.setdefault(tuple(kept), []).append(name)
+        if listed is None or kept is None:  # now injected: the query gives the value, no name is left out
             continue
         gone = tuple(v for v in listed if v not in kept)
         if gone:
-            dropped.setdefault(gone, []).append(str(table.inputs.get("name") or table.name))
+            dropped.setdefault(gone, []).append(name)
     return tuple(
         f"{', '.join(sorted(tables))}: Athena's partition projection no longer lists satellite "
         f"{', '.join(names)}: the contacts stored under {', '.join(f'satellite={n}/' for n in names)} stay in the "
         "buckets but no query reads them; keep the old name in the spec to query them (Athena User Guide, "
         '"Supported types for partition projection": enum)'
         for names, tables in dropped.items()
+    ) + tuple(
+        f"{', '.join(sorted(tables))}: Athena's partition projection now lists only satellite {', '.join(names)} "
+        "(it took any value a query gave): the contacts stored under any other satellite= value (AWS Ground "
+        "Station's) stay in the buckets but no query reads them (Athena User Guide, \"Supported types for "
+        'partition projection": enum)'
+        for names, tables in enumerated.items()
     )
 
 

@@ -5,7 +5,7 @@ environment's `infrastructureSubnetId` at preview whatever the subnet is; the de
 fails unless the subnet is delegated to Microsoft.App/environments, holds nothing else (no
 private endpoint) and is at least a /27 (a /26 for a Flex app allowed past 1,000 instances).
 A Flex app's subnet name has no underscore, no Container Apps environment shares it, and the
-app's maximum instance count is 40-1000.
+app's maximum instance count is 1-1000.
 docs/processing.md, "In the network" and "Sizing the subnet", has the sources.
 """
 

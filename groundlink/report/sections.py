@@ -681,8 +681,8 @@ def coverage_warnings(doc: dict[str, Any]) -> list[str]:
 # The statuses whose contact plan was judged, or is said apart ("needs TLE", one line for all).
 CHECKED_STATUSES = ("estimated", "needs TLE", NO_SITE_TAKES)
 # Coverage warnings the summary and the terminal show in full, and past that how many they show
-# before counting the rest: each satellite gets up to four on each cloud (contacts a day, passes of
-# the planned length, a Dubbo share, no site), and a constellation of 400 whose passes were all too
+# before counting the rest: a satellite gets up to three on AWS (contacts a day, passes of the
+# planned length, a Dubbo share; or one, no site takes it) and two on Azure, and a constellation of 400 whose passes were all too
 # short printed 800 above the costs; the Contact coverage section lists every one.
 WARNINGS_IN_FULL = 12
 WARNINGS_SHOWN = 3
@@ -697,8 +697,8 @@ def coverage_warnings_shown(doc: dict[str, Any]) -> list[str]:
     rest = len(warnings) - WARNINGS_SHOWN
     satellites = len((doc["coverage"] or {}).get("satellites", []))
     counted_rest = (
-        f"{rest:,} more coverage warnings of the {counted(satellites, 'satellite')}' contact plans: the report's "
-        "Contact coverage section and compare.json's coverage.warnings list every one"
+        f"{rest:,} more coverage warnings ({counted(satellites, 'satellite')} in all): the report's Contact coverage "
+        "section and compare.json's coverage.warnings list every one"
     )
     return [*warnings[:WARNINGS_SHOWN], counted_rest]
 
