@@ -402,10 +402,11 @@ class TestPartner:
     def test_partner_stream_id_follows_the_landing_prefix_and_the_role(self, partner_streaming):
         plan = partner_streaming
         bucket = bucket_by_role(plan, "raw").outputs["bucket"]
+        # the stream's ARN stays the second entry (as an earlier release documented it), the role last
         assert plan.outputs["ground_segment_ids"] == [
             f"s3://{bucket}/partner/",
-            plan.one(ROLE, "polar-partner-ground-partner-role").outputs["arn"],
             plan.one(STREAM, PARTNER_STREAM).outputs["arn"],
+            plan.one(ROLE, "polar-partner-ground-partner-role").outputs["arn"],
         ]
 
     def test_partner_stream_without_mission_key_uses_the_kinesis_managed_key(self, tmp_path):

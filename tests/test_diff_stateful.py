@@ -482,3 +482,24 @@ def test_a_ground_station_mission_moved_to_a_partner_notes_athena_lists_only_the
         "Station's) stay in the buckets but no query reads them (Athena User Guide, \"Supported types for "
         'partition projection": enum)'
     ]
+
+
+def test_a_changed_azure_processor_code_is_noted_with_what_to_upload(tmp_path, commands_use_shared_plans):
+    """The code's digest is an app setting, which the diff shows by its place in the list
+    (appSettings[3]); pulumi up changes the setting and nothing else: the package is uploaded by
+    hand, which nothing told the operator upgrading a deployed stack."""
+    from .conftest import cached_plan
+
+    doc = cached_plan("noaa20.yaml", "azure").to_json()
+    (app,) = [r for r in doc["resources"] if r["type"] == "azure-native:web:WebApp"]
+    (setting,) = [s for s in app["inputs"]["siteConfig"]["appSettings"] if s["name"] == "GROUNDLINK_CODE_SHA256"]
+    setting["value"] = "0" * 64
+    old = tmp_path / "deployed.json"
+    old.write_text(json.dumps(doc))
+    diff = one_diff(str(old), NOAA20, "azure")
+    assert diff.notes == (
+        "noaa20-processing-app: the processor's code changes (the app setting GROUNDLINK_CODE_SHA256, shown above by "
+        "its place in siteConfig.appSettings): build its package with make flex-package, upload it after this update "
+        'and restart the app (README, "Running it for real"), or the app keeps running the code it has',
+    )
+    assert one_diff(NOAA20, NOAA20, "azure").notes == ()

@@ -453,10 +453,11 @@ class AwsGroundSegment(MissionComponent):
             )
         else:
             role, stream = self._partner(raw, key)
+            # the role last: the stream's ARN stayed the second entry a release documented
             ids = (
                 ([pulumi.Output.concat(raw.uri, inputs.partner_prefix)] if raw else [])
-                + ([role.arn] if role else [])
                 + ([stream.arn] if stream else [])
+                + ([role.arn] if role else [])
             )
             self.ids = pulumi.Output.all(*ids) if ids else None
         self.register_outputs({"ground_segment_ids": self.ids})

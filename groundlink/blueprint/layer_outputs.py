@@ -34,7 +34,7 @@ LAYER_OUTPUT_MEANINGS: dict[str, dict[str, str]] = {
     },
     "ground": {
         "ground_segment_ids": "mission profile ARNs (+ the stream receiver's interface id) or the partner landing "
-        "URI, the partner's role ARN (+ partner stream ARN) / "
+        "URI (+ partner stream ARN), then the partner's role ARN / "
         "the landing container id (+ partner grant, stream hub, legacy Orbital ids)",
     },
     "events": {

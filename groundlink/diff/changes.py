@@ -532,7 +532,12 @@ def diff_states(old: State, new: State) -> Diff:
     changes.sort(key=lambda c: (order[c.action], c.type, c.name))
     unchanged = len(common) - len(decided)
     not_compared = tuple(sorted((n for found in uncompared.values() for n in found), key=lambda n: (n.type, n.name)))
-    notes = _replication_notes(old, new, changes) + _projection_notes(old, new) + _port_notes(old, new)
+    notes = (
+        _replication_notes(old, new, changes)
+        + _projection_notes(old, new)
+        + _port_notes(old, new)
+        + _flex_code_notes(old, new)
+    )
     return Diff(new.cloud, old.source, new.source, tuple(changes), unchanged, notes, not_compared)
 
 
@@ -584,6 +589,37 @@ def _projection_notes(old: State, new: State) -> tuple[str, ...]:
         'partition projection": enum)'
         for names, tables in enumerated.items()
     )
+
+
+FLEX_APP = "azure-native:web:WebApp"
+CODE_SETTING = "GROUNDLINK_CODE_SHA256"
+
+
+def _app_setting(app: Any, name: str) -> Any:
+    site = app.inputs.get("siteConfig")
+    settings = site.get("appSettings") if isinstance(site, dict) else None
+    found = [s.get("value") for s in settings or [] if isinstance(s, dict) and s.get("name") == name]
+    return found[0] if found else None
+
+
+def _flex_code_notes(old: State, new: State) -> tuple[str, ...]:
+    """A line when the Azure processor's code changes: the diff shows it as an app setting by its
+    place in the list (`appSettings[3].value`), and `pulumi up` changes only the setting; the
+    package itself is uploaded by hand (README, "Running it for real"), or the app keeps running
+    the code it has under a digest that says otherwise."""
+    notes = []
+    for key, app in new.resources.items():
+        before = old.resources.get(key)
+        if app.type != FLEX_APP or before is None or before.type != FLEX_APP:
+            continue
+        was, now = _app_setting(before, CODE_SETTING), _app_setting(app, CODE_SETTING)
+        if was is not None and now is not None and was != now:
+            notes.append(
+                f"{app.name}: the processor's code changes (the app setting {CODE_SETTING}, shown above by its place "
+                "in siteConfig.appSettings): build its package with make flex-package, upload it after this update "
+                'and restart the app (README, "Running it for real"), or the app keeps running the code it has'
+            )
+    return tuple(notes)
 
 
 ENDPOINT_GROUP = "aws-native:groundstation:DataflowEndpointGroup"
