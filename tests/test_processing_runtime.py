@@ -1307,3 +1307,14 @@ def test_every_store_call_of_the_aws_runtime_is_one_its_role_grants(tmp_path: Pa
     }
     refused = [call for call in calls if not _granted(policy, *call)]
     assert refused == []
+
+
+def test_a_partner_manifest_key_url_encoded_as_s3_notifications_encode_it_locates_its_contact() -> None:
+    """S3's direct notifications URL-encode a key (`=` as %3D); whether its EventBridge events do,
+    its page does not say. An encoded key of the partner's contract was refused ("no satellite=<name>
+    in its prefix"), retried and dead-lettered: it is read decoded; a plain key as it comes."""
+    plain = "partner/year=2025/month=12/day=01/satellite=snpp/c1/manifest.json"
+    encoded = "partner/year%3D2025/month%3D12/day%3D01/satellite%3Dsnpp/c1/manifest.json"
+    expected = ContactLocation(("partner/year=2025/month=12/day=01/satellite=snpp/c1/",), "c1", named_in_files=False)
+    assert locate({"source": "aws.s3", "detail": {"object": {"key": encoded}}}) == expected
+    assert locate({"source": "aws.s3", "detail": {"object": {"key": plain}}}) == expected

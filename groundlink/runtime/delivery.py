@@ -248,13 +248,26 @@ def _station_contact(event: Mapping[str, Any], raw_prefix: str) -> ContactLocati
     return ContactLocation(prefixes, contact_id.lower())
 
 
+def _as_stored(key: str) -> str:
+    """An S3 event's key as the object is named. S3's direct notifications URL-encode it ("The
+    object key name value is URL encoded": "red flower.jpg" as "red+flower.jpg", `=` as %3D; S3 User
+    Guide, "Event message structure"); its EventBridge page does not say whether those events do.
+    A key whose contract's `satellite=` came encoded is read decoded; any other key as it comes (a
+    key may hold a literal `+` or `%`)."""
+    if "satellite=" not in key and "satellite%3d" in key.lower():
+        from urllib.parse import unquote_plus
+
+        return unquote_plus(key)
+    return key
+
+
 def _object_key(event: Mapping[str, Any]) -> str:
     detail = event.get("detail")
     if isinstance(detail, Mapping) and isinstance(detail.get("object"), Mapping):  # EventBridge "Object Created"
         key = detail["object"].get("key")
         if not key or not isinstance(key, str):
             raise BadMessage(f"an object event without an object key: detail.object.key is {key!r}")
-        return key
+        return _as_stored(key)
     subject = event.get("subject")  # Event Grid: /blobServices/default/containers/<c>/blobs/<path>
     marker = "/blobs/"
     if isinstance(subject, str) and marker in subject and subject.split(marker, 1)[1]:
