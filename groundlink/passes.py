@@ -5,9 +5,9 @@ has one maximum and one minimum per revolution of the satellite relative to the 
 about half an orbital period apart. A pass above the minimum elevation is exactly a
 maximum whose elevation is at or above it. So the scan does not look for samples above
 the minimum (a grazing pass shorter than the step would slip between two samples): it
-looks for every maximum. The coarse step is 1/75 of the orbital period (and at most
-60 s, and at most the concave span below), so no step holds both a maximum and a minimum, and every maximum shows up as the
-elevation rate (computed from sgp4's velocity, not by differencing) changing sign from
+looks for every maximum. The coarse step is 1/75 of the orbital period (at most 60 s, and
+within the concave span below), so no step holds both a maximum and a minimum, and every
+maximum shows up as the elevation rate (computed from sgp4's velocity, not by differencing) changing sign from
 + to - between two consecutive samples. When either sample is above the minimum the pass
 exists; when both are below (a grazing candidate) the maximum is refined by root finding
 on the elevation rate and the pass kept when its peak reaches the minimum. Candidates
@@ -124,10 +124,11 @@ def coarse_step(satrecs: Sequence[Satrec]) -> float:
 
 def concave_span_s(sat: Satrec) -> float:
     """Seconds either side of any pass's peak within which sin(elevation) is concave, at least
-    (the module docstring): the perigee's height, less 10 km for what the mean elements leave out, over the perigee's speed (vis-viva) plus the equator's, times 1/sqrt(2)."""
-    perigee_km = sat.radiusearthkm * (1 + sat.altp)  # altp: the perigee's height, in Earth radii (mean elements)
+    (the module docstring): the perigee's height, less 10 km for what the mean elements leave
+    out, over the perigee's speed (vis-viva) plus the equator's, times 1/sqrt(2)."""
+    perigee_radius_km = sat.radiusearthkm * (1 + sat.altp)  # altp: the perigee's height in Earth radii
     semi_major_km = sat.radiusearthkm * sat.a
-    speed = np.sqrt(EARTH_MU_KM3_S2 * (2 / perigee_km - 1 / semi_major_km)) + EARTH_RATE_RAD_S * EARTH_A_KM
+    speed = np.sqrt(EARTH_MU_KM3_S2 * (2 / perigee_radius_km - 1 / semi_major_km)) + EARTH_RATE_RAD_S * EARTH_A_KM
     height = max(sat.altp * sat.radiusearthkm - PERIGEE_MARGIN_KM, MIN_HEIGHT_KM)
     return float(height / (speed * np.sqrt(2)))
 

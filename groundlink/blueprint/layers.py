@@ -237,7 +237,7 @@ CLOUD_FACTS: Mapping[str, CloudFacts] = {
     # Event Hubs and Service Bus Standard encrypt with Microsoft-managed keys only (docs/azure.md).
     # Synapse serverless SQL budgets data processed per day, week or month, never per query (docs/azure.md).
     # The mission account is ADLS Gen2 (hierarchical namespace), which refuses blob versioning (docs/azure.md).
-    # A Log Analytics workspace encrypts with Microsoft-managed keys unless linked to a dedicated cluster (docs/azure.md).
+    # A Log Analytics workspace takes a customer-managed key only through a dedicated cluster (docs/azure.md).
     "azure": CloudFacts(
         first_party_station=False,
         messaging_key_needs_premium=True,

@@ -16,6 +16,7 @@ from typing import Any, Literal, get_args
 
 from .. import limits
 from ..inputs import escaped
+from ..runtime.azure_functions import CODE_DIGEST
 from . import rules
 from .state import Opaque, Resource, State, align
 
@@ -545,7 +546,7 @@ GLUE_TABLE = "aws:glue/catalogTable:CatalogTable"
 SATELLITE_VALUES = "projection.satellite.values"
 
 
-def _projected_satellites(resource: Any) -> list[str] | None:
+def _projected_satellites(resource: Resource) -> list[str] | None:
     """The satellites an enum projection lists; None where the projection is no enum (Ground
     Station's `injected`: Athena takes the value from the query, so no stored name is left out)."""
     parameters = resource.inputs.get("parameters")
@@ -592,10 +593,9 @@ def _projection_notes(old: State, new: State) -> tuple[str, ...]:
 
 
 FLEX_APP = "azure-native:web:WebApp"
-CODE_SETTING = "GROUNDLINK_CODE_SHA256"
 
 
-def _app_setting(app: Any, name: str) -> Any:
+def _app_setting(app: Resource, name: str) -> Any:
     site = app.inputs.get("siteConfig")
     settings = site.get("appSettings") if isinstance(site, dict) else None
     found = [s.get("value") for s in settings or [] if isinstance(s, dict) and s.get("name") == name]
@@ -612,10 +612,10 @@ def _flex_code_notes(old: State, new: State) -> tuple[str, ...]:
         before = old.resources.get(key)
         if app.type != FLEX_APP or before is None or before.type != FLEX_APP:
             continue
-        was, now = _app_setting(before, CODE_SETTING), _app_setting(app, CODE_SETTING)
+        was, now = _app_setting(before, CODE_DIGEST), _app_setting(app, CODE_DIGEST)
         if was is not None and now is not None and was != now:
             notes.append(
-                f"{app.name}: the processor's code changes (the app setting {CODE_SETTING}, shown above by its place "
+                f"{app.name}: the processor's code changes (the app setting {CODE_DIGEST}, shown above by its place "
                 "in siteConfig.appSettings): build its package with make flex-package, upload it after this update "
                 'and restart the app (README, "Running it for real"), or the app keeps running the code it has'
             )

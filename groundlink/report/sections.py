@@ -682,8 +682,9 @@ def coverage_warnings(doc: dict[str, Any]) -> list[str]:
 CHECKED_STATUSES = ("estimated", "needs TLE", NO_SITE_TAKES)
 # Coverage warnings the summary and the terminal show in full, and past that how many they show
 # before counting the rest: a satellite gets up to three on AWS (contacts a day, passes of the
-# planned length, a Dubbo share; or one, no site takes it) and two on Azure, and a constellation of 400 whose passes were all too
-# short printed 800 above the costs; the Contact coverage section lists every one.
+# planned length, a Dubbo share; or one: no site takes it) and two on Azure, and a constellation
+# of 400 whose passes were all too short printed 800 above the costs; the Contact coverage
+# section lists every one.
 WARNINGS_IN_FULL = 12
 WARNINGS_SHOWN = 3
 
