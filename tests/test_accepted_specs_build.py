@@ -91,4 +91,4 @@ def test_every_accepted_spec_builds_prices_and_decides_on_both_clouds(data: dict
     catalogs, assumptions = load_catalogs()
     est = estimate(blueprint, catalogs, assumptions)
     assert set(est.clouds) == set(CLOUDS)
-    assert decision(blueprint, est, assumptions)
+    assert decision(blueprint, est)

@@ -378,7 +378,7 @@ def _planned_decision(changes: dict[str, object]) -> dict[str, object]:
     bp = build_blueprint(spec_from_data(data))
     catalogs, assumptions = load_catalogs()
     plans = {cloud: plan_of(data, cloud) for cloud in ("aws", "azure")}
-    return decision(bp, estimate(bp, catalogs, assumptions, plans), assumptions, plans)
+    return decision(bp, estimate(bp, catalogs, assumptions, plans), plans)
 
 
 def test_a_spec_and_its_copy_with_the_other_ground_segment_state_the_same_decision():
@@ -452,7 +452,7 @@ def test_a_satellite_ground_station_no_longer_supports_gets_no_ground_station_fi
     2024-11-30, has no Ground Station alternative: no break-even, no headline, no monthly figure."""
     bp = build_blueprint(spec_from_data(spec_data("aqua-legacy.yaml")))
     catalogs, assumptions = load_catalogs()
-    d = decision(bp, estimate(bp, catalogs, assumptions), assumptions)
+    d = decision(bp, estimate(bp, catalogs, assumptions))
     assert d["groundStationNotOffered"] == (
         "AWS Ground Station is not offered as an alternative: it no longer supports aqua (NORAD 27424) since 2024-11-30"
     )

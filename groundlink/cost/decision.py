@@ -410,13 +410,10 @@ def _ground_station_monthly(s: Sides, offered: bool) -> dict[str, float | None]:
     return {"onDemand": _money(s.on_demand), "reserved": _money(s.reserved)}
 
 
-def decision(
-    blueprint: Blueprint,
-    est: CostEstimate,
-    assumptions: Assumptions | None = None,
-    plans: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """Break-even partner prices, the sensitivity series and the sentence the report leads with."""
+def decision(blueprint: Blueprint, est: CostEstimate, plans: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Break-even partner prices, the sensitivity series and the sentence the report leads with,
+    every estimate of them priced with `est`'s own assumptions."""
+    assumptions = est.assumptions
     s = sides(blueprint, est, assumptions, plans)
     not_offered = ground_station_not_offered(blueprint.spec)
     breakeven = _breakevens(s) if not_offered is None else dict.fromkeys(BREAK_EVEN_KEYS)

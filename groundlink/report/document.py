@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from ..blueprint import LAYERS, Blueprint
-from ..cost import LONGEST_MONTH_DAYS, LONGEST_MONTH_FACTOR, PROJECTION_MONTHS, Assumptions, CostEstimate, Total
+from ..cost import LONGEST_MONTH_DAYS, LONGEST_MONTH_FACTOR, PROJECTION_MONTHS, CostEstimate, Total
 from ..cost.alternatives import CHOICE_FIELDS, Alternative, alternatives
 from ..cost.catalog import PriceEntry, prices_read
 from ..cost.choices import durability_choices
@@ -264,12 +264,7 @@ def build_document(
         }
     failures = list(matrix.failures)
     with prices_read() as read:  # what the choices and the decision price, beyond the spec's own lines
-        decided = decision(
-            blueprint,
-            estimate,
-            Assumptions(object_size_mb=estimate.usage.object_size_mb),
-            {cloud: run.plan for cloud, run in runs.items()},
-        )
+        decided = decision(blueprint, estimate, {cloud: run.plan for cloud, run in runs.items()})
         cost = cost_json(estimate, spec.budget.monthly_usd, spec)
     return {
         "formatVersion": FORMAT_VERSION,
