@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from groundlink import cli, engine
+from groundlink import cli, engine, outputs
 from groundlink.app import compare, parallel_plans
 
 from .conftest import SPECS, cached_plan
@@ -248,3 +248,45 @@ def _fake_runs_of_noaa20():
     from .test_compare import _fake_runs
 
     return _fake_runs()
+
+
+@pytest.mark.parametrize("failure", [OSError(errno.EBUSY, "Device or resource busy"), KeyboardInterrupt()])
+def test_a_rename_into_place_that_fails_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch, failure):
+    """The last step of a file output (`check --json`, a plan's `write`) is the rename of its
+    temporary sibling over the target: when that fails (a mount point's EBUSY, Ctrl-C just
+    then) the target keeps its old text and the hidden temporary goes too, where only failures
+    before the rename were watched."""
+    target = tmp_path / "check.json"
+    target.write_text("old\n")
+    real_replace = Path.replace
+
+    def failing_replace(self, other):
+        if Path(other) == target:
+            raise failure
+        return real_replace(self, other)
+
+    monkeypatch.setattr(Path, "replace", failing_replace)
+    with pytest.raises(type(failure)):
+        outputs.write_text(target, "new\n")
+    assert [p.name for p in tmp_path.iterdir()] == ["check.json"]
+    assert target.read_text() == "old\n"
+
+
+def test_a_plan_pair_whose_rename_fails_is_one_line_and_leaves_no_temporary(tmp_path, capsys, monkeypatch):
+    """`plan --json` writes through `write_texts_together`: a rename that fails (EBUSY) is the
+    one usage line naming the file, exit 2, and no hidden temporary stays beside the old file."""
+    monkeypatch.setattr(engine, "plan", lambda spec, cloud: cached_plan("noaa20.yaml", cloud))
+    target = tmp_path / "plan.json"
+    target.write_text("old\n")
+    real_replace = Path.replace
+
+    def failing_replace(self, other):
+        if Path(other) == target:
+            raise OSError(errno.EBUSY, "Device or resource busy")
+        return real_replace(self, other)
+
+    monkeypatch.setattr(Path, "replace", failing_replace)
+    assert cli.main(["plan", SPEC, "--cloud", "aws", "--json", str(target)]) == 2
+    assert one_line(capsys) == f"groundlink: --json {target}: cannot write (Device or resource busy)"
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.json"]
+    assert target.read_text() == "old\n"

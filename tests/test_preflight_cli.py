@@ -57,6 +57,34 @@ def test_a_finding_exits_1_with_one_line(planned, monkeypatch, capsys):
     assert "kinesis StreamName" in out[0] and out[-1].endswith("1 finding")
 
 
+def _broken_aws(plan):
+    plan.of_type("aws:kinesis/stream:Stream")[0].inputs["name"] = "telemetry stream!"
+
+
+def _broken_azure(plan):
+    plan.of_type("azure-native:storage:StorageAccount")[0].inputs["accountName"] = "Bad_Name!"
+
+
+@pytest.mark.parametrize("broken_cloud, breaks", [("aws", _broken_aws), ("azure", _broken_azure)])
+def test_both_clouds_by_default_exit_1_when_either_has_a_finding(monkeypatch, capsys, broken_cloud, breaks):
+    """The default `--cloud both` is a CI gate over both plans: a finding on one cloud alone,
+    the first or the last planned, fails it, though the other cloud's verdict is clean."""
+
+    def planned(spec, cloud):
+        plan = copy.deepcopy(cached_plan(SPEC, cloud))
+        if cloud == broken_cloud:
+            breaks(plan)
+        return plan
+
+    monkeypatch.setattr(engine, "plan", planned)
+    assert cli.main(["preflight", str(SPECS / SPEC)]) == 1
+    verdicts = [line for line in capsys.readouterr().out.splitlines() if line.startswith("preflight ")]
+    assert [line.split()[1] for line in verdicts] == ["aws", "azure"]
+    assert [("1 finding" in line, "clean" in line) for line in verdicts] == [
+        (cloud == broken_cloud, cloud != broken_cloud) for cloud in ("aws", "azure")
+    ]
+
+
 def test_bad_spec_exits_2_without_planning(tmp_path, capsys):
     data = spec_data()
     data["satellites"][0]["downlinks"][0]["bandwidth_mhz"] = 700
