@@ -477,6 +477,27 @@ def test_a_few_frames_of_another_version_are_left_to_their_reason(
     assert summary["corrupt_frames"] == 1 and capsys.readouterr().err == ""
 
 
+@pytest.mark.parametrize(("tm", "said"), [(20, True), (19, False)])
+def test_the_protocol_line_comes_at_half_the_frames_of_another_version(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], tm: int, said: bool
+) -> None:
+    """The line naming the protocol is for a contact at least half of whose frames are of
+    another version: 20 of 40 TM frames are said, 19 of 39 are left to the index's reasons."""
+    total = 40 if said else 39
+    write(tmp_path, [Frame(n, version=0) for n in range(tm)] + frames(range(tm, total)))
+    (summary,) = run(tmp_path)
+    assert summary["corrupt_frames"] == tm
+    err = capsys.readouterr().err.splitlines()
+    assert err == (
+        [
+            f"groundlink: contact {CONTACT_A}: {tm} of its {total} frames are transfer frame version 0 (TM, "
+            "CCSDS 132.0-B), which groundlink does not decode: it reads AOS frames (version 1, CCSDS 732.0-B) only"
+        ]
+        if said
+        else []
+    )
+
+
 def test_a_payload_without_any_sync_marker_is_said_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A delivery whose payload never holds the marker (bare CADUs read through a VITA-49 header,
     a DigIF delivery, the wrong port) was written as "0 frames" with nothing on stderr."""

@@ -414,6 +414,7 @@ _CHECK_ID = (
     "check --spacecraft-id (processing.capture.spacecraft_ids in the spec, GROUNDLINK_CAPTURE_FORMAT in the cloud)"
 )
 _OF_157_AND_12 = [*frames(range(30)), *frames(range(10), spacecraft=12)]
+_HALF_157 = [*frames(range(20)), *frames(range(20), spacecraft=12)]
 
 
 @pytest.mark.parametrize(
@@ -427,8 +428,13 @@ _OF_157_AND_12 = [*frames(range(30)), *frames(range(10), spacecraft=12)]
             f"40 of its 40 frames name spacecraft ids 157 (30 frames), 12 (10 frames), not one of [5]; {_CHECK_ID}",
             0,
         ),
+        # most, not all, of another spacecraft than the one given: the minority's id was given
+        ("12", _OF_157_AND_12, f"30 of its 40 frames name spacecraft id 157, not one of [12]; {_CHECK_ID}", 10),
+        # exactly half is "at least half"
+        ("12", _HALF_157, f"20 of its 40 frames name spacecraft id 157, not one of [12]; {_CHECK_ID}", 20),
         # a stray frame of another spacecraft is the index's business (its reason), not a wrong flag
         ("157", _OF_157_AND_12, None, 30),
+        ("157", [*frames(range(21)), *frames(range(19), spacecraft=12)], None, 21),  # just under half
     ],
 )
 def test_frames_mostly_of_other_spacecraft_than_the_ones_given_are_warned_about(
