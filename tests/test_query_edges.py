@@ -176,6 +176,22 @@ def test_a_null_struct_holding_a_timestamp_stays_null(products, capsys):
     assert (row["none"], row["listed"]) == (None, [{"i": "P1Y0DT0S"}, None])
 
 
+def test_a_map_s_timestamps_keys_and_values_are_written_as_a_column_s_are(products, capsys):
+    """A MAP reaches JSON as Python reads it: its timestamp values were written `+00:00` and its
+    timestamp keys (`histogram` of a time) as `2025-12-01 09:00:00`, where every other timestamp
+    of `--json` is ISO 8601 with a Z."""
+    sql = (
+        "SELECT MAP {'first': min(captured_at)} AS m, histogram(date_trunc('hour', captured_at)) AS per_hour, "
+        "MAP {1: 'one'} AS numbered, strftime(min(captured_at), '%Y-%m-%dT%H:00:00Z') AS hour, count(*) AS n "
+        "FROM frame_index"
+    )
+    assert main(["query", str(products), sql, "--json"]) == 0
+    row = json.loads(capsys.readouterr().out)
+    assert row["m"]["first"].endswith("Z") and "+" not in row["m"]["first"]
+    assert row["per_hour"] == {row["hour"]: row["n"]}  # the products' frames lie within one hour
+    assert row["numbered"] == {"1": "one"}
+
+
 def test_a_fixed_size_array_is_a_list_of_values_written_out(products, capsys):
     """An ARRAY column (INT[2] as much as INTERVAL[2]) ended in a traceback: its item type is not
     where a list keeps it."""

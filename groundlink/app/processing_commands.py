@@ -275,8 +275,16 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {_plain_key(k): _plain(v) for k, v in value.items()}
     return value
+
+
+def _plain_key(key: Any) -> str:
+    """A map's key as a JSON object's key: its value as `_plain` writes it (a timestamp key of
+    `histogram(...)` in ISO 8601 with a Z, not Python's `2025-12-01 09:00:00`), and a key that
+    is no text as JSON would write it as a key (`1`, `true`, `null`)."""
+    plain = _plain(key)
+    return plain if isinstance(plain, str) else json.dumps(plain, separators=(",", ":"))
 
 
 def _cell(value: Any) -> Text:
