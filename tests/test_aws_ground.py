@@ -175,6 +175,20 @@ class TestDeliveryRole:
             "aws:SourceArn": f"arn:aws:groundstation:us-west-2:{ACCOUNT}:config/s3-recording/*"
         }
 
+    def test_the_trust_admits_every_planned_recording_config_and_no_other_config(self):
+        """The trust's ARN pattern and the configs' ARNs come from two places (the role's policy,
+        the engine's mock of the API's ARNs): each recording config must match it, or Ground
+        Station could not assume the role at the first contact."""
+        from fnmatch import fnmatchcase
+
+        plan = aws()
+        (trust,) = statements(doc(plan.one(ROLE, "noaa20-ground-delivery-role"), "assumeRolePolicy"))
+        pattern = trust["Condition"]["ArnLike"]["aws:SourceArn"]
+        configs = plan.of_type("aws-native:groundstation:Config")
+        admitted = {c.name for c in configs if fnmatchcase(c.outputs["arn"], pattern)}
+        recording = {c.name for c in configs if "s3RecordingConfig" in c.inputs["configData"]}
+        assert admitted == recording == {"noaa20-ground-noaa20-hrd-recording"}
+
     def test_s3_permissions_are_exactly_locate_and_put(self):
         plan = aws()
         policy = doc(role_policy_of(plan, plan.one(ROLE, "noaa20-ground-delivery-role")))

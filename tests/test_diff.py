@@ -286,6 +286,16 @@ def test_plan_against_prints_the_diff_and_fails_on_data_loss(tmp_path, capsys, c
     code, out, _ = run_cli(capsys, "plan", NOAA20, "--cloud", "aws", "--against", str(saved))
     assert code == 0 and "aws: " in out and "no changes" in out
 
+    keys_off = spec_data("noaa20.yaml")
+    keys_off["security"]["customer_managed_keys"] = False
+    edited = str(spec_file(keys_off))
+    code, out, err = run_cli(capsys, "plan", edited, "--cloud", "aws", "--against", str(saved))
+    assert code == 1  # a CI gate on plan --against stops a key's deletion
+    assert "aws: aws:kms/key:Key noaa20-security-data would be deleted: data loss" in err
+    assert "groundlink: refusing data loss; pass --allow-data-loss to accept it" in err
+    code, out, err = run_cli(capsys, "plan", edited, "--cloud", "aws", "--against", str(saved), "--allow-data-loss")
+    assert (code, err) == (0, "") and ", 2 to delete;" in out  # accepted: shown, not refused
+
 
 @pytest.mark.parametrize(
     ("text", "fragment"),

@@ -59,6 +59,25 @@ def test_demodulation_json_that_is_not_an_object_with_a_type_is_one_line(capsys,
     assert line.startswith(f"{path}: {DL}.demodulation_json: ")
 
 
+@pytest.mark.parametrize(
+    "edge",
+    [
+        {"from": "a", "to": "UncodedFrameEgress"},  # a typo of the node's name
+        {"from": "c", "to": "b"},
+        {"from": "a"},
+        ["a", "b"],
+    ],
+)
+def test_a_decode_edge_that_names_no_node_of_the_graph_is_refused_at_its_index(capsys, tmp_path, edge):
+    """A hand-written graph whose edge names a node it does not hold passed validate, and only
+    AWS Ground Station would have refused the config, at pulumi up."""
+    graph = json.loads(GOOD_DECODE)
+    graph["edges"].append(edge)
+    path = with_downlink(tmp_path, demodulation_json=GOOD_DEMOD, decode_json=json.dumps(graph))
+    line = one_line_error(capsys, "validate", str(path))
+    assert line.startswith(f'{path}: {DL}.decode_json: edges[1]: needs "from" and "to" naming nodes of nodeConfigs')
+
+
 def test_an_explicit_graph_of_the_right_shape_is_accepted(capsys, tmp_path):
     path = with_downlink(tmp_path, demodulation_json=GOOD_DEMOD, decode_json=GOOD_DECODE)
     assert answer(capsys, "validate", str(path))[0] == 0

@@ -21,6 +21,33 @@ def test_a_role_arn_carries_its_path():
     assert outputs("aws:iam/role:Role", "r", {"name": "delivery"})["arn"] == f"arn:aws:iam::{ACCOUNT_ID}:role/delivery"
 
 
+def test_a_queue_s_id_is_its_url_as_the_provider_s():
+    """pulumi-aws `sqs.Queue`: "url: Same as `id`: The URL for the created Amazon SQS queue". A
+    queue policy or an event target given the name where the URL belongs must not match."""
+    queue_id, state = OfflineMocks(region="eu-west-1").new_resource(
+        MockResourceArgs("aws:sqs/queue:Queue", "q", {"name": "noaa20-events"})
+    )
+    assert queue_id == state["url"] == f"https://sqs.eu-west-1.amazonaws.com/{ACCOUNT_ID}/noaa20-events"
+    assert state["arn"] == f"arn:aws:sqs:eu-west-1:{ACCOUNT_ID}:noaa20-events"
+
+
+def test_a_ground_station_config_s_arn_names_its_capability_as_the_api_does():
+    """The ARN's kind is the API's ConfigCapabilityType for the one config data member given
+    (botocore groundstation: `s3-recording`, not `s3-recording-config`): the delivery role trusts
+    `config/s3-recording/*`, and a mock of another shape would plan a trust nothing matches."""
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model("groundstation")
+    kinds = {}
+    for member in model.shape_for("ConfigTypeData").members:
+        arn = outputs("aws-native:groundstation:Config", "c", {"configData": {member: {}}})["arn"]
+        head, kind, uid = arn.rsplit("/", 2)
+        assert head == f"arn:aws:groundstation:us-west-2:{ACCOUNT_ID}:config" and re.fullmatch(r"[0-9a-f-]{36}", uid)
+        kinds[member] = kind
+    assert sorted(kinds.values()) == sorted(model.shape_for("ConfigCapabilityType").enum)
+    assert kinds["s3RecordingConfig"] == "s3-recording"
+
+
 def test_a_storage_account_id_has_its_arm_form():
     state = outputs(
         "azure-native:storage:StorageAccount", "a", {"accountName": "noaa20store", "resourceGroupName": "rg-noaa20"}

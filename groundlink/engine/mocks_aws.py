@@ -62,9 +62,7 @@ def _groundstation(kind: str) -> Extras:
         if kind == "config":
             data = args.inputs.get("configData") or {}
             first = next(iter(data), "config")
-            sub = "config/" + _kebab(first.removesuffix("Config")).replace(
-                "antenna-downlink-demod-decode", "antenna-downlink-demod-decode"
-            )
+            sub = "config/" + _kebab(first.removesuffix("Config"))  # botocore groundstation ConfigCapabilityType
         return {"arn": f"arn:aws:groundstation:{ctx['region']}:{ACCOUNT_ID}:{sub}/{uid}", "awsId": uid, "id": uid}
 
     return extras
