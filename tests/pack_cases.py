@@ -750,6 +750,12 @@ fires(
     {"rotationPeriodInDays": 2560},
     "key material rotates every 2560 days, less often than yearly (rotationPeriodInDays over 365)",
 )
+fires(
+    rule,
+    "kms-key",
+    {"rotationPeriodInDays": 366},
+    "key material rotates every 366 days, less often than yearly (rotationPeriodInDays over 365)",
+)
 passes(rule, "kms-key", {"rotationPeriodInDays": 365})
 passes(rule, "kms-key", {"rotationPeriodInDays": 90})
 passes(rule, "kms-key", {"rotationPeriodInDays": UNKNOWN_NUMBER_VALUE})
@@ -2019,6 +2025,13 @@ fires(rule, "functions-app", {"tags": DROP}, "missing tags: mission, owner, data
 passes(rule, "functions-app")
 # Azure's tag names ignore case: `owner` is the `Owner` a config requires there; AWS's do not
 passes(rule, "storage-account", {"@config.requiredTags": ["Owner", "MISSION"]})
+# and a tag written in mixed case (`mission.tags: {Budget-Code: ...}`) is the one a config names in any case
+BASELINES["storage-account-budget-code"] = Derived(
+    "storage-account", {"tags.Budget-Code": "eo-42"}, "a mission tag written in mixed case"
+)
+passes(rule, "storage-account-budget-code", {"@config.requiredTags": ["budget-code"]})
+passes(rule, "storage-account-budget-code", {"@config.requiredTags": ["Budget-Code"]})
+fires(rule, "storage-account-budget-code", {"@config.requiredTags": ["budget-codes"]}, "missing tags: budget-codes")
 fires(rule, "kms-key", {"@config.requiredTags": ["Owner"]}, "missing tags: Owner")
 
 rule = "allowed-regions"
