@@ -524,6 +524,19 @@ def test_checks_in_a_warm_session_reuse_the_pack_and_it_stops_at_the_end(pack_pr
     assert pack_processes[0].poll() is not None, "the pack process outlived the warm session"
 
 
+def test_a_warm_pack_that_died_is_started_again_not_dialled(pack_processes):
+    """A warm session's pack killed between two checks (the OOM killer, a stray kill) was
+    handed out again, and the next check failed on a dead channel."""
+    plan = cached_plan("noaa20.yaml", "azure")
+    with keep_packs_warm() as packs:
+        first = check_plans([plan])
+        pack_processes[0].kill()
+        pack_processes[0].wait()
+        second = check_plans([plan])
+        assert len(pack_processes) == 2 and packs.pids() == {pack_processes[1].pid}
+    assert first.passed and second.passed
+
+
 def test_a_warm_pack_serves_variants_of_one_stack_each_configured_with_its_own_stack_config(
     pack_processes, monkeypatch, tmp_path
 ):

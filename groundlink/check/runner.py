@@ -223,8 +223,15 @@ class _Session:
                     remediation=policy.remediation_steps if policy else "",
                 )
             )
-        violations.sort(key=lambda v: (SEVERITY_ORDER.index(v.severity), not v.mandatory, v.policy, v.resource_name))
+        violations.sort(key=in_report_order)
         return violations
+
+
+def in_report_order(violation: Violation) -> tuple[int, bool, str, str]:
+    """Most severe first; within a severity the mandatory ones, which fail the check, before the
+    advisory ones; then by rule and resource, so that two runs print the same list."""
+    v = violation
+    return (SEVERITY_ORDER.index(v.severity), not v.mandatory, v.policy, v.resource_name)
 
 
 def _given(policy_pack_config: Any) -> Given | None:
