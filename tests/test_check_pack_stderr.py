@@ -36,3 +36,26 @@ def test_a_pack_that_crashes_at_start_keeps_its_stderr_and_quotes_it(tmp_path):
     assert process.stderr_tail() == " | ".join(TRACEBACK)
     assert process.stderr_tail(lines=1) == "ImportError: pack exploded"
     assert not process.running
+
+
+def test_a_pack_that_ignores_the_stop_signal_is_killed_after_the_stop_timeout(tmp_path, monkeypatch):
+    """The CLI's way: SIGTERM, then SIGKILL once the wait runs out. A pack that traps SIGTERM
+    (and never reads its stdin) must not outlive the check that started it."""
+    from groundlink.check import host
+
+    script = tmp_path / "python"
+    script.write_text("#!/bin/sh\ntrap '' TERM\nexec sleep 600\n")  # the ignored signal survives the exec
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setattr(host, "STOP_TIMEOUT_SECONDS", 0.3)
+    process = PackProcess(tmp_path, "groundlink", "noaa20-aws", python=str(script)).start()
+    try:
+        time.sleep(0.2)  # the trap is set before the stop comes
+        assert process.running
+        started = time.monotonic()
+        process.stop()
+        assert not process.running
+        assert 0.3 <= time.monotonic() - started < 10
+    finally:
+        if process._proc is not None and process._proc.poll() is None:
+            process._proc.kill()
+            process._proc.wait()
