@@ -13,6 +13,7 @@ import json
 import pytest
 
 from .conftest import cached_plan, variant_plan
+from .test_aws_support import as_list, doc, sid, statements
 
 GEO = {"storage.redundancy": "geo", "clouds.aws.replica_region": "us-east-2"}
 PRIVATE = {"security.network": "private"}
@@ -82,7 +83,7 @@ def test_athena_projects_every_day_of_every_month_and_every_hour():
                 )
     assert projected["month"] == {("1,12", "2")}
     assert projected["day"] == {("1,31", "2")}
-    assert projected.get("hour", {("0,23", "2")}) == {("0,23", "2")}
+    assert projected["hour"] == {("0,23", "2")}  # the telemetry archive's, by the hour
     assert {digits for _, digits in projected["year"]} == {"4"}
 
 
@@ -95,8 +96,8 @@ def test_a_container_job_has_a_public_address_to_reach_its_image_and_stores():
 
 def test_the_replication_role_uses_each_key_through_s3_for_its_own_buckets_only():
     plan = variant_plan("aws", GEO)
-    policy = json.loads(plan.one("aws:iam/rolePolicy:RolePolicy", "noaa20-storage-replica-policy").inputs["policy"])
-    keyed = [s for s in policy["Statement"] if any(str(a).startswith("kms:") for a in _as_list(s["Action"]))]
+    policy = doc(plan.one("aws:iam/rolePolicy:RolePolicy", "noaa20-storage-replica-policy"))
+    keyed = [s for s in statements(policy) if any(str(a).startswith("kms:") for a in as_list(s["Action"]))]
     assert len(keyed) == 2
     for statement in keyed:
         condition = statement["Condition"]
@@ -108,10 +109,8 @@ def test_the_replication_role_uses_each_key_through_s3_for_its_own_buckets_only(
 
 def test_only_this_region_s_alarms_of_this_account_publish_to_the_alert_topic():
     plan = cached_plan("noaa20.yaml", "aws")
-    policy = json.loads(
-        plan.one("aws:sns/topicPolicy:TopicPolicy", "noaa20-observability-alerts-policy").inputs["policy"]
-    )
-    (alarms,) = [s for s in policy["Statement"] if s.get("Sid") == "AlarmsPublish"]
+    policy = doc(plan.one("aws:sns/topicPolicy:TopicPolicy", "noaa20-observability-alerts-policy"))
+    alarms = sid(policy, "AlarmsPublish")
     assert alarms["Condition"] == {
         "StringEquals": {"aws:SourceAccount": "123456789012"},
         "ArnLike": {"aws:SourceArn": "arn:aws:cloudwatch:us-west-2:123456789012:alarm:*"},
@@ -143,10 +142,6 @@ def test_what_a_grant_or_policy_must_precede_waits_for_it_on_aws():
     (flow_log,) = plan.of_type("aws:ec2/flowLog:FlowLog")
     (policy,) = [p for p in plan.of_type("aws:iam/rolePolicy:RolePolicy") if "flow" in p.name]
     assert policy.urn in flow_log.dependencies
-
-
-def _as_list(value):
-    return value if isinstance(value, list) else [value]
 
 
 # --- Azure ------------------------------------------------------------------------------------

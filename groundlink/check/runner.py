@@ -227,10 +227,9 @@ class _Session:
         return violations
 
 
-def in_report_order(violation: Violation) -> tuple[int, bool, str, str]:
+def in_report_order(v: Violation) -> tuple[int, bool, str, str]:
     """Most severe first; within a severity the mandatory ones, which fail the check, before the
     advisory ones; then by rule and resource, so that two runs print the same list."""
-    v = violation
     return (SEVERITY_ORDER.index(v.severity), not v.mandatory, v.policy, v.resource_name)
 
 
