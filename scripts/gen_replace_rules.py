@@ -214,6 +214,8 @@ VARIANTS: dict[str, dict[str, Any]] = {  # the options that add resource types t
     "adx": {"analytics": {"azure_engine": "adx"}},
     "container": {"processing": {"enabled": True, "mode": "container_job", "container_image": "ghcr.io/example/p:1"}},
     "geo": {"storage": {"redundancy": "geo"}, "clouds": {"aws": {"replica_region": "us-east-1"}}},
+    "sql_clients": {"analytics": {"sql_clients": ["203.0.113.7"]}},  # Synapse firewall rules
+    "premium": {"security": {"customer_managed_keys": True, "premium_messaging": True}},  # Service Bus network rules
 }
 
 

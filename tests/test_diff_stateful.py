@@ -191,6 +191,32 @@ def test_premium_messaging_replaces_the_service_bus_namespace_as_data_loss():
     assert hubs.action == "replace" and {"sku.name", "encryption"} <= set(hubs.forced_by) and hubs.loses_data
 
 
+@pytest.mark.parametrize(
+    ("options", "type_token"),
+    [
+        ({"analytics": {"sql_clients": ["203.0.113.7"]}}, "azure-native:synapse:IpFirewallRule"),
+        ({"security": {"premium_messaging": True}}, "azure-native:servicebus:NamespaceNetworkRuleSet"),
+    ],
+)
+def test_a_child_of_a_moved_parent_is_shown_replaced_not_updated(options, type_token):
+    """A resource named under its parent (a Synapse firewall rule, a Service Bus network rule
+    set) goes with it: a new location replaces the parent, so the child's path is new too. Both
+    types once had no recorded rules, and the preview said "update (replacement rules for this
+    type not recorded)"."""
+
+    def with_options(data):
+        for section, values in options.items():
+            data[section].update(values)
+
+    old = edited(with_options)
+    new = edited(lambda d: (with_options(d), d["clouds"]["azure"].update(location="westus3")))
+    diff = one_diff(old, new, "azure")
+    children = [c for c in diff.changes if c.type == type_token]
+    assert children, type_token
+    for child in children:
+        assert child.action == "replace" and child.forced_by, (child.name, child.action, child.forced_by)
+
+
 def test_deleting_a_retired_orbital_resource_is_refused_as_it_cannot_be_created_again(
     capsys, commands_use_shared_plans
 ):
