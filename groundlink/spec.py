@@ -1271,6 +1271,9 @@ class Security(_Model):
         return self
 
 
+_FLOW_LOG_DAYS_DEFAULT = Security.model_fields["flow_log_retention_days"].default
+
+
 class Capture(_Model):
     """The onboarding details of the mission's captures, which AWS Ground Station and a partner
     give out only during onboarding (docs/processing.md, "What onboarding decides"). The cloud
@@ -1922,6 +1925,21 @@ _GROUND_STATION_REGION_ENUM: list[JsonValue] = [*sorted(limits.AWS_GROUND_STATIO
 DEMOD_DECODE_ONLY = ("preset", "demodulation_json", "decode_json")
 
 
+# Where the AWS stack has a VPC (MissionSpec.aws_network), as the schema says it: a private
+# network, a managed station's live stream, or the container jobs' own network.
+AWS_HAS_A_VPC: list[dict[str, JsonValue]] = [
+    _is("security.network", "private"),
+    {"allOf": [_is("delivery.stream", True), _is_or_default("ground_segment.provider", "managed")]},
+    {
+        "allOf": [
+            _is("processing.mode", "container_job"),
+            _is_or_default("processing.enabled", True),
+            _is_or_default("delivery.object_store", True),
+        ]
+    },
+]
+
+
 # The requirements that span fields, as the schema says them to an editor: a spec of the
 # per-field required keys alone (a demod_decode downlink without a preset) was valid to the
 # editor and refused by validate. Each is a check of the model's; the bounds that depend on
@@ -2042,15 +2060,13 @@ CROSS_FIELD_RULES: list[JsonValue] = [
         "clouds.aws.network_cidr only applies where the AWS stack has a VPC: security.network: private, a live "
         "stream from provider: managed, or processing.mode: container_job.",
         _is_or_default("clouds.aws.network_cidr", AwsCloud.model_fields["network_cidr"].default),
-        _is("security.network", "private"),
-        {"allOf": [_is("delivery.stream", True), _is_or_default("ground_segment.provider", "managed")]},
-        {
-            "allOf": [
-                _is("processing.mode", "container_job"),
-                _is_or_default("processing.enabled", True),
-                _is_or_default("delivery.object_store", True),
-            ]
-        },
+        *AWS_HAS_A_VPC,
+    ),
+    _rule(
+        "security.flow_log_retention_days only applies where the AWS stack has a VPC (whose traffic the flow logs "
+        "keep): security.network: private, a live stream from provider: managed, or processing.mode: container_job.",
+        _is_or_default("security.flow_log_retention_days", Security.model_fields["flow_log_retention_days"].default),
+        *AWS_HAS_A_VPC,
     ),
     _rule(
         "clouds.azure.network_cidr only applies where the Azure stack has a virtual network: security.network: "
@@ -2592,6 +2608,11 @@ class MissionSpec(_Model):
             if given and not has_network:
                 name = "aws" if cloud is self.clouds.aws else "azure"
                 problems.add(f"clouds.{name}.network_cidr", f"only applies to a stack with a network ({where})")
+            # the flow logs' retention alike: they log the AWS VPC's traffic, and the Azure
+            # workspace keeps its logs as long only while that VPC exists
+            flow_days = self.security.flow_log_retention_days
+            if cloud is self.clouds.aws and not has_network and flow_days != _FLOW_LOG_DAYS_DEFAULT:
+                problems.add("security.flow_log_retention_days", f"only applies to a stack with a network ({where})")
         problems.raise_any()
         return self
 

@@ -213,6 +213,12 @@ def _private_networks(data: dict) -> None:
     data["clouds"].setdefault("azure", {})["network_cidr"] = "10.90.0.0/24"
 
 
+def _private_flow_logs(data: dict) -> None:
+    """Flow logs kept 30 days, on a private network: they log the AWS VPC's traffic, which a
+    public stack without a live stream or container jobs does not have."""
+    data.setdefault("security", {}).update(network="private", flow_log_retention_days=30)
+
+
 # Edits by field name, for values a type alone does not suggest.
 def _container_job(image: str) -> Edit:
     """The processor as a container job, which needs its image."""
@@ -257,6 +263,7 @@ EDITS: dict[str, list[Edit | typing.Any]] = {
     "location": ["eastus", "westus2", "swedencentral"],
     "vnet_cidr": [_orbital_network],
     "network_cidr": ["172.20.0.0/16", _private_networks],
+    "flow_log_retention_days": [_private_flow_logs],
     "gateway_subnet_cidr": [_orbital_subnet("gateway_subnet_cidr")],
     "ip_address": [_orbital_subnet("ip_address")],
     "replica_region": [_geo],

@@ -127,8 +127,8 @@ def test_budget_month_is_the_utc_month_wherever_the_deployer_is(local, zone_hour
     [
         (365, 365, "public", 365, None),  # noaa20: what AWS keeps its access and processor logs
         (20, 60, "private", 60, None),  # flow logs kept longer than the data: the longest log wins
-        (40, 90, "public", 60, None),  # no VPC on AWS, so no flow logs to match; CloudWatch keeps 40 as 60
-        (200, 30, "public", 365, None),  # CloudWatch keeps 200 days as 365: so does the workspace
+        (40, 365, "public", 60, None),  # no VPC on AWS, so no flow logs to match; CloudWatch keeps 40 as 60
+        (200, 365, "public", 365, None),  # CloudWatch keeps 200 days as 365: so does the workspace
         (10, 14, "private", 30, None),  # below the workspace's least, 30 days
         (3650, 365, "public", 730, "3653 days"),  # past its most (730): kept 730 days, and said so
         (5000, 365, "public", 730, "without expiry"),  # past CloudWatch's longest: AWS's logs never expire

@@ -165,6 +165,19 @@ def test_a_network_cidr_with_its_container_jobs_switched_off_says_why_there_is_n
     )
 
 
+def test_a_flow_log_retention_where_aws_has_no_vpc_is_refused_as_shaping_nothing(tmp_path):
+    """noaa20's AWS stack has no VPC, so no flow logs: a retention given there was taken and dropped."""
+    (line,) = _errors(tmp_path, {"security.flow_log_retention_days": 30}, base="noaa20.yaml").splitlines()
+    assert ": security.flow_log_retention_days: only applies to a stack with a network" in line
+    assert "the AWS stack has no VPC: security.network: public" in line
+    # the default written out shapes nothing new and is let through; a VPC makes any value count
+    for accepted in (
+        {"security.flow_log_retention_days": 365},
+        {"security.flow_log_retention_days": 30, "security.network": "private"},
+    ):
+        load_spec(write_spec(tmp_path, with_changes(spec_data("noaa20.yaml"), accepted)))
+
+
 def test_a_minimum_contact_longer_than_the_contact_names_a_readable_length(tmp_path):
     (line,) = _errors(tmp_path, {"ground_segment.min_contact_seconds": 601}, base="noaa20.yaml").splitlines()
     assert "contact_minutes: 10 min is shorter than min_contact_seconds 601" in line

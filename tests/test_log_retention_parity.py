@@ -22,7 +22,8 @@ JOBS = {"processing.mode": "container_job", "processing.container_image": "ghcr.
 @pytest.mark.parametrize(
     ("variant", "longest"),
     [
-        ({}, 60),  # public: no VPC on AWS, so no flow logs
+        # public: no VPC on AWS, so no flow logs (and a retention for them is refused: the default)
+        ({"security.flow_log_retention_days": 365}, 60),
         ({"security.network": "private"}, 400),
         ({"delivery.stream": True, "processing.enabled": False}, 400),  # the station's stream endpoints
         (JOBS, 400),  # the container jobs' own network

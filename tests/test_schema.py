@@ -201,6 +201,19 @@ GEO = {"storage.redundancy": "geo", "storage.geo_read_access": False}
         (GEO, False),  # no replica region
         ({**GEO, "clouds.aws.replica_region": "us-east-1"}, True),
         ({"clouds.aws.replica_region": "us-east-1"}, False),  # only with geo
+        # flow logs keep a VPC's traffic: noaa20's public AWS stack has none, its jobs' network would
+        ({"security.flow_log_retention_days": 30}, False),
+        ({"security.flow_log_retention_days": 365}, True),  # the default written out
+        ({"security.flow_log_retention_days": 30, "security.network": "private"}, True),
+        (
+            {
+                "security.flow_log_retention_days": 30,
+                **{f"processing.{k}": v for k, v in JOB.items()},
+                "processing.mode": "container_job",
+                "processing.timeout_seconds": 3600,
+            },
+            True,
+        ),
         ({"clouds.azure.legacy_orbital": True, "clouds.azure.location": "westus2"}, None),  # noaa20 has its TLE
         # fields that only apply somewhere, and a region the managed ground segment needs: the
         # schema let them through while validate refused them
