@@ -88,6 +88,11 @@ def test_config_files(tmp_path):
     good = tmp_path / "good.json"
     good.write_text('{"p": {"enforcementLevel": "mandatory", "k": [1]}}')
     assert load_config_file(good) == {"p": PolicySettings("mandatory", {"k": [1]})}
+    # saved by an editor that writes a byte order mark first (Notepad): the same config, not
+    # Python's "Unexpected UTF-8 BOM (decode using utf-8-sig)"
+    marked = tmp_path / "marked.json"
+    marked.write_bytes(b"\xef\xbb\xbf" + good.read_bytes())
+    assert load_config_file(marked) == {"p": PolicySettings("mandatory", {"k": [1]})}
 
 
 SCHEMAS = [

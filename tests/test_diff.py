@@ -406,6 +406,24 @@ def test_what_a_file_holds_decides_spec_or_plan_not_its_name(capsys, tmp_path):
     assert code == 2 and f"{saved}: NEW must be a mission spec; this is a plan, checkpoint or report" in err
 
 
+@pytest.mark.parametrize("name", ["v2-aws.json", "v2-aws.yaml", "v2-aws"])
+def test_a_plan_saved_with_a_byte_order_mark_is_the_same_plan(capsys, tmp_path, name):
+    """An editor that saves a byte order mark first (Notepad): the plan was refused as Python's
+    "Unexpected UTF-8 BOM (decode using utf-8-sig)" under a .json name, and taken for a spec
+    ("not a mission spec; this is a groundlink plan") under any other."""
+    saved = tmp_path / name
+    saved.write_bytes(b"\xef\xbb\xbf" + cached_plan("noaa20.yaml", "aws").json_text().encode())
+    code, out, err = run_cli(capsys, "diff", str(saved), NOAA20, "--cloud", "aws")
+    assert (code, err) == (0, "") and "no changes" in out
+    checkpoint = tmp_path / f"checkpoint-{name}"  # `pulumi stack export` saved again
+    checkpoint.write_bytes(b"\xef\xbb\xbf" + Path(CHECKPOINT).read_bytes())
+    marked = run_cli(capsys, "diff", str(checkpoint), NOAA20, "--cloud", "aws")
+    plain = run_cli(capsys, "diff", CHECKPOINT, NOAA20, "--cloud", "aws")
+    assert marked == tuple(
+        part.replace(CHECKPOINT, str(checkpoint)) if isinstance(part, str) else part for part in plain
+    )
+
+
 @pytest.mark.parametrize("name", ["mission.json", "mission.yaml"])
 def test_a_spec_written_as_json_is_a_spec_on_either_side(capsys, tmp_path, name):
     """JSON is YAML, and a spec generated against the schema opens with `{"version": 1`: it was

@@ -24,6 +24,7 @@ from typing import Any
 from ..clouds import CLOUDS
 from ..errors import UsageError
 from ..inputs import (
+    BOM,
     MAX_FILE_BYTES,
     DuplicateKey,
     InputTooLarge,
@@ -570,7 +571,7 @@ def is_spec_path(path: str) -> bool:
         return named_spec
     try:
         with file.open("rb") as handle:
-            head = handle.read(4096).decode("utf-8", errors="replace").lstrip()
+            head = handle.read(4096).decode("utf-8", errors="replace").removeprefix(BOM).lstrip()
     except OSError:
         return named_spec
     named_document = file.suffix.lower() == ".json"
