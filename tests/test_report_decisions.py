@@ -727,6 +727,9 @@ def test_a_constellation_s_alike_coverage_lines_are_counted_not_repeated(referen
         {**copy.deepcopy(first), "name": f"sat{i}", "norad_id": 90001 + i, "tle": _tle_for(90001 + i, first["tle"])}
         for i in range(8)
     ]
+    # and four without TLE lines: not estimated, so warned of by none of the warnings the count is of
+    untracked = {key: value for key, value in first.items() if key != "tle"}
+    data["satellites"] += [{**copy.deepcopy(untracked), "name": f"new{i}", "norad_id": 91001 + i} for i in range(4)]
     data["ground_segment"]["contacts_per_day"] = 100  # more than any network gives
     doc = copy.deepcopy(reference)
     doc["coverage"] = json.loads(json.dumps(coverage_report(build_blueprint(spec_from_data(data)))))

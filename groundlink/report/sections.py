@@ -696,7 +696,10 @@ def coverage_warnings_shown(doc: dict[str, Any]) -> list[str]:
     if len(warnings) <= WARNINGS_IN_FULL:
         return warnings
     rest = len(warnings) - WARNINGS_SHOWN
-    satellites = len((doc["coverage"] or {}).get("satellites", []))
+    # each warning opens with its satellite's name ("eo01 on AWS: ..."): the satellites warned of,
+    # not every satellite of the spec (24 were counted where 3 had TLE lines and all the warnings)
+    names = {s["satellite"] for s in (doc["coverage"] or {}).get("satellites", [])}
+    satellites = len(names & {w.split(" on ", 1)[0] for w in warnings})
     counted_rest = (
         f"{rest:,} more coverage warnings ({counted(satellites, 'satellite')} in all): the report's Contact coverage "
         "section and compare.json's coverage.warnings list every one"
