@@ -5,7 +5,8 @@ the pure cost model (spec -> blueprint -> cost: no plan, no Pulumi) on the spec 
 field changed, and compared with the spec as written priced the same way: the delta is the lines
 the change adds minus the lines it removes. Both sides use the model's no-plan counts (the mission
 key, plus the cluster's own key on an Azure Data Explorer stack; one unit of each Premium
-namespace), so the delta compares like with like even where a plan refines the counts. Each
+namespace; the private endpoints and zones the blueprint makes), so the delta compares like with
+like even where a plan refines the counts. Each
 alternative carries the number of keys and Premium units its lines price, for the report to state
 rather than assume.
 """

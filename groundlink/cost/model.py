@@ -909,12 +909,43 @@ def _hsm(resource: PlannedResource) -> bool:
     return kty.upper().endswith("-HSM")
 
 
-def _azure_private_network_lines(plan: Plan | None, e: Callable[[str], PriceEntry]) -> list[Line]:
+# The privatelink DNS zones of the Azure mission network (components/azure/security.py
+# PRIVATE_DNS_ZONES: blob, dfs, vault), and those an engine adds (components/azure/analytics.py:
+# Synapse its SQL and development zones, Data Explorer its cluster's, queue and table zones).
+AZURE_NETWORK_ZONES = 3
+AZURE_ENGINE_REACH = {"synapse": (3, 2), "adx": (1, 3)}  # engine -> (private endpoints, zones)
+
+
+def azure_private_reach(blueprint: Blueprint) -> tuple[int, int]:
+    """The private endpoints and privatelink DNS zones the Azure stack makes, for an estimate
+    without a plan (a choice's alternative): the storage account's blob and dfs endpoints, and
+    their secondaries with geo read access; the vault's with the mission key; the engine's. Without
+    it both sides of an alternative priced none, and going back from RA-GZRS to ZRS on a private
+    network was said to save $14.60 a month less than it does. tests/test_cost_private_reach.py
+    holds it to the plans."""
+    azure = blueprint.for_cloud("azure")
+    if not azure.security.private:
+        return 0, 0
+    endpoints = 2 * (2 if azure.storage.geo_read_access else 1)
+    zones = AZURE_NETWORK_ZONES
+    if azure.security.customer_managed_keys:
+        endpoints += 1
+    analytics = azure.analytics
+    engine = (
+        "adx" if analytics.engine == "adx" else "synapse" if analytics.catalog or analytics.serverless_sql else None
+    )
+    if engine is not None:
+        endpoints, zones = endpoints + AZURE_ENGINE_REACH[engine][0], zones + AZURE_ENGINE_REACH[engine][1]
+    return endpoints, zones
+
+
+def _azure_private_network_lines(blueprint: Blueprint, plan: Plan | None, e: Callable[[str], PriceEntry]) -> list[Line]:
     """security.network: private puts the stores behind private endpoints, each named by a
     private DNS zone: both billed by the hour or month whatever the traffic. (AWS's private
     network is a gateway endpoint, which costs nothing.)"""
     lines = []
-    endpoints, basis = _count(plan, "azure-native:network:PrivateEndpoint", 0)
+    expected_endpoints, expected_zones = azure_private_reach(blueprint)
+    endpoints, basis = _counted(plan, ("azure-native:network:PrivateEndpoint",), expected_endpoints)
     if endpoints:
         lines.append(
             Line(
@@ -926,7 +957,7 @@ def _azure_private_network_lines(plan: Plan | None, e: Callable[[str], PriceEntr
                 f"{basis} x {HOURS_PER_MONTH:g} h; the data processed through them is not modelled",
             )
         )
-    zones, basis = _count(plan, "azure-native:privatedns:PrivateZone", 0)
+    zones, basis = _counted(plan, ("azure-native:privatedns:PrivateZone",), expected_zones)
     if zones:
         lines.append(
             Line("security", "Private DNS zones", zones, "private_dns_zone_month", e("private_dns_zone_month"), basis)
@@ -996,7 +1027,7 @@ def _azure_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, pl
                 f"one per object written; {size_basis}",
             )
         )
-    lines += _azure_private_network_lines(plan, e)
+    lines += _azure_private_network_lines(blueprint, plan, e)
     lines += [
         Line(
             "events",
