@@ -857,33 +857,55 @@ def public_ipv4_ranges(values: list[str], field: str, rules: str, narrowest: int
             network = ipaddress.IPv4Network(value, strict=True)
         except ValueError:
             network = ipaddress.IPv4Network(value, strict=False)
-            problems.add((i,), f"{value} has host bits set; allowed: {network} (the range it lies in)")
-            continue
-        if network.subnet_of(ipaddress.IPv4Network(limits.THIS_NETWORK_BLOCK)):
-            # groundlink's own rule, not the firewall's: Synapse takes 0.0.0.0 as all of Azure
+            # the range it lies in is offered only where it would be taken: 198.51.100.7/0 was
+            # offered 0.0.0.0/0, which the next run refused as not public
+            problem = _range_problem(network, str(network), rules, narrowest)
             problems.add(
                 (i,),
-                f"{value} is in {limits.THIS_NETWORK_BLOCK}, 'this network', which no client sends from; "
-                f"allowed: public IPv4 addresses or ranges",
+                f"{value} has host bits set, and the range it lies in is refused too: {problem}"
+                if problem
+                else f"{value} has host bits set; allowed: {network} (the range it lies in)",
             )
-        elif (
-            network.is_loopback
-            or network.is_link_local
-            or network.is_multicast
-            or network.is_reserved
-            or any(
-                network.overlaps(ipaddress.IPv4Network(block))
-                for block in (*limits.RFC1918_BLOCKS, limits.THIS_NETWORK_BLOCK)
-            )
-        ):
-            problems.add((i,), f"{value} is not a public range ({rules} take public addresses only)")
-        elif "/" in value and network.prefixlen > narrowest:
-            problems.add((i,), f"{value}: {rules} take /{narrowest} or wider ranges; give a single address bare")
+            continue
+        problem = _range_problem(network, value, rules, narrowest)
+        if problem:
+            problems.add((i,), problem)
         elif network in seen:
             problems.add((i,), f"{value} repeats {field}[{seen[network]}]")
         seen.setdefault(network, i)
     problems.raise_any()
     return values
+
+
+def _range_problem(network: Any, value: str, rules: str, narrowest: int) -> str | None:
+    """Why the IPv4 range `network` (written `value`) is no public range the firewall `rules`
+    take, or None."""
+    import ipaddress
+
+    if network.subnet_of(ipaddress.IPv4Network(limits.THIS_NETWORK_BLOCK)):
+        # groundlink's own rule, not the firewall's: Synapse takes 0.0.0.0 as all of Azure
+        return (
+            f"{value} is in {limits.THIS_NETWORK_BLOCK}, 'this network', which no client sends from; "
+            "allowed: public IPv4 addresses or ranges"
+        )
+    if network.is_loopback or network.is_link_local or network.is_multicast or network.is_reserved:
+        return f"{value} is not a public range ({rules} take public addresses only)"
+    spanned = [
+        block
+        for block in (*limits.RFC1918_BLOCKS, limits.THIS_NETWORK_BLOCK)
+        if network.overlaps(ipaddress.IPv4Network(block))
+    ]
+    if spanned:
+        if any(network.subnet_of(ipaddress.IPv4Network(block)) for block in spanned):
+            return f"{value} is not a public range ({rules} take public addresses only)"
+        # wider than a private block (0.0.0.0/0 admits every address): what it takes in is named
+        return (
+            f"{value} takes in {', '.join(spanned)}, which no public client sends from "
+            f"({rules} take public addresses only); allowed: narrower public ranges"
+        )
+    if "/" in value and network.prefixlen > narrowest:
+        return f"{value}: {rules} take /{narrowest} or wider ranges; give a single address bare"
+    return None
 
 
 # The ground segment's antenna settings a partner configures itself: the padding (GroundSegment)

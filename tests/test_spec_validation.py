@@ -1006,7 +1006,8 @@ class TestPartnerSourceAddresses:
             ("0.0.0.0", "0.0.0.0 is in 0.0.0.0/8, 'this network', which no client sends from; allowed: public"),
             ("0.0.0.0/8", "0.0.0.0/8 is in 0.0.0.0/8, 'this network'"),
             ("0.0.0.1", "0.0.0.1 is in 0.0.0.0/8"),
-            ("0.0.0.0/7", "0.0.0.0/7 is not a public range"),  # wider than 0.0.0.0/8, and holding it
+            # wider than 0.0.0.0/8, and holding it: what it takes in is named
+            ("0.0.0.0/7", "0.0.0.0/7 takes in 0.0.0.0/8, which no public client sends from"),
             ("198.51.100.0/31", "198.51.100.0/31: Azure storage IP rules take /30 or wider ranges"),
             ("198.51.100.1/24", "198.51.100.1/24 has host bits set; allowed: 198.51.100.0/24"),
             ("partner.example.com", "'partner.example.com' is not an IPv4 address or CIDR range"),
@@ -1044,6 +1045,18 @@ class TestSqlClients:
             # a 0.0.0.0-0.0.0.0 rule is Azure SQL's "all Azure-internal addresses", not one client
             ("0.0.0.0", "0.0.0.0 is in 0.0.0.0/8, 'this network', which no client sends from; allowed: public IPv4"),
             ("198.51.100.1/24", "198.51.100.1/24 has host bits set; allowed: 198.51.100.0/24"),
+            # the range a value with host bits lies in is offered only where it would be taken
+            (
+                "198.51.100.7/0",
+                "198.51.100.7/0 has host bits set, and the range it lies in is refused too: 0.0.0.0/0 takes in "
+                "10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 0.0.0.0/8, which no public client sends from "
+                "(Synapse firewall rules take public addresses only); allowed: narrower public ranges",
+            ),
+            (
+                "10.1.2.3/24",
+                "10.1.2.3/24 has host bits set, and the range it lies in is refused too: 10.1.2.0/24 is not",
+            ),
+            ("0.0.0.0/0", "0.0.0.0/0 takes in 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 0.0.0.0/8, which no public"),
             ("203.0.113.7", "203.0.113.7 repeats sql_clients[0]"),
             ("analyst.example.com", "'analyst.example.com' is not an IPv4 address or CIDR range"),
         ],
