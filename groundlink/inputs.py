@@ -259,7 +259,8 @@ def type_message(kind: str, value: Any, fields: Iterable[str] = ()) -> str | Non
     if kind in _NUMBER_KINDS:
         return f"must be a number, got {_as_written(value)}"
     if kind in {"bool_type", "bool_parsing"}:
-        shown = show(str(value)) if isinstance(value, Numeral) else _as_written(value)  # its fix is a number's
+        # a number's Numeral has a number's fix; the !!str tag's holds for a boolean too
+        shown = show(str(value)) if isinstance(value, Numeral) and value.reading != STR_TAG else _as_written(value)
         return f"must be true or false, got {shown}"
     return None
 
@@ -276,6 +277,10 @@ def _as_written(value: Any) -> str:
             return f"the text {show(value)}"
         return f"the text {show(value)}; write the number without quotes"
     return given(value)
+
+
+# Why a Numeral of unquoted text YAML would read as another kind is text: an explicit tag.
+STR_TAG = "the !!str tag makes text; leave the tag out"
 
 
 class Numeral(str):
@@ -593,7 +598,31 @@ def _yaml_message(exc: yaml.YAMLError, source: str, text: str) -> str:
         problem = f"{problem} (while parsing a flow {kind} that starts at line {at.line + 1}, column {at.column + 1})"
     if tab:
         problem = f"{problem}; {TAB_HINT}"
+    elif mark is not None and (space := _unicode_space(text, mark.line)) is not None:
+        problem = f"{problem}; {space}"
     return f"{source}: {_at(mark)}{problem}"
+
+
+# Spaces that are no space to YAML (it separates and indents with U+0020 and tabs only): a
+# no-break space pasted from a web page is text there, and the parser fails a line later, or at
+# a colon, without naming it.
+_UNICODE_SPACE = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+
+
+def _unicode_space(text: str, last_line: int) -> str | None:
+    """A sentence naming the first space character YAML does not take as a space, on the lines up
+    to `last_line` (0-based, where the parser failed), or None."""
+    import unicodedata
+
+    for number, line in enumerate(text.split("\n")[: last_line + 1]):
+        if (found := _UNICODE_SPACE.search(line)) is not None:
+            char = found.group()
+            return (
+                f"line {number + 1}, column {found.start() + 1} holds U+{ord(char):04X} "
+                f"({unicodedata.name(char).lower()}), which YAML reads as text, not as a space; "
+                "type an ordinary space there"
+            )
+    return None
 
 
 def _text_after(text: str, mark: Any) -> str:
@@ -974,6 +1003,10 @@ def _unique_key_loader() -> type[yaml.SafeLoader]:
         1.1 read no number in it: otherwise a number field would say to remove quotes there are not."""
         text = yaml.constructor.SafeConstructor.construct_yaml_str(loader, node)
         if not node.style and isinstance(text, str):
+            if loader.resolve(yaml.ScalarNode, text, (True, False)) != "tag:yaml.org,2002:str":  # type: ignore[no-untyped-call]  # PyYAML's resolver is untyped
+                # unquoted text YAML reads as a number, boolean, null or date reaches here only
+                # under an explicit !!str: the tag, not YAML 1.1, made it text
+                return Numeral(text, STR_TAG)
             return _text_numeral(text) or text
         return text
 

@@ -6,6 +6,7 @@ twice, characters YAML does not allow, tabs."""
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -242,6 +243,27 @@ def test_a_core_tag_whose_content_it_cannot_hold_names_the_field(validate, value
 
 
 @pytest.mark.parametrize(
+    ("old", "new", "field", "kind"),
+    [
+        (MEMORY, "  memory_mb: !!str 2048 ", "processing.memory_mb", "must be a number, got 2048"),
+        ("  enabled: true", "  enabled: !!str true", "processing.enabled", "must be true or false, got true"),
+    ],
+)
+def test_a_value_made_text_by_an_explicit_str_tag_says_to_leave_the_tag_out(validate, old, new, field, kind):
+    """`!!str 43013` was said to be read as text by YAML 1.1 itself, with the fix `write 43013`,
+    what the user had written; the tag made it text."""
+    text = edited(old, new)
+    code, out, err = validate(text)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"spec.yaml: {field}: {kind}, which the !!str tag makes text; leave the tag out ("), err
+
+
+def test_an_explicit_str_tag_where_text_belongs_is_the_text(validate):
+    """An owner written `!!str 123` is the text 123, as the tag asks."""
+    assert validate(edited("  owner: platform-team", "  owner: !!str 123"))[0] == 0
+
+
+@pytest.mark.parametrize(
     ("value", "expected"),
     [
         ("2020-01-01", "must be a number, got the date 2020-01-01 (YAML reads an unquoted date as one)"),
@@ -295,6 +317,28 @@ def test_a_tab_used_for_indentation_says_to_use_spaces(validate):
         f"spec.yaml: line {line_of(text, chr(9))}, column 1: found character that cannot start any token; "
         "YAML indentation must use spaces, not tabs\n",
     )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "space"),
+    [
+        ("  owner: ", "\u00a0 owner: ", "\u00a0"),  # indentation pasted from a web page
+        ("  owner: ", "  owner:\u00a0", "\u00a0"),  # after a key's colon: the parser fails a line later
+        ("  owner: ", "  owner:\u3000", "\u3000"),  # an ideographic space
+    ],
+)
+def test_a_space_yaml_does_not_take_as_one_is_named_with_its_line(validate, old, new, space):
+    """A no-break space gave PyYAML's "mapping values are not allowed here" or "could not find
+    expected ':'", often on the next line, naming no character; a tab has its own hint."""
+    text = edited(old, new)
+    code, out, err = validate(text)
+    assert (code, out) == (2, "") and err.count("\n") == 1
+    line = line_of(text, space)
+    column = text.split("\n")[line - 1].index(space) + 1
+    assert err.endswith(
+        f"; line {line}, column {column} holds U+{ord(space):04X} ({unicodedata.name(space).lower()}), which YAML "
+        "reads as text, not as a space; type an ordinary space there\n"
+    ), err
 
 
 def test_an_unclosed_quote_says_where_the_part_it_broke_starts(validate):
