@@ -316,21 +316,22 @@ _WARNING = (
 
 
 @pytest.mark.parametrize(
-    ("sent", "cut", "warned"),
-    [(9, 2048, True), (8, 2048, False), (9, CADU + 4, True)],
+    ("sent", "cut", "ok", "warned"),
+    [(9, 2048, 9, True), (8, 2048, 8, False), (9, CADU + 4, 8, True)],
     ids=["nine", "eight", "nine-last-cut"],
 )
 def test_cadus_of_2048_read_as_1024_are_named_from_eight_spacings_on(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], sent: int, cut: int, warned: bool
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], sent: int, cut: int, ok: int, warned: bool
 ) -> None:
     """Frames of 2048 bytes read as 1024: `sent` frames stand 2048 bytes apart `sent` - 1 times,
-    also when the last one is cut to one CADU and four bytes (the contact's data ends there)."""
+    also when the last one is cut to one CADU and four bytes (the contact's data ends there; the
+    four bytes after its first CADU are off the frame grid, so that one is corrupt)."""
     stream = b"".join(Frame(n).bytes(2048) for n in range(sent))[: (sent - 1) * 2048 + cut]
     _capture(tmp_path, packetise(stream, len(stream), START))
 
     summary = _process(tmp_path)
 
-    assert (summary["frames"], summary["ok_frames"]) == (sent, sent)
+    assert (summary["frames"], summary["ok_frames"]) == (sent, ok)
     expected = _WARNING.format(contact=CONTACT_A, spacing=2048, length=1024, times=8) if warned else ""
     assert capsys.readouterr().err == expected
 

@@ -294,6 +294,30 @@ def test_datagrams_out_of_order_leave_no_frame_with_wrong_bytes_marked_ok(tmp_pa
     assert stream_file(tmp_path, CONTACT_A, 157, 0) == stream_of(frames([n for n in range(50) if n not in bad]))
 
 
+@pytest.mark.parametrize("lost", [10, 11], ids=["mid-stream", "the-last-marker"])
+def test_a_datagram_lost_leaves_no_frame_with_another_s_bytes_marked_ok(tmp_path: Path, lost: int) -> None:
+    """Frames 0-11 of 1,024 bytes in 1,000-byte datagrams. Datagram 10 (bytes 10,000-10,999)
+    holds frame 9's tail and frame 10's marker: lost, frame 9 runs into frame 10's tail, 24 bytes
+    short of frame 11's marker. Datagram 11 holds frame 10's tail and frame 11's marker: lost, no
+    marker follows frame 10, which ran into frame 11's tail (24 bytes left after it) and came out
+    ok, as the stream's last frame, where the same loss mid-stream makes it corrupt."""
+    packets = packetise(stream_of(frames(range(12))), 1000, START)
+    del packets[lost]
+    Capture(packets).write(contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1))
+
+    (summary,) = run(tmp_path)
+
+    rows = index_rows(tmp_path, CONTACT_A)
+    bad = {r["frame_count"]: r["reason"] for r in rows if r["status"] != "ok"}
+    cut = lost - 1  # the frame whose tail was in the lost datagram
+    assert bad == {
+        cut: "followed by 24 bytes off the frame grid (datagrams out of order): its own bytes may be among them"
+    }, bad
+    sent_ok = [r["frame_count"] for r in rows if r["status"] == "ok"]
+    assert stream_file(tmp_path, CONTACT_A, 157, 0) == stream_of(frames(sent_ok))  # every frame as sent
+    assert summary["ok_frames"] == len(sent_ok) == 10
+
+
 def test_frames_cut_by_chunk_boundaries_come_out_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(processor, "CHUNK_BYTES", 3000)  # chunks end inside frames and inside sync markers
     sent = frames(range(50))

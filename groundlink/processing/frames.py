@@ -131,10 +131,14 @@ def synchronise(data: U8, fmt: CaptureFormat, final: bool) -> tuple[Found, int]:
             found.add_run(last, 1, length)
             at = after
             # Bytes up to the next marker that are not whole frames (whose markers were damaged)
-            # were put in the stream out of place, datagrams reordered: this frame's own bytes
-            # may be among them, and what follows its header is not what was sent.
-            if 0 <= following - at <= OFF_GRID_REACH and (following - at) % length:
-                found.off_grid[last] = following - at
+            # were put in the stream out of place, datagrams reordered or lost: this frame's own
+            # bytes may be among them, and what follows its header is not what was sent. With no
+            # marker after them, the bytes up to the stream's end: a datagram lost near the end
+            # of a pass gave the frame before it another frame's tail, marked ok. (Short of the
+            # end a marker may still come: there the bytes are past the reach.)
+            between = (following if following >= 0 else size) - at
+            if 0 <= between <= OFF_GRID_REACH and between % length:
+                found.off_grid[last] = between
         else:  # the stream ends inside this frame
             found.add_run(last, 1, size - last)
             return found, size
