@@ -19,6 +19,7 @@ from tests.contactgen import (
     CONTACT_A,
     EPOCH,
     Capture,
+    Frame,
     contact_file,
     frames,
     packetise,
@@ -83,6 +84,20 @@ def test_frames_left_pseudo_randomized_are_said_to_be_with_the_setting_to_take_i
     out = tmp_path / "again"
     assert main(["process", str(tmp_path / "raw"), "--out", str(out), "--pseudo-randomized"]) == 0
     assert not [line for line in capsys.readouterr().err.splitlines() if "version" in line]
+
+
+def test_each_version_read_is_counted_apart(tmp_path: Path, capsys) -> None:
+    """A TM frame among AOS ones, all still pseudo-randomized: the AOS frames read as version 2,
+    the TM frame as 3. The line gave all 40 as version 2."""
+    sent = [*frames(range(39)), Frame(39, version=0)]
+    stream = b"".join(randomized(f.bytes()) for f in sent)
+    Capture(packetise(stream, 1000, EPOCH * 1_000_000)).write(contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1))
+    assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 0
+    [line] = [line for line in capsys.readouterr().err.splitlines() if "transfer frame version" in line]
+    assert line.startswith(
+        f"groundlink: contact {CONTACT_A}: 39 of its 40 frames are transfer frame version 2 (and 1 version 3), as "
+        "frames still pseudo-randomized (CCSDS 131.0-B) are: taken off, they read as version 1 (AOS"
+    ), line
 
 
 def test_frames_never_pseudo_randomized_read_with_the_setting_are_told_to_drop_it(tmp_path: Path, capsys) -> None:

@@ -1000,9 +1000,11 @@ def _frames_warning(contact: Contact, summary: dict[str, Any], run: _ContactRun)
     if not other or 2 * other < run.frames:
         return None
     version = max(run.judge.versions, key=lambda v: run.judge.versions[v])
+    # each version with its own count: 17 were said to be version 2 where 16 were, 1 version 3
+    rest = ", ".join(f"{n} version {v}" for v, n in sorted(run.judge.versions.items()) if v != version)
     said = (
-        f"groundlink: contact {contact.contact_id}: {other} of its {run.frames} frames are transfer frame version "
-        f"{version}"
+        f"groundlink: contact {contact.contact_id}: {run.judge.versions[version]} of its {run.frames} frames are "
+        f"transfer frame version {version}{f' (and {rest})' if rest else ''}"
     )
     # The pseudo-random sequence begins with two ones, so a frame read with it on, or taken off
     # where it was never on, has its version's two bits flipped: AOS (1) reads as 2, TM (0) as 3.
