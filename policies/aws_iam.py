@@ -10,13 +10,13 @@ from . import tokens as T
 from .aws_storage import PUBLIC_SCOPE_KEYS, public_allows
 from .joins import of_type, second_writers, sides
 from .props import (
-    PINNING_OPERATORS,
     UNKNOWN,
     as_list,
     get,
     iam_glob,
     is_number,
     is_true,
+    pinning,
     policy_statements,
     principals,
     service_principals,
@@ -254,7 +254,7 @@ def _pins_source(statement: Any) -> bool:
     if not hasattr(condition, "items"):
         return False
     return any(
-        str(operator).lower() in PINNING_OPERATORS
+        pinning(operator)
         and hasattr(block, "items")
         and any(
             str(key).lower() in CONFUSED_DEPUTY_KEYS
@@ -358,8 +358,7 @@ def _pins_caller(statement: Any) -> bool:
     if not hasattr(condition, "items"):
         return False
     for operator, block in condition.items():
-        op = str(operator).lower().removeprefix("foranyvalue:")
-        if op not in PINNING_OPERATORS or not hasattr(block, "items"):
+        if not pinning(operator) or not hasattr(block, "items"):
             continue
         for key, value in block.items():
             name = str(key).lower()

@@ -12,7 +12,6 @@ from . import s3_inline
 from . import tokens as T
 from .joins import of_type, refers_to, second_writers, sides
 from .props import (
-    PINNING_OPERATORS,
     UNKNOWN,
     admits_every_address,
     as_list,
@@ -20,6 +19,7 @@ from .props import (
     get,
     iam_glob,
     is_true,
+    pinning,
     policy_statements,
     principals,
 )
@@ -409,7 +409,7 @@ def scoped_to_fixed_values(statement: Mapping[str, Any], keys: frozenset[str] = 
         op = str(operator).lower()
         for key, value in block.items():
             values = as_list(value) if value is not UNKNOWN else [UNKNOWN]
-            if op in PINNING_OPERATORS and str(key).lower() in keys and _fixed(values):
+            if pinning(operator) and str(key).lower() in keys and _fixed(values):
                 return True
             cidrs = op == "ipaddress" and str(key).lower() == "aws:sourceip" and _fixed(values)
             if cidrs and not admits_every_address(values):

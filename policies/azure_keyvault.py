@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import tokens as T
-from .props import UNKNOWN, as_list, azure_firewall_problem, get, is_false, is_true
+from .props import UNKNOWN, as_list, azure_firewall_problem, get, is_false, is_true, lets_trusted_services
 from .registry import resource_rule
 from .tokens import is_type
 
@@ -115,8 +115,8 @@ def public_access_disabled(args: Any, report: Any) -> None:
     bypass = get(args.props, "properties", "networkAcls", "bypass")
     if public is not UNKNOWN and str(public).lower() != "disabled":
         report(f"publicNetworkAccess is {public or 'Enabled (unset)'}")
-    if bypass is not UNKNOWN and "AzureServices" not in str(bypass or ""):
-        report(f"network bypass is {bypass or 'None'}, not AzureServices (trusted services could not use the keys)")
+    if bypass is not UNKNOWN and not lets_trusted_services(bypass):
+        report(f"network bypass is {bypass or 'empty'}, not AzureServices (trusted services could not use the keys)")
 
 
 HSM_KEY_TYPES = ("RSA-HSM", "EC-HSM")

@@ -9,7 +9,17 @@ from typing import Any
 
 from . import tokens as T
 from .joins import of_type, second_writers, sides
-from .props import UNKNOWN, as_list, azure_firewall_problem, get, is_false, is_true, missing, tls_at_least
+from .props import (
+    UNKNOWN,
+    as_list,
+    azure_firewall_problem,
+    get,
+    is_false,
+    is_true,
+    lets_trusted_services,
+    missing,
+    tls_at_least,
+)
 from .registry import resource_rule, stack_rule
 from .tokens import is_type
 
@@ -118,8 +128,8 @@ def default_deny(args: Any, report: Any) -> None:
 def trusted_services(args: Any, report: Any) -> None:
     rules = get(args.props, "networkRuleSet")
     bypass = get(rules, "bypass")
-    if rules and bypass is not UNKNOWN and "AzureServices" not in str(bypass or ""):
-        report(f"network bypass is {bypass or 'None'}, not AzureServices")
+    if rules and bypass is not UNKNOWN and not lets_trusted_services(bypass):
+        report(f"network bypass is {bypass or 'empty'}, not AzureServices")
 
 
 @resource_rule(

@@ -53,7 +53,7 @@ def second_writers(
     for target in of_type(resources, targets):
         for kind, tokens, inline in kinds:
             found = sides(resources, tokens, key, target, target_keys)
-            own = next((name for name in inline if _written(get(target.props, name))), None)
+            own = next((name for name in inline if _written(target, name)), None)
             names = ", ".join(sorted(r.name for r in found))
             if own is not None and found:
                 plural = "s" if len(found) > 1 else ""
@@ -62,10 +62,16 @@ def second_writers(
                 yield target, f"{len(found)} {kind} resources ({names})"
 
 
-def _written(value: Any) -> bool:
-    """Whether an input writes its setting: set, even to a value not known yet, and not empty."""
+def _written(target: Any, name: str) -> bool:
+    """Whether the target's own input `name` writes its setting: set and not empty. A value not
+    known yet is written where the program set it from another resource's outputs, which the
+    engine records as that input's dependencies. Without any it is the provider's own output:
+    S3 Bucket.policy, versioning and encryption, SQS Queue.policy and SNS Topic.policy are
+    computed, unknown in the first preview of a bucket or queue whose program sets none, and
+    were taken for a second writer of every BucketPolicy and QueuePolicy beside them."""
+    value = get(target.props, name)
     if value is UNKNOWN:
-        return True
+        return bool((getattr(target, "property_dependencies", None) or {}).get(name))
     if isinstance(value, (str, Mapping)) or is_seq(value):
         return len(value) > 0
     return value is not None

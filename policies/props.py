@@ -107,6 +107,17 @@ def same_text(value: Any, expected: str) -> bool:
     return isinstance(value, str) and value.casefold() == expected.casefold()
 
 
+def lets_trusted_services(bypass: Any) -> bool:
+    """A network rule set's `bypass` lets trusted Azure services through: AzureServices among its
+    flags (`Logging, Metrics, AzureServices`) in any case, or no bypass given, which Key Vault and
+    Storage both take as AzureServices (pulumi_azure_native: "If not specified the default is
+    'AzureServices'"; the storage SDK's own args class fills it in). A missing bypass was
+    reported as None, trusted services shut out."""
+    if bypass is None:
+        return True
+    return "azureservices" in [flag.strip().casefold() for flag in str(bypass).split(",")]
+
+
 def is_false(value: Any) -> bool:
     """A boolean input that is false: the boolean, or the text "false" in any case."""
     return value is False or (isinstance(value, str) and value.lower() == "false")
@@ -122,7 +133,21 @@ def policy_statements(document: Any) -> list[dict[str, Any]]:
         except ValueError:
             return []
     statements = get(document, "Statement", default=[])
-    return [s for s in as_list(statements) if isinstance(s, Mapping)]
+    return [plain(s) for s in as_list(statements) if isinstance(s, Mapping)]
+
+
+def plain(value: Any) -> Any:
+    """`value` (the SDK's read-only proxies) as plain dicts and lists, each value not yet known
+    as UNKNOWN. A document given as a mapping (pulumi-aws takes `PolicyDocumentArgs`) holds the
+    outputs it names (`bucket.arn`, `role.arn`), unknown in a first preview: a rule that read one
+    raised, and the SDK turned the rule's verdict into an advisory "can't run policy during
+    preview", the known statements beside it (a public Allow, an admin wildcard) unjudged and,
+    for a stack rule, every other resource of the stack too."""
+    if isinstance(value, Mapping):
+        return {key: plain(get(value, key)) for key in value}
+    if is_seq(value):
+        return [plain(item) for item in as_list(value)]
+    return value
 
 
 def principals(statement: Mapping[str, Any]) -> list[str]:
@@ -267,6 +292,14 @@ def stack_key(resources: list[Any], value: Any, linked: Any = ()) -> Any:
 # IAM condition operators that compare a key with given values (IAM JSON policy elements:
 # Condition operators); Null, the Not... and ...IfExists forms pin nothing.
 PINNING_OPERATORS = frozenset({"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"})
+
+
+def pinning(operator: Any) -> bool:
+    """A condition operator that compares a key with fixed values (PINNING_OPERATORS), in any
+    case, also as `ForAnyValue:`, the form a multivalued key takes (aws:SourceOrgPaths,
+    aws:PrincipalOrgPaths: IAM User Guide, global condition keys), which is false where the
+    key is absent. `ForAllValues:` is true where it is absent, so it pins nothing."""
+    return str(operator).lower().removeprefix("foranyvalue:") in PINNING_OPERATORS
 
 
 # The addresses no caller on the internet holds: IANA's IPv4 and IPv6 Special-Purpose Address

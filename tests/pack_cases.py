@@ -18,7 +18,7 @@ from typing import Any
 from pulumi_policy.proxy import UNKNOWN_ARRAY_VALUE, UNKNOWN_NUMBER_VALUE, UNKNOWN_OBJECT_VALUE, UNKNOWN_STRING_VALUE
 
 from .conftest import DROP
-from .pack_harness import Baseline, Derived, Planned, Stack, Written
+from .pack_harness import Baseline, Derived, FromOutputs, Planned, Stack, Written
 
 UNKNOWN = UNKNOWN_STRING_VALUE
 KEY_ARN = "arn:aws:kms:us-west-2:123456789012:key/mission"  # in derived baselines only
@@ -866,6 +866,21 @@ fires(
     "statement LocateBucket allows kms:* on '*'",
 )
 passes(rule, "role-policy-any-resource", {"policy.Statement.0.Action": "s3:Get*"})
+# a document given as a mapping whose first statement names an output not known yet (a first
+# preview): the admin statement after it is still judged, not left to an advisory
+READ_OF_UNKNOWN_BUCKET = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": UNKNOWN}
+fires(
+    rule,
+    "role-policy-any-resource",
+    {
+        "policy": {
+            "Version": "2012-10-17",
+            "Statement": [READ_OF_UNKNOWN_BUCKET, {"Effect": "Allow", "Action": "*", "Resource": "*"}],
+        }
+    },
+    "statement (no Sid) allows * on '*'",
+)
+passes(rule, "role-policy-any-resource", {"policy": {"Version": "2012-10-17", "Statement": [READ_OF_UNKNOWN_BUCKET]}})
 # every IAM resource ('arn:aws:iam::*:*': an IAM ARN has no region) is IAMFullAccess written out
 BASELINES["role-policy-iam-wild-action"] = Derived(
     "role-policy", {"policy.Statement.0.Action": "iam:*"}, "every IAM action, on one S3 bucket (none of IAM's)"
@@ -1021,6 +1036,21 @@ fires(
 passes(rule, "role-policy", {"policy": UNKNOWN})
 
 rule = "aws-iam-trust-not-public"
+# a trust document given as a mapping, one principal an output not known yet (a first preview): the
+# public statement beside it is still judged
+ASSUMED_BY_UNKNOWN_ROLE = {"Effect": "Allow", "Principal": {"AWS": UNKNOWN}, "Action": "sts:AssumeRole"}
+fires(
+    rule,
+    "firehose-role",
+    {
+        "assumeRolePolicy": {
+            "Version": "2012-10-17",
+            "Statement": [ASSUMED_BY_UNKNOWN_ROLE, {"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"}],
+        }
+    },
+    "trust statement (no Sid) lets every principal assume the role",
+)
+passes(rule, "firehose-role", {"assumeRolePolicy": {"Version": "2012-10-17", "Statement": [ASSUMED_BY_UNKNOWN_ROLE]}})
 BASELINES["firehose-role-org-trust"] = Derived(
     "firehose-role",
     {
@@ -1103,6 +1133,11 @@ for source in ("arn:aws:groundstation:*:*:config/s3-recording/*", "arn:aws:groun
     fires(rule, "delivery-role", {f"{TRUST}.Condition": {"ArnLike": {"aws:SourceArn": source}}}, GS_TRUST)
 passes(rule, "delivery-role", {f"{TRUST}.Condition": {"StringEquals": {"aws:SourceOrgID": "o-a1b2c3d4e5"}}})
 passes(rule, "delivery-role", {f"{TRUST}.Condition": {"StringLike": {"aws:SourceOrgPaths": "o-a1b2c3d4e5/*"}}})
+# the form a multivalued key takes (IAM User Guide, global condition keys: aws:SourceOrgPaths),
+# false where the key is absent; ForAllValues is true there, and pins nothing
+ORG_PATH = {"aws:SourceOrgPaths": "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*"}
+passes(rule, "delivery-role", {f"{TRUST}.Condition": {"ForAnyValue:StringLike": ORG_PATH}})
+fires(rule, "delivery-role", {f"{TRUST}.Condition": {"ForAllValues:StringLike": ORG_PATH}}, GS_TRUST)
 # 'o-*' matches every organization, and anyone can make one: it pins no caller (IAM global keys)
 fires(rule, "delivery-role", {f"{TRUST}.Condition": {"StringLike": {"aws:SourceOrgID": "o-*"}}}, GS_TRUST)
 fires(rule, "delivery-role", {f"{TRUST}.Condition": {"StringLike": {"aws:SourceOrgPaths": "o-*/*"}}}, GS_TRUST)
@@ -1226,9 +1261,13 @@ fires(
 fires(
     rule,
     "noaa20-aws",
-    {f"{ALERTS}/policy": UNKNOWN},  # a policy not known yet is still written
+    {f"{ALERTS}/policy": FromOutputs(UNKNOWN, KEY)},  # set from an output not known yet: still written
     (f"topic {ALERTS} has its own policy input and 1 topic policy resource ({ALERTS}-policy){KEPT_ONE}", ALERTS),
 )
+# not set by the program: SNS Topic.policy and SQS Queue.policy are outputs the provider computes,
+# unknown in the first preview of a topic or queue created with its policy resource
+passes(rule, "noaa20-aws", {f"{ALERTS}/policy": UNKNOWN})
+passes(rule, "noaa20-aws", {f"{CONTACTS}/policy": UNKNOWN})
 passes(rule, "noaa20-aws")  # each attribute written once
 passes(rule, "noaa20-aws", {f"{CONTACTS}/policy": ""})  # empty: the queue's own input writes nothing
 # another queue's redrive policy is that queue's own
@@ -1308,6 +1347,19 @@ passes(rule, "noaa20-aws")  # no VPC
 
 RAW = "noaa20-storage-raw"
 rule = "aws-s3-one-resource-per-setting"
+# a first preview of a new bucket: its own policy, versioning and encryption are outputs not known
+# yet, no second writer of its BucketPolicy, BucketVersioning and encryption configuration
+passes(rule, "noaa20-aws-new-bucket")
+fires(
+    rule,
+    "noaa20-aws",
+    {f"{RAW}/policy": FromOutputs(UNKNOWN, KEY)},  # the program's own policy input, from an output
+    (
+        f"bucket {RAW} has its own policy input and 1 policy resource (noaa20-storage-raw-policy): S3 keeps one, "
+        "each write replaces the other's, and which stays depends on the order they are applied",
+        RAW,
+    ),
+)
 RAW_BUCKET_NAME = "aws-groundstation-noaa20-raw-f508bf20e1a02134b0850cfeea"  # the raw bucket's name in the plan
 RAW_BUCKET_ARN = f"arn:aws:s3:::{RAW_BUCKET_NAME}"
 ALL_FLAGS_ON = dict.fromkeys(
@@ -1441,6 +1493,34 @@ fires(rule, "noaa20-aws", {f"{TLS}.Condition.Bool.aws:ViaAWSService": "false"}, 
 passes(rule, "noaa20-aws", {f"{TLS}.Condition": {"BoolIfExists": {"aws:SecureTransport": "false"}}})
 passes(rule, "noaa20-aws", {f"{RAW}-policy/policy": UNKNOWN})
 fires(rule, "noaa20-aws-inline-bucket-settings", {f"{RAW}/policy": DROP}, NO_TLS)
+# A policy document given as a mapping (pulumi-aws takes PolicyDocumentArgs) names outputs, not known
+# in a first preview: a rule that read one raised, and the SDK made its verdict an advisory "can't run
+# policy during preview" - for this stack rule, every other bucket of the stack went unjudged.
+BASELINES["noaa20-aws-policy-mapping"] = Derived(
+    "noaa20-aws",
+    {
+        f"{RAW}-policy/policy": {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "s3:*",
+                    "Resource": UNKNOWN,  # the bucket's ARN, an output of a bucket not created yet
+                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                }
+            ],
+        }
+    },
+    "the raw bucket's policy given as a mapping, its Resource the bucket's ARN, not known yet",
+)
+passes(rule, "noaa20-aws-policy-mapping")
+fires(
+    rule,
+    "noaa20-aws-policy-mapping",
+    {"@add:aws:s3/bucket:Bucket::extra": {"bucket": "extra-1"}},
+    ("bucket extra has no policy denying aws:SecureTransport=false", "extra"),
+)
 # a first preview: the bucket's own policy output is not known yet, its BucketPolicy is judged
 BASELINES["noaa20-aws-new-bucket"] = Derived(
     "noaa20-aws",
@@ -1606,6 +1686,22 @@ fires(
     {"policy.Statement.1": {k: v for k, v in PUBLIC_READ.items() if k != "Sid"}},
     "statement (no Sid) allows s3:GetObject to every principal",
 )
+# a document given as a mapping, one of its statements naming an output not known yet (a first
+# preview): the known public statement beside it is still judged, not left to an advisory
+WRITER_OF_UNKNOWN_ROLE = {
+    "Sid": "Writer",
+    "Effect": "Allow",
+    "Principal": {"AWS": UNKNOWN},
+    "Action": "s3:PutObject",
+    "Resource": "arn:aws:s3:::aws-groundstation-noaa20-raw/*",
+}
+fires(
+    rule,
+    "raw-bucket-policy",
+    {"policy": {"Version": "2012-10-17", "Statement": [WRITER_OF_UNKNOWN_ROLE, PUBLIC_READ]}},
+    "statement PublicRead allows s3:GetObject to every principal",
+)
+passes(rule, "raw-bucket-policy", {"policy": {"Version": "2012-10-17", "Statement": [WRITER_OF_UNKNOWN_ROLE]}})
 fires(  # aws:SecureTransport pins no caller: an allow to everyone over TLS is public (S3, "The meaning of 'public'")
     rule,
     "raw-bucket-policy",
@@ -2238,7 +2334,9 @@ fires(
     {"networkRuleSet.bypass": "Logging, Metrics"},
     "network bypass is Logging, Metrics, not AzureServices",
 )
-fires(rule, "storage-account", {"networkRuleSet.bypass": DROP}, "network bypass is None, not AzureServices")
+# none given: Azure takes AzureServices (pulumi_azure_native's NetworkRuleSetArgs fills it in)
+passes(rule, "storage-account", {"networkRuleSet.bypass": DROP})
+passes(rule, "storage-account", {"networkRuleSet.bypass": "logging, azureservices"})  # ARM ignores the case
 passes(rule, "storage-account", {"networkRuleSet.bypass": "Logging, Metrics, AzureServices"})
 passes(rule, "storage-account", {"networkRuleSet": DROP})  # no firewall rules: nothing to bypass
 passes(rule, "storage-account", {"networkRuleSet.bypass": UNKNOWN})
@@ -2460,7 +2558,10 @@ passes(rule, "key-vault", {"properties.publicNetworkAccess": "disabled"})
 passes(rule, "key-vault", {"properties.publicNetworkAccess": UNKNOWN})
 BYPASS = "not AzureServices (trusted services could not use the keys)"
 fires(rule, "key-vault", {"properties.networkAcls.bypass": "None"}, f"network bypass is None, {BYPASS}")
-fires(rule, "key-vault", {"properties.networkAcls": DROP}, f"network bypass is None, {BYPASS}")
+# none given: "If not specified the default is 'AzureServices'" (pulumi_azure_native NetworkRuleSetArgs)
+passes(rule, "key-vault", {"properties.networkAcls": DROP})
+passes(rule, "key-vault", {"properties.networkAcls.bypass": DROP})
+passes(rule, "key-vault", {"properties.networkAcls.bypass": "azureservices"})  # ARM ignores the case
 passes(rule, "key-vault", {"properties.networkAcls.bypass": UNKNOWN})
 
 rule = "azure-keyvault-key-rotation"

@@ -15,7 +15,8 @@ A change is one dotted path and a value (`DROP` removes the field):
   carries no property dependency, as in a real program), `<resource name>` with `DROP`
   removes it, `@add:<type>::<name>` with a mapping of inputs adds a custom resource a program
   could write beside the plan's (no dependency: it names what it configures by value),
-  `@config.<property>` as above.
+  `@config.<property>` as above. A value wrapped in `FromOutputs(value, *names)` is set as a
+  program sets an input from those resources' outputs: with their property dependency.
 """
 
 from __future__ import annotations
@@ -243,6 +244,19 @@ def custom_named(plan: Plan, name: str) -> PlannedResource:
     return found[0]
 
 
+@dataclass(frozen=True)
+class FromOutputs:
+    """An input value a program builds from the outputs of the resources `names` (an ARN in a
+    policy, `Output.json_dumps` of them): the engine records their property dependency on it."""
+
+    value: Any
+    names: tuple[str, ...]
+
+    def __init__(self, value: Any, *names: str):
+        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "names", names)
+
+
 def changed_plan(plan: Plan, path: str, value: Any) -> Plan:
     """A copy of `plan` with one resource edited, removed or added. A value set by hand carries
     no dependency: the edited input loses its property dependencies, and the resource the
@@ -264,11 +278,17 @@ def changed_plan(plan: Plan, path: str, value: Any) -> Plan:
     kept = {k: v for k, v in target.propertyDependencies.items() if k != key}
     still = {urn for urns in kept.values() for urn in urns}
     lost = set(target.propertyDependencies.get(key, [])) - still
+    dependencies = [d for d in target.dependencies if d not in lost]
+    if isinstance(value, FromOutputs):
+        sources = [custom_named(plan, name).urn for name in value.names]
+        kept = {**kept, key: sources}
+        dependencies += [urn for urn in sources if urn not in dependencies]
+        value = value.value
     resources[index] = dataclasses.replace(
         target,
         inputs=changed(target.inputs, prop, value),
         outputs=changed(target.outputs or target.inputs, prop, value),
         propertyDependencies=kept,
-        dependencies=[d for d in target.dependencies if d not in lost],
+        dependencies=dependencies,
     )
     return dataclasses.replace(plan, resources=resources)
