@@ -836,6 +836,18 @@ class Partner(_Model):
         "Azure only: on AWS the partner's role trust admits it (docs/aws.md).",
     )
 
+    @model_validator(mode="after")
+    def _check(self) -> Partner:
+        # the id the partner presents when it assumes the landing role, which only a named account
+        # gets: without one no role is made, and the id shaped nothing
+        if self.aws_external_id is not None and self.aws_account_id is None:
+            raise _fail(
+                "aws_external_id",
+                "only applies with aws_account_id (the partner presents it when it assumes the landing role, "
+                "which only a named account is given)",
+            )
+        return self
+
     @field_validator("source_addresses")
     @classmethod
     def _public_ipv4(cls, values: list[str]) -> list[str]:
@@ -2029,6 +2041,11 @@ CROSS_FIELD_RULES: list[JsonValue] = [
         "ground_segment.partner only applies to provider: partner.",
         _is("ground_segment.provider", "partner"),
         _is_or_default("ground_segment.partner", None),
+    ),
+    _rule(
+        "ground_segment.partner.aws_external_id only applies with ground_segment.partner.aws_account_id.",
+        _nested("ground_segment.partner.aws_account_id", {"type": "string"}, present=True),
+        _is_or_default("ground_segment.partner.aws_external_id", None),
     ),
     _rule(
         "ground_segment.pre_pass_seconds and post_pass_seconds only apply to provider: managed (the default): "

@@ -198,6 +198,19 @@ def _as_partner(field: str, value: typing.Any) -> Edit:
     return edit
 
 
+def _with_partner_account(field: str, value: typing.Any) -> Edit:
+    """A partner field that only applies with the partner's AWS account: set with one (the
+    partner's, where the spec names none, or a managed spec's switch to a partner)."""
+
+    def edit(data: dict) -> None:
+        if data["ground_segment"].get("provider") != "partner":
+            _as_partner(field, value)(data)
+        data["ground_segment"]["partner"].setdefault("aws_account_id", "210987654321")
+        data["ground_segment"]["partner"][field] = value
+
+    return edit
+
+
 def _partner_name(data: dict) -> None:
     segment = data["ground_segment"]
     if segment.get("provider") == "partner":
@@ -250,7 +263,7 @@ EDITS: dict[str, list[Edit | typing.Any]] = {
     "name": [_partner_name],  # the partner's (identity names are no tunables)
     "price_per_minute_usd": [2.5, _as_partner("price_per_minute_usd", 2.5)],
     "aws_account_id": ["210987654321", _as_partner("aws_account_id", "210987654321")],
-    "aws_external_id": ["groundlink-partner-7", _as_partner("aws_external_id", "groundlink-partner-7")],
+    "aws_external_id": ["groundlink-partner-7", _with_partner_account("aws_external_id", "groundlink-partner-7")],
     "azure_principal_object_id": [
         "0b1e2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
         _as_partner("azure_principal_object_id", "0b1e2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"),

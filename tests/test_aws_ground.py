@@ -364,6 +364,7 @@ class TestPartner:
     def test_without_partner_account_the_identity_is_a_declared_gap(self, tmp_path):
         data = spec_data("partner.yaml")
         del data["ground_segment"]["partner"]["aws_account_id"]
+        del data["ground_segment"]["partner"]["aws_external_id"]  # presented to the role no account gets
         plan = aws_data(tmp_path, data)
         assert "partner.aws_account_id" in plan.gaps["ground.delivery_identity"]
         assert plan.realizing("ground.delivery_identity") == []
@@ -435,6 +436,7 @@ class TestPartner:
         data = spec_data("partner.yaml")
         data["delivery"] = {"stream": True}
         del data["ground_segment"]["partner"]["aws_account_id"]
+        del data["ground_segment"]["partner"]["aws_external_id"]  # presented to the role no account gets
         plan = aws_data(tmp_path, data)
         assert "partner.aws_account_id" in plan.gaps["ground.stream_delivery"]
         assert "partner.aws_account_id" in plan.gaps["ground.delivery_identity"]

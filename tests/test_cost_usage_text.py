@@ -285,7 +285,7 @@ def test_a_partner_without_an_identity_on_either_cloud_is_said_to_deliver_nothin
     from .conftest import spec_data
 
     data = spec_data("partner.yaml")
-    for field in ("aws_account_id", "azure_principal_object_id", "external_id"):
+    for field in ("aws_account_id", "azure_principal_object_id", "aws_external_id"):
         data["ground_segment"]["partner"].pop(field, None)
     usage = estimate(build_blueprint(spec_from_data(data)), load_catalogs()[0]).usage
     (said,) = [a for a in usage.assumptions if a.startswith("A partner network also writes")]

@@ -180,6 +180,25 @@ GEO = {"storage.redundancy": "geo", "storage.geo_read_access": False}
     [
         ({"ground_segment.provider": "partner"}, False),  # no partner named
         ({"ground_segment.provider": "partner", "ground_segment.partner": {"name": "ksat_lite"}}, True),
+        # the external id is presented when the partner's account assumes the landing role
+        (
+            {
+                "ground_segment.provider": "partner",
+                "ground_segment.partner": {"name": "ksat_lite", "aws_external_id": "ab"},
+            },
+            False,
+        ),
+        (
+            {
+                "ground_segment.provider": "partner",
+                "ground_segment.partner": {
+                    "name": "ksat_lite",
+                    "aws_account_id": "111122223333",
+                    "aws_external_id": "ab",
+                },
+            },
+            True,
+        ),
         ({"delivery.object_store": False, "processing.enabled": False}, False),  # neither objects nor a stream
         ({"delivery.object_store": False, "delivery.stream": True, "processing.enabled": False}, True),
         ({"delivery.object_store": False, "delivery.stream": True}, False),  # the processor reads objects

@@ -985,6 +985,20 @@ def test_constellation_has_24_satellites_with_several_downlinks():
     assert all(len(s.downlinks) >= 2 for s in spec.satellites)
 
 
+def test_an_external_id_without_the_partner_s_account_is_refused_as_shaping_nothing():
+    """No account, no landing role for the partner to assume, and nothing presents the id."""
+
+    def partner(**fields):
+        return lambda d: d["ground_segment"].update(provider="partner", partner={"name": "ksat_lite", **fields})
+
+    assert _errors(partner(aws_external_id="groundlink-partner-7")) == [
+        "s.yaml: ground_segment.partner.aws_external_id: only applies with aws_account_id (the partner presents it "
+        "when it assumes the landing role, which only a named account is given)"
+    ]
+    spec = _ok(partner(aws_account_id="111122223333", aws_external_id="groundlink-partner-7"))
+    assert spec.ground_segment.partner.aws_external_id == "groundlink-partner-7"
+
+
 class TestPartnerSourceAddresses:
     @staticmethod
     def _with(addresses):
