@@ -23,10 +23,22 @@ def refers_to(side: Any, key: str, target: Any, target_keys: tuple[str, ...]) ->
     value = get(side.props, key)
     if isinstance(value, str) and value:
         names = {get(target.props, k) for k in target_keys}
-        return value in {n for n in names if isinstance(n, str)}
+        return any(same_reference(value, n) for n in names if isinstance(n, str))
     if value is UNKNOWN or value is None:
         same_type = [d for d in getattr(side, "dependencies", None) or [] if d.resource_type == target.resource_type]
         return len(same_type) == 1 and same_type[0].urn == target.urn
+    return False
+
+
+def same_reference(value: str, name: str) -> bool:
+    """Whether two references name the same resource: equal, or, for Azure Resource Manager ids
+    (`/subscriptions/...`), equal without regard to case or a trailing slash ("Always perform a
+    case-insensitive comparison of names", Microsoft Learn, resource naming rules). A diagnostic
+    setting naming its workspace as `.../resourcegroups/...` was said to be missing."""
+    if value == name:
+        return True
+    if value[:1] == "/" and value.casefold().startswith("/subscriptions/"):
+        return value.rstrip("/").casefold() == name.rstrip("/").casefold()
     return False
 
 
@@ -88,16 +100,27 @@ def private_endpoint_reaches(target: Any, endpoints: Iterable[Any], group: str) 
     connection or sub-resource not known yet may be the one: it is not held against the target."""
     target_id = get(target.props, "id")
     for endpoint in endpoints:
-        linked = (getattr(endpoint, "property_dependencies", None) or {}).get("privateLinkServiceConnections") or []
         depends = [d.urn for d in getattr(endpoint, "dependencies", None) or []]
-        for connection in as_list(get(endpoint.props, "privateLinkServiceConnections")):
-            groups = as_list(get(connection, "groupIds"))
-            if UNKNOWN not in groups and group.casefold() not in [str(g).casefold() for g in groups]:
-                continue
-            linked_to = get(connection, "privateLinkServiceId")
-            if isinstance(linked_to, str) and linked_to and isinstance(target_id, str) and target_id:
-                if linked_to.casefold() == target_id.casefold():  # ARM resource ids compare without case
+        # a connection the target's owner approves by hand (manualPrivateLinkServiceConnections:
+        # the network's admin cannot approve it) is an endpoint to the target all the same
+        for field in CONNECTION_FIELDS:
+            linked = (getattr(endpoint, "property_dependencies", None) or {}).get(field) or []
+            for connection in as_list(get(endpoint.props, field)):
+                if _connects(connection, group, target, target_id, linked, depends):
                     return True
-            elif target.urn in {d.urn for d in linked} | set(depends):
-                return True
     return False
+
+
+CONNECTION_FIELDS = ("privateLinkServiceConnections", "manualPrivateLinkServiceConnections")
+
+
+def _connects(connection: Any, group: str, target: Any, target_id: Any, linked: list[Any], depends: list[str]) -> bool:
+    """Whether one private link service connection reaches `target`'s `group` sub-resource: by the
+    target's id, or, while either id is unknown, by the endpoint's dependencies on the target."""
+    groups = as_list(get(connection, "groupIds"))
+    if UNKNOWN not in groups and group.casefold() not in [str(g).casefold() for g in groups]:
+        return False
+    linked_to = get(connection, "privateLinkServiceId")
+    if isinstance(linked_to, str) and linked_to and isinstance(target_id, str) and target_id:
+        return same_reference(linked_to, target_id)  # ARM resource ids compare without case
+    return target.urn in {d.urn for d in linked} | set(depends)

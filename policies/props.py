@@ -13,11 +13,13 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .tokens import KMS_KEY, is_type
+from .tokens import KMS_KEYS_OF_THE_STACK, is_type
 
 try:  # the SDK's marker for a value not known until deployment
+    from pulumi_policy.proxy import UNKNOWN_STRING_VALUE as UNKNOWN_TEXT
     from pulumi_policy.proxy import UnknownValueError
 except ImportError:  # pragma: no cover - the pack always has pulumi_policy
+    UNKNOWN_TEXT = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the engine's own, as the SDK spells it
 
     class UnknownValueError(Exception):  # type: ignore[no-redef]  # stands in for the SDK's class of the same name
         pass
@@ -242,10 +244,19 @@ def aws_managed_key(value: Any) -> bool:
 
 
 def _key_by_value(keys: list[Any], value: Any) -> Any:
+    """The key `value` names by key id or key ARN. An ARN is matched against each key's known ARN:
+    a multi-Region key's id (mrk-...) is the same in every region, and the replica in another
+    region was taken for its primary (a replica bucket's own key said to be the source's)."""
     ref = kms_key_ref(value)
     if ref is None or ref[0] != "key":
         return None
+    by_arn = _KMS_ARN.match(value) is not None
     for key in keys:
+        arn = get(key.props, "arn")
+        if by_arn and isinstance(arn, str) and arn:
+            if arn == value:
+                return key
+            continue
         names = {get(key.props, k) for k in KEY_IDS}
         if value in names or ref[1] in names:
             return key
@@ -267,7 +278,7 @@ def stack_key(resources: list[Any], value: Any, linked: Any = ()) -> Any:
     `linked` are the property dependencies of the input that holds the reference: when its value
     is not known yet they name the key (directly or through an alias) if they name exactly one.
     Answers UNKNOWN when the reference is not known yet, None when it names no key of the plan."""
-    keys = [r for r in resources if is_type(r.resource_type, KMS_KEY)]
+    keys = [r for r in resources if is_type(r.resource_type, KMS_KEYS_OF_THE_STACK)]
     aliases = [r for r in resources if is_type(r.resource_type, KMS_ALIAS)]
     ref = kms_key_ref(value)
     if ref is not None:

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from . import tokens as T
-from .props import UNKNOWN, get, missing, tags_of
+from .props import UNKNOWN, UNKNOWN_TEXT, get, missing, tags_of
 from .registry import resource_rule
 
 REQUIRED_TAGS = ["mission", "owner", "data-classification"]
@@ -16,10 +16,14 @@ REQUIRED_TAGS = ["mission", "owner", "data-classification"]
 NOT_A_REGION = {"global"}
 
 
-def _provider_default_tags(args: Any) -> dict[str, Any]:
-    """aws provider `default_tags`; provider inputs arrive JSON-encoded for objects."""
+def _provider_default_tags(args: Any) -> Any:
+    """aws provider `default_tags`; provider inputs arrive JSON-encoded for objects. UNKNOWN when a
+    preview does not know them yet: pulumi-aws encodes the whole block with `.apply`, so one tag
+    from an output makes it all unknown, and every resource relying on them was said to miss them."""
     provider = getattr(args, "provider", None)
     value = get(provider.props, "defaultTags") if provider is not None else None
+    if value is UNKNOWN or value == UNKNOWN_TEXT:  # a provider input arrives unwrapped
+        return UNKNOWN
     if isinstance(value, str):
         try:
             value = json.loads(value)
@@ -53,9 +57,10 @@ def _provider_default_tags(args: Any) -> dict[str, Any]:
 )
 def required_tags(args: Any, report: Any) -> None:
     tags = tags_of(args.props)
-    if tags is None:  # not known before deployment
+    defaults = _provider_default_tags(args)
+    if tags is None or defaults is UNKNOWN:  # not known before deployment
         return
-    present = {**_provider_default_tags(args), **tags}
+    present = {**defaults, **tags}
     if T.provider_of(args.resource_type) == "azure-native":
         # Azure's tag names ignore case ("Tag names are case-insensitive for operations", Microsoft
         # Learn, "Use tags to organize your Azure resources"): `owner` is the `Owner` a config requires

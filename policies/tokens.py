@@ -33,6 +33,14 @@ S3_OWNERSHIP = ("aws:s3/bucketOwnershipControls:BucketOwnershipControls",)
 S3_REPLICATION = ("aws:s3/bucketReplicationConfig:BucketReplicationConfig",)
 
 KMS_KEY = ("aws:kms/key:Key",)
+# Every KMS key a stack can create and encrypt with: a multi-Region replica of a key (of this
+# stack or another) and imported key material are keys of the stack's own as much as a Key.
+KMS_KEYS_OF_THE_STACK = (
+    *KMS_KEY,
+    "aws:kms/replicaKey:ReplicaKey",
+    "aws:kms/externalKey:ExternalKey",
+    "aws:kms/replicaExternalKey:ReplicaExternalKey",
+)
 KMS_KEY_POLICY = ("aws:kms/keyPolicy:KeyPolicy",)  # replaces its key's policy (PutKeyPolicy)
 IAM_ROLE = ("aws:iam/role:Role",)
 IAM_POLICY_DOCS = (

@@ -29,10 +29,35 @@ AWS_NATIVE_KINDS = {
     "aws-native:athena:WorkGroup": "aws.athena.Workgroup",
     "aws-native:lambda:Function": "aws.lambda_.Function",
     "aws-native:lambda:EventSourceMapping": "aws.lambda_.EventSourceMapping",
+    # a VPC and its flow log (aws-vpc-flow-logs joins aws.ec2.FlowLog to aws.ec2.Vpc: an aws-native
+    # VPC passed it with no flow log, an aws-native flow log was no flow log of a pulumi-aws VPC)
+    "aws-native:ec2:Vpc": "aws.ec2.Vpc",
+    "aws-native:ec2:FlowLog": "aws.ec2.FlowLog",
+    # the stateful kinds a program beside groundlink's may add (data-protection-stateful-protected)
+    "aws-native:kms:ReplicaKey": "aws.kms.ReplicaKey",
+    "aws-native:dynamodb:Table": "aws.dynamodb.Table",
+    "aws-native:dynamodb:GlobalTable": "aws.dynamodb.Table with its replicas",
+    "aws-native:rds:DbInstance": "aws.rds.Instance",
+    "aws-native:rds:DbCluster": "aws.rds.Cluster",
+    "aws-native:efs:FileSystem": "aws.efs.FileSystem",
+    "aws-native:s3express:DirectoryBucket": "aws.s3.DirectoryBucket",
+    "aws-native:s3tables:TableBucket": "aws.s3tables.TableBucket",
 }
 # The modules of the classic Azure provider (pulumi-azure, `azure:<module>/...`) whose kinds the
 # pack judges through their azure-native counterparts.
-AZURE_CLASSIC_MODULES = ("storage", "keyvault", "servicebus", "eventhub", "synapse", "kusto", "monitoring")
+AZURE_CLASSIC_MODULES = (
+    "storage",
+    "keyvault",
+    "servicebus",
+    "eventhub",
+    "synapse",
+    "kusto",
+    "monitoring",
+    "appservice",  # Functions apps (processing-functions-app-https-no-keys reads azure-native's WebApp)
+    "loganalytics",  # Log Analytics workspaces, stateful
+)
+# Single kinds of a classic module the pack does not guard as a whole.
+AZURE_CLASSIC_KINDS = {"azure:core/resourceGroup:ResourceGroup": "azure-native:resources:ResourceGroup"}
 # Resources that write a Functions app's settings or are an app of their own: the rules read the
 # app's own siteConfig, which a settings resource replaces (PUT .../config/appsettings), and judge
 # no slot.
@@ -83,6 +108,8 @@ def _read_instead(type_token: str, props: Any) -> str | None:
         return AWS_NATIVE_KINDS[type_token]
     if type_token in AZURE_NATIVE_KINDS:
         return AZURE_NATIVE_KINDS[type_token]
+    if type_token in AZURE_CLASSIC_KINDS:
+        return AZURE_CLASSIC_KINDS[type_token]
     if type_token in TEMPLATES:
         return "the resources themselves, declared one by one, not a template of them"
     if type_token == GENERIC_RESOURCE:
@@ -125,6 +152,9 @@ def _read_instead(type_token: str, props: Any) -> str | None:
 )
 def reads_every_guarded_kind(args: Any, report: Any) -> None:
     # a versioned module (`azure-native:web/v20240401:WebAppSlot`) is the same kind
-    instead = _read_instead(canonical(args.resource_type), args.props)
-    if instead is not None and args.resource_type not in args.get_config().get("acceptedUnread", []):
+    kind = canonical(args.resource_type)
+    instead = _read_instead(kind, args.props)
+    # an accepted kind is accepted in every API version (`azure-native:web/v20240401:WebAppSlot`)
+    accepted = {canonical(str(token)) for token in args.get_config().get("acceptedUnread", [])}
+    if instead is not None and kind not in accepted:
         report(f"{args.resource_type} is not read by the pack's rules of its kind, which judge {instead}")

@@ -504,3 +504,60 @@ def test_a_key_reference_reads_the_same_in_every_spelling(value, ref):
 )
 def test_aws_managed_keys_are_the_alias_aws_prefix_in_any_spelling(value, managed):
     assert props.aws_managed_key(value) is managed
+
+
+# --- references written the ways other programs write them ------------------------------------
+
+
+def _key(kind: str, arn: str, urn: str) -> Any:
+    from types import SimpleNamespace
+
+    key_id = arn.rsplit("/", 1)[1]
+    return SimpleNamespace(resource_type=kind, props={"arn": arn, "keyId": key_id, "id": key_id}, urn=urn)
+
+
+MRK = "mrk-1234abcd5678ef90"
+PRIMARY = _key("aws:kms/key:Key", f"arn:aws:kms:us-west-2:111122223333:key/{MRK}", "primary")
+REPLICA = _key("aws:kms/replicaKey:ReplicaKey", f"arn:aws:kms:us-east-2:111122223333:key/{MRK}", "replica")
+EXTERNAL = _key("aws:kms/externalKey:ExternalKey", "arn:aws:kms:us-west-2:111122223333:key/ext-1", "external")
+
+
+@pytest.mark.parametrize(
+    "value, found",
+    [
+        (f"arn:aws:kms:us-east-2:111122223333:key/{MRK}", REPLICA),  # the replica, not its primary
+        (f"arn:aws:kms:us-west-2:111122223333:key/{MRK}", PRIMARY),
+        (f"arn:aws:kms:eu-west-1:111122223333:key/{MRK}", None),  # a replica no key of the stack is
+        ("arn:aws:kms:us-west-2:111122223333:key/ext-1", EXTERNAL),  # imported key material: the stack's key
+    ],
+    ids=["replica-arn", "primary-arn", "another-region", "external-key"],
+)
+def test_a_multi_region_key_is_told_from_its_replicas_by_its_arn(value, found):
+    """A multi-Region key's id is the same in every region: matched by id, the replica bucket's own
+    replica key was taken for the source bucket's primary key ("encrypted with the source bucket's
+    key"), and a ReplicaKey or ExternalKey was "not a key this stack creates"."""
+    assert props.stack_key([PRIMARY, REPLICA, EXTERNAL], value) is found
+
+
+def test_a_diagnostic_setting_naming_its_engine_in_other_case_is_its_setting():
+    """ARM ids compare without case ("Always perform a case-insensitive comparison", Microsoft
+    Learn, naming rules): a setting naming `.../resourcegroups/...`, or with a trailing slash, was
+    "no diagnostic setting" of the Synapse workspace."""
+    state = resolve(OWN, "noaa20-azure")
+    workspace = custom_named(state.plan, "noaa20-analytics-workspace").outputs["id"]
+    setting = "noaa20-observability-synapse-diagnostics"
+    for written in (workspace.replace("resourceGroups", "resourcegroups"), workspace.lower() + "/"):
+        assert run("azure-analytics-audit-logs", apply(state, f"{setting}/resourceUri", written)) == []
+    assert run("azure-analytics-audit-logs", apply(state, f"{setting}/resourceUri", workspace + "x")) != []
+
+
+def test_an_endpoint_whose_connection_is_approved_by_hand_still_reaches_its_target():
+    """manualPrivateLinkServiceConnections (the network's admin cannot approve the connection) is
+    an endpoint all the same; held as none, the Functions app's storage "admits" nothing."""
+    rule = "processing-functions-app-reaches-its-storage"
+    state = resolve(OWN, "partner-azure")
+    connections = custom_named(state.plan, BLOB_ENDPOINT).inputs["privateLinkServiceConnections"]
+    without = apply(state, f"{BLOB_ENDPOINT}/privateLinkServiceConnections", DROP)
+    assert run(rule, without) != []  # no endpoint to the blob service: the rule fires
+    manual = apply(without, f"{BLOB_ENDPOINT}/manualPrivateLinkServiceConnections", connections)
+    assert run(rule, manual) == []
