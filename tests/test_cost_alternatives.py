@@ -225,6 +225,28 @@ def test_the_report_table_shows_each_alternative_and_its_delta_per_cloud():
     }
 
 
+def test_a_sub_cent_change_reads_as_the_figures_beside_it_are_shown():
+    """A change under a cent is shown to four places, as the monthly figures beside it are: rounded
+    to the cent, +$0.003042 read "(no change)" between $0.0038 and $0.0068. Only a change that is
+    zero at those places is no change."""
+    spec = spec_from_data(_example())
+    doc = {"cost": cost_json(estimate(build_blueprint(spec), _priced()), 1000, spec)}
+    chosen, other = doc["cost"]["clouds"]["aws"]["choices"]["hsmKeys"]["alternatives"]
+    rows = {}
+    for known, delta in ((0.006842, 0.003042), (0, -0.0038), (0.00383, 0.00003), (0.0038, 0)):
+        chosen["monthly"]["known"], other["monthly"]["known"] = 0.0038, known
+        other["delta"]["known"] = delta
+        table = _alternatives(doc, ["aws", "azure"]).table
+        assert table is not None
+        rows[delta] = [row[2].text for row in table.rows if row[1].text == "security.hsm_keys: false"]
+    assert rows == {
+        0.003042: ["yes: $0.0068/month (+$0.0030 a month)"],
+        -0.0038: ["yes: $0.00/month (-$0.0038 a month)"],
+        0.00003: ["yes: $0.0038/month (no change)"],
+        0: ["yes: $0.0038/month (no change)"],
+    }
+
+
 def test_compare_json_carries_every_alternative_for_both_clouds():
     spec = load_spec(SPECS / "noaa20.yaml")
     catalogs = load_catalogs()[0]

@@ -423,10 +423,13 @@ def _yaml(value: Any) -> str:
 
 
 def _delta(t: dict[str, Any]) -> str:
-    """A change of monthly cost, signed; a change made only of unknown prices is never shown as $0."""
+    """A change of monthly cost, signed; a change made only of unknown prices is never shown as $0.
+    "No change" is a change that is zero as the figures beside it are shown (`shown_amount`: four
+    places under a cent): rounded to the cent, +$0.003042 read "(no change)" between $0.0038 and
+    $0.0068."""
     if not t["complete"] and not t["known"]:
         return "unknown change"
-    if t["complete"] and not round(t["known"], 2):
+    if t["complete"] and not shown_amount(t["known"]):
         return "no change"
     sign = "+" if t["known"] > 0 else "-"
     return f"{sign}{usd(abs(t['known']))}" + ("" if t["complete"] else " + unknown")
