@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 
+from ..rounding import figure
+
 FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
 CHAR_WIDTH = 0.6  # of the font size: a width estimate for laying out labels
 
@@ -110,13 +112,34 @@ class Axis:
             return [10.0**e for e in range(round(math.log10(self.low)), round(math.log10(self.high)) + 1)]
         step = _nice_step(self.high - self.low, 5)
         first = math.ceil(self.low / step - 1e-9)
-        return [round(i * step, 10) for i in range(first, math.floor(self.high / step + 1e-9) + 1)]
+        places = _places(step)  # a fixed 10 places made every tick of a step under 1e-10 read 0
+        return [round(i * step, places) for i in range(first, math.floor(self.high / step + 1e-9) + 1)]
+
+    def places(self) -> int:
+        """The decimals that tell every tick apart: the step's on a linear axis (0.002 needs
+        three), the lowest decade's on a log one (0.00001 needs five)."""
+        if self.log:
+            return max(0, -round(math.log10(self.low)))
+        return _places(_nice_step(self.high - self.low, 5))
+
+    def labelled(self) -> list[tuple[float, str]]:
+        """Each tick and its label, all to the axis' places."""
+        places = self.places()
+        return [(value, tick_label(value, places)) for value in self.ticks()]
 
 
-def tick_label(value: float, log: bool = False) -> str:
-    if log:
-        return f"{value:,.0f}" if value >= 1 else f"{value:g}"
-    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}".rstrip("0").rstrip(".")
+def _places(step: float) -> int:
+    """The fewest decimals that write `step` (1, 2, 2.5 or 5 times a power of ten): 50 needs
+    none, 2.5 one, 0.002 three, 0.025 three."""
+    return next(p for p in range(400) if abs(round(step, p) - step) <= step * 1e-9)
+
+
+def tick_label(value: float, places: int) -> str:
+    """A tick's figure to the axis' `places`, with thousands separators, less trailing zeros
+    (0.5, not 0.500). Two decimals for every linear axis labelled the ticks of [0, 0.008] 0, 0, 0,
+    0.01, 0.01; a log axis's `:g` wrote 0.00001 as 1e-05."""
+    text = figure(value, places)
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 @dataclass
@@ -182,8 +205,8 @@ class Plot:
         yticks: Sequence[tuple[float, str]] | None = None,
     ) -> None:
         c = self.canvas
-        xs = xticks if xticks is not None else [(v, tick_label(v, self.x.log)) for v in self.x.ticks()]
-        ys = yticks if yticks is not None else [(v, tick_label(v, self.y.log)) for v in self.y.ticks()]
+        xs = xticks if xticks is not None else self.x.labelled()
+        ys = yticks if yticks is not None else self.y.labelled()
         for value, label in xs:
             x = self.px(value)
             if grid:
