@@ -47,6 +47,18 @@ def count_figure(value: float, decimals: int = 1) -> str:
     return text.split(".")[0] if "." in text and not text.split(".")[1].strip("0") else text
 
 
+def exact_figure(value: float) -> str:
+    """A figure as the spec (or a catalog) gives it, every digit kept, with thousands separators
+    and never in scientific notation: `:g` wrote the spec's 1,234,567 GB as 1.23457e+06, 0.00001 TB
+    as 1e-05 and 730,000,000 queries without separators. A float shows the shortest decimal that
+    reads back as it (2300.0004 stays 2,300.0004), an int every digit."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return repr(value)  # inf, nan: no figure to write out
+    exact = Decimal(value) if isinstance(value, int) else Decimal(repr(float(value)))
+    with exact_decimals():
+        return f"{exact.normalize():,f}"
+
+
 def percent(share: float) -> str:
     """A share (0-1) as a percentage, whole where it is whole at one place (0%, 25%, 12.5%), with
     as many more places as it takes for a share above 0 not to read 0% and one below 1 not to

@@ -75,7 +75,7 @@ def test_a_price_past_what_a_cost_holds_names_the_line_and_the_price(tmp_path) -
     catalogs, assumptions = load_catalogs(prices)
     with pytest.raises(CostOverflow) as error:
         estimate(build_blueprint(spec_from_data(data)), catalogs, assumptions)
-    assert str(error.value).startswith("cost: aws storage 'Internet egress': 1e+06 GB")
+    assert str(error.value).startswith("cost: aws storage 'Internet egress': 1,000,000 GB")
     assert str(error.value).endswith(
         "is past what a number holds; check the price aws.egress_internet_gb (--prices) and the spec's usage figures"
     )

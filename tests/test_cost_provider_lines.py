@@ -93,7 +93,7 @@ def test_synapse_bills_the_10_mb_minimum_per_query_as_athena_does(catalogs):
     # 200,000 queries x 10 MB = 2,000,000 MB = 2 TB billed on each cloud, though none is scanned
     assert athena.quantity == synapse.quantity == pytest.approx(2.0)
     assert athena.cost == pytest.approx(2 * 5) and synapse.cost == pytest.approx(2 * 5)  # $5 per TB each
-    assert athena.basis == synapse.basis == "max(0 TB, 200000 queries x 10 MB): at least 10 MB billed per query"
+    assert athena.basis == synapse.basis == "max(0 TB, 200,000 queries x 10 MB): at least 10 MB billed per query"
     # above the minimum, what is scanned: 2 TB in 100 queries
     big = estimate(arith_spec(), catalogs)
     assert by_item(big.clouds["azure"])["Synapse serverless SQL TB processed"].quantity == pytest.approx(2.0)

@@ -73,7 +73,7 @@ def test_the_assumptions_the_report_prints_name_the_figures_they_rest_on():
         "19 raw files per contact; the same cadence is assumed for a partner's delivery. AWS Ground Station also "
         "starts each downlink's delivery with an empty guiding .pcap, one more object (AWS's S3 data delivery "
         "sample drops it). A contact's frame "
-        "streams are written in objects of at most 1959 MB (assumptions.object_size_mb), and each processed "
+        "streams are written in objects of at most 1,959 MB (assumptions.object_size_mb), and each processed "
         "contact also writes its frame index and contact summary, one object each. S3 PUT requests on AWS: one per "
         # AWS Ground Station delivers here: no manifest is written on AWS (it had been named all the same)
         "raw file, guiding file, frame index and contact summary (raw files: a lower bound, their upload method not "
@@ -144,6 +144,39 @@ def test_many_small_queries_are_billed_at_the_athena_minimum():
     usage = _usage(**{"usage.queries_per_month": 1_000_000})
     assert usage.billed_query_tb == pytest.approx(10)
     assert usage.query_tb == 2
+
+
+def _usage_texts(**changes: object) -> tuple[str, str, list[str]]:
+    """The SQL and egress assumptions, and the bases of the serverless SQL lines, for usage `changes`."""
+    data = _example(**changes)
+    est = estimate(build_blueprint(spec_from_data(data)), _catalogs())
+    said = [text for text in est.usage.assumptions if text.startswith(("Serverless SQL", "Egress"))]
+    bases = [line.basis for cc in est.clouds.values() for line in cc.lines if "queries x 10 MB" in line.basis]
+    return said[0], said[1], bases
+
+
+def test_usage_figures_are_written_out_whole_never_with_an_exponent():
+    """`:g` printed the spec's 1,234,567 GB as 1.23457e+06 (a figure lost), 1,000,000 TB as 1e+06
+    and 730,000,000 queries without separators; docs/compare.md: never in scientific notation."""
+    sql, egress, bases = _usage_texts(
+        **{
+            "usage.query_tb_scanned_per_month": 1000000,
+            "usage.queries_per_month": 730000000,
+            "usage.egress_gb_per_month": 1234567,
+        }
+    )
+    assert sql == (
+        "Serverless SQL scans 1,000,000 TB/month in 730,000,000 queries (usage.*); Athena and Synapse "
+        "serverless SQL bill at least 10 MB per query."
+    )
+    assert egress == "Egress 1,234,567 GB/month (usage.egress_gb_per_month)."
+    assert bases == ["max(1,000,000 TB, 730,000,000 queries x 10 MB): at least 10 MB billed per query"] * 2
+
+
+def test_a_small_usage_figure_keeps_its_decimals():
+    sql, _, bases = _usage_texts(**{"usage.query_tb_scanned_per_month": 0.00001, "usage.queries_per_month": 12345})
+    assert sql.startswith("Serverless SQL scans 0.00001 TB/month in 12,345 queries (usage.*);")
+    assert bases == ["max(0.00001 TB, 12,345 queries x 10 MB): at least 10 MB billed per query"] * 2
 
 
 def test_storage_at_the_end_of_the_first_month():

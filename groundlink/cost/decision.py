@@ -27,7 +27,7 @@ from typing import Any
 
 from ..blueprint import Blueprint, build_blueprint
 from ..clouds import cloud_title
-from ..rounding import MONEY_DECIMALS, dollars, half_up, rate
+from ..rounding import MONEY_DECIMALS, dollars, exact_figure, half_up, rate
 from ..spec import MissionSpec, Partner
 from .catalog import OVERRIDE_MARK, Assumptions, Catalog
 from .model import CloudCost, CostEstimate, estimate
@@ -250,7 +250,9 @@ def _partner_price(est: CostEstimate) -> float | None:
 
 def _conditions(blueprint: Blueprint, s: Sides) -> str:
     gs = blueprint.spec.ground_segment
-    conditions = f"{gs.contacts_per_day:g} contacts/day of {gs.contact_minutes:g} min per satellite"
+    conditions = (
+        f"{exact_figure(gs.contacts_per_day)} contacts/day of {exact_figure(gs.contact_minutes)} min per satellite"
+    )
     unknown = sorted({f"{c}.{p}" for c, ids in s.unknown.items() for p in ids if p != "partner_minute"})
     if unknown:
         conditions += f"; not priced: {', '.join(unknown)}"

@@ -19,7 +19,7 @@ from ..blueprint.tiering import held_tier
 from ..clouds import cloud_title
 from ..errors import UsageError
 from ..limits import AZURE_ORBITAL_RETIRED_ON, DATA_EXPLORER_KEY_SIZE, KINESIS_STREAM_MODE, event_hubs_units
-from ..rounding import count_figure, figure, percent
+from ..rounding import count_figure, exact_figure, figure, percent, rate
 from .catalog import OVERRIDE_MARK, Assumptions, Catalog, PriceEntry, PriceError
 from .processing import capacity_note, measured_throughput, processing_quantities, timeout_note
 from .usage import (
@@ -501,14 +501,14 @@ def _by_tier(charges: list[StoreCharge]) -> dict[str, list[StoreCharge]]:
 
 
 def _kept_basis(cloud: str, charges: list[StoreCharge]) -> str:
-    parts = " + ".join(f"{x.store} {figure(x.gb_per_day, 3)} GB/day x {x.days:g} days" for x in charges)
+    parts = " + ".join(f"{x.store} {figure(x.gb_per_day, 3)} GB/day x {exact_figure(x.days)} days" for x in charges)
     return f"{DELETED_KEPT_AS[cloud]}, kept storage.noncurrent_version_days after expiry at this tier's rate: {parts}"
 
 
 def _minimum_basis(charges: list[StoreCharge]) -> str:
     parts = "; ".join(
-        f"{x.store} leaves after {x.days:g} of the {x.minimum} days: {figure(x.gb_per_day, 3)} GB/day x "
-        f"{x.minimum - x.days:g} days"
+        f"{x.store} leaves after {exact_figure(x.days)} of the {x.minimum} days: {figure(x.gb_per_day, 3)} GB/day x "
+        f"{exact_figure(x.minimum - x.days)} days"
         for x in charges
     )
     return f"data deleted or moved on before the tier's minimum storage duration is billed the rest: {parts}"
@@ -697,7 +697,7 @@ def _eventbridge_line(provider: str, usage: MonthlyUsage, catalog: Catalog) -> L
 
 def _egress_basis(entry: PriceEntry) -> str:
     """The egress line's basis, the same on both clouds: the spec's figure and the free allowance."""
-    free = f"; the first {entry.free_per_month:g} GB a month are free" if entry.free_per_month else ""
+    free = f"; the first {exact_figure(entry.free_per_month)} GB a month are free" if entry.free_per_month else ""
     return f"usage.egress_gb_per_month{free}"
 
 
@@ -1270,7 +1270,8 @@ def partner_catalogs(spec: Any, catalogs: dict[str, Catalog], origin: str = "--p
         if c.entry("partner_minute").known
     ]
     if len({entry.price for _, entry in given}) > 1:
-        named = ", ".join(f"{where} = {entry.price:.15g}" for where, entry in given)  # as written: 12.0000001
+        # as written (12.0000001, and 0.00001 not 1e-05); every price given is known (`or` is for mypy)
+        named = ", ".join(f"{where} = {exact_figure(entry.price or 0.0)}" for where, entry in given)
         raise PriceError(
             [f"the partner network is priced twice ({named}): both clouds use one network, so give one price"]
         )
@@ -1341,8 +1342,8 @@ def _refuse_overflow(cc: CloudCost) -> None:
         cost = line.cost or 0.0
         if not (math.isfinite(line.quantity) and math.isfinite(cost * _REPORT_SCALE)):
             raise CostOverflow(
-                f"cost: {cc.cloud} {line.layer} '{line.item}': {line.quantity:g} {line.entry.unit} at "
-                f"{line.entry.price} USD per {line.entry.per:g} is past what a number holds; check the price "
+                f"cost: {cc.cloud} {line.layer} '{line.item}': {exact_figure(line.quantity)} {line.entry.unit} at "
+                f"{line.entry.price} USD per {exact_figure(line.entry.per)} is past what a number holds; check the price "
                 f"{cc.cloud}.{line.price_id} (--prices) and the spec's usage figures"
             )
     if not math.isfinite(sum(total(lines).known for lines in months) * _REPORT_SCALE):
@@ -1386,7 +1387,7 @@ def transfer_pair_note(spec: MissionSpec, aws: CloudCost | None) -> str:
         return ""
     return (
         f"S3 replication from {pair[0]} to {pair[1]} is priced at s3_inter_region_transfer_gb's "
-        f"${lines[0].entry.price:g}/GB, a figure for most region pairs; its source says pairs with South America, "
+        f"{rate(lines[0].entry.price)}/GB, a figure for most region pairs; its source says pairs with South America, "
         "Africa, the Middle East or Hong Kong cost more: give this pair's price with --prices."
     )
 

@@ -13,7 +13,7 @@ from functools import cache
 from ..blueprint import ProcessingInputs
 from ..limits import FLEX_INSTANCE_MEMORY_MB, flex_maximum_instance_count
 from ..processing.throughput import measured_throughput as processor_throughput
-from ..rounding import count_figure, figure
+from ..rounding import count_figure, exact_figure, figure
 from .usage import DAYS_PER_MONTH
 
 # Fargate bills per second with a one-minute minimum (prices/aws.yaml).
@@ -53,8 +53,8 @@ def timeout_note(cloud: str, inputs: ProcessingInputs, raw_mb_per_contact: float
     if seconds <= inputs.timeout_seconds:
         return ""
     return (
-        f"{cloud}: processing.timeout_seconds ({inputs.timeout_seconds:g} s) is shorter than the estimated "
-        f"{seconds:g} s a contact of {figure(raw_mb_per_contact, 0)} MB takes (processing alone, at the bench "
+        f"{cloud}: processing.timeout_seconds ({exact_figure(inputs.timeout_seconds)} s) is shorter than the estimated "
+        f"{exact_figure(seconds)} s a contact of {figure(raw_mb_per_contact, 0)} MB takes (processing alone, at the bench "
         "figure): every run would be stopped before it ends and the contact dead-lettered; raise the "
         "timeout or the memory"
     )
@@ -91,7 +91,7 @@ def capacity_note(
     faster = f", or {what} (a run has {cores:.2g} of a core)" if cores < 1 else ""
     return (
         f"{cloud}: processing.max_concurrency lets {at_once} contacts be processed at once, and the month's "
-        f"contacts take {busy / month:.3g} runs busy at all times (processing alone, at the bench figure): "
+        f"contacts take {count_figure(busy / month, 2)} runs busy at all times (processing alone, at the bench figure): "
         f"the contact queue grows without end and {dropped} what waits past its retention; raise "
         f"max_concurrency{faster}"
     )
@@ -160,7 +160,13 @@ def processing_quantities(
     def span(values: Iterable[float], unit: str = "s", digits: int | None = None) -> str:
         listed = list(values)
         low, high = min(listed), max(listed)
-        a, b = (f"{low:g}", f"{high:g}") if digits is None else (figure(low, digits), figure(high, digits))
+        # seconds are billed to the millisecond: to it, every digit (`:g` wrote a run of 1,234,567.5 s as
+        # 1.23457e+06), and no float noise (Flex's 12 steps of 0.1 s are 1.2000000000000002)
+        a, b = (
+            (exact_figure(round(low, 3)), exact_figure(round(high, 3)))
+            if digits is None
+            else (figure(low, digits), figure(high, digits))
+        )
         return f"{a} {unit}" if low == high else f"{a}-{b} {unit} each"
 
     share = "" if cores >= 1 else f" on {cores:.3g} of a core"
@@ -178,7 +184,7 @@ def processing_quantities(
                     "Lambda duration (contact processor)",
                     gb * total(lambda run: run),
                     "lambda_arm_gb_second",
-                    f"{gb:g} GB x {why}",
+                    f"{exact_figure(gb)} GB x {why}",
                 ),
                 ComputeQuantity(
                     "Lambda requests (contact processor)",
@@ -194,7 +200,7 @@ def processing_quantities(
                 "Functions Flex Consumption execution time (contact processor)",
                 gb * (total(flex_billed_seconds) + FLEX_MINIMUM_SECONDS * acknowledged),
                 "functions_flex_gb_second",
-                f"{gb:g} GB instance x ({why}, billed {span(map(flex_billed_seconds, seconds.values()))}: at least "
+                f"{exact_figure(gb)} GB instance x ({why}, billed {span(map(flex_billed_seconds, seconds.values()))}: at least "
                 f"1 s, then in 0.1 s steps; + {count_figure(acknowledged)} messages acknowledged without work x the "
                 "1 s minimum)",
             ),

@@ -24,7 +24,7 @@ from ..limits import (
     NARROWBAND_MAX_MHZ,
     S3_TRANSITION_MIN_OBJECT_BYTES,
 )
-from ..rounding import percent
+from ..rounding import exact_figure, percent
 from .storage import Span, average_stock, by_tier, held_spans, minimum_charge, spans, steady_state, stock
 
 if TYPE_CHECKING:
@@ -137,7 +137,7 @@ def billed_sql_tb(tb_scanned: float, queries: int) -> float:
 
 def billed_sql_basis(usage: MonthlyUsage) -> str:
     """How the billed serverless SQL TB were derived, the same words on both clouds."""
-    return f"max({usage.query_tb:g} TB, {usage.queries} queries x 10 MB): at least 10 MB billed per query"
+    return f"max({exact_figure(usage.query_tb)} TB, {exact_figure(usage.queries)} queries x 10 MB): at least 10 MB billed per query"
 
 
 @dataclass(frozen=True)
@@ -382,7 +382,7 @@ def _unadmitted(blueprint: Blueprint) -> str:
 
 def _telemetry_text(spec: MissionSpec) -> str:
     """The telemetry assumption, for the clouds whose stack has a sender (`MissionSpec.telemetry_senders`)."""
-    rate = f"{spec.usage.telemetry_kb_per_second:g} KB/s"
+    rate = f"{exact_figure(spec.usage.telemetry_kb_per_second)} KB/s"
     if not spec.analytics.telemetry_stream:
         return "No telemetry stream (analytics.telemetry_stream: false)."
     if "aws" in spec.telemetry_senders():
@@ -450,7 +450,8 @@ def _sql_text(spec: MissionSpec) -> str:
     engines = "Athena" if spec.analytics.azure_engine == "adx" else "Athena and Synapse serverless SQL"
     adx = "; Azure's queries run on Data Explorer, whose cluster is priced by the month" if engines == "Athena" else ""
     return (
-        f"Serverless SQL scans {use.query_tb_scanned_per_month:g} TB/month in {use.queries_per_month} queries "
+        f"Serverless SQL scans {exact_figure(use.query_tb_scanned_per_month)} TB/month in "
+        f"{exact_figure(use.queries_per_month)} queries "
         f"(usage.*); {engines} {'bills' if adx else 'bill'} {SQL_MINIMUM_TEXT}{adx}."
     )
 
@@ -631,8 +632,8 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
 
     assumptions = [
         f"A month is 365/12 = {DAYS_PER_MONTH:.2f} days and {HOURS_PER_MONTH:g} hours.",
-        f"{gs.contacts_per_day:g} contacts/day per satellite x {len(spec.satellites)} satellite(s), "
-        f"{gs.contact_minutes:g} min each (ground_segment.contacts_per_day, contact_minutes).",
+        f"{exact_figure(gs.contacts_per_day)} contacts/day per satellite x {len(spec.satellites)} satellite(s), "
+        f"{exact_figure(gs.contact_minutes)} min each (ground_segment.contacts_per_day, contact_minutes).",
         f"Contact minutes are billed per contact rounded up to whole minutes: {billed} min per contact; "
         "one contact per satellite pass receives all its downlinks.",
         f"A satellite's contacts are billed wideband when any of its downlinks is wider than "
@@ -650,7 +651,7 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         "contact seconds / 8 where the downlink gives it, else the sampled bandwidth, "
         f"{DIGIF_GB_PER_MHZ_SECOND * 1000:.4f} MB per second per MHz of bandwidth_mhz ({DIGIF_SOURCE}).",
         (
-            f"Products written = {use.products_ratio:g} x {_products_basis(spec)} (usage.products_ratio), "
+            f"Products written = {exact_figure(use.products_ratio)} x {_products_basis(spec)} (usage.products_ratio), "
             "kept on the same tier schedule with products_retention_days."
             if _processor_runs(spec)
             else "No products are written: nothing processes the contacts (processing.enabled, delivery.object_store)."
@@ -685,7 +686,7 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         )
         + (
             "A contact's frame streams are "
-            f"written in objects of at most {object_size_mb:g} MB (assumptions.object_size_mb), and each processed "
+            f"written in objects of at most {exact_figure(object_size_mb)} MB (assumptions.object_size_mb), and each processed "
             "contact also writes its frame index and contact summary, one object each. "
             if _processor_runs(spec)
             else ""
@@ -712,7 +713,7 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         "blob the account creates (raw and products) and a delivery per manifest. Three queue requests (send, "
         f"receive, delete/complete) per processing event, and {_run_per_message(spec)}.",
         _telemetry_text(spec),
-        f"Egress {use.egress_gb_per_month:g} GB/month (usage.egress_gb_per_month).",
+        f"Egress {exact_figure(use.egress_gb_per_month)} GB/month (usage.egress_gb_per_month).",
         _unpriced_services(spec),
         "A price's free monthly allowance (a line's freePerMonth in compare.json) belongs to the whole account "
         "or subscription: it is applied as if this stack were its only user.",
