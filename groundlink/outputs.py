@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .errors import UsageError
+from .inputs import escaped
 from .processing.errors import file_kind
 
 PROBE_PREFIX = ".groundlink-probe-"
@@ -305,9 +306,10 @@ def _is_standard_output(path: Path) -> bool:
 
 def say_written(path: Path) -> None:
     """Print `wrote PATH` on stdout, unless PATH is stdout itself: there the line would follow
-    the document in the stream a reader parses (`--json /dev/stdout | jq`)."""
+    the document in the stream a reader parses (`--json /dev/stdout | jq`). The path's control
+    characters are printed as their escapes, as the error lines show them: an ESC went out raw."""
     if not _is_standard_output(path):
-        print(f"wrote {path}")
+        print(f"wrote {escaped(str(path))}")
 
 
 def standing(path: Path) -> str:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # rich is imported by the commands that print, not by the com
     from ..processing.query import Rows
 
 from ..errors import EXIT_USAGE
-from ..inputs import not_utf8_name
+from ..inputs import escaped, not_utf8_name
 from ..outputs import lies_under
 from ..rounding import counted
 
@@ -206,7 +206,7 @@ def _say_written(summaries: list[dict[str, Any]], out: Path) -> None:
             f"{counted(s['files'], 'file')}"
         )
     if summaries:
-        print(f"wrote {out}")
+        print(f"wrote {escaped(str(out))}")  # an ESC in --out printed raw, as say_written's did
 
 
 def _not_a_directory(path: Path) -> str:

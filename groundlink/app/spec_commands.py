@@ -22,6 +22,7 @@ def validate(args: argparse.Namespace) -> int:
     import sys
 
     from ..errors import EXIT_OK, EXIT_USAGE
+    from ..inputs import escaped
     from ..spec import SpecError, load_spec
 
     code = EXIT_OK
@@ -33,8 +34,8 @@ def validate(args: argparse.Namespace) -> int:
                 print(line, file=sys.stderr, flush=True)
             code = EXIT_USAGE
             continue
-        print(
-            f"{path}: ok ({spec.mission.name}: {counted(len(spec.satellites), 'satellite')}, "
+        print(  # the path's control characters as their escapes, as every error line shows them
+            f"{escaped(str(path))}: ok ({spec.mission.name}: {counted(len(spec.satellites), 'satellite')}, "
             f"{counted(len(spec.downlinks()), 'downlink')}, ground segment {spec.ground_segment.provider})",
             flush=True,
         )

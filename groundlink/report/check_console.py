@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
+from rich.text import Text
 
 from ..check.runner import SEVERITY_ORDER, CheckResult
+from ..inputs import escaped
 from ..rounding import counted
 
 if TYPE_CHECKING:
@@ -36,9 +38,14 @@ def render(result: CheckResult, console: Console | None = None) -> None:
 
     console = console or report_console()  # piped into a CI log: lines as long as their text
     pack = result.pack
+    # plain Text, no markup: the spec's path was printed with an ESC in it raw (rich's escape() stops
+    # markup only), and a run of trailing backslashes is no markup's to read
     console.print(
-        f"[bold]policy pack[/] {pack.get('name')}@{pack.get('version')} "
-        f"({pack.get('policies')} policies) on {escape(str(result.spec))}"
+        Text.assemble(
+            ("policy pack", "bold"),
+            f" {pack.get('name')}@{pack.get('version')} ({pack.get('policies')} policies) on ",
+            escaped(str(result.spec)),
+        )
     )
     for severity in SEVERITY_ORDER:
         found = [v for v in result.violations if v.severity == severity]

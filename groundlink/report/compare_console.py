@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape as markup_escape
 from rich.table import Table
 from rich.text import Text
 
@@ -23,10 +22,14 @@ from .sections import (
 from .terminal import table_widths
 
 
-def escape(text: str) -> str:
-    """`text` for a console line: no rich markup, and no control character (an ESC or a newline
-    in a path given for --out, --against or --policy-pack-config) but as its escape."""
-    return markup_escape(escaped(text))
+def line(*parts: str | tuple[str, str]) -> Text:
+    """A console line of plain parts and (text, style) pairs, each printed as written: no rich
+    markup read in it, and no control character (an ESC or a newline in a path given for --out,
+    --against or --policy-pack-config) but as its escape. Not markup with rich's escape() in it:
+    that doubles only a lone trailing backslash, so an --out ending in three backslashes printed
+    one and a literal `[/]` before a closing tag, one ending in two printed one, and a lone one at a
+    line's end printed two."""
+    return Text.assemble(*((escaped(p), "") if isinstance(p, str) else (escaped(p[0]), p[1]) for p in parts))
 
 
 STYLES = {"ok": "green", "gap": "yellow", "bad": "bold red", "strong": "bold", "code": "cyan", "": ""}
@@ -63,35 +66,39 @@ def print_summary(doc: dict[str, Any], out_dir: str, console: Console) -> None:
     layers = chosen["Monthly cost by layer (steady state)"]
     _print_table(layers, console)
     for note in layers.after:  # the rounding, when the layers as shown do not add up to the total
-        console.print(escape(note.text))
+        console.print(line(note.text))
     for failure in doc["failures"]:
-        console.print(f"[bold red]parity failure:[/] {escape(failure)}")
+        console.print(line(("parity failure:", "bold red"), f" {failure}"))
     for cloud, data in doc["clouds"].items():
         for warning in data["warnings"]:
-            console.print(f"[bold red]{cloud} warning:[/] {escape(warning)}")
+            console.print(line((f"{cloud} warning:", "bold red"), f" {warning}"))
     for warning in doc["cost"]["warnings"]:  # a run the estimate prices that would never end
-        console.print(f"[bold red]cost warning:[/] {escape(warning)}")
+        console.print(line(("cost warning:", "bold red"), f" {warning}"))
     for warning in coverage_warnings_shown(doc):
-        console.print(f"[yellow]coverage warning:[/] {escape(warning)}")
-    for line in (*coverage_not_estimated(doc), *coverage_dated(doc)):
-        console.print(f"[yellow]coverage:[/] {escape(line)}")
+        console.print(line(("coverage warning:", "yellow"), f" {warning}"))
+    for said in (*coverage_not_estimated(doc), *coverage_dated(doc)):
+        console.print(line(("coverage:", "yellow"), f" {said}"))
     if unused := unused_overrides(doc):
-        console.print(f"[yellow]{escape(unused_overrides_line(unused))}[/]")
+        console.print(line((unused_overrides_line(unused), "yellow")))
     supply = chosen["Prices to supply"]
     if doc["cost"]["clouds"] and any(d["toSupply"] for d in doc["cost"]["clouds"].values()):
         console.print("[yellow]prices to supply (totals are partial until then):[/]")
         for bullet in supply.bullets:
-            console.print(f"  - {escape(bullet.text)}")
+            console.print(line(f"  - {bullet.text}"))
     if not doc["policy"]["available"]:
-        console.print(f"[yellow]policy results not available:[/] {escape(doc['policy']['reason'])}")
+        console.print(line(("policy results not available:", "yellow"), f" {doc['policy']['reason']}"))
     else:  # the verdict and each mandatory finding; advisories stay in the report
-        console.print(f"[bold]policy:[/] {escape(doc['policy']['summary'])}")
+        console.print(line(("policy:", "bold"), f" {doc['policy']['summary']}"))
         for bullet in chosen["Policy"].bullets:
             if bullet.mark == "bad" and "[mandatory]" in bullet.text:
-                console.print(f"  - [bold red]{escape(bullet.text)}[/]")
-    verdict = "[green]comparable[/]" if doc["ok"] else "[bold red]FAILED[/]"
-    if refusal(doc):  # the reason follows on stderr, as `diff` gives it
-        verdict += f", [bold red]refused[/] (data loss against {escape(doc['diff']['against'])})"
-    console.print(
-        f"{verdict}: report written to [bold]{escape(str(out_dir))}[/] (report.html, report.md, compare.json)"
+                console.print(line("  - ", (bullet.text, "bold red")))
+    verdict = ("comparable", "green") if doc["ok"] else ("FAILED", "bold red")
+    refused: list[str | tuple[str, str]] = (  # the reason follows on stderr, as `diff` gives it
+        [", ", ("refused", "bold red"), f" (data loss against {doc['diff']['against']})"] if refusal(doc) else []
     )
+    written: list[str | tuple[str, str]] = [
+        ": report written to ",
+        (str(out_dir), "bold"),
+        " (report.html, report.md, compare.json)",
+    ]
+    console.print(line(verdict, *refused, *written))
