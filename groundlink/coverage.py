@@ -30,7 +30,7 @@ from .clouds import cloud_title
 from .limits import DIGIF_BANDWIDTH_MHZ
 from .passes import DAY_S, Pass, Site, Window, predict
 from .resources import package_dir
-from .rounding import figure, figure_under, percent, some_of
+from .rounding import exact_figure, figure, figure_under, percent, some_of
 
 if TYPE_CHECKING:
     from .spec import GroundSegment, Satellite
@@ -473,20 +473,20 @@ def planned_length_warning(
         return None
     head = (
         f"{satellite} on {cloud_title(cloud)}: the spec plans, and the cost estimate bills, "
-        f"{gs.contacts_per_day:g} contacts/day of {gs.contact_minutes:g} min "
+        f"{exact_figure(gs.contacts_per_day)} contacts/day of {exact_figure(gs.contact_minutes)} min "
         "(ground_segment.contacts_per_day, ground_segment.contact_minutes), but "
     )
-    above = f"above {gs.min_elevation_deg:g} deg (ground_segment.min_elevation_deg)"
+    above = f"above {exact_figure(gs.min_elevation_deg)} deg (ground_segment.min_elevation_deg)"
     if longest == 0:  # no pass at all: "the longest lasts 0.00 min" read as a pass too short
         return head + f"in {days:g} days no site of {titles} sees it {above}: not one pass, of any length"
     if per_day == 0:
         return (
             head + f"in {days:g} days no pass over any single site of {titles} {above} lasts "
-            f"{gs.contact_minutes:g} min: the longest lasts {figure_under(longest, gs.contact_minutes, 2)} min"
+            f"{exact_figure(gs.contact_minutes)} min: the longest lasts {figure_under(longest, gs.contact_minutes, 2)} min"
         )
     return (
         head + f"in {days:g} days the sites of {titles} have only {round(per_day * days)} single-site passes "
-        f"{above} lasting at least {gs.contact_minutes:g} min, distinct in time "
+        f"{above} lasting at least {exact_figure(gs.contact_minutes)} min, distinct in time "
         f"({figure_under(per_day, gs.contacts_per_day, 2)}/day); "
         f"the longest lasts {figure(longest, 2)} min"
     )
@@ -507,7 +507,7 @@ def _warnings(satellites: list[dict[str, Any]], gs: GroundSegment, catalog: dict
                 titles += f" (without {', '.join(unplaced)}: no coordinates in the site catalog)"
             if e["contactsPerDay"] < planned:
                 out.append(
-                    f"{sat['satellite']} on {cloud_title(cloud)}: the spec plans {planned:g} contacts/day, "
+                    f"{sat['satellite']} on {cloud_title(cloud)}: the spec plans {exact_figure(planned)} contacts/day, "
                     f"but {titles} can give {figure_under(e['contactsPerDay'], planned, 1)} "
                     f"(ground_segment.contacts_per_day)"
                 )
@@ -528,7 +528,7 @@ def _no_site_warning(
     titles = " + ".join(catalog["networks"][n]["title"] for n in offer["networks"])
     reasons = "; ".join(dict.fromkeys(w["reason"] for w in offer["withoutSites"]))
     return (
-        f"{satellite} on {cloud_title(cloud)}: the spec plans {planned:g} contacts/day, but no site of {titles} "
+        f"{satellite} on {cloud_title(cloud)}: the spec plans {exact_figure(planned)} contacts/day, but no site of {titles} "
         f"can take its contacts ({reasons}; satellites[{index}].downlinks): it gets none there"
     )
 
@@ -547,7 +547,7 @@ def dubbo_warning(satellite: str, offer: dict[str, Any], gs: GroundSegment, days
     )
     head = (
         f"{satellite} on AWS: ground_segment.dubbo_minutes_share takes {percent(share)} of its contact minutes at "
-        f"{DUBBO_SITE}, priced there ({contacts} of its {gs.contacts_per_day:g} contacts/day), but "
+        f"{DUBBO_SITE}, priced there ({contacts} of its {exact_figure(gs.contacts_per_day)} contacts/day), but "
     )
     refused = next((w["reason"] for w in offer.get("withoutSites", []) if w["site"] == DUBBO_SITE), None)
     if refused is not None:
@@ -555,7 +555,7 @@ def dubbo_warning(satellite: str, offer: dict[str, Any], gs: GroundSegment, days
     passes = offer["bySite"].get(DUBBO_SITE, 0.0)
     if passes >= wanted:
         return None
-    above = f"above {gs.min_elevation_deg:g} deg (ground_segment.min_elevation_deg)"
+    above = f"above {exact_figure(gs.min_elevation_deg)} deg (ground_segment.min_elevation_deg)"
     if passes == 0:
         return head + f"in {days:g} days {DUBBO_SITE} does not see it {above}: not one pass"
     return head + f"{DUBBO_SITE} sees it {above} on {figure_under(passes, wanted, 2)} passes/day, of any length"
@@ -587,15 +587,15 @@ def coverage_report(blueprint: Blueprint, catalog: dict[str, Any] | None = None)
     usable = {s.name for sat in spec.satellites for s in placed_sites(catalog, sat)}
     return {
         "method": (
-            f"Every pass above {gs.min_elevation_deg:g} deg elevation over {DAYS} days from each TLE's epoch "
+            f"Every pass above {exact_figure(gs.min_elevation_deg)} deg elevation over {DAYS} days from each TLE's epoch "
             "(sgp4; each elevation maximum found from the sign of the elevation rate, AOS and LOS refined by "
             "root finding to well under 1 s). Contacts/day: single-site passes at least "
             f"{gs.min_contact_seconds} s long (ground_segment.min_contact_seconds), no two overlapping in time: what "
             "the network can offer, not what is booked. Contacts/day of planned length: single-site passes at least "
-            f"{gs.contact_minutes:g} min long (ground_segment.contact_minutes), no two overlapping in time (a "
+            f"{exact_figure(gs.contact_minutes)} min long (ground_segment.contact_minutes), no two overlapping in time (a "
             "contact is booked on one antenna for one pass; it cannot continue at another site). Longest pass: the "
             "longest over a single site. Longest gap: the longest time no site sees the satellite. "
-            f"The spec plans {gs.contacts_per_day:g} contacts/day of {gs.contact_minutes:g} min per satellite."
+            f"The spec plans {exact_figure(gs.contacts_per_day)} contacts/day of {exact_figure(gs.contact_minutes)} min per satellite."
             + _weeks(satellites)
         ),
         "source": f"data/sites.yaml ({catalog['date']}): every site with its source",

@@ -784,3 +784,12 @@ def test_the_dubbo_share_and_its_contacts_are_written_as_the_report_writes_figur
     and 100 contacts "1e+02"."""
     (warning,) = _dubbo_warnings(EQUATORIAL, dubbo_minutes_share=share, contacts_per_day=per_day, contact_minutes=5)
     assert said in warning
+
+
+def test_the_spec_s_figures_are_written_out_in_the_method_never_with_an_exponent():
+    """`:g` wrote 0.00001 contacts a day as 1e-05; the spec's figures are written as given."""
+    data = spec_data("noaa20.yaml")
+    data["ground_segment"].update(contacts_per_day=0.00001, contact_minutes=7.5)
+    method = coverage_report(build_blueprint(spec_from_data(data)))["method"]
+    assert "The spec plans 0.00001 contacts/day of 7.5 min per satellite." in method, method
+    assert "e-0" not in method
