@@ -100,8 +100,9 @@ def missing(cloud: str) -> str | None:
     # Lambda's layer is a Pulumi asset; the Flex package is built from the archive by make flex-package
     before = "pulumi preview or up" if cloud == "aws" else "make flex-package"
     return (
-        f"processing: {bundle.path} is not built: run `make function-deps` (the processor's wheels "
-        f"for the {cloud} function runtime, Python {bundle.python_version}) before {before}"
+        f"processing: {bundle.path} is not built: run `make function-deps`, or `python -m groundlink.functiondeps "
+        f"{cloud}` in a project without the Makefile (the processor's wheels for the {cloud} function runtime, "
+        f"Python {bundle.python_version}), before {before}"
     )
 
 

@@ -70,10 +70,12 @@ def test_the_archive_is_the_same_bytes_for_the_same_files_with_the_runtime_prefi
 
 
 def test_a_missing_archive_is_one_line_naming_the_make_target(tmp_path, monkeypatch) -> None:
+    """And the command itself, for a project of one's own, which has no Makefile."""
     monkeypatch.chdir(tmp_path)
     assert functiondeps.missing("aws") == (
-        "processing: build/processing/aws-lambda-layer.zip is not built: run `make function-deps` "
-        "(the processor's wheels for the aws function runtime, Python 3.12) before pulumi preview or up"
+        "processing: build/processing/aws-lambda-layer.zip is not built: run `make function-deps`, or "
+        "`python -m groundlink.functiondeps aws` in a project without the Makefile (the processor's wheels for "
+        "the aws function runtime, Python 3.12), before pulumi preview or up"
     )
     BUNDLES["azure"].path.parent.mkdir(parents=True)
     BUNDLES["azure"].path.write_bytes(b"PK\x05\x06" + bytes(18))
