@@ -13,6 +13,7 @@ import decimal
 import difflib
 import json
 import math
+import os
 import re
 from collections.abc import Callable, Mapping
 from functools import lru_cache
@@ -2955,12 +2956,26 @@ def error_line(source: str, shown: str, message: str, suffix: str) -> str:
     return one_line(f"{source}: {body}", MAX_LINE - len(suffix)) + suffix
 
 
+def spec_file_path(value: Any, taker: str) -> str | os.PathLike[str]:
+    """`value` when it is a path (a str or a PathLike); else a TypeError in one line saying what
+    `taker` takes and where the value belongs. A dict or a MissionSpec given for a path failed in
+    pathlib, six frames down: "expected str, bytes or os.PathLike object, not dict"."""
+    if isinstance(value, str | os.PathLike):
+        return value
+    kind = type(value).__name__
+    raise TypeError(
+        f"{taker} takes the path of a spec file, not {kind} (a spec's data as a dict: spec_from_data(data); "
+        "a MissionSpec: build_blueprint(spec))"
+    )
+
+
 def load_spec(path: str | Path) -> MissionSpec:
     """Read and validate a spec file; raises SpecError with one line per problem.
 
     The model is frozen, so a file read twice (by a tool, then by the Pulumi
     program it runs) is parsed once: the cache key includes size and mtime.
     """
+    spec_file_path(path, "load_spec")
     source = path if isinstance(path, str) else str(path)  # named as given: `./x.yaml`, not `x.yaml`
     path = Path(path)
     try:

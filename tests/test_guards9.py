@@ -114,3 +114,32 @@ def test_violations_are_listed_by_severity_then_mandatory_before_advisory():
 def test_checking_a_cloud_groundlink_has_no_stack_for_is_one_line():
     with pytest.raises(PackError, match=r"^cloud: 'gcp' is not allowed; allowed: aws, azure$"):
         runner.check("specs/noaa20.yaml", ["gcp"])
+
+
+def test_checking_no_cloud_is_refused_not_passed():
+    """An empty cloud list (a CI variable left empty) checked nothing and passed."""
+    with pytest.raises(PackError, match=r"^clouds: none given, so nothing would be checked; allowed: aws, azure$"):
+        runner.check("specs/noaa20.yaml", [])
+    with pytest.raises(PackError, match=r"^plans: none given, so nothing would be checked$"):
+        runner.check_plans([])
+
+
+def test_one_cloud_given_as_a_string_is_that_cloud(monkeypatch):
+    """As `plan` takes it: iterated, "aws" was refused as the cloud 'a'."""
+    seen = []
+    monkeypatch.setattr(runner, "_check_all", lambda spec, jobs, *args, **kwargs: seen.extend(j[1] for j in jobs))
+    runner.check("specs/noaa20.yaml", "aws")
+    assert seen == ["noaa20-aws"]
+
+
+def test_a_spec_given_as_data_where_a_path_belongs_says_so_in_one_line():
+    """A dict or a MissionSpec for a path failed in pathlib: "expected str, bytes or os.PathLike"."""
+    from groundlink.engine import plan
+    from groundlink.spec import load_spec
+
+    data = spec_data("noaa20.yaml")
+    message = r"^{} takes the path of a spec file, not {} \(a spec's data as a dict: spec_from_data\(data\); "
+    with pytest.raises(TypeError, match=message.format("load_spec", "dict")):
+        load_spec(data)
+    with pytest.raises(TypeError, match=message.format("plan", "MissionSpec")):
+        plan(spec_from_data(data), "aws")

@@ -353,6 +353,8 @@ def _given_plan(plan: Plan) -> Plan:
 def check_plans(plans: Iterable[Plan], policy_pack_config: Any = None, pack_dir: Path = PACK_DIR) -> CheckResult:
     """Analyze plans already built (one pack process per stack, as the CLI runs it)."""
     plans = list(plans)
+    if not plans:  # nothing analyzed is no pass
+        raise PackError("plans: none given, so nothing would be checked")
     specs = {path: load_spec(path) for path in {p.spec for p in plans}}
     jobs: list[Job] = [
         (p.project, p.stack, stack_config(p.spec, p.cloud, specs[p.spec]), functools.partial(_given_plan, p))
@@ -389,8 +391,24 @@ def check_as_planned(
     return _check_all(str(spec_path), jobs, _given(policy_pack_config), pack_dir, preflight_of, one_process)
 
 
+def _clouds(clouds: Iterable[str] | str) -> list[str]:
+    """The clouds to check: one given as a string is that cloud (as `plan` takes it: iterated, "aws"
+    was refused as the cloud 'a'), none is refused (an empty list from a CI variable checked
+    nothing and passed)."""
+    chosen = [clouds] if isinstance(clouds, str) else list(clouds)
+    if not chosen:
+        raise PackError(f"clouds: none given, so nothing would be checked; allowed: {', '.join(CLOUDS)}")
+    for cloud in chosen:
+        if cloud not in CLOUDS:
+            raise PackError(f"cloud: {cloud!r} is not allowed; allowed: {', '.join(CLOUDS)}")
+    return chosen
+
+
 def check(
-    spec_path: str | Path, clouds: Iterable[str] = CLOUDS, policy_pack_config: Any = None, pack_dir: Path = PACK_DIR
+    spec_path: str | Path,
+    clouds: Iterable[str] | str = CLOUDS,
+    policy_pack_config: Any = None,
+    pack_dir: Path = PACK_DIR,
 ) -> CheckResult:
     """Plan `spec_path` on each cloud offline and run the pack over each plan.
 
@@ -398,10 +416,7 @@ def check(
     a UsageError) or PackError.
     """
     spec = load_spec(spec_path)
-    clouds = list(clouds)
-    for cloud in clouds:
-        if cloud not in CLOUDS:
-            raise PackError(f"cloud: {cloud!r} is not allowed; allowed: {', '.join(CLOUDS)}")
+    clouds = _clouds(clouds)
     jobs: list[Job] = [
         (
             PROJECT,

@@ -20,7 +20,7 @@ from .. import interrupt
 from ..blueprint import Realization
 from ..clouds import CLOUDS
 from ..errors import PlanError
-from ..spec import MissionSpec, load_spec
+from ..spec import MissionSpec, load_spec, spec_file_path
 from .plan import Plan, PlannedResource
 
 if TYPE_CHECKING:
@@ -483,7 +483,7 @@ def plan(
     if cloud not in CLOUDS:
         raise PlanError(f"cloud: {cloud!r} is not allowed; allowed: {', '.join(CLOUDS)}")
     started = time.perf_counter()
-    spec_path = Path(spec_path)
+    spec_path = Path(spec_file_path(spec_path, "plan"))
     spec = load_spec(spec_path)  # precise spec errors first, outside any Pulumi machinery
     stack = stack or f"{spec.mission.name}-{cloud}"
     from ..program import main
