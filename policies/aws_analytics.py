@@ -144,6 +144,12 @@ def _s3_deliveries(props: Any) -> list[tuple[str, Any]]:
         nested = get(props, key, "s3Configuration")
         if key.endswith("Configuration") and key != "extendedS3Configuration" and nested and nested is not UNKNOWN:
             found.append((f"S3 backup of {key}", nested))
+        # Redshift also backs its records up to an S3 configuration of their own when s3BackupMode
+        # is Enabled ("If not set, no encryption will be used", pulumi-aws): it passed unread
+        backup = get(props, key, "s3BackupConfiguration")
+        enabled = str(get(props, key, "s3BackupMode") or "").lower() == "enabled"
+        if key != "extendedS3Configuration" and enabled and backup and backup is not UNKNOWN:
+            found.append((f"S3 backup of {key}'s records", backup))
     return found
 
 

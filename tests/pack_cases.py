@@ -505,6 +505,26 @@ fires(  # every other destination backs its records up to S3 too
     {"httpEndpointConfiguration": {"url": "https://example.org", "s3Configuration": BACKUP}},
     "S3 backup of httpEndpointConfiguration has no kmsKeyArn",
 )
+# Redshift backs its source records up to a configuration of their own when s3BackupMode is Enabled
+REDSHIFT = {
+    "clusterJdbcurl": "jdbc:redshift://example.us-west-2.redshift.amazonaws.com:5439/dev",
+    "dataTableName": "telemetry",
+    "roleArn": "arn:aws:iam::123456789012:role/firehose",
+    "s3Configuration": {**BACKUP, "kmsKeyArn": MISSION_KEY_ARN},
+    "s3BackupMode": "Enabled",
+    "s3BackupConfiguration": {**BACKUP, "kmsKeyArn": MISSION_KEY_ARN},
+}
+BASELINES["firehose-to-redshift"] = Derived(
+    "firehose", {"extendedS3Configuration": DROP, "redshiftConfiguration": REDSHIFT}, "a stream into Redshift"
+)
+passes(rule, "firehose-to-redshift")
+fires(
+    rule,
+    "firehose-to-redshift",
+    {"redshiftConfiguration.s3BackupConfiguration.kmsKeyArn": DROP},
+    "S3 backup of redshiftConfiguration's records has no kmsKeyArn",
+)
+passes(rule, "firehose-to-redshift", {"redshiftConfiguration.s3BackupMode": "Disabled"})
 fires(rule, "firehose", {"extendedS3Configuration.kmsKeyArn": DROP}, "S3 destination has no kmsKeyArn")
 passes(rule, "firehose", {"extendedS3Configuration": DROP})  # no S3 destination: the stream's own key applies
 fires(rule, "firehose", {"kinesisSourceConfiguration": DROP}, "server-side encryption is off")
