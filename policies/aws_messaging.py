@@ -7,7 +7,7 @@ from typing import Any
 
 from . import tokens as T
 from .joins import of_type, second_writers
-from .props import UNKNOWN, aws_managed_key, get, is_false, stack_key
+from .props import UNKNOWN, aws_managed_key, dependencies_of, get, is_false, stack_key
 from .registry import stack_rule
 
 # Without a key, SQS encrypts a new queue with its own SSE-SQS keys (the default since 2022 unless
@@ -39,7 +39,7 @@ def _problem(resources: list[Any], kind: str, channel: Any, require_mission_key:
         return None
     if aws_managed_key(key):
         return f"uses the AWS managed key {key}, not the mission's key"
-    linked = (getattr(channel, "property_dependencies", None) or {}).get("kmsMasterKeyId") or ()
+    linked = dependencies_of(channel, "kmsMasterKeyId")
     if stack_key(resources, key, linked) is None:
         return f"uses kmsMasterKeyId {key}, which is not a key this stack creates"
     return None

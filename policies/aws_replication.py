@@ -17,6 +17,7 @@ from .props import (
     UNKNOWN,
     as_list,
     aws_managed_key,
+    dependencies_of,
     get,
     iam_glob,
     is_true,
@@ -29,11 +30,6 @@ from .props import (
 from .registry import stack_rule
 
 BUCKET_KEYS = ("bucket", "id", "arn")
-
-
-def _rules_links(resource: Any) -> Any:
-    """The property dependencies of a resource's `rules` input (where its key references live)."""
-    return (getattr(resource, "property_dependencies", None) or {}).get("rules") or ()
 
 
 def _identity(resources: list[Any], value: Any, linked: Any) -> Any:
@@ -52,9 +48,10 @@ def _default_key(resources: list[Any], bucket: Any) -> Any:
     # (Bucket's block, or the first of BucketV2's list, in s3_inline's shapes)
     name = "serverSideEncryptionConfiguration"
     inline = s3_inline.inline(bucket, name)
-    links = (getattr(bucket, "property_dependencies", None) or {}).get(s3_inline.inline_key(bucket, name)) or ()
+    links = dependencies_of(bucket, s3_inline.inline_key(bucket, name))
     held = [
-        (config.props, _rules_links(config)) for config in sides(resources, T.S3_SSE, "bucket", bucket, BUCKET_KEYS)
+        (config.props, dependencies_of(config, "rules"))
+        for config in sides(resources, T.S3_SSE, "bucket", bucket, BUCKET_KEYS)
     ]
     for props, linked in [*held, *([(inline, links)] if inline is not None else [])]:
         for default in s3_inline.sse_defaults(props):
@@ -77,7 +74,7 @@ def _replicas(resources: list[Any], replication: Any, rule: Any) -> list[Any]:
     buckets = of_type(resources, T.S3_BUCKET)
     if isinstance(target, str) and target:
         return [b for b in buckets if get(b.props, "arn") == target]
-    linked = (getattr(replication, "property_dependencies", None) or {}).get("rules") or []
+    linked = dependencies_of(replication, "rules")
     urns = {d.urn for d in linked}
     return [b for b in buckets if b.urn in urns]
 
@@ -154,7 +151,7 @@ def replica_own_key(args: Any, report: Any) -> None:
                     f"replication encrypts replicas with the AWS managed key {replica_key}, not a customer-managed key",
                     replication.urn,
                 )
-            elif _identity(resources, replica_key, _rules_links(replication)) in _known(source_keys):
+            elif _identity(resources, replica_key, dependencies_of(replication, "rules")) in _known(source_keys):
                 report(
                     "replication encrypts replicas with the source bucket's key "
                     "(destination.encryptionConfiguration.replicaKmsKeyId)",
@@ -257,7 +254,7 @@ def replication_role_keys(args: Any, report: Any) -> None:
         if role is None or not isinstance(replica_ref, str) or not replica_ref or unread_policies(resources, role):
             continue  # a role of another stack or with policies not read here, or no re-encryption to judge
         documents = [document for _, _, document in role_documents(resources, role)]
-        replica = _plan_key(resources, _identity(resources, replica_ref, _rules_links(replication)))
+        replica = _plan_key(resources, _identity(resources, replica_ref, dependencies_of(replication, "rules")))
         wanted: list[tuple[str, Any, str]] = []
         if replica is not None:  # by key id, ARN or the stack's alias: judged against the key's ARN
             wanted += [(action, replica, "the replica key") for action in ("kms:Encrypt", "kms:Decrypt")]

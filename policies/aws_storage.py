@@ -16,6 +16,7 @@ from .props import (
     admits_every_address,
     as_list,
     aws_managed_key,
+    dependencies_of,
     get,
     iam_glob,
     is_true,
@@ -63,9 +64,7 @@ def _is_log_target(resources: Any, bucket: Any) -> bool:
         target = s3_inline.inline(source, "logging", "targetBucket")
         if target in names:
             return True
-        linked = (getattr(source, "property_dependencies", None) or {}).get(
-            s3_inline.inline_key(source, "logging")
-        ) or []
+        linked = dependencies_of(source, s3_inline.inline_key(source, "logging"))
         if target is UNKNOWN and any(dep.urn == bucket.urn for dep in linked):
             return True
     return False

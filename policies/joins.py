@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from .props import UNKNOWN, as_list, get, is_seq
+from .props import UNKNOWN, as_list, dependencies_of, get, is_seq
 from .tokens import is_type
 
 
 def refers_to(side: Any, key: str, target: Any, target_keys: tuple[str, ...]) -> bool:
-    linked = (getattr(side, "property_dependencies", None) or {}).get(key)
+    linked = dependencies_of(side, key)
     if linked:
         return any(dep.urn == target.urn for dep in linked)
     value = get(side.props, key)
@@ -83,7 +83,7 @@ def _written(target: Any, name: str) -> bool:
     were taken for a second writer of every BucketPolicy and QueuePolicy beside them."""
     value = get(target.props, name)
     if value is UNKNOWN:
-        return bool((getattr(target, "property_dependencies", None) or {}).get(name))
+        return bool(dependencies_of(target, name))
     if isinstance(value, (str, Mapping)) or is_seq(value):
         return len(value) > 0
     return value is not None
@@ -104,7 +104,7 @@ def private_endpoint_reaches(target: Any, endpoints: Iterable[Any], group: str) 
         # a connection the target's owner approves by hand (manualPrivateLinkServiceConnections:
         # the network's admin cannot approve it) is an endpoint to the target all the same
         for field in CONNECTION_FIELDS:
-            linked = (getattr(endpoint, "property_dependencies", None) or {}).get(field) or []
+            linked = dependencies_of(endpoint, field)
             for connection in as_list(get(endpoint.props, field)):
                 if _connects(connection, group, target, target_id, linked, depends):
                     return True

@@ -18,6 +18,7 @@ from .joins import of_type, private_endpoint_reaches, refers_to, sides
 from .props import (
     UNKNOWN,
     as_list,
+    dependencies_of,
     get,
     iam_glob,
     is_number,
@@ -213,7 +214,7 @@ def _named_policies(resources: list[Any], holder: Any, key: str, arns: list[Any]
     (else the holder's only policy dependency)."""
     policies = of_type(resources, IAM_POLICY)
     known = {arn for arn in arns if isinstance(arn, str)}
-    linked = {d.urn for d in (getattr(holder, "property_dependencies", None) or {}).get(key) or ()}
+    linked = {d.urn for d in dependencies_of(holder, key)}
     if not linked and UNKNOWN in arns:
         depends = [d.urn for d in of_type(getattr(holder, "dependencies", None) or [], IAM_POLICY)]
         linked = set(depends) if len(depends) == 1 else set()
@@ -233,7 +234,7 @@ def _attachments(resources: list[Any], role: Any) -> list[tuple[Any, str, list[A
             found.append((attachment, "policyArns", as_list(get(attachment.props, "policyArns"))))
     names = {get(role.props, key) for key in ("id", "name")} - {None}
     for attachment in of_type(resources, POLICY_ATTACHMENT):
-        linked = (getattr(attachment, "property_dependencies", None) or {}).get("roles") or ()
+        linked = dependencies_of(attachment, "roles")
         given = set(map(str, as_list(get(attachment.props, "roles"))))
         if any(dep.urn == role.urn for dep in linked) or names & given:
             found.append((attachment, "policyArn", as_list(get(attachment.props, "policyArn"))))

@@ -67,6 +67,12 @@ def get(props: Any, *path: Any, default: Any = None) -> Any:
         return UNKNOWN
 
 
+def dependencies_of(resource: Any, key: str) -> list[Any]:
+    """The resources the engine records as the dependencies of `resource`'s input `key` (a
+    preview's unknown `bucket.arn` still names its bucket there); empty where it records none."""
+    return list((getattr(resource, "property_dependencies", None) or {}).get(key) or ())
+
+
 def known(value: Any) -> bool:
     return value is not UNKNOWN
 
@@ -265,7 +271,7 @@ def _key_by_value(keys: list[Any], value: Any) -> Any:
 
 def _alias_target(resources: list[Any], keys: list[Any], alias: Any) -> Any:
     """The plan's key an alias points at (by its targetKeyId dependency, else by value), or None."""
-    urns = {d.urn for d in (getattr(alias, "property_dependencies", None) or {}).get("targetKeyId") or []}
+    urns = {d.urn for d in dependencies_of(alias, "targetKeyId")}
     linked = [k for k in keys if k.urn in urns]
     if len(linked) == 1:
         return linked[0]
