@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
-from rich.text import Text
 
 from ..check.runner import SEVERITY_ORDER, CheckResult
-from ..inputs import escaped
 from ..rounding import counted
 
 if TYPE_CHECKING:
@@ -34,17 +32,16 @@ def _records(console: Console, title: str, style: str, found: list[Any]) -> None
 def render(result: CheckResult, console: Console | None = None) -> None:
     from rich.table import Table
 
-    from .terminal import bounded, report_console, table_widths
+    from .terminal import bounded, line, report_console, table_widths
 
     console = console or report_console()  # piped into a CI log: lines as long as their text
     pack = result.pack
     # plain Text, no markup: the spec's path was printed with an ESC in it raw (rich's escape() stops
     # markup only), and a run of trailing backslashes is no markup's to read
     console.print(
-        Text.assemble(
+        line(
             ("policy pack", "bold"),
-            f" {pack.get('name')}@{pack.get('version')} ({pack.get('policies')} policies) on ",
-            escaped(str(result.spec)),
+            f" {pack.get('name')}@{pack.get('version')} ({pack.get('policies')} policies) on {result.spec}",
         )
     )
     for severity in SEVERITY_ORDER:
@@ -84,8 +81,8 @@ def render(result: CheckResult, console: Console | None = None) -> None:
     for policy, (controls, remediation) in sorted(fixes.items()):
         console.print(f"[bold]{escape(policy)}[/] [dim]({escape(', '.join(controls))})[/]: {escape(remediation)}")
     for cloud in result.clouds:
-        for line in cloud.preflight:
-            console.print(f"[red]preflight[/] {cloud.cloud}: {escape(line)}", highlight=False)
+        for finding in cloud.preflight:
+            console.print(f"[red]preflight[/] {cloud.cloud}: {escape(finding)}", highlight=False)
     for cloud in result.clouds:
         mandatory, total = len(cloud.mandatory), len(cloud.violations)
         failures = [f"{mandatory} mandatory"] * bool(mandatory) + [f"{len(cloud.preflight)} preflight"] * bool(

@@ -8,7 +8,6 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..inputs import escaped
 from .sections import (
     Section,
     coverage_dated,
@@ -19,18 +18,7 @@ from .sections import (
     unused_overrides,
     unused_overrides_line,
 )
-from .terminal import table_widths
-
-
-def line(*parts: str | tuple[str, str]) -> Text:
-    """A console line of plain parts and (text, style) pairs, each printed as written: no rich
-    markup read in it, and no control character (an ESC or a newline in a path given for --out,
-    --against or --policy-pack-config) but as its escape. Not markup with rich's escape() in it:
-    that doubles only a lone trailing backslash, so an --out ending in three backslashes printed
-    one and a literal `[/]` before a closing tag, one ending in two printed one, and a lone one at a
-    line's end printed two."""
-    return Text.assemble(*((escaped(p), "") if isinstance(p, str) else (escaped(p[0]), p[1]) for p in parts))
-
+from .terminal import line, table_widths
 
 STYLES = {"ok": "green", "gap": "yellow", "bad": "bold red", "strong": "bold", "code": "cyan", "": ""}
 

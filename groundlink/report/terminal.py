@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
 UNBOUNDED_WIDTH = 100_000  # columns: wider than any line a report prints
 
@@ -69,3 +70,17 @@ def table_widths(console: Console, cells: list[list[str]]) -> list[int | None] |
         return [None] * len(cells)
     widths = column_widths(console.width, cells)
     return None if widths is None else list(widths)
+
+
+def line(*parts: str | tuple[str, str]) -> Text:
+    """A console line of plain parts and (text, style) pairs, each printed as written: no rich
+    markup read in it, and no control character (an ESC or a newline in a path given for --out,
+    --against or --policy-pack-config) but as its escape. Not markup with rich's escape() in it:
+    that doubles only a lone trailing backslash, so an --out ending in three backslashes printed
+    one and a literal `[/]` before a closing tag, one ending in two printed one, and a lone one at a
+    line's end printed two."""
+    from rich.text import Text
+
+    from ..inputs import escaped
+
+    return Text.assemble(*((escaped(p), "") if isinstance(p, str) else (escaped(p[0]), p[1]) for p in parts))
