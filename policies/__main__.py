@@ -27,6 +27,7 @@ if __name__ == "__main__":
     pack = _load_package()
     importlib.import_module("groundlink_policies.struct_dicts").install()  # properties to dicts, faster
     importlib.import_module("groundlink_policies.request_memo").install()  # and once per request
+    importlib.import_module("groundlink_policies.config_guard").install()  # a typo in the config refused
     PolicyPack(
         name=pack.PACK_NAME,
         enforcement_level=EnforcementLevel.ADVISORY,

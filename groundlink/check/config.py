@@ -330,7 +330,8 @@ def check_against_the_rules(given: Given | None) -> None:
     """The file's policy names, levels and properties judged against the pack's own rules
     (groundlink.policies, the same rules the pack process reports), before anything is planned:
     a misspelt policy was refused only once both clouds were planned, as the pack answered. The
-    pack process judges the file again when it is configured, with the schemas it reports."""
+    pack process judges the names again when it is configured (policies/config_guard.py), for a
+    file the Pulumi CLI hands it."""
     if not given:
         return
     import importlib
