@@ -25,6 +25,20 @@ ACTIONS: tuple[Action, ...] = get_args(Action)
 COMPUTED = "(computed)"  # an input whose value is only known once a replaced resource exists
 PROVIDER_REGION = "(provider region)"  # the region the resource's provider deploys into
 PROTECTION = "(protect)"  # protect or retainOnDelete, which `pulumi destroy` and a delete honour
+# What a checkpoint says the next update does to a resource whatever its inputs (state.PENDING),
+# shown as the checkpoint's field: a replacement forced by it, or an update.
+PENDING_REPLACEMENT = "(pendingReplacement)"  # deleted by an interrupted update; created again
+TAINT = "(taint)"  # `pulumi state taint`; `pulumi state untaint` keeps it
+INIT_ERRORS = "(initErrors)"  # a create that did not finish initialising
+_FORCING_FLAGS = {"pendingReplacement": PENDING_REPLACEMENT, "taint": TAINT}
+PENDING_WHY = {
+    "delete": 'the old half of an interrupted replacement ("delete": true in OLD), which the next update deletes',
+    "pendingReplacement": (
+        'deleted by an interrupted update ("pendingReplacement": true in OLD); the next creates it again, empty'
+    ),
+    "taint": '"taint": true in OLD (pulumi state taint); `pulumi state untaint` keeps it',
+    "initErrors": 'its create did not finish initialising ("initErrors" in OLD); the next update retries it',
+}
 
 # The types the stacks protect under storage.data_protection: strict, because they hold data
 # (tests/test_diff_stateful.py keeps the set equal to the examples' protected types). A store
@@ -173,6 +187,7 @@ class Change:
     properties: tuple[PropertyChange, ...] = ()
     forced_by: tuple[str, ...] = ()  # inputs whose change forces the replacement
     rules_known: bool = True  # False: no replacement metadata; a store's change counts as a replacement
+    pending: str = ""  # what OLD (a checkpoint) says the next update does to it (state.PENDING), or ""
 
     @property
     def irreplaceable(self) -> bool:
@@ -217,6 +232,7 @@ class Change:
             "shortensRetention": [p.path for p in self.shortened],
             "forcedBy": list(self.forced_by),
             "replacementRules": rules.source(self.type) if self.rules_known else "unknown",
+            "pending": self.pending or None,
             "properties": [
                 {"path": p.path, "kind": p.kind, "old": _json_value(p.old), "new": _json_value(p.new)}
                 for p in self.properties
@@ -267,6 +283,8 @@ class Diff:
             else:
                 how = f"replaced (changed {', '.join(change.forced_by)}; no replacement rules recorded for the type)"
             loss = f"it cannot be created again ({RETIRED})" if change.irreplaceable else "data loss"
+            if change.pending:
+                loss += f"; {PENDING_WHY[change.pending]}"
             lines.append(f"{self.cloud}: {change.type} {change.name} would be {how}: {loss}")
         for change in self.shortened:
             shown = [f"{p.path}: {_shown(p.old)} => {_shown(p.new)}" for p in change.shortened]
@@ -506,6 +524,12 @@ def diff_states(old: State, new: State) -> Diff:
                 forced = (PROVIDER_REGION, *forced)
             if before.protected and not after.protected:
                 props.insert(0, PropertyChange(PROTECTION, "~", True, False))
+            if before.pending in _FORCING_FLAGS:
+                flag = _FORCING_FLAGS[before.pending]
+                props.insert(0, PropertyChange(flag, "~", True, False))
+                forced = (flag, *forced)
+            elif before.pending == "initErrors":
+                props.insert(0, PropertyChange(INIT_ERRORS, "~", before.pending, None))
             action: Action = "replace" if forced else "update"
             if props:
                 decided[key] = Change(
@@ -516,7 +540,8 @@ def diff_states(old: State, new: State) -> Diff:
                     stateful,
                     tuple(props),
                     forced,
-                    forcing is not None,
+                    forcing is not None or before.pending in _FORCING_FLAGS,
+                    before.pending,
                 )
         now = {k for k, c in decided.items() if c.action == "replace"}
         if now == replaced:
@@ -529,6 +554,8 @@ def diff_states(old: State, new: State) -> Diff:
     for key, r in old.resources.items():
         if key not in new.resources:
             changes.append(Change("delete", key, r.type, r.name, holds_data(r)))
+    # the old halves of interrupted replacements: the next update deletes them, whatever NEW says
+    changes += [Change("delete", r.key, r.type, r.name, holds_data(r), pending=r.pending) for r in old.doomed]
     order = {"delete": 0, "replace": 1, "update": 2, "create": 3}
     changes.sort(key=lambda c: (order[c.action], c.type, c.name))
     unchanged = len(common) - len(decided)

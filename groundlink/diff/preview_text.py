@@ -8,7 +8,7 @@ from typing import Any
 
 from ..inputs import escaped, one_line
 from . import rules
-from .changes import ACTIONS, RETIRED, Change, Diff
+from .changes import ACTIONS, PENDING_WHY, RETIRED, Change, Diff
 from .state import Opaque
 
 SYMBOL = {"create": "+", "update": "~", "replace": "+-", "delete": "-"}
@@ -79,6 +79,8 @@ def change_lines(change: Change) -> list[str]:
         head += f" [may be forced by {', '.join(change.forced_by)}: replacement rules for this type not recorded]"
     elif change.action == "replace":
         head += f" [forced by {', '.join(change.forced_by)}]"
+    if change.pending:
+        head += f" [{PENDING_WHY[change.pending]}]"
     if change.loses_data and change.irreplaceable:
         head += f"  CANNOT BE CREATED AGAIN: {RETIRED}"
     elif change.action == "create" and change.irreplaceable:  # `pulumi up` fails on it

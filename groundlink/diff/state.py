@@ -39,7 +39,15 @@ CLOUD_OF_PROVIDER = {"aws": "aws", "aws-native": "aws", "azure-native": "azure"}
 # Packages whose provider holds the region its resources live in (Azure resources carry their
 # own `location`, an input the diff compares).
 REGIONAL_PACKAGES = frozenset({"aws", "aws-native"})
-CHECKPOINT_VERSION = 3
+# Deployment schema versions read: the engine writes 3, or 4 where a resource uses a feature
+# 3 cannot hold, named in the deployment's `features` (pulumi/pulumi
+# pkg/resource/stack/deployment.go, DeploymentSchemaVersionLatest, ApplyFeatures).
+CHECKPOINT_VERSIONS = (3, 4)
+# The version 4 features a diff reads as the engine would act on them: `taint` (`pulumi state
+# taint`: replaced by the next update) and three that change nothing a preview compares
+# (refreshBeforeUpdate, resource hooks, a parameterized provider's extension reference).
+# The others (views, replaceWith, byteString, snippets) are refused by name.
+READ_FEATURES = frozenset({"taint", "refreshBeforeUpdate", "hooks", "extensionParameterization"})
 MAX_STATE_BYTES = 256 * 1024 * 1024
 STACK_TYPE = "pulumi:pulumi:Stack"  # the root of every stack: no part of a real URN's type chain
 
@@ -70,6 +78,9 @@ class Resource:
     # resource cannot move region, so a change replaces it
     region: str | None = None
     outputs: Mapping[str, Any] = field(default_factory=dict)  # what the cloud (or the mocks) gave it
+    # what a checkpoint says the next update does to it whatever its inputs (PENDING): "" for
+    # nothing, or the field of the checkpoint that says it
+    pending: str = ""
     ignored: tuple[str, ...] = ()  # input paths the program's ignore_changes keeps as deployed
     parents: tuple[str, ...] = ()  # the types of its ancestors, the outermost first, the root stack left out
     # the parents were cut short: a parent missing from its document (a trimmed export) was
@@ -77,12 +88,24 @@ class Resource:
     partial: bool = False
 
 
+# What a checkpoint's resource may say the next `pulumi up` does to it, whatever the program
+# declares (pulumi/pulumi pkg/resource/deploy/step_generator.go): "delete", the old half of an
+# interrupted create-before-delete replacement, deleted (GenerateDeletes,
+# NewDeleteReplacementStep); "pendingReplacement", deleted by an interrupted
+# delete-before-replace and created again (a replacement); "taint", replaced; "initErrors", a
+# create that did not finish initialising, updated.
+PENDING = ("delete", "pendingReplacement", "taint", "initErrors")
+
+
 @dataclass(frozen=True)
 class State:
-    cloud: str
+    cloud: str  # "" for an empty checkpoint, whose stack holds no cloud's resources yet
     kind: str  # spec | plan | checkpoint
     source: str
     resources: Mapping[str, Resource]
+    # the old halves of interrupted replacements (`"delete": true`): no live resource, but
+    # deleted by the next update
+    doomed: tuple[Resource, ...] = ()
 
 
 def resource_key(parents: Sequence[str], type_token: str, name: str) -> str:
@@ -201,6 +224,9 @@ def _region_of(type_token: str, provider: Any, regions: Mapping[str, str], defau
 _RESOURCE_FIELD_TYPES: dict[str, type] = {
     "custom": bool,
     "delete": bool,
+    "pendingReplacement": bool,
+    "taint": bool,
+    "initErrors": list,
     "protect": bool,
     "retainOnDelete": bool,
     "provider": str,
@@ -208,7 +234,7 @@ _RESOURCE_FIELD_TYPES: dict[str, type] = {
     "name": str,
     "outputs": dict,
 }
-_KIND_WORDS = {bool: "true or false", str: "text", dict: "an object"}
+_KIND_WORDS = {bool: "true or false", str: "text", dict: "an object", list: "a list"}
 
 
 def _shown(value: Any, limit: int = 40) -> str:
@@ -251,8 +277,6 @@ def _resource(
         )
     if raw.get("custom") is False or type_token.startswith("pulumi:"):
         return None  # components, the stack and provider resources hold no cloud state
-    if raw.get("delete") is True:  # the old half of an interrupted replacement, not the live resource
-        return None
     if raw.get("external") is True:  # read with `.get()`: Pulumi drops it from the state, never deletes it
         return None
     # a checkpoint leaves out a resource's empty inputs (omitempty); a plan writes every resource's
@@ -268,6 +292,7 @@ def _resource(
     parents, partial = (lineage or {}).get(urn, ((), False))
     name = parts[2]
     outputs = raw.get("outputs")
+    pending = next((flag for flag in PENDING if raw.get(flag) is True or (flag == "initErrors" and raw.get(flag))), "")
     return Resource(
         key=resource_key(parents, type_token, name),
         type=type_token,
@@ -279,12 +304,13 @@ def _resource(
         outputs=_unwrapped(outputs) if isinstance(outputs, dict) else {},
         parents=parents,
         partial=partial,
+        pending=pending,
     )
 
 
 # A plan's lists of text (engine.plan.PlannedResource): a value of another kind there is a
 # damaged or hand-edited file, whose other fields are then no more to be trusted.
-_TEXT_LISTS = ("ignoreChanges", "dependencies", "capability")
+_TEXT_LISTS = ("ignoreChanges", "dependencies", "capability", "initErrors")
 
 
 def _check_text_lists(raw: Mapping[str, Any], where: str, source: str) -> None:
@@ -379,8 +405,15 @@ def _without_defaults(value: Any) -> Any:
 
 
 def _resources(
-    items: Any, where: str, source: str, default_region: str | None = None, inputs_required: bool = False
+    items: Any,
+    where: str,
+    source: str,
+    default_region: str | None = None,
+    inputs_required: bool = False,
+    doomed: list[Resource] | None = None,
 ) -> dict[str, Resource]:
+    """The live resources of `items` by key; the old halves of interrupted replacements
+    (`"delete": true`, which share the live one's URN) go to `doomed`."""
     if not isinstance(items, list):
         raise StateError(f"{source}: {where}: must be a list of resources")
     regions = _provider_regions(items)
@@ -392,6 +425,10 @@ def _resources(
         resource = _resource(raw, f"{where}[{i}]", source, regions, default_region, lineage, keys, inputs_required)
         if resource is None:
             continue
+        if resource.pending == "delete":
+            if doomed is not None:
+                doomed.append(resource)
+            continue
         # one live resource a URN (a checkpoint's other copy, the old half of a replacement, is
         # marked `delete` and left out above): a second would silently stand for the first
         if raw["urn"] in at:
@@ -401,16 +438,14 @@ def _resources(
     return found
 
 
-def _cloud_of(resources: Mapping[str, Resource], source: str) -> str:
-    foreign = sorted({r.type for r in resources.values() if r.type.split(":")[0] not in CLOUD_OF_PROVIDER})
-    if foreign:
-        raise StateError(
-            f"{source}: {foreign[0]} is no resource of AWS or Azure ({', '.join(sorted(CLOUD_OF_PROVIDER))} packages)"
-        )
-    clouds = sorted({CLOUD_OF_PROVIDER[r.type.split(":")[0]] for r in resources.values()})
-    if len(clouds) != 1:
+def _cloud_of(resources: Sequence[Resource], source: str) -> str:
+    """The one cloud whose resources a checkpoint holds; "" for a stack with none yet (never
+    deployed, or destroyed). Resources of other packages (random, tls, command) are no
+    cloud's: the program declares none, so the next update deletes them, as the diff says."""
+    clouds = sorted({CLOUD_OF_PROVIDER[p] for r in resources if (p := r.type.split(":")[0]) in CLOUD_OF_PROVIDER})
+    if len(clouds) > 1:
         raise StateError(f"{source}: holds resources of both {' and '.join(clouds)}; one stack holds one cloud's")
-    return clouds[0]
+    return clouds[0] if clouds else ""
 
 
 def _projects(items: list[Any]) -> list[str]:
@@ -503,20 +538,37 @@ def from_document(doc: Any, source: str) -> State:
         _same_project([*recorded, *_projects(doc["resources"])], source)
         return State(str(cloud), "plan", source, resources)
     if isinstance(doc, dict) and "deployment" in doc:
-        if doc.get("version") != CHECKPOINT_VERSION:
-            raise StateError(f"{source}: version: {doc.get('version')!r}; only deployment version 3 is read")
+        version = doc.get("version")
+        if version not in CHECKPOINT_VERSIONS or isinstance(version, bool):
+            raise StateError(f"{source}: version: {version!r}; only deployment versions 3 and 4 are read")
+        _check_features(doc, source)
         deployment = doc["deployment"]
         if not isinstance(deployment, dict):
             raise StateError(f"{source}: deployment: must be an object")
-        resources = _resources(deployment.get("resources", []), "deployment.resources", source)
-        if not resources:
-            raise StateError(f"{source}: deployment.resources: no cloud resources (an empty stack)")
-        cloud = _cloud_of(resources, source)
+        doomed: list[Resource] = []
+        resources = _resources(deployment.get("resources", []), "deployment.resources", source, doomed=doomed)
+        cloud = _cloud_of([*resources.values(), *doomed], source)
         _same_project(_projects(deployment.get("resources", [])), source)
-        return State(cloud, "checkpoint", source, resources)
+        return State(cloud, "checkpoint", source, resources, tuple(doomed))
     raise StateError(
-        f"{source}: neither a plan (groundlink plan --json) nor a checkpoint (pulumi stack export, version 3)"
+        f"{source}: neither a plan (groundlink plan --json) nor a checkpoint (pulumi stack export, version 3 or 4)"
     )
+
+
+def _check_features(doc: Mapping[str, Any], source: str) -> None:
+    """A version 4 deployment's `features` are ones this diff reads (READ_FEATURES); any other
+    changes what the engine does in a way the diff would not say, so the file is refused."""
+    features = doc.get("features", [])
+    if features is None:
+        return
+    if not isinstance(features, list) or not all(isinstance(f, str) for f in features):
+        raise StateError(f"{source}: features: must be a list of feature names")
+    unread = sorted(set(features) - READ_FEATURES)
+    if unread:
+        raise StateError(
+            f"{source}: features: {', '.join(unread)}: not read by this diff, which would not say what the "
+            f"engine does with them; read: {', '.join(sorted(READ_FEATURES))}"
+        )
 
 
 def from_plan(plan: Any, kind: str = "spec") -> State:
@@ -603,6 +655,8 @@ def load_states(path: str, clouds: list[str], planner: Planner, partial: bool = 
         return {cloud: from_plan(planner(path, cloud)) for cloud in clouds}
     state = from_document(read_json(Path(path)), path)
     covers(path, state.cloud, clouds, partial)
+    if not state.cloud:  # an empty stack: every resource of the one cloud asked for is created
+        state = replace(state, cloud=clouds[0])
     return {state.cloud: state}
 
 
@@ -610,7 +664,14 @@ def covers(path: str, cloud: str, clouds: Sequence[str], partial: bool) -> None:
     """A plan or checkpoint OLD holds one cloud's stack: the clouds asked for must be that one.
     `--cloud both` (the default) against it used to diff that cloud alone and pass, saying
     nothing of the other, whose stores a gate was asked to watch. `partial`: a caller that
-    says which clouds went uncompared itself (compare's report)."""
+    says which clouds went uncompared itself (compare's report). An empty stack (cloud "")
+    is the one cloud asked for."""
+    if not cloud:
+        if len(clouds) != 1:
+            raise StateError(
+                f"{path}: an empty stack, of no cloud yet; give --cloud aws or --cloud azure for the one it deploys"
+            )
+        return
     if cloud not in clouds:
         raise StateError(f"{path}: holds the {cloud} stack; --cloud {'/'.join(clouds)} asks for another")
     others = [c for c in clouds if c != cloud]
