@@ -15,6 +15,7 @@ import json
 import math
 import os
 import re
+import typing
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +32,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import GenerateJsonSchema, NoDefault
 from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError, ValidationError
 
 from . import apishapes, limits
@@ -114,7 +116,8 @@ Identifier = Annotated[
     str,
     Field(
         pattern=IDENTIFIER,
-        description="Identity name: 2-32 lowercase letters, digits and '-', starting with a letter. "
+        description="Identity name: 2-32 lowercase letters, digits and '-', starting with a letter and not "
+        "ending with '-'. "
         "Logical resource names derive from identity names only, so renaming one replaces resources.",
     ),
 ]
@@ -1056,11 +1059,16 @@ class Delivery(_Model):
         return self
 
 
+# The longest a store keeps data (raw_retention_days, products_retention_days: 1-36500 days).
+RETENTION_DAYS_MAX = 36500
+
+
 class Tier(_Model):
     """One step of the tier schedule: after so many days, data moves to a cheaper tier."""
 
     after_days: WholeNumber = Field(
         ge=1,
+        le=RETENTION_DAYS_MAX - 1,  # every step comes before the retention, at most RETENTION_DAYS_MAX
         description="Days after landing that data moves to `tier`, each step later than the one before and "
         f"in the order cool, cold, archive: cool at {limits.S3_MIN_DAYS_BEFORE_INFREQUENT} or more (S3's minimum "
         f"before Standard-IA), a cold or archive step at least {limits.S3_MIN_DAYS_IN_INFREQUENT_BEFORE_GLACIER} "
@@ -1080,16 +1088,18 @@ class Storage(_Model):
     """The raw and products stores: how long data is kept and where it is tiered."""
 
     raw_retention_days: WholeNumber = Field(
-        365, ge=1, le=36500, description="Days a delivered raw contact file is kept (1-36500)."
+        365,
+        ge=1,
+        le=RETENTION_DAYS_MAX,
+        description=f"Days a delivered raw contact file is kept (1-{RETENTION_DAYS_MAX}).",
     )
     products_retention_days: WholeNumber = Field(
-        1825, ge=1, le=36500, description="Days a data product is kept (1-36500)."
+        1825, ge=1, le=RETENTION_DAYS_MAX, description=f"Days a data product is kept (1-{RETENTION_DAYS_MAX})."
     )
     tiering: list[Tier] = Field(
         default_factory=lambda: [Tier(after_days=30, tier="cool"), Tier(after_days=180, tier="archive")],
         max_length=3,
         description="Tier schedule applied to raw and products data, ascending.",
-        json_schema_extra={"default": [{"after_days": 30, "tier": "cool"}, {"after_days": 180, "tier": "archive"}]},
     )
     noncurrent_version_days: WholeNumber = Field(
         30, ge=1, le=3650, description="Days a replaced object version is kept."
@@ -1423,7 +1433,7 @@ class Processing(_Model):
         ge=0,
         lt=100,
         description="Alarm (to budget.alert_emails) on a processed contact that lost more than this share of its "
-        "frames, in percent, 0-99.99: missing in gaps or corrupt, of the frames it should hold. 0: any loss; null: "
+        "frames, in percent, 0 to less than 100: missing in gaps or corrupt, of the frames it should hold. 0: any loss; null: "
         "no alarm. A tunable, not a sourced figure: a pass's first and last frames at low elevation are not counted "
         "as missing, frames lost in between are.",
     )
@@ -1595,12 +1605,12 @@ class Budget(_Model):
     # its own names (`ge`, `le`), which no JSON Schema validator reads
     thresholds_percent: list[Annotated[int, Field(ge=1, le=1000), BeforeValidator(_whole)]] = Field(
         default_factory=lambda: [80, 100],
-        json_schema_extra={"default": [80, 100], "uniqueItems": True},
+        json_schema_extra={"uniqueItems": True},
         min_length=1,  # an empty list would silently remove every budget alert on both clouds
         max_length=limits.BUDGET_NOTIFICATIONS_MAX,
         description=(
-            "Alert thresholds, % of monthly_usd (1-5: at least one, or no alert is ever sent;"
-            " at most 5, as Azure budgets take five notifications)."
+            "Alert thresholds, each a percent of monthly_usd from 1 to 1000, none twice; 1-5 of them: at least"
+            " one, or no alert is ever sent, and at most 5, as Azure budgets take five notifications."
         ),
     )
 
@@ -1991,7 +2001,13 @@ CROSS_FIELD_RULES: list[JsonValue] = [
                 "anyOf": [
                     _is("delivery", "digif"),
                     _nested("preset", {"type": "string"}, present=True),
-                    {"required": ["demodulation_json", "decode_json"]},
+                    # given as text: `demodulation_json: null` is the key present and no config
+                    {
+                        "allOf": [
+                            _nested("demodulation_json", {"type": "string"}, present=True),
+                            _nested("decode_json", {"type": "string"}, present=True),
+                        ]
+                    },
                 ]
             },
             present=False,
@@ -2167,7 +2183,15 @@ CROSS_FIELD_RULES: list[JsonValue] = [
     _rule(
         "clouds.azure.legacy_orbital needs the TLE lines of every satellite.",
         _is_or_default("clouds.azure.legacy_orbital", False),
-        _nested("satellites[]", {"required": ["tle"]}, present=False),
+        _nested("satellites[]", _nested("tle", {"type": "array"}, present=True), present=False),
+    ),
+    _rule(
+        "clouds.azure.legacy_orbital takes a downlink's polarization right_hand or left_hand (Azure Orbital has "
+        "no polarization none).",
+        _is_or_default("clouds.azure.legacy_orbital", False),
+        _nested(
+            "satellites[].downlinks[]", {"properties": {"polarization": {"not": {"const": "none"}}}}, present=False
+        ),
     ),
 ]
 
@@ -2771,12 +2795,20 @@ def range_words(kind: str, ctx: dict[str, Any]) -> str:
 def _field_bounds(root: type[BaseModel], path: FieldPath, ctx: dict[str, Any]) -> dict[str, Any]:
     """The range of the field a range error names, both of its bounds: pydantic's error holds only
     the one broken, so a share of 0-1 given -1 was told `0 or more`, and given 5 next, `at most 1`.
-    The error's own bound where the field is not found (a list item)."""
-    model = model_at(root, path.parts()[:-1])
-    field = model.model_fields.get(str(path.last_key)) if model is not None else None
+    A list item's are its item type's (`thresholds_percent[0]`); the error's own bound where
+    neither is found."""
+    parts = path.parts()
+    item = bool(parts) and isinstance(parts[-1], int)
+    named = parts[:-1] if item else parts
+    model = model_at(root, named[:-1]) if named else None
+    field = model.model_fields.get(str(named[-1])) if model is not None and named else None
     if field is None:
         return ctx
-    bounds = {key: getattr(m, key) for m in field.metadata for key in ("ge", "gt", "le", "lt") if hasattr(m, key)}
+    metadata = field.metadata
+    if item:  # list[Annotated[int, Field(ge=1, le=1000), ...]]: the bounds are the item's
+        args = typing.get_args(field.annotation)
+        metadata = [m for a in typing.get_args(args[0])[1:] for m in getattr(a, "metadata", [a])] if args else []
+    bounds = {key: getattr(m, key) for m in metadata for key in ("ge", "gt", "le", "lt") if hasattr(m, key)}
     return {**bounds, **ctx}
 
 
@@ -3007,8 +3039,23 @@ def _load_cached(source: str, mtime_ns: int, size: int) -> MissionSpec:
     return spec_from_data(document.data, source, document)
 
 
+class _FactoryDefaults(GenerateJsonSchema):
+    """pydantic writes no `default` for a field whose default comes from a factory, so an
+    editor showed none for `mission.tags` or `analytics.sql_clients` (empty) nor for
+    `storage.tiering`. A factory's value is written as any other default, except a whole
+    section's (`storage`, `clouds.aws`): each of its fields carries its own, and a section
+    written out whole by an editor's completion would be a wall of defaults to keep in step."""
+
+    def get_default_value(self, schema: Any) -> Any:
+        factory = schema.get("default_factory")
+        if factory is None or schema.get("default_factory_takes_data"):
+            return super().get_default_value(schema)
+        value = factory()
+        return NoDefault if isinstance(value, BaseModel) else value
+
+
 def json_schema() -> dict[str, Any]:
-    schema = MissionSpec.model_json_schema()
+    schema = MissionSpec.model_json_schema(schema_generator=_FactoryDefaults)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "groundlink mission spec"
     return schema

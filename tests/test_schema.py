@@ -66,6 +66,67 @@ def test_defaults_built_in_code_are_in_the_schema():
     assert Budget.model_fields["thresholds_percent"].get_default(call_default_factory=True) == [80, 100]
 
 
+def test_the_checkouts_editor_settings_read_specs_as_validate_does():
+    """VS Code's YAML extension reads YAML 1.2 by default (yaml-language-server
+    settingsHandlers.ts: `yamlVersion ?? '1.2'`), where groundlink reads 1.1: `owner: yes` is
+    text to the editor and a boolean to validate."""
+    import fnmatch
+
+    settings = json.loads((ROOT / ".vscode" / "settings.json").read_text())
+    assert settings["yaml.yamlVersion"] == "1.1"
+    assert yaml.safe_load("owner: yes") == {"owner": True}  # what 1.1 makes of it, as validate reads
+    ((schema, globs),) = settings["yaml.schemas"].items()
+    assert (ROOT / schema).resolve() == (ROOT / "schema" / "mission.schema.json").resolve()
+    specs = {f"/specs/{p.name}" for p in SPECS.glob("*.yaml")}
+    assert specs and all(any(fnmatch.fnmatch(s, g) for g in globs) for s in specs)
+
+
+def _models(model=None, seen=None):
+    """Every model of the spec tree, by the name its `$defs` entry has."""
+    from typing import get_args
+
+    from pydantic import BaseModel
+
+    from groundlink.spec import MissionSpec
+
+    model, seen = model or MissionSpec, {} if seen is None else seen
+    seen[model.__name__] = model
+    for info in model.model_fields.values():
+        stack = [info.annotation]
+        while stack:
+            kind = stack.pop()
+            if isinstance(kind, type) and issubclass(kind, BaseModel) and kind.__name__ not in seen:
+                _models(kind, seen)
+            stack.extend(get_args(kind))
+    return seen
+
+
+def test_every_default_the_model_applies_is_the_schemas_default():
+    """A default made by a factory (an empty list of tags or SQL clients, the tier schedule)
+    was missing from the schema, so an editor showed none; a whole section's is left to its
+    fields, each of which carries its own."""
+    from pydantic import BaseModel
+    from pydantic_core import to_jsonable_python
+
+    schema = json_schema()
+    defs = {**schema["$defs"], "MissionSpec": schema}  # the root model is the document itself
+    models = _models()
+    assert {"Mission", "Storage", "Capture", "Budget", "Tier"} <= set(models)
+    checked = 0
+    for name, model in models.items():
+        for field, info in model.model_fields.items():
+            if info.is_required():
+                continue
+            value = info.get_default(call_default_factory=True)
+            written = defs[name]["properties"][field]
+            if isinstance(value, BaseModel):
+                assert "default" not in written, f"{name}.{field}"
+                continue
+            assert written.get("default", "missing") == to_jsonable_python(value), f"{name}.{field}"
+            checked += 1
+    assert checked > 70  # every optional field of every section (77 on 2026-12-06)
+
+
 # The JSON Schema 2020-12 keywords (core, applicator, validation, meta-data, format, content,
 # unevaluated vocabularies): an editor or a validator ignores any other key, so a bound written
 # under another name (pydantic's `ge`) is no bound at all.
@@ -349,8 +410,44 @@ def test_an_editor_and_validate_agree_on_each_requirement_across_fields(edits, v
 def test_an_editor_flags_legacy_orbital_without_every_tle():
     data = yaml.safe_load((SPECS / "aqua-legacy.yaml").read_text())
     assert _verdicts(data) == (True, True)
+    data["satellites"][0]["tle"] = None  # the key present, no lines: the schema's `required` alone took it
+    assert _verdicts(data) == (False, False)
     data["satellites"][0].pop("tle")
     assert _verdicts(data) == (False, False)
+
+
+@pytest.mark.parametrize(("polarization", "valid"), [("none", False), ("left_hand", True), (None, True)])
+def test_an_editor_and_validate_agree_on_a_polarization_legacy_orbital_takes(polarization, valid):
+    data = yaml.safe_load((SPECS / "aqua-legacy.yaml").read_text())
+    link = data["satellites"][0]["downlinks"][0]
+    link.pop("polarization", None)
+    if polarization is not None:
+        link["polarization"] = polarization
+    assert _verdicts(data) == (valid, valid)
+    data["clouds"]["azure"]["legacy_orbital"] = False  # without the opt-in, none is taken
+    data["clouds"]["azure"].pop("orbital", None)
+    assert _verdicts(data) == (True, True)
+
+
+@pytest.mark.parametrize(
+    ("configs", "valid"),
+    [
+        ({"demodulation_json": None, "decode_json": None}, False),  # present as null: no configs
+        ({"demodulation_json": '{"a": 1}', "decode_json": None}, False),
+        # both given: the rule is met (what the configs hold is validate's alone to judge)
+        ({"demodulation_json": '{"a": 1}', "decode_json": '{"b_EGRESS": 1}'}, None),
+    ],
+)
+def test_an_editor_and_validate_agree_on_explicit_configs_given_as_null(configs, valid):
+    data = yaml.safe_load((SPECS / "noaa20.yaml").read_text())
+    link = data["satellites"][0]["downlinks"][0]
+    link.pop("preset")
+    link.update(configs)
+    editor, validated = _verdicts(data)
+    if valid is None:
+        assert editor is True
+    else:
+        assert (editor, validated) == (valid, valid)
 
 
 @pytest.mark.parametrize(

@@ -1221,6 +1221,10 @@ def test_a_range_error_names_the_field_s_whole_range_whichever_bound_is_broken()
         data = with_changes(spec_data(), {"ground_segment.dubbo_minutes_share": value})
         with pytest.raises(SpecError, match=rf"dubbo_minutes_share: {value} is out of range; allowed: 0-1$"):
             spec_from_data(data)
+    for value in (0, 5000):  # a list item's range is its item type's, both bounds alike
+        data = with_changes(spec_data(), {"budget.thresholds_percent": [value]})
+        with pytest.raises(SpecError, match=rf"thresholds_percent\[0\]: {value} is out of range; allowed: 1-1000$"):
+            spec_from_data(data)
     assert range_words("less_than", {"ge": 0, "lt": 100}) == "0 to less than 100"
     assert range_words("greater_than", {"gt": 0, "le": 1_000_000}) == "more than 0, at most 1,000,000"
     assert range_words("less_than_equal", {"ge": -90, "le": 90}) == "-90 to 90"
