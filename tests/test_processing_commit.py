@@ -150,3 +150,28 @@ def test_a_staging_directory_gone_between_the_listing_and_the_look_is_not_named(
 
     monkeypatch.setattr(layout, "_running", finished_meanwhile)
     assert layout.leftover_staging(tmp_path / "out") == ([], [])
+
+
+def test_a_commit_waits_for_another_runs_commit_into_the_same_products(processed) -> None:
+    """Two runs of one contact into one `--out` interleaved their renames: one run's summary
+    beside the other's index, or the contact's summary on two days, both runs exiting 0. A
+    commit holds the products root, so another run's commit waits for it whole."""
+    import fcntl
+    import threading
+    import time
+
+    out, again, before = processed
+    result: dict[str, object] = {}
+    holder = os.open(out, os.O_RDONLY)  # another run's commit, under way
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    try:
+        worker = threading.Thread(target=lambda: result.update(_process(again, out)))
+        worker.start()
+        time.sleep(0.5)
+        assert worker.is_alive() and _products(out) == before  # staged, and waiting to move in
+    finally:
+        os.close(holder)
+    worker.join(30)
+    assert not worker.is_alive() and result["frames"] == 12
+    assert _products(out) != before and set(_products(out)) == set(before)
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []  # no lock file left in the products

@@ -165,6 +165,27 @@ def test_a_linked_directory_is_followed_once_and_a_broken_link_is_one_line(
     assert not (tmp_path / "out" / "frames" / PART / CONTACT_B).exists()
 
 
+def test_a_loop_of_links_named_like_captures_is_said_as_a_loop_not_a_broken_link(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each link of a loop names a target that exists, so "broken symbolic link to" sent the
+    user looking for a missing file; the system's reason is said, as for CONTACT_DIR."""
+    directory = raw_dir(tmp_path / "raw")
+    directory.mkdir(parents=True, exist_ok=True)
+    first, second = directory / _name(CONTACT_B, 1), directory / _name(CONTACT_B, 2)
+    os.symlink(second.name, first)
+    os.symlink(first.name, second)
+
+    code, err = _cli(tmp_path / "raw", tmp_path / "out", capsys)
+
+    assert code == 2
+    assert err == [
+        f"{first}: cannot read (Too many levels of symbolic links)",
+        f"{second}: cannot read (Too many levels of symbolic links)",
+        "groundlink: 1 of 1 contacts not written (above)",
+    ]
+
+
 @pytest.mark.parametrize(
     ("make", "kind"),
     [(os.mkfifo, "a FIFO"), (lambda path: os.symlink("/dev/zero", path), "a character device")],

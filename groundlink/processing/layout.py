@@ -16,7 +16,7 @@ import re
 import shutil
 import stat
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -273,6 +273,24 @@ class Staging:
             self.index_file(): self.root / FRAME_INDEX.prefix / partition.path / name,
             self.summary_file(): self.root / CONTACT_SUMMARY.prefix / partition.path / name,
         }
+
+    @contextlib.contextmanager
+    def products_lock(self) -> Iterator[None]:
+        """The products root locked (flock on the directory itself, so nothing is left in it)
+        for one commit at a time. A commit looks for the contact's products on other days, then
+        moves its products in one rename at a time: two runs of one contact into one `--out`
+        interleaved, and left one run's summary beside the other's index, or a contact's
+        summary on two days, counted twice, both runs exiting 0. Taken before the commit's
+        signals are held (`interrupt.finishing`), so Ctrl-C still stops a run waiting here."""
+        if _flock is None:
+            yield
+            return
+        handle = os.open(self.root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            _flock(handle, LOCK_EX)
+            yield
+        finally:
+            os.close(handle)  # closing the descriptor lets the lock go
 
     def commit(self, partition: Partition) -> None:
         """Move the frame streams, then the index, then the summary into place; a contact

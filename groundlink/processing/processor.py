@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import stat
@@ -279,7 +280,8 @@ def _capture_files(
             try:
                 status = path.stat()
             except OSError as error:
-                broken = path.is_symlink() and not path.exists()
+                # a link to nothing; a loop of links (ELOOP) is no broken link, though exists() is false too
+                broken = error.errno == errno.ENOENT and path.is_symlink()
                 why = f"broken symbolic link to {os.readlink(path)}" if broken else error.strerror or str(error)
                 unreadable[path] = why
                 continue
@@ -767,7 +769,7 @@ def process_contact(
             metadata[SOURCE_METADATA] = contact.source.encode("utf-8", "surrogateescape")
         schema = CONTACT_SUMMARY.schema.with_metadata(metadata)
         pq.write_table(pa.Table.from_pylist([summary], schema=schema), staging.summary_file())
-        with interrupt.finishing():
+        with staging.products_lock(), interrupt.finishing():
             staging.commit(partition)
             committed(summary)
         # markers stand at odd distances in a capture that cut most packets short: the cut is
