@@ -273,6 +273,26 @@ def test_a_query_reads_no_file_outside_the_products(tmp_path: Path, capsys: pyte
     assert main(["query", str(out), "EXPLAIN SELECT count(*) FROM frame_index"]) == 0
 
 
+def test_a_query_reads_nothing_in_the_working_directorys_tmp(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB allows its spill directory beside allowed_directories, by default `.tmp` under the
+    working directory: a file a user kept there was read and listed by a query."""
+    out = _products(tmp_path)
+    work = tmp_path / "work"
+    (work / ".tmp").mkdir(parents=True)
+    (work / ".tmp" / "secret.csv").write_text("token\nhunter2\n")
+    monkeypatch.chdir(work)
+    capsys.readouterr()
+    for sql in (f"SELECT * FROM read_csv('{work}/.tmp/secret.csv')", f"SELECT * FROM glob('{work}/.tmp/*')"):
+        code = main(["query", str(out), sql, "--json"])
+        shown = capsys.readouterr()
+        assert "secret" not in shown.out and "hunter2" not in shown.out, sql
+        assert code == 2 or shown.out == "", sql
+    assert main(["query", str(out), "SELECT current_setting('allowed_directories') AS d", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"d": [str(out.resolve()) + "/"]}
+
+
 @pytest.mark.parametrize(
     ("flags", "message"),
     [

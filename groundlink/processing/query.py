@@ -213,6 +213,9 @@ def connect(root: Path) -> duckdb.DuckDBPyConnection:
         # timestamps are UTC (the products', and Athena's sessions): with the machine's zone, a
         # comparison with TIMESTAMPTZ or now() gave other rows on another laptop
         "SET TimeZone = 'UTC'",
+        # no spill directory: DuckDB allows its temp_directory beside allowed_directories, by
+        # default `.tmp` under the working directory, whose files a query could then read
+        "SET temp_directory = ''",
         f"SET allowed_directories = [{_sql_string(directory)}]",
         "SET enable_external_access = false",  # only allowed_directories, no URL
         "SET autoinstall_known_extensions = false",
