@@ -181,3 +181,15 @@ def test_an_empty_stack_is_every_resource_created_on_the_cloud_asked_for(tmp_pat
             "state.json: an empty stack, of no cloud yet; give --cloud aws or --cloud azure for the one it deploys"
         )
     )
+
+
+def test_an_empty_stack_against_compares_every_cloud_as_created(tmp_path):
+    """`compare --against` takes no --cloud: an empty stack is each cloud's, every resource a create."""
+    old = tmp_path / "state.json"
+    old.write_text(json.dumps({"version": 3, "deployment": {}}))
+    clouds = ["aws", "azure"]
+    plans = {cloud: cached_plan("noaa20.yaml", cloud) for cloud in clouds}
+    diffs = diff_against(str(old), NOAA20, clouds, plans, partial=True)
+    assert [d.cloud for d in diffs] == clouds
+    for diff in diffs:
+        assert diff.changes and {c.action for c in diff.changes} == {"create"} and diff.unchanged == 0

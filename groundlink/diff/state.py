@@ -655,8 +655,8 @@ def load_states(path: str, clouds: list[str], planner: Planner, partial: bool = 
         return {cloud: from_plan(planner(path, cloud)) for cloud in clouds}
     state = from_document(read_json(Path(path)), path)
     covers(path, state.cloud, clouds, partial)
-    if not state.cloud:  # an empty stack: every resource of the one cloud asked for is created
-        state = replace(state, cloud=clouds[0])
+    if not state.cloud:  # an empty stack: every resource of each cloud asked for is created
+        return {cloud: replace(state, cloud=cloud) for cloud in clouds}
     return {state.cloud: state}
 
 
@@ -665,9 +665,9 @@ def covers(path: str, cloud: str, clouds: Sequence[str], partial: bool) -> None:
     `--cloud both` (the default) against it used to diff that cloud alone and pass, saying
     nothing of the other, whose stores a gate was asked to watch. `partial`: a caller that
     says which clouds went uncompared itself (compare's report). An empty stack (cloud "")
-    is the one cloud asked for."""
+    is the one cloud asked for, or for such a caller each cloud it asks for."""
     if not cloud:
-        if len(clouds) != 1:
+        if len(clouds) != 1 and not partial:
             raise StateError(
                 f"{path}: an empty stack, of no cloud yet; give --cloud aws or --cloud azure for the one it deploys"
             )
