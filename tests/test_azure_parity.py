@@ -88,7 +88,7 @@ def test_keys_turned_off_in_the_spec_are_none(tmp_path):
 # The verdict of every example spec, written out: comparable, and the gaps each cloud declares.
 # noaa20 and constellation use AWS Ground Station, which Azure has had no counterpart for since
 # 2024-12-18, and name no partner identity to grant; partner and constellation pick Data Explorer
-# on Azure, which has no serverless SQL; aqua-legacy delivers through a partner on AWS (AQUA left
+# on Azure, which has no serverless SQL and cannot reach the mission key; aqua-legacy delivers through a partner on AWS (AQUA left
 # AWS Ground Station) without naming its AWS identity, and through legacy Orbital on Azure.
 # Every example keeps customer-managed keys on without Premium messaging: Azure's Standard
 # Service Bus and Event Hubs cannot use the mission key, and processes contacts: its logs go to a
@@ -113,6 +113,7 @@ VERDICTS = {
         "azure": [
             "storage.archive_tier",
             "storage.versioning",
+            "security.analytics_cmk",  # Data Explorer keeps Microsoft-managed keys
             "security.messaging_cmk",
             "security.log_cmk",
             "analytics.serverless_sql",
@@ -126,6 +127,7 @@ VERDICTS = {
             "ground.delivery_identity",
             "storage.archive_tier",
             "storage.versioning",
+            "security.analytics_cmk",  # Data Explorer keeps Microsoft-managed keys
             "security.messaging_cmk",
             "security.log_cmk",
             "analytics.serverless_sql",

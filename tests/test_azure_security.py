@@ -47,10 +47,9 @@ def test_key_vault_is_rbac_soft_deleting_purge_protected_and_closed(spec):
 def test_key_rotates_and_expires(spec):
     result = azure(spec)
     keys = every(result, "keyvault:Key")
-    # the mission key (3,072 bits); a Data Explorer stack adds the cluster's own 2,048-bit key
-    explorer = bool(every(result, "kusto:Cluster"))
+    # the mission key (3,072 bits) alone: a Data Explorer cluster keeps Microsoft-managed keys
     sizes = {k.inputs["keyName"]: k.inputs["properties"]["keySize"] for k in keys}
-    assert sizes == ({"data": 3072, "data-explorer": 2048} if explorer else {"data": 3072})
+    assert sizes == {"data": 3072}
     for key in keys:
         policy = key.inputs["properties"]["rotationPolicy"]
         actions = {a["action"]["type"]: a["trigger"] for a in policy["lifetimeActions"]}

@@ -281,16 +281,29 @@ def _alternatives_sentence(name: str, **changes) -> tuple[str, dict]:
 
 
 @pytest.mark.parametrize("name", ["partner.yaml", "constellation.yaml"])
-def test_the_alternatives_sentence_counts_the_data_explorer_clusters_key(name):
-    """With Azure Data Explorer Azure's HSM keys are the mission key and the cluster's own: $6.00
-    for two keys, while the sentence said "one key and one messaging unit assumed"."""
+def test_the_alternatives_sentence_counts_the_keys_a_data_explorer_stack_holds(name):
+    """With Azure Data Explorer the cluster keeps Microsoft-managed keys: Azure's HSM keys are the
+    mission key alone, $5.00, where the cluster's own key made two ($6.00)."""
     sentence, clouds = _alternatives_sentence(name)
-    assert (
-        "(no plan: one key on AWS and two keys on Azure; one Service Bus messaging unit and one Event Hubs "
-        "processing unit assumed)"
-    ) in sentence
+    assert "(no plan: one key on each cloud; one Service Bus messaging unit and one Event Hubs processing unit" in (
+        sentence
+    )
     hsm = clouds["azure"]["choices"]["hsmKeys"]["alternatives"]
-    assert [(alt["value"], alt["keys"], alt["monthly"]["known"]) for alt in hsm] == [(True, 2, 6.0), (False, 0, 0)]
+    assert [(alt["value"], alt["keys"], alt["monthly"]["known"]) for alt in hsm] == [(True, 1, 5.0), (False, 0, 0)]
+
+
+def test_the_alternatives_sentence_says_each_clouds_key_count_where_they_differ():
+    from groundlink.report.sections import _no_plan_counts
+
+    def hsm(keys: int) -> dict:
+        return {
+            "hsmKeys": {"alternatives": [{"valid": True, "keys": keys}]},
+            "messagingEncryption": {"alternatives": []},
+        }
+
+    assert _no_plan_counts({"aws": hsm(1), "azure": hsm(2)}, ["aws", "azure"]) == (
+        "no plan: one key on AWS and two keys on Azure assumed"
+    )
 
 
 def test_the_alternatives_sentence_says_one_key_where_one_is_priced():

@@ -115,21 +115,20 @@ def test_the_catalog_gives_the_advanced_key_prices_with_their_source(catalogs):
         assert "027bec33" in entry.source and entry.secondary and entry.date == "2021-11-09"
 
 
-def test_a_data_explorer_stack_prices_its_2048_bit_cluster_key_at_the_2048_bit_rate(catalogs):
-    """An ADX stack holds the 3,072-bit mission key ($5 a key-month) and the cluster's own
-    2,048-bit key ($1): two lines, each at its size's rate, with or without a plan; operations
-    stay at the mission key's rate (every object written is wrapped with the mission key)."""
-    from groundlink.limits import DATA_EXPLORER_KEY_SIZE
-
+def test_a_data_explorer_stack_prices_the_mission_key_alone(catalogs):
+    """The cluster keeps Microsoft-managed keys (it could not reach a key in the mission vault):
+    an ADX stack holds the 3,072-bit mission key alone, $5 a key-month, with or without a plan,
+    where the cluster's own 2,048-bit key was priced at $1 beside it."""
     from .conftest import variant_plan
 
-    assert DATA_EXPLORER_KEY_SIZE == 2048
     data = spec_data("noaa20.yaml")
     data["analytics"]["azure_engine"] = "adx"
     plan = variant_plan("azure", {"analytics.azure_engine": "adx"})
     for with_plan in (plan, None):
         est = estimate(build_blueprint(spec_from_data(data)), catalogs, plans={"azure": with_plan})
         lines = {x.item: (x.price_id, x.quantity, x.cost) for x in est.clouds["azure"].lines}
-        assert lines["Key Vault HSM keys (RSA 3072-bit)"] == ("key_vault_hsm_advanced_key_month", 1, pytest.approx(5.0))
-        assert lines["Key Vault HSM keys (RSA 2048-bit)"] == ("key_vault_hsm_key_month", 1, pytest.approx(1.0))
+        keys = {item: line for item, line in lines.items() if item.startswith("Key Vault HSM keys")}
+        assert keys == {
+            "Key Vault HSM keys (RSA 3072-bit)": ("key_vault_hsm_advanced_key_month", 1, pytest.approx(5.0))
+        }
         assert lines["Key Vault operations (RSA 3072-bit key)"][0] == "key_vault_advanced_key_operations"

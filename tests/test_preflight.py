@@ -664,20 +664,53 @@ def test_a_ground_station_dataflow_endpoint_group_pass_padding_outside_30_480_fi
     ]
 
 
-def test_a_data_explorer_cluster_on_a_key_other_than_2048_bits_fires():
-    """Data Explorer takes only 2048-bit RSA keys; the mission key is 3072 bits, so an ADX cluster
-    pointed at it would be refused at pulumi up (the stack gives the cluster a key of its own)."""
+def test_a_data_explorer_cluster_given_the_mission_key_fires_twice():
+    """Data Explorer takes only 2048-bit RSA keys, and it is no trusted service of Key Vault: a
+    cluster pointed at the mission key (3072 bits, in a vault that takes no public network access)
+    would be refused at pulumi up on both counts (the stack keeps the cluster on Microsoft-managed
+    keys; partner.yaml's cluster had the second fault and passed preflight)."""
     from groundlink.preflight import cmk
 
     plan = copy.deepcopy(variant_plan("azure", {"analytics.azure_engine": "adx"}))
+    assert preflight(plan) == []
     cluster = first(plan, "azure-native:kusto:Cluster")
-    assert cluster.inputs["keyVaultProperties"]["keyName"] == "data-explorer"
-    assert list(cmk.explorer_key_findings(plan)) == []
-    cluster.inputs["keyVaultProperties"]["keyName"] = "data"  # the 3072-bit mission key
+    vault = first(plan, "azure-native:keyvault:Vault")
+    uri = f"https://{vault.inputs['vaultName']}.vault.azure.net/"
+    cluster.inputs["keyVaultProperties"] = {"keyName": "data", "keyVaultUri": uri}
     assert lines(preflight(plan)) == [
         f'{cluster.name} (azure-native:kusto:Cluster) keyVaultProperties.keyName = "data": key data is RSA '
-        f"3072-bit; Data Explorer takes only a 2048-bit RSA key and refuses the cluster [{cmk.EXPLORER_SOURCE}]"
+        f"3072-bit; Data Explorer takes only a 2048-bit RSA key and refuses the cluster [{cmk.EXPLORER_SOURCE}]",
+        f'{cluster.name} (azure-native:kusto:Cluster) keyVaultProperties.keyVaultUri = "{uri}": reads a key of '
+        f"vault {vault.inputs['vaultName']}, which admits only trusted services (public network access disabled or "
+        "a firewall denying by default), and this service is none: give it a network rule or a private endpoint to "
+        f"the vault, or no customer-managed key [{cmk.TRUSTED_SOURCE}]",
     ]
+
+
+@pytest.mark.parametrize(
+    ("properties", "fires"),
+    [
+        ({"publicNetworkAccess": "Disabled", "networkAcls": {"defaultAction": "Deny"}}, True),
+        ({"publicNetworkAccess": "Enabled", "networkAcls": {"defaultAction": "Deny"}}, True),
+        ({"publicNetworkAccess": "Enabled", "networkAcls": {"defaultAction": "Allow"}}, False),
+        ({"networkAcls": {"defaultAction": "Deny", "ipRules": [{"value": "203.0.113.0/24"}]}}, False),
+    ],
+)
+def test_a_store_of_a_trusted_service_reaches_a_closed_vault_and_another_does_not(properties, fires):
+    """The storage account (a trusted service) reads the mission key through a closed vault; the
+    same reference from an untrusted service fires, unless the vault's network admits more."""
+    from groundlink.preflight import cmk
+
+    plan = copy.deepcopy(variant_plan("azure", {"analytics.azure_engine": "adx"}))
+    vault = first(plan, "azure-native:keyvault:Vault")
+    kept = {k: v for k, v in vault.inputs["properties"].items() if k not in ("publicNetworkAccess", "networkAcls")}
+    vault.inputs["properties"] = {**kept, **properties}
+    assert list(cmk.unreachable_key_findings(plan)) == []  # the account's keyVaultUri: a trusted service
+    cluster = first(plan, "azure-native:kusto:Cluster")
+    cluster.inputs["keyVaultProperties"] = {
+        "keyVaultUri": f"https://{vault.inputs['vaultName'].upper()}.vault.azure.net"
+    }
+    assert bool(list(cmk.unreachable_key_findings(plan))) is fires
 
 
 # -- aws-native resources against their CloudFormation registry schemas ----------------------

@@ -119,7 +119,7 @@ class AwsCatalog(MissionComponent):
                 opts=self.opts(retain_on_delete=True, ignore_changes=[] if key else [GLUE_MANAGED_KEY_READBACK]),
             ),
             "analytics.catalog",
-            *(("security.cmk",) if key else ()),
+            *(("security.cmk", "security.analytics_cmk") if key else ()),
         )
         self.database = self.realize(
             aws.glue.CatalogDatabase(
@@ -314,6 +314,7 @@ class AwsQuery(MissionComponent):
             ),
             "analytics.serverless_sql",
             "analytics.query_scan_limit",
+            *(["security.analytics_cmk"] if key else []),
         )
         self.register_outputs({"query_endpoint": self.workgroup.name})
 

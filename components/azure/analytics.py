@@ -28,7 +28,6 @@ from ..base import MissionComponent
 from .iam import grant, system_principal, user_assigned
 from .naming import kusto_cluster_name, lake_database_name, namespace_name, synapse_workspace_name
 from .security import (
-    EXPLORER_KEY_NAME,
     KEY_NAME,
     MissionKey,
     PrivateNetwork,
@@ -342,7 +341,7 @@ class AzureAnalytics(MissionComponent):
         if synapse_workspace(analytics, mission.name) is not None:
             self._synapse(storage, key)
         elif analytics.engine == "adx":
-            self._adx(storage, key, telemetry)  # serverless SQL is then a gap the blueprint declares
+            self._adx(storage, telemetry)  # serverless SQL and the mission key are then gaps the blueprint declares
         if self.private and self.workspace:
             self.warn(SYNAPSE_STUDIO_PRIVATE)
             if analytics.sql_clients:
@@ -458,7 +457,7 @@ class AzureAnalytics(MissionComponent):
             *capabilities,
         )
         if key:
-            self.realize(self.workspace, "security.cmk")
+            self.realize(self.workspace, "security.cmk", "security.analytics_cmk")
         principal = system_principal(self.workspace)
         reads = [("raw", storage.raw_container_id, "Storage Blob Data Reader")]
         writes = [
@@ -537,25 +536,14 @@ class AzureAnalytics(MissionComponent):
             "analytics.catalog",
         )
 
-    def _adx(self, storage: Stores, key: MissionKey | None, telemetry: TelemetryHub | None) -> None:
+    def _adx(self, storage: Stores, telemetry: TelemetryHub | None) -> None:
+        """The Data Explorer cluster, encrypted with Microsoft-managed keys even where the mission
+        has its own: a cluster reaches its key in the vault over the vault's network, Data Explorer
+        is no trusted service of Key Vault, and the mission vault takes no public network access,
+        so a cluster given the key is refused (the gap `security.analytics_cmk`, gaps.ADX_KEYS;
+        preflight's `unreachable_key_findings` refuses any such pairing)."""
         mission = self.mission.name
         inputs = self.inputs
-        identity: dict[str, Any] = {"type": "SystemAssigned"}
-        key_vault_properties = None
-        depends_on: list[pulumi.Resource] = []
-        if key:
-            identity = {
-                "type": "SystemAssigned, UserAssigned",
-                "user_assigned_identities": user_assigned(key.identity_id),
-            }
-            # its own 2048-bit key: the only size Data Explorer takes (security.EXPLORER_KEY_NAME)
-            key_vault_properties = {
-                "key_name": EXPLORER_KEY_NAME,
-                "key_vault_uri": key.vault_uri,
-                "user_identity": key.identity_id,
-            }
-            assert key.explorer_grant is not None, "an ADX stack's security layer makes the explorer key"
-            depends_on.append(key.explorer_grant)
         self.cluster = self.realize(
             azure.kusto.Cluster(
                 self.child_name("cluster"),
@@ -568,16 +556,13 @@ class AzureAnalytics(MissionComponent):
                 enable_purge=False,
                 enable_streaming_ingest=False,
                 engine_type="V3",
-                identity=identity,
-                key_vault_properties=key_vault_properties,
+                identity={"type": "SystemAssigned"},
                 public_network_access="Disabled" if self.private else "Enabled",
                 tags=self.tags,
-                opts=self.opts(stateful=True, depends_on=depends_on),
+                opts=self.opts(stateful=True),
             ),
             *(["analytics.catalog"] if inputs.catalog else []),
         )
-        if key:
-            self.realize(self.cluster, "security.cmk")
         if self.private and self.network:
             zones = {"kusto": kusto_zone(self.location), **ADX_STORAGE_ZONES}
             self._private_endpoints(self.cluster.id, self.network, ADX_ENDPOINTS, zones)

@@ -24,7 +24,6 @@ from groundlink.limits import (
     AZURE_NETWORK_CIDR,
     AZURE_PRIVATE_DNS_TAG_KEY_DROPPED,
     AZURE_PRIVATE_DNS_TAGS_MAX,
-    DATA_EXPLORER_KEY_SIZE,
     KEY_VAULT_KEY_TAGS_MAX,
 )
 
@@ -33,9 +32,6 @@ from .iam import grant
 from .naming import key_vault_name
 
 KEY_NAME = "data"
-# Data Explorer takes a key of one size only (limits.DATA_EXPLORER_KEY_SIZE): the cluster gets a
-# key of its own; every other store keeps the mission key.
-EXPLORER_KEY_NAME = "data-explorer"
 KEY_SIZE = 3072  # the mission key: storage accounts (2048-4096) and Synapse (2048, 3072) take it
 KEY_ROTATE_AFTER = "P90D"
 KEY_EXPIRES_AFTER = "P1Y"
@@ -83,8 +79,6 @@ class MissionKey:
     vault_uri: pulumi.Output[str]
     identity_id: pulumi.Output[str]  # the user-assigned identity every encrypting service uses
     grant: azure.authorization.RoleAssignment  # wait for it: the identity must hold the key first
-    # Data Explorer's own key (EXPLORER_KEY_NAME), with the identity's grant on it, when the engine is ADX
-    explorer_grant: azure.authorization.RoleAssignment | None = None
 
 
 @dataclass(frozen=True)
@@ -378,8 +372,6 @@ class AzureSecurity(MissionComponent):
         self.vault: azure.keyvault.Vault | None = None
         self.key: azure.keyvault.Key | None = None
         self.key_grant: azure.authorization.RoleAssignment | None = None
-        self.explorer_key: azure.keyvault.Key | None = None
-        self.explorer_grant: azure.authorization.RoleAssignment | None = None
         self.hsm_keys = inputs.hsm_keys
         if inputs.customer_managed_keys and not inputs.premium_messaging:
             self.warn(MESSAGING_KEYS)  # the gap itself is the blueprint's (gaps.cloud_gaps)
@@ -410,7 +402,9 @@ class AzureSecurity(MissionComponent):
                         "soft_delete_retention_in_days": SOFT_DELETE_DAYS,
                         "enable_purge_protection": True,
                         "network_acls": {"default_action": "Deny", "bypass": "AzureServices"},
-                        # keys are managed through ARM and used by trusted services: no network mode needs more
+                        # keys are managed through ARM and used by trusted services (storage, Synapse,
+                        # Event Hubs, Service Bus): no network mode needs more. Data Explorer is none,
+                        # so its cluster keeps Microsoft-managed keys (gaps.ADX_KEYS)
                         "public_network_access": "Disabled",
                     },
                     tags=self.tags,
@@ -420,17 +414,10 @@ class AzureSecurity(MissionComponent):
             )
             self.key = self._key("data", KEY_NAME, KEY_SIZE, resource_group_name)
             self.key_grant = self._key_user("cmk-identity-key-user", self.key)
-            if inputs.explorer:
-                self.explorer_key = self._key(
-                    "data-explorer", EXPLORER_KEY_NAME, DATA_EXPLORER_KEY_SIZE, resource_group_name
-                )
-                self.explorer_grant = self._key_user("cmk-identity-explorer-key-user", self.explorer_key)
             if self.network:
                 private_endpoint(self, self.network, "vault", target_id=self.vault.id, group="vault")
-        # every key the stack encrypts with: the mission key and Data Explorer's own
-        self.key_ids: list[pulumi.Output[str]] | None = (
-            [k.id for k in (self.key, self.explorer_key) if k] if self.key else None
-        )
+        # every key the stack encrypts with: the mission key
+        self.key_ids: list[pulumi.Output[str]] | None = [self.key.id] if self.key else None
         # the processor's own network in public mode is no network a consumer joins: not network_id
         self.register_outputs(
             {
@@ -449,7 +436,6 @@ class AzureSecurity(MissionComponent):
                 vault_uri=self.vault.properties.vault_uri,
                 identity_id=self.identity.id,
                 grant=self.key_grant,
-                explorer_grant=self.explorer_grant,
             )
         # Premium namespaces encrypt with the mission key; Standard ones cannot (the gap above).
         self.messaging_key: MissionKey | None = self.outputs if inputs.premium_messaging else None

@@ -305,7 +305,6 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
             processing=("processing.function" if spec.processing.mode == "function" else "processing.container_job")
             if spec.processing.enabled and delivery.object_store
             else None,
-            explorer=analytics.azure_engine == "adx",
         ),
         observability=ObservabilityInputs(
             # in order, so that reordering the spec's lists changes no resource (AWS Budgets keeps
@@ -360,6 +359,9 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
                 spec.security.customer_managed_keys
                 and not spec.security.premium_messaging
                 and CLOUD_FACTS[cloud].messaging_key_needs_premium
+            ),
+            unkeyed_analytics=(
+                spec.security.customer_managed_keys and adx and (analytics.catalog or analytics.serverless_sql)
             ),
             unkeyed_processor_logs=(
                 spec.security.customer_managed_keys and spec.processing.enabled and not CLOUD_FACTS[cloud].keyed_logs

@@ -75,6 +75,12 @@ CAPABILITIES: tuple[Capability, ...] = (
         lambda s: s.security.customer_managed_keys,
     ),
     Capability(
+        "security.analytics_cmk",
+        "security",
+        "The catalog and query engine encrypted with the mission's key",
+        lambda s: s.security.customer_managed_keys and (s.analytics.catalog or s.analytics.serverless_sql),
+    ),
+    Capability(
         "security.messaging_cmk",
         "security",
         "Queues, topics and event streams encrypted with the mission's key",

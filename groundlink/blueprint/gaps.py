@@ -40,6 +40,17 @@ MESSAGING_KEYS = (
 )
 
 
+# With customer-managed keys and Data Explorer as Azure's engine: the cluster reaches its key
+# over the vault's network, and the vault admits only trusted services (docs/azure.md, "Security").
+ADX_KEYS = (
+    "the Data Explorer cluster encrypts with Microsoft-managed keys (with disk and double encryption): "
+    "a cluster reaches its customer-managed key over the Key Vault's network, Data Explorer is not among "
+    "the trusted services the mission vault admits (it takes no public network access), and a managed "
+    "private endpoint to the vault exists only once the cluster does. Use analytics.azure_engine: synapse "
+    "for the mission key"
+)
+
+
 # On a cloud whose log store takes a customer-managed key only through a cluster of its own.
 UNKEYED_LOGS = (
     "the Log Analytics workspace that holds the processor's logs (and the services' diagnostics) encrypts "
@@ -155,6 +166,7 @@ def cloud_gaps(
     serverless_sql: bool,
     archive_gap: str | None = None,
     messaging_keys_unavailable: bool = False,
+    unkeyed_analytics: bool = False,
     unkeyed_processor_logs: bool = False,
     query_scan_limit: bool = True,
     object_versions: bool = True,
@@ -179,6 +191,8 @@ def cloud_gaps(
         gaps.append(("analytics.query_scan_limit", NO_QUERY_SCAN_LIMIT))
     if messaging_keys_unavailable:
         gaps.append(("security.messaging_cmk", MESSAGING_KEYS))
+    if unkeyed_analytics:
+        gaps.append(("security.analytics_cmk", ADX_KEYS))
     if unkeyed_processor_logs:
         gaps.append(("security.log_cmk", UNKEYED_LOGS))
     return tuple(gaps)

@@ -595,8 +595,6 @@ class SecurityInputs(Checked):
     network_log_retention_days: Annotated[int, Within(1)]  # wanted days of VPC flow logs, before a cloud rounds
     # the processing capability when the stack processes contacts: its compute joins the network
     processing: Literal["processing.function", "processing.container_job"] | None = None
-    # Azure's query engine is Data Explorer, whose customer-managed key must be a 2048-bit RSA key
-    explorer: bool = False
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from ..blueprint import LAYERS, Blueprint
 from ..blueprint.tiering import held_tier
 from ..clouds import cloud_title
 from ..errors import UsageError
-from ..limits import AZURE_ORBITAL_RETIRED_ON, DATA_EXPLORER_KEY_SIZE, KINESIS_STREAM_MODE, event_hubs_units
+from ..limits import AZURE_ORBITAL_RETIRED_ON, KINESIS_STREAM_MODE, event_hubs_units
 from ..rounding import count_figure, exact_figure, figure, percent, rate
 from .catalog import OVERRIDE_MARK, Assumptions, Catalog, PriceEntry, PriceError
 from .processing import capacity_note, measured_throughput, processing_quantities, timeout_note
@@ -872,16 +872,14 @@ def _key_vault_entry(catalog: Catalog, price_id: str, size: int) -> PriceEntry:
     )
 
 
-def _hsm_keys_by_size(blueprint: Blueprint, plan: Plan | None, keys: int, size: int) -> dict[int, int]:
+def _hsm_keys_by_size(plan: Plan | None, keys: int, size: int) -> dict[int, int]:
     """How many HSM keys of each RSA size the stack holds: the plan's, by their keySize (a size
-    the plan does not give counts as 0); without a plan, the mission key and, on a Data Explorer
-    stack, the cluster's own key (limits.DATA_EXPLORER_KEY_SIZE)."""
+    the plan does not give counts as 0); without a plan, the mission key (a Data Explorer cluster
+    keeps Microsoft-managed keys: gaps.ADX_KEYS)."""
     found = [r for r in plan.of_type("azure-native:keyvault:Key") if _hsm(r)] if plan is not None else []
     if found:
         sizes = [int((r.inputs.get("properties") or {}).get("keySize") or 0) for r in found]
         return {s: sizes.count(s) for s in sorted(set(sizes), reverse=True)} if all(sizes) else {0: len(found)}
-    if blueprint.for_cloud("azure").security.explorer:  # the cluster's own key, beside the mission key
-        return {size: keys + 1} if size == DATA_EXPLORER_KEY_SIZE else {size: keys, DATA_EXPLORER_KEY_SIZE: 1}
     return {size: keys}
 
 
@@ -1016,7 +1014,7 @@ def _azure_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, pl
         key_text = f"{bits} key" if size else bits
         operations = KEY_VAULT_PRICE_IDS.get(size, (UNKNOWN_KEY_MONTH, UNKNOWN_KEY_OPERATIONS))[1]
         if keys:
-            lines += _key_month_lines(catalog, _hsm_keys_by_size(blueprint, plan, keys, size), basis, size_basis)
+            lines += _key_month_lines(catalog, _hsm_keys_by_size(plan, keys, size), basis, size_basis)
         lines.append(
             Line(
                 "security",

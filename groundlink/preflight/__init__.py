@@ -77,6 +77,7 @@ def preflight(plan: Plan, service_principals: Iterable[str] = ()) -> list[Findin
         findings += azure_roles.principal_type_findings(plan, service_principals)
         findings += cmk.azure_findings(plan)
         findings += cmk.explorer_key_findings(plan)
+        findings += cmk.unreachable_key_findings(plan)
         findings += integration.azure_findings(plan)
         findings += servicebus_reach.azure_findings(plan)
         findings += hns_features.azure_findings(plan)

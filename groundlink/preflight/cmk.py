@@ -251,3 +251,74 @@ def _azure_cmk_stores(plan: Plan) -> Iterator[tuple[PlannedResource, str, str, s
         if isinstance(identity, str) and isinstance(url, str):
             vault = url.removeprefix("https://").split(".", 1)[0]
             yield workspace, "encryption.cmk.kekIdentity.userAssignedIdentity", identity, vault
+
+
+# The services Key Vault lets through a vault that takes no public network access or whose
+# firewall denies by default, of those that encrypt a store with a key of it: "Services that
+# aren't in that table need a firewall IP rule, a virtual network rule, or a private endpoint to
+# reach the vault" (Microsoft Learn, "Virtual network service endpoints for Azure Key Vault",
+# Trusted services, read 2026-12-06: Azure Storage, Azure Synapse Analytics, Azure Event Hubs,
+# Azure Service Bus; Azure Data Explorer is not listed).
+TRUSTED_KEY_USERS = frozenset(
+    {
+        "azure-native:storage:StorageAccount",
+        "azure-native:synapse:Workspace",
+        "azure-native:eventhub:Namespace",
+        "azure-native:servicebus:Namespace",
+    }
+)
+TRUSTED_SOURCE = (
+    'Microsoft Learn, "Virtual network service endpoints for Azure Key Vault", Trusted services (read 2026-12-06)'
+)
+
+
+def _closed(vault: PlannedResource) -> bool:
+    """A vault whose network admits only trusted services and its private endpoints."""
+    properties = vault.inputs.get("properties") or {}
+    acls = properties.get("networkAcls") or {}
+    return str(properties.get("publicNetworkAccess", "")).lower() == "disabled" or (
+        str(acls.get("defaultAction", "")).lower() == "deny"
+        and not acls.get("ipRules")
+        and not acls.get("virtualNetworkRules")
+    )
+
+
+def _texts(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _texts(inner, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            yield from _texts(inner, f"{path}[{index}]")
+
+
+def unreachable_key_findings(plan: Plan) -> Iterator[Finding]:
+    """A resource that names a key by its vault's URI (`https://<vault>.vault.azure.net/`) reads
+    it over the vault's network: where the plan's vault admits only trusted services, a resource
+    of another service cannot reach its key, and its create fails (a Data Explorer cluster's
+    customer-managed key, say)."""
+    closed = {
+        str(v.inputs.get("vaultName")).lower()
+        for v in plan.of_type("azure-native:keyvault:Vault")
+        if v.inputs.get("vaultName") and _closed(v)
+    }
+    if not closed:
+        return
+    for resource in plan.custom():
+        if resource.type in TRUSTED_KEY_USERS or resource.type.startswith("azure-native:keyvault:"):
+            continue
+        for path, text in _texts(resource.inputs):
+            host = text.lower().removeprefix("https://").split("/", 1)[0]
+            if host.endswith(".vault.azure.net") and host.removesuffix(".vault.azure.net") in closed:
+                yield Finding(
+                    resource.name,
+                    resource.type,
+                    path,
+                    text,
+                    f"reads a key of vault {host.split('.')[0]}, which admits only trusted services (public network "
+                    "access disabled or a firewall denying by default), and this service is none: give it a network "
+                    "rule or a private endpoint to the vault, or no customer-managed key",
+                    TRUSTED_SOURCE,
+                )
