@@ -112,6 +112,21 @@ def test_access_logs_are_kept_as_long_as_raw_data_and_never_tiered(plan):
     assert rule["noncurrentVersionExpiration"]["noncurrentDays"] == 30
 
 
+def test_the_dependency_archive_the_stack_manages_is_never_expired(plan):
+    """The artifacts bucket holds the layer archive the stack uploads and the layer is published
+    from: an expiry made its current version a delete marker after raw_retention_days, then
+    removed it, and the next refresh and update uploaded it again and replaced the layer. Its
+    replaced versions expire; the archive itself is in the plan."""
+    artifacts = bucket_by_role(plan, "artifacts")
+    (rule,) = side(plan, artifacts, "bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs["rules"]
+    assert rule["status"] == "Enabled" and rule["filter"] == {}
+    assert "expiration" not in rule
+    assert rule["noncurrentVersionExpiration"]["noncurrentDays"] == 30
+    assert rule["abortIncompleteMultipartUpload"]["daysAfterInitiation"] == 7
+    (archive,) = plan.of_type("aws:s3/bucketObjectv2:BucketObjectv2")
+    assert archive.inputs["bucket"] == artifacts.outputs["id"]
+
+
 @pytest.mark.parametrize("role", STORES)
 def test_stores_log_access_to_the_log_bucket(plan, role):
     logging = side(plan, bucket_by_role(plan, role), "bucketLogging:BucketLogging").inputs

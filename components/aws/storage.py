@@ -96,8 +96,13 @@ class SecureBucket(MissionComponent):
         log_prefix: str = "",
         network: Network | None = None,
         grants: Grants | None = None,
+        keeps_current: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ):
+        """`keeps_current`: the bucket holds objects the stack itself manages (the processor's
+        dependency archive), whose current versions no lifecycle may expire: expired, the
+        archive the layer was published from went, and the next refresh and update churned
+        it (uploaded again, the layer replaced). Its replaced versions still expire."""
         super().__init__(name, mission, opts)
         self.bucket = self.realize(
             aws.s3.Bucket(
@@ -172,7 +177,7 @@ class SecureBucket(MissionComponent):
                             {"days": days, "storage_class": S3_STORAGE_CLASS[tier]}
                             for days, tier in lifecycle.transitions
                         ],
-                        "expiration": {"days": lifecycle.expire_days},
+                        **({} if keeps_current else {"expiration": {"days": lifecycle.expire_days}}),
                         "noncurrent_version_expiration": {"noncurrent_days": lifecycle.noncurrent_days},
                         "abort_incomplete_multipart_upload": {
                             "days_after_initiation": lifecycle.abort_incomplete_upload_days
@@ -271,7 +276,11 @@ class AwsStorage(MissionComponent):
         buckets: dict[str, SecureBucket] = {}
 
         def store(
-            role: str, lifecycle: Lifecycle, *capabilities: str, network: Network | None = network
+            role: str,
+            lifecycle: Lifecycle,
+            *capabilities: str,
+            network: Network | None = network,
+            keeps_current: bool = False,
         ) -> SecureBucket:
             buckets[role] = SecureBucket(
                 self.child_name(role),
@@ -284,6 +293,7 @@ class AwsStorage(MissionComponent):
                 log_bucket_id=self.logs.bucket.id,
                 log_prefix=f"{role}/",
                 network=network,
+                keeps_current=keeps_current,
                 opts=self.opts(),
             )
             return buckets[role]
@@ -300,9 +310,11 @@ class AwsStorage(MissionComponent):
             self.results = store("query-results", inputs.products_lifecycle, "storage.query_results").outputs
         self.artifacts: Store | None = None
         if inputs.artifacts:
-            # what the deployer uploads (the processor's dependency layer), from outside the VPC;
-            # kept like the access logs
-            self.artifacts = store("artifacts", inputs.logs_lifecycle, "processing.function", network=None).outputs
+            # what the deployer uploads (the processor's dependency layer), from outside the VPC:
+            # the current archive is the stack's own, kept; replaced ones go as the access logs do
+            self.artifacts = store(
+                "artifacts", inputs.logs_lifecycle, "processing.function", network=None, keeps_current=True
+            ).outputs
         self.replica: AwsReplica | None = None
         if inputs.replica_region is not None:  # storage.redundancy: geo
             held = {role: buckets[role] for role in REPLICATED_STORES if role in buckets}
