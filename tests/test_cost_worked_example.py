@@ -493,8 +493,8 @@ def test_the_minimum_duration_charge_starts_the_month_data_first_leaves_the_tier
 )
 def test_raw_files_too_small_for_s3_to_move_are_said_to_stay_in_standard(mbps, said):
     """S3 transitions no object under 128 KB (the stack's lifecycle states that default): the
-    storage lines price every object in the lifecycle's tiers, which the assumptions say where a
-    downlink's 30-second raw files are smaller."""
+    AWS storage lines price such objects in Standard (tests/test_cost_small_objects.py), and the
+    assumptions say which, where a downlink's 30-second raw files are smaller."""
     from groundlink.cost.usage import monthly_usage
 
     data = spec_data("noaa20.yaml")
@@ -503,7 +503,10 @@ def test_raw_files_too_small_for_s3_to_move_are_said_to_stay_in_standard(mbps, s
     found = [a for a in usage.assumptions if "under 128 KB" in a]
     assert bool(found) is said
     if said:
-        assert f"the raw files of noaa20/hrd (about {mbps * 1e6 * 30 / 8 / 1000:,.0f} KB) stay there on AWS" in found[0]
+        assert (
+            f"on AWS the raw files of noaa20/hrd (about {mbps * 1e6 * 30 / 8 / 1000:,.0f} KB) stay in Standard"
+            in found[0]
+        )
 
 
 CONTAINER_JOBS = {

@@ -1222,7 +1222,7 @@ def cloud_cost(
     replica_region = blueprint.spec.clouds.aws.replica_region if cloud == "aws" else None  # set with geo only
 
     def with_storage(month: int | None) -> list[Line]:
-        tiers = usage.storage_steady() if month is None else usage.storage_month(month)
+        tiers = usage.storage_steady(cloud) if month is None else usage.storage_month(month, cloud)
         storage = _storage_lines(cloud, tiers, catalog, redundancy)
         storage += _retention_lines(cloud, usage, month, catalog, redundancy)
         if replica_region:  # the replica buckets age like their sources: the same GB per tier, again

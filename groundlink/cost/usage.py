@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ..blueprint import Blueprint, Lifecycle
@@ -25,7 +25,7 @@ from ..limits import (
     S3_TRANSITION_MIN_OBJECT_BYTES,
 )
 from ..rounding import exact_figure, percent
-from .storage import Span, average_stock, by_tier, held_spans, minimum_charge, spans, steady_state, stock
+from .storage import HOT, Span, average_stock, by_tier, held_spans, minimum_charge, spans, steady_state, stock
 
 if TYPE_CHECKING:
     from ..spec import MissionSpec
@@ -101,6 +101,16 @@ def s3_upload_requests(object_bytes: float) -> int:
     if object_bytes < S3_MULTIPART_BYTES:
         return 1
     return math.ceil(object_bytes / S3_MULTIPART_BYTES) + 2
+
+
+def untiered_bytes(objects: int, object_bytes: float, last_bytes: float) -> float:
+    """Of `objects` objects of `object_bytes`, the last of `last_bytes`, the bytes in those under
+    S3's transition minimum (S3_TRANSITION_MIN_OBJECT_BYTES): what S3 keeps in Standard whatever the
+    lifecycle says. The one test of an object's size against it (`StoreFlow.held_by` applies it)."""
+    if objects <= 0:
+        return 0.0
+    sizes = [(objects - 1, object_bytes), (1, last_bytes)]
+    return sum(count * size for count, size in sizes if size < S3_TRANSITION_MIN_OBJECT_BYTES)
 
 
 def split_objects(total_bytes: float, object_bytes: float) -> tuple[int, float]:
@@ -184,6 +194,26 @@ class StoreFlow:
     gb_per_day: float
     spans: tuple[Span, ...]
     noncurrent_days: int = 0  # storage.noncurrent_version_days: how long a deleted object is kept
+    # of gb_per_day, the GB a day landing in objects under S3's transition minimum (`untiered_bytes`)
+    untiered_gb_per_day: float = 0.0
+
+    def held_by(self, cloud: str) -> tuple[StoreFlow, ...]:
+        """This store as `cloud` holds it. S3 moves no object under 128 KB to another storage class
+        (the AWS stack's lifecycle rules state S3's default, transition_default_minimum_object_size
+        all_storage_classes_128K), so on AWS the GB in such objects stay in Standard until they
+        expire, and are kept there as noncurrent versions: a flow of their own, hot throughout.
+        Azure's lifecycle management tiers every blob whatever its size."""
+        if cloud != "aws" or not self.untiered_gb_per_day or all(span.tier == HOT for span in self.spans):
+            return (self,)
+        return (
+            replace(self, gb_per_day=self.gb_per_day - self.untiered_gb_per_day, untiered_gb_per_day=0.0),
+            StoreFlow(
+                f"{self.store} (objects under 128 KB)",
+                self.untiered_gb_per_day,
+                (Span(HOT, 0.0, self.spans[-1].end_day),),
+                self.noncurrent_days,
+            ),
+        )
 
     def _held(self, cloud: str, kept: bool) -> list[Span]:
         days = deleted_kept_days(cloud, self.noncurrent_days) if kept else 0
@@ -304,16 +334,24 @@ class MonthlyUsage:
     def billed_minutes(self, wideband: bool) -> float:
         return sum(c.billed_minutes for c in self.contacts if c.wideband == wideband)
 
-    def storage_month(self, month: int) -> dict[str, float]:
-        """Average GB per tier over month `month` (1-based) of operation, all stores."""
+    def flows(self, cloud: str | None = None) -> tuple[StoreFlow, ...]:
+        """The stores as `cloud` holds them (`StoreFlow.held_by`), or as the spec's lifecycle
+        schedules them (None)."""
+        if cloud is None:
+            return self.stores
+        return tuple(f for s in self.stores for f in s.held_by(cloud))
+
+    def storage_month(self, month: int, cloud: str | None = None) -> dict[str, float]:
+        """Average GB per tier over month `month` (1-based) of operation, all stores, as `cloud`
+        holds them (None: as the lifecycle schedules them)."""
         start, end = (month - 1) * self.days_per_month, month * self.days_per_month
-        return _sum_tiers(s.average(start, end) for s in self.stores)
+        return _sum_tiers(s.average(start, end) for s in self.flows(cloud))
 
-    def storage_end_of_month(self, month: int) -> dict[str, float]:
-        return _sum_tiers(s.at(month * self.days_per_month) for s in self.stores)
+    def storage_end_of_month(self, month: int, cloud: str | None = None) -> dict[str, float]:
+        return _sum_tiers(s.at(month * self.days_per_month) for s in self.flows(cloud))
 
-    def storage_steady(self) -> dict[str, float]:
-        return _sum_tiers(s.steady() for s in self.stores)
+    def storage_steady(self, cloud: str | None = None) -> dict[str, float]:
+        return _sum_tiers(s.steady() for s in self.flows(cloud))
 
     def _period(self, month: int | None) -> tuple[float, float] | None:
         return None if month is None else ((month - 1) * self.days_per_month, month * self.days_per_month)
@@ -321,13 +359,13 @@ class MonthlyUsage:
     def deleted_kept(self, cloud: str, month: int | None = None) -> list[StoreCharge]:
         """Per store, the deleted data `cloud` still holds and bills (noncurrent versions on AWS,
         soft-deleted blobs on Azure), over month `month` of operation or once steady (None)."""
-        found = (s.deleted_kept(cloud, self._period(month)) for s in self.stores)
+        found = (s.deleted_kept(cloud, self._period(month)) for s in self.flows(cloud))
         return [x for x in found if x is not None]
 
     def early_deletion(self, cloud: str, month: int | None = None) -> list[StoreCharge]:
         """Per store and tier, the GB `cloud` bills for data leaving before the tier's minimum
         storage duration, over month `month` of operation or once steady (None)."""
-        return [x for s in self.stores for x in s.early_deletion(cloud, self._period(month))]
+        return [x for s in self.flows(cloud) for x in s.early_deletion(cloud, self._period(month))]
 
 
 def _sum_tiers(parts: Iterable[dict[str, float]]) -> dict[str, float]:
@@ -338,12 +376,13 @@ def _sum_tiers(parts: Iterable[dict[str, float]]) -> dict[str, float]:
     return total
 
 
-def _flow(store: str, gb_per_month: float, lifecycle: Lifecycle) -> StoreFlow:
+def _flow(store: str, gb_per_month: float, lifecycle: Lifecycle, untiered_gb_per_month: float = 0.0) -> StoreFlow:
     return StoreFlow(
         store,
         gb_per_month / DAYS_PER_MONTH,
         tuple(spans(lifecycle.transitions, lifecycle.expire_days)),
         lifecycle.noncurrent_days,
+        untiered_gb_per_month / DAYS_PER_MONTH,
     )
 
 
@@ -542,25 +581,20 @@ def _run_per_message(spec: MissionSpec) -> str:
     )
 
 
-def _untransitioned_raw(blueprint: Blueprint, links: list[LinkVolume], seconds_per_contact: float) -> list[str]:
-    """What the storage lines leave out where a downlink's raw files are too small for S3 to move:
-    the lines price every object in the tiers the lifecycle names; S3 keeps one under 128 KB in
-    Standard (a low-rate S-band downlink's 30 s file: 9.6 kbit/s makes 36 KB)."""
-    if not blueprint.spec.delivery.object_store or not blueprint.raw_lifecycle.transitions or not seconds_per_contact:
+def _untiered_text(blueprint: Blueprint, untiered: list[tuple[str, float]]) -> list[str]:
+    """What the AWS storage lines price in S3 Standard whatever the lifecycle says: the objects under
+    128 KB (`untiered`: each kind, e.g. "the raw files of noaa20/hrd", with its size in bytes)."""
+    lifecycles = [blueprint.products_lifecycle] + (
+        [blueprint.raw_lifecycle] if blueprint.spec.delivery.object_store else []
+    )
+    if not untiered or not any(lifecycle.transitions for lifecycle in lifecycles):
         return []
-    small = [
-        (link, link.gb_per_contact * 1e9 * min(FILE_SECONDS, seconds_per_contact) / seconds_per_contact)
-        for link in links
-    ]
-    small = [(link, size) for link, size in small if size < S3_TRANSITION_MIN_OBJECT_BYTES]
-    if not small:
-        return []
-    named = ", ".join(f"{link.satellite}/{link.downlink} (about {size / 1000:,.0f} KB)" for link, size in small)
+    named = ", ".join(f"{kind} (about {size / 1000:,.0f} KB)" for kind, size in untiered)
     return [
-        f"S3 keeps an object under 128 KB in S3 Standard whatever the lifecycle says (the AWS stack's rules state "
-        f"S3's default, transition_default_minimum_object_size all_storage_classes_128K): the raw files of {named} "
-        "stay there on AWS, where the storage lines price them in the lifecycle's later tiers, for less than S3 "
-        "bills them."
+        "S3 moves no object under 128 KB out of S3 Standard (the AWS stack's lifecycle rules state S3's default, "
+        f"transition_default_minimum_object_size all_storage_classes_128K): on AWS {named} stay in Standard "
+        "until they expire, and the storage lines price them there. Azure's lifecycle management tiers every "
+        "blob whatever its size."
     ]
 
 
@@ -603,18 +637,31 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
     )
     # per contact of each satellite, as `raw_files_per_contact`: each downlink's files of 30 s of
     # its data, the last one shorter when the contact is not a whole number of them
-    raw_writes = sum(
-        billed_requests(
-            files_per_downlink,
+    raw_files = [
+        (
+            link,
             link.gb_per_contact * 1e9 * FILE_SECONDS / seconds_per_contact,
             link.gb_per_contact * 1e9 * (1 - (files_per_downlink - 1) * FILE_SECONDS / seconds_per_contact),
-            adls_writes,
         )
         for link in links
         if files_per_downlink
-    )
+    ]
+    raw_writes = sum(billed_requests(files_per_downlink, size, last, adls_writes) for _, size, last in raw_files)
     object_bytes = object_size_mb * 1e6
     products = [split_objects(link.gb_per_contact * use.products_ratio * 1e9, object_bytes) for link in feeding]
+    # per contact of each satellite, the bytes in objects S3 keeps in Standard (under 128 KB); the
+    # frame index and contact summary, whose size is not modelled, hold none of the products' GB
+    raw_untiered = sum(untiered_bytes(files_per_downlink, size, last) for _, size, last in raw_files)
+    products_untiered = sum(untiered_bytes(n, object_bytes, last) for n, last in products)
+    untiered = [
+        (f"the raw files of {link.satellite}/{link.downlink}", size if files_per_downlink > 1 else last)
+        for link, size, last in raw_files
+        if (size if files_per_downlink > 1 else last) < S3_TRANSITION_MIN_OBJECT_BYTES
+    ] + (
+        [("the product objects", object_bytes)]
+        if products_untiered and object_bytes < S3_TRANSITION_MIN_OBJECT_BYTES
+        else []
+    )
     # and one frame index and one contact summary per processed contact, of every satellite: a
     # contact without frames (DigIF only) still gets them, empty (docs/processing.md)
     tables = PRODUCT_TABLE_OBJECTS * len(spec.satellites) if _processor_runs(spec) else 0
@@ -626,9 +673,11 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
     telemetry_gb = use.telemetry_kb_per_second * contact_seconds / 1e6 if spec.telemetry_senders() else 0.0
     billed_query_tb = billed_sql_tb(use.query_tb_scanned_per_month, use.queries_per_month)
 
-    stores = [_flow("products", products_gb, blueprint.products_lifecycle)]
+    stores = [
+        _flow("products", products_gb, blueprint.products_lifecycle, products_untiered * contacts_per_month / 1e9)
+    ]
     if raw_gb:
-        stores.insert(0, _flow("raw", raw_gb, blueprint.raw_lifecycle))
+        stores.insert(0, _flow("raw", raw_gb, blueprint.raw_lifecycle, raw_untiered * contacts_per_month / 1e9))
 
     assumptions = [
         f"A month is 365/12 = {DAYS_PER_MONTH:.2f} days and {HOURS_PER_MONTH:g} hours.",
@@ -706,7 +755,7 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
             if spec.security.customer_managed_keys
             else []
         ),
-        *_untransitioned_raw(blueprint, links, seconds_per_contact),
+        *_untiered_text(blueprint, untiered),
         _sql_text(spec),
         f"Processing events follow each cloud's trigger: {_contact_events_text(spec)}. Event Grid counts an "
         "ingress operation for every "
