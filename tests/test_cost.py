@@ -126,6 +126,16 @@ def test_ingest_and_steady_state_storage_per_tier(catalogs):
             "S3 Glacier Deep Archive storage": 786.6 * GIB * 0.00099,
             # expired objects kept 30 days as noncurrent versions: (1.71 + 0.855) x 30 = 76.95 GB
             "S3 Glacier Deep Archive storage: deleted data kept": 76.95 * GIB * 0.00099,
+            # every raw file (30 MB) and frame stream (285 MB) is 128 KB or more, so S3 moves each:
+            # (19 + 1) x 91.25 = 1,825 objects a month into Standard-IA ($0.01 per 1,000) and into
+            # Deep Archive ($0.05 per 1,000)
+            "S3 lifecycle transitions into S3 Standard-IA": 1825 * 0.01 / 1000,
+            "S3 lifecycle transitions into S3 Glacier Deep Archive": 1825 * 0.05 / 1000,
+            # Deep Archive holds 57 raw files a day for 185 days + 30 kept, 57 x 215 = 12,255, and 3
+            # frame streams a day for 550 + 30, 3 x 580 = 1,740: 13,995 objects, each billed 32 KB
+            # (2^20 KB a billed GB) at its rate and 8 KB at S3 Standard's
+            "S3 Glacier Deep Archive storage: archived object overhead": 13995 * 32 / 2**20 * 0.00099,
+            "S3 Standard storage: archived object overhead": 13995 * 8 / 2**20 * 0.023,
         }
     )
     # Azure holds the same GB on a ZRS (ADLS Gen2) account at the catalog's ZRS prices, never
@@ -138,6 +148,19 @@ def test_ingest_and_steady_state_storage_per_tier(catalogs):
         "Blob Cold storage (ZRS)": ("blob_cold_zrs_gb_month", *_gib(786.6, 3.933)),  # x 0.005
         # soft-deleted blobs kept 30 days, in Cold: 76.95 GB x 0.005
         "Blob Cold storage (ZRS): deleted data kept": ("blob_cold_zrs_gb_month", *_gib(76.95, 0.38475)),
+        # Azure moves every blob: 1,733.75 raw files + 91.25 manifests + 91.25 frame streams + 182.5
+        # frame indexes and summaries = 2,098.75 a month into Cool ($0.13 per 10,000 ZRS writes) and,
+        # its archive step held in Cold, into Cold at day 180 ($0.26)
+        "Blob tier changes to Cool (ZRS)": (
+            "blob_cool_zrs_write_operations",
+            pytest.approx(2098.75),
+            pytest.approx(2098.75 * 0.13 / 10000),
+        ),
+        "Blob tier changes to Cold (ZRS)": (
+            "blob_cold_zrs_write_operations",
+            pytest.approx(2098.75),
+            pytest.approx(2098.75 * 0.26 / 10000),
+        ),
     }
 
 
@@ -324,7 +347,10 @@ def test_projection_accumulates_storage_until_retention(catalogs):
     r = 1.71 + 0.855
     hot = r * (30**2 / 2 + 30 * (DAYS - 30)) / DAYS
     cool = r * ((DAYS - 30) ** 2 / 2) / DAYS
-    assert storage[0] == pytest.approx((hot * 0.023 + cool * 0.0125) * GIB)
+    # and the objects reaching day 30 in it move to Standard-IA: 1,825 a month land, 60 a day, of
+    # which those of days 0 to 365/12 - 30 are 30 days old within month 1, at $0.01 per 1,000
+    moved = 60 * (DAYS - 30) * 0.01 / 1000
+    assert storage[0] == pytest.approx((hot * 0.023 + cool * 0.0125) * GIB + moved)
     non_storage = [sum(x.cost for x in month if not x.tier and x.cost is not None) for month in aws.projection]
     assert len({round(v, 9) for v in non_storage}) == 1
 

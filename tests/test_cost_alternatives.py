@@ -4,7 +4,8 @@ prices added so that every alternative is known:
 
     AWS   s3_inter_region_transfer_gb 0.02, cloudwatch_custom_metric_month 0.3
     Azure blob_hot_gzrs 0.05, blob_cool_gzrs 0.04, blob_cold_gzrs 0.01, blob_geo_replication_gb 0.02,
-          blob_hot_gzrs_write_operations 0.06, service_bus_premium_mu_hour 1, event_hubs_premium_pu_hour 2
+          blob_hot_gzrs_write_operations 0.06, blob_cool_gzrs_write_operations 0.12,
+          blob_cold_gzrs_write_operations 0.24, service_bus_premium_mu_hour 1, event_hubs_premium_pu_hour 2
 
 The example holds hot 61.56 GB, cool 123.12, cold 184.68, archive 629.28 (Azure keeps the
 archive GB in Cold: 813.96), lands 41.61 + 20.805 = 62.415 GB and writes 1,606 objects a month
@@ -18,16 +19,19 @@ Deep Archive on AWS (x 0.001 = 0.06156), Cold on Azure (x 0.0045 = 0.27702 on ZR
 Capacity is billed in binary GB: each capacity figure (the GB, so their cost) is multiplied by
 G = 10^9 / 2^30 = 0.931323 (GIB below).
 
-- AWS zone: (1.2312 + 1.2312 + 0.73872 + 0.62928 + 0.06156) x G = 3.89196 G = 3.62467 of capacity.
-- AWS geo adds: replica capacity 3.89196 G (the replicas age alike); replica PUTs
+- AWS zone: (1.2312 + 1.2312 + 0.73872 + 0.62928 + 0.06156) x G = 3.89196 G = 3.62467 of capacity,
+  and the lifecycle's lines L = 131.403236573 (transitions 14.6 + 43.8 + 73, archived objects'
+  overhead 0.003236573: test_cost_worked_example.py): 135.02791.
+- AWS geo adds: replica capacity 3.89196 G and lifecycle L (the replicas age alike); replica PUTs
   1,679 x 0.01 = 16.79; transfer 62.415 x 0.02 = 1.2483; replication metrics 4 x 2 rules x 0.3
   = 2.4 and their 2 failure alarms x 0.1 = 0.2; replica key 1; KMS requests 2 x 1,679 x 0.001 =
-  3.358. Delta 3.89196 G + 24.9963 = 28.62097; the storage choice becomes 2 x 3.89196 G +
-  24.9963 = 32.24564.
+  3.358. Delta 3.89196 G + 24.9963 + L = 160.02421; the storage choice becomes 2 x 3.89196 G +
+  24.9963 + 2 L = 295.05211.
 - Azure geo (GZRS): (61.56 x 0.05 + 123.12 x 0.04 + (813.96 + 61.56) x 0.01) G = (3.078 + 4.9248 +
-  8.7552) G = 16.758 G, plus transfer 1.2483 plus writes 16,279 x 0.06 = 976.74: 993.59540,
-  against ZRS (1.60056 + 2.33928 + 3.66282 + 0.27702) G = 7.87968 G, plus writes 16,279 x 0.05 =
-  813.95: 821.28852; delta 172.30688.
+  8.7552) G = 16.758 G, plus transfer 1.2483 plus writes 16,279 x 0.06 = 976.74 plus tier changes
+  1,679 x 0.12 + 1,679 x 0.24 = 604.44: 1,598.03540, against ZRS (1.60056 + 2.33928 + 3.66282 +
+  0.27702) G = 7.87968 G, plus writes 16,279 x 0.05 = 813.95 plus tier changes 1,679 x 0.1 + 1,679
+  x 0.2 = 503.7: 1,324.98852; delta 273.04688.
 - Azure software keys: the $5.5 HSM key line (the 3,072-bit key the stack creates) goes: delta -5.5.
 - Azure Premium messaging adds 730 h x $1 + 730 h x $2 = 2,190 and removes the Standard lines
   9.855 + 0.1095 + 21.9 + 73 = 104.8645 (Service Bus operations: 3 x 73 messages, one per
@@ -64,11 +68,15 @@ ADDED = {
         "blob_cold_gzrs_gb_month": 0.01,
         "blob_geo_replication_gb": 0.02,
         "blob_hot_gzrs_write_operations": 0.06,
+        "blob_cool_gzrs_write_operations": 0.12,
+        "blob_cold_gzrs_write_operations": 0.24,
         "service_bus_premium_mu_hour": 1,
         "event_hubs_premium_pu_hour": 2,
     },
 }
 GEO = {"storage.redundancy": "geo", "clouds.aws.replica_region": "us-east-2"}
+LIFECYCLE = 131.4 + 0.003236573  # the AWS lifecycle's lines, in each bucket set
+AZURE_TIER_CHANGES = {"ZRS": 1679 * (0.1 + 0.2), "GZRS": 1679 * (0.12 + 0.24)}
 
 
 def _priced() -> dict[str, Catalog]:
@@ -103,12 +111,12 @@ def _figures(cloud: str, catalogs: dict[str, Catalog] | None = None, **changes):
 def test_aws_alternatives_of_the_worked_example():
     assert _figures("aws") == {
         "storageRedundancy": {
-            "zone": ("S3 Standard (3 zones)", True, 3.89196 * GIB, 0, ()),
+            "zone": ("S3 Standard (3 zones)", True, 3.89196 * GIB + LIFECYCLE, 0, ()),
             "geo": (
                 "S3 Standard (3 zones), replicated to us-east-1",
                 False,
-                2 * 3.89196 * GIB + 24.9963,
-                3.89196 * GIB + 24.9963,
+                2 * 3.89196 * GIB + 24.9963 + 2 * LIFECYCLE,
+                3.89196 * GIB + 24.9963 + LIFECYCLE,
                 (),
             ),
         },
@@ -120,8 +128,14 @@ def test_aws_alternatives_of_the_worked_example():
 def test_azure_alternatives_of_the_worked_example():
     assert _figures("azure") == {
         "storageRedundancy": {
-            "zone": ("ZRS", True, 7.87968 * GIB + 813.95, 0, ()),
-            "geo": ("GZRS", False, 16.758 * GIB + 1.2483 + 976.74, (16.758 - 7.87968) * GIB + 1.2483 + 162.79, ()),
+            "zone": ("ZRS", True, 7.87968 * GIB + 813.95 + AZURE_TIER_CHANGES["ZRS"], 0, ()),
+            "geo": (
+                "GZRS",
+                False,
+                16.758 * GIB + 1.2483 + 976.74 + AZURE_TIER_CHANGES["GZRS"],
+                (16.758 - 7.87968) * GIB + 1.2483 + 162.79 + AZURE_TIER_CHANGES["GZRS"] - AZURE_TIER_CHANGES["ZRS"],
+                (),
+            ),
         },
         "hsmKeys": {True: (True, True, 5.5, 0, ()), False: (False, False, 0, -5.5, ())},
         "messagingEncryption": {
@@ -137,18 +151,24 @@ def test_from_a_geo_spec_zone_saves_what_geo_costs_and_read_access_is_dropped():
     aws, azure = _figures("aws", **GEO), _figures("azure", **GEO, **{"storage.geo_read_access": True})
     assert aws["storageRedundancy"]["zone"][1:4] == (
         False,
-        pytest.approx(3.89196 * GIB),
-        pytest.approx(-(3.89196 * GIB + 24.9963)),
+        pytest.approx(3.89196 * GIB + LIFECYCLE),
+        pytest.approx(-(3.89196 * GIB + 24.9963 + LIFECYCLE)),
     )
     # RA-GZRS prices are not among the added ones: the chosen account's capacity and writes are
     # unknown, so the saving is ZRS's 821.28852 less the transfer line's 1.2483, plus an unknown, named
     option, chosen, _, saving, unknown = azure["storageRedundancy"]["zone"]
-    assert (option, chosen, saving) == ("ZRS", False, pytest.approx(7.87968 * GIB + 813.95 - 1.2483))
+    assert (option, chosen, saving) == (
+        "ZRS",
+        False,
+        pytest.approx(7.87968 * GIB + 813.95 + AZURE_TIER_CHANGES["ZRS"] - 1.2483),
+    )
     assert set(unknown) == {
         "blob_hot_ragzrs_gb_month",
         "blob_cool_ragzrs_gb_month",
         "blob_cold_ragzrs_gb_month",
         "blob_hot_ragzrs_write_operations",
+        "blob_cool_ragzrs_write_operations",
+        "blob_cold_ragzrs_write_operations",
     }
     assert azure["storageRedundancy"]["geo"][:2] == ("RA-GZRS", True)
 
@@ -163,7 +183,7 @@ def test_an_unknown_price_makes_the_delta_partial_and_names_it():
         prices[price_id] = prices[price_id].model_copy(update={"price": None, "supply": "left out of this test"})
     catalogs["aws"] = Catalog(cloud="aws", prices=prices)
     geo = _figures("aws", catalogs)["storageRedundancy"]["geo"]
-    assert geo[3] == pytest.approx(3.89196 * GIB + 24.9963 - 1.2483 - 2.4)
+    assert geo[3] == pytest.approx(3.89196 * GIB + 24.9963 + LIFECYCLE - 1.2483 - 2.4)
     assert geo[4] == ("s3_inter_region_transfer_gb", "cloudwatch_custom_metric_month")
 
 
@@ -205,12 +225,12 @@ def test_the_report_table_shows_each_alternative_and_its_delta_per_cloud():
     rows = {row[1].text: [cell.text for cell in row[2:]] for row in section.table.rows}
     assert rows == {
         "storage.redundancy: zone": [
-            "S3 Standard (3 zones): $3.62/month (the spec's choice)",  # 3.62467
-            "ZRS: $821.29/month (the spec's choice)",  # 821.28852
+            "S3 Standard (3 zones): $135.03/month (the spec's choice)",  # 135.02791
+            "ZRS: $1,324.99/month (the spec's choice)",  # 1,324.98852
         ],
         "storage.redundancy: geo": [
-            "S3 Standard (3 zones), replicated to us-east-1: $32.25/month (+$28.62 a month)",  # 32.24564, 28.62097
-            "GZRS: $993.60/month (+$172.31 a month)",  # 993.59540, 172.30688
+            "S3 Standard (3 zones), replicated to us-east-1: $295.05/month (+$160.02 a month)",  # 295.05211, 160.02421
+            "GZRS: $1,598.04/month (+$273.05 a month)",  # 1,598.03540, 273.04688
         ],
         "security.hsm_keys: true": ["yes: $1.00/month (the spec's choice)", "yes: $5.50/month (the spec's choice)"],
         "security.hsm_keys: false": ["yes: $1.00/month (no change)", "no: $0.00/month (-$5.50 a month)"],

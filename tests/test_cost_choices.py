@@ -2,8 +2,10 @@
 month, for the worked example of test_cost_worked_example.py (made-up prices, all known
 except the ones named here).
 
-- Storage: AWS S3 capacity lines 1.2312 + 1.2312 + 0.73872 + 0.62928 = $3.8304; Azure ZRS
-  has no archive tier, so archive-aged data is priced in Cold: 1.60056 + 2.33928 + 3.66282.
+- Storage: AWS S3 capacity lines 1.2312 + 1.2312 + 0.73872 + 0.62928 = $3.8304, and the lifecycle's:
+  transitions 14.6 + 43.8 + 73 = $131.4 and the archived objects' overhead 0.000527344 +
+  0.000341675 + 0.002367554 = $0.003236573; Azure ZRS has no archive tier, so archive-aged data is
+  priced in Cold: 1.60056 + 2.33928 + 3.66282, and its tier changes 167.9 + 335.8 = $503.7.
 - Keys: one KMS key at $1 on AWS; one Key Vault HSM key of 3,072 bits at $5.5 on Azure.
 - Messaging: no premium lines on either cloud unless premium messaging is chosen; its
   unit-hour prices are not in the worked example's catalog, so they stay unknown.
@@ -40,9 +42,9 @@ def test_aws_choices_of_the_worked_example():
         "storageRedundancy": (
             "S3 Standard (3 zones)",
             # the four tiers' lines and the noncurrent versions kept 30 days in Deep Archive
-            # (61.56 GB x $0.001), in binary GB: test_cost_worked_example.py
-            _total((3.8304 + 0.06156) * GIB),
-            "S3 capacity lines; zone redundancy is in the list price",
+            # (61.56 GB x $0.001), in binary GB, and the lifecycle's lines: test_cost_worked_example.py
+            _total((3.8304 + 0.06156) * GIB + 131.4 + 0.003236573),
+            "S3 capacity and lifecycle lines; zone redundancy is in the list price",
         ),
         "hsmKeys": (True, _total(1), "KMS keys are HSM-backed; the key-month lines"),
         "messagingEncryption": (
@@ -57,11 +59,12 @@ def test_azure_choices_of_the_worked_example():
     assert _choices("azure") == {
         # no archive tier on ZRS: archive-aged data stays in Cold, (184.68 + 629.28) GB x $0.0045;
         # the soft-deleted blobs kept 30 days in Cold, 61.56 GB x $0.0045 = 0.27702; and the ZRS write
-        # operations, one per 4 MiB of each object: 16,279 x $0.05 = 813.95
+        # operations, one per 4 MiB of each object: 16,279 x $0.05 = 813.95; and the tier changes,
+        # 1,679 into Cool x $0.1 + 1,679 into Cold x $0.2 = 503.7
         "storageRedundancy": (
             "ZRS",
-            _total((1.60056 + 2.33928 + 3.66282 + 0.27702) * GIB + 813.95),
-            "blob capacity and write operation lines at this redundancy's prices; no archive tier on this "
+            _total((1.60056 + 2.33928 + 3.66282 + 0.27702) * GIB + 813.95 + 503.7),
+            "blob capacity, write operation and tier change lines at this redundancy's prices; no archive tier on this "
             "redundancy: archive-aged data is held and priced in Cold",
         ),
         "hsmKeys": (True, _total(5.5), "Key Vault premium RSA-HSM key-month lines, priced by the key's size"),
@@ -105,7 +108,7 @@ def test_a_geo_account_s_figure_and_basis_hold_its_copy_to_the_paired_region():
     geo = {"storage.redundancy": "geo", "clouds.aws.replica_region": "us-east-1"}
     zone, geo_choice = _choices("azure")["storageRedundancy"], _choices("azure", **geo)["storageRedundancy"]
     assert geo_choice[2].startswith(
-        "blob capacity and write operation lines at this redundancy's prices, and the geo-replication data "
+        "blob capacity, write operation and tier change lines at this redundancy's prices, and the geo-replication data "
         "transfer to the paired region"
     )
     assert "geo-replication" not in zone[2]

@@ -279,7 +279,9 @@ def test_with_a_partner_on_both_clouds_the_sentence_compares_the_partner_totals(
     assert d["sentence"].startswith(
         f"With the partner network on both clouds {cheaper} is cheaper by ${abs(rest_aws - rest_azure):,.2f}/month "
         f"at any partner price: at $4.00/min AWS costs ${aws_total:,.2f}/month and Azure ${azure_total:,.2f}/month; "
-        f"AWS with Ground Station on demand instead (${rest_aws + 912.5 * 10:,.2f}/month) would break even"
+        # Ground Station's own rest: its contact telemetry is sent, and priced, where a partner sends none
+        f"AWS with Ground Station on demand instead (${d['restMonthly']['awsWithGroundStation'] + 912.5 * 10:,.2f}/month) "
+        "would break even"
     )
 
 

@@ -151,8 +151,17 @@ def test_geo_redundancy_prices_each_tier_and_the_paired_region_copy(catalogs, re
     assert writes == (item, pytest.approx(20348.75), pytest.approx(0.3109289))  # 20,348.75 x $0.1528 / 10,000
     choice = cost_json(est, 1000, spec.spec)["clouds"]["azure"]["choices"]["storageRedundancy"]
     assert choice["value"] == ("RA-GZRS" if read_access else "GZRS")
+    # the lifecycle moves every blob, 23 a contact x 91.25 = 2,098.75 a month, into Cool at day 30 and
+    # into Cold at 180 (archive held in Cold), a write at the destination tier each, at the GZRS meters
+    # RA-GZRS shares: 2,098.75 x ($0.26 + $0.494) / 10,000 = 0.15824575
+    moved = {x.item: (x.quantity, x.cost) for x in est.clouds["azure"].lines if "tier changes" in x.item}
+    redundancy = "RA-GZRS" if read_access else "GZRS"
+    assert moved == {
+        f"Blob tier changes to Cool ({redundancy})": pytest.approx((2098.75, 2098.75 * 0.26 / 10000)),
+        f"Blob tier changes to Cold ({redundancy})": pytest.approx((2098.75, 2098.75 * 0.494 / 10000)),
+    }
     assert choice["monthly"] == {
-        "known": pytest.approx(sum(expected.values()) * GIB + 1.560375 + 0.3109289),
+        "known": pytest.approx(sum(expected.values()) * GIB + 1.560375 + 0.3109289 + 0.15824575),
         "complete": True,
         "unknown": [],
     }
@@ -177,8 +186,9 @@ def test_report_states_the_cost_of_each_redundancy_and_messaging_choice_per_clou
     assert table is not None
     rows = {row[0].text: [cell.text for cell in row[1:]] for row in table.rows}
     # GZRS: (3.256524 + 8.887725 + 6.76476 + soft-deleted 0.66177) x 0.931323 + 1.560375 + writes
-    # 0.3109289 = 18.22666 + 1.8713039 = 20.0979639; Premium: 677.075 + 749.71 = 1,426.785
-    assert rows["Storage redundancy"][1] == "GZRS: $20.10/month"
+    # 0.3109289 + tier changes 0.15824575 = 18.22666 + 2.02954965 = 20.25620965; Premium: 677.075 +
+    # 749.71 = 1,426.785
+    assert rows["Storage redundancy"][1] == "GZRS: $20.26/month"
     assert rows["Messaging encryption"] == ["mission key: $0.00/month", "mission key: $1,426.79/month"]
     assert rows["Storage redundancy"][0].startswith("S3 Standard (3 zones), replicated to us-east-2: $")
 

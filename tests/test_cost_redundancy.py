@@ -52,7 +52,11 @@ KEPT = ": deleted data kept"
 def _storage(cost):
     """Each tier's capacity line in decimal GB (the lines bill binary GB: x GIB); the deleted data
     kept, which shares its price id, is `_kept`'s."""
-    return {x.price_id: (x.quantity / GIB, x.cost / GIB) for x in cost.lines if x.tier and not x.item.endswith(KEPT)}
+    return {
+        x.price_id: (x.quantity / GIB, x.cost / GIB)
+        for x in cost.lines
+        if x.price_id.endswith("_gb_month") and not x.item.endswith(KEPT)
+    }
 
 
 def _kept(cost):
@@ -89,6 +93,9 @@ def test_each_redundancy_prices_blob_capacity_at_its_own_tier_prices(catalogs):
         "Blob Hot storage (ZRS)",
         "Blob Cool storage (ZRS)",
         "Blob Cool storage (ZRS): deleted data kept",
+        # every blob moved to Cool at day 30: 19 raw files, a manifest, a frame stream, the frame
+        # index and the contact summary, 23 x 91.25 = 2,098.75 a month
+        "Blob tier changes to Cool (ZRS)",
     }
 
 
@@ -119,6 +126,11 @@ def test_aws_geo_prices_the_replica_and_the_replication_itself(catalogs):
         # on each rule's failures, 2 x $0.10
         "S3 replication: replication metrics": pytest.approx((8, 2.4)),
         "S3 replication: failure alarms": pytest.approx((2, 0.2)),
+        # the replicas age alike: 20 objects a contact of 128 KB or more (the raw files and the frame
+        # stream) x 91.25 = 1,825 moved to Standard-IA a month, at $0.01 per 1,000
+        "S3 replication: replica S3 lifecycle transitions into S3 Standard-IA (us-east-2)": pytest.approx(
+            (1825, 0.01825)
+        ),
     }
     # everything else is the zone mission's
     assert [x.item for x in geo.clouds["aws"].lines if x.item not in added] == [
@@ -127,8 +139,9 @@ def test_aws_geo_prices_the_replica_and_the_replication_itself(catalogs):
     choice = cost_json(geo, 1000, arith_spec(**GEO).spec)["clouds"]["aws"]["choices"]["storageRedundancy"]
     assert choice["value"] == "S3 Standard (3 zones), replicated to us-east-2"
     # 2 x (1.76985 + 14.641875 + 0.961875 kept) = 34.7472 of capacity (in binary GB: 32.3605), +
-    # 0.01049375 + 1.560375 + 1.0 + 0 + 2.4 (the replication metrics) + 0.2 (their alarms)
-    known = 34.7472 * GIB + 0.01049375 + 1.560375 + 1.0 + 2.4 + 0.2
+    # 0.01049375 + 1.560375 + 1.0 + 0 + 2.4 (the replication metrics) + 0.2 (their alarms), + 2 x
+    # 0.01825 for the transitions to Standard-IA in each bucket set
+    known = 34.7472 * GIB + 0.01049375 + 1.560375 + 1.0 + 2.4 + 0.2 + 2 * 0.01825
     assert choice["monthly"] == {"known": pytest.approx(known), "complete": True, "unknown": []}
     # the replica key is the storage choice's: the HSM keys choice still counts the mission key alone
     hsm = cost_json(geo, 1000, arith_spec(**GEO).spec)["clouds"]["aws"]["choices"]["hsmKeys"]
@@ -150,8 +163,10 @@ def test_azure_geo_adds_the_paired_region_copy_at_the_geo_replication_rate(catal
     monthly = choice["choices"]["storageRedundancy"]["monthly"]
     # GZRS capacity 3.60126 + 40.06017 + 2.63169 soft-deleted = 46.29312, plus the transfer 1.560375,
     # plus the GZRS writes, one per 4 MiB of each object: (20,257.5 + 91.25 manifests) x $0.1528 per
-    # 10,000 = 0.3109289 (test_cost_filled_prices.py counts them)
-    assert monthly == {"known": pytest.approx(46.29312 * GIB + 1.560375 + 0.3109289), "complete": True, "unknown": []}
+    # 10,000 = 0.3109289 (test_cost_filled_prices.py counts them), plus the 2,098.75 blobs a month moved
+    # to Cool, a Cool GZRS write each: x $0.26 per 10,000 = 0.0545675
+    known = 46.29312 * GIB + 1.560375 + 0.3109289 + 0.0545675
+    assert monthly == {"known": pytest.approx(known), "complete": True, "unknown": []}
 
 
 def test_premium_messaging_replaces_standard_lines_with_unit_hours(catalogs):
@@ -177,6 +192,7 @@ def test_compare_json_states_each_choice_and_its_monthly_cost(catalogs):
     # ZRS capacity 24.25635 + 20,348.75 write operations (one per 4 MiB of each object, one per
     # manifest: test_cost_filled_prices.py) x $0.0878 per 10,000
     zrs = (24.25635 + 1.46205) * GIB + 20348.75 * 0.0878 / 10_000  # and the 76.95 GB soft-deleted, x 0.019
+    zrs += 2098.75 * 0.13 / 10_000  # the 2,098.75 blobs a month moved to Cool, a Cool ZRS write each
     assert azure["storageRedundancy"]["monthly"] == {"known": pytest.approx(zrs), "complete": True, "unknown": []}
     assert azure["hsmKeys"]["value"] is True
     # one HSM key (no plan: the 3,072-bit mission key assumed) x $5 a month
@@ -184,8 +200,9 @@ def test_compare_json_states_each_choice_and_its_monthly_cost(catalogs):
     assert azure["messagingEncryption"]["value"] == "mission key"
     assert azure["messagingEncryption"]["monthly"]["known"] == pytest.approx(1752)  # 657 + 1,095
     assert aws["storageRedundancy"]["value"] == "S3 Standard (3 zones)"
-    # 1.76985 + 14.641875 + the noncurrent versions kept, 76.95 GB x 0.0125 = 0.961875, in binary GB
-    assert aws["storageRedundancy"]["monthly"]["known"] == pytest.approx(17.3736 * GIB)
+    # 1.76985 + 14.641875 + the noncurrent versions kept, 76.95 GB x 0.0125 = 0.961875, in binary GB,
+    # and the 1,825 transitions to Standard-IA a month at $0.01 per 1,000
+    assert aws["storageRedundancy"]["monthly"]["known"] == pytest.approx(17.3736 * GIB + 0.01825)
     assert aws["hsmKeys"]["value"] is True and aws["hsmKeys"]["monthly"]["known"] == pytest.approx(1.0)  # $1 KMS key
     assert aws["messagingEncryption"]["value"] == "mission key"
 

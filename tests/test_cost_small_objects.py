@@ -26,7 +26,11 @@ def _storage(cloud: str, object_size_mb: float) -> dict[str, tuple[float, float]
     result = estimate(
         build_blueprint(spec_from_data(_example())), _catalogs(), Assumptions(object_size_mb=object_size_mb)
     )
-    return {x.item: (x.quantity, x.cost) for x in result.clouds[cloud].lines if x.layer == "storage" and x.tier}
+    return {
+        x.item: (x.quantity, x.cost)
+        for x in result.clouds[cloud].lines
+        if x.price_id.endswith("_gb_month") and "overhead" not in x.item  # the GB the tiers hold
+    }
 
 
 def test_products_of_100_kb_stay_in_s3_standard_for_their_whole_retention():

@@ -54,7 +54,10 @@ def test_the_assumptions_the_report_prints_name_the_figures_they_rest_on():
         "keeps at its tier's rate (AWS noncurrent versions, Azure soft-deleted blobs, for "
         "storage.noncurrent_version_days; Azure at most 365), plus, for data that leaves a tier before the "
         "tier's minimum storage duration (cool 30, cold 90, archive 180 days on both clouds), the rest of "
-        "that minimum; lifecycle transition requests and retrievals are not modelled.",
+        "that minimum. Each object the lifecycle moves bills its move: on AWS a transition request into each "
+        "storage class for each object of 128 KB or more, on Azure a write operation at the destination tier "
+        "for every blob; and on AWS each object held in Glacier Flexible Retrieval or Deep Archive bills 40 KB "
+        "more, 32 KB at that class's rate and 8 KB at S3 Standard's. Retrievals are not modelled.",
         "Volumes here are decimal (1 GB = 10^9 bytes); both clouds bill storage capacity in binary GB "
         "(2^30 bytes), so each capacity line is the GB held x 0.9313. Data transfer and stream volumes stay "
         "decimal: no source found gives their unit.",

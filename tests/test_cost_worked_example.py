@@ -49,6 +49,17 @@ The mission (two satellites, one downlink each):
   90 of 90, archive 215 of 180 on AWS; cool 60, cold 305 on Azure): no minimum-duration line.
 - Both clouds bill capacity in binary GB (2^30 bytes): each GB above is 10^9 / 2^30 = 0.931323
   of a billed GB (GIB below), and so is each capacity line's cost.
+- Lifecycle moves: every raw file (30 MB) and frame stream (285 MB) is 128 KB or more, so S3 moves
+  each into Standard-IA, Glacier Flexible Retrieval and Deep Archive (all before expiry): 1,387 +
+  73 = 1,460 transition requests a month into each. Azure moves every blob, the 146 frame indexes
+  and contact summaries and the 73 manifests too, into Cool and into Cold (its archive step is
+  held in Cold: no move): 1,606 + 73 = 1,679 a month into each, a write operation apiece.
+- Objects held in the archive classes: 1,387 / T = 45.6 raw and 73 / T = 2.4 product objects land
+  a day (T = 365/12 days). Glacier Flexible Retrieval holds 90 days of both: 90 x 48 = 4,320;
+  Deep Archive raw for 185 days + 30 kept, 45.6 x 215 = 9,804, and products for 550 + 30, 2.4 x
+  580 = 1,392: 11,196. S3 bills 32 KB (of 1,024 bytes, 2^20 in a billed GB) of each at the
+  class's rate and 8 KB at Standard's: 4,320 x 32 / 2^20 = 0.1318359 GB, 11,196 x 32 / 2^20 =
+  0.3416748 GB, (4,320 + 11,196) x 8 / 2^20 = 15,516 x 8 / 2^20 = 0.1183777 GB.
 """
 
 from __future__ import annotations
@@ -88,6 +99,9 @@ PRICES = {
         "s3_glacier_flexible_gb_month": 0.004,
         "s3_glacier_deep_archive_gb_month": 0.001,
         "s3_put_requests": 0.01,
+        "s3_standard_ia_transition_requests": 0.01,
+        "s3_glacier_flexible_transition_requests": 0.03,
+        "s3_glacier_deep_archive_transition_requests": 0.05,
         "athena_tb_scanned": 5,
         "kinesis_shard_hour": 0.015,
         "kinesis_on_demand_stream_hour": 0.04,
@@ -116,6 +130,8 @@ PRICES = {
         "blob_cool_zrs_gb_month": 0.019,
         "blob_cold_zrs_gb_month": 0.0045,
         "blob_hot_zrs_write_operations": 0.05,
+        "blob_cool_zrs_write_operations": 0.1,
+        "blob_cold_zrs_write_operations": 0.2,
         "synapse_serverless_tb": 6,
         "event_hubs_standard_tu_hour": 0.03,
         "event_hubs_capture_tu_hour": 0.1,
@@ -228,6 +244,12 @@ def test_every_aws_line_of_the_managed_example():
             "S3 Glacier Flexible Retrieval storage": _gib(184.68, 0.73872),
             "S3 Glacier Deep Archive storage": _gib(629.28, 0.62928),
             "S3 Glacier Deep Archive storage: deleted data kept": _gib(61.56, 0.06156),  # x $0.001
+            "S3 lifecycle transitions into S3 Standard-IA": (1460, 14.6),  # x $0.01
+            "S3 lifecycle transitions into S3 Glacier Flexible Retrieval": (1460, 43.8),  # x $0.03
+            "S3 lifecycle transitions into S3 Glacier Deep Archive": (1460, 73),  # x $0.05
+            "S3 Glacier Flexible Retrieval storage: archived object overhead": (0.1318359, 0.000527344),  # x $0.004
+            "S3 Glacier Deep Archive storage: archived object overhead": (0.3416748, 0.000341675),  # x $0.001
+            "S3 Standard storage: archived object overhead": (0.1183777, 0.002367554),  # x $0.02
         }
     )
 
@@ -261,6 +283,8 @@ def test_every_azure_line_of_the_managed_example():
             "Blob Cool storage (ZRS)": _gib(123.12, 2.33928),  # 123.12 GB x $0.019
             "Blob Cold storage (ZRS)": _gib(813.96, 3.66282),  # (184.68 + 629.28) GB x $0.0045
             "Blob Cold storage (ZRS): deleted data kept": _gib(61.56, 0.27702),  # 61.56 GB x $0.0045
+            "Blob tier changes to Cool (ZRS)": (1679, 167.9),  # x $0.1
+            "Blob tier changes to Cold (ZRS)": (1679, 335.8),  # x $0.2
         }
     )
 

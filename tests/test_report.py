@@ -343,8 +343,9 @@ def test_report_states_each_clouds_durability_choices_and_their_cost(report):
     _, out, doc = report
     choices = {cloud: doc["cost"]["clouds"][cloud]["choices"] for cloud in ("aws", "azure")}
     # the Azure storage choice is its ZRS capacity and write lines at the catalog's ZRS prices
-    # ($0.0221 hot, $0.0131 cool, $0.005 cold per GB-month, $0.0878 per 10,000 writes), all known;
-    # Cold's GB are two lines, the data held and the soft-deleted data kept
+    # ($0.0221 hot, $0.0131 cool, $0.005 cold per GB-month, $0.0878 per 10,000 writes), and its tier
+    # change lines, a write at the Cool or Cold ZRS meter ($0.13, $0.26 per 10,000) for each blob moved,
+    # all known; Cold's GB are two lines, the data held and the soft-deleted data kept
     assert choices["azure"]["storageRedundancy"]["value"] == "ZRS"
     stored: dict[str, float] = {}
     for line in doc["cost"]["clouds"]["azure"]["lines"]:
@@ -353,12 +354,15 @@ def test_report_states_each_clouds_durability_choices_and_their_cost(report):
     assert [line["item"] for line in doc["cost"]["clouds"]["azure"]["lines"] if "Cold" in line["item"]] == [
         "Blob Cold storage (ZRS)",
         "Blob Cold storage (ZRS): deleted data kept",
+        "Blob tier changes to Cold (ZRS)",
     ]
     zrs = {
         "azure.blob_hot_zrs_gb_month": 0.0221,
         "azure.blob_cool_zrs_gb_month": 0.0131,
         "azure.blob_cold_zrs_gb_month": 0.005,
         "azure.blob_hot_zrs_write_operations": 0.0878 / 10_000,
+        "azure.blob_cool_zrs_write_operations": 0.13 / 10_000,
+        "azure.blob_cold_zrs_write_operations": 0.26 / 10_000,
     }
     assert set(stored) == set(zrs)
     by_hand = sum(stored[p] * zrs[p] for p in zrs)

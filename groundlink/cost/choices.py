@@ -74,7 +74,7 @@ def _storage(cloud: str, spec: Any, cost: CloudCost) -> Choice:
         sku = azure_storage_redundancy(spec)
         held = "; no archive tier on this redundancy: archive-aged data is held and priced in Cold"
         archived = any(step.tier == ARCHIVE for step in spec.storage.tiering)
-        basis = "blob capacity and write operation lines at this redundancy's prices"
+        basis = "blob capacity, write operation and tier change lines at this redundancy's prices"
         if any(x.price_id == GEO_TRANSFER for x in cost.lines):
             basis += ", and the geo-replication data transfer to the paired region"
         return Choice(sku, stored, basis + (held if archived else ""))
@@ -82,10 +82,12 @@ def _storage(cloud: str, spec: Any, cost: CloudCost) -> Choice:
         return Choice(
             f"S3 Standard (3 zones), replicated to {spec.clouds.aws.replica_region}",
             stored,
-            "S3 capacity lines plus the replication lines: replica capacity, PUTs, inter-region transfer, "
+            "S3 capacity and lifecycle lines plus the replication lines: replica capacity and lifecycle, PUTs, inter-region transfer, "
             "replica key and its requests, replication metrics and failure alarms",
         )
-    return Choice("S3 Standard (3 zones)", stored, "S3 capacity lines; zone redundancy is in the list price")
+    return Choice(
+        "S3 Standard (3 zones)", stored, "S3 capacity and lifecycle lines; zone redundancy is in the list price"
+    )
 
 
 def key_month_lines(cost: CloudCost) -> list[Line]:

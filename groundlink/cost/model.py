@@ -560,6 +560,103 @@ def _retention_lines(
     return lines
 
 
+# Per cloud, the tiers each object is billed extra storage in, and how much: "For each object that is
+# stored in the S3 Glacier Flexible Retrieval and S3 Glacier Deep Archive storage classes, AWS charges
+# for 40 KB of additional metadata for each archived object, with 8 KB charged at S3 Standard rates
+# and 32 KB charged at S3 Glacier Flexible Retrieval or S3 Deep Archive rates" (Amazon S3 pricing,
+# https://aws.amazon.com/s3/pricing/, storage pricing, read 2026-12-06). A KB is taken as 1,024
+# bytes, as the AWS Pricing Calculator counts it (1,048,576 KB in a GB) and as S3 bills binary GB.
+ARCHIVAL_TIERS = {"aws": ("cold", "archive"), "azure": ()}
+ARCHIVED_OBJECT_KB = 32  # at the archive class's rate
+ARCHIVED_OBJECT_STANDARD_KB = 8  # at S3 Standard's rate
+KB_PER_BILLED_GB = 2**20
+# Per cloud, the catalog id of the price of moving one object into a tier: S3's lifecycle transition
+# requests into each storage class (Amazon S3 pricing, "Lifecycle transition requests into"); Azure
+# bills a move to a cooler tier "as a write operation to the destination tier" (Microsoft Learn,
+# "Access tiers for blob data"), its price by the account's redundancy.
+TRANSITION_PRICE_IDS = {
+    "aws": {
+        "cool": "s3_standard_ia_transition_requests",
+        "cold": "s3_glacier_flexible_transition_requests",
+        "archive": "s3_glacier_deep_archive_transition_requests",
+    },
+}
+
+
+def transition_price_id(cloud: str, tier: str, redundancy: str = "ZRS") -> str:
+    """Catalog id of the price of one object moved into `tier` by the lifecycle."""
+    if cloud == "azure":
+        return f"blob_{tier}{AZURE_REDUNDANCY_PRICE_KEYS[redundancy]}_write_operations"
+    return TRANSITION_PRICE_IDS[cloud][tier]
+
+
+def _lifecycle_lines(
+    cloud: str,
+    usage: MonthlyUsage,
+    month: int | None,
+    catalog: Catalog,
+    redundancy: str = "ZRS",
+    replica_region: str | None = None,
+) -> list[Line]:
+    """What a cloud bills per object its lifecycle moves (once steady, or over month `month`): the
+    requests or operations that move it into each tier, and on AWS the 40 KB S3 adds to each object
+    held in Glacier Flexible Retrieval or Deep Archive. `replica_region`: the AWS replica buckets'
+    own, as they hold the same lifecycle."""
+    suffix = f" ({redundancy})" if cloud == "azure" else ""
+    where = f"{REPLICATION}replica " if replica_region else ""
+    at = f" ({replica_region})" if replica_region else ""
+    lines = []
+    for tier, moved in usage.transitions(cloud, month).items():
+        if moved <= 0:
+            continue
+        price_id = transition_price_id(cloud, tier, redundancy)
+        item = (
+            f"Blob tier changes to {TIER_NAMES[cloud][tier].removeprefix('Blob ')}{suffix}"
+            if cloud == "azure"
+            else f"{where}S3 lifecycle transitions into {TIER_NAMES[cloud][tier]}{at}"
+        )
+        basis = (
+            "one write operation at the destination tier per blob moved (every blob, whatever its size)"
+            if cloud == "azure"
+            else "one transition request per object of 128 KB or more moved (S3 moves no smaller one)"
+        )
+        lines.append(Line("storage", item, moved, price_id, catalog.entry(price_id), basis, tier, replica_region))
+    held = usage.objects_held(cloud, month)
+    archived = {tier: held.get(tier, 0.0) for tier in ARCHIVAL_TIERS[cloud] if held.get(tier, 0.0) > 0}
+    for tier, objects in archived.items():
+        price_id = storage_price_id(cloud, tier)
+        lines.append(
+            Line(
+                "storage",
+                f"{where}{TIER_NAMES[cloud][tier]} storage: archived object overhead{at}",
+                objects * ARCHIVED_OBJECT_KB / KB_PER_BILLED_GB,
+                price_id,
+                catalog.entry(price_id),
+                f"{ARCHIVED_OBJECT_KB} KB per object held in this class at its rate: {count_figure(objects)} objects "
+                "(deleted ones kept as noncurrent versions included), binary GB",
+                tier,
+                replica_region,
+            )
+        )
+    if archived:
+        objects = sum(archived.values())
+        price_id = storage_price_id(cloud, "hot")
+        lines.append(
+            Line(
+                "storage",
+                f"{where}S3 Standard storage: archived object overhead{at}",
+                objects * ARCHIVED_OBJECT_STANDARD_KB / KB_PER_BILLED_GB,
+                price_id,
+                catalog.entry(price_id),
+                f"{ARCHIVED_OBJECT_STANDARD_KB} KB at S3 Standard's rate per object held in Glacier Flexible Retrieval "
+                f"or Deep Archive: {count_figure(objects)} objects, binary GB",
+                "hot",
+                replica_region,
+            )
+        )
+    return lines
+
+
 def _replica_storage_lines(tiers: dict[str, float], catalog: Catalog, region: str) -> list[Line]:
     """S3 replication of the raw and products stores: the replica GB per tier (query results
     are not replicated, and the tiers hold raw and products only)."""
@@ -1225,9 +1322,11 @@ def cloud_cost(
         tiers = usage.storage_steady(cloud) if month is None else usage.storage_month(month, cloud)
         storage = _storage_lines(cloud, tiers, catalog, redundancy)
         storage += _retention_lines(cloud, usage, month, catalog, redundancy)
+        storage += _lifecycle_lines(cloud, usage, month, catalog, redundancy)
         if replica_region:  # the replica buckets age like their sources: the same GB per tier, again
             storage += _replica_storage_lines(tiers, catalog, replica_region)
             storage += _retention_lines(cloud, usage, month, catalog, redundancy, replica_region)
+            storage += _lifecycle_lines(cloud, usage, month, catalog, redundancy, replica_region)
         return sorted(fixed + storage, key=lambda x: LAYERS.index(x.layer))
 
     result = CloudCost(cloud, region, with_storage(None))

@@ -8,6 +8,7 @@ report can print exactly what the estimate rests on.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -25,7 +26,18 @@ from ..limits import (
     S3_TRANSITION_MIN_OBJECT_BYTES,
 )
 from ..rounding import exact_figure, percent
-from .storage import HOT, Span, average_stock, by_tier, held_spans, minimum_charge, spans, steady_state, stock
+from .storage import (
+    HOT,
+    Span,
+    average_stock,
+    by_tier,
+    held_spans,
+    leaving,
+    minimum_charge,
+    spans,
+    steady_state,
+    stock,
+)
 
 if TYPE_CHECKING:
     from ..spec import MissionSpec
@@ -113,6 +125,14 @@ def untiered_bytes(objects: int, object_bytes: float, last_bytes: float) -> floa
     return sum(count * size for count, size in sizes if size < S3_TRANSITION_MIN_OBJECT_BYTES)
 
 
+def tiered_objects(objects: int, object_bytes: float, last_bytes: float) -> int:
+    """Of the same objects, how many S3 moves on the lifecycle's days: those of 128 KB or more."""
+    if objects <= 0:
+        return 0
+    sizes = [(objects - 1, object_bytes), (1, last_bytes)]
+    return sum(count for count, size in sizes if size >= S3_TRANSITION_MIN_OBJECT_BYTES)
+
+
 def split_objects(total_bytes: float, object_bytes: float) -> tuple[int, float]:
     """`total_bytes` written as objects of `object_bytes`, the last one smaller: how many objects,
     and the last one's size."""
@@ -196,6 +216,9 @@ class StoreFlow:
     noncurrent_days: int = 0  # storage.noncurrent_version_days: how long a deleted object is kept
     # of gb_per_day, the GB a day landing in objects under S3's transition minimum (`untiered_bytes`)
     untiered_gb_per_day: float = 0.0
+    # per cloud, the objects landing a day that its lifecycle moves, each once per transition: on
+    # AWS those of 128 KB or more (`tiered_objects`), on Azure every blob
+    objects_per_day: dict[str, float] = field(default_factory=dict)
 
     def held_by(self, cloud: str) -> tuple[StoreFlow, ...]:
         """This store as `cloud` holds it. S3 moves no object under 128 KB to another storage class
@@ -203,16 +226,44 @@ class StoreFlow:
         all_storage_classes_128K), so on AWS the GB in such objects stay in Standard until they
         expire, and are kept there as noncurrent versions: a flow of their own, hot throughout.
         Azure's lifecycle management tiers every blob whatever its size."""
+        objects = {cloud: self.objects_per_day.get(cloud, 0.0)}
         if cloud != "aws" or not self.untiered_gb_per_day or all(span.tier == HOT for span in self.spans):
-            return (self,)
+            return (replace(self, objects_per_day=objects),)
         return (
-            replace(self, gb_per_day=self.gb_per_day - self.untiered_gb_per_day, untiered_gb_per_day=0.0),
+            replace(
+                self,
+                gb_per_day=self.gb_per_day - self.untiered_gb_per_day,
+                untiered_gb_per_day=0.0,
+                objects_per_day=objects,
+            ),
             StoreFlow(
                 f"{self.store} (objects under 128 KB)",
                 self.untiered_gb_per_day,
                 (Span(HOT, 0.0, self.spans[-1].end_day),),
                 self.noncurrent_days,
             ),
+        )
+
+    def transitions(self, cloud: str, period: tuple[float, float] | None) -> dict[str, float]:
+        """Per tier, the objects a day `cloud`'s lifecycle moves into it (averaged over `period`, days
+        of operation, or once steady): an object reaching a held tier's first day moves, once; a step
+        into the tier the data is already held in is none (Azure's archive step, held in Cold)."""
+        rate = self.objects_per_day.get(cloud, 0.0)
+        held = self._held(cloud, kept=False)
+        out: dict[str, float] = {}
+        for before, span in itertools.pairwise(held):
+            out[span.tier] = out.get(span.tier, 0.0) + leaving(rate, before, *(period or (None, None)))
+        return out
+
+    def objects_held(self, cloud: str, period: tuple[float, float] | None) -> dict[str, float]:
+        """Per tier, the objects `cloud` holds there that its lifecycle moved (average over `period`,
+        or once steady), deleted ones still kept (noncurrent versions) included."""
+        rate = self.objects_per_day.get(cloud, 0.0)
+        return by_tier(
+            [
+                (s.tier, steady_state(rate, s) if period is None else average_stock(rate, s, *period))
+                for s in self._held(cloud, kept=True)
+            ]
         )
 
     def _held(self, cloud: str, kept: bool) -> list[Span]:
@@ -356,6 +407,17 @@ class MonthlyUsage:
     def _period(self, month: int | None) -> tuple[float, float] | None:
         return None if month is None else ((month - 1) * self.days_per_month, month * self.days_per_month)
 
+    def transitions(self, cloud: str, month: int | None = None) -> dict[str, float]:
+        """Per tier, the objects `cloud`'s lifecycle moves into it in month `month` of operation, or
+        in a steady month (None)."""
+        moved = _sum_tiers(s.transitions(cloud, self._period(month)) for s in self.flows(cloud))
+        return {tier: n * self.days_per_month for tier, n in moved.items()}
+
+    def objects_held(self, cloud: str, month: int | None = None) -> dict[str, float]:
+        """Per tier, the moved objects `cloud` holds there, averaged over month `month` of operation
+        or once steady (None)."""
+        return _sum_tiers(s.objects_held(cloud, self._period(month)) for s in self.flows(cloud))
+
     def deleted_kept(self, cloud: str, month: int | None = None) -> list[StoreCharge]:
         """Per store, the deleted data `cloud` still holds and bills (noncurrent versions on AWS,
         soft-deleted blobs on Azure), over month `month` of operation or once steady (None)."""
@@ -376,13 +438,20 @@ def _sum_tiers(parts: Iterable[dict[str, float]]) -> dict[str, float]:
     return total
 
 
-def _flow(store: str, gb_per_month: float, lifecycle: Lifecycle, untiered_gb_per_month: float = 0.0) -> StoreFlow:
+def _flow(
+    store: str,
+    gb_per_month: float,
+    lifecycle: Lifecycle,
+    untiered_gb_per_month: float = 0.0,
+    objects_per_month: dict[str, float] | None = None,
+) -> StoreFlow:
     return StoreFlow(
         store,
         gb_per_month / DAYS_PER_MONTH,
         tuple(spans(lifecycle.transitions, lifecycle.expire_days)),
         lifecycle.noncurrent_days,
         untiered_gb_per_month / DAYS_PER_MONTH,
+        {cloud: n / DAYS_PER_MONTH for cloud, n in (objects_per_month or {}).items()},
     )
 
 
@@ -673,11 +742,32 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
     telemetry_gb = use.telemetry_kb_per_second * contact_seconds / 1e6 if spec.telemetry_senders() else 0.0
     billed_query_tb = billed_sql_tb(use.query_tb_scanned_per_month, use.queries_per_month)
 
+    # the objects each cloud's lifecycle moves a month: on AWS the raw files and product objects of
+    # 128 KB or more (the frame index, contact summary, manifests and guiding files are counted as
+    # smaller, their size not modelled); on Azure every blob, the frame index, contact summary and a
+    # partner's manifests too
+    raw_moved = {
+        "aws": sum(tiered_objects(files_per_downlink, size, last) for _, size, last in raw_files) * contacts_per_month,
+        "azure": raw_files_per_contact * contacts_per_month
+        + (contacts_per_month * len(spec.satellites) if _manifested(blueprint, "azure") else 0.0),
+    }
+    products_moved = {
+        "aws": sum(tiered_objects(n, object_bytes, last) for n, last in products) * contacts_per_month,
+        "azure": products_per_contact * contacts_per_month,
+    }
     stores = [
-        _flow("products", products_gb, blueprint.products_lifecycle, products_untiered * contacts_per_month / 1e9)
+        _flow(
+            "products",
+            products_gb,
+            blueprint.products_lifecycle,
+            products_untiered * contacts_per_month / 1e9,
+            products_moved,
+        )
     ]
     if raw_gb:
-        stores.insert(0, _flow("raw", raw_gb, blueprint.raw_lifecycle, raw_untiered * contacts_per_month / 1e9))
+        stores.insert(
+            0, _flow("raw", raw_gb, blueprint.raw_lifecycle, raw_untiered * contacts_per_month / 1e9, raw_moved)
+        )
 
     assumptions = [
         f"A month is 365/12 = {DAYS_PER_MONTH:.2f} days and {HOURS_PER_MONTH:g} hours.",
@@ -709,7 +799,10 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         "keeps at its tier's rate (AWS noncurrent versions, Azure soft-deleted blobs, for "
         "storage.noncurrent_version_days; Azure at most 365), plus, for data that leaves a tier before the "
         "tier's minimum storage duration (cool 30, cold 90, archive 180 days on both clouds), the rest of "
-        "that minimum; lifecycle transition requests and retrievals are not modelled.",
+        "that minimum. Each object the lifecycle moves bills its move: on AWS a transition request into each "
+        "storage class for each object of 128 KB or more, on Azure a write operation at the destination tier "
+        "for every blob; and on AWS each object held in Glacier Flexible Retrieval or Deep Archive bills 40 KB "
+        "more, 32 KB at that class's rate and 8 KB at S3 Standard's. Retrievals are not modelled.",
         "Volumes here are decimal (1 GB = 10^9 bytes); both clouds bill storage capacity in binary GB "
         "(2^30 bytes), so each capacity line is the GB held x 0.9313. Data transfer and stream volumes stay "
         "decimal: no source found gives their unit.",

@@ -1,0 +1,79 @@
+"""What a lifecycle bills per object it moves, for the worked example of
+test_cost_worked_example.py (made-up prices: S3 transitions $0.01 into Standard-IA, $0.03 into
+Glacier Flexible Retrieval, $0.05 into Deep Archive; S3 Standard $0.02, Glacier Flexible
+Retrieval $0.004, Deep Archive $0.001 a GB-month; Azure ZRS writes $0.1 in Cool, $0.2 in Cold),
+with products written in objects of 0.25 MB: 250,000 bytes, over S3's 131,072-byte minimum, so
+S3 moves them.
+
+Per month: 285 MB / 0.25 MB = 1,140 frame-stream objects per link and contact, x 2 links x 36.5
+contacts = 83,220, and 1,387 raw files: 84,607 objects moved into each of Standard-IA, Glacier
+Flexible Retrieval and Deep Archive. Azure moves those, the 146 frame indexes and contact
+summaries and the 73 manifests: 84,826 into Cool and into Cold.
+
+A day (x 12 / 365): 1,387 -> 45.6 raw files, 83,220 -> 2,736 product objects. Glacier Flexible
+Retrieval holds 90 days of both: 90 x 2,781.6 = 250,344 objects; Deep Archive the raw files for
+185 days + 30 kept, 45.6 x 215 = 9,804, and the products for 550 + 30, 2,736 x 580 = 1,586,880:
+1,596,684. Each is billed 32 KB (2^20 in a billed GB) at its class's rate and 8 KB at Standard's.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from groundlink.blueprint import build_blueprint
+from groundlink.cost import estimate
+from groundlink.cost.catalog import Assumptions
+from groundlink.spec import spec_from_data
+
+from .test_cost_worked_example import _approx, _catalogs, _example
+
+
+def _lifecycle(cloud: str) -> dict[str, tuple[float, float]]:
+    result = estimate(build_blueprint(spec_from_data(_example())), _catalogs(), Assumptions(object_size_mb=0.25))
+    return {
+        x.item: (x.quantity, x.cost)
+        for x in result.clouds[cloud].lines
+        if "transitions" in x.item or "tier changes" in x.item or "overhead" in x.item
+    }
+
+
+def test_s3_bills_each_transition_and_40_kb_of_each_archived_object():
+    assert _lifecycle("aws") == _approx(
+        {
+            "S3 lifecycle transitions into S3 Standard-IA": (84607, 846.07),  # x $0.01
+            "S3 lifecycle transitions into S3 Glacier Flexible Retrieval": (84607, 2538.21),  # x $0.03
+            "S3 lifecycle transitions into S3 Glacier Deep Archive": (84607, 4230.35),  # x $0.05
+            # 250,344 x 32 / 2^20 = 7.6399 GB x $0.004
+            "S3 Glacier Flexible Retrieval storage: archived object overhead": (
+                250344 * 32 / 2**20,
+                250344 * 32 / 2**20 * 0.004,
+            ),
+            # 1,596,684 x 32 / 2^20 = 48.7269 GB x $0.001
+            "S3 Glacier Deep Archive storage: archived object overhead": (
+                1596684 * 32 / 2**20,
+                1596684 * 32 / 2**20 * 0.001,
+            ),
+            # (250,344 + 1,596,684) x 8 / 2^20 = 14.0917 GB x $0.02
+            "S3 Standard storage: archived object overhead": (1847028 * 8 / 2**20, 1847028 * 8 / 2**20 * 0.02),
+        }
+    )
+
+
+def test_azure_bills_a_write_at_the_destination_tier_for_every_blob_moved():
+    assert _lifecycle("azure") == _approx(
+        {
+            "Blob tier changes to Cool (ZRS)": (84826, 8482.6),  # x $0.1
+            "Blob tier changes to Cold (ZRS)": (84826, 16965.2),  # x $0.2
+        }
+    )
+
+
+def test_objects_s3_keeps_in_standard_are_neither_moved_nor_archived():
+    """At 0.1 MB the products stay in Standard (tests/test_cost_small_objects.py): only the 1,387
+    raw files a month move, and only they are held in the archive classes: 90 x 45.6 = 4,104 in
+    Glacier Flexible Retrieval, 215 x 45.6 = 9,804 in Deep Archive."""
+    result = estimate(build_blueprint(spec_from_data(_example())), _catalogs(), Assumptions(object_size_mb=0.1))
+    lines = {x.item: x.quantity for x in result.clouds["aws"].lines}
+    assert lines["S3 lifecycle transitions into S3 Glacier Deep Archive"] == pytest.approx(1387)
+    assert lines["S3 Glacier Flexible Retrieval storage: archived object overhead"] == pytest.approx(4104 * 32 / 2**20)
+    assert lines["S3 Glacier Deep Archive storage: archived object overhead"] == pytest.approx(9804 * 32 / 2**20)
