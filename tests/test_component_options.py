@@ -58,6 +58,7 @@ def _geo_spec():
 
 def _geo_registrations(replica: bool) -> list[dict]:
     import pulumi_aws as aws
+    import pulumi_aws_native as aws_native
     from groundlink.components.aws import MissionStack
 
     spec = _geo_spec()
@@ -65,9 +66,13 @@ def _geo_registrations(replica: bool) -> list[dict]:
 
     def program() -> None:
         mine = aws.Provider("prod-account", region="us-west-2", allowed_account_ids=["999999999999"])
+        native = aws_native.Provider("prod-account-native", region="us-west-2")
         theirs = aws.Provider("prod-account-east", region="us-east-1", allowed_account_ids=["999999999999"])
         MissionStack(
-            "noaa20", blueprint, pulumi.ResourceOptions(providers=[mine]), replica_provider=theirs if replica else None
+            "noaa20",
+            blueprint,
+            pulumi.ResourceOptions(providers=[mine, native]),
+            replica_provider=theirs if replica else None,
         )
 
     registrations, _ = run_program(program, stack="mine-aws", region="us-west-2", config=spec.provider_config("aws"))
@@ -89,7 +94,9 @@ def test_a_provider_given_to_a_geo_stack_without_the_replica_regions_is_refused_
 def test_the_replica_provider_given_deploys_every_replica_resource():
     registrations = _geo_registrations(replica=True)
     providers = {r["provider"].split("::")[-2] for r in registrations if r["custom"] and r["provider"]}
-    assert providers == {"prod-account", "prod-account-east"}
+    assert providers == {"prod-account", "prod-account-native", "prod-account-east"}
+    native = [r for r in registrations if r["custom"] and r["type"].startswith("aws-native:")]
+    assert native and all("::prod-account-native::" in r["provider"] for r in native)
     east = [r["name"] for r in registrations if r["custom"] and "::prod-account-east::" in (r["provider"] or "")]
     assert len(east) > 10 and all("replica" in name for name in east)
     assert not [r for r in registrations if r["type"] == "pulumi:providers:aws" and "replica" in r["name"]]
@@ -116,3 +123,87 @@ def test_a_replica_provider_of_another_package_is_refused_in_one_line(package):
         f"replica_provider: '{package}' is not an aws provider; pass "
         "replica_provider=aws.Provider(..., region=<the spec's replica region>)"
     )
+
+
+def _refusal(blueprint, opts=None, replica_provider=None) -> str:
+    """The one line the AWS MissionStack refuses `blueprint` and its providers with, before
+    anything registers (the check runs ahead of the component's own registration)."""
+    from groundlink.components.aws import mission
+
+    with pytest.raises(pulumi.RunError) as caught:
+        mission._check_providers(blueprint, opts, replica_provider)
+    return str(caught.value)
+
+
+def test_hand_built_storage_inputs_are_geo_with_a_replica_region_or_neither():
+    """A program that builds layer inputs itself: `redundancy="geo"` without a replica region
+    built no replicas, and a replica region under `zone` built them, while Azure read the same
+    inputs the other way (GZRS or not)."""
+    import dataclasses
+
+    zone = build_blueprint(spec_from_data(spec_data("noaa20.yaml"))).for_cloud("aws")
+    geo = build_blueprint(_geo_spec()).for_cloud("aws")
+    line = "geo redundancy needs a replica region, and a replica region needs geo redundancy"
+    no_region = dataclasses.replace(geo, storage=dataclasses.replace(geo.storage, replica_region=None))
+    assert _refusal(no_region) == f"storage: redundancy 'geo' with replica_region None: {line}"
+    zone_with_region = dataclasses.replace(zone, storage=dataclasses.replace(zone.storage, replica_region="us-east-1"))
+    assert _refusal(zone_with_region) == f"storage: redundancy 'zone' with replica_region 'us-east-1': {line}"
+    same = dataclasses.replace(geo, storage=dataclasses.replace(geo.storage, replica_region="us-west-2"))
+    assert _refusal(same) == (
+        "storage.replica_region: 'us-west-2' is the stack's region; the replicas must outlive it in a second region"
+    )
+
+
+def test_a_replica_provider_given_to_a_stack_without_replicas_is_refused():
+    """It was ignored without a word: the caller meant a geo stack and got none."""
+    import pulumi_aws as aws
+
+    zone = build_blueprint(spec_from_data(spec_data("noaa20.yaml"))).for_cloud("aws")
+
+    def program() -> None:
+        assert _refusal(zone, replica_provider=aws.Provider("east", region="us-east-1")) == (
+            "replica_provider: given for a stack of redundancy 'zone', which has no replicas; leave it out, or use "
+            "storage.redundancy: geo"
+        )
+
+    run_program(
+        program,
+        stack="mine-aws",
+        region="us-west-2",
+        config=spec_from_data(spec_data("noaa20.yaml")).provider_config("aws"),
+    )
+
+
+@pytest.mark.parametrize("given", [["aws"], ["aws", "aws-native"]])
+def test_an_aws_provider_without_an_aws_native_one_is_refused_where_ground_station_resources_are(given):
+    """The Ground Station resources are aws-native's: with only an aws provider given, they went
+    to the default aws-native provider's credentials, the rest to the caller's identity."""
+    import pulumi_aws as aws
+    import pulumi_aws_native as aws_native
+
+    spec = spec_from_data(spec_data("noaa20.yaml"))  # a managed station: aws-native resources
+    blueprint = build_blueprint(spec).for_cloud("aws")
+    assert blueprint.ground.station
+    seen: list[str] = []
+
+    def program() -> None:
+        made = {
+            "aws": aws.Provider("mine", region="us-west-2"),
+            "aws-native": aws_native.Provider("mine-native", region="us-west-2"),
+        }
+        opts = pulumi.ResourceOptions(providers=[made[p] for p in given])
+        try:
+            mission = importlib.import_module("groundlink.components.aws.mission")
+            mission._check_providers(blueprint, opts, None)
+        except pulumi.RunError as error:
+            seen.append(str(error))
+
+    run_program(program, stack="mine-aws", region="us-west-2", config=spec.provider_config("aws"))
+    if given == ["aws"]:
+        assert seen == [
+            "the AWS Ground Station resources are aws-native's, whose provider the stack was not given: they would "
+            "deploy with the default provider's credentials, the rest with the aws provider given; pass "
+            "providers=[aws.Provider(...), aws_native.Provider(...)] with the same identity and region"
+        ]
+    else:
+        assert seen == []

@@ -36,14 +36,17 @@ def _invokes_through(cloud: str, monkeypatch: pytest.MonkeyPatch) -> tuple[list[
             provider = azure.Provider("elsewhere", subscription_id="22222222-2222-2222-2222-222222222222")
         else:
             import pulumi_aws as aws
+            import pulumi_aws_native as aws_native
 
-            provider = aws.Provider("elsewhere", region="us-west-2")
-        components.MissionStack("noaa20", blueprint, opts=pulumi.ResourceOptions(providers=[provider]))
+            # the Ground Station resources are aws-native's: a stack with them takes both (one refused)
+            provider = [
+                aws.Provider("elsewhere", region="us-west-2"),
+                aws_native.Provider("elsewhere-native", region="us-west-2"),
+            ]
+        providers = provider if isinstance(provider, list) else [provider]
+        components.MissionStack("noaa20", blueprint, opts=pulumi.ResourceOptions(providers=providers))
 
-    # the caller's aws provider does not serve aws-native (AWS Ground Station): its region is
-    # still the stack's, and the root component checks it against the spec
-    config = {"aws-native:region": "us-west-2"} if cloud == "aws" else {}
-    records, _ = runner.run_program(program, stack="dev", region="us-west-2", config=config)
+    records, _ = runner.run_program(program, stack="dev", region="us-west-2", config={})
     return calls, records
 
 
@@ -55,6 +58,7 @@ def test_every_lookup_goes_through_the_callers_provider(cloud: str, monkeypatch:
 
     assert calls
     assert [(token, provider) for token, provider in calls if "elsewhere" not in (provider or "")] == []
-    package = {"aws": "aws", "azure": "azure-native"}[cloud]  # the package of the provider passed
-    made = [r for r in records if r["custom"] and r["type"].split(":")[0] == package]
+    packages = {"aws": ("aws", "aws-native"), "azure": ("azure-native",)}[cloud]  # the providers passed
+    made = [r for r in records if r["custom"] and r["type"].split(":")[0] in packages]
     assert made and all("elsewhere" in (r["provider"] or "") for r in made)
+    assert {r["type"].split(":")[0] for r in made} == set(packages)

@@ -16,7 +16,7 @@ from .ground import AwsGroundSegment
 from .observability import AwsObservability
 from .processing import AwsProcessing
 from .security import AwsSecurity
-from .storage import AwsStorage
+from .storage import AwsStorage, replicas_unreached
 
 # The providers of an AWS stack that add their `defaultTags` to every resource they create.
 DEFAULT_TAG_PACKAGES = ("aws", "aws-native")
@@ -43,6 +43,54 @@ def provider_default_tags(opts: pulumi.ResourceOptions | None) -> DefaultTags:
     return DefaultTags(by_package, "aws")
 
 
+def _check_providers(
+    blueprint: CloudBlueprint, opts: pulumi.ResourceOptions | None, replica_provider: aws.Provider | None
+) -> None:
+    """What the providers given must do for this blueprint, refused before anything registers
+    (a refusal from inside a layer left the resources registered before it to `pulumi up`, which
+    created them and then failed): the replicas of a geo stack go to `blueprint.storage`'s replica
+    region, which no provider of the primary region reaches; and a stack whose Ground Station
+    resources (aws-native) would fall back to the default provider's credentials while its
+    `aws` resources take the caller's, two identities and perhaps two accounts."""
+    storage, mission = blueprint.storage, blueprint.mission
+    geo = storage.redundancy == "geo"
+    if geo != (storage.replica_region is not None):
+        raise pulumi.RunError(
+            f"storage: redundancy {storage.redundancy!r} with replica_region {storage.replica_region!r}: geo "
+            "redundancy needs a replica region, and a replica region needs geo redundancy"
+        )
+    if storage.replica_region == mission.region:
+        raise pulumi.RunError(
+            f"storage.replica_region: {storage.replica_region!r} is the stack's region; the replicas must "
+            "outlive it in a second region"
+        )
+    if replica_provider is not None:
+        if not isinstance(replica_provider, pulumi.ProviderResource) or replica_provider.package != "aws":
+            # the SDK hands a resource no provider of another package, without a word: the
+            # replicas would land in the primary region, beside what they are to outlive
+            given = getattr(replica_provider, "package", None) or type(replica_provider).__name__
+            raise pulumi.RunError(
+                f"replica_provider: {given!r} is not an aws provider; pass "
+                "replica_provider=aws.Provider(..., region=<the spec's replica region>)"
+            )
+        if not geo:
+            raise pulumi.RunError(
+                f"replica_provider: given for a stack of redundancy {storage.redundancy!r}, which has no replicas; "
+                "leave it out, or use storage.redundancy: geo"
+            )
+    explicit = explicit_packages(opts)
+    if geo and "aws" in explicit and replica_provider is None:
+        # a provider has one region: the program's would put the replicas beside the sources,
+        # and one built from the stack config would drop its identity and guards
+        raise replicas_unreached(str(storage.replica_region))
+    if blueprint.ground.station and "aws" in explicit and "aws-native" not in explicit:
+        raise pulumi.RunError(
+            "the AWS Ground Station resources are aws-native's, whose provider the stack was not given: they "
+            "would deploy with the default provider's credentials, the rest with the aws provider given; pass "
+            "providers=[aws.Provider(...), aws_native.Provider(...)] with the same identity and region"
+        )
+
+
 class MissionStack(MissionComponent):
     """Renders a blueprint on AWS and exposes the output keys shared with Azure.
 
@@ -66,16 +114,7 @@ class MissionStack(MissionComponent):
         Without a provider given, the replica's is built from the stack's `aws:*` config."""
         mission = check_blueprint("aws", name, blueprint).mission
         check_stack_region("aws", mission.region, opts)
-        if replica_provider is not None and (
-            not isinstance(replica_provider, pulumi.ProviderResource) or replica_provider.package != "aws"
-        ):
-            # the SDK hands a resource no provider of another package, without a word: the
-            # replicas would land in the primary region, beside what they are to outlive
-            given = getattr(replica_provider, "package", None) or type(replica_provider).__name__
-            raise pulumi.RunError(
-                f"replica_provider: {given!r} is not an aws provider; pass "
-                "replica_provider=aws.Provider(..., region=<the spec's replica region>)"
-            )
+        _check_providers(blueprint, opts, replica_provider)
         super().__init__(name, mission, opts)
         self.default_tags = provider_default_tags(opts)
         for capability, reason in blueprint.gaps:  # what this cloud leaves out, decided by the blueprint

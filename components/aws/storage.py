@@ -427,6 +427,14 @@ def stack_provider_settings() -> dict[str, Any]:
     return settings
 
 
+def replicas_unreached(region: str) -> pulumi.RunError:
+    """The refusal of a geo stack given an aws provider and no provider of its replica region."""
+    return pulumi.RunError(
+        f"storage.redundancy: geo: the aws provider given to the stack does not reach {region}, where the "
+        f"replicas go; pass replica_provider=aws.Provider(..., region='{region}') with the same identity"
+    )
+
+
 class AwsReplica(MissionComponent):
     """storage.redundancy: geo on AWS: the raw and products stores replicate, with delete markers
     and SSE-KMS objects, into protected buckets in `replica_region`, encrypted with a key of that
@@ -459,10 +467,7 @@ class AwsReplica(MissionComponent):
         elif self.get_provider("aws::") is not None:
             # a provider has one region: the program's would put the replicas beside the sources,
             # and one built from the stack config would drop its identity and guards
-            raise pulumi.RunError(
-                f"storage.redundancy: geo: the aws provider given to the stack does not reach {region}, where the "
-                f"replicas go; pass replica_provider=aws.Provider(..., region='{region}') with the same identity"
-            )
+            raise replicas_unreached(region)
         else:
             self.provider = aws.Provider(
                 self.child_name("provider"), **stack_provider_settings(), region=region, opts=self.opts()
