@@ -207,3 +207,25 @@ def test_an_aws_provider_without_an_aws_native_one_is_refused_where_ground_stati
         ]
     else:
         assert seen == []
+
+
+def test_a_replica_provider_of_another_region_fails_the_plan_in_one_line():
+    """A provider of the primary region put the replica key and buckets beside their sources, and
+    the replica key's policy (S3 of the replica region) refused S3 there: nothing encrypted replicated."""
+    import pulumi_aws as aws
+    from groundlink.components.aws import MissionStack
+
+    from groundlink.engine import PlanError
+
+    spec = _geo_spec()
+    blueprint = build_blueprint(spec).for_cloud("aws")
+
+    def program() -> None:
+        MissionStack("noaa20", blueprint, replica_provider=aws.Provider("east", region="us-west-2"))
+
+    with pytest.raises(PlanError) as caught:
+        run_program(program, stack="mine-aws", region="us-west-2", config=spec.provider_config("aws"))
+    assert str(caught.value).endswith(
+        "replica_provider: its region 'us-west-2' is not the replica region 'us-east-1' (storage.replica_region); "
+        "pass replica_provider=aws.Provider(..., region='us-east-1')"
+    )

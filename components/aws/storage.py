@@ -427,6 +427,17 @@ def stack_provider_settings() -> dict[str, Any]:
     return settings
 
 
+def _replica_region_is(given: str | None, region: str) -> str | None:
+    """`given`, a replica provider's region, where it is the replica region (None: the provider
+    takes its environment's, which only a deployment knows)."""
+    if given is not None and given != region:
+        raise pulumi.RunError(
+            f"replica_provider: its region {given!r} is not the replica region {region!r} "
+            f"(storage.replica_region); pass replica_provider=aws.Provider(..., region='{region}')"
+        )
+    return given
+
+
 def replicas_unreached(region: str) -> pulumi.RunError:
     """The refusal of a geo stack given an aws provider and no provider of its replica region."""
     return pulumi.RunError(
@@ -464,6 +475,10 @@ class AwsReplica(MissionComponent):
             raise ValueError("a replica needs storage.replica_region")
         if replica_provider is not None:
             self.provider = replica_provider
+            # a provider of another region put the "replicas" beside their sources, and S3 there was
+            # refused the replica key (its policy names S3 of `region`): no encrypted object
+            # replicated. Its region is only an output: judged as it resolves, a one-line failure
+            replica_provider.region.apply(lambda given: _replica_region_is(given, region))
         elif self.get_provider("aws::") is not None:
             # a provider has one region: the program's would put the replicas beside the sources,
             # and one built from the stack config would drop its identity and guards
