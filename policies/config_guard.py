@@ -46,6 +46,14 @@ def config_problem(config: Mapping[str, Mapping[str, Any]], settings: Mapping[st
     known."""
     for name in sorted(config):
         if name in CLI_KEYS:
+            # the CLI applies `all`'s level and passes the entry on with its properties, which
+            # configure no rule: a setting written there is lost as surely as a misspelt one
+            extra = sorted(key for key in config[name] if key != LEVEL_KEY)
+            if extra:
+                return (
+                    f"policy pack config: {name}.{_text(extra[0])}: `{name}` sets only {LEVEL_KEY}; put "
+                    "properties under the policy they configure"
+                )
             continue
         if name not in settings:
             return f"policy pack config: {_text(name)}: unknown policy{_nearest(name, settings)}"

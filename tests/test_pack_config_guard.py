@@ -6,6 +6,7 @@ default without a word (`allowedAwsRegion` for `allowedAwsRegions`: any region p
 from __future__ import annotations
 
 import importlib
+import json
 
 import grpc
 import pytest
@@ -54,8 +55,16 @@ def test_every_setting_of_every_rule_is_taken_and_its_misspelling_refused(name):
         assert problem.endswith(f"did you mean '{key}'?")
 
 
+def test_a_setting_under_all_is_refused_as_it_configures_no_rule():
+    problem = guard.config_problem({"all": {"enforcementLevel": "mandatory", "allowedAwsRegions": []}}, SETTINGS)
+    assert problem == (
+        "policy pack config: all.allowedAwsRegions: `all` sets only enforcementLevel; put properties under the "
+        "policy they configure"
+    )
+
+
 def test_every_rule_of_the_pack_and_the_clis_all_are_taken_with_a_level():
-    config = {name: {"enforcementLevel": "mandatory"} for name in SETTINGS} | {"all": {}}
+    config = {name: {"enforcementLevel": "mandatory"} for name in SETTINGS} | {"all": {"enforcementLevel": "advisory"}}
     assert guard.config_problem(config, SETTINGS) is None
 
 
@@ -66,17 +75,19 @@ def test_the_pack_refuses_what_groundlink_check_refuses_and_takes_what_it_takes(
         '{"allowed-regionz": "mandatory"}': True,
         '{"allowed-regions": {"allowedAwsRegions": ["eu-west-1"]}, "all": "mandatory"}': False,
         '{"tags-required": {"requiredTags": ["mission"], "enforcementLevel": "advisory"}}': False,
+        # the CLI passes `all` on with its properties, which configure no rule
+        '{"all": {"enforcementLevel": "mandatory", "allowedAwsRegions": ["eu-west-1"]}}': True,
     }
     for text, refused in cases.items():
         path = tmp_path / "pack.json"
         path.write_text(text)
-        given = load_config_file(path)
         try:
-            check_against_the_rules(given)
+            check_against_the_rules(load_config_file(path))
             check_refused = False
         except PackConfigError:
             check_refused = True
-        as_sent = {name: settings.properties for name, settings in given.items()}
+        # as the CLI sends each entry: its properties (a level alone sends none)
+        as_sent = {name: value if isinstance(value, dict) else {} for name, value in json.loads(text).items()}
         assert (guard.config_problem(as_sent, SETTINGS) is not None) is refused is check_refused, text
 
 
