@@ -175,3 +175,22 @@ def test_a_commit_waits_for_another_runs_commit_into_the_same_products(processed
     assert not worker.is_alive() and result["frames"] == 12
     assert _products(out) != before and set(_products(out)) == set(before)
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []  # no lock file left in the products
+
+
+def test_a_products_directory_that_takes_no_lock_is_still_written(processed, monkeypatch) -> None:
+    """NFS emulates flock with byte-range locks, which need a descriptor open for writing: a
+    directory's exclusive lock fails there (EBADF), and every run into such an `--out` failed."""
+    import errno
+
+    out, again, before = processed
+    real = layout._flock
+    assert real is not None
+
+    def nfs_flock(handle: int, operation: int) -> None:
+        if operation & layout.LOCK_EX and os.path.isdir(f"/proc/self/fd/{handle}"):
+            raise OSError(errno.EBADF, "Bad file descriptor")
+        real(handle, operation)
+
+    monkeypatch.setattr(layout, "_flock", nfs_flock)
+    assert _process(again, out)["frames"] == 12
+    assert _products(out) != before and set(_products(out)) == set(before)

@@ -174,6 +174,10 @@ def hive_values(path: Path) -> dict[str, str]:
     return values
 
 
+# What flock says on a file system that takes no lock on a directory (NFS: EBADF; no lock
+# manager: ENOLCK; others: EINVAL, EOPNOTSUPP).
+UNLOCKABLE = frozenset({errno.EBADF, errno.ENOLCK, errno.EINVAL, errno.EOPNOTSUPP})
+
 STAGING_PREFIX = ".staging-"
 # What a commit sets aside in its staging directory: a contact's earlier products.
 SET_ASIDE = ("previous-*", "elsewhere-*")
@@ -281,13 +285,20 @@ class Staging:
         moves its products in one rename at a time: two runs of one contact into one `--out`
         interleaved, and left one run's summary beside the other's index, or a contact's
         summary on two days, counted twice, both runs exiting 0. Taken before the commit's
-        signals are held (`interrupt.finishing`), so Ctrl-C still stops a run waiting here."""
+        signals are held (`interrupt.finishing`), so Ctrl-C still stops a run waiting here. Where
+        the file system takes no lock on a directory (NFS emulates flock with byte-range locks,
+        which need a descriptor open for writing, and a directory is never one), the commit goes
+        on unlocked, as where there is no flock at all, rather than refusing every run."""
         if _flock is None:
             yield
             return
         handle = os.open(self.root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
         try:
-            _flock(handle, LOCK_EX)
+            try:
+                _flock(handle, LOCK_EX)
+            except OSError as error:
+                if error.errno not in UNLOCKABLE:
+                    raise
             yield
         finally:
             os.close(handle)  # closing the descriptor lets the lock go
