@@ -38,3 +38,42 @@ def test_the_azure_tree_counts_the_processors_role_assignments():
     container = {"processing.mode": "container_job", "processing.container_image": "ghcr.io/example/p:1"}
     assert _processor_grants(None) == int(function)  # noaa20 processes in a function
     assert _processor_grants(container) == int(job)
+
+
+def _cells(line: str) -> list[str]:
+    """A markdown table row's cells: split on `|` outside code spans, `\\|` kept as text."""
+    cells, cell, code, i = [], "", False, 0
+    while i < len(line):
+        char = line[i]
+        if char == "\\" and line[i + 1 : i + 2] == "|":
+            cell, i = cell + "|", i + 2
+            continue
+        if char == "`":
+            code = not code
+        if char == "|" and not code:
+            cells.append(cell)
+            cell = ""
+        else:
+            cell += char
+        i += 1
+    return [*cells, cell]
+
+
+def test_every_table_row_in_the_docs_has_its_headers_cells():
+    """A row with a cell too few or too many loses a cell when rendered: an edit of the preflight
+    rules table moved one rule's source into the next row, where no column showed it."""
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    uneven = []
+    for page in pages:
+        header, fenced = None, False
+        for number, line in enumerate(page.read_text(encoding="utf-8").split("\n"), 1):
+            if line.startswith("```"):
+                fenced = not fenced
+            if fenced or not line.startswith("|"):
+                header = None
+                continue
+            count = len(_cells(line))
+            header = count if header is None else header
+            if count != header:
+                uneven.append(f"{page.name}:{number}: {count - 2} cells, the header {header - 2}")
+    assert len(pages) > 5 and uneven == []

@@ -682,9 +682,24 @@ def test_a_data_explorer_cluster_given_the_mission_key_fires_twice():
         f"3072-bit; Data Explorer takes only a 2048-bit RSA key and refuses the cluster [{cmk.EXPLORER_SOURCE}]",
         f'{cluster.name} (azure-native:kusto:Cluster) keyVaultProperties.keyVaultUri = "{uri}": reads a key of '
         f"vault {vault.inputs['vaultName']}, which admits only trusted services (public network access disabled or "
-        "a firewall denying by default), and this service is none: give it a network rule or a private endpoint to "
-        f"the vault, or no customer-managed key [{cmk.TRUSTED_SOURCE}]",
+        "a firewall denying by default), and this service is none: admit it through the vault's firewall (an IP or "
+        f"network rule), or give it no customer-managed key [{cmk.TRUSTED_SOURCE}]",
     ]
+
+
+def test_a_vault_uri_outside_a_key_field_is_no_key_reference():
+    """An app setting naming the vault (a program that reads its secrets through the vault's
+    private endpoint) is the program's network's reach, not a service's key: not judged."""
+    from groundlink.preflight import cmk
+
+    plan = copy.deepcopy(variant_plan("azure", {"security.network": "private"}))
+    vault = first(plan, "azure-native:keyvault:Vault")
+    uri = f"https://{vault.inputs['vaultName']}.vault.azure.net/"
+    app = first(plan, "azure-native:web:WebApp")
+    app.inputs["siteConfig"]["appSettings"].append({"name": "KEY_VAULT_URI", "value": uri})
+    assert list(cmk.unreachable_key_findings(plan)) == []
+    app.inputs["keyVaultUri"] = uri  # the same URI in a key field is judged
+    assert [f.path for f in cmk.unreachable_key_findings(plan)] == ["keyVaultUri"]
 
 
 @pytest.mark.parametrize(

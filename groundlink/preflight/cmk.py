@@ -294,11 +294,18 @@ def _texts(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
             yield from _texts(inner, f"{path}[{index}]")
 
 
+# The inputs in which a service is given the vault of its customer-managed key: storage and
+# Data Explorer `keyVaultUri`, Synapse `keyVaultUrl`, namespaces `keyVaultProperties[].keyVaultUri`.
+KEY_VAULT_FIELDS = frozenset({"keyvaulturi", "keyvaulturl"})
+
+
 def unreachable_key_findings(plan: Plan) -> Iterator[Finding]:
-    """A resource that names a key by its vault's URI (`https://<vault>.vault.azure.net/`) reads
-    it over the vault's network: where the plan's vault admits only trusted services, a resource
-    of another service cannot reach its key, and its create fails (a Data Explorer cluster's
-    customer-managed key, say)."""
+    """A service given a customer-managed key by its vault's URI (`https://<vault>.vault.azure.net/`
+    in a `keyVaultUri`/`keyVaultUrl` input) reads it from its own platform over the vault's
+    network: where the plan's vault admits only trusted services, a service of another kind
+    cannot reach its key, and its create fails (a Data Explorer cluster, say). A vault URI
+    elsewhere (an app setting a program reads through the vault's private endpoint) is not
+    judged: that reach is the program's network's."""
     closed = {
         str(v.inputs.get("vaultName")).lower()
         for v in plan.of_type("azure-native:keyvault:Vault")
@@ -310,6 +317,8 @@ def unreachable_key_findings(plan: Plan) -> Iterator[Finding]:
         if resource.type in TRUSTED_KEY_USERS or resource.type.startswith("azure-native:keyvault:"):
             continue
         for path, text in _texts(resource.inputs):
+            if path.rsplit(".", 1)[-1].split("[", 1)[0].lower() not in KEY_VAULT_FIELDS:
+                continue
             host = text.lower().removeprefix("https://").split("/", 1)[0]
             if host.endswith(".vault.azure.net") and host.removesuffix(".vault.azure.net") in closed:
                 yield Finding(
@@ -318,7 +327,7 @@ def unreachable_key_findings(plan: Plan) -> Iterator[Finding]:
                     path,
                     text,
                     f"reads a key of vault {host.split('.')[0]}, which admits only trusted services (public network "
-                    "access disabled or a firewall denying by default), and this service is none: give it a network "
-                    "rule or a private endpoint to the vault, or no customer-managed key",
+                    "access disabled or a firewall denying by default), and this service is none: admit it through "
+                    "the vault's firewall (an IP or network rule), or give it no customer-managed key",
                     TRUSTED_SOURCE,
                 )
