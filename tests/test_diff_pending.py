@@ -120,6 +120,10 @@ def test_a_create_that_did_not_finish_initialising_is_an_update(tmp_path):
     diff = _diff(doc, tmp_path)
     assert _actions(diff) == [("update", ROLE, "initErrors")]
     assert diff.data_loss == []
+    (change,) = diff.changes
+    assert [(p.path, p.kind, p.old) for p in change.properties] == [
+        ("(initErrors)", "-", ["timeout while waiting for state to become 'ACTIVE'"])
+    ]
 
 
 def test_version_4_is_read_with_the_features_that_change_nothing_compared(tmp_path):

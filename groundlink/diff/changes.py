@@ -529,7 +529,7 @@ def diff_states(old: State, new: State) -> Diff:
                 props.insert(0, PropertyChange(flag, "~", True, False))
                 forced = (flag, *forced)
             elif before.pending == "initErrors":
-                props.insert(0, PropertyChange(INIT_ERRORS, "~", before.pending, None))
+                props.insert(0, PropertyChange(INIT_ERRORS, "-", list(before.init_errors), None))
             action: Action = "replace" if forced else "update"
             if props:
                 decided[key] = Change(

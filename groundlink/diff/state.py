@@ -81,6 +81,7 @@ class Resource:
     # what a checkpoint says the next update does to it whatever its inputs (PENDING): "" for
     # nothing, or the field of the checkpoint that says it
     pending: str = ""
+    init_errors: tuple[str, ...] = ()  # a checkpoint's `initErrors`: why its create did not finish
     ignored: tuple[str, ...] = ()  # input paths the program's ignore_changes keeps as deployed
     parents: tuple[str, ...] = ()  # the types of its ancestors, the outermost first, the root stack left out
     # the parents were cut short: a parent missing from its document (a trimmed export) was
@@ -305,6 +306,7 @@ def _resource(
         parents=parents,
         partial=partial,
         pending=pending,
+        init_errors=tuple(raw.get("initErrors") or ()),
     )
 
 
