@@ -167,6 +167,35 @@ def test_json_output_lists_every_change_with_its_action(capsys, commands_use_sha
     assert doc["summary"]["dataAtRisk"] == 2 and len(doc["dataAtRisk"]) == 2
 
 
+@pytest.mark.parametrize(("protection", "noted"), [("strict", True), ("dev", False)])
+def test_a_protected_resource_deleted_is_noted_as_needing_unprotect(
+    capsys, commands_use_shared_plans, protection, noted
+):
+    """`pulumi up` refuses to delete a protected resource after applying what comes before it:
+    --allow-data-loss, the refusal's only advice, did not get such a change through."""
+    old = edited(lambda d: d["storage"].update(data_protection=protection))
+    new = edited(
+        lambda d: (d["storage"].update(data_protection=protection), d["analytics"].update(telemetry_stream=False))
+    )
+    code, out, _ = run_cli(capsys, "diff", old, new, "--cloud", "aws", "--json", "--allow-data-loss")
+    (doc,) = json.loads(out)
+    assert code == 0 and any(
+        c["action"] == "delete" and c["type"] == "aws:kinesis/stream:Stream" for c in doc["changes"]
+    )
+    protected = [n for n in doc["notes"] if "OLD protects" in n]
+    if noted:
+        (note,) = protected
+        assert note.startswith("2 resource(s) OLD protects would be deleted or replaced (") and (
+            "aws:kinesis/stream:Stream noaa20-telemetry-stream" in note
+        )
+        assert note.endswith(
+            "pulumi up refuses each, after applying what comes before it, until `pulumi state unprotect '<its URN>'` "
+            "(pulumi stack --show-urns lists them); --allow-data-loss alone does not get it through"
+        )
+    else:
+        assert protected == []
+
+
 @pytest.mark.parametrize(
     ("edit", "refused"),
     [
@@ -712,8 +741,10 @@ def test_a_name_with_a_newline_in_old_stays_on_one_line(tmp_path, capsys):
     old.write_text(json.dumps(saved))
     code, out, err = run_cli(capsys, "diff", str(old), NOAA20, "--cloud", "aws")
     assert code == 1
-    deleted = [line for line in out.splitlines() if "line1" in line]
+    deleted = [line for line in out.splitlines() if "line1" in line and "note:" not in line]
     assert deleted == [r"     - aws:kinesis/stream:Stream line1\nline2 delete  DATA LOSS: stateful resource"]
+    (note,) = [line for line in out.splitlines() if "line1" in line and "note:" in line]
+    assert r"(aws:kinesis/stream:Stream line1\nline2)" in note  # the note too, on one line
     assert r"aws: aws:kinesis/stream:Stream line1\nline2 would be deleted: data loss" in err.splitlines()
 
 

@@ -410,10 +410,13 @@ def test_a_replica_region_moved_notes_the_new_replicas_start_empty():
         "noaa20-storage-replica-products-replication": "update",
         "noaa20-storage-replica-raw-replication": "update",
     }
-    assert [n.split(": S3")[0] for n in diff.notes] == [
+    assert [n.split(": S3")[0] for n in diff.notes if "OLD protects" not in n] == [
         "noaa20-storage-replica-products-replication",
         "noaa20-storage-replica-raw-replication",
     ]
+    # the replicas in the old region, protected, are deleted: pulumi up needs them unprotected first
+    (protected,) = [n for n in diff.notes if "OLD protects" in n]
+    assert protected.startswith("4 resource(s) OLD protects would be deleted or replaced (aws:kms/key:Key")
 
 
 def test_a_source_bucket_replaced_with_the_change_has_nothing_to_copy():

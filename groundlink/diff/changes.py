@@ -565,6 +565,7 @@ def diff_states(old: State, new: State) -> Diff:
         + _projection_notes(old, new)
         + _port_notes(old, new)
         + _flex_code_notes(old, new)
+        + _protected_notes(old, changes)
     )
     return Diff(new.cloud, old.source, new.source, tuple(changes), unchanged, notes, not_compared)
 
@@ -627,6 +628,33 @@ def _app_setting(app: Resource, name: str) -> Any:
     settings = site.get("appSettings") if isinstance(site, dict) else None
     found = [s.get("value") for s in settings or [] if isinstance(s, dict) and s.get("name") == name]
     return found[0] if found else None
+
+
+def _protected_notes(old: State, changes: list[Change]) -> tuple[str, ...]:
+    """A line for each resource OLD protects that the change deletes or replaces: `pulumi up`
+    refuses to delete a protected resource ("... is protected"), after applying what comes
+    before it, so `--allow-data-loss` alone does not get the change through."""
+    held = [
+        f"{change.type} {change.name}"
+        for change in changes
+        if change.action in ("delete", "replace")
+        and not change.pending
+        and (before := old.resources.get(change.key)) is not None
+        and before.protect
+    ]
+    if not held:
+        return ()
+    named = ", ".join(held[:PROTECTED_NAMED]) + (
+        f" and {len(held) - PROTECTED_NAMED} more" if len(held) > PROTECTED_NAMED else ""
+    )
+    return (
+        f"{len(held)} resource(s) OLD protects would be deleted or replaced ({named}): pulumi up refuses each, after "
+        "applying what comes before it, until `pulumi state unprotect '<its URN>'` (pulumi stack --show-urns lists "
+        "them); --allow-data-loss alone does not get it through",
+    )
+
+
+PROTECTED_NAMED = 3  # the protected resources a note names before it counts the rest
 
 
 def _flex_code_notes(old: State, new: State) -> tuple[str, ...]:

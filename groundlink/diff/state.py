@@ -82,6 +82,9 @@ class Resource:
     # nothing, or the field of the checkpoint that says it
     pending: str = ""
     init_errors: tuple[str, ...] = ()  # a checkpoint's `initErrors`: why its create did not finish
+    # `protect` itself (`protected` also counts retainOnDelete): the engine refuses to delete or
+    # replace such a resource until `pulumi state unprotect`
+    protect: bool = False
     ignored: tuple[str, ...] = ()  # input paths the program's ignore_changes keeps as deployed
     parents: tuple[str, ...] = ()  # the types of its ancestors, the outermost first, the root stack left out
     # the parents were cut short: a parent missing from its document (a trimmed export) was
@@ -307,6 +310,7 @@ def _resource(
         partial=partial,
         pending=pending,
         init_errors=tuple(raw.get("initErrors") or ()),
+        protect=bool(raw.get("protect")),
     )
 
 
@@ -590,6 +594,7 @@ def from_plan(plan: Any, kind: str = "spec") -> State:
             name=r.name,
             inputs=r.inputs,
             protected=is_protected(r.type, bool(r.protect), bool(r.retainOnDelete)),
+            protect=bool(r.protect),
             dependencies={k: tuple(keys.get(u) or urn_key(u) for u in v) for k, v in r.propertyDependencies.items()},
             region=_region_of(r.type, r.provider, regions, getattr(plan, "region", "") or None),
             outputs=r.outputs,
