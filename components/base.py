@@ -94,6 +94,23 @@ def check_blueprint(cloud: str, name: str, blueprint: object) -> CloudBlueprint:
     return blueprint
 
 
+# The packages each cloud's stack creates resources of: a provider of any other package reaches
+# none of them (the SDK hands a resource only its own package's provider, without a word).
+CLOUD_PACKAGES = {"aws": ("aws", "aws-native"), "azure": ("azure-native",)}
+
+
+def check_provider_packages(cloud: str, opts: pulumi.ResourceOptions | None) -> None:
+    """A provider `opts` names of a package the stack does not use is refused: a classic
+    `pulumi_azure` provider (package `azure`) given for another subscription left every resource
+    on the default azure-native provider, the CLI's credentials and subscription."""
+    foreign = sorted(explicit_packages(opts) - set(CLOUD_PACKAGES[cloud]))
+    if foreign:
+        raise pulumi.RunError(
+            f"the provider given is of package {foreign[0]!r}, which no resource of the {cloud} stack uses; pass a "
+            f"provider of {' or '.join(repr(p) for p in CLOUD_PACKAGES[cloud])}"
+        )
+
+
 def check_stack_region(cloud: str, region: str, opts: pulumi.ResourceOptions | None) -> None:
     """The stack's provider region must be the spec's, or resources would land elsewhere, with
     the spec's region still written into their endpoints and ARNs. Checked by the root

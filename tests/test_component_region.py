@@ -66,7 +66,7 @@ def test_an_explicit_provider_is_the_callers_to_match():
 def test_an_explicit_provider_exempts_its_own_package_only():
     """An AWS provider of the caller's own leaves aws-native (AWS Ground Station) on the stack's
     default provider, whose region is still the spec's to match; a provider of another package
-    exempts nothing."""
+    exempts nothing, and is refused as reaching no resource of the stack."""
     blueprint = build_blueprint(SPEC).for_cloud("aws")
     stack = importlib.import_module("groundlink.components.aws").MissionStack
     wrong_native = {"aws:region": SPEC.region("aws"), "aws-native:region": OTHER["aws"]}
@@ -75,15 +75,18 @@ def test_an_explicit_provider_exempts_its_own_package_only():
         "dict": lambda aws: {"aws": aws},
         "another package": lambda aws: [pulumi.ProviderResource("random", "other", {})],
     }
-    for form in forms.values():
+    for name, form in forms.items():
 
         def program(form=form) -> None:
             aws = pulumi.ProviderResource("aws", "mine", {"region": SPEC.region("aws")})
             stack(blueprint.mission.name, blueprint, pulumi.ResourceOptions(providers=form(aws)))
 
-        with pytest.raises(
-            PlanError, match=r"aws-native:region: 'us-west-2' differs from the spec's clouds\.aws\.region"
-        ):
+        refusal = (
+            r"the provider given is of package 'random', which no resource of the aws stack uses"
+            if name == "another package"
+            else r"aws-native:region: 'us-west-2' differs from the spec's clouds\.aws\.region"
+        )
+        with pytest.raises(PlanError, match=refusal):
             run_program(program, stack="mine-aws", region=SPEC.region("aws"), config=wrong_native)
 
 

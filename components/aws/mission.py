@@ -9,7 +9,14 @@ import pulumi_aws as aws
 
 from groundlink.blueprint import OUTPUT_KEYS, CloudBlueprint
 
-from ..base import DefaultTags, MissionComponent, check_blueprint, check_stack_region, explicit_packages
+from ..base import (
+    DefaultTags,
+    MissionComponent,
+    check_blueprint,
+    check_provider_packages,
+    check_stack_region,
+    explicit_packages,
+)
 from .analytics import AwsCatalog, AwsQuery, AwsTelemetry
 from .events import AwsEvents
 from .ground import AwsGroundSegment
@@ -113,6 +120,7 @@ class MissionStack(MissionComponent):
         the provider of the replica region, with the same identity (a provider has one region).
         Without a provider given, the replica's is built from the stack's `aws:*` config."""
         mission = check_blueprint("aws", name, blueprint).mission
+        check_provider_packages("aws", opts)
         check_stack_region("aws", mission.region, opts)
         _check_providers(blueprint, opts, replica_provider)
         super().__init__(name, mission, opts)

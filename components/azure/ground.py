@@ -24,7 +24,6 @@ import pulumi_azure_native as azure
 from groundlink import limits
 from groundlink.blueprint import ENDPOINT_MTU_TAG, Downlink, GroundInputs, MissionInputs, OrbitalEndpoint, Satellite
 from groundlink.blueprint.capabilities import ORBITAL_TELEMETRY_GRANT
-from groundlink.blueprint.layers import LayerInputError
 from groundlink.presets import PRESETS
 
 from ..base import MissionComponent
@@ -269,12 +268,7 @@ class AzureGround(MissionComponent):
                 "ground.delivery_identity",
             )
             self.ids.append(self.partner_grant.id)
-        if (inputs.telemetry or inputs.stream) and inputs.hub_units > limits.EVENT_HUBS_STANDARD_MAX_UNITS:
-            # the spec refuses a rate past it (MissionSpec._check_contact_hub_rate); inputs made by hand
-            raise LayerInputError(
-                f"GroundInputs.hub_units: {inputs.hub_units} is more than an Event Hubs Standard namespace takes; "
-                f"allowed: 1-{limits.EVENT_HUBS_STANDARD_MAX_UNITS}"
-            )
+        # hub_units past a Standard namespace's is refused before anything registers (mission._check_inputs)
         premium_most = limits.EVENT_HUBS_PREMIUM_PU_INGRESS_KB_PER_SECOND
         if (inputs.telemetry or inputs.stream) and messaging_key is not None and inputs.hub_units * 1000 > premium_most:
             self.warn(

@@ -19,8 +19,7 @@ import pulumi_azure_native as azure
 
 from groundlink.blueprint import Lifecycle, MissionInputs, StorageInputs
 from groundlink.blueprint.gaps import PUBLIC_PARTNER_WITHOUT_ADDRESSES, private_partner_landing
-from groundlink.blueprint.layers import LayerInputError
-from groundlink.blueprint.tiering import ARCHIVE, deleted_kept_days
+from groundlink.blueprint.tiering import deleted_kept_days
 from groundlink.limits import AZURE_PAIR_OUTSIDE_GEOGRAPHY, AZURE_PAIRED_LOCATION, AZURE_STORAGE_ACCOUNT_TAGS_MAX
 
 from ..base import MissionComponent
@@ -255,16 +254,9 @@ class AzureStorage(MissionComponent):
             self.warn(private_partner_landing(len(inputs.partner_source_addresses)))
         elif inputs.landing and inputs.partner_named and not inputs.partner_source_addresses:
             self.warn(PUBLIC_PARTNER_WITHOUT_ADDRESSES)
+        # an archive step (no tier of a zone-redundant account) is refused before anything
+        # registers (mission._check_inputs)
         raw_lifecycle, products_lifecycle = inputs.raw_lifecycle, inputs.products_lifecycle
-        for field in ("raw_lifecycle", "products_lifecycle", "logs_lifecycle"):
-            if any(tier == ARCHIVE for _, tier in getattr(inputs, field).transitions):
-                # the blueprint holds archive-aged data in Cold here; a lifecycle made by hand did
-                # not, and the account's policy would refuse the rule (groundlink.blueprint.tiering)
-                raise LayerInputError(
-                    f"StorageInputs.{field}: archive is no tier of a zone-redundant account (ZRS, GZRS, "
-                    "RA-GZRS, the only kinds rendered); give groundlink.blueprint.tiering.cloud_transitions"
-                    "('azure', ...) of the transitions, which holds that data in Cold"
-                )
         soft_delete_days = deleted_kept_days("azure", raw_lifecycle.noncurrent_days)
         # Soft delete only: the account has a hierarchical namespace, which refuses blob versioning
         # and the change feed (HTTP 409; docs/azure.md, "Blob service"): the blueprint declares the

@@ -645,3 +645,47 @@ class CloudBlueprint:
     observability: ObservabilityInputs
     processing: ProcessingInputs
     gaps: tuple[tuple[str, str], ...]  # (capability, why this cloud leaves it out), in layer order
+
+    def __post_init__(self) -> None:
+        """The layers agree where one reads what another makes: a program that builds layer
+        inputs itself renamed the raw container in the storage layer alone, and the events
+        filtered and the processor read a container that did not exist, planned without a word;
+        turned processing on without the security layer's subnet for it; or told the alarms
+        another processing mode than the processor's."""
+        shared: dict[str, tuple[str | None, str, str | None]] = {
+            "events.raw_container": (self.events.raw_container, "storage.raw_container", self.storage.raw_container),
+            "processing.raw_container": (
+                self.processing.raw_container,
+                "storage.raw_container",
+                self.storage.raw_container,
+            ),
+            "processing.products_container": (
+                self.processing.products_container,
+                "storage.products_container",
+                self.storage.products_container,
+            ),
+            "analytics.products_container": (
+                self.analytics.products_container,
+                "storage.products_container",
+                self.storage.products_container,
+            ),
+        }
+        if self.processing.enabled:
+            shared["observability.processing_mode"] = (
+                self.observability.processing_mode,
+                "processing.mode",
+                self.processing.mode,
+            )
+            shared["security.processing"] = (
+                self.security.processing,
+                "processing.mode",
+                f"processing.{self.processing.mode}",
+            )
+        elif self.security.processing is not None:
+            shared["security.processing"] = (self.security.processing, "processing.enabled", None)
+        for field, (value, source, expected) in shared.items():
+            if value != expected:
+                raise LayerInputError(
+                    f"CloudBlueprint.{field}: {value!r} disagrees with {source} ({expected!r}); the layers read "
+                    "what one another make: change them together"
+                )
