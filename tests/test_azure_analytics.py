@@ -7,6 +7,8 @@ import re
 import pytest
 from groundlink.components.azure.analytics import SYNAPSE_STUDIO_PRIVATE
 
+from groundlink.blueprint.gaps import ADX_KEYS
+
 from .conftest import cached_plan, variant_plan
 from .test_azure_support import azure, every, one, variant
 
@@ -271,3 +273,42 @@ def test_sql_clients_without_a_synapse_workspace_are_said_to_make_no_rules():
     plan = variant_plan("azure", {"analytics.sql_clients": ["203.0.113.0/24"], "analytics.azure_engine": "adx"})
     assert not every(plan, "synapse:IpFirewallRule")
     assert [w for w in plan.warnings if "the stack has no Synapse workspace" in w]
+
+
+ADX_ALONE = {"analytics.azure_engine": "adx", "analytics.serverless_sql": False, "analytics.telemetry_stream": False}
+
+
+@pytest.mark.parametrize(
+    ("changes", "cluster"),
+    [
+        (ADX_ALONE, True),  # the catalog alone needs the cluster
+        ({**ADX_ALONE, "analytics.catalog": False}, False),  # nothing needs one: none is built
+        ({"analytics.azure_engine": "adx", "analytics.serverless_sql": False, "analytics.catalog": False}, True),
+    ],
+)
+def test_the_cluster_built_is_the_cluster_priced(changes, cluster):
+    """A catalog-only cluster was built and left out of the cost, while the Azure total said
+    complete and a supplied cluster price was called another configuration's."""
+    from groundlink.blueprint import build_blueprint
+    from groundlink.cost import estimate, load_catalogs
+    from groundlink.spec import spec_from_data
+
+    from .conftest import spec_data, with_changes
+
+    plan = variant_plan("azure", changes)
+    assert bool(plan.of_type("azure-native:kusto:Cluster")) is cluster
+    est = estimate(build_blueprint(spec_from_data(with_changes(spec_data("noaa20.yaml"), changes))), load_catalogs()[0])
+    priced = [line for line in est.clouds["azure"].lines if line.item == "Azure Data Explorer cluster"]
+    assert len(priced) == int(cluster)
+    if cluster:
+        assert priced[0].cost is None  # no list price at hand: unknown, never zero
+
+
+def test_a_cluster_kept_for_the_telemetry_table_alone_says_it_has_no_mission_key():
+    plan = variant_plan(
+        "azure", {"analytics.azure_engine": "adx", "analytics.serverless_sql": False, "analytics.catalog": False}
+    )
+    assert "security.analytics_cmk" not in plan.gaps  # no catalog or queries: the capability is not needed
+    assert [w for w in plan.warnings if "holds the telemetry table" in w] == [
+        f"security.customer_managed_keys: {ADX_KEYS} (the cluster holds the telemetry table)"
+    ]

@@ -21,7 +21,7 @@ import pulumi_azure_native as azure
 
 from groundlink import limits
 from groundlink.blueprint import AnalyticsInputs, MissionInputs
-from groundlink.blueprint.gaps import adx_catalog_scope
+from groundlink.blueprint.gaps import ADX_KEYS, adx_catalog_scope
 from groundlink.processing.tables import TABLES as PRODUCT_TABLES
 
 from ..base import MissionComponent
@@ -340,8 +340,12 @@ class AzureAnalytics(MissionComponent):
         self.database: azure.kusto.ReadWriteDatabase | None = None
         if synapse_workspace(analytics, mission.name) is not None:
             self._synapse(storage, key)
-        elif analytics.engine == "adx":
+        elif analytics.explorer_cluster:
             self._adx(storage, telemetry)  # serverless SQL and the mission key are then gaps the blueprint declares
+            if key and not (analytics.catalog or analytics.serverless_sql):
+                # the gap is the catalog's and the queries' (security.analytics_cmk); a cluster
+                # kept for the telemetry table alone holds mission data too: said, not left silent
+                self.warn(f"security.customer_managed_keys: {ADX_KEYS} (the cluster holds the telemetry table)")
         if self.private and self.workspace:
             self.warn(SYNAPSE_STUDIO_PRIVATE)
             if analytics.sql_clients:

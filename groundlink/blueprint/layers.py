@@ -516,6 +516,14 @@ class AnalyticsInputs(Checked):
     # when nothing lands in raw or products (a stream-only stack)
     offline_after_days: int | None = None
 
+    @property
+    def explorer_cluster(self) -> bool:
+        """Azure builds a Data Explorer cluster: the engine is ADX and something needs it (the
+        catalog, the queries or the telemetry table). The component and the cost model both ask
+        here: the cost priced the cluster only with queries or telemetry, and a catalog-only
+        cluster went unpriced while the Azure total said complete."""
+        return self.engine == "adx" and (self.catalog or self.serverless_sql or self.telemetry)
+
     def __post_init__(self) -> None:
         super().__post_init__()
         if self.sql_clients:  # Synapse's firewall: public addresses only, 0.0.0.0 being all of Azure

@@ -4,7 +4,7 @@ A reader weighs a choice only against its alternatives. Each alternative is pric
 the pure cost model (spec -> blueprint -> cost: no plan, no Pulumi) on the spec with that one
 field changed, and compared with the spec as written priced the same way: the delta is the lines
 the change adds minus the lines it removes. Both sides use the model's no-plan counts (the mission
-key, plus the cluster's own key on an Azure Data Explorer stack; one unit of each Premium
+key; one unit of each Premium
 namespace; the private endpoints and zones the blueprint makes), so the delta compares like with
 like even where a plan refines the counts. Each
 alternative carries the number of keys and Premium units its lines price, for the report to state

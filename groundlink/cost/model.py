@@ -1192,7 +1192,7 @@ def _azure_analytics_lines(
 ) -> list[Line]:
     spec, e = blueprint.spec, catalog.entry
     analytics = spec.analytics
-    if analytics.azure_engine == "adx" and (analytics.serverless_sql or analytics.telemetry_stream):
+    if blueprint.for_cloud("azure").analytics.explorer_cluster:
         lines.append(
             Line(
                 "analytics",

@@ -448,7 +448,7 @@ def _alternative(alt: dict[str, Any]) -> Cell:
 def _keys_priced(choices: dict[str, Any]) -> int:
     """The customer-managed keys a cloud's alternatives are priced with: the most any valid value
     of security.hsm_keys prices by the month (with software-protected keys the same keys exist,
-    unbilled by the month), e.g. the mission key and an Azure Data Explorer cluster's own key."""
+    unbilled by the month), e.g. the mission key."""
     return max((alt["keys"] for alt in choices["hsmKeys"]["alternatives"] if alt["valid"]), default=0)
 
 
