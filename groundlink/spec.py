@@ -105,6 +105,8 @@ NETWORK_CIDR_PATTERN = (
 IPV4_PATTERN = rf"^{_IPV4}$"
 CIDR_PATTERN = rf"^{_IPV4}{_PREFIX}$"
 IPV4_OR_CIDR_PATTERN = rf"^{_IPV4}({_PREFIX})?$"
+# Legacy Orbital's delegated subnet: /24 or wider (limits.AOGS_MIN_SUBNET_PREFIX; a test holds the two together)
+ORBITAL_SUBNET_CIDR_PATTERN = rf"^{_IPV4}/(2[0-4]|1?[0-9])$"
 # The same, ranges /30 or wider only: Azure storage IP rules take no /31 or /32 (an address bare)
 IPV4_OR_WIDE_CIDR_PATTERN = rf"^{_IPV4}(/(30|[12]?[0-9]))?$"
 # Tag values: 1-256 ASCII letters, digits, spaces and _ . : / = + - @ (Mission._tags), the
@@ -1243,7 +1245,12 @@ class Analytics(_Model):
     catalog: bool = Field(True, description="A data catalog over raw and products (Glue / Synapse lake database).")
     serverless_sql: bool = Field(True, description="Pay-per-query SQL over the stores (Athena / Synapse serverless).")
     telemetry_stream: bool = Field(True, description="A stream for contact telemetry (Kinesis / Event Hubs).")
-    azure_engine: Literal["synapse", "adx"] = Field("synapse", description="Azure analytics engine.")
+    azure_engine: Literal["synapse", "adx"] = Field(
+        "synapse",
+        description="Azure analytics engine: synapse (serverless SQL and the lake database, with the mission key) or "
+        "adx (a provisioned Data Explorer cluster: no serverless SQL, and Microsoft-managed keys, as Data Explorer "
+        "cannot reach the mission vault).",
+    )
     sql_clients: list[str] = Field(
         default_factory=list,
         max_length=limits.SYNAPSE_MAX_IP_FIREWALL_RULES,
@@ -1808,7 +1815,7 @@ class OrbitalEndpoint(_Model):
     gateway_subnet_cidr: str = Field(
         "10.40.1.0/24",
         description="Empty subnet delegated to Microsoft.Orbital/orbitalGateways: /24 or larger, inside vnet_cidr.",
-        json_schema_extra={"pattern": CIDR_PATTERN},
+        json_schema_extra={"pattern": ORBITAL_SUBNET_CIDR_PATTERN},
     )
     ip_address: str = Field(
         "10.40.0.4",
@@ -2749,6 +2756,7 @@ PATTERN_WORDS = {
     EMAIL_PATTERN: "an email address, name@domain.tld, in ASCII",
     IPV4_PATTERN: "an IPv4 address a.b.c.d (decimal, no leading zeros)",
     CIDR_PATTERN: "an IPv4 range in CIDR notation a.b.c.d/n (no netmask)",
+    ORBITAL_SUBNET_CIDR_PATTERN: "an IPv4 range a.b.c.d/n of /24 or wider (no netmask)",
     NETWORK_CIDR_PATTERN: "a private IPv4 range (RFC 1918: 10/8, 172.16/12, 192.168/16) of /16 to /24, a.b.c.d/n",
     IPV4_OR_CIDR_PATTERN: "an IPv4 address a.b.c.d or a range a.b.c.d/n in CIDR notation (no netmask)",
     IPV4_OR_WIDE_CIDR_PATTERN: "an IPv4 address a.b.c.d or a range a.b.c.d/n of /30 or wider (no netmask)",

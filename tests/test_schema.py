@@ -416,6 +416,19 @@ def test_an_editor_flags_legacy_orbital_without_every_tle():
     assert _verdicts(data) == (False, False)
 
 
+@pytest.mark.parametrize(
+    ("subnet", "valid"), [("10.40.1.0/28", False), ("10.40.1.0/25", False), ("10.40.1.0/24", True)]
+)
+def test_an_editor_and_validate_agree_on_legacy_orbitals_subnet_size(subnet, valid):
+    """The pattern took any prefix; validate refuses one narrower than the delegated subnet's /24."""
+    from groundlink import limits
+
+    assert limits.AOGS_MIN_SUBNET_PREFIX == 24  # the pattern's widest prefix, written out
+    data = yaml.safe_load((SPECS / "aqua-legacy.yaml").read_text())
+    data["clouds"]["azure"].setdefault("orbital", {})["gateway_subnet_cidr"] = subnet
+    assert _verdicts(data) == (valid, valid)
+
+
 @pytest.mark.parametrize(("polarization", "valid"), [("none", False), ("left_hand", True), (None, True)])
 def test_an_editor_and_validate_agree_on_a_polarization_legacy_orbital_takes(polarization, valid):
     data = yaml.safe_load((SPECS / "aqua-legacy.yaml").read_text())
