@@ -55,6 +55,15 @@ def test_every_setting_of_every_rule_is_taken_and_its_misspelling_refused(name):
         assert problem.endswith(f"did you mean '{key}'?")
 
 
+def test_a_name_near_nothing_gets_no_suggestion_and_all_hides_no_name_after_it():
+    assert guard.config_problem({"zzzz-qqqq": {}}, SETTINGS) == "policy pack config: zzzz-qqqq: unknown policy"
+    # `all` sorts first: the names after it are judged too
+    config = {"all": {"enforcementLevel": "mandatory"}, "allowed-regionz": {"enforcementLevel": "mandatory"}}
+    assert guard.config_problem(config, SETTINGS) == (
+        "policy pack config: allowed-regionz: unknown policy; did you mean 'allowed-regions'?"
+    )
+
+
 def test_a_setting_under_all_is_refused_as_it_configures_no_rule():
     problem = guard.config_problem({"all": {"enforcementLevel": "mandatory", "allowedAwsRegions": []}}, SETTINGS)
     assert problem == (
