@@ -77,3 +77,29 @@ def test_objects_s3_keeps_in_standard_are_neither_moved_nor_archived():
     assert lines["S3 lifecycle transitions into S3 Glacier Deep Archive"] == pytest.approx(1387)
     assert lines["S3 Glacier Flexible Retrieval storage: archived object overhead"] == pytest.approx(4104 * 32 / 2**20)
     assert lines["S3 Glacier Deep Archive storage: archived object overhead"] == pytest.approx(9804 * 32 / 2**20)
+
+
+def test_the_replica_buckets_bill_their_own_moves_and_overhead_titled_as_their_storage():
+    """The replica buckets hold the same lifecycle: the same transitions and archived objects again,
+    each line titled as the replica's storage lines are (`S3 replication: replica ... (region)`)."""
+    data = _example()
+    data["storage"]["redundancy"] = "geo"
+    data.setdefault("clouds", {}).setdefault("aws", {})["replica_region"] = "us-east-2"
+    result = estimate(build_blueprint(spec_from_data(data)), _catalogs(), Assumptions(object_size_mb=0.25))
+    lines = {x.item: x.quantity for x in result.clouds["aws"].lines}
+    replica = "S3 replication: replica "
+    for own in (
+        "S3 lifecycle transitions into S3 Glacier Deep Archive",
+        "S3 Glacier Deep Archive storage: archived object overhead",
+        "S3 Standard storage: archived object overhead",
+    ):
+        assert lines[own] > 0
+    assert lines[f"{replica}S3 lifecycle transitions into S3 Glacier Deep Archive (us-east-2)"] == pytest.approx(
+        lines["S3 lifecycle transitions into S3 Glacier Deep Archive"]
+    )
+    for tier in ("S3 Glacier Deep Archive", "S3 Standard"):
+        assert lines[f"{replica}{tier} storage (us-east-2): archived object overhead"] == pytest.approx(
+            lines[f"{tier} storage: archived object overhead"]
+        )
+    # the same title as the replica's capacity and retention lines of that tier
+    assert f"{replica}S3 Glacier Deep Archive storage (us-east-2)" in lines

@@ -467,12 +467,11 @@ BINARY_GB = f"; x {BILLED_GB_PER_GB:.4f}: billed in binary GB (2^30 bytes)"
 
 
 def _storage_lines(cloud: str, tiers: dict[str, float], catalog: Catalog, redundancy: str = "ZRS") -> list[Line]:
-    suffix = f" ({redundancy})" if cloud == "azure" else ""
     absorbed = {held_tier(cloud, t) for t, gb in tiers.items() if gb > 0 and held_tier(cloud, t) != t}
     return [
         Line(
             "storage",
-            f"{TIER_NAMES[cloud][tier]} storage{suffix}",
+            _storage_title(cloud, tier, redundancy),
             gb * BILLED_GB_PER_GB,
             storage_price_id(cloud, tier, redundancy),
             catalog.entry(storage_price_id(cloud, tier, redundancy)),
@@ -514,6 +513,15 @@ def _minimum_basis(charges: list[StoreCharge]) -> str:
     return f"data deleted or moved on before the tier's minimum storage duration is billed the rest: {parts}"
 
 
+def _storage_title(cloud: str, tier: str, redundancy: str = "ZRS", replica_region: str | None = None) -> str:
+    """A storage line's title: the tier's name, with an Azure account's redundancy, or as the AWS
+    replica buckets' in their region (every line of one tier's storage is titled alike)."""
+    name = TIER_NAMES[cloud][tier]
+    if replica_region:
+        return f"{REPLICATION}replica {name} storage ({replica_region})"
+    return f"{name} storage ({redundancy})" if cloud == "azure" else f"{name} storage"
+
+
 def _retention_lines(
     cloud: str,
     usage: MonthlyUsage,
@@ -526,14 +534,6 @@ def _retention_lines(
     and data leaving before the tier's minimum storage duration (once steady, or over month
     `month`). `replica_region`: the same lines again for the AWS replica buckets, which hold the
     same lifecycle."""
-    suffix = f" ({redundancy})" if cloud == "azure" else ""
-
-    def title(tier: str) -> str:
-        name = TIER_NAMES[cloud][tier]
-        return (
-            f"{REPLICATION}replica {name} storage ({replica_region})" if replica_region else f"{name} storage{suffix}"
-        )
-
     kinds: list[tuple[str, list[StoreCharge], Callable[[list[StoreCharge]], str]]] = [
         ("deleted data kept", usage.deleted_kept(cloud, month), lambda found: _kept_basis(cloud, found)),
         ("minimum storage duration", usage.early_deletion(cloud, month), _minimum_basis),
@@ -548,7 +548,7 @@ def _retention_lines(
                 lines.append(
                     Line(
                         "storage",
-                        f"{title(tier)}: {kind}",
+                        f"{_storage_title(cloud, tier, redundancy, replica_region)}: {kind}",
                         gb,
                         price_id,
                         entry,
@@ -628,7 +628,7 @@ def _lifecycle_lines(
         lines.append(
             Line(
                 "storage",
-                f"{where}{TIER_NAMES[cloud][tier]} storage: archived object overhead{at}",
+                f"{_storage_title(cloud, tier, redundancy, replica_region)}: archived object overhead",
                 objects * ARCHIVED_OBJECT_KB / KB_PER_BILLED_GB,
                 price_id,
                 catalog.entry(price_id),
@@ -644,7 +644,7 @@ def _lifecycle_lines(
         lines.append(
             Line(
                 "storage",
-                f"{where}S3 Standard storage: archived object overhead{at}",
+                f"{_storage_title(cloud, 'hot', redundancy, replica_region)}: archived object overhead",
                 objects * ARCHIVED_OBJECT_STANDARD_KB / KB_PER_BILLED_GB,
                 price_id,
                 catalog.entry(price_id),
@@ -663,7 +663,7 @@ def _replica_storage_lines(tiers: dict[str, float], catalog: Catalog, region: st
     return [
         Line(
             "storage",
-            f"{REPLICATION}replica {TIER_NAMES['aws'][tier]} storage ({region})",
+            _storage_title("aws", tier, replica_region=region),
             gb * BILLED_GB_PER_GB,
             storage_price_id("aws", tier),
             catalog.entry(storage_price_id("aws", tier)),
