@@ -454,6 +454,33 @@ def partner_streaming(tmp_path_factory):
     return aws_data(tmp_path_factory.mktemp("partner-stream"), data)
 
 
+def test_two_missions_never_share_a_dataflow_endpoint_name():
+    """Ground Station picks the group for a contact by endpoint name, account-wide: mission
+    `jpss` with satellite `noaa-twenty` and mission `jpss-noaa` with satellite `twenty` named
+    their endpoints alike when joined with `-`, so one mission's contacts could stream to the
+    other's receiver."""
+    from .conftest import variant_plan
+
+    names = {}
+    for mission, satellite in (("jpss", "noaa-twenty"), ("jpss-noaa", "twenty")):
+        changes = {"mission.name": mission, "satellites.0.name": satellite, "delivery.stream": True}
+        plan = variant_plan("aws", changes)
+        (group,) = plan.of_type(GS_GROUP)
+        (detail,) = group.inputs["endpointDetails"]
+        _, endpoint_config = data_of(plan.one(GS_CONFIG, f"{mission}-ground-{satellite}-hrd-endpoint"))
+        assert detail["endpoint"]["name"] == endpoint_config["dataflowEndpointName"]
+        names[mission] = detail["endpoint"]["name"]
+    assert names == {"jpss": "jpss_noaa-twenty_hrd", "jpss-noaa": "jpss-noaa_twenty_hrd"}
+
+
+def test_an_endpoint_name_the_api_refuses_is_refused_before_deployment():
+    from components.aws.naming import endpoint_name
+
+    assert endpoint_name("m" * 32, "s" * 32, "d" * 32) == "_".join(("m" * 32, "s" * 32, "d" * 32))
+    with pytest.raises(ValueError, match="dataflow endpoint name 'm_s/t_d'"):
+        endpoint_name("m", "s/t", "d")
+
+
 def test_each_satellite_streams_through_its_own_endpoint_group():
     """A contact reserves its whole dataflow endpoint group, and contacts run at once only on
     different groups (docs/facts.md §2): one group per satellite, holding that satellite's
@@ -468,7 +495,7 @@ def test_each_satellite_streams_through_its_own_endpoint_group():
     downlinks = [d["name"] for d in spec_data("constellation.yaml")["satellites"][0]["downlinks"]]
     for satellite in satellites:
         assert by_group[f"eo-constellation-ground-stream-group-{satellite}"] == sorted(
-            f"eo-constellation-{satellite}-{d}" for d in downlinks
+            f"eo-constellation_{satellite}_{d}" for d in downlinks
         )
     ports = [e["endpoint"]["address"]["port"] for g in groups for e in g.inputs["endpointDetails"]]
     assert sorted(ports) == list(range(55888, 55888 + 48))  # one receiver address, a port per downlink

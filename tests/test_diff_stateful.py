@@ -474,9 +474,9 @@ def test_satellites_reordered_with_stream_delivery_note_the_receiver_ports_move(
     diff = one_diff(streaming, str(spec_file(swapped)), "aws")
     assert not diff.data_loss
     assert diff.notes == (
-        "the contact streams move to other ports of the receiver (eo-constellation-eo01-xband 55888 => 55890, "
-        "eo-constellation-eo01-sband 55889 => 55891, eo-constellation-eo02-xband 55890 => 55888, "
-        "eo-constellation-eo02-sband 55891 => 55889): set the receiver up for them before the next contact, or it files "
+        "the contact streams move to other ports of the receiver (eo-constellation_eo01_xband 55888 => 55890, "
+        "eo-constellation_eo01_sband 55889 => 55891, eo-constellation_eo02_xband 55890 => 55888, "
+        "eo-constellation_eo02_sband 55891 => 55889): set the receiver up for them before the next contact, or it files "
         "one downlink's stream as another's (ports follow the downlinks' order in the spec, docs/aws.md)",
     )
     assert one_diff(streaming, streaming, "aws").notes == ()

@@ -179,6 +179,17 @@ def test_api_name_rules_fire(type_token, key, value, shape):
     assert len(found) == 1 and found[0].rule.startswith(shape)
 
 
+@pytest.mark.parametrize(("name", "fires"), [("noaa20_noaa20_hrd", False), ("noaa20/noaa20/hrd", True)])
+def test_a_dataflow_endpoint_name_is_judged_by_ground_stations_safe_name(name, fires):
+    from .conftest import variant_plan
+
+    plan = copy.deepcopy(variant_plan("aws", {"delivery.stream": True}))
+    group = first(plan, aws_api.GS_ENDPOINTS)
+    group.inputs["endpointDetails"][0]["endpoint"]["name"] = name
+    found = [f for f in check_table(plan, aws_api.constraints()) if f.resource == group.name]
+    assert [f.rule.split(":")[0] for f in found] == (["groundstation SafeName"] if fires else [])
+
+
 @pytest.mark.parametrize(
     ("prefix", "fires"),
     [

@@ -27,7 +27,7 @@ from groundlink.limits import DATAFLOW_EDGES_MAX
 from ..base import MissionComponent
 from . import iam
 from .analytics import contact_stream
-from .naming import gs_name, role_name
+from .naming import endpoint_name, gs_name, role_name
 from .security import Network
 from .storage import Store
 
@@ -36,6 +36,7 @@ GROUND_STATION = "groundstation.amazonaws.com"
 # First UDP port of the dataflow endpoints (the port the AWS reference receivers use);
 # downlink i of the mission streams to STREAM_BASE_PORT + i.
 STREAM_BASE_PORT = 55888
+
 STREAM_MTU = 1500
 # Actions Ground Station needs to place its network interfaces in the mission subnet for
 # a dataflow endpoint group; EC2 Describe* calls do not support resource-level scoping.
@@ -290,7 +291,9 @@ class AwsStreamEndpoints(MissionComponent):
         super().__init__(name, mission, opts)
         region, gs = mission.region, inputs.timing
         cap = "ground.stream_delivery"
-        self.names = {link.key: f"{mission.name}-{link.key}" for link in inputs.links}
+        self.names = {
+            link.key: endpoint_name(mission.name, link.satellite.name, link.downlink.name) for link in inputs.links
+        }
         last_port = STREAM_BASE_PORT + len(inputs.links) - 1
         self.role = self.realize(
             aws.iam.Role(

@@ -45,6 +45,23 @@ def gs_name(*parts: str) -> str:
     return name
 
 
+def endpoint_name(mission: str, satellite: str, downlink: str) -> str:
+    """The dataflow endpoint a downlink streams to, unique to its mission in the account.
+
+    A mission profile does not point at a dataflow endpoint group: Ground Station picks, when a
+    contact runs, a group holding an endpoint of the name the profile's endpoint config gives,
+    and endpoint names "do not need to be unique" (AWS Ground Station User Guide, "Dataflow
+    Endpoint Groups"). Joined with `-`, mission `jpss` with satellite `noaa-twenty` and mission
+    `jpss-noaa` with satellite `twenty` were both `jpss-noaa-twenty-hrd`, and one mission's
+    contacts could stream to the other's receiver. `_`, which botocore's SafeName admits,
+    appears in no spec identifier, so this join is unambiguous."""
+    name = "_".join((mission, satellite, downlink))
+    problem = shape("groundstation", "SafeName").broken_by(name)
+    if problem is not None:
+        raise ValueError(f"dataflow endpoint name {name!r}: {problem}")
+    return name
+
+
 def glue_name(mission: str, *parts: str) -> str:
     """Glue and Athena identifiers: lowercase letters, digits and underscores only."""
     return "_".join((mission, *parts)).replace("-", "_")

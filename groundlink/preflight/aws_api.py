@@ -44,6 +44,7 @@ API_SHAPES: dict[tuple[str, str], tuple[str, str]] = {
     (GS_PROFILE, "streamsKmsRole"): ("groundstation", "RoleArn"),
     (GS_PROFILE, "streamsKmsKey.kmsAliasArn"): ("groundstation", "KeyAliasArn"),
     (GS_ENDPOINTS, "endpointDetails[].securityDetails.roleArn"): ("groundstation", "RoleArn"),
+    (GS_ENDPOINTS, "endpointDetails[].endpoint.name"): ("groundstation", "SafeName"),
     ("aws:s3/bucket:Bucket", "bucket"): ("groundstation", "S3BucketName"),
     ("aws:iam/role:Role", "name"): ("iam", "roleNameType"),
     ("aws:iam/role:Role", "path"): ("iam", "pathType"),
