@@ -401,14 +401,16 @@ def test_the_longest_mission_name_makes_private_endpoint_and_link_names_azure_ac
     assert list(check_table(plan, azure_names.NAME_RULES)) == []
 
 
-def test_duplicate_global_name_fires():
+@pytest.mark.parametrize("type_token", ["azure-native:keyvault:Vault", "azure-native:web:WebApp"])
+def test_duplicate_global_name_fires(type_token):
     plan = broken("noaa20.yaml", "azure")
-    vault = first(plan, "azure-native:keyvault:Vault")
-    twin = copy.deepcopy(vault)
-    twin.name = "noaa20-second-vault"
+    assert list(azure_names.duplicate_global_names(plan)) == []
+    original = first(plan, type_token)
+    twin = copy.deepcopy(original)
+    twin.name = "noaa20-second"
     plan.resources.append(twin)
     found = list(azure_names.duplicate_global_names(plan))
-    assert len(found) == 1 and found[0].resource == "noaa20-second-vault" and vault.name in found[0].rule
+    assert len(found) == 1 and found[0].resource == "noaa20-second" and original.name in found[0].rule
 
 
 def test_identity_granted_as_a_user_fires():

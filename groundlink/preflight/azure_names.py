@@ -81,6 +81,7 @@ GLOBAL_NAMES = (
     ("azure-native:servicebus:Namespace", "namespaceName"),
     ("azure-native:synapse:Workspace", "workspaceName"),
     ("azure-native:kusto:Cluster", "clusterName"),
+    ("azure-native:web:WebApp", "name"),  # <name>.azurewebsites.net
 )
 
 
