@@ -74,11 +74,13 @@ def percent(share: float) -> str:
 
 def figure_under(value: float, limit: float, decimals: int) -> str:
     """`value` (under `limit`) with `decimals` places, or as many more as it takes to show it
-    under `limit`: a sentence saying a network gives fewer contacts than planned read "plans
-    2.9 contacts/day, but ... can give 2.9" for 2.857, rounded half up."""
+    under `limit`, and not as 0 unless it is: a sentence saying a network gives fewer contacts
+    than planned read "plans 2.9 contacts/day, but ... can give 2.9" for 2.857, rounded half up,
+    and a pass of 0.144 s over a 10-minute plan read "the longest lasts 0.00 min"."""
     for places in range(decimals, decimals + 7):
         text = figure(value, places)
-        if float(text.replace(",", "")) < limit:
+        shown = float(text.replace(",", ""))
+        if shown < limit and (shown != 0 or value == 0):
             return text
     return figure(value, decimals + 7)
 

@@ -383,7 +383,7 @@ GEO_TLE = [
         (None, "coverage: not estimated for 1 satellite without TLE lines (noaa20; satellites[].tle): "
          "ground_segment.contacts_per_day is not checked against the ground stations"),
         (GEO_TLE, "coverage: noaa20 on AWS and Azure: not estimated: not a low Earth orbit (1.00 rev/day, "
-         "eccentricity 0.000)"),
+         "eccentricity 0.0001)"),
     ],
 )  # fmt: skip
 def test_coverage_that_could_not_be_estimated_is_said_on_the_terminal_and_in_the_summary(
@@ -412,7 +412,7 @@ def test_satellites_not_estimated_for_one_reason_share_one_line():
 
     def geo(i: int) -> dict:
         status = (
-            f"not estimated: not a low Earth orbit (1.0{i} rev/day, eccentricity 0.000) (satellites[{i}].tle, geo{i})"
+            f"not estimated: not a low Earth orbit (1.0{i} rev/day, eccentricity 0.0001) (satellites[{i}].tle, geo{i})"
         )
         return {"satellite": f"geo{i}", "clouds": {"aws": {"status": status}, "azure": {"status": status}}}
 
@@ -423,7 +423,7 @@ def test_satellites_not_estimated_for_one_reason_share_one_line():
     ]
     (one,) = coverage_not_estimated({"coverage": {"satellites": [geo(7)]}})
     assert one == (
-        "geo7 on AWS and Azure: not estimated: not a low Earth orbit (1.07 rev/day, eccentricity 0.000) "
+        "geo7 on AWS and Azure: not estimated: not a low Earth orbit (1.07 rev/day, eccentricity 0.0001) "
         "(satellites[7].tle, geo7); ground_segment.contacts_per_day is not checked"
     )
 

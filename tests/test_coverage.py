@@ -307,6 +307,8 @@ def test_a_figure_short_of_the_plan_is_shown_short_of_it():
     assert figure_under(20 / 7, 2.9, 1) == "2.86"
     assert figure_under(342 / 7, 48.86, 1) == "48.857"  # 48.9, then 48.86, are not under it
     assert figure_under(3.2, 4, 1) == "3.2"  # one place when one place shows it
+    assert figure_under(0.0024, 10, 2) == "0.002"  # a pass of 0.144 s read "lasts 0.00 min"
+    assert figure_under(0, 10, 2) == "0.00"
     gs = spec_from_data(spec_data("noaa20.yaml")).ground_segment  # 4 contacts/day of 10 min
     none = planned_length_warning(
         "sat", "aws", "Net", {"contactsOfPlannedLengthPerDay": 0, "longestPassMinutes": 9.996}, gs
@@ -422,7 +424,7 @@ def _coverage_of(tle: list[str]) -> dict:
 @pytest.mark.parametrize(
     ("tle", "reason"),
     [
-        (GEO, "not estimated: not a low Earth orbit (1.00 rev/day, eccentricity 0.000); passes are estimated for LEO "
+        (GEO, "not estimated: not a low Earth orbit (1.00 rev/day, eccentricity 0.0001); passes are estimated for LEO "
          "only (at least 11.25 rev/day and eccentricity under 0.25) (satellites[0].tle, noaa20)"),
         (DECAYS_AFTER_60_H, "not estimated: sgp4 cannot propagate the TLE 60.5 h after its epoch (error 6: the "
          "satellite has decayed) (satellites[0].tle, noaa20)"),
@@ -793,3 +795,18 @@ def test_the_spec_s_figures_are_written_out_in_the_method_never_with_an_exponent
     method = coverage_report(build_blueprint(spec_from_data(data)))["method"]
     assert "The spec plans 0.00001 contacts/day of 7.5 min per satellite." in method, method
     assert "e-0" not in method
+
+
+def test_the_method_names_the_weeks_of_satellites_a_cloud_was_estimated_for():
+    """With a partner the catalog does not hold (`partner.name: other`), the catalog's networks
+    were estimated over the satellite's week and neither cloud's figures were: the method said
+    "Weeks estimated ...: snpp 2024-06-17T21:19Z to ..." above a table saying neither was."""
+    partner = spec_data("partner.yaml")
+    estimated = coverage_report(build_blueprint(spec_from_data(partner)))
+    assert " Weeks estimated (UTC, from each TLE's epoch, not from today): " in estimated["method"]
+    partner["ground_segment"]["partner"]["name"] = "other"
+    other = coverage_report(build_blueprint(spec_from_data(partner)))
+    (satellite,) = other["satellites"]
+    assert {e["status"] for e in satellite["clouds"].values()} == {"no sites with coordinates in the site catalog"}
+    assert "window" in satellite  # the catalog's networks were estimated over it
+    assert "Weeks estimated" not in other["method"]
