@@ -561,12 +561,19 @@ def dubbo_warning(satellite: str, offer: dict[str, Any], gs: GroundSegment, days
     return head + f"{DUBBO_SITE} sees it {above} on {figure_under(passes, wanted, 2)} passes/day, of any length"
 
 
+def clouds_estimated(satellite: dict[str, Any]) -> bool:
+    """Whether a cloud's figures were estimated for a satellite of the report: the clouds' figures,
+    not the catalog's. With a partner the catalog does not hold, the catalog's networks were
+    estimated over the satellite's week and neither cloud's figures were."""
+    return any(e.get("status") == "estimated" for e in satellite.get("clouds", {}).values())
+
+
 def _weeks(satellites: list[dict[str, Any]]) -> str:
     """The sentence of the method that names the week (UTC) of each estimated satellite, the
     satellites of one week together (400 alike wrote one 18,000-character sentence)."""
     weeks: dict[str, list[str]] = {}
     for s in satellites:
-        if "window" in s:
+        if "window" in s and clouds_estimated(s):
             weeks.setdefault(f"{s['window']['from']} to {s['window']['to']}", []).append(s["satellite"])
     said = [f"{some_of(names)} {week}" for week, names in weeks.items()]
     return f" Weeks estimated (UTC, from each TLE's epoch, not from today): {'; '.join(said)}." if said else ""

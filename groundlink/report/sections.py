@@ -17,7 +17,7 @@ from ..blueprint.gaps import ADX_CATALOG_SCOPE, partner_cannot_deliver
 from ..clouds import cloud_title
 from ..cost.catalog import OVERRIDE_MARK
 from ..cost.choices import PREMIUM_UNITS
-from ..coverage import NO_SITE_TAKES
+from ..coverage import NO_SITE_TAKES, clouds_estimated
 from ..rounding import counted, exact_decimals, half_up, rate, some_of
 from .charts import held_tiers
 from .number_format import break_even_text, fixed, layer_cost, money, num, shown_amount, usd
@@ -757,10 +757,7 @@ def coverage_dated(doc: dict[str, Any]) -> list[str]:
     old = []
     for sat in (doc["coverage"] or {}).get("satellites", []):
         window = sat.get("window")
-        # the clouds' figures, not the catalog's: with a partner the catalog does not hold, the
-        # catalog's networks were estimated and neither cloud's figures were
-        estimated = any(e.get("status") == "estimated" for e in sat.get("clouds", {}).values())
-        if window and estimated and abs(age := (run - _day(window["from"])).days) > STALE_TLE_DAYS:
+        if window and clouds_estimated(sat) and abs(age := (run - _day(window["from"])).days) > STALE_TLE_DAYS:
             when = f"{age:,} days before" if age > 0 else f"{-age:,} days after"
             old.append(f"{sat['satellite']} from {window['from'][:10]}, {when} this run")
     if not old:
