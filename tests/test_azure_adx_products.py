@@ -46,9 +46,12 @@ def test_adx_catalog_declares_one_external_table_per_product_table():
     [script] = _product_scripts(plan)
     assert script.capability == ["analytics.catalog"]
     assert script.inputs["continueOnErrors"] is False
-    database = one(plan, "kusto:ReadWriteDatabase")
-    assert script.inputs["databaseName"] == database.outputs["name"]
-    assert script.inputs["clusterName"] == one(plan, "kusto:Cluster").outputs["name"]
+    database, cluster = one(plan, "kusto:ReadWriteDatabase"), one(plan, "kusto:Cluster").outputs["name"]
+    # the database's plain name: Data Explorer returns its `name` as `<cluster>/<database>`
+    assert script.inputs["databaseName"] == database.inputs["databaseName"] == "noaa20"
+    assert database.outputs["name"] == f"{cluster}/noaa20"
+    assert database.urn in script.dependencies
+    assert script.inputs["clusterName"] == cluster
     account = one(plan, "storage:StorageAccount").outputs["name"]
     container = one(plan, "storage:BlobContainer", "noaa20-storage-products").inputs["containerName"]
     policy, *commands = script.inputs["scriptContent"].split("\n")

@@ -531,11 +531,11 @@ class AzureAnalytics(MissionComponent):
                 self.child_name(PRODUCT_TABLES_SCRIPT),
                 script_name=PRODUCT_TABLES_SCRIPT,
                 cluster_name=cluster.name,
-                database_name=database.name,
+                database_name=name,
                 resource_group_name=self.resource_group_name,
                 script_content=storage.products_uri.apply(lambda uri: product_tables_script(name, uri)),
                 continue_on_errors=False,
-                opts=self.opts(depends_on=[read]),
+                opts=self.opts(depends_on=[database, read]),
             ),
             "analytics.catalog",
         )
@@ -570,6 +570,11 @@ class AzureAnalytics(MissionComponent):
         if self.private and self.network:
             zones = {"kusto": kusto_zone(self.location), **ADX_STORAGE_ZONES}
             self._private_endpoints(self.cluster.id, self.network, ADX_ENDPOINTS, zones)
+        # The database's children take its plain name, not its `name` output: Data Explorer
+        # returns a database's name as `<cluster>/<database>` (and a script's or data connection's
+        # as `<cluster>/<database>/<name>`; Azure REST API specs, azure-kusto examples
+        # KustoDatabasesGet.json, KustoScriptsGet.json, KustoDataConnectionsGet.json), which as a
+        # `databaseName` made a path no child could be created at.
         self.database = self.realize(
             azure.kusto.ReadWriteDatabase(
                 self.child_name("database"),
@@ -600,11 +605,11 @@ class AzureAnalytics(MissionComponent):
                 self.child_name("telemetry-schema"),
                 script_name="telemetry-schema",
                 cluster_name=self.cluster.name,
-                database_name=self.database.name,
+                database_name=lake_database_name(mission),
                 resource_group_name=self.resource_group_name,
                 script_content=TELEMETRY_SCRIPT,
                 continue_on_errors=False,
-                opts=self.opts(depends_on=scripts),
+                opts=self.opts(depends_on=[self.database, *scripts]),
             ),
             "analytics.telemetry_stream",
         )
@@ -636,7 +641,7 @@ class AzureAnalytics(MissionComponent):
                 data_connection_name="contact-telemetry",
                 kind="EventHub",
                 cluster_name=self.cluster.name,
-                database_name=self.database.name,
+                database_name=lake_database_name(mission),
                 resource_group_name=self.resource_group_name,
                 location=self.location,
                 event_hub_resource_id=telemetry.hub_id,
@@ -645,7 +650,7 @@ class AzureAnalytics(MissionComponent):
                 mapping_rule_name=TELEMETRY_MAPPING,
                 data_format="MULTIJSON",
                 managed_identity_resource_id=self.cluster.id,
-                opts=self.opts(depends_on=[schema, consumer, receive]),
+                opts=self.opts(depends_on=[self.database, schema, consumer, receive]),
             ),
             "analytics.telemetry_stream",
         )

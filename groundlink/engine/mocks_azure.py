@@ -199,6 +199,15 @@ def _kusto_cluster(args: MockResourceArgs, name: str) -> dict[str, Any]:
     }
 
 
+def _kusto_child(args: MockResourceArgs, name: str) -> dict[str, Any]:
+    """Data Explorer names a database `<cluster>/<database>`, and a script or data connection
+    `<cluster>/<database>/<name>`, in what it returns (Azure REST API specs, azure-kusto examples
+    2024-04-13: KustoDatabasesGet.json, KustoScriptsGet.json, KustoDataConnectionsGet.json)."""
+    keys = ("clusterName",) if args.typ.endswith(":ReadWriteDatabase") else ("clusterName", "databaseName")
+    parents = [value for key in keys if isinstance(value := args.inputs.get(key), str)]
+    return {"name": "/".join([*parents, name])}
+
+
 def _log_analytics(args: MockResourceArgs, name: str) -> dict[str, Any]:
     return {"customerId": _uuid("workspace", name)}
 
@@ -213,5 +222,8 @@ AZURE_EXTRAS: dict[str, AzureExtras] = {
     "azure-native:servicebus:Namespace": _messaging_namespace,
     "azure-native:synapse:Workspace": _synapse_workspace,
     "azure-native:kusto:Cluster": _kusto_cluster,
+    "azure-native:kusto:ReadWriteDatabase": _kusto_child,
+    "azure-native:kusto:Script": _kusto_child,
+    "azure-native:kusto:EventHubDataConnection": _kusto_child,
     "azure-native:operationalinsights:Workspace": _log_analytics,
 }
