@@ -72,6 +72,23 @@ def test_a_stack_deployed_from_the_spec_diffs_as_no_change(cloud: str, tmp_path:
     )
 
 
+def test_the_layer_holds_its_archive_version_as_a_deployment_records_it(tmp_path: Path) -> None:
+    """The artifacts bucket is versioned, so S3 gives the layer's archive a version and the
+    layer takes it (`s3ObjectVersion`, which forces a new layer version when it changes). The
+    mocks gave none: the plan held null, a real checkpoint the version, and the diff of an
+    unchanged stack read the layer as replaced."""
+    checkpoint = _deployed("aws")
+    (layer,) = [r for r in checkpoint["deployment"]["resources"] if r["type"] == "aws:lambda/layerVersion:LayerVersion"]
+    (archive,) = [
+        r for r in checkpoint["deployment"]["resources"] if r["type"] == "aws:s3/bucketObjectv2:BucketObjectv2"
+    ]
+    assert layer["inputs"]["s3ObjectVersion"] == archive["outputs"]["versionId"] != ""
+    path = tmp_path / "aws.checkpoint.json"
+    path.write_text(json.dumps(checkpoint))
+    (diff,) = diff_against(str(path), NOAA20, ["aws"], {"aws": cached_plan("noaa20.yaml", "aws")})
+    assert [(c.action, c.name) for c in diff.changes] == []
+
+
 def test_an_interrupted_replacement_compares_the_live_resource_not_the_one_pending_delete(tmp_path: Path) -> None:
     """Pulumi keeps the old half of an interrupted replacement under the same URN, marked
     `delete`; it replaced the live resource in the comparison and read as data loss. The live

@@ -204,6 +204,14 @@ AWS_EXTRAS: dict[str, Extras] = {
         "id": a.inputs.get("name"),
         "arn": f"arn:aws:kms:{c['region']}:{ACCOUNT_ID}:{a.inputs.get('name')}",
     },
+    # an object of a versioned bucket (the artifacts bucket) has the version S3 gave it, which the
+    # processing layer takes as its `s3ObjectVersion`: without one here the plan held null there,
+    # and a diff against a real deployment read the layer as replaced (S3 version ids: up to 1,024
+    # bytes, URL-ready; botocore s3 ObjectVersionId)
+    "aws:s3/bucketObjectv2:BucketObjectv2": lambda a, c: {
+        "id": a.inputs.get("key"),
+        "versionId": _hex("object-version", a.name, n=32),
+    },
     "aws:s3/bucketPolicy:BucketPolicy": _same_as("bucket"),
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": _same_as("bucket"),
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": _same_as("bucket"),
