@@ -177,6 +177,32 @@ def test_a_partner_contact_is_named_by_its_prefix_whatever_its_file_names(tmp_pa
     ]
 
 
+def test_a_partner_object_not_named_as_a_capture_is_named_where_it_is_skipped(tmp_path: Path, capsys) -> None:
+    """The processor reads `*.pcap`/`*.pcapng` only: a partner's `.dat` captures were skipped
+    without a word beside a capture, and alone failed the contact with "no capture files" while
+    the files were there. The manifest, the contact's event, is no skipped object."""
+    contact = tmp_path / "raw/partner/year=2025/month=12/day=01/satellite=snpp/pass-0042"
+    contact.mkdir(parents=True)
+    (contact / "hrd_0001.dat").write_bytes(b"\0" * 64)
+    (contact / "manifest.json").write_text("{}")
+    raw, products = DirStore(tmp_path / "raw"), DirStore(tmp_path / "products")
+    key = "partner/year=2025/month=12/day=01/satellite=snpp/pass-0042/manifest.json"
+    prefix = "partner/year=2025/month=12/day=01/satellite=snpp/pass-0042/"
+    event = {"subject": f"/blobServices/default/containers/raw/blobs/{key}"}
+    with pytest.raises(MissingCaptures) as missing:
+        process_location(locate(event), raw, products, tmp_path / "work")
+    assert str(missing.value) == (
+        f"no capture files of contact pass-0042 under {prefix}; 1 object not named *.pcap or *.pcapng, "
+        f"skipped (captures are read under those names only): {prefix}hrd_0001.dat"
+    )
+    Capture(packetise(stream_of(frames([0, 1, 2])), 1000, EPOCH * 1_000_000)).write(contact / "capture_1.pcap")
+    (summary,) = process_location(locate(event), raw, products, tmp_path / "work2")
+    assert summary["files"] == 1
+    err = capsys.readouterr().err
+    assert "groundlink: contact pass-0042: 1 object not named *.pcap or *.pcapng, skipped" in err
+    assert "manifest.json" not in err
+
+
 @pytest.mark.parametrize(("delivered", "cataloged", "said"), [("SNPP", "snpp", True), ("snpp", "snpp", False)])
 def test_a_partner_contact_under_a_name_the_catalog_does_not_project_is_said(
     tmp_path: Path, monkeypatch, capsys, delivered, cataloged, said

@@ -282,13 +282,36 @@ def _object_key(event: Mapping[str, Any]) -> str:
 
 def capture_keys(store: ObjectStore, location: ContactLocation) -> list[str]:
     """The contact's capture files under its prefixes, in name order as the processor reads them."""
-    keys = {
-        k
-        for prefix in location.prefixes
-        for k in store.keys(prefix)
-        if k.lower().endswith(CAPTURE_SUFFIXES) and (not location.named_in_files or location.contact_id in k.lower())
-    }
-    return sorted(keys)
+    return contact_objects(store, location)[0]
+
+
+def contact_objects(store: ObjectStore, location: ContactLocation) -> tuple[list[str], list[str]]:
+    """The contact's capture files, and the other objects of the contact that are no manifest:
+    what the processor skips, as `groundlink process` does (in name order, each list)."""
+    captures: set[str] = set()
+    others: set[str] = set()
+    for prefix in location.prefixes:
+        for key in store.keys(prefix):
+            if location.named_in_files and location.contact_id not in key.lower():
+                continue
+            if key.lower().endswith(CAPTURE_SUFFIXES):
+                captures.add(key)
+            elif posixpath.basename(key) != MANIFEST_NAME:
+                others.add(key)
+    return sorted(captures), sorted(others)
+
+
+def skipped_objects(others: list[str]) -> str | None:
+    """The objects of a contact not named as captures, in words for one line: a partner that
+    names its captures `.dat` saw every contact fail with "no capture files" and the files,
+    there all along, named nowhere; beside captures, they were dropped without a word."""
+    if not others:
+        return None
+    shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+    return (
+        f"{len(others):,} object{'s' if len(others) > 1 else ''} not named *.pcap or *.pcapng, skipped (captures are read under "
+        f"those names only): {shown}"
+    )
 
 
 def uncataloged_warnings(summaries: list[dict[str, Any]]) -> list[str]:
@@ -431,9 +454,15 @@ def process_location(
     upload succeeded: an attempt that fails part-way never leaves a new summary beside earlier
     data, and leaves every earlier product in place for the retry to replace."""
     fmt = fmt or capture_format()
-    keys = capture_keys(raw, location)
+    keys, others = contact_objects(raw, location)
+    skipped = skipped_objects(others)
     if not keys:
-        raise MissingCaptures(f"no capture files of contact {location.contact_id} under {', '.join(location.prefixes)}")
+        named = f"; {skipped}" if skipped else ""
+        raise MissingCaptures(
+            f"no capture files of contact {location.contact_id} under {', '.join(location.prefixes)}{named}"
+        )
+    if skipped:
+        print(f"groundlink: contact {location.contact_id}: {skipped}", file=sys.stderr)
     problems = _layout_problems(location, keys)
     if problems:
         raise ContactFailed(_summarised(problems))
