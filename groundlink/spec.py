@@ -830,7 +830,10 @@ class Partner(_Model):
     azure_principal_object_id: str | None = Field(
         None,
         pattern=GUID_PATTERN,
-        description="Entra object id of the partner's principal, granted write on the landing container.",
+        description="Object id, in this mission's Entra tenant, of the partner's service principal (the "
+        "enterprise application an admin of this tenant consents to from the partner's multi-tenant app): "
+        "granted write on the landing container. Not the partner's home-tenant object id, the app registration's "
+        "object id or the client id: granted to those, nothing can write.",
     )
     source_addresses: list[str] = Field(
         default_factory=list,
