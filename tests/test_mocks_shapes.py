@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from pulumi.runtime import MockResourceArgs
 
 from groundlink.engine.mockids import ACCOUNT_ID, SUBSCRIPTION_ID
@@ -90,3 +91,50 @@ def test_user_assigned_identities_sent_as_a_list_come_back_as_arms_map():
         "azure-native:managedidentity:UserAssignedIdentity", "i", {"resourceName": "id-cmk", "resourceGroupName": "rg"}
     )
     assert created["principalId"] == assigned["principalId"]
+
+
+@pytest.mark.parametrize(
+    ("typ", "inputs"),
+    [
+        ("aws:sns/topic:Topic", {"name": "noaa20-alerts"}),
+        ("aws:kinesis/stream:Stream", {"name": "noaa20-telemetry"}),
+        ("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", {"name": "noaa20-archive"}),
+        ("aws:batch/jobQueue:JobQueue", {"name": "noaa20-contacts"}),
+        ("aws:batch/jobDefinition:JobDefinition", {"name": "noaa20-processing"}),
+    ],
+)
+def test_an_id_the_provider_makes_the_arn_is_the_arn(typ, inputs):
+    """The Terraform resources pulumi-aws bridges give these an `id` that is their ARN: a mock
+    `id` of the name let code that took one for the other plan right and fail at `pulumi up`."""
+    resource_id, state = OfflineMocks(region="us-west-2").new_resource(MockResourceArgs(typ, "r", inputs))
+    assert resource_id == state["id"] == state["arn"] and state["arn"].startswith("arn:aws:")
+    assert state["name"] == inputs["name"]
+
+
+@pytest.mark.parametrize(
+    ("typ", "data", "expected"),
+    [
+        ("aws-native:groundstation:Config", {"trackingConfig": {}}, "{arn}"),
+        ("aws-native:groundstation:MissionProfile", None, "{uid}|{arn}"),
+        ("aws-native:groundstation:DataflowEndpointGroup", None, "{uid}"),
+    ],
+)
+def test_an_aws_native_id_is_its_types_primary_identifier(typ, data, expected):
+    """pulumi-aws-native's `id` is the type's primary identifier (registry schema
+    `primaryIdentifier`, several joined with `|`): Config `Arn`, MissionProfile `Id|Arn`,
+    DataflowEndpointGroup `Id`."""
+    import json
+
+    from groundlink.preflight.registry import SCHEMAS_FILE
+
+    cfn = {
+        "aws-native:groundstation:Config": "AWS::GroundStation::Config",
+        "aws-native:groundstation:MissionProfile": "AWS::GroundStation::MissionProfile",
+        "aws-native:groundstation:DataflowEndpointGroup": "AWS::GroundStation::DataflowEndpointGroup",
+    }[typ]
+    identifier = json.loads(SCHEMAS_FILE.read_text())["schemas"][cfn]["primaryIdentifier"]
+    parts = {"/properties/Arn": "{arn}", "/properties/Id": "{uid}"}
+    assert "|".join(parts[p] for p in identifier) == expected
+    inputs = {"configData": data} if data else {}
+    resource_id, state = OfflineMocks(region="us-west-2").new_resource(MockResourceArgs(typ, "r", inputs))
+    assert resource_id == expected.format(arn=state["arn"], uid=state["awsId"])

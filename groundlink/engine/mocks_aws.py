@@ -63,7 +63,11 @@ def _groundstation(kind: str) -> Extras:
             data = args.inputs.get("configData") or {}
             first = next(iter(data), "config")
             sub = "config/" + _kebab(first.removesuffix("Config"))  # botocore groundstation ConfigCapabilityType
-        return {"arn": f"arn:aws:groundstation:{ctx['region']}:{ACCOUNT_ID}:{sub}/{uid}", "awsId": uid, "id": uid}
+        arn = f"arn:aws:groundstation:{ctx['region']}:{ACCOUNT_ID}:{sub}/{uid}"
+        # the id is the type's primary identifier as Cloud Control reads it (registry schemas:
+        # Config `Arn`, MissionProfile `Id` and `Arn` joined with `|`, DataflowEndpointGroup `Id`)
+        ids = {"config": arn, "mission-profile": f"{uid}|{arn}"}
+        return {"arn": arn, "awsId": uid, "id": ids.get(kind, uid)}
 
     return extras
 
@@ -85,12 +89,16 @@ def _layer_version(args: MockResourceArgs, ctx: dict[str, Any]) -> dict[str, Any
     return {"id": f"{layer}:1", "arn": f"{layer}:1", "layerArn": layer, "version": "1"}
 
 
-def _arn(service: str, resource: Callable[[str], str]) -> Extras:
-    """A named resource whose ARN is `arn:aws:<service>:<region>:<account>:<resource(name)>`."""
+def _arn(service: str, resource: Callable[[str], str], *, id_is_arn: bool = False) -> Extras:
+    """A named resource whose ARN is `arn:aws:<service>:<region>:<account>:<resource(name)>`;
+    its `id` the name, or the ARN where the provider makes it so (`id_is_arn`: the Terraform
+    resources' documented `id` of an SNS topic, a Kinesis or Firehose stream, a Batch job queue
+    or job definition is its ARN), so that code taking one for the other shows in the plan."""
 
     def extras(args: MockResourceArgs, ctx: dict[str, Any]) -> dict[str, Any]:
         name = _named(args)
-        return {"name": name, "id": name, "arn": f"arn:aws:{service}:{ctx['region']}:{ACCOUNT_ID}:{resource(name)}"}
+        arn = f"arn:aws:{service}:{ctx['region']}:{ACCOUNT_ID}:{resource(name)}"
+        return {"name": name, "id": arn if id_is_arn else name, "arn": arn}
 
     return extras
 
@@ -179,8 +187,10 @@ AWS_EXTRAS: dict[str, Extras] = {
     "aws:kms/key:Key": _kms_key,
     "aws:iam/role:Role": _iam_role,
     "aws:sqs/queue:Queue": _sqs_queue,
-    "aws:kinesis/stream:Stream": _arn("kinesis", lambda n: f"stream/{n}"),
-    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": _arn("firehose", lambda n: f"deliverystream/{n}"),
+    "aws:kinesis/stream:Stream": _arn("kinesis", lambda n: f"stream/{n}", id_is_arn=True),
+    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": _arn(
+        "firehose", lambda n: f"deliverystream/{n}", id_is_arn=True
+    ),
     "aws:glue/catalogDatabase:CatalogDatabase": _glue_database,
     "aws:glue/catalogTable:CatalogTable": _glue_table,
     "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings": lambda a, c: {"id": ACCOUNT_ID},
@@ -193,7 +203,7 @@ AWS_EXTRAS: dict[str, Extras] = {
     "aws:cloudwatch/metricAlarm:MetricAlarm": _arn("cloudwatch", lambda n: f"alarm:{n}"),
     "aws:cloudwatch/logGroup:LogGroup": _arn("logs", lambda n: f"log-group:{n}"),
     "aws:cloudwatch/logStream:LogStream": _arn("logs", lambda n: f"log-group:stream:log-stream:{n}"),
-    "aws:sns/topic:Topic": _arn("sns", lambda n: n),
+    "aws:sns/topic:Topic": _arn("sns", lambda n: n, id_is_arn=True),
     "aws:sns/topicPolicy:TopicPolicy": _same_as("arn"),
     "aws:sns/topicSubscription:TopicSubscription": _sns_subscription,
     "aws:sqs/queuePolicy:QueuePolicy": _same_as("queueUrl"),
@@ -233,7 +243,8 @@ AWS_EXTRAS: dict[str, Extras] = {
     # a job definition's ARN ends in its revision, 1 for the first (botocore's batch examples:
     # "arn:aws:batch:us-east-1:012345678910:job-definition/sleep60:1"): policies that grant every
     # revision cut it off, which a revision-less ARN would turn into the whole account
-    "aws:batch/jobDefinition:JobDefinition": _arn("batch", lambda n: f"job-definition/{n}:1"),
+    "aws:batch/jobDefinition:JobDefinition": _arn("batch", lambda n: f"job-definition/{n}:1", id_is_arn=True),
+    "aws:batch/jobQueue:JobQueue": _arn("batch", lambda n: f"job-queue/{n}", id_is_arn=True),
     # Lambda's ARNs separate with colons (botocore lambda: FunctionArn `...:function:<name>`,
     # LayerVersionArn `...:layer:<name>:<version>`), not the generic `<kind>/<name>`
     "aws:lambda/function:Function": _arn("lambda", lambda n: f"function:{n}"),
