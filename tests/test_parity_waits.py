@@ -9,7 +9,15 @@ from typing import Any
 import pytest
 
 from groundlink.blueprint.gaps import PUBLIC_PARTNER_WITHOUT_ADDRESSES, adx_catalog_scope, private_partner_landing
-from groundlink.report.sections import FLEX_PACKAGE_STEP, PARTNER_GRANT_WIDER, _parity
+from groundlink.report.sections import (
+    AWS_BUDGET_TAG_STEP,
+    COLD_TIER_OFFLINE,
+    FLEX_PACKAGE_STEP,
+    PARTNER_GRANT_WIDER,
+    SYNAPSE_AVRO_ARCHIVE,
+    SYNAPSE_CATALOG_SCOPE,
+    _parity,
+)
 
 
 def _row(capability: str, **clouds: list[dict[str, str]]) -> dict[str, Any]:
@@ -23,10 +31,14 @@ def _row(capability: str, **clouds: list[dict[str, str]]) -> dict[str, Any]:
     return {"capability": capability, "title": capability, "layer": capability.split(".")[0], "clouds": cells}
 
 
-def _after(rows: list[dict[str, Any]], warnings: dict[str, list[str]] | None = None) -> list[str]:
+def _after(
+    rows: list[dict[str, Any]], warnings: dict[str, list[str]] | None = None, priced: tuple[str, ...] = ()
+) -> list[str]:
     doc = {
+        "mission": "m",
         "parity": {"rows": rows, "notNeededButRealized": {}},
         "clouds": {cloud: {"warnings": (warnings or {}).get(cloud, [])} for cloud in ("aws", "azure")},
+        "cost": {"clouds": {"aws": {"lines": [{"priceId": p} for p in priced]}, "azure": {"lines": []}}},
     }
     return [cell.text for cell in _parity(doc, ["aws", "azure"]).after]
 
@@ -84,3 +96,47 @@ def test_a_partner_grant_wider_than_aws_is_said_under_the_matrix():
     assert PARTNER_GRANT_WIDER in _after([_row("ground.delivery_identity", aws=role, azure=grant)])
     # a gap on AWS (no partner account given) compares nothing
     assert PARTNER_GRANT_WIDER not in _after([_row("ground.delivery_identity", azure=grant)])
+
+
+GLUE = [
+    {"type": "aws:glue/catalogTable:CatalogTable", "name": f"m-catalog-{table}"}
+    for table in ("contact-summary", "frame-index", "raw-contacts", "telemetry")
+]
+SYNAPSE = [{"type": "azure-native:synapse:Workspace", "name": "m-analytics-workspace"}]
+ADX = [{"type": "azure-native:kusto:Cluster", "name": "m-analytics-adx"}]
+
+
+@pytest.mark.parametrize(("azure", "said"), [(SYNAPSE, True), (ADX, False)])
+def test_a_synapse_catalog_says_it_holds_no_raw_table_and_cannot_read_the_avro_archive(azure, said):
+    """Synapse's catalog and telemetry archive were counted realized like AWS's, while its views
+    cover the product tables only and serverless SQL cannot read Capture's Avro; Data Explorer
+    says its own scope (above) and ingests the telemetry itself."""
+    capture = [{"type": "azure-native:eventhub:EventHub", "name": "m-ground-telemetry-hub"}]
+    rows = [
+        _row("analytics.catalog", aws=GLUE, azure=azure),
+        _row("analytics.telemetry_archive", aws=GLUE[3:], azure=capture),
+    ]
+    after = _after(rows)
+    assert (SYNAPSE_CATALOG_SCOPE in after, SYNAPSE_AVRO_ARCHIVE in after) == (said, said)
+    # no telemetry archived on Azure: nothing to say of Avro
+    assert SYNAPSE_AVRO_ARCHIVE not in _after([rows[0], _row("analytics.telemetry_archive", aws=GLUE[3:])])
+
+
+@pytest.mark.parametrize(
+    ("priced", "said"),
+    [
+        (("aws.s3_glacier_flexible_gb_month", "azure.blob_cold_zrs_gb_month"), True),
+        (("aws.s3_glacier_flexible_gb_month",), False),  # Azure keeps nothing in Cold
+        (("aws.s3_standard_ia_gb_month", "azure.blob_cold_zrs_gb_month"), False),
+    ],
+)
+def test_an_offline_cold_tier_priced_against_an_online_one_is_said(priced, said):
+    """The spec's cold tier is offline Glacier Flexible Retrieval on AWS and online Blob Cold on
+    Azure: the lifecycle row counted both realized and the costs compared them with no word."""
+    assert (COLD_TIER_OFFLINE in _after([], priced=priced)) is said
+
+
+def test_an_aws_budget_waits_on_its_cost_allocation_tag():
+    topic = [{"type": "aws:budgets/budget:Budget", "name": "m-observability-budget"}]
+    assert AWS_BUDGET_TAG_STEP.format(mission="m") in _after([_row("budget.alerts", aws=topic)])
+    assert not [t for t in _after([_row("budget.alerts")]) if "cost allocation tag" in t]

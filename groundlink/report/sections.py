@@ -242,6 +242,35 @@ PARTNER_GRANT_WIDER = (
     "Azure has no built-in write-only blob role (docs/azure.md, where Azure's stack is more open)."
 )
 
+SYNAPSE_CATALOG_SCOPE = (
+    "Azure (Synapse): the lake database's views (docs/processing.md) cover the product tables (frame_index, "
+    "contact_summary); the raw captures have no table there (Athena's raw_contacts lists them): find a contact's "
+    "capture files in the raw container."
+)
+
+SYNAPSE_AVRO_ARCHIVE = (
+    "Azure (Synapse): the telemetry archive Event Hubs Capture writes is Avro, which serverless SQL does not read "
+    "(it reads Parquet, delimited text, JSON and Delta Lake: Microsoft Learn, 'Query storage files with serverless "
+    "SQL pool'), where Athena's telemetry table reads AWS's archive: read it from a Spark pool, or convert it to "
+    "Parquet into products/ (docs/azure.md)."
+)
+
+# S3 Glacier Flexible Retrieval (the spec's `cold` on AWS, docs/aws.md) against Azure's Cold tier.
+COLD_TIER_OFFLINE = (
+    "Storage lifecycle: the spec's cold tier is S3 Glacier Flexible Retrieval on AWS, which is offline (an "
+    "object is restored before it is read: 1-5 minutes expedited, 3-5 hours standard; Amazon S3 User Guide, "
+    "'Understanding archive retrieval options'), and Blob Cold on Azure, which is online: the storage costs "
+    "compare the two as the tiers map (docs/aws.md); S3 Glacier Instant Retrieval is S3's online class at the "
+    "same 90-day minimum."
+)
+
+AWS_BUDGET_TAG_STEP = (
+    "AWS: the budget counts only costs tagged mission={mission}, and AWS counts a user-defined tag only once it is "
+    "activated as a cost allocation tag (Billing console, by the organization's management account or a standalone "
+    "account; AWS Billing User Guide, 'Activating user-defined cost allocation tags'): until then it sees $0 and "
+    "never alerts. Each alert email also confirms its SNS subscription before any alarm reaches it (docs/aws.md)."
+)
+
 # The AWS catalog's raw table, as the plan names it (<mission>-catalog-raw-contacts).
 RAW_TABLE_SUFFIX = "-catalog-raw-contacts"
 
@@ -262,6 +291,23 @@ def _realized(doc: dict[str, Any], capability: str) -> dict[str, list[dict[str, 
         for cloud, cell in row["clouds"].items()
         if cell["status"] == "realized"
     }
+
+
+def _synapse_engine(doc: dict[str, Any]) -> bool:
+    """Whether the Azure stack's SQL engine is a Synapse workspace (not Data Explorer)."""
+    return any(
+        r["type"] == "azure-native:synapse:Workspace"
+        for cells in (_realized(doc, c).get("azure", []) for c in ("analytics.catalog", "analytics.serverless_sql"))
+        for r in cells
+    )
+
+
+def _priced(doc: dict[str, Any], *prefixes: str) -> bool:
+    """Whether the costs hold a line priced by an id starting with each of `prefixes` (the
+    tiers and services the two clouds' costs compare)."""
+    clouds = doc.get("cost", {}).get("clouds", {})
+    ids = [line["priceId"] for cost in clouds.values() for line in cost.get("lines", [])]
+    return all(any(i.startswith(prefix) for i in ids) for prefix in prefixes)
 
 
 def _synapse_catalog(doc: dict[str, Any]) -> bool:
@@ -353,6 +399,15 @@ def _parity(doc: dict[str, Any], clouds: list[str]) -> Section:
             for warning in doc["clouds"].get(c, {}).get("warnings", [])
             if warning.startswith(ADX_CATALOG_SCOPE)
         ]
+        if _synapse_catalog(doc):
+            extras.append(_c(SYNAPSE_CATALOG_SCOPE, "gap"))
+    archives = _realized(doc, "analytics.telemetry_archive")
+    if "aws" in archives and _synapse_engine(doc) and "azure" in archives:
+        extras.append(_c(SYNAPSE_AVRO_ARCHIVE, "gap"))
+    if _priced(doc, "aws.s3_glacier_flexible_gb_month", "azure.blob_cold_"):
+        extras.append(_c(COLD_TIER_OFFLINE, "gap"))
+    if "aws" in _realized(doc, "budget.alerts"):
+        extras.append(_c(AWS_BUDGET_TAG_STEP.format(mission=doc["mission"]), "gap"))
     extras += [_c(unsent_telemetry_line(c), "gap") for c in unsent_telemetry(doc)]
     return Section(
         "Parity matrix", table=_table(["Capability", "Layer"] + [cloud_title(c) for c in clouds], rows), after=extras
