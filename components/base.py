@@ -294,6 +294,18 @@ class MissionComponent(pulumi.ComponentResource):
                 "false unless a demod_decode downlink is added"
             )
 
+    def warn_if_randomized_frames_unread(self, links: tuple[str, ...]) -> None:
+        """A station link whose preset's CADUs carry the CCSDS pseudo-randomizer, which the decode
+        graph does not take off, read with `pseudo_randomized` off: every frame reads as corrupt
+        (version 2 or 3), and the products hold none of the contact's data."""
+        if links:
+            self.warn(
+                f"processing.capture.pseudo_randomized is off, but the preset of {', '.join(links)} sends CADUs "
+                "that carry the CCSDS pseudo-randomizer, which AWS Ground Station's decode graph does not take off "
+                "(docs/processing.md): every frame of those contacts reads as corrupt; set "
+                "processing.capture.pseudo_randomized: true"
+            )
+
     def warn_if_private_image(self, image: str | None) -> None:
         """The container jobs pull `image` with no registry credentials on either cloud (one image
         for both: a registry private to one cloud is out of the other's reach), so an image in a

@@ -36,6 +36,11 @@ class Preset:
     azure_demodulation: str  # named demodulation of the legacy Azure Orbital contact profile
     source: str
     center_frequency_mhz: float  # the satellite's own downlink: the preset is that signal
+    # whether the link's CADUs carry the CCSDS pseudo-randomizer, which the decode graph above
+    # does not take off (it ends at UNCODED_FRAMES_EGRESS after Viterbi and NRZ-M): True, False,
+    # or None where no source at hand says (docs/processing.md, "What onboarding decides")
+    pseudo_randomized: bool | None = None
+    randomizer_source: str = ""
 
     @property
     def occupied_bandwidth_mhz(self) -> float:
@@ -107,6 +112,13 @@ class Preset:
         return json.dumps({"edges": edges, "nodeConfigs": nodes}, separators=(",", ":"))
 
 
+# Suomi NPP's and NOAA-20's HRD CADUs are pseudo-randomized: SatDump's pipeline for both takes
+# the sequence off after NRZ-M, and AWS's S3 data delivery sample hands the frames to RT-STPS.
+JPSS_HRD_RANDOMIZER = (
+    'SatDump pipelines/JPSS.json, "npp_hrd" ("Suomi NPP / JPSS-1 HRD"): "derandomize": true after NRZ-M '
+    "(Reed-Solomon interleave 4, 1,024-octet CADUs)"
+)
+
 PRESETS: dict[str, Preset] = {
     "jpss1_hrd": Preset(
         name="jpss1_hrd",
@@ -120,6 +132,8 @@ PRESETS: dict[str, Preset] = {
         azure_demodulation="jpss-1_direct_broadcast",
         source="aws-samples/aws-groundstation-s3-data-delivery cfn/jpss1-gs-to-s3.yml",
         center_frequency_mhz=7812.0,
+        pseudo_randomized=True,
+        randomizer_source=JPSS_HRD_RANDOMIZER,
     ),
     "snpp_hrd": Preset(
         name="snpp_hrd",
@@ -133,6 +147,8 @@ PRESETS: dict[str, Preset] = {
         azure_demodulation="snpp_direct_broadcast",
         source="AWS Ground Station user guide; Microsoft Learn 'modem chain'",
         center_frequency_mhz=7812.0,
+        pseudo_randomized=True,
+        randomizer_source=JPSS_HRD_RANDOMIZER,
     ),
     "aqua_db": Preset(
         name="aqua_db",

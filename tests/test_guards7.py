@@ -101,13 +101,18 @@ def test_the_replication_metrics_line_says_what_it_counts():
 def test_the_processor_gets_the_capture_details_as_compact_json_on_both_clouds():
     """GROUNDLINK_CAPTURE_FORMAT is parsed by the runtime (json.loads): written otherwise, every
     contact fails; its size counts against Lambda's 4 KB of variables."""
-    expected = '{"cadu_length":1024,"spacecraft_ids":[],"udp_ports":[]}'
+    expected = '{"cadu_length":1024,"pseudo_randomized":true,"spacecraft_ids":[],"udp_ports":[]}'
     (function,) = cached_plan("noaa20.yaml", "aws").of_type("aws:lambda/function:Function")
     assert function.inputs["environment"]["variables"]["GROUNDLINK_CAPTURE_FORMAT"] == expected
     (app,) = cached_plan("noaa20.yaml", "azure").of_type("azure-native:web:WebApp")
     settings = {s["name"]: s["value"] for s in app.inputs["siteConfig"]["appSettings"]}
     assert settings["GROUNDLINK_CAPTURE_FORMAT"] == expected
-    assert json.loads(expected) == {"cadu_length": 1024, "spacecraft_ids": [], "udp_ports": []}
+    assert json.loads(expected) == {
+        "cadu_length": 1024,
+        "pseudo_randomized": True,
+        "spacecraft_ids": [],
+        "udp_ports": [],
+    }
 
 
 def test_a_memory_refusal_advises_no_size_whose_disk_the_contact_outgrows():

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from groundlink.presets import PRESETS
 from groundlink.spec import SpecError, spec_from_data
 
 from .conftest import DROP, cached_plan, spec_data, variant_plan, with_changes
@@ -282,6 +283,8 @@ def test_both_clouds_realize_the_same_processing_capabilities(cloud) -> None:
 
 
 DEFAULT_CAPTURE = '{"cadu_length":1024,"spacecraft_ids":[],"udp_ports":[]}'
+# the reference spec's: JPSS-1 HRD frames arrive pseudo-randomized (docs/processing.md)
+NOAA20_CAPTURE = '{"cadu_length":1024,"pseudo_randomized":true,"spacecraft_ids":[],"udp_ports":[]}'
 MISSION_CAPTURE = '{"cadu_length":2048,"spacecraft_ids":[157],"udp_ports":[55888]}'
 
 
@@ -306,9 +309,10 @@ def _runtime_settings(plan, cloud: str) -> list[dict[str, str]]:
 def test_every_processor_runtime_gets_the_specs_capture_format(cloud: str) -> None:
     capture = {"processing.capture": {"cadu_length": 2048, "spacecraft_ids": [157], "udp_ports": [55888]}}
     for plan, expected in (
-        (cached_plan("noaa20.yaml", cloud), DEFAULT_CAPTURE),
+        (cached_plan("noaa20.yaml", cloud), NOAA20_CAPTURE),
         (variant_plan(cloud, capture), MISSION_CAPTURE),
-        (variant_plan(cloud, CONTAINER_JOB), DEFAULT_CAPTURE),
+        (variant_plan(cloud, CONTAINER_JOB), NOAA20_CAPTURE),
+        (cached_plan("partner.yaml", cloud), DEFAULT_CAPTURE),
     ):
         assert [s["GROUNDLINK_CAPTURE_FORMAT"] for s in _runtime_settings(plan, cloud)] == [expected]
 
@@ -497,3 +501,33 @@ def test_a_container_jobs_role_sends_no_traces() -> None:
     role_arn = json.loads(definition.inputs["containerProperties"])["jobRoleArn"]
     actions = [a for s in _role_policy_statements(plan, role_arn) for a in s["Action"]]
     assert actions and not [a for a in actions if a.startswith("xray:")]
+
+
+RANDOMIZER_UNSET = "processing.capture.pseudo_randomized is off, but the preset of noaa20-hrd sends CADUs"
+
+
+@pytest.mark.parametrize(
+    ("cloud", "changes", "warned"),
+    [
+        ("aws", {"processing.capture.pseudo_randomized": False}, True),
+        ("aws", {}, False),  # the reference spec sets it
+        ("azure", {"processing.capture.pseudo_randomized": False}, False),  # no Ground Station decode graph there
+        # a station whose downlink gives its own decode graph: nothing known of its link
+        (
+            "aws",
+            {
+                "processing.capture.pseudo_randomized": False,
+                "satellites.0.downlinks.0.preset": DROP,
+                "satellites.0.downlinks.0.demodulation_json": PRESETS["jpss1_hrd"].demodulation_json(7812.0),
+                "satellites.0.downlinks.0.decode_json": PRESETS["jpss1_hrd"].decode_json(),
+            },
+            False,
+        ),
+    ],
+)
+def test_a_station_preset_that_sends_randomized_frames_warns_when_the_setting_is_off(cloud, changes, warned):
+    """AWS Ground Station's decode graph leaves the CCSDS pseudo-randomizer on JPSS-1 HRD frames:
+    read with the setting off, every frame of every contact is corrupt and the products hold none
+    of the data, with the plan, the pack and preflight all clean."""
+    plan = variant_plan(cloud, changes)
+    assert any(w.startswith(RANDOMIZER_UNSET) for w in plan.warnings) is warned

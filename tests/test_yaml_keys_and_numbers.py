@@ -51,12 +51,12 @@ def _refused(capsys: pytest.CaptureFixture[str], path: Path, *command: str) -> s
         (
             "  monthly_usd: 8000\n",
             "  monthly_usd: " + "9" * 5000 + "\n",
-            f"budget.monthly_usd: a number of 5000 digits is out of range; {RANGE} (line 67, column 3)",
+            f"budget.monthly_usd: a number of 5000 digits is out of range; {RANGE} (line 71, column 3)",
         ),
         (
             "  monthly_usd: 8000\n",
             "  monthly_usd: -" + "9" * 5000 + "\n",
-            f"budget.monthly_usd: a negative number of 5000 digits is out of range; {RANGE} (line 67, column 3)",
+            f"budget.monthly_usd: a negative number of 5000 digits is out of range; {RANGE} (line 71, column 3)",
         ),
         (
             "  owner: platform-team\n",
@@ -81,32 +81,32 @@ def _refused(capsys: pytest.CaptureFixture[str], path: Path, *command: str) -> s
         (  # past the largest float: a float field said "must be a number, got 999...9"
             "  monthly_usd: 8000\n",
             "  monthly_usd: " + "9" * 400 + "\n",
-            f"budget.monthly_usd: a number of 400 digits is out of range; {RANGE} (line 67, column 3)",
+            f"budget.monthly_usd: a number of 400 digits is out of range; {RANGE} (line 71, column 3)",
         ),
         (  # read as infinity: "inf is not allowed", a value the spec never wrote
             "  monthly_usd: 8000\n",
             "  monthly_usd: 1.0e+400\n",
             "budget.monthly_usd: must be a number, got 1.0e+400, which YAML 1.1 reads as infinity (it is past "
-            "1.8e308, the largest number); write a number within the field's bounds (line 67, column 3)",
+            "1.8e308, the largest number); write a number within the field's bounds (line 71, column 3)",
         ),
         (  # read as text: the advice was to write 1.0e+400, which is the case above
             "  monthly_usd: 8000\n",
             "  monthly_usd: 1e400\n",
             "budget.monthly_usd: must be a number, got 1e400, which YAML 1.1 reads as text, and as a number it is "
-            "past 1.8e308, the largest number; write a number within the field's bounds (line 67, column 3)",
+            "past 1.8e308, the largest number; write a number within the field's bounds (line 71, column 3)",
         ),
         (  # read as text, and advised as 1.0e-400, which YAML reads as 0 (the case below)
             "  monthly_usd: 8000\n",
             "  monthly_usd: 1e-400\n",
             "budget.monthly_usd: must be a number, got 1e-400, which YAML 1.1 reads as text, and as a number it is "
             "nearer 0 than 4.9e-324, the smallest number, and reads as 0; write a number within the field's bounds "
-            "(line 67, column 3)",
+            "(line 71, column 3)",
         ),
         (  # read as 0, where a field that takes 0 took it without a word
             "  monthly_usd: 8000\n",
             "  monthly_usd: 1.0e-400\n",
             "budget.monthly_usd: must be a number, got 1.0e-400, which YAML 1.1 reads as 0 (it is nearer 0 than "
-            "4.9e-324, the smallest number); write a number within the field's bounds (line 67, column 3)",
+            "4.9e-324, the smallest number); write a number within the field's bounds (line 71, column 3)",
         ),
     ],
 )
@@ -301,12 +301,12 @@ def test_digits_are_counted_exactly_without_text_next_to_powers_of_ten_too():
         (
             "  monthly_usd: 8000\n",
             "  monthly_usd: !!binary aGVsbG8=\n",
-            "budget.monthly_usd: must be a number, got binary data (!!binary, 5 bytes) (line 67, column 3)",
+            "budget.monthly_usd: must be a number, got binary data (!!binary, 5 bytes) (line 71, column 3)",
         ),
         (
             "  alert_emails: [ground-ops@example.com]\n",
             "  alert_emails: !!set {ground-ops@example.com: null}\n",
-            "budget.alert_emails: must be a list, got a set (!!set) (line 68, column 3)",
+            "budget.alert_emails: must be a list, got a set (!!set) (line 72, column 3)",
         ),
     ],
 )

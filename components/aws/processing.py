@@ -171,6 +171,7 @@ class AwsProcessing(MissionComponent):
         self.inputs = inputs
         self.station = station  # contacts end with a Ground Station upload, else a partner's manifest
         self.warn_if_no_frames(inputs.frames_delivered)
+        self.warn_if_randomized_frames_unread(inputs.randomized_unset)
         self._warn_if_retries_outlive_online_raw(inputs.raw_offline_after_days)
         # A private mission's bucket policies admit object access only through the VPC's S3
         # endpoint: the function runs in that VPC (components/aws/storage.py).

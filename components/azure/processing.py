@@ -72,6 +72,7 @@ class AzureProcessing(MissionComponent):
         super().__init__(name, mission, opts)
         self.inputs, self.storage, self.resource_group_name = inputs, storage, resource_group_name
         self.warn_if_no_frames(inputs.frames_delivered)
+        self.warn_if_randomized_frames_unread(inputs.randomized_unset)
         # The account denies what its firewall does not admit: the app or job reaches it from this
         # delegated subnet (components/azure/security.py processing_subnet).
         self.subnet_id = subnet_id

@@ -24,6 +24,7 @@ from ..limits import (
     flex_instance_memory,
     log_retention,
 )
+from ..presets import PRESETS
 from ..spec import ENDPOINT_MTU_TAG, GROUNDLINK_TAGS, OUTSIDE_VPC_TAG, Downlink, MissionSpec, OrbitalEndpoint, Satellite
 from .capabilities import CAPABILITIES, CAPABILITY_BY_ID, LAYERS, STATEFUL_CAPABILITIES, Capability
 from .gaps import cloud_gaps
@@ -185,6 +186,18 @@ def _visibility_timeout(spec: MissionSpec) -> int | None:
     return min(wanted, SQS_MAX_VISIBILITY_SECONDS)
 
 
+def _randomized_unset(spec: MissionSpec) -> tuple[str, ...]:
+    """The station's demod/decode downlinks (`satellite-downlink`) whose preset's frames arrive
+    pseudo-randomized while `processing.capture.pseudo_randomized` is off."""
+    if spec.processing.capture.pseudo_randomized:
+        return ()
+    return tuple(
+        f"{sat.name}-{link.name}"
+        for sat, link in spec.downlinks()
+        if link.delivery == "demod_decode" and link.preset and PRESETS[link.preset].pseudo_randomized
+    )
+
+
 def _longest_aws_logs(spec: MissionSpec) -> int:
     """Days the AWS stack keeps its longest-kept logs, which Azure's one workspace keeps too:
     every log group the raw retention, and the VPC flow logs theirs where AWS has a VPC (a
@@ -340,6 +353,8 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
             cataloged_satellites=(
                 tuple(s.name for s in spec.satellites) if cloud == "aws" and not station and analytics.catalog else ()
             ),
+            # AWS Ground Station's decode graph (the presets') leaves the randomizer on
+            randomized_unset=_randomized_unset(spec) if cloud == "aws" and station and processed else (),
         ),
         gaps=cloud_gaps(
             cloud,

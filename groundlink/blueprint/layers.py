@@ -566,6 +566,9 @@ class ProcessingInputs(Checked):
     # deliveries); empty where it reads every name (injected, Azure's wildcards) or has no catalog:
     # the runtime says when a contact's products fall outside them
     cataloged_satellites: tuple[str, ...] = ()
+    # the station's downlinks whose preset's frames arrive pseudo-randomized while the spec's
+    # processing.capture.pseudo_randomized is off: each reads every frame as corrupt
+    randomized_unset: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         super().__post_init__()
