@@ -23,7 +23,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from groundlink.preflight.registry import REGISTRY_TYPES, SCHEMAS_FILE  # noqa: E402  (after sys.path)
+from groundlink.preflight.registry import REGISTRY_TYPES, SCHEMAS_FILE  # noqa: E402  (imported after sys.path names the checkout)
 
 PACKAGE, VERSION = "cfn-lint", "1.58.0"
 REGION = "us-west-2"  # the specs' default AWS region, where AWS Ground Station runs

@@ -126,7 +126,7 @@ def _snake(name: str) -> str:
 
 
 def aws_native(token: str) -> dict[str, object]:
-    source = inspect.getsource(provider_class(token)._internal_init)  # type: ignore[attr-defined]
+    source = inspect.getsource(provider_class(token)._internal_init)  # type: ignore[attr-defined]  # generated SDK classes define it, untyped
     found = re.search(r'replace_on_changes=\[((?:"[^"]*",?\s*)*)\]', source)
     names = re.findall(r'"([^"]+)"', found.group(1)) if found else []
     top = sorted({re.split(r"[.\[]", n)[0] for n in names})
@@ -143,7 +143,7 @@ def azure_native(token: str) -> dict[str, object]:
     if getter is None:  # a data-plane resource (storage.Blob) has no ARM id and no get_ invoke
         return {"properties": None, "source": f"unknown: pulumi_azure_native has no get_{_snake(name)} invoke"}
     cls = provider_class(token)
-    inputs = inspect.signature(cls._internal_init).parameters  # type: ignore[attr-defined]
+    inputs = inspect.signature(cls._internal_init).parameters  # type: ignore[attr-defined]  # generated SDK classes define it, untyped
     # the invoke's arguments that are also resource inputs are the id's path parameters
     # (the others, such as expand or tenantId, are query parameters)
     args = re.findall(r"__args__\['(\w+)'\] = (\w+)", inspect.getsource(getter))
@@ -182,7 +182,7 @@ def _pulumi_path(token: str, tf_path: str, renamed: dict[str, str]) -> str:
     few (given per type in `renamed`). A segment the SDK does not know fails the generator."""
     cls = provider_class(token)
     module = importlib.import_module(cls.__module__.rsplit(".", 1)[0])
-    init = cls._internal_init  # type: ignore[attr-defined]
+    init = cls._internal_init  # type: ignore[attr-defined]  # generated SDK classes define it, untyped
     out = []
     for segment in tf_path.split("."):
         params = inspect.signature(init).parameters if init else {}
@@ -192,7 +192,7 @@ def _pulumi_path(token: str, tf_path: str, renamed: dict[str, str]) -> str:
             raise SystemExit(f"{token}: pulumi_aws has no input for Terraform's {tf_path!r} (at {segment!r})")
         out.append(_camel(name))
         nested = _args_class(module, params[name].annotation)
-        init = nested.__init__ if nested else None  # type: ignore[misc]
+        init = nested.__init__ if nested else None  # type: ignore[misc]  # reading a class's __init__ as a value
     return ".".join(out)
 
 
@@ -269,7 +269,7 @@ def type_aliases(token: str) -> list[str]:
     (`pulumi.Alias(type_=...)`: pulumi-aws's renamed types, azure-native's API versions). The
     engine carries a resource's state over from a URN of any of them, so a stack deployed under
     one is the same resource (groundlink.diff.state.align)."""
-    source = inspect.getsource(provider_class(token)._internal_init)  # type: ignore[attr-defined]
+    source = inspect.getsource(provider_class(token)._internal_init)  # type: ignore[attr-defined]  # generated SDK classes define it, untyped
     return sorted(set(_TYPE_ALIAS.findall(source)) - {token})
 
 

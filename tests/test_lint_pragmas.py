@@ -7,7 +7,7 @@ import re
 
 from .conftest import ROOT, python_sources
 
-SOURCES = ("__main__.py", "groundlink", "components", "policies", "bench", "tests")
+SOURCES = ("__main__.py", "groundlink", "components", "policies", "bench", "scripts", "tests")
 PRAGMA = re.compile(
     r"#\s*(noqa\b(?::\s*[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)?|type:\s*ignore(?:\[[^\]]*\])?|pragma:\s*no cover)(.*)$"
 )

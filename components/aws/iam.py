@@ -26,8 +26,9 @@ def outside_vpc_tags(component: MissionComponent) -> dict[str, str]:
     """The tags of `component`'s role that writes the stores from AWS's network rather than the
     VPC (Ground Station and partner delivery, Firehose, container jobs): the mission's, within
     the 50 a role takes, and the outside-vpc-writer tag valued with the mission's name, which
-    the stores' VPC-endpoint rule lets in from elsewhere (storage._private_object_access). The
-    spec may not set that tag (groundlink.spec.RESOURCE_TAGS): on every role, it would let them all in."""
+    the stores' VPC-endpoint rule lets in from elsewhere (storage._private_object_access). A
+    mission spec may not set that tag (RESOURCE_TAGS of the spec module): on every role, it would
+    let them all in."""
     return component.tags_and(
         {OUTSIDE_VPC_TAG: component.mission.name},
         "a role writing the stores from outside the VPC, beside its outside-vpc-writer tag,",
