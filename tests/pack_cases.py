@@ -828,14 +828,7 @@ fires(
     {f"{KEY}/policy.Statement.0": {**OPEN, "Condition": {"IpAddress": {"aws:SourceIp": ["0.0.0.0/1", "128.0.0.0/1"]}}}},
     ("statement Open allows any principal", KEY),
 )
-passes(rule, "noaa20-aws", {f"{KEY}/policy.Statement.2.Principal": "*"})  # scoped by its aws:SourceAccount condition
-# EventBridge's grant has no condition (SQS's call on its behalf carries none): `*` there is open
-fires(
-    rule,
-    "noaa20-aws",
-    {f"{KEY}/policy.Statement.1.Principal": "*"},
-    ("statement EventBridgeDeliversToQueues allows any principal", KEY),
-)
+passes(rule, "noaa20-aws", {f"{KEY}/policy.Statement.1.Principal": "*"})  # scoped by its aws:SourceAccount condition
 passes(
     rule,
     "noaa20-aws",

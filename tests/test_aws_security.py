@@ -84,25 +84,8 @@ class TestKey:
             "logs.us-west-2.amazonaws.com",
         }
         for statement in services:
-            if statement["Principal"]["Service"] != "events.amazonaws.com":
-                assert ACCOUNT in json.dumps(statement["Condition"])
-
-    def test_eventbridge_uses_the_key_without_a_source_condition(self):
-        """SQS calls the key on EventBridge's behalf without aws:SourceAccount/aws:SourceArn in
-        the request: a condition on either would refuse every contact event, silently. Which
-        rules may send is decided by the queue policies instead."""
-        plan = aws()
-        events = sid(doc(plan.one(KEY)), "EventBridgeDeliversToQueues")
-        assert events["Principal"] == {"Service": "events.amazonaws.com"} and "Condition" not in events
-        senders = [
-            statement
-            for policy in plan.of_type("aws:sqs/queuePolicy:QueuePolicy")
-            for statement in statements(doc(policy))
-            if statement.get("Principal") == {"Service": "events.amazonaws.com"}
-        ]
-        assert senders
-        for statement in senders:
-            assert "aws:SourceArn" in json.dumps(statement["Condition"])
+            condition = json.dumps(statement["Condition"])
+            assert ACCOUNT in condition
 
     def test_key_is_protected_and_exported(self):
         plan = aws()
@@ -160,15 +143,7 @@ def test_service_grants_in_resource_policies_are_conditioned(name):
     assert grants
     for resource, statement in grants:
         assert statement["Principal"] != "*", (resource.name, statement)
-        if statement.get("Sid") in UNCONDITIONED_SERVICE_GRANTS:
-            assert resource.type == "aws:kms/key:Key" and "Condition" not in statement
-            continue
         assert "Service" not in statement["Principal"] or statement.get("Condition"), (resource.name, statement)
-
-
-# The key grant EventBridge uses through SQS: the call carries no source keys to condition on
-# (TestKey.test_eventbridge_uses_the_key_without_a_source_condition).
-UNCONDITIONED_SERVICE_GRANTS = {"EventBridgeDeliversToQueues"}
 
 
 @all_plans()

@@ -206,11 +206,11 @@ KEY_POLICY = "aws-kms-key-policy"
 
 
 def test_kms_key_policy_fires_on_star_with_a_condition_that_pins_nothing():
-    statement = f"{KEY}/policy.Statement.2"
+    statement = f"{KEY}/policy.Statement.1"
     state = apply(resolve(BASELINES, "noaa20-aws"), f"{statement}.Principal", "*")
     assert run(KEY_POLICY, state) == []  # its aws:SourceAccount condition pins it
     state = apply(state, f"{statement}.Condition", {"Bool": {"aws:SecureTransport": "true"}})
-    assert run(KEY_POLICY, state) == [("statement CloudWatchAlarmsPublish allows any principal", KEY)]
+    assert run(KEY_POLICY, state) == [("statement EventBridgeDeliversToQueues allows any principal", KEY)]
 
 
 def test_kms_key_policy_accepts_a_star_pinned_by_caller_account():

@@ -66,15 +66,7 @@ def account_admin(account: str) -> dict[str, Any]:
 
 def _key_policy(account: str, region: str) -> list[dict[str, Any]]:
     """Services that write into CMK-encrypted queues, topics and log groups need the key
-    themselves; CloudWatch's grant is limited to this account, the Logs grant to this account's
-    log groups.
-
-    EventBridge's grant carries no condition, as AWS documents it: the SQS guide's statement for
-    event sources of encrypted queues has none, and the SNS guide says `aws:SourceAccount` and
-    `aws:SourceArn` are "not supported for EventBridge-to-encrypted topics" (docs/aws.md,
-    Security). A condition the delivery does not meet refuses every contact event, with no
-    error anywhere a user looks; which rules may send stays decided by the queue policies
-    (`aws:SourceArn` = the rules)."""
+    themselves; each grant is limited to this account (or this account's log groups)."""
     on_behalf = {"StringEquals": {"aws:SourceAccount": account}}
     publishers = [
         {
@@ -83,6 +75,7 @@ def _key_policy(account: str, region: str) -> list[dict[str, Any]]:
             "Principal": {"Service": "events.amazonaws.com"},
             "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
             "Resource": "*",
+            "Condition": on_behalf,
         },
         {
             "Sid": "CloudWatchAlarmsPublish",
