@@ -124,3 +124,34 @@ def test_json_broken_midway_names_the_place_without_guessing_a_cut(tmp_path, cap
         2,
         f"groundlink: {saved}: line 1, column 21: Expecting property name enclosed in double quotes\n",
     )
+
+
+def _as_earlier_mocks_saved_it(doc: dict[str, Any]) -> dict[str, Any]:
+    """The noaa20 AWS plan as the groundlink before 2026-12-06 saved it: an SNS topic's and a
+    Kinesis stream's `id` their name (now their ARN, as the provider's), a Ground Station
+    config's `id` its uuid (now its ARN), and no version id on the layer's archive, which the
+    layer then took as null."""
+    for resource in doc["resources"]:
+        outputs = resource["outputs"]
+        if resource["type"] in ("aws:sns/topic:Topic", "aws:kinesis/stream:Stream"):
+            outputs["id"] = outputs["name"]
+        elif resource["type"] == "aws-native:groundstation:Config":
+            outputs["id"] = outputs["awsId"]
+        elif resource["type"] == "aws:s3/bucketObjectv2:BucketObjectv2":
+            outputs.pop("versionId")
+        elif resource["type"] == "aws:lambda/layerVersion:LayerVersion":
+            resource["inputs"]["s3ObjectVersion"] = None
+    return doc
+
+
+def test_a_plan_saved_by_an_earlier_groundlink_diffs_as_no_change(tmp_path, capsys):
+    """A plan saved before the mocks' ids took the providers' form (a topic's ARN for its id)
+    read 4 replacements and 9 updates a real `pulumi up` would not make: the unchanged ARN was
+    taken for a placeholder of the old name, and the archive's new version id had nothing in
+    OLD to compare with."""
+    doc = _as_earlier_mocks_saved_it(_document())
+    assert any(r["type"] == "aws:s3/bucketObjectv2:BucketObjectv2" for r in doc["resources"])
+    saved = tmp_path / "earlier.json"
+    saved.write_text(json.dumps(doc))
+    code, out, _ = _run(capsys, "diff", str(saved), NOAA20, "--cloud", "aws")
+    assert code == 0 and "no changes" in out, out

@@ -751,6 +751,7 @@ def as_deployed(new: State, old: State) -> State:
     if old.kind == "spec":  # planned now, by these mocks: the same placeholders
         return new
     placeholders = {key: _placeholders(resource, old.resources.get(key)) for key, resource in new.resources.items()}
+    unrecorded = {key: _unrecorded(resource, old.resources.get(key)) for key, resource in new.resources.items()}
     identities = _identities(old)
 
     def swapped(value: Any, real: Mapping[str, str], pattern: re.Pattern[str] | None) -> Any:
@@ -766,11 +767,17 @@ def as_deployed(new: State, old: State) -> State:
 
     resources = {}
     for key, resource in new.resources.items():
+        before = old.resources.get(key)
         inputs = {}
         for name, value in resource.inputs.items():
             real = dict(identities)
+            absent: set[str] = set()
             for dependency in resource.dependencies.get(name, ()):
                 real.update(placeholders.get(dependency, {}))
+                absent |= unrecorded.get(dependency, set())
+            if before is not None and isinstance(value, str) and value in absent:
+                inputs[name] = before.inputs.get(name)  # nothing in OLD to compare it with: as OLD has it
+                continue
             inputs[name] = swapped(value, real, _alternation(real))
         resources[key] = replace(resource, inputs=inputs)
     return replace(new, resources=resources)
@@ -786,14 +793,38 @@ def _placeholders(resource: Resource, deployed: Resource | None) -> dict[str, st
     if deployed is None:
         return {}
     given = _strings(resource.inputs)  # the program's own values: a change of one is a change
+    # a value OLD records under some output is no placeholder of another: a saved plan whose
+    # mocks gave a topic's `id` its name, where the new ones give its ARN, mapped the unchanged
+    # ARN to the old name, and everything built from the ARN read as changed
+    recorded = _strings(deployed.outputs)
     found: dict[str, str] = {}
     for name, value in resource.outputs.items():
         known = deployed.outputs.get(name)
         if name in _NOT_PLACEHOLDERS or not (isinstance(value, str) and isinstance(known, str)):
             continue
+        if value in recorded:
+            continue
         if value != known and len(value) >= _LEAST_PLACEHOLDER and not any(value in text for text in given):
             found.setdefault(value, known)
     return found
+
+
+def _unrecorded(resource: Resource, deployed: Resource | None) -> set[str]:
+    """The mock outputs of `resource` that OLD has no output for at all (a value the mocks of the
+    groundlink that saved OLD did not make, as an S3 object's version id): an input built from
+    one holds nothing OLD can be compared with."""
+    if deployed is None:
+        return set()
+    given = _strings(resource.inputs)
+    return {
+        value
+        for name, value in resource.outputs.items()
+        if isinstance(value, str)
+        and name not in _NOT_PLACEHOLDERS
+        and deployed.outputs.get(name) is None
+        and len(value) >= _LEAST_PLACEHOLDER
+        and not any(value in text for text in given)
+    }
 
 
 def _alternation(real: Mapping[str, str]) -> re.Pattern[str] | None:
