@@ -351,9 +351,12 @@ MINUTES_PER_DAY = 24 * 60
 # the shape's own max is 10). One spec deploys on both (docs/facts.md §11).
 BUDGET_NOTIFICATIONS_MAX = 5
 
-# Azure storage firewall IP rules (Microsoft Learn, "Configure Azure Storage firewalls and
-# virtual networks"): at most 200 rules, IPv4 only, no RFC 1918 private ranges, no /31 or /32.
-AZURE_STORAGE_MAX_IP_RULES = 200
+# Azure storage firewall IP rules: "Maximum number of IP address rules per storage account. | 400"
+# (Microsoft Learn, "Scalability and performance targets for standard storage accounts", the
+# storage-account limits include of MicrosoftDocs/azure-docs, ms.date 2025-11-19; 200 in its
+# earlier revisions); IPv4 only, no RFC 1918 private ranges, no /31 or /32 ("Configure Azure
+# Storage firewalls and virtual networks").
+AZURE_STORAGE_MAX_IP_RULES = 400
 # A blob container's name: "between 3 and 63 characters in length and use numbers, lower-case
 # letters and dash (-) only. Every dash (-) character must be immediately preceded and followed
 # by a letter or number" (pulumi-azure-native 3.29.0, storage.BlobContainer container_name).
@@ -551,8 +554,9 @@ def event_hubs_units(kb_per_second: float) -> int:
 
 # Data Explorer encrypts with a customer-managed RSA key of one size only: "Only RSA keys of size
 # 2048 are supported" (Microsoft Learn, "Configure customer-managed keys" for Azure Data Explorer,
-# read 2026-12-04). The Azure stack gives an ADX cluster a key of this size of its own
-# (components/azure/security.py), the cost model prices it, and preflight checks the cluster's key.
+# read 2026-12-04). The Azure stack gives a Data Explorer cluster no key of the vault (Data
+# Explorer is no trusted service of a vault that admits only those: docs/azure.md), so only
+# preflight reads this, for a cluster a program of one's own gives a key.
 DATA_EXPLORER_KEY_SIZE = 2048
 DATA_EXPLORER_KEY_SOURCE = 'Microsoft Learn, "Configure customer-managed keys" (Azure Data Explorer): "Only RSA keys of size 2048 are supported"'
 

@@ -840,7 +840,7 @@ class Partner(_Model):
         max_length=limits.AZURE_STORAGE_MAX_IP_RULES,
         json_schema_extra={"items": {"type": "string", "pattern": IPV4_OR_WIDE_CIDR_PATTERN}, "uniqueItems": True},
         description="Public IPv4 addresses or CIDR ranges the partner writes from; the Azure storage firewall "
-        "admits them (at most 200 IP rules; no RFC 1918 ranges, nor 0.0.0.0/8; ranges /30 or wider, a single "
+        "admits them (at most 400 IP rules; no RFC 1918 ranges, nor 0.0.0.0/8; ranges /30 or wider, a single "
         "address bare; no range twice, however written). "
         "Azure only: on AWS the partner's role trust admits it (docs/aws.md).",
     )
