@@ -487,7 +487,8 @@ class AwsGroundSegment(MissionComponent):
                     streams = (key, self._streams_role(key))
                 else:
                     self.warn(
-                        "wideband streams go unencrypted by a mission key: security.customer_managed_keys is false"
+                        "the mission profiles of wideband streamed downlinks get no streamsKmsKey (the key AWS Ground "
+                        "Station encrypts Agent dataflows with in transit): security.customer_managed_keys is false"
                     )
         by_satellite: dict[str, list[AwsGroundLink]] = {}
         for link in inputs.links:
