@@ -197,7 +197,7 @@ def _documents(args: Any) -> list[Any]:
     severity="critical",
     enforcement="mandatory",
     types=T.IAM_ROLE + T.IAM_POLICY_DOCS + POLICY_ATTACHMENTS,
-    controls=("IAM least privilege",),
+    controls=("CIS AWS 1.16", "IAM least privilege"),
     description="No IAM policy allows every action ('*', '<service>:*', the same with '?', or NotAction) on every resource ('*' or "
     "NotResource; for IAM's actions, every IAM resource of an account too, 'arn:aws:iam::*:*'), and no role or attachment "
     "grants the AWS-managed AdministratorAccess or IAMFullAccess policy.",

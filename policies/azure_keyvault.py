@@ -84,7 +84,7 @@ def network(args: Any, report: Any) -> None:
     severity="high",
     enforcement="mandatory",
     types=T.KEY_VAULT_KEY,
-    controls=("CIS Azure 3.12 (key lifecycle)",),
+    controls=("CIS Azure 8.8 (v2.0.0: automatic key rotation)",),
     description="Key Vault keys carry a rotation policy with an automatic Rotate action.",
     remediation="Set properties.rotation_policy={'lifetime_actions': [{'action': {'type': 'rotate'}, "
     "'trigger': {'time_after_create': 'P90D'}}], 'attributes': {'expiry_time': 'P2Y'}}.",

@@ -254,7 +254,7 @@ def _broad_managed(resources: list[Any], role: Any) -> list[tuple[Any, str]]:
     area="processing",
     severity="high",
     enforcement="mandatory",
-    controls=("CIS AWS 1.16", "MCSB PA-7"),
+    controls=("IAM least privilege", "MCSB PA-7"),
     description="A Lambda function's role allows no wildcard action and writes S3 objects only under named "
     "prefixes (the products), never a whole bucket.",
     remediation="Grant s3:PutObject on arn:aws:s3:::<products>/<prefix>* for each product prefix, and list the "
