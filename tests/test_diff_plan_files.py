@@ -155,3 +155,35 @@ def test_a_plan_saved_by_an_earlier_groundlink_diffs_as_no_change(tmp_path, caps
     saved.write_text(json.dumps(doc))
     code, out, _ = _run(capsys, "diff", str(saved), NOAA20, "--cloud", "aws")
     assert code == 0 and "no changes" in out, out
+
+
+DROP_INPUT = object()  # the layer's input left out of OLD
+
+
+@pytest.mark.parametrize(
+    ("layer_input", "expected"),
+    [
+        # OLD's layer held a version its archive's state does not record: a real preview reads the
+        # archive's output from the state, none, and the layer's input changes (a replacement)
+        ("3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY", '~ s3ObjectVersion: "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY" => null'),
+        # OLD's layer never had the input (the SDK sends no input of no value): nothing changes
+        (DROP_INPUT, None),
+    ],
+)
+def test_an_input_from_an_output_old_does_not_record_is_what_old_s_state_gives(tmp_path, capsys, layer_input, expected):
+    doc = _document()
+    for resource in doc["resources"]:
+        if resource["type"] == "aws:s3/bucketObjectv2:BucketObjectv2":
+            resource["outputs"].pop("versionId")
+        elif resource["type"] == "aws:lambda/layerVersion:LayerVersion":
+            if layer_input is DROP_INPUT:
+                resource["inputs"].pop("s3ObjectVersion")
+            else:
+                resource["inputs"]["s3ObjectVersion"] = layer_input
+    saved = tmp_path / "old.json"
+    saved.write_text(json.dumps(doc))
+    code, out, _ = _run(capsys, "diff", str(saved), NOAA20, "--cloud", "aws")
+    if expected is None:
+        assert code == 0 and "no changes" in out, out
+    else:
+        assert expected in out and "noaa20-processing-dependencies replace" in out, out

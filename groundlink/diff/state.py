@@ -768,15 +768,18 @@ def as_deployed(new: State, old: State) -> State:
     resources = {}
     for key, resource in new.resources.items():
         before = old.resources.get(key)
-        inputs = {}
+        inputs: dict[str, Any] = {}
         for name, value in resource.inputs.items():
             real = dict(identities)
             absent: set[str] = set()
             for dependency in resource.dependencies.get(name, ()):
                 real.update(placeholders.get(dependency, {}))
                 absent |= unrecorded.get(dependency, set())
-            if before is not None and isinstance(value, str) and value in absent:
-                inputs[name] = before.inputs.get(name)  # nothing in OLD to compare it with: as OLD has it
+            if isinstance(value, str) and value in absent:
+                # the dependency's output as OLD records it: none, as a real preview would read it
+                # from the state (the SDK sends no input of no value, so a key OLD lacks stays out)
+                if before is not None and name in before.inputs:
+                    inputs[name] = None
                 continue
             inputs[name] = swapped(value, real, _alternation(real))
         resources[key] = replace(resource, inputs=inputs)
@@ -810,9 +813,10 @@ def _placeholders(resource: Resource, deployed: Resource | None) -> dict[str, st
 
 
 def _unrecorded(resource: Resource, deployed: Resource | None) -> set[str]:
-    """The mock outputs of `resource` that OLD has no output for at all (a value the mocks of the
-    groundlink that saved OLD did not make, as an S3 object's version id): an input built from
-    one holds nothing OLD can be compared with."""
+    """The mock outputs of `resource` that OLD has no value for (a value the mocks of the
+    groundlink that saved OLD did not make, as an S3 object's version id, or an output a
+    checkpoint holds as null): an input that is one of them is what OLD's state gives a real
+    preview, none."""
     if deployed is None:
         return set()
     given = _strings(resource.inputs)
