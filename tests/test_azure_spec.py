@@ -182,3 +182,19 @@ def test_a_minimum_contact_longer_than_the_contact_names_a_readable_length(tmp_p
     (line,) = _errors(tmp_path, {"ground_segment.min_contact_seconds": 601}, base="noaa20.yaml").splitlines()
     assert "contact_minutes: 10 min is shorter than min_contact_seconds 601" in line
     assert "allowed: 10.017 min or more" in line  # not 10.016666666666667
+
+
+@pytest.mark.parametrize(("count", "refused"), [(400, False), (401, True)])
+def test_a_partner_may_list_as_many_addresses_as_the_storage_firewall_takes(tmp_path, count, refused):
+    """An account takes 400 IP rules (Microsoft's storage-account limits, 2025-11-19; 200 in their
+    earlier revisions): a partner listing 201-400 addresses was refused though Azure takes them."""
+    from groundlink.spec import spec_from_data
+
+    data = spec_data("partner.yaml")
+    data["ground_segment"]["partner"]["source_addresses"] = [f"20.{i // 256}.{i % 256}.0/24" for i in range(count)]
+    if not refused:
+        assert len(spec_from_data(data).ground_segment.partner.source_addresses) == 400
+        return
+    with pytest.raises(SpecError) as error:
+        spec_from_data(data)
+    assert "ground_segment.partner.source_addresses" in str(error.value) and "400" in str(error.value)
