@@ -40,7 +40,6 @@ class Preset:
     # does not take off (it ends at UNCODED_FRAMES_EGRESS after Viterbi and NRZ-M): True, False,
     # or None where no source at hand says (docs/processing.md, "What onboarding decides")
     pseudo_randomized: bool | None = None
-    randomizer_source: str = ""
 
     @property
     def occupied_bandwidth_mhz(self) -> float:
@@ -112,13 +111,9 @@ class Preset:
         return json.dumps({"edges": edges, "nodeConfigs": nodes}, separators=(",", ":"))
 
 
-# Suomi NPP's and NOAA-20's HRD CADUs are pseudo-randomized: SatDump's pipeline for both takes
-# the sequence off after NRZ-M, and AWS's S3 data delivery sample hands the frames to RT-STPS.
-JPSS_HRD_RANDOMIZER = (
-    'SatDump pipelines/JPSS.json, "npp_hrd" ("Suomi NPP / JPSS-1 HRD"): "derandomize": true after NRZ-M '
-    "(Reed-Solomon interleave 4, 1,024-octet CADUs)"
-)
-
+# Suomi NPP's and NOAA-20's HRD CADUs are pseudo-randomized: SatDump's pipeline for both
+# (pipelines/JPSS.json, "npp_hrd", "Suomi NPP / JPSS-1 HRD") takes the sequence off after NRZ-M
+# ("derandomize": true), and AWS's S3 data delivery sample hands the frames to RT-STPS.
 PRESETS: dict[str, Preset] = {
     "jpss1_hrd": Preset(
         name="jpss1_hrd",
@@ -133,7 +128,6 @@ PRESETS: dict[str, Preset] = {
         source="aws-samples/aws-groundstation-s3-data-delivery cfn/jpss1-gs-to-s3.yml",
         center_frequency_mhz=7812.0,
         pseudo_randomized=True,
-        randomizer_source=JPSS_HRD_RANDOMIZER,
     ),
     "snpp_hrd": Preset(
         name="snpp_hrd",
@@ -148,7 +142,6 @@ PRESETS: dict[str, Preset] = {
         source="AWS Ground Station user guide; Microsoft Learn 'modem chain'",
         center_frequency_mhz=7812.0,
         pseudo_randomized=True,
-        randomizer_source=JPSS_HRD_RANDOMIZER,
     ),
     "aqua_db": Preset(
         name="aqua_db",

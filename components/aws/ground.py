@@ -36,7 +36,6 @@ GROUND_STATION = "groundstation.amazonaws.com"
 # First UDP port of the dataflow endpoints (the port the AWS reference receivers use);
 # downlink i of the mission streams to STREAM_BASE_PORT + i.
 STREAM_BASE_PORT = 55888
-
 STREAM_MTU = 1500
 # Actions Ground Station needs to place its network interfaces in the mission subnet for
 # a dataflow endpoint group; EC2 Describe* calls do not support resource-level scoping.
