@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
+from .conftest import variant_plan
 from .test_aws_support import ACCOUNT, KEY, aws, aws_data, doc, sid, spec_data
+from .test_processing_cloud import CONTAINER_JOB
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 TOPIC = "aws:sns/topic:Topic"
@@ -32,6 +36,55 @@ def test_a_contact_event_nobody_receives_alarms_a_day_before_sqs_deletes_it():
     retention = queue.inputs["messageRetentionSeconds"]
     assert (alarm["comparisonOperator"], alarm["threshold"]) == ("GreaterThanThreshold", retention - 86400)
     assert alarm["alarmActions"] == alarm["okActions"] == [plan.one(TOPIC).outputs["arn"]]
+
+
+RULE = "aws:cloudwatch/eventRule:EventRule"
+
+
+def _undelivered(plan) -> dict[str, tuple[str, str, object]]:
+    """Each alarm on an event a rule dropped: its rule's name, metric and dimensions."""
+    found = {}
+    for alarm in plan.of_type(ALARM):
+        if alarm.inputs["namespace"] == "AWS/Events":
+            inputs = alarm.inputs
+            assert (inputs["statistic"], inputs["comparisonOperator"], inputs["threshold"]) == (
+                "Sum",
+                "GreaterThanThreshold",
+                0,
+            )
+            assert inputs["alarmActions"] == inputs["okActions"] == [plan.one(TOPIC).outputs["arn"]]
+            found[alarm.name] = (inputs["metricName"], inputs["dimensions"])
+    return found
+
+
+@pytest.mark.parametrize(
+    ("spec", "rules"),
+    [("noaa20.yaml", ["contact"]), ("constellation.yaml", ["contact", "contact-2", "contact-3"])],
+)
+def test_an_event_a_contact_rule_could_not_dead_letter_alarms(spec, rules):
+    """An event EventBridge could deliver neither to the contact queue nor to the dead-letter
+    queue (a queue or key policy refusing it) was dropped: the dead-letter alarm cannot fire for
+    it, and the contact is never processed. Each contact rule has its alarm, as Azure alerts on
+    Event Grid's dropped events."""
+    plan = aws(spec)
+    mission = plan.stack.removesuffix("-aws")
+    assert _undelivered(plan) == {
+        f"{mission}-observability-undelivered-{rule}": (
+            "InvocationsFailedToBeSentToDlq",
+            {"RuleName": plan.one(RULE, f"{mission}-events-{rule}").outputs["name"]},
+        )
+        for rule in rules
+    }
+
+
+def test_a_failed_job_event_the_dead_letter_queue_refused_alarms():
+    """The failed-jobs rule's only target is the dead-letter queue: an event it cannot deliver
+    there fails permanently (FailedInvocations), and the contact's failure is lost."""
+    plan = variant_plan("aws", CONTAINER_JOB)
+    found = _undelivered(plan)
+    rule = plan.one(RULE, "noaa20-events-failed-jobs").outputs["name"]
+    assert found["noaa20-observability-undelivered-failed-jobs"] == ("FailedInvocations", {"RuleName": rule})
+    assert sorted(found) == ["noaa20-observability-undelivered-contact", "noaa20-observability-undelivered-failed-jobs"]
 
 
 def test_alert_topic_is_encrypted_and_only_this_accounts_alarms_publish():

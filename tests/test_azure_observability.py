@@ -73,18 +73,20 @@ def test_a_contact_event_nobody_receives_raises_an_alert_within_a_day(spec):
 
 
 @pytest.mark.parametrize("spec", ["noaa20.yaml", "partner.yaml"])
-def test_an_event_event_grid_cannot_deliver_raises_an_alert_too(spec):
+@pytest.mark.parametrize(
+    ("alert_key", "metric"), [("undelivered-events", "DeadLetteredCount"), ("dropped-events", "DroppedEventCount")]
+)
+def test_an_event_event_grid_cannot_deliver_or_drops_raises_an_alert_too(spec, alert_key, metric):
     """An event the system topic gives up on (its retries spent, or the queue refusing the topic's
     identity) went to the dead-letter container and alerted no one; on AWS the rule dead-letters
-    it into the queue whose alarm fires."""
+    it into the queue whose alarm fires. One it could deliver neither to the queue nor to the
+    dead-letter container (unreachable for four hours) is dropped, and the dead-letter alert
+    never fires for it; AWS alarms on EventBridge's InvocationsFailedToBeSentToDlq."""
     plan = azure(spec)
-    alert = one(plan, "monitor:MetricAlert", f"{plan.stack.removesuffix('-azure')}-observability-undelivered-events")
+    alert = one(plan, "monitor:MetricAlert", f"{plan.stack.removesuffix('-azure')}-observability-{alert_key}")
     assert alert.inputs["scopes"] == [one(plan, "eventgrid:SystemTopic").outputs["id"]]
     [criterion] = alert.inputs["criteria"]["allOf"]
-    assert (criterion["metricNamespace"], criterion["metricName"]) == (
-        "Microsoft.EventGrid/systemTopics",
-        "DeadLetteredCount",
-    )
+    assert (criterion["metricNamespace"], criterion["metricName"]) == ("Microsoft.EventGrid/systemTopics", metric)
     assert (criterion["operator"], criterion["threshold"], criterion["timeAggregation"]) == ("GreaterThan", 0, "Total")
     assert alert.inputs["actions"] == [{"actionGroupId": one(plan, "monitor:ActionGroup").outputs["id"]}]
     assert "observability.alarm" in alert.capability

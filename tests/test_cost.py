@@ -551,12 +551,12 @@ def test_a_partner_that_only_streams_sends_no_contact_event_on_either_cloud(cata
 
 def test_a_count_that_leaves_some_of_the_plan_out_says_the_plan_s_whole_count_and_why(catalogs):
     """With storage.redundancy: geo the replica key and the replication failure alarms are S3
-    replication lines: the keys and alarms lines said "1 in the plan" and "3 in the plan" beside
-    a plan of 2 keys and 5 alarms."""
+    replication lines: the keys and alarms lines said "1 in the plan" and "4 in the plan" beside
+    a plan of 2 keys and 6 alarms."""
     geo = {"storage.redundancy": "geo", "clouds.aws.replica_region": "us-east-1"}
     plan = variant_plan("aws", geo)
     keys, alarms = plan.of_type("aws:kms/key:Key"), plan.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
-    assert (len(keys), len(alarms)) == (2, 5)
+    assert (len(keys), len(alarms)) == (2, 6)
     bp = build_blueprint(spec_from_data(with_changes(spec_data("noaa20.yaml"), geo)))
     found = lines(estimate(bp, catalogs, plans={"aws": plan}).clouds["aws"])
     assert (found["KMS keys"].quantity, found["KMS keys"].basis) == (
@@ -564,6 +564,6 @@ def test_a_count_that_leaves_some_of_the_plan_out_says_the_plan_s_whole_count_an
         "1 of the plan's 2: the replica region's key is an S3 replication line",
     )
     assert (found["CloudWatch alarms"].quantity, found["CloudWatch alarms"].basis) == (
-        3,
-        "3 of the plan's 5: the replication failure alarms are S3 replication lines",
+        4,
+        "4 of the plan's 6: the replication failure alarms are S3 replication lines",
     )

@@ -330,8 +330,8 @@ def _with_key_type(kty: str) -> Plan:
 
 
 def test_counts_and_stream_modes_come_from_the_plans():
-    """The reference plans: AWS has one KMS key, one alarm and an ON_DEMAND telemetry
-    stream; Azure three alerts and a 1-TU namespace."""
+    """The reference plans: AWS has one KMS key, four alarms and an ON_DEMAND telemetry
+    stream; Azure four alerts and a 1-TU namespace."""
     data = spec_data("noaa20.yaml")
     aws_plan = cached_plan("noaa20.yaml", "aws")
     assert len(aws_plan.of_type("aws:kms/key:Key")) == 1
@@ -342,15 +342,16 @@ def test_counts_and_stream_modes_come_from_the_plans():
     assert aws["Kinesis on-demand stream"] == pytest.approx((730, 29.2))
     assert aws["Kinesis on-demand data in"] == pytest.approx((0.073, 0.00584))
     assert aws["KMS keys"] == pytest.approx((1, 1))
-    # three alarms: contact events dead-lettered, a contact event left unreceived for 3 days, and a
-    # processed contact that lost frames (x $0.1); the last one's metric x $0.3
-    assert aws["CloudWatch alarms"] == pytest.approx((3, 0.3))
+    # four alarms: contact events dead-lettered, a contact event left unreceived for 3 days, an
+    # event the contact rule dropped, and a processed contact that lost frames (x $0.1); the last
+    # one's metric x $0.3
+    assert aws["CloudWatch alarms"] == pytest.approx((4, 0.4))
     assert aws["CloudWatch frame-loss metric"] == pytest.approx((1, 0.3))
     azure = _lines(data, "azure", cached_plan("noaa20.yaml", "azure"))
     assert azure["Event Hubs Standard throughput units"] == pytest.approx((730, 21.9))
-    # three alert rules: dead-lettered contact events, events Event Grid could not deliver, and
-    # contact events waiting a day unreceived (x $0.2)
-    assert azure["Azure Monitor alert rules"] == pytest.approx((3, 0.6))
+    # four alert rules: dead-lettered contact events, events Event Grid could not deliver, events
+    # it dropped, and contact events waiting a day unreceived (x $0.2)
+    assert azure["Azure Monitor alert rules"] == pytest.approx((4, 0.8))
     assert azure["Azure Monitor log search alert rules"] == pytest.approx((1, 1.5))  # the frame-loss alert
     # counted in the plan where there is one, in the blueprint without
     for cloud, plan, item in (

@@ -45,10 +45,15 @@ def test_one_waiting_message_starts_one_execution(job_configuration):
 
 
 def test_the_dead_letter_alert_is_severity_2_every_5_minutes_and_resolves_itself(azure_noaa20):
-    """docs/azure.md: Metric alerts (severity 2, every 5 min): the dead-lettered contact events
-    and the events Event Grid could not deliver."""
+    """docs/azure.md: Metric alerts (severity 2, every 5 min): the dead-lettered contact events,
+    the events Event Grid could not deliver and those it dropped; the waiting alert hourly."""
     alerts = {a.name: a.inputs for a in every(azure_noaa20, "monitor:MetricAlert")}
-    assert len(alerts) == 3
+    assert sorted(name.removeprefix("noaa20-observability-") for name in alerts) == [
+        "dead-lettered",
+        "dropped-events",
+        "undelivered-events",
+        "waiting",
+    ]
     for name, alert in alerts.items():
         assert alert["severity"] == 2
         # the waiting alert's window is a day, checked hourly (test_azure_observability)

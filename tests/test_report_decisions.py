@@ -97,11 +97,11 @@ def test_a_left_out_line_without_a_price_is_named_in_the_sentence_and_the_not_pr
     # object, 7,560 in Glacier Flexible Retrieval (84 a day x 90) and 23,900 in Deep Archive (80 raw
     # x 215 + 4 products x 1,675): $0.00707; Azure moves 24 blobs a contact (the frame index, contact
     # summary and manifest too), 2,920 a month, into Cool ($0.13) and Cold ($0.26 per 10,000):
-    # $0.11388. AWS $46.993 + $0.237 = $47.230, with a partner (no Ground Station telemetry) $47.222;
-    # Azure $138.034 + $0.114 = $138.148
+    # $0.11388. AWS $47.093 + $0.237 = $47.330, with a partner (no Ground Station telemetry) $47.322;
+    # Azure $138.134 + $0.114 = $138.248
     assert _texts(section.after) == [
-        "Partner minutes: 1,216.7/month. Monthly cost without the ground segment: AWS $47.23 ($47.22 with a "
-        "partner network), Azure $138.15. "
+        "Partner minutes: 1,216.7/month. Monthly cost without the ground segment: AWS $47.33 ($47.32 with a "
+        "partner network), Azure $138.25. "
         "Prices not known are left out of both sides: aws.dataflow_endpoint_hour.",
         "Not in the comparison: AWS: Dataflow endpoint instance (stream delivery) (not priced)",
     ]
@@ -210,8 +210,8 @@ def test_a_cloud_without_changes_says_no_changes(reference):
     )
     uncompared = "; 1 input(s) not compared" if aws["notCompared"] else ""
     assert _texts(section.paragraphs) == [
-        f"aws: no changes; 85 unchanged{uncompared}",
-        "azure: no changes; 57 unchanged",
+        f"aws: no changes; 86 unchanged{uncompared}",
+        "azure: no changes; 58 unchanged",
     ]
     assert section.table is None
 
@@ -524,11 +524,11 @@ def test_layers_that_do_not_add_up_to_the_total_as_shown_say_they_are_rounded():
     doc = _document({"satellites.0.downlinks.0.data_rate_mbps": 13.6})[0]
     section = _section(doc, "Monthly cost by layer")
     aws = [r[1].text for r in _rows(doc, "Monthly cost by layer")]
-    assert aws == ["$12,166.67", "$10.38", "$1.00", "$0.00", "$34.21", "$0.00", "$0.60", "not priced", "$12,212.85"]
+    assert aws == ["$12,166.67", "$10.38", "$1.00", "$0.00", "$34.21", "$0.00", "$0.70", "not priced", "$12,212.95"]
     assert _texts(section.after) == [
-        "AWS: the layers as shown add up to $12,212.86, the total is $12,212.85: each figure is rounded to the "
+        "AWS: the layers as shown add up to $12,212.96, the total is $12,212.95: each figure is rounded to the "
         "cent from the unrounded line costs.",
-        "Azure: the layers as shown add up to $136.16, the total is $136.15: each figure is rounded to the "
+        "Azure: the layers as shown add up to $136.26, the total is $136.25: each figure is rounded to the "
         "cent from the unrounded line costs.",
     ]
     assert section.after[0].text in render_html(doc, charts.render_charts(doc))
@@ -670,21 +670,21 @@ def test_the_decision_gives_aws_s_rest_in_the_ground_segment_the_spec_did_not_ch
     assert rest["aws"] == rest["awsWithGroundStation"]
     assert rest["aws"] - rest["awsWithPartner"] == pytest.approx(7.3 * (0.08 + 0.035), abs=1e-3)
     assert partner["decision"]["restMonthly"] == pytest.approx({**rest, "aws": rest["awsWithPartner"]}, abs=1e-3)
-    # $47.222 with a partner ($46.985 and the lifecycle's $0.237: test_a_left_out_line_...), shown half
+    # $47.322 with a partner ($47.085 and the lifecycle's $0.237: test_a_left_out_line_...), shown half
     # up as the report rounds every figure
     assert (
-        "Monthly cost without the ground segment: AWS $48.06 ($47.22 with a partner network), Azure $138.15."
+        "Monthly cost without the ground segment: AWS $48.16 ($47.32 with a partner network), Azure $138.25."
         in (_texts(_section(managed, "Break-even partner price").after)[0])
     )
     assert (
-        "Monthly cost without the ground segment: AWS $47.22 ($48.06 with AWS Ground Station), Azure $138.15."
+        "Monthly cost without the ground segment: AWS $47.32 ($48.16 with AWS Ground Station), Azure $138.25."
         in (_texts(_section(partner, "Break-even partner price").after)[0])
     )
 
 
 def test_the_decision_adds_no_other_mode_figure_that_reads_the_same_as_the_spec_s():
     """Telemetry of 0.1 kB/s moves AWS's rest by $0.00084: the same in cents, so said once. (The
-    reference spec's 1 kB/s, $0.0084, now straddles a cent: $47.230 against $47.222.)"""
+    reference spec's 1 kB/s, $0.0084, now straddles a cent: $47.330 against $47.322.)"""
     doc = _document({"usage.telemetry_kb_per_second": 0.1})[0]
     rest = doc["decision"]["restMonthly"]
     assert 0 < rest["awsWithGroundStation"] - rest["awsWithPartner"] < 0.001

@@ -41,6 +41,12 @@ DELIVERY_RETRY_SECONDS = 24 * 3600
 # AWS Batch sends each job's state changes to EventBridge; FAILED ends a job whose attempts
 # are spent (AWS Batch User Guide, "Job state change events").
 BATCH_SOURCE = "aws.batch"
+# The AWS/Events metrics (per RuleName) of an event EventBridge dropped: one whose target has a
+# dead-letter queue and which it could not send there either (permissions, a key it may not use,
+# size), and one that failed permanently on a target without a dead-letter queue (EventBridge
+# User Guide, "Monitoring Amazon EventBridge": InvocationsFailedToBeSentToDlq, FailedInvocations).
+UNDELIVERED_TO_DEAD_LETTER = "InvocationsFailedToBeSentToDlq"
+UNDELIVERED_WITHOUT_DEAD_LETTER = "FailedInvocations"
 BATCH_JOB_STATE_CHANGE = "Batch Job State Change"
 
 
@@ -105,6 +111,11 @@ def profile_chunks(profiles: Sequence[pulumi.Input[str]]) -> list[list[pulumi.In
     constellation's profiles are spread over several rules (the first keeps its name)."""
     size = PROFILES_PER_RULE
     return [list(profiles[i : i + size]) for i in range(0, len(profiles), size)] or [[]]
+
+
+def _rule_key(index: int) -> str:
+    """The contact rule's name within the component: `contact`, then `contact-2`, `contact-3`."""
+    return "contact" if index == 0 else f"contact-{index + 1}"
 
 
 def _last(index: int, chunk: Sequence[Any]) -> int:
@@ -217,9 +228,7 @@ class AwsEvents(MissionComponent):
         named = names_profiles(inputs)
         for index, chunk in enumerate(profile_chunks(mission_profiles if named else ())):
             first = index == 0
-            names = (
-                ("contact", "contact-to-queue") if first else (f"contact-{index + 1}", f"contact-{index + 1}-to-queue")
-            )
+            names = (_rule_key(index), f"{_rule_key(index)}-to-queue")
             rules.append(
                 self._route(
                     names,
@@ -236,6 +245,12 @@ class AwsEvents(MissionComponent):
                 )
             )
         self.rule = rules[0]
+        # What each rule's undelivered events count as (AwsObservability alarms on each): a contact
+        # rule's event it could deliver neither to the queue nor to the dead-letter queue, and the
+        # failed-jobs rule's event it could not deliver to the dead-letter queue, its only target.
+        self.undelivered: list[tuple[str, pulumi.Output[str], str]] = [
+            (_rule_key(index), rule.name, UNDELIVERED_TO_DEAD_LETTER) for index, rule in enumerate(rules)
+        ]
         contact_senders = [rule.arn for rule in rules]
         dead_letter_senders = list(contact_senders)
         if inputs.container_jobs:
@@ -254,6 +269,7 @@ class AwsEvents(MissionComponent):
                 input_transformer={"input_paths": paths, "input_template": template},
             )
             dead_letter_senders.append(failed_jobs.arn)
+            self.undelivered.append(("failed-jobs", failed_jobs.name, UNDELIVERED_WITHOUT_DEAD_LETTER))
         for queue, role, capability, senders in (
             (self.queue, "contacts", "events.per_contact", contact_senders),
             (self.dead_letter, "dead-letter", "events.dead_letter", dead_letter_senders),

@@ -219,6 +219,7 @@ class MissionStack(MissionComponent):
             dead_letter_queue_name=events.dead_letter.name,
             queue_name=events.queue.name,
             replications=storage.replica.watched if storage.replica else (),
+            undelivered=events.undelivered,
             processing_log_group=processing.log_group.name if processing else None,
             opts=self.opts(),
         )

@@ -66,8 +66,9 @@ class AwsObservability(MissionComponent):
     """What tells the operators that the mission needs them: a contact that failed processing
     (the first dead-lettered event) and spend crossing the spec's budget thresholds. Pass
     `account` (only its alarms may publish), `key` (encrypts the alert topic; None: the
-    AWS-managed key), `dead_letter_queue_name` (the events layer's queue the alarm watches) and
-    `queue_name` (the contact queue, whose messages SQS deletes unreceived after its retention).
+    AWS-managed key), `dead_letter_queue_name` (the events layer's queue the alarm watches),
+    `queue_name` (the contact queue, whose messages SQS deletes unreceived after its retention) and
+    `undelivered` (the events layer's rules, each with the metric that counts the events it drops).
     Azure's counterpart: AzureObservability in components/azure/observability.py."""
 
     TOKEN = "groundlink:index:AwsObservability"
@@ -84,6 +85,7 @@ class AwsObservability(MissionComponent):
         dead_letter_queue_name: pulumi.Input[str],
         queue_name: pulumi.Input[str] | None = None,
         replications: Sequence[tuple[pulumi.Input[str], pulumi.Input[str], str]] = (),
+        undelivered: Sequence[tuple[str, pulumi.Input[str], str]] = (),
         processing_log_group: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ):
@@ -143,6 +145,8 @@ class AwsObservability(MissionComponent):
                 "ApproximateAgeOfOldestMessage",
                 UNRECEIVED_ALARM_SECONDS,
             )
+        for key, rule_name, metric in undelivered:
+            self._undelivered_alarm(key, rule_name, metric)
         for source, replica, rule_id in replications:
             self._replication_alarm(source, replica, rule_id)
         if inputs.loss_alarm_percent is not None and processing_log_group is not None:
@@ -174,6 +178,20 @@ class AwsObservability(MissionComponent):
         )
         # AWS keeps each log beside what it describes (log groups, the access-log bucket): no one workspace
         self.register_outputs({"alerts": self.topic.arn, "budget": self.budget.name, "log_workspace": None})
+
+    def _undelivered_alarm(self, key: str, rule_name: pulumi.Input[str], metric: str) -> None:
+        """An alarm when an EventBridge rule dropped an event: one neither its target nor the
+        dead-letter queue took (the dead-letter alarm cannot fire for it, and the contact is
+        never processed). Azure's counterpart is the alert on Event Grid's DroppedEventCount."""
+        self._alarm(
+            f"undelivered-{key}",
+            f"{self.mission.name}: EventBridge dropped an event of its {key} rule ({metric}): the event reached "
+            "neither its queue nor the dead-letter queue, so no processing started for it (most often a queue "
+            "or key policy that refuses EventBridge)",
+            ("AWS/Events", metric, "Sum"),
+            {"RuleName": rule_name},
+            0,
+        )
 
     def _replication_alarm(self, source: pulumi.Input[str], replica: pulumi.Input[str], rule_id: str) -> None:
         """An alarm when any object of a replicated store fails to replicate (a key the role may

@@ -78,6 +78,33 @@ def budget_start(now: datetime.datetime | None = None) -> str:
 METRIC_CATEGORY = {"storage": "Transaction", "blob": "Transaction"}
 
 
+# The system topic's alerts (Event Grid "Monitor data reference (push delivery)", systemTopics
+# metrics, Total): (alert key, rule name, description, metric).
+TOPIC_ALERTS = (
+    # an event Event Grid gives up on (its retries spent, or the queue refusing the topic's
+    # identity) goes to the dead-letter container, and no contact reaches the queue: on AWS the
+    # rule dead-letters it into the queue whose alarm fires
+    (
+        "undelivered-events",
+        "undelivered-contact-events",
+        "A contact event could not be delivered to the contact queue: it is in the event-dead-letter container, "
+        "and no processing started for it.",
+        "DeadLetteredCount",
+    ),
+    # an event Event Grid could deliver neither to the queue nor to the dead-letter container
+    # ("If the dead-letter location is unavailable for four hours, the event is dropped": Event
+    # Grid "Message delivery and retry") is gone, and the alert above never fires for it: AWS
+    # alarms on EventBridge's InvocationsFailedToBeSentToDlq
+    (
+        "dropped-events",
+        "dropped-contact-events",
+        "Event Grid dropped a contact event: it reached neither the contact queue nor the event-dead-letter "
+        "container, so no processing started for it and no copy of it is kept.",
+        "DroppedEventCount",
+    ),
+)
+
+
 def above_zero(
     name: str, namespace: str, metric: str, aggregation: str, dimensions: list[dict[str, Any]] | None = None
 ) -> azure.monitor.MetricCriteriaArgs:
@@ -226,21 +253,15 @@ class AzureObservability(MissionComponent):
             frequency=WAITING_FREQUENCY,
         )
         if event_topic_id is not None:
-            # an event Event Grid gives up on (its retries spent, or the queue refusing the topic's
-            # identity) goes to the dead-letter container, and no contact reaches the queue: on AWS
-            # the rule dead-letters it into the queue whose alarm fires (Event Grid "Monitor data
-            # reference (push delivery)": systemTopics metric DeadLetteredCount, Total)
-            self._metric_alert(
-                "undelivered-events",
-                resource_group_name,
-                rule="undelivered-contact-events",
-                description="A contact event could not be delivered to the contact queue: it is in the "
-                "event-dead-letter container, and no processing started for it.",
-                scope=event_topic_id,
-                criterion=above_zero(
-                    "undelivered-events", "Microsoft.EventGrid/systemTopics", "DeadLetteredCount", "Total"
-                ),
-            )
+            for key, rule, description, metric in TOPIC_ALERTS:
+                self._metric_alert(
+                    key,
+                    resource_group_name,
+                    rule=rule,
+                    description=description,
+                    scope=event_topic_id,
+                    criterion=above_zero(key, "Microsoft.EventGrid/systemTopics", metric, "Total"),
+                )
         if inputs.loss_alarm_percent is not None and processing_ids:
             self._loss_alert(inputs.loss_alarm_percent, inputs.processing_mode, resource_group_name)
         self.budget = self.realize(
