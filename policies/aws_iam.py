@@ -96,8 +96,9 @@ def _absent(document: Any) -> bool:
     severity="high",
     enforcement="mandatory",
     controls=("CKV2_AWS_64", "CKV_AWS_33"),
-    description="Every KMS key has one explicit key policy, on the key or in an aws.kms.KeyPolicy (not both, nor "
-    "two KeyPolicy resources), and no statement allows a '*' principal unconditionally.",
+    description="Every KMS key (replica and imported-material keys included) has one explicit key policy, on the "
+    "key or in an aws.kms.KeyPolicy (not both, nor two KeyPolicy resources), and no statement allows a '*' "
+    "principal unconditionally.",
     remediation="Pass policy= with statements naming the account root or specific roles; scope any service "
     "principal with aws:SourceAccount / kms:EncryptionContext conditions.",
 )
@@ -109,9 +110,12 @@ def kms_key_policy(args: Any, report: Any) -> None:
     judged: set[str] = set()
     twice = {
         key.urn: found
-        for key, found in second_writers(args.resources, T.KMS_KEY, ONE_KEY_POLICY, "keyId", KEY_REFERENCES)
+        for key, found in second_writers(
+            args.resources, T.KMS_KEYS_OF_THE_STACK, ONE_KEY_POLICY, "keyId", KEY_REFERENCES
+        )
     }
-    for key in of_type(args.resources, T.KMS_KEY):
+    # a replica key and a key of imported material take a policy of their own, as a Key does
+    for key in of_type(args.resources, T.KMS_KEYS_OF_THE_STACK):
         if key.urn in twice:
             report(
                 f"the key has {twice[key.urn]}: KMS keeps one policy per key, each write replaces the other's, and "

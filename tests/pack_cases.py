@@ -878,6 +878,19 @@ fires(
     {SEPARATE: {"keyId": "1234abcd-0000-4000-8000-000000000000", "policy": ""}},  # a key outside the stack
     (NO_KEY_POLICY, "mission-key-policy"),
 )
+# a multi-Region replica key and a key of imported material each take a policy of their own (pulumi-aws
+# kms.ReplicaKey, ExternalKey, ReplicaExternalKey `policy`): a user's key of these kinds passed open
+for kind in ("replicaKey:ReplicaKey", "externalKey:ExternalKey", "replicaExternalKey:ReplicaExternalKey"):
+    other_key = f"@add:aws:kms/{kind}::user-key"
+    primary = {"primaryKeyArn": "arn:aws:kms:us-east-1:123456789012:key/mrk-1234"} if "replica" in kind else {}
+    passes(rule, "noaa20-aws", {other_key: {**primary, "policy": json.dumps(ROOT_ADMINISTERS)}})
+    fires(
+        rule,
+        "noaa20-aws",
+        {other_key: {**primary, "policy": json.dumps({"Version": "2012-10-17", "Statement": [OPEN]})}},
+        ("statement Open allows any principal", "user-key"),
+    )
+    fires(rule, "noaa20-aws", {other_key: primary}, (NO_KEY_POLICY, "user-key"))
 
 rule = "aws-iam-no-wildcard-admin"
 fires(
@@ -1786,6 +1799,20 @@ fires(
     {"forceDestroy": True},
     "forceDestroy is true: deleting the bucket deletes every object in it",
 )
+# a vector bucket's force_destroy deletes its every index and vector (pulumi-aws s3.VectorsVectorBucket)
+BASELINES["vector-bucket"] = Written(
+    "aws:s3/vectorsVectorBucket:VectorsVectorBucket",
+    "vectors",
+    {"vectorBucketName": "noaa20-vectors"},
+    "groundlink creates general-purpose buckets only",
+)
+passes(rule, "vector-bucket")
+fires(
+    rule,
+    "vector-bucket",
+    {"forceDestroy": True},
+    "forceDestroy is true: deleting the bucket deletes every object in it",
+)
 fires(
     rule, "raw-bucket", {"forceDestroy": True}, "forceDestroy is true: deleting the bucket deletes every object in it"
 )
@@ -2123,6 +2150,7 @@ for kind, name, host in (
     ("azure-native:storage:FileShare", "share", ("noaa20.yaml", "azure")),
     ("aws:dynamodb/table:Table", "table", ("noaa20.yaml", "aws")),
     ("aws:s3/directoryBucket:DirectoryBucket", "directory-bucket", ("noaa20.yaml", "aws")),
+    ("aws:s3/vectorsVectorBucket:VectorsVectorBucket", "vector-bucket", ("noaa20.yaml", "aws")),
     ("aws:kms/replicaKey:ReplicaKey", "replica-key", ("noaa20.yaml", "aws")),
 ):
     BASELINES[f"protected-{name}"] = Derived(f"unprotected-{name}", {"@protect": True}, "a store kept")
@@ -3207,6 +3235,7 @@ KEYED_SETTINGS = {
     "properties": {"AzureWebJobsStorage": "DefaultEndpointsProtocol=https;AccountKey=x"},
 }
 TEMPLATE_READ = "the resources themselves, declared one by one, not a template of them"
+ADMIN_DOCUMENT = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
 
 
 def unread(
@@ -3291,6 +3320,42 @@ for kind, name, inputs, judged, host in (
         ("noaa20.yaml", "aws"),
     ),
     ("aws-native:dynamodb:Table", "native-table", {"tableName": "gl"}, "aws.dynamodb.Table", ("noaa20.yaml", "aws")),
+    (
+        "aws-native:s3vectors:VectorBucket",
+        "native-vector-bucket",
+        {"vectorBucketName": "gl"},
+        "aws.s3.VectorsVectorBucket",
+        ("noaa20.yaml", "aws"),
+    ),
+    # a user's or group's administrator grant passed aws-iam-no-wildcard-admin unread
+    (
+        "aws-native:iam:UserPolicy",
+        "native-user-policy",
+        {"userName": "ops", "policyName": "admin", "policyDocument": ADMIN_DOCUMENT},
+        "aws.iam.UserPolicy",
+        ("noaa20.yaml", "aws"),
+    ),
+    (
+        "aws-native:iam:GroupPolicy",
+        "native-group-policy",
+        {"groupName": "ops", "policyName": "admin", "policyDocument": ADMIN_DOCUMENT},
+        "aws.iam.GroupPolicy",
+        ("noaa20.yaml", "aws"),
+    ),
+    (
+        "aws-native:iam:User",
+        "native-user",
+        {"managedPolicyArns": ["arn:aws:iam::aws:policy/AdministratorAccess"]},
+        "aws.iam.User with aws.iam.UserPolicy and aws.iam.UserPolicyAttachment",
+        ("noaa20.yaml", "aws"),
+    ),
+    (
+        "aws-native:iam:Group",
+        "native-group",
+        {"policies": [{"policyName": "admin", "policyDocument": ADMIN_DOCUMENT}]},
+        "aws.iam.Group with aws.iam.GroupPolicy and aws.iam.GroupPolicyAttachment",
+        ("noaa20.yaml", "aws"),
+    ),
     ("aws-native:rds:DbInstance", "native-db", {"engine": "postgres"}, "aws.rds.Instance", ("noaa20.yaml", "aws")),
     ("aws-native:efs:FileSystem", "native-efs", {"encrypted": False}, "aws.efs.FileSystem", ("noaa20.yaml", "aws")),
     (
