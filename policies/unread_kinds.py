@@ -26,6 +26,12 @@ AWS_NATIVE_KINDS = {
     "aws-native:iam:Role": "aws.iam.Role",
     "aws-native:iam:ManagedPolicy": "aws.iam.Policy",
     "aws-native:iam:RolePolicy": "aws.iam.RolePolicy",
+    # a user's or group's inline policies and managed policy ARNs (aws-iam-no-wildcard-admin reads
+    # pulumi-aws's UserPolicy, GroupPolicy and their policy attachments)
+    "aws-native:iam:UserPolicy": "aws.iam.UserPolicy",
+    "aws-native:iam:GroupPolicy": "aws.iam.GroupPolicy",
+    "aws-native:iam:User": "aws.iam.User with aws.iam.UserPolicy and aws.iam.UserPolicyAttachment",
+    "aws-native:iam:Group": "aws.iam.Group with aws.iam.GroupPolicy and aws.iam.GroupPolicyAttachment",
     "aws-native:athena:WorkGroup": "aws.athena.Workgroup",
     "aws-native:lambda:Function": "aws.lambda_.Function",
     "aws-native:lambda:EventSourceMapping": "aws.lambda_.EventSourceMapping",
@@ -42,6 +48,7 @@ AWS_NATIVE_KINDS = {
     "aws-native:efs:FileSystem": "aws.efs.FileSystem",
     "aws-native:s3express:DirectoryBucket": "aws.s3.DirectoryBucket",
     "aws-native:s3tables:TableBucket": "aws.s3tables.TableBucket",
+    "aws-native:s3vectors:VectorBucket": "aws.s3.VectorsVectorBucket",
 }
 # The modules of the classic Azure provider (pulumi-azure, `azure:<module>/...`) whose kinds the
 # pack judges through their azure-native counterparts.
