@@ -35,8 +35,8 @@ def stateful_protected(args: Any, report: Any) -> None:
     enforcement="mandatory",
     types=T.S3_BUCKET + T.S3_OTHER_BUCKETS,
     controls=("Stateful resources protected (groundlink design)",),
-    description="S3 buckets (directory and table buckets included) never set force_destroy, which empties a "
-    "bucket on delete.",
+    description="S3 buckets (directory, table and vector buckets included) never set force_destroy, which "
+    "empties a bucket on delete.",
     remediation="Set force_destroy=False (the default).",
 )
 def no_force_destroy(args: Any, report: Any) -> None:

@@ -15,7 +15,11 @@ import re
 S3_BUCKET = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
 # Buckets of other kinds, which the general-purpose bucket rules do not fit (no versioning or
 # public access block of their own) but which hold data all the same, and take force_destroy.
-S3_OTHER_BUCKETS = ("aws:s3/directoryBucket:DirectoryBucket", "aws:s3tables/tableBucket:TableBucket")
+S3_OTHER_BUCKETS = (
+    "aws:s3/directoryBucket:DirectoryBucket",
+    "aws:s3tables/tableBucket:TableBucket",
+    "aws:s3/vectorsVectorBucket:VectorsVectorBucket",  # its force_destroy deletes every index and vector
+)
 S3_PUBLIC_ACCESS_BLOCK = ("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",)
 S3_POLICY = ("aws:s3/bucketPolicy:BucketPolicy",)
 S3_SSE = (
