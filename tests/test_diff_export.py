@@ -194,6 +194,56 @@ class TestSecrets:
         (renamed,) = [p for p in change.properties if p.path == "accountName"]
         assert renamed.old == "othername"
 
+    def _revealed(self, tmp_path: Path, plaintext: str) -> Path:
+        """An export of the noaa20 Azure stack, made with --show-secrets, whose storage account
+        name is a secret holding `plaintext`."""
+        doc = engine_export.export(cached_plan("noaa20.yaml", "azure").to_json())
+        stored = next(r for r in doc["deployment"]["resources"] if r["type"] == "azure-native:storage:StorageAccount")
+        stored["inputs"]["accountName"] = {
+            engine_export.SIG: engine_export.SECRET_SIG,
+            "plaintext": json.dumps(plaintext),
+        }
+        (tmp_path / "export.json").write_text(json.dumps(doc))
+        return tmp_path / "export.json"
+
+    def test_a_changed_secret_exported_with_show_secrets_is_never_printed(self, tmp_path: Path, capsys) -> None:
+        """Compared by its plaintext, a changed secret was printed in clear on the terminal, in
+        --json and in compare.json: it is shown as [secret], both sides, as pulumi preview shows it."""
+        old = str(self._revealed(tmp_path, "hunter2secretname"))
+        code, out, err = _run(capsys, "diff", old, NOAA20, "--cloud", "azure", "--allow-data-loss")
+        assert code == 0 and "~ accountName: [secret] => [secret]" in out
+        assert "hunter2secretname" not in out + err
+        code, out, _ = _run(capsys, "diff", old, NOAA20, "--cloud", "azure", "--allow-data-loss", "--json")
+        (doc,) = json.loads(out)
+        (account,) = [c for c in doc["changes"] if c["type"] == "azure-native:storage:StorageAccount"]
+        assert {"path": "accountName", "kind": "~", "old": "[secret]", "new": "[secret]"} in account["properties"]
+        report = tmp_path / "report"
+        code, _, _ = _run(capsys, "compare", NOAA20, "--out", str(report), "--against", old, "--allow-data-loss")
+        assert code == 0
+        for written in (out, (report / "compare.json").read_text(), (report / "report.md").read_text()):
+            assert "hunter2secretname" not in written
+
+    def test_an_unchanged_secret_exported_with_show_secrets_is_no_change(self, tmp_path: Path) -> None:
+        plan = cached_plan("noaa20.yaml", "azure")
+        name = next(r for r in plan.resources if r.type == "azure-native:storage:StorageAccount").inputs["accountName"]
+        (diff,) = diff_against(str(self._revealed(tmp_path, name)), NOAA20, ["azure"], {"azure": plan})
+        assert diff.changes == () and _compared_apart(diff) == []
+
+    def test_app_settings_held_as_one_secret_are_not_compared_and_read_by_no_note(self, tmp_path: Path, capsys) -> None:
+        """A Functions app whose whole settings list the checkpoint holds encrypted (a stack that
+        made it secret) stopped every diff with a traceback in the code-digest note."""
+        plan = cached_plan("noaa20.yaml", "azure")
+        doc = engine_export.export(plan.to_json())
+        app = next(r for r in doc["deployment"]["resources"] if r["type"] == "azure-native:web:WebApp")
+        app["inputs"]["siteConfig"]["appSettings"] = engine_export.secret(app["inputs"]["siteConfig"]["appSettings"])
+        diff = _diff(doc, tmp_path, "azure")
+        assert diff.changes == ()
+        assert [(n.type, n.path, n.shown) for n in _compared_apart(diff)] == [
+            ("azure-native:web:WebApp", "siteConfig.appSettings", "[secret]")
+        ]
+        code, out, err = _run(capsys, "diff", str(tmp_path / "export.json"), NOAA20, "--cloud", "azure")
+        assert code == 0 and "Traceback" not in err and "siteConfig.appSettings: [secret] not compared" in out
+
 
 class TestAssets:
     def _function(self, doc: dict) -> dict:

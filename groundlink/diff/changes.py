@@ -18,7 +18,7 @@ from .. import limits
 from ..inputs import escaped
 from ..runtime.azure_functions import CODE_DIGEST
 from . import rules
-from .state import Opaque, Resource, State, align
+from .state import Opaque, Resource, Revealed, State, align, shown_as
 
 Action = Literal["create", "update", "replace", "delete"]
 ACTIONS: tuple[Action, ...] = get_args(Action)
@@ -163,9 +163,9 @@ class NotCompared:
 
 
 def _json_value(value: Any) -> Any:
-    """A value of a property change as JSON holds it: an Opaque one as it is shown."""
-    if isinstance(value, Opaque):
-        return value.shown
+    """A value of a property change as JSON holds it: an Opaque or a secret one as it is shown."""
+    if (masked := shown_as(value)) is not None:
+        return masked
     if isinstance(value, dict):
         return {k: _json_value(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -446,6 +446,9 @@ def _input_changes(
             continue
         if _unread(change) and change.new != COMPUTED:
             change = PropertyChange(change.path, "~", UNREAD, change.new)
+        if isinstance(change.old, Revealed) and change.kind == "~" and change.new != COMPUTED:
+            # what replaces a secret is shown as one too, as pulumi preview shows it
+            change = PropertyChange(change.path, "~", change.old, Revealed(change.new))
         # a value taken from a replaced resource is unknown, whatever OLD held: a change
         comparable = True if change.new == COMPUTED else _comparable(change)
         if comparable is None and not_compared is not None:
@@ -626,7 +629,9 @@ FLEX_APP = "azure-native:web:WebApp"
 def _app_setting(app: Resource, name: str) -> Any:
     site = app.inputs.get("siteConfig")
     settings = site.get("appSettings") if isinstance(site, dict) else None
-    found = [s.get("value") for s in settings or [] if isinstance(s, dict) and s.get("name") == name]
+    if not isinstance(settings, list):  # none, or a secret the checkpoint holds encrypted: unread
+        return None
+    found = [s.get("value") for s in settings if isinstance(s, dict) and s.get("name") == name]
     return found[0] if found else None
 
 

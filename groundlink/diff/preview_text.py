@@ -9,7 +9,7 @@ from typing import Any
 from ..inputs import escaped, one_line
 from . import rules
 from .changes import ACTIONS, PENDING_WHY, RETIRED, Change, Diff
-from .state import Opaque
+from .state import shown_as
 
 SYMBOL = {"create": "+", "update": "~", "replace": "+-", "delete": "-"}
 VALUE_CHARS = 80
@@ -36,8 +36,8 @@ def _text(value: Any) -> str:
 
 
 def _value(value: Any) -> str:
-    if isinstance(value, Opaque):
-        return value.shown
+    if (masked := shown_as(value)) is not None:
+        return masked
     return one_line(_text(value), VALUE_CHARS)
 
 
@@ -45,7 +45,7 @@ def _changed(old: Any, new: Any) -> tuple[str, str]:
     """The two sides of an update, each within VALUE_CHARS. Cut in the middle, two long values
     that differ only there looked the same (`"s3://...-raw-6f26…satellite=${satellite}/"` on
     both sides): then each shows its start, and the stretch where they first differ."""
-    if isinstance(old, Opaque) or isinstance(new, Opaque):
+    if shown_as(old) is not None or shown_as(new) is not None:
         return _value(old), _value(new)
     texts = _text(old), _text(new)
     shown = tuple(one_line(text, VALUE_CHARS) for text in texts)

@@ -301,7 +301,7 @@ def _resource(
         key=resource_key(parents, type_token, name),
         type=type_token,
         name=name,
-        inputs=_unwrapped(_without_defaults(inputs)),
+        inputs=_unwrapped(_without_defaults(inputs), reveal=True),
         protected=is_protected(type_token, bool(raw.get("protect")), bool(raw.get("retainOnDelete"))),
         dependencies={k: tuple(keys.get(u) or urn_key(u) for u in v) for k, v in deps.items()},
         region=_region_of(type_token, raw.get("provider"), regions or {}, default_region),
@@ -363,26 +363,61 @@ class Opaque:
 SECRET = Opaque("[secret]", "encrypted in the checkpoint")
 
 
-def _unwrapped(value: Any) -> Any:
+class Revealed:
+    """A secret whose plaintext the checkpoint holds (`pulumi stack export --show-secrets`):
+    compared by that value, so an unchanged secret is no change, and shown as SECRET is, as
+    `pulumi preview` shows a secret unless asked with --show-secrets. Printed, the plaintext of
+    an input that changed went to the terminal, `--json` and compare.json."""
+
+    __slots__ = ("value",)
+    shown = SECRET.shown
+
+    def __init__(self, value: Any):
+        self.value = value
+
+    def __eq__(self, other: object) -> bool:
+        return bool(self.value == (other.value if isinstance(other, Revealed) else other))
+
+    def __hash__(self) -> int:
+        try:
+            return hash(self.value)
+        except TypeError:  # a secret list or mapping
+            return hash(Revealed)
+
+    def __str__(self) -> str:
+        return self.shown
+
+    def __repr__(self) -> str:
+        return "Revealed([secret])"
+
+
+def shown_as(value: Any) -> str | None:
+    """How a value of OLD the diff must not print is shown ([secret], [archive]); None: as it is."""
+    return value.shown if isinstance(value, Opaque | Revealed) else None
+
+
+def _unwrapped(value: Any, reveal: bool = False) -> Any:
     """A checkpoint's value as the plan records it (groundlink.engine.runner `_plain`): a secret
-    is SECRET (or, exported with --show-secrets, its plaintext); an asset is its hash,
+    is SECRET (or, exported with --show-secrets, its plaintext: an input's as a Revealed one,
+    when `reveal`, an output's, never printed, as it is); an asset is its hash,
     `sha256:<hex>` (the engine hashes an asset's bytes, a text asset's text, as the plan does);
     an archive of assets is its members by name, each so; an archive of a path or URL is Opaque,
     comparable with a plan's digest of a file archive only."""
     if isinstance(value, list):
-        return [_unwrapped(v) for v in value]
+        return [_unwrapped(v, reveal) for v in value]
     if not isinstance(value, dict):
         return value
     sig = value.get(SIG_KEY)
     if sig is None:
-        return {k: _unwrapped(v) for k, v in value.items()}
+        return {k: _unwrapped(v, reveal) for k, v in value.items()}
     if sig == SECRET_SIG:
         plaintext = value.get("plaintext")
         if isinstance(plaintext, str):
             try:
-                return _unwrapped(json.loads(plaintext))
+                inner = _unwrapped(json.loads(plaintext))
             except ValueError:
                 return SECRET
+            return Revealed(inner) if reveal else inner
         return SECRET
     if sig == ASSET_SIG:
         if isinstance(value.get("hash"), str) and value["hash"]:
@@ -392,10 +427,10 @@ def _unwrapped(value: Any) -> Any:
         return Opaque("[asset]", "the checkpoint records no hash of it")
     if sig == ARCHIVE_SIG:
         if isinstance(value.get("assets"), dict):
-            return {name: _unwrapped(member) for name, member in sorted(value["assets"].items())}
+            return {name: _unwrapped(member, reveal) for name, member in sorted(value["assets"].items())}
         digest = "sha256:" + value["hash"] if isinstance(value.get("hash"), str) and value["hash"] else None
         return Opaque("[archive]", "the checkpoint records the archive's hash, not its members'", digest)
-    return {k: _unwrapped(v) for k, v in value.items()}
+    return {k: _unwrapped(v, reveal) for k, v in value.items()}
 
 
 def _without_defaults(value: Any) -> Any:
