@@ -10,9 +10,9 @@ from . import tokens as T
 from .props import get
 from .registry import resource_rule
 
-# AWS disabled creating Lambda functions on python3.8/3.9 on 2026-06-01 (docs/facts.md §1);
-# every earlier Python runtime was retired before them.
-RETIRED_LAMBDA_RUNTIMES = ["python2.7", "python3.6", "python3.7", "python3.8", "python3.9"]
+# AWS disabled creating Lambda functions on python3.8/3.9 on 2026-06-01, and on python3.10/3.11
+# (Amazon Linux 2) on 2026-07-31 (docs/facts.md §1); every earlier Python runtime was retired before them.
+RETIRED_LAMBDA_RUNTIMES = ["python2.7", "python3.6", "python3.7", "python3.8", "python3.9", "python3.10", "python3.11"]
 
 
 @resource_rule(
@@ -53,7 +53,8 @@ def retired_azure_orbital(args: Any, report: Any) -> None:
     types=T.LAMBDA_FUNCTION,
     controls=("AWS Lambda runtime deprecation policy",),
     description="Lambda functions use none of the runtimes in retiredRuntimes: by default the Python ones AWS no "
-    "longer lets you create (python3.8/3.9 creation was disabled on 2026-06-01), the language groundlink's "
+    "longer lets you create (through python3.11: 3.8/3.9 creation was disabled on 2026-06-01, 3.10/3.11 on "
+    "2026-07-31), the language groundlink's "
     "function runs; a program with functions in other languages adds theirs as they retire.",
     remediation="Move the function to a runtime retiredRuntimes does not name (AWS Lambda Developer Guide, "
     '"Runtime deprecation policy") and re-test its dependencies; groundlink\'s contact processor takes its runtime '

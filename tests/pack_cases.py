@@ -1819,7 +1819,8 @@ fires(
 passes(rule, "raw-bucket", {"forceDestroy": DROP})
 
 rule = "retired-lambda-runtime"
-for runtime in ("python2.7", "python3.6", "python3.7", "python3.8", "python3.9"):
+# python3.10 and python3.11 (Amazon Linux 2): creation disabled 2026-07-31 (docs/facts.md §1)
+for runtime in ("python2.7", "python3.6", "python3.7", "python3.8", "python3.9", "python3.10", "python3.11"):
     fires(rule, "lambda-function", {"runtime": runtime}, f"runtime {runtime} is retired")
 passes(rule, "lambda-function", {"runtime": "python3.13"})
 passes(rule, "lambda-function", {"runtime": DROP})  # a container image names no runtime
