@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import codecs
 import contextlib
 import difflib
 import errno
@@ -294,10 +295,15 @@ class _OneLineErrors(argparse.ArgumentParser):
         return f"unrecognized arguments: {' '.join(shown)}{hint}"
 
 
+# The module docstring's first line, kept apart from it: `python -OO` (PYTHONOPTIMIZE=2, which some
+# container images set) strips docstrings, and the parser read None, a traceback before any command.
+SUMMARY = "`groundlink`: one mission spec, planned, checked and compared on AWS and Azure"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The description names the subcommands from `commands()` itself, so it cannot miss one."""
     every = commands()
-    summary = (__doc__ or "").splitlines()[0].rstrip(".")
+    summary = SUMMARY
     parser = _OneLineErrors(prog="groundlink", description=f"{summary}. Commands: {', '.join(c.name for c in every)}.")
     parser.add_argument("--version", action="version", version=f"groundlink {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -529,6 +535,26 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
 
 
+# Set in the environment of a command started again in UTF-8 mode, so that it is started once only.
+UTF8_RESTART = "GROUNDLINK_UTF8_RESTARTED"
+
+
+def in_utf8_mode() -> None:
+    """Start the command again in Python's UTF-8 mode when the locale's encoding is another
+    (latin-1, say): file names then come in and go out as their bytes, as under a UTF-8 locale.
+    Decoded as latin-1, a name's bytes became other characters: `spéc.yaml` (UTF-8) was printed
+    `spÃ©c.yaml` and recorded so in plans and reports, and the same spec planned otherwise under
+    each locale. Nothing has been read or started yet, so the new process takes over as it is."""
+    if sys.flags.utf8_mode or codecs.lookup(sys.getfilesystemencoding()).name == "utf-8":
+        return
+    given = getattr(sys, "orig_argv", None)
+    if not given or not sys.executable or os.environ.get(UTF8_RESTART):
+        return
+    os.environ[UTF8_RESTART] = "1"
+    with contextlib.suppress(OSError):  # no interpreter to start: go on as the locale says
+        os.execv(sys.executable, [sys.executable, "-X", "utf8", *given[1:]])
+
+
 def entry() -> None:
     """The command line of the console script (groundlink.console) and of `python -m groundlink.cli`.
 
@@ -541,6 +567,7 @@ def entry() -> None:
     A command is a short-lived process, so the cyclic collector stays off for all of it
     (`no_collection_during_the_command`) and the heap is frozen at its end.
     """
+    in_utf8_mode()
     no_collection_during_the_command()
     os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
     interrupt.install()  # before the command (python -m) and after it: one line, exit 130

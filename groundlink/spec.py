@@ -3065,7 +3065,28 @@ class _FactoryDefaults(GenerateJsonSchema):
         return NoDefault if isinstance(value, BaseModel) else value
 
 
+def _docstrings_from_source() -> None:
+    """Under `python -OO` (PYTHONOPTIMIZE=2) classes have no docstrings, and the schema lost every
+    description they give: each model's and enum's is read from its source instead."""
+    import sys
+
+    if sys.flags.optimize < 2:
+        return
+    import ast
+    import contextlib
+    import inspect
+    import textwrap
+
+    for cls in list(globals().values()):
+        if isinstance(cls, type) and cls.__module__ == __name__ and cls.__doc__ is None:
+            with contextlib.suppress(OSError, TypeError, SyntaxError, IndexError):
+                node = ast.parse(textwrap.dedent(inspect.getsource(cls))).body[0]
+                if isinstance(node, ast.ClassDef):
+                    cls.__doc__ = ast.get_docstring(node)
+
+
 def json_schema() -> dict[str, Any]:
+    _docstrings_from_source()
     schema = MissionSpec.model_json_schema(schema_generator=_FactoryDefaults)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "groundlink mission spec"
