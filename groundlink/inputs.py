@@ -607,20 +607,35 @@ def _yaml_message(exc: yaml.YAMLError, source: str, text: str) -> str:
 # no-break space pasted from a web page is text there, and the parser fails a line later, or at
 # a colon, without naming it.
 _UNICODE_SPACE = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+# Characters that show as nothing, which YAML reads as text too: a zero-width space, a word
+# joiner, and a byte order mark anywhere but the file's start (two files joined); the parser
+# failed on a later line where nothing looked wrong.
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff]")
 
 
 def _unicode_space(text: str, last_line: int) -> str | None:
-    """A sentence naming the first space character YAML does not take as a space, on the lines up
-    to `last_line` (0-based, where the parser failed), or None."""
+    """A sentence naming the first space or invisible character YAML reads as text, on the lines
+    up to `last_line` (0-based, where the parser failed), or None."""
     import unicodedata
 
     for number, line in enumerate(text.split("\n")[: last_line + 1]):
-        if (found := _UNICODE_SPACE.search(line)) is not None:
+        if number == 0:
+            line = line.removeprefix("\ufeff")  # the file's own byte order mark is no character of it
+        found = min(
+            (m for m in (_UNICODE_SPACE.search(line), _INVISIBLE.search(line)) if m is not None),
+            key=lambda m: m.start(),
+            default=None,
+        )
+        if found is not None:
             char = found.group()
+            column = found.start() + 1 + (number == 0 and text.startswith("\ufeff"))
+            what = (
+                "which YAML reads as text, not as a space; type an ordinary space there"
+                if _UNICODE_SPACE.match(char)
+                else "an invisible character YAML reads as text; delete it"
+            )
             return (
-                f"line {number + 1}, column {found.start() + 1} holds U+{ord(char):04X} "
-                f"({unicodedata.name(char).lower()}), which YAML reads as text, not as a space; "
-                "type an ordinary space there"
+                f"line {number + 1}, column {column} holds U+{ord(char):04X} ({unicodedata.name(char).lower()}), {what}"
             )
     return None
 

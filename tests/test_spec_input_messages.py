@@ -319,26 +319,41 @@ def test_a_tab_used_for_indentation_says_to_use_spaces(validate):
     )
 
 
+SPACE_ADVICE = "which YAML reads as text, not as a space; type an ordinary space there"
+INVISIBLE_ADVICE = "an invisible character YAML reads as text; delete it"
+
+
 @pytest.mark.parametrize(
-    ("old", "new", "space"),
+    ("old", "new", "char", "advice"),
     [
-        ("  owner: ", "\u00a0 owner: ", "\u00a0"),  # indentation pasted from a web page
-        ("  owner: ", "  owner:\u00a0", "\u00a0"),  # after a key's colon: the parser fails a line later
-        ("  owner: ", "  owner:\u3000", "\u3000"),  # an ideographic space
+        ("  owner: ", "\u00a0 owner: ", "\u00a0", SPACE_ADVICE),  # indentation pasted from a web page
+        ("  owner: ", "  owner:\u00a0", "\u00a0", SPACE_ADVICE),  # after a key's colon: the parser fails a line later
+        ("  owner: ", "  owner:\u3000", "\u3000", SPACE_ADVICE),  # an ideographic space
+        # before a line's indentation these gave only the parser's message, pointing at a later
+        # line and column where nothing looked wrong
+        ("  owner: ", "\ufeff  owner: ", "\ufeff", INVISIBLE_ADVICE),  # a byte order mark where two files were joined
+        ("  owner: ", "\u200b  owner: ", "\u200b", INVISIBLE_ADVICE),  # a zero-width space
+        ("  owner: ", "  owner:\u2060 ", "\u2060", INVISIBLE_ADVICE),  # a word joiner
     ],
 )
-def test_a_space_yaml_does_not_take_as_one_is_named_with_its_line(validate, old, new, space):
+def test_a_space_yaml_does_not_take_as_one_is_named_with_its_line(validate, old, new, char, advice):
     """A no-break space gave PyYAML's "mapping values are not allowed here" or "could not find
     expected ':'", often on the next line, naming no character; a tab has its own hint."""
     text = edited(old, new)
     code, out, err = validate(text)
     assert (code, out) == (2, "") and err.count("\n") == 1
-    line = line_of(text, space)
-    column = text.split("\n")[line - 1].index(space) + 1
+    line = line_of(text, char)
+    column = text.split("\n")[line - 1].index(char) + 1
     assert err.endswith(
-        f"; line {line}, column {column} holds U+{ord(space):04X} ({unicodedata.name(space).lower()}), which YAML "
-        "reads as text, not as a space; type an ordinary space there\n"
+        f"; line {line}, column {column} holds U+{ord(char):04X} ({unicodedata.name(char).lower()}), {advice}\n"
     ), err
+
+
+def test_a_byte_order_mark_at_the_start_is_named_by_no_hint(validate):
+    """The file's own byte order mark is read as YAML allows it: a later error is not blamed on it."""
+    text = "\ufeff" + edited("  owner: ", "\u00a0 owner: ")
+    code, _, err = validate(text)
+    assert code == 2 and "U+FEFF" not in err and "U+00A0" in err
 
 
 def test_an_unclosed_quote_says_where_the_part_it_broke_starts(validate):
