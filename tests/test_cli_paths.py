@@ -464,3 +464,22 @@ def test_a_pair_of_plans_into_a_new_directory_leaves_no_directory_when_it_fails(
     assert cli.main(["plan", str(SPECS / "noaa20.yaml"), "--json", str(tmp_path / "new" / "deep" / "plan.json")]) == 2
     capsys.readouterr()
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", ["validate", "plan", "preflight", "check"])
+def test_every_command_names_a_spec_as_given_dot_slash_included(capsys, tmp_path, monkeypatch, command):
+    """`plan` and `preflight` named `./bad.yaml` as `bad.yaml`, where the other commands kept it as
+    given; a plan made of `./spec.yaml` recorded `spec.yaml` beside a compare.json saying `./spec.yaml`."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bad.yaml").write_text(
+        (SPECS / "noaa20.yaml").read_text().replace("contacts_per_day: 4", "contacts_per_day: 0")
+    )
+    code = cli.main([command, "./bad.yaml", *([] if command == "validate" else ["--cloud", "aws"])])
+    _, err = capsys.readouterr()
+    assert code == 2 and err.startswith("./bad.yaml: ground_segment.contacts_per_day: "), err
+
+
+def test_a_plan_records_its_spec_as_given(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "spec.yaml").write_text((SPECS / "noaa20.yaml").read_text())
+    assert engine.plan("./spec.yaml", "aws").spec == "./spec.yaml"

@@ -483,8 +483,11 @@ def plan(
     if cloud not in CLOUDS:
         raise PlanError(f"cloud: {cloud!r} is not allowed; allowed: {', '.join(CLOUDS)}")
     started = time.perf_counter()
-    spec_path = Path(spec_file_path(spec_path, "plan"))
-    spec = load_spec(spec_path)  # precise spec errors first, outside any Pulumi machinery
+    given = spec_file_path(spec_path, "plan")
+    # named as given (`./x.yaml`), as every other command names it, in messages and in the plan
+    named = given if isinstance(given, str) else str(given)
+    spec_path = Path(given)
+    spec = load_spec(named)  # precise spec errors first, outside any Pulumi machinery
     stack = stack or f"{spec.mission.name}-{cloud}"
     from ..program import main
 
@@ -506,7 +509,7 @@ def plan(
         resources.append(PlannedResource(**record))
     result = Plan(
         cloud=cloud,
-        spec=str(spec_path),
+        spec=named,
         project=PROJECT,
         stack=stack,
         resources=resources,
