@@ -57,7 +57,15 @@ def soft_delete(args: Any, report: Any) -> None:
 )
 def rbac(args: Any, report: Any) -> None:
     value = get(args.props, "properties", "enableRbacAuthorization")
-    if value is not UNKNOWN and not is_true(value):
+    if value is None:
+        # unset, a vault is created with access policies through every API version before
+        # 2026-02-01 (pulumi-azure-native 3.29's is 2024-11-01) and keeps what it has on update
+        # (docs/facts.md §1): only true says Azure RBAC whatever the version
+        report(
+            "enableRbacAuthorization is not set (access policies for a vault created or kept through an API "
+            "version before 2026-02-01)"
+        )
+    elif value is not UNKNOWN and not is_true(value):
         report("enableRbacAuthorization is not true (vault access policies in use)")
 
 

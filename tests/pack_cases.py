@@ -2586,7 +2586,13 @@ passes(rule, "key-vault", {"properties.softDeleteRetentionInDays": DROP})
 rule = "azure-keyvault-rbac"
 RBAC_OFF = "enableRbacAuthorization is not true (vault access policies in use)"
 fires(rule, "key-vault", {"properties.enableRbacAuthorization": False}, RBAC_OFF)
-fires(rule, "key-vault", {"properties.enableRbacAuthorization": DROP}, RBAC_OFF)
+fires(
+    rule,
+    "key-vault",
+    {"properties.enableRbacAuthorization": DROP},
+    "enableRbacAuthorization is not set (access policies for a vault created or kept through an API version before "
+    "2026-02-01)",
+)
 passes(rule, "key-vault", {"properties.enableRbacAuthorization": UNKNOWN})
 
 rule = "azure-keyvault-network"
