@@ -420,6 +420,31 @@ def test_a_spec_and_its_copy_with_the_other_ground_segment_state_the_same_decisi
     assert managed["headlineBreakEven"]["partnerCloud"] == partner["headlineBreakEven"]["partnerCloud"] == "aws"
 
 
+def test_azure_is_weighed_with_a_partner_whichever_ground_segment_the_spec_has():
+    """A managed spec's Azure stack sizes its telemetry hub for AWS Ground Station's telemetry
+    (8,000 kB/s over one contact: 8 throughput units, 7 more than a partner's 1, each $0.03/h and
+    its Capture $0.10/h: 7 x 730 x $0.13 = $664.30 a month), which no partner sends; the decision
+    weighed that Azure against AWS with a partner, and told the user to choose AWS with a partner
+    where, with a partner on both clouds, Azure is cheaper, as the partner copy said."""
+    usage = {"usage.telemetry_kb_per_second": 8000, "usage.egress_gb_per_month": 100000}
+    managed = _planned_decision(usage)
+    partner = _planned_decision(
+        {**usage, "ground_segment.provider": "partner", "ground_segment.partner": {"name": "other"}}
+    )
+    rest_managed, rest_partner = managed["restMonthly"], partner["restMonthly"]
+    assert rest_managed["azureAsPlanned"] - rest_managed["azure"] == pytest.approx(7 * 730 * (0.03 + 0.10), abs=0.01)
+    assert rest_partner["azureAsPlanned"] == rest_partner["azure"]
+    for key in ("azure", "awsWithPartner"):
+        assert rest_managed[key] == pytest.approx(rest_partner[key], abs=1e-4), key
+    assert rest_managed["azure"] < rest_managed["awsWithPartner"]
+    assert managed["headlineBreakEven"]["partnerCloud"] == partner["headlineBreakEven"]["partnerCloud"] == "azure"
+    assert managed["sensitivity"]["series"] == partner["sensitivity"]["series"]
+    cheaper = "with a partner on both clouds Azure is cheaper by ${:,.2f}/month".format(
+        rest_managed["awsWithPartner"] - rest_managed["azure"]
+    )
+    assert cheaper in managed["sentence"]
+
+
 @pytest.mark.parametrize(
     ("aws_partner_rest", "option", "breakeven"),
     # AWS Ground Station: $500 + $9,000 = $9,500 a month for 900 minutes

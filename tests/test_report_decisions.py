@@ -787,3 +787,18 @@ def test_an_overridden_price_carries_its_own_note_not_the_catalog_s(tmp_path):
     rows = {r[0].text: [getattr(c, "text", c) for c in r] for r in _rows(doc, "Price sources and dates")}
     assert rows["aws.kms_requests"][5].endswith("; note: " + listed["aws.kms_requests"]["note"])
     assert rows["aws.sqs_requests"][5].endswith("; note: schedule B")
+
+
+def test_the_line_under_the_break_even_gives_azure_with_a_partner_and_as_planned_where_they_differ():
+    """A managed spec whose Azure telemetry hub takes 8 throughput units for Ground Station's
+    telemetry: the decision weighs Azure with a partner (1 unit), and the line says both."""
+    doc = _document({"usage.telemetry_kb_per_second": 8000})[0]
+    rest = doc["decision"]["restMonthly"]
+    line = _texts(_section(doc, "Break-even partner price").after)[0]
+    assert (
+        f"Azure ${rest['azure']:,.2f} with a partner network (${rest['azureAsPlanned']:,.2f} as this spec plans it, "
+        "its telemetry hub sized for AWS Ground Station's)."
+    ) in line
+    same = _document()[0]
+    assert same["decision"]["restMonthly"]["azureAsPlanned"] == same["decision"]["restMonthly"]["azure"]
+    assert "as this spec plans it" not in _texts(_section(same, "Break-even partner price").after)[0]

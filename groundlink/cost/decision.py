@@ -51,7 +51,7 @@ class Sides:
 
     minutes: float  # partner minutes = AWS Ground Station minutes (the same contacts)
     aws_rest: float  # with the spec's own ground segment
-    azure_rest: float
+    azure_rest: float  # with a partner network, Azure's only ground segment (azure_rest_planned otherwise)
     aws_rest_partner: float  # with a partner network delivering to AWS
     aws_rest_station: float  # with AWS Ground Station taking the contacts
     on_demand: float  # AWS Ground Station minutes at on-demand prices
@@ -65,6 +65,9 @@ class Sides:
     used_prices: int = 1
     # whether a price of `used` was supplied (--prices) rather than the catalog's list price
     used_supplied: bool = False
+    # Azure's rest as the spec's own stack plans it: with AWS Ground Station in the spec, its
+    # telemetry hub is sized for the telemetry Ground Station sends, which no partner sends
+    azure_rest_planned: float | None = None
 
     def breakeven(self, ground: float | None, rest: float) -> float | None:
         """Partner price per minute at which `rest + partner minutes` equals AWS with Ground
@@ -128,20 +131,34 @@ def _other_ground_segment(blueprint: Blueprint) -> Blueprint:
     return build_blueprint(blueprint.spec.model_copy(update={"ground_segment": gs.model_copy(update=update)}))
 
 
-def _aws_rests(
+def _other_mode(
     blueprint: Blueprint, est: CostEstimate, assumptions: Assumptions | None, plans: dict[str, Any] | None
+) -> CostEstimate | None:
+    """The mission estimated with the ground segment the spec did not choose, on the same plans:
+    outside the ground segment both modes plan the same resources, and what the switch moves is
+    usage (a partner sends no telemetry and writes a manifest per contact, Ground Station a
+    guiding file per downlink). AWS's in either mode, and with AWS Ground Station in the spec
+    Azure's too: a partner is Azure's only ground segment, and what the spec plans there sizes
+    the telemetry hub for Ground Station's telemetry. None where AWS Ground Station is no
+    alternative to a partner spec."""
+    gs = blueprint.spec.ground_segment
+    if gs.provider == "partner" and ground_station_not_offered(blueprint.spec):
+        return None
+    clouds = ("aws", "azure") if gs.provider == "managed" else ("aws",)
+    catalogs = {cloud: est.catalogs[cloud] for cloud in clouds}
+    return estimate(_other_ground_segment(blueprint), catalogs, assumptions, plans, months=False)
+
+
+def _aws_rests(
+    blueprint: Blueprint, est: CostEstimate, other_mode: CostEstimate | None
 ) -> tuple[float, float, list[str], CloudCost | None]:
     """AWS's rest with a partner network and with Ground Station, the price ids the other mode
     leaves unknown, and AWS's cost with Ground Station (None where it is no alternative). The
-    spec's own mode is the estimate's; the other mode is estimated on the same plan: outside the
-    ground segment both modes plan the same AWS resources, and what the switch moves is usage (a
-    partner sends no telemetry and writes a manifest per contact, Ground Station a guiding file
-    per downlink)."""
+    spec's own mode is the estimate's; the other mode is `other_mode`'s (`_other_mode`)."""
     own, own_unknown = _rest(est.clouds["aws"])
-    if blueprint.spec.ground_segment.provider == "partner" and ground_station_not_offered(blueprint.spec):
+    if other_mode is None:
         return own, own, [], None  # no Ground Station alternative to estimate: no figure stands on it
-    catalogs = {"aws": est.catalogs["aws"]}
-    switched = estimate(_other_ground_segment(blueprint), catalogs, assumptions, plans, months=False).clouds["aws"]
+    switched = other_mode.clouds["aws"]
     other, other_unknown = _rest(switched)
     unknown = [p for p in other_unknown if p not in own_unknown]
     if blueprint.spec.ground_segment.provider == "partner":
@@ -154,7 +171,14 @@ def sides(
 ) -> Sides:
     """The figures of `est`, the estimate of `blueprint` (with `assumptions` and `plans`)."""
     aws_rest, aws_unknown = _rest(est.clouds["aws"])
-    azure_rest, azure_unknown = _rest(est.clouds["azure"])
+    azure_planned, azure_unknown = _rest(est.clouds["azure"])
+    other_mode = _other_mode(blueprint, est, assumptions, plans)
+    # Azure with a partner network, as the decision weighs it: a managed spec's own Azure stack
+    # sizes its telemetry hub for Ground Station's telemetry, and the managed spec and its partner
+    # copy chose different partner clouds at high telemetry rates
+    azure_rest = azure_planned
+    if other_mode is not None and "azure" in other_mode.clouds:
+        azure_rest, azure_unknown = _rest(other_mode.clouds["azure"])
     on_demand, reserved = _ground_station(blueprint, est, est.catalogs["aws"])
     outside = {
         cloud: [
@@ -171,7 +195,7 @@ def sides(
     ]
     # An unknown price of a left-out line is as much outside the figures as one of the rest.
     aws_unknown += [x.price_id for x in outside["aws"] if x.cost is None and x.price_id not in aws_unknown]
-    aws_rest_partner, aws_rest_station, other_unknown, station = _aws_rests(blueprint, est, assumptions, plans)
+    aws_rest_partner, aws_rest_station, other_unknown, station = _aws_rests(blueprint, est, other_mode)
     # Ground Station as AWS's lines price it in either mode: a spec and its copy with the other
     # provider weigh the same figure (reserved where supplied)
     used, used_kind, used_prices, used_supplied = _ground_station_used(station)
@@ -191,6 +215,7 @@ def sides(
         used_supplied=used_supplied,
         unknown={"aws": aws_unknown, "azure": azure_unknown},
         left_out=left_out,
+        azure_rest_planned=azure_planned,
     )
 
 
@@ -438,6 +463,7 @@ def decision(blueprint: Blueprint, est: CostEstimate, plans: dict[str, Any] | No
         "restMonthly": {
             "aws": _money(s.aws_rest),
             "azure": _money(s.azure_rest),
+            "azureAsPlanned": _money(s.azure_rest_planned if s.azure_rest_planned is not None else s.azure_rest),
             "awsWithPartner": _money(s.aws_rest_partner),
             "awsWithGroundStation": _money(s.aws_rest_station) if not_offered is None else None,
         },

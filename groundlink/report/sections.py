@@ -151,7 +151,8 @@ def _decision(doc: dict[str, Any]) -> Section:
     after = [
         _c(
             f"Partner minutes: {num(d['partnerMinutesPerMonth'])}/month. Monthly cost without the ground segment: "
-            f"AWS {usd(rest['aws'])}{_other_mode(rest)}, Azure {usd(rest['azure'])}. Prices not known are left out "
+            f"AWS {usd(rest['aws'])}{_other_mode(rest)}, Azure {usd(rest['azure'])}{_azure_as_planned(rest)}. Prices "
+            "not known are left out "
             "of both sides: " + (", ".join(p for ids in d["notPriced"].values() for p in ids) or "none") + "."
         ),
         *[_c(f"Not in the comparison: {x}", "gap") for x in d["leftOut"]],
@@ -202,6 +203,15 @@ def _other_mode(rest: dict[str, Any]) -> str:
     if rest["aws"] == station:
         return f" ({usd(partner)} with a partner network)"
     return f" ({usd(station)} with AWS Ground Station)"
+
+
+def _azure_as_planned(rest: dict[str, Any]) -> str:
+    """Azure's rest as the spec's own stack plans it, where that is not Azure with a partner: with
+    AWS Ground Station in the spec, its telemetry hub is sized for telemetry no partner sends."""
+    planned = rest.get("azureAsPlanned")
+    if planned is None or usd(planned) == usd(rest["azure"]):
+        return ""
+    return f" with a partner network ({usd(planned)} as this spec plans it, its telemetry hub sized for AWS Ground Station's)"
 
 
 def _retirement(doc: dict[str, Any]) -> Section:
