@@ -120,14 +120,16 @@ def fragments(payload: bytes, ident: int, size: int = 1480, version: int = 4) ->
     return out
 
 
-def write_records(path: Path, records: list[tuple[int, bytes]], link: int = 1) -> Path:
-    """A pcap of (time in microseconds, record bytes) with link type `link`."""
+def write_records(path: Path, records: list[tuple[int, bytes]] | list[tuple[int, bytes, int]], link: int = 1) -> Path:
+    """A pcap of (time in microseconds, record bytes[, the packet's original length, where the
+    capture cut it]) with link type `link`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as stream:
         writer = dpkt.pcap.Writer(stream, linktype=link, snaplen=65535)
-        for time_us, record in records:
+        for time_us, record, *original in records:
             sec, micros = divmod(time_us, 1_000_000)
-            stream.write(struct.pack("<IIII", sec, micros, len(record), len(record)) + record)
+            length = original[0] if original else len(record)
+            stream.write(struct.pack("<IIII", sec, micros, len(record), length) + record)
         del writer
     return path
 

@@ -1146,6 +1146,7 @@ def test_a_record_cut_inside_its_headers_is_a_truncated_packet_wherever_the_cut(
             (
                 START + k * 1000,
                 _cut(link, version, p, keep if k == 4 else 1 << 16, tags=tags),
+                len(_cut(link, version, p, 1 << 16, tags=tags)),  # the packet's own length: the capture cut it
             )
             for k, p in enumerate(pieces)
         ]
@@ -1289,3 +1290,84 @@ def test_a_contact_half_of_whose_records_lost_their_data_is_mostly_lost() -> Non
 
     lost = Lost(records=5, cut=5, missing=0, datagrams=0, intact=5)
     assert lost.mostly(10) and not lost.mostly(11) and not lost.mostly(0)
+
+
+# Adversarial ends of files (probe of 2026-12-06)
+
+
+def test_a_zero_filled_end_is_no_packet_and_dates_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A copy that allocated its file and stopped leaves zeros after the last record: each 16 of
+    them read as a record of no bytes captured at 1970-01-01, counted as a packet cut by the
+    capture, so the contact was dated 1970 (outside every partition Athena projects) and 256
+    packets were said cut by a snap length."""
+    raw = raw_dir(tmp_path)
+    path = write_records(raw / _name(CONTACT_A, 1), _plain())
+    with path.open("ab") as stream:
+        stream.write(bytes(4096))
+    code, err = _cli(raw, tmp_path / "out", capsys)
+    assert code == 0 and not [line for line in err if "cut short" in line or "1970" in line], err
+    (written,) = (tmp_path / "out").rglob("contact_summary/**/*.parquet")
+    (summary,) = pq.read_table(written).to_pylist()
+    assert PART in str(written) and (summary["truncated_packets"], str(summary["start_time"])[:10]) == (0, "2025-12-01")
+    assert _stream(tmp_path / "out") == STREAM
+
+
+def test_a_record_holding_its_whole_packet_too_short_for_a_datagram_is_none(tmp_path: Path) -> None:
+    """An Ethernet header and nothing after it, recorded whole: no datagram, not one cut short
+    (a record the capture cut carries its packet's longer original length, and is one)."""
+    records: list[Any] = [*_plain(), (START, ethernet(b"")[:14])]
+    _, stats = _read(write_records(tmp_path / "whole.pcap", records))
+    assert (stats.truncated_packets, stats.datagrams) == (0, len(_plain()))
+    records[-1] = (START, ethernet(b"")[:14], 42)
+    _, stats = _read(write_records(tmp_path / "cut.pcap", records))
+    assert stats.truncated_packets == 1
+
+
+def test_a_window_of_tiny_records_holds_a_bounded_number_of_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """16 million records of nothing in one 256 MiB window took 930 MB of per-record arrays, and
+    each was read one by one (4 µs): the walk takes at most WINDOW_RECORDS at a time, and records
+    of no bytes of no packet are left out at once."""
+    from groundlink.processing import capture
+
+    monkeypatch.setattr(capture, "WINDOW_RECORDS", 64)
+    walked: list[int] = []
+    walk = capture.walk_records
+
+    def recording(mapped: Any, at: int, stop: int, most: int | None = None) -> Any:
+        found = walk(mapped, at, stop, most)
+        walked.append(len(found[0].heads))
+        return found
+
+    read_one_by_one: list[int] = []
+    parsed = capture._parsed
+    monkeypatch.setattr(capture, "walk_records", recording)
+    monkeypatch.setattr(capture, "_parsed", lambda *args, **named: read_one_by_one.append(1) or parsed(*args, **named))
+    path = write_records(tmp_path / "c.pcap", _plain())
+    with path.open("ab") as stream:
+        stream.write(bytes(16 * 1000))
+    data, stats = _read(path)
+    assert data == STREAM and stats.packets == len(_plain()) + 1000
+    assert max(walked) == 64 and sum(walked) == stats.packets and not read_one_by_one
+
+
+@pytest.mark.parametrize(("nano", "fraction"), [(False, 3_999_999_999), (False, 1_000_000), (True, 1_000_000_000)])
+def test_a_fraction_of_a_second_of_a_second_or_more_is_refused_naming_the_record(
+    tmp_path: Path, nano, fraction
+) -> None:
+    """Added as it was, it moved a packet 66 minutes on without a word."""
+    magic = 0xA1B23C4D if nano else 0xA1B2C3D4
+    records = _plain()
+    out = [struct.pack("<IHHiIII", magic, 2, 4, 0, 0, 65535, 1)]
+    for k, (time_us, record) in enumerate(records):
+        seconds = time_us // 1_000_000
+        out.append(struct.pack("<IIII", seconds, fraction if k == 3 else 0, len(record), len(record)) + record)
+    path = tmp_path / "c.pcap"
+    path.write_bytes(b"".join(out))
+    with pytest.raises(CaptureError) as refused:
+        _read(path)
+    unit, most = ("ns", 999_999_999) if nano else ("µs", 999_999)
+    assert str(refused.value).endswith(
+        f"record 4: its capture time's fraction of a second is {fraction} {unit}, a second or more (at most {most})"
+    ), str(refused.value)

@@ -71,7 +71,7 @@ def _records() -> list[bytes]:
     plain = [datagram(vita49(p)) for p in pieces]
     odd = [
         datagram(vita49(pieces[0]) + vita49(pieces[1], kind=3, trailer=True)),  # two VITA-49 packets
-        datagram(vita49(pieces[2]))[:300],  # a truncated packet (plain: dpkt reads what is there)
+        Cut(datagram(vita49(pieces[2])), 300),  # a truncated packet (plain: dpkt reads what is there)
         datagram(vita49(pieces[3], kind=4)),  # a context packet: no payload
         datagram(vita49(pieces[4], class_id=False, kind=0)),  # no stream id, no class id
         datagram(vita49(pieces[5]), port=9999),  # another port
@@ -80,7 +80,7 @@ def _records() -> list[bytes]:
         _ip_options(vita49(pieces[8])),
         _tcp(vita49(pieces[9])),
         datagram(b"\x00\x01"),  # a datagram too short for a VITA-49 header
-        datagram(vita49(pieces[10]))[:30],  # cut inside the IP header
+        Cut(datagram(vita49(pieces[10])), 30),  # cut inside the IP header
     ]
     out = plain[:10]
     for k, record in enumerate(odd):
@@ -88,12 +88,28 @@ def _records() -> list[bytes]:
     return out
 
 
+class Cut(bytes):
+    """A record's bytes that the capture cut from a longer packet: written with the packet's
+    original length, as a snap length leaves it."""
+
+    original: int
+
+    def __new__(cls, packet: bytes, keep: int) -> Cut:
+        cut = super().__new__(cls, packet[:keep])
+        cut.original = len(packet)
+        return cut
+
+
 def _write(path: Path, records: list[bytes], nano: bool = False, linktype: int = 1) -> Path:
     with path.open("wb") as stream:
         writer = dpkt.pcap.Writer(stream, nano=nano, linktype=linktype, snaplen=65535)
         for k, record in enumerate(records):
             ts = Decimal(START) + Decimal(k * 1000 + 500) / Decimal(10**9) if nano else START + k * 0.001
-            writer.writepkt(record, ts=ts)
+            if isinstance(record, Cut):  # dpkt's writer gives every packet its record's length
+                sec, fraction = int(ts), dpkt.compat.intround(ts % 1 * writer._precision_multiplier)
+                stream.write(writer._pack_hdr(sec, fraction, len(record), record.original) + record)
+            else:
+                writer.writepkt(record, ts=ts)
     return path
 
 
@@ -162,9 +178,9 @@ def test_the_walk_starts_with_a_small_window_and_doubles_it_to_the_cap(
     asked: list[int] = []
     walk = capture.walk_records
 
-    def recording(mapped: Any, at: int, stop: int) -> Any:
+    def recording(mapped: Any, at: int, stop: int, most: int | None = None) -> Any:
         asked.append(stop - at)
-        return walk(mapped, at, stop)
+        return walk(mapped, at, stop, most)
 
     monkeypatch.setattr(capture, "walk_records", recording)
     path = _write(tmp_path / "c.pcap", _records())
@@ -249,7 +265,7 @@ def test_a_size_0_vita_header_on_the_dataflows_own_port_is_not_told_to_give_the_
 def test_a_record_cut_inside_its_ethernet_header_is_one_truncated_packet_on_both_paths(tmp_path: Path) -> None:
     records = _records()
     whole = _same_as_dpkt(_write(tmp_path / "whole.pcap", records))[4][1]
-    records[15] = records[15][:10]  # a snap length of 10 bytes: not even the EtherType
+    records[15] = Cut(records[15], 10)  # a snap length of 10 bytes: not even the EtherType
     path = _write(tmp_path / "c.pcap", records)
 
     packets, truncated, *_ = _same_as_dpkt(path)[4]

@@ -31,7 +31,17 @@ from .config import CaptureFormat
 from .datagrams import ETHERNET_HEADER, UDP_HEADER, pad_bytes, read_plain
 from .errors import CaptureError
 from .readahead import ReadAhead
-from .records import GLOBAL_HEADER, I64, RECORD_HEADER, U8, Mapped, Records, map_capture, walk_records
+from .records import (
+    GLOBAL_HEADER,
+    I64,
+    PCAP_MAGICS,
+    RECORD_HEADER,
+    U8,
+    Mapped,
+    Records,
+    map_capture,
+    walk_records,
+)
 from .unchanged import unchanged_while_read
 
 # pcap link types the ground segment's captures use: Ethernet, or raw IP: LINKTYPE_RAW (101, and
@@ -69,6 +79,10 @@ WINDOW_BYTES = 256 << 20
 # idle for that long (about 0.08 s of a 1 GB contact's 0.7 s on the build machine, 2026-12-03);
 # a small first window lets processing start after a few milliseconds of reading.
 FIRST_WINDOW_BYTES = 8 << 20
+# Records classified at a time, at most: a window of tiny records (a file's zero-filled end reads
+# as 16-byte records of nothing) held 16 million of them, and their arrays took 930 MB where a
+# contact of the downlink's packets (a kilobyte or more each) takes some 250,000 a window.
+WINDOW_RECORDS = 1 << 18
 
 
 @dataclass
@@ -160,11 +174,27 @@ class _Reads:
     def __init__(self, stream: BinaryIO) -> None:
         self._stream = stream
         self.asked = self.got = 0
+        self.first = b""  # the file's first read: a pcap's global header, whose magic gives its byte order
+        self.before_last = self.last = b""  # a pcap record's header and its data, once dpkt has read both
 
     def read(self, size: int = -1) -> bytes:
         data = self._stream.read(size)
         self.asked, self.got = size, len(data)
+        if not self.first:
+            self.first = data
+        self.before_last, self.last = self.last, data
         return data
+
+    def header(self) -> tuple[int, int, int, bool] | None:
+        """The pcap record dpkt read last, as its header (the read before its data) gives it: its
+        fraction of a second, captured and original lengths, and whether the fraction is in
+        nanoseconds; None for a modified pcap's 24-byte record headers."""
+        header, magic = self.before_last, self.first[:4]
+        if len(header) != RECORD_HEADER or magic not in PCAP_MAGICS:
+            return None
+        order, nano = PCAP_MAGICS[magic]
+        fraction, captured, original = struct.unpack(order + "III", header[4:16])
+        return fraction, captured, original, nano
 
     def __getattr__(self, name: str) -> Any:  # seek, tell, name: the file's own
         return getattr(self._stream, name)
@@ -675,14 +705,19 @@ def _vita_payloads(data: bytes, fmt: CaptureFormat, path: Path, number: int) -> 
 
 
 def _datagram(
-    frame: bytes, link: int, fmt: CaptureFormat, path: Path, number: int, fragments: Fragments
+    frame: bytes, link: int, fmt: CaptureFormat, path: Path, number: int, fragments: Fragments, whole: bool | None
 ) -> tuple[bool, list[bytes], int] | None:
     """(truncated, payloads) of one record read by dpkt; None when it is no datagram of the
-    downlink (or a fragment of one not yet complete)."""
+    downlink (or a fragment of one not yet complete). `whole`: the record holds its whole packet
+    (None: not known)."""
     found = _udp_payload(frame, link, fragments)
     if found is None:
         return None
     udp, data = found
+    if udp is None and whole:
+        # it ends inside the headers of a datagram although nothing of it was cut: no datagram (a
+        # record of no bytes, as a file's zero-filled end reads, dated 1970 and counted as cut)
+        return None
     if udp is None:  # cut inside its headers: a truncated packet, unless its port says it is another's
         port = _udp_port(data)
         return None if fmt.udp_ports and port is not None and port not in fmt.udp_ports else (True, [], port or 0)
@@ -692,12 +727,18 @@ def _datagram(
 
 
 def _parsed(
-    frame: bytes, link: int, fmt: CaptureFormat, path: Path, number: int, fragments: Fragments
+    frame: bytes,
+    link: int,
+    fmt: CaptureFormat,
+    path: Path,
+    number: int,
+    fragments: Fragments,
+    whole: bool | None = None,
 ) -> tuple[bool, list[bytes], int] | None:
     """`_datagram` of record `number` (1-based), a record dpkt cannot parse named by its number."""
     fragments.at_record(number)
     try:
-        return _datagram(frame, link, fmt, path, number, fragments)
+        return _datagram(frame, link, fmt, path, number, fragments, whole)
     except (dpkt.NeedData, dpkt.UnpackError, struct.error) as error:
         raise CaptureError(path, f"record {number} is cut short or malformed ({str(error) or 'no data'})") from None
     except RecursionError:  # dpkt parses each nested header (Cisco ISL, IP in IP) a call deeper
@@ -759,16 +800,22 @@ def _link_problem(link: int) -> str:
     )
 
 
-def _pcap_records(reader: Any, reads: _Reads, link: int, path: Path, before: int) -> Iterator[tuple[int, int, bytes]]:
-    """(time, link type, bytes) of each record dpkt's pcap reader reads, the first being
-    record `before` + 1; a record the file ends inside is a CaptureError naming it."""
+def _pcap_records(
+    reader: Any, reads: _Reads, link: int, path: Path, before: int
+) -> Iterator[tuple[int, int, bytes, bool | None]]:
+    """(time, link type, bytes, whether the record holds its whole packet) of each record dpkt's
+    pcap reader reads, the first being record `before` + 1; a record the file ends
+    inside is a CaptureError naming it."""
     number = before
     try:
         for ts, frame in reader:
             number += 1
             if reads.got < reads.asked:
                 raise CaptureError(path, _cut_record(number, reads.asked, reads.got, header=False))
-            yield _time_us(ts), link, frame
+            header = reads.header()
+            if header is not None:
+                _check_fraction(header[0], header[3], number, path)
+            yield _time_us(ts), link, frame, None if header is None else header[1] >= header[2]
     except (dpkt.NeedData, dpkt.UnpackError, struct.error) as error:  # reading the record after `number`
         if 0 < reads.got < reads.asked:
             raise CaptureError(path, _cut_record(number + 1, reads.asked, reads.got, header=True)) from None
@@ -829,7 +876,7 @@ def _too_large_description(stream: BinaryIO, path: Path) -> None:
         stream.seek(0)
 
 
-def _pcapng_records(stream: BinaryIO | _Reads, path: Path) -> Iterator[tuple[int, int, bytes]]:
+def _pcapng_records(stream: BinaryIO | _Reads, path: Path) -> Iterator[tuple[int, int, bytes, bool | None]]:
     """(time, link type, bytes) of each packet of a pcapng file, walked block by block.
 
     dpkt's pcapng reader takes every packet for its first interface's (link type, time
@@ -900,7 +947,7 @@ def _interface(block: bytes, order: str) -> tuple[int, int, int]:
 
 def _packet(
     block: bytes, order: str, kind: int, interfaces: list[tuple[int, int, int]], number: int, path: Path
-) -> tuple[int, int, bytes]:
+) -> tuple[int, int, bytes, bool | None]:
     little = order == "<"
     if kind == _EPB:
         packet: Any = dpkt.pcapng.EnhancedPacketBlockLE(block) if little else dpkt.pcapng.EnhancedPacketBlock(block)
@@ -917,7 +964,7 @@ def _packet(
     if link not in LINK_LAYOUTS:
         raise CaptureError(path, f"record {number}: {_link_problem(link)}")
     time_us = offset * 1_000_000 + _scaled_us((packet.ts_high << 32) | packet.ts_low, per_second)
-    return time_us, link, bytes(packet.pkt_data)
+    return time_us, link, bytes(packet.pkt_data), packet.caplen >= packet.pkt_len
 
 
 def _read_with_dpkt(
@@ -943,9 +990,9 @@ def _read_with_dpkt(
         records = _pcap_records(reader, reads, link, path, before)
     else:
         records = _pcapng_records(reads, path)
-    for time_us, record_link, frame in records:
+    for time_us, record_link, frame, whole in records:
         number += 1
-        found = _parsed(frame, record_link, fmt, path, number, fragments)
+        found = _parsed(frame, record_link, fmt, path, number, fragments, whole)
         if found is None:
             continue
         if problem := _time_problem(number, time_us):
@@ -1015,7 +1062,7 @@ def _read_mapped(
             ahead.reached(at)
             stop = at + window
             window = min(2 * window, WINDOW_BYTES)
-            records, end = walk_records(mapped, at, stop)
+            records, end = walk_records(mapped, at, stop, WINDOW_RECORDS)
             pieces = _pieces(records, before, link, path, fmt, stats, fragments)
             before += len(records.heads)
             ends = np.cumsum(pieces.lengths)
@@ -1032,7 +1079,7 @@ def _read_mapped(
                 _gather(mapped.data, pieces.source[take], pieces.lengths[take], offsets, pieces.extra, out)
                 yield Chunk(file_index, buffer, HEADROOM, chunk, offsets, pieces.owner[take] + 1, pieces.times[take])
                 first = last + 1
-            if end < min(stop, size):  # the walk stopped at a record that does not fit
+            if end < min(stop, size) and len(records.heads) < WINDOW_RECORDS:  # at a record that does not fit
                 raise CaptureError(path, _cut_short(mapped, end, before + 1))
             at = end
     stats.packets = before
@@ -1067,10 +1114,15 @@ def _pieces(
     # read once: `starts` is computed over the whole window at each read, which made a window of
     # small records that are not plain datagrams (other traffic, fragments) quadratic
     starts, lengths = records.starts, records.lengths
-    for record in np.flatnonzero(~plain.plain):
+    originals = records.original_lengths()
+    # a record of no bytes of no packet (a file's zero-filled end reads as such records) is none:
+    # left out here at once, not read one by one (4 µs each)
+    nothing = (lengths == 0) & (originals == 0)
+    for record in np.flatnonzero(~plain.plain & ~nothing):
         start = int(starts[record])
         frame = records.data[start : start + int(lengths[record])].tobytes()
-        found = _parsed(frame, link, fmt, path, first + int(record) + 1, fragments)
+        whole = bool(lengths[record] >= originals[record])
+        found = _parsed(frame, link, fmt, path, first + int(record) + 1, fragments, whole)
         if found is None:
             continue
         udp[record], truncated[record] = True, found[0]
@@ -1082,6 +1134,7 @@ def _pieces(
             piece_at.append(np.array([-1 - len(extra)], np.int64))
             piece_length.append(np.array([len(piece)], np.int64))
             extra.append(piece)
+    _check_fractions(records, first, path)
     seen = times[udp]
     if len(seen):  # the earliest and the latest: records need not be in time order
         earliest, latest = int(seen.min()), int(seen.max())
@@ -1095,6 +1148,28 @@ def _pieces(
     return _Pieces(
         owner + first, np.concatenate(piece_at)[order], np.concatenate(piece_length)[order], times[owner], extra
     )
+
+
+def _check_fractions(records: Records, first: int, path: Path) -> None:
+    """A record whose fraction of a second is a second or more is refused, naming it: no capture
+    writes one, and added as it was, a microsecond field of 3,999,999,999 moved a packet 66
+    minutes on (and a contact near midnight into the next day's partition) without a word."""
+    fractions = records.fractions()
+    over = np.flatnonzero(fractions >= (1_000_000_000 if records.nano else 1_000_000))
+    if len(over):
+        _check_fraction(int(fractions[over[0]]), records.nano, first + int(over[0]) + 1, path)
+
+
+def _check_fraction(fraction: int, nano: bool, number: int, path: Path) -> None:
+    """Record `number`'s fraction of a second, in nanoseconds if `nano` (else microseconds), refused
+    when it is a second or more."""
+    per_second = 1_000_000_000 if nano else 1_000_000
+    if fraction >= per_second:
+        raise CaptureError(
+            path,
+            f"record {number}: its capture time's fraction of a second is {fraction} {'ns' if nano else 'µs'}, a "
+            f"second or more (at most {per_second - 1})",
+        )
 
 
 def _gather(data: U8, source: I64, lengths: I64, offsets: I64, extra: list[bytes], out: U8) -> None:

@@ -62,6 +62,14 @@ class Records:
         """Records lo to hi (exclusive)."""
         return Records(self.data, self.heads[lo:hi], self.lengths[lo:hi], self.order, self.nano)
 
+    def original_lengths(self) -> I64:
+        """Each record's original length: the packet's, of which the record holds `lengths`."""
+        return uints_at(self.data, self.heads + 12, 4, self.order)
+
+    def fractions(self) -> I64:
+        """Each record's fraction of a second as its header gives it, in micro- or nanoseconds."""
+        return uints_at(self.data, self.heads + 4, 4, self.order)
+
     def times_us(self) -> I64:
         """Capture times in microseconds, rounded exactly as `round(ts * 1_000_000)` rounds
         dpkt's time stamp (a float for microsecond files, a Decimal for nanosecond files)."""
@@ -108,10 +116,11 @@ def map_capture(path: Path) -> Mapped | None:
     return Mapped(np.frombuffer(mapping, dtype=np.uint8), mapping, *layout, fd=fd)
 
 
-def walk_records(mapped: Mapped, start: int, stop: int) -> tuple[Records, int]:
-    """The records that start from offset `start` (a record header) up to about `stop`, and
-    the offset after the last of them. The walk ends early, at a record that does not fit
-    in the file or a header cut short: that offset is then neither `stop` nor the file's end."""
+def walk_records(mapped: Mapped, start: int, stop: int, most: int | None = None) -> tuple[Records, int]:
+    """The records that start from offset `start` (a record header) up to about `stop`, at most
+    `most` of them, and the offset after the last of them. The walk ends early, at a record that
+    does not fit in the file or a header cut short: that offset is then neither `stop` nor the
+    file's end, nor the end of `most` records."""
     data, order = mapped.data, mapped.order
     word = np.dtype(np.uint32).newbyteorder(order)
     byteorder: Literal["little", "big"] = "little" if order == "<" else "big"
@@ -119,11 +128,12 @@ def walk_records(mapped: Mapped, start: int, stop: int) -> tuple[Records, int]:
     heads: list[I64] = []
     at = start
     window = _FIRST_WINDOW
-    while at < stop and at + RECORD_HEADER <= size:
+    left = size if most is None else most  # records the walk may still take
+    while at < stop and at + RECORD_HEADER <= size and left > 0:
         length = int.from_bytes(data[at + 8 : at + 12].tobytes(), byteorder)
         stride = RECORD_HEADER + length
         # records of this length that fit in what is left, and no more than reach `stop`
-        fit = min((size - at) // stride, window, (stop - at - 1) // stride + 1)
+        fit = min((size - at) // stride, window, (stop - at - 1) // stride + 1, left)
         if fit == 0:
             break
         lengths = np.ndarray((fit,), word, buffer=data, offset=at + 8, strides=(stride,))
@@ -134,5 +144,6 @@ def walk_records(mapped: Mapped, start: int, stop: int) -> tuple[Records, int]:
         window = window * 2 if run == fit else _FIRST_WINDOW
         heads.append(at + stride * np.arange(run, dtype=np.int64))
         at += stride * run
+        left -= run
     head = np.concatenate(heads) if heads else np.zeros(0, np.int64)
     return Records(data, head, uints_at(data, head + 8, 4, order), order, mapped.nano), at
