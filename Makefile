@@ -60,6 +60,10 @@ DEMO ?= out/demo
 DEMO_MARK := .groundlink-demo
 demo: $(STAMP)
 	@demo=$(call quote,$(DEMO)); \
+	if [ -z "$$demo" ]; then \
+		echo "make demo: DEMO is an empty path (it would name /raw and /products): nothing removed; give a path, such as out/demo" >&2; \
+		exit 2; \
+	fi; \
 	if [ -e "$$demo" ] && [ ! -e "$$demo/$(DEMO_MARK)" ] && [ -n "$$(ls -A -- "$$demo" 2>&1)" ]; then \
 		echo "make demo: DEMO=$$demo exists and holds no $(DEMO_MARK) (what make demo makes, since 2026-12-04): nothing removed; name a new directory or remove it yourself" >&2; \
 		exit 2; \
@@ -79,8 +83,11 @@ function-deps: $(STAMP)
 flex-package: $(STAMP)
 	$(BIN)/python -m groundlink.flexpackage $(call quote,$(SPEC))
 
+# Written beside the tracked file and moved over it: a redirect empties the file before the
+# command runs, and a Ctrl-C left it empty.
 schema: $(STAMP)
-	$(BIN)/groundlink schema > schema/mission.schema.json
+	@tmp=$$(mktemp schema/.mission.schema.json.XXXXXX) && trap 'rm -f -- "$$tmp"' EXIT INT TERM && \
+	$(BIN)/groundlink schema > "$$tmp" && chmod 644 -- "$$tmp" && mv -- "$$tmp" schema/mission.schema.json
 
 # Mutation testing (docs/testing.md): the spec, blueprint, cost, parity and check modules,
 # the policy pack and the components, chosen by module glob so the globs follow the tree.
@@ -107,8 +114,10 @@ breaks: $(STAMP)
 interrupts: $(STAMP)
 	$(BIN)/python scripts/interrupt_sweep.py
 
+# What the targets build and the tools cache, all of it made again on demand; not out/ (reports,
+# plans and the demo, where the README writes yours too) nor mutants/ (hours of mutation results).
 clean:
-	rm -rf $(VENV) out .pytest_cache mutants
+	rm -rf $(VENV) build groundlink.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
 
 # The botocore shapes preflight checks against, copied from the locked botocore (a test compares them).
 preflight-shapes: $(STAMP)

@@ -80,3 +80,26 @@ def test_demo_replaces_only_the_raw_and_products_of_a_directory_it_made(tmp_path
     clear = dry.stdout.split("\n.venv/bin/python -m tests.contactgen")[0]
     subprocess.run(["sh", "-c", clear], check=True, cwd=tmp_path)
     assert sorted(p.name for p in demo.iterdir()) == [".groundlink-demo", "notes.txt"]
+
+
+def test_demo_refuses_an_empty_path_and_removes_nothing(tmp_path: Path) -> None:
+    """`make demo DEMO=$UNSET` ran `rm -rf -- "/raw" "/products"`: the guard tested the empty
+    path for existence, which it lacks, and the recipe then named the root's."""
+    dry = _make(tmp_path, "-n", "demo", "DEMO=")
+    clear = dry.stdout.split("\n.venv/bin/python -m tests.contactgen")[0]  # the recipe line that clears
+    run = subprocess.run(["sh", "-c", clear.replace("rm -rf --", "echo REMOVE")], capture_output=True, text=True)
+    assert run.returncode == 2 and "REMOVE" not in run.stdout
+    assert run.stderr.splitlines() == [
+        "make demo: DEMO is an empty path (it would name /raw and /products): nothing removed; give a path, such as "
+        "out/demo"
+    ]
+
+
+def test_clean_leaves_the_users_reports_and_the_mutation_results(tmp_path: Path) -> None:
+    """It removed out/ (where the README writes a user's plans) and mutants/ (hours of results)."""
+    for made in ("out/plan-aws.json", "mutants/x.meta", "build/processing/a.zip", ".pytest_cache/v", ".venv/bin/x"):
+        (tmp_path / made).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / made).write_text("x")
+    run = _make(tmp_path, "clean")
+    assert run.returncode == 0, run.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mutants", "out"]
