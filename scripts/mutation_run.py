@@ -193,6 +193,20 @@ def chosen(names: list[str], globs: list[str], every: int) -> list[str]:
     return sorted(picked)
 
 
+def forget_unfinished(root: Path, sources: list[Path]) -> list[Path]:
+    """Remove each mutant file whose writing did not finish: mutmut writes a source's mutants, then
+    its `.meta`, and on the next run keeps any mutant file newer than its source. A Ctrl-C while it
+    wrote left empty files newer than their sources with no `.meta`: the next run took them as
+    done, chose no mutant of those sources, and stopped without results, saying nothing of why."""
+    removed = []
+    for source in sources:
+        mutant, meta = root / "mutants" / source, root / "mutants" / f"{source}.meta"
+        if mutant.is_file() and (not meta.is_file() or meta.stat().st_mtime_ns < mutant.stat().st_mtime_ns):
+            mutant.unlink()
+            removed.append(source)
+    return removed
+
+
 def all_mutants() -> list[str]:
     from mutmut.utils.file_utils import walk_mutatable_files
 
@@ -314,6 +328,12 @@ def main(argv: list[str]) -> int:
     every = int(os.environ.get("MUTATION_SAMPLE", "1"))
     globs = argv or ["*"]
     Path("mutants").mkdir(exist_ok=True)
+    from mutmut.utils.file_utils import walk_mutatable_files
+
+    for source in forget_unfinished(ROOT, [Path(p) for p in walk_mutatable_files()]):
+        print(
+            f"{source}: its mutants were not all written (a run stopped while writing them): written again", flush=True
+        )
     set_mutant_under_test("mutant_generation")
     copy_src_dir()
     refresh_data_files()

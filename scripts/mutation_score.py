@@ -127,7 +127,7 @@ def main() -> int:
             if file != name and files[file]["killed"] + files[file]["survived"] + files[file]["equivalent"]:
                 print(row("  " + file, files[file], bar=False))
     ran = total["killed"] + total["survived"] + total["equivalent"]
-    print(row("all", total, bar=True))
+    print(row("all", total, bar=True) if ran else "all: no mutant ran, so there is no score")
     if chosen:
         print(
             f"Sampled run: {len(chosen)} mutants chosen; each score estimates its module's, within the interval shown."

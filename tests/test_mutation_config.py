@@ -24,3 +24,22 @@ def test_every_component_file_has_its_tests_and_every_test_file_exists() -> None
     missing = sorted({test for tests in table.values() for test in tests if not (ROOT / test).is_file()})
     assert missing == []
     assert all(Path(test).name.startswith("test_") for tests in table.values() for test in tests)
+
+
+def test_mutants_a_stopped_run_left_half_written_are_written_again(tmp_path: Path) -> None:
+    """Ctrl-C while mutmut wrote a source's mutants left an empty file newer than the source and
+    no `.meta`: the next run took it as done, chose none of that source's mutants and stopped
+    without results. A mutant file older than its finished `.meta` is kept."""
+    import os
+
+    sources = [Path("pkg/done.py"), Path("pkg/stopped.py"), Path("pkg/stale_meta.py"), Path("pkg/new.py")]
+    mutants = tmp_path / "mutants" / "pkg"
+    mutants.mkdir(parents=True)
+    for name, body in (("done.py", "x = 1\n"), ("stopped.py", ""), ("stale_meta.py", "x =")):
+        (mutants / name).write_text(body)
+    (mutants / "done.py.meta").write_text("{}")
+    (mutants / "stale_meta.py.meta").write_text("{}")
+    os.utime(mutants / "stale_meta.py.meta", ns=(1, 1))  # a `.meta` of an earlier run, older than the mutant
+    removed = _mutation_run().forget_unfinished(tmp_path, sources)
+    assert removed == [Path("pkg/stopped.py"), Path("pkg/stale_meta.py")]
+    assert sorted(p.name for p in mutants.iterdir()) == ["done.py", "done.py.meta", "stale_meta.py.meta"]
