@@ -17,6 +17,7 @@ The Pulumi program takes Lambda's archive as an asset and refuses, in one line, 
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import subprocess
 import sys
@@ -92,13 +93,55 @@ class BuildError(Exception):
     """The archive could not be built or breaks the runtime's limits; one line for the user."""
 
 
-def missing(cloud: str) -> str | None:
-    """One line saying the cloud's archive is not built, or None when it is."""
-    bundle = BUNDLES[cloud]
-    if bundle.path.is_file():
+def _canonical(name: str) -> str:
+    """A distribution's name as PEP 503 compares it (a wheel's .dist-info spells `-` as `_`)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def built_versions(bundle: Bundle) -> dict[str, str]:
+    """The distributions the archive holds, by canonical name: its wheels' `.dist-info` folders."""
+    found: dict[str, str] = {}
+    with zipfile.ZipFile(bundle.path) as archive:
+        for entry in archive.namelist():
+            top = entry.removeprefix(bundle.prefix).split("/", 1)[0]
+            if entry.startswith(bundle.prefix) and top.endswith(".dist-info"):
+                name, _, version = top.removesuffix(".dist-info").rpartition("-")
+                found[_canonical(name)] = version
+    return found
+
+
+def _stale(bundle: Bundle, before: str) -> str | None:
+    """One line when the archive's wheels are not the pinned versions (built before a pin
+    changed: `build/` outlives a `git pull` that rebuilds the venv), or None. Shipped as it was,
+    the Flex package's requirements.txt named the new pins beside the old wheels, and its code
+    digest still matched the plan's."""
+    try:
+        found = built_versions(bundle)
+    except (OSError, zipfile.BadZipFile) as error:
+        return f"processing: {bundle.path} cannot be read ({error}): run `make function-deps` again, before {before}"
+    wrong = []
+    for requirement in bundle.requirements():
+        name, _, version = requirement.partition("==")
+        held = found.get(_canonical(name))
+        if held != version:
+            wrong.append(f"{name} {held or 'missing'} where the pins give {version}")
+    if not wrong:
         return None
+    more = f" and {len(wrong) - 3} more" if len(wrong) > 3 else ""
+    return (
+        f"processing: {bundle.path} was built for other pins ({'; '.join(wrong[:3])}{more}): run `make function-deps` "
+        f"again (after every change of requirements.lock), before {before}"
+    )
+
+
+def missing(cloud: str) -> str | None:
+    """One line saying the cloud's archive is not built, or built for other pins; None when it
+    holds the pinned wheels."""
+    bundle = BUNDLES[cloud]
     # Lambda's layer is a Pulumi asset; the Flex package is built from the archive by make flex-package
     before = "pulumi preview or up" if cloud == "aws" else "make flex-package"
+    if bundle.path.is_file():
+        return _stale(bundle, before)
     return (
         f"processing: {bundle.path} is not built: run `make function-deps`, or `python -m groundlink.functiondeps "
         f"{cloud}` in a project without the Makefile (the processor's wheels for the {cloud} function runtime, "

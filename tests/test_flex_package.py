@@ -23,6 +23,7 @@ from groundlink.functiondeps import BUNDLES
 from groundlink.runtime.package import package_files
 
 from .conftest import SPECS, cached_plan, spec_data, write_spec
+from .wheel_archives import stand_in
 
 
 def test_the_azure_plan_uploads_no_blob_and_the_app_reads_the_deployment_container(azure_noaa20) -> None:
@@ -50,17 +51,11 @@ def test_the_app_is_created_after_the_containers_its_host_and_deployment_need(az
 
 def _wheels(folder: Path) -> Path:
     """A stand-in for the archive `make function-deps` builds: one module, one extension."""
-    path = folder / BUNDLES["azure"].path
-    path.parent.mkdir(parents=True)
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, content, mode in (
-            ("numpy/__init__.py", b"version = 1\n", 0o644),
-            ("numpy/_core.so", b"\x7fELF", 0o755),
-        ):
-            entry = zipfile.ZipInfo(name)
-            entry.external_attr = mode << 16
-            archive.writestr(entry, content)
-    return path
+    return stand_in(
+        folder,
+        BUNDLES["azure"],
+        [("numpy/__init__.py", b"version = 1\n", 0o644), ("numpy/_core.so", b"\x7fELF", 0o755)],
+    )
 
 
 def test_the_package_holds_the_app_its_host_settings_and_the_wheels_where_the_runtime_finds_them(tmp_path) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from groundlink.functiondeps import BUNDLES
 from groundlink.spec import load_spec
 
 from .conftest import ROOT, SPECS
+from .wheel_archives import stand_in
 
 LOCK = (ROOT / "requirements.lock").read_text()
 
@@ -77,9 +79,24 @@ def test_a_missing_archive_is_one_line_naming_the_make_target(tmp_path, monkeypa
         "`python -m groundlink.functiondeps aws` in a project without the Makefile (the processor's wheels for "
         "the aws function runtime, Python 3.12), before pulumi preview or up"
     )
-    BUNDLES["azure"].path.parent.mkdir(parents=True)
-    BUNDLES["azure"].path.write_bytes(b"PK\x05\x06" + bytes(18))
+    stand_in(tmp_path, BUNDLES["azure"])
     assert functiondeps.missing("azure") is None
+
+
+@pytest.mark.parametrize("cloud", ["aws", "azure"])
+def test_an_archive_built_for_other_pins_is_one_line_naming_them(tmp_path, monkeypatch, cloud) -> None:
+    """`build/` outlives a `git pull` that changes requirements.lock: the Flex package's
+    requirements.txt named the new pins beside the old wheels, its code digest matched the plan's."""
+    monkeypatch.chdir(tmp_path)
+    stand_in(tmp_path, BUNDLES[cloud], numpy="2.3.0")
+    pinned = metadata.version("numpy")
+    before = "pulumi preview or up" if cloud == "aws" else "make flex-package"
+    assert functiondeps.missing(cloud) == (
+        f"processing: {BUNDLES[cloud].path} was built for other pins (numpy 2.3.0 where the pins give {pinned}): run "
+        f"`make function-deps` again (after every change of requirements.lock), before {before}"
+    )
+    BUNDLES[cloud].path.write_bytes(b"not a zip")
+    assert functiondeps.missing(cloud).startswith(f"processing: {BUNDLES[cloud].path} cannot be read (")
 
 
 def test_the_program_refuses_to_deploy_a_function_without_its_dependencies(tmp_path, monkeypatch) -> None:
