@@ -181,3 +181,25 @@ def test_column_widths_hold_every_word_within_the_width_or_give_way_to_records(w
         return
     assert len(widths) == len(cells) and all(w >= lo for w, lo in zip(widths, least, strict=True))
     assert sum(widths) + 3 * len(cells) + 1 <= width
+
+
+@pytest.mark.parametrize("width", [200, 40])  # the table, and the records of a narrow terminal
+def test_check_prints_a_messages_control_characters_as_their_escapes(width):
+    """A message quotes what the pack config gives (a required tag): an ESC, an OSC 8 link or a
+    newline in a config someone else wrote reached the terminal raw through rich's escape(), and
+    a trailing backslash printed doubled."""
+    from dataclasses import replace
+
+    hostile = "missing tags: x\x1b[2J\x1b]8;;http://e.example\x1b\\L\x1b]8;;\x1b\\\ncost\\"
+    found = [replace(violation("tags-required", "mandatory"), message=hostile, resource_name="b\x1b[31m")]
+    result = CheckResult(
+        "spec.yaml", {"name": "pack", "version": "1", "policies": 1}, [CloudCheck("aws", "s", 1, found, 0.1, 0.1)]
+    )
+    console = Console(width=width, force_terminal=True, color_system="standard", record=True, file=io.StringIO())
+    render(result, console)
+    text = console.export_text(styles=False)
+    written = console.file.getvalue()
+    assert "\x1b[2J" not in written and "\x1b]8" not in written and "\x1b[31m" not in written
+    folded = text.replace("\n", "").replace("│", "").replace(" ", "")
+    assert "x\\x1b[2J\\x1b]8;;http://e.example\\x1b\\L\\x1b]8;;\\x1b\\\\ncost\\" in folded
+    assert "b\\x1b[31m" in folded

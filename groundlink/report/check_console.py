@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rich.markup import escape
-
 from ..check.runner import SEVERITY_ORDER, CheckResult
 from ..rounding import counted
+from .terminal import line
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
 STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "unspecified": "white"}
 
@@ -18,21 +18,38 @@ STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan
 COLUMNS = ("cloud", "level", "rule", "resource", "violation")
 
 
+# Every text of a violation is printed through `line`, each control character as its escape: a
+# message quotes what the pack config gives (a required tag, an allowed region), and an ESC or an
+# OSC 8 link in a config someone else wrote reached the terminal raw through rich's escape().
+
+
+def _level(v: Any) -> tuple[str, str] | str:
+    return ("mandatory", "bold red") if v.mandatory else v.enforcement
+
+
+def _resource(v: Any) -> Text:
+    """The resource's name, and its type in brackets on the next line: folded, a name and its
+    type still read as two things."""
+    cell = line(v.resource_name)
+    cell.append("\n")
+    cell.append_text(line((f"({v.resource_type})", "dim")))
+    return cell
+
+
 def _records(console: Console, title: str, style: str, found: list[Any]) -> None:
     """Violations one after another, each field on a line of its own: for a terminal too narrow
     for the table."""
-    console.print(f"[{style}]{escape(title)}[/]")
+    console.print(line((title, style)))
     for v in found:
-        level = "[bold red]mandatory[/]" if v.mandatory else v.enforcement
-        console.print(f"{v.cloud} {level} [bold]{escape(v.policy)}[/]")
-        console.print(f"  resource: {escape(v.resource_name)} [dim]({escape(v.resource_type)})[/]")
-        console.print(f"  violation: {escape(v.message)}")
+        console.print(line(v.cloud, " ", _level(v), " ", (v.policy, "bold")))
+        console.print(line("  resource: ", v.resource_name, " ", (f"({v.resource_type})", "dim")))
+        console.print(line("  violation: ", v.message))
 
 
 def render(result: CheckResult, console: Console | None = None) -> None:
     from rich.table import Table
 
-    from .terminal import bounded, line, report_console, table_widths
+    from .terminal import bounded, report_console, table_widths
 
     console = console or report_console()  # piped into a CI log: lines as long as their text
     pack = result.pack
@@ -67,22 +84,14 @@ def render(result: CheckResult, console: Console | None = None) -> None:
         for column, fixed in zip(COLUMNS, widths, strict=True):
             table.add_column(column, overflow="fold", width=fixed)
         for v in found:
-            level = "[bold red]mandatory[/]" if v.mandatory else v.enforcement
-            table.add_row(
-                v.cloud,
-                level,
-                escape(v.policy),
-                # the type in brackets: folded, a name and its type still read as two things
-                f"{escape(v.resource_name)}\n[dim]({escape(v.resource_type)})[/]",
-                escape(v.message),
-            )
+            table.add_row(line(v.cloud), line(_level(v)), line(v.policy), _resource(v), line(v.message))
         console.print(table)
     fixes = {v.policy: (v.controls, v.remediation) for v in result.violations}
     for policy, (controls, remediation) in sorted(fixes.items()):
-        console.print(f"[bold]{escape(policy)}[/] [dim]({escape(', '.join(controls))})[/]: {escape(remediation)}")
+        console.print(line((policy, "bold"), " ", (f"({', '.join(controls)})", "dim"), ": ", remediation))
     for cloud in result.clouds:
         for finding in cloud.preflight:
-            console.print(f"[red]preflight[/] {cloud.cloud}: {escape(finding)}", highlight=False)
+            console.print(line(("preflight", "red"), f" {cloud.cloud}: ", finding), highlight=False)
     for cloud in result.clouds:
         mandatory, total = len(cloud.mandatory), len(cloud.violations)
         failures = [f"{mandatory} mandatory"] * bool(mandatory) + [f"{len(cloud.preflight)} preflight"] * bool(
