@@ -40,6 +40,10 @@ DATAFLOW_ENDPOINTS_MAX = 500
 # Config.Name pattern and demod/decode JSON size (CloudFormation schema).
 CONFIG_NAME_PATTERN = r"^[ a-zA-Z0-9_:-]{1,256}$"
 DEMOD_DECODE_JSON_MAX_CHARS = 8192
+# The decode graph's egress node is named after the antenna config's ARN in the mission profile's
+# dataflow edge source, `<arn>/<egress>`, which botocore's groundstation ConfigArn takes as
+# `(/.{1,256})?` (botocore 1.44.5 service-2.json).
+EGRESS_NODE_NAME_MAX = 256
 
 # S3 data delivery: the bucket name must begin with this (Ground Station user guide).
 DELIVERY_BUCKET_PREFIX = "aws-groundstation"

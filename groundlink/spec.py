@@ -552,8 +552,15 @@ class Downlink(_Model):
                     problems.add(key, outside)
                 elif problem := json_shape_problem(text, kind):
                     problems.add(key, problem)
-                elif key == "decode_json" and egress_node_of(text) is None:
+                elif key == "decode_json" and (egress := egress_node_of(text)) is None:
                     problems.add("decode_json", "has no *_EGRESS node (the dataflow edge needs one)")
+                elif key == "decode_json" and not 1 <= len(egress or "") <= limits.EGRESS_NODE_NAME_MAX:
+                    problems.add(
+                        "decode_json",
+                        f"its *_EGRESS node's name has {len(egress or '')} characters, where 1-"
+                        f"{limits.EGRESS_NODE_NAME_MAX} are allowed (the mission profile's dataflow edge names it after "
+                        "the antenna config's ARN; AWS Ground Station ConfigArn)",
+                    )
             if self.digif_mbps is not None:
                 problems.add("digif_mbps", "only applies to delivery: digif")
             preset = self.preset

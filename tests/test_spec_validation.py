@@ -257,6 +257,27 @@ class TestDownlinkForms:
         errors = _errors(lambda d: dl(d).update(preset=None, demodulation_json=big, decode_json=big))
         assert any("is over 8192 (AWS Ground Station)" in e for e in errors)
 
+    @pytest.mark.parametrize(("length", "refused"), [(256, False), (257, True), (0, True)])
+    def test_the_egress_node_is_named_within_what_the_dataflow_edge_takes(self, length, refused):
+        """Its name follows the antenna config's ARN in the mission profile's edge source, which
+        Ground Station takes as `/.{1,256}`: a 300-character name passed validate and compare,
+        and only preflight, naming the mission profile, refused it."""
+        from groundlink.presets import PRESETS
+
+        demod = PRESETS["jpss1_hrd"].demodulation_json(7812)
+        decode = PRESETS["jpss1_hrd"].decode_json().replace("UncodedFramesEgress", "E" * length)
+
+        def explicit(d):
+            dl(d).update(preset=None, demodulation_json=demod, decode_json=decode)
+
+        if not refused:
+            assert _ok(explicit).satellites[0].downlinks[0].egress_node() == "E" * length
+            return
+        assert _errors(explicit) == [
+            f"s.yaml: {DL}.decode_json: its *_EGRESS node's name has {length} characters, where 1-256 are allowed (the "
+            "mission profile's dataflow edge names it after the antenna config's ARN; AWS Ground Station ConfigArn)"
+        ]
+
     @pytest.mark.parametrize(
         ("text", "problem"),
         [
