@@ -95,8 +95,9 @@ def entries(timeout_seconds: int, wheels: Path) -> dict[str, tuple[bytes, int]]:
     return files
 
 
-def write_package(files: dict[str, tuple[bytes, int]], out: Path, limit: int = FLEX_PACKAGE_MAX) -> str:
-    """The package at `out`, moved in place only within `limit`; its SHA-256."""
+def write_package(files: dict[str, tuple[bytes, int]], out: Path, limit: int = FLEX_PACKAGE_MAX) -> tuple[int, str]:
+    """The package at `out`, moved in place only within `limit`; the size and SHA-256 of what
+    this run wrote (`write_entries`)."""
 
     def fits(size: int) -> None:
         if size > limit:
@@ -104,8 +105,7 @@ def write_package(files: dict[str, tuple[bytes, int]], out: Path, limit: int = F
                 f"processing: the Flex package zips to {size:,} bytes: over the package limit of {limit:,}"
             )
 
-    write_entries(((name, content, mode) for name, (content, mode) in files.items()), out, fits)
-    return hashlib.sha256(out.read_bytes()).hexdigest()
+    return write_entries(((name, content, mode) for name, (content, mode) in files.items()), out, fits)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -157,14 +157,21 @@ def _build(spec_path: str, out_given: str) -> int:
         out = output_path(out_given, "--out")
         check_file_target(out, "--out", streams=False)  # before the package is built
         with writing(out, "--out"):
-            digest = write_package(entries(spec.processing.timeout_seconds, BUNDLES["azure"].path), file_location(out))
-    except (BuildError, UsageError) as error:
+            size, digest = write_package(
+                entries(spec.processing.timeout_seconds, BUNDLES["azure"].path), file_location(out)
+            )
+    except BuildError as error:
         print(one_line(str(error)), file=sys.stderr)
         return 2
-    print(f"{out}: {out.stat().st_size:,} bytes, sha256 {digest}")
+    except UsageError as error:
+        print(f"groundlink: {one_line(str(error))}", file=sys.stderr)
+        return 2
+    print(f"{out}: {size:,} bytes, sha256 {digest}")
     print(f"code sha256 {code_digest(spec.processing.timeout_seconds)} (the app setting {CODE_DIGEST} the stack plans)")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from .tool import run_tool
+
+    run_tool(main)

@@ -17,6 +17,7 @@ The Pulumi program takes Lambda's archive as an asset and refuses, in one line, 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import re
 import shutil
 import subprocess
@@ -27,7 +28,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .outputs import keep_mode
+from .outputs import MKSTEMP_RANDOM, keep_mode, sibling_stem
 from .runtime.package import AZURE_REQUIREMENTS, PROCESSOR_REQUIREMENTS, pinned
 
 # Relative to the project directory, where `make` and the Pulumi CLI run.
@@ -173,26 +174,37 @@ def write_zip(folder: Path, archive: Path, prefix: str, fits: Callable[[int], No
 
 def write_entries(
     entries: Iterable[tuple[str, bytes, int]], archive: Path, fits: Callable[[int], None] | None = None
-) -> None:
+) -> tuple[int, str]:
     """(name, content, mode) entries into `archive` in name order with fixed times: the same
-    entries give the same bytes. Written aside, then moved in place once `fits` (given the
-    zipped size) accepts it; refused, the partial file is removed."""
-    partial = archive.with_suffix(".partial")
+    entries give the same bytes. Written to a hidden temporary sibling of its own, then moved in
+    place once `fits` (given the zipped size) accepts it; refused, the temporary file is removed.
+    The size and SHA-256 of the bytes written, read before the move: another run writing the same
+    archive may replace it at once after. One `.partial` name shared by every run let two runs
+    write into one file, one of them printing the other's digest, and took a user's file of that
+    name."""
+    archive.parent.mkdir(parents=True, exist_ok=True)
+    short = sibling_stem(archive.name, MKSTEMP_RANDOM + len(".tmp"), archive.parent)
+    fd, name = tempfile.mkstemp(prefix=f".{short}.", suffix=".tmp", dir=archive.parent)
+    partial = Path(name)
     try:
-        archive.parent.mkdir(parents=True, exist_ok=True)
-        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
-            for name, content, mode in sorted(entries):
-                entry = zipfile.ZipInfo(name, ZIP_EPOCH)
-                entry.external_attr = mode << 16
-                entry.compress_type = zipfile.ZIP_DEFLATED
-                out.writestr(entry, content)
+        with open(fd, "w+b") as handle:
+            with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
+                for entry_name, content, mode in sorted(entries):
+                    entry = zipfile.ZipInfo(entry_name, ZIP_EPOCH)
+                    entry.external_attr = mode << 16
+                    entry.compress_type = zipfile.ZIP_DEFLATED
+                    out.writestr(entry, content)
+            handle.seek(0)
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+            size = handle.tell()
         if fits is not None:
-            fits(partial.stat().st_size)
+            fits(size)
         keep_mode(partial, archive)
         partial.replace(archive)
-    except BaseException:  # refused, or a write that failed (a full disk): no partial file stays
+    except BaseException:  # refused, or a write that failed (a full disk): no temporary file stays
         partial.unlink(missing_ok=True)
         raise
+    return size, digest
 
 
 def check_size(bundle: Bundle, size: int, code_size: int) -> None:
@@ -292,4 +304,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from .tool import run_tool
+
+    run_tool(main)

@@ -77,12 +77,24 @@ def test_the_package_holds_the_app_its_host_settings_and_the_wheels_where_the_ru
 def test_the_same_files_give_the_same_bytes_and_the_digest_printed(tmp_path) -> None:
     files = flexpackage.entries(600, _wheels(tmp_path))
     first, second = tmp_path / "a" / "released-package.zip", tmp_path / "b" / "released-package.zip"
-    digest = flexpackage.write_package(files, first)
-    assert flexpackage.write_package(files, second) == digest
+    size, digest = flexpackage.write_package(files, first)
+    assert flexpackage.write_package(files, second) == (size, digest)
     assert first.read_bytes() == second.read_bytes() and hashlib.sha256(first.read_bytes()).hexdigest() == digest
+    assert first.stat().st_size == size
     with zipfile.ZipFile(first) as archive:
         names = archive.namelist()
         assert names == sorted(names) and {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_a_file_of_the_users_named_as_a_partial_package_is_left_alone(tmp_path) -> None:
+    """Every run wrote through the one name `<out>.partial`: a user's `release.partial` was
+    overwritten and removed, and two runs into one --out wrote into one file, one of them
+    printing the other's digest. Each writes a hidden temporary file of its own."""
+    (tmp_path / "release.partial").write_text("my notes")
+    _, digest = flexpackage.write_package({"a.txt": (b"x", 0o644)}, tmp_path / "release.zip")
+    assert (tmp_path / "release.partial").read_text() == "my notes"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["release.partial", "release.zip"]
+    assert hashlib.sha256((tmp_path / "release.zip").read_bytes()).hexdigest() == digest
 
 
 def test_a_package_over_the_limit_is_refused_and_nothing_is_left(tmp_path) -> None:
@@ -191,7 +203,7 @@ def test_an_out_that_cannot_be_written_is_one_line_before_the_package_is_built(
     }[where]
     assert flexpackage.main([str(SPECS / "noaa20.yaml"), "--out", str(out)]) == 2
     (line,) = capsys.readouterr().err.splitlines()
-    assert line.startswith(f"--out {out}: ")
+    assert line.startswith(f"groundlink: --out {out}: ")
 
 
 def test_a_write_failing_mid_package_is_one_line_and_leaves_no_partial_file(tmp_path, monkeypatch, capsys) -> None:
@@ -207,7 +219,7 @@ def test_a_write_failing_mid_package_is_one_line_and_leaves_no_partial_file(tmp_
 
     monkeypatch.setattr(zipfile.ZipFile, "writestr", disk_full)
     assert flexpackage.main([str(SPECS / "noaa20.yaml"), "--out", str(out)]) == 2
-    assert capsys.readouterr().err == f"--out {out}: cannot write (No space left on device)\n"
+    assert capsys.readouterr().err == f"groundlink: --out {out}: cannot write (No space left on device)\n"
     assert not (tmp_path / "new").exists()
 
 

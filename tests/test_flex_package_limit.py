@@ -56,7 +56,7 @@ def test_a_refused_archive_leaves_the_previous_one_and_no_partial_file(tmp_path)
     with pytest.raises(BuildError):
         functiondeps.write_zip(tmp_path / "wheels", archive, "", too_big)
     assert archive.read_bytes() == b"the archive built before"
-    assert not list(tmp_path.glob("*.partial"))
+    assert not list(tmp_path.glob(".*.tmp"))
     seen: list[int] = []
     functiondeps.write_zip(tmp_path / "wheels", archive, "", seen.append)
     assert seen == [archive.stat().st_size] and seen[0] > 0

@@ -68,7 +68,7 @@ def test_the_archive_is_the_same_bytes_for_the_same_files_with_the_runtime_prefi
     ]
     assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
     assert [i.external_attr >> 16 for i in infos] == [0o644, 0o644, 0o755]
-    assert not list(tmp_path.glob("*.partial"))
+    assert not list(tmp_path.glob(".*.tmp")) and not list((tmp_path / "two").glob(".*.tmp"))
 
 
 def test_a_missing_archive_is_one_line_naming_the_make_target(tmp_path, monkeypatch) -> None:
