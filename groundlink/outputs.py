@@ -164,7 +164,7 @@ def write_texts_together(files: list[tuple[Path, str]], flag: str) -> None:
             current = path
             path.parent.mkdir(parents=True, exist_ok=True)
             staged.append(_staged_text(path, text))
-        with interrupt.finishing():
+        with interrupt.finishing(), swapping_in(staged[0].target.parent if staged else Path(".")):
             for item in staged:
                 current = item.target
                 item.commit()
@@ -177,6 +177,56 @@ def write_texts_together(files: list[tuple[Path, str]], flag: str) -> None:
         if isinstance(exc, OSError):
             raise UsageError(f"{flag} {current}: cannot write ({reason(exc)})") from None
         raise
+
+
+def swapping_in(directory: Path) -> contextlib.AbstractContextManager[None]:
+    """Hold `directory` locked (flock, exclusive) while an output's entries are moved into it: two
+    runs writing one output then swap one after the other. `plan --cloud both` renamed its pair
+    one file at a time, and a second run's pair landing between them left one plan of each spec,
+    both runs exiting 0; two compares into one --out took each other's report for the previous one.
+    Where the file system takes no lock on a directory (NFS), the swap goes on unlocked."""
+    return _locked(directory, wait=True)
+
+
+@contextlib.contextmanager
+def _locked(directory: Path, wait: bool) -> Iterator[None]:
+    """`directory` locked (exclusive; waited for if `wait`, else taken only if free) while the block runs."""
+    try:
+        import fcntl
+
+        handle = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    except (ImportError, OSError):
+        yield
+        return
+    try:
+        with contextlib.suppress(OSError):
+            fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        yield
+    finally:
+        os.close(handle)
+
+
+def in_use(directory: Path) -> bool:
+    """Whether a run holds `directory` locked (`held`): one killed outright let its lock go."""
+    try:
+        import fcntl
+
+        handle = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    except (ImportError, OSError):
+        return False
+    try:
+        fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(handle)
+    return False
+
+
+def held(directory: Path) -> contextlib.AbstractContextManager[None]:
+    """Hold `directory` locked while this run writes in it, so that another run can tell it from
+    one a kill left behind (`in_use`); unlocked where the file system takes no such lock."""
+    return _locked(directory, wait=False)
 
 
 class _StagedText:

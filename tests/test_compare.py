@@ -797,3 +797,19 @@ def test_an_emoji_code_in_a_path_is_printed_as_written(tmp_path, monkeypatch, ca
     printed = " ".join(capsys.readouterr().out.split())
     assert f"report written to {out} (report.html, report.md, compare.json)" in printed
     assert "🔥" not in printed and "👍" not in printed
+
+
+def test_a_report_another_compare_is_still_writing_is_not_called_a_leftover(tmp_path, monkeypatch, capsys):
+    """A compare beside another into the same --out called the other's report, while it was being
+    written, "left by a compare that was stopped outright": the writer holds its directory locked."""
+    from groundlink.outputs import held
+
+    monkeypatch.setattr(plan_runs, "run_plans", _fake_runs())
+    out = tmp_path / "out"
+    writing = tmp_path / ".out.tmp-5e4d3c2b1a"
+    writing.mkdir()
+    with held(writing):
+        assert main(["compare", NOAA20, "--out", str(out)]) == 0
+        assert "stopped outright" not in capsys.readouterr().err
+    assert main(["compare", NOAA20, "--out", str(out)]) == 0  # its writer gone (a kill): named
+    assert "half-written report" in capsys.readouterr().err

@@ -197,3 +197,50 @@ def test_a_compare_whose_terminal_closed_ends_with_the_hangup_s_status_and_leave
     assert process.wait(timeout=60) == 129
     assert group_members(process.pid) == ""
     assert [p.name for p in tmp_path.iterdir()] == []
+
+
+def test_a_pair_of_plans_is_swapped_in_while_no_other_run_swaps(tmp_path):
+    """`plan --cloud both` renamed its pair one file at a time: a second run's pair landing between
+    the two left one plan of each spec, both runs exiting 0. The pair goes in while the directory
+    is locked, and a run holding it keeps the other's pair out until it is done."""
+    import threading
+
+    from groundlink.outputs import swapping_in, write_texts_together
+
+    aws, azure = tmp_path / "plan-aws.json", tmp_path / "plan-azure.json"
+    write_texts_together([(aws, "first aws"), (azure, "first azure")], "--json")
+    done = threading.Event()
+    with swapping_in(tmp_path):
+        writer = threading.Thread(
+            target=lambda: (write_texts_together([(aws, "second aws"), (azure, "second azure")], "--json"), done.set())
+        )
+        writer.start()
+        assert not done.wait(0.5)  # waiting for the swap under way to end
+        assert (aws.read_text(), azure.read_text()) == ("first aws", "first azure")
+    writer.join(10)
+    assert done.is_set() and (aws.read_text(), azure.read_text()) == ("second aws", "second azure")
+
+
+@pytest.mark.parametrize(
+    ("raised", "code", "said"),
+    [
+        (KeyboardInterrupt(), 130, "groundlink: interrupted\n"),
+        ("term", 143, "groundlink: stopped by SIGTERM\n"),
+        (BrokenPipeError(), 141, ""),
+    ],
+)
+def test_the_tools_run_with_python_m_end_as_every_command_ends(raised, code, said, capsys, monkeypatch):
+    """`python -m groundlink.flexpackage` (make flex-package) ended Ctrl-C in a traceback, SIGTERM
+    without a word, a closed pipe in a BrokenPipeError."""
+    from groundlink import interrupt, tool
+
+    monkeypatch.setattr(tool.os, "dup2", lambda *args: None)  # the test's own stdout stays open
+
+    def run() -> int:
+        raise interrupt.Terminated(signal.SIGTERM) if raised == "term" else raised
+
+    with pytest.raises(SystemExit) as ended:
+        tool.run_tool(run)
+    assert ended.value.code == code and capsys.readouterr().err == said
+    assert "run_tool(main)" in (ROOT / "groundlink" / "flexpackage.py").read_text()
+    assert "run_tool(main)" in (ROOT / "groundlink" / "functiondeps.py").read_text()

@@ -32,7 +32,7 @@ from .. import interrupt
 from ..clouds import CLOUDS, cloud_title
 from ..errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
 from ..inputs import escaped
-from ..outputs import displayable, file_location, keep_mode, sibling_stem, writing
+from ..outputs import displayable, file_location, held, in_use, keep_mode, sibling_stem, swapping_in, writing
 from . import diff_command
 
 if TYPE_CHECKING:
@@ -165,14 +165,22 @@ def _replace_dir(tmp: Path, out: Path) -> None:
 def _say_leftovers(out: Path) -> None:
     """Name what a compare killed outright (SIGKILL, a power cut) left beside DIR: it cannot be
     removed by the run that made it, and it may belong to a compare still running, so it is
-    named, never deleted. An `.old-` one holds the report that compare was replacing."""
-    for kind, what in (("old", "the report it was replacing"), ("tmp", "a half-written report")):
-        for path in sorted(out.parent.glob(f".{glob.escape(_stem(out, kind))}.{kind}-*")):
-            print(
-                f"groundlink: {escaped(str(path))} was left by a compare that was stopped outright: {what}; "
-                f"delete it unless a compare into {escaped(str(out))} is still running",
-                file=sys.stderr,
-            )
+    named, never deleted. An `.old-` one holds the report that compare was replacing. Looked for
+    while no compare swaps a report in, and past the reports compares still write (`held`): a
+    compare beside this one had its report called half-written by a compare stopped outright."""
+    with swapping_in(out.parent):
+        found = [
+            (path, what)
+            for kind, what in (("old", "the report it was replacing"), ("tmp", "a half-written report"))
+            for path in sorted(out.parent.glob(f".{glob.escape(_stem(out, kind))}.{kind}-*"))
+            if not in_use(path)
+        ]
+    for path, what in found:
+        print(
+            f"groundlink: {escaped(str(path))} was left by a compare that was stopped outright: {what}; "
+            f"delete it unless a compare into {escaped(str(out))} is still running",
+            file=sys.stderr,
+        )
 
 
 def _write(tmp: Path, doc: dict[str, Any], runs: dict[str, PlanRun], charts: dict[str, bytes]) -> None:
@@ -384,9 +392,11 @@ def run_compare(
             tmp = _sibling(place, "tmp")
             try:
                 tmp.mkdir()  # as an ordinary directory is made (the umask applies), once named above
-                _write(tmp, doc, runs, charts)
-                _mark_report(tmp)
-                _replace_dir(tmp, place)
+                with held(tmp):  # another compare's leftovers line leaves a report being written alone
+                    _write(tmp, doc, runs, charts)
+                    _mark_report(tmp)
+                    with swapping_in(place.parent):  # two compares into one --out swap one after the other
+                        _replace_dir(tmp, place)
             except BaseException:
                 shutil.rmtree(tmp, ignore_errors=True)
                 raise
