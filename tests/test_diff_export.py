@@ -244,6 +244,28 @@ class TestSecrets:
         code, out, err = _run(capsys, "diff", str(tmp_path / "export.json"), NOAA20, "--cloud", "azure")
         assert code == 0 and "Traceback" not in err and "siteConfig.appSettings: [secret] not compared" in out
 
+    def test_a_secret_exported_with_show_secrets_is_read_as_any_value_and_shown_as_a_secret(
+        self, tmp_path: Path
+    ) -> None:
+        """Wrapped for printing from the moment it was read, a secret settings list hid the app's
+        code digest from the note that tells the operator to upload the new package: only the
+        changed values are shown as secrets, and the diff reads the plaintext."""
+        doc = engine_export.export(cached_plan("noaa20.yaml", "azure").to_json())
+        app = next(r for r in doc["deployment"]["resources"] if r["type"] == "azure-native:web:WebApp")
+        settings = app["inputs"]["siteConfig"]["appSettings"]
+        digest = next(s for s in settings if s["name"] == "GROUNDLINK_CODE_SHA256")
+        digest["value"] = "0" * 64  # the code deployed before this one
+        app["inputs"]["siteConfig"]["appSettings"] = {
+            engine_export.SIG: engine_export.SECRET_SIG,
+            "plaintext": json.dumps(settings),
+        }
+        diff = _diff(doc, tmp_path, "azure")
+        (change,) = [c for c in diff.changes if c.type == "azure-native:web:WebApp"]
+        (setting,) = change.properties
+        assert setting.path.startswith("siteConfig.appSettings") and str(setting.old) == str(setting.new) == "[secret]"
+        assert any("the processor's code changes" in note for note in diff.notes)
+        assert "0" * 64 not in json.dumps(diff.to_json())
+
 
 class TestAssets:
     def _function(self, doc: dict) -> dict:

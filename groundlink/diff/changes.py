@@ -385,6 +385,11 @@ def _item_keys(old: list[Any], new: list[Any]) -> tuple[list[str], list[str]] | 
     return None
 
 
+def _touches(path: str, secrets: tuple[str, ...]) -> bool:
+    """A change at `path` holds or is held by one of the input paths `secrets` names."""
+    return any(_under(path, (secret,)) or _under(secret, (path,)) for secret in secrets)
+
+
 def _under(path: str, ignored: tuple[str, ...]) -> bool:
     """`path` is one of the `ignored` input paths or beneath one (`a.b`, `a.b.c`, `a.b[0]`)."""
     return any(path == top or path.startswith((f"{top}.", f"{top}[")) for top in ignored)
@@ -446,9 +451,10 @@ def _input_changes(
             continue
         if _unread(change) and change.new != COMPUTED:
             change = PropertyChange(change.path, "~", UNREAD, change.new)
-        if isinstance(change.old, Revealed) and change.kind == "~" and change.new != COMPUTED:
-            # what replaces a secret is shown as one too, as pulumi preview shows it
-            change = PropertyChange(change.path, "~", change.old, Revealed(change.new))
+        if change.kind != "+" and _touches(change.path, old.secret_paths):
+            # a secret's plaintext (--show-secrets) and what replaces it are shown as secrets
+            new_shown = change.new if change.kind == "-" or change.new == COMPUTED else Revealed(change.new)
+            change = PropertyChange(change.path, change.kind, Revealed(change.old), new_shown)
         # a value taken from a replaced resource is unknown, whatever OLD held: a change
         comparable = True if change.new == COMPUTED else _comparable(change)
         if comparable is None and not_compared is not None:

@@ -90,6 +90,9 @@ class Resource:
     # the parents were cut short: a parent missing from its document (a trimmed export) was
     # named by a URN, which holds only as much of the chain as whoever wrote it put there
     partial: bool = False
+    # input paths that held a secret the checkpoint gave in plaintext (--show-secrets): compared
+    # and read as any value, never printed (groundlink.diff.changes shows them as [secret])
+    secret_paths: tuple[str, ...] = ()
 
 
 # What a checkpoint's resource may say the next `pulumi up` does to it, whatever the program
@@ -297,11 +300,13 @@ def _resource(
     name = parts[2]
     outputs = raw.get("outputs")
     pending = next((flag for flag in PENDING if raw.get(flag) is True or (flag == "initErrors" and raw.get(flag))), "")
+    secrets: list[str] = []
     return Resource(
         key=resource_key(parents, type_token, name),
         type=type_token,
         name=name,
-        inputs=_unwrapped(_without_defaults(inputs), reveal=True),
+        inputs=_unwrapped(_without_defaults(inputs), secrets),
+        secret_paths=tuple(secrets),
         protected=is_protected(type_token, bool(raw.get("protect")), bool(raw.get("retainOnDelete"))),
         dependencies={k: tuple(keys.get(u) or urn_key(u) for u in v) for k, v in deps.items()},
         region=_region_of(type_token, raw.get("provider"), regions or {}, default_region),
@@ -364,10 +369,11 @@ SECRET = Opaque("[secret]", "encrypted in the checkpoint")
 
 
 class Revealed:
-    """A secret whose plaintext the checkpoint holds (`pulumi stack export --show-secrets`):
-    compared by that value, so an unchanged secret is no change, and shown as SECRET is, as
-    `pulumi preview` shows a secret unless asked with --show-secrets. Printed, the plaintext of
-    an input that changed went to the terminal, `--json` and compare.json."""
+    """A value of a change that a secret of OLD (given in plaintext, `pulumi stack export
+    --show-secrets`) holds or replaces, as it is printed: SECRET's `[secret]`, as `pulumi preview`
+    shows a secret unless asked with --show-secrets. Printed as it was, the plaintext of an input
+    that changed went to the terminal, `--json` and compare.json. Only a change's values are
+    wrapped: the diff compares and reads the plaintext (a code digest among the app's settings)."""
 
     __slots__ = ("value",)
     shown = SECRET.shown
@@ -396,20 +402,20 @@ def shown_as(value: Any) -> str | None:
     return value.shown if isinstance(value, Opaque | Revealed) else None
 
 
-def _unwrapped(value: Any, reveal: bool = False) -> Any:
+def _unwrapped(value: Any, secrets: list[str] | None = None, path: str = "") -> Any:
     """A checkpoint's value as the plan records it (groundlink.engine.runner `_plain`): a secret
-    is SECRET (or, exported with --show-secrets, its plaintext: an input's as a Revealed one,
-    when `reveal`, an output's, never printed, as it is); an asset is its hash,
+    is SECRET (or, exported with --show-secrets, its plaintext, its path under the inputs added to
+    `secrets`, so that it is never printed); an asset is its hash,
     `sha256:<hex>` (the engine hashes an asset's bytes, a text asset's text, as the plan does);
     an archive of assets is its members by name, each so; an archive of a path or URL is Opaque,
     comparable with a plan's digest of a file archive only."""
     if isinstance(value, list):
-        return [_unwrapped(v, reveal) for v in value]
+        return [_unwrapped(v, secrets, f"{path}[{i}]") for i, v in enumerate(value)]
     if not isinstance(value, dict):
         return value
     sig = value.get(SIG_KEY)
     if sig is None:
-        return {k: _unwrapped(v, reveal) for k, v in value.items()}
+        return {k: _unwrapped(v, secrets, f"{path}.{k}" if path else str(k)) for k, v in value.items()}
     if sig == SECRET_SIG:
         plaintext = value.get("plaintext")
         if isinstance(plaintext, str):
@@ -417,7 +423,9 @@ def _unwrapped(value: Any, reveal: bool = False) -> Any:
                 inner = _unwrapped(json.loads(plaintext))
             except ValueError:
                 return SECRET
-            return Revealed(inner) if reveal else inner
+            if secrets is not None:
+                secrets.append(path)
+            return inner
         return SECRET
     if sig == ASSET_SIG:
         if isinstance(value.get("hash"), str) and value["hash"]:
@@ -427,10 +435,13 @@ def _unwrapped(value: Any, reveal: bool = False) -> Any:
         return Opaque("[asset]", "the checkpoint records no hash of it")
     if sig == ARCHIVE_SIG:
         if isinstance(value.get("assets"), dict):
-            return {name: _unwrapped(member, reveal) for name, member in sorted(value["assets"].items())}
+            return {
+                name: _unwrapped(member, secrets, f"{path}.{name}" if path else name)
+                for name, member in sorted(value["assets"].items())
+            }
         digest = "sha256:" + value["hash"] if isinstance(value.get("hash"), str) and value["hash"] else None
         return Opaque("[archive]", "the checkpoint records the archive's hash, not its members'", digest)
-    return {k: _unwrapped(v, reveal) for k, v in value.items()}
+    return {k: _unwrapped(v, secrets, f"{path}.{k}" if path else str(k)) for k, v in value.items()}
 
 
 def _without_defaults(value: Any) -> Any:
