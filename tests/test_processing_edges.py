@@ -1305,7 +1305,7 @@ def test_a_zero_filled_end_is_no_packet_and_dates_nothing(tmp_path: Path, capsys
     with path.open("ab") as stream:
         stream.write(bytes(4096))
     code, err = _cli(raw, tmp_path / "out", capsys)
-    assert code == 0 and not [line for line in err if "cut short" in line or "1970" in line], err
+    assert code == 0 and not [line for line in err if "cut short" in line or "1970" in line or "port" in line], err
     (written,) = (tmp_path / "out").rglob("contact_summary/**/*.parquet")
     (summary,) = pq.read_table(written).to_pylist()
     assert PART in str(written) and (summary["truncated_packets"], str(summary["start_time"])[:10]) == (0, "2025-12-01")
@@ -1348,8 +1348,8 @@ def test_a_window_of_tiny_records_holds_a_bounded_number_of_them(
     with path.open("ab") as stream:
         stream.write(bytes(16 * 1000))
     data, stats = _read(path)
-    assert data == STREAM and stats.packets == len(_plain()) + 1000
-    assert max(walked) == 64 and sum(walked) == stats.packets and not read_one_by_one
+    assert data == STREAM and (stats.packets, stats.empty_records) == (len(_plain()), 1000)
+    assert max(walked) == 64 and sum(walked) == stats.packets + stats.empty_records and not read_one_by_one
 
 
 @pytest.mark.parametrize(("nano", "fraction"), [(False, 3_999_999_999), (False, 1_000_000), (True, 1_000_000_000)])
@@ -1371,3 +1371,66 @@ def test_a_fraction_of_a_second_of_a_second_or_more_is_refused_naming_the_record
     assert str(refused.value).endswith(
         f"record 4: its capture time's fraction of a second is {fraction} {unit}, a second or more (at most {most})"
     ), str(refused.value)
+
+
+def test_a_capture_of_nothing_but_zeros_after_its_header_is_said_to_hold_no_packet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its records of nothing were 256 packets "none of which is a datagram of the downlink",
+    with advice to check --udp-port: a copy that allocated its file and stopped holds none."""
+    raw = raw_dir(tmp_path)
+    path = write_records(raw / _name(CONTACT_A, 1), [])
+    with path.open("ab") as stream:
+        stream.write(bytes(4096))
+    code, err = _cli(raw, tmp_path / "out", capsys)
+    assert code == 0 and err == [
+        f"groundlink: contact {CONTACT_A}: its 1 capture file holds no packet record, only file headers and 256 "
+        "records of no bytes (a file's zero-filled end: a copy that stopped), so it is written empty; check that "
+        "the capture ran during the pass"
+    ]
+
+
+def test_the_first_bad_record_is_named_whichever_reader_reads_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The mapped reader read a window's odd records before it looked at the times, and named a
+    later record (one dpkt cannot parse) than dpkt's reader, which reads record by record."""
+    from groundlink.processing import capture
+
+    records = _plain()
+    records[7] = (records[7][0], records[7][1][:20])  # an odd record: read one by one
+    out = [struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)]
+    for k, (time_us, record) in enumerate(records):
+        out.append(struct.pack("<IIII", time_us // 1_000_000, 2_000_000 if k == 2 else 0, len(record), len(record)))
+        out.append(record)
+    path = tmp_path / "c.pcap"
+    path.write_bytes(b"".join(out))
+
+    def unreadable(frame, link, fmt, where, number, *rest):
+        raise CaptureError(where, f"record {number} is cut short or malformed (no data)")
+
+    monkeypatch.setattr(capture, "_parsed", unreadable)
+    with pytest.raises(CaptureError) as refused:
+        _read(path)
+    assert "record 3: its capture time's fraction of a second is 2000000 µs" in str(refused.value)
+
+
+def _modified_pcap(path: Path, fraction_at: int | None = None, zeros: int = 0) -> Path:
+    """A modified pcap (magic 0xA1B2CD34, 24-byte record headers), which dpkt reads."""
+    out = [struct.pack("<IHHiIII", 0xA1B2CD34, 2, 4, 0, 0, 65535, 1)]
+    for k, (time_us, record) in enumerate(_plain()):
+        seconds, micros = divmod(time_us, 1_000_000)
+        micros = 3_999_999_999 if k == fraction_at else micros
+        out.append(struct.pack("<IIIIIHBx", seconds, micros, len(record), len(record), 0, 0, 0) + record)
+    path.write_bytes(b"".join(out) + bytes(zeros))
+    return path
+
+
+def test_a_modified_pcap_holds_its_records_to_the_same_rules(tmp_path: Path) -> None:
+    """Read by dpkt with 24-byte record headers, its zero-filled end still read as cut packets
+    dated 1970, and an impossible fraction of a second moved a packet 66 minutes on."""
+    data, stats = _read(_modified_pcap(tmp_path / "zeros.pcap", zeros=240))
+    assert data == STREAM and stats.truncated_packets == 0 and stats.first_time == START
+    with pytest.raises(CaptureError) as refused:
+        _read(_modified_pcap(tmp_path / "fraction.pcap", fraction_at=2))
+    assert "record 3: its capture time's fraction of a second is 3999999999 µs" in str(refused.value)

@@ -134,6 +134,8 @@ class FileStats:
     cut_datagrams: int = 0
     first_time: int | None = None
     last_time: int | None = None
+    # records of no bytes of no packet (a file's zero-filled end reads as such): no packets
+    empty_records: int = 0
     # the datagrams that carried payload, per UDP destination port: several ports read as one
     # stream (udp_ports left open) is said by the processor
     ports: dict[int, int] = field(default_factory=dict)
@@ -167,6 +169,12 @@ class FileStats:
             self.ports[port] = self.ports.get(port, 0) + n
 
 
+# The modified pcap (Alexey Kuznetsov's patches, magic 0xA1B2CD34), which dpkt reads: each record
+# header is 24 bytes, the standard 16 then an interface index, a protocol and a packet type.
+MODIFIED_PCAP_MAGICS: dict[bytes, Literal["<", ">"]] = {b"\x34\xcd\xb2\xa1": "<", b"\xa1\xb2\xcd\x34": ">"}
+MODIFIED_RECORD_HEADER = 24
+
+
 class _Reads:
     """A capture file as dpkt reads it, keeping how many bytes the last read asked for and got:
     dpkt's pcap reader returns a record the file ends inside as if it were whole."""
@@ -188,11 +196,15 @@ class _Reads:
     def header(self) -> tuple[int, int, int, bool] | None:
         """The pcap record dpkt read last, as its header (the read before its data) gives it: its
         fraction of a second, captured and original lengths, and whether the fraction is in
-        nanoseconds; None for a modified pcap's 24-byte record headers."""
+        nanoseconds (a modified pcap's 24-byte headers hold the same fields first); None for a
+        file of another kind."""
         header, magic = self.before_last, self.first[:4]
-        if len(header) != RECORD_HEADER or magic not in PCAP_MAGICS:
+        if magic in MODIFIED_PCAP_MAGICS and len(header) == MODIFIED_RECORD_HEADER:
+            order, nano = MODIFIED_PCAP_MAGICS[magic], False
+        elif magic in PCAP_MAGICS and len(header) == RECORD_HEADER:
+            order, nano = PCAP_MAGICS[magic]
+        else:
             return None
-        order, nano = PCAP_MAGICS[magic]
         fraction, captured, original = struct.unpack(order + "III", header[4:16])
         return fraction, captured, original, nano
 
@@ -764,7 +776,7 @@ def read_capture(
     own = fragments is None
     fragments = Fragments(fmt.udp_ports) if fragments is None else fragments
     yield from _read_capture(path, fmt, stats, file_index, chunk_bytes, fragments)
-    fragments.end_file(stats.packets)
+    fragments.end_file(stats.packets + stats.empty_records)  # every record of the file, as the next counts on
     if own:
         stats.count_incomplete(fragments)
 
@@ -1082,7 +1094,7 @@ def _read_mapped(
             if end < min(stop, size) and len(records.heads) < WINDOW_RECORDS:  # at a record that does not fit
                 raise CaptureError(path, _cut_short(mapped, end, before + 1))
             at = end
-    stats.packets = before
+    stats.packets = before - stats.empty_records
 
 
 def _cut_short(mapped: Mapped, at: int, number: int) -> str:
@@ -1118,6 +1130,8 @@ def _pieces(
     # a record of no bytes of no packet (a file's zero-filled end reads as such records) is none:
     # left out here at once, not read one by one (4 µs each)
     nothing = (lengths == 0) & (originals == 0)
+    stats.empty_records += int(np.count_nonzero(nothing))
+    _check_fractions(records, first, path)  # before any record is read: the first bad one is named, as dpkt names it
     for record in np.flatnonzero(~plain.plain & ~nothing):
         start = int(starts[record])
         frame = records.data[start : start + int(lengths[record])].tobytes()
@@ -1134,7 +1148,6 @@ def _pieces(
             piece_at.append(np.array([-1 - len(extra)], np.int64))
             piece_length.append(np.array([len(piece)], np.int64))
             extra.append(piece)
-    _check_fractions(records, first, path)
     seen = times[udp]
     if len(seen):  # the earliest and the latest: records need not be in time order
         earliest, latest = int(seen.min()), int(seen.max())

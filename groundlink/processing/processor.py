@@ -776,7 +776,7 @@ def process_contact(
         # said instead, not a CADU length to check (the cloud's runtimes log it too)
         captured = _capture_warnings(contact, summary, Lost.of(stats), run)
         dated = _date_warning(contact, partition, by_clock=summary["start_time"] is not None)
-        found = _frames_warning(contact, summary, run)
+        found = _frames_warning(contact, summary, run, sum(s.empty_records for s in stats))
         ports = _ports_warning(contact, run.fmt, stats)
         for warning in (*captured, found, ports, _spacecraft_warning(contact, run), dated):
             if warning:
@@ -979,17 +979,21 @@ PSEUDO_RANDOMIZED_SETTING = (
 FRAME_VERSIONS = {0: "TM, CCSDS 132.0-B", 1: "AOS, CCSDS 732.0-B"}
 
 
-def _frames_warning(contact: Contact, summary: dict[str, Any], run: _ContactRun) -> str | None:
+def _frames_warning(contact: Contact, summary: dict[str, Any], run: _ContactRun, empty: int = 0) -> str | None:
     """One line when the contact's payload held no frame at all, or at least half its frames are
     of another transfer frame version: "0 frames" or "0 ok, N corrupt" alone does not say that
     the sync marker never appeared, that the captures held no packet at all, or that the downlink
     speaks TM, not AOS."""
     if not summary["packets"]:
         files = f"{summary['files']} capture file{'s hold' if summary['files'] > 1 else ' holds'}"
+        held = (
+            f"only {summary['bytes']} bytes of file headers"
+            if not empty
+            else f"only file headers and {empty} records of no bytes (a file's zero-filled end: a copy that stopped)"
+        )
         return (
-            f"groundlink: contact {contact.contact_id}: its {files} no packet record, only "
-            f"{summary['bytes']} bytes of file headers, so it is written empty; check that the capture "
-            "ran during the pass"
+            f"groundlink: contact {contact.contact_id}: its {files} no packet record, {held}, so it is written empty; "
+            "check that the capture ran during the pass"
         )
     if not run.frames and summary["payload_bytes"]:
         marker = run.fmt.sync_marker.hex().upper()
