@@ -607,10 +607,10 @@ def _yaml_message(exc: yaml.YAMLError, source: str, text: str) -> str:
 # no-break space pasted from a web page is text there, and the parser fails a line later, or at
 # a colon, without naming it.
 _UNICODE_SPACE = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
-# Characters that show as nothing, which YAML reads as text too: a zero-width space, a word
-# joiner, and a byte order mark anywhere but the file's start (two files joined); the parser
-# failed on a later line where nothing looked wrong.
-_INVISIBLE = re.compile("[\u200b\u2060\ufeff]")
+# Characters that show as nothing, which YAML reads as text too: a soft hyphen, zero-width
+# spaces, non-joiners and joiners, a word joiner, and a byte order mark anywhere but the file's
+# start (two files joined); the parser failed on a later line where nothing looked wrong.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
 
 
 def _unicode_space(text: str, last_line: int) -> str | None:

@@ -334,6 +334,9 @@ INVISIBLE_ADVICE = "an invisible character YAML reads as text; delete it"
         ("  owner: ", "\ufeff  owner: ", "\ufeff", INVISIBLE_ADVICE),  # a byte order mark where two files were joined
         ("  owner: ", "\u200b  owner: ", "\u200b", INVISIBLE_ADVICE),  # a zero-width space
         ("  owner: ", "  owner:\u2060 ", "\u2060", INVISIBLE_ADVICE),  # a word joiner
+        ("  owner: ", "\u200d  owner: ", "\u200d", INVISIBLE_ADVICE),  # a zero-width joiner
+        ("  owner: ", "\u200c  owner: ", "\u200c", INVISIBLE_ADVICE),  # a zero-width non-joiner
+        ("  owner: ", "\u00ad  owner: ", "\u00ad", INVISIBLE_ADVICE),  # a soft hyphen
     ],
 )
 def test_a_space_yaml_does_not_take_as_one_is_named_with_its_line(validate, old, new, char, advice):
