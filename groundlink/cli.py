@@ -547,6 +547,8 @@ def in_utf8_mode() -> None:
     each locale. Nothing has been read or started yet, so the new process takes over as it is."""
     if sys.flags.utf8_mode or codecs.lookup(sys.getfilesystemencoding()).name == "utf-8":
         return
+    if sys.argv[:1] in (["-c"], ["-"], [""]):  # started from code given inline or on stdin: not replayable
+        return
     given = getattr(sys, "orig_argv", None)
     if not given or not sys.executable or os.environ.get(UTF8_RESTART):
         return

@@ -86,3 +86,18 @@ def test_python_oo_runs_every_command_and_gives_the_same_schema(tmp_path: Path) 
     assert done.returncode == 0 and b"Commands: validate, schema, plan" in done.stdout.replace(b"\n", b" ")
     done = _groundlink("schema", cwd=tmp_path, env=env)
     assert done.returncode == 0 and json.loads(done.stdout) == json_schema()
+
+
+def test_code_given_inline_is_not_started_again(latin1, tmp_path: Path) -> None:
+    """Started again, `python -c` ran the code before the command a second time, and a script
+    read from stdin, already consumed, ran as nothing."""
+    code = "import groundlink.cli as cli; print('before'); cli.in_utf8_mode(); print('after')"
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env={**os.environ, **latin1},
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.stdout.split() == [b"before", b"after"], done.stderr
