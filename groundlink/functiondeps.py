@@ -121,11 +121,15 @@ def _stale(bundle: Bundle, before: str) -> str | None:
     except (OSError, zipfile.BadZipFile) as error:
         return f"processing: {bundle.path} cannot be read ({error}): run `make function-deps` again, before {before}"
     wrong = []
+    pinned = {}
     for requirement in bundle.requirements():
         name, _, version = requirement.partition("==")
+        pinned[_canonical(name)] = version
         held = found.get(_canonical(name))
         if held != version:
             wrong.append(f"{name} {held or 'missing'} where the pins give {version}")
+    # the archive holds what the pins list and nothing more (a requirement dropped since it was built)
+    wrong += [f"{name} {found[name]}, which the pins no longer list" for name in sorted(set(found) - set(pinned))]
     if not wrong:
         return None
     more = f" and {len(wrong) - 3} more" if len(wrong) > 3 else ""
