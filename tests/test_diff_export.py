@@ -266,6 +266,20 @@ class TestSecrets:
         assert any("the processor's code changes" in note for note in diff.notes)
         assert "0" * 64 not in json.dumps(diff.to_json())
 
+    def test_a_secret_setting_after_one_added_or_removed_is_still_never_printed(self, tmp_path: Path) -> None:
+        """OLD's secret was named by its place in OLD's list and a change by its place in NEW's
+        (settings are matched by name): a setting removed before the secret one printed its
+        plaintext."""
+        doc = engine_export.export(cached_plan("noaa20.yaml", "azure").to_json())
+        app = next(r for r in doc["deployment"]["resources"] if r["type"] == "azure-native:web:WebApp")
+        settings = app["inputs"]["siteConfig"]["appSettings"]
+        settings[-1]["value"] = {engine_export.SIG: engine_export.SECRET_SIG, "plaintext": json.dumps("hunter2-OLD")}
+        del settings[0]  # one setting fewer before it in OLD
+        diff = _diff(doc, tmp_path, "azure")
+        assert "hunter2-OLD" not in json.dumps(diff.to_json())
+        (change,) = [c for c in diff.changes if c.type == "azure-native:web:WebApp"]
+        assert [str(p.old) for p in change.properties if p.path.endswith(".value")] == ["[secret]"]
+
 
 class TestAssets:
     def _function(self, doc: dict) -> dict:

@@ -386,8 +386,16 @@ def _item_keys(old: list[Any], new: list[Any]) -> tuple[list[str], list[str]] | 
 
 
 def _touches(path: str, secrets: tuple[str, ...]) -> bool:
-    """A change at `path` holds or is held by one of the input paths `secrets` names."""
-    return any(_under(path, (secret,)) or _under(secret, (path,)) for secret in secrets)
+    """A change at `path` holds or is held by one of the input paths `secrets` names, any item of
+    a list standing for every other: OLD's secret is named by its place in OLD's list, a change by
+    its place in NEW's (named items are matched by name), and a setting added before a secret one
+    printed the secret's plaintext. A value beside a secret in the same list is shown as one too."""
+    anywhere = _ANY_ITEM.sub("[*]", path)
+    wide = tuple(_ANY_ITEM.sub("[*]", secret) for secret in secrets)
+    return any(_under(anywhere, (secret,)) or _under(secret, (anywhere,)) for secret in wide)
+
+
+_ANY_ITEM = re.compile(r"\[\d+\]")
 
 
 def _under(path: str, ignored: tuple[str, ...]) -> bool:
