@@ -1390,6 +1390,19 @@ def test_a_capture_of_nothing_but_zeros_after_its_header_is_said_to_hold_no_pack
     ]
 
 
+def _odd_and_late(path: Path, odd: int, late: int) -> Path:
+    """The plain records, record `odd` (0-based) cut to 20 bytes (read one by one, not as a plain
+    datagram) and record `late` with a fraction of a second of 2,000,000 µs."""
+    records = _plain()
+    records[odd] = (records[odd][0], records[odd][1][:20])
+    out = [struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)]
+    for k, (time_us, record) in enumerate(records):
+        out.append(struct.pack("<IIII", time_us // 1_000_000, 2_000_000 if k == late else 0, len(record), len(record)))
+        out.append(record)
+    path.write_bytes(b"".join(out))
+    return path
+
+
 def test_the_first_bad_record_is_named_whichever_reader_reads_the_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1397,14 +1410,7 @@ def test_the_first_bad_record_is_named_whichever_reader_reads_the_file(
     later record (one dpkt cannot parse) than dpkt's reader, which reads record by record."""
     from groundlink.processing import capture
 
-    records = _plain()
-    records[7] = (records[7][0], records[7][1][:20])  # an odd record: read one by one
-    out = [struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)]
-    for k, (time_us, record) in enumerate(records):
-        out.append(struct.pack("<IIII", time_us // 1_000_000, 2_000_000 if k == 2 else 0, len(record), len(record)))
-        out.append(record)
-    path = tmp_path / "c.pcap"
-    path.write_bytes(b"".join(out))
+    path = _odd_and_late(tmp_path / "c.pcap", odd=7, late=2)
 
     def unreadable(frame, link, fmt, where, number, *rest):
         raise CaptureError(where, f"record {number} is cut short or malformed (no data)")
@@ -1434,3 +1440,29 @@ def test_a_modified_pcap_holds_its_records_to_the_same_rules(tmp_path: Path) -> 
     with pytest.raises(CaptureError) as refused:
         _read(_modified_pcap(tmp_path / "fraction.pcap", fraction_at=2))
     assert "record 3: its capture time's fraction of a second is 3999999999 µs" in str(refused.value)
+
+
+def test_a_record_dpkt_cannot_read_before_a_bad_time_is_the_one_named(tmp_path: Path, monkeypatch) -> None:
+    """Checked over the whole window first, a bad time of record 8 was named where dpkt's reader
+    names record 3, which it cannot read."""
+    from groundlink.processing import capture
+
+    path = _odd_and_late(tmp_path / "c.pcap", odd=2, late=7)
+    parsed = capture._parsed
+
+    def unreadable_third(frame, link, fmt, where, number, *rest):
+        if number == 3:
+            raise CaptureError(where, "record 3 is cut short or malformed (no data)")
+        return parsed(frame, link, fmt, where, number, *rest)
+
+    monkeypatch.setattr(capture, "_parsed", unreadable_third)
+    with pytest.raises(CaptureError) as refused:
+        _read(path)
+    assert str(refused.value).endswith("record 3 is cut short or malformed (no data)")
+
+
+def test_a_modified_pcap_of_nothing_but_zeros_holds_no_packet(tmp_path: Path) -> None:
+    path = tmp_path / "zeros.pcap"
+    path.write_bytes(struct.pack("<IHHiIII", 0xA1B2CD34, 2, 4, 0, 0, 65535, 1) + bytes(24 * 10))
+    data, stats = _read(path)
+    assert (data, stats.packets, stats.empty_records, stats.truncated_packets) == (b"", 0, 10, 0)

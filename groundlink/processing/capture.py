@@ -1004,6 +1004,9 @@ def _read_with_dpkt(
         records = _pcapng_records(reads, path)
     for time_us, record_link, frame, whole in records:
         number += 1
+        if not frame and whole:  # a record of no bytes of no packet, as the mapped reader leaves it out
+            stats.empty_records += 1
+            continue
         found = _parsed(frame, record_link, fmt, path, number, fragments, whole)
         if found is None:
             continue
@@ -1025,7 +1028,7 @@ def _read_with_dpkt(
         if size >= chunk_bytes:
             yield _joined(file_index, pieces, offsets, packets, times)
             pieces, offsets, packets, times, size = [], [], [], [], 0
-    stats.packets = number
+    stats.packets = number - stats.empty_records
     if size:
         yield _joined(file_index, pieces, offsets, packets, times)
 
@@ -1131,8 +1134,12 @@ def _pieces(
     # left out here at once, not read one by one (4 µs each)
     nothing = (lengths == 0) & (originals == 0)
     stats.empty_records += int(np.count_nonzero(nothing))
-    _check_fractions(records, first, path)  # before any record is read: the first bad one is named, as dpkt names it
+    # the first record whose time is impossible, refused where dpkt's reader, reading record by
+    # record, refuses it: after any earlier record it cannot read, before any later one
+    bad_time = _first_bad_fraction(records)
     for record in np.flatnonzero(~plain.plain & ~nothing):
+        if bad_time is not None and record > bad_time:
+            break
         start = int(starts[record])
         frame = records.data[start : start + int(lengths[record])].tobytes()
         whole = bool(lengths[record] >= originals[record])
@@ -1148,6 +1155,9 @@ def _pieces(
             piece_at.append(np.array([-1 - len(extra)], np.int64))
             piece_length.append(np.array([len(piece)], np.int64))
             extra.append(piece)
+    if bad_time is not None:
+        fraction = int(records.fractions()[bad_time])
+        _check_fraction(fraction, records.nano, first + bad_time + 1, path)
     seen = times[udp]
     if len(seen):  # the earliest and the latest: records need not be in time order
         earliest, latest = int(seen.min()), int(seen.max())
@@ -1163,14 +1173,12 @@ def _pieces(
     )
 
 
-def _check_fractions(records: Records, first: int, path: Path) -> None:
-    """A record whose fraction of a second is a second or more is refused, naming it: no capture
-    writes one, and added as it was, a microsecond field of 3,999,999,999 moved a packet 66
-    minutes on (and a contact near midnight into the next day's partition) without a word."""
-    fractions = records.fractions()
-    over = np.flatnonzero(fractions >= (1_000_000_000 if records.nano else 1_000_000))
-    if len(over):
-        _check_fraction(int(fractions[over[0]]), records.nano, first + int(over[0]) + 1, path)
+def _first_bad_fraction(records: Records) -> int | None:
+    """The first record whose fraction of a second is a second or more, or None: no capture writes
+    one, and added as it was, a microsecond field of 3,999,999,999 moved a packet 66 minutes on
+    (and a contact near midnight into the next day's partition) without a word."""
+    over = np.flatnonzero(records.fractions() >= (1_000_000_000 if records.nano else 1_000_000))
+    return int(over[0]) if len(over) else None
 
 
 def _check_fraction(fraction: int, nano: bool, number: int, path: Path) -> None:

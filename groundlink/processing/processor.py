@@ -989,7 +989,8 @@ def _frames_warning(contact: Contact, summary: dict[str, Any], run: _ContactRun,
         held = (
             f"only {summary['bytes']} bytes of file headers"
             if not empty
-            else f"only file headers and {empty} records of no bytes (a file's zero-filled end: a copy that stopped)"
+            else f"only file headers and {empty} record{'s' if empty != 1 else ''} of no bytes (a file's zero-filled "
+            "end: a copy that stopped)"
         )
         return (
             f"groundlink: contact {contact.contact_id}: its {files} no packet record, {held}, so it is written empty; "
