@@ -610,7 +610,17 @@ _UNICODE_SPACE = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 # Characters that show as nothing, which YAML reads as text too: a soft hyphen, zero-width
 # spaces, non-joiners and joiners, a word joiner, and a byte order mark anywhere but the file's
 # start (two files joined); the parser failed on a later line where nothing looked wrong.
-_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+_INVISIBLE_CHARS = ("\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
+_INVISIBLE = re.compile(f"[{''.join(_INVISIBLE_CHARS)}]")
+
+
+def _in_structure(line: str, at: int) -> bool:
+    """Whether an invisible character at `at` stands where YAML reads structure: in a line's
+    indentation, or between a key's colon and its value. Inside text (a comment, a quoted value) a
+    zero-width joiner or a soft hyphen is part of the words (an emoji, Persian text, a hyphenated
+    name), and was blamed for an error elsewhere."""
+    before = line[:at].rstrip(" \t")
+    return not before.strip("".join(_INVISIBLE_CHARS)) or before.endswith(":")
 
 
 def _unicode_space(text: str, last_line: int) -> str | None:
@@ -621,8 +631,9 @@ def _unicode_space(text: str, last_line: int) -> str | None:
     for number, line in enumerate(text.split("\n")[: last_line + 1]):
         if number == 0:
             line = line.removeprefix("\ufeff")  # the file's own byte order mark is no character of it
+        invisible = (m for m in _INVISIBLE.finditer(line) if _in_structure(line, m.start()))
         found = min(
-            (m for m in (_UNICODE_SPACE.search(line), _INVISIBLE.search(line)) if m is not None),
+            (m for m in (_UNICODE_SPACE.search(line), next(invisible, None)) if m is not None),
             key=lambda m: m.start(),
             default=None,
         )

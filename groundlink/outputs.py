@@ -216,8 +216,8 @@ def in_use(directory: Path) -> bool:
         return False
     try:
         fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except OSError:
-        return True
+    except OSError as error:  # held by a run; any other failure is a file system that takes no lock
+        return error.errno in (errno.EWOULDBLOCK, errno.EAGAIN)
     finally:
         os.close(handle)
     return False

@@ -91,7 +91,7 @@ def test_python_oo_runs_every_command_and_gives_the_same_schema(tmp_path: Path) 
 def test_code_given_inline_is_not_started_again(latin1, tmp_path: Path) -> None:
     """Started again, `python -c` ran the code before the command a second time, and a script
     read from stdin, already consumed, ran as nothing."""
-    code = "import groundlink.cli as cli; print('before'); cli.in_utf8_mode(); print('after')"
+    code = "import groundlink.cli as cli; print('before', flush=True); cli.in_utf8_mode(); print('after')"
     done = subprocess.run(
         [sys.executable, "-c", code],
         cwd=tmp_path,

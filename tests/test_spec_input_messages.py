@@ -352,6 +352,14 @@ def test_a_space_yaml_does_not_take_as_one_is_named_with_its_line(validate, old,
     ), err
 
 
+def test_an_invisible_character_inside_text_is_not_blamed(validate):
+    """A zero-width joiner in an emoji of a comment was named as the cause of an error elsewhere."""
+    text = edited("  owner: ", "  # \U0001f469\u200d\U0001f680 flight-ops\u00adteam\n  owner: ")
+    text = text.replace("  contacts_per_day:", " contacts_per_day:", 1)  # the real error, later
+    code, _, err = validate(text)
+    assert code == 2 and "U+200D" not in err and "U+00AD" not in err and err.count("\n") == 1
+
+
 def test_a_byte_order_mark_at_the_start_is_named_by_no_hint(validate):
     """The file's own byte order mark is read as YAML allows it: a later error is not blamed on it."""
     text = "\ufeff" + edited("  owner: ", "\u00a0 owner: ")
