@@ -18,7 +18,7 @@ from .. import limits
 from ..inputs import escaped
 from ..runtime.azure_functions import CODE_DIGEST
 from . import rules
-from .state import Opaque, Resource, Revealed, State, align, shown_as
+from .state import SECRET, Opaque, Resource, State, align
 
 Action = Literal["create", "update", "replace", "delete"]
 ACTIONS: tuple[Action, ...] = get_args(Action)
@@ -136,6 +136,17 @@ class PropertyChange:
     kind: Literal["+", "-", "~"]
     old: Any
     new: Any
+    # at or around a secret OLD gave in plaintext (--show-secrets): read and compared as any value
+    # (a code digest, a retention), printed as [secret] on both sides, as pulumi preview prints one
+    secret: bool = False
+
+    @property
+    def old_shown(self) -> Any:
+        return SECRET if self.secret and self.kind != "+" else self.old
+
+    @property
+    def new_shown(self) -> Any:
+        return SECRET if self.secret and self.kind == "~" and self.new != COMPUTED else self.new
 
 
 @dataclass(frozen=True)
@@ -163,9 +174,9 @@ class NotCompared:
 
 
 def _json_value(value: Any) -> Any:
-    """A value of a property change as JSON holds it: an Opaque or a secret one as it is shown."""
-    if (masked := shown_as(value)) is not None:
-        return masked
+    """A value of a property change as JSON holds it: an Opaque one as it is shown."""
+    if isinstance(value, Opaque):
+        return value.shown
     if isinstance(value, dict):
         return {k: _json_value(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -234,7 +245,7 @@ class Change:
             "replacementRules": rules.source(self.type) if self.rules_known else "unknown",
             "pending": self.pending or None,
             "properties": [
-                {"path": p.path, "kind": p.kind, "old": _json_value(p.old), "new": _json_value(p.new)}
+                {"path": p.path, "kind": p.kind, "old": _json_value(p.old_shown), "new": _json_value(p.new_shown)}
                 for p in self.properties
             ],
         }
@@ -287,7 +298,7 @@ class Diff:
                 loss += f"; {PENDING_WHY[change.pending]}"
             lines.append(f"{self.cloud}: {change.type} {change.name} would be {how}: {loss}")
         for change in self.shortened:
-            shown = [f"{p.path}: {_shown(p.old)} => {_shown(p.new)}" for p in change.shortened]
+            shown = [f"{p.path}: {_shown(p.old_shown)} => {_shown(p.new_shown)}" for p in change.shortened]
             lowered = ", ".join(shown[:3]) + (f" and {len(shown) - 3} more" if len(shown) > 3 else "")
             lines.append(f"{self.cloud}: {change.type} {change.name} would delete data sooner ({lowered})")
         for change in self.unprotected:
@@ -460,9 +471,7 @@ def _input_changes(
         if _unread(change) and change.new != COMPUTED:
             change = PropertyChange(change.path, "~", UNREAD, change.new)
         if change.kind != "+" and _touches(change.path, old.secret_paths):
-            # a secret's plaintext (--show-secrets) and what replaces it are shown as secrets
-            new_shown = change.new if change.kind == "-" or change.new == COMPUTED else Revealed(change.new)
-            change = PropertyChange(change.path, change.kind, Revealed(change.old), new_shown)
+            change = PropertyChange(change.path, change.kind, change.old, change.new, secret=True)
         # a value taken from a replaced resource is unknown, whatever OLD held: a change
         comparable = True if change.new == COMPUTED else _comparable(change)
         if comparable is None and not_compared is not None:

@@ -9,7 +9,7 @@ from typing import Any
 from ..inputs import escaped, one_line
 from . import rules
 from .changes import ACTIONS, PENDING_WHY, RETIRED, Change, Diff
-from .state import shown_as
+from .state import Opaque
 
 SYMBOL = {"create": "+", "update": "~", "replace": "+-", "delete": "-"}
 VALUE_CHARS = 80
@@ -36,8 +36,8 @@ def _text(value: Any) -> str:
 
 
 def _value(value: Any) -> str:
-    if (masked := shown_as(value)) is not None:
-        return masked
+    if isinstance(value, Opaque):
+        return value.shown
     return one_line(_text(value), VALUE_CHARS)
 
 
@@ -45,7 +45,7 @@ def _changed(old: Any, new: Any) -> tuple[str, str]:
     """The two sides of an update, each within VALUE_CHARS. Cut in the middle, two long values
     that differ only there looked the same (`"s3://...-raw-6f26…satellite=${satellite}/"` on
     both sides): then each shows its start, and the stretch where they first differ."""
-    if shown_as(old) is not None or shown_as(new) is not None:
+    if isinstance(old, Opaque) or isinstance(new, Opaque):
         return _value(old), _value(new)
     texts = _text(old), _text(new)
     shown = tuple(one_line(text, VALUE_CHARS) for text in texts)
@@ -93,7 +93,7 @@ def change_lines(change: Change) -> list[str]:
         head += "  RETENTION SHORTENED: data deleted sooner"
     elif change.action == "update" and not change.rules_known:
         head += "  (replacement rules for this type not recorded)"
-    lines = [head, *(_property_line(change, p.path, p.kind, p.old, p.new) for p in change.properties)]
+    lines = [head, *(_property_line(change, p.path, p.kind, p.old_shown, p.new_shown) for p in change.properties)]
     return [escaped(line) for line in lines]  # a name or key with a newline (OLD's JSON) stays one line
 
 

@@ -368,40 +368,6 @@ class Opaque:
 SECRET = Opaque("[secret]", "encrypted in the checkpoint")
 
 
-class Revealed:
-    """A value of a change that a secret of OLD (given in plaintext, `pulumi stack export
-    --show-secrets`) holds or replaces, as it is printed: SECRET's `[secret]`, as `pulumi preview`
-    shows a secret unless asked with --show-secrets. Printed as it was, the plaintext of an input
-    that changed went to the terminal, `--json` and compare.json. Only a change's values are
-    wrapped: the diff compares and reads the plaintext (a code digest among the app's settings)."""
-
-    __slots__ = ("value",)
-    shown = SECRET.shown
-
-    def __init__(self, value: Any):
-        self.value = value
-
-    def __eq__(self, other: object) -> bool:
-        return bool(self.value == (other.value if isinstance(other, Revealed) else other))
-
-    def __hash__(self) -> int:
-        try:
-            return hash(self.value)
-        except TypeError:  # a secret list or mapping
-            return hash(Revealed)
-
-    def __str__(self) -> str:
-        return self.shown
-
-    def __repr__(self) -> str:
-        return "Revealed([secret])"
-
-
-def shown_as(value: Any) -> str | None:
-    """How a value of OLD the diff must not print is shown ([secret], [archive]); None: as it is."""
-    return value.shown if isinstance(value, Opaque | Revealed) else None
-
-
 def _unwrapped(value: Any, secrets: list[str] | None = None, path: str = "") -> Any:
     """A checkpoint's value as the plan records it (groundlink.engine.runner `_plain`): a secret
     is SECRET (or, exported with --show-secrets, its plaintext, its path under the inputs added to
