@@ -889,7 +889,8 @@ def _too_large_description(stream: BinaryIO, path: Path) -> None:
 
 
 def _pcapng_records(stream: BinaryIO | _Reads, path: Path) -> Iterator[tuple[int, int, bytes, bool | None]]:
-    """(time, link type, bytes) of each packet of a pcapng file, walked block by block.
+    """(time, link type, bytes, whether the block holds its whole packet) of each packet of a
+    pcapng file, walked block by block.
 
     dpkt's pcapng reader takes every packet for its first interface's (link type, time
     resolution), skips Simple Packet Blocks and returns a file cut inside a block header as if
@@ -1134,9 +1135,11 @@ def _pieces(
     # left out here at once, not read one by one (4 µs each)
     nothing = (lengths == 0) & (originals == 0)
     stats.empty_records += int(np.count_nonzero(nothing))
-    # the first record whose time is impossible, refused where dpkt's reader, reading record by
-    # record, refuses it: after any earlier record it cannot read, before any later one
-    bad_time = _first_bad_fraction(records)
+    # the first record whose time is impossible (`_check_fraction`), refused where dpkt's reader,
+    # reading record by record, refuses it: after any earlier record it cannot read, before any later one
+    fractions = records.fractions()
+    over = np.flatnonzero(fractions >= _per_second(records.nano))
+    bad_time = int(over[0]) if len(over) else None
     for record in np.flatnonzero(~plain.plain & ~nothing):
         if bad_time is not None and record > bad_time:
             break
@@ -1156,8 +1159,7 @@ def _pieces(
             piece_length.append(np.array([len(piece)], np.int64))
             extra.append(piece)
     if bad_time is not None:
-        fraction = int(records.fractions()[bad_time])
-        _check_fraction(fraction, records.nano, first + bad_time + 1, path)
+        _check_fraction(int(fractions[bad_time]), records.nano, first + bad_time + 1, path)
     seen = times[udp]
     if len(seen):  # the earliest and the latest: records need not be in time order
         earliest, latest = int(seen.min()), int(seen.max())
@@ -1173,18 +1175,16 @@ def _pieces(
     )
 
 
-def _first_bad_fraction(records: Records) -> int | None:
-    """The first record whose fraction of a second is a second or more, or None: no capture writes
-    one, and added as it was, a microsecond field of 3,999,999,999 moved a packet 66 minutes on
-    (and a contact near midnight into the next day's partition) without a word."""
-    over = np.flatnonzero(records.fractions() >= (1_000_000_000 if records.nano else 1_000_000))
-    return int(over[0]) if len(over) else None
+def _per_second(nano: bool) -> int:
+    return 1_000_000_000 if nano else 1_000_000
 
 
 def _check_fraction(fraction: int, nano: bool, number: int, path: Path) -> None:
     """Record `number`'s fraction of a second, in nanoseconds if `nano` (else microseconds), refused
-    when it is a second or more."""
-    per_second = 1_000_000_000 if nano else 1_000_000
+    when it is a second or more: no capture writes one, and added as it was, a microsecond field
+    of 3,999,999,999 moved a packet 66 minutes on (and a contact near midnight into the next
+    day's partition) without a word."""
+    per_second = _per_second(nano)
     if fraction >= per_second:
         raise CaptureError(
             path,
