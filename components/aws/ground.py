@@ -571,7 +571,7 @@ class AwsGroundSegment(MissionComponent):
             bucket=raw.arn,
             key=key.arn if key else None,
         )
-        return role, [policy, raw.policy]
+        return role, [policy, *raw.guards]
 
     def _telemetry_sink(
         self, stream_arn: pulumi.Output[str], key: aws.kms.Key | None

@@ -369,7 +369,7 @@ class AwsProcessing(MissionComponent):
                 source=pulumi.FileAsset(str(LAYER.path)),
                 content_type="application/zip",
                 tags=self.tags_up_to(S3_OBJECT_TAGS_MAX, "the processing dependencies archive (an S3 object)"),
-                opts=self.opts(depends_on=[self.artifacts.policy]),
+                opts=self.opts(depends_on=list(self.artifacts.guards)),
             ),
             "processing.function",
         )

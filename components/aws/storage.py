@@ -44,7 +44,10 @@ class Store:
     name: pulumi.Output[str]
     arn: pulumi.Output[str]
     uri: pulumi.Output[str]  # s3://<bucket>/
-    policy: aws.s3.BucketPolicy  # writers wait for it: no write before the policy guards the bucket
+    # What a writer waits for: no object lands before the bucket's policy guards it, its default
+    # encryption is the mission key (S3 keeps an object's encryption when the default changes
+    # later) and versioning is on (an object written before has no version id to pin).
+    guards: tuple[pulumi.Resource, ...]
 
 
 Grants = Callable[[str, str], list[dict[str, Any]]]  # (bucket ARN, account) -> statements
@@ -137,7 +140,7 @@ class SecureBucket(MissionComponent):
             "storage.versioning",
         )
         sse = {"sse_algorithm": "aws:kms", "kms_master_key_id": key.arn} if key else {"sse_algorithm": "AES256"}
-        self.realize(
+        self.encryption = self.realize(
             aws.s3.BucketServerSideEncryptionConfiguration(
                 self.child_name("encryption"),
                 bucket=bucket_id,
@@ -206,7 +209,11 @@ class SecureBucket(MissionComponent):
             )
         self.uri = self.bucket.bucket.apply(lambda b: f"s3://{b}/")
         self.outputs = Store(
-            id=self.bucket.id, name=self.bucket.bucket, arn=self.bucket.arn, uri=self.uri, policy=self.policy
+            id=self.bucket.id,
+            name=self.bucket.bucket,
+            arn=self.bucket.arn,
+            uri=self.uri,
+            guards=(self.policy, self.encryption, self.versioning),
         )
         self.register_outputs({"bucket": self.bucket.bucket, "arn": self.bucket.arn, "uri": self.uri})
 
