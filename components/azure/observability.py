@@ -312,6 +312,10 @@ class AzureObservability(MissionComponent):
                 evaluation_frequency=ALERT_FREQUENCY,
                 window_size=ALERT_WINDOW,
                 scopes=[self.workspace.id],
+                # Created with the workspace, before any record reaches the processor's table:
+                # validated at creation, the query would name a table the new workspace does not
+                # have yet and the create fail (docs/azure.md, "The frame-loss alert").
+                skip_query_validation=True,
                 criteria=azure.monitor.ScheduledQueryRuleCriteriaArgs(
                     all_of=[
                         azure.monitor.ConditionArgs(
