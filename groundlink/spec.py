@@ -1921,6 +1921,29 @@ class AzureCloud(_Model):
         json_schema_extra={"enum": [*sorted(limits.AZURE_ZRS_LOCATIONS)]},
         description="Azure location of the stack: one whose storage accounts offer zone-redundant storage.",
     )
+
+    @field_validator("location", mode="before")
+    @classmethod
+    def _location_name(cls, value: Any) -> Any:
+        """A display name (`East US`, `West US 2`, as the portal shows it) or a name in capitals is
+        told the name it stands for, with the locations it may have meant, as an AWS region is:
+        the pattern alone said only which characters a name holds."""
+        if isinstance(value, str) and not re.fullmatch(limits.AZURE_LOCATION_PATTERN, value):
+            name = re.sub(r"[\s_-]", "", value.lower())
+            allowed = limits.AZURE_ZRS_LOCATIONS
+            if name in allowed:
+                meant = f"did you mean {name}? "
+            elif re.fullmatch(limits.AZURE_LOCATION_PATTERN, name):
+                meant = f"as a name {name}, not a location with zone-redundant storage (the mission's account is ZRS); "
+            else:
+                meant = ""
+            raise ValueError(
+                f"{value!r} is not an Azure location name (lowercase letters and digits: the `name` "
+                f"`az account list-locations` gives, not its display name); {meant}"
+                f"{_nearby_regions(name or value, allowed)}"
+            )
+        return value
+
     legacy_orbital: bool = Field(
         False,
         description="Emit the retired Azure Orbital Ground Station resources (retired 2024-12-18; "

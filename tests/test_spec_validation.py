@@ -135,7 +135,28 @@ RULES = [
         "westus2",
         "'westus2' is not an AWS region name; allowed: eu-west-2, us-west-2 ... (every AWS region:",
     ),
-    ("clouds.azure.location", "eastus", "East US", "does not match"),
+    (  # the portal's display name: told the name it stands for, with the allowed ones
+        "clouds.azure.location",
+        "eastus",
+        "East US",
+        "'East US' is not an Azure location name (lowercase letters and digits: the `name` `az account "
+        "list-locations` gives, not its display name); did you mean eastus? allowed: eastus, eastus2, westus2, westus3",
+    ),
+    ("clouds.azure.location", "westus2", "WestUS2", "'WestUS2' is not an Azure location name (lowercase"),
+    ("clouds.azure.location", "westus2", "West US 2", "did you mean westus2? allowed:"),
+    (  # a display name whose location has no ZRS: named as such, not "did you mean" another
+        "clouds.azure.location",
+        "westus2",
+        "West Central US",
+        "as a name westcentralus, not a location with zone-redundant storage (the mission's account is ZRS); allowed: ",
+    ),
+    (
+        "clouds.azure.location",
+        "westus2",
+        "wëstus2",
+        "'wëstus2' is not an Azure location name (lowercase letters and "
+        "digits: the `name` `az account list-locations` gives, not its display name); allowed: eastus, eastus2, westus2",
+    ),
     (
         "clouds.azure.location",
         "westus3",
