@@ -50,7 +50,8 @@ def _catalogs(tmp_path):
     return tmp_path
 
 
-def test_an_override_replaces_price_source_and_date_and_keeps_region_and_note(tmp_path):
+def test_an_override_replaces_price_source_date_and_region_and_keeps_the_note(tmp_path):
+    """Without a region of its own, the user's figure is not said to be for the catalog's."""
     directory = _catalogs(tmp_path)
     prices = tmp_path / "prices.yaml"
     prices.write_text("aws:\n  minute: {price: 3.5, source: quote 7, date: 2026-10-01}\n")
@@ -60,7 +61,7 @@ def test_an_override_replaces_price_source_and_date_and_keeps_region_and_note(tm
         "price": 3.5,
         "unit": "minute",
         "per": 1,
-        "region": "r",
+        "region": "not stated by the override",
         "source": f"quote 7 (override: {prices})",
         "date": "2026-10-01",
         "secondary": False,

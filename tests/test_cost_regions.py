@@ -132,3 +132,38 @@ def test_the_transfer_note_is_said_once_not_on_every_alternative_of_a_replicatin
     )
     rows = [a for choices in alternatives("aws", spec, catalogs).values() for a in choices]
     assert rows and not [a for a in rows if any(n.startswith("S3 replication from") for n in a.notes)]
+
+
+def test_a_price_billed_in_the_stack_s_region_and_the_replica_s_names_both(catalogs):
+    """An af-south-1 stack replicating to me-central-1, both away from the catalog's us-east-1:
+    the list kept the first line's region only, so the replica's never appeared."""
+    changes = {
+        "clouds.aws.region": "af-south-1",
+        "storage.redundancy": "geo",
+        "clouds.aws.replica_region": "me-central-1",
+    }
+    listed = other_regions(_estimate("noaa20.yaml", changes, catalogs).clouds["aws"])
+    for price_id in ("s3_standard_gb_month", "s3_put_requests", "kms_key_month"):
+        assert listed[price_id] == "us-east-1, billed in af-south-1 and me-central-1", price_id
+    assert listed["lambda_requests"] == "us-east-1"  # the stack's lines only
+
+
+def test_an_override_without_a_region_is_not_said_to_be_the_catalog_s_region_s(catalogs):
+    """A user's af-south-1 figure given without `region:` was labelled us-east-1, the catalog
+    entry's region, in the price table and the list of other regions."""
+    given = OverrideFile(
+        aws={
+            "s3_standard_gb_month": Override(price=0.0274, source="my sheet", date="2026-11-01"),
+            "kms_key_month": Override(price=1.0, source="my sheet", date="2026-11-01", region="af-south-1"),
+        }
+    )
+    chosen = {cloud: apply_overrides(c, given, "ov.yaml") for cloud, c in catalogs.items()}
+    assert chosen["aws"].prices["s3_standard_gb_month"].region == "not stated by the override"
+    listed = other_regions(_estimate("noaa20.yaml", {"clouds.aws.region": "af-south-1"}, chosen).clouds["aws"])
+    assert listed["s3_standard_gb_month"] == "not stated by the override"
+    assert "kms_key_month" not in listed  # given for the stack's region
+    # a label that is no place holds for the user's figure as for the catalog's
+    stack_price = OverrideFile(aws={"dataflow_endpoint_hour": Override(price=0.5, source="sheet", date="2026-11-01")})
+    assert apply_overrides(catalogs["aws"], stack_price, "ov.yaml").prices["dataflow_endpoint_hour"].region == (
+        "stack region"
+    )

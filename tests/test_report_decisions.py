@@ -539,7 +539,7 @@ def test_layers_that_do_not_add_up_to_the_total_as_shown_say_they_are_rounded():
 
 MAPS = re.compile(
     r"(^|\.)(clouds|byLayer|bySite|networks|catalog|sites|gaps|notPriced|restMonthly|average|endOfMonth|"
-    r"storageSteadyGb|manifestsPerMonth|billedMinutes|choices|breakEvenPerMinute|notNeededButRealized)$"
+    r"storageSteadyGb|manifestsPerMonth|billedMinutes|choices|breakEvenPerMinute|notNeededButRealized|otherRegions)$"
 )
 
 

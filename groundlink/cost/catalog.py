@@ -156,7 +156,7 @@ class Override(BaseModel):
     price: float = Field(ge=0)
     source: str = Field(min_length=1)
     date: str = Field(description=f"When the source was read: {DATE_FORMATS}.")
-    region: str | None = Field(None, min_length=1)  # left out: the catalog entry's region
+    region: str | None = Field(None, min_length=1)  # left out: see _region_of_unplaced
     note: str | None = None
 
     _date = field_validator("date", mode="before")(_date_text)
@@ -318,7 +318,7 @@ def apply_overrides(
                 "price": override.price,
                 "source": f"{override.source}{OVERRIDE_MARK}{origin})",
                 "date": override.date,
-                "region": override.region or base.region,
+                "region": override.region or _region_of_unplaced(base.region),
                 # the catalog's note is a caveat on the catalog's figure (a measurement without a
                 # source, a date that is another source's), said as such beside the user's own
                 "note": override.note or (f"{CATALOG_NOTE_MARK}{base.note}" if base.note else None),
@@ -329,6 +329,20 @@ def apply_overrides(
     if problems:
         raise PriceError(problems)
     return catalog.model_copy(update={"prices": prices})
+
+
+# The region of a price given with --prices and no `region`: not known, so listed among the prices
+# whose region is not their line's (cost.model.other_regions) rather than shown as the catalog's.
+REGION_NOT_STATED = "not stated by the override"
+
+
+def _region_of_unplaced(catalog_region: str) -> str:
+    """An override's region when it states none. A catalog region of one word names the one
+    region or location where the catalog's figure holds, which says nothing of the user's;
+    the others say what kind of price it is ("stack region": the user's own figure for the
+    stack's; "partner network", "AWS Ground Station sites": priced by contract or site), and
+    hold for the user's figure as for the catalog's."""
+    return REGION_NOT_STATED if " " not in catalog_region else catalog_region
 
 
 # What an override without a note of its own keeps of the catalog's: the caveat, said as the catalog's.

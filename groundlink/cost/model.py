@@ -1452,14 +1452,21 @@ def _refuse_overflow(cc: CloudCost) -> None:
 def other_regions(cost: CloudCost) -> dict[str, str]:
     """Price ids the estimate uses whose catalog region is not the one their line is billed in
     (the stack's, or the AWS replica's), with the region used: every regional line, the ground
-    segment's streams and endpoint included; contact minutes (by site, by contract) are not."""
-    seen: dict[str, str] = {}
+    segment's streams and endpoint included; contact minutes (by site, by contract) are not.
+    A price whose lines are billed in more than one region (a stack's and its replica's, both
+    away from the catalog's) names each."""
+    where: dict[str, tuple[str, list[str]]] = {}
     for line in cost.lines:
         billed = cost.region if line.region is None else line.region
         region = line.entry.region
         if billed != NOT_REGIONAL and region not in (billed, *STACK_REGION):
-            seen.setdefault(line.price_id, region if billed == cost.region else f"{region}, billed in {billed}")
-    return seen
+            regions = where.setdefault(line.price_id, (region, []))[1]
+            if billed not in regions:
+                regions.append(billed)
+    return {
+        price_id: region if billed == [cost.region] else f"{region}, billed in {' and '.join(billed)}"
+        for price_id, (region, billed) in where.items()
+    }
 
 
 # Regions whose S3 transfer to another region costs more than the catalog's one figure, in the

@@ -13,6 +13,7 @@ from .sections import (
     coverage_dated,
     coverage_not_estimated,
     coverage_warnings_shown,
+    prices_elsewhere,
     refusal,
     sections,
     unused_overrides,
@@ -66,6 +67,8 @@ def print_summary(doc: dict[str, Any], out_dir: str, console: Console) -> None:
         console.print(line(("coverage warning:", "yellow"), f" {warning}"))
     for said in (*coverage_not_estimated(doc), *coverage_dated(doc)):
         console.print(line(("coverage:", "yellow"), f" {said}"))
+    for said in prices_elsewhere(doc):
+        console.print(line(("prices:", "yellow"), f" {said}"))
     if unused := unused_overrides(doc):
         console.print(line((unused_overrides_line(unused), "yellow")))
     supply = chosen["Prices to supply"]

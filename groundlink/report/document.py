@@ -16,7 +16,7 @@ from ..cost.alternatives import CHOICE_FIELDS, Alternative, alternatives
 from ..cost.catalog import PriceEntry, prices_read
 from ..cost.choices import durability_choices
 from ..cost.decision import decision
-from ..cost.model import Line, total
+from ..cost.model import Line, other_regions, total
 from ..engine.plan import Plan
 from ..limits import AZURE_ORBITAL_RETIRED_ON
 from ..parity import ParityMatrix
@@ -139,6 +139,8 @@ def cost_json(estimate: CostEstimate, budget_usd: float, spec: Any) -> dict[str,
                 }
                 for x in cc.unknowns()
             ],
+            # what the report's assumptions name: prices another region's figures, or stating none
+            "otherRegions": {f"{cloud}.{price_id}": region for price_id, region in other_regions(cc).items()},
         }
     return {
         "currency": "USD",

@@ -120,7 +120,8 @@ def _summary(doc: dict[str, Any], clouds: list[str]) -> Section:
         + [
             _c(f"Coverage: {w}", "gap")
             for w in (*coverage_warnings_shown(doc), *coverage_not_estimated(doc), *coverage_dated(doc))
-        ],
+        ]
+        + [_c(f"Prices: {w}", "gap") for w in prices_elsewhere(doc)],
         table=_table([""] + [cloud_title(c) for c in clouds], rows),
         after=[
             _c(
@@ -773,6 +774,21 @@ def coverage_warnings_shown(doc: dict[str, Any]) -> list[str]:
         "section and compare.json's coverage.warnings list every one"
     )
     return [*warnings[:WARNINGS_SHOWN], counted_rest]
+
+
+def prices_elsewhere(doc: dict[str, Any]) -> list[str]:
+    """Where a cloud's total rests on prices of another region than its stack's: the report's
+    assumptions named each, and the totals above them said nothing (an af-south-1 stack priced
+    almost whole at us-east-1 figures)."""
+    said = []
+    for cloud, cost in doc["cost"]["clouds"].items():
+        if cost["otherRegions"]:
+            said.append(
+                f"{cloud_title(cloud)} runs in {cost['region']}; {counted(len(cost['otherRegions']), 'price')} its "
+                "total rests on are another region's figures or state no region (the report names each, under "
+                "Assumptions): give your region's with --prices"
+            )
+    return said
 
 
 def coverage_not_estimated(doc: dict[str, Any]) -> list[str]:
