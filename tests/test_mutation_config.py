@@ -43,3 +43,22 @@ def test_mutants_a_stopped_run_left_half_written_are_written_again(tmp_path: Pat
     removed = _mutation_run().forget_unfinished(tmp_path, sources)
     assert removed == [Path("pkg/stopped.py"), Path("pkg/stale_meta.py")]
     assert sorted(p.name for p in mutants.iterdir()) == ["done.py", "done.py.meta", "stale_meta.py.meta"]
+
+
+def test_every_top_level_path_a_test_reads_is_copied_into_mutants() -> None:
+    """Mutation runs test in mutants/, which holds the sources mutmut copies and `also_copy`:
+    a test reading the checkout's `.vscode/settings.json`, not copied, failed the spec module's
+    stats run, and `make mutation` scored groundlink.spec on nothing ("stopped without results")."""
+    import re
+    import tomllib
+
+    mutmut = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutmut"]
+    copied = {path.rstrip("/").split("/")[0] for path in mutmut["source_paths"] + mutmut["also_copy"]}
+    copied |= {"tests", "pyproject.toml"}  # mutmut copies the tests and its own configuration itself
+    read = {
+        match.split("/")[0]
+        for path in (ROOT / "tests").glob("*.py")
+        for match in re.findall(r'ROOT / "([\w./-]+)"', path.read_text())
+    }
+    assert read, "the tests name the checkout's files as ROOT / <path>"
+    assert sorted(read - copied) == []
