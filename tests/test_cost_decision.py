@@ -546,3 +546,20 @@ def test_an_amount_reads_the_same_cent_in_the_sentence_and_in_the_tables():
     d = decision(bp, est)
     kept = {cloud: round(est.clouds[cloud].monthly.known, 6) for cloud in ("aws", "azure")}
     assert f"AWS costs {usd(kept['aws'])}/month and Azure {usd(kept['azure'])}/month" in d["sentence"]
+
+
+def test_every_satellite_ground_station_no_longer_supports_is_named_apart(monkeypatch):
+    """Two such satellites (the table holds one today, Aqua): each named with its NORAD id and
+    date, separated by a comma."""
+    from groundlink import limits
+    from groundlink.cost.decision import ground_station_not_offered
+
+    data = spec_data("aqua-legacy.yaml")
+    noaa20 = spec_data("noaa20.yaml")["satellites"][0]
+    data["satellites"].append(noaa20)
+    monkeypatch.setitem(limits.AWS_UNSUPPORTED_SATELLITES, noaa20["norad_id"], "2030-01-01")
+    spec = spec_from_data(data)
+    assert ground_station_not_offered(spec) == (
+        "AWS Ground Station is not offered as an alternative: it no longer supports aqua (NORAD 27424) since "
+        f"2024-11-30, {noaa20['name']} (NORAD {noaa20['norad_id']}) since 2030-01-01"
+    )

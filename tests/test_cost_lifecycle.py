@@ -103,3 +103,14 @@ def test_the_replica_buckets_bill_their_own_moves_and_overhead_titled_as_their_s
         )
     # the same title as the replica's capacity and retention lines of that tier
     assert f"{replica}S3 Glacier Deep Archive storage (us-east-2)" in lines
+
+
+@pytest.mark.parametrize("cloud", ["aws", "azure"])
+def test_the_first_month_lists_only_the_moves_it_makes(cloud):
+    """Month 1 of the projection: only the first tier (day 30) is reached; a tier no object
+    reaches before day 90 has no line, rather than a line of 0 moves."""
+    result = estimate(build_blueprint(spec_from_data(_example())), _catalogs(), Assumptions(object_size_mb=0.25))
+    first = [x for x in result.clouds[cloud].projection[0] if "transitions" in x.item or "tier changes" in x.item]
+    expected = "S3 lifecycle transitions into S3 Standard-IA" if cloud == "aws" else "Blob tier changes to Cool (ZRS)"
+    assert [x.item for x in first] == [expected]
+    assert first[0].quantity > 0

@@ -101,8 +101,8 @@ def test_an_input_no_component_can_build_is_one_line_naming_its_field(layer: str
 
 @pytest.mark.parametrize(
     "transitions",
-    [((30, "glacier"),), ((-1, "cool"),), ((400, "cool"),)],
-    ids=["unknown tier", "negative days", "after the expiry"],
+    [((30, "glacier"),), ((-1, "cool"),), ((400, "cool"),), ((365, "cool"),)],
+    ids=["unknown tier", "negative days", "after the expiry", "on the expiry day"],
 )
 def test_a_lifecycle_step_no_store_can_take_is_refused(transitions: tuple) -> None:
     with pytest.raises(LayerInputError) as error:

@@ -1103,9 +1103,9 @@ def _azure_lines(blueprint: Blueprint, usage: MonthlyUsage, catalog: Catalog, pl
             and plan.of_type("azure-native:keyvault:Key")
             and not any(_hsm(r) for r in plan.of_type("azure-native:keyvault:Key"))
         ):
-            keys, basis = 0, "software-protected keys in the plan: operations only"
+            keys = 0  # software-protected keys in the plan: operations only
         if plan is None and not spec.security.hsm_keys:
-            keys, basis = 0, "security.hsm_keys: false: software-protected keys, operations only"
+            keys = 0  # security.hsm_keys: false: software-protected keys, operations only
         size, size_basis = key_vault_key_size(plan)
         bits = f"RSA {size}-bit" if size else "RSA, size not in the plan"
         key_text = f"{bits} key" if size else bits
