@@ -168,13 +168,23 @@ class MissionComponent(pulumi.ComponentResource):
         self.mission = mission
         self.prefix = name
 
-    def opts(self, stateful: bool = False, **kwargs: Any) -> pulumi.ResourceOptions:
+    def opts(self, stateful: bool = False, store_setting: bool = False, **kwargs: Any) -> pulumi.ResourceOptions:
         """A child's options. A store is protected and retained when the spec says so
         (`data_protection: strict`); otherwise its protection is left to Pulumi, which takes a
         child's from its parent: set to False, it dropped the `protect=True` a program gave the
-        mission on the buckets and keys alone, while every role under them kept it."""
+        mission on the buckets and keys alone, while every role under them kept it.
+
+        `store_setting`: a setting a retained store needs as much as its data (a bucket's public
+        access block, policy, default key, versioning and lifecycle; the identity a storage
+        account reaches its key with). Retained with the store, not protected: a teardown that
+        keeps the store (`pulumi state unprotect --all`, then `pulumi destroy`) deleted them and
+        left the kept store open to public policies, without expiry, or unable to read its own
+        data (a storage account whose key identity is gone answers 403). Each exists as long as
+        its store does, so no spec edit removes one that retention would leave behind."""
         if stateful and self.mission.protected:
             kwargs.setdefault("protect", True)
+            kwargs.setdefault("retain_on_delete", True)
+        if store_setting and self.mission.protected:
             kwargs.setdefault("retain_on_delete", True)
         return pulumi.ResourceOptions(parent=self, **kwargs)
 

@@ -10,7 +10,7 @@ from groundlink.spec import load_spec
 from .conftest import SPECS, tunables_data, variant_plan
 from .test_aws_support import GS_CONFIG, GS_PROFILE, KEY, aws, aws_data, aws_variant, bucket_by_role, spec_data
 from .test_processing_cloud import CONTAINER_JOB
-from .test_protection_sets import SHARED_SETTINGS, STATEFUL_TYPES
+from .test_protection_sets import SHARED_SETTINGS, STATEFUL_TYPES, store_settings
 
 STATEFUL = STATEFUL_TYPES["aws"]  # one list of what deleting loses data, decided by type
 EXAMPLES = ("noaa20.yaml", "partner.yaml", "constellation.yaml")
@@ -98,9 +98,10 @@ def test_every_resource_outside_bucket_hardening_is_marked_with_its_capability(n
 def test_stateful_resources_are_protected_and_retained_and_nothing_else_is(spec):
     plan = aws(spec)
     assert {r.type for r in plan.custom()} & STATEFUL >= {"aws:s3/bucket:Bucket", "aws:kms/key:Key"}
+    settings = store_settings(plan, "aws")
     for resource in plan.custom():
         stateful = resource.type in STATEFUL
-        retained = stateful or resource.type in SHARED_SETTINGS["aws"]
+        retained = stateful or resource.type in SHARED_SETTINGS["aws"] or (resource.type, resource.name) in settings
         assert (resource.protect, resource.retainOnDelete) == (stateful, retained), resource.name
 
 

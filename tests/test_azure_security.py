@@ -258,9 +258,13 @@ PROTECTION_PLANS = {
 def test_exactly_the_stateful_resources_are_protected_and_retained(name):
     result = PROTECTION_PLANS[name]()
     custom = list(result.custom())
+    from .test_protection_sets import store_settings  # which imports this module's sets
+
     assert {r.type for r in custom} & STATEFUL >= {"azure-native:storage:StorageAccount"}
+    settings = store_settings(result, "azure")
     for resource in custom:
         stateful = resource.type in STATEFUL or (
             resource.type in HOLDERS and bool(set(resource.capability) & STATEFUL_CAPABILITIES)
         )
-        assert (resource.protect, resource.retainOnDelete) == (stateful, stateful), (resource.type, resource.name)
+        retained = stateful or (resource.type, resource.name) in settings
+        assert (resource.protect, resource.retainOnDelete) == (stateful, retained), (resource.type, resource.name)

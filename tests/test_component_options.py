@@ -14,7 +14,7 @@ from groundlink.engine.runner import run_program
 from groundlink.spec import spec_from_data
 
 from .conftest import spec_data
-from .test_protection_sets import SHARED_SETTINGS
+from .test_protection_sets import SETTING_TYPES
 
 
 def _registrations(cloud: str, data_protection: str, opts: pulumi.ResourceOptions) -> list[dict]:
@@ -45,7 +45,7 @@ def test_protect_given_to_the_mission_reaches_every_store_when_the_spec_does_not
 @pytest.mark.parametrize("cloud", CLOUDS)
 def test_a_strict_spec_protects_and_retains_its_stores_whatever_the_program_gives(cloud):
     resources = _registrations(cloud, "strict", pulumi.ResourceOptions(protect=False))
-    stores = [r for r in resources if r["retainOnDelete"] and r["type"] not in SHARED_SETTINGS[cloud]]
+    stores = [r for r in resources if r["retainOnDelete"] and r["type"] not in SETTING_TYPES[cloud]]
     assert len(stores) > 5 and all(r["protect"] for r in stores)
 
 

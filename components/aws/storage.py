@@ -121,13 +121,13 @@ class SecureBucket(MissionComponent):
             block_public_policy=True,
             ignore_public_acls=True,
             restrict_public_buckets=True,
-            opts=self.opts(),
+            opts=self.opts(store_setting=True),
         )
         aws.s3.BucketOwnershipControls(
             self.child_name("ownership"),
             bucket=bucket_id,
             rule={"object_ownership": "BucketOwnerEnforced"},
-            opts=self.opts(),
+            opts=self.opts(store_setting=True),
         )
         self.lifecycle = lifecycle
         self.versioning = self.realize(
@@ -135,7 +135,7 @@ class SecureBucket(MissionComponent):
                 self.child_name("versioning"),
                 bucket=bucket_id,
                 versioning_configuration={"status": "Enabled"},
-                opts=self.opts(),
+                opts=self.opts(store_setting=True),
             ),
             "storage.versioning",
         )
@@ -145,7 +145,7 @@ class SecureBucket(MissionComponent):
                 self.child_name("encryption"),
                 bucket=bucket_id,
                 rules=[{"apply_server_side_encryption_by_default": sse, "bucket_key_enabled": key is not None}],
-                opts=self.opts(depends_on=[key] if key else None),
+                opts=self.opts(store_setting=True, depends_on=[key] if key else None),
             ),
             *(("security.cmk",) if key else ()),
         )
@@ -163,7 +163,7 @@ class SecureBucket(MissionComponent):
             bucket=bucket_id,
             policy=iam.document(statements, arn=self.bucket.arn, account=account, vpce=endpoint),
             # Attached after the public access block: never a policy without it.
-            opts=self.opts(depends_on=[public_access_block]),
+            opts=self.opts(store_setting=True, depends_on=[public_access_block]),
         )
         if endpoint:
             self.realize(self.policy, "security.private_network")
@@ -190,7 +190,7 @@ class SecureBucket(MissionComponent):
                 # S3's default, said so the plan shows it: objects under 128 KB (contact summaries,
                 # manifests) stay in Standard, where a transition would cost more than it saves
                 transition_default_minimum_object_size="all_storage_classes_128K",
-                opts=self.opts(),
+                opts=self.opts(store_setting=True),
             ),
             "storage.lifecycle",
             *(["storage.archive_tier"] if any(tier == "archive" for _, tier in lifecycle.transitions) else []),
@@ -203,7 +203,7 @@ class SecureBucket(MissionComponent):
                     target_bucket=log_bucket_id,
                     target_prefix=log_prefix,
                     target_object_key_format={"partitioned_prefix": {"partition_date_source": "EventTime"}},
-                    opts=self.opts(),
+                    opts=self.opts(store_setting=True),
                 ),
                 "observability.logging",
             )

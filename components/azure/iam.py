@@ -36,6 +36,7 @@ def grant(
     principal_id: pulumi.Input[str],
     scope: pulumi.Input[str],
     depends_on: Sequence[pulumi.Resource] = (),
+    store_setting: bool = False,
 ) -> azure.authorization.RoleAssignment:
     """Grant one built-in role to one service principal (a managed identity, or the partner's
     delivery identity) on one resource (never a group or subscription). principalType is always
@@ -44,7 +45,9 @@ def grant(
     The assignment's name stays with its logical name while its principal, role or scope may
     change (a partner's new principal, a processor's new identity), each of which replaces it:
     created first, the new assignment would be a PUT to the id the old one holds, which ARM
-    refuses (RoleAssignmentUpdateNotPermitted), so the old one is deleted first."""
+    refuses (RoleAssignmentUpdateNotPermitted), so the old one is deleted first.
+
+    `store_setting`: a grant a retained store cannot read its data without (MissionComponent.opts)."""
     # asked through the owner, so a caller's provider (another subscription) answers it
     client = azure.authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=owner))
     return azure.authorization.RoleAssignment(
@@ -60,7 +63,7 @@ def grant(
         principal_type="ServicePrincipal",
         scope=scope,
         description=f"{owner.mission.name}: {role}",
-        opts=owner.opts(depends_on=list(depends_on), delete_before_replace=True),
+        opts=owner.opts(store_setting=store_setting, depends_on=list(depends_on), delete_before_replace=True),
     )
 
 

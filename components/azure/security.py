@@ -384,7 +384,8 @@ class AzureSecurity(MissionComponent):
                     resource_group_name=resource_group_name,
                     location=location,
                     tags=self.tags,
-                    opts=self.opts(),
+                    # the stores reach the mission key through it: kept with them
+                    opts=self.opts(store_setting=True),
                 ),
                 "security.cmk",
             )
@@ -480,6 +481,7 @@ class AzureSecurity(MissionComponent):
                 role="Key Vault Crypto Service Encryption User",
                 principal_id=self.identity.principal_id,
                 scope=key.id,
+                store_setting=True,
             ),
             "security.cmk",
         )

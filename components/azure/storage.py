@@ -268,7 +268,7 @@ class AzureStorage(MissionComponent):
             blob_services_name="default",
             delete_retention_policy={"enabled": True, "days": soft_delete_days},
             container_delete_retention_policy={"enabled": True, "days": soft_delete_days},
-            opts=self.opts(),
+            opts=self.opts(store_setting=True),
         )
         # Azure has no first-party station: the raw container is always the partner's landing zone.
         self.raw = self.container(
@@ -307,7 +307,7 @@ class AzureStorage(MissionComponent):
                         ),
                     ]
                 },
-                opts=self.opts(depends_on=[self.blob_service]),
+                opts=self.opts(store_setting=True, depends_on=[self.blob_service]),
             ),
             "storage.lifecycle",
         )

@@ -52,18 +52,35 @@ MAX_STATE_BYTES = 256 * 1024 * 1024
 STACK_TYPE = "pulumi:pulumi:Stack"  # the root of every stack: no part of a real URN's type chain
 
 
-# Settings of a whole account or subscription that the stacks retain on delete, unprotected and
-# holding no data: deleting one would reset it for every mission there (Glue's catalog
-# encryption: components/aws/analytics.py). Retained, it is no store: dropping it loses nothing.
-SHARED_SETTING_TYPES: frozenset[str] = frozenset(
-    {"aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings"}
+# What the stacks retain on delete, unprotected and holding no data, so that no diff counts one
+# as a store (dropped or replaced, it loses nothing): settings of a whole account that a delete
+# would reset for every mission there (Glue's catalog encryption: components/aws/analytics.py),
+# and the settings a retained store needs kept with it (components/base.py `store_setting`: a
+# bucket's public access block, policy, default encryption, versioning, lifecycle, ownership and
+# access logging; a storage account's blob service and lifecycle policy, the identity the stores
+# reach the mission key through and its grant on the key).
+RETAINED_SETTING_TYPES: frozenset[str] = frozenset(
+    {
+        "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings",
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+        "aws:s3/bucketPolicy:BucketPolicy",
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "aws:s3/bucketVersioning:BucketVersioning",
+        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+        "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+        "aws:s3/bucketLogging:BucketLogging",
+        "azure-native:storage:BlobServiceProperties",
+        "azure-native:storage:ManagementPolicy",
+        "azure-native:managedidentity:UserAssignedIdentity",
+        "azure-native:authorization:RoleAssignment",
+    }
 )
 
 
 def is_protected(type_token: str, protect: bool, retain_on_delete: bool) -> bool:
     """Whether a resource's options keep its data from a delete: `protect`, or `retainOnDelete`
-    on a resource that is not a shared setting."""
-    return protect or (retain_on_delete and type_token not in SHARED_SETTING_TYPES)
+    on a resource that is not a retained setting."""
+    return protect or (retain_on_delete and type_token not in RETAINED_SETTING_TYPES)
 
 
 @dataclass(frozen=True)
