@@ -494,13 +494,17 @@ def test_an_actively_traced_function_may_send_its_traces(changes) -> None:
     ]
 
 
-def test_a_container_jobs_role_sends_no_traces() -> None:
-    """The Batch job is not traced, so its role gets no X-Ray action (least privilege)."""
+def test_a_container_jobs_role_sends_no_traces_and_writes_no_logs() -> None:
+    """The Batch job is not traced, so its role gets no X-Ray action (least privilege); its output
+    reaches the log group through the awslogs driver, which writes with the execution role, so
+    the job role gets no log action either (the execution role has them)."""
     plan = variant_plan("aws", CONTAINER_JOB)
     definition = plan.one("aws:batch/jobDefinition:JobDefinition")
-    role_arn = json.loads(definition.inputs["containerProperties"])["jobRoleArn"]
-    actions = [a for s in _role_policy_statements(plan, role_arn) for a in s["Action"]]
-    assert actions and not [a for a in actions if a.startswith("xray:")]
+    properties = json.loads(definition.inputs["containerProperties"])
+    actions = [a for s in _role_policy_statements(plan, properties["jobRoleArn"]) for a in s["Action"]]
+    assert actions and not [a for a in actions if a.startswith(("xray:", "logs:"))]
+    execution = [a for s in _role_policy_statements(plan, properties["executionRoleArn"]) for a in s["Action"]]
+    assert {"logs:CreateLogStream", "logs:PutLogEvents"} <= set(execution)
 
 
 RANDOMIZER_UNSET = "processing.capture.pseudo_randomized is off, but the preset of noaa20-hrd sends CADUs"

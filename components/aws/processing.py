@@ -235,8 +235,11 @@ class AwsProcessing(MissionComponent):
         return "processing.function" if self.inputs.mode == "function" else "processing.container_job"
 
     def _role(
-        self, service: str, queue: bool, vpc: bool = False, traces: bool = False
+        self, service: str, queue: bool, vpc: bool = False, traces: bool = False, logs: bool = False
     ) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
+        """The processor's role. `logs`: it writes the log group itself, as Lambda does with the
+        function's role; a job's output goes through the awslogs driver, which writes with the
+        task's execution role ("Amazon ECS task execution IAM role"), so the job role gets none."""
         role = self.realize(
             aws.iam.Role(
                 self.child_name("role"),
@@ -260,7 +263,7 @@ class AwsProcessing(MissionComponent):
                     raw=self.raw.arn,
                     products=self.products.arn,
                     key=self.key.arn if self.key else None,
-                    log_group=self.log_group.arn,
+                    log_group=self.log_group.arn if logs else None,
                     vpc=vpc,
                     traces=traces,
                 ),
@@ -310,7 +313,9 @@ class AwsProcessing(MissionComponent):
 
     def _function(self) -> None:
         inputs = self.inputs
-        role, policy = self._role("lambda.amazonaws.com", queue=True, vpc=self.network is not None, traces=True)
+        role, policy = self._role(
+            "lambda.amazonaws.com", queue=True, vpc=self.network is not None, traces=True, logs=True
+        )
         vpc_config = None
         if self.network is not None:
             group = self._egress_group(self.network.vpc_id, "The contact processor: outbound HTTPS to S3 only")
