@@ -77,7 +77,10 @@ COMPONENT_TESTS: dict[str, list[str]] = {
         "tests/test_aws_security.py", "tests/test_aws_storage.py", "tests/test_aws_events.py",
         "tests/test_aws_replication.py", "tests/test_aws_ground.py", "tests/test_aws_ground_roles.py",
     ],
-    "components.aws.mission": ["tests/test_aws_mission.py", "tests/test_smoke_plan.py", *PROTECTED],
+    "components.aws.mission": [
+        "tests/test_aws_mission.py", "tests/test_smoke_plan.py", "tests/test_aws_observability.py",
+        "tests/test_component_inputs.py", *PROTECTED,
+    ],
     "components.aws.naming": [
         "tests/test_aws_limits.py", "tests/test_aws_storage.py", "tests/test_aws_ground.py", "tests/test_resource_names.py",
     ],
@@ -102,7 +105,9 @@ COMPONENT_TESTS: dict[str, list[str]] = {
         "tests/test_azure_ground.py", "tests/test_azure_ground_ids.py", "tests/test_component_hand_inputs.py", *PROTECTED,
     ],
     "components.azure.iam": ["tests/test_azure_security.py", "tests/test_processing_cloud.py"],
-    "components.azure.mission": ["tests/test_azure_parity.py", "tests/test_smoke_plan.py", *PROTECTED],
+    "components.azure.mission": [
+        "tests/test_azure_parity.py", "tests/test_smoke_plan.py", "tests/test_component_inputs.py", *PROTECTED,
+    ],
     "components.azure.naming": [
         "tests/test_azure_dashed_names.py", "tests/test_azure_security.py", "tests/test_azure_storage.py",
         "tests/test_resource_names.py",

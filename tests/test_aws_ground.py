@@ -309,6 +309,25 @@ class TestStreamDelivery:
         assert grant["Condition"]["StringEquals"] == {"kms:EncryptionContext:sourceAccount": ACCOUNT}
         assert grant["Condition"]["ArnLike"]["kms:EncryptionContext:sourceArn"].endswith(":mission-profile/*")
 
+    def test_only_a_wideband_satellite_s_profile_takes_the_streams_key(self):
+        """A mission streaming one wideband and one narrowband satellite: the streams key and role
+        are for the wideband one's profile alone (AWS Ground Station encrypts wideband streams)."""
+        import copy
+
+        from .conftest import plan_of
+
+        data = spec_data()
+        data["delivery"].update(stream=True, object_store=False)
+        data["processing"].update(enabled=False)
+        narrow = copy.deepcopy(data["satellites"][0])
+        narrow.update(name="narrow", norad_id=99901)
+        narrow.pop("tle", None)
+        data["satellites"][0]["downlinks"][0]["bandwidth_mhz"] = 100
+        data["satellites"].append(narrow)
+        plan = plan_of(data, "aws")
+        keyed = {p.name: "streamsKmsKey" in p.inputs and "streamsKmsRole" in p.inputs for p in plan.of_type(GS_PROFILE)}
+        assert keyed == {"noaa20-ground-noaa20-profile": True, "noaa20-ground-narrow-profile": False}
+
     def test_stream_only_has_no_recording_and_no_raw_store(self):
         plan = aws_variant("stream-only-wideband")
         kinds = {next(iter(r.inputs["configData"])) for r in plan.of_type(GS_CONFIG)}

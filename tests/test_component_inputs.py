@@ -45,8 +45,10 @@ def test_a_location_without_zone_redundant_storage_is_refused():
 
 def test_an_archive_step_is_refused_before_the_account_registers():
     lifecycle = dataclasses.replace(AZURE.storage.raw_lifecycle, transitions=((30, "cool"), (90, "archive")))
-    assert _refusal(_with(AZURE, "storage", raw_lifecycle=lifecycle)).startswith(
-        "StorageInputs.raw_lifecycle: archive is no tier of a zone-redundant account"
+    assert _refusal(_with(AZURE, "storage", raw_lifecycle=lifecycle)) == (
+        "StorageInputs.raw_lifecycle: archive is no tier of a zone-redundant account (ZRS, GZRS, RA-GZRS, the only "
+        "kinds rendered); give groundlink.blueprint.tiering.cloud_transitions('azure', ...) of the transitions, "
+        "which holds that data in Cold"
     )
 
 
@@ -73,8 +75,8 @@ def test_hub_units_past_a_standard_namespace_are_refused():
 
 def test_premium_messaging_without_the_mission_key_is_refused():
     """The namespaces stayed Standard without a word; the spec refuses the pair."""
-    assert _refusal(_with(AZURE, "security", premium_messaging=True, customer_managed_keys=False)).startswith(
-        "SecurityInputs.premium_messaging: needs customer_managed_keys"
+    assert _refusal(_with(AZURE, "security", premium_messaging=True, customer_managed_keys=False)) == (
+        "SecurityInputs.premium_messaging: needs customer_managed_keys, the key Premium namespaces encrypt with"
     )
 
 

@@ -459,6 +459,37 @@ def test_writes_read_a_customer_policy_attached_to_the_role():
     ]
 
 
+def test_writes_read_the_one_policy_an_attachment_depends_on_when_its_arn_has_no_property_link():
+    """A preview whose attachment's `policyArn` is not known yet and carries no property
+    dependency for it (the program passed the ARN through an apply of its own): the attachment's
+    only policy dependency is the policy it attaches."""
+    import dataclasses
+
+    state = _with(
+        resolve(BASELINES, "noaa20-aws"),
+        ("aws:iam/policy:Policy", "wide", {"policy": json.dumps(WHOLE_BUCKET_PUT)}, {}),
+        (
+            "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+            "wide-to-processing",
+            {"role": "noaa20-processing-role-bafc0b0", "policyArn": UNKNOWN},
+            {"role": ROLE, "policyArn": "wide"},
+        ),
+    )
+    resources = [
+        dataclasses.replace(r, propertyDependencies={"role": r.propertyDependencies["role"]})
+        if r.name == "wide-to-processing"
+        else r
+        for r in state.plan.resources
+    ]
+    state = dataclasses.replace(state, plan=dataclasses.replace(state.plan, resources=resources))
+    assert run(WRITES, state) == [
+        (
+            f"function {FUNCTION}: attached policy wide allows ['s3:PutObject'] on all of {PRODUCTS_ARN}/*",
+            "wide-to-processing",
+        )
+    ]
+
+
 def _names(sources: str | tuple[str, ...]) -> tuple[str, ...]:
     return (sources,) if isinstance(sources, str) else sources
 

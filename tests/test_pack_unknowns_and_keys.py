@@ -539,6 +539,23 @@ def test_a_multi_region_key_is_told_from_its_replicas_by_its_arn(value, found):
     assert props.stack_key([PRIMARY, REPLICA, EXTERNAL], value) is found
 
 
+def test_a_reference_not_known_yet_names_the_key_through_the_alias_it_depends_on():
+    """A preview's `kmsKeyId` of `alias.arn` is unknown and depends on the alias alone: the key is
+    the one the alias targets (by the alias's own `targetKeyId` dependency), and UNKNOWN without
+    such a link."""
+    from types import SimpleNamespace
+
+    alias = SimpleNamespace(
+        resource_type="aws:kms/alias:Alias",
+        props={"name": "alias/mission-data", "targetKeyId": props.UNKNOWN},
+        urn="alias",
+        property_dependencies={"targetKeyId": [PRIMARY]},
+    )
+    resources = [PRIMARY, REPLICA, alias]
+    assert props.stack_key(resources, props.UNKNOWN, [alias]) is PRIMARY
+    assert props.stack_key(resources, props.UNKNOWN, []) is props.UNKNOWN
+
+
 def test_a_diagnostic_setting_naming_its_engine_in_other_case_is_its_setting():
     """ARM ids compare without case ("Always perform a case-insensitive comparison", Microsoft
     Learn, naming rules): a setting naming `.../resourcegroups/...`, or with a trailing slash, was
