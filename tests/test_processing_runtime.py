@@ -4,6 +4,7 @@ from a store, processed, and exactly its products uploaded (the stores are in-me
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import shutil
 import subprocess
@@ -47,6 +48,14 @@ class DirStore:
     def keys(self, prefix: str):
         every = sorted(p.relative_to(self.root).as_posix() for p in self.root.rglob("*") if p.is_file())
         return [k for k in every if k.startswith(prefix)]
+
+    def versions(self, prefix: str) -> dict[str, str]:
+        """As a store's ETag, changed by every write: the content's digest and the write's time."""
+        found = {}
+        for key in self.keys(prefix):
+            stat = (self.root / key).stat()
+            found[key] = f"{hashlib.sha256((self.root / key).read_bytes()).hexdigest()}-{stat.st_mtime_ns}"
+        return found
 
     def download(self, key: str, path: Path) -> None:
         shutil.copyfile(self.root / key, path)
@@ -962,7 +971,7 @@ class GrowingStore(DirStore):
 
     def keys(self, prefix: str):
         self.listings += 1
-        if self.listings == self.at_listing:  # 2: after the run listed and fetched its files
+        if self.listings == self.at_listing:  # 2: after the run listed its files, as it notes their versions
             key, data = self.late
             (self.root / key).write_bytes(data)
         return super().keys(prefix)
@@ -975,6 +984,20 @@ def _late_capture(tmp_path: Path) -> tuple[str, bytes]:
     return late_key, (tmp_path / "late.pcap").read_bytes()
 
 
+def _refused_before_uploading(raw: DirStore, changed: str, tmp_path: Path) -> DirStore:
+    """Contact B processed from `raw`, where `changed` arrives or is written again as it runs: the
+    run fails naming it, with nothing uploaded or deleted; the products store, for the retry."""
+    products = DirStore(tmp_path / "products")
+    with pytest.raises(DeliveryFailed) as failed:
+        process_location(ContactLocation(("contacts/",), CONTACT_B), raw, products, tmp_path / "work")
+    assert str(failed.value) == (
+        f"contact {CONTACT_B} gained or rewrote capture files while it was processed ({changed}); nothing was uploaded, "
+        "and the retry processes them all"
+    )
+    assert products.uploaded == [] and products.deleted == []
+    return products
+
+
 def test_a_run_whose_contact_gained_files_uploads_nothing_and_its_retry_processes_them_all(
     raw: DirStore, tmp_path: Path
 ) -> None:
@@ -983,15 +1006,8 @@ def test_a_run_whose_contact_gained_files_uploads_nothing_and_its_retry_processe
     files hold). It fails instead, so its message is retried."""
     late_key, late = _late_capture(tmp_path)
     growing = GrowingStore(raw.root, (late_key, late))
-    products = DirStore(tmp_path / "products")
+    products = _refused_before_uploading(growing, late_key, tmp_path)
     location = ContactLocation(("contacts/",), CONTACT_B)
-    with pytest.raises(DeliveryFailed) as failed:
-        process_location(location, growing, products, tmp_path / "work")
-    assert str(failed.value) == (
-        f"contact {CONTACT_B} gained capture files while it was processed ({late_key}); nothing was uploaded, "
-        "and the retry processes them all"
-    )
-    assert products.uploaded == [] and products.deleted == []
     (summary,) = process_location(location, growing, products, tmp_path / "work")  # the retry
     partition = "year=2025/month=12/day=01/satellite=noaa20"
     assert f"frames/{partition}/{CONTACT_B}/sc157-vc5.cadu" in products.uploaded
@@ -1006,7 +1022,7 @@ def test_a_run_whose_contact_gained_files_while_it_uploaded_deletes_nothing_and_
     product of its own and deleted it, and both messages succeeded. It now looks again before it
     deletes, fails, and its retry writes what the second run wrote."""
     late_key, late = _late_capture(tmp_path)
-    growing = GrowingStore(raw.root, (late_key, late), at_listing=3)
+    growing = GrowingStore(raw.root, (late_key, late), at_listing=4)  # listed, versioned, checked, uploading
     products = DirStore(tmp_path / "products")
     partition = "year=2025/month=12/day=01/satellite=noaa20"
     theirs = products.root / f"frames/{partition}/{CONTACT_B}/sc157-vc5.cadu"  # the second run's stream
@@ -1016,13 +1032,105 @@ def test_a_run_whose_contact_gained_files_while_it_uploaded_deletes_nothing_and_
     with pytest.raises(DeliveryFailed) as failed:
         process_location(location, growing, products, tmp_path / "work")
     assert str(failed.value) == (
-        f"contact {CONTACT_B} gained capture files while it was processed ({late_key}); no earlier product was "
+        f"contact {CONTACT_B} gained or rewrote capture files while it was processed ({late_key}); no earlier product was "
         "deleted, and the retry processes them all"
     )
     assert products.uploaded and products.deleted == [] and theirs.exists()
     (summary,) = process_location(location, growing, products, tmp_path / "work")  # the retry
     assert f"frames/{partition}/{CONTACT_B}/sc157-vc5.cadu" in products.uploaded
     assert (summary["files"], summary["ok_frames"]) == (2, 8)
+
+
+class RewritingStore(DirStore):
+    """A raw store where a capture of the contact is written again under its own name (a
+    partner's redelivery) once the run has listed it, noted its version and fetched it."""
+
+    def __init__(self, root: Path, key: str, data: bytes):
+        super().__init__(root)
+        self.key, self.data, self.listings = key, data, 0
+
+    def keys(self, prefix: str):
+        self.listings += 1
+        if self.listings == 3:
+            (self.root / self.key).write_bytes(self.data)
+        return super().keys(prefix)
+
+
+def test_a_capture_written_again_under_its_name_while_processed_fails_the_run(raw: DirStore, tmp_path: Path) -> None:
+    """Only the names were compared: a partner's redelivery of a fuller file under the same key,
+    while a run read the first one, let the run that read less upload over the fuller products and
+    succeed."""
+    key = capture_keys(raw, ContactLocation(("contacts/",), CONTACT_B))[0]
+    Capture(packetise(stream_of(frames(range(8))), 1000, EPOCH * 1_000_000)).write(tmp_path / "fuller.pcap")
+    rewriting = RewritingStore(raw.root, key, (tmp_path / "fuller.pcap").read_bytes())
+    products = _refused_before_uploading(rewriting, key, tmp_path)
+    location = ContactLocation(("contacts/",), CONTACT_B)
+    (summary,) = process_location(location, rewriting, products, tmp_path / "work")  # the retry
+    assert summary["ok_frames"] == 8
+
+
+def test_a_product_another_run_wrote_after_this_one_began_is_not_deleted(
+    raw: DirStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second run of the contact that starts and finishes between this run's last listing of the
+    captures and its deletes wrote a stream only it holds: this run took it for its own stale
+    product and deleted it, and both succeeded. Whatever another run writes after this one began
+    is kept, and this run fails so that its retry writes what both hold."""
+    from groundlink.runtime import delivery
+
+    products = DirStore(tmp_path / "products")
+    partition = "year=2025/month=12/day=01/satellite=noaa20"
+    theirs = products.root / f"frames/{partition}/{CONTACT_B}/sc157-vc5.cadu"
+    real = delivery.earlier_products
+
+    def the_other_run_finishes_first(*args, **kwargs):
+        theirs.parent.mkdir(parents=True, exist_ok=True)
+        theirs.write_bytes(b"the second run's vc5 frames")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(delivery, "earlier_products", the_other_run_finishes_first)
+    with pytest.raises(DeliveryFailed) as failed:
+        process_location(ContactLocation(("contacts/",), CONTACT_B), raw, products, tmp_path / "work")
+    assert str(failed.value) == (
+        f"contact {CONTACT_B}: another run of it wrote frames/{partition}/{CONTACT_B}/sc157-vc5.cadu while this one "
+        "ran; no earlier product was deleted, and the retry processes every file"
+    )
+    assert products.deleted == [] and theirs.exists()
+
+
+def test_each_cloud_s_listing_gives_versions_and_leaves_data_lake_directories_out() -> None:
+    """S3's ETag and Blob Storage's etag change with each write. On a hierarchical namespace a
+    flat listing holds the directories as blobs marked `hdi_isfolder`: a partner's folder per
+    downlink was named a skipped object of every contact."""
+    from types import SimpleNamespace
+
+    from groundlink.runtime.azure_functions import BlobStore
+
+    class Container:
+        def list_blobs(self, name_starts_with: str, include: list[str]):
+            assert include == ["metadata"]
+            return [
+                SimpleNamespace(name="p/pass-1/downlink-a", etag="0x1", metadata={"hdi_isfolder": "true"}),
+                SimpleNamespace(name="p/pass-1/downlink-a/hrd_0001.pcap", etag="0x2", metadata={}),
+                SimpleNamespace(name="p/pass-1/manifest.json", etag="0x3", metadata=None),
+            ]
+
+    blobs = BlobStore(Container())
+    assert blobs.versions("p/") == {"p/pass-1/downlink-a/hrd_0001.pcap": "0x2", "p/pass-1/manifest.json": "0x3"}
+    assert list(blobs.keys("p/")) == ["p/pass-1/downlink-a/hrd_0001.pcap", "p/pass-1/manifest.json"]
+
+    class Client:
+        def get_paginator(self, operation: str):
+            assert operation == "list_objects_v2"
+            pages = [
+                {"Contents": [{"Key": "a.pcap", "ETag": '"e1"'}]},
+                {"Contents": [{"Key": "b.pcap", "ETag": '"e2"'}]},
+            ]
+            return SimpleNamespace(paginate=lambda Bucket, Prefix: pages)
+
+    objects = aws_lambda.S3Store(Client(), "raw")
+    assert objects.versions("") == {"a.pcap": '"e1"', "b.pcap": '"e2"'}
+    assert list(objects.keys("")) == ["a.pcap", "b.pcap"]
 
 
 @pytest.mark.parametrize(

@@ -129,7 +129,8 @@ class FakeS3Client:
 
         class Paginator:
             def paginate(self, Bucket: str, Prefix: str) -> list[dict[str, Any]]:
-                return [{"Contents": [{"Key": k} for k in buckets[Bucket].keys(Prefix)]}]
+                listed = buckets[Bucket].versions(Prefix)
+                return [{"Contents": [{"Key": k, "ETag": v} for k, v in listed.items()]}]
 
         return Paginator()
 

@@ -26,9 +26,15 @@ class S3Store:
         self.client, self.bucket = client, bucket
 
     def keys(self, prefix: str) -> Iterable[str]:
+        return list(self.versions(prefix))
+
+    def versions(self, prefix: str) -> dict[str, str]:
+        """Each object's ETag, from the same listing: a new upload under the same key changes it."""
+        found = {}
         for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix):
             for item in page.get("Contents", []):
-                yield str(item["Key"])
+                found[str(item["Key"])] = str(item.get("ETag", ""))
+        return found
 
     def download(self, key: str, path: Path) -> None:
         self.client.download_file(self.bucket, key, str(path))

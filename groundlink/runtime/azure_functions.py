@@ -34,7 +34,20 @@ class BlobStore:
         self.container = container
 
     def keys(self, prefix: str) -> Iterable[str]:
-        return (str(blob.name) for blob in self.container.list_blobs(name_starts_with=prefix))
+        return list(self.versions(prefix))
+
+    def versions(self, prefix: str) -> dict[str, str]:
+        """Each blob's etag (a new upload under the same name changes it), directories left out.
+        The mission's account has a hierarchical namespace, where a flat listing holds the
+        directories too, as blobs whose metadata says `hdi_isfolder` ("When you use the List
+        Blobs operation without specifying a delimiter, the results include both directories
+        and blobs": Microsoft Learn, "Known issues with Azure Data Lake Storage"): a partner's
+        folder per downlink was named a skipped object of every contact."""
+        return {
+            str(blob.name): str(blob.etag)
+            for blob in self.container.list_blobs(name_starts_with=prefix, include=["metadata"])
+            if (blob.metadata or {}).get("hdi_isfolder") != "true"
+        }
 
     def download(self, key: str, path: Path) -> None:
         with path.open("wb") as handle:

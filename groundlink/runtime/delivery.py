@@ -117,6 +117,11 @@ class ObjectStore(Protocol):
 
     def keys(self, prefix: str) -> Iterable[str]: ...
 
+    def versions(self, prefix: str) -> Mapping[str, str]:
+        """Each key under `prefix` with a tag that changes whenever its content is written again
+        (S3's ETag, Blob Storage's etag)."""
+        ...
+
     def download(self, key: str, path: Path) -> None: ...
 
     def upload(self, path: Path, key: str) -> None: ...
@@ -285,6 +290,14 @@ def capture_keys(store: ObjectStore, location: ContactLocation) -> list[str]:
     return contact_objects(store, location)[0]
 
 
+def _of_contact(location: ContactLocation, key: str) -> bool:
+    return not location.named_in_files or location.contact_id in key.lower()
+
+
+def _is_capture(key: str) -> bool:
+    return key.lower().endswith(CAPTURE_SUFFIXES)
+
+
 def contact_objects(store: ObjectStore, location: ContactLocation) -> tuple[list[str], list[str]]:
     """The contact's capture files, and the other objects of the contact that are no manifest:
     what the processor skips, as `groundlink process` does (in name order, each list)."""
@@ -292,13 +305,23 @@ def contact_objects(store: ObjectStore, location: ContactLocation) -> tuple[list
     others: set[str] = set()
     for prefix in location.prefixes:
         for key in store.keys(prefix):
-            if location.named_in_files and location.contact_id not in key.lower():
+            if not _of_contact(location, key):
                 continue
-            if key.lower().endswith(CAPTURE_SUFFIXES):
+            if _is_capture(key):
                 captures.add(key)
             elif posixpath.basename(key) != MANIFEST_NAME:
                 others.add(key)
     return sorted(captures), sorted(others)
+
+
+def capture_versions(store: ObjectStore, location: ContactLocation) -> dict[str, str]:
+    """The contact's capture files with their versions (ObjectStore.versions)."""
+    return {
+        key: version
+        for prefix in location.prefixes
+        for key, version in store.versions(prefix).items()
+        if _of_contact(location, key) and _is_capture(key)
+    }
 
 
 def skipped_objects(others: list[str]) -> str | None:
@@ -483,6 +506,9 @@ def _deliver(
     fmt: CaptureFormat,
 ) -> list[dict[str, Any]]:
     raw_root = workdir / "raw"
+    # what this run reads, as listed before it reads it: a capture added or written again under
+    # the same name after this (a partner's redelivery) is another run's to process
+    seen = {key: version for key, version in capture_versions(raw, location).items() if key in keys}
     empty = []
     for key in keys:
         target = raw_root / key
@@ -530,34 +556,46 @@ def _deliver(
     produced = [path.relative_to(out).as_posix() for path in out.rglob("*") if path.is_file()]
     # staging never leaves the machine
     uploads = sorted((k for k in produced if not any(p.startswith(".") for p in k.split("/"))), key=_upload_order)
-    _still_the_contacts_captures(raw, location, keys, "nothing was uploaded")
+    # the contact's products as they are before this run writes any: what another run writes
+    # from here on is not this run's to delete
+    before = contact_products(products, uploads, keys)
+    _still_the_contacts_captures(raw, location, seen, "nothing was uploaded")
     for key in uploads:
         products.upload(out / key, key)
     # again, for files that came while the products went up: the other run may have finished in
     # that time, and what it alone wrote (a stream only the later files hold) is no stale product
-    _still_the_contacts_captures(raw, location, keys, "no earlier product was deleted")
+    _still_the_contacts_captures(raw, location, seen, "no earlier product was deleted")
     deliveries = {
         c.contact_id: Delivery(c.source, processed_span(s), source_is_delivery=True)
         for c, s in zip(contacts, summaries, strict=True)
     }
-    for stale in earlier_products(products, set(uploads), keys, deliveries, workdir):
-        products.delete(stale)
+    stale = earlier_products(products, set(uploads), keys, deliveries, workdir)
+    now = contact_products(products, uploads, keys)
+    rewritten = [key for key in stale if now.get(key) != before.get(key)]
+    if rewritten:  # a run of the same contact wrote them after this one began: its products, not stale
+        raise DeliveryFailed(
+            f"contact {location.contact_id}: another run of it wrote {_summarised(rewritten)} while this one ran; "
+            "no earlier product was deleted, and the retry processes every file"
+        )
+    for key in stale:
+        products.delete(key)
     return summaries
 
 
 def _still_the_contacts_captures(
-    raw: ObjectStore, location: ContactLocation, processed: list[str], so_far: str
+    raw: ObjectStore, location: ContactLocation, processed: Mapping[str, str], so_far: str
 ) -> None:
-    """Fail (retried) a run whose contact gained capture files while it was processed: a second
-    event of the same contact (another dataflow's upload, a manifest written early) may run at the
-    same time, and the run that read fewer files must not upload after the one that read them all,
+    """Fail (retried) a run whose contact gained capture files, or had one written again under its
+    name, while it was processed (`processed`: the versions it read): a second event of the same
+    contact (another dataflow's upload, a manifest written early, a partner's redelivery) may run
+    at the same time, and the run that read less must not upload after the one that read it all,
     replacing its products and deleting the streams only the later files hold. Its retry reads
     every file and writes what the other run wrote. `so_far` says what this run left undone."""
-    arrived = sorted(set(capture_keys(raw, location)) - set(processed))
-    if arrived:
+    changed = sorted(key for key, version in capture_versions(raw, location).items() if processed.get(key) != version)
+    if changed:
         raise DeliveryFailed(
-            f"contact {location.contact_id} gained capture files while it was processed "
-            f"({_summarised(arrived)}); {so_far}, and the retry processes them all"
+            f"contact {location.contact_id} gained or rewrote capture files while it was processed "
+            f"({_summarised(changed)}); {so_far}, and the retry processes them all"
         )
 
 
@@ -578,8 +616,44 @@ def earlier_products(
     another contact's under the same name (`another_contact`: delivered under another partner
     prefix, a partner's `pass-1` of the day before; `deliveries`: each contact's just
     processed; the summary fetched into `scratch`) are kept, and said."""
-    path_days = {day for day in map(_raw_folder_day, raw_keys) if day is not None}
     stale: set[str] = set()
+    for contact_id, day, when, partition in _searched_partitions(uploaded, raw_keys):
+        new = deliveries.get(contact_id) if deliveries is not None else None
+        if when != day and new is not None and new.source is not None and scratch is not None:
+            summary = f"{CONTACT_SUMMARY.prefix}{partition}/{contact_id}.parquet"
+            earlier = _earlier_delivery(products, summary, scratch)
+            why = another_contact(earlier, new) if earlier is not None else None
+            if why is not None:
+                print(another_contact_line(contact_id, partition, why), file=sys.stderr)
+                continue
+        for root in PRODUCT_ROOTS:
+            stale.update(
+                k for k in products.keys(f"{root}{partition}/{contact_id}") if _mine(k, root, partition, contact_id)
+            )
+    return sorted(stale - set(uploaded))
+
+
+def contact_products(products: ObjectStore, uploaded: Iterable[str], raw_keys: Iterable[str]) -> dict[str, str]:
+    """Every product, with its version, in the partitions `earlier_products` searches for the
+    contacts of `uploaded`: what a run compares before and after its uploads."""
+    found: dict[str, str] = {}
+    for contact_id, _, _, partition in _searched_partitions(uploaded, raw_keys):
+        for root in PRODUCT_ROOTS:
+            listed = products.versions(f"{root}{partition}/{contact_id}")
+            found.update((k, v) for k, v in listed.items() if _mine(k, root, partition, contact_id))
+    return found
+
+
+def _mine(key: str, root: str, partition: str, contact_id: str) -> bool:
+    return key.startswith(f"{root}{partition}/{contact_id}/") or key == f"{root}{partition}/{contact_id}.parquet"
+
+
+def _searched_partitions(
+    uploaded: Iterable[str], raw_keys: Iterable[str]
+) -> Iterator[tuple[str, datetime, datetime, str]]:
+    """(contact id, its day, a day searched, that day's partition) for each contact summary in
+    `uploaded`: the days before, of and after the contact's, and the days its raw folders name."""
+    path_days = {day for day in map(_raw_folder_day, raw_keys) if day is not None}
     for key in sorted(k for k in uploaded if k.startswith(CONTACT_SUMMARY.prefix)):
         values = hive_values(Path(key))
         contact_id = posixpath.basename(key).removesuffix(".parquet")
@@ -588,22 +662,7 @@ def earlier_products(
             partition = (
                 f"year={when.year:04d}/month={when.month:02d}/day={when.day:02d}/satellite={values['satellite']}"
             )
-            new = deliveries.get(contact_id) if deliveries is not None else None
-            if when != day and new is not None and new.source is not None and scratch is not None:
-                summary = f"{CONTACT_SUMMARY.prefix}{partition}/{contact_id}.parquet"
-                earlier = _earlier_delivery(products, summary, scratch)
-                why = another_contact(earlier, new) if earlier is not None else None
-                if why is not None:
-                    print(another_contact_line(contact_id, partition, why), file=sys.stderr)
-                    continue
-            for root in PRODUCT_ROOTS:
-                mine = (f"{root}{partition}/{contact_id}/", f"{root}{partition}/{contact_id}.parquet")
-                stale.update(
-                    k
-                    for k in products.keys(f"{root}{partition}/{contact_id}")
-                    if (k.startswith(mine[0]) or k == mine[1]) and k not in uploaded
-                )
-    return sorted(stale)
+            yield contact_id, day, when, partition
 
 
 def _earlier_delivery(products: ObjectStore, key: str, scratch: Path) -> Delivery | None:
