@@ -446,6 +446,12 @@ DIGIF_GB_PER_MHZ_SECOND = 43.1 / (10.5 * 60) / 30
 # measures `json.dumps(variables, separators=(",", ":"))` (read 2026-12-05).
 LAMBDA_ENVIRONMENT_BYTES_MAX = 4096
 
+# AWS Batch: "Maximum job definition size (for RegisterJobDefinition API operations) | 24 KiB",
+# among the quotas that can't be changed (AWS Batch User Guide, "AWS Batch service quotas",
+# https://docs.aws.amazon.com/batch/latest/userguide/service_limits.html, read 2026-12-06).
+# A container job carries the capture setting in its environment, as a function does.
+BATCH_JOB_DEFINITION_BYTES_MAX = 24 * 1024
+
 
 def lambda_environment_bytes(variables: Mapping[str, object]) -> int:
     """The bytes of a function's environment variables as Lambda measures them (one compact JSON

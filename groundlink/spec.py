@@ -1468,11 +1468,20 @@ class Processing(_Model):
     def capture_setting_problem(self, *, digif: bool) -> str | None:
         """Why the capture setting does not fit a function's 4 KB of Lambda environment beside
         the other variables at their longest, and the DigIF flag (`digif`: a downlink delivers
-        DigIF, which the runtime is told); None when it fits or no function holds it. Measured
-        as Lambda measures it: a value in the variables' JSON, its quotes escaped."""
-        if not (self.enabled and self.mode == "function"):
+        DigIF, which the runtime is told), or a container job's 24 KiB definition whole; None when
+        it fits or no processor holds it. Measured as Lambda measures it: a value in the
+        variables' JSON, its quotes escaped (a job definition's JSON escapes it alike)."""
+        if not self.enabled:
             return None
         size = len(json.dumps(self.capture.setting()).encode()) - 2
+        if self.mode == "container_job":  # a job's environment is in its definition, itself bounded
+            most = limits.BATCH_JOB_DEFINITION_BYTES_MAX
+            if size <= most:
+                return None  # the whole definition is measured by preflight (groundlink.preflight.batch_job)
+            return (
+                f"its settings take {size:,} bytes of the container job's definition, over the {most:,} AWS Batch "
+                "takes for a whole definition (RegisterJobDefinition): list fewer udp_ports or spacecraft_ids"
+            )
         most = limits.CAPTURE_SETTING_BYTES_MAX - (limits.SAMPLES_SETTING_BYTES if digif else 0)
         if size <= most:
             return None

@@ -291,7 +291,8 @@ class AwsProcessing(MissionComponent):
         Lambda function's environment only where they fit its 4 KB of variables beside the others
         at their longest (the bucket names are not known before deployment): a large
         constellation's names, or a long capture setting, would have made Lambda refuse the
-        function; the plan says what is left out. A Batch job's environment has no such limit."""
+        function; the plan says what is left out. A Batch job's environment has no limit of its own, but
+        the whole job definition takes at most 24 KiB (`groundlink preflight` measures it)."""
         names = ",".join(self.inputs.cataloged_satellites)
         if not names:
             return {}

@@ -14,7 +14,8 @@ provider schema. Preflight checks every planned resource's inputs against:
 - subnets serverless compute joins: delegated to Microsoft.App/environments, nothing else
   in them, large enough (`integration`); the processor's Service Bus namespace admits the
   subnet it runs in (`servicebus_reach`), a Lambda function in a VPC reaches S3 (`lambda_reach`);
-- quotas no API shape carries: a Lambda function's environment fits 4 KB (`lambda_env`);
+- quotas no API shape carries: a Lambda function's environment fits 4 KB (`lambda_env`), a
+  Batch job definition 24 KiB (`batch_job`);
 - features an account refuses for its kind: blob versioning and the change feed on an account
   with a hierarchical namespace (`hns_features`);
 - diagnostic settings naming categories their target does not export: `AllMetrics` or logs on a
@@ -30,6 +31,7 @@ from . import (
     aws_api,
     azure_names,
     azure_roles,
+    batch_job,
     cmk,
     diagnostics,
     hns_features,
@@ -71,6 +73,7 @@ def preflight(plan: Plan, service_principals: Iterable[str] = ()) -> list[Findin
         findings += cmk.aws_findings(plan)
         findings += lambda_reach.aws_findings(plan)
         findings += lambda_env.aws_findings(plan)
+        findings += batch_job.aws_findings(plan)
     else:
         findings += check_table(plan, azure_names.NAME_RULES)
         findings += azure_names.duplicate_global_names(plan)
