@@ -328,8 +328,9 @@ def test_staging_directories_a_killed_run_left_are_named_and_kept(tmp_path: Path
     assert main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 0
     err = capsys.readouterr().err.splitlines()
     assert err == [
-        f"groundlink: {out / '.staging-b-2'} holds earlier products a commit set aside and could not put back "
-        '(docs/processing.md, "Products are staged"): move them back or delete the directory',
+        f"groundlink: {out / '.staging-b-2'} holds earlier products of contact b that a commit set aside and could "
+        'not put back (docs/processing.md, "Products are staged"): process contact b\'s files again into this '
+        "--out, then delete the directory",
         f"groundlink: --out {out} holds 1 staging directory of another run, still going or killed (.staging-a-1): partial "
         "products no query reads; delete them unless a run into this directory is still going",
     ]
@@ -354,7 +355,7 @@ def test_the_staging_directory_of_a_run_still_going_is_no_leftover(tmp_path: Pat
         assert "staging" not in capsys.readouterr().err
     # the lock gone with its run (killed outright): now it is a leftover, and named
     assert main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 0
-    assert f"groundlink: {going} holds earlier products a commit set aside" in capsys.readouterr().err
+    assert f"groundlink: {going} holds earlier products of contact b that a commit set aside" in capsys.readouterr().err
 
 
 def test_a_run_without_leftovers_says_nothing_of_staging(tmp_path: Path, capsys) -> None:

@@ -107,10 +107,39 @@ def test_a_staging_directory_kept_by_a_failed_commit_is_named_by_the_next_run(pr
     assert layout.leftover_staging(out) == ([staging], [])
     capsys.readouterr()
     assert main(["process", str(again), "--out", str(out)]) == 0
+    contact = layout.staged_contact(staging)
     assert capsys.readouterr().err.splitlines() == [
-        f"groundlink: {staging} holds earlier products a commit set aside and could not put back "
-        '(docs/processing.md, "Products are staged"): move them back or delete the directory'
+        f"groundlink: {staging} holds earlier products of contact {contact} that a commit set aside and could not "
+        f'put back (docs/processing.md, "Products are staged"): this run wrote contact {contact}\'s products again, '
+        "so they are superseded: delete the directory"
     ]
+
+
+def test_a_killed_commit_s_set_aside_products_are_named_with_where_they_came_from(processed, monkeypatch) -> None:
+    """A commit killed outright after it set an earlier product aside left it under a name of
+    its own (`previous-1`) and nothing said where it belonged: the next run's advice, "move them
+    back", could not be followed. The commit records each one's place before it moves any."""
+    out, again, before = processed
+    replace = os.replace
+    moves: list[object] = []
+
+    def killed_after_three_moves(src: str, dst: str) -> None:
+        replace(src, dst)
+        moves.append(dst)
+        if len(moves) == 3:  # the frames set aside and replaced, the index set aside
+            raise KeyboardInterrupt  # where SIGKILL would stop it, before any undo
+
+    monkeypatch.setattr(layout.os, "replace", killed_after_three_moves)
+    monkeypatch.setattr(layout.Staging, "_undo", lambda self, done: None)  # a killed run undoes nothing
+    monkeypatch.setattr(layout.Staging, "discard", lambda self: None)  # nor removes its directory
+    with pytest.raises(KeyboardInterrupt):
+        _process(again, out)
+    monkeypatch.undo()
+    (staging,) = [p for p in out.iterdir() if p.name.startswith(".staging")]
+    (index,) = [key for key in before if key.startswith("frame_index/")]
+    frames = str(Path(next(key for key in before if key.startswith("frames/"))).parent)
+    assert layout.set_aside_from(staging) == {"previous-0": frames, "previous-1": index}
+    assert hashlib.sha256((staging / "previous-1").read_bytes()).hexdigest() == before[index]
 
 
 def test_a_run_ending_beside_another_is_never_named_as_a_leftover(tmp_path, monkeypatch) -> None:

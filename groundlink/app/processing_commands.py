@@ -183,7 +183,7 @@ def run_process(args: argparse.Namespace) -> int:
         _say_written(summaries, args.out)
         raise
     _say_written(summaries, args.out)
-    _say_leftovers(args.out)
+    _say_leftovers(args.out, {str(s["contact_id"]) for s in summaries})
     if write_failure:  # the run stopped there: the contacts committed before it stay, listed above
         failed = len(contacts) - len(summaries)
         # the count only where the one line does not say it all: other contacts failed or were left
@@ -216,16 +216,29 @@ def _not_a_directory(path: Path) -> str:
     return "not a directory" if path.exists() else "no such directory"
 
 
-def _say_leftovers(out: Path) -> None:
+def _say_leftovers(out: Path, written: set[str]) -> None:
     """Name the hidden staging directories no run removed: no query reads them, but they take
-    space, and one holding earlier products set aside is the only copy of those."""
-    from ..processing.layout import leftover_staging
+    space, and one holding earlier products set aside is the only copy of those, unless the
+    contact was written again since (`written`: the contacts this run wrote)."""
+    from ..processing.layout import SET_ASIDE_RECORD, leftover_staging, set_aside_from, staged_contact
 
     holding, partial = leftover_staging(out)
     for path in holding:
+        contact, origins = staged_contact(path), set_aside_from(path)
+        if contact in written:  # this run's commit replaced the contact's products whole
+            what = f"this run wrote contact {contact}'s products again, so they are superseded: delete the directory"
+        elif origins:
+            shown = ", ".join(f"{aside} to {origin}" for aside, origin in sorted(origins.items())[:3])
+            more = f" and {len(origins) - 3} more ({SET_ASIDE_RECORD} in it lists them)" if len(origins) > 3 else ""
+            what = (
+                f"move each back ({shown}{more}), or process contact {contact}'s files again into this --out "
+                "and then delete the directory"
+            )
+        else:
+            what = f"process contact {contact}'s files again into this --out, then delete the directory"
         print(
-            f"{PREFIX}{path} holds earlier products a commit set aside and could not put back "
-            '(docs/processing.md, "Products are staged"): move them back or delete the directory',
+            f"{PREFIX}{path} holds earlier products of contact {contact} that a commit set aside and could not put "
+            f'back (docs/processing.md, "Products are staged"): {what}',
             file=sys.stderr,
         )
     if partial:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import glob
+import json
 import os
 import re
 import shutil
@@ -181,6 +182,25 @@ UNLOCKABLE = frozenset({errno.EBADF, errno.ENOLCK, errno.EINVAL, errno.EOPNOTSUP
 STAGING_PREFIX = ".staging-"
 # What a commit sets aside in its staging directory: a contact's earlier products.
 SET_ASIDE = ("previous-*", "elsewhere-*")
+# In a staging directory, where each earlier product a commit sets aside came from, written
+# before the first move: a run killed mid-commit leaves the products it set aside named there,
+# so that they can be put back (`set_aside_from`).
+SET_ASIDE_RECORD = "set-aside.json"
+
+
+def set_aside_from(staging_dir: Path) -> dict[str, str]:
+    """The earlier products still set aside in `staging_dir`: each one's name there and the path
+    under the products root it came from, as its commit recorded it ({} without a record)."""
+    try:
+        record = json.loads((staging_dir / SET_ASIDE_RECORD).read_text())
+    except (OSError, ValueError):
+        return {}
+    return {aside: origin for aside, origin in record.items() if os.path.lexists(staging_dir / aside)}
+
+
+def staged_contact(staging_dir: Path) -> str:
+    """The contact id a staging directory's name holds (`.staging-<contact>-<10 hex digits>`)."""
+    return staging_dir.name.removeprefix(STAGING_PREFIX).rsplit("-", 1)[0]
 
 
 # A file in each staging directory that its run holds locked (flock) while it runs: the lock goes
@@ -319,6 +339,10 @@ class Staging:
         other_days = self._elsewhere({target for _, target in moves}, partition.satellite)
         for target in (*(target for _, target in moves), *other_days):
             self._refuse_foreign(target)
+        asides = {f"elsewhere-{number}": elsewhere for number, elsewhere in enumerate(other_days)}
+        asides |= {f"previous-{number}": target for number, (_, target) in enumerate(moves) if target.exists()}
+        record = {name: origin.relative_to(self.root).as_posix() for name, origin in asides.items()}
+        (self.dir / SET_ASIDE_RECORD).write_text(json.dumps(record, indent=1))
         try:
             for number, elsewhere in enumerate(other_days):
                 set_aside = self.dir / f"elsewhere-{number}"
@@ -327,7 +351,7 @@ class Staging:
             for number, (staged, target) in enumerate(moves):
                 created.extend(p for p in (target.parent, *target.parent.parents) if not p.exists())
                 target.parent.mkdir(parents=True, exist_ok=True)
-                aside = self.dir / f"previous-{number}" if target.exists() else None
+                aside = self.dir / f"previous-{number}" if f"previous-{number}" in asides else None
                 done.append((staged, target, aside))
                 if aside is not None:
                     os.replace(target, aside)
