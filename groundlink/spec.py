@@ -3118,7 +3118,7 @@ def _docstrings_from_source() -> None:
 
     for cls in list(globals().values()):
         if isinstance(cls, type) and cls.__module__ == __name__ and cls.__doc__ is None:
-            with contextlib.suppress(OSError, TypeError, SyntaxError, IndexError):
+            with contextlib.suppress(OSError):  # no source at hand (a class made at run time, no .py files)
                 node = ast.parse(textwrap.dedent(inspect.getsource(cls))).body[0]
                 if isinstance(node, ast.ClassDef):
                     cls.__doc__ = ast.get_docstring(node)

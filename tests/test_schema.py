@@ -557,3 +557,22 @@ def test_an_editor_and_validate_agree_on_a_partner_source_address(address, valid
     data = yaml.safe_load((SPECS / "partner.yaml").read_text())
     data["ground_segment"]["partner"]["source_addresses"] = [address]
     assert _verdicts(data) == (valid, valid)
+
+
+def test_under_oo_a_class_s_docstring_comes_from_its_source_and_one_without_source_is_left(monkeypatch) -> None:
+    """`python -OO` strips docstrings, and the schema's descriptions come from them: each is read
+    from the class's source again. A class with no source at hand (made at run time, a build
+    without .py files) keeps none, and the schema is still given."""
+    import sys
+    import types
+
+    from groundlink import spec
+
+    monkeypatch.setattr(sys, "flags", types.SimpleNamespace(optimize=2))
+    written = spec.Tier.__doc__
+    monkeypatch.setattr(spec.Tier, "__doc__", None)
+    sourceless = type("Sourceless", (), {"__module__": spec.__name__})
+    monkeypatch.setattr(spec, "Sourceless", sourceless, raising=False)
+    spec._docstrings_from_source()
+    assert spec.Tier.__doc__ == written and written
+    assert sourceless.__doc__ is None
