@@ -330,7 +330,7 @@ def test_staging_directories_a_killed_run_left_are_named_and_kept(tmp_path: Path
     assert err == [
         f"groundlink: {out / '.staging-b-2'} holds earlier products of contact b that a commit set aside and could "
         'not put back (docs/processing.md, "Products are staged"): process contact b\'s files again into this '
-        "--out, then delete the directory",
+        "--out, which replaces its products whole, then delete the directory",
         f"groundlink: --out {out} holds 1 staging directory of another run, still going or killed (.staging-a-1): partial "
         "products no query reads; delete them unless a run into this directory is still going",
     ]

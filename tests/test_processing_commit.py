@@ -4,6 +4,7 @@ putting them back fails they stay on disk in the staging directory, never delete
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from pathlib import Path
@@ -115,27 +116,72 @@ def test_a_staging_directory_kept_by_a_failed_commit_is_named_by_the_next_run(pr
     ]
 
 
-def test_a_killed_commit_s_set_aside_products_are_named_with_where_they_came_from(processed, monkeypatch) -> None:
-    """A commit killed outright after it set an earlier product aside left it under a name of
-    its own (`previous-1`) and nothing said where it belonged: the next run's advice, "move them
-    back", could not be followed. The commit records each one's place before it moves any."""
-    out, again, before = processed
+def _killed_commit(raw: Path, out: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Process `raw` into `out` with the commit stopped after three moves (the frames set aside
+    and replaced, the index set aside) and nothing undone or removed, as SIGKILL leaves it: the
+    staging directory left."""
     replace = os.replace
     moves: list[object] = []
 
     def killed_after_three_moves(src: str, dst: str) -> None:
         replace(src, dst)
         moves.append(dst)
-        if len(moves) == 3:  # the frames set aside and replaced, the index set aside
+        if len(moves) == 3:
             raise KeyboardInterrupt  # where SIGKILL would stop it, before any undo
 
-    monkeypatch.setattr(layout.os, "replace", killed_after_three_moves)
-    monkeypatch.setattr(layout.Staging, "_undo", lambda self, done: None)  # a killed run undoes nothing
-    monkeypatch.setattr(layout.Staging, "discard", lambda self: None)  # nor removes its directory
-    with pytest.raises(KeyboardInterrupt):
-        _process(again, out)
-    monkeypatch.undo()
+    with monkeypatch.context() as patched:
+        patched.setattr(layout.os, "replace", killed_after_three_moves)
+        patched.setattr(layout.Staging, "_undo", lambda self, done: None)  # a killed run undoes nothing
+        patched.setattr(layout.Staging, "discard", lambda self: None)  # nor removes its directory
+        with pytest.raises(KeyboardInterrupt):
+            _process(raw, out)
     (staging,) = [p for p in out.iterdir() if p.name.startswith(".staging")]
+    for fd in os.listdir("/proc/self/fd"):  # the run's lock goes with it, as with its process
+        with contextlib.suppress(OSError):
+            if os.readlink(f"/proc/self/fd/{fd}") == str(staging / layout.RUN_LOCK):
+                os.close(int(fd))
+    return staging
+
+
+def test_the_next_run_calls_set_aside_products_superseded_only_when_it_wrote_the_same_ones(
+    processed, tmp_path, monkeypatch, capsys
+) -> None:
+    """Another satellite's contact of the same id replaces none of this one's products, and the
+    run that wrote it was told the earlier products it found set aside were superseded: deleted
+    as told, they were lost. Only a run that wrote the same satellite's contact says so; any other
+    says how to restore them, by the places the commit recorded."""
+    from groundlink.cli import main
+
+    out, again, _ = processed
+    staging = _killed_commit(again, out, monkeypatch)
+    origins = layout.set_aside_from(staging)
+    other = tmp_path / "other"
+    packets = packetise(stream_of(frames(range(5))), 1000, EPOCH * 1_000_000)
+    Capture(packets).write(contact_file(raw_dir(other, satellite="noaa21"), CONTACT_A, 1))
+    capsys.readouterr()
+    assert main(["process", str(other), "--out", str(out)]) == 0
+    (line,) = capsys.readouterr().err.splitlines()
+    places = ", ".join(f"{aside} for {origin}" for aside, origin in sorted(origins.items()))
+    assert line == (
+        f"groundlink: {staging} holds earlier products of contact {CONTACT_A} that a commit set aside and could not "
+        f'put back (docs/processing.md, "Products are staged"): process contact {CONTACT_A}\'s files again into '
+        "this --out, which replaces its products whole, then delete the directory; or, to restore them instead, "
+        f"replace what stands at each place with the one set aside ({places}: set-aside.json in it lists them)"
+    )
+    assert main(["process", str(again), "--out", str(out)]) == 0
+    assert (
+        capsys.readouterr()
+        .err.splitlines()[0]
+        .endswith(f"this run wrote contact {CONTACT_A}'s products again, so they are superseded: delete the directory")
+    )
+
+
+def test_a_killed_commit_s_set_aside_products_are_named_with_where_they_came_from(processed, monkeypatch) -> None:
+    """A commit killed outright after it set an earlier product aside left it under a name of
+    its own (`previous-1`) and nothing said where it belonged: the next run's advice, "move them
+    back", could not be followed. The commit records each one's place before it moves any."""
+    out, again, before = processed
+    staging = _killed_commit(again, out, monkeypatch)
     (index,) = [key for key in before if key.startswith("frame_index/")]
     frames = str(Path(next(key for key in before if key.startswith("frames/"))).parent)
     assert layout.set_aside_from(staging) == {"previous-0": frames, "previous-1": index}

@@ -183,7 +183,7 @@ def run_process(args: argparse.Namespace) -> int:
         _say_written(summaries, args.out)
         raise
     _say_written(summaries, args.out)
-    _say_leftovers(args.out, {str(s["contact_id"]) for s in summaries})
+    _say_leftovers(args.out, {(str(s["satellite"]), str(s["contact_id"])) for s in summaries})
     if write_failure:  # the run stopped there: the contacts committed before it stay, listed above
         failed = len(contacts) - len(summaries)
         # the count only where the one line does not say it all: other contacts failed or were left
@@ -216,26 +216,37 @@ def _not_a_directory(path: Path) -> str:
     return "not a directory" if path.exists() else "no such directory"
 
 
-def _say_leftovers(out: Path, written: set[str]) -> None:
+def _say_leftovers(out: Path, written: set[tuple[str, str]]) -> None:
     """Name the hidden staging directories no run removed: no query reads them, but they take
-    space, and one holding earlier products set aside is the only copy of those, unless the
-    contact was written again since (`written`: the contacts this run wrote)."""
+    space, and one holding earlier products set aside is the only copy of those, unless this run
+    wrote the same products again (`written`: the (satellite, contact id) pairs it wrote; a
+    contact id alone may be another satellite's contact, whose products no run replaces)."""
     from ..processing.layout import SET_ASIDE_RECORD, leftover_staging, set_aside_from, staged_contact
 
     holding, partial = leftover_staging(out)
     for path in holding:
         contact, origins = staged_contact(path), set_aside_from(path)
-        if contact in written:  # this run's commit replaced the contact's products whole
+        satellites = {
+            part.removeprefix("satellite=")
+            for o in origins.values()
+            for part in o.split("/")
+            if part.startswith("satellite=")
+        }
+        if satellites and all((satellite, contact) in written for satellite in satellites):
             what = f"this run wrote contact {contact}'s products again, so they are superseded: delete the directory"
-        elif origins:
-            shown = ", ".join(f"{aside} to {origin}" for aside, origin in sorted(origins.items())[:3])
-            more = f" and {len(origins) - 3} more ({SET_ASIDE_RECORD} in it lists them)" if len(origins) > 3 else ""
-            what = (
-                f"move each back ({shown}{more}), or process contact {contact}'s files again into this --out "
-                "and then delete the directory"
-            )
         else:
-            what = f"process contact {contact}'s files again into this --out, then delete the directory"
+            places = ", ".join(f"{aside} for {origin}" for aside, origin in sorted(origins.items())[:3])
+            more = f" and {len(origins) - 3} more" if len(origins) > 3 else ""
+            restore = (
+                f"; or, to restore them instead, replace what stands at each place with the one set aside ({places}"
+                f"{more}: {SET_ASIDE_RECORD} in it lists them)"
+                if origins
+                else ""
+            )
+            what = (
+                f"process contact {contact}'s files again into this --out, which replaces its products whole, then "
+                f"delete the directory{restore}"
+            )
         print(
             f"{PREFIX}{path} holds earlier products of contact {contact} that a commit set aside and could not put "
             f'back (docs/processing.md, "Products are staged"): {what}',
