@@ -162,6 +162,13 @@ def test_an_override_without_a_region_is_not_said_to_be_the_catalog_s_region_s(c
     listed = other_regions(_estimate("noaa20.yaml", {"clouds.aws.region": "af-south-1"}, chosen).clouds["aws"])
     assert listed["s3_standard_gb_month"] == "not stated by the override"
     assert "kms_key_month" not in listed  # given for the stack's region
+    # nor is a pair of regions said of a transfer price given for the stack's own pair
+    transfer = OverrideFile(
+        aws={"s3_inter_region_transfer_gb": Override(price=0.147, source="bill", date="2026-11-01")}
+    )
+    assert apply_overrides(catalogs["aws"], transfer, "ov.yaml").prices["s3_inter_region_transfer_gb"].region == (
+        "not stated by the override"
+    )
     # a label that is no place holds for the user's figure as for the catalog's
     stack_price = OverrideFile(aws={"dataflow_endpoint_hour": Override(price=0.5, source="sheet", date="2026-11-01")})
     assert apply_overrides(catalogs["aws"], stack_price, "ov.yaml").prices["dataflow_endpoint_hour"].region == (

@@ -331,18 +331,19 @@ def apply_overrides(
     return catalog.model_copy(update={"prices": prices})
 
 
+# A catalog entry's region that is the stack's own, whatever it is: the user supplies the figure.
+STACK_REGION = ("stack region", "stack location")
 # The region of a price given with --prices and no `region`: not known, so listed among the prices
 # whose region is not their line's (cost.model.other_regions) rather than shown as the catalog's.
 REGION_NOT_STATED = "not stated by the override"
 
 
 def _region_of_unplaced(catalog_region: str) -> str:
-    """An override's region when it states none. A catalog region of one word names the one
-    region or location where the catalog's figure holds, which says nothing of the user's;
-    the others say what kind of price it is ("stack region": the user's own figure for the
-    stack's; "partner network", "AWS Ground Station sites": priced by contract or site), and
-    hold for the user's figure as for the catalog's."""
-    return REGION_NOT_STATED if " " not in catalog_region else catalog_region
+    """An override's region when it states none. A catalog region names where the catalog's
+    figure holds (a region, a location, a pair of regions, a site), which says nothing of the
+    user's; only "stack region" or "stack location" (the user's own figure for the stack's, the
+    catalog holding none) holds for the user's figure as for the catalog's."""
+    return catalog_region if catalog_region in STACK_REGION else REGION_NOT_STATED
 
 
 # What an override without a note of its own keeps of the catalog's: the caveat, said as the catalog's.

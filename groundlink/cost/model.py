@@ -20,7 +20,7 @@ from ..clouds import cloud_title
 from ..errors import UsageError
 from ..limits import AZURE_ORBITAL_RETIRED_ON, KINESIS_STREAM_MODE, event_hubs_units
 from ..rounding import count_figure, exact_figure, figure, percent, rate
-from .catalog import OVERRIDE_MARK, Assumptions, Catalog, PriceEntry, PriceError
+from .catalog import OVERRIDE_MARK, STACK_REGION, Assumptions, Catalog, PriceEntry, PriceError
 from .processing import capacity_note, measured_throughput, processing_quantities, timeout_note
 from .usage import (
     BILLED_GB_PER_GB,
@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 
 PROJECTION_MONTHS = 12
 # How a catalog entry says "whatever region the stack runs in" (no regional price difference).
-STACK_REGION = ("stack region", "stack location")
 NOT_REGIONAL = ""  # Line.region of contact minutes: priced by antenna site or by contract
 STORAGE_PRICE_IDS = {
     "aws": {
