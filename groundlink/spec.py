@@ -1942,6 +1942,11 @@ class AzureCloud(_Model):
             allowed = limits.AZURE_ZRS_LOCATIONS
             if name in allowed:
                 meant = f"did you mean {name}? "
+            elif name.startswith(limits.AZURE_SOVEREIGN_LOCATION_STARTS):
+                meant = (
+                    f"as a name {name}, a sovereign-cloud location (Azure operated by 21Vianet or Azure Government), "
+                    "and groundlink deploys to the Azure public cloud only; "
+                )
             elif re.fullmatch(limits.AZURE_LOCATION_PATTERN, name):
                 meant = f"as a name {name}, not a location with zone-redundant storage (the mission's account is ZRS); "
             else:

@@ -144,6 +144,14 @@ RULES = [
     ),
     ("clouds.azure.location", "westus2", "WestUS2", "'WestUS2' is not an Azure location name (lowercase"),
     ("clouds.azure.location", "westus2", "West US 2", "did you mean westus2? allowed:"),
+    (  # a sovereign cloud's display name: refused as its name is, for the cloud
+        "clouds.azure.location",
+        "westus2",
+        "China East 2",
+        "as a name chinaeast2, a sovereign-cloud location (Azure operated by 21Vianet or Azure Government), and "
+        "groundlink deploys to the Azure public cloud only; allowed: ",
+    ),
+    ("clouds.azure.location", "westus2", "USGov Virginia", "as a name usgovvirginia, a sovereign-cloud location"),
     (  # a display name whose location has no ZRS: named as such, not "did you mean" another
         "clouds.azure.location",
         "westus2",
