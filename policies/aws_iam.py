@@ -251,7 +251,7 @@ def no_wildcard_admin(args: Any, report: Any) -> None:
                 report(f"statement {sid} allows {', '.join(wild)} on every resource but {not_resources}")
 
 
-def _pins_source(statement: Any) -> bool:
+def pins_source(statement: Any) -> bool:
     """aws:SourceAccount/aws:SourceArn/... compared to a value (StringEquals, ArnLike...), not
     merely required present (Null) or excluded (StringNotEquals)."""
     condition = statement.get("Condition")
@@ -262,14 +262,14 @@ def _pins_source(statement: Any) -> bool:
         and hasattr(block, "items")
         and any(
             str(key).lower() in CONFUSED_DEPUTY_KEYS
-            and (value is UNKNOWN or all(_pins(str(key).lower(), str(v)) for v in as_list(value)))
+            and (value is UNKNOWN or all(pins(str(key).lower(), str(v)) for v in as_list(value)))
             for key, value in block.items()
         )
         for operator, block in condition.items()
     )
 
 
-def _pins(key: str, value: str) -> bool:
+def pins(key: str, value: str) -> bool:
     """`value` of condition key `key` names one caller: an account with no wildcard in it, an ARN
     whose account field has none ('arn:aws:groundstation:*:*:*' matches every account's
     resources, the confused deputy the condition is there to stop), a whole organization id, or
@@ -350,7 +350,7 @@ def _names_one_caller(kind: str, value: str) -> bool:
     if kind == "aws:userid":
         head = value.split(":", 1)[0]
         return bool(head) and "${" not in value and not set(head) & {"*", "?"}
-    return _pins(kind, value)
+    return pins(kind, value)
 
 
 def _pins_caller(statement: Any) -> bool:
@@ -374,6 +374,16 @@ def _pins_caller(statement: Any) -> bool:
     return False
 
 
+# The service principals whose role trust the rule requires a confused-deputy condition of by
+# default: AWS Ground Station's user guide gives the delivery role's trust with aws:SourceAccount
+# and aws:SourceArn. Every other role the stacks create is passed to its service by its creator
+# (iam:PassRole, which cannot pass a role to another account's resource), so a missing condition
+# there lets no other account in, and the rule would report the roles of a user's own stack
+# beside groundlink's for nothing; a pack config may name more. The service principals granted
+# in resource policies are judged by aws-resource-policy-service-scoped, whatever the service.
+GUARDED_SERVICES = ("groundstation.amazonaws.com",)
+
+
 @resource_rule(
     "aws-iam-service-trust-conditions",
     area="aws-iam",
@@ -388,16 +398,16 @@ def _pins_caller(statement: Any) -> bool:
         "services": {
             "type": "array",
             "items": {"type": "string"},
-            "default": ["groundstation.amazonaws.com"],
+            "default": list(GUARDED_SERVICES),
             "description": "Service principals whose trust must carry a confused-deputy condition.",
         }
     },
 )
 def service_trust_conditions(args: Any, report: Any) -> None:
-    guarded = set(args.get_config().get("services", ["groundstation.amazonaws.com"]))
+    guarded = set(args.get_config().get("services", GUARDED_SERVICES))
     for statement in policy_statements(get(args.props, "assumeRolePolicy")):
         if statement.get("Effect") != "Allow":
             continue
         services = sorted(set(service_principals(statement)) & guarded)
-        if services and not _pins_source(statement):
+        if services and not pins_source(statement):
             report(f"trust for {', '.join(services)} has no aws:SourceAccount/aws:SourceArn condition")

@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from . import tokens as T
+from .aws_storage import public_allows
 from .joins import of_type, second_writers
-from .props import UNKNOWN, aws_managed_key, dependencies_of, get, is_false, stack_key
-from .registry import stack_rule
+from .props import UNKNOWN, as_list, aws_managed_key, dependencies_of, get, is_false, policy_document, stack_key
+from .registry import resource_rule, stack_rule
 
 # Without a key, SQS encrypts a new queue with its own SSE-SQS keys (the default since 2022 unless
 # sqsManagedSseEnabled is false), while an SNS topic is not encrypted at rest.
@@ -104,3 +105,21 @@ def one_resource_per_setting(args: Any, report: Any) -> None:
                 "depends on the order they are applied",
                 channel.urn,
             )
+
+
+@resource_rule(
+    "aws-messaging-policy-no-public-allow",
+    area="aws-messaging",
+    severity="critical",
+    enforcement="mandatory",
+    types=T.SQS_QUEUE_POLICY + T.SQS_QUEUE + T.SNS_TOPIC_POLICY + T.SNS_TOPIC,
+    controls=("Amazon SQS / SNS: no publicly accessible queues or topics",),
+    description="No queue or topic policy allows an action to every principal unless a condition pins it to fixed "
+    "values (aws:SourceAccount, aws:SourceArn, aws:PrincipalOrgID...).",
+    remediation="Name the principals (account, role or service) in Allow statements instead of '*' or NotPrincipal, "
+    "or add a condition that pins them to fixed values (StringEquals aws:SourceAccount, aws:PrincipalOrgID...).",
+)
+def messaging_no_public_allow(args: Any, report: Any) -> None:
+    for statement, whom in public_allows(policy_document(args.props)):
+        actions = ", ".join(map(str, as_list(statement.get("Action")))) or "every action but its NotAction"
+        report(f"statement {statement.get('Sid') or '(no Sid)'} allows {actions} to {whom}")

@@ -26,6 +26,7 @@ from . import (  # noqa: F401  (importing a module registers its rules)
     aws_messaging,
     aws_network,
     aws_replication,
+    aws_resource_policies,
     aws_storage,
     azure_audit,
     azure_keyvault,

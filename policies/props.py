@@ -131,6 +131,12 @@ def is_false(value: Any) -> bool:
     return value is False or (isinstance(value, str) and value.lower() == "false")
 
 
+def policy_document(props: Any) -> Any:
+    """A resource's policy document: pulumi-aws's `policy`, aws-native's `policyDocument`."""
+    document = get(props, "policy")
+    return document if document is not None else get(props, "policyDocument")
+
+
 def policy_statements(document: Any) -> list[dict[str, Any]]:
     """Statements of an IAM-style policy document given as JSON text or a mapping."""
     if document is None or document is UNKNOWN:

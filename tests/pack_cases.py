@@ -187,6 +187,8 @@ BASELINES: dict[str, Baseline] = {
         "a policy that denies everyone everything",
     ),
     "logs-bucket-policy": Planned("noaa20.yaml", "aws", "noaa20-storage-logs-policy"),
+    "contacts-queue-policy": Planned("noaa20.yaml", "aws", "noaa20-events-contacts-policy"),
+    "alerts-topic-policy": Planned("noaa20.yaml", "aws", "noaa20-observability-alerts-policy"),
     "logs-bucket-policy-conditioned-public": Derived(
         "logs-bucket-policy",
         {"policy.Statement.1.Principal": "*"},
@@ -1188,6 +1190,91 @@ fires(
     "trust for firehose.amazonaws.com has no aws:SourceAccount/aws:SourceArn condition",
 )
 passes(rule, "delivery-role", {"assumeRolePolicy": UNKNOWN})
+
+rule = "aws-resource-policy-service-scoped"
+UNSCOPED = "with no aws:SourceAccount/aws:SourceArn condition: any account's use of the service is let in"
+# each service grant of the baselines, its condition taken away
+fires(
+    rule,
+    "logs-bucket-policy",
+    {"policy.Statement.1.Condition": DROP},
+    f"statement S3ServerAccessLogDelivery allows logging.s3.amazonaws.com {UNSCOPED}",
+)
+fires(
+    rule,
+    "contacts-queue-policy",
+    {"policy.Statement.0.Condition": DROP},
+    f"statement ContactRuleSends allows events.amazonaws.com {UNSCOPED}",
+)
+fires(
+    rule,
+    "alerts-topic-policy",
+    {"policy.Statement.0.Condition": DROP},
+    f"statement AlarmsPublish allows cloudwatch.amazonaws.com {UNSCOPED}",
+)
+fires(
+    rule,
+    "kms-key",
+    {"policy.Statement.1.Condition": DROP},
+    f"statement EventBridgeDeliversToQueues allows events.amazonaws.com {UNSCOPED}",
+)
+# CloudWatch Logs is confined by its encryption context, naming this account's log groups...
+passes(rule, "kms-key")
+fires(  # ...not every account's
+    rule,
+    "kms-key",
+    {"policy.Statement.3.Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:*:*:*"}}},
+    f"statement CloudWatchLogsEncrypt allows logs.us-west-2.amazonaws.com {UNSCOPED}",
+)
+passes(  # kms:ViaService confines a key's use, but only on a key policy
+    rule,
+    "kms-key",
+    {"policy.Statement.1.Condition": {"StringEquals": {"kms:ViaService": "sqs.us-west-2.amazonaws.com"}}},
+)
+fires(
+    rule,
+    "contacts-queue-policy",
+    {"policy.Statement.0.Condition": {"StringEquals": {"kms:ViaService": "sqs.us-west-2.amazonaws.com"}}},
+    f"statement ContactRuleSends allows events.amazonaws.com {UNSCOPED}",
+)
+fires(  # a negated operator pins nothing
+    rule,
+    "alerts-topic-policy",
+    {"policy.Statement.0.Condition": {"StringNotEquals": {"aws:SourceAccount": "999988887777"}}},
+    f"statement AlarmsPublish allows cloudwatch.amazonaws.com {UNSCOPED}",
+)
+passes(rule, "logs-bucket-policy", {"policy.Statement.1.Condition.ArnLike": DROP})  # the account alone pins it
+SENDS_TO_ALL = {"Sid": "ContactRuleSends", "Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage"}
+passes(  # a Deny to a service needs no condition
+    rule,
+    "contacts-queue-policy",
+    {"policy.Statement.0": {**SENDS_TO_ALL, "Effect": "Deny", "Principal": {"Service": "events.amazonaws.com"}}},
+)
+passes(rule, "contacts-queue-policy", {"policy": UNKNOWN})
+
+rule = "aws-messaging-policy-no-public-allow"
+fires(
+    rule,
+    "contacts-queue-policy",
+    {"policy.Statement.0": SENDS_TO_ALL},
+    "statement ContactRuleSends allows sqs:SendMessage to every principal",
+)
+fires(
+    rule,
+    "alerts-topic-policy",
+    {
+        "policy.Statement.0": {
+            "Sid": "AlarmsPublish",
+            "Effect": "Allow",
+            "Principal": {"AWS": "*"},
+            "Action": "sns:Publish",
+        }
+    },
+    "statement AlarmsPublish allows sns:Publish to every principal",
+)
+passes(rule, "contacts-queue-policy", {"policy.Statement.0.Principal": "*"})  # aws:SourceArn still confines it
+passes(rule, "contacts-queue-policy")
+passes(rule, "alerts-topic-policy")
 
 # === AWS messaging and network ==================================================================
 

@@ -19,6 +19,7 @@ AREA_OF_MODULE = {
     "aws_messaging": "aws-messaging",
     "aws_network": "aws-network",
     "aws_replication": "aws-storage",
+    "aws_resource_policies": "aws-iam",
     "aws_storage": "aws-storage",
     "azure_audit": "azure-audit",
     "azure_keyvault": "azure-keyvault",
