@@ -1098,6 +1098,54 @@ def test_a_product_another_run_wrote_after_this_one_began_is_not_deleted(
     assert products.deleted == [] and theirs.exists()
 
 
+class InvalidObjectState(Exception):
+    """botocore's ClientError as S3 words a GetObject of an archived object: no key in it."""
+
+
+class ArchivedCapture(DirStore):
+    def download(self, key: str, path: Path) -> None:
+        if key.endswith("_0001.pcap"):
+            raise InvalidObjectState(
+                "An error occurred (InvalidObjectState) when calling the GetObject operation: The operation is not "
+                "valid for the object's storage class"
+            )
+        super().download(key, path)
+
+
+def test_a_capture_the_store_will_not_give_is_named_in_the_failure(raw: DirStore, tmp_path: Path) -> None:
+    """The SDKs' errors name no object (S3's InvalidObjectState of a capture the tiering archived,
+    a 404 on HeadObject, Blob Storage's BlobNotFound): with many files to a contact, the line
+    left the operator guessing which one to restore."""
+    store = ArchivedCapture(raw.root)
+    (key,) = capture_keys(store, ContactLocation(("contacts/",), CONTACT_B))
+    with pytest.raises(DeliveryFailed) as failed:
+        process_location(ContactLocation(("contacts/",), CONTACT_B), store, DirStore(tmp_path / "p"), tmp_path / "w")
+    assert str(failed.value) == (
+        f"raw object {key}: InvalidObjectState: An error occurred (InvalidObjectState) when calling the GetObject "
+        "operation: The operation is not valid for the object's storage class"
+    )
+
+
+def test_a_stale_product_another_run_deleted_first_is_deleted_on_azure_too() -> None:
+    """S3's DeleteObject takes a missing key; Blob Storage answers 404, and a run whose products
+    were all uploaded failed on a stale product the other run of its contact had just deleted."""
+    from types import SimpleNamespace
+
+    from groundlink.runtime.azure_functions import BlobStore
+
+    class NotFound(Exception):
+        status_code = 404
+
+    class Refused(Exception):
+        status_code = 403
+
+    gone = BlobStore(SimpleNamespace(delete_blob=lambda key: (_ for _ in ()).throw(NotFound("BlobNotFound"))))
+    gone.delete("frames/x.cadu")  # already deleted: nothing to say
+    refused = BlobStore(SimpleNamespace(delete_blob=lambda key: (_ for _ in ()).throw(Refused("AuthorizationFailure"))))
+    with pytest.raises(Refused):
+        refused.delete("frames/x.cadu")
+
+
 def test_each_cloud_s_listing_gives_versions_and_leaves_data_lake_directories_out() -> None:
     """S3's ETag and Blob Storage's etag change with each write. On a hierarchical namespace a
     flat listing holds the directories as blobs marked `hdi_isfolder`: a partner's folder per

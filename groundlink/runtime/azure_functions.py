@@ -58,7 +58,15 @@ class BlobStore:
             self.container.upload_blob(key, handle, overwrite=True)
 
     def delete(self, key: str) -> None:
-        self.container.delete_blob(key)
+        """A blob already gone is deleted, as S3's DeleteObject takes a missing key: another run of
+        the contact may have deleted the same stale product a moment before, and the run whose
+        products are all uploaded failed on it (azure-storage-blob raises ResourceNotFoundError,
+        HTTP 404)."""
+        try:
+            self.container.delete_blob(key)
+        except Exception as error:
+            if getattr(error, "status_code", None) != 404:
+                raise
 
 
 def build_app() -> Any:

@@ -515,7 +515,8 @@ def _deliver(
         if not target.resolve().is_relative_to(raw_root.resolve()):  # `_layout_problems` refused `..` keys
             raise ContactFailed(f"raw object {key}: its key names no file under the contact's scratch copy")
         target.parent.mkdir(parents=True, exist_ok=True)
-        raw.download(key, target)
+        with _naming("raw object", key, workdir):
+            raw.download(key, target)
         if target.stat().st_size == 0:  # no bytes, no packets: nothing of the contact is in it
             target.unlink()
             empty.append(key)
@@ -561,7 +562,8 @@ def _deliver(
     before = contact_products(products, uploads, keys)
     _still_the_contacts_captures(raw, location, seen, "nothing was uploaded")
     for key in uploads:
-        products.upload(out / key, key)
+        with _naming("product", key, workdir):
+            products.upload(out / key, key)
     # again, for files that came while the products went up: the other run may have finished in
     # that time, and what it alone wrote (a stream only the later files hold) is no stale product
     _still_the_contacts_captures(raw, location, seen, "no earlier product was deleted")
@@ -578,8 +580,22 @@ def _deliver(
             "no earlier product was deleted, and the retry processes every file"
         )
     for key in stale:
-        products.delete(key)
+        with _naming("earlier product", key, workdir):
+            products.delete(key)
     return summaries
+
+
+@contextlib.contextmanager
+def _naming(what: str, key: str, workdir: Path) -> Iterator[None]:
+    """A store call's failure as DeliveryFailed naming the object it was about: the SDKs' own
+    messages name none (S3's `InvalidObjectState` of an archived capture, a 404 on HeadObject,
+    Blob Storage's `BlobNotFound`), and a contact of many files left the operator guessing which
+    to restore. A message that names the key already (boto3's upload error) is kept as it is."""
+    try:
+        yield
+    except Exception as error:
+        text = f"{type(error).__name__}: {_in_keys(str(error), workdir)}"
+        raise DeliveryFailed(text if key in text else f"{what} {key}: {text}") from error
 
 
 def _still_the_contacts_captures(
