@@ -14,3 +14,14 @@ def test_without_the_mission_key_the_cluster_still_has_its_system_identity() -> 
     assert cluster.inputs["identity"] == {"type": "SystemAssigned"}
     principal = cluster.outputs["identity"]["principalId"]
     assert principal in {g.inputs["principalId"] for g in plan.of_type("azure-native:authorization:RoleAssignment")}
+
+
+def test_the_cluster_lets_in_its_own_tenant_s_identities_only() -> None:
+    """Unset, trustedExternalTenants is every Entra tenant ("The default value of
+    trustedExternalTenants is all tenants"), so a principal of any tenant could sign in to a
+    public cluster; empty, only the cluster's own tenant's."""
+    from .conftest import variant_plan
+
+    for network in ("public", "private"):
+        plan = variant_plan("azure", {"analytics.azure_engine": "adx", "security.network": network})
+        assert plan.one("azure-native:kusto:Cluster").inputs["trustedExternalTenants"] == []

@@ -562,6 +562,11 @@ class AzureAnalytics(MissionComponent):
                 engine_type="V3",
                 identity={"type": "SystemAssigned"},
                 public_network_access="Disabled" if self.private else "Enabled",
+                # Sign-in from the cluster's own tenant only: unset, a cluster trusts every Entra
+                # tenant ("The default value of trustedExternalTenants is all tenants... An empty
+                # array means only identities of the cluster's tenant are allowed to
+                # authenticate": Microsoft Learn, "Allow cross-tenant queries and commands")
+                trusted_external_tenants=[],
                 tags=self.tags,
                 opts=self.opts(stateful=True),
             ),
