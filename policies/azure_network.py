@@ -7,7 +7,7 @@ from typing import Any
 
 from . import tokens as T
 from .joins import of_type, private_endpoint_reaches
-from .props import get
+from .props import UNKNOWN, admits_every_address, get
 from .registry import stack_rule
 
 # The sub-resource each engine's queries arrive at (Microsoft Learn, "Azure Private Endpoint
@@ -52,3 +52,56 @@ def query_engine_private_reach(args: Any, report: Any) -> None:
                     f"{group} sub-resource: its query endpoint is reachable from no network",
                     engine.urn,
                 )
+
+
+# A Synapse firewall rule from 0.0.0.0 to 0.0.0.0 is Azure's "AllowAllWindowsAzureIps": every
+# Azure service of every tenant, not the trusted services the workspace's own bypass admits.
+_EVERY_AZURE_SERVICE = ("0.0.0.0", "0.0.0.0")
+
+
+def _cidrs(rule: Any) -> list[str] | None:
+    """A firewall rule's range as CIDR blocks; None while either end is not known yet."""
+    import ipaddress
+
+    start, end = get(rule.props, "startIpAddress"), get(rule.props, "endIpAddress")
+    if UNKNOWN in (start, end) or not start or not end:
+        return None
+    try:
+        first, last = ipaddress.IPv4Address(str(start)), ipaddress.IPv4Address(str(end))
+    except ValueError:
+        return []  # not an IPv4 address: the API refuses it
+    return [str(network) for network in ipaddress.summarize_address_range(first, last)] if first <= last else []
+
+
+@stack_rule(
+    "azure-synapse-firewall-not-open",
+    area="azure-network",
+    severity="critical",
+    enforcement="mandatory",
+    controls=("Azure Policy 56fd377d-098c-4f02-8406-81eb055902b8 (Synapse IP firewall rules)", "MCSB NS-2"),
+    description="A Synapse workspace's IP firewall rules together do not admit every internet address (0.0.0.0-"
+    "255.255.255.255, its halves, or every public range), and none is AllowAllWindowsAzureIps (0.0.0.0-0.0.0.0: "
+    "every Azure service of every tenant).",
+    remediation="List the SQL clients' own public ranges (the spec's analytics.sql_clients), or reach the workspace "
+    "through private endpoints (security.network: private); trusted Azure services come through the workspace's "
+    "trustedServiceBypassEnabled.",
+)
+def synapse_firewall_not_open(args: Any, report: Any) -> None:
+    by_workspace: dict[str, list[Any]] = {}
+    for rule in of_type(args.resources, T.SYNAPSE_FIREWALL_RULE):
+        by_workspace.setdefault(str(get(rule.props, "workspaceName")), []).append(rule)
+    for workspace, rules in sorted(by_workspace.items()):
+        for rule in rules:
+            if (get(rule.props, "startIpAddress"), get(rule.props, "endIpAddress")) == _EVERY_AZURE_SERVICE:
+                report(
+                    f"firewall rule {rule.name} of workspace {workspace} admits every Azure service of every tenant",
+                    rule.urn,
+                )
+        ranges = [_cidrs(rule) for rule in rules]
+        known = [cidr for cidrs in ranges if cidrs is not None for cidr in cidrs]
+        if admits_every_address(known):
+            names = ", ".join(rule.name for rule in rules)
+            report(
+                f"the firewall rules of workspace {workspace} ({names}) together admit every internet address",
+                rules[0].urn,
+            )

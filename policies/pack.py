@@ -29,6 +29,7 @@ from . import (  # noqa: F401  (importing a module registers its rules)
     aws_resource_policies,
     aws_storage,
     azure_audit,
+    azure_iam,
     azure_keyvault,
     azure_messaging,
     azure_network,

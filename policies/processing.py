@@ -305,6 +305,10 @@ def functions_app_https_no_keys(args: Any, report: Any) -> None:
     # App Service TLS overview")
     if min_tls is not UNKNOWN and min_tls is not None and not tls_at_least(min_tls):
         report(f"accepts TLS below 1.2 (minTlsVersion is {min_tls!r})")
+    # the deployment (SCM) site's own: unset, 1.2 as the app's (the same page)
+    scm_tls = get(props, "siteConfig", "scmMinTlsVersion")
+    if scm_tls is not UNKNOWN and scm_tls is not None and not tls_at_least(scm_tls):
+        report(f"its deployment (SCM) site accepts TLS below 1.2 (scmMinTlsVersion is {scm_tls!r})")
     ftps = get(props, "siteConfig", "ftpsState")
     # a Flex Consumption app (functionAppConfig) has no FTP, and Microsoft deprecates the setting
     # there ("properties.ftpsState | FTPS not supported", Microsoft Learn, "App settings reference

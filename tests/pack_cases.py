@@ -249,6 +249,24 @@ BASELINES: dict[str, Baseline] = {
     ),
     # --- Azure, from specs/noaa20.yaml unless said otherwise ---
     "noaa20-azure": Stack("noaa20.yaml", "azure"),
+    "noaa20-azure-sql-clients": Stack(
+        "noaa20.yaml", "azure", {"analytics.sql_clients": ["198.51.100.0/24", "203.0.113.0/24"]}
+    ),
+    "sql-clients-from-zero": Derived(
+        "noaa20-azure-sql-clients",
+        {"noaa20-analytics-sql-client-0/startIpAddress": "0.0.0.0"},
+        "a client range that starts at address zero",
+    ),
+    "sql-clients-nearly-halves": Derived(
+        "noaa20-azure-sql-clients",
+        {
+            "noaa20-analytics-sql-client-0/startIpAddress": "0.0.0.0",
+            "noaa20-analytics-sql-client-0/endIpAddress": "127.255.255.255",
+            "noaa20-analytics-sql-client-1/startIpAddress": "128.0.0.0",
+            "noaa20-analytics-sql-client-1/endIpAddress": "200.255.255.255",
+        },
+        "two rules that leave 201.0.0.0 and up out",
+    ),
     "noaa20-azure-lrs": Derived(
         "noaa20-azure",
         {"noaa20-storage-account/sku.name": "Standard_LRS"},
@@ -256,6 +274,7 @@ BASELINES: dict[str, Baseline] = {
     ),
     "constellation-azure": Stack("constellation.yaml", "azure"),
     "storage-account": Planned("noaa20.yaml", "azure", "noaa20-storage-account"),
+    "role-assignment": Planned("noaa20.yaml", "azure", "noaa20-processing-writes-products"),
     "storage-account-private": Derived(
         "storage-account",
         {"publicNetworkAccess": "Disabled", "networkRuleSet.defaultAction": "Allow"},
@@ -1275,6 +1294,41 @@ fires(
 passes(rule, "contacts-queue-policy", {"policy.Statement.0.Principal": "*"})  # aws:SourceArn still confines it
 passes(rule, "contacts-queue-policy")
 passes(rule, "alerts-topic-policy")
+
+rule = "azure-role-assignment-least-privilege"
+SUBSCRIPTION = "/subscriptions/00000000-0000-0000-0000-000000000000"
+ROLES = f"{SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions"
+passes(rule, "role-assignment")  # Storage Blob Data Contributor on the products container
+for role, name in (
+    ("8e3af657-a8ff-443c-a7c2-59ac2c8e8f6a", "Owner"),
+    ("b24988ac-6180-42a0-ab88-20f7382dd24c", "Contributor"),
+    ("18d7d88d-d35e-4fb5-a5c3-7773c20a72d9", "User Access Administrator"),
+    ("F58310D9-A9F6-439A-9E8D-F62E7B41A168", "Role Based Access Control Administrator"),  # ids in any case
+):
+    fires(
+        rule,
+        "role-assignment",
+        {"roleDefinitionId": f"{ROLES}/{role}"},
+        f"grants {name}, a privileged administrator role",
+    )
+for scope in (
+    SUBSCRIPTION,
+    f"{SUBSCRIPTION}/resourceGroups/rg-noaa20",
+    f"{SUBSCRIPTION}/resourcegroups/rg-noaa20/",
+    "/providers/Microsoft.Management/managementGroups/platform",
+):
+    fires(
+        rule,
+        "role-assignment",
+        {"scope": scope},
+        f"grants its role on {scope}, the whole of it rather than one resource",
+    )
+passes(
+    rule,
+    "role-assignment",
+    {"scope": f"{SUBSCRIPTION}/resourceGroups/rg-noaa20/providers/Microsoft.ServiceBus/namespaces/sb"},
+)
+passes(rule, "role-assignment", {"roleDefinitionId": UNKNOWN})
 
 # === AWS messaging and network ==================================================================
 
@@ -3028,6 +3082,13 @@ fires(
 
 rule = "processing-functions-app-https-no-keys"
 fires(rule, "functions-app", {"httpsOnly": False}, "serves plain HTTP (httpsOnly is not true)")
+fires(  # the deployment endpoint's TLS too, which the app's minTlsVersion does not set
+    rule,
+    "functions-app",
+    {"siteConfig.scmMinTlsVersion": "1.0"},
+    "its deployment (SCM) site accepts TLS below 1.2 (scmMinTlsVersion is '1.0')",
+)
+passes(rule, "functions-app", {"siteConfig.scmMinTlsVersion": "1.3"})
 # ARM reads enum values without regard to case: so does the rule
 passes(rule, "functions-app", {"siteConfig.ftpsState": "disabled"})
 fires(
@@ -3190,6 +3251,33 @@ CLUSTER, ADX_ENDPOINT = "polar-partner-analytics-cluster", "polar-partner-analyt
 UNREACHABLE = "has public network access disabled and no private endpoint to its {} sub-resource: its query " + (
     "endpoint is reachable from no network"
 )
+rule = "azure-synapse-firewall-not-open"
+CLIENT_0, CLIENT_1 = "noaa20-analytics-sql-client-0", "noaa20-analytics-sql-client-1"
+OPEN_TO_ALL = "the firewall rules of workspace syn-noaa20-7a252 ({}) together admit every internet address"
+passes(rule, "noaa20-azure-sql-clients")
+passes(rule, "noaa20-azure")  # no SQL client listed: no firewall rule
+passes(rule, "sql-clients-from-zero")
+fires(  # one rule of every address
+    rule,
+    "sql-clients-from-zero",
+    {f"{CLIENT_0}/endIpAddress": "255.255.255.255"},
+    (OPEN_TO_ALL.format(f"{CLIENT_0}, {CLIENT_1}"), CLIENT_0),
+)
+fires(  # AllowAllWindowsAzureIps
+    rule,
+    "sql-clients-from-zero",
+    {f"{CLIENT_0}/endIpAddress": "0.0.0.0"},
+    (f"firewall rule {CLIENT_0} of workspace syn-noaa20-7a252 admits every Azure service of every tenant", CLIENT_0),
+)
+passes(rule, "sql-clients-nearly-halves")  # public addresses from 201.0.0.0 on are left out
+fires(  # every public address, as the halves (240.0.0.0/4 and up is reserved: no caller holds it)
+    rule,
+    "sql-clients-nearly-halves",
+    {f"{CLIENT_1}/endIpAddress": "239.255.255.255"},
+    (OPEN_TO_ALL.format(f"{CLIENT_0}, {CLIENT_1}"), CLIENT_0),
+)
+passes(rule, "sql-clients-from-zero", {f"{CLIENT_0}/endIpAddress": UNKNOWN})
+
 rule = "azure-query-engine-private-reach"
 # the serverless SQL endpoint made for another sub-resource, or for another workspace
 fires(

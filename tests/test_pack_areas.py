@@ -22,6 +22,7 @@ AREA_OF_MODULE = {
     "aws_resource_policies": "aws-iam",
     "aws_storage": "aws-storage",
     "azure_audit": "azure-audit",
+    "azure_iam": "azure-iam",
     "azure_keyvault": "azure-keyvault",
     "azure_messaging": "azure-messaging",
     "azure_network": "azure-network",

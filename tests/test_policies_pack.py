@@ -26,6 +26,7 @@ AREAS = {
     "aws-messaging",
     "azure-storage",
     "azure-audit",
+    "azure-iam",
     "azure-keyvault",
     "azure-messaging",
     "azure-network",

@@ -1,0 +1,53 @@
+"""Azure role assignments: what an identity is granted, and where, as the AWS rules hold a role's
+policies to no administrator access. The stacks grant each identity one data role on one
+container, queue, hub or key; a program beside them, or an edit, granting Owner on the
+subscription passed the gate."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from . import tokens as T
+from .props import UNKNOWN, get
+from .registry import resource_rule
+
+# The privileged administrator roles (Microsoft Learn, "Azure built-in roles": "Privileged
+# administrator roles"), by their built-in role definition ids.
+PRIVILEGED_ROLES = {
+    "8e3af657-a8ff-443c-a7c2-59ac2c8e8f6a": "Owner",
+    "b24988ac-6180-42a0-ab88-20f7382dd24c": "Contributor",
+    "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9": "User Access Administrator",
+    "f58310d9-a9f6-439a-9e8d-f62e7b41a168": "Role Based Access Control Administrator",
+}
+# A scope above any one resource: a management group, a subscription, a resource group.
+_BROAD_SCOPE = re.compile(
+    r"^/(providers/microsoft\.management/managementgroups/[^/]+|subscriptions/[^/]+(/resourcegroups/[^/]+)?)/?$",
+    re.IGNORECASE,
+)
+
+
+def _role_name(role_definition_id: str) -> str | None:
+    return PRIVILEGED_ROLES.get(role_definition_id.rstrip("/").rsplit("/", 1)[-1].lower())
+
+
+@resource_rule(
+    "azure-role-assignment-least-privilege",
+    area="azure-iam",
+    severity="critical",
+    enforcement="mandatory",
+    types=T.ROLE_ASSIGNMENT,
+    controls=("MCSB PA-7", "Microsoft Learn: Best practices for Azure RBAC"),
+    description="No role assignment grants a privileged administrator role (Owner, Contributor, User Access "
+    "Administrator, Role Based Access Control Administrator), nor any role on a whole management group, "
+    "subscription or resource group.",
+    remediation="Grant the narrowest data role (Storage Blob Data Contributor, Azure Service Bus Data Receiver...) on "
+    "the one container, queue, hub or key the identity uses.",
+)
+def least_privilege(args: Any, report: Any) -> None:
+    role, scope = get(args.props, "roleDefinitionId"), get(args.props, "scope")
+    privileged = _role_name(str(role)) if role is not UNKNOWN and role is not None else None
+    if privileged is not None:
+        report(f"grants {privileged}, a privileged administrator role")
+    if scope is not UNKNOWN and scope is not None and _BROAD_SCOPE.match(str(scope)):
+        report(f"grants its role on {scope}, the whole of it rather than one resource")
