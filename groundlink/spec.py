@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import decimal
 import difflib
+import functools
 import json
 import math
 import os
@@ -901,8 +902,34 @@ def public_ipv4_ranges(values: list[str], field: str, rules: str, narrowest: int
         elif network in seen:
             problems.add((i,), f"{value} repeats {field}[{seen[network]}]")
         seen.setdefault(network, i)
+    if seen and _every_public_address(list(seen)):
+        problems.add(
+            (),
+            f"its ranges together admit every internet address (all of IPv4 but the private and reserved ranges, "
+            f"which no caller holds): list the clients' own ranges, which {rules} then admit",
+        )
     problems.raise_any()
     return values
+
+
+@functools.cache
+def unreachable_ipv4_ranges() -> tuple[str, ...]:
+    """The IPv4 ranges no internet caller holds, as the policy pack lists them with their source
+    (policies/unreachable_ranges.json, read without importing the pack)."""
+    from .resources import package_dir
+
+    path = package_dir("groundlink.policies") / "unreachable_ranges.json"
+    return tuple(json.loads(path.read_text(encoding="utf-8"))["ipv4"])
+
+
+def _every_public_address(networks: list[Any]) -> bool:
+    """Whether public IPv4 `networks` together hold every address a caller on the internet may
+    have: with the ranges none holds (`unreachable_ipv4_ranges`) they make the whole space.
+    The policy pack reads a firewall's rules alike (policies/props.py, admits_every_address)."""
+    import ipaddress
+
+    unreachable = [ipaddress.IPv4Network(n) for n in unreachable_ipv4_ranges()]
+    return any(n.prefixlen == 0 for n in ipaddress.collapse_addresses([*networks, *unreachable]))
 
 
 def _range_problem(network: Any, value: str, rules: str, narrowest: int) -> str | None:

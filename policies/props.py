@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from .tokens import KMS_KEYS_OF_THE_STACK, is_type
@@ -325,28 +326,12 @@ def pinning(operator: Any) -> bool:
     return str(operator).lower().removeprefix("foranyvalue:") in PINNING_OPERATORS
 
 
-# The addresses no caller on the internet holds: IANA's IPv4 and IPv6 Special-Purpose Address
-# Registries ("Globally Reachable: False"; RFC 6890 and updates), and multicast, which is never a
-# source. A list of ranges that with these covers the whole space admits every internet caller.
-NOT_GLOBAL_V4 = (
-    "0.0.0.0/8",
-    "10.0.0.0/8",
-    "100.64.0.0/10",
-    "127.0.0.0/8",
-    "169.254.0.0/16",
-    "172.16.0.0/12",
-    "192.0.0.0/24",
-    "192.0.2.0/24",
-    "192.168.0.0/16",
-    "198.18.0.0/15",
-    "198.51.100.0/24",
-    "203.0.113.0/24",
-    "224.0.0.0/4",
-    "240.0.0.0/4",
-)
-# IPv6: every caller on the internet is in 2000::/3, the global unicast space (IANA IPv6 Address
-# Space registry); the rest is reserved, unassigned, unique-local, link-local or multicast.
-NOT_GLOBAL_V6 = ("::/3", "4000::/2", "8000::/1", "2001:db8::/32")
+# The addresses no caller on the internet holds, with their source: one list, which the spec's
+# check of firewall ranges reads too (groundlink/spec.py). Ranges that with these cover the whole
+# space admit every internet caller.
+_UNREACHABLE = json.loads(Path(__file__).with_name("unreachable_ranges.json").read_text(encoding="utf-8"))
+NOT_GLOBAL_V4: tuple[str, ...] = tuple(_UNREACHABLE["ipv4"])
+NOT_GLOBAL_V6: tuple[str, ...] = tuple(_UNREACHABLE["ipv6"])
 
 
 def admits_every_address(values: Any) -> bool:

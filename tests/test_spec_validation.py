@@ -1308,3 +1308,42 @@ def test_a_pasted_satellite_block_left_unchanged_is_named_at_its_own_lines(tmp_p
         f"{path}: satellites[1].norad_id: duplicate satellite norad_id 43013: satellites[0] has it too "
         f"(line {line}, column 5)"
     ]
+
+
+def _every_public_range() -> list[str]:
+    """IPv4 without the ranges no internet caller holds: 103 public CIDR blocks."""
+    import ipaddress
+
+    from groundlink.spec import unreachable_ipv4_ranges
+
+    left = [ipaddress.IPv4Network("0.0.0.0/0")]
+    for network in map(ipaddress.IPv4Network, unreachable_ipv4_ranges()):
+        left = [p for b in left for p in (b.address_exclude(network) if network.subnet_of(b) else [b])]
+    return sorted(str(n) for n in left)
+
+
+def test_client_ranges_that_together_admit_the_whole_internet_are_refused():
+    """0.0.0.0/0 was refused for the private ranges it holds, and the same exposure spelled as the
+    103 public blocks was taken: the Synapse firewall then admitted every internet address."""
+    cover = _every_public_range()
+    assert len(cover) == 103
+    data = spec_data()
+    data["analytics"]["sql_clients"] = cover
+    with pytest.raises(SpecError) as info:
+        spec_from_data(data, "s.yaml")
+    assert info.value.lines == [
+        "s.yaml: analytics.sql_clients: its ranges together admit every internet address (all of IPv4 but the "
+        "private and reserved ranges, which no caller holds): list the clients' own ranges, which Synapse firewall "
+        "rules then admit"
+    ]
+    data["analytics"]["sql_clients"] = cover[1:]  # one public block left out: a list of clients, however wide
+    spec_from_data(data, "s.yaml")
+
+
+def test_the_pack_and_the_spec_read_the_same_ranges_as_no_caller_s():
+    """One list, in the pack's folder, which the pack process reads beside its modules."""
+    import importlib
+
+    from groundlink.spec import unreachable_ipv4_ranges
+
+    assert unreachable_ipv4_ranges() == importlib.import_module("groundlink.policies.props").NOT_GLOBAL_V4
