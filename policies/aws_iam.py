@@ -262,7 +262,7 @@ def pins_source(statement: Any) -> bool:
         and hasattr(block, "items")
         and any(
             str(key).lower() in CONFUSED_DEPUTY_KEYS
-            and (value is UNKNOWN or all(pins(str(key).lower(), str(v)) for v in as_list(value)))
+            and (value is UNKNOWN or all(v is UNKNOWN or pins(str(key).lower(), str(v)) for v in as_list(value)))
             for key, value in block.items()
         )
         for operator, block in condition.items()

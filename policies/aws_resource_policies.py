@@ -62,7 +62,7 @@ def _names_this_account(value: str) -> bool:
     + T.SQS_QUEUE
     + T.SNS_TOPIC_POLICY
     + T.SNS_TOPIC
-    + T.KMS_KEY
+    + T.KMS_KEYS_OF_THE_STACK
     + T.KMS_KEY_POLICY,
     controls=("Confused-deputy prevention (aws:SourceAccount / aws:SourceArn)",),
     description="A bucket, queue, topic or key policy that allows an AWS service confines it to this account with "
@@ -72,7 +72,7 @@ def _names_this_account(value: str) -> bool:
     'service sends it, {"ArnLike": {"aws:SourceArn": <the rule, alarm or bucket ARN>}}.',
 )
 def service_scoped(args: Any, report: Any) -> None:
-    is_key = T.is_type(args.resource_type, T.KMS_KEY + T.KMS_KEY_POLICY)
+    is_key = T.is_type(args.resource_type, T.KMS_KEYS_OF_THE_STACK + T.KMS_KEY_POLICY)
     for statement in policy_statements(policy_document(args.props)):
         if statement.get("Effect") != "Allow":
             continue

@@ -22,9 +22,9 @@ PRIVILEGED_ROLES = {
 }
 # A scope above any one resource: a management group, a subscription, a resource group.
 _BROAD_SCOPE = re.compile(
-    r"^/(providers/microsoft\.management/managementgroups/[^/]+|subscriptions/[^/]+(/resourcegroups/[^/]+)?)/?$",
+    r"^/((providers/microsoft\.management/managementgroups/[^/]+|subscriptions/[^/]+(/resourcegroups/[^/]+)?)/?)?$",
     re.IGNORECASE,
-)
+)  # "/" alone: the tenant root, above every management group
 
 
 def _role_name(role_definition_id: str) -> str | None:

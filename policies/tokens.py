@@ -91,7 +91,10 @@ EVENTHUB_NAMESPACE = ("azure-native:eventhub:Namespace",)
 SERVICEBUS_NAMESPACE = ("azure-native:servicebus:Namespace",)
 SYNAPSE_WORKSPACE = ("azure-native:synapse:Workspace",)
 KUSTO_CLUSTER = ("azure-native:kusto:Cluster",)
-ROLE_ASSIGNMENT = ("azure-native:authorization:RoleAssignment",)
+ROLE_ASSIGNMENT = (
+    "azure-native:authorization:RoleAssignment",
+    "azure-native:authorization:PimRoleEligibilitySchedule",  # a role a principal may activate
+)
 SYNAPSE_FIREWALL_RULE = ("azure-native:synapse:IpFirewallRule",)
 PRIVATE_ENDPOINT = ("azure-native:network:PrivateEndpoint",)
 KUSTO_DATABASE = ("azure-native:kusto:ReadWriteDatabase", "azure-native:kusto:Database")

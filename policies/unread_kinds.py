@@ -19,6 +19,11 @@ AWS_NATIVE_KINDS = {
     "aws-native:sqs:Queue": "aws.sqs.Queue",
     "aws-native:sns:Topic": "aws.sns.Topic",
     "aws-native:sns:TopicPolicy": "aws.sns.TopicPolicy",
+    # a queue's or topic's policy set beside it (aws-messaging-policy-no-public-allow and
+    # aws-resource-policy-service-scoped read pulumi-aws's QueuePolicy and TopicPolicy)
+    "aws-native:sqs:QueuePolicy": "aws.sqs.QueuePolicy",
+    "aws-native:sqs:QueueInlinePolicy": "aws.sqs.QueuePolicy",
+    "aws-native:sns:TopicInlinePolicy": "aws.sns.TopicPolicy",
     "aws-native:kinesis:Stream": "aws.kinesis.Stream",
     "aws-native:kinesisfirehose:DeliveryStream": "aws.kinesis.FirehoseDeliveryStream",
     "aws-native:glue:Database": "aws.glue.CatalogDatabase",
@@ -62,6 +67,7 @@ AZURE_CLASSIC_MODULES = (
     "monitoring",
     "appservice",  # Functions apps (processing-functions-app-https-no-keys reads azure-native's WebApp)
     "loganalytics",  # Log Analytics workspaces, stateful
+    "authorization",  # role assignments (azure-role-assignment-least-privilege reads azure-native's)
 )
 # Single kinds of a classic module the pack does not guard as a whole.
 AZURE_CLASSIC_KINDS = {"azure:core/resourceGroup:ResourceGroup": "azure-native:resources:ResourceGroup"}
@@ -105,6 +111,7 @@ GUARDED_NAMESPACES = frozenset(
         "microsoft.network",
         "microsoft.insights",
         "microsoft.orbital",
+        "microsoft.authorization",
     }
 )
 

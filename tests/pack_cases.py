@@ -1270,6 +1270,46 @@ passes(  # a Deny to a service needs no condition
     {"policy.Statement.0": {**SENDS_TO_ALL, "Effect": "Deny", "Principal": {"Service": "events.amazonaws.com"}}},
 )
 passes(rule, "contacts-queue-policy", {"policy": UNKNOWN})
+# a preview's rule ARN not known yet, in a list of a policy written as a mapping (pulumi-aws takes a
+# PolicyDocument as well as JSON text): judged with the value, as a scalar unknown is
+passes(
+    rule,
+    "contacts-queue-policy",
+    {
+        "policy": {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "ContactRuleSends",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "events.amazonaws.com"},
+                    "Action": "sqs:SendMessage",
+                    "Condition": {"ArnEquals": {"aws:SourceArn": [UNKNOWN]}},
+                }
+            ],
+        }
+    },
+)
+fires(  # a replica key's own policy is a key policy too
+    rule,
+    "replica-key",
+    {
+        "policy": json.dumps(
+            {
+                "Statement": [
+                    {
+                        "Sid": "Events",
+                        "Effect": "Allow",
+                        "Principal": {"Service": "events.amazonaws.com"},
+                        "Action": "kms:Decrypt",
+                        "Resource": "*",
+                    }
+                ]
+            }
+        )
+    },
+    f"statement Events allows events.amazonaws.com {UNSCOPED}",
+)
 
 rule = "aws-messaging-policy-no-public-allow"
 fires(
@@ -1329,6 +1369,7 @@ passes(
     {"scope": f"{SUBSCRIPTION}/resourceGroups/rg-noaa20/providers/Microsoft.ServiceBus/namespaces/sb"},
 )
 passes(rule, "role-assignment", {"roleDefinitionId": UNKNOWN})
+fires(rule, "role-assignment", {"scope": "/"}, "grants its role on /, the whole of it rather than one resource")
 
 # === AWS messaging and network ==================================================================
 
@@ -3447,6 +3488,25 @@ unread(
     },
     "groundlink declares its buckets with pulumi-aws",
     "aws.s3.Bucket (or BucketV2) with its side resources",
+)
+for kind, judged in (
+    ("aws-native:sqs:QueueInlinePolicy", "aws.sqs.QueuePolicy"),
+    ("aws-native:sns:TopicInlinePolicy", "aws.sns.TopicPolicy"),
+):
+    unread(
+        kind,
+        kind.rsplit(":", 1)[1].lower(),
+        {"policyDocument": {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*"}]}},
+        "groundlink sets queue and topic policies with pulumi-aws",
+        judged,
+    )
+unread(
+    "azure:authorization/assignment:Assignment",
+    "classic-assignment",
+    {"roleDefinitionName": "Owner", "scope": "/subscriptions/00000000-0000-0000-0000-000000000000", "principalId": "p"},
+    "groundlink declares its Azure resources with azure-native",
+    "its azure-native counterpart (pulumi-azure-native)",
+    AZURE_HOST,
 )
 classic = unread(
     "azure:storage/account:Account",
