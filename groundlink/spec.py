@@ -877,6 +877,7 @@ def public_ipv4_ranges(values: list[str], field: str, rules: str, narrowest: int
     import ipaddress
 
     seen: dict[ipaddress.IPv4Network, int] = {}
+    accepted: list[ipaddress.IPv4Network] = []
     problems = _Problems(field)
     for i, value in enumerate(values):
         if not re.fullmatch(IPV4_OR_CIDR_PATTERN, value):
@@ -901,8 +902,11 @@ def public_ipv4_ranges(values: list[str], field: str, rules: str, narrowest: int
             problems.add((i,), problem)
         elif network in seen:
             problems.add((i,), f"{value} repeats {field}[{seen[network]}]")
+        else:
+            accepted.append(network)
         seen.setdefault(network, i)
-    if seen and _every_public_address(list(seen)):
+    # judged of the ranges taken only: one already refused (0.0.0.0/0) is said once, at its item
+    if accepted and _every_public_address(accepted):
         problems.add(
             (),
             f"its ranges together admit every internet address (all of IPv4 but the private and reserved ranges, "

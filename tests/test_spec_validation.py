@@ -1338,6 +1338,13 @@ def test_client_ranges_that_together_admit_the_whole_internet_are_refused():
     ]
     data["analytics"]["sql_clients"] = cover[1:]  # one public block left out: a list of clients, however wide
     spec_from_data(data, "s.yaml")
+    # ranges refused one by one are said once, at their items, not again together
+    for refused in (["0.0.0.0/0"], ["0.0.0.0/1", "128.0.0.0/1"]):
+        data["analytics"]["sql_clients"] = refused
+        with pytest.raises(SpecError) as info:
+            spec_from_data(data, "s.yaml")
+        assert len(info.value.lines) == len(refused)
+        assert all(line.startswith("s.yaml: analytics.sql_clients[") for line in info.value.lines)
 
 
 def test_the_pack_and_the_spec_read_the_same_ranges_as_no_caller_s():
