@@ -84,6 +84,11 @@ def _variants(aqua: dict[str, Any]) -> list[dict[str, Any]]:
     failed["policy"] = {"available": False, "reason": "the pack did not start", "summary": "", "clouds": {}}
     refused = copy.deepcopy(aqua)
     refused["diff"] = {"against": "old.yaml", "allowDataLoss": False, "refused": True, "dataLoss": ["x"], "clouds": []}
+    refused["policy"]["clouds"]["aws"]["preflight"] = [  # as groundlink preflight words a finding
+        "aqua-processing-job (aws:batch/jobDefinition:JobDefinition) containerProperties = 25069: the definition "
+        "takes 25,069 bytes as RegisterJobDefinition sends it, tags included, over the 24,576 AWS Batch takes "
+        '[AWS Batch User Guide, "AWS Batch service quotas": a job definition of at most 24 KiB]'
+    ]
     return [aqua, failed, refused]
 
 
@@ -91,7 +96,12 @@ def test_every_line_the_terminal_prints_is_one_the_page_lists(aqua):
     patterns = [_pattern(line) for line in _block_after(LIST_LEAD)]
     printed = [line for doc in _variants(aqua) for line in _printed(doc)]
     assert [line for line in printed if not any(p.fullmatch(line) for p in patterns)] == []
-    for name in ("policy: ", "  - Azure [mandatory] ", "Price overrides no cost line of this spec uses: "):
+    for name in (
+        "policy: ",
+        "  - Azure [mandatory] ",
+        "  - AWS [preflight] ",
+        "Price overrides no cost line of this spec uses: ",
+    ):
         assert any(line.startswith(name) for line in printed), name  # the lines the page left out
 
 

@@ -81,7 +81,7 @@ def print_summary(doc: dict[str, Any], out_dir: str, console: Console) -> None:
     else:  # the verdict and each mandatory finding; advisories stay in the report
         console.print(line(("policy:", "bold"), f" {doc['policy']['summary']}"))
         for bullet in chosen["Policy"].bullets:
-            if bullet.mark == "bad" and "[mandatory]" in bullet.text:
+            if bullet.mark == "bad" and ("[mandatory]" in bullet.text or "[preflight]" in bullet.text):
                 console.print(line("  - ", (bullet.text, "bold red")))
     verdict = ("comparable", "green") if doc["ok"] else ("FAILED", "bold red")
     refused: list[str | tuple[str, str]] = (  # the reason follows on stderr, as `diff` gives it

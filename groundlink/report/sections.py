@@ -958,6 +958,8 @@ def _policy(doc: dict[str, Any], clouds: list[str]) -> Section:
             )
             for f in result["findings"]
         ]
+        # what the summary counts as findings the clouds would refuse, each said (groundlink preflight)
+        bullets += [_c(f"{cloud_title(c)} [preflight] {finding}", "bad") for finding in result.get("preflight", [])]
     return Section("Policy", paragraphs=[_c(policy["summary"])], bullets=bullets)
 
 
