@@ -46,7 +46,9 @@ def test_each_cloud_priced_elsewhere_is_said_on_the_terminal_and_in_the_summary(
     assert _summary(partner) == [f"Prices: {said}" for said in expected]
     # the same prices the assumptions name
     (note,) = [n for n in partner["cost"]["notes"] if n.startswith("AWS runs in")]
-    assert all(f"{price_id.split('.', 1)[1]} ({region})" in note for price_id, region in aws.items())
+    shown = {price_id: region.replace(" (", ", ").replace(")", "") for price_id, region in aws.items()}
+    assert all(f"{price_id.split('.', 1)[1]} ({region})" in note for price_id, region in shown.items())
+    assert "((" not in note and "))" not in note  # a region of parentheses of its own is said with a comma
 
 
 def test_a_cloud_whose_prices_are_all_its_region_s_is_not_said(partner):
@@ -55,3 +57,27 @@ def test_a_cloud_whose_prices_are_all_its_region_s_is_not_said(partner):
     assert [line.split(";")[0] for line in _printed(doc)] == ["prices: AWS runs in eu-north-1"]
     doc["cost"]["clouds"]["aws"]["otherRegions"] = {}
     assert _printed(doc) == [] and _summary(doc) == []
+
+
+def test_an_override_s_region_in_another_spelling_is_the_stack_s_own(partner):
+    """A price sheet writes Azure's display name ("Sweden Central"), or a region in capitals: the
+    user's own figure for the stack's region was listed as another region's."""
+    from groundlink.blueprint import build_blueprint
+    from groundlink.cost import estimate, load_catalogs
+    from groundlink.cost.catalog import Override, OverrideFile, apply_overrides
+    from groundlink.cost.model import other_regions
+    from groundlink.spec import load_spec
+
+    catalogs, assumptions = load_catalogs()
+    given = OverrideFile(
+        aws={"kms_key_month": Override(price=1.0, source="sheet", date="2026-11-01", region="EU-NORTH-1")},
+        azure={
+            "event_hubs_standard_tu_hour": Override(
+                price=0.03, source="sheet", date="2026-11-01", region="Sweden Central"
+            )
+        },
+    )
+    chosen = {cloud: apply_overrides(c, given, "ov.yaml") for cloud, c in catalogs.items()}
+    cost = estimate(build_blueprint(load_spec(SPECS / "partner.yaml")), chosen, assumptions)
+    assert "kms_key_month" not in other_regions(cost.clouds["aws"])
+    assert "event_hubs_standard_tu_hour" not in other_regions(cost.clouds["azure"])

@@ -1458,7 +1458,8 @@ def other_regions(cost: CloudCost) -> dict[str, str]:
     for line in cost.lines:
         billed = cost.region if line.region is None else line.region
         region = line.entry.region
-        if billed != NOT_REGIONAL and region not in (billed, *STACK_REGION):
+        same = _region_key(region) in (_region_key(billed), *STACK_REGION)
+        if billed != NOT_REGIONAL and not same:
             regions = where.setdefault(line.price_id, (region, []))[1]
             if billed not in regions:
                 regions.append(billed)
@@ -1495,12 +1496,21 @@ def transfer_pair_note(spec: MissionSpec, aws: CloudCost | None) -> str:
     )
 
 
+def _region_key(region: str) -> str:
+    """A region as its name reads whatever the spelling a price sheet gives: `North Europe`,
+    `EU-WEST-1` are northeurope and eu-west-1 (an override's region is the user's text)."""
+    return "".join(region.split()).lower()
+
+
 def _region_note(cost: CloudCost) -> str:
     other = other_regions(cost)
     if not other:
         return ""
-    # each region in parentheses: one may hold a semicolon ("us-east-1 to us-west-2; most region pairs")
-    used = ", ".join(f"{price_id} ({region})" for price_id, region in other.items())
+    # each region in parentheses: one may hold a semicolon ("us-east-1 to us-west-2; most region
+    # pairs"), or parentheses of its own, said with a comma instead of nested
+    used = ", ".join(
+        f"{price_id} ({region.replace(' (', ', ').replace(')', '')})" for price_id, region in other.items()
+    )
     return (
         f"{cloud_title(cost.cloud)} runs in {cost.region}; these prices are for another region than the one "
         f"their line is billed in, or none is stated: {used}."
