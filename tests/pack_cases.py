@@ -843,6 +843,20 @@ fires(
     {f"{KEY}/policy.Statement.0.Principal": "*"},
     ("statement AccountAdministers allows any principal", KEY),
 )
+fires(  # everyone but the principals it names
+    rule,
+    "noaa20-aws",
+    {
+        f"{KEY}/policy.Statement.0": {
+            "Sid": "AllBut",
+            "Effect": "Allow",
+            "NotPrincipal": {"AWS": "arn:aws:iam::123456789012:root"},
+            "Action": "kms:*",
+            "Resource": "*",
+        }
+    },
+    ("statement AllBut allows any principal but its NotPrincipal", KEY),
+)
 fires(
     rule,
     "noaa20-aws",
