@@ -4,6 +4,7 @@ and service trust guarded against the confused deputy."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from . import tokens as T
@@ -12,6 +13,7 @@ from .joins import of_type, second_writers, sides
 from .props import (
     UNKNOWN,
     as_list,
+    condition_keys,
     get,
     iam_glob,
     is_number,
@@ -331,6 +333,48 @@ def trust_not_public(args: Any, report: Any) -> None:
         else:
             continue
         report(f"trust statement {statement.get('Sid') or '(no Sid)'} lets {whom} assume the role")
+
+
+def _account_of(arn: Any) -> str | None:
+    """The account field of an IAM ARN, or of a bare account id; None when not known or not one."""
+    if not isinstance(arn, str) or arn is UNKNOWN:
+        return None
+    if re.fullmatch(r"\d{12}", arn):
+        return arn
+    fields = arn.split(":")
+    return fields[4] if len(fields) >= 6 and fields[0] == "arn" and re.fullmatch(r"\d{12}", fields[4]) else None
+
+
+@stack_rule(
+    "aws-iam-cross-account-trust-external-id",
+    area="aws-iam",
+    severity="medium",
+    enforcement="advisory",
+    controls=("IAM User Guide: access to AWS accounts owned by third parties (sts:ExternalId)",),
+    description="A role another AWS account may assume requires the sts:ExternalId agreed with that account, the "
+    "guard against a confused deputy on the third party's side. Advisory: the spec takes a partner without one "
+    "(and the plan warns). Judged where the role's own ARN is known (its account is the stack's).",
+    remediation="Set ground_segment.partner.aws_external_id to the value agreed with the partner (or add "
+    'Condition {"StringEquals": {"sts:ExternalId": "<agreed value>"}} to the statement).',
+)
+def cross_account_trust_external_id(args: Any, report: Any) -> None:
+    for role in of_type(args.resources, T.IAM_ROLE):
+        own = _account_of(get(role.props, "arn"))
+        if own is None:  # the role's own account not known yet (a first preview): judged at up
+            continue
+        for statement in policy_statements(get(role.props, "assumeRolePolicy")):
+            if statement.get("Effect") != "Allow" or "sts:externalid" in condition_keys(statement):
+                continue
+            principal = statement.get("Principal")
+            named = as_list(principal.get("AWS")) if isinstance(principal, Mapping) else []
+            others = sorted({a for a in map(_account_of, named) if a is not None and a != own})
+            if others:
+                sid = statement.get("Sid") or "(no Sid)"
+                report(
+                    f"trust statement {sid} of role {role.name} lets account {', '.join(others)} assume it without an "
+                    "sts:ExternalId",
+                    role.urn,
+                )
 
 
 # Each caller key read as the confused-deputy key of the same kind (`_pins`): an account, an ARN,

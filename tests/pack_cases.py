@@ -1194,6 +1194,44 @@ fires(  # an external id pins no caller: anyone who learns it may pass it
     "trust statement TrustService lets every principal assume the role",
 )
 
+rule = "aws-iam-cross-account-trust-external-id"
+PARTNER_ROLE = "polar-partner-ground-partner-role"
+PARTNER_TRUST = f"{PARTNER_ROLE}/assumeRolePolicy.Statement.0"
+NO_EXTERNAL_ID = (
+    f"trust statement TrustPartnerAccount of role {PARTNER_ROLE} lets account 111122223333 assume it without an "
+    "sts:ExternalId",
+    PARTNER_ROLE,
+)
+passes(rule, "partner-aws")  # the spec's aws_external_id, required
+fires(rule, "partner-aws", {f"{PARTNER_TRUST}.Condition": DROP}, NO_EXTERNAL_ID)
+fires(  # a role named in the other account is that account's as much as its root
+    rule,
+    "partner-aws",
+    {
+        PARTNER_TRUST: {
+            "Sid": "TrustPartnerAccount",
+            "Effect": "Allow",
+            "Principal": {"AWS": ["arn:aws:iam::111122223333:role/delivery"]},
+            "Action": "sts:AssumeRole",
+        }
+    },
+    NO_EXTERNAL_ID,
+)
+passes(  # its own account, no external id needed
+    rule,
+    "partner-aws",
+    {
+        PARTNER_TRUST: {
+            "Sid": "Own",
+            "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+            "Action": "sts:AssumeRole",
+        }
+    },
+)
+passes(rule, "partner-aws", {f"{PARTNER_ROLE}/arn": UNKNOWN})  # a first preview: the role's account not known
+passes(rule, "noaa20-aws")  # services trust its roles, no account
+
 rule = "aws-iam-service-trust-conditions"
 TRUST = "assumeRolePolicy.Statement.0"
 GS_TRUST = "trust for groundstation.amazonaws.com has no aws:SourceAccount/aws:SourceArn condition"
