@@ -1,5 +1,6 @@
 """AWS networking: every VPC the stack creates records its traffic in flow
-logs, and the logs land somewhere encrypted with a key the mission controls."""
+logs, and the logs land somewhere encrypted with a key the mission controls; no security group
+admits the whole internet."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from typing import Any
 
 from . import tokens as T
 from .joins import of_type, refers_to, sides
-from .props import UNKNOWN, get
-from .registry import stack_rule
+from .props import UNKNOWN, admits_every_address, as_list, get
+from .registry import resource_rule, stack_rule
 
 
 def _log_groups(resources: list[Any], flow_log: Any) -> list[Any]:
@@ -82,3 +83,41 @@ def vpc_flow_logs(args: Any, report: Any) -> None:
         problems = [p for p in (_destination_problem(args.resources, f, require_cmk) for f in flow_logs) if p]
         if len(problems) == len(flow_logs):
             report(f"VPC {vpc.name}: {'; '.join(problems)}", vpc.urn)
+
+
+SECURITY_GROUP_INGRESS = (
+    "aws:ec2/securityGroup:SecurityGroup",
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+    "aws:ec2/securityGroupRule:SecurityGroupRule",
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+)
+
+
+def _ingress_sources(props: Any) -> list[list[Any]]:
+    """The source address lists of each ingress rule a resource holds: a group's `ingress`
+    blocks, a SecurityGroupRule of type ingress, a SecurityGroupIngressRule."""
+    if get(props, "type") == "egress":
+        return []
+    if get(props, "cidrIpv4") is not None or get(props, "cidrIpv6") is not None:  # SecurityGroupIngressRule
+        return [[v for v in (get(props, "cidrIpv4"), get(props, "cidrIpv6")) if v is not None]]
+    rules = as_list(get(props, "ingress")) if get(props, "ingress") not in (None, UNKNOWN) else [props]
+    return [[*as_list(get(r, "cidrBlocks") or []), *as_list(get(r, "ipv6CidrBlocks") or [])] for r in rules]
+
+
+@resource_rule(
+    "aws-security-group-no-open-ingress",
+    area="aws-network",
+    severity="high",
+    enforcement="mandatory",
+    types=SECURITY_GROUP_INGRESS,
+    controls=("CIS AWS 5.2", "CIS AWS 5.3"),
+    description="No security group admits inbound traffic from every internet address (0.0.0.0/0, ::/0, their "
+    "halves, or every public range). The stacks' groups take traffic from each other only (a stream's receiver "
+    "from its dataflow endpoint) and send HTTPS out.",
+    remediation="Name the source: another security group (referenced_security_group_id) or the clients' own "
+    "CIDR ranges.",
+)
+def no_open_ingress(args: Any, report: Any) -> None:
+    for sources in _ingress_sources(args.props):
+        if UNKNOWN not in sources and admits_every_address(sources):
+            report(f"admits inbound traffic from every internet address ({', '.join(map(str, sources))})")

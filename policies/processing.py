@@ -448,3 +448,40 @@ def functions_app_reaches_its_storage(args: Any, report: Any) -> None:
             continue
         for problem in _reach_problems(app, account, subnets, of_type(args.resources, T.PRIVATE_ENDPOINT)):
             report(f"functions app {app.name} {problem}", app.urn)
+
+
+LAMBDA_ACCESS = (
+    "aws:lambda/permission:Permission",
+    "aws:lambda/functionUrl:FunctionUrl",
+    "aws:lambda/layerVersionPermission:LayerVersionPermission",
+)
+
+
+@resource_rule(
+    "processing-function-not-public",
+    area="processing",
+    severity="critical",
+    enforcement="mandatory",
+    types=LAMBDA_ACCESS,
+    controls=("CKV_AWS_301 (Lambda function not publicly accessible)", "CKV_AWS_258 (function URL auth)"),
+    description="No Lambda function (the contact processor, whose role reads raw contacts and writes products) or "
+    "layer is open to every principal: no permission to '*' unless a source account, source ARN or organization "
+    "confines it, no function URL without IAM authorization. The Functions app's side is "
+    "processing-functions-app-https-no-keys.",
+    remediation="Grant the invoking service by name with source_arn (EventBridge, S3...), or give the URL "
+    "authorization_type 'AWS_IAM'.",
+)
+def function_not_public(args: Any, report: Any) -> None:
+    props = args.props
+    if T.is_type(args.resource_type, ("aws:lambda/functionUrl:FunctionUrl",)):
+        auth = get(props, "authorizationType")
+        if auth is not UNKNOWN and str(auth).upper() == "NONE":
+            report("its URL takes requests from anyone (authorizationType is NONE)")
+        return
+    principal = get(props, "principal")
+    confined = any(
+        get(props, key) not in (None, "") for key in ("sourceArn", "sourceAccount", "principalOrgId", "organizationId")
+    )
+    if principal == "*" and not confined:
+        what = "layer" if "layerVersionPermission" in args.resource_type else "function"
+        report(f"lets every principal use the {what} ({get(props, 'action')})")

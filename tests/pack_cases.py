@@ -28,6 +28,35 @@ BASELINES: dict[str, Baseline] = {
     # --- AWS, from specs/noaa20.yaml unless said otherwise ---
     "noaa20-aws": Stack("noaa20.yaml", "aws"),
     "partner-aws": Stack("partner.yaml", "aws"),
+    "lambda-permission": Written(
+        "aws:lambda/permission:Permission",
+        "invoke-from-rule",
+        {
+            "function": "noaa20-processing-function-96142e8",
+            "action": "lambda:InvokeFunction",
+            "principal": "events.amazonaws.com",
+            "sourceArn": "arn:aws:events:us-west-2:123456789012:rule/contacts",
+        },
+        "groundlink's function is invoked by its event source mapping, no permission",
+    ),
+    "lambda-permission-any-source": Derived(
+        "lambda-permission", {"sourceArn": DROP}, "a permission with no source named"
+    ),
+    "function-url": Written(
+        "aws:lambda/functionUrl:FunctionUrl",
+        "processor-url",
+        {"functionName": "noaa20-processing-function-96142e8", "authorizationType": "AWS_IAM"},
+        "groundlink's function has no URL",
+    ),
+    "processing-sg": Planned(
+        "noaa20.yaml",
+        "aws",
+        "noaa20-processing-sg",
+        {"processing.mode": "container_job", "processing.container_image": "ghcr.io/example/groundlink:1.0"},
+    ),
+    "ingress-rule": Planned(
+        "noaa20.yaml", "aws", "noaa20-ground-stream-receiver-from-endpoint", {"delivery.stream": True}
+    ),
     "noaa20-aws-geo": Stack("noaa20.yaml", "aws", GEO),
     "noaa20-aws-geo-sse-s3-allowed": Derived(
         "noaa20-aws-geo",
@@ -1422,6 +1451,49 @@ passes(
 )
 passes(rule, "role-assignment", {"roleDefinitionId": UNKNOWN})
 fires(rule, "role-assignment", {"scope": "/"}, "grants its role on /, the whole of it rather than one resource")
+
+rule = "processing-function-not-public"
+passes(rule, "lambda-permission")  # a named service, confined to its rule
+fires(
+    rule,
+    "lambda-permission-any-source",
+    {"principal": "*"},
+    "lets every principal use the function (lambda:InvokeFunction)",
+)
+passes(rule, "lambda-permission-any-source")  # the service named, whatever its source
+passes(rule, "lambda-permission", {"principal": "*"})  # still confined to the rule's ARN
+passes(rule, "function-url")
+fires(
+    rule,
+    "function-url",
+    {"authorizationType": "NONE"},
+    "its URL takes requests from anyone (authorizationType is NONE)",
+)
+passes(rule, "function-url", {"authorizationType": UNKNOWN})
+
+rule = "aws-security-group-no-open-ingress"
+EVERYONE_IN = "admits inbound traffic from every internet address ({})"
+passes(rule, "processing-sg")  # HTTPS out, nothing in
+fires(
+    rule,
+    "processing-sg",
+    {"ingress": [{"protocol": "-1", "fromPort": 0.0, "toPort": 0.0, "cidrBlocks": ["0.0.0.0/0"]}]},
+    EVERYONE_IN.format("0.0.0.0/0"),
+)
+fires(
+    rule,
+    "processing-sg",
+    {"ingress": [{"protocol": "tcp", "fromPort": 22.0, "toPort": 22.0, "ipv6CidrBlocks": ["::/0"]}]},
+    EVERYONE_IN.format("::/0"),
+)
+passes(
+    rule,
+    "processing-sg",
+    {"ingress": [{"protocol": "tcp", "fromPort": 443.0, "toPort": 443.0, "cidrBlocks": ["198.51.100.0/24"]}]},
+)
+passes(rule, "ingress-rule")
+fires(rule, "ingress-rule", {"cidrIpv4": "0.0.0.0/0"}, EVERYONE_IN.format("0.0.0.0/0"))
+passes(rule, "ingress-rule", {"cidrIpv4": UNKNOWN})
 
 # === AWS messaging and network ==================================================================
 
