@@ -39,6 +39,13 @@ AWS_NATIVE_KINDS = {
     "aws-native:iam:Group": "aws.iam.Group with aws.iam.GroupPolicy and aws.iam.GroupPolicyAttachment",
     "aws-native:athena:WorkGroup": "aws.athena.Workgroup",
     "aws-native:lambda:Function": "aws.lambda_.Function",
+    # who may invoke a function or use a layer (processing-function-not-public)
+    "aws-native:lambda:Permission": "aws.lambda_.Permission",
+    "aws-native:lambda:Url": "aws.lambda_.FunctionUrl",
+    "aws-native:lambda:LayerVersionPermission": "aws.lambda_.LayerVersionPermission",
+    # what a security group admits (aws-security-group-no-open-ingress)
+    "aws-native:ec2:SecurityGroup": "aws.ec2.SecurityGroup",
+    "aws-native:ec2:SecurityGroupIngress": "aws.vpc.SecurityGroupIngressRule",
     "aws-native:lambda:EventSourceMapping": "aws.lambda_.EventSourceMapping",
     # a VPC and its flow log (aws-vpc-flow-logs joins aws.ec2.FlowLog to aws.ec2.Vpc: an aws-native
     # VPC passed it with no flow log, an aws-native flow log was no flow log of a pulumi-aws VPC)

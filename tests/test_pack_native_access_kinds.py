@@ -1,0 +1,28 @@
+"""Who may invoke a function, use a layer or reach a security group, declared with aws-native: the
+rules that judge them read pulumi-aws's kinds (processing-function-not-public,
+aws-security-group-no-open-ingress), so aws-native's are refused unread rather than passed."""
+
+from __future__ import annotations
+
+import pytest
+
+from .pack_cases import BASELINES
+from .pack_harness import Written, resolve, run
+
+
+@pytest.mark.parametrize(
+    ("kind", "judged"),
+    [
+        ("aws-native:lambda:Permission", "aws.lambda_.Permission"),
+        ("aws-native:lambda:Url", "aws.lambda_.FunctionUrl"),
+        ("aws-native:lambda:LayerVersionPermission", "aws.lambda_.LayerVersionPermission"),
+        ("aws-native:ec2:SecurityGroup", "aws.ec2.SecurityGroup"),
+        ("aws-native:ec2:SecurityGroupIngress", "aws.vpc.SecurityGroupIngressRule"),
+    ],
+)
+def test_aws_native_access_kinds_are_refused_unread(kind: str, judged: str) -> None:
+    name = "native-" + kind.rsplit(":", 1)[1].lower()
+    bases = {**BASELINES, name: Written(kind, name, {"description": "a user's"}, "aws-native, beside groundlink's")}
+    assert run("pack-reads-every-guarded-kind", resolve(bases, name)) == [
+        f"{kind} is not read by the pack's rules of its kind, which judge {judged}"
+    ]
