@@ -174,3 +174,14 @@ def test_an_override_without_a_region_is_not_said_to_be_the_catalog_s_region_s(c
     assert apply_overrides(catalogs["aws"], stack_price, "ov.yaml").prices["dataflow_endpoint_hour"].region == (
         "stack region"
     )
+
+
+def test_a_price_for_the_stack_s_own_region_is_never_listed(catalogs):
+    """The dataflow endpoint's hour is the user's own figure for the stack's region ("stack
+    region"): reading regions without case or spaces listed it as another region's."""
+    listed = other_regions(_estimate("noaa20.yaml", {"delivery.stream": True}, catalogs).clouds["aws"])
+    assert any(
+        x.price_id == "dataflow_endpoint_hour"
+        for x in _estimate("noaa20.yaml", {"delivery.stream": True}, catalogs).clouds["aws"].lines
+    )
+    assert "dataflow_endpoint_hour" not in listed

@@ -1458,7 +1458,7 @@ def other_regions(cost: CloudCost) -> dict[str, str]:
     for line in cost.lines:
         billed = cost.region if line.region is None else line.region
         region = line.entry.region
-        same = _region_key(region) in (_region_key(billed), *STACK_REGION)
+        same = _region_key(region) in {_region_key(billed), *map(_region_key, STACK_REGION)}
         if billed != NOT_REGIONAL and not same:
             regions = where.setdefault(line.price_id, (region, []))[1]
             if billed not in regions:
