@@ -335,7 +335,7 @@ def trust_not_public(args: Any, report: Any) -> None:
         report(f"trust statement {statement.get('Sid') or '(no Sid)'} lets {whom} assume the role")
 
 
-def _account_of(arn: Any) -> str | None:
+def account_of(arn: Any) -> str | None:
     """The account field of an IAM ARN, or of a bare account id; None when not known or not one."""
     if not isinstance(arn, str) or arn is UNKNOWN:
         return None
@@ -359,7 +359,7 @@ def _account_of(arn: Any) -> str | None:
 )
 def cross_account_trust_external_id(args: Any, report: Any) -> None:
     for role in of_type(args.resources, T.IAM_ROLE):
-        own = _account_of(get(role.props, "arn"))
+        own = account_of(get(role.props, "arn"))
         if own is None:  # the role's own account not known yet (a first preview): judged at up
             continue
         for statement in policy_statements(get(role.props, "assumeRolePolicy")):
@@ -367,7 +367,7 @@ def cross_account_trust_external_id(args: Any, report: Any) -> None:
                 continue
             principal = statement.get("Principal")
             named = as_list(principal.get("AWS")) if isinstance(principal, Mapping) else []
-            others = sorted({a for a in map(_account_of, named) if a is not None and a != own})
+            others = sorted({a for a in map(account_of, named) if a is not None and a != own})
             if others:
                 sid = statement.get("Sid") or "(no Sid)"
                 report(

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from . import tokens as T
-from .aws_storage import public_allows
+from .aws_storage import public_allow_lines
 from .joins import of_type, second_writers
-from .props import UNKNOWN, as_list, aws_managed_key, dependencies_of, get, is_false, policy_document, stack_key
+from .props import UNKNOWN, aws_managed_key, dependencies_of, get, is_false, policy_document, stack_key
 from .registry import resource_rule, stack_rule
 
 # Without a key, SQS encrypts a new queue with its own SSE-SQS keys (the default since 2022 unless
@@ -120,6 +120,5 @@ def one_resource_per_setting(args: Any, report: Any) -> None:
     "or add a condition that pins them to fixed values (StringEquals aws:SourceAccount, aws:PrincipalOrgID...).",
 )
 def messaging_no_public_allow(args: Any, report: Any) -> None:
-    for statement, whom in public_allows(policy_document(args.props)):
-        actions = ", ".join(map(str, as_list(statement.get("Action")))) or "every action but its NotAction"
-        report(f"statement {statement.get('Sid') or '(no Sid)'} allows {actions} to {whom}")
+    for line in public_allow_lines(policy_document(args.props)):
+        report(line)

@@ -1,11 +1,15 @@
-"""AWS resource policies (bucket, queue, topic and key policies): an AWS service they grant to
-acts for this account only (a queue or topic policy open to every principal is aws_messaging's).
+"""AWS resource policies (bucket, queue, topic and key policies, and those of streams, the catalog,
+logs, event buses, secrets and repositories): an AWS service they grant to acts for this account
+only, none is open to every principal (buckets', queues' and topics' are aws_storage's and
+aws_messaging's), and a grant to another account is reported.
 
 A service principal in a resource policy is every account's use of that service: EventBridge
 sending to a queue may be any account's rule, S3 log delivery any account's bucket. AWS
 recommends aws:SourceArn / aws:SourceAccount in resource policies that grant to a service (IAM
 User Guide, "The confused deputy problem"; on a KMS key policy also the encryption context, as
-CloudWatch Logs' `kms:EncryptionContext:aws:logs:arn`)."""
+CloudWatch Logs' `kms:EncryptionContext:aws:logs:arn`). A principal of another account is what
+IAM Access Analyzer reports as access from outside the zone of trust (IAM User Guide, "Using AWS
+Identity and Access Management Access Analyzer")."""
 
 from __future__ import annotations
 
@@ -13,9 +17,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import tokens as T
-from .aws_iam import pins, pins_source
-from .props import UNKNOWN, as_list, pinning, policy_document, policy_statements, service_principals
-from .registry import resource_rule
+from .aws_iam import account_of, pins, pins_source
+from .aws_storage import actions_text, public_allow_lines
+from .joins import of_type
+from .props import UNKNOWN, as_list, get, pinning, policy_document, policy_statements, service_principals
+from .registry import resource_rule, stack_rule
 
 # KMS condition keys that confine a service's use of a key to this account's callers or
 # resources: an encryption context (its key names the resource, as `kms:EncryptionContext:
@@ -45,6 +51,20 @@ def _kms_pins(statement: Mapping[str, Any]) -> bool:
     return False
 
 
+# Every kind of resource policy the rules read: it names who may use its resource.
+_POLICY_KINDS = (
+    T.S3_POLICY
+    + T.S3_BUCKET
+    + T.SQS_QUEUE_POLICY
+    + T.SQS_QUEUE
+    + T.SNS_TOPIC_POLICY
+    + T.SNS_TOPIC
+    + T.KMS_KEYS_OF_THE_STACK
+    + T.KMS_KEY_POLICY
+    + T.OTHER_RESOURCE_POLICIES
+)
+
+
 def _names_this_account(value: str) -> bool:
     if value.startswith("arn:"):
         return pins("aws:sourcearn", value)
@@ -56,16 +76,10 @@ def _names_this_account(value: str) -> bool:
     area="aws-iam",
     severity="high",
     enforcement="mandatory",
-    types=T.S3_POLICY
-    + T.S3_BUCKET
-    + T.SQS_QUEUE_POLICY
-    + T.SQS_QUEUE
-    + T.SNS_TOPIC_POLICY
-    + T.SNS_TOPIC
-    + T.KMS_KEYS_OF_THE_STACK
-    + T.KMS_KEY_POLICY,
+    types=_POLICY_KINDS,
     controls=("Confused-deputy prevention (aws:SourceAccount / aws:SourceArn)",),
-    description="A bucket, queue, topic or key policy that allows an AWS service confines it to this account with "
+    description="A bucket, queue, topic, key or other resource policy (a stream's, the catalog's, CloudWatch Logs', "
+    "an event bus', a secret's, a repository's) that allows an AWS service confines it to this account with "
     "aws:SourceAccount, aws:SourceArn or aws:SourceOrgID (on a key policy also an encryption context, kms:ViaService "
     "or kms:CallerAccount).",
     remediation='Add to the statement Condition {"StringEquals": {"aws:SourceAccount": <account>}} and, where the '
@@ -83,3 +97,67 @@ def service_scoped(args: Any, report: Any) -> None:
                 f"statement {sid} allows {', '.join(services)} with no aws:SourceAccount/aws:SourceArn condition: "
                 "any account's use of the service is let in"
             )
+
+
+@resource_rule(
+    "aws-resource-policy-no-public-allow",
+    area="aws-iam",
+    severity="critical",
+    enforcement="mandatory",
+    types=T.OTHER_RESOURCE_POLICIES,
+    controls=("IAM Access Analyzer: resources shared outside the zone of trust",),
+    description="No resource policy of a Kinesis stream, the Glue catalog, CloudWatch Logs, an EventBridge bus, a "
+    "secret or an ECR repository allows an action to every principal unless a condition pins it to fixed values "
+    "(buckets, queues and topics have rules of their own).",
+    remediation="Name the principals (account, role or service) in Allow statements instead of '*' or NotPrincipal, "
+    "or add a condition that pins them to fixed values (StringEquals aws:SourceAccount, aws:PrincipalOrgID...).",
+)
+def no_public_allow(args: Any, report: Any) -> None:
+    for line in public_allow_lines(policy_document(args.props)):
+        report(line)
+
+
+def _stack_accounts(resources: list[Any]) -> set[str]:
+    """The accounts the stack's resources live in, read from their ARNs (none on a first preview)."""
+    found = {account_of(get(resource.props, "arn")) for resource in resources}
+    return {account for account in found if account is not None}
+
+
+def _foreign_grants(resource: Any, own: set[str]) -> list[str]:
+    """What `resource` lets principals of an account outside `own` do, one line per grant."""
+    if T.is_type(resource.resource_type, T.LAMBDA_PERMISSIONS):
+        named = [get(resource.props, "principal"), get(resource.props, "sourceAccount")]
+        others = sorted({a for a in map(account_of, named) if a is not None and a not in own})
+        return [f"lets account {', '.join(others)} {get(resource.props, 'action')}"] if others else []
+    lines = []
+    for statement in policy_statements(policy_document(resource.props)):
+        principal = statement.get("Principal")
+        if statement.get("Effect") != "Allow" or not isinstance(principal, Mapping):
+            continue
+        others = sorted({a for a in map(account_of, as_list(principal.get("AWS"))) if a is not None and a not in own})
+        if others:
+            sid = statement.get("Sid") or "(no Sid)"
+            lines.append(f"statement {sid} lets account {', '.join(others)} {actions_text(statement)}")
+    return lines
+
+
+@stack_rule(
+    "aws-resource-policy-no-other-account",
+    area="aws-iam",
+    severity="medium",
+    enforcement="advisory",
+    controls=("IAM Access Analyzer: resources shared outside the zone of trust",),
+    description="No bucket, queue, topic, key or other resource policy, and no Lambda permission, lets a principal of "
+    "an AWS account none of the stack's resources live in use the resource. Advisory: sharing can be meant; "
+    "groundlink's partner delivers through a role in the stack's own account. Judged where the stack's ARNs are "
+    "known (at pulumi up, not on a first preview).",
+    remediation="Grant the other account's access through a role in this account that it assumes with an "
+    "sts:ExternalId (as ground_segment.partner does), or remove the statement.",
+)
+def no_other_account(args: Any, report: Any) -> None:
+    own = _stack_accounts(args.resources)
+    if not own:  # a first preview: no resource's account known yet
+        return
+    for resource in of_type(args.resources, _POLICY_KINDS + T.LAMBDA_PERMISSIONS):
+        for line in _foreign_grants(resource, own):
+            report(f"{resource.name}: {line}", resource.urn)

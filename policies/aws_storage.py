@@ -430,7 +430,15 @@ def public_allows(document: Any, keys: frozenset[str] = PUBLIC_SCOPE_KEYS) -> li
     return found
 
 
-def _actions_text(statement: Mapping[str, Any]) -> str:
+def public_allow_lines(document: Any) -> list[str]:
+    """`public_allows` of a resource policy, each as the line a rule reports."""
+    return [
+        f"statement {statement.get('Sid') or '(no Sid)'} allows {actions_text(statement)} to {whom}"
+        for statement, whom in public_allows(document)
+    ]
+
+
+def actions_text(statement: Mapping[str, Any]) -> str:
     if "NotAction" in statement and "Action" not in statement:
         return "every action but " + ", ".join(map(str, as_list(statement.get("NotAction"))))
     return ", ".join(map(str, as_list(statement.get("Action"))))
@@ -450,8 +458,8 @@ def _actions_text(statement: Mapping[str, Any]) -> str:
     "aws:SourceVpce...).",
 )
 def policy_no_public_allow(args: Any, report: Any) -> None:
-    for statement, whom in public_allows(get(args.props, "policy")):
-        report(f"statement {statement.get('Sid') or '(no Sid)'} allows {_actions_text(statement)} to {whom}")
+    for line in public_allow_lines(get(args.props, "policy")):
+        report(line)
 
 
 # The settings S3 keeps one of per bucket, each written whole by its own API call (PutBucketPolicy,

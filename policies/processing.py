@@ -450,19 +450,12 @@ def functions_app_reaches_its_storage(args: Any, report: Any) -> None:
             report(f"functions app {app.name} {problem}", app.urn)
 
 
-LAMBDA_ACCESS = (
-    "aws:lambda/permission:Permission",
-    "aws:lambda/functionUrl:FunctionUrl",
-    "aws:lambda/layerVersionPermission:LayerVersionPermission",
-)
-
-
 @resource_rule(
     "processing-function-not-public",
     area="processing",
     severity="critical",
     enforcement="mandatory",
-    types=LAMBDA_ACCESS,
+    types=T.LAMBDA_ACCESS,
     controls=("CKV_AWS_301 (Lambda function not publicly accessible)", "CKV_AWS_258 (function URL auth)"),
     description="No Lambda function (the contact processor, whose role reads raw contacts and writes products) or "
     "layer is open to every principal: no permission to '*' unless a source account, source ARN or organization "

@@ -59,6 +59,9 @@ GLUE_ENCRYPTION = ("aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryption
 KINESIS_STREAM = ("aws:kinesis/stream:Stream",)
 FIREHOSE = ("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",)
 LAMBDA_FUNCTION = ("aws:lambda/function:Function",)
+# who may invoke a function or use a layer, besides its event source mappings
+LAMBDA_PERMISSIONS = ("aws:lambda/permission:Permission", "aws:lambda/layerVersionPermission:LayerVersionPermission")
+LAMBDA_ACCESS = (LAMBDA_PERMISSIONS[0], "aws:lambda/functionUrl:FunctionUrl", LAMBDA_PERMISSIONS[1])
 SQS_QUEUE = ("aws:sqs/queue:Queue",)
 # each replaces one attribute of its queue (SetQueueAttributes), as the queue's own input does
 SQS_QUEUE_POLICY = ("aws:sqs/queuePolicy:QueuePolicy",)
@@ -69,6 +72,16 @@ SNS_TOPIC_POLICY = ("aws:sns/topicPolicy:TopicPolicy",)  # replaces its topic's 
 VPC = ("aws:ec2/vpc:Vpc", "aws:ec2/defaultVpc:DefaultVpc")  # a program may adopt the default VPC
 FLOW_LOG = ("aws:ec2/flowLog:FlowLog",)
 LOG_GROUP = ("aws:cloudwatch/logGroup:LogGroup",)
+# Resource policies of the other kinds that hold or carry a mission's data, each naming who may
+# read or write it: a stream's records, the catalog, log groups, an event bus, a secret, images.
+OTHER_RESOURCE_POLICIES = (
+    "aws:kinesis/resourcePolicy:ResourcePolicy",
+    "aws:glue/resourcePolicy:ResourcePolicy",
+    "aws:cloudwatch/logResourcePolicy:LogResourcePolicy",
+    "aws:cloudwatch/eventBusPolicy:EventBusPolicy",
+    "aws:secretsmanager/secretPolicy:SecretPolicy",
+    "aws:ecr/repositoryPolicy:RepositoryPolicy",
+)
 
 # --- AWS Ground Station (pulumi-aws-native; CloudFormation AWS::GroundStation::*) ---
 GS_CONFIG = ("aws-native:groundstation:Config",)

@@ -43,6 +43,12 @@ AWS_NATIVE_KINDS = {
     "aws-native:lambda:Permission": "aws.lambda_.Permission",
     "aws-native:lambda:Url": "aws.lambda_.FunctionUrl",
     "aws-native:lambda:LayerVersionPermission": "aws.lambda_.LayerVersionPermission",
+    "aws-native:lambda:ResourcePolicy": "aws.lambda_.Permission",
+    # the resource policies of streams, logs, event buses and secrets (aws_resource_policies)
+    "aws-native:kinesis:ResourcePolicy": "aws.kinesis.ResourcePolicy",
+    "aws-native:logs:ResourcePolicy": "aws.cloudwatch.LogResourcePolicy",
+    "aws-native:events:EventBusPolicy": "aws.cloudwatch.EventBusPolicy",
+    "aws-native:secretsmanager:ResourcePolicy": "aws.secretsmanager.SecretPolicy",
     # what a security group admits (aws-security-group-no-open-ingress)
     "aws-native:ec2:SecurityGroup": "aws.ec2.SecurityGroup",
     "aws-native:ec2:SecurityGroupIngress": "aws.vpc.SecurityGroupIngressRule",

@@ -42,6 +42,27 @@ BASELINES: dict[str, Baseline] = {
     "lambda-permission-any-source": Derived(
         "lambda-permission", {"sourceArn": DROP}, "a permission with no source named"
     ),
+    "stream-policy": Written(
+        "aws:kinesis/resourcePolicy:ResourcePolicy",
+        "stream-share",
+        {
+            "resourceArn": "arn:aws:kinesis:us-west-2:123456789012:stream/noaa20-telemetry-stream-513e5e5",
+            "policy": json.dumps(
+                {
+                    "Statement": [
+                        {
+                            "Sid": "AnalystsRead",
+                            "Effect": "Allow",
+                            "Principal": {"AWS": "arn:aws:iam::123456789012:role/analysts"},
+                            "Action": ["kinesis:GetRecords", "kinesis:GetShardIterator"],
+                            "Resource": "*",
+                        }
+                    ]
+                }
+            ),
+        },
+        "groundlink's stream is read by its own Firehose role, no resource policy",
+    ),
     "function-url": Written(
         "aws:lambda/functionUrl:FunctionUrl",
         "processor-url",
@@ -1415,6 +1436,84 @@ fires(
 passes(rule, "contacts-queue-policy", {"policy.Statement.0.Principal": "*"})  # aws:SourceArn still confines it
 passes(rule, "contacts-queue-policy")
 passes(rule, "alerts-topic-policy")
+
+rule = "aws-resource-policy-no-public-allow"
+fires(
+    rule,
+    "stream-policy",
+    {"policy.Statement.0.Principal": "*"},
+    "statement AnalystsRead allows kinesis:GetRecords, kinesis:GetShardIterator to every principal",
+)
+passes(rule, "stream-policy")
+passes(  # every principal of one organization
+    rule,
+    "stream-policy",
+    {"policy.Statement.0.Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}},
+)
+
+rule = "aws-resource-policy-no-other-account"
+PRODUCTS_POLICY = "noaa20-storage-products-policy"
+SHARE = {
+    "Sid": "PartnerReads",
+    "Effect": "Allow",
+    "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+    "Action": "s3:GetObject",
+    "Resource": "arn:aws:s3:::noaa20-products-e57a8e42327e9da16734d898dd/*",
+}
+passes(rule, "noaa20-aws")  # the key policy's account is the stack's own
+fires(
+    rule,
+    "noaa20-aws",
+    {f"{PRODUCTS_POLICY}/policy.Statement.1": SHARE},
+    (f"{PRODUCTS_POLICY}: statement PartnerReads lets account 111122223333 s3:GetObject", PRODUCTS_POLICY),
+)
+fires(  # a role of the other account, in a list
+    rule,
+    "noaa20-aws",
+    {
+        f"{PRODUCTS_POLICY}/policy.Statement.1": {
+            **SHARE,
+            "Principal": {"AWS": ["arn:aws:iam::123456789012:role/x", "arn:aws:iam::111122223333:role/reader"]},
+        }
+    },
+    (f"{PRODUCTS_POLICY}: statement PartnerReads lets account 111122223333 s3:GetObject", PRODUCTS_POLICY),
+)
+passes(  # the stack's own account
+    rule,
+    "noaa20-aws",
+    {f"{PRODUCTS_POLICY}/policy.Statement.1": {**SHARE, "Principal": {"AWS": "123456789012"}}},
+)
+fires(  # a key used from another account
+    rule,
+    "noaa20-aws",
+    {"noaa20-security-data/policy.Statement.0.Principal": {"AWS": ["arn:aws:iam::123456789012:root", "444455556666"]}},
+    ("noaa20-security-data: statement AccountAdministers lets account 444455556666 kms:*", "noaa20-security-data"),
+)
+fires(
+    rule,
+    "noaa20-aws",
+    {
+        "@add:aws:lambda/permission:Permission::invoke-from-partner": {
+            "function": "noaa20-processing-function-96142e8",
+            "action": "lambda:InvokeFunction",
+            "principal": "111122223333",
+        }
+    },
+    ("invoke-from-partner: lets account 111122223333 lambda:InvokeFunction", "invoke-from-partner"),
+)
+fires(  # a service, from another account's resources
+    rule,
+    "noaa20-aws",
+    {
+        "@add:aws:lambda/permission:Permission::invoke-from-bucket": {
+            "function": "noaa20-processing-function-96142e8",
+            "action": "lambda:InvokeFunction",
+            "principal": "s3.amazonaws.com",
+            "sourceAccount": "111122223333",
+        }
+    },
+    ("invoke-from-bucket: lets account 111122223333 lambda:InvokeFunction", "invoke-from-bucket"),
+)
 
 rule = "azure-role-assignment-least-privilege"
 SUBSCRIPTION = "/subscriptions/00000000-0000-0000-0000-000000000000"

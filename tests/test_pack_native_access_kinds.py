@@ -1,6 +1,7 @@
-"""Who may invoke a function, use a layer or reach a security group, declared with aws-native: the
-rules that judge them read pulumi-aws's kinds (processing-function-not-public,
-aws-security-group-no-open-ingress), so aws-native's are refused unread rather than passed."""
+"""Who may invoke a function, use a layer, reach a security group or use a stream, log group, event
+bus or secret, declared with aws-native: the rules that judge them read pulumi-aws's kinds
+(processing-function-not-public, aws-security-group-no-open-ingress, aws_resource_policies), so
+aws-native's are refused unread rather than passed."""
 
 from __future__ import annotations
 
@@ -18,6 +19,11 @@ from .pack_harness import Written, resolve, run
         ("aws-native:lambda:LayerVersionPermission", "aws.lambda_.LayerVersionPermission"),
         ("aws-native:ec2:SecurityGroup", "aws.ec2.SecurityGroup"),
         ("aws-native:ec2:SecurityGroupIngress", "aws.vpc.SecurityGroupIngressRule"),
+        ("aws-native:lambda:ResourcePolicy", "aws.lambda_.Permission"),
+        ("aws-native:kinesis:ResourcePolicy", "aws.kinesis.ResourcePolicy"),
+        ("aws-native:logs:ResourcePolicy", "aws.cloudwatch.LogResourcePolicy"),
+        ("aws-native:events:EventBusPolicy", "aws.cloudwatch.EventBusPolicy"),
+        ("aws-native:secretsmanager:ResourcePolicy", "aws.secretsmanager.SecretPolicy"),
     ],
 )
 def test_aws_native_access_kinds_are_refused_unread(kind: str, judged: str) -> None:

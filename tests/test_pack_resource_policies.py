@@ -1,0 +1,95 @@
+"""The resource policies of the kinds no example plans besides the bucket, queue, topic and key
+policies (tests/pack_cases.py has the stream's): CloudWatch Logs' names its document
+`policyDocument`, an event bus's `policy`; each is read for a public grant and an unconfined
+service. And aws-resource-policy-no-other-account knows the stack's own account from its
+resources' ARNs: on a first preview none is known yet."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+import pytest
+
+from .pack_cases import BASELINES
+from .pack_harness import State, Written, apply, resolve, run
+
+LOG_DELIVERY = {
+    "Sid": "LogDeliveryWrite",
+    "Effect": "Allow",
+    "Principal": {"Service": "delivery.logs.amazonaws.com"},
+    "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+    "Resource": "arn:aws:logs:us-west-2:123456789012:log-group:vended:*",
+    "Condition": {"StringEquals": {"aws:SourceAccount": "123456789012"}},
+}
+PUBLIC_PUT = {"Sid": "AnyonePuts", "Effect": "Allow", "Principal": "*", "Action": "events:PutEvents", "Resource": "*"}
+KINDS = {
+    "logs": ("aws:cloudwatch/logResourcePolicy:LogResourcePolicy", "policyDocument", {"policyName": "vended"}),
+    "bus": ("aws:cloudwatch/eventBusPolicy:EventBusPolicy", "policy", {"eventBusName": "default"}),
+    "secret": ("aws:secretsmanager/secretPolicy:SecretPolicy", "policy", {"secretArn": "arn:aws:secretsmanager:x"}),
+}
+
+
+def _policy(kind: str, *statements: dict[str, Any]) -> State:
+    token, key, rest = KINDS[kind]
+    inputs = {**rest, key: json.dumps({"Version": "2012-10-17", "Statement": list(statements)})}
+    written = Written(token, f"user-{kind}-policy", inputs, "a user's, beside groundlink's")
+    return resolve({**BASELINES, f"user-{kind}": written}, f"user-{kind}")
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_a_grant_to_every_principal_is_refused(kind: str) -> None:
+    assert run("aws-resource-policy-no-public-allow", _policy(kind, PUBLIC_PUT)) == [
+        "statement AnyonePuts allows events:PutEvents to every principal"
+    ]
+    pinned = {**PUBLIC_PUT, "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}
+    assert run("aws-resource-policy-no-public-allow", _policy(kind, pinned)) == []
+
+
+def test_a_log_delivery_grant_is_confined_to_this_account() -> None:
+    rule = "aws-resource-policy-service-scoped"
+    assert run(rule, _policy("logs", LOG_DELIVERY)) == []
+    unconfined = {k: v for k, v in LOG_DELIVERY.items() if k != "Condition"}
+    assert run(rule, _policy("logs", unconfined)) == [
+        "statement LogDeliveryWrite allows delivery.logs.amazonaws.com with no aws:SourceAccount/aws:SourceArn "
+        "condition: any account's use of the service is let in"
+    ]
+
+
+RULE = "aws-resource-policy-no-other-account"
+GRANT = {
+    "function": "noaa20-processing-function-96142e8",
+    "action": "lambda:InvokeFunction",
+    "principal": "111122223333",
+}
+
+
+def _with_grant(state: State) -> State:
+    return apply(state, "@add:aws:lambda/permission:Permission::invoke-from-partner", GRANT)
+
+
+def test_a_first_preview_knows_no_account_and_reports_nothing() -> None:
+    stack = resolve(BASELINES, "noaa20-aws")
+    unknown = [
+        dataclasses.replace(r, outputs={k: v for k, v in (r.outputs or r.inputs).items() if k != "arn"})
+        for r in stack.plan.resources
+    ]
+    first_preview = dataclasses.replace(stack, plan=dataclasses.replace(stack.plan, resources=unknown))
+    assert run(RULE, _with_grant(first_preview)) == []
+    # the same grant once the stack's ARNs are known
+    assert run(RULE, _with_grant(stack)) == [
+        ("invoke-from-partner: lets account 111122223333 lambda:InvokeFunction", "invoke-from-partner")
+    ]
+
+
+def test_an_event_bus_shared_with_another_account_is_reported() -> None:
+    share = {**PUBLIC_PUT, "Sid": "PartnerPuts", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}}
+    stack = apply(
+        resolve(BASELINES, "noaa20-aws"),
+        "@add:aws:cloudwatch/eventBusPolicy:EventBusPolicy::bus-share",
+        {"eventBusName": "default", "policy": json.dumps({"Statement": [share]})},
+    )
+    assert run(RULE, stack) == [
+        ("bus-share: statement PartnerPuts lets account 111122223333 events:PutEvents", "bus-share")
+    ]
