@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import tokens as T
-from .joins import of_type, private_endpoint_reaches
+from .joins import name_key, of_type, private_endpoint_reaches
 from .props import UNKNOWN, admits_every_address, get
 from .registry import stack_rule
 
@@ -88,9 +88,10 @@ def _cidrs(rule: Any) -> list[str] | None:
 )
 def synapse_firewall_not_open(args: Any, report: Any) -> None:
     by_workspace: dict[str, list[Any]] = {}
-    for rule in of_type(args.resources, T.SYNAPSE_FIREWALL_RULE):
-        by_workspace.setdefault(str(get(rule.props, "workspaceName")), []).append(rule)
-    for workspace, rules in sorted(by_workspace.items()):
+    for rule in of_type(args.resources, T.SYNAPSE_FIREWALL_RULE):  # a workspace's name, in any case
+        by_workspace.setdefault(name_key(rule, "workspaceName"), []).append(rule)
+    for rules in (by_workspace[key] for key in sorted(by_workspace)):
+        workspace = get(rules[0].props, "workspaceName")
         for rule in rules:
             if (get(rule.props, "startIpAddress"), get(rule.props, "endIpAddress")) == _EVERY_AZURE_SERVICE:
                 report(

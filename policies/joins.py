@@ -23,23 +23,38 @@ def refers_to(side: Any, key: str, target: Any, target_keys: tuple[str, ...]) ->
     value = get(side.props, key)
     if isinstance(value, str) and value:
         names = {get(target.props, k) for k in target_keys}
-        return any(same_reference(value, n) for n in names if isinstance(n, str))
+        fold = is_azure(target.resource_type)
+        return any(same_reference(value, n, fold_names=fold) for n in names if isinstance(n, str))
     if value is UNKNOWN or value is None:
         same_type = [d for d in getattr(side, "dependencies", None) or [] if d.resource_type == target.resource_type]
         return len(same_type) == 1 and same_type[0].urn == target.urn
     return False
 
 
-def same_reference(value: str, name: str) -> bool:
+def same_reference(value: str, name: str, *, fold_names: bool = False) -> bool:
     """Whether two references name the same resource: equal, or, for Azure Resource Manager ids
-    (`/subscriptions/...`), equal without regard to case or a trailing slash ("Always perform a
-    case-insensitive comparison of names", Microsoft Learn, resource naming rules). A diagnostic
-    setting naming its workspace as `.../resourcegroups/...` was said to be missing."""
+    (`/subscriptions/...`) and, with `fold_names`, an Azure resource's bare name, equal without
+    regard to case or a trailing slash ("Resource and resource group names are case-insensitive
+    unless specifically noted ... Always perform a case-insensitive comparison of names",
+    Microsoft Learn, resource naming rules). A diagnostic setting naming its workspace as
+    `.../resourcegroups/...` was said to be missing; a second blob service of an account named in
+    capitals was no second writer of its settings."""
     if value == name:
         return True
-    if value[:1] == "/" and value.casefold().startswith("/subscriptions/"):
+    if fold_names or (value[:1] == "/" and value.casefold().startswith("/subscriptions/")):
         return value.rstrip("/").casefold() == name.rstrip("/").casefold()
     return False
+
+
+def is_azure(type_token: str) -> bool:
+    """An Azure resource (azure-native or the classic provider), whose names compare without case."""
+    return type_token.startswith(("azure-native:", "azure:"))
+
+
+def name_key(resource: Any, key: str) -> str:
+    """`resource`'s input `key` naming its parent, as the cloud compares it: an Azure name without case."""
+    value = str(get(resource.props, key))
+    return value.casefold() if is_azure(resource.resource_type) else value
 
 
 def sides(

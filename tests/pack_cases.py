@@ -317,6 +317,11 @@ BASELINES: dict[str, Baseline] = {
         },
         "two rules that leave 201.0.0.0 and up out",
     ),
+    "sql-clients-nearly-halves-capitals": Derived(
+        "sql-clients-nearly-halves",
+        {"noaa20-analytics-sql-client-1/workspaceName": "SYN-NOAA20-7A252"},
+        "the same, one rule naming its workspace in capitals (Azure names compare without case)",
+    ),
     "noaa20-azure-lrs": Derived(
         "noaa20-azure",
         {"noaa20-storage-account/sku.name": "Standard_LRS"},
@@ -2920,6 +2925,16 @@ fires(
 )
 passes(rule, "noaa20-azure")
 passes(rule, "noaa20-azure", {SECOND_SERVICE: {"accountName": "anotheraccount", "blobServicesName": "default"}})
+fires(  # Azure names compare without case: the same account, in capitals
+    rule,
+    "noaa20-azure",
+    {SECOND_SERVICE: {"accountName": "NOAA207FEF7B", "blobServicesName": "default"}},
+    (
+        f"storage account {ACCOUNT} has 2 blob service properties resources ({BLOB_SERVICE}, second-blob-service): "
+        "the account keeps one ('default'), and each write replaces the other's",
+        ACCOUNT,
+    ),
+)
 fires(
     rule,
     "noaa20-azure",
@@ -3541,6 +3556,13 @@ fires(  # every public address, as the halves (240.0.0.0/4 and up is reserved: n
     (OPEN_TO_ALL.format(f"{CLIENT_0}, {CLIENT_1}"), CLIENT_0),
 )
 passes(rule, "sql-clients-from-zero", {f"{CLIENT_0}/endIpAddress": UNKNOWN})
+passes(rule, "sql-clients-nearly-halves-capitals")
+fires(  # every public address, one rule naming the workspace in capitals
+    rule,
+    "sql-clients-nearly-halves-capitals",
+    {f"{CLIENT_1}/endIpAddress": "239.255.255.255"},
+    (OPEN_TO_ALL.format(f"{CLIENT_0}, {CLIENT_1}"), CLIENT_0),
+)
 
 rule = "azure-query-engine-private-reach"
 # the serverless SQL endpoint made for another sub-resource, or for another workspace
