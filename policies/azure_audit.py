@@ -1,6 +1,8 @@
 """Azure audit trail: the SQL engines that query contact data (Synapse
 workspaces, Data Explorer clusters) send every SQL, security and audit log
-category to the mission's Log Analytics workspace, so a query leaves a trace."""
+category to the mission's Log Analytics workspace, so a query leaves a trace;
+the mission key's vault and the blob service of its stores send their data
+access logs there too, so a read of contact data or a use of the key does."""
 
 from __future__ import annotations
 
@@ -19,6 +21,12 @@ AUDIT_CATEGORIES = {
         ("BuiltinSqlReqsEnded", "GatewayApiRequests", "SQLSecurityAuditEvents", "SynapseRbacOperations"),
     ),
     "Data Explorer cluster": (T.KUSTO_CLUSTER, ("Command", "Query", "Journal")),
+}
+# Who read, wrote or deleted a blob, and who used a key or secret (Microsoft Learn, "Supported logs
+# for Microsoft.Storage/storageAccounts/blobServices" and "... for Microsoft.KeyVault/vaults").
+ACCESS_CATEGORIES = {
+    "blob service": (T.BLOB_SERVICE, ("StorageRead", "StorageWrite", "StorageDelete")),
+    "Key Vault": (T.KEY_VAULT, ("AuditEvent",)),
 }
 
 
@@ -49,11 +57,32 @@ def _missing(setting: Any, required: tuple[str, ...]) -> list[str] | None:
     "<Log Analytics workspace id>, logs=[{'category_group': 'allLogs', 'enabled': True}]).",
 )
 def analytics_audit_logs(args: Any, report: Any) -> None:
-    for kind, (tokens, required) in AUDIT_CATEGORIES.items():
-        for engine in of_type(args.resources, tokens):
-            settings = sides(args.resources, T.DIAGNOSTIC_SETTING, "resourceUri", engine, ("id",))
+    _judge(args.resources, AUDIT_CATEGORIES, "queries leave no audit trail", report)
+
+
+@stack_rule(
+    "azure-data-access-logs",
+    area="azure-audit",
+    severity="high",
+    enforcement="mandatory",
+    controls=("MCSB LT-3", "Azure Policy: Resource logs in Key Vault should be enabled"),
+    description="Every blob service sends its read, write and delete logs, and every Key Vault its audit events (or "
+    "the allLogs category group), to a Log Analytics workspace.",
+    remediation="Add azure_native.monitor.DiagnosticSetting(resource_uri=<blob service or vault id>, workspace_id="
+    "<Log Analytics workspace id>, logs=[{'category_group': 'allLogs', 'enabled': True}]).",
+)
+def data_access_logs(args: Any, report: Any) -> None:
+    _judge(args.resources, ACCESS_CATEGORIES, "its data is used without a trace", report)
+
+
+def _judge(resources: list[Any], kinds: dict[str, Any], untraced: str, report: Any) -> None:
+    """Report each resource of `kinds` no diagnostic setting sends its required categories from to a
+    Log Analytics workspace."""
+    for kind, (tokens, required) in kinds.items():
+        for target in of_type(resources, tokens):
+            settings = sides(resources, T.DIAGNOSTIC_SETTING, "resourceUri", target, ("id",))
             if not settings:
-                report(f"{kind} {engine.name} has no diagnostic setting (queries leave no audit trail)", engine.urn)
+                report(f"{kind} {target.name} has no diagnostic setting ({untraced})", target.urn)
                 continue
             gaps = []
             for setting in settings:
@@ -67,4 +96,4 @@ def analytics_audit_logs(args: Any, report: Any) -> None:
                     + ("sends to no Log Analytics workspace" if not workspace else f"misses {', '.join(missing)}")
                 )
             if gaps:
-                report(f"{kind} {engine.name}: {'; '.join(gaps)}", engine.urn)
+                report(f"{kind} {target.name}: {'; '.join(gaps)}", target.urn)

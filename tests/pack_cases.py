@@ -3179,6 +3179,52 @@ for stack, kind, engine, setting, categories in (
     passes(rule, stack, {f"{setting}/workspaceId": UNKNOWN})
 passes(rule, "noaa20-aws")  # no Azure analytics engine
 
+rule = "azure-data-access-logs"
+BLOB_SERVICE_LOGS, VAULT, VAULT_LOGS = (
+    "noaa20-observability-blob-diagnostics",
+    "noaa20-security-vault",
+    "noaa20-observability-vault-diagnostics",
+)
+passes(rule, "noaa20-azure")
+for kind, target, setting, categories in (
+    (
+        "blob service",
+        "noaa20-storage-blob-service",
+        BLOB_SERVICE_LOGS,
+        ["StorageRead", "StorageWrite", "StorageDelete"],
+    ),
+    ("Key Vault", VAULT, VAULT_LOGS, ["AuditEvent"]),
+):
+    fires(
+        rule,
+        "noaa20-azure",
+        {setting: DROP},
+        (f"{kind} {target} has no diagnostic setting (its data is used without a trace)", target),
+    )
+    fires(
+        rule,
+        "noaa20-azure",
+        {f"{setting}/logs": [{"category": "AzurePolicyEvaluationDetails", "enabled": True}]},
+        (f"{kind} {target}: diagnostic setting {setting} misses {', '.join(categories)}", target),
+    )
+    passes(rule, "noaa20-azure", {f"{setting}/logs": [{"category": c, "enabled": True} for c in categories]})
+    fires(
+        rule,
+        "noaa20-azure",
+        {f"{setting}/workspaceId": DROP},
+        (f"{kind} {target}: diagnostic setting {setting} sends to no Log Analytics workspace", target),
+    )
+fires(  # the account's own setting sends its metrics, not its blobs' reads
+    rule,
+    "noaa20-azure",
+    {f"{BLOB_SERVICE_LOGS}/resourceUri": FromOutputs(UNKNOWN, "noaa20-storage-account")},
+    (
+        "blob service noaa20-storage-blob-service has no diagnostic setting (its data is used without a trace)",
+        "noaa20-storage-blob-service",
+    ),
+)
+passes(rule, "noaa20-aws")  # no Azure store
+
 rule = "retired-azure-orbital"
 for base, kind in (("orbital-spacecraft-allowed", "Spacecraft"), ("orbital-contact-profile-allowed", "ContactProfile")):
     fires(
