@@ -1,12 +1,13 @@
 """Azure messaging and analytics: Event Hubs and Service Bus on TLS 1.2 with
-Entra-only auth, Synapse that cannot exfiltrate, ADX with double encryption."""
+Entra-only auth, Synapse that cannot exfiltrate and takes Entra sign-in only,
+ADX with double encryption that trusts its own tenant only."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from . import tokens as T
-from .props import UNKNOWN, get, is_seq, is_true, missing, tls_at_least
+from .props import UNKNOWN, as_list, get, is_seq, is_true, missing, tls_at_least
 from .registry import resource_rule
 
 NAMESPACES = T.EVENTHUB_NAMESPACE + T.SERVICEBUS_NAMESPACE
@@ -85,6 +86,36 @@ def synapse_exfiltration(args: Any, report: Any) -> None:
         report("no managed virtual network")
     if prevent is not UNKNOWN and not is_true(prevent):
         report("data exfiltration protection is off")
+
+
+@resource_rule(
+    "azure-analytics-entra-only",
+    area="azure-messaging",
+    severity="high",
+    enforcement="mandatory",
+    types=T.SYNAPSE_WORKSPACE + T.KUSTO_CLUSTER,
+    controls=(
+        "Azure Policy 2158ddbe-fefa-408e-b43f-d4faef8ff3b8 (Synapse: Entra identities only)",
+        "MCSB IM-1",
+    ),
+    description="Synapse workspaces take Entra ID sign-in only (no SQL logins), and Data Explorer clusters trust "
+    "their own tenant only (trustedExternalTenants set, with no '*').",
+    remediation="Set azure_ad_only_authentication=True on the Synapse workspace; set trusted_external_tenants=[] "
+    "(or the tenants you name) on the Data Explorer cluster.",
+)
+def analytics_entra_only(args: Any, report: Any) -> None:
+    if T.is_type(args.resource_type, T.SYNAPSE_WORKSPACE):
+        only = get(args.props, "azureADOnlyAuthentication")
+        if only is not UNKNOWN and not is_true(only):
+            report("azureADOnlyAuthentication is not true: SQL logins with passwords reach the contact data")
+        return
+    # unset, a cluster trusts every tenant ("The default value of trustedExternalTenants is all
+    # tenants": Microsoft Learn, "Allow cross-tenant queries and commands")
+    tenants = get(args.props, "trustedExternalTenants")
+    if tenants is None:
+        report("trustedExternalTenants is unset: identities of every Entra tenant may sign in")
+    elif tenants is not UNKNOWN and any(get(t, "value") == "*" for t in as_list(tenants)):
+        report("trustedExternalTenants holds '*': identities of every Entra tenant may sign in")
 
 
 @resource_rule(

@@ -44,6 +44,21 @@ def https_only(args: Any, report: Any) -> None:
 
 
 @_account(
+    "azure-storage-no-cross-tenant-replication",
+    severity="high",
+    enforcement="mandatory",
+    controls=("Azure Policy 92a89a79-6c52-4a7e-a03f-61306fc49312 (prevent cross tenant object replication)",),
+    description="Storage accounts do not allow object replication to or from an account of another Entra tenant.",
+    remediation="Set allow_cross_tenant_replication=False (the default of a new account).",
+)
+def no_cross_tenant_replication(args: Any, report: Any) -> None:
+    # unset, a new account takes false ("The default interpretation is false for new accounts":
+    # Storage REST API, StorageAccountPropertiesCreateParameters.allowCrossTenantReplication)
+    if is_true(get(args.props, "allowCrossTenantReplication")):
+        report("allowCrossTenantReplication is true: its blobs may be copied into another tenant's account")
+
+
+@_account(
     "azure-storage-min-tls",
     severity="high",
     enforcement="mandatory",

@@ -3144,6 +3144,38 @@ for key in ("enableDiskEncryption", "enableDoubleEncryption"):
     fires(rule, "adx-cluster", {key: DROP}, f"{key} is not true")
     passes(rule, "adx-cluster", {key: UNKNOWN})
 
+rule = "azure-analytics-entra-only"
+passes(rule, "synapse-workspace")
+passes(rule, "adx-cluster")  # trustedExternalTenants: [], its own tenant
+ENTRA_ONLY = "azureADOnlyAuthentication is not true: SQL logins with passwords reach the contact data"
+fires(rule, "synapse-workspace", {"azureADOnlyAuthentication": False}, ENTRA_ONLY)
+fires(rule, "synapse-workspace", {"azureADOnlyAuthentication": DROP}, ENTRA_ONLY)
+passes(rule, "synapse-workspace", {"azureADOnlyAuthentication": UNKNOWN})
+fires(
+    rule,
+    "adx-cluster",
+    {"trustedExternalTenants": DROP},
+    "trustedExternalTenants is unset: identities of every Entra tenant may sign in",
+)
+fires(
+    rule,
+    "adx-cluster",
+    {"trustedExternalTenants": [{"value": "*"}]},
+    "trustedExternalTenants holds '*': identities of every Entra tenant may sign in",
+)
+passes(rule, "adx-cluster", {"trustedExternalTenants": [{"value": "11111111-2222-3333-4444-555555555555"}]})
+passes(rule, "adx-cluster", {"trustedExternalTenants": UNKNOWN_ARRAY_VALUE})
+
+rule = "azure-storage-no-cross-tenant-replication"
+passes(rule, "storage-account")
+fires(
+    rule,
+    "storage-account",
+    {"allowCrossTenantReplication": True},
+    "allowCrossTenantReplication is true: its blobs may be copied into another tenant's account",
+)
+passes(rule, "storage-account", {"allowCrossTenantReplication": DROP})  # false for a new account
+
 rule = "azure-analytics-audit-logs"
 SYNAPSE, SYNAPSE_LOGS = "noaa20-analytics-workspace", "noaa20-observability-synapse-diagnostics"
 ADX, ADX_LOGS = "eo-constellation-analytics-cluster", "eo-constellation-observability-adx-diagnostics"

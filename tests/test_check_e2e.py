@@ -532,7 +532,7 @@ def test_a_misspelt_policy_is_refused_before_anything_is_planned_or_started(
     assert cli.main([command, str(SPECS / "noaa20.yaml"), *out, "--policy-pack-config", str(config)]) == 2
     assert capsys.readouterr().err.splitlines() == [
         f"groundlink: {config}: azure-storage-no-publik: unknown policy; allowed: all, or a rule name in "
-        "docs/policies.md; those starting azure-storage-no- end in: public-blob; did you mean "
+        "docs/policies.md; those starting azure-storage-no- end in: cross-tenant-replication, public-blob; did you mean "
         "'azure-storage-no-public-blob'?"
     ]
     assert not (tmp_path / "report").exists()
