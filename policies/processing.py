@@ -1,7 +1,8 @@
 """Contact processing: the function that consumes the contact queue loses no contact (partial
 batch failures, a dead-letter queue, enough visibility), its role writes only product prefixes,
 it carries the third-party packages it imports, and the Azure Functions app takes no keys,
-serves only HTTPS and can reach the storage account it deploys from."""
+serves only HTTPS and can reach the storage account it deploys from. Whatever runs the processor
+(a function, a container job) does so with its own identity and holds no key."""
 
 from __future__ import annotations
 
@@ -59,6 +60,15 @@ KEY_MARKERS = ("accountkey=", "sharedaccesskey=", "sharedaccesssignature=")  # c
 # A shared access signature in a URL (WEBSITE_RUN_FROM_PACKAGE=https://...blob.core.windows.net/...?sv=...&sig=...):
 # its `sig` query parameter is the credential (Azure Storage, "Create a service SAS": sig)
 SAS_SIGNATURE = re.compile(r"[?&]sig=", re.IGNORECASE)
+
+
+CONTAINER_APPS_JOB = ("azure-native:app:Job",)
+BATCH_JOB_DEFINITION = ("aws:batch/jobDefinition:JobDefinition",)
+# An AWS access key id (IAM User Guide, "Understanding unique ID prefixes": AKIA long-term, ASIA
+# temporary) or the variables the SDKs read credentials from (AWS SDKs and Tools reference guide,
+# "Environment variables").
+AWS_ACCESS_KEY_ID = re.compile(r"\b(AKIA|ASIA)[A-Z0-9]{16}\b")
+AWS_CREDENTIAL_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
 
 
 def holds_key(value: str) -> bool:
@@ -478,3 +488,85 @@ def function_not_public(args: Any, report: Any) -> None:
     if principal == "*" and not confined:
         what = "layer" if "layerVersionPermission" in args.resource_type else "function"
         report(f"lets every principal use the {what} ({get(props, 'action')})")
+
+
+def _aws_environment_keys(variables: Any) -> list[str]:
+    """The names of `variables` (a name-to-value mapping) that carry an AWS credential."""
+    found = []
+    for name, value in variables.items():
+        if str(name).upper() in AWS_CREDENTIAL_VARIABLES or (
+            isinstance(value, str) and AWS_ACCESS_KEY_ID.search(value)
+        ):
+            found.append(str(name))
+    return found
+
+
+def _container_properties(props: Any) -> Any:
+    """A Batch job definition's containerProperties as a mapping (JSON text in pulumi-aws); None when
+    not known or not a container job."""
+    text = get(props, "containerProperties")
+    if not isinstance(text, str) or text is UNKNOWN:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, Mapping) else None
+
+
+def _job_problems(props: Any) -> list[str]:
+    """What a Container Apps job holds or lacks that makes it reach its queue and stores with keys."""
+    problems = []
+    identity = get(props, "identity", "type")
+    if identity is not UNKNOWN and (identity is None or same_text(identity, "None")):
+        problems.append("has no managed identity (it would reach the queue and the stores with keys)")
+    for secret in as_list(get(props, "configuration", "secrets")):
+        value = get(secret, "value")
+        if isinstance(value, str) and holds_key(value):
+            problems.append(f"secret {get(secret, 'name')} holds a key")
+    for container in as_list(get(props, "template", "containers")):
+        for variable in as_list(get(container, "env")):
+            value = get(variable, "value")
+            if isinstance(value, str) and holds_key(value):
+                problems.append(f"container {get(container, 'name')} env {get(variable, 'name')} holds a key")
+    for rule in as_list(get(props, "configuration", "eventTriggerConfig", "scale", "rules")):
+        auth = get(rule, "auth")
+        if auth is not UNKNOWN and as_list(auth) and get(rule, "identity") in (None, ""):
+            problems.append(f"scale rule {get(rule, 'name')} authenticates with a secret, not the job's identity")
+    return problems
+
+
+@resource_rule(
+    "processing-identity-no-keys",
+    area="processing",
+    severity="high",
+    enforcement="mandatory",
+    types=CONTAINER_APPS_JOB + BATCH_JOB_DEFINITION + LAMBDA_FUNCTION,
+    controls=("MCSB IM-3 (managed identities)", "IAM User Guide: use roles, not long-term access keys"),
+    description="What runs the processor besides the Functions app (a Container Apps job, a Batch job definition, a "
+    "Lambda function) reaches the queue and the stores with its own identity (a managed identity, a job or "
+    "execution role) and holds no key: no storage or Service Bus key or SAS in its environment, secrets or "
+    "scaler, no AWS access key in its environment.",
+    remediation="Give the Container Apps job identity SystemAssigned and its scale rule identity 'system'; give the "
+    "Batch job definition a jobRoleArn; grant the role or identity the data roles it needs; remove the keys.",
+)
+def identity_no_keys(args: Any, report: Any) -> None:
+    props = args.props
+    if T.is_type(args.resource_type, CONTAINER_APPS_JOB):
+        for problem in _job_problems(props):
+            report(problem)
+        return
+    if T.is_type(args.resource_type, LAMBDA_FUNCTION):
+        variables = get(props, "environment", "variables")
+        if isinstance(variables, Mapping):
+            for name in _aws_environment_keys(variables):
+                report(f"environment variable {name} holds an AWS access key")
+        return
+    container = _container_properties(props)
+    if container is None:
+        return
+    if container.get("jobRoleArn") in (None, ""):
+        report("has no jobRoleArn (the container would reach the stores with access keys)")
+    variables = {get(v, "name"): get(v, "value") for v in as_list(container.get("environment"))}
+    for name in _aws_environment_keys(variables):
+        report(f"environment variable {name} holds an AWS access key")

@@ -53,6 +53,8 @@ AWS_NATIVE_KINDS = {
     "aws-native:ec2:SecurityGroup": "aws.ec2.SecurityGroup",
     "aws-native:ec2:SecurityGroupIngress": "aws.vpc.SecurityGroupIngressRule",
     "aws-native:lambda:EventSourceMapping": "aws.lambda_.EventSourceMapping",
+    # what a container job holds (processing-identity-no-keys)
+    "aws-native:batch:JobDefinition": "aws.batch.JobDefinition",
     # a VPC and its flow log (aws-vpc-flow-logs joins aws.ec2.FlowLog to aws.ec2.Vpc: an aws-native
     # VPC passed it with no flow log, an aws-native flow log was no flow log of a pulumi-aws VPC)
     "aws-native:ec2:Vpc": "aws.ec2.Vpc",
@@ -79,6 +81,7 @@ AZURE_CLASSIC_MODULES = (
     "kusto",
     "monitoring",
     "appservice",  # Functions apps (processing-functions-app-https-no-keys reads azure-native's WebApp)
+    "containerapp",  # Container Apps jobs (processing-identity-no-keys reads azure-native's Job)
     "loganalytics",  # Log Analytics workspaces, stateful
     "authorization",  # role assignments (azure-role-assignment-least-privilege reads azure-native's)
 )

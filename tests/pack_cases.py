@@ -3537,6 +3537,72 @@ fires(
 )
 passes(rule, "processing-function")
 passes(rule, "processing-function", {"layers": UNKNOWN_ARRAY_VALUE})
+
+rule = "processing-identity-no-keys"
+JOB_SPEC = {"processing.mode": "container_job", "processing.container_image": "ghcr.io/example/groundlink:1.0"}
+BASELINES["container-apps-job"] = Planned("noaa20.yaml", "azure", "noaa20-processing-job", JOB_SPEC)
+BASELINES["batch-job-definition"] = Planned("noaa20.yaml", "aws", "noaa20-processing-job", JOB_SPEC)
+passes(rule, "container-apps-job")
+passes(rule, "batch-job-definition")
+passes(rule, "processing-function")
+fires(
+    rule,
+    "container-apps-job",
+    {"identity": DROP},
+    "has no managed identity (it would reach the queue and the stores with keys)",
+)
+fires(
+    rule,
+    "container-apps-job",
+    {"identity.type": "None"},
+    "has no managed identity (it would reach the queue and the stores with keys)",
+)
+SB_KEY = "Endpoint=sb://sb-noaa20-0d109.servicebus.windows.net/;SharedAccessKeyName=listen;SharedAccessKey=abc="
+fires(
+    rule,
+    "container-apps-job",
+    {"configuration.secrets": [{"name": "bus", "value": SB_KEY}]},
+    "secret bus holds a key",
+)
+fires(
+    rule,
+    "container-apps-job",
+    {"template.containers.0.env.0": {"name": "RAW", "value": "https://x.blob.core.windows.net/raw?sv=2024&sig=abc"}},
+    "container processor env RAW holds a key",
+)
+fires(
+    rule,
+    "container-apps-job",
+    {
+        "configuration.eventTriggerConfig.scale.rules.0": {
+            "name": "contact-queue",
+            "type": "azure-servicebus",
+            "metadata": {"queueName": "contact-data", "messageCount": "1"},
+            "auth": [{"secretRef": "bus", "triggerParameter": "connection"}],
+        }
+    },
+    "scale rule contact-queue authenticates with a secret, not the job's identity",
+)
+fires(
+    rule,
+    "batch-job-definition",
+    {"containerProperties.jobRoleArn": DROP},
+    "has no jobRoleArn (the container would reach the stores with access keys)",
+)
+fires(
+    rule,
+    "batch-job-definition",
+    {"containerProperties.environment.0": {"name": "AWS_SECRET_ACCESS_KEY", "value": "wJalrXUtnFEMI/K7MDENG"}},
+    "environment variable AWS_SECRET_ACCESS_KEY holds an AWS access key",
+)
+fires(
+    rule,
+    "processing-function",
+    {"environment.variables.UPLOAD_KEY": "AKIAIOSFODNN7EXAMPLE"},
+    "environment variable UPLOAD_KEY holds an AWS access key",
+)
+passes(rule, "processing-function", {"environment.variables.NOTE": "AKIA is how a key id begins"})
+passes(rule, "batch-job-definition", {"containerProperties": UNKNOWN})
 # the wheels installed in the archive itself
 passes(
     rule, "processing-function", {"code": {"requirements.txt": "sha256:0", "numpy-2.4.6.dist-info/RECORD": "sha256:1"}}
@@ -3827,6 +3893,14 @@ unread(
     "azure:authorization/assignment:Assignment",
     "classic-assignment",
     {"roleDefinitionName": "Owner", "scope": "/subscriptions/00000000-0000-0000-0000-000000000000", "principalId": "p"},
+    "groundlink declares its Azure resources with azure-native",
+    "its azure-native counterpart (pulumi-azure-native)",
+    AZURE_HOST,
+)
+unread(
+    "azure:containerapp/job:Job",
+    "classic-job",
+    {"name": "job", "containerAppEnvironmentId": "/subscriptions/0/env", "replicaTimeoutInSeconds": 60},
     "groundlink declares its Azure resources with azure-native",
     "its azure-native counterpart (pulumi-azure-native)",
     AZURE_HOST,

@@ -24,6 +24,7 @@ from .pack_harness import Written, resolve, run
         ("aws-native:logs:ResourcePolicy", "aws.cloudwatch.LogResourcePolicy"),
         ("aws-native:events:EventBusPolicy", "aws.cloudwatch.EventBusPolicy"),
         ("aws-native:secretsmanager:ResourcePolicy", "aws.secretsmanager.SecretPolicy"),
+        ("aws-native:batch:JobDefinition", "aws.batch.JobDefinition"),
     ],
 )
 def test_aws_native_access_kinds_are_refused_unread(kind: str, judged: str) -> None:
