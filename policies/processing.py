@@ -63,6 +63,7 @@ SAS_SIGNATURE = re.compile(r"[?&]sig=", re.IGNORECASE)
 
 
 CONTAINER_APPS_JOB = ("azure-native:app:Job",)
+NO_IDENTITY = "has no managed identity (it would reach the queue and the stores with keys)"
 BATCH_JOB_DEFINITION = ("aws:batch/jobDefinition:JobDefinition",)
 # An AWS access key id (IAM User Guide, "Understanding unique ID prefixes": AKIA long-term, ASIA
 # temporary) or the variables the SDKs read credentials from (AWS SDKs and Tools reference guide,
@@ -339,6 +340,41 @@ def functions_app_https_no_keys(args: Any, report: Any) -> None:
         report("reads its deployment storage with a connection string")
 
 
+@resource_rule(
+    "processing-functions-app-closed",
+    area="processing",
+    severity="high",
+    enforcement="mandatory",
+    types=WEB_APP,
+    controls=(
+        "Azure Policy 969ac98b-88a8-449f-883c-2e9adb123127 (Function apps should disable public network access)",
+        "Azure Policy 0e60b895-3786-45da-8377-9c6b4b6ac5f9 (remote debugging turned off)",
+        "Azure Policy 0820b7b9-23aa-4725-a1ce-ae4558f718e5 (CORS not every origin)",
+        "MCSB IM-3",
+    ),
+    description="An Azure Functions app takes no request from the internet (publicNetworkAccess Disabled: its "
+    "triggers pull from Service Bus), has remote debugging off and no CORS origin '*', and runs as a managed "
+    "identity, as the Lambda function runs as its role.",
+    remediation="Set public_network_access='Disabled', site_config remote_debugging_enabled=False (or unset) and no "
+    "'*' in cors.allowed_origins, and identity={'type': 'SystemAssigned'}.",
+)
+def functions_app_closed(args: Any, report: Any) -> None:
+    props = args.props
+    if not is_function_app(props):
+        return
+    public = get(props, "publicNetworkAccess")
+    if public is not UNKNOWN and not same_text(public, "Disabled"):
+        report(f"takes requests from the internet (publicNetworkAccess is {public or 'unset'}, not Disabled)")
+    if is_true(get(props, "siteConfig", "remoteDebuggingEnabled")):
+        report("has remote debugging on (it opens inbound debugger ports)")
+    origins = get(props, "siteConfig", "cors", "allowedOrigins")
+    if origins is not UNKNOWN and "*" in as_list(origins):
+        report("lets every origin call it (CORS allowedOrigins holds '*')")
+    identity = get(props, "identity", "type")
+    if identity is not UNKNOWN and (identity is None or same_text(identity, "None")):
+        report(NO_IDENTITY)
+
+
 def _archive_members(code: Any) -> set[str]:
     """Member paths of a code archive: a mapping under the offline check, an AssetArchive's
     `assets` under the Pulumi CLI; nothing known otherwise."""
@@ -519,7 +555,7 @@ def _job_problems(props: Any) -> list[str]:
     problems = []
     identity = get(props, "identity", "type")
     if identity is not UNKNOWN and (identity is None or same_text(identity, "None")):
-        problems.append("has no managed identity (it would reach the queue and the stores with keys)")
+        problems.append(NO_IDENTITY)
     for secret in as_list(get(props, "configuration", "secrets")):
         value = get(secret, "value")
         if isinstance(value, str) and holds_key(value):

@@ -3271,6 +3271,35 @@ for base, kind in (("orbital-spacecraft-allowed", "Spacecraft"), ("orbital-conta
 MAPPING, QUEUE, ROLE_POLICY = "noaa20-processing-contacts", "noaa20-events-contacts", "noaa20-processing-policy"
 BASELINES["functions-app"] = Planned("noaa20.yaml", "azure", "noaa20-processing-app")
 
+rule = "processing-functions-app-closed"
+passes(rule, "functions-app")
+OPEN = "takes requests from the internet (publicNetworkAccess is {}, not Disabled)"
+fires(rule, "functions-app", {"publicNetworkAccess": "Enabled"}, OPEN.format("Enabled"))
+fires(rule, "functions-app", {"publicNetworkAccess": DROP}, OPEN.format("unset"))
+passes(rule, "functions-app", {"publicNetworkAccess": "disabled"})  # ARM compares it without case
+passes(rule, "functions-app", {"publicNetworkAccess": UNKNOWN})
+fires(
+    rule,
+    "functions-app",
+    {"siteConfig.remoteDebuggingEnabled": True},
+    "has remote debugging on (it opens inbound debugger ports)",
+)
+passes(rule, "functions-app", {"siteConfig.remoteDebuggingEnabled": False})
+fires(
+    rule,
+    "functions-app",
+    {"siteConfig.cors": {"allowedOrigins": ["https://portal.azure.com", "*"]}},
+    "lets every origin call it (CORS allowedOrigins holds '*')",
+)
+passes(rule, "functions-app", {"siteConfig.cors": {"allowedOrigins": ["https://portal.azure.com"]}})
+fires(
+    rule,
+    "functions-app",
+    {"identity": DROP},
+    "has no managed identity (it would reach the queue and the stores with keys)",
+)
+passes(rule, "functions-app", {"kind": "app,linux"})  # a web app, not the processor: not judged here
+
 rule = "processing-queue-consumer-loses-nothing"
 fires(
     rule,
