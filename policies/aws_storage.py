@@ -505,3 +505,32 @@ def one_resource_per_setting(args: Any, report: Any) -> None:
             "on the order they are applied",
             bucket.urn,
         )
+
+
+@resource_rule(
+    "aws-log-group-encrypted-retained",
+    area="aws-storage",
+    severity="medium",
+    enforcement="mandatory",
+    types=T.LOG_GROUP,
+    controls=("CKV_AWS_158", "CKV_AWS_66", "MCSB DP-5"),
+    description="CloudWatch log groups (the processor's and the telemetry archive's, which name contacts and "
+    "objects) are encrypted with the mission's KMS key and expire their events (retentionInDays set).",
+    remediation="Set kms_key_id=key.arn (the key policy must let logs.<region>.amazonaws.com use it) and "
+    "retention_in_days (groundlink: 365) on every aws.cloudwatch.LogGroup.",
+    config={
+        "requireCustomerManagedKey": {
+            "type": "boolean",
+            "default": True,
+            "description": "Require a kmsKeyId; false accepts CloudWatch Logs' own encryption "
+            "(security.customer_managed_keys: false). Retention is still required.",
+        }
+    },
+)
+def log_group_encrypted_retained(args: Any, report: Any) -> None:
+    key = get(args.props, "kmsKeyId")
+    if args.get_config().get("requireCustomerManagedKey", True) and key is not UNKNOWN and not key:
+        report("has no kmsKeyId (CloudWatch Logs' own encryption, not the mission's key)")
+    days = get(args.props, "retentionInDays")
+    if days is not UNKNOWN and not days:  # unset or 0: never expire (CloudWatch Logs PutRetentionPolicy)
+        report("keeps its events forever (retentionInDays unset)")

@@ -3567,6 +3567,26 @@ fires(
 passes(rule, "processing-function")
 passes(rule, "processing-function", {"layers": UNKNOWN_ARRAY_VALUE})
 
+rule = "aws-log-group-encrypted-retained"
+BASELINES["log-group"] = Planned("noaa20.yaml", "aws", "noaa20-processing-logs")
+BASELINES["log-group-keys-off-planned"] = Planned(
+    "noaa20.yaml", "aws", "noaa20-processing-logs", {"security.customer_managed_keys": False}
+)
+BASELINES["log-group-keys-off"] = Derived(
+    "log-group-keys-off-planned",
+    {"@config.requireCustomerManagedKey": False},
+    "a mission without customer-managed keys, with the keys-off config",
+)
+passes(rule, "log-group")
+NO_LOG_KEY = "has no kmsKeyId (CloudWatch Logs' own encryption, not the mission's key)"
+fires(rule, "log-group", {"kmsKeyId": DROP}, NO_LOG_KEY)
+fires(rule, "log-group-keys-off", {"@config.requireCustomerManagedKey": True}, NO_LOG_KEY)
+passes(rule, "log-group-keys-off", {"retentionInDays": 7.0})
+passes(rule, "log-group", {"kmsKeyId": UNKNOWN})
+fires(rule, "log-group", {"retentionInDays": DROP}, "keeps its events forever (retentionInDays unset)")
+fires(rule, "log-group", {"retentionInDays": 0.0}, "keeps its events forever (retentionInDays unset)")
+passes(rule, "log-group", {"retentionInDays": 30.0})
+
 rule = "processing-identity-no-keys"
 JOB_SPEC = {"processing.mode": "container_job", "processing.container_image": "ghcr.io/example/groundlink:1.0"}
 BASELINES["container-apps-job"] = Planned("noaa20.yaml", "azure", "noaa20-processing-job", JOB_SPEC)

@@ -368,6 +368,7 @@ def test_a_mission_without_customer_managed_keys_passes_with_the_shipped_config(
         "aws-firehose-cmk",
         "azure-storage-cmk",
         "aws-vpc-flow-logs",
+        "aws-log-group-encrypted-retained",
     }
     config = check_runner.PACK_DIR / "customer-managed-keys-off.config.json"
     allowed = check(spec, list(CLOUDS), policy_pack_config=config)
