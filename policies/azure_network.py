@@ -1,14 +1,16 @@
 """Azure network reach: a query engine whose public endpoint is off is reached through
-private endpoints of the stack, or its clients have no way in."""
+private endpoints of the stack, or its clients have no way in; no firewall or network security
+group admits the whole internet."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from . import tokens as T
 from .joins import name_key, of_type, private_endpoint_reaches
-from .props import UNKNOWN, admits_every_address, get
-from .registry import stack_rule
+from .props import UNKNOWN, admits_every_address, as_list, get, same_text
+from .registry import resource_rule, stack_rule
 
 # The sub-resource each engine's queries arrive at (Microsoft Learn, "Azure Private Endpoint
 # private DNS zone values"): Synapse serverless SQL (the stack's query endpoint) and a Data
@@ -106,3 +108,50 @@ def synapse_firewall_not_open(args: Any, report: Any) -> None:
                 f"the firewall rules of workspace {workspace} ({names}) together admit every internet address",
                 rules[0].urn,
             )
+
+
+# NSG source prefixes that stand for every address ("*" and the service tag "Internet": Microsoft
+# Learn, "Network security groups: security rules" and "Virtual network service tags"; ARM
+# compares them without case).
+_EVERY_SOURCE = {"*": "0.0.0.0/0", "internet": "0.0.0.0/0", "any": "0.0.0.0/0"}
+
+
+def _inbound_allows(props: Any) -> list[tuple[str, list[Any]]]:
+    """(rule name, source prefixes) of each inbound Allow rule a resource holds: an NSG's
+    securityRules (each with its settings under `properties` or flat), or one SecurityRule."""
+    rules = as_list(get(props, "securityRules")) if get(props, "securityRules") not in (None, UNKNOWN) else [props]
+    found = []
+    for rule in rules:
+        settings = get(rule, "properties") if isinstance(get(rule, "properties"), Mapping) else rule
+        if not same_text(get(settings, "direction"), "Inbound") or not same_text(get(settings, "access"), "Allow"):
+            continue
+        sources = [get(settings, "sourceAddressPrefix"), *as_list(get(settings, "sourceAddressPrefixes") or [])]
+        found.append(
+            (
+                str(get(rule, "name") or get(props, "securityRuleName") or "(no name)"),
+                [s for s in sources if s is not None],
+            )
+        )
+    return found
+
+
+@resource_rule(
+    "azure-nsg-no-open-inbound",
+    area="azure-network",
+    severity="high",
+    enforcement="mandatory",
+    types=T.NSG,
+    controls=("MCSB NS-1", "CIS Azure 6.1 - 6.4"),
+    description="No network security group rule allows inbound traffic from every internet address ('*', "
+    "'Internet', 0.0.0.0/0, its halves or every public range), as aws-security-group-no-open-ingress holds AWS's "
+    "security groups. The stacks' subnets take no inbound traffic from the internet.",
+    remediation="Name the source: the clients' own CIDR ranges, a service tag narrower than Internet, or an "
+    "application security group (source_application_security_groups).",
+)
+def nsg_no_open_inbound(args: Any, report: Any) -> None:
+    for name, sources in _inbound_allows(args.props):
+        if UNKNOWN in sources:
+            continue
+        ranges = [_EVERY_SOURCE.get(str(s).strip().casefold(), s) for s in sources]
+        if admits_every_address(ranges):
+            report(f"rule {name} allows inbound traffic from every internet address ({', '.join(map(str, sources))})")

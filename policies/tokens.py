@@ -110,6 +110,7 @@ ROLE_ASSIGNMENT = (
 )
 SYNAPSE_FIREWALL_RULE = ("azure-native:synapse:IpFirewallRule",)
 PRIVATE_ENDPOINT = ("azure-native:network:PrivateEndpoint",)
+NSG = ("azure-native:network:NetworkSecurityGroup", "azure-native:network:SecurityRule")
 KUSTO_DATABASE = ("azure-native:kusto:ReadWriteDatabase", "azure-native:kusto:Database")
 DIAGNOSTIC_SETTING = ("azure-native:monitor:DiagnosticSetting", "azure-native:insights:DiagnosticSetting")
 # Azure Orbital Ground Station, retired 2024-12-18: still in the SDK, no longer creatable.

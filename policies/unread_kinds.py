@@ -86,7 +86,12 @@ AZURE_CLASSIC_MODULES = (
     "authorization",  # role assignments (azure-role-assignment-least-privilege reads azure-native's)
 )
 # Single kinds of a classic module the pack does not guard as a whole.
-AZURE_CLASSIC_KINDS = {"azure:core/resourceGroup:ResourceGroup": "azure-native:resources:ResourceGroup"}
+AZURE_CLASSIC_KINDS = {
+    "azure:core/resourceGroup:ResourceGroup": "azure-native:resources:ResourceGroup",
+    # what a network security group admits (azure-nsg-no-open-inbound)
+    "azure:network/networkSecurityGroup:NetworkSecurityGroup": "azure-native:network:NetworkSecurityGroup",
+    "azure:network/networkSecurityRule:NetworkSecurityRule": "azure-native:network:SecurityRule",
+}
 # Resources that write a Functions app's settings or are an app of their own: the rules read the
 # app's own siteConfig, which a settings resource replaces (PUT .../config/appsettings), and judge
 # no slot.

@@ -3757,6 +3757,49 @@ fires(  # every public address, one rule naming the workspace in capitals
     (OPEN_TO_ALL.format(f"{CLIENT_0}, {CLIENT_1}"), CLIENT_0),
 )
 
+rule = "azure-nsg-no-open-inbound"
+BASELINES["nsg"] = Written(
+    "azure-native:network:NetworkSecurityGroup",
+    "user-nsg",
+    {
+        "resourceGroupName": "rg-noaa20",
+        "securityRules": [
+            {
+                "name": "https-from-office",
+                "priority": 100.0,
+                "direction": "Inbound",
+                "access": "Allow",
+                "protocol": "Tcp",
+                "sourceAddressPrefix": "203.0.113.0/24",
+                "sourcePortRange": "*",
+                "destinationAddressPrefix": "*",
+                "destinationPortRange": "443",
+            }
+        ],
+    },
+    "groundlink's subnets take no inbound traffic and have no NSG of its own",
+    ("noaa20.yaml", "azure"),
+)
+passes(rule, "nsg")
+for source in ("*", "Internet", "internet", "0.0.0.0/0"):
+    fires(
+        rule,
+        "nsg",
+        {"securityRules.0.sourceAddressPrefix": source},
+        f"rule https-from-office allows inbound traffic from every internet address ({source})",
+    )
+fires(  # every public range, as two prefixes
+    rule,
+    "nsg",
+    {"securityRules.0.sourceAddressPrefixes": ["0.0.0.0/1", "128.0.0.0/1"]},
+    "rule https-from-office allows inbound traffic from every internet address (203.0.113.0/24, 0.0.0.0/1, "
+    "128.0.0.0/1)",
+)
+passes(rule, "nsg", {"securityRules.0.access": "Deny"})
+passes(rule, "nsg", {"securityRules.0.direction": "Outbound"})
+passes(rule, "nsg", {"securityRules.0.sourceAddressPrefix": "AzureLoadBalancer"})  # a service tag, not the internet
+passes(rule, "nsg", {"securityRules.0.sourceAddressPrefix": UNKNOWN})
+
 rule = "azure-query-engine-private-reach"
 # the serverless SQL endpoint made for another sub-resource, or for another workspace
 fires(
@@ -3944,6 +3987,14 @@ unread(
     {"roleDefinitionName": "Owner", "scope": "/subscriptions/00000000-0000-0000-0000-000000000000", "principalId": "p"},
     "groundlink declares its Azure resources with azure-native",
     "its azure-native counterpart (pulumi-azure-native)",
+    AZURE_HOST,
+)
+unread(
+    "azure:network/networkSecurityGroup:NetworkSecurityGroup",
+    "classic-nsg",
+    {"name": "nsg", "resourceGroupName": "rg", "securityRules": [{"sourceAddressPrefix": "*", "access": "Allow"}]},
+    "groundlink declares its Azure resources with azure-native",
+    "azure-native:network:NetworkSecurityGroup",
     AZURE_HOST,
 )
 unread(
