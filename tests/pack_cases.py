@@ -642,6 +642,12 @@ for base, kind, at in (
     for edge in (2200.0, 2300.0, 7750.0, 8400.0):
         passes(rule, base, {f"{frequency}.value": edge})
     passes(rule, base, {frequency: UNKNOWN_OBJECT_VALUE})
+fires(  # a value that is no number is outside every band (the rule read it and crashed once)
+    rule,
+    "gs-demod-decode",
+    {f"{DEMOD}.spectrumConfig.centerFrequency.value": "abc"},
+    f"antennaDownlinkDemodDecodeConfig centre frequency abc MHz is outside {BANDS}",
+)
 fires(
     rule,
     "gs-demod-decode",
@@ -917,6 +923,12 @@ fires(
     "noaa20-aws",
     {f"{KEY}/policy.Statement.0": {**OPEN, "Condition": {"IpAddress": {"aws:SourceIp": ["0.0.0.0/1", "128.0.0.0/1"]}}}},
     ("statement Open allows any principal", KEY),
+)
+fires(
+    rule,
+    "noaa20-aws",
+    {f"{KEY}/policy.Statement.0": {k: v for k, v in OPEN.items() if k != "Sid"}},
+    ("statement (no Sid) allows any principal", KEY),
 )
 passes(rule, "noaa20-aws", {f"{KEY}/policy.Statement.1.Principal": "*"})  # scoped by its aws:SourceAccount condition
 passes(
@@ -1236,6 +1248,16 @@ for condition in (  # a session of every role, in every account; a key compared 
         "trust statement TrustService lets every principal assume the role",
     )
 passes(rule, "firehose-role-org-trust", {TRUST_CONDITION: {"StringLike": {"aws:userid": "AROAEXAMPLEID123:*"}}})
+for condition in (  # a policy variable names no caller, nor does a role id with wildcards in it
+    {"StringEquals": {"aws:userid": "${aws:userid}"}},
+    {"StringLike": {"aws:userid": "AROA????????????????:alice"}},
+):
+    fires(
+        rule,
+        "firehose-role-org-trust",
+        {TRUST_CONDITION: condition},
+        "trust statement TrustService lets every principal assume the role",
+    )
 fires(  # a network is no caller: any principal from it may assume the role
     rule,
     "firehose-role-org-trust",
@@ -1357,6 +1379,12 @@ passes(  # kms:ViaService confines a key's use, but only on a key policy
     "kms-key",
     {"policy.Statement.1.Condition": {"StringEquals": {"kms:ViaService": "sqs.us-west-2.amazonaws.com"}}},
 )
+fires(  # a policy variable is every caller's own account
+    rule,
+    "kms-key",
+    {"policy.Statement.3.Condition": {"StringEquals": {"kms:CallerAccount": "${aws:PrincipalAccount}"}}},
+    f"statement CloudWatchLogsEncrypt allows logs.us-west-2.amazonaws.com {UNSCOPED}",
+)
 fires(
     rule,
     "contacts-queue-policy",
@@ -1439,6 +1467,12 @@ fires(
     "statement AlarmsPublish allows sns:Publish to every principal",
 )
 passes(rule, "contacts-queue-policy", {"policy.Statement.0.Principal": "*"})  # aws:SourceArn still confines it
+fires(  # every account's VPCs hold 10.0.0.0/16
+    rule,
+    "contacts-queue-policy",
+    {"policy.Statement.0": {**SENDS_TO_ALL, "Condition": {"IpAddress": {"aws:VpcSourceIp": "10.0.0.0/16"}}}},
+    "statement ContactRuleSends allows sqs:SendMessage to every principal",
+)
 passes(rule, "contacts-queue-policy")
 passes(rule, "alerts-topic-policy")
 
@@ -1598,6 +1632,22 @@ passes(
 passes(rule, "ingress-rule")
 fires(rule, "ingress-rule", {"cidrIpv4": "0.0.0.0/0"}, EVERYONE_IN.format("0.0.0.0/0"))
 passes(rule, "ingress-rule", {"cidrIpv4": UNKNOWN})
+fires(rule, "ingress-rule", {"cidrIpv6": "::/0"}, EVERYONE_IN.format("::/0"))  # an IPv6-only rule
+BASELINES["sg-rule-egress"] = Written(
+    "aws:ec2/securityGroupRule:SecurityGroupRule",
+    "open-egress",
+    {
+        "type": "egress",
+        "protocol": "tcp",
+        "fromPort": 443.0,
+        "toPort": 443.0,
+        "cidrBlocks": ["0.0.0.0/0"],
+        "securityGroupId": "sg-0123456789abcdef0",
+    },
+    "groundlink's groups hold their rules inline",
+)
+passes(rule, "sg-rule-egress")  # HTTPS out to anywhere
+fires(rule, "sg-rule-egress", {"type": "ingress"}, EVERYONE_IN.format("0.0.0.0/0"))
 
 # === AWS messaging and network ==================================================================
 
@@ -1755,6 +1805,21 @@ BASELINES["partner-aws-flow-log-to-s3"] = Derived(
     "flow logs delivered to a bucket of the stack, which aws-s3-kms-encryption judges",
 )
 passes(rule, "partner-aws-flow-log-to-s3")
+BASELINES["partner-aws-flow-log-by-name"] = Derived(
+    "partner-aws",
+    {
+        f"{FLOW_LOG}/logDestination": DROP,
+        f"{FLOW_LOG}/logGroupName": "polar-partner-security-network-flow-logs-80c3216",
+    },
+    "a flow log naming the stack's log group by its name, as a literal (no dependency)",
+)
+passes(rule, "partner-aws-flow-log-by-name")
+fires(
+    rule,
+    "partner-aws-flow-log-by-name",
+    {f"{FLOW_LOG}/logGroupName": "someone-elses"},
+    (f"VPC {VPC}: flow log {FLOW_LOG} delivers to a log group this stack does not create", VPC),
+)
 passes(  # a folder of the stack's bucket, as flow logs take it
     rule,
     "partner-aws-flow-log-to-s3",
@@ -2133,6 +2198,12 @@ fires(
     "raw-bucket-policy",
     {"policy.Statement.1": {k: v for k, v in PUBLIC_READ.items() if k != "Sid"}},
     "statement (no Sid) allows s3:GetObject to every principal",
+)
+fires(
+    rule,
+    "raw-bucket-policy",
+    {"policy.Statement.1": {**PUBLIC_READ, "Action": ["s3:GetObject", "s3:PutObject"]}},
+    "statement PublicRead allows s3:GetObject, s3:PutObject to every principal",
 )
 # a document given as a mapping, one of its statements naming an output not known yet (a first
 # preview): the known public statement beside it is still judged, not left to an advisory
@@ -3124,6 +3195,15 @@ for base, service_key in (("eventhub-premium", "Microsoft.EventHub"), ("serviceb
     passes(rule, base, {"encryption.keySource": UNKNOWN})
     passes(rule, base, {"sku.tier": DROP})  # the sku name says Premium too
     passes(rule, base, {"@config.requirePremium": True})
+    passes(  # one mapping, not a list, naming its key
+        rule, base, {"encryption.keyVaultProperties": {"keyName": "data", "keyVaultUri": "https://kv.vault.azure.net/"}}
+    )
+    fires(
+        rule,
+        base,
+        {"encryption.keyVaultProperties": {"keyVaultUri": "https://kv.vault.azure.net/"}},
+        "Premium namespace names no Key Vault key (encryption.keyVaultProperties[].keyName)",
+    )
 
 rule = "azure-synapse-exfiltration-protection"
 fires(rule, "synapse-workspace", {"managedVirtualNetwork": DROP}, "no managed virtual network")
@@ -3202,6 +3282,7 @@ for stack, kind, engine, setting, categories in (
     passes(rule, stack, {f"{setting}/logs": [{"category": c, "enabled": True} for c in categories]})
     passes(rule, stack, {f"{setting}/logs": [{"category": c} for c in categories]})  # enabled by default
     passes(rule, stack, {f"{setting}/logs": UNKNOWN_ARRAY_VALUE})
+    passes(rule, stack, {f"{setting}/logs": [{"categoryGroup": "allLogs", "enabled": UNKNOWN}]})
     fires(
         rule,
         stack,
@@ -3375,6 +3456,22 @@ fires(
 passes(rule, "noaa20-aws", {f"{QUEUE}/visibilityTimeoutSeconds": UNKNOWN_NUMBER_VALUE})
 # a boolean is no visibility timeout of 1 s; the provider schema check (preflight) names the wrong type
 passes(rule, "noaa20-aws", {f"{QUEUE}/visibilityTimeoutSeconds": True})
+fires(  # unset, SQS's default visibility of 30 s
+    rule,
+    "noaa20-aws",
+    {f"{QUEUE}/visibilityTimeoutSeconds": DROP},
+    (
+        f"event source mapping {MAPPING} reads queue {QUEUE} whose visibility timeout 30 s is under 6 x the "
+        "function timeout (5400 s)",
+        MAPPING,
+    ),
+)
+# a mapping to a function the plan does not hold: its queue is judged without the function's timeout
+passes(
+    rule,
+    "noaa20-aws",
+    {f"{MAPPING}/functionName": "arn:aws:lambda:us-west-2:123456789012:function:elsewhere"},
+)
 # the mapping invokes an alias or a version of the function, as Lambda's FunctionName takes them
 FUNCTION_ARN = "arn:aws:lambda:us-west-2:123456789012:function:noaa20-processing-function-96142e8"
 for qualified in (
@@ -3750,6 +3847,23 @@ fires(  # every public address, as the halves (240.0.0.0/4 and up is reserved: n
 )
 passes(rule, "sql-clients-from-zero", {f"{CLIENT_0}/endIpAddress": UNKNOWN})
 passes(rule, "sql-clients-nearly-halves-capitals")
+BASELINES["sql-clients-one-address"] = Derived(
+    "noaa20-azure-sql-clients",
+    {
+        "noaa20-analytics-sql-client-0/startIpAddress": "1.0.0.0",
+        "noaa20-analytics-sql-client-0/endIpAddress": "1.0.0.0",
+        "noaa20-analytics-sql-client-1/startIpAddress": "1.0.0.2",
+        "noaa20-analytics-sql-client-1/endIpAddress": "255.255.255.255",
+    },
+    "a rule of one address beside one of every public address above it but 1.0.0.1",
+)
+passes(rule, "sql-clients-one-address")
+fires(  # a one-address rule is a range too: with 1.0.0.1 the two admit every public address
+    rule,
+    "sql-clients-one-address",
+    {f"{CLIENT_1}/startIpAddress": "1.0.0.1"},
+    (OPEN_TO_ALL.format(f"{CLIENT_0}, {CLIENT_1}"), CLIENT_0),
+)
 fires(  # every public address, one rule naming the workspace in capitals
     rule,
     "sql-clients-nearly-halves-capitals",
