@@ -324,7 +324,7 @@ TRUST_SCOPE_KEYS = frozenset(
 )
 def trust_not_public(args: Any, report: Any) -> None:
     for statement in policy_statements(get(args.props, "assumeRolePolicy")):
-        if statement.get("Effect") != "Allow" or _pins_caller(statement):
+        if statement.get("Effect") != "Allow" or pins_caller(statement):
             continue
         if "NotPrincipal" in statement:
             whom = "every principal but its NotPrincipal"
@@ -397,7 +397,7 @@ def _names_one_caller(kind: str, value: str) -> bool:
     return pins(kind, value)
 
 
-def _pins_caller(statement: Any) -> bool:
+def pins_caller(statement: Any) -> bool:
     """A condition that pins who assumes the role: a key of TRUST_SCOPE_KEYS compared (StringEquals,
     StringLike, ArnLike..., or their ForAnyValue: form, which the multivalued org paths take) with
     values that each name one caller: an account with no wildcard, an ARN whose account field has

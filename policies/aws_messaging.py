@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import tokens as T
-from .aws_storage import public_allow_lines
+from .aws_resource_policies import open_grants
 from .joins import of_type, second_writers
 from .props import UNKNOWN, aws_managed_key, dependencies_of, get, is_false, policy_document, stack_key
 from .registry import resource_rule, stack_rule
@@ -120,5 +120,5 @@ def one_resource_per_setting(args: Any, report: Any) -> None:
     "or add a condition that pins them to fixed values (StringEquals aws:SourceAccount, aws:PrincipalOrgID...).",
 )
 def messaging_no_public_allow(args: Any, report: Any) -> None:
-    for line in public_allow_lines(policy_document(args.props)):
+    for line in open_grants(policy_document(args.props)):
         report(line)

@@ -17,8 +17,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import tokens as T
-from .aws_iam import account_of, pins, pins_source
-from .aws_storage import actions_text, public_allow_lines
+from .aws_iam import account_of, pins, pins_caller, pins_source
+from .aws_storage import actions_text, public_allows
 from .joins import of_type
 from .props import UNKNOWN, as_list, get, pinning, policy_document, policy_statements, service_principals
 from .registry import resource_rule, stack_rule
@@ -104,7 +104,7 @@ def service_scoped(args: Any, report: Any) -> None:
     area="aws-iam",
     severity="critical",
     enforcement="mandatory",
-    types=T.OTHER_RESOURCE_POLICIES,
+    types=T.OTHER_RESOURCE_POLICIES + T.EVENT_PERMISSION,
     controls=("IAM Access Analyzer: resources shared outside the zone of trust",),
     description="No resource policy of a Kinesis stream, the Glue catalog, CloudWatch Logs, an EventBridge bus, a "
     "secret or an ECR repository allows an action to every principal unless a condition pins it to fixed values "
@@ -113,8 +113,24 @@ def service_scoped(args: Any, report: Any) -> None:
     "or add a condition that pins them to fixed values (StringEquals aws:SourceAccount, aws:PrincipalOrgID...).",
 )
 def no_public_allow(args: Any, report: Any) -> None:
-    for line in public_allow_lines(policy_document(args.props)):
+    if T.is_type(args.resource_type, T.EVENT_PERMISSION):
+        if get(args.props, "principal") == "*" and get(args.props, "condition") in (None, UNKNOWN):
+            report("lets every AWS account put events on the bus (principal '*', no condition)")
+        return
+    for line in open_grants(policy_document(args.props)):
         report(line)
+
+
+def open_grants(document: Any) -> list[str]:
+    """The lines a rule reports for the Allow statements of `document` open to every principal: those
+    that no condition confines to fixed values (S3's meaning of public), to one caller (an account,
+    a role, an organization or its path, as a role's trust is confined) or to this account's use of
+    a service."""
+    return [
+        f"statement {statement.get('Sid') or '(no Sid)'} allows {actions_text(statement)} to {whom}"
+        for statement, whom in public_allows(document)
+        if not pins_caller(statement) and not pins_source(statement)
+    ]
 
 
 def _stack_accounts(resources: list[Any]) -> set[str]:
@@ -125,10 +141,11 @@ def _stack_accounts(resources: list[Any]) -> set[str]:
 
 def _foreign_grants(resource: Any, own: set[str]) -> list[str]:
     """What `resource` lets principals of an account outside `own` do, one line per grant."""
-    if T.is_type(resource.resource_type, T.LAMBDA_PERMISSIONS):
+    if T.is_type(resource.resource_type, T.LAMBDA_PERMISSIONS + T.EVENT_PERMISSION):
         named = [get(resource.props, "principal"), get(resource.props, "sourceAccount")]
         others = sorted({a for a in map(account_of, named) if a is not None and a not in own})
-        return [f"lets account {', '.join(others)} {get(resource.props, 'action')}"] if others else []
+        action = get(resource.props, "action") or "events:PutEvents"  # an EventPermission's default action
+        return [f"lets account {', '.join(others)} {action}"] if others else []
     lines = []
     for statement in policy_statements(policy_document(resource.props)):
         principal = statement.get("Principal")
@@ -158,6 +175,6 @@ def no_other_account(args: Any, report: Any) -> None:
     own = _stack_accounts(args.resources)
     if not own:  # a first preview: no resource's account known yet
         return
-    for resource in of_type(args.resources, _POLICY_KINDS + T.LAMBDA_PERMISSIONS):
+    for resource in of_type(args.resources, _POLICY_KINDS + T.LAMBDA_PERMISSIONS + T.EVENT_PERMISSION):
         for line in _foreign_grants(resource, own):
             report(f"{resource.name}: {line}", resource.urn)

@@ -23,6 +23,7 @@ from .props import (
     pinning,
     policy_statements,
     principals,
+    same_text,
 )
 from .registry import resource_rule, stack_rule
 
@@ -531,6 +532,12 @@ def log_group_encrypted_retained(args: Any, report: Any) -> None:
     key = get(args.props, "kmsKeyId")
     if args.get_config().get("requireCustomerManagedKey", True) and key is not UNKNOWN and not key:
         report("has no kmsKeyId (CloudWatch Logs' own encryption, not the mission's key)")
-    days = get(args.props, "retentionInDays")
-    if days is not UNKNOWN and not days:  # unset or 0: never expire (CloudWatch Logs PutRetentionPolicy)
-        report("keeps its events forever (retentionInDays unset)")
+    days, kind = get(args.props, "retentionInDays"), get(args.props, "logGroupClass")
+    # the Delivery class keeps events one day whatever the retention (CloudWatch Logs
+    # CreateLogGroup, logGroupClass: "kept in CloudWatch Logs for only one day")
+    if days is not UNKNOWN and not days and not same_text(kind, "DELIVERY") and kind is not UNKNOWN:
+        report(f"keeps its events forever (retentionInDays {'unset' if days is None else _show_days(days)})")
+
+
+def _show_days(days: Any) -> str:
+    return f"{days:g}" if isinstance(days, float) else str(days)

@@ -10,7 +10,7 @@ from typing import Any
 
 from . import tokens as T
 from .joins import of_type, sides
-from .props import UNKNOWN, as_list, get, is_true
+from .props import UNKNOWN, as_list, get, is_true, same_text
 from .registry import stack_rule
 
 # The audit-relevant categories (Microsoft Learn, "Supported logs for Microsoft.Synapse/workspaces" and
@@ -19,19 +19,23 @@ AUDIT_CATEGORIES = {
     "Synapse workspace": (
         T.SYNAPSE_WORKSPACE,
         ("BuiltinSqlReqsEnded", "GatewayApiRequests", "SQLSecurityAuditEvents", "SynapseRbacOperations"),
+        (),
     ),
-    "Data Explorer cluster": (T.KUSTO_CLUSTER, ("Command", "Query", "Journal")),
+    "Data Explorer cluster": (T.KUSTO_CLUSTER, ("Command", "Query", "Journal"), ()),
 }
 # Who read, wrote or deleted a blob, and who used a key or secret (Microsoft Learn, "Supported logs
 # for Microsoft.Storage/storageAccounts/blobServices" and "... for Microsoft.KeyVault/vaults").
+# A vault's audit category group holds its AuditEvent: CIS Microsoft Azure Foundations Benchmark,
+# "Ensure that logging for Azure Key Vault is 'Enabled'", takes the audit or allLogs group.
 ACCESS_CATEGORIES = {
-    "blob service": (T.BLOB_SERVICE, ("StorageRead", "StorageWrite", "StorageDelete")),
-    "Key Vault": (T.KEY_VAULT, ("AuditEvent",)),
+    "blob service": (T.BLOB_SERVICE, ("StorageRead", "StorageWrite", "StorageDelete"), ()),
+    "Key Vault": (T.KEY_VAULT, ("AuditEvent",), ("audit",)),
 }
 
 
-def _missing(setting: Any, required: tuple[str, ...]) -> list[str] | None:
-    """Categories the setting does not send; None when it cannot be judged yet."""
+def _missing(setting: Any, required: tuple[str, ...], groups: tuple[str, ...]) -> list[str] | None:
+    """Categories the setting does not send; None when it cannot be judged yet. A category group
+    of `groups` (allLogs always) sends them all; names compare without case, as ARM reads them."""
     logs = get(setting.props, "logs")
     if logs is UNKNOWN:
         return None
@@ -39,10 +43,10 @@ def _missing(setting: Any, required: tuple[str, ...]) -> list[str] | None:
     if any(UNKNOWN in (get(e, "enabled"), get(e, "categoryGroup"), get(e, "category")) for e in entries):
         return None  # an entry not known yet may be the allLogs group
     enabled = [entry for entry in entries if is_true(get(entry, "enabled", default=True))]
-    if any(get(entry, "categoryGroup") == "allLogs" for entry in enabled):
+    if any(same_text(get(entry, "categoryGroup"), group) for entry in enabled for group in ("allLogs", *groups)):
         return []
-    sent = {get(entry, "category") for entry in enabled}
-    return [category for category in required if category not in sent]
+    sent = {str(get(entry, "category")).casefold() for entry in enabled}
+    return [category for category in required if category.casefold() not in sent]
 
 
 @stack_rule(
@@ -76,24 +80,26 @@ def data_access_logs(args: Any, report: Any) -> None:
 
 
 def _judge(resources: list[Any], kinds: dict[str, Any], untraced: str, report: Any) -> None:
-    """Report each resource of `kinds` no diagnostic setting sends its required categories from to a
-    Log Analytics workspace."""
-    for kind, (tokens, required) in kinds.items():
+    """Report each resource of `kinds` whose diagnostic settings together send its required
+    categories to no Log Analytics workspace (one setting may send some, another the rest)."""
+    for kind, (tokens, required, groups) in kinds.items():
         for target in of_type(resources, tokens):
             settings = sides(resources, T.DIAGNOSTIC_SETTING, "resourceUri", target, ("id",))
             if not settings:
                 report(f"{kind} {target.name} has no diagnostic setting ({untraced})", target.urn)
                 continue
-            gaps = []
+            gaps, unsent = [], set(required)
             for setting in settings:
-                missing = _missing(setting, required)
+                missing = _missing(setting, required, groups)
                 workspace = get(setting.props, "workspaceId")
-                if missing is None or workspace is UNKNOWN or (workspace and not missing):
-                    gaps = []
+                if missing is None or workspace is UNKNOWN:
+                    gaps, unsent = [], set()
                     break
+                if workspace:
+                    unsent &= set(missing)
                 gaps.append(
                     f"diagnostic setting {setting.name} "
                     + ("sends to no Log Analytics workspace" if not workspace else f"misses {', '.join(missing)}")
                 )
-            if gaps:
+            if unsent:
                 report(f"{kind} {target.name}: {'; '.join(gaps)}", target.urn)

@@ -17,14 +17,19 @@ from .tokens import is_type
 
 
 def refers_to(side: Any, key: str, target: Any, target_keys: tuple[str, ...]) -> bool:
-    linked = dependencies_of(side, key)
-    if linked:
-        return any(dep.urn == target.urn for dep in linked)
+    """Whether `side`'s input `key` names `target`: by its known value, equal to one of the
+    target's `target_keys` (what the cloud reads); while the value is not known, by the engine's
+    property dependency, or else by the side's only dependency of the target's type. The value
+    decides when known: an id built from another resource's output (`account.id.apply(lambda i:
+    f"{i}/blobServices/default")`) depends on the account, and names its blob service."""
     value = get(side.props, key)
     if isinstance(value, str) and value:
         names = {get(target.props, k) for k in target_keys}
         fold = is_azure(target.resource_type)
         return any(same_reference(value, n, fold_names=fold) for n in names if isinstance(n, str))
+    linked = dependencies_of(side, key)
+    if linked:
+        return any(dep.urn == target.urn for dep in linked)
     if value is UNKNOWN or value is None:
         same_type = [d for d in getattr(side, "dependencies", None) or [] if d.resource_type == target.resource_type]
         return len(same_type) == 1 and same_type[0].urn == target.urn

@@ -24,6 +24,7 @@ from .props import (
     iam_glob,
     is_number,
     is_true,
+    plain,
     policy_statements,
     same_text,
     tls_at_least,
@@ -593,7 +594,7 @@ def identity_no_keys(args: Any, report: Any) -> None:
             report(problem)
         return
     if T.is_type(args.resource_type, LAMBDA_FUNCTION):
-        variables = get(props, "environment", "variables")
+        variables = plain(get(props, "environment", "variables"))  # a value not known yet is UNKNOWN
         if isinstance(variables, Mapping):
             for name in _aws_environment_keys(variables):
                 report(f"environment variable {name} holds an AWS access key")

@@ -133,9 +133,13 @@ def is_false(value: Any) -> bool:
 
 
 def policy_document(props: Any) -> Any:
-    """A resource's policy document: pulumi-aws's `policy`, aws-native's `policyDocument`."""
-    document = get(props, "policy")
-    return document if document is not None else get(props, "policyDocument")
+    """A resource's policy document: pulumi-aws's `policy`, aws-native's `policyDocument` (an ECR
+    repository's `repositoryPolicyText`)."""
+    for key in ("policy", "policyDocument", "repositoryPolicyText"):
+        document = get(props, key)
+        if document is not None:
+            return document
+    return None
 
 
 def policy_statements(document: Any) -> list[dict[str, Any]]:

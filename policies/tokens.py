@@ -80,8 +80,14 @@ OTHER_RESOURCE_POLICIES = (
     "aws:cloudwatch/logResourcePolicy:LogResourcePolicy",
     "aws:cloudwatch/eventBusPolicy:EventBusPolicy",
     "aws:secretsmanager/secretPolicy:SecretPolicy",
+    "aws:secretsmanager/secret:Secret",  # its own `policy` input, as a SecretPolicy sets it
     "aws:ecr/repositoryPolicy:RepositoryPolicy",
+    # aws-native's kinds that hold a whole policy document (`policy`, `repositoryPolicyText`)
+    "aws-native:events:EventBus",
+    "aws-native:ecr:Repository",
 )
+# an event bus's grant to one account, or to every account with principal '*' (PutPermission)
+EVENT_PERMISSION = ("aws:cloudwatch/eventPermission:EventPermission",)
 
 # --- AWS Ground Station (pulumi-aws-native; CloudFormation AWS::GroundStation::*) ---
 GS_CONFIG = ("aws-native:groundstation:Config",)

@@ -24,6 +24,13 @@ UNKNOWN = UNKNOWN_STRING_VALUE
 KEY_ARN = "arn:aws:kms:us-west-2:123456789012:key/mission"  # in derived baselines only
 
 GEO = {"storage.redundancy": "geo", "clouds.aws.replica_region": "us-east-2"}  # S3 replication to us-east-2
+ANALYSTS_READ = {  # a stream's resource policy letting one role of the account read it
+    "Sid": "AnalystsRead",
+    "Effect": "Allow",
+    "Principal": {"AWS": "arn:aws:iam::123456789012:role/analysts"},
+    "Action": ["kinesis:GetRecords", "kinesis:GetShardIterator"],
+    "Resource": "*",
+}
 BASELINES: dict[str, Baseline] = {
     # --- AWS, from specs/noaa20.yaml unless said otherwise ---
     "noaa20-aws": Stack("noaa20.yaml", "aws"),
@@ -47,19 +54,7 @@ BASELINES: dict[str, Baseline] = {
         "stream-share",
         {
             "resourceArn": "arn:aws:kinesis:us-west-2:123456789012:stream/noaa20-telemetry-stream-513e5e5",
-            "policy": json.dumps(
-                {
-                    "Statement": [
-                        {
-                            "Sid": "AnalystsRead",
-                            "Effect": "Allow",
-                            "Principal": {"AWS": "arn:aws:iam::123456789012:role/analysts"},
-                            "Action": ["kinesis:GetRecords", "kinesis:GetShardIterator"],
-                            "Resource": "*",
-                        }
-                    ]
-                }
-            ),
+            "policy": json.dumps({"Statement": [ANALYSTS_READ]}),
         },
         "groundlink's stream is read by its own Firehose role, no resource policy",
     ),
@@ -1467,6 +1462,11 @@ fires(
     "statement AlarmsPublish allows sns:Publish to every principal",
 )
 passes(rule, "contacts-queue-policy", {"policy.Statement.0.Principal": "*"})  # aws:SourceArn still confines it
+passes(  # every principal of this account only
+    rule,
+    "contacts-queue-policy",
+    {"policy.Statement.0": {**SENDS_TO_ALL, "Condition": {"StringEquals": {"aws:PrincipalAccount": "123456789012"}}}},
+)
 fires(  # every account's VPCs hold 10.0.0.0/16
     rule,
     "contacts-queue-policy",
@@ -1484,6 +1484,26 @@ fires(
     "statement AnalystsRead allows kinesis:GetRecords, kinesis:GetShardIterator to every principal",
 )
 passes(rule, "stream-policy")
+# every principal of one account, role or organization path, or one account's use of a service
+for condition in (
+    {"StringEquals": {"aws:PrincipalAccount": "123456789012"}},
+    {"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::123456789012:role/analysts"}},
+    {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*"}},
+    {"StringEquals": {"aws:SourceOrgID": "o-a1b2c3d4e5"}},
+):
+    passes(rule, "stream-policy", {"policy.Statement.0": {**ANALYSTS_READ, "Principal": "*", "Condition": condition}})
+fires(  # a wildcard account names every caller
+    rule,
+    "stream-policy",
+    {
+        "policy.Statement.0": {
+            **ANALYSTS_READ,
+            "Principal": "*",
+            "Condition": {"StringLike": {"aws:PrincipalAccount": "*"}},
+        }
+    },
+    "statement AnalystsRead allows kinesis:GetRecords, kinesis:GetShardIterator to every principal",
+)
 passes(  # every principal of one organization
     rule,
     "stream-policy",
@@ -3337,6 +3357,48 @@ fires(  # the account's own setting sends its metrics, not its blobs' reads
     ),
 )
 passes(rule, "noaa20-aws")  # no Azure store
+ACCOUNT_ID = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-noaa20/providers/Microsoft.Storage/storageAccounts/noaa207fef7b"
+passes(  # the blob service's id built from the account's: the value names the blob service
+    rule,
+    "noaa20-azure",
+    {f"{BLOB_SERVICE_LOGS}/resourceUri": FromOutputs(f"{ACCOUNT_ID}/blobServices/default", "noaa20-storage-account")},
+)
+passes(rule, "noaa20-azure", {f"{VAULT_LOGS}/logs": [{"categoryGroup": "audit", "enabled": True}]})
+passes(rule, "noaa20-azure", {f"{VAULT_LOGS}/logs": [{"categoryGroup": "alllogs", "enabled": True}]})  # any case
+fires(  # the audit group is read for a vault only: a blob service's reads are no audit category of it
+    rule,
+    "noaa20-azure",
+    {f"{BLOB_SERVICE_LOGS}/logs": [{"categoryGroup": "audit", "enabled": True}]},
+    (
+        f"blob service noaa20-storage-blob-service: diagnostic setting {BLOB_SERVICE_LOGS} misses StorageRead, "
+        "StorageWrite, StorageDelete",
+        "noaa20-storage-blob-service",
+    ),
+)
+BASELINES["noaa20-azure-blob-logs-split"] = Derived(
+    "noaa20-azure",
+    {
+        f"{BLOB_SERVICE_LOGS}/logs": [{"category": "StorageRead", "enabled": True}],
+        "@add:azure-native:monitor:DiagnosticSetting::blob-writes": {
+            "resourceUri": f"{ACCOUNT_ID}/blobServices/default",
+            "workspaceId": "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-noaa20/providers/"
+            "Microsoft.OperationalInsights/workspaces/log-noaa20",
+            "logs": [{"category": "StorageWrite"}, {"category": "StorageDelete"}],
+        },
+    },
+    "a blob service's reads in one setting, its writes and deletes in another, to one workspace",
+)
+passes(rule, "noaa20-azure-blob-logs-split")
+fires(
+    rule,
+    "noaa20-azure-blob-logs-split",
+    {"blob-writes/logs": [{"category": "StorageWrite"}]},
+    (
+        f"blob service noaa20-storage-blob-service: diagnostic setting {BLOB_SERVICE_LOGS} misses StorageWrite, "
+        "StorageDelete; diagnostic setting blob-writes misses StorageRead, StorageDelete",
+        "noaa20-storage-blob-service",
+    ),
+)
 
 rule = "retired-azure-orbital"
 for base, kind in (("orbital-spacecraft-allowed", "Spacecraft"), ("orbital-contact-profile-allowed", "ContactProfile")):
@@ -3681,8 +3743,15 @@ fires(rule, "log-group-keys-off", {"@config.requireCustomerManagedKey": True}, N
 passes(rule, "log-group-keys-off", {"retentionInDays": 7.0})
 passes(rule, "log-group", {"kmsKeyId": UNKNOWN})
 fires(rule, "log-group", {"retentionInDays": DROP}, "keeps its events forever (retentionInDays unset)")
-fires(rule, "log-group", {"retentionInDays": 0.0}, "keeps its events forever (retentionInDays unset)")
+fires(rule, "log-group", {"retentionInDays": 0.0}, "keeps its events forever (retentionInDays 0)")
 passes(rule, "log-group", {"retentionInDays": 30.0})
+BASELINES["log-group-delivery"] = Derived(
+    "log-group",
+    {"logGroupClass": "DELIVERY", "retentionInDays": DROP},
+    "a Delivery-class group, which keeps events one day whatever its retention",
+)
+passes(rule, "log-group-delivery")
+fires(rule, "log-group-delivery", {"logGroupClass": "STANDARD"}, "keeps its events forever (retentionInDays unset)")
 
 rule = "processing-identity-no-keys"
 JOB_SPEC = {"processing.mode": "container_job", "processing.container_image": "ghcr.io/example/groundlink:1.0"}
@@ -3748,6 +3817,7 @@ fires(
     "environment variable UPLOAD_KEY holds an AWS access key",
 )
 passes(rule, "processing-function", {"environment.variables.NOTE": "AKIA is how a key id begins"})
+passes(rule, "processing-function", {"environment.variables.GROUNDLINK_RAW_BUCKET": UNKNOWN})  # a first preview
 passes(rule, "batch-job-definition", {"containerProperties": UNKNOWN})
 # the wheels installed in the archive itself
 passes(

@@ -47,7 +47,9 @@ KEYS = ("bucket", "id", "arn")
         (res(BLOCK, "b", {"bucket": 7}, deps=(RAW,)), False),
         # unknown in a preview: the property's own dependency decides, whatever the value says
         (res(BLOCK, "b", {"bucket": UNKNOWN}, prop_deps={"bucket": [RAW]}), True),
-        (res(BLOCK, "b", {"bucket": "raw-1"}, prop_deps={"bucket": [LOGS]}), False),
+        # a known value names what the cloud configures, whatever the input was built from
+        (res(BLOCK, "b", {"bucket": "raw-1"}, prop_deps={"bucket": [LOGS]}), True),
+        (res(BLOCK, "b", {"bucket": "logs-1"}, prop_deps={"bucket": [RAW]}), False),
         (res(BLOCK, "b", {"bucket": UNKNOWN}, prop_deps={"other": [LOGS]}, deps=(RAW,)), True),
         # then the only dependency of the target's type
         (res(BLOCK, "b", {"bucket": UNKNOWN}, deps=(RAW,)), True),

@@ -93,3 +93,51 @@ def test_an_event_bus_shared_with_another_account_is_reported() -> None:
     assert run(RULE, stack) == [
         ("bus-share: statement PartnerPuts lets account 111122223333 events:PutEvents", "bus-share")
     ]
+
+
+def _written(token: str, inputs: dict[str, Any]) -> State:
+    return resolve({**BASELINES, "user": Written(token, "user-resource", inputs, "a user's")}, "user")
+
+
+@pytest.mark.parametrize(
+    ("token", "key", "document"),
+    [
+        ("aws:secretsmanager/secret:Secret", "policy", json.dumps),  # a secret's own policy input
+        ("aws-native:events:EventBus", "policy", lambda d: d),  # aws-native takes the document as an object
+        ("aws-native:ecr:Repository", "repositoryPolicyText", lambda d: d),
+    ],
+)
+def test_a_policy_held_by_the_resource_itself_is_read(token: str, key: str, document: Any) -> None:
+    policy = {"Version": "2012-10-17", "Statement": [PUBLIC_PUT]}
+    assert run("aws-resource-policy-no-public-allow", _written(token, {key: document(policy)})) == [
+        "statement AnyonePuts allows events:PutEvents to every principal"
+    ]
+    confined = {**PUBLIC_PUT, "Condition": {"StringEquals": {"aws:PrincipalAccount": "123456789012"}}}
+    policy = {"Version": "2012-10-17", "Statement": [confined]}
+    assert run("aws-resource-policy-no-public-allow", _written(token, {key: document(policy)})) == []
+
+
+def test_an_event_permission_for_every_account_is_refused() -> None:
+    token = "aws:cloudwatch/eventPermission:EventPermission"
+    assert run("aws-resource-policy-no-public-allow", _written(token, {"principal": "*", "statementId": "any"})) == [
+        "lets every AWS account put events on the bus (principal '*', no condition)"
+    ]
+    org = {
+        "principal": "*",
+        "statementId": "org",
+        "condition": {"key": "aws:PrincipalOrgID", "type": "StringEquals", "value": "o-a1b2c3d4e5"},
+    }
+    assert run("aws-resource-policy-no-public-allow", _written(token, org)) == []
+    assert (
+        run("aws-resource-policy-no-public-allow", _written(token, {"principal": "111122223333", "statementId": "p"}))
+        == []
+    )
+
+
+def test_an_event_permission_for_another_account_is_reported() -> None:
+    stack = apply(
+        resolve(BASELINES, "noaa20-aws"),
+        "@add:aws:cloudwatch/eventPermission:EventPermission::partner-puts",
+        {"principal": "111122223333", "statementId": "partner"},
+    )
+    assert run(RULE, stack) == [("partner-puts: lets account 111122223333 events:PutEvents", "partner-puts")]
