@@ -1,5 +1,5 @@
-"""Azure role assignments: what an identity is granted, and where, as the AWS rules hold a role's
-policies to no administrator access. The stacks grant each identity one data role on one
+"""Azure role assignments and custom roles: what an identity is granted, and where, as the AWS
+rules hold a role's policies to no administrator access. The stacks grant each identity one data role on one
 container, queue, hub or key; a program beside them, or an edit, granting Owner on the
 subscription passed the gate."""
 
@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from . import tokens as T
-from .props import UNKNOWN, get
+from .props import UNKNOWN, as_list, get, iam_glob
 from .registry import resource_rule
 
 # The privileged administrator roles (Microsoft Learn, "Azure built-in roles": "Privileged
@@ -51,3 +51,42 @@ def least_privilege(args: Any, report: Any) -> None:
         report(f"grants {privileged}, a privileged administrator role")
     if scope is not UNKNOWN and scope is not None and _BROAD_SCOPE.match(str(scope)):
         report(f"grants its role on {scope}, the whole of it rather than one resource")
+
+
+# The operation that assigns roles: a role allowed it can grant itself, or anyone, any role
+# (Microsoft Learn, "Azure permissions for Identity": Microsoft.Authorization/roleAssignments/write).
+ASSIGNS_ROLES = "Microsoft.Authorization/roleAssignments/write"
+
+
+def _allowed(pattern: str, permission: Any, operation: str) -> bool:
+    """`operation` is allowed by the action `pattern` and not taken away by the permission's notActions
+    (Azure RBAC wildcards: `*` any run of characters; operations compare without case)."""
+    if not iam_glob(pattern, operation, ignore_case=True):
+        return False
+    return not any(iam_glob(n, operation, ignore_case=True) for n in as_list(get(permission, "notActions")))
+
+
+@resource_rule(
+    "azure-custom-role-not-admin",
+    area="azure-iam",
+    severity="critical",
+    enforcement="mandatory",
+    types=T.ROLE_DEFINITION,
+    controls=("CIS Azure 1.23 (no custom subscription administrator roles)", "MCSB PA-7"),
+    description="No custom role definition allows every action ('*'), an administrator's role under another name, "
+    "or the assignment of roles (Microsoft.Authorization/roleAssignments/write), with which it grants itself any.",
+    remediation="List the operations the identity needs (Microsoft.Storage/storageAccounts/blobServices/containers/"
+    "read...), or use a built-in data role; keep Microsoft.Authorization/* in not_actions.",
+)
+def custom_role_not_admin(args: Any, report: Any) -> None:
+    for permission in as_list(get(args.props, "permissions")):
+        actions = get(permission, "actions")
+        if actions is UNKNOWN or get(permission, "notActions") is UNKNOWN:
+            continue
+        for action in as_list(actions):
+            if not isinstance(action, str):
+                continue
+            if action.strip() == "*" and _allowed(action, permission, "Microsoft.Anything/anything/write"):
+                report("allows every action ('*'): an administrator's role under another name")
+            elif _allowed(action, permission, ASSIGNS_ROLES):
+                report(f"allows {action}, which assigns roles: it can grant itself, or anyone, any role")

@@ -115,6 +115,7 @@ ROLE_ASSIGNMENT = (
     "azure-native:authorization:PimRoleEligibilitySchedule",  # a role a principal may activate
 )
 SYNAPSE_FIREWALL_RULE = ("azure-native:synapse:IpFirewallRule",)
+ROLE_DEFINITION = ("azure-native:authorization:RoleDefinition",)
 PRIVATE_ENDPOINT = ("azure-native:network:PrivateEndpoint",)
 NSG = ("azure-native:network:NetworkSecurityGroup", "azure-native:network:SecurityRule")
 KUSTO_DATABASE = ("azure-native:kusto:ReadWriteDatabase", "azure-native:kusto:Database")

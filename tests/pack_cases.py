@@ -558,6 +558,7 @@ fires(
     "S3 backup of the S3 destination has no kmsKeyArn",
 )
 passes(rule, "firehose-with-backup", {"extendedS3Configuration.s3BackupMode": "Disabled"})
+passes(rule, "firehose-with-backup", {"extendedS3Configuration.s3BackupConfiguration": DROP})  # no backup written
 # a stream reading an MSK cluster: Firehose takes server-side encryption only for direct puts
 MSK_SOURCE = {
     "mskClusterArn": "arn:aws:kafka:us-west-2:123456789012:cluster/telemetry/0b8a6b4c-1d2e-4f3a-9b8c-7d6e5f4a3b2c-1",
@@ -1116,6 +1117,18 @@ fires(  # 'iam:?' names one-letter IAM actions, and there are none: it leaves ou
     "statement AllButOneLetter allows every action but iam:? on arn:aws:iam::*:* (every IAM resource: it can "
     "grant itself any policy)",
 )
+passes(  # 'iam:?*' leaves out every IAM action
+    rule,
+    "role-policy-on-every-iam-resource",
+    {
+        "policy.Statement.0": {
+            "Sid": "AllButIam",
+            "Effect": "Allow",
+            "NotAction": "iam:?*",
+            "Resource": "arn:aws:iam::*:*",
+        }
+    },
+)
 passes(  # an IAM ARN naming a region matches no IAM resource
     rule, "role-policy-iam-wild-action", {"policy.Statement.0.Resource": "arn:aws:iam:us-east-1:*:*"}
 )
@@ -1130,6 +1143,21 @@ fires(
 )
 fires(rule, "role-policy-any-resource", {"policy.Statement.0.Action": "?*"}, "statement LocateBucket allows ?* on '*'")
 passes(rule, "role-policy-any-resource", {"policy.Statement.0.Action": "s3:?etObject"})
+# ... and in a resource: an ARN all of whose fields are wildcards matches every resource ('?*' is one
+# character or more, and every resource part has one), and an IAM ARN of no region whose resource part
+# is '?*' matches every IAM resource
+fires(
+    rule,
+    "role-policy-named-resource-wild-action",
+    {"policy.Statement.0.Resource": "arn:aws:*:*:*:?*"},
+    "statement LocateBucket allows s3:* on arn:aws:*:*:*:?* (every resource)",
+)
+fires(
+    rule,
+    "role-policy-iam-wild-action",
+    {"policy.Statement.0.Resource": "arn:aws:iam::*:?*"},
+    "statement LocateBucket allows iam:* on arn:aws:iam::*:?* (every IAM resource: it can grant itself any policy)",
+)
 fires(
     rule,
     "role-policy-named-resource-wild-action",
@@ -1574,6 +1602,27 @@ fires(  # a service, from another account's resources
     ("invoke-from-bucket: lets account 111122223333 lambda:InvokeFunction", "invoke-from-bucket"),
 )
 
+rule = "azure-custom-role-not-admin"  # more cases: tests/test_pack_custom_roles.py
+BASELINES["custom-role"] = Written(
+    "azure-native:authorization:RoleDefinition",
+    "product-reader",
+    {
+        "roleName": "Product reader",
+        "scope": "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-noaa20",
+        "permissions": [{"actions": ["Microsoft.Storage/storageAccounts/blobServices/containers/read"]}],
+        "assignableScopes": ["/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-noaa20"],
+    },
+    "groundlink grants built-in data roles only",
+    ("noaa20.yaml", "azure"),
+)
+passes(rule, "custom-role")
+fires(
+    rule,
+    "custom-role",
+    {"permissions.0.actions": ["*"]},
+    "allows every action ('*'): an administrator's role under another name",
+)
+
 rule = "azure-role-assignment-least-privilege"
 SUBSCRIPTION = "/subscriptions/00000000-0000-0000-0000-000000000000"
 ROLES = f"{SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions"
@@ -1702,6 +1751,17 @@ fires(
     ),
 )
 passes(rule, "noaa20-aws", {f"{QUEUE}/kmsMasterKeyId": UNKNOWN})
+# the mission key named by its alias's ARN, while the Alias's own `arn` output is not known yet: the
+# alias name in it is the plan's Alias's
+BASELINES["noaa20-aws-alias-arn-unknown"] = Derived(
+    "noaa20-aws", {"noaa20-security-data-alias/arn": UNKNOWN}, "the mission key's Alias, its ARN not known yet"
+)
+passes(rule, "noaa20-aws-alias-arn-unknown")
+passes(
+    rule,
+    "noaa20-aws-alias-arn-unknown",
+    {f"{QUEUE}/kmsMasterKeyId": "arn:aws:kms:us-west-2:123456789012:alias/noaa20-data"},
+)
 passes(rule, "noaa20-aws-cmk-off", {f"{QUEUE}/kmsMasterKeyId": DROP})  # SSE-SQS, every new queue's default
 passes(rule, "noaa20-aws-cmk-off", {f"{QUEUE}/kmsMasterKeyId": "alias/aws/sqs"})
 # Without customer-managed keys the alerts topic has no key: CloudWatch alarms cannot publish with
@@ -2066,6 +2126,25 @@ BASELINES["noaa20-aws-new-bucket"] = Derived(
 )
 passes(rule, "noaa20-aws-new-bucket")
 fires(rule, "noaa20-aws-new-bucket", {f"{TLS}.Effect": "Allow"}, NO_TLS)
+# the deny must cover the bucket and its objects (CIS AWS 2.1.1): the bucket's name is read from its
+# ARN, and from `bucket` while the ARN is not known
+RAW_ONLY_OBJECTS = [f"{RAW_BUCKET_ARN}/*"]
+fires(
+    rule,
+    "noaa20-aws",
+    {f"{TLS}.Resource": RAW_ONLY_OBJECTS},
+    (f"bucket {RAW}: the policy denying aws:SecureTransport=false does not cover {RAW_BUCKET_ARN}", RAW),
+)
+BASELINES["noaa20-aws-raw-name-unknown"] = Derived(
+    "noaa20-aws", {f"{RAW}/bucket": UNKNOWN}, "the raw bucket's name output not known, its ARN known"
+)
+passes(rule, "noaa20-aws-raw-name-unknown")
+fires(
+    rule,
+    "noaa20-aws-raw-name-unknown",
+    {f"{TLS}.Resource": RAW_ONLY_OBJECTS},
+    (f"bucket {RAW}: the policy denying aws:SecureTransport=false does not cover {RAW_BUCKET_ARN}", RAW),
+)
 
 SSE = f"{RAW}-encryption/rules.0.applyServerSideEncryptionByDefault"
 rule = "aws-s3-kms-encryption"
@@ -2092,6 +2171,17 @@ fires(
     (f"bucket {RAW} encrypts with the AWS-managed key alias/aws/s3, not a customer-managed key", RAW),
 )
 passes(rule, "noaa20-aws", {f"{SSE}.sseAlgorithm": "aws:kms:dsse"})
+# a first preview: the access logs' target names not known yet, each BucketLogging's target depends on
+# the log bucket, which stays a log target (S3 writes server access logs with SSE-S3 only)
+BASELINES["noaa20-aws-log-targets-unknown"] = Derived(
+    "noaa20-aws",
+    {
+        f"noaa20-storage-{name}-access-logs/targetBucket": FromOutputs(UNKNOWN, "noaa20-storage-logs")
+        for name in ("artifacts", "products", "query-results", "raw")
+    },
+    "a first preview, every access log's target bucket name not known yet",
+)
+passes(rule, "noaa20-aws-log-targets-unknown")
 passes(rule, "noaa20-aws", {SSE: UNKNOWN_OBJECT_VALUE})
 fires(
     rule,
@@ -2467,6 +2557,59 @@ for text, expect in (
     else:
         passes(rule, "noaa20-aws-geo", change)
 
+RAW_REPLICA_ARN = "arn:aws:s3:::noaa20-raw-replica-a08a9f4a6c75d560a6936541a2"  # the mock's
+REPLICA_KEY = "arn:aws:kms:us-east-2:123456789012:key/f2b95aa6-b5cf-449b-8a74-ce7704de1571"  # the mock's
+# the raw bucket's replication inline (pulumi-aws's Bucket), writing to the plan's replica by its ARN:
+# the replica is judged as a separate configuration's would be
+BASELINES["noaa20-aws-geo-raw-replicates-inline"] = Derived(
+    "noaa20-aws-geo",
+    {
+        RAW_REPLICATION: DROP,
+        "noaa20-storage-raw/replicationConfiguration": {
+            "role": "arn:aws:iam::123456789012:role/replication",
+            "rules": [
+                {
+                    "status": "Enabled",
+                    "sourceSelectionCriteria": {"sseKmsEncryptedObjects": {"enabled": True}},
+                    "destination": {"bucket": RAW_REPLICA_ARN, "replicaKmsKeyId": REPLICA_KEY},
+                }
+            ],
+        },
+    },
+    "the raw bucket's replication to the plan's replica inline",
+)
+passes(rule, "noaa20-aws-geo-raw-replicates-inline")
+fires(
+    rule,
+    "noaa20-aws-geo-raw-replicates-inline",
+    {f"{REPLICA_SSE}.sseAlgorithm": "AES256"},
+    (f"replica bucket {RAW_REPLICA} is not encrypted by default with a KMS key", RAW_REPLICA),
+)
+# a first preview of a replica encrypted inline (pulumi-aws's Bucket): its key's ARN is not known
+# yet, and the engine's dependency of the block names the key
+REPLICA_INLINE_SSE = f"{RAW_REPLICA}/serverSideEncryptionConfiguration"
+INLINE_SSE_OF_UNKNOWN_KEY = {
+    "rule": {
+        "applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": UNKNOWN},
+        "bucketKeyEnabled": True,
+    }
+}
+BASELINES["noaa20-aws-geo-replica-sse-inline-preview"] = Derived(
+    "noaa20-aws-geo",
+    {
+        f"{RAW_REPLICA}-encryption": DROP,
+        REPLICA_INLINE_SSE: FromOutputs(INLINE_SSE_OF_UNKNOWN_KEY, "noaa20-storage-replica-key"),
+    },
+    "a first preview of the raw replica encrypted inline with the replica key, whose ARN is not known yet",
+)
+passes(rule, "noaa20-aws-geo-replica-sse-inline-preview")
+fires(
+    rule,
+    "noaa20-aws-geo-replica-sse-inline-preview",
+    {REPLICA_INLINE_SSE: FromOutputs(INLINE_SSE_OF_UNKNOWN_KEY, "noaa20-security-data")},
+    (f"replica bucket {RAW_REPLICA} is encrypted with the source bucket's key", RAW_REPLICA),
+)
+
 rule = "aws-s3-replication-role-keys"
 REPLICATION_POLICY = "noaa20-storage-replica-policy/policy"
 REPLICA_KEY_REGION = "arn:aws:kms:us-east-2:123456789012:key/*"  # the replica region's keys (the geo baseline's)
@@ -2624,6 +2767,76 @@ fires(
         "noaa20-storage-raw's key",
         "noaa20-storage-raw",
     ),
+)
+
+# IAM matches action names ignoring case: 'KMS:DECRYPT' is kms:Decrypt
+passes(
+    rule,
+    "noaa20-aws-geo",
+    {
+        REPLICATION_POLICY: _replication_grants(
+            (["KMS:DECRYPT"], MISSION_KEY), (["kms:Encrypt", "kms:Decrypt"], REPLICA_KEY_REGION)
+        )
+    },
+)
+# the source key's grant to the role in a KeyPolicy resource (which replaces the key's own policy),
+# naming the key by its id
+MISSION_KEY_ID = "c885a445-7875-91a1-4645-e0b61492a0a1"  # the mock's
+BASELINES["noaa20-aws-geo-source-key-policy-grants-the-role"] = Derived(
+    "noaa20-aws-geo",
+    {
+        REPLICATION_POLICY: _replication_grants((["kms:Encrypt", "kms:Decrypt"], REPLICA_KEY_REGION)),
+        "@add:aws:kms/keyPolicy:KeyPolicy::source-key-policy": {
+            "keyId": MISSION_KEY_ID,
+            "policy": json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+                            "Action": "kms:*",
+                            "Resource": "*",
+                        },
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"AWS": REPLICATION_ROLE_ARN},
+                            "Action": "kms:Decrypt",
+                            "Resource": "*",
+                        },
+                    ],
+                }
+            ),
+        },
+    },
+    "the replication role's grant on the source key in a KeyPolicy resource",
+)
+SOURCE_DECRYPT_MISSING = [
+    (f"replication role noaa20-storage-replica-role may not kms:Decrypt with the source bucket {bucket}'s key", name)
+    for bucket, name in (
+        ("noaa20-storage-products", "noaa20-storage-replica-products-replication"),
+        ("noaa20-storage-raw", "noaa20-storage-replica-raw-replication"),
+    )
+]
+passes(rule, "noaa20-aws-geo-source-key-policy-grants-the-role")
+fires(  # a policy of another key
+    rule,
+    "noaa20-aws-geo-source-key-policy-grants-the-role",
+    {"source-key-policy/keyId": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"},
+    *SOURCE_DECRYPT_MISSING,
+)
+# a configuration naming the plan's role by its ARN written out (no dependency) is judged as well
+BASELINES["noaa20-aws-geo-raw-role-by-arn"] = Derived(
+    "noaa20-aws-geo",
+    {f"{RAW_REPLICATION}/role": REPLICATION_ROLE_ARN},
+    "the raw replication naming its role by the role's ARN as text",
+)
+passes(rule, "noaa20-aws-geo-raw-role-by-arn")
+fires(
+    rule,
+    "noaa20-aws-geo-raw-role-by-arn",
+    {REPLICATION_POLICY: _replication_grants((["kms:Encrypt", "kms:Decrypt"], REPLICA_KEY_REGION))},
+    *SOURCE_DECRYPT_MISSING,
 )
 
 # === AWS and Azure: protection, tags, regions ==================================================
@@ -3624,6 +3837,61 @@ fires(
     {"@add:aws:iam/rolePolicyAttachment:RolePolicyAttachment::attached": {"role": ROLE_NAME, "policyArn": BROAD_ARN}},
     (BROAD, "attached"),
 )
+# a role policy a program writes beside the plan's, naming the role by its name (no dependency)
+fires(
+    rule,
+    "noaa20-aws",
+    {
+        "@add:aws:iam/rolePolicy:RolePolicy::extra": {
+            "role": ROLE_NAME,
+            "policy": json.dumps(
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+            ),
+        }
+    },
+    ("function noaa20-processing-function: role policy extra allows ['s3:*'] on *", "extra"),
+)
+# a PolicyAttachment (IAM's AttachRolePolicy over a list of roles) naming the role by its name
+FULL_ACCESS = "arn:aws:iam::aws:policy/AmazonS3FullAccess"
+fires(
+    rule,
+    "noaa20-aws",
+    {"@add:aws:iam/policyAttachment:PolicyAttachment::shared": {"roles": [ROLE_NAME], "policyArn": FULL_ACCESS}},
+    (
+        f"function noaa20-processing-function: role noaa20-processing-role attaches {FULL_ACCESS}, which writes "
+        "every bucket",
+        "shared",
+    ),
+)
+# ... and, in a first preview, by the role's name not known yet (its `roles` depends on the role),
+# attaching a policy the plan holds by an ARN the program builds from it (its name and the account,
+# known while the policy's own `arn` output is not; or the `arn` output itself, not known yet): the
+# plan's policy it depends on is the one judged
+BASELINES["noaa20-aws-broad-policy-shared"] = Derived(
+    "noaa20-aws-broad-policy",
+    {
+        "broad/arn": UNKNOWN,
+        "@add:aws:iam/policyAttachment:PolicyAttachment::shared": {
+            "roles": [ROLE_NAME],
+            "policyArn": "arn:aws:iam::123456789012:policy/other",
+        },
+        "shared/roles": FromOutputs([UNKNOWN], "noaa20-processing-role"),
+    },
+    "a first preview: a PolicyAttachment of another stack's policy to the role, whose name is not known yet",
+)
+passes(rule, "noaa20-aws-broad-policy-shared")
+fires(rule, "noaa20-aws-broad-policy-shared", {"shared/policyArn": FromOutputs(BROAD_ARN, "broad")}, (BROAD, "shared"))
+fires(rule, "noaa20-aws-broad-policy-shared", {"shared/policyArn": FromOutputs(UNKNOWN, "broad")}, (BROAD, "shared"))
+fires(
+    rule,
+    "noaa20-aws-broad-policy-shared",
+    {"shared/policyArn": FULL_ACCESS},
+    (
+        f"function noaa20-processing-function: role noaa20-processing-role attaches {FULL_ACCESS}, which writes "
+        "every bucket",
+        "shared",
+    ),
+)
 
 rule = "processing-functions-app-https-no-keys"
 fires(rule, "functions-app", {"httpsOnly": False}, "serves plain HTTP (httpsOnly is not true)")
@@ -3854,6 +4122,29 @@ fires(
 passes(rule, "noaa20-azure")
 passes(rule, "noaa20-azure", {f"{ACCOUNT}/networkRuleSet.defaultAction": "Allow"})
 passes(rule, "noaa20-azure", {f"{APP}/virtualNetworkSubnetId": UNKNOWN})
+# the app names its subnet with a trailing slash, which ARM reads as the same id (joins.same_reference):
+# the firewall's rule naming the subnet's own id admits it
+passes(
+    rule,
+    "noaa20-azure",
+    {
+        f"{APP}/virtualNetworkSubnetId": "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-noaa20/"
+        "providers/Microsoft.Network/virtualNetworks/vnet-noaa20-processing/subnets/processing/"
+    },
+)
+# a first preview: the deployment container's URL is not known yet, the stack's only account is judged
+BASELINES["noaa20-azure-deployment-url-unknown"] = Derived(
+    "noaa20-azure",
+    {f"{APP}/functionAppConfig.deployment.storage.value": UNKNOWN},
+    "a first preview, the app's deployment container URL not known yet",
+)
+passes(rule, "noaa20-azure-deployment-url-unknown")
+fires(
+    rule,
+    "noaa20-azure-deployment-url-unknown",
+    {f"{ACCOUNT}/networkRuleSet.virtualNetworkRules": []},
+    (f"functions app {APP} integrates subnet {SUBNET}, which storage account {ACCOUNT}'s firewall does not admit", APP),
+)
 passes(rule, "partner-azure")  # private: next to the private endpoints, no firewall rule needed
 # ARM reads enum values and resource ids without regard to case: so does the rule
 BASELINES["noaa20-azure-lower-case"] = Derived(
@@ -4169,22 +4460,6 @@ unread(
     "azure:authorization/assignment:Assignment",
     "classic-assignment",
     {"roleDefinitionName": "Owner", "scope": "/subscriptions/00000000-0000-0000-0000-000000000000", "principalId": "p"},
-    "groundlink declares its Azure resources with azure-native",
-    "its azure-native counterpart (pulumi-azure-native)",
-    AZURE_HOST,
-)
-unread(
-    "azure:network/networkSecurityGroup:NetworkSecurityGroup",
-    "classic-nsg",
-    {"name": "nsg", "resourceGroupName": "rg", "securityRules": [{"sourceAddressPrefix": "*", "access": "Allow"}]},
-    "groundlink declares its Azure resources with azure-native",
-    "azure-native:network:NetworkSecurityGroup",
-    AZURE_HOST,
-)
-unread(
-    "azure:containerapp/job:Job",
-    "classic-job",
-    {"name": "job", "containerAppEnvironmentId": "/subscriptions/0/env", "replicaTimeoutInSeconds": 60},
     "groundlink declares its Azure resources with azure-native",
     "its azure-native counterpart (pulumi-azure-native)",
     AZURE_HOST,

@@ -166,7 +166,10 @@ class State:
     config: Mapping[str, Any] = field(default_factory=dict)
 
 
-_RESOLVED: dict[tuple[int, str], State] = {}
+# Each entry keeps its baselines alive: an id is unique only while its object lives, and a table
+# built for one call and freed could hand its id to the next call's, which then got the first's
+# state.
+_RESOLVED: dict[tuple[int, str], tuple[Mapping[str, Baseline], State]] = {}
 
 
 def resolve(baselines: Mapping[str, Baseline], key: str) -> State:
@@ -174,8 +177,8 @@ def resolve(baselines: Mapping[str, Baseline], key: str) -> State:
     `apply` returns a new one over deep-copied inputs)."""
     memo = (id(baselines), key)
     if memo not in _RESOLVED:
-        _RESOLVED[memo] = _build(baselines, key)
-    return _RESOLVED[memo]
+        _RESOLVED[memo] = (baselines, _build(baselines, key))
+    return _RESOLVED[memo][1]
 
 
 def _build(baselines: Mapping[str, Baseline], key: str) -> State:

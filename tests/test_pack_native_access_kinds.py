@@ -33,3 +33,18 @@ def test_aws_native_access_kinds_are_refused_unread(kind: str, judged: str) -> N
     assert run("pack-reads-every-guarded-kind", resolve(bases, name)) == [
         f"{kind} is not read by the pack's rules of its kind, which judge {judged}"
     ]
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "azure:network/networkSecurityGroup:NetworkSecurityGroup",
+        "azure:network/networkSecurityRule:NetworkSecurityRule",
+        "azure:containerapp/job:Job",
+    ],
+)
+def test_classic_azure_kinds_the_pack_judges_are_refused_unread(kind: str) -> None:
+    name = "classic-" + kind.rsplit(":", 1)[1].lower()
+    written = Written(kind, name, {"name": name}, "the classic provider, beside groundlink's", ("noaa20.yaml", "azure"))
+    found = run("pack-reads-every-guarded-kind", resolve({**BASELINES, name: written}, name))
+    assert len(found) == 1 and found[0].startswith(f"{kind} is not read by the pack's rules of its kind, which judge ")

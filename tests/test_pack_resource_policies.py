@@ -7,6 +7,7 @@ resources' ARNs: on a first preview none is known yet."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 from typing import Any
 
@@ -31,11 +32,15 @@ KINDS = {
 }
 
 
+_NAMES = itertools.count()  # resolve() memoises by the baselines' id and key: a key per call
+
+
 def _policy(kind: str, *statements: dict[str, Any]) -> State:
     token, key, rest = KINDS[kind]
     inputs = {**rest, key: json.dumps({"Version": "2012-10-17", "Statement": list(statements)})}
     written = Written(token, f"user-{kind}-policy", inputs, "a user's, beside groundlink's")
-    return resolve({**BASELINES, f"user-{kind}": written}, f"user-{kind}")
+    name = f"user-{kind}-{next(_NAMES)}"
+    return resolve({**BASELINES, name: written}, name)
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
@@ -96,7 +101,8 @@ def test_an_event_bus_shared_with_another_account_is_reported() -> None:
 
 
 def _written(token: str, inputs: dict[str, Any]) -> State:
-    return resolve({**BASELINES, "user": Written(token, "user-resource", inputs, "a user's")}, "user")
+    name = f"user-{next(_NAMES)}"
+    return resolve({**BASELINES, name: Written(token, "user-resource", inputs, "a user's")}, name)
 
 
 @pytest.mark.parametrize(
