@@ -20,6 +20,7 @@ from .props import (
     dependencies_of,
     get,
     iam_glob,
+    is_seq,
     is_true,
     kms_key_ref,
     missing,
@@ -96,16 +97,33 @@ def _replications(resources: list[Any]):
                 yield bucket, [bucket], _as_separate_rule(rule)
 
 
+def _block(node: Any, singular: str, plural: str) -> Any:
+    """A nested block a Bucket holds as one object (`destination`) and a BucketV2 as a list of one
+    (`destinations`): pulumi-aws's BucketReplicationConfigurationRuleArgs and
+    BucketV2ReplicationConfigurationRuleArgs."""
+    value = get(node, singular)
+    if value is None and plural != singular:
+        value = get(node, plural)
+    if value is UNKNOWN or not is_seq(value):
+        return value
+    items = as_list(value)
+    return items[0] if items else None
+
+
 def _as_separate_rule(rule: Any) -> dict[str, Any]:
-    """An inline rule (`sourceSelectionCriteria.sseKmsEncryptedObjects.enabled`,
-    `destination.replicaKmsKeyId`) as a BucketReplicationConfig rule says the same."""
-    enabled = get(rule, "sourceSelectionCriteria", "sseKmsEncryptedObjects", "enabled")
+    """An inline rule as a BucketReplicationConfig rule says the same: a Bucket's
+    (`sourceSelectionCriteria.sseKmsEncryptedObjects.enabled`, `destination.replicaKmsKeyId`) or a
+    BucketV2's (`sourceSelectionCriterias[0].sseKmsEncryptedObjects[0].enabled`,
+    `destinations[0].replicaKmsKeyId`)."""
+    criteria = _block(rule, "sourceSelectionCriteria", "sourceSelectionCriterias")
+    enabled = get(_block(criteria, "sseKmsEncryptedObjects", "sseKmsEncryptedObjects"), "enabled")
     status = UNKNOWN if enabled is UNKNOWN else "Enabled" if is_true(enabled) else None
+    destination = _block(rule, "destination", "destinations")
     return {
         "sourceSelectionCriteria": {"sseKmsEncryptedObjects": {"status": status}},
         "destination": {
-            "bucket": get(rule, "destination", "bucket"),
-            "encryptionConfiguration": {"replicaKmsKeyId": get(rule, "destination", "replicaKmsKeyId")},
+            "bucket": get(destination, "bucket"),
+            "encryptionConfiguration": {"replicaKmsKeyId": get(destination, "replicaKmsKeyId")},
         },
     }
 

@@ -140,6 +140,16 @@ REPLICATE = {
     "role": "arn:aws:iam::1:role/replication",
     "rules": [{"status": "Enabled", "destination": {"bucket": "arn:aws:s3:::elsewhere"}}],
 }
+REPLICATE_V2 = {  # as pulumi-aws's BucketV2ReplicationConfigurationRuleArgs takes it: every block a list
+    "role": "arn:aws:iam::1:role/replication",
+    "rules": [
+        {
+            "status": "Enabled",
+            "sourceSelectionCriterias": [{"sseKmsEncryptedObjects": [{"enabled": True}]}],
+            "destinations": [{"bucket": "arn:aws:s3:::elsewhere", "replicaKmsKeyId": "arn:aws:kms:us-east-2:1:key/r"}],
+        }
+    ],
+}
 SKIPS_KMS = "replication skips SSE-KMS objects: sourceSelectionCriteria.sseKmsEncryptedObjects is not Enabled"
 NO_REPLICA_KEY = "replication names no destination.encryptionConfiguration.replicaKmsKeyId"
 
@@ -172,8 +182,29 @@ NO_REPLICA_KEY = "replication names no destination.encryptionConfiguration.repli
             },
             [],
         ),
+        (  # BucketV2's own shape: its blocks are lists of one (destinations, sourceSelectionCriterias)
+            "aws:s3/bucketV2:BucketV2",
+            {
+                "serverSideEncryptionConfigurations": [{"rules": [SSE_V2]}],
+                "replicationConfigurations": [REPLICATE_V2],
+            },
+            [],
+        ),
+        (
+            "aws:s3/bucketV2:BucketV2",
+            {
+                "serverSideEncryptionConfigurations": [{"rules": [SSE_V2]}],
+                "replicationConfigurations": [
+                    {
+                        **REPLICATE_V2,
+                        "rules": [{"status": "Enabled", "destinations": [{"bucket": "arn:aws:s3:::elsewhere"}]}],
+                    }
+                ],
+            },
+            [SKIPS_KMS, NO_REPLICA_KEY],
+        ),
     ],
-    ids=["bucket-v2-kms", "bucket-kms", "bucket-v2-sse-s3"],
+    ids=["bucket-v2-kms", "bucket-kms", "bucket-v2-sse-s3", "bucket-v2-own-shape", "bucket-v2-own-shape-unselected"],
 )
 def test_inline_replication_of_an_inline_kms_bucket_must_select_its_objects_in_each_bucket_type(kind, inline, expected):
     """A BucketV2 encrypted with the mission key by its own `serverSideEncryptionConfigurations`
