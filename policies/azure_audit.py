@@ -11,7 +11,7 @@ from typing import Any
 from . import tokens as T
 from .joins import of_type, sides
 from .props import UNKNOWN, as_list, get, is_true, same_text
-from .registry import stack_rule
+from .registry import resource_rule, stack_rule
 
 # The audit-relevant categories (Microsoft Learn, "Supported logs for Microsoft.Synapse/workspaces" and
 # "... for Microsoft.Kusto/clusters"); the category group allLogs covers them all.
@@ -103,3 +103,21 @@ def _judge(resources: list[Any], kinds: dict[str, Any], untraced: str, report: A
                 )
             if unsent:
                 report(f"{kind} {target.name}: {'; '.join(gaps)}", target.urn)
+
+
+@resource_rule(
+    "azure-log-workspace-entra-only",
+    area="azure-audit",
+    severity="medium",
+    enforcement="mandatory",
+    types=T.LOG_ANALYTICS_WORKSPACE,
+    controls=("Azure Policy e15effd4-2278-4c65-a0da-4d6f6d1890e2 (block non-Entra ingestion)", "MCSB LT-3"),
+    description="Log Analytics workspaces take records signed in with Entra ID only (features.disableLocalAuth): "
+    "with shared keys, whoever holds one writes forged records into the audit trail.",
+    remediation="Set features={'disable_local_auth': True}; diagnostic settings, Azure Monitor Agent and queries "
+    "do not use the shared keys.",
+)
+def log_workspace_entra_only(args: Any, report: Any) -> None:
+    value = get(args.props, "features", "disableLocalAuth")
+    if value is not UNKNOWN and not is_true(value):
+        report("features.disableLocalAuth is not true: the workspace's shared keys write records into it")

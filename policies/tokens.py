@@ -116,6 +116,7 @@ ROLE_ASSIGNMENT = (
 )
 SYNAPSE_FIREWALL_RULE = ("azure-native:synapse:IpFirewallRule",)
 ROLE_DEFINITION = ("azure-native:authorization:RoleDefinition",)
+LOG_ANALYTICS_WORKSPACE = ("azure-native:operationalinsights:Workspace",)
 PRIVATE_ENDPOINT = ("azure-native:network:PrivateEndpoint",)
 NSG = ("azure-native:network:NetworkSecurityGroup", "azure-native:network:SecurityRule")
 KUSTO_DATABASE = ("azure-native:kusto:ReadWriteDatabase", "azure-native:kusto:Database")

@@ -3525,6 +3525,14 @@ for stack, kind, engine, setting, categories in (
     passes(rule, stack, {f"{setting}/workspaceId": UNKNOWN})
 passes(rule, "noaa20-aws")  # no Azure analytics engine
 
+rule = "azure-log-workspace-entra-only"
+BASELINES["log-workspace"] = Planned("noaa20.yaml", "azure", "noaa20-observability-logs")
+passes(rule, "log-workspace")
+SHARED_KEYS = "features.disableLocalAuth is not true: the workspace's shared keys write records into it"
+fires(rule, "log-workspace", {"features.disableLocalAuth": False}, SHARED_KEYS)
+fires(rule, "log-workspace", {"features": DROP}, SHARED_KEYS)
+passes(rule, "log-workspace", {"features.disableLocalAuth": UNKNOWN})
+
 rule = "azure-data-access-logs"
 BLOB_SERVICE_LOGS, VAULT, VAULT_LOGS = (
     "noaa20-observability-blob-diagnostics",

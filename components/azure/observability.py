@@ -179,6 +179,11 @@ class AzureObservability(MissionComponent):
                 resource_group_name=resource_group_name,
                 location=mission.region,
                 sku={"name": "PerGB2018"},
+                # Entra ID only: every record arrives through diagnostic settings, none with the
+                # workspace's shared keys, which would let their holder write forged records into
+                # the audit trail (Azure Policy e15effd4-2278-4c65-a0da-4d6f6d1890e2, "Log
+                # Analytics Workspaces should block non-Azure Active Directory based ingestion")
+                features={"disable_local_auth": True},
                 # as long as the longest of the stack's logs, as AWS keeps each of its log stores
                 retention_in_days=most if aws_days == LOG_NEVER_EXPIRE else min(max(aws_days, least), most),
                 tags=self.tags,
