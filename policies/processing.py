@@ -64,6 +64,7 @@ SAS_SIGNATURE = re.compile(r"[?&]sig=", re.IGNORECASE)
 
 
 CONTAINER_APPS_JOB = ("azure-native:app:Job",)
+CONTAINER_APPS_ENVIRONMENT = ("azure-native:app:ManagedEnvironment",)
 NO_IDENTITY = "has no managed identity (it would reach the queue and the stores with keys)"
 BATCH_JOB_DEFINITION = ("aws:batch/jobDefinition:JobDefinition",)
 # An AWS access key id (IAM User Guide, "Understanding unique ID prefixes": AKIA long-term, ASIA
@@ -607,3 +608,31 @@ def identity_no_keys(args: Any, report: Any) -> None:
     variables = {get(v, "name"): get(v, "value") for v in as_list(container.get("environment"))}
     for name in _aws_environment_keys(variables):
         report(f"environment variable {name} holds an AWS access key")
+
+
+@resource_rule(
+    "processing-container-environment-internal",
+    area="processing",
+    severity="medium",
+    enforcement="mandatory",
+    types=CONTAINER_APPS_ENVIRONMENT,
+    controls=(
+        "Azure Policy 8b346db6-85af-419b-8557-92cee2c0f9bb (Container App environments should use network injection)",
+        "Azure Policy d074ddf8-01a5-4b5e-a2b8-964aed452c0a (Container Apps environment should disable public "
+        "network access)",
+    ),
+    description="A Container Apps environment (where the container jobs run) is injected into a subnet of the "
+    "stack and internal: no public IP, no app in it reachable from the internet, as the Batch jobs run in the "
+    "stack's own VPC.",
+    remediation="Set vnet_configuration={'infrastructure_subnet_id': <a subnet delegated to "
+    "Microsoft.App/environments>, 'internal': True} (both fixed when the environment is made).",
+)
+def container_environment_internal(args: Any, report: Any) -> None:
+    vnet = get(args.props, "vnetConfiguration")
+    if vnet is UNKNOWN:
+        return
+    subnet, internal = get(vnet, "infrastructureSubnetId"), get(vnet, "internal")
+    if subnet is not UNKNOWN and not subnet:
+        report("is in no subnet of the stack (vnetConfiguration.infrastructureSubnetId unset)")
+    if internal is not UNKNOWN and not is_true(internal):
+        report("has a public IP (vnetConfiguration.internal is not true): its apps can be reached from the internet")

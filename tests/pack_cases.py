@@ -4029,6 +4029,26 @@ BASELINES["log-group-delivery"] = Derived(
 passes(rule, "log-group-delivery")
 fires(rule, "log-group-delivery", {"logGroupClass": "STANDARD"}, "keeps its events forever (retentionInDays unset)")
 
+rule = "processing-container-environment-internal"
+BASELINES["container-environment"] = Planned(
+    "noaa20.yaml",
+    "azure",
+    "noaa20-processing-environment",
+    {"processing.mode": "container_job", "processing.container_image": "ghcr.io/example/groundlink:1.0"},
+)
+passes(rule, "container-environment")
+PUBLIC_IP = "has a public IP (vnetConfiguration.internal is not true): its apps can be reached from the internet"
+fires(rule, "container-environment", {"vnetConfiguration.internal": False}, PUBLIC_IP)
+fires(rule, "container-environment", {"vnetConfiguration.internal": DROP}, PUBLIC_IP)  # external by default
+fires(
+    rule,
+    "container-environment",
+    {"vnetConfiguration": DROP},
+    "is in no subnet of the stack (vnetConfiguration.infrastructureSubnetId unset)",
+    PUBLIC_IP,
+)
+passes(rule, "container-environment", {"vnetConfiguration.infrastructureSubnetId": UNKNOWN})
+
 rule = "processing-identity-no-keys"
 JOB_SPEC = {"processing.mode": "container_job", "processing.container_image": "ghcr.io/example/groundlink:1.0"}
 BASELINES["container-apps-job"] = Planned("noaa20.yaml", "azure", "noaa20-processing-job", JOB_SPEC)
