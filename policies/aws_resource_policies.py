@@ -114,7 +114,7 @@ def service_scoped(args: Any, report: Any) -> None:
 )
 def no_public_allow(args: Any, report: Any) -> None:
     if T.is_type(args.resource_type, T.EVENT_PERMISSION):
-        if get(args.props, "principal") == "*" and get(args.props, "condition") in (None, UNKNOWN):
+        if get(args.props, "principal") == "*" and get(args.props, "condition") is None:
             report("lets every AWS account put events on the bus (principal '*', no condition)")
         return
     for line in open_grants(policy_document(args.props)):

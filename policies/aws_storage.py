@@ -516,9 +516,11 @@ def one_resource_per_setting(args: Any, report: Any) -> None:
     types=T.LOG_GROUP,
     controls=("CKV_AWS_158", "CKV_AWS_66", "MCSB DP-5"),
     description="CloudWatch log groups (the processor's and the telemetry archive's, which name contacts and "
-    "objects) are encrypted with the mission's KMS key and expire their events (retentionInDays set).",
+    "objects) are encrypted with the mission's KMS key and state how long they keep their events "
+    "(retentionInDays set; 0 keeps them without expiry on purpose).",
     remediation="Set kms_key_id=key.arn (the key policy must let logs.<region>.amazonaws.com use it) and "
-    "retention_in_days (groundlink: 365) on every aws.cloudwatch.LogGroup.",
+    "retention_in_days on every aws.cloudwatch.LogGroup (groundlink: the raw retention, rounded up to one "
+    "CloudWatch takes, or 0, never expire, past 3653 days).",
     config={
         "requireCustomerManagedKey": {
             "type": "boolean",
@@ -532,12 +534,10 @@ def log_group_encrypted_retained(args: Any, report: Any) -> None:
     key = get(args.props, "kmsKeyId")
     if args.get_config().get("requireCustomerManagedKey", True) and key is not UNKNOWN and not key:
         report("has no kmsKeyId (CloudWatch Logs' own encryption, not the mission's key)")
-    days, kind = get(args.props, "retentionInDays"), get(args.props, "logGroupClass")
-    # the Delivery class keeps events one day whatever the retention (CloudWatch Logs
-    # CreateLogGroup, logGroupClass: "kept in CloudWatch Logs for only one day")
-    if days is not UNKNOWN and not days and not same_text(kind, "DELIVERY") and kind is not UNKNOWN:
-        report(f"keeps its events forever (retentionInDays {'unset' if days is None else _show_days(days)})")
-
-
-def _show_days(days: Any) -> str:
-    return f"{days:g}" if isinstance(days, float) else str(days)
+    kind = get(args.props, "logGroupClass")
+    # Unset keeps events forever by default. 0 says so on purpose: groundlink keeps its log groups
+    # as long as the raw contacts, and past CloudWatch's longest retention (3653 days) that is
+    # without expiry (groundlink/limits.py log_retention). The Delivery class keeps events one day
+    # whatever the retention (CloudWatch Logs CreateLogGroup, logGroupClass).
+    if get(args.props, "retentionInDays") is None and not same_text(kind, "DELIVERY") and kind is not UNKNOWN:
+        report("keeps its events forever by default (retentionInDays unset)")

@@ -10,7 +10,7 @@ from typing import Any
 
 from . import tokens as T
 from .joins import of_type, sides
-from .props import UNKNOWN, as_list, get, is_true, same_text
+from .props import UNKNOWN, as_list, dependencies_of, get, is_true, same_text
 from .registry import resource_rule, stack_rule
 
 # The audit-relevant categories (Microsoft Learn, "Supported logs for Microsoft.Synapse/workspaces" and
@@ -79,11 +79,25 @@ def data_access_logs(args: Any, report: Any) -> None:
     _judge(args.resources, ACCESS_CATEGORIES, "its data is used without a trace", report)
 
 
+def _may_be_on(resources: list[Any], target: Any) -> bool:
+    """A diagnostic setting's `resourceUri` is not known yet and is built from `target`'s parent (a
+    blob service's id from its account's, `account.id.apply(lambda i: f"{i}/blobServices/default")`
+    in a first preview): it may be `target`'s setting, so `target` is not judged until it is known."""
+    parents = {d.urn for d in getattr(target, "dependencies", None) or []}
+    return any(
+        get(setting.props, "resourceUri") is UNKNOWN
+        and any(d.urn in parents for d in dependencies_of(setting, "resourceUri"))
+        for setting in of_type(resources, T.DIAGNOSTIC_SETTING)
+    )
+
+
 def _judge(resources: list[Any], kinds: dict[str, Any], untraced: str, report: Any) -> None:
     """Report each resource of `kinds` whose diagnostic settings together send its required
     categories to no Log Analytics workspace (one setting may send some, another the rest)."""
     for kind, (tokens, required, groups) in kinds.items():
         for target in of_type(resources, tokens):
+            if _may_be_on(resources, target):
+                continue  # a setting whose target is not known yet: judged once it is
             settings = sides(resources, T.DIAGNOSTIC_SETTING, "resourceUri", target, ("id",))
             if not settings:
                 report(f"{kind} {target.name} has no diagnostic setting ({untraced})", target.urn)

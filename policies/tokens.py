@@ -84,6 +84,7 @@ OTHER_RESOURCE_POLICIES = (
     "aws:ecr/repositoryPolicy:RepositoryPolicy",
     # aws-native's kinds that hold a whole policy document (`policy`, `repositoryPolicyText`)
     "aws-native:events:EventBus",
+    "aws-native:eventsv2:ResourcePolicy",  # an event bus's policy document, set apart from the bus
     "aws-native:ecr:Repository",
 )
 # an event bus's grant to one account, or to every account with principal '*' (PutPermission)

@@ -3568,17 +3568,19 @@ for kind, target, setting, categories in (
         {f"{setting}/workspaceId": DROP},
         (f"{kind} {target}: diagnostic setting {setting} sends to no Log Analytics workspace", target),
     )
+passes(rule, "noaa20-aws")  # no Azure store
+ACCOUNT_ID = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-noaa20/providers/Microsoft.Storage/storageAccounts/noaa207fef7b"
 fires(  # the account's own setting sends its metrics, not its blobs' reads
     rule,
     "noaa20-azure",
-    {f"{BLOB_SERVICE_LOGS}/resourceUri": FromOutputs(UNKNOWN, "noaa20-storage-account")},
+    {f"{BLOB_SERVICE_LOGS}/resourceUri": FromOutputs(ACCOUNT_ID, "noaa20-storage-account")},
     (
         "blob service noaa20-storage-blob-service has no diagnostic setting (its data is used without a trace)",
         "noaa20-storage-blob-service",
     ),
 )
-passes(rule, "noaa20-aws")  # no Azure store
-ACCOUNT_ID = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-noaa20/providers/Microsoft.Storage/storageAccounts/noaa207fef7b"
+# a first preview of a setting whose id is built from the account's: it may be the blob service's
+passes(rule, "noaa20-azure", {f"{BLOB_SERVICE_LOGS}/resourceUri": FromOutputs(UNKNOWN, "noaa20-storage-account")})
 passes(  # the blob service's id built from the account's: the value names the blob service
     rule,
     "noaa20-azure",
@@ -4018,8 +4020,17 @@ fires(rule, "log-group", {"kmsKeyId": DROP}, NO_LOG_KEY)
 fires(rule, "log-group-keys-off", {"@config.requireCustomerManagedKey": True}, NO_LOG_KEY)
 passes(rule, "log-group-keys-off", {"retentionInDays": 7.0})
 passes(rule, "log-group", {"kmsKeyId": UNKNOWN})
-fires(rule, "log-group", {"retentionInDays": DROP}, "keeps its events forever (retentionInDays unset)")
-fires(rule, "log-group", {"retentionInDays": 0.0}, "keeps its events forever (retentionInDays 0)")
+FOREVER = "keeps its events forever by default (retentionInDays unset)"
+fires(rule, "log-group", {"retentionInDays": DROP}, FOREVER)
+# 0 says so on purpose: groundlink's own past 3653 days (CloudWatch's longest), kept as the raw contacts
+passes(rule, "log-group", {"retentionInDays": 0.0})
+BASELINES["log-group-never-expire"] = Planned(
+    "noaa20.yaml",
+    "aws",
+    "noaa20-processing-logs",
+    {"storage.raw_retention_days": 5000, "storage.products_retention_days": 5000},
+)
+passes(rule, "log-group-never-expire")  # past 3653 days groundlink's own log groups never expire
 passes(rule, "log-group", {"retentionInDays": 30.0})
 BASELINES["log-group-delivery"] = Derived(
     "log-group",
@@ -4027,7 +4038,7 @@ BASELINES["log-group-delivery"] = Derived(
     "a Delivery-class group, which keeps events one day whatever its retention",
 )
 passes(rule, "log-group-delivery")
-fires(rule, "log-group-delivery", {"logGroupClass": "STANDARD"}, "keeps its events forever (retentionInDays unset)")
+fires(rule, "log-group-delivery", {"logGroupClass": "STANDARD"}, FOREVER)
 
 rule = "processing-container-environment-internal"
 BASELINES["container-environment"] = Planned(

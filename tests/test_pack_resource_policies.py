@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 import pytest
+from pulumi_policy.proxy import UNKNOWN_OBJECT_VALUE
 
 from .pack_cases import BASELINES
 from .pack_harness import State, Written, apply, resolve, run
@@ -111,6 +112,7 @@ def _written(token: str, inputs: dict[str, Any]) -> State:
         ("aws:secretsmanager/secret:Secret", "policy", json.dumps),  # a secret's own policy input
         ("aws-native:events:EventBus", "policy", lambda d: d),  # aws-native takes the document as an object
         ("aws-native:ecr:Repository", "repositoryPolicyText", lambda d: d),
+        ("aws-native:eventsv2:ResourcePolicy", "policyDocument", lambda d: d),  # a bus's, set apart
     ],
 )
 def test_a_policy_held_by_the_resource_itself_is_read(token: str, key: str, document: Any) -> None:
@@ -134,6 +136,9 @@ def test_an_event_permission_for_every_account_is_refused() -> None:
         "condition": {"key": "aws:PrincipalOrgID", "type": "StringEquals", "value": "o-a1b2c3d4e5"},
     }
     assert run("aws-resource-policy-no-public-allow", _written(token, org)) == []
+    # a condition a program builds in .apply() is not known on a preview: judged once it is
+    later = {"principal": "*", "statementId": "org", "condition": UNKNOWN_OBJECT_VALUE}
+    assert run("aws-resource-policy-no-public-allow", _written(token, later)) == []
     assert (
         run("aws-resource-policy-no-public-allow", _written(token, {"principal": "111122223333", "statementId": "p"}))
         == []
