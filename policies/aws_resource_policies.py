@@ -133,9 +133,14 @@ def open_grants(document: Any) -> list[str]:
     ]
 
 
+# An EventTarget's `arn` is its target's, which may be another account's bus, not its own.
+_ARN_NOT_OWN = ("aws:cloudwatch/eventTarget:EventTarget",)
+
+
 def _stack_accounts(resources: list[Any]) -> set[str]:
-    """The accounts the stack's resources live in, read from their ARNs (none on a first preview)."""
-    found = {account_of(get(resource.props, "arn")) for resource in resources}
+    """The accounts the stack's resources live in, read from their own ARNs (none on a first
+    preview)."""
+    found = {account_of(get(r.props, "arn")) for r in resources if not T.is_type(r.resource_type, _ARN_NOT_OWN)}
     return {account for account in found if account is not None}
 
 
@@ -178,3 +183,49 @@ def no_other_account(args: Any, report: Any) -> None:
     for resource in of_type(args.resources, _POLICY_KINDS + T.LAMBDA_PERMISSIONS + T.EVENT_PERMISSION):
         for line in _foreign_grants(resource, own):
             report(f"{resource.name}: {line}", resource.urn)
+
+
+# Resources that send a mission's data on: each names its destination by an ARN (or, for S3
+# replication, an account), whose account field says whose it is.
+_LOG_SUBSCRIPTION = ("aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter",)
+_EVENT_TARGET = _ARN_NOT_OWN
+_TOPIC_SUBSCRIPTION = ("aws:sns/topicSubscription:TopicSubscription",)
+# the protocols whose endpoint is an AWS resource's ARN (SNS Subscribe: Endpoint)
+_ARN_PROTOCOLS = ("sqs", "lambda", "firehose", "application")
+
+
+def _destinations(resource: Any) -> list[tuple[str, Any]]:
+    """(what is sent, the account or ARN it goes to) for one resource that sends data on."""
+    props, kind = resource.props, resource.resource_type
+    if T.is_type(kind, _LOG_SUBSCRIPTION):
+        return [(f"log group {get(props, 'logGroup')}'s events", get(props, "destinationArn"))]
+    if T.is_type(kind, _EVENT_TARGET):
+        return [(f"rule {get(props, 'rule')}'s events", get(props, "arn"))]
+    if T.is_type(kind, _TOPIC_SUBSCRIPTION):
+        protocol = get(props, "protocol")
+        return [("the topic's messages", get(props, "endpoint"))] if protocol in _ARN_PROTOCOLS else []
+    return [("its objects' replicas", get(rule, "destination", "account")) for rule in as_list(get(props, "rules"))]
+
+
+@stack_rule(
+    "aws-data-stays-in-account",
+    area="aws-iam",
+    severity="medium",
+    enforcement="advisory",
+    controls=("IAM Access Analyzer: resources shared outside the zone of trust",),
+    description="No log subscription, event target, topic subscription (to a queue, function or stream) or S3 "
+    "replication sends the mission's data to an AWS account none of the stack's resources live in. Advisory: a "
+    "central logging or archive account can be meant. Judged where the stack's ARNs are known (at pulumi up).",
+    remediation="Send to a destination in this account; a central logging or archive account meant to receive "
+    "it can be accepted by setting this rule to 'disabled' in your pack config.",
+)
+def data_stays_in_account(args: Any, report: Any) -> None:
+    own = _stack_accounts(args.resources)
+    if not own:  # a first preview: no resource's account known yet
+        return
+    kinds = _LOG_SUBSCRIPTION + _EVENT_TARGET + _TOPIC_SUBSCRIPTION + T.S3_REPLICATION
+    for resource in of_type(args.resources, kinds):
+        for what, where in _destinations(resource):
+            account = account_of(where)
+            if account is not None and account not in own:
+                report(f"{resource.name} sends {what} to account {account}", resource.urn)

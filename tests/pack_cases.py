@@ -1623,6 +1623,80 @@ fires(
     "allows every action ('*'): an administrator's role under another name",
 )
 
+rule = "aws-data-stays-in-account"
+CENTRAL = "111122223333"
+passes(rule, "noaa20-aws")  # every destination in the stack's account
+passes(rule, "partner-aws")
+fires(
+    rule,
+    "noaa20-aws",
+    {
+        "@add:aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter::central-logs": {
+            "logGroup": "noaa20-processing-logs-9010546",
+            "destinationArn": f"arn:aws:logs:us-west-2:{CENTRAL}:destination:central",
+            "filterPattern": "",
+        }
+    },
+    (f"central-logs sends log group noaa20-processing-logs-9010546's events to account {CENTRAL}", "central-logs"),
+)
+passes(
+    rule,
+    "noaa20-aws",
+    {
+        "@add:aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter::own-logs": {
+            "logGroup": "noaa20-processing-logs-9010546",
+            "destinationArn": "arn:aws:kinesis:us-west-2:123456789012:stream/logs",
+            "filterPattern": "",
+        }
+    },
+)
+fires(
+    rule,
+    "noaa20-aws",
+    {
+        "@add:aws:cloudwatch/eventTarget:EventTarget::to-central-bus": {
+            "rule": "noaa20-events-contact-29a8eed",
+            "arn": f"arn:aws:events:us-west-2:{CENTRAL}:event-bus/central",
+        }
+    },
+    (f"to-central-bus sends rule noaa20-events-contact-29a8eed's events to account {CENTRAL}", "to-central-bus"),
+)
+fires(
+    rule,
+    "noaa20-aws",
+    {
+        "@add:aws:sns/topicSubscription:TopicSubscription::alerts-elsewhere": {
+            "topic": "arn:aws:sns:us-west-2:123456789012:noaa20-observability-alerts-9101f53",
+            "protocol": "sqs",
+            "endpoint": f"arn:aws:sqs:us-west-2:{CENTRAL}:alerts",
+        }
+    },
+    (f"alerts-elsewhere sends the topic's messages to account {CENTRAL}", "alerts-elsewhere"),
+)
+passes(  # an e-mail endpoint names no account
+    rule,
+    "noaa20-aws",
+    {
+        "@add:aws:sns/topicSubscription:TopicSubscription::alerts-mail": {
+            "topic": "arn:aws:sns:us-west-2:123456789012:noaa20-observability-alerts-9101f53",
+            "protocol": "email",
+            "endpoint": "ops@example.com",
+        }
+    },
+)
+fires(
+    rule,
+    "noaa20-aws",
+    {
+        "@add:aws:s3/bucketReplicationConfig:BucketReplicationConfig::to-archive": {
+            "bucket": "noaa20-products-e57a8e42327e9da16734d898dd",
+            "role": "arn:aws:iam::123456789012:role/replication",
+            "rules": [{"status": "Enabled", "destination": {"bucket": "arn:aws:s3:::archive", "account": CENTRAL}}],
+        }
+    },
+    (f"to-archive sends its objects' replicas to account {CENTRAL}", "to-archive"),
+)
+
 rule = "azure-role-assignment-least-privilege"
 SUBSCRIPTION = "/subscriptions/00000000-0000-0000-0000-000000000000"
 ROLES = f"{SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions"

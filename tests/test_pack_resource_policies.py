@@ -152,3 +152,16 @@ def test_an_event_permission_for_another_account_is_reported() -> None:
         {"principal": "111122223333", "statementId": "partner"},
     )
     assert run(RULE, stack) == [("partner-puts: lets account 111122223333 events:PutEvents", "partner-puts")]
+
+
+def test_an_event_target_s_arn_is_its_target_s_not_an_account_of_the_stack() -> None:
+    """An EventTarget's `arn` names where it sends: a bus of the other account made that account
+    one of the stack's, and a grant to it went unreported."""
+    stack = apply(
+        resolve(BASELINES, "noaa20-aws"),
+        "@add:aws:cloudwatch/eventTarget:EventTarget::to-partner-bus",
+        {"rule": "noaa20-events-contact-29a8eed", "arn": "arn:aws:events:us-west-2:111122223333:event-bus/partner"},
+    )
+    assert run(RULE, _with_grant(stack)) == [
+        ("invoke-from-partner: lets account 111122223333 lambda:InvokeFunction", "invoke-from-partner")
+    ]
