@@ -4,7 +4,6 @@ group admits the whole internet."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from . import tokens as T
@@ -118,14 +117,13 @@ _EVERY_SOURCE = {"*": "0.0.0.0/0", "internet": "0.0.0.0/0", "any": "0.0.0.0/0"}
 
 def _inbound_allows(props: Any) -> list[tuple[str, list[Any]]]:
     """(rule name, source prefixes) of each inbound Allow rule a resource holds: an NSG's
-    securityRules (each with its settings under `properties` or flat), or one SecurityRule."""
+    securityRules, or one SecurityRule (azure-native's SecurityRuleArgs: flat fields)."""
     rules = as_list(get(props, "securityRules")) if get(props, "securityRules") not in (None, UNKNOWN) else [props]
     found = []
     for rule in rules:
-        settings = get(rule, "properties") if isinstance(get(rule, "properties"), Mapping) else rule
-        if not same_text(get(settings, "direction"), "Inbound") or not same_text(get(settings, "access"), "Allow"):
+        if not same_text(get(rule, "direction"), "Inbound") or not same_text(get(rule, "access"), "Allow"):
             continue
-        sources = [get(settings, "sourceAddressPrefix"), *as_list(get(settings, "sourceAddressPrefixes") or [])]
+        sources = [get(rule, "sourceAddressPrefix"), *as_list(get(rule, "sourceAddressPrefixes") or [])]
         found.append(
             (
                 str(get(rule, "name") or get(props, "securityRuleName") or "(no name)"),

@@ -1537,6 +1537,12 @@ passes(  # every principal of one organization
     "stream-policy",
     {"policy.Statement.0.Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}},
 )
+fires(  # a statement without a Sid is named as such
+    rule,
+    "stream-policy",
+    {"policy.Statement.0": {**{k: v for k, v in ANALYSTS_READ.items() if k != "Sid"}, "Principal": "*"}},
+    "statement (no Sid) allows kinesis:GetRecords, kinesis:GetShardIterator to every principal",
+)
 
 rule = "aws-resource-policy-no-other-account"
 PRODUCTS_POLICY = "noaa20-storage-products-policy"
@@ -1600,6 +1606,32 @@ fires(  # a service, from another account's resources
         }
     },
     ("invoke-from-bucket: lets account 111122223333 lambda:InvokeFunction", "invoke-from-bucket"),
+)
+passes(  # a service, from this account's resources
+    rule,
+    "noaa20-aws",
+    {
+        "@add:aws:lambda/permission:Permission::invoke-from-own-bucket": {
+            "function": "noaa20-processing-function-96142e8",
+            "action": "lambda:InvokeFunction",
+            "principal": "s3.amazonaws.com",
+            "sourceAccount": "123456789012",
+        }
+    },
+)
+fires(  # two other accounts in one statement, named together
+    rule,
+    "noaa20-aws",
+    {
+        f"{PRODUCTS_POLICY}/policy.Statement.1": {
+            **SHARE,
+            "Principal": {"AWS": ["arn:aws:iam::444455556666:role/reader", "arn:aws:iam::111122223333:root"]},
+        }
+    },
+    (
+        f"{PRODUCTS_POLICY}: statement PartnerReads lets account 111122223333, 444455556666 s3:GetObject",
+        PRODUCTS_POLICY,
+    ),
 )
 
 rule = "azure-custom-role-not-admin"  # more cases: tests/test_pack_custom_roles.py
@@ -1681,6 +1713,17 @@ passes(  # an e-mail endpoint names no account
             "topic": "arn:aws:sns:us-west-2:123456789012:noaa20-observability-alerts-9101f53",
             "protocol": "email",
             "endpoint": "ops@example.com",
+        }
+    },
+)
+passes(  # an SMS endpoint is a phone number, even one of twelve digits written without its '+'
+    rule,
+    "noaa20-aws",
+    {
+        "@add:aws:sns/topicSubscription:TopicSubscription::alerts-sms": {
+            "topic": "arn:aws:sns:us-west-2:123456789012:noaa20-observability-alerts-9101f53",
+            "protocol": "sms",
+            "endpoint": "447700900123",
         }
     },
 )
@@ -1972,6 +2015,22 @@ fires(
     rule,
     "partner-aws-flow-log-by-name",
     {f"{FLOW_LOG}/logGroupName": "someone-elses"},
+    (f"VPC {VPC}: flow log {FLOW_LOG} delivers to a log group this stack does not create", VPC),
+)
+# CloudWatch Logs names compare with case, those written as paths too (only ARM ids fold)
+BASELINES["partner-aws-flow-log-by-path"] = Derived(
+    "partner-aws-flow-log-by-name",
+    {
+        f"{FLOW_GROUP}/name": "/vpc/polar-partner/flow-logs",
+        f"{FLOW_LOG}/logGroupName": "/vpc/polar-partner/flow-logs",
+    },
+    "the stack's log group named as a path, the flow log naming it so",
+)
+passes(rule, "partner-aws-flow-log-by-path")
+fires(
+    rule,
+    "partner-aws-flow-log-by-path",
+    {f"{FLOW_LOG}/logGroupName": "/vpc/Polar-Partner/flow-logs"},
     (f"VPC {VPC}: flow log {FLOW_LOG} delivers to a log group this stack does not create", VPC),
 )
 passes(  # a folder of the stack's bucket, as flow logs take it
@@ -3655,6 +3714,17 @@ fires(  # the account's own setting sends its metrics, not its blobs' reads
 )
 # a first preview of a setting whose id is built from the account's: it may be the blob service's
 passes(rule, "noaa20-azure", {f"{BLOB_SERVICE_LOGS}/resourceUri": FromOutputs(UNKNOWN, "noaa20-storage-account")})
+BASELINES["noaa20-azure-blob-logs-unknown"] = Derived(
+    "noaa20-azure",
+    {f"{BLOB_SERVICE_LOGS}/logs": UNKNOWN_ARRAY_VALUE},
+    "the blob service's setting not known yet (a first preview): it is not judged",
+)
+fires(  # one target not judged yet leaves the others judged
+    rule,
+    "noaa20-azure-blob-logs-unknown",
+    {VAULT_LOGS: DROP},
+    (f"Key Vault {VAULT} has no diagnostic setting (its data is used without a trace)", VAULT),
+)
 passes(  # the blob service's id built from the account's: the value names the blob service
     rule,
     "noaa20-azure",
@@ -4179,6 +4249,13 @@ fires(
     },
     "scale rule contact-queue authenticates with a secret, not the job's identity",
 )
+# a scale rule that holds no secret, or authenticates with the job's identity beside one, is not reported
+passes(rule, "container-apps-job", {"configuration.eventTriggerConfig.scale.rules.0.identity": DROP})
+passes(
+    rule,
+    "container-apps-job",
+    {"configuration.eventTriggerConfig.scale.rules.0.auth": [{"secretRef": "bus", "triggerParameter": "connection"}]},
+)
 fires(
     rule,
     "batch-job-definition",
@@ -4200,6 +4277,7 @@ fires(
 passes(rule, "processing-function", {"environment.variables.NOTE": "AKIA is how a key id begins"})
 passes(rule, "processing-function", {"environment.variables.GROUNDLINK_RAW_BUCKET": UNKNOWN})  # a first preview
 passes(rule, "batch-job-definition", {"containerProperties": UNKNOWN})
+passes(rule, "batch-job-definition", {"containerProperties": DROP})  # a job of ecsProperties or eksProperties
 # the wheels installed in the archive itself
 passes(
     rule, "processing-function", {"code": {"requirements.txt": "sha256:0", "numpy-2.4.6.dist-info/RECORD": "sha256:1"}}
@@ -4344,27 +4422,35 @@ fires(  # every public address, one rule naming the workspace in capitals
     {f"{CLIENT_1}/endIpAddress": "239.255.255.255"},
     (OPEN_TO_ALL.format(f"{CLIENT_0}, {CLIENT_1}"), CLIENT_0),
 )
+BASELINES["sql-clients-halves-two-workspaces"] = Derived(
+    "sql-clients-nearly-halves",
+    {f"{CLIENT_1}/endIpAddress": "239.255.255.255", f"{CLIENT_1}/workspaceName": "syn-noaa20-other"},
+    "every public address as two halves, each the rule of another workspace",
+)
+passes(rule, "sql-clients-halves-two-workspaces")  # each workspace admits half
+fires(
+    rule,
+    "sql-clients-halves-two-workspaces",
+    {f"{CLIENT_1}/workspaceName": "syn-noaa20-7a252"},
+    (OPEN_TO_ALL.format(f"{CLIENT_0}, {CLIENT_1}"), CLIENT_0),
+)
 
 rule = "azure-nsg-no-open-inbound"
+OFFICE_HTTPS = {
+    "name": "https-from-office",
+    "priority": 100.0,
+    "direction": "Inbound",
+    "access": "Allow",
+    "protocol": "Tcp",
+    "sourceAddressPrefix": "203.0.113.0/24",
+    "sourcePortRange": "*",
+    "destinationAddressPrefix": "*",
+    "destinationPortRange": "443",
+}
 BASELINES["nsg"] = Written(
     "azure-native:network:NetworkSecurityGroup",
     "user-nsg",
-    {
-        "resourceGroupName": "rg-noaa20",
-        "securityRules": [
-            {
-                "name": "https-from-office",
-                "priority": 100.0,
-                "direction": "Inbound",
-                "access": "Allow",
-                "protocol": "Tcp",
-                "sourceAddressPrefix": "203.0.113.0/24",
-                "sourcePortRange": "*",
-                "destinationAddressPrefix": "*",
-                "destinationPortRange": "443",
-            }
-        ],
-    },
+    {"resourceGroupName": "rg-noaa20", "securityRules": [OFFICE_HTTPS]},
     "groundlink's subnets take no inbound traffic and have no NSG of its own",
     ("noaa20.yaml", "azure"),
 )
@@ -4383,8 +4469,56 @@ fires(  # every public range, as two prefixes
     "rule https-from-office allows inbound traffic from every internet address (203.0.113.0/24, 0.0.0.0/1, "
     "128.0.0.0/1)",
 )
-passes(rule, "nsg", {"securityRules.0.access": "Deny"})
-passes(rule, "nsg", {"securityRules.0.direction": "Outbound"})
+# a rule that denies, or is outbound, from every address admits nothing from the internet
+BASELINES["nsg-denies-internet"] = Derived(
+    "nsg",
+    {"securityRules.0.access": "Deny", "securityRules.0.sourceAddressPrefix": "Internet"},
+    "a rule that denies inbound traffic from the internet",
+)
+passes(rule, "nsg-denies-internet")
+fires(
+    rule,
+    "nsg-denies-internet",
+    {"securityRules.0.access": "Allow"},
+    "rule https-from-office allows inbound traffic from every internet address (Internet)",
+)
+BASELINES["nsg-outbound-from-anywhere"] = Derived(
+    "nsg",
+    {"securityRules.0.direction": "Outbound", "securityRules.0.sourceAddressPrefix": "*"},
+    "an outbound rule from any source",
+)
+passes(rule, "nsg-outbound-from-anywhere")
+fires(
+    rule,
+    "nsg-outbound-from-anywhere",
+    {"securityRules.0.direction": "Inbound"},
+    "rule https-from-office allows inbound traffic from every internet address (*)",
+)
+fires(  # a rule written without a name
+    rule,
+    "nsg",
+    {"securityRules.0": {**{k: v for k, v in OFFICE_HTTPS.items() if k != "name"}, "sourceAddressPrefix": "*"}},
+    "rule (no name) allows inbound traffic from every internet address (*)",
+)
+BASELINES["nsg-rule"] = Written(
+    "azure-native:network:SecurityRule",
+    "user-nsg-rule",
+    {
+        **{k: v for k, v in OFFICE_HTTPS.items() if k != "name"},
+        "resourceGroupName": "rg-noaa20",
+        "networkSecurityGroupName": "user-nsg",
+        "securityRuleName": "https-from-office",
+    },
+    "a rule of an NSG of the user's own, declared apart from it: groundlink has no NSG",
+    ("noaa20.yaml", "azure"),
+)
+passes(rule, "nsg-rule")
+fires(
+    rule,
+    "nsg-rule",
+    {"sourceAddressPrefix": "*"},
+    "rule https-from-office allows inbound traffic from every internet address (*)",
+)
 passes(rule, "nsg", {"securityRules.0.sourceAddressPrefix": "AzureLoadBalancer"})  # a service tag, not the internet
 passes(rule, "nsg", {"securityRules.0.sourceAddressPrefix": UNKNOWN})
 
@@ -4414,6 +4548,14 @@ passes(rule, "noaa20-azure")  # public engines need no private endpoint
 # the preview join (an unknown id, the endpoint's dependency): tests/test_pack_joins.py
 # sub-resources and ids compare without regard to case, as ARM compares them
 passes(rule, "noaa20-azure-private", {f"{ONDEMAND}/privateLinkServiceConnections.0.groupIds": ["sqlondemand"]})
+passes(
+    rule,
+    "noaa20-azure-private",
+    {
+        f"{ONDEMAND}/privateLinkServiceConnections.0.privateLinkServiceId": "/subscriptions/00000000-0000-0000-0000-"
+        "000000000000/resourcegroups/RG-NOAA20/providers/microsoft.synapse/workspaces/SYN-NOAA20-7A252"
+    },
+)
 BASELINES["partner-azure-adx-in-a-vnet"] = Derived(
     "partner-azure",
     {
