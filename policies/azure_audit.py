@@ -80,10 +80,15 @@ def data_access_logs(args: Any, report: Any) -> None:
 
 
 def _may_be_on(resources: list[Any], target: Any) -> bool:
-    """A diagnostic setting's `resourceUri` is not known yet and is built from `target`'s parent (a
-    blob service's id from its account's, `account.id.apply(lambda i: f"{i}/blobServices/default")`
-    in a first preview): it may be `target`'s setting, so `target` is not judged until it is known."""
-    parents = {d.urn for d in getattr(target, "dependencies", None) or []}
+    """A blob service, and a diagnostic setting whose `resourceUri` is not known yet and is built
+    from the blob service's account (`account.id.apply(lambda i: f"{i}/blobServices/default")` in
+    a first preview): it may be the blob service's setting, so the blob service is not judged
+    until it is known. Other kinds are named by their own id, not their parent's."""
+    if not T.is_type(target.resource_type, T.BLOB_SERVICE):
+        return False
+    parents = {
+        d.urn for d in getattr(target, "dependencies", None) or [] if T.is_type(d.resource_type, T.STORAGE_ACCOUNT)
+    }
     return any(
         get(setting.props, "resourceUri") is UNKNOWN
         and any(d.urn in parents for d in dependencies_of(setting, "resourceUri"))

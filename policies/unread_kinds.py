@@ -133,6 +133,8 @@ GUARDED_NAMESPACES = frozenset(
         "microsoft.insights",
         "microsoft.orbital",
         "microsoft.authorization",
+        "microsoft.app",  # Container Apps jobs and environments (processing rules)
+        "microsoft.operationalinsights",  # Log Analytics workspaces (audit and data protection rules)
     }
 )
 

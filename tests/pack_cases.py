@@ -3717,13 +3717,30 @@ passes(rule, "noaa20-azure", {f"{BLOB_SERVICE_LOGS}/resourceUri": FromOutputs(UN
 BASELINES["noaa20-azure-blob-logs-unknown"] = Derived(
     "noaa20-azure",
     {f"{BLOB_SERVICE_LOGS}/logs": UNKNOWN_ARRAY_VALUE},
-    "the blob service's setting not known yet (a first preview): it is not judged",
+    "the blob service's setting's categories not known yet (a first preview): they are not judged",
 )
-fires(  # one target not judged yet leaves the others judged
+fires(  # one target's setting not judged yet leaves the others judged
     rule,
     "noaa20-azure-blob-logs-unknown",
     {VAULT_LOGS: DROP},
     (f"Key Vault {VAULT} has no diagnostic setting (its data is used without a trace)", VAULT),
+)
+BASELINES["noaa20-azure-blob-logs-uri-unknown"] = Derived(
+    "noaa20-azure",
+    {f"{BLOB_SERVICE_LOGS}/resourceUri": FromOutputs(UNKNOWN, "noaa20-storage-account")},
+    "a first preview of a blob-service setting whose id is built from the account's",
+)
+fires(  # the blob service waits for its setting's id; the vault beside it is judged
+    rule,
+    "noaa20-azure-blob-logs-uri-unknown",
+    {VAULT_LOGS: DROP},
+    (f"Key Vault {VAULT} has no diagnostic setting (its data is used without a trace)", VAULT),
+)
+fires(  # a blob-service setting not known yet says nothing of the query engine's
+    "azure-analytics-audit-logs",
+    "noaa20-azure-blob-logs-uri-unknown",
+    {SYNAPSE_LOGS: DROP},
+    (f"Synapse workspace {SYNAPSE} has no diagnostic setting (queries leave no audit trail)", SYNAPSE),
 )
 passes(  # the blob service's id built from the account's: the value names the blob service
     rule,
@@ -4882,6 +4899,17 @@ BASELINES["generic-resource"] = Written(
     AZURE_HOST,
 )
 passes(rule, "generic-resource")  # a namespace no rule guards
+for namespace, kind in (
+    ("Microsoft.App", "Microsoft.App/accounts"),
+    ("microsoft.operationalinsights", "microsoft.operationalinsights/accounts"),
+):
+    fires(  # the container jobs' and Log Analytics' namespaces are guarded too
+        rule,
+        "generic-resource",
+        {"resourceProviderNamespace": namespace},
+        "azure-native:resources:Resource is not read by the pack's rules of its kind, which judge the azure-native "
+        f"resource of its type ({kind})",
+    )
 fires(
     rule,
     "generic-resource",
