@@ -13,12 +13,12 @@ Identity and Access Management Access Analyzer")."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from . import tokens as T
 from .aws_iam import account_of, pins, pins_caller, pins_source
-from .aws_storage import actions_text, public_allows
+from .aws_storage import actions_text, public_allow_lines
 from .joins import of_type
 from .props import UNKNOWN, as_list, get, pinning, policy_document, policy_statements, service_principals
 from .registry import resource_rule, stack_rule
@@ -126,11 +126,7 @@ def open_grants(document: Any) -> list[str]:
     that no condition confines to fixed values (S3's meaning of public), to one caller (an account,
     a role, an organization or its path, as a role's trust is confined) or to this account's use of
     a service."""
-    return [
-        f"statement {statement.get('Sid') or '(no Sid)'} allows {actions_text(statement)} to {whom}"
-        for statement, whom in public_allows(document)
-        if not pins_caller(statement) and not pins_source(statement)
-    ]
+    return public_allow_lines(document, lambda statement: pins_caller(statement) or pins_source(statement))
 
 
 # An EventTarget's `arn` is its target's, which may be another account's bus, not its own.
@@ -142,6 +138,16 @@ def _stack_accounts(resources: list[Any]) -> set[str]:
     preview)."""
     found = {account_of(get(r.props, "arn")) for r in resources if not T.is_type(r.resource_type, _ARN_NOT_OWN)}
     return {account for account in found if account is not None}
+
+
+def _with_stack_accounts(args: Any, kinds: tuple[str, ...]) -> Iterator[tuple[Any, set[str]]]:
+    """Each resource of `kinds` with the accounts the stack lives in; none on a first preview, when
+    no resource's account is known yet and a grant or a destination cannot be told from the
+    stack's own."""
+    own = _stack_accounts(args.resources)
+    if own:
+        for resource in of_type(args.resources, kinds):
+            yield resource, own
 
 
 def _foreign_grants(resource: Any, own: set[str]) -> list[str]:
@@ -177,10 +183,7 @@ def _foreign_grants(resource: Any, own: set[str]) -> list[str]:
     "sts:ExternalId (as ground_segment.partner does), or remove the statement.",
 )
 def no_other_account(args: Any, report: Any) -> None:
-    own = _stack_accounts(args.resources)
-    if not own:  # a first preview: no resource's account known yet
-        return
-    for resource in of_type(args.resources, _POLICY_KINDS + T.LAMBDA_PERMISSIONS + T.EVENT_PERMISSION):
+    for resource, own in _with_stack_accounts(args, _POLICY_KINDS + T.LAMBDA_PERMISSIONS + T.EVENT_PERMISSION):
         for line in _foreign_grants(resource, own):
             report(f"{resource.name}: {line}", resource.urn)
 
@@ -220,11 +223,8 @@ def _destinations(resource: Any) -> list[tuple[str, Any]]:
     "it can be accepted by setting this rule to 'disabled' in your pack config.",
 )
 def data_stays_in_account(args: Any, report: Any) -> None:
-    own = _stack_accounts(args.resources)
-    if not own:  # a first preview: no resource's account known yet
-        return
     kinds = _LOG_SUBSCRIPTION + _EVENT_TARGET + _TOPIC_SUBSCRIPTION + T.S3_REPLICATION
-    for resource in of_type(args.resources, kinds):
+    for resource, own in _with_stack_accounts(args, kinds):
         for what, where in _destinations(resource):
             account = account_of(where)
             if account is not None and account not in own:

@@ -5,7 +5,7 @@ v7 configures a bucket through side resources that refer to it."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import s3_inline
@@ -431,11 +431,13 @@ def public_allows(document: Any, keys: frozenset[str] = PUBLIC_SCOPE_KEYS) -> li
     return found
 
 
-def public_allow_lines(document: Any) -> list[str]:
-    """`public_allows` of a resource policy, each as the line a rule reports."""
+def public_allow_lines(document: Any, confined: Callable[[Mapping[str, Any]], bool] | None = None) -> list[str]:
+    """`public_allows` of a resource policy, each as the line a rule reports; a statement
+    `confined` says is confined otherwise (to one caller, say) is left out."""
     return [
         f"statement {statement.get('Sid') or '(no Sid)'} allows {actions_text(statement)} to {whom}"
         for statement, whom in public_allows(document)
+        if confined is None or not confined(statement)
     ]
 
 

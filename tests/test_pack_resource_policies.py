@@ -38,10 +38,7 @@ _NAMES = itertools.count()  # resolve() memoises by the baselines' id and key: a
 
 def _policy(kind: str, *statements: dict[str, Any]) -> State:
     token, key, rest = KINDS[kind]
-    inputs = {**rest, key: json.dumps({"Version": "2012-10-17", "Statement": list(statements)})}
-    written = Written(token, f"user-{kind}-policy", inputs, "a user's, beside groundlink's")
-    name = f"user-{kind}-{next(_NAMES)}"
-    return resolve({**BASELINES, name: written}, name)
+    return _written(token, {**rest, key: json.dumps({"Version": "2012-10-17", "Statement": list(statements)})})
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
