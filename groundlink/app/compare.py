@@ -249,7 +249,7 @@ def run_compare(
     from ..blueprint import build_blueprint
     from ..cost import estimate, load_catalogs
     from ..cost.model import partner_catalogs
-    from ..diff.run import check_old, data_loss_lines, diff_against
+    from ..diff.run import check_old, data_loss_lines, diff_against, unappliable_lines
     from ..report.terminal import report_console
     from ..spec import load_spec
     from .parallel_plans import run_plans
@@ -363,12 +363,14 @@ def run_compare(
             )
             diffs = diff_against(against, str(spec_path), CLOUDS, plans, partial=True) if against else []
             if against:
-                lost = data_loss_lines(diffs)
+                lost, rejected = data_loss_lines(diffs), unappliable_lines(diffs)
                 doc["diff"] = {
                     "against": against_name or against,
                     "allowDataLoss": allow_data_loss,
-                    "refused": bool(lost) and not allow_data_loss,
+                    "refused": (bool(lost) and not allow_data_loss) or bool(rejected),
                     "dataLoss": lost,
+                    # changes the cloud rejects at pulumi up: refused whatever --allow-data-loss says
+                    "unappliable": rejected,
                     "clouds": [d.to_json() for d in diffs],
                     # a plan or checkpoint as OLD holds one cloud: the other is not compared
                     "notCompared": [c for c in CLOUDS if c not in {d.cloud for d in diffs}],

@@ -66,19 +66,26 @@ def _as_given(args: argparse.Namespace, diffs: list[Any], old: str, new: str) ->
 
 
 def verdict(diffs: Sequence[Any], allow_data_loss: bool, old: str, new: str) -> int:
-    """EXIT_FAILED, with one line per loss on stderr, when data would be lost and that was not
-    allowed; the last line names the spec fields changed when OLD is a spec too."""
-    from ..diff.run import data_loss_lines, spec_changes
+    """EXIT_FAILED, with one line per change on stderr, when the cloud would refuse a change
+    (whatever --allow-data-loss says) or data would be lost and that was not allowed; the last
+    line names the spec fields changed when OLD is a spec too."""
+    from ..diff.run import data_loss_lines, spec_changes, unappliable_lines
     from ..inputs import one_line
 
-    lines = data_loss_lines(diffs)
-    if not lines or allow_data_loss:
+    rejected = unappliable_lines(diffs)
+    lines = [] if allow_data_loss else data_loss_lines(diffs)
+    if not rejected and not lines:
         return EXIT_OK
-    for line in lines:
+    for line in rejected + lines:
         print(line, file=sys.stderr)
     changed = spec_changes(old, new)
-    cause = f"; the spec changes {changed}: revert, or" if changed else ";"
-    print(one_line(f"groundlink: refusing data loss{cause} pass --allow-data-loss to accept it"), file=sys.stderr)
+    if rejected:
+        cause = f": the spec changes {changed}: revert it" if changed else ": revert it"
+        message = f"groundlink: refusing a change the cloud rejects at pulumi up{cause} (--allow-data-loss does not accept it)"
+    else:
+        cause = f"; the spec changes {changed}: revert, or" if changed else ";"
+        message = f"groundlink: refusing data loss{cause} pass --allow-data-loss to accept it"
+    print(one_line(message), file=sys.stderr)
     return EXIT_FAILED
 
 

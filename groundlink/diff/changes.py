@@ -18,6 +18,7 @@ from .. import limits
 from ..inputs import escaped
 from ..runtime.azure_functions import CODE_DIGEST
 from . import rules
+from .address_space import unappliable
 from .state import SECRET, Opaque, Resource, State, align
 
 Action = Literal["create", "update", "replace", "delete"]
@@ -260,6 +261,9 @@ class Diff:
     unchanged: int
     notes: tuple[str, ...] = field(default_factory=tuple)
     not_compared: tuple[NotCompared, ...] = ()
+    # changes the cloud refuses though the provider updates them in place (address_space): the
+    # command refuses them whatever --allow-data-loss says, one line each
+    unappliable: tuple[str, ...] = ()
 
     @property
     def data_loss(self) -> list[Change]:
@@ -324,10 +328,11 @@ class Diff:
             "summary": {a: self.count(a) for a in ACTIONS}
             | {"unchanged": self.unchanged, "dataLoss": len(self.data_loss), "unprotected": len(self.unprotected)}
             | {"retentionShortened": len(self.shortened), "notCompared": len(self.not_compared)}
-            | {"mayReplace": len(self.may_replace), "dataAtRisk": len(at_risk)},
+            | {"mayReplace": len(self.may_replace), "dataAtRisk": len(at_risk), "unappliable": len(self.unappliable)},
             # everything the command refuses without --allow-data-loss: `dataLoss` counts only
             # the stores deleted or replaced
             "dataAtRisk": at_risk,
+            "unappliable": list(self.unappliable),
             "changes": [c.to_json() for c in self.changes],
             "notCompared": [n.to_json() for n in self.not_compared],
             "notes": list(self.notes),
@@ -593,7 +598,9 @@ def diff_states(old: State, new: State) -> Diff:
         + _flex_code_notes(old, new)
         + _protected_notes(old, changes)
     )
-    return Diff(new.cloud, old.source, new.source, tuple(changes), unchanged, notes, not_compared)
+    replacing = frozenset(c.key for c in changes if c.action == "replace")
+    refused = tuple(escaped(line) for line in unappliable(old, new, replacing))
+    return Diff(new.cloud, old.source, new.source, tuple(changes), unchanged, notes, not_compared, refused)
 
 
 GLUE_TABLE = "aws:glue/catalogTable:CatalogTable"

@@ -105,6 +105,7 @@ def render_text(diff: Diff) -> list[str]:
         lines.append(escaped(f"     ? {item.type} {item.name} {item.path}: {item.shown} not compared ({item.why})"))
     lines.append(f"    {counts_text({a: diff.count(a) for a in ACTIONS}, diff.unchanged, len(diff.not_compared))}")
     lines += [escaped(f"    note: {note}") for note in diff.notes]
+    lines += [f"    cannot apply: {line}" for line in diff.unappliable]
     return [escaped(lines[0]), *lines[1:]]
 
 

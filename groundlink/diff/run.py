@@ -187,3 +187,9 @@ def _field_changes(old: dict[str, Any], new: dict[str, Any]) -> list[PropertyCha
 def data_loss_lines(diffs: Sequence[Diff]) -> list[str]:
     """What the command refuses without --allow-data-loss, one line each, over every cloud's diff."""
     return [line for diff in diffs for line in diff.at_risk_lines()]
+
+
+def unappliable_lines(diffs: Sequence[Diff]) -> list[str]:
+    """The changes the clouds refuse, one line each, over every cloud's diff: refused whatever
+    --allow-data-loss says, since applying them fails."""
+    return [line for diff in diffs for line in diff.unappliable]

@@ -85,7 +85,9 @@ def print_summary(doc: dict[str, Any], out_dir: str, console: Console) -> None:
                 console.print(line("  - ", (bullet.text, "bold red")))
     verdict = ("comparable", "green") if doc["ok"] else ("FAILED", "bold red")
     refused: list[str | tuple[str, str]] = (  # the reason follows on stderr, as `diff` gives it
-        [", ", ("refused", "bold red"), f" (data loss against {doc['diff']['against']})"] if refusal(doc) else []
+        [", ", ("refused", "bold red"), f" ({_refused_for(doc)} against {doc['diff']['against']})"]
+        if refusal(doc)
+        else []
     )
     written: list[str | tuple[str, str]] = [
         ": report written to ",
@@ -93,3 +95,7 @@ def print_summary(doc: dict[str, Any], out_dir: str, console: Console) -> None:
         " (report.html, report.md, compare.json)",
     ]
     console.print(line(verdict, *refused, *written))
+
+
+def _refused_for(doc: dict[str, Any]) -> str:
+    return "a change the cloud rejects" if doc["diff"].get("unappliable") else "data loss"

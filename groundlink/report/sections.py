@@ -74,11 +74,16 @@ def _budget(cost: dict[str, Any]) -> str:
 
 
 def refusal(doc: dict[str, Any]) -> str:
-    """Why the command exited 1 beside the parity verdict: --against found data loss it was not
-    allowed. Empty when nothing was refused."""
+    """Why the command exited 1 beside the parity verdict: --against found a change the cloud
+    rejects, or data loss it was not allowed. Empty when nothing was refused."""
     diff = doc.get("diff") or {}
     if not diff.get("refused"):
         return ""
+    if diff.get("unappliable"):
+        return (
+            f"applying the spec over {diff['against']} makes {len(diff['unappliable'])} change(s) the cloud rejects "
+            f"at pulumi up ({'; '.join(diff['unappliable'])}); the command exited 1, whatever --allow-data-loss says"
+        )
     return (
         f"applying the spec over {diff['against']} would lose data ({len(diff['dataLoss'])} change(s), listed under "
         f'"Changes against {diff["against"]}"); the command exited 1, and --allow-data-loss accepts it'
