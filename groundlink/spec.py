@@ -476,7 +476,8 @@ class Downlink(_Model):
         json_schema_extra={"anyOf": [_schema_range(band) for band in limits.DOWNLINK_BANDS_MHZ]},
     )
     bandwidth_mhz: float = Field(
-        gt=0,
+        # the range depends on the delivery (Downlink._check says which): a bound here would say
+        # "more than 0" where 0.125 is the least a demod/decode downlink takes
         description="Bandwidth, MHz: 0.125-650 demod/decode, 0.01-54 DigIF.",
         json_schema_extra=_schema_range((limits.DIGIF_BANDWIDTH_MHZ[0], limits.DEMOD_DECODE_BANDWIDTH_MHZ[1])),
     )
@@ -1305,9 +1306,10 @@ class Analytics(_Model):
     )
     query_bytes_scanned_cutoff_gb: float = Field(
         10.0,
-        gt=0,
         le=1_000_000,
         description="Per-query scan limit, GB (10^9 bytes; at least 0.01048576, the 10 MiB pulumi-aws takes).",
+        # the least is checked with the model's other rules (Analytics._check), so one run names
+        # every problem of the section; a field bound here would stop them
         json_schema_extra={"minimum": limits.ATHENA_MIN_CUTOFF_BYTES / 1e9},
     )
 
@@ -1322,10 +1324,11 @@ class Analytics(_Model):
         if self.serverless_sql and not self.catalog:
             problems.add("serverless_sql", "needs catalog: true (queries read the catalog's tables)")
         if self.query_bytes_scanned_cutoff_gb * 1e9 < limits.ATHENA_MIN_CUTOFF_BYTES:  # as the schema's minimum
+            least = limits.ATHENA_MIN_CUTOFF_BYTES / 1e9
             problems.add(
                 "query_bytes_scanned_cutoff_gb",
-                f"{_fmt(self.query_bytes_scanned_cutoff_gb)} is under {limits.ATHENA_MIN_CUTOFF_BYTES / 1e9:.8f} "
-                "(10 MiB, the least pulumi-aws takes for Athena's per-query limit)",
+                f"{_fmt(self.query_bytes_scanned_cutoff_gb)} is under {least:.8f} (10 MiB, the least pulumi-aws "
+                f"takes for Athena's per-query limit); allowed: {least:.8f}-1,000,000",
             )
         problems.raise_any()
         return self

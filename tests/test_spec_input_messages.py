@@ -406,3 +406,34 @@ def test_negative_zero_is_zero_and_printed_so():
     data = load_yaml("egress_gb_per_month: -0.0\nratio: -0.00\n", "s.yaml").data
     assert [math.copysign(1, value) for value in data.values()] == [1.0, 1.0]
     assert [f"{value:g}" for value in data.values()] == ["0", "0"]
+
+
+@pytest.mark.parametrize("value", ["0", "0.005", "-1"])
+def test_a_query_cutoff_under_10_mib_is_told_the_least_the_first_time(validate, value):
+    """A range message gives the range a value must be in, not a looser one a later check narrows
+    ("more than 0" for 0, then "under 0.01048576" for 0.005)."""
+    text = edited("query_bytes_scanned_cutoff_gb: 10", f"query_bytes_scanned_cutoff_gb: {value}")
+    code, out, err = validate(text)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"spec.yaml: analytics.query_bytes_scanned_cutoff_gb: {value} is under 0.01048576 (10 MiB, the least "
+        "pulumi-aws takes for Athena's per-query limit); allowed: 0.01048576-1,000,000 "
+        f"(line {line_of(text, 'query_bytes_scanned_cutoff_gb')}, column 3)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("delivery", "allowed"),
+    [("demod_decode", "0.125-650 (AWS Ground Station demod/decode)"), ("digif", "0.01-54 (AWS Ground Station DigIF)")],
+)
+@pytest.mark.parametrize("value", ["0", "-5"])
+def test_a_bandwidth_of_zero_or_less_is_told_its_delivery_s_range(validate, delivery, allowed, value):
+    text = edited("bandwidth_mhz: 30", f"bandwidth_mhz: {value}").replace(
+        "delivery: demod_decode", f"delivery: {delivery}"
+    )
+    code, _, err = validate(text)
+    assert code == 2
+    assert err == (
+        f"spec.yaml: satellites[0].downlinks[0].bandwidth_mhz: {value} is outside {allowed} "
+        f"(line {line_of(text, 'bandwidth_mhz')}, column 9)\n"
+    )
