@@ -62,6 +62,15 @@ def _subnets_of(old: State, network: Resource) -> Iterator[tuple[str, list[Netwo
             yield resource.name, _prefixes(resource.inputs)
 
 
+def _inside(inner: Network, outer: Network) -> bool:
+    """`inner` lies within `outer`; ranges of two IP versions never do."""
+    if isinstance(inner, ipaddress.IPv4Network) and isinstance(outer, ipaddress.IPv4Network):
+        return inner.subnet_of(outer)
+    if isinstance(inner, ipaddress.IPv6Network) and isinstance(outer, ipaddress.IPv6Network):
+        return inner.subnet_of(outer)
+    return False
+
+
 def _shown(networks: list[Network]) -> str:
     return ", ".join(str(n) for n in networks)
 
@@ -80,11 +89,7 @@ def unappliable(old: State, new: State, replaced: frozenset[str]) -> tuple[str, 
         if kept is None:
             continue
         for name, ranges in _subnets_of(old, before):
-            outside = [
-                r
-                for r in ranges or []
-                if not any(r.version == k.version and r.subnet_of(k) for k in kept)  # type: ignore[arg-type]
-            ]
+            outside = [r for r in ranges or [] if not any(_inside(r, k) for k in kept)]
             if outside:
                 lines.append(
                     f"{new.cloud}: {after.type} {after.name} would take {_shown(outside)} out of its address space "
