@@ -423,13 +423,19 @@ LAMBDA_EPHEMERAL_STORAGE_MB = 10240
 # A decoded downlink's capture holds more than its bits: per datagram a pcap record header (16
 # bytes), an Ethernet header with a VLAN tag (18), an IPv6 header (40, IPv4's 20 at most too),
 # UDP's (8) and a VITA-49 header and trailer (at most 32: the header word, stream id, class id,
-# both timestamps, the trailer): 114 bytes. The datagram size is onboarding's; the disk a
-# contact needs is sized for datagrams of 1,024 bytes of payload, as small as the processor's
-# tests make them (11.1% more than the bits; 8 KiB datagrams add 1.4%). Measured 2026-12-05
+# both timestamps, the trailer): 114 bytes. The datagram size is onboarding's
+# (`processing.capture.datagram_payload_bytes`); the raw store's volume and the disk a contact
+# needs are sized from it, by default datagrams of 1,024 bytes of payload, as small as the
+# processor's tests make them (11.1% more than the bits; 8 KiB datagrams add 1.4%). Measured 2026-12-05
 # with bench/processing.py write_contact: 500.0 MB of capture for 494.8 MB of CADUs at 8 KiB
 # datagrams, 500.0 for 461.3 at 1 KiB (IPv4, no tag).
 CAPTURE_HEADER_BYTES = 114
 SIZED_DATAGRAM_PAYLOAD_BYTES = 1024
+# The payload a datagram can carry (`processing.capture.datagram_payload_bytes`): at least one
+# 32-bit word (a VITA-49 packet is counted in 32-bit words, VITA 49.2), at most a UDP datagram's
+# 65,527 octets of data (RFC 768's 16-bit length, less its 8-octet header; an IPv6 jumbogram
+# aside) less VITA-49's header and trailer (32).
+DATAGRAM_PAYLOAD_BYTES: tuple[int, int] = (4, 65527 - 32)
 # The frame index written beside the frame streams: measured 13.7 (8 KiB datagrams) and 20.2
 # (1 KiB) bytes a frame (6.6 MB for 483,000 CADUs, 9.1 MB for 450,000; 2026-12-05); sized at 24.
 INDEX_BYTES_PER_FRAME = 24

@@ -585,6 +585,15 @@ class Downlink(_Model):
             return self.bandwidth_mhz * seconds * limits.DIGIF_GB_PER_MHZ_SECOND
         return self.data_rate_mbps * seconds / 8 / 1000
 
+    def capture_gb(self, seconds: float, datagram_payload_bytes: int) -> float:
+        """GB of capture files this downlink delivers in a contact of `seconds`: a demod/decode
+        downlink's bits with each datagram's headers (limits.CAPTURE_HEADER_BYTES), which the raw
+        store holds and the processor reads; a DigIF rate is the captures' own (measured from
+        delivered objects, or onboarding's `digif_mbps`)."""
+        if self.delivery == "digif":
+            return self.gb_in(seconds)
+        return self.gb_in(seconds) * (1 + limits.CAPTURE_HEADER_BYTES / datagram_payload_bytes)
+
     def _check_preset(self, preset: Preset, problems: _Problems) -> None:
         """A preset is one satellite's signal: its frequency, the bandwidth its symbol rate and
         roll-off occupy, the information rate its modulation and code carry: each mismatch said at
@@ -1397,6 +1406,17 @@ class Capture(_Model):
         json_schema_extra={"items": {"type": "integer", "minimum": 1, "maximum": 65535}, "uniqueItems": True},
         description="UDP destination ports (1-65535) that carry the downlink. Empty: every UDP packet. --udp-port.",
     )
+    datagram_payload_bytes: WholeNumber = Field(
+        limits.SIZED_DATAGRAM_PAYLOAD_BYTES,
+        ge=limits.DATAGRAM_PAYLOAD_BYTES[0],
+        le=limits.DATAGRAM_PAYLOAD_BYTES[1],
+        description="Payload octets of each datagram a demod/decode downlink's capture carries "
+        f"({limits.DATAGRAM_PAYLOAD_BYTES[0]}-{limits.DATAGRAM_PAYLOAD_BYTES[1]:,}): the capture files hold, "
+        f"beside each one, up to {limits.CAPTURE_HEADER_BYTES} octets of pcap, Ethernet, IP, UDP and VITA-49 "
+        "headers, so the raw store and a contact's local disk are sized from it. "
+        f"{limits.SIZED_DATAGRAM_PAYLOAD_BYTES:,}: the smallest the processor's tests make (11.1% of headers), "
+        "a size onboarding's own replaces; the processor reads any size.",
+    )
     pseudo_randomized: bool = Field(
         False,
         description="Whether the downlink's CADUs carry the CCSDS pseudo-randomizer after their sync marker "
@@ -1426,7 +1446,9 @@ class Capture(_Model):
         """These details as the runtime reads them from GROUNDLINK_CAPTURE_FORMAT: compact JSON.
         `pseudo_randomized` only when set: the setting of every mission planned before it existed
         stays as it was, so an upgrade changes no function's settings."""
-        details = self.model_dump(exclude=set() if self.pseudo_randomized else {"pseudo_randomized"})
+        # the datagram size sizes stores and disks; the processor reads datagrams of any size
+        excluded = {"datagram_payload_bytes"} | (set() if self.pseudo_randomized else {"pseudo_randomized"})
+        details = self.model_dump(exclude=excluded)
         return json.dumps(details, sort_keys=True, separators=(",", ":"))
 
     def capture_format(self) -> CaptureFormat:
@@ -2316,14 +2338,14 @@ class MissionSpec(_Model):
         (limits.CAPTURE_HEADER_BYTES): sized without them, a contact the check let through ran
         out of disk. A DigIF rate is the captures' own (measured from delivered objects)."""
         seconds = self.ground_segment.contact_minutes * 60
-        headers = 1 + limits.CAPTURE_HEADER_BYTES / limits.SIZED_DATAGRAM_PAYLOAD_BYTES
+        datagram = self.processing.capture.datagram_payload_bytes
         # the frame index twice: the end-of-contact rewrite (a frame late across chunks) writes a
         # new copy beside the old before it replaces it
         index = 1 + 2 * limits.INDEX_BYTES_PER_FRAME / self.processing.capture.cadu_length
         needs = [
             (
                 i,
-                sum(d.gb_in(seconds) * (headers if d.delivery == "demod_decode" else 1) for d in sat.downlinks),
+                sum(d.capture_gb(seconds, datagram) for d in sat.downlinks),
                 sum(d.gb_in(seconds) for d in sat.downlinks if d.delivery == "demod_decode") * index,
             )
             for i, sat in enumerate(self.satellites)

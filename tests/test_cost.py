@@ -1,8 +1,11 @@
 """Cost arithmetic against hand-computed cases.
 
 The reference case: one satellite, 3 contacts/day of 9.5 min (billed 10 min),
-8 Mbps demodulated -> 0.57 GB per contact; a month is 365/12 days, so
-3 contacts/day = 91.25 contacts and 912.5 billed minutes per month.
+8 Mbps demodulated -> 8 x 570 s / 8 / 1000 = 0.57 GB of bits per contact, captured in
+datagrams of 1,024 bytes of payload, each with 114 bytes of headers beside it (the spec's
+default `processing.capture.datagram_payload_bytes`): 0.57 x (1 + 114/1024) = 0.6335 GB
+landed per contact; a month is 365/12 days, so 3 contacts/day = 91.25 contacts and 912.5
+billed minutes per month.
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ from groundlink.spec import spec_from_data
 from .conftest import plan_of, spec_data, variant_plan, with_changes
 
 DAYS = 365 / 12
+# a demod/decode downlink's capture: each datagram's 1,024 bytes of payload with 114 bytes of
+# pcap, Ethernet, IP, UDP and VITA-49 headers
+HEADERS = 1 + 114 / 1024  # 1.111328125
 
 
 def arith_spec(**changes):
@@ -110,23 +116,26 @@ def test_wideband_elsewhere_is_22_per_minute(catalogs):
 
 def test_ingest_and_steady_state_storage_per_tier(catalogs):
     est = estimate(arith_spec(), catalogs)
-    assert est.usage.raw_gb == pytest.approx(52.0125)  # 0.57 GB x 91.25 contacts
-    assert est.usage.products_gb == pytest.approx(26.00625)
-    # raw lands 1.71 GB/day for 365 days, products 0.855 GB/day for 730 days
+    # 0.57 GB x (1 + 114/1024) = 0.63345703125 GB x 91.25 contacts = 57.8030 GB
+    assert est.usage.raw_gb == pytest.approx(52.0125 * HEADERS)
+    assert est.usage.products_gb == pytest.approx(26.00625 * HEADERS)  # 0.5 x 57.8030 = 28.9015 GB
+    # raw lands 1.71 x 1.111328125 = 1.9004 GB/day for 365 days, products 0.855 x 1.111328125 =
+    # 0.9502 GB/day for 730 days
     steady = est.usage.storage_steady()
-    assert steady["hot"] == pytest.approx(30 * 1.71 + 30 * 0.855)  # 76.95
-    assert steady["cool"] == pytest.approx(150 * 1.71 + 150 * 0.855)  # 384.75
-    assert steady["archive"] == pytest.approx(185 * 1.71 + 550 * 0.855)  # 786.6
+    assert steady["hot"] == pytest.approx((30 * 1.71 + 30 * 0.855) * HEADERS)  # 76.95 x 1.1113 = 85.5167
+    assert steady["cool"] == pytest.approx((150 * 1.71 + 150 * 0.855) * HEADERS)  # 384.75 x 1.1113 = 427.5835
+    assert steady["archive"] == pytest.approx((185 * 1.71 + 550 * 0.855) * HEADERS)  # 786.6 x 1.1113 = 874.1707
     # capacity is billed in binary GB: each decimal GB is 10^9 / 2^30 of one
     storage = {x.item: x.cost for x in est.clouds["aws"].lines if x.tier}
     assert storage == pytest.approx(
         {
-            "S3 Standard storage": 76.95 * GIB * 0.023,
-            "S3 Standard-IA storage": 384.75 * GIB * 0.0125,
-            "S3 Glacier Deep Archive storage": 786.6 * GIB * 0.00099,
-            # expired objects kept 30 days as noncurrent versions: (1.71 + 0.855) x 30 = 76.95 GB
-            "S3 Glacier Deep Archive storage: deleted data kept": 76.95 * GIB * 0.00099,
-            # every raw file (30 MB) and frame stream (285 MB) is 128 KB or more, so S3 moves each:
+            "S3 Standard storage": 85.51669921875 * GIB * 0.023,
+            "S3 Standard-IA storage": 427.58349609375 * GIB * 0.0125,
+            "S3 Glacier Deep Archive storage": 874.170703125 * GIB * 0.00099,
+            # expired objects kept 30 days as noncurrent versions: (1.9004 + 0.9502) x 30 = 85.5167 GB
+            "S3 Glacier Deep Archive storage: deleted data kept": 85.51669921875 * GIB * 0.00099,
+            # every raw file (30 MB x 1.1113 = 33.3 MB) and frame stream (285 MB x 1.1113 = 316.7 MB)
+            # is 128 KB or more, so S3 moves each:
             # (19 + 1) x 91.25 = 1,825 objects a month into Standard-IA ($0.01 per 1,000) and into
             # Deep Archive ($0.05 per 1,000)
             "S3 lifecycle transitions into S3 Standard-IA": 1825 * 0.01 / 1000,
@@ -143,11 +152,17 @@ def test_ingest_and_steady_state_storage_per_tier(catalogs):
     # archive-aged GB are held (and priced) in Cold.
     azure = {x.item: (x.price_id, x.quantity, x.cost) for x in est.clouds["azure"].lines if x.tier}
     assert azure == {
-        "Blob Hot storage (ZRS)": ("blob_hot_zrs_gb_month", *_gib(76.95, 1.700595)),  # x 0.0221
-        "Blob Cool storage (ZRS)": ("blob_cool_zrs_gb_month", *_gib(384.75, 5.040225)),  # x 0.0131
-        "Blob Cold storage (ZRS)": ("blob_cold_zrs_gb_month", *_gib(786.6, 3.933)),  # x 0.005
-        # soft-deleted blobs kept 30 days, in Cold: 76.95 GB x 0.005
-        "Blob Cold storage (ZRS): deleted data kept": ("blob_cold_zrs_gb_month", *_gib(76.95, 0.38475)),
+        # 85.51669921875 GB x 0.0221 = 1.889919
+        "Blob Hot storage (ZRS)": ("blob_hot_zrs_gb_month", *_gib(85.51669921875, 1.889919052734375)),
+        # 427.58349609375 GB x 0.0131 = 5.601344
+        "Blob Cool storage (ZRS)": ("blob_cool_zrs_gb_month", *_gib(427.58349609375, 5.601343798828125)),
+        # 874.170703125 GB x 0.005 = 4.370854
+        "Blob Cold storage (ZRS)": ("blob_cold_zrs_gb_month", *_gib(874.170703125, 4.370853515625)),
+        # soft-deleted blobs kept 30 days, in Cold: 85.51669921875 GB x 0.005 = 0.427583
+        "Blob Cold storage (ZRS): deleted data kept": (
+            "blob_cold_zrs_gb_month",
+            *_gib(85.51669921875, 0.42758349609375),
+        ),
         # Azure moves every blob: 1,733.75 raw files + 91.25 manifests + 91.25 frame streams + 182.5
         # frame indexes and summaries = 2,098.75 a month into Cool ($0.13 per 10,000 ZRS writes) and,
         # its archive step held in Cold, into Cold at day 180 ($0.26)
@@ -188,12 +203,13 @@ def test_digif_lands_the_sampled_bandwidth_not_the_data_rate(catalogs):
 
 def test_requests_queries_stream_keys_and_egress(catalogs):
     aws = lines(estimate(arith_spec(), catalogs).clouds["aws"])
-    # 19 raw files (one per 30 s of a 570 s contact) + the 285 MB frame stream, uploaded in 8 MiB
-    # parts (ceil(285,000,000 / 8,388,608) = 34, plus its create and complete requests: 36) + the
-    # frame index and the contact summary per contact, + Ground Station's empty guiding .pcap:
-    # 58 x 91.25 = 5,292.5
-    assert aws["S3 PUT requests"].quantity == pytest.approx(58 * 91.25)
-    assert aws["S3 PUT requests"].cost == pytest.approx(5292.5 / 1000 * 0.005)
+    # 19 raw files (one per 30 s of a 570 s contact) + the frame stream, 0.5 x 0.57 GB x
+    # (1 + 114/1024) = 316,728,515.625 bytes, uploaded in 8 MiB parts (ceil(316,728,515.625 /
+    # 8,388,608) = ceil(37.76) = 38, plus its create and complete requests: 40) + the frame index
+    # and the contact summary per contact, + Ground Station's empty guiding .pcap:
+    # 62 x 91.25 = 5,657.5
+    assert aws["S3 PUT requests"].quantity == pytest.approx(62 * 91.25)
+    assert aws["S3 PUT requests"].cost == pytest.approx(5657.5 / 1000 * 0.005)
     assert aws["Athena TB scanned"].cost == pytest.approx(10.0)  # 2 TB > 100 queries x 10 MB
     # without a plan, the stream as every plan renders it: on demand, 730 h x $0.04, and each GB in
     assert "Kinesis shards" not in aws
@@ -323,9 +339,9 @@ def test_overrides_fill_unknowns_and_switch_to_reserved_minutes(catalogs):
 
 def test_object_size_assumption_changes_request_counts(catalogs):
     usage = estimate(arith_spec(), catalogs, Assumptions(object_size_mb=100)).usage
-    # raw files follow the 30 s cadence, not the object size: 19 raw + ceil(285/100) = 3 frame
-    # stream objects + the frame index and the contact summary
-    assert usage.objects_written == pytest.approx((19 + 3 + 2) * 91.25)
+    # raw files follow the 30 s cadence, not the object size: 19 raw + ceil(285 x (1 + 114/1024) /
+    # 100) = ceil(3.17) = 4 frame stream objects + the frame index and the contact summary
+    assert usage.objects_written == pytest.approx((19 + 4 + 2) * 91.25)
 
 
 def test_counts_come_from_the_plan_when_it_has_them(catalogs, aws_noaa20):
@@ -343,8 +359,9 @@ def test_projection_accumulates_storage_until_retention(catalogs):
     storage = [sum(x.cost for x in month if x.tier) for month in aws.projection]
     assert len(storage) == 12
     assert all(a < b for a, b in itertools.pairwise(storage))  # raw expires after 365 days, not within the year
-    # month 1: hot holds r*t for t<30 then 30r; cool starts filling at day 30 (hand integral over [0, 365/12])
-    r = 1.71 + 0.855
+    # month 1: hot holds r*t for t<30 then 30r; cool starts filling at day 30 (hand integral over [0, 365/12]),
+    # r the GB landed a day with the captures' headers: (1.71 + 0.855) x (1 + 114/1024) = 2.8506
+    r = (1.71 + 0.855) * HEADERS
     hot = r * (30**2 / 2 + 30 * (DAYS - 30)) / DAYS
     cool = r * ((DAYS - 30) ** 2 / 2) / DAYS
     # and the objects reaching day 30 in it move to Standard-IA: 1,825 a month land, 60 a day, of
@@ -418,8 +435,11 @@ def test_partner_live_delivery_streams_are_priced_from_the_plans(catalogs, tmp_p
     result = estimate(blueprint, catalogs, plans=plans)
     aws, azure = lines(result.clouds["aws"], "ground"), lines(result.clouds["azure"], "ground")
     assert aws["Kinesis on-demand stream (partner live delivery)"].cost == pytest.approx(730 * 0.04)
-    assert aws["Kinesis on-demand data in (partner live delivery)"].quantity == pytest.approx(result.usage.raw_gb)
-    assert aws["Kinesis on-demand data in (partner live delivery)"].cost == pytest.approx(result.usage.raw_gb * 0.08)
+    # the stream carries the bits: 15 Mbit/s x 540 s / 8 / 1000 x 6 contacts/day x 365/12 days = 184.78125 GB
+    # (the raw store's captures, with their per-datagram headers, are 1 + 114/1024 times that)
+    assert aws["Kinesis on-demand data in (partner live delivery)"].quantity == pytest.approx(184.78125)
+    assert result.usage.raw_gb == pytest.approx(184.78125 * HEADERS)
+    assert aws["Kinesis on-demand data in (partner live delivery)"].cost == pytest.approx(184.78125 * 0.08)
     # the 15 Mbit/s downlink streams 1,875 KB/s: 2 throughput units all month
     assert azure["Event Hubs Standard throughput units (partner live delivery)"].cost == pytest.approx(2 * 730 * 0.03)
     # no telemetry stream in the spec: no telemetry lines priced from the partner's stream
@@ -444,6 +464,8 @@ def test_the_partner_stream_bills_the_data_streamed_whether_or_not_it_also_lands
     blueprint = build_blueprint(spec_from_data(data))
     result = estimate(blueprint, catalogs, plans={cloud: plan_of(data, cloud) for cloud in CLOUDS})
     # 15 Mbit/s x 9 min (540 s) / 8 / 1000 = 1.0125 GB a contact, x 6 contacts/day x 365/12 days
+    # = 184.78 GB: a stream carries the data, not the capture files' per-datagram headers (the raw
+    # store's captures are 1 + 114/1024 times that)
     streamed = 15 * 540 / 8 / 1000 * 6 * 365 / 12
     data_in = lines(result.clouds["aws"], "ground")["Kinesis on-demand data in (partner live delivery)"]
     assert data_in.quantity == pytest.approx(streamed) and data_in.cost == pytest.approx(streamed * 0.08)

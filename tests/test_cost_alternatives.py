@@ -7,31 +7,37 @@ prices added so that every alternative is known:
           blob_hot_gzrs_write_operations 0.06, blob_cool_gzrs_write_operations 0.12,
           blob_cold_gzrs_write_operations 0.24, service_bus_premium_mu_hour 1, event_hubs_premium_pu_hour 2
 
-The example holds hot 61.56 GB, cool 123.12, cold 184.68, archive 629.28 (Azure keeps the
-archive GB in Cold: 813.96), lands 41.61 + 20.805 = 62.415 GB and writes 1,606 objects a month
-(1,387 raw files, 219 product objects), which Azure bills as 16,279 write operations (one per
-4 MiB of each object, and one per manifest: test_cost_worked_example.py); on AWS Ground
-Station's 73 empty guiding files make 1,679 objects.
+The example's captures are its bits x (1 + 114/1024) = 1.111328125 (each 1,024-byte datagram's
+114 bytes of headers: test_cost_worked_example.py). It holds hot 68.413359375 GB, cool
+136.82671875, cold 205.240078125, archive 699.3365625 (Azure keeps the archive GB in Cold:
+904.576640625), lands 46.24236328125 + 23.121181640625 = 69.363544921875 GB and writes 1,606
+objects a month (1,387 raw files, 219 product objects), which Azure bills as 16,863 write
+operations (one per 4 MiB of each object, and one per manifest: test_cost_worked_example.py); on
+AWS Ground Station's 73 empty guiding files make 1,679 objects.
 
-Deleted data kept 30 days (noncurrent versions, soft delete) adds 61.56 GB in the last tier:
-Deep Archive on AWS (x 0.001 = 0.06156), Cold on Azure (x 0.0045 = 0.27702 on ZRS).
+Deleted data kept 30 days (noncurrent versions, soft delete) adds 68.413359375 GB in the last
+tier: Deep Archive on AWS (x 0.001 = 0.068413359375), Cold on Azure (x 0.0045 = 0.3078601171875
+on ZRS).
 
 Capacity is billed in binary GB: each capacity figure (the GB, so their cost) is multiplied by
 G = 10^9 / 2^30 = 0.931323 (GIB below).
 
-- AWS zone: (1.2312 + 1.2312 + 0.73872 + 0.62928 + 0.06156) x G = 3.89196 G = 3.62467 of capacity,
-  and the lifecycle's lines L = 131.403236573 (transitions 14.6 + 43.8 + 73, archived objects'
-  overhead 0.003236573: test_cost_worked_example.py): 135.02791.
-- AWS geo adds: replica capacity 3.89196 G and lifecycle L (the replicas age alike); replica PUTs
-  1,679 x 0.01 = 16.79; transfer 62.415 x 0.02 = 1.2483; replication metrics 4 x 2 rules x 0.3
-  = 2.4 and their 2 failure alarms x 0.1 = 0.2; replica key 1; KMS requests 2 x 1,679 x 0.001 =
-  3.358. Delta 3.89196 G + 24.9963 + L = 160.02421; the storage choice becomes 2 x 3.89196 G +
-  24.9963 + 2 L = 295.05211.
-- Azure geo (GZRS): (61.56 x 0.05 + 123.12 x 0.04 + (813.96 + 61.56) x 0.01) G = (3.078 + 4.9248 +
-  8.7552) G = 16.758 G, plus transfer 1.2483 plus writes 16,279 x 0.06 = 976.74 plus tier changes
-  1,679 x 0.12 + 1,679 x 0.24 = 604.44: 1,598.03540, against ZRS (1.60056 + 2.33928 + 3.66282 +
-  0.27702) G = 7.87968 G, plus writes 16,279 x 0.05 = 813.95 plus tier changes 1,679 x 0.1 + 1,679
-  x 0.2 = 503.7: 1,324.98852; delta 273.04688.
+- AWS zone: (1.3682671875 + 1.3682671875 + 0.8209603125 + 0.6993365625 + 0.068413359375) x G =
+  4.325244609375 G = 4.02820 of capacity, and the lifecycle's lines L = 131.403236573
+  (transitions 14.6 + 43.8 + 73, archived objects' overhead 0.003236573:
+  test_cost_worked_example.py): 135.43143.
+- AWS geo adds: replica capacity 4.325244609375 G and lifecycle L (the replicas age alike);
+  replica PUTs 1,679 x 0.01 = 16.79; transfer 69.363544921875 x 0.02 = 1.3872708984375;
+  replication metrics 4 x 2 rules x 0.3 = 2.4 and their 2 failure alarms x 0.1 = 0.2; replica
+  key 1; KMS requests 2 x 1,679 x 0.001 = 3.358. Delta 4.325244609375 G + 25.1352708984375 + L
+  = 160.56671; the storage choice becomes 2 x 4.325244609375 G + 25.1352708984375 + 2 L =
+  295.99814.
+- Azure geo (GZRS): (68.413359375 x 0.05 + 136.82671875 x 0.04 + (904.576640625 + 68.413359375)
+  x 0.01) G = (3.42066796875 + 5.47306875 + 9.7299) G = 18.62363671875 G, plus transfer
+  1.3872708984375 plus writes 16,863 x 0.06 = 1,011.78 plus tier changes 1,679 x 0.12 + 1,679 x
+  0.24 = 604.44: 1,634.95188, against ZRS (1.77874734375 + 2.59970765625 + 4.0705948828125 +
+  0.3078601171875) G = 8.75691 G, plus writes 16,863 x 0.05 = 843.15 plus tier changes 1,679 x
+  0.1 + 1,679 x 0.2 = 503.7: 1,355.00551; delta 279.94638.
 - Azure software keys: the $5.5 HSM key line (the 3,072-bit key the stack creates) goes: delta -5.5.
 - Azure Premium messaging adds 730 h x $1 + 730 h x $2 = 2,190 and removes the Standard lines
   9.855 + 0.1095 + 21.9 + 73 = 104.8645 (Service Bus operations: 3 x 73 messages, one per
@@ -76,6 +82,9 @@ ADDED = {
 }
 GEO = {"storage.redundancy": "geo", "clouds.aws.replica_region": "us-east-2"}
 LIFECYCLE = 131.4 + 0.003236573  # the AWS lifecycle's lines, in each bucket set
+AWS_CAPACITY = 4.325244609375  # 3.89196 of the bits x (1 + 114/1024), before G
+AWS_GEO_ADDED = 25.1352708984375  # 16.79 + 1.3872708984375 + 2.4 + 0.2 + 1 + 3.358
+TRANSFER = 1.3872708984375  # 69.363544921875 GB x $0.02
 AZURE_TIER_CHANGES = {"ZRS": 1679 * (0.1 + 0.2), "GZRS": 1679 * (0.12 + 0.24)}
 
 
@@ -111,12 +120,12 @@ def _figures(cloud: str, catalogs: dict[str, Catalog] | None = None, **changes):
 def test_aws_alternatives_of_the_worked_example():
     assert _figures("aws") == {
         "storageRedundancy": {
-            "zone": ("S3 Standard (3 zones)", True, 3.89196 * GIB + LIFECYCLE, 0, ()),
+            "zone": ("S3 Standard (3 zones)", True, AWS_CAPACITY * GIB + LIFECYCLE, 0, ()),
             "geo": (
                 "S3 Standard (3 zones), replicated to us-east-1",
                 False,
-                2 * 3.89196 * GIB + 24.9963 + 2 * LIFECYCLE,
-                3.89196 * GIB + 24.9963 + LIFECYCLE,
+                2 * AWS_CAPACITY * GIB + AWS_GEO_ADDED + 2 * LIFECYCLE,
+                AWS_CAPACITY * GIB + AWS_GEO_ADDED + LIFECYCLE,
                 (),
             ),
         },
@@ -128,12 +137,17 @@ def test_aws_alternatives_of_the_worked_example():
 def test_azure_alternatives_of_the_worked_example():
     assert _figures("azure") == {
         "storageRedundancy": {
-            "zone": ("ZRS", True, 7.87968 * GIB + 813.95 + AZURE_TIER_CHANGES["ZRS"], 0, ()),
+            "zone": ("ZRS", True, 8.75691 * GIB + 843.15 + AZURE_TIER_CHANGES["ZRS"], 0, ()),
             "geo": (
                 "GZRS",
                 False,
-                16.758 * GIB + 1.2483 + 976.74 + AZURE_TIER_CHANGES["GZRS"],
-                (16.758 - 7.87968) * GIB + 1.2483 + 162.79 + AZURE_TIER_CHANGES["GZRS"] - AZURE_TIER_CHANGES["ZRS"],
+                18.62363671875 * GIB + TRANSFER + 1011.78 + AZURE_TIER_CHANGES["GZRS"],
+                # writes 16,863 x (0.06 - 0.05) = 168.63
+                (18.62363671875 - 8.75691) * GIB
+                + TRANSFER
+                + 168.63
+                + AZURE_TIER_CHANGES["GZRS"]
+                - AZURE_TIER_CHANGES["ZRS"],
                 (),
             ),
         },
@@ -151,16 +165,16 @@ def test_from_a_geo_spec_zone_saves_what_geo_costs_and_read_access_is_dropped():
     aws, azure = _figures("aws", **GEO), _figures("azure", **GEO, **{"storage.geo_read_access": True})
     assert aws["storageRedundancy"]["zone"][1:4] == (
         False,
-        pytest.approx(3.89196 * GIB + LIFECYCLE),
-        pytest.approx(-(3.89196 * GIB + 24.9963 + LIFECYCLE)),
+        pytest.approx(AWS_CAPACITY * GIB + LIFECYCLE),
+        pytest.approx(-(AWS_CAPACITY * GIB + AWS_GEO_ADDED + LIFECYCLE)),
     )
     # RA-GZRS prices are not among the added ones: the chosen account's capacity and writes are
-    # unknown, so the saving is ZRS's 821.28852 less the transfer line's 1.2483, plus an unknown, named
+    # unknown, so the saving is ZRS's 1,355.00551 less the transfer line's 1.38727, plus an unknown, named
     option, chosen, _, saving, unknown = azure["storageRedundancy"]["zone"]
     assert (option, chosen, saving) == (
         "ZRS",
         False,
-        pytest.approx(7.87968 * GIB + 813.95 + AZURE_TIER_CHANGES["ZRS"] - 1.2483),
+        pytest.approx(8.75691 * GIB + 843.15 + AZURE_TIER_CHANGES["ZRS"] - TRANSFER),
     )
     assert set(unknown) == {
         "blob_hot_ragzrs_gb_month",
@@ -175,7 +189,7 @@ def test_from_a_geo_spec_zone_saves_what_geo_costs_and_read_access_is_dropped():
 
 def test_an_unknown_price_makes_the_delta_partial_and_names_it():
     """The worked example's catalog without the transfer and custom metric prices: the geo delta
-    leaves out the transfer (1.2483) and the replication metrics (2.4), and names both; the
+    leaves out the transfer (1.38727) and the replication metrics (2.4), and names both; the
     frame-loss metric, in both options alike, is no part of the delta."""
     catalogs = _catalogs()
     prices = dict(catalogs["aws"].prices)
@@ -183,7 +197,7 @@ def test_an_unknown_price_makes_the_delta_partial_and_names_it():
         prices[price_id] = prices[price_id].model_copy(update={"price": None, "supply": "left out of this test"})
     catalogs["aws"] = Catalog(cloud="aws", prices=prices)
     geo = _figures("aws", catalogs)["storageRedundancy"]["geo"]
-    assert geo[3] == pytest.approx(3.89196 * GIB + 24.9963 + LIFECYCLE - 1.2483 - 2.4)
+    assert geo[3] == pytest.approx(AWS_CAPACITY * GIB + AWS_GEO_ADDED + LIFECYCLE - TRANSFER - 2.4)
     assert geo[4] == ("s3_inter_region_transfer_gb", "cloudwatch_custom_metric_month")
 
 
@@ -225,12 +239,12 @@ def test_the_report_table_shows_each_alternative_and_its_delta_per_cloud():
     rows = {row[1].text: [cell.text for cell in row[2:]] for row in section.table.rows}
     assert rows == {
         "storage.redundancy: zone": [
-            "S3 Standard (3 zones): $135.03/month (the spec's choice)",  # 135.02791
-            "ZRS: $1,324.99/month (the spec's choice)",  # 1,324.98852
+            "S3 Standard (3 zones): $135.43/month (the spec's choice)",  # 135.43143
+            "ZRS: $1,355.01/month (the spec's choice)",  # 1,355.00551
         ],
         "storage.redundancy: geo": [
-            "S3 Standard (3 zones), replicated to us-east-1: $295.05/month (+$160.02 a month)",  # 295.05211, 160.02421
-            "GZRS: $1,598.04/month (+$273.05 a month)",  # 1,598.03540, 273.04688
+            "S3 Standard (3 zones), replicated to us-east-1: $296.00/month (+$160.57 a month)",  # 295.99814, 160.56671
+            "GZRS: $1,634.95/month (+$279.95 a month)",  # 1,634.95188, 279.94638
         ],
         "security.hsm_keys: true": ["yes: $1.00/month (the spec's choice)", "yes: $5.50/month (the spec's choice)"],
         "security.hsm_keys: false": ["yes: $1.00/month (no change)", "no: $0.00/month (-$5.50 a month)"],

@@ -2,10 +2,12 @@
 month, for the worked example of test_cost_worked_example.py (made-up prices, all known
 except the ones named here).
 
-- Storage: AWS S3 capacity lines 1.2312 + 1.2312 + 0.73872 + 0.62928 = $3.8304, and the lifecycle's:
-  transitions 14.6 + 43.8 + 73 = $131.4 and the archived objects' overhead 0.000527344 +
-  0.000341675 + 0.002367554 = $0.003236573; Azure ZRS has no archive tier, so archive-aged data is
-  priced in Cold: 1.60056 + 2.33928 + 3.66282, and its tier changes 167.9 + 335.8 = $503.7.
+- Storage: the example's captures are its bits x (1 + 114/1024) (each 1,024-byte datagram's 114
+  bytes of headers). AWS S3 capacity lines 1.3682671875 + 1.3682671875 + 0.8209603125 +
+  0.6993365625 = $4.25683125 (3.8304 x 1.111328125), and the lifecycle's: transitions 14.6 +
+  43.8 + 73 = $131.4 and the archived objects' overhead 0.000527344 + 0.000341675 + 0.002367554 =
+  $0.003236573; Azure ZRS has no archive tier, so archive-aged data is priced in Cold:
+  1.77874734375 + 2.59970765625 + 4.0705948828125, and its tier changes 167.9 + 335.8 = $503.7.
 - Keys: one KMS key at $1 on AWS; one Key Vault HSM key of 3,072 bits at $5.5 on Azure.
 - Messaging: no premium lines on either cloud unless premium messaging is chosen; its
   unit-hour prices are not in the worked example's catalog, so they stay unknown.
@@ -42,8 +44,8 @@ def test_aws_choices_of_the_worked_example():
         "storageRedundancy": (
             "S3 Standard (3 zones)",
             # the four tiers' lines and the noncurrent versions kept 30 days in Deep Archive
-            # (61.56 GB x $0.001), in binary GB, and the lifecycle's lines: test_cost_worked_example.py
-            _total((3.8304 + 0.06156) * GIB + 131.4 + 0.003236573),
+            # (68.413359375 GB x $0.001), in binary GB, and the lifecycle's lines: test_cost_worked_example.py
+            _total((4.25683125 + 0.068413359375) * GIB + 131.4 + 0.003236573),
             "S3 capacity and lifecycle lines; zone redundancy is in the list price",
         ),
         "hsmKeys": (True, _total(1), "KMS keys are HSM-backed; the key-month lines"),
@@ -57,13 +59,13 @@ def test_aws_choices_of_the_worked_example():
 
 def test_azure_choices_of_the_worked_example():
     assert _choices("azure") == {
-        # no archive tier on ZRS: archive-aged data stays in Cold, (184.68 + 629.28) GB x $0.0045;
-        # the soft-deleted blobs kept 30 days in Cold, 61.56 GB x $0.0045 = 0.27702; and the ZRS write
-        # operations, one per 4 MiB of each object: 16,279 x $0.05 = 813.95; and the tier changes,
-        # 1,679 into Cool x $0.1 + 1,679 into Cold x $0.2 = 503.7
+        # no archive tier on ZRS: archive-aged data stays in Cold, (205.240078125 + 699.3365625) GB x
+        # $0.0045; the soft-deleted blobs kept 30 days in Cold, 68.413359375 GB x $0.0045 =
+        # 0.3078601171875; and the ZRS write operations, one per 4 MiB of each object: 16,863 x $0.05
+        # = 843.15; and the tier changes, 1,679 into Cool x $0.1 + 1,679 into Cold x $0.2 = 503.7
         "storageRedundancy": (
             "ZRS",
-            _total((1.60056 + 2.33928 + 3.66282 + 0.27702) * GIB + 813.95 + 503.7),
+            _total((1.77874734375 + 2.59970765625 + 4.0705948828125 + 0.3078601171875) * GIB + 843.15 + 503.7),
             "blob capacity, write operation and tier change lines at this redundancy's prices; no archive tier on this "
             "redundancy: archive-aged data is held and priced in Cold",
         ),
@@ -104,7 +106,7 @@ def test_premium_messaging_on_azure_is_the_mission_key_at_the_premium_unit_price
 
 def test_a_geo_account_s_figure_and_basis_hold_its_copy_to_the_paired_region():
     """GZRS's figure held the geo-replication transfer line, and its basis named capacity and
-    writes only: 62.415 GB landed a month x $0.02 (the worked example's catalog)."""
+    writes only: 69.363544921875 GB landed a month x $0.02 (the worked example's catalog)."""
     geo = {"storage.redundancy": "geo", "clouds.aws.replica_region": "us-east-1"}
     zone, geo_choice = _choices("azure")["storageRedundancy"], _choices("azure", **geo)["storageRedundancy"]
     assert geo_choice[2].startswith(

@@ -1,14 +1,17 @@
 """The redundancy, Premium messaging and processing compute prices the Azure catalog fills, and
 what each brings to a month on a small worked example, against hand-computed figures.
 
-The case is test_cost's reference mission (0.57 GB a contact, 3 contacts a day: raw lands
-1.71 GB/day for 365 days, products 0.855 GB/day for 730 days), tiered hot -> cool after 30 days
-and archive after 180, so at steady state:
+The case is test_cost's reference mission (0.57 GB of bits a contact, captured with 114 bytes of
+headers a 1,024-byte datagram: x (1 + 114/1024) = x 1.111328125, H below; 3 contacts a day: raw
+lands 1.71 x H GB/day for 365 days, products 0.855 x H GB/day for 730 days), tiered hot -> cool
+after 30 days and archive after 180, so at steady state:
 
-    hot  = 30 x 1.71 + 30 x 0.855           =  76.95 GB
-    cool = 150 x 1.71 + 150 x 0.855         = 384.75 GB
-    cold = 185 x 1.71 + 550 x 0.855         = 786.6 GB (archive-aged: no archive tier on ZRS/GZRS)
-    landed a month = 52.0125 + 26.00625     =  78.01875 GB (copied once to the paired region)
+    hot  = (30 x 1.71 + 30 x 0.855) x H     =  76.95 x H   =  85.51669921875 GB
+    cool = (150 x 1.71 + 150 x 0.855) x H   = 384.75 x H   = 427.58349609375 GB
+    cold = (185 x 1.71 + 550 x 0.855) x H   = 786.6 x H    = 874.170703125 GB (archive-aged: no
+                                                              archive tier on ZRS/GZRS)
+    landed a month = (52.0125 + 26.00625) x H = 78.01875 x H = 86.70443115234375 GB (copied once
+                                                              to the paired region)
 
 Prices (USD): ADLS Gen2 capacity per GB-month from a westeurope Retail Prices API capture;
 geo-replication transfer $0.02/GB; Service Bus Premium $0.9275 per messaging-unit-hour
@@ -30,7 +33,7 @@ from groundlink.report.sections import _choices
 
 from .test_cost import arith_spec
 
-HOT_GB, COOL_GB, COLD_GB, LANDED_GB = 76.95, 384.75, 786.6, 78.01875
+HOT_GB, COOL_GB, COLD_GB, LANDED_GB = 85.51669921875, 427.58349609375, 874.170703125, 86.70443115234375
 GIB = 1e9 / 2**30  # a decimal GB in the binary GB capacity is billed in (as the capacity lines' costs)
 GEO = {"storage.redundancy": "geo", "clouds.aws.replica_region": "us-east-2"}
 RADAR = "https://github.com/andy-diericks/azure-pricing-radar/blob/"
@@ -99,16 +102,20 @@ def test_each_filled_price_carries_its_figure_region_source_and_date(catalogs):
 
 def test_zone_redundancy_prices_each_tier_at_zrs(catalogs):
     azure = _lines(estimate(arith_spec(), catalogs).clouds["azure"])
-    assert azure["blob_hot_zrs_gb_month"][1:] == pytest.approx((HOT_GB * GIB, 1.700595 * GIB))  # 76.95 x 0.0221
-    assert azure["blob_cool_zrs_gb_month"][1:] == pytest.approx((COOL_GB * GIB, 5.040225 * GIB))  # 384.75 x 0.0131
-    assert azure["blob_cold_zrs_gb_month"][1:] == pytest.approx((COLD_GB * GIB, 3.933 * GIB))  # 786.6 x 0.005
+    # 85.51669921875 x 0.0221 = 1.889919052734375
+    assert azure["blob_hot_zrs_gb_month"][1:] == pytest.approx((HOT_GB * GIB, 1.889919052734375 * GIB))
+    # 427.58349609375 x 0.0131 = 5.601343798828125
+    assert azure["blob_cool_zrs_gb_month"][1:] == pytest.approx((COOL_GB * GIB, 5.601343798828125 * GIB))
+    # 874.170703125 x 0.005 = 4.370853515625
+    assert azure["blob_cold_zrs_gb_month"][1:] == pytest.approx((COLD_GB * GIB, 4.370853515625 * GIB))
     assert "blob_geo_replication_gb" not in azure
-    # soft-deleted blobs kept 30 days in Cold: (1.71 + 0.855) GB/day x 30 = 76.95 GB x 0.005
+    # soft-deleted blobs kept 30 days in Cold: (1.71 + 0.855) x H GB/day x 30 = 85.51669921875 GB x
+    # 0.005 = 0.42758349609375
     assert _retention(estimate(arith_spec(), catalogs).clouds["azure"]) == {
         "Blob Cold storage (ZRS): deleted data kept": (
             "blob_cold_zrs_gb_month",
-            pytest.approx(76.95 * GIB),
-            pytest.approx(0.38475 * GIB),
+            pytest.approx(85.51669921875 * GIB),
+            pytest.approx(0.42758349609375 * GIB),
         )
     }
 
@@ -119,14 +126,22 @@ def test_zone_redundancy_prices_each_tier_at_zrs(catalogs):
         (
             False,
             "gzrs",
-            # 76.95 x 0.04232, 384.75 x 0.0231, 786.6 x 0.0086; 76.95 GB soft-deleted x 0.0086
-            {"hot": 3.256524, "cool": 8.887725, "cold": 6.76476, "kept": 0.66177},
+            # 85.51669921875 x 0.04232, 427.58349609375 x 0.0231, 874.170703125 x 0.0086;
+            # 85.51669921875 GB soft-deleted x 0.0086 (each the bits' figure, 3.256524, 8.887725,
+            # 6.76476, 0.66177, x 1.111328125)
+            {"hot": 3.6190667109375, "cool": 9.877178759765625, "cold": 7.517868046875, "kept": 0.73544361328125},
         ),
         (
             True,
             "ragzrs",
-            # 76.95 x 0.0529, 384.75 x 0.028875, 786.6 x 0.0108; 76.95 GB soft-deleted x 0.0108
-            {"hot": 4.070655, "cool": 11.10965625, "cold": 8.49528, "kept": 0.83106},
+            # 85.51669921875 x 0.0529, 427.58349609375 x 0.028875, 874.170703125 x 0.0108;
+            # 85.51669921875 GB soft-deleted x 0.0108 (4.070655, 11.10965625, 8.49528, 0.83106 x 1.111328125)
+            {
+                "hot": 4.523833388671875,
+                "cool": 12.346473449707031,
+                "cold": 9.44104359375,
+                "kept": 0.9235803515625,
+            },
         ),
     ],
 )
@@ -139,16 +154,21 @@ def test_geo_redundancy_prices_each_tier_and_the_paired_region_copy(catalogs, re
     kept = _retention(est.clouds["azure"])[
         f"Blob Cold storage ({'RA-GZRS' if read_access else 'GZRS'}): deleted data kept"
     ]
-    assert kept == (f"blob_cold_{kind}_gb_month", pytest.approx(76.95 * GIB), pytest.approx(expected["kept"] * GIB))
+    assert kept == (
+        f"blob_cold_{kind}_gb_month",
+        pytest.approx(85.51669921875 * GIB),
+        pytest.approx(expected["kept"] * GIB),
+    )
     item, quantity, cost = azure["blob_geo_replication_gb"]
     assert item == f"Geo-replication data transfer ({'RA-GZRS' if read_access else 'GZRS'})"
-    assert (quantity, cost) == pytest.approx((LANDED_GB, 1.560375))  # 78.01875 GB x $0.02
+    assert (quantity, cost) == pytest.approx((LANDED_GB, 1.734088623046875))  # 86.70443115234375 GB x $0.02
     # one write per 4 MiB (4,194,304 bytes) of each object, at the GZRS meter RA-GZRS shares: per
-    # contact 19 raw files of 30 MB (8 writes each: 152), a 285 MB frame stream (68), the frame
-    # index and the contact summary (1 each) and the partner's manifest (1): 223 x 91.25 = 20,348.75
+    # contact 19 raw files of 30 MB x H = 33,339,843.75 bytes (ceil(7.95) = 8 writes each: 152), a
+    # frame stream of 285 MB x H = 316,728,515.625 bytes (ceil(75.51) = 76), the frame index and
+    # the contact summary (1 each) and the partner's manifest (1): 231 x 91.25 = 21,078.75
     writes = azure[f"blob_hot_{kind}_write_operations"]
     item = "Blob write operations (RA-GZRS)" if read_access else "Blob write operations (GZRS)"
-    assert writes == (item, pytest.approx(20348.75), pytest.approx(0.3109289))  # 20,348.75 x $0.1528 / 10,000
+    assert writes == (item, pytest.approx(21078.75), pytest.approx(0.3220833))  # 21,078.75 x $0.1528 / 10,000
     choice = cost_json(est, 1000, spec.spec)["clouds"]["azure"]["choices"]["storageRedundancy"]
     assert choice["value"] == ("RA-GZRS" if read_access else "GZRS")
     # the lifecycle moves every blob, 23 a contact x 91.25 = 2,098.75 a month, into Cool at day 30 and
@@ -161,7 +181,7 @@ def test_geo_redundancy_prices_each_tier_and_the_paired_region_copy(catalogs, re
         f"Blob tier changes to Cold ({redundancy})": pytest.approx((2098.75, 2098.75 * 0.494 / 10000)),
     }
     assert choice["monthly"] == {
-        "known": pytest.approx(sum(expected.values()) * GIB + 1.560375 + 0.3109289 + 0.15824575),
+        "known": pytest.approx(sum(expected.values()) * GIB + 1.734088623046875 + 0.3220833 + 0.15824575),
         "complete": True,
         "unknown": [],
     }
@@ -185,10 +205,10 @@ def test_report_states_the_cost_of_each_redundancy_and_messaging_choice_per_clou
     table = _choices(doc, ["aws", "azure"]).table
     assert table is not None
     rows = {row[0].text: [cell.text for cell in row[1:]] for row in table.rows}
-    # GZRS: (3.256524 + 8.887725 + 6.76476 + soft-deleted 0.66177) x 0.931323 + 1.560375 + writes
-    # 0.3109289 + tier changes 0.15824575 = 18.22666 + 2.02954965 = 20.25620965; Premium: 677.075 +
-    # 749.71 = 1,426.785
-    assert rows["Storage redundancy"][1] == "GZRS: $20.26/month"
+    # GZRS: (3.6190667 + 9.8771788 + 7.5178680 + soft-deleted 0.7354436) x 0.931323 + 1.7340886 +
+    # writes 0.3220833 + tier changes 0.15824575 = 20.2558535 + 2.2144177 = 22.4702712; Premium:
+    # 677.075 + 749.71 = 1,426.785
+    assert rows["Storage redundancy"][1] == "GZRS: $22.47/month"
     assert rows["Messaging encryption"] == ["mission key: $0.00/month", "mission key: $1,426.79/month"]
     assert rows["Storage redundancy"][0].startswith("S3 Standard (3 zones), replicated to us-east-2: $")
 

@@ -5,15 +5,17 @@ Retrieval $0.004, Deep Archive $0.001 a GB-month; Azure ZRS writes $0.1 in Cool,
 with products written in objects of 0.25 MB: 250,000 bytes, over S3's 131,072-byte minimum, so
 S3 moves them.
 
-Per month: 285 MB / 0.25 MB = 1,140 frame-stream objects per link and contact, x 2 links x 36.5
-contacts = 83,220, and 1,387 raw files: 84,607 objects moved into each of Standard-IA, Glacier
-Flexible Retrieval and Deep Archive. Azure moves those, the 146 frame indexes and contact
-summaries and the 73 manifests: 84,826 into Cool and into Cold.
+Per month: a frame stream is 285 MB of bits x (1 + 114/1024) for the captures' headers =
+316,728,515.625 bytes, / 250,000 = 1,266.91: 1,267 frame-stream objects per link and contact (the
+last of 228,515.625 bytes, over the minimum too), x 2 links x 36.5 contacts = 92,491, and 1,387
+raw files: 93,878 objects moved into each of Standard-IA, Glacier Flexible Retrieval and Deep
+Archive. Azure moves those, the 146 frame indexes and contact summaries and the 73 manifests:
+94,097 into Cool and into Cold.
 
-A day (x 12 / 365): 1,387 -> 45.6 raw files, 83,220 -> 2,736 product objects. Glacier Flexible
-Retrieval holds 90 days of both: 90 x 2,781.6 = 250,344 objects; Deep Archive the raw files for
-185 days + 30 kept, 45.6 x 215 = 9,804, and the products for 550 + 30, 2,736 x 580 = 1,586,880:
-1,596,684. Each is billed 32 KB (2^20 in a billed GB) at its class's rate and 8 KB at Standard's.
+A day (x 12 / 365): 1,387 -> 45.6 raw files, 92,491 -> 3,040.8 product objects. Glacier Flexible
+Retrieval holds 90 days of both: 90 x 3,086.4 = 277,776 objects; Deep Archive the raw files for
+185 days + 30 kept, 45.6 x 215 = 9,804, and the products for 550 + 30, 3,040.8 x 580 = 1,763,664:
+1,773,468. Each is billed 32 KB (2^20 in a billed GB) at its class's rate and 8 KB at Standard's.
 """
 
 from __future__ import annotations
@@ -40,21 +42,21 @@ def _lifecycle(cloud: str) -> dict[str, tuple[float, float]]:
 def test_s3_bills_each_transition_and_40_kb_of_each_archived_object():
     assert _lifecycle("aws") == _approx(
         {
-            "S3 lifecycle transitions into S3 Standard-IA": (84607, 846.07),  # x $0.01
-            "S3 lifecycle transitions into S3 Glacier Flexible Retrieval": (84607, 2538.21),  # x $0.03
-            "S3 lifecycle transitions into S3 Glacier Deep Archive": (84607, 4230.35),  # x $0.05
-            # 250,344 x 32 / 2^20 = 7.6399 GB x $0.004
+            "S3 lifecycle transitions into S3 Standard-IA": (93878, 938.78),  # x $0.01
+            "S3 lifecycle transitions into S3 Glacier Flexible Retrieval": (93878, 2816.34),  # x $0.03
+            "S3 lifecycle transitions into S3 Glacier Deep Archive": (93878, 4693.9),  # x $0.05
+            # 277,776 x 32 / 2^20 = 8.4771 GB x $0.004
             "S3 Glacier Flexible Retrieval storage: archived object overhead": (
-                250344 * 32 / 2**20,
-                250344 * 32 / 2**20 * 0.004,
+                277776 * 32 / 2**20,
+                277776 * 32 / 2**20 * 0.004,
             ),
-            # 1,596,684 x 32 / 2^20 = 48.7269 GB x $0.001
+            # 1,773,468 x 32 / 2^20 = 54.1219 GB x $0.001
             "S3 Glacier Deep Archive storage: archived object overhead": (
-                1596684 * 32 / 2**20,
-                1596684 * 32 / 2**20 * 0.001,
+                1773468 * 32 / 2**20,
+                1773468 * 32 / 2**20 * 0.001,
             ),
-            # (250,344 + 1,596,684) x 8 / 2^20 = 14.0917 GB x $0.02
-            "S3 Standard storage: archived object overhead": (1847028 * 8 / 2**20, 1847028 * 8 / 2**20 * 0.02),
+            # (277,776 + 1,773,468) x 8 / 2^20 = 15.6497 GB x $0.02
+            "S3 Standard storage: archived object overhead": (2051244 * 8 / 2**20, 2051244 * 8 / 2**20 * 0.02),
         }
     )
 
@@ -62,14 +64,15 @@ def test_s3_bills_each_transition_and_40_kb_of_each_archived_object():
 def test_azure_bills_a_write_at_the_destination_tier_for_every_blob_moved():
     assert _lifecycle("azure") == _approx(
         {
-            "Blob tier changes to Cool (ZRS)": (84826, 8482.6),  # x $0.1
-            "Blob tier changes to Cold (ZRS)": (84826, 16965.2),  # x $0.2
+            "Blob tier changes to Cool (ZRS)": (94097, 9409.7),  # x $0.1
+            "Blob tier changes to Cold (ZRS)": (94097, 18819.4),  # x $0.2
         }
     )
 
 
 def test_objects_s3_keeps_in_standard_are_neither_moved_nor_archived():
-    """At 0.1 MB the products stay in Standard (tests/test_cost_small_objects.py): only the 1,387
+    """At 0.1 MB the products (the last of a frame stream 316,728,515.625 - 3,167 x 100,000 =
+    28,515.625 bytes) stay in Standard (tests/test_cost_small_objects.py): only the 1,387
     raw files a month move, and only they are held in the archive classes: 90 x 45.6 = 4,104 in
     Glacier Flexible Retrieval, 215 x 45.6 = 9,804 in Deep Archive."""
     result = estimate(build_blueprint(spec_from_data(_example())), _catalogs(), Assumptions(object_size_mb=0.1))

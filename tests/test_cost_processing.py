@@ -165,9 +165,11 @@ def test_a_timeout_shorter_than_the_estimated_run_is_said_and_one_that_fits_is_n
 
 
 def test_the_timeout_note_judges_the_largest_contact_not_the_average() -> None:
-    """noaa20 at 15 Mbit/s and nine satellites at 1 Mbit/s: 10-minute contacts of 1,125 MB and 75 MB.
-    At 512 MB of Lambda (512/1769 of a vCPU) the large one takes 1,125 / 1,381.788 x 1769/512 = 2.813 s,
-    over a 2 s timeout; the average contact (180 MB, 0.45 s) fits, and said nothing."""
+    """noaa20 at 15 Mbit/s and nine satellites at 1 Mbit/s: 10-minute contacts of 1,125 MB and 75 MB
+    of bits, captured with 114 bytes of headers a 1,024-byte datagram: x (1 + 114/1024), 1,250.24 MB
+    and 83.35 MB. At 512 MB of Lambda (512/1769 of a vCPU) the large one takes 1,250.24 / 1,381.788
+    x 1769/512 = 3.126 s, over a 2 s timeout; the average contact (180 MB x 1.111328125 = 200.04 MB,
+    0.500 s) fits, and said nothing."""
     from groundlink.blueprint import build_blueprint
     from groundlink.cost import estimate, load_catalogs
     from groundlink.spec import spec_from_data
@@ -185,7 +187,7 @@ def test_the_timeout_note_judges_the_largest_contact_not_the_average() -> None:
     catalogs, _ = load_catalogs(None)
     warnings = estimate(build_blueprint(spec_from_data(data, "s.yaml")), catalogs).warnings
     assert [n.split(":", 1)[0] for n in warnings] == ["aws", "azure"]
-    assert all("a contact of 1,125 MB" in n for n in warnings)
+    assert all("a contact of 1,250 MB" in n for n in warnings)
 
 
 def test_the_processing_basis_rounds_half_up_like_the_report() -> None:
@@ -259,7 +261,11 @@ def test_lambda_and_container_jobs_sum_each_satellites_runs() -> None:
 def test_the_estimate_bills_each_satellite_of_a_constellation_its_own_runs() -> None:
     """constellation.yaml with eo01's X band at 1 Mbit/s (its S-band DigIF unchanged): its contacts
     are smaller than the others', and the estimate's Flex line is the sum of each satellite's runs,
-    each billed at least 1 s then in 0.1 s steps, at the committed bench figure."""
+    each billed at least 1 s then in 0.1 s steps, at the committed bench figure. A contact of 8
+    minutes (480 s): X band at 15 Mbit/s is 900 MB of bits, captured with 114 bytes of headers a
+    1,024-byte datagram, x (1 + 114/1024) = 1,000.1953125 MB, eo01's at 1 Mbit/s 60 MB x 1.111328125
+    = 66.6796875 MB; the S-band DigIF's 5 MHz x 480 s x 43.1 GB / (30 MHz x 630 s) = 5,473.015873 MB
+    is its captures' own, whatever the datagrams."""
     from groundlink.cost.usage import monthly_usage
     from groundlink.spec import spec_from_data
 
@@ -272,7 +278,9 @@ def test_the_estimate_bills_each_satellite_of_a_constellation_its_own_runs() -> 
     usage = monthly_usage(blueprint, 1959)
     seconds = spec.ground_segment.contact_minutes * 60
     contacts = spec.ground_segment.contacts_per_day * usage.days_per_month
-    mb = [sum(d.gb_in(seconds) for d in sat.downlinks) * 1000 for sat in spec.satellites]
+    assert seconds == 480
+    sband = 5 * 480 * 43.1 / (30 * 630) * 1000
+    mb = [66.6796875 + sband] + [1000.1953125 + sband] * (len(spec.satellites) - 1)
     assert usage.processing_runs() == [pytest.approx((contacts, m)) for m in mb]
     assert len(set(mb)) == 2  # eo01 apart, the others alike
     rate = measured_throughput().mb_per_second

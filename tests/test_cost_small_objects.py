@@ -4,10 +4,13 @@ transition_default_minimum_object_size all_storage_classes_128K, under which no 
 for their whole retention; Azure's lifecycle tiers every blob.
 
 The worked example of test_cost_worked_example.py (its made-up catalog: S3 Standard $0.02,
-Standard-IA $0.01, Glacier Flexible Retrieval $0.004, Deep Archive $0.001 a GB-month): 1.368 GB/day
-raw, kept 365 days, 0.684 GB/day products, kept 730; hot until day 30, cool until 90, cold until
-180, archive until expiry; deleted data kept 30 days. Each link's contact writes 285 MB of
-products (0.57 GB x products_ratio 0.5) and raw files of 30 MB.
+Standard-IA $0.01, Glacier Flexible Retrieval $0.004, Deep Archive $0.001 a GB-month). Its
+captures are its bits x (1 + 114/1024) = x 1.111328125 (each 1,024-byte datagram's 114 bytes of
+headers): 1.368 x 1.111328125 = 1.520296875 GB/day raw, kept 365 days, 0.684 x 1.111328125 =
+0.7601484375 GB/day products, kept 730; hot until day 30, cool until 90, cold until 180, archive
+until expiry; deleted data kept 30 days. Each link's contact writes 0.57 GB x 1.111328125 x
+products_ratio 0.5 = 316,728,515.625 bytes of products and raw files of 30 MB x 1.111328125 =
+33.34 MB.
 """
 
 from __future__ import annotations
@@ -34,22 +37,24 @@ def _storage(cloud: str, object_size_mb: float) -> dict[str, tuple[float, float]
 
 
 def test_products_of_100_kb_stay_in_s3_standard_for_their_whole_retention():
-    """Objects of 0.1 MB: 285 MB = 2,850 objects of 100,000 bytes each, all under 131,072, so S3
-    moves none of the products. Steady state on AWS:
-    Standard: raw 30 x 1.368 = 41.04 + products 730 x 0.684 = 499.32: 540.36 GB x $0.02 = $10.8072;
-    Standard-IA: raw 60 x 1.368 = 82.08 GB x $0.01 = $0.8208;
-    Glacier Flexible Retrieval: raw 90 x 1.368 = 123.12 GB x $0.004 = $0.49248;
-    Deep Archive: raw 185 x 1.368 = 253.08 GB x $0.001 = $0.25308;
-    kept 30 days after expiry where each was deleted from: raw 30 x 1.368 = 41.04 GB in Deep
-    Archive ($0.04104), products 30 x 0.684 = 20.52 GB in Standard ($0.4104)."""
+    """Objects of 0.1 MB: 316,728,515.625 bytes = 3,167 objects of 100,000 bytes and a last one of
+    28,515.625, all under 131,072, so S3 moves none of the products. Steady state on AWS:
+    Standard: raw 30 x 1.520296875 = 45.60890625 + products 730 x 0.7601484375 = 554.908359375:
+    600.517265625 GB x $0.02 = $12.0103453125;
+    Standard-IA: raw 60 x 1.520296875 = 91.2178125 GB x $0.01 = $0.912178125;
+    Glacier Flexible Retrieval: raw 90 x 1.520296875 = 136.82671875 GB x $0.004 = $0.547306875;
+    Deep Archive: raw 185 x 1.520296875 = 281.254921875 GB x $0.001 = $0.281254921875;
+    kept 30 days after expiry where each was deleted from: raw 30 x 1.520296875 = 45.60890625 GB
+    in Deep Archive ($0.04560890625), products 30 x 0.7601484375 = 22.804453125 GB in Standard
+    ($0.4560890625)."""
     assert _storage("aws", 0.1) == _approx(
         {
-            "S3 Standard storage": _gib(540.36, 10.8072),
-            "S3 Standard-IA storage": _gib(82.08, 0.8208),
-            "S3 Glacier Flexible Retrieval storage": _gib(123.12, 0.49248),
-            "S3 Glacier Deep Archive storage": _gib(253.08, 0.25308),
-            "S3 Glacier Deep Archive storage: deleted data kept": _gib(41.04, 0.04104),
-            "S3 Standard storage: deleted data kept": _gib(20.52, 0.4104),
+            "S3 Standard storage": _gib(600.517265625, 12.0103453125),
+            "S3 Standard-IA storage": _gib(91.2178125, 0.912178125),
+            "S3 Glacier Flexible Retrieval storage": _gib(136.82671875, 0.547306875),
+            "S3 Glacier Deep Archive storage": _gib(281.254921875, 0.281254921875),
+            "S3 Glacier Deep Archive storage: deleted data kept": _gib(45.60890625, 0.04560890625),
+            "S3 Standard storage: deleted data kept": _gib(22.804453125, 0.4560890625),
         }
     )
 
@@ -61,24 +66,27 @@ def test_azure_tiers_small_blobs_on_the_lifecycle_s_days():
 
 
 def test_only_the_small_last_object_of_a_contact_stays_in_standard():
-    """Objects of 28.49 MB: 285 MB = 10 of 28.49 MB and a last one of 285 - 284.9 = 0.1 MB =
-    100,000 bytes, under 131,072: per link and contact 100,000 bytes stay in Standard, 2 links x
-    36.5 contacts = 7,300,000 bytes = 0.0073 GB a month = 0.0073 x 12 / 365 = 0.00024 GB/day; the
-    rest of the products, 0.684 - 0.00024 = 0.68376 GB/day, is tiered. Steady state:
-    Standard: 30 x 2.052 = 61.56 + 0.00024 x 700 (days 30-730) = 0.168: 61.728 GB x $0.02 = $1.23456;
-    Standard-IA: 60 x (1.368 + 0.68376) = 123.1056 GB x $0.01 = $1.231056;
-    Glacier Flexible Retrieval: 90 x 2.05176 = 184.6584 GB x $0.004 = $0.7386336;
-    Deep Archive: 185 x 1.368 + 550 x 0.68376 = 253.08 + 376.068 = 629.148 GB x $0.001 = $0.629148;
-    kept 30 days: 30 x 2.05176 = 61.5528 GB in Deep Archive ($0.0615528), 30 x 0.00024 = 0.0072 GB in
-    Standard ($0.000144)."""
-    assert _storage("aws", 28.49) == _approx(
+    """Objects of 31.66 MB: 316,728,515.625 bytes = 10 of 31,660,000 bytes and a last one of
+    316,728,515.625 - 316,600,000 = 128,515.625 bytes, under 131,072: per link and contact
+    128,515.625 bytes stay in Standard, 2 links x 36.5 contacts = 9,381,640.625 bytes = 0.009381640625
+    GB a month = 0.009381640625 x 12 / 365 = 0.0003084375 GB/day; the rest of the products,
+    0.7601484375 - 0.0003084375 = 0.75984 GB/day, is tiered. Steady state:
+    Standard: 30 x (1.520296875 + 0.7601484375) = 68.413359375 + 0.0003084375 x 700 (days 30-730) =
+    0.21590625: 68.629265625 GB x $0.02 = $1.3725853125;
+    Standard-IA: 60 x (1.520296875 + 0.75984) = 60 x 2.280136875 = 136.8082125 GB x $0.01 = $1.368082125;
+    Glacier Flexible Retrieval: 90 x 2.280136875 = 205.21231875 GB x $0.004 = $0.820849275;
+    Deep Archive: 185 x 1.520296875 + 550 x 0.75984 = 281.254921875 + 417.912 = 699.166921875 GB x
+    $0.001 = $0.699166921875;
+    kept 30 days: 30 x 2.280136875 = 68.40410625 GB in Deep Archive ($0.06840410625), 30 x
+    0.0003084375 = 0.009253125 GB in Standard ($0.0001850625)."""
+    assert _storage("aws", 31.66) == _approx(
         {
-            "S3 Standard storage": _gib(61.728, 1.23456),
-            "S3 Standard-IA storage": _gib(123.1056, 1.231056),
-            "S3 Glacier Flexible Retrieval storage": _gib(184.6584, 0.7386336),
-            "S3 Glacier Deep Archive storage": _gib(629.148, 0.629148),
-            "S3 Glacier Deep Archive storage: deleted data kept": _gib(61.5528, 0.0615528),
-            "S3 Standard storage: deleted data kept": _gib(0.0072, 0.000144),
+            "S3 Standard storage": _gib(68.629265625, 1.3725853125),
+            "S3 Standard-IA storage": _gib(136.8082125, 1.368082125),
+            "S3 Glacier Flexible Retrieval storage": _gib(205.21231875, 0.820849275),
+            "S3 Glacier Deep Archive storage": _gib(699.166921875, 0.699166921875),
+            "S3 Glacier Deep Archive storage: deleted data kept": _gib(68.40410625, 0.06840410625),
+            "S3 Standard storage: deleted data kept": _gib(0.009253125, 0.0001850625),
         }
     )
 
@@ -91,10 +99,11 @@ def test_only_the_small_last_object_of_a_contact_stays_in_standard():
     ],
 )
 def test_the_threshold_is_128_binary_kb(object_size_mb, moved):
-    """The cool tier holds 60 days of what S3 moves: raw alone, 60 x 1.368 = 82.08 GB, where the
-    products stay in Standard; 60 x 2.052 = 123.12 GB where they move. 285 MB / 131,100 bytes =
-    2,173.9: 2,173 objects of 131,100 bytes move, and the last, 285,000,000 - 284,880,300 = 119,700
-    bytes, stays (2 x 36.5 x 119,700 bytes = 0.0087 GB a month: within the 0.1% below)."""
+    """The cool tier holds 60 days of what S3 moves: raw alone, 60 x 1.520296875 = 91.2178125 GB,
+    where the products stay in Standard; 60 x (1.520296875 + 0.7601484375) = 136.82671875 GB where
+    they move. 316,728,515.625 bytes / 131,100 bytes = 2,415.9: 2,415 objects of 131,100 bytes
+    move, and the last, 316,728,515.625 - 316,606,500 = 122,015.625 bytes, stays (2 x 36.5 x
+    122,015.625 bytes = 0.0089 GB a month: within the 0.1% below)."""
     aws = _storage("aws", object_size_mb)
     ia_gb = aws["S3 Standard-IA storage"][0] / _gib(1, 0)[0]
-    assert ia_gb == pytest.approx(123.12 if moved else 82.08, rel=1e-3)
+    assert ia_gb == pytest.approx(136.82671875 if moved else 91.2178125, rel=1e-3)

@@ -5,13 +5,18 @@ minutes, 8 Mbps each, products half the raw data, raw kept 365 days, products 73
 The report prints `usage.assumptions` word for word, with the spec's figures in them; the
 figures below are the worked example's, written out by hand.
 
-Storage month by month: 1.368 GB/day raw + 0.684 GB/day products = 2.052 GB/day lands;
-a month is T = 365/12 = 30.41667 days; data is hot for its first 30 days, then cool.
-- End of month 1 (day T): hot holds 30 days of data = 2.052 x 30 = 61.56 GB; cool holds
-  what is older than 30 days, T - 30 = 0.41667 days = 0.855 GB.
-- Average over month 1: hot grows as 2.052 t until day 30, then stays at 61.56:
-  (2.052 x 30^2 / 2 + 61.56 x 0.41667) / T = (923.4 + 25.65) / 30.41667 = 31.202 GB;
-  cool grows as 2.052 (t - 30) after day 30: 2.052 x 0.41667^2 / 2 / T = 0.005856 GB.
+The captures are the bits x (1 + 114/1024) = x 1.111328125 (each 1,024-byte datagram's 114 bytes
+of headers): a link's contact lands 0.57 x 1.111328125 = 0.63345703125 GB.
+
+Storage month by month: 1.368 x 1.111328125 = 1.520296875 GB/day raw + 0.684 x 1.111328125 =
+0.7601484375 GB/day products = 2.2804453125 GB/day lands; a month is T = 365/12 = 30.41667 days;
+data is hot for its first 30 days, then cool.
+- End of month 1 (day T): hot holds 30 days of data = 2.2804453125 x 30 = 68.413359375 GB; cool
+  holds what is older than 30 days, T - 30 = 0.41667 days = 0.950186 GB.
+- Average over month 1: hot grows as 2.2804453125 t until day 30, then stays at 68.413359375:
+  (2.2804453125 x 30^2 / 2 + 68.413359375 x 0.41667) / T = (1,026.2004 + 28.5056) / 30.41667 =
+  34.6753 GB; cool grows as 2.2804453125 (t - 30) after day 30: 2.2804453125 x 0.41667^2 / 2 / T =
+  0.006508 GB.
 """
 
 from __future__ import annotations
@@ -41,9 +46,10 @@ def test_the_assumptions_the_report_prints_name_the_figures_they_rest_on():
         "narrowband otherwise. AWS Ground Station prices Dubbo 1 above its other sites: 0% of the minutes are "
         "taken there (ground_segment.dubbo_minutes_share); the sites are the ones the contacts are reserved at, "
         "not the stack's region.",
-        "Data per contact: demod/decode lands data_rate_mbps x contact seconds / 8 (the downlink's bits: its "
-        "captures hold each datagram's headers too, 1-11% more by the datagram size, which onboarding decides, and "
-        "which the raw storage lines leave out); DigIF lands digif_mbps x "
+        "Data per contact: demod/decode lands its captures, data_rate_mbps x contact seconds / 8 x (1 + 114 / "
+        "1024) (the downlink's bits and each datagram's headers, up to 114 bytes beside its payload: "
+        "processing.capture.datagram_payload_bytes, which onboarding decides; a live stream carries the bits "
+        "alone); DigIF lands digif_mbps x "
         "contact seconds / 8 where the downlink gives it, else the sampled "
         "bandwidth, 2.2804 MB per second per MHz of bandwidth_mhz (NOAA-20 DigIF to S3: one 10.5-minute 30 MHz "
         "contact = 22 objects, 43.1 GB (community measurement, 2026-08-31)).",
@@ -113,18 +119,19 @@ def test_the_usage_figures_of_the_worked_example():
     assert usage.billed_minutes(wideband=False) == pytest.approx(365)  # alpha, 30 MHz
     assert usage.billed_minutes(wideband=True) == pytest.approx(365)  # beta, 50 MHz
     assert usage.contact_seconds == pytest.approx(41610)  # 570 s x 73
-    assert usage.raw_gb == pytest.approx(41.61)
-    assert usage.products_gb == pytest.approx(20.805)
+    assert usage.raw_gb == pytest.approx(46.24236328125)  # 41.61 GB of bits x 1.111328125
+    assert usage.products_gb == pytest.approx(23.121181640625)  # 20.805 x 1.111328125
     # 19 raw files a link + a frame stream, the frame index and the contact summary, per pass: 22 x 73
     assert usage.objects_written == pytest.approx(1606)
-    # one per 4 MiB: 19 raw files x 8 + 68 for the 285 MB frame stream + 2, per pass: 222 x 73
-    assert usage.adls_object_writes == pytest.approx(16206)
+    # one per 4 MiB: 19 raw files of 33,339,843.75 bytes x ceil(7.95) = 8 + ceil(75.51) = 76 for the
+    # 316,728,515.625-byte frame stream + 2, per pass: 230 x 73
+    assert usage.adls_object_writes == pytest.approx(16790)
     # the managed example: AWS Ground Station writes no manifest; on Azure a partner writes one per contact
     assert usage.manifests == {"azure": pytest.approx(73)}
     # AWS Ground Station's empty guiding .pcap per downlink of each contact; the partner's manifest
     assert usage.guides == {"aws": pytest.approx(73)}
     assert (usage.written("aws"), usage.written("azure")) == (pytest.approx(1679), pytest.approx(1679))
-    assert usage.adls_write_operations() == pytest.approx(16279)  # and one per manifest
+    assert usage.adls_write_operations() == pytest.approx(16863)  # and one per manifest
     # one queue message per contact event on AWS, per contact manifest on Azure (not per raw blob)
     assert usage.queue_messages("aws") == (pytest.approx(73), "one per contact event")
     assert usage.queue_messages("azure") == (pytest.approx(73), "one per contact manifest created, BlobCreated")
@@ -133,12 +140,12 @@ def test_the_usage_figures_of_the_worked_example():
     assert usage.egress_gb == 100
     assert usage.contact_events == pytest.approx(73)
     assert [(s.store, s.gb_per_day) for s in usage.stores] == [
-        ("raw", pytest.approx(1.368)),
-        ("products", pytest.approx(0.684)),
+        ("raw", pytest.approx(1.520296875)),
+        ("products", pytest.approx(0.7601484375)),
     ]
     assert [(link.satellite, link.downlink, link.gb_per_contact) for link in usage.links] == [
-        ("alpha", usage.links[0].downlink, pytest.approx(0.57)),
-        ("beta", "wide", pytest.approx(0.57)),
+        ("alpha", usage.links[0].downlink, pytest.approx(0.63345703125)),
+        ("beta", "wide", pytest.approx(0.63345703125)),
     ]
 
 
@@ -184,8 +191,8 @@ def test_a_small_usage_figure_keeps_its_decimals():
 
 def test_storage_at_the_end_of_the_first_month():
     assert _usage().storage_end_of_month(1) == {
-        "hot": pytest.approx(61.56),
-        "cool": pytest.approx(0.855),
+        "hot": pytest.approx(68.413359375),
+        "cool": pytest.approx(0.855 * 1.111328125),  # 0.950186
         "cold": 0,
         "archive": 0,
     }
@@ -193,8 +200,8 @@ def test_storage_at_the_end_of_the_first_month():
 
 def test_storage_held_on_average_during_the_first_month():
     assert _usage().storage_month(1) == {
-        "hot": pytest.approx(31.202, rel=1e-4),
-        "cool": pytest.approx(0.005856, rel=1e-3),
+        "hot": pytest.approx(34.6753, rel=1e-4),
+        "cool": pytest.approx(0.006508, rel=1e-3),
         "cold": 0,
         "archive": 0,
     }
@@ -211,9 +218,10 @@ def _products_gb(**changes: object) -> float:
 
 def test_products_come_from_what_writes_them():
     """noaa20: one 15 Mbit/s demod/decode downlink, 4 contacts of 10 min a day: 15 x 600 / 8 = 1,125 MB
-    a contact, 4 x 365/12 = 121.667 contacts a month: 136.875 GB landed, 27.375 GB of products at
-    0.2. Processing off, nothing writes products."""
-    assert _products_gb() == pytest.approx(27.375)
+    of bits a contact, captured with 114 bytes of headers a 1,024-byte datagram: x (1 + 114/1024) =
+    1,250.244 MB; 4 x 365/12 = 121.667 contacts a month: 136.875 x 1.111328125 = 152.113 GB landed,
+    30.4226 GB of products at 0.2. Processing off, nothing writes products."""
+    assert _products_gb() == pytest.approx(27.375 * 1.111328125)  # 30.422607421875
     assert _products_gb(**{"processing.enabled": False}) == 0
 
 

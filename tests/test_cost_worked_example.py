@@ -9,24 +9,30 @@ The mission (two satellites, one downlink each):
 - alpha: 30 MHz (narrowband), 8 Mbps; beta: 50 MHz (wideband), 8 Mbps.
 - 1.2 contacts/day per satellite: 1.2 x 365/12 = 36.5 contacts/month each, 73 in all.
 - 9.5-minute contacts: billed 10 minutes each; 570 seconds each.
-- Data per contact per link: 8 Mbps x 570 s / 8 / 1000 = 0.57 GB = 570 MB.
+- Data per contact per link: 8 Mbps x 570 s / 8 / 1000 = 0.57 GB of bits, captured in datagrams
+  of 1,024 bytes of payload (the default processing.capture.datagram_payload_bytes), each with
+  114 bytes of headers beside it: 0.57 x (1 + 114/1024) = 0.57 x 1.111328125 = 0.63345703125 GB
+  = 633.457 MB landed (H = 1.111328125 below, HEADERS in the code).
 - Raw files: the ground segment writes one file per link every 30 s of contact:
-  ceil(570/30) = 19 per link, 2 links = 38 per pass x 36.5 = 1,387 raw files/month.
-- Product objects of 1,959 MB (the default): ceil(285/1959) = 1 frame stream per link per pass
-  (products_ratio 0.5), plus the contact's frame index and contact summary: 3 per pass,
-  3 x 73 = 219/month. Objects written: 1,387 + 219 = 1,606.
+  ceil(570/30) = 19 per link, 2 links = 38 per pass x 36.5 = 1,387 raw files/month, each of
+  30 MB x H = 33.33984375 MB.
+- Product objects of 1,959 MB (the default): a frame stream of 0.5 x 633.457 = 316.729 MB
+  (products_ratio 0.5), ceil(316.729/1959) = 1 per link per pass, plus the contact's frame index
+  and contact summary: 3 per pass, 3 x 73 = 219/month. Objects written: 1,387 + 219 = 1,606.
 - Azure's ADLS Gen2 account bills one write per 4 MiB (4,194,304 bytes) of each object, at least
-  one: a raw file of 570/19 = 30 MB is ceil(30,000,000 / 4,194,304) = 8 writes, a frame stream
-  of 285 MB ceil(285,000,000 / 4,194,304) = 68, the index and the summary 1 each: 19 x 8 + 68 +
-  2 = 222 per pass, x 73 = 16,206/month, + 73 manifests (1 each) = 16,279.
-- S3 PUT requests: one per raw file (19 per pass), the processor's multipart upload of each 285 MB
-  frame stream in 8 MiB (8,388,608-byte) parts, ceil(285,000,000 / 8,388,608) = 34 parts plus
-  its create and complete requests: 36, and one each for the index, the summary and AWS Ground
-  Station's empty guiding .pcap: 58 per pass, x 73 = 4,234/month (and 1,606 + 73 = 1,679 objects).
+  one: a raw file of 33,339,843.75 bytes is ceil(33,339,843.75 / 4,194,304) = ceil(7.95) = 8
+  writes, a frame stream of 316,728,515.625 bytes ceil(316,728,515.625 / 4,194,304) =
+  ceil(75.51) = 76, the index and the summary 1 each: 19 x 8 + 76 + 2 = 230 per pass, x 73 =
+  16,790/month, + 73 manifests (1 each) = 16,863.
+- S3 PUT requests: one per raw file (19 per pass), the processor's multipart upload of each
+  316,728,515.625-byte frame stream in 8 MiB (8,388,608-byte) parts, ceil(316,728,515.625 /
+  8,388,608) = ceil(37.76) = 38 parts plus its create and complete requests: 40, and one each for
+  the index, the summary and AWS Ground Station's empty guiding .pcap: 62 per pass, x 73 =
+  4,526/month (and 1,606 + 73 = 1,679 objects).
 - Contact events: one per contact of each satellite = 36.5 x 2 = 73/month.
-- Processing: 41.61 GB / 73 contacts = 570 MB per contact; at the committed bench figure of
-  1,381.788306 MB/s on one core that is 0.41251 s, billed to the millisecond: 0.413 s. The
-  2,048 MB function has more than Lambda's one vCPU (1,769 MB): 2 GB x 0.413 s x 73 = 60.298
+- Processing: 46.24236328125 GB / 73 contacts = 633.457 MB per contact; at the committed bench
+  figure of 1,381.788306 MB/s on one core that is 0.45843 s, billed to the millisecond: 0.459 s.
+  The 2,048 MB function has more than Lambda's one vCPU (1,769 MB): 2 GB x 0.459 s x 73 = 67.014
   GB-s. The 2,048 MB Flex instance has 1 core, and Flex bills at least 1 s a run: 2 GB x 1 s x
   73 = 146 GB-s. One invocation per queue message: 73 SQS messages (contact events) on AWS,
   73 Service Bus messages (contact manifests: the subscription passes no data blob) on Azure.
@@ -34,22 +40,23 @@ The mission (two satellites, one downlink each):
   writes one manifest per contact into the raw store: 73/month. Azure writes 1,606 + 73 = 1,679
   objects, 1,387 + 73 = 1,460 of them raw blobs, 73 of them manifests.
 - Telemetry: 2 KB/s x 570 s x 73 contacts = 83,220 KB = 0.08322 GB/month.
-- Raw landed: 2 x 0.57 x 36.5 = 41.61 GB/month = 41.61 x 12 / 365 = 1.368 GB/day;
-  products half of it, 0.684 GB/day.
+- Raw landed: 2 x 0.63345703125 x 36.5 = 41.61 x H = 46.24236328125 GB/month = 46.24236328125 x
+  12 / 365 = 1.368 x H = 1.520296875 GB/day; products half of it, 0.684 x H = 0.7601484375 GB/day.
 - Tiers: hot until day 30, cool until 90, cold until 180, archive until expiry
-  (raw 365 days, products 730). Steady state GB held = GB/day x days in tier:
-  hot  30 x (1.368 + 0.684) = 61.56
-  cool 60 x 2.052 = 123.12
-  cold 90 x 2.052 = 184.68
-  archive 185 x 1.368 + 550 x 0.684 = 253.08 + 376.2 = 629.28
+  (raw 365 days, products 730). Steady state GB held = GB/day x days in tier, each the bits'
+  figure x H:
+  hot  30 x (1.368 + 0.684) = 61.56, x H = 68.413359375
+  cool 60 x 2.052 = 123.12, x H = 136.82671875
+  cold 90 x 2.052 = 184.68, x H = 205.240078125
+  archive 185 x 1.368 + 550 x 0.684 = 253.08 + 376.2 = 629.28, x H = 699.3365625
 - Deleted data kept: the lifecycle deletes at expiry, and the cloud keeps what it deleted for
   storage.noncurrent_version_days (30 by default) in the tier it was in: AWS as noncurrent versions,
-  Azure as soft-deleted blobs, 30 x (1.368 + 0.684) = 61.56 GB, in Deep Archive on AWS and in
-  Cold on Azure. No tier is left before its minimum storage duration (cool 60 days of 30, cold
+  Azure as soft-deleted blobs, 30 x (1.368 + 0.684) x H = 68.413359375 GB, in Deep Archive on AWS
+  and in Cold on Azure. No tier is left before its minimum storage duration (cool 60 days of 30, cold
   90 of 90, archive 215 of 180 on AWS; cool 60, cold 305 on Azure): no minimum-duration line.
 - Both clouds bill capacity in binary GB (2^30 bytes): each GB above is 10^9 / 2^30 = 0.931323
   of a billed GB (GIB below), and so is each capacity line's cost.
-- Lifecycle moves: every raw file (30 MB) and frame stream (285 MB) is 128 KB or more, so S3 moves
+- Lifecycle moves: every raw file (33.3 MB) and frame stream (316.7 MB) is 128 KB or more, so S3 moves
   each into Standard-IA, Glacier Flexible Retrieval and Deep Archive (all before expiry): 1,387 +
   73 = 1,460 transition requests a month into each. Azure moves every blob, the 146 frame indexes
   and contact summaries and the 73 manifests too, into Cool and into Cold (its archive step is
@@ -77,6 +84,8 @@ from groundlink.spec import spec_from_data
 from .conftest import cached_plan, plan_of, spec_data, variant_plan, with_changes
 
 GIB = 1e9 / 2**30  # a decimal GB in the binary GB capacity is billed in
+# a demod/decode capture: each datagram's 1,024 bytes of payload with 114 bytes of headers
+HEADERS = 1 + 114 / 1024  # 1.111328125
 
 
 def _gib(gb: float, cost: float) -> tuple[float, float]:
@@ -225,7 +234,7 @@ def test_every_aws_line_of_the_managed_example():
         {
             "AWS Ground Station narrowband minutes (on-demand)": (365, 3650),  # 36.5 x 10 min x $10
             "AWS Ground Station wideband minutes (on-demand)": (365, 7300),  # 36.5 x 10 min x $20
-            "S3 PUT requests": (4234, 42.34),  # 58 per pass x 73, x $0.01
+            "S3 PUT requests": (4526, 45.26),  # 62 per pass x 73, x $0.01
             "Internet egress": (100, 10),
             "KMS keys": (1, 1),  # no plan: one key assumed
             "KMS requests": (1679, 1.679),  # one per object written, the guiding .pcap too
@@ -237,13 +246,13 @@ def test_every_aws_line_of_the_managed_example():
             "Firehose telemetry archive": (0.08322, 0.0024966),
             "CloudWatch alarms": (1, 0.1),
             "CloudWatch frame-loss metric": (1, 0.3),  # the processor runs: one metric filter's metric x $0.3
-            "Lambda duration (contact processor)": (60.298, 0.00060298),
+            "Lambda duration (contact processor)": (67.014, 0.00067014),  # 2 GB x 0.459 s x 73, x $0.00001
             "Lambda requests (contact processor)": (73, 14.6),  # one per SQS message: 73 contact events
-            "S3 Standard storage": _gib(61.56, 1.2312),
-            "S3 Standard-IA storage": _gib(123.12, 1.2312),
-            "S3 Glacier Flexible Retrieval storage": _gib(184.68, 0.73872),
-            "S3 Glacier Deep Archive storage": _gib(629.28, 0.62928),
-            "S3 Glacier Deep Archive storage: deleted data kept": _gib(61.56, 0.06156),  # x $0.001
+            "S3 Standard storage": _gib(68.413359375, 1.3682671875),  # 61.56 x H GB x $0.02
+            "S3 Standard-IA storage": _gib(136.82671875, 1.3682671875),  # 123.12 x H GB x $0.01
+            "S3 Glacier Flexible Retrieval storage": _gib(205.240078125, 0.8209603125),  # 184.68 x H x $0.004
+            "S3 Glacier Deep Archive storage": _gib(699.3365625, 0.6993365625),  # 629.28 x H x $0.001
+            "S3 Glacier Deep Archive storage: deleted data kept": _gib(68.413359375, 0.068413359375),  # x $0.001
             "S3 lifecycle transitions into S3 Standard-IA": (1460, 14.6),  # x $0.01
             "S3 lifecycle transitions into S3 Glacier Flexible Retrieval": (1460, 43.8),  # x $0.03
             "S3 lifecycle transitions into S3 Glacier Deep Archive": (1460, 73),  # x $0.05
@@ -259,8 +268,8 @@ def test_every_azure_line_of_the_managed_example():
         {
             # managed on AWS is a partner network on Azure: all 730 minutes at the partner price
             "Partner network contact minutes (no first-party ground station since 2024-12-18)": (730, 5110),
-            # one per 4 MiB: 16,206 for the objects + 73 manifests, x $0.05
-            "Blob write operations (ZRS)": (16279, 813.95),
+            # one per 4 MiB: 16,790 for the objects + 73 manifests, x $0.05
+            "Blob write operations (ZRS)": (16863, 843.15),
             "Internet egress": (100, 8.7),
             # no plan: one HSM key assumed, of the 3,072 bits the Azure stack gives its key: $5.5
             "Key Vault HSM keys (RSA 3072-bit)": (1, 5.5),
@@ -277,12 +286,13 @@ def test_every_azure_line_of_the_managed_example():
             "Functions Flex Consumption execution time (contact processor)": (146, 0.00292),  # x $0.00002
             # one execution per Service Bus message: 73 contact manifests x $0.4
             "Functions Flex Consumption executions (contact processor)": (73, 29.2),
-            # the default account is ZRS, which has no archive tier: the 629.28 GB past 180 days
-            # stay in Cold with the 184.68 GB of days 90-180
-            "Blob Hot storage (ZRS)": _gib(61.56, 1.60056),  # 61.56 GB x $0.026
-            "Blob Cool storage (ZRS)": _gib(123.12, 2.33928),  # 123.12 GB x $0.019
-            "Blob Cold storage (ZRS)": _gib(813.96, 3.66282),  # (184.68 + 629.28) GB x $0.0045
-            "Blob Cold storage (ZRS): deleted data kept": _gib(61.56, 0.27702),  # 61.56 GB x $0.0045
+            # the default account is ZRS, which has no archive tier: the 699.3365625 GB past 180 days
+            # stay in Cold with the 205.240078125 GB of days 90-180
+            "Blob Hot storage (ZRS)": _gib(68.413359375, 1.77874734375),  # 68.413359375 GB x $0.026
+            "Blob Cool storage (ZRS)": _gib(136.82671875, 2.59970765625),  # 136.82671875 GB x $0.019
+            # (205.240078125 + 699.3365625) = 904.576640625 GB x $0.0045
+            "Blob Cold storage (ZRS)": _gib(904.576640625, 4.0705948828125),
+            "Blob Cold storage (ZRS): deleted data kept": _gib(68.413359375, 0.3078601171875),  # x $0.0045
             "Blob tier changes to Cool (ZRS)": (1679, 167.9),  # x $0.1
             "Blob tier changes to Cold (ZRS)": (1679, 335.8),  # x $0.2
         }
@@ -312,8 +322,9 @@ def test_partner_minutes_on_aws_and_no_ground_station_lines():
     aws = _lines(data, "aws")
     assert aws["Partner network contact minutes (ksat_lite)"] == pytest.approx((730, 5110))  # 2 x 36.5 x 10 x $7
     assert not [item for item in aws if item.startswith("AWS Ground Station")]
-    # the partner writes a manifest per contact into S3 too: 4,161 requests + 73 manifests = 4,234
-    assert aws["S3 PUT requests"] == pytest.approx((4234, 42.34))
+    # no guiding .pcap (61 requests per pass x 73 = 4,453), but the partner writes a manifest per
+    # contact into S3: 4,453 requests + 73 manifests = 4,526
+    assert aws["S3 PUT requests"] == pytest.approx((4526, 45.26))
     assert aws["KMS requests"] == pytest.approx((1679, 1.679))
     # and its S3 event is the contact event: still one per contact, so 3 x 73 SQS requests
     assert aws["SQS requests"] == pytest.approx((219, 0.657))
@@ -375,8 +386,9 @@ def test_software_keys_bill_operations_only_and_hsm_keys_per_key():
     software = _lines(data, "azure", _with_key_type("RSA"))
     assert not [item for item in software if item.startswith("Key Vault HSM keys")]
     # per contact: 600 s / 30 s = 20 raw files + the partner's manifest + 1 frame stream (15 Mbps
-    # x 600 s / 8 x 0.2 = 225 MB < 1,959 MB) + the frame index and the contact summary; 4 x 365/12
-    # = 121.67 contacts: 24 x 121.67 = 2,920 operations on the plan's 3,072-bit key at $0.0015
+    # x 600 s / 8 x 0.2 = 225 MB of bits, x (1 + 114/1024) = 250 MB < 1,959 MB) + the frame index and
+    # the contact summary; 4 x 365/12 = 121.67 contacts: 24 x 121.67 = 2,920 operations on the plan's
+    # 3,072-bit key at $0.0015
     assert software["Key Vault operations (RSA 3072-bit key)"] == pytest.approx((24 * 4 * 365 / 12, 4.38))
     hsm = _lines(data, "azure", _with_key_type("RSA-HSM"))
     assert hsm["Key Vault HSM keys (RSA 3072-bit)"] == pytest.approx((1, 5.5))
@@ -468,58 +480,70 @@ def test_a_partner_stream_in_the_telemetry_namespace_is_a_ground_line_on_azure_w
 def test_a_tier_left_before_its_minimum_storage_duration_bills_the_rest():
     """Raw kept 200 days instead of 365: raw reaches Deep Archive at day 180 and is deleted at 200,
     then kept 30 days as a noncurrent version: 50 of Deep Archive's 180 days. Each GB leaving is
-    billed the 130 days left: 1.368 GB/day x 130 = 177.84 GB at $0.001 = $0.17784. Deleted data
-    kept: raw 1.368 x 30 = 41.04 GB + products 0.684 x 30 = 20.52 GB, in Deep Archive. On Azure
-    archive-aged data stays in Cold from day 90, so raw stays there 90 to 230: 140 days of Cold's
-    90, no charge."""
+    billed the 130 days left: 1.520296875 GB/day (1.368 x (1 + 114/1024)) x 130 = 197.63859375 GB
+    at $0.001 = $0.19763859375. Deleted data kept: raw 1.520296875 x 30 = 45.60890625 GB + products
+    0.7601484375 x 30 = 22.804453125 GB = 68.413359375 GB, in Deep Archive. On Azure archive-aged
+    data stays in Cold from day 90, so raw stays there 90 to 230: 140 days of Cold's 90, no
+    charge."""
     data = _example(**{"storage.raw_retention_days": 200})
     aws, azure = _lines(data, "aws"), _lines(data, "azure")
-    assert aws["S3 Glacier Deep Archive storage: minimum storage duration"] == pytest.approx(_gib(177.84, 0.17784))
-    assert aws["S3 Glacier Deep Archive storage: deleted data kept"] == pytest.approx(_gib(61.56, 0.06156))
+    assert aws["S3 Glacier Deep Archive storage: minimum storage duration"] == pytest.approx(
+        _gib(197.63859375, 0.19763859375)
+    )
+    assert aws["S3 Glacier Deep Archive storage: deleted data kept"] == pytest.approx(
+        _gib(68.413359375, 0.068413359375)
+    )
     assert not [item for item in azure if item.endswith("minimum storage duration")]
-    assert azure["Blob Cold storage (ZRS): deleted data kept"] == pytest.approx(_gib(61.56, 0.27702))
+    # 68.413359375 GB x $0.0045
+    assert azure["Blob Cold storage (ZRS): deleted data kept"] == pytest.approx(_gib(68.413359375, 0.3078601171875))
 
 
 def test_deleted_data_is_kept_as_long_as_noncurrent_versions_are_and_azure_at_most_365_days():
-    """storage.noncurrent_version_days: 400. AWS keeps noncurrent versions 400 days: 2.052 GB/day x
-    400 = 820.8 GB in Deep Archive; Azure's soft delete keeps at most 365 days: 2.052 x 365 =
-    748.98 GB in Cold."""
+    """storage.noncurrent_version_days: 400. AWS keeps noncurrent versions 400 days: 2.052 x (1 +
+    114/1024) = 2.2804453125 GB/day x 400 = 912.178125 GB in Deep Archive; Azure's soft delete
+    keeps at most 365 days: 2.2804453125 x 365 = 832.3625390625 GB in Cold."""
     data = _example(**{"storage.noncurrent_version_days": 400})
     assert _lines(data, "aws")["S3 Glacier Deep Archive storage: deleted data kept"] == pytest.approx(
-        _gib(820.8, 0.8208)
+        _gib(912.178125, 0.912178125)
     )
-    # 748.98 GB x $0.0045
-    assert _lines(data, "azure")["Blob Cold storage (ZRS): deleted data kept"] == pytest.approx(_gib(748.98, 3.37041))
+    # 832.3625390625 GB x $0.0045 = 3.74563142578125
+    assert _lines(data, "azure")["Blob Cold storage (ZRS): deleted data kept"] == pytest.approx(
+        _gib(832.3625390625, 3.74563142578125)
+    )
 
 
 def test_the_minimum_duration_charge_starts_the_month_data_first_leaves_the_tier():
     """Raw kept 200 days: its first data leaves Deep Archive, noncurrent versions and all, on day
     230 of operation. A month is 365/12 = 30.41667 days: month 8 spans days 212.917-243.333, so
-    13.333 days of it see data leave, each day 1.368 GB billed 130 days more: 1.368 x 13.333 x
-    130 / 30.41667 = 77.96 GB on average; from month 9 on the full 1.368 x 130 = 177.84 GB (each
-    billed in binary GB)."""
+    13.333 days of it see data leave, each day 1.368 x (1 + 114/1024) = 1.520296875 GB billed 130
+    days more: 1.520296875 x 13.333 x 130 / 30.41667 = 86.64 GB on average; from month 9 on the
+    full 1.520296875 x 130 = 197.63859375 GB (each billed in binary GB)."""
     data = _example(**{"storage.raw_retention_days": 200})
     result = estimate(build_blueprint(spec_from_data(data)), _catalogs())
     item = "S3 Glacier Deep Archive storage: minimum storage duration"
     by_month = [{x.item: x.quantity for x in lines}.get(item, 0.0) for lines in result.clouds["aws"].projection]
     assert by_month[:7] == [0.0] * 7
-    assert by_month[7] == pytest.approx(1.368 * (8 * 365 / 12 - 230) * 130 / (365 / 12) * GIB)
-    assert by_month[7] == pytest.approx(77.96 * GIB, abs=0.01)
-    assert by_month[8:] == pytest.approx([177.84 * GIB] * 4)
+    assert by_month[7] == pytest.approx(1.520296875 * (8 * 365 / 12 - 230) * 130 / (365 / 12) * GIB)
+    assert by_month[7] == pytest.approx(86.64 * GIB, abs=0.01)
+    assert by_month[8:] == pytest.approx([197.63859375 * GIB] * 4)
 
 
 @pytest.mark.parametrize(
     ("mbps", "said"),
     [
-        (0.0096, True),  # 9.6 kbit/s x 30 s / 8 = 36,000 bytes a file
-        (0.0349, True),  # 130,875 bytes: under 131,072 (128 x 1,024)
-        (0.035, False),  # 131,250 bytes: S3 moves it
+        # a file's bits, mbps x 1e6 x 30 s / 8, captured with 114 bytes of headers a 1,024-byte
+        # datagram: x (1 + 114/1024) = x 1.111328125
+        (0.0096, True),  # 9.6 kbit/s x 30 s / 8 = 36,000 bytes, x 1.111328125 = 40,007.8 a file
+        (0.0314, True),  # 117,750 bytes x 1.111328125 = 130,858.9: under 131,072 (128 x 1,024)
+        (0.0315, False),  # 118,125 bytes x 1.111328125 = 131,275.6: S3 moves it
+        (0.035, False),  # 131,250 bytes x 1.111328125 = 145,861.8
     ],
 )
 def test_raw_files_too_small_for_s3_to_move_are_said_to_stay_in_standard(mbps, said):
     """S3 transitions no object under 128 KB (the stack's lifecycle states that default): the
     AWS storage lines price such objects in Standard (tests/test_cost_small_objects.py), and the
-    assumptions say which, where a downlink's 30-second raw files are smaller."""
+    assumptions say which, where a downlink's 30-second raw files are smaller. A raw file holds
+    the capture: the bits with each datagram's headers."""
     from groundlink.cost.usage import monthly_usage
 
     data = spec_data("noaa20.yaml")
@@ -529,9 +553,47 @@ def test_raw_files_too_small_for_s3_to_move_are_said_to_stay_in_standard(mbps, s
     assert bool(found) is said
     if said:
         assert (
-            f"on AWS the raw files of noaa20/hrd (about {mbps * 1e6 * 30 / 8 / 1000:,.0f} KB) stay in Standard"
+            f"on AWS the raw files of noaa20/hrd (about {mbps * 1e6 * 30 / 8 / 1000 * HEADERS:,.0f} KB) stay in Standard"
             in found[0]
         )
+
+
+def test_larger_datagrams_land_fewer_header_bytes():
+    """processing.capture.datagram_payload_bytes: 8192. Each datagram's 114 bytes of headers are
+    then 114/8192 of its payload: a contact's 0.57 GB of bits per link is captured as 0.57 x (1 +
+    114/8192) = 0.57 x 1.013916015625 = 0.57793212890625 GB; raw landed 2 x 0.57793212890625 x
+    36.5 = 41.61 x 1.013916015625 = 42.18904541015625 GB a month (46.24 at the default 1,024).
+    S3 Standard holds the hot 30 days: 61.56 x 1.013916015625 = 62.416669921875 GB x $0.02 =
+    $1.2483333984375, billed in binary GB."""
+    data = _example(**{"processing.capture.datagram_payload_bytes": 8192})
+    result = estimate(build_blueprint(spec_from_data(data)), _catalogs())
+    assert [link.gb_per_contact for link in result.usage.links] == pytest.approx([0.57793212890625] * 2)
+    assert result.usage.raw_gb == pytest.approx(42.18904541015625)
+    aws = {x.item: (x.quantity, x.cost) for x in result.clouds["aws"].lines}
+    assert aws["S3 Standard storage"] == pytest.approx(_gib(62.416669921875, 1.2483333984375))
+
+
+@pytest.mark.parametrize("datagram", [1024, 8192])
+def test_a_digif_downlink_s_volume_does_not_follow_the_datagram_size(datagram):
+    """A DigIF downlink's rate is its captures' own (measured from delivered objects): alpha's 30 MHz
+    DigIF lands 43.1 GB x 570 / 630 = 38.995238 GB a contact, x 36.5 = 1,423.326190 GB a month,
+    whatever the datagram size; beta's demod/decode 0.57 GB of bits lands 0.57 x (1 + 114 /
+    datagram): 0.63345703125 GB at 1,024, 0.57793212890625 at 8,192."""
+    digif = {"name": "hrd", "center_frequency_mhz": 7812, "bandwidth_mhz": 30, "delivery": "digif", "data_rate_mbps": 8}
+    data = _example(
+        **{
+            "satellites.0.downlinks.0": digif,
+            "processing.enabled": False,  # 39 GB a contact: no function holds it
+            "processing.capture.datagram_payload_bytes": datagram,
+        }
+    )
+    usage = estimate(build_blueprint(spec_from_data(data)), _catalogs()).usage
+    alpha, beta = usage.links
+    assert (alpha.delivery, beta.delivery) == ("digif", "demod_decode")
+    assert alpha.gb_per_contact == pytest.approx(43.1 * 570 / 630)
+    captured = {1024: 0.63345703125, 8192: 0.57793212890625}[datagram]
+    assert beta.gb_per_contact == pytest.approx(captured)
+    assert usage.raw_gb == pytest.approx((43.1 * 570 / 630 + captured) * 36.5)
 
 
 CONTAINER_JOBS = {
@@ -544,29 +606,32 @@ CONTAINER_JOBS = {
 
 def test_container_jobs_bill_vcpu_and_memory_for_each_contact_s_run():
     """The example's 73 contacts as container jobs of 2 vCPU and 4 GB (the defaults), each run
-    0.413 s, as the function's above. Fargate bills each task at least 60 s: 73 x 60 s =
+    0.459 s, as the function's above. Fargate bills each task at least 60 s: 73 x 60 s =
     4,380 s = 1.216667 h, x 2 vCPU = 2.433333 vCPU-h at $0.04 = $0.097333, x 4 GB = 4.866667
-    GB-h at $0.005 = $0.024333. Container Apps bills the seconds run: 73 x 0.413 s = 30.149 s,
-    x 2 vCPU = 60.298 vCPU-s at $0.00003 = $0.00180894, x 4 GiB = 120.596 GiB-s at $0.000004 =
-    $0.000482384. Neither bills a function."""
+    GB-h at $0.005 = $0.024333. Container Apps bills the seconds run: 73 x 0.459 s = 33.507 s,
+    x 2 vCPU = 67.014 vCPU-s at $0.00003 = $0.00201042, x 4 GiB = 134.028 GiB-s at $0.000004 =
+    $0.000536112. Neither bills a function."""
     aws = _lines(_example(**CONTAINER_JOBS), "aws")
     assert aws["Fargate vCPU (contact jobs)"] == pytest.approx((2.433333333, 0.097333333))
     assert aws["Fargate memory (contact jobs)"] == pytest.approx((4.866666667, 0.024333333))
     azure = _lines(_example(**CONTAINER_JOBS), "azure")
-    assert azure["Container Apps vCPU (contact jobs)"] == pytest.approx((60.298, 0.00180894))
-    assert azure["Container Apps memory (contact jobs)"] == pytest.approx((120.596, 0.000482384))
+    assert azure["Container Apps vCPU (contact jobs)"] == pytest.approx((67.014, 0.00201042))
+    assert azure["Container Apps memory (contact jobs)"] == pytest.approx((134.028, 0.000536112))
     assert not [item for item in (*aws, *azure) if item.startswith(("Lambda", "Functions"))]
 
 
 def test_geo_redundancy_bills_the_copy_of_every_gb_landed_once():
-    """41.61 GB raw + 20.805 GB products landed a month = 62.415 GB, copied once to the other
-    region: x $0.02 = $1.2483 on each cloud (S3 replication to the replica region; GZRS to the
-    paired region)."""
+    """46.24236328125 GB raw + 23.121181640625 GB products landed a month (41.61 and 20.805 GB of
+    bits, x (1 + 114/1024)) = 69.363544921875 GB, copied once to the other region: x $0.02 =
+    $1.3872708984375 on each cloud (S3 replication to the replica region; GZRS to the paired
+    region)."""
     data = _example(**{"storage.redundancy": "geo", "clouds.aws.replica_region": "us-east-2"})
     assert _lines(data, "aws")["S3 replication: inter-region transfer (to us-east-2)"] == pytest.approx(
-        (62.415, 1.2483)
+        (69.363544921875, 1.3872708984375)
     )
-    assert _lines(data, "azure")["Geo-replication data transfer (GZRS)"] == pytest.approx((62.415, 1.2483))
+    assert _lines(data, "azure")["Geo-replication data transfer (GZRS)"] == pytest.approx(
+        (69.363544921875, 1.3872708984375)
+    )
 
 
 def test_premium_messaging_bills_one_unit_of_each_namespace_all_month():

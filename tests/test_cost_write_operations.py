@@ -80,14 +80,17 @@ def test_writes_cover_every_object_and_every_4_mib(total, size):
 
 
 def test_raw_files_follow_the_30_second_cadence_the_last_one_shorter():
-    """A 555 s contact of the reference spec's 15 Mbit/s downlink: 18 files of 30 s (56.25 MB,
-    14 writes each) and one of 15 s (28.125 MB, 7 writes): 259 writes, not 19 equal files of
-    54.77 MB (14 each: 266). Its 208.125 MB frame stream (0.2 of 1,040.625 MB) is 50 writes, the
-    frame index and the contact summary 1 each: 311 a contact."""
+    """A 555 s contact of the reference spec's 15 Mbit/s downlink, its captures the bits x (1 +
+    114/1024) = x 1.111328125 (each 1,024-byte datagram's 114 bytes of headers): 18 files of 30 s
+    (56.25 MB x 1.111328125 = 62,512,207.03 bytes, ceil(14.90) = 15 writes each) and one of 15 s
+    (28.125 MB x 1.111328125 = 31,256,103.52 bytes, ceil(7.45) = 8 writes): 278 writes, not 19
+    equal files of 54.77 MB x 1.111328125 = 60,867,148.95 bytes (ceil(14.51) = 15 each: 285). Its
+    frame stream (0.2 of 1,040.625 MB = 208.125 MB, x 1.111328125 = 231,295,166.02 bytes) is
+    ceil(55.15) = 56 writes, the frame index and the contact summary 1 each: 336 a contact."""
     data = spec_data("noaa20.yaml")
     data["ground_segment"]["contact_minutes"] = 9.25
     usage = estimate(build_blueprint(spec_from_data(data)), load_catalogs()[0]).usage
-    assert usage.adls_object_writes / usage.contacts_per_month == pytest.approx(311)
+    assert usage.adls_object_writes / usage.contacts_per_month == pytest.approx(336)
     assert usage.objects_written / usage.contacts_per_month == pytest.approx(19 + 1 + 2)
 
 

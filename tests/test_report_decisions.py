@@ -87,21 +87,30 @@ def test_a_left_out_line_without_a_price_is_named_in_the_sentence_and_the_not_pr
         "not in the comparison: AWS: Dataflow endpoint instance (stream delivery) (not priced))."
     )
     section = _section(stream, "Break-even partner price")
-    # Azure's figure counts its ZRS account's writes at the ADLS Gen2 ZRS meter, $0.0878 per 10,000,
-    # one per 4 MiB of each object: 41,002.5 a month, $0.36; each keeps its deleted data 30 days,
-    # 5.4 GB/day x 30 = 162 GB, AWS in Deep Archive, Azure in Cold; and both bill capacity in binary
-    # GB: AWS's 11.97585 of capacity is 11.15338 (x 0.931323), Azure's 22.6296 is 21.07546; AWS's
-    # 6,205 PUT requests (the frame stream uploaded in 8 MiB parts) are $0.03. The lifecycle's moves:
-    # AWS moves 21 objects a contact (20 raw files, the frame stream) x 121.67 = 2,555 a month into
-    # each class, x ($0.01 + $0.03 + $0.05) / 1,000 = $0.22995, and bills 40 KB of each archived
-    # object, 7,560 in Glacier Flexible Retrieval (84 a day x 90) and 23,900 in Deep Archive (80 raw
-    # x 215 + 4 products x 1,675): $0.00707; Azure moves 24 blobs a contact (the frame index, contact
-    # summary and manifest too), 2,920 a month, into Cool ($0.13) and Cold ($0.26 per 10,000):
-    # $0.11388. AWS $47.093 + $0.237 = $47.330, with a partner (no Ground Station telemetry) $47.322;
-    # Azure $138.134 + $0.114 = $138.248
+    # A contact's captures are its 15 Mbps x 600 s / 8 = 1,125 MB of bits x (1 + 114/1024) (each
+    # 1,024-byte datagram's 114 bytes of headers) = 1,250.24 MB: 5.4 x 1.111328125 = 6.00117 GB/day
+    # lands. Azure's figure counts its ZRS account's writes at the ADLS Gen2 ZRS meter, $0.0878 per
+    # 10,000, one per 4 MiB of each object: 363 a contact (20 raw files of 56.25 MB x 1.111328125 =
+    # 62.51 MB, ceil(14.90) = 15 writes each, the 250,048,828-byte frame stream ceil(59.62) = 60,
+    # the frame index, the contact summary and the manifest 1 each) x 121.67 = 44,165 a month,
+    # $0.38777; each keeps its deleted data 30 days, 6.00117 GB/day x 30 = 180.04 GB, AWS in Deep
+    # Archive, Azure in Cold; and both bill capacity in binary GB: AWS's 11.97585 x 1.111328125 =
+    # 13.30910 of capacity is 12.39506 (x 0.931323), Azure's 22.6296 x 1.111328125 = 25.14891 is
+    # 23.42175; AWS's 6,691.67 PUT requests (55 a contact: 20 raw files, the guiding .pcap, the
+    # frame stream uploaded in ceil(250,048,828 / 8,388,608) = 30 parts of 8 MiB plus 2, the index
+    # and the summary) are $0.03346. The lifecycle's moves: AWS moves 21 objects a contact (20 raw
+    # files, the frame stream) x 121.67 = 2,555 a month into each class, x ($0.01 + $0.03 + $0.05) /
+    # 1,000 = $0.22995, and bills 40 KB of each archived object, 7,560 in Glacier Flexible Retrieval
+    # (84 a day x 90) and 23,900 in Deep Archive (80 raw x 215 + 4 products x 1,675): $0.00707; Azure
+    # moves 24 blobs a contact (the frame index, contact summary and manifest too), 2,920 a month,
+    # into Cool ($0.13) and Cold ($0.26 per 10,000): $0.11388. AWS: the KMS key 1 + Athena 5 +
+    # Kinesis 29.2 + telemetry 0.073 GB x ($0.08 + $0.035) = 0.008395 + 4 alarms 0.4 + the frame-loss
+    # metric 0.3 + PUT 0.03346 + capacity 12.39506 = $48.337, + $0.237 = $48.574; with a partner (no
+    # Ground Station telemetry) $48.566: the same $48.57, so said once. Azure: the HSM key 5 + key
+    # operations 0.0438 + Service Bus 9.855 + Synapse 5 + Event Hubs 21.9 + Capture 73 + alerts 0.4
+    # + 1.5 + executions 0.00005 + writes 0.38777 + capacity 23.42175 = $140.508, + $0.114 = $140.622
     assert _texts(section.after) == [
-        "Partner minutes: 1,216.7/month. Monthly cost without the ground segment: AWS $47.33 ($47.32 with a "
-        "partner network), Azure $138.25. "
+        "Partner minutes: 1,216.7/month. Monthly cost without the ground segment: AWS $48.57, Azure $140.62. "
         "Prices not known are left out of both sides: aws.dataflow_endpoint_hour.",
         "Not in the comparison: AWS: Dataflow endpoint instance (stream delivery) (not priced)",
     ]
@@ -519,16 +528,41 @@ def test_unit_prices_are_never_in_scientific_notation(reference):
 
 
 def test_layers_that_do_not_add_up_to_the_total_as_shown_say_they_are_rounded():
-    """noaa20 at 13.6 Mbps: each cloud's layers, each rounded to the cent, add up to a cent more than
-    its total (the reference spec's add up exactly since the lifecycle's lines were priced)."""
-    doc = _document({"satellites.0.downlinks.0.data_rate_mbps": 13.6})[0]
+    """noaa20 at 10.7 Mbps: each cloud's layers, each rounded to the cent, add up to a cent more than
+    its total (the reference spec's AWS layers do too, its storage of $12.6655 shown as $12.67; its
+    Azure layers add up exactly).
+
+    AWS's layers but storage are fixed: ground 1,216.67 min x $10 = 12,166.6667, security 1 (the KMS
+    key), analytics 5 (Athena) + 29.2 (Kinesis) + 0.073 GB x ($0.08 + $0.035) = 34.2084,
+    observability 4 alarms x $0.1 + the frame-loss metric $0.3 = 0.7: 12,202.5751, its cents'
+    fraction .51, so a total rounds a cent under the layers as shown where the storage's cents end
+    in .50-.99. Azure's: security 5 + 2,920 key operations x $0.15 / 10,000 = 5.0438, events 9.855
+    (Service Bus), analytics 5 + 21.9 + 73 = 99.9, processing 121.67 executions x $0.4 / 10^6 =
+    0.0000487, observability 0.4 + 1.5 = 1.9: 116.6988 (shown 116.70), so where the storage's
+    cents end in .50-.61.
+
+    Storage, at 10.7 Mbps x 600 s / 8 = 802.5 MB of bits a contact, captured with 114 bytes of
+    headers a 1,024-byte datagram: x (1 + 114/1024) = 891.84 MB; 121.67 contacts a month. Each
+    Mbps of bits holds at steady state hot 10.8 GB, cool 21.6, cold 32.4, archive 154.2 and 10.8
+    kept (the reference spec's 162, 324, 486, 2,313 and 162 GB at 15 Mbps): AWS's capacity
+    (10.8 x 0.023 + 21.6 x 0.0125 + 32.4 x 0.0036 + (154.2 + 10.8) x 0.00099 = 0.79839 a Mbps) x
+    10.7 x 1.111328125 = 9.49382, in binary GB 8.84181;
+    PUT requests 47 a contact (20 raw files, the guiding .pcap, the index, the summary, and the
+    178,368,164 bytes frame stream in ceil(21.26) = 22 parts + 2) x 121.67 = 5,718.33 x $0.005 /
+    1,000 = 0.02859; the lifecycle 0.22995 + 0.00707: 9.10743, $9.11, total 12,211.6825. Azure's
+    capacity (10.8 x 0.0221 + 21.6 x 0.0131 + (32.4 + 154.2 + 10.8 kept) x 0.005 = 1.50864 a Mbps)
+    x 10.7 x 1.111328125 = 17.93956, in binary GB 16.70751; writes 266 a contact (20 raw
+    files of 44.59 MB, ceil(10.63) = 11 each, the frame stream ceil(42.53) = 43, the index, summary
+    and manifest 1 each) x 121.67 = 32,363.33 x $0.0878 / 10,000 = 0.28415; tier changes 0.11388:
+    17.10554, $17.11, total 133.8044."""
+    doc = _document({"satellites.0.downlinks.0.data_rate_mbps": 10.7})[0]
     section = _section(doc, "Monthly cost by layer")
     aws = [r[1].text for r in _rows(doc, "Monthly cost by layer")]
-    assert aws == ["$12,166.67", "$10.38", "$1.00", "$0.00", "$34.21", "$0.00", "$0.70", "not priced", "$12,212.95"]
+    assert aws == ["$12,166.67", "$9.11", "$1.00", "$0.00", "$34.21", "$0.00", "$0.70", "not priced", "$12,211.68"]
     assert _texts(section.after) == [
-        "AWS: the layers as shown add up to $12,212.96, the total is $12,212.95: each figure is rounded to the "
+        "AWS: the layers as shown add up to $12,211.69, the total is $12,211.68: each figure is rounded to the "
         "cent from the unrounded line costs.",
-        "Azure: the layers as shown add up to $136.26, the total is $136.25: each figure is rounded to the "
+        "Azure: the layers as shown add up to $133.81, the total is $133.80: each figure is rounded to the "
         "cent from the unrounded line costs.",
     ]
     assert section.after[0].text in render_html(doc, charts.render_charts(doc))
@@ -629,9 +663,12 @@ def test_the_steady_storage_sentence_says_what_its_gb_leave_out(reference):
     """The spec's lifecycle GB, in decimal GB: the capacity lines bill binary GB and add the deleted
     data each cloud still keeps, so the sentence says both, or it reads as a contradiction of them."""
     section = _section(reference, "12-month projection (storage accumulates until retention)")
+    # 5.4 GB/day of bits (4.5 raw, 0.9 products) x (1 + 114/1024) for the captures' headers: hot 30 x
+    # 6.00117 = 180.04, cool 60 x = 360.07, cold 90 x = 540.11, archive 185 x 5.00098 + 1,645 x
+    # 1.00020 = 2,313 x 1.111328125 = 2,570.51
     assert _texts(section.after) == [
-        "Storage held at steady state, by the spec's lifecycle: hot 162 GB, cool 324 GB, cold 486 GB, archive "
-        "2,313 GB (decimal GB, before the deleted data each cloud still keeps; the capacity lines bill binary GB)."
+        "Storage held at steady state, by the spec's lifecycle: hot 180 GB, cool 360.1 GB, cold 540.1 GB, archive "
+        "2,570.5 GB (decimal GB, before the deleted data each cloud still keeps; the capacity lines bill binary GB)."
     ]
 
 
@@ -670,21 +707,21 @@ def test_the_decision_gives_aws_s_rest_in_the_ground_segment_the_spec_did_not_ch
     assert rest["aws"] == rest["awsWithGroundStation"]
     assert rest["aws"] - rest["awsWithPartner"] == pytest.approx(7.3 * (0.08 + 0.035), abs=1e-3)
     assert partner["decision"]["restMonthly"] == pytest.approx({**rest, "aws": rest["awsWithPartner"]}, abs=1e-3)
-    # $47.322 with a partner ($47.085 and the lifecycle's $0.237: test_a_left_out_line_...), shown half
-    # up as the report rounds every figure
+    # $48.566 with a partner ($48.329 and the lifecycle's $0.237: test_a_left_out_line_...), $48.566 +
+    # $0.8395 = $49.405 with Ground Station's telemetry, shown half up as the report rounds every figure
     assert (
-        "Monthly cost without the ground segment: AWS $48.16 ($47.32 with a partner network), Azure $138.25."
+        "Monthly cost without the ground segment: AWS $49.41 ($48.57 with a partner network), Azure $140.62."
         in (_texts(_section(managed, "Break-even partner price").after)[0])
     )
     assert (
-        "Monthly cost without the ground segment: AWS $47.32 ($48.16 with AWS Ground Station), Azure $138.25."
+        "Monthly cost without the ground segment: AWS $48.57 ($49.41 with AWS Ground Station), Azure $140.62."
         in (_texts(_section(partner, "Break-even partner price").after)[0])
     )
 
 
 def test_the_decision_adds_no_other_mode_figure_that_reads_the_same_as_the_spec_s():
     """Telemetry of 0.1 kB/s moves AWS's rest by $0.00084: the same in cents, so said once. (The
-    reference spec's 1 kB/s, $0.0084, now straddles a cent: $47.330 against $47.322.)"""
+    reference spec's 1 kB/s, $0.0084, is said once too: $48.574 against $48.566, both $48.57.)"""
     doc = _document({"usage.telemetry_kb_per_second": 0.1})[0]
     rest = doc["decision"]["restMonthly"]
     assert 0 < rest["awsWithGroundStation"] - rest["awsWithPartner"] < 0.001

@@ -19,6 +19,7 @@ from ..blueprint.gaps import PARTNER_PRINCIPAL_FIELD
 from ..blueprint.tiering import deleted_kept_days, held_tier
 from ..clouds import CLOUDS, cloud_title
 from ..limits import (
+    CAPTURE_HEADER_BYTES,
     DIGIF_GB_PER_MHZ_SECOND,
     LAMBDA_EPHEMERAL_STORAGE_MB,
     MINIMUM_STORAGE_DAYS,
@@ -310,7 +311,9 @@ class MonthlyUsage:
     links: tuple[LinkVolume, ...]
     contact_seconds: float
     raw_gb: float  # contact data landed in the raw store a month (0 without delivery.object_store)
-    delivered_gb: float  # contact data the ground segment delivers a month, into the raw store or a live stream
+    # contact data the ground segment delivers a month, as a live stream carries it: the downlinks'
+    # data, without the capture files' per-datagram headers (landed in the raw store or not)
+    delivered_gb: float
     products_gb: float
     stores: tuple[StoreFlow, ...]
     objects_written: float  # raw files plus product objects, a month (manifests: `written`)
@@ -689,11 +692,15 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
                     d.delivery,
                     d.bandwidth_mhz,
                     d.data_rate_mbps,
-                    d.gb_in(seconds_per_contact),
+                    d.capture_gb(seconds_per_contact, spec.processing.capture.datagram_payload_bytes),
                 )
             )
 
     landed_gb = sum(link.gb_per_contact for link in links) * contacts_per_month
+    # a live stream carries the downlinks' data, not capture files with their record headers
+    streamed_gb = (
+        sum(d.gb_in(seconds_per_contact) for sat in spec.satellites for d in sat.downlinks) * contacts_per_month
+    )
     raw_gb = landed_gb if spec.delivery.object_store else 0.0
     feeding = products_source(spec, links)
     products_gb = sum(link.gb_per_contact for link in feeding) * contacts_per_month * use.products_ratio
@@ -784,9 +791,11 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
             if gs.provider == "managed"
             else ""
         ),
-        "Data per contact: demod/decode lands data_rate_mbps x contact seconds / 8 (the downlink's bits: its "
-        "captures hold each datagram's headers too, 1-11% more by the datagram size, which onboarding decides, "
-        "and which the raw storage lines leave out); DigIF lands digif_mbps x "
+        "Data per contact: demod/decode lands its captures, data_rate_mbps x contact seconds / 8 x (1 + "
+        f"{CAPTURE_HEADER_BYTES} / {spec.processing.capture.datagram_payload_bytes}) (the downlink's bits and each "
+        f"datagram's headers, up to {CAPTURE_HEADER_BYTES} bytes beside its payload: "
+        "processing.capture.datagram_payload_bytes, which onboarding decides; a live stream carries the bits "
+        "alone); DigIF lands digif_mbps x "
         "contact seconds / 8 where the downlink gives it, else the sampled bandwidth, "
         f"{DIGIF_GB_PER_MHZ_SECOND * 1000:.4f} MB per second per MHz of bandwidth_mhz ({DIGIF_SOURCE}).",
         (
@@ -866,7 +875,7 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         links=tuple(links),
         contact_seconds=contact_seconds,
         raw_gb=raw_gb,
-        delivered_gb=landed_gb,
+        delivered_gb=streamed_gb,
         products_gb=products_gb,
         stores=tuple(stores),
         objects_written=(raw_files_per_contact + products_per_contact) * contacts_per_month,
