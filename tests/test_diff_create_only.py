@@ -92,3 +92,36 @@ def test_turning_object_lock_on_replaces_the_bucket_as_data_loss():
     # a change of the bucket's tags stays an update
     tagged = one(BUCKET, {"bucketPrefix": "noaa20-raw-", "tags": {"team": "ops"}}, cloud="aws")
     assert only_change(old, tagged).action == "update"
+
+
+COMPUTE = "aws:batch/computeEnvironment:ComputeEnvironment"
+SUBNET = "aws:ec2/subnet:Subnet"
+
+
+def _compute_beside(cidr: str, resources: dict) -> State:
+    subnet = Resource("subnet", SUBNET, "subnet", {"cidrBlock": cidr}, False)
+    compute = Resource(
+        "compute",
+        COMPUTE,
+        "compute",
+        {
+            "type": "MANAGED",
+            "computeResources": {"type": "FARGATE", "maxVcpus": 4, "subnets": ["subnet-1"], **resources},
+        },
+        False,
+        {"computeResources": ("subnet",)},
+    )
+    return State("aws", "plan", "x", {r.key: r for r in (subnet, compute)})
+
+
+def test_a_replaced_subnet_updates_a_fargate_compute_environment_in_place():
+    """Its `computeResources` comes from the subnet, so it is unknown as a whole here; the fields
+    that force a replacement inside it (launchTemplate, ...) are EC2's, which the program never
+    sets: a real preview, unknown only at `subnets`, updates it."""
+    diff = diff_states(_compute_beside("10.0.0.0/24", {}), _compute_beside("10.1.0.0/24", {}))
+    compute = next(c for c in diff.changes if c.type == COMPUTE)
+    assert (compute.action, compute.forced_by) == ("update", ())
+    template = {"launchTemplate": {"launchTemplateName": "t"}}
+    diff = diff_states(_compute_beside("10.0.0.0/24", template), _compute_beside("10.1.0.0/24", template))
+    compute = next(c for c in diff.changes if c.type == COMPUTE)
+    assert (compute.action, compute.forced_by) == ("replace", ("computeResources.launchTemplate",))

@@ -18,7 +18,7 @@ from .. import limits
 from ..inputs import escaped
 from ..runtime.azure_functions import CODE_DIGEST
 from . import rules
-from .address_space import unappliable
+from .refused_updates import unappliable
 from .state import SECRET, Opaque, Resource, State, align
 
 Action = Literal["create", "update", "replace", "delete"]
@@ -261,7 +261,7 @@ class Diff:
     unchanged: int
     notes: tuple[str, ...] = field(default_factory=tuple)
     not_compared: tuple[NotCompared, ...] = ()
-    # changes the cloud refuses though the provider updates them in place (address_space): the
+    # changes the cloud refuses though the provider updates them in place (refused_updates): the
     # command refuses them whatever --allow-data-loss says, one line each
     unappliable: tuple[str, ...] = ()
 
@@ -506,6 +506,35 @@ def _same_azure_location(type_token: str, change: PropertyChange) -> bool:
     )
 
 
+def _forced(
+    change: PropertyChange, before: Resource, after: Resource, forcing: frozenset[str] | None, stateful: bool
+) -> tuple[str, ...]:
+    """`_forces` for one change. A value taken from a replaced resource is unknown as a whole
+    input here (`computeResources`), where a real preview knows it unknown only at the fields
+    that came from that resource: a forcing path inside it counts only where the program sets
+    it. Counted everywhere, a Fargate compute environment whose subnets moved was replaced
+    by fields it never sets (`computeResources.launchTemplate`, ...), which Terraform forces
+    only for EC2."""
+    found = _forces(change.path, forcing, stateful)
+    if change.new != COMPUTED:
+        return found
+    depth = len(rules.parts(change.path))
+    return tuple(
+        f
+        for f in found
+        if len(rules.parts(f)) <= depth or _sets(before.inputs, rules.parts(f)) or _sets(after.inputs, rules.parts(f))
+    )
+
+
+def _sets(value: Any, parts: list[str]) -> bool:
+    """Whether `value` holds a value at the dotted path `parts` (in any item of a list on the way)."""
+    if not parts:
+        return value is not None
+    if isinstance(value, list):
+        return any(_sets(item, parts) for item in value)
+    return isinstance(value, dict) and _sets(value.get(parts[0]), parts[1:])
+
+
 def _top(path: str) -> str:
     return path.split(".", 1)[0].split("[", 1)[0]
 
@@ -535,7 +564,7 @@ def diff_states(old: State, new: State) -> Diff:
             props = _input_changes(before, after, unknown, opaque)
             forcing = rules.forcing(after.type)
             stateful = holds_data(before) or holds_data(after)
-            forced = tuple(sorted({f for p in props for f in _forces(p.path, forcing, stateful)}))
+            forced = tuple(sorted({f for p in props for f in _forced(p, before, after, forcing, stateful)}))
             uncompared[key] = [
                 NotCompared(
                     after.type,

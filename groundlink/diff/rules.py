@@ -34,7 +34,8 @@ def forcing(type_token: str) -> frozenset[str] | None:
     return frozenset(entry["properties"])
 
 
-def _parts(path: str) -> list[str]:
+def parts(path: str) -> list[str]:
+    """The property names along `path`, list indexes left out (`a[0].b` -> a, b)."""
     return [p for p in path.replace("[", ".[").split(".") if p and not p.startswith("[")]
 
 
@@ -43,10 +44,10 @@ def forced_by(changed: str, forcing_paths: frozenset[str]) -> list[str]:
     under one (`encryption.cmk.key.name` under `encryption`), or holds one (the whole
     `defaultDataLakeStorage` object replaced holds its `accountUrl`). List indexes do not
     matter: a forcing path names the property of every item."""
-    at = _parts(changed)
+    at = parts(changed)
     found = []
     for path in forcing_paths:
-        rule = _parts(path)
+        rule = parts(path)
         if at[: len(rule)] == rule or rule[: len(at)] == at:
             found.append(path)
     return sorted(found)

@@ -1,7 +1,10 @@
-"""A virtual network's address space moved off a subnet: azure-native updates it in place, Azure
-refuses it at `pulumi up`. `groundlink diff` refuses it whatever --allow-data-loss says."""
+"""Updates azure-native makes in place and Azure refuses at `pulumi up`: a virtual network's range
+taken off a subnet, a subnet moved while something runs in it, a Container Apps environment
+moved to another subnet. `groundlink diff` refuses them whatever --allow-data-loss says."""
 
 from __future__ import annotations
+
+import json
 
 from groundlink.app import diff_command
 from groundlink.diff import State, diff_states, render_text
@@ -36,21 +39,35 @@ def test_moving_the_azure_network_range_is_refused_as_a_change_azure_rejects(cap
     assert diff.unappliable == (
         f"azure: {VNET} noaa20-security-processing-vnet would take 10.42.0.128/25 out of its address space "
         "(10.99.0.0/24 in NEW) while its subnet noaa20-security-processing is in it, which Azure refuses: keep the "
-        "deployed range (clouds.azure.network_cidr), or delete the subnet and what runs in it first",
+        "deployed range, or delete the subnet and what runs in it first",
+        f"azure: {SUBNET} noaa20-security-processing would move from 10.42.0.128/25 to 10.99.0.128/25 while "
+        "azure-native:web:WebApp noaa20-processing-app is in it, which Azure refuses: keep the deployed range, or "
+        "move or delete what runs in the subnet first",
     )
     assert not diff.data_loss  # nothing is lost: the update fails
     assert f"    cannot apply: {diff.unappliable[0]}" in render_text(diff)
     assert diff.to_json()["unappliable"] == list(diff.unappliable)
-    assert diff.to_json()["summary"]["unappliable"] == 1
+    assert diff.to_json()["summary"]["unappliable"] == 2
     for allow in (False, True):  # --allow-data-loss does not accept it
         assert diff_command.verdict([diff], allow, NOAA20, moved) == EXIT_FAILED
         err = capsys.readouterr().err.splitlines()
         assert err == [
-            diff.unappliable[0],
+            *diff.unappliable,
             "groundlink: refusing a change the cloud rejects at pulumi up: the spec changes "
             "clouds.azure.network_cidr (10.42.0.0/24 => 10.99.0.0/24): revert it (--allow-data-loss does not "
             "accept it)",
         ]
+
+
+def test_widening_the_range_so_that_its_first_24_moves_moves_the_subnets_and_is_refused():
+    """The subnets are the halves of the range's first /24: 10.42.1.0/24 widened to 10.42.0.0/23
+    keeps the old range inside the new one, and still moves both subnets."""
+    diff = _azure(_cidr("10.42.1.0/24"), _cidr("10.42.0.0/23"))
+    assert diff.unappliable == (
+        f"azure: {SUBNET} noaa20-security-processing would move from 10.42.1.128/25 to 10.42.0.128/25 while "
+        "azure-native:web:WebApp noaa20-processing-app is in it, which Azure refuses: keep the deployed range, or "
+        "move or delete what runs in the subnet first",
+    )
 
 
 def test_widening_the_range_around_its_subnets_applies():
@@ -123,3 +140,67 @@ def test_compare_names_the_rejected_change_as_its_refusal():
     )
     assert _refused_for(doc) == "a change the cloud rejects"
     assert _refused_for({"diff": {"dataLoss": ["aws: y"], "unappliable": []}}) == "data loss"
+
+
+def _user(type_token: str, subnet: str = "subnet") -> Resource:
+    return Resource(f"{type_token}::u", type_token, "u", {"subnetRef": "x"}, False, {"subnetRef": (subnet,)})
+
+
+def test_a_subnet_moved_is_refused_only_while_something_runs_in_it():
+    before, after = _subnet("10.0.0.0/25"), _subnet("10.0.0.128/25")
+    space = _vnet(["10.0.0.0/24"])
+    endpoint = _user("azure-native:network:PrivateEndpoint")
+    (line,) = diff_states(_state(space, before, endpoint), _state(space, after, endpoint)).unappliable
+    assert line == (
+        f"azure: {SUBNET} sub would move from 10.0.0.0/25 to 10.0.0.128/25 while azure-native:network:PrivateEndpoint "
+        "u is in it, which Azure refuses: keep the deployed range, or move or delete what runs in the subnet first"
+    )
+    assert diff_states(_state(space, before), _state(space, after)).unappliable == ()
+    # a storage account's firewall names the subnet; nothing of it runs there
+    rule = _user("azure-native:storage:StorageAccount")
+    assert diff_states(_state(space, before, rule), _state(space, after, rule)).unappliable == ()
+    # the same range written as a list, or as a one-item list: no move
+    listed = _subnet(["10.0.0.0/25"], field="addressPrefixes")
+    assert diff_states(_state(space, before, endpoint), _state(space, listed, endpoint)).unappliable == ()
+
+
+ENVIRONMENT = "azure-native:app:ManagedEnvironment"
+
+
+def _environment(subnet) -> Resource:
+    return Resource("env", ENVIRONMENT, "env", {"vnetConfiguration": {"infrastructureSubnetId": subnet}}, False)
+
+
+def test_a_container_apps_environment_moved_to_another_subnet_is_refused():
+    old = _state(
+        _environment("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/a/subnets/p")
+    )
+    new = _state(
+        _environment("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/b/subnets/p")
+    )
+    (line,) = diff_states(old, new).unappliable
+    assert line.startswith(
+        f"azure: {ENVIRONMENT} env would move to another subnet (vnetConfiguration.infrastructureSubnetId), which "
+        "Azure sets at creation only"
+    )
+    assert diff_states(old, old).unappliable == ()
+    assert diff_states(old, _state(_environment(None))).unappliable == ()  # not known yet: not judged
+
+
+def test_switching_to_a_private_network_with_container_jobs_is_refused_and_processing_off_first_applies():
+    jobs = spec_data()
+    jobs["processing"].update(mode="container_job", container_image="ghcr.io/example/processor:1")
+    jobs["processing"].pop("memory_mb", None)
+    private = json.loads(json.dumps(jobs))
+    private["security"]["network"] = "private"
+    off = json.loads(json.dumps(jobs))
+    off["processing"]["enabled"] = False
+    (line,) = _azure(spec_file(jobs), spec_file(private)).unappliable
+    assert f"{ENVIRONMENT} noaa20-processing-environment would move to another subnet" in line
+    # the way the line gives: processing off (nothing it holds is a store), then the switch
+    assert (
+        _azure(spec_file(jobs), spec_file(off)).unappliable == ()
+        and not _azure(spec_file(jobs), spec_file(off)).data_loss
+    )
+    on_again = json.loads(json.dumps(private))
+    assert _azure(spec_file(off), spec_file(on_again)).unappliable == ()
