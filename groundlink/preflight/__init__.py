@@ -19,7 +19,10 @@ provider schema. Preflight checks every planned resource's inputs against:
 - features an account refuses for its kind: blob versioning and the change feed on an account
   with a hierarchical namespace (`hns_features`);
 - diagnostic settings naming categories their target does not export: `AllMetrics` or logs on a
-  storage account (`diagnostics`).
+  storage account (`diagnostics`);
+- AWS policy documents (roles, inline policies, bucket, queue, topic and key policies) against
+  the IAM JSON policy grammar, which the services parse only when the document is written
+  (`policy_grammar`).
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from . import (
     integration,
     lambda_env,
     lambda_reach,
+    policy_grammar,
     registry,
     servicebus_reach,
 )
@@ -74,6 +78,7 @@ def preflight(plan: Plan, service_principals: Iterable[str] = ()) -> list[Findin
         findings += lambda_reach.aws_findings(plan)
         findings += lambda_env.aws_findings(plan)
         findings += batch_job.aws_findings(plan)
+        findings += policy_grammar.aws_findings(plan)
     else:
         findings += check_table(plan, azure_names.NAME_RULES)
         findings += azure_names.duplicate_global_names(plan)
