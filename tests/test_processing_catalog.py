@@ -11,6 +11,7 @@ import pytest
 from groundlink.processing.config import CaptureFormat
 from groundlink.processing.processor import discover, process_contact
 from groundlink.processing.query import connect
+from groundlink.processing.tables import TABLES
 from tests.contactgen import CONTACT_A, EPOCH, Capture, contact_file, frames, packetise, raw_dir, stream_of
 
 from .test_aws_support import aws, bucket_by_role
@@ -43,6 +44,12 @@ def test_glue_table_reads_the_files_the_processor_writes_with_duckdbs_columns(pr
     assert glue_columns == pq.read_schema(written).names
     view = [row[0] for row in connect(products).execute(f"DESCRIBE {name}").fetchall()]
     assert view == glue_columns + keys == [*glue_columns, "year", "month", "day", "satellite"]
+    # Hive partition values are path text: every key a string, each column of its one definition's Hive type
+    assert {k["type"] for k in table.inputs["partitionKeys"]} == {"string"}
+    (definition,) = [t for t in TABLES if t.name == name]
+    assert [(c["name"], c["type"]) for c in table.inputs["storageDescriptor"]["columns"]] == [
+        (c.name, c.hive) for c in definition.columns
+    ]
     assert table.inputs["storageDescriptor"]["serDeInfo"]["serializationLibrary"].endswith("ParquetHiveSerDe")
     assert table.inputs["parameters"]["projection.satellite.type"] == "injected"
 
@@ -54,8 +61,6 @@ def test_partner_product_tables_project_satellite_names() -> None:
 
 
 def test_docs_give_the_synapse_views_of_every_product_table() -> None:
-    from groundlink.processing.tables import TABLES
-
     docs = (Path(__file__).resolve().parents[1] / "docs" / "processing.md").read_text()
     for table in TABLES:
         ddl = table.synapse_ddl()
