@@ -62,7 +62,7 @@ PROCESSING = [
     "tests/test_flex_subnet_sizing.py", "tests/test_lambda_reach.py",
 ]  # fmt: skip
 # the survivors of a sampled run, each asserted where it lives (in-process, plans from the cache)
-GUARDS = ["tests/test_guards5.py", "tests/test_guards6.py", "tests/test_guards7.py"]
+GUARDS = ["tests/test_guards5.py", "tests/test_guards6.py", "tests/test_guards7.py", "tests/test_guards8.py"]
 COMPONENT_TESTS: dict[str, list[str]] = {
     "components.aws.analytics": [
         "tests/test_aws_analytics.py", "tests/test_aws_catalog_serdes.py", "tests/test_aws_mission.py", *PROTECTED,
@@ -76,6 +76,7 @@ COMPONENT_TESTS: dict[str, list[str]] = {
     "components.aws.iam": [
         "tests/test_aws_security.py", "tests/test_aws_storage.py", "tests/test_aws_events.py",
         "tests/test_aws_replication.py", "tests/test_aws_ground.py", "tests/test_aws_ground_roles.py",
+        "tests/test_preflight_policy_grammar.py",  # every policy document the plans hold, against IAM's grammar
     ],
     "components.aws.mission": [
         "tests/test_aws_mission.py", "tests/test_smoke_plan.py", "tests/test_aws_observability.py",
@@ -91,6 +92,7 @@ COMPONENT_TESTS: dict[str, list[str]] = {
     "components.aws.processing": [*PROCESSING, *GUARDS],
     "components.aws.security": [
         "tests/test_aws_security.py", "tests/test_aws_mission.py", "tests/test_component_outputs.py", *PROTECTED,
+        "tests/test_network_cidr.py", "tests/test_tag_limits.py", "tests/test_preflight_policy_grammar.py",
     ],
     "components.aws.storage": [
         "tests/test_aws_storage.py", "tests/test_aws_replication.py", "tests/test_archive_tier.py",
