@@ -63,15 +63,25 @@ PROCESSING = [
 ]  # fmt: skip
 # the survivors of a sampled run, each asserted where it lives (in-process, plans from the cache)
 GUARDS = ["tests/test_guards5.py", "tests/test_guards6.py", "tests/test_guards7.py", "tests/test_guards8.py"]
+# settings the docs state, asserted as literals on the shared plans, and a program of one's own
+# that renders the stack (its options and region); each cloud's survivors of the sampled run of
+# 2026-12-06 that only these files killed
+PLANNED = ["tests/test_guards_planned.py", "tests/test_durability_parity.py"]
+AWS_SETTINGS = ["tests/test_guards2_aws.py", *PLANNED]
+AZURE_SETTINGS = ["tests/test_guards2_azure.py", *PLANNED, "tests/test_log_retention_parity.py"]
+OWN_PROGRAM = ["tests/test_component_options.py", "tests/test_component_region.py"]
 COMPONENT_TESTS: dict[str, list[str]] = {
     "components.aws.analytics": [
         "tests/test_aws_analytics.py", "tests/test_aws_catalog_serdes.py", "tests/test_aws_mission.py", *PROTECTED,
-        *GUARDS,
+        *GUARDS, *AWS_SETTINGS,
     ],
-    "components.aws.events": ["tests/test_aws_events.py", "tests/test_aws_mission.py", *PROTECTED],
+    "components.aws.events": [
+        "tests/test_aws_events.py", "tests/test_aws_mission.py", *PROTECTED,
+        "tests/test_aws_processing_pipe.py", "tests/test_processing_cloud.py", *AWS_SETTINGS,
+    ],
     "components.aws.ground": [
         "tests/test_aws_ground.py", "tests/test_aws_ground_roles.py", "tests/test_aws_limits.py",
-        "tests/test_aws_storage.py", *PROTECTED, *GUARDS,
+        "tests/test_aws_storage.py", *PROTECTED, *GUARDS, *AWS_SETTINGS,
     ],
     "components.aws.iam": [
         "tests/test_aws_security.py", "tests/test_aws_storage.py", "tests/test_aws_events.py",
@@ -81,6 +91,7 @@ COMPONENT_TESTS: dict[str, list[str]] = {
     "components.aws.mission": [
         "tests/test_aws_mission.py", "tests/test_smoke_plan.py", "tests/test_aws_observability.py",
         "tests/test_component_inputs.py", *PROTECTED,
+        *AWS_SETTINGS, *OWN_PROGRAM,
     ],
     "components.aws.naming": [
         "tests/test_aws_limits.py", "tests/test_aws_storage.py", "tests/test_aws_ground.py", "tests/test_resource_names.py",
@@ -88,27 +99,36 @@ COMPONENT_TESTS: dict[str, list[str]] = {
     "components.aws.observability": [
         "tests/test_aws_observability.py", "tests/test_aws_security.py", "tests/test_frame_loss_alarm.py", *PROTECTED,
         *GUARDS,  # the replication alarms: test_guards7.py plans the geo variant
+        "tests/test_aws_replication.py", *AWS_SETTINGS,
     ],
-    "components.aws.processing": [*PROCESSING, *GUARDS],
+    "components.aws.processing": [*PROCESSING, *GUARDS, *AWS_SETTINGS],
     "components.aws.security": [
         "tests/test_aws_security.py", "tests/test_aws_mission.py", "tests/test_component_outputs.py", *PROTECTED,
         "tests/test_network_cidr.py", "tests/test_tag_limits.py", "tests/test_preflight_policy_grammar.py",
+        *AWS_SETTINGS,
     ],
     "components.aws.storage": [
         "tests/test_aws_storage.py", "tests/test_aws_replication.py", "tests/test_archive_tier.py",
         "tests/test_component_hand_inputs.py", *PROTECTED,
+        *AWS_SETTINGS, *GUARDS,
     ],
     "components.azure.analytics": [
         "tests/test_azure_analytics.py", "tests/test_azure_synapse_network.py", "tests/test_azure_adx_identity.py",
         *PROTECTED,
+        "tests/test_telemetry_units.py", "tests/test_azure_parity.py", *AZURE_SETTINGS, *GUARDS,
     ],
-    "components.azure.events": ["tests/test_azure_events.py", "tests/test_servicebus_reach.py", *PROTECTED],
+    "components.azure.events": [
+        "tests/test_azure_events.py", "tests/test_servicebus_reach.py", *PROTECTED,
+        "tests/test_azure_parity.py", *AZURE_SETTINGS,
+    ],
     "components.azure.ground": [
         "tests/test_azure_ground.py", "tests/test_azure_ground_ids.py", "tests/test_component_hand_inputs.py", *PROTECTED,
+        *AZURE_SETTINGS,
     ],
     "components.azure.iam": ["tests/test_azure_security.py", "tests/test_processing_cloud.py"],
     "components.azure.mission": [
         "tests/test_azure_parity.py", "tests/test_smoke_plan.py", "tests/test_component_inputs.py", *PROTECTED,
+        *AZURE_SETTINGS, *OWN_PROGRAM,
     ],
     "components.azure.naming": [
         "tests/test_azure_dashed_names.py", "tests/test_azure_security.py", "tests/test_azure_storage.py",
@@ -117,15 +137,18 @@ COMPONENT_TESTS: dict[str, list[str]] = {
     "components.azure.observability": [
         "tests/test_azure_observability.py", "tests/test_azure_diagnostics.py", "tests/test_azure_alert_receivers.py",
         "tests/test_azure_security.py", "tests/test_frame_loss_alarm.py", *PROTECTED, *GUARDS,
+        *AZURE_SETTINGS,
     ],
-    "components.azure.processing": [*PROCESSING, *GUARDS],
+    "components.azure.processing": [*PROCESSING, *GUARDS, *AZURE_SETTINGS],
     "components.azure.security": [
         "tests/test_azure_security.py", "tests/test_processing_network.py", "tests/test_azure_processing_off.py",
         *PROTECTED, *GUARDS,
+        *AZURE_SETTINGS,
     ],
     "components.azure.storage": [
         "tests/test_azure_storage.py", "tests/test_azure_geo_storage.py", "tests/test_archive_tier.py",
         "tests/test_azure_security.py", "tests/test_component_hand_inputs.py", *PROTECTED, *GUARDS,
+        *AZURE_SETTINGS,
     ],
     # the tag budget (tags_up_to) and the plan warnings (warn_if_no_frames, warn_if_private_image)
     # are asserted in their own files: the stats credited the test that built the shared plan first
