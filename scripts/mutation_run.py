@@ -51,9 +51,10 @@ PARITY = [
 # so mutmut's stats alone would run every plan-building file for it (hours). Each component file's
 # mutants run only the test files that assert that file's resources (its own file first, then the
 # cross-cutting protection and stack tests); the cloud's area runs the union.
-# every component file: the protection tests and the names of the mission tree
+# every component file: the protection tests, the names of the mission tree and the pack's verdicts
 PROTECTED = [
     "tests/test_protection_sets.py", "tests/test_stream_delivery_protection.py", "tests/test_resource_names.py",
+    "tests/test_pack_on_plans.py",  # every rule of the pack over the example plans, in this process
 ]  # fmt: skip
 PROCESSING = [
     "tests/test_processing_cloud.py", "tests/test_processing_network.py", "tests/test_processing_catalog.py",
