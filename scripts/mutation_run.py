@@ -69,7 +69,9 @@ GUARDS = ["tests/test_guards5.py", "tests/test_guards6.py", "tests/test_guards7.
 # 2026-12-06 that only these files killed
 PLANNED = ["tests/test_guards_planned.py", "tests/test_durability_parity.py"]
 AWS_SETTINGS = ["tests/test_guards2_aws.py", *PLANNED]
-AZURE_SETTINGS = ["tests/test_guards2_azure.py", *PLANNED, "tests/test_log_retention_parity.py"]
+AZURE_SETTINGS = [
+    "tests/test_guards2_azure.py", "tests/test_guards10_azure.py", *PLANNED, "tests/test_log_retention_parity.py",
+]  # fmt: skip
 OWN_PROGRAM = ["tests/test_component_options.py", "tests/test_component_region.py"]
 COMPONENT_TESTS: dict[str, list[str]] = {
     "components.aws.analytics": [
@@ -126,14 +128,16 @@ COMPONENT_TESTS: dict[str, list[str]] = {
         "tests/test_azure_ground.py", "tests/test_azure_ground_ids.py", "tests/test_component_hand_inputs.py", *PROTECTED,
         *AZURE_SETTINGS,
     ],
-    "components.azure.iam": ["tests/test_azure_security.py", "tests/test_processing_cloud.py"],
+    "components.azure.iam": [
+        "tests/test_azure_security.py", "tests/test_processing_cloud.py", "tests/test_guards10_azure.py",
+    ],
     "components.azure.mission": [
         "tests/test_azure_parity.py", "tests/test_smoke_plan.py", "tests/test_component_inputs.py", *PROTECTED,
         *AZURE_SETTINGS, *OWN_PROGRAM,
     ],
     "components.azure.naming": [
         "tests/test_azure_dashed_names.py", "tests/test_azure_security.py", "tests/test_azure_storage.py",
-        "tests/test_resource_names.py",
+        "tests/test_resource_names.py", "tests/test_guards10_azure.py",
     ],
     "components.azure.observability": [
         "tests/test_azure_observability.py", "tests/test_azure_diagnostics.py", "tests/test_azure_alert_receivers.py",
