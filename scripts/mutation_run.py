@@ -68,7 +68,7 @@ GUARDS = ["tests/test_guards5.py", "tests/test_guards6.py", "tests/test_guards7.
 # that renders the stack (its options and region); each cloud's survivors of the sampled run of
 # 2026-12-06 that only these files killed
 PLANNED = ["tests/test_guards_planned.py", "tests/test_durability_parity.py"]
-AWS_SETTINGS = ["tests/test_guards2_aws.py", *PLANNED]
+AWS_SETTINGS = ["tests/test_guards2_aws.py", "tests/test_guards10_aws.py", *PLANNED]
 AZURE_SETTINGS = [
     "tests/test_guards2_azure.py", "tests/test_guards10_azure.py", *PLANNED, "tests/test_log_retention_parity.py",
 ]  # fmt: skip
@@ -90,6 +90,7 @@ COMPONENT_TESTS: dict[str, list[str]] = {
         "tests/test_aws_security.py", "tests/test_aws_storage.py", "tests/test_aws_events.py",
         "tests/test_aws_replication.py", "tests/test_aws_ground.py", "tests/test_aws_ground_roles.py",
         "tests/test_preflight_policy_grammar.py",  # every policy document the plans hold, against IAM's grammar
+        "tests/test_guards10_aws.py",
     ],
     "components.aws.mission": [
         "tests/test_aws_mission.py", "tests/test_smoke_plan.py", "tests/test_aws_observability.py",
@@ -98,6 +99,7 @@ COMPONENT_TESTS: dict[str, list[str]] = {
     ],
     "components.aws.naming": [
         "tests/test_aws_limits.py", "tests/test_aws_storage.py", "tests/test_aws_ground.py", "tests/test_resource_names.py",
+        "tests/test_guards10_aws.py",
     ],
     "components.aws.observability": [
         "tests/test_aws_observability.py", "tests/test_aws_security.py", "tests/test_frame_loss_alarm.py", *PROTECTED,
