@@ -20,6 +20,10 @@ import os
 import signal
 from types import FrameType
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 MESSAGE = "groundlink: interrupted"
 # What ends a command from outside: Ctrl-C, and the terminations where the platform has them.
 TERMINATIONS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
@@ -166,6 +170,11 @@ def _stop(signum: int, frame: FrameType | None) -> None:
     _count += 1
     _last = signum
     _cleaning_up()
+    for stop in tuple(_asked):
+        try:  # noqa: SIM105 - no contextlib here (the module docstring)
+            stop()
+        except Exception:  # the work then ends as it would have: at its own end
+            pass
     if _finishing:  # raised as the `finishing` block ends
         _stop_after = True
         return
@@ -173,6 +182,27 @@ def _stop(signum: int, frame: FrameType | None) -> None:
         _defer()
         return
     raise stopping()
+
+
+_asked: list[Callable[[], object]] = []  # what `asking` has each stop signal call
+
+
+class asking:
+    """`stop` is called at the first stop signal while the block runs, before the signal's
+    exception is raised: work a library runs in threads of its own sees that exception only
+    when it returns. DuckDB runs a query to its end (minutes, or hours) before it looks at
+    Python's signals, and a Ctrl-C meant nothing until then; `DuckDBPyConnection.interrupt`
+    ends it at once."""
+
+    def __init__(self, stop: Callable[[], object]):
+        self._stop = stop
+
+    def __enter__(self) -> asking:
+        _asked.append(self._stop)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _asked.remove(self._stop)
 
 
 _finishing = 0  # how deep the main thread is in `finishing` blocks

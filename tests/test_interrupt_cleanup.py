@@ -9,9 +9,14 @@ worker left running waits for work for ever and holds the terminal's output pipe
 from __future__ import annotations
 
 import multiprocessing.process
+import os
+import resource
 import signal
+import subprocess
 import sys
 import textwrap
+import time
+from pathlib import Path
 
 import pytest
 
@@ -20,7 +25,9 @@ from groundlink.app import parallel_plans as plan_runs
 from groundlink.clouds import CLOUDS
 
 from .conftest import ROOT, SPECS
-from .terminal import run_in_its_own_group
+from .terminal import run_in_its_own_group, sigint_as_a_terminal_leaves_it
+
+CLI = [sys.executable, "-m", "groundlink.cli"]
 
 NOAA20 = str(SPECS / "noaa20.yaml")
 
@@ -47,6 +54,63 @@ def test_only_the_first_ctrl_c_raises_and_every_one_is_counted(ctrl_c_as_the_com
     assert interrupt.count() - interrupt._count_at_start == 2
     assert interrupt.received()
     assert signal.getsignal(signal.SIGINT) is interrupt.note_interrupt
+
+
+def test_what_a_block_asks_is_called_at_the_first_stop_signal_and_not_after_the_block(
+    ctrl_c_as_the_command_line_takes_it,
+):
+    """`asking` is how a query DuckDB runs in threads of its own is ended at a Ctrl-C
+    (`DuckDBPyConnection.interrupt`): called before the signal's exception is raised, once, and
+    only while the block runs."""
+    interrupt.forget()
+    asked = []
+    with pytest.raises(KeyboardInterrupt), interrupt.asking(lambda: asked.append("stop")):
+        signal.raise_signal(signal.SIGINT)
+    assert asked == ["stop"]
+    assert interrupt._asked == []
+    signal.signal(signal.SIGINT, interrupt.raise_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        signal.raise_signal(signal.SIGINT)
+    assert asked == ["stop"]
+
+
+def test_a_ctrl_c_ends_a_query_duckdb_is_running_not_only_the_wait_for_it(products):
+    """DuckDB runs a query to its end before it looks at Python's signals: a Ctrl-C 3 s into a
+    48 s join ended `groundlink query` at 48 s, and one into an hours-long query never. The
+    query here runs for hours; the Ctrl-C comes once it runs (the command has used a second of
+    CPU more than a whole `SELECT 1` takes)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run([*CLI, "query", str(products), "SELECT 1"], cwd=ROOT, capture_output=True, check=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    whole_command = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    forever = "SELECT sum(i) FROM range(10000000000000) t(i)"
+    with sigint_as_a_terminal_leaves_it():
+        process = subprocess.Popen(
+            [*CLI, "query", str(products), forever],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+    try:
+        _until_cpu_used(process.pid, whole_command + 1.0)
+        os.killpg(process.pid, signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert (process.returncode, err) == (130, "groundlink: interrupted\n")
+
+
+def _until_cpu_used(pid: int, seconds: float, within: float = 120.0) -> None:
+    started = time.monotonic()
+    while time.monotonic() - started < within:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        if (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK") > seconds:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"the query used no {seconds:.1f} s of CPU within {within:.0f} s")
 
 
 _INSISTED = textwrap.dedent(

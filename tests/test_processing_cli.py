@@ -752,6 +752,9 @@ class _RecordedFetches:
     def sql(self, sql: str):
         return self._connection.sql(sql)  # binding a query to learn its types fetches nothing
 
+    def interrupt(self) -> None:  # what a Ctrl-C calls while the query runs
+        self._connection.interrupt()
+
     def close(self) -> None:
         self._connection.close()
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import duckdb
 
+from .. import interrupt
 from ..inputs import not_utf8_name
 from .tables import PARTITION_KEYS, PRODUCTS_FORMAT, PRODUCTS_FORMAT_METADATA, TABLES, Table
 
@@ -391,15 +392,16 @@ def streamed_query(
     own = connection is None
     connection = connect(root) if connection is None else connection
     try:
-        shown, names, converters = _as_text(connection, sql)
-        cursor = connection.execute(shown)
-        names = names or [d[0] for d in cursor.description or []]
+        with interrupt.asking(connection.interrupt):  # a Ctrl-C ends the query, not only its wait
+            shown, names, converters = _as_text(connection, sql)
+            cursor = connection.execute(shown)
+            names = names or [d[0] for d in cursor.description or []]
 
-        def batches() -> Iterator[Rows]:
-            while rows := cursor.fetchmany(BATCH_ROWS):
-                yield Rows(rows, converters)
+            def batches() -> Iterator[Rows]:
+                while rows := cursor.fetchmany(BATCH_ROWS):
+                    yield Rows(rows, converters)
 
-        yield names, batches()
+            yield names, batches()
     finally:
         if own:
             connection.close()
