@@ -473,9 +473,11 @@ def test_the_longest_mission_s_names_keep_to_aws_limits():
     for role in roles.values():
         assert len(role.outputs["name"]) <= 64, role.outputs["name"]
     assert roles["-processing-execution-role"].inputs["namePrefix"] == "a-very-long-mission-name-of-3-46a1ce6-"
-    for bucket in plan.of_type("aws:s3/bucket:Bucket"):
+    buckets = plan.of_type("aws:s3/bucket:Bucket")
+    assert len(buckets) >= 6  # raw, products, query results, access logs, artifacts and the replicas
+    for bucket in buckets:
         assert len(bucket.inputs["bucketPrefix"]) <= 37 and len(bucket.outputs["bucket"]) <= 63, bucket.name
-    prefixes = {b.name.removeprefix(LONG): b.inputs["bucketPrefix"] for b in plan.of_type("aws:s3/bucket:Bucket")}
+    prefixes = {b.name.removeprefix(LONG): b.inputs["bucketPrefix"] for b in buckets}
     assert prefixes["-storage-raw"] == "aws-groundstation-a-very-long-mi-raw-"
     assert prefixes["-storage-query-results"] == "a-very-long-mission-na-query-results-"
     assert plan.one("aws:glue/catalogDatabase:CatalogDatabase").inputs["name"] == "a_very_long_mission_name_of_32ch"
