@@ -1,12 +1,15 @@
-"""Every rule of the pack over the example plans and the variants the docs walk through, run in
-this process as `groundlink check` runs them (tests/pack_harness.py: the check's own wire, the
-policy SDK's analyzer): each plan passes every rule, but for the one finding a stack of the
-retired Azure Orbital resources is documented to carry.
+"""Every rule of the pack and every preflight check over the example plans and the variants the
+docs walk through, run in this process as `groundlink check` and `groundlink preflight` run them
+(tests/pack_harness.py: the check's own wire, the policy SDK's analyzer): each plan passes every
+rule, but for the one finding a stack of the retired Azure Orbital resources is documented to
+carry, and has no preflight finding.
 
-`test_check_e2e.py` asserts the same verdicts through the pack's own process; this file asserts
-them where the plan is built, so a component that loses a setting the pack holds it to (a log
-group's key, a namespace's local auth, TLS 1.2, a bucket's public access block) fails here in
-milliseconds, under `make mutation` too (a process started by a test runs unmutated code)."""
+`test_check_e2e.py` and the preflight command tests assert the same verdicts through another
+process or on fewer plans; this file asserts them where the plan is built, so a component that
+loses a setting the pack holds it to (a log group's key, a namespace's local auth, TLS 1.2) or
+writes what the provider or the cloud API refuses (a misspelt nested key, an enum in another
+case, a policy's `Effect` in capitals) fails here in milliseconds, under `make mutation` too (a
+process started by a test runs unmutated code)."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ import pytest
 
 from groundlink.check.wire import Wire
 from groundlink.engine import Plan
+from groundlink.preflight import preflight_planned
 
 from .conftest import cached_plan, variant_plan
 from .pack_harness import _stack_config
@@ -69,3 +73,12 @@ def test_each_plan_passes_every_rule_of_the_pack(variant: str, cloud: str) -> No
     names = {r.urn: r.name for r in plan.resources}
     found |= {(rule, names[urn]) for rule, urn, _ in _findings(servicer.AnalyzeStack(wire.analyze_stack(), None))}
     assert found == EXPECTED.get((variant, cloud), set())
+
+
+@pytest.mark.parametrize("cloud", ["aws", "azure"])
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_each_plan_preflights_clean(variant: str, cloud: str) -> None:
+    """What the providers' schemas and the cloud APIs' models accept (groundlink preflight): a
+    component that misspells a nested key, writes an enum in another case or breaks a policy
+    document's grammar plans under the mocks but fails at `pulumi up`."""
+    assert [finding.line() for finding in preflight_planned(_plan(variant, cloud))] == []
