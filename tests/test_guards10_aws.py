@@ -535,3 +535,44 @@ def test_the_alert_topic_is_encrypted_with_the_mission_key_only(changes, key):
     (CloudWatch alarms cannot publish to a topic under alias/aws/sns)."""
     topic = variant_plan("aws", changes).one("aws:sns/topic:Topic").inputs
     assert topic.get("kmsMasterKeyId") == key
+
+
+# --- the rest of the 2026-12-06 run's AWS survivors that change what is deployed -------------
+
+
+def test_the_processor_layer_is_the_artifacts_store_s_archive_for_the_function_s_runtime():
+    """docs/processing.md: the dependencies layer is published from the archive in the artifacts
+    store, for the function's runtime and architecture; a layer no runtime lists cannot be
+    attached, and one without its bucket cannot be published."""
+    plan = cached_plan("noaa20.yaml", "aws")
+    layer = plan.one("aws:lambda/layerVersion:LayerVersion", "noaa20-processing-dependencies").inputs
+    artifacts = plan.one("aws:s3/bucket:Bucket", "noaa20-storage-artifacts").outputs["bucket"]
+    assert (layer["s3Bucket"], layer["s3Key"]) == (artifacts, "processing/aws-lambda-layer.zip")
+    assert (layer["compatibleRuntimes"], layer["compatibleArchitectures"]) == (["python3.12"], ["arm64"])
+    function = plan.one("aws:lambda/function:Function", "noaa20-processing-function").inputs
+    assert (function["runtime"], function["architectures"]) == ("python3.12", ["arm64"])
+
+
+@pytest.mark.parametrize("changes", [{}, CONTAINER_JOB], ids=["function", "job"])
+def test_the_processor_s_roles_trust_their_service_acting_for_this_account_only(changes):
+    """A service trust without `aws:SourceAccount` lets the service assume the role for any
+    account's resources (the confused deputy: IAM User Guide, "The confused deputy problem")."""
+    plan = variant_plan("aws", changes)
+    roles = [r for r in plan.of_type(ROLE) if r.name.startswith("noaa20-processing") and "flow-logs" not in r.name]
+    assert len(roles) == (1 if not changes else 3)
+    for role in roles:
+        (statement,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
+        assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}, role.name
+
+
+def test_a_geo_stack_lists_the_replica_region_s_key_and_lets_the_account_administer_it():
+    """docs/aws.md: `key_ids` is the mission key, then the replica region's key with
+    `storage.redundancy: geo`; the replica key's policy gives this account's root its
+    administration (without it the key cannot be managed or deleted)."""
+    plan = variant_plan("aws", GEO)
+    replica = plan.one("aws:kms/key:Key", "noaa20-storage-replica-key")
+    mission = plan.one("aws:kms/key:Key", "noaa20-security-data")
+    assert plan.outputs["key_ids"] == [mission.outputs["arn"], replica.outputs["arn"]]
+    assert replica.outputs["arn"].startswith(f"arn:aws:kms:us-east-2:{ACCOUNT}:key/")
+    (statement,) = json.loads(replica.inputs["policy"])["Statement"]
+    assert (statement["Principal"], statement["Action"]) == ({"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "kms:*")
