@@ -76,7 +76,7 @@ OWN_PROGRAM = ["tests/test_component_options.py", "tests/test_component_region.p
 COMPONENT_TESTS: dict[str, list[str]] = {
     "components.aws.analytics": [
         "tests/test_aws_analytics.py", "tests/test_aws_catalog_serdes.py", "tests/test_aws_mission.py", *PROTECTED,
-        *GUARDS, *AWS_SETTINGS,
+        *GUARDS, *AWS_SETTINGS, "tests/test_processing_catalog.py",
     ],
     "components.aws.events": [
         "tests/test_aws_events.py", "tests/test_aws_mission.py", *PROTECTED,
@@ -121,6 +121,7 @@ COMPONENT_TESTS: dict[str, list[str]] = {
         "tests/test_azure_analytics.py", "tests/test_azure_synapse_network.py", "tests/test_azure_adx_identity.py",
         *PROTECTED,
         "tests/test_telemetry_units.py", "tests/test_azure_parity.py", *AZURE_SETTINGS, *GUARDS,
+        "tests/test_processing_catalog.py",
     ],
     "components.azure.events": [
         "tests/test_azure_events.py", "tests/test_servicebus_reach.py", *PROTECTED,

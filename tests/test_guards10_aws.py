@@ -12,6 +12,7 @@ variants other files build."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -576,3 +577,13 @@ def test_a_geo_stack_lists_the_replica_region_s_key_and_lets_the_account_adminis
     assert replica.outputs["arn"].startswith(f"arn:aws:kms:us-east-2:{ACCOUNT}:key/")
     (statement,) = json.loads(replica.inputs["policy"])["Statement"]
     assert (statement["Principal"], statement["Action"]) == ({"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "kms:*")
+
+
+def test_a_name_cut_just_after_a_dash_keeps_one_dash():
+    """A mission name cut where it has a `-` loses the `-` too: `abcdefghijklm-` cut for a raw
+    store is `abcdefghijklm`, so the bucket is not `...-abcdefghijklm--raw-...`, and a long
+    role's head not `...m--<digest>-`."""
+    assert bucket_prefix("abcdefghijklm-nopq", "raw", "aws-groundstation") == "aws-groundstation-abcdefghijklm-raw-"
+    name = "m" * 28 + "-" + "x" * 40
+    assert role_name(name) == {"name_prefix": "m" * 28 + "-69d9608-"}
+    assert hashlib.sha256(name.encode()).hexdigest()[:7] == "69d9608"
