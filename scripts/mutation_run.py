@@ -95,7 +95,7 @@ COMPONENT_TESTS: dict[str, list[str]] = {
     "components.aws.mission": [
         "tests/test_aws_mission.py", "tests/test_smoke_plan.py", "tests/test_aws_observability.py",
         "tests/test_component_inputs.py", *PROTECTED,
-        *AWS_SETTINGS, *OWN_PROGRAM,
+        *AWS_SETTINGS, *OWN_PROGRAM, "tests/test_tag_limits.py",
     ],
     "components.aws.naming": [
         "tests/test_aws_limits.py", "tests/test_aws_storage.py", "tests/test_aws_ground.py", "tests/test_resource_names.py",
@@ -136,7 +136,7 @@ COMPONENT_TESTS: dict[str, list[str]] = {
     ],
     "components.azure.mission": [
         "tests/test_azure_parity.py", "tests/test_smoke_plan.py", "tests/test_component_inputs.py", *PROTECTED,
-        *AZURE_SETTINGS, *OWN_PROGRAM,
+        *AZURE_SETTINGS, *OWN_PROGRAM, "tests/test_tag_limits.py",
     ],
     "components.azure.naming": [
         "tests/test_azure_dashed_names.py", "tests/test_azure_security.py", "tests/test_azure_storage.py",
