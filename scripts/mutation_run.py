@@ -162,7 +162,7 @@ COMPONENT_TESTS: dict[str, list[str]] = {
     # are asserted in their own files: the stats credited the test that built the shared plan first
     "components.base": [
         "tests/test_aws_mission.py", "tests/test_smoke_plan.py", "tests/test_azure_parity.py",
-        "tests/test_tag_limits.py", "tests/test_processing_cloud.py", *PROTECTED, *GUARDS,
+        "tests/test_tag_limits.py", "tests/test_processing_cloud.py", *PROTECTED, *GUARDS, *OWN_PROGRAM,
     ],
 }  # fmt: skip
 

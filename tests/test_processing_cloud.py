@@ -535,3 +535,17 @@ def test_a_station_preset_that_sends_randomized_frames_warns_when_the_setting_is
     of the data, with the plan, the pack and preflight all clean."""
     plan = variant_plan(cloud, changes)
     assert any(w.startswith(RANDOMIZER_UNSET) for w in plan.warnings) is warned
+
+
+def test_the_randomizer_warning_names_every_link_it_reads_wrong_and_the_setting_that_reads_it():
+    """The whole warning, on a mission of 24 such links: each named, and the way out spelt as
+    the spec field it is (the one line a user acts on)."""
+    plan = variant_plan("aws", {"processing.capture.pseudo_randomized": False}, "constellation.yaml")
+    (warning,) = [w for w in plan.warnings if w.startswith("processing.capture.pseudo_randomized is off")]
+    links = ", ".join(f"eo{i:02d}-xband" for i in range(1, 25))
+    assert warning == (
+        f"processing.capture.pseudo_randomized is off, but the preset of {links} sends CADUs that carry "
+        "the CCSDS pseudo-randomizer, which AWS Ground Station's decode graph does not take off "
+        "(docs/processing.md): every frame of those contacts reads as corrupt; set "
+        "processing.capture.pseudo_randomized: true"
+    )
