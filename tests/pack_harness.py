@@ -76,21 +76,36 @@ def _stack_config_of(spec: str, cloud: str) -> dict[str, str]:
     return stack_config(spec, cloud, load_spec(spec))
 
 
-def _stack_config(plan: Plan) -> dict[str, str]:
+def plan_stack_config(plan: Plan) -> dict[str, str]:
     return _stack_config_of(plan.spec, plan.cloud)
 
 
-def _servicer(rule_name: str, config: Mapping[str, Any]) -> _PolicyAnalyzerServicer:
-    """The SDK's analyzer for one rule, configured as the check configures it (schema
-    defaults under the given properties)."""
-    rule = RULES[rule_name]
-    servicer = _PolicyAnalyzerServicer(PACK.PACK_NAME, "0.0.0", [PACK.policy_of(rule)], EnforcementLevel.ADVISORY)
+def _analyzer(rules: list[Any], config: Mapping[str, Any]) -> _PolicyAnalyzerServicer:
+    """The SDK's analyzer for `rules`, each configured as the check configures it (its schema
+    defaults under the given properties) at its default enforcement."""
+    policies = [PACK.policy_of(rule) for rule in rules]
+    servicer = _PolicyAnalyzerServicer(PACK.PACK_NAME, "0.0.0", policies, EnforcementLevel.ADVISORY)
     request = analyzer_pb2.ConfigureAnalyzerRequest()
-    entry = request.policyConfig[rule.name]
-    entry.enforcementLevel = analyzer_pb2.EnforcementLevel.Value(rule.enforcement.upper())
-    entry.properties.update({**rule.defaults(), **config})
+    for rule in rules:
+        entry = request.policyConfig[rule.name]
+        entry.enforcementLevel = analyzer_pb2.EnforcementLevel.Value(rule.enforcement.upper())
+        entry.properties.update({**rule.defaults(), **config})
     servicer.Configure(request, None)
     return servicer
+
+
+def _servicer(rule_name: str, config: Mapping[str, Any]) -> _PolicyAnalyzerServicer:
+    return _analyzer([RULES[rule_name]], config)
+
+
+def whole_pack() -> _PolicyAnalyzerServicer:
+    """Every rule, each at its default enforcement and config, as `groundlink check` runs them."""
+    return _analyzer(list(RULES.values()), {})
+
+
+def findings(response: Any) -> set[tuple[str, str, str]]:
+    """(rule, URN, message) of each diagnostic an analyzer answered with."""
+    return {(d.policyName, d.urn, d.message) for d in response.diagnostics}
 
 
 def _violations(response: Any, rule: str) -> list[tuple[str, str]]:
@@ -221,7 +236,7 @@ def apply(state: State, path: str, value: Any) -> State:
 def run(rule: str, state: State) -> list[Any]:
     """What `rule` reports: messages for a resource, (message, resource name) pairs for a stack."""
     servicer = _servicer(rule, state.config)
-    wire = Wire(state.plan, _stack_config(state.plan))
+    wire = Wire(state.plan, plan_stack_config(state.plan))
     if state.resource is None:
         names = {r.urn: r.name for r in state.plan.resources}
         return [

@@ -22,8 +22,7 @@ from groundlink.engine import Plan
 from groundlink.preflight import preflight_planned
 
 from .conftest import cached_plan, variant_plan
-from .pack_harness import _stack_config
-from .test_pack_preview_sweep import _findings, _servicer
+from .pack_harness import findings, plan_stack_config, whole_pack
 
 CONTAINER_JOB = {
     "processing.mode": "container_job",
@@ -63,15 +62,15 @@ def _plan(variant: str, cloud: str) -> Plan:
 @pytest.mark.parametrize("variant", list(VARIANTS))
 def test_each_plan_passes_every_rule_of_the_pack(variant: str, cloud: str) -> None:
     plan = _plan(variant, cloud)
-    servicer = _servicer()
-    wire = Wire(plan, _stack_config(plan))
+    servicer = whole_pack()
+    wire = Wire(plan, plan_stack_config(plan))
     found = {
         (rule, resource.name)
         for resource in plan.resources
-        for rule, _, _ in _findings(servicer.Analyze(wire.analyze(resource), None))
+        for rule, _, _ in findings(servicer.Analyze(wire.analyze(resource), None))
     }
     names = {r.urn: r.name for r in plan.resources}
-    found |= {(rule, names[urn]) for rule, urn, _ in _findings(servicer.AnalyzeStack(wire.analyze_stack(), None))}
+    found |= {(rule, names[urn]) for rule, urn, _ in findings(servicer.AnalyzeStack(wire.analyze_stack(), None))}
     assert found == EXPECTED.get((variant, cloud), set())
 
 

@@ -19,9 +19,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from pulumi.runtime.proto import analyzer_pb2
-from pulumi_policy import EnforcementLevel
-from pulumi_policy.policy import _PolicyAnalyzerServicer
 from pulumi_policy.proxy import (
     UNKNOWN_ARRAY_VALUE,
     UNKNOWN_BOOLEAN_VALUE,
@@ -35,8 +32,7 @@ from groundlink.clouds import CLOUDS
 from groundlink.engine import Plan
 
 from .conftest import cached_plan, variant_plan
-from .pack_harness import _stack_config
-from .test_policies_support import PACK, RULES
+from .pack_harness import findings, plan_stack_config, whole_pack
 
 FULL = os.environ.get("GROUNDLINK_PREVIEW_SWEEP") == "full"
 SAMPLE = 12  # values per plan in `make test`: the sweep proper is `make fuzz`
@@ -97,23 +93,6 @@ def _with(props: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict[str,
     return edited
 
 
-def _servicer() -> _PolicyAnalyzerServicer:
-    """Every rule, each at its default enforcement and config, as `groundlink check` runs them."""
-    policies = [PACK.policy_of(rule) for rule in RULES.values()]
-    servicer = _PolicyAnalyzerServicer(PACK.PACK_NAME, "0.0.0", policies, EnforcementLevel.ADVISORY)
-    request = analyzer_pb2.ConfigureAnalyzerRequest()
-    for rule in RULES.values():
-        entry = request.policyConfig[rule.name]
-        entry.enforcementLevel = analyzer_pb2.EnforcementLevel.Value(rule.enforcement.upper())
-        entry.properties.update(rule.defaults())
-    servicer.Configure(request, None)
-    return servicer
-
-
-def _findings(response: Any) -> set[tuple[str, str, str]]:
-    return {(d.policyName, d.urn, d.message) for d in response.diagnostics}
-
-
 def _plan(name: str, cloud: str) -> Plan:
     spec, changes = PLANS[name]
     return variant_plan(cloud, changes, spec) if changes else cached_plan(spec, cloud)
@@ -123,9 +102,9 @@ def _plan(name: str, cloud: str) -> Plan:
 @pytest.mark.parametrize("name", sorted(PLANS))
 def test_no_value_a_preview_does_not_know_yet_is_reported_or_drops_a_rule(name: str, cloud: str) -> None:
     plan = _plan(name, cloud)
-    servicer, config = _servicer(), _stack_config(plan)
+    servicer, config = whole_pack(), plan_stack_config(plan)
     resources = [r for r in plan.resources if r.custom and not r.type.startswith("pulumi:")]
-    known_stack = _findings(servicer.AnalyzeStack(Wire(plan, config).analyze_stack(), None))
+    known_stack = findings(servicer.AnalyzeStack(Wire(plan, config).analyze_stack(), None))
     # inputs are what a resource rule reads, outputs what a stack rule reads
     values = [
         (resource, which, path, value)
@@ -141,9 +120,9 @@ def test_no_value_a_preview_does_not_know_yet_is_reported_or_drops_a_rule(name: 
         unknown_plan = dataclasses.replace(plan, resources=[edited if r is resource else r for r in plan.resources])
         wire = Wire(unknown_plan, config)
         if which == "inputs":
-            before = _findings(servicer.Analyze(Wire(plan, config).analyze(resource), None))
-            after = _findings(servicer.Analyze(wire.analyze(edited), None))
+            before = findings(servicer.Analyze(Wire(plan, config).analyze(resource), None))
+            after = findings(servicer.Analyze(wire.analyze(edited), None))
         else:
-            before, after = known_stack, _findings(servicer.AnalyzeStack(wire.analyze_stack(), None))
+            before, after = known_stack, findings(servicer.AnalyzeStack(wire.analyze_stack(), None))
         wrong += [(resource.name, which, ".".join(map(str, path)), finding[0]) for finding in after - before]
     assert wrong == []
