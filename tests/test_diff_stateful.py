@@ -160,6 +160,58 @@ def test_which_changes_delete_data_sooner(change, shorter):
     assert shortens_retention(change) is shorter
 
 
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "change", "shorter"),
+    [
+        # pulumi-aws: a log group's retentionInDays 0 keeps its events without end
+        (LOG_GROUP, PropertyChange("retentionInDays", "~", 0, 3288), True),
+        (LOG_GROUP, PropertyChange("retentionInDays", "~", 3288, 0), False),
+        (LOG_GROUP, PropertyChange("retentionInDays", "+", None, 0), False),  # unset was without end too
+        (LOG_GROUP, PropertyChange("retentionInDays", "+", None, 365), True),
+        (LOG_GROUP, PropertyChange("retentionInDays", "~", 731, 365), True),
+        # 0 is a number of days elsewhere: Azure deletes a blob 0 days after its last change
+        (
+            "azure-native:storage:ManagementPolicy",
+            PropertyChange("policy.rules[0].definition.actions.baseBlob.delete.daysAfterModificationGreaterThan", "~", 365, 0),
+            True,
+        ),
+        ("azure-native:operationalinsights:Workspace", PropertyChange("retentionInDays", "~", 365, 0), True),
+        # ISO 8601 durations other than whole days (ADX soft delete)
+        ("azure-native:kusto:ReadWriteDatabase", PropertyChange("softDeletePeriod", "~", "P1Y", "P400D"), False),
+        ("azure-native:kusto:ReadWriteDatabase", PropertyChange("softDeletePeriod", "~", "P1Y", "P300D"), True),
+        ("azure-native:kusto:ReadWriteDatabase", PropertyChange("softDeletePeriod", "~", "P2D", "PT36H"), True),
+    ],
+)  # fmt: skip
+def test_a_retention_kept_without_end_is_the_longest(resource_type, change, shorter):
+    assert shortens_retention(change, resource_type) is shorter
+
+
+def test_a_log_group_kept_without_end_then_given_a_retention_is_refused_and_the_way_back_is_not(
+    capsys, commands_use_shared_plans
+):
+    """A raw retention past CloudWatch's longest (3653 days) keeps the mission's log groups
+    without end (retentionInDays 0); lowered under it, they get 3288 days and older events go."""
+    forever = edited(lambda d: d["storage"].update(raw_retention_days=36500))
+    shorter = edited(lambda d: d["storage"].update(raw_retention_days=3000))
+    code, out, err = run_cli(capsys, "diff", forever, shorter, "--cloud", "aws")
+    logs = [line for line in err.splitlines() if LOG_GROUP in line]
+    assert code == 1 and logs == [
+        f"aws: {LOG_GROUP} noaa20-{name} would delete data sooner (retentionInDays: 0, without end => 3288)"
+        for name in ("processing-logs", "telemetry-archive-logs")
+    ]
+    assert out.count(f"{LOG_GROUP} noaa20-processing-logs update  RETENTION SHORTENED") == 1
+    code, out, _ = run_cli(capsys, "diff", forever, shorter, "--cloud", "aws", "--json", "--allow-data-loss")
+    (doc,) = json.loads(out)
+    groups = [c for c in doc["changes"] if c["type"] == LOG_GROUP]
+    assert code == 0 and len(groups) == 2 and all(c["dataAtRisk"] and c["shortensRetention"] for c in groups)
+    # back to without end: every log group and lifecycle keeps its data longer, nothing refused
+    code, out, err = run_cli(capsys, "diff", shorter, forever, "--cloud", "aws")
+    assert (code, err) == (0, "") and "retentionInDays: 3288 => 0" in out and "RETENTION SHORTENED" not in out
+
+
 def test_rules_are_matched_by_name_so_a_rule_added_beside_a_lowered_retention_hides_nothing():
     """Query results turned on add a lifecycle rule; the rules list changed length and was
     compared as one value, so the products retention lowered in the same edit was an update."""

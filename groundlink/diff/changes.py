@@ -9,10 +9,14 @@ that input forces a replacement too, the dependent is replaced as well.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, Literal, get_args
+
+from pydantic import TypeAdapter, ValidationError
 
 from .. import limits
 from ..inputs import escaped
@@ -78,35 +82,58 @@ _RETENTION_WORDS = ("expiration", "retention", "delete", "softdeleteperiod")
 # Settings that keep data after it is deleted (blob and container soft delete): added, they
 # delete nothing; lowered, deleted data is purged sooner, which counts.
 _SOFT_DELETE_WORDS = ("deleteretentionpolicy", "softdelete")
-_ISO_DAYS = re.compile(r"^P(\d+)D$")
+# Retentions whose value says the data is kept without end, by resource type and input path:
+# pulumi-aws LogGroup `retentionInDays` 0: "If you select 0, the events in the log group are
+# always retained and never expire" (limits.LOG_NEVER_EXPIRE). Compared as a number, 0 read as
+# the shortest: a log group going from never expiring to 3288 days was no shortening, and the
+# way back was one.
+_WITHOUT_END: dict[tuple[str, str], object] = {
+    ("aws:cloudwatch/logGroup:LogGroup", "retentionInDays"): limits.LOG_NEVER_EXPIRE,
+}
+_DURATION = TypeAdapter(timedelta)
 
 
-def _kept_for(value: Any) -> float | None:
-    """A retention as a number (days, hours, or an ISO 8601 `P<n>D`); None for anything else."""
+def kept_without_end(resource_type: str, path: str, value: Any) -> bool:
+    """Whether `value` at `path` of a `resource_type` keeps the data without end (`_WITHOUT_END`)."""
+    if (resource_type, path) not in _WITHOUT_END or isinstance(value, bool):
+        return False
+    return bool(value == _WITHOUT_END[(resource_type, path)])
+
+
+def _kept_for(value: Any, resource_type: str = "", path: str = "") -> float | None:
+    """A retention as a number (days, hours, or an ISO 8601 duration's days), infinite where the
+    value keeps data without end; None for anything else."""
+    if kept_without_end(resource_type, path, value):
+        return math.inf
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
         return float(value)
-    if isinstance(value, str) and (days := _ISO_DAYS.fullmatch(value)):
-        return float(days.group(1))
+    if isinstance(value, str) and value.startswith("P"):  # ISO 8601: `P30D`, `P1Y`, `PT12H`
+        try:
+            return _DURATION.validate_python(value) / timedelta(days=1)
+        except ValidationError:
+            return None
     return None
 
 
-def shortens_retention(change: PropertyChange) -> bool:
+def shortens_retention(change: PropertyChange, resource_type: str = "") -> bool:
     """Whether the change deletes data sooner than before: a retention lowered, or one set where
     data was kept without end."""
     if change.kind == "+" and isinstance(change.new, dict) and not change.path.endswith("]"):
         # a setting added whole to one that exists (an `expiration` block in an S3 rule): each
         # number in it; an item added whole to a list (a new lifecycle rule) is for new data
-        return any(shortens_retention(PropertyChange(path, "+", None, value)) for path, value in _leaves(change))
+        return any(
+            shortens_retention(PropertyChange(path, "+", None, value), resource_type) for path, value in _leaves(change)
+        )
     path = change.path.lower()
     if not any(word in path for word in _RETENTION_WORDS):
         return False
-    new = _kept_for(change.new)
+    new = _kept_for(change.new, resource_type, change.path)
     if change.kind == "+":
         # a soft-delete retention added keeps deleted data for a while: safer, not sooner
-        return new is not None and not any(word in path for word in _SOFT_DELETE_WORDS)
-    old = _kept_for(change.old)
+        return new is not None and new != math.inf and not any(word in path for word in _SOFT_DELETE_WORDS)
+    old = _kept_for(change.old, resource_type, change.path)
     return change.kind == "~" and old is not None and new is not None and new < old
 
 
@@ -218,7 +245,7 @@ class Change:
         once applied, whether the lifecycle holding it is updated or made anew."""
         if self.action not in ("update", "replace"):
             return ()
-        return tuple(p for p in self.properties if shortens_retention(p))
+        return tuple(p for p in self.properties if shortens_retention(p, self.type))
 
     @property
     def unprotects(self) -> bool:
@@ -302,7 +329,11 @@ class Diff:
                 loss += f"; {PENDING_WHY[change.pending]}"
             lines.append(f"{self.cloud}: {change.type} {change.name} would be {how}: {loss}")
         for change in self.shortened:
-            shown = [f"{p.path}: {_shown(p.old_shown)} => {_shown(p.new_shown)}" for p in change.shortened]
+            shown = [
+                f"{p.path}: {_retention_shown(change.type, p.path, p.old_shown)} => "
+                f"{_retention_shown(change.type, p.path, p.new_shown)}"
+                for p in change.shortened
+            ]
             lowered = ", ".join(shown[:3]) + (f" and {len(shown) - 3} more" if len(shown) > 3 else "")
             lines.append(f"{self.cloud}: {change.type} {change.name} would delete data sooner ({lowered})")
         for change in self.unprotected:
@@ -337,6 +368,11 @@ class Diff:
             "notCompared": [n.to_json() for n in self.not_compared],
             "notes": list(self.notes),
         }
+
+
+def _retention_shown(resource_type: str, path: str, value: object) -> str:
+    """A retention as the data-loss line shows it: one kept without end says so (`0, without end`)."""
+    return f"{_shown(value)}, without end" if kept_without_end(resource_type, path, value) else _shown(value)
 
 
 def _shown(value: object) -> str:
