@@ -21,7 +21,7 @@ from pydantic import TypeAdapter, ValidationError
 from .. import limits
 from ..inputs import escaped
 from ..runtime.azure_functions import CODE_DIGEST
-from . import rules
+from . import lifecycle, rules
 from .refused_updates import unappliable
 from .state import SECRET, Opaque, Resource, State, align
 
@@ -91,6 +91,7 @@ _WITHOUT_END: dict[tuple[str, str], object] = {
     ("aws:cloudwatch/logGroup:LogGroup", "retentionInDays"): limits.LOG_NEVER_EXPIRE,
 }
 _DURATION = TypeAdapter(timedelta)
+WITHOUT_END = "without end"  # a retention that deletes nothing, as shown
 
 
 def kept_without_end(resource_type: str, path: str, value: Any) -> bool:
@@ -129,12 +130,24 @@ def shortens_retention(change: PropertyChange, resource_type: str = "") -> bool:
     path = change.path.lower()
     if not any(word in path for word in _RETENTION_WORDS):
         return False
+    if path.endswith(_KEPT_COUNT):  # a count of old versions kept: fewer kept is sooner, more is not
+        return change.kind == "~" and _number_below(change.new, change.old)
     new = _kept_for(change.new, resource_type, change.path)
     if change.kind == "+":
         # a soft-delete retention added keeps deleted data for a while: safer, not sooner
         return new is not None and new != math.inf and not any(word in path for word in _SOFT_DELETE_WORDS)
     old = _kept_for(change.old, resource_type, change.path)
     return change.kind == "~" and old is not None and new is not None and new < old
+
+
+# S3's `newerNoncurrentVersions`, "Number of noncurrent versions Amazon S3 will retain" (pulumi-aws):
+# under an `expiration` path, but a number kept, not an age
+_KEPT_COUNT = "newernoncurrentversions"
+
+
+def _number_below(new: Any, old: Any) -> bool:
+    numbers = [v for v in (new, old) if isinstance(v, int | float) and not isinstance(v, bool)]
+    return len(numbers) == 2 and new < old
 
 
 def _leaves(change: PropertyChange) -> Iterator[tuple[str, Any]]:
@@ -227,6 +240,9 @@ class Change:
     forced_by: tuple[str, ...] = ()  # inputs whose change forces the replacement
     rules_known: bool = True  # False: no replacement metadata; a store's change counts as a replacement
     pending: str = ""  # what OLD (a checkpoint) says the next update does to it (state.PENDING), or ""
+    # a lifecycle's deletions sooner than OLD's that no input's number says (lifecycle.sooner):
+    # a rule turned on, renamed or widened, or a lifecycle made for a store that holds data
+    lifecycle_sooner: tuple[PropertyChange, ...] = ()
 
     @property
     def irreplaceable(self) -> bool:
@@ -242,10 +258,11 @@ class Change:
     @property
     def shortened(self) -> tuple[PropertyChange, ...]:
         """The retentions this update or replacement lowers: data past the new one is deleted
-        once applied, whether the lifecycle holding it is updated or made anew."""
-        if self.action not in ("update", "replace"):
+        once applied, whether the lifecycle holding it is updated or made anew; or, where no
+        input's number says it, what a lifecycle now deletes sooner (`lifecycle_sooner`)."""
+        if self.action not in ("update", "replace", "create"):
             return ()
-        return tuple(p for p in self.properties if shortens_retention(p, self.type))
+        return tuple(p for p in self.properties if shortens_retention(p, self.type)) or self.lifecycle_sooner
 
     @property
     def unprotects(self) -> bool:
@@ -587,6 +604,11 @@ def diff_states(old: State, new: State) -> Diff:
     """Every create, update, replace and delete that turns OLD into NEW."""
     old = align(old, new)
     common = [k for k in new.resources if k in old.resources]
+    new_containers = frozenset(
+        f"{r.inputs.get('containerName')}/"
+        for k, r in new.resources.items()
+        if r.type == BLOB_CONTAINER and k not in old.resources and isinstance(r.inputs.get("containerName"), str)
+    )
     replaced: set[str] = set()
     computed: dict[str, set[str]] = {}
     decided: dict[str, Change] = {}
@@ -628,6 +650,7 @@ def diff_states(old: State, new: State) -> Diff:
                 props.insert(0, PropertyChange(INIT_ERRORS, "-", list(before.init_errors), None))
             action: Action = "replace" if forced else "update"
             if props:
+                sooner = _lifecycle_sooner(after.type, before.inputs, after.inputs, new_containers)
                 decided[key] = Change(
                     action,
                     key,
@@ -638,6 +661,7 @@ def diff_states(old: State, new: State) -> Diff:
                     forced,
                     forcing is not None or before.pending in _FORCING_FLAGS,
                     before.pending,
+                    sooner,
                 )
         now = {k for k, c in decided.items() if c.action == "replace"}
         if now == replaced:
@@ -646,7 +670,10 @@ def diff_states(old: State, new: State) -> Diff:
     changes: list[Change] = list(decided.values())
     for key, r in new.resources.items():
         if key not in old.resources:
-            changes.append(Change("create", key, r.type, r.name, holds_data(r)))
+            # a lifecycle made for a store that holds data applies to that data too
+            stored = any(k in old.resources for k in r.dependencies.get(_LIFECYCLE_STORE.get(r.type, ""), ()))
+            sooner = _lifecycle_sooner(r.type, None, r.inputs, new_containers) if stored else ()
+            changes.append(Change("create", key, r.type, r.name, holds_data(r), lifecycle_sooner=sooner))
     for key, r in old.resources.items():
         if key not in new.resources:
             changes.append(Change("delete", key, r.type, r.name, holds_data(r)))
@@ -666,6 +693,23 @@ def diff_states(old: State, new: State) -> Diff:
     replacing = frozenset(c.key for c in changes if c.action == "replace")
     refused = tuple(escaped(line) for line in unappliable(old, new, replacing))
     return Diff(new.cloud, old.source, new.source, tuple(changes), unchanged, notes, not_compared, refused)
+
+
+BLOB_CONTAINER = "azure-native:storage:BlobContainer"
+# The input naming the store a lifecycle deletes from
+_LIFECYCLE_STORE = {lifecycle.S3_LIFECYCLE: "bucket", lifecycle.AZURE_LIFECYCLE: "accountName"}
+
+
+def _lifecycle_sooner(
+    resource_type: str, old: Any, new: Any, new_containers: frozenset[str]
+) -> tuple[PropertyChange, ...]:
+    """lifecycle.sooner as changes the data-loss line shows (`<what> under "<prefix>" (rule r): without end => 365`)."""
+    if resource_type not in lifecycle.LIFECYCLE_TYPES:
+        return ()
+    return tuple(
+        PropertyChange(where, "~", WITHOUT_END if before == math.inf else before, after)
+        for where, before, after in lifecycle.sooner(resource_type, old, new, new_containers)
+    )
 
 
 GLUE_TABLE = "aws:glue/catalogTable:CatalogTable"
