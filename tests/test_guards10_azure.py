@@ -196,10 +196,25 @@ def test_premium_namespaces_encrypt_with_the_mission_key_through_its_identity():
 def test_a_premium_bus_admits_the_processor_s_subnet_and_trusted_services_only():
     rules = one(variant_plan("azure", PREMIUM), "servicebus:NamespaceNetworkRuleSet").inputs
     assert rules["defaultAction"] == "Deny"
+    # the public endpoint stays on: Event Grid delivers through it as a trusted service
+    assert rules["publicNetworkAccess"] == "Enabled"
     assert rules["trustedServiceAccessEnabled"] is True
     assert rules["virtualNetworkRules"] == [
         {"subnet": {"id": PROCESSING_SUBNET}, "ignoreMissingVnetServiceEndpoint": False}
     ]
+
+
+def test_the_storage_events_topic_and_subscription_carry_their_names_and_the_provider_s_enum_values():
+    """The topic's name is the mission's (left out, the provider would make one up with a random
+    suffix), and each enum is spelt as pulumi-azure-native's `_enums.py` spells it
+    (`SystemAssigned`, `EventGridSchema`), not in another case the open enum would let through."""
+    topic = one(_base(), "eventgrid:SystemTopic").inputs
+    assert (topic["systemTopicName"], topic["identity"]) == ("noaa20-storage-events", {"type": "SystemAssigned"})
+    subscription = one(_base(), "eventgrid:SystemTopicEventSubscription").inputs
+    assert subscription["eventSubscriptionName"] == "raw-contact-data-created"
+    assert subscription["eventDeliverySchema"] == "EventGridSchema"
+    for delivery in ("deliveryWithResourceIdentity", "deadLetterWithResourceIdentity"):
+        assert subscription[delivery]["identity"] == {"type": "SystemAssigned"}
 
 
 def test_the_key_vault_is_of_sku_family_a():
