@@ -212,18 +212,25 @@ def test_an_override_no_line_uses_is_said_on_the_terminal_and_in_the_report(tmp_
     monkeypatch.setattr(plan_runs, "run_plans", _fake_runs())
     prices = tmp_path / "prices.yaml"
     prices.write_text(
+        "aws:\n  s3_get_requests: {price: 0.0005, source: a quote, date: 2026-12-01}\n"
         "azure:\n  blob_hot_gb_month: {price: 0.001, source: a quote, date: 2026-12-01}\n"
         "  partner_minute: {price: 12, source: KSAT quote 9, date: 2026-10-02}\n"
     )
     out = tmp_path / "out"
     assert main(["compare", NOAA20, "--out", str(out), "--prices", str(prices)]) == 0
-    line = "Price overrides no cost line of this spec uses: azure.blob_hot_gb_month (each is the price of another"
+    # S3 GET requests (the processor's reads) are priced by no cost line of any spec: the line
+    # says that can be why, not only another configuration
+    line = (
+        "Price overrides no cost line of this spec uses: aws.s3_get_requests, azure.blob_hot_gb_month (each is "
+        'the price of another configuration, or of what groundlink does not price: docs/compare.md, "Not modelled";'
+    )
     assert line in " ".join(capsys.readouterr().out.split())
     sources = (out / "report.md").read_text().split("## Price sources and dates")[1]
     assert line in sources and "azure.partner_minute" not in sources.split(line)[1].split("\n")[0]
-    azure = json.loads((out / "compare.json").read_text())["prices"]
-    assert [p["priceId"] for p in azure if "(override: " in p["source"] and not p["used"]] == [
-        "azure.blob_hot_gb_month"
+    prices_doc = json.loads((out / "compare.json").read_text())["prices"]
+    assert [p["priceId"] for p in prices_doc if "(override: " in p["source"] and not p["used"]] == [
+        "aws.s3_get_requests",
+        "azure.blob_hot_gb_month",
     ]
 
 

@@ -731,9 +731,13 @@ def unused_overrides(doc: dict[str, Any]) -> list[str]:
 
 
 def unused_overrides_line(ids: list[str]) -> str:
+    """Which overrides changed nothing, and why that can be: an id is the price of another
+    configuration (blob_hot_gb_month, the LRS reference price) or of what no cost line prices
+    (s3_get_requests: the processor's reads are not modelled)."""
     return (
         f"Price overrides no cost line of this spec uses: {', '.join(ids)} (each is the price of another "
-        "configuration; the lines and their price ids are in compare.json, cost.clouds.*.lines)"
+        'configuration, or of what groundlink does not price: docs/compare.md, "Not modelled"; the lines and '
+        "their price ids are in compare.json, cost.clouds.*.lines)"
     )
 
 
