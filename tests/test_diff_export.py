@@ -16,6 +16,7 @@ from groundlink import cli
 from groundlink.clouds import CLOUDS
 from groundlink.diff import rules
 from groundlink.diff.changes import STATEFUL_TYPES, UNREAD
+from groundlink.diff.lifecycle import S3_LIFECYCLE
 from groundlink.diff.run import diff_against
 from groundlink.diff.state import from_document, urn_key
 
@@ -143,7 +144,39 @@ class TestSecrets:
             "value": "[secret]",
             "why": None,
             "mayReplace": True,
+            "mayShortenRetention": False,
         }
+
+    def test_a_secret_retention_may_hide_a_higher_one_and_is_refused(self, tmp_path: Path, capsys) -> None:
+        """A log group's retention or a lifecycle's rules held as secrets: NEW's may be lower, and
+        the data past it would go at the next update. Refused as data loss, as a secret on a
+        store's forcing input is."""
+        from groundlink.diff.run import data_loss_lines
+
+        plan = cached_plan("noaa20.yaml", "aws").to_json()
+        logs, lifecycle = "aws:cloudwatch/logGroup:LogGroup", S3_LIFECYCLE
+        doc = engine_export.export(plan, secrets=[(lifecycle, "rules"), (logs, "retentionInDays")])
+        diff = _diff(doc, tmp_path, "aws")
+        assert diff.changes == () and diff.data_loss == []
+        hidden = {(n.name, n.path) for n in diff.not_compared if n.may_shorten}
+        assert hidden == {
+            *((f"noaa20-{name}-logs", "retentionInDays") for name in ("processing", "telemetry-archive")),
+            *(
+                (f"noaa20-storage-{b}-lifecycle", "rules")
+                for b in ("artifacts", "logs", "products", "query-results", "raw")
+            ),
+        }
+        assert (
+            "aws: aws:cloudwatch/logGroup:LogGroup noaa20-processing-logs may delete data sooner: its retentionInDays, "
+            "a retention, is [secret] in OLD and cannot be compared (export with --show-secrets)"
+        ) in data_loss_lines([diff])
+        code, out, _ = _run(
+            capsys, "diff", str(tmp_path / "export.json"), NOAA20, "--cloud", "aws", "--json", "--allow-data-loss"
+        )
+        (doc_out,) = json.loads(out)
+        assert code == 0 and doc_out["summary"]["mayShortenRetention"] == 7 and doc_out["summary"]["mayReplace"] == 0
+        code, _, err = _run(capsys, "diff", str(tmp_path / "export.json"), NOAA20, "--cloud", "aws")
+        assert code == 1 and err.count("may delete data sooner") == 7
 
     def test_a_secret_on_a_forcing_input_of_a_resource_holding_no_data_is_only_not_compared(
         self, tmp_path: Path

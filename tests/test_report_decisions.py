@@ -183,12 +183,22 @@ def test_a_store_that_may_be_replaced_is_a_row_of_the_changes_table(reference):
         "value": "[secret]",
         "why": "encrypted in the checkpoint",
         "mayReplace": True,
+        "mayShortenRetention": False,
+    }
+    # a retention OLD hides may be higher than NEW's: refused too, as data deleted sooner
+    hidden_retention = {
+        **item,
+        "type": "azure-native:storage:ManagementPolicy",
+        "name": "noaa20-storage-lifecycle",
+        "path": "policy",
+        "mayReplace": False,
+        "mayShortenRetention": True,
     }
     cloud = {
         "cloud": "azure",
-        "summary": {"create": 0, "update": 0, "replace": 0, "delete": 0, "unchanged": 52, "notCompared": 2},
+        "summary": {"create": 0, "update": 0, "replace": 0, "delete": 0, "unchanged": 52, "notCompared": 3},
         "changes": [],
-        "notCompared": [item, {**item, "path": "tags.owner", "mayReplace": False}],
+        "notCompared": [item, {**item, "path": "tags.owner", "mayReplace": False}, hidden_retention],
     }
     doc = {**reference, "diff": {"against": "old.json", "refused": True, "dataLoss": ["..."], "clouds": [cloud]}}
     section = _section(doc, "Changes against")
@@ -201,10 +211,18 @@ def test_a_store_that_may_be_replaced_is_a_row_of_the_changes_table(reference):
             "noaa20-storage-account",
             "accountName",
             "data loss if it differs: accountName is [secret] in OLD, not compared (encrypted in the checkpoint)",
-        ]
+        ],
+        [
+            "azure",
+            "may delete sooner",
+            "azure-native:storage:ManagementPolicy",
+            "noaa20-storage-lifecycle",
+            "policy",
+            "data deleted sooner if lower: policy is [secret] in OLD, not compared (encrypted in the checkpoint)",
+        ],
     ]
-    # the counts say both inputs went uncompared, as the terminal's line does (it said "no changes" alone)
-    assert _texts(section.paragraphs)[0] == "azure: no changes; 52 unchanged; 2 input(s) not compared"
+    # the counts say every input went uncompared, as the terminal's line does (it said "no changes" alone)
+    assert _texts(section.paragraphs)[0] == "azure: no changes; 52 unchanged; 3 input(s) not compared"
 
 
 def test_a_cloud_without_changes_says_no_changes(reference):

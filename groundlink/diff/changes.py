@@ -150,6 +150,15 @@ def _number_below(new: Any, old: Any) -> bool:
     return len(numbers) == 2 and new < old
 
 
+def _holds_retention(path: str, resource_type: str) -> bool:
+    """Whether an input at `path` is, or holds, how long data is kept: a retention's path, or
+    any of a lifecycle's rules (an S3 lifecycle's `rules`, a management policy's `policy`)."""
+    lowered = path.lower()
+    if any(word in lowered for word in _RETENTION_WORDS):
+        return True
+    return resource_type in lifecycle.LIFECYCLE_TYPES and lowered.startswith(("rules", "policy"))
+
+
 def _leaves(change: PropertyChange) -> Iterator[tuple[str, Any]]:
     """The added value's leaves, as (path, value), the dict keys under the change's path."""
     stack: list[tuple[str, Any]] = [(change.path, change.new)]
@@ -194,7 +203,8 @@ class PropertyChange:
 class NotCompared:
     """An input of OLD the diff cannot compare (a secret, an archive known by its hash only):
     neither a change nor the same. It forces nothing by itself, but on a store an input that
-    forces a replacement may hide one (`may_replace`), which the verdict refuses as data loss."""
+    forces a replacement may hide one (`may_replace`), and a retention of a store or a lifecycle
+    may hide a lower one (`may_shorten`): the verdict refuses both as data loss."""
 
     type: str
     name: str
@@ -202,6 +212,7 @@ class NotCompared:
     shown: str  # [secret], [archive]
     why: str
     may_replace: bool = False  # an input that forces a replacement, of a resource that holds data
+    may_shorten: bool = False  # a retention (or a lifecycle's rules), of a store or a lifecycle
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -211,6 +222,7 @@ class NotCompared:
             "value": self.shown,
             "why": self.why,
             "mayReplace": self.may_replace,
+            "mayShortenRetention": self.may_shorten,
         }
 
 
@@ -326,6 +338,11 @@ class Diff:
         """Stores OLD cannot be compared with NEW on an input that forces a replacement."""
         return [n for n in self.not_compared if n.may_replace]
 
+    @property
+    def may_shorten(self) -> list[NotCompared]:
+        """Retentions OLD hides: NEW's may be lower, and the data past it deleted."""
+        return [n for n in self.not_compared if n.may_shorten and not n.may_replace]
+
     def count(self, action: Action) -> int:
         return sum(1 for c in self.changes if c.action == action)
 
@@ -364,6 +381,12 @@ class Diff:
                 f"{self.cloud}: {item.type} {item.name} may be replaced: its {item.path}, which forces a "
                 f"replacement, is {item.shown} in OLD and cannot be compared ({advice})"
             )
+        for item in self.may_shorten:  # a lower retention deletes the data past it once applied
+            advice = "export with --show-secrets" if item.shown == "[secret]" else item.why
+            lines.append(
+                f"{self.cloud}: {item.type} {item.name} may delete data sooner: its {item.path}, a retention, is "
+                f"{item.shown} in OLD and cannot be compared ({advice})"
+            )
         # one line each, whatever OLD names its resources (a newline in a name from a plan's JSON)
         return [escaped(line) for line in lines]
 
@@ -376,7 +399,8 @@ class Diff:
             "summary": {a: self.count(a) for a in ACTIONS}
             | {"unchanged": self.unchanged, "dataLoss": len(self.data_loss), "unprotected": len(self.unprotected)}
             | {"retentionShortened": len(self.shortened), "notCompared": len(self.not_compared)}
-            | {"mayReplace": len(self.may_replace), "dataAtRisk": len(at_risk), "unappliable": len(self.unappliable)},
+            | {"mayReplace": len(self.may_replace), "mayShortenRetention": len(self.may_shorten)}
+            | {"dataAtRisk": len(at_risk), "unappliable": len(self.unappliable)},
             # everything the command refuses without --allow-data-loss: `dataLoss` counts only
             # the stores deleted or replaced
             "dataAtRisk": at_risk,
@@ -632,6 +656,9 @@ def diff_states(old: State, new: State) -> Diff:
                     p.old.why,
                     # a store replaced anyway says so as a change; an input that forces nothing hides nothing
                     stateful and not forced and bool(_forces(p.path, forcing, stateful)),
+                    (stateful or after.type in lifecycle.LIFECYCLE_TYPES)
+                    and not forced
+                    and _holds_retention(p.path, after.type),
                 )
                 for p in opaque
                 if isinstance(p.old, Opaque)

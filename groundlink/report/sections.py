@@ -1083,22 +1083,26 @@ def _changes(doc: dict[str, Any]) -> Section:
         for cloud in doc["diff"]["clouds"]
         for change in cloud["changes"]
     ]
-    # a store OLD cannot be compared with on an input that forces a replacement: refused as well
+    # a store OLD cannot be compared with on an input that forces a replacement, or a retention
+    # OLD hides: refused as well
     rows += [
         [
             _c(cloud["cloud"]),
-            _c("may replace", "bad"),
+            _c("may replace" if item["mayReplace"] else "may delete sooner", "bad"),
             _c(item["type"]),
             _c(item["name"]),
             _c(item["path"]),
             _c(
-                f"data loss if it differs: {item['path']} is {item['value']} in OLD, not compared ({item['why']})",
+                f"data loss if it differs: {item['path']} is {item['value']} in OLD, not compared ({item['why']})"
+                if item["mayReplace"]
+                else f"data deleted sooner if lower: {item['path']} is {item['value']} in OLD, not compared "
+                f"({item['why']})",
                 "bad",
             ),
         ]
         for cloud in doc["diff"]["clouds"]
         for item in cloud.get("notCompared", [])
-        if item.get("mayReplace")
+        if item.get("mayReplace") or item.get("mayShortenRetention")
     ]
     summary = [_c(_diff_summary(cloud)) for cloud in doc["diff"]["clouds"]]
     summary += [_c(f"{cloud['cloud']}: {note}") for cloud in doc["diff"]["clouds"] for note in cloud.get("notes", [])]
