@@ -884,6 +884,37 @@ def test_a_capture_not_named_pcap_is_said_and_skipped_as_the_clouds_skip_it(
     ]
 
 
+@pytest.mark.parametrize(
+    ("suffix", "opener", "command"), [(".gz", "gzip", "gunzip"), (".xz", "lzma", "unxz"), (".bz2", "bz2", "bunzip2")]
+)
+def test_a_capture_kept_compressed_is_said_and_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], suffix: str, opener: str, command: str
+) -> None:
+    """Half a contact archived as `*.pcap.gz` was skipped without a word, exit 0: the summary
+    counted one file. It is named with the command that decompresses it; a compressed file
+    that holds no capture (a log) is not."""
+    import importlib
+
+    compress = importlib.import_module(opener).compress
+    directory = raw_dir(tmp_path / "raw")
+    Capture(packetise(stream_of(frames(range(8))), 1000, EPOCH * 1_000_000)).write(
+        contact_file(directory, CONTACT_A, 1)
+    )
+    second = contact_file(directory, CONTACT_A, 2)
+    Capture(packetise(stream_of(frames(range(8, 12))), 1000, EPOCH * 1_000_000)).write(second)
+    packed = second.with_name(second.name + suffix)
+    packed.write_bytes(compress(second.read_bytes()))
+    second.unlink()
+    (directory / f"receiver.log{suffix}").write_bytes(compress(b"no capture here"))
+    assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "products")]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [
+        f"groundlink: {tmp_path / 'raw'}: 1 capture file kept compressed, skipped: "
+        f"{packed.relative_to(tmp_path / 'raw')}; decompress it ({command}) to process it"
+    ]
+    assert captured.out.splitlines()[0].startswith(f"noaa20 contact {CONTACT_A}: 8 frames")  # the .pcap alone
+
+
 def _process_signalled_in_commit(tmp_path: Path, out: Path, then: str) -> CompletedProcess[str]:
     """`groundlink process` of one contact in a process of its own, whose commit is sent SIGTERM
     as it starts and then runs the statement `then` (`commit(self, partition)`: the real one)."""

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import bz2
 import contextlib
 import errno
+import gzip
+import lzma
 import os
 import re
 import stat
@@ -131,7 +134,14 @@ def discover(
     files, unreadable, walk_errors, misnamed = _capture_files(directory, contact_of)
     if walk_errors:
         raise ProcessingError(walk_errors)
-    skipped = _misnamed(directory, misnamed)
+    skipped = "; ".join(
+        line
+        for line in (
+            _misnamed(directory, [p for p in misnamed if _compressor(p) is None]),
+            _compressed(directory, [p for p in misnamed if _compressor(p) is not None]),
+        )
+        if line
+    )
     if not files and not unreadable:
         named = f"; {skipped}" if skipped else ""
         raise ProcessingError([f"{directory}: no capture files (*.pcap, *.pcapng){named}"])
@@ -229,6 +239,45 @@ def _is_capture(path: Path) -> bool:
         return False
 
 
+# Compressors a capture is archived with, whose first bytes the standard library reads through:
+# (magic, name, opener, the command that decompresses it).
+# Each opener reads bytes ("rb") by default.
+_COMPRESSORS: tuple[tuple[bytes, str, Callable[..., Any], str], ...] = (
+    (b"\x1f\x8b", "gzip", gzip.open, "gunzip"),
+    (b"\xfd7zXZ\x00", "xz", lzma.open, "unxz"),
+    (b"BZh", "bzip2", bz2.open, "bunzip2"),
+)
+
+
+def _compressor(path: Path) -> tuple[str, str] | None:
+    """(compressor, its decompressing command) of a file that holds a capture compressed, else None."""
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(6)
+        for magic, name, opener, command in _COMPRESSORS:
+            if head.startswith(magic):
+                with opener(path) as inner:
+                    return (name, command) if inner.read(4) in CAPTURE_MAGICS else None
+    except (OSError, EOFError, lzma.LZMAError, ValueError):  # damaged or cut short: not one we can say holds a capture
+        return None
+    return None
+
+
+def _compressed(directory: Path, compressed: list[Path]) -> str | None:
+    """Captures kept compressed, in words for one line: skipped, as the clouds' runtimes skip
+    them (they take *.pcap and *.pcapng only), not without a word: half a contact was lost, exit 0."""
+    if not compressed:
+        return None
+    shown = ", ".join(str(p.relative_to(directory)) for p in compressed[:3])
+    more = f" and {len(compressed) - 3} more" if len(compressed) > 3 else ""
+    commands = sorted({found[1] for p in compressed if (found := _compressor(p))})
+    one = len(compressed) == 1
+    return (
+        f"{len(compressed)} capture file{'' if one else 's'} kept compressed, skipped: {shown}{more}; "
+        f"decompress {'it' if one else 'them'} ({', '.join(commands)}) to process {'it' if one else 'them'}"
+    )
+
+
 def _misnamed(directory: Path, misnamed: list[Path]) -> str | None:
     """Captures whose names the processor (and the clouds' runtimes) do not take, in words for
     one line, not skipped without a word (`.cap`, `.dmp`, no suffix)."""
@@ -253,7 +302,7 @@ def _capture_files(
     name, as `cp -al` or `rsync --link-dest` leave them, is that contact's too, and skipping it
     dropped that contact without a word; the capture names that cannot be read (a broken
     link) with why; the directories that cannot be listed; and the files that hold a capture
-    under another name."""
+    under another name, or compressed."""
     files: list[Path] = []
     unreadable: dict[Path, str] = {}
     errors: list[str] = []
@@ -274,7 +323,7 @@ def _capture_files(
         for name in sorted(names):
             path = Path(root) / name
             if path.suffix.lower() not in CAPTURE_SUFFIXES:
-                if path.is_file() and _is_capture(path):
+                if path.is_file() and (_is_capture(path) or _compressor(path) is not None):
                     misnamed.append(path)
                 continue
             try:
