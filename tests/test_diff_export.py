@@ -178,6 +178,22 @@ class TestSecrets:
         code, _, err = _run(capsys, "diff", str(tmp_path / "export.json"), NOAA20, "--cloud", "aws")
         assert code == 1 and err.count("may delete data sooner") == 7
 
+    def test_a_lifecycle_whose_rules_are_secret_and_another_input_changed_is_judged_by_what_is_known(
+        self, tmp_path: Path, capsys
+    ) -> None:
+        """The lifecycle is updated (another of its inputs drifted), its rules unreadable: no
+        crash reading them, and the refusal is the hidden retention's."""
+        plan = cached_plan("noaa20.yaml", "aws").to_json()
+        for resource in plan["resources"]:
+            if resource["name"] == "noaa20-storage-raw-lifecycle":
+                resource["inputs"]["transitionDefaultMinimumObjectSize"] = "varies_by_storage_class"
+        doc = engine_export.export(plan, secrets=[(S3_LIFECYCLE, "rules")])
+        diff = _diff(doc, tmp_path, "aws")
+        (change,) = [c for c in diff.changes if c.name == "noaa20-storage-raw-lifecycle"]
+        assert change.action == "update" and change.shortened == ()
+        code, _, err = _run(capsys, "diff", str(tmp_path / "export.json"), NOAA20, "--cloud", "aws")
+        assert code == 1 and "noaa20-storage-raw-lifecycle may delete data sooner: its rules" in err
+
     def test_a_secret_on_a_forcing_input_of_a_resource_holding_no_data_is_only_not_compared(
         self, tmp_path: Path
     ) -> None:

@@ -62,8 +62,16 @@ def _get(value: Any, *path: str) -> Any:
     return value
 
 
-def _s3(inputs: Mapping[str, Any]) -> Iterator[Expiry]:
-    for place, rule in enumerate(inputs.get("rules") or []):
+def _rules(inputs: Mapping[str, Any], resource_type: str) -> list[Any] | None:
+    """The lifecycle's rules; None where they are not a list (a secret, a value only known once deployed)."""
+    rules = inputs.get("rules") if resource_type == S3_LIFECYCLE else _get(inputs, "policy", "rules")
+    if rules is None:
+        return []
+    return rules if isinstance(rules, list) else None
+
+
+def _s3(rules: list[Any]) -> Iterator[Expiry]:
+    for place, rule in enumerate(rules):
         if not isinstance(rule, Mapping) or rule.get("status") != "Enabled":
             continue
         name = str(rule.get("id") or f"rules[{place}]")
@@ -94,12 +102,13 @@ _AZURE_AGES = {
 }
 
 
-def _azure(inputs: Mapping[str, Any]) -> Iterator[Expiry]:
-    for place, rule in enumerate(_get(inputs, "policy", "rules") or []):
+def _azure(rules: list[Any]) -> Iterator[Expiry]:
+    for place, rule in enumerate(rules):
         if not isinstance(rule, Mapping) or rule.get("enabled") is False:  # "Rule is enabled if set to true"
             continue
         name = str(rule.get("name") or f"policy.rules[{place}]")
-        prefixes = _get(rule, "definition", "filters", "prefixMatch") or [""]
+        prefixes = _get(rule, "definition", "filters", "prefixMatch")
+        prefixes = prefixes if isinstance(prefixes, list) and prefixes else [""]
         actions = _get(rule, "definition", "actions") or {}
         for path, what in _AZURE_CLOCKS:
             action = _get(actions, *path) or {}
@@ -109,11 +118,15 @@ def _azure(inputs: Mapping[str, Any]) -> Iterator[Expiry]:
                         yield Expiry(name, str(prefix), f"{what} {by}", days)
 
 
-def expiries(resource_type: str, inputs: Mapping[str, Any] | None) -> list[Expiry]:
-    """What a lifecycle's enabled rules delete; none for no lifecycle (absent: nothing deleted)."""
+def expiries(resource_type: str, inputs: Mapping[str, Any] | None) -> list[Expiry] | None:
+    """What a lifecycle's enabled rules delete; none for no lifecycle (absent: nothing deleted);
+    None where its rules cannot be read (held as a secret: `diff` names it apart)."""
     if not inputs:
         return []
-    return list(_s3(inputs) if resource_type == S3_LIFECYCLE else _azure(inputs))
+    rules = _rules(inputs, resource_type)
+    if rules is None:
+        return None
+    return list(_s3(rules) if resource_type == S3_LIFECYCLE else _azure(rules))
 
 
 def sooner(
@@ -127,9 +140,11 @@ def sooner(
     objects, inf where it kept them without end, and how long NEW does; `30 days past the 5
     newest` where versions are kept by count). `new_prefixes`: where the objects are new with
     NEW (an Azure container made by the same update), so nothing there is lost."""
-    before = expiries(resource_type, old)
+    before, after = expiries(resource_type, old), expiries(resource_type, new)
+    if before is None or after is None:  # not compared, and refused as such (changes.NotCompared.may_shorten)
+        return []
     found: list[tuple[str, float | str, float | str]] = []
-    for expiry in expiries(resource_type, new):
+    for expiry in after:
         if any(expiry.prefix.startswith(p) for p in new_prefixes if p):
             continue
         if any(o.covers(expiry) for o in before):
