@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from groundlink.diff.lifecycle import AZURE_LIFECYCLE, S3_LIFECYCLE, sooner
 
@@ -221,3 +223,28 @@ def _delete(prefixes: list[str] | None, **ages: int) -> dict[str, Any]:
 )  # fmt: skip
 def test_what_an_azure_management_policy_deletes_sooner(old, new, new_containers, found):
     assert sooner(AZURE_LIFECYCLE, old, new, new_containers) == found
+
+
+# the keys a lifecycle's rules are read by, and one they are not
+_KEYS = [
+    "id", "status", "filter", "prefix", "and", "expiration", "days", "date", "noncurrentVersionExpiration",
+    "noncurrentDays", "newerNoncurrentVersions", "name", "enabled", "definition", "filters", "prefixMatch",
+    "actions", "baseBlob", "version", "snapshot", "delete", "daysAfterModificationGreaterThan",
+    "daysAfterCreationGreaterThan", "rules", "policy", "other",
+]  # fmt: skip
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 400) | st.sampled_from(["", "x/", "Enabled", "Disabled", "c/x"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(_KEYS), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(old=_JSON, new=_JSON)
+def test_any_lifecycle_input_is_read_without_a_crash_and_one_equal_to_old_deletes_nothing_sooner(old, new):
+    """Whatever a checkpoint holds (a hand-edited export, another provider version's shape):
+    no exception, and NEW equal to OLD is never called sooner."""
+    for kind in (S3_LIFECYCLE, AZURE_LIFECYCLE):
+        for inputs in ({"rules": old}, {"policy": {"rules": old}}, old if isinstance(old, dict) else {}):
+            assert sooner(kind, inputs, inputs) == []
+            sooner(kind, inputs, new if isinstance(new, dict) else {"rules": new})
