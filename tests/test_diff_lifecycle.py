@@ -170,6 +170,8 @@ def _s3(*rules: dict[str, Any]) -> dict[str, Any]:
         ),
         # a date expires every object on that day
         (_s3(), _s3({"id": "a", "expiration": {"date": "2030-01-01T00:00:00Z"}}), [('current versions under "" (rule a)', math.inf, 0.0)]),
+        # S3 days are 1 or more: 0 and an empty date are unset values, as a refreshed state holds them
+        (_s3(), _s3({"id": "a", "expiration": {"days": 0, "date": ""}, "noncurrentVersionExpiration": {"noncurrentDays": 0}}), []),
         # a tier move deletes nothing
         (_s3(), _s3({"id": "a", "transitions": [{"days": 30, "storageClass": "GLACIER"}]}), []),
         # a disabled rule in OLD kept everything

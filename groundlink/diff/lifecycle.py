@@ -81,11 +81,14 @@ def _s3(rules: list[Any]) -> Iterator[Expiry]:
         if prefix is None:
             prefix = rule.get("prefix")
         prefix = prefix if isinstance(prefix, str) else ""
-        if (days := _number(_get(rule, "expiration", "days"))) is not None:
+        # S3's days are "a non-zero positive integer" (botocore, LifecycleExpiration.Days and
+        # NoncurrentVersionExpiration.NoncurrentDays): a 0, or an empty date, is what a refreshed
+        # state may hold for one the rule does not set, not an expiry at once
+        if (days := _number(_get(rule, "expiration", "days"))) is not None and days > 0:
             yield Expiry(name, prefix, "current versions", days)
-        elif _get(rule, "expiration", "date") is not None:  # every object, on that date
+        elif _get(rule, "expiration", "date"):  # every object, on that date
             yield Expiry(name, prefix, "current versions", 0.0)
-        if (days := _number(_get(rule, "noncurrentVersionExpiration", "noncurrentDays"))) is not None:
+        if (days := _number(_get(rule, "noncurrentVersionExpiration", "noncurrentDays"))) is not None and days > 0:
             kept = _number(_get(rule, "noncurrentVersionExpiration", "newerNoncurrentVersions")) or 0.0
             yield Expiry(name, prefix, "old versions", days, kept)
 
