@@ -194,6 +194,25 @@ class TestSecrets:
         code, _, err = _run(capsys, "diff", str(tmp_path / "export.json"), NOAA20, "--cloud", "aws")
         assert code == 1 and "noaa20-storage-raw-lifecycle may delete data sooner: its rules" in err
 
+    def test_a_retained_setting_recorded_under_its_earlier_type_name_keeps_no_protection_of_its_own(
+        self, tmp_path: Path, capsys
+    ) -> None:
+        """A checkpoint of an older pulumi-aws records the raw lifecycle as
+        BucketLifecycleConfigurationV2, the alias of today's type: it is the same resource, and a
+        retained setting (retainOnDelete, no protect) whatever its type's name. It was read as a
+        store unprotected by the update, and refused as `PROTECTION REMOVED`."""
+        plan = cached_plan("noaa20.yaml", "aws").to_json()
+        doc = engine_export.export(plan)
+        old_type = "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"
+        assert S3_LIFECYCLE in rules.current_types(old_type)
+        (resource,) = [r for r in doc["deployment"]["resources"] if r["urn"].endswith("::noaa20-storage-raw-lifecycle")]
+        assert resource["retainOnDelete"] and not resource.get("protect")
+        resource["type"] = old_type
+        resource["urn"] = resource["urn"].replace(S3_LIFECYCLE, old_type)
+        (tmp_path / "export.json").write_text(json.dumps(doc))
+        code, out, err = _run(capsys, "diff", str(tmp_path / "export.json"), NOAA20, "--cloud", "aws")
+        assert (code, err) == (0, "") and "PROTECTION REMOVED" not in out
+
     def test_a_secret_on_a_forcing_input_of_a_resource_holding_no_data_is_only_not_compared(
         self, tmp_path: Path
     ) -> None:

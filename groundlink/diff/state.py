@@ -79,8 +79,16 @@ RETAINED_SETTING_TYPES: frozenset[str] = frozenset(
 
 def is_protected(type_token: str, protect: bool, retain_on_delete: bool) -> bool:
     """Whether a resource's options keep its data from a delete: `protect`, or `retainOnDelete`
-    on a resource that is not a retained setting."""
-    return protect or (retain_on_delete and type_token not in RETAINED_SETTING_TYPES)
+    on a resource that is not a retained setting (by its type, or by an earlier name of that
+    type, which a checkpoint of an older provider records: `BucketLifecycleConfigurationV2`)."""
+    from . import rules
+
+    if protect:
+        return True
+    setting = type_token in RETAINED_SETTING_TYPES or not RETAINED_SETTING_TYPES.isdisjoint(
+        rules.current_types(type_token)
+    )
+    return retain_on_delete and not setting
 
 
 @dataclass(frozen=True)
