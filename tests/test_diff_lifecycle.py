@@ -169,9 +169,24 @@ def _s3(*rules: dict[str, Any]) -> dict[str, Any]:
             [],
         ),
         # a date expires every object on that day
-        (_s3(), _s3({"id": "a", "expiration": {"date": "2030-01-01T00:00:00Z"}}), [('current versions under "" (rule a)', math.inf, 0.0)]),
+        (_s3(), _s3({"id": "a", "expiration": {"date": "2030-01-01T00:00:00Z"}}), [('current versions under "" (rule a)', math.inf, "on 2030-01-01T00:00:00Z")]),
         # S3 days are 1 or more: 0 and an empty date are unset values, as a refreshed state holds them
         (_s3(), _s3({"id": "a", "expiration": {"days": 0, "date": ""}, "noncurrentVersionExpiration": {"noncurrentDays": 0}}), []),
+        # a date is compared with the same date alone: one in OLD (some day) covers no rule by age
+        (_s3({"id": "a", "expiration": {"date": "2099-01-01T00:00:00Z", "days": 0}}), _s3({"id": "a", "expiration": {"days": 365}}), [('current versions under "" (rule a)', "on 2099-01-01T00:00:00Z", 365.0)]),
+        (_s3({"id": "a", "expiration": {"date": "2099-01-01T00:00:00Z"}}), _s3({"id": "a", "expiration": {"date": "2099-01-01T00:00:00Z"}}), []),
+        # the filter's one prefix, whichever field a refreshed state holds it in ("" in the others)
+        (
+            _s3({"id": "a", "filter": {"prefix": "", "and": {"prefix": "tmp/", "tags": {"a": "b"}}}, "expiration": {"days": 30}}),
+            _s3({"id": "a", "filter": {"prefix": ""}, "expiration": {"days": 30}}),
+            [('current versions under "" (rule a)', math.inf, 30.0)],
+        ),
+        # a count written as text, as an older provider's state may hold it
+        (
+            _s3({"id": "a", "noncurrentVersionExpiration": {"noncurrentDays": 30, "newerNoncurrentVersions": "5"}}),
+            _s3({"id": "a", "noncurrentVersionExpiration": {"noncurrentDays": 30}}),
+            [('old versions under "" (rule a)', "30 days past the 5 newest", "30 days past the 0 newest")],
+        ),
         # a tier move deletes nothing
         (_s3(), _s3({"id": "a", "transitions": [{"days": 30, "storageClass": "GLACIER"}]}), []),
         # a disabled rule in OLD kept everything

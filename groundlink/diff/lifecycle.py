@@ -39,9 +39,14 @@ class Expiry:
     clock: str  # what is deleted and by which age: "current versions", "old versions", ...
     days: float
     kept_versions: float = 0.0  # old versions kept whatever their age (S3 newerNoncurrentVersions)
+    # an S3 expiration on a date, not by age (`days` 0): every object goes that day, which is
+    # compared with the same date alone (in OLD it covers no rule by age, in NEW none covers it)
+    date: str = ""
 
     def covers(self, other: Expiry) -> bool:
         """Whether this deletes everything `other` deletes, no later (so `other` deletes nothing sooner)."""
+        if self.date or other.date:  # the same date, or nothing said
+            return self.date == other.date and self.clock == other.clock and other.prefix.startswith(self.prefix)
         return (
             self.clock == other.clock
             and other.prefix.startswith(self.prefix)
@@ -51,6 +56,9 @@ class Expiry:
 
 
 def _number(value: Any) -> float | None:
+    """A number, or one written as text (`"5"`, as a state of an older provider may hold it)."""
+    if isinstance(value, str) and value.strip().isdigit():
+        return float(value)
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
@@ -75,19 +83,16 @@ def _s3(rules: list[Any]) -> Iterator[Expiry]:
         if not isinstance(rule, Mapping) or rule.get("status") != "Enabled":
             continue
         name = str(rule.get("id") or f"rules[{place}]")
-        prefix = _get(rule, "filter", "prefix")
-        if prefix is None:
-            prefix = _get(rule, "filter", "and", "prefix")
-        if prefix is None:
-            prefix = rule.get("prefix")
-        prefix = prefix if isinstance(prefix, str) else ""
+        # S3's filter holds one of them; a refreshed state writes the others as "" (or null)
+        found = (_get(rule, "filter", "prefix"), _get(rule, "filter", "and", "prefix"), rule.get("prefix"))
+        prefix = next((p for p in found if isinstance(p, str) and p), "")
         # S3's days are "a non-zero positive integer" (botocore, LifecycleExpiration.Days and
         # NoncurrentVersionExpiration.NoncurrentDays): a 0, or an empty date, is what a refreshed
         # state may hold for one the rule does not set, not an expiry at once
         if (days := _number(_get(rule, "expiration", "days"))) is not None and days > 0:
             yield Expiry(name, prefix, "current versions", days)
-        elif _get(rule, "expiration", "date"):  # every object, on that date
-            yield Expiry(name, prefix, "current versions", 0.0)
+        elif date := _get(rule, "expiration", "date"):  # every object, on that date
+            yield Expiry(name, prefix, "current versions", 0.0, date=str(date))
         if (days := _number(_get(rule, "noncurrentVersionExpiration", "noncurrentDays"))) is not None and days > 0:
             kept = _number(_get(rule, "noncurrentVersionExpiration", "newerNoncurrentVersions")) or 0.0
             yield Expiry(name, prefix, "old versions", days, kept)
@@ -162,6 +167,8 @@ def sooner(
 def _kept(expiry: Expiry | None) -> float | str:
     if expiry is None:
         return math.inf
+    if expiry.date:
+        return f"on {expiry.date}"
     if expiry.kept_versions or expiry.clock == "old versions":
         return f"{expiry.days:g} days past the {expiry.kept_versions:g} newest"
     return expiry.days
