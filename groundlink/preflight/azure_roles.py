@@ -43,6 +43,6 @@ def principal_type_findings(plan: Plan, service_principals: Iterable[str] = ()) 
 def _check(assignment: PlannedResource, service_principals: dict[str, str]) -> Iterator[Finding]:
     principal = assignment.inputs.get("principalId")
     declared = assignment.inputs.get("principalType")
-    if principal in service_principals and declared != "ServicePrincipal":
+    if isinstance(principal, str) and principal in service_principals and declared != "ServicePrincipal":
         rule = f"principal is {service_principals[principal]}: principalType must be ServicePrincipal"
         yield Finding(assignment.name, assignment.type, "principalType", declared, rule, SOURCE)

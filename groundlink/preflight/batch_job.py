@@ -29,8 +29,19 @@ def request_bytes(inputs: dict[str, Any], name: str) -> int:
     body: dict[str, Any] = {"jobDefinitionName": name, **{k: inputs[k] for k in _SENT if k in inputs}}
     container = inputs.get("containerProperties")
     if container is not None:
-        body["containerProperties"] = json.loads(container) if isinstance(container, str) else container
+        body["containerProperties"] = _parsed(container)
     return len(json.dumps(body, separators=(",", ":")).encode())
+
+
+def _parsed(container: Any) -> Any:
+    """The container properties, a JSON text in the inputs; text that is not JSON (a value only a
+    deployment knows) as it is, which the provider schema check judges."""
+    if not isinstance(container, str):
+        return container
+    try:
+        return json.loads(container)
+    except ValueError:
+        return container
 
 
 def aws_findings(plan: Plan) -> Iterator[Finding]:

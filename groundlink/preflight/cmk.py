@@ -22,7 +22,7 @@ from typing import Any
 
 from ..engine.plan import Plan, PlannedResource
 from ..limits import DATA_EXPLORER_KEY_SIZE, DATA_EXPLORER_KEY_SOURCE
-from .findings import Finding, values_at
+from .findings import Finding, mapping, values_at
 
 # Write action -> the KMS actions it needs on the store's key, and where AWS says so.
 WRITE_NEEDS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -213,11 +213,11 @@ EXPLORER_SOURCE = DATA_EXPLORER_KEY_SOURCE
 def explorer_key_findings(plan: Plan) -> Iterator[Finding]:
     """A Data Explorer cluster's customer-managed key is a 2048-bit RSA key of the plan's vault."""
     sizes = {
-        str(k.inputs.get("keyName")): (k.inputs.get("properties") or {}).get("keySize")
+        str(k.inputs.get("keyName")): mapping(k.inputs.get("properties")).get("keySize")
         for k in plan.of_type("azure-native:keyvault:Key")
     }
     for cluster in plan.of_type("azure-native:kusto:Cluster"):
-        name = (cluster.inputs.get("keyVaultProperties") or {}).get("keyName")
+        name = mapping(cluster.inputs.get("keyVaultProperties")).get("keyName")
         if name is None or name not in sizes:  # no key, or a key of another vault: not the plan's to judge
             continue
         size = sizes[name]
@@ -236,18 +236,18 @@ def explorer_key_findings(plan: Plan) -> Iterator[Finding]:
 def _azure_cmk_stores(plan: Plan) -> Iterator[tuple[PlannedResource, str, str, str]]:
     """(store, identity path, user-assigned identity id, vault name) of each CMK-encrypted store."""
     for account in plan.of_type("azure-native:storage:StorageAccount"):
-        encryption = account.inputs.get("encryption") or {}
+        encryption = mapping(account.inputs.get("encryption"))
         if str(encryption.get("keySource", "")).lower() != "microsoft.keyvault":
             continue
-        identity = (encryption.get("encryptionIdentity") or {}).get("encryptionUserAssignedIdentity")
-        uri = (encryption.get("keyVaultProperties") or {}).get("keyVaultUri", "")
+        identity = mapping(encryption.get("encryptionIdentity")).get("encryptionUserAssignedIdentity")
+        uri = mapping(encryption.get("keyVaultProperties")).get("keyVaultUri", "")
         if isinstance(identity, str) and isinstance(uri, str):
             vault = uri.removeprefix("https://").split(".", 1)[0]
             yield account, "encryption.encryptionIdentity.encryptionUserAssignedIdentity", identity, vault
     for workspace in plan.of_type("azure-native:synapse:Workspace"):
-        cmk = (workspace.inputs.get("encryption") or {}).get("cmk") or {}
-        identity = (cmk.get("kekIdentity") or {}).get("userAssignedIdentity")
-        url = (cmk.get("key") or {}).get("keyVaultUrl", "")
+        cmk = mapping(mapping(workspace.inputs.get("encryption")).get("cmk"))
+        identity = mapping(cmk.get("kekIdentity")).get("userAssignedIdentity")
+        url = mapping(cmk.get("key")).get("keyVaultUrl", "")
         if isinstance(identity, str) and isinstance(url, str):
             vault = url.removeprefix("https://").split(".", 1)[0]
             yield workspace, "encryption.cmk.kekIdentity.userAssignedIdentity", identity, vault
@@ -274,8 +274,8 @@ TRUSTED_SOURCE = (
 
 def _closed(vault: PlannedResource) -> bool:
     """A vault whose network admits only trusted services and its private endpoints."""
-    properties = vault.inputs.get("properties") or {}
-    acls = properties.get("networkAcls") or {}
+    properties = mapping(vault.inputs.get("properties"))
+    acls = mapping(properties.get("networkAcls"))
     return str(properties.get("publicNetworkAccess", "")).lower() == "disabled" or (
         str(acls.get("defaultAction", "")).lower() == "deny"
         and not acls.get("ipRules")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,18 @@ class Finding:
     def line(self) -> str:
         """The one line a user reads: resource, property path, value (truncated), rule, source."""
         return f"{self.resource} ({self.type}) {self.path or '.'} = {shorten(self.value)}: {self.rule} [{self.source}]"
+
+
+def mapping(value: Any) -> Mapping[str, Any]:
+    """`value` if it is a map, else an empty one: an input of another shape (a value only a
+    deployment knows, in a first preview; a hand-edited plan) is the provider schema check's
+    finding (`expected a map`), not a crash of the checks that read inside it."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def items(value: Any) -> list[Any]:
+    """`value` if it is a list, else an empty one (see `mapping`)."""
+    return value if isinstance(value, list) else []
 
 
 def shorten(value: Any) -> str:

@@ -17,7 +17,7 @@ from typing import Any, TypeGuard
 
 from ..engine.plan import Plan, PlannedResource
 from ..limits import FLEX_MAXIMUM_INSTANCE_COUNT
-from .findings import Finding
+from .findings import Finding, items, mapping
 
 DELEGATION = "Microsoft.App/environments"
 SOURCE = "Azure Functions Flex Consumption / Container Apps virtual network integration (docs/processing.md)"
@@ -54,7 +54,7 @@ def joined(plan: Plan) -> Iterator[tuple[PlannedResource, str, str]]:
 def azure_findings(plan: Plan) -> Iterator[Finding]:
     subnets = {str(s.outputs.get("id")): s for s in plan.of_type("azure-native:network:Subnet")}
     endpoint_subnets = {
-        str((e.inputs.get("subnet") or {}).get("id")) for e in plan.of_type("azure-native:network:PrivateEndpoint")
+        str(mapping(e.inputs.get("subnet")).get("id")) for e in plan.of_type("azure-native:network:PrivateEndpoint")
     }
     joiners = list(joined(plan))
     kinds: dict[str, set[str]] = {}
@@ -67,7 +67,7 @@ def azure_findings(plan: Plan) -> Iterator[Finding]:
         if resource.type == FLEX_APP and len(kinds[subnet_id]) > 1:
             rule = f"joins subnet {subnet.name}, which a Container Apps environment also joins: they cannot share it"
             yield Finding(resource.name, resource.type, path, subnet_id, rule, SIZING_SOURCE)
-        services = [d.get("serviceName") for d in subnet.inputs.get("delegations") or [] if isinstance(d, dict)]
+        services = [d.get("serviceName") for d in items(subnet.inputs.get("delegations")) if isinstance(d, dict)]
         if DELEGATION not in services:
             rule = f"joins subnet {subnet.name}, which is not delegated to {DELEGATION}"
             yield Finding(resource.name, resource.type, path, subnet_id, rule, SOURCE)
@@ -97,10 +97,18 @@ def needed_prefix(resource: PlannedResource) -> int:
     return MIN_SUBNET_PREFIX
 
 
+def _network(prefix: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    """The subnet's range; None for one only a deployment knows (a first preview's unknown)."""
+    try:
+        return ipaddress.ip_network(prefix, strict=False)
+    except ValueError:
+        return None
+
+
 def _sizing(resource: PlannedResource, path: str, subnet: PlannedResource) -> Iterator[Finding]:
     prefix = subnet.inputs.get("addressPrefix")
-    if isinstance(prefix, str):
-        length = ipaddress.ip_network(prefix, strict=False).prefixlen
+    if isinstance(prefix, str) and (network := _network(prefix)) is not None:
+        length = network.prefixlen
         wanted = needed_prefix(resource)
         if length > wanted:
             rule = f"joins subnet {subnet.name} ({prefix}): smaller than the /{wanted} its scale needs"

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from .. import limits
 from ..engine.plan import Plan
-from .findings import Finding
+from .findings import Finding, mapping
 
 ENVIRONMENT_BYTES_MAX = limits.LAMBDA_ENVIRONMENT_BYTES_MAX
 SOURCE = 'AWS Lambda Developer Guide, "Lambda quotas": 4 KB of environment variables per function'
@@ -23,7 +23,7 @@ SOURCE = 'AWS Lambda Developer Guide, "Lambda quotas": 4 KB of environment varia
 
 def aws_findings(plan: Plan) -> Iterator[Finding]:
     for function in plan.of_type("aws:lambda/function:Function"):
-        variables = (function.inputs.get("environment") or {}).get("variables") or {}
+        variables = mapping(mapping(function.inputs.get("environment")).get("variables"))
         size = limits.lambda_environment_bytes(variables)
         if size > ENVIRONMENT_BYTES_MAX:
             largest = max(variables, key=lambda k: len(str(variables[k]).encode()))

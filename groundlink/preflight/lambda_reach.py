@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from ..engine.plan import Plan, PlannedResource
 from .cmk import role_statements
-from .findings import Finding
+from .findings import Finding, items, mapping
 
 SOURCE = "AWS Lambda, giving VPC-connected functions access to AWS services (docs/processing.md)"
 FUNCTION = "aws:lambda/function:Function"
@@ -50,7 +50,7 @@ def _reaches_s3(plan: Plan, table: str) -> bool:
         # "Defaults to Gateway" (pulumi-aws, ec2.VpcEndpoint vpc_endpoint_type)
         (e.inputs.get("vpcEndpointType") or "Gateway") == "Gateway"
         and str(e.inputs.get("serviceName", "")).endswith(".s3")
-        and (table in (e.inputs.get("routeTableIds") or []) or str(e.outputs.get("id")) in associated)
+        and (table in items(e.inputs.get("routeTableIds")) or str(e.outputs.get("id")) in associated)
         for e in plan.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")
     )
     routes = [r.inputs for r in plan.of_type("aws:ec2/route:Route") if r.inputs.get("routeTableId") == table]
@@ -60,7 +60,7 @@ def _reaches_s3(plan: Plan, table: str) -> bool:
         route
         for t in (*plan.of_type("aws:ec2/routeTable:RouteTable"), *plan.of_type(DEFAULT_ROUTE_TABLE))
         if table in (t.outputs.get("id"), t.inputs.get("defaultRouteTableId"))
-        for route in t.inputs.get("routes") or []
+        for route in items(t.inputs.get("routes"))
         if isinstance(route, dict)
     ]
     nat = any(route.get("natGatewayId") for route in routes)
@@ -69,7 +69,7 @@ def _reaches_s3(plan: Plan, table: str) -> bool:
 
 def aws_findings(plan: Plan) -> Iterator[Finding]:
     for function in plan.of_type(FUNCTION):
-        subnets = (function.inputs.get("vpcConfig") or {}).get("subnetIds") or []
+        subnets = items(mapping(function.inputs.get("vpcConfig")).get("subnetIds"))
         if not subnets or not _uses_s3(plan, function):
             continue
         for index, subnet in enumerate(subnets):

@@ -25,7 +25,7 @@ from typing import Any
 
 from ..engine.plan import Plan, PlannedResource
 from ..runtime.azure_functions import CONNECTION
-from .findings import Finding
+from .findings import Finding, items, mapping
 from .integration import joined
 
 SOURCE = "Azure Service Bus network security and Azure Functions networking (docs/processing.md)"
@@ -48,7 +48,7 @@ class Consumer:
 
 
 def _rows(value: Any) -> list[dict[str, Any]]:
-    return [row for row in value or [] if isinstance(row, dict)]
+    return [row for row in items(value) if isinstance(row, dict)]
 
 
 def _consumers(plan: Plan) -> Iterator[Consumer]:
@@ -62,7 +62,7 @@ def _consumers(plan: Plan) -> Iterator[Consumer]:
             environments[str(joiner.outputs.get("id"))] = subnet
             continue
         settings = {
-            s.get("name"): s.get("value") for s in _rows((joiner.inputs.get("siteConfig") or {}).get("appSettings"))
+            s.get("name"): s.get("value") for s in _rows(mapping(joiner.inputs.get("siteConfig")).get("appSettings"))
         }
         host = settings.get(APP_SETTING)
         if isinstance(host, str) and host.endswith(HOST_SUFFIX):
@@ -70,9 +70,9 @@ def _consumers(plan: Plan) -> Iterator[Consumer]:
             yield Consumer(joiner, path, host.removesuffix(HOST_SUFFIX), subnet)
     for job in plan.of_type("azure-native:app:Job"):
         subnet = environments.get(str(job.inputs.get("environmentId")))
-        scale = ((job.inputs.get("configuration") or {}).get("eventTriggerConfig") or {}).get("scale") or {}
+        scale = mapping(mapping(mapping(job.inputs.get("configuration")).get("eventTriggerConfig")).get("scale"))
         for index, rule in enumerate(_rows(scale.get("rules"))):
-            namespace = (rule.get("metadata") or {}).get("namespace")
+            namespace = mapping(rule.get("metadata")).get("namespace")
             if subnet is not None and rule.get("type") == "azure-servicebus" and isinstance(namespace, str):
                 path = f"configuration.eventTriggerConfig.scale.rules[{index}].metadata.namespace"
                 yield Consumer(job, path, namespace, subnet)
@@ -103,7 +103,7 @@ def _private_link(plan: Plan, namespace: PlannedResource, subnet_id: str) -> boo
     }
     network = subnet_id.rsplit("/subnets/", 1)[0]
     linked = any(
-        link.inputs.get("privateZoneName") == ZONE and (link.inputs.get("virtualNetwork") or {}).get("id") == network
+        link.inputs.get("privateZoneName") == ZONE and mapping(link.inputs.get("virtualNetwork")).get("id") == network
         for link in plan.of_type("azure-native:privatedns:VirtualNetworkLink")
     )
     registered = {
@@ -114,7 +114,7 @@ def _private_link(plan: Plan, namespace: PlannedResource, subnet_id: str) -> boo
     endpoint = any(
         e.inputs.get("privateEndpointName") in registered
         and any(
-            c.get("privateLinkServiceId") == namespace.outputs.get("id") and "namespace" in (c.get("groupIds") or [])
+            c.get("privateLinkServiceId") == namespace.outputs.get("id") and "namespace" in items(c.get("groupIds"))
             for c in _rows(e.inputs.get("privateLinkServiceConnections"))
         )
         for e in plan.of_type("azure-native:network:PrivateEndpoint")
@@ -130,13 +130,13 @@ def _delivered_by_event_grid(plan: Plan, namespace: PlannedResource) -> bool:
         if q.inputs.get("namespaceName") == name
     }
     return any(
-        ((s.inputs.get("deliveryWithResourceIdentity") or {}).get("destination") or {}).get("resourceId") in queues
+        mapping(mapping(s.inputs.get("deliveryWithResourceIdentity")).get("destination")).get("resourceId") in queues
         for s in plan.of_type("azure-native:eventgrid:SystemTopicEventSubscription")
     )
 
 
 def _nat(subnet: PlannedResource) -> bool:
-    return bool((subnet.inputs.get("natGateway") or {}).get("id"))
+    return bool(mapping(subnet.inputs.get("natGateway")).get("id"))
 
 
 def azure_findings(plan: Plan) -> Iterator[Finding]:
@@ -154,7 +154,7 @@ def azure_findings(plan: Plan) -> Iterator[Finding]:
 def _premium(namespace: PlannedResource) -> bool:
     """A Premium namespace: its SKU's tier, or, where the optional tier is left out, its name (the
     SDK's SBSkuArgs: `name` required, `tier` optional)."""
-    sku = namespace.inputs.get("sku") or {}
+    sku = mapping(namespace.inputs.get("sku"))
     return (sku.get("tier") or sku.get("name")) == "Premium"
 
 
@@ -169,7 +169,7 @@ def _broken(plan: Plan, consumer: Consumer, namespace: PlannedResource, rules: P
         )
     if _closed(namespace, rules):
         by_rule = rules is not None and subnet_id in {
-            str((r.get("subnet") or {}).get("id")) for r in _rows(rules.inputs.get("virtualNetworkRules"))
+            str(mapping(r.get("subnet")).get("id")) for r in _rows(rules.inputs.get("virtualNetworkRules"))
         }
         if not (by_rule and ENDPOINT_SERVICE in _endpoints(subnet)) and not _private_link(plan, namespace, subnet_id):
             yield (
