@@ -273,8 +273,9 @@ def pins_source(statement: Any) -> bool:
 
 def pins(key: str, value: str) -> bool:
     """`value` of condition key `key` names one caller: an account with no wildcard in it, an ARN
-    whose account field has none ('arn:aws:groundstation:*:*:*' matches every account's
-    resources, the confused deputy the condition is there to stop), a whole organization id, or
+    whose account field is there and has none ('arn:aws:groundstation:*:*:*' matches every
+    account's resources, the confused deputy the condition is there to stop; an S3 bucket's ARN
+    has no account field, and pins only beside aws:SourceAccount), a whole organization id, or
     an organization path that begins with one ('o-*' matches every organization, and anyone can
     make one)."""
     if "${" in value:  # a policy variable: compared with the caller's own value, it matches every caller
@@ -283,9 +284,11 @@ def pins(key: str, value: str) -> bool:
         fields = value.split(":", 5)
         if len(fields) < 6:
             return False
-        if not fields[4]:  # an ARN with no account field (an S3 bucket's): the resource pins it
-            return bool(fields[5].strip("*?/"))
-        return not set(fields[4]) & {"*", "?"}
+        # an ARN with no account field (an S3 bucket's) names no account: bucket names are global,
+        # and another account may make one the pattern matches ("If the aws:SourceArn value does
+        # not contain the account ID, such as an Amazon S3 bucket ARN, you must use both global
+        # condition context keys", IAM User Guide, "The confused deputy problem")
+        return bool(fields[4]) and not set(fields[4]) & {"*", "?"}
     if key == "aws:sourceaccount":
         return bool(value) and not set(value) & {"*", "?"}
     if key in ("aws:sourceorgid", "aws:sourceorgpaths"):

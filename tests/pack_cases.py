@@ -1389,6 +1389,15 @@ fires(
     {"policy.Statement.1.Condition": DROP},
     f"statement EventBridgeDeliversToQueues allows events.amazonaws.com {UNSCOPED}",
 )
+# a bucket's ARN names no account (bucket names are global): it pins only beside aws:SourceAccount
+# ("you must use both global condition context keys", IAM User Guide, "The confused deputy problem")
+fires(
+    rule,
+    "logs-bucket-policy",
+    {"policy.Statement.1.Condition.StringEquals": DROP},
+    f"statement S3ServerAccessLogDelivery allows logging.s3.amazonaws.com {UNSCOPED}",
+)
+passes(rule, "logs-bucket-policy", {"policy.Statement.1.Condition.ArnLike": DROP})  # the account alone pins it
 # CloudWatch Logs is confined by its encryption context, naming this account's log groups...
 passes(rule, "kms-key")
 fires(  # ...not every account's
