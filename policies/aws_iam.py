@@ -287,7 +287,8 @@ def pins(key: str, value: str) -> bool:
         # an ARN with no account field (an S3 bucket's) names no account: bucket names are global,
         # and another account may make one the pattern matches ("If the aws:SourceArn value does
         # not contain the account ID, such as an Amazon S3 bucket ARN, you must use both global
-        # condition context keys", IAM User Guide, "The confused deputy problem")
+        # condition context keys", AWS Batch User Guide, "Cross-service confused deputy prevention",
+        # as each service's page of that name says it)
         return bool(fields[4]) and not set(fields[4]) & {"*", "?"}
     if key == "aws:sourceaccount":
         return bool(value) and not set(value) & {"*", "?"}

@@ -1390,7 +1390,7 @@ fires(
     f"statement EventBridgeDeliversToQueues allows events.amazonaws.com {UNSCOPED}",
 )
 # a bucket's ARN names no account (bucket names are global): it pins only beside aws:SourceAccount
-# ("you must use both global condition context keys", IAM User Guide, "The confused deputy problem")
+# ("you must use both global condition context keys", AWS's "Cross-service confused deputy prevention")
 fires(
     rule,
     "logs-bucket-policy",
