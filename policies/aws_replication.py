@@ -245,10 +245,11 @@ def _key_policies(resources: list[Any], key: Any) -> list[Any]:
 
 
 def _plan_key(resources: list[Any], identity: Any) -> Any:
-    """The plan's key a key identity (`_identity`) names, or None."""
+    """The plan's key a key identity (`_identity`) names, or None: a `Key`, a multi-Region
+    `ReplicaKey` or an `ExternalKey` alike (props.stack_key finds each)."""
     if not isinstance(identity, tuple) or identity[0] != "stack key":
         return None
-    return next((k for k in of_type(resources, T.KMS_KEY) if k.urn == identity[1]), None)
+    return next((k for k in of_type(resources, T.KMS_KEYS_OF_THE_STACK) if k.urn == identity[1]), None)
 
 
 @stack_rule(
