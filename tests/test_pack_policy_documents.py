@@ -606,8 +606,11 @@ GS_TRUST = "trust for groundstation.amazonaws.com has no aws:SourceAccount/aws:S
         {"ArnLike": {"aws:SourceArn": "arn:aws:groundstation:*:*:*"}},
         {"ArnLike": {"aws:SourceArn": "arn:aws:groundstation:us-west-2:1234*:*"}},
         {"StringLike": {"aws:SourceAccount": "1234*"}},
-        # an ARN without an account field (a bucket's) pins only by its resource: every bucket
+        # an ARN without an account field (a bucket's) names no account: every bucket, and even
+        # one bucket by name, which another account may hold once it is deleted ("you must use
+        # both global condition context keys", AWS's "Cross-service confused deputy prevention")
         {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::*"}},
+        {"ArnEquals": {"aws:SourceArn": "arn:aws:s3:::aws-groundstation-noaa20-raw"}},
         {
             "ArnLike": {
                 "aws:SourceArn": ["arn:aws:groundstation:us-west-2:123456789012:*", "arn:aws:groundstation:*:*:*"]
@@ -625,7 +628,11 @@ def test_trust_fires_on_a_condition_that_pins_no_value(condition):
         {"stringequals": {"AWS:SourceAccount": "123456789012"}},
         {"ArnEquals": {"aws:SourceArn": "arn:aws:groundstation:us-west-2:123456789012:config/s3-recording/x"}},
         {"StringLike": {"aws:SourceArn": "arn:aws:groundstation:us-west-2:123456789012:*"}},
-        {"ArnEquals": {"aws:SourceArn": "arn:aws:s3:::aws-groundstation-noaa20-raw"}},  # a bucket has no account
+        # a bucket's ARN beside the account it must belong to
+        {
+            "ArnEquals": {"aws:SourceArn": "arn:aws:s3:::aws-groundstation-noaa20-raw"},
+            "StringEquals": {"aws:SourceAccount": "123456789012"},
+        },
     ],
 )
 def test_trust_passes_a_condition_that_pins_a_value(condition):
