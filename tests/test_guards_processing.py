@@ -69,3 +69,21 @@ def test_a_spacecraft_the_downlink_carries_or_any_when_none_named_is_ok(tmp_path
     [summary] = [process_contact(c, tmp_path / "out", fmt) for c in discover(tmp_path / "raw", fmt)]
 
     assert (summary["ok_frames"], summary["corrupt_frames"]) == (4, 0)
+
+
+def test_a_refusal_among_the_most_ids_a_spec_takes_fits_the_reason_column_the_catalogs_declare(tmp_path: Path) -> None:
+    """The whole list of ids went into each reason: 1,024 ids (the most a spec takes) made 5,900
+    bytes, which Synapse serverless SQL's varchar(1024) view refuses to read. Past eight ids the
+    reason names their count and the first and last."""
+    from groundlink.processing.tables import FRAME_INDEX
+
+    _write(tmp_path, [*frames(range(2)), *frames([2], spacecraft=42)], piece=1000)
+    fmt = CaptureFormat(spacecraft_ids=frozenset(range(200, 1024)))
+    [summary] = [process_contact(c, tmp_path / "out", fmt) for c in discover(tmp_path / "raw", fmt)]
+
+    assert (summary["ok_frames"], summary["corrupt_frames"]) == (0, 3)
+    reasons = {r["reason"] for r in _index(tmp_path)}
+    assert reasons == {f"spacecraft id {sc} is not one of the 824 given (200, 201, 202, ..., 1023)" for sc in (157, 42)}
+    (reason_column,) = [c for c in FRAME_INDEX.columns if c.name == "reason"]
+    width = int(reason_column.synapse.split("(")[1].split(")")[0])
+    assert all(len(reason.encode()) <= width for reason in reasons)
