@@ -204,3 +204,33 @@ def test_switching_to_a_private_network_with_container_jobs_is_refused_and_proce
     )
     on_again = json.loads(json.dumps(private))
     assert _azure(spec_file(off), spec_file(on_again)).unappliable == ()
+
+
+def test_switching_processing_mode_on_azure_is_refused_and_processing_off_first_applies():
+    """A Flex app and a Container Apps environment cannot share a subnet (docs/processing.md),
+    and the engine deletes what NEW drops only after creating what it adds: switching
+    processing.mode would create the one while the other still holds the processing subnet.
+    The line gives the way that applies: processing off, then the new mode."""
+    function = spec_data()
+    jobs = json.loads(json.dumps(function))
+    jobs["processing"].update(mode="container_job", container_image="ghcr.io/example/processor:1")
+    jobs["processing"].pop("memory_mb", None)
+    off = json.loads(json.dumps(jobs))
+    off["processing"]["enabled"] = False
+    advice = (
+        "which Azure refuses: turn processing off (processing.enabled: false) and apply, then switch "
+        "processing.mode and turn it on again"
+    )
+    (line,) = _azure(spec_file(jobs), spec_file(function)).unappliable
+    assert line == (
+        "azure: azure-native:web:WebApp noaa20-processing-app would join subnet noaa20-security-processing while "
+        f"{ENVIRONMENT} noaa20-processing-environment, deleted only once the update has created what it adds, still "
+        f"holds it (a Flex app and a Container Apps environment cannot share a subnet), {advice}"
+    )
+    (line,) = _azure(spec_file(function), spec_file(jobs)).unappliable
+    assert line.startswith(f"azure: {ENVIRONMENT} noaa20-processing-environment would join subnet") and line.endswith(
+        advice
+    )
+    # the way the line gives
+    assert _azure(spec_file(jobs), spec_file(off)).unappliable == ()
+    assert _azure(spec_file(off), spec_file(function)).unappliable == ()

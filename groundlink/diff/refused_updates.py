@@ -22,6 +22,9 @@ while the preview shows plain updates. `groundlink diff` refuses each, whatever
   uses), and the provider neither replaces the environment for it nor applies it
   (pulumi/pulumi-azure-native #2577, #2782): the environment stays in its old subnet, which the
   same update may delete.
+- A Flex app created in the processing subnet a Container Apps environment holds, or the other
+  way round (`processing.mode` switched): the two cannot share a subnet (docs/processing.md),
+  and the engine deletes what NEW drops only after it has created what NEW adds.
 
 So moving `clouds.azure.network_cidr` on a deployed stack, or switching `security.network`
 with container jobs, is refused before it fails halfway.
@@ -161,6 +164,47 @@ def _environments_moved(old: State, new: State, replaced: frozenset[str]) -> Ite
             )
 
 
+# The pair Azure keeps out of one subnet: "the Flex app and a Container Apps environment cannot
+# share a subnet" (Azure Functions networking options, Considerations for the Flex Consumption
+# plan, docs/processing.md); each joins the processing subnet by the input named here.
+FLEX_APP = "azure-native:web:WebApp"
+_EXCLUSIVE = {FLEX_APP: "virtualNetworkSubnetId", ENVIRONMENT: "vnetConfiguration"}
+
+
+def _subnets_joined(state: State, resource: Resource) -> set[str]:
+    """The subnets (their keys) a Flex app or an environment of `state` joins."""
+    token = next((t for t in _EXCLUSIVE if _is(resource, t)), None)
+    if token is None:
+        return set()
+    return {
+        key
+        for key in resource.dependencies.get(_EXCLUSIVE[token], ())
+        if key in state.resources and _is(state.resources[key], SUBNET)
+    }
+
+
+def _subnets_handed_over(old: State, new: State) -> Iterator[str]:
+    """A Flex app created in a subnet a Container Apps environment holds until the update's end,
+    or the other way round (processing.mode switched): the engine deletes what NEW drops only
+    after it has created what NEW adds, so the two would share the subnet, which Azure refuses."""
+    leaving = [r for key, r in old.resources.items() if key not in new.resources]
+    for key, after in new.resources.items():
+        if key in old.resources:
+            continue
+        for subnet in _subnets_joined(new, after):
+            holder = next((r for r in leaving if subnet in _subnets_joined(old, r) and r.type != after.type), None)
+            if holder is not None:
+                yield _refused(
+                    new,
+                    after,
+                    f"would join subnet {new.resources[subnet].name} while {holder.type} {holder.name}, deleted "
+                    "only once the update has created what it adds, still holds it (a Flex app and a Container Apps "
+                    "environment cannot share a subnet)",
+                    "turn processing off (processing.enabled: false) and apply, then switch processing.mode and "
+                    "turn it on again",
+                )
+
+
 def _at(value: Any, path: tuple[str, ...]) -> Any:
     for part in path:
         value = value.get(part) if isinstance(value, dict) else None
@@ -175,4 +219,5 @@ def unappliable(old: State, new: State, replaced: frozenset[str]) -> tuple[str, 
         *_ranges_taken_off(old, new, replaced),
         *_subnets_moved(old, new, replaced),
         *_environments_moved(old, new, replaced),
+        *_subnets_handed_over(old, new),
     )
