@@ -2352,6 +2352,19 @@ class MissionSpec(_Model):
         ]
         return max(needs, key=lambda need: need[1] + need[2], default=None)
 
+    def _header_share(self, i: int) -> str:
+        """Where the datagrams' headers make most of satellite `i`'s raw captures (a small
+        processing.capture.datagram_payload_bytes), that field as the refusal names it, else "":
+        the refusal blamed the data rate, which was not what to change."""
+        datagram = self.processing.capture.datagram_payload_bytes
+        decoded = any(d.delivery != "digif" for d in self.satellites[i].downlinks)
+        if not decoded or datagram > limits.CAPTURE_HEADER_BYTES:
+            return ""
+        return (
+            f"processing.capture.datagram_payload_bytes: {datagram} ({limits.CAPTURE_HEADER_BYTES} bytes of headers "
+            "on each: raise it)"
+        )
+
     def _largest_rate(self, i: int) -> str:
         """The field that sizes most of satellite `i`'s contact on disk, as `path: value`: a
         refusal over a contact's size names the rate it comes from, not only its length, since a
@@ -2482,7 +2495,7 @@ class MissionSpec(_Model):
         held = (
             f"a contact of {_fmt(self.ground_segment.contact_minutes)} minutes of satellite "
             f"{self.satellites[i].name!r} needs {need_mb:,.0f} MB ({raw * 1000:,.0f} raw, {frames * 1000:,.0f} "
-            f"frames and index), the most for {self._largest_rate(i)}"
+            f"frames and index), the most for {self._header_share(i) or self._largest_rate(i)}"
         )
         if self.processing.mode == "function":
             room_mb = limits.LAMBDA_EPHEMERAL_STORAGE_MB  # MB as AWS writes it (limits.py)

@@ -667,6 +667,30 @@ class TestSatellites:
             "ground_segment.contact_minutes or set processing.enabled: false"
         ]
 
+    def test_a_contact_too_large_for_small_datagrams_names_the_datagram_size_not_the_rate(self):
+        """Datagrams of 16 bytes carry 114 bytes of headers each (limits.CAPTURE_HEADER_BYTES):
+        15 Mbps x 600 s / 8 = 1,125 MB of data is 1,125 x (1 + 114/16) = 9,141 MB of captures. The
+        refusal named the data rate, which was not what to change; past 114 bytes the headers
+        are less than the data, and the rate is named."""
+
+        def small(payload: int, minutes: float = 10):
+            def edit(d):
+                d["ground_segment"].update(contact_minutes=minutes)
+                d["processing"].setdefault("capture", {})["datagram_payload_bytes"] = payload
+
+            return edit
+
+        assert _errors(small(16)) == [
+            "s.yaml: processing.mode: a function's /tmp holds 10,240 MB on Lambda, a container job's disk less on "
+            "Azure; a contact of 10 minutes of satellite 'noaa20' needs 10,318 MB (9,141 raw, 1,178 frames and "
+            "index), the most for processing.capture.datagram_payload_bytes: 16 (114 bytes of headers on each: "
+            "raise it); shorten ground_segment.contact_minutes or set processing.enabled: false"
+        ]
+        assert _ok(small(256))  # 1,626 MB of captures
+        # 45 minutes of 256-byte datagrams: the headers are under a third of the captures
+        (line,) = _errors(small(256, 45))
+        assert "the most for satellites[0].downlinks[0].data_rate_mbps: 15; shorten" in line
+
     @pytest.mark.parametrize(
         ("vcpu", "gib", "fits", "too_long"),
         # 242.80 MB a minute: 1 GiB = 1,073.7 MB holds 4.42 minutes, 2 GiB 8.84, 4 GiB 17.69, 8 GiB 35.38
