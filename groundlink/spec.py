@@ -2357,8 +2357,10 @@ class MissionSpec(_Model):
         processing.capture.datagram_payload_bytes), that field as the refusal names it, else "":
         the refusal blamed the data rate, which was not what to change."""
         datagram = self.processing.capture.datagram_payload_bytes
-        decoded = any(d.delivery != "digif" for d in self.satellites[i].downlinks)
-        if not decoded or datagram > limits.CAPTURE_HEADER_BYTES:
+        seconds = self.ground_segment.contact_minutes * 60
+        downlinks = self.satellites[i].downlinks
+        headers = sum(d.capture_gb(seconds, datagram) - d.gb_in(seconds) for d in downlinks if d.delivery != "digif")
+        if 2 * headers < sum(d.capture_gb(seconds, datagram) for d in downlinks):  # less than half the captures
             return ""
         return (
             f"processing.capture.datagram_payload_bytes: {datagram} ({limits.CAPTURE_HEADER_BYTES} bytes of headers "

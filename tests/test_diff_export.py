@@ -178,6 +178,25 @@ class TestSecrets:
         code, _, err = _run(capsys, "diff", str(tmp_path / "export.json"), NOAA20, "--cloud", "aws")
         assert code == 1 and err.count("may delete data sooner") == 7
 
+    @pytest.mark.parametrize(
+        ("type_token", "path", "refused"),
+        [
+            # a soft-delete retention of a setting, not a store: lowered in plaintext it is refused too
+            ("azure-native:storage:BlobServiceProperties", "deleteRetentionPolicy", True),
+            # a switch whose name holds "expiration" is no retention
+            ("azure-native:servicebus:Queue", "deadLetteringOnMessageExpiration", False),
+        ],
+    )
+    def test_a_secret_is_a_hidden_retention_where_a_retention_lowered_counts(
+        self, tmp_path: Path, capsys, type_token: str, path: str, refused: bool
+    ) -> None:
+        plan = cached_plan("noaa20.yaml", "azure").to_json()
+        doc = engine_export.export(plan, secrets=[(type_token, path)])
+        diff = _diff(doc, tmp_path, "azure")
+        assert [(n.type, n.path, n.may_shorten) for n in diff.not_compared] == [(type_token, path, refused)]
+        code, _, err = _run(capsys, "diff", str(tmp_path / "export.json"), NOAA20, "--cloud", "azure")
+        assert code == (1 if refused else 0) and ("may delete data sooner" in err) is refused
+
     def test_a_lifecycle_whose_rules_are_secret_and_another_input_changed_is_judged_by_what_is_known(
         self, tmp_path: Path, capsys
     ) -> None:

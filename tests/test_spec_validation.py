@@ -686,6 +686,15 @@ class TestSatellites:
             "index), the most for processing.capture.datagram_payload_bytes: 16 (114 bytes of headers on each: "
             "raise it); shorten ground_segment.contact_minutes or set processing.enabled: false"
         ]
+
+        # beside a DigIF downlink, whose samples are most of the captures, the headers are not the cause
+        def with_digif(d):
+            small(16)(d)
+            wide = {"name": "wide", "center_frequency_mhz": 2250, "bandwidth_mhz": 54, "delivery": "digif"}
+            d["satellites"][0]["downlinks"].append({**wide, "data_rate_mbps": 2})
+
+        (line,) = _errors(with_digif)
+        assert "the most for satellites[0].downlinks[1].bandwidth_mhz: 54 (DigIF" in line
         assert _ok(small(256))  # 1,626 MB of captures
         # 45 minutes of 256-byte datagrams: the headers are under a third of the captures
         (line,) = _errors(small(256, 45))

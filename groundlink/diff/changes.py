@@ -150,9 +150,13 @@ def _number_below(new: Any, old: Any) -> bool:
     return len(numbers) == 2 and new < old
 
 
-def _holds_retention(path: str, resource_type: str) -> bool:
-    """Whether an input at `path` is, or holds, how long data is kept: a retention's path, or
-    any of a lifecycle's rules (an S3 lifecycle's `rules`, a management policy's `policy`)."""
+def _holds_retention(path: str, resource_type: str, new: Any) -> bool:
+    """Whether an input at `path` (NEW's value `new`) is, or holds, how long data is kept, on any
+    resource, as a retention lowered counts on any: a retention's path with a number, a duration
+    or a block of them in NEW (a switch, `deadLetteringOnMessageExpiration`, is none), or any of
+    a lifecycle's rules (an S3 lifecycle's `rules`, a management policy's `policy`)."""
+    if isinstance(new, bool):
+        return False
     lowered = path.lower()
     if any(word in lowered for word in _RETENTION_WORDS):
         return True
@@ -203,8 +207,8 @@ class PropertyChange:
 class NotCompared:
     """An input of OLD the diff cannot compare (a secret, an archive known by its hash only):
     neither a change nor the same. It forces nothing by itself, but on a store an input that
-    forces a replacement may hide one (`may_replace`), and a retention of a store or a lifecycle
-    may hide a lower one (`may_shorten`): the verdict refuses both as data loss."""
+    forces a replacement may hide one (`may_replace`), and a retention (or a lifecycle's rules)
+    may hide a higher one than NEW's (`may_shorten`): the verdict refuses both as data loss."""
 
     type: str
     name: str
@@ -212,7 +216,7 @@ class NotCompared:
     shown: str  # [secret], [archive]
     why: str
     may_replace: bool = False  # an input that forces a replacement, of a resource that holds data
-    may_shorten: bool = False  # a retention (or a lifecycle's rules), of a store or a lifecycle
+    may_shorten: bool = False  # a retention, or a lifecycle's rules (where a retention lowered counts)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -656,9 +660,7 @@ def diff_states(old: State, new: State) -> Diff:
                     p.old.why,
                     # a store replaced anyway says so as a change; an input that forces nothing hides nothing
                     stateful and not forced and bool(_forces(p.path, forcing, stateful)),
-                    (stateful or after.type in lifecycle.LIFECYCLE_TYPES)
-                    and not forced
-                    and _holds_retention(p.path, after.type),
+                    not forced and _holds_retention(p.path, after.type, p.new),
                 )
                 for p in opaque
                 if isinstance(p.old, Opaque)
