@@ -134,11 +134,12 @@ def discover(
     files, unreadable, walk_errors, misnamed = _capture_files(directory, contact_of)
     if walk_errors:
         raise ProcessingError(walk_errors)
+    compressors = {path: _compressor(path) for path in misnamed}
     skipped = "; ".join(
         line
         for line in (
-            _misnamed(directory, [p for p in misnamed if _compressor(p) is None]),
-            _compressed(directory, [p for p in misnamed if _compressor(p) is not None]),
+            _misnamed(directory, [p for p, kind in compressors.items() if kind is None]),
+            _compressed(directory, {p: kind for p, kind in compressors.items() if kind is not None}),
         )
         if line
     )
@@ -263,14 +264,15 @@ def _compressor(path: Path) -> tuple[str, str] | None:
     return None
 
 
-def _compressed(directory: Path, compressed: list[Path]) -> str | None:
-    """Captures kept compressed, in words for one line: skipped, as the clouds' runtimes skip
-    them (they take *.pcap and *.pcapng only), not without a word: half a contact was lost, exit 0."""
+def _compressed(directory: Path, compressed: dict[Path, tuple[str, str]]) -> str | None:
+    """Captures kept compressed (each with its compressor, `_compressor`), in words for one line:
+    skipped, as the clouds' runtimes skip them (they take *.pcap and *.pcapng only), not without a
+    word: half a contact was lost, exit 0."""
     if not compressed:
         return None
-    shown = ", ".join(str(p.relative_to(directory)) for p in compressed[:3])
+    shown = ", ".join(str(p.relative_to(directory)) for p in list(compressed)[:3])
     more = f" and {len(compressed) - 3} more" if len(compressed) > 3 else ""
-    commands = sorted({found[1] for p in compressed if (found := _compressor(p))})
+    commands = sorted({command for _, command in compressed.values()})
     one = len(compressed) == 1
     return (
         f"{len(compressed)} capture file{'' if one else 's'} kept compressed, skipped: {shown}{more}; "
