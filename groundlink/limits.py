@@ -344,6 +344,11 @@ AZURE_PRIVATE_DNS_TAG_KEY_DROPPED = ":"
 # validates against them): ASCII letters and digits, these, and at least one character.
 AWS_TAG_VALUE_PUNCTUATION = frozenset(" _.:/=+-@")
 RESERVED_TAG_PREFIXES: tuple[str, ...] = ("aws:", "microsoft", "azure", "windows")
+# A tag VALUE's reserved start: ECS refuses it in keys and values alike (botocore 1.44.5 `ecs`
+# Tag: "Do not use aws:, AWS:, or any upper or lowercase combination of such as a prefix for
+# either keys or values as it is reserved for Amazon Web Services use"), and a container job's
+# definition (`propagateTags`, botocore `batch`) copies the mission's tags onto its ECS tasks.
+AWS_RESERVED_TAG_VALUE_PREFIX = "aws:"
 
 # Minutes in a day: a satellite is received by one antenna at a time, so its contacts a day
 # (ground_segment.contacts_per_day x contact_minutes) add up to at most this (arithmetic, no service limit).

@@ -264,6 +264,7 @@ def _tags_schema(schema: dict[str, Any]) -> None:
         "minLength": 1,
         "maxLength": 256,
         "pattern": TAG_VALUE_SCHEMA_PATTERN,
+        "not": {"pattern": f"^{_any_case(limits.AWS_RESERVED_TAG_VALUE_PREFIX)}"},
     }
 
 
@@ -437,6 +438,12 @@ class Mission(_Model):
                     (key,),
                     f"{found}, which AWS Ground Station's tag values refuse (allowed: 1-256 ASCII letters, "
                     "digits, spaces and _ . : / = + - @)",
+                )
+            elif value.lower().startswith(limits.AWS_RESERVED_TAG_VALUE_PREFIX):
+                problems.add(
+                    (key,),
+                    f"{value!r} starts with {limits.AWS_RESERVED_TAG_VALUE_PREFIX!r}, which AWS reserves in tag "
+                    "values too (ECS, where container jobs' tasks carry the mission's tags); choose another value",
                 )
             seen.setdefault(key.lower(), key)
         problems.raise_any()

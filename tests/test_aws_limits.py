@@ -118,6 +118,9 @@ def test_budget_takes_at_most_five_thresholds():
         ({"region": "Île-de-France"}, "mission.tags.region", "'Î', which AWS Ground Station"),  # a letter, not ASCII
         ({"rack": "\u0663"}, "mission.tags.rack", "'\u0663', which AWS Ground Station"),  # an Arabic-Indic digit
         ({"empty": ""}, "mission.tags.empty", "an empty value, which AWS Ground Station"),
+        # ECS reserves aws: in values too, and a container job's tasks carry the mission's tags
+        ({"cost-center": "aws:eo-ground"}, "mission.tags.cost-center", "starts with 'aws:'"),
+        ({"cost-center": "AwS:eo"}, "mission.tags.cost-center", "starts with 'aws:'"),
         ({f"t{i}": "x" for i in range(47)}, "mission.tags", "at most 46"),  # 50 tags per resource, 4 set by groundlink
     ],
 )
@@ -136,6 +139,8 @@ def test_mission_tags_every_cloud_accepts_are_kept():
         "path": "/eo/ground = main",
         "region": "Ile-de-France",
         "blank": " ",
+        "source": "eo:aws:ground",  # aws: is reserved only at the start
+        "cloud": "aws",
     }
     assert spec_from_data(data).mission.tags == data["mission"]["tags"]
 
