@@ -248,6 +248,9 @@ RESERVED_TAG_KEY_PATTERN = (
     f"|({'|'.join(_any_case(t) for t in (*GROUNDLINK_TAGS, *RESOURCE_TAGS))})$)"
 )
 
+# The tag values Mission._tags refuses for their start alone, as the schema's regex.
+RESERVED_TAG_VALUE_PATTERN = f"^{_any_case(limits.AWS_RESERVED_TAG_VALUE_PREFIX)}"
+
 
 def _tags_schema(schema: dict[str, Any]) -> None:
     """The schema of `mission.tags` refuses what validation does: a key outside TAG_KEY_PATTERN
@@ -264,7 +267,7 @@ def _tags_schema(schema: dict[str, Any]) -> None:
         "minLength": 1,
         "maxLength": 256,
         "pattern": TAG_VALUE_SCHEMA_PATTERN,
-        "not": {"pattern": f"^{_any_case(limits.AWS_RESERVED_TAG_VALUE_PREFIX)}"},
+        "not": {"pattern": RESERVED_TAG_VALUE_PATTERN},
     }
 
 
@@ -2888,6 +2891,7 @@ PATTERN_WORDS = {
     TAG_VALUE_SCHEMA_PATTERN: "1-256 ASCII letters, digits, spaces and _ . : / = + - @",
     RESERVED_TAG_KEY_PATTERN: "a reserved tag key: aws:, microsoft, azure or windows first, or a tag groundlink sets "
     f"({', '.join((*GROUNDLINK_TAGS, *RESOURCE_TAGS))}), in any case",
+    RESERVED_TAG_VALUE_PATTERN: "a tag value starting with aws:, in any case, which AWS reserves in values too",
     _reserved_name_pattern(): "a name the clouds reserve in the names made of it: starting xn--, sthree, "
     "amzn-s3-demo or sg, the name primary, or holding microsoft or windows or starting login, dashes left out",
     _json_string_pattern(): "2-8192 characters of AWS Ground Station's JsonString alphabet: ASCII letters, "
