@@ -275,8 +275,14 @@ MISSION_NETWORK_PREFIXES: tuple[int, int] = (16, 24)
 AWS_NETWORK_CIDR = "10.64.0.0/16"
 AZURE_NETWORK_CIDR = "10.42.0.0/24"
 
-# Satellites AWS Ground Station no longer supports, with the date support ended.
+# Satellites AWS Ground Station no longer supports, with the date support ended, and where AWS
+# said so: "Effective November 30 2024, AWS Ground Station will no longer support the AQUA
+# satellite" (awslabs/aws-groundstation-eos-pipeline README, commit fc49606 "AQUA end-of-life",
+# 2024-10-24; docs/facts.md §3).
 AWS_UNSUPPORTED_SATELLITES: dict[int, str] = {27424: "2024-11-30"}  # Aqua
+AWS_UNSUPPORTED_SATELLITE_SOURCES: dict[int, str] = {
+    27424: "AWS's notice in the awslabs/aws-groundstation-eos-pipeline README, 2024-10-24"
+}
 
 # Athena: the smallest per-query bytes-scanned cutoff pulumi-aws takes, 10 MiB (pulumi_aws 7.51.1
 # `athena.WorkgroupConfigurationArgs.bytes_scanned_cutoff_per_query`: "Must be at least

@@ -97,6 +97,23 @@ def dollars(value: float | Decimal) -> str:
     return f"${figure(kept, 2)}"
 
 
+def shown_amount(value: float | Decimal) -> Decimal:
+    """A cost as the report shows it: to the cent, or to 4 places under a cent, rounded half up
+    (`half_up`): 9.855 + 21.9 + 73 is stored just under 104.755, and showed as $104.75 beside
+    lines of $9.86, $21.90, $73.00."""
+    exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    return half_up(exact, 4 if 0 < abs(exact) < Decimal("0.01") else 2)
+
+
+def dollars_apart(a: float, b: float) -> str:
+    """How far apart two amounts are, as a reader works it out from the two figures shown beside
+    the sentence: each as shown first (`shown_amount` of the figure compare.json keeps), then
+    their difference. The difference of the unrounded amounts, rounded, read $92.06 beside
+    $48.57 and $140.62."""
+    with exact_decimals():
+        return dollars(abs(shown_amount(round(a, MONEY_DECIMALS)) - shown_amount(round(b, MONEY_DECIMALS))))
+
+
 RATE_DIGITS = 6  # significant digits a unit price keeps
 
 

@@ -8,6 +8,7 @@ contact is 19 raw files at one file per 30 s.
 from __future__ import annotations
 
 import dataclasses
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
@@ -35,6 +36,12 @@ REMAINING_UNKNOWNS = {
         "data_explorer_cluster_month": "no list price: engine VMs plus a per-vCore markup",
     },
 }
+
+
+def cents(amount: float) -> Decimal:
+    """An amount as the report shows it beside a sentence, to the cent, half up: the sentence's
+    "cheaper by" is the difference of two such figures, as a reader subtracts them."""
+    return Decimal(repr(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def blueprint(**ground):
@@ -130,7 +137,8 @@ def test_aws_with_a_partner_breaks_even_at_the_ground_station_price_and_reserved
     # each contact's 9.5 minutes (10 billed), into the on-demand stream at $0.08/GB and archived by
     # Firehose at $0.035/GB
     telemetry = 9.5 * 60 * 1000 / 1e9 * (0.08 + 0.035) / 10
-    assert on_demand["breakEvenPerMinute"]["awsPartnerVsAwsOnDemand"] == pytest.approx(10.0 + telemetry, abs=1e-9)
+    # (kept to 6 decimals, as every amount of compare.json)
+    assert on_demand["breakEvenPerMinute"]["awsPartnerVsAwsOnDemand"] == round(10.0 + telemetry, 6)
     assert on_demand["groundStationMonthly"]["onDemand"] == pytest.approx(MINUTES * 10)
     assert on_demand["breakEvenPerMinute"]["azurePartnerVsAwsReserved"] is None
     reserved = OverrideFile(
@@ -138,7 +146,7 @@ def test_aws_with_a_partner_breaks_even_at_the_ground_station_price_and_reserved
     )
     chosen = {cloud: apply_overrides(c, reserved, "test") for cloud, c in catalogs.items()}
     with_reserved = decision(bp, estimate(bp, chosen))["breakEvenPerMinute"]
-    assert with_reserved["awsPartnerVsAwsReserved"] == pytest.approx(3.0 + telemetry, abs=1e-9)
+    assert with_reserved["awsPartnerVsAwsReserved"] == round(3.0 + telemetry, 6)
     # reserved is $7/min cheaper on every minute: the Azure break-even drops by exactly $7/min
     assert with_reserved["azurePartnerVsAwsReserved"] == pytest.approx(
         on_demand["breakEvenPerMinute"]["azurePartnerVsAwsOnDemand"] - 7
@@ -277,7 +285,7 @@ def test_with_a_partner_on_both_clouds_the_sentence_compares_the_partner_totals(
     assert est.clouds["azure"].monthly.known == pytest.approx(azure_total, abs=0.005)
     cheaper = "Azure" if rest_azure < rest_aws else "AWS"
     assert d["sentence"].startswith(
-        f"With the partner network on both clouds {cheaper} is cheaper by ${abs(rest_aws - rest_azure):,.2f}/month "
+        f"With the partner network on both clouds {cheaper} is cheaper by ${abs(cents(rest_aws) - cents(rest_azure)):,}/month "
         f"at any partner price: at $4.00/min AWS costs ${aws_total:,.2f}/month and Azure ${azure_total:,.2f}/month; "
         # Ground Station's own rest: its contact telemetry is sent, and priced, where a partner sends none
         f"AWS with Ground Station on demand instead (${d['restMonthly']['awsWithGroundStation'] + 912.5 * 10:,.2f}/month) "
@@ -404,8 +412,8 @@ def test_a_spec_and_its_copy_with_the_other_ground_segment_state_the_same_decisi
     aws_vs_aws = managed["breakEvenPerMinute"]["awsPartnerVsAwsOnDemand"]
     assert aws_vs_aws == pytest.approx(10 + 0.008395 / (4 * 365 / 12 * 10), abs=1e-6) and aws_vs_aws != 10
     assert managed["sensitivity"]["series"] == partner["sensitivity"]["series"]
-    both = "with a partner on both clouds AWS is cheaper by ${:,.2f}/month".format(
-        rest_managed["azure"] - rest_managed["awsWithPartner"]
+    both = "with a partner on both clouds AWS is cheaper by ${:,}/month".format(
+        cents(rest_managed["azure"]) - cents(rest_managed["awsWithPartner"])
     )
     assert (
         both in managed["sentence"]
@@ -439,8 +447,8 @@ def test_azure_is_weighed_with_a_partner_whichever_ground_segment_the_spec_has()
     assert rest_managed["azure"] < rest_managed["awsWithPartner"]
     assert managed["headlineBreakEven"]["partnerCloud"] == partner["headlineBreakEven"]["partnerCloud"] == "azure"
     assert managed["sensitivity"]["series"] == partner["sensitivity"]["series"]
-    cheaper = "with a partner on both clouds Azure is cheaper by ${:,.2f}/month".format(
-        rest_managed["awsWithPartner"] - rest_managed["azure"]
+    cheaper = "with a partner on both clouds Azure is cheaper by ${:,}/month".format(
+        cents(rest_managed["awsWithPartner"]) - cents(rest_managed["azure"])
     )
     assert cheaper in managed["sentence"]
 
@@ -481,7 +489,8 @@ def test_a_satellite_ground_station_no_longer_supports_gets_no_ground_station_fi
     catalogs, assumptions = load_catalogs()
     d = decision(bp, estimate(bp, catalogs, assumptions))
     assert d["groundStationNotOffered"] == (
-        "AWS Ground Station is not offered as an alternative: it no longer supports aqua (NORAD 27424) since 2024-11-30"
+        "AWS Ground Station is not offered as an alternative: it no longer supports aqua (NORAD 27424) since 2024-11-30 "
+        "(AWS's notice in the awslabs/aws-groundstation-eos-pipeline README, 2024-10-24)"
     )
     assert d["headlineBreakEven"] == {"perMinute": None, "groundStation": None, "partnerCloud": None}
     assert set(d["breakEvenPerMinute"].values()) == {None}
@@ -561,5 +570,6 @@ def test_every_satellite_ground_station_no_longer_supports_is_named_apart(monkey
     spec = spec_from_data(data)
     assert ground_station_not_offered(spec) == (
         "AWS Ground Station is not offered as an alternative: it no longer supports aqua (NORAD 27424) since "
-        f"2024-11-30, {noaa20['name']} (NORAD {noaa20['norad_id']}) since 2030-01-01"
+        "2024-11-30 (AWS's notice in the awslabs/aws-groundstation-eos-pipeline README, 2024-10-24), "
+        f"{noaa20['name']} (NORAD {noaa20['norad_id']}) since 2030-01-01"
     )

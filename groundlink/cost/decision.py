@@ -27,7 +27,8 @@ from typing import Any
 
 from ..blueprint import Blueprint, build_blueprint
 from ..clouds import cloud_title
-from ..rounding import MONEY_DECIMALS, dollars, exact_figure, half_up, rate
+from ..limits import AWS_UNSUPPORTED_SATELLITE_SOURCES
+from ..rounding import MONEY_DECIMALS, dollars, dollars_apart, exact_figure, half_up, rate
 from ..spec import MissionSpec, Partner
 from .catalog import OVERRIDE_MARK, Assumptions, Catalog
 from .model import CloudCost, CostEstimate, estimate
@@ -226,7 +227,11 @@ def ground_station_not_offered(spec: MissionSpec) -> str | None:
     unsupported = spec.aws_ground_station_unsupported()
     if not unsupported:
         return None
-    named = ", ".join(f"{sat.name} (NORAD {sat.norad_id}) since {ended}" for _, sat, ended in unsupported)
+    named = ", ".join(
+        f"{sat.name} (NORAD {sat.norad_id}) since {ended}"
+        + (f" ({source})" if (source := AWS_UNSUPPORTED_SATELLITE_SOURCES.get(sat.norad_id)) else "")
+        for _, sat, ended in unsupported
+    )
     return f"AWS Ground Station is not offered as an alternative: it no longer supports {named}"
 
 
@@ -306,7 +311,7 @@ def _partner_sentence(s: Sides, price: float | None, on_demand: float | None, no
     both = cloud_title(side)
     lead = (
         f"With the partner network on both clouds {both} is cheaper by "
-        f"{dollars(abs(s.aws_rest_partner - s.azure_rest))}/month at any partner price"
+        f"{dollars_apart(s.aws_rest_partner, s.azure_rest)}/month at any partner price"
     )
     if price is not None:
         lead += (
@@ -377,7 +382,7 @@ def _managed_sentence(s: Sides, price: float | None, on_demand: float | None) ->
         )
     lead += _on_demand_clause(s, on_demand, both)
     return lead + (
-        f"; with a partner on both clouds {both} is cheaper by {dollars(abs(s.aws_rest_partner - s.azure_rest))}"
+        f"; with a partner on both clouds {both} is cheaper by {dollars_apart(s.aws_rest_partner, s.azure_rest)}"
         "/month at any partner price"
     )
 
@@ -411,7 +416,7 @@ def _headline(blueprint: Blueprint, s: Sides, breakeven: dict[str, float | None]
     on_demand = breakeven[_ON_DEMAND_AGAINST[side]]
     if on_demand is None:
         return {"perMinute": None, "groundStation": "on demand", "partnerCloud": side}
-    return {"perMinute": s.breakeven(s.used, rest), "groundStation": s.used_kind, "partnerCloud": side}
+    return {"perMinute": _money(s.breakeven(s.used, rest)), "groundStation": s.used_kind, "partnerCloud": side}
 
 
 def _breakevens(s: Sides) -> dict[str, float | None]:
@@ -443,7 +448,12 @@ def decision(blueprint: Blueprint, est: CostEstimate, plans: dict[str, Any] | No
     assumptions = est.assumptions
     s = sides(blueprint, est, assumptions, plans)
     not_offered = ground_station_not_offered(blueprint.spec)
-    breakeven = _breakevens(s) if not_offered is None else dict.fromkeys(BREAK_EVEN_KEYS)
+    # kept to MONEY_DECIMALS as every amount of compare.json, the sentence's as the table's
+    breakeven = (
+        {key: _money(value) for key, value in _breakevens(s).items()}
+        if not_offered is None
+        else dict.fromkeys(BREAK_EVEN_KEYS)
+    )
     per_minute = s.on_demand / s.minutes if s.minutes else 0.0
     price = _partner_price(est)
     # reference prices to the cent, rounded half up as every figure is ($8.625 is $8.63: round()

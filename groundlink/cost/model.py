@@ -19,7 +19,7 @@ from ..blueprint.tiering import held_tier
 from ..clouds import cloud_title
 from ..errors import UsageError
 from ..limits import AZURE_ORBITAL_RETIRED_ON, KINESIS_STREAM_MODE, event_hubs_units
-from ..rounding import count_figure, exact_figure, figure, percent, rate
+from ..rounding import MONEY_DECIMALS, count_figure, exact_figure, figure, percent, rate
 from .catalog import OVERRIDE_MARK, STACK_REGION, Assumptions, Catalog, PriceEntry, PriceError
 from .processing import capacity_note, measured_throughput, processing_quantities, timeout_note
 from .usage import (
@@ -125,7 +125,7 @@ class Line:
             "per": e.per,
             "priceId": f"{cloud}.{self.price_id}",
             "price": e.price,
-            "cost": self.cost,
+            "cost": None if self.cost is None else round(self.cost, MONEY_DECIMALS),
             "basis": self.basis,
             "source": e.source,
             "date": e.date,

@@ -25,7 +25,7 @@ from ..rounding import MONEY_DECIMALS
 # 2 (2026-12-04): every price id is `<cloud>.<id>` (totals' `unknown[]` and `decision.notPriced` held
 # bare ids), and `cost.warnings[]` holds the timeouts a run would outlast (they were in `cost.notes`).
 # 7 (2026-12-05): `cost.clouds.<cloud>.longestMonth`, the budget judged for a 31-day month.
-FORMAT_VERSION = 10
+FORMAT_VERSION = 11
 PARTNER_NETWORKS = ("KSAT Lite", "Viasat RTE", "RBC Signals")
 RETIREMENT = (
     f"Azure Orbital Ground Station was retired on {AZURE_ORBITAL_RETIRED_ON} (no new authorizations; Microsoft "
@@ -50,6 +50,19 @@ def _total(t: Total, cloud: str) -> dict[str, Any]:
         "complete": t.complete,
         "unknown": [f"{cloud}.{u}" for u in t.unknown],
     }
+
+
+# Layers whose resources the cost model prices none of (the cost notes: "Budgets ... are not
+# priced"): their $0 is no figure, and their total says `priced: false`. Any other layer without a
+# line costs a known $0 (security without customer-managed keys has no key to bill).
+UNPRICED_LAYERS = ("budget",)
+
+
+def _layer_total(t: Total, cloud: str, layer: str, lines: list[Line]) -> dict[str, Any]:
+    """A layer's total; one the cost model does not price says so, so that a script reading
+    `known: 0` does not take it for a known $0.00 (the report says "not priced")."""
+    unpriced = layer in UNPRICED_LAYERS and not any(x.layer == layer for x in lines)
+    return {**_total(t, cloud), **({"priced": False} if unpriced else {})}
 
 
 def _alternative_json(alt: Alternative, cloud: str) -> dict[str, Any]:
@@ -124,7 +137,7 @@ def cost_json(estimate: CostEstimate, budget_usd: float, spec: Any) -> dict[str,
             "monthly": _total(monthly, cloud),
             "overBudget": monthly.known > budget_usd,
             "longestMonth": _longest_month(cc.lines, monthly.known, budget_usd),
-            "byLayer": {layer: _total(t, cloud) for layer, t in cc.layer_totals().items()},
+            "byLayer": {layer: _layer_total(t, cloud, layer, cc.lines) for layer, t in cc.layer_totals().items()},
             "lines": [line.to_json(cloud) for line in cc.lines],
             "choices": _choices_json(estimate, cloud, spec),
             "projection": projection,

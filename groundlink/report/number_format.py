@@ -6,15 +6,7 @@ import math
 from decimal import Decimal
 from typing import Any
 
-from ..rounding import figure, half_up
-
-
-def shown_amount(value: float | Decimal) -> Decimal:
-    """A cost as the report shows it: to the cent, or to 4 places under a cent, rounded half up
-    (`half_up`): 9.855 + 21.9 + 73 is stored just under 104.755, and showed as $104.75 beside
-    lines of $9.86, $21.90, $73.00."""
-    exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
-    return half_up(exact, 4 if 0 < abs(exact) < Decimal("0.01") else 2)
+from ..rounding import figure, half_up, shown_amount
 
 
 def usd(value: float | Decimal | None) -> str:
@@ -49,16 +41,10 @@ def num(value: float | None) -> str:
     return f"{shown.normalize():f}"  # no trailing zeros, never in scientific notation
 
 
-# Layers whose resources the cost model prices none of (the cost notes: "Budgets ... are not
-# priced"): their $0 is no figure. Any other layer without a line costs a known $0 (security
-# without customer-managed keys has no key to bill), and an unknown price reads "unknown".
-UNPRICED_LAYERS = ("budget",)
-
-
 def layer_cost(cloud_cost: dict[str, Any], layer: str) -> str:
     """A layer's monthly cost as every rendering shows it: "not priced" for a layer the cost model
     does not price, else its total (a partial one says "+ unknown")."""
-    if layer in UNPRICED_LAYERS and not any(x["layer"] == layer for x in cloud_cost["lines"]):
+    if cloud_cost["byLayer"][layer].get("priced", True) is False:
         return "not priced"
     return money(cloud_cost["byLayer"][layer])
 

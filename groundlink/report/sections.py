@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shlex
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -18,9 +19,9 @@ from ..clouds import cloud_title
 from ..cost.catalog import OVERRIDE_MARK
 from ..cost.choices import PREMIUM_UNITS
 from ..coverage import NO_SITE_TAKES, clouds_estimated
-from ..rounding import counted, exact_decimals, half_up, rate, some_of
+from ..rounding import counted, exact_decimals, half_up, rate, shown_amount, some_of
 from .charts import held_tiers
-from .number_format import break_even_text, fixed, layer_cost, money, num, shown_amount, usd
+from .number_format import break_even_text, fixed, layer_cost, money, num, usd
 
 
 @dataclass(frozen=True)
@@ -441,20 +442,29 @@ def _layers(doc: dict[str, Any], clouds: list[str]) -> Section:
         "Monthly cost by layer (steady state)",
         chart="cost_by_layer",
         table=_table(["Layer"] + [cloud_title(c) for c in clouds], rows, [False] + [True] * len(clouds)),
-        after=[x for c in clouds if (x := _rounding(doc["cost"]["clouds"][c], c))],
+        after=[
+            x
+            for c in clouds
+            if (
+                x := _rounding(
+                    "layers", doc["cost"]["clouds"][c]["byLayer"].values(), doc["cost"]["clouds"][c]["monthly"], c
+                )
+            )
+        ],
     )
 
 
-def _rounding(cost: dict[str, Any], cloud: str) -> Cell | None:
-    """Each figure is rounded to the cent from the unrounded costs, so the layers as shown can add
-    up to a cent or so more or less than the total: said whenever they do."""
+def _rounding(parts_named: str, parts: Iterable[dict[str, Any]], whole: dict[str, Any], cloud: str) -> Cell | None:
+    """Each figure is rounded to the cent from the unrounded costs, so the parts as shown (a
+    month's layers, a year's months) can add up to a cent or so more or less than their total:
+    said whenever they do."""
     with exact_decimals():
-        shown = sum((shown_amount(t["known"]) for t in cost["byLayer"].values()), Decimal(0))
-    total = shown_amount(cost["monthly"]["known"])
+        shown = sum((shown_amount(t["known"]) for t in parts), Decimal(0))
+    total = shown_amount(whole["known"])
     if half_up(shown, 2) == total:
         return None
     return _c(
-        f"{cloud_title(cloud)}: the layers as shown add up to {usd(shown)}, the total is {usd(total)}: each "
+        f"{cloud_title(cloud)}: the {parts_named} as shown add up to {usd(shown)}, the total is {usd(total)}: each "
         "figure is rounded to the cent from the unrounded line costs."
     )
 
@@ -636,7 +646,12 @@ def _projection(doc: dict[str, Any], clouds: list[str]) -> Section:
                     if _archives_streams(cost, clouds)
                     else "."
                 )
-            )
+            ),
+            *(
+                x
+                for c in clouds
+                if (x := _rounding("months", cost["clouds"][c]["projection"], cost["clouds"][c]["projectionTotal"], c))
+            ),
         ],
     )
 
@@ -1069,6 +1084,26 @@ def _diff_summary(cloud: dict[str, Any]) -> str:
     return f"{cloud['cloud']}: {counts_text(summary, summary['unchanged'], summary['notCompared'])}"
 
 
+def _not_compared_row(cloud: str, item: dict[str, Any]) -> list[Any]:
+    """An input OLD could not be compared on (a secret, an archive known by its hash only): the
+    summary counted it, and a row names it (the report had named only the refused ones)."""
+    held = f"{item['path']} is {item['value']} in OLD, not compared ({item['why']})"
+    if item["mayReplace"]:
+        action, reason = "may replace", _c(f"data loss if it differs: {held}", "bad")
+    elif item["mayShortenRetention"]:
+        action, reason = "may delete sooner", _c(f"data deleted sooner if lower: {held}", "bad")
+    else:
+        action, reason = "not compared", _c(held)
+    return [
+        _c(cloud),
+        _c(action, reason.mark),
+        _c(item["type"]),
+        _c(item["name"]),
+        _c(item["path"]),
+        reason,
+    ]
+
+
 def _changes(doc: dict[str, Any]) -> Section:
     """What applying this spec over --against OLD does, resource by resource."""
     rows = [
@@ -1083,26 +1118,10 @@ def _changes(doc: dict[str, Any]) -> Section:
         for cloud in doc["diff"]["clouds"]
         for change in cloud["changes"]
     ]
-    # a store OLD cannot be compared with on an input that forces a replacement, or a retention
-    # OLD hides: refused as well
+    # every input OLD could not be compared on, one row each as the terminal lists them: a store's
+    # input that forces a replacement, or a retention, OLD hides is refused as well
     rows += [
-        [
-            _c(cloud["cloud"]),
-            _c("may replace" if item["mayReplace"] else "may delete sooner", "bad"),
-            _c(item["type"]),
-            _c(item["name"]),
-            _c(item["path"]),
-            _c(
-                f"data loss if it differs: {item['path']} is {item['value']} in OLD, not compared ({item['why']})"
-                if item["mayReplace"]
-                else f"data deleted sooner if lower: {item['path']} is {item['value']} in OLD, not compared "
-                f"({item['why']})",
-                "bad",
-            ),
-        ]
-        for cloud in doc["diff"]["clouds"]
-        for item in cloud.get("notCompared", [])
-        if item.get("mayReplace") or item.get("mayShortenRetention")
+        _not_compared_row(cloud["cloud"], item) for cloud in doc["diff"]["clouds"] for item in cloud["notCompared"]
     ]
     summary = [_c(_diff_summary(cloud)) for cloud in doc["diff"]["clouds"]]
     summary += [_c(f"{cloud['cloud']}: {note}") for cloud in doc["diff"]["clouds"] for note in cloud.get("notes", [])]
