@@ -390,24 +390,55 @@ def _number_numeral(text: str, value: Any) -> Numeral | None:
 
 
 class DuplicateKey(ValueError):
-    """A JSON object holding one key twice (see `once_each`)."""
+    """A JSON object holding one key twice (see `once_each`); `path` is where that object is,
+    the keys and list indices from the document's top (empty at the top)."""
 
-    def __init__(self, key: str):
+    def __init__(self, key: str, path: tuple[str | int, ...] = ()):
         self.key = key
+        self.path = path
         super().__init__(key)
+
+    @property
+    def where(self) -> str:
+        """The key given twice with the path to it, as the field paths of errors are spelt
+        (`aws-kinesis-cmk.requireCustomerManagedKey`): nine rules of a pack config take the
+        same property, and the key alone named none of them."""
+        parts = [*self.path, self.key]
+        return "".join(path_part(part, index=isinstance(part, int), first=i == 0) for i, part in enumerate(parts))
+
+
+class _Duplicated(dict[str, Any]):
+    """An object `once_each` read a key twice in: the reader builds inner objects before the
+    keys that hold them, so the error is raised once the whole document is read, with its path."""
+
+    duplicate: str
 
 
 def once_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """A JSON object whose keys differ (`json.loads(object_pairs_hook=once_each)`): JSON readers
     keep the last of a key given twice without a word, so a rule's level given twice (advisory,
     then mandatory) or a plan's cloud would pass as whichever came last, as a spec's duplicate
-    key would not."""
+    key would not. The object is marked (`_Duplicated`); `strict_json` raises DuplicateKey."""
     seen: dict[str, Any] = {}
     for key, value in pairs:
         if key in seen:
-            raise DuplicateKey(key)
+            marked = _Duplicated(seen)
+            marked.duplicate = key
+            return marked
         seen[key] = value
     return seen
+
+
+def _raise_duplicate(doc: Any) -> None:
+    """Raise DuplicateKey for the first object of `doc` (in reading order) that `once_each`
+    marked, with its path."""
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(doc, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, _Duplicated):
+            raise DuplicateKey(node.duplicate, path)
+        children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        stack.extend(reversed([(child, (*path, key)) for key, child in children]))
 
 
 def key_text(key: Any) -> str:
@@ -1102,9 +1133,20 @@ def strict_json(text: str) -> Any:
     (JsonConstant), a number past a float's range or 4,300 digits is refused in one line
     (ValueError), and a key given twice in one object is refused (DuplicateKey) where JSON
     readers keep the last without a word. Malformed text raises json.JSONDecodeError."""
-    return json.loads(
-        text, parse_constant=_refuse_constant, parse_float=_finite, parse_int=_integer, object_pairs_hook=once_each
+    marked: list[dict[str, Any]] = []
+
+    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = once_each(pairs)
+        if isinstance(obj, _Duplicated):
+            marked.append(obj)
+        return obj
+
+    doc = json.loads(
+        text, parse_constant=_refuse_constant, parse_float=_finite, parse_int=_integer, object_pairs_hook=pairs_hook
     )
+    if marked:  # the document walked only then: a checkpoint's megabytes are read once
+        _raise_duplicate(doc)
+    return doc
 
 
 def look_alike(word: str) -> str:

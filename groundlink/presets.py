@@ -183,7 +183,7 @@ def json_shape_problem(text: str, kind: str) -> str | None:
     except RecursionError:
         return "is nested too deeply"
     except DuplicateKey as exc:
-        return f"gives {exc.key!r} twice in one object; keep one (JSON readers keep the last silently)"
+        return f"gives {exc.where} twice in one object; keep one (JSON readers keep the last silently)"
     except json.JSONDecodeError as exc:
         return f"is not valid JSON ({exc.msg})"
     except ValueError as exc:  # NaN or Infinity, a number past what JSON holds

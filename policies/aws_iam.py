@@ -445,7 +445,7 @@ GUARDED_SERVICES = ("groundstation.amazonaws.com",)
     config={
         "services": {
             "type": "array",
-            "items": {"type": "string"},
+            "items": {"type": "string", "minLength": 1},
             "default": list(GUARDED_SERVICES),
             "description": "Service principals whose trust must carry a confused-deputy condition.",
         }

@@ -62,7 +62,7 @@ def retired_azure_orbital(args: Any, report: Any) -> None:
     config={
         "retiredRuntimes": {
             "type": "array",
-            "items": {"type": "string"},
+            "items": {"type": "string", "minLength": 1},
             "default": RETIRED_LAMBDA_RUNTIMES,
             "description": "Lambda runtimes treated as retired.",
         }

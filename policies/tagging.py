@@ -48,10 +48,11 @@ def _provider_default_tags(args: Any) -> Any:
     config={
         "requiredTags": {
             "type": "array",
-            "items": {"type": "string"},
+            "items": {"type": "string", "minLength": 1},
             "uniqueItems": True,
             "default": REQUIRED_TAGS,
-            "description": "Tag keys every taggable resource must carry.",
+            "description": "Tag keys every resource of a type groundlink tags must carry (TAGGABLE in "
+            "policies/tokens.py; a team's other types are not judged).",
         }
     },
 )
@@ -87,13 +88,13 @@ def required_tags(args: Any, report: Any) -> None:
     config={
         "allowedAwsRegions": {
             "type": "array",
-            "items": {"type": "string"},
+            "items": {"type": "string", "minLength": 1},
             "default": [],
             "description": "AWS regions allowed for aws and aws-native resources; [] allows any.",
         },
         "allowedAzureLocations": {
             "type": "array",
-            "items": {"type": "string"},
+            "items": {"type": "string", "minLength": 1},
             "default": [],
             "description": "Azure locations allowed for azure-native resources; [] allows any.",
         },

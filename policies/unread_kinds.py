@@ -179,7 +179,7 @@ def _read_instead(type_token: str, props: Any) -> str | None:
     config={
         "acceptedUnread": {
             "type": "array",
-            "items": {"type": "string"},
+            "items": {"type": "string", "minLength": 1},
             "uniqueItems": True,
             "default": [],
             "description": "Type tokens (aws-native:s3:Bucket, ...) a team accepts unjudged: the pack's other rules "

@@ -270,3 +270,30 @@ def test_a_storage_sku_spelt_otherwise_than_azure_spells_it_is_refused(tmp_path,
     assert capsys.readouterr().err.strip() == (
         f'groundlink: {config}: azure-storage-redundancy.allowedSkus[0]: "standard_zrs" is not allowed; allowed: {skus}'
     )
+
+
+def _string_list_properties() -> list[tuple[str, str]]:
+    from .test_policies_support import RULES
+
+    return sorted(
+        (name, key)
+        for name, rule in RULES.items()
+        for key, schema in rule.config.items()
+        # a list of names (a list of values from an enum refuses "" as no value of it)
+        if schema.get("type") == "array"
+        and schema.get("items", {}).get("type") == "string"
+        and "enum" not in schema["items"]
+    )
+
+
+@pytest.mark.parametrize(("rule", "key"), _string_list_properties())
+def test_an_empty_name_in_any_list_of_the_pack_s_settings_is_refused(rule, key):
+    """`"requiredTags": [""]` was taken: every resource then missed a tag named nothing, 33
+    violations reading "missing tags:". A tag key, a region, a service principal, a runtime or a
+    type token is never empty; the config's every list of names refuses one."""
+    from .test_policies_support import RULES
+
+    schemas = [PolicySchema(name, r.enforcement, r.config, []) for name, r in RULES.items()]
+    line = _error(reconcile, schemas, _given(**{rule: ("", {key: ["x", ""]})}))
+    assert line == f'policy pack config: {rule}.{key}[1]: "" is not allowed; allowed: a non-empty string'
+    assert _settings(reconcile(schemas, _given(**{rule: ("", {key: ["x"]})})))[rule][1][key] == ["x"]

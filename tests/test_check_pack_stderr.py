@@ -59,3 +59,34 @@ def test_a_pack_that_ignores_the_stop_signal_is_killed_after_the_stop_timeout(tm
         if process._proc is not None and process._proc.poll() is None:
             process._proc.kill()
             process._proc.wait()
+
+
+def test_a_pack_that_crashes_at_start_is_named_by_its_exception_before_what_follows_it(tmp_path):
+    """A traceback followed by other lines (an interpreter's abort at shutdown printed four): the
+    one-line error leads with the exception, which a long line's cut had hidden in its middle."""
+    script = tmp_path / "python"
+    after = ["Fatal Python error: _enter_buffered_busy", "Python runtime state: finalizing", "  <no Python frame>"]
+    lines = "\n".join(f"printf '%s\\n' '{line}' >&2" for line in [*TRACEBACK, *after])
+    script.write_text(f"#!/bin/sh\n{lines}\nexit 3\n")
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    process = PackProcess(tmp_path, "groundlink", "noaa20-aws", python=str(script))
+    with process, pytest.raises(PackError) as raised:
+        process.connect(timeout=10)
+    assert str(raised.value).startswith(
+        "policy pack failed to start (exit 3): ImportError: pack exploded (the pack's traceback: Traceback"
+    )
+
+
+def test_a_real_pack_whose_rule_module_fails_to_import_exits_1_and_names_the_module(tmp_path):
+    """Under the launcher, whose thread watches the caller through stdin, a pack that raised at
+    start was aborted at the interpreter's shutdown (exit -6, SIGABRT) and its cause buried."""
+    import sys
+
+    (tmp_path / "__main__.py").write_text("import groundlink_missing_rules_module\n")
+    process = PackProcess(tmp_path, "groundlink", "noaa20-aws", python=sys.executable)
+    with process, pytest.raises(PackError) as raised:
+        process.connect(timeout=60)
+    assert str(raised.value).startswith(
+        "policy pack failed to start (exit 1): ModuleNotFoundError: No module named 'groundlink_missing_rules_module'"
+    )
+    assert not [line for line in process.stderr_lines if "Fatal Python error" in line]

@@ -379,7 +379,7 @@ def test_plan_against_prints_the_diff_and_fails_on_data_loss(tmp_path, capsys, c
         # JSON readers keep the last of a key given twice without a word
         (
             '{"formatVersion": 1, "cloud": "azure", "cloud": "aws", "resources": []}',
-            "'cloud' is given twice in one object; keep one",
+            "cloud: given twice in one object; keep one",
         ),
     ],
 )

@@ -316,7 +316,16 @@ def test_a_spec_from_a_pipe_is_read(capsys, tmp_path):
     ("config", "key"),
     [
         ('{"tags-required": "advisory", "tags-required": "mandatory"}', "tags-required"),
-        ('{"tags-required": {"enforcementLevel": "advisory", "enforcementLevel": "disabled"}}', "enforcementLevel"),
+        (
+            '{"tags-required": {"enforcementLevel": "advisory", "enforcementLevel": "disabled"}}',
+            "tags-required.enforcementLevel",
+        ),
+        # nine rules take requireCustomerManagedKey: the key alone named none of them
+        (
+            '{"aws-s3-kms-encryption": {"requireCustomerManagedKey": false}, '
+            '"aws-kinesis-cmk": {"requireCustomerManagedKey": false, "requireCustomerManagedKey": true}}',
+            "aws-kinesis-cmk.requireCustomerManagedKey",
+        ),
     ],
 )
 def test_a_pack_config_key_given_twice_is_refused_before_planning(capsys, tmp_path, monkeypatch, config, key):
@@ -327,7 +336,7 @@ def test_a_pack_config_key_given_twice_is_refused_before_planning(capsys, tmp_pa
     path.write_text(config)
     line = one_line_error(capsys, "check", str(SPECS / "noaa20.yaml"), "--policy-pack-config", str(path))
     assert line == (
-        f"groundlink: {path}: {key!r} is given twice in one object; keep one (JSON readers keep the last silently)"
+        f"groundlink: {path}: {key}: given twice in one object; keep one (JSON readers keep the last silently)"
     )
 
 
@@ -431,3 +440,23 @@ def test_a_dash_for_a_directory_asks_for_a_directory(argv, label, capsys, tmp_pa
     assert (
         capsys.readouterr().err == f"groundlink: {label} -: standard input is not a directory; give a directory path\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ('{"a": 1, "a": 2}', "a"),
+        ('{"a": {"b": [1, {"c": 1}, {"d": {"e": 1, "e": 2}}]}}', "a.b[2].d.e"),
+        ('[{"x": 1}, {"x": 1, "x": 2}]', "[1].x"),
+        # the first in reading order, of two
+        ('{"p": {"q": 1, "q": 2}, "r": {"s": 1, "s": 2}}', "p.q"),
+    ],
+)
+def test_a_key_given_twice_is_named_with_its_path_in_the_document(text, where):
+    """A key given twice deep in a document was named alone: a pack config's nine rules that take
+    requireCustomerManagedKey left the user to guess which one."""
+    from groundlink.inputs import DuplicateKey, strict_json
+
+    with pytest.raises(DuplicateKey) as raised:
+        strict_json(text)
+    assert raised.value.where == where

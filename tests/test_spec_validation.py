@@ -312,13 +312,18 @@ class TestDownlinkForms:
         [
             ('{"type": "QPSK", "rolloffFactor": NaN}', "is not valid JSON (NaN is not a finite number)"),
             ('{"type": "QPSK", "symbolRate": Infinity}', "is not valid JSON (Infinity is not a finite number)"),
-            ('{"type": "OQPSK", "type": "QPSK"}', "gives 'type' twice in one object; keep one"),
+            ('{"type": "OQPSK", "type": "QPSK"}', "gives type twice in one object; keep one"),
+            # where in the document: the field path to the key given twice
+            (
+                '{"type": "QPSK", "carrierFrequencyRecovery": {"range": 1, "range": 2}}',
+                "gives carrierFrequencyRecovery.range twice in one object; keep one",
+            ),
             (
                 '{"type": "QPSK", "symbolRate": 1' + "0" * 5000 + "}",
                 "is not valid JSON (a number of 5001 digits is past what any input holds)",
             ),
         ],
-        ids=["nan", "infinity", "key-twice", "5001-digits"],
+        ids=["nan", "infinity", "key-twice", "nested-key-twice", "5001-digits"],
     )
     def test_explicit_json_is_json_as_aws_reads_it(self, text, problem):
         """Python's JSON reader takes NaN and keeps the last of a key given twice: the text went into

@@ -121,7 +121,7 @@ def load_config_file(path: str | Path) -> Given:
         ) from None
     except DuplicateKey as duplicate:
         raise PackConfigError(
-            f"{path}: {duplicate.key!r} is given twice in one object; keep one (JSON readers keep the last silently)"
+            f"{path}: {duplicate.where}: given twice in one object; keep one (JSON readers keep the last silently)"
         ) from None
     except ValueError as error:  # a number past a float's range or 4,300 digits
         raise PackConfigError(f"{path}: not valid JSON: {error}") from None
@@ -173,6 +173,8 @@ def _kind(kind: str, schema: dict[str, Any]) -> str:
         items = schema.get("items")
         if isinstance(items, dict) and "enum" in items:
             text = f"a list of values from {_allowed(items)}"
+        elif isinstance(items, dict) and items.get("type") == "string" and _number(items.get("minLength")) == 1:
+            text = "a list of non-empty strings"  # a tag key, a region, a service: "" names none
         elif isinstance(items, dict) and isinstance(items.get("type"), str) and items["type"] in _KINDS:
             text = f"a list of {_KINDS[items['type']][1]}"
         else:
@@ -184,7 +186,9 @@ def _kind(kind: str, schema: dict[str, Any]) -> str:
     elif kind in {"integer", "number"} and (limits := _bounds(schema)):
         text += f", {limits}"
     elif kind == "string":
-        if limits := _bounds(schema, "minLength", "maxLength"):
+        if _number(schema.get("minLength")) == 1 and "maxLength" not in schema:
+            text = "a non-empty string"
+        elif limits := _bounds(schema, "minLength", "maxLength"):
             text += f" of {limits} characters"
         if "pattern" in schema:
             text += f" matching {schema['pattern']}"

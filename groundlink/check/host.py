@@ -36,16 +36,32 @@ STOP_TIMEOUT_SECONDS = 5.0
 # standard input closes. A pack serves its Analyzer until it is stopped, so one whose caller
 # was killed outright (SIGKILL, an OOM kill), or left while the pack was still starting,
 # served for ever; the caller holds the write end of the pack's stdin, and the kernel closes
-# it whenever the caller ends, however it ends.
+# it whenever the caller ends, however it ends. A pack that fails (a rule module that does not
+# import: pulumi.policy logs the traceback and exits 1) ends at once with its status: left to
+# the interpreter's shutdown, the watch thread's blocked read of stdin aborted it ("Fatal Python
+# error: _enter_buffered_busy", SIGABRT), and those lines buried the traceback's last one, which
+# says what is wrong.
 PACK_LAUNCHER = "\n".join(
     (
-        "import os, runpy, sys, threading",
+        "import os, runpy, sys, threading, traceback",
         "def _end_with_the_caller():",
         "    while sys.stdin.buffer.read(65536):",
         "        pass",
         "    os._exit(0)",
         "threading.Thread(target=_end_with_the_caller, name='caller-watch', daemon=True).start()",
-        "runpy.run_module('pulumi.policy', run_name='__main__', alter_sys=True)",
+        "try:",
+        "    runpy.run_module('pulumi.policy', run_name='__main__', alter_sys=True)",
+        "    code = 0",
+        "except SystemExit as stop:",
+        "    code = stop.code if isinstance(stop.code, int) else 0 if stop.code is None else 1",
+        "    if not isinstance(stop.code, int | None):",
+        "        print(stop.code, file=sys.stderr)",
+        "except Exception:",
+        "    traceback.print_exc()",
+        "    code = 1",
+        "sys.stdout.flush()",
+        "sys.stderr.flush()",
+        "os._exit(code)",
     )
 )
 
@@ -213,7 +229,7 @@ class PackProcess:
             # the pack has exited, so its stderr ends: the reader has its traceback once it stops
             if self._stderr_reader is not None:
                 self._stderr_reader.join(STOP_TIMEOUT_SECONDS)
-            raise PackError(f"policy pack failed to start (exit {proc.returncode}): {self.stderr_tail()}")
+            raise PackError(f"policy pack failed to start (exit {proc.returncode}): {self.startup_failure()}")
         self._channel = grpc.insecure_channel(f"127.0.0.1:{line}")
         stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
         # The first call waits for the connection. grpc.channel_ready_future would too, but it
@@ -227,6 +243,18 @@ class PackProcess:
             raise PackError(f"policy pack did not answer on port {line} within {timeout:g}s: {details}") from None
         self.stub = stub
         return self.stub
+
+    def startup_failure(self) -> str:
+        """Why a pack ended before it served: a traceback's last line (the exception, which says
+        what is wrong) first, then the lines before it; else the end of what it printed."""
+        lines = [line for line in self.stderr_lines if line.strip()]
+        starts = [i for i, line in enumerate(lines) if line.startswith("Traceback (most recent call last):")]
+        if starts:
+            after = lines[starts[-1] + 1 :]
+            cause = next((line for line in after if not line[:1].isspace()), None)
+            if cause is not None:
+                return f"{cause.strip()} (the pack's traceback: {self.stderr_tail()})"
+        return self.stderr_tail()
 
     def stderr_tail(self, lines: int = 8) -> str:
         tail = [line for line in self.stderr_lines if line.strip()][-lines:]

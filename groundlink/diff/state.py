@@ -538,7 +538,7 @@ def read_json(path: Path) -> Any:
         _refuse_deep(doc, source)
         return doc
     except DuplicateKey as exc:
-        raise StateError(f"{source}: {exc.key!r} is given twice in one object; keep one") from None
+        raise StateError(f"{source}: {exc.where}: given twice in one object; keep one") from None
     except FileNotFoundError:
         raise StateError(f"{source}: no such file") from None
     except UnicodeDecodeError as exc:
