@@ -4,6 +4,7 @@ and the record of what it realizes."""
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -141,6 +142,31 @@ def _first_five(keys: list[str]) -> str:
     return ", ".join(keys[:5]) + (f" and {len(keys) - 5} more" if len(keys) > 5 else "")
 
 
+# The layers each program has rendered, per mission: {monitor: {(TOKEN, mission name): component
+# name}}. Keyed by the program's resource monitor, which each run (the CLI's, each mock run) has
+# its own of, and forgotten with it.
+_LAYERS_RENDERED: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], str]] = weakref.WeakKeyDictionary()
+
+
+def _claim_layer(token: str, name: str, mission: str) -> None:
+    """A layer of one mission is rendered once per program: its physical names come from the
+    mission, not from the component's name, so a second AzureStorage of the mission under another
+    name planned the same storage account (a second resource for it, whose delete takes the
+    first's data), key aliases and databases, which only `pulumi up` refused, part-way through."""
+    monitor = pulumi.runtime.settings.get_monitor()
+    try:
+        rendered = _LAYERS_RENDERED.setdefault(monitor, {})
+    except TypeError:  # no monitor (no program), or one a weak reference cannot hold
+        return
+    first = rendered.setdefault((token, mission), name)
+    if first != name:
+        kind = token.rsplit(":", 1)[-1]
+        raise pulumi.RunError(
+            f"{kind} {name!r} renders mission {mission!r}, which {kind} {first!r} renders already: the physical "
+            "names come from the mission, so a program renders each layer of a mission once"
+        )
+
+
 class MissionComponent(pulumi.ComponentResource):
     """A component that renders part of a blueprint.
 
@@ -159,8 +185,12 @@ class MissionComponent(pulumi.ComponentResource):
     LAYER: str | None = None
 
     def __init__(self, name: str, mission: MissionInputs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__(self.TOKEN, name, None, opts)
         parent = opts.parent if opts else None
+        if self.LAYER is not None and not isinstance(parent, MissionComponent):
+            # a layer a program composes itself; under a MissionStack (one per mission and cloud)
+            # or inside another layer (a container job's own network) it is that component's part
+            _claim_layer(self.TOKEN, name, mission.name)
+        super().__init__(self.TOKEN, name, None, opts)
         self.realization: Realization = parent.realization if isinstance(parent, MissionComponent) else Realization()
         # The keys of the tags the stack's providers add to every resource they create (the AWS
         # root reads them: aws.mission.provider_default_tags), and the settings they came from.
@@ -194,11 +224,15 @@ class MissionComponent(pulumi.ComponentResource):
         return self.opts(stateful=capability_id in STATEFUL_CAPABILITIES, **kwargs)
 
     def register_outputs(self, outputs: Any) -> None:
-        """A layer component registers only its layer's keys (the contract the other cloud keeps too)."""
+        """A layer component registers only its layer's keys (the contract the other cloud keeps
+        too), and keeps them in `layer_outputs` for the program that built it: a Pulumi program
+        cannot read a component's registered outputs back, and each cloud's attributes are its
+        own (`storage.raw.uri` on AWS, `storage.raw_uri` on Azure)."""
         if self.LAYER is not None and isinstance(outputs, dict):
             extra = sorted(set(outputs) - set(LAYER_OUTPUTS[self.LAYER]))
             if extra:
                 raise ValueError(f"{type(self).__name__} registers {extra}, not {self.LAYER} outputs")
+            self.layer_outputs: dict[str, Any] = dict(outputs)
         super().register_outputs(outputs)
 
     def child_name(self, *parts: str) -> str:

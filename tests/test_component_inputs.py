@@ -115,6 +115,18 @@ def test_layers_that_read_one_anothers_names_must_agree(cloud):
         LayerInputError, match=r"^CloudBlueprint.security.processing: None disagrees with processing.mode"
     ):
         _with(blueprint, "security", processing=None)
+    # where the ground segment writes is where the events filter and the catalog reads: a
+    # partner granted `landing/` wrote where the rule and the raw table never looked
+    with pytest.raises(LayerInputError) as caught:
+        _with(blueprint, "ground", partner_prefix="landing/")
+    assert str(caught.value) == (
+        "CloudBlueprint.events.partner_prefix: 'partner/' disagrees with ground.partner_prefix ('landing/'); the "
+        "layers read what one another make: change them together"
+    )
+    with pytest.raises(LayerInputError, match=r"^CloudBlueprint.analytics.partner_prefix: 'landing/' disagrees"):
+        _with(blueprint, "analytics", partner_prefix="landing/")
+    with pytest.raises(LayerInputError, match=r"^CloudBlueprint.analytics.raw_prefix: 'contacts/year=.* disagrees"):
+        _with(blueprint, "ground", raw_prefix="captures/{config-name}")
 
 
 @pytest.mark.parametrize(("cloud", "package"), [("azure", "azure"), ("aws", "azure-native"), ("azure", "aws")])

@@ -145,12 +145,12 @@ def test_hand_built_storage_inputs_are_geo_with_a_replica_region_or_neither():
     geo = build_blueprint(_geo_spec()).for_cloud("aws")
     line = "geo redundancy needs a replica region, and a replica region needs geo redundancy"
     no_region = dataclasses.replace(geo, storage=dataclasses.replace(geo.storage, replica_region=None))
-    assert _refusal(no_region) == f"storage: redundancy 'geo' with replica_region None: {line}"
+    assert _refusal(no_region) == f"StorageInputs.redundancy: 'geo' with replica_region None: {line}"
     zone_with_region = dataclasses.replace(zone, storage=dataclasses.replace(zone.storage, replica_region="us-east-1"))
-    assert _refusal(zone_with_region) == f"storage: redundancy 'zone' with replica_region 'us-east-1': {line}"
+    assert _refusal(zone_with_region) == f"StorageInputs.redundancy: 'zone' with replica_region 'us-east-1': {line}"
     same = dataclasses.replace(geo, storage=dataclasses.replace(geo.storage, replica_region="us-west-2"))
     assert _refusal(same) == (
-        "storage.replica_region: 'us-west-2' is the stack's region; the replicas must outlive it in a second region"
+        "StorageInputs.replica_region: 'us-west-2' is the stack's region; the replicas must outlive it in a second region"
     )
 
 

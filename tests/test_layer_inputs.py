@@ -90,6 +90,26 @@ def _layers(cloud: str = "aws") -> CloudBlueprint:
         ("mission", {"tags": None}, "MissionInputs.tags: must map text to text"),  # a TypeError escaped
         ("mission", {"tags": ["ab", "cd"]}, "MissionInputs.tags: must map text to text"),  # dict() made it pairs
         ("storage", {"private": "yes"}, "StorageInputs.private: 'yes' is not a bool"),
+        # a text for a tuple of names was read a character at a time: the projection 'p,o,l,a,r,1',
+        # an address '2' (of '203.0.113.7')
+        (
+            "analytics",
+            {"satellite_names": "polar1"},
+            "AnalyticsInputs.satellite_names: 'polar1' is not a tuple; give its items as a tuple",
+        ),
+        (
+            "storage",
+            {"partner_source_addresses": "203.0.113.7"},
+            "StorageInputs.partner_source_addresses: '203.0.113.7' is not a tuple; give its items as a tuple",
+        ),
+        ("analytics", {"satellite_names": ("polar1", 7)}, "AnalyticsInputs.satellite_names: holds 7, not a str"),
+        # a lifecycle of None failed deep in a component with an AttributeError naming no field
+        ("storage", {"raw_lifecycle": None}, "StorageInputs.raw_lifecycle: None is not a Lifecycle"),
+        (
+            "ground",
+            {"timing": {"min_elevation_deg": 10}},
+            "GroundInputs.timing: {'min_elevation_deg': 10} is not a ContactTiming",
+        ),
     ],
 )
 def test_an_input_no_component_can_build_is_one_line_naming_its_field(layer: str, changes: dict, message: str) -> None:

@@ -23,7 +23,7 @@ from .ground import AwsGroundSegment
 from .observability import AwsObservability
 from .processing import AwsProcessing
 from .security import AwsSecurity
-from .storage import AwsStorage, replicas_unreached
+from .storage import AwsStorage, check_storage_inputs, replicas_unreached
 
 # The providers of an AWS stack that add their `defaultTags` to every resource they create.
 DEFAULT_TAG_PACKAGES = ("aws", "aws-native")
@@ -59,18 +59,9 @@ def _check_providers(
     region, which no provider of the primary region reaches; and a stack whose Ground Station
     resources (aws-native) would fall back to the default provider's credentials while its
     `aws` resources take the caller's, two identities and perhaps two accounts."""
-    storage, mission = blueprint.storage, blueprint.mission
+    storage = blueprint.storage
+    check_storage_inputs(blueprint.mission, storage)
     geo = storage.redundancy == "geo"
-    if geo != (storage.replica_region is not None):
-        raise pulumi.RunError(
-            f"storage: redundancy {storage.redundancy!r} with replica_region {storage.replica_region!r}: geo "
-            "redundancy needs a replica region, and a replica region needs geo redundancy"
-        )
-    if storage.replica_region == mission.region:
-        raise pulumi.RunError(
-            f"storage.replica_region: {storage.replica_region!r} is the stack's region; the replicas must "
-            "outlive it in a second region"
-        )
     if replica_provider is not None:
         if not isinstance(replica_provider, pulumi.ProviderResource) or replica_provider.package != "aws":
             # the SDK hands a resource no provider of another package, without a word: the

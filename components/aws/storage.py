@@ -242,6 +242,24 @@ def log_delivery(prefixes: list[str]) -> Grants:
     return grants
 
 
+def check_storage_inputs(mission: MissionInputs, inputs: StorageInputs) -> None:
+    """What AWS cannot render of hand-built storage inputs that the spec never produces, refused
+    in one line before the layer registers anything (MissionStack asks before any layer does):
+    geo redundancy without a replica region built no replicas at all, without a word, where the
+    same inputs give GZRS on Azure."""
+    geo = inputs.redundancy == "geo"
+    if geo != (inputs.replica_region is not None):
+        raise pulumi.RunError(
+            f"StorageInputs.redundancy: {inputs.redundancy!r} with replica_region {inputs.replica_region!r}: geo "
+            "redundancy needs a replica region, and a replica region needs geo redundancy"
+        )
+    if inputs.replica_region == mission.region:
+        raise pulumi.RunError(
+            f"StorageInputs.replica_region: {inputs.replica_region!r} is the stack's region; the replicas must "
+            "outlive it in a second region"
+        )
+
+
 class AwsStorage(MissionComponent):
     """The mission's stores. The raw store is the Ground Station delivery bucket (and the
     partner's landing zone); the access-log bucket receives every other bucket's logs."""
@@ -261,6 +279,7 @@ class AwsStorage(MissionComponent):
         replica_provider: aws.Provider | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ):
+        check_storage_inputs(mission, inputs)
         super().__init__(name, mission, opts)
         prefixes = {
             "raw": bucket_prefix(mission.name, "raw", head=DELIVERY_BUCKET_PREFIX),

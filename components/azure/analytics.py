@@ -35,7 +35,7 @@ from .security import (
     messaging_encryption,
     private_endpoint,
 )
-from .storage import Stores, container
+from .storage import SYNAPSE_CONTAINER, Stores, container
 
 HUB_NAME = "contact-telemetry"
 ANALYTICS_CONSUMER_GROUP = "analytics"
@@ -50,7 +50,6 @@ CAPTURE_INTERVAL_SECONDS = 300
 CAPTURE_SIZE_BYTES = 314_572_800
 # Capture requires every token; the prefix keeps telemetry apart from other products.
 CAPTURE_NAME_FORMAT = "telemetry/{Namespace}/{EventHub}/{PartitionId}/{Year}/{Month}/{Day}/{Hour}/{Minute}/{Second}"
-SYNAPSE_CONTAINER = "synapse"
 ADX_SKU = {"name": "Standard_E2ads_v5", "tier": "Standard", "capacity": 2}
 ADX_HOT_CACHE = "P31D"
 ADX_CONSUMER_GROUP = "adx"

@@ -20,10 +20,9 @@ from ..base import MissionComponent
 from .iam import grant, system_principal
 from .naming import namespace_name
 from .security import MissionKey, messaging_encryption
-from .storage import Stores, container
+from .storage import DEAD_LETTER_CONTAINER, Stores, container
 
 QUEUE_NAME = "contact-data"
-DEAD_LETTER_CONTAINER = "event-dead-letter"
 MAX_DELIVERY_COUNT = 10
 LOCK_DURATION = "PT5M"
 MESSAGE_TTL = "P14D"

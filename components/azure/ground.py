@@ -230,6 +230,18 @@ class AzureOrbitalLegacy(MissionComponent):
         return list(links.values())
 
 
+def check_ground_inputs(inputs: GroundInputs) -> None:
+    """The contact hubs' throughput units, refused past what an Event Hubs Standard namespace
+    takes before the layer registers anything (MissionStack asks before any layer does; the
+    spec refuses a rate past it, MissionSpec._check_contact_hub_rate). Not a rule of the inputs:
+    the cost model prices more contacts a day than a spec has, whose hubs would need more."""
+    if (inputs.telemetry or inputs.stream) and inputs.hub_units > limits.EVENT_HUBS_STANDARD_MAX_UNITS:
+        raise pulumi.RunError(
+            f"GroundInputs.hub_units: {inputs.hub_units} is more than an Event Hubs Standard namespace takes; "
+            f"allowed: 1-{limits.EVENT_HUBS_STANDARD_MAX_UNITS}"
+        )
+
+
 class AzureGround(MissionComponent):
     """The landing zone (always), the telemetry hub and the partner's stream hub (when asked) and the
     legacy resources (opt-in)."""
@@ -248,6 +260,7 @@ class AzureGround(MissionComponent):
         messaging_key: MissionKey | None,
         opts: pulumi.ResourceOptions | None = None,
     ):
+        check_ground_inputs(inputs)
         super().__init__(name, mission, opts)
         self.messaging_key = messaging_key
         # The landing zone is the raw container (storage records it as ground.partner_landing).
@@ -268,7 +281,7 @@ class AzureGround(MissionComponent):
                 "ground.delivery_identity",
             )
             self.ids.append(self.partner_grant.id)
-        # hub_units past a Standard namespace's is refused before anything registers (mission._check_inputs)
+        # hub_units past a Standard namespace's is refused before anything registers (check_ground_inputs)
         premium_most = limits.EVENT_HUBS_PREMIUM_PU_INGRESS_KB_PER_SECOND
         if (inputs.telemetry or inputs.stream) and messaging_key is not None and inputs.hub_units * 1000 > premium_most:
             self.warn(

@@ -7,71 +7,26 @@ from typing import Any
 import pulumi
 import pulumi_azure_native as azure
 
-from groundlink import limits
 from groundlink.blueprint import OUTPUT_KEYS, CloudBlueprint
-from groundlink.blueprint.tiering import ARCHIVE
-from groundlink.flexpackage import DEPLOYMENT_CONTAINER
 
 from ..base import MissionComponent, check_blueprint, check_provider_packages, check_stack_region
-from .analytics import SYNAPSE_CONTAINER, AzureAnalytics, synapse_workspace
-from .events import DEAD_LETTER_CONTAINER, AzureEvents
-from .ground import AzureGround
+from .analytics import AzureAnalytics, synapse_workspace
+from .events import AzureEvents
+from .ground import AzureGround, check_ground_inputs
 from .observability import AzureObservability
-from .processing import HOST_KEYS_CONTAINER, HOST_LEASES_CONTAINER, AzureProcessing
-from .security import AzureSecurity
-from .storage import AzureStorage
-
-# The containers the stack makes in the mission account beside the stores': a store given one
-# of their names would be a second resource for one container.
-OWN_CONTAINERS = (
-    DEAD_LETTER_CONTAINER,
-    DEPLOYMENT_CONTAINER,
-    HOST_LEASES_CONTAINER,
-    HOST_KEYS_CONTAINER,
-    SYNAPSE_CONTAINER,
-)
+from .processing import AzureProcessing
+from .security import AzureSecurity, check_security_inputs
+from .storage import AzureStorage, check_storage_inputs
 
 
 def _check_inputs(blueprint: CloudBlueprint) -> None:
-    """What Azure refuses of hand-built layer inputs that the spec never produces, refused in one
-    line before anything registers: refused from inside a layer, the protected resources
-    registered before it (vault, key, account, containers) were created by `pulumi up`, which
-    then failed."""
-    mission, storage, ground, security = blueprint.mission, blueprint.storage, blueprint.ground, blueprint.security
-    geo = storage.redundancy == "geo"
-    locations = limits.AZURE_GZRS_LOCATIONS if geo else limits.AZURE_ZRS_LOCATIONS
-    if mission.region not in locations:
-        raise pulumi.RunError(
-            f"MissionInputs.region: {mission.region!r} offers no {'GZRS' if geo else 'ZRS'} storage account, the only "
-            f"kind rendered (Azure refuses it: RedundancyConfigurationNotAvailableInRegion); allowed: "
-            f"{', '.join(sorted(locations))}"
-        )
-    for field in ("raw_lifecycle", "products_lifecycle", "logs_lifecycle"):
-        if any(tier == ARCHIVE for _, tier in getattr(storage, field).transitions):
-            # the blueprint holds archive-aged data in Cold here; a lifecycle made by hand did not,
-            # and the account's policy would refuse the rule (groundlink.blueprint.tiering)
-            raise pulumi.RunError(
-                f"StorageInputs.{field}: archive is no tier of a zone-redundant account (ZRS, GZRS, RA-GZRS, the only "
-                "kinds rendered); give groundlink.blueprint.tiering.cloud_transitions('azure', ...) of the "
-                "transitions, which holds that data in Cold"
-            )
-    for field in ("raw_container", "products_container", "query_results_container"):
-        if getattr(storage, field) in OWN_CONTAINERS:
-            raise pulumi.RunError(
-                f"StorageInputs.{field}: {getattr(storage, field)!r} is a container the stack makes for itself; "
-                f"name the store's container otherwise (taken: {', '.join(OWN_CONTAINERS)})"
-            )
-    if (ground.telemetry or ground.stream) and ground.hub_units > limits.EVENT_HUBS_STANDARD_MAX_UNITS:
-        # the spec refuses a rate past it (MissionSpec._check_contact_hub_rate)
-        raise pulumi.RunError(
-            f"GroundInputs.hub_units: {ground.hub_units} is more than an Event Hubs Standard namespace takes; "
-            f"allowed: 1-{limits.EVENT_HUBS_STANDARD_MAX_UNITS}"
-        )
-    if security.premium_messaging and not security.customer_managed_keys:
-        # Premium is chosen for the mission key alone: without it the namespaces stayed Standard
-        raise pulumi.RunError(
-            "SecurityInputs.premium_messaging: needs customer_managed_keys, the key Premium namespaces encrypt with"
-        )
+    """What Azure refuses of hand-built layer inputs that the spec never produces, each layer's
+    own refusal asked of every layer before anything registers: refused from inside a layer, the
+    protected resources registered before it (vault, key, account, containers) were created by
+    `pulumi up`, which then failed."""
+    check_storage_inputs(blueprint.mission, blueprint.storage)
+    check_ground_inputs(blueprint.ground)
+    check_security_inputs(blueprint.security)
 
 
 class MissionStack(MissionComponent):

@@ -35,14 +35,10 @@ from groundlink.runtime.job import NAMESPACE, TIMEOUT
 from ..base import MissionComponent
 from .iam import grant, system_principal
 from .naming import compact_name, dashed_name
-from .storage import Stores, container
+from .storage import HOST_KEYS_CONTAINER, HOST_LEASES_CONTAINER, Stores, container  # the host's own containers
 
 PACKAGES = BUNDLES["azure"]  # the processor's and the runtime's wheels, built by `make function-deps`
 RUNTIME, RUNTIME_VERSION = "python", PACKAGES.python_version
-# The Functions host's own blob containers in AzureWebJobsStorage: leases, and keys (the default
-# secret store) (docs/processing.md, "The host's storage").
-HOST_LEASES_CONTAINER = "azure-webjobs-hosts"
-HOST_KEYS_CONTAINER = "azure-webjobs-secrets"
 
 
 class AzureProcessing(MissionComponent):

@@ -328,6 +328,15 @@ def private_endpoint(
     return endpoint
 
 
+def check_security_inputs(inputs: SecurityInputs) -> None:
+    """Premium messaging is chosen for the mission key alone: without it the namespaces stayed
+    Standard. Refused before the layer registers anything (MissionStack asks before any layer)."""
+    if inputs.premium_messaging and not inputs.customer_managed_keys:
+        raise pulumi.RunError(
+            "SecurityInputs.premium_messaging: needs customer_managed_keys, the key Premium namespaces encrypt with"
+        )
+
+
 class AzureSecurity(MissionComponent):
     """The mission key, its vault and the identity that uses it; the private network when asked."""
 
@@ -343,6 +352,7 @@ class AzureSecurity(MissionComponent):
         resource_group_name: pulumi.Output[str],
         opts: pulumi.ResourceOptions | None = None,
     ):
+        check_security_inputs(inputs)
         super().__init__(name, mission, opts)
         self.resource_group_name = resource_group_name
         location = mission.region

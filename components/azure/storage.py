@@ -17,9 +17,11 @@ from typing import Any
 import pulumi
 import pulumi_azure_native as azure
 
+from groundlink import limits
 from groundlink.blueprint import Lifecycle, MissionInputs, StorageInputs
 from groundlink.blueprint.gaps import PUBLIC_PARTNER_WITHOUT_ADDRESSES, private_partner_landing
-from groundlink.blueprint.tiering import deleted_kept_days
+from groundlink.blueprint.tiering import ARCHIVE, deleted_kept_days
+from groundlink.flexpackage import DEPLOYMENT_CONTAINER
 from groundlink.limits import AZURE_PAIR_OUTSIDE_GEOGRAPHY, AZURE_PAIRED_LOCATION, AZURE_STORAGE_ACCOUNT_TAGS_MAX
 
 from ..base import MissionComponent
@@ -29,6 +31,54 @@ from .security import KEY_NAME, MissionKey, PrivateNetwork, private_endpoint
 
 # Cloud-neutral tier -> management-policy action (Azure Cool / Cold / Archive).
 AZURE_TIER_ACTION = {"cool": "tier_to_cool", "cold": "tier_to_cold", "archive": "tier_to_archive"}
+
+
+# The containers the stack makes in the mission account beside the stores': AzureEvents' dead
+# letters, AzureAnalytics' Synapse file system, and AzureProcessing's deployment package and its
+# Functions host's leases and keys (docs/processing.md, "The host's storage"). A store given one
+# of their names would be a second resource for one container, whose delete takes the other's data.
+DEAD_LETTER_CONTAINER = "event-dead-letter"
+SYNAPSE_CONTAINER = "synapse"
+HOST_LEASES_CONTAINER = "azure-webjobs-hosts"
+HOST_KEYS_CONTAINER = "azure-webjobs-secrets"
+OWN_CONTAINERS = (
+    DEAD_LETTER_CONTAINER,
+    DEPLOYMENT_CONTAINER,
+    HOST_LEASES_CONTAINER,
+    HOST_KEYS_CONTAINER,
+    SYNAPSE_CONTAINER,
+)
+
+
+def check_storage_inputs(mission: MissionInputs, inputs: StorageInputs) -> None:
+    """What Azure refuses of hand-built storage inputs that the spec never produces, refused in
+    one line before the layer registers anything (MissionStack asks before any layer does):
+    refused later, the protected resources registered before were created by `pulumi up`, which
+    then failed; let through, a ZRS account where the region has no zones, an Archive step on a
+    zone-redundant account or a store in another layer's container reached the cloud."""
+    geo = inputs.redundancy == "geo"
+    locations = limits.AZURE_GZRS_LOCATIONS if geo else limits.AZURE_ZRS_LOCATIONS
+    if mission.region not in locations:
+        raise pulumi.RunError(
+            f"MissionInputs.region: {mission.region!r} offers no {'GZRS' if geo else 'ZRS'} storage account, the only "
+            f"kind rendered (Azure refuses it: RedundancyConfigurationNotAvailableInRegion); allowed: "
+            f"{', '.join(sorted(locations))}"
+        )
+    for field in ("raw_lifecycle", "products_lifecycle", "logs_lifecycle"):
+        if any(tier == ARCHIVE for _, tier in getattr(inputs, field).transitions):
+            # the blueprint holds archive-aged data in Cold here; a lifecycle made by hand did not,
+            # and the account's policy would refuse the rule (groundlink.blueprint.tiering)
+            raise pulumi.RunError(
+                f"StorageInputs.{field}: archive is no tier of a zone-redundant account (ZRS, GZRS, RA-GZRS, the only "
+                "kinds rendered); give groundlink.blueprint.tiering.cloud_transitions('azure', ...) of the "
+                "transitions, which holds that data in Cold"
+            )
+    for field in ("raw_container", "products_container", "query_results_container"):
+        if getattr(inputs, field) in OWN_CONTAINERS:
+            raise pulumi.RunError(
+                f"StorageInputs.{field}: {getattr(inputs, field)!r} is a container the stack makes for itself; "
+                f"name the store's container otherwise (taken: {', '.join(OWN_CONTAINERS)})"
+            )
 
 
 @dataclass(frozen=True)
@@ -163,6 +213,7 @@ class AzureStorage(MissionComponent):
         synapse_workspace: str | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ):
+        check_storage_inputs(mission, inputs)
         super().__init__(name, mission, opts)
         private = inputs.private
         # Synapse serverless SQL runs outside the workspace's managed network, and Microsoft asks for
@@ -255,7 +306,7 @@ class AzureStorage(MissionComponent):
         elif inputs.landing and inputs.partner_named and not inputs.partner_source_addresses:
             self.warn(PUBLIC_PARTNER_WITHOUT_ADDRESSES)
         # an archive step (no tier of a zone-redundant account) is refused before anything
-        # registers (mission._check_inputs)
+        # registers (check_storage_inputs)
         raw_lifecycle, products_lifecycle = inputs.raw_lifecycle, inputs.products_lifecycle
         soft_delete_days = deleted_kept_days("azure", raw_lifecycle.noncurrent_days)
         # Soft delete only: the account has a hierarchical namespace, which refuses blob versioning

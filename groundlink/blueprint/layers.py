@@ -77,6 +77,9 @@ class _FieldCheck:
     optional: bool
     text_map: bool  # a Mapping of text to text
     within: Within | None = None
+    sequence: bool = False  # a tuple (a text given for one was read a character at a time)
+    item_kind: type | None = None  # the type of each item of a tuple of one kind (tuple[str, ...])
+    instance_of: type | None = None  # a class of its own (Lifecycle, Partner, ContactTiming, ...)
 
 
 _CHECKS: dict[type, tuple[_FieldCheck, ...]] = {}
@@ -99,6 +102,8 @@ def _field_checks(cls: type) -> tuple[_FieldCheck, ...]:
             marks = (
                 typing.get_args(extras[field.name])[1:] if typing.get_origin(extras[field.name]) is Annotated else ()
             )
+            single = plain[0] if len(plain) == 1 else None
+            items = typing.get_args(single) if typing.get_origin(single) is tuple else ()
             checks.append(
                 _FieldCheck(
                     name=field.name,
@@ -110,6 +115,19 @@ def _field_checks(cls: type) -> tuple[_FieldCheck, ...]:
                     optional=optional,
                     text_map=typing.get_origin(hint) is Mapping,
                     within=next((m for m in marks if isinstance(m, Within)), None),
+                    sequence=typing.get_origin(single) is tuple,
+                    # tuple[str, ...]; not tuple[tuple[int, str], ...], whose items a generic cannot judge
+                    item_kind=items[0]
+                    if len(items) == 2
+                    and items[1] is Ellipsis
+                    and typing.get_origin(items[0]) is None
+                    and isinstance(items[0], type)
+                    else None,
+                    instance_of=single
+                    if isinstance(single, type)
+                    and single not in (int, float, bool, str)
+                    and typing.get_origin(single) is None
+                    else None,
                 )
             )
         _CHECKS[cls] = tuple(checks)
@@ -156,6 +174,15 @@ class Checked:
                 isinstance(value, Mapping) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
             ):
                 raise LayerInputError(f"{where}: must map text to text")
+            # a text given for a tuple of names was read a character at a time ('polar1' became
+            # the projection p,o,l,a,r,1), and a lifecycle of None failed deep in a component
+            if check.sequence and not isinstance(value, tuple):
+                raise LayerInputError(f"{where}: {value!r} is not a tuple; give its items as a tuple")
+            if check.item_kind is not None and not all(isinstance(item, check.item_kind) for item in value):
+                bad = next(item for item in value if not isinstance(item, check.item_kind))
+                raise LayerInputError(f"{where}: holds {bad!r}, not a {check.item_kind.__name__}")
+            if check.instance_of is not None and not isinstance(value, check.instance_of):
+                raise LayerInputError(f"{where}: {value!r} is not a {check.instance_of.__name__}")
 
 
 def held_to_spec(
@@ -660,7 +687,8 @@ class CloudBlueprint:
     def __post_init__(self) -> None:
         """The layers agree where one reads what another makes: a program that builds layer
         inputs itself renamed the raw container in the storage layer alone, and the events
-        filtered and the processor read a container that did not exist, planned without a word;
+        filtered and the processor read a container that did not exist, planned without a word
+        (so with the ground segment's prefixes, which the events and the catalog read);
         turned processing on without the security layer's subnet for it; or told the alarms
         another processing mode than the processor's."""
         shared: dict[str, tuple[str | None, str, str | None]] = {
@@ -680,6 +708,15 @@ class CloudBlueprint:
                 "storage.products_container",
                 self.storage.products_container,
             ),
+            # where the ground segment writes is where the events filter and the catalog reads:
+            # a partner granted `landing/` wrote where the rule and the raw table never looked
+            "events.partner_prefix": (self.events.partner_prefix, "ground.partner_prefix", self.ground.partner_prefix),
+            "analytics.partner_prefix": (
+                self.analytics.partner_prefix,
+                "ground.partner_prefix",
+                self.ground.partner_prefix,
+            ),
+            "analytics.raw_prefix": (self.analytics.raw_prefix, "ground.raw_prefix", self.ground.raw_prefix),
         }
         if self.processing.enabled:
             shared["observability.processing_mode"] = (
