@@ -41,7 +41,14 @@ def test_the_pipe_may_consume_the_contact_queue_and_submit_any_revision_of_its_o
             "Action": ["batch:SubmitJob"],
             "Resource": [f"{ARN}:job-queue/noaa20-contacts", f"{ARN}:job-definition/noaa20-processing-job-32a8e05:*"],
         },
-        {"Sid": "ReadEncryptedQueue", "Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": key},
+        # the key only through SQS: one key encrypts every store
+        {
+            "Sid": "ReadEncryptedQueue",
+            "Effect": "Allow",
+            "Action": ["kms:Decrypt"],
+            "Resource": key,
+            "Condition": {"StringEquals": {"kms:ViaService": "sqs.us-west-2.amazonaws.com"}},
+        },
     ]
 
 

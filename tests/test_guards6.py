@@ -36,6 +36,11 @@ def test_the_telemetry_archive_may_use_the_mission_key_to_write_products(aws):
     (grant,) = [s for s in policy["Statement"] if s["Sid"] == "UseMissionKey"]
     assert grant["Action"] == ["kms:Decrypt", "kms:GenerateDataKey"]
     assert grant["Resource"] == aws.one("aws:kms/key:Key").outputs["arn"]
+    # through the stream and the bucket only: the key encrypts every store, and the role could
+    # otherwise decrypt any of them calling KMS itself
+    assert grant["Condition"] == {
+        "StringEquals": {"kms:ViaService": ["kinesis.us-west-2.amazonaws.com", "s3.us-west-2.amazonaws.com"]}
+    }
 
 
 def test_messages_in_the_dead_letter_queue_raise_the_alarm(aws):

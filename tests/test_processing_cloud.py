@@ -159,6 +159,10 @@ class TestAwsFunction:
         assert by_sid["ReplaceProducts"]["Action"] == ["s3:DeleteObject"]
         assert by_sid["ReplaceProducts"]["Resource"] == by_sid["WriteProducts"]["Resource"]
         assert by_sid["UseMissionKey"]["Action"] == ["kms:Decrypt", "kms:GenerateDataKey"]
+        # through S3, the queue's SQS and the function's own (encrypted) environment only
+        assert by_sid["UseMissionKey"]["Condition"] == {
+            "StringEquals": {"kms:ViaService": [f"{s}.us-west-2.amazonaws.com" for s in ("s3", "lambda", "sqs")]}
+        }
         everywhere = [s["Sid"] for s in statements(doc(policy)) if "*" in s["Action"] or s["Resource"] == "*"]
         assert everywhere == ["WriteTraces"], "only X-Ray's uploads, which it authorizes on '*' alone"
 
@@ -505,6 +509,9 @@ def test_a_container_jobs_role_sends_no_traces_and_writes_no_logs() -> None:
     assert actions and not [a for a in actions if a.startswith(("xray:", "logs:"))]
     execution = [a for s in _role_policy_statements(plan, properties["executionRoleArn"]) for a in s["Action"]]
     assert {"logs:CreateLogStream", "logs:PutLogEvents"} <= set(execution)
+    # and uses the mission key through S3 alone: it reads no queue and has no encrypted environment
+    (key,) = [s for s in _role_policy_statements(plan, properties["jobRoleArn"]) if s["Sid"] == "UseMissionKey"]
+    assert key["Condition"] == {"StringEquals": {"kms:ViaService": "s3.us-west-2.amazonaws.com"}}
 
 
 RANDOMIZER_UNSET = "processing.capture.pseudo_randomized is off, but the preset of noaa20-hrd sends CADUs"

@@ -375,6 +375,7 @@ class AwsTelemetry(MissionComponent):
                 bucket=products.arn,
                 log_group=self.log_group.arn,
                 key=key.arn if key else None,
+                region=self.mission.region,
             ),
             opts=self.opts(),
         )
@@ -409,7 +410,9 @@ class AwsTelemetry(MissionComponent):
         self.register_outputs({"telemetry_stream": self.stream.arn})
 
 
-def _archive_permissions(stream: str, bucket: str, log_group: str, key: str | None) -> list[dict[str, Any]]:
+def _archive_permissions(
+    stream: str, bucket: str, log_group: str, key: str | None, region: str
+) -> list[dict[str, Any]]:
     statements = [
         iam.allow(
             [
@@ -434,6 +437,8 @@ def _archive_permissions(stream: str, bucket: str, log_group: str, key: str | No
         ),
         iam.allow(["logs:PutLogEvents"], f"{log_group}:*", "WriteDeliveryErrors"),
     ]
-    if key:  # decrypt the stream, encrypt the products
-        statements.append(iam.allow(["kms:Decrypt", "kms:GenerateDataKey"], key, "UseMissionKey"))
+    if key:  # decrypt the stream, encrypt the products: through Kinesis and S3 only
+        statements.append(
+            iam.key_through(["kms:Decrypt", "kms:GenerateDataKey"], key, "UseMissionKey", region, ["kinesis", "s3"])
+        )
     return statements

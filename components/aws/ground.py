@@ -76,18 +76,7 @@ PRODUCER_KEY_ACTIONS = {"s3": ["kms:Decrypt", "kms:GenerateDataKey"], "kinesis":
 
 def _encrypt_via(service: str, region: str, key: str | None, sid: str) -> list[dict[str, Any]]:
     """A producer may use the mission key only through `service` in this region."""
-    return (
-        [
-            iam.allow(
-                PRODUCER_KEY_ACTIONS[service],
-                key,
-                sid,
-                Condition={"StringEquals": {"kms:ViaService": f"{service}.{region}.amazonaws.com"}},
-            )
-        ]
-        if key
-        else []
-    )
+    return [iam.key_through(PRODUCER_KEY_ACTIONS[service], key, sid, region, [service])] if key else []
 
 
 def write_only(region: str, objects: str):

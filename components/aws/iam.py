@@ -48,6 +48,14 @@ def allow(actions: list[str], resources: list[str] | str, sid: str, **extra: Any
     return {"Sid": sid, "Effect": "Allow", "Action": sorted(actions), "Resource": resources, **extra}
 
 
+def key_through(actions: list[str], key: str, sid: str, region: str, services: list[str]) -> dict[str, Any]:
+    """Use of the mission key only through `services` in `region` (kms:ViaService, AWS KMS
+    Developer Guide, "kms:ViaService"): one key encrypts every store, so a role allowed to call
+    KMS itself could decrypt the ciphertext of any of them, not only what its services hand it."""
+    via = [f"{service}.{region}.amazonaws.com" for service in services]
+    return allow(actions, key, sid, Condition={"StringEquals": {"kms:ViaService": via[0] if len(via) == 1 else via}})
+
+
 def service_trust(service: str, account: str, source_arns: list[str] | None = None) -> dict[str, Any]:
     """Trust a service principal only on behalf of this account (and, when given, only
     for these source ARNs): the confused-deputy guard AWS recommends for service roles."""

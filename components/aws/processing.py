@@ -90,6 +90,7 @@ def processor_permissions(
     products: str,
     key: str | None,
     log_group: str | None,
+    region: str,
     vpc: bool = False,
     traces: bool = False,
 ) -> list[dict[str, Any]]:
@@ -130,7 +131,12 @@ def processor_permissions(
             ),
         )
     if key is not None:
-        statements.append(iam.allow(["kms:Decrypt", "kms:GenerateDataKey"], key, "UseMissionKey"))
+        # through S3 (the stores), and for a function SQS (the queue its event source mapping
+        # reads) and Lambda (its environment, encrypted with the key)
+        services = ["s3"] + (["lambda", "sqs"] if queue is not None else [])
+        statements.append(
+            iam.key_through(["kms:Decrypt", "kms:GenerateDataKey"], key, "UseMissionKey", region, services)
+        )
     if log_group is not None:
         statements.append(iam.allow(["logs:CreateLogStream", "logs:PutLogEvents"], f"{log_group}:*", "WriteLogs"))
     if vpc:
@@ -264,6 +270,7 @@ class AwsProcessing(MissionComponent):
                     products=self.products.arn,
                     key=self.key.arn if self.key else None,
                     log_group=self.log_group.arn if logs else None,
+                    region=self.mission.region,
                     vpc=vpc,
                     traces=traces,
                 ),
@@ -570,6 +577,7 @@ class AwsProcessing(MissionComponent):
                     job_queue=job_queue.arn,
                     definition=definition.arn,
                     key=self.key.arn if self.key else None,
+                    region=self.mission.region,
                 ),
                 opts=self.opts(),
             ),
@@ -597,11 +605,13 @@ class AwsProcessing(MissionComponent):
         )
 
 
-def _pipe_permissions(queue: str, job_queue: str, definition: str, key: str | None) -> list[dict[str, Any]]:
+def _pipe_permissions(
+    queue: str, job_queue: str, definition: str, key: str | None, region: str
+) -> list[dict[str, Any]]:
     statements = [
         iam.allow(["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"], queue, "ConsumeContactQueue"),
         iam.allow(["batch:SubmitJob"], [job_queue, definition.rsplit(":", 1)[0] + ":*"], "SubmitJobs"),
     ]
     if key is not None:
-        statements.append(iam.allow(["kms:Decrypt"], key, "ReadEncryptedQueue"))
+        statements.append(iam.key_through(["kms:Decrypt"], key, "ReadEncryptedQueue", region, ["sqs"]))
     return statements
