@@ -396,4 +396,7 @@ def print_pass_figures(console: Console) -> None:
 
 
 if __name__ == "__main__":
+    from groundlink.interrupt import unwind_on_termination
+
+    unwind_on_termination()  # a stopped run removes its temporary files
     sys.exit(main())

@@ -355,4 +355,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    from groundlink.interrupt import unwind_on_termination
+
+    unwind_on_termination()  # a stopped run removes its temporary files
     sys.exit(main())

@@ -47,6 +47,21 @@ class Terminated(BaseException):
         self.signum = signum
 
 
+def unwind_on_termination() -> None:
+    """For the project's own scripts (the benchmarks, the breaks run), which hold temporary
+    copies in `with` blocks: SIGTERM or SIGHUP (a `timeout`, a cancelled CI job, a closed
+    terminal) raises SystemExit with the signal's status where the script is, so the blocks
+    remove what they made; the default ended the process on the spot and left a copy of the
+    tree in /tmp for each stopped run. A signal whoever started the script ignores stays ignored."""
+
+    def unwind(signum: int, frame: FrameType | None) -> None:
+        raise SystemExit(exit_code(signum))
+
+    for number in TERMINATIONS:
+        if signal.getsignal(number) is not signal.SIG_IGN:
+            signal.signal(number, unwind)
+
+
 def line(signum: int) -> str:
     """The one line a stop signal ends a command with."""
     return MESSAGE if signum == signal.SIGINT else f"groundlink: stopped by {signal.Signals(signum).name}"

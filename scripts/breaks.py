@@ -312,4 +312,7 @@ def main(names: list[str]) -> int:
 
 
 if __name__ == "__main__":
+    from groundlink.interrupt import unwind_on_termination
+
+    unwind_on_termination()  # a stopped run removes its copy of the tree
     sys.exit(main(sys.argv[1:]))

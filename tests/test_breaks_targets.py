@@ -37,3 +37,33 @@ def test_without_git_the_copy_takes_what_git_would_list(tmp_path, monkeypatch):
     monkeypatch.setattr(breaks.subprocess, "run", no_git)
     assert breaks.checkout_files() == sorted(listed)
     assert "groundlink/spec.py" in listed and not [n for n in listed if n.startswith((".venv/", "build/", ".git/"))]
+
+
+def test_a_stopped_script_removes_its_temporary_copy():
+    """`timeout 200 make breaks` (or a cancelled CI job) sent SIGTERM, which ended the script on
+    the spot and left a copy of the tree in /tmp for every stopped run: the scripts that hold
+    temporary copies (scripts/breaks.py, bench/bench.py, bench/processing.py) unwind on it."""
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "import sys, tempfile, time\n"
+        "from groundlink.interrupt import unwind_on_termination\n"
+        "unwind_on_termination()\n"
+        "with tempfile.TemporaryDirectory(prefix='groundlink-unwind-') as tmp:\n"
+        "    print(tmp, flush=True)\n"
+        "    time.sleep(60)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    made = Path(proc.stdout.readline().strip())
+    assert made.is_dir()
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=30) == 128 + signal.SIGTERM
+    assert not made.exists()
+    root = Path(__file__).resolve().parents[1]
+    for path in ("scripts/breaks.py", "bench/bench.py", "bench/processing.py"):
+        main_block = (root / path).read_text().split('if __name__ == "__main__":')[-1]
+        assert "unwind_on_termination()" in main_block, path
