@@ -4,7 +4,6 @@ and the record of what it realizes."""
 from __future__ import annotations
 
 import re
-import weakref
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -142,31 +141,6 @@ def _first_five(keys: list[str]) -> str:
     return ", ".join(keys[:5]) + (f" and {len(keys) - 5} more" if len(keys) > 5 else "")
 
 
-# The layers each program has rendered, per mission: {monitor: {(TOKEN, mission name): component
-# name}}. Keyed by the program's resource monitor, which each run (the CLI's, each mock run) has
-# its own of, and forgotten with it.
-_LAYERS_RENDERED: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], str]] = weakref.WeakKeyDictionary()
-
-
-def _claim_layer(token: str, name: str, mission: str) -> None:
-    """A layer of one mission is rendered once per program: its physical names come from the
-    mission, not from the component's name, so a second AzureStorage of the mission under another
-    name planned the same storage account (a second resource for it, whose delete takes the
-    first's data), key aliases and databases, which only `pulumi up` refused, part-way through."""
-    monitor = pulumi.runtime.settings.get_monitor()
-    try:
-        rendered = _LAYERS_RENDERED.setdefault(monitor, {})
-    except TypeError:  # no monitor (no program), or one a weak reference cannot hold
-        return
-    first = rendered.setdefault((token, mission), name)
-    if first != name:
-        kind = token.rsplit(":", 1)[-1]
-        raise pulumi.RunError(
-            f"{kind} {name!r} renders mission {mission!r}, which {kind} {first!r} renders already: the physical "
-            "names come from the mission, so a program renders each layer of a mission once"
-        )
-
-
 class MissionComponent(pulumi.ComponentResource):
     """A component that renders part of a blueprint.
 
@@ -185,12 +159,8 @@ class MissionComponent(pulumi.ComponentResource):
     LAYER: str | None = None
 
     def __init__(self, name: str, mission: MissionInputs, opts: pulumi.ResourceOptions | None = None):
-        parent = opts.parent if opts else None
-        if self.LAYER is not None and not isinstance(parent, MissionComponent):
-            # a layer a program composes itself; under a MissionStack (one per mission and cloud)
-            # or inside another layer (a container job's own network) it is that component's part
-            _claim_layer(self.TOKEN, name, mission.name)
         super().__init__(self.TOKEN, name, None, opts)
+        parent = opts.parent if opts else None
         self.realization: Realization = parent.realization if isinstance(parent, MissionComponent) else Realization()
         # The keys of the tags the stack's providers add to every resource they create (the AWS
         # root reads them: aws.mission.provider_default_tags), and the settings they came from.

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
+import functools
 import json
 import math
 import os
@@ -407,38 +408,56 @@ class DuplicateKey(ValueError):
         return "".join(path_part(part, index=isinstance(part, int), first=i == 0) for i, part in enumerate(parts))
 
 
-class _Duplicated(dict[str, Any]):
-    """An object `once_each` read a key twice in: the reader builds inner objects before the
-    keys that hold them, so the error is raised once the whole document is read, with its path."""
-
-    duplicate: str
-
-
 def once_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """A JSON object whose keys differ (`json.loads(object_pairs_hook=once_each)`): JSON readers
     keep the last of a key given twice without a word, so a rule's level given twice (advisory,
     then mandatory) or a plan's cloud would pass as whichever came last, as a spec's duplicate
-    key would not. The object is marked (`_Duplicated`); `strict_json` raises DuplicateKey."""
+    key would not. Raises DuplicateKey with the key alone: `strict_json` names its path."""
     seen: dict[str, Any] = {}
     for key, value in pairs:
         if key in seen:
-            marked = _Duplicated(seen)
-            marked.duplicate = key
-            return marked
+            raise DuplicateKey(key)
         seen[key] = value
     return seen
 
 
-def _raise_duplicate(doc: Any) -> None:
-    """Raise DuplicateKey for the first object of `doc` (in reading order) that `once_each`
-    marked, with its path."""
-    stack: list[tuple[Any, tuple[str | int, ...]]] = [(doc, ())]
+class _Duplicated(dict[str, Any]):
+    """An object read with a key twice, kept by `strict_json`'s second reading to find where it
+    is: the reader builds inner objects before the keys that hold them."""
+
+    duplicate: str
+
+
+def _marking_once_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    try:
+        return once_each(pairs)
+    except DuplicateKey as duplicate:
+        marked = _Duplicated(pairs)
+        marked.duplicate = duplicate.key
+        return marked
+
+
+def _first_duplicate(doc: Any) -> DuplicateKey | None:
+    """The first object of `doc` (in reading order) `_marking_once_each` marked, as a
+    DuplicateKey with its key and path.
+    Objects and lists alone are walked, each remembering its parent, and a path is made for the
+    marked one only: a path for every value of a 90 MB plan took seconds and a gigabyte."""
+    stack: list[tuple[Any, int, str | int]] = [(doc, -1, "")]
+    steps: list[tuple[int, str | int]] = []  # each container walked: (its parent's index, its key)
     while stack:
-        node, path = stack.pop()
+        node, parent, key = stack.pop()
+        steps.append((parent, key))
         if isinstance(node, _Duplicated):
-            raise DuplicateKey(node.duplicate, path)
-        children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
-        stack.extend(reversed([(child, (*path, key)) for key, child in children]))
+            path: list[str | int] = []
+            at = len(steps) - 1
+            while steps[at][0] >= 0:
+                path.append(steps[at][1])
+                at = steps[at][0]
+            return DuplicateKey(node.duplicate, tuple(reversed(path)))
+        here = len(steps) - 1
+        children = node.items() if isinstance(node, dict) else enumerate(node)
+        stack.extend(reversed([(child, here, k) for k, child in children if isinstance(child, dict | list)]))
+    return None
 
 
 def key_text(key: Any) -> str:
@@ -1133,20 +1152,11 @@ def strict_json(text: str) -> Any:
     (JsonConstant), a number past a float's range or 4,300 digits is refused in one line
     (ValueError), and a key given twice in one object is refused (DuplicateKey) where JSON
     readers keep the last without a word. Malformed text raises json.JSONDecodeError."""
-    marked: list[dict[str, Any]] = []
-
-    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        obj = once_each(pairs)
-        if isinstance(obj, _Duplicated):
-            marked.append(obj)
-        return obj
-
-    doc = json.loads(
-        text, parse_constant=_refuse_constant, parse_float=_finite, parse_int=_integer, object_pairs_hook=pairs_hook
-    )
-    if marked:  # the document walked only then: a checkpoint's megabytes are read once
-        _raise_duplicate(doc)
-    return doc
+    read = functools.partial(json.loads, text, parse_constant=_refuse_constant, parse_float=_finite, parse_int=_integer)
+    try:  # a duplicate stops the reading where it is
+        return read(object_pairs_hook=once_each)
+    except DuplicateKey as duplicate:  # read again, marking it, to name where it is
+        raise _first_duplicate(read(object_pairs_hook=_marking_once_each)) or duplicate from None
 
 
 def look_alike(word: str) -> str:

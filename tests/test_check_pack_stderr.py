@@ -90,3 +90,26 @@ def test_a_real_pack_whose_rule_module_fails_to_import_exits_1_and_names_the_mod
         "policy pack failed to start (exit 1): ModuleNotFoundError: No module named 'groundlink_missing_rules_module'"
     )
     assert not [line for line in process.stderr_lines if "Fatal Python error" in line]
+
+
+def test_a_pack_interrupted_while_it_starts_ends_with_ctrl_c_s_status_not_an_abort(tmp_path):
+    """A terminal's Ctrl-C reaches the pack's process group: raised in a pack still starting, it
+    ended at the interpreter's shutdown in SIGABRT (exit -6, "Fatal Python error"), as a
+    failed start had."""
+    import signal
+    import sys
+
+    (tmp_path / "__main__.py").write_text(
+        "import sys, time\nprint('starting', file=sys.stderr, flush=True)\ntime.sleep(60)\n"
+    )
+    process = PackProcess(tmp_path, "groundlink", "noaa20-aws", python=sys.executable).start()
+    try:
+        deadline = time.monotonic() + 60
+        while "starting" not in process.stderr_lines and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert process._proc is not None and "starting" in process.stderr_lines
+        process._proc.send_signal(signal.SIGINT)
+        assert process._proc.wait(timeout=30) == 130
+        assert not [line for line in process.stderr_lines if "Fatal Python error" in line]
+    finally:
+        process.stop()

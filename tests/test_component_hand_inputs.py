@@ -189,37 +189,6 @@ def test_aws_storage_used_alone_refuses_geo_without_a_replica_region(fields, lin
     assert line in str(raised.value)
 
 
-def test_a_layer_of_one_mission_is_rendered_once_whatever_the_component_s_name():
-    """Two AzureStorage of one mission under two names planned one storage account twice (its
-    name comes from the mission): a second resource for it, whose delete takes the first's data.
-    Another mission's layer beside it is its own."""
-    import pulumi_azure_native as azure
-    from groundlink.components.azure.storage import AzureStorage
-
-    blueprint = build_blueprint(spec_from_data(spec_data())).for_cloud("azure")
-    other = dataclasses.replace(blueprint.mission, name="noaa21")
-    region = blueprint.mission.region
-
-    def program(second_mission):
-        group = azure.resources.ResourceGroup("plat-rg", location=region)
-        for name, mission in (("team-a-storage", blueprint.mission), ("team-b-storage", second_mission)):
-            AzureStorage(name, mission, blueprint.storage, resource_group_name=group.name, key=None, network=None)
-
-    with pytest.raises(PlanError) as raised:
-        run_program(
-            lambda: program(blueprint.mission), stack="plat", region=region, config={"azure-native:location": region}
-        )
-    assert str(raised.value).endswith(
-        "AzureStorage 'team-b-storage' renders mission 'noaa20', which AzureStorage 'team-a-storage' renders already: "
-        "the physical names come from the mission, so a program renders each layer of a mission once"
-    )
-    registrations, _ = run_program(
-        lambda: program(other), stack="plat", region=region, config={"azure-native:location": region}
-    )
-    accounts = [r["inputs"]["accountName"] for r in registrations if r["type"] == "azure-native:storage:StorageAccount"]
-    assert len(accounts) == len(set(accounts)) == 2
-
-
 def test_a_program_reads_the_storage_layer_s_keys_alike_on_both_clouds():
     """The output keys both clouds' storage components register were not readable from a
     program (registered outputs do not come back); each cloud's attributes were its own

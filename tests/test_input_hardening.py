@@ -450,6 +450,8 @@ def test_a_dash_for_a_directory_asks_for_a_directory(argv, label, capsys, tmp_pa
         ('[{"x": 1}, {"x": 1, "x": 2}]', "[1].x"),
         # the first in reading order, of two
         ('{"p": {"q": 1, "q": 2}, "r": {"s": 1, "s": 2}}', "p.q"),
+        # an outer object's and an inner one's: the outer first, each key with its own path
+        ('{"a": {"x": 1, "b": {"y": 1, "y": 2}, "x": 2}}', "a.x"),
     ],
 )
 def test_a_key_given_twice_is_named_with_its_path_in_the_document(text, where):
@@ -460,3 +462,15 @@ def test_a_key_given_twice_is_named_with_its_path_in_the_document(text, where):
     with pytest.raises(DuplicateKey) as raised:
         strict_json(text)
     assert raised.value.where == where
+
+
+def test_once_each_alone_still_refuses_a_key_given_twice():
+    """Used as json's object_pairs_hook on its own (as its docstring offers), it must not keep
+    a part of the object: it raises, as strict_json does with the path."""
+    import json
+
+    from groundlink.inputs import DuplicateKey, once_each
+
+    with pytest.raises(DuplicateKey) as raised:
+        json.loads('{"a": 1, "a": 2, "b": 3}', object_pairs_hook=once_each)
+    assert raised.value.key == "a"

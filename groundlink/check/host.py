@@ -37,7 +37,8 @@ STOP_TIMEOUT_SECONDS = 5.0
 # was killed outright (SIGKILL, an OOM kill), or left while the pack was still starting,
 # served for ever; the caller holds the write end of the pack's stdin, and the kernel closes
 # it whenever the caller ends, however it ends. A pack that fails (a rule module that does not
-# import: pulumi.policy logs the traceback and exits 1) ends at once with its status: left to
+# import: pulumi.policy logs the traceback and exits 1), or is interrupted while it starts (a
+# terminal's Ctrl-C reaches the pack's process group too), ends at once with its status: left to
 # the interpreter's shutdown, the watch thread's blocked read of stdin aborted it ("Fatal Python
 # error: _enter_buffered_busy", SIGABRT), and those lines buried the traceback's last one, which
 # says what is wrong.
@@ -56,6 +57,8 @@ PACK_LAUNCHER = "\n".join(
         "    code = stop.code if isinstance(stop.code, int) else 0 if stop.code is None else 1",
         "    if not isinstance(stop.code, int | None):",
         "        print(stop.code, file=sys.stderr)",
+        "except KeyboardInterrupt:",  # a terminal's Ctrl-C reaches the pack too: the caller says it
+        "    code = 130",
         "except Exception:",
         "    traceback.print_exc()",
         "    code = 1",
