@@ -915,6 +915,29 @@ def test_a_capture_kept_compressed_is_said_and_skipped(
     assert captured.out.splitlines()[0].startswith(f"noaa20 contact {CONTACT_A}: 8 frames")  # the .pcap alone
 
 
+@pytest.mark.parametrize(
+    ("suffix", "magic", "command"), [(".zst", b"\x28\xb5\x2f\xfd", "unzstd"), (".lz4", b"\x04\x22\x4d\x18", "unlz4")]
+)
+def test_a_capture_compressed_without_a_standard_library_reader_is_said_by_its_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], suffix: str, magic: bytes, command: str
+) -> None:
+    """`tcpdump -z zstd` leaves `*.pcap.zst`: skipped without a word, exit 0, as gzip files had
+    been. Python reads neither Zstandard nor LZ4, so a file of their frame magic named `*.pcap*`
+    is said to be a capture kept compressed; a compressed log is not."""
+    directory = raw_dir(tmp_path / "raw")
+    Capture(packetise(stream_of(frames(range(8))), 1000, EPOCH * 1_000_000)).write(
+        contact_file(directory, CONTACT_A, 1)
+    )
+    packed = contact_file(directory, CONTACT_A, 2).with_suffix(f".pcap{suffix}")
+    packed.write_bytes(magic + b"\x00" * 64)
+    (directory / f"receiver.log{suffix}").write_bytes(magic + b"\x00" * 64)
+    assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "products")]) == 0
+    assert capsys.readouterr().err.splitlines() == [
+        f"groundlink: {tmp_path / 'raw'}: 1 capture file kept compressed, skipped: "
+        f"{packed.relative_to(tmp_path / 'raw')}; decompress it ({command}) to process it"
+    ]
+
+
 def _process_signalled_in_commit(tmp_path: Path, out: Path, then: str) -> CompletedProcess[str]:
     """`groundlink process` of one contact in a process of its own, whose commit is sent SIGTERM
     as it starts and then runs the statement `then` (`commit(self, partition)`: the real one)."""

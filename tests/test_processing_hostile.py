@@ -175,3 +175,31 @@ def test_a_raw_key_holding_a_nul_fails_its_contact_naming_the_key():
     assert _unsafe_segment("partner/year=2025/month=12/day=01/satellite=noaa20/pass-1/a\x00b.pcap") == (
         "a NUL character"
     )
+
+
+@pytest.mark.parametrize(("link", "ihl"), [(1, 4), (101, 4), (113, 4), (101, 0), (276, 3)])
+def test_a_stray_ipv4_packet_of_a_header_length_under_five_words_is_passed_over_on_every_link(
+    tmp_path, capsys, link, ihl
+):
+    """dpkt refuses an IPv4 header length under 5 words: on Ethernet its parser keeps the bytes
+    and the packet was passed over, on raw IP and Linux cooked captures (`tcpdump -i any`, which
+    sees other hosts' junk before the kernel drops it) the error stopped the whole contact."""
+    from tests.contactgen import ip_udp
+
+    sent = [bytes(ip_udp(p.payload)) for p in packetise(stream_of(frames(range(8))), 1024, START)]
+    bad = bytes([0x40 | ihl]) + sent[0][1:]
+    wrap = {
+        1: lambda b: b"\x04" * 6 + b"\x02" * 6 + b"\x08\x00" + b,
+        101: lambda b: b,
+        113: lambda b: struct.pack(">HHH8sH", 0, 1, 6, b"\x02" * 8, 0x0800) + b,
+        276: lambda b: struct.pack(">HHIHBB8s", 0x0800, 0, 1, 1, 0, 6, b"\x02" * 8) + b,
+    }[link]
+    records = [(START + i * 1000, wrap(b)) for i, b in enumerate([*sent[:4], bad, *sent[4:]])]
+    write_records(raw_dir(tmp_path / "raw") / f"noaa20_{CONTACT_A}_0001.pcap", records, link=link)
+    code, err = _process(tmp_path / "raw", tmp_path / "out", capsys)
+    assert code == 0, err
+    import pyarrow.parquet as pq
+
+    (summary,) = (tmp_path / "out" / "contact_summary").rglob(f"{CONTACT_A}.parquet")
+    row = pq.read_table(summary).to_pylist()[0]
+    assert (row["frames"], row["ok_frames"], row["gaps"]) == (8, 8, 0)

@@ -639,7 +639,9 @@ def _udp_payload(frame: bytes, link: int, fragments: Fragments) -> tuple[dpkt.ud
             return _ip6_udp(frame, fragments)
         try:
             packet = dpkt.ip6.IP6(frame) if version6 else dpkt.ip.IP(frame)
-        except dpkt.NeedData:
+        except dpkt.UnpackError:  # NeedData, or a whole header dpkt refuses (an IPv4 header length
+            # under 5 words): no datagram, passed over as on Ethernet, whose parser keeps its bytes
+            # (it stopped the whole contact on raw IP and Linux cooked captures)
             if version6 and len(frame) >= _IP6_FIXED:
                 return _ip6_udp(frame, fragments)  # cut inside its extension headers
             return (None, b"") if _cut_ip(frame) else None

@@ -243,22 +243,31 @@ def _is_capture(path: Path) -> bool:
 # Compressors a capture is archived with, whose first bytes the standard library reads through:
 # (magic, name, opener, the command that decompresses it).
 # Each opener reads bytes ("rb") by default.
-_COMPRESSORS: tuple[tuple[bytes, str, Callable[..., Any], str], ...] = (
+_COMPRESSORS: tuple[tuple[bytes, str, Callable[..., Any] | None, str], ...] = (
     (b"\x1f\x8b", "gzip", gzip.open, "gunzip"),
     (b"\xfd7zXZ\x00", "xz", lzma.open, "unxz"),
     (b"BZh", "bzip2", bz2.open, "bunzip2"),
+    # no reader in the standard library: a capture by its name alone (`*.pcap.zst`, as `tcpdump
+    # -z zstd` leaves it). Frame magics: Zstandard 0xFD2FB528 (RFC 8878 3.1.1), LZ4 0x184D2204
+    # (the LZ4 Frame Format Description), both little-endian
+    (b"\x28\xb5\x2f\xfd", "zstd", None, "unzstd"),
+    (b"\x04\x22\x4d\x18", "lz4", None, "unlz4"),
 )
 
 
 def _compressor(path: Path) -> tuple[str, str] | None:
-    """(compressor, its decompressing command) of a file that holds a capture compressed, else None."""
+    """(compressor, its decompressing command) of a file that holds a capture compressed (read
+    past its compression where the standard library reads it, else named `*.pcap*`), else None."""
     try:
         with path.open("rb") as stream:
             head = stream.read(6)
         for magic, name, opener, command in _COMPRESSORS:
-            if head.startswith(magic):
-                with opener(path) as inner:
-                    return (name, command) if inner.read(4) in CAPTURE_MAGICS else None
+            if not head.startswith(magic):
+                continue
+            if opener is None:
+                return (name, command) if ".pcap" in path.name.lower() else None
+            with opener(path) as inner:
+                return (name, command) if inner.read(4) in CAPTURE_MAGICS else None
     except (OSError, EOFError, lzma.LZMAError, ValueError):  # damaged or cut short: not one we can say holds a capture
         return None
     return None
