@@ -205,8 +205,14 @@ class _OneLineErrors(argparse.ArgumentParser):
             # `--json -out.json`: a value starting with `-` reads as an option, and argparse said
             # no value was given
             flags = message.removeprefix("argument ").split(":")[0].split("/")
+            # the option as typed (whole or abbreviated), before any `--`, after which no word is
+            # an option: the bare `--` begins every flag, and the hint named the word after it
+            # (`--against -old.yaml -- -new.yaml` said `--against=-new.yaml`)
+            options = self._given[: self._given.index("--")] if "--" in self._given else self._given
             typed = [
-                i for i, word in enumerate(self._given) if word[:2] == "--" and any(f.startswith(word) for f in flags)
+                i
+                for i, word in enumerate(options)
+                if word[:2] == "--" and len(word) > 2 and any(f.startswith(word) for f in flags)
             ]
             following = self._given[typed[-1] + 1] if typed and typed[-1] + 1 < len(self._given) else ""
             # not when the next word is one of the command's options: its value was left out

@@ -462,6 +462,13 @@ def check_dir_target(path: Path, flag: str, into: bool = False) -> None:
         # written into, it must be made first, and nothing can be made through a broken link:
         # said now, not after every contact was processed and failed on it
         raise UsageError(f"{flag} {path}: {standing(path)}")
+    if not into and path.is_symlink() and not path.exists() and not file_location(path).parent.is_dir():
+        # a report replaced whole is made where the link points: through a link into a directory
+        # that does not exist (or into a file) it failed after every plan, not before the first
+        raise UsageError(
+            f"{flag} {path}: a symbolic link to {os.readlink(path)}, whose directory does not exist; "
+            "create it, or give another path"
+        )
     if not into and path.exists() and is_mount_point(path):
         # a directory replaced whole is renamed into place, and a mount point cannot be (EBUSY)
         raise UsageError(

@@ -251,10 +251,13 @@ def test_a_command_that_loaded_duckdb_exits_as_usual_and_says_nothing_of_leaks(t
         # the value left out before another option: no hint to pass the option as the value
         (["compare", "x.yaml", "--out", "--serial"], "groundlink: compare: argument --out: expected one argument; see groundlink compare --help"),
         (["plan", "x.yaml", "--jso", "-x.json"], "groundlink: plan: argument --json: expected one argument (a value starting with -: give it as --json=-x.json); see groundlink plan --help"),
+        # the hint names the value typed after the option, not the word after a later `--` (following
+        # it made NEW its own OLD: no changes, exit 0, the data-loss gate gone)
+        (["plan", "--cloud", "aws", "--against", "-old.yaml", "--", "-new.yaml"], "groundlink: plan: argument --against: expected one argument (a value starting with -: give it as --against=-old.yaml); see groundlink plan --help"),
         # a misspelt command with its options after it is the invalid choice
         (["chek", "x.yaml", "--cloud", "aws"], "groundlink: argument command: invalid choice: 'chek' (choose from 'validate', 'schema', 'plan', 'check', 'compare', 'process', 'query', 'preflight', 'diff'); see groundlink --help"),
     ],
-    ids=["not-a-number", "missing-argument", "not-a-choice", "no-command", "unknown-option", "unknown-option-value", "extra-argument", "misspelt-top-level-flag", "option-before-the-command", "option-after-the-command", "path-taken-for-an-option", "misspelt-flag-and-no-spec", "option-after-double-dash", "abbreviation-and-a-missing-option", "abbreviation-and-no-spec", "negative-number-and-no-directory", "double-dash-and-no-new", "against-twice", "cloud-twice", "option-before-its-command", "value-starting-with-a-dash", "no-value", "value-left-out-before-an-option", "abbreviated-flag-and-a-dash-value", "misspelt-command"],
+    ids=["not-a-number", "missing-argument", "not-a-choice", "no-command", "unknown-option", "unknown-option-value", "extra-argument", "misspelt-top-level-flag", "option-before-the-command", "option-after-the-command", "path-taken-for-an-option", "misspelt-flag-and-no-spec", "option-after-double-dash", "abbreviation-and-a-missing-option", "abbreviation-and-no-spec", "negative-number-and-no-directory", "double-dash-and-no-new", "against-twice", "cloud-twice", "option-before-its-command", "value-starting-with-a-dash", "no-value", "value-left-out-before-an-option", "abbreviated-flag-and-a-dash-value", "dash-value-and-a-later-double-dash", "misspelt-command"],
 )  # fmt: skip
 def test_a_misused_command_line_is_one_line_and_exit_2(argv, line, capsys) -> None:
     """argparse printed its usage, several lines, above the error; like every other bad input,

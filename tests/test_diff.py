@@ -345,6 +345,12 @@ def test_plan_against_prints_the_diff_and_fails_on_data_loss(tmp_path, capsys, c
             # no cloud's resource (the program declares none: deleted), so no cloud's stack to diff both against
             "an empty stack, of no cloud yet; give --cloud aws or --cloud azure for the one it deploys",
         ),
+        # a `check --json` result: read as a spec it was eight lines of missing and unknown fields
+        (
+            '{"spec": "specs/noaa20.yaml", "pack": {"name": "groundlink"}, "passed": true, "seconds": 1.0, "clouds": []}',
+            "a check result (groundlink check --json), not a plan; give a plan (groundlink plan --json), a checkpoint "
+            "(pulumi stack export) or a spec",
+        ),
         ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
         # a RecursionError traceback at 500-990 levels: refused past 100, before any walk
         (

@@ -474,3 +474,21 @@ def test_once_each_alone_still_refuses_a_key_given_twice():
     with pytest.raises(DuplicateKey) as raised:
         json.loads('{"a": 1, "a": 2, "b": 3}', object_pairs_hook=once_each)
     assert raised.value.key == "a"
+
+
+@pytest.mark.parametrize("target", ["/nonexistent-groundlink/x", "./afile/x"])
+def test_compare_out_through_a_link_to_no_directory_is_refused_before_planning(capsys, tmp_path, monkeypatch, target):
+    """A report replaced whole is made where the link points: through a link into a directory
+    that does not exist, or into a file, compare planned both clouds, ran the pack and then
+    failed to write (`cannot write (No such file or directory)`), where `plan --json` and
+    `process --out` refuse such a link before anything runs."""
+    _no_planning(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "afile").write_text("")
+    link = tmp_path / "report-link"
+    link.symlink_to(target)
+    line = one_line_error(capsys, "compare", str(SPECS / "noaa20.yaml"), "--out", str(link))
+    assert line == (
+        f"groundlink: --out {link}: a symbolic link to {target}, whose directory does not exist; "
+        "create it, or give another path"
+    )

@@ -565,6 +565,11 @@ def from_document(doc: Any, source: str) -> State:
         raise StateError(
             f"{source}: a compare report's summary, not a plan; give plan-aws.json or plan-azure.json beside it"
         )
+    if isinstance(doc, dict) and doc.keys() >= _CHECK_RESULT_KEYS and "resources" not in doc:  # check --json
+        raise StateError(
+            f"{source}: a check result (groundlink check --json), not a plan; give a plan (groundlink plan --json), "
+            "a checkpoint (pulumi stack export) or a spec"
+        )
     if isinstance(doc, dict) and "formatVersion" in doc:
         if doc["formatVersion"] != 1 or isinstance(doc["formatVersion"], bool):  # JSON true == 1 in Python
             raise StateError(f"{source}: formatVersion: {doc['formatVersion']!r} is not 1")
@@ -651,6 +656,9 @@ _DOCUMENT_KEY = re.compile(r'"(formatVersion|version|deployment|checkpoint)"\s*:
 # `version` of its own (spec.py), so `version` alone says nothing; a spec's sections do.
 _DOCUMENT_KEYS = frozenset({"formatVersion", "deployment", "checkpoint"})
 _SPEC_KEYS = frozenset({"mission", "satellites", "ground_segment"})
+# The top-level keys of a `check --json` result, which holds findings and no resources: read as a
+# spec, it was refused in eight lines of missing and unknown spec fields.
+_CHECK_RESULT_KEYS = frozenset({"pack", "passed", "clouds"})
 
 
 def is_spec_path(path: str) -> bool:
@@ -676,7 +684,7 @@ def is_spec_path(path: str) -> bool:
     keys = _top_level_keys(file)
     if keys is None:  # broken JSON: a .json name or a document's key near the top has the JSON reader name it
         return not (named_document or _DOCUMENT_KEY.search(head[:200]))
-    return not (keys & _DOCUMENT_KEYS or ("version" in keys and not keys & _SPEC_KEYS))
+    return not (keys & _DOCUMENT_KEYS or (("version" in keys or keys >= _CHECK_RESULT_KEYS) and not keys & _SPEC_KEYS))
 
 
 def _top_level_keys(file: Path) -> frozenset[str] | None:
