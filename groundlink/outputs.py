@@ -456,6 +456,8 @@ def check_dir_target(path: Path, flag: str, into: bool = False) -> None:
     """`path` can be created or replaced as a directory; with `into`, a `path` that exists is
     written into, not replaced, so it is `path` itself that must take new entries (the
     directory above it may well be read-only)."""
+    if str(path) == "-":  # `--json -` is refused as standard output; here it made a directory named -
+        raise UsageError(f"{flag} -: standard output is not a directory; give a directory path (./- for one named -)")
     if path.exists() and not path.is_dir():
         raise UsageError(f"{flag} {path}: exists and is not a directory")
     if into and path.is_symlink() and not path.exists():

@@ -492,3 +492,19 @@ def test_compare_out_through_a_link_to_no_directory_is_refused_before_planning(c
         f"groundlink: --out {link}: a symbolic link to {target}, whose directory does not exist; "
         "create it, or give another path"
     )
+
+
+@pytest.mark.parametrize("command", ["compare", "process"])
+def test_an_out_of_a_dash_is_refused_as_standard_output_is_elsewhere(capsys, tmp_path, monkeypatch, command):
+    """`--json -` and `query -` refuse `-` in one line; `compare --out -` and `process --out -`
+    made a directory named `-` in the working directory, exit 0."""
+    _no_planning(monkeypatch)
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    given = str(SPECS / "noaa20.yaml") if command == "compare" else str(tmp_path / "raw")
+    line = one_line_error(capsys, command, given, "--out", "-")
+    assert (
+        line == "groundlink: --out -: standard output is not a directory; give a directory path (./- for one named -)"
+    )
+    assert not (tmp_path / "work" / "-").exists()
