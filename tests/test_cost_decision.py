@@ -573,3 +573,12 @@ def test_every_satellite_ground_station_no_longer_supports_is_named_apart(monkey
         "2024-11-30 (AWS's notice in the awslabs/aws-groundstation-eos-pipeline README, 2024-10-24), "
         f"{noaa20['name']} (NORAD {noaa20['norad_id']}) since 2030-01-01"
     )
+
+
+def test_every_satellite_ground_station_no_longer_supports_has_the_notice_that_said_so():
+    """The end of support is a fact the decision leads with: each date in the table comes with
+    its source (AWS's notice), in the same keys, or the sentence would state it unsourced."""
+    from groundlink import limits
+
+    assert set(limits.AWS_UNSUPPORTED_SATELLITE_SOURCES) == set(limits.AWS_UNSUPPORTED_SATELLITES)
+    assert all(source.strip() for source in limits.AWS_UNSUPPORTED_SATELLITE_SOURCES.values())

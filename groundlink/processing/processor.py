@@ -134,12 +134,11 @@ def discover(
     files, unreadable, walk_errors, misnamed = _capture_files(directory, contact_of)
     if walk_errors:
         raise ProcessingError(walk_errors)
-    compressors = {path: _compressor(path) for path in misnamed}
     skipped = "; ".join(
         line
         for line in (
-            _misnamed(directory, [p for p, kind in compressors.items() if kind is None]),
-            _compressed(directory, {p: kind for p, kind in compressors.items() if kind is not None}),
+            _misnamed(directory, [p for p, kind in misnamed.items() if kind is None]),
+            _compressed(directory, {p: kind for p, kind in misnamed.items() if kind is not None}),
         )
         if line
     )
@@ -305,7 +304,7 @@ def _misnamed(directory: Path, misnamed: list[Path]) -> str | None:
 
 def _capture_files(
     directory: Path, contact_of: Callable[[str], str | None]
-) -> tuple[list[Path], dict[Path, str], list[str], list[Path]]:
+) -> tuple[list[Path], dict[Path, str], list[str], dict[Path, tuple[str, str] | None]]:
     """The capture files under `directory` (`*.pcap`, `*.pcapng`, any case), following symbolic
     links to directories, each directory taken once (a link back up the tree is no loop) and
     each file once for each contact its names give it to (`contact_of` a file name): a link
@@ -313,11 +312,11 @@ def _capture_files(
     name, as `cp -al` or `rsync --link-dest` leave them, is that contact's too, and skipping it
     dropped that contact without a word; the capture names that cannot be read (a broken
     link) with why; the directories that cannot be listed; and the files that hold a capture
-    under another name, or compressed."""
+    under another name, or compressed (each with its compressor, `_compressor`, or None)."""
     files: list[Path] = []
     unreadable: dict[Path, str] = {}
     errors: list[str] = []
-    misnamed: list[Path] = []
+    misnamed: dict[Path, tuple[str, str] | None] = {}
     seen: set[tuple[int, int]] = set()
     read: set[tuple[int, int, str | None]] = set()
 
@@ -334,8 +333,8 @@ def _capture_files(
         for name in sorted(names):
             path = Path(root) / name
             if path.suffix.lower() not in CAPTURE_SUFFIXES:
-                if path.is_file() and (_is_capture(path) or _compressor(path) is not None):
-                    misnamed.append(path)
+                if path.is_file() and ((kind := _compressor(path)) is not None or _is_capture(path)):
+                    misnamed[path] = kind  # its compressor read once, here
                 continue
             try:
                 status = path.stat()
