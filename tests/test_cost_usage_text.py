@@ -74,7 +74,9 @@ def test_the_assumptions_the_report_prints_name_the_figures_they_rest_on():
         "10,240 MB; no sourced price for it is in the catalog). Processing compute covers the processing "
         "alone: the time a run spends downloading the contact and uploading its products is not in it (no "
         "source gives those rates), so its figures are lower bounds, on both clouds. Nor are the files the "
-        "telemetry archive writes (Firehose, Event Hubs Capture), Athena's query-result objects, Firehose's reads of an on-demand "
+        "telemetry archive writes (Firehose, Event Hubs Capture), Athena's query-result objects, the query engines' "
+        "reads of the stores they scan (Athena's S3 GET requests and Synapse serverless SQL's blob read operations), "
+        "Firehose's reads of an on-demand "
         "Kinesis stream and Lambda's polling of an empty queue.",
         "The ground segment writes one raw file per downlink about every 30 s of contact (AWS Ground Station "
         'user guide, "Plan your dataflow communication paths" '
@@ -102,7 +104,13 @@ def test_the_assumptions_the_report_prints_name_the_figures_they_rest_on():
         "its subscription filtered to the manifest's name). Event Grid counts an ingress operation for every "
         "blob the account creates (raw and products) and a delivery per manifest. Three queue requests (send, receive, delete/complete) per processing event, and one "
         "processor invocation per message delivered.",
-        "Telemetry flows at 2 KB/s while in contact (usage.telemetry_kb_per_second).",
+        "Telemetry flows at 2 KB/s while in contact (usage.telemetry_kb_per_second). Kinesis on demand and "
+        "Firehose bill each record rounded up, to 1 KB and to 5 KB (Amazon Kinesis Data Streams pricing, "
+        '"multiplied by the size of each record rounded up to the nearest 1 KB (1,024 bytes)", '
+        'https://aws.amazon.com/kinesis/data-streams/pricing/; Amazon Data Firehose pricing, "billed per GB '
+        'ingested in 5KB increments (a 3KB record is billed as 5KB ...)", https://aws.amazon.com/firehose/pricing/; '
+        "read 2026-12-07); the telemetry's record size is not known, so those two lines bill its bytes alone "
+        "and are lower bounds.",
         "Egress 100 GB/month (usage.egress_gb_per_month).",
         "Budgets, logs, catalogs' own storage, the key versions automatic key rotation adds, Key Vault's "
         "charge for each automatic rotation and Event Hubs Standard ingress events are not priced (not in the "
@@ -415,6 +423,40 @@ def test_a_sentence_of_what_goes_unpriced_names_only_what_the_stack_has(changes,
         data[section] = {**data.get(section, {}), **values}
     said = " ".join(estimate(build_blueprint(spec_from_data(data)), load_catalogs()[0]).usage.assumptions)
     assert absent not in said and present in said and "  " not in said
+
+
+@pytest.mark.parametrize(
+    ("analytics", "scanned", "said_reads"),
+    [
+        ({"azure_engine": "adx"}, 2, "(Athena's S3 GET requests and Data Explorer's blob read operations)"),
+        ({"azure_engine": "adx", "serverless_sql": False}, 2, "(Data Explorer's blob read operations)"),
+        ({"serverless_sql": False, "catalog": False, "azure_engine": "adx"}, 2, None),  # no table over a store
+        ({}, 0, None),  # nothing scanned, nothing read
+    ],
+)
+def test_the_query_engines_reads_are_said_unpriced_for_the_engines_that_scan(analytics, scanned, said_reads):
+    """Athena, Synapse serverless SQL and Data Explorer's external tables read the stores they scan
+    with the stores' own read requests, which no line bills; the report named only the processor's."""
+    from groundlink.cost import load_catalogs
+
+    from .conftest import spec_data
+
+    data = spec_data("noaa20.yaml")
+    data["analytics"] = {**data.get("analytics", {}), **analytics}
+    data["usage"] = {**data.get("usage", {}), "query_tb_scanned_per_month": scanned}
+    said = " ".join(estimate(build_blueprint(spec_from_data(data)), load_catalogs()[0]).usage.assumptions)
+    if said_reads is None:
+        assert "the query engines' reads" not in said
+    else:
+        assert f"the query engines' reads of the stores they scan {said_reads}" in said
+
+
+def test_the_telemetry_lines_are_said_to_be_lower_bounds_where_aws_sends_telemetry():
+    """Kinesis and Firehose round each record up (1 KB, 5 KB); a rate in KB/s gives no record size."""
+    managed = " ".join(_usage().assumptions)
+    assert "so those two lines bill its bytes alone and are lower bounds" in managed
+    partner = {"ground_segment.provider": "partner", "ground_segment.partner": {"name": "ksat_lite"}}
+    assert "rounded up, to 1 KB and to 5 KB" not in " ".join(_usage(**partner).assumptions)
 
 
 def test_the_dubbo_share_is_said_for_ground_station_and_not_for_a_partner():

@@ -491,13 +491,25 @@ def _unadmitted(blueprint: Blueprint) -> str:
     )
 
 
+# Both AWS telemetry services bill a record's size rounded up, which the spec's rate (bytes, not
+# records) cannot give: the lines bill the bytes alone, and the report says they are lower bounds.
+TELEMETRY_RECORDS_TEXT = (
+    "Kinesis on demand and Firehose bill each record rounded up, to 1 KB and to 5 KB (Amazon Kinesis Data "
+    'Streams pricing, "multiplied by the size of each record rounded up to the nearest 1 KB (1,024 bytes)", '
+    'https://aws.amazon.com/kinesis/data-streams/pricing/; Amazon Data Firehose pricing, "billed per GB '
+    'ingested in 5KB increments (a 3KB record is billed as 5KB ...)", https://aws.amazon.com/firehose/pricing/; '
+    "read 2026-12-07); the telemetry's record size is not known, so those two lines bill its bytes alone and "
+    "are lower bounds."
+)
+
+
 def _telemetry_text(spec: MissionSpec) -> str:
     """The telemetry assumption, for the clouds whose stack has a sender (`MissionSpec.telemetry_senders`)."""
     rate = f"{exact_figure(spec.usage.telemetry_kb_per_second)} KB/s"
     if not spec.analytics.telemetry_stream:
         return "No telemetry stream (analytics.telemetry_stream: false)."
     if "aws" in spec.telemetry_senders():
-        return f"Telemetry flows at {rate} while in contact (usage.telemetry_kb_per_second)."
+        return f"Telemetry flows at {rate} while in contact (usage.telemetry_kb_per_second). {TELEMETRY_RECORDS_TEXT}"
     return (
         "No telemetry data is priced: with provider: partner nothing in the AWS stack sends contact telemetry "
         f"to its stream (AWS Ground Station's sink streams only its own contacts), so the {rate} of "
@@ -596,6 +608,20 @@ def _listed(items: list[str]) -> str:
     return ", ".join(items[:-1]) + f" and {items[-1]}" if len(items) > 1 else "".join(items)
 
 
+def _engine_reads(spec: MissionSpec) -> list[str]:
+    """The query engines' reads of the stores they scan (usage.query_tb_scanned_per_month): priced
+    per TB or per cluster, each engine also makes the store's read requests, which no line bills."""
+    analytics = spec.analytics
+    if not spec.usage.query_tb_scanned_per_month:
+        return []
+    reads = ["Athena's S3 GET requests"] if analytics.serverless_sql else []
+    if analytics.azure_engine == "adx" and analytics.catalog:  # external tables over the products container
+        reads.append("Data Explorer's blob read operations")
+    elif analytics.azure_engine == "synapse" and analytics.serverless_sql:
+        reads.append("Synapse serverless SQL's blob read operations")
+    return [f"the query engines' reads of the stores they scan ({_listed(reads)})"] if reads else []
+
+
 def _unpriced_objects(spec: MissionSpec) -> str:
     """The requests and objects of the stack's own services that go unpriced, for the services it has."""
     items = []
@@ -603,6 +629,7 @@ def _unpriced_objects(spec: MissionSpec) -> str:
         items.append("the files the telemetry archive writes (Firehose, Event Hubs Capture)")
     if spec.analytics.serverless_sql:
         items.append("Athena's query-result objects")
+    items += _engine_reads(spec)
     if spec.analytics.telemetry_stream:
         items.append("Firehose's reads of an on-demand Kinesis stream")
     if _processor_runs(spec):
